@@ -1,0 +1,54 @@
+"""SQLModel tables of the whole station domain.
+
+Naming: `XBase` holds the fields a caller may set, the `table=True` class adds keys and bookkeeping.
+Statuses and kinds are short strings (constants in `db.models.enums`), not database enums, so adding
+one is a code change, not a migration, on SQLite and PostgreSQL alike.
+"""
+
+from db.models.carriers import Carrier
+from db.models.clerks import Clerk
+from db.models.closes import DayClose, ReturnBatch, Stocktake, StocktakeScan
+from db.models.enums import (
+    EventKind,
+    JobStatus,
+    NotificationStatus,
+    ParcelStatus,
+    PickupMethod,
+    ProblemKind,
+    Role,
+    Size,
+    Zone,
+)
+from db.models.events import AuditHead, ParcelEvent
+from db.models.jobs import Notification, PrintJob
+from db.models.parcels import CodeHold, LookupFailure, Parcel
+from db.models.settings import Setting
+from db.models.shelves import Layer, Shelf
+
+__all__ = [
+    "AuditHead",
+    "Carrier",
+    "Clerk",
+    "CodeHold",
+    "DayClose",
+    "EventKind",
+    "JobStatus",
+    "Layer",
+    "LookupFailure",
+    "Notification",
+    "NotificationStatus",
+    "Parcel",
+    "ParcelEvent",
+    "ParcelStatus",
+    "PickupMethod",
+    "PrintJob",
+    "ProblemKind",
+    "ReturnBatch",
+    "Role",
+    "Setting",
+    "Shelf",
+    "Size",
+    "Stocktake",
+    "StocktakeScan",
+    "Zone",
+]

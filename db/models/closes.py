@@ -1,0 +1,59 @@
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON
+from sqlmodel import Field, SQLModel
+
+from db.types import UTCDateTime
+
+
+class DayClose(SQLModel, table=True):
+    """A closed business day: its figures in canonical JSON and their SHA-256."""
+
+    __tablename__ = "day_close"
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_day: date = Field(unique=True)
+    closed_at: datetime = Field(sa_type=UTCDateTime)
+    closed_by: int | None = Field(default=None, foreign_key="clerk.id")
+    figures: str  # canonical JSON, exactly what was hashed
+    sha256: str = Field(max_length=64)
+
+
+class Stocktake(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    shelf_id: int = Field(foreign_key="shelf.id")
+    layer_id: int | None = Field(default=None, foreign_key="layer.id")
+    status: str = Field(default="open", max_length=16)  # open | paused | closed
+    business_day: date
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    started_by: int | None = Field(default=None, foreign_key="clerk.id")
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_by: int | None = Field(default=None, foreign_key="clerk.id")
+    result: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)  # counts per class, fixes applied
+
+
+class StocktakeScan(SQLModel, table=True):
+    __tablename__ = "stocktake_scan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    stocktake_id: int = Field(foreign_key="stocktake.id", index=True)
+    waybill: str = Field(max_length=40)
+    parcel_id: int | None = Field(default=None, foreign_key="parcel.id")
+    classification: str = Field(max_length=16)  # match | wrong_layer | wrong_shelf | extra
+    scanned_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ReturnBatch(SQLModel, table=True):
+    """Parcels going back to one courier (退回), closed when the courier signs."""
+
+    __tablename__ = "return_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    carrier_id: int = Field(foreign_key="carrier.id")
+    status: str = Field(default="open", max_length=16)  # open | closed
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_by: int | None = Field(default=None, foreign_key="clerk.id")
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_by: int | None = Field(default=None, foreign_key="clerk.id")
+    signed_by_name: str | None = Field(default=None, max_length=64)

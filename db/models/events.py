@@ -1,0 +1,43 @@
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Index
+from sqlmodel import Field, SQLModel
+
+from db.types import UTCDateTime
+
+
+class ParcelEvent(SQLModel, table=True):
+    """The append-only audit trail: every state change, who, when, which counter, what.
+
+    Each event carries the hash of the one before it (in id order), so an edited, deleted or
+    reordered row breaks the chain and `station audit verify` names the first bad one.
+    """
+
+    __tablename__ = "parcel_event"
+    __table_args__ = (
+        Index("ix_event_parcel", "parcel_id"),
+        Index("ix_event_day_kind", "business_day", "kind"),
+        Index("ix_event_clerk_at", "clerk_id", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    parcel_id: int | None = Field(default=None, foreign_key="parcel.id")
+    kind: str = Field(max_length=32)  # db.models.EventKind
+    at: datetime = Field(sa_type=UTCDateTime)
+    business_day: date
+    clerk_id: int | None = Field(default=None, foreign_key="clerk.id")
+    counter: str = Field(default="", max_length=32)
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    prev_hash: str = Field(default="", max_length=64)
+    hash: str = Field(default="", max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """One row: the newest event's hash. Locking it orders concurrent writers on one chain."""
+
+    __tablename__ = "audit_head"
+
+    id: int = Field(default=1, primary_key=True)
+    last_event_id: int | None = None
+    last_hash: str = Field(default="", max_length=64)

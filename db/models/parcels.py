@@ -1,0 +1,90 @@
+from datetime import date, datetime
+
+from sqlalchemy import Index, text
+from sqlmodel import Field, SQLModel
+
+from db.types import UTCDateTime
+
+_ON_SHELF = text("status = 'on_shelf'")
+
+
+class ParcelBase(SQLModel):
+    waybill: str = Field(max_length=40)
+    carrier_id: int = Field(foreign_key="carrier.id")
+    size: str = Field(default="M", max_length=2)
+    phone_tail: str | None = Field(default=None, max_length=4)  # last 4 digits, for lookup
+    masked_phone: str | None = Field(default=None, max_length=32)  # what screens and labels show
+    # The full number (or virtual number with extension) is kept only for notifications and purged
+    # N days after the parcel leaves; never shown.
+    phone_full: str | None = Field(default=None, max_length=32)
+    email: str | None = Field(default=None, max_length=120)
+    recipient_name: str | None = Field(default=None, max_length=64)
+
+
+class Parcel(ParcelBase, table=True):
+    __table_args__ = (
+        # A pickup code and a waybill are unique among parcels on the shelves, not forever.
+        Index("uq_parcel_code_on_shelf", "pickup_code", unique=True,
+              sqlite_where=_ON_SHELF, postgresql_where=_ON_SHELF),
+        Index("uq_parcel_waybill_on_shelf", "waybill", unique=True,
+              sqlite_where=_ON_SHELF, postgresql_where=_ON_SHELF),
+        Index("ix_parcel_waybill", "waybill"),
+        Index("ix_parcel_phone_tail_status", "phone_tail", "status"),
+        Index("ix_parcel_status_checked_in", "status", "checked_in_at"),
+        Index("ix_parcel_business_day", "business_day"),
+        Index("ix_parcel_layer_status", "layer_id", "status"),
+        Index("ix_parcel_picked_up_at", "picked_up_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    status: str = Field(default="on_shelf", max_length=16)  # db.models.ParcelStatus
+    shelf_id: int | None = Field(default=None, foreign_key="shelf.id")
+    layer_id: int | None = Field(default=None, foreign_key="layer.id")
+    pickup_code: str | None = Field(default=None, max_length=32)
+    redelivery: bool = False  # the same waybill was here before and left
+    problem_kind: str | None = Field(default=None, max_length=16)  # db.models.ProblemKind
+    problem_note: str | None = Field(default=None, max_length=500)
+    problem_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    checked_in_at: datetime = Field(sa_type=UTCDateTime)
+    checked_in_by: int | None = Field(default=None, foreign_key="clerk.id")
+    checked_in_counter: str | None = Field(default=None, max_length=32)
+    business_day: date  # the station-local day of check-in
+
+    picked_up_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    picked_up_by: int | None = Field(default=None, foreign_key="clerk.id")
+    picked_up_counter: str | None = Field(default=None, max_length=32)
+    pickup_method: str | None = Field(default=None, max_length=16)  # db.models.PickupMethod
+
+    returned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    returned_by: int | None = Field(default=None, foreign_key="clerk.id")
+    return_batch_id: int | None = Field(default=None, foreign_key="return_batch.id")
+
+    written_off_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    written_off_by: int | None = Field(default=None, foreign_key="clerk.id")
+    cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    phone_purged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    version: int = 1  # optimistic lock: every update does `WHERE version = :seen`
+
+
+class CodeHold(SQLModel, table=True):
+    """A freed pickup code, not reissued until `until` (so an old text message frees nothing)."""
+
+    __tablename__ = "code_hold"
+
+    code: str = Field(primary_key=True, max_length=32)
+    released_at: datetime = Field(sa_type=UTCDateTime)
+    until: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class LookupFailure(SQLModel, table=True):
+    """A pickup lookup that found nothing, counted per counter against code guessing."""
+
+    __tablename__ = "lookup_failure"
+    __table_args__ = (Index("ix_lookup_failure_counter_at", "counter", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    counter: str = Field(max_length=32)
+    at: datetime = Field(sa_type=UTCDateTime)
+    query_shape: str = Field(default="", max_length=16)  # never the query itself

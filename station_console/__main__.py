@@ -1,0 +1,3 @@
+from station_console.cli import main
+
+main()

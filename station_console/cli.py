@@ -1,0 +1,68 @@
+"""The `station` command: the console with no arguments, every service headless otherwise.
+
+Command groups live in `station_console/commands/`, one module per area, each exposing
+`register(cli)`; they are found here by name, so adding an area touches no shared file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+import sys
+
+import click
+
+from station_console import commands
+from station_console.commands._support import CliApp
+from station_console.errors import StationError
+from station_console.i18n import LANGUAGES, _
+
+log = logging.getLogger("station")
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_url", envvar="STATION_DB", metavar="URL",
+              help="Database URL (default: SQLite in the user data folder). Also $STATION_DB.")
+@click.option("--lang", type=click.Choice(LANGUAGES), envvar="STATION_LANG",
+              help="Language of the console and messages (default: setting, then locale).")
+@click.option("--counter", envvar="STATION_COUNTER", help="This counter's name (default: setting).")
+@click.option("--clerk", envvar="STATION_CLERK", help="Act as this clerk (commands only).")
+@click.pass_context
+def cli(ctx: click.Context, db_url: str | None, lang: str | None, counter: str | None,
+        clerk: str | None) -> None:
+    """station: the parcel station console and its commands."""
+    ctx.obj = CliApp(db_url=db_url, lang=lang, counter=counter, clerk_name=clerk)
+    ctx.call_on_close(ctx.obj.close)
+    if ctx.invoked_subcommand is None:
+        from station_console.tui.app import run_console
+
+        run_console(ctx.obj)
+
+
+def _register_commands() -> None:
+    for info in pkgutil.iter_modules(commands.__path__):
+        if not info.name.startswith("_"):
+            module = importlib.import_module(f"{commands.__name__}.{info.name}")
+            module.register(cli)
+
+
+_register_commands()
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo(_("Aborted."), err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except StationError as exc:
+        click.echo(f"station: {exc.message()}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,1 @@
+"""`station` sub-commands, one module per area; each module exposes `register(cli)`."""

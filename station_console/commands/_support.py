@@ -1,0 +1,66 @@
+"""What every command shares: the opened station, JSON output, clean refusals."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+
+from station_console.errors import StationError
+from station_console.i18n import language_from_locale, set_language
+from station_console.services.station import Station
+from station_console.settings import CounterSettings, load_counter_settings
+
+
+@dataclass
+class CliApp:
+    """Global options, and the station opened on first use (migrated to head)."""
+
+    db_url: str | None = None
+    lang: str | None = None
+    counter: str | None = None
+    clerk_name: str | None = None
+    _station: Station | None = field(default=None, repr=False)
+    _counter_settings: CounterSettings | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        set_language(self.lang or self.counter_settings.language or language_from_locale())
+
+    @property
+    def counter_settings(self) -> CounterSettings:
+        if self._counter_settings is None:
+            self._counter_settings = load_counter_settings()
+        return self._counter_settings
+
+    @property
+    def station(self) -> Station:
+        if self._station is None:
+            from station_console.services.setup import open_station
+
+            self._station = open_station(self.db_url, counter=self.counter or self.counter_settings.counter,
+                                         clerk_name=self.clerk_name)
+        return self._station
+
+    def close(self) -> None:
+        if self._station is not None:
+            self._station.engine.dispose()
+            self._station = None
+
+
+pass_app = click.make_pass_decorator(CliApp)
+
+
+def emit_json(obj: Any) -> None:
+    """One JSON document on stdout (dates as ISO strings, Chinese unescaped)."""
+    click.echo(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+def fail(exc: StationError, *, as_json: bool = False) -> None:
+    """Refuse: the reason on stderr (and as JSON on stdout if asked), exit 1."""
+    if as_json:
+        emit_json({"error": exc.code, "message": exc.message()})
+    click.echo(f"station: {exc.message()}", err=True)
+    sys.exit(1)

@@ -1,0 +1,70 @@
+"""The translation layer: every user-facing string goes through `_()`.
+
+English text is the message id. Chinese catalogs live in `locale/zh/*.toml`, one file per area of the
+console (`"English text" = "中文"`), merged at first use. `{name}` placeholders are filled after
+translation, so a translation may reorder them. `N_()` marks a string for the catalog check without
+translating it yet (for tables of messages translated later, at display time).
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+LANGUAGES = ("en", "zh")
+_current = "en"
+
+
+def N_(msgid: str) -> str:
+    return msgid
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """All messages of one language, merged from its catalog files."""
+    if lang == "en":
+        return {}
+    merged: dict[str, str] = {}
+    folder = resources.files("station_console") / "locale" / lang
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            merged.update(tomllib.loads(entry.read_text(encoding="utf-8")))
+    return merged
+
+
+def translate(msgid: str, lang: str, /, **params: Any) -> str:
+    text = catalog(lang).get(msgid, msgid) if lang != "en" else msgid
+    return text.format(**params) if params else text
+
+
+def _(msgid: str, /, **params: Any) -> str:
+    """Translate `msgid` into the current language and fill its `{placeholders}`."""
+    return translate(msgid, _current, **params)
+
+
+def set_language(lang: str) -> None:
+    global _current
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    _current = lang
+
+
+def get_language() -> str:
+    return _current
+
+
+def language_from_locale() -> str:
+    """`zh` when the machine's locale is Chinese, else `en`."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    return "zh" if loc.lower().startswith("zh") else "en"

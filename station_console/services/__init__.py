@@ -1,0 +1,1 @@
+"""The domain: plain Python over `db/` and `hardware/`. Never imports Textual."""

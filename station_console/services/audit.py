@@ -1,0 +1,53 @@
+"""The audit trail: append-only events, each chained to the one before by SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session, select
+
+from db.models import AuditHead, ParcelEvent
+
+if TYPE_CHECKING:
+    from station_console.services.station import Station
+
+
+def event_hash(event: ParcelEvent, prev_hash: str) -> str:
+    body = {
+        "parcel_id": event.parcel_id,
+        "kind": event.kind,
+        "at": event.at.isoformat(timespec="microseconds"),
+        "business_day": event.business_day.isoformat(),
+        "clerk_id": event.clerk_id,
+        "counter": event.counter,
+        "details": event.details,
+        "prev_hash": prev_hash,
+    }
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def record(session: Session, station: Station, kind: str, *, parcel_id: int | None = None,
+           details: dict[str, Any] | None = None, at: datetime | None = None) -> ParcelEvent:
+    """Append one event in the caller's transaction.
+
+    The head row is locked (FOR UPDATE on PostgreSQL; SQLite's write lock already serialises), so
+    concurrent counters extend one chain, never fork it.
+    """
+    at = at or station.now()
+    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    if head is None:
+        head = AuditHead(id=1)
+    event = ParcelEvent(parcel_id=parcel_id, kind=str(kind), at=at, business_day=station.business_day(at),
+                        clerk_id=station.clerk_id, counter=station.counter, details=details or {},
+                        prev_hash=head.last_hash)
+    event.hash = event_hash(event, head.last_hash)
+    session.add(event)
+    session.flush()
+    head.last_event_id = event.id
+    head.last_hash = event.hash
+    session.add(head)
+    return event

@@ -1,0 +1,104 @@
+"""Typed settings, documented field by field.
+
+Two kinds: `StationSettings` are shared by every counter and live in the database (`setting` table,
+key "station"); `CounterSettings` belong to one console PC (its name, language, devices) and live in
+a TOML file in the user config folder, overridable by `STATION_*` environment variables and flags.
+Later issues add fields; a field with a default never needs a migration.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+APP_NAME = "station-console"
+
+
+class StationSettings(BaseModel):
+    """Station-wide rules. Changed by a manager in Settings; every change is an audit event."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    station_name: str = Field("Parcel Station", description="Shown in the header, on labels and reports.")
+    timezone: str = Field("UTC", description="IANA zone that defines the business day, e.g. Asia/Shanghai.")
+    opening_hours: str = Field("09:00-21:00", description="Shown in notifications.")
+
+    code_template: str = Field(
+        "{shelf}-{layer}-{seq}",
+        description="Pickup code layout; {shelf}, {layer} and {seq} are filled in. SEQ only narrows the search.")
+    code_seq_min: int = Field(1001, description="Smallest SEQ number issued.")
+    code_seq_max: int = Field(9999, description="Largest SEQ number; the cursor wraps around to the smallest.")
+    code_cooldown_days: int = Field(7, description="Days a freed pickup code is held back before reuse.")
+
+    default_size: Literal["S", "M", "L", "XL"] = Field("M", description="Size class when the clerk gives none.")
+    size_units: dict[str, int] = Field(
+        default_factory=lambda: {"S": 1, "M": 2, "L": 4, "XL": 8},
+        description="Capacity a parcel takes on a layer, by size class.")
+    shelf_policy: Literal["least_filled", "fill_in_order"] = Field(
+        "least_filled", description="least_filled spreads parcels; fill_in_order fills layers in walking order.")
+    group_recipient: bool = Field(
+        True, description="A recipient with parcels on the shelves gets the same layer while it has room.")
+    xl_zone: str = Field("floor", description="Zone that takes XL parcels.")
+    overflow_zone: str = Field("overflow", description="Zone used only when no other layer has room.")
+    move_policy: Literal["keep_code", "new_code"] = Field(
+        "new_code", description="On a move: issue a new pickup code and reprint, or keep the old code.")
+
+    verification_policy: Literal["code", "code_and_tail", "tail_and_name", "code_or_tail_checked"] = Field(
+        "code_or_tail_checked",
+        description="What a customer must give at pickup. Default: a code, or a phone tail with a second check.")
+    lookup_fail_limit: int = Field(5, description="Failed pickup lookups per counter allowed in the window.")
+    lookup_fail_window_s: int = Field(60, description="Window for counting failed lookups, in seconds.")
+    lookup_lock_s: int = Field(60, description="How long lookups stay locked after too many failures.")
+    pickup_undo_minutes: int = Field(5, description="A manager can undo a pickup within this many minutes.")
+
+    phone_purge_days: int = Field(30, description="Days after pickup or return when the full phone is purged.")
+    auto_lock_minutes: int = Field(10, description="Idle minutes before the console locks (0: never).")
+    pickup_deadline_days: int = Field(7, description="Days a parcel waits before it is returned to the courier.")
+
+
+class CounterSettings(BaseModel):
+    """This console PC. Stored in `counter.toml` in the user config folder."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    counter: str = Field("counter-1", description="This counter's name, recorded on every event.")
+    language: Literal["en", "zh"] | None = Field(None, description="Console language; None follows the locale.")
+    printer: dict[str, Any] = Field(
+        default_factory=dict, description="Default label printer: language, transport, target, size, dpi.")
+    printers: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Named printers configured on this counter.")
+    scanner: dict[str, Any] = Field(
+        default_factory=dict, description="Scanner: kind (wedge, hid, serial, dummy) and its options.")
+    wedge_max_key_gap_ms: int = Field(
+        30, description="Keys closer than this are a scanner, not a person typing.")
+
+
+def config_path() -> Path:
+    override = os.environ.get("STATION_CONFIG")
+    if override:
+        return Path(override)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "counter.toml"
+
+
+def load_counter_settings(path: Path | None = None) -> CounterSettings:
+    path = path or config_path()
+    data: dict[str, Any] = {}
+    if path.exists():
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return CounterSettings.model_validate(data)
+
+
+def save_counter_settings(settings: CounterSettings, path: Path | None = None) -> None:
+    import tomli_w
+
+    path = path or config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(tomli_w.dumps(settings.model_dump(exclude_none=True)), encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,86 @@
+"""The console: one Textual app, one mode per job, each with its own screen stack."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from station_console.i18n import _
+from station_console.services.station import Station
+from station_console.settings import CounterSettings
+from station_console.tui.screens.checkin import CheckinScreen
+from station_console.tui.screens.parcels import ParcelsScreen
+from station_console.tui.screens.pickup import PickupScreen
+from station_console.tui.screens.reports import ReportsScreen
+from station_console.tui.screens.settings import SettingsScreen
+from station_console.tui.screens.shelves import ShelvesScreen
+
+if TYPE_CHECKING:
+    from station_console.commands._support import CliApp
+
+
+class StationApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "station-console"
+    ENABLE_COMMAND_PALETTE = False
+
+    MODES: ClassVar = {
+        "checkin": CheckinScreen,
+        "pickup": PickupScreen,
+        "shelves": ShelvesScreen,
+        "parcels": ParcelsScreen,
+        "reports": ReportsScreen,
+        "settings": SettingsScreen,
+    }
+    DEFAULT_MODE = "checkin"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "switch_mode('checkin')", "Check-in", id="mode.checkin", tooltip="Receive parcels"),
+        Binding("f2", "switch_mode('pickup')", "Pickup", id="mode.pickup", tooltip="Hand out parcels"),
+        Binding("f3", "switch_mode('shelves')", "Shelves", id="mode.shelves", tooltip="Shelf map and stocktake"),
+        Binding("f4", "switch_mode('parcels')", "Parcels", id="mode.parcels", tooltip="Search every parcel"),
+        Binding("f5", "switch_mode('reports')", "Reports", id="mode.reports", tooltip="Reconciliation"),
+        Binding("f6", "switch_mode('settings')", "Settings", id="mode.settings", tooltip="Station settings"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(self, station: Station, counter_settings: CounterSettings | None = None,
+                 database_label: str = "") -> None:
+        super().__init__()
+        self.station = station
+        self.counter_settings = counter_settings or CounterSettings()
+        self.database_label = database_label or describe_database(station)
+        # Device states shown in the header; hardware workers update them.
+        self.device_states: dict[str, str] = {"scanner": "wedge", "printer": "none"}
+
+    def on_mount(self) -> None:
+        self.title = self.station.settings().station_name
+        for binding in self._bindings.key_to_bindings.values():
+            for b in binding:
+                if b.description:
+                    self._translate_binding(b)
+
+    def _translate_binding(self, binding: Binding) -> None:
+        # Binding descriptions are English ids; show them in the console's language.
+        object.__setattr__(binding, "description", _(binding.description))
+
+    def set_device_state(self, device: str, state: str) -> None:
+        self.device_states[device] = state
+        from station_console.tui.widgets.header import StationHeader
+
+        for header in self.screen.query(StationHeader):
+            header.refresh_status()
+
+
+def describe_database(station: Station) -> str:
+    url = station.engine.url
+    if url.get_backend_name() == "sqlite":
+        return f"SQLite {url.database or ':memory:'}"
+    return f"{url.get_backend_name()} {url.host or ''}/{url.database or ''}"
+
+
+def run_console(cli_app: CliApp) -> None:
+    app = StationApp(cli_app.station, cli_app.counter_settings)
+    app.run()

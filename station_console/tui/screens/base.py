@@ -1,0 +1,29 @@
+"""What every mode screen shares: the station header on top, the key footer below."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from station_console.services.station import Station
+from station_console.tui.widgets.header import StationHeader
+
+
+class ModeScreen(Screen[None]):
+    MODE_TITLE: ClassVar[str] = ""
+
+    @property
+    def station(self) -> Station:
+        app: Any = self.app
+        return app.station  # type: ignore[no-any-return]
+
+    def compose(self) -> ComposeResult:
+        yield StationHeader(self.MODE_TITLE)
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()

@@ -1,0 +1,48 @@
+"""The header every mode shows: station, mode, clerk, counter, database, devices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from station_console.i18n import _
+
+
+class StationHeader(Horizontal):
+    DEFAULT_CSS = """
+    StationHeader { height: 1; dock: top; background: $primary; color: $text; }
+    StationHeader > #hdr-title { width: 1fr; text-style: bold; padding: 0 1; }
+    StationHeader > #hdr-status { width: auto; padding: 0 1; }
+    """
+
+    def __init__(self, mode_title: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.mode_title = mode_title
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="hdr-title")
+        yield Static(id="hdr-status")
+
+    def on_mount(self) -> None:
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        app: Any = self.app
+        station = app.station
+        clerk = getattr(app, "clerk_name", None) or _("not signed in")
+        title = Text.assemble((station.settings().station_name, "bold"), "  ·  ", (_(self.mode_title), "bold"))
+        self.query_one("#hdr-title", Static).update(title)
+        status = Text()
+        status.append(f"{_('Clerk')}: {clerk}  ")
+        status.append(f"{_('Counter')}: {station.counter}  ")
+        status.append(f"{_('DB')}: {app.database_label}  ")
+        for device, state in app.device_states.items():
+            ok = state not in ("none", "error", "offline", "unplugged")
+            status.append(f"{_(device.capitalize())}: ", style="")
+            status.append(_(state), style="green" if ok else "yellow")
+            status.append("  ")
+        self.query_one("#hdr-status", Static).update(status)

@@ -1,0 +1,92 @@
+"""The ground: migrations, seeding, settings, transactions."""
+
+from __future__ import annotations
+
+from alembic import command
+from sqlmodel import func, select
+
+from db.engine import create_station_engine
+from db.migrate import alembic_config, current_revision, head_revision, upgrade
+from db.models import Carrier, Layer, Parcel, Shelf
+from station_console.services.setup import DEFAULT_LAYOUT, carrier_seed, init_station, open_station
+from station_console.services.station import Station
+
+
+def test_migrations_reach_head_and_match_the_models(db_url: str) -> None:
+    engine = create_station_engine(db_url)
+    assert current_revision(engine) is None
+    assert upgrade(engine) is True
+    assert current_revision(engine) == head_revision()
+    assert upgrade(engine) is False  # already current: nothing runs
+    command.check(alembic_config(engine))  # raises if the models and migrations differ
+
+
+def test_open_station_seeds_a_new_database_once(db_url: str) -> None:
+    station = open_station(db_url)
+    with station.read() as session:
+        carriers = session.exec(select(func.count()).select_from(Carrier)).one()
+        shelves = session.exec(select(func.count()).select_from(Shelf)).one()
+        layers = session.exec(select(func.count()).select_from(Layer)).one()
+    assert carriers == len(carrier_seed()) >= 16
+    assert shelves == len(DEFAULT_LAYOUT)
+    assert layers == sum(spec["layers"] for spec in DEFAULT_LAYOUT)
+    assert init_station(station) == {"carriers": 0, "shelves": 0, "layers": 0}  # idempotent
+
+
+def test_sqlite_is_durable_and_strict(db_url: str) -> None:
+    engine = create_station_engine(db_url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_failed_transaction_writes_nothing(station: Station) -> None:
+    def work(session):  # type: ignore[no-untyped-def]
+        session.add(Shelf(label="Z9", zone="main"))
+        session.flush()
+        raise RuntimeError("half-way")
+
+    try:
+        station.run(work)
+    except RuntimeError:
+        pass
+    with station.read() as session:
+        assert session.exec(select(Shelf).where(Shelf.label == "Z9")).first() is None
+
+
+def test_on_shelf_codes_are_unique_but_not_forever(station: Station) -> None:
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    now = station.now()
+    with station.write() as session:
+        carrier = session.exec(select(Carrier)).first()
+        assert carrier is not None and carrier.id is not None
+        day = station.business_day()
+        session.add(Parcel(waybill="A1", carrier_id=carrier.id, pickup_code="1-1-1001", status="picked_up",
+                           checked_in_at=now, business_day=day))
+        session.add(Parcel(waybill="A2", carrier_id=carrier.id, pickup_code="1-1-1001", checked_in_at=now,
+                           business_day=day))
+    with pytest.raises(IntegrityError), station.write() as session:
+        session.add(Parcel(waybill="A3", carrier_id=carrier.id, pickup_code="1-1-1001", checked_in_at=now,
+                           business_day=day))
+
+
+def test_timestamps_come_back_timezone_aware(station: Station) -> None:
+    with station.write() as session:
+        carrier = session.exec(select(Carrier)).first()
+        assert carrier is not None and carrier.id is not None
+        session.add(Parcel(waybill="T1", carrier_id=carrier.id, checked_in_at=station.now(),
+                           business_day=station.business_day()))
+    with station.read() as session:
+        parcel = session.exec(select(Parcel).where(Parcel.waybill == "T1")).one()
+    assert parcel.checked_in_at == station.now()
+    assert parcel.checked_in_at.utcoffset() is not None
+
+
+def test_business_day_follows_the_station_time_zone(station: Station, clock) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, date, datetime
+
+    clock.now = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)  # 01:30 next day in Shanghai
+    assert station.business_day() == date(2026, 11, 26)
