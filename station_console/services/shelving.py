@@ -1,0 +1,172 @@
+"""Where a parcel goes, and the pickup code that says so.
+
+Assignment policy (StationSettings; see README "Shelf assignment"):
+1. A recipient with parcels on the shelves gets the same layer while it has room (one trip at pickup).
+2. Only layers that accept the size class and have free capacity in size units count.
+3. Among those the least filled, ties broken by walking order; or, with `fill_in_order`, walking order.
+4. Nothing has room: the overflow zone; overflow full too: refused. Never silently over capacity.
+
+Capacity is claimed with one conditional UPDATE (`used_units + n <= capacity_units`), so two counters on one
+PostgreSQL database can never overfill a layer, whatever they read before.
+
+Pickup codes follow the template (default `{shelf}-{layer}-{seq}`); SEQ is next-fit from the layer's cursor,
+skipping codes on the shelves and codes in cooldown, so a freed code is not reissued for N days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, update
+from sqlmodel import Session, col, select
+
+from db.models import CodeHold, Layer, Parcel, ParcelStatus, Shelf, Size
+from station_console.errors import Refused
+from station_console.i18n import N_
+from station_console.settings import StationSettings
+
+
+@dataclass(frozen=True)
+class Slot:
+    layer_id: int
+    shelf_id: int
+    shelf_label: str
+    layer_label: str
+    zone: str
+    accepts: str
+    free_units: int
+    fill: float
+    walk: tuple[int, int]
+
+
+def size_letter(size: str) -> str:
+    return "X" if size == Size.XL else size
+
+
+def units_for(size: str, settings: StationSettings) -> int:
+    return settings.size_units.get(size, settings.size_units.get("M", 2))
+
+
+def slots(session: Session) -> list[Slot]:
+    """Every active layer with its shelf, free units and fill ratio."""
+    rows = session.exec(
+        select(Layer, Shelf).join(Shelf, col(Shelf.id) == Layer.shelf_id)
+        .where(col(Layer.retired_at).is_(None), col(Shelf.retired_at).is_(None))
+    ).all()
+    return [
+        Slot(layer_id=layer.id or 0, shelf_id=shelf.id or 0, shelf_label=shelf.label, layer_label=layer.label,
+             zone=shelf.zone, accepts=layer.accepts_sizes, free_units=layer.capacity_units - layer.used_units,
+             fill=layer.used_units / layer.capacity_units if layer.capacity_units else 1.0,
+             walk=(shelf.walk_order, layer.walk_order))
+        for layer, shelf in rows
+    ]
+
+
+def recipient_layers(session: Session, *, phone_full: str | None, masked_phone: str | None) -> list[int]:
+    """Layers holding this recipient's parcels now, most parcels first."""
+    if phone_full:
+        cond = col(Parcel.phone_full) == phone_full
+    elif masked_phone:
+        cond = col(Parcel.masked_phone) == masked_phone
+    else:
+        return []
+    rows = session.exec(
+        select(Parcel.layer_id).where(cond, Parcel.status == ParcelStatus.ON_SHELF,
+                                      col(Parcel.layer_id).is_not(None))
+    ).all()
+    counts: dict[int, int] = {}
+    for layer_id in rows:
+        if layer_id is not None:
+            counts[layer_id] = counts.get(layer_id, 0) + 1
+    return sorted(counts, key=lambda lid: -counts[lid])
+
+
+def candidate_slots(session: Session, settings: StationSettings, size: str, *,
+                    prefer_layers: Sequence[int] = ()) -> list[Slot]:
+    """Slots that could take a parcel of `size`, in the order the policy tries them."""
+    letter = size_letter(size)
+    need = units_for(size, settings)
+    fitting = [s for s in slots(session) if letter in s.accepts and s.free_units >= need]
+    if size == Size.XL:
+        fitting = [s for s in fitting if s.zone in (settings.xl_zone, settings.overflow_zone)]
+    regular = [s for s in fitting if s.zone != settings.overflow_zone]
+    overflow = [s for s in fitting if s.zone == settings.overflow_zone]
+    if settings.shelf_policy == "fill_in_order":
+        regular.sort(key=lambda s: s.walk)
+    else:
+        regular.sort(key=lambda s: (round(s.fill, 6), s.walk))
+    overflow.sort(key=lambda s: (round(s.fill, 6), s.walk))
+    preferred = [s for lid in prefer_layers for s in regular if s.layer_id == lid] if settings.group_recipient else []
+    rest = [s for s in regular if s not in preferred]
+    return preferred + rest + overflow
+
+
+def claim(session: Session, slot: Slot, units: int) -> bool:
+    """Take `units` on the layer if it still has them; False when another counter got there first."""
+    result = session.execute(
+        update(Layer)
+        .where(col(Layer.id) == slot.layer_id, Layer.used_units + units <= Layer.capacity_units)
+        .values(used_units=Layer.used_units + units, parcel_count=Layer.parcel_count + 1)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def assign(session: Session, settings: StationSettings, size: str, *, phone_full: str | None,
+           masked_phone: str | None) -> Slot:
+    """Choose and claim a slot for one parcel, or refuse with the reason."""
+    prefer = recipient_layers(session, phone_full=phone_full, masked_phone=masked_phone)
+    units = units_for(size, settings)
+    for slot in candidate_slots(session, settings, size, prefer_layers=prefer):
+        if claim(session, slot, units):
+            return slot
+    raise Refused(N_("No room for a size {size} parcel, not even in the overflow zone. "
+                     "Free a layer or add shelves, then scan again."), code="no_room", size=size)
+
+
+def release(session: Session, parcel: Parcel, settings: StationSettings, now: datetime) -> None:
+    """The parcel leaves its layer: give back its units and hold its code for the cooldown."""
+    if parcel.layer_id is not None:
+        units = units_for(parcel.size, settings)
+        session.execute(
+            update(Layer).where(col(Layer.id) == parcel.layer_id)
+            .values(used_units=Layer.used_units - units, parcel_count=Layer.parcel_count - 1)
+        )
+    if parcel.pickup_code:
+        hold_code(session, parcel.pickup_code, settings, now)
+
+
+def hold_code(session: Session, code: str, settings: StationSettings, now: datetime) -> None:
+    until = now + timedelta(days=settings.code_cooldown_days)
+    hold = session.get(CodeHold, code)
+    if hold is None:
+        session.add(CodeHold(code=code, released_at=now, until=until))
+    else:
+        hold.released_at, hold.until = now, until
+        session.add(hold)
+
+
+def code_is_free(session: Session, code: str, now: datetime) -> bool:
+    taken = session.exec(select(
+        exists().where(and_(col(Parcel.pickup_code) == code, Parcel.status == ParcelStatus.ON_SHELF)),
+        exists().where(and_(col(CodeHold.code) == code, col(CodeHold.until) > now)),
+    )).one()
+    return not any(taken)
+
+
+def allocate_code(session: Session, settings: StationSettings, slot: Slot, now: datetime) -> str:
+    """Next free code on the slot's layer, next-fit from its cursor (the layer row is locked by `claim`)."""
+    layer = session.exec(select(Layer).where(col(Layer.id) == slot.layer_id)).one()
+    low, high = settings.code_seq_min, settings.code_seq_max
+    span = high - low + 1
+    start = layer.code_cursor if low <= layer.code_cursor <= high else low
+    for step in range(span):
+        seq = low + (start - low + step) % span
+        code = settings.code_template.format(shelf=slot.shelf_label, layer=slot.layer_label, seq=seq)
+        if code_is_free(session, code, now):
+            layer.code_cursor = low + (seq - low + 1) % span
+            session.add(layer)
+            return code
+    raise Refused(N_("Every pickup code of layer {shelf}-{layer} is in use or cooling down"),
+                  code="no_code", shelf=slot.shelf_label, layer=slot.layer_label)

@@ -1,0 +1,39 @@
+"""The console shell: starts, shows every mode on its key, quits."""
+
+from __future__ import annotations
+
+from station_console.i18n import set_language
+from station_console.tui.app import StationApp
+from station_console.tui.widgets.header import StationHeader
+
+MODE_KEYS = {"f1": "checkin", "f2": "pickup", "f3": "shelves", "f4": "parcels", "f5": "reports", "f6": "settings"}
+
+
+async def test_every_mode_is_reachable_by_its_key(app: StationApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert app.current_mode == "checkin"  # the console opens ready to receive parcels
+        for key, mode in MODE_KEYS.items():
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.current_mode == mode
+            header = app.screen.query_one(StationHeader)
+            assert header.mode_title  # each mode says what it is
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+
+
+async def test_header_names_station_counter_and_database(app: StationApp) -> None:
+    async with app.run_test(size=(160, 36)) as pilot:
+        await pilot.pause()
+        text = " ".join(str(w.render()) for w in app.screen.query("StationHeader Static"))
+        assert "Parcel Station" in text
+        assert "test-counter" in text
+        assert "SQLite test" in text
+
+
+async def test_the_shell_speaks_chinese(app: StationApp) -> None:
+    set_language("zh")
+    async with app.run_test(size=(160, 36)) as pilot:
+        await pilot.pause()
+        text = " ".join(str(w.render()) for w in app.screen.query("StationHeader Static"))
+        assert "入库" in text and "柜台" in text
