@@ -66,3 +66,12 @@ def main() -> None:
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception:
+        # A bug, not a user error: the details go to the log, the clerk gets one line.
+        from station_console.logs import setup_logging
+
+        path = setup_logging()
+        log.exception("unexpected error in `station %s`", " ".join(sys.argv[1:2]))
+        click.echo(f"station: {_('An unexpected error happened; details were written to {path}', path=path)}",
+                   err=True)
+        sys.exit(2)

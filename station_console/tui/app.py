@@ -82,5 +82,8 @@ def describe_database(station: Station) -> str:
 
 
 def run_console(cli_app: CliApp) -> None:
+    from station_console.logs import setup_logging
+
+    setup_logging()
     app = StationApp(cli_app.station, cli_app.counter_settings)
     app.run()

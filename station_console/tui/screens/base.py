@@ -27,3 +27,14 @@ class ModeScreen(Screen[None]):
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
+
+def report_unexpected(screen: Screen[None], exc: BaseException) -> str:
+    """Log a bug and give the clerk one calm line instead of a traceback."""
+    import logging
+
+    from station_console.i18n import _
+    from station_console.logs import log_path
+
+    logging.getLogger("station.tui").error("unexpected error", exc_info=exc)
+    return _("An unexpected error happened; details were written to {path}", path=log_path())

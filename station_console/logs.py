@@ -1,0 +1,43 @@
+"""Logging to a file in the user log folder, with phone numbers masked on the way out.
+
+Nothing a clerk does prints a traceback on screen; unexpected errors land here instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+from pathlib import Path
+
+APP_NAME = "station-console"
+# 11-digit Chinese mobiles and any run of 7+ digits that could be a phone; waybills are logged rarely and
+# a masked waybill in a log costs nothing.
+_PHONE = re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)")
+
+
+def mask_text(text: str) -> str:
+    return _PHONE.sub(r"\1****\2", text)
+
+
+class MaskingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_text(super().format(record))
+
+
+def log_path() -> Path:
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir(APP_NAME, appauthor=False)) / "station.log"
+
+
+def setup_logging(level: int = logging.INFO) -> Path:
+    path = log_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers = [h for h in root.handlers if not isinstance(h, logging.handlers.RotatingFileHandler)]
+    root.addHandler(handler)
+    root.setLevel(level)
+    return path
