@@ -75,6 +75,17 @@ class CounterSettings(BaseModel):
         default_factory=dict, description="Scanner: kind (wedge, hid, serial, dummy) and its options.")
     wedge_max_key_gap_ms: int = Field(
         30, description="Keys closer than this are a scanner, not a person typing.")
+    wedge_min_length: int = Field(
+        6, description="Shortest code (prefix and suffix removed) a wedge burst must carry to be a scan.")
+    wedge_prefix: str = Field(
+        "", description="Characters the wedge scanner sends before each code; required and stripped.")
+    wedge_suffix: str = Field(
+        "", description="Characters the wedge scanner sends after each code (before the terminator).")
+    wedge_terminator: Literal["enter", "tab", "none"] = Field(
+        "enter", description="Key that ends a wedge scan; none: the scan ends after the idle timeout.")
+    wedge_idle_timeout_ms: int = Field(
+        80, description="Silence that ends a scan with no terminator; a pause shorter than this mid-scan "
+                        "does not split it.")
 
 
 def config_path() -> Path:
