@@ -1,0 +1,205 @@
+"""`station detect` and `station carriers list|add|edit`."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.errors import NotFound, StationError
+from station_console.i18n import N_, _
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(detect)
+    cli.add_command(carriers_group)
+
+
+@click.command()
+@click.option(
+    "--batch", metavar="CARRIER", help="The carrier being received; it wins when the number fits it."
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
+@click.argument("waybills", nargs=-1)
+@pass_app
+def detect(app: CliApp, batch: str | None, as_json: bool, waybills: tuple[str, ...]) -> None:
+    """Tell the carrier of each WAYBILL (or of each line on stdin). Exit 1 if any is rejected."""
+    from station_console.services.carriers import get_detector
+
+    detector = get_detector(app.station)
+    if batch is not None:
+        batch = batch.strip().upper()
+        if batch not in detector.carriers:
+            fail(
+                NotFound(N_("No carrier with code {carrier}."), code="carrier_not_found", carrier=batch),
+                as_json=as_json,
+            )
+    inputs = waybills or tuple(line.rstrip("\r\n") for line in sys.stdin)
+    rejected = 0
+    for raw in inputs:
+        found = detector.detect(raw, batch=batch)
+        rejected += found.error is not None
+        if as_json:
+            emit_json(found.to_json())
+            continue
+        shown = found.waybill or raw.strip()
+        if found.error is not None:
+            click.echo(_("{waybill}: rejected: {reason}", waybill=shown, reason=found.error.message()))
+            continue
+        best = found.candidates[0]
+        line = _("{waybill}: {carrier} ({name})", waybill=shown, carrier=best.carrier, name=best.name())
+        if best.checksum:
+            line += " " + _("check digit OK")
+        others = [c.carrier for c in found.candidates[1:]]
+        if others:
+            line += "; " + _("also fits {carriers}", carriers=", ".join(others))
+        if found.conflict:
+            line += "; " + _("not {batch}: confirm the carrier", batch=batch)
+        click.echo(line)
+    sys.exit(1 if rejected else 0)
+
+
+@click.group("carriers")
+def carriers_group() -> None:
+    """The carrier table: names, waybill patterns, check-digit rules, fees."""
+
+
+def _carrier_json(row: Any) -> dict[str, Any]:
+    return row.model_dump(exclude={"id"})
+
+
+@carriers_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of carriers.")
+@pass_app
+def carriers_list(app: CliApp, as_json: bool) -> None:
+    """Every carrier, in display order."""
+    from station_console.services.carriers import list_carriers
+
+    rows = list_carriers(app.station)
+    if as_json:
+        emit_json([_carrier_json(row) for row in rows])
+        return
+    for row in rows:
+        patterns = "  ".join(
+            p.get("regex", "") + (f" [{p['checksum']}]" if p.get("checksum") else "") for p in row.patterns
+        )
+        state = "" if row.active else " " + _("(inactive)")
+        click.echo(f"{row.code:<8} {_name(row):<24} {row.fee_cents:>4}  {patterns}{state}")
+
+
+def _name(row: Any) -> str:
+    from station_console.i18n import get_language
+
+    return str(row.name_zh if get_language() == "zh" else row.name_en)
+
+
+def _pattern_specs(patterns: tuple[str, ...], checksum: str | None) -> list[dict[str, Any]]:
+    return [{"regex": regex, "checksum": checksum} for regex in patterns]
+
+
+_FIELD_OPTIONS = [
+    click.option("--name-en", help="English name."),
+    click.option("--name-zh", help="Chinese name."),
+    click.option("--short", "short_name", help="Short name printed on the label."),
+    click.option("--fee", "fee_cents", type=int, help="Fee the carrier pays per parcel, in cents."),
+    click.option("--sort-order", type=int, help="Position in lists."),
+    click.option("--amber-hours", type=int, help="Overdue (amber) after this many hours."),
+    click.option("--red-hours", type=int, help="Overdue (red) after this many hours."),
+    click.option("--return-after-days", type=int, help="Return candidate after this many days."),
+    click.option(
+        "--pattern",
+        "patterns",
+        multiple=True,
+        metavar="REGEX",
+        help="Waybill pattern (repeatable); on edit, replaces the patterns.",
+    ),
+    click.option(
+        "--checksum", metavar="RULE", help="Check-digit rule for the given patterns (e.g. s10, gs1_mod10)."
+    ),
+    click.option("--json", "as_json", is_flag=True, help="Print the carrier as JSON."),
+]
+
+
+def _with_fields(func: Any) -> Any:
+    for option in reversed(_FIELD_OPTIONS):
+        func = option(func)
+    return func
+
+
+def _changes(options: dict[str, Any]) -> dict[str, Any]:
+    keys = (
+        "name_en",
+        "name_zh",
+        "short_name",
+        "fee_cents",
+        "sort_order",
+        "amber_hours",
+        "red_hours",
+        "return_after_days",
+    )
+    return {key: options[key] for key in keys if options.get(key) is not None}
+
+
+def _done(row: Any, as_json: bool, message: str) -> None:
+    if as_json:
+        emit_json(_carrier_json(row))
+    else:
+        click.echo(message)
+
+
+@carriers_group.command("add")
+@click.option("--code", required=True, help="Carrier code, e.g. SF (2-16 letters, digits or _).")
+@_with_fields
+@pass_app
+def carriers_add(
+    app: CliApp, code: str, patterns: tuple[str, ...], checksum: str | None, as_json: bool, **options: Any
+) -> None:
+    """Add a carrier to the table."""
+    from station_console.services.carriers import add_carrier
+
+    data = {"code": code, **_changes(options)}
+    if patterns:
+        data["patterns"] = _pattern_specs(patterns, checksum)
+    try:
+        row = add_carrier(app.station, data)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    _done(row, as_json, _("Carrier {code} added.", code=row.code))
+
+
+@carriers_group.command("edit")
+@click.argument("code")
+@_with_fields
+@click.option(
+    "--add-pattern", "add_patterns", multiple=True, metavar="REGEX", help="Add a pattern (repeatable)."
+)
+@click.option("--active/--inactive", default=None, help="Offer the carrier at check-in, or not.")
+@pass_app
+def carriers_edit(
+    app: CliApp,
+    code: str,
+    patterns: tuple[str, ...],
+    add_patterns: tuple[str, ...],
+    checksum: str | None,
+    active: bool | None,
+    as_json: bool,
+    **options: Any,
+) -> None:
+    """Change a carrier's names, patterns, fee or state."""
+    from station_console.services.carriers import get_carrier, update_carrier
+
+    changes = _changes(options)
+    if active is not None:
+        changes["active"] = active
+    try:
+        if patterns or add_patterns:
+            kept = [] if patterns else list(get_carrier(app.station, code).patterns)
+            changes["patterns"] = kept + _pattern_specs(patterns + add_patterns, checksum)
+        row = update_carrier(app.station, code, changes)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    _done(row, as_json, _("Carrier {code} updated.", code=row.code))
