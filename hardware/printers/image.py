@@ -1,0 +1,100 @@
+"""PNG labels (preview, and any printer behind CUPS), drawn at whole printer dots.
+
+The image is exactly the sticker's size in dots at the label's dpi, 1-bit like a thermal head, and the
+Code128 bars come from python-barcode's modules at `layout.module` dots each, so a preview scans like the
+sticker does.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+
+from PIL import Image, ImageDraw, ImageFont
+
+from hardware.printers import code128
+from hardware.printers.fonts import cjk_font, has_cjk, label_font, printable
+from hardware.printers.label import Box, LabelData, LabelLayout
+
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+
+@cache
+def font(size: int) -> Font:
+    found = label_font()
+    if found is None:
+        return ImageFont.load_default(size=size)
+    return ImageFont.truetype(str(found.path), size=size, index=found.index)
+
+
+def _reference(text: str) -> str:
+    # Size by digit (and CJK) height, not by this text's own ink, so one row's texts match.
+    return "0\u53d6" if has_cjk(text) else "0"
+
+
+def fit_font(text: str, box: Box, *, stroke: int = 0) -> Font:
+    """The largest font whose rendering of `text` fits in `box`."""
+    lo, hi = 6, max(7, box.h * 2)
+    ref = _reference(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        left, _, right, _ = font(mid).getbbox(text, stroke_width=stroke)
+        _, top, _, bottom = font(mid).getbbox(ref, stroke_width=stroke)
+        if right - left <= box.w and bottom - top <= box.h:
+            lo = mid
+        else:
+            hi = mid - 1
+    return font(lo)
+
+
+def draw_text(draw: ImageDraw.ImageDraw, text: str, box: Box, *, align: str = "left", stroke: int = 0) -> None:
+    """`text` fitted into `box`, its ink aligned to the box (bottom on the baseline side)."""
+    text = printable(text, cjk=cjk_font() is not None)
+    if not text:
+        return
+    face = fit_font(text, box, stroke=stroke)
+    left, _, right, _ = face.getbbox(text, stroke_width=stroke)
+    bottom = face.getbbox(_reference(text), stroke_width=stroke)[3]
+    x = box.x - left
+    if align == "right":
+        x = box.x + box.w - right
+    elif align == "center":
+        x = box.x + (box.w - (right - left)) // 2 - left
+    y = box.y + box.h - bottom
+    draw.text((x, y), text, font=face, fill=0, stroke_width=stroke, stroke_fill=0)
+
+
+def draw_bars(draw: ImageDraw.ImageDraw, data: str, box: Box, module: int) -> None:
+    x = box.x
+    for bit in code128.modules(data):
+        if bit == "1":
+            draw.rectangle([x, box.y, x + module - 1, box.y + box.h - 1], fill=0)
+        x += module
+
+
+def label_image(data: LabelData, layout: LabelLayout) -> Image.Image:
+    img = Image.new("1", (layout.width, layout.height), 1)
+    draw = ImageDraw.Draw(img)
+    bold = max(1, layout.dots(0.15))
+    draw_text(draw, data.captions.code, layout.caption)
+    draw_text(draw, data.carrier, layout.carrier, align="right", stroke=bold)
+    draw_text(draw, data.pickup_code, layout.code, align="center", stroke=bold)
+    draw_text(draw, data.tail_text, layout.tail)
+    draw_text(draw, data.phone_text, layout.phone, align="right")
+    draw_text(draw, data.date_text, layout.date)
+    if layout.fits:
+        draw_bars(draw, data.waybill, layout.barcode, layout.module)
+    else:  # too long for 2 dots per module on this sticker: print the number instead
+        draw_text(draw, data.waybill, Box(layout.date.x, layout.barcode.y, layout.date.w,
+                                          min(layout.barcode.h, layout.date.h * 2)), align="center")
+    return img
+
+
+def to_png(img: Image.Image, dpi: int) -> bytes:
+    out = io.BytesIO()
+    img.save(out, format="PNG", dpi=(dpi, dpi), optimize=True)
+    return out.getvalue()
+
+
+def render_label(data: LabelData, layout: LabelLayout) -> bytes:
+    return to_png(label_image(data, layout), layout.dpi)

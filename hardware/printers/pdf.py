@@ -1,0 +1,135 @@
+"""PDF labels (a page the size of the sticker, for CUPS) and A4/roll PDFs of receipts and manifests.
+
+Text is real text (searchable, sharp at any printer resolution) in the machine's CJK font when there is
+one, else Helvetica with Chinese replaced (see fonts.CJK_MISSING). Bars are vector rectangles at the
+layout's whole-dot module width, so the PDF prints exactly like the PNG preview.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fpdf import FPDF
+
+from hardware.printers import code128
+from hardware.printers.document import Document
+from hardware.printers.fonts import cjk_font, printable
+from hardware.printers.label import Box, LabelData, LabelLayout
+
+PT_PER_MM = 72 / 25.4
+CAP_HEIGHT = 0.72  # digit height as a fraction of the font size, for DejaVu/WenQuanYi-like faces
+_FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)  # reproducible files: no wall-clock timestamp inside
+
+
+def _new_pdf(width_mm: float, height_mm: float) -> tuple[FPDF, bool]:
+    pdf = FPDF(unit="mm", format=(width_mm, height_mm))
+    pdf.set_creation_date(_FIXED_DATE)
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0, 0)
+    found = cjk_font()
+    if found is not None:
+        pdf.add_font("label", fname=str(found.path), collection_font_number=found.index)
+        pdf.set_font("label")
+    else:
+        pdf.set_font("helvetica", style="B")
+    return pdf, found is not None
+
+
+def _fit_text(pdf: FPDF, text: str, box_mm: tuple[float, float, float, float], *, cjk: bool,
+              align: str = "left") -> None:
+    x, y, w, h = box_mm
+    text = printable(text, cjk=cjk)
+    if not cjk:
+        text = text.encode("latin-1", "replace").decode("latin-1")
+    size = h * PT_PER_MM / CAP_HEIGHT
+    pdf.set_font_size(size)
+    width = pdf.get_string_width(text)
+    if width > w:
+        size *= w / width
+        pdf.set_font_size(size)
+        width = pdf.get_string_width(text)
+    left = x if align == "left" else x + w - width if align == "right" else x + (w - width) / 2
+    pdf.text(left, y + h, text)  # baseline at the box bottom
+
+
+def _mm(box: Box, dpi: int) -> tuple[float, float, float, float]:
+    k = 25.4 / dpi
+    return box.x * k, box.y * k, box.w * k, box.h * k
+
+
+def _bars(pdf: FPDF, data: str, x_mm: float, y_mm: float, h_mm: float, module_mm: float) -> None:
+    pdf.set_fill_color(0, 0, 0)
+    bits = code128.modules(data)
+    i = 0
+    while i < len(bits):
+        if bits[i] == "1":
+            j = i
+            while j < len(bits) and bits[j] == "1":
+                j += 1
+            pdf.rect(x_mm + i * module_mm, y_mm, (j - i) * module_mm, h_mm, style="F")
+            i = j
+        else:
+            i += 1
+
+
+def render_label(data: LabelData, layout: LabelLayout) -> bytes:
+    pdf, cjk = _new_pdf(layout.size.width_mm, layout.size.height_mm)
+    pdf.add_page()
+    dpi = layout.dpi
+    _fit_text(pdf, data.captions.code, _mm(layout.caption, dpi), cjk=cjk)
+    _fit_text(pdf, data.carrier, _mm(layout.carrier, dpi), cjk=cjk, align="right")
+    _fit_text(pdf, data.pickup_code, _mm(layout.code, dpi), cjk=cjk, align="center")
+    _fit_text(pdf, data.tail_text, _mm(layout.tail, dpi), cjk=cjk)
+    _fit_text(pdf, data.phone_text, _mm(layout.phone, dpi), cjk=cjk, align="right")
+    _fit_text(pdf, data.date_text, _mm(layout.date, dpi), cjk=cjk)
+    if layout.fits:
+        x, y, _, h = _mm(layout.barcode, dpi)
+        _bars(pdf, data.waybill, x, y, h, layout.module * 25.4 / dpi)
+    else:
+        x, y, w, _ = _mm(layout.barcode, dpi)
+        _fit_text(pdf, data.waybill, (_mm(layout.date, dpi)[0], y, _mm(layout.date, dpi)[2],
+                                      _mm(layout.date, dpi)[3]), cjk=cjk, align="center")
+    return bytes(pdf.output())
+
+
+def render_document(doc: Document) -> bytes:
+    """A receipt on an 80 mm roll page, or a manifest on A4 (more pages as the rows need)."""
+    roll = doc.kind == "receipt"
+    width = 80.0 if roll else 210.0
+    height = (60.0 + 6 * (len(doc.rows) + len(doc.meta) + len(doc.footer))) if roll else 297.0
+    pdf, cjk = _new_pdf(width, height)
+    pdf.set_auto_page_break(True, margin=12)
+    margin = 5.0 if roll else 15.0
+    pdf.set_margins(margin, margin, margin)
+    pdf.add_page()
+    usable = width - 2 * margin
+
+    def line(text: str, size: float, *, align: str = "L") -> None:
+        pdf.set_font_size(size)
+        pdf.multi_cell(usable, size * 0.5, printable(text, cjk=cjk), align=align,
+                       new_x="LMARGIN", new_y="NEXT")
+
+    line(doc.title, 14 if roll else 18, align="C")
+    pdf.ln(2)
+    for meta in doc.meta:
+        line(meta, 9 if roll else 11)
+    pdf.ln(2)
+    if doc.columns:
+        pdf.set_font_size(8 if roll else 10)
+        from fpdf.fonts import FontFace
+
+        # Plain headings: the CJK font has no bold face.
+        with pdf.table(col_widths=[1] * len(doc.columns), text_align="LEFT", line_height=5,
+                       headings_style=FontFace(emphasis="")) as table:
+            table.row([printable(c, cjk=cjk) for c in doc.columns])
+            for row in doc.rows:
+                table.row([printable(c, cjk=cjk) for c in row])
+        pdf.ln(2)
+    for foot in doc.footer:
+        line(foot, 9 if roll else 11)
+    if doc.barcode:
+        pdf.ln(3)
+        module = 0.25 if roll else 0.33
+        bar_w = code128.module_count(doc.barcode) * module
+        _bars(pdf, doc.barcode, margin + (usable - bar_w) / 2, pdf.get_y(), 10, module)
+    return bytes(pdf.output())

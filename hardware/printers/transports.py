@@ -1,0 +1,201 @@
+"""How bytes reach a printer: USB bulk OUT, TCP 9100, a device file, a CUPS queue, a file, or a Dummy.
+
+Each transport has one method, `send(data)`, which either delivers everything or raises `PrinterError`
+with a short `code` the console shows as the printer state (offline, timeout, permission, error). No
+transport keeps a device open between jobs: a printer unplugged and plugged back in just works.
+"""
+
+from __future__ import annotations
+
+import errno
+import socket
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+
+class PrinterError(Exception):
+    """The printer did not take the job. `code`: offline | timeout | permission | unsupported | error."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+
+
+class Transport(Protocol):
+    def send(self, data: bytes) -> None: ...
+
+    def describe(self) -> str: ...
+
+
+def _os_error(exc: OSError, what: str) -> PrinterError:
+    if isinstance(exc, FileNotFoundError) or exc.errno in (errno.ENODEV, errno.ENXIO, errno.ENOENT):
+        return PrinterError("offline", f"{what} not found ({exc.strerror or exc})")
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+        return PrinterError("permission", f"no permission for {what} ({exc.strerror or exc})")
+    if isinstance(exc, TimeoutError | socket.timeout) or exc.errno in (errno.ETIMEDOUT, errno.EAGAIN):
+        return PrinterError("timeout", f"{what} did not answer (out of paper or paused?)")
+    if isinstance(exc, ConnectionError):
+        return PrinterError("offline", f"{what}: {exc.strerror or exc}")
+    return PrinterError("error", f"{what}: {exc.strerror or exc}")
+
+
+@dataclass
+class TcpTransport:
+    """Raw TCP, port 9100 ("JetDirect"), which network label printers all speak."""
+
+    host: str
+    port: int = 9100
+    timeout: float = 5.0
+
+    @classmethod
+    def from_target(cls, target: str, timeout: float = 5.0) -> TcpTransport:
+        host, _, port = target.rpartition(":") if target.count(":") == 1 else (target, "", "")
+        return cls(host or target, int(port) if port else 9100, timeout)
+
+    def send(self, data: bytes) -> None:
+        try:
+            with socket.create_connection((self.host, self.port), timeout=self.timeout) as sock:
+                sock.sendall(data)
+                sock.shutdown(socket.SHUT_WR)
+        except OSError as exc:
+            raise _os_error(exc, self.describe()) from exc
+
+    def describe(self) -> str:
+        return f"tcp://{self.host}:{self.port}"
+
+
+@dataclass
+class DeviceTransport:
+    """A character device such as /dev/usb/lp0 (the kernel's usblp driver)."""
+
+    path: str
+
+    def send(self, data: bytes) -> None:
+        try:
+            with open(self.path, "wb", buffering=0) as dev:
+                view = memoryview(data)
+                while view:
+                    written = dev.write(view)
+                    if not written:
+                        raise PrinterError("timeout", f"{self.path} took no data (out of paper?)")
+                    view = view[written:]
+        except OSError as exc:
+            raise _os_error(exc, self.path) from exc
+
+    def describe(self) -> str:
+        return self.path
+
+
+@dataclass
+class CupsTransport:
+    """A CUPS queue via `lp`; label languages go raw, PNG/PDF through the queue's driver."""
+
+    queue: str
+    raw: bool = True
+    lp: str = "lp"
+    timeout: float = 30.0
+
+    def send(self, data: bytes) -> None:
+        cmd = [self.lp, "-d", self.queue, *(["-o", "raw"] if self.raw else [])]
+        try:
+            done = subprocess.run(cmd, input=data, capture_output=True, timeout=self.timeout, check=False)
+        except FileNotFoundError as exc:
+            raise PrinterError("offline", "CUPS is not installed (no `lp` command)") from exc
+        except subprocess.TimeoutExpired as exc:
+            raise PrinterError("timeout", f"lp -d {self.queue} did not finish") from exc
+        if done.returncode != 0:
+            reason = done.stderr.decode(errors="replace").strip() or f"exit status {done.returncode}"
+            raise PrinterError("error", f"lp -d {self.queue}: {reason}")
+
+    def describe(self) -> str:
+        return f"cups:{self.queue}"
+
+
+@dataclass
+class FileTransport:
+    """Append to a file (a spool), or, when `path` is a folder, write one file per job."""
+
+    path: str
+    suffix: str = ".bin"
+
+    def send(self, data: bytes) -> None:
+        target = Path(self.path)
+        try:
+            if target.is_dir():
+                n = sum(1 for _ in target.glob(f"job-*{self.suffix}")) + 1
+                while (target / f"job-{n:05d}{self.suffix}").exists():
+                    n += 1
+                (target / f"job-{n:05d}{self.suffix}").write_bytes(data)
+            else:
+                with open(target, "ab") as out:
+                    out.write(data)
+        except OSError as exc:
+            raise _os_error(exc, self.path) from exc
+
+    def describe(self) -> str:
+        return f"file:{self.path}"
+
+
+@dataclass
+class DummyTransport:
+    """Records what it was sent. `fail_next(n, code)` makes the next n sends fail, as an unplugged printer.
+
+    `DummyTransport.named("x")` returns one shared instance per name, so a printer made from config
+    (`{"transport": "dummy", "target": "x"}`) can be inspected by a test.
+    """
+
+    name: str = "dummy"
+    sent: list[bytes] = field(default_factory=list)
+    failures: int = 0
+    failure_code: str = "offline"
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _registry: ClassVar[dict[str, DummyTransport]] = {}
+
+    @classmethod
+    def named(cls, name: str) -> DummyTransport:
+        return cls._registry.setdefault(name, cls(name))
+
+    @classmethod
+    def forget_all(cls) -> None:
+        cls._registry.clear()
+
+    def fail_next(self, count: int = 1, code: str = "offline") -> None:
+        self.failures, self.failure_code = count, code
+
+    def send(self, data: bytes) -> None:
+        with self._lock:
+            if self.failures:
+                self.failures -= 1
+                raise PrinterError(self.failure_code, f"dummy printer {self.name} is {self.failure_code}")
+            self.sent.append(bytes(data))
+
+    def describe(self) -> str:
+        return f"dummy:{self.name}"
+
+
+def make_transport(kind: str, target: str, *, raw: bool = True, suffix: str = ".bin",
+                   options: dict[str, Any] | None = None) -> Transport:
+    options = options or {}
+    if kind == "usb":
+        from hardware.printers.usb import UsbTransport
+
+        return UsbTransport.from_target(target)
+    if kind == "tcp":
+        return TcpTransport.from_target(target, float(options.get("timeout", 5.0)))
+    if kind == "device":
+        return DeviceTransport(target or "/dev/usb/lp0")
+    if kind == "cups":
+        return CupsTransport(target, raw=raw)
+    if kind == "file":
+        return FileTransport(target, suffix=suffix)
+    if kind == "dummy":
+        return DummyTransport.named(target or "dummy")
+    raise ValueError(f"unknown printer transport {kind!r}: use usb, tcp, device, cups, file or dummy")
+
+
+__all__ = ["CupsTransport", "DeviceTransport", "DummyTransport", "FileTransport", "PrinterError",
+           "TcpTransport", "Transport", "make_transport"]

@@ -1,0 +1,99 @@
+"""USB bulk OUT through pyusb: the printer-class interface's OUT endpoint, in chunks, with a timeout.
+
+The device is found fresh for every job (vendor:product from the config, else the first USB printer
+class device), so a printer that was unplugged comes back without a restart. `backend` is pyusb's own
+seam: tests pass a fake `usb.backend.IBackend`.
+"""
+
+from __future__ import annotations
+
+import errno
+from dataclasses import dataclass
+from typing import Any
+
+from hardware.printers.transports import PrinterError
+
+PRINTER_CLASS = 7
+CHUNK = 4096
+
+
+@dataclass
+class UsbTransport:
+    vendor_id: int | None = None
+    product_id: int | None = None
+    timeout_ms: int = 5000
+    backend: Any = None
+
+    @classmethod
+    def from_target(cls, target: str, backend: Any = None) -> UsbTransport:
+        """`"0416:5011"` (hex vendor:product), or empty for the first USB printer."""
+        if not target:
+            return cls(backend=backend)
+        vendor, _, product = target.partition(":")
+        try:
+            return cls(int(vendor, 16), int(product, 16) if product else None, backend=backend)
+        except ValueError:
+            raise ValueError(f"USB printer {target!r}: expected VENDOR:PRODUCT in hex, e.g. 0416:5011") from None
+
+    def describe(self) -> str:
+        if self.vendor_id is None:
+            return "usb:first printer"
+        return f"usb:{self.vendor_id:04x}:{self.product_id or 0:04x}"
+
+    def _find(self) -> Any:
+        import usb.core
+
+        def is_printer(dev: Any) -> bool:
+            if dev.bDeviceClass == PRINTER_CLASS:
+                return True
+            return any(intf.bInterfaceClass == PRINTER_CLASS for cfg in dev for intf in cfg)
+
+        criteria: dict[str, Any] = {}
+        if self.vendor_id is not None:
+            criteria["idVendor"] = self.vendor_id
+        if self.product_id is not None:
+            criteria["idProduct"] = self.product_id
+        try:
+            if criteria:
+                return usb.core.find(backend=self.backend, **criteria)
+            return usb.core.find(backend=self.backend, custom_match=is_printer)
+        except usb.core.NoBackendError as exc:
+            raise PrinterError("offline", "no USB library (libusb) on this machine") from exc
+
+    def send(self, data: bytes) -> None:
+        import usb.core
+        import usb.util
+
+        dev = self._find()
+        if dev is None:
+            raise PrinterError("offline", f"{self.describe()} not connected")
+        try:
+            try:
+                if dev.is_kernel_driver_active(0):
+                    dev.detach_kernel_driver(0)  # the usblp driver holds the interface on Linux
+            except (NotImplementedError, usb.core.USBError):
+                pass
+            try:
+                cfg = dev.get_active_configuration()
+            except usb.core.USBError:
+                dev.set_configuration()
+                cfg = dev.get_active_configuration()
+            intf = cfg[(0, 0)]
+            out = usb.util.find_descriptor(
+                intf, custom_match=lambda e: (
+                    usb.util.endpoint_direction(e.bEndpointAddress) == usb.util.ENDPOINT_OUT
+                    and usb.util.endpoint_type(e.bmAttributes) == usb.util.ENDPOINT_TYPE_BULK))
+            if out is None:
+                raise PrinterError("error", f"{self.describe()} has no bulk OUT endpoint")
+            for start in range(0, len(data), CHUNK):
+                chunk = data[start:start + CHUNK]
+                if out.write(chunk, self.timeout_ms) != len(chunk):
+                    raise PrinterError("timeout", f"{self.describe()} took only part of the job")
+        except usb.core.USBTimeoutError as exc:
+            raise PrinterError("timeout", f"{self.describe()} did not take the data (out of paper?)") from exc
+        except usb.core.USBError as exc:
+            code = {errno.ENODEV: "offline", errno.EACCES: "permission", errno.EBUSY: "error"}.get(
+                exc.errno or 0, "error")
+            raise PrinterError(code, f"{self.describe()}: {exc.strerror or exc}") from exc
+        finally:
+            usb.util.dispose_resources(dev)

@@ -1,0 +1,80 @@
+"""ZPL II (Zebra and compatibles).
+
+Latin text uses the scalable font 0 in UTF-8 (`^CI28`). Zebra printers rarely carry a Chinese font, so
+text with Chinese is sent as a bitmap (`^GFA`) drawn with the machine's CJK font. The barcode is the
+printer's `^BC` with explicit subset switches (`>:` start B, `>;` start C, `>5`/`>6` switch), the same
+plan as the preview.
+"""
+
+from __future__ import annotations
+
+from PIL import Image, ImageDraw
+
+from hardware.printers import code128
+from hardware.printers.fonts import has_cjk
+from hardware.printers.label import Box, LabelData, LabelLayout
+
+START = {"B": ">:", "C": ">;"}
+SWITCH = {"B": ">6", "C": ">5"}
+CHAR_WIDTH = 0.6  # font 0 advance per char, as a fraction of its height (digits; conservative)
+
+
+def _escape(text: str) -> str:
+    # ^FH lets a field carry ^ and ~ as hex escapes.
+    return text.replace("_", "_5F").replace("^", "_5E").replace("~", "_7E")
+
+
+def graphic_field(img: Image.Image, x: int, y: int) -> str:
+    """A 1-bit image as ^GFA hex (1 = black dot on the label)."""
+    row_bytes = (img.width + 7) // 8
+    bw = Image.new("1", (row_bytes * 8, img.height), 1)  # white padding bits, not black
+    bw.paste(img.convert("1"), (0, 0))
+    # PIL packs "1" images MSB first with 1 = white; ZPL wants 1 = black.
+    raw = bytes(b ^ 0xFF for b in bw.tobytes())
+    total = row_bytes * bw.height
+    return f"^FO{x},{y}^GFA,{total},{total},{row_bytes},{raw.hex().upper()}^FS"
+
+
+def text_field(text: str, box: Box, *, align: str = "left") -> str:
+    if has_cjk(text):
+        from hardware.printers.image import draw_text
+
+        img = Image.new("1", (box.w, box.h), 1)
+        draw_text(ImageDraw.Draw(img), text, Box(0, 0, box.w, box.h), align=align)
+        return graphic_field(img, box.x, box.y)
+    height = max(10, min(box.h, int(box.w / (CHAR_WIDTH * max(1, len(text))))))
+    y = box.y + box.h - height
+    block = ""
+    if align != "left":
+        block = f"^FB{box.w},1,0,{'R' if align == 'right' else 'C'},0"
+    return f"^FO{box.x},{y}^A0N,{height},{height}{block}^FH^FD{_escape(text)}^FS"
+
+
+def barcode_data(waybill: str) -> str:
+    return "".join((START if n == 0 else SWITCH)[seg.subset] + seg.text
+                   for n, seg in enumerate(code128.plan(waybill)))
+
+
+def render_label(data: LabelData, layout: LabelLayout) -> bytes:
+    fields = [
+        "^XA",
+        "^CI28",
+        f"^PW{layout.width}",
+        f"^LL{layout.height}",
+        "^LH0,0",
+        text_field(data.captions.code, layout.caption),
+        text_field(data.carrier, layout.carrier, align="right"),
+        text_field(data.pickup_code, layout.code, align="center"),
+        text_field(data.tail_text, layout.tail),
+    ]
+    if data.phone_text:
+        fields.append(text_field(data.phone_text, layout.phone, align="right"))
+    fields.append(text_field(data.date_text, layout.date))
+    bar = layout.barcode
+    if layout.fits:
+        fields.append(f"^FO{bar.x},{bar.y}^BY{layout.module}^BCN,{bar.h},N,N,N^FD{barcode_data(data.waybill)}^FS")
+    else:
+        fields.append(text_field(data.waybill, Box(layout.date.x, bar.y, layout.date.w, layout.date.h),
+                                 align="center"))
+    fields += ["^PQ1", "^XZ"]
+    return ("\n".join(fields) + "\n").encode("utf-8")
