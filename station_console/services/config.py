@@ -18,8 +18,11 @@ def load_station_settings(session: Session) -> StationSettings:
 
 
 def save_station_settings(session: Session, station: Any, new: StationSettings) -> None:
-    """Store `new` and record what changed; the caller owns the transaction."""
+    """Store `new` and record what changed; the caller owns the transaction. Manager only."""
     from station_console.services import audit
+    from station_console.services.roles import require_manager
+
+    require_manager(station, "settings")
 
     old = load_station_settings(session)
     changed = {k: v for k, v in new.model_dump().items() if old.model_dump().get(k) != v}

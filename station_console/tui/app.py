@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from station_console.i18n import _
+from station_console.i18n import N_
 from station_console.services.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.screens.checkin import CheckinScreen
@@ -37,13 +37,13 @@ class StationApp(App[None]):
     DEFAULT_MODE = "checkin"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "switch_mode('checkin')", "Check-in", id="mode.checkin", tooltip="Receive parcels"),
-        Binding("f2", "switch_mode('pickup')", "Pickup", id="mode.pickup", tooltip="Hand out parcels"),
-        Binding("f3", "switch_mode('shelves')", "Shelves", id="mode.shelves", tooltip="Shelf map and stocktake"),
-        Binding("f4", "switch_mode('parcels')", "Parcels", id="mode.parcels", tooltip="Search every parcel"),
-        Binding("f5", "switch_mode('reports')", "Reports", id="mode.reports", tooltip="Reconciliation"),
-        Binding("f6", "switch_mode('settings')", "Settings", id="mode.settings", tooltip="Station settings"),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("f1", "switch_mode('checkin')", N_("Check-in"), id="mode.checkin", tooltip=N_("Receive parcels")),
+        Binding("f2", "switch_mode('pickup')", N_("Pickup"), id="mode.pickup", tooltip=N_("Hand out parcels")),
+        Binding("f3", "switch_mode('shelves')", N_("Shelves"), id="mode.shelves", tooltip=N_("Shelf map and stocktake")),
+        Binding("f4", "switch_mode('parcels')", N_("Parcels"), id="mode.parcels", tooltip=N_("Search every parcel")),
+        Binding("f5", "switch_mode('reports')", N_("Reports"), id="mode.reports", tooltip=N_("Reconciliation")),
+        Binding("f6", "switch_mode('settings')", N_("Settings"), id="mode.settings", tooltip=N_("Station settings")),
+        Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
     ]
 
     def __init__(self, station: Station, counter_settings: CounterSettings | None = None,
@@ -56,15 +56,10 @@ class StationApp(App[None]):
         self.device_states: dict[str, str] = {"scanner": "wedge", "printer": "none"}
 
     def on_mount(self) -> None:
-        self.title = self.station.settings().station_name
-        for binding in self._bindings.key_to_bindings.values():
-            for b in binding:
-                if b.description:
-                    self._translate_binding(b)
+        from station_console.tui.screens.base import translate_bindings
 
-    def _translate_binding(self, binding: Binding) -> None:
-        # Binding descriptions are English ids; show them in the console's language.
-        object.__setattr__(binding, "description", _(binding.description))
+        self.title = self.station.settings().station_name
+        translate_bindings(self)
 
     def set_device_state(self, device: str, state: str) -> None:
         self.device_states[device] = state

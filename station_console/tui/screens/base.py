@@ -28,6 +28,21 @@ class ModeScreen(Screen[None]):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
+    def on_mount(self) -> None:
+        translate_bindings(self)
+
+
+def translate_bindings(node: Any) -> None:
+    """Binding descriptions are English message ids; show them in the console's language."""
+    from station_console.i18n import _
+
+    for bindings in node._bindings.key_to_bindings.values():
+        for binding in bindings:
+            if binding.description:
+                object.__setattr__(binding, "description", _(binding.description))
+            if binding.tooltip:
+                object.__setattr__(binding, "tooltip", _(binding.tooltip))
+
 
 def report_unexpected(screen: Screen[None], exc: BaseException) -> str:
     """Log a bug and give the clerk one calm line instead of a traceback."""

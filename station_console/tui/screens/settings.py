@@ -1,16 +1,145 @@
-"""The Settings mode. Filled in by its issue; the shell is real and navigable."""
+"""The Settings mode: every documented setting as a form field, and the device and carrier screens.
+
+The form is built from the pydantic models, so a field added to `StationSettings` or `CounterSettings`
+appears here with its description and no screen change. Saving is a manager action (checked by the
+service, not only here).
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+import json
+import typing
+from typing import Any, ClassVar
 
+from pydantic import BaseModel, ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Label, Select, Static, Switch
+
+from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.tui.screens.base import ModeScreen
+from station_console.services.config import save_station_settings
+from station_console.settings import CounterSettings, StationSettings, save_counter_settings
+from station_console.tui.screens.base import ModeScreen, report_unexpected
+
+# Sub-screens of other areas, opened by key; imported when asked so a missing one never breaks Settings.
+SUBSCREENS = {
+    "carriers": ("station_console.tui.screens.carrier_editor", "CarrierEditorScreen"),
+    "scan_test": ("station_console.tui.screens.scan_test", "ScanTestScreen"),
+    "printers": ("station_console.tui.screens.printers", "PrintersScreen"),
+    "clerks": ("station_console.tui.screens.clerk_admin", "ClerkAdminScreen"),
+}
+SKIP_COUNTER_FIELDS = {"printer", "printers", "scanner"}  # edited on their own screens
+
+
+def field_widget(model: type[BaseModel], name: str, value: Any, prefix: str) -> Input | Select[Any] | Switch:
+    annotation = model.model_fields[name].annotation
+    widget_id = f"{prefix}-{name}"
+    if annotation is bool:
+        return Switch(value=bool(value), id=widget_id)
+    choices = [a for a in typing.get_args(annotation) if a is not type(None)]
+    literal = next((c for c in choices if typing.get_origin(c) is typing.Literal), None)
+    if typing.get_origin(annotation) is typing.Literal or literal is not None:
+        options = typing.get_args(literal if literal is not None else annotation)
+        return Select([(str(o), o) for o in options], value=value if value in options else Select.NULL,
+                      allow_blank=value is None, id=widget_id)
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
+    return Input(value=text, id=widget_id)
+
+
+def read_fields(screen: ModeScreen, model: type[BaseModel], current: BaseModel, prefix: str,
+                skip: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
+    data = current.model_dump()
+    for name, info in model.model_fields.items():
+        if name in skip:
+            continue
+        widget = screen.query_one(f"#{prefix}-{name}")
+        if isinstance(widget, Switch):
+            data[name] = widget.value
+        elif isinstance(widget, Select):
+            data[name] = None if widget.value is Select.NULL else widget.value
+        elif isinstance(widget, Input):
+            text = widget.value.strip()
+            data[name] = json.loads(text) if typing.get_origin(info.annotation) is dict else text
+    return data
 
 
 class SettingsScreen(ModeScreen):
     MODE_TITLE = N_("Settings")
+    CSS_PATH = "settings.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", N_("Save"), id="settings.save", tooltip=N_("Save")),
+        Binding("c", "open('carriers')", N_("Carriers"), id="settings.carriers"),
+        Binding("t", "open('scan_test')", N_("Scan test"), id="settings.scan_test"),
+        Binding("p", "open('printers')", N_("Printers"), id="settings.printers"),
+        Binding("k", "open('clerks')", N_("Clerks"), id="settings.clerks"),
+    ]
 
     def compose_body(self) -> ComposeResult:
-        yield Static(_("Settings"), classes="placeholder")
+        station = self.station.settings()
+        counter: CounterSettings = getattr(self.app, "counter_settings", CounterSettings())
+        with VerticalScroll(id="settings-form"):
+            yield Static(_("Station settings (shared by every counter)"), classes="section")
+            for name, info in StationSettings.model_fields.items():
+                with Horizontal(classes="field"):
+                    yield Label(name, classes="name")
+                    yield field_widget(StationSettings, name, getattr(station, name), "st")
+                    yield Label(_(info.description or ""), classes="help")
+            yield Static(_("This counter"), classes="section")
+            for name, info in CounterSettings.model_fields.items():
+                if name in SKIP_COUNTER_FIELDS:
+                    continue
+                with Horizontal(classes="field"):
+                    yield Label(name, classes="name")
+                    yield field_widget(CounterSettings, name, getattr(counter, name), "ct")
+                    yield Label(_(info.description or ""), classes="help")
+            yield Button(_("Save"), id="save", variant="primary")
+        yield Static(id="settings-status")
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        status = self.query_one("#settings-status", Static)
+        try:
+            station_data = read_fields(self, StationSettings, self.station.settings(), "st")
+            counter: CounterSettings = getattr(self.app, "counter_settings", CounterSettings())
+            counter_data = read_fields(self, CounterSettings, counter, "ct", SKIP_COUNTER_FIELDS)
+            new_station = StationSettings.model_validate(station_data)
+            new_counter = CounterSettings.model_validate(counter_data)
+        except (ValidationError, json.JSONDecodeError) as exc:
+            reason = exc.errors()[0] if isinstance(exc, ValidationError) else {"loc": ("?",), "msg": str(exc)}
+            status.update(_("Invalid value for {field}: {reason}", field=".".join(map(str, reason["loc"])),
+                            reason=reason["msg"]))
+            status.set_class(True, "error")
+            self.app.bell()
+            return
+        try:
+            self.station.run(lambda session: save_station_settings(session, self.station, new_station))
+            save_counter_settings(new_counter)
+        except StationError as exc:
+            status.update(exc.message())
+            status.set_class(True, "error")
+            self.app.bell()
+            return
+        except Exception as exc:  # a bug: logged, one calm line on screen
+            status.update(report_unexpected(self, exc))
+            status.set_class(True, "error")
+            return
+        self.app.counter_settings = new_counter  # type: ignore[attr-defined]
+        status.update(_("Settings were saved; some take effect after a restart."))
+        status.set_class(False, "error")
+
+    def action_open(self, which: str) -> None:
+        import importlib
+
+        module_name, class_name = SUBSCREENS[which]
+        try:
+            screen_class = getattr(importlib.import_module(module_name), class_name)
+        except (ImportError, AttributeError):
+            self.notify(_("Not available yet on this console."), severity="warning")
+            return
+        self.app.push_screen(screen_class())
