@@ -34,6 +34,10 @@ class Parcel(ParcelBase, table=True):
         Index("ix_parcel_business_day", "business_day"),
         Index("ix_parcel_layer_status", "layer_id", "status"),
         Index("ix_parcel_picked_up_at", "picked_up_at"),
+        # End-of-day reconciliation: exits in a day, and check-ins per day and carrier (forecast).
+        Index("ix_parcel_returned_at", "returned_at"),
+        Index("ix_parcel_written_off_at", "written_off_at"),
+        Index("ix_parcel_day_carrier", "business_day", "carrier_id", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
