@@ -49,6 +49,7 @@ class JobStatus(StrEnum):
     SENDING = "sending"
     PRINTED = "printed"
     FAILED = "failed"  # last attempt failed; retried by the worker, reprintable
+    INTERRUPTED = "interrupted"  # cut off mid-send: maybe printed; not retried, the clerk reprints
     CANCELLED = "cancelled"
 
 
@@ -82,5 +83,6 @@ class EventKind(StrEnum):
     CARRIER_CHANGED = "carrier_changed"
     CLERK_CHANGED = "clerk_changed"
     SIGNED_IN = "signed_in"
+    SIGNED_OUT = "signed_out"  # sign-out, auto-lock or switching clerk
     DATA_EXPORTED = "data_exported"
     PERSON_DELETED = "person_deleted"

@@ -1,0 +1,235 @@
+"""The print queue: stored jobs, a printer that fails and recovers, nothing lost, nothing printed twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import Session, col, select
+
+from db.models import Carrier, EventKind, JobStatus, Layer, Parcel, ParcelEvent, PrintJob, ReturnBatch, Shelf
+from hardware.printers import DummyTransport, make_printer
+from hardware.printers.transports import PrinterError
+from station_console.errors import NotFound, Refused
+from station_console.services import printing
+from station_console.services.station import Station
+from station_console.settings import CounterSettings
+
+
+def add_parcel(station: Station, waybill: str, code: str, *, carrier: str = "SF", tail: str | None = "5678",
+               queue: bool = True) -> int:
+    """A parcel on shelf 1 layer 1, inserted directly (the check-in service is tested elsewhere)."""
+
+    def work(session: Session) -> int:
+        carrier_row = session.exec(select(Carrier).where(Carrier.code == carrier)).one()
+        shelf = session.exec(select(Shelf).where(Shelf.label == "1")).one()
+        layer = session.exec(select(Layer).where(Layer.shelf_id == shelf.id, Layer.label == "1")).one()
+        parcel = Parcel(waybill=waybill, carrier_id=carrier_row.id, status="on_shelf", shelf_id=shelf.id,
+                        layer_id=layer.id, pickup_code=code, phone_tail=tail,
+                        masked_phone=f"138****{tail}" if tail else None, phone_full=f"1380013{tail}" if tail else None,
+                        checked_in_at=station.now(), business_day=station.business_day())
+        session.add(parcel)
+        session.flush()
+        if queue:
+            printing.queue_label(session, station, parcel)
+        assert parcel.id is not None
+        return parcel.id
+
+    return station.run(work)
+
+
+def jobs(station: Station) -> list[PrintJob]:
+    with station.read() as session:
+        return list(session.exec(select(PrintJob).order_by(col(PrintJob.id))).all())
+
+
+def dummy_printer(name: str = "p1", language: str = "tspl") -> Any:
+    DummyTransport.forget_all()
+    return make_printer({"language": language, "transport": "dummy", "target": name}, name="default")
+
+
+def test_queue_label_joins_the_callers_transaction(station: Station) -> None:
+    def work(session: Session) -> None:
+        carrier = session.exec(select(Carrier).where(Carrier.code == "ZTO")).one()
+        parcel = Parcel(waybill="73123456789012", carrier_id=carrier.id, pickup_code="1-1-1001",
+                        checked_in_at=station.now(), business_day=station.business_day())
+        session.add(parcel)
+        job = printing.queue_label(session, station, parcel)
+        assert job.id is not None and job.parcel_id == parcel.id and job.counter == "test-counter"
+        raise RuntimeError("check-in failed after queueing")
+
+    with pytest.raises(RuntimeError):
+        station.run(work)
+    assert jobs(station) == []  # rolled back with the caller
+
+
+def test_a_label_prints_once_with_the_parcel_as_it_is(station: Station) -> None:
+    pid = add_parcel(station, "SF1234567890123", "1-1-1001")
+    printer = dummy_printer()
+    result = printing.process_queue(station, printer, lang="en")
+    [job] = jobs(station)
+    assert result.printed == [job.id] and job.status == "printed" and job.printed_at == station.now()
+    sent = printer.transport.sent
+    assert len(sent) == 1 and b'"1-1-1001"' in sent[0] and b"!104SF1!099234567890123" in sent[0]
+    assert b"****5678" in sent[0] and b"13800135678" not in sent[0] and b"138****" not in sent[0]
+    # A second pass finds nothing to do.
+    assert printing.process_queue(station, printer).printed == []
+    assert len(sent) == 1
+    assert printing.label_data_for(station, pid, "zh").captions.code == "取件码"
+
+
+def test_an_unplugged_printer_loses_nothing_and_prints_each_label_once(station: Station, clock: Any) -> None:
+    ids = [add_parcel(station, f"SF12345678901{n:02d}", f"1-1-10{n:02d}") for n in range(3)]
+    printer = dummy_printer()
+    transport = printer.transport
+    transport.fail_next(5, "offline")
+
+    first = printing.process_queue(station, printer)
+    assert first.printed == [] and first.printer_state == "offline" and "offline" in (first.error or "")
+    states = {j.parcel_id: (j.status, j.attempts) for j in jobs(station)}
+    # One attempt is spent on the first job; the others go back to waiting, untried.
+    assert states == {ids[0]: ("failed", 1), ids[1]: ("queued", 0), ids[2]: ("queued", 0)}
+    assert jobs(station)[0].last_error and "offline" in jobs(station)[0].last_error
+
+    # Still offline: the failed job waits for its backoff, the next queued one is tried.
+    second = printing.process_queue(station, printer)
+    assert second.failed == [jobs(station)[1].id]
+    for _ in range(3):
+        clock.advance(seconds=61)
+        printing.process_queue(station, printer)
+    assert transport.failures == 0 and transport.sent == []
+
+    clock.advance(seconds=61)  # the printer is back
+    done = printing.process_queue(station, printer)
+    assert sorted(done.printed) == [j.id for j in jobs(station)]
+    assert all(j.status == "printed" for j in jobs(station))
+    codes = sorted(next(c for c in (b"1-1-1000", b"1-1-1001", b"1-1-1002") if c in s) for s in transport.sent)
+    assert codes == [b"1-1-1000", b"1-1-1001", b"1-1-1002"]  # each exactly once
+    clock.advance(seconds=600)
+    assert printing.process_queue(station, printer).printed == [] and len(transport.sent) == 3
+
+
+def test_a_crash_mid_send_is_never_reprinted_automatically(station: Station, clock: Any) -> None:
+    add_parcel(station, "SF1234567890123", "1-1-1001")
+    printer = dummy_printer()
+    [claimed] = printing.claim(station, printer)  # the process dies here, after the claim
+    assert jobs(station)[0].status == "sending"
+    assert printing.process_queue(station, printer).printed == []  # not stale yet: left alone
+    clock.advance(minutes=3)
+    result = printing.process_queue(station, printer)
+    [job] = jobs(station)
+    assert result.interrupted == [claimed] and result.printed == [] and printer.transport.sent == []
+    assert job.status == JobStatus.INTERRUPTED and "reprint" in (job.last_error or "")
+    printing.retry_job(station, claimed)  # the clerk saw no sticker
+    assert printing.process_queue(station, printer).printed == [claimed]
+
+
+def test_reprint_replaces_unsent_labels_and_is_audited(station: Station) -> None:
+    pid = add_parcel(station, "SF1234567890123", "1-1-1001")
+    job = printing.reprint(station, pid)
+    assert [(j.id, j.status) for j in jobs(station)][-1] == (job.id, "queued")
+    assert [j.status for j in jobs(station)] == ["cancelled", "queued"]
+    with station.read() as session:
+        event = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.LABEL_REPRINTED)).one()
+    assert event.parcel_id == pid and event.details["job_id"] == job.id and event.details["cancelled_jobs"] == 1
+    printer = dummy_printer()
+    assert printing.process_queue(station, printer).printed == [job.id]
+    assert len(printer.transport.sent) == 1
+    with pytest.raises(NotFound):
+        printing.reprint(station, 9999)
+
+
+def test_reprint_refuses_a_parcel_that_left(station: Station) -> None:
+    pid = add_parcel(station, "SF1234567890123", "1-1-1001", queue=False)
+    station.run(lambda s: s.get(Parcel, pid).__setattr__("status", "picked_up") or s.add(s.get(Parcel, pid)))
+    with pytest.raises(Refused) as err:
+        printing.reprint(station, pid)
+    assert err.value.code == "not_on_shelf" and jobs(station) == []
+
+
+def test_cancel_jobs_for_parcel_leaves_printed_ones(station: Station) -> None:
+    pid = add_parcel(station, "SF1234567890123", "1-1-1001")
+    printing.process_queue(station, dummy_printer())
+    station.run(lambda s: printing.queue_label(s, station, s.get(Parcel, pid)))
+    assert station.run(lambda s: printing.cancel_jobs_for_parcel(s, pid)) == 1
+    assert [j.status for j in jobs(station)] == ["printed", "cancelled"]
+
+
+def test_jobs_of_other_counters_and_printers_are_left_alone(station: Station) -> None:
+    add_parcel(station, "SF1234567890123", "1-1-1001")
+    other = Station(engine=station.engine, counter="counter-2", clock=station.clock)
+    add_parcel(other, "SF1234567890124", "1-1-1002")
+    pid = add_parcel(station, "SF1234567890125", "1-1-1003", queue=False)
+    station.run(lambda s: printing.queue_label(s, station, s.get(Parcel, pid), printer="zebra"))
+    result = printing.process_queue(station, dummy_printer())
+    assert len(result.printed) == 1
+    assert [j.status for j in jobs(station)] == ["printed", "queued", "queued"]
+
+
+def test_receipts_wait_for_a_printer_that_can_print_them(station: Station) -> None:
+    a = add_parcel(station, "SF1234567890123", "1-1-1001", queue=False)
+    b = add_parcel(station, "JT1234567890123", "1-1-1002", carrier="JT", queue=False)
+    job = station.run(lambda s: printing.queue_receipt(s, station, [a, b]))
+    assert [p["code"] for p in job.payload["parcels"]] == ["1-1-1001", "1-1-1002"]
+    assert printing.process_queue(station, dummy_printer("labels", "tspl")).printed == []
+    receipt = dummy_printer("receipts", "escpos")
+    assert printing.process_queue(station, receipt, lang="zh").printed == [job.id]
+    out = receipt.transport.sent[0]
+    assert "取件凭条".encode("gb18030") in out and b"1-1-1002" in out and b"J&T" in out
+
+
+def test_manifest_lists_the_batch_and_prints_as_pdf(station: Station) -> None:
+    import io
+
+    import pypdf
+
+    pid = add_parcel(station, "SF1234567890123", "1-1-1001", queue=False)
+
+    def make_batch(session: Session) -> int:
+        carrier = session.exec(select(Carrier).where(Carrier.code == "SF")).one()
+        batch = ReturnBatch(carrier_id=carrier.id, created_at=station.now())
+        session.add(batch)
+        session.flush()
+        session.get(Parcel, pid).return_batch_id = batch.id
+        return batch.id
+
+    batch_id = station.run(make_batch)
+    station.run(lambda s: printing.queue_manifest(s, station, batch_id))
+    printer = dummy_printer("office", "pdf")
+    assert len(printing.process_queue(station, printer, lang="en").printed) == 1
+    text = pypdf.PdfReader(io.BytesIO(printer.transport.sent[0])).pages[0].extract_text()
+    assert "Return manifest" in text and "SF1234567890123" in text and f"RB{batch_id:06d}" in text
+    with pytest.raises(NotFound):
+        station.run(lambda s: printing.queue_manifest(s, station, 999))
+
+
+def test_a_job_that_cannot_be_drawn_does_not_block_the_rest(station: Station) -> None:
+    station.run(lambda s: s.add(PrintJob(kind="receipt", counter="test-counter", payload={"bad": 1},
+                                         created_at=station.now())))
+    add_parcel(station, "SF1234567890123", "1-1-1001")
+    printer = dummy_printer("r", "escpos")
+    result = printing.process_queue(station, printer)
+    assert len(result.failed) == 1 and len(result.printed) == 1 and result.printer_state == "ready"
+    assert "render" in (jobs(station)[0].last_error or "")
+
+
+def test_printer_for_reads_the_counter_settings() -> None:
+    settings = CounterSettings(printer={"language": "zpl", "transport": "file", "target": "/tmp/x.zpl"},
+                               printers={"receipt": {"language": "escpos", "transport": "dummy"}})
+    assert printing.printer_for(settings).language.name == "zpl"
+    assert printing.printer_for(settings, "receipt").name == "receipt"
+    assert [p.name for p in printing.configured_printers(settings)] == ["default", "receipt"]
+    with pytest.raises(NotFound):
+        printing.printer_for(settings, "nope")
+    with pytest.raises(Refused):
+        printing.printer_for(CounterSettings())
+    with pytest.raises(Refused) as err:
+        printing.printer_for(CounterSettings(printer={"language": "pcl"}))
+    assert err.value.code == "bad_printer"
+
+
+def test_printer_error_carries_a_code() -> None:
+    exc = PrinterError("timeout", "out of paper")
+    assert exc.code == "timeout" and str(exc) == "timeout: out of paper"
+    assert timedelta(minutes=2) == printing.STALE_SENDING
