@@ -32,6 +32,11 @@ def _digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
+def _number_part(waybill: str) -> str:
+    """The digits after any leading letters: generic rules ignore a carrier's letter prefix (`KD...`)."""
+    return waybill.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 def s10_check_digit(serial: str) -> int:
     """UPU S10: weights 8 6 4 2 3 5 9 7, mod 11; 10 becomes 0 and 11 becomes 5."""
     check = 11 - sum(int(c) * w for c, w in zip(serial, _S10_WEIGHTS, strict=True)) % 11
@@ -90,6 +95,7 @@ def fedex14(digits: str) -> bool:
 
 def gs1_mod10(waybill: str) -> bool:
     """GS1 mod 10 (SSCC, USPS IMpb, FedEx Ground): from the right, digits weigh 3, 1, 3, ..."""
+    waybill = _number_part(waybill)
     if len(waybill) < 2 or not _digits(waybill):
         return False
     body = waybill[:-1]
@@ -109,11 +115,13 @@ def usps_legacy20(waybill: str) -> bool:
 
 def mod7(waybill: str) -> bool:
     """DHL Express: the number before the check digit, mod 7."""
+    waybill = _number_part(waybill)
     return len(waybill) >= 2 and _digits(waybill) and int(waybill[:-1]) % 7 == int(waybill[-1])
 
 
 def luhn(waybill: str) -> bool:
     """The Luhn mod 10 rule, for carriers a station adds itself."""
+    waybill = _number_part(waybill)
     if len(waybill) < 2 or not _digits(waybill):
         return False
     total = 0

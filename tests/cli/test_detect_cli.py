@@ -1,0 +1,124 @@
+"""`station detect` and `station carriers ...` through the real CLI on a fresh database."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner, Result
+
+from station_console.cli import cli
+
+
+def run(db_url: str, *args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(cli, ["--db", db_url, "--lang", "en", *args], input=input)
+
+
+def lines(result: Result) -> list[dict]:
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_detect_json_one_object_per_input_and_exit_0(db_url: str) -> None:
+    result = run(db_url, "detect", "--json", "SF1234567890123", "EE123456785CN", " 1z5r89390357567127\r\n")
+    assert result.exit_code == 0, result.output
+    sf, ee, ups = lines(result)
+    assert sf == {
+        "input": "SF1234567890123",
+        "waybill": "SF1234567890123",
+        "candidates": [{"carrier": "SF", "name": "SF Express", "checksum": None}],
+        "conflict": False,
+        "error": None,
+    }
+    assert [(c["carrier"], c["checksum"]) for c in ee["candidates"]] == [("EMS", True), ("S10", True)]
+    assert ups["waybill"] == "1Z5R89390357567127" and ups["candidates"][0]["carrier"] == "UPS"
+
+
+def test_any_rejected_input_makes_exit_1_and_every_line_is_still_printed(db_url: str) -> None:
+    result = run(db_url, "detect", "--json", "SF1234567890123", "12", "SF-1")
+    assert result.exit_code == 1
+    ok, short, bad = lines(result)
+    assert ok["error"] is None
+    assert short["waybill"] == "12" and "too short" in short["error"]
+    assert bad["waybill"] is None and "characters no carrier uses" in bad["error"]
+
+
+def test_batch_orders_candidates_and_flags_conflicts(db_url: str) -> None:
+    result = run(db_url, "detect", "--json", "--batch", "yunda", "431234567890120", "SF1234567890123")
+    assert result.exit_code == 0
+    both, other = lines(result)
+    assert [c["carrier"] for c in both["candidates"]][:2] == ["YUNDA", "STO"] and both["conflict"] is False
+    assert other["conflict"] is True and other["error"] is None
+
+
+def test_an_unknown_batch_carrier_is_refused(db_url: str) -> None:
+    result = run(db_url, "detect", "--batch", "NOPE", "SF1234567890123")
+    assert result.exit_code == 1
+    assert "No carrier with code NOPE" in result.stderr
+
+
+def test_plain_output_and_stdin(db_url: str) -> None:
+    result = run(db_url, "detect", input="431234567890120\n1Z5R89390357567128\n")
+    assert result.exit_code == 1
+    first, second = result.stdout.splitlines()
+    assert first == "431234567890120: STO (STO Express); also fits YUNDA"
+    assert second.startswith("1Z5R89390357567128: rejected:") and "check digit of UPS" in second
+
+
+def test_detect_speaks_chinese(db_url: str) -> None:
+    result = CliRunner().invoke(cli, ["--db", db_url, "--lang", "zh", "detect", "--json", "JT0001234567890"])
+    assert lines(result)[0]["candidates"][0]["name"] == "极兔速递"
+
+
+def test_carriers_list_add_edit(db_url: str) -> None:
+    listed = json.loads(run(db_url, "carriers", "list", "--json").stdout)
+    assert [c["code"] for c in listed][:2] == ["SF", "ZTO"] and len(listed) == 16
+    added = run(
+        db_url,
+        "carriers",
+        "add",
+        "--code",
+        "KDN",
+        "--name-en",
+        "Kuaidi Nine",
+        "--name-zh",
+        "快递九",
+        "--short",
+        "K9",
+        "--pattern",
+        "^KD[0-9]{11}$",
+        "--checksum",
+        "luhn",
+        "--fee",
+        "35",
+        "--json",
+    )
+    assert added.exit_code == 0, added.output
+    assert json.loads(added.stdout)["patterns"] == [{"regex": "^KD[0-9]{11}$", "checksum": "luhn"}]
+    found = lines(run(db_url, "detect", "--json", "KD79927398713", "KD79927398710"))
+    assert found[0]["candidates"] == [{"carrier": "KDN", "name": "Kuaidi Nine", "checksum": True}]
+    assert "check digit of KDN" in found[1]["error"]
+    edited = run(db_url, "carriers", "edit", "kdn", "--fee", "40", "--add-pattern", "^KDX[0-9]{8}$", "--json")
+    assert edited.exit_code == 0, edited.output
+    row = json.loads(edited.stdout)
+    assert row["fee_cents"] == 40 and [p["regex"] for p in row["patterns"]] == [
+        "^KD[0-9]{11}$",
+        "^KDX[0-9]{8}$",
+    ]
+    assert lines(run(db_url, "detect", "--json", "KDX12345678"))[0]["candidates"][0]["carrier"] == "KDN"
+    off = run(db_url, "carriers", "edit", "KDN", "--inactive")
+    assert off.exit_code == 0 and "KDN" in off.stdout
+    assert run(db_url, "detect", "KDX12345678").exit_code == 1
+    plain = run(db_url, "carriers", "list").stdout
+    assert "KDN" in plain and "(inactive)" in plain
+
+
+def test_carrier_refusals_exit_1_without_a_traceback(db_url: str) -> None:
+    duplicate = run(db_url, "carriers", "add", "--code", "SF", "--name-en", "x", "--name-zh", "y", "--json")
+    assert duplicate.exit_code == 1
+    assert json.loads(duplicate.stdout) == {
+        "error": "carrier_exists",
+        "message": "Carrier SF already exists.",
+    }
+    bad = run(db_url, "carriers", "edit", "SF", "--pattern", "^SF[")
+    assert bad.exit_code == 1 and "cannot be used" in bad.stderr and "Traceback" not in bad.output
+    missing = run(db_url, "carriers", "edit", "NOPE", "--fee", "1")
+    assert missing.exit_code == 1 and "No carrier with code NOPE" in missing.stderr
