@@ -1,0 +1,115 @@
+"""`station checkin`, `station parcels`, `station undo-checkin`: the check-in service, headless."""
+
+from __future__ import annotations
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.errors import StationError
+from station_console.i18n import _
+
+SIZE_CHOICES = click.Choice(["S", "M", "L", "XL"], case_sensitive=False)
+STATUS_CHOICES = click.Choice(["on_shelf", "picked_up", "returned", "written_off", "cancelled"])
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(checkin)
+    cli.add_command(parcels)
+    cli.add_command(undo_checkin)
+
+
+@click.command()
+@click.argument("waybill")
+@click.option("--carrier", help="Carrier code to use whatever the number looks like (e.g. ZTO).")
+@click.option("--batch", help="Carrier being received; a number that looks like another one is refused.")
+@click.option("--phone", help="Recipient phone: full, last 4 digits, 138****5678 or 17012345678-8462.")
+@click.option("--size", type=SIZE_CHOICES, help="Size class (default: the station setting).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def checkin(
+    app: CliApp,
+    waybill: str,
+    carrier: str | None,
+    batch: str | None,
+    phone: str | None,
+    size: str | None,
+    as_json: bool,
+) -> None:
+    """Check in one parcel: shelf location, pickup code, label job and notification, in one transaction."""
+    from station_console.services.checkin import check_in
+
+    try:
+        result = check_in(
+            app.station,
+            waybill,
+            batch=batch.upper() if batch else None,
+            carrier=carrier.upper() if carrier else None,
+            phone=phone,
+            size=size.upper() if size else None,
+        )
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    if as_json:
+        emit_json(result.to_json())
+        return
+    click.echo(
+        _(
+            "{code}  shelf {shelf} layer {layer}  {carrier} {waybill}",
+            code=result.pickup_code,
+            shelf=result.shelf,
+            layer=result.layer,
+            carrier=result.carrier,
+            waybill=result.waybill,
+        )
+    )
+    if result.redelivery:
+        click.echo(_("Re-delivery: this waybill was here before."))
+    if result.overflow:
+        click.echo(_("The shelves are full: this parcel went to the overflow zone."))
+
+
+@click.command()
+@click.option("--status", type=STATUS_CHOICES, help="Only parcels with this status.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@pass_app
+def parcels(app: CliApp, status: str | None, limit: int, as_json: bool) -> None:
+    """List parcels, newest check-in first (phones masked)."""
+    from station_console.services.queries import STATUS_LABELS, list_parcels
+
+    rows = list_parcels(app.station, status=status, limit=limit)
+    if as_json:
+        emit_json({"parcels": [row.to_json() for row in rows]})
+        return
+    for row in rows:
+        click.echo(
+            f"{row.pickup_code or '-':<14} {row.location:<8} {row.carrier:<8} {row.waybill:<22} "
+            f"{row.masked_phone or '-':<14} {_(STATUS_LABELS.get(row.status, row.status))}"
+        )
+    if not rows:
+        click.echo(_("No parcels."))
+
+
+@click.command("undo-checkin")
+@click.option("--json", "as_json", is_flag=True, help="Print the undone parcel as JSON.")
+@pass_app
+def undo_checkin(app: CliApp, as_json: bool) -> None:
+    """Undo this counter's last check-in still on the shelf (code held back, label and message withdrawn)."""
+    from station_console.services.checkin import undo_last
+
+    try:
+        result = undo_last(app.station)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    if as_json:
+        emit_json(result.to_json())
+        return
+    click.echo(
+        _(
+            "Undone: {waybill} ({code}) is no longer checked in.",
+            waybill=result.waybill,
+            code=result.pickup_code,
+        )
+    )
