@@ -48,8 +48,13 @@ class Scanner:
 
     kind: ClassVar[str] = "scanner"
 
-    def __init__(self, *, on_scan: ScanCallback | None = None, on_status: StatusCallback | None = None,
-                 source: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        on_scan: ScanCallback | None = None,
+        on_status: StatusCallback | None = None,
+        source: str = "",
+    ) -> None:
         self.on_scan = on_scan
         self.on_status = on_status
         self.source = source or self.kind

@@ -64,8 +64,15 @@ WedgeOutput = Scan | Typed
 
 
 class WedgeDecoder:
-    def __init__(self, max_gap_ms: float = 30, min_length: int = 6, prefix: str = "", suffix: str = "",
-                 terminator: Terminator = "enter", idle_timeout_ms: float = 80) -> None:
+    def __init__(
+        self,
+        max_gap_ms: float = 30,
+        min_length: int = 6,
+        prefix: str = "",
+        suffix: str = "",
+        terminator: Terminator = "enter",
+        idle_timeout_ms: float = 80,
+    ) -> None:
         if terminator not in _TERMINATOR_KEYS:
             raise ValueError(f"terminator must be enter, tab or none, not {terminator!r}")
         self.max_gap = max_gap_ms / 1000
@@ -81,9 +88,14 @@ class WedgeDecoder:
     @classmethod
     def from_settings(cls, settings: Any) -> WedgeDecoder:
         """Build from `CounterSettings` (the wedge_* fields)."""
-        return cls(max_gap_ms=settings.wedge_max_key_gap_ms, min_length=settings.wedge_min_length,
-                   prefix=settings.wedge_prefix, suffix=settings.wedge_suffix,
-                   terminator=settings.wedge_terminator, idle_timeout_ms=settings.wedge_idle_timeout_ms)
+        return cls(
+            max_gap_ms=settings.wedge_max_key_gap_ms,
+            min_length=settings.wedge_min_length,
+            prefix=settings.wedge_prefix,
+            suffix=settings.wedge_suffix,
+            terminator=settings.wedge_terminator,
+            idle_timeout_ms=settings.wedge_idle_timeout_ms,
+        )
 
     @property
     def pending(self) -> bool:
@@ -99,8 +111,12 @@ class WedgeDecoder:
         out: list[WedgeOutput] = []
         if self._buffer and t - self._buffer[-1][1] > self._limit():
             out += self._resolve_idle()
-        if not self._buffer and self._is_terminator(key) and self._scan_end is not None \
-                and t - self._scan_end <= self.max_gap:
+        if (
+            not self._buffer
+            and self._is_terminator(key)
+            and self._scan_end is not None
+            and t - self._scan_end <= self.max_gap
+        ):
             self._scan_end = t  # the scanner's own extra CR/LF after a code: drop it
             return out
         self._buffer.append((key, t))
@@ -131,8 +147,10 @@ class WedgeDecoder:
         keys = self._buffer
         if len(keys) < _ESTABLISHED:
             return False
-        return all(b[1] - a[1] <= self.max_gap for a, b in zip(keys[:_ESTABLISHED], keys[1:_ESTABLISHED],
-                                                                 strict=False))
+        return all(
+            b[1] - a[1] <= self.max_gap
+            for a, b in zip(keys[:_ESTABLISHED], keys[1:_ESTABLISHED], strict=False)
+        )
 
     def _is_terminator(self, key: str) -> bool:
         return key in self._terminators
@@ -144,7 +162,7 @@ class WedgeDecoder:
         if self.prefix:
             if not text.startswith(self.prefix):
                 return None
-            text = text[len(self.prefix):]
+            text = text[len(self.prefix) :]
         if self.suffix:
             if not text.endswith(self.suffix):
                 return None
