@@ -1,0 +1,1 @@
+"""Micro-benchmarks of the scan path, one module per area (`make bench`)."""
