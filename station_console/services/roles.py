@@ -18,6 +18,7 @@ MANAGER_ACTIONS = {
     "export": N_("export full data"),
     "clerks": N_("manage clerks"),
     "carriers": N_("edit carriers"),
+    "delete_person": N_("delete a person's data"),
 }
 
 

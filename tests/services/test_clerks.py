@@ -1,0 +1,151 @@
+"""Clerks: scrypt PIN hashes, first-run manager, sign-in and out, PIN changes, deactivation, roles."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from sqlmodel import select
+
+from db.models import Clerk, EventKind, ParcelEvent
+from station_console.errors import NotFound, PermissionDenied, Refused
+from station_console.services import clerks
+from station_console.services.station import Station
+
+
+def _events(station: Station, kind: str) -> list[ParcelEvent]:
+    with station.read() as session:
+        return list(session.exec(select(ParcelEvent).where(ParcelEvent.kind == kind)).all())
+
+
+def _clerk_rows(station: Station) -> list[Clerk]:
+    with station.read() as session:
+        return list(session.exec(select(Clerk)).all())
+
+
+def test_pin_hash_is_salted_scrypt_with_its_parameters() -> None:
+    first, second = clerks.hash_pin("2468"), clerks.hash_pin("2468")
+    assert first != second  # a fresh salt each time
+    scheme, n, r, p, salt, key = first.split("$")
+    assert (scheme, int(n), int(r), int(p)) == ("scrypt", clerks.SCRYPT_N, clerks.SCRYPT_R, clerks.SCRYPT_P)
+    assert "2468" not in first
+    import base64
+
+    expected = hashlib.scrypt(
+        b"2468", salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=32, maxmem=64 * 1024 * 1024
+    )
+    assert base64.b64decode(key) == expected
+    assert clerks.check_pin("2468", first)
+    assert not clerks.check_pin("2469", first)
+
+
+def test_cheaper_parameters_stored_in_the_hash_still_verify() -> None:
+    stored = clerks.hash_pin("1357", n=2**10)
+    assert stored.split("$")[1] == "1024"
+    assert clerks.check_pin("1357", stored)
+
+
+@pytest.mark.parametrize("stored", ["", "plain1234", "scrypt$x$8$1$AA==$AA==", "bcrypt$1$2$3$4$5"])
+def test_malformed_hashes_never_match(stored: str) -> None:
+    assert not clerks.check_pin("1234", stored)
+
+
+def test_first_run_creates_the_manager_then_only_a_manager_adds_clerks(station: Station) -> None:
+    assert clerks.needs_first_manager(station)
+    boss = clerks.add_clerk(station, "Wang", "9090", role="clerk")  # first one is always the manager
+    assert boss.role == "manager"
+    assert not clerks.needs_first_manager(station)
+    with pytest.raises(Refused) as exc:
+        clerks.create_first_manager(station, "Mallory", "1111")
+    assert exc.value.code == "not_first_run"
+    with pytest.raises(PermissionDenied):  # nobody signed in
+        clerks.add_clerk(station, "Li", "1234")
+    clerks.sign_in(station, "wang", "9090")
+    li = clerks.add_clerk(station, "Li", "1234")
+    assert li.role == "clerk"
+    clerks.sign_in(station, "Li", "1234")
+    with pytest.raises(PermissionDenied):
+        clerks.add_clerk(station, "Zhao", "5555")
+    assert sorted(c.name for c in _clerk_rows(station)) == ["Li", "Wang"]
+    assert all(row.pin_hash.startswith("scrypt$") for row in _clerk_rows(station))
+    created = [e.details for e in _events(station, EventKind.CLERK_CHANGED)]
+    assert [d["clerk"] for d in created] == ["Wang", "Li"]
+
+
+def test_sign_in_acts_as_the_clerk_and_records_the_counter(station: Station) -> None:
+    clerks.create_first_manager(station, "Wang", "9090")
+    info = clerks.sign_in(station, "Wang", "9090")
+    assert (station.clerk_id, station.clerk_role) == (info.id, "manager")
+    [event] = _events(station, EventKind.SIGNED_IN)
+    assert (event.clerk_id, event.counter) == (info.id, "test-counter")
+    assert clerks.get_clerk(station, "Wang").last_sign_in_at is not None
+    clerks.sign_out(station, reason="lock")
+    assert station.clerk_id is None and station.clerk_role is None
+    [out] = _events(station, EventKind.SIGNED_OUT)
+    assert out.clerk_id == info.id and out.details == {"reason": "lock"}
+
+
+def test_wrong_pin_and_unknown_name_read_the_same_and_write_nothing(station: Station) -> None:
+    clerks.create_first_manager(station, "Wang", "9090")
+    for name, pin in (("Wang", "0000"), ("Nobody", "9090")):
+        with pytest.raises(Refused) as exc:
+            clerks.sign_in(station, name, pin)
+        assert exc.value.code == "bad_credentials"
+    assert station.clerk_id is None
+    assert _events(station, EventKind.SIGNED_IN) == []
+
+
+@pytest.mark.parametrize("pin", ["12", "abcd", "1234567890123", "", "１２３４"])
+def test_bad_pins_are_refused(station: Station, pin: str) -> None:
+    with pytest.raises(Refused) as exc:
+        clerks.create_first_manager(station, "Wang", pin)
+    assert exc.value.code == "bad_pin_format"
+    assert _clerk_rows(station) == []
+
+
+def test_duplicate_names_are_refused_regardless_of_case(station: Station) -> None:
+    clerks.create_first_manager(station, "Wang", "9090")
+    clerks.sign_in(station, "Wang", "9090")
+    with pytest.raises(Refused) as exc:
+        clerks.add_clerk(station, "WANG", "1234")
+    assert exc.value.code == "clerk_exists"
+
+
+def test_change_pin_needs_the_old_pin_or_a_manager(station: Station) -> None:
+    clerks.create_first_manager(station, "Wang", "9090")
+    clerks.sign_in(station, "Wang", "9090")
+    clerks.add_clerk(station, "Li", "1234")
+    clerks.sign_in(station, "Li", "1234")
+    with pytest.raises(Refused):
+        clerks.change_pin(station, "Li", "4321", old_pin="9999")
+    clerks.change_pin(station, "Li", "4321", old_pin="1234")
+    with pytest.raises(Refused):
+        clerks.authenticate(station, "Li", "1234")
+    assert clerks.authenticate(station, "Li", "4321").name == "Li"
+    with pytest.raises(PermissionDenied):  # a clerk cannot reset someone else's PIN
+        clerks.change_pin(station, "Wang", "0000")
+    clerks.sign_in(station, "Wang", "9090")
+    clerks.change_pin(station, "Li", "7777")
+    assert clerks.authenticate(station, "Li", "7777").name == "Li"
+    pins = [e.details for e in _events(station, EventKind.CLERK_CHANGED) if e.details.get("change") == "pin"]
+    assert len(pins) == 2 and all("7777" not in str(d) and "4321" not in str(d) for d in pins)
+
+
+def test_deactivated_clerk_cannot_sign_in_and_the_last_manager_stays(station: Station) -> None:
+    clerks.create_first_manager(station, "Wang", "9090")
+    clerks.sign_in(station, "Wang", "9090")
+    clerks.add_clerk(station, "Li", "1234")
+    assert clerks.deactivate(station, "Li").active is False
+    with pytest.raises(Refused) as exc:
+        clerks.sign_in(station, "Li", "1234")
+    assert exc.value.code == "clerk_inactive"
+    with pytest.raises(Refused) as exc:
+        clerks.deactivate(station, "Wang")
+    assert exc.value.code == "last_manager"
+    with pytest.raises(NotFound):
+        clerks.deactivate(station, "Ghost")
+    assert [c.name for c in clerks.list_clerks(station, include_inactive=False)] == ["Wang"]
+    clerks.set_active(station, "Li", True)
+    assert clerks.sign_in(station, "Li", "1234").name == "Li"
+    with pytest.raises(PermissionDenied):
+        clerks.deactivate(station, "Wang")
