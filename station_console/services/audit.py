@@ -38,6 +38,9 @@ def record(session: Session, station: Station, kind: str, *, parcel_id: int | No
     concurrent counters extend one chain, never fork it.
     """
     at = at or station.now()
+    from station_console.services.dayclose import guard_event  # a closed day takes no new events
+
+    guard_event(session, station, str(kind), parcel_id, at)
     head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
     if head is None:
         head = AuditHead(id=1)

@@ -1,0 +1,352 @@
+"""End-of-day reconciliation (对账): `opening + checked_in - picked_up - returned - written_off = closing`.
+
+One business day in the station's time zone, per carrier and in total. Each parcel's part in the day
+is worked out twice, independently: from the parcel row's timestamps (UTC, against the day's bounds)
+and from the event log (replayed per parcel, bucketed by the events' stored business day). The two
+must agree parcel by parcel; every disagreement is listed. Undone check-ins count nowhere; a
+re-delivery is a new parcel row, so it simply counts again.
+
+Only parcels that can touch the day are loaded (on a shelf at some point of it, or with an event on
+it), through indexes, so a 20,000-parcel day reads in milliseconds in a million-parcel database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, NamedTuple
+
+from sqlalchemy import select as sa_select
+from sqlalchemy import union
+from sqlmodel import Session, col, select
+
+from db.models import Carrier, EventKind, Parcel, ParcelEvent, ParcelStatus
+from station_console.services.station import Station
+
+FIGURES = ("opening", "checked_in", "picked_up", "returned", "written_off", "closing")
+EXITS = ("picked_up", "returned", "written_off")
+EVENT_KINDS = (
+    EventKind.CHECKED_IN,
+    EventKind.CHECKIN_UNDONE,
+    EventKind.PICKED_UP,
+    EventKind.PICKUP_UNDONE,
+    EventKind.RETURNED,
+    EventKind.WRITTEN_OFF,
+)
+
+
+class ParcelRow(NamedTuple):
+    id: int
+    waybill: str
+    carrier_id: int
+    status: str
+    checked_in_at: datetime
+    picked_up_at: datetime | None
+    returned_at: datetime | None
+    written_off_at: datetime | None
+    checked_in_by: int | None
+    picked_up_by: int | None
+    redelivery: bool
+    business_day: date
+
+
+class EventRow(NamedTuple):
+    id: int
+    parcel_id: int
+    kind: str
+    business_day: date
+
+
+@dataclass(frozen=True)
+class CarrierInfo:
+    id: int
+    code: str
+    fee_cents: int
+    amber_hours: int
+    red_hours: int
+    return_after_days: int
+    sort_order: int
+
+
+@dataclass
+class DayData:
+    """Everything of one business day the report needs, read in one transaction."""
+
+    day: date
+    start: datetime  # UTC bounds of the station-local day
+    end: datetime
+    carriers: dict[int, CarrierInfo]
+    parcels: dict[int, ParcelRow]
+    events: dict[int, list[EventRow]]  # per parcel, in id order
+
+
+@dataclass(frozen=True)
+class Part:
+    """One parcel's part in the day, as one source sees it."""
+
+    opening: bool
+    checked_in: bool
+    exit: str | None  # picked_up | returned | written_off, when it left during the day
+    closing: bool
+
+    def balances(self) -> bool:
+        return int(self.opening) + int(self.checked_in) - int(self.exit is not None) == int(self.closing)
+
+
+@dataclass(frozen=True)
+class Difference:
+    parcel_id: int
+    waybill: str
+    carrier: str
+    issue: str  # records_vs_events | record_inconsistent | no_checkin_event | undo_mismatch
+    records: dict[str, Any] | None
+    events: dict[str, Any] | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Reconciliation:
+    day: date
+    carriers: list[dict[str, Any]]
+    totals: dict[str, int]
+    balanced: bool
+    differences: list[Difference] = field(default_factory=list)
+    closing_ids: list[int] = field(default_factory=list)  # parcels on a shelf at the end of the day
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            "carriers": self.carriers,
+            "totals": self.totals,
+            "balanced": self.balanced,
+            "differences": [d.to_json() for d in self.differences],
+        }
+
+
+def day_bounds(station: Station, day: date) -> tuple[datetime, datetime]:
+    """The UTC instants where the station-local `day` starts and the next one starts (DST-safe)."""
+    zone = station.zone()
+    start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    return start, end
+
+
+def load_carriers(session: Session) -> dict[int, CarrierInfo]:
+    rows = session.exec(select(Carrier)).all()
+    return {
+        c.id: CarrierInfo(
+            c.id, c.code, c.fee_cents, c.amber_hours, c.red_hours, c.return_after_days, c.sort_order
+        )
+        for c in rows
+        if c.id is not None
+    }
+
+
+_PARCEL_COLUMNS = (
+    col(Parcel.id),
+    col(Parcel.waybill),
+    col(Parcel.carrier_id),
+    col(Parcel.status),
+    col(Parcel.checked_in_at),
+    col(Parcel.picked_up_at),
+    col(Parcel.returned_at),
+    col(Parcel.written_off_at),
+    col(Parcel.checked_in_by),
+    col(Parcel.picked_up_by),
+    col(Parcel.redelivery),
+    col(Parcel.business_day),
+)
+
+
+def _touching_ids(start: datetime, end: datetime) -> Any:
+    """Ids of parcels on a shelf at some moment of [start, end): one indexed query per way in or out."""
+    before_end = col(Parcel.checked_in_at) < end
+    return union(
+        select(Parcel.id).where(Parcel.status == ParcelStatus.ON_SHELF, before_end),
+        select(Parcel.id).where(col(Parcel.picked_up_at) >= start, before_end),
+        select(Parcel.id).where(col(Parcel.returned_at) >= start, before_end),
+        select(Parcel.id).where(col(Parcel.written_off_at) >= start, before_end),
+    )
+
+
+def load_day(session: Session, station: Station, day: date) -> DayData:
+    start, end = day_bounds(station, day)
+    touching = _touching_ids(start, end).subquery()
+    with_events = select(ParcelEvent.parcel_id).where(
+        ParcelEvent.business_day == day, col(ParcelEvent.kind).in_(EVENT_KINDS)
+    )
+    ids = union(select(touching.c.id), with_events).subquery()
+    parcels: dict[int, ParcelRow] = {}
+    for row in session.execute(sa_select(*_PARCEL_COLUMNS).where(col(Parcel.id).in_(select(ids.c[0])))):
+        parcels[row[0]] = ParcelRow(*row)
+    events: dict[int, list[EventRow]] = {}
+    query = (
+        sa_select(
+            col(ParcelEvent.id),
+            col(ParcelEvent.parcel_id),
+            col(ParcelEvent.kind),
+            col(ParcelEvent.business_day),
+        )
+        .where(col(ParcelEvent.parcel_id).in_(select(ids.c[0])), col(ParcelEvent.kind).in_(EVENT_KINDS))
+        .order_by(col(ParcelEvent.id))
+    )
+    for ev in session.execute(query):
+        events.setdefault(ev[1], []).append(EventRow(*ev))  # type: ignore[arg-type]
+    return DayData(
+        day=day, start=start, end=end, carriers=load_carriers(session), parcels=parcels, events=events
+    )
+
+
+def part_from_record(row: ParcelRow, start: datetime, end: datetime) -> tuple[Part | None, str | None]:
+    """The parcel's part from its own timestamps; the second value names an inconsistency, if any."""
+    if row.status == ParcelStatus.CANCELLED:
+        return None, None
+    exits = [
+        (kind, at)
+        for kind, at in zip(EXITS, (row.picked_up_at, row.returned_at, row.written_off_at), strict=True)
+        if at is not None
+    ]
+    problem = None
+    if len(exits) > 1:
+        problem = "several exits"
+    elif row.status == ParcelStatus.ON_SHELF and exits:
+        problem = "on shelf with an exit time"
+    elif row.status in EXITS and (not exits or exits[0][0] != row.status):
+        problem = f"status {row.status} without its time"
+    elif exits and exits[0][1] < row.checked_in_at:
+        problem = "left before it came in"
+    leave = min((at for _, at in exits), default=None)
+    cin = row.checked_in_at
+    exit_kind = next((kind for kind, at in exits if start <= at < end), None)
+    part = Part(
+        opening=cin < start and (leave is None or leave >= start),
+        checked_in=start <= cin < end,
+        exit=exit_kind,
+        closing=cin < end and (leave is None or leave >= end),
+    )
+    return part, problem
+
+
+def part_from_events(events: Iterable[EventRow], day: date) -> tuple[Part | None, bool, bool]:
+    """Replay one parcel's events. Returns (part, check-in seen, check-in undone)."""
+    checkin_day: date | None = None
+    undone = False
+    exits: list[tuple[str, date]] = []
+    for ev in events:
+        if ev.kind == EventKind.CHECKED_IN:
+            checkin_day = ev.business_day
+        elif ev.kind == EventKind.CHECKIN_UNDONE:
+            undone = True
+        elif ev.kind == EventKind.PICKUP_UNDONE:
+            for i in range(len(exits) - 1, -1, -1):
+                if exits[i][0] == "picked_up":
+                    del exits[i]
+                    break
+        else:
+            exits.append((str(ev.kind), ev.business_day))
+    if checkin_day is None or undone:
+        return None, checkin_day is not None, undone
+    leave = min((d for _, d in exits), default=None)
+    exit_kind = next((kind for kind, d in exits if d == day), None)
+    part = Part(
+        opening=checkin_day < day and (leave is None or leave >= day),
+        checked_in=checkin_day == day,
+        exit=exit_kind,
+        closing=checkin_day <= day and (leave is None or leave > day),
+    )
+    return part, True, False
+
+
+def _touches(part: Part | None) -> bool:
+    return part is not None and (part.opening or part.checked_in or part.exit is not None or part.closing)
+
+
+def reconcile_data(data: DayData) -> Reconciliation:
+    counts: dict[int, dict[str, int]] = {}
+    differences: list[Difference] = []
+    closing_ids: list[int] = []
+    for parcel_id in sorted(set(data.parcels) | set(data.events)):
+        row = data.parcels.get(parcel_id)
+        rec, problem = part_from_record(row, data.start, data.end) if row else (None, None)
+        evp, seen, undone = part_from_events(data.events.get(parcel_id, ()), data.day)
+        carrier = data.carriers.get(row.carrier_id) if row else None
+        code = carrier.code if carrier else "?"
+
+        def diff(
+            issue: str,
+            *,
+            _row: ParcelRow | None = row,
+            _rec: Part | None = rec,
+            _evp: Part | None = evp,
+            _code: str = code,
+            _id: int = parcel_id,
+        ) -> None:
+            differences.append(
+                Difference(
+                    _id,
+                    _row.waybill if _row else "?",
+                    _code,
+                    issue,
+                    asdict(_rec) if _rec else None,
+                    asdict(_evp) if _evp else None,
+                )
+            )
+
+        if row is not None and row.status == ParcelStatus.CANCELLED:
+            if seen and not undone and _touches(evp):
+                diff("undo_mismatch")
+            continue
+        if rec is None or not _touches(rec):
+            if _touches(evp):
+                diff("records_vs_events")
+            continue
+        if problem is not None or not rec.balances():
+            diff("record_inconsistent")
+        elif not seen:
+            diff("no_checkin_event")
+        elif undone:
+            diff("undo_mismatch")
+        elif rec != evp:
+            diff("records_vs_events")
+        per = counts.setdefault(row.carrier_id, dict.fromkeys(FIGURES, 0)) if row else {}
+        per["opening"] += rec.opening
+        per["checked_in"] += rec.checked_in
+        per["closing"] += rec.closing
+        if rec.exit:
+            per[rec.exit] += 1
+        if rec.closing:
+            closing_ids.append(parcel_id)
+    carriers: list[dict[str, Any]] = []
+    totals: dict[str, Any] = dict.fromkeys((*FIGURES, "fees_cents"), 0)
+    for cid, per in sorted(counts.items(), key=lambda kv: (data.carriers[kv[0]].sort_order, kv[0])):
+        info = data.carriers[cid]
+        line = {"carrier": info.code, **per, "fees_cents": per["checked_in"] * info.fee_cents}
+        carriers.append(line)
+        for key in totals:
+            totals[key] += line[key]
+    equation = all(_equation_holds(line) for line in [*carriers, totals])
+    return Reconciliation(
+        day=data.day,
+        carriers=carriers,
+        totals=totals,
+        balanced=equation and not differences,
+        differences=differences,
+        closing_ids=closing_ids,
+    )
+
+
+def _equation_holds(line: dict[str, Any]) -> bool:
+    return bool(
+        line["opening"] + line["checked_in"] - line["picked_up"] - line["returned"] - line["written_off"]
+        == line["closing"]
+    )
+
+
+def reconcile(station: Station, day: date | None = None) -> Reconciliation:
+    """Reconcile one business day (default: today, station time)."""
+    day = day or station.business_day()
+    with station.read() as session:
+        return reconcile_data(load_day(session, station, day))
