@@ -1,0 +1,115 @@
+"""`make_scanner`: the configured scanner from `CounterSettings.scanner`.
+
+Config keys by kind (all optional unless noted):
+- `wedge`: nothing here; keys are decoded in the console by `WedgeDecoder` (the `wedge_*` settings).
+- `hid` / `hidpos`: `vendor`, `product` ("0c2e" hex strings or ints), `serial`, `layout` (us, de, fr),
+  `terminator` (enter, tab), `exclude` (["vvvv:pppp"]), `mode` (auto, keyboard, pos; hidpos = pos),
+  `backend: "fake"` with `codes` for a demo on a pretend USB bus.
+- `serial`: `port` (required), `baud`, `terminator` (cr, lf, crlf, any).
+- `dummy`: `codes`, `interval_s`, `loop`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hardware.scanners.base import ScanCallback, Scanner, ScannerStatus, StatusCallback
+
+KINDS = ("wedge", "hid", "hidpos", "serial", "dummy")
+
+
+class WedgeScanner(Scanner):
+    """A keyboard-wedge scanner types into the console; there is nothing to open or read here."""
+
+    kind = "wedge"
+
+    def start(self) -> None:
+        self._set_status(ScannerStatus.CONNECTED)
+
+    def stop(self) -> None:
+        self._set_status(ScannerStatus.STOPPED)
+
+
+def _usb_id(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, int) else int(str(value), 16)
+
+
+def make_scanner(
+    config: dict[str, Any],
+    *,
+    on_scan: ScanCallback | None = None,
+    on_status: StatusCallback | None = None,
+    backend: Any = None,
+) -> Scanner:
+    kind = config.get("kind", "wedge")
+    callbacks: dict[str, Any] = {"on_scan": on_scan, "on_status": on_status}
+    if kind == "wedge":
+        return WedgeScanner(**callbacks, source="wedge")
+    if kind == "dummy":
+        from hardware.scanners.dummy import DummyScanner
+
+        return DummyScanner(
+            config.get("codes", []),
+            float(config.get("interval_s", 1.0)),
+            loop=bool(config.get("loop", False)),
+            **callbacks,
+            source="dummy",
+        )
+    if kind in ("hid", "hidpos"):
+        from hardware.scanners.hid import HidScanner
+
+        if backend is None and config.get("backend") == "fake":
+            backend = _demo_backend(config)
+        return HidScanner(
+            vendor=_usb_id(config.get("vendor")),
+            product=_usb_id(config.get("product")),
+            serial=config.get("serial"),
+            mode="pos" if kind == "hidpos" else config.get("mode", "auto"),
+            layout_name=config.get("layout", "us"),
+            terminator=config.get("terminator", "enter"),
+            exclude=config.get("exclude"),
+            backend=backend,
+            **callbacks,
+        )
+    if kind == "serial":
+        from hardware.scanners.serial import SerialScanner
+
+        if not config.get("port"):
+            raise ValueError("a serial scanner needs a port, e.g. /dev/ttyACM0")
+        return SerialScanner(
+            port=config["port"],
+            baudrate=int(config.get("baud", 9600)),
+            terminator=config.get("terminator", "any"),
+            **callbacks,
+        )
+    raise ValueError(f"unknown scanner kind {kind!r}: use one of {', '.join(KINDS)}")
+
+
+def _demo_backend(config: dict[str, Any]) -> Any:
+    """A pretend USB bus with one scanner that types the configured codes, one every `interval_s`."""
+    import threading
+
+    from hardware.scanners.fakeusb import FakeHidDevice, FakeUsbBackend
+
+    device = FakeHidDevice(
+        vendor=_usb_id(config.get("vendor")) or 0x0C2E,
+        product=_usb_id(config.get("product")) or 0x0B61,
+        pos=config.get("kind") == "hidpos",
+    )
+    codes = list(config.get("codes", []))
+    interval = float(config.get("interval_s", 2.0))
+
+    def play() -> None:
+        stop = threading.Event()
+        for code in codes:
+            if stop.wait(interval):
+                return
+            if device.pos:
+                device.queue_pos(code)
+            else:
+                device.queue_text(code, config.get("layout", "us"))
+
+    threading.Thread(target=play, name="fake-usb-demo", daemon=True).start()
+    return FakeUsbBackend(device)

@@ -1,0 +1,128 @@
+"""Serial and USB-CDC scanners (a virtual COM port) through pyserial, an optional extra.
+
+The scanner sends each code followed by a terminator (CR, LF or CR LF). The reader thread reopens the
+port by itself when it disappears (USB-CDC unplugged), like the HID reader.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from hardware.scanners.base import Scanner, ScannerStatus
+from station_console.i18n import _
+
+try:  # optional: `pip install station-console[serial]`
+    import serial as pyserial
+except ImportError:  # pragma: no cover - exercised only without the extra
+    pyserial = None
+
+log = logging.getLogger("station.scanner.serial")
+
+TERMINATORS = {"cr": b"\r", "lf": b"\n", "crlf": b"\r\n", "any": b""}
+
+
+def serial_available() -> bool:
+    return pyserial is not None
+
+
+class SerialScanner(Scanner):
+    kind = "serial"
+
+    def __init__(
+        self,
+        *,
+        port: str,
+        baudrate: int = 9600,
+        terminator: str = "any",
+        retry_s: float = 0.5,
+        encoding: str = "utf-8",
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("source", f"serial:{port}")
+        super().__init__(**kwargs)
+        if terminator not in TERMINATORS:
+            raise ValueError(f"serial terminator must be one of {', '.join(TERMINATORS)}, not {terminator!r}")
+        self.port = port
+        self.baudrate = baudrate
+        self.terminator = terminator
+        self.retry_s = retry_s
+        self.encoding = encoding
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if pyserial is None:
+            self._set_status(ScannerStatus.ERROR, _("pyserial is not installed: install the serial extra."))
+            return
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._set_status(ScannerStatus.SEARCHING)
+        self._thread = threading.Thread(target=self._run, name=self.source, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+            self._thread = None
+        self._set_status(ScannerStatus.STOPPED)
+
+    def split(self, buffer: bytearray) -> list[bytes]:
+        """Complete lines taken off the front of `buffer`; the unfinished rest stays."""
+        lines: list[bytes] = []
+        if self.terminator == "any":
+            while True:
+                ends = [i for i in (buffer.find(b"\r"), buffer.find(b"\n")) if i >= 0]
+                if not ends:
+                    return lines
+                cut = min(ends)
+                lines.append(bytes(buffer[:cut]))
+                del buffer[: cut + 1]
+        sep = TERMINATORS[self.terminator]
+        while (cut := buffer.find(sep)) >= 0:
+            lines.append(bytes(buffer[:cut]))
+            del buffer[: cut + len(sep)]
+        return lines
+
+    def _run(self) -> None:
+        assert pyserial is not None
+        connected_once = False
+        while not self._stop.is_set():
+            try:
+                port = pyserial.Serial(self.port, self.baudrate, timeout=0.1)
+            except (pyserial.SerialException, OSError) as exc:
+                permission = isinstance(
+                    exc.__context__ or exc, PermissionError
+                ) or "Permission denied" in str(exc)
+                if permission:
+                    self._set_status(
+                        ScannerStatus.NO_PERMISSION,
+                        _(
+                            "No permission to open {port}: add the clerk's account to the dialout group.",
+                            port=self.port,
+                        ),
+                    )
+                else:
+                    self._set_status(ScannerStatus.UNPLUGGED if connected_once else ScannerStatus.SEARCHING)
+                self._stop.wait(self.retry_s)
+                continue
+            connected_once = True
+            self._set_status(ScannerStatus.CONNECTED)
+            buffer = bytearray()
+            try:
+                with port:
+                    while not self._stop.is_set():
+                        chunk = port.read(port.in_waiting or 1)
+                        if not chunk:
+                            continue
+                        buffer += chunk
+                        for line in self.split(buffer):
+                            code = line.decode(self.encoding, errors="replace").strip("\r\n")
+                            self._emit(code)
+            except (pyserial.SerialException, OSError) as exc:
+                log.info("serial scanner %s lost: %s", self.port, exc)
+                self._set_status(ScannerStatus.UNPLUGGED)  # a half-received code is dropped with the buffer
+                self._stop.wait(self.retry_s)

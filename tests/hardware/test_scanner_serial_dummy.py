@@ -1,0 +1,119 @@
+"""Serial scanners on a pty pair, the replaying dummy, and the factory that picks a kind from settings."""
+
+from __future__ import annotations
+
+import os
+import queue
+import time
+
+import pytest
+
+from hardware.scanners.base import ScanEvent, ScannerStatus
+from hardware.scanners.dummy import DummyScanner
+from hardware.scanners.factory import WedgeScanner, make_scanner
+from hardware.scanners.fakeusb import FakeHidDevice, FakeUsbBackend
+from hardware.scanners.hid import HidScanner
+from hardware.scanners.serial import SerialScanner
+
+
+def wait_for(predicate, timeout: float = 2.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def pty_pair():  # type: ignore[no-untyped-def]
+    master, slave = os.openpty()
+    yield master, os.ttyname(slave)
+    os.close(master)
+    os.close(slave)
+
+
+def test_serial_scanner_reads_codes_split_on_any_terminator(pty_pair) -> None:  # type: ignore[no-untyped-def]
+    master, port = pty_pair
+    got: queue.Queue[ScanEvent] = queue.Queue()
+    scanner = SerialScanner(port=port, baudrate=115200, on_scan=got.put)
+    scanner.start()
+    try:
+        wait_for(lambda: scanner.status == ScannerStatus.CONNECTED)
+        os.write(master, b"SF1234567890123\r\n7312345678")
+        event = got.get(timeout=2)
+        assert (event.code, event.source, event.kind) == ("SF1234567890123", f"serial:{port}", "serial")
+        time.sleep(0.15)
+        assert got.empty()  # the second code is not finished yet
+        os.write(master, b"9012\r")
+        assert got.get(timeout=2).code == "73123456789012"
+        time.sleep(0.15)
+        assert got.empty()  # the CR LF pair made no empty code
+    finally:
+        scanner.stop()
+    assert scanner.status == ScannerStatus.STOPPED
+
+
+def test_serial_crlf_terminator_keeps_a_lone_cr_inside() -> None:
+    scanner = SerialScanner(port="/dev/null", terminator="crlf")
+    buffer = bytearray(b"AB\rC\r\nDE")
+    assert scanner.split(buffer) == [b"AB\rC"]
+    assert buffer == bytearray(b"DE")
+
+
+def test_serial_port_missing_keeps_searching() -> None:
+    statuses: list[ScannerStatus] = []
+    scanner = SerialScanner(port="/dev/does-not-exist-scanner", on_status=statuses.append, retry_s=0.05)
+    scanner.start()
+    time.sleep(0.2)
+    scanner.stop()
+    assert statuses == [ScannerStatus.SEARCHING, ScannerStatus.STOPPED]
+
+
+def test_dummy_scanner_replays_codes_in_order() -> None:
+    got: queue.Queue[ScanEvent] = queue.Queue()
+    scanner = DummyScanner(["A1", "B2", "C3"], interval_s=0.01, on_scan=got.put)
+    scanner.start()
+    codes = [got.get(timeout=2).code for _ in range(3)]
+    scanner.stop()
+    assert codes == ["A1", "B2", "C3"]
+    assert scanner.emitted == codes
+
+
+def test_factory_builds_each_kind_from_settings() -> None:
+    assert isinstance(make_scanner({}), WedgeScanner)
+    dummy = make_scanner({"kind": "dummy", "codes": ["X"], "interval_s": 0.5})
+    assert isinstance(dummy, DummyScanner) and dummy.codes == ["X"] and dummy.interval_s == 0.5
+    hid = make_scanner({"kind": "hid", "vendor": "0c2e", "product": "0b61", "layout": "de"})
+    assert isinstance(hid, HidScanner) and (hid.vendor, hid.product, hid.mode) == (0x0C2E, 0x0B61, "auto")
+    assert isinstance(pos := make_scanner({"kind": "hidpos"}), HidScanner) and pos.mode == "pos"
+    serial = make_scanner({"kind": "serial", "port": "/dev/ttyACM0", "baud": 115200, "terminator": "cr"})
+    assert isinstance(serial, SerialScanner) and (serial.baudrate, serial.terminator) == (115200, "cr")
+    with pytest.raises(ValueError):
+        make_scanner({"kind": "laser"})
+    with pytest.raises(ValueError):
+        make_scanner({"kind": "serial"})
+
+
+def test_factory_passes_the_backend_and_callbacks_through() -> None:
+    dev = FakeHidDevice()
+    got: queue.Queue[ScanEvent] = queue.Queue()
+    scanner = make_scanner({"kind": "hid"}, backend=FakeUsbBackend(dev), on_scan=got.put)
+    scanner.start()
+    try:
+        wait_for(lambda: scanner.status == ScannerStatus.CONNECTED)
+        dev.queue_text("VIAFACTORY1")
+        assert got.get(timeout=2).code == "VIAFACTORY1"
+    finally:
+        scanner.stop()
+
+
+def test_demo_hid_scanner_on_a_fake_bus_types_its_codes() -> None:
+    got: queue.Queue[ScanEvent] = queue.Queue()
+    scanner = make_scanner(
+        {"kind": "hid", "backend": "fake", "codes": ["DEMO000001", "DEMO000002"], "interval_s": 0.01},
+        on_scan=got.put,
+    )
+    scanner.start()
+    try:
+        assert [got.get(timeout=3).code for _ in range(2)] == ["DEMO000001", "DEMO000002"]
+    finally:
+        scanner.stop()
