@@ -8,6 +8,7 @@ transport keeps a device open between jobs: a printer unplugged and plugged back
 from __future__ import annotations
 
 import errno
+import os
 import socket
 import subprocess
 import threading
@@ -76,7 +77,8 @@ class DeviceTransport:
 
     def send(self, data: bytes) -> None:
         try:
-            with open(self.path, "wb", buffering=0) as dev:
+            # O_WRONLY without O_CREAT: a missing node means unplugged, never a new regular file.
+            with os.fdopen(os.open(self.path, os.O_WRONLY | os.O_APPEND), "wb", buffering=0) as dev:
                 view = memoryview(data)
                 while view:
                     written = dev.write(view)
