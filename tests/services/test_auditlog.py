@@ -1,0 +1,153 @@
+"""Audit trail: the hash chain catches an edited, a deleted (middle and last) and a reordered event."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import select
+
+from db.models import EventKind, ParcelEvent
+from station_console.errors import NotFound
+from station_console.services import auditlog, clerks
+from station_console.services.checkin import check_in
+from station_console.services.station import Station
+
+if TYPE_CHECKING:
+    from conftest import FakeClock
+
+
+WAYBILLS = ["SF1234567890123", "JT1234567890123", "YT1234567890123", "SF1234567890124", "JT1234567890124"]
+
+
+@pytest.fixture
+def busy(station: Station, clock: FakeClock) -> Station:
+    """A manager and a clerk, five check-ins: eight chained events."""
+    clerks.create_first_manager(station, "Wang", "9090")
+    clerks.sign_in(station, "Wang", "9090")
+    clerks.add_clerk(station, "Li", "1234")
+    for waybill in WAYBILLS:
+        clock.advance(minutes=3)
+        check_in(station, waybill, phone="13812345678")
+    return station
+
+
+def _ids(station: Station) -> list[int]:
+    with station.read() as session:
+        return [
+            i for i in session.exec(select(ParcelEvent.id).order_by(ParcelEvent.id)).all() if i is not None
+        ]
+
+
+def _sql(station: Station, statement: str, **params: object) -> None:
+    with station.engine.begin() as conn:
+        conn.execute(text(statement), params)
+
+
+def test_an_untouched_chain_verifies(busy: Station) -> None:
+    result = auditlog.verify(busy)
+    assert result.ok and result.checked == 8 and result.first_bad_id is None
+    assert result.message() == "ok 8 events"
+
+
+def test_an_empty_chain_verifies(station: Station) -> None:
+    assert auditlog.verify(station).ok
+
+
+def test_an_edited_event_is_named(busy: Station) -> None:
+    target = _ids(busy)[4]
+    _sql(busy, "UPDATE parcel_event SET details = :d WHERE id = :id", d='{"waybill": "FORGED"}', id=target)
+    result = auditlog.verify(busy)
+    assert (result.ok, result.first_bad_id, result.reason, result.checked) == (False, target, "edited", 4)
+    assert str(target) in result.message()
+
+
+def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(busy: Station) -> None:
+    ids = _ids(busy)
+    with busy.write() as session:
+        event = session.get(ParcelEvent, ids[3])
+        assert event is not None
+        event.details = {**event.details, "shelf": "9"}
+        event.hash = auditlog.event_hash(event, event.prev_hash)
+        session.add(event)
+    result = auditlog.verify(busy)
+    assert (result.ok, result.first_bad_id, result.reason) == (False, ids[4], "broken_link")
+
+
+def test_a_changed_clerk_or_time_is_caught(busy: Station) -> None:
+    ids = _ids(busy)
+    _sql(busy, "UPDATE parcel_event SET clerk_id = NULL WHERE id = :id", id=ids[6])
+    assert auditlog.verify(busy).first_bad_id == ids[6]
+    _sql(busy, "UPDATE parcel_event SET at = '2026-01-01 00:00:00.000000' WHERE id = :id", id=ids[2])
+    assert auditlog.verify(busy).first_bad_id == ids[2]
+
+
+def test_a_deleted_middle_event_names_the_one_after_it(busy: Station) -> None:
+    ids = _ids(busy)
+    _sql(busy, "DELETE FROM parcel_event WHERE id = :id", id=ids[5])
+    result = auditlog.verify(busy)
+    assert (result.ok, result.first_bad_id, result.reason) == (False, ids[6], "broken_link")
+
+
+def test_a_deleted_first_event_is_caught(busy: Station) -> None:
+    ids = _ids(busy)
+    _sql(busy, "DELETE FROM parcel_event WHERE id = :id", id=ids[0])
+    assert auditlog.verify(busy).first_bad_id == ids[1]
+
+
+def test_a_deleted_last_event_disagrees_with_the_head(busy: Station) -> None:
+    ids = _ids(busy)
+    _sql(busy, "DELETE FROM parcel_event WHERE id = :id", id=ids[-1])
+    result = auditlog.verify(busy)
+    assert (result.ok, result.first_bad_id, result.reason, result.checked) == (
+        False,
+        ids[-1],
+        "head_mismatch",
+        7,
+    )
+
+
+def test_reordered_events_are_caught(busy: Station) -> None:
+    ids = _ids(busy)
+    a, b = ids[2], ids[3]
+    # Swap the two rows' ids (through a free id), as a hand edit reordering them would.
+    _sql(busy, "UPDATE parcel_event SET id = -1 WHERE id = :a", a=a)
+    _sql(busy, "UPDATE parcel_event SET id = :a WHERE id = :b", a=a, b=b)
+    _sql(busy, "UPDATE parcel_event SET id = :b WHERE id = -1", b=b)
+    result = auditlog.verify(busy)
+    assert (result.ok, result.first_bad_id, result.reason) == (False, a, "broken_link")
+
+
+def test_verify_reads_in_batches(busy: Station, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auditlog, "_BATCH", 3)
+    assert auditlog.verify(busy).checked == 8
+    ids = _ids(busy)
+    _sql(busy, "UPDATE parcel_event SET counter = 'x' WHERE id = :id", id=ids[7])
+    assert auditlog.verify(busy).first_bad_id == ids[7]
+
+
+def test_parcel_timeline_lists_its_events_with_clerk_and_counter(busy: Station, clock: FakeClock) -> None:
+    from station_console.services.checkin import undo_last
+
+    undo_last(busy)
+    entries = auditlog.parcel_timeline(busy, "jt 1234567890124")  # normalised like a scan
+    assert [e.kind for e in entries] == [EventKind.CHECKED_IN, EventKind.CHECKIN_UNDONE]
+    assert {e.clerk for e in entries} == {"Wang"} and {e.counter for e in entries} == {"test-counter"}
+    assert entries[0].waybill == "JT1234567890124"
+    assert "13812345678" not in str([e.to_json() for e in entries])
+    with pytest.raises(NotFound):
+        auditlog.parcel_timeline(busy, "SF9999999999999")
+
+
+def test_clerk_activity_counts_what_each_clerk_did(busy: Station, clock: FakeClock) -> None:
+    clerks.sign_in(busy, "Li", "1234")
+    check_in(busy, "YT1234567890999", phone="5678")
+    wang = auditlog.clerk_activity(busy, "Wang")
+    # Creating the first manager is done by nobody (no one could sign in yet); adding Li is Wang's.
+    assert wang.counts == {"checked_in": 5, "clerk_changed": 1, "signed_in": 1}
+    li = auditlog.clerk_activity(busy, "li", day=busy.business_day())
+    assert li.counts == {"checked_in": 1, "signed_in": 1}
+    assert li.entries[0].kind == EventKind.CHECKED_IN  # newest first
+    assert auditlog.clerk_activity(busy, "Li", day=date(2026, 11, 24)).counts == {}
