@@ -1,0 +1,197 @@
+"""The check-in service: one scan, one transaction; duplicates, re-deliveries, phones, undo."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from checkin_helpers import counts, keep_layers, layer_used, pick_up, wb
+from sqlmodel import col, select
+
+from db.models import CodeHold, EventKind, Notification, Parcel, ParcelEvent, PrintJob
+from station_console.errors import NotFound, Refused
+from station_console.services import printing
+from station_console.services.checkin import check_in, set_phone, undo_last
+from station_console.services.phones import parse_phone
+from station_console.services.station import Station
+
+
+def events(station: Station, parcel_id: int) -> list[ParcelEvent]:
+    with station.read() as s:
+        return list(
+            s.exec(
+                select(ParcelEvent).where(ParcelEvent.parcel_id == parcel_id).order_by(col(ParcelEvent.id))
+            ).all()
+        )
+
+
+def test_each_check_in_writes_one_parcel_label_notification_and_event(station: Station) -> None:
+    for n, raw in enumerate(["SF1234567890123", "73123456789012", wb(7), "YT1234567890123"], start=1):
+        result = check_in(station, raw, phone="13812345678" if n % 2 else None)
+        assert counts(station) == {"parcels": n, "jobs": n, "notes": n, "events": n}
+        with station.read() as s:
+            parcel = s.get(Parcel, result.parcel_id)
+            job = s.exec(select(PrintJob).where(PrintJob.parcel_id == result.parcel_id)).one()
+            note = s.exec(select(Notification).where(Notification.parcel_id == result.parcel_id)).one()
+        assert parcel is not None and parcel.pickup_code == result.pickup_code
+        assert parcel.checked_in_counter == "test-counter"
+        assert job.id == result.label_job and job.status == "queued" and job.kind == "label"
+        assert note.status == "queued"
+        assert note.payload["pickup_code"] == result.pickup_code and note.payload["shelf"] == result.shelf
+        [event] = events(station, result.parcel_id)
+        assert event.kind == EventKind.CHECKED_IN and event.details["code"] == result.pickup_code
+    assert [check_in(station, wb(100)).carrier] == ["JT"]
+
+
+def test_nothing_is_written_when_a_later_step_fails(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check_in(station, wb(1))
+    before, used = counts(station), layer_used(station, "1-2")
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise RuntimeError("printer table on fire")
+
+    monkeypatch.setattr(printing, "queue_label", broken)
+    with pytest.raises(RuntimeError):
+        check_in(station, wb(2))
+    assert counts(station) == before
+    assert layer_used(station, "1-2") == used  # the claimed units went back with the rollback
+
+
+def test_duplicate_on_the_shelf_is_refused_and_nothing_written(station: Station) -> None:
+    first = check_in(station, wb(1))
+    before = counts(station)
+    with pytest.raises(Refused) as exc:
+        check_in(station, f" {wb(1)}\r\n")  # scanner noise normalises to the same waybill
+    assert exc.value.code == "duplicate"
+    assert exc.value.params["parcel_id"] == first.parcel_id  # what the screen reprints
+    assert first.pickup_code in exc.value.message()
+    assert counts(station) == before
+
+
+def test_redelivery_after_pickup_is_allowed_and_marked(station: Station) -> None:
+    first = check_in(station, wb(1))
+    assert not first.redelivery
+    pick_up(station, first.parcel_id)
+    again = check_in(station, wb(1))
+    assert again.redelivery and again.parcel_id != first.parcel_id
+    with station.read() as s:
+        parcel = s.get(Parcel, again.parcel_id)
+    assert parcel is not None and parcel.redelivery
+    assert events(station, again.parcel_id)[0].details["redelivery"] is True
+
+
+def test_undone_check_in_is_not_a_redelivery(station: Station) -> None:
+    check_in(station, wb(1))
+    undo_last(station)
+    assert check_in(station, wb(1)).redelivery is False
+
+
+def test_undo_last_reverses_everything_but_the_audit(station: Station, clock) -> None:  # type: ignore[no-untyped-def]
+    keep_layers(station, {"1-1": 40})
+    kept = check_in(station, wb(1), size="S")
+    last = check_in(station, wb(2), size="L", phone="13812345678")
+    assert layer_used(station, "1-1") == (5, 2)
+    undone = undo_last(station)
+    assert undone.parcel_id == last.parcel_id and undone.status == "cancelled"
+    assert layer_used(station, "1-1") == (1, 1)
+    with station.read() as s:
+        hold = s.get(CodeHold, last.pickup_code)
+        job = s.get(PrintJob, last.label_job)
+        note = s.exec(select(Notification).where(Notification.parcel_id == last.parcel_id)).one()
+        parcel = s.get(Parcel, last.parcel_id)
+    assert hold is not None and hold.until == clock.now + timedelta(days=7)
+    assert job is not None and job.status == "cancelled"
+    assert note.status == "cancelled"
+    assert parcel is not None and parcel.status == "cancelled" and parcel.cancelled_at == clock.now
+    kinds = [e.kind for e in events(station, last.parcel_id)]
+    assert kinds == [EventKind.CHECKED_IN, EventKind.CHECKIN_UNDONE]
+    assert undo_last(station).parcel_id == kept.parcel_id  # then the one before
+    with pytest.raises(NotFound):
+        undo_last(station)
+
+
+def test_undo_only_touches_this_counters_check_ins(station: Station) -> None:
+    mine = check_in(station, wb(1))
+    other = Station(engine=station.engine, counter="counter-2", clock=station.clock)
+    check_in(other, wb(2))
+    assert undo_last(station).parcel_id == mine.parcel_id
+
+
+def test_carrier_conflict_is_refused_until_the_clerk_chooses(station: Station) -> None:
+    before = counts(station)
+    with pytest.raises(Refused) as exc:
+        check_in(station, "SF1234567890123", batch="ZTO")
+    assert exc.value.code == "carrier_conflict"
+    assert exc.value.params["detected"] == "SF" and exc.value.params["batch"] == "ZTO"
+    assert counts(station) == before
+    detected = check_in(station, "SF1234567890123", batch="ZTO", carrier="SF")
+    assert detected.carrier == "SF"
+    forced = check_in(station, "SF1234567890124", batch="ZTO", carrier="ZTO")
+    assert forced.carrier == "ZTO"
+    assert events(station, forced.parcel_id)[0].details["forced_carrier"] is True
+    assert events(station, detected.parcel_id)[0].details["forced_carrier"] is False
+
+
+def test_batch_settles_an_ambiguous_number(station: Station) -> None:
+    # 15 digits starting 43 fit both STO and YUNDA: the batch decides, no question asked.
+    assert check_in(station, "431234567890123", batch="YUNDA").carrier == "YUNDA"
+    assert check_in(station, "431234567890124", batch="STO").carrier == "STO"
+
+
+@pytest.mark.parametrize("raw", ["hello", "12", "ZZ"])
+def test_unreadable_waybill_is_refused(station: Station, raw: str) -> None:
+    with pytest.raises(Refused):
+        check_in(station, raw)
+    assert counts(station)["parcels"] == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "tail", "masked", "full"),
+    [
+        ("13812345678", "5678", "138****5678", "13812345678"),
+        ("+86 138-1234-5678", "5678", "138****5678", "13812345678"),
+        ("5678", "5678", "****5678", None),
+        ("138****5678", "5678", "138****5678", None),
+        ("17012345678-8462", "8462", "170****5678-8462", "17012345678-8462"),
+    ],
+)
+def test_phone_forms(station: Station, typed: str, tail: str, masked: str, full: str | None) -> None:
+    phone = parse_phone(typed)
+    assert (phone.tail, phone.masked, phone.full) == (tail, masked, full)
+    result = check_in(station, wb(1), phone=typed)
+    assert result.masked_phone == masked
+    with station.read() as s:
+        parcel = s.get(Parcel, result.parcel_id)
+    assert parcel is not None and (parcel.phone_tail, parcel.phone_full) == (tail, full)
+    assert full is None or full not in str(events(station, result.parcel_id)[0].details)
+
+
+@pytest.mark.parametrize("typed", ["call me", "123", "23812345678", "1381234567890123456", "****"])
+def test_garbage_phone_is_refused_and_nothing_written(station: Station, typed: str) -> None:
+    with pytest.raises(Refused) as exc:
+        check_in(station, wb(1), phone=typed)
+    assert exc.value.code == "phone_invalid"
+    assert counts(station)["parcels"] == 0
+
+
+def test_size_is_checked_and_defaults_to_the_setting(station: Station) -> None:
+    assert check_in(station, wb(1)).size == "M"
+    assert check_in(station, wb(2), size="l").size == "L"
+    with pytest.raises(Refused) as exc:
+        check_in(station, wb(3), size="XXL")
+    assert exc.value.code == "bad_size"
+
+
+def test_set_phone_after_a_quick_check_in(station: Station) -> None:
+    result = check_in(station, wb(1))
+    assert result.masked_phone is None
+    assert set_phone(station, result.parcel_id, "13812345678") == "138****5678"
+    with station.read() as s:
+        parcel = s.get(Parcel, result.parcel_id)
+    assert parcel is not None and parcel.phone_tail == "5678"
+    assert [e.kind for e in events(station, result.parcel_id)] == [EventKind.CHECKED_IN, EventKind.PHONE_SET]
+    pick_up(station, result.parcel_id)
+    with pytest.raises(NotFound):
+        set_phone(station, result.parcel_id, "5678")
