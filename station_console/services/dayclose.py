@@ -22,6 +22,18 @@ from station_console.services import audit
 from station_console.services.roles import require_manager
 from station_console.services.station import Station
 
+# Events that change a day's figures; others (notified, reprinted, signed in...) may come after a close.
+_FIGURE_KINDS = {
+    EventKind.CHECKED_IN,
+    EventKind.CHECKIN_UNDONE,
+    EventKind.PICKED_UP,
+    EventKind.PICKUP_UNDONE,
+    EventKind.RETURNED,
+    EventKind.WRITTEN_OFF,
+    EventKind.PROBLEM_MARKED,
+    EventKind.PROBLEM_RESOLVED,
+    EventKind.STOCKTAKE_CLOSED,
+}
 # Undoing one of these changes the day the undone thing happened on, not only today.
 _UNDO_KINDS = {EventKind.CHECKIN_UNDONE, EventKind.PICKUP_UNDONE}
 
@@ -62,7 +74,7 @@ def assert_day_open(session: Session, station: Station, day: date) -> None:
 
 def guard_event(session: Session, station: Station, kind: str, parcel_id: int | None, at: datetime) -> None:
     """Called for every audit event: an event may not land on, or undo something of, a closed day."""
-    if kind == EventKind.DAY_CLOSED or not _any_close(session):
+    if kind not in _FIGURE_KINDS or not _any_close(session):
         return
     assert_day_open(session, station, station.business_day(at))
     if parcel_id is not None and kind in _UNDO_KINDS:
@@ -137,17 +149,15 @@ def close_day(station: Station, day: date | None = None, *, allow_unbalanced: bo
         session.flush()
         return CloseInfo(day=day, by=_clerk_name(session, station.clerk_id), at=now, sha256=sha)
 
-    info = station.run(work)
-    _purge_personal_data(station)
-    return info
+    return station.run(work)
 
 
-def _purge_personal_data(station: Station) -> None:
-    """The day close is when full phone numbers past their keep period are purged (issue 10), if built."""
+def _purge_personal_data(session: Session, station: Station) -> None:
+    """A day close also purges full phone numbers past their keep period (issue 10), in its transaction."""
     try:
-        from station_console.services import privacy  # type: ignore[attr-defined]
-    except ImportError:
+        from station_console.services import privacy
+    except ImportError:  # the privacy module is built by another issue
         return
-    purge = getattr(privacy, "purge", None)
+    purge = getattr(privacy, "purge_phones_in", None)
     if callable(purge):
-        purge(station)
+        purge(session, station)

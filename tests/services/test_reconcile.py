@@ -1,0 +1,182 @@
+"""Reconciliation: the equation per carrier and in total, records against the event log."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from day_helpers import leave, local, put, tamper, undo_checkin, undo_pickup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import SQLModel
+
+from db.engine import create_station_engine
+from station_console.services.reconcile import reconcile
+from station_console.services.reports import build_report
+from station_console.services.setup import init_station
+from station_console.services.station import Station
+
+D = date(2026, 11, 25)  # a Wednesday; the fixture's zone is Asia/Shanghai (UTC+8)
+
+
+def line(rec: object, carrier: str) -> dict[str, int]:
+    return next(c for c in rec.carriers if c["carrier"] == carrier)  # type: ignore[attr-defined]
+
+
+def test_a_day_with_every_movement_balances_per_carrier(station: Station) -> None:
+    before = [
+        put(station, f"SF10000000000{i:02d}", "SF", local(D - timedelta(days=1), 10 + i)) for i in range(4)
+    ]
+    leave(station, before[0], "picked_up", local(D - timedelta(days=1), 20))  # gone before the day
+    today = [put(station, f"73{i:012d}", "ZTO", local(D, 9, i)) for i in range(5)]
+    leave(station, before[1], "picked_up", local(D, 11))
+    leave(station, before[2], "returned", local(D, 12))
+    leave(station, today[0], "picked_up", local(D, 13))
+    leave(station, today[1], "written_off", local(D, 14))
+    undo_checkin(station, today[2], local(D, 9, 30))  # undone: counts nowhere
+    leave(station, today[3], "picked_up", local(D + timedelta(days=1), 9))  # tomorrow: still here tonight
+
+    rec = reconcile(station, D)
+    assert rec.balanced and rec.differences == []
+    assert line(rec, "SF") == {
+        "carrier": "SF",
+        "opening": 3,
+        "checked_in": 0,
+        "picked_up": 1,
+        "returned": 1,
+        "written_off": 0,
+        "closing": 1,
+        "fees_cents": 0,
+    }
+    assert line(rec, "ZTO") == {
+        "carrier": "ZTO",
+        "opening": 0,
+        "checked_in": 4,
+        "picked_up": 1,
+        "returned": 0,
+        "written_off": 1,
+        "closing": 2,
+        "fees_cents": 4 * 40,
+    }
+    assert rec.totals["opening"] == 3 and rec.totals["closing"] == 3 and rec.totals["fees_cents"] == 160
+
+
+def test_a_parcel_crossing_midnight_belongs_to_the_station_day(station: Station) -> None:
+    pid = put(station, "JT0000000000001", "JT", local(D, 23, 59))  # 15:59 UTC, still the 25th in Shanghai
+    leave(station, pid, "picked_up", local(D + timedelta(days=1), 0, 1))  # 16:01 UTC: the 26th
+    first, second = reconcile(station, D), reconcile(station, D + timedelta(days=1))
+    assert (line(first, "JT")["checked_in"], line(first, "JT")["closing"]) == (1, 1)
+    assert (
+        line(second, "JT")["opening"],
+        line(second, "JT")["picked_up"],
+        line(second, "JT")["closing"],
+    ) == (1, 1, 0)
+    assert first.balanced and second.balanced
+    # UTC would put both on the 25th: the report must not.
+    assert build_report(station, D)["by_hour"]["checked_in"][23] == 1
+
+
+def test_a_redelivery_is_a_new_parcel_and_counts_again(station: Station) -> None:
+    first = put(station, "YT0000000000001", "YTO", local(D, 9))
+    leave(station, first, "picked_up", local(D, 10))
+    put(station, "YT0000000000001", "YTO", local(D, 15), redelivery=True)
+    rec = reconcile(station, D)
+    assert line(rec, "YTO")["checked_in"] == 2 and line(rec, "YTO")["closing"] == 1 and rec.balanced
+    report = build_report(station, D)
+    assert report["redeliveries"] == {"count": 1, "waybills": ["YT0000000000001"]}
+
+
+def test_an_undone_pickup_counts_as_still_on_the_shelf(station: Station) -> None:
+    pid = put(station, "JT0000000000002", "JT", local(D, 9))
+    leave(station, pid, "picked_up", local(D, 10))
+    undo_pickup(station, pid, local(D, 10, 3))
+    rec = reconcile(station, D)
+    assert line(rec, "JT")["picked_up"] == 0 and line(rec, "JT")["closing"] == 1 and rec.balanced
+
+
+def test_a_record_changed_without_its_event_is_listed_parcel_by_parcel(station: Station) -> None:
+    ok = put(station, "JT0000000000003", "JT", local(D, 9))
+    bad = put(station, "JT0000000000004", "JT", local(D, 9, 5))
+    tamper(station, bad, status="picked_up", picked_up_at=local(D, 12))  # no picked_up event
+    rec = reconcile(station, D)
+    assert not rec.balanced
+    assert [(d.parcel_id, d.waybill, d.issue) for d in rec.differences] == [
+        (bad, "JT0000000000004", "records_vs_events")
+    ]
+    diff = rec.differences[0]
+    assert diff.records == {"opening": False, "checked_in": True, "exit": "picked_up", "closing": False}
+    assert diff.events == {"opening": False, "checked_in": True, "exit": None, "closing": True}
+    assert ok not in {d.parcel_id for d in rec.differences}
+
+
+def test_a_status_without_its_time_is_an_inconsistent_record(station: Station) -> None:
+    pid = put(station, "JT0000000000005", "JT", local(D, 9))
+    tamper(station, pid, status="returned")
+    rec = reconcile(station, D)
+    assert [(d.parcel_id, d.issue) for d in rec.differences] == [(pid, "record_inconsistent")]
+    assert not rec.balanced
+
+
+def test_report_carries_fees_clerks_and_time_to_pickup(station: Station) -> None:
+    ids = [put(station, f"SF20000000000{i:02d}", "SF", local(D, 8)) for i in range(10)]
+    for n, pid in enumerate(ids):
+        leave(station, pid, "picked_up", local(D, 8) + timedelta(minutes=10 * (n + 1)))
+    report = build_report(station, D)
+    assert report["totals"]["fees_cents"] == 10 * 50
+    assert report["time_to_pickup"] == {"count": 10, "median_minutes": 55.0, "p90_minutes": 90.0}
+    assert sum(report["by_hour"]["picked_up"]) == 10 and report["by_hour"]["picked_up"][9] == 5
+
+
+OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("in"), st.sampled_from(["SF", "ZTO", "JT"])),
+        st.tuples(
+            st.sampled_from(["picked_up", "returned", "written_off", "undo_in", "undo_pick"]),
+            st.integers(0, 30),
+        ),
+        st.tuples(st.just("wait"), st.integers(1, 20)),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=OPS)
+def test_any_sequence_of_operations_balances_every_day(ops: list[tuple[str, object]]) -> None:
+    from tests_clock import MovingClock
+
+    clock = MovingClock(local(D, 8))
+    engine = create_station_engine("sqlite://")
+    SQLModel.metadata.create_all(engine)
+    station = Station(engine=engine, clock=clock)
+    init_station(station, timezone="Asia/Shanghai")
+    on_shelf: list[int] = []
+    picked: list[int] = []
+    checked_in = 0
+    for n, (op, arg) in enumerate(ops):
+        now = clock.tick()
+        if op == "in":
+            on_shelf.append(put(station, f"JT{n:013d}", str(arg), now))
+            checked_in += 1
+        elif op == "wait":
+            clock.advance(hours=int(str(arg)))
+        elif op in ("picked_up", "returned", "written_off") and on_shelf:
+            pid = on_shelf.pop(int(str(arg)) % len(on_shelf))
+            leave(station, pid, op, now)
+            if op == "picked_up":
+                picked.append(pid)
+        elif op == "undo_in" and on_shelf:
+            undo_checkin(station, on_shelf.pop(), now)
+            checked_in -= 1
+        elif op == "undo_pick" and picked:
+            pid = picked.pop()
+            undo_pickup(station, pid, now)
+            on_shelf.append(pid)
+    days = [D + timedelta(days=i) for i in range((clock.now - local(D, 0)).days + 2)]
+    recs = [reconcile(station, day) for day in days]
+    for rec in recs:
+        assert rec.balanced, rec.differences
+    for today, tomorrow in zip(recs, recs[1:], strict=False):
+        assert today.totals["closing"] == tomorrow.totals["opening"]
+    assert sum(r.totals["checked_in"] for r in recs) == checked_in
+    assert recs[-1].totals["closing"] == len(on_shelf)
+    engine.dispose()
