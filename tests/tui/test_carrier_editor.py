@@ -1,0 +1,94 @@
+"""Settings > Carriers: the table, adding and editing a carrier through the modal form."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from textual.widgets import DataTable, Input, Static, TextArea
+
+from db.models import Carrier, EventKind, ParcelEvent
+from station_console.services.carriers import get_detector
+from station_console.services.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.screens.carrier_editor import CarrierEditorScreen, CarrierForm, text_to_patterns
+
+
+async def open_editor(app: StationApp, pilot) -> CarrierEditorScreen:  # type: ignore[no-untyped-def]
+    await pilot.press("f6")
+    await pilot.press("c")
+    await pilot.pause()
+    assert isinstance(app.screen, CarrierEditorScreen)
+    return app.screen
+
+
+def carrier(station: Station, code: str) -> Carrier | None:
+    with station.read() as session:
+        return session.exec(select(Carrier).where(Carrier.code == code)).first()
+
+
+async def test_settings_opens_the_carrier_table(app: StationApp) -> None:
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_editor(app, pilot)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 16
+        assert table.get_row_at(0)[:2] == ["SF", "SF Express"]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CarrierEditorScreen)
+
+
+async def test_adding_a_carrier_through_the_form(app: StationApp, station: Station) -> None:
+    async with app.run_test(size=(140, 48)) as pilot:
+        screen = await open_editor(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CarrierForm)
+        form.query_one("#cf-code", Input).value = "kdn"
+        form.query_one("#cf-name_en", Input).value = "Kuaidi Nine"
+        form.query_one("#cf-name_zh", Input).value = "快递九"
+        form.query_one("#cf-fee_cents", Input).value = "35"
+        form.query_one("#cf-patterns", TextArea).text = "^KD[0-9]{11}$ luhn\n"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one(DataTable).row_count == 17
+        assert "KDN" in str(screen.query_one("#carrier-status", Static).render())
+    row = carrier(station, "KDN")
+    assert row is not None and row.fee_cents == 35 and row.sort_order == 17
+    assert row.patterns == [{"regex": "^KD[0-9]{11}$", "checksum": "luhn"}]
+    found = get_detector(station).detect("KD79927398713")
+    assert found.best is not None and found.best.carrier == "KDN"
+
+
+async def test_a_refused_edit_keeps_the_form_open_and_writes_nothing(
+    app: StationApp, station: Station
+) -> None:
+    async with app.run_test(size=(140, 48)) as pilot:
+        await open_editor(app, pilot)
+        await pilot.press("enter")  # edit the selected row: SF
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CarrierForm) and form.carrier is not None and form.carrier.code == "SF"
+        assert form.query_one("#cf-code", Input).disabled
+        form.query_one("#cf-patterns", TextArea).text = "^SF[0-9"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert "cannot be used" in str(form.query_one("#carrier-form-error", Static).render())
+        form.query_one("#cf-patterns", TextArea).text = "^SF[0-9A-Z][0-9]{12}$\n^SFX[0-9]{10}$"
+        form.query_one("#cf-fee_cents", Input).value = "65"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CarrierEditorScreen)
+    row = carrier(station, "SF")
+    assert row is not None and row.fee_cents == 65 and len(row.patterns) == 2
+    with station.read() as session:
+        events = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.CARRIER_CHANGED)).all()
+    assert len(events) == 1
+
+
+def test_pattern_lines_keep_rules_and_extra_keys() -> None:
+    old = [{"regex": "^[0-9]{15}$", "checksum": "gs1_mod10", "priority": -1}]
+    assert text_to_patterns("^[0-9]{15}$ gs1_mod10\n\n^A B$\n", old) == [
+        {"regex": "^[0-9]{15}$", "checksum": "gs1_mod10", "priority": -1},
+        {"regex": "^A B$", "checksum": None},
+    ]
