@@ -1,0 +1,144 @@
+"""`station devices` and `station scan-test`: see what is plugged in, and what a scanner sends."""
+
+from __future__ import annotations
+
+import queue
+import sys
+import time
+from typing import Any
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.errors import StationError
+from station_console.i18n import N_, _
+
+STATUS_LABELS = {
+    "stopped": N_("stopped"),
+    "searching": N_("searching"),
+    "connected": N_("connected"),
+    "unplugged": N_("unplugged"),
+    "no_permission": N_("no permission"),
+    "error": N_("error"),
+}
+KIND_LABELS = {
+    "scanner": N_("scanner"),
+    "printer": N_("printer"),
+    "serial": N_("serial"),
+    "other": N_("other"),
+}
+PERMISSION_LABELS = {"ok": N_("ok"), "denied": N_("denied"), "unknown": N_("unknown")}
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(devices)
+    cli.add_command(scan_test)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the devices as JSON.")
+def devices(as_json: bool) -> None:
+    """List the USB scanners and printers this machine can see."""
+    from station_console.services.devices import list_devices
+
+    found = list_devices()
+    if as_json:
+        emit_json({"usb_available": found.usb_available, "devices": [d.as_dict() for d in found.devices]})
+        return
+    if not found.usb_available:
+        click.echo(
+            _("No libusb backend: USB devices cannot be listed (Debian: apt-get install libusb-1.0-0).")
+        )
+    if not found.devices:
+        click.echo(_("No scanners or printers found."))
+        return
+    for dev in found.devices:
+        names = " ".join(x for x in (dev.manufacturer, dev.name) if x)
+        click.echo(
+            f"{dev.id:<22} {_(KIND_LABELS.get(dev.kind, dev.kind)):<8} {','.join(dev.interfaces):<14} "
+            f"{_('permission')}: {_(PERMISSION_LABELS.get(dev.permission, dev.permission))}  {names}"
+        )
+        if dev.udev_rule:
+            click.echo("    " + _("add to /etc/udev/rules.d/70-station-console.rules:"))
+            click.echo(f"    {dev.udev_rule}")
+
+
+@click.command("scan-test")
+@click.option(
+    "--device",
+    "device",
+    metavar="ID",
+    help="A device id from `station devices`, a serial port, or wedge (default: the configured scanner).",
+)
+@click.option("--count", type=click.IntRange(min=1), help="Stop after this many codes.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per code.")
+@pass_app
+def scan_test(app: CliApp, device: str | None, count: int | None, as_json: bool) -> None:
+    """Print codes as the scanner sends them (Ctrl-C to stop)."""
+    from station_console.services.devices import scanner_config
+
+    try:
+        config = scanner_config(app.counter_settings, device)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    if config.get("kind", "wedge") == "wedge":
+        _wedge_lines(count, as_json)
+        return
+    _read_scanner(config, count, as_json)
+
+
+def _show(code: str, source: str, as_json: bool) -> None:
+    if as_json:
+        emit_json({"code": code, "source": source, "at": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    else:
+        click.echo(f"{time.strftime('%H:%M:%S')}  {source:<24} {code}")
+
+
+def _wedge_lines(count: int | None, as_json: bool) -> None:
+    """A keyboard-wedge scanner types into this terminal: each line it types is one code."""
+    if sys.stdin.isatty():
+        click.echo(_("Scan now; each code ends with the scanner's Enter. Ctrl-C to stop."), err=True)
+    seen = 0
+    for line in sys.stdin:
+        code = line.rstrip("\r\n")
+        if not code:
+            continue
+        _show(code, "wedge", as_json)
+        seen += 1
+        if count is not None and seen >= count:
+            return
+
+
+def _read_scanner(config: dict[str, Any], count: int | None, as_json: bool) -> None:
+    from hardware.scanners.base import ScanEvent, ScannerStatus
+    from hardware.scanners.factory import make_scanner
+
+    events: queue.Queue[ScanEvent | ScannerStatus] = queue.Queue()
+    try:
+        scanner = make_scanner(config, on_scan=events.put, on_status=events.put)
+    except ValueError as exc:
+        click.echo(f"station: {exc}", err=True)
+        sys.exit(1)
+    scanner.start()
+    click.echo(_("Reading {kind} scanner; Ctrl-C to stop.", kind=scanner.kind), err=True)
+    seen = 0
+    try:
+        while count is None or seen < count:
+            try:
+                item = events.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if isinstance(item, ScannerStatus):
+                click.echo(
+                    _("scanner: {state}", state=_(STATUS_LABELS.get(item.value, item.value))), err=True
+                )
+                if scanner.detail:
+                    click.echo(scanner.detail, err=True)
+                continue
+            _show(item.code, item.source, as_json)
+            seen += 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        scanner.stop()

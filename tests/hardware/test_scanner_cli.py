@@ -1,0 +1,125 @@
+"""`station devices` and `station scan-test`, run through the real command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import usb.core
+from click.testing import CliRunner
+
+from hardware.scanners.discovery import discover
+from hardware.scanners.fakeusb import FakeHidDevice, FakeUsbBackend
+from station_console.cli import cli
+from station_console.services import devices as devices_service
+from station_console.settings import CounterSettings, save_counter_settings
+
+
+def no_backend(*args: object, **kwargs: object) -> None:
+    raise usb.core.NoBackendError("No backend available")
+
+
+def fake_bus(monkeypatch: pytest.MonkeyPatch, *devs: FakeHidDevice) -> None:
+    backend = FakeUsbBackend(*devs)
+    monkeypatch.setattr(
+        devices_service, "discover", lambda _backend=None: discover(backend, include_serial=False)
+    )
+
+
+def test_devices_without_libusb_says_so_and_exits_0(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(usb.core, "find", no_backend)
+    monkeypatch.setattr("hardware.scanners.discovery._serial_ports", lambda: [])
+    result = CliRunner().invoke(cli, ["devices"])
+    assert result.exit_code == 0, result.output
+    assert "No libusb backend" in result.output and "No scanners or printers found." in result.output
+    result = CliRunner().invoke(cli, ["devices", "--json"])
+    assert json.loads(result.output) == {"usb_available": False, "devices": []}
+
+
+def test_devices_with_no_devices(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_bus(monkeypatch)
+    result = CliRunner().invoke(cli, ["devices"])
+    assert result.exit_code == 0
+    assert result.output.strip() == "No scanners or printers found."
+
+
+def test_devices_lists_scanners_printers_and_permission(monkeypatch: pytest.MonkeyPatch) -> None:
+    scanner = FakeHidDevice(vendor=0x0C2E, product=0x0B61, address=3, serial="S123")
+    locked = FakeHidDevice(vendor=0x05E0, product=0x1200, address=4, permission=False)
+    printer = FakeHidDevice(vendor=0x0483, product=0x5743, address=5, interface_class=7)
+    fake_bus(monkeypatch, scanner, locked, printer)
+    result = CliRunner().invoke(cli, ["devices", "--json"])
+    assert result.exit_code == 0, result.output
+    found = {d["id"]: d for d in json.loads(result.output)["devices"]}
+    assert set(found) == {"0c2e:0b61:1:3", "05e0:1200:1:4", "0483:5743:1:5"}
+    assert found["0c2e:0b61:1:3"]["kind"] == "scanner" and found["0c2e:0b61:1:3"]["permission"] == "ok"
+    assert found["0c2e:0b61:1:3"]["serial"] == "S123"
+    assert found["05e0:1200:1:4"]["permission"] == "denied"
+    assert 'ATTRS{idVendor}=="05e0"' in found["05e0:1200:1:4"]["udev_rule"]
+    assert found["0483:5743:1:5"]["kind"] == "printer"
+    assert scanner.detach_calls == [] and scanner.kernel_driver_active  # listing never steals a device
+    text = CliRunner().invoke(cli, ["devices"]).output
+    assert "05e0:1200:1:4" in text and 'MODE="0660", GROUP="plugdev"' in text
+
+
+def test_devices_finds_a_hid_pos_interface_without_a_kernel_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    pos = FakeHidDevice(pos=True, kernel_driver_active=False)
+    fake_bus(monkeypatch, pos)
+    dev = json.loads(CliRunner().invoke(cli, ["devices", "--json"]).output)["devices"][0]
+    assert (dev["kind"], dev["interfaces"]) == ("scanner", ["hid-pos"])
+
+
+def test_scan_test_prints_codes_from_the_configured_scanner(tmp_path: Path) -> None:
+    save_counter_settings(
+        CounterSettings(
+            scanner={
+                "kind": "dummy",
+                "codes": ["SF1234567890123", "JT1234567890123", "NEVER"],
+                "interval_s": 0.01,
+            }
+        )
+    )
+    result = CliRunner().invoke(cli, ["scan-test", "--count", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [(x["code"], x["source"]) for x in lines] == [
+        ("SF1234567890123", "dummy"),
+        ("JT1234567890123", "dummy"),
+    ]
+
+
+def test_scan_test_wedge_reads_typed_lines() -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["scan-test", "--device", "wedge", "--count", "2"],
+        input="\nYT1234567890123\r\n7312345678901\nextra\n",
+    )
+    assert result.exit_code == 0
+    assert [line.split()[-1] for line in result.output.splitlines()] == ["YT1234567890123", "7312345678901"]
+
+
+def test_scan_test_unknown_device_is_refused() -> None:
+    result = CliRunner().invoke(cli, ["scan-test", "--device", "laser-gun"])
+    assert result.exit_code == 1
+    assert "Unknown device laser-gun" in result.output
+
+
+def test_device_ids_turn_into_scanner_configs() -> None:
+    settings = CounterSettings(scanner={"kind": "serial", "port": "/dev/ttyACM0", "baud": 115200})
+    assert devices_service.scanner_config(settings) == {
+        "kind": "serial",
+        "port": "/dev/ttyACM0",
+        "baud": 115200,
+    }
+    assert devices_service.scanner_config(settings, "0C2E:0b61:1:7") == {
+        "kind": "hid",
+        "vendor": "0c2e",
+        "product": "0b61",
+    }
+    assert devices_service.scanner_config(settings, "/dev/ttyUSB1") == {
+        "kind": "serial",
+        "port": "/dev/ttyUSB1",
+        "baud": 115200,
+    }
+    assert devices_service.scanner_config(CounterSettings()) == {"kind": "wedge"}
