@@ -72,7 +72,7 @@ def symbols(data: str) -> list[int]:
     for n, seg in enumerate(plan(data)):
         out.append(START[seg.subset] if n == 0 else SWITCH[seg.subset])
         if seg.subset == "C":
-            out.extend(int(seg.text[p:p + 2]) for p in range(0, len(seg.text), 2))
+            out.extend(int(seg.text[p : p + 2]) for p in range(0, len(seg.text), 2))
         else:
             out.extend(cs.B[ch] for ch in seg.text)
     return out

@@ -40,11 +40,23 @@ def _barcode(p: Dummy, data: str, height: int) -> bool:
     payload = ""
     for seg in code128.plan(data):
         payload += "{" + seg.subset
-        payload += seg.text if seg.subset == "B" else "".join(
-            chr(int(seg.text[i:i + 2])) for i in range(0, len(seg.text), 2))
+        payload += (
+            seg.text
+            if seg.subset == "B"
+            else "".join(chr(int(seg.text[i : i + 2])) for i in range(0, len(seg.text), 2))
+        )
     # The hardware path directly: `barcode()` would print a notice on stdout.
-    p._hw_barcode(payload, "CODE128", height=height, width=module, pos="OFF", font="A", align_ct=True,
-                  function_type="B", check=False)
+    p._hw_barcode(
+        payload,
+        "CODE128",
+        height=height,
+        width=module,
+        pos="OFF",
+        font="A",
+        align_ct=True,
+        function_type="B",
+        check=False,
+    )
     p._raw(b"\n")
     return True
 
@@ -68,7 +80,9 @@ def _columns(cells: list[str], widths: list[int]) -> str:
     def width(text: str) -> int:
         return sum(2 if has_cjk(ch) else 1 for ch in text)
 
-    return "".join(cell + " " * max(1, w - width(cell)) for cell, w in zip(cells, widths, strict=False)).rstrip()
+    return "".join(
+        cell + " " * max(1, w - width(cell)) for cell, w in zip(cells, widths, strict=False)
+    ).rstrip()
 
 
 def render_document(doc: Document) -> bytes:

@@ -70,7 +70,9 @@ class Printer:
         self.send(self.render_label(data))
 
     def describe(self) -> str:
-        return f"{self.name}: {self.language.name} {self.size} @{self.dpi} dpi via {self.transport.describe()}"
+        return (
+            f"{self.name}: {self.language.name} {self.size} @{self.dpi} dpi via {self.transport.describe()}"
+        )
 
 
 def make_printer(config: dict[str, Any], *, name: str | None = None) -> Printer:
@@ -83,11 +85,22 @@ def make_printer(config: dict[str, Any], *, name: str | None = None) -> Printer:
     if dpi not in DPIS:
         raise ValueError(f"printer dpi {dpi}: use 203 or 300")
     size = LabelSize.parse(str(config.get("size", "40x30")))
-    transport = make_transport(str(config.get("transport", "dummy")), str(config.get("target", "")),
-                               raw=language.raw, suffix=language.suffix, options=config)
+    transport = make_transport(
+        str(config.get("transport", "dummy")),
+        str(config.get("target", "")),
+        raw=language.raw,
+        suffix=language.suffix,
+        options=config,
+    )
     jobs = tuple(config.get("jobs") or JOB_KINDS)
     unknown = set(jobs) - set(JOB_KINDS)
     if unknown:
         raise ValueError(f"printer jobs {sorted(unknown)}: use {', '.join(JOB_KINDS)}")
-    return Printer(name=name or str(config.get("name") or "default"), language=language,
-                   transport=transport, size=size, dpi=dpi, jobs=jobs)
+    return Printer(
+        name=name or str(config.get("name") or "default"),
+        language=language,
+        transport=transport,
+        size=size,
+        dpi=dpi,
+        jobs=jobs,
+    )

@@ -76,8 +76,13 @@ def _fontconfig(pattern: str) -> FontFile | None:
     if shutil.which("fc-match") is None:
         return None
     try:
-        out = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", pattern], capture_output=True,
-                             text=True, timeout=5, check=False).stdout
+        out = subprocess.run(
+            ["fc-match", "-f", "%{file}\n%{index}", pattern],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     lines = out.splitlines()

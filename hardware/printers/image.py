@@ -47,7 +47,9 @@ def fit_font(text: str, box: Box, *, stroke: int = 0) -> Font:
     return font(lo)
 
 
-def draw_text(draw: ImageDraw.ImageDraw, text: str, box: Box, *, align: str = "left", stroke: int = 0) -> None:
+def draw_text(
+    draw: ImageDraw.ImageDraw, text: str, box: Box, *, align: str = "left", stroke: int = 0
+) -> None:
     """`text` fitted into `box`, its ink aligned to the box (bottom on the baseline side)."""
     text = printable(text, cjk=cjk_font() is not None)
     if not text:
@@ -85,8 +87,12 @@ def label_image(data: LabelData, layout: LabelLayout) -> Image.Image:
     if layout.fits:
         draw_bars(draw, data.waybill, layout.barcode, layout.module)
     else:  # too long for 2 dots per module on this sticker: print the number instead
-        draw_text(draw, data.waybill, Box(layout.date.x, layout.barcode.y, layout.date.w,
-                                          min(layout.barcode.h, layout.date.h * 2)), align="center")
+        draw_text(
+            draw,
+            data.waybill,
+            Box(layout.date.x, layout.barcode.y, layout.date.w, min(layout.barcode.h, layout.date.h * 2)),
+            align="center",
+        )
     return img
 
 

@@ -145,6 +145,18 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str) -> LabelLayout:
     module = min(usable // modules, d(0.5))
     bar_w = modules * module if module >= MIN_DOTS_PER_MODULE else 0
     barcode = Box((width - bar_w) // 2, y, bar_w, height - margin - y)
-    return LabelLayout(size=size, dpi=dpi, width=width, height=height, caption=caption, carrier=carrier,
-                       code=code, tail=tail, phone=phone, date=date_box, barcode=barcode,
-                       module=module if module >= MIN_DOTS_PER_MODULE else 0, modules=modules)
+    return LabelLayout(
+        size=size,
+        dpi=dpi,
+        width=width,
+        height=height,
+        caption=caption,
+        carrier=carrier,
+        code=code,
+        tail=tail,
+        phone=phone,
+        date=date_box,
+        barcode=barcode,
+        module=module if module >= MIN_DOTS_PER_MODULE else 0,
+        modules=modules,
+    )

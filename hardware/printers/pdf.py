@@ -35,8 +35,9 @@ def _new_pdf(width_mm: float, height_mm: float) -> tuple[FPDF, bool]:
     return pdf, found is not None
 
 
-def _fit_text(pdf: FPDF, text: str, box_mm: tuple[float, float, float, float], *, cjk: bool,
-              align: str = "left") -> None:
+def _fit_text(
+    pdf: FPDF, text: str, box_mm: tuple[float, float, float, float], *, cjk: bool, align: str = "left"
+) -> None:
     x, y, w, h = box_mm
     text = printable(text, cjk=cjk)
     if not cjk:
@@ -87,8 +88,13 @@ def render_label(data: LabelData, layout: LabelLayout) -> bytes:
         _bars(pdf, data.waybill, x, y, h, layout.module * 25.4 / dpi)
     else:
         x, y, w, _ = _mm(layout.barcode, dpi)
-        _fit_text(pdf, data.waybill, (_mm(layout.date, dpi)[0], y, _mm(layout.date, dpi)[2],
-                                      _mm(layout.date, dpi)[3]), cjk=cjk, align="center")
+        _fit_text(
+            pdf,
+            data.waybill,
+            (_mm(layout.date, dpi)[0], y, _mm(layout.date, dpi)[2], _mm(layout.date, dpi)[3]),
+            cjk=cjk,
+            align="center",
+        )
     return bytes(pdf.output())
 
 
@@ -106,8 +112,9 @@ def render_document(doc: Document) -> bytes:
 
     def line(text: str, size: float, *, align: str = "L") -> None:
         pdf.set_font_size(size)
-        pdf.multi_cell(usable, size * 0.5, printable(text, cjk=cjk), align=align,
-                       new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            usable, size * 0.5, printable(text, cjk=cjk), align=align, new_x="LMARGIN", new_y="NEXT"
+        )
 
     line(doc.title, 14 if roll else 18, align="C")
     pdf.ln(2)
@@ -119,8 +126,12 @@ def render_document(doc: Document) -> bytes:
         from fpdf.fonts import FontFace
 
         # Plain headings: the CJK font has no bold face.
-        with pdf.table(col_widths=[1] * len(doc.columns), text_align="LEFT", line_height=5,
-                       headings_style=FontFace(emphasis="")) as table:
+        with pdf.table(
+            col_widths=[1] * len(doc.columns),
+            text_align="LEFT",
+            line_height=5,
+            headings_style=FontFace(emphasis=""),
+        ) as table:
             table.row([printable(c, cjk=cjk) for c in doc.columns])
             for row in doc.rows:
                 table.row([printable(c, cjk=cjk) for c in row])

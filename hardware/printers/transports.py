@@ -179,8 +179,9 @@ class DummyTransport:
         return f"dummy:{self.name}"
 
 
-def make_transport(kind: str, target: str, *, raw: bool = True, suffix: str = ".bin",
-                   options: dict[str, Any] | None = None) -> Transport:
+def make_transport(
+    kind: str, target: str, *, raw: bool = True, suffix: str = ".bin", options: dict[str, Any] | None = None
+) -> Transport:
     options = options or {}
     if kind == "usb":
         from hardware.printers.usb import UsbTransport
@@ -199,5 +200,13 @@ def make_transport(kind: str, target: str, *, raw: bool = True, suffix: str = ".
     raise ValueError(f"unknown printer transport {kind!r}: use usb, tcp, device, cups, file or dummy")
 
 
-__all__ = ["CupsTransport", "DeviceTransport", "DummyTransport", "FileTransport", "PrinterError",
-           "TcpTransport", "Transport", "make_transport"]
+__all__ = [
+    "CupsTransport",
+    "DeviceTransport",
+    "DummyTransport",
+    "FileTransport",
+    "PrinterError",
+    "TcpTransport",
+    "Transport",
+    "make_transport",
+]

@@ -69,11 +69,16 @@ def render_label(data: LabelData, layout: LabelLayout, *, gap_mm: int = 2) -> by
     lines.append(text_command(data.date_text, layout.date))
     bar = layout.barcode
     if layout.fits:
-        lines.append(f'BARCODE {bar.x},{bar.y},"128M",{bar.h},0,0,{layout.module},{layout.module},'
-                     f'"{barcode_content(data.waybill)}"')
+        lines.append(
+            f'BARCODE {bar.x},{bar.y},"128M",{bar.h},0,0,{layout.module},{layout.module},'
+            f'"{barcode_content(data.waybill)}"'
+        )
     else:
-        lines.append(text_command(data.waybill, Box(layout.date.x, bar.y, layout.date.w, layout.date.h),
-                                  align="center"))
+        lines.append(
+            text_command(
+                data.waybill, Box(layout.date.x, bar.y, layout.date.w, layout.date.h), align="center"
+            )
+        )
     lines.append("PRINT 1,1")
     # GB18030 is what the printers' Chinese font expects; for ASCII it is ASCII.
     return ("\r\n".join(lines) + "\r\n").encode("gb18030")

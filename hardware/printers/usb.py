@@ -33,7 +33,9 @@ class UsbTransport:
         try:
             return cls(int(vendor, 16), int(product, 16) if product else None, backend=backend)
         except ValueError:
-            raise ValueError(f"USB printer {target!r}: expected VENDOR:PRODUCT in hex, e.g. 0416:5011") from None
+            raise ValueError(
+                f"USB printer {target!r}: expected VENDOR:PRODUCT in hex, e.g. 0416:5011"
+            ) from None
 
     def describe(self) -> str:
         if self.vendor_id is None:
@@ -80,20 +82,24 @@ class UsbTransport:
                 cfg = dev.get_active_configuration()
             intf = cfg[(0, 0)]
             out = usb.util.find_descriptor(
-                intf, custom_match=lambda e: (
+                intf,
+                custom_match=lambda e: (
                     usb.util.endpoint_direction(e.bEndpointAddress) == usb.util.ENDPOINT_OUT
-                    and usb.util.endpoint_type(e.bmAttributes) == usb.util.ENDPOINT_TYPE_BULK))
+                    and usb.util.endpoint_type(e.bmAttributes) == usb.util.ENDPOINT_TYPE_BULK
+                ),
+            )
             if out is None:
                 raise PrinterError("error", f"{self.describe()} has no bulk OUT endpoint")
             for start in range(0, len(data), CHUNK):
-                chunk = data[start:start + CHUNK]
+                chunk = data[start : start + CHUNK]
                 if out.write(chunk, self.timeout_ms) != len(chunk):
                     raise PrinterError("timeout", f"{self.describe()} took only part of the job")
         except usb.core.USBTimeoutError as exc:
             raise PrinterError("timeout", f"{self.describe()} did not take the data (out of paper?)") from exc
         except usb.core.USBError as exc:
             code = {errno.ENODEV: "offline", errno.EACCES: "permission", errno.EBUSY: "error"}.get(
-                exc.errno or 0, "error")
+                exc.errno or 0, "error"
+            )
             raise PrinterError(code, f"{self.describe()}: {exc.strerror or exc}") from exc
         finally:
             usb.util.dispose_resources(dev)

@@ -51,8 +51,9 @@ def text_field(text: str, box: Box, *, align: str = "left") -> str:
 
 
 def barcode_data(waybill: str) -> str:
-    return "".join((START if n == 0 else SWITCH)[seg.subset] + seg.text
-                   for n, seg in enumerate(code128.plan(waybill)))
+    return "".join(
+        (START if n == 0 else SWITCH)[seg.subset] + seg.text for n, seg in enumerate(code128.plan(waybill))
+    )
 
 
 def render_label(data: LabelData, layout: LabelLayout) -> bytes:
@@ -72,9 +73,12 @@ def render_label(data: LabelData, layout: LabelLayout) -> bytes:
     fields.append(text_field(data.date_text, layout.date))
     bar = layout.barcode
     if layout.fits:
-        fields.append(f"^FO{bar.x},{bar.y}^BY{layout.module}^BCN,{bar.h},N,N,N^FD{barcode_data(data.waybill)}^FS")
+        fields.append(
+            f"^FO{bar.x},{bar.y}^BY{layout.module}^BCN,{bar.h},N,N,N^FD{barcode_data(data.waybill)}^FS"
+        )
     else:
-        fields.append(text_field(data.waybill, Box(layout.date.x, bar.y, layout.date.w, layout.date.h),
-                                 align="center"))
+        fields.append(
+            text_field(data.waybill, Box(layout.date.x, bar.y, layout.date.w, layout.date.h), align="center")
+        )
     fields += ["^PQ1", "^XZ"]
     return ("\n".join(fields) + "\n").encode("utf-8")

@@ -6,6 +6,7 @@ Text is translated here, at send time, into the console's language; hardware/ on
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -20,8 +21,11 @@ log = logging.getLogger(__name__)
 
 
 def captions(lang: str) -> Captions:
-    return Captions(code=translate(N_("Pickup code"), lang), tail=translate(N_("Tail"), lang),
-                    phone=translate(N_("Phone"), lang))
+    return Captions(
+        code=translate(N_("Pickup code"), lang),
+        tail=translate(N_("Tail"), lang),
+        phone=translate(N_("Phone"), lang),
+    )
 
 
 def masked_tail(tail: str | None) -> str | None:
@@ -35,14 +39,27 @@ def label_data_for(station: Station, parcel_id: int, lang: str) -> LabelData:
         if parcel is None:
             raise NotFound(N_("Parcel {parcel} not found"), parcel=parcel_id)
         carrier = session.get(Carrier, parcel.carrier_id)
-        return LabelData(pickup_code=parcel.pickup_code or "", carrier=carrier.short_name if carrier else "",
-                         waybill=parcel.waybill, masked_phone=masked_tail(parcel.phone_tail),
-                         checked_in=parcel.business_day, lang=lang, captions=captions(lang))
+        return LabelData(
+            pickup_code=parcel.pickup_code or "",
+            carrier=carrier.short_name if carrier else "",
+            waybill=parcel.waybill,
+            masked_phone=masked_tail(parcel.phone_tail),
+            checked_in=parcel.business_day,
+            lang=lang,
+            captions=captions(lang),
+        )
 
 
 def sample_label(station: Station, lang: str) -> LabelData:
-    return LabelData(pickup_code="8-8-8888", carrier="TEST", waybill="SF1234567890123", masked_phone="****5678",
-                     checked_in=station.business_day(), lang=lang, captions=captions(lang))
+    return LabelData(
+        pickup_code="8-8-8888",
+        carrier="TEST",
+        waybill="SF1234567890123",
+        masked_phone="****5678",
+        checked_in=station.business_day(),
+        lang=lang,
+        captions=captions(lang),
+    )
 
 
 def receipt_document(station: Station, payload: dict[str, Any], lang: str) -> Document:
@@ -52,12 +69,17 @@ def receipt_document(station: Station, payload: dict[str, Any], lang: str) -> Do
     at = datetime.fromisoformat(payload["at"]).astimezone(station.zone())
     parcels = payload.get("parcels", [])
     return Document(
-        kind="receipt", title=t(N_("Pickup receipt")),
-        meta=[station.settings().station_name, t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
-              t(N_("Counter: {counter}"), counter=payload.get("counter", ""))],
+        kind="receipt",
+        title=t(N_("Pickup receipt")),
+        meta=[
+            station.settings().station_name,
+            t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
+            t(N_("Counter: {counter}"), counter=payload.get("counter", "")),
+        ],
         columns=[t(N_("Code")), t(N_("Carrier")), t(N_("Tail"))],
         rows=[[p["code"] or "", p["carrier"], p["waybill_tail"]] for p in parcels],
-        footer=[t(N_("Parcels: {count}"), count=len(parcels))])
+        footer=[t(N_("Parcels: {count}"), count=len(parcels))],
+    )
 
 
 def manifest_document(station: Station, payload: dict[str, Any], lang: str) -> Document:
@@ -68,31 +90,50 @@ def manifest_document(station: Station, payload: dict[str, Any], lang: str) -> D
     parcels = payload.get("parcels", [])
     batch = f"RB{int(payload['batch_id']):06d}"
     return Document(
-        kind="manifest", title=t(N_("Return manifest")),
-        meta=[station.settings().station_name, t(N_("Batch: {batch}"), batch=batch),
-              t(N_("Carrier: {carrier}"), carrier=payload.get("carrier", "")),
-              t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M"))],
+        kind="manifest",
+        title=t(N_("Return manifest")),
+        meta=[
+            station.settings().station_name,
+            t(N_("Batch: {batch}"), batch=batch),
+            t(N_("Carrier: {carrier}"), carrier=payload.get("carrier", "")),
+            t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
+        ],
         columns=["#", t(N_("Waybill")), t(N_("Code")), t(N_("Checked in"))],
         rows=[[str(n), p["waybill"], p["code"], p["checked_in"]] for n, p in enumerate(parcels, 1)],
-        footer=[t(N_("Parcels: {count}"), count=len(parcels)), t(N_("Courier signature: ____________")),
-                t(N_("Clerk signature: ____________"))],
-        barcode=batch)
+        footer=[
+            t(N_("Parcels: {count}"), count=len(parcels)),
+            t(N_("Courier signature: ____________")),
+            t(N_("Clerk signature: ____________")),
+        ],
+        barcode=batch,
+    )
+
+
+def needs_cjk_fallback(lang: str, printer: Any) -> bool:
+    """Chinese text this printer would get drawn on this machine, which has no Chinese font."""
+    from hardware.printers import fonts
+
+    return lang != "en" and printer.language.name in ("png", "pdf", "zpl") and fonts.cjk_font() is None
+
+
+def label_for_printer(data: LabelData, printer: Any) -> LabelData:
+    """`data` as `printer` can show it: English captions when Chinese cannot be drawn (and a warning)."""
+    if not needs_cjk_fallback(data.lang, printer):
+        return data
+    from hardware.printers import fonts
+
+    log.warning(fonts.CJK_MISSING)
+    return replace(data, lang="en", captions=captions("en"))
 
 
 def render_job(station: Station, job: PrintJob, printer: Any, lang: str) -> bytes:
     """The bytes for `job` in `printer`'s language (labels from the parcel row as it is now)."""
-    from hardware.printers import fonts
-
     if job.kind in ("label", "test"):
         if job.kind == "test" or job.parcel_id is None:
             data = sample_label(station, lang)
         else:
             data = label_data_for(station, job.parcel_id, lang)
-        if lang != "en" and printer.language.name in ("png", "pdf", "zpl") and fonts.cjk_font() is None:
-            log.warning(fonts.CJK_MISSING)
-            data = LabelData(data.pickup_code, data.carrier, data.waybill, data.masked_phone, data.checked_in,
-                             "en", captions("en"))
-        return bytes(printer.render_label(data))
+        return bytes(printer.render_label(label_for_printer(data, printer)))
     if job.kind == "receipt":
         return bytes(printer.render_document(receipt_document(station, job.payload, lang)))
     if job.kind == "manifest":

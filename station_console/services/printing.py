@@ -14,6 +14,8 @@ could print it twice), shown to the clerk, who reprints (`reprint`/`retry_job`) 
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,8 +30,16 @@ from station_console.services.print_render import label_data_for, render_job
 from station_console.services.station import Station
 
 log = logging.getLogger(__name__)
-__all__ = ["QueueResult", "cancel_jobs_for_parcel", "label_data_for", "process_queue", "queue_label",
-           "queue_manifest", "queue_receipt", "reprint"]
+__all__ = [
+    "QueueResult",
+    "cancel_jobs_for_parcel",
+    "label_data_for",
+    "process_queue",
+    "queue_label",
+    "queue_manifest",
+    "queue_receipt",
+    "reprint",
+]
 
 STALE_SENDING = timedelta(minutes=2)
 BACKOFF_CAP_S = 60
@@ -54,61 +64,134 @@ class QueueResult:
 
 # -- queueing (in the caller's transaction) -------------------------------------------------------
 
-def queue_label(session: Session, station: Station, parcel: Parcel, *, printer: str | None = None) -> PrintJob:
+
+def queue_label(
+    session: Session, station: Station, parcel: Parcel, *, printer: str | None = None
+) -> PrintJob:
     """Add a label job for `parcel` to the caller's transaction; rendered from the parcel row when sent."""
     if parcel.id is None:
         session.flush()
     return _add_job(session, station, "label", parcel_id=parcel.id, printer=printer)
 
 
-def queue_receipt(session: Session, station: Station, parcel_ids: list[int], *,
-                  printer: str | None = None) -> PrintJob:
+def queue_receipt(
+    session: Session, station: Station, parcel_ids: list[int], *, printer: str | None = None
+) -> PrintJob:
     """A pickup receipt for `parcel_ids`, as they are now (a snapshot in the payload)."""
-    rows = session.exec(select(Parcel, Carrier).join(Carrier, col(Carrier.id) == col(Parcel.carrier_id))
-                        .where(col(Parcel.id).in_(parcel_ids)).order_by(col(Parcel.id))).all()
+    rows = session.exec(
+        select(Parcel, Carrier)
+        .join(Carrier, col(Carrier.id) == col(Parcel.carrier_id))
+        .where(col(Parcel.id).in_(parcel_ids))
+        .order_by(col(Parcel.id))
+    ).all()
     if not rows:
         raise NotFound(N_("No parcels to print a receipt for"), code="no_parcels")
-    payload = {"at": station.now().isoformat(), "counter": station.counter, "clerk_id": station.clerk_id,
-               "parcels": [{"code": p.pickup_code, "carrier": c.short_name, "waybill_tail": p.waybill[-4:]}
-                           for p, c in rows]}
+    payload = {
+        "at": station.now().isoformat(),
+        "counter": station.counter,
+        "clerk_id": station.clerk_id,
+        "parcels": [
+            {"code": p.pickup_code, "carrier": c.short_name, "waybill_tail": p.waybill[-4:]} for p, c in rows
+        ],
+    }
     return _add_job(session, station, "receipt", printer=printer, payload=payload)
 
 
-def queue_manifest(session: Session, station: Station, batch_id: int, *, printer: str | None = None) -> PrintJob:
+def queue_manifest(
+    session: Session, station: Station, batch_id: int, *, printer: str | None = None
+) -> PrintJob:
     """The list of a return batch's parcels, for the courier to sign (a snapshot in the payload)."""
     batch = session.get(ReturnBatch, batch_id)
     if batch is None:
         raise NotFound(N_("Return batch {batch} not found"), batch=batch_id)
     carrier = session.get(Carrier, batch.carrier_id)
-    parcels = session.exec(select(Parcel).where(Parcel.return_batch_id == batch_id)
-                           .order_by(col(Parcel.checked_in_at), col(Parcel.id))).all()
-    payload = {"batch_id": batch_id, "at": station.now().isoformat(), "counter": station.counter,
-               "carrier": carrier.short_name if carrier else "", "carrier_code": carrier.code if carrier else "",
-               "parcels": [{"waybill": p.waybill, "code": p.pickup_code or "",
-                            "checked_in": p.business_day.isoformat()} for p in parcels]}
+    parcels = session.exec(
+        select(Parcel)
+        .where(Parcel.return_batch_id == batch_id)
+        .order_by(col(Parcel.checked_in_at), col(Parcel.id))
+    ).all()
+    payload = {
+        "batch_id": batch_id,
+        "at": station.now().isoformat(),
+        "counter": station.counter,
+        "carrier": carrier.short_name if carrier else "",
+        "carrier_code": carrier.code if carrier else "",
+        "parcels": [
+            {"waybill": p.waybill, "code": p.pickup_code or "", "checked_in": p.business_day.isoformat()}
+            for p in parcels
+        ],
+    }
     return _add_job(session, station, "manifest", printer=printer, payload=payload)
 
 
 def cancel_jobs_for_parcel(session: Session, parcel_id: int) -> int:
     """Cancel the parcel's jobs not yet sent (undo of a check-in). Returns how many."""
-    jobs = session.exec(select(PrintJob).where(PrintJob.parcel_id == parcel_id,
-                                               col(PrintJob.status).in_(PENDING))).all()
+    jobs = session.exec(
+        select(PrintJob).where(PrintJob.parcel_id == parcel_id, col(PrintJob.status).in_(PENDING))
+    ).all()
     for job in jobs:
         job.status = JobStatus.CANCELLED
         session.add(job)
     return len(jobs)
 
 
-def _add_job(session: Session, station: Station, kind: str, *, parcel_id: int | None = None,
-             printer: str | None = None, payload: dict[str, Any] | None = None) -> PrintJob:
-    job = PrintJob(kind=kind, parcel_id=parcel_id, printer=printer, counter=station.counter,
-                   status=JobStatus.QUEUED, payload=payload or {}, created_at=station.now())
+def _add_job(
+    session: Session,
+    station: Station,
+    kind: str,
+    *,
+    parcel_id: int | None = None,
+    printer: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> PrintJob:
+    job = PrintJob(
+        kind=kind,
+        parcel_id=parcel_id,
+        printer=printer,
+        counter=station.counter,
+        status=JobStatus.QUEUED,
+        payload=payload or {},
+        created_at=station.now(),
+    )
     session.add(job)
     session.flush()
     return job
 
 
+# -- finding a parcel by what the clerk typed --------------------------------------------------------
+
+_DASHES = re.compile(r"[\s\-\u2010-\u2015\u2212\uff0d\u30fc]+")
+
+
+def find_parcel_id(station: Station, ref: str) -> int:
+    """The parcel on the shelf with this pickup code, else the parcel with this waybill (on the shelf
+    first, else the newest). Full-width characters, other dashes and leading zeros do not matter."""
+    text = unicodedata.normalize("NFKC", ref).strip().upper()
+    parts = [p for p in _DASHES.split(text) if p]
+    code = "-".join(p.lstrip("0") or "0" if p.isdigit() else p for p in parts)
+    waybill = "".join(parts)
+    with station.read() as session:
+        on_shelf = select(Parcel.id).where(Parcel.status == ParcelStatus.ON_SHELF)
+        for candidate in dict.fromkeys((text, code)):
+            found = session.exec(on_shelf.where(Parcel.pickup_code == candidate)).first()
+            if found is not None:
+                return found
+        rows = [
+            (pid, status)
+            for pid, status in session.exec(
+                select(Parcel.id, Parcel.status)
+                .where(Parcel.waybill == waybill)
+                .order_by(col(Parcel.checked_in_at).desc())
+            ).all()
+            if pid is not None
+        ]
+    if rows:
+        return next((pid for pid, status in rows if status == ParcelStatus.ON_SHELF), rows[0][0])
+    raise NotFound(N_("No parcel on the shelf with code or waybill {ref}"), code="parcel_not_found", ref=ref)
+
+
 # -- clerk actions (own transactions) ---------------------------------------------------------------
+
 
 def reprint(station: Station, parcel_id: int, *, printer: str | None = None) -> PrintJob:
     """Queue a new label for a parcel on the shelf; its unsent label jobs are cancelled (one sticker)."""
@@ -118,12 +201,20 @@ def reprint(station: Station, parcel_id: int, *, printer: str | None = None) -> 
         if parcel is None:
             raise NotFound(N_("Parcel {parcel} not found"), parcel=parcel_id)
         if parcel.status != ParcelStatus.ON_SHELF:
-            raise Refused(N_("{waybill} is not on the shelf: no label to print"), code="not_on_shelf",
-                          waybill=parcel.waybill)
+            raise Refused(
+                N_("{waybill} is not on the shelf: no label to print"),
+                code="not_on_shelf",
+                waybill=parcel.waybill,
+            )
         cancelled = cancel_jobs_for_parcel(session, parcel_id)
         job = queue_label(session, station, parcel, printer=printer)
-        audit.record(session, station, EventKind.LABEL_REPRINTED, parcel_id=parcel_id,
-                     details={"job_id": job.id, "code": parcel.pickup_code, "cancelled_jobs": cancelled})
+        audit.record(
+            session,
+            station,
+            EventKind.LABEL_REPRINTED,
+            parcel_id=parcel_id,
+            details={"job_id": job.id, "code": parcel.pickup_code, "cancelled_jobs": cancelled},
+        )
         return job
 
     return station.run(work)
@@ -137,8 +228,12 @@ def retry_job(station: Station, job_id: int) -> PrintJob:
         if job is None:
             raise NotFound(N_("Print job {job} not found"), job=job_id)
         if job.status not in (JobStatus.FAILED, JobStatus.INTERRUPTED):
-            raise Refused(N_("Print job {job} is {status}: nothing to retry"), code="not_retryable",
-                          job=job_id, status=job.status)
+            raise Refused(
+                N_("Print job {job} is {status}: nothing to retry"),
+                code="not_retryable",
+                job=job_id,
+                status=job.status,
+            )
         job.status, job.updated_at = JobStatus.QUEUED, None
         session.add(job)
         return job
@@ -151,8 +246,9 @@ def queue_test_print(station: Station, *, printer: str | None = None) -> PrintJo
     return station.run(lambda session: _add_job(session, station, "test", printer=printer))
 
 
-def list_jobs(station: Station, *, statuses: list[str] | None = None, all_counters: bool = False,
-              limit: int = 100) -> list[PrintJob]:
+def list_jobs(
+    station: Station, *, statuses: list[str] | None = None, all_counters: bool = False, limit: int = 100
+) -> list[PrintJob]:
     """Newest first: this counter's jobs (or every counter's)."""
     query = select(PrintJob).order_by(col(PrintJob.id).desc()).limit(limit)
     if not all_counters:
@@ -164,6 +260,7 @@ def list_jobs(station: Station, *, statuses: list[str] | None = None, all_counte
 
 
 # -- the worker's pass -----------------------------------------------------------------------------
+
 
 def _due(job: PrintJob, now: datetime) -> bool:
     """A failed job waits 5 s, 10 s, 20 s ... up to a minute before the next attempt."""
@@ -178,9 +275,13 @@ def recover_stale(station: Station) -> list[int]:
 
     def work(session: Session) -> list[int]:
         cutoff = station.now() - STALE_SENDING
-        stale = session.exec(select(PrintJob).where(
-            PrintJob.counter == station.counter, PrintJob.status == JobStatus.SENDING,
-            col(PrintJob.updated_at) < cutoff)).all()
+        stale = session.exec(
+            select(PrintJob).where(
+                PrintJob.counter == station.counter,
+                PrintJob.status == JobStatus.SENDING,
+                col(PrintJob.updated_at) < cutoff,
+            )
+        ).all()
         for job in stale:
             job.status, job.updated_at = JobStatus.INTERRUPTED, station.now()
             job.last_error = INTERRUPTED_NOTE
@@ -195,11 +296,13 @@ def claim(station: Station, printer: Any, *, limit: int = 50) -> list[int]:
 
     def work(session: Session) -> list[int]:
         now = station.now()
-        query = (select(PrintJob)
-                 .where(PrintJob.counter == station.counter, col(PrintJob.status).in_(PENDING))
-                 .where((col(PrintJob.printer).is_(None)) | (PrintJob.printer == printer.name))
-                 .order_by(col(PrintJob.id))
-                 .with_for_update(skip_locked=True))  # PostgreSQL: two workers never claim one job
+        query = (
+            select(PrintJob)
+            .where(PrintJob.counter == station.counter, col(PrintJob.status).in_(PENDING))
+            .where((col(PrintJob.printer).is_(None)) | (PrintJob.printer == printer.name))
+            .order_by(col(PrintJob.id))
+            .with_for_update(skip_locked=True)
+        )  # PostgreSQL: two workers never claim one job
         claimed: list[PrintJob] = []
         for job in session.exec(query).all():
             if len(claimed) >= limit:
@@ -263,7 +366,7 @@ def process_queue(station: Station, printer: Any, *, limit: int = 50, lang: str 
             printer.send(data)
         except PrinterError as exc:
             _finish(station, job_id, error=str(exc))
-            _release(station, ids[n + 1:])
+            _release(station, ids[n + 1 :])
             result.failed.append(job_id)
             result.error, result.error_code = str(exc), exc.code
             break
@@ -273,6 +376,7 @@ def process_queue(station: Station, printer: Any, *, limit: int = 50, lang: str 
 
 
 # -- configured printers ---------------------------------------------------------------------------
+
 
 def printer_for(counter_settings: Any, name: str | None = None) -> Any:
     """The counter's printer called `name`, or its default printer (a hardware.printers.Printer)."""
@@ -284,7 +388,9 @@ def printer_for(counter_settings: Any, name: str | None = None) -> Any:
             raise NotFound(N_("No printer named {name} on this counter"), code="no_printer", name=name)
         return _make(make_printer, printers[name], name)
     if counter_settings.printer:
-        return _make(make_printer, counter_settings.printer, str(counter_settings.printer.get("name", "default")))
+        return _make(
+            make_printer, counter_settings.printer, str(counter_settings.printer.get("name", "default"))
+        )
     if len(printers) == 1:
         only = next(iter(printers))
         return _make(make_printer, printers[only], only)
@@ -297,10 +403,16 @@ def configured_printers(counter_settings: Any) -> list[Any]:
 
     out = []
     if counter_settings.printer:
-        out.append(_make(make_printer, counter_settings.printer,
-                         str(counter_settings.printer.get("name", "default"))))
-    out += [_make(make_printer, cfg, name) for name, cfg in counter_settings.printers.items()
-            if name not in {p.name for p in out}]
+        out.append(
+            _make(
+                make_printer, counter_settings.printer, str(counter_settings.printer.get("name", "default"))
+            )
+        )
+    out += [
+        _make(make_printer, cfg, name)
+        for name, cfg in counter_settings.printers.items()
+        if name not in {p.name for p in out}
+    ]
     return out
 
 
@@ -308,5 +420,6 @@ def _make(factory: Any, config: dict[str, Any], name: str) -> Any:
     try:
         return factory(config, name=name)
     except ValueError as exc:
-        raise Refused(N_("Printer {name} is misconfigured: {reason}"), code="bad_printer", name=name,
-                      reason=str(exc)) from exc
+        raise Refused(
+            N_("Printer {name} is misconfigured: {reason}"), code="bad_printer", name=name, reason=str(exc)
+        ) from exc

@@ -18,10 +18,22 @@ from hardware.printers.fonts import cjk_font
 
 GOLDEN = Path(__file__).parent / "golden"
 
-EN = LabelData(pickup_code="6-5-3002", carrier="SF", waybill="SF1234567890123", masked_phone="****5678",
-               checked_in=date(2026, 11, 25))
-ZH = LabelData(pickup_code="6-5-3002", carrier="J&T", waybill="JT0012345678901", masked_phone="****5678",
-               checked_in=date(2026, 11, 25), lang="zh", captions=Captions("取件码", "尾号", "手机"))
+EN = LabelData(
+    pickup_code="6-5-3002",
+    carrier="SF",
+    waybill="SF1234567890123",
+    masked_phone="****5678",
+    checked_in=date(2026, 11, 25),
+)
+ZH = LabelData(
+    pickup_code="6-5-3002",
+    carrier="J&T",
+    waybill="JT0012345678901",
+    masked_phone="****5678",
+    checked_in=date(2026, 11, 25),
+    lang="zh",
+    captions=Captions("取件码", "尾号", "手机"),
+)
 
 
 def check_golden(name: str, data: bytes) -> None:
@@ -31,7 +43,9 @@ def check_golden(name: str, data: bytes) -> None:
     assert data == path.read_bytes(), f"{name} changed: review and regenerate with UPDATE_GOLDEN=1"
 
 
-@pytest.mark.parametrize(("label", "size", "dpi"), [(EN, "40x30", 203), (ZH, "40x30", 203), (EN, "60x40", 300)])
+@pytest.mark.parametrize(
+    ("label", "size", "dpi"), [(EN, "40x30", 203), (ZH, "40x30", 203), (EN, "60x40", 300)]
+)
 def test_tspl_golden(label: LabelData, size: str, dpi: int) -> None:
     data = tspl.render_label(label, layout_for(size, dpi, label.waybill))
     check_golden(f"{label.lang}-{size}-{dpi}.tspl", data)
@@ -42,7 +56,9 @@ def test_tspl_golden(label: LabelData, size: str, dpi: int) -> None:
         assert '"TSS24.BF2",0,1,1,"取件码"' in text
 
 
-@pytest.mark.parametrize(("label", "size", "dpi"), [(EN, "40x30", 203), (ZH, "40x30", 203), (EN, "50x30", 300)])
+@pytest.mark.parametrize(
+    ("label", "size", "dpi"), [(EN, "40x30", 203), (ZH, "40x30", 203), (EN, "50x30", 300)]
+)
 def test_zpl_golden(label: LabelData, size: str, dpi: int) -> None:
     if label.lang == "zh":
         assert cjk_font() is not None, "install fonts-wqy-microhei: ZPL draws Chinese captions as bitmaps"
@@ -79,9 +95,14 @@ def test_escpos_golden(label: LabelData) -> None:
 
 
 def test_escpos_receipt_golden() -> None:
-    doc = Document(kind="receipt", title="取件凭条", meta=["Parcel Station", "时间：2026-11-25 10:00"],
-                   columns=["取件码", "快递公司", "尾号"], rows=[["6-5-3002", "SF", "0123"], ["1-1-1001", "J&T", "8901"]],
-                   footer=["件数：2"])
+    doc = Document(
+        kind="receipt",
+        title="取件凭条",
+        meta=["Parcel Station", "时间：2026-11-25 10:00"],
+        columns=["取件码", "快递公司", "尾号"],
+        rows=[["6-5-3002", "SF", "0123"], ["1-1-1001", "J&T", "8901"]],
+        footer=["件数：2"],
+    )
     data = escpos.render_document(doc)
     check_golden("receipt.escpos", data)
     assert "取件凭条".encode("gb18030") in data and b"6-5-3002" in data

@@ -14,13 +14,26 @@ from PIL import Image
 from hardware.printers import Captions, Document, LabelData, fonts, image, layout_for, make_printer, pdf
 from hardware.printers.label import DPIS, SIZES, LabelSize
 
-WAYBILLS = ["SF1234567890123", "73123456789012", "JT0012345678901", "9400110200881234567890", "DPK123456789012"]
+WAYBILLS = [
+    "SF1234567890123",
+    "73123456789012",
+    "JT0012345678901",
+    "9400110200881234567890",
+    "DPK123456789012",
+]
 
 
 def label(waybill: str, lang: str = "en") -> LabelData:
     caps = Captions("取件码", "尾号", "手机") if lang == "zh" else Captions()
-    return LabelData(pickup_code="6-5-3002", carrier="SF", waybill=waybill, masked_phone="****5678",
-                     checked_in=date(2026, 11, 25), lang=lang, captions=caps)
+    return LabelData(
+        pickup_code="6-5-3002",
+        carrier="SF",
+        waybill=waybill,
+        masked_phone="****5678",
+        checked_in=date(2026, 11, 25),
+        lang=lang,
+        captions=caps,
+    )
 
 
 @pytest.fixture
@@ -78,8 +91,15 @@ def test_pdf_label_is_text_with_the_code(lang: str) -> None:
 
 def test_pdf_documents_keep_chinese_and_every_row() -> None:
     rows = [[str(n), f"SF12345678901{n:02d}", f"1-1-10{n:02d}", "2026-11-20"] for n in range(1, 61)]
-    doc = Document(kind="manifest", title="退件清单", meta=["批次：RB000001"], columns=["#", "运单号", "取件码", "入库日期"],
-                   rows=rows, footer=["件数：60"], barcode="RB000001")
+    doc = Document(
+        kind="manifest",
+        title="退件清单",
+        meta=["批次：RB000001"],
+        columns=["#", "运单号", "取件码", "入库日期"],
+        rows=rows,
+        footer=["件数：60"],
+        barcode="RB000001",
+    )
     reader = pypdf.PdfReader(io.BytesIO(pdf.render_document(doc)))
     text = "".join(page.extract_text() for page in reader.pages)
     assert len(reader.pages) >= 2 and "退件清单" in text and "件数：60" in text
@@ -92,8 +112,11 @@ def test_without_a_cjk_font_chinese_is_replaced_not_dropped_silently(no_cjk_font
     png = image.render_label(label("SF1234567890123", "zh"), layout_for("40x30", 203, "SF1234567890123"))
     img = Image.open(io.BytesIO(png))
     assert [r.text for r in zxingcpp.read_barcodes(img)] == ["SF1234567890123"]
-    text = pypdf.PdfReader(io.BytesIO(pdf.render_label(label("SF1234567890123", "zh"),
-                                                       layout_for("40x30", 203, "SF1234567890123")))).pages[0]
+    text = pypdf.PdfReader(
+        io.BytesIO(
+            pdf.render_label(label("SF1234567890123", "zh"), layout_for("40x30", 203, "SF1234567890123"))
+        )
+    ).pages[0]
     assert "6-5-3002" in text.extract_text()
     assert "fonts-wqy-microhei" in fonts.CJK_MISSING
 

@@ -38,32 +38,73 @@ class FakePrinterBackend(usb.backend.IBackend):  # type: ignore[misc]
         return ["printer"] if self.plugged else []
 
     def get_device_descriptor(self, dev: Any) -> Any:
-        return SimpleNamespace(bLength=18, bDescriptorType=1, bcdUSB=0x0200, bDeviceClass=0, bDeviceSubClass=0,
-                               bDeviceProtocol=0, bMaxPacketSize0=64, idVendor=self.vendor, idProduct=self.product,
-                               bcdDevice=0x0100, iManufacturer=0, iProduct=0, iSerialNumber=0,
-                               bNumConfigurations=1, address=3, bus=1, port_number=None, port_numbers=None,
-                               speed=None)
+        return SimpleNamespace(
+            bLength=18,
+            bDescriptorType=1,
+            bcdUSB=0x0200,
+            bDeviceClass=0,
+            bDeviceSubClass=0,
+            bDeviceProtocol=0,
+            bMaxPacketSize0=64,
+            idVendor=self.vendor,
+            idProduct=self.product,
+            bcdDevice=0x0100,
+            iManufacturer=0,
+            iProduct=0,
+            iSerialNumber=0,
+            bNumConfigurations=1,
+            address=3,
+            bus=1,
+            port_number=None,
+            port_numbers=None,
+            speed=None,
+        )
 
     def get_configuration_descriptor(self, dev: Any, config: int) -> Any:
         if config != 0:
             raise IndexError(config)
-        return SimpleNamespace(bLength=9, bDescriptorType=2, wTotalLength=32, bNumInterfaces=1,
-                               bConfigurationValue=1, iConfiguration=0, bmAttributes=0x80, bMaxPower=50,
-                               extra_descriptors=[])
+        return SimpleNamespace(
+            bLength=9,
+            bDescriptorType=2,
+            wTotalLength=32,
+            bNumInterfaces=1,
+            bConfigurationValue=1,
+            iConfiguration=0,
+            bmAttributes=0x80,
+            bMaxPower=50,
+            extra_descriptors=[],
+        )
 
     def get_interface_descriptor(self, dev: Any, intf: int, alt: int, config: int) -> Any:
         if (intf, alt, config) != (0, 0, 0):
             raise IndexError(intf)
-        return SimpleNamespace(bLength=9, bDescriptorType=4, bInterfaceNumber=0, bAlternateSetting=0,
-                               bNumEndpoints=2, bInterfaceClass=7, bInterfaceSubClass=1, bInterfaceProtocol=2,
-                               iInterface=0, extra_descriptors=[])
+        return SimpleNamespace(
+            bLength=9,
+            bDescriptorType=4,
+            bInterfaceNumber=0,
+            bAlternateSetting=0,
+            bNumEndpoints=2,
+            bInterfaceClass=7,
+            bInterfaceSubClass=1,
+            bInterfaceProtocol=2,
+            iInterface=0,
+            extra_descriptors=[],
+        )
 
     def get_endpoint_descriptor(self, dev: Any, ep: int, intf: int, alt: int, config: int) -> Any:
         if ep not in (0, 1):
             raise IndexError(ep)
-        return SimpleNamespace(bLength=7, bDescriptorType=5, bEndpointAddress=(0x82, 0x01)[ep],
-                               bmAttributes=0x02, wMaxPacketSize=64, bInterval=0, bRefresh=0, bSynchAddress=0,
-                               extra_descriptors=[])
+        return SimpleNamespace(
+            bLength=7,
+            bDescriptorType=5,
+            bEndpointAddress=(0x82, 0x01)[ep],
+            bmAttributes=0x02,
+            wMaxPacketSize=64,
+            bInterval=0,
+            bRefresh=0,
+            bSynchAddress=0,
+            extra_descriptors=[],
+        )
 
     def open_device(self, dev: Any) -> Any:
         if not self.plugged:
@@ -186,9 +227,11 @@ def test_device_file(tmp_path: Path) -> None:
 
 def fake_lp(tmp_path: Path, exit_code: int = 0) -> Path:
     script = tmp_path / "lp"
-    script.write_text(f'#!/bin/sh\necho "$@" > "{tmp_path}/args"\ncat > "{tmp_path}/data"\n'
-                      f'[ {exit_code} -eq 0 ] || echo "lp: The printer or class does not exist." >&2\n'
-                      f"exit {exit_code}\n")
+    script.write_text(
+        f'#!/bin/sh\necho "$@" > "{tmp_path}/args"\ncat > "{tmp_path}/data"\n'
+        f'[ {exit_code} -eq 0 ] || echo "lp: The printer or class does not exist." >&2\n'
+        f"exit {exit_code}\n"
+    )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     return script
 

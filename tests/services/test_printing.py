@@ -17,18 +17,34 @@ from station_console.services.station import Station
 from station_console.settings import CounterSettings
 
 
-def add_parcel(station: Station, waybill: str, code: str, *, carrier: str = "SF", tail: str | None = "5678",
-               queue: bool = True) -> int:
+def add_parcel(
+    station: Station,
+    waybill: str,
+    code: str,
+    *,
+    carrier: str = "SF",
+    tail: str | None = "5678",
+    queue: bool = True,
+) -> int:
     """A parcel on shelf 1 layer 1, inserted directly (the check-in service is tested elsewhere)."""
 
     def work(session: Session) -> int:
         carrier_row = session.exec(select(Carrier).where(Carrier.code == carrier)).one()
         shelf = session.exec(select(Shelf).where(Shelf.label == "1")).one()
         layer = session.exec(select(Layer).where(Layer.shelf_id == shelf.id, Layer.label == "1")).one()
-        parcel = Parcel(waybill=waybill, carrier_id=carrier_row.id, status="on_shelf", shelf_id=shelf.id,
-                        layer_id=layer.id, pickup_code=code, phone_tail=tail,
-                        masked_phone=f"138****{tail}" if tail else None, phone_full=f"1380013{tail}" if tail else None,
-                        checked_in_at=station.now(), business_day=station.business_day())
+        parcel = Parcel(
+            waybill=waybill,
+            carrier_id=carrier_row.id,
+            status="on_shelf",
+            shelf_id=shelf.id,
+            layer_id=layer.id,
+            pickup_code=code,
+            phone_tail=tail,
+            masked_phone=f"138****{tail}" if tail else None,
+            phone_full=f"1380013{tail}" if tail else None,
+            checked_in_at=station.now(),
+            business_day=station.business_day(),
+        )
         session.add(parcel)
         session.flush()
         if queue:
@@ -52,8 +68,13 @@ def dummy_printer(name: str = "p1", language: str = "tspl") -> Any:
 def test_queue_label_joins_the_callers_transaction(station: Station) -> None:
     def work(session: Session) -> None:
         carrier = session.exec(select(Carrier).where(Carrier.code == "ZTO")).one()
-        parcel = Parcel(waybill="73123456789012", carrier_id=carrier.id, pickup_code="1-1-1001",
-                        checked_in_at=station.now(), business_day=station.business_day())
+        parcel = Parcel(
+            waybill="73123456789012",
+            carrier_id=carrier.id,
+            pickup_code="1-1-1001",
+            checked_in_at=station.now(),
+            business_day=station.business_day(),
+        )
         session.add(parcel)
         job = printing.queue_label(session, station, parcel)
         assert job.id is not None and job.parcel_id == parcel.id and job.counter == "test-counter"
@@ -132,7 +153,9 @@ def test_reprint_replaces_unsent_labels_and_is_audited(station: Station) -> None
     assert [j.status for j in jobs(station)] == ["cancelled", "queued"]
     with station.read() as session:
         event = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.LABEL_REPRINTED)).one()
-    assert event.parcel_id == pid and event.details["job_id"] == job.id and event.details["cancelled_jobs"] == 1
+    assert (
+        event.parcel_id == pid and event.details["job_id"] == job.id and event.details["cancelled_jobs"] == 1
+    )
     printer = dummy_printer()
     assert printing.process_queue(station, printer).printed == [job.id]
     assert len(printer.transport.sent) == 1
@@ -205,8 +228,11 @@ def test_manifest_lists_the_batch_and_prints_as_pdf(station: Station) -> None:
 
 
 def test_a_job_that_cannot_be_drawn_does_not_block_the_rest(station: Station) -> None:
-    station.run(lambda s: s.add(PrintJob(kind="receipt", counter="test-counter", payload={"bad": 1},
-                                         created_at=station.now())))
+    station.run(
+        lambda s: s.add(
+            PrintJob(kind="receipt", counter="test-counter", payload={"bad": 1}, created_at=station.now())
+        )
+    )
     add_parcel(station, "SF1234567890123", "1-1-1001")
     printer = dummy_printer("r", "escpos")
     result = printing.process_queue(station, printer)
@@ -215,8 +241,10 @@ def test_a_job_that_cannot_be_drawn_does_not_block_the_rest(station: Station) ->
 
 
 def test_printer_for_reads_the_counter_settings() -> None:
-    settings = CounterSettings(printer={"language": "zpl", "transport": "file", "target": "/tmp/x.zpl"},
-                               printers={"receipt": {"language": "escpos", "transport": "dummy"}})
+    settings = CounterSettings(
+        printer={"language": "zpl", "transport": "file", "target": "/tmp/x.zpl"},
+        printers={"receipt": {"language": "escpos", "transport": "dummy"}},
+    )
     assert printing.printer_for(settings).language.name == "zpl"
     assert printing.printer_for(settings, "receipt").name == "receipt"
     assert [p.name for p in printing.configured_printers(settings)] == ["default", "receipt"]

@@ -1,0 +1,211 @@
+"""`station label`, `station print` and `station print-queue`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.errors import Refused, StationError
+from station_console.i18n import N_, _, get_language
+
+FORMATS = ("tspl", "zpl", "escpos", "png", "pdf")
+TEXT_FORMATS = ("tspl", "zpl")  # safe to write to a terminal
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(label)
+    cli.add_command(print_label)
+    cli.add_command(print_queue)
+
+
+@click.command()
+@click.argument("ref", metavar="CODE_OR_WAYBILL")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Printer language (default: this counter's printer, else tspl).",
+)
+@click.option("--size", help="Sticker size in mm: 40x30, 50x30 or 60x40.")
+@click.option("--dpi", type=click.Choice(["203", "300"]), help="Printer resolution.")
+@click.option(
+    "--out",
+    "out",
+    metavar="FILE",
+    help="Where to write ('-': stdout). Default: stdout for tspl/zpl, else label-WAYBILL.EXT here.",
+)
+@pass_app
+def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | None, out: str | None) -> None:
+    """Write the label of a parcel (by pickup code or waybill) in a printer language."""
+    from hardware.printers import make_printer
+    from station_console.services import printing
+    from station_console.services.print_render import label_for_printer, needs_cjk_fallback
+
+    configured: dict[str, Any] = dict(app.counter_settings.printer)
+    config = {
+        "language": fmt or configured.get("language", "tspl"),
+        "transport": "dummy",
+        "size": size or configured.get("size", "40x30"),
+        "dpi": int(dpi or configured.get("dpi", 203)),
+    }
+    try:
+        printer = make_printer(config, name="preview")
+    except ValueError as exc:
+        fail(Refused(N_("Cannot make that label: {reason}"), code="bad_label", reason=str(exc)))
+    try:
+        parcel_id = printing.find_parcel_id(app.station, ref)
+        data = printing.label_data_for(app.station, parcel_id, get_language())
+    except StationError as exc:
+        fail(exc)
+    if needs_cjk_fallback(data.lang, printer):
+        click.echo(
+            _("No Chinese font found: Chinese text is printed in English. Install fonts-wqy-microhei."),
+            err=True,
+        )
+    payload = printer.render_label(label_for_printer(data, printer))
+    if out is None and printer.language.name not in TEXT_FORMATS:
+        out = f"label-{data.waybill}{printer.language.suffix}"
+    if out is None or out == "-":
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+        return
+    Path(out).write_bytes(payload)
+    click.echo(_("Label for {code} written to {path}", code=data.pickup_code, path=out), err=True)
+
+
+@click.command("print")
+@click.argument("ref", metavar="CODE_OR_WAYBILL")
+@click.option(
+    "--printer",
+    "printer_name",
+    metavar="NAME",
+    help="A named printer of this counter (default: its default).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the queued job as JSON.")
+@pass_app
+def print_label(app: CliApp, ref: str, printer_name: str | None, as_json: bool) -> None:
+    """Queue a parcel's label (a reprint: recorded in the audit trail)."""
+    from station_console.services import printing
+
+    try:
+        if printer_name:
+            printing.printer_for(app.counter_settings, printer_name)  # refuse an unknown name now
+        job = printing.reprint(app.station, printing.find_parcel_id(app.station, ref), printer=printer_name)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+    if as_json:
+        emit_json(job_json(job))
+        return
+    click.echo(_("Label queued as print job {job}", job=job.id))
+
+
+HEADERS = (
+    N_("Job"),
+    N_("Kind"),
+    N_("Status"),
+    N_("Tries"),
+    N_("Parcel"),
+    N_("Printer"),
+    N_("Queued"),
+    N_("Error"),
+)
+
+
+@click.command("print-queue")
+@click.option("--json", "as_json", is_flag=True, help="Jobs (and the pass's outcome) as JSON.")
+@click.option("--process", is_flag=True, help="First send what is waiting, once, to the default printer.")
+@click.option("--all", "all_jobs", is_flag=True, help="Also printed and cancelled jobs.")
+@click.option("--limit", default=50, show_default=True, help="How many jobs to show.")
+@pass_app
+def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit: int) -> None:
+    """Show this counter's print jobs and their states."""
+    from station_console.services import printing
+
+    outcome: dict[str, Any] | None = None
+    if process:
+        try:
+            result = printing.process_queue(app.station, printing.printer_for(app.counter_settings))
+        except StationError as exc:
+            fail(exc, as_json=as_json)
+        outcome = {
+            "printed": result.printed,
+            "failed": result.failed,
+            "interrupted": result.interrupted,
+            "printer_state": result.printer_state,
+            "error": result.error,
+        }
+    statuses = None if all_jobs else ["queued", "sending", "failed", "interrupted"]
+    jobs = printing.list_jobs(app.station, statuses=statuses, limit=limit)
+    codes = _codes(app, [j.parcel_id for j in jobs if j.parcel_id is not None])
+    if as_json:
+        emit_json(
+            {
+                "counter": app.station.counter,
+                "processed": outcome,
+                "jobs": [job_json(j, codes.get(j.parcel_id or 0)) for j in jobs],
+            }
+        )
+        return
+    if outcome is not None:
+        click.echo(
+            _(
+                "Printed {printed}, failed {failed}; printer {state}",
+                printed=len(outcome["printed"]),
+                failed=len(outcome["failed"]),
+                state=outcome["printer_state"],
+            )
+        )
+        if outcome["error"]:
+            click.echo(f"  {outcome['error']}")
+    if not jobs:
+        click.echo(_("No print jobs waiting."))
+        return
+    rows = [
+        [
+            str(j.id),
+            j.kind,
+            j.status,
+            str(j.attempts),
+            codes.get(j.parcel_id or 0, ""),
+            j.printer or "",
+            j.created_at.astimezone(app.station.zone()).strftime("%m-%d %H:%M"),
+            j.last_error or "",
+        ]
+        for j in jobs
+    ]
+    header = [_(h) for h in HEADERS]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+    for row in [header, *rows]:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])
+
+
+def job_json(job: Any, code: str | None = None) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "status": job.status,
+        "attempts": job.attempts,
+        "parcel_id": job.parcel_id,
+        "pickup_code": code,
+        "printer": job.printer,
+        "counter": job.counter,
+        "last_error": job.last_error,
+        "created_at": job.created_at,
+        "printed_at": job.printed_at,
+    }
+
+
+def _codes(app: CliApp, parcel_ids: list[int]) -> dict[int, str]:
+    from sqlmodel import col, select
+
+    from db.models import Parcel
+
+    if not parcel_ids:
+        return {}
+    with app.station.read() as session:
+        rows = session.exec(select(Parcel.id, Parcel.pickup_code).where(col(Parcel.id).in_(parcel_ids))).all()
+    return {pid: code or "" for pid, code in rows if pid is not None}
