@@ -42,6 +42,7 @@ class StocktakeScan(SQLModel, table=True):
     parcel_id: int | None = Field(default=None, foreign_key="parcel.id")
     classification: str = Field(max_length=16)  # match | wrong_layer | wrong_shelf | extra
     scanned_at: datetime = Field(sa_type=UTCDateTime)
+    found_layer_id: int | None = Field(default=None, foreign_key="layer.id")  # where the clerk found it
 
 
 class ReturnBatch(SQLModel, table=True):

@@ -274,6 +274,8 @@ def upgrade() -> None:
     sa.Column('parcel_id', sa.Integer(), nullable=True),
     sa.Column('classification', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('scanned_at', db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('found_layer_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['found_layer_id'], ['layer.id'], ),
     sa.ForeignKeyConstraint(['parcel_id'], ['parcel.id'], ),
     sa.ForeignKeyConstraint(['stocktake_id'], ['stocktake.id'], ),
     sa.PrimaryKeyConstraint('id')

@@ -1,0 +1,125 @@
+"""Shelves: the map read model, add / edit / retire (never with parcels on it), CSV import."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from shelf_helpers import as_manager, events, layer_figures, place, wb
+
+from db.models import EventKind
+from station_console.errors import NotFound, PermissionDenied, Refused
+from station_console.services import problems, shelves
+from station_console.services.station import Station
+
+
+def cell(station: Station, location: str) -> shelves.LayerCell:
+    shelf_label, layer_label = location.split("-")
+    row = next(r for r in shelves.shelf_map(station) if r.label == shelf_label)
+    return next(c for c in row.layers if c.label == layer_label)
+
+
+def test_map_shows_capacity_fill_overdue_and_problem_counts(station: Station, clock) -> None:
+    old = clock.now - timedelta(hours=50)  # JT amber after 48 h
+    place(station, wb(1), "2-3", at=old)
+    place(station, wb(2), "2-3", size="L")
+    place(station, wb(3), "2-3")
+    problems.mark(station, wb(3), "damaged", "box crushed")
+    c = cell(station, "2-3")
+    assert (c.capacity_units, c.used_units, c.parcel_count) == (40, 8, 3)
+    assert c.fill_pct == 20
+    assert (c.overdue_count, c.problem_count) == (1, 1)
+    assert cell(station, "2-4").parcel_count == 0
+    labels = [r.label for r in shelves.shelf_map(station)]
+    assert labels == ["1", "2", "3", "4", "5", "6", "7", "8", "F", "OV"]  # walking order
+
+
+def test_layer_parcels_lists_only_that_layer_oldest_first(station: Station, clock) -> None:
+    place(station, wb(2), "1-1")
+    place(station, wb(1), "1-1", at=clock.now - timedelta(hours=1))
+    place(station, wb(3), "1-2")
+    c = cell(station, "1-1")
+    assert [p.waybill for p in shelves.layer_parcels(station, c.layer_id)] == [wb(1), wb(2)]
+
+
+def test_shelf_edits_are_for_managers(station: Station) -> None:
+    with pytest.raises(PermissionDenied):
+        shelves.add_shelf(station, "9")
+    assert "9" not in [r.label for r in shelves.shelf_map(station)]
+
+
+def test_add_shelf_with_layers_then_add_and_edit_a_layer(station: Station) -> None:
+    as_manager(station)
+    shelves.add_shelf(station, "9", layers=3, capacity_units=30, accepts_sizes="sm")
+    row = next(r for r in shelves.shelf_map(station) if r.label == "9")
+    assert [(c.label, c.capacity_units, c.accepts_sizes) for c in row.layers] == [
+        ("1", 30, "SM"), ("2", 30, "SM"), ("3", 30, "SM")]
+    assert row.walk_order > max(r.walk_order for r in shelves.shelf_map(station) if r.label != "9")
+    shelves.add_layer(station, "9", capacity_units=10)
+    shelves.edit_layer(station, "9-4", capacity_units=12, accepts_sizes="SMLX")
+    assert (cell(station, "9-4").capacity_units, cell(station, "9-4").accepts_sizes) == (12, "SMLX")
+    with pytest.raises(Refused) as exc:
+        shelves.add_shelf(station, "9")
+    assert exc.value.code == "shelf_exists"
+    assert len(events(station, EventKind.SHELF_CHANGED)) == 3
+
+
+def test_capacity_cannot_drop_below_what_the_layer_holds(station: Station) -> None:
+    as_manager(station)
+    for n in range(3):
+        place(station, wb(n), "3-1")  # 6 units
+    with pytest.raises(Refused) as exc:
+        shelves.edit_layer(station, "3-1", capacity_units=5)
+    assert exc.value.code == "below_used"
+    assert cell(station, "3-1").capacity_units == 40
+    shelves.edit_layer(station, "3-1", capacity_units=6)
+    assert cell(station, "3-1").fill_pct == 100
+
+
+def test_a_layer_with_parcels_cannot_be_retired_until_emptied(station: Station) -> None:
+    as_manager(station)
+    place(station, wb(1), "4-2")
+    with pytest.raises(Refused) as exc:
+        shelves.retire(station, "4-2")
+    assert exc.value.code == "not_empty"
+    with pytest.raises(Refused):
+        shelves.retire(station, "4")  # the shelf holds it too
+    shelves.retire(station, "4-3")
+    assert "3" not in [c.label for c in next(r for r in shelves.shelf_map(station) if r.label == "4").layers]
+    from station_console.services.moves import move_parcel
+
+    move_parcel(station, wb(1), "5-1")
+    shelves.retire(station, "4")
+    assert "4" not in [r.label for r in shelves.shelf_map(station)]
+    assert "4" in [r.label for r in shelves.shelf_map(station, include_retired=True)]
+    shelves.restore(station, "4")
+    assert len(next(r for r in shelves.shelf_map(station) if r.label == "4").layers) == 5
+
+
+def test_unknown_locations_are_named(station: Station) -> None:
+    as_manager(station)
+    with pytest.raises(NotFound) as exc:
+        shelves.retire(station, "Z-1")
+    assert exc.value.code == "no_shelf"
+    with pytest.raises(NotFound) as exc:
+        shelves.retire(station, "1-9")
+    assert exc.value.code == "no_layer"
+
+
+def test_import_layout_from_csv(station: Station) -> None:
+    as_manager(station)
+    text = "\ufeffshelf,zone,layers,capacity_units,accepts_sizes\nA,main,4,30,SML\nB,floor,2,48,LX\n1,main,5,40,SML\n"
+    assert shelves.import_layout(station, text) == {"shelves": 2, "layers": 6, "skipped": 1}
+    b = next(r for r in shelves.shelf_map(station) if r.label == "B")
+    assert (b.zone, [c.accepts_sizes for c in b.layers]) == ("floor", ["LX", "LX"])
+
+
+def test_a_bad_csv_row_refuses_the_whole_file(station: Station) -> None:
+    as_manager(station)
+    text = "shelf,zone,layers,capacity_units\nA,main,4,30\nB,attic,2,10\n"
+    with pytest.raises(Refused) as exc:
+        shelves.import_layout(station, text)
+    assert "Line 3" in exc.value.message()
+    assert "A" not in [r.label for r in shelves.shelf_map(station)]
+    with pytest.raises(Refused):
+        shelves.import_layout(station, "name,size\nx,1\n")
