@@ -27,12 +27,14 @@ log = logging.getLogger("station")
 @click.option("--lang", type=click.Choice(LANGUAGES), envvar="STATION_LANG",
               help="Language of the console and messages (default: setting, then locale).")
 @click.option("--counter", envvar="STATION_COUNTER", help="This counter's name (default: setting).")
-@click.option("--clerk", envvar="STATION_CLERK", help="Act as this clerk (commands only).")
+@click.option("--clerk", envvar="STATION_CLERK", help="Act as this clerk (asks for the PIN).")
+@click.option("--pin", envvar="STATION_PIN", metavar="PIN",
+              help="The clerk's PIN (else $STATION_PIN, else asked for).")
 @click.pass_context
 def cli(ctx: click.Context, db_url: str | None, lang: str | None, counter: str | None,
-        clerk: str | None) -> None:
+        clerk: str | None, pin: str | None) -> None:
     """station: the parcel station console and its commands."""
-    ctx.obj = CliApp(db_url=db_url, lang=lang, counter=counter, clerk_name=clerk)
+    ctx.obj = CliApp(db_url=db_url, lang=lang, counter=counter, clerk_name=clerk, pin=pin)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         from station_console.tui.app import run_console

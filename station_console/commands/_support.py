@@ -23,6 +23,7 @@ class CliApp:
     lang: str | None = None
     counter: str | None = None
     clerk_name: str | None = None
+    pin: str | None = field(default=None, repr=False)
     _station: Station | None = field(default=None, repr=False)
     _counter_settings: CounterSettings | None = field(default=None, repr=False)
 
@@ -40,8 +41,10 @@ class CliApp:
         if self._station is None:
             from station_console.services.setup import open_station
 
+            if self.clerk_name and self.pin is None:
+                self.pin = _ask_pin(self.clerk_name)
             self._station = open_station(self.db_url, counter=self.counter or self.counter_settings.counter,
-                                         clerk_name=self.clerk_name)
+                                         clerk_name=self.clerk_name, pin=self.pin)
         return self._station
 
     def close(self) -> None:
@@ -51,6 +54,16 @@ class CliApp:
 
 
 pass_app = click.make_pass_decorator(CliApp)
+
+
+def _ask_pin(name: str) -> str:
+    """`--clerk` without `--pin` or $STATION_PIN: ask on a terminal, refuse otherwise."""
+    from station_console.errors import Refused
+    from station_console.i18n import N_, _
+
+    if not sys.stdin.isatty():
+        raise Refused(N_("--clerk needs the PIN: give --pin or set STATION_PIN"), code="pin_required")
+    return str(click.prompt(_("PIN for {name}", name=name), hide_input=True, err=True))
 
 
 def emit_json(obj: Any) -> None:

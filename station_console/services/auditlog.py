@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from db.models import AuditHead, Clerk, Parcel, ParcelEvent
+from db.models import AuditHead, Clerk, EventKind, Parcel, ParcelEvent
 from station_console.errors import NotFound
 from station_console.i18n import N_, _
 from station_console.services.audit import event_hash
@@ -28,6 +28,39 @@ REASONS = {
     "broken_link": N_("event {id} does not follow the event before it: an event was deleted or reordered"),
     "head_mismatch": N_("the newest event ({id}) is missing or was replaced"),
 }
+
+
+# How each kind of event reads on a screen (translated when shown).
+KIND_LABELS: dict[str, str] = {
+    EventKind.CHECKED_IN: N_("checked in"),
+    EventKind.CHECKIN_UNDONE: N_("check-in undone"),
+    EventKind.PICKED_UP: N_("picked up"),
+    EventKind.PICKUP_UNDONE: N_("pickup undone"),
+    EventKind.RETURNED: N_("returned to courier"),
+    EventKind.WRITTEN_OFF: N_("written off"),
+    EventKind.MOVED: N_("moved"),
+    EventKind.PROBLEM_MARKED: N_("problem marked"),
+    EventKind.PROBLEM_RESOLVED: N_("problem resolved"),
+    EventKind.PHONE_SET: N_("phone set"),
+    EventKind.PHONE_PURGED: N_("phones purged"),
+    EventKind.LABEL_REPRINTED: N_("label reprinted"),
+    EventKind.NOTIFIED: N_("notified"),
+    EventKind.LOOKUP_LOCKED: N_("lookups locked"),
+    EventKind.STOCKTAKE_CLOSED: N_("stocktake closed"),
+    EventKind.DAY_CLOSED: N_("day closed"),
+    EventKind.SETTINGS_CHANGED: N_("settings changed"),
+    EventKind.SHELF_CHANGED: N_("shelf changed"),
+    EventKind.CARRIER_CHANGED: N_("carrier changed"),
+    EventKind.CLERK_CHANGED: N_("clerk changed"),
+    EventKind.SIGNED_IN: N_("signed in"),
+    EventKind.SIGNED_OUT: N_("signed out"),
+    EventKind.DATA_EXPORTED: N_("data exported"),
+    EventKind.PERSON_DELETED: N_("person's data deleted"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 @dataclass(frozen=True)

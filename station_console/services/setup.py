@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from db.engine import create_station_engine, resolve_url
 from db.migrate import upgrade
-from db.models import AuditHead, Carrier, Clerk, Layer, Shelf
+from db.models import AuditHead, Carrier, Layer, Shelf
 from station_console.errors import DatabaseUnavailable
 from station_console.i18n import N_
 from station_console.services.station import Station
@@ -26,8 +26,12 @@ DEFAULT_LAYOUT: list[dict[str, Any]] = [
 ]
 
 
-def open_station(url: str | None = None, *, counter: str = "counter-1", clerk_name: str | None = None) -> Station:
-    """Engine for `url` (default SQLite), migrated to head. A new database is seeded."""
+def open_station(url: str | None = None, *, counter: str = "counter-1", clerk_name: str | None = None,
+                 pin: str | None = None) -> Station:
+    """Engine for `url` (default SQLite), migrated to head. A new database is seeded.
+
+    With `clerk_name` the station acts as that clerk only once `pin` checks out (refused otherwise).
+    """
     engine = create_station_engine(resolve_url(url))
     try:
         upgrade(engine)
@@ -39,10 +43,9 @@ def open_station(url: str | None = None, *, counter: str = "counter-1", clerk_na
     if empty:
         init_station(station)
     if clerk_name:
-        with station.read() as session:
-            clerk = session.exec(select(Clerk).where(Clerk.name == clerk_name)).first()
-        if clerk is not None:
-            station.clerk_id, station.clerk_role = clerk.id, clerk.role
+        from station_console.services.clerks import act_as, authenticate
+
+        act_as(station, authenticate(station, clerk_name, pin or ""))
     return station
 
 

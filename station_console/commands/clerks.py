@@ -1,0 +1,258 @@
+"""`station clerk ...`, `station audit ...` and `station privacy ...`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, pass_app
+from station_console.errors import Refused
+from station_console.i18n import N_, _
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(clerk_group)
+    cli.add_command(audit_group)
+    cli.add_command(privacy_group)
+
+
+# --- clerks ------------------------------------------------------------------------------------------
+
+
+@click.group("clerk")
+def clerk_group() -> None:
+    """Clerks and their PINs. The first clerk added to a new station is its manager."""
+
+
+def _new_pin(app: CliApp, given: str | None) -> str:
+    """The PIN for a new clerk: --pin, else $STATION_PIN when nobody is signed in (first run), else asked."""
+    if given:
+        return given
+    env = os.environ.get("STATION_PIN")
+    if env and not app.clerk_name:
+        return env
+    if not sys.stdin.isatty():
+        raise Refused(N_("Give the new PIN with --pin"), code="pin_required")
+    return str(click.prompt(_("New PIN"), hide_input=True, confirmation_prompt=True, err=True))
+
+
+@clerk_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["clerk", "manager"]), default="clerk", show_default=True)
+@click.option(
+    "--pin", "new_pin", metavar="PIN", help="The new clerk's PIN (4-12 digits); asked for if left out."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the clerk as JSON.")
+@pass_app
+def clerk_add(app: CliApp, name: str, role: str, new_pin: str | None, as_json: bool) -> None:
+    """Add a clerk (a manager does this; on a new station the first one becomes the manager)."""
+    from station_console.services import clerks
+
+    station = app.station
+    info = clerks.add_clerk(station, name, _new_pin(app, new_pin), role=role)
+    if as_json:
+        emit_json(info.to_json())
+        return
+    click.echo(_("Added {name} ({role})", name=info.name, role=_(info.role)))
+
+
+@clerk_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of clerks.")
+@pass_app
+def clerk_list(app: CliApp, as_json: bool) -> None:
+    """Every clerk, with role, state and last sign-in."""
+    from station_console.services import clerks
+
+    rows = clerks.list_clerks(app.station)
+    if as_json:
+        emit_json([r.to_json() for r in rows])
+        return
+    zone = app.station.zone()
+    for r in rows:
+        last = r.last_sign_in_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if r.last_sign_in_at else "-"
+        state = _("active") if r.active else _("deactivated")
+        click.echo(f"{r.name:<20} {_(r.role):<10} {state:<12} {last}")
+
+
+@clerk_group.command("pin")
+@click.argument("name")
+@click.option("--pin", "new_pin", metavar="PIN", help="The new PIN; asked for if left out.")
+@pass_app
+def clerk_pin(app: CliApp, name: str, new_pin: str | None) -> None:
+    """Change NAME's PIN: your own (signed in as NAME), or anyone's as a manager."""
+    from station_console.services import clerks
+
+    station = app.station
+    own = bool(app.clerk_name) and app.clerk_name.strip().lower() == name.strip().lower()  # type: ignore[union-attr]
+    pin = new_pin or _new_pin(app, None)
+    clerks.change_pin(station, name, pin, old_pin=app.pin if own else None)
+    click.echo(_("PIN changed for {name}", name=name))
+
+
+@clerk_group.command("deactivate")
+@click.argument("name")
+@pass_app
+def clerk_deactivate(app: CliApp, name: str) -> None:
+    """Stop NAME from signing in (manager). Their past events keep their name."""
+    from station_console.services import clerks
+
+    clerks.set_active(app.station, name, False)
+    click.echo(_("{name} can no longer sign in", name=name))
+
+
+@clerk_group.command("activate")
+@click.argument("name")
+@pass_app
+def clerk_activate(app: CliApp, name: str) -> None:
+    """Let a deactivated clerk sign in again (manager)."""
+    from station_console.services import clerks
+
+    clerks.set_active(app.station, name, True)
+    click.echo(_("{name} can sign in again", name=name))
+
+
+# --- audit -------------------------------------------------------------------------------------------
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The audit trail: verify its hash chain, a parcel's timeline, a clerk's activity."""
+
+
+@audit_group.command("verify")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def audit_verify(app: CliApp, as_json: bool) -> None:
+    """Check every event's hash and link. Exit 0 when the chain holds, 1 naming the first bad event."""
+    from station_console.services.auditlog import verify
+
+    result = verify(app.station)
+    if as_json:
+        emit_json(result.to_json())
+    elif result.ok:
+        click.echo(result.message())
+    else:
+        click.echo(f"station: {result.message()}", err=True)
+    sys.exit(0 if result.ok else 1)
+
+
+def _print_entries(app: CliApp, entries: list, *, show_waybill: bool) -> None:  # type: ignore[type-arg]
+    from station_console.services.auditlog import describe, kind_label
+
+    zone = app.station.zone()
+    for e in entries:
+        when = e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+        who = f"{e.clerk or '-'}@{e.counter or '-'}"
+        where = f"{e.waybill} " if show_waybill and e.waybill else ""
+        click.echo(f"{e.id:>7}  {when}  {kind_label(e.kind):<16} {who:<24} {where}{describe(e)}")
+
+
+@audit_group.command("timeline")
+@click.argument("waybill")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of events.")
+@pass_app
+def audit_timeline(app: CliApp, waybill: str, as_json: bool) -> None:
+    """Every event of the parcel(s) with WAYBILL, oldest first: when, what, who, at which counter."""
+    from station_console.services.auditlog import parcel_timeline
+
+    entries = parcel_timeline(app.station, waybill)
+    if as_json:
+        emit_json([e.to_json() for e in entries])
+        return
+    _print_entries(app, entries, show_waybill=False)
+
+
+@audit_group.command("activity")
+@click.argument("name")
+@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="One business day (default: recent events).")
+@click.option("--limit", type=int, default=200, show_default=True, help="Newest events shown.")
+@click.option("--json", "as_json", is_flag=True, help="Counts and events as JSON.")
+@pass_app
+def audit_activity(app: CliApp, name: str, day: object, limit: int, as_json: bool) -> None:
+    """What clerk NAME did: counts by kind, then the newest events."""
+    from datetime import datetime
+
+    from station_console.services.auditlog import clerk_activity, kind_label
+
+    the_day: date | None = day.date() if isinstance(day, datetime) else None
+    activity = clerk_activity(app.station, name, day=the_day, limit=limit)
+    if as_json:
+        emit_json(activity.to_json())
+        return
+    for kind, count in activity.counts.items():
+        click.echo(f"{kind_label(kind):<20} {count:>6}")
+    click.echo("")
+    _print_entries(app, activity.entries, show_waybill=True)
+
+
+# --- privacy -----------------------------------------------------------------------------------------
+
+
+@click.group("privacy")
+def privacy_group() -> None:
+    """Personal data: purge old phone numbers, export or delete one person's data."""
+
+
+@privacy_group.command("purge")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def privacy_purge(app: CliApp, as_json: bool) -> None:
+    """Clear full phone numbers of parcels that left the station more than phone_purge_days ago."""
+    from station_console.services.privacy import purge_phones
+
+    result = purge_phones(app.station)
+    if as_json:
+        emit_json(result.to_json())
+        return
+    click.echo(
+        _(
+            "Purged {n} full phone numbers (parcels gone for {days} days or more)",
+            n=result.purged,
+            days=result.days,
+        )
+    )
+
+
+@privacy_group.command("export")
+@click.argument("phone")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the JSON to this file (default: standard output).",
+)
+@pass_app
+def privacy_export(app: CliApp, phone: str, output: Path | None) -> None:
+    """Everything the station holds about the person with full number PHONE, as JSON (manager)."""
+    from station_console.services.privacy import export_person
+
+    data = export_person(app.station, phone)
+    if output is None:
+        emit_json(data)
+        return
+    output.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    click.echo(_("Wrote {n} parcels to {path}", n=len(data["parcels"]), path=output), err=True)
+
+
+@privacy_group.command("delete")
+@click.argument("phone")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def privacy_delete(app: CliApp, phone: str, yes: bool, as_json: bool) -> None:
+    """Blank the phone, email and name of the person with full number PHONE on all their parcels (manager)."""
+    from station_console.services.privacy import delete_person
+
+    station = app.station
+    if not yes and sys.stdin.isatty():
+        click.confirm(_("Delete this person's phone, email and name from all their parcels?"), abort=True)
+    result = delete_person(station, phone)
+    if as_json:
+        emit_json(result.to_json())
+        return
+    click.echo(_("Deleted the person's data from {n} parcels", n=result.parcels))
