@@ -1,9 +1,6 @@
 """Tomorrow's expected check-ins per carrier: an estimate, never a promise.
 
-Method: a weekday pattern with exponential smoothing. For the target weekday, the counts of the same
-weekday over the last `weeks` weeks are smoothed (newest weighs most, `alpha`), then scaled by how the
-last seven days ran against the seven before them (a gentle level trend, clamped). How far off it
-tends to be: the same method, run for each of the last 14 days using only the history before that
+Method: a weekday pattern with exponential smoothing (see `predict`). How far off it tends to be: the same method, run for each of the last 14 days using only the history before that
 day, against what actually came in (MAPE, days with no volume left out).
 """
 
@@ -20,8 +17,9 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, Parcel, ParcelStatus
 from station_console.services.station import Station
 
-WEEKS = 6
-ALPHA = 0.5
+WEEKS = 6  # of history read
+ALPHA = 0.3
+MIN_HISTORY_DAYS = 3  # a backtest day needs this much history before it
 BACKTEST_DAYS = 14
 
 
@@ -67,40 +65,47 @@ def daily_counts(session: Session, first: date, last: date) -> dict[date, dict[s
     return out
 
 
-def predict(
-    history: dict[date, dict[str, int]], target: date, *, weeks: int = WEEKS, alpha: float = ALPHA
-) -> dict[str, float]:
-    """Expected count per carrier on `target` from days strictly before it."""
-    same_day = [target - timedelta(weeks=w) for w in range(weeks, 0, -1)]  # oldest first
-    carriers = {c for d in same_day for c in history.get(d, {})}
-    recent = [target - timedelta(days=n) for n in range(1, 8)]
-    earlier = [target - timedelta(days=n) for n in range(8, 15)]
+def predict(history: dict[date, dict[str, int]], target: date, *, alpha: float = ALPHA) -> dict[str, float]:
+    """Expected count per carrier on `target`, from the days of `history` strictly before it.
+
+    A weekday factor (how a weekday ran against the seven days ending on it, averaged over the weeks
+    seen; 1 without a full week) scales an exponentially smoothed, weekday-adjusted daily level.
+    """
+    days = sorted(d for d in history if d < target)
+    if not days:
+        return {}
+    span = [days[0] + timedelta(days=n) for n in range((target - days[0]).days)]  # missing days count as 0
     out: dict[str, float] = {}
-    for carrier in sorted(carriers):
+    for carrier in sorted({c for d in days for c in history[d]}):
+        series = {d: history.get(d, {}).get(carrier, 0) for d in span}
+        ratios: dict[int, list[float]] = {}
+        for i, d in enumerate(span[6:], start=6):
+            week_mean = sum(series[x] for x in span[i - 6 : i + 1]) / 7
+            if week_mean:
+                ratios.setdefault(d.weekday(), []).append(series[d] / week_mean)
+        factor = {w: sum(r) / len(r) for w, r in ratios.items() if r}
         level: float | None = None
-        for d in same_day:
-            if d not in history and level is None:
-                continue  # before the station had any history
-            value = history.get(d, {}).get(carrier, 0)
+        for d in span:
+            value = series[d] / (factor.get(d.weekday()) or 1.0)
             level = value if level is None else alpha * value + (1 - alpha) * level
-        now_week = sum(history.get(d, {}).get(carrier, 0) for d in recent)
-        before = sum(history.get(d, {}).get(carrier, 0) for d in earlier)
-        trend = min(1.5, max(0.67, now_week / before)) if before and now_week else 1.0
-        out[carrier] = (level or 0.0) * trend
+        out[carrier] = (level or 0.0) * factor.get(target.weekday(), 1.0)
     return out
 
 
 def forecast(session: Session, station: Station, target: date) -> Forecast:
     """Tomorrow's (or any day's) estimate, with the backtest error of the last two weeks."""
     first = target - timedelta(days=BACKTEST_DAYS + 7 * WEEKS)
-    history = daily_counts(session, first, target - timedelta(days=1))
+    last = min(target, station.business_day()) - timedelta(days=1)  # today is not over: not history yet
+    history = daily_counts(session, first, last)
     expected = {c: round(v) for c, v in predict(history, target).items() if round(v) > 0}
     errors: list[float] = []
     backtest: list[dict[str, Any]] = []
     for n in range(BACKTEST_DAYS, 0, -1):
         day = target - timedelta(days=n)
+        if day > last:
+            break
         before = {d: v for d, v in history.items() if d < day}
-        if not before:
+        if len(before) < MIN_HISTORY_DAYS:
             continue
         guess = round(sum(predict(before, day).values()))
         actual = sum(history.get(day, {}).values())
