@@ -1,0 +1,130 @@
+"""The Textual side of the print queue: drain this counter's jobs in a thread, show the printer state.
+
+`PrintWorker(app)` builds the counter's printers from `app.counter_settings` and, every `interval`
+seconds (and whenever `kick()` is called, e.g. right after a check-in), runs one
+`services.printing.process_queue` pass per printer in a thread worker. The thread never touches
+Textual objects: it hands its outcome to the app's message queue, where the header state is set
+(`app.set_device_state("printer", state)`) and a `PrintWorker.Drained` message goes to the active screen.
+Check-in never waits for any of this.
+
+Usage (App): `self.print_worker = PrintWorker(self); self.print_worker.start()` in `on_mount`,
+`self.print_worker.stop()` in `on_unmount`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from textual import events
+from textual.app import App
+from textual.message import Message
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
+
+from station_console.errors import StationError
+from station_console.i18n import N_, _
+from station_console.services import printing
+
+log = logging.getLogger(__name__)
+
+# Header labels per printer state (the header translates them).
+STATE_LABELS = {
+    "ready": N_("ready"),
+    "offline": N_("offline"),
+    "timeout": N_("not responding"),
+    "permission": N_("no permission"),
+    "unsupported": N_("error"),
+    "error": N_("error"),
+    "none": N_("none"),
+}
+
+
+class PrintWorker:
+    @dataclass
+    class Drained(Message):
+        """One pass over the queue: how many jobs printed and failed, and the printer state after it."""
+
+        printed: int
+        failed: int
+        state: str
+        error: str | None
+
+    def __init__(self, app: App[Any], *, interval: float = 2.0, printers: list[Any] | None = None) -> None:
+        self.app = app
+        self.interval = interval
+        self.printers = printers
+        self.worker: Worker[None] | None = None
+        self.state = "none"
+        self._timer: Timer | None = None
+        self._stop = threading.Event()
+
+    def start(self) -> None:
+        if self.printers is None:
+            try:
+                self.printers = printing.configured_printers(self.app.counter_settings)  # type: ignore[attr-defined]
+            except StationError as exc:
+                self._show(0, 0, "error", exc.message())
+                return
+        if not self.printers:
+            self._show(0, 0, "none", None)
+            return
+        self._stop.clear()
+        self._timer = self.app.set_interval(self.interval, self.kick, name="print-queue")
+        self.kick()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._timer is not None:
+            self._timer.stop()
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def kick(self) -> None:
+        """Run a pass now, unless one is running (a pass already picks up everything queued)."""
+        if self._stop.is_set() or not self.printers:
+            return
+        if self.worker is not None and self.worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
+            return
+        self.worker = self.app.run_worker(
+            self._drain, name="print-queue", group="printer", thread=True, exclusive=True, exit_on_error=False
+        )
+
+    # -- worker thread --------------------------------------------------------------------------
+
+    def _drain(self) -> None:
+        station = self.app.station  # type: ignore[attr-defined]
+        printed = failed = 0
+        state, error = "ready", None
+        try:
+            for printer in self.printers or []:
+                result = printing.process_queue(station, printer)
+                printed, failed = printed + len(result.printed), failed + len(result.failed)
+                if result.error_code is not None:
+                    state, error = result.error_code, f"{printer.name}: {result.error}"
+        except StationError as exc:  # the database is busy or gone: try again next tick
+            state, error = "error", exc.message()
+        except Exception as exc:  # a bug must not kill the console; it is logged, the queue keeps its jobs
+            log.exception("print queue pass failed")
+            state, error = "error", str(exc)
+        if not self._stop.is_set():
+            self.app.post_message(
+                events.Callback(callback=partial(self._show, printed, failed, state, error))
+            )
+
+    # -- UI thread ------------------------------------------------------------------------------
+
+    def _show(self, printed: int, failed: int, state: str, error: str | None) -> None:
+        changed = state != self.state
+        self.state = state
+        self.app.set_device_state("printer", STATE_LABELS.get(state, N_("error")))  # type: ignore[attr-defined]
+        self.app.screen.post_message(PrintWorker.Drained(printed, failed, state, error))
+        if changed and error:
+            self.app.notify(
+                _("Printer problem: {error}. Labels wait in the queue.", error=error),
+                severity="warning",
+                timeout=10,
+            )

@@ -1,0 +1,119 @@
+"""The console's print worker: drains the queue in a thread, shows the printer state, loses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlmodel import Session, select
+from textual.app import App, ComposeResult
+from textual.message import Message
+from textual.widgets import Static
+
+from db.models import Carrier, Parcel, PrintJob
+from hardware.printers import DummyTransport, make_printer
+from station_console.services import printing
+from station_console.services.station import Station
+from station_console.settings import CounterSettings
+from station_console.tui.print_worker import PrintWorker
+
+
+class Host(App[None]):
+    """Just what PrintWorker needs from the console: station, counter settings, device states."""
+
+    def __init__(self, station: Station, settings: CounterSettings, **worker: Any) -> None:
+        super().__init__()
+        self.station, self.counter_settings = station, settings
+        self.device_states: dict[str, str] = {"printer": "none"}
+        self.worker_options = worker
+
+    def compose(self) -> ComposeResult:
+        yield Static("host")
+
+    def set_device_state(self, device: str, state: str) -> None:
+        self.device_states[device] = state
+
+    def on_mount(self) -> None:
+        self.print_worker = PrintWorker(self, **self.worker_options)
+        self.print_worker.start()
+
+    def on_unmount(self) -> None:
+        self.print_worker.stop()
+
+
+def queue_parcels(station: Station, n: int) -> None:
+    def work(session: Session) -> None:
+        carrier = session.exec(select(Carrier).where(Carrier.code == "SF")).one()
+        for i in range(n):
+            parcel = Parcel(
+                waybill=f"SF12345678901{i:02d}",
+                carrier_id=carrier.id,
+                pickup_code=f"2-1-10{i:02d}",
+                checked_in_at=station.now(),
+                business_day=station.business_day(),
+            )
+            session.add(parcel)
+            printing.queue_label(session, station, parcel)
+
+    station.run(work)
+
+
+async def wait_for(
+    pilot: Any, seen: list[Message], predicate: Any, timeout: float = 5.0
+) -> PrintWorker.Drained:
+    async def poll() -> PrintWorker.Drained:
+        while True:
+            for msg in seen:
+                if isinstance(msg, PrintWorker.Drained) and predicate(msg):
+                    return msg
+            await pilot.pause(0.02)
+
+    return await asyncio.wait_for(poll(), timeout)
+
+
+async def test_offline_printer_then_back_prints_everything_once(station: Station, clock: Any) -> None:
+    DummyTransport.forget_all()
+    queue_parcels(station, 3)
+    settings = CounterSettings(
+        counter="test-counter", printer={"language": "tspl", "transport": "dummy", "target": "desk"}
+    )
+    transport = DummyTransport.named("desk")
+    transport.fail_next(1, "offline")
+    seen: list[Message] = []
+    app = Host(station, settings, interval=0.05)
+    async with app.run_test(message_hook=seen.append) as pilot:
+        offline = await wait_for(pilot, seen, lambda m: m.state == "offline")
+        assert offline.printed == 0 and "desk" in (offline.error or "")
+        assert app.device_states["printer"] == "offline"
+        assert any("Labels wait in the queue" in n.message for n in app._notifications)
+        clock.advance(seconds=120)  # past the failed job's backoff
+        await wait_for(pilot, seen, lambda m: m.state == "ready" and m.printed > 0)
+        await pilot.pause(0.3)  # more passes: nothing left to print
+    assert app.device_states["printer"] == "ready"
+    with station.read() as session:
+        assert {j.status for j in session.exec(select(PrintJob)).all()} == {"printed"}
+    codes = sorted(s.split(b'"3",0,2,2,"')[1].split(b'"')[0] for s in transport.sent)
+    assert codes == [b"2-1-1000", b"2-1-1001", b"2-1-1002"]
+
+
+async def test_no_printer_configured_says_none(station: Station) -> None:
+    queue_parcels(station, 1)
+    app = Host(station, CounterSettings(counter="test-counter"))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.device_states["printer"] == "none" and app.print_worker.worker is None
+    with station.read() as session:
+        assert session.exec(select(PrintJob.status)).all() == ["queued"]  # kept for when one is set up
+
+
+async def test_kick_prints_a_new_label_without_waiting_for_the_timer(station: Station) -> None:
+    DummyTransport.forget_all()
+    printer = make_printer({"language": "zpl", "transport": "dummy", "target": "fast"}, name="default")
+    seen: list[Message] = []
+    app = Host(station, CounterSettings(counter="test-counter"), interval=3600, printers=[printer])
+    async with app.run_test(message_hook=seen.append) as pilot:
+        await wait_for(pilot, seen, lambda m: True)  # the first pass at start: nothing queued
+        queue_parcels(station, 1)
+        app.print_worker.kick()
+        await wait_for(pilot, seen, lambda m: m.printed == 1)
+    assert len(DummyTransport.named("fast").sent) == 1
