@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from shelf_helpers import as_manager, events, layer_figures, place, wb
+from shelf_helpers import as_manager, events, place, wb
 
 from db.models import EventKind
 from station_console.errors import NotFound, PermissionDenied, Refused

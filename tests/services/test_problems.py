@@ -1,0 +1,69 @@
+"""Problem parcels: flagged but still on the shelf counts; resolve; manager write-off."""
+
+from __future__ import annotations
+
+import pytest
+from shelf_helpers import as_manager, events, layer_figures, parcel, place, wb
+from sqlmodel import select
+
+from db.models import CodeHold, EventKind, Notification
+from station_console.errors import NotFound, PermissionDenied, Refused
+from station_console.services import outbox, problems
+from station_console.services.station import Station
+
+
+def test_mark_keeps_the_parcel_on_the_shelf_and_flags_it(station: Station) -> None:
+    pid = place(station, wb(1), "2-2")
+    row = problems.mark(station, wb(1), "wrong_address", "building 9, not 6")
+    assert row.problem_kind == "wrong_address" and row.flagged and row.status == "on_shelf"
+    assert layer_figures(station, "2-2") == (2, 1)
+    assert parcel(station, pid).problem_note == "building 9, not 6"
+    assert [p.waybill for p in problems.list_problems(station)] == [wb(1)]
+    (event,) = events(station, EventKind.PROBLEM_MARKED)
+    assert event.details["kind"] == "wrong_address"
+
+
+def test_mark_refusals(station: Station) -> None:
+    place(station, wb(1), "2-2")
+    with pytest.raises(Refused) as exc:
+        problems.mark(station, wb(1), "stolen", "x")
+    assert exc.value.code == "bad_kind"
+    with pytest.raises(Refused) as exc:
+        problems.mark(station, wb(1), "damaged", "  ")
+    assert exc.value.code == "note_required"
+    with pytest.raises(NotFound):
+        problems.mark(station, wb(2), "damaged", "wet")
+    assert events(station, EventKind.PROBLEM_MARKED) == []
+
+
+def test_resolve_clears_the_flag(station: Station) -> None:
+    pid = place(station, wb(1), "2-2")
+    problems.mark(station, wb(1), "unreadable", "label torn")
+    problems.resolve(station, wb(1), "relabelled")
+    assert parcel(station, pid).problem_kind is None
+    with pytest.raises(Refused):
+        problems.resolve(station, wb(1))
+    assert len(events(station, EventKind.PROBLEM_RESOLVED)) == 1
+
+
+def test_write_off_is_for_a_manager_with_a_reason(station: Station) -> None:
+    pid = place(station, wb(1), "2-2")
+    with station.write() as s:
+        p = s.get(type(parcel(station, pid)), pid)
+        outbox.queue(s, station, p, "checkin", {})
+    with pytest.raises(PermissionDenied):
+        problems.write_off(station, wb(1), "destroyed")
+    as_manager(station)
+    with pytest.raises(Refused):
+        problems.write_off(station, wb(1), "")
+    row = problems.write_off(station, wb(1), "crushed by a pallet")
+    assert row.status == "written_off" and row.location is None
+    gone = parcel(station, pid)
+    assert gone.written_off_at is not None and layer_figures(station, "2-2") == (0, 0)
+    with station.read() as s:
+        assert s.get(CodeHold, gone.pickup_code) is not None
+        assert s.exec(select(Notification.status).where(Notification.parcel_id == pid)).one() == "cancelled"
+    (event,) = events(station, EventKind.WRITTEN_OFF)
+    assert event.details["reason"] == "crushed by a pallet"
+    with pytest.raises(NotFound):
+        problems.write_off(station, wb(1), "again")

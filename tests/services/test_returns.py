@@ -1,0 +1,89 @@
+"""Returns to the courier: one carrier per batch, scanned in, manifest queued, closed on signature."""
+
+from __future__ import annotations
+
+import pytest
+from shelf_helpers import events, layer_figures, parcel, place, wb
+from sqlmodel import select
+
+from db.models import EventKind, PrintJob
+from station_console.errors import NotFound, Refused
+from station_console.services import returns
+from station_console.services.station import Station
+
+
+def test_a_return_batch_from_open_to_signed(station: Station, clock) -> None:
+    a = place(station, wb(1), "5-1")
+    b = place(station, wb(2), "5-2", size="L")
+    batch = returns.open_batch(station, "jt")
+    assert (batch.carrier, batch.status, batch.count) == ("JT", "open", 0)
+    returns.add(station, batch.id, wb(1))
+    returns.add(station, batch.id, parcel(station, b).pickup_code or "")  # by pickup code too
+    assert returns.get(station, batch.id).count == 2
+    assert parcel(station, a).status == "on_shelf"  # still physically here until the courier signs
+    job_id = returns.print_manifest(station, batch.id)
+    with station.read() as s:
+        job = s.get(PrintJob, job_id)
+    assert job is not None and job.kind == "manifest"
+    clock.advance(hours=1)
+    closed = returns.close(station, batch.id, "Wang Wei")
+    assert (closed.status, closed.signed_by_name, closed.count) == ("closed", "Wang Wei", 2)
+    for pid in (a, b):
+        p = parcel(station, pid)
+        assert p.status == "returned" and p.returned_at == clock.now and p.return_batch_id == batch.id
+    assert layer_figures(station, "5-1") == (0, 0) and layer_figures(station, "5-2") == (0, 0)
+    assert len(events(station, EventKind.RETURNED)) == 2
+    assert [v.id for v in returns.list_batches(station, status="closed")] == [batch.id]
+    with pytest.raises(Refused) as exc:
+        returns.add(station, batch.id, wb(3))
+    assert exc.value.code == "batch_closed"
+
+
+def test_only_that_carriers_parcels_on_the_shelf_in_one_batch(station: Station) -> None:
+    place(station, wb(1), "5-1")
+    place(station, "SF1234567890123", "5-1", carrier="SF")
+    place(station, wb(3), "5-1", status="picked_up")
+    batch = returns.open_batch(station, "JT")
+    with pytest.raises(Refused) as exc:
+        returns.add(station, batch.id, "SF1234567890123")
+    assert exc.value.code == "wrong_carrier"
+    with pytest.raises(NotFound) as exc:
+        returns.add(station, batch.id, wb(3))
+    assert exc.value.code == "not_on_shelf"
+    returns.add(station, batch.id, wb(1))
+    with pytest.raises(Refused) as exc:
+        returns.add(station, batch.id, wb(1))
+    assert exc.value.code == "already_in_batch"
+    other = returns.open_batch(station, "JT")
+    with pytest.raises(Refused) as exc:
+        returns.add(station, other.id, wb(1))
+    assert exc.value.code == "in_other_batch"
+    with pytest.raises(NotFound):
+        returns.open_batch(station, "NOPE")
+
+
+def test_remove_and_empty_batches(station: Station) -> None:
+    pid = place(station, wb(1), "5-1")
+    batch = returns.open_batch(station, "JT")
+    returns.add(station, batch.id, wb(1))
+    returns.remove(station, batch.id, wb(1))
+    assert parcel(station, pid).return_batch_id is None
+    with pytest.raises(Refused) as exc:
+        returns.close(station, batch.id, "Li")
+    assert exc.value.code == "batch_empty"
+    returns.add(station, batch.id, wb(1))
+    with pytest.raises(Refused) as exc:
+        returns.close(station, batch.id, " ")
+    assert exc.value.code == "signature_required"
+    with station.read() as s:
+        assert s.exec(select(PrintJob).where(PrintJob.kind == "manifest")).all() == []
+
+
+def test_add_many_is_all_or_nothing(station: Station) -> None:
+    place(station, wb(1), "5-1")
+    place(station, "SF1234567890123", "5-1", carrier="SF")
+    batch = returns.open_batch(station, "JT")
+    with pytest.raises(Refused):
+        returns.add_many(station, batch.id, [wb(1), "SF1234567890123"])
+    assert returns.get(station, batch.id).count == 0
+    assert len(returns.add_many(station, batch.id, [wb(1)])) == 1

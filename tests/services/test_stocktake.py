@@ -1,0 +1,129 @@
+"""Stocktake: every class live, pause/resume, close with the accepted fixes, result stored."""
+
+from __future__ import annotations
+
+import pytest
+from shelf_helpers import events, layer_figures, parcel, place, wb
+from sqlmodel import select
+
+from db.models import EventKind, ParcelStatus, Stocktake
+from station_console.errors import Refused
+from station_console.services import stocktake
+from station_console.services.station import Station
+
+
+def waybills(view: stocktake.View, cls: str) -> list[str]:
+    return [i.waybill for i in view.items[cls]]
+
+
+def test_a_layer_stocktake_classifies_each_scan_live(station: Station) -> None:
+    place(station, wb(1), "6-5")  # scanned: match
+    place(station, wb(2), "6-5")  # not scanned: missing
+    place(station, wb(3), "6-2")  # found on 6-5: wrong layer
+    place(station, wb(4), "3-1")  # found on 6-5: wrong shelf
+    place(station, wb(5), "1-1", status=ParcelStatus.PICKED_UP)  # picked up, yet here: extra
+    take = stocktake.start(station, "6-5")
+    assert waybills(take, "missing") == [wb(1), wb(2)]  # nothing scanned yet
+    got = {n: stocktake.scan(station, take.id, raw).classification
+           for n, raw in [(1, wb(1)), (3, wb(3)), (4, f" {wb(4)}\r\n"), (5, wb(5)), (6, wb(6))]}
+    assert got == {1: "match", 3: "wrong_layer", 4: "wrong_shelf", 5: "extra", 6: "extra"}
+    view = stocktake.view(station, take.id)
+    assert view.counts == {"match": 1, "missing": 1, "wrong_layer": 1, "wrong_shelf": 1, "extra": 2}
+    assert waybills(view, "missing") == [wb(2)]
+    wrong = view.items["wrong_shelf"][0]
+    assert (wrong.recorded, wrong.found) == ("3-1", "6-5")
+    assert view.items["extra"][0].status == "picked_up" and view.items["extra"][1].status is None
+
+
+def test_a_repeated_scan_is_counted_once(station: Station) -> None:
+    place(station, wb(1), "6-5")
+    take = stocktake.start(station, "6-5")
+    stocktake.scan(station, take.id, wb(1))
+    again = stocktake.scan(station, take.id, wb(1))
+    assert again.duplicate and again.classification == "match"
+    assert stocktake.view(station, take.id).counts["match"] == 1
+
+
+def test_a_shelf_stocktake_uses_the_layer_the_clerk_is_on(station: Station) -> None:
+    place(station, wb(1), "6-1")
+    place(station, wb(2), "6-2")
+    take = stocktake.start(station, "6")
+    assert stocktake.scan(station, take.id, wb(1), layer="1").classification == "match"
+    assert stocktake.scan(station, take.id, wb(2), layer="6-3").classification == "wrong_layer"
+    with pytest.raises(Refused):
+        stocktake.scan(station, take.id, wb(9), layer="5-1")  # another shelf
+
+
+def test_pause_resume_and_one_unfinished_stocktake_per_shelf(station: Station) -> None:
+    place(station, wb(1), "6-5")
+    take = stocktake.start(station, "6-5")
+    with pytest.raises(Refused) as exc:
+        stocktake.start(station, "6")
+    assert exc.value.code == "stocktake_open"
+    assert stocktake.pause(station, take.id).status == "paused"
+    with pytest.raises(Refused) as exc:
+        stocktake.scan(station, take.id, wb(1))
+    assert exc.value.code == "stocktake_paused"
+    assert [v.id for v in stocktake.unfinished(station)] == [take.id]
+    assert stocktake.resume(station, take.id).status == "open"
+    assert stocktake.scan(station, take.id, wb(1)).classification == "match"
+
+
+def test_close_applies_the_accepted_fixes_and_stores_the_result(station: Station) -> None:
+    place(station, wb(1), "6-5")
+    missing = place(station, wb(2), "6-5")
+    ignored = place(station, wb(7), "6-5")  # missing too, but the clerk does not accept the fix
+    wrong = place(station, wb(3), "6-2")
+    place(station, wb(5), "1-1", status=ParcelStatus.PICKED_UP)
+    take = stocktake.start(station, "6-5")
+    for raw in (wb(1), wb(3), wb(5), "SF1234567890123"):
+        stocktake.scan(station, take.id, raw)
+    fixes = stocktake.all_fixes(stocktake.view(station, take.id))
+    assert fixes["relocate"] == [wb(3)] and set(fixes["mark_missing"]) == {wb(2), wb(7)}
+    closed = stocktake.close(station, take.id, relocate=fixes["relocate"], mark_missing=[wb(2)],
+                             recheck_in=[wb(5), "SF1234567890123"])
+    assert closed.status == "closed"
+    assert parcel(station, wrong).pickup_code.startswith("6-5-")  # relocated to where it was found
+    assert parcel(station, missing).problem_kind == "missing"
+    assert parcel(station, ignored).problem_kind is None
+    result = closed.result
+    assert result["counts"] == {"match": 1, "missing": 2, "wrong_layer": 1, "wrong_shelf": 0, "extra": 2}
+    assert [r["waybill"] for r in result["fixes"]["rechecked"]] == [wb(5), "SF1234567890123"]
+    assert [r["waybill"] for r in result["fixes"]["relocated"]] == [wb(3)]
+    assert result["fixes"]["marked_missing"] == [wb(2)] and result["fixes"]["failed"] == []
+    with station.read() as s:
+        row = s.exec(select(Stocktake).where(Stocktake.id == take.id)).one()
+    assert row.closed_at is not None and row.result["scope"] == "6-5"
+    (event,) = events(station, EventKind.STOCKTAKE_CLOSED)
+    assert event.details["counts"]["wrong_layer"] == 1 and event.details["fixes"]["rechecked"] == 2
+    assert len(events(station, EventKind.CHECKED_IN)) == 2
+    with pytest.raises(Refused):
+        stocktake.scan(station, take.id, wb(1))
+
+
+def test_a_parcel_marked_missing_and_found_again_is_cleared(station: Station) -> None:
+    pid = place(station, wb(1), "6-5")
+    first = stocktake.start(station, "6-5")
+    stocktake.close(station, first.id, mark_missing=[wb(1)])
+    assert parcel(station, pid).problem_kind == "missing"
+    second = stocktake.start(station, "6-5")
+    stocktake.scan(station, second.id, wb(1))
+    closed = stocktake.close(station, second.id)
+    assert parcel(station, pid).problem_kind is None
+    assert closed.result["fixes"]["found_again"] == [wb(1)]
+
+
+def test_a_relocation_without_room_is_reported_not_applied(station: Station) -> None:
+    from checkin_helpers import keep_layers
+
+    keep_layers(station, {"6-5": 2, "6-2": 40})
+    place(station, wb(1), "6-5")
+    pid = place(station, wb(2), "6-2")
+    take = stocktake.start(station, "6-5")
+    stocktake.scan(station, take.id, wb(1))
+    stocktake.scan(station, take.id, wb(2))
+    closed = stocktake.close(station, take.id, relocate=[wb(2)])
+    assert closed.status == "closed"
+    assert closed.result["fixes"]["failed"][0]["waybill"] == wb(2)
+    assert parcel(station, pid).pickup_code.startswith("6-2-")
+    assert layer_figures(station, "6-5") == (2, 1) and layer_figures(station, "6-2") == (2, 1)
