@@ -1,0 +1,248 @@
+"""Scan-to-confirm, handing over, cooldown, races between counters, undo, the shift's list."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from conftest import FakeClock
+from pickup_helpers import as_clerk, events, layer_of, parcel, receive, zto
+from sqlmodel import col, select
+
+from db.models import CodeHold, EventKind, ParcelStatus, Role
+from station_console.errors import NotFound, PermissionDenied, Refused, StationError
+from station_console.services import pickup
+from station_console.services.station import Station
+
+ANN = "13812345678"
+
+
+def test_a_scan_in_the_list_gives_its_row(station: Station) -> None:
+    a = receive(station, 1, phone=ANN)
+    found = pickup.lookup(station, a.pickup_code)
+    assert pickup.check_scan(found, f"]C1{a.waybill}\r\n", station).parcel_id == a.parcel_id
+
+
+def test_a_wrong_parcel_is_refused_naming_where_it_belongs(station: Station) -> None:
+    a = receive(station, 1, phone=ANN)
+    other = receive(station, 2, phone="13700001111")
+    found = pickup.lookup(station, a.pickup_code)
+    with pytest.raises(Refused) as info:
+        pickup.check_scan(found, other.waybill, station)
+    assert info.value.code == "wrong_parcel"
+    message = info.value.message()
+    assert other.location in message and other.pickup_code in message
+
+
+def test_a_scan_of_a_parcel_that_left_or_never_came_says_so(station: Station) -> None:
+    a = receive(station, 1, phone=ANN)
+    gone = receive(station, 2, phone="13700001111")
+    pickup.confirm_pickup(station, [gone.parcel_id], method="code", scanned=[gone.waybill])
+    found = pickup.lookup(station, a.pickup_code)
+    with pytest.raises(Refused, match="picked up"):
+        pickup.check_scan(found, gone.waybill, station)
+    with pytest.raises(Refused, match="not a parcel of this station"):
+        pickup.check_scan(found, zto(999), station)
+
+
+def test_confirm_hands_over_with_time_clerk_counter_method(station: Station, clock: FakeClock) -> None:
+    clerk = as_clerk(station, "li", counter="counter-2")
+    parcels = [receive(station, n, phone=ANN) for n in (1, 2, 3)]
+    layer_before = layer_of(station, parcels[0].parcel_id)
+    found = pickup.lookup(clerk, parcels[0].pickup_code)
+    scanned = [r.waybill for r in found.rows]
+    done = pickup.confirm_pickup(
+        clerk, [r.parcel_id for r in found.rows], method=found.method, scanned=scanned
+    )
+    assert sorted(done) == sorted(p.parcel_id for p in parcels)
+    for p in parcels:
+        row = parcel(station, p.parcel_id)
+        assert row.status == ParcelStatus.PICKED_UP and row.picked_up_at == clock.now
+        assert (row.picked_up_by, row.picked_up_counter, row.pickup_method) == (
+            clerk.clerk_id,
+            "counter-2",
+            "code",
+        )
+        assert row.version == 2
+    # The parcels leave the shelf counts at once.
+    layer_after = layer_of(station, parcels[0].parcel_id)
+    assert layer_after.parcel_count == layer_before.parcel_count - 3
+    assert layer_after.used_units == layer_before.used_units - 6
+    picked = events(station, EventKind.PICKED_UP)
+    assert sorted(e.parcel_id or 0 for e in picked) == sorted(p.parcel_id for p in parcels)
+    assert all(e.counter == "counter-2" and e.details["scanned"] for e in picked)
+
+
+def test_a_partial_pickup_leaves_the_rest_on_the_shelf(station: Station) -> None:
+    a, b, c = (receive(station, n, phone=ANN) for n in (1, 2, 3))
+    pickup.confirm_pickup(station, [a.parcel_id, c.parcel_id], method="code", scanned=[a.waybill, c.waybill])
+    assert [parcel(station, p.parcel_id).status for p in (a, b, c)] == ["picked_up", "on_shelf", "picked_up"]
+    assert [r.waybill for r in pickup.lookup(station, b.pickup_code).rows] == [b.waybill]
+
+
+def test_an_unscanned_parcel_is_refused_and_nothing_is_written(station: Station) -> None:
+    a, b = (receive(station, n, phone=ANN) for n in (1, 2))
+    with pytest.raises(Refused) as info:
+        pickup.confirm_pickup(station, [a.parcel_id, b.parcel_id], method="code", scanned=[a.waybill])
+    assert info.value.code == "not_scanned" and b.waybill in info.value.message()
+    assert parcel(station, a.parcel_id).status == parcel(station, b.parcel_id).status == "on_shelf"
+    assert events(station, EventKind.PICKED_UP) == []
+
+
+def test_override_needs_a_manager_and_a_reason(station: Station) -> None:
+    a, b = (receive(station, n, phone=ANN) for n in (1, 2))
+    clerk = as_clerk(station, "li")
+    with pytest.raises(PermissionDenied):
+        pickup.confirm_pickup(
+            clerk,
+            [a.parcel_id, b.parcel_id],
+            method="code",
+            scanned=[a.waybill],
+            override_reason="label torn",
+        )
+    assert parcel(station, b.parcel_id).status == "on_shelf"
+    boss = as_clerk(station, "wang", role=Role.MANAGER)
+    with pytest.raises(Refused):  # a manager still has to say why
+        pickup.confirm_pickup(boss, [b.parcel_id], method="code", override_reason="  ")
+    pickup.confirm_pickup(
+        boss, [a.parcel_id, b.parcel_id], method="code", scanned=[a.waybill], override_reason="label torn"
+    )
+    assert parcel(station, a.parcel_id).pickup_method == "code"
+    assert parcel(station, b.parcel_id).pickup_method == "override"
+    details = {e.parcel_id: e.details for e in events(station, EventKind.PICKED_UP)}
+    assert details[b.parcel_id]["override_reason"] == "label torn" and not details[b.parcel_id]["scanned"]
+    assert "override_reason" not in details[a.parcel_id]
+
+
+def test_a_picked_up_code_cools_down(station: Station, clock: FakeClock) -> None:
+    a = receive(station, 1, phone=ANN)
+    pickup.confirm_pickup(station, [a.parcel_id], method="code", scanned=[a.waybill])
+    with station.read() as session:
+        hold = session.get(CodeHold, a.pickup_code)
+    assert hold is not None and hold.until == clock.now + timedelta(days=7)
+    with pytest.raises(NotFound):  # the old text message frees nothing
+        pickup.lookup(station, a.pickup_code)
+    # New parcels on the same layer get other codes for the cooldown.
+    later = [receive(station, n, phone=ANN) for n in range(2, 6)]
+    assert a.pickup_code not in {r.pickup_code for r in later}
+
+
+def test_confirming_a_parcel_twice_is_refused(station: Station) -> None:
+    a = receive(station, 1, phone=ANN)
+    pickup.confirm_pickup(station, [a.parcel_id], method="code", scanned=[a.waybill])
+    with pytest.raises(Refused) as info:
+        pickup.confirm_pickup(station, [a.parcel_id], method="code", scanned=[a.waybill])
+    assert info.value.code == "not_on_shelf"
+    assert len(events(station, EventKind.PICKED_UP)) == 1
+
+
+def test_two_counters_confirming_one_parcel_exactly_one_wins(station: Station) -> None:
+    a = receive(station, 1, phone=ANN)
+    b = receive(station, 2, phone=ANN)
+    counters = [as_clerk(station, f"c{n}", counter=f"counter-{n}") for n in (1, 2)]
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def serve(st: Station) -> None:
+        barrier.wait()
+        try:
+            outcomes.append(
+                pickup.confirm_pickup(
+                    st, [a.parcel_id, b.parcel_id], method="code", scanned=[a.waybill, b.waybill]
+                )
+            )
+        except StationError as exc:
+            outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=serve, args=(st,)) for st in counters]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wins = [o for o in outcomes if isinstance(o, list)]
+    assert len(wins) == 1 and len(outcomes) == 2
+    assert outcomes.count("not_on_shelf") + outcomes.count("version_conflict") == 1
+    assert len(events(station, EventKind.PICKED_UP)) == 2
+    assert layer_of(station, a.parcel_id).parcel_count == 0
+
+
+def test_a_stale_version_is_refused(station: Station, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The update lands only on the version it read: a change in between refuses the whole pickup."""
+    from sqlalchemy import update
+
+    from db.models import Parcel
+
+    a = receive(station, 1, phone=ANN)
+    real_run = station.run
+
+    def run_with_interference(work):  # type: ignore[no-untyped-def]
+        def wrapped(session):  # type: ignore[no-untyped-def]
+            execute = session.execute
+
+            def interfering(stmt, *args, **kwargs):  # type: ignore[no-untyped-def]
+                if getattr(stmt, "is_update", False) and stmt.table.name == "parcel":
+                    # Another counter's change lands between our read and our update.
+                    execute(
+                        update(Parcel).where(col(Parcel.id) == a.parcel_id).values(version=Parcel.version + 1)
+                    )
+                return execute(stmt, *args, **kwargs)
+
+            session.execute = interfering
+            return work(session)
+
+        return real_run(wrapped)
+
+    monkeypatch.setattr(station, "run", run_with_interference)
+    with pytest.raises(Refused) as info:
+        pickup.confirm_pickup(station, [a.parcel_id], method="code", scanned=[a.waybill])
+    assert info.value.code == "version_conflict"
+    monkeypatch.undo()
+    row = parcel(station, a.parcel_id)
+    assert (row.status, row.version) == ("on_shelf", 1)  # rolled back, the interference too
+    assert events(station, EventKind.PICKED_UP) == []
+
+
+def test_undo_puts_the_parcel_back_under_its_code(station: Station, clock: FakeClock) -> None:
+    a, b = (receive(station, n, phone=ANN) for n in (1, 2))
+    before = layer_of(station, a.parcel_id)
+    pickup.confirm_pickup(station, [a.parcel_id], method="code", scanned=[a.waybill])
+    with pytest.raises(PermissionDenied):
+        pickup.undo_pickup(as_clerk(station, "li"), a.parcel_id)
+    boss = as_clerk(station, "wang", role=Role.MANAGER)
+    clock.advance(minutes=4)
+    pickup.undo_pickup(boss, a.parcel_id)
+    row = parcel(station, a.parcel_id)
+    assert row.status == "on_shelf" and row.picked_up_at is None and row.pickup_code == a.pickup_code
+    after = layer_of(station, a.parcel_id)
+    assert (after.parcel_count, after.used_units) == (before.parcel_count, before.used_units)
+    with station.read() as session:
+        assert session.exec(select(CodeHold).where(CodeHold.code == a.pickup_code)).first() is None
+    assert {r.waybill for r in pickup.lookup(station, b.pickup_code).rows} == {a.waybill, b.waybill}
+    assert len(events(station, EventKind.PICKUP_UNDONE)) == 1
+
+
+def test_undo_is_refused_after_the_window(station: Station, clock: FakeClock) -> None:
+    a = receive(station, 1, phone=ANN)
+    pickup.confirm_pickup(station, [a.parcel_id], method="code", scanned=[a.waybill])
+    clock.advance(minutes=6)
+    with pytest.raises(Refused) as info:
+        pickup.undo_pickup(as_clerk(station, "wang", role=Role.MANAGER), a.parcel_id)
+    assert info.value.code == "undo_too_late"
+    assert parcel(station, a.parcel_id).status == "picked_up"
+
+
+def test_recent_pickups_are_this_counters_shift(station: Station, clock: FakeClock) -> None:
+    a, b, c = (receive(station, n, phone=ANN) for n in (1, 2, 3))
+    other = as_clerk(station, "li", counter="counter-9")
+    pickup.confirm_pickup(station, [a.parcel_id], method="code", scanned=[a.waybill])
+    clock.advance(minutes=10)
+    pickup.confirm_pickup(station, [b.parcel_id], method="phone", scanned=[b.waybill])
+    pickup.confirm_pickup(other, [c.parcel_id], method="code", scanned=[c.waybill])
+    recent = pickup.recent_pickups(station)
+    assert [(r.waybill, r.method, r.can_undo) for r in recent] == [
+        (b.waybill, "phone", True),
+        (a.waybill, "code", False),
+    ]
+    assert [r.waybill for r in pickup.recent_pickups(other)] == [c.waybill]
+    assert pickup.picked_up_parcel(station, a.waybill) == a.parcel_id
