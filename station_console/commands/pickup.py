@@ -1,0 +1,93 @@
+"""`station pickup QUERY [--confirm WAYBILL ...]` and `station undo-pickup WAYBILL`: pickup, headless."""
+
+from __future__ import annotations
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.errors import StationError
+from station_console.i18n import _
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(pickup_command)
+    cli.add_command(undo_pickup_command)
+
+
+@click.command("pickup")
+@click.argument("query")
+@click.option(
+    "--confirm",
+    "confirm",
+    multiple=True,
+    metavar="WAYBILL",
+    help="Hand over this parcel (repeat for each); all must be the query's, else none is.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the parcels (or the handed-over waybills) as JSON."
+)
+@pass_app
+def pickup_command(app: CliApp, query: str, confirm: tuple[str, ...], as_json: bool) -> None:
+    """List a customer's parcels on the shelves (code, codes, phone tail, phone or waybill); with
+    --confirm, mark those parcels picked up."""
+    from station_console.services import pickup
+
+    station = app.station
+    try:
+        found = pickup.lookup(station, query)
+        if confirm:
+            # Every confirmed waybill must be one of the query's parcels; a stranger refuses them all.
+            rows = [pickup.check_scan(found, waybill, station) for waybill in confirm]
+            done = pickup.confirm_pickup(
+                station, [r.parcel_id for r in rows], method=found.method, scanned=[r.waybill for r in rows]
+            )
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    if confirm:
+        handed = [r.waybill for r in rows if r.parcel_id in done]
+        if as_json:
+            emit_json({"picked_up": handed})
+        else:
+            click.echo(_("Picked up: {waybills}", waybills=", ".join(handed)))
+        return
+    if as_json:
+        emit_json(
+            {
+                "parcels": [r.to_json() for r in found.rows],
+                "missing": list(found.missing),
+                "needs_second_check": found.needs_second_check,
+            }
+        )
+        return
+    for group in found.groups:
+        click.echo(_("Customer {phone}: {n} parcel(s)", phone=group[0].masked_phone or "-", n=len(group)))
+        for r in group:
+            click.echo(
+                f"  {r.pickup_code:<12} {r.location:<6} {r.carrier:<8} {r.waybill:<22} "
+                f"{r.checked_in_at:%Y-%m-%d}  {r.band}"
+            )
+    for code in found.missing:
+        click.echo(_("Not found: {code}", code=code), err=True)
+    if found.second_check:
+        click.echo(_(pickup.CHECK_LABELS[found.second_check]), err=True)
+
+
+@click.command("undo-pickup")
+@click.argument("waybill")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def undo_pickup_command(app: CliApp, waybill: str, as_json: bool) -> None:
+    """Put a parcel handed out by mistake back on the shelf (manager, within minutes of the pickup)."""
+    from station_console.services import pickup
+
+    try:
+        parcel_id = pickup.picked_up_parcel(app.station, waybill)
+        pickup.undo_pickup(app.station, parcel_id)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    if as_json:
+        emit_json({"undone": waybill.strip().upper(), "parcel_id": parcel_id})
+    else:
+        click.echo(_("Back on the shelf: {waybill}", waybill=waybill.strip().upper()))
