@@ -40,6 +40,7 @@ WEEKDAY_FACTOR = (1.15, 1.05, 1.0, 0.95, 1.0, 0.8, 0.75)  # Monday first: weeken
 SIZES = (("S", 30), ("M", 50), ("L", 15), ("XL", 5))
 OPEN_HOUR, CLOSE_HOUR = 8, 21
 DEMO_CLERKS = (("demo-manager", Role.MANAGER), ("demo-clerk", Role.CLERK))
+DEMO_PIN = "2468"  # demo clerks sign in with it: a demo database is for trying things out
 
 
 def waybill_for(carrier: str, rng: random.Random) -> str:
@@ -110,12 +111,14 @@ def _into_opening_hours(at: datetime, zone: Any, rng: random.Random) -> datetime
 
 
 def _ensure_clerks(station: Station) -> dict[str, tuple[int, str]]:
+    from station_console.services.clerks import hash_pin
+
     def work(session: Session) -> dict[str, tuple[int, str]]:
         out: dict[str, tuple[int, str]] = {}
         for name, role in DEMO_CLERKS:
             clerk = session.exec(select(Clerk).where(Clerk.name == name)).first()
-            if clerk is None:  # no PIN: these names only attribute the demo's work
-                clerk = Clerk(name=name, role=role, created_at=station.now())
+            if clerk is None:
+                clerk = Clerk(name=name, role=role, created_at=station.now(), pin_hash=hash_pin(DEMO_PIN))
                 session.add(clerk)
                 session.flush()
             assert clerk.id is not None

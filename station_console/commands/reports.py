@@ -1,0 +1,87 @@
+"""`station report` and `station close-day`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.errors import Refused, StationError
+from station_console.i18n import N_, _
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(report)
+    cli.add_command(close_day_command)
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(_("Use a date like 2026-11-25"), param_hint="--date") from None
+
+
+@click.command()
+@click.option("--date", "day_text", metavar="YYYY-MM-DD", help="Business day (default: today, station time).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "csv", "pdf"]), default="text", show_default=True
+)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@pass_app
+def report(app: CliApp, day_text: str | None, fmt: str, out: Path | None) -> None:
+    """The day's reconciliation per carrier and the other end-of-day figures."""
+    from station_console.services import report_export
+    from station_console.services.reports import build_report
+
+    day = _parse_day(day_text)
+    try:
+        data = build_report(app.station, day)
+    except StationError as exc:
+        fail(exc, as_json=fmt == "json")
+        return
+    if fmt == "pdf":
+        blob = report_export.to_pdf(data)
+        target = out or Path(f"report-{data['date']}.pdf")
+        target.write_bytes(blob)
+        click.echo(_("Wrote {path}", path=str(target)), err=True)
+        return
+    text = {"json": report_export.to_json, "csv": report_export.to_csv, "text": report_export.to_text}[fmt](
+        data
+    )
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+        click.echo(_("Wrote {path}", path=str(out)), err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command("close-day")
+@click.option("--date", "day_text", metavar="YYYY-MM-DD", help="Business day (default: today, station time).")
+@click.option("--force", is_flag=True, help="Close even when the day does not balance.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def close_day_command(app: CliApp, day_text: str | None, force: bool, as_json: bool) -> None:
+    """Close a business day (manager): its figures are stored with their SHA-256 and frozen."""
+    from station_console.services.dayclose import close_day
+
+    day = _parse_day(day_text)
+    station = app.station
+    if station.clerk_id is None:
+        fail(
+            Refused(N_("Say which manager closes the day: station --clerk NAME close-day"), code="no_clerk"),
+            as_json=as_json,
+        )
+    try:
+        info = close_day(station, day, allow_unbalanced=force)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    if as_json:
+        emit_json({"date": info.day.isoformat(), **info.to_json()})
+    else:
+        click.echo(_("Closed {day}; SHA-256 {sha}", day=info.day.isoformat(), sha=info.sha256))
