@@ -80,17 +80,7 @@ def add(station: Station, batch_id: int, ref: str) -> ParcelRow:
     def work(session: Session) -> ParcelRow:
         batch = _open_batch(session, batch_id)
         parcel = find_parcel(session, ref, on_shelf=True)
-        if parcel.carrier_id != batch.carrier_id:
-            carrier = session.get(Carrier, parcel.carrier_id)
-            mine = session.get(Carrier, batch.carrier_id)
-            raise Refused(N_("{waybill} is a {carrier} parcel; this batch goes back to {batch_carrier}"),
-                          code="wrong_carrier", waybill=parcel.waybill, carrier=carrier.code if carrier else "?",
-                          batch_carrier=mine.code if mine else "?")
-        if parcel.return_batch_id == batch.id:
-            raise Refused(N_("{waybill} is already in this batch"), code="already_in_batch", waybill=parcel.waybill)
-        if parcel.return_batch_id is not None:
-            raise Refused(N_("{waybill} is already in return batch {batch}"), code="in_other_batch",
-                          waybill=parcel.waybill, batch=parcel.return_batch_id)
+        _check_add(session, batch, parcel)
         parcel.return_batch_id = batch.id
         parcel.version += 1
         session.add(parcel)
@@ -109,16 +99,28 @@ def _add_many(session: Session, station: Station, batch_id: int, refs: list[str]
     added: list[Parcel] = []
     for ref in refs:
         parcel = find_parcel(session, ref, on_shelf=True)
-        if parcel.carrier_id != batch.carrier_id:
-            raise Refused(N_("{waybill} is not this carrier's parcel"), code="wrong_carrier", waybill=parcel.waybill)
-        if parcel.return_batch_id not in (None, batch.id):
-            raise Refused(N_("{waybill} is already in return batch {batch}"), code="in_other_batch",
-                          waybill=parcel.waybill, batch=parcel.return_batch_id)
+        if parcel.return_batch_id != batch.id:  # a repeated scan in one list is harmless
+            _check_add(session, batch, parcel)
         parcel.return_batch_id = batch.id
         parcel.version += 1
         session.add(parcel)
         added.append(parcel)
     return rows_for(session, added)
+
+
+def _check_add(session: Session, batch: ReturnBatch, parcel: Parcel) -> None:
+    """Refuse a parcel of another carrier, or one already in a batch."""
+    if parcel.carrier_id != batch.carrier_id:
+        carrier = session.get(Carrier, parcel.carrier_id)
+        mine = session.get(Carrier, batch.carrier_id)
+        raise Refused(N_("{waybill} is a {carrier} parcel; this batch goes back to {batch_carrier}"),
+                      code="wrong_carrier", waybill=parcel.waybill, carrier=carrier.code if carrier else "?",
+                      batch_carrier=mine.code if mine else "?")
+    if parcel.return_batch_id == batch.id:
+        raise Refused(N_("{waybill} is already in this batch"), code="already_in_batch", waybill=parcel.waybill)
+    if parcel.return_batch_id is not None:
+        raise Refused(N_("{waybill} is already in return batch {batch}"), code="in_other_batch",
+                      waybill=parcel.waybill, batch=parcel.return_batch_id)
 
 
 def remove(station: Station, batch_id: int, ref: str) -> ParcelRow:

@@ -1,0 +1,205 @@
+"""`station returns ...`, `problem`, `problems`, `write-off`, `overdue`: the exceptions of shelf work."""
+
+from __future__ import annotations
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, pass_app
+from station_console.commands.shelves import attempt, flag
+from station_console.i18n import _
+from station_console.services.problems import KINDS
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(returns_group)
+    cli.add_command(problem)
+    cli.add_command(problems_list)
+    cli.add_command(write_off)
+    cli.add_command(overdue_cmd)
+
+
+def _echo_batch(view: object, as_json: bool) -> None:
+    from station_console.services.returns import BatchView
+
+    assert isinstance(view, BatchView)
+    if as_json:
+        emit_json(view.to_json())
+        return
+    click.echo(_("Return batch {id}  {carrier}  {status}  {count} parcels", id=view.id, carrier=view.carrier,
+                 status=view.status, count=view.count)
+               + (_("  signed by {name}", name=view.signed_by_name) if view.signed_by_name else ""))
+    for p in view.parcels:
+        click.echo(f"  {p.waybill:<22} {p.pickup_code or '-':<12} {p.location or '-':<6}" + flag(p.problem_kind))
+
+
+@click.group("returns")
+def returns_group() -> None:
+    """Return parcels to a courier (退回): open a batch, add parcels, print the manifest, close on signature."""
+
+
+@returns_group.command("open")
+@click.argument("carrier")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def returns_open(app: CliApp, carrier: str, as_json: bool) -> None:
+    """Open a return batch for one carrier (e.g. ZTO)."""
+    from station_console.services import returns
+
+    _echo_batch(attempt(lambda: returns.open_batch(app.station, carrier), as_json=as_json), as_json)
+
+
+@returns_group.command("add")
+@click.argument("batch", type=int)
+@click.argument("refs", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def returns_add(app: CliApp, batch: int, refs: tuple[str, ...], as_json: bool) -> None:
+    """Add parcels (waybills or pickup codes) to an open batch: all of them, or none."""
+    from station_console.services import returns
+
+    attempt(lambda: returns.add_many(app.station, batch, list(refs)), as_json=as_json)
+    _echo_batch(returns.get(app.station, batch), as_json)
+
+
+@returns_group.command("remove")
+@click.argument("batch", type=int)
+@click.argument("ref")
+@pass_app
+def returns_remove(app: CliApp, batch: int, ref: str) -> None:
+    """Take a parcel out of an open batch (it stays on its shelf)."""
+    from station_console.services import returns
+
+    attempt(lambda: returns.remove(app.station, batch, ref))
+    _echo_batch(returns.get(app.station, batch), False)
+
+
+@returns_group.command("manifest")
+@click.argument("batch", type=int)
+@pass_app
+def returns_manifest(app: CliApp, batch: int) -> None:
+    """Queue the batch's manifest on this counter's printer."""
+    from station_console.services import returns
+
+    job = attempt(lambda: returns.print_manifest(app.station, batch))
+    click.echo(_("Manifest queued as print job {job}", job=job))
+
+
+@returns_group.command("close")
+@click.argument("batch", type=int)
+@click.option("--signed-by", required=True, help="Name of the courier who signed for the parcels.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def returns_close(app: CliApp, batch: int, signed_by: str, as_json: bool) -> None:
+    """Close the batch: its parcels are returned and leave the shelves."""
+    from station_console.services import returns
+
+    _echo_batch(attempt(lambda: returns.close(app.station, batch, signed_by), as_json=as_json), as_json)
+
+
+@returns_group.command("list")
+@click.option("--open", "only_open", is_flag=True, help="Only open batches.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def returns_list(app: CliApp, only_open: bool, as_json: bool) -> None:
+    """Return batches, newest first."""
+    from station_console.services import returns
+
+    views = returns.list_batches(app.station, status="open" if only_open else None)
+    if as_json:
+        emit_json([v.to_json() for v in views])
+        return
+    for v in views:
+        click.echo(_("Return batch {id}  {carrier}  {status}  {count} parcels", id=v.id, carrier=v.carrier,
+                     status=v.status, count=v.count))
+
+
+@returns_group.command("show")
+@click.argument("batch", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def returns_show(app: CliApp, batch: int, as_json: bool) -> None:
+    """One batch and its parcels."""
+    from station_console.services import returns
+
+    _echo_batch(attempt(lambda: returns.get(app.station, batch), as_json=as_json), as_json)
+
+
+@click.command("problem")
+@click.argument("ref")
+@click.option("--kind", type=click.Choice(KINDS), help="What is wrong.")
+@click.option("--note", default="", help="What the clerk saw (required when marking).")
+@click.option("--resolve", "resolve_it", is_flag=True, help="Clear the flag instead.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def problem(app: CliApp, ref: str, kind: str | None, note: str, resolve_it: bool, as_json: bool) -> None:
+    """Flag a parcel as a problem (it stays on the shelf), or --resolve it."""
+    from station_console.services import problems
+
+    if resolve_it:
+        row = attempt(lambda: problems.resolve(app.station, ref, note), as_json=as_json)
+    else:
+        if kind is None:
+            raise click.UsageError(_("Give --kind (or --resolve)"))
+        row = attempt(lambda: problems.mark(app.station, ref, kind, note), as_json=as_json)
+    if as_json:
+        emit_json(row.to_json())
+        return
+    click.echo(f"{row.waybill}  {row.location or '-'}  {row.pickup_code or '-'}" + flag(row.problem_kind))
+
+
+@click.command("problems")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def problems_list(app: CliApp, as_json: bool) -> None:
+    """Problem parcels on the shelves."""
+    from station_console.services import problems
+
+    rows = problems.list_problems(app.station)
+    if as_json:
+        emit_json([r.to_json() for r in rows])
+        return
+    for r in rows:
+        click.echo(f"{r.waybill:<22} {r.carrier:<7} {r.location or '-':<6} {r.problem_kind:<14} "
+                   f"{r.problem_note or ''}")
+
+
+@click.command("write-off")
+@click.argument("ref")
+@click.option("--reason", required=True, help="Why the parcel is lost or destroyed.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def write_off(app: CliApp, ref: str, reason: str, as_json: bool) -> None:
+    """Write a parcel off (manager): it leaves the shelves as lost or destroyed."""
+    from station_console.services import problems
+
+    row = attempt(lambda: problems.write_off(app.station, ref, reason), as_json=as_json)
+    if as_json:
+        emit_json(row.to_json())
+        return
+    click.echo(_("{waybill} written off", waybill=row.waybill))
+
+
+@click.command("overdue")
+@click.option("--band", type=click.Choice(["amber", "red", "return"]), default="amber", show_default=True,
+              help="Show this band and worse.")
+@click.option("--carrier")
+@click.option("--remind", is_flag=True, help="Queue a reminder to each recipient listed.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def overdue_cmd(app: CliApp, band: str, carrier: str | None, remind: bool, as_json: bool) -> None:
+    """Overdue parcels by age band, with each carrier's policy."""
+    from station_console.services import overdue
+
+    rows = overdue.overdue(app.station, min_band=band, carrier=carrier)
+    sent = overdue.resend(app.station, [r.parcel.waybill for r in rows]) if remind and rows else None
+    if as_json:
+        emit_json({"summary": overdue.summary(app.station), "parcels": [r.to_json() for r in rows],
+                   **({"reminded": sent.queued, "skipped": sent.skipped} if sent else {})})
+        return
+    for r in rows:
+        p = r.parcel
+        click.echo(f"{r.band:<7} {r.age_hours:>6.0f}h {p.waybill:<22} {p.carrier:<7} {p.location or '-':<6} "
+                   f"{p.pickup_code or '-':<12} {p.masked_phone or '-'}" + flag(p.problem_kind))
+    if sent:
+        click.echo(_("Reminders queued: {n}; skipped (no phone or email): {m}", n=len(sent.queued),
+                     m=len(sent.skipped)))

@@ -1,0 +1,280 @@
+"""`station shelves`, `move`, `stocktake`, `parcel`, `search`: shelf work and parcel search, headless.
+
+Returns, problems and overdue live in `commands/shelf_exceptions.py`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.errors import StationError
+from station_console.i18n import _
+
+T = TypeVar("T")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(shelves_group)
+    cli.add_command(move)
+    cli.add_command(stocktake_cmd)
+    cli.add_command(parcel_cmd)
+    cli.add_command(search_cmd)
+
+
+def attempt(work: Callable[[], T], *, as_json: bool = False) -> T:
+    """Run a service call; a refusal ends the command with its reason (and exit code 1)."""
+    try:
+        return work()
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        raise  # unreachable: fail() exits
+
+
+def flag(problem_kind: str | None) -> str:
+    return f"  [!{problem_kind}]" if problem_kind else ""
+
+
+@click.group("shelves", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the shelf map as JSON.")
+@click.option("--all", "include_retired", is_flag=True, help="Include retired shelves and layers.")
+@pass_app
+@click.pass_context
+def shelves_group(ctx: click.Context, app: CliApp, as_json: bool, include_retired: bool) -> None:
+    """The shelf map: per layer capacity, used units, fill %, parcels, overdue and problem counts."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from station_console.services.shelves import shelf_map
+
+    rows = shelf_map(app.station, include_retired=include_retired)
+    if as_json:
+        emit_json([r.to_json() for r in rows])
+        return
+    for row in rows:
+        retired = _(" (retired)") if row.retired else ""
+        click.echo(_("Shelf {shelf} [{zone}]{retired}", shelf=row.label, zone=row.zone, retired=retired))
+        for c in row.layers:
+            click.echo("  " + _("{shelf}-{layer}  {used}/{capacity} units {fill}%  {count} parcels  "
+                                "{overdue} overdue  {problems} problems",
+                                shelf=row.label, layer=c.label, used=c.used_units, capacity=c.capacity_units,
+                                fill=c.fill_pct, count=c.parcel_count, overdue=c.overdue_count,
+                                problems=c.problem_count))
+
+
+@shelves_group.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def shelves_import(app: CliApp, file: Any, as_json: bool) -> None:
+    """Add shelves from a CSV layout: shelf,zone,layers,capacity_units,accepts_sizes (manager)."""
+    from station_console.services.shelves import import_layout
+
+    added = attempt(lambda: import_layout(app.station, file.read()), as_json=as_json)
+    if as_json:
+        emit_json(added)
+        return
+    click.echo(_("Added {shelves} shelves with {layers} layers; {skipped} already existed",
+                 shelves=added["shelves"], layers=added["layers"], skipped=added["skipped"]))
+
+
+@shelves_group.command("add")
+@click.argument("label")
+@click.option("--zone", default="main", show_default=True)
+@click.option("--layers", default=5, show_default=True, type=click.IntRange(1, 50))
+@click.option("--capacity", default=40, show_default=True, type=int, help="Capacity of each layer in units.")
+@click.option("--sizes", default="SML", show_default=True, help="Size letters the layers take (X for XL).")
+@pass_app
+def shelves_add(app: CliApp, label: str, zone: str, layers: int, capacity: int, sizes: str) -> None:
+    """Add a shelf with its layers (manager)."""
+    from station_console.services.shelves import add_shelf
+
+    attempt(lambda: add_shelf(app.station, label, zone=zone, layers=layers, capacity_units=capacity,
+                              accepts_sizes=sizes))
+    click.echo(_("Shelf {shelf} added", shelf=label.upper()))
+
+
+@shelves_group.command("add-layer")
+@click.argument("shelf")
+@click.option("--capacity", default=40, show_default=True, type=int)
+@click.option("--sizes", default="SML", show_default=True)
+@pass_app
+def shelves_add_layer(app: CliApp, shelf: str, capacity: int, sizes: str) -> None:
+    """Add a layer on top of a shelf (manager)."""
+    from station_console.services.shelves import add_layer
+
+    attempt(lambda: add_layer(app.station, shelf, capacity_units=capacity, accepts_sizes=sizes))
+    click.echo(_("Layer added to shelf {shelf}", shelf=shelf.upper()))
+
+
+@shelves_group.command("edit")
+@click.argument("location")
+@click.option("--capacity", type=int, help="New capacity in units (a layer, SHELF-LAYER).")
+@click.option("--sizes", help="Size letters the layer takes (a layer).")
+@click.option("--zone", help="Zone of the shelf (a shelf).")
+@click.option("--walk-order", type=int, help="Walking order of the shelf (a shelf).")
+@pass_app
+def shelves_edit(app: CliApp, location: str, capacity: int | None, sizes: str | None, zone: str | None,
+                 walk_order: int | None) -> None:
+    """Change a layer's capacity or sizes, or a shelf's zone or walking order (manager)."""
+    from station_console.services.shelves import edit_layer, edit_shelf
+
+    if capacity is not None or sizes is not None:
+        attempt(lambda: edit_layer(app.station, location, capacity_units=capacity, accepts_sizes=sizes))
+    if zone is not None or walk_order is not None:
+        attempt(lambda: edit_shelf(app.station, location.split("-")[0], zone=zone, walk_order=walk_order))
+    click.echo(_("{location} updated", location=location))
+
+
+@shelves_group.command("retire")
+@click.argument("location")
+@click.option("--restore", is_flag=True, help="Bring it back into use instead.")
+@pass_app
+def shelves_retire(app: CliApp, location: str, restore: bool) -> None:
+    """Retire a shelf (6) or a layer (6-5); refused while it holds parcels (manager)."""
+    from station_console.services import shelves
+
+    if restore:
+        attempt(lambda: shelves.restore(app.station, location))
+        click.echo(_("{location} is back in use", location=location))
+    else:
+        attempt(lambda: shelves.retire(app.station, location))
+        click.echo(_("{location} retired", location=location))
+
+
+@click.command()
+@click.argument("ref")
+@click.option("--to", "target", required=True, metavar="SHELF-LAYER", help="Target layer, e.g. 6-5.")
+@click.option("--layer", "whole_layer", is_flag=True, help="REF is a layer (SHELF-LAYER): move all its parcels.")
+@click.option("--keep-code", "policy", flag_value="keep_code", default=None, help="Keep the pickup code.")
+@click.option("--new-code", "policy", flag_value="new_code", help="Issue a new pickup code and reprint.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def move(app: CliApp, ref: str, target: str, whole_layer: bool, policy: str | None, as_json: bool) -> None:
+    """Move a parcel (waybill or pickup code), or a whole layer, to SHELF-LAYER (移库)."""
+    from station_console.services.moves import move_layer, move_parcel
+
+    if whole_layer:
+        results = attempt(lambda: move_layer(app.station, ref, target, policy=policy), as_json=as_json)
+    else:
+        results = [attempt(lambda: move_parcel(app.station, ref, target, policy=policy), as_json=as_json)]
+    if as_json:
+        emit_json([r.to_json() for r in results])
+        return
+    for r in results:
+        click.echo(_("{waybill}: {src} -> {dst}  code {code}", waybill=r.waybill, src=r.from_location,
+                     dst=r.to_location, code=r.pickup_code or "-")
+                   + (_("  (new code, label queued)") if r.code_changed else ""))
+
+
+FIXES = ("relocate", "missing", "recheck")
+
+
+@click.command("stocktake")
+@click.argument("location")
+@click.option("--resume", is_flag=True, help="Continue the unfinished stocktake on this shelf.")
+@click.option("--close", "close_it", is_flag=True, help="Close at end of input (otherwise it is paused).")
+@click.option("--fix", "fixes", multiple=True, type=click.Choice(FIXES),
+              help="With --close: apply this fix to every scan it fits (repeatable).")
+@pass_app
+def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixes: tuple[str, ...]) -> None:
+    """Stocktake SHELF or SHELF-LAYER (盘库): scans from stdin, one per line; JSON on EOF.
+
+    On a whole shelf, a line `@3` says the following scans are on layer 3.
+    """
+    from station_console.services import stocktake
+
+    station = app.station
+    if resume:
+        from station_console.services.search import normalise_location
+
+        shelf_label = normalise_location(location).split("-")[0]
+        take = next((t for t in stocktake.unfinished(station) if t.scope.split("-")[0] == shelf_label), None)
+        if take is None:
+            click.echo(_("No unfinished stocktake on shelf {shelf}", shelf=shelf_label), err=True)
+            sys.exit(1)
+        if take.status == "paused":
+            stocktake.resume(station, take.id)
+    else:
+        take = attempt(lambda: stocktake.start(station, location), as_json=True)
+    layer: str | None = None
+    errors: list[dict[str, str]] = []
+    for line in sys.stdin:
+        text = line.strip()
+        if not text:
+            continue
+        if text.startswith("@"):
+            layer = text[1:].strip() or None
+            continue
+        try:
+            stocktake.scan(station, take.id, text, layer=layer)
+        except StationError as exc:
+            errors.append({"scan": text[:64], "error": exc.code, "message": exc.message()})
+    if close_it:
+        offered = stocktake.all_fixes(stocktake.view(station, take.id))
+        view = stocktake.close(station, take.id, relocate=offered["relocate"] if "relocate" in fixes else (),
+                               mark_missing=offered["mark_missing"] if "missing" in fixes else (),
+                               recheck_in=offered["recheck_in"] if "recheck" in fixes else ())
+    else:
+        view = stocktake.pause(station, take.id)
+    emit_json({**view.to_json(), "errors": errors})
+
+
+@click.command("parcel")
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
+    """A parcel (waybill or pickup code) and its full timeline."""
+    from station_console.services.search import timeline
+
+    t = attempt(lambda: timeline(app.station, ref), as_json=as_json)
+    if as_json:
+        emit_json(t.to_json())
+        return
+    p = t.parcel
+    click.echo(_("{waybill}  {carrier}  {status}  code {code}  at {location}  phone {phone}",
+                 waybill=p.waybill, carrier=p.carrier, status=p.status, code=p.pickup_code or "-",
+                 location=p.location or "-", phone=p.masked_phone or "-") + flag(p.problem_kind))
+    if p.problem_note:
+        click.echo("  " + _("Problem note: {note}", note=p.problem_note))
+    for e in t.events:
+        details = ", ".join(f"{k}={v}" for k, v in e.details.items() if v not in (None, "", False))
+        click.echo(f"  {e.at:%Y-%m-%d %H:%M}  {e.kind:<16} {e.clerk or '-':<10} {e.counter:<12} {details}")
+
+
+@click.command("search")
+@click.argument("text", required=False)
+@click.option("--carrier")
+@click.option("--status", type=click.Choice(["on_shelf", "picked_up", "returned", "written_off"]))
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Checked in on or after this day.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Checked in on or before this day.")
+@click.option("--shelf", help="Only on this shelf or layer (6 or 6-5).")
+@click.option("--problems", is_flag=True, help="Only problem parcels.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--before", "before_id", type=int, help="Next page: the id printed after the last page.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def search_cmd(app: CliApp, text: str | None, carrier: str | None, status: str | None, since: Any, until: Any,
+               shelf: str | None, problems: bool, limit: int, before_id: int | None, as_json: bool) -> None:
+    """Search every parcel ever: TEXT is a waybill, pickup code, phone tail or phone number."""
+    from station_console.services.search import Query, search
+
+    def day(value: Any) -> date | None:
+        return value.date() if value else None
+
+    query = Query(text=text, carrier=carrier, status=status, since=day(since), until=day(until),
+                  problems_only=problems, shelf=shelf)
+    page = attempt(lambda: search(app.station, query, limit=limit, before_id=before_id), as_json=as_json)
+    if as_json:
+        emit_json({"rows": [r.to_json() for r in page.rows], "next_before_id": page.next_before_id})
+        return
+    for r in page.rows:
+        click.echo(f"{r.waybill:<22} {r.carrier:<7} {r.status:<11} {r.pickup_code or '-':<12} "
+                   f"{r.location or '-':<6} {r.masked_phone or '-':<14} {r.business_day}" + flag(r.problem_kind))
+    if page.next_before_id is not None:
+        click.echo(_("More: --before {id}", id=page.next_before_id))

@@ -1,0 +1,79 @@
+"""Shelf-work commands through click on a real SQLite file: map, move, stocktake, returns, problems."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from station_console.cli import cli
+
+WAYBILLS = ["JT0000000000001", "JT0000000000002", "SF1234567890123"]
+
+
+@pytest.fixture
+def run(db_url: str):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        return runner.invoke(cli, ["--db", db_url, "--lang", "en", *args], input=input, catch_exceptions=False)
+
+    for waybill in WAYBILLS:
+        assert invoke("checkin", waybill, "--phone", "13812345678").exit_code == 0
+    return invoke
+
+
+def test_map_move_and_timeline(run) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(run("shelves", "--json").output)
+    first = next(c for c in data[0]["layers"] if c["label"] == "1")
+    assert (first["parcel_count"], first["used_units"], first["fill_pct"]) == (3, 6, 15)
+    moved = json.loads(run("move", WAYBILLS[0], "--to", "6-5", "--json").output)
+    assert moved[0]["to_location"] == "6-5" and moved[0]["pickup_code"].startswith("6-5-")
+    timeline = json.loads(run("parcel", WAYBILLS[0], "--json").output)
+    assert [e["kind"] for e in timeline["events"]] == ["checked_in", "moved"]
+    assert "moved" in run("parcel", WAYBILLS[0]).output
+    refused = run("move", WAYBILLS[0], "--to", "99-1")
+    assert refused.exit_code == 1 and "no shelf 99" in refused.output
+
+
+def test_stocktake_reads_scans_from_stdin_and_prints_json(run) -> None:  # type: ignore[no-untyped-def]
+    out = run("stocktake", "1", "--close", "--fix", "missing", input=f"@1\n{WAYBILLS[0]}\nJT0000000000077\n\n")
+    result = json.loads(out.output)
+    assert result["counts"] == {"match": 1, "missing": 2, "wrong_layer": 0, "wrong_shelf": 0, "extra": 1}
+    assert result["status"] == "closed"
+    assert sorted(result["result"]["fixes"]["marked_missing"]) == sorted(WAYBILLS[1:])
+    problems = run("problems").output
+    assert WAYBILLS[1] in problems and "missing" in problems
+
+
+def test_a_paused_stocktake_resumes(run) -> None:  # type: ignore[no-untyped-def]
+    first = json.loads(run("stocktake", "1-1", input=f"{WAYBILLS[0]}\n").output)
+    assert first["status"] == "paused"
+    again = json.loads(run("stocktake", "1-1", "--resume", input=f"{WAYBILLS[1]}\n").output)
+    assert again["id"] == first["id"] and again["counts"]["match"] == 2
+
+
+def test_returns_problem_and_write_off(run) -> None:  # type: ignore[no-untyped-def]
+    batch = json.loads(run("returns", "open", "JT", "--json").output)
+    added = json.loads(run("returns", "add", str(batch["id"]), *WAYBILLS[:2], "--json").output)
+    assert added["count"] == 2
+    wrong = run("returns", "add", str(batch["id"]), WAYBILLS[2])
+    assert wrong.exit_code == 1 and "SF parcel" in wrong.output
+    closed = json.loads(run("returns", "close", str(batch["id"]), "--signed-by", "Wang", "--json").output)
+    assert closed["status"] == "closed" and {p["status"] for p in closed["parcels"]} == {"returned"}
+    flagged = json.loads(run("problem", WAYBILLS[2], "--kind", "damaged", "--note", "wet", "--json").output)
+    assert flagged["problem_kind"] == "damaged"
+    assert run("write-off", WAYBILLS[2], "--reason", "lost").exit_code == 1  # a clerk may not
+    listed = json.loads(run("search", "--status", "returned", "--json").output)
+    assert {r["waybill"] for r in listed["rows"]} == set(WAYBILLS[:2])
+
+
+def test_shelf_import_needs_a_manager(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    layout = tmp_path / "layout.csv"
+    layout.write_text("shelf,zone,layers,capacity_units,accepts_sizes\nA,main,3,30,SML\n", encoding="utf-8")
+    result = run("shelves", "import", str(layout))
+    assert result.exit_code == 1 and "manager" in result.output
+    assert "A" not in [s["label"] for s in json.loads(run("shelves", "--json").output)]
+    overdue = json.loads(run("overdue", "--json").output)
+    assert overdue["summary"]["ok"] == 3 and overdue["parcels"] == []
