@@ -1,0 +1,282 @@
+"""Scan test: what a keyboard-wedge scanner really sends, key by key, with the time between keys.
+
+The clerk scans a few barcodes into the capture panel and sees every key, the gap before it, where each
+burst ended, and what the wedge decoder makes of it with the settings on the right (prefix, suffix,
+terminator, threshold). "Suggest" fills the settings from the last burst; Save writes them to this
+counter's settings.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from pydantic import ValidationError
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Label, Select, Static
+
+from hardware.scanners.wedge import Scan, Typed, WedgeDecoder, WedgeOutput
+from station_console.i18n import N_, _
+from station_console.settings import CounterSettings, save_counter_settings
+from station_console.tui.screens.base import ModeScreen
+
+BURST_GAP_S = 0.25  # a pause this long starts a new burst in the summary
+TERMINATORS = {"enter": N_("Enter"), "tab": N_("Tab"), "none": N_("none (idle timeout)")}
+_PASS_THROUGH = ("escape", "shift+tab")  # keys the capture leaves to the screen
+
+
+def key_label(key: str) -> str:
+    """A key as the clerk should see it: control characters by name, space visible."""
+    names = {" ": "␠ space", "\x1d": "GS (0x1D)", "\r": "CR", "\n": "LF", "\t": "TAB"}
+    if key in names:
+        return names[key]
+    if len(key) == 1 and not key.isprintable():
+        return f"0x{ord(key):02X}"
+    return key if len(key) == 1 else f"<{key}>"
+
+
+class KeyCapture(Static, can_focus=True):
+    """Takes every key (Enter and Tab too) so the scanner's whole output can be seen."""
+
+    DEFAULT_CSS = """
+    KeyCapture { height: 3; border: round $secondary; content-align: center middle; }
+    KeyCapture:focus { border: round $accent; background: $boost; }
+    """
+
+    @dataclass
+    class Pressed(Message):
+        key: str
+        time: float
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key in _PASS_THROUGH or (
+            event.key.startswith("ctrl+") and event.key not in ("ctrl+j", "ctrl+m")
+        ):
+            return
+        event.prevent_default()
+        event.stop()
+        token = event.character if event.is_printable and event.character else event.key
+        self.post_message(KeyCapture.Pressed(token, event.time))
+
+
+class ScanTestScreen(ModeScreen):
+    MODE_TITLE = N_("Scan test")
+    CSS_PATH = "scan_test.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", N_("Back"), id="scan_test.back", tooltip=N_("Back to settings")),
+        Binding(
+            "ctrl+l", "clear", N_("Clear"), id="scan_test.clear", tooltip=N_("Forget the keys seen so far")
+        ),
+        Binding(
+            "ctrl+g",
+            "suggest",
+            N_("Suggest"),
+            id="scan_test.suggest",
+            tooltip=N_("Fill the settings from the last burst"),
+        ),
+        Binding("ctrl+s", "save", N_("Save"), id="scan_test.save", tooltip=N_("Save the wedge settings")),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.keys: list[tuple[str, float]] = []  # every key seen, with its time
+        self.results: list[WedgeOutput] = []
+        self._decoder: WedgeDecoder | None = None
+        self._timer: Timer | None = None
+
+    @property
+    def counter(self) -> CounterSettings:
+        return getattr(self.app, "counter_settings", None) or CounterSettings()
+
+    def compose_body(self) -> ComposeResult:
+        c = self.counter
+        with Horizontal(id="scan-test"):
+            with Vertical(id="st-left"):
+                yield Static(
+                    _(
+                        "Scan a barcode while the box below is highlighted. Every key is listed "
+                        "with the time since the key before it."
+                    ),
+                    classes="help",
+                )
+                yield KeyCapture(_("scan here"), id="capture")
+                yield DataTable(id="keys", cursor_type="none", zebra_stripes=True)
+            with Vertical(id="st-right"):
+                yield Static(id="summary")
+                yield Static(id="decoded")
+                yield Label(_("Prefix"))
+                yield Input(c.wedge_prefix, id="prefix")
+                yield Label(_("Suffix"))
+                yield Input(c.wedge_suffix, id="suffix")
+                yield Label(_("Terminator"))
+                yield Select(
+                    [(_(label), t) for t, label in TERMINATORS.items()],
+                    value=c.wedge_terminator,
+                    allow_blank=False,
+                    id="terminator",
+                )
+                yield Label(_("Largest gap inside a scan (ms)"))
+                yield Input(str(c.wedge_max_key_gap_ms), id="max_gap", type="integer")
+                yield Label(_("Idle timeout (ms)"))
+                yield Input(str(c.wedge_idle_timeout_ms), id="idle", type="integer")
+                yield Label(_("Shortest code"))
+                yield Input(str(c.wedge_min_length), id="min_length", type="integer")
+                yield Static(id="st-status")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one("#keys", DataTable)
+        table.add_columns("#", _("Key"), _("Gap (ms)"))
+        self.query_one("#capture").focus()
+        self._refresh_summary()
+
+    # -- keys -----------------------------------------------------------------------------------
+
+    @on(KeyCapture.Pressed)
+    def _pressed(self, message: KeyCapture.Pressed) -> None:
+        self.record_key(message.key, message.time)
+
+    def record_key(self, key: str, t: float) -> None:
+        """List one key and feed it to the decoder (public: tests give their own times)."""
+        gap = (t - self.keys[-1][1]) * 1000 if self.keys else None
+        self.keys.append((key, t))
+        table = self.query_one("#keys", DataTable)
+        table.add_row(str(len(self.keys)), key_label(key), "" if gap is None else f"{gap:.0f}")
+        table.scroll_end(animate=False)
+        decoder = self.decoder()
+        self._take(decoder.feed(key, t))
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(decoder.flush_delay_s(), lambda: self.flush(t + decoder.flush_delay_s()))
+        self._refresh_summary()
+
+    def flush(self, t: float) -> None:
+        self._take(self.decoder().flush(t))
+        self._refresh_summary()
+
+    def _take(self, outputs: list[WedgeOutput]) -> None:
+        self.results.extend(outputs)
+
+    # -- settings -------------------------------------------------------------------------------
+
+    def decoder(self) -> WedgeDecoder:
+        if self._decoder is None:
+            s = self.form_settings()
+            self._decoder = WedgeDecoder.from_settings(s)
+        return self._decoder
+
+    def form_settings(self) -> CounterSettings:
+        """The counter settings with the wedge fields as typed on this screen (invalid: unchanged)."""
+
+        def number(widget_id: str, default: int) -> int:
+            text = self.query_one(f"#{widget_id}", Input).value.strip()
+            return int(text) if text.isdigit() else default
+
+        c = self.counter
+        terminator = self.query_one("#terminator", Select).value
+        return c.model_copy(
+            update={
+                "wedge_prefix": self.query_one("#prefix", Input).value,
+                "wedge_suffix": self.query_one("#suffix", Input).value,
+                "wedge_terminator": terminator if terminator in TERMINATORS else c.wedge_terminator,
+                "wedge_max_key_gap_ms": number("max_gap", c.wedge_max_key_gap_ms),
+                "wedge_idle_timeout_ms": number("idle", c.wedge_idle_timeout_ms),
+                "wedge_min_length": number("min_length", c.wedge_min_length),
+            }
+        )
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _settings_changed(self) -> None:
+        self._decoder = None  # rebuilt from the form on the next key
+
+    def bursts(self) -> list[list[tuple[str, float]]]:
+        groups: list[list[tuple[str, float]]] = []
+        for key, t in self.keys:
+            if not groups or t - groups[-1][-1][1] > BURST_GAP_S:
+                groups.append([])
+            groups[-1].append((key, t))
+        return groups
+
+    def suggestion(self) -> dict[str, Any] | None:
+        """Settings that fit the last burst: its terminator, and a threshold above its largest gap."""
+        bursts = self.bursts()
+        if not bursts or len(bursts[-1]) < 3:
+            return None
+        burst = bursts[-1]
+        gaps = [(b[1] - a[1]) * 1000 for a, b in zip(burst, burst[1:], strict=False)]
+        last = burst[-1][0]
+        terminator = (
+            "enter"
+            if last in ("enter", "\r", "\n", "ctrl+m", "ctrl+j")
+            else "tab"
+            if last in ("tab", "\t")
+            else "none"
+        )
+        threshold = max(20, int(math.ceil(max(gaps) * 1.5 / 5) * 5))
+        return {"terminator": terminator, "max_gap": threshold, "idle": max(80, threshold * 2)}
+
+    def _refresh_summary(self) -> None:
+        bursts = self.bursts()
+        summary = self.query_one("#summary", Static)
+        if not bursts:
+            summary.update(_("No keys yet."))
+        else:
+            burst = bursts[-1]
+            gaps = [(b[1] - a[1]) * 1000 for a, b in zip(burst, burst[1:], strict=False)]
+            summary.update(
+                _(
+                    "Last burst: {n} keys in {total} ms, largest gap {gap} ms, ended with {end}",
+                    n=len(burst),
+                    total=f"{(burst[-1][1] - burst[0][1]) * 1000:.0f}",
+                    gap=f"{max(gaps):.0f}" if gaps else "0",
+                    end=key_label(burst[-1][0]),
+                )
+            )
+        lines = []
+        for out in self.results[-6:]:
+            if isinstance(out, Scan):
+                lines.append(_("scan: {code}", code=out.code))
+            elif isinstance(out, Typed):
+                lines.append(_("typed: {keys}", keys=" ".join(key_label(k) for k in out.keys)))
+        self.query_one("#decoded", Static).update("\n".join(lines))
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_clear(self) -> None:
+        self.keys.clear()
+        self.results.clear()
+        self._decoder = None
+        self.query_one("#keys", DataTable).clear()
+        self._refresh_summary()
+        self.query_one("#capture").focus()
+
+    def action_suggest(self) -> None:
+        status = self.query_one("#st-status", Static)
+        found = self.suggestion()
+        if found is None:
+            status.update(_("Scan a barcode first."))
+            return
+        self.query_one("#terminator", Select).value = found["terminator"]
+        self.query_one("#max_gap", Input).value = str(found["max_gap"])
+        self.query_one("#idle", Input).value = str(found["idle"])
+        status.update(_("Suggested settings filled in; Ctrl+S saves them."))
+        self.query_one("#capture").focus()
+
+    def action_save(self) -> None:
+        status = self.query_one("#st-status", Static)
+        try:
+            new = CounterSettings.model_validate(self.form_settings().model_dump())
+            save_counter_settings(new)
+        except (ValidationError, OSError) as exc:
+            status.update(_("Not saved: {reason}", reason=str(exc).splitlines()[0]))
+            self.app.bell()
+            return
+        self.app.counter_settings = new  # type: ignore[attr-defined]
+        status.update(_("Wedge settings saved."))

@@ -1,0 +1,165 @@
+"""The scan-test screen lists what the scanner types; the scanner bridge brings device scans to the screen."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from textual.app import App
+from textual.message import Message
+from textual.widgets import DataTable, Input, Select, Static
+
+from hardware.scanners.fakeusb import FakeHidDevice, FakeUsbBackend
+from station_console.services.station import Station
+from station_console.settings import CounterSettings, load_counter_settings
+from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.screens.scan_test import ScanTestScreen
+
+
+class HostApp(App[None]):
+    """The part of the console's App contract these screens use: station, counter settings, device states.
+
+    (Kept small on purpose so these tests do not depend on sign-in and the other modes.)"""
+
+    def __init__(self, station: Station) -> None:
+        super().__init__()
+        self.station = station
+        self.counter_settings = CounterSettings(counter="test-counter")
+        self.database_label = "SQLite test"
+        self.device_states: dict[str, str] = {"scanner": "wedge", "printer": "none"}
+
+    def set_device_state(self, device: str, state: str) -> None:
+        self.device_states[device] = state
+
+
+@pytest.fixture
+def app(station: Station) -> HostApp:
+    return HostApp(station)
+
+
+def rows(screen: ScanTestScreen) -> list[list[str]]:
+    table = screen.query_one("#keys", DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def text(screen: ScanTestScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_typed_keys_are_listed_with_their_gaps(app: HostApp) -> None:
+    async with app.run_test() as pilot:
+        screen = ScanTestScreen()
+        await app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press("S", "F", "1", "space", "tab", "enter")
+        await pilot.pause()
+        listed = rows(screen)
+        assert [r[1] for r in listed] == ["S", "F", "1", "␠ space", "<tab>", "<enter>"]
+        assert listed[0][2] == "" and all(r[2].isdigit() for r in listed[1:])
+        assert [r[0] for r in listed] == ["1", "2", "3", "4", "5", "6"]
+        assert app.screen is screen  # Tab and Enter were captured, not acted on
+        assert "ended with <enter>" in text(screen, "#summary")
+        await pilot.press("ctrl+l")
+        assert rows(screen) == [] and screen.keys == []
+        await pilot.press("escape")
+        assert app.screen is not screen
+
+
+async def test_a_scanner_burst_is_decoded_and_a_person_is_not(app: HostApp) -> None:
+    async with app.run_test() as pilot:
+        screen = ScanTestScreen()
+        await app.push_screen(screen)
+        await pilot.pause()
+        for i, key in enumerate("JT1234567890123"):
+            screen.record_key(key, 100.0 + i * 0.004)
+        screen.record_key("enter", 100.0 + 15 * 0.004)
+        for i, key in enumerate("ab"):
+            screen.record_key(key, 200.0 + i * 0.15)
+        screen.flush(201.0)
+        await pilot.pause()
+        decoded = text(screen, "#decoded")
+        assert "scan: JT1234567890123" in decoded
+        assert "typed: a" in decoded and "typed: b" in decoded
+        assert "largest gap 150 ms" in text(screen, "#summary")
+
+
+async def test_suggest_and_save_write_the_wedge_settings(app: HostApp) -> None:
+    async with app.run_test() as pilot:
+        screen = ScanTestScreen()
+        await app.push_screen(screen)
+        await pilot.pause()
+        for i, key in enumerate("]C1ABCDEF12"):
+            screen.record_key(key, 10.0 + i * 0.012)  # a slow scanner: 12 ms per key
+        screen.record_key("tab", 10.0 + 11 * 0.012)
+        await pilot.press("ctrl+g")
+        assert screen.query_one("#terminator", Select).value == "tab"
+        assert screen.query_one("#max_gap", Input).value == "20"
+        screen.query_one("#prefix", Input).value = "]C1"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = load_counter_settings()
+        assert (saved.wedge_terminator, saved.wedge_max_key_gap_ms, saved.wedge_prefix) == ("tab", 20, "]C1")
+        assert app.counter_settings.wedge_prefix == "]C1"
+        # the screen decodes with the new settings from now on
+        for i, key in enumerate("]C1XYZ123456"):
+            screen.record_key(key, 50.0 + i * 0.005)
+        screen.record_key("tab", 50.0 + 12 * 0.005)
+        await pilot.pause()
+        assert "scan: XYZ123456" in text(screen, "#decoded")
+
+
+def scanned(seen: list[Message]) -> list[ScannerBridge.Scanned]:
+    """Each Scanned message once (the hook sees it again as it bubbles from the screen to the app)."""
+    unique = {id(m): m for m in seen if isinstance(m, ScannerBridge.Scanned)}
+    return list(unique.values())
+
+
+async def wait_until(pilot: Any, predicate: Any, timeout: float = 3.0) -> None:
+    for _ in range(int(timeout / 0.02)):
+        if predicate():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("timed out")
+
+
+async def test_scans_from_a_fake_hid_scanner_reach_the_active_screen(app: HostApp) -> None:
+    seen: list[Message] = []
+    device = FakeHidDevice()
+    bridge = ScannerBridge(app, {"kind": "hid"}, backend=FakeUsbBackend(device))
+    async with app.run_test(message_hook=seen.append) as pilot:
+        bridge.start()
+        await wait_until(pilot, lambda: app.device_states["scanner"] == "connected")
+        device.queue_text("SF1234567890123")
+        device.queue_text("7312345678901")
+        await wait_until(pilot, lambda: len(scanned(seen)) == 2)
+        assert [(m.code, m.source) for m in scanned(seen)] == [
+            ("SF1234567890123", "hid:0c2e:0b61:1:7"),
+            ("7312345678901", "hid:0c2e:0b61:1:7"),
+        ]
+        device.unplug()
+        await wait_until(pilot, lambda: app.device_states["scanner"] == "unplugged")
+        device.replug()
+        await wait_until(pilot, lambda: app.device_states["scanner"] == "connected", timeout=2.0)
+        bridge.stop()
+
+
+async def test_no_permission_shows_in_the_header_with_the_udev_rule(app: HostApp) -> None:
+    seen: list[Message] = []
+    device = FakeHidDevice(vendor=0x05E0, product=0x1200, permission=False)
+    bridge = ScannerBridge(app, {"kind": "hid"}, backend=FakeUsbBackend(device))
+    async with app.run_test(message_hook=seen.append) as pilot:
+        bridge.start()
+        await wait_until(pilot, lambda: app.device_states["scanner"] == "no permission")
+        changes = [
+            m for m in seen if isinstance(m, ScannerBridge.StatusChanged) and m.state == "no_permission"
+        ]
+        assert changes and 'ATTRS{idVendor}=="05e0"' in changes[0].detail
+        bridge.stop()
+
+
+async def test_a_wedge_scanner_needs_no_worker(app: HostApp) -> None:
+    async with app.run_test():
+        bridge = ScannerBridge(app, {"kind": "wedge"})
+        bridge.start()
+        assert bridge.worker is None and app.device_states["scanner"] == "wedge"
