@@ -41,7 +41,7 @@ class StationHeader(Horizontal):
         status.append(f"{_('Counter')}: {station.counter}  ")
         status.append(f"{_('DB')}: {app.database_label}  ")
         for device, state in app.device_states.items():
-            ok = state not in ("none", "error", "offline", "unplugged")
+            ok = state not in ("none", "error", "offline", "unplugged", "no permission", "searching", "stopped")
             status.append(f"{_(device.capitalize())}: ", style="")
             status.append(_(state), style="green" if ok else "yellow")
             status.append("  ")
