@@ -59,7 +59,14 @@ class StationApp(App[None]):
         from station_console.tui.screens.base import translate_bindings
 
         self.title = self.station.settings().station_name
+        from station_console.tui.scanner_bridge import ScannerBridge
+
+        self.scanner_bridge = ScannerBridge(self)  # device scanners (HID, serial, dummy) post Scanned messages
+        self.scanner_bridge.start()
         translate_bindings(self)
+
+    def on_unmount(self) -> None:
+        self.scanner_bridge.stop()
 
     def set_device_state(self, device: str, state: str) -> None:
         self.device_states[device] = state
