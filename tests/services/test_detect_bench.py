@@ -19,6 +19,7 @@ def test_bench_reports_rate_and_latency() -> None:
     result = bench_detect(20_000)
     assert set(result) == {"p50_ms", "p99_ms", "per_second"}
     assert 0 < result["p50_ms"] <= result["p99_ms"]
-    # Far below the 100,000/s goal only if something slow (a query, a recompile) crept into a scan.
-    assert result["per_second"] > 30_000
-    assert result["p99_ms"] < 1.0
+    # The goal is 100,000/s on an idle core; the bound is loose for a busy CI box, yet a database query or
+    # a regex recompile per scan (hundreds of microseconds) would still fail it.
+    assert result["per_second"] > 10_000
+    assert result["p50_ms"] < 0.1
