@@ -261,3 +261,20 @@ def test_printer_error_carries_a_code() -> None:
     exc = PrinterError("timeout", "out of paper")
     assert exc.code == "timeout" and str(exc) == "timeout: out of paper"
     assert timedelta(minutes=2) == printing.STALE_SENDING
+
+
+def test_a_test_print_is_a_sample_label_on_the_chosen_printer(station: Station) -> None:
+    job = printing.queue_test_print(station, printer="default")
+    printer = dummy_printer("t", "zpl")
+    assert printing.process_queue(station, printer, lang="en").printed == [job.id]
+    sent = printer.transport.sent[0]
+    assert b"^FD8-8-8888^FS" in sent and b"^FDTEST^FS" in sent
+
+
+def test_find_parcel_id_prefers_the_shelf_and_forgives_typing(station: Station) -> None:
+    pid = add_parcel(station, "SF1234567890123", "1-1-1001", queue=False)
+    assert printing.find_parcel_id(station, "１－１－０１００１") == pid
+    assert printing.find_parcel_id(station, " sf1234567890123 ") == pid
+    with pytest.raises(NotFound) as err:
+        printing.find_parcel_id(station, "1-1-1002")
+    assert err.value.code == "parcel_not_found"
