@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy import Connection, bindparam
 from sqlmodel import Session, col, select
 
 from db.models import EventKind, LookupFailure
@@ -31,20 +32,21 @@ def lock_until(times: Sequence[datetime], settings: StationSettings) -> datetime
     return until
 
 
+_RECENT = (
+    select(LookupFailure.at)
+    .where(col(LookupFailure.counter) == bindparam("counter"), col(LookupFailure.at) > bindparam("since"))
+    .order_by(col(LookupFailure.at))
+)
+
+
 def _recent_failures(
-    session: Session, counter: str, now: datetime, settings: StationSettings
+    conn: Session | Connection, counter: str, now: datetime, settings: StationSettings
 ) -> list[datetime]:
     since = now - timedelta(seconds=settings.lookup_fail_window_s + settings.lookup_lock_s)
-    return list(
-        session.exec(
-            select(LookupFailure.at)
-            .where(LookupFailure.counter == counter, col(LookupFailure.at) > since)
-            .order_by(col(LookupFailure.at))
-        ).all()
-    )
+    return list(conn.execute(_RECENT, {"counter": counter, "since": since}).scalars())
 
 
-def seconds_locked(session: Session, station: Station) -> int:
+def seconds_locked(session: Session | Connection, station: Station) -> int:
     """Seconds left on this counter's lock; 0 when lookups are open."""
     settings, now = station.settings(), station.now()
     until = lock_until(_recent_failures(session, station.counter, now, settings), settings)
@@ -53,7 +55,7 @@ def seconds_locked(session: Session, station: Station) -> int:
     return max(1, int((until - now).total_seconds() + 0.999))
 
 
-def refuse_if_locked(session: Session, station: Station) -> None:
+def refuse_if_locked(session: Session | Connection, station: Station) -> None:
     left = seconds_locked(session, station)
     if left:
         raise Refused(
