@@ -64,6 +64,7 @@ def ups(waybill: str) -> bool:
     return (
         len(waybill) == 18
         and waybill[:2] == "1Z"
+        and waybill.isascii()
         and waybill[2:17].isalnum()
         and _ups_mod10(waybill[2:17], waybill[17])
     )
