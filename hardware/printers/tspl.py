@@ -1,8 +1,8 @@
 """TSPL (Xprinter, Gprinter, TSC and most cheap label printers at stations).
 
-Text uses the printer's own fonts: bitmap font "3" (16x24 dots) for Latin text and the built-in
-Simplified Chinese font "TSS24.BF2" (GB encoding) for text with Chinese, both scaled by whole
-multipliers to fill the layout's boxes. The barcode is the printer's own Code128 in manual mode
+Text uses the printer's own fonts: bitmap fonts "3"/"4"/"5" for Latin text and the built-in
+Simplified Chinese font "TSS24.BF2" (GB encoding) for text with Chinese, scaled by whole multipliers
+to fill the layout's boxes. The barcode is the printer's own Code128 in manual mode
 (`128M`), with the same subset plan as the preview, so its width is exactly the layout's.
 """
 
@@ -12,8 +12,9 @@ from hardware.printers import code128
 from hardware.printers.fonts import has_cjk
 from hardware.printers.label import Box, LabelData, LabelLayout
 
-LATIN_FONT = ("3", 16, 24)  # name, char width, height in dots
-CJK_FONT = ("TSS24.BF2", 24, 24)  # Latin characters are half width
+# Built-in bitmap fonts: name, char width, height in dots. Ties go to the first (the plainest).
+LATIN_FONTS = (("3", 16, 24), ("4", 24, 32), ("5", 32, 48))
+CJK_FONT = ("TSS24.BF2", 24, 24)  # Simplified Chinese (GB); Latin characters are half width
 SUBSET = {"B": "!104", "C": "!105"}
 SWITCH = {"B": "!100", "C": "!099"}
 
@@ -22,26 +23,30 @@ def _quote(text: str) -> str:
     return text.replace('"', '\\["]')
 
 
-def _width(text: str, cjk: bool) -> int:
-    if not cjk:
-        return LATIN_FONT[1] * len(text)
-    return sum(CJK_FONT[1] if has_cjk(ch) else CJK_FONT[1] // 2 for ch in text)
+def _width(text: str, font: tuple[str, int, int]) -> int:
+    if font is not CJK_FONT:
+        return font[1] * len(text)
+    return sum(font[1] if has_cjk(ch) else font[1] // 2 for ch in text)
 
 
 def text_command(text: str, box: Box, *, align: str = "left") -> str:
-    """A TEXT command with the largest whole multiplier that fits `text` in `box`."""
-    cjk = has_cjk(text)
-    font, _, height = CJK_FONT if cjk else LATIN_FONT
-    unit = max(1, _width(text, cjk))
-    mul = max(1, min(box.h // height, box.w // unit, 10))
-    width = unit * mul
+    """A TEXT command in the font and whole multiplier that fill `box` best without overflowing it."""
+    fonts = (CJK_FONT,) if has_cjk(text) else LATIN_FONTS
+    best = (fonts[0], 1)
+    for font in fonts:
+        unit = max(1, _width(text, font))
+        mul = min(box.h // font[2], box.w // unit, 10)
+        if mul >= 1 and font[2] * mul > best[0][2] * best[1]:
+            best = (font, mul)
+    (name, _, height), mul = best
+    width = _width(text, best[0]) * mul
     x = box.x
     if align == "right":
         x = box.x + max(0, box.w - width)
     elif align == "center":
         x = box.x + max(0, (box.w - width) // 2)
     y = box.y + max(0, box.h - height * mul)
-    return f'TEXT {x},{y},"{font}",0,{mul},{mul},"{_quote(text)}"'
+    return f'TEXT {x},{y},"{name}",0,{mul},{mul},"{_quote(text)}"'
 
 
 def barcode_content(waybill: str) -> str:
