@@ -163,3 +163,25 @@ async def test_a_wedge_scanner_needs_no_worker(app: HostApp) -> None:
         bridge = ScannerBridge(app, {"kind": "wedge"})
         bridge.start()
         assert bridge.worker is None and app.device_states["scanner"] == "wedge"
+
+
+async def test_the_console_starts_the_configured_scanner_and_its_scans_reach_the_screen(
+    station: Station,
+) -> None:
+    from station_console.tui.app import StationApp
+
+    seen: list[Message] = []
+    settings = CounterSettings(
+        counter="test-counter",
+        scanner={"kind": "dummy", "interval_s": 0.05, "codes": ["SF1234567890123", "JT1234567890123"]},
+    )
+    console = StationApp(station, settings, database_label="SQLite test")
+    async with console.run_test(message_hook=seen.append) as pilot:
+        await wait_until(pilot, lambda: len(scanned(seen)) == 2)
+        assert [(m.code, m.source) for m in scanned(seen)] == [
+            ("SF1234567890123", "dummy"),
+            ("JT1234567890123", "dummy"),
+        ]
+        assert console.device_states["scanner"] == "connected"
+    assert console.scanner_bridge.scanner is not None
+    assert console.scanner_bridge.scanner.status.value == "stopped"  # stopped with the console
