@@ -1,0 +1,123 @@
+"""Check-in's two pop-ups: the carrier batch picker and the list of parcels still missing a phone."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from station_console.errors import StationError
+from station_console.i18n import _
+from station_console.services.checkin import set_phone
+from station_console.services.queries import missing_phone
+from station_console.services.station import Station
+from station_console.tui.screens.base import report_unexpected
+
+NO_BATCH = "-"
+
+
+class BatchPicker(ModalScreen[str | None]):
+    """Pick the carrier being received; "-" receives any carrier (detection decides)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="batch.cancel", tooltip="Keep the current batch"),
+    ]
+
+    def __init__(self, carriers: list[tuple[str, str]], current: str | None) -> None:
+        super().__init__()
+        self.carriers = carriers
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(_("Which carrier's parcels are you receiving?"), classes="dialog-title")
+            options = [Option(_("Any carrier (detect from the number)"), id=NO_BATCH)]
+            options += [Option(f"{code:<8} {name}", id=code) for code, name in self.carriers]
+            yield OptionList(*options, id="batch-options")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        ids = [NO_BATCH, *(code for code, _name in self.carriers)]
+        options.highlighted = ids.index(self.current) if self.current in ids else 0
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class MissingPhones(ModalScreen[int]):
+    """Quick-mode follow-up: pick a parcel, type its phone, Enter. Returns how many phones were set."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="phones.close", tooltip="Back to check-in"),
+    ]
+
+    def __init__(self, station: Station) -> None:
+        super().__init__()
+        self.station = station
+        self.done = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(
+                _("Parcels without a phone: pick one, type the phone, Enter"), classes="dialog-title"
+            )
+            yield DataTable(id="missing-table", cursor_type="row", zebra_stripes=True)
+            yield Input(placeholder=_("phone, its last 4 digits, or 138****5678"), id="missing-phone")
+            yield Static("", id="missing-message")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(_("Code"), _("Location"), _("Carrier"), _("Waybill"), _("Checked in"))
+        self.reload()
+        self.query_one("#missing-phone", Input).focus()
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        zone = self.station.zone()
+        for row in missing_phone(self.station):
+            table.add_row(
+                row.pickup_code,
+                row.location,
+                row.carrier,
+                row.waybill,
+                row.checked_in_at.astimezone(zone).strftime("%m-%d %H:%M"),
+                key=str(row.parcel_id),
+            )
+
+    @on(Input.Submitted, "#missing-phone")
+    def _submit(self, event: Input.Submitted) -> None:
+        table = self.query_one(DataTable)
+        message = self.query_one("#missing-message", Static)
+        if table.row_count == 0:
+            self.dismiss(self.done)
+            return
+        row_key, _col = table.coordinate_to_cell_key(table.cursor_coordinate)
+        try:
+            masked = set_phone(self.station, int(str(row_key.value)), event.value)
+        except StationError as exc:
+            self.app.bell()
+            message.update(exc.message())
+            return
+        except Exception as exc:
+            message.update(report_unexpected(self, exc))  # type: ignore[arg-type]
+            return
+        self.done += 1
+        message.update(_("Phone {masked} saved", masked=masked))
+        event.input.value = ""
+        self.reload()
+
+    def action_close(self) -> None:
+        self.dismiss(self.done)
+
+
+def carrier_choices(detector: Any) -> list[tuple[str, str]]:
+    return [(code, detector.name_of(code)) for code in detector.carriers]

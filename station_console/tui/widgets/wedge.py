@@ -1,0 +1,110 @@
+"""Keyboard-wedge routing for a screen: a scan reaches the scan handler wherever the focus is.
+
+`KeyRouter` feeds the keys that reach its `WedgeInput`s to `hardware.scanners.wedge.WedgeDecoder`
+(pure timing logic). A complete scan becomes one `KeyRouter.Scanned` message posted to the owner
+screen; keys a person typed are replayed, in order, to whatever is focused, as if nothing happened.
+Time comes from `clock(event)`: the key's arrival time by default; tests inject their own (the seam).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual import events
+from textual.keys import _character_to_key
+from textual.message import Message
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Input
+
+from hardware.scanners.wedge import Scan, WedgeDecoder, WedgeOutput
+
+Clock = Callable[[events.Key | None], float]
+_ALWAYS_ROUTED = frozenset({"enter", "tab"})
+
+
+def arrival_time(event: events.Key | None) -> float:
+    """When the key reached the app (monotonic), or now for a timer flush."""
+    return event.time if event is not None else time.monotonic()
+
+
+class KeyRouter:
+    """Telling scans from typing for the inputs of one screen."""
+
+    @dataclass
+    class Scanned(Message):
+        """A complete code from the keyboard-wedge scanner."""
+
+        code: str
+        source: str = "wedge"
+        key_time: float = 0.0  # arrival of the terminator, for scan-to-screen timing
+
+    def __init__(self, owner: Widget, decoder: WedgeDecoder, clock: Clock = arrival_time) -> None:
+        self.owner = owner
+        self.decoder = decoder
+        self.clock = clock
+        self._replayed: set[int] = set()  # ids of key events we re-posted ourselves
+        self._timer: Timer | None = None
+        self.scans = 0
+
+    @classmethod
+    def from_settings(cls, owner: Widget, counter_settings: Any) -> KeyRouter:
+        return cls(owner, WedgeDecoder.from_settings(counter_settings))
+
+    def route(self, event: events.Key) -> bool:
+        """Take `event` if the decoder must see it; False lets the widget handle it now."""
+        if id(event) in self._replayed:
+            self._replayed.discard(id(event))
+            return False
+        token = event.character if event.is_printable and event.character else event.key
+        if not (event.is_printable or token in _ALWAYS_ROUTED or self.decoder.pending):
+            return False  # F-keys, arrows, ctrl+...: instant, unless a burst is being decided
+        now = self.clock(event)
+        self._handle(self.decoder.feed(token, now), now)
+        if self.decoder.pending:
+            self._arm_flush()
+        return True
+
+    def flush(self) -> None:
+        """Decide on held keys once the burst is over (runs on a timer)."""
+        self._timer = None
+        now = self.clock(None)
+        self._handle(self.decoder.flush(now), now)
+        if self.decoder.pending:
+            self._arm_flush()
+
+    def _arm_flush(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.owner.set_timer(self.decoder.flush_delay_s(), self.flush)
+
+    def _handle(self, outputs: list[WedgeOutput], now: float) -> None:
+        for out in outputs:
+            if isinstance(out, Scan):
+                self.scans += 1
+                self.owner.post_message(KeyRouter.Scanned(out.code, "wedge", now))
+            else:
+                for token in out.keys:
+                    self._replay(token)
+
+    def _replay(self, token: str) -> None:
+        event = events.Key(_character_to_key(token), token) if len(token) == 1 else events.Key(token, None)
+        self._replayed.add(id(event))
+        event.set_sender(self.owner.app)  # bubbles all the way up, so the App checks its key bindings
+        event._set_forwarded()  # ...as a delivered key, not as new input to forward again
+        target = self.owner.app.focused or self.owner
+        target.post_message(event)
+
+
+class WedgeInput(Input):
+    """An Input whose keys pass through a `KeyRouter` first (set `router` after mounting)."""
+
+    router: KeyRouter | None = None
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.router is not None and self.router.route(event):
+            event.prevent_default()
+            event.stop()
