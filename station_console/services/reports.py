@@ -8,6 +8,7 @@ the close status (with whether the stored hash still matches).
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -55,8 +56,8 @@ def build_report(station: Station, day: date | None = None, *, with_forecast: bo
     return report
 
 
-def _in_day(at: datetime | None, data: DayData) -> bool:
-    return at is not None and data.start <= at < data.end
+def _in_day(at: Any, data: DayData) -> bool:
+    return data.in_day(at)
 
 
 def _day_rows(data: DayData) -> list[ParcelRow]:
@@ -70,7 +71,7 @@ def overdue_at_close(data: DayData, rec: Reconciliation) -> dict[str, Any]:
     for pid in rec.closing_ids:
         row = data.parcels[pid]
         info = data.carriers[row.carrier_id]
-        hours = (data.end - row.checked_in_at).total_seconds() / 3600
+        hours = (data.end - data.dt(row.checked_in_at)).total_seconds() / 3600
         band = (
             "return"
             if hours >= info.return_after_days * 24
@@ -95,7 +96,7 @@ def _percentile(sorted_values: list[float], q: float) -> float:
 
 def time_to_pickup(data: DayData) -> dict[str, Any]:
     minutes = sorted(
-        (r.picked_up_at - r.checked_in_at).total_seconds() / 60
+        (data.naive(r.picked_up_at) - data.naive(r.checked_in_at)).total_seconds() / 60
         for r in _day_rows(data)
         if r.picked_up_at is not None and _in_day(r.picked_up_at, data)
     )
@@ -128,14 +129,23 @@ def per_clerk(session: Session, data: DayData) -> list[dict[str, Any]]:
 
 
 def by_hour(station: Station, data: DayData) -> dict[str, list[int]]:
+    """Check-ins and pickups per station-local hour (DST-safe: each distinct UTC hour is converted once)."""
     zone = station.zone()
-    checked_in, picked_up = [0] * 24, [0] * 24
-    for r in _day_rows(data):
-        if _in_day(r.checked_in_at, data):
-            checked_in[r.checked_in_at.astimezone(zone).hour] += 1
-        if r.picked_up_at is not None and _in_day(r.picked_up_at, data):
-            picked_up[r.picked_up_at.astimezone(zone).hour] += 1
-    return {"checked_in": checked_in, "picked_up": picked_up}
+    result = {}
+    for kind in ("checked_in", "picked_up"):
+        utc_hours: Counter[Any] = Counter()
+        for r in _day_rows(data):
+            at = r.checked_in_at if kind == "checked_in" else r.picked_up_at
+            if data.in_day(at):
+                utc_hours[
+                    at[:13] if isinstance(at, str) else at.replace(minute=0, second=0, microsecond=0)
+                ] += 1
+        hours = [0] * 24
+        for key, n in utc_hours.items():
+            start = data.dt(key + ":00:00" if isinstance(key, str) else key)
+            hours[start.astimezone(zone).hour] += n
+        result[kind] = hours
+    return result
 
 
 def problems(session: Session, data: DayData) -> dict[str, Any]:
