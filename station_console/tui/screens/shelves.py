@@ -1,16 +1,196 @@
-"""The Shelves mode. Filled in by its issue; the shell is real and navigable."""
+"""The Shelves mode: the shelf map (shelves x layers, occupancy as a heat colour) and a layer's parcels.
+
+Keys open the shelf work: move (F7), stocktake (F8), returns (F9), overdue (F10), problems (F11) and
+shelf edit (F12). The map is re-read whenever the screen comes back from one of them.
+"""
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Static
 
 from station_console.i18n import N_, _
+from station_console.services import shelves
 from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.shelf_common import (
+    heat_style,
+    parcel_cells,
+    setup_parcel_table,
+    translate_bindings,
+)
 
 
 class ShelvesScreen(ModeScreen):
     MODE_TITLE = N_("Shelves")
+    CSS_PATH = "shelves.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f7", "move", N_("Move"), id="shelves.move", tooltip=N_("Move a parcel or a whole layer")),
+        Binding("f8", "stocktake", N_("Stocktake"), id="shelves.stocktake",
+                tooltip=N_("Scan everything on a shelf or layer")),
+        Binding("f9", "returns", N_("Returns"), id="shelves.returns", tooltip=N_("Return parcels to a courier")),
+        Binding("f10", "overdue", N_("Overdue"), id="shelves.overdue", tooltip=N_("Parcels waiting too long")),
+        Binding("f11", "problems", N_("Problems"), id="shelves.problems", tooltip=N_("Flag and resolve problems")),
+        Binding("f12", "edit", N_("Edit shelves"), id="shelves.edit", tooltip=N_("Add, change or retire shelves")),
+        Binding("ctrl+r", "reload", N_("Refresh"), id="shelves.reload", tooltip=N_("Read the map again")),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows: list[shelves.ShelfRow] = []
+        self.cells: dict[tuple[int, int], shelves.LayerCell] = {}  # (row, column) -> layer
+        self.shelf_labels: dict[int, str] = {}
 
     def compose_body(self) -> ComposeResult:
-        yield Static(_("Shelves"), classes="placeholder")
+        with Horizontal(id="sh-main"):
+            with Vertical(id="sh-map-pane"):
+                yield Static(id="sh-legend")
+                yield DataTable(id="sh-map", cursor_type="cell", zebra_stripes=False)
+            with Vertical(id="sh-layer-pane"):
+                yield Static(id="sh-layer-title")
+                yield DataTable(id="sh-layer")
+        yield Static(id="sh-status")
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        setup_parcel_table(self.query_one("#sh-layer", DataTable))
+        self.query_one("#sh-legend", Static).update(self.legend())
+        self.reload()
+        self.query_one("#sh-map", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def legend(self) -> Text:
+        text = Text(_("Cell: used/capacity units, parcels; ⚠ overdue, ! problems. Fill: "))
+        for fill, label in ((0.1, "<30%"), (0.4, "30%"), (0.7, "60%"), (0.85, "80%"), (1.0, "95%+")):
+            text.append(f" {label} ", style=heat_style(fill))
+        return text
+
+    def reload(self) -> None:
+        self.rows = shelves.shelf_map(self.station)
+        table = self.query_one("#sh-map", DataTable)
+        keep = table.cursor_coordinate
+        table.clear(columns=True)
+        width = max((len(r.layers) for r in self.rows), default=0)
+        table.add_column(_("Shelf"), key="shelf")
+        for n in range(width):
+            table.add_column(_("Layer {n}", n=n + 1), key=f"L{n + 1}")
+        self.cells.clear()
+        for row_index, row in enumerate(self.rows):
+            cells: list[Any] = [Text(f"{row.label} {row.zone[:5]}", style="bold")]
+            for col_index, cell in enumerate(row.layers, start=1):
+                self.cells[(row_index, col_index)] = cell
+                cells.append(self.cell_text(row.label, cell))
+            cells += [""] * (width + 1 - len(cells))
+            table.add_row(*cells, key=row.label, height=2)
+        if self.rows:
+            table.cursor_coordinate = keep if (keep.row, keep.column) in self.cells else Coordinate(0, 1)
+        self.show_layer()
+        total = sum(c.parcel_count for c in self.cells.values())
+        overdue = sum(c.overdue_count for c in self.cells.values())
+        problems = sum(c.problem_count for c in self.cells.values())
+        self.query_one("#sh-status", Static).update(_(
+            "{parcels} parcels on {layers} layers; {overdue} overdue, {problems} problems",
+            parcels=total, layers=len(self.cells), overdue=overdue, problems=problems))
+
+    @staticmethod
+    def cell_text(shelf: str, cell: shelves.LayerCell) -> Text:
+        text = Text(f"{shelf}-{cell.label} {cell.used_units}/{cell.capacity_units}\n", style=heat_style(cell.fill))
+        text.append(f"{cell.parcel_count:>3} {cell.fill_pct:>3}%", style=heat_style(cell.fill))
+        if cell.overdue_count:
+            text.append(f" ⚠{cell.overdue_count}", style="bold yellow on black")
+        if cell.problem_count:
+            text.append(f" !{cell.problem_count}", style="bold white on dark_red")
+        return text
+
+    def selected(self) -> tuple[str, shelves.LayerCell] | None:
+        """(shelf label, layer) under the map cursor."""
+        table = self.query_one("#sh-map", DataTable)
+        coord = table.cursor_coordinate
+        cell = self.cells.get((coord.row, coord.column))
+        if cell is None or coord.row >= len(self.rows):
+            return None
+        return self.rows[coord.row].label, cell
+
+    def selected_location(self) -> str:
+        sel = self.selected()
+        return f"{sel[0]}-{sel[1].label}" if sel else ""
+
+    def selected_parcel(self) -> str | None:
+        table = self.query_one("#sh-layer", DataTable)
+        if not table.row_count or not table.has_focus:
+            return None
+        return str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
+
+    @on(DataTable.CellHighlighted, "#sh-map")
+    def _cell_moved(self) -> None:
+        self.show_layer()
+
+    def show_layer(self) -> None:
+        table = self.query_one("#sh-layer", DataTable)
+        table.clear()
+        sel = self.selected()
+        title = self.query_one("#sh-layer-title", Static)
+        if sel is None:
+            title.update(_("Select a layer to see its parcels"))
+            return
+        shelf, cell = sel
+        parcels = shelves.layer_parcels(self.station, cell.layer_id)
+        title.update(_("Layer {location}: {count} parcels, {used}/{capacity} units, takes {sizes}",
+                       location=f"{shelf}-{cell.label}", count=len(parcels), used=cell.used_units,
+                       capacity=cell.capacity_units, sizes=cell.accepts_sizes))
+        for row in parcels:
+            table.add_row(*parcel_cells(row), key=row.waybill)
+
+    @on(DataTable.CellSelected, "#sh-map")
+    def _open_layer(self) -> None:
+        layer = self.query_one("#sh-layer", DataTable)
+        if layer.row_count:
+            layer.focus()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_move(self) -> None:
+        from station_console.tui.screens.shelf_dialogs import MoveDialog
+
+        self.app.push_screen(MoveDialog(parcel=self.selected_parcel(), source=self.selected_location()),
+                             self._after_move)
+
+    def _after_move(self, message: str | None) -> None:
+        if message:
+            self.notify(message)
+        self.reload()
+
+    def action_stocktake(self) -> None:
+        from station_console.tui.screens.stocktake import StocktakeScreen
+
+        self.app.push_screen(StocktakeScreen(self.selected_location()))
+
+    def action_returns(self) -> None:
+        from station_console.tui.screens.returns import ReturnsScreen
+
+        self.app.push_screen(ReturnsScreen())
+
+    def action_overdue(self) -> None:
+        from station_console.tui.screens.overdue import OverdueScreen
+
+        self.app.push_screen(OverdueScreen())
+
+    def action_problems(self) -> None:
+        from station_console.tui.screens.problems import ProblemsScreen
+
+        self.app.push_screen(ProblemsScreen(self.selected_parcel()))
+
+    def action_edit(self) -> None:
+        from station_console.tui.screens.shelf_dialogs import ShelfEditScreen
+
+        self.app.push_screen(ShelfEditScreen(self.selected_location()))

@@ -1,0 +1,63 @@
+"""What the shelf-work screens share: translated key labels, heat colours, parcel rows with problem flags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.screen import Screen
+from textual.widgets import DataTable
+
+from station_console.i18n import N_, _
+from station_console.services.problems import KIND_LABELS
+from station_console.services.search import ParcelRow
+
+PARCEL_COLUMNS = (N_("Waybill"), N_("Carrier"), N_("Code"), N_("Location"), N_("Size"), N_("Phone"),
+                  N_("Checked in"), N_("Status"), N_("Problem"))
+STATUS_LABELS = {"on_shelf": N_("on shelf"), "picked_up": N_("picked up"), "returned": N_("returned"),
+                 "written_off": N_("written off"), "cancelled": N_("cancelled")}
+PROBLEM_STYLE = "bold white on dark_red"
+
+
+def translate_bindings(screen: Screen[Any]) -> None:
+    """Binding descriptions are English ids; show them in the console's language (as the app does)."""
+    for bindings in screen._bindings.key_to_bindings.values():
+        for binding in bindings:
+            if binding.description:
+                object.__setattr__(binding, "description", _(binding.description))
+    screen.refresh_bindings()
+
+
+def heat_style(fill: float) -> str:
+    """Occupancy as a heat colour: green when empty, through yellow, to red when full."""
+    if fill >= 0.95:
+        return "bold white on #b71c1c"
+    if fill >= 0.8:
+        return "black on #ef6c00"
+    if fill >= 0.6:
+        return "black on #fbc02d"
+    if fill >= 0.3:
+        return "black on #9ccc65"
+    if fill > 0:
+        return "white on #2e7d32"
+    return "#9e9e9e on #263238"
+
+
+def problem_text(kind: str | None) -> Text:
+    return Text(f"! {_(KIND_LABELS.get(kind, kind))}", style=PROBLEM_STYLE) if kind else Text("")
+
+
+def parcel_cells(row: ParcelRow) -> tuple[Any, ...]:
+    """One parcel as table cells; a problem parcel's waybill and flag are shown in red."""
+    waybill = Text(row.waybill, style="bold red") if row.flagged else Text(row.waybill)
+    return (waybill, row.carrier, row.pickup_code or "-", row.location or "-", row.size, row.masked_phone or "-",
+            f"{row.checked_in_at:%m-%d %H:%M}", _(STATUS_LABELS.get(row.status, row.status)),
+            problem_text(row.problem_kind))
+
+
+def setup_parcel_table(table: DataTable[Any], extra: tuple[str, ...] = ()) -> None:
+    table.clear(columns=True)
+    table.cursor_type = "row"
+    for name in (*extra, *PARCEL_COLUMNS):
+        table.add_column(_(name), key=name)
+

@@ -1,0 +1,193 @@
+"""Move dialog (移库) and the shelf editor (add, change, retire shelves and layers, CSV import)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Label, Static
+
+from station_console.errors import StationError
+from station_console.i18n import N_, _
+from station_console.services import moves, shelves
+from station_console.services.station import Station
+from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.shelf_common import translate_bindings
+
+
+class MoveDialog(ModalScreen[str | None]):
+    """Scan the parcel (or tick "whole layer"), scan or type the target; Enter moves. Returns a summary."""
+
+    CSS_PATH = "shelves.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", N_("Cancel"), id="move.cancel", tooltip=N_("Close without moving")),
+    ]
+
+    def __init__(self, *, parcel: str | None = None, source: str = "") -> None:
+        super().__init__()
+        self.parcel = parcel or ""
+        self.source = source
+
+    @property
+    def station(self) -> Station:
+        app: Any = self.app
+        return app.station  # type: ignore[no-any-return]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="move-box", classes="dialog"):
+            yield Static(_("Move parcels (移库)"), classes="dialog-title")
+            yield Label(_("Parcel: scan the waybill or type its pickup code"))
+            yield Input(value=self.parcel, id="move-parcel")
+            yield Checkbox(_("Move the whole layer {location}", location=self.source or "?"), id="move-layer")
+            yield Label(_("Target layer (SHELF-LAYER)"))
+            yield Input(placeholder="6-5", id="move-target")
+            yield Static(id="move-error", classes="error")
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        self.query_one("#move-target" if self.parcel else "#move-parcel", Input).focus()
+
+    @on(Input.Submitted, "#move-parcel")
+    def _to_target(self) -> None:
+        self.query_one("#move-target", Input).focus()
+
+    @on(Input.Submitted, "#move-target")
+    def _submit(self) -> None:
+        target = self.query_one("#move-target", Input).value.strip()
+        whole = self.query_one("#move-layer", Checkbox).value
+        try:
+            if whole:
+                results = moves.move_layer(self.station, self.source, target)
+            else:
+                results = [moves.move_parcel(self.station, self.query_one("#move-parcel", Input).value, target)]
+        except StationError as exc:
+            self.query_one("#move-error", Static).update(exc.message())
+            self.app.bell()
+            return
+        last = results[-1]
+        note = _(" New code {code}; label queued.", code=last.pickup_code) if last.code_changed else ""
+        self.dismiss(_("Moved {n} parcels to {target}.", n=len(results), target=last.to_location) + note)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ShelfEditScreen(ModeScreen):
+    """Manager work: a layer's capacity and sizes, add a shelf or layer, retire or restore, import CSV."""
+
+    MODE_TITLE = N_("Edit shelves")
+    CSS_PATH = "shelves.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", N_("Back"), id="edit.back", tooltip=N_("Back to the shelf map")),
+        Binding("f7", "save", N_("Save layer"), id="edit.save", tooltip=N_("Save capacity and sizes")),
+        Binding("f8", "add_shelf", N_("Add shelf"), id="edit.add_shelf", tooltip=N_("Add a shelf")),
+        Binding("f9", "add_layer", N_("Add layer"), id="edit.add_layer", tooltip=N_("Add a layer")),
+        Binding("f10", "retire", N_("Retire"), id="edit.retire", tooltip=N_("Retire an empty shelf or layer")),
+        Binding("f11", "restore", N_("Restore"), id="edit.restore", tooltip=N_("Bring it back into use")),
+        Binding("f12", "import_csv", N_("Import CSV"), id="edit.import",
+                tooltip=N_("Add shelves from a CSV file")),
+    ]
+
+    def __init__(self, location: str = "") -> None:
+        super().__init__()
+        self.location = location
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="edit-form", classes="form"):
+            with Horizontal(classes="form-row"):
+                yield Label(_("Shelf or layer"), classes="field-label")
+                yield Input(value=self.location, placeholder="6 / 6-5", id="edit-location")
+            with Horizontal(classes="form-row"):
+                yield Label(_("Capacity (units)"), classes="field-label")
+                yield Input(id="edit-capacity", restrict=r"\d*", placeholder="40")
+            with Horizontal(classes="form-row"):
+                yield Label(_("Sizes (S M L X)"), classes="field-label")
+                yield Input(id="edit-sizes", placeholder="SML")
+            with Horizontal(classes="form-row"):
+                yield Label(_("Zone, layers (new shelf)"), classes="field-label")
+                yield Input(id="edit-zone", placeholder="main")
+                yield Input(id="edit-layers", restrict=r"\d*", placeholder="5")
+            with Horizontal(classes="form-row"):
+                yield Label(_("CSV file to import"), classes="field-label")
+                yield Input(id="edit-csv", placeholder="layout.csv")
+            yield Static(_("Only a manager can change shelves. A layer with parcels is emptied before it is "
+                           "retired."), classes="hint")
+            yield Static(id="edit-result")
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        self.fill_from_location()
+        self.query_one("#edit-location", Input).focus()
+
+    def value(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value.strip()
+
+    def fill_from_location(self) -> None:
+        text = self.value("edit-location")
+        for row in shelves.shelf_map(self.station):
+            for cell in row.layers:
+                if f"{row.label}-{cell.label}" == text:
+                    self.query_one("#edit-capacity", Input).value = str(cell.capacity_units)
+                    self.query_one("#edit-sizes", Input).value = cell.accepts_sizes
+
+    @on(Input.Submitted, "#edit-location")
+    def _location_given(self) -> None:
+        self.fill_from_location()
+
+    def run(self, work: Any, done: str) -> None:
+        try:
+            work()
+        except StationError as exc:
+            self.query_one("#edit-result", Static).update(f"[red]{exc.message()}[/]")
+            self.app.bell()
+            return
+        self.query_one("#edit-result", Static).update(f"[green]{done}[/]")
+
+    def action_save(self) -> None:
+        cap = self.value("edit-capacity")
+        self.run(lambda: shelves.edit_layer(self.station, self.value("edit-location"),
+                                            capacity_units=int(cap) if cap else None,
+                                            accepts_sizes=self.value("edit-sizes") or None),
+                 _("{location} updated", location=self.value("edit-location")))
+
+    def action_add_shelf(self) -> None:
+        layers = self.value("edit-layers")
+        cap = self.value("edit-capacity")
+        self.run(lambda: shelves.add_shelf(self.station, self.value("edit-location"),
+                                           zone=self.value("edit-zone") or "main", layers=int(layers or 5),
+                                           capacity_units=int(cap or 40),
+                                           accepts_sizes=self.value("edit-sizes") or "SML"),
+                 _("Shelf {shelf} added", shelf=self.value("edit-location").upper()))
+
+    def action_add_layer(self) -> None:
+        cap = self.value("edit-capacity")
+        self.run(lambda: shelves.add_layer(self.station, self.value("edit-location").split("-")[0],
+                                           capacity_units=int(cap or 40),
+                                           accepts_sizes=self.value("edit-sizes") or "SML"),
+                 _("Layer added to shelf {shelf}", shelf=self.value("edit-location").split("-")[0]))
+
+    def action_retire(self) -> None:
+        self.run(lambda: shelves.retire(self.station, self.value("edit-location")),
+                 _("{location} retired", location=self.value("edit-location")))
+
+    def action_restore(self) -> None:
+        self.run(lambda: shelves.restore(self.station, self.value("edit-location")),
+                 _("{location} is back in use", location=self.value("edit-location")))
+
+    def action_import_csv(self) -> None:
+        path = Path(self.value("edit-csv")).expanduser()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            self.query_one("#edit-result", Static).update(
+                f"[red]{_('Cannot read {path}: {reason}', path=path, reason=exc.strerror)}[/]")
+            return
+        self.run(lambda: shelves.import_layout(self.station, text), _("Layout imported from {path}", path=path))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,207 @@
+"""Stocktake (盘库): pick a shelf or layer, scan everything on it, see each class live, close with fixes.
+
+Escape pauses the stocktake (resume it later by starting on the same shelf); F8 closes it, asking which
+of the offered fixes to apply.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, DataTable, Input, Label, Static
+
+from station_console.errors import StationError
+from station_console.i18n import N_, _
+from station_console.services import stocktake
+from station_console.services.search import normalise_location
+from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.shelf_common import STATUS_LABELS, problem_text, translate_bindings
+
+CLASS_STYLES = {"match": "green", "missing": "bold red", "wrong_layer": "yellow", "wrong_shelf": "bold yellow",
+                "extra": "magenta"}
+COLUMNS = (N_("Result"), N_("Waybill"), N_("On record"), N_("Found at"), N_("Status"), N_("Problem"))
+
+
+def class_text(cls: str) -> Text:
+    return Text(_(stocktake.CLASS_LABELS[cls]), style=CLASS_STYLES[cls])
+
+
+class StocktakeScreen(ModeScreen):
+    MODE_TITLE = N_("Stocktake")
+    CSS_PATH = "shelves.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "pause", N_("Pause"), id="stocktake.pause", tooltip=N_("Pause and go back; resume later")),
+        Binding("f8", "close", N_("Close stocktake"), id="stocktake.close",
+                tooltip=N_("Finish: choose the fixes to apply")),
+    ]
+
+    def __init__(self, scope: str = "") -> None:
+        super().__init__()
+        self.scope = scope
+        self.take: stocktake.View | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="st-fields", classes="form-row"):
+            yield Label(_("Shelf or layer"), classes="field-label")
+            yield Input(value=self.scope, placeholder="6 / 6-5", id="st-scope")
+            yield Label(_("Layer scanned now"), classes="field-label")
+            yield Input(placeholder=_("on a whole shelf"), id="st-layer")
+        with Horizontal(classes="form-row"):
+            yield Label(_("Scan"), classes="field-label")
+            yield Input(placeholder=_("Enter on the shelf first"), id="st-scan", disabled=True)
+        yield Static(id="st-counts")
+        yield Static(id="st-last")
+        yield DataTable(id="st-items", cursor_type="row")
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        table = self.query_one("#st-items", DataTable)
+        for name in COLUMNS:
+            table.add_column(_(name), key=name)
+        self.query_one("#st-scope", Input).focus()
+        self.show_counts()
+
+    @on(Input.Submitted, "#st-scope")
+    def _start(self, event: Input.Submitted) -> None:
+        scope = normalise_location(event.value)
+        shelf = scope.split("-")[0]
+        try:
+            open_one = next((t for t in stocktake.unfinished(self.station) if t.scope.split("-")[0] == shelf), None)
+            if open_one is not None:
+                self.take = stocktake.resume(self.station, open_one.id)
+                self.notify(_("Resumed stocktake {id} on {scope}", id=open_one.id, scope=open_one.scope))
+            else:
+                self.take = stocktake.start(self.station, scope)
+        except StationError as exc:
+            self.say(exc.message(), error=True)
+            return
+        self.query_one("#st-scope", Input).disabled = True
+        self.query_one("#st-layer", Input).disabled = "-" in self.take.scope
+        scan = self.query_one("#st-scan", Input)
+        scan.disabled = False
+        scan.placeholder = _("scan each parcel on {scope}", scope=self.take.scope)
+        scan.focus()
+        self.refresh_view()
+
+    @on(Input.Submitted, "#st-layer")
+    def _layer_given(self) -> None:
+        self.query_one("#st-scan", Input).focus()
+
+    @on(Input.Submitted, "#st-scan")
+    def _scan(self, event: Input.Submitted) -> None:
+        event.input.value = ""
+        if self.take is None or not event.value.strip():
+            return
+        layer = self.query_one("#st-layer", Input).value.strip() or None
+        try:
+            item = stocktake.scan(self.station, self.take.id, event.value, layer=layer)
+        except StationError as exc:
+            self.say(exc.message(), error=True)
+            return
+        where = _(" (on record at {location})", location=item.recorded) if item.recorded and \
+            item.classification != "match" else ""
+        again = _(" (scanned before)") if item.duplicate else ""
+        self.say(Text.assemble(class_text(item.classification), f"  {item.waybill}{where}{again}"),
+                 error=item.classification != "match")
+        self.refresh_view()
+
+    def say(self, message: str | Text, *, error: bool = False) -> None:
+        self.query_one("#st-last", Static).update(message)
+        if error:
+            self.app.bell()
+
+    def refresh_view(self) -> None:
+        if self.take is None:
+            return
+        self.take = stocktake.view(self.station, self.take.id)
+        table = self.query_one("#st-items", DataTable)
+        table.clear()
+        for cls in ("wrong_shelf", "wrong_layer", "extra", "missing", "match"):
+            for item in self.take.items[cls]:
+                status = _(STATUS_LABELS.get(item.status, item.status)) if item.status else _("not on record")
+                table.add_row(class_text(cls), item.waybill, item.recorded or "-", item.found or "-", status,
+                              problem_text(item.problem_kind))
+        self.show_counts()
+
+    def show_counts(self) -> None:
+        counts = self.take.counts if self.take else dict.fromkeys(stocktake.CLASSES, 0)
+        text = Text(_("Stocktake {id} {scope}: ", id=self.take.id, scope=self.take.scope) if self.take else "")
+        for cls in stocktake.CLASSES:
+            text.append_text(class_text(cls))
+            text.append(f" {counts[cls]}   ")
+        self.query_one("#st-counts", Static).update(text)
+
+    def action_pause(self) -> None:
+        if self.take is not None and self.take.status == "open":
+            stocktake.pause(self.station, self.take.id)
+            self.notify(_("Stocktake {id} paused", id=self.take.id))
+        self.app.pop_screen()
+
+    def action_close(self) -> None:
+        if self.take is None:
+            return
+        self.app.push_screen(CloseDialog(stocktake.all_fixes(self.take)), self._on_close_chosen)
+
+    def _on_close_chosen(self, fixes: dict[str, list[str]] | None) -> None:
+        if fixes is None or self.take is None:
+            return
+        try:
+            done = stocktake.close(self.station, self.take.id, **fixes)
+        except StationError as exc:
+            self.say(exc.message(), error=True)
+            return
+        applied = done.result.get("fixes", {})
+        self.notify(_("Stocktake {id} closed: {moved} relocated, {missing} marked missing, {rechecked} checked in",
+                      id=done.id, moved=len(applied.get("relocated", [])),
+                      missing=len(applied.get("marked_missing", [])), rechecked=len(applied.get("rechecked", []))))
+        for failure in applied.get("failed", []):
+            self.notify(f"{failure['waybill']}: {failure['reason']}", severity="warning")
+        self.take = None
+        self.app.pop_screen()
+
+
+class CloseDialog(ModalScreen[dict[str, list[str]] | None]):
+    """Which offered fixes to apply; Enter closes the stocktake, Escape goes back to scanning."""
+
+    CSS_PATH = "shelves.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", N_("Back"), id="stclose.cancel", tooltip=N_("Keep scanning")),
+        Binding("f8,enter", "confirm", N_("Close stocktake"), id="stclose.confirm",
+                tooltip=N_("Apply the ticked fixes and close"), priority=True),
+    ]
+
+    def __init__(self, offered: dict[str, list[str]]) -> None:
+        super().__init__()
+        self.offered = offered
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="st-close", classes="dialog"):
+            yield Static(_("Close the stocktake"), classes="dialog-title")
+            yield Checkbox(_("Relocate {n} parcels to where they were found", n=len(self.offered["relocate"])),
+                           value=True, id="fix-relocate")
+            yield Checkbox(_("Mark {n} unscanned parcels missing", n=len(self.offered["mark_missing"])),
+                           value=True, id="fix-missing")
+            yield Checkbox(_("Check in {n} extra parcels again", n=len(self.offered["recheck_in"])),
+                           value=False, id="fix-recheck")
+            yield Static(_("Space ticks a fix. Enter: close with the ticked fixes. Escape: keep scanning."), classes="hint")
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+
+    def action_confirm(self) -> None:
+        def ticked(widget_id: str, key: str) -> list[str]:
+            return self.offered[key] if self.query_one(f"#{widget_id}", Checkbox).value else []
+
+        self.dismiss({"relocate": ticked("fix-relocate", "relocate"),
+                      "mark_missing": ticked("fix-missing", "mark_missing"),
+                      "recheck_in": ticked("fix-recheck", "recheck_in")})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+

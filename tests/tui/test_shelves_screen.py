@@ -1,0 +1,109 @@
+"""Shelves mode: the shelf map, a layer's parcels, a move, a stocktake from start to close."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import DataTable, Input
+
+from station_console.services import problems, stocktake
+from station_console.services.station import Station
+from station_console.tui.app import StationApp
+from tui.shelf_data import place, wb
+
+
+async def open_shelves(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("f3")
+    await pilot.pause()
+    assert app.current_mode == "shelves"
+
+
+async def test_the_map_shows_each_layer_with_its_counts(app: StationApp, station: Station, clock) -> None:
+    place(station, wb(1), "1-1", at=clock.now - timedelta(hours=60))
+    place(station, wb(2), "1-1")
+    problems.mark(station, wb(2), "damaged", "wet")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        table = app.screen.query_one("#sh-map", DataTable)
+        assert table.row_count == 10  # shelves 1-8, F, OV
+        first = str(table.get_cell_at(table.cursor_coordinate))
+        assert "1-1 4/40" in first and "⚠1" in first and "!1" in first
+        layer = app.screen.query_one("#sh-layer", DataTable)
+        assert layer.row_count == 2
+        flagged = [str(c) for c in layer.get_row(wb(2))]
+        assert any("damaged" in c for c in flagged)
+        await pilot.press("right")  # layer 1-2: empty
+        await pilot.pause()
+        assert layer.row_count == 0
+        await pilot.press("left", "enter")  # open 1-1's parcels
+        await pilot.pause()
+        assert layer.has_focus
+
+
+async def test_move_from_the_map(app: StationApp, station: Station) -> None:
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await pilot.press("enter")  # focus the layer's parcels, first row selected
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        assert app.screen.query_one("#move-parcel", Input).value == wb(1)
+        await pilot.press(*"2-3", "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#sh-map", DataTable)  # back on the map
+        cell = str(app.screen.query_one("#sh-map", DataTable).get_cell_at(app.screen.query_one(
+            "#sh-map", DataTable).cursor_coordinate))
+        assert "1-1 0/40" in cell
+    from tui.shelf_data import location_of
+
+    assert location_of(station, wb(1)) == "2-3"
+
+
+async def test_a_stocktake_scanned_and_closed(app: StationApp, station: Station) -> None:
+    place(station, wb(1), "1-1")
+    place(station, wb(2), "1-1")
+    place(station, wb(3), "3-2")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await pilot.press("f8")
+        await pilot.pause()
+        assert app.screen.query_one("#st-scope", Input).value == "1-1"
+        await pilot.press("enter")
+        await pilot.pause()
+        scan = app.screen.query_one("#st-scan", Input)
+        assert scan.has_focus
+        for waybill in (wb(1), wb(3)):
+            scan.value = waybill
+            await pilot.press("enter")
+            await pilot.pause()
+        counts = str(app.screen.query_one("#st-counts").render())
+        assert "match 1" in counts and "missing 1" in counts and "wrong shelf 1" in counts
+        items = app.screen.query_one("#st-items", DataTable)
+        assert items.row_count == 3
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("enter")  # relocate + mark missing ticked by default
+        await pilot.pause()
+        assert app.screen.query_one("#sh-map", DataTable)
+    (closed,) = [v for v in [stocktake.view(station, 1)]]
+    assert closed.status == "closed"
+    assert closed.result["fixes"]["marked_missing"] == [wb(2)]
+    from tui.shelf_data import location_of
+
+    assert location_of(station, wb(3)) == "1-1"
+
+
+async def test_escape_pauses_and_the_same_shelf_resumes(app: StationApp, station: Station) -> None:
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await pilot.press("f8", "enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert stocktake.view(station, 1).status == "paused"
+        await pilot.press("f8", "enter")
+        await pilot.pause()
+        assert stocktake.view(station, 1).status == "open"
+        assert not app.screen.query_one("#st-scan", Input).disabled
