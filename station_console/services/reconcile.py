@@ -18,9 +18,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from db.models import Carrier, EventKind, Parcel, ParcelEvent, ParcelStatus
+from db.models import Carrier, EventKind, ParcelStatus
 from station_console.services.station import Station
 
 FIGURES = ("opening", "checked_in", "picked_up", "returned", "written_off", "closing")
