@@ -1,0 +1,36 @@
+"""What the Check-in screen looks like after a few parcels (pytest-textual-snapshot)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from station_console.tui.app import StationApp
+from station_console.tui.screens.checkin import CheckinScreen
+
+
+def test_checkin_screen_after_a_few_parcels(snap_compare: Any, app: StationApp) -> None:
+    """A person should see: the status line (batch ZTO, quick mode off, 1 parcel without a phone); the
+    scan, phone and size fields; the last good check-in's pickup code in large digits with "shelf · layer"
+    under it; a red message box saying the SF number contradicts the ZTO batch, with "Enter: use SF ·
+    Ctrl+B: keep ZTO"; and the table of three check-ins, newest first, with code, location, carrier,
+    waybill, masked phone (****5678, 138****5678, -) and label status "queued"."""
+
+    async def run_before(pilot: Any) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, CheckinScreen)
+        phone = screen.query_one("#phone")
+        for raw, typed in (
+            ("JT0000000000001", ""),
+            ("JT0000000000002", "13812345678"),
+            ("73123456789012", "5678"),
+        ):
+            phone.value = typed
+            screen.submit(raw)
+            await pilot.app.workers.wait_for_complete()
+        screen.batch_carrier = "ZTO"
+        screen.submit("SF1234567890123")
+        await pilot.app.workers.wait_for_complete()
+        screen._refresh_status()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(140, 36), run_before=run_before)
