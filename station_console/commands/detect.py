@@ -36,6 +36,8 @@ def detect(app: CliApp, batch: str | None, as_json: bool, waybills: tuple[str, .
                 NotFound(N_("No carrier with code {carrier}."), code="carrier_not_found", carrier=batch),
                 as_json=as_json,
             )
+    if not waybills and sys.stdin.isatty():
+        raise click.UsageError(_("Give one or more waybill numbers, or pipe them in one a line."))
     inputs = waybills or tuple(line.rstrip("\r\n") for line in sys.stdin)
     rejected = 0
     for raw in inputs:
