@@ -107,3 +107,50 @@ async def test_escape_pauses_and_the_same_shelf_resumes(app: StationApp, station
         await pilot.pause()
         assert stocktake.view(station, 1).status == "open"
         assert not app.screen.query_one("#st-scan", Input).disabled
+
+
+async def test_overdue_problems_and_returns_screens(app: StationApp, station: Station, clock) -> None:
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))  # a return candidate
+    place(station, wb(2), "1-2", at=clock.now - timedelta(hours=50))  # amber
+    place(station, wb(3), "1-3")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await pilot.press("f10")
+        await pilot.pause()
+        table = app.screen.query_one("#od-table", DataTable)
+        assert table.row_count == 2
+        await pilot.press("f8", "f9")  # select return candidates, put them in a batch
+        await pilot.pause()
+        assert app.screen.query_one("#ret-items", DataTable).row_count == 1
+        app.screen.query_one("#ret-signer", Input).value = "Wang"
+        await pilot.press("f8")
+        await pilot.pause()
+        assert "closed" in str(app.screen.query_one("#ret-status").render())
+        await pilot.press("escape", "f11")
+        await pilot.pause()
+        app.screen.query_one("#pr-parcel", Input).value = wb(3)
+        app.screen.query_one("#pr-kind").value = "damaged"
+        app.screen.query_one("#pr-note", Input).value = "crushed corner"
+        await pilot.press("f7")
+        await pilot.pause()
+        assert app.screen.query_one("#pr-table", DataTable).row_count == 1
+    from tui.shelf_data import location_of
+
+    assert location_of(station, wb(1)) is None  # returned
+    assert problems.list_problems(station)[0].waybill == wb(3)
+
+
+async def test_parcels_mode_searches_and_shows_a_timeline(app: StationApp, station: Station) -> None:
+    for n in range(1, 4):
+        place(station, wb(n), "2-2")
+    problems.mark(station, wb(2), "refused", "customer refused")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        table = app.screen.query_one("#pa-table", DataTable)
+        assert table.row_count == 3
+        await pilot.press(*wb(2)[-5:], "enter")
+        await pilot.pause()
+        assert table.row_count == 1
+        events = str(app.screen.query_one("#pa-events").render())
+        assert "problem_marked" in events and "refused" in events

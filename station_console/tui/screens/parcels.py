@@ -1,16 +1,145 @@
-"""The Parcels mode. Filled in by its issue; the shell is real and navigable."""
+"""The Parcels mode: search every parcel ever by any field, page through, read a parcel's timeline."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+from datetime import date
+from typing import Any, ClassVar
 
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Checkbox, DataTable, Input, Select, Static
+
+from station_console.errors import StationError
 from station_console.i18n import N_, _
+from station_console.services.search import Query, search, timeline
 from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.shelf_common import (
+    STATUS_LABELS,
+    parcel_cells,
+    problem_text,
+    setup_parcel_table,
+    translate_bindings,
+)
+
+PAGE = 50
 
 
 class ParcelsScreen(ModeScreen):
     MODE_TITLE = N_("Parcels")
+    CSS_PATH = "shelves.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f7", "previous_page", N_("Newer"), id="parcels.previous", tooltip=N_("Previous (newer) page")),
+        Binding("f8", "next_page", N_("Older"), id="parcels.next", tooltip=N_("Next (older) page")),
+        Binding("escape", "focus_search", N_("Search"), id="parcels.search", tooltip=N_("Back to the search box")),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pages: list[int | None] = [None]  # before_id of each page shown so far
+        self.next_before: int | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Static(_("Parcels"), classes="placeholder")
+        with Horizontal(classes="form-row"):
+            yield Input(placeholder=_("waybill, pickup code, phone tail or phone"), id="pa-text")
+            yield Input(placeholder=_("carrier"), id="pa-carrier", max_length=16)
+            yield Select([(_(label), status) for status, label in STATUS_LABELS.items() if status != "cancelled"],
+                         prompt=_("any status"), id="pa-state")
+            yield Input(placeholder=_("from YYYY-MM-DD"), id="pa-since", max_length=10)
+            yield Input(placeholder=_("to YYYY-MM-DD"), id="pa-until", max_length=10)
+            yield Checkbox(_("problems only"), id="pa-problems")
+        with Horizontal(id="pa-main"):
+            yield DataTable(id="pa-table")
+            with VerticalScroll(id="pa-timeline"):
+                yield Static(id="pa-events")
+        yield Static(id="pa-status")
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        setup_parcel_table(self.query_one("#pa-table", DataTable))
+        self.run_search()
+        self.query_one("#pa-text", Input).focus()
+
+    def build_query(self) -> Query:
+        def value(widget_id: str) -> str:
+            return self.query_one(f"#{widget_id}", Input).value.strip()
+
+        def day(widget_id: str) -> date | None:
+            text = value(widget_id)
+            if not text:
+                return None
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                raise StationError(N_("Dates look like 2026-11-25"), code="bad_date") from None
+
+        status = self.query_one("#pa-state", Select).value
+        return Query(text=value("pa-text") or None, carrier=value("pa-carrier") or None,
+                     status=status if isinstance(status, str) else None, since=day("pa-since"),
+                     until=day("pa-until"), problems_only=self.query_one("#pa-problems", Checkbox).value)
+
+    @on(Input.Submitted)
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    def _search(self) -> None:
+        self.pages = [None]
+        self.run_search()
+
+    def run_search(self) -> None:
+        status = self.query_one("#pa-status", Static)
+        try:
+            page = search(self.station, self.build_query(), limit=PAGE, before_id=self.pages[-1])
+        except StationError as exc:
+            status.update(f"[red]{exc.message()}[/]")
+            return
+        table = self.query_one("#pa-table", DataTable)
+        table.clear()
+        for row in page.rows:
+            table.add_row(*parcel_cells(row), key=str(row.id))
+        self.next_before = page.next_before_id
+        status.update(_("Page {page}: {n} parcels{more}", page=len(self.pages), n=len(page.rows),
+                        more=_(" (F8: older)") if page.next_before_id else ""))
+        if page.rows:
+            self.show_timeline(page.rows[0].waybill)
+        else:
+            self.query_one("#pa-events", Static).update(_("No parcels match."))
+
+    @on(DataTable.RowHighlighted, "#pa-table")
+    def _row(self, event: DataTable.RowHighlighted) -> None:
+        row = event.data_table.get_row(event.row_key)
+        self.show_timeline(str(row[0]))
+
+    def show_timeline(self, waybill: str) -> None:
+        try:
+            t = timeline(self.station, waybill)
+        except StationError as exc:
+            self.query_one("#pa-events", Static).update(exc.message())
+            return
+        p = t.parcel
+        text = Text.assemble((p.waybill, "bold"), f"  {p.carrier}  ", _(STATUS_LABELS.get(p.status, p.status)))
+        text.append(f"\n{_('Code')}: {p.pickup_code or '-'}  {_('Location')}: {p.location or '-'}  "
+                    f"{_('Phone')}: {p.masked_phone or '-'}\n")
+        if p.problem_kind:
+            text.append_text(problem_text(p.problem_kind))
+            text.append(f" {p.problem_note or ''}\n")
+        for e in t.events:
+            details = ", ".join(f"{k}={v}" for k, v in e.details.items() if v not in (None, "", False, "raw"))
+            text.append(f"\n{e.at:%Y-%m-%d %H:%M} ", style="dim")
+            text.append(e.kind, style="bold")
+            text.append(f"  {e.clerk or '-'} @ {e.counter}\n  {details}\n")
+        self.query_one("#pa-events", Static).update(text)
+
+    def action_next_page(self) -> None:
+        if self.next_before is not None:
+            self.pages.append(self.next_before)
+            self.run_search()
+
+    def action_previous_page(self) -> None:
+        if len(self.pages) > 1:
+            self.pages.pop()
+            self.run_search()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#pa-text", Input).focus()

@@ -1,0 +1,116 @@
+"""Overdue parcels by age band (the carrier's policy): send reminders, pick return candidates."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Static
+
+from station_console.errors import StationError
+from station_console.i18n import N_, _
+from station_console.services import overdue, returns
+from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table, translate_bindings
+
+BAND_STYLES = {"ok": "green", "amber": "black on #fbc02d", "red": "bold white on #b71c1c",
+               "return": "bold white on #6a1b9a"}
+
+
+class OverdueScreen(ModeScreen):
+    MODE_TITLE = N_("Overdue")
+    CSS_PATH = "shelves.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", N_("Back"), id="overdue.back", tooltip=N_("Back to the shelf map")),
+        Binding("space", "toggle_row", N_("Select"), id="overdue.toggle", tooltip=N_("Select or unselect the parcel")),
+        Binding("f7", "remind", N_("Remind"), id="overdue.remind", tooltip=N_("Queue a reminder to the selected")),
+        Binding("f8", "candidates", N_("Select return candidates"), id="overdue.candidates",
+                tooltip=N_("Select every parcel past its return deadline")),
+        Binding("f9", "to_batch", N_("To return batch"), id="overdue.batch",
+                tooltip=N_("Put the selected parcels in a return batch (one carrier)")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[overdue.OverdueRow] = []
+        self.chosen: set[str] = set()
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="od-summary")
+        yield DataTable(id="od-table")
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        setup_parcel_table(self.query_one("#od-table", DataTable), extra=(N_("Sel"), N_("Band"), N_("Age")))
+        self.reload()
+        self.query_one("#od-table", DataTable).focus()
+
+    def reload(self) -> None:
+        self.rows = overdue.overdue(self.station)
+        table = self.query_one("#od-table", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for r in self.rows:
+            mark = "✓" if r.parcel.waybill in self.chosen else ""
+            table.add_row(mark, Text(_(overdue.BAND_LABELS[r.band]), style=BAND_STYLES[r.band]),
+                          f"{r.age_hours / 24:.1f}d", *parcel_cells(r.parcel), key=r.parcel.waybill)
+        if self.rows:
+            table.move_cursor(row=min(keep, len(self.rows) - 1))
+        summary = overdue.summary(self.station)
+        text = Text()
+        for band in overdue.BANDS:
+            text.append(f" {_(overdue.BAND_LABELS[band])} {summary[band]} ", style=BAND_STYLES[band])
+            text.append("  ")
+        text.append(_("Selected: {n}", n=len(self.chosen)))
+        self.query_one("#od-summary", Static).update(text)
+
+    def current(self) -> str | None:
+        table = self.query_one("#od-table", DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
+
+    def action_toggle_row(self) -> None:
+        waybill = self.current()
+        if waybill:
+            self.chosen ^= {waybill}
+            self.reload()
+
+    def action_candidates(self) -> None:
+        self.chosen |= {r.parcel.waybill for r in self.rows if r.band == "return"}
+        self.reload()
+
+    def selection(self) -> list[str]:
+        current = self.current()
+        return sorted(self.chosen) or ([current] if current else [])
+
+    def action_remind(self) -> None:
+        picked = self.selection()
+        if not picked:
+            return
+        result = overdue.resend(self.station, picked)
+        self.notify(_("Reminders queued: {n}; skipped (no phone or email): {m}", n=len(result.queued),
+                      m=len(result.skipped)))
+
+    def action_to_batch(self) -> None:
+        picked = self.selection()
+        carriers = {r.parcel.carrier for r in self.rows if r.parcel.waybill in picked}
+        if len(carriers) != 1:
+            self.notify(_("A return batch takes one carrier's parcels; select one carrier's"), severity="error")
+            return
+        try:
+            batch = returns.open_batch(self.station, carriers.pop())
+            returns.add_many(self.station, batch.id, picked)
+        except StationError as exc:
+            self.notify(exc.message(), severity="error")
+            return
+        self.chosen.clear()
+        from station_console.tui.screens.returns import ReturnsScreen
+
+        self.app.switch_screen(ReturnsScreen(batch.id))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

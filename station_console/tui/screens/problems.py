@@ -1,0 +1,109 @@
+"""Problem parcels: flag with a kind and a note, resolve, or write off (manager, with a reason)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Input, Label, Select, Static
+
+from station_console.errors import StationError
+from station_console.i18n import N_, _
+from station_console.services import problems
+from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table, translate_bindings
+
+
+class ProblemsScreen(ModeScreen):
+    MODE_TITLE = N_("Problems")
+    CSS_PATH = "shelves.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", N_("Back"), id="problems.back", tooltip=N_("Back to the shelf map")),
+        Binding("f7", "mark", N_("Flag"), id="problems.mark", tooltip=N_("Flag the parcel with the kind and note")),
+        Binding("f8", "resolve", N_("Resolve"), id="problems.resolve", tooltip=N_("Clear the selected flag")),
+        Binding("f9", "write_off", N_("Write off"), id="problems.write_off",
+                tooltip=N_("Manager: write the parcel off; the note is the reason")),
+    ]
+
+    def __init__(self, waybill: str | None = None) -> None:
+        super().__init__()
+        self.waybill = waybill or ""
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(classes="form-row"):
+            yield Label(_("Parcel"), classes="field-label")
+            yield Input(value=self.waybill, placeholder=_("scan the waybill or type the code"), id="pr-parcel")
+            yield Select([(_(label), kind) for kind, label in problems.KIND_LABELS.items()], prompt=_("Kind"),
+                         id="pr-kind")
+        with Horizontal(classes="form-row"):
+            yield Label(_("Note / reason"), classes="field-label")
+            yield Input(id="pr-note")
+        yield Static(id="pr-status")
+        yield DataTable(id="pr-table")
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        setup_parcel_table(self.query_one("#pr-table", DataTable), extra=(N_("Note"),))
+        self.reload()
+        self.query_one("#pr-parcel", Input).focus()
+
+    def reload(self) -> None:
+        table = self.query_one("#pr-table", DataTable)
+        table.clear()
+        for row in problems.list_problems(self.station):
+            table.add_row(row.problem_note or "", *parcel_cells(row), key=row.waybill)
+
+    @on(Input.Submitted, "#pr-parcel")
+    def _to_kind(self) -> None:
+        self.query_one("#pr-kind", Select).focus()
+
+    @on(Input.Submitted, "#pr-note")
+    def _submit_note(self) -> None:
+        self.action_mark()
+
+    def target(self) -> str:
+        typed = self.query_one("#pr-parcel", Input).value.strip()
+        table = self.query_one("#pr-table", DataTable)
+        if typed or not table.row_count:
+            return typed
+        return str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
+
+    def run(self, work: object, done: str) -> None:
+        status = self.query_one("#pr-status", Static)
+        try:
+            row = work() if callable(work) else None
+        except StationError as exc:
+            status.update(f"[red]{exc.message()}[/]")
+            self.app.bell()
+            return
+        status.update(f"[green]{done.format(waybill=getattr(row, 'waybill', ''))}[/]")
+        self.query_one("#pr-parcel", Input).value = ""
+        self.query_one("#pr-note", Input).value = ""
+        self.reload()
+
+    def action_mark(self) -> None:
+        kind = self.query_one("#pr-kind", Select).value
+        if not isinstance(kind, str):
+            self.query_one("#pr-status", Static).update(f"[red]{_('Choose the kind of problem')}[/]")
+            return
+        note = self.query_one("#pr-note", Input).value
+        ref = self.target()
+        self.run(lambda: problems.mark(self.station, ref, kind, note), _("{waybill} flagged", waybill="{waybill}"))
+
+    def action_resolve(self) -> None:
+        ref = self.target()
+        note = self.query_one("#pr-note", Input).value
+        self.run(lambda: problems.resolve(self.station, ref, note), _("{waybill} resolved", waybill="{waybill}"))
+
+    def action_write_off(self) -> None:
+        ref = self.target()
+        reason = self.query_one("#pr-note", Input).value
+        self.run(lambda: problems.write_off(self.station, ref, reason),
+                 _("{waybill} written off", waybill="{waybill}"))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,137 @@
+"""Returns to the courier (退回): one carrier's batch, scanned in, manifest printed, closed on signature."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Input, Label, Static
+
+from station_console.errors import StationError
+from station_console.i18n import N_, _
+from station_console.services import returns
+from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table, translate_bindings
+
+
+class ReturnsScreen(ModeScreen):
+    MODE_TITLE = N_("Returns")
+    CSS_PATH = "shelves.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", N_("Back"), id="returns.back", tooltip=N_("Back; an open batch stays open")),
+        Binding("f7", "manifest", N_("Print manifest"), id="returns.manifest",
+                tooltip=N_("Queue the batch manifest on this counter's printer")),
+        Binding("f8", "close_batch", N_("Courier signed"), id="returns.close",
+                tooltip=N_("Close the batch with the courier's typed name")),
+        Binding("f9", "remove", N_("Remove"), id="returns.remove", tooltip=N_("Take the scanned parcel out")),
+    ]
+
+    def __init__(self, batch_id: int | None = None) -> None:
+        super().__init__()
+        self.current_batch: returns.BatchView | None = None
+        self.batch_id = batch_id
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(classes="form-row"):
+            yield Label(_("Carrier"), classes="field-label")
+            yield Input(placeholder="ZTO", id="ret-carrier")
+            yield Label(_("Courier's name"), classes="field-label")
+            yield Input(id="ret-signer")
+        with Horizontal(classes="form-row"):
+            yield Label(_("Scan"), classes="field-label")
+            yield Input(placeholder=_("open a batch first"), id="ret-scan", disabled=True)
+        yield Static(id="ret-status")
+        yield DataTable(id="ret-items")
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        setup_parcel_table(self.query_one("#ret-items", DataTable))
+        if self.batch_id is not None:
+            self.show(returns.get(self.station, self.batch_id))
+        else:
+            self.query_one("#ret-carrier", Input).focus()
+
+    def show(self, batch: returns.BatchView) -> None:
+        self.current_batch = batch
+        self.query_one("#ret-carrier", Input).value = batch.carrier
+        scan = self.query_one("#ret-scan", Input)
+        scan.disabled = batch.status != "open"
+        scan.placeholder = _("scan each {carrier} parcel going back", carrier=batch.carrier)
+        table = self.query_one("#ret-items", DataTable)
+        table.clear()
+        for row in batch.parcels:
+            table.add_row(*parcel_cells(row), key=row.waybill)
+        self.status(_("Return batch {id}  {carrier}  {status}  {count} parcels", id=batch.id, carrier=batch.carrier,
+                      status=batch.status, count=batch.count))
+        if not scan.disabled:
+            scan.focus()
+
+    def status(self, text: str, *, error: bool = False) -> None:
+        self.query_one("#ret-status", Static).update(f"[red]{text}[/]" if error else text)
+        if error:
+            self.app.bell()
+
+    @on(Input.Submitted, "#ret-carrier")
+    def _open(self, event: Input.Submitted) -> None:
+        carrier = event.value.strip().upper()
+        try:
+            existing = next((b for b in returns.list_batches(self.station, status="open") if b.carrier == carrier),
+                            None)
+            self.show(existing or returns.open_batch(self.station, carrier))
+        except StationError as exc:
+            self.status(exc.message(), error=True)
+
+    @on(Input.Submitted, "#ret-scan")
+    def _scan(self, event: Input.Submitted) -> None:
+        event.input.value = ""
+        if self.current_batch is None or not event.value.strip():
+            return
+        try:
+            returns.add(self.station, self.current_batch.id, event.value)
+        except StationError as exc:
+            self.status(exc.message(), error=True)
+            return
+        self.show(returns.get(self.station, self.current_batch.id))
+
+    def action_remove(self) -> None:
+        table = self.query_one("#ret-items", DataTable)
+        if self.current_batch is None or not table.row_count:
+            return
+        from textual.coordinate import Coordinate
+
+        waybill = str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
+        try:
+            returns.remove(self.station, self.current_batch.id, waybill)
+        except StationError as exc:
+            self.status(exc.message(), error=True)
+            return
+        self.show(returns.get(self.station, self.current_batch.id))
+
+    def action_manifest(self) -> None:
+        if self.current_batch is None:
+            return
+        try:
+            job = returns.print_manifest(self.station, self.current_batch.id)
+        except StationError as exc:
+            self.status(exc.message(), error=True)
+            return
+        self.notify(_("Manifest queued as print job {job}", job=job))
+
+    def action_close_batch(self) -> None:
+        if self.current_batch is None:
+            return
+        signer = self.query_one("#ret-signer", Input)
+        try:
+            closed = returns.close(self.station, self.current_batch.id, signer.value)
+        except StationError as exc:
+            self.status(exc.message(), error=True)
+            signer.focus()
+            return
+        self.show(closed)
+        self.notify(_("{n} parcels returned to {carrier}", n=closed.count, carrier=closed.carrier))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
