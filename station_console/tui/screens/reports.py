@@ -1,16 +1,195 @@
-"""The Reports mode. Filled in by its issue; the shell is real and navigable."""
+"""The Reports mode: the day's reconciliation per carrier, the other figures, the week's volume as bars,
+a date to pick (F7/F8 or type it), exports (F9 PDF, F10 CSV, F11 JSON) and the day close (F12, manager).
+
+The report is read in a thread worker (a big day takes a moment); the worker only posts a message.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
 
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Input, Label, Static
+
+from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.tui.screens.base import ModeScreen
+from station_console.services import report_export
+from station_console.tui.screens.base import ModeScreen, report_unexpected
+
+
+def volume_chart(week: dict[date, dict[str, int]], width: int = 40) -> Table:
+    """The week's check-ins per carrier as horizontal bars (Rich), busiest carrier first."""
+    totals: dict[str, int] = {}
+    for counts in week.values():
+        for carrier, n in counts.items():
+            totals[carrier] = totals.get(carrier, 0) + n
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="left")
+    table.add_column(justify="left")
+    table.add_column(justify="right")
+    top = max(totals.values(), default=0)
+    for carrier, n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])):
+        bar = "█" * max(1, round(width * n / top)) if top else ""
+        table.add_row(carrier, Text(bar, style="green"), str(n))
+    if not totals:
+        table.add_row(_("No check-ins this week"), "", "")
+    return table
 
 
 class ReportsScreen(ModeScreen):
     MODE_TITLE = N_("Reports")
+    CSS_PATH = "reports.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f7", "shift_day(-1)", N_("Day before"), id="reports.prev", tooltip=N_("The day before")),
+        Binding("f8", "shift_day(1)", N_("Day after"), id="reports.next", tooltip=N_("The day after")),
+        Binding("ctrl+r", "reload", N_("Refresh"), id="reports.reload", tooltip=N_("Read the report again")),
+        Binding(
+            "f9", "export('pdf')", N_("PDF"), id="reports.pdf", tooltip=N_("Save the report as an A4 PDF")
+        ),
+        Binding("f10", "export('csv')", N_("CSV"), id="reports.csv", tooltip=N_("Save the report as CSV")),
+        Binding(
+            "f11", "export('json')", N_("JSON"), id="reports.json", tooltip=N_("Save the report as JSON")
+        ),
+        Binding(
+            "f12",
+            "close_day",
+            N_("Close day"),
+            id="reports.close",
+            tooltip=N_("Freeze the day's figures (manager)"),
+        ),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        report: dict[str, Any]
+        week: dict[date, dict[str, int]]
+
+    @dataclass
+    class Failed(Message):
+        text: str
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day: date | None = None
+        self.report: dict[str, Any] | None = None
+        self.export_dir = Path.cwd()
 
     def compose_body(self) -> ComposeResult:
-        yield Static(_("Reports"), classes="placeholder")
+        with Horizontal(id="rp-bar"):
+            yield Label(_("Business day"), id="rp-day-label")
+            yield Input(placeholder="YYYY-MM-DD", id="rp-day", max_length=10)
+            yield Static("", id="rp-status")
+        with VerticalScroll(id="rp-body"):
+            yield DataTable(id="rp-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="rp-summary")
+            yield Label(_("This week's check-ins per carrier"), classes="rp-heading")
+            yield Static("", id="rp-chart")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#rp-table", DataTable)
+        for _key, label in report_export.COLUMNS:
+            table.add_column(_(label), key=_key)
+        self.day = self.station.business_day()
+        self.query_one("#rp-day", Input).value = self.day.isoformat()
+        table.focus()  # function keys work from anywhere; the date field takes typing only when chosen
+        self.load()
+
+    @on(Input.Submitted, "#rp-day")
+    def _pick_day(self, event: Input.Submitted) -> None:
+        try:
+            self.day = date.fromisoformat(event.value.strip())
+        except ValueError:
+            self.notify(_("Use a date like 2026-11-25"), severity="warning")
+            return
+        self.load()
+
+    def action_shift_day(self, days: int) -> None:
+        self.day = (self.day or self.station.business_day()) + timedelta(days=days)
+        self.query_one("#rp-day", Input).value = self.day.isoformat()
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        self.query_one("#rp-status", Static).update(_("Reading…"))
+        self._read(self.day or self.station.business_day())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report")
+    def _read(self, day: date) -> None:
+        from station_console.services.forecast import daily_counts
+        from station_console.services.reports import build_report
+
+        try:
+            report = build_report(self.station, day)
+            with self.station.read() as session:
+                week = daily_counts(session, day - timedelta(days=6), day)
+        except StationError as exc:
+            self.post_message(self.Failed(exc.message()))
+            return
+        except Exception as exc:  # a bug: logged, one calm line on screen
+            self.post_message(self.Failed(report_unexpected(self, exc)))
+            return
+        self.post_message(self.Loaded(report, week))
+
+    @on(Loaded)
+    def _show(self, message: Loaded) -> None:
+        self.report = report = message.report
+        table = self.query_one("#rp-table", DataTable)
+        table.clear()
+        for n, row in enumerate(report_export.table_rows(report)[1:]):
+            table.add_row(*row, key=str(n))
+        self.query_one("#rp-summary", Static).update("\n".join(report_export.summary_lines(report)))
+        self.query_one("#rp-chart", Static).update(volume_chart(message.week))
+        status = (
+            _("Balanced")
+            if report["balanced"]
+            else _("NOT balanced: {count} differences", count=len(report["differences"]))
+        )
+        widget = self.query_one("#rp-status", Static)
+        widget.update(f"{status} · {report_export.close_line(report)}")
+        widget.set_class(not report["balanced"], "-unbalanced")
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.query_one("#rp-status", Static).update(message.text)
+        self.notify(message.text, severity="error")
+
+    def action_export(self, fmt: str) -> None:
+        if self.report is None:
+            return
+        path = self.export_dir / f"report-{self.report['date']}.{fmt}"
+        try:
+            if fmt == "pdf":
+                path.write_bytes(report_export.to_pdf(self.report))
+            else:
+                writer = report_export.to_csv if fmt == "csv" else report_export.to_json
+                path.write_text(writer(self.report), encoding="utf-8")
+        except OSError as exc:
+            self.notify(
+                _("Could not write {path}: {reason}", path=str(path), reason=exc.strerror or str(exc)),
+                severity="error",
+            )
+            return
+        self.notify(_("Wrote {path}", path=str(path)))
+
+    def action_close_day(self) -> None:
+        from station_console.services.dayclose import close_day
+
+        try:
+            info = close_day(self.station, self.day)
+        except StationError as exc:
+            self.notify(exc.message(), severity="error")
+            return
+        self.notify(_("Closed {day}; SHA-256 {sha}", day=info.day.isoformat(), sha=info.sha256[:16]))
+        self.load()

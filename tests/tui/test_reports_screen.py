@@ -1,0 +1,102 @@
+"""The Reports mode shows the same figures as the report service, exports, and closes a day for a manager."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import select
+from textual.widgets import DataTable, Static
+
+from db.models import Clerk, DayClose
+from station_console.services.checkin import check_in
+from station_console.services.reports import build_report
+from station_console.services.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.screens.reports import ReportsScreen
+
+
+def _seed(station: Station) -> None:
+    check_in(station, "SF1000000000001", batch="SF", phone="13812345678")
+    check_in(station, "73100000000001", batch="ZTO", phone="5678")
+    check_in(station, "73100000000002", batch="ZTO", phone="5679")
+
+
+async def _open_reports(app: StationApp, pilot: object) -> ReportsScreen:
+    await pilot.press("f5")  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+    screen = app.screen
+    assert isinstance(screen, ReportsScreen)
+    return screen
+
+
+async def test_reports_mode_shows_the_service_figures(app: StationApp, station: Station) -> None:
+    _seed(station)
+    expected = build_report(station)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await _open_reports(app, pilot)
+        table = screen.query_one("#rp-table", DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert rows[0][:3] == ["SF", "0", "1"] and rows[1][:3] == ["ZTO", "0", "2"]
+        assert rows[-1][0] == "Total" and rows[-1][2] == str(expected["totals"]["checked_in"]) == "3"
+        assert rows[-1][-1] == "1.30"  # 50 + 2 x 40 cents
+        status = str(screen.query_one("#rp-status", Static).render())
+        assert "Balanced" in status and "Not closed" in status
+
+
+async def test_export_keys_write_the_files(app: StationApp, station: Station, tmp_path: Path) -> None:
+    _seed(station)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await _open_reports(app, pilot)
+        screen.export_dir = tmp_path
+        for key in ("f9", "f10", "f11"):
+            await pilot.press(key)
+        await pilot.pause()
+    day = station.business_day().isoformat()
+    assert (tmp_path / f"report-{day}.pdf").read_bytes().startswith(b"%PDF")
+    assert "ZTO" in (tmp_path / f"report-{day}.csv").read_text()
+    assert '"balanced": true' in (tmp_path / f"report-{day}.json").read_text()
+
+
+async def test_close_day_key_is_for_a_manager(app: StationApp, station: Station) -> None:
+    _seed(station)
+
+    def add(name: str, role: str) -> int:
+        def work(session: object) -> int:
+            clerk = Clerk(name=name, role=role, created_at=station.now())
+            session.add(clerk)  # type: ignore[attr-defined]
+            session.flush()  # type: ignore[attr-defined]
+            return clerk.id or 0
+
+        return station.run(work)  # type: ignore[arg-type]
+
+    station.clerk_id, station.clerk_role = add("ann", "clerk"), "clerk"
+    async with app.run_test(size=(140, 45)) as pilot:
+        await _open_reports(app, pilot)
+        await pilot.press("f12")
+        await pilot.pause()
+        with station.read() as session:
+            assert session.exec(select(DayClose)).all() == []
+        station.clerk_id, station.clerk_role = add("mei", "manager"), "manager"
+        await pilot.press("f12")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        with station.read() as session:
+            assert len(session.exec(select(DayClose)).all()) == 1
+        assert "Closed by mei" in str(app.screen.query_one("#rp-status", Static).render())
+
+
+def test_week_chart_bars_scale_with_volume() -> None:
+    from datetime import date
+
+    from rich.console import Console
+
+    from station_console.tui.screens.reports import volume_chart
+
+    console = Console(width=80, record=True)
+    console.print(
+        volume_chart({date(2026, 11, 24): {"ZTO": 30, "SF": 5}, date(2026, 11, 25): {"ZTO": 10}}, width=40)
+    )
+    lines = {line.split()[0]: line for line in console.export_text().splitlines() if line.strip()}
+    assert lines["ZTO"].count("█") == 40 and lines["ZTO"].rstrip().endswith("40")
+    assert lines["SF"].count("█") == 5 and list(lines)[0] == "ZTO"  # busiest first
