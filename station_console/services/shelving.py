@@ -107,7 +107,7 @@ def claim(session: Session, slot: Slot, units: int) -> bool:
     """Take `units` on the layer if it still has them; False when another counter got there first."""
     result = session.execute(
         update(Layer)
-        .where(col(Layer.id) == slot.layer_id, Layer.used_units + units <= Layer.capacity_units)
+        .where(col(Layer.id) == slot.layer_id, col(Layer.used_units) + units <= col(Layer.capacity_units))
         .values(used_units=Layer.used_units + units, parcel_count=Layer.parcel_count + 1)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -149,7 +149,7 @@ def hold_code(session: Session, code: str, settings: StationSettings, now: datet
 
 def code_is_free(session: Session, code: str, now: datetime) -> bool:
     taken = session.exec(select(
-        exists().where(and_(col(Parcel.pickup_code) == code, Parcel.status == ParcelStatus.ON_SHELF)),
+        exists().where(and_(col(Parcel.pickup_code) == code, col(Parcel.status) == ParcelStatus.ON_SHELF)),
         exists().where(and_(col(CodeHold.code) == code, col(CodeHold.until) > now)),
     )).one()
     return not any(taken)
