@@ -185,3 +185,26 @@ async def test_the_console_starts_the_configured_scanner_and_its_scans_reach_the
         assert console.device_states["scanner"] == "connected"
     assert console.scanner_bridge.scanner is not None
     assert console.scanner_bridge.scanner.status.value == "stopped"  # stopped with the console
+
+
+async def test_scans_from_a_fake_hid_scanner_land_as_check_ins(station: Station) -> None:
+    from sqlmodel import select
+
+    from db.models import Parcel
+    from station_console.tui.app import StationApp
+
+    waybills = ["SF1234567890123", "JT1234567890123", "YT1234567890123"]
+    settings = CounterSettings(
+        counter="test-counter",
+        scanner={"kind": "hid", "backend": "fake", "codes": waybills, "interval_s": 0.1},
+    )
+    console = StationApp(station, settings, database_label="SQLite test")
+
+    def checked_in() -> list[str]:
+        with station.read() as session:
+            return sorted(p.waybill for p in session.exec(select(Parcel)).all())
+
+    async with console.run_test() as pilot:
+        await wait_until(pilot, lambda: len(checked_in()) == 3, timeout=8.0)
+        assert console.device_states["scanner"] == "connected"
+    assert checked_in() == sorted(waybills)
