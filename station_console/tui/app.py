@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from station_console.i18n import N_
 from station_console.services.station import Station
 from station_console.settings import CounterSettings
+from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.parcels import ParcelsScreen
 from station_console.tui.screens.pickup import PickupScreen
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from station_console.commands._support import CliApp
 
 
-class StationApp(App[None]):
+class StationApp(ClerkSessionMixin, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "station-console"
     ENABLE_COMMAND_PALETTE = False
@@ -44,16 +45,18 @@ class StationApp(App[None]):
         Binding("f5", "switch_mode('reports')", N_("Reports"), id="mode.reports", tooltip=N_("Reconciliation")),
         Binding("f6", "switch_mode('settings')", N_("Settings"), id="mode.settings", tooltip=N_("Station settings")),
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
+        *CLERK_BINDINGS,
     ]
 
     def __init__(self, station: Station, counter_settings: CounterSettings | None = None,
-                 database_label: str = "") -> None:
+                 database_label: str = "", *, require_sign_in: bool = False) -> None:
         super().__init__()
         self.station = station
         self.counter_settings = counter_settings or CounterSettings()
         self.database_label = database_label or describe_database(station)
         # Device states shown in the header; hardware workers update them.
         self.device_states: dict[str, str] = {"scanner": "wedge", "printer": "none"}
+        self.init_clerk_session(require_sign_in)
 
     def on_mount(self) -> None:
         from station_console.tui.screens.base import translate_bindings
@@ -64,6 +67,7 @@ class StationApp(App[None]):
         self.scanner_bridge = ScannerBridge(self)  # device scanners (HID, serial, dummy) post Scanned messages
         self.scanner_bridge.start()
         translate_bindings(self)
+        self.start_clerk_session()
 
     def on_unmount(self) -> None:
         self.scanner_bridge.stop()
@@ -87,5 +91,5 @@ def run_console(cli_app: CliApp) -> None:
     from station_console.logs import setup_logging
 
     setup_logging()
-    app = StationApp(cli_app.station, cli_app.counter_settings)
+    app = StationApp(cli_app.station, cli_app.counter_settings, require_sign_in=True)
     app.run()

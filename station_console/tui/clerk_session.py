@@ -1,0 +1,130 @@
+"""Who is at the counter: sign-in at start, lock (Ctrl+L, or idle per `auto_lock_minutes`), switch clerk.
+
+Mixed into `StationApp` so the app module stays small. The sign-in dialog appears only when the app
+was asked for it (`require_sign_in=True`, as `station` does) and nobody is signed in yet; tests that
+start the app with a signed-in station go straight to their screen.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+from textual.binding import Binding
+
+from station_console.i18n import N_
+from station_console.services import clerks
+from station_console.services.clerks import ClerkInfo
+
+if TYPE_CHECKING:
+    from station_console.services.station import Station
+
+# How often the idle check runs; locking is at most this late.
+IDLE_CHECK_SECONDS = 5.0
+
+CLERK_BINDINGS = [
+    Binding(
+        "ctrl+l",
+        "lock",
+        N_("Lock"),
+        id="app.lock",
+        tooltip=N_("Lock the console; the next clerk signs in with name and PIN"),
+    ),
+    Binding(
+        "ctrl+t",
+        "clerk_activity",
+        N_("Audit trail"),
+        id="app.activity",
+        tooltip=N_("Audit trail: a clerk's activity or a parcel's timeline"),
+    ),
+]
+
+_ACTIVITY_EVENTS = (events.Key, events.MouseDown, events.Paste)
+
+
+class ClerkSessionMixin:
+    """Sign-in state for the console app; expects `self.station` and Textual's `App` API."""
+
+    station: Station
+    clerk_name: str | None
+    require_sign_in: bool
+    idle_clock: Callable[[], float]
+    _last_activity: float
+
+    def init_clerk_session(self, require_sign_in: bool) -> None:
+        self.require_sign_in = require_sign_in
+        self.idle_clock = time.monotonic
+        self._last_activity = self.idle_clock()
+        self.clerk_name = None
+        if self.station.clerk_id is not None:
+            self.clerk_name = clerks.clerk_names(self.station).get(self.station.clerk_id)
+
+    def start_clerk_session(self) -> None:
+        """On mount: the sign-in dialog if one is needed, and the idle watch."""
+        app: Any = self
+        app.set_interval(IDLE_CHECK_SECONDS, self.check_auto_lock, name="auto-lock")
+        if self.require_sign_in and self.station.clerk_id is None:
+            self.show_sign_in()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, _ACTIVITY_EVENTS):
+            self._last_activity = self.idle_clock()
+        await super().on_event(event)  # type: ignore[misc]
+
+    @property
+    def signing_in(self) -> bool:
+        app: Any = self
+        return any(screen.id == "signin" for screen in app.screen_stack)
+
+    def show_sign_in(self, name: str = "") -> None:
+        from station_console.tui.screens.signin import SignInScreen
+
+        if self.signing_in:
+            return
+        app: Any = self
+        first_run = clerks.needs_first_manager(self.station)
+        app.push_screen(SignInScreen(first_run=first_run, name=name), self._signed_in)
+
+    def _signed_in(self, info: ClerkInfo | None) -> None:
+        self.clerk_name = info.name if info else None
+        self._last_activity = self.idle_clock()
+        self.refresh_headers()
+
+    def refresh_headers(self) -> None:
+        from station_console.tui.widgets.header import StationHeader
+
+        app: Any = self
+        for stack in app._screen_stacks.values():
+            for screen in stack:
+                for header in screen.query(StationHeader):
+                    header.refresh_status()
+
+    def action_lock(self) -> None:
+        """Sign the clerk out and ask for the next one (switching clerk is Ctrl+L, then the name)."""
+        if self.signing_in:
+            return
+        if self.station.clerk_id is not None:
+            clerks.sign_out(self.station, reason="lock")
+        self.clerk_name = None
+        self.refresh_headers()
+        self.show_sign_in()
+
+    def check_auto_lock(self) -> None:
+        """Lock after `auto_lock_minutes` without a key or click (0: never)."""
+        minutes = self.station.settings().auto_lock_minutes
+        if minutes <= 0 or self.station.clerk_id is None or self.signing_in:
+            return
+        if self.idle_clock() - self._last_activity >= minutes * 60:
+            if self.station.clerk_id is not None:
+                clerks.sign_out(self.station, reason="idle")
+            self.clerk_name = None
+            self.refresh_headers()
+            self.show_sign_in()
+
+    def action_clerk_activity(self) -> None:
+        from station_console.tui.screens.clerk_activity import ClerkActivityScreen
+
+        app: Any = self
+        app.push_screen(ClerkActivityScreen(clerk=self.clerk_name or ""))

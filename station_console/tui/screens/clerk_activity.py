@@ -1,0 +1,116 @@
+"""The audit trail in the console: a clerk's activity today, or a parcel's whole timeline.
+
+Type a clerk's name (Enter) or a waybill (Enter, or scan it); the table lists the events with when,
+what, who and at which counter. Details hold masked data only, so nothing personal shows here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from station_console.errors import StationError
+from station_console.i18n import N_, _
+from station_console.services import auditlog
+
+COLUMNS = (N_("Time"), N_("Event"), N_("Clerk"), N_("Counter"), N_("Waybill"), N_("Details"))
+
+
+class ClerkActivityScreen(ModalScreen[None]):
+    CSS_PATH = "clerk_activity.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", N_("Close"), id="activity.close", tooltip=N_("Back to the console")),
+    ]
+
+    def __init__(self, *, clerk: str = "", waybill: str = "") -> None:
+        super().__init__(id="clerk-activity")
+        self.initial_clerk = clerk
+        self.initial_waybill = waybill
+
+    @property
+    def station(self) -> Any:
+        app: Any = self.app
+        return app.station
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="activity-box"):
+            yield Label(_("Audit trail"), id="activity-title")
+            with Horizontal(id="activity-inputs"):
+                yield Input(
+                    self.initial_clerk, placeholder=_("Clerk name: today's activity"), id="activity-clerk"
+                )
+                yield Input(
+                    self.initial_waybill,
+                    placeholder=_("Waybill: the parcel's timeline"),
+                    id="activity-waybill",
+                )
+            yield Static("", id="activity-summary")
+            yield DataTable(id="activity-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(*(_(c) for c in COLUMNS))
+        if self.initial_waybill:
+            self.show_timeline(self.initial_waybill)
+        elif self.initial_clerk:
+            self.show_activity(self.initial_clerk)
+        self.query_one("#activity-waybill" if self.initial_clerk else "#activity-clerk", Input).focus()
+
+    @on(Input.Submitted, "#activity-clerk")
+    def _clerk_submitted(self, event: Input.Submitted) -> None:
+        self.show_activity(event.value)
+
+    @on(Input.Submitted, "#activity-waybill")
+    def _waybill_submitted(self, event: Input.Submitted) -> None:
+        self.show_timeline(event.value)
+
+    def show_activity(self, name: str) -> None:
+        try:
+            activity = auditlog.clerk_activity(self.station, name, day=self.station.business_day())
+        except StationError as exc:
+            self._fail(exc)
+            return
+        counts = ", ".join(f"{auditlog.kind_label(k)} {n}" for k, n in activity.counts.items())
+        self._show(_("{clerk} today: {counts}", clerk=activity.clerk, counts=counts or "-"), activity.entries)
+
+    def show_timeline(self, waybill: str) -> None:
+        try:
+            entries = auditlog.parcel_timeline(self.station, waybill)
+        except StationError as exc:
+            self._fail(exc)
+            return
+        self._show(
+            _("{n} events of {waybill}", n=len(entries), waybill=entries[0].waybill or waybill), entries
+        )
+
+    def _fail(self, exc: StationError) -> None:
+        self.query_one(DataTable).clear()
+        summary = self.query_one("#activity-summary", Static)
+        summary.update(exc.message())
+        summary.add_class("error")
+
+    def _show(self, summary: str, entries: list[auditlog.Entry]) -> None:
+        box = self.query_one("#activity-summary", Static)
+        box.update(summary)
+        box.remove_class("error")
+        table = self.query_one(DataTable)
+        table.clear()
+        zone = self.station.zone()
+        for e in entries:
+            table.add_row(
+                e.at.astimezone(zone).strftime("%m-%d %H:%M:%S"),
+                auditlog.kind_label(e.kind),
+                e.clerk or "-",
+                e.counter or "-",
+                e.waybill or "",
+                auditlog.describe(e),
+                key=str(e.id),
+            )

@@ -1,0 +1,98 @@
+"""Sign-in: a dialog over the console at start and on lock; on a new station it creates the manager.
+
+It cannot be dismissed without signing in (the app's mode keys do not reach past a modal screen), only
+the app's quit key works. Wrong name and wrong PIN read the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from station_console.errors import StationError
+from station_console.i18n import _
+from station_console.services import clerks
+from station_console.services.clerks import ClerkInfo
+
+
+class SignInScreen(ModalScreen[ClerkInfo]):
+    CSS_PATH = "signin.tcss"
+
+    def __init__(self, *, first_run: bool = False, name: str = "") -> None:
+        super().__init__(id="signin")
+        self.first_run = first_run
+        self.preset_name = name
+
+    @property
+    def station(self) -> Any:
+        app: Any = self.app
+        return app.station
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="signin-box"):
+            if self.first_run:
+                yield Label(_("New station: create the manager"), id="signin-title")
+                yield Static(_("The manager closes days, edits settings and adds clerks."), classes="hint")
+            else:
+                yield Label(_("Sign in"), id="signin-title")
+            yield Input(self.preset_name, placeholder=_("Name"), id="signin-name", max_length=64)
+            yield Input(
+                placeholder=_("PIN"), password=True, id="signin-pin", max_length=12, restrict=r"[0-9]*"
+            )
+            if self.first_run:
+                yield Input(
+                    placeholder=_("PIN again"),
+                    password=True,
+                    id="signin-pin2",
+                    max_length=12,
+                    restrict=r"[0-9]*",
+                )
+            yield Static("", id="signin-error")
+            yield Static(_("Enter: next field, then sign in · Ctrl+Q: quit"), classes="hint")
+
+    def on_mount(self) -> None:
+        target = "#signin-pin" if self.preset_name else "#signin-name"
+        self.query_one(target, Input).focus()
+
+    @on(Input.Submitted, "#signin-name")
+    def _name_done(self) -> None:
+        self.query_one("#signin-pin", Input).focus()
+
+    @on(Input.Submitted, "#signin-pin")
+    def _pin_done(self) -> None:
+        if self.first_run:
+            self.query_one("#signin-pin2", Input).focus()
+        else:
+            self.attempt()
+
+    @on(Input.Submitted, "#signin-pin2")
+    def _pin2_done(self) -> None:
+        self.attempt()
+
+    def attempt(self) -> None:
+        """Check what was typed; on success close with the clerk, else say why and clear the PIN."""
+        name = self.query_one("#signin-name", Input).value
+        pin = self.query_one("#signin-pin", Input).value
+        try:
+            if self.first_run:
+                if pin != self.query_one("#signin-pin2", Input).value:
+                    self._show_error(_("The two PINs differ"))
+                    return
+                clerks.create_first_manager(self.station, name, pin)
+            info = clerks.sign_in(self.station, name, pin)
+        except StationError as exc:
+            self._show_error(exc.message())
+            return
+        self.dismiss(info)
+
+    def _show_error(self, text: str) -> None:
+        self.query_one("#signin-error", Static).update(text)
+        for field in self.query(Input):
+            if field.password:
+                field.value = ""
+        self.query_one("#signin-pin", Input).focus()

@@ -1,0 +1,153 @@
+"""Sign-in dialog: first run creates the manager, clerks sign in, Ctrl+L locks and switches, idle locks."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+from textual.widgets import DataTable, Input, Static
+
+from db.models import EventKind, ParcelEvent
+from station_console.services import clerks
+from station_console.services.checkin import check_in
+from station_console.services.station import Station
+from station_console.settings import CounterSettings
+from station_console.tui.app import StationApp
+from station_console.tui.screens.signin import SignInScreen
+from station_console.tui.widgets.header import StationHeader
+
+
+def console(station: Station) -> StationApp:
+    return StationApp(
+        station, CounterSettings(counter="test-counter"), database_label="SQLite test", require_sign_in=True
+    )
+
+
+def header_text(app: StationApp) -> str:
+    return " ".join(str(w.render()) for w in app.screen.query("StationHeader Static"))
+
+
+def kinds(station: Station) -> list[str]:
+    with station.read() as session:
+        return [e.kind for e in session.exec(select(ParcelEvent).order_by(col(ParcelEvent.id))).all()]
+
+
+async def type_into(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(*text, "enter")
+    await pilot.pause()
+
+
+async def test_first_run_creates_the_manager_and_signs_in(station: Station) -> None:
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen) and app.screen.first_run
+        await pilot.press("f2")  # mode keys do not get past the dialog
+        assert isinstance(app.screen, SignInScreen)
+        await type_into(pilot, "Wang")
+        await type_into(pilot, "9090")
+        await type_into(pilot, "9091")
+        assert "differ" in str(app.screen.query_one("#signin-error", Static).render())
+        assert clerks.needs_first_manager(station)
+        await type_into(pilot, "9090")
+        await type_into(pilot, "9090")
+        assert not isinstance(app.screen, SignInScreen)
+        assert app.clerk_name == "Wang" and station.clerk_role == "manager"
+        assert "Wang" in header_text(app)
+    assert kinds(station) == [EventKind.CLERK_CHANGED, EventKind.SIGNED_IN]
+
+
+async def test_wrong_pin_is_refused_then_the_clerk_signs_in(station: Station) -> None:
+    clerks.create_first_manager(station, "Wang", "9090")
+    clerks.sign_in(station, "Wang", "9090")
+    clerks.add_clerk(station, "Li", "1234")
+    clerks.act_as(station, None)
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen) and not app.screen.first_run
+        assert "not signed in" in " ".join(
+            str(w.render()) for s in app.screen_stack for w in s.query("StationHeader Static")
+        )
+        await type_into(pilot, "li")
+        await type_into(pilot, "0000")
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen)
+        assert "Wrong name or PIN" in str(dialog.query_one("#signin-error", Static).render())
+        assert dialog.query_one("#signin-pin", Input).value == ""
+        assert station.clerk_id is None
+        await type_into(pilot, "1234")
+        assert not isinstance(app.screen, SignInScreen)
+        assert (app.clerk_name, station.clerk_role) == ("Li", "clerk")
+        assert "Clerk: Li" in header_text(app)
+
+
+async def test_ctrl_l_locks_and_switches_clerk(station: Station) -> None:
+    clerks.create_first_manager(station, "Wang", "9090")
+    clerks.sign_in(station, "Wang", "9090")
+    clerks.add_clerk(station, "Li", "1234")
+    app = console(station)  # already signed in: no dialog
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert not isinstance(app.screen, SignInScreen) and app.clerk_name == "Wang"
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen) and station.clerk_id is None
+        await pilot.press("ctrl+l")  # a second lock does not stack dialogs
+        assert sum(isinstance(s, SignInScreen) for s in app.screen_stack) == 1
+        await type_into(pilot, "Li")
+        await type_into(pilot, "1234")
+        assert app.clerk_name == "Li"
+        for header in app.screen.query(StationHeader):
+            assert "Li" in str(header.query_one("#hdr-status", Static).render())
+    assert kinds(station)[-2:] == [EventKind.SIGNED_OUT, EventKind.SIGNED_IN]
+
+
+async def test_idle_console_locks_after_the_setting(station: Station) -> None:
+    clerks.create_first_manager(station, "Wang", "9090")
+    clerks.sign_in(station, "Wang", "9090")
+    app = console(station)
+    now = [1000.0]
+    app.idle_clock = lambda: now[0]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        app._last_activity = now[0]
+        now[0] += 9 * 60
+        app.check_auto_lock()
+        assert station.clerk_id is not None  # 9 of 10 minutes: still open
+        await pilot.press("a")  # a key resets the idle time
+        now[0] += 9 * 60
+        app.check_auto_lock()
+        assert station.clerk_id is not None
+        now[0] += 61
+        app.check_auto_lock()
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen) and station.clerk_id is None and app.clerk_name is None
+    with station.read() as session:
+        last = session.exec(select(ParcelEvent).order_by(ParcelEvent.id.desc())).first()  # type: ignore[union-attr]
+    assert last is not None and last.kind == EventKind.SIGNED_OUT and last.details == {"reason": "idle"}
+
+
+async def test_activity_screen_shows_the_clerk_and_a_parcel_timeline(station: Station) -> None:
+    clerks.create_first_manager(station, "Wang", "9090")
+    clerks.sign_in(station, "Wang", "9090")
+    check_in(station, "SF1234567890123", phone="13812345678")
+    app = console(station)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        summary = str(app.screen.query_one("#activity-summary", Static).render())
+        assert table.row_count == 2, summary  # signed in, checked in (the first manager is created by nobody)
+        summary = str(app.screen.query_one("#activity-summary", Static).render())
+        assert summary.startswith("Wang today")
+        await type_into(pilot, "sf1234567890123")
+        assert table.row_count == 1
+        assert "1 events of SF1234567890123" in str(
+            app.screen.query_one("#activity-summary", Static).render()
+        )
+        assert "138****5678" in str(table.get_row_at(0))
+        await type_into(pilot, "SF0000000000000")
+        assert table.row_count == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query(StationHeader)
