@@ -68,21 +68,24 @@ def daily_counts(session: Session, first: date, last: date) -> dict[date, dict[s
 def predict(history: dict[date, dict[str, int]], target: date, *, alpha: float = ALPHA) -> dict[str, float]:
     """Expected count per carrier on `target`, from the days of `history` strictly before it.
 
-    A weekday factor (how a weekday ran against the seven days ending on it, averaged over the weeks
-    seen; 1 without a full week) scales an exponentially smoothed, weekday-adjusted daily level.
+    A weekday factor (how a weekday ran against its week's mean, averaged over the whole weeks seen;
+    1 without a full week) scales an exponentially smoothed, weekday-adjusted daily level.
     """
     days = sorted(d for d in history if d < target)
     if not days:
         return {}
-    span = [days[0] + timedelta(days=n) for n in range((target - days[0]).days)]  # missing days count as 0
+    span = [days[0] + timedelta(days=n) for n in range((days[-1] - days[0]).days + 1)]  # gaps count as 0
+    # Whole weeks counted back from the newest day: a weekday's factor is its count over its week's mean.
+    weeks = [span[i - 7 : i] for i in range(len(span), 6, -7)]
     out: dict[str, float] = {}
     for carrier in sorted({c for d in days for c in history[d]}):
         series = {d: history.get(d, {}).get(carrier, 0) for d in span}
         ratios: dict[int, list[float]] = {}
-        for i, d in enumerate(span[6:], start=6):
-            week_mean = sum(series[x] for x in span[i - 6 : i + 1]) / 7
+        for week in weeks:
+            week_mean = sum(series[d] for d in week) / 7
             if week_mean:
-                ratios.setdefault(d.weekday(), []).append(series[d] / week_mean)
+                for d in week:
+                    ratios.setdefault(d.weekday(), []).append(series[d] / week_mean)
         factor = {w: sum(r) / len(r) for w, r in ratios.items() if r}
         level: float | None = None
         for d in span:

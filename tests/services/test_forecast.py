@@ -1,0 +1,61 @@
+"""Tomorrow's estimate: a weekday pattern with smoothing, and how far it was off lately."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from day_helpers import local, put
+
+from station_console.services.forecast import forecast, predict
+from station_console.services.station import Station
+
+MONDAY = date(2026, 11, 30)
+
+
+def weeks_of(pattern: dict[int, int], weeks: int, carrier: str = "ZTO") -> dict[date, dict[str, int]]:
+    first = MONDAY - timedelta(weeks=weeks)
+    return {
+        first + timedelta(days=n): {carrier: pattern[(first + timedelta(days=n)).weekday()]}
+        for n in range(7 * weeks)
+    }
+
+
+def test_the_weekday_pattern_is_learned() -> None:
+    pattern = {0: 120, 1: 80, 2: 80, 3: 80, 4: 80, 5: 40, 6: 40}
+    history = weeks_of(pattern, 6)
+    monday = predict(history, MONDAY)["ZTO"]
+    saturday = predict(history, MONDAY + timedelta(days=5))["ZTO"]
+    assert abs(monday - 120) < 6 and abs(saturday - 40) < 4
+    assert monday > 2.5 * saturday
+
+
+def test_a_level_shift_is_followed_by_smoothing() -> None:
+    flat = {w: 100 for w in range(7)}
+    history = weeks_of(flat, 4)
+    for n in range(1, 8):  # the last week doubled
+        history[MONDAY - timedelta(days=n)] = {"ZTO": 200}
+    guess = predict(history, MONDAY)["ZTO"]
+    assert 150 < guess < 200  # moved most of the way, not all: smoothed
+
+
+def test_forecast_reads_the_station_history_and_reports_its_error(station: Station, clock: object) -> None:
+    today = date(2026, 11, 25)
+    for n in range(14, 0, -1):  # two weeks of three ZTO and one SF a day
+        day = today - timedelta(days=n)
+        for i in range(3):
+            put(station, f"73{n:02d}{i:010d}", "ZTO", local(day, 10, i))
+        put(station, f"SF1{n:02d}0000000000", "SF", local(day, 11))
+    put(station, "73990000000001", "ZTO", local(today, 9))  # today is not over: not history
+    with station.read() as session:
+        fc = forecast(session, station, today + timedelta(days=1))
+    assert fc.estimate is True and fc.carriers == {"SF": 1, "ZTO": 3} and fc.total == 4
+    assert fc.mape_percent == 0.0
+    assert fc.history_days == 14
+    assert all(b["date"] < today.isoformat() for b in fc.backtest)
+    assert fc.backtest and all(b["expected"] == b["actual"] == 4 for b in fc.backtest)
+
+
+def test_no_history_gives_no_estimate_and_no_error_figure(station: Station) -> None:
+    with station.read() as session:
+        fc = forecast(session, station, date(2026, 11, 26))
+    assert fc.total == 0 and fc.mape_percent is None and fc.backtest == []

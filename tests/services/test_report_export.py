@@ -1,0 +1,101 @@
+"""Report outputs: the PDF parsed back, Chinese with a CJK font or a stated fallback, CSV figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from day_helpers import act_as_manager, leave, local, put
+from pypdf import PdfReader
+
+from station_console.i18n import set_language
+from station_console.services.dayclose import close_day
+from station_console.services.report_export import to_csv, to_pdf, to_text
+from station_console.services.reports import build_report
+from station_console.services.station import Station
+
+D = date(2026, 11, 24)
+
+
+@pytest.fixture
+def report(station: Station, clock: object) -> dict:  # type: ignore[type-arg]
+    ids = [put(station, f"73{i:012d}", "ZTO", local(D, 9, i)) for i in range(7)]
+    ids += [put(station, f"SF1{i:012d}", "SF", local(D, 10, i)) for i in range(4)]
+    leave(station, ids[0], "picked_up", local(D, 18))
+    leave(station, ids[1], "returned", local(D, 19))
+    leave(station, ids[8], "written_off", local(D, 20))
+    clock.now = local(D + timedelta(days=1), 9)  # type: ignore[attr-defined]
+    act_as_manager(station, "mei")
+    close_day(station, D)
+    return build_report(station, D)
+
+
+def pdf_text(blob: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(blob)).pages)
+
+
+def test_pdf_carries_the_figures_and_the_close_signature(report: dict) -> None:  # type: ignore[type-arg]
+    text = pdf_text(to_pdf(report))
+    assert "Parcel Station: day report 2026-11-24" in text
+    assert "ZTO 0 7 1 1 0 5 2.80" in text  # opening in picked returned written-off closing fees
+    assert "SF 0 4 0 0 1 3 2.00" in text
+    assert "Total 0 11 1 1 1 8 4.80" in text
+    flat = " ".join(text.split())  # the PDF justifies the close line: spaces vary
+    assert "Closed by mei" in flat and report["closed"]["sha256"][:20] in text.replace("\n", "")
+    assert "Font: wqy-microhei.ttc" in text  # fonts-wqy-microhei is on the test machine
+
+
+def test_pdf_in_chinese_uses_the_cjk_font(report: dict) -> None:  # type: ignore[type-arg]
+    set_language("zh")
+    text = pdf_text(to_pdf(report))
+    assert "期初在架" in text and "合计 0 11 1 1 1 8 4.80" in text and "字体：wqy-microhei.ttc" in text
+
+
+def test_pdf_without_a_cjk_font_falls_back_to_english_and_says_so(
+    report: dict,  # type: ignore[type-arg]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hardware.printers import fonts
+
+    monkeypatch.setenv("STATION_CJK_FONT", "")
+    fonts.cjk_font.cache_clear()
+    set_language("zh")
+    try:
+        text = pdf_text(to_pdf(report))
+    finally:
+        fonts.cjk_font.cache_clear()
+    assert "No Chinese font found" in text
+    assert "Total 0 11 1 1 1 8 4.80" in text and "期初" not in text
+
+
+def test_csv_has_one_row_per_carrier_and_the_totals(report: dict) -> None:  # type: ignore[type-arg]
+    rows = list(csv.reader(io.StringIO(to_csv(report))))
+    header, body = rows[0], rows[1 : rows.index([])]
+    assert header == [
+        "date",
+        "carrier",
+        "opening",
+        "checked_in",
+        "picked_up",
+        "returned",
+        "written_off",
+        "closing",
+        "fees_cents",
+    ]
+    assert body == [
+        ["2026-11-24", "SF", "0", "4", "0", "0", "1", "3", "200"],
+        ["2026-11-24", "ZTO", "0", "7", "1", "1", "0", "5", "280"],
+        ["2026-11-24", "TOTAL", "0", "11", "1", "1", "1", "8", "480"],
+    ]
+    figures = dict(r for r in rows if len(r) == 2)
+    assert figures["balanced"] == "True" and figures["closed_sha256"] == report["closed"]["sha256"]
+
+
+def test_text_report_lines_up_in_chinese(report: dict) -> None:  # type: ignore[type-arg]
+    set_language("zh")
+    lines = to_text(report).splitlines()
+    table = [line for line in lines[2:7] if not line.startswith("-")]
+    widths = {sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in table}
+    assert len(widths) == 1  # every row as wide as the header
