@@ -1,16 +1,442 @@
-"""The Pickup mode. Filled in by its issue; the shell is real and navigable."""
+"""The Pickup mode (出库): look a customer up, scan each fetched parcel, hand them over on one key.
+
+The query box is always ready. A scan (wedge burst or device scanner) while a list is open checks that
+parcel against it: a stranger turns the screen red, names where it belongs, rings the bell. An Enter'd
+line that is one of the listed waybills ticks it too; any other line is a new query. Hand-over, override
+and undo write through the service on a thread worker, which only posts a message back.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Digits, Label, Static
+
+from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.tui.screens.base import ModeScreen
+from station_console.services import pickup
+from station_console.services.pickup import Lookup, PickupRow
+from station_console.services.roles import require_manager
+from station_console.services.waybill import normalise as normalise_waybill
+from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
+
+BAND_STYLES = {"ok": "", "amber": "bold yellow", "red": "bold red", "return": "bold reverse magenta"}
+GROUP_MARKS = "ABCDEFGHIJ"
 
 
 class PickupScreen(ModeScreen):
     MODE_TITLE = N_("Pickup")
+    CSS_PATH = "pickup.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "f10",
+            "confirm",
+            N_("Hand over"),
+            id="pickup.confirm",
+            tooltip=N_("Mark the scanned parcels picked up"),
+        ),
+        Binding(
+            "ctrl+o",
+            "override",
+            N_("Override"),
+            id="pickup.override",
+            tooltip=N_("Manager: hand over a parcel whose label will not scan, with a reason"),
+        ),
+        Binding(
+            "ctrl+z",
+            "undo",
+            N_("Undo pickup"),
+            id="pickup.undo",
+            tooltip=N_("Manager: put the last pickup back on the shelf"),
+        ),
+        Binding(
+            "escape",
+            "clear",
+            N_("Next customer"),
+            id="pickup.clear",
+            tooltip=N_("Clear the list for the next customer"),
+        ),
+    ]
+
+    @dataclass
+    class HandedOver(Message):
+        """The service marked these parcels picked up."""
+
+        parcel_ids: list[int]
+
+    @dataclass
+    class Undone(Message):
+        parcel_ids: list[int]
+
+    @dataclass
+    class WriteFailed(Message):
+        error: BaseException = field(repr=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lookup: Lookup | None = None
+        self.scanned: dict[int, str] = {}  # parcel id -> waybill, in scan order
+        self.last_handover: list[int] = []
+        self.router: KeyRouter | None = None
+        self._subset_armed = False
 
     def compose_body(self) -> ComposeResult:
-        yield Static(_("Pickup"), classes="placeholder")
+        with Horizontal(id="pk-top"):
+            yield Label(_("Customer"), classes="field-label")
+            yield WedgeInput(
+                placeholder=_("pickup code(s), phone tail, phone or waybill; scans check parcels"),
+                id="pk-query",
+            )
+        with Horizontal(id="pk-middle"):
+            with Horizontal(id="pk-progress"):
+                yield Digits("0", id="pk-done")
+                yield Static(_("of"), classes="pk-of")
+                yield Digits("0", id="pk-total")
+                yield Static(_("scanned"), classes="pk-of")
+            yield Static(_("Ready: ask for the pickup code."), id="pk-message")
+        yield Static("", id="pk-check")
+        yield DataTable(id="pk-table", cursor_type="row", zebra_stripes=True)
+        yield Static(_("This shift's pickups at this counter"), id="pk-recent-title")
+        yield DataTable(id="pk-recent", cursor_type="row")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        app: Any = self.app
+        self.router = KeyRouter.from_settings(self, app.counter_settings)
+        self.query_one("#pk-query", WedgeInput).router = self.router
+        table = self.query_one("#pk-table", DataTable)
+        for key, title in (
+            ("tick", "✓"),
+            ("who", ""),
+            ("code", N_("Code")),
+            ("where", N_("Location")),
+            ("carrier", N_("Carrier")),
+            ("waybill", N_("Waybill")),
+            ("phone", N_("Phone")),
+            ("since", N_("Checked in")),
+            ("days", N_("Days")),
+        ):
+            table.add_column(_(title) if title else "", key=key)
+        recent = self.query_one("#pk-recent", DataTable)
+        for key, title in (
+            ("at", N_("Time")),
+            ("code", N_("Code")),
+            ("waybill", N_("Waybill")),
+            ("carrier", N_("Carrier")),
+            ("method", N_("Method")),
+        ):
+            recent.add_column(_(title), key=key)
+        for t in (table, recent):
+            t.can_focus = False  # focus stays in the query box; the tables only show
+        self._refresh_recent()
+        self.query_one("#pk-query", WedgeInput).focus()
+
+    # -- input ---------------------------------------------------------------------------------
+
+    @on(WedgeInput.Submitted, "#pk-query")
+    def _submitted(self, event: WedgeInput.Submitted) -> None:
+        text = event.value.strip()
+        event.input.value = ""
+        if not text:
+            self._enter_on_empty()
+        elif self.lookup is not None and self._listed(text) is not None:
+            self.scan(text)
+        else:
+            self.look_up(text)
+
+    @on(KeyRouter.Scanned)
+    def _wedge_scan(self, event: KeyRouter.Scanned) -> None:
+        event.stop()
+        self._scan_or_query(event.code)
+
+    @on(ScannerBridge.Scanned)
+    def _device_scan(self, event: ScannerBridge.Scanned) -> None:
+        event.stop()
+        self._scan_or_query(event.code)
+
+    def _scan_or_query(self, code: str) -> None:
+        # While a customer is being served, every scan is a parcel check, never a new query.
+        if self.lookup is not None:
+            self.scan(code)
+        else:
+            self.look_up(code)
+
+    def _listed(self, text: str) -> PickupRow | None:
+        waybill = normalise_waybill(text).waybill
+        return self.lookup.row_for_waybill(waybill) if self.lookup and waybill else None
+
+    # -- service calls -------------------------------------------------------------------------
+
+    def look_up(self, query: str) -> None:
+        self._clear_state()
+        try:
+            self.lookup = pickup.lookup(self.station, query)
+        except StationError as exc:
+            self._refuse(exc.message())
+        except Exception as exc:
+            self._refuse(report_unexpected(self, exc))
+        else:
+            self._show_lookup()
+
+    def scan(self, text: str) -> None:
+        assert self.lookup is not None
+        try:
+            row = pickup.check_scan(self.lookup, text, self.station)
+        except StationError as exc:
+            self._wrong(exc.message())
+            return
+        except Exception as exc:
+            self._refuse(report_unexpected(self, exc))
+            return
+        self.set_class(False, "-wrong")
+        self._subset_armed = False
+        already = row.parcel_id in self.scanned
+        self.scanned[row.parcel_id] = row.waybill
+        self._update_row(row)
+        done, total = self._progress()
+        if already:
+            self._say(_("{waybill} was already scanned.", waybill=row.waybill), warn=True)
+        elif done == total:
+            self._say(_("All {n} scanned. Enter or F10 hands them over.", n=total), ok=True)
+        else:
+            self._say(
+                _(
+                    "{waybill} OK: {code} at {location}.",
+                    waybill=row.waybill,
+                    code=row.pickup_code,
+                    location=row.location,
+                ),
+                ok=True,
+            )
+
+    def active_rows(self) -> list[PickupRow]:
+        """The parcels being handed over: every listed one, or, when customers share a phone tail, the
+        customers whose parcels have been scanned."""
+        lk = self.lookup
+        if lk is None:
+            return []
+        if lk.shape in ("code", "codes") or len(lk.groups) == 1:
+            return list(lk.rows)
+        chosen = [g for g in lk.groups if any(r.parcel_id in self.scanned for r in g)]
+        return [r for g in chosen for r in g] if chosen else list(lk.rows)
+
+    def _progress(self) -> tuple[int, int]:
+        active = self.active_rows()
+        done = sum(1 for r in active if r.parcel_id in self.scanned)
+        self.query_one("#pk-done", Digits).update(str(done))
+        self.query_one("#pk-total", Digits).update(str(len(active)))
+        return done, len(active)
+
+    def _enter_on_empty(self) -> None:
+        if self.lookup is None:
+            return
+        done, total = self._progress()
+        if done and done == total:
+            self.action_confirm()
+        else:
+            self._say(
+                _(
+                    "{done} of {total} scanned: scan the rest, or F10 to hand over only the scanned ones.",
+                    done=done,
+                    total=total,
+                ),
+                warn=True,
+            )
+
+    def action_confirm(self) -> None:
+        if self.lookup is None:
+            self._refuse(_("Look up a customer first."))
+            return
+        active = self.active_rows()
+        ready = [r for r in active if r.parcel_id in self.scanned]
+        if not ready:
+            self._refuse(_("Scan each parcel before handing it over."))
+            return
+        if len(ready) < len(active) and not self._subset_armed:
+            self._subset_armed = True
+            self._say(
+                _(
+                    "Only {done} of {total} scanned. Press F10 again to hand over just these.",
+                    done=len(ready),
+                    total=len(active),
+                ),
+                warn=True,
+            )
+            return
+        self._write(
+            lambda: pickup.confirm_pickup(
+                self.station,
+                [r.parcel_id for r in ready],
+                method=self.lookup.method if self.lookup else "code",
+                scanned=[r.waybill for r in ready],
+            ),
+            PickupScreen.HandedOver,
+        )
+
+    def action_override(self) -> None:
+        active = self.active_rows()
+        missing = [r for r in active if r.parcel_id not in self.scanned]
+        if not missing:
+            self._say(_("Nothing to override: every parcel is scanned."), warn=True)
+            return
+        try:
+            require_manager(self.station, "override")
+        except StationError as exc:
+            self._refuse(exc.message())
+            return
+        method = self.lookup.method if self.lookup else "code"
+
+        def given(reason: str | None) -> None:
+            if reason:
+                self._write(
+                    lambda: pickup.confirm_pickup(
+                        self.station,
+                        [r.parcel_id for r in active],
+                        method=method,
+                        scanned=[r.waybill for r in active if r.parcel_id in self.scanned],
+                        override_reason=reason,
+                    ),
+                    PickupScreen.HandedOver,
+                )
+
+        waybills = ", ".join(r.waybill for r in missing)
+        self.app.push_screen(
+            ReasonDialog(_("Hand over without a scan: {waybills}", waybills=waybills)), given
+        )
+
+    def action_undo(self) -> None:
+        ids = list(self.last_handover) or [r.parcel_id for r in pickup.recent_pickups(self.station, limit=1)]
+        if not ids:
+            self._say(_("No pickup to undo."), warn=True)
+            return
+
+        def undo_all() -> list[int]:
+            for pid in ids:
+                pickup.undo_pickup(self.station, pid)
+            return ids
+
+        self._write(undo_all, PickupScreen.Undone)
+
+    def action_clear(self) -> None:
+        self._clear_state()
+        self._say(_("Ready: ask for the pickup code."))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pickup-write")
+    def _write(self, call: Callable[[], list[int]], done: type[HandedOver] | type[Undone]) -> None:
+        try:
+            self.post_message(done(call()))
+        except BaseException as exc:  # shown on the screen, never a traceback
+            self.post_message(PickupScreen.WriteFailed(exc))
+
+    @on(HandedOver)
+    def _handed_over(self, message: HandedOver) -> None:
+        count = len(message.parcel_ids)
+        self.last_handover = list(message.parcel_ids)
+        self._clear_state()
+        self._say(_("Handed over: {n} parcel(s). Ready for the next customer.", n=count), ok=True)
+        self._refresh_recent()
+
+    @on(Undone)
+    def _undone(self, message: Undone) -> None:
+        self.last_handover = []
+        self._say(_("Back on the shelf: {n} parcel(s).", n=len(message.parcel_ids)), warn=True)
+        self._refresh_recent()
+
+    @on(WriteFailed)
+    def _write_failed(self, message: WriteFailed) -> None:
+        exc = message.error
+        self._refuse(exc.message() if isinstance(exc, StationError) else report_unexpected(self, exc))
+
+    # -- display -------------------------------------------------------------------------------
+
+    def _clear_state(self) -> None:
+        self.lookup, self.scanned, self._subset_armed = None, {}, False
+        self.set_class(False, "-wrong")
+        self.query_one("#pk-table", DataTable).clear()
+        self.query_one("#pk-check", Static).update("")
+        self._progress()
+
+    def _show_lookup(self) -> None:
+        assert self.lookup is not None
+        lk = self.lookup
+        table = self.query_one("#pk-table", DataTable)
+        marks = {r.parcel_id: GROUP_MARKS[i % len(GROUP_MARKS)] for i, g in enumerate(lk.groups) for r in g}
+        for row in lk.rows:
+            band = Text(str(row.days_on_shelf), style=BAND_STYLES.get(row.band, ""))
+            table.add_row(
+                "",
+                marks[row.parcel_id] if len(lk.groups) > 1 else "",
+                row.pickup_code,
+                row.location,
+                row.carrier_name,
+                row.waybill,
+                row.masked_phone or "-",
+                f"{row.checked_in_at.astimezone(self.station.zone()):%m-%d %H:%M}",
+                band,
+                key=str(row.parcel_id),
+            )
+        self._progress()
+        notes = [_("{n} parcel(s): fetch them in this order and scan each.", n=len(lk.rows))]
+        if len(lk.groups) > 1 and lk.shape not in ("code", "codes"):
+            notes.append(_("{n} customers share this number: check who is here.", n=len(lk.groups)))
+        if lk.missing:
+            notes.append(_("Not found: {codes}", codes=", ".join(lk.missing)))
+        self._say(" ".join(notes), warn=bool(lk.missing) or len(lk.groups) > 1)
+        if lk.second_check:
+            who = "; ".join(
+                f"{marks[g[0].parcel_id] + ' ' if len(lk.groups) > 1 else ''}"
+                f"{g[0].masked_phone or '-'}{' · ' + g[0].recipient_name if g[0].recipient_name else ''}"
+                for g in lk.groups
+            )
+            self.query_one("#pk-check", Static).update(f"{_(pickup.CHECK_LABELS[lk.second_check])}: {who}")
+
+    def _update_row(self, row: PickupRow) -> None:
+        self.query_one("#pk-table", DataTable).update_cell(
+            str(row.parcel_id), "tick", Text("✓", style="bold green")
+        )
+
+    def _refresh_recent(self) -> None:
+        recent = self.query_one("#pk-recent", DataTable)
+        recent.clear()
+        try:
+            rows = pickup.recent_pickups(self.station, limit=30)
+        except Exception as exc:
+            self._refuse(report_unexpected(self, exc))
+            return
+        zone = self.station.zone()
+        for r in rows:
+            recent.add_row(
+                f"{r.picked_up_at.astimezone(zone):%H:%M:%S}",
+                r.pickup_code,
+                r.waybill,
+                r.carrier,
+                r.method,
+                key=f"r{r.parcel_id}",
+            )
+
+    def _wrong(self, text: str) -> None:
+        self.add_class("-wrong")
+        self._refuse(text)
+
+    def _refuse(self, text: str) -> None:
+        self.app.bell()
+        self._say(text, error=True)
+
+    def _say(self, text: str, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
+        message = self.query_one("#pk-message", Static)
+        message.update(text)
+        message.set_class(error, "-error")
+        message.set_class(warn and not error, "-warn")
+        message.set_class(ok and not (error or warn), "-ok")

@@ -1,0 +1,45 @@
+"""Dialogs of the Pickup mode: the manager's reason for handing over an unscanned parcel."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from station_console.i18n import N_, _
+
+
+class ReasonDialog(ModalScreen[str | None]):
+    """Ask why; Enter with a reason gives it back, Escape gives None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape", "cancel", N_("Cancel"), id="pickup.reason.cancel", tooltip=N_("Close without saving")
+        ),
+    ]
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield Label(_("Reason (e.g. label torn, barcode unreadable)"))
+            yield Input(id="pk-reason", max_length=200)
+
+    def on_mount(self) -> None:
+        self.query_one("#pk-reason", Input).focus()
+
+    @on(Input.Submitted, "#pk-reason")
+    def _given(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

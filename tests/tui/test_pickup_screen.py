@@ -1,0 +1,248 @@
+"""The Pickup screen, driven like a clerk: look up, fetch, scan each parcel, hand over on one key.
+
+Key timing goes through the router's clock seam (`KeyRouter.clock`): a scanner's keys arrive 4 ms apart,
+a person's 250 ms apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+from textual.widgets import DataTable, Digits, Static
+
+from db.models import Clerk, Parcel, Role
+from station_console.services.checkin import CheckinResult, check_in
+from station_console.services.station import Station
+from station_console.settings import CounterSettings
+from station_console.tui.app import StationApp
+from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.screens.pickup import PickupScreen
+from station_console.tui.screens.pickup_dialogs import ReasonDialog
+
+ANN, SOLO, OTHER = "13812345678", "13900004321", "13700001111"
+
+
+class KeyClock:
+    def __init__(self) -> None:
+        self.t, self.step, self.idle = 100.0, 0.004, 0.0
+
+    def __call__(self, event: Any) -> float:
+        if event is None:
+            return self.t + self.idle
+        self.t += self.step
+        return self.t
+
+
+def sign_in(station: Station, role: str) -> None:
+    def work(session: Session) -> int:
+        row = Clerk(name=f"{role}-1", role=role, created_at=station.now())
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        return row.id
+
+    station.clerk_id, station.clerk_role = station.run(work), role
+
+
+def receive(station: Station, n: int, phone: str) -> CheckinResult:
+    return check_in(station, f"73{n:012d}", phone=phone)
+
+
+def statuses(station: Station) -> dict[str, str]:
+    with station.read() as s:
+        return {p.waybill: p.status for p in s.exec(select(Parcel)).all()}
+
+
+class Clerk_:
+    """Drives the screen: a person types, a scanner scans."""
+
+    def __init__(self, app: StationApp, pilot: Any) -> None:
+        self.app, self.pilot, self.clock = app, pilot, KeyClock()
+        self.bells = 0
+        app.bell = self._bell  # type: ignore[method-assign]
+
+    def _bell(self) -> None:
+        self.bells += 1
+
+    @property
+    def screen(self) -> PickupScreen:
+        assert isinstance(self.app.screen, PickupScreen)
+        return self.app.screen
+
+    async def open(self) -> PickupScreen:
+        await self.pilot.press("f2")
+        await self.pilot.pause()
+        assert self.screen.router is not None
+        self.screen.router.clock = self.clock
+        return self.screen
+
+    async def type(self, text: str) -> None:
+        self.clock.step, self.clock.idle = 0.25, 1.0
+        await self.pilot.press(*list(text), "enter")
+        await self.pilot.pause(0.1)
+        await self.settle()
+
+    async def scan(self, code: str) -> None:
+        self.clock.t += 0.5
+        self.clock.step, self.clock.idle = 0.004, 0.0
+        await self.pilot.press(*list(code), "enter")
+        await self.settle()
+
+    async def key(self, *keys: str) -> None:
+        self.clock.t += 1.0
+        self.clock.step, self.clock.idle = 0.25, 1.0
+        await self.pilot.press(*keys)
+        await self.pilot.pause(0.1)
+        await self.settle()
+
+    async def settle(self) -> None:
+        await self.app.workers.wait_for_complete()
+        await self.pilot.pause()
+
+    def text(self, selector: str) -> str:
+        return str(self.screen.query_one(selector, Static).render())
+
+    def progress(self) -> tuple[str, str]:
+        done, total = (self.screen.query_one(s, Digits).value for s in ("#pk-done", "#pk-total"))
+        return done, total
+
+    def ticks(self) -> list[str]:
+        table = self.screen.query_one("#pk-table", DataTable)
+        return [str(table.get_cell(key, "tick")) for key in table.rows]
+
+
+@pytest.fixture
+def console(station: Station) -> StationApp:
+    return StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
+
+
+async def test_serve_by_code_refuse_a_wrong_scan_then_serve_by_phone_tail(
+    station: Station, console: StationApp
+) -> None:
+    sign_in(station, Role.CLERK)
+    ann = [receive(station, n, ANN) for n in (1, 2, 3)]
+    solo = receive(station, 4, SOLO)
+    stranger = receive(station, 5, OTHER)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(ann[1].pickup_code)
+        assert {r.waybill for r in screen.active_rows()} == {p.waybill for p in ann}
+        assert clerk.progress() == ("0", "3")
+        # The clerk fetched a wrong parcel: loud refusal naming where it belongs, nothing ticked.
+        await clerk.scan(stranger.waybill)
+        assert screen.has_class("-wrong") and clerk.bells == 1
+        assert stranger.pickup_code in clerk.text("#pk-message") and stranger.location in clerk.text(
+            "#pk-message"
+        )
+        assert clerk.progress() == ("0", "3")
+        for p in ann:
+            await clerk.scan(p.waybill)
+        assert not screen.has_class("-wrong")
+        assert clerk.progress() == ("3", "3") and clerk.ticks() == ["✓"] * 3
+        await clerk.key("enter")  # Enter on the empty box hands over a complete set
+        assert screen.lookup is None and "3" in clerk.text("#pk-message")
+        assert screen.query_one("#pk-recent", DataTable).row_count == 3
+        # Next customer: only the last 4 digits of the phone, with a second check shown.
+        await clerk.type("4321")
+        assert [r.waybill for r in screen.active_rows()] == [solo.waybill]
+        assert "139****4321" in clerk.text("#pk-check")
+        await clerk.scan(solo.waybill)
+        await clerk.key("f10")
+    expected = {p.waybill: "picked_up" for p in [*ann, solo]} | {stranger.waybill: "on_shelf"}
+    assert statuses(station) == expected
+
+
+async def test_partial_pickup_asks_twice(station: Station, console: StationApp) -> None:
+    sign_in(station, Role.CLERK)
+    a, b = (receive(station, n, ANN) for n in (1, 2))
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type(a.pickup_code)
+        await clerk.scan(a.waybill)
+        await clerk.key("enter")  # not everything is scanned: Enter does not hand over
+        assert statuses(station)[a.waybill] == "on_shelf" and "1 of 2" in clerk.text("#pk-message")
+        await clerk.key("f10")
+        assert statuses(station)[a.waybill] == "on_shelf"  # the first F10 only asks
+        await clerk.key("f10")
+    assert statuses(station) == {a.waybill: "picked_up", b.waybill: "on_shelf"}
+
+
+async def test_a_typed_listed_waybill_ticks_and_another_line_is_a_new_query(
+    station: Station, console: StationApp
+) -> None:
+    sign_in(station, Role.CLERK)
+    a = receive(station, 1, ANN)
+    other = receive(station, 2, OTHER)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(a.pickup_code)
+        await clerk.type(a.waybill.lower())
+        assert clerk.progress() == ("1", "1")
+        await clerk.type(other.pickup_code)
+        assert [r.waybill for r in screen.active_rows()] == [other.waybill]
+        assert clerk.progress() == ("0", "1")
+
+
+async def test_a_device_scanner_checks_parcels_too(station: Station, console: StationApp) -> None:
+    sign_in(station, Role.CLERK)
+    a = receive(station, 1, ANN)
+    stranger = receive(station, 2, OTHER)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(a.pickup_code)
+        screen.post_message(ScannerBridge.Scanned(stranger.waybill, "hid"))
+        await clerk.settle()
+        assert screen.has_class("-wrong")
+        screen.post_message(ScannerBridge.Scanned(a.waybill, "hid"))
+        await clerk.settle()
+        assert clerk.progress() == ("1", "1") and not screen.has_class("-wrong")
+
+
+async def test_override_is_refused_for_a_clerk(station: Station, console: StationApp) -> None:
+    sign_in(station, Role.CLERK)
+    a = receive(station, 1, ANN)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type(a.pickup_code)
+        await clerk.key("ctrl+o")
+        assert "manager" in clerk.text("#pk-message").lower()
+        assert not isinstance(console.screen, ReasonDialog)
+    assert statuses(station)[a.waybill] == "on_shelf"
+
+
+async def test_a_manager_overrides_with_a_reason_and_undoes(station: Station, console: StationApp) -> None:
+    sign_in(station, Role.MANAGER)
+    a, b = (receive(station, n, ANN) for n in (1, 2))
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type(a.pickup_code)
+        await clerk.scan(a.waybill)
+        await clerk.key("ctrl+o")
+        assert isinstance(console.screen, ReasonDialog)
+        await pilot.press(*list("label torn"), "enter")
+        await clerk.settle()
+        assert statuses(station) == {a.waybill: "picked_up", b.waybill: "picked_up"}
+        with station.read() as s:
+            methods = {p.waybill: p.pickup_method for p in s.exec(select(Parcel)).all()}
+        assert methods == {a.waybill: "code", b.waybill: "override"}
+        await clerk.key("ctrl+z")
+        assert statuses(station) == {a.waybill: "on_shelf", b.waybill: "on_shelf"}
+        assert "Back on the shelf" in clerk.text("#pk-message")
+
+
+async def test_nothing_found_is_shown_calmly(station: Station, console: StationApp) -> None:
+    sign_in(station, Role.CLERK)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type("8-5-9999")
+        assert "No parcel on the shelves" in clerk.text("#pk-message") and clerk.bells == 1
+        assert screen.lookup is None
