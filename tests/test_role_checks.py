@@ -1,0 +1,126 @@
+"""Every manager-only service refuses a clerk, whatever screen or command calls it, and writes nothing.
+
+The check is in the service, not only a hidden button: each call below runs as a signed-in clerk and
+must raise PermissionDenied with the database byte-for-byte as it was. Add a line here for each new
+manager-only service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from station_console.errors import PermissionDenied
+from station_console.services import clerks
+from station_console.services.checkin import check_in
+from station_console.services.pickup import confirm_pickup
+from station_console.services.station import Station
+
+PHONE = "13812345678"
+
+
+def _save_settings(st: Station, ids: dict[str, Any]) -> Any:
+    from station_console.services.config import save_station_settings
+
+    new = st.settings().model_copy(update={"station_name": "Hijacked"})
+    return st.run(lambda session: save_station_settings(session, st, new))
+
+
+def _call(module: str, name: str, *args: Any, **kwargs: Any) -> Callable[[Station, dict[str, Any]], Any]:
+    """A call to `station_console.services.<module>.<name>(station, *args)`; "{on_shelf}" etc. are filled in."""
+
+    def run(st: Station, ids: dict[str, Any]) -> Any:
+        import importlib
+
+        func = getattr(importlib.import_module(f"station_console.services.{module}"), name)
+        filled = [
+            a.format(**ids) if isinstance(a, str) else ids[a[0]] if isinstance(a, tuple) else a for a in args
+        ]
+        return func(st, *filled, **kwargs)
+
+    return run
+
+
+MANAGER_ONLY: dict[str, Callable[[Station, dict[str, Any]], Any]] = {
+    "close_day": _call("dayclose", "close_day"),
+    "save_station_settings": _save_settings,
+    "add_carrier": _call("carriers", "add_carrier", {"code": "KDN", "name_en": "Kdn", "name_zh": "快递鸟"}),
+    "update_carrier": _call("carriers", "update_carrier", "SF", {"fee_cents": 1}),
+    "add_shelf": _call("shelves", "add_shelf", "Z"),
+    "edit_shelf": _call("shelves", "edit_shelf", "1", zone="floor"),
+    "add_layer": _call("shelves", "add_layer", "1"),
+    "edit_layer": _call("shelves", "edit_layer", "1-1", capacity_units=1),
+    "retire": _call("shelves", "retire", "2"),
+    "restore": _call("shelves", "restore", "2"),
+    "import_layout": _call("shelves", "import_layout", "label,zone,layers\nZ,main,3\n"),
+    "override_pickup": lambda st, ids: confirm_pickup(
+        st, [ids["on_shelf"]], method="code", override_reason="label torn off"
+    ),
+    "undo_pickup": _call("pickup", "undo_pickup", ("picked",)),
+    "write_off": _call("problems", "write_off", "{on_shelf_waybill}", "lost"),
+    "export_person": _call("privacy", "export_person", PHONE),
+    "delete_person": _call("privacy", "delete_person", PHONE),
+    "add_clerk": _call("clerks", "add_clerk", "Zhao", "5555", role="manager"),
+    "reset_pin": _call("clerks", "change_pin", "Wang", "0000"),
+    "deactivate_clerk": _call("clerks", "set_active", "Wang", False),
+}
+
+
+def snapshot(station: Station) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in a stable order."""
+    with station.engine.connect() as conn:
+        return {
+            name: sorted(map(tuple, conn.execute(text(f'SELECT * FROM "{name}"')).all()), key=repr)
+            for name in SQLModel.metadata.tables
+        }
+
+
+@pytest.fixture
+def as_clerk(station: Station) -> tuple[Station, dict[str, Any]]:
+    """A manager sets up a parcel on the shelf and one picked up; then the clerk Li signs in."""
+    clerks.create_first_manager(station, "Wang", "9090")
+    clerks.sign_in(station, "Wang", "9090")
+    clerks.add_clerk(station, "Li", "1234")
+    on_shelf = check_in(station, "SF1234567890123", phone=PHONE)
+    picked = check_in(station, "JT1234567890123", phone=PHONE)
+    confirm_pickup(station, [picked.parcel_id], method="code", scanned=[picked.waybill])
+    clerks.sign_in(station, "Li", "1234")
+    assert station.clerk_role == "clerk"
+    return station, {
+        "on_shelf": on_shelf.parcel_id,
+        "on_shelf_waybill": on_shelf.waybill,
+        "picked": picked.parcel_id,
+    }
+
+
+@pytest.mark.parametrize("action", sorted(MANAGER_ONLY))
+def test_a_clerk_is_refused_and_nothing_is_written(
+    as_clerk: tuple[Station, dict[str, Any]], action: str
+) -> None:
+    station, ids = as_clerk
+    before = snapshot(station)
+    with pytest.raises(PermissionDenied) as exc:
+        MANAGER_ONLY[action](station, ids)
+    assert exc.value.code == "manager_only"
+    assert snapshot(station) == before
+
+
+@pytest.mark.parametrize("action", ["close_day", "save_station_settings", "add_shelf", "export_person"])
+def test_the_manager_is_allowed(as_clerk: tuple[Station, dict[str, Any]], action: str) -> None:
+    station, ids = as_clerk
+    clerks.sign_in(station, "Wang", "9090")
+    before = snapshot(station)
+    MANAGER_ONLY[action](station, ids)
+    assert snapshot(station)["parcel_event"] != before["parcel_event"]  # done, and audited
+
+
+def test_nobody_signed_in_is_refused_too(as_clerk: tuple[Station, dict[str, Any]]) -> None:
+    station, ids = as_clerk
+    clerks.act_as(station, None)
+    for action in ("close_day", "save_station_settings", "add_shelf", "undo_pickup", "write_off"):
+        with pytest.raises(PermissionDenied):
+            MANAGER_ONLY[action](station, ids)
