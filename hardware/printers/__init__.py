@@ -1,21 +1,34 @@
-"""Label and receipt printers: one layout, five languages, six transports, chosen by `make_printer`."""
+"""Label and receipt printers: one layout, five languages, six transports, chosen by `make_printer`.
 
-from hardware.printers.document import Document
-from hardware.printers.factory import LANGUAGES, Printer, make_printer
-from hardware.printers.label import Captions, LabelData, LabelLayout, LabelSize, layout_for
-from hardware.printers.transports import DummyTransport, PrinterError, Transport
+Names are loaded on first use: the print queue imports this package on every check-in, while the
+renderers (python-escpos, fpdf2, Pillow) take about a second to import and only the worker needs them.
+"""
 
-__all__ = [
-    "LANGUAGES",
-    "Captions",
-    "Document",
-    "DummyTransport",
-    "LabelData",
-    "LabelLayout",
-    "LabelSize",
-    "Printer",
-    "PrinterError",
-    "Transport",
-    "layout_for",
-    "make_printer",
-]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "LANGUAGES": "factory",
+    "Printer": "factory",
+    "make_printer": "factory",
+    "Document": "document",
+    "Captions": "label",
+    "LabelData": "label",
+    "LabelLayout": "label",
+    "LabelSize": "label",
+    "layout_for": "label",
+    "DummyTransport": "transports",
+    "PrinterError": "transports",
+    "Transport": "transports",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)
