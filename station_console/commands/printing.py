@@ -66,7 +66,7 @@ def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | N
             _("No Chinese font found: Chinese text is printed in English. Install fonts-wqy-microhei."),
             err=True,
         )
-    payload = printer.render_label(label_for_printer(data, printer))
+    payload = printer.render_label(label_for_printer(data, printer, warn=False))
     if out is None and printer.language.name not in TEXT_FORMATS:
         out = f"label-{data.waybill}{printer.language.suffix}"
     if out is None or out == "-":

@@ -116,13 +116,14 @@ def needs_cjk_fallback(lang: str, printer: Any) -> bool:
     return lang != "en" and printer.language.name in ("png", "pdf", "zpl") and fonts.cjk_font() is None
 
 
-def label_for_printer(data: LabelData, printer: Any) -> LabelData:
+def label_for_printer(data: LabelData, printer: Any, *, warn: bool = True) -> LabelData:
     """`data` as `printer` can show it: English captions when Chinese cannot be drawn (and a warning)."""
     if not needs_cjk_fallback(data.lang, printer):
         return data
     from hardware.printers import fonts
 
-    log.warning(fonts.CJK_MISSING)
+    if warn:
+        log.warning(fonts.CJK_MISSING)
     return replace(data, lang="en", captions=captions("en"))
 
 
