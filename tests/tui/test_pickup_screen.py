@@ -150,6 +150,8 @@ async def test_serve_by_code_refuse_a_wrong_scan_then_serve_by_phone_tail(
         assert [r.waybill for r in screen.active_rows()] == [solo.waybill]
         assert "139****4321" in clerk.text("#pk-check")
         await clerk.scan(solo.waybill)
+        await clerk.key("f10")  # the policy's second check: the clerk confirms who is here
+        assert statuses(station)[solo.waybill] == "on_shelf" and "139****4321" in clerk.text("#pk-message")
         await clerk.key("f10")
     expected = {p.waybill: "picked_up" for p in [*ann, solo]} | {stranger.waybill: "on_shelf"}
     assert statuses(station) == expected

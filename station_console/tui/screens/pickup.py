@@ -91,6 +91,7 @@ class PickupScreen(ModeScreen):
         self.last_handover: list[int] = []
         self.router: KeyRouter | None = None
         self._subset_armed = False
+        self._identity_checked = False  # the clerk confirmed the second check the policy asks for
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="pk-top"):
@@ -264,6 +265,18 @@ class PickupScreen(ModeScreen):
         if not ready:
             self._refuse(_("Scan each parcel before handing it over."))
             return
+        if self.lookup.needs_second_check and not self._identity_checked:
+            # Policy: a phone tail (or waybill) alone is not enough; the clerk confirms who is here.
+            self._identity_checked = True
+            self._say(
+                _(
+                    "{check} ({who}). Checked? Press F10 again.",
+                    check=self._check_text(ready),
+                    who=self._who(ready),
+                ),
+                warn=True,
+            )
+            return
         if len(ready) < len(active) and not self._subset_armed:
             self._subset_armed = True
             self._say(
@@ -362,7 +375,7 @@ class PickupScreen(ModeScreen):
     # -- display -------------------------------------------------------------------------------
 
     def _clear_state(self) -> None:
-        self.lookup, self.scanned, self._subset_armed = None, {}, False
+        self.lookup, self.scanned, self._subset_armed, self._identity_checked = None, {}, False, False
         self.set_class(False, "-wrong")
         self.query_one("#pk-table", DataTable).clear()
         self.query_one("#pk-check", Static).update("")
@@ -401,6 +414,14 @@ class PickupScreen(ModeScreen):
                 for g in lk.groups
             )
             self.query_one("#pk-check", Static).update(f"{_(pickup.CHECK_LABELS[lk.second_check])}: {who}")
+
+    def _check_text(self, rows: list[PickupRow]) -> str:
+        check = self.lookup.second_check if self.lookup else None
+        return _(pickup.CHECK_LABELS[check]) if check else ""
+
+    def _who(self, rows: list[PickupRow]) -> str:
+        people = {(r.masked_phone or "-", r.recipient_name or "") for r in rows}
+        return "; ".join(f"{phone} {name}".strip() for phone, name in sorted(people))
 
     def _update_row(self, row: PickupRow) -> None:
         self.query_one("#pk-table", DataTable).update_cell(
