@@ -23,11 +23,11 @@ WITH touching AS (
   UNION SELECT id FROM parcel WHERE written_off_at >= :start AND checked_in_at < :end
 )
 SELECT p.carrier_id,
-  SUM(p.checked_in_at < :start),
-  SUM(p.checked_in_at >= :start),
-  SUM(p.picked_up_at >= :start AND p.picked_up_at < :end),
-  SUM(p.returned_at >= :start AND p.returned_at < :end),
-  SUM(p.written_off_at >= :start AND p.written_off_at < :end)
+  IFNULL(SUM(p.checked_in_at < :start), 0),
+  IFNULL(SUM(p.checked_in_at >= :start), 0),
+  IFNULL(SUM(p.picked_up_at >= :start AND p.picked_up_at < :end), 0),
+  IFNULL(SUM(p.returned_at >= :start AND p.returned_at < :end), 0),
+  IFNULL(SUM(p.written_off_at >= :start AND p.written_off_at < :end), 0)
 FROM parcel p WHERE p.id IN (SELECT id FROM touching) AND p.status != 'cancelled'
 GROUP BY p.carrier_id
 """
