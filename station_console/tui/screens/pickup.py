@@ -12,13 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Digits, Label, Static
+from textual.widgets import Digits, Label, Static
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
@@ -29,10 +28,8 @@ from station_console.services.waybill import normalise as normalise_waybill
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.screens.pickup_tables import ParcelList, RecentList, group_marks
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
-
-BAND_STYLES = {"ok": "", "amber": "bold yellow", "red": "bold red", "return": "bold reverse magenta"}
-GROUP_MARKS = "ABCDEFGHIJ"
 
 
 class PickupScreen(ModeScreen):
@@ -108,39 +105,15 @@ class PickupScreen(ModeScreen):
                 yield Static(_("scanned"), classes="pk-of")
             yield Static(_("Ready: ask for the pickup code."), id="pk-message")
         yield Static("", id="pk-check")
-        yield DataTable(id="pk-table", cursor_type="row", zebra_stripes=True)
+        yield ParcelList(id="pk-table")
         yield Static(_("This shift's pickups at this counter"), id="pk-recent-title")
-        yield DataTable(id="pk-recent", cursor_type="row")
+        yield RecentList(id="pk-recent")
 
     def on_mount(self) -> None:
         super().on_mount()
         app: Any = self.app
         self.router = KeyRouter.from_settings(self, app.counter_settings)
         self.query_one("#pk-query", WedgeInput).router = self.router
-        table = self.query_one("#pk-table", DataTable)
-        for key, title in (
-            ("tick", "✓"),
-            ("who", ""),
-            ("code", N_("Code")),
-            ("where", N_("Location")),
-            ("carrier", N_("Carrier")),
-            ("waybill", N_("Waybill")),
-            ("phone", N_("Phone")),
-            ("since", N_("Checked in")),
-            ("days", N_("Days")),
-        ):
-            table.add_column(_(title) if title else "", key=key)
-        recent = self.query_one("#pk-recent", DataTable)
-        for key, title in (
-            ("at", N_("Time")),
-            ("code", N_("Code")),
-            ("waybill", N_("Waybill")),
-            ("carrier", N_("Carrier")),
-            ("method", N_("Method")),
-        ):
-            recent.add_column(_(title), key=key)
-        for t in (table, recent):
-            t.can_focus = False  # focus stays in the query box; the tables only show
         self._refresh_recent()
         self.query_one("#pk-query", WedgeInput).focus()
 
@@ -205,7 +178,7 @@ class PickupScreen(ModeScreen):
         self._subset_armed = False
         already = row.parcel_id in self.scanned
         self.scanned[row.parcel_id] = row.waybill
-        self._update_row(row)
+        self.query_one(ParcelList).tick(row)
         done, total = self._progress()
         if already:
             self._say(_("{waybill} was already scanned.", waybill=row.waybill), warn=True)
@@ -377,29 +350,15 @@ class PickupScreen(ModeScreen):
     def _clear_state(self) -> None:
         self.lookup, self.scanned, self._subset_armed, self._identity_checked = None, {}, False, False
         self.set_class(False, "-wrong")
-        self.query_one("#pk-table", DataTable).clear()
+        self.query_one(ParcelList).clear()
         self.query_one("#pk-check", Static).update("")
         self._progress()
 
     def _show_lookup(self) -> None:
         assert self.lookup is not None
         lk = self.lookup
-        table = self.query_one("#pk-table", DataTable)
-        marks = {r.parcel_id: GROUP_MARKS[i % len(GROUP_MARKS)] for i, g in enumerate(lk.groups) for r in g}
-        for row in lk.rows:
-            band = Text(str(row.days_on_shelf), style=BAND_STYLES.get(row.band, ""))
-            table.add_row(
-                "",
-                marks[row.parcel_id] if len(lk.groups) > 1 else "",
-                row.pickup_code,
-                row.location,
-                row.carrier_name,
-                row.waybill,
-                row.masked_phone or "-",
-                f"{row.checked_in_at.astimezone(self.station.zone()):%m-%d %H:%M}",
-                band,
-                key=str(row.parcel_id),
-            )
+        self.query_one(ParcelList).show(lk, self.station.zone())
+        marks = group_marks(lk)
         self._progress()
         notes = [_("{n} parcel(s): fetch them in this order and scan each.", n=len(lk.rows))]
         if len(lk.groups) > 1 and lk.shape not in ("code", "codes"):
@@ -409,7 +368,7 @@ class PickupScreen(ModeScreen):
         self._say(" ".join(notes), warn=bool(lk.missing) or len(lk.groups) > 1)
         if lk.second_check:
             who = "; ".join(
-                f"{marks[g[0].parcel_id] + ' ' if len(lk.groups) > 1 else ''}"
+                f"{marks[g[0].parcel_id] + ' ' if marks[g[0].parcel_id] else ''}"
                 f"{g[0].masked_phone or '-'}{' · ' + g[0].recipient_name if g[0].recipient_name else ''}"
                 for g in lk.groups
             )
@@ -423,29 +382,13 @@ class PickupScreen(ModeScreen):
         people = {(r.masked_phone or "-", r.recipient_name or "") for r in rows}
         return "; ".join(f"{phone} {name}".strip() for phone, name in sorted(people))
 
-    def _update_row(self, row: PickupRow) -> None:
-        self.query_one("#pk-table", DataTable).update_cell(
-            str(row.parcel_id), "tick", Text("✓", style="bold green")
-        )
-
     def _refresh_recent(self) -> None:
-        recent = self.query_one("#pk-recent", DataTable)
-        recent.clear()
         try:
             rows = pickup.recent_pickups(self.station, limit=30)
         except Exception as exc:
             self._refuse(report_unexpected(self, exc))
             return
-        zone = self.station.zone()
-        for r in rows:
-            recent.add_row(
-                f"{r.picked_up_at.astimezone(zone):%H:%M:%S}",
-                r.pickup_code,
-                r.waybill,
-                r.carrier,
-                r.method,
-                key=f"r{r.parcel_id}",
-            )
+        self.query_one(RecentList).show(rows, self.station.zone())
 
     def _wrong(self, text: str) -> None:
         self.add_class("-wrong")

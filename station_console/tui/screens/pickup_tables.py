@@ -1,0 +1,94 @@
+"""The two tables of the Pickup mode: the customer's parcels (with ticks) and this shift's pickups."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import tzinfo
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from station_console.i18n import N_, _
+from station_console.services.pickup import Lookup, PickupRow, RecentPickup
+
+BAND_STYLES = {"ok": "", "amber": "bold yellow", "red": "bold red", "return": "bold reverse magenta"}
+GROUP_MARKS = "ABCDEFGHIJ"
+PARCEL_COLUMNS = (
+    ("tick", "✓"),
+    ("who", ""),
+    ("code", N_("Code")),
+    ("where", N_("Location")),
+    ("carrier", N_("Carrier")),
+    ("waybill", N_("Waybill")),
+    ("phone", N_("Phone")),
+    ("since", N_("Checked in")),
+    ("days", N_("Days")),
+)
+RECENT_COLUMNS = (
+    ("at", N_("Time")),
+    ("code", N_("Code")),
+    ("waybill", N_("Waybill")),
+    ("carrier", N_("Carrier")),
+    ("method", N_("Method")),
+)
+
+
+def group_marks(lookup: Lookup) -> dict[int, str]:
+    """A letter per customer when the list holds more than one, so the clerk can tell them apart."""
+    if len(lookup.groups) < 2:
+        return {r.parcel_id: "" for r in lookup.rows}
+    return {r.parcel_id: GROUP_MARKS[i % len(GROUP_MARKS)] for i, g in enumerate(lookup.groups) for r in g}
+
+
+class _ShowOnly(DataTable[Any]):
+    def __init__(self, columns: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", **kwargs)
+        self._columns = columns
+        self.can_focus = False  # focus stays in the query box; the tables only show
+
+    def on_mount(self) -> None:
+        for key, title in self._columns:
+            self.add_column(_(title) if title else "", key=key)
+
+
+class ParcelList(_ShowOnly):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(PARCEL_COLUMNS, zebra_stripes=True, **kwargs)
+
+    def show(self, lookup: Lookup, zone: tzinfo) -> None:
+        self.clear()
+        marks = group_marks(lookup)
+        for row in lookup.rows:
+            self.add_row(
+                "",
+                marks[row.parcel_id],
+                row.pickup_code,
+                row.location,
+                row.carrier_name,
+                row.waybill,
+                row.masked_phone or "-",
+                f"{row.checked_in_at.astimezone(zone):%m-%d %H:%M}",
+                Text(str(row.days_on_shelf), style=BAND_STYLES.get(row.band, "")),
+                key=str(row.parcel_id),
+            )
+
+    def tick(self, row: PickupRow) -> None:
+        self.update_cell(str(row.parcel_id), "tick", Text("✓", style="bold green"))
+
+
+class RecentList(_ShowOnly):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(RECENT_COLUMNS, **kwargs)
+
+    def show(self, rows: Sequence[RecentPickup], zone: tzinfo) -> None:
+        self.clear()
+        for r in rows:
+            self.add_row(
+                f"{r.picked_up_at.astimezone(zone):%H:%M:%S}",
+                r.pickup_code,
+                r.waybill,
+                r.carrier,
+                r.method,
+                key=f"r{r.parcel_id}",
+            )
