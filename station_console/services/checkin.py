@@ -83,7 +83,8 @@ def check_in(station: Station, raw: str, *, batch: str | None = None, carrier: s
             raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
         redelivery = _check_duplicate(session, waybill)
         slot = shelving.assign(session, settings, size, phone_full=parsed.full if parsed else None,
-                               masked_phone=parsed.masked if parsed else None)
+                               masked_phone=parsed.masked if parsed else None,
+                               phone_tail=parsed.tail if parsed else None)
         now = station.now()
         code = shelving.allocate_code(session, settings, slot, now)
         parcel = Parcel(waybill=waybill, carrier_id=carrier_row.id, size=size, status=ParcelStatus.ON_SHELF,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import CodeHold, Layer, Parcel, ParcelStatus, Shelf, Size
@@ -51,20 +52,23 @@ def units_for(size: str, settings: StationSettings) -> int:
 
 def slots(session: Session) -> list[Slot]:
     """Every active layer with its shelf, free units and fill ratio."""
-    rows = session.exec(
-        select(Layer, Shelf).join(Shelf, col(Shelf.id) == Layer.shelf_id)
+    # Plain columns, not ORM objects: this runs on every check-in and ORM identity-map work dominated it.
+    rows = session.execute(
+        sa_select(*(col(c) for c in (Layer.id, Shelf.id, Shelf.label, Layer.label, Shelf.zone, Layer.accepts_sizes,
+                                     Layer.capacity_units, Layer.used_units, Shelf.walk_order, Layer.walk_order)))
+        .join(Shelf, col(Shelf.id) == Layer.shelf_id)
         .where(col(Layer.retired_at).is_(None), col(Shelf.retired_at).is_(None))
     ).all()
     return [
-        Slot(layer_id=layer.id or 0, shelf_id=shelf.id or 0, shelf_label=shelf.label, layer_label=layer.label,
-             zone=shelf.zone, accepts=layer.accepts_sizes, free_units=layer.capacity_units - layer.used_units,
-             fill=layer.used_units / layer.capacity_units if layer.capacity_units else 1.0,
-             walk=(shelf.walk_order, layer.walk_order))
-        for layer, shelf in rows
+        Slot(layer_id=layer_id or 0, shelf_id=shelf_id or 0, shelf_label=shelf_label, layer_label=layer_label,
+             zone=zone, accepts=accepts, free_units=capacity - used, fill=used / capacity if capacity else 1.0,
+             walk=(shelf_walk, layer_walk))
+        for layer_id, shelf_id, shelf_label, layer_label, zone, accepts, capacity, used, shelf_walk, layer_walk in rows
     ]
 
 
-def recipient_layers(session: Session, *, phone_full: str | None, masked_phone: str | None) -> list[int]:
+def recipient_layers(session: Session, *, phone_full: str | None, masked_phone: str | None,
+                     phone_tail: str | None = None) -> list[int]:
     """Layers holding this recipient's parcels now, most parcels first."""
     if phone_full:
         cond = col(Parcel.phone_full) == phone_full
@@ -72,6 +76,8 @@ def recipient_layers(session: Session, *, phone_full: str | None, masked_phone: 
         cond = col(Parcel.masked_phone) == masked_phone
     else:
         return []
+    if phone_tail:
+        cond = and_(cond, col(Parcel.phone_tail) == phone_tail)  # uses (phone_tail, status), not every shelf row
     rows = session.exec(
         select(Parcel.layer_id).where(cond, Parcel.status == ParcelStatus.ON_SHELF,
                                       col(Parcel.layer_id).is_not(None))
@@ -109,14 +115,15 @@ def claim(session: Session, slot: Slot, units: int) -> bool:
         update(Layer)
         .where(col(Layer.id) == slot.layer_id, col(Layer.used_units) + units <= col(Layer.capacity_units))
         .values(used_units=Layer.used_units + units, parcel_count=Layer.parcel_count + 1)
+        .execution_options(synchronize_session=False)  # no Layer objects to sync; skips ORM bookkeeping
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def assign(session: Session, settings: StationSettings, size: str, *, phone_full: str | None,
-           masked_phone: str | None) -> Slot:
+           masked_phone: str | None, phone_tail: str | None = None) -> Slot:
     """Choose and claim a slot for one parcel, or refuse with the reason."""
-    prefer = recipient_layers(session, phone_full=phone_full, masked_phone=masked_phone)
+    prefer = recipient_layers(session, phone_full=phone_full, masked_phone=masked_phone, phone_tail=phone_tail)
     units = units_for(size, settings)
     for slot in candidate_slots(session, settings, size, prefer_layers=prefer):
         if claim(session, slot, units):
@@ -157,7 +164,9 @@ def code_is_free(session: Session, code: str, now: datetime) -> bool:
 
 def allocate_code(session: Session, settings: StationSettings, slot: Slot, now: datetime) -> str:
     """Next free code on the slot's layer, next-fit from its cursor (the layer row is locked by `claim`)."""
-    layer = session.exec(select(Layer).where(col(Layer.id) == slot.layer_id)).one()
+    # populate_existing: the Layer loaded by `slots()` predates the lock; read the cursor as locked.
+    layer = session.exec(select(Layer).where(col(Layer.id) == slot.layer_id)
+                         .execution_options(populate_existing=True)).one()
     low, high = settings.code_seq_min, settings.code_seq_max
     span = high - low + 1
     start = layer.code_cursor if low <= layer.code_cursor <= high else low
