@@ -25,11 +25,20 @@ def _echo_batch(view: object, as_json: bool) -> None:
     if as_json:
         emit_json(view.to_json())
         return
-    click.echo(_("Return batch {id}  {carrier}  {status}  {count} parcels", id=view.id, carrier=view.carrier,
-                 status=view.status, count=view.count)
-               + (_("  signed by {name}", name=view.signed_by_name) if view.signed_by_name else ""))
+    click.echo(
+        _(
+            "Return batch {id}  {carrier}  {status}  {count} parcels",
+            id=view.id,
+            carrier=view.carrier,
+            status=view.status,
+            count=view.count,
+        )
+        + (_("  signed by {name}", name=view.signed_by_name) if view.signed_by_name else "")
+    )
     for p in view.parcels:
-        click.echo(f"  {p.waybill:<22} {p.pickup_code or '-':<12} {p.location or '-':<6}" + flag(p.problem_kind))
+        click.echo(
+            f"  {p.waybill:<22} {p.pickup_code or '-':<12} {p.location or '-':<6}" + flag(p.problem_kind)
+        )
 
 
 @click.group("returns")
@@ -109,8 +118,15 @@ def returns_list(app: CliApp, only_open: bool, as_json: bool) -> None:
         emit_json([v.to_json() for v in views])
         return
     for v in views:
-        click.echo(_("Return batch {id}  {carrier}  {status}  {count} parcels", id=v.id, carrier=v.carrier,
-                     status=v.status, count=v.count))
+        click.echo(
+            _(
+                "Return batch {id}  {carrier}  {status}  {count} parcels",
+                id=v.id,
+                carrier=v.carrier,
+                status=v.status,
+                count=v.count,
+            )
+        )
 
 
 @returns_group.command("show")
@@ -159,8 +175,10 @@ def problems_list(app: CliApp, as_json: bool) -> None:
         emit_json([r.to_json() for r in rows])
         return
     for r in rows:
-        click.echo(f"{r.waybill:<22} {r.carrier:<7} {r.location or '-':<6} {r.problem_kind:<14} "
-                   f"{r.problem_note or ''}")
+        click.echo(
+            f"{r.waybill:<22} {r.carrier:<7} {r.location or '-':<6} {r.problem_kind:<14} "
+            f"{r.problem_note or ''}"
+        )
 
 
 @click.command("write-off")
@@ -180,8 +198,13 @@ def write_off(app: CliApp, ref: str, reason: str, as_json: bool) -> None:
 
 
 @click.command("overdue")
-@click.option("--band", type=click.Choice(["amber", "red", "return"]), default="amber", show_default=True,
-              help="Show this band and worse.")
+@click.option(
+    "--band",
+    type=click.Choice(["amber", "red", "return"]),
+    default="amber",
+    show_default=True,
+    help="Show this band and worse.",
+)
 @click.option("--carrier")
 @click.option("--remind", is_flag=True, help="Queue a reminder to each recipient listed.")
 @click.option("--json", "as_json", is_flag=True)
@@ -193,13 +216,25 @@ def overdue_cmd(app: CliApp, band: str, carrier: str | None, remind: bool, as_js
     rows = overdue.overdue(app.station, min_band=band, carrier=carrier)
     sent = overdue.resend(app.station, [r.parcel.waybill for r in rows]) if remind and rows else None
     if as_json:
-        emit_json({"summary": overdue.summary(app.station), "parcels": [r.to_json() for r in rows],
-                   **({"reminded": sent.queued, "skipped": sent.skipped} if sent else {})})
+        emit_json(
+            {
+                "summary": overdue.summary(app.station),
+                "parcels": [r.to_json() for r in rows],
+                **({"reminded": sent.queued, "skipped": sent.skipped} if sent else {}),
+            }
+        )
         return
     for r in rows:
         p = r.parcel
-        click.echo(f"{r.band:<7} {r.age_hours:>6.0f}h {p.waybill:<22} {p.carrier:<7} {p.location or '-':<6} "
-                   f"{p.pickup_code or '-':<12} {p.masked_phone or '-'}" + flag(p.problem_kind))
+        click.echo(
+            f"{r.band:<7} {r.age_hours:>6.0f}h {p.waybill:<22} {p.carrier:<7} {p.location or '-':<6} "
+            f"{p.pickup_code or '-':<12} {p.masked_phone or '-'}" + flag(p.problem_kind)
+        )
     if sent:
-        click.echo(_("Reminders queued: {n}; skipped (no phone or email): {m}", n=len(sent.queued),
-                     m=len(sent.skipped)))
+        click.echo(
+            _(
+                "Reminders queued: {n}; skipped (no phone or email): {m}",
+                n=len(sent.queued),
+                m=len(sent.skipped),
+            )
+        )

@@ -59,11 +59,21 @@ def shelves_group(ctx: click.Context, app: CliApp, as_json: bool, include_retire
         retired = _(" (retired)") if row.retired else ""
         click.echo(_("Shelf {shelf} [{zone}]{retired}", shelf=row.label, zone=row.zone, retired=retired))
         for c in row.layers:
-            click.echo("  " + _("{shelf}-{layer}  {used}/{capacity} units {fill}%  {count} parcels  "
-                                "{overdue} overdue  {problems} problems",
-                                shelf=row.label, layer=c.label, used=c.used_units, capacity=c.capacity_units,
-                                fill=c.fill_pct, count=c.parcel_count, overdue=c.overdue_count,
-                                problems=c.problem_count))
+            click.echo(
+                "  "
+                + _(
+                    "{shelf}-{layer}  {used}/{capacity} units {fill}%  {count} parcels  "
+                    "{overdue} overdue  {problems} problems",
+                    shelf=row.label,
+                    layer=c.label,
+                    used=c.used_units,
+                    capacity=c.capacity_units,
+                    fill=c.fill_pct,
+                    count=c.parcel_count,
+                    overdue=c.overdue_count,
+                    problems=c.problem_count,
+                )
+            )
 
 
 @shelves_group.command("import")
@@ -78,8 +88,14 @@ def shelves_import(app: CliApp, file: Any, as_json: bool) -> None:
     if as_json:
         emit_json(added)
         return
-    click.echo(_("Added {shelves} shelves with {layers} layers; {skipped} already existed",
-                 shelves=added["shelves"], layers=added["layers"], skipped=added["skipped"]))
+    click.echo(
+        _(
+            "Added {shelves} shelves with {layers} layers; {skipped} already existed",
+            shelves=added["shelves"],
+            layers=added["layers"],
+            skipped=added["skipped"],
+        )
+    )
 
 
 @shelves_group.command("add")
@@ -93,8 +109,11 @@ def shelves_add(app: CliApp, label: str, zone: str, layers: int, capacity: int, 
     """Add a shelf with its layers (manager)."""
     from station_console.services.shelves import add_shelf
 
-    attempt(lambda: add_shelf(app.station, label, zone=zone, layers=layers, capacity_units=capacity,
-                              accepts_sizes=sizes))
+    attempt(
+        lambda: add_shelf(
+            app.station, label, zone=zone, layers=layers, capacity_units=capacity, accepts_sizes=sizes
+        )
+    )
     click.echo(_("Shelf {shelf} added", shelf=label.upper()))
 
 
@@ -118,8 +137,14 @@ def shelves_add_layer(app: CliApp, shelf: str, capacity: int, sizes: str) -> Non
 @click.option("--zone", help="Zone of the shelf (a shelf).")
 @click.option("--walk-order", type=int, help="Walking order of the shelf (a shelf).")
 @pass_app
-def shelves_edit(app: CliApp, location: str, capacity: int | None, sizes: str | None, zone: str | None,
-                 walk_order: int | None) -> None:
+def shelves_edit(
+    app: CliApp,
+    location: str,
+    capacity: int | None,
+    sizes: str | None,
+    zone: str | None,
+    walk_order: int | None,
+) -> None:
     """Change a layer's capacity or sizes, or a shelf's zone or walking order (manager)."""
     from station_console.services.shelves import edit_layer, edit_shelf
 
@@ -149,7 +174,9 @@ def shelves_retire(app: CliApp, location: str, restore: bool) -> None:
 @click.command()
 @click.argument("ref")
 @click.option("--to", "target", required=True, metavar="SHELF-LAYER", help="Target layer, e.g. 6-5.")
-@click.option("--layer", "whole_layer", is_flag=True, help="REF is a layer (SHELF-LAYER): move all its parcels.")
+@click.option(
+    "--layer", "whole_layer", is_flag=True, help="REF is a layer (SHELF-LAYER): move all its parcels."
+)
 @click.option("--keep-code", "policy", flag_value="keep_code", default=None, help="Keep the pickup code.")
 @click.option("--new-code", "policy", flag_value="new_code", help="Issue a new pickup code and reprint.")
 @click.option("--json", "as_json", is_flag=True)
@@ -166,9 +193,16 @@ def move(app: CliApp, ref: str, target: str, whole_layer: bool, policy: str | No
         emit_json([r.to_json() for r in results])
         return
     for r in results:
-        click.echo(_("{waybill}: {src} -> {dst}  code {code}", waybill=r.waybill, src=r.from_location,
-                     dst=r.to_location, code=r.pickup_code or "-")
-                   + (_("  (new code, label queued)") if r.code_changed else ""))
+        click.echo(
+            _(
+                "{waybill}: {src} -> {dst}  code {code}",
+                waybill=r.waybill,
+                src=r.from_location,
+                dst=r.to_location,
+                code=r.pickup_code or "-",
+            )
+            + (_("  (new code, label queued)") if r.code_changed else "")
+        )
 
 
 FIXES = ("relocate", "missing", "recheck")
@@ -178,8 +212,13 @@ FIXES = ("relocate", "missing", "recheck")
 @click.argument("location")
 @click.option("--resume", is_flag=True, help="Continue the unfinished stocktake on this shelf.")
 @click.option("--close", "close_it", is_flag=True, help="Close at end of input (otherwise it is paused).")
-@click.option("--fix", "fixes", multiple=True, type=click.Choice(FIXES),
-              help="With --close: apply this fix to every scan it fits (repeatable).")
+@click.option(
+    "--fix",
+    "fixes",
+    multiple=True,
+    type=click.Choice(FIXES),
+    help="With --close: apply this fix to every scan it fits (repeatable).",
+)
 @pass_app
 def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixes: tuple[str, ...]) -> None:
     """Stocktake SHELF or SHELF-LAYER (盘库): scans from stdin, one per line; JSON on EOF.
@@ -216,9 +255,13 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
             errors.append({"scan": text[:64], "error": exc.code, "message": exc.message()})
     if close_it:
         offered = stocktake.all_fixes(stocktake.view(station, take.id))
-        view = stocktake.close(station, take.id, relocate=offered["relocate"] if "relocate" in fixes else (),
-                               mark_missing=offered["mark_missing"] if "missing" in fixes else (),
-                               recheck_in=offered["recheck_in"] if "recheck" in fixes else ())
+        view = stocktake.close(
+            station,
+            take.id,
+            relocate=offered["relocate"] if "relocate" in fixes else (),
+            mark_missing=offered["mark_missing"] if "missing" in fixes else (),
+            recheck_in=offered["recheck_in"] if "recheck" in fixes else (),
+        )
     else:
         view = stocktake.pause(station, take.id)
     emit_json({**view.to_json(), "errors": errors})
@@ -237,9 +280,18 @@ def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
         emit_json(t.to_json())
         return
     p = t.parcel
-    click.echo(_("{waybill}  {carrier}  {status}  code {code}  at {location}  phone {phone}",
-                 waybill=p.waybill, carrier=p.carrier, status=p.status, code=p.pickup_code or "-",
-                 location=p.location or "-", phone=p.masked_phone or "-") + flag(p.problem_kind))
+    click.echo(
+        _(
+            "{waybill}  {carrier}  {status}  code {code}  at {location}  phone {phone}",
+            waybill=p.waybill,
+            carrier=p.carrier,
+            status=p.status,
+            code=p.pickup_code or "-",
+            location=p.location or "-",
+            phone=p.masked_phone or "-",
+        )
+        + flag(p.problem_kind)
+    )
     if p.problem_note:
         click.echo("  " + _("Problem note: {note}", note=p.problem_note))
     for e in t.events:
@@ -259,22 +311,42 @@ def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
 @click.option("--before", "before_id", type=int, help="Next page: the id printed after the last page.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def search_cmd(app: CliApp, text: str | None, carrier: str | None, status: str | None, since: Any, until: Any,
-               shelf: str | None, problems: bool, limit: int, before_id: int | None, as_json: bool) -> None:
+def search_cmd(
+    app: CliApp,
+    text: str | None,
+    carrier: str | None,
+    status: str | None,
+    since: Any,
+    until: Any,
+    shelf: str | None,
+    problems: bool,
+    limit: int,
+    before_id: int | None,
+    as_json: bool,
+) -> None:
     """Search every parcel ever: TEXT is a waybill, pickup code, phone tail or phone number."""
     from station_console.services.search import Query, search
 
     def day(value: Any) -> date | None:
         return value.date() if value else None
 
-    query = Query(text=text, carrier=carrier, status=status, since=day(since), until=day(until),
-                  problems_only=problems, shelf=shelf)
+    query = Query(
+        text=text,
+        carrier=carrier,
+        status=status,
+        since=day(since),
+        until=day(until),
+        problems_only=problems,
+        shelf=shelf,
+    )
     page = attempt(lambda: search(app.station, query, limit=limit, before_id=before_id), as_json=as_json)
     if as_json:
         emit_json({"rows": [r.to_json() for r in page.rows], "next_before_id": page.next_before_id})
         return
     for r in page.rows:
-        click.echo(f"{r.waybill:<22} {r.carrier:<7} {r.status:<11} {r.pickup_code or '-':<12} "
-                   f"{r.location or '-':<6} {r.masked_phone or '-':<14} {r.business_day}" + flag(r.problem_kind))
+        click.echo(
+            f"{r.waybill:<22} {r.carrier:<7} {r.status:<11} {r.pickup_code or '-':<12} "
+            f"{r.location or '-':<6} {r.masked_phone or '-':<14} {r.business_day}" + flag(r.problem_kind)
+        )
     if page.next_before_id is not None:
         click.echo(_("More: --before {id}", id=page.next_before_id))

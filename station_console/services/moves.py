@@ -48,7 +48,9 @@ def target_slot(session: Session, target: str) -> shelving.Slot:
         raise Refused(N_("Give the target as SHELF-LAYER, e.g. 6-5"), code="need_layer")
     slot = next((s for s in shelving.slots(session) if s.layer_id == layer.id), None)
     if slot is None:
-        raise Refused(N_("Layer {shelf}-{layer} is retired"), code="retired", shelf=shelf.label, layer=layer.label)
+        raise Refused(
+            N_("Layer {shelf}-{layer} is retired"), code="retired", shelf=shelf.label, layer=layer.label
+        )
     return slot
 
 
@@ -60,25 +62,49 @@ def location_of(session: Session, parcel: Parcel) -> str:
     return f"{shelf.label}-{layer.label}" if shelf and layer else "?"
 
 
-def move_in_session(session: Session, station: Station, settings: StationSettings, parcel: Parcel,
-                    slot: shelving.Slot, now: datetime, *, reason: str = "move",
-                    policy: str | None = None) -> MoveResult:
+def move_in_session(
+    session: Session,
+    station: Station,
+    settings: StationSettings,
+    parcel: Parcel,
+    slot: shelving.Slot,
+    now: datetime,
+    *,
+    reason: str = "move",
+    policy: str | None = None,
+) -> MoveResult:
     """Move one parcel inside the caller's transaction (stocktake relocations use this too)."""
     if parcel.status != ParcelStatus.ON_SHELF:
-        raise Refused(N_("{waybill} is not on the shelves (status: {status})"), code="not_on_shelf",
-                      waybill=parcel.waybill, status=parcel.status)
+        raise Refused(
+            N_("{waybill} is not on the shelves (status: {status})"),
+            code="not_on_shelf",
+            waybill=parcel.waybill,
+            status=parcel.status,
+        )
     if parcel.layer_id == slot.layer_id:
-        raise Refused(N_("{waybill} is already on {location}"), code="same_layer", waybill=parcel.waybill,
-                      location=f"{slot.shelf_label}-{slot.layer_label}")
+        raise Refused(
+            N_("{waybill} is already on {location}"),
+            code="same_layer",
+            waybill=parcel.waybill,
+            location=f"{slot.shelf_label}-{slot.layer_label}",
+        )
     letter = shelving.size_letter(parcel.size)
     target = f"{slot.shelf_label}-{slot.layer_label}"
     if letter not in slot.accepts:
-        raise Refused(N_("Layer {location} does not take size {size} parcels"), code="wrong_size",
-                      location=target, size=parcel.size)
+        raise Refused(
+            N_("Layer {location} does not take size {size} parcels"),
+            code="wrong_size",
+            location=target,
+            size=parcel.size,
+        )
     units = shelving.units_for(parcel.size, settings)
     if not shelving.claim(session, slot, units):
-        raise Refused(N_("No room on {location} for a size {size} parcel"), code="no_room", location=target,
-                      size=parcel.size)
+        raise Refused(
+            N_("No room on {location} for a size {size} parcel"),
+            code="no_room",
+            location=target,
+            size=parcel.size,
+        )
     source = location_of(session, parcel)
     old_code = parcel.pickup_code
     new_code = (policy or settings.move_policy) == "new_code"
@@ -87,19 +113,41 @@ def move_in_session(session: Session, station: Station, settings: StationSetting
         parcel.pickup_code = shelving.allocate_code(session, settings, slot, now)
     elif parcel.layer_id is not None:
         # The code stays with the parcel, so only the units are given back (no cooldown hold).
-        session.execute(update(Layer).where(col(Layer.id) == parcel.layer_id).values(
-            used_units=Layer.used_units - units, parcel_count=Layer.parcel_count - 1))
+        session.execute(
+            update(Layer)
+            .where(col(Layer.id) == parcel.layer_id)
+            .values(used_units=Layer.used_units - units, parcel_count=Layer.parcel_count - 1)
+        )
     parcel.shelf_id, parcel.layer_id = slot.shelf_id, slot.layer_id
     parcel.version += 1
     session.add(parcel)
     session.flush()
     job_id = _queue_label(session, station, parcel) if new_code else None
-    audit.record(session, station, EventKind.MOVED, parcel_id=parcel.id, at=now, details={
-        "waybill": parcel.waybill, "from": source, "to": target, "old_code": old_code,
-        "code": parcel.pickup_code, "reason": reason})
-    return MoveResult(parcel_id=parcel.id or 0, waybill=parcel.waybill, from_location=source, to_location=target,
-                      old_code=old_code, pickup_code=parcel.pickup_code, code_changed=new_code,
-                      label_job=job_id)
+    audit.record(
+        session,
+        station,
+        EventKind.MOVED,
+        parcel_id=parcel.id,
+        at=now,
+        details={
+            "waybill": parcel.waybill,
+            "from": source,
+            "to": target,
+            "old_code": old_code,
+            "code": parcel.pickup_code,
+            "reason": reason,
+        },
+    )
+    return MoveResult(
+        parcel_id=parcel.id or 0,
+        waybill=parcel.waybill,
+        from_location=source,
+        to_location=target,
+        old_code=old_code,
+        pickup_code=parcel.pickup_code,
+        code_changed=new_code,
+        label_job=job_id,
+    )
 
 
 def _queue_label(session: Session, station: Station, parcel: Parcel) -> int | None:
@@ -114,8 +162,9 @@ def move_parcel(station: Station, ref: str, target: str, *, policy: str | None =
 
     def work(session: Session) -> MoveResult:
         parcel = find_parcel(session, ref, on_shelf=True)
-        return move_in_session(session, station, settings, parcel, target_slot(session, target), station.now(),
-                               policy=policy)
+        return move_in_session(
+            session, station, settings, parcel, target_slot(session, target), station.now(), policy=policy
+        )
 
     return station.run(work)
 
@@ -131,13 +180,19 @@ def move_layer(station: Station, source: str, target: str, *, policy: str | None
         slot = target_slot(session, target)
         if slot.layer_id == layer.id:
             raise Refused(N_("Source and target are the same layer"), code="same_layer_move")
-        parcels = session.exec(select(Parcel).where(Parcel.layer_id == layer.id,
-                                                    Parcel.status == ParcelStatus.ON_SHELF)
-                               .order_by(col(Parcel.id))).all()
+        parcels = session.exec(
+            select(Parcel)
+            .where(Parcel.layer_id == layer.id, Parcel.status == ParcelStatus.ON_SHELF)
+            .order_by(col(Parcel.id))
+        ).all()
         if not parcels:
-            raise Refused(N_("Layer {location} is empty"), code="empty_layer", location=normalise_location(source))
+            raise Refused(
+                N_("Layer {location} is empty"), code="empty_layer", location=normalise_location(source)
+            )
         now = station.now()
-        return [move_in_session(session, station, settings, p, slot, now, reason="layer_move", policy=policy)
-                for p in parcels]
+        return [
+            move_in_session(session, station, settings, p, slot, now, reason="layer_move", policy=policy)
+            for p in parcels
+        ]
 
     return station.run(work)

@@ -68,9 +68,14 @@ def policies(session: Session) -> dict[int, Policy]:
 def on_shelf_bands(session: Session, now: datetime) -> list[tuple[int | None, str, str | None]]:
     """(layer_id, band, problem_kind) for every parcel on the shelves; the shelf map counts these."""
     pol = policies(session)
-    rows = session.exec(select(Parcel.layer_id, Parcel.carrier_id, Parcel.checked_in_at, Parcel.problem_kind)
-                        .where(Parcel.status == ParcelStatus.ON_SHELF)).all()
-    return [(layer_id, band_for(at, now, pol.get(cid, Policy())), problem) for layer_id, cid, at, problem in rows]
+    rows = session.exec(
+        select(Parcel.layer_id, Parcel.carrier_id, Parcel.checked_in_at, Parcel.problem_kind).where(
+            Parcel.status == ParcelStatus.ON_SHELF
+        )
+    ).all()
+    return [
+        (layer_id, band_for(at, now, pol.get(cid, Policy())), problem) for layer_id, cid, at, problem in rows
+    ]
 
 
 def overdue(station: Station, *, min_band: str = "amber", carrier: str | None = None) -> list[OverdueRow]:
@@ -79,16 +84,26 @@ def overdue(station: Station, *, min_band: str = "amber", carrier: str | None = 
     now = station.now()
     with station.read() as session:
         pol = policies(session)
-        stmt = select(Parcel).where(Parcel.status == ParcelStatus.ON_SHELF).order_by(col(Parcel.checked_in_at))
+        stmt = (
+            select(Parcel).where(Parcel.status == ParcelStatus.ON_SHELF).order_by(col(Parcel.checked_in_at))
+        )
         if carrier:
             cid = session.exec(select(Carrier.id).where(Carrier.code == carrier.upper())).first()
             stmt = stmt.where(Parcel.carrier_id == (cid or -1))
-        parcels = [p for p in session.exec(stmt).all()
-                   if BANDS.index(band_for(p.checked_in_at, now, pol.get(p.carrier_id, Policy()))) >= floor]
+        parcels = [
+            p
+            for p in session.exec(stmt).all()
+            if BANDS.index(band_for(p.checked_in_at, now, pol.get(p.carrier_id, Policy()))) >= floor
+        ]
         rows = rows_for(session, parcels)
-    return [OverdueRow(parcel=row, band=band_for(p.checked_in_at, now, pol.get(p.carrier_id, Policy())),
-                       age_hours=(now - p.checked_in_at).total_seconds() / 3600)
-            for row, p in zip(rows, parcels, strict=True)]
+    return [
+        OverdueRow(
+            parcel=row,
+            band=band_for(p.checked_in_at, now, pol.get(p.carrier_id, Policy())),
+            age_hours=(now - p.checked_in_at).total_seconds() / 3600,
+        )
+        for row, p in zip(rows, parcels, strict=True)
+    ]
 
 
 def summary(station: Station) -> dict[str, int]:
@@ -125,13 +140,25 @@ def resend(station: Station, refs: Iterable[str]) -> ResendResult:
                 skipped.append(parcel.waybill)
                 continue
             carrier = carriers.get(parcel.carrier_id)
-            note = outbox.queue(session, station, parcel, "reminder", {
-                "pickup_code": parcel.pickup_code, "carrier": carrier.short_name if carrier else "",
-                "checked_in_at": parcel.checked_in_at.isoformat(),
-            })
+            note = outbox.queue(
+                session,
+                station,
+                parcel,
+                "reminder",
+                {
+                    "pickup_code": parcel.pickup_code,
+                    "carrier": carrier.short_name if carrier else "",
+                    "checked_in_at": parcel.checked_in_at.isoformat(),
+                },
+            )
             session.flush()
-            audit.record(session, station, EventKind.NOTIFIED, parcel_id=parcel.id,
-                         details={"kind": "reminder", "queued": True, "notification": note.id})
+            audit.record(
+                session,
+                station,
+                EventKind.NOTIFIED,
+                parcel_id=parcel.id,
+                details={"kind": "reminder", "queued": True, "notification": note.id},
+            )
             queued.append(parcel.waybill)
         return ResendResult(queued=queued, skipped=skipped)
 
@@ -140,4 +167,3 @@ def resend(station: Station, refs: Iterable[str]) -> ResendResult:
 
 def to_json(rows: list[OverdueRow]) -> list[dict[str, Any]]:
     return [r.to_json() for r in rows]
-

@@ -32,15 +32,25 @@ def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: st
     if kind not in KINDS:
         raise Refused(N_("Problem kind must be one of {kinds}"), code="bad_kind", kinds=", ".join(KINDS))
     if parcel.status != ParcelStatus.ON_SHELF:
-        raise Refused(N_("{waybill} is not on the shelves (status: {status})"), code="not_on_shelf",
-                      waybill=parcel.waybill, status=parcel.status)
+        raise Refused(
+            N_("{waybill} is not on the shelves (status: {status})"),
+            code="not_on_shelf",
+            waybill=parcel.waybill,
+            status=parcel.status,
+        )
     now = station.now()
     previous = parcel.problem_kind
     parcel.problem_kind, parcel.problem_note, parcel.problem_at = kind, note[:500], now
     parcel.version += 1
     session.add(parcel)
-    audit.record(session, station, EventKind.PROBLEM_MARKED, parcel_id=parcel.id, at=now,
-                 details={"waybill": parcel.waybill, "kind": kind, "note": note[:500], "previous": previous})
+    audit.record(
+        session,
+        station,
+        EventKind.PROBLEM_MARKED,
+        parcel_id=parcel.id,
+        at=now,
+        details={"waybill": parcel.waybill, "kind": kind, "note": note[:500], "previous": previous},
+    )
 
 
 def mark(station: Station, ref: str, kind: str, note: str) -> ParcelRow:
@@ -63,13 +73,20 @@ def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
     def work(session: Session) -> ParcelRow:
         parcel = find_parcel(session, ref, on_shelf=True)
         if parcel.problem_kind is None:
-            raise Refused(N_("{waybill} is not flagged as a problem"), code="no_problem", waybill=parcel.waybill)
+            raise Refused(
+                N_("{waybill} is not flagged as a problem"), code="no_problem", waybill=parcel.waybill
+            )
         kind = parcel.problem_kind
         parcel.problem_kind = parcel.problem_note = parcel.problem_at = None
         parcel.version += 1
         session.add(parcel)
-        audit.record(session, station, EventKind.PROBLEM_RESOLVED, parcel_id=parcel.id,
-                     details={"waybill": parcel.waybill, "kind": kind, "note": note.strip()[:500]})
+        audit.record(
+            session,
+            station,
+            EventKind.PROBLEM_RESOLVED,
+            parcel_id=parcel.id,
+            details={"waybill": parcel.waybill, "kind": kind, "note": note.strip()[:500]},
+        )
         return rows_for(session, [parcel])[0]
 
     return station.run(work)
@@ -88,15 +105,30 @@ def write_off(station: Station, ref: str, reason: str) -> ParcelRow:
         now = station.now()
         row_before = rows_for(session, [parcel])[0]
         shelving.release(session, parcel, settings, now)
-        parcel.status, parcel.written_off_at, parcel.written_off_by = ParcelStatus.WRITTEN_OFF, now, station.clerk_id
+        parcel.status, parcel.written_off_at, parcel.written_off_by = (
+            ParcelStatus.WRITTEN_OFF,
+            now,
+            station.clerk_id,
+        )
         parcel.return_batch_id = None
         parcel.version += 1
         session.add(parcel)
         if parcel.id is not None:
             outbox.cancel_for_parcel(session, parcel.id)
-        audit.record(session, station, EventKind.WRITTEN_OFF, parcel_id=parcel.id, at=now, details={
-            "waybill": parcel.waybill, "reason": reason[:500], "location": row_before.location,
-            "code": parcel.pickup_code, "problem": parcel.problem_kind})
+        audit.record(
+            session,
+            station,
+            EventKind.WRITTEN_OFF,
+            parcel_id=parcel.id,
+            at=now,
+            details={
+                "waybill": parcel.waybill,
+                "reason": reason[:500],
+                "location": row_before.location,
+                "code": parcel.pickup_code,
+                "problem": parcel.problem_kind,
+            },
+        )
         return rows_for(session, [parcel])[0]
 
     return station.run(work)
@@ -105,7 +137,11 @@ def write_off(station: Station, ref: str, reason: str) -> ParcelRow:
 def list_problems(station: Station) -> list[ParcelRow]:
     """Flagged parcels on the shelves, oldest flag first."""
     with station.read() as session:
-        parcels = list(session.exec(select(Parcel).where(Parcel.status == ParcelStatus.ON_SHELF,
-                                                         col(Parcel.problem_kind).is_not(None))
-                                    .order_by(col(Parcel.problem_at))).all())
+        parcels = list(
+            session.exec(
+                select(Parcel)
+                .where(Parcel.status == ParcelStatus.ON_SHELF, col(Parcel.problem_kind).is_not(None))
+                .order_by(col(Parcel.problem_at))
+            ).all()
+        )
         return rows_for(session, parcels)

@@ -43,11 +43,18 @@ class BatchView:
 
 def _view(session: Session, batch: ReturnBatch) -> BatchView:
     carrier = session.get(Carrier, batch.carrier_id)
-    parcels = list(session.exec(select(Parcel).where(Parcel.return_batch_id == batch.id)
-                                .order_by(col(Parcel.id))).all())
-    return BatchView(id=batch.id or 0, carrier=carrier.code if carrier else "?", status=batch.status,
-                     created_at=batch.created_at, closed_at=batch.closed_at, signed_by_name=batch.signed_by_name,
-                     parcels=rows_for(session, parcels))
+    parcels = list(
+        session.exec(select(Parcel).where(Parcel.return_batch_id == batch.id).order_by(col(Parcel.id))).all()
+    )
+    return BatchView(
+        id=batch.id or 0,
+        carrier=carrier.code if carrier else "?",
+        status=batch.status,
+        created_at=batch.created_at,
+        closed_at=batch.closed_at,
+        signed_by_name=batch.signed_by_name,
+        parcels=rows_for(session, parcels),
+    )
 
 
 def _open_batch(session: Session, batch_id: int) -> ReturnBatch:
@@ -113,14 +120,24 @@ def _check_add(session: Session, batch: ReturnBatch, parcel: Parcel) -> None:
     if parcel.carrier_id != batch.carrier_id:
         carrier = session.get(Carrier, parcel.carrier_id)
         mine = session.get(Carrier, batch.carrier_id)
-        raise Refused(N_("{waybill} is a {carrier} parcel; this batch goes back to {batch_carrier}"),
-                      code="wrong_carrier", waybill=parcel.waybill, carrier=carrier.code if carrier else "?",
-                      batch_carrier=mine.code if mine else "?")
+        raise Refused(
+            N_("{waybill} is a {carrier} parcel; this batch goes back to {batch_carrier}"),
+            code="wrong_carrier",
+            waybill=parcel.waybill,
+            carrier=carrier.code if carrier else "?",
+            batch_carrier=mine.code if mine else "?",
+        )
     if parcel.return_batch_id == batch.id:
-        raise Refused(N_("{waybill} is already in this batch"), code="already_in_batch", waybill=parcel.waybill)
+        raise Refused(
+            N_("{waybill} is already in this batch"), code="already_in_batch", waybill=parcel.waybill
+        )
     if parcel.return_batch_id is not None:
-        raise Refused(N_("{waybill} is already in return batch {batch}"), code="in_other_batch",
-                      waybill=parcel.waybill, batch=parcel.return_batch_id)
+        raise Refused(
+            N_("{waybill} is already in return batch {batch}"),
+            code="in_other_batch",
+            waybill=parcel.waybill,
+            batch=parcel.return_batch_id,
+        )
 
 
 def remove(station: Station, batch_id: int, ref: str) -> ParcelRow:
@@ -163,23 +180,42 @@ def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
 
     def work(session: Session) -> BatchView:
         batch = _open_batch(session, batch_id)
-        parcels = session.exec(select(Parcel).where(Parcel.return_batch_id == batch.id,
-                                                    Parcel.status == ParcelStatus.ON_SHELF)).all()
+        parcels = session.exec(
+            select(Parcel).where(Parcel.return_batch_id == batch.id, Parcel.status == ParcelStatus.ON_SHELF)
+        ).all()
         if not parcels:
             raise Refused(N_("Return batch {batch} is empty"), code="batch_empty", batch=batch_id)
         now = station.now()
         for parcel in parcels:
             shelving.release(session, parcel, settings, now)
-            parcel.status, parcel.returned_at, parcel.returned_by = ParcelStatus.RETURNED, now, station.clerk_id
+            parcel.status, parcel.returned_at, parcel.returned_by = (
+                ParcelStatus.RETURNED,
+                now,
+                station.clerk_id,
+            )
             parcel.version += 1
             session.add(parcel)
             if parcel.id is not None:
                 outbox.cancel_for_parcel(session, parcel.id)
-            audit.record(session, station, EventKind.RETURNED, parcel_id=parcel.id, at=now, details={
-                "waybill": parcel.waybill, "batch": batch.id, "signed_by": signed_by[:64],
-                "code": parcel.pickup_code})
-        batch.status, batch.closed_at, batch.closed_by, batch.signed_by_name = "closed", now, station.clerk_id, \
-            signed_by[:64]
+            audit.record(
+                session,
+                station,
+                EventKind.RETURNED,
+                parcel_id=parcel.id,
+                at=now,
+                details={
+                    "waybill": parcel.waybill,
+                    "batch": batch.id,
+                    "signed_by": signed_by[:64],
+                    "code": parcel.pickup_code,
+                },
+            )
+        batch.status, batch.closed_at, batch.closed_by, batch.signed_by_name = (
+            "closed",
+            now,
+            station.clerk_id,
+            signed_by[:64],
+        )
         session.add(batch)
         session.flush()
         return _view(session, batch)

@@ -119,21 +119,33 @@ def find_parcel(session: Session, ref: str, *, on_shelf: bool = False) -> Parcel
     candidates: list[Parcel] = []
     result = normalise(text)
     if result.waybill:
-        candidates = list(session.exec(
-            select(Parcel).where(Parcel.waybill == result.waybill, Parcel.status != ParcelStatus.CANCELLED)
-            .order_by(col(Parcel.id).desc())).all())
+        candidates = list(
+            session.exec(
+                select(Parcel)
+                .where(Parcel.waybill == result.waybill, Parcel.status != ParcelStatus.CANCELLED)
+                .order_by(col(Parcel.id).desc())
+            ).all()
+        )
     if not candidates and _CODE.match(_DASHES.sub("-", text)):
-        candidates = list(session.exec(
-            select(Parcel).where(Parcel.pickup_code == normalise_code(text), Parcel.status == ParcelStatus.ON_SHELF)
-        ).all())
+        candidates = list(
+            session.exec(
+                select(Parcel).where(
+                    Parcel.pickup_code == normalise_code(text), Parcel.status == ParcelStatus.ON_SHELF
+                )
+            ).all()
+        )
     on = [p for p in candidates if p.status == ParcelStatus.ON_SHELF]
     if on:
         return on[0]
     if candidates and not on_shelf:
         return candidates[0]
     if candidates:
-        raise NotFound(N_("{ref} is not on the shelves (status: {status})"), code="not_on_shelf",
-                       ref=text[:40], status=candidates[0].status)
+        raise NotFound(
+            N_("{ref} is not on the shelves (status: {status})"),
+            code="not_on_shelf",
+            ref=text[:40],
+            status=candidates[0].status,
+        )
     raise NotFound(N_("No parcel matches {ref}"), code="no_parcel", ref=text[:40])
 
 
@@ -144,19 +156,33 @@ def rows_for(session: Session, parcels: list[Parcel]) -> list[ParcelRow]:
     locations: dict[int, str] = {}
     if layer_ids:
         for layer, shelf in session.exec(
-                select(Layer, Shelf).join(Shelf, col(Shelf.id) == Layer.shelf_id)
-                .where(col(Layer.id).in_(layer_ids))).all():
+            select(Layer, Shelf)
+            .join(Shelf, col(Shelf.id) == Layer.shelf_id)
+            .where(col(Layer.id).in_(layer_ids))
+        ).all():
             locations[layer.id or 0] = f"{shelf.label}-{layer.label}"
     return [to_row(p, carriers.get(p.carrier_id, "?"), locations.get(p.layer_id or -1)) for p in parcels]
 
 
 def to_row(p: Parcel, carrier: str, location: str | None) -> ParcelRow:
     return ParcelRow(
-        id=p.id or 0, waybill=p.waybill, carrier=carrier, status=p.status, pickup_code=p.pickup_code,
-        location=location if p.status == ParcelStatus.ON_SHELF else None, size=p.size,
-        masked_phone=p.masked_phone, checked_in_at=p.checked_in_at, business_day=p.business_day,
-        problem_kind=p.problem_kind, problem_note=p.problem_note, picked_up_at=p.picked_up_at,
-        returned_at=p.returned_at, return_batch_id=p.return_batch_id, redelivery=p.redelivery)
+        id=p.id or 0,
+        waybill=p.waybill,
+        carrier=carrier,
+        status=p.status,
+        pickup_code=p.pickup_code,
+        location=location if p.status == ParcelStatus.ON_SHELF else None,
+        size=p.size,
+        masked_phone=p.masked_phone,
+        checked_in_at=p.checked_in_at,
+        business_day=p.business_day,
+        problem_kind=p.problem_kind,
+        problem_note=p.problem_note,
+        picked_up_at=p.picked_up_at,
+        returned_at=p.returned_at,
+        return_batch_id=p.return_batch_id,
+        redelivery=p.redelivery,
+    )
 
 
 def _text_condition(text: str) -> Any:
@@ -170,8 +196,11 @@ def _text_condition(text: str) -> Any:
         return col(Parcel.pickup_code) == normalise_code(text)
     result = normalise(text)
     waybill = result.waybill or text.upper()
-    return or_(col(Parcel.waybill) == waybill, col(Parcel.waybill).startswith(waybill),
-               col(Parcel.waybill).endswith(waybill) if len(waybill) >= 4 else col(Parcel.waybill) == waybill)
+    return or_(
+        col(Parcel.waybill) == waybill,
+        col(Parcel.waybill).startswith(waybill),
+        col(Parcel.waybill).endswith(waybill) if len(waybill) >= 4 else col(Parcel.waybill) == waybill,
+    )
 
 
 def search(station: Station, query: Query, *, limit: int = 50, before_id: int | None = None) -> Page:
@@ -229,8 +258,17 @@ def timeline(station: Station, ref: str) -> Timeline:
         parcel = find_parcel(session, ref)
         row = rows_for(session, [parcel])[0]
         clerks = {c.id: c.name for c in session.exec(select(Clerk)).all()}
-        events = session.exec(select(ParcelEvent).where(ParcelEvent.parcel_id == parcel.id)
-                              .order_by(col(ParcelEvent.id))).all()
-        entries = [TimelineEntry(at=e.at, kind=e.kind, clerk=clerks.get(e.clerk_id) if e.clerk_id else None,
-                                 counter=e.counter, details=dict(e.details)) for e in events]
+        events = session.exec(
+            select(ParcelEvent).where(ParcelEvent.parcel_id == parcel.id).order_by(col(ParcelEvent.id))
+        ).all()
+        entries = [
+            TimelineEntry(
+                at=e.at,
+                kind=e.kind,
+                clerk=clerks.get(e.clerk_id) if e.clerk_id else None,
+                counter=e.counter,
+                details=dict(e.details),
+            )
+            for e in events
+        ]
     return Timeline(parcel=row, events=entries)

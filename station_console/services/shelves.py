@@ -82,21 +82,44 @@ def shelf_map(station: Station, *, include_retired: bool = False) -> list[ShelfR
         if layer.retired_at is not None and not include_retired:
             continue
         lid = layer.id or 0
-        by_shelf.setdefault(layer.shelf_id, []).append(LayerCell(
-            layer_id=lid, label=layer.label, capacity_units=layer.capacity_units, used_units=layer.used_units,
-            parcel_count=layer.parcel_count, overdue_count=overdue.get(lid, 0), problem_count=problems.get(lid, 0),
-            accepts_sizes=layer.accepts_sizes, retired=layer.retired_at is not None))
-    return [ShelfRow(shelf_id=s.id or 0, label=s.label, zone=s.zone, walk_order=s.walk_order, note=s.note,
-                     retired=s.retired_at is not None, layers=by_shelf.get(s.id or 0, []))
-            for s in shelves if include_retired or s.retired_at is None]
+        by_shelf.setdefault(layer.shelf_id, []).append(
+            LayerCell(
+                layer_id=lid,
+                label=layer.label,
+                capacity_units=layer.capacity_units,
+                used_units=layer.used_units,
+                parcel_count=layer.parcel_count,
+                overdue_count=overdue.get(lid, 0),
+                problem_count=problems.get(lid, 0),
+                accepts_sizes=layer.accepts_sizes,
+                retired=layer.retired_at is not None,
+            )
+        )
+    return [
+        ShelfRow(
+            shelf_id=s.id or 0,
+            label=s.label,
+            zone=s.zone,
+            walk_order=s.walk_order,
+            note=s.note,
+            retired=s.retired_at is not None,
+            layers=by_shelf.get(s.id or 0, []),
+        )
+        for s in shelves
+        if include_retired or s.retired_at is None
+    ]
 
 
 def layer_parcels(station: Station, layer_id: int) -> list[ParcelRow]:
     """The parcels on one layer, oldest first."""
     with station.read() as session:
-        parcels = list(session.exec(select(Parcel).where(Parcel.layer_id == layer_id,
-                                                         Parcel.status == ParcelStatus.ON_SHELF)
-                                    .order_by(col(Parcel.checked_in_at))).all())
+        parcels = list(
+            session.exec(
+                select(Parcel)
+                .where(Parcel.layer_id == layer_id, Parcel.status == ParcelStatus.ON_SHELF)
+                .order_by(col(Parcel.checked_in_at))
+            ).all()
+        )
         return rows_for(session, parcels)
 
 
@@ -113,8 +136,9 @@ def resolve(session: Session, location: str) -> tuple[Shelf, Layer | None]:
         return shelf, None
     layer = session.exec(select(Layer).where(Layer.shelf_id == shelf.id, Layer.label == layer_label)).first()
     if layer is None:
-        raise NotFound(N_("Shelf {shelf} has no layer {layer}"), code="no_layer", shelf=shelf.label,
-                       layer=layer_label)
+        raise NotFound(
+            N_("Shelf {shelf} has no layer {layer}"), code="no_layer", shelf=shelf.label, layer=layer_label
+        )
     return shelf, layer
 
 
@@ -134,17 +158,43 @@ def _check_zone(zone: str) -> None:
         raise Refused(N_("Zone must be one of {zones}"), code="bad_zone", zones=", ".join(ZONES))
 
 
-def add_shelf(station: Station, label: str, *, zone: str = "main", layers: int = 5, capacity_units: int = 40,
-              accepts_sizes: str = "SML", note: str | None = None) -> int:
+def add_shelf(
+    station: Station,
+    label: str,
+    *,
+    zone: str = "main",
+    layers: int = 5,
+    capacity_units: int = 40,
+    accepts_sizes: str = "SML",
+    note: str | None = None,
+) -> int:
     """A new shelf at the end of the walking order with `layers` layers labelled 1..n. Returns its id."""
     require_manager(station, "shelves")
-    return station.run(lambda session: _add_shelf(session, station, label, zone=zone, layers=layers,
-                                                  capacity_units=capacity_units, accepts_sizes=accepts_sizes,
-                                                  note=note))
+    return station.run(
+        lambda session: _add_shelf(
+            session,
+            station,
+            label,
+            zone=zone,
+            layers=layers,
+            capacity_units=capacity_units,
+            accepts_sizes=accepts_sizes,
+            note=note,
+        )
+    )
 
 
-def _add_shelf(session: Session, station: Station, label: str, *, zone: str, layers: int, capacity_units: int,
-               accepts_sizes: str, note: str | None) -> int:
+def _add_shelf(
+    session: Session,
+    station: Station,
+    label: str,
+    *,
+    zone: str,
+    layers: int,
+    capacity_units: int,
+    accepts_sizes: str,
+    note: str | None,
+) -> int:
     label = normalise_location(label)
     if not label or "-" in label or len(label) > 16:
         raise Refused(N_("A shelf label is 1 to 16 letters or digits, without a dash"), code="bad_label")
@@ -159,15 +209,38 @@ def _add_shelf(session: Session, station: Station, label: str, *, zone: str, lay
     assert shelf.id is not None
     layer_walk = max(session.exec(select(Layer.walk_order)).all() or [0])
     for n in range(1, layers + 1):
-        session.add(Layer(shelf_id=shelf.id, label=str(n), capacity_units=capacity_units,
-                          accepts_sizes=letters or "SML", walk_order=layer_walk + n))
-    audit.record(session, station, EventKind.SHELF_CHANGED, details={
-        "action": "add_shelf", "shelf": label, "zone": zone, "layers": layers, "capacity_units": capacity_units})
+        session.add(
+            Layer(
+                shelf_id=shelf.id,
+                label=str(n),
+                capacity_units=capacity_units,
+                accepts_sizes=letters or "SML",
+                walk_order=layer_walk + n,
+            )
+        )
+    audit.record(
+        session,
+        station,
+        EventKind.SHELF_CHANGED,
+        details={
+            "action": "add_shelf",
+            "shelf": label,
+            "zone": zone,
+            "layers": layers,
+            "capacity_units": capacity_units,
+        },
+    )
     return shelf.id
 
 
-def edit_shelf(station: Station, location: str, *, zone: str | None = None, walk_order: int | None = None,
-               note: str | None = None) -> None:
+def edit_shelf(
+    station: Station,
+    location: str,
+    *,
+    zone: str | None = None,
+    walk_order: int | None = None,
+    note: str | None = None,
+) -> None:
     require_manager(station, "shelves")
 
     def work(session: Session) -> None:
@@ -181,14 +254,24 @@ def edit_shelf(station: Station, location: str, *, zone: str | None = None, walk
         if note is not None:
             changed["note"] = shelf.note = note or None
         session.add(shelf)
-        audit.record(session, station, EventKind.SHELF_CHANGED,
-                     details={"action": "edit_shelf", "shelf": shelf.label, **changed})
+        audit.record(
+            session,
+            station,
+            EventKind.SHELF_CHANGED,
+            details={"action": "edit_shelf", "shelf": shelf.label, **changed},
+        )
 
     station.run(work)
 
 
-def add_layer(station: Station, shelf_label: str, *, label: str | None = None, capacity_units: int = 40,
-              accepts_sizes: str = "SML") -> int:
+def add_layer(
+    station: Station,
+    shelf_label: str,
+    *,
+    label: str | None = None,
+    capacity_units: int = 40,
+    accepts_sizes: str = "SML",
+) -> int:
     require_manager(station, "shelves")
 
     def work(session: Session) -> int:
@@ -199,22 +282,41 @@ def add_layer(station: Station, shelf_label: str, *, label: str | None = None, c
         existing = session.exec(select(Layer).where(Layer.shelf_id == shelf.id)).all()
         new_label = label or str(max([int(x.label) for x in existing if x.label.isdigit()] or [0]) + 1)
         if any(x.label == new_label for x in existing):
-            raise Refused(N_("Layer {shelf}-{layer} already exists"), code="layer_exists", shelf=shelf.label,
-                          layer=new_label)
+            raise Refused(
+                N_("Layer {shelf}-{layer} already exists"),
+                code="layer_exists",
+                shelf=shelf.label,
+                layer=new_label,
+            )
         walk = max([x.walk_order for x in existing] or [0]) + 1
-        layer = Layer(shelf_id=shelf.id or 0, label=new_label, capacity_units=capacity_units,
-                      accepts_sizes=letters or "SML", walk_order=walk)
+        layer = Layer(
+            shelf_id=shelf.id or 0,
+            label=new_label,
+            capacity_units=capacity_units,
+            accepts_sizes=letters or "SML",
+            walk_order=walk,
+        )
         session.add(layer)
         session.flush()
-        audit.record(session, station, EventKind.SHELF_CHANGED, details={
-            "action": "add_layer", "shelf": shelf.label, "layer": new_label, "capacity_units": capacity_units})
+        audit.record(
+            session,
+            station,
+            EventKind.SHELF_CHANGED,
+            details={
+                "action": "add_layer",
+                "shelf": shelf.label,
+                "layer": new_label,
+                "capacity_units": capacity_units,
+            },
+        )
         return layer.id or 0
 
     return station.run(work)
 
 
-def edit_layer(station: Station, location: str, *, capacity_units: int | None = None,
-               accepts_sizes: str | None = None) -> None:
+def edit_layer(
+    station: Station, location: str, *, capacity_units: int | None = None, accepts_sizes: str | None = None
+) -> None:
     """Change a layer's capacity (never below what it holds) or the sizes it accepts."""
     require_manager(station, "shelves")
 
@@ -226,14 +328,23 @@ def edit_layer(station: Station, location: str, *, capacity_units: int | None = 
         changed: dict[str, Any] = {}
         if capacity_units is not None:
             if capacity_units < layer.used_units:
-                raise Refused(N_("Layer {shelf}-{layer} holds {used} units; capacity cannot go below that"),
-                              code="below_used", shelf=shelf.label, layer=layer.label, used=layer.used_units)
+                raise Refused(
+                    N_("Layer {shelf}-{layer} holds {used} units; capacity cannot go below that"),
+                    code="below_used",
+                    shelf=shelf.label,
+                    layer=layer.label,
+                    used=layer.used_units,
+                )
             changed["capacity_units"] = layer.capacity_units = capacity_units
         if letters is not None:
             changed["accepts_sizes"] = layer.accepts_sizes = letters
         session.add(layer)
-        audit.record(session, station, EventKind.SHELF_CHANGED, details={
-            "action": "edit_layer", "shelf": shelf.label, "layer": layer.label, **changed})
+        audit.record(
+            session,
+            station,
+            EventKind.SHELF_CHANGED,
+            details={"action": "edit_layer", "shelf": shelf.label, "layer": layer.label, **changed},
+        )
 
     station.run(work)
 
@@ -245,12 +356,21 @@ def retire(station: Station, location: str) -> None:
     def work(session: Session) -> None:
         shelf, layer = resolve(session, location)
         now = station.now()
-        targets = [layer] if layer else list(session.exec(select(Layer).where(Layer.shelf_id == shelf.id)).all())
-        held = session.exec(select(Parcel.id).where(col(Parcel.layer_id).in_([t.id for t in targets]),
-                                                    Parcel.status == ParcelStatus.ON_SHELF)).all()
+        targets = (
+            [layer] if layer else list(session.exec(select(Layer).where(Layer.shelf_id == shelf.id)).all())
+        )
+        held = session.exec(
+            select(Parcel.id).where(
+                col(Parcel.layer_id).in_([t.id for t in targets]), Parcel.status == ParcelStatus.ON_SHELF
+            )
+        ).all()
         if held:
-            raise Refused(N_("{location} still holds {n} parcels. Move them first."), code="not_empty",
-                          location=location, n=len(held))
+            raise Refused(
+                N_("{location} still holds {n} parcels. Move them first."),
+                code="not_empty",
+                location=location,
+                n=len(held),
+            )
         for target in targets:
             if target.retired_at is None:
                 target.retired_at = now
@@ -258,8 +378,12 @@ def retire(station: Station, location: str) -> None:
         if layer is None:
             shelf.retired_at = now
             session.add(shelf)
-        audit.record(session, station, EventKind.SHELF_CHANGED, details={
-            "action": "retire", "shelf": shelf.label, "layer": layer.label if layer else None})
+        audit.record(
+            session,
+            station,
+            EventKind.SHELF_CHANGED,
+            details={"action": "retire", "shelf": shelf.label, "layer": layer.label if layer else None},
+        )
 
     station.run(work)
 
@@ -272,12 +396,18 @@ def restore(station: Station, location: str) -> None:
         shelf, layer = resolve(session, location)
         shelf.retired_at = None
         session.add(shelf)
-        targets = [layer] if layer else list(session.exec(select(Layer).where(Layer.shelf_id == shelf.id)).all())
+        targets = (
+            [layer] if layer else list(session.exec(select(Layer).where(Layer.shelf_id == shelf.id)).all())
+        )
         for target in targets:
             target.retired_at = None
             session.add(target)
-        audit.record(session, station, EventKind.SHELF_CHANGED, details={
-            "action": "restore", "shelf": shelf.label, "layer": layer.label if layer else None})
+        audit.record(
+            session,
+            station,
+            EventKind.SHELF_CHANGED,
+            details={"action": "restore", "shelf": shelf.label, "layer": layer.label if layer else None},
+        )
 
     station.run(work)
 
@@ -294,8 +424,11 @@ def import_layout(station: Station, text: str) -> dict[str, int]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     if "shelf" not in header:
-        raise Refused(N_("The CSV needs a header row with at least a shelf column: {columns}"),
-                      code="bad_csv", columns=",".join(CSV_COLUMNS))
+        raise Refused(
+            N_("The CSV needs a header row with at least a shelf column: {columns}"),
+            code="bad_csv",
+            columns=",".join(CSV_COLUMNS),
+        )
     rows = [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
 
     def work(session: Session) -> dict[str, int]:
@@ -310,15 +443,28 @@ def import_layout(station: Station, text: str) -> dict[str, int]:
                 layers = int(row.get("layers") or 5)
                 capacity = int(row.get("capacity_units") or 40)
             except ValueError:
-                raise Refused(N_("Line {line}: layers and capacity_units must be whole numbers"),
-                              code="bad_csv", line=line) from None
+                raise Refused(
+                    N_("Line {line}: layers and capacity_units must be whole numbers"),
+                    code="bad_csv",
+                    line=line,
+                ) from None
             if not 1 <= layers <= 50:
                 raise Refused(N_("Line {line}: a shelf has 1 to 50 layers"), code="bad_csv", line=line)
             try:
-                _add_shelf(session, station, row["shelf"], zone=row.get("zone") or "main", layers=layers,
-                           capacity_units=capacity, accepts_sizes=row.get("accepts_sizes") or "SML", note=None)
+                _add_shelf(
+                    session,
+                    station,
+                    row["shelf"],
+                    zone=row.get("zone") or "main",
+                    layers=layers,
+                    capacity_units=capacity,
+                    accepts_sizes=row.get("accepts_sizes") or "SML",
+                    note=None,
+                )
             except Refused as exc:
-                raise Refused(N_("Line {line}: {reason}"), code=exc.code, line=line, reason=exc.message()) from None
+                raise Refused(
+                    N_("Line {line}: {reason}"), code=exc.code, line=line, reason=exc.message()
+                ) from None
             added["shelves"] += 1
             added["layers"] += layers
         return added

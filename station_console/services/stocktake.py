@@ -30,8 +30,13 @@ from station_console.services.shelves import resolve
 from station_console.services.station import Station
 
 CLASSES = ("match", "missing", "wrong_layer", "wrong_shelf", "extra")
-CLASS_LABELS = {"match": N_("match"), "missing": N_("missing"), "wrong_layer": N_("wrong layer"),
-                "wrong_shelf": N_("wrong shelf"), "extra": N_("extra")}
+CLASS_LABELS = {
+    "match": N_("match"),
+    "missing": N_("missing"),
+    "wrong_layer": N_("wrong layer"),
+    "wrong_shelf": N_("wrong shelf"),
+    "extra": N_("extra"),
+}
 
 
 @dataclass(frozen=True)
@@ -63,9 +68,15 @@ class View:
         return {c: len(self.items.get(c, [])) for c in CLASSES}
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "scope": self.scope, "status": self.status, "started_at": self.started_at,
-                "counts": self.counts, **{c: [asdict(i) for i in self.items.get(c, [])] for c in CLASSES},
-                **({"result": self.result} if self.result else {})}
+        return {
+            "id": self.id,
+            "scope": self.scope,
+            "status": self.status,
+            "started_at": self.started_at,
+            "counts": self.counts,
+            **{c: [asdict(i) for i in self.items.get(c, [])] for c in CLASSES},
+            **({"result": self.result} if self.result else {}),
+        }
 
 
 def _labels(session: Session) -> dict[int, tuple[int, str]]:
@@ -97,14 +108,26 @@ def start(station: Station, location: str) -> View:
         shelf, layer = resolve(session, location)
         if shelf.retired_at is not None:
             raise Refused(N_("Shelf {shelf} is retired"), code="retired", shelf=shelf.label)
-        busy = session.exec(select(Stocktake).where(Stocktake.shelf_id == shelf.id,
-                                                    col(Stocktake.status).in_(("open", "paused")))).first()
+        busy = session.exec(
+            select(Stocktake).where(
+                Stocktake.shelf_id == shelf.id, col(Stocktake.status).in_(("open", "paused"))
+            )
+        ).first()
         if busy is not None:
-            raise Refused(N_("Stocktake {id} on shelf {shelf} is not finished. Resume or close it first."),
-                          code="stocktake_open", id=busy.id, shelf=shelf.label)
+            raise Refused(
+                N_("Stocktake {id} on shelf {shelf} is not finished. Resume or close it first."),
+                code="stocktake_open",
+                id=busy.id,
+                shelf=shelf.label,
+            )
         now = station.now()
-        take = Stocktake(shelf_id=shelf.id or 0, layer_id=layer.id if layer else None,
-                         business_day=station.business_day(now), started_at=now, started_by=station.clerk_id)
+        take = Stocktake(
+            shelf_id=shelf.id or 0,
+            layer_id=layer.id if layer else None,
+            business_day=station.business_day(now),
+            started_at=now,
+            started_by=station.clerk_id,
+        )
         session.add(take)
         session.flush()
         return take.id or 0
@@ -115,14 +138,20 @@ def start(station: Station, location: str) -> View:
 def unfinished(station: Station) -> list[View]:
     """Open and paused stocktakes, newest first."""
     with station.read() as session:
-        ids = session.exec(select(Stocktake.id).where(col(Stocktake.status).in_(("open", "paused")))
-                           .order_by(col(Stocktake.id).desc())).all()
+        ids = session.exec(
+            select(Stocktake.id)
+            .where(col(Stocktake.status).in_(("open", "paused")))
+            .order_by(col(Stocktake.id).desc())
+        ).all()
     return [view(station, i) for i in ids if i is not None]
 
 
 def _lookup(session: Session, waybill: str) -> Parcel | None:
-    rows = session.exec(select(Parcel).where(Parcel.waybill == waybill, Parcel.status != ParcelStatus.CANCELLED)
-                        .order_by(col(Parcel.id).desc())).all()
+    rows = session.exec(
+        select(Parcel)
+        .where(Parcel.waybill == waybill, Parcel.status != ParcelStatus.CANCELLED)
+        .order_by(col(Parcel.id).desc())
+    ).all()
     return next((p for p in rows if p.status == ParcelStatus.ON_SHELF), rows[0] if rows else None)
 
 
@@ -143,26 +172,40 @@ def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = N
     def work(session: Session) -> Item:
         take = _get(session, stocktake_id)
         if take.status == "paused":
-            raise Refused(N_("Stocktake {id} is paused. Resume it to scan."), code="stocktake_paused",
-                          id=stocktake_id)
+            raise Refused(
+                N_("Stocktake {id} is paused. Resume it to scan."), code="stocktake_paused", id=stocktake_id
+            )
         found_layer_id = take.layer_id
         if found_layer_id is None and layer:
             label = layer.strip()
             shelf = session.get(Shelf, take.shelf_id)
-            _shelf, found = resolve(session, label if "-" in label else f"{shelf.label if shelf else ''}-{label}")
+            _shelf, found = resolve(
+                session, label if "-" in label else f"{shelf.label if shelf else ''}-{label}"
+            )
             if found is None or found.shelf_id != take.shelf_id:
-                raise Refused(N_("Layer {layer} is not on the shelf being counted"), code="layer_out_of_scope",
-                              layer=label)
+                raise Refused(
+                    N_("Layer {layer} is not on the shelf being counted"),
+                    code="layer_out_of_scope",
+                    layer=label,
+                )
             found_layer_id = found.id
-        previous = session.exec(select(StocktakeScan).where(StocktakeScan.stocktake_id == take.id,
-                                                            StocktakeScan.waybill == waybill)).first()
+        previous = session.exec(
+            select(StocktakeScan).where(
+                StocktakeScan.stocktake_id == take.id, StocktakeScan.waybill == waybill
+            )
+        ).first()
         parcel = _lookup(session, waybill)
         labels = _labels(session)
         if previous is not None:
             return _item(session, previous, parcel, labels, take, duplicate=True)
-        record = StocktakeScan(stocktake_id=take.id or 0, waybill=waybill, parcel_id=parcel.id if parcel else None,
-                               classification=classify(take, parcel, found_layer_id), scanned_at=station.now(),
-                               found_layer_id=found_layer_id)
+        record = StocktakeScan(
+            stocktake_id=take.id or 0,
+            waybill=waybill,
+            parcel_id=parcel.id if parcel else None,
+            classification=classify(take, parcel, found_layer_id),
+            scanned_at=station.now(),
+            found_layer_id=found_layer_id,
+        )
         session.add(record)
         session.flush()
         return _item(session, record, parcel, labels, take)
@@ -170,42 +213,84 @@ def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = N
     return station.run(work)
 
 
-def _item(session: Session, record: StocktakeScan, parcel: Parcel | None, labels: dict[int, tuple[int, str]],
-          take: Stocktake, *, duplicate: bool = False) -> Item:
+def _item(
+    session: Session,
+    record: StocktakeScan,
+    parcel: Parcel | None,
+    labels: dict[int, tuple[int, str]],
+    take: Stocktake,
+    *,
+    duplicate: bool = False,
+) -> Item:
     row = rows_for(session, [parcel])[0] if parcel else None
     found = labels[record.found_layer_id][1] if record.found_layer_id in labels else _scope(session, take)
-    return Item(waybill=record.waybill, classification=record.classification,
-                recorded=row.location if row else None, found=found, status=row.status if row else None,
-                carrier=row.carrier if row else None, pickup_code=row.pickup_code if row else None,
-                problem_kind=row.problem_kind if row else None, duplicate=duplicate)
+    return Item(
+        waybill=record.waybill,
+        classification=record.classification,
+        recorded=row.location if row else None,
+        found=found,
+        status=row.status if row else None,
+        carrier=row.carrier if row else None,
+        pickup_code=row.pickup_code if row else None,
+        problem_kind=row.problem_kind if row else None,
+        duplicate=duplicate,
+    )
 
 
 def _missing(session: Session, take: Stocktake) -> list[ParcelRow]:
-    scanned = {s.parcel_id for s in session.exec(select(StocktakeScan).where(StocktakeScan.stocktake_id == take.id))
-               if s.parcel_id is not None}
+    scanned = {
+        s.parcel_id
+        for s in session.exec(select(StocktakeScan).where(StocktakeScan.stocktake_id == take.id))
+        if s.parcel_id is not None
+    }
     stmt = select(Parcel).where(Parcel.status == ParcelStatus.ON_SHELF, Parcel.shelf_id == take.shelf_id)
     if take.layer_id is not None:
         stmt = stmt.where(Parcel.layer_id == take.layer_id)
-    parcels = [p for p in session.exec(stmt.order_by(col(Parcel.layer_id), col(Parcel.id))).all()
-               if p.id not in scanned]
+    parcels = [
+        p
+        for p in session.exec(stmt.order_by(col(Parcel.layer_id), col(Parcel.id))).all()
+        if p.id not in scanned
+    ]
     return rows_for(session, parcels)
 
 
 def _view(session: Session, take: Stocktake) -> View:
     labels = _labels(session)
     items: dict[str, list[Item]] = {c: [] for c in CLASSES}
-    scans = session.exec(select(StocktakeScan).where(StocktakeScan.stocktake_id == take.id)
-                         .order_by(col(StocktakeScan.id))).all()
-    parcels = {p.id: p for p in session.exec(select(Parcel).where(
-        col(Parcel.id).in_([s.parcel_id for s in scans if s.parcel_id]))).all()}
+    scans = session.exec(
+        select(StocktakeScan).where(StocktakeScan.stocktake_id == take.id).order_by(col(StocktakeScan.id))
+    ).all()
+    parcels = {
+        p.id: p
+        for p in session.exec(
+            select(Parcel).where(col(Parcel.id).in_([s.parcel_id for s in scans if s.parcel_id]))
+        ).all()
+    }
     for record in scans:
-        items[record.classification].append(_item(session, record, parcels.get(record.parcel_id), labels, take))
+        items[record.classification].append(
+            _item(session, record, parcels.get(record.parcel_id), labels, take)
+        )
     for row in _missing(session, take):
-        items["missing"].append(Item(waybill=row.waybill, classification="missing", recorded=row.location,
-                                     found=None, status=row.status, carrier=row.carrier,
-                                     pickup_code=row.pickup_code, problem_kind=row.problem_kind))
-    return View(id=take.id or 0, scope=_scope(session, take), status=take.status, started_at=take.started_at,
-                items=items, result=dict(take.result or {}))
+        items["missing"].append(
+            Item(
+                waybill=row.waybill,
+                classification="missing",
+                recorded=row.location,
+                found=None,
+                status=row.status,
+                carrier=row.carrier,
+                pickup_code=row.pickup_code,
+                problem_kind=row.problem_kind,
+            )
+        )
+    return View(
+        id=take.id or 0,
+        scope=_scope(session, take),
+        status=take.status,
+        started_at=take.started_at,
+        items=items,
+        result=dict(take.result or {}),
+    )
 
 
 def view(station: Station, stocktake_id: int) -> View:
@@ -231,8 +316,14 @@ def resume(station: Station, stocktake_id: int) -> View:
     return _set_status(station, stocktake_id, "open")
 
 
-def close(station: Station, stocktake_id: int, *, relocate: Iterable[str] = (), mark_missing: Iterable[str] = (),
-          recheck_in: Iterable[str] = ()) -> View:
+def close(
+    station: Station,
+    stocktake_id: int,
+    *,
+    relocate: Iterable[str] = (),
+    mark_missing: Iterable[str] = (),
+    recheck_in: Iterable[str] = (),
+) -> View:
     """Close with the fixes the clerk accepted (waybills per fix; see `all_fixes`)."""
     relocate, mark_missing, recheck_in = set(relocate), set(mark_missing), set(recheck_in)
     before = view(station, stocktake_id)
@@ -246,7 +337,12 @@ def close(station: Station, stocktake_id: int, *, relocate: Iterable[str] = (), 
         take = _get(session, stocktake_id)
         current = _view(session, take)
         now = station.now()
-        fixes: dict[str, Any] = {"relocated": [], "marked_missing": [], "rechecked": rechecked, "found_again": []}
+        fixes: dict[str, Any] = {
+            "relocated": [],
+            "marked_missing": [],
+            "rechecked": rechecked,
+            "found_again": [],
+        }
         for record in session.exec(select(StocktakeScan).where(StocktakeScan.stocktake_id == take.id)).all():
             parcel = session.get(Parcel, record.parcel_id) if record.parcel_id else None
             if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
@@ -254,37 +350,68 @@ def close(station: Station, stocktake_id: int, *, relocate: Iterable[str] = (), 
             if parcel.problem_kind == ProblemKind.MISSING:
                 parcel.problem_kind = parcel.problem_note = parcel.problem_at = None
                 session.add(parcel)
-                audit.record(session, station, EventKind.PROBLEM_RESOLVED, parcel_id=parcel.id, at=now,
-                             details={"waybill": parcel.waybill, "kind": "missing", "stocktake": take.id})
+                audit.record(
+                    session,
+                    station,
+                    EventKind.PROBLEM_RESOLVED,
+                    parcel_id=parcel.id,
+                    at=now,
+                    details={"waybill": parcel.waybill, "kind": "missing", "stocktake": take.id},
+                )
                 fixes["found_again"].append(parcel.waybill)
             if record.waybill in relocate and record.classification in ("wrong_layer", "wrong_shelf"):
                 _relocate(session, station, settings, parcel, record, now, fixes, failed)
         for item in current.items["missing"]:
             if item.waybill in mark_missing:
-                parcel = session.exec(select(Parcel).where(Parcel.waybill == item.waybill,
-                                                           Parcel.status == ParcelStatus.ON_SHELF)).first()
+                parcel = session.exec(
+                    select(Parcel).where(
+                        Parcel.waybill == item.waybill, Parcel.status == ParcelStatus.ON_SHELF
+                    )
+                ).first()
                 if parcel is not None:
-                    problems.mark_in_session(session, station, parcel, ProblemKind.MISSING,
-                                             f"stocktake {take.id}")
+                    problems.mark_in_session(
+                        session, station, parcel, ProblemKind.MISSING, f"stocktake {take.id}"
+                    )
                     fixes["marked_missing"].append(item.waybill)
         fixes["failed"] = failed
-        result = {"scope": current.scope, "counts": current.counts,
-                  **{c: [asdict(i) for i in current.items[c]] for c in CLASSES if c != "match"},
-                  "matched": [i.waybill for i in current.items["match"]], "fixes": fixes}
+        result = {
+            "scope": current.scope,
+            "counts": current.counts,
+            **{c: [asdict(i) for i in current.items[c]] for c in CLASSES if c != "match"},
+            "matched": [i.waybill for i in current.items["match"]],
+            "fixes": fixes,
+        }
         take.status, take.closed_at, take.closed_by = "closed", now, station.clerk_id
         take.business_day = station.business_day(now)  # the day's report counts it on the day it closed
         take.result = result
         session.add(take)
-        audit.record(session, station, EventKind.STOCKTAKE_CLOSED, at=now, details={
-            "stocktake": take.id, "scope": current.scope, "counts": current.counts,
-            "fixes": {k: len(v) for k, v in fixes.items()}})
+        audit.record(
+            session,
+            station,
+            EventKind.STOCKTAKE_CLOSED,
+            at=now,
+            details={
+                "stocktake": take.id,
+                "scope": current.scope,
+                "counts": current.counts,
+                "fixes": {k: len(v) for k, v in fixes.items()},
+            },
+        )
 
     station.run(work)
     return view(station, stocktake_id)
 
 
-def _relocate(session: Session, station: Station, settings: Any, parcel: Parcel, record: StocktakeScan,
-              now: datetime, fixes: dict[str, Any], failed: list[dict[str, str]]) -> None:
+def _relocate(
+    session: Session,
+    station: Station,
+    settings: Any,
+    parcel: Parcel,
+    record: StocktakeScan,
+    now: datetime,
+    fixes: dict[str, Any],
+    failed: list[dict[str, str]],
+) -> None:
     if record.found_layer_id is None:
         failed.append({"waybill": parcel.waybill, "fix": "relocate", "reason": "layer not given at scan"})
         return
@@ -301,7 +428,9 @@ def _relocate(session: Session, station: Station, settings: Any, parcel: Parcel,
     fixes["relocated"].append(moved.to_json())
 
 
-def _recheck(station: Station, before: View, waybills: set[str], failed: list[dict[str, str]]) -> list[dict[str, Any]]:
+def _recheck(
+    station: Station, before: View, waybills: set[str], failed: list[dict[str, str]]
+) -> list[dict[str, Any]]:
     from station_console.services.checkin import check_in
 
     done: list[dict[str, Any]] = []
@@ -320,9 +449,12 @@ def _recheck(station: Station, before: View, waybills: set[str], failed: list[di
 def all_fixes(current: View) -> dict[str, list[str]]:
     """Every fix the stocktake offers, for a clerk who accepts them all."""
     return {
-        "relocate": [i.waybill for c in ("wrong_layer", "wrong_shelf") for i in current.items[c] if i.found
-                     and "-" in i.found],
+        "relocate": [
+            i.waybill
+            for c in ("wrong_layer", "wrong_shelf")
+            for i in current.items[c]
+            if i.found and "-" in i.found
+        ],
         "mark_missing": [i.waybill for i in current.items["missing"]],
         "recheck_in": [i.waybill for i in current.items["extra"]],
     }
-

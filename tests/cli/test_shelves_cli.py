@@ -17,7 +17,9 @@ def run(db_url: str):  # type: ignore[no-untyped-def]
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
-        return runner.invoke(cli, ["--db", db_url, "--lang", "en", *args], input=input, catch_exceptions=False)
+        return runner.invoke(
+            cli, ["--db", db_url, "--lang", "en", *args], input=input, catch_exceptions=False
+        )
 
     for waybill in WAYBILLS:
         assert invoke("checkin", waybill, "--phone", "13812345678").exit_code == 0
@@ -38,7 +40,9 @@ def test_map_move_and_timeline(run) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_stocktake_reads_scans_from_stdin_and_prints_json(run) -> None:  # type: ignore[no-untyped-def]
-    out = run("stocktake", "1", "--close", "--fix", "missing", input=f"@1\n{WAYBILLS[0]}\nJT0000000000077\n\n")
+    out = run(
+        "stocktake", "1", "--close", "--fix", "missing", input=f"@1\n{WAYBILLS[0]}\nJT0000000000077\n\n"
+    )
     result = json.loads(out.output)
     assert result["counts"] == {"match": 1, "missing": 2, "wrong_layer": 0, "wrong_shelf": 0, "extra": 1}
     assert result["status"] == "closed"

@@ -17,21 +17,42 @@ def wb(n: int) -> str:
     return f"JT{n:013d}"
 
 
-def place(station: Station, waybill: str, location: str, *, carrier: str = "JT", size: str = "M",
-          phone: str | None = "13812345678", at: datetime | None = None, status: str = ParcelStatus.ON_SHELF,
-          **fields: Any) -> int:
+def place(
+    station: Station,
+    waybill: str,
+    location: str,
+    *,
+    carrier: str = "JT",
+    size: str = "M",
+    phone: str | None = "13812345678",
+    at: datetime | None = None,
+    status: str = ParcelStatus.ON_SHELF,
+    **fields: Any,
+) -> int:
     """Put a parcel on `location` ("6-5") the way check-in does (capacity claimed, a code issued)."""
     settings = station.settings()
 
     def work(session: Session) -> int:
         shelf_label, layer_label = location.split("-")
-        slot = next(s for s in shelving.slots(session) if (s.shelf_label, s.layer_label) == (shelf_label, layer_label))
+        slot = next(
+            s for s in shelving.slots(session) if (s.shelf_label, s.layer_label) == (shelf_label, layer_label)
+        )
         when = at or station.now()
-        carrier_id = session.exec(select(Carrier.id).where(Carrier.code == carrier)).one()
-        parcel = Parcel(waybill=waybill, carrier_id=carrier_id, size=size, status=status, shelf_id=slot.shelf_id,
-                        layer_id=slot.layer_id, checked_in_at=when, business_day=station.business_day(when),
-                        phone_full=phone, phone_tail=phone[-4:] if phone else None,
-                        masked_phone=f"{phone[:3]}****{phone[-4:]}" if phone else None, **fields)
+        carrier_id = session.exec(select(Carrier.id).where(Carrier.code == carrier)).one() or 0
+        parcel = Parcel(
+            waybill=waybill,
+            carrier_id=carrier_id,
+            size=size,
+            status=status,
+            shelf_id=slot.shelf_id,
+            layer_id=slot.layer_id,
+            checked_in_at=when,
+            business_day=station.business_day(when),
+            phone_full=phone,
+            phone_tail=phone[-4:] if phone else None,
+            masked_phone=f"{phone[:3]}****{phone[-4:]}" if phone else None,
+            **fields,
+        )
         if status == ParcelStatus.ON_SHELF:
             assert shelving.claim(session, slot, shelving.units_for(size, settings))
             parcel.pickup_code = shelving.allocate_code(session, settings, slot, when)
@@ -46,8 +67,11 @@ def layer_figures(station: Station, location: str) -> tuple[int, int]:
     """(used_units, parcel_count) of layer "SHELF-LAYER"."""
     shelf_label, layer_label = location.split("-")
     with station.read() as session:
-        layer = session.exec(select(Layer).join(Shelf, col(Shelf.id) == Layer.shelf_id)
-                             .where(Shelf.label == shelf_label, Layer.label == layer_label)).one()
+        layer = session.exec(
+            select(Layer)
+            .join(Shelf, col(Shelf.id) == Layer.shelf_id)
+            .where(Shelf.label == shelf_label, Layer.label == layer_label)
+        ).one()
         return layer.used_units, layer.parcel_count
 
 
@@ -60,8 +84,11 @@ def parcel(station: Station, parcel_id: int) -> Parcel:
 
 def events(station: Station, kind: str) -> list[ParcelEvent]:
     with station.read() as session:
-        return list(session.exec(select(ParcelEvent).where(ParcelEvent.kind == kind)
-                                 .order_by(col(ParcelEvent.id))).all())
+        return list(
+            session.exec(
+                select(ParcelEvent).where(ParcelEvent.kind == kind).order_by(col(ParcelEvent.id))
+            ).all()
+        )
 
 
 def as_manager(station: Station) -> Station:

@@ -27,7 +27,11 @@ def test_bands_follow_the_carrier_policy(station: Station, clock) -> None:
     place(station, "SF1234567890123", "1-2", carrier="SF", at=now - timedelta(hours=13))  # SF: amber
     rows = overdue.overdue(station)
     assert [(r.parcel.waybill, r.band) for r in rows] == [
-        (wb(4), "return"), (wb(3), "red"), (wb(2), "amber"), ("SF1234567890123", "amber")]
+        (wb(4), "return"),
+        (wb(3), "red"),
+        (wb(2), "amber"),
+        ("SF1234567890123", "amber"),
+    ]
     assert overdue.summary(station) == {"ok": 1, "amber": 2, "red": 1, "return": 1}
     assert [r.parcel.waybill for r in overdue.return_candidates(station)] == [wb(4)]
     assert [r.parcel.waybill for r in overdue.overdue(station, carrier="SF")] == ["SF1234567890123"]

@@ -50,6 +50,7 @@ def test_write_off_is_for_a_manager_with_a_reason(station: Station) -> None:
     pid = place(station, wb(1), "2-2")
     with station.write() as s:
         p = s.get(type(parcel(station, pid)), pid)
+        assert p is not None
         outbox.queue(s, station, p, "checkin", {})
     with pytest.raises(PermissionDenied):
         problems.write_off(station, wb(1), "destroyed")

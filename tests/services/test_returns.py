@@ -47,9 +47,9 @@ def test_only_that_carriers_parcels_on_the_shelf_in_one_batch(station: Station) 
     with pytest.raises(Refused) as exc:
         returns.add(station, batch.id, "SF1234567890123")
     assert exc.value.code == "wrong_carrier"
-    with pytest.raises(NotFound) as exc:
+    with pytest.raises(NotFound) as missing:
         returns.add(station, batch.id, wb(3))
-    assert exc.value.code == "not_on_shelf"
+    assert missing.value.code == "not_on_shelf"
     returns.add(station, batch.id, wb(1))
     with pytest.raises(Refused) as exc:
         returns.add(station, batch.id, wb(1))

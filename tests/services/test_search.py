@@ -38,7 +38,7 @@ def test_search_by_each_field(history: Station, clock) -> None:
     assert found(history, since=today - timedelta(days=2), until=today - timedelta(days=2)) == [wb(2)]
     assert found(history, shelf="2") == [wb(4), "SF1234567890123"]
     row = search(history, Query(waybill=wb(1))).rows[0]
-    assert found(history, text="１－１－" + row.pickup_code.split("-")[2]) == [wb(1)]  # full-width code
+    assert found(history, text="１－１－" + str(row.pickup_code).split("-")[2]) == [wb(1)]  # full-width code
     assert found(history, code=row.pickup_code) == [wb(1)]
     assert row.masked_phone == "138****1111" and "13800001111" not in str(row.to_json())
 

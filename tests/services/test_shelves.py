@@ -53,7 +53,10 @@ def test_add_shelf_with_layers_then_add_and_edit_a_layer(station: Station) -> No
     shelves.add_shelf(station, "9", layers=3, capacity_units=30, accepts_sizes="sm")
     row = next(r for r in shelves.shelf_map(station) if r.label == "9")
     assert [(c.label, c.capacity_units, c.accepts_sizes) for c in row.layers] == [
-        ("1", 30, "SM"), ("2", 30, "SM"), ("3", 30, "SM")]
+        ("1", 30, "SM"),
+        ("2", 30, "SM"),
+        ("3", 30, "SM"),
+    ]
     assert row.walk_order > max(r.walk_order for r in shelves.shelf_map(station) if r.label != "9")
     shelves.add_layer(station, "9", capacity_units=10)
     shelves.edit_layer(station, "9-4", capacity_units=12, accepts_sizes="SMLX")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Select
 
 from station_console.services import problems, stocktake
 from station_console.services.station import Station
@@ -52,8 +52,11 @@ async def test_move_from_the_map(app: StationApp, station: Station) -> None:
         await pilot.press(*"2-3", "enter")
         await pilot.pause()
         assert app.screen.query_one("#sh-map", DataTable)  # back on the map
-        cell = str(app.screen.query_one("#sh-map", DataTable).get_cell_at(app.screen.query_one(
-            "#sh-map", DataTable).cursor_coordinate))
+        cell = str(
+            app.screen.query_one("#sh-map", DataTable).get_cell_at(
+                app.screen.query_one("#sh-map", DataTable).cursor_coordinate
+            )
+        )
         assert "1-1 0/40" in cell
     from tui.shelf_data import location_of
 
@@ -129,7 +132,7 @@ async def test_overdue_problems_and_returns_screens(app: StationApp, station: St
         await pilot.press("escape", "f11")
         await pilot.pause()
         app.screen.query_one("#pr-parcel", Input).value = wb(3)
-        app.screen.query_one("#pr-kind").value = "damaged"
+        app.screen.query_one("#pr-kind", Select).value = "damaged"
         app.screen.query_one("#pr-note", Input).value = "crushed corner"
         await pilot.press("f7")
         await pilot.pause()

@@ -16,8 +16,12 @@ from station_console.services import overdue, returns
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table, translate_bindings
 
-BAND_STYLES = {"ok": "green", "amber": "black on #fbc02d", "red": "bold white on #b71c1c",
-               "return": "bold white on #6a1b9a"}
+BAND_STYLES = {
+    "ok": "green",
+    "amber": "black on #fbc02d",
+    "red": "bold white on #b71c1c",
+    "return": "bold white on #6a1b9a",
+}
 
 
 class OverdueScreen(ModeScreen):
@@ -25,12 +29,30 @@ class OverdueScreen(ModeScreen):
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Back"), id="overdue.back", tooltip=N_("Back to the shelf map")),
-        Binding("space", "toggle_row", N_("Select"), id="overdue.toggle", tooltip=N_("Select or unselect the parcel")),
-        Binding("f7", "remind", N_("Remind"), id="overdue.remind", tooltip=N_("Queue a reminder to the selected")),
-        Binding("f8", "candidates", N_("Select return candidates"), id="overdue.candidates",
-                tooltip=N_("Select every parcel past its return deadline")),
-        Binding("f9", "to_batch", N_("To return batch"), id="overdue.batch",
-                tooltip=N_("Put the selected parcels in a return batch (one carrier)")),
+        Binding(
+            "space",
+            "toggle_row",
+            N_("Select"),
+            id="overdue.toggle",
+            tooltip=N_("Select or unselect the parcel"),
+        ),
+        Binding(
+            "f7", "remind", N_("Remind"), id="overdue.remind", tooltip=N_("Queue a reminder to the selected")
+        ),
+        Binding(
+            "f8",
+            "candidates",
+            N_("Select return candidates"),
+            id="overdue.candidates",
+            tooltip=N_("Select every parcel past its return deadline"),
+        ),
+        Binding(
+            "f9",
+            "to_batch",
+            N_("To return batch"),
+            id="overdue.batch",
+            tooltip=N_("Put the selected parcels in a return batch (one carrier)"),
+        ),
     ]
 
     def __init__(self) -> None:
@@ -55,8 +77,13 @@ class OverdueScreen(ModeScreen):
         table.clear()
         for r in self.rows:
             mark = "✓" if r.parcel.waybill in self.chosen else ""
-            table.add_row(mark, Text(_(overdue.BAND_LABELS[r.band]), style=BAND_STYLES[r.band]),
-                          f"{r.age_hours / 24:.1f}d", *parcel_cells(r.parcel), key=r.parcel.waybill)
+            table.add_row(
+                mark,
+                Text(_(overdue.BAND_LABELS[r.band]), style=BAND_STYLES[r.band]),
+                f"{r.age_hours / 24:.1f}d",
+                *parcel_cells(r.parcel),
+                key=r.parcel.waybill,
+            )
         if self.rows:
             table.move_cursor(row=min(keep, len(self.rows) - 1))
         summary = overdue.summary(self.station)
@@ -92,14 +119,21 @@ class OverdueScreen(ModeScreen):
         if not picked:
             return
         result = overdue.resend(self.station, picked)
-        self.notify(_("Reminders queued: {n}; skipped (no phone or email): {m}", n=len(result.queued),
-                      m=len(result.skipped)))
+        self.notify(
+            _(
+                "Reminders queued: {n}; skipped (no phone or email): {m}",
+                n=len(result.queued),
+                m=len(result.skipped),
+            )
+        )
 
     def action_to_batch(self) -> None:
         picked = self.selection()
         carriers = {r.parcel.carrier for r in self.rows if r.parcel.waybill in picked}
         if len(carriers) != 1:
-            self.notify(_("A return batch takes one carrier's parcels; select one carrier's"), severity="error")
+            self.notify(
+                _("A return batch takes one carrier's parcels; select one carrier's"), severity="error"
+            )
             return
         try:
             batch = returns.open_batch(self.station, carriers.pop())

@@ -31,9 +31,13 @@ class ParcelsScreen(ModeScreen):
     MODE_TITLE = N_("Parcels")
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f7", "previous_page", N_("Newer"), id="parcels.previous", tooltip=N_("Previous (newer) page")),
+        Binding(
+            "f7", "previous_page", N_("Newer"), id="parcels.previous", tooltip=N_("Previous (newer) page")
+        ),
         Binding("f8", "next_page", N_("Older"), id="parcels.next", tooltip=N_("Next (older) page")),
-        Binding("escape", "focus_search", N_("Search"), id="parcels.search", tooltip=N_("Back to the search box")),
+        Binding(
+            "escape", "focus_search", N_("Search"), id="parcels.search", tooltip=N_("Back to the search box")
+        ),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -45,8 +49,11 @@ class ParcelsScreen(ModeScreen):
         with Horizontal(classes="form-row"):
             yield Input(placeholder=_("waybill, pickup code, phone tail or phone"), id="pa-text")
             yield Input(placeholder=_("carrier"), id="pa-carrier", max_length=16)
-            yield Select([(_(label), status) for status, label in STATUS_LABELS.items() if status != "cancelled"],
-                         prompt=_("any status"), id="pa-state")
+            yield Select(
+                [(_(label), status) for status, label in STATUS_LABELS.items() if status != "cancelled"],
+                prompt=_("any status"),
+                id="pa-state",
+            )
             yield Input(placeholder=_("from YYYY-MM-DD"), id="pa-since", max_length=10)
             yield Input(placeholder=_("to YYYY-MM-DD"), id="pa-until", max_length=10)
             yield Checkbox(_("problems only"), id="pa-problems")
@@ -76,9 +83,14 @@ class ParcelsScreen(ModeScreen):
                 raise StationError(N_("Dates look like 2026-11-25"), code="bad_date") from None
 
         status = self.query_one("#pa-state", Select).value
-        return Query(text=value("pa-text") or None, carrier=value("pa-carrier") or None,
-                     status=status if isinstance(status, str) else None, since=day("pa-since"),
-                     until=day("pa-until"), problems_only=self.query_one("#pa-problems", Checkbox).value)
+        return Query(
+            text=value("pa-text") or None,
+            carrier=value("pa-carrier") or None,
+            status=status if isinstance(status, str) else None,
+            since=day("pa-since"),
+            until=day("pa-until"),
+            problems_only=self.query_one("#pa-problems", Checkbox).value,
+        )
 
     @on(Input.Submitted)
     @on(Checkbox.Changed)
@@ -99,8 +111,14 @@ class ParcelsScreen(ModeScreen):
         for row in page.rows:
             table.add_row(*parcel_cells(row), key=str(row.id))
         self.next_before = page.next_before_id
-        status.update(_("Page {page}: {n} parcels{more}", page=len(self.pages), n=len(page.rows),
-                        more=_(" (F8: older)") if page.next_before_id else ""))
+        status.update(
+            _(
+                "Page {page}: {n} parcels{more}",
+                page=len(self.pages),
+                n=len(page.rows),
+                more=_(" (F8: older)") if page.next_before_id else "",
+            )
+        )
         if page.rows:
             self.show_timeline(page.rows[0].waybill)
         else:
@@ -118,9 +136,13 @@ class ParcelsScreen(ModeScreen):
             self.query_one("#pa-events", Static).update(exc.message())
             return
         p = t.parcel
-        text = Text.assemble((p.waybill, "bold"), f"  {p.carrier}  ", _(STATUS_LABELS.get(p.status, p.status)))
-        text.append(f"\n{_('Code')}: {p.pickup_code or '-'}  {_('Location')}: {p.location or '-'}  "
-                    f"{_('Phone')}: {p.masked_phone or '-'}\n")
+        text = Text.assemble(
+            (p.waybill, "bold"), f"  {p.carrier}  ", _(STATUS_LABELS.get(p.status, p.status))
+        )
+        text.append(
+            f"\n{_('Code')}: {p.pickup_code or '-'}  {_('Location')}: {p.location or '-'}  "
+            f"{_('Phone')}: {p.masked_phone or '-'}\n"
+        )
         if p.problem_kind:
             text.append_text(problem_text(p.problem_kind))
             text.append(f" {p.problem_note or ''}\n")

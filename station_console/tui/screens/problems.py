@@ -23,10 +23,17 @@ class ProblemsScreen(ModeScreen):
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Back"), id="problems.back", tooltip=N_("Back to the shelf map")),
-        Binding("f7", "mark", N_("Flag"), id="problems.mark", tooltip=N_("Flag the parcel with the kind and note")),
+        Binding(
+            "f7", "mark", N_("Flag"), id="problems.mark", tooltip=N_("Flag the parcel with the kind and note")
+        ),
         Binding("f8", "resolve", N_("Resolve"), id="problems.resolve", tooltip=N_("Clear the selected flag")),
-        Binding("f9", "write_off", N_("Write off"), id="problems.write_off",
-                tooltip=N_("Manager: write the parcel off; the note is the reason")),
+        Binding(
+            "f9",
+            "write_off",
+            N_("Write off"),
+            id="problems.write_off",
+            tooltip=N_("Manager: write the parcel off; the note is the reason"),
+        ),
     ]
 
     def __init__(self, waybill: str | None = None) -> None:
@@ -36,9 +43,14 @@ class ProblemsScreen(ModeScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="form-row"):
             yield Label(_("Parcel"), classes="field-label")
-            yield Input(value=self.waybill, placeholder=_("scan the waybill or type the code"), id="pr-parcel")
-            yield Select([(_(label), kind) for kind, label in problems.KIND_LABELS.items()], prompt=_("Kind"),
-                         id="pr-kind")
+            yield Input(
+                value=self.waybill, placeholder=_("scan the waybill or type the code"), id="pr-parcel"
+            )
+            yield Select(
+                [(_(label), kind) for kind, label in problems.KIND_LABELS.items()],
+                prompt=_("Kind"),
+                id="pr-kind",
+            )
         with Horizontal(classes="form-row"):
             yield Label(_("Note / reason"), classes="field-label")
             yield Input(id="pr-note")
@@ -92,18 +104,24 @@ class ProblemsScreen(ModeScreen):
             return
         note = self.query_one("#pr-note", Input).value
         ref = self.target()
-        self.run(lambda: problems.mark(self.station, ref, kind, note), _("{waybill} flagged", waybill="{waybill}"))
+        self.run(
+            lambda: problems.mark(self.station, ref, kind, note), _("{waybill} flagged", waybill="{waybill}")
+        )
 
     def action_resolve(self) -> None:
         ref = self.target()
         note = self.query_one("#pr-note", Input).value
-        self.run(lambda: problems.resolve(self.station, ref, note), _("{waybill} resolved", waybill="{waybill}"))
+        self.run(
+            lambda: problems.resolve(self.station, ref, note), _("{waybill} resolved", waybill="{waybill}")
+        )
 
     def action_write_off(self) -> None:
         ref = self.target()
         reason = self.query_one("#pr-note", Input).value
-        self.run(lambda: problems.write_off(self.station, ref, reason),
-                 _("{waybill} written off", waybill="{waybill}"))
+        self.run(
+            lambda: problems.write_off(self.station, ref, reason),
+            _("{waybill} written off", waybill="{waybill}"),
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -21,11 +21,23 @@ class ReturnsScreen(ModeScreen):
     MODE_TITLE = N_("Returns")
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("Back"), id="returns.back", tooltip=N_("Back; an open batch stays open")),
-        Binding("f7", "manifest", N_("Print manifest"), id="returns.manifest",
-                tooltip=N_("Queue the batch manifest on this counter's printer")),
-        Binding("f8", "close_batch", N_("Courier signed"), id="returns.close",
-                tooltip=N_("Close the batch with the courier's typed name")),
+        Binding(
+            "escape", "back", N_("Back"), id="returns.back", tooltip=N_("Back; an open batch stays open")
+        ),
+        Binding(
+            "f7",
+            "manifest",
+            N_("Print manifest"),
+            id="returns.manifest",
+            tooltip=N_("Queue the batch manifest on this counter's printer"),
+        ),
+        Binding(
+            "f8",
+            "close_batch",
+            N_("Courier signed"),
+            id="returns.close",
+            tooltip=N_("Close the batch with the courier's typed name"),
+        ),
         Binding("f9", "remove", N_("Remove"), id="returns.remove", tooltip=N_("Take the scanned parcel out")),
     ]
 
@@ -64,8 +76,15 @@ class ReturnsScreen(ModeScreen):
         table.clear()
         for row in batch.parcels:
             table.add_row(*parcel_cells(row), key=row.waybill)
-        self.status(_("Return batch {id}  {carrier}  {status}  {count} parcels", id=batch.id, carrier=batch.carrier,
-                      status=batch.status, count=batch.count))
+        self.status(
+            _(
+                "Return batch {id}  {carrier}  {status}  {count} parcels",
+                id=batch.id,
+                carrier=batch.carrier,
+                status=batch.status,
+                count=batch.count,
+            )
+        )
         if not scan.disabled:
             scan.focus()
 
@@ -78,8 +97,9 @@ class ReturnsScreen(ModeScreen):
     def _open(self, event: Input.Submitted) -> None:
         carrier = event.value.strip().upper()
         try:
-            existing = next((b for b in returns.list_batches(self.station, status="open") if b.carrier == carrier),
-                            None)
+            existing = next(
+                (b for b in returns.list_batches(self.station, status="open") if b.carrier == carrier), None
+            )
             self.show(existing or returns.open_batch(self.station, carrier))
         except StationError as exc:
             self.status(exc.message(), error=True)

@@ -12,10 +12,24 @@ from station_console.i18n import N_, _
 from station_console.services.problems import KIND_LABELS
 from station_console.services.search import ParcelRow
 
-PARCEL_COLUMNS = (N_("Waybill"), N_("Carrier"), N_("Code"), N_("Location"), N_("Size"), N_("Phone"),
-                  N_("Checked in"), N_("Status"), N_("Problem"))
-STATUS_LABELS = {"on_shelf": N_("on shelf"), "picked_up": N_("picked up"), "returned": N_("returned"),
-                 "written_off": N_("written off"), "cancelled": N_("cancelled")}
+PARCEL_COLUMNS = (
+    N_("Waybill"),
+    N_("Carrier"),
+    N_("Code"),
+    N_("Location"),
+    N_("Size"),
+    N_("Phone"),
+    N_("Checked in"),
+    N_("Status"),
+    N_("Problem"),
+)
+STATUS_LABELS = {
+    "on_shelf": N_("on shelf"),
+    "picked_up": N_("picked up"),
+    "returned": N_("returned"),
+    "written_off": N_("written off"),
+    "cancelled": N_("cancelled"),
+}
 PROBLEM_STYLE = "bold white on dark_red"
 
 
@@ -50,9 +64,17 @@ def problem_text(kind: str | None) -> Text:
 def parcel_cells(row: ParcelRow) -> tuple[Any, ...]:
     """One parcel as table cells; a problem parcel's waybill and flag are shown in red."""
     waybill = Text(row.waybill, style="bold red") if row.flagged else Text(row.waybill)
-    return (waybill, row.carrier, row.pickup_code or "-", row.location or "-", row.size, row.masked_phone or "-",
-            f"{row.checked_in_at:%m-%d %H:%M}", _(STATUS_LABELS.get(row.status, row.status)),
-            problem_text(row.problem_kind))
+    return (
+        waybill,
+        row.carrier,
+        row.pickup_code or "-",
+        row.location or "-",
+        row.size,
+        row.masked_phone or "-",
+        f"{row.checked_in_at:%m-%d %H:%M}",
+        _(STATUS_LABELS.get(row.status, row.status)),
+        problem_text(row.problem_kind),
+    )
 
 
 def setup_parcel_table(table: DataTable[Any], extra: tuple[str, ...] = ()) -> None:
@@ -60,4 +82,3 @@ def setup_parcel_table(table: DataTable[Any], extra: tuple[str, ...] = ()) -> No
     table.cursor_type = "row"
     for name in (*extra, *PARCEL_COLUMNS):
         table.add_column(_(name), key=name)
-

@@ -64,7 +64,9 @@ class MoveDialog(ModalScreen[str | None]):
             if whole:
                 results = moves.move_layer(self.station, self.source, target)
             else:
-                results = [moves.move_parcel(self.station, self.query_one("#move-parcel", Input).value, target)]
+                results = [
+                    moves.move_parcel(self.station, self.query_one("#move-parcel", Input).value, target)
+                ]
         except StationError as exc:
             self.query_one("#move-error", Static).update(exc.message())
             self.app.bell()
@@ -87,10 +89,13 @@ class ShelfEditScreen(ModeScreen):
         Binding("f7", "save", N_("Save layer"), id="edit.save", tooltip=N_("Save capacity and sizes")),
         Binding("f8", "add_shelf", N_("Add shelf"), id="edit.add_shelf", tooltip=N_("Add a shelf")),
         Binding("f9", "add_layer", N_("Add layer"), id="edit.add_layer", tooltip=N_("Add a layer")),
-        Binding("f10", "retire", N_("Retire"), id="edit.retire", tooltip=N_("Retire an empty shelf or layer")),
+        Binding(
+            "f10", "retire", N_("Retire"), id="edit.retire", tooltip=N_("Retire an empty shelf or layer")
+        ),
         Binding("f11", "restore", N_("Restore"), id="edit.restore", tooltip=N_("Bring it back into use")),
-        Binding("f12", "import_csv", N_("Import CSV"), id="edit.import",
-                tooltip=N_("Add shelves from a CSV file")),
+        Binding(
+            "f12", "import_csv", N_("Import CSV"), id="edit.import", tooltip=N_("Add shelves from a CSV file")
+        ),
     ]
 
     def __init__(self, location: str = "") -> None:
@@ -115,8 +120,10 @@ class ShelfEditScreen(ModeScreen):
             with Horizontal(classes="form-row"):
                 yield Label(_("CSV file to import"), classes="field-label")
                 yield Input(id="edit-csv", placeholder="layout.csv")
-            yield Static(_("Only a manager can change shelves. A layer with parcels is emptied before it is "
-                           "retired."), classes="hint")
+            yield Static(
+                _("Only a manager can change shelves. A layer with parcels is emptied before it is retired."),
+                classes="hint",
+            )
             yield Static(id="edit-result")
 
     def on_mount(self) -> None:
@@ -150,34 +157,54 @@ class ShelfEditScreen(ModeScreen):
 
     def action_save(self) -> None:
         cap = self.value("edit-capacity")
-        self.run(lambda: shelves.edit_layer(self.station, self.value("edit-location"),
-                                            capacity_units=int(cap) if cap else None,
-                                            accepts_sizes=self.value("edit-sizes") or None),
-                 _("{location} updated", location=self.value("edit-location")))
+        self.run(
+            lambda: shelves.edit_layer(
+                self.station,
+                self.value("edit-location"),
+                capacity_units=int(cap) if cap else None,
+                accepts_sizes=self.value("edit-sizes") or None,
+            ),
+            _("{location} updated", location=self.value("edit-location")),
+        )
 
     def action_add_shelf(self) -> None:
         layers = self.value("edit-layers")
         cap = self.value("edit-capacity")
-        self.run(lambda: shelves.add_shelf(self.station, self.value("edit-location"),
-                                           zone=self.value("edit-zone") or "main", layers=int(layers or 5),
-                                           capacity_units=int(cap or 40),
-                                           accepts_sizes=self.value("edit-sizes") or "SML"),
-                 _("Shelf {shelf} added", shelf=self.value("edit-location").upper()))
+        self.run(
+            lambda: shelves.add_shelf(
+                self.station,
+                self.value("edit-location"),
+                zone=self.value("edit-zone") or "main",
+                layers=int(layers or 5),
+                capacity_units=int(cap or 40),
+                accepts_sizes=self.value("edit-sizes") or "SML",
+            ),
+            _("Shelf {shelf} added", shelf=self.value("edit-location").upper()),
+        )
 
     def action_add_layer(self) -> None:
         cap = self.value("edit-capacity")
-        self.run(lambda: shelves.add_layer(self.station, self.value("edit-location").split("-")[0],
-                                           capacity_units=int(cap or 40),
-                                           accepts_sizes=self.value("edit-sizes") or "SML"),
-                 _("Layer added to shelf {shelf}", shelf=self.value("edit-location").split("-")[0]))
+        self.run(
+            lambda: shelves.add_layer(
+                self.station,
+                self.value("edit-location").split("-")[0],
+                capacity_units=int(cap or 40),
+                accepts_sizes=self.value("edit-sizes") or "SML",
+            ),
+            _("Layer added to shelf {shelf}", shelf=self.value("edit-location").split("-")[0]),
+        )
 
     def action_retire(self) -> None:
-        self.run(lambda: shelves.retire(self.station, self.value("edit-location")),
-                 _("{location} retired", location=self.value("edit-location")))
+        self.run(
+            lambda: shelves.retire(self.station, self.value("edit-location")),
+            _("{location} retired", location=self.value("edit-location")),
+        )
 
     def action_restore(self) -> None:
-        self.run(lambda: shelves.restore(self.station, self.value("edit-location")),
-                 _("{location} is back in use", location=self.value("edit-location")))
+        self.run(
+            lambda: shelves.restore(self.station, self.value("edit-location")),
+            _("{location} is back in use", location=self.value("edit-location")),
+        )
 
     def action_import_csv(self) -> None:
         path = Path(self.value("edit-csv")).expanduser()
@@ -185,9 +212,12 @@ class ShelfEditScreen(ModeScreen):
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             self.query_one("#edit-result", Static).update(
-                f"[red]{_('Cannot read {path}: {reason}', path=path, reason=exc.strerror)}[/]")
+                f"[red]{_('Cannot read {path}: {reason}', path=path, reason=exc.strerror)}[/]"
+            )
             return
-        self.run(lambda: shelves.import_layout(self.station, text), _("Layout imported from {path}", path=path))
+        self.run(
+            lambda: shelves.import_layout(self.station, text), _("Layout imported from {path}", path=path)
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -26,6 +26,8 @@ from station_console.tui.screens.shelf_common import (
     translate_bindings,
 )
 
+CELL_WIDTH = 15  # "6-5 40/40" over "  9 100% ⚠9 !9"
+
 
 class ShelvesScreen(ModeScreen):
     MODE_TITLE = N_("Shelves")
@@ -33,12 +35,25 @@ class ShelvesScreen(ModeScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f7", "move", N_("Move"), id="shelves.move", tooltip=N_("Move a parcel or a whole layer")),
-        Binding("f8", "stocktake", N_("Stocktake"), id="shelves.stocktake",
-                tooltip=N_("Scan everything on a shelf or layer")),
-        Binding("f9", "returns", N_("Returns"), id="shelves.returns", tooltip=N_("Return parcels to a courier")),
-        Binding("f10", "overdue", N_("Overdue"), id="shelves.overdue", tooltip=N_("Parcels waiting too long")),
-        Binding("f11", "problems", N_("Problems"), id="shelves.problems", tooltip=N_("Flag and resolve problems")),
-        Binding("f12", "edit", N_("Edit shelves"), id="shelves.edit", tooltip=N_("Add, change or retire shelves")),
+        Binding(
+            "f8",
+            "stocktake",
+            N_("Stocktake"),
+            id="shelves.stocktake",
+            tooltip=N_("Scan everything on a shelf or layer"),
+        ),
+        Binding(
+            "f9", "returns", N_("Returns"), id="shelves.returns", tooltip=N_("Return parcels to a courier")
+        ),
+        Binding(
+            "f10", "overdue", N_("Overdue"), id="shelves.overdue", tooltip=N_("Parcels waiting too long")
+        ),
+        Binding(
+            "f11", "problems", N_("Problems"), id="shelves.problems", tooltip=N_("Flag and resolve problems")
+        ),
+        Binding(
+            "f12", "edit", N_("Edit shelves"), id="shelves.edit", tooltip=N_("Add, change or retire shelves")
+        ),
         Binding("ctrl+r", "reload", N_("Refresh"), id="shelves.reload", tooltip=N_("Read the map again")),
     ]
 
@@ -53,10 +68,10 @@ class ShelvesScreen(ModeScreen):
             with Vertical(id="sh-map-pane"):
                 yield Static(id="sh-legend")
                 yield DataTable(id="sh-map", cursor_type="cell", zebra_stripes=False)
+                yield Static(id="sh-status")
             with Vertical(id="sh-layer-pane"):
                 yield Static(id="sh-layer-title")
                 yield DataTable(id="sh-layer")
-        yield Static(id="sh-status")
 
     def on_mount(self) -> None:
         translate_bindings(self)
@@ -82,7 +97,7 @@ class ShelvesScreen(ModeScreen):
         width = max((len(r.layers) for r in self.rows), default=0)
         table.add_column(_("Shelf"), key="shelf")
         for n in range(width):
-            table.add_column(_("Layer {n}", n=n + 1), key=f"L{n + 1}")
+            table.add_column(_("Layer {n}", n=n + 1), key=f"L{n + 1}", width=CELL_WIDTH)
         self.cells.clear()
         for row_index, row in enumerate(self.rows):
             cells: list[Any] = [Text(f"{row.label} {row.zone[:5]}", style="bold")]
@@ -97,13 +112,21 @@ class ShelvesScreen(ModeScreen):
         total = sum(c.parcel_count for c in self.cells.values())
         overdue = sum(c.overdue_count for c in self.cells.values())
         problems = sum(c.problem_count for c in self.cells.values())
-        self.query_one("#sh-status", Static).update(_(
-            "{parcels} parcels on {layers} layers; {overdue} overdue, {problems} problems",
-            parcels=total, layers=len(self.cells), overdue=overdue, problems=problems))
+        self.query_one("#sh-status", Static).update(
+            _(
+                "{parcels} parcels on {layers} layers; {overdue} overdue, {problems} problems",
+                parcels=total,
+                layers=len(self.cells),
+                overdue=overdue,
+                problems=problems,
+            )
+        )
 
     @staticmethod
     def cell_text(shelf: str, cell: shelves.LayerCell) -> Text:
-        text = Text(f"{shelf}-{cell.label} {cell.used_units}/{cell.capacity_units}\n", style=heat_style(cell.fill))
+        text = Text(
+            f"{shelf}-{cell.label} {cell.used_units}/{cell.capacity_units}\n", style=heat_style(cell.fill)
+        )
         text.append(f"{cell.parcel_count:>3} {cell.fill_pct:>3}%", style=heat_style(cell.fill))
         if cell.overdue_count:
             text.append(f" ⚠{cell.overdue_count}", style="bold yellow on black")
@@ -144,9 +167,16 @@ class ShelvesScreen(ModeScreen):
             return
         shelf, cell = sel
         parcels = shelves.layer_parcels(self.station, cell.layer_id)
-        title.update(_("Layer {location}: {count} parcels, {used}/{capacity} units, takes {sizes}",
-                       location=f"{shelf}-{cell.label}", count=len(parcels), used=cell.used_units,
-                       capacity=cell.capacity_units, sizes=cell.accepts_sizes))
+        title.update(
+            _(
+                "Layer {location}: {count} parcels, {used}/{capacity} units, takes {sizes}",
+                location=f"{shelf}-{cell.label}",
+                count=len(parcels),
+                used=cell.used_units,
+                capacity=cell.capacity_units,
+                sizes=cell.accepts_sizes,
+            )
+        )
         for row in parcels:
             table.add_row(*parcel_cells(row), key=row.waybill)
 
@@ -162,8 +192,9 @@ class ShelvesScreen(ModeScreen):
     def action_move(self) -> None:
         from station_console.tui.screens.shelf_dialogs import MoveDialog
 
-        self.app.push_screen(MoveDialog(parcel=self.selected_parcel(), source=self.selected_location()),
-                             self._after_move)
+        self.app.push_screen(
+            MoveDialog(parcel=self.selected_parcel(), source=self.selected_location()), self._after_move
+        )
 
     def _after_move(self, message: str | None) -> None:
         if message:

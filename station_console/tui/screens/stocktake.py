@@ -23,8 +23,13 @@ from station_console.services.search import normalise_location
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.shelf_common import STATUS_LABELS, problem_text, translate_bindings
 
-CLASS_STYLES = {"match": "green", "missing": "bold red", "wrong_layer": "yellow", "wrong_shelf": "bold yellow",
-                "extra": "magenta"}
+CLASS_STYLES = {
+    "match": "green",
+    "missing": "bold red",
+    "wrong_layer": "yellow",
+    "wrong_shelf": "bold yellow",
+    "extra": "magenta",
+}
 COLUMNS = (N_("Result"), N_("Waybill"), N_("On record"), N_("Found at"), N_("Status"), N_("Problem"))
 
 
@@ -36,9 +41,20 @@ class StocktakeScreen(ModeScreen):
     MODE_TITLE = N_("Stocktake")
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "pause", N_("Pause"), id="stocktake.pause", tooltip=N_("Pause and go back; resume later")),
-        Binding("f8", "close", N_("Close stocktake"), id="stocktake.close",
-                tooltip=N_("Finish: choose the fixes to apply")),
+        Binding(
+            "escape",
+            "pause",
+            N_("Pause"),
+            id="stocktake.pause",
+            tooltip=N_("Pause and go back; resume later"),
+        ),
+        Binding(
+            "f8",
+            "close",
+            N_("Close stocktake"),
+            id="stocktake.close",
+            tooltip=N_("Finish: choose the fixes to apply"),
+        ),
     ]
 
     def __init__(self, scope: str = "") -> None:
@@ -72,7 +88,9 @@ class StocktakeScreen(ModeScreen):
         scope = normalise_location(event.value)
         shelf = scope.split("-")[0]
         try:
-            open_one = next((t for t in stocktake.unfinished(self.station) if t.scope.split("-")[0] == shelf), None)
+            open_one = next(
+                (t for t in stocktake.unfinished(self.station) if t.scope.split("-")[0] == shelf), None
+            )
             if open_one is not None:
                 self.take = stocktake.resume(self.station, open_one.id)
                 self.notify(_("Resumed stocktake {id} on {scope}", id=open_one.id, scope=open_one.scope))
@@ -104,11 +122,16 @@ class StocktakeScreen(ModeScreen):
         except StationError as exc:
             self.say(exc.message(), error=True)
             return
-        where = _(" (on record at {location})", location=item.recorded) if item.recorded and \
-            item.classification != "match" else ""
+        where = (
+            _(" (on record at {location})", location=item.recorded)
+            if item.recorded and item.classification != "match"
+            else ""
+        )
         again = _(" (scanned before)") if item.duplicate else ""
-        self.say(Text.assemble(class_text(item.classification), f"  {item.waybill}{where}{again}"),
-                 error=item.classification != "match")
+        self.say(
+            Text.assemble(class_text(item.classification), f"  {item.waybill}{where}{again}"),
+            error=item.classification != "match",
+        )
         self.refresh_view()
 
     def say(self, message: str | Text, *, error: bool = False) -> None:
@@ -125,13 +148,21 @@ class StocktakeScreen(ModeScreen):
         for cls in ("wrong_shelf", "wrong_layer", "extra", "missing", "match"):
             for item in self.take.items[cls]:
                 status = _(STATUS_LABELS.get(item.status, item.status)) if item.status else _("not on record")
-                table.add_row(class_text(cls), item.waybill, item.recorded or "-", item.found or "-", status,
-                              problem_text(item.problem_kind))
+                table.add_row(
+                    class_text(cls),
+                    item.waybill,
+                    item.recorded or "-",
+                    item.found or "-",
+                    status,
+                    problem_text(item.problem_kind),
+                )
         self.show_counts()
 
     def show_counts(self) -> None:
         counts = self.take.counts if self.take else dict.fromkeys(stocktake.CLASSES, 0)
-        text = Text(_("Stocktake {id} {scope}: ", id=self.take.id, scope=self.take.scope) if self.take else "")
+        text = Text(
+            _("Stocktake {id} {scope}: ", id=self.take.id, scope=self.take.scope) if self.take else ""
+        )
         for cls in stocktake.CLASSES:
             text.append_text(class_text(cls))
             text.append(f" {counts[cls]}   ")
@@ -157,9 +188,15 @@ class StocktakeScreen(ModeScreen):
             self.say(exc.message(), error=True)
             return
         applied = done.result.get("fixes", {})
-        self.notify(_("Stocktake {id} closed: {moved} relocated, {missing} marked missing, {rechecked} checked in",
-                      id=done.id, moved=len(applied.get("relocated", [])),
-                      missing=len(applied.get("marked_missing", [])), rechecked=len(applied.get("rechecked", []))))
+        self.notify(
+            _(
+                "Stocktake {id} closed: {moved} relocated, {missing} marked missing, {rechecked} checked in",
+                id=done.id,
+                moved=len(applied.get("relocated", [])),
+                missing=len(applied.get("marked_missing", [])),
+                rechecked=len(applied.get("rechecked", [])),
+            )
+        )
         for failure in applied.get("failed", []):
             self.notify(f"{failure['waybill']}: {failure['reason']}", severity="warning")
         self.take = None
@@ -172,8 +209,14 @@ class CloseDialog(ModalScreen[dict[str, list[str]] | None]):
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Back"), id="stclose.cancel", tooltip=N_("Keep scanning")),
-        Binding("f8,enter", "confirm", N_("Close stocktake"), id="stclose.confirm",
-                tooltip=N_("Apply the ticked fixes and close"), priority=True),
+        Binding(
+            "f8,enter",
+            "confirm",
+            N_("Close stocktake"),
+            id="stclose.confirm",
+            tooltip=N_("Apply the ticked fixes and close"),
+            priority=True,
+        ),
     ]
 
     def __init__(self, offered: dict[str, list[str]]) -> None:
@@ -183,13 +226,25 @@ class CloseDialog(ModalScreen[dict[str, list[str]] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="st-close", classes="dialog"):
             yield Static(_("Close the stocktake"), classes="dialog-title")
-            yield Checkbox(_("Relocate {n} parcels to where they were found", n=len(self.offered["relocate"])),
-                           value=True, id="fix-relocate")
-            yield Checkbox(_("Mark {n} unscanned parcels missing", n=len(self.offered["mark_missing"])),
-                           value=True, id="fix-missing")
-            yield Checkbox(_("Check in {n} extra parcels again", n=len(self.offered["recheck_in"])),
-                           value=False, id="fix-recheck")
-            yield Static(_("Space ticks a fix. Enter: close with the ticked fixes. Escape: keep scanning."), classes="hint")
+            yield Checkbox(
+                _("Relocate {n} parcels to where they were found", n=len(self.offered["relocate"])),
+                value=True,
+                id="fix-relocate",
+            )
+            yield Checkbox(
+                _("Mark {n} unscanned parcels missing", n=len(self.offered["mark_missing"])),
+                value=True,
+                id="fix-missing",
+            )
+            yield Checkbox(
+                _("Check in {n} extra parcels again", n=len(self.offered["recheck_in"])),
+                value=False,
+                id="fix-recheck",
+            )
+            yield Static(
+                _("Space ticks a fix. Enter: close with the ticked fixes. Escape: keep scanning."),
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         translate_bindings(self)
@@ -198,10 +253,13 @@ class CloseDialog(ModalScreen[dict[str, list[str]] | None]):
         def ticked(widget_id: str, key: str) -> list[str]:
             return self.offered[key] if self.query_one(f"#{widget_id}", Checkbox).value else []
 
-        self.dismiss({"relocate": ticked("fix-relocate", "relocate"),
-                      "mark_missing": ticked("fix-missing", "mark_missing"),
-                      "recheck_in": ticked("fix-recheck", "recheck_in")})
+        self.dismiss(
+            {
+                "relocate": ticked("fix-relocate", "relocate"),
+                "mark_missing": ticked("fix-missing", "mark_missing"),
+                "recheck_in": ticked("fix-recheck", "recheck_in"),
+            }
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
