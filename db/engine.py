@@ -101,12 +101,20 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+# Unique indexes two counters can race for (PostgreSQL): the loser retries the whole unit, whose own
+# checks then see the winner's row and refuse properly (duplicate waybill) or pick the next code.
+RETRY_ON_UNIQUE = frozenset({"uq_parcel_code_on_shelf", "uq_parcel_waybill_on_shelf"})
+
+
 def is_retryable(exc: BaseException) -> bool:
     """A lock or serialisation conflict that a fresh attempt of the whole transaction may pass."""
     if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
         return True
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         sqlstate = getattr(exc.orig, "sqlstate", None)
+        if sqlstate == "23505":  # unique violation
+            diag = getattr(exc.orig, "diag", None)
+            return getattr(diag, "constraint_name", None) in RETRY_ON_UNIQUE
         return sqlstate in ("40001", "40P01", "55P03")  # serialization, deadlock, lock not available
     return False
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from pg_server import pg_database_url, pg_enabled, pg_server  # noqa: F401  (fixtures for PostgreSQL runs)
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers the tables)
@@ -14,6 +15,9 @@ from db.engine import create_station_engine
 from station_console.i18n import set_language
 from station_console.services.setup import init_station
 from station_console.services.station import Station
+
+# Test paths (under tests/) whose `db_url` runs on both databases; everything else stays on SQLite.
+BOTH_DATABASES = ("services/", "test_concurrency.py")
 
 
 class FakeClock:
@@ -51,14 +55,37 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Service and concurrency tests run once on SQLite and once on PostgreSQL (marked `postgres`)."""
+    relative = metafunc.definition.path.relative_to(Path(__file__).parent).as_posix()
+    sqlite_only = metafunc.definition.get_closest_marker("sqlite_only") is not None
+    if "db_url" in metafunc.fixturenames and relative.startswith(BOTH_DATABASES) and not sqlite_only:
+        metafunc.parametrize("db_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+                             indirect=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """STATION_TEST_PG=0 deselects the PostgreSQL tests (otherwise missing binaries fail them)."""
+    if pg_enabled():
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgres")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """SQLite file by default; a fresh PostgreSQL database for the `postgresql` parameter."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        return str(request.getfixturevalue("pg_database_url"))
     return f"sqlite:///{tmp_path / 'station.sqlite3'}"
 
 
 @pytest.fixture
 def station(db_url: str, clock: FakeClock) -> Iterator[Station]:
-    """A new SQLite file with the tables, carriers, the default shelf layout, zone Asia/Shanghai."""
+    """A new database (SQLite, or PostgreSQL for the `postgresql` parameter) with the tables, carriers,
+    the default shelf layout, zone Asia/Shanghai."""
     engine = create_station_engine(db_url)
     SQLModel.metadata.create_all(engine)
     st = Station(engine=engine, counter="test-counter", clock=clock)

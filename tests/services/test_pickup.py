@@ -163,6 +163,7 @@ def test_a_code_only_policy_refuses_phone_lookups(station: Station, policy: str)
         assert info.value.code == "policy_needs_code"
 
 
+@pytest.mark.sqlite_only
 def test_lookups_use_the_indexes(station: Station) -> None:
     """EXPLAIN QUERY PLAN: by code and by tail each is one indexed search, no table scan."""
     from sqlalchemy import text

@@ -1,0 +1,143 @@
+"""No double allocation with four counters at once, on SQLite and on PostgreSQL.
+
+4 processes x 250 check-ins (plus 20 waybills every counter scans, so the duplicate race happens), on a
+layout small enough that regular layers fill, the overflow zone fills, and the last scans are refused.
+Then 4 processes pick up overlapping sets (every parcel is in two counters' lists, in different orders).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from db.models import EventKind, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf
+from station_console.bench.concurrency import checkin_worker, pickup_worker, run_parallel
+from station_console.services.station import Station
+
+pytestmark = pytest.mark.xdist_group("concurrency")
+
+COUNTERS, PER_COUNTER, CONTESTED = 4, 250, 20
+UNITS = {"S": 1, "M": 2, "L": 4}
+# Regular layers hold about a quarter of the demand, overflow a bit less than the rest: all three regimes.
+CAPACITIES = {"1-1": 150, "1-2": 150, "2-1": 150, "OV-1": 1750}
+
+
+def _small_layout(station: Station) -> None:
+    def work(session: Session) -> None:
+        for layer, shelf in session.exec(
+            select(Layer, Shelf).join(Shelf, col(Shelf.id) == Layer.shelf_id)
+        ).all():
+            label = f"{shelf.label}-{layer.label}"
+            if label in CAPACITIES:
+                layer.capacity_units = CAPACITIES[label]
+            else:
+                layer.retired_at = station.now()
+            session.add(layer)
+
+    station.run(work)
+
+
+def _scans() -> list[list[tuple[str, str]]]:
+    sizes = "SML"
+    jobs = [
+        [(f"JT{c + 1:02d}{i:011d}", sizes[(c + i) % 3]) for i in range(PER_COUNTER)] for c in range(COUNTERS)
+    ]
+    contested = [(f"JT99{i:011d}", "S") for i in range(CONTESTED)]
+    for c, job in enumerate(jobs):  # each counter meets the contested waybills at a different point
+        for k, scan in enumerate(contested):
+            job.insert((k * 11 + c * 3) % len(job), scan)
+    return jobs
+
+
+def _layer_figures(session: Session) -> list[tuple[str, int, int, int]]:
+    """(label, capacity, used_units, units of its on-shelf parcels) per active layer."""
+    out = []
+    for layer, shelf in session.exec(
+        select(Layer, Shelf)
+        .join(Shelf, col(Shelf.id) == Layer.shelf_id)
+        .where(col(Layer.retired_at).is_(None))
+    ).all():
+        sizes = session.exec(
+            select(Parcel.size).where(Parcel.layer_id == layer.id, Parcel.status == ParcelStatus.ON_SHELF)
+        ).all()
+        out.append(
+            (
+                f"{shelf.label}-{layer.label}",
+                layer.capacity_units,
+                layer.used_units,
+                sum(UNITS[s] for s in sizes),
+            )
+        )
+    return out
+
+
+def test_four_counters_never_double_allocate(station: Station, db_url: str) -> None:
+    _small_layout(station)
+    jobs = _scans()
+    results = run_parallel(checkin_worker, db_url, jobs)
+    outcomes = [o for r in results for o in r[1:]]
+    assert len(outcomes) == COUNTERS * (PER_COUNTER + CONTESTED)
+    unexpected = Counter(o["refused"] for o in outcomes if not o["ok"]) - Counter(
+        {"duplicate": 10**6, "no_room": 10**6}
+    )
+    assert not unexpected, f"refusals other than duplicate/no_room: {unexpected}"
+    done = [o for o in outcomes if o["ok"]]
+
+    # Each contested waybill shelved exactly once (unless there was no room), every other scan refused.
+    for i in range(CONTESTED):
+        shelved = [o for o in done if o["waybill"] == f"JT99{i:011d}"]
+        assert len(shelved) <= 1
+    # All three regimes happened: the layout filled and later scans were refused for lack of room.
+    assert any(o["refused"] == "no_room" for o in outcomes if not o["ok"])
+
+    with station.read() as session:
+        parcels = session.exec(select(Parcel)).all()
+        by_id = {p.id: p for p in parcels}
+        # Every reported check-in is present, with the code the counter was told; nothing else was written.
+        assert len(parcels) == len(done)
+        for o in done:
+            p = by_id[o["parcel_id"]]
+            assert (p.waybill, p.pickup_code, p.status) == (o["waybill"], o["code"], ParcelStatus.ON_SHELF)
+        codes = [p.pickup_code for p in parcels]
+        assert len(codes) == len(set(codes)), "duplicate pickup codes"
+        waybills = [p.waybill for p in parcels]
+        assert len(waybills) == len(set(waybills)), "a waybill shelved twice"
+        figures = _layer_figures(session)
+        for label, capacity, used, units in figures:
+            assert used <= capacity, f"layer {label} over capacity"
+            assert used == units, f"layer {label}: used_units {used} but its parcels take {units}"
+        # Small enough to fill: every layer ends within one L parcel of full.
+        assert all(capacity - used < UNITS["L"] for _, capacity, used, _ in figures), figures
+        checked_in = session.exec(
+            select(func.count()).select_from(ParcelEvent).where(ParcelEvent.kind == EventKind.CHECKED_IN)
+        ).one()
+        assert checked_in == len(done)
+
+    # Pickup: every parcel in two counters' lists, each list in its own order.
+    ids = sorted((p.id or 0, p.waybill) for p in parcels)
+    rng = random.Random(11)
+    lists: list[list[tuple[int, str]]] = [[] for _ in range(COUNTERS)]
+    for n, item in enumerate(ids):
+        lists[n % COUNTERS].append(item)
+        lists[(n + 1) % COUNTERS].append(item)
+    for lst in lists:
+        rng.shuffle(lst)
+    picked = [o for r in run_parallel(pickup_worker, db_url, lists) for o in r]
+    assert len(picked) == 2 * len(ids)
+    wins = Counter(o["parcel_id"] for o in picked if o["ok"])
+    assert set(wins) == {pid for pid, _ in ids}
+    assert set(wins.values()) == {1}, "a parcel handed out twice"
+    assert {o["refused"] for o in picked if not o["ok"]} <= {"not_on_shelf", "version_conflict"}
+
+    with station.read() as session:
+        statuses = Counter(session.exec(select(Parcel.status)).all())
+        assert statuses == {ParcelStatus.PICKED_UP: len(ids)}
+        events = Counter(
+            session.exec(select(ParcelEvent.parcel_id).where(ParcelEvent.kind == EventKind.PICKED_UP)).all()
+        )
+        assert events == Counter({pid: 1 for pid, _ in ids})
+        assert all(used == 0 for _, _, used, _ in _layer_figures(session))
