@@ -66,11 +66,16 @@ class StationApp(ClerkSessionMixin, App[None]):
 
         self.scanner_bridge = ScannerBridge(self)  # device scanners (HID, serial, dummy) post Scanned messages
         self.scanner_bridge.start()
+        from station_console.tui.print_worker import PrintWorker
+
+        self.print_worker = PrintWorker(self)  # labels go out in a thread; check-in never waits for it
+        self.print_worker.start()
         translate_bindings(self)
         self.start_clerk_session()
 
     def on_unmount(self) -> None:
         self.scanner_bridge.stop()
+        self.print_worker.stop()
 
     def set_device_state(self, device: str, state: str) -> None:
         self.device_states[device] = state
