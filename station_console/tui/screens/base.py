@@ -31,6 +31,11 @@ class ModeScreen(Screen[None]):
     def on_mount(self) -> None:
         translate_bindings(self)
 
+    def on_screen_resume(self) -> None:
+        # Device states may have changed while another mode or a dialog was on top.
+        for header in self.query(StationHeader):
+            header.refresh_status()
+
 
 def translate_bindings(node: Any) -> None:
     """Binding descriptions are English message ids; show them in the console's language."""
