@@ -53,4 +53,7 @@ def record(session: Session, station: Station, kind: str, *, parcel_id: int | No
     head.last_event_id = event.id
     head.last_hash = event.hash
     session.add(head)
+    from station_console.services.live import notify  # other consoles hear of it at commit
+
+    notify(session, event)
     return event

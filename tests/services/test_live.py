@@ -1,0 +1,78 @@
+"""ChangeFeed: a console hears of another process's check-in within a second, on both databases."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from typing import Any
+
+import pytest
+
+from db.models import EventKind
+from station_console.services import audit
+from station_console.services.live import ChangeFeed
+from station_console.services.station import Station
+
+
+def _check_in_elsewhere(url: str, waybill: str, out: Any) -> None:
+    """Another counter, in its own process with its own engine: one check-in, then when it committed."""
+    from db.engine import create_station_engine
+    from station_console.services.checkin import check_in
+
+    station = Station(engine=create_station_engine(url), counter="counter-2")
+    result = check_in(station, waybill)
+    out.put((time.time(), result.parcel_id))
+    station.engine.dispose()
+
+
+def _wait_for(feed: ChangeFeed, counter: str, deadline: float) -> tuple[float, list[Any]]:
+    seen: list[Any] = []
+    while time.monotonic() < deadline:
+        seen += feed.wait(0.2)
+        if any(c.counter == counter for c in seen):
+            return time.time(), seen
+    raise AssertionError(f"no change from {counter}; saw {seen}")
+
+
+def test_a_check_in_at_another_counter_is_seen_within_a_second(station: Station, db_url: str) -> None:
+    feed = ChangeFeed(station.engine)
+    try:
+        ctx = multiprocessing.get_context("spawn")
+        out = ctx.Queue()
+        proc = ctx.Process(target=_check_in_elsewhere, args=(db_url, "JT0000000000042", out))
+        proc.start()
+        seen_at, changes = _wait_for(feed, "counter-2", time.monotonic() + 60)
+        committed_at, parcel_id = out.get(timeout=30)
+        proc.join(30)
+        assert proc.exitcode == 0
+    finally:
+        feed.close()
+    change = next(c for c in changes if c.counter == "counter-2")
+    assert (change.kind, change.parcel_id) == (EventKind.CHECKED_IN, parcel_id)
+    assert seen_at - committed_at < 1.0
+
+
+def test_a_rolled_back_change_is_not_announced(station: Station) -> None:
+    feed = ChangeFeed(station.engine, poll_interval=0.1)
+    try:
+
+        def work(session: Any) -> None:
+            audit.record(session, station, EventKind.CHECKED_IN, details={"note": "never committed"})
+            raise RuntimeError("abort")
+
+        with pytest.raises(RuntimeError):
+            station.run(work)
+        assert feed.wait(0.6) == []
+        station.run(lambda session: audit.record(session, station, EventKind.CHECKED_IN, details={}))
+        changes = feed.wait(2.0)
+    finally:
+        feed.close()
+    assert [(c.kind, c.counter) for c in changes] == [(EventKind.CHECKED_IN, "test-counter")]
+
+
+def test_a_closed_feed_returns_at_once(station: Station) -> None:
+    feed = ChangeFeed(station.engine)
+    feed.close()
+    started = time.monotonic()
+    assert feed.wait(5.0) == []
+    assert time.monotonic() - started < 0.5
