@@ -14,10 +14,17 @@ APP_NAME = "station-console"
 # 11-digit Chinese mobiles and any run of 7+ digits that could be a phone; waybills are logged rarely and
 # a masked waybill in a log costs nothing.
 _PHONE = re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)")
+# The same typed with +86 and spaces or dashes (`+86 139-8765-4321`), and any `+` international number.
+_PHONE_SPACED = re.compile(r"(?<![\d+])(?:\+?86[\s\-]?)?(1\d{2})[\s\-]\d{4}[\s\-]?(\d{4})(?!\d)")
+_INTERNATIONAL = re.compile(r"\+\d[\d\s\-]{5,}(\d{4})(?!\d)")
+_LONG_DIGITS = re.compile(r"(?<!\d)\d{3,11}(\d{4})(?!\d)")  # 7-15 digits: a foreign number without its +
 
 
 def mask_text(text: str) -> str:
-    return _PHONE.sub(r"\1****\2", text)
+    text = _INTERNATIONAL.sub(r"****\1", text)
+    text = _PHONE_SPACED.sub(r"\1****\2", text)
+    text = _PHONE.sub(r"\1****\2", text)
+    return _LONG_DIGITS.sub(r"****\1", text)
 
 
 class MaskingFormatter(logging.Formatter):

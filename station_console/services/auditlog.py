@@ -224,18 +224,19 @@ def clerk_activity(station: Station, name: str, *, day: date | None = None, limi
 def describe(entry: Entry) -> str:
     """A one-line summary of an event's details for screens (masked data only is ever in details)."""
     parts = []
+    # The waybill last: screens show it in its own column, and the details column cuts off the end.
     for key in (
-        "waybill",
         "code",
+        "masked_phone",
         "carrier",
         "shelf",
         "layer",
-        "masked_phone",
         "clerk",
         "change",
         "reason",
         "count",
         "changed",
+        "waybill",
     ):
         value = entry.details.get(key)
         if value not in (None, "", [], {}):

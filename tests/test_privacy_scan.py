@@ -1,0 +1,216 @@
+"""No full phone number in anything the station shows or hands out.
+
+A realistic day runs through the services with full phone numbers (a mainland mobile, one typed with
++86 and dashes, a virtual number with extension, a foreign number); then every output is scanned:
+labels in each printer language, the day report (text, JSON, CSV, PDF), command output, the log file,
+audit event details, print-job payloads and a screenshot of every console mode. The full numbers are
+kept in the database only for notifications; nothing else may carry them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import select
+
+from db.models import ParcelEvent, PrintJob
+from station_console.services import clerks
+from station_console.services.checkin import check_in
+from station_console.services.pickup import confirm_pickup
+from station_console.services.station import Station
+
+if TYPE_CHECKING:
+    from conftest import FakeClock
+
+# (as the clerk types it, the digits that must never show)
+PHONES = [
+    ("13812345678", "13812345678"),
+    ("+86 139-8765-4321", "13987654321"),
+    ("17012345678-8462", "17012345678"),
+    ("+49 151 23456789", "4915123456789"),
+]
+WAYBILLS = ["SF1234567890123", "JT1234567890123", "YT1234567890123", "JT1234567890124"]
+FULL = [digits for _, digits in PHONES]
+
+
+def leaks(text: str) -> list[str]:
+    """The full numbers found in `text`, also when spaces, dashes or markup split their digits."""
+    flat = re.sub(r"<[^>]+>|&#\d+;|&nbsp;|[\s\-]", "", text)
+    return [n for n in FULL if n in text or n in flat]
+
+
+@pytest.fixture
+def day(station: Station, clock: FakeClock) -> Station:
+    return run_day(station, clock)
+
+
+def run_day(station: Station, clock: FakeClock) -> Station:
+    """A manager checks in four parcels with full phones; two are picked up."""
+    clerks.create_first_manager(station, "Wang", "9090")
+    clerks.sign_in(station, "Wang", "9090")
+    ids = []
+    for waybill, (typed, _digits) in zip(WAYBILLS, PHONES, strict=True):
+        clock.advance(minutes=7)
+        ids.append(check_in(station, waybill, phone=typed, recipient_name="Zhang San").parcel_id)
+    clock.advance(hours=2)
+    confirm_pickup(station, ids[:2], method="code", scanned=WAYBILLS[:2])
+    return station
+
+
+def test_the_database_keeps_full_numbers_only_for_notifications(day: Station) -> None:
+    from db.models import Parcel
+
+    with day.read() as session:
+        kept = {p.phone_full for p in session.exec(select(Parcel)).all()}
+    assert {"13812345678", "13987654321", "17012345678-8462", "4915123456789"} == kept  # so the scan is real
+
+
+def test_audit_events_and_print_jobs_carry_no_full_number(day: Station) -> None:
+    with day.read() as session:
+        events = [json.dumps(e.details, ensure_ascii=False) for e in session.exec(select(ParcelEvent)).all()]
+        jobs = [json.dumps(j.payload, ensure_ascii=False) for j in session.exec(select(PrintJob)).all()]
+    assert events and jobs
+    assert leaks("\n".join(events + jobs)) == []
+
+
+@pytest.mark.parametrize("language", ["tspl", "zpl", "escpos", "pdf"])
+def test_labels_show_only_the_masked_phone(day: Station, language: str) -> None:
+    from hardware.printers import make_printer
+    from station_console.services.print_render import label_data_for, label_for_printer
+
+    printer = make_printer({"language": language, "transport": "dummy"}, name="scan")
+    with day.read() as session:
+        ids = [p for p in session.exec(select(PrintJob.parcel_id)).all() if p is not None]
+    assert len(ids) == len(WAYBILLS)
+    for parcel_id in ids:
+        data = label_data_for(day, parcel_id, "en")
+        assert leaks(repr(data)) == []
+        blob = printer.render_label(label_for_printer(data, printer))
+        text = pdf_text(blob) if language == "pdf" else blob.decode("latin-1")
+        assert leaks(text) == [], f"{language} label of parcel {parcel_id}"
+
+
+def pdf_text(blob: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(blob)).pages)
+
+
+def test_the_day_report_in_every_format(day: Station) -> None:
+    from station_console.services import report_export
+    from station_console.services.reports import build_report
+
+    report = build_report(day, day.business_day())
+    outputs = {
+        "json": report_export.to_json(report),
+        "csv": report_export.to_csv(report),
+        "text": report_export.to_text(report),
+        "pdf": pdf_text(report_export.to_pdf(report)),
+    }
+    for fmt, text in outputs.items():
+        assert text.strip(), fmt
+        assert leaks(text) == [], fmt
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["parcels", "--json"],
+        ["parcels"],
+        ["search", "--json"],
+        ["search", "5678"],
+        ["pickup", "5678", "--json"],
+        ["pickup", "8462"],
+        ["pickup", "6789", "--json"],
+        ["report", "--format", "csv"],
+        ["audit", "timeline", "SF1234567890123"],
+        ["audit", "activity", "Wang", "--json"],
+        ["label", "YT1234567890123", "--format", "zpl"],
+        ["problems"],
+        ["overdue"],
+    ],
+)
+def test_command_output(tmp_path: Path, clock: FakeClock, args: list[str]) -> None:
+    from station_console.cli import cli
+    from station_console.services.setup import open_station
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    station = open_station(url, counter="test-counter")  # migrated, as the command opens it
+    station.clock = clock
+    run_day(station, clock)
+    station.engine.dispose()
+    result = CliRunner().invoke(cli, ["--db", url, "--lang", "en", "--clerk", "Wang", "--pin", "9090", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert leaks(result.output) == [], args
+
+
+def test_the_log_file(day: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from station_console import logs
+
+    path = tmp_path / "logs" / "station.log"
+    monkeypatch.setattr(logs, "log_path", lambda: path)
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    try:
+        logs.setup_logging()
+        log = logging.getLogger("station.test")
+        for typed, digits in PHONES:  # every form, as a careless log line would hold them
+            log.info("lookup for %s (%s)", typed, digits)
+        try:
+            raise ValueError(f"no parcel for {FULL[0]}")
+        except ValueError:
+            log.exception("lookup failed")
+        check_in(day, "SF1234567890999", phone="13812345678")  # whatever the services log on the way
+        for handler in root.handlers:
+            handler.flush()
+    finally:
+        for handler in root.handlers:
+            if handler not in saved[0]:
+                handler.close()
+        root.handlers, root.level = saved
+    text = path.read_text(encoding="utf-8")
+    assert "lookup for" in text and "138****5678" in text
+    assert leaks(text) == []
+
+
+async def test_every_console_mode_screenshot(day: Station) -> None:
+    from station_console.settings import CounterSettings
+    from station_console.tui.app import StationApp
+
+    app = StationApp(day, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    shots: dict[str, str] = {}
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        for key, mode in (
+            ("f1", "checkin"),
+            ("f2", "pickup"),
+            ("f3", "shelves"),
+            ("f4", "parcels"),
+            ("f5", "reports"),
+            ("f6", "settings"),
+        ):
+            await pilot.press(key)
+            await pilot.pause(0.2)
+            shots[mode] = app.export_screenshot()
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press(*"5678", "enter")  # a phone-tail lookup lists every recipient's masked phone
+        await pilot.pause(0.3)
+        shots["pickup lookup"] = app.export_screenshot()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press(*"SF1234567890123", "enter")
+        await pilot.pause()
+        shots["audit trail"] = app.export_screenshot()
+    assert set(shots) >= {"checkin", "pickup", "parcels", "reports", "audit trail"}
+    found: dict[str, Any] = {name: leaks(svg) for name, svg in shots.items() if leaks(svg)}
+    assert found == {}
+    assert "138****5678" in shots["audit trail"].replace("&#160;", " ")  # the masked form does show
