@@ -261,3 +261,22 @@ async def test_a_bug_is_one_calm_line_not_a_traceback(
         await scan(pilot, clock, "JT0000000000002")
         await settle(app, pilot)
         assert [r.waybill for r in screen.results] == ["JT0000000000002"]
+
+
+async def test_a_bad_phone_refuses_one_parcel_not_the_ones_after(
+    app: StationApp, station: Station, bells: list[int]
+) -> None:
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen, clock = await start(app, pilot)
+        phone = screen.query_one("#phone")
+        phone.focus()
+        await type_slowly(pilot, clock, *"12J")  # letters never enter the phone field
+        assert phone.value == "12"  # type: ignore[attr-defined]
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        assert "phone" in str(screen.query_one("#ci-message").render())
+        assert len(bells) == 2  # the rejected letter, then the refused parcel
+        assert phone.value == ""  # type: ignore[attr-defined]
+        await scan(pilot, clock, "JT0000000000002")
+        await settle(app, pilot)
+        assert [r.waybill for r in screen.results] == ["JT0000000000002"]
