@@ -30,6 +30,7 @@ SUBSCREENS = {
     "scan_test": ("station_console.tui.screens.scan_test", "ScanTestScreen"),
     "printers": ("station_console.tui.screens.printers", "PrintersScreen"),
     "clerks": ("station_console.tui.screens.clerk_admin", "ClerkAdminScreen"),
+    "outbox": ("station_console.tui.screens.outbox", "OutboxScreen"),
 }
 SKIP_COUNTER_FIELDS = {"printer", "printers", "scanner"}  # edited on their own screens
 
@@ -71,10 +72,12 @@ class SettingsScreen(ModeScreen):
     CSS_PATH = "settings.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", N_("Save"), id="settings.save", tooltip=N_("Save")),
-        Binding("c", "open('carriers')", N_("Carriers"), id="settings.carriers"),
-        Binding("t", "open('scan_test')", N_("Scan test"), id="settings.scan_test"),
-        Binding("p", "open('printers')", N_("Printers"), id="settings.printers"),
-        Binding("k", "open('clerks')", N_("Clerks"), id="settings.clerks"),
+        # Function keys: letters would be typed into the focused field.
+        Binding("f7", "open('carriers')", N_("Carriers"), id="settings.carriers"),
+        Binding("f8", "open('printers')", N_("Printers"), id="settings.printers"),
+        Binding("f9", "open('scan_test')", N_("Scan test"), id="settings.scan_test"),
+        Binding("f10", "open('clerks')", N_("Clerks"), id="settings.clerks"),
+        Binding("f11", "open('outbox')", N_("Messages"), id="settings.outbox"),
     ]
 
     def compose_body(self) -> ComposeResult:

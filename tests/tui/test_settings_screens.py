@@ -1,0 +1,91 @@
+"""Settings: the form saves for a manager and refuses a clerk; printers and clerks are managed on screen."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from textual.widgets import Input, Select, Static
+
+from db.models import Clerk, PrintJob, Role
+from station_console.services.station import Station
+from station_console.settings import load_counter_settings
+from station_console.tui.app import StationApp
+
+
+async def _open(app: StationApp, pilot, key: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("f6")
+    await pilot.pause()
+    await pilot.press(key)
+    await pilot.pause()
+
+
+async def test_manager_saves_station_settings(app: StationApp, station: Station) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        app.screen.query_one("#st-station_name", Input).value = "Campus North"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    station.forget_settings()
+    assert station.settings().station_name == "Campus North"
+
+
+async def test_a_clerk_cannot_change_settings(app: StationApp, station: Station) -> None:
+    station.clerk_role = Role.CLERK
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        app.screen.query_one("#st-station_name", Input).value = "Hijacked"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        status = str(app.screen.query_one("#settings-status", Static).render())
+    assert "manager" in status
+    station.forget_settings()
+    assert station.settings().station_name == "Parcel Station"
+
+
+async def test_a_printer_is_added_and_prints_a_test_label(app: StationApp, tmp_path: Path) -> None:
+    target = tmp_path / "labels.tspl"
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _open(app, pilot, "f8")
+        screen = app.screen
+        screen.query_one("#p-name", Input).value = "counter-lp"
+        screen.query_one("#p-transport", Select).value = "file"
+        screen.query_one("#p-target", Input).value = str(target)
+        screen.save_printer()  # type: ignore[attr-defined]
+        await pilot.pause()
+        saved = load_counter_settings()
+        assert saved.printers["counter-lp"]["transport"] == "file"
+        assert saved.printer["name"] == "counter-lp"  # the first printer becomes the default
+        await pilot.press("f7")  # test print
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            if target.exists() and target.stat().st_size:
+                break
+    assert target.read_bytes().startswith(b"SIZE 40 mm")  # TSPL, the default language
+    with app.station.read() as session:
+        job = session.exec(select(PrintJob).where(PrintJob.kind == "test")).one()
+    assert job.status == "printed"
+
+
+async def test_a_manager_adds_a_clerk(app: StationApp, station: Station) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _open(app, pilot, "f10")
+        screen = app.screen
+        screen.query_one("#c-name", Input).value = "Wang"
+        screen.query_one("#c-pin", Input).value = "4826"
+        screen.add()  # type: ignore[attr-defined]
+        await pilot.pause()
+    with station.read() as session:
+        clerk = session.exec(select(Clerk).where(Clerk.name == "Wang")).one()
+    assert clerk.role == Role.CLERK and clerk.pin_hash and "4826" not in clerk.pin_hash
+
+
+@pytest.mark.parametrize("key", ["f7", "f9"])
+async def test_other_settings_screens_open(app: StationApp, key: str) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _open(app, pilot, key)
+        assert app.screen.__class__.__name__ in {"CarrierEditorScreen", "ScanTestScreen"}
