@@ -5,7 +5,15 @@ from __future__ import annotations
 import click
 
 from station_console.commands._support import CliApp, emit_json, pass_app
-from station_console.i18n import _
+from station_console.i18n import N_, _
+
+# What `station init` reports it added, by key.
+ADDED_LABELS = {
+    "carriers": N_("carriers"), "shelves": N_("shelves"), "layers": N_("shelf layers"),
+    "demo_parcels": N_("demo parcels"), "demo_pickups": N_("demo pickups"), "demo_problems": N_("problem parcels"),
+    "demo_write_offs": N_("write-offs"), "demo_returns": N_("returns"), "demo_closed_days": N_("closed days"),
+    "demo_skipped": N_("demo parcels skipped (no room)"),
+}
 
 
 def register(cli: click.Group) -> None:
@@ -33,7 +41,7 @@ def init(app: CliApp, demo: bool, as_json: bool) -> None:
     click.echo(_("Database ready: {url}", url=station.engine.url.render_as_string(hide_password=True)))
     for key, count in added.items():
         if count:
-            click.echo(_("  added {count} {what}", count=count, what=key))
+            click.echo(_("  added {count} {what}", count=count, what=_(ADDED_LABELS.get(key, key))))
 
 
 @click.group("db")
