@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from station_console.i18n import N_
+
 APP_NAME = "station-console"
 
 
@@ -58,6 +60,31 @@ class StationSettings(BaseModel):
     phone_purge_days: int = Field(30, description="Days after pickup or return when the full phone is purged.")
     auto_lock_minutes: int = Field(10, description="Idle minutes before the console locks (0: never).")
     pickup_deadline_days: int = Field(7, description="Days a parcel waits before it is returned to the courier.")
+    # Notifications (issue 12). Secrets are not here: the SMTP password and the webhook secret come from
+    # $STATION_SMTP_PASSWORD / $STATION_WEBHOOK_SECRET or the counter-local `secrets.toml` (services.notify).
+    notify_channel: Literal["file", "smtp", "webhook", "none"] = Field(
+        "file", description=N_("How customers are told: file (writes messages to a file), smtp, webhook or none."))
+    notify_language: Literal["zh", "en", "both"] = Field(
+        "both", description=N_("Language of customer messages: zh, en, or both (Chinese first)."))
+    notify_group_window_s: int = Field(
+        120, description=N_("Seconds a check-in message waits so one recipient's parcels go out together."))
+    notify_max_attempts: int = Field(
+        5, description=N_("Sending attempts before a message is failed for good."))
+    notify_backoff_s: int = Field(
+        30, description=N_("Wait before the first retry, in seconds; doubled after each failure."))
+    smtp_host: str = Field("", description=N_("SMTP server for e-mail messages."))
+    smtp_port: int = Field(587, description=N_("SMTP port: 587 for STARTTLS, 465 for SSL, 25 for none."))
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        "starttls", description=N_("SMTP encryption."))
+    smtp_user: str = Field("", description=N_("SMTP login name; empty: no login."))
+    smtp_from: str = Field("", description=N_("Sender address of e-mail messages."))
+    webhook_url: str = Field("", description=N_("SMS gateway URL that takes a JSON POST per message."))
+    webhook_secret_header: str = Field(
+        "X-Station-Secret", description=N_("Header that carries the webhook secret."))
+    reminder_policy: Literal["off", "amber", "red"] = Field(
+        "amber", description=N_("Remind once a day when a parcel passes its carrier's amber or red age; off: never."))
+    reminder_daily_cap: int = Field(200, description=N_("Most reminders queued in one business day."))
+
 
 
 class CounterSettings(BaseModel):

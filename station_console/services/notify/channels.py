@@ -1,0 +1,191 @@
+"""Where messages go: one small interface, four channels, chosen by `make_channel` from the settings.
+
+- `FileChannel` (the default): appends each message to `outbox-messages-WITH-PHONE-NUMBERS.txt` in the user
+  data folder. The file is the message itself, so it holds the recipient's full number: it is named so.
+- `SmtpChannel`: e-mail through smtplib, plain, STARTTLS or SSL, optional login.
+- `WebhookChannel`: a JSON POST per message for an SMS gateway (urllib), with the secret in a header and the
+  idempotency key in the body and an `Idempotency-Key` header, so a gateway drops a repeat.
+- `DummyChannel`: records messages, for tests.
+
+A channel raises `ChannelError` when a message did not go out; `permanent` means retrying cannot help
+(a refused address, a 4xx answer). Secrets (SMTP password, webhook secret) never live in the shared
+database: `$STATION_SMTP_PASSWORD` / `$STATION_WEBHOOK_SECRET`, else `secrets.toml` next to this
+counter's `counter.toml` (keys `smtp_password`, `webhook_secret`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import smtplib
+import ssl
+import threading
+import tomllib
+import urllib.error
+import urllib.request
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+from station_console.logs import mask_text
+from station_console.services.notify.templates import Message
+from station_console.settings import APP_NAME, StationSettings, config_path
+
+TIMEOUT_S = 20.0
+FILE_NAME = "outbox-messages-WITH-PHONE-NUMBERS.txt"
+
+
+class ChannelError(Exception):
+    """The message did not go out. The text is masked: it is stored in the outbox and shown."""
+
+    def __init__(self, text: str, *, permanent: bool = False) -> None:
+        super().__init__(mask_text(text)[:480])
+        self.permanent = permanent
+
+
+class Channel(Protocol):
+    name: str
+    address: str  # "email", "phone" or "any": which recipient field the channel needs
+    idempotent: bool  # a repeat with the same key is dropped by the receiver (crash recovery may resend)
+
+    def send(self, message: Message) -> None: ...
+
+
+def read_secret(name: str) -> str:
+    """`STATION_<NAME>` from the environment, else `<name>` from this counter's secrets.toml, else ''."""
+    value = os.environ.get(f"STATION_{name.upper()}")
+    if value:
+        return value
+    path = config_path().with_name("secrets.toml")
+    if path.exists():
+        return str(tomllib.loads(path.read_text(encoding="utf-8")).get(name, ""))
+    return ""
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+class FileChannel:
+    name = "file"
+    address = "any"
+    idempotent = False
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or data_dir() / FILE_NAME
+
+    def send(self, message: Message) -> None:
+        block = (f"=== {message.idempotency_key} to {message.to}\nSubject: {message.subject}\n\n"
+                 f"{message.body}\n\n")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._lock, self.path.open("a", encoding="utf-8") as out:
+                out.write(block)
+        except OSError as exc:
+            raise ChannelError(f"{self.path}: {exc.strerror or exc}") from exc
+
+
+class SmtpChannel:
+    name = "smtp"
+    address = "email"
+    idempotent = False  # mail servers do not drop a repeated Message-ID
+
+    def __init__(self, host: str, port: int, *, security: str = "starttls", user: str = "",
+                 password: str = "", sender: str = "", timeout: float = TIMEOUT_S,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
+        self.host, self.port, self.security = host, port, security
+        self.user, self.password, self.sender = user, password, sender or f"station@{host or 'localhost'}"
+        self.timeout = timeout
+        self.ssl_context = ssl_context or ssl.create_default_context()
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.security == "ssl":
+            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self.ssl_context)
+        client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        if self.security == "starttls":
+            client.starttls(context=self.ssl_context)
+        return client
+
+    def send(self, message: Message) -> None:
+        mail = EmailMessage()
+        mail["From"], mail["To"], mail["Subject"] = self.sender, message.to, message.subject
+        mail["Message-ID"] = make_msgid(idstring=message.idempotency_key)
+        mail["X-Idempotency-Key"] = message.idempotency_key
+        mail.set_content(message.body)
+        try:
+            with self._connect() as client:
+                if self.user:
+                    client.login(self.user, self.password)
+                client.send_message(mail)
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise ChannelError(f"recipient refused: {exc.recipients}", permanent=True) from exc
+        except smtplib.SMTPResponseException as exc:
+            # 5xx: the server will not take it however often we try; 4xx: try again later.
+            text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc)
+            raise ChannelError(f"SMTP {exc.smtp_code}: {text}", permanent=500 <= exc.smtp_code < 600) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise ChannelError(f"SMTP {self.host}:{self.port}: {exc}") from exc
+
+
+class WebhookChannel:
+    name = "webhook"
+    address = "phone"
+    idempotent = True  # the gateway is expected to drop a repeated idempotency key
+
+    def __init__(self, url: str, *, secret: str = "", secret_header: str = "X-Station-Secret",
+                 timeout: float = TIMEOUT_S) -> None:
+        self.url, self.secret, self.secret_header, self.timeout = url, secret, secret_header, timeout
+
+    def send(self, message: Message) -> None:
+        body = json.dumps({"to": message.to, "subject": message.subject, "text": message.body,
+                           "idempotency_key": message.idempotency_key, "kind": message.kind,
+                           "codes": list(message.codes)}, ensure_ascii=False).encode()
+        headers = {"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": message.idempotency_key}
+        if self.secret:
+            headers[self.secret_header] = self.secret
+        request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as exc:
+            # 4xx (but 408/429) is the gateway refusing this message; 5xx and the rest are worth a retry.
+            permanent = 400 <= exc.code < 500 and exc.code not in (408, 409, 425, 429)
+            raise ChannelError(f"HTTP {exc.code} {exc.reason}", permanent=permanent) from exc
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise ChannelError(f"{self.url}: {reason}") from exc
+
+
+class DummyChannel:
+    """Records what it was given; `fail_with` makes the next sends fail (tests)."""
+
+    name = "dummy"
+
+    def __init__(self, *, address: str = "any", idempotent: bool = False) -> None:
+        self.address, self.idempotent = address, idempotent
+        self.sent: list[Message] = []
+        self.fail_with: list[ChannelError] = []
+
+    def send(self, message: Message) -> None:
+        if self.fail_with:
+            raise self.fail_with.pop(0)
+        self.sent.append(message)
+
+
+def make_channel(settings: StationSettings) -> Channel | None:
+    """The channel the station chose in Settings (None: `none`, nothing is sent)."""
+    kind = settings.notify_channel
+    if kind == "smtp":
+        return SmtpChannel(settings.smtp_host, settings.smtp_port, security=settings.smtp_security,
+                           user=settings.smtp_user, password=read_secret("smtp_password"),
+                           sender=settings.smtp_from)
+    if kind == "webhook":
+        return WebhookChannel(settings.webhook_url, secret=read_secret("webhook_secret"),
+                              secret_header=settings.webhook_secret_header)
+    if kind == "file":
+        return FileChannel()
+    return None

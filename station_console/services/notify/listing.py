@@ -1,0 +1,59 @@
+"""The outbox as screens and the CLI show it: masked recipients only."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+
+from db.models import Notification, Parcel
+from station_console.services.station import Station
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    parcel_id: int | None
+    kind: str
+    status: str
+    channel: str | None
+    attempts: int
+    recipient: str  # masked phone or masked e-mail, never the full address
+    pickup_code: str | None
+    created_at: datetime
+    next_attempt_at: datetime | None
+    sent_at: datetime | None
+    last_error: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def mask_email(email: str) -> str:
+    user, _, domain = email.partition("@")
+    return f"{user[:1]}***@{domain}" if domain else "***"
+
+
+def masked_recipient(parcel: Parcel | None) -> str:
+    if parcel is None:
+        return ""
+    if parcel.masked_phone:
+        return parcel.masked_phone
+    return mask_email(parcel.email) if parcel.email else ""
+
+
+def list_outbox(station: Station, *, status: str | None = None, limit: int = 500) -> list[OutboxRow]:
+    """Newest first."""
+    with station.read() as session:
+        query = select(Notification, Parcel).join(Parcel, col(Notification.parcel_id) == col(Parcel.id),
+                                                  isouter=True)
+        if status:
+            query = query.where(Notification.status == status)
+        rows = session.exec(query.order_by(col(Notification.id).desc()).limit(limit)).all()
+        return [OutboxRow(id=n.id or 0, parcel_id=n.parcel_id, kind=n.kind, status=n.status, channel=n.channel,
+                          attempts=n.attempts, recipient=masked_recipient(p),
+                          pickup_code=(p.pickup_code if p else None) or n.payload.get("pickup_code"),
+                          created_at=n.created_at, next_attempt_at=n.next_attempt_at, sent_at=n.sent_at,
+                          last_error=n.last_error) for n, p in rows]

@@ -1,0 +1,72 @@
+"""Reminders for parcels left on the shelf: per carrier policy, one per parcel per day, a daily cap.
+
+`reminder_policy` says when a parcel is overdue enough: `amber` (the carrier's `amber_hours`, default
+48 h) or `red` (`red_hours`). Each business day an overdue parcel that has an address gets at most one
+reminder: its outbox key is `reminder-<parcel>-<day>`, unique in the table, so even two counters running
+this at once cannot queue a second one. At most `reminder_daily_cap` reminders are queued per business
+day, oldest parcels first. A parcel whose message is still waiting to go out is not reminded.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from db.models import Carrier, Notification, NotificationStatus, Parcel, ParcelStatus
+from station_console.services import outbox
+from station_console.services.reconcile import day_bounds
+from station_console.services.station import Station
+
+PENDING = (NotificationStatus.QUEUED, NotificationStatus.SENDING)
+
+
+def queue_reminders(station: Station) -> int:
+    """Queue today's reminders; returns how many were queued now."""
+    settings = station.settings()
+    if settings.reminder_policy == "off":
+        return 0
+
+    def work(session: Session) -> int:
+        now = station.now()
+        day = station.business_day(now)
+        start, end = day_bounds(station, day)
+        done_today = session.exec(select(func.count()).select_from(Notification).where(
+            Notification.kind == "reminder", col(Notification.created_at) >= start,
+            col(Notification.created_at) < end)).one()
+        room = settings.reminder_daily_cap - int(done_today)
+        if room <= 0:
+            return 0
+        reminded = select(Notification.parcel_id).where(
+            Notification.kind == "reminder", col(Notification.created_at) >= start,
+            col(Notification.created_at) < end)
+        waiting = select(Notification.parcel_id).where(col(Notification.status).in_(PENDING))
+        hours = "amber_hours" if settings.reminder_policy == "amber" else "red_hours"
+        carriers = {c.id: c for c in session.exec(select(Carrier)).all()}
+        candidates = session.exec(
+            select(Parcel).where(
+                Parcel.status == ParcelStatus.ON_SHELF,
+                or_(col(Parcel.phone_full).is_not(None), col(Parcel.email).is_not(None)),
+                col(Parcel.id).not_in(reminded), col(Parcel.id).not_in(waiting),
+                # loose bound in SQL (the smallest carrier threshold); each carrier's own below
+                col(Parcel.checked_in_at) <= now - timedelta(hours=min(
+                    (getattr(c, hours) for c in carriers.values()), default=48)),
+            ).order_by(col(Parcel.checked_in_at), col(Parcel.id))
+        ).all()
+        queued = 0
+        for parcel in candidates:
+            carrier = carriers.get(parcel.carrier_id)
+            threshold = timedelta(hours=getattr(carrier, hours) if carrier else 48)
+            if parcel.checked_in_at > now - threshold:
+                continue
+            note = outbox.queue(session, station, parcel, "reminder", {
+                "pickup_code": parcel.pickup_code, "carrier": carrier.short_name if carrier else "",
+                "checked_in_at": parcel.checked_in_at.isoformat()})
+            note.idempotency_key = f"reminder-{parcel.id}-{day.isoformat()}"
+            queued += 1
+            if queued >= room:
+                break
+        return queued
+
+    return station.run(work)

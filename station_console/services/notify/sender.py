@@ -1,0 +1,290 @@
+"""Drain the outbox: claim, send, mark; retry with backoff; never send twice after a crash.
+
+A pass (`run_once`) first queues the day's reminders, then recovers rows a crashed sender left behind,
+then repeatedly claims a batch of due messages and sends them:
+
+1. Claim (one committed transaction, before any send): due rows become `sending`, with `channel` set and
+   `next_attempt_at` = now + `LEASE` (while `sending`, that column is the lease's end). Rows of one
+   recipient and kind are grouped into one message: fresh check-in rows wait `notify_group_window_s`
+   after check-in, then every fresh row of that recipient joins. The group's idempotency key (its first
+   row's key) is stored in each row's payload (`group`), so a retry sends the same message with the same
+   key. Rows whose parcel left the shelf are cancelled; rows with no address for the channel fail for good.
+2. Send through the channel, outside any transaction.
+3. Mark (one transaction per message): `sent` (+ a `notified` audit event per parcel), or `failed` with
+   attempts+1, `last_error` and `next_attempt_at` = now + backoff (doubling), or failed for good
+   (`next_attempt_at` NULL) after `notify_max_attempts` or a permanent refusal. A transient failure ends
+   the pass; the rest of the batch goes back unclaimed, no attempt counted.
+
+Crash rule: a row still `sending` after its lease was cut off between claim and mark; it may or may not
+have gone out. If its channel is idempotent (the webhook: the gateway drops a repeated key) it is sent
+again with the same key. Otherwise (SMTP, file) it is failed for good with a note and never resent
+automatically: a clerk who learns the customer got nothing presses resend. So no crash sends twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from db.models import EventKind, Layer, Notification, NotificationStatus, Parcel, ParcelStatus, Shelf
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_
+from station_console.logs import mask_text
+from station_console.services import audit
+from station_console.services.notify.channels import Channel, ChannelError, make_channel
+from station_console.services.notify.templates import Item, Message, render
+from station_console.services.station import Station
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=10)  # longer than any channel timeout times a pass's first failure
+BATCH = 50
+BACKOFF_CAP = timedelta(hours=1)
+INTERRUPTED_NOTE = N_("Interrupted while sending: it may have gone out. Resend it if the customer got nothing.")
+NO_ADDRESS_NOTE = N_("No address for the {channel} channel")
+LEFT_NOTE = N_("The parcel is no longer on the shelf")
+
+
+@dataclass
+class Group:
+    """One message to send: its key, recipient, the outbox rows it settles and the parcels it lists."""
+
+    key: str
+    kind: str
+    to: str
+    ids: list[int]
+    items: list[Item]
+    parcel_ids: list[int]
+
+
+@dataclass
+class PassResult:
+    sent: list[int] = field(default_factory=list)  # outbox row ids
+    messages: int = 0  # messages that went out (a group is one)
+    failed: list[int] = field(default_factory=list)  # will be retried
+    gave_up: list[int] = field(default_factory=list)  # failed for good
+    cancelled: list[int] = field(default_factory=list)
+    recovered: list[int] = field(default_factory=list)
+    reminders: int = 0
+    error: str | None = None  # the channel's error when a transient failure ended the pass
+
+    def as_json(self) -> dict[str, Any]:
+        return {"sent": self.sent, "messages": self.messages, "failed": self.failed, "gave_up": self.gave_up,
+                "cancelled": self.cancelled, "recovered": self.recovered, "reminders": self.reminders,
+                "error": self.error}
+
+
+def address_for(parcel: Parcel, channel: Channel) -> str | None:
+    if channel.address == "email":
+        return parcel.email
+    if channel.address == "phone":
+        return parcel.phone_full
+    return parcel.phone_full or parcel.email
+
+
+def _item(session: Session, note: Notification, parcel: Parcel) -> Item:
+    """The parcel as it is now (a move may have changed its code and place), else as queued."""
+    payload = note.payload
+    shelf = session.get(Shelf, parcel.shelf_id) if parcel.shelf_id else None
+    layer = session.get(Layer, parcel.layer_id) if parcel.layer_id else None
+    return Item(pickup_code=parcel.pickup_code or payload.get("pickup_code", "?"),
+                shelf=shelf.label if shelf else str(payload.get("shelf", "?")),
+                layer=layer.label if layer else str(payload.get("layer", "?")),
+                carrier=str(payload.get("carrier", "")), checked_in_at=parcel.checked_in_at)
+
+
+def _give_up(note: Notification, error: str) -> None:
+    note.status, note.next_attempt_at, note.last_error = NotificationStatus.FAILED, None, error[:500]
+
+
+def recover_stale(station: Station, channel: Channel) -> list[int]:
+    """Settle rows left `sending` past their lease by a crashed sender (see the crash rule above)."""
+
+    def work(session: Session) -> list[int]:
+        now = station.now()
+        stale = session.exec(select(Notification).where(
+            Notification.status == NotificationStatus.SENDING, col(Notification.next_attempt_at) < now,
+        ).with_for_update(skip_locked=True)).all()
+        for note in stale:
+            if note.channel == channel.name and channel.idempotent:
+                note.status, note.next_attempt_at = NotificationStatus.FAILED, now
+                note.attempts, note.last_error = note.attempts + 1, "interrupted; resent with the same key"
+            else:
+                _give_up(note, INTERRUPTED_NOTE)
+            session.add(note)
+        return [n.id for n in stale if n.id is not None]
+
+    return station.run(work)
+
+
+def claim(station: Station, channel: Channel, *, limit: int = BATCH) -> list[Group]:
+    """Mark the due messages `sending` (committed before any send) and return them grouped."""
+    settings = station.settings()
+    window = timedelta(seconds=settings.notify_group_window_s)
+
+    def work(session: Session) -> list[Group]:
+        now = station.now()
+        rows = session.exec(
+            select(Notification, Parcel).join(Parcel, col(Notification.parcel_id) == col(Parcel.id))
+            .where(col(Notification.status).in_((NotificationStatus.QUEUED, NotificationStatus.FAILED)),
+                   col(Notification.next_attempt_at) <= now)
+            .order_by(col(Notification.id))
+            .with_for_update(skip_locked=True, of=Notification)  # PostgreSQL: two senders never share a row
+        ).all()
+        groups: dict[tuple[str, ...], list[tuple[Notification, Parcel, str]]] = defaultdict(list)
+        for note, parcel in rows:
+            if parcel.status != ParcelStatus.ON_SHELF:
+                note.status, note.next_attempt_at = NotificationStatus.CANCELLED, None
+                note.last_error = LEFT_NOTE
+                session.add(note)
+                continue
+            to = address_for(parcel, channel)
+            if not to:
+                _give_up(note, f"no address for the {channel.name} channel")
+                session.add(note)
+                continue
+            stored = note.payload.get("group")
+            key: tuple[str, ...] = ("g", str(stored)) if stored else ("fresh", note.kind, to)
+            groups[key].append((note, parcel, to))
+        claimed: list[Group] = []
+        for key, members in groups.items():
+            if len(claimed) >= limit:
+                break
+            if key[0] == "fresh" and not any(n.created_at + window <= now for n, _p, _t in members):
+                continue  # wait for the window, so more of this recipient's parcels can join
+            first = members[0][0]
+            group_key = str(first.payload.get("group") or first.idempotency_key)
+            for note, _parcel, _to in members:
+                note.status, note.channel = NotificationStatus.SENDING, channel.name
+                note.next_attempt_at = now + LEASE
+                note.payload = {**note.payload, "group": group_key}
+                session.add(note)
+            claimed.append(Group(key=group_key, kind=first.kind, to=members[0][2],
+                                 ids=[n.id for n, _p, _t in members if n.id is not None],
+                                 items=[_item(session, n, p) for n, p, _t in members],
+                                 parcel_ids=[p.id for _n, p, _t in members if p.id is not None]))
+        return claimed
+
+    return station.run(work)
+
+
+def backoff(settings: Any, attempts: int) -> timedelta:
+    return min(BACKOFF_CAP, timedelta(seconds=settings.notify_backoff_s * 2 ** max(0, attempts - 1)))
+
+
+def finish(station: Station, group: Group, error: ChannelError | None) -> bool:
+    """Mark a claimed group sent or failed; False when it was given up for good."""
+    settings = station.settings()
+
+    def work(session: Session) -> bool:
+        now, retry = station.now(), True
+        for note_id in group.ids:
+            note = session.get(Notification, note_id)
+            if note is None or note.status != NotificationStatus.SENDING:
+                continue  # recovered by another sender meanwhile: its rule applies
+            if error is None:
+                note.status, note.sent_at, note.last_error = NotificationStatus.SENT, now, None
+                note.next_attempt_at = None
+                audit.record(session, station, EventKind.NOTIFIED, parcel_id=note.parcel_id,
+                             details={"notification": note_id, "kind": note.kind, "channel": note.channel})
+            else:
+                note.attempts += 1
+                if error.permanent or note.attempts >= settings.notify_max_attempts:
+                    _give_up(note, str(error))
+                    retry = False
+                else:
+                    note.status, note.last_error = NotificationStatus.FAILED, str(error)[:500]
+                    note.next_attempt_at = now + backoff(settings, note.attempts)
+            session.add(note)
+        return retry
+
+    return station.run(work)
+
+
+def release(station: Station, groups: list[Group]) -> None:
+    """Claimed but not tried (the channel failed first): back to waiting, no attempt counted."""
+
+    def work(session: Session) -> None:
+        for group in groups:
+            for note_id in group.ids:
+                note = session.get(Notification, note_id)
+                if note is not None and note.status == NotificationStatus.SENDING:
+                    note.status = NotificationStatus.FAILED if note.attempts else NotificationStatus.QUEUED
+                    note.next_attempt_at = station.now()
+                    session.add(note)
+
+    station.run(work)
+
+
+def message_for(station: Station, group: Group) -> Message:
+    return render(group.to, group.items, station.settings(), idempotency_key=group.key, kind=group.kind)
+
+
+def run_once(station: Station, channel: Channel | None = None, *, reminders: bool = True,
+             limit: int = BATCH) -> PassResult:
+    """One pass: reminders, crash recovery, then everything due, batch by batch, until a transient error."""
+    from station_console.services.notify.reminders import queue_reminders
+
+    result = PassResult()
+    channel = channel or make_channel(station.settings())
+    if channel is None:  # notify_channel = none: messages stay queued
+        return result
+    if reminders:
+        result.reminders = queue_reminders(station)
+    result.recovered = recover_stale(station, channel)
+    while True:
+        groups = claim(station, channel, limit=limit)
+        if not groups:
+            return result
+        for n, group in enumerate(groups):
+            try:
+                channel.send(message_for(station, group))
+            except ChannelError as exc:
+                log.warning("notification %s to %s failed: %s", group.key, mask_text(group.to), exc)
+                retry = finish(station, group, exc)
+                (result.failed if retry else result.gave_up).extend(group.ids)
+                if not exc.permanent:
+                    release(station, groups[n + 1 :])
+                    result.error = str(exc)
+                    return result
+                continue
+            finish(station, group, None)
+            result.sent.extend(group.ids)
+            result.messages += 1
+            log.info("notification %s sent to %s (%d parcels)", group.key, mask_text(group.to), len(group.ids))
+
+
+def resend(station: Station, notification_id: int) -> Notification:
+    """Queue a failed (or sent) message again, now, under a new key so a gateway does not drop it."""
+    import uuid
+
+    def work(session: Session) -> Notification:
+        note = session.get(Notification, notification_id)
+        if note is None:
+            raise NotFound(N_("No message {id} in the outbox"), code="no_message", id=notification_id)
+        if note.status not in (NotificationStatus.FAILED, NotificationStatus.SENT):
+            raise Refused(N_("Message {id} is {status}: only failed or sent messages can be resent"),
+                          code="not_resendable", id=notification_id, status=note.status)
+        parcel = session.get(Parcel, note.parcel_id) if note.parcel_id else None
+        if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
+            raise Refused(LEFT_NOTE, code="parcel_left")
+        note.status, note.attempts, note.last_error = NotificationStatus.QUEUED, 0, None
+        note.next_attempt_at = station.now()  # created long ago: no grouping wait
+        note.idempotency_key = uuid.uuid4().hex
+        note.payload = {k: v for k, v in note.payload.items() if k != "group"}
+        note.sent_at = None
+        session.add(note)
+        audit.record(session, station, EventKind.NOTIFIED, parcel_id=note.parcel_id,
+                     details={"notification": notification_id, "resend": True})
+        session.flush()
+        session.refresh(note)
+        session.expunge(note)
+        return note
+
+    return station.run(work)
+

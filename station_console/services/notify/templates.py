@@ -1,0 +1,88 @@
+"""Customer messages in English and Simplified Chinese, one message per recipient and group of parcels.
+
+The texts are English message ids translated with the station's catalog (`locale/zh/notify.toml`), in the
+language chosen for customers (`notify_language`), not the console's. A message lists every parcel of its
+group with its pickup code and where it lies (shelf-layer); the deadline shown is the earliest of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from station_console.i18n import N_, translate
+from station_console.settings import StationSettings
+
+
+@dataclass(frozen=True)
+class Item:
+    """One parcel in a message (from the outbox payload; nothing personal)."""
+
+    pickup_code: str
+    shelf: str
+    layer: str
+    carrier: str
+    checked_in_at: datetime
+
+
+@dataclass(frozen=True)
+class Message:
+    """What a channel sends. `to` is the full address: it leaves the station only inside this message."""
+
+    to: str
+    subject: str
+    body: str
+    idempotency_key: str
+    kind: str = "checkin"
+    codes: tuple[str, ...] = field(default_factory=tuple)
+
+
+SUBJECT = {
+    "checkin": N_("{station}: your parcel is ready for pickup"),
+    "checkin_many": N_("{station}: {count} parcels are ready for pickup"),
+    "reminder": N_("{station}: reminder, your parcel is waiting"),
+    "reminder_many": N_("{station}: reminder, {count} parcels are waiting"),
+}
+INTRO = {
+    "checkin": N_("Your parcel has arrived at {station}."),
+    "checkin_many": N_("{count} parcels for you have arrived at {station}."),
+    "reminder": N_("Reminder: your parcel has been waiting at {station} since {since}."),
+    "reminder_many": N_("Reminder: {count} parcels have been waiting at {station} since {since}."),
+}
+LINE = N_("Pickup code {code} ({carrier}, shelf {location})")
+HOURS = N_("Opening hours: {hours}.")
+DEADLINE = N_("Please collect by {deadline}; after that it goes back to the sender.")
+
+
+def deadline(items: list[Item], settings: StationSettings) -> date:
+    zone = ZoneInfo(settings.timezone)
+    first = min(item.checked_in_at for item in items)
+    return (first + timedelta(days=settings.pickup_deadline_days)).astimezone(zone).date()
+
+
+def render_text(items: list[Item], settings: StationSettings, lang: str, kind: str = "checkin") -> tuple[str, str]:
+    """(subject, body) in one language."""
+    zone = ZoneInfo(settings.timezone)
+    key = kind if len(items) == 1 else f"{kind}_many"
+    since = min(item.checked_in_at for item in items).astimezone(zone).date().isoformat()
+    params = {"station": settings.station_name, "count": len(items), "since": since}
+    subject = translate(SUBJECT.get(key, SUBJECT["checkin"]), lang, **params)
+    lines = [translate(INTRO.get(key, INTRO["checkin"]), lang, **params)]
+    for item in sorted(items, key=lambda i: i.pickup_code):
+        location = f"{item.shelf}-{item.layer}"
+        lines.append(translate(LINE, lang, code=item.pickup_code, carrier=item.carrier, location=location))
+    lines.append(translate(HOURS, lang, hours=settings.opening_hours))
+    lines.append(translate(DEADLINE, lang, deadline=deadline(items, settings).isoformat()))
+    return subject, "\n".join(lines)
+
+
+def render(to: str, items: list[Item], settings: StationSettings, *, idempotency_key: str,
+           kind: str = "checkin") -> Message:
+    """The message to one recipient in the station's customer language(s); `both` puts Chinese first."""
+    langs = ["zh", "en"] if settings.notify_language == "both" else [settings.notify_language]
+    parts = [render_text(items, settings, lang, kind) for lang in langs]
+    subject = " / ".join(p[0] for p in parts)
+    body = "\n\n".join(p[1] for p in parts)
+    codes = tuple(sorted(item.pickup_code for item in items))
+    return Message(to=to, subject=subject, body=body, idempotency_key=idempotency_key, kind=kind, codes=codes)
