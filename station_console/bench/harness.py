@@ -1,0 +1,252 @@
+"""`station bench`: every hot path on one dataset, beside its raw floor, against its goal.
+
+`run_all` returns one dict per path (`p50_ms`, `p99_ms`, `floor_p50_ms` where a floor applies,
+`ratio` = p50 over the floor's p50, plus `samples`, `goal` and `met`); `render_table` prints it.
+The measured functions live in the sibling modules; this module only wires, counts and judges.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from station_console.bench.dataset import FULL, QUICK, Dataset, Scale, working_copy
+from station_console.i18n import N_, _
+
+Result = dict[str, Any]
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Samples:
+    checkin: int = 2000
+    lookup: int = 5000
+    report: int = 10
+    detect: int = 200_000
+    startup: int = 5
+    scan_to_screen: int = 40
+
+
+FULL_SAMPLES = Samples()
+QUICK_SAMPLES = Samples(checkin=300, lookup=1000, report=5, detect=50_000, startup=2, scan_to_screen=15)
+TINY_SAMPLES = Samples(checkin=20, lookup=50, report=2, detect=2000, startup=1, scan_to_screen=3)
+
+# Goals from the issues: (text for the table, test on the result).
+GOALS: dict[str, tuple[str, Callable[[Result], bool]]] = {
+    "checkin": (N_("ratio <= 3, p99 < 5 ms"), lambda r: r["ratio"] <= 3 and r["p99_ms"] < 5),
+    "lookup_code": (N_("p99 < 1 ms"), lambda r: r["p99_ms"] < 1),
+    "lookup_phone": (N_("p99 < 1 ms"), lambda r: r["p99_ms"] < 1),
+    "report": (N_("p99 < 200 ms"), lambda r: r["p99_ms"] < 200),
+    "detect": (N_(">= 100,000/s"), lambda r: r["per_second"] >= 100_000),
+    "startup": (N_("p50 < 1 s"), lambda r: r["p50_ms"] < 1000),
+    "scan_to_screen": (N_("p50 < 60 ms"), lambda r: r["p50_ms"] < 60),
+    "concurrency": (N_("more counters, more check-ins"), lambda r: True),
+}
+
+
+def percentiles(latencies_ms: Sequence[float]) -> dict[str, float]:
+    """p50 and p99 (nearest rank) of latencies in milliseconds."""
+    if not latencies_ms:
+        raise ValueError("no samples")
+    ordered = sorted(latencies_ms)
+    n = len(ordered)
+    return {"p50_ms": ordered[(n - 1) // 2], "p99_ms": ordered[min(n - 1, -(-99 * n // 100) - 1)]}
+
+
+def figure(
+    name: str, latencies_ms: Sequence[float], floor_ms: Sequence[float] | None = None, **extra: Any
+) -> Result:
+    """One row: percentiles, the floor and the ratio, and whether the goal is met."""
+    row: Result = {**percentiles(latencies_ms), "samples": len(latencies_ms)}
+    if floor_ms:
+        floor = percentiles(floor_ms)
+        row["floor_p50_ms"] = floor["p50_ms"]
+        row["floor_p99_ms"] = floor["p99_ms"]
+        row["ratio"] = row["p50_ms"] / floor["p50_ms"] if floor["p50_ms"] > 0 else None
+    row.update(extra)
+    goal, met = GOALS.get(name, ("", lambda r: True))
+    row["goal"] = goal
+    try:
+        row["met"] = bool(met(row))
+    except (KeyError, TypeError):
+        row["met"] = None
+    return row
+
+
+def _ms(seconds: Sequence[float]) -> list[float]:
+    return [s * 1000 for s in seconds]
+
+
+def run_all(
+    *,
+    quick: bool = False,
+    scale: Scale | None = None,
+    samples: Samples | None = None,
+    workdir: Path | None = None,
+    cache: Path | None = None,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    with_console: bool = True,
+) -> dict[str, Result]:
+    """Build (or reuse) the dataset, run every path on a working copy of it, return the figures."""
+    from station_console.bench import checkin, detect, pickup, report
+    from station_console.services.setup import open_station
+
+    say = progress or (lambda _msg: None)
+    scale = scale or (QUICK if quick else FULL)
+    samples = samples or (QUICK_SAMPLES if quick else FULL_SAMPLES)
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        say(_("Preparing {n} parcels of data", n=f"{scale.parcels:,}"))
+        data = working_copy(scale, Path(tmp) / "bench.sqlite3", cache=cache, rebuild=rebuild)
+        path = str(data.path)
+        station = open_station(data.url, counter="bench")
+        out: dict[str, Result] = {}
+        try:
+            say(_("Measuring {path}", path="lookup"))
+            out["lookup_code"] = figure(
+                "lookup_code",
+                pickup.measure_lookup_code(station, samples.lookup),
+                pickup.floor_select_code(path, samples.lookup),
+            )
+            out["lookup_phone"] = figure(
+                "lookup_phone",
+                pickup.measure_lookup_phone(station, samples.lookup),
+                pickup.floor_select_tail(path, samples.lookup),
+            )
+            say(_("Measuring {path}", path="report"))
+            out["report"] = figure(
+                "report",
+                report.measure_report(station, data.day, samples.report),
+                report.floor_aggregate(path, data.day, samples.report),
+                day=data.day.isoformat(),
+            )
+            say(_("Measuring {path}", path="checkin"))
+            out["checkin"] = figure(
+                "checkin",
+                _ms(checkin.measure_checkin(station, samples.checkin)),
+                _ms(checkin.floor_insert(path, samples.checkin)),
+            )
+        finally:
+            station.engine.dispose()
+        say(_("Measuring {path}", path="detect"))
+        found = detect.bench_detect(samples.detect)
+        out["detect"] = {
+            **figure("detect", [found["p50_ms"]], per_second=found["per_second"]),
+            "p50_ms": found["p50_ms"],
+            "p99_ms": found["p99_ms"],
+            "samples": samples.detect,
+        }
+        if with_console:
+            from station_console.bench.startup import measure_startup
+
+            say(_("Measuring {path}", path="startup"))
+            out["startup"] = figure("startup", _ms(measure_startup(data.url, samples.startup)))
+            say(_("Measuring {path}", path="scan_to_screen"))
+            latencies = asyncio.run(checkin.measure_scan_to_screen(samples.scan_to_screen, sqlite_path=path))
+            out["scan_to_screen"] = figure(
+                "scan_to_screen", _ms(latencies) or [float("nan")], asked=samples.scan_to_screen
+            )
+    concurrency = _concurrency(say)
+    if concurrency is not None:
+        out["concurrency"] = concurrency
+    return out
+
+
+def _concurrency(say: Progress) -> Result | None:
+    """Check-ins per second with 1, 2, 4 counters, only when $STATION_BENCH_PG names a scratch database."""
+    url = os.environ.get("STATION_BENCH_PG")
+    if not url:
+        return None
+    from station_console.bench.concurrency import measure_concurrent_checkins
+
+    say(_("Measuring {path}", path="concurrency"))
+    rates = {str(n): measure_concurrent_checkins(url, n, 200) for n in (1, 2, 4)}
+    per_checkin = [1000 / rates["1"]] if rates["1"] else [float("nan")]
+    return figure("concurrency", per_checkin, per_second=rates)
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+ORDER = (
+    "checkin",
+    "lookup_code",
+    "lookup_phone",
+    "report",
+    "detect",
+    "startup",
+    "scan_to_screen",
+    "concurrency",
+)
+
+
+def render_table(results: dict[str, Result]) -> str:
+    """A plain-text table: each path's figures, its floor and ratio, its goal and whether it is met."""
+    head = [_("path"), "p50 ms", "p99 ms", _("floor p50 ms"), _("ratio"), _("other"), _("goal"), _("met")]
+    rows = [head]
+    for name in [n for n in ORDER if n in results]:
+        r = results[name]
+        other = ""
+        if name == "detect":
+            other = f"{r['per_second']:,.0f}/s"
+        elif name == "concurrency":
+            other = " ".join(f"{k}:{v:,.0f}/s" for k, v in r["per_second"].items())
+        met = {True: _("yes"), False: _("NO"), None: "-"}[r.get("met")]
+        rows.append(
+            [
+                name,
+                _fmt(r["p50_ms"]),
+                _fmt(r["p99_ms"]),
+                _fmt(r.get("floor_p50_ms")),
+                _fmt(r.get("ratio"), 1),
+                other,
+                _(r.get("goal", "")) if r.get("goal") else "",
+                met,
+            ]
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = [
+        "  ".join(
+            cell.ljust(w) if i in (0, 6) else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def json_summary(results: dict[str, Result]) -> dict[str, Result]:
+    """The `--json` object: every path with its figures (NaN becomes null)."""
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, float) and v != v:
+            return None
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        return v
+
+    return {name: clean(results[name]) for name in ORDER if name in results}
+
+
+__all__ = [
+    "Dataset",
+    "FULL_SAMPLES",
+    "QUICK_SAMPLES",
+    "Samples",
+    "figure",
+    "json_summary",
+    "percentiles",
+    "render_table",
+    "run_all",
+]

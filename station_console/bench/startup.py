@@ -1,0 +1,58 @@
+"""Console start-up to first idle, measured from outside: a fresh interpreter per sample.
+
+The child imports the console, opens the station (migration check included), mounts the app the way
+`station` does (sign-in required) and says READY once Textual is idle; the parent's clock runs from
+spawn to that line, so interpreter start and every import count, as they do for a clerk.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+CHILD = """
+import asyncio, sys
+from station_console.services.setup import open_station
+from station_console.settings import CounterSettings
+from station_console.tui.app import StationApp
+
+async def main() -> None:
+    station = open_station(sys.argv[1], counter="bench")
+    app = StationApp(station, CounterSettings(counter="bench"), require_sign_in=True)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        print("READY", flush=True)
+    station.engine.dispose()
+
+asyncio.run(main())
+"""
+
+
+def startup_once(url: str, *, timeout: float = 60.0) -> float:
+    """Seconds from spawning a console process until its first idle."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        elapsed = time.perf_counter() - started
+        if line.strip() != "READY":
+            _out, err = proc.communicate(timeout=timeout)
+            raise RuntimeError(f"console did not start: {err.strip()[-500:]}")
+        proc.communicate(timeout=timeout)
+        return elapsed
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def measure_startup(url: str, samples: int) -> list[float]:
+    """`samples` cold starts (after one unmeasured start that warms the OS file cache)."""
+    startup_once(url)
+    return [startup_once(url) for _ in range(samples)]

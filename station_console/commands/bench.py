@@ -1,0 +1,48 @@
+"""`station bench`: the benchmark table (or one JSON object) for every hot path."""
+
+from __future__ import annotations
+
+import platform
+
+import click
+
+from station_console.commands._support import emit_json
+from station_console.i18n import _
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(bench)
+
+
+@click.command()
+@click.option("--quick", is_flag=True, help="50,000 parcels and fewer samples, for a fast look.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object keyed by path.")
+@click.option("--rebuild", is_flag=True, help="Build the dataset again instead of using the cached one.")
+def bench(quick: bool, as_json: bool, rebuild: bool) -> None:
+    """Measure check-in, lookups, the day report, detection, start-up and scan-to-screen."""
+    from station_console.bench.harness import json_summary, render_table, run_all
+
+    def progress(message: str) -> None:
+        click.echo(message, err=True)
+
+    results = run_all(quick=quick, rebuild=rebuild, progress=progress)
+    if as_json:
+        emit_json(json_summary(results))
+        return
+    click.echo(render_table(results))
+    click.echo(_("Machine: {machine}, Python {python}", machine=_cpu(), python=platform.python_version()))
+
+
+def _cpu() -> str:
+    import os
+
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores"
