@@ -1,0 +1,97 @@
+"""The benchmark harness on a tiny dataset: the dataset is consistent, the JSON has every path and shape."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from station_console.bench import harness
+from station_console.bench.dataset import Scale, cached, working_copy
+
+TINY = Scale(parcels=3000, on_shelf=300, day=600, history_days=10)
+PATHS = {"checkin", "lookup_code", "lookup_phone", "report", "detect", "startup", "scan_to_screen"}
+FLOORED = {"checkin", "lookup_code", "lookup_phone", "report"}
+
+
+def test_dataset_is_consistent_and_cached(tmp_path: Path) -> None:
+    data = cached(TINY, cache=tmp_path)
+    con = sqlite3.connect(data.path)
+    status = dict(con.execute("SELECT status, count(*) FROM parcel GROUP BY status").fetchall())
+    assert sum(status.values()) == 3000 and status["on_shelf"] == 300
+    assert (
+        con.execute("SELECT count(*) FROM parcel WHERE business_day = ?", (data.day.isoformat(),)).fetchone()[
+            0
+        ]
+        == 600
+    )
+    # Layer counters are what the shelf parcels imply; codes on the shelves are unique.
+    assert con.execute(
+        "SELECT count(*) FROM layer l WHERE used_units != (SELECT ifnull(sum(CASE size WHEN 'S' THEN 1 WHEN 'M' "
+        "THEN 2 ELSE 4 END), 0) FROM parcel p WHERE p.layer_id = l.id AND status = 'on_shelf') OR parcel_count != "
+        "(SELECT count(*) FROM parcel p WHERE p.layer_id = l.id AND status = 'on_shelf')"
+    ).fetchone() == (0,)
+    assert con.execute(
+        "SELECT count(DISTINCT pickup_code) FROM parcel WHERE status = 'on_shelf'"
+    ).fetchone() == (300,)
+    # Every parcel has its check-in event, every one that left its exit event; shelf parcels a label job.
+    assert con.execute("SELECT count(*) FROM parcel_event WHERE kind = 'checked_in'").fetchone() == (3000,)
+    assert con.execute("SELECT count(*) FROM parcel_event WHERE kind != 'checked_in'").fetchone() == (2700,)
+    assert con.execute("SELECT count(*) FROM print_job").fetchone() == (300,)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    con.close()
+    built = data.path.stat().st_mtime_ns
+    again = working_copy(TINY, tmp_path / "run" / "copy.sqlite3", cache=tmp_path)
+    assert data.path.stat().st_mtime_ns == built  # reused, not rebuilt
+    assert again.day == data.day and again.path.read_bytes()[:16] == b"SQLite format 3\x00"
+
+
+def test_harness_json_has_every_path_with_its_figures(tmp_path: Path) -> None:
+    results = harness.run_all(scale=TINY, samples=harness.TINY_SAMPLES, cache=tmp_path, workdir=tmp_path)
+    summary = json.loads(json.dumps(harness.json_summary(results)))
+    assert set(summary) == PATHS
+    for name, row in summary.items():
+        assert row["p50_ms"] > 0 and row["p99_ms"] >= row["p50_ms"], name
+        assert isinstance(row["met"], bool), name
+        if name in FLOORED:
+            assert row["floor_p50_ms"] > 0
+            assert row["ratio"] == pytest.approx(row["p50_ms"] / row["floor_p50_ms"])
+        else:
+            assert "floor_p50_ms" not in row
+    assert summary["detect"]["per_second"] > 1000
+    assert summary["checkin"]["samples"] == harness.TINY_SAMPLES.checkin
+    table = harness.render_table(results)
+    assert all(name in table for name in PATHS) and "p99 < 1 ms" in table
+
+
+def test_percentiles_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert harness.percentiles(values) == {"p50_ms": 50.0, "p99_ms": 99.0}
+    assert harness.percentiles([3.0]) == {"p50_ms": 3.0, "p99_ms": 3.0}
+    row = harness.figure("checkin", [4.0, 4.0, 4.0], [2.0, 2.0])
+    assert row["ratio"] == 2.0 and row["met"] is True
+    assert harness.figure("checkin", [7.0], [2.0])["met"] is False  # ratio 3.5
+
+
+def test_cli_prints_json_or_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    from station_console.cli import cli
+
+    canned = {
+        "checkin": harness.figure("checkin", [1.0, 2.0], [0.5]),
+        "detect": {**harness.figure("detect", [0.01], per_second=150_000.0), "p99_ms": 0.02},
+    }
+    seen: dict[str, object] = {}
+
+    def fake_run_all(**kwargs: object) -> dict[str, harness.Result]:
+        seen.update(kwargs)
+        return canned
+
+    monkeypatch.setattr(harness, "run_all", fake_run_all)
+    out = CliRunner().invoke(cli, ["bench", "--quick", "--json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["checkin"]["ratio"] == 2.0 and seen["quick"] is True
+    out = CliRunner().invoke(cli, ["bench"])
+    assert "150,000/s" in out.stdout and "checkin" in out.stdout and seen["quick"] is False
