@@ -14,17 +14,28 @@ from station_console.services.station import Station
 
 
 def use_smtp(station: Station, port: int, lang: str = "both") -> None:
-    configure(station, notify_channel="smtp", smtp_host="127.0.0.1", smtp_port=port, smtp_security="none",
-              smtp_from="station@example.com", notify_language=lang)
+    configure(
+        station,
+        notify_channel="smtp",
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_security="none",
+        smtp_from="station@example.com",
+        notify_language=lang,
+    )
 
 
-@pytest.mark.parametrize(("lang", "expect", "absent"), [
-    ("zh", ["取件码", "营业时间", "货架"], ["Pickup code"]),
-    ("en", ["Pickup code", "Opening hours: 08:00-20:00", "Please collect by 2026-12-02"], ["取件码"]),
-    ("both", ["取件码", "Pickup code"], []),
-])
-def test_smtp_delivers_the_code_in_the_chosen_language(station: Station, clock: FakeClock, lang: str,
-                                                       expect: list[str], absent: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("lang", "expect", "absent"),
+    [
+        ("zh", ["取件码", "营业时间", "货架"], ["Pickup code"]),
+        ("en", ["Pickup code", "Opening hours: 08:00-20:00", "Please collect by 2026-12-02"], ["取件码"]),
+        ("both", ["取件码", "Pickup code"], []),
+    ],
+)
+def test_smtp_delivers_the_code_in_the_chosen_language(
+    station: Station, clock: FakeClock, lang: str, expect: list[str], absent: list[str]
+) -> None:
     configure(station, station_name="Campus Station", opening_hours="08:00-20:00")
     code = checkin(station, 1, phone=None, email="wang@example.com").pickup_code
     clock.advance(seconds=121)
@@ -73,8 +84,9 @@ def test_smtp_server_down_keeps_the_message_for_later(station: Station, clock: F
     assert row.status == "failed" and row.next_attempt_at is not None
 
 
-def test_webhook_posts_json_with_the_secret_and_the_key(station: Station, clock: FakeClock,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_webhook_posts_json_with_the_secret_and_the_key(
+    station: Station, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     codes = [checkin(station, n).pickup_code for n in range(2)]
     clock.advance(seconds=121)
     monkeypatch.setenv("STATION_WEBHOOK_SECRET", "s3cret")
@@ -90,7 +102,8 @@ def test_webhook_posts_json_with_the_secret_and_the_key(station: Station, clock:
 
 
 def test_webhook_refusing_then_accepting_delivers_each_message_exactly_once(
-        station: Station, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    station: Station, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for n, phone in enumerate(["13800000001", "13800000002", "13800000003"]):
         checkin(station, n, phone=phone)
     clock.advance(seconds=121)
@@ -101,12 +114,17 @@ def test_webhook_refusing_then_accepting_delivers_each_message_exactly_once(
             notify.run_once(station)
             clock.advance(minutes=2)
     assert len(gateway.requests) == 5  # two refused, three accepted
-    assert sorted(b["to"] for b in gateway.delivered.values()) == ["13800000001", "13800000002", "13800000003"]
+    assert sorted(b["to"] for b in gateway.delivered.values()) == [
+        "13800000001",
+        "13800000002",
+        "13800000003",
+    ]
     assert {r.status for r in notify.list_outbox(station)} == {"sent"}
 
 
 def test_webhook_crash_after_send_resends_the_same_key_and_the_gateway_drops_it(
-        station: Station, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    station: Station, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     checkin(station, 1)
     clock.advance(seconds=121)
     monkeypatch.setenv("STATION_WEBHOOK_SECRET", "s3cret")

@@ -8,7 +8,7 @@ import pytest
 from checkin_helpers import configure
 from conftest import FakeClock
 from notify_helpers import checkin
-from sqlmodel import select
+from sqlmodel import col, select
 
 from db.models import EventKind, Notification, NotificationStatus, ParcelEvent
 from station_console.errors import NotFound, Refused
@@ -21,7 +21,7 @@ from station_console.services.station import Station
 
 def rows(station: Station) -> list[Notification]:
     with station.read() as session:
-        return list(session.exec(select(Notification).order_by(Notification.id)).all())
+        return list(session.exec(select(Notification).order_by(col(Notification.id))).all())
 
 
 def test_three_parcels_in_the_window_go_out_as_one_message(station: Station, clock: FakeClock) -> None:
@@ -47,7 +47,8 @@ def test_three_parcels_in_the_window_go_out_as_one_message(station: Station, clo
 
 
 def test_a_parcel_checked_in_after_its_group_went_out_gets_its_own_message(
-        station: Station, clock: FakeClock) -> None:
+    station: Station, clock: FakeClock
+) -> None:
     checkin(station, 1)
     clock.advance(seconds=121)
     channel = DummyChannel()
@@ -92,7 +93,8 @@ def test_a_permanent_refusal_is_not_retried(station: Station, clock: FakeClock) 
 
 
 def test_crash_between_mark_and_send_never_sends_twice_on_a_plain_channel(
-        station: Station, clock: FakeClock) -> None:
+    station: Station, clock: FakeClock
+) -> None:
     checkin(station, 1)
     clock.advance(seconds=121)
     channel = DummyChannel()
@@ -159,11 +161,12 @@ def test_a_tail_only_parcel_fails_with_no_address(station: Station, clock: FakeC
     result = notify.run_once(station, DummyChannel())
     (row,) = rows(station)
     assert result.messages == 0 and row.status == NotificationStatus.FAILED and row.next_attempt_at is None
-    assert "no address" in (row.last_error or "")
+    assert "No address" in (row.last_error or "")
 
 
-def test_file_channel_writes_each_message_to_the_named_file(station: Station, clock: FakeClock,
-                                                            tmp_path: Path) -> None:
+def test_file_channel_writes_each_message_to_the_named_file(
+    station: Station, clock: FakeClock, tmp_path: Path
+) -> None:
     checkin(station, 1)
     checkin(station, 2, phone="13987654321")
     clock.advance(seconds=121)

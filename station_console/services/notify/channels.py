@@ -79,8 +79,9 @@ class FileChannel:
         self.path = path or data_dir() / FILE_NAME
 
     def send(self, message: Message) -> None:
-        block = (f"=== {message.idempotency_key} to {message.to}\nSubject: {message.subject}\n\n"
-                 f"{message.body}\n\n")
+        block = (
+            f"=== {message.idempotency_key} to {message.to}\nSubject: {message.subject}\n\n{message.body}\n\n"
+        )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._lock, self.path.open("a", encoding="utf-8") as out:
@@ -94,9 +95,18 @@ class SmtpChannel:
     address = "email"
     idempotent = False  # mail servers do not drop a repeated Message-ID
 
-    def __init__(self, host: str, port: int, *, security: str = "starttls", user: str = "",
-                 password: str = "", sender: str = "", timeout: float = TIMEOUT_S,
-                 ssl_context: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        security: str = "starttls",
+        user: str = "",
+        password: str = "",
+        sender: str = "",
+        timeout: float = TIMEOUT_S,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self.host, self.port, self.security = host, port, security
         self.user, self.password, self.sender = user, password, sender or f"station@{host or 'localhost'}"
         self.timeout = timeout
@@ -136,15 +146,32 @@ class WebhookChannel:
     address = "phone"
     idempotent = True  # the gateway is expected to drop a repeated idempotency key
 
-    def __init__(self, url: str, *, secret: str = "", secret_header: str = "X-Station-Secret",
-                 timeout: float = TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        secret: str = "",
+        secret_header: str = "X-Station-Secret",
+        timeout: float = TIMEOUT_S,
+    ) -> None:
         self.url, self.secret, self.secret_header, self.timeout = url, secret, secret_header, timeout
 
     def send(self, message: Message) -> None:
-        body = json.dumps({"to": message.to, "subject": message.subject, "text": message.body,
-                           "idempotency_key": message.idempotency_key, "kind": message.kind,
-                           "codes": list(message.codes)}, ensure_ascii=False).encode()
-        headers = {"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": message.idempotency_key}
+        body = json.dumps(
+            {
+                "to": message.to,
+                "subject": message.subject,
+                "text": message.body,
+                "idempotency_key": message.idempotency_key,
+                "kind": message.kind,
+                "codes": list(message.codes),
+            },
+            ensure_ascii=False,
+        ).encode()
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Idempotency-Key": message.idempotency_key,
+        }
         if self.secret:
             headers[self.secret_header] = self.secret
         request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
@@ -180,12 +207,20 @@ def make_channel(settings: StationSettings) -> Channel | None:
     """The channel the station chose in Settings (None: `none`, nothing is sent)."""
     kind = settings.notify_channel
     if kind == "smtp":
-        return SmtpChannel(settings.smtp_host, settings.smtp_port, security=settings.smtp_security,
-                           user=settings.smtp_user, password=read_secret("smtp_password"),
-                           sender=settings.smtp_from)
+        return SmtpChannel(
+            settings.smtp_host,
+            settings.smtp_port,
+            security=settings.smtp_security,
+            user=settings.smtp_user,
+            password=read_secret("smtp_password"),
+            sender=settings.smtp_from,
+        )
     if kind == "webhook":
-        return WebhookChannel(settings.webhook_url, secret=read_secret("webhook_secret"),
-                              secret_header=settings.webhook_secret_header)
+        return WebhookChannel(
+            settings.webhook_url,
+            secret=read_secret("webhook_secret"),
+            secret_header=settings.webhook_secret_header,
+        )
     if kind == "file":
         return FileChannel()
     return None

@@ -47,13 +47,26 @@ def masked_recipient(parcel: Parcel | None) -> str:
 def list_outbox(station: Station, *, status: str | None = None, limit: int = 500) -> list[OutboxRow]:
     """Newest first."""
     with station.read() as session:
-        query = select(Notification, Parcel).join(Parcel, col(Notification.parcel_id) == col(Parcel.id),
-                                                  isouter=True)
+        query = select(Notification, Parcel).join(
+            Parcel, col(Notification.parcel_id) == col(Parcel.id), isouter=True
+        )
         if status:
             query = query.where(Notification.status == status)
         rows = session.exec(query.order_by(col(Notification.id).desc()).limit(limit)).all()
-        return [OutboxRow(id=n.id or 0, parcel_id=n.parcel_id, kind=n.kind, status=n.status, channel=n.channel,
-                          attempts=n.attempts, recipient=masked_recipient(p),
-                          pickup_code=(p.pickup_code if p else None) or n.payload.get("pickup_code"),
-                          created_at=n.created_at, next_attempt_at=n.next_attempt_at, sent_at=n.sent_at,
-                          last_error=n.last_error) for n, p in rows]
+        return [
+            OutboxRow(
+                id=n.id or 0,
+                parcel_id=n.parcel_id,
+                kind=n.kind,
+                status=n.status,
+                channel=n.channel,
+                attempts=n.attempts,
+                recipient=masked_recipient(p),
+                pickup_code=(p.pickup_code if p else None) or n.payload.get("pickup_code"),
+                created_at=n.created_at,
+                next_attempt_at=n.next_attempt_at,
+                sent_at=n.sent_at,
+                last_error=n.last_error,
+            )
+            for n, p in rows
+        ]

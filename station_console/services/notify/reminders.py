@@ -32,27 +32,38 @@ def queue_reminders(station: Station) -> int:
         now = station.now()
         day = station.business_day(now)
         start, end = day_bounds(station, day)
-        done_today = session.exec(select(func.count()).select_from(Notification).where(
-            Notification.kind == "reminder", col(Notification.created_at) >= start,
-            col(Notification.created_at) < end)).one()
+        done_today = session.exec(
+            select(func.count())
+            .select_from(Notification)
+            .where(
+                Notification.kind == "reminder",
+                col(Notification.created_at) >= start,
+                col(Notification.created_at) < end,
+            )
+        ).one()
         room = settings.reminder_daily_cap - int(done_today)
         if room <= 0:
             return 0
         reminded = select(Notification.parcel_id).where(
-            Notification.kind == "reminder", col(Notification.created_at) >= start,
-            col(Notification.created_at) < end)
+            Notification.kind == "reminder",
+            col(Notification.created_at) >= start,
+            col(Notification.created_at) < end,
+        )
         waiting = select(Notification.parcel_id).where(col(Notification.status).in_(PENDING))
         hours = "amber_hours" if settings.reminder_policy == "amber" else "red_hours"
         carriers = {c.id: c for c in session.exec(select(Carrier)).all()}
         candidates = session.exec(
-            select(Parcel).where(
+            select(Parcel)
+            .where(
                 Parcel.status == ParcelStatus.ON_SHELF,
                 or_(col(Parcel.phone_full).is_not(None), col(Parcel.email).is_not(None)),
-                col(Parcel.id).not_in(reminded), col(Parcel.id).not_in(waiting),
+                col(Parcel.id).not_in(reminded),
+                col(Parcel.id).not_in(waiting),
                 # loose bound in SQL (the smallest carrier threshold); each carrier's own below
-                col(Parcel.checked_in_at) <= now - timedelta(hours=min(
-                    (getattr(c, hours) for c in carriers.values()), default=48)),
-            ).order_by(col(Parcel.checked_in_at), col(Parcel.id))
+                col(Parcel.checked_in_at)
+                <= now - timedelta(hours=min((getattr(c, hours) for c in carriers.values()), default=48)),
+            )
+            .order_by(col(Parcel.checked_in_at), col(Parcel.id))
         ).all()
         queued = 0
         for parcel in candidates:
@@ -60,9 +71,17 @@ def queue_reminders(station: Station) -> int:
             threshold = timedelta(hours=getattr(carrier, hours) if carrier else 48)
             if parcel.checked_in_at > now - threshold:
                 continue
-            note = outbox.queue(session, station, parcel, "reminder", {
-                "pickup_code": parcel.pickup_code, "carrier": carrier.short_name if carrier else "",
-                "checked_in_at": parcel.checked_in_at.isoformat()})
+            note = outbox.queue(
+                session,
+                station,
+                parcel,
+                "reminder",
+                {
+                    "pickup_code": parcel.pickup_code,
+                    "carrier": carrier.short_name if carrier else "",
+                    "checked_in_at": parcel.checked_in_at.isoformat(),
+                },
+            )
             note.idempotency_key = f"reminder-{parcel.id}-{day.isoformat()}"
             queued += 1
             if queued >= room:

@@ -45,7 +45,9 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)  # longer than any channel timeout times a pass's first failure
 BATCH = 50
 BACKOFF_CAP = timedelta(hours=1)
-INTERRUPTED_NOTE = N_("Interrupted while sending: it may have gone out. Resend it if the customer got nothing.")
+INTERRUPTED_NOTE = N_(
+    "Interrupted while sending: it may have gone out. Resend it if the customer got nothing."
+)
 NO_ADDRESS_NOTE = N_("No address for the {channel} channel")
 LEFT_NOTE = N_("The parcel is no longer on the shelf")
 
@@ -74,9 +76,16 @@ class PassResult:
     error: str | None = None  # the channel's error when a transient failure ended the pass
 
     def as_json(self) -> dict[str, Any]:
-        return {"sent": self.sent, "messages": self.messages, "failed": self.failed, "gave_up": self.gave_up,
-                "cancelled": self.cancelled, "recovered": self.recovered, "reminders": self.reminders,
-                "error": self.error}
+        return {
+            "sent": self.sent,
+            "messages": self.messages,
+            "failed": self.failed,
+            "gave_up": self.gave_up,
+            "cancelled": self.cancelled,
+            "recovered": self.recovered,
+            "reminders": self.reminders,
+            "error": self.error,
+        }
 
 
 def address_for(parcel: Parcel, channel: Channel) -> str | None:
@@ -92,10 +101,13 @@ def _item(session: Session, note: Notification, parcel: Parcel) -> Item:
     payload = note.payload
     shelf = session.get(Shelf, parcel.shelf_id) if parcel.shelf_id else None
     layer = session.get(Layer, parcel.layer_id) if parcel.layer_id else None
-    return Item(pickup_code=parcel.pickup_code or payload.get("pickup_code", "?"),
-                shelf=shelf.label if shelf else str(payload.get("shelf", "?")),
-                layer=layer.label if layer else str(payload.get("layer", "?")),
-                carrier=str(payload.get("carrier", "")), checked_in_at=parcel.checked_in_at)
+    return Item(
+        pickup_code=parcel.pickup_code or payload.get("pickup_code", "?"),
+        shelf=shelf.label if shelf else str(payload.get("shelf", "?")),
+        layer=layer.label if layer else str(payload.get("layer", "?")),
+        carrier=str(payload.get("carrier", "")),
+        checked_in_at=parcel.checked_in_at,
+    )
 
 
 def _give_up(note: Notification, error: str) -> None:
@@ -107,9 +119,14 @@ def recover_stale(station: Station, channel: Channel) -> list[int]:
 
     def work(session: Session) -> list[int]:
         now = station.now()
-        stale = session.exec(select(Notification).where(
-            Notification.status == NotificationStatus.SENDING, col(Notification.next_attempt_at) < now,
-        ).with_for_update(skip_locked=True)).all()
+        stale = session.exec(
+            select(Notification)
+            .where(
+                Notification.status == NotificationStatus.SENDING,
+                col(Notification.next_attempt_at) < now,
+            )
+            .with_for_update(skip_locked=True)
+        ).all()
         for note in stale:
             if note.channel == channel.name and channel.idempotent:
                 note.status, note.next_attempt_at = NotificationStatus.FAILED, now
@@ -122,17 +139,29 @@ def recover_stale(station: Station, channel: Channel) -> list[int]:
     return station.run(work)
 
 
-def claim(station: Station, channel: Channel, *, limit: int = BATCH) -> list[Group]:
-    """Mark the due messages `sending` (committed before any send) and return them grouped."""
+def claim(
+    station: Station, channel: Channel, *, limit: int = BATCH, result: PassResult | None = None
+) -> list[Group]:
+    """Mark the due messages `sending` (committed before any send) and return them grouped.
+
+    Rows settled on the way (cancelled, no address) are added to `result`."""
     settings = station.settings()
     window = timedelta(seconds=settings.notify_group_window_s)
 
+    cancelled: list[int] = []
+    gave_up: list[int] = []
+
     def work(session: Session) -> list[Group]:
         now = station.now()
+        cancelled.clear()
+        gave_up.clear()
         rows = session.exec(
-            select(Notification, Parcel).join(Parcel, col(Notification.parcel_id) == col(Parcel.id))
-            .where(col(Notification.status).in_((NotificationStatus.QUEUED, NotificationStatus.FAILED)),
-                   col(Notification.next_attempt_at) <= now)
+            select(Notification, Parcel)
+            .join(Parcel, col(Notification.parcel_id) == col(Parcel.id))
+            .where(
+                col(Notification.status).in_((NotificationStatus.QUEUED, NotificationStatus.FAILED)),
+                col(Notification.next_attempt_at) <= now,
+            )
             .order_by(col(Notification.id))
             .with_for_update(skip_locked=True, of=Notification)  # PostgreSQL: two senders never share a row
         ).all()
@@ -142,11 +171,13 @@ def claim(station: Station, channel: Channel, *, limit: int = BATCH) -> list[Gro
                 note.status, note.next_attempt_at = NotificationStatus.CANCELLED, None
                 note.last_error = LEFT_NOTE
                 session.add(note)
+                cancelled.append(note.id or 0)
                 continue
             to = address_for(parcel, channel)
             if not to:
-                _give_up(note, f"no address for the {channel.name} channel")
+                _give_up(note, NO_ADDRESS_NOTE.format(channel=channel.name))
                 session.add(note)
+                gave_up.append(note.id or 0)
                 continue
             stored = note.payload.get("group")
             key: tuple[str, ...] = ("g", str(stored)) if stored else ("fresh", note.kind, to)
@@ -155,8 +186,9 @@ def claim(station: Station, channel: Channel, *, limit: int = BATCH) -> list[Gro
         for key, members in groups.items():
             if len(claimed) >= limit:
                 break
-            if key[0] == "fresh" and not any(n.created_at + window <= now for n, _p, _t in members):
-                continue  # wait for the window, so more of this recipient's parcels can join
+            fresh_checkin = key[:2] == ("fresh", "checkin")
+            if fresh_checkin and not any(n.created_at + window <= now for n, _p, _t in members):
+                continue  # wait for the window, so more of this recipient's parcels can join (reminders: no)
             first = members[0][0]
             group_key = str(first.payload.get("group") or first.idempotency_key)
             for note, _parcel, _to in members:
@@ -164,13 +196,23 @@ def claim(station: Station, channel: Channel, *, limit: int = BATCH) -> list[Gro
                 note.next_attempt_at = now + LEASE
                 note.payload = {**note.payload, "group": group_key}
                 session.add(note)
-            claimed.append(Group(key=group_key, kind=first.kind, to=members[0][2],
-                                 ids=[n.id for n, _p, _t in members if n.id is not None],
-                                 items=[_item(session, n, p) for n, p, _t in members],
-                                 parcel_ids=[p.id for _n, p, _t in members if p.id is not None]))
+            claimed.append(
+                Group(
+                    key=group_key,
+                    kind=first.kind,
+                    to=members[0][2],
+                    ids=[n.id for n, _p, _t in members if n.id is not None],
+                    items=[_item(session, n, p) for n, p, _t in members],
+                    parcel_ids=[p.id for _n, p, _t in members if p.id is not None],
+                )
+            )
         return claimed
 
-    return station.run(work)
+    groups = station.run(work)
+    if result is not None:
+        result.cancelled.extend(cancelled)
+        result.gave_up.extend(gave_up)
+    return groups
 
 
 def backoff(settings: Any, attempts: int) -> timedelta:
@@ -190,8 +232,13 @@ def finish(station: Station, group: Group, error: ChannelError | None) -> bool:
             if error is None:
                 note.status, note.sent_at, note.last_error = NotificationStatus.SENT, now, None
                 note.next_attempt_at = None
-                audit.record(session, station, EventKind.NOTIFIED, parcel_id=note.parcel_id,
-                             details={"notification": note_id, "kind": note.kind, "channel": note.channel})
+                audit.record(
+                    session,
+                    station,
+                    EventKind.NOTIFIED,
+                    parcel_id=note.parcel_id,
+                    details={"notification": note_id, "kind": note.kind, "channel": note.channel},
+                )
             else:
                 note.attempts += 1
                 if error.permanent or note.attempts >= settings.notify_max_attempts:
@@ -225,8 +272,9 @@ def message_for(station: Station, group: Group) -> Message:
     return render(group.to, group.items, station.settings(), idempotency_key=group.key, kind=group.kind)
 
 
-def run_once(station: Station, channel: Channel | None = None, *, reminders: bool = True,
-             limit: int = BATCH) -> PassResult:
+def run_once(
+    station: Station, channel: Channel | None = None, *, reminders: bool = True, limit: int = BATCH
+) -> PassResult:
     """One pass: reminders, crash recovery, then everything due, batch by batch, until a transient error."""
     from station_console.services.notify.reminders import queue_reminders
 
@@ -238,7 +286,7 @@ def run_once(station: Station, channel: Channel | None = None, *, reminders: boo
         result.reminders = queue_reminders(station)
     result.recovered = recover_stale(station, channel)
     while True:
-        groups = claim(station, channel, limit=limit)
+        groups = claim(station, channel, limit=limit, result=result)
         if not groups:
             return result
         for n, group in enumerate(groups):
@@ -256,7 +304,9 @@ def run_once(station: Station, channel: Channel | None = None, *, reminders: boo
             finish(station, group, None)
             result.sent.extend(group.ids)
             result.messages += 1
-            log.info("notification %s sent to %s (%d parcels)", group.key, mask_text(group.to), len(group.ids))
+            log.info(
+                "notification %s sent to %s (%d parcels)", group.key, mask_text(group.to), len(group.ids)
+            )
 
 
 def resend(station: Station, notification_id: int) -> Notification:
@@ -268,8 +318,12 @@ def resend(station: Station, notification_id: int) -> Notification:
         if note is None:
             raise NotFound(N_("No message {id} in the outbox"), code="no_message", id=notification_id)
         if note.status not in (NotificationStatus.FAILED, NotificationStatus.SENT):
-            raise Refused(N_("Message {id} is {status}: only failed or sent messages can be resent"),
-                          code="not_resendable", id=notification_id, status=note.status)
+            raise Refused(
+                N_("Message {id} is {status}: only failed or sent messages can be resent"),
+                code="not_resendable",
+                id=notification_id,
+                status=note.status,
+            )
         parcel = session.get(Parcel, note.parcel_id) if note.parcel_id else None
         if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
             raise Refused(LEFT_NOTE, code="parcel_left")
@@ -279,12 +333,16 @@ def resend(station: Station, notification_id: int) -> Notification:
         note.payload = {k: v for k, v in note.payload.items() if k != "group"}
         note.sent_at = None
         session.add(note)
-        audit.record(session, station, EventKind.NOTIFIED, parcel_id=note.parcel_id,
-                     details={"notification": notification_id, "resend": True})
+        audit.record(
+            session,
+            station,
+            EventKind.NOTIFIED,
+            parcel_id=note.parcel_id,
+            details={"notification": notification_id, "resend": True},
+        )
         session.flush()
         session.refresh(note)
         session.expunge(note)
         return note
 
     return station.run(work)
-

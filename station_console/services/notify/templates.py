@@ -61,7 +61,9 @@ def deadline(items: list[Item], settings: StationSettings) -> date:
     return (first + timedelta(days=settings.pickup_deadline_days)).astimezone(zone).date()
 
 
-def render_text(items: list[Item], settings: StationSettings, lang: str, kind: str = "checkin") -> tuple[str, str]:
+def render_text(
+    items: list[Item], settings: StationSettings, lang: str, kind: str = "checkin"
+) -> tuple[str, str]:
     """(subject, body) in one language."""
     zone = ZoneInfo(settings.timezone)
     key = kind if len(items) == 1 else f"{kind}_many"
@@ -77,8 +79,9 @@ def render_text(items: list[Item], settings: StationSettings, lang: str, kind: s
     return subject, "\n".join(lines)
 
 
-def render(to: str, items: list[Item], settings: StationSettings, *, idempotency_key: str,
-           kind: str = "checkin") -> Message:
+def render(
+    to: str, items: list[Item], settings: StationSettings, *, idempotency_key: str, kind: str = "checkin"
+) -> Message:
     """The message to one recipient in the station's customer language(s); `both` puts Chinese first."""
     langs = ["zh", "en"] if settings.notify_language == "both" else [settings.notify_language]
     parts = [render_text(items, settings, lang, kind) for lang in langs]

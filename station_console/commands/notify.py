@@ -1,0 +1,130 @@
+"""`station notify` (run the sender) and `station outbox` (list, resend). Recipients shown masked."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.errors import StationError
+from station_console.i18n import N_, _
+
+HEADERS = (
+    N_("Id"),
+    N_("Kind"),
+    N_("Status"),
+    N_("Tries"),
+    N_("Code"),
+    N_("Recipient"),
+    N_("Queued"),
+    N_("Error"),
+)
+STATUSES = ("queued", "sending", "sent", "failed", "cancelled")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(notify_command)
+    cli.add_command(outbox)
+
+
+@click.command("notify")
+@click.option("--once", is_flag=True, help="One pass over the outbox, then exit.")
+@click.option("--interval", default=10.0, show_default=True, help="Seconds between passes (without --once).")
+@click.option("--json", "as_json", is_flag=True, help="Each pass's outcome as JSON.")
+@pass_app
+def notify_command(app: CliApp, once: bool, interval: float, as_json: bool) -> None:
+    """Send what waits in the outbox (and queue today's reminders) through the chosen channel."""
+    from station_console.logs import setup_logging
+    from station_console.services import notify
+
+    setup_logging()
+    while True:
+        try:
+            result = notify.run_once(app.station)
+        except StationError as exc:
+            fail(exc, as_json=as_json)
+        if as_json:
+            emit_json({"channel": app.station.settings().notify_channel, **result.as_json()})
+        elif result.sent or result.failed or result.gave_up or result.reminders or once:
+            click.echo(
+                _(
+                    "Sent {messages} messages for {parcels} parcels; {failed} to retry, {gave_up} failed; "
+                    "{reminders} reminders queued",
+                    messages=result.messages,
+                    parcels=len(result.sent),
+                    failed=len(result.failed),
+                    gave_up=len(result.gave_up),
+                    reminders=result.reminders,
+                )
+            )
+            if result.error:
+                click.echo(f"  {result.error}", err=True)
+        if once:
+            return
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            return
+        app.station.forget_settings()  # a manager may have changed the channel meanwhile
+
+
+@click.group(invoke_without_command=True)
+@click.option("--status", type=click.Choice(STATUSES), help="Only messages in this state.")
+@click.option("--limit", default=100, show_default=True, help="How many messages to show, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="The messages as JSON.")
+@click.pass_context
+def outbox(ctx: click.Context, status: str | None, limit: int, as_json: bool) -> None:
+    """List the notification outbox (recipients masked)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from station_console.services import notify
+
+    app = ctx.find_object(CliApp)
+    assert app is not None  # the root command always sets it
+    try:
+        rows = notify.list_outbox(app.station, status=status, limit=limit)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+    if as_json:
+        emit_json({"messages": [r.as_json() for r in rows]})
+        return
+    if not rows:
+        click.echo(_("The outbox is empty."))
+        return
+    zone = app.station.zone()
+    table = [
+        [
+            str(r.id),
+            r.kind,
+            r.status,
+            str(r.attempts),
+            r.pickup_code or "",
+            r.recipient,
+            r.created_at.astimezone(zone).strftime("%m-%d %H:%M"),
+            r.last_error or "",
+        ]
+        for r in rows
+    ]
+    header = [_(h) for h in HEADERS]
+    widths = [max(len(r[i]) for r in [header, *table]) for i in range(len(header) - 1)]
+    for row in [header, *table]:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])
+
+
+@outbox.command("resend")
+@click.argument("message_id", type=int, metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="The queued message as JSON.")
+@pass_app
+def resend(app: CliApp, message_id: int, as_json: bool) -> None:
+    """Queue a failed (or sent) message again; the next sender pass sends it."""
+    from station_console.services import notify
+
+    try:
+        note = notify.resend(app.station, message_id)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+    if as_json:
+        emit_json({"id": note.id, "status": note.status})
+        return
+    click.echo(_("Message {id} queued again", id=message_id))

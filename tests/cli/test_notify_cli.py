@@ -1,0 +1,59 @@
+"""`station notify --once`, `station outbox`, `station outbox resend` on a real SQLite file, file channel."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from db.types import utcnow
+from station_console.cli import cli
+from station_console.services.checkin import check_in
+from station_console.services.notify.channels import FILE_NAME, FileChannel
+from station_console.services.setup import init_station, open_station
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'station.sqlite3'}"
+    station = open_station(url)
+    init_station(station, timezone="Asia/Shanghai")
+    # Checked in ten minutes ago, so the grouping window has passed for the real clock of the command.
+    station.clock = lambda: utcnow() - timedelta(minutes=10)
+    check_in(station, "73" + "1" * 12, batch="ZTO", phone="13812345678")
+    check_in(station, "73" + "2" * 12, batch="ZTO", phone="13812345678")
+    check_in(station, "73" + "3" * 12, batch="ZTO", phone="5678")  # a privacy waybill: no address
+    station.engine.dispose()
+    return url
+
+
+def run(db: str, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--db", db, "--lang", "en", *args], catch_exceptions=False)
+
+
+def test_notify_once_writes_one_message_per_recipient_and_outbox_lists_masked(db: str) -> None:
+    result = run(db, "notify", "--once", "--json")
+    assert result.exit_code == 0, result.output
+    outcome = json.loads(result.output)
+    assert outcome["messages"] == 1 and len(outcome["sent"]) == 2 and len(outcome["gave_up"]) == 1
+    text = FileChannel().path.read_text(encoding="utf-8")
+    assert FileChannel().path.name == FILE_NAME and text.count("=== ") == 1 and "13812345678" in text
+    listing = run(db, "outbox")
+    assert "138****5678" in listing.output and "13812345678" not in listing.output
+    failed = json.loads(run(db, "outbox", "--status", "failed", "--json").output)["messages"]
+    assert [m["recipient"] for m in failed] == ["****5678"]
+    assert "13812345678" not in run(db, "outbox", "--json").output
+
+
+def test_outbox_resend_requeues_a_sent_message_and_refuses_unknown(db: str) -> None:
+    run(db, "notify", "--once")
+    sent = json.loads(run(db, "outbox", "--status", "sent", "--json").output)["messages"]
+    again = run(db, "outbox", "resend", str(sent[0]["id"]), "--json")
+    assert json.loads(again.output) == {"id": sent[0]["id"], "status": "queued"}
+    assert run(db, "notify", "--once", "--json").exit_code == 0
+    assert FileChannel().path.read_text(encoding="utf-8").count("=== ") == 2
+    missing = run(db, "outbox", "resend", "999")
+    assert missing.exit_code == 1 and "No message 999" in missing.output
