@@ -67,5 +67,16 @@ class Station:
             yield session
 
     def run(self, work: Callable[[Session], T]) -> T:
-        """Run `work` as one transaction, retried from the start on a lock conflict."""
-        return run_in_transaction(self.engine, work)
+        """Run `work` as one transaction, retried from the start on a lock conflict.
+
+        A database that stays locked, is read-only, full or gone is refused as `DatabaseUnavailable`
+        (the transaction rolled back: nothing was written), never shown as a traceback.
+        """
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            return run_in_transaction(self.engine, work)
+        except OperationalError as exc:
+            from station_console.services.dberrors import unavailable
+
+            raise unavailable(exc) from exc

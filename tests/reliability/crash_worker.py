@@ -1,0 +1,24 @@
+"""Checks parcels in until killed; prints each waybill only after `check_in` returned (acknowledged)."""
+
+from __future__ import annotations
+
+import sys
+
+from station_console.services.checkin import check_in
+from station_console.services.setup import open_station
+
+
+def main(url: str, run: int) -> None:
+    station = open_station(url, counter="crash")
+    print("READY", flush=True)
+    n = 0
+    while True:
+        waybill = f"JT{run:06d}{n:07d}"
+        check_in(station, waybill, phone=f"1380013{n % 10000:04d}", size="S")
+        sys.stdout.write(waybill + "\n")
+        sys.stdout.flush()
+        n += 1
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]))

@@ -1,0 +1,125 @@
+"""A locked, read-only or full database: a clear DatabaseUnavailable, nothing half-written, recovery after."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+import db.engine
+from station_console.errors import DatabaseUnavailable
+from station_console.services.checkin import check_in
+from station_console.services.setup import open_station
+from station_console.services.station import Station
+from station_console.settings import CounterSettings
+from station_console.tui.app import StationApp
+
+
+def _counts(path: Path) -> tuple[int, int, int, int]:
+    con = sqlite3.connect(path)
+    try:
+        return tuple(  # type: ignore[return-value]
+            con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("parcel", "parcel_event", "print_job", "notification")
+        )
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def db_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(db.engine, "BUSY_TIMEOUT_MS", 100)  # the lock outlasts it quickly
+    path = tmp_path / "faults.sqlite3"
+    open_station(f"sqlite:///{path}").engine.dispose()
+    return path
+
+
+def test_a_locked_database_is_refused_clearly_and_recovers(db_file: Path) -> None:
+    station = open_station(f"sqlite:///{db_file}", counter="c1")
+    check_in(station, "JT0000000000001", size="S")
+    before = _counts(db_file)
+    holder = sqlite3.connect(db_file, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(DatabaseUnavailable) as refused:
+            check_in(station, "JT0000000000002", size="S")
+        assert refused.value.code == "database_locked" and "Nothing was saved" in refused.value.message("en")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert _counts(db_file) == before
+    assert check_in(station, "JT0000000000002", size="S").waybill == "JT0000000000002"
+    assert _counts(db_file) == tuple(n + 1 for n in before)
+    station.engine.dispose()
+
+
+def test_a_read_only_file_is_refused_clearly(db_file: Path) -> None:
+    if os.geteuid() == 0:  # root writes through file modes: open the file read-only instead
+        station = Station(
+            engine=db.engine.create_station_engine(f"sqlite:///file:{db_file}?mode=ro&uri=true")
+        )
+    else:
+        os.chmod(db_file, stat.S_IRUSR)
+        station = open_station(f"sqlite:///{db_file}")
+    before = _counts(db_file)
+    with pytest.raises(DatabaseUnavailable) as refused:
+        check_in(station, "JT0000000000003", size="S")
+    assert refused.value.code == "database_read_only"
+    assert _counts(db_file) == before
+    station.engine.dispose()
+
+
+def _disk_full_after(station: Station, statements: int) -> None:
+    """Every write after the first `statements` fails as SQLite does when the disk fills up."""
+    seen = {"n": 0}
+
+    @event.listens_for(station.engine, "before_cursor_execute")
+    def _full(conn: object, cursor: object, sql: str, *args: object) -> None:
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE")):
+            seen["n"] += 1
+            if seen["n"] > statements:
+                raise sqlite3.OperationalError("database or disk is full")
+
+
+def test_a_full_disk_half_way_through_a_checkin_writes_nothing(db_file: Path) -> None:
+    station = open_station(f"sqlite:///{db_file}")
+    before = _counts(db_file)
+    _disk_full_after(station, 2)  # the layer claim and the parcel get in; the label job does not
+    with pytest.raises(DatabaseUnavailable) as refused:
+        check_in(station, "JT0000000000004", size="S")
+    assert refused.value.code == "disk_full"
+    assert _counts(db_file) == before
+    con = sqlite3.connect(db_file)
+    assert con.execute("SELECT sum(used_units) FROM layer").fetchone() == (0,)
+    con.close()
+    station.engine.dispose()
+
+
+async def test_the_console_keeps_running_while_the_database_is_locked(db_file: Path) -> None:
+    from textual.widgets import Input
+
+    station = open_station(f"sqlite:///{db_file}", counter="c1")
+    app = StationApp(station, CounterSettings(counter="c1"), database_label="faults")
+    holder = sqlite3.connect(db_file, isolation_level=None)
+    async with app.run_test(size=(140, 40)) as pilot:
+        holder.execute("BEGIN EXCLUSIVE")
+        scan = app.screen.query_one("#scan", Input)
+        scan.focus()
+        scan.value = "JT0000000000005"
+        await pilot.press("enter")
+        await pilot.pause(1.5)
+        assert app.is_running and app.return_code is None
+        holder.execute("ROLLBACK")
+        scan.value = "JT0000000000006"
+        await pilot.press("enter")
+        await pilot.pause(1.5)
+        assert app.is_running
+    holder.close()
+    con = sqlite3.connect(db_file)
+    assert {r[0] for r in con.execute("SELECT waybill FROM parcel")} == {"JT0000000000006"}
+    con.close()
+    station.engine.dispose()
