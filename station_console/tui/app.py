@@ -70,12 +70,17 @@ class StationApp(ClerkSessionMixin, App[None]):
 
         self.print_worker = PrintWorker(self)  # labels go out in a thread; check-in never waits for it
         self.print_worker.start()
+        from station_console.tui.notify_worker import NotifyWorker
+
+        self.notify_worker = NotifyWorker(self)  # customer messages leave the outbox in a thread
+        self.notify_worker.start()
         translate_bindings(self)
         self.start_clerk_session()
 
     def on_unmount(self) -> None:
         self.scanner_bridge.stop()
         self.print_worker.stop()
+        self.notify_worker.stop()
 
     def set_device_state(self, device: str, state: str) -> None:
         self.device_states[device] = state

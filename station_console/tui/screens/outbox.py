@@ -1,0 +1,154 @@
+"""Settings > Outbox: customer messages by state, failed ones first with their error; `r` resends.
+
+Recipients are shown masked (`138****5678`, `w***@example.com`): the full address never reaches a screen.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Static
+
+from station_console.errors import StationError
+from station_console.i18n import N_, _
+from station_console.services import notify
+from station_console.services.notify.listing import OutboxRow
+from station_console.tui.notify_worker import NotifyWorker
+from station_console.tui.screens.base import ModeScreen, report_unexpected
+
+COLUMNS = (
+    N_("Id"),
+    N_("Status"),
+    N_("Kind"),
+    N_("Code"),
+    N_("Recipient"),
+    N_("Tries"),
+    N_("Next try"),
+    N_("Error"),
+)
+FILTERS = (None, "failed", "queued", "sent")
+FILTER_LABELS = {None: N_("all"), "failed": N_("failed"), "queued": N_("queued"), "sent": N_("sent")}
+# Own words for message states ("sending" elsewhere means printing).
+STATUS_LABELS = {
+    "queued": N_("waiting"),
+    "sending": N_("going out"),
+    "sent": N_("sent"),
+    "failed": N_("failed"),
+    "cancelled": N_("withdrawn"),
+}
+KIND_LABELS = {"checkin": N_("arrival"), "reminder": N_("reminder")}
+
+
+class OutboxScreen(ModeScreen):
+    """The notification outbox. Failed rows come first; `r` queues the selected one again."""
+
+    MODE_TITLE = N_("Outbox")
+    DEFAULT_CSS = """
+    OutboxScreen #outbox-table { height: 1fr; }
+    OutboxScreen #outbox-status { height: 1; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "r", "resend", N_("Resend"), id="outbox.resend", tooltip=N_("Send the selected message again")
+        ),
+        Binding(
+            "f",
+            "cycle_filter",
+            N_("Filter"),
+            id="outbox.filter",
+            tooltip=N_("Show all, failed, queued, sent"),
+        ),
+        Binding("ctrl+r", "reload", N_("Refresh"), id="outbox.refresh", tooltip=N_("Read the outbox again")),
+        Binding("escape", "back", N_("Back"), id="outbox.back", tooltip=N_("Back to Settings")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter: str | None = None
+        self.rows: dict[str, OutboxRow] = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield DataTable(id="outbox-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="outbox-status")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table: DataTable[str] = self.query_one(DataTable)
+        table.add_columns(*(_(c) for c in COLUMNS))
+        self.action_reload()
+        table.focus()
+
+    def action_reload(self) -> None:
+        table: DataTable[str] = self.query_one(DataTable)
+        try:
+            rows = notify.list_outbox(self.station, status=self.filter)
+        except StationError as exc:
+            self.say(exc.message())
+            return
+        rows.sort(key=lambda r: (r.status != "failed", -r.id))  # failed first, then newest
+        self.rows = {str(r.id): r for r in rows}
+        table.clear()
+        zone = self.station.zone()
+        for r in rows:
+            next_try = r.next_attempt_at.astimezone(zone).strftime("%H:%M:%S") if r.next_attempt_at else ""
+            table.add_row(
+                str(r.id),
+                _(STATUS_LABELS.get(r.status, r.status)),
+                _(KIND_LABELS.get(r.kind, r.kind)),
+                r.pickup_code or "",
+                r.recipient,
+                str(r.attempts),
+                next_try if r.status == "failed" else "",
+                r.last_error or "",
+                key=str(r.id),
+            )
+        failed = sum(1 for r in rows if r.status == "failed")
+        self.say(
+            _(
+                "{shown} messages ({which}), {failed} failed",
+                shown=len(rows),
+                which=_(FILTER_LABELS[self.filter]),
+                failed=failed,
+            )
+        )
+
+    def selected(self) -> OutboxRow | None:
+        table: DataTable[str] = self.query_one(DataTable)
+        if not self.rows or table.cursor_row < 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.rows.get(key or "")
+
+    def action_resend(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        try:
+            notify.resend(self.station, row.id)
+        except StationError as exc:
+            self.say(exc.message())
+            return
+        except Exception as exc:  # a bug: logged, one calm line
+            self.say(report_unexpected(self, exc))
+            return
+        self.action_reload()
+        self.say(_("Message {id} queued again", id=row.id))
+        worker = getattr(self.app, "notify_worker", None)
+        if worker is not None:
+            worker.kick()
+
+    def action_cycle_filter(self) -> None:
+        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        self.action_reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def on_notify_worker_drained(self, message: NotifyWorker.Drained) -> None:
+        if message.messages or message.failed:
+            self.action_reload()
+
+    def say(self, text: str) -> None:
+        self.query_one("#outbox-status", Static).update(text)
