@@ -174,7 +174,7 @@ def test_file_channel_writes_each_message_to_the_named_file(
     result = notify.run_once(station)
     assert result.messages == 2
     path = FileChannel().path
-    assert path.name == FILE_NAME and tmp_path in path.parents
+    assert path.name == FILE_NAME and tmp_path in path.parents and path.stat().st_mode & 0o777 == 0o600
     text = path.read_text(encoding="utf-8")
     assert text.count("=== ") == 2 and "to 13812345678" in text and "to 13987654321" in text
 

@@ -84,8 +84,11 @@ class FileChannel:
         )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._lock, self.path.open("a", encoding="utf-8") as out:
-                out.write(block)
+            with self._lock:
+                # Owner-only: the file holds full phone numbers and e-mail addresses.
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                with os.fdopen(fd, "a", encoding="utf-8") as out:
+                    out.write(block)
         except OSError as exc:
             raise ChannelError(f"{self.path}: {exc.strerror or exc}") from exc
 
