@@ -21,7 +21,28 @@ from station_console.i18n import LANGUAGES, _
 log = logging.getLogger("station")
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Imports the command modules only when a command is looked up, so `station` alone (the console)
+    starts without loading every service."""
+
+    _loaded = False
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            _register_commands(self)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_url", envvar="STATION_DB", metavar="URL",
               help="Database URL (default: SQLite in the user data folder). Also $STATION_DB.")
 @click.option("--lang", type=click.Choice(LANGUAGES), envvar="STATION_LANG",
@@ -42,14 +63,11 @@ def cli(ctx: click.Context, db_url: str | None, lang: str | None, counter: str |
         run_console(ctx.obj)
 
 
-def _register_commands() -> None:
+def _register_commands(group: click.Group) -> None:
     for info in pkgutil.iter_modules(commands.__path__):
         if not info.name.startswith("_"):
             module = importlib.import_module(f"{commands.__name__}.{info.name}")
-            module.register(cli)
-
-
-_register_commands()
+            module.register(group)
 
 
 def main() -> None:
