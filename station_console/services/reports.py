@@ -8,15 +8,17 @@ the close status (with whether the stored hash still matches).
 from __future__ import annotations
 
 import statistics
-from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from db.models import Clerk, EventKind, ParcelEvent, Shelf, Stocktake
+from db.models import Carrier, Clerk, EventKind, Parcel, ParcelEvent, Shelf, Stocktake
 from station_console.i18n import N_
-from station_console.services.reconcile import DayData, ParcelRow, Reconciliation, load_day, reconcile_data
+from station_console.services import day_sql
+from station_console.services.day_sql import DayKeys
+from station_console.services.reconcile import CarrierInfo, day_bounds, load_carriers, reconcile_in
 from station_console.services.station import Station
 
 OVERDUE_BANDS = ("amber", "red", "return")
@@ -25,17 +27,19 @@ BAND_LABELS = {"amber": N_("48 h+"), "red": N_("72 h+"), "return": N_("7 days+")
 
 def day_figures(session: Session, station: Station, day: date) -> dict[str, Any]:
     """Everything the report says about `day`, from that day's facts only (the hashed part)."""
-    data = load_day(session, station, day)
-    rec = reconcile_data(data)
+    start, end = day_bounds(station, day)
+    keys = day_sql.day_keys(session, day, start, end)
+    carriers = load_carriers(session)
+    rec = reconcile_in(session, station, day)
     figures = rec.to_json()
     figures["station"] = station.settings().station_name
-    figures["overdue"] = overdue_at_close(data, rec)
-    figures["time_to_pickup"] = time_to_pickup(data)
-    figures["per_clerk"] = per_clerk(session, data)
-    figures["by_hour"] = by_hour(station, data)
-    figures["problems"] = problems(session, data)
-    figures["stocktakes"] = stocktakes(session, data)
-    figures["redeliveries"] = redeliveries(data)
+    figures["overdue"] = overdue_at_close(session, keys, carriers)
+    figures["time_to_pickup"] = time_to_pickup(session, keys)
+    figures["per_clerk"] = per_clerk(session, keys)
+    figures["by_hour"] = by_hour(station, session, keys)
+    figures["problems"] = problems(session, day)
+    figures["stocktakes"] = stocktakes(session, start, end)
+    figures["redeliveries"] = redeliveries(session, keys)
     return figures
 
 
@@ -56,36 +60,26 @@ def build_report(station: Station, day: date | None = None, *, with_forecast: bo
     return report
 
 
-def _in_day(at: Any, data: DayData) -> bool:
-    return data.in_day(at)
-
-
-def _day_rows(data: DayData) -> list[ParcelRow]:
-    return [p for p in data.parcels.values() if p.status != "cancelled"]
-
-
-def overdue_at_close(data: DayData, rec: Reconciliation) -> dict[str, Any]:
+def overdue_at_close(session: Session, keys: DayKeys, carriers: dict[int, CarrierInfo]) -> dict[str, Any]:
     """Parcels still on a shelf at the end of the day, by age band (per carrier policy)."""
+    # Per carrier, the latest check-in that still falls in each band: compared in the stored form.
+    limits = {
+        cid: [
+            ("return", keys.before(info.return_after_days * 24)),
+            ("red", keys.before(info.red_hours)),
+            ("amber", keys.before(info.amber_hours)),
+        ]
+        for cid, info in carriers.items()
+    }
     totals = dict.fromkeys(OVERDUE_BANDS, 0)
-    carriers: dict[str, dict[str, int]] = {}
-    for pid in rec.closing_ids:
-        row = data.parcels[pid]
-        info = data.carriers[row.carrier_id]
-        hours = (data.end - data.dt(row.checked_in_at)).total_seconds() / 3600
-        band = (
-            "return"
-            if hours >= info.return_after_days * 24
-            else "red"
-            if hours >= info.red_hours
-            else "amber"
-            if hours >= info.amber_hours
-            else None
-        )
+    per: dict[str, dict[str, int]] = {}
+    for cid, checked_in_at in day_sql.closing_check_ins(session, keys):
+        band = next((name for name, limit in limits[cid] if checked_in_at <= limit), None)
         if band is None:
             continue
         totals[band] += 1
-        carriers.setdefault(info.code, dict.fromkeys(OVERDUE_BANDS, 0))[band] += 1
-    return {"totals": totals, "carriers": dict(sorted(carriers.items()))}
+        per.setdefault(carriers[cid].code, dict.fromkeys(OVERDUE_BANDS, 0))[band] += 1
+    return {"totals": totals, "carriers": dict(sorted(per.items()))}
 
 
 def _percentile(sorted_values: list[float], q: float) -> float:
@@ -94,12 +88,8 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[int(rank) - 1]
 
 
-def time_to_pickup(data: DayData) -> dict[str, Any]:
-    minutes = sorted(
-        (data.naive(r.picked_up_at) - data.naive(r.checked_in_at)).total_seconds() / 60
-        for r in _day_rows(data)
-        if r.picked_up_at is not None and _in_day(r.picked_up_at, data)
-    )
+def time_to_pickup(session: Session, keys: DayKeys) -> dict[str, Any]:
+    minutes = day_sql.pickup_minutes(session, keys)
     if not minutes:
         return {"count": 0, "median_minutes": None, "p90_minutes": None}
     return {
@@ -109,13 +99,8 @@ def time_to_pickup(data: DayData) -> dict[str, Any]:
     }
 
 
-def per_clerk(session: Session, data: DayData) -> list[dict[str, Any]]:
-    counts: dict[int | None, list[int]] = {}
-    for r in _day_rows(data):
-        if _in_day(r.checked_in_at, data):
-            counts.setdefault(r.checked_in_by, [0, 0])[0] += 1
-        if _in_day(r.picked_up_at, data):
-            counts.setdefault(r.picked_up_by, [0, 0])[1] += 1
+def per_clerk(session: Session, keys: DayKeys) -> list[dict[str, Any]]:
+    counts = day_sql.clerk_counts(session, keys)
     names = {c.id: c.name for c in session.exec(select(Clerk)).all()}
     rows = [
         {
@@ -128,71 +113,62 @@ def per_clerk(session: Session, data: DayData) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: r["clerk"])
 
 
-def by_hour(station: Station, data: DayData) -> dict[str, list[int]]:
-    """Check-ins and pickups per station-local hour (DST-safe: each distinct UTC hour is converted once)."""
+def by_hour(station: Station, session: Session, keys: DayKeys) -> dict[str, list[int]]:
+    """Check-ins and pickups per station-local hour (DST-safe: each UTC hour is converted on its own)."""
     zone = station.zone()
     result = {}
-    for kind in ("checked_in", "picked_up"):
-        utc_hours: Counter[Any] = Counter()
-        for r in _day_rows(data):
-            at = r.checked_in_at if kind == "checked_in" else r.picked_up_at
-            if data.in_day(at):
-                utc_hours[
-                    at[:13] if isinstance(at, str) else at.replace(minute=0, second=0, microsecond=0)
-                ] += 1
+    for kind, buckets in day_sql.hour_counts(session, keys).items():
         hours = [0] * 24
-        for key, n in utc_hours.items():
-            start = data.dt(key + ":00:00" if isinstance(key, str) else key)
-            hours[start.astimezone(zone).hour] += n
+        for utc_hour, n in buckets:
+            hours[utc_hour.replace(tzinfo=UTC).astimezone(zone).hour] += n
         result[kind] = hours
     return result
 
 
-def problems(session: Session, data: DayData) -> dict[str, Any]:
+def problems(session: Session, day: date) -> dict[str, Any]:
     """Problems marked and resolved during the day, from the event log."""
-    rows = session.exec(
-        select(ParcelEvent.parcel_id, ParcelEvent.kind, ParcelEvent.details)
+    # Five columns: past sqlmodel's typed `select` overloads, so SQLAlchemy's own.
+    rows = session.execute(
+        sa_select(ParcelEvent.parcel_id, ParcelEvent.kind, ParcelEvent.details, Parcel.waybill, Carrier.code)
+        .outerjoin(Parcel, col(Parcel.id) == ParcelEvent.parcel_id)
+        .outerjoin(Carrier, col(Carrier.id) == Parcel.carrier_id)
         .where(
-            ParcelEvent.business_day == data.day,
+            ParcelEvent.business_day == day,
             col(ParcelEvent.kind).in_((EventKind.PROBLEM_MARKED, EventKind.PROBLEM_RESOLVED)),
         )
         .order_by(col(ParcelEvent.id))
     ).all()
     marked = []
     resolved = 0
-    for parcel_id, kind, details in rows:
+    for parcel_id, kind, details, waybill, carrier in rows:
         if kind == EventKind.PROBLEM_RESOLVED:
             resolved += 1
             continue
-        parcel = data.parcels.get(parcel_id) if parcel_id is not None else None
-        carrier = data.carriers.get(parcel.carrier_id) if parcel else None
         marked.append(
             {
                 "parcel_id": parcel_id,
-                "waybill": parcel.waybill if parcel else details.get("waybill"),
-                "carrier": carrier.code if carrier else details.get("carrier"),
+                "waybill": waybill or details.get("waybill"),
+                "carrier": carrier or details.get("carrier"),
                 "kind": details.get("kind") or details.get("problem_kind"),
             }
         )
     return {"marked": len(marked), "resolved": resolved, "parcels": marked}
 
 
-def stocktakes(session: Session, data: DayData) -> list[dict[str, Any]]:
+def stocktakes(session: Session, start: datetime, end: datetime) -> list[dict[str, Any]]:
     rows = session.exec(
         select(Stocktake, Shelf.label)
         .join(Shelf, col(Shelf.id) == Stocktake.shelf_id)
         .where(
             Stocktake.status == "closed",
-            col(Stocktake.closed_at) >= data.start,
-            col(Stocktake.closed_at) < data.end,
+            col(Stocktake.closed_at) >= start,
+            col(Stocktake.closed_at) < end,
         )
         .order_by(col(Stocktake.id))
     ).all()
     return [{"id": st.id, "shelf": label, "result": st.result} for st, label in rows]
 
 
-def redeliveries(data: DayData) -> dict[str, Any]:
-    rows = sorted(
-        (r for r in _day_rows(data) if r.redelivery and _in_day(r.checked_in_at, data)), key=lambda r: r.id
-    )
-    return {"count": len(rows), "waybills": [r.waybill for r in rows][:50]}
+def redeliveries(session: Session, keys: DayKeys) -> dict[str, Any]:
+    waybills = day_sql.redelivered_waybills(session, keys)
+    return {"count": len(waybills), "waybills": waybills[:50]}

@@ -1,0 +1,243 @@
+"""The day report's figures as SQL aggregates: a few GROUP BY queries instead of every row in Python.
+
+Two independent views of one business day, per carrier:
+- `record_figures`: from the parcel rows' timestamps (the parcels that can touch the day, found
+  through the exit-time and status/check-in indexes), with a count of inconsistent rows;
+- `event_figures`: from the event log (the day's events through ix_event_day_kind, joined to the
+  parcel only for its carrier), plus the opening parcels' own event history.
+reconcile.py compares them and replays parcel by parcel only where they differ.
+
+Timestamps are compared in the database's own form (`DayKeys`): sortable text on SQLite, timestamptz
+on PostgreSQL. The few dialect-specific expressions (durations, hour buckets) are built here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+# The parcels whose records can touch the day: on a shelf at some moment of it (one indexed probe
+# per way in or out). The same set the parcel-by-parcel path starts from (reconcile._DAY_SQL).
+TOUCHING = """
+  SELECT id FROM parcel WHERE status = 'on_shelf' AND checked_in_at < :end
+  UNION SELECT id FROM parcel WHERE picked_up_at >= :start AND checked_in_at < :end
+  UNION SELECT id FROM parcel WHERE returned_at >= :start AND checked_in_at < :end
+  UNION SELECT id FROM parcel WHERE written_off_at >= :start AND checked_in_at < :end
+"""
+# A consistent row has at most one exit time, the one its status names, not before its check-in;
+# then `leave` is that exit time and the parcel's part always balances.
+_LEAVE = "COALESCE(p.picked_up_at, p.returned_at, p.written_off_at)"
+_EXITS = (
+    "(CASE WHEN p.picked_up_at IS NULL THEN 0 ELSE 1 END + CASE WHEN p.returned_at IS NULL THEN 0 ELSE 1 END"
+    " + CASE WHEN p.written_off_at IS NULL THEN 0 ELSE 1 END)"
+)
+_INCONSISTENT = f"""(
+  {_EXITS} > 1
+  OR (p.status = 'on_shelf' AND {_EXITS} > 0)
+  OR (p.status = 'picked_up' AND p.picked_up_at IS NULL)
+  OR (p.status = 'returned' AND p.returned_at IS NULL)
+  OR (p.status = 'written_off' AND p.written_off_at IS NULL)
+  OR {_LEAVE} < p.checked_in_at
+)"""
+
+
+def _when(cond: str) -> str:
+    return f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)"
+
+
+RECORDS_SQL = f"""
+WITH touching AS ({TOUCHING})
+SELECT p.carrier_id,
+  {_when(f"p.checked_in_at < :start AND ({_LEAVE} IS NULL OR {_LEAVE} >= :start)")},
+  {_when("p.checked_in_at >= :start AND p.checked_in_at < :end")},
+  {_when("p.picked_up_at >= :start AND p.picked_up_at < :end")},
+  {_when("p.returned_at >= :start AND p.returned_at < :end")},
+  {_when("p.written_off_at >= :start AND p.written_off_at < :end")},
+  {_when(f"p.checked_in_at < :end AND ({_LEAVE} IS NULL OR {_LEAVE} >= :end)")},
+  {_when(_INCONSISTENT)}
+FROM touching JOIN parcel p ON p.id = touching.id
+WHERE p.status != 'cancelled'
+GROUP BY p.carrier_id
+"""
+
+_KINDS = "'checked_in', 'checkin_undone', 'picked_up', 'pickup_undone', 'returned', 'written_off'"
+EVENTS_SQL = f"""
+SELECT p.carrier_id, e.kind, COUNT(*)
+FROM parcel_event e JOIN parcel p ON p.id = e.parcel_id
+WHERE e.business_day = :day AND e.kind IN ({_KINDS})
+GROUP BY p.carrier_id, e.kind
+"""
+
+# On the shelf at the start of the day by the event log, for the parcels that could be: those the
+# records have there, and those leaving during the day, less those whose check-in event is on the day.
+# Each one's whole event history is read through ix_event_parcel (a few thousand parcels).
+EVENT_OPENING_SQL = f"""
+WITH cand AS (
+  SELECT p.id FROM ({TOUCHING}) t JOIN parcel p ON p.id = t.id
+    WHERE p.status != 'cancelled' AND p.checked_in_at < :start
+  UNION SELECT parcel_id FROM parcel_event WHERE business_day = :day
+    AND kind IN ('picked_up', 'returned', 'written_off', 'pickup_undone', 'checkin_undone')
+  EXCEPT SELECT parcel_id FROM parcel_event WHERE business_day = :day AND kind = 'checked_in'
+),
+per AS (
+  SELECT e.parcel_id,
+    MAX(CASE WHEN e.kind = 'checked_in' THEN e.business_day END) AS checkin_day,
+    SUM(CASE WHEN e.kind = 'checkin_undone' THEN 1 ELSE 0 END) AS undone,
+    SUM(CASE WHEN e.business_day >= :day THEN 0
+             WHEN e.kind IN ('picked_up', 'returned', 'written_off') THEN 1
+             WHEN e.kind = 'pickup_undone' THEN -1 ELSE 0 END) AS gone
+  FROM parcel_event e WHERE e.parcel_id IN (SELECT id FROM cand) AND e.kind IN ({_KINDS})
+  GROUP BY e.parcel_id
+)
+SELECT p.carrier_id, COUNT(*)
+FROM per JOIN parcel p ON p.id = per.parcel_id
+WHERE per.checkin_day < :day AND per.undone = 0 AND per.gone <= 0
+GROUP BY p.carrier_id
+"""
+
+FLOWS = ("checked_in", "picked_up", "returned", "written_off")
+
+
+@dataclass(frozen=True)
+class DayKeys:
+    """The day's bounds in the database's own form, and its dialect."""
+
+    day: Any
+    start: Any
+    end: Any
+    sqlite: bool
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"day": self.day, "start": self.start, "end": self.end}
+
+    def before(self, hours: float) -> Any:
+        """The instant `hours` before the end of the day, in the same form."""
+        if self.sqlite:
+            at = datetime.fromisoformat(self.end) - timedelta(hours=hours)
+            return at.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return self.end - timedelta(hours=hours)
+
+
+def day_keys(session: Session, day: date, start: datetime, end: datetime) -> DayKeys:
+    if session.get_bind().dialect.name == "sqlite":
+        fmt = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage form of naive UTC
+        return DayKeys(
+            day.isoformat(),
+            start.replace(tzinfo=None).strftime(fmt),
+            end.replace(tzinfo=None).strftime(fmt),
+            True,
+        )
+    return DayKeys(day, start, end, False)
+
+
+def _rows(session: Session, sql: str, keys: DayKeys) -> list[Any]:
+    return list(session.execute(text(sql), keys.params).all())
+
+
+def record_figures(session: Session, keys: DayKeys) -> tuple[dict[int, dict[str, int]], int]:
+    """Per carrier id: opening, checked_in, picked_up, returned, written_off, closing; and how many
+    touching parcel rows are inconsistent in themselves."""
+    out: dict[int, dict[str, int]] = {}
+    bad = 0
+    for cid, *counts, inconsistent in _rows(session, RECORDS_SQL, keys):
+        names = ("opening", *FLOWS, "closing")
+        out[cid] = {name: int(n or 0) for name, n in zip(names, counts, strict=True)}
+        bad += int(inconsistent or 0)
+    return out, bad
+
+
+def event_figures(session: Session, keys: DayKeys) -> dict[int, dict[str, int]]:
+    """Per carrier id, from the event log: opening, the day's net flows, and closing from those."""
+    kinds: dict[int, Counter[str]] = {}
+    for cid, kind, n in _rows(session, EVENTS_SQL, keys):
+        kinds.setdefault(cid, Counter())[kind] += int(n)
+    opening = {cid: int(n) for cid, n in _rows(session, EVENT_OPENING_SQL, keys)}
+    out: dict[int, dict[str, int]] = {}
+    for cid in set(kinds) | set(opening):
+        k = kinds.get(cid, Counter())
+        line = {
+            "opening": opening.get(cid, 0),
+            "checked_in": k["checked_in"] - k["checkin_undone"],
+            "picked_up": k["picked_up"] - k["pickup_undone"],
+            "returned": k["returned"],
+            "written_off": k["written_off"],
+        }
+        line["closing"] = line["opening"] + line["checked_in"] - sum(line[x] for x in FLOWS[1:])
+        out[cid] = line
+    return out
+
+
+def closing_check_ins(session: Session, keys: DayKeys) -> list[tuple[int, Any]]:
+    """(carrier id, checked_in_at) of every parcel still on a shelf at the end of the day."""
+    sql = f"""
+    WITH touching AS ({TOUCHING})
+    SELECT p.carrier_id, p.checked_in_at FROM touching JOIN parcel p ON p.id = touching.id
+    WHERE p.status != 'cancelled' AND ({_LEAVE} IS NULL OR {_LEAVE} >= :end)
+    """
+    return [(cid, at) for cid, at in _rows(session, sql, keys)]
+
+
+def _minutes_sql(keys: DayKeys) -> str:
+    """Whole microseconds from check-in to pickup, exactly (so the rounding matches Python's)."""
+    if keys.sqlite:
+        return (
+            "(CAST(strftime('%s', picked_up_at) AS INTEGER) - CAST(strftime('%s', checked_in_at) AS INTEGER))"
+            " * 1000000 + CAST(substr(picked_up_at, 21, 6) AS INTEGER)"
+            " - CAST(substr(checked_in_at, 21, 6) AS INTEGER)"
+        )
+    return "CAST(ROUND(EXTRACT(EPOCH FROM (picked_up_at - checked_in_at)) * 1000000) AS BIGINT)"
+
+
+_PICKED_IN_DAY = (
+    "status != 'cancelled' AND picked_up_at >= :start AND picked_up_at < :end AND checked_in_at < :end"
+)
+_CHECKED_IN_DAY = (
+    "status IN ('on_shelf', 'picked_up', 'returned', 'written_off')"
+    " AND checked_in_at >= :start AND checked_in_at < :end"
+)
+
+
+def pickup_minutes(session: Session, keys: DayKeys) -> list[float]:
+    """Minutes from check-in to pickup of every parcel picked up during the day, sorted."""
+    sql = f"SELECT {_minutes_sql(keys)} FROM parcel WHERE {_PICKED_IN_DAY}"
+    return sorted(int(us) / 10**6 / 60 for (us,) in _rows(session, sql, keys))
+
+
+def clerk_counts(session: Session, keys: DayKeys) -> dict[int | None, list[int]]:
+    """Per clerk id: [checked in, picked up] during the day."""
+    counts: dict[int | None, list[int]] = {}
+    for col, where, slot in (
+        ("checked_in_by", _CHECKED_IN_DAY, 0),
+        ("picked_up_by", _PICKED_IN_DAY, 1),
+    ):
+        sql = f"SELECT {col}, COUNT(*) FROM parcel WHERE {where} GROUP BY {col}"
+        for cid, n in _rows(session, sql, keys):
+            counts.setdefault(cid, [0, 0])[slot] += int(n)
+    return counts
+
+
+def hour_counts(session: Session, keys: DayKeys) -> dict[str, list[tuple[datetime, int]]]:
+    """Check-ins and pickups of the day per UTC hour (naive UTC start of the hour, count)."""
+    result: dict[str, list[tuple[datetime, int]]] = {}
+    for kind, col, where in (
+        ("checked_in", "checked_in_at", _CHECKED_IN_DAY),
+        ("picked_up", "picked_up_at", _PICKED_IN_DAY),
+    ):
+        bucket = f"substr({col}, 1, 13)" if keys.sqlite else f"date_trunc('hour', {col} AT TIME ZONE 'UTC')"
+        sql = f"SELECT {bucket}, COUNT(*) FROM parcel WHERE {where} GROUP BY 1"
+        result[kind] = [
+            (datetime.fromisoformat(f"{key}:00:00") if isinstance(key, str) else key, int(n))
+            for key, n in _rows(session, sql, keys)
+        ]
+    return result
+
+
+def redelivered_waybills(session: Session, keys: DayKeys) -> list[str]:
+    sql = f"SELECT waybill FROM parcel WHERE {_CHECKED_IN_DAY} AND redelivery = :yes ORDER BY id"
+    return [w for (w,) in session.execute(text(sql), {**keys.params, "yes": True}).all()]
