@@ -74,6 +74,10 @@ class StationApp(ClerkSessionMixin, App[None]):
 
         self.notify_worker = NotifyWorker(self)  # customer messages leave the outbox in a thread
         self.notify_worker.start()
+        from station_console.tui.live_bridge import LiveBridge
+
+        self.live_bridge = LiveBridge(self)  # other counters' check-ins and pickups refresh the screen
+        self.live_bridge.start()
         translate_bindings(self)
         self.start_clerk_session()
 
@@ -81,6 +85,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.scanner_bridge.stop()
         self.print_worker.stop()
         self.notify_worker.stop()
+        self.live_bridge.stop()
 
     def set_device_state(self, device: str, state: str) -> None:
         self.device_states[device] = state

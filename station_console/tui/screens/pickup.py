@@ -25,6 +25,7 @@ from station_console.services import pickup
 from station_console.services.pickup import Lookup, PickupRow
 from station_console.services.roles import require_manager
 from station_console.services.waybill import normalise as normalise_waybill
+from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
@@ -381,6 +382,12 @@ class PickupScreen(ModeScreen):
     def _who(self, rows: list[PickupRow]) -> str:
         people = {(r.masked_phone or "-", r.recipient_name or "") for r in rows}
         return "; ".join(f"{phone} {name}".strip() for phone, name in sorted(people))
+
+    def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
+        """Another counter changed parcels: a listed one may be gone, so look the customer up again."""
+        self._refresh_recent()
+        if self.lookup is not None and message.parcel_ids & {r.parcel_id for r in self.lookup.rows}:
+            self.look_up(self.lookup.query)
 
     def _refresh_recent(self) -> None:
         try:

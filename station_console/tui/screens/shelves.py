@@ -83,6 +83,9 @@ class ShelvesScreen(ModeScreen):
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def on_live_bridge_changed(self, message: object) -> None:
+        self.reload()  # another counter checked in, picked up or moved parcels
+
     def legend(self) -> Text:
         text = Text(_("Cell: used/capacity units, parcels; ⚠ overdue, ! problems. Fill: "))
         for fill, label in ((0.1, "<30%"), (0.4, "30%"), (0.7, "60%"), (0.85, "80%"), (1.0, "95%+")):

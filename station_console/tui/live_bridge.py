@@ -1,0 +1,84 @@
+"""The Textual side of the live view: other counters' changes reach the active screen.
+
+`LiveBridge(app)` runs a `ChangeFeed` in a thread worker and posts `LiveBridge.Changed(kinds, counters,
+parcel_ids)` to the app's active screen whenever other counters committed something; a screen that shows
+counts or lists handles it with `def on_live_bridge_changed(self, message)` and reloads. Changes made at
+this console's own counter are left out: the screen that made them has already refreshed.
+
+Usage (App): `self.live_bridge = LiveBridge(self); self.live_bridge.start()` in `on_mount`,
+`self.live_bridge.stop()` in `on_unmount`.
+
+The listener is a plain daemon thread, not a Textual worker: it runs for the app's whole life, and a
+worker that never completes would make `app.workers.wait_for_complete()` (how screens settle) hang.
+Like a worker, it only posts messages; the UI thread does the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from textual import events
+from textual.app import App
+from textual.message import Message
+
+from station_console.services.live import ChangeFeed
+
+log = logging.getLogger(__name__)
+
+
+class LiveBridge:
+    @dataclass
+    class Changed(Message):
+        """Other counters committed changes of these kinds (`resync`: reload everything)."""
+
+        kinds: frozenset[str]
+        counters: frozenset[str]
+        parcel_ids: frozenset[int] = field(default_factory=frozenset)
+
+    def __init__(self, app: App[Any], *, wait: float = 0.25) -> None:
+        self.app = app
+        self.wait = wait
+        self.thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._feed: ChangeFeed | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self.thread = threading.Thread(target=self._run, name="live-view", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._feed is not None:
+            self._feed.close()
+
+    # -- worker thread --------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        station = self.app.station  # type: ignore[attr-defined]
+        try:
+            self._feed = ChangeFeed(station.engine)
+        except Exception as exc:  # noqa: BLE001  no live view is better than no console
+            log.warning("live view unavailable: %s", exc)
+            return
+        try:
+            while not self._stop.is_set():
+                changes = [c for c in self._feed.wait(self.wait) if c.counter != station.counter]
+                if changes and not self._stop.is_set():
+                    message = LiveBridge.Changed(
+                        kinds=frozenset(c.kind for c in changes),
+                        counters=frozenset(c.counter for c in changes if c.counter),
+                        parcel_ids=frozenset(c.parcel_id for c in changes if c.parcel_id is not None),
+                    )
+                    self.app.post_message(events.Callback(callback=partial(self._deliver, message)))
+        finally:
+            self._feed.close()
+
+    # -- UI thread ------------------------------------------------------------------------------
+
+    def _deliver(self, message: LiveBridge.Changed) -> None:
+        self.app.screen.post_message(message)

@@ -1,0 +1,46 @@
+"""Live view in the console: another counter's check-in reaches the active screen within a second."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from textual.message import Message
+
+from db.engine import create_station_engine
+from station_console.services.checkin import check_in
+from station_console.services.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.live_bridge import LiveBridge
+
+
+async def test_another_counters_check_in_refreshes_the_shelf_map(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    seen: list[tuple[float, LiveBridge.Changed]] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, LiveBridge.Changed):
+            seen.append((time.monotonic(), message))
+
+    other = Station(engine=create_station_engine(db_url), counter="counter-2", clock=station.clock)
+    async with app.run_test(message_hook=hook) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = app.screen
+        before = sum(cell.parcel_count for row in screen.rows for cell in row.layers)  # type: ignore[attr-defined]
+        check_in(station, "JT0000000000007")  # this counter's own work is not echoed back
+        await asyncio.sleep(0.8)
+        assert seen == []
+        committed = time.monotonic()
+        result = check_in(other, "JT0000000000008")
+        while not seen and time.monotonic() - committed < 3:
+            await asyncio.sleep(0.05)
+        await pilot.pause()
+        assert seen, "no LiveBridge.Changed from counter-2"
+        arrived, message = seen[0]
+        assert arrived - committed < 1.0
+        assert message.counters == {"counter-2"} and result.parcel_id in message.parcel_ids
+        after = sum(cell.parcel_count for row in screen.rows for cell in row.layers)  # type: ignore[attr-defined]
+        assert after == before + 2
+    other.engine.dispose()
