@@ -34,6 +34,7 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 TABLE_ROWS = 200  # this session's newest check-ins kept on screen
 DIGITS_CHARS = set("0123456789-ABCDEF")
+PHONE_CHARS = r"[0-9+*xX#,()\s\-转]*"
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,11 @@ class CheckinScreen(ModeScreen):
             yield WedgeInput(placeholder=_("scan, or type a waybill and Enter"), id="scan")
             yield Label(_("Phone"), classes="field-label phone")
             yield WedgeInput(
-                placeholder=_("last 4 digits or full"), id="phone", classes="phone", max_length=24
+                placeholder=_("last 4 digits or full"),
+                id="phone",
+                classes="phone",
+                max_length=24,
+                restrict=PHONE_CHARS,  # letters of a split scan never land here
             )
             yield Label(_("Size"), classes="field-label")
             yield WedgeInput(id="size", max_length=2, restrict=r"[SMLXsmlx]*")
@@ -250,7 +255,7 @@ class CheckinScreen(ModeScreen):
 
     def _refused_scan(self, req: ScanRequest, exc: StationError) -> None:
         phone_field = self.query_one("#phone", Input)
-        if req.phone and not phone_field.value:
+        if req.phone and not phone_field.value and not exc.code.startswith("phone_"):
             phone_field.value = req.phone  # it belonged to the refused parcel: keep it for the retry
         hint = ""
         if exc.code == "carrier_conflict":
@@ -329,7 +334,9 @@ class CheckinScreen(ModeScreen):
                 self.batch_carrier = None if code == NO_BATCH else code
                 self._refresh_status()
 
-        self.app.push_screen(BatchPicker(carrier_choices(get_detector(self.station)), self.batch_carrier), chosen)
+        self.app.push_screen(
+            BatchPicker(carrier_choices(get_detector(self.station)), self.batch_carrier), chosen
+        )
 
     def action_toggle_quick(self) -> None:
         self.quick = not self.quick
@@ -360,6 +367,9 @@ class CheckinScreen(ModeScreen):
         message.update(text)
         message.set_class(error, "-error")
         message.set_class(warn and not error, "-warn")
+
+    def on_live_bridge_changed(self, message: object) -> None:
+        self._refresh_status()  # another counter's work changes the counts shown here
 
     def on_live_bridge_changed(self, message: object) -> None:
         self._refresh_status()  # another counter's work changes the counts shown here
