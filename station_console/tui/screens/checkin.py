@@ -371,9 +371,6 @@ class CheckinScreen(ModeScreen):
     def on_live_bridge_changed(self, message: object) -> None:
         self._refresh_status()  # another counter's work changes the counts shown here
 
-    def on_live_bridge_changed(self, message: object) -> None:
-        self._refresh_status()  # another counter's work changes the counts shown here
-
     def _refresh_status(self) -> None:
         batch = self.batch_carrier or _("any")
         self.query_one("#ci-batch", Static).update(_("Batch: {batch}  [F7]", batch=batch))
