@@ -23,11 +23,19 @@ from sqlmodel import Session
 
 # The parcels whose records can touch the day: on a shelf at some moment of it (one indexed probe
 # per way in or out). The same set the parcel-by-parcel path starts from (reconcile._DAY_SQL).
-TOUCHING = """
-  SELECT id FROM parcel WHERE status = 'on_shelf' AND checked_in_at < :end
-  UNION SELECT id FROM parcel WHERE picked_up_at >= :start AND checked_in_at < :end
-  UNION SELECT id FROM parcel WHERE returned_at >= :start AND checked_in_at < :end
-  UNION SELECT id FROM parcel WHERE written_off_at >= :start AND checked_in_at < :end
+_COLS = "id, carrier_id, status, checked_in_at, picked_up_at, returned_at, written_off_at"
+# The same rows, each once, with the columns the figures need (no second lookup by id): the branches
+# are disjoint, so UNION ALL needs no de-duplication.
+TOUCHING = f"""
+  SELECT {_COLS} FROM parcel WHERE status = 'on_shelf' AND checked_in_at < :end
+  UNION ALL SELECT {_COLS} FROM parcel
+    WHERE picked_up_at >= :start AND checked_in_at < :end AND status != 'on_shelf'
+  UNION ALL SELECT {_COLS} FROM parcel
+    WHERE returned_at >= :start AND checked_in_at < :end AND status != 'on_shelf'
+    AND (picked_up_at IS NULL OR picked_up_at < :start)
+  UNION ALL SELECT {_COLS} FROM parcel
+    WHERE written_off_at >= :start AND checked_in_at < :end AND status != 'on_shelf'
+    AND (picked_up_at IS NULL OR picked_up_at < :start) AND (returned_at IS NULL OR returned_at < :start)
 """
 # A consistent row has at most one exit time, the one its status names, not before its check-in;
 # then `leave` is that exit time and the parcel's part always balances.
@@ -51,7 +59,6 @@ def _when(cond: str) -> str:
 
 
 RECORDS_SQL = f"""
-WITH touching AS ({TOUCHING})
 SELECT p.carrier_id,
   {_when(f"p.checked_in_at < :start AND ({_LEAVE} IS NULL OR {_LEAVE} >= :start)")},
   {_when("p.checked_in_at >= :start AND p.checked_in_at < :end")},
@@ -60,7 +67,7 @@ SELECT p.carrier_id,
   {_when("p.written_off_at >= :start AND p.written_off_at < :end")},
   {_when(f"p.checked_in_at < :end AND ({_LEAVE} IS NULL OR {_LEAVE} >= :end)")},
   {_when(_INCONSISTENT)}
-FROM touching JOIN parcel p ON p.id = touching.id
+FROM ({TOUCHING}) p
 WHERE p.status != 'cancelled'
 GROUP BY p.carrier_id
 """
@@ -73,16 +80,14 @@ WHERE e.business_day = :day AND e.kind IN ({_KINDS})
 GROUP BY p.carrier_id, e.kind
 """
 
-# On the shelf at the start of the day by the event log, for the parcels that could be: those the
-# records have there, and those leaving during the day, less those whose check-in event is on the day.
-# Each one's whole event history is read through ix_event_parcel (a few thousand parcels).
+# Of the parcels the records have on a shelf at the start of the day, those the event log has there
+# too (each one's history through ix_event_parcel: a few thousand parcels). A parcel the events have
+# there but the records do not either has an event on the day (so the day's flows differ) or is
+# outside the parcel-by-parcel replay's reach as well.
 EVENT_OPENING_SQL = f"""
 WITH cand AS (
-  SELECT p.id FROM ({TOUCHING}) t JOIN parcel p ON p.id = t.id
-    WHERE p.status != 'cancelled' AND p.checked_in_at < :start
-  UNION SELECT parcel_id FROM parcel_event WHERE business_day = :day
-    AND kind IN ('picked_up', 'returned', 'written_off', 'pickup_undone', 'checkin_undone')
-  EXCEPT SELECT parcel_id FROM parcel_event WHERE business_day = :day AND kind = 'checked_in'
+  SELECT p.id FROM ({TOUCHING}) p
+    WHERE p.status != 'cancelled' AND p.checked_in_at < :start AND ({_LEAVE} IS NULL OR {_LEAVE} >= :start)
 ),
 per AS (
   SELECT e.parcel_id,
@@ -176,8 +181,7 @@ def event_figures(session: Session, keys: DayKeys) -> dict[int, dict[str, int]]:
 def closing_check_ins(session: Session, keys: DayKeys) -> list[tuple[int, Any]]:
     """(carrier id, checked_in_at) of every parcel still on a shelf at the end of the day."""
     sql = f"""
-    WITH touching AS ({TOUCHING})
-    SELECT p.carrier_id, p.checked_in_at FROM touching JOIN parcel p ON p.id = touching.id
+    SELECT p.carrier_id, p.checked_in_at FROM ({TOUCHING}) p
     WHERE p.status != 'cancelled' AND ({_LEAVE} IS NULL OR {_LEAVE} >= :end)
     """
     return [(cid, at) for cid, at in _rows(session, sql, keys)]
@@ -209,33 +213,29 @@ def pickup_minutes(session: Session, keys: DayKeys) -> list[float]:
     return sorted(int(us) / 10**6 / 60 for (us,) in _rows(session, sql, keys))
 
 
-def clerk_counts(session: Session, keys: DayKeys) -> dict[int | None, list[int]]:
-    """Per clerk id: [checked in, picked up] during the day."""
-    counts: dict[int | None, list[int]] = {}
-    for col, where, slot in (
-        ("checked_in_by", _CHECKED_IN_DAY, 0),
-        ("picked_up_by", _PICKED_IN_DAY, 1),
-    ):
-        sql = f"SELECT {col}, COUNT(*) FROM parcel WHERE {where} GROUP BY {col}"
-        for cid, n in _rows(session, sql, keys):
-            counts.setdefault(cid, [0, 0])[slot] += int(n)
-    return counts
+@dataclass(frozen=True)
+class Moves:
+    """The day's check-ins and pickups counted per (clerk id, naive UTC start of the hour)."""
+
+    checked_in: list[tuple[int | None, datetime, int]]
+    picked_up: list[tuple[int | None, datetime, int]]
 
 
-def hour_counts(session: Session, keys: DayKeys) -> dict[str, list[tuple[datetime, int]]]:
-    """Check-ins and pickups of the day per UTC hour (naive UTC start of the hour, count)."""
-    result: dict[str, list[tuple[datetime, int]]] = {}
-    for kind, col, where in (
-        ("checked_in", "checked_in_at", _CHECKED_IN_DAY),
-        ("picked_up", "picked_up_at", _PICKED_IN_DAY),
+def moves(session: Session, keys: DayKeys) -> Moves:
+    out = []
+    for clerk, col, where in (
+        ("checked_in_by", "checked_in_at", _CHECKED_IN_DAY),
+        ("picked_up_by", "picked_up_at", _PICKED_IN_DAY),
     ):
         bucket = f"substr({col}, 1, 13)" if keys.sqlite else f"date_trunc('hour', {col} AT TIME ZONE 'UTC')"
-        sql = f"SELECT {bucket}, COUNT(*) FROM parcel WHERE {where} GROUP BY 1"
-        result[kind] = [
-            (datetime.fromisoformat(f"{key}:00:00") if isinstance(key, str) else key, int(n))
-            for key, n in _rows(session, sql, keys)
-        ]
-    return result
+        sql = f"SELECT {clerk}, {bucket}, COUNT(*) FROM parcel WHERE {where} GROUP BY 1, 2"
+        out.append(
+            [
+                (cid, datetime.fromisoformat(f"{key}:00:00") if isinstance(key, str) else key, int(n))
+                for cid, key, n in _rows(session, sql, keys)
+            ]
+        )
+    return Moves(*out)
 
 
 def redelivered_waybills(session: Session, keys: DayKeys) -> list[str]:

@@ -35,8 +35,9 @@ def day_figures(session: Session, station: Station, day: date) -> dict[str, Any]
     figures["station"] = station.settings().station_name
     figures["overdue"] = overdue_at_close(session, keys, carriers)
     figures["time_to_pickup"] = time_to_pickup(session, keys)
-    figures["per_clerk"] = per_clerk(session, keys)
-    figures["by_hour"] = by_hour(station, session, keys)
+    moves = day_sql.moves(session, keys)
+    figures["per_clerk"] = per_clerk(session, moves)
+    figures["by_hour"] = by_hour(station, moves)
     figures["problems"] = problems(session, day)
     figures["stocktakes"] = stocktakes(session, start, end)
     figures["redeliveries"] = redeliveries(session, keys)
@@ -99,8 +100,11 @@ def time_to_pickup(session: Session, keys: DayKeys) -> dict[str, Any]:
     }
 
 
-def per_clerk(session: Session, keys: DayKeys) -> list[dict[str, Any]]:
-    counts = day_sql.clerk_counts(session, keys)
+def per_clerk(session: Session, moves: day_sql.Moves) -> list[dict[str, Any]]:
+    counts: dict[int | None, list[int]] = {}
+    for slot, counted in enumerate((moves.checked_in, moves.picked_up)):
+        for cid, _hour, n in counted:
+            counts.setdefault(cid, [0, 0])[slot] += n
     names = {c.id: c.name for c in session.exec(select(Clerk)).all()}
     rows = [
         {
@@ -113,13 +117,13 @@ def per_clerk(session: Session, keys: DayKeys) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: r["clerk"])
 
 
-def by_hour(station: Station, session: Session, keys: DayKeys) -> dict[str, list[int]]:
+def by_hour(station: Station, moves: day_sql.Moves) -> dict[str, list[int]]:
     """Check-ins and pickups per station-local hour (DST-safe: each UTC hour is converted on its own)."""
     zone = station.zone()
     result = {}
-    for kind, buckets in day_sql.hour_counts(session, keys).items():
+    for kind, rows in (("checked_in", moves.checked_in), ("picked_up", moves.picked_up)):
         hours = [0] * 24
-        for utc_hour, n in buckets:
+        for _clerk, utc_hour, n in rows:
             hours[utc_hour.replace(tzinfo=UTC).astimezone(zone).hour] += n
         result[kind] = hours
     return result
@@ -129,11 +133,17 @@ def problems(session: Session, day: date) -> dict[str, Any]:
     """Problems marked and resolved during the day, from the event log."""
     # Five columns: past sqlmodel's typed `select` overloads, so SQLAlchemy's own.
     rows = session.execute(
-        sa_select(ParcelEvent.parcel_id, ParcelEvent.kind, ParcelEvent.details, Parcel.waybill, Carrier.code)
+        sa_select(
+            col(ParcelEvent.parcel_id),
+            col(ParcelEvent.kind),
+            col(ParcelEvent.details),
+            col(Parcel.waybill),
+            col(Carrier.code),
+        )
         .outerjoin(Parcel, col(Parcel.id) == ParcelEvent.parcel_id)
         .outerjoin(Carrier, col(Carrier.id) == Parcel.carrier_id)
         .where(
-            ParcelEvent.business_day == day,
+            col(ParcelEvent.business_day) == day,
             col(ParcelEvent.kind).in_((EventKind.PROBLEM_MARKED, EventKind.PROBLEM_RESOLVED)),
         )
         .order_by(col(ParcelEvent.id))
