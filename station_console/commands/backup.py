@@ -1,0 +1,70 @@
+"""`station backup FILE` and `station restore FILE`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.errors import StationError
+from station_console.i18n import _
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(backup_command)
+    cli.add_command(restore_command)
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace FILE if it exists.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def backup_command(app: CliApp, file: Path, overwrite: bool, as_json: bool) -> None:
+    """Back up the station database into FILE (SQLite); for PostgreSQL, print the pg_dump command."""
+    from station_console.services import backup
+
+    engine = app.station.engine
+    if engine.dialect.name == "postgresql":
+        command = backup.pg_dump_command(engine.url.render_as_string(hide_password=False), file)
+        if as_json:
+            emit_json({"database": "postgresql", "command": command})
+        else:
+            click.echo(_("PostgreSQL is backed up with pg_dump; run:"))
+            click.echo(command)
+        return
+    try:
+        size = backup.backup_sqlite(engine, file, overwrite=overwrite)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    if as_json:
+        emit_json({"database": "sqlite", "file": str(file), "bytes": size})
+    else:
+        click.echo(_("Backed up to {file} ({size} bytes)", file=str(file), size=size))
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask; the current data is replaced.")
+@pass_app
+def restore_command(app: CliApp, file: Path, yes: bool) -> None:
+    """Replace the SQLite station database with the backup FILE. Close the other consoles first."""
+    from station_console.services import backup
+
+    engine = app.station.engine
+    if engine.dialect.name == "postgresql":
+        click.echo(_("PostgreSQL is restored with pg_restore (see README: Backup and restore)."), err=True)
+        raise SystemExit(2)
+    try:
+        backup.check_backup(file)
+        if not yes and not click.confirm(
+            _("Replace every record in the station database with {file}?", file=str(file)), err=True
+        ):
+            raise SystemExit(1)
+        backup.restore_sqlite(engine, file)
+    except StationError as exc:
+        fail(exc)
+        return
+    click.echo(_("Restored from {file}", file=str(file)))

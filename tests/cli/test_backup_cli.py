@@ -1,0 +1,69 @@
+"""station backup / restore on SQLite; the pg_dump command for PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func
+from sqlmodel import select
+
+from db.models import Parcel
+from station_console.cli import cli
+from station_console.services.backup import pg_dump_command
+from station_console.services.checkin import check_in
+from station_console.services.setup import open_station
+from station_console.services.station import Station
+
+
+@pytest.fixture
+def station(db_url: str) -> Iterator[Station]:
+    """A station database as the CLI makes it (migrated by Alembic, seeded)."""
+    st = open_station(db_url, counter="test-counter")
+    yield st
+    st.engine.dispose()
+
+
+def _parcels(station: Station) -> int:
+    with station.read() as session:
+        return int(session.exec(select(func.count()).select_from(Parcel)).one())
+
+
+def test_backup_then_restore_brings_the_data_back(station: Station, db_url: str, tmp_path: Path) -> None:
+    check_in(station, "JT0000000000001")
+    runner = CliRunner()
+    target = tmp_path / "backup.sqlite3"
+    result = runner.invoke(cli, ["--db", db_url, "backup", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.stat().st_size > 0
+    check_in(station, "JT0000000000002")
+    assert _parcels(station) == 2
+    again = runner.invoke(cli, ["--db", db_url, "backup", str(target)])
+    assert again.exit_code == 1 and "exists already" in again.output
+    result = runner.invoke(cli, ["--db", db_url, "restore", "--yes", str(target)])
+    assert result.exit_code == 0, result.output
+    station.engine.dispose()
+    assert _parcels(station) == 1
+
+
+def test_restore_refuses_a_file_that_is_not_a_station_database(
+    station: Station, db_url: str, tmp_path: Path
+) -> None:
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"not a database at all" * 100)
+    result = CliRunner().invoke(cli, ["--db", db_url, "restore", "--yes", str(junk)])
+    assert result.exit_code == 1
+    assert "not a readable SQLite database" in result.output
+    check_in(station, "JT0000000000003")  # the station database is untouched
+    assert _parcels(station) == 1
+
+
+def test_pg_dump_command_keeps_the_password_off_the_command_line(tmp_path: Path) -> None:
+    command = pg_dump_command(
+        "postgresql+psycopg://station:s3cret@db.local:5432/station", tmp_path / "s.dump"
+    )
+    assert command.startswith("pg_dump --format=custom --file=")
+    assert "postgresql://station@db.local:5432/station" in command
+    assert "s3cret" not in command
