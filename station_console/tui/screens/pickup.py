@@ -384,10 +384,15 @@ class PickupScreen(ModeScreen):
         return "; ".join(f"{phone} {name}".strip() for phone, name in sorted(people))
 
     def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
-        """Another counter changed parcels: a listed one may be gone, so look the customer up again."""
+        """Another counter changed one of the listed parcels: say so, keep the clerk's ticks.
+
+        No automatic new lookup: it would clear the ticks and could count as a failed lookup. Handing
+        over is still safe, since confirm_pickup refuses a parcel another counter already handed out.
+        """
         self._refresh_recent()
         if self.lookup is not None and message.parcel_ids & {r.parcel_id for r in self.lookup.rows}:
-            self.look_up(self.lookup.query)
+            self._say(_("Another counter just changed one of these parcels. Press Esc and look the "
+                        "customer up again before handing over."), warn=True)
 
     def _refresh_recent(self) -> None:
         try:
