@@ -236,6 +236,7 @@ def describe(entry: Entry) -> str:
         "reason",
         "count",
         "changed",
+        "day",
         "waybill",
     ):
         value = entry.details.get(key)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import text
-from sqlmodel import select
+from sqlmodel import col, select
 
 from db.models import EventKind, ParcelEvent
 from station_console.errors import NotFound
@@ -37,7 +37,9 @@ def busy(station: Station, clock: FakeClock) -> Station:
 def _ids(station: Station) -> list[int]:
     with station.read() as session:
         return [
-            i for i in session.exec(select(ParcelEvent.id).order_by(ParcelEvent.id)).all() if i is not None
+            i
+            for i in session.exec(select(ParcelEvent.id).order_by(col(ParcelEvent.id))).all()
+            if i is not None
         ]
 
 
