@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from db import fast
 from db.models import Carrier, EventKind, Parcel, ParcelEvent, ParcelStatus, Size
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
@@ -78,27 +80,29 @@ def check_in(station: Station, raw: str, *, batch: str | None = None, carrier: s
     forced = detection.error is not None or carrier not in {c.carrier for c in detection.candidates}
 
     def work(session: Session) -> CheckinResult:
-        carrier_row = session.exec(select(Carrier).where(Carrier.code == carrier, col(Carrier.active))).first()
-        if carrier_row is None or carrier_row.id is None:
+        carrier_row = session.execute(
+            sa_select(Carrier.id, Carrier.short_name).where(col(Carrier.code) == carrier, col(Carrier.active))
+        ).first()
+        if carrier_row is None:
             raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
+        carrier_id, carrier_short = carrier_row
         redelivery = _check_duplicate(session, waybill)
         slot = shelving.assign(session, settings, size, phone_full=parsed.full if parsed else None,
                                masked_phone=parsed.masked if parsed else None,
                                phone_tail=parsed.tail if parsed else None)
         now = station.now()
         code = shelving.allocate_code(session, settings, slot, now)
-        parcel = Parcel(waybill=waybill, carrier_id=carrier_row.id, size=size, status=ParcelStatus.ON_SHELF,
+        parcel = Parcel(waybill=waybill, carrier_id=carrier_id, size=size, status=ParcelStatus.ON_SHELF,
                         shelf_id=slot.shelf_id, layer_id=slot.layer_id, pickup_code=code, redelivery=redelivery,
                         phone_tail=parsed.tail if parsed else None, masked_phone=parsed.masked if parsed else None,
                         phone_full=parsed.full if parsed else None, email=email, recipient_name=recipient_name,
                         checked_in_at=now, checked_in_by=station.clerk_id, checked_in_counter=station.counter,
                         business_day=station.business_day(now))
-        session.add(parcel)
-        session.flush()
+        fast.insert(session, parcel)
         from station_console.services.printing import queue_label
 
         job = queue_label(session, station, parcel)
-        outbox.queue_checkin(session, station, parcel, carrier=carrier_row.short_name,
+        outbox.queue_checkin(session, station, parcel, carrier=carrier_short,
                              shelf=slot.shelf_label, layer=slot.layer_label)
         overflow = slot.zone == settings.overflow_zone
         audit.record(session, station, EventKind.CHECKED_IN, parcel_id=parcel.id, at=now, details={
@@ -106,7 +110,6 @@ def check_in(station: Station, raw: str, *, batch: str | None = None, carrier: s
             "shelf": slot.shelf_label, "layer": slot.layer_label, "masked_phone": parcel.masked_phone,
             "redelivery": redelivery, "overflow": overflow, "forced_carrier": forced,
         })
-        session.flush()
         return CheckinResult(parcel_id=parcel.id or 0, waybill=waybill, carrier=carrier, shelf=slot.shelf_label,
                              layer=slot.layer_label, pickup_code=code, size=size, masked_phone=parcel.masked_phone,
                              status=parcel.status, redelivery=redelivery, overflow=overflow, label_job=job.id)
@@ -116,13 +119,14 @@ def check_in(station: Station, raw: str, *, batch: str | None = None, carrier: s
 
 def _check_duplicate(session: Session, waybill: str) -> bool:
     """Refuse a waybill already on a shelf; True when it was here before (a re-delivery)."""
-    rows = session.exec(
-        select(Parcel).where(Parcel.waybill == waybill, Parcel.status != ParcelStatus.CANCELLED)
+    rows = session.execute(
+        sa_select(Parcel.id, Parcel.status, Parcel.pickup_code)
+        .where(col(Parcel.waybill) == waybill, col(Parcel.status) != ParcelStatus.CANCELLED)
     ).all()
-    for row in rows:
-        if row.status == ParcelStatus.ON_SHELF:
+    for parcel_id, status, pickup_code in rows:
+        if status == ParcelStatus.ON_SHELF:
             raise Refused(N_("{waybill} is already on the shelf at {pickup_code}. Reprint its label if it is lost."),
-                          code="duplicate", waybill=waybill, pickup_code=row.pickup_code, parcel_id=row.id)
+                          code="duplicate", waybill=waybill, pickup_code=pickup_code, parcel_id=parcel_id)
     return bool(rows)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from db import fast
 from db.models import Notification, NotificationStatus, Parcel
 from station_console.services.station import Station
 
@@ -20,7 +21,7 @@ from station_console.services.station import Station
 def queue(session: Session, station: Station, parcel: Parcel, kind: str, payload: dict[str, Any]) -> Notification:
     note = Notification(parcel_id=parcel.id, kind=kind, idempotency_key=uuid.uuid4().hex, payload=payload,
                         created_at=station.now(), next_attempt_at=station.now())
-    session.add(note)
+    fast.insert(session, note)
     return note
 
 

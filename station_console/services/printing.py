@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from db import fast
 from db.models import Carrier, EventKind, JobStatus, Parcel, ParcelStatus, PrintJob, ReturnBatch
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, get_language
@@ -155,8 +156,7 @@ def _add_job(
         payload=payload or {},
         created_at=station.now(),
     )
-    session.add(job)
-    session.flush()
+    fast.insert(session, job)  # on the check-in path: no ORM unit of work
     return job
 
 

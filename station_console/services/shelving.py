@@ -155,7 +155,7 @@ def hold_code(session: Session, code: str, settings: StationSettings, now: datet
 
 
 def code_is_free(session: Session, code: str, now: datetime) -> bool:
-    taken = session.exec(select(
+    taken = session.execute(sa_select(
         exists().where(and_(col(Parcel.pickup_code) == code, col(Parcel.status) == ParcelStatus.ON_SHELF)),
         exists().where(and_(col(CodeHold.code) == code, col(CodeHold.until) > now)),
     )).one()
@@ -164,18 +164,18 @@ def code_is_free(session: Session, code: str, now: datetime) -> bool:
 
 def allocate_code(session: Session, settings: StationSettings, slot: Slot, now: datetime) -> str:
     """Next free code on the slot's layer, next-fit from its cursor (the layer row is locked by `claim`)."""
-    # populate_existing: the Layer loaded by `slots()` predates the lock; read the cursor as locked.
-    layer = session.exec(select(Layer).where(col(Layer.id) == slot.layer_id)
-                         .execution_options(populate_existing=True)).one()
+    # The cursor as it is now: `claim` has just locked this row.
+    cursor = session.execute(sa_select(Layer.code_cursor).where(col(Layer.id) == slot.layer_id)).scalar_one()
     low, high = settings.code_seq_min, settings.code_seq_max
     span = high - low + 1
-    start = layer.code_cursor if low <= layer.code_cursor <= high else low
+    start = cursor if low <= cursor <= high else low
     for step in range(span):
         seq = low + (start - low + step) % span
         code = settings.code_template.format(shelf=slot.shelf_label, layer=slot.layer_label, seq=seq)
         if code_is_free(session, code, now):
-            layer.code_cursor = low + (seq - low + 1) % span
-            session.add(layer)
+            session.execute(update(Layer).where(col(Layer.id) == slot.layer_id)
+                            .values(code_cursor=low + (seq - low + 1) % span)
+                            .execution_options(synchronize_session=False))
             return code
     raise Refused(N_("Every pickup code of layer {shelf}-{layer} is in use or cooling down"),
                   code="no_code", shelf=slot.shelf_label, layer=slot.layer_label)
