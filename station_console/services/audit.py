@@ -49,7 +49,7 @@ def record(session: Session, station: Station, kind: str, *, parcel_id: int | No
     # the writes. The head row is read FOR UPDATE, then moved to the new event.
     conn = session.connection()
     prev_hash = conn.execute(
-        sa_select(AuditHead.last_hash).where(col(AuditHead.id) == 1).with_for_update()
+        sa_select(col(AuditHead.last_hash)).where(col(AuditHead.id) == 1).with_for_update()
     ).scalar_one_or_none()
     event = ParcelEvent(parcel_id=parcel_id, kind=str(kind), at=at, business_day=station.business_day(at),
                         clerk_id=station.clerk_id, counter=station.counter, details=details or {},

@@ -81,7 +81,7 @@ def check_in(station: Station, raw: str, *, batch: str | None = None, carrier: s
 
     def work(session: Session) -> CheckinResult:
         carrier_row = session.execute(
-            sa_select(Carrier.id, Carrier.short_name).where(col(Carrier.code) == carrier, col(Carrier.active))
+            sa_select(col(Carrier.id), col(Carrier.short_name)).where(col(Carrier.code) == carrier, col(Carrier.active))
         ).first()
         if carrier_row is None:
             raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
@@ -120,7 +120,7 @@ def check_in(station: Station, raw: str, *, batch: str | None = None, carrier: s
 def _check_duplicate(session: Session, waybill: str) -> bool:
     """Refuse a waybill already on a shelf; True when it was here before (a re-delivery)."""
     rows = session.execute(
-        sa_select(Parcel.id, Parcel.status, Parcel.pickup_code)
+        sa_select(col(Parcel.id), col(Parcel.status), col(Parcel.pickup_code))
         .where(col(Parcel.waybill) == waybill, col(Parcel.status) != ParcelStatus.CANCELLED)
     ).all()
     for parcel_id, status, pickup_code in rows:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import DayClose, EventKind, Parcel
 from station_console.errors import Refused
@@ -88,7 +88,7 @@ def guard_event(session: Session, station: Station, kind: str, parcel_id: int | 
 
 def _any_close(session: Session) -> bool:
     # Most stations' databases have no close yet on most checks; one indexed probe either way.
-    return session.connection().execute(sa_select(DayClose.id).limit(1)).first() is not None
+    return session.connection().execute(sa_select(col(DayClose.id)).limit(1)).first() is not None
 
 
 def close_info(session: Session, day: date) -> CloseInfo | None:

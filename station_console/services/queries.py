@@ -76,18 +76,18 @@ class ParcelRow:
 def _rows_query() -> Any:
     return (
         select(
-            Parcel.id,
-            Parcel.waybill,
-            Carrier.code,
-            Parcel.status,
-            Shelf.label,
-            Layer.label,
-            Parcel.pickup_code,
-            Parcel.masked_phone,
-            Parcel.size,
-            Parcel.redelivery,
-            Parcel.checked_in_at,
-            Parcel.picked_up_at,
+            col(Parcel.id),
+            col(Parcel.waybill),
+            col(Carrier.code),
+            col(Parcel.status),
+            col(Shelf.label),
+            col(Layer.label),
+            col(Parcel.pickup_code),
+            col(Parcel.masked_phone),
+            col(Parcel.size),
+            col(Parcel.redelivery),
+            col(Parcel.checked_in_at),
+            col(Parcel.picked_up_at),
         )
         .join(Carrier, col(Carrier.id) == Parcel.carrier_id)
         .outerjoin(Shelf, col(Shelf.id) == Parcel.shelf_id)

@@ -165,7 +165,7 @@ def code_is_free(session: Session, code: str, now: datetime) -> bool:
 def allocate_code(session: Session, settings: StationSettings, slot: Slot, now: datetime) -> str:
     """Next free code on the slot's layer, next-fit from its cursor (the layer row is locked by `claim`)."""
     # The cursor as it is now: `claim` has just locked this row.
-    cursor = session.execute(sa_select(Layer.code_cursor).where(col(Layer.id) == slot.layer_id)).scalar_one()
+    cursor = session.execute(sa_select(col(Layer.code_cursor)).where(col(Layer.id) == slot.layer_id)).scalar_one()
     low, high = settings.code_seq_min, settings.code_seq_max
     span = high - low + 1
     start = cursor if low <= cursor <= high else low
