@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, Layer, Parcel, ParcelStatus, PrintJob, Shelf
@@ -75,7 +76,7 @@ class ParcelRow:
 
 def _rows_query() -> Any:
     return (
-        select(
+        sa_select(
             col(Parcel.id),
             col(Parcel.waybill),
             col(Carrier.code),
