@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, CodeHold, EventKind, Layer, Parcel, ParcelStatus, PickupMethod, Shelf
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, get_language
+from station_console.logs import mask_text
 from station_console.services import audit, guard, shelving
 from station_console.services.phones import mask
 from station_console.services.pickup_query import ParsedQuery, parse_query
@@ -291,12 +292,12 @@ def lookup(station: Station, query: str) -> Lookup:
                     "{seconds} seconds"
                 ),
                 code="lookup_locked",
-                query=query.strip()[:40],
+                query=mask_text(query.strip()[:40]),
                 seconds=locked,
             )
         if not rows:
             raise NotFound(
-                N_("No parcel on the shelves for {query}"), code="not_found", query=query.strip()[:40]
+                N_("No parcel on the shelves for {query}"), code="not_found", query=mask_text(query.strip()[:40])
             )
     return Lookup(
         query=query,

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.logs import mask_text
 from station_console.services.waybill import normalise as normalise_waybill
 
 MAX_CODES = 10  # more than this in one box is not a customer's message; it is bulk guessing
@@ -104,4 +105,4 @@ def parse_query(text: str, template: str, seq_range: tuple[int, int] | None = No
     waybill = normalise_waybill(clean).waybill
     if waybill is not None and len(waybill) >= 8 and sum(c.isdigit() for c in waybill) >= 6:
         return ParsedQuery("waybill", (waybill,))
-    raise Refused(N_("Not a pickup code, phone number or waybill: {text}"), code="bad_query", text=clean[:30])
+    raise Refused(N_("Not a pickup code, phone number or waybill: {text}"), code="bad_query", text=mask_text(clean[:30]))

@@ -77,3 +77,15 @@ def test_lock_until_reads_the_failure_times() -> None:
     assert guard.lock_until(at, settings) == at[2] + timedelta(seconds=30)
     spread = [t0 + timedelta(seconds=s) for s in (0, 6, 12)]
     assert guard.lock_until(spread, settings) is None
+
+
+def test_a_refused_lookup_never_echoes_a_full_phone_number(station) -> None:  # type: ignore[no-untyped-def]
+    import pytest as _pytest
+
+    from station_console.errors import StationError
+    from station_console.services.pickup import lookup
+
+    with _pytest.raises(StationError) as refused:
+        lookup(station, "13812345678")
+    assert "13812345678" not in refused.value.message()
+    assert "138****5678" in refused.value.message()
