@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
@@ -23,6 +23,17 @@ BANDS = ("ok", "amber", "red", "return")
 BAND_LABELS = {"ok": N_("ok"), "amber": N_("amber"), "red": N_("red"), "return": N_("return")}
 
 
+class _HasPolicy(Protocol):
+    """A carrier row or a read model of one (reconcile.CarrierInfo)."""
+
+    @property
+    def amber_hours(self) -> int: ...
+    @property
+    def red_hours(self) -> int: ...
+    @property
+    def return_after_days(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class Policy:
     amber_hours: int = 48
@@ -30,21 +41,26 @@ class Policy:
     return_after_days: int = 7
 
     @classmethod
-    def of(cls, carrier: Carrier | None) -> Policy:
+    def of(cls, carrier: _HasPolicy | None) -> Policy:
         if carrier is None:
             return cls()
         return cls(carrier.amber_hours, carrier.red_hours, carrier.return_after_days)
 
+    def thresholds(self) -> tuple[tuple[str, float], ...]:
+        """(band, hours on the shelf at which it starts), worst first: the one rule for every band."""
+        return (("return", self.return_after_days * 24), ("red", self.red_hours), ("amber", self.amber_hours))
+
+    def hours_to(self, band: str) -> float:
+        """Hours on the shelf at which `band` ("amber", "red" or "return") starts."""
+        return dict(self.thresholds())[band]
+
+
+def band_of_age(hours: float, policy: Policy) -> str:
+    return next((band for band, start in policy.thresholds() if hours >= start), "ok")
+
 
 def band_for(checked_in_at: datetime, now: datetime, policy: Policy) -> str:
-    hours = (now - checked_in_at).total_seconds() / 3600
-    if hours >= policy.return_after_days * 24:
-        return "return"
-    if hours >= policy.red_hours:
-        return "red"
-    if hours >= policy.amber_hours:
-        return "amber"
-    return "ok"
+    return band_of_age((now - checked_in_at).total_seconds() / 3600, policy)
 
 
 def is_overdue(band: str) -> bool:

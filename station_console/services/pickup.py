@@ -21,6 +21,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, get_language
 from station_console.logs import mask_text
 from station_console.services import audit, guard, shelving
+from station_console.services.overdue import Policy, band_of_age
 from station_console.services.phones import mask
 from station_console.services.pickup_query import ParsedQuery, parse_query
 from station_console.services.roles import require_manager
@@ -166,12 +167,6 @@ def _rows_select() -> Any:
     )
 
 
-def _band(hours: float, amber: int, red: int, return_days: int) -> str:
-    if hours >= return_days * 24:
-        return "return"
-    return "red" if hours >= red else "amber" if hours >= amber else "ok"
-
-
 def _to_rows(result: Iterable[Any], now: datetime) -> list[PickupRow]:
     zh = get_language() == "zh"
     rows = []
@@ -209,7 +204,7 @@ def _to_rows(result: Iterable[Any], now: datetime) -> list[PickupRow]:
                 masked_phone=masked,
                 checked_in_at=at,
                 days_on_shelf=max(0, int(hours // 24)),
-                band=_band(hours, amber, red, ret),
+                band=band_of_age(hours, Policy(amber, red, ret)),
                 problem_kind=problem,
                 recipient_name=name,
                 walk=(shelf_walk or 0, layer_walk or 0, code or ""),

@@ -18,6 +18,7 @@ from db.models import Carrier, Clerk, EventKind, Parcel, ParcelEvent, Shelf, Sto
 from station_console.i18n import N_
 from station_console.services import day_sql
 from station_console.services.day_sql import DayKeys
+from station_console.services.overdue import Policy
 from station_console.services.reconcile import CarrierInfo, day_bounds, load_carriers, reconcile_in
 from station_console.services.station import Station
 
@@ -65,11 +66,7 @@ def overdue_at_close(session: Session, keys: DayKeys, carriers: dict[int, Carrie
     """Parcels still on a shelf at the end of the day, by age band (per carrier policy)."""
     # Per carrier, the latest check-in that still falls in each band: compared in the stored form.
     limits = {
-        cid: [
-            ("return", keys.before(info.return_after_days * 24)),
-            ("red", keys.before(info.red_hours)),
-            ("amber", keys.before(info.amber_hours)),
-        ]
+        cid: [(band, keys.before(hours)) for band, hours in Policy.of(info).thresholds()]
         for cid, info in carriers.items()
     }
     totals = dict.fromkeys(OVERDUE_BANDS, 0)

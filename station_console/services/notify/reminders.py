@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Carrier, Notification, NotificationStatus, Parcel, ParcelStatus
 from station_console.services import outbox
+from station_console.services.overdue import Policy
 from station_console.services.reconcile import day_bounds
 from station_console.services.station import Station
 
@@ -50,8 +51,9 @@ def queue_reminders(station: Station) -> int:
             col(Notification.created_at) < end,
         )
         waiting = select(Notification.parcel_id).where(col(Notification.status).in_(PENDING))
-        hours = "amber_hours" if settings.reminder_policy == "amber" else "red_hours"
+        band = "amber" if settings.reminder_policy == "amber" else "red"
         carriers = {c.id: c for c in session.exec(select(Carrier)).all()}
+        starts = {cid: Policy.of(c).hours_to(band) for cid, c in carriers.items()}
         candidates = session.exec(
             select(Parcel)
             .where(
@@ -61,14 +63,14 @@ def queue_reminders(station: Station) -> int:
                 col(Parcel.id).not_in(waiting),
                 # loose bound in SQL (the smallest carrier threshold); each carrier's own below
                 col(Parcel.checked_in_at)
-                <= now - timedelta(hours=min((getattr(c, hours) for c in carriers.values()), default=48)),
+                <= now - timedelta(hours=min(starts.values(), default=Policy().hours_to(band))),
             )
             .order_by(col(Parcel.checked_in_at), col(Parcel.id))
         ).all()
         queued = 0
         for parcel in candidates:
             carrier = carriers.get(parcel.carrier_id)
-            threshold = timedelta(hours=getattr(carrier, hours) if carrier else 48)
+            threshold = timedelta(hours=starts.get(parcel.carrier_id, Policy().hours_to(band)))
             if parcel.checked_in_at > now - threshold:
                 continue
             note = outbox.queue(
