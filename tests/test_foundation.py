@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from sqlmodel import func, select
 
@@ -47,16 +48,13 @@ def test_a_failed_transaction_writes_nothing(station: Station) -> None:
         session.flush()
         raise RuntimeError("half-way")
 
-    try:
+    with pytest.raises(RuntimeError):
         station.run(work)
-    except RuntimeError:
-        pass
     with station.read() as session:
         assert session.exec(select(Shelf).where(Shelf.label == "Z9")).first() is None
 
 
 def test_on_shelf_codes_are_unique_but_not_forever(station: Station) -> None:
-    import pytest
     from sqlalchemy.exc import IntegrityError
 
     now = station.now()
