@@ -2,182 +2,60 @@
 
 from __future__ import annotations
 
-import errno
 import socket
 import stat
 import threading
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 import pytest
-import usb.backend
-import usb.core
 
+from hardware.fakeusb import FakeUsbBackend, FakeUsbPrinter
 from hardware.printers import DummyTransport, PrinterError, make_printer
 from hardware.printers.transports import CupsTransport, DeviceTransport, FileTransport, TcpTransport
 from hardware.printers.usb import UsbTransport
 
 
-class FakePrinterBackend(usb.backend.IBackend):  # type: ignore[misc]
-    """One USB printer (class 7, bulk OUT 0x01, bulk IN 0x82) at pyusb's backend seam.
-
-    `bulk_write` records what the real pyusb code path wrote; `plugged`, `stalled` (out of paper: the
-    printer NAKs until the timeout) and `kernel_driver` play the field's faults.
-    """
-
-    def __init__(self, vendor: int = 0x0416, product: int = 0x5011) -> None:
-        super().__init__()
-        self.vendor, self.product = vendor, product
-        self.plugged, self.stalled, self.kernel_driver = True, False, True
-        self.configured = 0
-        self.writes: list[tuple[int, bytes]] = []
-        self.detached: list[int] = []
-
-    def enumerate_devices(self) -> Any:
-        return ["printer"] if self.plugged else []
-
-    def get_device_descriptor(self, dev: Any) -> Any:
-        return SimpleNamespace(
-            bLength=18,
-            bDescriptorType=1,
-            bcdUSB=0x0200,
-            bDeviceClass=0,
-            bDeviceSubClass=0,
-            bDeviceProtocol=0,
-            bMaxPacketSize0=64,
-            idVendor=self.vendor,
-            idProduct=self.product,
-            bcdDevice=0x0100,
-            iManufacturer=0,
-            iProduct=0,
-            iSerialNumber=0,
-            bNumConfigurations=1,
-            address=3,
-            bus=1,
-            port_number=None,
-            port_numbers=None,
-            speed=None,
-        )
-
-    def get_configuration_descriptor(self, dev: Any, config: int) -> Any:
-        if config != 0:
-            raise IndexError(config)
-        return SimpleNamespace(
-            bLength=9,
-            bDescriptorType=2,
-            wTotalLength=32,
-            bNumInterfaces=1,
-            bConfigurationValue=1,
-            iConfiguration=0,
-            bmAttributes=0x80,
-            bMaxPower=50,
-            extra_descriptors=[],
-        )
-
-    def get_interface_descriptor(self, dev: Any, intf: int, alt: int, config: int) -> Any:
-        if (intf, alt, config) != (0, 0, 0):
-            raise IndexError(intf)
-        return SimpleNamespace(
-            bLength=9,
-            bDescriptorType=4,
-            bInterfaceNumber=0,
-            bAlternateSetting=0,
-            bNumEndpoints=2,
-            bInterfaceClass=7,
-            bInterfaceSubClass=1,
-            bInterfaceProtocol=2,
-            iInterface=0,
-            extra_descriptors=[],
-        )
-
-    def get_endpoint_descriptor(self, dev: Any, ep: int, intf: int, alt: int, config: int) -> Any:
-        if ep not in (0, 1):
-            raise IndexError(ep)
-        return SimpleNamespace(
-            bLength=7,
-            bDescriptorType=5,
-            bEndpointAddress=(0x82, 0x01)[ep],
-            bmAttributes=0x02,
-            wMaxPacketSize=64,
-            bInterval=0,
-            bRefresh=0,
-            bSynchAddress=0,
-            extra_descriptors=[],
-        )
-
-    def open_device(self, dev: Any) -> Any:
-        if not self.plugged:
-            raise usb.core.USBError("No such device", -4, errno.ENODEV)
-        return SimpleNamespace(dev=dev)
-
-    def close_device(self, handle: Any) -> None:
-        pass
-
-    def set_configuration(self, handle: Any, value: int) -> None:
-        self.configured = value
-
-    def get_configuration(self, handle: Any) -> int:
-        return self.configured
-
-    def claim_interface(self, handle: Any, intf: int) -> None:
-        if self.kernel_driver:
-            raise usb.core.USBError("Resource busy", -6, errno.EBUSY)
-
-    def release_interface(self, handle: Any, intf: int) -> None:
-        pass
-
-    def is_kernel_driver_active(self, handle: Any, intf: int) -> bool:
-        return self.kernel_driver
-
-    def detach_kernel_driver(self, handle: Any, intf: int) -> None:
-        self.kernel_driver = False
-        self.detached.append(intf)
-
-    def bulk_write(self, handle: Any, ep: int, intf: int, data: Any, timeout: int) -> int:
-        if not self.plugged:
-            raise usb.core.USBError("No such device", -4, errno.ENODEV)
-        if self.stalled:
-            raise usb.core.USBTimeoutError("Operation timed out", -7, errno.ETIMEDOUT)
-        self.writes.append((ep, bytes(data)))
-        return len(data)
+def printer_bus(vendor: int = 0x0416, product: int = 0x5011) -> tuple[FakeUsbBackend, FakeUsbPrinter]:
+    """One USB printer (class 7, bulk OUT 0x01, bulk IN 0x82) on the fake bus at pyusb's backend seam."""
+    printer = FakeUsbPrinter(vendor=vendor, product=product)
+    return FakeUsbBackend(printer), printer
 
 
 def test_usb_writes_every_byte_to_the_bulk_out_endpoint() -> None:
-    backend = FakePrinterBackend()
+    backend, printer = printer_bus()
     transport = UsbTransport.from_target("0416:5011", backend=backend)
     job = bytes(range(256)) * 40  # 10 KiB: more than one chunk
     transport.send(job)
-    assert {ep for ep, _ in backend.writes} == {0x01}
-    assert b"".join(chunk for _, chunk in backend.writes) == job and len(backend.writes) == 3
-    assert backend.detached == [0] and backend.configured == 1  # usblp let go, configuration set
+    assert {ep for ep, _ in printer.writes} == {0x01}
+    assert b"".join(chunk for _, chunk in printer.writes) == job and len(printer.writes) == 3
+    assert printer.detach_calls == [0] and printer.configuration == 1  # usblp let go, configuration set
     transport.send(b"again")  # a second job re-finds the device
-    assert backend.writes[-1] == (0x01, b"again")
+    assert printer.writes[-1] == (0x01, b"again")
 
 
 def test_usb_finds_the_first_printer_class_device_without_ids() -> None:
-    backend = FakePrinterBackend(0x1234, 0x0001)
+    backend, printer = printer_bus(0x1234, 0x0001)
     UsbTransport.from_target("", backend=backend).send(b"SIZE 40 mm,30 mm\r\n")
-    assert backend.writes == [(0x01, b"SIZE 40 mm,30 mm\r\n")]
+    assert printer.writes == [(0x01, b"SIZE 40 mm,30 mm\r\n")]
 
 
 def test_usb_faults_become_printer_states() -> None:
-    backend = FakePrinterBackend()
+    backend, printer = printer_bus()
     transport = UsbTransport.from_target("0416:5011", backend=backend)
-    backend.stalled = True
+    printer.stalled = True
     with pytest.raises(PrinterError) as err:
         transport.send(b"x")
     assert err.value.code == "timeout"
-    backend.stalled, backend.plugged = False, False
+    printer.stalled, printer.plugged = False, False
     with pytest.raises(PrinterError) as err:
         transport.send(b"x")
     assert err.value.code == "offline"
     with pytest.raises(PrinterError) as err:
-        UsbTransport.from_target("0416:9999", backend=FakePrinterBackend()).send(b"x")
+        UsbTransport.from_target("0416:9999", backend=printer_bus()[0]).send(b"x")
     assert err.value.code == "offline" and "0416:9999" in err.value.detail
-    backend.plugged = True  # plugged back in: the next job just goes
+    printer.plugged = True  # plugged back in: the next job just goes
     transport.send(b"back")
-    assert backend.writes == [(0x01, b"back")]
+    assert printer.writes == [(0x01, b"back")]
     with pytest.raises(ValueError):
         UsbTransport.from_target("zebra")
 
