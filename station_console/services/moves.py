@@ -20,7 +20,7 @@ from db.models import EventKind, Layer, Parcel, ParcelStatus
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services import audit, shelving
-from station_console.services.search import find_parcel, normalise_location
+from station_console.services.search import find_parcel, normalise_location, require_on_shelf
 from station_console.services.shelves import resolve
 from station_console.services.station import Station
 from station_console.settings import StationSettings
@@ -74,13 +74,7 @@ def move_in_session(
     policy: str | None = None,
 ) -> MoveResult:
     """Move one parcel inside the caller's transaction (stocktake relocations use this too)."""
-    if parcel.status != ParcelStatus.ON_SHELF:
-        raise Refused(
-            N_("{waybill} is not on the shelves (status: {status})"),
-            code="not_on_shelf",
-            waybill=parcel.waybill,
-            status=parcel.status,
-        )
+    require_on_shelf(parcel)
     if parcel.layer_id == slot.layer_id:
         raise Refused(
             N_("{waybill} is already on {location}"),

@@ -14,7 +14,7 @@ from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services import audit, outbox, shelving
 from station_console.services.roles import require_manager
-from station_console.services.search import ParcelRow, find_parcel, rows_for
+from station_console.services.search import ParcelRow, find_parcel, require_on_shelf, rows_for
 from station_console.services.station import Station
 
 KINDS = tuple(k.value for k in ProblemKind)
@@ -31,13 +31,7 @@ def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: st
     """Flag a parcel on the shelves inside the caller's transaction."""
     if kind not in KINDS:
         raise Refused(N_("Problem kind must be one of {kinds}"), code="bad_kind", kinds=", ".join(KINDS))
-    if parcel.status != ParcelStatus.ON_SHELF:
-        raise Refused(
-            N_("{waybill} is not on the shelves (status: {status})"),
-            code="not_on_shelf",
-            waybill=parcel.waybill,
-            status=parcel.status,
-        )
+    require_on_shelf(parcel)
     now = station.now()
     previous = parcel.problem_kind
     parcel.problem_kind, parcel.problem_note, parcel.problem_at = kind, note[:500], now

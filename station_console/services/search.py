@@ -16,7 +16,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, Clerk, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf
-from station_console.errors import NotFound
+from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.station import Station
 from station_console.services.waybill import normalise
@@ -108,6 +108,34 @@ def normalise_waybill(text: str) -> str:
     return result.waybill
 
 
+def waybill_rows(session: Session, waybill: str) -> list[Parcel]:
+    """The rows of a normalised waybill (re-deliveries give several), newest first, cancelled left out."""
+    return list(
+        session.exec(
+            select(Parcel)
+            .where(Parcel.waybill == waybill, Parcel.status != ParcelStatus.CANCELLED)
+            .order_by(col(Parcel.id).desc())
+        ).all()
+    )
+
+
+def by_waybill(session: Session, waybill: str) -> Parcel | None:
+    """The row of a normalised waybill that counts: the one on the shelf, else the newest."""
+    rows = waybill_rows(session, waybill)
+    return next((p for p in rows if p.status == ParcelStatus.ON_SHELF), rows[0] if rows else None)
+
+
+def require_on_shelf(parcel: Parcel) -> None:
+    """Refuse a change to a parcel that has left the shelves (picked up, returned, written off)."""
+    if parcel.status != ParcelStatus.ON_SHELF:
+        raise Refused(
+            N_("{waybill} is not on the shelves (status: {status})"),
+            code="not_on_shelf",
+            waybill=parcel.waybill,
+            status=parcel.status,
+        )
+
+
 def find_parcel(session: Session, ref: str, *, on_shelf: bool = False) -> Parcel:
     """The parcel a scan or typed reference names: waybill first, then pickup code.
 
@@ -119,13 +147,7 @@ def find_parcel(session: Session, ref: str, *, on_shelf: bool = False) -> Parcel
     candidates: list[Parcel] = []
     result = normalise(text)
     if result.waybill:
-        candidates = list(
-            session.exec(
-                select(Parcel)
-                .where(Parcel.waybill == result.waybill, Parcel.status != ParcelStatus.CANCELLED)
-                .order_by(col(Parcel.id).desc())
-            ).all()
-        )
+        candidates = waybill_rows(session, result.waybill)
     if not candidates and _CODE.match(_DASHES.sub("-", text)):
         candidates = list(
             session.exec(

@@ -25,7 +25,7 @@ from db.models import EventKind, Layer, Parcel, ParcelStatus, ProblemKind, Shelf
 from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_
 from station_console.services import audit, moves, problems, shelving
-from station_console.services.search import ParcelRow, normalise_waybill, rows_for
+from station_console.services.search import ParcelRow, by_waybill, normalise_waybill, rows_for
 from station_console.services.shelves import resolve
 from station_console.services.station import Station
 
@@ -146,15 +146,6 @@ def unfinished(station: Station) -> list[View]:
     return [view(station, i) for i in ids if i is not None]
 
 
-def _lookup(session: Session, waybill: str) -> Parcel | None:
-    rows = session.exec(
-        select(Parcel)
-        .where(Parcel.waybill == waybill, Parcel.status != ParcelStatus.CANCELLED)
-        .order_by(col(Parcel.id).desc())
-    ).all()
-    return next((p for p in rows if p.status == ParcelStatus.ON_SHELF), rows[0] if rows else None)
-
-
 def classify(take: Stocktake, parcel: Parcel | None, found_layer_id: int | None) -> str:
     if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
         return "extra"
@@ -194,7 +185,7 @@ def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = N
                 StocktakeScan.stocktake_id == take.id, StocktakeScan.waybill == waybill
             )
         ).first()
-        parcel = _lookup(session, waybill)
+        parcel = by_waybill(session, waybill)
         labels = _labels(session)
         if previous is not None:
             return _item(session, previous, parcel, labels, take, duplicate=True)
