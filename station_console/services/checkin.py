@@ -80,12 +80,13 @@ def check_in(station: Station, raw: str, *, batch: str | None = None, carrier: s
     forced = detection.error is not None or carrier not in {c.carrier for c in detection.candidates}
 
     def work(session: Session) -> CheckinResult:
-        carrier_row = session.execute(
+        carrier_row = session.connection().execute(
             sa_select(col(Carrier.id), col(Carrier.short_name)).where(col(Carrier.code) == carrier, col(Carrier.active))
         ).first()
         if carrier_row is None:
             raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
-        carrier_id, carrier_short = carrier_row
+        carrier_id: int = int(carrier_row[0])
+        carrier_short: str = carrier_row[1]
         redelivery = _check_duplicate(session, waybill)
         slot = shelving.assign(session, settings, size, phone_full=parsed.full if parsed else None,
                                masked_phone=parsed.masked if parsed else None,
@@ -119,7 +120,7 @@ def check_in(station: Station, raw: str, *, batch: str | None = None, carrier: s
 
 def _check_duplicate(session: Session, waybill: str) -> bool:
     """Refuse a waybill already on a shelf; True when it was here before (a re-delivery)."""
-    rows = session.execute(
+    rows = session.connection().execute(
         sa_select(col(Parcel.id), col(Parcel.status), col(Parcel.pickup_code))
         .where(col(Parcel.waybill) == waybill, col(Parcel.status) != ParcelStatus.CANCELLED)
     ).all()

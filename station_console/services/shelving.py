@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, exists, update
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from db.models import CodeHold, Layer, Parcel, ParcelStatus, Shelf, Size
 from station_console.errors import Refused
@@ -52,8 +53,8 @@ def units_for(size: str, settings: StationSettings) -> int:
 
 def slots(session: Session) -> list[Slot]:
     """Every active layer with its shelf, free units and fill ratio."""
-    # Plain columns, not ORM objects: this runs on every check-in and ORM identity-map work dominated it.
-    rows = session.execute(
+    # Plain columns on the connection, not ORM objects: this runs on every check-in.
+    rows: Sequence[Any] = session.connection().execute(
         sa_select(*(col(c) for c in (Layer.id, Shelf.id, Shelf.label, Layer.label, Shelf.zone, Layer.accepts_sizes,
                                      Layer.capacity_units, Layer.used_units, Shelf.walk_order, Layer.walk_order)))
         .join(Shelf, col(Shelf.id) == Layer.shelf_id)
@@ -78,10 +79,10 @@ def recipient_layers(session: Session, *, phone_full: str | None, masked_phone: 
         return []
     if phone_tail:
         cond = and_(cond, col(Parcel.phone_tail) == phone_tail)  # uses (phone_tail, status), not every shelf row
-    rows = session.exec(
-        select(Parcel.layer_id).where(cond, Parcel.status == ParcelStatus.ON_SHELF,
-                                      col(Parcel.layer_id).is_not(None))
-    ).all()
+    rows = session.connection().execute(
+        sa_select(col(Parcel.layer_id)).where(cond, col(Parcel.status) == ParcelStatus.ON_SHELF,
+                                              col(Parcel.layer_id).is_not(None))
+    ).scalars().all()
     counts: dict[int, int] = {}
     for layer_id in rows:
         if layer_id is not None:
@@ -111,7 +112,7 @@ def candidate_slots(session: Session, settings: StationSettings, size: str, *,
 
 def claim(session: Session, slot: Slot, units: int) -> bool:
     """Take `units` on the layer if it still has them; False when another counter got there first."""
-    result = session.execute(
+    result = session.connection().execute(
         update(Layer)
         .where(col(Layer.id) == slot.layer_id, col(Layer.used_units) + units <= col(Layer.capacity_units))
         .values(used_units=Layer.used_units + units, parcel_count=Layer.parcel_count + 1)
@@ -155,7 +156,7 @@ def hold_code(session: Session, code: str, settings: StationSettings, now: datet
 
 
 def code_is_free(session: Session, code: str, now: datetime) -> bool:
-    taken = session.execute(sa_select(
+    taken = session.connection().execute(sa_select(
         exists().where(and_(col(Parcel.pickup_code) == code, col(Parcel.status) == ParcelStatus.ON_SHELF)),
         exists().where(and_(col(CodeHold.code) == code, col(CodeHold.until) > now)),
     )).one()
@@ -165,7 +166,7 @@ def code_is_free(session: Session, code: str, now: datetime) -> bool:
 def allocate_code(session: Session, settings: StationSettings, slot: Slot, now: datetime) -> str:
     """Next free code on the slot's layer, next-fit from its cursor (the layer row is locked by `claim`)."""
     # The cursor as it is now: `claim` has just locked this row.
-    cursor = session.execute(sa_select(col(Layer.code_cursor)).where(col(Layer.id) == slot.layer_id)).scalar_one()
+    cursor = session.connection().execute(sa_select(col(Layer.code_cursor)).where(col(Layer.id) == slot.layer_id)).scalar_one()
     low, high = settings.code_seq_min, settings.code_seq_max
     span = high - low + 1
     start = cursor if low <= cursor <= high else low
@@ -173,7 +174,7 @@ def allocate_code(session: Session, settings: StationSettings, slot: Slot, now: 
         seq = low + (start - low + step) % span
         code = settings.code_template.format(shelf=slot.shelf_label, layer=slot.layer_label, seq=seq)
         if code_is_free(session, code, now):
-            session.execute(update(Layer).where(col(Layer.id) == slot.layer_id)
+            session.connection().execute(update(Layer).where(col(Layer.id) == slot.layer_id)
                             .values(code_cursor=low + (seq - low + 1) % span)
                             .execution_options(synchronize_session=False))
             return code
