@@ -83,10 +83,9 @@ def check_in(station: Station, raw: str, *, batch: str | None = None, carrier: s
         carrier_row = session.connection().execute(
             sa_select(col(Carrier.id), col(Carrier.short_name)).where(col(Carrier.code) == carrier, col(Carrier.active))
         ).first()
-        if carrier_row is None:
+        if carrier_row is None or carrier_row[0] is None:
             raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
-        carrier_id: int = int(carrier_row[0])
-        carrier_short: str = carrier_row[1]
+        carrier_id, carrier_short = int(carrier_row[0]), str(carrier_row[1])
         redelivery = _check_duplicate(session, waybill)
         slot = shelving.assign(session, settings, size, phone_full=parsed.full if parsed else None,
                                masked_phone=parsed.masked if parsed else None,
