@@ -69,6 +69,8 @@ def printer_for(counter_settings: Any, name: str | None = None) -> Any:
 
 def configured_printers(counter_settings: Any) -> list[Any]:
     """Every printer of this counter: the default one first."""
+    if not counter_settings.printer and not counter_settings.printers:
+        return []  # nothing configured: do not load the renderers at all
     from hardware.printers.factory import make_printer
 
     out = []

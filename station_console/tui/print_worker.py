@@ -63,18 +63,27 @@ class PrintWorker:
         self._stop = threading.Event()
 
     def start(self) -> None:
+        self._stop.clear()
         if self.printers is None:
-            try:
-                self.printers = printing.configured_printers(self.app.counter_settings)  # type: ignore[attr-defined]
-            except StationError as exc:
-                self._show(0, 0, "error", exc.message())
-                return
+            # Building printers imports the renderers (Pillow, fpdf2, escpos): off the UI thread, so
+            # the console is up before they load.
+            self.app.run_worker(
+                self._configure, name="print-setup", group="printer", thread=True, exit_on_error=False
+            )
+            return
+        self._begin()
+
+    def _begin(self) -> None:
         if not self.printers:
             self._show(0, 0, "none", None)
             return
-        self._stop.clear()
         self._timer = self.app.set_interval(self.interval, self.kick, name="print-queue")
         self.kick()
+
+    def _configured(self, printers: list[Any]) -> None:
+        if not self._stop.is_set():
+            self.printers = printers
+            self._begin()
 
     def stop(self) -> None:
         self._stop.set()
@@ -94,6 +103,14 @@ class PrintWorker:
         )
 
     # -- worker thread --------------------------------------------------------------------------
+
+    def _configure(self) -> None:
+        try:
+            printers = printing.configured_printers(self.app.counter_settings)  # type: ignore[attr-defined]
+        except StationError as exc:
+            self.app.post_message(events.Callback(callback=partial(self._show, 0, 0, "error", exc.message())))
+            return
+        self.app.post_message(events.Callback(callback=partial(self._configured, printers)))
 
     def _drain(self) -> None:
         station = self.app.station  # type: ignore[attr-defined]
