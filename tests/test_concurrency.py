@@ -13,6 +13,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func
 from sqlmodel import Session, col, select
+from station_helpers import keep_layers
 
 from db.models import EventKind, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf
 from station_console.bench.concurrency import checkin_worker, pickup_worker, run_parallel
@@ -24,21 +25,6 @@ COUNTERS, PER_COUNTER, CONTESTED = 4, 250, 20
 UNITS = {"S": 1, "M": 2, "L": 4}
 # Regular layers hold about a quarter of the demand, overflow a bit less than the rest: all three regimes.
 CAPACITIES = {"1-1": 150, "1-2": 150, "2-1": 150, "OV-1": 1750}
-
-
-def _small_layout(station: Station) -> None:
-    def work(session: Session) -> None:
-        for layer, shelf in session.exec(
-            select(Layer, Shelf).join(Shelf, col(Shelf.id) == Layer.shelf_id)
-        ).all():
-            label = f"{shelf.label}-{layer.label}"
-            if label in CAPACITIES:
-                layer.capacity_units = CAPACITIES[label]
-            else:
-                layer.retired_at = station.now()
-            session.add(layer)
-
-    station.run(work)
 
 
 def _scans() -> list[list[tuple[str, str]]]:
@@ -76,7 +62,7 @@ def _layer_figures(session: Session) -> list[tuple[str, int, int, int]]:
 
 
 def test_four_counters_never_double_allocate(station: Station, db_url: str) -> None:
-    _small_layout(station)
+    keep_layers(station, CAPACITIES)
     jobs = _scans()
     results = run_parallel(checkin_worker, db_url, jobs)
     outcomes = [o for r in results for o in r[1:]]

@@ -6,11 +6,23 @@ from dataclasses import replace
 from typing import Any
 
 from sqlmodel import Session, col, select
+from station_helpers import configure, events, parcel, set_walk
 
-from db.models import Clerk, Layer, Parcel, ParcelEvent, Role, Setting, Shelf
+from db.models import Clerk, Layer, Parcel, Role, Shelf
 from station_console.services.checkin import CheckinResult, check_in
-from station_console.services.config import STATION_KEY, load_station_settings
 from station_console.services.station import Station
+
+__all__ = [
+    "as_clerk",
+    "configure",
+    "events",
+    "layer_of",
+    "parcel",
+    "receive",
+    "set_layer_walk",
+    "set_walk",
+    "zto",
+]
 
 
 def zto(n: int) -> str:
@@ -20,18 +32,6 @@ def zto(n: int) -> str:
 
 def receive(station: Station, n: int, phone: str | None = None, **kw: Any) -> CheckinResult:
     return check_in(station, zto(n), phone=phone, **kw)
-
-
-def configure(station: Station, **changes: Any) -> None:
-    # Written directly: the settings service needs a signed-in manager.
-    def work(session: Session) -> None:
-        row = session.get(Setting, STATION_KEY)
-        assert row is not None
-        row.value = load_station_settings(session).model_copy(update=changes).model_dump(mode="json")
-        session.add(row)
-
-    station.run(work)
-    station.forget_settings()
 
 
 def as_clerk(station: Station, name: str, role: str = Role.CLERK, counter: str | None = None) -> Station:
@@ -52,13 +52,6 @@ def as_clerk(station: Station, name: str, role: str = Role.CLERK, counter: str |
     )
 
 
-def parcel(station: Station, parcel_id: int) -> Parcel:
-    with station.read() as session:
-        row = session.get(Parcel, parcel_id)
-        assert row is not None
-        return row
-
-
 def layer_of(station: Station, parcel_id: int) -> Layer:
     with station.read() as session:
         row = session.get(Parcel, parcel_id)
@@ -66,24 +59,6 @@ def layer_of(station: Station, parcel_id: int) -> Layer:
         layer = session.get(Layer, row.layer_id)
         assert layer is not None
         return layer
-
-
-def events(station: Station, kind: str) -> list[ParcelEvent]:
-    with station.read() as session:
-        return list(
-            session.exec(
-                select(ParcelEvent).where(ParcelEvent.kind == kind).order_by(col(ParcelEvent.id))
-            ).all()
-        )
-
-
-def set_walk(station: Station, shelf_label: str, walk_order: int) -> None:
-    def work(session: Session) -> None:
-        shelf = session.exec(select(Shelf).where(Shelf.label == shelf_label)).one()
-        shelf.walk_order = walk_order
-        session.add(shelf)
-
-    station.run(work)
 
 
 def set_layer_walk(station: Station, location: str, walk_order: int) -> None:

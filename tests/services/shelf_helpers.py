@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
+from station_helpers import events, layer_figures, parcel, wb
 
-from db.models import Carrier, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf
+from db.models import Carrier, Parcel, ParcelStatus
 from station_console.services import shelving
 from station_console.services.station import Station
 
-
-def wb(n: int) -> str:
-    """A distinct valid J&T waybill."""
-    return f"JT{n:013d}"
+__all__ = ["as_manager", "events", "layer_figures", "parcel", "place", "wb"]
 
 
 def place(
@@ -61,34 +59,6 @@ def place(
         return parcel.id or 0
 
     return station.run(work)
-
-
-def layer_figures(station: Station, location: str) -> tuple[int, int]:
-    """(used_units, parcel_count) of layer "SHELF-LAYER"."""
-    shelf_label, layer_label = location.split("-")
-    with station.read() as session:
-        layer = session.exec(
-            select(Layer)
-            .join(Shelf, col(Shelf.id) == Layer.shelf_id)
-            .where(Shelf.label == shelf_label, Layer.label == layer_label)
-        ).one()
-        return layer.used_units, layer.parcel_count
-
-
-def parcel(station: Station, parcel_id: int) -> Parcel:
-    with station.read() as session:
-        row = session.get(Parcel, parcel_id)
-        assert row is not None
-        return row
-
-
-def events(station: Station, kind: str) -> list[ParcelEvent]:
-    with station.read() as session:
-        return list(
-            session.exec(
-                select(ParcelEvent).where(ParcelEvent.kind == kind).order_by(col(ParcelEvent.id))
-            ).all()
-        )
 
 
 def as_manager(station: Station) -> Station:

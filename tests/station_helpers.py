@@ -1,0 +1,85 @@
+"""Helpers every service test area uses: waybills, settings written directly, layouts, rows and events.
+
+On sys.path through tests/conftest.py; the per-area helper modules re-export what they need from here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from db.models import Layer, Parcel, ParcelEvent, Setting, Shelf
+from station_console.services.config import STATION_KEY, load_station_settings
+from station_console.services.station import Station
+
+
+def wb(n: int) -> str:
+    """A distinct valid J&T waybill."""
+    return f"JT{n:013d}"
+
+
+def configure(station: Station, **changes: Any) -> None:
+    # Written directly: changing settings through the service needs a signed-in manager.
+    def work(session: Session) -> None:
+        row = session.get(Setting, STATION_KEY)
+        assert row is not None
+        row.value = load_station_settings(session).model_copy(update=changes).model_dump(mode="json")
+        session.add(row)
+
+    station.run(work)
+    station.forget_settings()
+
+
+def keep_layers(station: Station, capacities: dict[str, int]) -> None:
+    """Retire every layer except `{"1-1": 4, "OV-1": 6, ...}`, which get those capacities."""
+
+    def work(session: Session) -> None:
+        for layer, shelf in session.exec(
+            select(Layer, Shelf).join(Shelf, col(Shelf.id) == Layer.shelf_id)
+        ).all():
+            label = f"{shelf.label}-{layer.label}"
+            if label in capacities:
+                layer.capacity_units = capacities[label]
+            else:
+                layer.retired_at = station.now()
+            session.add(layer)
+
+    station.run(work)
+
+
+def set_walk(station: Station, shelf_label: str, walk_order: int) -> None:
+    def work(session: Session) -> None:
+        shelf = session.exec(select(Shelf).where(Shelf.label == shelf_label)).one()
+        shelf.walk_order = walk_order
+        session.add(shelf)
+
+    station.run(work)
+
+
+def layer_figures(station: Station, location: str) -> tuple[int, int]:
+    """(used_units, parcel_count) of layer "SHELF-LAYER"."""
+    shelf_label, layer_label = location.split("-")
+    with station.read() as session:
+        layer = session.exec(
+            select(Layer)
+            .join(Shelf, col(Shelf.id) == Layer.shelf_id)
+            .where(Shelf.label == shelf_label, Layer.label == layer_label)
+        ).one()
+        return layer.used_units, layer.parcel_count
+
+
+def parcel(station: Station, parcel_id: int) -> Parcel:
+    with station.read() as session:
+        row = session.get(Parcel, parcel_id)
+        assert row is not None
+        return row
+
+
+def events(station: Station, kind: str) -> list[ParcelEvent]:
+    with station.read() as session:
+        return list(
+            session.exec(
+                select(ParcelEvent).where(ParcelEvent.kind == kind).order_by(col(ParcelEvent.id))
+            ).all()
+        )
