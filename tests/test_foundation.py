@@ -22,6 +22,12 @@ def test_migrations_reach_head_and_match_the_models(db_url: str) -> None:
     command.check(alembic_config(engine))  # raises if the models and migrations differ
 
 
+def test_head_by_file_name_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def test_open_station_seeds_a_new_database_once(db_url: str) -> None:
     station = open_station(db_url)
     with station.read() as session:
