@@ -98,7 +98,9 @@ class StationApp(ClerkSessionMixin, App[None]):
 def describe_database(station: Station) -> str:
     url = station.engine.url
     if url.get_backend_name() == "sqlite":
-        return f"SQLite {url.database or ':memory:'}"
+        from pathlib import Path
+
+        return f"SQLite {Path(url.database).name if url.database else ':memory:'}"
     return f"{url.get_backend_name()} {url.host or ''}/{url.database or ''}"
 
 

@@ -15,8 +15,8 @@ from station_console.i18n import _
 class StationHeader(Horizontal):
     DEFAULT_CSS = """
     StationHeader { height: 1; dock: top; background: $primary; color: $text; }
-    StationHeader > #hdr-title { width: 1fr; text-style: bold; padding: 0 1; }
-    StationHeader > #hdr-status { width: auto; padding: 0 1; }
+    StationHeader > #hdr-title { width: auto; text-style: bold; padding: 0 1; }
+    StationHeader > #hdr-status { width: 1fr; padding: 0 1; text-align: right; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, mode_title: str, **kwargs: Any) -> None:
