@@ -12,24 +12,20 @@ Usage (App): `self.notify_worker = NotifyWorker(self); self.notify_worker.start(
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
-from textual import events
 from textual.app import App
 from textual.message import Message
-from textual.timer import Timer
-from textual.worker import Worker, WorkerState
 
 from station_console.errors import StationError
 from station_console.i18n import _
+from station_console.tui.periodic import PeriodicWorker
 
 log = logging.getLogger(__name__)
 
 
-class NotifyWorker:
+class NotifyWorker(PeriodicWorker):
     @dataclass
     class Drained(Message):
         """One pass: messages sent, rows failed (to retry or for good), and the channel's error."""
@@ -38,41 +34,17 @@ class NotifyWorker:
         failed: int
         error: str | None
 
+    NAME, GROUP = "notify-outbox", "notify"
+
     def __init__(self, app: App[Any], *, interval: float = 15.0, channel: Any = None) -> None:
-        self.app = app
-        self.interval = interval
+        super().__init__(app, interval=interval)
         self.channel = channel  # None: the channel chosen in Settings, read each pass
-        self.worker: Worker[None] | None = None
         self.error: str | None = None
-        self._timer: Timer | None = None
-        self._stop = threading.Event()
 
     def start(self) -> None:
         self._stop.clear()
         # First pass after one interval: starting the console stays quick, and nothing waits on it.
-        self._timer = self.app.set_interval(self.interval, self.kick, name="notify-outbox")
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._timer is not None:
-            self._timer.stop()
-        if self.worker is not None:
-            self.worker.cancel()
-
-    def kick(self) -> None:
-        """Run a pass now, unless one is running."""
-        if self._stop.is_set():
-            return
-        if self.worker is not None and self.worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
-            return
-        self.worker = self.app.run_worker(
-            self._drain,
-            name="notify-outbox",
-            group="notify",
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
-        )
+        self._every_interval()
 
     # -- worker thread --------------------------------------------------------------------------
 
@@ -91,8 +63,7 @@ class NotifyWorker:
         except Exception as exc:  # a bug must not kill the console; the outbox keeps its rows
             log.exception("notification pass failed")
             error = str(exc)
-        if not self._stop.is_set():
-            self.app.post_message(events.Callback(callback=partial(self._show, messages, failed, error)))
+        self._post(self._show, messages, failed, error)
 
     # -- UI thread ------------------------------------------------------------------------------
 

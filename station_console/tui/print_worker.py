@@ -14,20 +14,16 @@ Usage (App): `self.print_worker = PrintWorker(self); self.print_worker.start()` 
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
-from textual import events
 from textual.app import App
 from textual.message import Message
-from textual.timer import Timer
-from textual.worker import Worker, WorkerState
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services import printing
+from station_console.tui.periodic import PeriodicWorker
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +39,7 @@ STATE_LABELS = {
 }
 
 
-class PrintWorker:
+class PrintWorker(PeriodicWorker):
     @dataclass
     class Drained(Message):
         """One pass over the queue: how many jobs printed and failed, and the printer state after it."""
@@ -53,14 +49,12 @@ class PrintWorker:
         state: str
         error: str | None
 
+    NAME, GROUP = "print-queue", "printer"
+
     def __init__(self, app: App[Any], *, interval: float = 2.0, printers: list[Any] | None = None) -> None:
-        self.app = app
-        self.interval = interval
+        super().__init__(app, interval=interval)
         self.printers = printers
-        self.worker: Worker[None] | None = None
         self.state = "none"
-        self._timer: Timer | None = None
-        self._stop = threading.Event()
 
     def start(self) -> None:
         self._stop.clear()
@@ -77,7 +71,7 @@ class PrintWorker:
         if not self.printers:
             self._show(0, 0, "none", None)
             return
-        self._timer = self.app.set_interval(self.interval, self.kick, name="print-queue")
+        self._every_interval()
         self.kick()
 
     def _configured(self, printers: list[Any]) -> None:
@@ -85,22 +79,8 @@ class PrintWorker:
             self.printers = printers
             self._begin()
 
-    def stop(self) -> None:
-        self._stop.set()
-        if self._timer is not None:
-            self._timer.stop()
-        if self.worker is not None:
-            self.worker.cancel()
-
-    def kick(self) -> None:
-        """Run a pass now, unless one is running (a pass already picks up everything queued)."""
-        if self._stop.is_set() or not self.printers:
-            return
-        if self.worker is not None and self.worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
-            return
-        self.worker = self.app.run_worker(
-            self._drain, name="print-queue", group="printer", thread=True, exclusive=True, exit_on_error=False
-        )
+    def _can_run(self) -> bool:
+        return bool(self.printers)
 
     # -- worker thread --------------------------------------------------------------------------
 
@@ -108,9 +88,9 @@ class PrintWorker:
         try:
             printers = printing.configured_printers(self.app.counter_settings)  # type: ignore[attr-defined]
         except StationError as exc:
-            self.app.post_message(events.Callback(callback=partial(self._show, 0, 0, "error", exc.message())))
+            self._post(self._show, 0, 0, "error", exc.message())
             return
-        self.app.post_message(events.Callback(callback=partial(self._configured, printers)))
+        self._post(self._configured, printers)
 
     def _drain(self) -> None:
         station = self.app.station  # type: ignore[attr-defined]
@@ -127,10 +107,7 @@ class PrintWorker:
         except Exception as exc:  # a bug must not kill the console; it is logged, the queue keeps its jobs
             log.exception("print queue pass failed")
             state, error = "error", str(exc)
-        if not self._stop.is_set():
-            self.app.post_message(
-                events.Callback(callback=partial(self._show, printed, failed, state, error))
-            )
+        self._post(self._show, printed, failed, state, error)
 
     # -- UI thread ------------------------------------------------------------------------------
 
