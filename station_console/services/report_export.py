@@ -89,9 +89,9 @@ def summary_lines(report: dict[str, Any], tr: Any = _) -> list[str]:
             ret=overdue["return"],
         ),
         tr(
-            "Time to pickup: median {median} min, 90th percentile {p90} min ({count} pickups)",
-            median=ttp["median_minutes"] if ttp["median_minutes"] is not None else "-",
-            p90=ttp["p90_minutes"] if ttp["p90_minutes"] is not None else "-",
+            "Time to pickup: median {median} h, 90th percentile {p90} h ({count} pickups)",
+            median=_hours(ttp["median_minutes"]),
+            p90=_hours(ttp["p90_minutes"]),
             count=ttp["count"],
         ),
         tr(
@@ -241,3 +241,8 @@ def to_pdf(report: dict[str, Any]) -> bytes:
     pdf.set_font(family, size=9)
     pdf.multi_cell(0, 5, tr("Signature (manager): ____________________"), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def _hours(minutes: float | None) -> str:
+    """A clerk reads hours, not thousands of minutes; the JSON keeps minutes."""
+    return "-" if minutes is None else f"{minutes / 60:.1f}"
