@@ -426,6 +426,8 @@ def confirm_pickup(
                     picked_up_counter=station.counter,
                     version=parcel.version + 1,
                     pickup_method=method if was_scanned else PickupMethod.OVERRIDE,
+                    # The customer came before the courier took it back: it leaves the open return batch.
+                    return_batch_id=None,
                 )
                 .execution_options(synchronize_session=False)
             )
@@ -447,6 +449,8 @@ def confirm_pickup(
             }
             if not was_scanned:
                 details["override_reason"] = reason[:200]
+            if parcel.return_batch_id is not None:
+                details["left_return_batch"] = parcel.return_batch_id
             audit.record(session, station, EventKind.PICKED_UP, parcel_id=pid, at=now, details=details)
         return ids
 

@@ -87,3 +87,20 @@ def test_add_many_is_all_or_nothing(station: Station) -> None:
         returns.add_many(station, batch.id, [wb(1), "SF1234567890123"])
     assert returns.get(station, batch.id).count == 0
     assert len(returns.add_many(station, batch.id, [wb(1)])) == 1
+
+
+def test_a_customer_who_comes_before_the_courier_gets_the_parcel_out_of_the_batch(station) -> None:  # type: ignore[no-untyped-def]
+    from db.models import Parcel
+    from station_console.services import returns
+    from station_console.services.checkin import check_in
+    from station_console.services.pickup import confirm_pickup, lookup
+
+    done = check_in(station, "73123456789012", phone="13812345678")
+    batch = returns.open_batch(station, "ZTO")
+    batch_id = batch if isinstance(batch, int) else batch.id
+    returns.add(station, batch_id, "73123456789012")
+    found = lookup(station, done.pickup_code)
+    confirm_pickup(station, [found.rows[0].parcel_id], method="code", scanned=["73123456789012"])
+    with station.read() as session:
+        parcel = session.get(Parcel, done.parcel_id)
+    assert parcel is not None and parcel.status == "picked_up" and parcel.return_batch_id is None
