@@ -96,8 +96,7 @@ def test_a_customer_who_comes_before_the_courier_gets_the_parcel_out_of_the_batc
     from station_console.services.pickup import confirm_pickup, lookup
 
     done = check_in(station, "73123456789012", phone="13812345678")
-    batch = returns.open_batch(station, "ZTO")
-    batch_id = batch if isinstance(batch, int) else batch.id
+    batch_id = returns.open_batch(station, "ZTO").id
     returns.add(station, batch_id, "73123456789012")
     found = lookup(station, done.pickup_code)
     confirm_pickup(station, [found.rows[0].parcel_id], method="code", scanned=["73123456789012"])
