@@ -9,4 +9,11 @@ from db.engine import (
 )
 from db.types import utcnow
 
-__all__ = ["create_station_engine", "read_session", "resolve_url", "run_in_transaction", "utcnow", "write_session"]
+__all__ = [
+    "create_station_engine",
+    "read_session",
+    "resolve_url",
+    "run_in_transaction",
+    "utcnow",
+    "write_session",
+]

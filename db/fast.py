@@ -25,6 +25,8 @@ def insert(session: Session, obj: SQLModel) -> int:
     """INSERT `obj`'s columns in the session's transaction; sets and returns its id."""
     table: Any = type(obj).__table__  # type: ignore[attr-defined]
     statement, columns = _statement(table)
-    new_id = session.connection().execute(statement, {name: getattr(obj, name) for name in columns}).scalar_one()
+    new_id = (
+        session.connection().execute(statement, {name: getattr(obj, name) for name in columns}).scalar_one()
+    )
     obj.id = new_id  # type: ignore[attr-defined]
     return int(new_id)

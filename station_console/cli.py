@@ -41,19 +41,36 @@ class LazyGroup(click.Group):
         return super().list_commands(ctx)
 
 
-@click.group(cls=LazyGroup, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db_url", envvar="STATION_DB", metavar="URL",
-              help="Database URL (default: SQLite in the user data folder). Also $STATION_DB.")
-@click.option("--lang", type=click.Choice(LANGUAGES), envvar="STATION_LANG",
-              help="Language of the console and messages (default: setting, then locale).")
+@click.group(
+    cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
+@click.option(
+    "--db",
+    "db_url",
+    envvar="STATION_DB",
+    metavar="URL",
+    help="Database URL (default: SQLite in the user data folder). Also $STATION_DB.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    envvar="STATION_LANG",
+    help="Language of the console and messages (default: setting, then locale).",
+)
 @click.option("--counter", envvar="STATION_COUNTER", help="This counter's name (default: setting).")
 @click.option("--clerk", envvar="STATION_CLERK", help="Act as this clerk (asks for the PIN).")
-@click.option("--pin", envvar="STATION_PIN", metavar="PIN",
-              help="The clerk's PIN (else $STATION_PIN, else asked for).")
+@click.option(
+    "--pin", envvar="STATION_PIN", metavar="PIN", help="The clerk's PIN (else $STATION_PIN, else asked for)."
+)
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None, lang: str | None, counter: str | None,
-        clerk: str | None, pin: str | None) -> None:
+def cli(
+    ctx: click.Context,
+    db_url: str | None,
+    lang: str | None,
+    counter: str | None,
+    clerk: str | None,
+    pin: str | None,
+) -> None:
     """station: the parcel station console and its commands."""
     ctx.obj = CliApp(db_url=db_url, lang=lang, counter=counter, clerk_name=clerk, pin=pin)
     ctx.call_on_close(ctx.obj.close)
@@ -92,6 +109,8 @@ def main() -> None:
 
         path = setup_logging()
         log.exception("unexpected error in `station %s`", " ".join(sys.argv[1:2]))
-        click.echo(f"station: {_('An unexpected error happened; details were written to {path}', path=path)}",
-                   err=True)
+        click.echo(
+            f"station: {_('An unexpected error happened; details were written to {path}', path=path)}",
+            err=True,
+        )
         sys.exit(2)

@@ -26,64 +26,97 @@ class StationSettings(BaseModel):
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
 
     station_name: str = Field("Parcel Station", description=N_("Shown in the header, on labels and reports."))
-    timezone: str = Field("UTC", description=N_("IANA zone that defines the business day, e.g. Asia/Shanghai."))
+    timezone: str = Field(
+        "UTC", description=N_("IANA zone that defines the business day, e.g. Asia/Shanghai.")
+    )
     opening_hours: str = Field("09:00-21:00", description=N_("Shown in notifications."))
 
     code_template: str = Field(
         "{shelf}-{layer}-{seq}",
-        description=N_("Pickup code layout; {shelf}, {layer} and {seq} are filled in. SEQ only narrows the search."))
+        description=N_(
+            "Pickup code layout; {shelf}, {layer} and {seq} are filled in. SEQ only narrows the search."
+        ),
+    )
     code_seq_min: int = Field(1001, description=N_("Smallest SEQ number issued."))
-    code_seq_max: int = Field(9999, description=N_("Largest SEQ number; the cursor wraps around to the smallest."))
+    code_seq_max: int = Field(
+        9999, description=N_("Largest SEQ number; the cursor wraps around to the smallest.")
+    )
     code_cooldown_days: int = Field(7, description=N_("Days a freed pickup code is held back before reuse."))
 
-    default_size: Literal["S", "M", "L", "XL"] = Field("M", description=N_("Size class when the clerk gives none."))
+    default_size: Literal["S", "M", "L", "XL"] = Field(
+        "M", description=N_("Size class when the clerk gives none.")
+    )
     size_units: dict[str, int] = Field(
         default_factory=lambda: {"S": 1, "M": 2, "L": 4, "XL": 8},
-        description=N_("Capacity a parcel takes on a layer, by size class."))
+        description=N_("Capacity a parcel takes on a layer, by size class."),
+    )
     shelf_policy: Literal["least_filled", "fill_in_order"] = Field(
-        "least_filled", description=N_("least_filled spreads parcels; fill_in_order fills layers in walking order."))
+        "least_filled",
+        description=N_("least_filled spreads parcels; fill_in_order fills layers in walking order."),
+    )
     group_recipient: bool = Field(
-        True, description=N_("A recipient with parcels on the shelves gets the same layer while it has room."))
+        True, description=N_("A recipient with parcels on the shelves gets the same layer while it has room.")
+    )
     xl_zone: str = Field("floor", description=N_("Zone that takes XL parcels."))
     overflow_zone: str = Field("overflow", description=N_("Zone used only when no other layer has room."))
     move_policy: Literal["keep_code", "new_code"] = Field(
-        "new_code", description=N_("On a move: issue a new pickup code and reprint, or keep the old code."))
+        "new_code", description=N_("On a move: issue a new pickup code and reprint, or keep the old code.")
+    )
 
     verification_policy: Literal["code", "code_and_tail", "tail_and_name", "code_or_tail_checked"] = Field(
         "code_or_tail_checked",
-        description=N_("What a customer must give at pickup. Default: a code, or a phone tail with a second check."))
-    lookup_fail_limit: int = Field(5, description=N_("Failed pickup lookups per counter allowed in the window."))
+        description=N_(
+            "What a customer must give at pickup. Default: a code, or a phone tail with a second check."
+        ),
+    )
+    lookup_fail_limit: int = Field(
+        5, description=N_("Failed pickup lookups per counter allowed in the window.")
+    )
     lookup_fail_window_s: int = Field(60, description=N_("Window for counting failed lookups, in seconds."))
     lookup_lock_s: int = Field(60, description=N_("How long lookups stay locked after too many failures."))
-    pickup_undo_minutes: int = Field(5, description=N_("A manager can undo a pickup within this many minutes."))
+    pickup_undo_minutes: int = Field(
+        5, description=N_("A manager can undo a pickup within this many minutes.")
+    )
 
-    phone_purge_days: int = Field(30, description=N_("Days after pickup or return when the full phone is purged."))
+    phone_purge_days: int = Field(
+        30, description=N_("Days after pickup or return when the full phone is purged.")
+    )
     auto_lock_minutes: int = Field(10, description=N_("Idle minutes before the console locks (0: never)."))
-    pickup_deadline_days: int = Field(7, description=N_("Days a parcel waits before it is returned to the courier."))
+    pickup_deadline_days: int = Field(
+        7, description=N_("Days a parcel waits before it is returned to the courier.")
+    )
 
     # Notifications (issue 12). Secrets are not here: the SMTP password and the webhook secret come from
     # $STATION_SMTP_PASSWORD / $STATION_WEBHOOK_SECRET or the counter-local `secrets.toml` (services.notify).
     notify_channel: Literal["file", "smtp", "webhook", "none"] = Field(
-        "file", description=N_("How customers are told: file (writes messages to a file), smtp, webhook or none."))
+        "file",
+        description=N_("How customers are told: file (writes messages to a file), smtp, webhook or none."),
+    )
     notify_language: Literal["zh", "en", "both"] = Field(
-        "both", description=N_("Language of customer messages: zh, en, or both (Chinese first)."))
+        "both", description=N_("Language of customer messages: zh, en, or both (Chinese first).")
+    )
     notify_group_window_s: int = Field(
-        120, description=N_("Seconds a check-in message waits so one recipient's parcels go out together."))
+        120, description=N_("Seconds a check-in message waits so one recipient's parcels go out together.")
+    )
     notify_max_attempts: int = Field(
-        5, description=N_("Sending attempts before a message is failed for good."))
+        5, description=N_("Sending attempts before a message is failed for good.")
+    )
     notify_backoff_s: int = Field(
-        30, description=N_("Wait before the first retry, in seconds; doubled after each failure."))
+        30, description=N_("Wait before the first retry, in seconds; doubled after each failure.")
+    )
     smtp_host: str = Field("", description=N_("SMTP server for e-mail messages."))
     smtp_port: int = Field(587, description=N_("SMTP port: 587 for STARTTLS, 465 for SSL, 25 for none."))
-    smtp_security: Literal["starttls", "ssl", "none"] = Field(
-        "starttls", description=N_("SMTP encryption."))
+    smtp_security: Literal["starttls", "ssl", "none"] = Field("starttls", description=N_("SMTP encryption."))
     smtp_user: str = Field("", description=N_("SMTP login name; empty: no login."))
     smtp_from: str = Field("", description=N_("Sender address of e-mail messages."))
     webhook_url: str = Field("", description=N_("SMS gateway URL that takes a JSON POST per message."))
     webhook_secret_header: str = Field(
-        "X-Station-Secret", description=N_("Header that carries the webhook secret."))
+        "X-Station-Secret", description=N_("Header that carries the webhook secret.")
+    )
     reminder_policy: Literal["off", "amber", "red"] = Field(
-        "amber", description=N_("Remind once a day when a parcel passes its carrier's amber or red age; off: never."))
+        "amber",
+        description=N_("Remind once a day when a parcel passes its carrier's amber or red age; off: never."),
+    )
     reminder_daily_cap: int = Field(200, description=N_("Most reminders queued in one business day."))
 
 
@@ -93,26 +126,40 @@ class CounterSettings(BaseModel):
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
 
     counter: str = Field("counter-1", description=N_("This counter's name, recorded on every event."))
-    language: Literal["en", "zh"] | None = Field(None, description=N_("Console language; None follows the locale."))
+    language: Literal["en", "zh"] | None = Field(
+        None, description=N_("Console language; None follows the locale.")
+    )
     printer: dict[str, Any] = Field(
-        default_factory=dict, description=N_("Default label printer: language, transport, target, size, dpi."))
+        default_factory=dict, description=N_("Default label printer: language, transport, target, size, dpi.")
+    )
     printers: dict[str, dict[str, Any]] = Field(
-        default_factory=dict, description=N_("Named printers configured on this counter."))
+        default_factory=dict, description=N_("Named printers configured on this counter.")
+    )
     scanner: dict[str, Any] = Field(
-        default_factory=dict, description=N_("Scanner: kind (wedge, hid, serial, dummy) and its options."))
+        default_factory=dict, description=N_("Scanner: kind (wedge, hid, serial, dummy) and its options.")
+    )
     wedge_max_key_gap_ms: int = Field(
-        30, description=N_("Keys closer than this are a scanner, not a person typing."))
+        30, description=N_("Keys closer than this are a scanner, not a person typing.")
+    )
     wedge_min_length: int = Field(
-        6, description=N_("Shortest code (prefix and suffix removed) a wedge burst must carry to be a scan."))
+        6, description=N_("Shortest code (prefix and suffix removed) a wedge burst must carry to be a scan.")
+    )
     wedge_prefix: str = Field(
-        "", description=N_("Characters the wedge scanner sends before each code; required and stripped."))
+        "", description=N_("Characters the wedge scanner sends before each code; required and stripped.")
+    )
     wedge_suffix: str = Field(
-        "", description=N_("Characters the wedge scanner sends after each code (before the terminator)."))
+        "", description=N_("Characters the wedge scanner sends after each code (before the terminator).")
+    )
     wedge_terminator: Literal["enter", "tab", "none"] = Field(
-        "enter", description=N_("Key that ends a wedge scan; none: the scan ends after the idle timeout."))
+        "enter", description=N_("Key that ends a wedge scan; none: the scan ends after the idle timeout.")
+    )
     wedge_idle_timeout_ms: int = Field(
-        80, description=N_("Silence that ends a scan with no terminator; a pause shorter than this mid-scan "
-                        "does not split it."))
+        80,
+        description=N_(
+            "Silence that ends a scan with no terminator; a pause shorter than this mid-scan "
+            "does not split it."
+        ),
+    )
 
 
 def config_path() -> Path:

@@ -60,8 +60,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     relative = metafunc.definition.path.relative_to(Path(__file__).parent).as_posix()
     sqlite_only = metafunc.definition.get_closest_marker("sqlite_only") is not None
     if "db_url" in metafunc.fixturenames and relative.startswith(BOTH_DATABASES) and not sqlite_only:
-        metafunc.parametrize("db_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
-                             indirect=True)
+        metafunc.parametrize(
+            "db_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+        )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -68,21 +68,49 @@ def test_on_shelf_codes_are_unique_but_not_forever(station: Station) -> None:
         carrier = session.exec(select(Carrier)).first()
         assert carrier is not None and carrier.id is not None
         day = station.business_day()
-        session.add(Parcel(waybill="A1", carrier_id=carrier.id, pickup_code="1-1-1001", status="picked_up",
-                           checked_in_at=now, business_day=day))
-        session.add(Parcel(waybill="A2", carrier_id=carrier.id, pickup_code="1-1-1001", checked_in_at=now,
-                           business_day=day))
+        session.add(
+            Parcel(
+                waybill="A1",
+                carrier_id=carrier.id,
+                pickup_code="1-1-1001",
+                status="picked_up",
+                checked_in_at=now,
+                business_day=day,
+            )
+        )
+        session.add(
+            Parcel(
+                waybill="A2",
+                carrier_id=carrier.id,
+                pickup_code="1-1-1001",
+                checked_in_at=now,
+                business_day=day,
+            )
+        )
     with pytest.raises(IntegrityError), station.write() as session:
-        session.add(Parcel(waybill="A3", carrier_id=carrier.id, pickup_code="1-1-1001", checked_in_at=now,
-                           business_day=day))
+        session.add(
+            Parcel(
+                waybill="A3",
+                carrier_id=carrier.id,
+                pickup_code="1-1-1001",
+                checked_in_at=now,
+                business_day=day,
+            )
+        )
 
 
 def test_timestamps_come_back_timezone_aware(station: Station) -> None:
     with station.write() as session:
         carrier = session.exec(select(Carrier)).first()
         assert carrier is not None and carrier.id is not None
-        session.add(Parcel(waybill="T1", carrier_id=carrier.id, checked_in_at=station.now(),
-                           business_day=station.business_day()))
+        session.add(
+            Parcel(
+                waybill="T1",
+                carrier_id=carrier.id,
+                checked_in_at=station.now(),
+                business_day=station.business_day(),
+            )
+        )
     with station.read() as session:
         parcel = session.exec(select(Parcel).where(Parcel.waybill == "T1")).one()
     assert parcel.checked_in_at == station.now()

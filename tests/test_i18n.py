@@ -22,9 +22,14 @@ def message_ids() -> dict[str, str]:
         for path in root.rglob("*.py"):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for node in ast.walk(tree):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in MARKERS
-                        and node.args and isinstance(node.args[0], ast.Constant)
-                        and isinstance(node.args[0].value, str)):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in MARKERS
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                ):
                     found.setdefault(node.args[0].value, f"{path.relative_to(root.parent)}:{node.lineno}")
     return found
 
@@ -37,13 +42,17 @@ def test_every_message_has_a_chinese_translation() -> None:
     zh = catalog("zh")
     missing = {msgid: where for msgid, where in message_ids().items() if msgid not in zh}
     assert not missing, "messages without a zh translation:\n" + "\n".join(
-        f"  {where}: {msgid!r}" for msgid, where in sorted(missing.items(), key=lambda kv: kv[1]))
+        f"  {where}: {msgid!r}" for msgid, where in sorted(missing.items(), key=lambda kv: kv[1])
+    )
 
 
 def test_translations_keep_their_placeholders() -> None:
     zh = catalog("zh")
-    bad = [msgid for msgid, text in zh.items()
-           if set(re.findall(r"{(\w+)}", msgid)) != set(re.findall(r"{(\w+)}", text))]
+    bad = [
+        msgid
+        for msgid, text in zh.items()
+        if set(re.findall(r"{(\w+)}", msgid)) != set(re.findall(r"{(\w+)}", text))
+    ]
     assert not bad, f"placeholders differ in: {bad}"
 
 

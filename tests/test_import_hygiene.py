@@ -30,7 +30,8 @@ def test_no_core_module_imports_textual_or_the_tui() -> None:
 def test_importing_every_core_module_loads_no_textual() -> None:
     modules = [
         ".".join(p.relative_to(ROOT).with_suffix("").parts)
-        for folder in CORE for p in folder.rglob("*.py")
+        for folder in CORE
+        for p in folder.rglob("*.py")
         if "migrations" not in p.parts and p.name != "__main__.py"
     ]
     code = (

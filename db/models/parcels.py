@@ -24,10 +24,20 @@ class ParcelBase(SQLModel):
 class Parcel(ParcelBase, table=True):
     __table_args__ = (
         # A pickup code and a waybill are unique among parcels on the shelves, not forever.
-        Index("uq_parcel_code_on_shelf", "pickup_code", unique=True,
-              sqlite_where=_ON_SHELF, postgresql_where=_ON_SHELF),
-        Index("uq_parcel_waybill_on_shelf", "waybill", unique=True,
-              sqlite_where=_ON_SHELF, postgresql_where=_ON_SHELF),
+        Index(
+            "uq_parcel_code_on_shelf",
+            "pickup_code",
+            unique=True,
+            sqlite_where=_ON_SHELF,
+            postgresql_where=_ON_SHELF,
+        ),
+        Index(
+            "uq_parcel_waybill_on_shelf",
+            "waybill",
+            unique=True,
+            sqlite_where=_ON_SHELF,
+            postgresql_where=_ON_SHELF,
+        ),
         Index("ix_parcel_waybill", "waybill"),
         Index("ix_parcel_phone_tail_status", "phone_tail", "status"),
         Index("ix_parcel_status_checked_in", "status", "checked_in_at"),

@@ -154,37 +154,60 @@ def floor_same_writes(sqlite_path: str, samples: int) -> list[float]:
             t0 = clock()
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("SELECT id, short_name FROM carrier WHERE code = ? AND active", ("ZTO",)).fetchone()
-            conn.execute("SELECT id, status, pickup_code FROM parcel WHERE waybill = ? AND status != 'cancelled'",
-                         (waybill,)).fetchall()
-            conn.execute("SELECT layer_id FROM parcel WHERE phone_tail = ? AND status = 'on_shelf' AND "
-                         "layer_id IS NOT NULL", ("5678",)).fetchall()
-            conn.execute("SELECT layer.id, shelf.id, shelf.label, layer.label, shelf.zone, layer.accepts_sizes, "
-                         "layer.capacity_units, layer.used_units, shelf.walk_order, layer.walk_order FROM layer "
-                         "JOIN shelf ON shelf.id = layer.shelf_id WHERE layer.retired_at IS NULL AND "
-                         "shelf.retired_at IS NULL").fetchall()
-            conn.execute("UPDATE layer SET used_units = used_units + 0, parcel_count = parcel_count + 0 "
-                         "WHERE id = ? AND used_units + 0 <= capacity_units", (layer_id,))
+            conn.execute(
+                "SELECT id, status, pickup_code FROM parcel WHERE waybill = ? AND status != 'cancelled'",
+                (waybill,),
+            ).fetchall()
+            conn.execute(
+                "SELECT layer_id FROM parcel WHERE phone_tail = ? AND status = 'on_shelf' AND "
+                "layer_id IS NOT NULL",
+                ("5678",),
+            ).fetchall()
+            conn.execute(
+                "SELECT layer.id, shelf.id, shelf.label, layer.label, shelf.zone, layer.accepts_sizes, "
+                "layer.capacity_units, layer.used_units, shelf.walk_order, layer.walk_order FROM layer "
+                "JOIN shelf ON shelf.id = layer.shelf_id WHERE layer.retired_at IS NULL AND "
+                "shelf.retired_at IS NULL"
+            ).fetchall()
+            conn.execute(
+                "UPDATE layer SET used_units = used_units + 0, parcel_count = parcel_count + 0 "
+                "WHERE id = ? AND used_units + 0 <= capacity_units",
+                (layer_id,),
+            )
             conn.execute("SELECT code_cursor FROM layer WHERE id = ?", (layer_id,)).fetchone()
-            conn.execute("SELECT EXISTS (SELECT * FROM parcel WHERE pickup_code = ? AND status = 'on_shelf'), "
-                         "EXISTS (SELECT * FROM code_hold WHERE code = ? AND until > ?)", (code, code, now)).fetchone()
+            conn.execute(
+                "SELECT EXISTS (SELECT * FROM parcel WHERE pickup_code = ? AND status = 'on_shelf'), "
+                "EXISTS (SELECT * FROM code_hold WHERE code = ? AND until > ?)",
+                (code, code, now),
+            ).fetchone()
             conn.execute("UPDATE layer SET code_cursor = code_cursor WHERE id = ?", (layer_id,))
             parcel_id = conn.execute(
                 "INSERT INTO parcel (waybill, carrier_id, size, phone_tail, masked_phone, phone_full, status, "
                 "layer_id, pickup_code, redelivery, checked_in_at, checked_in_counter, business_day, version) "
                 "VALUES (?, ?, 'M', '5678', '138****5678', '13800005678', 'floor', ?, ?, 0, ?, 'bench', "
-                "'2026-11-25', 1) RETURNING id", (waybill, carrier_id, layer_id, code, now)).fetchone()[0]
-            conn.execute("INSERT INTO print_job (parcel_id, kind, counter, status, attempts, payload, created_at) "
-                         "VALUES (?, 'label', 'bench', 'floor', 0, '{}', ?) RETURNING id", (parcel_id, now)).fetchone()
-            conn.execute("INSERT INTO notification (parcel_id, kind, status, attempts, idempotency_key, payload, "
-                         "created_at) VALUES (?, 'checkin', 'floor', 0, ?, ?, ?) RETURNING id",
-                         (parcel_id, f"floor-{i}-{t0}", '{"pickup_code": "FL"}', now)).fetchone()
+                "'2026-11-25', 1) RETURNING id",
+                (waybill, carrier_id, layer_id, code, now),
+            ).fetchone()[0]
+            conn.execute(
+                "INSERT INTO print_job (parcel_id, kind, counter, status, attempts, payload, created_at) "
+                "VALUES (?, 'label', 'bench', 'floor', 0, '{}', ?) RETURNING id",
+                (parcel_id, now),
+            ).fetchone()
+            conn.execute(
+                "INSERT INTO notification (parcel_id, kind, status, attempts, idempotency_key, payload, "
+                "created_at) VALUES (?, 'checkin', 'floor', 0, ?, ?, ?) RETURNING id",
+                (parcel_id, f"floor-{i}-{t0}", '{"pickup_code": "FL"}', now),
+            ).fetchone()
             conn.execute("SELECT id FROM day_close LIMIT 1").fetchone()
             conn.execute("SELECT last_hash FROM audit_head WHERE id = 1").fetchone()
             event_id = conn.execute(
                 "INSERT INTO parcel_event (parcel_id, kind, at, business_day, counter, details, prev_hash, hash) "
                 "VALUES (?, 'floor', ?, '2026-11-25', 'bench', '{}', '', '') RETURNING id",
-                (parcel_id, now)).fetchone()[0]
-            conn.execute("UPDATE audit_head SET last_event_id = last_event_id WHERE id = 1 AND ? > 0", (event_id,))
+                (parcel_id, now),
+            ).fetchone()[0]
+            conn.execute(
+                "UPDATE audit_head SET last_event_id = last_event_id WHERE id = 1 AND ? > 0", (event_id,)
+            )
             conn.execute("COMMIT")
             if i >= WARM_UP:
                 out.append(clock() - t0)

@@ -205,8 +205,11 @@ def render_table(results: dict[str, Result]) -> str:
         if name == "detect":
             other = f"{r['per_second']:,.0f}/s"
         elif name == "checkin" and r.get("same_writes_ratio"):
-            other = _("same writes {ms} ms: {ratio}x", ms=_fmt(r["same_writes_floor_p50_ms"]),
-                      ratio=_fmt(r["same_writes_ratio"], 1))
+            other = _(
+                "same writes {ms} ms: {ratio}x",
+                ms=_fmt(r["same_writes_floor_p50_ms"]),
+                ratio=_fmt(r["same_writes_ratio"], 1),
+            )
         elif name == "concurrency":
             other = " ".join(f"{k}:{v:,.0f}/s" for k, v in r["per_second"].items())
         met = {True: _("yes"), False: _("NO"), None: "-"}[r.get("met")]

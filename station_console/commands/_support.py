@@ -43,8 +43,12 @@ class CliApp:
 
             if self.clerk_name and self.pin is None:
                 self.pin = _ask_pin(self.clerk_name)
-            self._station = open_station(self.db_url, counter=self.counter or self.counter_settings.counter,
-                                         clerk_name=self.clerk_name, pin=self.pin)
+            self._station = open_station(
+                self.db_url,
+                counter=self.counter or self.counter_settings.counter,
+                clerk_name=self.clerk_name,
+                pin=self.pin,
+            )
         return self._station
 
     def close(self) -> None:

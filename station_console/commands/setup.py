@@ -9,9 +9,15 @@ from station_console.i18n import N_, _
 
 # What `station init` reports it added, by key.
 ADDED_LABELS = {
-    "carriers": N_("carriers"), "shelves": N_("shelves"), "layers": N_("shelf layers"),
-    "demo_parcels": N_("demo parcels"), "demo_pickups": N_("demo pickups"), "demo_problems": N_("problem parcels"),
-    "demo_write_offs": N_("write-offs"), "demo_returns": N_("returns"), "demo_closed_days": N_("closed days"),
+    "carriers": N_("carriers"),
+    "shelves": N_("shelves"),
+    "layers": N_("shelf layers"),
+    "demo_parcels": N_("demo parcels"),
+    "demo_pickups": N_("demo pickups"),
+    "demo_problems": N_("problem parcels"),
+    "demo_write_offs": N_("write-offs"),
+    "demo_returns": N_("returns"),
+    "demo_closed_days": N_("closed days"),
     "demo_skipped": N_("demo parcels skipped (no room)"),
 }
 

@@ -34,8 +34,15 @@ def event_hash(event: ParcelEvent, prev_hash: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def record(session: Session, station: Station, kind: str, *, parcel_id: int | None = None,
-           details: dict[str, Any] | None = None, at: datetime | None = None) -> ParcelEvent:
+def record(
+    session: Session,
+    station: Station,
+    kind: str,
+    *,
+    parcel_id: int | None = None,
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> ParcelEvent:
     """Append one event in the caller's transaction.
 
     The head row is locked (FOR UPDATE on PostgreSQL; SQLite's write lock already serialises), so
@@ -51,16 +58,26 @@ def record(session: Session, station: Station, kind: str, *, parcel_id: int | No
     prev_hash = conn.execute(
         sa_select(col(AuditHead.last_hash)).where(col(AuditHead.id) == 1).with_for_update()
     ).scalar_one_or_none()
-    event = ParcelEvent(parcel_id=parcel_id, kind=str(kind), at=at, business_day=station.business_day(at),
-                        clerk_id=station.clerk_id, counter=station.counter, details=details or {},
-                        prev_hash=prev_hash or "")
+    event = ParcelEvent(
+        parcel_id=parcel_id,
+        kind=str(kind),
+        at=at,
+        business_day=station.business_day(at),
+        clerk_id=station.clerk_id,
+        counter=station.counter,
+        details=details or {},
+        prev_hash=prev_hash or "",
+    )
     event.hash = event_hash(event, event.prev_hash)
     fast.insert(session, event)
     if prev_hash is None:
         conn.execute(sa_insert(AuditHead).values(id=1, last_event_id=event.id, last_hash=event.hash))
     else:
-        conn.execute(update(AuditHead).where(col(AuditHead.id) == 1)
-                     .values(last_event_id=event.id, last_hash=event.hash))
+        conn.execute(
+            update(AuditHead)
+            .where(col(AuditHead.id) == 1)
+            .values(last_event_id=event.id, last_hash=event.hash)
+        )
     from station_console.services.live import notify  # other consoles hear of it at commit
 
     notify(session, event)

@@ -18,26 +18,46 @@ from db.models import Notification, NotificationStatus, Parcel
 from station_console.services.station import Station
 
 
-def queue(session: Session, station: Station, parcel: Parcel, kind: str, payload: dict[str, Any]) -> Notification:
-    note = Notification(parcel_id=parcel.id, kind=kind, idempotency_key=uuid.uuid4().hex, payload=payload,
-                        created_at=station.now(), next_attempt_at=station.now())
+def queue(
+    session: Session, station: Station, parcel: Parcel, kind: str, payload: dict[str, Any]
+) -> Notification:
+    note = Notification(
+        parcel_id=parcel.id,
+        kind=kind,
+        idempotency_key=uuid.uuid4().hex,
+        payload=payload,
+        created_at=station.now(),
+        next_attempt_at=station.now(),
+    )
     fast.insert(session, note)
     return note
 
 
-def queue_checkin(session: Session, station: Station, parcel: Parcel, *, carrier: str, shelf: str,
-                  layer: str) -> Notification:
-    return queue(session, station, parcel, "checkin", {
-        "pickup_code": parcel.pickup_code, "shelf": shelf, "layer": layer, "carrier": carrier,
-        "checked_in_at": parcel.checked_in_at.isoformat(),
-    })
+def queue_checkin(
+    session: Session, station: Station, parcel: Parcel, *, carrier: str, shelf: str, layer: str
+) -> Notification:
+    return queue(
+        session,
+        station,
+        parcel,
+        "checkin",
+        {
+            "pickup_code": parcel.pickup_code,
+            "shelf": shelf,
+            "layer": layer,
+            "carrier": carrier,
+            "checked_in_at": parcel.checked_in_at.isoformat(),
+        },
+    )
 
 
 def cancel_for_parcel(session: Session, parcel_id: int) -> int:
     """Withdraw messages not yet sent (the check-in was undone)."""
     result = session.execute(
         update(Notification)
-        .where(col(Notification.parcel_id) == parcel_id, col(Notification.status) == NotificationStatus.QUEUED)
+        .where(
+            col(Notification.parcel_id) == parcel_id, col(Notification.status) == NotificationStatus.QUEUED
+        )
         .values(status=NotificationStatus.CANCELLED)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]

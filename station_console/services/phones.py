@@ -39,8 +39,9 @@ def parse_phone(text: str) -> Phone:
         raise Refused(N_("No phone number given"), code="phone_empty")
     if m := _VIRTUAL.match(raw.replace(" ", "")):
         number, ext = m.groups()
-        return Phone(tail=ext[-4:].rjust(4, "0"), masked=f"{number[:3]}****{number[-4:]}-{ext}",
-                     full=f"{number}-{ext}")
+        return Phone(
+            tail=ext[-4:].rjust(4, "0"), masked=f"{number[:3]}****{number[-4:]}-{ext}", full=f"{number}-{ext}"
+        )
     compact = _SEPARATORS.sub("", raw)
     if m := _MASKED.match(compact):
         head, tail = m.groups()

@@ -292,7 +292,9 @@ def lookup(station: Station, query: str) -> Lookup:
             )
         if not rows:
             raise NotFound(
-                N_("No parcel on the shelves for {query}"), code="not_found", query=mask_text(query.strip()[:40])
+                N_("No parcel on the shelves for {query}"),
+                code="not_found",
+                query=mask_text(query.strip()[:40]),
             )
     return Lookup(
         query=query,

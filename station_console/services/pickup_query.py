@@ -105,4 +105,6 @@ def parse_query(text: str, template: str, seq_range: tuple[int, int] | None = No
     waybill = normalise_waybill(clean).waybill
     if waybill is not None and len(waybill) >= 8 and sum(c.isdigit() for c in waybill) >= 6:
         return ParsedQuery("waybill", (waybill,))
-    raise Refused(N_("Not a pickup code, phone number or waybill: {text}"), code="bad_query", text=mask_text(clean[:30]))
+    raise Refused(
+        N_("Not a pickup code, phone number or waybill: {text}"), code="bad_query", text=mask_text(clean[:30])
+    )

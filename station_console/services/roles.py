@@ -29,5 +29,8 @@ def is_manager(station: Station) -> bool:
 def require_manager(station: Station, action: str) -> None:
     """Refuse unless the signed-in clerk is a manager."""
     if not is_manager(station):
-        raise PermissionDenied(N_("Only a manager can {action}. Ask a manager to sign in."),
-                               code="manager_only", action=_(MANAGER_ACTIONS.get(action, action)))
+        raise PermissionDenied(
+            N_("Only a manager can {action}. Ask a manager to sign in."),
+            code="manager_only",
+            action=_(MANAGER_ACTIONS.get(action, action)),
+        )

@@ -19,15 +19,22 @@ from station_console.settings import StationSettings
 
 # A sensible small station: shelves 1-8 with 5 layers, a floor zone for XL, an overflow zone.
 DEFAULT_LAYOUT: list[dict[str, Any]] = [
-    *({"label": str(n), "zone": "main", "layers": 5, "capacity_units": 40, "accepts_sizes": "SML"}
-      for n in range(1, 9)),
+    *(
+        {"label": str(n), "zone": "main", "layers": 5, "capacity_units": 40, "accepts_sizes": "SML"}
+        for n in range(1, 9)
+    ),
     {"label": "F", "zone": "floor", "layers": 2, "capacity_units": 48, "accepts_sizes": "LX"},
     {"label": "OV", "zone": "overflow", "layers": 2, "capacity_units": 60, "accepts_sizes": "SMLX"},
 ]
 
 
-def open_station(url: str | None = None, *, counter: str = "counter-1", clerk_name: str | None = None,
-                 pin: str | None = None) -> Station:
+def open_station(
+    url: str | None = None,
+    *,
+    counter: str = "counter-1",
+    clerk_name: str | None = None,
+    pin: str | None = None,
+) -> Station:
     """Engine for `url` (default SQLite), migrated to head. A new database is seeded.
 
     With `clerk_name` the station acts as that clerk only once `pin` checks out (refused otherwise).
@@ -92,8 +99,15 @@ def _seed_layout(session: Session) -> dict[str, int]:
         for n in range(1, spec["layers"] + 1):
             walk += 1
             assert shelf.id is not None
-            session.add(Layer(shelf_id=shelf.id, label=str(n), capacity_units=spec["capacity_units"],
-                              accepts_sizes=spec["accepts_sizes"], walk_order=walk))
+            session.add(
+                Layer(
+                    shelf_id=shelf.id,
+                    label=str(n),
+                    capacity_units=spec["capacity_units"],
+                    accepts_sizes=spec["accepts_sizes"],
+                    walk_order=walk,
+                )
+            )
             layers += 1
     return {"shelves": shelves, "layers": layers}
 

@@ -54,22 +54,50 @@ def units_for(size: str, settings: StationSettings) -> int:
 def slots(session: Session) -> list[Slot]:
     """Every active layer with its shelf, free units and fill ratio."""
     # Plain columns on the connection, not ORM objects: this runs on every check-in.
-    rows: Sequence[Any] = session.connection().execute(
-        sa_select(*(col(c) for c in (Layer.id, Shelf.id, Shelf.label, Layer.label, Shelf.zone, Layer.accepts_sizes,
-                                     Layer.capacity_units, Layer.used_units, Shelf.walk_order, Layer.walk_order)))
-        .join(Shelf, col(Shelf.id) == Layer.shelf_id)
-        .where(col(Layer.retired_at).is_(None), col(Shelf.retired_at).is_(None))
-    ).all()
+    rows: Sequence[Any] = (
+        session.connection()
+        .execute(
+            sa_select(
+                *(
+                    col(c)
+                    for c in (
+                        Layer.id,
+                        Shelf.id,
+                        Shelf.label,
+                        Layer.label,
+                        Shelf.zone,
+                        Layer.accepts_sizes,
+                        Layer.capacity_units,
+                        Layer.used_units,
+                        Shelf.walk_order,
+                        Layer.walk_order,
+                    )
+                )
+            )
+            .join(Shelf, col(Shelf.id) == Layer.shelf_id)
+            .where(col(Layer.retired_at).is_(None), col(Shelf.retired_at).is_(None))
+        )
+        .all()
+    )
     return [
-        Slot(layer_id=layer_id or 0, shelf_id=shelf_id or 0, shelf_label=shelf_label, layer_label=layer_label,
-             zone=zone, accepts=accepts, free_units=capacity - used, fill=used / capacity if capacity else 1.0,
-             walk=(shelf_walk, layer_walk))
+        Slot(
+            layer_id=layer_id or 0,
+            shelf_id=shelf_id or 0,
+            shelf_label=shelf_label,
+            layer_label=layer_label,
+            zone=zone,
+            accepts=accepts,
+            free_units=capacity - used,
+            fill=used / capacity if capacity else 1.0,
+            walk=(shelf_walk, layer_walk),
+        )
         for layer_id, shelf_id, shelf_label, layer_label, zone, accepts, capacity, used, shelf_walk, layer_walk in rows
     ]
 
 
-def recipient_layers(session: Session, *, phone_full: str | None, masked_phone: str | None,
-                     phone_tail: str | None = None) -> list[int]:
+def recipient_layers(
+    session: Session, *, phone_full: str | None, masked_phone: str | None, phone_tail: str | None = None
+) -> list[int]:
     """Layers holding this recipient's parcels now, most parcels first."""
     if phone_full:
         cond = col(Parcel.phone_full) == phone_full
@@ -78,11 +106,19 @@ def recipient_layers(session: Session, *, phone_full: str | None, masked_phone: 
     else:
         return []
     if phone_tail:
-        cond = and_(cond, col(Parcel.phone_tail) == phone_tail)  # uses (phone_tail, status), not every shelf row
-    rows = session.connection().execute(
-        sa_select(col(Parcel.layer_id)).where(cond, col(Parcel.status) == ParcelStatus.ON_SHELF,
-                                              col(Parcel.layer_id).is_not(None))
-    ).scalars().all()
+        cond = and_(
+            cond, col(Parcel.phone_tail) == phone_tail
+        )  # uses (phone_tail, status), not every shelf row
+    rows = (
+        session.connection()
+        .execute(
+            sa_select(col(Parcel.layer_id)).where(
+                cond, col(Parcel.status) == ParcelStatus.ON_SHELF, col(Parcel.layer_id).is_not(None)
+            )
+        )
+        .scalars()
+        .all()
+    )
     counts: dict[int, int] = {}
     for layer_id in rows:
         if layer_id is not None:
@@ -90,8 +126,9 @@ def recipient_layers(session: Session, *, phone_full: str | None, masked_phone: 
     return sorted(counts, key=lambda lid: -counts[lid])
 
 
-def candidate_slots(session: Session, settings: StationSettings, size: str, *,
-                    prefer_layers: Sequence[int] = ()) -> list[Slot]:
+def candidate_slots(
+    session: Session, settings: StationSettings, size: str, *, prefer_layers: Sequence[int] = ()
+) -> list[Slot]:
     """Slots that could take a parcel of `size`, in the order the policy tries them."""
     letter = size_letter(size)
     need = units_for(size, settings)
@@ -105,7 +142,9 @@ def candidate_slots(session: Session, settings: StationSettings, size: str, *,
     else:
         regular.sort(key=lambda s: (round(s.fill, 6), s.walk))
     overflow.sort(key=lambda s: (round(s.fill, 6), s.walk))
-    preferred = [s for lid in prefer_layers for s in regular if s.layer_id == lid] if settings.group_recipient else []
+    preferred = (
+        [s for lid in prefer_layers for s in regular if s.layer_id == lid] if settings.group_recipient else []
+    )
     rest = [s for s in regular if s not in preferred]
     return preferred + rest + overflow
 
@@ -121,16 +160,31 @@ def claim(session: Session, slot: Slot, units: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def assign(session: Session, settings: StationSettings, size: str, *, phone_full: str | None,
-           masked_phone: str | None, phone_tail: str | None = None) -> Slot:
+def assign(
+    session: Session,
+    settings: StationSettings,
+    size: str,
+    *,
+    phone_full: str | None,
+    masked_phone: str | None,
+    phone_tail: str | None = None,
+) -> Slot:
     """Choose and claim a slot for one parcel, or refuse with the reason."""
-    prefer = recipient_layers(session, phone_full=phone_full, masked_phone=masked_phone, phone_tail=phone_tail)
+    prefer = recipient_layers(
+        session, phone_full=phone_full, masked_phone=masked_phone, phone_tail=phone_tail
+    )
     units = units_for(size, settings)
     for slot in candidate_slots(session, settings, size, prefer_layers=prefer):
         if claim(session, slot, units):
             return slot
-    raise Refused(N_("No room for a size {size} parcel, not even in the overflow zone. "
-                     "Free a layer or add shelves, then scan again."), code="no_room", size=size)
+    raise Refused(
+        N_(
+            "No room for a size {size} parcel, not even in the overflow zone. "
+            "Free a layer or add shelves, then scan again."
+        ),
+        code="no_room",
+        size=size,
+    )
 
 
 def release(session: Session, parcel: Parcel, settings: StationSettings, now: datetime) -> None:
@@ -138,7 +192,8 @@ def release(session: Session, parcel: Parcel, settings: StationSettings, now: da
     if parcel.layer_id is not None:
         units = units_for(parcel.size, settings)
         session.execute(
-            update(Layer).where(col(Layer.id) == parcel.layer_id)
+            update(Layer)
+            .where(col(Layer.id) == parcel.layer_id)
             .values(used_units=Layer.used_units - units, parcel_count=Layer.parcel_count - 1)
         )
     if parcel.pickup_code:
@@ -156,17 +211,29 @@ def hold_code(session: Session, code: str, settings: StationSettings, now: datet
 
 
 def code_is_free(session: Session, code: str, now: datetime) -> bool:
-    taken = session.connection().execute(sa_select(
-        exists().where(and_(col(Parcel.pickup_code) == code, col(Parcel.status) == ParcelStatus.ON_SHELF)),
-        exists().where(and_(col(CodeHold.code) == code, col(CodeHold.until) > now)),
-    )).one()
+    taken = (
+        session.connection()
+        .execute(
+            sa_select(
+                exists().where(
+                    and_(col(Parcel.pickup_code) == code, col(Parcel.status) == ParcelStatus.ON_SHELF)
+                ),
+                exists().where(and_(col(CodeHold.code) == code, col(CodeHold.until) > now)),
+            )
+        )
+        .one()
+    )
     return not any(taken)
 
 
 def allocate_code(session: Session, settings: StationSettings, slot: Slot, now: datetime) -> str:
     """Next free code on the slot's layer, next-fit from its cursor (the layer row is locked by `claim`)."""
     # The cursor as it is now: `claim` has just locked this row.
-    cursor = session.connection().execute(sa_select(col(Layer.code_cursor)).where(col(Layer.id) == slot.layer_id)).scalar_one()
+    cursor = (
+        session.connection()
+        .execute(sa_select(col(Layer.code_cursor)).where(col(Layer.id) == slot.layer_id))
+        .scalar_one()
+    )
     low, high = settings.code_seq_min, settings.code_seq_max
     span = high - low + 1
     start = cursor if low <= cursor <= high else low
@@ -174,9 +241,16 @@ def allocate_code(session: Session, settings: StationSettings, slot: Slot, now: 
         seq = low + (start - low + step) % span
         code = settings.code_template.format(shelf=slot.shelf_label, layer=slot.layer_label, seq=seq)
         if code_is_free(session, code, now):
-            session.connection().execute(update(Layer).where(col(Layer.id) == slot.layer_id)
-                            .values(code_cursor=low + (seq - low + 1) % span)
-                            .execution_options(synchronize_session=False))
+            session.connection().execute(
+                update(Layer)
+                .where(col(Layer.id) == slot.layer_id)
+                .values(code_cursor=low + (seq - low + 1) % span)
+                .execution_options(synchronize_session=False)
+            )
             return code
-    raise Refused(N_("Every pickup code of layer {shelf}-{layer} is in use or cooling down"),
-                  code="no_code", shelf=slot.shelf_label, layer=slot.layer_label)
+    raise Refused(
+        N_("Every pickup code of layer {shelf}-{layer} is in use or cooling down"),
+        code="no_code",
+        shelf=slot.shelf_label,
+        layer=slot.layer_label,
+    )

@@ -38,18 +38,48 @@ class StationApp(ClerkSessionMixin, App[None]):
     DEFAULT_MODE = "checkin"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "switch_mode('checkin')", N_("Check-in"), id="mode.checkin", tooltip=N_("Receive parcels")),
-        Binding("f2", "switch_mode('pickup')", N_("Pickup"), id="mode.pickup", tooltip=N_("Hand out parcels")),
-        Binding("f3", "switch_mode('shelves')", N_("Shelves"), id="mode.shelves", tooltip=N_("Shelf map and stocktake")),
-        Binding("f4", "switch_mode('parcels')", N_("Parcels"), id="mode.parcels", tooltip=N_("Search every parcel")),
-        Binding("f5", "switch_mode('reports')", N_("Reports"), id="mode.reports", tooltip=N_("Reconciliation")),
-        Binding("f6", "switch_mode('settings')", N_("Settings"), id="mode.settings", tooltip=N_("Station settings")),
+        Binding(
+            "f1", "switch_mode('checkin')", N_("Check-in"), id="mode.checkin", tooltip=N_("Receive parcels")
+        ),
+        Binding(
+            "f2", "switch_mode('pickup')", N_("Pickup"), id="mode.pickup", tooltip=N_("Hand out parcels")
+        ),
+        Binding(
+            "f3",
+            "switch_mode('shelves')",
+            N_("Shelves"),
+            id="mode.shelves",
+            tooltip=N_("Shelf map and stocktake"),
+        ),
+        Binding(
+            "f4",
+            "switch_mode('parcels')",
+            N_("Parcels"),
+            id="mode.parcels",
+            tooltip=N_("Search every parcel"),
+        ),
+        Binding(
+            "f5", "switch_mode('reports')", N_("Reports"), id="mode.reports", tooltip=N_("Reconciliation")
+        ),
+        Binding(
+            "f6",
+            "switch_mode('settings')",
+            N_("Settings"),
+            id="mode.settings",
+            tooltip=N_("Station settings"),
+        ),
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
         *CLERK_BINDINGS,
     ]
 
-    def __init__(self, station: Station, counter_settings: CounterSettings | None = None,
-                 database_label: str = "", *, require_sign_in: bool = False) -> None:
+    def __init__(
+        self,
+        station: Station,
+        counter_settings: CounterSettings | None = None,
+        database_label: str = "",
+        *,
+        require_sign_in: bool = False,
+    ) -> None:
         super().__init__()
         self.station = station
         self.counter_settings = counter_settings or CounterSettings()
@@ -64,7 +94,9 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.title = self.station.settings().station_name
         from station_console.tui.scanner_bridge import ScannerBridge
 
-        self.scanner_bridge = ScannerBridge(self)  # device scanners (HID, serial, dummy) post Scanned messages
+        self.scanner_bridge = ScannerBridge(
+            self
+        )  # device scanners (HID, serial, dummy) post Scanned messages
         self.scanner_bridge.start()
         from station_console.tui.print_worker import PrintWorker
 

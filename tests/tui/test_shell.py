@@ -6,7 +6,14 @@ from station_console.i18n import set_language
 from station_console.tui.app import StationApp
 from station_console.tui.widgets.header import StationHeader
 
-MODE_KEYS = {"f1": "checkin", "f2": "pickup", "f3": "shelves", "f4": "parcels", "f5": "reports", "f6": "settings"}
+MODE_KEYS = {
+    "f1": "checkin",
+    "f2": "pickup",
+    "f3": "shelves",
+    "f4": "parcels",
+    "f5": "reports",
+    "f6": "settings",
+}
 
 
 async def test_every_mode_is_reachable_by_its_key(app: StationApp) -> None:

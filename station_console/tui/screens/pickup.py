@@ -391,8 +391,13 @@ class PickupScreen(ModeScreen):
         """
         self._refresh_recent()
         if self.lookup is not None and message.parcel_ids & {r.parcel_id for r in self.lookup.rows}:
-            self._say(_("Another counter just changed one of these parcels. Press Esc and look the "
-                        "customer up again before handing over."), warn=True)
+            self._say(
+                _(
+                    "Another counter just changed one of these parcels. Press Esc and look the "
+                    "customer up again before handing over."
+                ),
+                warn=True,
+            )
 
     def _refresh_recent(self) -> None:
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import typing
+from collections.abc import Collection
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
@@ -44,14 +45,23 @@ def field_widget(model: type[BaseModel], name: str, value: Any, prefix: str) -> 
     literal = next((c for c in choices if typing.get_origin(c) is typing.Literal), None)
     if typing.get_origin(annotation) is typing.Literal or literal is not None:
         options = typing.get_args(literal if literal is not None else annotation)
-        return Select([(str(o), o) for o in options], value=value if value in options else Select.NULL,
-                      allow_blank=value is None, id=widget_id)
+        return Select(
+            [(str(o), o) for o in options],
+            value=value if value in options else Select.NULL,
+            allow_blank=value is None,
+            id=widget_id,
+        )
     text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
     return Input(value=text, id=widget_id)
 
 
-def read_fields(screen: ModeScreen, model: type[BaseModel], current: BaseModel, prefix: str,
-                skip: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
+def read_fields(
+    screen: ModeScreen,
+    model: type[BaseModel],
+    current: BaseModel,
+    prefix: str,
+    skip: Collection[str] = frozenset(),
+) -> dict[str, Any]:
     data = current.model_dump()
     for name, info in model.model_fields.items():
         if name in skip:
@@ -115,8 +125,13 @@ class SettingsScreen(ModeScreen):
             new_counter = CounterSettings.model_validate(counter_data)
         except (ValidationError, json.JSONDecodeError) as exc:
             reason = exc.errors()[0] if isinstance(exc, ValidationError) else {"loc": ("?",), "msg": str(exc)}
-            status.update(_("Invalid value for {field}: {reason}", field=".".join(map(str, reason["loc"])),
-                            reason=reason["msg"]))
+            status.update(
+                _(
+                    "Invalid value for {field}: {reason}",
+                    field=".".join(map(str, reason["loc"])),
+                    reason=reason["msg"],
+                )
+            )
             status.set_class(True, "error")
             self.app.bell()
             return

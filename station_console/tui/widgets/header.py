@@ -34,14 +34,24 @@ class StationHeader(Horizontal):
         app: Any = self.app
         station = app.station
         clerk = getattr(app, "clerk_name", None) or _("not signed in")
-        title = Text.assemble((station.settings().station_name, "bold"), "  ·  ", (_(self.mode_title), "bold"))
+        title = Text.assemble(
+            (station.settings().station_name, "bold"), "  ·  ", (_(self.mode_title), "bold")
+        )
         self.query_one("#hdr-title", Static).update(title)
         status = Text()
         status.append(f"{_('Clerk')}: {clerk}  ")
         status.append(f"{_('Counter')}: {station.counter}  ")
         status.append(f"{_('DB')}: {app.database_label}  ")
         for device, state in app.device_states.items():
-            ok = state not in ("none", "error", "offline", "unplugged", "no permission", "searching", "stopped")
+            ok = state not in (
+                "none",
+                "error",
+                "offline",
+                "unplugged",
+                "no permission",
+                "searching",
+                "stopped",
+            )
             status.append(f"{_(device.capitalize())}: ", style="")
             status.append(_(state), style="green" if ok else "yellow")
             status.append("  ")
