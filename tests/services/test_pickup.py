@@ -7,7 +7,7 @@ from conftest import FakeClock
 from pickup_helpers import configure, receive, set_layer_walk, set_walk, zto
 
 from station_console.errors import NotFound, Refused
-from station_console.services import pickup
+from station_console.services import pickup, pickup_lookup
 from station_console.services.checkin import set_phone
 from station_console.services.station import Station
 
@@ -198,7 +198,7 @@ def test_lookups_use_the_indexes(station: Station, clock: FakeClock) -> None:
     with station.read() as session:
         for name, cond in conditions.items():
             sql = (
-                pickup._rows_select()
+                pickup_lookup._rows_select()
                 .where(cond)
                 .compile(station.engine, compile_kwargs={"literal_binds": True})
             )
