@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 log = logging.getLogger("station.scanner")
 
@@ -97,3 +97,30 @@ class Scanner:
             self.on_scan(event)
         except Exception:
             log.exception("scanner scan callback failed")
+
+
+class ThreadedScanner(Scanner):
+    """A scanner read by one background thread running `_run` until `_stop` is set."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+    def _start_thread(self, status: ScannerStatus) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._set_status(status)
+        self._thread = threading.Thread(target=self._run, name=self.source, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+            self._thread = None
+        self._set_status(ScannerStatus.STOPPED)

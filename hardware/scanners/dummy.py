@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from typing import Any
 
-from hardware.scanners.base import Scanner, ScannerStatus
+from hardware.scanners.base import ScannerStatus, ThreadedScanner
 
 
-class DummyScanner(Scanner):
+class DummyScanner(ThreadedScanner):
     kind = "dummy"
 
     def __init__(
@@ -27,23 +26,9 @@ class DummyScanner(Scanner):
         self.loop = loop
         self.delay_s = delay_s
         self.emitted: list[str] = []  # every code sent so far, for tests
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._set_status(ScannerStatus.CONNECTED)
-        self._thread = threading.Thread(target=self._run, name=self.source, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-            self._thread = None
-        self._set_status(ScannerStatus.STOPPED)
+        self._start_thread(ScannerStatus.CONNECTED)
 
     def inject(self, code: str) -> None:
         """Deliver one code now, as if scanned."""

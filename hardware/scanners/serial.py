@@ -7,10 +7,9 @@ port by itself when it disappears (USB-CDC unplugged), like the HID reader.
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
-from hardware.scanners.base import Scanner, ScannerStatus
+from hardware.scanners.base import ScannerStatus, ThreadedScanner
 from station_console.i18n import _
 
 try:  # optional: `pip install station-console[serial]`
@@ -27,7 +26,7 @@ def serial_available() -> bool:
     return pyserial is not None
 
 
-class SerialScanner(Scanner):
+class SerialScanner(ThreadedScanner):
     kind = "serial"
 
     def __init__(
@@ -49,26 +48,12 @@ class SerialScanner(Scanner):
         self.terminator = terminator
         self.retry_s = retry_s
         self.encoding = encoding
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         if pyserial is None:
             self._set_status(ScannerStatus.ERROR, _("pyserial is not installed: install the serial extra."))
             return
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._set_status(ScannerStatus.SEARCHING)
-        self._thread = threading.Thread(target=self._run, name=self.source, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-            self._thread = None
-        self._set_status(ScannerStatus.STOPPED)
+        self._start_thread(ScannerStatus.SEARCHING)
 
     def split(self, buffer: bytearray) -> list[bytes]:
         """Complete lines taken off the front of `buffer`; the unfinished rest stays."""
