@@ -44,3 +44,22 @@ async def test_the_shell_speaks_chinese(app: StationApp) -> None:
         await pilot.pause()
         text = " ".join(str(w.render()) for w in app.screen.query("StationHeader Static"))
         assert "入库" in text and "柜台" in text
+
+
+async def test_a_chinese_console_leaves_the_next_english_one_english(station) -> None:  # type: ignore[no-untyped-def]
+    """Key labels are translated per app, not on the shared class bindings."""
+    from station_console.settings import CounterSettings
+
+    set_language("zh")
+    chinese = StationApp(station, CounterSettings(counter="a"))
+    async with chinese.run_test(size=(160, 36)) as pilot:
+        await pilot.pause()
+        assert chinese._bindings.key_to_bindings["f1"][0].description == "入库"
+    set_language("en")
+    english = StationApp(station, CounterSettings(counter="b"))
+    async with english.run_test(size=(160, 36)) as pilot:
+        await pilot.pause()
+        assert english._bindings.key_to_bindings["f1"][0].description == "Check-in"
+        assert english.screen._bindings.key_to_bindings  # the mode screen's keys too
+        labels = [b.description for bs in english.screen._bindings.key_to_bindings.values() for b in bs]
+        assert not any("\u4e00" <= ch <= "\u9fff" for label in labels for ch in label)

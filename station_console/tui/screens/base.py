@@ -38,15 +38,25 @@ class ModeScreen(Screen[None]):
 
 
 def translate_bindings(node: Any) -> None:
-    """Binding descriptions are English message ids; show them in the console's language."""
+    """Binding descriptions are English message ids; show them in the console's language.
+
+    The Binding objects belong to the class and are shared by every instance, so each node gets its own
+    translated copies; the class keeps the English ids (a later app in another language starts clean).
+    """
+    from dataclasses import replace
+
     from station_console.i18n import _
 
-    for bindings in node._bindings.key_to_bindings.values():
-        for binding in bindings:
-            if binding.description:
-                object.__setattr__(binding, "description", _(binding.description))
-            if binding.tooltip:
-                object.__setattr__(binding, "tooltip", _(binding.tooltip))
+    table = node._bindings.key_to_bindings
+    for key, bindings in table.items():
+        table[key] = [
+            replace(b, description=_(b.description), tooltip=_(b.tooltip) if b.tooltip else b.tooltip)
+            if b.description or b.tooltip
+            else b
+            for b in bindings
+        ]
+    if hasattr(node, "refresh_bindings"):
+        node.refresh_bindings()
 
 
 def report_unexpected(screen: Screen[None], exc: BaseException) -> str:

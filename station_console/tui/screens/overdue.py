@@ -13,8 +13,8 @@ from textual.widgets import DataTable, Static
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services import overdue, returns
-from station_console.tui.screens.base import ModeScreen
-from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table, translate_bindings
+from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 
 BAND_STYLES = {
     "ok": "green",

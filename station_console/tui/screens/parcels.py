@@ -15,13 +15,12 @@ from textual.widgets import Checkbox, DataTable, Input, Select, Static
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.search import Query, search, timeline
-from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.shelf_common import (
     STATUS_LABELS,
     parcel_cells,
     problem_text,
     setup_parcel_table,
-    translate_bindings,
 )
 
 PAGE = 50

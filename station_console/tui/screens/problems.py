@@ -14,8 +14,8 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services import problems
-from station_console.tui.screens.base import ModeScreen
-from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table, translate_bindings
+from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 
 
 class ProblemsScreen(ModeScreen):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.screen import Screen
 from textual.widgets import DataTable
 
 from station_console.i18n import N_, _
@@ -31,15 +30,6 @@ STATUS_LABELS = {
     "cancelled": N_("cancelled"),
 }
 PROBLEM_STYLE = "bold white on dark_red"
-
-
-def translate_bindings(screen: Screen[Any]) -> None:
-    """Binding descriptions are English ids; show them in the console's language (as the app does)."""
-    for bindings in screen._bindings.key_to_bindings.values():
-        for binding in bindings:
-            if binding.description:
-                object.__setattr__(binding, "description", _(binding.description))
-    screen.refresh_bindings()
 
 
 def heat_style(fill: float) -> str:

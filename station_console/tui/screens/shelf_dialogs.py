@@ -16,8 +16,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services import moves, shelves
 from station_console.services.station import Station
-from station_console.tui.screens.base import ModeScreen
-from station_console.tui.screens.shelf_common import translate_bindings
+from station_console.tui.screens.base import ModeScreen, translate_bindings
 
 
 class MoveDialog(ModalScreen[str | None]):

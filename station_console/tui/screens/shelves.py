@@ -18,13 +18,8 @@ from textual.widgets import DataTable, Static
 
 from station_console.i18n import N_, _
 from station_console.services import shelves
-from station_console.tui.screens.base import ModeScreen
-from station_console.tui.screens.shelf_common import (
-    heat_style,
-    parcel_cells,
-    setup_parcel_table,
-    translate_bindings,
-)
+from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.shelf_common import heat_style, parcel_cells, setup_parcel_table
 
 CELL_WIDTH = 15  # "6-5 40/40" over "  9 100% ⚠9 !9"
 

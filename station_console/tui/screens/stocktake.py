@@ -20,8 +20,8 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services import stocktake
 from station_console.services.search import normalise_location
-from station_console.tui.screens.base import ModeScreen
-from station_console.tui.screens.shelf_common import STATUS_LABELS, problem_text, translate_bindings
+from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.shelf_common import STATUS_LABELS, problem_text
 
 CLASS_STYLES = {
     "match": "green",
