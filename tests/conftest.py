@@ -13,8 +13,8 @@ from sqlmodel import SQLModel
 import db.models  # noqa: F401  (registers the tables)
 from db.engine import create_station_engine
 from station_console.i18n import set_language
-from station_console.services.setup import init_station
-from station_console.services.station import Station
+from station_console.services.admin.setup import init_station
+from station_console.services.core.station import Station
 
 # Test paths (under tests/) whose `db_url` runs on both databases; everything else stays on SQLite.
 BOTH_DATABASES = ("services/", "test_concurrency.py")

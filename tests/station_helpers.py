@@ -10,8 +10,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from db.models import Layer, Parcel, ParcelEvent, Setting, Shelf
-from station_console.services.config import STATION_KEY, load_station_settings
-from station_console.services.station import Station
+from station_console.services.core.settings import STATION_KEY, load_station_settings
+from station_console.services.core.station import Station
 
 
 def wb(n: int) -> str:

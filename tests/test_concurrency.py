@@ -17,7 +17,7 @@ from station_helpers import keep_layers
 
 from db.models import EventKind, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf
 from station_console.bench.concurrency import checkin_worker, pickup_worker, run_parallel
-from station_console.services.station import Station
+from station_console.services.core.station import Station
 
 pytestmark = pytest.mark.xdist_group("concurrency")
 

@@ -9,8 +9,8 @@ from sqlmodel import func, select
 from db.engine import create_station_engine
 from db.migrate import alembic_config, current_revision, head_revision, upgrade
 from db.models import Carrier, Layer, Parcel, Shelf
-from station_console.services.setup import DEFAULT_LAYOUT, carrier_seed, init_station, open_station
-from station_console.services.station import Station
+from station_console.services.admin.setup import DEFAULT_LAYOUT, carrier_seed, init_station, open_station
+from station_console.services.core.station import Station
 
 
 def test_migrations_reach_head_and_match_the_models(db_url: str) -> None:

@@ -20,10 +20,10 @@ from click.testing import CliRunner
 from sqlmodel import select
 
 from db.models import ParcelEvent, PrintJob
-from station_console.services import clerks
-from station_console.services.checkin import check_in
-from station_console.services.pickup import confirm_pickup
-from station_console.services.station import Station
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.people import clerks
+from station_console.services.pickup.handover import confirm_pickup
 
 if TYPE_CHECKING:
     from conftest import FakeClock
@@ -82,7 +82,7 @@ def test_audit_events_and_print_jobs_carry_no_full_number(day: Station) -> None:
 @pytest.mark.parametrize("language", ["tspl", "zpl", "escpos", "pdf"])
 def test_labels_show_only_the_masked_phone(day: Station, language: str) -> None:
     from hardware.printers import make_printer
-    from station_console.services.print_render import label_data_for, label_for_printer
+    from station_console.services.printing.render import label_data_for, label_for_printer
 
     printer = make_printer({"language": language, "transport": "dummy"}, name="scan")
     with day.read() as session:
@@ -105,8 +105,8 @@ def pdf_text(blob: bytes) -> str:
 
 
 def test_the_day_report_in_every_format(day: Station) -> None:
-    from station_console.services import report_export
-    from station_console.services.reports import build_report
+    from station_console.services.day import export as report_export
+    from station_console.services.day.report import build_report
 
     report = build_report(day, day.business_day())
     outputs = {
@@ -140,7 +140,7 @@ def test_the_day_report_in_every_format(day: Station) -> None:
 )
 def test_command_output(tmp_path: Path, clock: FakeClock, args: list[str]) -> None:
     from station_console.cli import cli
-    from station_console.services.setup import open_station
+    from station_console.services.admin.setup import open_station
 
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     station = open_station(url, counter="test-counter")  # migrated, as the command opens it

@@ -15,16 +15,16 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from station_console.errors import PermissionDenied
-from station_console.services import clerks
-from station_console.services.checkin import check_in
-from station_console.services.pickup import confirm_pickup
-from station_console.services.station import Station
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.people import clerks
+from station_console.services.pickup.handover import confirm_pickup
 
 PHONE = "13812345678"
 
 
 def _save_settings(st: Station, ids: dict[str, Any]) -> Any:
-    from station_console.services.config import save_station_settings
+    from station_console.services.admin.settings import save_station_settings
 
     new = st.settings().model_copy(update={"station_name": "Hijacked"})
     return st.run(lambda session: save_station_settings(session, st, new))
@@ -46,27 +46,27 @@ def _call(module: str, name: str, *args: Any, **kwargs: Any) -> Callable[[Statio
 
 
 MANAGER_ONLY: dict[str, Callable[[Station, dict[str, Any]], Any]] = {
-    "close_day": _call("dayclose", "close_day"),
+    "close_day": _call("day.close", "close_day"),
     "save_station_settings": _save_settings,
-    "add_carrier": _call("carriers", "add_carrier", {"code": "KDN", "name_en": "Kdn", "name_zh": "快递鸟"}),
-    "update_carrier": _call("carriers", "update_carrier", "SF", {"fee_cents": 1}),
-    "add_shelf": _call("shelves", "add_shelf", "Z"),
-    "edit_shelf": _call("shelves", "edit_shelf", "1", zone="floor"),
-    "add_layer": _call("shelves", "add_layer", "1"),
-    "edit_layer": _call("shelves", "edit_layer", "1-1", capacity_units=1),
-    "retire": _call("shelves", "retire", "2"),
-    "restore": _call("shelves", "restore", "2"),
-    "import_layout": _call("shelves", "import_layout", "label,zone,layers\nZ,main,3\n"),
+    "add_carrier": _call("scan.carriers", "add_carrier", {"code": "KDN", "name_en": "Kdn", "name_zh": "快递鸟"}),
+    "update_carrier": _call("scan.carriers", "update_carrier", "SF", {"fee_cents": 1}),
+    "add_shelf": _call("shelves.layout", "add_shelf", "Z"),
+    "edit_shelf": _call("shelves.layout", "edit_shelf", "1", zone="floor"),
+    "add_layer": _call("shelves.layout", "add_layer", "1"),
+    "edit_layer": _call("shelves.layout", "edit_layer", "1-1", capacity_units=1),
+    "retire": _call("shelves.layout", "retire", "2"),
+    "restore": _call("shelves.layout", "restore", "2"),
+    "import_layout": _call("shelves.layout", "import_layout", "label,zone,layers\nZ,main,3\n"),
     "override_pickup": lambda st, ids: confirm_pickup(
         st, [ids["on_shelf"]], method="code", override_reason="label torn off"
     ),
-    "undo_pickup": _call("pickup", "undo_pickup", ("picked",)),
-    "write_off": _call("problems", "write_off", "{on_shelf_waybill}", "lost"),
-    "export_person": _call("privacy", "export_person", PHONE),
-    "delete_person": _call("privacy", "delete_person", PHONE),
-    "add_clerk": _call("clerks", "add_clerk", "Zhao", "5555", role="manager"),
-    "reset_pin": _call("clerks", "change_pin", "Wang", "0000"),
-    "deactivate_clerk": _call("clerks", "set_active", "Wang", False),
+    "undo_pickup": _call("pickup.handover", "undo_pickup", ("picked",)),
+    "write_off": _call("exceptions.problems", "write_off", "{on_shelf_waybill}", "lost"),
+    "export_person": _call("people.privacy", "export_person", PHONE),
+    "delete_person": _call("people.privacy", "delete_person", PHONE),
+    "add_clerk": _call("people.clerks", "add_clerk", "Zhao", "5555", role="manager"),
+    "reset_pin": _call("people.clerks", "change_pin", "Wang", "0000"),
+    "deactivate_clerk": _call("people.clerks", "set_active", "Wang", False),
 }
 
 

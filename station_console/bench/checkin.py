@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from station_console.services.station import Station
+from station_console.services.core.station import Station
 
 WARM_UP = 20  # check-ins before timing: compiled statements, detector, connection pool
 
@@ -54,7 +54,7 @@ def phones(n: int, seed: int | None = None) -> list[str | None]:
 
 def measure_checkin(station: Station, samples: int) -> list[float]:
     """Seconds per `check_in` (one transaction each: parcel, label job, notification, audit event)."""
-    from station_console.services.checkin import check_in
+    from station_console.services.checkin.transaction import check_in
 
     total = samples + WARM_UP
     numbers, typed = waybills(total), phones(total, seed=4)
@@ -103,7 +103,7 @@ async def measure_scan_to_screen(
     from textual import events
     from textual.keys import _character_to_key
 
-    from station_console.services.setup import open_station
+    from station_console.services.admin.setup import open_station
     from station_console.settings import CounterSettings
     from station_console.tui.app import StationApp
     from station_console.tui.screens.checkin import CheckinScreen

@@ -26,7 +26,7 @@ def _init(barrier: Any) -> None:
 
 def _open(url: str, counter: str) -> Any:
     from db.engine import create_station_engine
-    from station_console.services.station import Station
+    from station_console.services.core.station import Station
 
     station = Station(engine=create_station_engine(url), counter=counter)
     station.settings()  # warm: settings and the detector load before the clock starts
@@ -40,8 +40,8 @@ def _wait_for_others() -> None:
 
 def checkin_worker(url: str, counter: str, scans: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
     """Check in `(waybill, size)` pairs as `counter`; one outcome per scan (a refusal's code or the result)."""
-    from station_console.services.carriers import get_detector
-    from station_console.services.checkin import check_in
+    from station_console.services.checkin.transaction import check_in
+    from station_console.services.scan.carriers import get_detector
 
     station = _open(url, counter)
     get_detector(station)
@@ -70,7 +70,7 @@ def checkin_worker(url: str, counter: str, scans: Sequence[tuple[str, str]]) -> 
 def pickup_worker(url: str, counter: str, parcels: Sequence[tuple[int, str]]) -> list[dict[str, Any]]:
     """Hand over `(parcel_id, waybill)` one by one, scanned; parcels another counter took are refused."""
     from db.models import PickupMethod
-    from station_console.services.pickup import confirm_pickup
+    from station_console.services.pickup.handover import confirm_pickup
 
     station = _open(url, counter)
     _wait_for_others()
@@ -107,8 +107,8 @@ def _make_room(url: str, units: int) -> None:
     from db.engine import create_station_engine
     from db.migrate import upgrade
     from db.models import Layer
-    from station_console.services.setup import init_station
-    from station_console.services.station import Station
+    from station_console.services.admin.setup import init_station
+    from station_console.services.core.station import Station
 
     engine = create_station_engine(url)
     upgrade(engine)

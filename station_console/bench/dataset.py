@@ -134,8 +134,8 @@ def _schema(path: Path) -> None:
     """Tables at head through Alembic, the bench's shelf layout, then the ordinary seed."""
     from db.engine import create_station_engine
     from db.migrate import upgrade
-    from station_console.services.setup import init_station
-    from station_console.services.station import Station
+    from station_console.services.admin.setup import init_station
+    from station_console.services.core.station import Station
 
     engine = create_station_engine(f"sqlite:///{path}")
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 import time
 
-from station_console.services.checksums import gs1_mod10, s10_check_digit
-from station_console.services.detect import Detector
-from station_console.services.setup import carrier_seed
+from station_console.services.admin.setup import carrier_seed
+from station_console.services.scan.checksums import gs1_mod10, s10_check_digit
+from station_console.services.scan.detect import Detector
 
 
 def _digits(rng: random.Random, n: int) -> str:

@@ -95,7 +95,7 @@ def run_all(
 ) -> dict[str, Result]:
     """Build (or reuse) the dataset, run every path on a working copy of it, return the figures."""
     from station_console.bench import checkin, detect, pickup, report
-    from station_console.services.setup import open_station
+    from station_console.services.admin.setup import open_station
 
     say = progress or (lambda _msg: None)
     scale = scale or (QUICK if quick else FULL)

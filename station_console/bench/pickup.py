@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy import text
 
-from station_console.services.station import Station
+from station_console.services.core.station import Station
 
 _POOL = 5000  # distinct queries drawn from the shelves
 _COLUMNS = (
@@ -63,14 +63,14 @@ def _time(call: Callable[[str], object], queries: Sequence[str]) -> list[float]:
 
 def measure_lookup_code(station: Station, samples: int, *, seed: int = 5) -> list[float]:
     """`pickup.lookup` by pickup code (including the other parcels of the same recipient)."""
-    from station_console.services.pickup import lookup
+    from station_console.services.pickup.handover import lookup
 
     return _time(lambda q: lookup(station, q), _station_pool(station, "pickup_code", samples, seed))
 
 
 def measure_lookup_phone(station: Station, samples: int, *, seed: int = 6) -> list[float]:
     """`pickup.lookup` by 4-digit phone tail."""
-    from station_console.services.pickup import lookup
+    from station_console.services.pickup.handover import lookup
 
     return _time(lambda q: lookup(station, q), _station_pool(station, "phone_tail", samples, seed))
 

@@ -14,7 +14,7 @@ import time
 
 CHILD = """
 import asyncio, sys
-from station_console.services.setup import open_station
+from station_console.services.admin.setup import open_station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 

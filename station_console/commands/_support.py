@@ -11,7 +11,7 @@ import click
 
 from station_console.errors import StationError
 from station_console.i18n import language_from_locale, set_language
-from station_console.services.station import Station
+from station_console.services.core.station import Station
 from station_console.settings import CounterSettings, load_counter_settings
 
 
@@ -39,7 +39,7 @@ class CliApp:
     @property
     def station(self) -> Station:
         if self._station is None:
-            from station_console.services.setup import open_station
+            from station_console.services.admin.setup import open_station
 
             if self.clerk_name and self.pin is None:
                 self.pin = _ask_pin(self.clerk_name)

@@ -23,7 +23,7 @@ def register(cli: click.Group) -> None:
 @pass_app
 def backup_command(app: CliApp, file: Path, overwrite: bool, as_json: bool) -> None:
     """Back up the station database into FILE (SQLite); for PostgreSQL, print the pg_dump command."""
-    from station_console.services import backup
+    from station_console.services.admin import backup
 
     engine = app.station.engine
     if engine.dialect.name == "postgresql":
@@ -51,7 +51,7 @@ def backup_command(app: CliApp, file: Path, overwrite: bool, as_json: bool) -> N
 @pass_app
 def restore_command(app: CliApp, file: Path, yes: bool) -> None:
     """Replace the SQLite station database with the backup FILE. Close the other consoles first."""
-    from station_console.services import backup
+    from station_console.services.admin import backup
 
     engine = app.station.engine
     if engine.dialect.name == "postgresql":

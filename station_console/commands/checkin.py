@@ -36,7 +36,7 @@ def checkin(
     as_json: bool,
 ) -> None:
     """Check in one parcel: shelf location, pickup code, label job and notification, in one transaction."""
-    from station_console.services.checkin import check_in
+    from station_console.services.checkin.transaction import check_in
 
     try:
         result = check_in(
@@ -76,7 +76,7 @@ def checkin(
 @pass_app
 def parcels(app: CliApp, status: str | None, limit: int, as_json: bool) -> None:
     """List parcels, newest check-in first (phones masked)."""
-    from station_console.services.queries import STATUS_LABELS, list_parcels
+    from station_console.services.shelves.lists import STATUS_LABELS, list_parcels
 
     rows = list_parcels(app.station, status=status, limit=limit)
     if as_json:
@@ -96,7 +96,7 @@ def parcels(app: CliApp, status: str | None, limit: int, as_json: bool) -> None:
 @pass_app
 def undo_checkin(app: CliApp, as_json: bool) -> None:
     """Undo this counter's last check-in still on the shelf (code held back, label and message withdrawn)."""
-    from station_console.services.checkin import undo_last
+    from station_console.services.checkin.transaction import undo_last
 
     try:
         result = undo_last(app.station)

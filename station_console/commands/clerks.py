@@ -51,7 +51,7 @@ def _new_pin(app: CliApp, given: str | None) -> str:
 @pass_app
 def clerk_add(app: CliApp, name: str, role: str, new_pin: str | None, as_json: bool) -> None:
     """Add a clerk (a manager does this; on a new station the first one becomes the manager)."""
-    from station_console.services import clerks
+    from station_console.services.people import clerks
 
     station = app.station
     info = clerks.add_clerk(station, name, _new_pin(app, new_pin), role=role)
@@ -66,7 +66,7 @@ def clerk_add(app: CliApp, name: str, role: str, new_pin: str | None, as_json: b
 @pass_app
 def clerk_list(app: CliApp, as_json: bool) -> None:
     """Every clerk, with role, state and last sign-in."""
-    from station_console.services import clerks
+    from station_console.services.people import clerks
 
     rows = clerks.list_clerks(app.station)
     if as_json:
@@ -85,7 +85,7 @@ def clerk_list(app: CliApp, as_json: bool) -> None:
 @pass_app
 def clerk_pin(app: CliApp, name: str, new_pin: str | None) -> None:
     """Change NAME's PIN: your own (signed in as NAME), or anyone's as a manager."""
-    from station_console.services import clerks
+    from station_console.services.people import clerks
 
     station = app.station
     own = bool(app.clerk_name) and app.clerk_name.strip().lower() == name.strip().lower()  # type: ignore[union-attr]
@@ -99,7 +99,7 @@ def clerk_pin(app: CliApp, name: str, new_pin: str | None) -> None:
 @pass_app
 def clerk_deactivate(app: CliApp, name: str) -> None:
     """Stop NAME from signing in (manager). Their past events keep their name."""
-    from station_console.services import clerks
+    from station_console.services.people import clerks
 
     clerks.set_active(app.station, name, False)
     click.echo(_("{name} can no longer sign in", name=name))
@@ -110,7 +110,7 @@ def clerk_deactivate(app: CliApp, name: str) -> None:
 @pass_app
 def clerk_activate(app: CliApp, name: str) -> None:
     """Let a deactivated clerk sign in again (manager)."""
-    from station_console.services import clerks
+    from station_console.services.people import clerks
 
     clerks.set_active(app.station, name, True)
     click.echo(_("{name} can sign in again", name=name))
@@ -129,7 +129,7 @@ def audit_group() -> None:
 @pass_app
 def audit_verify(app: CliApp, as_json: bool) -> None:
     """Check every event's hash and link. Exit 0 when the chain holds, 1 naming the first bad event."""
-    from station_console.services.auditlog import verify
+    from station_console.services.people.audit_trail import verify
 
     result = verify(app.station)
     if as_json:
@@ -142,7 +142,7 @@ def audit_verify(app: CliApp, as_json: bool) -> None:
 
 
 def _print_entries(app: CliApp, entries: list, *, show_waybill: bool) -> None:  # type: ignore[type-arg]
-    from station_console.services.auditlog import describe, kind_label
+    from station_console.services.people.audit_trail import describe, kind_label
 
     zone = app.station.zone()
     for e in entries:
@@ -158,7 +158,7 @@ def _print_entries(app: CliApp, entries: list, *, show_waybill: bool) -> None:  
 @pass_app
 def audit_timeline(app: CliApp, waybill: str, as_json: bool) -> None:
     """Every event of the parcel(s) with WAYBILL, oldest first: when, what, who, at which counter."""
-    from station_console.services.auditlog import parcel_timeline
+    from station_console.services.people.audit_trail import parcel_timeline
 
     entries = parcel_timeline(app.station, waybill)
     if as_json:
@@ -177,7 +177,7 @@ def audit_activity(app: CliApp, name: str, day: object, limit: int, as_json: boo
     """What clerk NAME did: counts by kind, then the newest events."""
     from datetime import datetime
 
-    from station_console.services.auditlog import clerk_activity, kind_label
+    from station_console.services.people.audit_trail import clerk_activity, kind_label
 
     the_day: date | None = day.date() if isinstance(day, datetime) else None
     activity = clerk_activity(app.station, name, day=the_day, limit=limit)
@@ -203,7 +203,7 @@ def privacy_group() -> None:
 @pass_app
 def privacy_purge(app: CliApp, as_json: bool) -> None:
     """Clear full phone numbers of parcels that left the station more than phone_purge_days ago."""
-    from station_console.services.privacy import purge_phones
+    from station_console.services.people.privacy import purge_phones
 
     result = purge_phones(app.station)
     if as_json:
@@ -229,7 +229,7 @@ def privacy_purge(app: CliApp, as_json: bool) -> None:
 @pass_app
 def privacy_export(app: CliApp, phone: str, output: Path | None) -> None:
     """Everything the station holds about the person with full number PHONE, as JSON (manager)."""
-    from station_console.services.privacy import export_person
+    from station_console.services.people.privacy import export_person
 
     data = export_person(app.station, phone)
     if output is None:
@@ -246,7 +246,7 @@ def privacy_export(app: CliApp, phone: str, output: Path | None) -> None:
 @pass_app
 def privacy_delete(app: CliApp, phone: str, yes: bool, as_json: bool) -> None:
     """Blank the phone, email and name of the person with full number PHONE on all their parcels (manager)."""
-    from station_console.services.privacy import delete_person
+    from station_console.services.people.privacy import delete_person
 
     station = app.station
     if not yes and sys.stdin.isatty():

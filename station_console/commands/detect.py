@@ -26,7 +26,7 @@ def register(cli: click.Group) -> None:
 @pass_app
 def detect(app: CliApp, batch: str | None, as_json: bool, waybills: tuple[str, ...]) -> None:
     """Tell the carrier of each WAYBILL (or of each line on stdin). Exit 1 if any is rejected."""
-    from station_console.services.carriers import get_detector
+    from station_console.services.scan.carriers import get_detector
 
     detector = get_detector(app.station)
     if batch is not None:
@@ -77,7 +77,7 @@ def _carrier_json(row: Any) -> dict[str, Any]:
 @pass_app
 def carriers_list(app: CliApp, as_json: bool) -> None:
     """Every carrier, in display order."""
-    from station_console.services.carriers import list_carriers
+    from station_console.services.scan.carriers import list_carriers
 
     rows = list_carriers(app.station)
     if as_json:
@@ -159,7 +159,7 @@ def carriers_add(
     app: CliApp, code: str, patterns: tuple[str, ...], checksum: str | None, as_json: bool, **options: Any
 ) -> None:
     """Add a carrier to the table."""
-    from station_console.services.carriers import add_carrier
+    from station_console.services.scan.carriers import add_carrier
 
     data = {"code": code, **_changes(options)}
     if patterns:
@@ -191,7 +191,7 @@ def carriers_edit(
     **options: Any,
 ) -> None:
     """Change a carrier's names, patterns, fee or state."""
-    from station_console.services.carriers import get_carrier, update_carrier
+    from station_console.services.scan.carriers import get_carrier, update_carrier
 
     changes = _changes(options)
     if active is not None:

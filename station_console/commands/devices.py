@@ -39,7 +39,7 @@ def register(cli: click.Group) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the devices as JSON.")
 def devices(as_json: bool) -> None:
     """List the USB scanners and printers this machine can see."""
-    from station_console.services.devices import list_devices
+    from station_console.services.admin.devices import list_devices
 
     found = list_devices()
     if as_json:
@@ -75,7 +75,7 @@ def devices(as_json: bool) -> None:
 @pass_app
 def scan_test(app: CliApp, device: str | None, count: int | None, as_json: bool) -> None:
     """Print codes as the scanner sends them (Ctrl-C to stop)."""
-    from station_console.services.devices import scanner_config
+    from station_console.services.admin.devices import scanner_config
 
     try:
         config = scanner_config(app.counter_settings, device)

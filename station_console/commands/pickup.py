@@ -30,15 +30,15 @@ def register(cli: click.Group) -> None:
 def pickup_command(app: CliApp, query: str, confirm: tuple[str, ...], as_json: bool) -> None:
     """List a customer's parcels on the shelves (code, codes, phone tail, phone or waybill); with
     --confirm, mark those parcels picked up."""
-    from station_console.services import pickup
+    from station_console.services.pickup import handover
 
     station = app.station
     try:
-        found = pickup.lookup(station, query)
+        found = handover.lookup(station, query)
         if confirm:
             # Every confirmed waybill must be one of the query's parcels; a stranger refuses them all.
-            rows = [pickup.check_scan(found, waybill, station) for waybill in confirm]
-            done = pickup.confirm_pickup(
+            rows = [handover.check_scan(found, waybill, station) for waybill in confirm]
+            done = handover.confirm_pickup(
                 station, [r.parcel_id for r in rows], method=found.method, scanned=[r.waybill for r in rows]
             )
     except StationError as exc:
@@ -70,7 +70,7 @@ def pickup_command(app: CliApp, query: str, confirm: tuple[str, ...], as_json: b
     for code in found.missing:
         click.echo(_("Not found: {code}", code=code), err=True)
     if found.second_check:
-        click.echo(_(pickup.CHECK_LABELS[found.second_check]), err=True)
+        click.echo(_(handover.CHECK_LABELS[found.second_check]), err=True)
 
 
 @click.command("undo-pickup")
@@ -79,11 +79,11 @@ def pickup_command(app: CliApp, query: str, confirm: tuple[str, ...], as_json: b
 @pass_app
 def undo_pickup_command(app: CliApp, waybill: str, as_json: bool) -> None:
     """Put a parcel handed out by mistake back on the shelf (manager, within minutes of the pickup)."""
-    from station_console.services import pickup
+    from station_console.services.pickup import handover
 
     try:
-        parcel_id = pickup.picked_up_parcel(app.station, waybill)
-        pickup.undo_pickup(app.station, parcel_id)
+        parcel_id = handover.picked_up_parcel(app.station, waybill)
+        handover.undo_pickup(app.station, parcel_id)
     except StationError as exc:
         fail(exc, as_json=as_json)
         return

@@ -42,8 +42,8 @@ def register(cli: click.Group) -> None:
 def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | None, out: str | None) -> None:
     """Write the label of a parcel (by pickup code or waybill) in a printer language."""
     from hardware.printers import make_printer
-    from station_console.services import printing
-    from station_console.services.print_render import label_for_printer, needs_cjk_fallback
+    from station_console.services.printing.printers import find_parcel_id
+    from station_console.services.printing.render import label_data_for, label_for_printer, needs_cjk_fallback
 
     configured: dict[str, Any] = dict(app.counter_settings.printer)
     config = {
@@ -57,8 +57,8 @@ def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | N
     except ValueError as exc:
         fail(Refused(N_("Cannot make that label: {reason}"), code="bad_label", reason=str(exc)))
     try:
-        parcel_id = printing.find_parcel_id(app.station, ref)
-        data = printing.label_data_for(app.station, parcel_id, get_language())
+        parcel_id = find_parcel_id(app.station, ref)
+        data = label_data_for(app.station, parcel_id, get_language())
     except StationError as exc:
         fail(exc)
     if needs_cjk_fallback(data.lang, printer):
@@ -89,12 +89,13 @@ def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | N
 @pass_app
 def print_label(app: CliApp, ref: str, printer_name: str | None, as_json: bool) -> None:
     """Queue a parcel's label (a reprint: recorded in the audit trail)."""
-    from station_console.services import printing
+    from station_console.services.printing.jobs import reprint
+    from station_console.services.printing.printers import find_parcel_id, printer_for
 
     try:
         if printer_name:
-            printing.printer_for(app.counter_settings, printer_name)  # refuse an unknown name now
-        job = printing.reprint(app.station, printing.find_parcel_id(app.station, ref), printer=printer_name)
+            printer_for(app.counter_settings, printer_name)  # refuse an unknown name now
+        job = reprint(app.station, find_parcel_id(app.station, ref), printer=printer_name)
     except StationError as exc:
         fail(exc, as_json=as_json)
     if as_json:
@@ -123,12 +124,13 @@ HEADERS = (
 @pass_app
 def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit: int) -> None:
     """Show this counter's print jobs and their states."""
-    from station_console.services import printing
+    from station_console.services.printing.jobs import list_jobs, process_queue
+    from station_console.services.printing.printers import printer_for
 
     outcome: dict[str, Any] | None = None
     if process:
         try:
-            result = printing.process_queue(app.station, printing.printer_for(app.counter_settings))
+            result = process_queue(app.station, printer_for(app.counter_settings))
         except StationError as exc:
             fail(exc, as_json=as_json)
         outcome = {
@@ -139,7 +141,7 @@ def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit
             "error": result.error,
         }
     statuses = None if all_jobs else ["queued", "sending", "failed", "interrupted"]
-    jobs = printing.list_jobs(app.station, statuses=statuses, limit=limit)
+    jobs = list_jobs(app.station, statuses=statuses, limit=limit)
     codes = _codes(app, [j.parcel_id for j in jobs if j.parcel_id is not None])
     if as_json:
         emit_json(

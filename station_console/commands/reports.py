@@ -35,8 +35,8 @@ def _parse_day(value: str | None) -> date | None:
 @pass_app
 def report(app: CliApp, day_text: str | None, fmt: str, out: Path | None) -> None:
     """The day's reconciliation per carrier and the other end-of-day figures."""
-    from station_console.services import report_export
-    from station_console.services.reports import build_report
+    from station_console.services.day import export
+    from station_console.services.day.report import build_report
 
     day = _parse_day(day_text)
     try:
@@ -45,14 +45,12 @@ def report(app: CliApp, day_text: str | None, fmt: str, out: Path | None) -> Non
         fail(exc, as_json=fmt == "json")
         return
     if fmt == "pdf":
-        blob = report_export.to_pdf(data)
+        blob = export.to_pdf(data)
         target = out or Path(f"report-{data['date']}.pdf")
         target.write_bytes(blob)
         click.echo(_("Wrote {path}", path=str(target)), err=True)
         return
-    text = {"json": report_export.to_json, "csv": report_export.to_csv, "text": report_export.to_text}[fmt](
-        data
-    )
+    text = {"json": export.to_json, "csv": export.to_csv, "text": export.to_text}[fmt](data)
     if out is not None:
         out.write_text(text, encoding="utf-8")
         click.echo(_("Wrote {path}", path=str(out)), err=True)
@@ -67,7 +65,7 @@ def report(app: CliApp, day_text: str | None, fmt: str, out: Path | None) -> Non
 @pass_app
 def close_day_command(app: CliApp, day_text: str | None, force: bool, as_json: bool) -> None:
     """Close a business day (manager): its figures are stored with their SHA-256 and frozen."""
-    from station_console.services.dayclose import close_day
+    from station_console.services.day.close import close_day
 
     day = _parse_day(day_text)
     station = app.station

@@ -33,12 +33,12 @@ def register(cli: click.Group) -> None:
 @pass_app
 def init(app: CliApp, demo: bool, as_json: bool) -> None:
     """Create or upgrade the database and seed carriers, shelves and settings."""
-    from station_console.services.setup import init_station
+    from station_console.services.admin.setup import init_station
 
     station = app.station
     added = init_station(station)
     if demo:
-        from station_console.services.demo import make_demo_week
+        from station_console.services.admin.demo import make_demo_week
 
         added.update(make_demo_week(station))
     if as_json:

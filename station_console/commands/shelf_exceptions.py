@@ -7,7 +7,7 @@ import click
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt, flag
 from station_console.i18n import _
-from station_console.services.problems import KINDS
+from station_console.services.exceptions.problems import KINDS
 
 
 def register(cli: click.Group) -> None:
@@ -19,7 +19,7 @@ def register(cli: click.Group) -> None:
 
 
 def _echo_batch(view: object, as_json: bool) -> None:
-    from station_console.services.returns import BatchView
+    from station_console.services.exceptions.returns import BatchView
 
     assert isinstance(view, BatchView)
     if as_json:
@@ -52,7 +52,7 @@ def returns_group() -> None:
 @pass_app
 def returns_open(app: CliApp, carrier: str, as_json: bool) -> None:
     """Open a return batch for one carrier (e.g. ZTO)."""
-    from station_console.services import returns
+    from station_console.services.exceptions import returns
 
     _echo_batch(attempt(lambda: returns.open_batch(app.station, carrier), as_json=as_json), as_json)
 
@@ -64,7 +64,7 @@ def returns_open(app: CliApp, carrier: str, as_json: bool) -> None:
 @pass_app
 def returns_add(app: CliApp, batch: int, refs: tuple[str, ...], as_json: bool) -> None:
     """Add parcels (waybills or pickup codes) to an open batch: all of them, or none."""
-    from station_console.services import returns
+    from station_console.services.exceptions import returns
 
     attempt(lambda: returns.add_many(app.station, batch, list(refs)), as_json=as_json)
     _echo_batch(returns.get(app.station, batch), as_json)
@@ -76,7 +76,7 @@ def returns_add(app: CliApp, batch: int, refs: tuple[str, ...], as_json: bool) -
 @pass_app
 def returns_remove(app: CliApp, batch: int, ref: str) -> None:
     """Take a parcel out of an open batch (it stays on its shelf)."""
-    from station_console.services import returns
+    from station_console.services.exceptions import returns
 
     attempt(lambda: returns.remove(app.station, batch, ref))
     _echo_batch(returns.get(app.station, batch), False)
@@ -87,7 +87,7 @@ def returns_remove(app: CliApp, batch: int, ref: str) -> None:
 @pass_app
 def returns_manifest(app: CliApp, batch: int) -> None:
     """Queue the batch's manifest on this counter's printer."""
-    from station_console.services import returns
+    from station_console.services.exceptions import returns
 
     job = attempt(lambda: returns.print_manifest(app.station, batch))
     click.echo(_("Manifest queued as print job {job}", job=job))
@@ -100,7 +100,7 @@ def returns_manifest(app: CliApp, batch: int) -> None:
 @pass_app
 def returns_close(app: CliApp, batch: int, signed_by: str, as_json: bool) -> None:
     """Close the batch: its parcels are returned and leave the shelves."""
-    from station_console.services import returns
+    from station_console.services.exceptions import returns
 
     _echo_batch(attempt(lambda: returns.close(app.station, batch, signed_by), as_json=as_json), as_json)
 
@@ -111,7 +111,7 @@ def returns_close(app: CliApp, batch: int, signed_by: str, as_json: bool) -> Non
 @pass_app
 def returns_list(app: CliApp, only_open: bool, as_json: bool) -> None:
     """Return batches, newest first."""
-    from station_console.services import returns
+    from station_console.services.exceptions import returns
 
     views = returns.list_batches(app.station, status="open" if only_open else None)
     if as_json:
@@ -135,7 +135,7 @@ def returns_list(app: CliApp, only_open: bool, as_json: bool) -> None:
 @pass_app
 def returns_show(app: CliApp, batch: int, as_json: bool) -> None:
     """One batch and its parcels."""
-    from station_console.services import returns
+    from station_console.services.exceptions import returns
 
     _echo_batch(attempt(lambda: returns.get(app.station, batch), as_json=as_json), as_json)
 
@@ -149,7 +149,7 @@ def returns_show(app: CliApp, batch: int, as_json: bool) -> None:
 @pass_app
 def problem(app: CliApp, ref: str, kind: str | None, note: str, resolve_it: bool, as_json: bool) -> None:
     """Flag a parcel as a problem (it stays on the shelf), or --resolve it."""
-    from station_console.services import problems
+    from station_console.services.exceptions import problems
 
     if resolve_it:
         row = attempt(lambda: problems.resolve(app.station, ref, note), as_json=as_json)
@@ -168,7 +168,7 @@ def problem(app: CliApp, ref: str, kind: str | None, note: str, resolve_it: bool
 @pass_app
 def problems_list(app: CliApp, as_json: bool) -> None:
     """Problem parcels on the shelves."""
-    from station_console.services import problems
+    from station_console.services.exceptions import problems
 
     rows = problems.list_problems(app.station)
     if as_json:
@@ -188,7 +188,7 @@ def problems_list(app: CliApp, as_json: bool) -> None:
 @pass_app
 def write_off(app: CliApp, ref: str, reason: str, as_json: bool) -> None:
     """Write a parcel off (manager): it leaves the shelves as lost or destroyed."""
-    from station_console.services import problems
+    from station_console.services.exceptions import problems
 
     row = attempt(lambda: problems.write_off(app.station, ref, reason), as_json=as_json)
     if as_json:
@@ -211,7 +211,7 @@ def write_off(app: CliApp, ref: str, reason: str, as_json: bool) -> None:
 @pass_app
 def overdue_cmd(app: CliApp, band: str, carrier: str | None, remind: bool, as_json: bool) -> None:
     """Overdue parcels by age band, with each carrier's policy."""
-    from station_console.services import overdue
+    from station_console.services.exceptions import overdue
 
     rows = overdue.overdue(app.station, min_band=band, carrier=carrier)
     sent = overdue.resend(app.station, [r.parcel.waybill for r in rows]) if remind and rows else None

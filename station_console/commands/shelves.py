@@ -49,7 +49,7 @@ def shelves_group(ctx: click.Context, app: CliApp, as_json: bool, include_retire
     """The shelf map: per layer capacity, used units, fill %, parcels, overdue and problem counts."""
     if ctx.invoked_subcommand is not None:
         return
-    from station_console.services.shelves import shelf_map
+    from station_console.services.shelves.layout import shelf_map
 
     rows = shelf_map(app.station, include_retired=include_retired)
     if as_json:
@@ -82,7 +82,7 @@ def shelves_group(ctx: click.Context, app: CliApp, as_json: bool, include_retire
 @pass_app
 def shelves_import(app: CliApp, file: Any, as_json: bool) -> None:
     """Add shelves from a CSV layout: shelf,zone,layers,capacity_units,accepts_sizes (manager)."""
-    from station_console.services.shelves import import_layout
+    from station_console.services.shelves.layout import import_layout
 
     added = attempt(lambda: import_layout(app.station, file.read()), as_json=as_json)
     if as_json:
@@ -107,7 +107,7 @@ def shelves_import(app: CliApp, file: Any, as_json: bool) -> None:
 @pass_app
 def shelves_add(app: CliApp, label: str, zone: str, layers: int, capacity: int, sizes: str) -> None:
     """Add a shelf with its layers (manager)."""
-    from station_console.services.shelves import add_shelf
+    from station_console.services.shelves.layout import add_shelf
 
     attempt(
         lambda: add_shelf(
@@ -124,7 +124,7 @@ def shelves_add(app: CliApp, label: str, zone: str, layers: int, capacity: int, 
 @pass_app
 def shelves_add_layer(app: CliApp, shelf: str, capacity: int, sizes: str) -> None:
     """Add a layer on top of a shelf (manager)."""
-    from station_console.services.shelves import add_layer
+    from station_console.services.shelves.layout import add_layer
 
     attempt(lambda: add_layer(app.station, shelf, capacity_units=capacity, accepts_sizes=sizes))
     click.echo(_("Layer added to shelf {shelf}", shelf=shelf.upper()))
@@ -146,7 +146,7 @@ def shelves_edit(
     walk_order: int | None,
 ) -> None:
     """Change a layer's capacity or sizes, or a shelf's zone or walking order (manager)."""
-    from station_console.services.shelves import edit_layer, edit_shelf
+    from station_console.services.shelves.layout import edit_layer, edit_shelf
 
     if capacity is not None or sizes is not None:
         attempt(lambda: edit_layer(app.station, location, capacity_units=capacity, accepts_sizes=sizes))
@@ -161,13 +161,13 @@ def shelves_edit(
 @pass_app
 def shelves_retire(app: CliApp, location: str, restore: bool) -> None:
     """Retire a shelf (6) or a layer (6-5); refused while it holds parcels (manager)."""
-    from station_console.services import shelves
+    from station_console.services.shelves import layout
 
     if restore:
-        attempt(lambda: shelves.restore(app.station, location))
+        attempt(lambda: layout.restore(app.station, location))
         click.echo(_("{location} is back in use", location=location))
     else:
-        attempt(lambda: shelves.retire(app.station, location))
+        attempt(lambda: layout.retire(app.station, location))
         click.echo(_("{location} retired", location=location))
 
 
@@ -183,7 +183,7 @@ def shelves_retire(app: CliApp, location: str, restore: bool) -> None:
 @pass_app
 def move(app: CliApp, ref: str, target: str, whole_layer: bool, policy: str | None, as_json: bool) -> None:
     """Move a parcel (waybill or pickup code), or a whole layer, to SHELF-LAYER (移库)."""
-    from station_console.services.moves import move_layer, move_parcel
+    from station_console.services.shelves.moves import move_layer, move_parcel
 
     if whole_layer:
         results = attempt(lambda: move_layer(app.station, ref, target, policy=policy), as_json=as_json)
@@ -225,11 +225,11 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
 
     On a whole shelf, a line `@3` says the following scans are on layer 3.
     """
-    from station_console.services import stocktake
+    from station_console.services.exceptions import stocktake
 
     station = app.station
     if resume:
-        from station_console.services.search import normalise_location
+        from station_console.services.shelves.search import normalise_location
 
         shelf_label = normalise_location(location).split("-")[0]
         take = next((t for t in stocktake.unfinished(station) if t.scope.split("-")[0] == shelf_label), None)
@@ -273,7 +273,7 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
 @pass_app
 def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
     """A parcel (waybill or pickup code) and its full timeline."""
-    from station_console.services.search import timeline
+    from station_console.services.shelves.search import timeline
 
     t = attempt(lambda: timeline(app.station, ref), as_json=as_json)
     if as_json:
@@ -325,7 +325,7 @@ def search_cmd(
     as_json: bool,
 ) -> None:
     """Search every parcel ever: TEXT is a waybill, pickup code, phone tail or phone number."""
-    from station_console.services.search import Query, search
+    from station_console.services.shelves.search import Query, search
 
     def day(value: Any) -> date | None:
         return value.date() if value else None

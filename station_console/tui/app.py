@@ -8,7 +8,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from station_console.i18n import N_
-from station_console.services.station import Station
+from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
 from station_console.tui.screens.checkin import CheckinScreen

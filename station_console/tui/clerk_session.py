@@ -15,11 +15,11 @@ from textual import events
 from textual.binding import Binding
 
 from station_console.i18n import N_
-from station_console.services import clerks
-from station_console.services.clerks import ClerkInfo
+from station_console.services.people import clerks
+from station_console.services.people.clerks import ClerkInfo
 
 if TYPE_CHECKING:
-    from station_console.services.station import Station
+    from station_console.services.core.station import Station
 
 # How often the idle check runs; locking is at most this late.
 IDLE_CHECK_SECONDS = 5.0

@@ -25,7 +25,7 @@ from textual import events
 from textual.app import App
 from textual.message import Message
 
-from station_console.services.live import ChangeFeed
+from station_console.services.admin.live import ChangeFeed
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 `PrintWorker(app)` builds the counter's printers from `app.counter_settings` and, every `interval`
 seconds (and whenever `kick()` is called, e.g. right after a check-in), runs one
-`services.printing.process_queue` pass per printer in a thread worker. The thread never touches
+`services.printing.jobs.process_queue` pass per printer in a thread worker. The thread never touches
 Textual objects: it hands its outcome to the app's message queue, where the header state is set
 (`app.set_device_state("printer", state)`) and a `PrintWorker.Drained` message goes to the active screen.
 Check-in never waits for any of this.
@@ -22,7 +22,8 @@ from textual.message import Message
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.services import printing
+from station_console.services.printing.jobs import process_queue
+from station_console.services.printing.printers import configured_printers
 from station_console.tui.periodic import PeriodicWorker
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ class PrintWorker(PeriodicWorker):
 
     def _configure(self) -> None:
         try:
-            printers = printing.configured_printers(self.app.counter_settings)  # type: ignore[attr-defined]
+            printers = configured_printers(self.app.counter_settings)  # type: ignore[attr-defined]
         except StationError as exc:
             self._post(self._show, 0, 0, "error", exc.message())
             return
@@ -98,7 +99,7 @@ class PrintWorker(PeriodicWorker):
         state, error = "ready", None
         try:
             for printer in self.printers or []:
-                result = printing.process_queue(station, printer)
+                result = process_queue(station, printer)
                 printed, failed = printed + len(result.printed), failed + len(result.failed)
                 if result.error_code is not None:
                     state, error = result.error_code, f"{printer.name}: {result.error}"

@@ -12,10 +12,10 @@ from sqlmodel import select
 
 from db.models import Parcel
 from station_console.cli import cli
-from station_console.services.backup import pg_dump_command
-from station_console.services.checkin import check_in
-from station_console.services.setup import open_station
-from station_console.services.station import Station
+from station_console.services.admin.backup import pg_dump_command
+from station_console.services.admin.setup import open_station
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
 
 
 @pytest.fixture

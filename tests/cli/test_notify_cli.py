@@ -11,9 +11,9 @@ from click.testing import CliRunner, Result
 
 from db.types import utcnow
 from station_console.cli import cli
-from station_console.services.checkin import check_in
+from station_console.services.admin.setup import init_station, open_station
+from station_console.services.checkin.transaction import check_in
 from station_console.services.notify.channels import FILE_NAME, FileChannel
-from station_console.services.setup import init_station, open_station
 
 
 @pytest.fixture

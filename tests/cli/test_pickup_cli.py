@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from db.models import Clerk, Parcel, Role
 from station_console.cli import cli
-from station_console.services.setup import open_station
+from station_console.services.admin.setup import open_station
 
 ANN = "13812345678"
 PIN = "482913"
@@ -43,7 +43,7 @@ def statuses(db_url: str) -> dict[str, str]:
 def add_clerk(db_url: str, name: str, role: str) -> None:
     from datetime import UTC, datetime
 
-    from station_console.services.clerks import hash_pin
+    from station_console.services.people.clerks import hash_pin
 
     station = open_station(db_url)
     with Session(station.engine) as s:

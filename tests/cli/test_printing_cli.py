@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from db.models import PrintJob
 from station_console.cli import cli
-from station_console.services.setup import open_station
+from station_console.services.admin.setup import open_station
 
 
 @pytest.fixture

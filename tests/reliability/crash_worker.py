@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from station_console.services.checkin import check_in
-from station_console.services.setup import open_station
+from station_console.services.admin.setup import open_station
+from station_console.services.checkin.transaction import check_in
 
 
 def main(url: str, run: int) -> None:

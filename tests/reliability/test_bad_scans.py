@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from station_console.errors import StationError
-from station_console.services.checkin import check_in
-from station_console.services.pickup import lookup
-from station_console.services.setup import open_station
-from station_console.services.station import Station
+from station_console.services.admin.setup import open_station
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.pickup.handover import lookup
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from station_console.services.setup import init_station, open_station
+from station_console.services.admin.setup import init_station, open_station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 

@@ -12,9 +12,9 @@ from sqlalchemy import event
 
 import db.engine
 from station_console.errors import DatabaseUnavailable
-from station_console.services.checkin import check_in
-from station_console.services.setup import open_station
-from station_console.services.station import Station
+from station_console.services.admin.setup import open_station
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 

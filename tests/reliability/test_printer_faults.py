@@ -7,9 +7,9 @@ from typing import Any
 
 from hardware.printers.factory import make_printer
 from hardware.printers.transports import DummyTransport, PrinterError
-from station_console.services import printing
-from station_console.services.checkin import check_in
-from station_console.services.station import Station
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.printing import jobs as printing
 
 
 class FaultyTransport(DummyTransport):

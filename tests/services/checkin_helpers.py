@@ -8,8 +8,8 @@ from station_helpers import configure, keep_layers, set_walk, wb
 from station_helpers import layer_figures as layer_used
 
 from db.models import Notification, Parcel, ParcelEvent, ParcelStatus, PrintJob
-from station_console.services import shelving
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.shelves import slots as shelving
 
 __all__ = ["configure", "counts", "keep_layers", "layer_used", "pick_up", "set_walk", "wb"]
 

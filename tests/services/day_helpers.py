@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from db.models import Carrier, Clerk, EventKind, Parcel, ParcelStatus
-from station_console.services import audit
-from station_console.services.station import Station
+from station_console.services.core import audit
+from station_console.services.core.station import Station
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EXIT_FIELD = {"picked_up": "picked_up_at", "returned": "returned_at", "written_off": "written_off_at"}

@@ -15,8 +15,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from station_console.services.checkin import check_in
-from station_console.services.station import Station
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
 
 
 def zto(n: int) -> str:

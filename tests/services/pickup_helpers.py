@@ -9,8 +9,8 @@ from sqlmodel import Session, col, select
 from station_helpers import configure, events, parcel, set_walk
 
 from db.models import Clerk, Layer, Parcel, Role, Shelf
-from station_console.services.checkin import CheckinResult, check_in
-from station_console.services.station import Station
+from station_console.services.checkin.transaction import CheckinResult, check_in
+from station_console.services.core.station import Station
 
 __all__ = [
     "as_clerk",

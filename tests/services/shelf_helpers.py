@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 from station_helpers import events, layer_figures, parcel, wb
 
 from db.models import Carrier, Parcel, ParcelStatus
-from station_console.services import shelving
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.shelves import slots as shelving
 
 __all__ = ["as_manager", "events", "layer_figures", "parcel", "place", "wb"]
 

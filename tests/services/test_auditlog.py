@@ -11,9 +11,10 @@ from sqlmodel import col, select
 
 from db.models import EventKind, ParcelEvent
 from station_console.errors import NotFound
-from station_console.services import auditlog, clerks
-from station_console.services.checkin import check_in
-from station_console.services.station import Station
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.people import audit_trail as auditlog
+from station_console.services.people import clerks
 
 if TYPE_CHECKING:
     from conftest import FakeClock
@@ -131,7 +132,7 @@ def test_verify_reads_in_batches(busy: Station, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_parcel_timeline_lists_its_events_with_clerk_and_counter(busy: Station, clock: FakeClock) -> None:
-    from station_console.services.checkin import undo_last
+    from station_console.services.checkin.transaction import undo_last
 
     undo_last(busy)
     entries = auditlog.parcel_timeline(busy, "jt 1234567890124")  # normalised like a scan

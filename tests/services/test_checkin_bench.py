@@ -8,9 +8,9 @@ from pathlib import Path
 from checkin_helpers import counts
 
 from station_console.bench.checkin import WARM_UP, floor_insert, measure_checkin, phones, waybills
-from station_console.services.carriers import get_detector
-from station_console.services.phones import parse_phone
-from station_console.services.station import Station
+from station_console.services.checkin.phones import parse_phone
+from station_console.services.core.station import Station
+from station_console.services.scan.carriers import get_detector
 
 
 def test_bench_inputs_are_distinct_valid_waybills_and_real_phone_forms(station: Station) -> None:

@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from db.models import Clerk, EventKind, ParcelEvent
 from station_console.errors import NotFound, PermissionDenied, Refused
-from station_console.services import clerks
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.people import clerks
 
 
 def _events(station: Station, kind: str) -> list[ParcelEvent]:

@@ -12,10 +12,10 @@ from sqlmodel import select
 
 from db.models import DayClose, ParcelEvent
 from station_console.errors import PermissionDenied, Refused
-from station_console.services.checkin import check_in
-from station_console.services.dayclose import canonical, close_day
-from station_console.services.reports import build_report
-from station_console.services.station import Station
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.day.close import canonical, close_day
+from station_console.services.day.report import build_report
 
 D = date(2026, 11, 25)
 

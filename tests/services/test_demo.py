@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from station_console.cli import cli
-from station_console.services.demo import _plan, waybill_for
-from station_console.services.station import Station
+from station_console.services.admin.demo import _plan, waybill_for
+from station_console.services.core.station import Station
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_every_day_of_the_demo_week_balances(demo_db: str) -> None:
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    from station_console.services.setup import open_station
+    from station_console.services.admin.setup import open_station
 
     station = open_station(demo_db)
     today = datetime.now(UTC).astimezone(ZoneInfo(station.settings().timezone)).date()
@@ -82,7 +82,7 @@ def test_a_full_scale_week_plans_a_small_stations_volume(station: Station) -> No
 
 
 def test_demo_waybills_are_detected_as_their_carrier(station: Station) -> None:
-    from station_console.services.carriers import get_detector
+    from station_console.services.scan.carriers import get_detector
 
     rng = random.Random(1)
     detector = get_detector(station)

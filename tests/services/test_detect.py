@@ -7,9 +7,9 @@ import json
 import pytest
 
 from station_console.i18n import set_language
-from station_console.services.checksums import gs1_mod10, s10_check_digit
-from station_console.services.detect import Candidate, Detector
-from station_console.services.setup import carrier_seed
+from station_console.services.admin.setup import carrier_seed
+from station_console.services.scan.checksums import gs1_mod10, s10_check_digit
+from station_console.services.scan.detect import Candidate, Detector
 
 DETECTOR = Detector.from_carriers(carrier_seed())
 

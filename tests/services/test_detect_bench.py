@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from station_console.bench.detect import bench_detect, sample_scans
-from station_console.services.detect import Detector
-from station_console.services.setup import carrier_seed
+from station_console.services.admin.setup import carrier_seed
+from station_console.services.scan.detect import Detector
 
 
 def test_the_sample_is_a_realistic_mix() -> None:

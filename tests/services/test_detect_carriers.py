@@ -7,14 +7,14 @@ from sqlmodel import select
 
 from db.models import Carrier, EventKind, ParcelEvent
 from station_console.errors import NotFound, PermissionDenied, Refused
-from station_console.services.carriers import (
+from station_console.services.core.station import Station
+from station_console.services.scan.carriers import (
     add_carrier,
     forget_detector,
     get_detector,
     list_carriers,
     update_carrier,
 )
-from station_console.services.station import Station
 
 NEW = {
     "code": "kdn",

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from station_console.services.checksums import RULES, get_rule, rule_names
+from station_console.services.scan.checksums import RULES, get_rule, rule_names
 
 GOOD = {
     "s10": "RB123456785GB",

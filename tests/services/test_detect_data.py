@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from station_console.services.detect import Detector
-from station_console.services.setup import carrier_seed
+from station_console.services.admin.setup import carrier_seed
+from station_console.services.scan.detect import Detector
 
 DATA = json.loads((Path(__file__).parent / "data" / "tracking_numbers.json").read_text(encoding="utf-8"))
 NOT_CLAIMED = {("DHL", "dhl_ecommerce_14")}

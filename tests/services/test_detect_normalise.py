@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from station_console.services.checksums import s10_check_digit
-from station_console.services.detect import Detector
-from station_console.services.setup import carrier_seed
-from station_console.services.waybill import normalise
+from station_console.services.admin.setup import carrier_seed
+from station_console.services.scan.checksums import s10_check_digit
+from station_console.services.scan.detect import Detector
+from station_console.services.scan.waybill import normalise
 
 DETECTOR = Detector.from_carriers(carrier_seed())
 

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from day_helpers import local, put
 
-from station_console.services.forecast import forecast, predict
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.day.forecast import forecast, predict
 
 MONDAY = date(2026, 11, 30)
 

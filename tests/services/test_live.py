@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 
 from db.models import EventKind
-from station_console.services import audit
-from station_console.services.live import ChangeFeed
-from station_console.services.station import Station
+from station_console.services.admin.live import ChangeFeed
+from station_console.services.core import audit
+from station_console.services.core.station import Station
 
 
 def _check_in_elsewhere(url: str, waybill: str, out: Any) -> None:
     """Another counter, in its own process with its own engine: one check-in, then when it committed."""
     from db.engine import create_station_engine
-    from station_console.services.checkin import check_in
+    from station_console.services.checkin.transaction import check_in
 
     station = Station(engine=create_station_engine(url), counter="counter-2")
     result = check_in(station, waybill)

@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from db.models import CodeHold, EventKind, PrintJob
 from station_console.errors import NotFound, Refused
-from station_console.services.moves import move_layer, move_parcel
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.shelves.moves import move_layer, move_parcel
 
 
 def test_move_with_new_code_frees_the_old_slot_and_reprints(station: Station) -> None:

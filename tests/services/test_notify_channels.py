@@ -8,9 +8,9 @@ from conftest import FakeClock
 from notify_helpers import checkin, http_gateway, smtp_server
 
 from station_console.services import notify
+from station_console.services.core.station import Station
 from station_console.services.notify import sender
 from station_console.services.notify.channels import SmtpChannel, WebhookChannel, make_channel
-from station_console.services.station import Station
 
 
 def use_smtp(station: Station, port: int, lang: str = "both") -> None:

@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 
 from db.models import Carrier, Notification
 from station_console.services import notify
+from station_console.services.core.station import Station
 from station_console.services.notify.channels import DummyChannel
-from station_console.services.station import Station
 
 
 def reminders(station: Station) -> list[Notification]:

@@ -13,10 +13,10 @@ from sqlmodel import col, select
 from db.models import EventKind, Notification, NotificationStatus, ParcelEvent
 from station_console.errors import NotFound, Refused
 from station_console.services import notify
-from station_console.services.checkin import undo_last
+from station_console.services.checkin.transaction import undo_last
+from station_console.services.core.station import Station
 from station_console.services.notify import sender
 from station_console.services.notify.channels import FILE_NAME, ChannelError, DummyChannel, FileChannel
-from station_console.services.station import Station
 
 
 def rows(station: Station) -> list[Notification]:

@@ -8,8 +8,8 @@ from shelf_helpers import events, place, wb
 from sqlmodel import Session, select
 
 from db.models import Carrier, EventKind, Notification
-from station_console.services import overdue
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.exceptions import overdue
 
 
 def test_bands_follow_the_carrier_policy(station: Station, clock) -> None:

@@ -7,9 +7,10 @@ from conftest import FakeClock
 from pickup_helpers import configure, receive, set_layer_walk, set_walk, zto
 
 from station_console.errors import NotFound, Refused
-from station_console.services import pickup, pickup_lookup
-from station_console.services.checkin import set_phone
-from station_console.services.station import Station
+from station_console.services.checkin.transaction import set_phone
+from station_console.services.core.station import Station
+from station_console.services.pickup import handover as pickup
+from station_console.services.pickup import lookup as pickup_lookup
 
 ANN, BEN = "13812345678", "13998765678"  # two customers sharing the tail 5678
 

@@ -12,8 +12,8 @@ from sqlmodel import col, select
 
 from db.models import CodeHold, EventKind, ParcelStatus, Role
 from station_console.errors import NotFound, PermissionDenied, Refused, StationError
-from station_console.services import pickup
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.pickup import handover as pickup
 
 ANN = "13812345678"
 

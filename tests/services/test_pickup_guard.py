@@ -10,8 +10,9 @@ from pickup_helpers import as_clerk, events, receive
 
 from db.models import EventKind
 from station_console.errors import NotFound, Refused
-from station_console.services import guard, pickup
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.pickup import guard
+from station_console.services.pickup import handover as pickup
 from station_console.settings import StationSettings
 
 
@@ -83,7 +84,7 @@ def test_a_refused_lookup_never_echoes_a_full_phone_number(station) -> None:  # 
     import pytest as _pytest
 
     from station_console.errors import StationError
-    from station_console.services.pickup import lookup
+    from station_console.services.pickup.handover import lookup
 
     with _pytest.raises(StationError) as refused:
         lookup(station, "13812345678")

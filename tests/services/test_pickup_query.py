@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from station_console.errors import Refused
-from station_console.services.pickup_query import find_codes, normalise_text, parse_query
+from station_console.services.pickup.query import find_codes, normalise_text, parse_query
 
 T = "{shelf}-{layer}-{seq}"
 SEQ = (1001, 9999)

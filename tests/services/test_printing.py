@@ -12,8 +12,8 @@ from db.models import Carrier, EventKind, JobStatus, Layer, Parcel, ParcelEvent,
 from hardware.printers import DummyTransport, make_printer
 from hardware.printers.transports import PrinterError
 from station_console.errors import NotFound, Refused
-from station_console.services import printing
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.printing import jobs as printing
 from station_console.settings import CounterSettings
 
 

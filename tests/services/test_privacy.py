@@ -9,10 +9,11 @@ from sqlmodel import select
 
 from db.models import EventKind, Notification, NotificationStatus, Parcel, ParcelEvent, ParcelStatus
 from station_console.errors import NotFound, PermissionDenied, Refused
-from station_console.services import auditlog, clerks, privacy
-from station_console.services.checkin import check_in
-from station_console.services.pickup import confirm_pickup
-from station_console.services.station import Station
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.people import audit_trail as auditlog
+from station_console.services.people import clerks, privacy
+from station_console.services.pickup.handover import confirm_pickup
 
 if TYPE_CHECKING:
     from conftest import FakeClock
@@ -61,8 +62,8 @@ def test_full_phones_are_purged_n_days_after_pickup_only(manager: Station, clock
 
 
 def test_purge_follows_the_setting_and_cancelled_parcels(manager: Station, clock: FakeClock) -> None:
-    from station_console.services.checkin import undo_last
-    from station_console.services.config import save_station_settings
+    from station_console.services.checkin.transaction import undo_last
+    from station_console.services.admin.settings import save_station_settings
 
     new = manager.settings().model_copy(update={"phone_purge_days": 2})
     manager.run(lambda session: save_station_settings(session, manager, new))

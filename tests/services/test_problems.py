@@ -8,8 +8,9 @@ from sqlmodel import select
 
 from db.models import CodeHold, EventKind, Notification
 from station_console.errors import NotFound, PermissionDenied, Refused
-from station_console.services import outbox, problems
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.exceptions import problems
+from station_console.services.notify import outbox
 
 
 def test_mark_keeps_the_parcel_on_the_shelf_and_flags_it(station: Station) -> None:

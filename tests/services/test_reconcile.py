@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from sqlmodel import SQLModel
 
 from db.engine import create_station_engine
-from station_console.services.reconcile import reconcile
-from station_console.services.reports import build_report
-from station_console.services.setup import init_station
-from station_console.services.station import Station
+from station_console.services.admin.setup import init_station
+from station_console.services.core.station import Station
+from station_console.services.day.reconcile import reconcile
+from station_console.services.day.report import build_report
 
 D = date(2026, 11, 25)  # a Wednesday; the fixture's zone is Asia/Shanghai (UTC+8)
 
@@ -183,7 +183,7 @@ def test_any_sequence_of_operations_balances_every_day(ops: list[tuple[str, obje
 
 
 def test_agreeing_aggregates_skip_the_parcel_by_parcel_replay_with_the_same_figures(station: Station) -> None:
-    from station_console.services.reconcile import load_day, reconcile_data
+    from station_console.services.day.reconcile import load_day, reconcile_data
 
     old = put(station, "SF1000000000099", "SF", local(D - timedelta(days=2), 10))
     ids = [put(station, f"73{i:012d}", "ZTO", local(D, 9, i)) for i in range(4)]

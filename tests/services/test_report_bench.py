@@ -11,9 +11,9 @@ from sqlmodel import SQLModel
 
 from db.engine import create_station_engine
 from station_console.bench.report import floor_aggregate, floor_rows, measure_report
-from station_console.services.reconcile import reconcile
-from station_console.services.setup import init_station
-from station_console.services.station import Station
+from station_console.services.admin.setup import init_station
+from station_console.services.core.station import Station
+from station_console.services.day.reconcile import reconcile
 
 D = date(2026, 11, 25)
 

@@ -11,10 +11,10 @@ from day_helpers import act_as_manager, leave, local, put
 from pypdf import PdfReader
 
 from station_console.i18n import set_language
-from station_console.services.dayclose import close_day
-from station_console.services.report_export import to_csv, to_pdf, to_text
-from station_console.services.reports import build_report
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.day.close import close_day
+from station_console.services.day.export import to_csv, to_pdf, to_text
+from station_console.services.day.report import build_report
 
 D = date(2026, 11, 24)
 

@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from db.models import EventKind, PrintJob
 from station_console.errors import NotFound, Refused
-from station_console.services import returns
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.exceptions import returns
 
 
 def test_a_return_batch_from_open_to_signed(station: Station, clock) -> None:
@@ -91,9 +91,9 @@ def test_add_many_is_all_or_nothing(station: Station) -> None:
 
 def test_a_customer_who_comes_before_the_courier_gets_the_parcel_out_of_the_batch(station) -> None:  # type: ignore[no-untyped-def]
     from db.models import Parcel
-    from station_console.services import returns
-    from station_console.services.checkin import check_in
-    from station_console.services.pickup import confirm_pickup, lookup
+    from station_console.services.checkin.transaction import check_in
+    from station_console.services.exceptions import returns
+    from station_console.services.pickup.handover import confirm_pickup, lookup
 
     done = check_in(station, "73123456789012", phone="13812345678")
     batch_id = returns.open_batch(station, "ZTO").id

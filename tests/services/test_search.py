@@ -8,10 +8,10 @@ import pytest
 from shelf_helpers import place, wb
 
 from station_console.errors import NotFound
-from station_console.services import problems
-from station_console.services.moves import move_parcel
-from station_console.services.search import Query, normalise_code, search, timeline
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.exceptions import problems
+from station_console.services.shelves.moves import move_parcel
+from station_console.services.shelves.search import Query, normalise_code, search, timeline
 
 
 @pytest.fixture

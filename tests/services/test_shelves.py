@@ -9,8 +9,9 @@ from shelf_helpers import as_manager, events, place, wb
 
 from db.models import EventKind
 from station_console.errors import NotFound, PermissionDenied, Refused
-from station_console.services import problems, shelves
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.exceptions import problems
+from station_console.services.shelves import layout as shelves
 
 
 def cell(station: Station, location: str) -> shelves.LayerCell:
@@ -89,7 +90,7 @@ def test_a_layer_with_parcels_cannot_be_retired_until_emptied(station: Station) 
         shelves.retire(station, "4")  # the shelf holds it too
     shelves.retire(station, "4-3")
     assert "3" not in [c.label for c in next(r for r in shelves.shelf_map(station) if r.label == "4").layers]
-    from station_console.services.moves import move_parcel
+    from station_console.services.shelves.moves import move_parcel
 
     move_parcel(station, wb(1), "5-1")
     shelves.retire(station, "4")

@@ -6,8 +6,8 @@ import pytest
 from checkin_helpers import configure, counts, keep_layers, layer_used, pick_up, set_walk, wb
 
 from station_console.errors import Refused
-from station_console.services.checkin import check_in, undo_last
-from station_console.services.station import Station
+from station_console.services.checkin.transaction import check_in, undo_last
+from station_console.services.core.station import Station
 
 
 def test_layer_takes_parcels_until_exactly_full_then_overflow(station: Station) -> None:

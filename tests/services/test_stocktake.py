@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from db.models import EventKind, ParcelStatus, Stocktake
 from station_console.errors import Refused
-from station_console.services import stocktake
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.exceptions import stocktake
 
 
 def waybills(view: stocktake.View, cls: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from station_console.services.station import Station
+from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 
@@ -20,7 +20,7 @@ def app(station: Station) -> StationApp:
 def sign_in_manager(station: Station, name: str = "Manager", pin: str = "0000") -> int:
     """Act as a manager clerk (row added directly: no audit event, a cheap hash), so screens need no sign-in."""
     from db.models import Clerk, Role
-    from station_console.services.clerks import hash_pin
+    from station_console.services.people.clerks import hash_pin
 
     def work(session: Session) -> int:
         row = Clerk(name=name, role=Role.MANAGER, pin_hash=hash_pin(pin, n=2**10), created_at=station.now())

@@ -9,8 +9,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 
 from shelf_helpers import place, wb  # noqa: E402
 
-from station_console.services.search import timeline  # noqa: E402
-from station_console.services.station import Station  # noqa: E402
+from station_console.services.core.station import Station  # noqa: E402
+from station_console.services.shelves.search import timeline  # noqa: E402
 
 
 def location_of(station: Station, waybill: str) -> str | None:

@@ -6,8 +6,8 @@ from sqlmodel import select
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from db.models import Carrier, EventKind, ParcelEvent
-from station_console.services.carriers import get_detector
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.scan.carriers import get_detector
 from station_console.tui.app import StationApp
 from station_console.tui.screens.carrier_editor import CarrierEditorScreen, CarrierForm, text_to_patterns
 

@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from db.models import Notification, Parcel, PrintJob
-from station_console.services.station import Station
+from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens import checkin as checkin_screen

@@ -8,8 +8,8 @@ import time
 from textual.message import Message
 
 from db.engine import create_station_engine
-from station_console.services.checkin import check_in
-from station_console.services.station import Station
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.live_bridge import LiveBridge
 

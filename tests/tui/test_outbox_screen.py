@@ -8,9 +8,9 @@ from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Static
 
 from station_console.services import notify
-from station_console.services.checkin import check_in
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
 from station_console.services.notify.channels import ChannelError, DummyChannel, FileChannel
-from station_console.services.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.notify_worker import NotifyWorker
 from station_console.tui.screens.outbox import OutboxScreen

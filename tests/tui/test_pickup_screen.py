@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 from textual.widgets import DataTable, Digits, Static
 
 from db.models import Clerk, Parcel, Role
-from station_console.services.checkin import CheckinResult, check_in
-from station_console.services.station import Station
+from station_console.services.checkin.transaction import CheckinResult, check_in
+from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge

@@ -12,8 +12,8 @@ from textual.widgets import Static
 
 from db.models import Carrier, Parcel, PrintJob
 from hardware.printers import DummyTransport, make_printer
-from station_console.services import printing
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.printing import jobs as printing
 from station_console.settings import CounterSettings
 from station_console.tui.print_worker import PrintWorker
 

@@ -8,9 +8,9 @@ from sqlmodel import select
 from textual.widgets import DataTable, Static
 
 from db.models import Clerk, DayClose
-from station_console.services.checkin import check_in
-from station_console.services.reports import build_report
-from station_console.services.station import Station
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.day.report import build_report
 from station_console.tui.app import StationApp
 from station_console.tui.screens.reports import ReportsScreen
 

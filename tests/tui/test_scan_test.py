@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
 from hardware.scanners.fakeusb import FakeHidDevice, FakeUsbBackend
-from station_console.services.station import Station
+from station_console.services.core.station import Station
 from station_console.settings import CounterSettings, load_counter_settings
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.scan_test import ScanTestScreen

@@ -10,7 +10,7 @@ from sqlmodel import select
 from textual.widgets import Input, Select, Static
 
 from db.models import Clerk, PrintJob, Role
-from station_console.services.station import Station
+from station_console.services.core.station import Station
 from station_console.settings import load_counter_settings
 from station_console.tui.app import StationApp
 

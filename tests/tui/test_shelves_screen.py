@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from textual.widgets import DataTable, Input, Select
 
-from station_console.services import problems, stocktake
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.exceptions import problems, stocktake
 from station_console.tui.app import StationApp
 from tui.shelf_data import place, wb
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from station_console.services.demo import make_demo_week
-from station_console.services.station import Station
+from station_console.services.admin.demo import make_demo_week
+from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 
 

@@ -6,9 +6,9 @@ from sqlmodel import col, select
 from textual.widgets import DataTable, Input, Static
 
 from db.models import EventKind, ParcelEvent
-from station_console.services import clerks
-from station_console.services.checkin import check_in
-from station_console.services.station import Station
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.people import clerks
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.signin import SignInScreen

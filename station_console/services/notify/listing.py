@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from db.models import Notification, Parcel
-from station_console.services.station import Station
+from station_console.services.core.station import Station
 
 
 @dataclass(frozen=True)

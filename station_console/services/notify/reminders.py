@@ -15,10 +15,9 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, Notification, NotificationStatus, Parcel, ParcelStatus
-from station_console.services import outbox
-from station_console.services.overdue import Policy
-from station_console.services.reconcile import day_bounds
-from station_console.services.station import Station
+from station_console.services.core.ageing import Policy
+from station_console.services.core.station import Station, day_bounds
+from station_console.services.notify import outbox
 
 PENDING = (NotificationStatus.QUEUED, NotificationStatus.SENDING)
 

@@ -35,10 +35,10 @@ from db.models import EventKind, Layer, Notification, NotificationStatus, Parcel
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.logs import mask_text
-from station_console.services import audit
+from station_console.services.core import audit
+from station_console.services.core.station import Station
 from station_console.services.notify.channels import Channel, ChannelError, make_channel
 from station_console.services.notify.templates import Item, Message, render
-from station_console.services.station import Station
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from station_console.services.station import Station
+from station_console.services.core.station import Station
 from station_console.tui.widgets.header import StationHeader
 
 

@@ -18,9 +18,9 @@ from textual.widgets import Button, DataTable, Input, Label, Static, Switch, Tex
 from db.models import Carrier
 from station_console.errors import StationError
 from station_console.i18n import N_, _, get_language
-from station_console.services.carriers import add_carrier, list_carriers, update_carrier
-from station_console.services.checksums import RULES
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.scan.carriers import add_carrier, list_carriers, update_carrier
+from station_console.services.scan.checksums import RULES
 from station_console.tui.screens.base import ModeScreen, report_unexpected, translate_bindings
 
 COLUMNS = (N_("Carrier code"), N_("Name"), N_("Label name"), N_("Fee"), N_("Patterns"), N_("Active"))

@@ -23,10 +23,10 @@ from textual.widgets import DataTable, Digits, Input, Label, Static
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.services.carriers import get_detector
-from station_console.services.checkin import CheckinResult, check_in, undo_last
-from station_console.services.phones import parse_phone
-from station_console.services.queries import LABEL_LABELS, label_status, missing_phone_count
+from station_console.services.checkin.phones import parse_phone
+from station_console.services.checkin.transaction import CheckinResult, check_in, undo_last
+from station_console.services.scan.carriers import get_detector
+from station_console.services.shelves.lists import LABEL_LABELS, label_status, missing_phone_count
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 from station_console.tui.screens.checkin_dialogs import NO_BATCH, BatchPicker, MissingPhones, carrier_choices
@@ -143,7 +143,7 @@ class CheckinScreen(ModeScreen):
 
     def _warm_up(self) -> None:
         """Build the carrier detector and import the print queue now, not during the first scan burst."""
-        import station_console.services.printing  # noqa: F401
+        import station_console.services.printing.jobs  # noqa: F401
 
         get_detector(self.station)
 
@@ -291,7 +291,7 @@ class CheckinScreen(ModeScreen):
     def action_reprint(self) -> None:
         if self._reprint is None:
             return
-        from station_console.services.printing import reprint
+        from station_console.services.printing.jobs import reprint
 
         try:
             job = reprint(self.station, self._reprint)

@@ -14,9 +14,9 @@ from textual.widgets.option_list import Option
 
 from station_console.errors import StationError
 from station_console.i18n import _
-from station_console.services.checkin import set_phone
-from station_console.services.queries import missing_phone
-from station_console.services.station import Station
+from station_console.services.checkin.transaction import set_phone
+from station_console.services.core.station import Station
+from station_console.services.shelves.lists import missing_phone
 from station_console.tui.screens.base import report_unexpected
 
 NO_BATCH = "-"

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.services import auditlog
+from station_console.services.people import audit_trail
 
 COLUMNS = (N_("Time"), N_("Event"), N_("Clerk"), N_("Counter"), N_("Waybill"), N_("Details"))
 
@@ -74,16 +74,16 @@ class ClerkActivityScreen(ModalScreen[None]):
 
     def show_activity(self, name: str) -> None:
         try:
-            activity = auditlog.clerk_activity(self.station, name, day=self.station.business_day())
+            activity = audit_trail.clerk_activity(self.station, name, day=self.station.business_day())
         except StationError as exc:
             self._fail(exc)
             return
-        counts = ", ".join(f"{auditlog.kind_label(k)} {n}" for k, n in activity.counts.items())
+        counts = ", ".join(f"{audit_trail.kind_label(k)} {n}" for k, n in activity.counts.items())
         self._show(_("{clerk} today: {counts}", clerk=activity.clerk, counts=counts or "-"), activity.entries)
 
     def show_timeline(self, waybill: str) -> None:
         try:
-            entries = auditlog.parcel_timeline(self.station, waybill)
+            entries = audit_trail.parcel_timeline(self.station, waybill)
         except StationError as exc:
             self._fail(exc)
             return
@@ -97,7 +97,7 @@ class ClerkActivityScreen(ModalScreen[None]):
         summary.update(exc.message())
         summary.add_class("error")
 
-    def _show(self, summary: str, entries: list[auditlog.Entry]) -> None:
+    def _show(self, summary: str, entries: list[audit_trail.Entry]) -> None:
         box = self.query_one("#activity-summary", Static)
         box.update(summary)
         box.remove_class("error")
@@ -107,10 +107,10 @@ class ClerkActivityScreen(ModalScreen[None]):
         for e in entries:
             table.add_row(
                 e.at.astimezone(zone).strftime("%m-%d %H:%M:%S"),
-                auditlog.kind_label(e.kind),
+                audit_trail.kind_label(e.kind),
                 e.clerk or "-",
                 e.counter or "-",
                 e.waybill or "",
-                auditlog.describe(e),
+                audit_trail.describe(e),
                 key=str(e.id),
             )

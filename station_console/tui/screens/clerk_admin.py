@@ -13,7 +13,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 from db.models import Role
 from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.services import clerks
+from station_console.services.people import clerks
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 
 

@@ -12,7 +12,8 @@ from textual.widgets import DataTable, Static
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.services import overdue, returns
+from station_console.services.core.ageing import BAND_LABELS, BANDS
+from station_console.services.exceptions import overdue, returns
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 
@@ -79,7 +80,7 @@ class OverdueScreen(ModeScreen):
             mark = "✓" if r.parcel.waybill in self.chosen else ""
             table.add_row(
                 mark,
-                Text(_(overdue.BAND_LABELS[r.band]), style=BAND_STYLES[r.band]),
+                Text(_(BAND_LABELS[r.band]), style=BAND_STYLES[r.band]),
                 f"{r.age_hours / 24:.1f}d",
                 *parcel_cells(r.parcel),
                 key=r.parcel.waybill,
@@ -88,8 +89,8 @@ class OverdueScreen(ModeScreen):
             table.move_cursor(row=min(keep, len(self.rows) - 1))
         summary = overdue.summary(self.station)
         text = Text()
-        for band in overdue.BANDS:
-            text.append(f" {_(overdue.BAND_LABELS[band])} {summary[band]} ", style=BAND_STYLES[band])
+        for band in BANDS:
+            text.append(f" {_(BAND_LABELS[band])} {summary[band]} ", style=BAND_STYLES[band])
             text.append("  ")
         text.append(_("Selected: {n}", n=len(self.chosen)))
         self.query_one("#od-summary", Static).update(text)

@@ -14,7 +14,7 @@ from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.services.search import Query, search, timeline
+from station_console.services.shelves.search import Query, search, timeline
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.shelf_common import (
     STATUS_LABELS,

@@ -21,10 +21,10 @@ from textual.widgets import Digits, Label, Static
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.services import pickup
-from station_console.services.pickup import Lookup, PickupRow
-from station_console.services.roles import require_manager
-from station_console.services.waybill import normalise as normalise_waybill
+from station_console.services.core.roles import require_manager
+from station_console.services.pickup import handover
+from station_console.services.pickup.handover import Lookup, PickupRow
+from station_console.services.scan.waybill import normalise as normalise_waybill
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen, report_unexpected
@@ -157,7 +157,7 @@ class PickupScreen(ModeScreen):
     def look_up(self, query: str) -> None:
         self._clear_state()
         try:
-            self.lookup = pickup.lookup(self.station, query)
+            self.lookup = handover.lookup(self.station, query)
         except StationError as exc:
             self._refuse(exc.message())
         except Exception as exc:
@@ -168,7 +168,7 @@ class PickupScreen(ModeScreen):
     def scan(self, text: str) -> None:
         assert self.lookup is not None
         try:
-            row = pickup.check_scan(self.lookup, text, self.station)
+            row = handover.check_scan(self.lookup, text, self.station)
         except StationError as exc:
             self._wrong(exc.message())
             return
@@ -263,7 +263,7 @@ class PickupScreen(ModeScreen):
             )
             return
         self._write(
-            lambda: pickup.confirm_pickup(
+            lambda: handover.confirm_pickup(
                 self.station,
                 [r.parcel_id for r in ready],
                 method=self.lookup.method if self.lookup else "code",
@@ -288,7 +288,7 @@ class PickupScreen(ModeScreen):
         def given(reason: str | None) -> None:
             if reason:
                 self._write(
-                    lambda: pickup.confirm_pickup(
+                    lambda: handover.confirm_pickup(
                         self.station,
                         [r.parcel_id for r in active],
                         method=method,
@@ -304,14 +304,16 @@ class PickupScreen(ModeScreen):
         )
 
     def action_undo(self) -> None:
-        ids = list(self.last_handover) or [r.parcel_id for r in pickup.recent_pickups(self.station, limit=1)]
+        ids = list(self.last_handover) or [
+            r.parcel_id for r in handover.recent_pickups(self.station, limit=1)
+        ]
         if not ids:
             self._say(_("No pickup to undo."), warn=True)
             return
 
         def undo_all() -> list[int]:
             for pid in ids:
-                pickup.undo_pickup(self.station, pid)
+                handover.undo_pickup(self.station, pid)
             return ids
 
         self._write(undo_all, PickupScreen.Undone)
@@ -373,11 +375,11 @@ class PickupScreen(ModeScreen):
                 f"{g[0].masked_phone or '-'}{' · ' + g[0].recipient_name if g[0].recipient_name else ''}"
                 for g in lk.groups
             )
-            self.query_one("#pk-check", Static).update(f"{_(pickup.CHECK_LABELS[lk.second_check])}: {who}")
+            self.query_one("#pk-check", Static).update(f"{_(handover.CHECK_LABELS[lk.second_check])}: {who}")
 
     def _check_text(self, rows: list[PickupRow]) -> str:
         check = self.lookup.second_check if self.lookup else None
-        return _(pickup.CHECK_LABELS[check]) if check else ""
+        return _(handover.CHECK_LABELS[check]) if check else ""
 
     def _who(self, rows: list[PickupRow]) -> str:
         people = {(r.masked_phone or "-", r.recipient_name or "") for r in rows}
@@ -401,7 +403,7 @@ class PickupScreen(ModeScreen):
 
     def _refresh_recent(self) -> None:
         try:
-            rows = pickup.recent_pickups(self.station, limit=30)
+            rows = handover.recent_pickups(self.station, limit=30)
         except Exception as exc:
             self._refuse(report_unexpected(self, exc))
             return

@@ -18,9 +18,9 @@ from hardware.printers.factory import LANGUAGES
 from hardware.printers.label import SIZES
 from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.services import printing
-from station_console.services.print_setup import configured_printers
-from station_console.services.roles import require_manager
+from station_console.services.core.roles import require_manager
+from station_console.services.printing.jobs import queue_test_print
+from station_console.services.printing.printers import configured_printers
 from station_console.settings import CounterSettings, save_counter_settings
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 
@@ -165,7 +165,7 @@ class PrintersScreen(ModeScreen):
         name = self._selected()
 
         def queue() -> None:
-            job = printing.queue_test_print(self.station, printer=name)
+            job = queue_test_print(self.station, printer=name)
             worker: Any = getattr(self.app, "print_worker", None)
             if worker is not None:
                 worker.kick()

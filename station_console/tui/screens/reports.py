@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.services import report_export
+from station_console.services.day import export
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 
 
@@ -97,7 +97,7 @@ class ReportsScreen(ModeScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#rp-table", DataTable)
-        for _key, label in report_export.COLUMNS:
+        for _key, label in export.COLUMNS:
             table.add_column(_(label), key=_key)
         self.day = self.station.business_day()
         self.query_one("#rp-day", Input).value = self.day.isoformat()
@@ -127,8 +127,8 @@ class ReportsScreen(ModeScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report")
     def _read(self, day: date) -> None:
-        from station_console.services.forecast import daily_counts
-        from station_console.services.reports import build_report
+        from station_console.services.day.forecast import daily_counts
+        from station_console.services.day.report import build_report
 
         try:
             report = build_report(self.station, day)
@@ -147,9 +147,9 @@ class ReportsScreen(ModeScreen):
         self.report = report = message.report
         table = self.query_one("#rp-table", DataTable)
         table.clear()
-        for n, row in enumerate(report_export.table_rows(report)[1:]):
+        for n, row in enumerate(export.table_rows(report)[1:]):
             table.add_row(*row, key=str(n))
-        self.query_one("#rp-summary", Static).update("\n".join(report_export.summary_lines(report)))
+        self.query_one("#rp-summary", Static).update("\n".join(export.summary_lines(report)))
         self.query_one("#rp-chart", Static).update(volume_chart(message.week))
         status = (
             _("Balanced")
@@ -157,7 +157,7 @@ class ReportsScreen(ModeScreen):
             else _("NOT balanced: {count} differences", count=len(report["differences"]))
         )
         widget = self.query_one("#rp-status", Static)
-        widget.update(f"{status} · {report_export.close_line(report)}")
+        widget.update(f"{status} · {export.close_line(report)}")
         widget.set_class(not report["balanced"], "-unbalanced")
 
     @on(Failed)
@@ -171,9 +171,9 @@ class ReportsScreen(ModeScreen):
         path = self.export_dir / f"report-{self.report['date']}.{fmt}"
         try:
             if fmt == "pdf":
-                path.write_bytes(report_export.to_pdf(self.report))
+                path.write_bytes(export.to_pdf(self.report))
             else:
-                writer = report_export.to_csv if fmt == "csv" else report_export.to_json
+                writer = export.to_csv if fmt == "csv" else export.to_json
                 path.write_text(writer(self.report), encoding="utf-8")
         except OSError as exc:
             self.notify(
@@ -184,7 +184,7 @@ class ReportsScreen(ModeScreen):
         self.notify(_("Wrote {path}", path=str(path)))
 
     def action_close_day(self) -> None:
-        from station_console.services.dayclose import close_day
+        from station_console.services.day.close import close_day
 
         try:
             info = close_day(self.station, self.day)

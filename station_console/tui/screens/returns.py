@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.services import returns
+from station_console.services.exceptions import returns
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 

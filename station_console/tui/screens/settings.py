@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.services.config import save_station_settings
+from station_console.services.admin.settings import save_station_settings
 from station_console.settings import CounterSettings, StationSettings, save_counter_settings
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 

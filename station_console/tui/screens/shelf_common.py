@@ -8,8 +8,8 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from station_console.i18n import N_, _
-from station_console.services.problems import KIND_LABELS
-from station_console.services.search import ParcelRow
+from station_console.services.exceptions.problems import KIND_LABELS
+from station_console.services.shelves.search import ParcelRow
 
 PARCEL_COLUMNS = (
     N_("Waybill"),

@@ -14,8 +14,8 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.services import moves, shelves
-from station_console.services.station import Station
+from station_console.services.core.station import Station
+from station_console.services.shelves import layout, moves
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 
 
@@ -135,7 +135,7 @@ class ShelfEditScreen(ModeScreen):
 
     def fill_from_location(self) -> None:
         text = self.value("edit-location")
-        for row in shelves.shelf_map(self.station):
+        for row in layout.shelf_map(self.station):
             for cell in row.layers:
                 if f"{row.label}-{cell.label}" == text:
                     self.query_one("#edit-capacity", Input).value = str(cell.capacity_units)
@@ -157,7 +157,7 @@ class ShelfEditScreen(ModeScreen):
     def action_save(self) -> None:
         cap = self.value("edit-capacity")
         self.run(
-            lambda: shelves.edit_layer(
+            lambda: layout.edit_layer(
                 self.station,
                 self.value("edit-location"),
                 capacity_units=int(cap) if cap else None,
@@ -170,7 +170,7 @@ class ShelfEditScreen(ModeScreen):
         layers = self.value("edit-layers")
         cap = self.value("edit-capacity")
         self.run(
-            lambda: shelves.add_shelf(
+            lambda: layout.add_shelf(
                 self.station,
                 self.value("edit-location"),
                 zone=self.value("edit-zone") or "main",
@@ -184,7 +184,7 @@ class ShelfEditScreen(ModeScreen):
     def action_add_layer(self) -> None:
         cap = self.value("edit-capacity")
         self.run(
-            lambda: shelves.add_layer(
+            lambda: layout.add_layer(
                 self.station,
                 self.value("edit-location").split("-")[0],
                 capacity_units=int(cap or 40),
@@ -195,13 +195,13 @@ class ShelfEditScreen(ModeScreen):
 
     def action_retire(self) -> None:
         self.run(
-            lambda: shelves.retire(self.station, self.value("edit-location")),
+            lambda: layout.retire(self.station, self.value("edit-location")),
             _("{location} retired", location=self.value("edit-location")),
         )
 
     def action_restore(self) -> None:
         self.run(
-            lambda: shelves.restore(self.station, self.value("edit-location")),
+            lambda: layout.restore(self.station, self.value("edit-location")),
             _("{location} is back in use", location=self.value("edit-location")),
         )
 
@@ -215,7 +215,7 @@ class ShelfEditScreen(ModeScreen):
             )
             return
         self.run(
-            lambda: shelves.import_layout(self.station, text), _("Layout imported from {path}", path=path)
+            lambda: layout.import_layout(self.station, text), _("Layout imported from {path}", path=path)
         )
 
     def action_back(self) -> None:

@@ -17,7 +17,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from station_console.i18n import N_, _
-from station_console.services import shelves
+from station_console.services.shelves import layout
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.shelf_common import heat_style, parcel_cells, setup_parcel_table
 
@@ -54,8 +54,8 @@ class ShelvesScreen(ModeScreen):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.rows: list[shelves.ShelfRow] = []
-        self.cells: dict[tuple[int, int], shelves.LayerCell] = {}  # (row, column) -> layer
+        self.rows: list[layout.ShelfRow] = []
+        self.cells: dict[tuple[int, int], layout.LayerCell] = {}  # (row, column) -> layer
         self.shelf_labels: dict[int, str] = {}
 
     def compose_body(self) -> ComposeResult:
@@ -88,7 +88,7 @@ class ShelvesScreen(ModeScreen):
         return text
 
     def reload(self) -> None:
-        self.rows = shelves.shelf_map(self.station)
+        self.rows = layout.shelf_map(self.station)
         table = self.query_one("#sh-map", DataTable)
         keep = table.cursor_coordinate
         table.clear(columns=True)
@@ -121,7 +121,7 @@ class ShelvesScreen(ModeScreen):
         )
 
     @staticmethod
-    def cell_text(shelf: str, cell: shelves.LayerCell) -> Text:
+    def cell_text(shelf: str, cell: layout.LayerCell) -> Text:
         text = Text(
             f"{shelf}-{cell.label} {cell.used_units}/{cell.capacity_units}\n", style=heat_style(cell.fill)
         )
@@ -132,7 +132,7 @@ class ShelvesScreen(ModeScreen):
             text.append(f" !{cell.problem_count}", style="bold white on dark_red")
         return text
 
-    def selected(self) -> tuple[str, shelves.LayerCell] | None:
+    def selected(self) -> tuple[str, layout.LayerCell] | None:
         """(shelf label, layer) under the map cursor."""
         table = self.query_one("#sh-map", DataTable)
         coord = table.cursor_coordinate
@@ -164,7 +164,7 @@ class ShelvesScreen(ModeScreen):
             title.update(_("Select a layer to see its parcels"))
             return
         shelf, cell = sel
-        parcels = shelves.layer_parcels(self.station, cell.layer_id)
+        parcels = layout.layer_parcels(self.station, cell.layer_id)
         title.update(
             _(
                 "Layer {location}: {count} parcels, {used}/{capacity} units, takes {sizes}",

@@ -16,8 +16,8 @@ from textual.widgets import Input, Label, Static
 
 from station_console.errors import StationError
 from station_console.i18n import _
-from station_console.services import clerks
-from station_console.services.clerks import ClerkInfo
+from station_console.services.people import clerks
+from station_console.services.people.clerks import ClerkInfo
 
 
 class SignInScreen(ModalScreen[ClerkInfo]):

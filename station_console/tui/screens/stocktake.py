@@ -18,8 +18,8 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Static
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.services import stocktake
-from station_console.services.search import normalise_location
+from station_console.services.exceptions import stocktake
+from station_console.services.shelves.search import normalise_location
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.shelf_common import STATUS_LABELS, problem_text
 

@@ -1,0 +1,1 @@
+"""Running a station: setup, demo data, backup, the live view, devices, settings changes."""

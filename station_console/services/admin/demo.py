@@ -1,0 +1,270 @@
+"""`station init --demo`: a realistic week of parcels, so a newcomer sees a living station.
+
+Seven days ending now, run through the real services with a moving clock (`station.clock`), so
+parcels, events, labels and messages agree exactly as they would in a real week: couriers arrive in
+batches, clerks check in, customers come back mostly within two days (evening peak), a few parcels
+stay overdue, one or two are damaged, one is written off, an overdue lot goes back to its courier,
+and the first two days are closed. Deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import os
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from db.models import Clerk, Role
+from station_console.errors import StationError
+from station_console.services.core.station import Station
+
+# Share of a day's parcels per carrier (a typical Chinese community station).
+CARRIER_SHARE = {
+    "ZTO": 25,
+    "YTO": 18,
+    "YUNDA": 15,
+    "JT": 12,
+    "STO": 10,
+    "SF": 8,
+    "JD": 6,
+    "EMS": 4,
+    "CAINIAO": 2,
+}
+WEEKDAY_FACTOR = (1.15, 1.05, 1.0, 0.95, 1.0, 0.8, 0.75)  # Monday first: weekend orders land on Monday
+SIZES = (("S", 30), ("M", 50), ("L", 15), ("XL", 5))
+OPEN_HOUR, CLOSE_HOUR = 8, 21
+DEMO_CLERKS = (("demo-manager", Role.MANAGER), ("demo-clerk", Role.CLERK))
+DEMO_PIN = "2468"  # demo clerks sign in with it: a demo database is for trying things out
+
+
+def waybill_for(carrier: str, rng: random.Random) -> str:
+    """A waybill of the carrier's public shape (see the carrier table)."""
+
+    def digits(n: int) -> str:
+        return "".join(rng.choice("0123456789") for _ in range(n))
+
+    shapes: dict[str, Callable[[], str]] = {
+        "SF": lambda: "SF1" + digits(12),
+        "ZTO": lambda: rng.choice("3456") + digits(12),
+        "YTO": lambda: "YT" + digits(13),
+        "JT": lambda: "JT" + digits(13),
+        "STO": lambda: "77" + digits(12),
+        "YUNDA": lambda: "3" + digits(14),
+        "JD": lambda: "JDV" + digits(12),
+        "EMS": lambda: "9" + digits(12),
+        "CAINIAO": lambda: "621" + digits(12),
+    }
+    text = shapes[carrier]()
+    return "7" + text if carrier == "ZTO" else text
+
+
+def phone_for(rng: random.Random) -> str:
+    if rng.random() < 0.2:
+        return digits4(rng)  # privacy waybill: only the tail is printed
+    return rng.choice(("138", "139", "150", "186", "177", "135")) + "".join(
+        rng.choice("0123456789") for _ in range(8)
+    )
+
+
+def digits4(rng: random.Random) -> str:
+    return f"{rng.randrange(10000):04d}"
+
+
+@dataclass(order=True)
+class _Task:
+    at: datetime
+    seq: int
+    kind: str = field(compare=False)  # checkin | pickup
+    data: dict[str, Any] = field(compare=False, default_factory=dict)
+
+
+def _local(day: date, hours: float, zone: Any) -> datetime:
+    return (datetime.combine(day, time(0), tzinfo=zone) + timedelta(hours=hours)).astimezone(UTC)
+
+
+def _pickup_delay(rng: random.Random) -> float | None:
+    """Hours until the customer comes: most the same evening or next day, a few late, some never (yet)."""
+    r = rng.random()
+    if r < 0.55:
+        return rng.uniform(1, 12)
+    if r < 0.85:
+        return rng.uniform(12, 36)
+    if r < 0.93:
+        return rng.uniform(36, 60)
+    if r < 0.97:
+        return rng.uniform(60, 120)
+    return None
+
+
+def _into_opening_hours(at: datetime, zone: Any, rng: random.Random) -> datetime:
+    local = at.astimezone(zone)
+    if OPEN_HOUR <= local.hour < CLOSE_HOUR:
+        return at
+    day = local.date() + timedelta(days=1) if local.hour >= CLOSE_HOUR else local.date()
+    return _local(day, OPEN_HOUR + rng.uniform(0, 3), zone)
+
+
+def _ensure_clerks(station: Station) -> dict[str, tuple[int, str]]:
+    from station_console.services.people.clerks import hash_pin
+
+    def work(session: Session) -> dict[str, tuple[int, str]]:
+        out: dict[str, tuple[int, str]] = {}
+        for name, role in DEMO_CLERKS:
+            clerk = session.exec(select(Clerk).where(Clerk.name == name)).first()
+            if clerk is None:
+                clerk = Clerk(name=name, role=role, created_at=station.now(), pin_hash=hash_pin(DEMO_PIN))
+                session.add(clerk)
+                session.flush()
+            assert clerk.id is not None
+            out[name] = (clerk.id, clerk.role)
+        return out
+
+    return station.run(work)
+
+
+def _plan(station: Station, days: list[date], scale: float, rng: random.Random) -> list[_Task]:
+    zone = station.zone()
+    tasks: list[_Task] = []
+    seq = 0
+    for day in days:
+        volume = round(260 * WEEKDAY_FACTOR[day.weekday()] * rng.uniform(0.9, 1.1) * scale)
+        carriers = rng.choices(list(CARRIER_SHARE), weights=list(CARRIER_SHARE.values()), k=volume)
+        for carrier in sorted(set(carriers)):
+            count = carriers.count(carrier)
+            arrivals = sorted(rng.uniform(8.5, 17.5) for _ in range(1 + count // 40))
+            for i in range(count):
+                start = arrivals[i % len(arrivals)]
+                at = _local(day, start + (i // len(arrivals)) * rng.uniform(4, 12) / 3600, zone)
+                size = rng.choices([s for s, _ in SIZES], weights=[w for _, w in SIZES])[0]
+                seq += 1
+                tasks.append(
+                    _Task(
+                        at,
+                        seq,
+                        "checkin",
+                        {
+                            "carrier": carrier,
+                            "size": size,
+                            "waybill": waybill_for(carrier, rng),
+                            "phone": phone_for(rng),
+                        },
+                    )
+                )
+    return tasks
+
+
+def make_demo_week(station: Station, *, scale: float | None = None, seed: int = 8) -> dict[str, int]:
+    """Fill the station with seven days of activity ending now; returns what was added.
+
+    `scale` multiplies the volume (about 200-300 parcels a day at 1); default $STATION_DEMO_SCALE or 1.
+    """
+    from station_console.services.checkin import transaction
+    from station_console.services.day import close
+    from station_console.services.exceptions import problems, returns
+    from station_console.services.pickup import handover
+
+    scale = scale if scale is not None else float(os.environ.get("STATION_DEMO_SCALE", "1"))
+
+    rng = random.Random(seed)
+    real_clock, real_clerk = station.clock, (station.clerk_id, station.clerk_role)
+    end = real_clock()
+    today = station.business_day(end)
+    days = [today - timedelta(days=n) for n in range(6, -1, -1)]
+    clerks = _ensure_clerks(station)
+    zone = station.zone()
+    added = {
+        "demo_parcels": 0,
+        "demo_pickups": 0,
+        "demo_problems": 0,
+        "demo_write_offs": 0,
+        "demo_returns": 0,
+        "demo_closed_days": 0,
+        "demo_skipped": 0,
+    }
+    queue = [t for t in _plan(station, days, scale, rng) if t.at <= end]
+    heapq.heapify(queue)
+    seq = len(queue) + 1
+    now = [end]
+    station.clock = lambda: now[0]
+
+    def act(name: str) -> None:
+        station.clerk_id, station.clerk_role = clerks[name]
+
+    try:
+        while queue:
+            task = heapq.heappop(queue)
+            now[0] = task.at
+            act("demo-clerk" if task.seq % 3 else "demo-manager")
+            try:
+                if task.kind == "checkin":
+                    d = task.data
+                    result = transaction.check_in(
+                        station, d["waybill"], batch=d["carrier"], phone=d["phone"], size=d["size"]
+                    )
+                    added["demo_parcels"] += 1
+                    delay = _pickup_delay(rng)
+                    if delay is not None:
+                        at = _into_opening_hours(task.at + timedelta(hours=delay), zone, rng)
+                        if at <= end:
+                            seq += 1
+                            heapq.heappush(
+                                queue,
+                                _Task(at, seq, "pickup", {"id": result.parcel_id, "waybill": result.waybill}),
+                            )
+                else:
+                    handover.confirm_pickup(
+                        station, [task.data["id"]], method="code", scanned=[task.data["waybill"]]
+                    )
+                    added["demo_pickups"] += 1
+            except StationError:
+                added["demo_skipped"] += 1  # a full shelf or a taken waybill: a real clerk would move on
+        now[0] = end
+        with contextlib.suppress(StationError):  # the week stands without its exceptions
+            _exceptions(station, act, added, problems, returns)
+        act("demo-manager")
+        for day in days[:2]:
+            try:
+                close.close_day(station, day)
+                added["demo_closed_days"] += 1
+            except StationError:
+                pass
+    finally:
+        station.clock = real_clock
+        station.clerk_id, station.clerk_role = real_clerk
+    return added
+
+
+def _exceptions(
+    station: Station, act: Callable[[str], None], added: dict[str, int], problems: Any, returns: Any
+) -> None:
+    """A damaged parcel or two, one written off, and the oldest overdue lot returned to its courier."""
+    from db.models import Carrier, Parcel, ParcelStatus
+
+    with station.read() as session:
+        rows = session.exec(
+            select(Parcel.waybill, Carrier.code, Parcel.checked_in_at)
+            .join(Carrier, col(Carrier.id) == col(Parcel.carrier_id))
+            .where(col(Parcel.status) == ParcelStatus.ON_SHELF)
+            .order_by(col(Parcel.checked_in_at))
+        ).all()
+    if len(rows) < 6:
+        return
+    act("demo-clerk")
+    for waybill, _carrier, _at in rows[-3:-1]:
+        problems.mark(station, waybill, "damaged", "Box crushed on arrival")
+        added["demo_problems"] += 1
+    act("demo-manager")
+    problems.write_off(station, rows[-2][0], "Contents destroyed, courier informed")
+    added["demo_write_offs"] += 1
+    oldest_carrier = rows[0][1]
+    lot = [w for w, c, _ in rows[:-3] if c == oldest_carrier][:3]
+    batch = returns.open_batch(station, oldest_carrier)
+    returns.add_many(station, batch.id, lot)
+    returns.close(station, batch.id, "Courier Wang")
+    added["demo_returns"] += len(lot)

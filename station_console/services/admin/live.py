@@ -1,0 +1,153 @@
+"""Live view: tell a console when another counter changed something (a check-in, a pickup, a move).
+
+Every state change goes through `audit.record`, which calls `core.changes.announce()` in the same
+transaction. On PostgreSQL that is `pg_notify('station_changes', json)`, delivered to listeners only
+when the transaction commits (never for a rolled-back one). A `ChangeFeed` listens on its own psycopg
+connection (LISTEN), or on SQLite polls the newest `parcel_event` id every `poll_interval` seconds.
+
+Usage (from a thread; `wait` blocks): `feed = ChangeFeed(engine)`, then `feed.wait(0.5)` in a loop
+returns the changes since the last call (often none), and `feed.close()` at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from db.models import ParcelEvent
+from station_console.services.core.changes import CHANNEL
+
+POLL_INTERVAL = 0.5
+RESYNC = "resync"  # a change kind meaning "the feed was interrupted: reload everything"
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    counter: str
+    parcel_id: int | None = None
+    event_id: int | None = None
+
+
+class ChangeFeed:
+    """Changes made by any counter, as they commit. One feed per thread; `close()` from any thread."""
+
+    def __init__(self, engine: Engine, *, poll_interval: float = POLL_INTERVAL) -> None:
+        self.engine = engine
+        self.poll_interval = poll_interval
+        self._closed = threading.Event()
+        self._conn: Any = None
+        self._waiting = False
+        self._last_id: int | None = None
+        self.postgres = engine.dialect.name == "postgresql"
+        if self.postgres:
+            self._listen()
+        else:
+            self._last_id = self._newest_id()
+
+    # -- public -----------------------------------------------------------------------------------
+
+    def wait(self, timeout: float) -> list[Change]:
+        """Changes committed since the previous call, waiting up to `timeout` seconds for the first."""
+        if self._closed.is_set():
+            return []
+        self._waiting = True
+        try:
+            return self._wait_postgres(timeout) if self.postgres else self._wait_polling(timeout)
+        finally:
+            self._waiting = False
+            if self._closed.is_set():
+                self._disconnect()  # closed from another thread while waiting: the waiter cleans up
+
+    def close(self) -> None:
+        """Stop the feed; a `wait` in progress returns within its timeout."""
+        self._closed.set()
+        if not self._waiting:
+            self._disconnect()
+
+    def _disconnect(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):  # closing a broken connection may fail; nothing to do
+                conn.close()
+
+    # -- PostgreSQL -------------------------------------------------------------------------------
+
+    def _listen(self) -> None:
+        import psycopg
+
+        url = self.engine.url.set(drivername="postgresql")
+        self._conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+        self._conn.execute(f"LISTEN {CHANNEL}")
+
+    def _wait_postgres(self, timeout: float) -> list[Change]:
+        import psycopg
+
+        changes: list[Change] = []
+        try:
+            if self._conn is None:
+                self._listen()
+                changes.append(Change(kind=RESYNC, counter=""))  # missed notifications while away
+            for note in self._conn.notifies(timeout=timeout, stop_after=1):
+                changes.append(_parse(note.payload))
+            if changes:  # drain what arrived together, without waiting again
+                for note in self._conn.notifies(timeout=0.01):
+                    changes.append(_parse(note.payload))
+        except psycopg.Error as exc:
+            if self._closed.is_set():
+                return []
+            log.warning("live view: lost the database connection (%s); reconnecting", exc)
+            self._conn = None
+            self._closed.wait(min(timeout, 1.0))
+        return changes
+
+    # -- SQLite -----------------------------------------------------------------------------------
+
+    def _newest_id(self) -> int:
+        with Session(self.engine) as session:
+            return int(session.exec(select(func.max(ParcelEvent.id))).one() or 0)
+
+    def _wait_polling(self, timeout: float) -> list[Change]:
+        deadline = time.monotonic() + timeout
+        while True:
+            changes = self._poll()
+            remaining = deadline - time.monotonic()
+            if changes or remaining <= 0 or self._closed.wait(min(self.poll_interval, remaining)):
+                return changes
+
+    def _poll(self) -> list[Change]:
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(ParcelEvent.id, ParcelEvent.kind, ParcelEvent.counter, ParcelEvent.parcel_id)
+                .where(col(ParcelEvent.id) > (self._last_id or 0))
+                .order_by(col(ParcelEvent.id))
+            ).all()
+        if rows:
+            self._last_id = rows[-1][0]
+        return [
+            Change(kind=kind, counter=counter or "", parcel_id=pid, event_id=eid)
+            for eid, kind, counter, pid in rows
+        ]
+
+
+def _parse(payload: str) -> Change:
+    try:
+        data = json.loads(payload)
+        return Change(
+            kind=str(data.get("kind", "")),
+            counter=str(data.get("counter") or ""),
+            parcel_id=data.get("parcel_id"),
+            event_id=data.get("event_id"),
+        )
+    except (ValueError, AttributeError):
+        return Change(kind=RESYNC, counter="")

@@ -1,0 +1,135 @@
+"""Opening a station database and giving a new one its carriers, shelves and settings."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, select
+
+from db.engine import create_station_engine, resolve_url
+from db.migrate import upgrade
+from db.models import AuditHead, Carrier, Layer, Shelf
+from station_console.errors import DatabaseUnavailable
+from station_console.i18n import N_
+from station_console.services.core.station import Station
+from station_console.settings import StationSettings
+
+# A sensible small station: shelves 1-8 with 5 layers, a floor zone for XL, an overflow zone.
+DEFAULT_LAYOUT: list[dict[str, Any]] = [
+    *(
+        {"label": str(n), "zone": "main", "layers": 5, "capacity_units": 40, "accepts_sizes": "SML"}
+        for n in range(1, 9)
+    ),
+    {"label": "F", "zone": "floor", "layers": 2, "capacity_units": 48, "accepts_sizes": "LX"},
+    {"label": "OV", "zone": "overflow", "layers": 2, "capacity_units": 60, "accepts_sizes": "SMLX"},
+]
+
+
+def open_station(
+    url: str | None = None,
+    *,
+    counter: str = "counter-1",
+    clerk_name: str | None = None,
+    pin: str | None = None,
+) -> Station:
+    """Engine for `url` (default SQLite), migrated to head. A new database is seeded.
+
+    With `clerk_name` the station acts as that clerk only once `pin` checks out (refused otherwise).
+    """
+    engine = create_station_engine(resolve_url(url))
+    try:
+        upgrade(engine)
+    except OperationalError as exc:
+        raise DatabaseUnavailable(N_("Cannot open the database: {reason}"), reason=str(exc.orig)) from exc
+    station = Station(engine=engine, counter=counter)
+    with station.read() as session:
+        empty = session.exec(select(Carrier.id).limit(1)).first() is None
+    if empty:
+        init_station(station)
+    if clerk_name:
+        from station_console.services.people.clerks import act_as, authenticate
+
+        act_as(station, authenticate(station, clerk_name, pin or ""))
+    return station
+
+
+def carrier_seed() -> list[dict[str, Any]]:
+    text = (resources.files("station_console") / "data" / "carriers.json").read_text(encoding="utf-8")
+    return list(json.loads(text))
+
+
+def init_station(station: Station, *, timezone: str | None = None) -> dict[str, int]:
+    """Seed what is missing (carriers by code, a shelf layout if there is none, settings). Idempotent."""
+
+    def work(session: Session) -> dict[str, int]:
+        added = {"carriers": 0, "shelves": 0, "layers": 0}
+        known = set(session.exec(select(Carrier.code)).all())
+        for row in carrier_seed():
+            if row["code"] not in known:
+                session.add(Carrier.model_validate(row))
+                added["carriers"] += 1
+        if session.exec(select(Shelf.id).limit(1)).first() is None:
+            added.update(_seed_layout(session))
+        if session.get(AuditHead, 1) is None:
+            session.add(AuditHead(id=1))
+        from db.models import Setting
+        from station_console.services.core.settings import STATION_KEY
+
+        if session.get(Setting, STATION_KEY) is None:
+            settings = StationSettings(timezone=timezone or _machine_timezone())
+            session.add(Setting(key=STATION_KEY, value=settings.model_dump(mode="json")))
+        return added
+
+    result = station.run(work)
+    station.forget_settings()
+    return result
+
+
+def _seed_layout(session: Session) -> dict[str, int]:
+    shelves = layers = 0
+    walk = 0
+    for order, spec in enumerate(DEFAULT_LAYOUT):
+        shelf = Shelf(label=spec["label"], zone=spec["zone"], walk_order=order)
+        session.add(shelf)
+        session.flush()
+        shelves += 1
+        for n in range(1, spec["layers"] + 1):
+            walk += 1
+            assert shelf.id is not None
+            session.add(
+                Layer(
+                    shelf_id=shelf.id,
+                    label=str(n),
+                    capacity_units=spec["capacity_units"],
+                    accepts_sizes=spec["accepts_sizes"],
+                    walk_order=walk,
+                )
+            )
+            layers += 1
+    return {"shelves": shelves, "layers": layers}
+
+
+def _machine_timezone() -> str:
+    """The machine's IANA zone name, or UTC when it cannot be told."""
+    import os
+    from pathlib import Path
+
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz and "/" in tz:
+        return tz
+    try:
+        name = Path("/etc/timezone").read_text().strip()
+        if name:
+            return name
+    except OSError:
+        pass
+    try:
+        target = os.readlink("/etc/localtime")
+        if "zoneinfo/" in target:
+            return target.split("zoneinfo/", 1)[1]
+    except OSError:
+        pass
+    return "UTC"

@@ -1,0 +1,1 @@
+"""Check-in: the one-transaction check-in (and its undo), phone numbers."""

@@ -1,0 +1,301 @@
+"""Check-in (入库): one call per scan, one transaction.
+
+normalise + detect -> duplicate check -> phone -> size -> shelf slot -> pickup code -> parcel row ->
+label job -> notification -> audit event. All of it commits together or none of it does; a refusal
+raises a `StationError` and writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from db import fast
+from db.models import Carrier, EventKind, Parcel, ParcelEvent, ParcelStatus, Size
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_
+from station_console.services.checkin.phones import Phone, parse_phone
+from station_console.services.core import audit
+from station_console.services.core.station import Station
+from station_console.services.notify import outbox
+from station_console.services.scan.carriers import get_detector
+from station_console.services.shelves import slots
+
+SIZES = tuple(s.value for s in Size)
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    parcel_id: int
+    waybill: str
+    carrier: str
+    shelf: str
+    layer: str
+    pickup_code: str
+    size: str
+    masked_phone: str | None
+    status: str
+    redelivery: bool
+    overflow: bool
+    label_job: int | None
+
+    @property
+    def location(self) -> str:
+        return f"{self.shelf}-{self.layer}"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check_in(
+    station: Station,
+    raw: str,
+    *,
+    batch: str | None = None,
+    carrier: str | None = None,
+    phone: str | None = None,
+    size: str | None = None,
+    recipient_name: str | None = None,
+    email: str | None = None,
+) -> CheckinResult:
+    """Check in one scanned waybill.
+
+    `batch` is the carrier the clerk is receiving (settles ambiguity; a contradiction is refused as
+    `carrier_conflict` until the clerk confirms). `carrier` is the clerk's explicit choice and wins.
+    """
+    settings = station.settings()
+    detection = get_detector(station).detect(raw, batch=batch)
+    if detection.waybill is None:
+        assert detection.error is not None
+        raise detection.error
+    waybill = detection.waybill
+    if carrier is None:
+        if detection.error is not None:
+            raise detection.error
+        if detection.conflict:
+            best = detection.best
+            raise Refused(
+                N_("{waybill} looks like {detected}, but you are receiving {batch}. Confirm the carrier."),
+                code="carrier_conflict",
+                waybill=waybill,
+                detected=best.carrier if best else "?",
+                batch=batch or "?",
+            )
+        carrier = detection.best.carrier if detection.best else None
+    if carrier is None:
+        raise Refused(N_("Unknown waybill format: {waybill}"), code="unknown_format", waybill=waybill)
+    size = (size or settings.default_size).upper()
+    if size not in SIZES:
+        raise Refused(N_("Size must be one of S, M, L, XL"), code="bad_size")
+    parsed: Phone | None = parse_phone(phone) if phone else None
+    forced = detection.error is not None or carrier not in {c.carrier for c in detection.candidates}
+
+    def work(session: Session) -> CheckinResult:
+        carrier_row = (
+            session.connection()
+            .execute(
+                sa_select(col(Carrier.id), col(Carrier.short_name)).where(
+                    col(Carrier.code) == carrier, col(Carrier.active)
+                )
+            )
+            .first()
+        )
+        if carrier_row is None or carrier_row[0] is None:
+            raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
+        carrier_id, carrier_short = int(carrier_row[0]), str(carrier_row[1])
+        redelivery = _check_duplicate(session, waybill)
+        slot = slots.assign(
+            session,
+            settings,
+            size,
+            phone_full=parsed.full if parsed else None,
+            masked_phone=parsed.masked if parsed else None,
+            phone_tail=parsed.tail if parsed else None,
+        )
+        now = station.now()
+        code = slots.allocate_code(session, settings, slot, now)
+        parcel = Parcel(
+            waybill=waybill,
+            carrier_id=carrier_id,
+            size=size,
+            status=ParcelStatus.ON_SHELF,
+            shelf_id=slot.shelf_id,
+            layer_id=slot.layer_id,
+            pickup_code=code,
+            redelivery=redelivery,
+            phone_tail=parsed.tail if parsed else None,
+            masked_phone=parsed.masked if parsed else None,
+            phone_full=parsed.full if parsed else None,
+            email=email,
+            recipient_name=recipient_name,
+            checked_in_at=now,
+            checked_in_by=station.clerk_id,
+            checked_in_counter=station.counter,
+            business_day=station.business_day(now),
+        )
+        fast.insert(session, parcel)
+        from station_console.services.printing.jobs import queue_label
+
+        job = queue_label(session, station, parcel)
+        outbox.queue_checkin(
+            session, station, parcel, carrier=carrier_short, shelf=slot.shelf_label, layer=slot.layer_label
+        )
+        overflow = slot.zone == settings.overflow_zone
+        audit.record(
+            session,
+            station,
+            EventKind.CHECKED_IN,
+            parcel_id=parcel.id,
+            at=now,
+            details={
+                "raw": detection.raw[:80],
+                "waybill": waybill,
+                "carrier": carrier,
+                "code": code,
+                "size": size,
+                "shelf": slot.shelf_label,
+                "layer": slot.layer_label,
+                "masked_phone": parcel.masked_phone,
+                "redelivery": redelivery,
+                "overflow": overflow,
+                "forced_carrier": forced,
+            },
+        )
+        return CheckinResult(
+            parcel_id=parcel.id or 0,
+            waybill=waybill,
+            carrier=carrier,
+            shelf=slot.shelf_label,
+            layer=slot.layer_label,
+            pickup_code=code,
+            size=size,
+            masked_phone=parcel.masked_phone,
+            status=parcel.status,
+            redelivery=redelivery,
+            overflow=overflow,
+            label_job=job.id,
+        )
+
+    return station.run(work)
+
+
+def _check_duplicate(session: Session, waybill: str) -> bool:
+    """Refuse a waybill already on a shelf; True when it was here before (a re-delivery)."""
+    rows = (
+        session.connection()
+        .execute(
+            sa_select(col(Parcel.id), col(Parcel.status), col(Parcel.pickup_code)).where(
+                col(Parcel.waybill) == waybill, col(Parcel.status) != ParcelStatus.CANCELLED
+            )
+        )
+        .all()
+    )
+    for parcel_id, status, pickup_code in rows:
+        if status == ParcelStatus.ON_SHELF:
+            raise Refused(
+                N_("{waybill} is already on the shelf at {pickup_code}. Reprint its label if it is lost."),
+                code="duplicate",
+                waybill=waybill,
+                pickup_code=pickup_code,
+                parcel_id=parcel_id,
+            )
+    return bool(rows)
+
+
+def undo_last(station: Station) -> CheckinResult:
+    """Reverse this clerk's (this counter's) newest check-in still on the shelf.
+
+    The code goes into cooldown, its label job and message are withdrawn, the audit event stays and a
+    `checkin_undone` event joins it.
+    """
+    from station_console.services.printing.jobs import cancel_jobs_for_parcel
+
+    settings = station.settings()
+
+    def work(session: Session) -> CheckinResult:
+        query = (
+            select(ParcelEvent.parcel_id)
+            .join(Parcel, col(Parcel.id) == ParcelEvent.parcel_id)
+            .where(
+                ParcelEvent.kind == EventKind.CHECKED_IN,
+                ParcelEvent.counter == station.counter,
+                Parcel.status == ParcelStatus.ON_SHELF,
+            )
+            .order_by(col(ParcelEvent.id).desc())
+            .limit(1)
+        )
+        if station.clerk_id is not None:
+            query = query.where(ParcelEvent.clerk_id == station.clerk_id)
+        parcel_id = session.exec(query).first()
+        parcel = session.get(Parcel, parcel_id) if parcel_id else None
+        if parcel is None or parcel.id is None:
+            raise NotFound(
+                N_("Nothing to undo: no check-in of yours is still on the shelf"), code="nothing_to_undo"
+            )
+        now = station.now()
+        slots.release(session, parcel, settings, now)
+        parcel.status, parcel.cancelled_at = ParcelStatus.CANCELLED, now
+        parcel.version += 1
+        session.add(parcel)
+        cancel_jobs_for_parcel(session, parcel.id)
+        outbox.cancel_for_parcel(session, parcel.id)
+        audit.record(
+            session,
+            station,
+            EventKind.CHECKIN_UNDONE,
+            parcel_id=parcel.id,
+            at=now,
+            details={"waybill": parcel.waybill, "code": parcel.pickup_code},
+        )
+        carrier_row = session.get(Carrier, parcel.carrier_id)
+        shelf_label, layer_label = _location(session, parcel)
+        return CheckinResult(
+            parcel_id=parcel.id,
+            waybill=parcel.waybill,
+            carrier=carrier_row.code if carrier_row else "?",
+            shelf=shelf_label,
+            layer=layer_label,
+            pickup_code=parcel.pickup_code or "",
+            size=parcel.size,
+            masked_phone=parcel.masked_phone,
+            status=parcel.status,
+            redelivery=parcel.redelivery,
+            overflow=False,
+            label_job=None,
+        )
+
+    return station.run(work)
+
+
+def set_phone(station: Station, parcel_id: int, phone: str) -> str:
+    """Add the recipient's phone after a quick-mode check-in; returns the masked form."""
+    parsed = parse_phone(phone)
+
+    def work(session: Session) -> str:
+        parcel = session.get(Parcel, parcel_id)
+        if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
+            raise NotFound(N_("That parcel is not on the shelf"), code="not_on_shelf")
+        parcel.phone_tail, parcel.masked_phone, parcel.phone_full = parsed.tail, parsed.masked, parsed.full
+        parcel.version += 1
+        session.add(parcel)
+        audit.record(
+            session,
+            station,
+            EventKind.PHONE_SET,
+            parcel_id=parcel.id,
+            details={"masked_phone": parsed.masked},
+        )
+        return parsed.masked
+
+    return station.run(work)
+
+
+def _location(session: Session, parcel: Parcel) -> tuple[str, str]:
+    from db.models import Layer, Shelf
+
+    layer = session.get(Layer, parcel.layer_id) if parcel.layer_id else None
+    shelf = session.get(Shelf, parcel.shelf_id) if parcel.shelf_id else None
+    return (shelf.label if shelf else "?", layer.label if layer else "?")

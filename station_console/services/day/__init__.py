@@ -1,0 +1,1 @@
+"""End of day: reconciliation, the day report, day close, forecast, export."""

@@ -1,0 +1,164 @@
+"""A day's figures: the reconciliation plus the other end-of-day figures, as one JSON-able dict.
+
+`day_figures` is what a day close hashes: only facts of that day (no "now", no forecast), so a
+closed day's figures stay identical unless its records change. The report (`report.py`) adds the
+forecast and the close status.
+"""
+
+from __future__ import annotations
+
+import statistics
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from db.models import Carrier, Clerk, EventKind, Parcel, ParcelEvent, Shelf, Stocktake
+from station_console.i18n import N_
+from station_console.services.core.ageing import Policy
+from station_console.services.core.station import Station, day_bounds
+from station_console.services.day import sql
+from station_console.services.day.reconcile import CarrierInfo, load_carriers, reconcile_in
+from station_console.services.day.sql import DayKeys
+
+OVERDUE_BANDS = ("amber", "red", "return")
+BAND_LABELS = {"amber": N_("48 h+"), "red": N_("72 h+"), "return": N_("7 days+")}
+
+
+def day_figures(session: Session, station: Station, day: date) -> dict[str, Any]:
+    """Everything the report says about `day`, from that day's facts only (the hashed part)."""
+    start, end = day_bounds(station, day)
+    keys = sql.day_keys(session, day, start, end)
+    carriers = load_carriers(session)
+    rec = reconcile_in(session, station, day)
+    figures = rec.to_json()
+    figures["station"] = station.settings().station_name
+    figures["overdue"] = overdue_at_close(session, keys, carriers)
+    figures["time_to_pickup"] = time_to_pickup(session, keys)
+    moves = sql.moves(session, keys)
+    figures["per_clerk"] = per_clerk(session, moves)
+    figures["by_hour"] = by_hour(station, moves)
+    figures["problems"] = problems(session, day)
+    figures["stocktakes"] = stocktakes(session, start, end)
+    figures["redeliveries"] = redeliveries(session, keys)
+    return figures
+
+
+def overdue_at_close(session: Session, keys: DayKeys, carriers: dict[int, CarrierInfo]) -> dict[str, Any]:
+    """Parcels still on a shelf at the end of the day, by age band (per carrier policy)."""
+    # Per carrier, the latest check-in that still falls in each band: compared in the stored form.
+    limits = {
+        cid: [(band, keys.before(hours)) for band, hours in Policy.of(info).thresholds()]
+        for cid, info in carriers.items()
+    }
+    totals = dict.fromkeys(OVERDUE_BANDS, 0)
+    per: dict[str, dict[str, int]] = {}
+    for cid, checked_in_at in sql.closing_check_ins(session, keys):
+        band = next((name for name, limit in limits[cid] if checked_in_at <= limit), None)
+        if band is None:
+            continue
+        totals[band] += 1
+        per.setdefault(carriers[cid].code, dict.fromkeys(OVERDUE_BANDS, 0))[band] += 1
+    return {"totals": totals, "carriers": dict(sorted(per.items()))}
+
+
+def _percentile(sorted_values: list[float], q: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least q of the values at or below it."""
+    rank = max(1, -(-len(sorted_values) * q // 1))
+    return sorted_values[int(rank) - 1]
+
+
+def time_to_pickup(session: Session, keys: DayKeys) -> dict[str, Any]:
+    minutes = sql.pickup_minutes(session, keys)
+    if not minutes:
+        return {"count": 0, "median_minutes": None, "p90_minutes": None}
+    return {
+        "count": len(minutes),
+        "median_minutes": round(statistics.median(minutes), 1),
+        "p90_minutes": round(_percentile(minutes, 0.9), 1),
+    }
+
+
+def per_clerk(session: Session, moves: sql.Moves) -> list[dict[str, Any]]:
+    counts: dict[int | None, list[int]] = {}
+    for slot, counted in enumerate((moves.checked_in, moves.picked_up)):
+        for cid, _hour, n in counted:
+            counts.setdefault(cid, [0, 0])[slot] += n
+    names = {c.id: c.name for c in session.exec(select(Clerk)).all()}
+    rows = [
+        {
+            "clerk": names.get(cid, str(cid)) if cid is not None else "-",
+            "checked_in": n_in,
+            "picked_up": n_out,
+        }
+        for cid, (n_in, n_out) in counts.items()
+    ]
+    return sorted(rows, key=lambda r: r["clerk"])
+
+
+def by_hour(station: Station, moves: sql.Moves) -> dict[str, list[int]]:
+    """Check-ins and pickups per station-local hour (DST-safe: each UTC hour is converted on its own)."""
+    zone = station.zone()
+    result = {}
+    for kind, rows in (("checked_in", moves.checked_in), ("picked_up", moves.picked_up)):
+        hours = [0] * 24
+        for _clerk, utc_hour, n in rows:
+            hours[utc_hour.replace(tzinfo=UTC).astimezone(zone).hour] += n
+        result[kind] = hours
+    return result
+
+
+def problems(session: Session, day: date) -> dict[str, Any]:
+    """Problems marked and resolved during the day, from the event log."""
+    # Five columns: past sqlmodel's typed `select` overloads, so SQLAlchemy's own.
+    rows = session.execute(
+        sa_select(
+            col(ParcelEvent.parcel_id),
+            col(ParcelEvent.kind),
+            col(ParcelEvent.details),
+            col(Parcel.waybill),
+            col(Carrier.code),
+        )
+        .outerjoin(Parcel, col(Parcel.id) == ParcelEvent.parcel_id)
+        .outerjoin(Carrier, col(Carrier.id) == Parcel.carrier_id)
+        .where(
+            col(ParcelEvent.business_day) == day,
+            col(ParcelEvent.kind).in_((EventKind.PROBLEM_MARKED, EventKind.PROBLEM_RESOLVED)),
+        )
+        .order_by(col(ParcelEvent.id))
+    ).all()
+    marked = []
+    resolved = 0
+    for parcel_id, kind, details, waybill, carrier in rows:
+        if kind == EventKind.PROBLEM_RESOLVED:
+            resolved += 1
+            continue
+        marked.append(
+            {
+                "parcel_id": parcel_id,
+                "waybill": waybill or details.get("waybill"),
+                "carrier": carrier or details.get("carrier"),
+                "kind": details.get("kind") or details.get("problem_kind"),
+            }
+        )
+    return {"marked": len(marked), "resolved": resolved, "parcels": marked}
+
+
+def stocktakes(session: Session, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    rows = session.exec(
+        select(Stocktake, Shelf.label)
+        .join(Shelf, col(Shelf.id) == Stocktake.shelf_id)
+        .where(
+            Stocktake.status == "closed",
+            col(Stocktake.closed_at) >= start,
+            col(Stocktake.closed_at) < end,
+        )
+        .order_by(col(Stocktake.id))
+    ).all()
+    return [{"id": st.id, "shelf": label, "result": st.result} for st, label in rows]
+
+
+def redeliveries(session: Session, keys: DayKeys) -> dict[str, Any]:
+    waybills = sql.redelivered_waybills(session, keys)
+    return {"count": len(waybills), "waybills": waybills[:50]}

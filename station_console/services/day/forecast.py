@@ -1,0 +1,131 @@
+"""Tomorrow's expected check-ins per carrier: an estimate, never a promise.
+
+Method: a weekday pattern with exponential smoothing (see `predict`). How far off it tends to be: the same method, run for each of the last 14 days using only the history before that
+day, against what actually came in (MAPE, days with no volume left out).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from db.models import Carrier, Parcel, ParcelStatus
+from station_console.services.core.station import Station
+
+WEEKS = 6  # of history read
+ALPHA = 0.3
+MIN_HISTORY_DAYS = 3  # a backtest day needs this much history before it
+BACKTEST_DAYS = 14
+
+
+@dataclass
+class Forecast:
+    day: date
+    carriers: dict[str, int]
+    total: int
+    mape_percent: float | None  # mean absolute percentage error of the backtest; None without history
+    history_days: int
+    estimate: bool = True
+    method: str = "weekday pattern, exponential smoothing"
+    backtest: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            "estimate": self.estimate,
+            "method": self.method,
+            "carriers": self.carriers,
+            "total": self.total,
+            "mape_percent": self.mape_percent,
+            "history_days": self.history_days,
+            "backtest": self.backtest,
+        }
+
+
+def daily_counts(session: Session, first: date, last: date) -> dict[date, dict[str, int]]:
+    """Check-ins per day and carrier, [first, last]; an index-only GROUP BY (business_day, carrier_id, status)."""
+    codes = {c.id: c.code for c in session.exec(select(Carrier)).all()}
+    rows = session.execute(
+        sa_select(col(Parcel.business_day), col(Parcel.carrier_id), func.count())
+        .where(
+            col(Parcel.business_day) >= first,
+            col(Parcel.business_day) <= last,
+            col(Parcel.status) != ParcelStatus.CANCELLED,
+        )
+        .group_by(col(Parcel.business_day), col(Parcel.carrier_id))
+    ).all()
+    out: dict[date, dict[str, int]] = {}
+    for day, cid, n in rows:
+        out.setdefault(day, {})[codes.get(cid, str(cid))] = int(n)
+    return out
+
+
+def predict(history: dict[date, dict[str, int]], target: date, *, alpha: float = ALPHA) -> dict[str, float]:
+    """Expected count per carrier on `target`, from the days of `history` strictly before it.
+
+    A weekday factor (how a weekday ran against its week's mean, averaged over the whole weeks seen;
+    1 without a full week) scales an exponentially smoothed, weekday-adjusted daily level.
+    """
+    days = sorted(d for d in history if d < target)
+    if not days:
+        return {}
+    span = [days[0] + timedelta(days=n) for n in range((days[-1] - days[0]).days + 1)]  # gaps count as 0
+    # Whole weeks counted back from the newest day: a weekday's factor is its count over its week's mean.
+    weeks = [span[i - 7 : i] for i in range(len(span), 6, -7)]
+    out: dict[str, float] = {}
+    for carrier in sorted({c for d in days for c in history[d]}):
+        series = {d: history.get(d, {}).get(carrier, 0) for d in span}
+        ratios: dict[int, list[float]] = {}
+        for week in weeks:
+            week_mean = sum(series[d] for d in week) / 7
+            if week_mean:
+                for d in week:
+                    ratios.setdefault(d.weekday(), []).append(series[d] / week_mean)
+        factor = {w: sum(r) / len(r) for w, r in ratios.items() if r}
+        level: float | None = None
+        for d in span:
+            value = series[d] / (factor.get(d.weekday()) or 1.0)
+            level = value if level is None else alpha * value + (1 - alpha) * level
+        out[carrier] = (level or 0.0) * factor.get(target.weekday(), 1.0)
+    return out
+
+
+def forecast(session: Session, station: Station, target: date) -> Forecast:
+    """Tomorrow's (or any day's) estimate, with the backtest error of the last two weeks."""
+    first = target - timedelta(days=BACKTEST_DAYS + 7 * WEEKS)
+    last = min(target, station.business_day()) - timedelta(days=1)  # today is not over: not history yet
+    history = daily_counts(session, first, last)
+    expected = {c: round(v) for c, v in predict(history, target).items() if round(v) > 0}
+    errors: list[float] = []
+    backtest: list[dict[str, Any]] = []
+    for n in range(BACKTEST_DAYS, 0, -1):
+        day = target - timedelta(days=n)
+        if day > last:
+            break
+        before = {d: v for d, v in history.items() if d < day}
+        if len(before) < MIN_HISTORY_DAYS:
+            continue
+        guess = round(sum(predict(before, day).values()))
+        actual = sum(history.get(day, {}).values())
+        backtest.append({"date": day.isoformat(), "expected": guess, "actual": actual})
+        if actual:
+            errors.append(abs(guess - actual) / actual)
+    mape = round(100 * sum(errors) / len(errors), 1) if errors else None
+    return Forecast(
+        day=target,
+        carriers=dict(sorted(expected.items())),
+        total=sum(expected.values()),
+        mape_percent=mape,
+        history_days=len(history),
+        backtest=backtest,
+    )
+
+
+def forecast_tomorrow(station: Station) -> Forecast:
+    with station.read() as session:
+        return forecast(session, station, station.business_day() + timedelta(days=1))

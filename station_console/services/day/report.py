@@ -1,0 +1,26 @@
+"""The day report: the day's figures (`figures.py`), the forecast for tomorrow, and the close status
+(with whether the stored hash still matches)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from station_console.services.core.station import Station
+from station_console.services.day import close, forecast
+from station_console.services.day.figures import day_figures
+
+
+def build_report(station: Station, day: date | None = None, *, with_forecast: bool = True) -> dict[str, Any]:
+    """The full report of `day` (default today, station time), in one read transaction."""
+    day = day or station.business_day()
+    with station.read() as session:
+        figures = day_figures(session, station, day)
+        info = close.close_info(session, day)
+        report = dict(figures)
+        report["closed"] = None
+        if info is not None:
+            report["closed"] = {**info.to_json(), "matches": close.digest(figures) == info.sha256}
+        if with_forecast:
+            report["forecast"] = forecast.forecast(session, station, day + timedelta(days=1)).to_json()
+    return report

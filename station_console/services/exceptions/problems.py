@@ -1,0 +1,143 @@
+"""Problem parcels: damaged, refused, wrong address, unreadable label (and missing, from a stocktake).
+
+A problem parcel stays `on_shelf` and keeps counting on its layer; `problem_kind` flags it on every
+list. It is resolved (flag cleared) or written off by a manager with a reason (`written_off`, its slot
+released, its pending messages withdrawn).
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from db.models import EventKind, Parcel, ParcelStatus, ProblemKind
+from station_console.errors import Refused
+from station_console.i18n import N_
+from station_console.services.core import audit
+from station_console.services.core.roles import require_manager
+from station_console.services.core.station import Station
+from station_console.services.notify import outbox
+from station_console.services.shelves import slots
+from station_console.services.shelves.search import ParcelRow, find_parcel, require_on_shelf, rows_for
+
+KINDS = tuple(k.value for k in ProblemKind)
+KIND_LABELS = {
+    "damaged": N_("damaged"),
+    "refused": N_("refused"),
+    "wrong_address": N_("wrong address"),
+    "unreadable": N_("label unreadable"),
+    "missing": N_("missing"),
+}
+
+
+def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: str, note: str) -> None:
+    """Flag a parcel on the shelves inside the caller's transaction."""
+    if kind not in KINDS:
+        raise Refused(N_("Problem kind must be one of {kinds}"), code="bad_kind", kinds=", ".join(KINDS))
+    require_on_shelf(parcel)
+    now = station.now()
+    previous = parcel.problem_kind
+    parcel.problem_kind, parcel.problem_note, parcel.problem_at = kind, note[:500], now
+    parcel.version += 1
+    session.add(parcel)
+    audit.record(
+        session,
+        station,
+        EventKind.PROBLEM_MARKED,
+        parcel_id=parcel.id,
+        at=now,
+        details={"waybill": parcel.waybill, "kind": kind, "note": note[:500], "previous": previous},
+    )
+
+
+def mark(station: Station, ref: str, kind: str, note: str) -> ParcelRow:
+    """Flag the parcel a waybill or code names; a note saying what is wrong is required."""
+    note = (note or "").strip()
+    if not note:
+        raise Refused(N_("Say what is wrong in a note"), code="note_required")
+
+    def work(session: Session) -> ParcelRow:
+        parcel = find_parcel(session, ref, on_shelf=True)
+        mark_in_session(session, station, parcel, kind, note)
+        return rows_for(session, [parcel])[0]
+
+    return station.run(work)
+
+
+def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
+    """Clear the flag: the problem is sorted out and the parcel waits for pickup as usual."""
+
+    def work(session: Session) -> ParcelRow:
+        parcel = find_parcel(session, ref, on_shelf=True)
+        if parcel.problem_kind is None:
+            raise Refused(
+                N_("{waybill} is not flagged as a problem"), code="no_problem", waybill=parcel.waybill
+            )
+        kind = parcel.problem_kind
+        parcel.problem_kind = parcel.problem_note = parcel.problem_at = None
+        parcel.version += 1
+        session.add(parcel)
+        audit.record(
+            session,
+            station,
+            EventKind.PROBLEM_RESOLVED,
+            parcel_id=parcel.id,
+            details={"waybill": parcel.waybill, "kind": kind, "note": note.strip()[:500]},
+        )
+        return rows_for(session, [parcel])[0]
+
+    return station.run(work)
+
+
+def write_off(station: Station, ref: str, reason: str) -> ParcelRow:
+    """Manager only: the parcel is lost or destroyed. Status `written_off`, slot and code released."""
+    require_manager(station, "write_off")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused(N_("A write-off needs a reason"), code="reason_required")
+    settings = station.settings()
+
+    def work(session: Session) -> ParcelRow:
+        parcel = find_parcel(session, ref, on_shelf=True)
+        now = station.now()
+        row_before = rows_for(session, [parcel])[0]
+        slots.release(session, parcel, settings, now)
+        parcel.status, parcel.written_off_at, parcel.written_off_by = (
+            ParcelStatus.WRITTEN_OFF,
+            now,
+            station.clerk_id,
+        )
+        parcel.return_batch_id = None
+        parcel.version += 1
+        session.add(parcel)
+        if parcel.id is not None:
+            outbox.cancel_for_parcel(session, parcel.id)
+        audit.record(
+            session,
+            station,
+            EventKind.WRITTEN_OFF,
+            parcel_id=parcel.id,
+            at=now,
+            details={
+                "waybill": parcel.waybill,
+                "reason": reason[:500],
+                "location": row_before.location,
+                "code": parcel.pickup_code,
+                "problem": parcel.problem_kind,
+            },
+        )
+        return rows_for(session, [parcel])[0]
+
+    return station.run(work)
+
+
+def list_problems(station: Station) -> list[ParcelRow]:
+    """Flagged parcels on the shelves, oldest flag first."""
+    with station.read() as session:
+        parcels = list(
+            session.exec(
+                select(Parcel)
+                .where(Parcel.status == ParcelStatus.ON_SHELF, col(Parcel.problem_kind).is_not(None))
+                .order_by(col(Parcel.problem_at))
+            ).all()
+        )
+        return rows_for(session, parcels)

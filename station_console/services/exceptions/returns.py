@@ -1,0 +1,242 @@
+"""Returns to the courier (退回): a batch per carrier, scanned in, a manifest, closed on signature.
+
+A parcel in an open batch is still `on_shelf` (it is physically there until the courier takes it);
+`return_batch_id` marks it. Closing the batch (courier's name typed) makes each parcel `returned`,
+releases its slot and code, withdraws pending messages, and records a `returned` event per parcel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from db.models import Carrier, EventKind, Parcel, ParcelStatus, ReturnBatch
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_
+from station_console.services.core import audit
+from station_console.services.core.station import Station
+from station_console.services.notify import outbox
+from station_console.services.shelves import slots
+from station_console.services.shelves.search import ParcelRow, find_parcel, rows_for
+
+
+@dataclass(frozen=True)
+class BatchView:
+    id: int
+    carrier: str
+    status: str
+    created_at: datetime
+    closed_at: datetime | None
+    signed_by_name: str | None
+    parcels: list[ParcelRow] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.parcels)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["count"] = self.count
+        return data
+
+
+def _view(session: Session, batch: ReturnBatch) -> BatchView:
+    carrier = session.get(Carrier, batch.carrier_id)
+    parcels = list(
+        session.exec(select(Parcel).where(Parcel.return_batch_id == batch.id).order_by(col(Parcel.id))).all()
+    )
+    return BatchView(
+        id=batch.id or 0,
+        carrier=carrier.code if carrier else "?",
+        status=batch.status,
+        created_at=batch.created_at,
+        closed_at=batch.closed_at,
+        signed_by_name=batch.signed_by_name,
+        parcels=rows_for(session, parcels),
+    )
+
+
+def _open_batch(session: Session, batch_id: int) -> ReturnBatch:
+    batch = session.get(ReturnBatch, batch_id)
+    if batch is None:
+        raise NotFound(N_("There is no return batch {batch}"), code="no_batch", batch=batch_id)
+    if batch.status != "open":
+        raise Refused(N_("Return batch {batch} is already closed"), code="batch_closed", batch=batch_id)
+    return batch
+
+
+def open_batch(station: Station, carrier: str) -> BatchView:
+    """A new, empty return batch for one carrier."""
+
+    def work(session: Session) -> BatchView:
+        row = session.exec(select(Carrier).where(Carrier.code == carrier.strip().upper())).first()
+        if row is None or row.id is None:
+            raise NotFound(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
+        batch = ReturnBatch(carrier_id=row.id, created_at=station.now(), created_by=station.clerk_id)
+        session.add(batch)
+        session.flush()
+        return _view(session, batch)
+
+    return station.run(work)
+
+
+def add(station: Station, batch_id: int, ref: str) -> ParcelRow:
+    """Scan a parcel into the batch: it must be this carrier's, on the shelves, in no other batch."""
+
+    def work(session: Session) -> ParcelRow:
+        batch = _open_batch(session, batch_id)
+        parcel = find_parcel(session, ref, on_shelf=True)
+        _check_add(session, batch, parcel)
+        parcel.return_batch_id = batch.id
+        parcel.version += 1
+        session.add(parcel)
+        return rows_for(session, [parcel])[0]
+
+    return station.run(work)
+
+
+def add_many(station: Station, batch_id: int, refs: list[str]) -> list[ParcelRow]:
+    """Add several parcels (e.g. the overdue return candidates) in one transaction."""
+    return station.run(lambda session: _add_many(session, station, batch_id, refs))
+
+
+def _add_many(session: Session, station: Station, batch_id: int, refs: list[str]) -> list[ParcelRow]:
+    batch = _open_batch(session, batch_id)
+    added: list[Parcel] = []
+    for ref in refs:
+        parcel = find_parcel(session, ref, on_shelf=True)
+        if parcel.return_batch_id != batch.id:  # a repeated scan in one list is harmless
+            _check_add(session, batch, parcel)
+        parcel.return_batch_id = batch.id
+        parcel.version += 1
+        session.add(parcel)
+        added.append(parcel)
+    return rows_for(session, added)
+
+
+def _check_add(session: Session, batch: ReturnBatch, parcel: Parcel) -> None:
+    """Refuse a parcel of another carrier, or one already in a batch."""
+    if parcel.carrier_id != batch.carrier_id:
+        carrier = session.get(Carrier, parcel.carrier_id)
+        mine = session.get(Carrier, batch.carrier_id)
+        raise Refused(
+            N_("{waybill} is a {carrier} parcel; this batch goes back to {batch_carrier}"),
+            code="wrong_carrier",
+            waybill=parcel.waybill,
+            carrier=carrier.code if carrier else "?",
+            batch_carrier=mine.code if mine else "?",
+        )
+    if parcel.return_batch_id == batch.id:
+        raise Refused(
+            N_("{waybill} is already in this batch"), code="already_in_batch", waybill=parcel.waybill
+        )
+    if parcel.return_batch_id is not None:
+        raise Refused(
+            N_("{waybill} is already in return batch {batch}"),
+            code="in_other_batch",
+            waybill=parcel.waybill,
+            batch=parcel.return_batch_id,
+        )
+
+
+def remove(station: Station, batch_id: int, ref: str) -> ParcelRow:
+    """Take a parcel out of an open batch; it stays on the shelf."""
+
+    def work(session: Session) -> ParcelRow:
+        batch = _open_batch(session, batch_id)
+        parcel = find_parcel(session, ref, on_shelf=True)
+        if parcel.return_batch_id != batch.id:
+            raise Refused(N_("{waybill} is not in this batch"), code="not_in_batch", waybill=parcel.waybill)
+        parcel.return_batch_id = None
+        parcel.version += 1
+        session.add(parcel)
+        return rows_for(session, [parcel])[0]
+
+    return station.run(work)
+
+
+def print_manifest(station: Station, batch_id: int) -> int:
+    """Queue the batch's manifest (the printing module renders it for PDF and receipt printers)."""
+    from station_console.services.printing.jobs import queue_manifest  # issue 7's module
+
+    def work(session: Session) -> int:
+        batch = session.get(ReturnBatch, batch_id)
+        if batch is None:
+            raise NotFound(N_("There is no return batch {batch}"), code="no_batch", batch=batch_id)
+        if not session.exec(select(Parcel.id).where(Parcel.return_batch_id == batch_id)).first():
+            raise Refused(N_("Return batch {batch} is empty"), code="batch_empty", batch=batch_id)
+        return queue_manifest(session, station, batch_id).id or 0
+
+    return station.run(work)
+
+
+def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
+    """The courier signed (name typed): every parcel in the batch is `returned`."""
+    signed_by = (signed_by or "").strip()
+    if not signed_by:
+        raise Refused(N_("Type the name of the courier who signed"), code="signature_required")
+    settings = station.settings()
+
+    def work(session: Session) -> BatchView:
+        batch = _open_batch(session, batch_id)
+        parcels = session.exec(
+            select(Parcel).where(Parcel.return_batch_id == batch.id, Parcel.status == ParcelStatus.ON_SHELF)
+        ).all()
+        if not parcels:
+            raise Refused(N_("Return batch {batch} is empty"), code="batch_empty", batch=batch_id)
+        now = station.now()
+        for parcel in parcels:
+            slots.release(session, parcel, settings, now)
+            parcel.status, parcel.returned_at, parcel.returned_by = (
+                ParcelStatus.RETURNED,
+                now,
+                station.clerk_id,
+            )
+            parcel.version += 1
+            session.add(parcel)
+            if parcel.id is not None:
+                outbox.cancel_for_parcel(session, parcel.id)
+            audit.record(
+                session,
+                station,
+                EventKind.RETURNED,
+                parcel_id=parcel.id,
+                at=now,
+                details={
+                    "waybill": parcel.waybill,
+                    "batch": batch.id,
+                    "signed_by": signed_by[:64],
+                    "code": parcel.pickup_code,
+                },
+            )
+        batch.status, batch.closed_at, batch.closed_by, batch.signed_by_name = (
+            "closed",
+            now,
+            station.clerk_id,
+            signed_by[:64],
+        )
+        session.add(batch)
+        session.flush()
+        return _view(session, batch)
+
+    return station.run(work)
+
+
+def get(station: Station, batch_id: int) -> BatchView:
+    with station.read() as session:
+        batch = session.get(ReturnBatch, batch_id)
+        if batch is None:
+            raise NotFound(N_("There is no return batch {batch}"), code="no_batch", batch=batch_id)
+        return _view(session, batch)
+
+
+def list_batches(station: Station, *, status: str | None = None, limit: int = 50) -> list[BatchView]:
+    """Newest first."""
+    with station.read() as session:
+        stmt = select(ReturnBatch).order_by(col(ReturnBatch.id).desc()).limit(limit)
+        if status:
+            stmt = stmt.where(ReturnBatch.status == status)
+        return [_view(session, b) for b in session.exec(stmt).all()]

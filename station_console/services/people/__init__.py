@@ -1,0 +1,1 @@
+"""People and trust: clerks, reading and verifying the audit trail, privacy."""

@@ -1,0 +1,330 @@
+"""Clerks: PINs hashed with scrypt, sign-in and sign-out, the first manager, PIN changes, deactivation.
+
+A PIN hash is `scrypt$<n>$<r>$<p>$<salt b64>$<key b64>`: the cost parameters travel with the hash, so
+they can be raised later and old PINs still verify. Comparison is constant-time, and an unknown name
+costs the same scrypt run as a known one, so timing does not tell which names exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from db.models import Clerk, EventKind, Role
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_
+from station_console.services.core import audit
+from station_console.services.core.roles import require_manager
+from station_console.services.core.station import Station
+
+# 16 MiB and roughly 50 ms per hash: slow for a PIN guesser with a stolen database, quick at the counter.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+_SALT_BYTES, _KEY_BYTES = 16, 32
+PIN_MIN, PIN_MAX = 4, 12
+ROLES = tuple(r.value for r in Role)
+
+
+@dataclass(frozen=True)
+class ClerkInfo:
+    id: int
+    name: str
+    role: str
+    active: bool
+    created_at: datetime
+    last_sign_in_at: datetime | None
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @classmethod
+    def of(cls, row: Clerk) -> ClerkInfo:
+        assert row.id is not None
+        return cls(
+            id=row.id,
+            name=row.name,
+            role=row.role,
+            active=row.active,
+            created_at=row.created_at,
+            last_sign_in_at=row.last_sign_in_at,
+        )
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "role": self.role,
+            "active": self.active,
+            "created_at": self.created_at.isoformat(),
+            "last_sign_in_at": self.last_sign_in_at.isoformat() if self.last_sign_in_at else None,
+        }
+
+
+# --- PIN hashing -------------------------------------------------------------------------------------
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def hash_pin(pin: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
+    salt = secrets.token_bytes(_SALT_BYTES)
+    key = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=_KEY_BYTES, maxmem=_maxmem(n, r))
+    return f"scrypt${n}${r}${p}${_b64(salt)}${_b64(key)}"
+
+
+def check_pin(pin: str, stored: str) -> bool:
+    """True when `pin` matches `stored`; a malformed or empty hash never matches."""
+    try:
+        scheme, n_s, r_s, p_s, salt_s, key_s = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        n, r, p = int(n_s), int(r_s), int(p_s)
+        salt, key = base64.b64decode(salt_s), base64.b64decode(key_s)
+    except ValueError:
+        return False
+    candidate = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=len(key), maxmem=_maxmem(n, r))
+    return hmac.compare_digest(candidate, key)
+
+
+def _maxmem(n: int, r: int) -> int:
+    return 128 * n * r + 4 * 1024 * 1024
+
+
+# Verified against when the name is unknown, so both paths cost one scrypt run.
+_DUMMY_HASH = hash_pin("0000")
+
+
+def validate_pin(pin: str) -> str:
+    pin = (pin or "").strip()
+    if not (pin.isdigit() and pin.isascii() and PIN_MIN <= len(pin) <= PIN_MAX):
+        raise Refused(N_("A PIN is {min} to {max} digits"), code="bad_pin_format", min=PIN_MIN, max=PIN_MAX)
+    return pin
+
+
+def _validate_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise Refused(N_("A clerk needs a name"), code="bad_name")
+    if len(name) > 64:
+        raise Refused(N_("A clerk name is at most 64 characters"), code="bad_name")
+    return name
+
+
+def _find(session: Session, name: str) -> Clerk | None:
+    """Names are matched without regard to case: `li` signs in as `Li`."""
+    key = " ".join((name or "").split()).lower()
+    return session.exec(select(Clerk).where(func.lower(Clerk.name) == key)).first()
+
+
+# --- queries -----------------------------------------------------------------------------------------
+
+
+def needs_first_manager(station: Station) -> bool:
+    """True on a new station: no clerk exists yet, so the console asks for the manager."""
+    with station.read() as session:
+        return session.exec(select(Clerk.id).limit(1)).first() is None
+
+
+def list_clerks(station: Station, *, include_inactive: bool = True) -> list[ClerkInfo]:
+    with station.read() as session:
+        query = select(Clerk).order_by(col(Clerk.name))
+        if not include_inactive:
+            query = query.where(col(Clerk.active))
+        return [ClerkInfo.of(row) for row in session.exec(query).all()]
+
+
+def get_clerk(station: Station, name: str) -> ClerkInfo:
+    with station.read() as session:
+        row = _find(session, name)
+        if row is None:
+            raise NotFound(N_("No clerk named {name}"), code="no_clerk", name=name)
+        return ClerkInfo.of(row)
+
+
+def clerk_names(station: Station) -> dict[int, str]:
+    """Clerk id -> name, for showing who did what."""
+    with station.read() as session:
+        return {row.id: row.name for row in session.exec(select(Clerk)).all() if row.id is not None}
+
+
+# --- changes -----------------------------------------------------------------------------------------
+
+
+def _insert(session: Session, station: Station, name: str, pin_hash: str, role: str) -> Clerk:
+    if _find(session, name) is not None:
+        raise Refused(N_("A clerk named {name} already exists"), code="clerk_exists", name=name)
+    row = Clerk(name=name, role=role, pin_hash=pin_hash, active=True, created_at=station.now())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def create_first_manager(station: Station, name: str, pin: str) -> ClerkInfo:
+    """First run: make the station's manager. Refused once any clerk exists."""
+    name, pin = _validate_name(name), validate_pin(pin)
+    pin_hash = hash_pin(pin)
+
+    def work(session: Session) -> ClerkInfo:
+        if session.exec(select(Clerk.id).limit(1)).first() is not None:
+            raise Refused(N_("The station already has clerks; a manager adds new ones"), code="not_first_run")
+        row = _insert(session, station, name, pin_hash, Role.MANAGER)
+        audit.record(
+            session,
+            station,
+            EventKind.CLERK_CHANGED,
+            details={
+                "clerk": name,
+                "clerk_id": row.id,
+                "change": "created",
+                "role": Role.MANAGER,
+                "first_run": True,
+            },
+        )
+        return ClerkInfo.of(row)
+
+    return station.run(work)
+
+
+def add_clerk(station: Station, name: str, pin: str, *, role: str = Role.CLERK) -> ClerkInfo:
+    """A manager adds a clerk (or another manager). On a new station the first one becomes the manager."""
+    if needs_first_manager(station):
+        return create_first_manager(station, name, pin)
+    require_manager(station, "clerks")
+    if role not in ROLES:
+        raise Refused(N_("A role is clerk or manager"), code="bad_role")
+    name, pin = _validate_name(name), validate_pin(pin)
+    pin_hash = hash_pin(pin)
+
+    def work(session: Session) -> ClerkInfo:
+        row = _insert(session, station, name, pin_hash, role)
+        audit.record(
+            session,
+            station,
+            EventKind.CLERK_CHANGED,
+            details={"clerk": name, "clerk_id": row.id, "change": "created", "role": role},
+        )
+        return ClerkInfo.of(row)
+
+    return station.run(work)
+
+
+def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
+    """Check a name and PIN; nothing is written. Wrong name and wrong PIN read the same."""
+    with station.read() as session:
+        row = _find(session, name)
+    ok = check_pin(pin or "", row.pin_hash if row is not None else _DUMMY_HASH)
+    if row is None or not ok:
+        raise Refused(N_("Wrong name or PIN"), code="bad_credentials")
+    if not row.active:
+        raise Refused(N_("{name} is deactivated; ask a manager"), code="clerk_inactive", name=row.name)
+    return ClerkInfo.of(row)
+
+
+def act_as(station: Station, clerk: ClerkInfo | None) -> None:
+    """Make `station` act as `clerk` (None: nobody)."""
+    station.clerk_id = clerk.id if clerk else None
+    station.clerk_role = clerk.role if clerk else None
+
+
+def sign_in(station: Station, name: str, pin: str) -> ClerkInfo:
+    """Verify, then act as that clerk from now on; a `signed_in` event names the counter."""
+    clerk = authenticate(station, name, pin)
+    act_as(station, clerk)
+
+    def work(session: Session) -> ClerkInfo:
+        row = session.get(Clerk, clerk.id)
+        assert row is not None
+        row.last_sign_in_at = station.now()
+        session.add(row)
+        audit.record(session, station, EventKind.SIGNED_IN, details={"clerk": row.name})
+        return ClerkInfo.of(row)
+
+    try:
+        return station.run(work)
+    except BaseException:
+        act_as(station, None)
+        raise
+
+
+def sign_out(station: Station, *, reason: str = "sign_out") -> None:
+    """Stop acting as the signed-in clerk (`reason`: sign_out, lock or switch)."""
+    if station.clerk_id is None:
+        return
+    station.run(
+        lambda session: audit.record(session, station, EventKind.SIGNED_OUT, details={"reason": reason})
+    )
+    act_as(station, None)
+
+
+def change_pin(station: Station, name: str, new_pin: str, *, old_pin: str | None = None) -> None:
+    """A clerk changes their own PIN (giving the old one); a manager may reset anyone's without it."""
+    new_pin = validate_pin(new_pin)
+    if old_pin is None:
+        require_manager(station, "clerks")
+    else:
+        authenticate(station, name, old_pin)
+    pin_hash = hash_pin(new_pin)
+
+    def work(session: Session) -> None:
+        row = _find(session, name)
+        if row is None:
+            raise NotFound(N_("No clerk named {name}"), code="no_clerk", name=name)
+        row.pin_hash = pin_hash
+        session.add(row)
+        audit.record(
+            session,
+            station,
+            EventKind.CLERK_CHANGED,
+            details={"clerk": row.name, "clerk_id": row.id, "change": "pin"},
+        )
+
+    station.run(work)
+
+
+def set_active(station: Station, name: str, active: bool) -> ClerkInfo:
+    """A manager deactivates (or brings back) a clerk. The last active manager cannot be deactivated."""
+    require_manager(station, "clerks")
+
+    def work(session: Session) -> ClerkInfo:
+        row = _find(session, name)
+        if row is None:
+            raise NotFound(N_("No clerk named {name}"), code="no_clerk", name=name)
+        if row.active == active:
+            return ClerkInfo.of(row)
+        if not active and row.role == Role.MANAGER:
+            managers = session.exec(
+                select(func.count()).select_from(Clerk).where(Clerk.role == Role.MANAGER, col(Clerk.active))
+            ).one()
+            if managers <= 1:
+                raise Refused(
+                    N_("{name} is the last manager and cannot be deactivated"),
+                    code="last_manager",
+                    name=row.name,
+                )
+        row.active = active
+        session.add(row)
+        audit.record(
+            session,
+            station,
+            EventKind.CLERK_CHANGED,
+            details={
+                "clerk": row.name,
+                "clerk_id": row.id,
+                "change": "activated" if active else "deactivated",
+            },
+        )
+        return ClerkInfo.of(row)
+
+    return station.run(work)
+
+
+def deactivate(station: Station, name: str) -> ClerkInfo:
+    return set_active(station, name, False)

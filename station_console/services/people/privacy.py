@@ -1,0 +1,226 @@
+"""Personal data: purge full phones after parcels leave, export one person's data, delete it on request.
+
+The full phone number exists only for notifications. `purge_phones` clears it N days (setting
+`phone_purge_days`) after a parcel left the station (picked up, returned, written off or cancelled);
+the day close calls `purge_phones_in` inside its own transaction, and `station privacy purge` runs it
+alone. The masked form stays: it is what screens and labels show and identifies no one by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, update
+from sqlmodel import Session, col, select
+
+from db.models import Carrier, EventKind, Notification, NotificationStatus, Parcel, ParcelEvent, ParcelStatus
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_
+from station_console.services.checkin.phones import parse_phone
+from station_console.services.core import audit
+from station_console.services.core.roles import require_manager
+from station_console.services.core.station import Station
+
+LEFT = (ParcelStatus.PICKED_UP, ParcelStatus.RETURNED, ParcelStatus.WRITTEN_OFF, ParcelStatus.CANCELLED)
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    purged: int
+    cutoff: datetime
+    days: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"purged": self.purged, "cutoff": self.cutoff.isoformat(), "days": self.days}
+
+
+def _left_at() -> Any:
+    """When the parcel left the station, whichever way it left."""
+    return func.coalesce(Parcel.picked_up_at, Parcel.returned_at, Parcel.written_off_at, Parcel.cancelled_at)
+
+
+def purge_phones_in(session: Session, station: Station, now: datetime | None = None) -> PurgeResult:
+    """Clear full phones of parcels that left `phone_purge_days` ago or more; the caller owns the transaction.
+
+    One audit event per run (with the count), not one per parcel: `phone_purged_at` on each parcel
+    says when its number went.
+    """
+    now = now or station.now()
+    days = station.settings().phone_purge_days
+    cutoff = now - timedelta(days=days)
+    result = session.execute(
+        update(Parcel)
+        .where(col(Parcel.phone_full).is_not(None), col(Parcel.status).in_(LEFT), _left_at() <= cutoff)
+        .values(phone_full=None, phone_purged_at=now, version=Parcel.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    purged = int(result.rowcount)  # type: ignore[attr-defined]
+    if purged:
+        audit.record(
+            session,
+            station,
+            EventKind.PHONE_PURGED,
+            at=now,
+            details={"count": purged, "days": days, "cutoff": cutoff.isoformat()},
+        )
+    return PurgeResult(purged=purged, cutoff=cutoff, days=days)
+
+
+def purge_phones(station: Station, now: datetime | None = None) -> PurgeResult:
+    """`purge_phones_in` as its own transaction (the `station privacy purge` command)."""
+    return station.run(lambda session: purge_phones_in(session, station, now))
+
+
+def _full_number(phone: str) -> str:
+    parsed = parse_phone(phone)
+    if parsed.full is None:
+        raise Refused(
+            N_("Give the person's full phone number, not only its last digits"), code="phone_partial"
+        )
+    return parsed.full
+
+
+def _matching(session: Session, full: str) -> list[Parcel]:
+    return list(session.exec(select(Parcel).where(Parcel.phone_full == full).order_by(col(Parcel.id))).all())
+
+
+def export_person(station: Station, phone: str) -> dict[str, Any]:
+    """Everything the station holds about the person with this phone (manager only), as JSON-ready data.
+
+    The export itself is an audit event (with the masked phone and the count, never the number).
+    """
+    require_manager(station, "export")
+    full = _full_number(phone)
+
+    def work(session: Session) -> dict[str, Any]:
+        parcels = _matching(session, full)
+        if not parcels:
+            raise NotFound(N_("No parcel holds that phone number"), code="no_person")
+        ids = [p.id for p in parcels]
+        carriers = {c.id: c.code for c in session.exec(select(Carrier)).all()}
+        notes = session.exec(
+            select(Notification).where(col(Notification.parcel_id).in_(ids)).order_by(col(Notification.id))
+        ).all()
+        events = session.exec(
+            select(ParcelEvent).where(col(ParcelEvent.parcel_id).in_(ids)).order_by(col(ParcelEvent.id))
+        ).all()
+        now = station.now()
+        audit.record(
+            session,
+            station,
+            EventKind.DATA_EXPORTED,
+            at=now,
+            details={"what": "person", "masked_phone": parcels[0].masked_phone, "parcels": len(ids)},
+        )
+        return {
+            "exported_at": now.isoformat(),
+            "station": station.settings().station_name,
+            "phone": full,
+            "parcels": [_parcel_json(p, carriers) for p in parcels],
+            "notifications": [
+                {
+                    "parcel_id": n.parcel_id,
+                    "kind": n.kind,
+                    "status": n.status,
+                    "channel": n.channel,
+                    "created_at": _iso(n.created_at),
+                    "sent_at": _iso(n.sent_at),
+                }
+                for n in notes
+            ],
+            "events": [
+                {"parcel_id": e.parcel_id, "kind": e.kind, "at": _iso(e.at), "counter": e.counter}
+                for e in events
+            ],
+        }
+
+    return station.run(work)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _parcel_json(p: Parcel, carriers: dict[int | None, str]) -> dict[str, Any]:
+    return {
+        "waybill": p.waybill,
+        "carrier": carriers.get(p.carrier_id),
+        "status": p.status,
+        "pickup_code": p.pickup_code,
+        "phone": p.phone_full,
+        "masked_phone": p.masked_phone,
+        "email": p.email,
+        "recipient_name": p.recipient_name,
+        "checked_in_at": _iso(p.checked_in_at),
+        "picked_up_at": _iso(p.picked_up_at),
+        "returned_at": _iso(p.returned_at),
+    }
+
+
+@dataclass(frozen=True)
+class DeleteResult:
+    parcels: int
+    notifications_cancelled: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"parcels": self.parcels, "notifications_cancelled": self.notifications_cancelled}
+
+
+def delete_person(station: Station, phone: str) -> DeleteResult:
+    """On request, blank this person's phone (full, masked, tail), email and name on all their parcels.
+
+    Parcels on the shelf stay collectable by pickup code; their unsent messages are withdrawn (there
+    is no one left to send them to). Manager only; one audit event with the count.
+    """
+    require_manager(station, "delete_person")
+    full = _full_number(phone)
+
+    def work(session: Session) -> DeleteResult:
+        parcels = _matching(session, full)
+        if not parcels:
+            raise NotFound(N_("No parcel holds that phone number"), code="no_person")
+        ids = [p.id for p in parcels]
+        now = station.now()
+        session.execute(
+            update(Parcel)
+            .where(col(Parcel.id).in_(ids))
+            .values(
+                phone_full=None,
+                masked_phone=None,
+                phone_tail=None,
+                email=None,
+                recipient_name=None,
+                phone_purged_at=now,
+                version=Parcel.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        cancelled = session.execute(
+            update(Notification)
+            .where(
+                col(Notification.parcel_id).in_(ids),
+                or_(
+                    col(Notification.status) == NotificationStatus.QUEUED,
+                    col(Notification.status) == NotificationStatus.FAILED,
+                ),
+            )
+            .values(status=NotificationStatus.CANCELLED)
+            .execution_options(synchronize_session=False)
+        )
+        n_cancelled = int(cancelled.rowcount)  # type: ignore[attr-defined]
+        audit.record(
+            session,
+            station,
+            EventKind.PERSON_DELETED,
+            at=now,
+            details={"parcels": len(ids), "parcel_ids": ids, "notifications_cancelled": n_cancelled},
+        )
+        return DeleteResult(parcels=len(ids), notifications_cancelled=n_cancelled)
+
+    return station.run(work)
+
+
+# The name the day close looks up (services/day/close.py `_purge_personal_data`).
+purge = purge_phones

@@ -1,0 +1,316 @@
+"""Pickup (出库): check each fetched parcel by scan, hand them over, undo a mistake.
+
+Finding the customer's parcels is `pickup_lookup.lookup` (re-exported here). `confirm_pickup` is one
+write transaction with optimistic locking on `parcel.version`, so two counters never hand out one parcel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select as columns
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from db.models import Carrier, CodeHold, EventKind, Layer, Parcel, ParcelStatus, PickupMethod, Shelf
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_, _
+from station_console.services.core import audit
+from station_console.services.core.roles import require_manager
+from station_console.services.core.station import Station
+
+# Lookups live in pickup_lookup; re-exported so callers use one module for the whole flow.
+from station_console.services.pickup.lookup import (  # noqa: F401
+    CHECK_LABELS,
+    METHOD_OF_SHAPE,
+    ON_SHELF,
+    Lookup,
+    PickupRow,
+    lookup,
+    second_check_for,
+)
+from station_console.services.scan.waybill import normalise as normalise_waybill
+from station_console.services.shelves import slots
+
+STATUS_LABELS = {
+    "on_shelf": N_("on the shelf"),
+    "picked_up": N_("picked up"),
+    "returned": N_("returned"),
+    "written_off": N_("written off"),
+    "cancelled": N_("cancelled"),
+}
+
+
+@dataclass(frozen=True)
+class RecentPickup:
+    parcel_id: int
+    waybill: str
+    pickup_code: str
+    carrier: str
+    masked_phone: str | None
+    picked_up_at: datetime
+    method: str
+    clerk_id: int | None
+    can_undo: bool
+
+
+def _clean_waybill(text: str) -> str:
+    result = normalise_waybill(text)
+    if result.waybill is None:
+        assert result.error is not None
+        raise result.error
+    return result.waybill
+
+
+def whereabouts(session: Session, waybill: str) -> Refused:
+    """Why a scanned parcel is not this customer's, naming where it belongs (or what became of it)."""
+    parcel = session.exec(
+        select(Parcel)
+        .where(Parcel.waybill == waybill, Parcel.status != ParcelStatus.CANCELLED)
+        .order_by(col(Parcel.id).desc())
+    ).first()
+    if parcel is None:
+        return Refused(
+            N_("Wrong parcel: {waybill} is not a parcel of this station"),
+            code="wrong_parcel",
+            waybill=waybill,
+        )
+    if parcel.status == ParcelStatus.ON_SHELF:
+        shelf = session.get(Shelf, parcel.shelf_id) if parcel.shelf_id else None
+        layer = session.get(Layer, parcel.layer_id) if parcel.layer_id else None
+        return Refused(
+            N_(
+                "Wrong parcel: {waybill} is not this customer's. It belongs on {location}, code {pickup_code}"
+            ),
+            code="wrong_parcel",
+            waybill=waybill,
+            pickup_code=parcel.pickup_code,
+            location=f"{shelf.label if shelf else '?'}-{layer.label if layer else '?'}",
+            parcel_id=parcel.id,
+        )
+    return Refused(
+        N_("Wrong parcel: {waybill} is not on the shelves, it was {status}"),
+        code="wrong_parcel",
+        waybill=waybill,
+        status=_status_label(parcel.status),
+        parcel_id=parcel.id,
+    )
+
+
+def _status_label(status: str) -> str:
+
+    return _(STATUS_LABELS.get(status, status))
+
+
+def check_scan(found: Lookup, scanned_text: str, station: Station) -> PickupRow:
+    """The row of `found` the scanned parcel is; a parcel not in the list is refused with its place."""
+    waybill = _clean_waybill(scanned_text)
+    row = found.row_for_waybill(waybill)
+    if row is not None:
+        return row
+    with station.read() as session:
+        raise whereabouts(session, waybill)
+
+
+def confirm_pickup(
+    station: Station,
+    parcel_ids: Sequence[int],
+    *,
+    method: str,
+    scanned: Sequence[str] = (),
+    override_reason: str | None = None,
+) -> list[int]:
+    """Hand the parcels over: all of them in one transaction, or none.
+
+    Each must be on the shelf and scanned (its waybill in `scanned`); an unscanned one needs a manager
+    and `override_reason`. Optimistic locking: the update only lands on the version this transaction
+    read, so a parcel handed out at another counter meanwhile refuses the whole pickup.
+    """
+    ids = list(dict.fromkeys(parcel_ids))
+    if not ids:
+        raise Refused(N_("Nothing to hand over: no parcel chosen"), code="nothing_chosen")
+    if method not in set(PickupMethod):
+        raise Refused(N_("Unknown pickup method {method}"), code="bad_method", method=method)
+    seen = {_clean_waybill(s) for s in scanned if s.strip()}
+    reason = (override_reason or "").strip()
+    settings = station.settings()
+
+    def work(session: Session) -> list[int]:
+        now = station.now()
+        parcels = {p.id: p for p in session.exec(select(Parcel).where(col(Parcel.id).in_(ids))).all()}
+        unscanned = [parcels[i].waybill for i in ids if i in parcels and parcels[i].waybill not in seen]
+        if unscanned and not reason:
+            raise Refused(
+                N_("Not scanned yet: {waybills}. Scan each parcel, or a manager overrides with a reason"),
+                code="not_scanned",
+                waybills=", ".join(unscanned),
+            )
+        if unscanned:
+            require_manager(station, "override")
+        for pid in ids:
+            parcel = parcels.get(pid)
+            if parcel is None:
+                raise NotFound(N_("No parcel with id {id}"), code="no_parcel", id=pid)
+            if parcel.status != ParcelStatus.ON_SHELF:
+                raise Refused(
+                    N_("{waybill} is not on the shelves, it was {status}. Nothing was handed over"),
+                    code="not_on_shelf",
+                    waybill=parcel.waybill,
+                    status=_status_label(parcel.status),
+                )
+            was_scanned = parcel.waybill in seen
+            result = session.execute(
+                update(Parcel)
+                .where(
+                    col(Parcel.id) == pid,
+                    col(Parcel.version) == parcel.version,
+                    col(Parcel.status) == ON_SHELF,
+                )
+                .values(
+                    status=ParcelStatus.PICKED_UP,
+                    picked_up_at=now,
+                    picked_up_by=station.clerk_id,
+                    picked_up_counter=station.counter,
+                    version=parcel.version + 1,
+                    pickup_method=method if was_scanned else PickupMethod.OVERRIDE,
+                    # The customer came before the courier took it back: it leaves the open return batch.
+                    return_batch_id=None,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if not result.rowcount:  # type: ignore[attr-defined]
+                raise Refused(
+                    N_(
+                        "{waybill} was changed at another counter just now. Nothing was handed over; "
+                        "look it up again"
+                    ),
+                    code="version_conflict",
+                    waybill=parcel.waybill,
+                )
+            slots.release(session, parcel, settings, now)
+            details: dict[str, Any] = {
+                "waybill": parcel.waybill,
+                "code": parcel.pickup_code,
+                "method": method,
+                "scanned": was_scanned,
+            }
+            if not was_scanned:
+                details["override_reason"] = reason[:200]
+            if parcel.return_batch_id is not None:
+                details["left_return_batch"] = parcel.return_batch_id
+            audit.record(session, station, EventKind.PICKED_UP, parcel_id=pid, at=now, details=details)
+        return ids
+
+    return station.run(work)
+
+
+def undo_pickup(station: Station, parcel_id: int) -> None:
+    """Put a parcel handed out by mistake back on its layer under its old code (manager, within N minutes)."""
+    require_manager(station, "undo_pickup")
+    settings = station.settings()
+
+    def work(session: Session) -> None:
+        now = station.now()
+        parcel = session.get(Parcel, parcel_id)
+        if parcel is None or parcel.status != ParcelStatus.PICKED_UP or parcel.picked_up_at is None:
+            raise NotFound(N_("That parcel has not been picked up"), code="not_picked_up")
+        if now - parcel.picked_up_at > timedelta(minutes=settings.pickup_undo_minutes):
+            raise Refused(
+                N_("A pickup can only be undone within {minutes} minutes"),
+                code="undo_too_late",
+                minutes=settings.pickup_undo_minutes,
+            )
+        clash = session.exec(
+            select(Parcel.id).where(
+                col(Parcel.status) == ON_SHELF,
+                (col(Parcel.waybill) == parcel.waybill) | (col(Parcel.pickup_code) == parcel.pickup_code),
+            )
+        ).first()
+        units = slots.units_for(parcel.size, settings)
+        claimed = session.execute(
+            update(Layer)
+            .where(
+                col(Layer.id) == parcel.layer_id, col(Layer.used_units) + units <= col(Layer.capacity_units)
+            )
+            .values(used_units=Layer.used_units + units, parcel_count=Layer.parcel_count + 1)
+        )
+        if clash is not None or not claimed.rowcount:  # type: ignore[attr-defined]
+            raise Refused(N_("Its place is taken now: check it in again instead"), code="undo_blocked")
+        hold = session.get(CodeHold, parcel.pickup_code) if parcel.pickup_code else None
+        if hold is not None:
+            session.delete(hold)
+        details = {
+            "waybill": parcel.waybill,
+            "code": parcel.pickup_code,
+            "picked_up_at": parcel.picked_up_at.isoformat(),
+            "picked_up_by": parcel.picked_up_by,
+        }
+        parcel.status = ParcelStatus.ON_SHELF
+        parcel.picked_up_at = parcel.picked_up_by = parcel.picked_up_counter = parcel.pickup_method = None
+        parcel.version += 1
+        session.add(parcel)
+        audit.record(session, station, EventKind.PICKUP_UNDONE, parcel_id=parcel.id, at=now, details=details)
+
+    station.run(work)
+
+
+def picked_up_parcel(station: Station, waybill: str) -> int:
+    """Id of the newest picked-up parcel with this waybill (for `station undo-pickup WAYBILL`)."""
+    number = _clean_waybill(waybill)
+    with station.read() as session:
+        pid = session.exec(
+            select(Parcel.id)
+            .where(Parcel.waybill == number, Parcel.status == ParcelStatus.PICKED_UP)
+            .order_by(col(Parcel.picked_up_at).desc())
+        ).first()
+    if pid is None:
+        raise NotFound(N_("{waybill} has not been picked up"), code="not_picked_up", waybill=number)
+    return pid
+
+
+_RECENT_COLUMNS: list[Any] = [
+    Parcel.id,
+    Parcel.waybill,
+    Parcel.pickup_code,
+    Carrier.code,
+    Parcel.masked_phone,
+    Parcel.picked_up_at,
+    Parcel.pickup_method,
+    Parcel.picked_up_by,
+]
+
+
+def recent_pickups(station: Station, *, limit: int = 50) -> list[RecentPickup]:
+    """This counter's pickups of the current business day, newest first."""
+    settings, now = station.settings(), station.now()
+    day_start = datetime.combine(station.business_day(now), datetime.min.time(), station.zone())
+    undo_after = now - timedelta(minutes=settings.pickup_undo_minutes)
+    with station.read() as session:
+        result = session.execute(
+            columns(*_RECENT_COLUMNS)
+            .join(Carrier, col(Carrier.id) == Parcel.carrier_id)
+            .where(
+                col(Parcel.picked_up_at) >= day_start,
+                col(Parcel.picked_up_counter) == station.counter,
+                col(Parcel.status) == ParcelStatus.PICKED_UP,
+            )
+            .order_by(col(Parcel.picked_up_at).desc(), col(Parcel.id).desc())
+            .limit(limit)
+        ).all()
+    return [
+        RecentPickup(
+            parcel_id=pid,
+            waybill=wb,
+            pickup_code=code or "",
+            carrier=carrier,
+            masked_phone=masked,
+            picked_up_at=at,
+            method=method or "",
+            clerk_id=clerk,
+            can_undo=at >= undo_after,
+        )
+        for pid, wb, code, carrier, masked, at, method, clerk in result
+    ]

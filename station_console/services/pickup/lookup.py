@@ -1,0 +1,286 @@
+"""Pickup lookups: a customer's parcels on the shelves, in walking order, fast at 1M parcels.
+
+One indexed query per query shape (plus one for the guessing lock-out count), on Core statements built
+once; a lookup that finds nothing is counted against guessing (`guard`). The pickup itself, with its
+scan checks and transaction, is in `pickup.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, literal_column
+from sqlalchemy import select as columns
+from sqlmodel import col
+
+from db.models import Carrier, Layer, Parcel, PickupMethod, Shelf
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_, get_language
+from station_console.logs import mask_text
+from station_console.services.checkin.phones import mask
+from station_console.services.core.ageing import Policy, band_of_age
+from station_console.services.core.station import Station
+from station_console.services.pickup import guard
+from station_console.services.pickup.query import ParsedQuery, parse_query
+
+# A literal, not a bound parameter: SQLite uses the partial index uq_parcel_code_on_shelf only when
+# the query's WHERE visibly implies the index's `status = 'on_shelf'`.
+ON_SHELF: Any = literal_column("'on_shelf'")
+METHOD_OF_SHAPE = {
+    "code": PickupMethod.CODE,
+    "codes": PickupMethod.CODE,
+    "tail": PickupMethod.PHONE,
+    "phone": PickupMethod.PHONE,
+    "waybill": PickupMethod.WAYBILL,
+}
+# What the clerk must check besides the query, per verification policy and query shape.
+CHECK_LABELS = {
+    "tail": N_("Ask for the last 4 digits of the phone"),
+    "name": N_("Ask for the recipient's name"),
+    "name_or_phone": N_("Check the customer's name or phone against the list"),
+    "masked_phone": N_("Check the customer's phone against the masked number"),
+}
+
+
+@dataclass(frozen=True)
+class PickupRow:
+    parcel_id: int
+    waybill: str
+    pickup_code: str
+    shelf: str
+    layer: str
+    carrier: str
+    carrier_name: str
+    masked_phone: str | None
+    checked_in_at: datetime
+    days_on_shelf: int
+    band: str  # "ok" | "amber" | "red" | "return"
+    problem_kind: str | None
+    recipient_name: str | None = None
+    walk: tuple[int, int, str] = field(default=(0, 0, ""), compare=False, repr=False)
+    recipient_key: str = field(
+        default="", compare=False, repr=False
+    )  # full phone: grouping only, never shown
+    phone_tail: str | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def location(self) -> str:
+        return f"{self.shelf}-{self.layer}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "waybill": self.waybill,
+            "pickup_code": self.pickup_code,
+            "shelf": self.shelf,
+            "layer": self.layer,
+            "carrier": self.carrier,
+            "masked_phone": self.masked_phone,
+            "checked_in_at": self.checked_in_at.isoformat(),
+            "days_on_shelf": self.days_on_shelf,
+            "band": self.band,
+            "problem_kind": self.problem_kind,
+        }
+
+
+@dataclass(frozen=True)
+class Lookup:
+    query: str
+    shape: str  # "code" | "codes" | "tail" | "phone" | "waybill"
+    method: str  # PickupMethod
+    rows: tuple[PickupRow, ...]  # walking order
+    groups: tuple[tuple[PickupRow, ...], ...]  # one per customer, so two sharing a tail are shown apart
+    needs_second_check: bool
+    second_check: str | None = None  # key of CHECK_LABELS
+    missing: tuple[str, ...] = ()  # codes of a multi-code query that found nothing
+
+    def row_for_waybill(self, waybill: str) -> PickupRow | None:
+        return next((r for r in self.rows if r.waybill == waybill), None)
+
+
+def second_check_for(policy: str, shape: str) -> str | None:
+    """What the clerk must check beyond the query; refuses a shape the policy does not accept."""
+    phone_like = shape in ("tail", "phone")
+    if policy in ("code", "code_and_tail") and phone_like:
+        raise Refused(N_("This station hands out parcels on a pickup code only"), code="policy_needs_code")
+    if policy == "code":
+        return "masked_phone" if shape == "waybill" else None
+    if policy == "code_and_tail":
+        return "tail"
+    if policy == "tail_and_name":
+        return "name"
+    return "name_or_phone" if phone_like or shape == "waybill" else None
+
+
+def _rows_select() -> Any:
+    cols: list[Any] = [
+        Parcel.id,
+        Parcel.waybill,
+        Parcel.pickup_code,
+        Shelf.label,
+        Layer.label,
+        Carrier.code,
+        Carrier.name_en,
+        Carrier.name_zh,
+        Parcel.masked_phone,
+        Parcel.phone_full,
+        Parcel.phone_tail,
+        Parcel.checked_in_at,
+        Parcel.problem_kind,
+        Parcel.recipient_name,
+        Shelf.walk_order,
+        Layer.walk_order,
+        Carrier.amber_hours,
+        Carrier.red_hours,
+        Carrier.return_after_days,
+    ]
+    return (
+        columns(*cols)
+        .join(Carrier, col(Carrier.id) == Parcel.carrier_id)
+        .outerjoin(Shelf, col(Shelf.id) == Parcel.shelf_id)
+        .outerjoin(Layer, col(Layer.id) == Parcel.layer_id)
+        .where(col(Parcel.status) == ON_SHELF)
+    )
+
+
+def _to_rows(result: Iterable[Any], now: datetime) -> list[PickupRow]:
+    zh = get_language() == "zh"
+    rows = []
+    for (
+        pid,
+        waybill,
+        code,
+        shelf,
+        layer,
+        carrier,
+        name_en,
+        name_zh,
+        masked,
+        full,
+        tail,
+        at,
+        problem,
+        name,
+        shelf_walk,
+        layer_walk,
+        amber,
+        red,
+        ret,
+    ) in result:
+        hours = (now - at).total_seconds() / 3600
+        rows.append(
+            PickupRow(
+                parcel_id=pid,
+                waybill=waybill,
+                pickup_code=code or "",
+                shelf=shelf or "?",
+                layer=layer or "?",
+                carrier=carrier,
+                carrier_name=name_zh if zh else name_en,
+                masked_phone=masked,
+                checked_in_at=at,
+                days_on_shelf=max(0, int(hours // 24)),
+                band=band_of_age(hours, Policy(amber, red, ret)),
+                problem_kind=problem,
+                recipient_name=name,
+                walk=(shelf_walk or 0, layer_walk or 0, code or ""),
+                recipient_key=full or (f"masked:{masked}" if masked else f"parcel:{pid}"),
+                phone_tail=tail,
+            )
+        )
+    return rows
+
+
+# Built once: constructing a statement costs more than running it on an indexed column.
+_BY_CODE = _rows_select().where(col(Parcel.pickup_code) == bindparam("value"))
+_BY_CODES = _rows_select().where(col(Parcel.pickup_code).in_(bindparam("values", expanding=True)))
+_BY_WAYBILL = _rows_select().where(col(Parcel.waybill) == bindparam("value"))
+_BY_TAIL = _rows_select().where(col(Parcel.phone_tail) == bindparam("value"))
+_BY_TAILS = _rows_select().where(col(Parcel.phone_tail).in_(bindparam("values", expanding=True)))
+
+
+def _run(conn: Connection, stmt: Any, now: datetime, values: Sequence[str]) -> list[PickupRow]:
+    params = {"value": values[0]} if len(values) == 1 else {"values": list(values)}
+    return _to_rows(conn.execute(stmt if len(values) == 1 else _MANY[stmt], params), now)
+
+
+_MANY = {_BY_CODE: _BY_CODES, _BY_TAIL: _BY_TAILS}
+
+
+def _same_recipients(conn: Connection, found: list[PickupRow], now: datetime) -> list[PickupRow]:
+    """The other parcels on the shelves of the recipients in `found`: same full phone, else same masked."""
+    tails = sorted({r.phone_tail for r in found if r.phone_tail})
+    if not tails:
+        return found
+    keys = {r.recipient_key for r in found}
+    by_id = {r.parcel_id: r for r in found}
+    for row in _run(conn, _BY_TAIL, now, tails):
+        if row.recipient_key in keys:
+            by_id.setdefault(row.parcel_id, row)
+    return list(by_id.values())
+
+
+def _query_rows(conn: Connection, parsed: ParsedQuery, now: datetime) -> list[PickupRow]:
+    if parsed.shape in ("code", "codes", "waybill"):
+        rows = _run(conn, _BY_WAYBILL if parsed.shape == "waybill" else _BY_CODE, now, parsed.values)
+        return _same_recipients(conn, rows, now) if rows else rows
+    number = parsed.values[0]
+    rows = _run(conn, _BY_TAIL, now, [number[-4:]])
+    if parsed.shape == "phone":
+        rows = [r for r in rows if r.recipient_key in (number, f"masked:{mask(number)}")]
+    return rows
+
+
+def _group(rows: list[PickupRow]) -> tuple[tuple[PickupRow, ...], ...]:
+    groups: dict[str, list[PickupRow]] = {}
+    for row in rows:  # already in walking order, so groups are ordered by their first parcel
+        groups.setdefault(row.recipient_key, []).append(row)
+    return tuple(tuple(g) for g in groups.values())
+
+
+def lookup(station: Station, query: str) -> Lookup:
+    """Every parcel on the shelves of the customer(s) the query names, in walking order.
+
+    Refuses a locked counter (`lookup_locked`), a shape the verification policy does not accept, and
+    a query that finds nothing (`not_found`, counted against guessing).
+    """
+    settings = station.settings()
+    parsed = parse_query(query, settings.code_template, (settings.code_seq_min, settings.code_seq_max))
+    check = second_check_for(settings.verification_policy, parsed.shape)
+    now = station.now()
+    with station.engine.connect() as conn:  # Core, not the ORM: this path is timed at 1M parcels
+        guard.refuse_if_locked(conn, station)
+        rows = _query_rows(conn, parsed, now)
+    rows.sort(key=lambda r: r.walk)
+    found_codes = {r.pickup_code for r in rows}
+    missing = tuple(c for c in parsed.values if c not in found_codes) if parsed.shape == "codes" else ()
+    if not rows or missing:
+        locked = guard.record_failures(station, parsed.shape, count=len(missing) or 1)
+        if locked:
+            raise Refused(
+                N_(
+                    "Nothing found for {query}. Too many failed lookups: this counter is locked for "
+                    "{seconds} seconds"
+                ),
+                code="lookup_locked",
+                query=mask_text(query.strip()[:40]),
+                seconds=locked,
+            )
+        if not rows:
+            raise NotFound(
+                N_("No parcel on the shelves for {query}"),
+                code="not_found",
+                query=mask_text(query.strip()[:40]),
+            )
+    return Lookup(
+        query=query,
+        shape=parsed.shape,
+        method=METHOD_OF_SHAPE[parsed.shape],
+        rows=tuple(rows),
+        groups=_group(rows),
+        needs_second_check=check is not None,
+        second_check=check,
+        missing=missing,
+    )

@@ -1,0 +1,110 @@
+"""What the clerk typed in the pickup box, read as one of five shapes.
+
+Normalised first: NFKC (full-width digits and dashes), dash variants (`－—–‐`) to `-`, spaces around
+separators, leading zeros of each numeric code part. Then, in order:
+4 digits = a phone tail; 11 digits starting 1 = a Chinese mobile; one or more pickup codes of the
+station's template anywhere in the text (a pasted message); 8+ letters and digits = a waybill.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from station_console.errors import Refused
+from station_console.i18n import N_
+from station_console.logs import mask_text
+from station_console.services.scan.waybill import normalise as normalise_waybill
+
+MAX_CODES = 10  # more than this in one box is not a customer's message; it is bulk guessing
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\u2E3A\u2E3B\u30FC\uFE58\uFE63\uFF0D\u002D]")
+_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+_PART = r"[0-9A-Za-z]+"
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    shape: str  # "code" | "codes" | "tail" | "phone" | "waybill"
+    values: tuple[str, ...]  # codes (normalised), the tail, the 11 digits, or the waybill
+
+
+def normalise_text(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _DASHES.sub("-", text)
+    return "".join(c for c in text if unicodedata.category(c)[0] != "C" or c in "\n\t").strip()
+
+
+@lru_cache(maxsize=8)
+def _code_pattern(template: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """A regex finding codes of `template` in free text, and the placeholder names in order."""
+    names: list[str] = []
+    out: list[str] = []
+    for literal, field in _split_template(template):
+        for char in literal:
+            out.append(r"\s*-\s*" if char == "-" else r"\s*" + re.escape(char) + r"\s*")
+        if field:
+            names.append(field)
+            out.append(r"(\d+)" if field == "seq" else f"({_PART})")
+    # Not glued to other letters or digits, so `16-5-30021` is not read as `6-5-3002`.
+    body = "".join(out)
+    return re.compile(rf"(?<![0-9A-Za-z\-]){body}(?![0-9A-Za-z]|-[0-9A-Za-z])"), tuple(names)
+
+
+def _split_template(template: str) -> list[tuple[str, str]]:
+    parts: list[tuple[str, str]] = []
+    for m in re.finditer(r"([^{]*)(?:\{(\w+)\})?", template):
+        if m.group(0):
+            parts.append((m.group(1), m.group(2) or ""))
+    return parts
+
+
+def _strip_zeros(part: str) -> str:
+    return (part.lstrip("0") or "0") if part.isdigit() else part.upper()
+
+
+def find_codes(text: str, template: str, seq_range: tuple[int, int] | None = None) -> list[str]:
+    """Every pickup code of `template` in `text`, normalised, in order, without repeats.
+
+    With `seq_range`, a SEQ outside it is not a code (a date `2026-11-25` in a pasted message).
+    """
+    pattern, names = _code_pattern(template)
+    found: list[str] = []
+    for m in pattern.finditer(text):
+        parts = {name: _strip_zeros(value) for name, value in zip(names, m.groups(), strict=True)}
+        if seq_range and "seq" in parts and not seq_range[0] <= int(parts["seq"]) <= seq_range[1]:
+            continue
+        code = template.format(**parts)
+        if code not in found:
+            found.append(code)
+    return found
+
+
+def parse_query(text: str, template: str, seq_range: tuple[int, int] | None = None) -> ParsedQuery:
+    """Read the query's shape, or refuse with what the box accepts."""
+    clean = normalise_text(text)
+    if not clean:
+        raise Refused(
+            N_("Type a pickup code, a phone number or its last 4 digits, or a waybill"), code="empty_query"
+        )
+    compact = _PHONE_SEPARATORS.sub("", clean)
+    if compact.startswith("+86"):
+        compact = compact[3:]
+    digits = compact.isdigit() and compact.isascii()
+    # A phone before codes: `138-1234-5678` also fits the default code template.
+    if digits and len(compact) == 11 and compact.startswith("1"):
+        return ParsedQuery("phone", (compact,))
+    codes = find_codes(clean, template, seq_range)
+    if len(codes) > MAX_CODES:
+        raise Refused(N_("At most {n} pickup codes at once"), code="too_many_codes", n=MAX_CODES)
+    if codes:
+        return ParsedQuery("codes" if len(codes) > 1 else "code", tuple(codes))
+    if digits and len(compact) == 4:
+        return ParsedQuery("tail", (compact,))
+    waybill = normalise_waybill(clean).waybill
+    if waybill is not None and len(waybill) >= 8 and sum(c.isdigit() for c in waybill) >= 6:
+        return ParsedQuery("waybill", (waybill,))
+    raise Refused(
+        N_("Not a pickup code, phone number or waybill: {text}"), code="bad_query", text=mask_text(clean[:30])
+    )

@@ -1,0 +1,1 @@
+"""Labels and receipts: the print queue, rendering, the counter's printers."""

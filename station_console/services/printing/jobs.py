@@ -1,0 +1,345 @@
+"""The print queue: every label, receipt and manifest is a stored job; a worker sends it.
+
+Check-in only adds a `PrintJob` row in its own transaction (`queue_label`) and never waits for a
+printer. `process_queue` sends jobs later: it claims them (status "sending", committed) before touching
+the printer, marks each "printed" after the printer took it, or "failed" (attempts+1, the error kept,
+retried with backoff) when it did not. A failed send stops the pass and puts the rest back to "queued":
+one unplugged printer costs one attempt, not fifty.
+
+Crash rule: a job still "sending" after `STALE_SENDING` was cut off between the send and the mark; we
+cannot know whether the sticker came out. It becomes "interrupted": never retried automatically (that
+could print it twice), shown to the clerk, who reprints (`reprint`/`retry_job`) if the label is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from db import fast
+from db.models import Carrier, EventKind, JobStatus, Parcel, ParcelStatus, PrintJob, ReturnBatch
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_, get_language
+from station_console.services.core import audit
+from station_console.services.core.station import Station
+from station_console.services.printing.printers import configured_printers, find_parcel_id, printer_for
+from station_console.services.printing.render import label_data_for, render_job
+
+log = logging.getLogger(__name__)
+__all__ = [
+    "configured_printers",
+    "find_parcel_id",
+    "printer_for",
+    "QueueResult",
+    "cancel_jobs_for_parcel",
+    "label_data_for",
+    "process_queue",
+    "queue_label",
+    "queue_manifest",
+    "queue_receipt",
+    "reprint",
+]
+
+STALE_SENDING = timedelta(minutes=2)
+BACKOFF_CAP_S = 60
+PENDING = (JobStatus.QUEUED, JobStatus.FAILED)
+INTERRUPTED_NOTE = N_("Interrupted while sending: check whether it printed; reprint it if not")
+
+
+@dataclass
+class QueueResult:
+    """One pass: job ids by outcome, and what the printer looked like (for the header)."""
+
+    printed: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    interrupted: list[int] = field(default_factory=list)
+    error: str | None = None  # the printer's error, when a send failed
+    error_code: str | None = None  # offline | timeout | permission | unsupported | error
+
+    @property
+    def printer_state(self) -> str:
+        return self.error_code or "ready"
+
+
+# -- queueing (in the caller's transaction) -------------------------------------------------------
+
+
+def queue_label(
+    session: Session, station: Station, parcel: Parcel, *, printer: str | None = None
+) -> PrintJob:
+    """Add a label job for `parcel` to the caller's transaction; rendered from the parcel row when sent."""
+    if parcel.id is None:
+        session.flush()
+    return _add_job(session, station, "label", parcel_id=parcel.id, printer=printer)
+
+
+def queue_receipt(
+    session: Session, station: Station, parcel_ids: list[int], *, printer: str | None = None
+) -> PrintJob:
+    """A pickup receipt for `parcel_ids`, as they are now (a snapshot in the payload)."""
+    rows = session.exec(
+        select(Parcel, Carrier)
+        .join(Carrier, col(Carrier.id) == col(Parcel.carrier_id))
+        .where(col(Parcel.id).in_(parcel_ids))
+        .order_by(col(Parcel.id))
+    ).all()
+    if not rows:
+        raise NotFound(N_("No parcels to print a receipt for"), code="no_parcels")
+    payload = {
+        "at": station.now().isoformat(),
+        "counter": station.counter,
+        "clerk_id": station.clerk_id,
+        "parcels": [
+            {"code": p.pickup_code, "carrier": c.short_name, "waybill_tail": p.waybill[-4:]} for p, c in rows
+        ],
+    }
+    return _add_job(session, station, "receipt", printer=printer, payload=payload)
+
+
+def queue_manifest(
+    session: Session, station: Station, batch_id: int, *, printer: str | None = None
+) -> PrintJob:
+    """The list of a return batch's parcels, for the courier to sign (a snapshot in the payload)."""
+    batch = session.get(ReturnBatch, batch_id)
+    if batch is None:
+        raise NotFound(N_("Return batch {batch} not found"), batch=batch_id)
+    carrier = session.get(Carrier, batch.carrier_id)
+    parcels = session.exec(
+        select(Parcel)
+        .where(Parcel.return_batch_id == batch_id)
+        .order_by(col(Parcel.checked_in_at), col(Parcel.id))
+    ).all()
+    payload = {
+        "batch_id": batch_id,
+        "at": station.now().isoformat(),
+        "counter": station.counter,
+        "carrier": carrier.short_name if carrier else "",
+        "carrier_code": carrier.code if carrier else "",
+        "parcels": [
+            {"waybill": p.waybill, "code": p.pickup_code or "", "checked_in": p.business_day.isoformat()}
+            for p in parcels
+        ],
+    }
+    return _add_job(session, station, "manifest", printer=printer, payload=payload)
+
+
+def cancel_jobs_for_parcel(session: Session, parcel_id: int) -> int:
+    """Cancel the parcel's jobs not yet sent (undo of a check-in). Returns how many."""
+    jobs = session.exec(
+        select(PrintJob).where(PrintJob.parcel_id == parcel_id, col(PrintJob.status).in_(PENDING))
+    ).all()
+    for job in jobs:
+        job.status = JobStatus.CANCELLED
+        session.add(job)
+    return len(jobs)
+
+
+def _add_job(
+    session: Session,
+    station: Station,
+    kind: str,
+    *,
+    parcel_id: int | None = None,
+    printer: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> PrintJob:
+    job = PrintJob(
+        kind=kind,
+        parcel_id=parcel_id,
+        printer=printer,
+        counter=station.counter,
+        status=JobStatus.QUEUED,
+        payload=payload or {},
+        created_at=station.now(),
+    )
+    fast.insert(session, job)  # on the check-in path: no ORM unit of work
+    return job
+
+
+# -- clerk actions (own transactions) ---------------------------------------------------------------
+
+
+def reprint(station: Station, parcel_id: int, *, printer: str | None = None) -> PrintJob:
+    """Queue a new label for a parcel on the shelf; its unsent label jobs are cancelled (one sticker)."""
+
+    def work(session: Session) -> PrintJob:
+        parcel = session.get(Parcel, parcel_id)
+        if parcel is None:
+            raise NotFound(N_("Parcel {parcel} not found"), parcel=parcel_id)
+        if parcel.status != ParcelStatus.ON_SHELF:
+            raise Refused(
+                N_("{waybill} is not on the shelf: no label to print"),
+                code="not_on_shelf",
+                waybill=parcel.waybill,
+            )
+        cancelled = cancel_jobs_for_parcel(session, parcel_id)
+        job = queue_label(session, station, parcel, printer=printer)
+        audit.record(
+            session,
+            station,
+            EventKind.LABEL_REPRINTED,
+            parcel_id=parcel_id,
+            details={"job_id": job.id, "code": parcel.pickup_code, "cancelled_jobs": cancelled},
+        )
+        return job
+
+    return station.run(work)
+
+
+def retry_job(station: Station, job_id: int) -> PrintJob:
+    """Send a failed or interrupted job again now."""
+
+    def work(session: Session) -> PrintJob:
+        job = session.get(PrintJob, job_id)
+        if job is None:
+            raise NotFound(N_("Print job {job} not found"), job=job_id)
+        if job.status not in (JobStatus.FAILED, JobStatus.INTERRUPTED):
+            raise Refused(
+                N_("Print job {job} is {status}: nothing to retry"),
+                code="not_retryable",
+                job=job_id,
+                status=job.status,
+            )
+        job.status, job.updated_at = JobStatus.QUEUED, None
+        session.add(job)
+        return job
+
+    return station.run(work)
+
+
+def queue_test_print(station: Station, *, printer: str | None = None) -> PrintJob:
+    """A sample label, to check a printer's setup from Settings."""
+    return station.run(lambda session: _add_job(session, station, "test", printer=printer))
+
+
+def list_jobs(
+    station: Station, *, statuses: list[str] | None = None, all_counters: bool = False, limit: int = 100
+) -> list[PrintJob]:
+    """Newest first: this counter's jobs (or every counter's)."""
+    query = select(PrintJob).order_by(col(PrintJob.id).desc()).limit(limit)
+    if not all_counters:
+        query = query.where(PrintJob.counter == station.counter)
+    if statuses:
+        query = query.where(col(PrintJob.status).in_(statuses))
+    with station.read() as session:
+        return list(session.exec(query).all())
+
+
+# -- the worker's pass -----------------------------------------------------------------------------
+
+
+def _due(job: PrintJob, now: datetime) -> bool:
+    """A failed job waits 5 s, 10 s, 20 s ... up to a minute before the next attempt."""
+    if job.status != JobStatus.FAILED or job.updated_at is None:
+        return True
+    wait = min(BACKOFF_CAP_S, 5 * 2 ** max(0, job.attempts - 1))
+    return job.updated_at + timedelta(seconds=wait) <= now
+
+
+def recover_stale(station: Station) -> list[int]:
+    """Mark this counter's jobs stuck in "sending" (a crash mid-send) as interrupted."""
+
+    def work(session: Session) -> list[int]:
+        cutoff = station.now() - STALE_SENDING
+        stale = session.exec(
+            select(PrintJob).where(
+                PrintJob.counter == station.counter,
+                PrintJob.status == JobStatus.SENDING,
+                col(PrintJob.updated_at) < cutoff,
+            )
+        ).all()
+        for job in stale:
+            job.status, job.updated_at = JobStatus.INTERRUPTED, station.now()
+            job.last_error = INTERRUPTED_NOTE
+            session.add(job)
+        return [job.id for job in stale if job.id is not None]
+
+    return station.run(work)
+
+
+def claim(station: Station, printer: Any, *, limit: int = 50) -> list[int]:
+    """Mark up to `limit` due jobs this printer can take as "sending", committed before any send."""
+
+    def work(session: Session) -> list[int]:
+        now = station.now()
+        query = (
+            select(PrintJob)
+            .where(PrintJob.counter == station.counter, col(PrintJob.status).in_(PENDING))
+            .where((col(PrintJob.printer).is_(None)) | (PrintJob.printer == printer.name))
+            .order_by(col(PrintJob.id))
+            .with_for_update(skip_locked=True)
+        )  # PostgreSQL: two workers never claim one job
+        claimed: list[PrintJob] = []
+        for job in session.exec(query).all():
+            if len(claimed) >= limit:
+                break
+            if printer.can_print(job.kind) and _due(job, now):
+                job.status, job.updated_at = JobStatus.SENDING, now
+                session.add(job)
+                claimed.append(job)
+        return [job.id for job in claimed if job.id is not None]
+
+    return station.run(work)
+
+
+def _finish(station: Station, job_id: int, *, error: str | None) -> None:
+    def work(session: Session) -> None:
+        job = session.get(PrintJob, job_id)
+        if job is None or job.status != JobStatus.SENDING:
+            return
+        job.updated_at = station.now()
+        if error is None:
+            job.status, job.printed_at, job.last_error = JobStatus.PRINTED, station.now(), None
+        else:
+            job.status, job.attempts, job.last_error = JobStatus.FAILED, job.attempts + 1, error[:500]
+        session.add(job)
+
+    station.run(work)
+
+
+def _release(station: Station, job_ids: list[int]) -> None:
+    """Claimed but not tried (the printer failed first): back to waiting, no attempt counted."""
+
+    def work(session: Session) -> None:
+        for job_id in job_ids:
+            job = session.get(PrintJob, job_id)
+            if job is not None and job.status == JobStatus.SENDING:
+                job.status = JobStatus.FAILED if job.attempts else JobStatus.QUEUED
+                session.add(job)
+
+    station.run(work)
+
+
+def process_queue(station: Station, printer: Any, *, limit: int = 50, lang: str | None = None) -> QueueResult:
+    """One pass over this counter's queue with `printer` (a hardware.printers.Printer)."""
+    from hardware.printers.transports import PrinterError
+
+    lang = lang or get_language()
+    result = QueueResult(interrupted=recover_stale(station))
+    ids = claim(station, printer, limit=limit)
+    for n, job_id in enumerate(ids):
+        with station.read() as session:
+            job = session.get(PrintJob, job_id)
+        assert job is not None  # claimed rows are never deleted
+        try:
+            data = render_job(station, job, printer, lang)
+        except (NotFound, ValueError, KeyError, TypeError, PrinterError) as exc:
+            # This job cannot be drawn (parcel gone, bad payload); the printer is fine: go on.
+            _finish(station, job_id, error=f"render: {exc}")
+            result.failed.append(job_id)
+            continue
+        try:
+            printer.send(data)
+        except PrinterError as exc:
+            _finish(station, job_id, error=str(exc))
+            _release(station, ids[n + 1 :])
+            result.failed.append(job_id)
+            result.error, result.error_code = str(exc), exc.code
+            break
+        _finish(station, job_id, error=None)
+        result.printed.append(job_id)
+    return result

@@ -1,0 +1,142 @@
+"""What a print job looks like on paper: label data from the parcel row, receipt and manifest documents.
+
+Text is translated here, at send time, into the console's language; hardware/ only draws it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from db.models import Carrier, Parcel, PrintJob
+from hardware.printers.document import Document
+from hardware.printers.label import Captions, LabelData
+from station_console.errors import NotFound
+from station_console.i18n import N_, translate
+from station_console.services.core.station import Station
+
+log = logging.getLogger(__name__)
+
+
+def captions(lang: str) -> Captions:
+    return Captions(
+        code=translate(N_("Pickup code"), lang),
+        tail=translate(N_("Tail"), lang),
+        phone=translate(N_("Phone"), lang),
+    )
+
+
+def masked_tail(tail: str | None) -> str | None:
+    """Only the last four digits ever reach a label: `****5678`."""
+    return f"****{tail}" if tail else None
+
+
+def label_data_for(station: Station, parcel_id: int, lang: str) -> LabelData:
+    with station.read() as session:
+        parcel = session.get(Parcel, parcel_id)
+        if parcel is None:
+            raise NotFound(N_("Parcel {parcel} not found"), parcel=parcel_id)
+        carrier = session.get(Carrier, parcel.carrier_id)
+        return LabelData(
+            pickup_code=parcel.pickup_code or "",
+            carrier=carrier.short_name if carrier else "",
+            waybill=parcel.waybill,
+            masked_phone=masked_tail(parcel.phone_tail),
+            checked_in=parcel.business_day,
+            lang=lang,
+            captions=captions(lang),
+        )
+
+
+def sample_label(station: Station, lang: str) -> LabelData:
+    return LabelData(
+        pickup_code="8-8-8888",
+        carrier="TEST",
+        waybill="SF1234567890123",
+        masked_phone="****5678",
+        checked_in=station.business_day(),
+        lang=lang,
+        captions=captions(lang),
+    )
+
+
+def receipt_document(station: Station, payload: dict[str, Any], lang: str) -> Document:
+    def t(msgid: str, **params: Any) -> str:
+        return translate(msgid, lang, **params)
+
+    at = datetime.fromisoformat(payload["at"]).astimezone(station.zone())
+    parcels = payload.get("parcels", [])
+    return Document(
+        kind="receipt",
+        title=t(N_("Pickup receipt")),
+        meta=[
+            station.settings().station_name,
+            t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
+            t(N_("Counter: {counter}"), counter=payload.get("counter", "")),
+        ],
+        columns=[t(N_("Code")), t(N_("Carrier")), t(N_("Tail"))],
+        rows=[[p["code"] or "", p["carrier"], p["waybill_tail"]] for p in parcels],
+        footer=[t(N_("Parcels: {count}"), count=len(parcels))],
+    )
+
+
+def manifest_document(station: Station, payload: dict[str, Any], lang: str) -> Document:
+    def t(msgid: str, **params: Any) -> str:
+        return translate(msgid, lang, **params)
+
+    at = datetime.fromisoformat(payload["at"]).astimezone(station.zone())
+    parcels = payload.get("parcels", [])
+    batch = f"RB{int(payload['batch_id']):06d}"
+    return Document(
+        kind="manifest",
+        title=t(N_("Return manifest")),
+        meta=[
+            station.settings().station_name,
+            t(N_("Batch: {batch}"), batch=batch),
+            t(N_("Carrier: {carrier}"), carrier=payload.get("carrier", "")),
+            t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
+        ],
+        columns=["#", t(N_("Waybill")), t(N_("Code")), t(N_("Checked in"))],
+        rows=[[str(n), p["waybill"], p["code"], p["checked_in"]] for n, p in enumerate(parcels, 1)],
+        footer=[
+            t(N_("Parcels: {count}"), count=len(parcels)),
+            t(N_("Courier signature: ____________")),
+            t(N_("Clerk signature: ____________")),
+        ],
+        barcode=batch,
+    )
+
+
+def needs_cjk_fallback(lang: str, printer: Any) -> bool:
+    """Chinese text this printer would get drawn on this machine, which has no Chinese font."""
+    from hardware.printers import fonts
+
+    return lang != "en" and printer.language.name in ("png", "pdf", "zpl") and fonts.cjk_font() is None
+
+
+def label_for_printer(data: LabelData, printer: Any, *, warn: bool = True) -> LabelData:
+    """`data` as `printer` can show it: English captions when Chinese cannot be drawn (and a warning)."""
+    if not needs_cjk_fallback(data.lang, printer):
+        return data
+    from hardware.printers import fonts
+
+    if warn:
+        log.warning(fonts.CJK_MISSING)
+    return replace(data, lang="en", captions=captions("en"))
+
+
+def render_job(station: Station, job: PrintJob, printer: Any, lang: str) -> bytes:
+    """The bytes for `job` in `printer`'s language (labels from the parcel row as it is now)."""
+    if job.kind in ("label", "test"):
+        if job.kind == "test" or job.parcel_id is None:
+            data = sample_label(station, lang)
+        else:
+            data = label_data_for(station, job.parcel_id, lang)
+        return bytes(printer.render_label(label_for_printer(data, printer)))
+    if job.kind == "receipt":
+        return bytes(printer.render_document(receipt_document(station, job.payload, lang)))
+    if job.kind == "manifest":
+        return bytes(printer.render_document(manifest_document(station, job.payload, lang)))
+    raise ValueError(f"unknown print job kind {job.kind!r}")

@@ -1,0 +1,1 @@
+"""Scan to waybill and carrier: normalising, check digits, detection, the carrier table."""

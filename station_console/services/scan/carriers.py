@@ -1,0 +1,218 @@
+"""The carrier table: list, add, edit, and the compiled `Detector` every scan uses.
+
+The detector is built once per `Station` from the table and cached on it, so a scan never queries
+the database; an edit through this module rebuilds it. Another counter's edit is picked up by
+`forget_detector()` (or a restart).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlmodel import Session, select
+
+from db.models import Carrier, EventKind, Role
+from station_console.errors import NotFound, PermissionDenied, Refused
+from station_console.i18n import N_
+from station_console.services.core import audit
+from station_console.services.core.station import Station
+from station_console.services.scan.checksums import RULES
+from station_console.services.scan.detect import Detector, compile_pattern
+
+_CODE = re.compile(r"[A-Z0-9_]{2,16}")
+_TEXT_FIELDS = {"name_en": 64, "name_zh": 64, "short_name": 16}
+_INT_FIELDS = {
+    "fee_cents": 0,
+    "amber_hours": 1,
+    "red_hours": 1,
+    "return_after_days": 1,
+    "sort_order": -(10**6),
+}
+EDITABLE = frozenset({*_TEXT_FIELDS, *_INT_FIELDS, "patterns", "active"})
+
+
+def get_detector(station: Station) -> Detector:
+    """The station's compiled carrier table (built on first use, then cached on the Station)."""
+    detector: Detector | None = getattr(station, "_detector", None)
+    if detector is None:
+        with station.read() as session:
+            rows = list(session.exec(select(Carrier)).all())
+        detector = Detector.from_carriers(rows)
+        station._detector = detector  # type: ignore[attr-defined]
+    return detector
+
+
+def forget_detector(station: Station) -> None:
+    """Drop the cached detector; the next scan rebuilds it from the table."""
+    station._detector = None  # type: ignore[attr-defined]
+
+
+def list_carriers(station: Station, *, active_only: bool = False) -> list[Carrier]:
+    """Every carrier in display order (sort_order, then code)."""
+    with station.read() as session:
+        query = select(Carrier).order_by(Carrier.sort_order, Carrier.code)  # type: ignore[arg-type]
+        if active_only:
+            query = query.where(Carrier.active == True)  # noqa: E712
+        return list(session.exec(query).all())
+
+
+def get_carrier(station: Station, code: str) -> Carrier:
+    with station.read() as session:
+        return _find(session, code)
+
+
+def _find(session: Session, code: str) -> Carrier:
+    row = session.exec(select(Carrier).where(Carrier.code == code.strip().upper())).first()
+    if row is None:
+        raise NotFound(N_("No carrier with code {carrier}."), code="carrier_not_found", carrier=code)
+    return row
+
+
+def validate_patterns(patterns: Any) -> list[dict[str, Any]]:
+    """Patterns as stored: a list of {"regex", "checksum", ...}; a bare string is a regex."""
+    if isinstance(patterns, str | dict):
+        patterns = [patterns]
+    if not isinstance(patterns, list):
+        raise Refused(N_("Patterns must be a list."), code="bad_pattern")
+    clean: list[dict[str, Any]] = []
+    for spec in patterns:
+        spec = {"regex": spec, "checksum": None} if isinstance(spec, str) else spec
+        if not isinstance(spec, dict):
+            raise Refused(N_("Patterns must be a list."), code="bad_pattern")
+        spec = {"checksum": None, **spec}
+        if spec["checksum"] is not None and spec["checksum"] not in RULES:
+            raise Refused(
+                N_("Unknown check-digit rule {rule}; known rules: {rules}."),
+                code="bad_checksum",
+                rule=spec["checksum"],
+                rules=", ".join(sorted(RULES)),
+            )
+        try:
+            compile_pattern("?", spec)
+        except ValueError as exc:
+            raise Refused(
+                N_("Pattern {regex} cannot be used: {reason}"),
+                code="bad_pattern",
+                regex=str(spec.get("regex")),
+                reason=str(exc),
+            ) from exc
+        clean.append(spec)
+    return clean
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Checked, typed values for the fields in `data`; refuses the first bad one."""
+    unknown = sorted(set(data) - EDITABLE - {"code"})
+    if unknown:
+        raise Refused(N_("Unknown carrier field: {field}"), code="bad_field", field=", ".join(unknown))
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "code":
+            code = str(value or "").strip().upper()
+            if not _CODE.fullmatch(code):
+                raise Refused(
+                    N_("A carrier code is 2 to 16 letters, digits or _ (got {carrier})."),
+                    code="bad_code",
+                    carrier=code,
+                )
+            out[key] = code
+        elif key in _TEXT_FIELDS:
+            text = str(value or "").strip()
+            if not text or len(text) > _TEXT_FIELDS[key]:
+                raise Refused(
+                    N_("{field} must be 1 to {max} characters."),
+                    code="bad_field",
+                    field=key,
+                    max=_TEXT_FIELDS[key],
+                )
+            out[key] = text
+        elif key in _INT_FIELDS:
+            if isinstance(value, bool) or not isinstance(value, int | str):
+                raise Refused(N_("{field} must be a whole number."), code="bad_field", field=key)
+            try:
+                number = int(value)
+            except ValueError:
+                raise Refused(N_("{field} must be a whole number."), code="bad_field", field=key) from None
+            if number < _INT_FIELDS[key]:
+                raise Refused(
+                    N_("{field} must be at least {min}."), code="bad_field", field=key, min=_INT_FIELDS[key]
+                )
+            out[key] = number
+        elif key == "active":
+            out[key] = bool(value)
+        elif key == "patterns":
+            out[key] = validate_patterns(value)
+    return out
+
+
+def _require_manager(station: Station) -> None:
+    if station.clerk_role is not None and station.clerk_role != Role.MANAGER:
+        raise PermissionDenied(N_("Only a manager can change the carrier table."), code="manager_only")
+
+
+def add_carrier(station: Station, data: dict[str, Any]) -> Carrier:
+    """Add a carrier (code, name_en, name_zh required); one audit event; the detector is rebuilt."""
+    _require_manager(station)
+    values = _clean(data)
+    for required in ("code", "name_en", "name_zh"):
+        if required not in values:
+            raise Refused(N_("A new carrier needs {field}."), code="missing_field", field=required)
+    values.setdefault("short_name", values["code"][:16])
+
+    def work(session: Session) -> Carrier:
+        if session.exec(select(Carrier.id).where(Carrier.code == values["code"])).first() is not None:
+            raise Refused(
+                N_("Carrier {carrier} already exists."), code="carrier_exists", carrier=values["code"]
+            )
+        if "sort_order" not in values:
+            orders = session.exec(select(Carrier.sort_order)).all()
+            values["sort_order"] = max(orders, default=0) + 1
+        row = Carrier.model_validate(values)
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            station,
+            EventKind.CARRIER_CHANGED,
+            details={"action": "added", "carrier": row.code, "values": _jsonable(values)},
+        )
+        return row
+
+    row = station.run(work)
+    forget_detector(station)
+    return row
+
+
+def update_carrier(station: Station, code: str, changes: dict[str, Any]) -> Carrier:
+    """Change some fields of carrier `code` (not the code itself); records old and new values."""
+    _require_manager(station)
+    if "code" in changes and str(changes["code"]).strip().upper() != code.strip().upper():
+        raise Refused(N_("A carrier's code cannot be changed."), code="bad_field", field="code")
+    values = _clean({k: v for k, v in changes.items() if k != "code"})
+
+    def work(session: Session) -> Carrier:
+        row = _find(session, code)
+        changed = {k: [getattr(row, k), v] for k, v in values.items() if getattr(row, k) != v}
+        if not changed:
+            return row
+        for key, (_old, new) in changed.items():
+            setattr(row, key, new)
+        session.add(row)
+        audit.record(
+            session,
+            station,
+            EventKind.CARRIER_CHANGED,
+            details={"action": "updated", "carrier": row.code, "changed": _jsonable(changed)},
+        )
+        return row
+
+    row = station.run(work)
+    forget_detector(station)
+    return row
+
+
+def _jsonable(value: Any) -> Any:
+    import json
+
+    return json.loads(json.dumps(value, default=str))

@@ -1,0 +1,269 @@
+"""Which carrier a waybill belongs to: ranked candidates from the carrier table's patterns.
+
+The table is data (`Carrier.patterns`: `{"regex", "checksum", "priority"}` dicts); a `Detector` compiles
+it once and indexes patterns by the lengths they can match, so a scan costs a handful of regex
+matches and no database query. Ranking among candidates: a pattern's explicit `priority` (default 0),
+then a verified check digit, then how specific the pattern's fixed prefix is (`SF`, `621`) over a
+generic all-numeric shape; ties keep the table's sort order. A batch carrier that fits goes first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any, Union
+
+from db.models import Carrier
+from station_console.errors import Refused, StationError
+from station_console.i18n import N_, get_language
+from station_console.services.scan.checksums import RULES, Rule
+from station_console.services.scan.waybill import normalise
+
+CarrierLike = Union[Carrier, Mapping[str, Any]]  # noqa: UP007  (a runtime alias)
+_MAX_INDEXED = 128  # lengths past this are refused as too long before any pattern runs
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    carrier: str  # carrier code, e.g. "SF"
+    name_en: str
+    name_zh: str
+    checksum: bool | None  # True verified, None the carrier has no check digit here
+
+    def name(self, lang: str | None = None) -> str:
+        """Display name in `lang` (default: the current language)."""
+        return self.name_zh if (lang or get_language()) == "zh" else self.name_en
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    raw: str
+    waybill: str | None
+    candidates: tuple[Candidate, ...]  # ranked, best first; a fitting batch carrier is first
+    conflict: bool  # a batch was given and the number fits only other carriers
+    error: StationError | None  # None when the number is usable
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "input": self.raw,
+            "waybill": self.waybill,
+            "candidates": [
+                {"carrier": c.carrier, "name": c.name(), "checksum": c.checksum} for c in self.candidates
+            ],
+            "conflict": self.conflict,
+            "error": self.error.message() if self.error is not None else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPattern:
+    carrier: str
+    regex: re.Pattern[str]
+    rule: Rule | None
+    rank: tuple[float, float]  # (priority, specificity); a verified checksum slots between them
+    min_len: int
+    max_len: int  # _MAX_INDEXED when unbounded
+    order: int = field(default=0)
+
+
+def compile_pattern(carrier: str, spec: Mapping[str, Any], order: int = 0) -> CompiledPattern:
+    """One pattern of the table, compiled; ValueError with the reason when it is unusable."""
+    regex = spec.get("regex")
+    if not isinstance(regex, str) or not regex:
+        raise ValueError("a pattern needs a regex")
+    try:
+        compiled = re.compile(regex)
+        parsed = sre_parse.parse(regex)
+    except re.error as exc:
+        raise ValueError(f"bad regex {regex!r}: {exc}") from exc
+    checksum = spec.get("checksum")
+    if checksum is not None and checksum not in RULES:
+        raise ValueError(f"unknown checksum rule {checksum!r}; known: {', '.join(sorted(RULES))}")
+    priority = spec.get("priority", 0)
+    if not isinstance(priority, int | float) or isinstance(priority, bool):
+        raise ValueError("priority must be a number")
+    low, high = parsed.getwidth()
+    if low == 0:
+        raise ValueError(f"regex {regex!r} matches an empty waybill")
+    return CompiledPattern(
+        carrier=carrier,
+        regex=compiled,
+        rule=RULES[checksum] if checksum else None,
+        rank=(float(priority), _specificity(list(parsed))),
+        min_len=low,
+        max_len=min(high, _MAX_INDEXED),
+        order=order,
+    )
+
+
+def _specificity(items: list[Any]) -> float:
+    """How much of the start is fixed: 1 per literal, 0.5 per small class like `[34]`."""
+    score = 0.0
+    for op, arg in items:
+        if op is sre_constants.AT:
+            continue
+        if op is sre_constants.LITERAL:
+            score += 1
+            continue
+        if op is sre_constants.IN and all(kind is sre_constants.LITERAL for kind, _ in arg) and len(arg) <= 5:
+            score += 0.5
+            continue
+        if op is sre_constants.SUBPATTERN:
+            return score + _specificity(list(arg[-1]))
+        if op is sre_constants.BRANCH:
+            return score + min(_specificity(list(branch)) for branch in arg[1])
+        break
+    return score
+
+
+def _get(carrier: CarrierLike, key: str, default: Any = None) -> Any:
+    if isinstance(carrier, Mapping):
+        return carrier.get(key, default)
+    return getattr(carrier, key, default)
+
+
+class Detector:
+    """Compiled carrier table. Immutable; build a new one after the table changes."""
+
+    def __init__(self, names: Mapping[str, tuple[str, str]], patterns: Iterable[CompiledPattern]) -> None:
+        self._names = dict(names)
+        self._order = {code: i for i, code in enumerate(self._names)}
+        self.patterns = tuple(patterns)
+        self.min_len = min((p.min_len for p in self.patterns), default=1)
+        self.max_len = max((p.max_len for p in self.patterns), default=0)
+        by_length: list[list[CompiledPattern]] = [[] for _ in range(_MAX_INDEXED + 1)]
+        for p in self.patterns:
+            for n in range(p.min_len, p.max_len + 1):
+                by_length[n].append(p)
+        self._by_length = tuple(tuple(ps) for ps in by_length)
+        self._candidates = {
+            (code, state): Candidate(code, en, zh, state)
+            for code, (en, zh) in self._names.items()
+            for state in (True, None)
+        }
+
+    @classmethod
+    def from_carriers(cls, carriers: Iterable[CarrierLike]) -> Detector:
+        """From `db.models.Carrier` rows or dicts; inactive carriers and broken patterns are left out."""
+        import logging
+
+        rows = sorted(
+            (c for c in carriers if _get(c, "active", True)),
+            key=lambda c: (_get(c, "sort_order", 0) or 0, _get(c, "code", "")),
+        )
+        names: dict[str, tuple[str, str]] = {}
+        patterns: list[CompiledPattern] = []
+        for row in rows:
+            code = str(_get(row, "code", "")).upper()
+            if not code or code in names:
+                continue
+            names[code] = (
+                str(_get(row, "name_en", code)),
+                str(_get(row, "name_zh", "") or _get(row, "name_en", code)),
+            )
+            for spec in _get(row, "patterns", None) or []:
+                try:
+                    patterns.append(compile_pattern(code, spec, order=len(names)))
+                except (ValueError, AttributeError) as exc:
+                    logging.getLogger(__name__).warning("carrier %s: pattern skipped: %s", code, exc)
+        return cls(names, patterns)
+
+    @property
+    def carriers(self) -> list[str]:
+        return list(self._names)
+
+    def name_of(self, code: str, lang: str | None = None) -> str:
+        en, zh = self._names.get(code, (code, code))
+        return zh if (lang or get_language()) == "zh" else en
+
+    def detect(self, raw: str, batch: str | None = None) -> Detection:
+        """Normalise `raw` and rank the carriers it fits. Never raises for bad input."""
+        norm = normalise(raw)
+        waybill = norm.waybill
+        if waybill is None:
+            return Detection(raw, None, (), False, norm.error)
+        size = len(waybill)
+        if size < self.min_len:
+            return Detection(
+                raw,
+                waybill,
+                (),
+                False,
+                Refused(
+                    N_("{waybill} is too short for a waybill ({n} characters, at least {min})."),
+                    code="too_short",
+                    waybill=waybill,
+                    n=size,
+                    min=self.min_len,
+                ),
+            )
+        if size > self.max_len:
+            return Detection(
+                raw,
+                waybill,
+                (),
+                False,
+                Refused(
+                    N_("{waybill} is too long for a waybill ({n} characters, at most {max})."),
+                    code="too_long",
+                    waybill=waybill[:40],
+                    n=size,
+                    max=self.max_len,
+                ),
+            )
+        found: dict[str, tuple[tuple[float, bool, float, int], bool | None]] = {}
+        failed: list[str] = []
+        for p in self._by_length[size]:
+            if p.regex.fullmatch(waybill) is None:
+                continue
+            state: bool | None = None
+            if p.rule is not None:
+                if not p.rule(waybill):
+                    failed.append(p.carrier)
+                    continue
+                state = True
+            key = (p.rank[0], state is True, p.rank[1], -p.order)
+            seen = found.get(p.carrier)
+            if seen is None or key > seen[0]:
+                found[p.carrier] = (key, state)
+        if not found:
+            if failed:
+                return Detection(
+                    raw,
+                    waybill,
+                    (),
+                    False,
+                    Refused(
+                        N_("{waybill} fails the check digit of {carriers}."),
+                        code="check_digit",
+                        waybill=waybill,
+                        carriers=", ".join(dict.fromkeys(failed)),
+                    ),
+                )
+            return Detection(
+                raw,
+                waybill,
+                (),
+                False,
+                Refused(
+                    N_("{waybill} matches no known waybill format."), code="unknown_format", waybill=waybill
+                ),
+            )
+        ranked = sorted(found.items(), key=lambda item: item[1][0], reverse=True)
+        candidates = [self._candidates[(code, state)] for code, (_key, state) in ranked]
+        conflict = False
+        if batch:
+            wanted = batch.upper()
+            if wanted in found:
+                if candidates[0].carrier != wanted:
+                    candidates.sort(key=lambda c: c.carrier != wanted)
+            else:
+                conflict = True
+        return Detection(raw, waybill, tuple(candidates), conflict, None)

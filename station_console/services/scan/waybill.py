@@ -1,0 +1,103 @@
+"""Turn what a scanner typed into a clean waybill number.
+
+Scanners add noise: CR/LF/TAB suffixes, GS (0x1D) separators, AIM symbology prefixes (`]C1`),
+full-width characters from a Chinese input method, spaces from a number typed as printed in groups.
+Two barcodes carry more than the tracking number: a USPS IMpb may start with `420` + the ZIP code,
+and FedEx 34-digit (and legacy 32-digit ASTRA) barcodes embed the 12-digit tracking number.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from station_console.errors import Refused, StationError
+from station_console.i18n import N_
+from station_console.services.scan.checksums import fedex12, fedex14, gs1_mod10, usps_legacy20
+
+# Longer than any barcode a carrier prints (34 digits); past this it is not one scan.
+MAX_RAW_LENGTH = 64
+
+# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, to their ASCII forms.
+_FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_AIM_PREFIX = re.compile(r"\][A-Za-z][0-9]")
+_USPS = re.compile(r"9[1-5][0-9]{20}|9[2-5][0-9]{24}|94[0-9]{28}|[0-9]{20}")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    raw: str  # the text as scanned, for the audit record
+    waybill: str | None  # clean number, or None when rejected
+    error: StationError | None
+
+
+def _is_usps(number: str) -> bool:
+    if _USPS.fullmatch(number) is None:
+        return False
+    return gs1_mod10(number) or (len(number) == 20 and usps_legacy20(number))
+
+
+def _unwrap(text: str) -> str:
+    """The tracking number inside a USPS routing barcode or a long FedEx barcode, else `text`."""
+    size = len(text)
+    if size < 28 or not text.isdigit():
+        return text
+    if text.startswith("420"):
+        # ZIP+4 first: `420` + 9 + 22 digits is read that way by USPS; then the 5-digit ZIP.
+        for zip_len in (9, 5):
+            rest = text[3 + zip_len :]
+            if _is_usps(rest):
+                return rest
+    # FedEx Express 34 starts 0-8, FedEx Ground GSN starts 96; both end in serial + check digit.
+    if size == 34 and (text[0] != "9" or text[1] == "6") and fedex14(text[20:]):
+        return text[22:]
+    if size == 32 and text[0] == "3" and fedex12(text[16:28]):
+        return text[16:28]
+    return text
+
+
+def _clean(raw: str) -> str:
+    text = raw
+    if not text.isascii():
+        text = text.translate(_FULL_WIDTH)
+        # Drop control and format characters (zero-width spaces, BOMs); keep letters for the check.
+        text = "".join(c for c in text if unicodedata.category(c)[0] != "C")
+    text = "".join(text.split())  # spaces inside: numbers are often typed as printed, in groups
+    text = "".join(c for c in text if c >= " " and c != "\x7f") if not text.isprintable() else text
+    if text[:1] == "]" and _AIM_PREFIX.match(text):
+        text = text[3:]
+    return text
+
+
+def normalise(raw: str) -> Normalised:
+    """Clean `raw`; on a refusal `waybill` is None and `error` says why (nothing is raised)."""
+    if len(raw) > MAX_RAW_LENGTH * 4:
+        return Normalised(
+            raw,
+            None,
+            Refused(N_("That is too long to be one waybill ({n} characters)."), code="too_long", n=len(raw)),
+        )
+    text = _clean(raw)
+    if not text:
+        return Normalised(raw, None, Refused(N_("Nothing was scanned."), code="empty"))
+    if not (text.isascii() and text.isalnum()):
+        bad = "".join(sorted({c for c in text if not (c.isascii() and c.isalnum())}))
+        return Normalised(
+            raw,
+            None,
+            Refused(
+                N_("{waybill} has characters no carrier uses: {chars}"),
+                code="bad_characters",
+                waybill=text[:40],
+                chars=bad[:10],
+            ),
+        )
+    text = _unwrap(text.upper())
+    if len(text) > MAX_RAW_LENGTH:
+        return Normalised(
+            raw,
+            None,
+            Refused(N_("That is too long to be one waybill ({n} characters)."), code="too_long", n=len(text)),
+        )
+    return Normalised(raw, text, None)

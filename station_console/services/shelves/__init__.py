@@ -1,0 +1,1 @@
+"""Shelves: layout and map, slot policy and pickup codes, moves, search and parcel lists."""

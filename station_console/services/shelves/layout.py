@@ -1,0 +1,472 @@
+"""Shelves and layers: the shelf map read model, add / edit / retire, and CSV layout import.
+
+Edits are manager-only (`roles.require_manager(station, "shelves")`) and each is a `shelf_changed`
+event. A layer holding parcels cannot be retired or shrunk below what it holds: it is emptied first
+(move its parcels), so no parcel ever sits on a layer the map does not show.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from db.models import EventKind, Layer, Parcel, ParcelStatus, Shelf, Zone
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_
+from station_console.services.core import audit
+from station_console.services.core.ageing import is_overdue, on_shelf_bands
+from station_console.services.core.roles import require_manager
+from station_console.services.core.station import Station
+from station_console.services.shelves.search import ParcelRow, normalise_location, rows_for
+
+ZONES = tuple(z.value for z in Zone)
+SIZE_LETTERS = "SMLX"
+
+
+@dataclass(frozen=True)
+class LayerCell:
+    layer_id: int
+    label: str
+    capacity_units: int
+    used_units: int
+    parcel_count: int
+    overdue_count: int
+    problem_count: int
+    accepts_sizes: str
+    retired: bool = False
+
+    @property
+    def fill(self) -> float:
+        return self.used_units / self.capacity_units if self.capacity_units else 1.0
+
+    @property
+    def fill_pct(self) -> int:
+        return round(self.fill * 100)
+
+
+@dataclass(frozen=True)
+class ShelfRow:
+    shelf_id: int
+    label: str
+    zone: str
+    walk_order: int
+    note: str | None
+    retired: bool
+    layers: list[LayerCell] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for cell, layer in zip(data["layers"], self.layers, strict=True):
+            cell["fill_pct"] = layer.fill_pct
+        return data
+
+
+def shelf_map(station: Station, *, include_retired: bool = False) -> list[ShelfRow]:
+    """Every shelf in walking order with its layers' capacity, use, fill, overdue and problem counts."""
+    with station.read() as session:
+        overdue: dict[int, int] = {}
+        problems: dict[int, int] = {}
+        for layer_id, band, problem in on_shelf_bands(session, station.now()):
+            if layer_id is None:
+                continue
+            overdue[layer_id] = overdue.get(layer_id, 0) + is_overdue(band)
+            problems[layer_id] = problems.get(layer_id, 0) + (problem is not None)
+        shelves = session.exec(select(Shelf).order_by(col(Shelf.walk_order), col(Shelf.id))).all()
+        layers = session.exec(select(Layer).order_by(col(Layer.walk_order), col(Layer.id))).all()
+    by_shelf: dict[int, list[LayerCell]] = {}
+    for layer in layers:
+        if layer.retired_at is not None and not include_retired:
+            continue
+        lid = layer.id or 0
+        by_shelf.setdefault(layer.shelf_id, []).append(
+            LayerCell(
+                layer_id=lid,
+                label=layer.label,
+                capacity_units=layer.capacity_units,
+                used_units=layer.used_units,
+                parcel_count=layer.parcel_count,
+                overdue_count=overdue.get(lid, 0),
+                problem_count=problems.get(lid, 0),
+                accepts_sizes=layer.accepts_sizes,
+                retired=layer.retired_at is not None,
+            )
+        )
+    return [
+        ShelfRow(
+            shelf_id=s.id or 0,
+            label=s.label,
+            zone=s.zone,
+            walk_order=s.walk_order,
+            note=s.note,
+            retired=s.retired_at is not None,
+            layers=by_shelf.get(s.id or 0, []),
+        )
+        for s in shelves
+        if include_retired or s.retired_at is None
+    ]
+
+
+def layer_parcels(station: Station, layer_id: int) -> list[ParcelRow]:
+    """The parcels on one layer, oldest first."""
+    with station.read() as session:
+        parcels = list(
+            session.exec(
+                select(Parcel)
+                .where(Parcel.layer_id == layer_id, Parcel.status == ParcelStatus.ON_SHELF)
+                .order_by(col(Parcel.checked_in_at))
+            ).all()
+        )
+        return rows_for(session, parcels)
+
+
+def resolve(session: Session, location: str) -> tuple[Shelf, Layer | None]:
+    """`6` -> (shelf 6, None); `6-5` -> (shelf 6, layer 5). Retired ones are found too."""
+    text = normalise_location(location)
+    shelf_label, _sep, layer_label = text.rpartition("-") if text.count("-") else (text, "", "")
+    shelf = session.exec(select(Shelf).where(Shelf.label == shelf_label)).first()
+    if shelf is None and layer_label:  # a shelf label with a dash in it, e.g. "A-1"
+        shelf, layer_label = session.exec(select(Shelf).where(Shelf.label == text)).first(), ""
+    if shelf is None:
+        raise NotFound(N_("There is no shelf {shelf}"), code="no_shelf", shelf=shelf_label or text)
+    if not layer_label:
+        return shelf, None
+    layer = session.exec(select(Layer).where(Layer.shelf_id == shelf.id, Layer.label == layer_label)).first()
+    if layer is None:
+        raise NotFound(
+            N_("Shelf {shelf} has no layer {layer}"), code="no_layer", shelf=shelf.label, layer=layer_label
+        )
+    return shelf, layer
+
+
+def _check_layer_fields(capacity_units: int | None, accepts_sizes: str | None) -> str | None:
+    if capacity_units is not None and capacity_units < 1:
+        raise Refused(N_("Capacity must be at least 1 unit"), code="bad_capacity")
+    if accepts_sizes is None:
+        return None
+    letters = "".join(c for c in SIZE_LETTERS if c in accepts_sizes.upper())
+    if not letters or set(accepts_sizes.upper()) - set(SIZE_LETTERS):
+        raise Refused(N_("Sizes must be letters from S, M, L, X (for XL)"), code="bad_sizes")
+    return letters
+
+
+def _check_zone(zone: str) -> None:
+    if zone not in ZONES:
+        raise Refused(N_("Zone must be one of {zones}"), code="bad_zone", zones=", ".join(ZONES))
+
+
+def add_shelf(
+    station: Station,
+    label: str,
+    *,
+    zone: str = "main",
+    layers: int = 5,
+    capacity_units: int = 40,
+    accepts_sizes: str = "SML",
+    note: str | None = None,
+) -> int:
+    """A new shelf at the end of the walking order with `layers` layers labelled 1..n. Returns its id."""
+    require_manager(station, "shelves")
+    return station.run(
+        lambda session: _add_shelf(
+            session,
+            station,
+            label,
+            zone=zone,
+            layers=layers,
+            capacity_units=capacity_units,
+            accepts_sizes=accepts_sizes,
+            note=note,
+        )
+    )
+
+
+def _add_shelf(
+    session: Session,
+    station: Station,
+    label: str,
+    *,
+    zone: str,
+    layers: int,
+    capacity_units: int,
+    accepts_sizes: str,
+    note: str | None,
+) -> int:
+    label = normalise_location(label)
+    if not label or "-" in label or len(label) > 16:
+        raise Refused(N_("A shelf label is 1 to 16 letters or digits, without a dash"), code="bad_label")
+    _check_zone(zone)
+    letters = _check_layer_fields(capacity_units, accepts_sizes)
+    if session.exec(select(Shelf).where(Shelf.label == label)).first() is not None:
+        raise Refused(N_("Shelf {shelf} already exists"), code="shelf_exists", shelf=label)
+    walk = max(session.exec(select(Shelf.walk_order)).all() or [-1]) + 1
+    shelf = Shelf(label=label, zone=zone, walk_order=walk, note=note)
+    session.add(shelf)
+    session.flush()
+    assert shelf.id is not None
+    layer_walk = max(session.exec(select(Layer.walk_order)).all() or [0])
+    for n in range(1, layers + 1):
+        session.add(
+            Layer(
+                shelf_id=shelf.id,
+                label=str(n),
+                capacity_units=capacity_units,
+                accepts_sizes=letters or "SML",
+                walk_order=layer_walk + n,
+            )
+        )
+    audit.record(
+        session,
+        station,
+        EventKind.SHELF_CHANGED,
+        details={
+            "action": "add_shelf",
+            "shelf": label,
+            "zone": zone,
+            "layers": layers,
+            "capacity_units": capacity_units,
+        },
+    )
+    return shelf.id
+
+
+def edit_shelf(
+    station: Station,
+    location: str,
+    *,
+    zone: str | None = None,
+    walk_order: int | None = None,
+    note: str | None = None,
+) -> None:
+    require_manager(station, "shelves")
+
+    def work(session: Session) -> None:
+        shelf, _layer = resolve(session, location)
+        changed: dict[str, Any] = {}
+        if zone is not None:
+            _check_zone(zone)
+            changed["zone"] = shelf.zone = zone
+        if walk_order is not None:
+            changed["walk_order"] = shelf.walk_order = walk_order
+        if note is not None:
+            changed["note"] = shelf.note = note or None
+        session.add(shelf)
+        audit.record(
+            session,
+            station,
+            EventKind.SHELF_CHANGED,
+            details={"action": "edit_shelf", "shelf": shelf.label, **changed},
+        )
+
+    station.run(work)
+
+
+def add_layer(
+    station: Station,
+    shelf_label: str,
+    *,
+    label: str | None = None,
+    capacity_units: int = 40,
+    accepts_sizes: str = "SML",
+) -> int:
+    require_manager(station, "shelves")
+
+    def work(session: Session) -> int:
+        shelf, _layer = resolve(session, shelf_label)
+        if shelf.retired_at is not None:
+            raise Refused(N_("Shelf {shelf} is retired"), code="retired", shelf=shelf.label)
+        letters = _check_layer_fields(capacity_units, accepts_sizes)
+        existing = session.exec(select(Layer).where(Layer.shelf_id == shelf.id)).all()
+        new_label = label or str(max([int(x.label) for x in existing if x.label.isdigit()] or [0]) + 1)
+        if any(x.label == new_label for x in existing):
+            raise Refused(
+                N_("Layer {shelf}-{layer} already exists"),
+                code="layer_exists",
+                shelf=shelf.label,
+                layer=new_label,
+            )
+        walk = max([x.walk_order for x in existing] or [0]) + 1
+        layer = Layer(
+            shelf_id=shelf.id or 0,
+            label=new_label,
+            capacity_units=capacity_units,
+            accepts_sizes=letters or "SML",
+            walk_order=walk,
+        )
+        session.add(layer)
+        session.flush()
+        audit.record(
+            session,
+            station,
+            EventKind.SHELF_CHANGED,
+            details={
+                "action": "add_layer",
+                "shelf": shelf.label,
+                "layer": new_label,
+                "capacity_units": capacity_units,
+            },
+        )
+        return layer.id or 0
+
+    return station.run(work)
+
+
+def edit_layer(
+    station: Station, location: str, *, capacity_units: int | None = None, accepts_sizes: str | None = None
+) -> None:
+    """Change a layer's capacity (never below what it holds) or the sizes it accepts."""
+    require_manager(station, "shelves")
+
+    def work(session: Session) -> None:
+        shelf, layer = resolve(session, location)
+        if layer is None:
+            raise Refused(N_("Give a layer as SHELF-LAYER, e.g. 6-5"), code="need_layer")
+        letters = _check_layer_fields(capacity_units, accepts_sizes)
+        changed: dict[str, Any] = {}
+        if capacity_units is not None:
+            if capacity_units < layer.used_units:
+                raise Refused(
+                    N_("Layer {shelf}-{layer} holds {used} units; capacity cannot go below that"),
+                    code="below_used",
+                    shelf=shelf.label,
+                    layer=layer.label,
+                    used=layer.used_units,
+                )
+            changed["capacity_units"] = layer.capacity_units = capacity_units
+        if letters is not None:
+            changed["accepts_sizes"] = layer.accepts_sizes = letters
+        session.add(layer)
+        audit.record(
+            session,
+            station,
+            EventKind.SHELF_CHANGED,
+            details={"action": "edit_layer", "shelf": shelf.label, "layer": layer.label, **changed},
+        )
+
+    station.run(work)
+
+
+def retire(station: Station, location: str) -> None:
+    """Retire a shelf (`6`) or a layer (`6-5`); refused while it holds parcels."""
+    require_manager(station, "shelves")
+
+    def work(session: Session) -> None:
+        shelf, layer = resolve(session, location)
+        now = station.now()
+        targets = (
+            [layer] if layer else list(session.exec(select(Layer).where(Layer.shelf_id == shelf.id)).all())
+        )
+        held = session.exec(
+            select(Parcel.id).where(
+                col(Parcel.layer_id).in_([t.id for t in targets]), Parcel.status == ParcelStatus.ON_SHELF
+            )
+        ).all()
+        if held:
+            raise Refused(
+                N_("{location} still holds {n} parcels. Move them first."),
+                code="not_empty",
+                location=location,
+                n=len(held),
+            )
+        for target in targets:
+            if target.retired_at is None:
+                target.retired_at = now
+                session.add(target)
+        if layer is None:
+            shelf.retired_at = now
+            session.add(shelf)
+        audit.record(
+            session,
+            station,
+            EventKind.SHELF_CHANGED,
+            details={"action": "retire", "shelf": shelf.label, "layer": layer.label if layer else None},
+        )
+
+    station.run(work)
+
+
+def restore(station: Station, location: str) -> None:
+    """Bring a retired shelf or layer back into use."""
+    require_manager(station, "shelves")
+
+    def work(session: Session) -> None:
+        shelf, layer = resolve(session, location)
+        shelf.retired_at = None
+        session.add(shelf)
+        targets = (
+            [layer] if layer else list(session.exec(select(Layer).where(Layer.shelf_id == shelf.id)).all())
+        )
+        for target in targets:
+            target.retired_at = None
+            session.add(target)
+        audit.record(
+            session,
+            station,
+            EventKind.SHELF_CHANGED,
+            details={"action": "restore", "shelf": shelf.label, "layer": layer.label if layer else None},
+        )
+
+    station.run(work)
+
+
+CSV_COLUMNS = ("shelf", "zone", "layers", "capacity_units", "accepts_sizes")
+
+
+def import_layout(station: Station, text: str) -> dict[str, int]:
+    """Add the shelves of a CSV layout (header: shelf,zone,layers,capacity_units,accepts_sizes).
+
+    All rows or none: a bad row refuses the whole file, naming its line. Existing shelves are skipped.
+    """
+    require_manager(station, "shelves")
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    if "shelf" not in header:
+        raise Refused(
+            N_("The CSV needs a header row with at least a shelf column: {columns}"),
+            code="bad_csv",
+            columns=",".join(CSV_COLUMNS),
+        )
+    rows = [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
+
+    def work(session: Session) -> dict[str, int]:
+        added = {"shelves": 0, "layers": 0, "skipped": 0}
+        for line, row in enumerate(rows, start=2):
+            if not row.get("shelf"):
+                continue
+            if session.exec(select(Shelf).where(Shelf.label == normalise_location(row["shelf"]))).first():
+                added["skipped"] += 1
+                continue
+            try:
+                layers = int(row.get("layers") or 5)
+                capacity = int(row.get("capacity_units") or 40)
+            except ValueError:
+                raise Refused(
+                    N_("Line {line}: layers and capacity_units must be whole numbers"),
+                    code="bad_csv",
+                    line=line,
+                ) from None
+            if not 1 <= layers <= 50:
+                raise Refused(N_("Line {line}: a shelf has 1 to 50 layers"), code="bad_csv", line=line)
+            try:
+                _add_shelf(
+                    session,
+                    station,
+                    row["shelf"],
+                    zone=row.get("zone") or "main",
+                    layers=layers,
+                    capacity_units=capacity,
+                    accepts_sizes=row.get("accepts_sizes") or "SML",
+                    note=None,
+                )
+            except Refused as exc:
+                raise Refused(
+                    N_("Line {line}: {reason}"), code=exc.code, line=line, reason=exc.message()
+                ) from None
+            added["shelves"] += 1
+            added["layers"] += layers
+        return added
+
+    return station.run(work)

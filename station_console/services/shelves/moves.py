@@ -1,0 +1,193 @@
+"""Moving parcels (移库): one parcel, or a whole layer, to a target `SHELF-LAYER`.
+
+Capacity on the target is claimed with `slots.claim` (never over capacity, also with two counters);
+the old layer gets its units back. The pickup code follows `StationSettings.move_policy`:
+`new_code` issues a code for the new layer (the old one goes into cooldown) and queues a label
+reprint; `keep_code` keeps the code and label, only the location changes. Each parcel moved is one
+`moved` event; a layer move is one transaction (all its parcels move, or none).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from db.models import EventKind, Layer, Parcel, ParcelStatus
+from station_console.errors import Refused
+from station_console.i18n import N_
+from station_console.services.core import audit
+from station_console.services.core.station import Station
+from station_console.services.shelves import slots
+from station_console.services.shelves.layout import resolve
+from station_console.services.shelves.search import find_parcel, normalise_location, require_on_shelf
+from station_console.settings import StationSettings
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    parcel_id: int
+    waybill: str
+    from_location: str
+    to_location: str
+    old_code: str | None
+    pickup_code: str | None
+    code_changed: bool
+    label_job: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def target_slot(session: Session, target: str) -> slots.Slot:
+    """The active layer `target` (SHELF-LAYER) names, as a shelving slot."""
+    shelf, layer = resolve(session, target)
+    if layer is None:
+        raise Refused(N_("Give the target as SHELF-LAYER, e.g. 6-5"), code="need_layer")
+    slot = next((s for s in slots.slots(session) if s.layer_id == layer.id), None)
+    if slot is None:
+        raise Refused(
+            N_("Layer {shelf}-{layer} is retired"), code="retired", shelf=shelf.label, layer=layer.label
+        )
+    return slot
+
+
+def location_of(session: Session, parcel: Parcel) -> str:
+    from db.models import Shelf
+
+    layer = session.get(Layer, parcel.layer_id) if parcel.layer_id else None
+    shelf = session.get(Shelf, layer.shelf_id) if layer else None
+    return f"{shelf.label}-{layer.label}" if shelf and layer else "?"
+
+
+def move_in_session(
+    session: Session,
+    station: Station,
+    settings: StationSettings,
+    parcel: Parcel,
+    slot: slots.Slot,
+    now: datetime,
+    *,
+    reason: str = "move",
+    policy: str | None = None,
+) -> MoveResult:
+    """Move one parcel inside the caller's transaction (stocktake relocations use this too)."""
+    require_on_shelf(parcel)
+    if parcel.layer_id == slot.layer_id:
+        raise Refused(
+            N_("{waybill} is already on {location}"),
+            code="same_layer",
+            waybill=parcel.waybill,
+            location=f"{slot.shelf_label}-{slot.layer_label}",
+        )
+    letter = slots.size_letter(parcel.size)
+    target = f"{slot.shelf_label}-{slot.layer_label}"
+    if letter not in slot.accepts:
+        raise Refused(
+            N_("Layer {location} does not take size {size} parcels"),
+            code="wrong_size",
+            location=target,
+            size=parcel.size,
+        )
+    units = slots.units_for(parcel.size, settings)
+    if not slots.claim(session, slot, units):
+        raise Refused(
+            N_("No room on {location} for a size {size} parcel"),
+            code="no_room",
+            location=target,
+            size=parcel.size,
+        )
+    source = location_of(session, parcel)
+    old_code = parcel.pickup_code
+    new_code = (policy or settings.move_policy) == "new_code"
+    if new_code:
+        slots.release(session, parcel, settings, now)  # units back, old code into cooldown
+        parcel.pickup_code = slots.allocate_code(session, settings, slot, now)
+    elif parcel.layer_id is not None:
+        # The code stays with the parcel, so only the units are given back (no cooldown hold).
+        session.execute(
+            update(Layer)
+            .where(col(Layer.id) == parcel.layer_id)
+            .values(used_units=Layer.used_units - units, parcel_count=Layer.parcel_count - 1)
+        )
+    parcel.shelf_id, parcel.layer_id = slot.shelf_id, slot.layer_id
+    parcel.version += 1
+    session.add(parcel)
+    session.flush()
+    job_id = _queue_label(session, station, parcel) if new_code else None
+    audit.record(
+        session,
+        station,
+        EventKind.MOVED,
+        parcel_id=parcel.id,
+        at=now,
+        details={
+            "waybill": parcel.waybill,
+            "from": source,
+            "to": target,
+            "old_code": old_code,
+            "code": parcel.pickup_code,
+            "reason": reason,
+        },
+    )
+    return MoveResult(
+        parcel_id=parcel.id or 0,
+        waybill=parcel.waybill,
+        from_location=source,
+        to_location=target,
+        old_code=old_code,
+        pickup_code=parcel.pickup_code,
+        code_changed=new_code,
+        label_job=job_id,
+    )
+
+
+def _queue_label(session: Session, station: Station, parcel: Parcel) -> int | None:
+    from station_console.services.printing.jobs import queue_label  # issue 7's module
+
+    return queue_label(session, station, parcel).id
+
+
+def move_parcel(station: Station, ref: str, target: str, *, policy: str | None = None) -> MoveResult:
+    """Move the parcel a waybill or pickup code names to `target` (`SHELF-LAYER`)."""
+    settings = station.settings()
+
+    def work(session: Session) -> MoveResult:
+        parcel = find_parcel(session, ref, on_shelf=True)
+        return move_in_session(
+            session, station, settings, parcel, target_slot(session, target), station.now(), policy=policy
+        )
+
+    return station.run(work)
+
+
+def move_layer(station: Station, source: str, target: str, *, policy: str | None = None) -> list[MoveResult]:
+    """Move every parcel of layer `source` to layer `target`: all of them, or none when there is no room."""
+    settings = station.settings()
+
+    def work(session: Session) -> list[MoveResult]:
+        shelf, layer = resolve(session, source)
+        if layer is None:
+            raise Refused(N_("Give a layer as SHELF-LAYER, e.g. 6-5"), code="need_layer")
+        slot = target_slot(session, target)
+        if slot.layer_id == layer.id:
+            raise Refused(N_("Source and target are the same layer"), code="same_layer_move")
+        parcels = session.exec(
+            select(Parcel)
+            .where(Parcel.layer_id == layer.id, Parcel.status == ParcelStatus.ON_SHELF)
+            .order_by(col(Parcel.id))
+        ).all()
+        if not parcels:
+            raise Refused(
+                N_("Layer {location} is empty"), code="empty_layer", location=normalise_location(source)
+            )
+        now = station.now()
+        return [
+            move_in_session(session, station, settings, p, slot, now, reason="layer_move", policy=policy)
+            for p in parcels
+        ]
+
+    return station.run(work)

@@ -1,0 +1,296 @@
+"""Parcels mode: find any parcel in the whole history, page through results, read its timeline.
+
+Also the shared read model of a parcel (`ParcelRow`, with `problem_kind` so every list can flag
+problem parcels) and `find_parcel`, the one way shelf work turns a scan into a parcel.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from db.models import Carrier, Clerk, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_
+from station_console.services.core.station import Station
+from station_console.services.scan.waybill import normalise
+
+_DASHES = re.compile(r"[\s\u2010-\u2015\u2212\uff0d_]+")
+_CODE = re.compile(r"^[0-9A-Za-z]+(-[0-9A-Za-z]+){1,3}$")
+
+
+@dataclass(frozen=True)
+class ParcelRow:
+    """What a list of parcels shows. Never the full phone number."""
+
+    id: int
+    waybill: str
+    carrier: str
+    status: str
+    pickup_code: str | None
+    location: str | None  # "6-5", None once it left the shelves
+    size: str
+    masked_phone: str | None
+    checked_in_at: datetime
+    business_day: date
+    problem_kind: str | None = None
+    problem_note: str | None = None
+    picked_up_at: datetime | None = None
+    returned_at: datetime | None = None
+    return_batch_id: int | None = None
+    redelivery: bool = False
+
+    @property
+    def flagged(self) -> bool:
+        return self.problem_kind is not None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[ParcelRow]
+    next_before_id: int | None  # pass as `before_id` for the next (older) page; None on the last page
+
+
+@dataclass
+class Query:
+    """Search fields; all optional and combined with AND. `text` guesses its field from its shape."""
+
+    text: str | None = None
+    waybill: str | None = None
+    code: str | None = None
+    phone_tail: str | None = None
+    carrier: str | None = None
+    status: str | None = None
+    since: date | None = None  # business day of check-in, inclusive
+    until: date | None = None
+    problems_only: bool = False
+    shelf: str | None = None  # "6" or "6-5"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    clerk: str | None
+    counter: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    parcel: ParcelRow
+    events: list[TimelineEntry]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"parcel": self.parcel.to_json(), "events": [asdict(e) for e in self.events]}
+
+
+def normalise_code(text: str) -> str:
+    """`６－５－００３` -> `6-5-3`: full width, any dash, spaces and leading zeros do not matter."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    parts = [p for p in _DASHES.split(text.replace("-", " ")) if p]
+    return "-".join(p.lstrip("0") or "0" if p.isdigit() else p.upper() for p in parts)
+
+
+def normalise_waybill(text: str) -> str:
+    result = normalise(text)
+    if result.waybill is None:
+        raise result.error or NotFound(N_("Nothing was scanned."), code="empty")
+    return result.waybill
+
+
+def waybill_rows(session: Session, waybill: str) -> list[Parcel]:
+    """The rows of a normalised waybill (re-deliveries give several), newest first, cancelled left out."""
+    return list(
+        session.exec(
+            select(Parcel)
+            .where(Parcel.waybill == waybill, Parcel.status != ParcelStatus.CANCELLED)
+            .order_by(col(Parcel.id).desc())
+        ).all()
+    )
+
+
+def by_waybill(session: Session, waybill: str) -> Parcel | None:
+    """The row of a normalised waybill that counts: the one on the shelf, else the newest."""
+    rows = waybill_rows(session, waybill)
+    return next((p for p in rows if p.status == ParcelStatus.ON_SHELF), rows[0] if rows else None)
+
+
+def require_on_shelf(parcel: Parcel) -> None:
+    """Refuse a change to a parcel that has left the shelves (picked up, returned, written off)."""
+    if parcel.status != ParcelStatus.ON_SHELF:
+        raise Refused(
+            N_("{waybill} is not on the shelves (status: {status})"),
+            code="not_on_shelf",
+            waybill=parcel.waybill,
+            status=parcel.status,
+        )
+
+
+def find_parcel(session: Session, ref: str, *, on_shelf: bool = False) -> Parcel:
+    """The parcel a scan or typed reference names: waybill first, then pickup code.
+
+    A waybill may have several rows (re-deliveries): the one on the shelf wins, else the newest.
+    """
+    text = unicodedata.normalize("NFKC", ref or "").strip()
+    if not text:
+        raise NotFound(N_("Nothing was scanned."), code="empty")
+    candidates: list[Parcel] = []
+    result = normalise(text)
+    if result.waybill:
+        candidates = waybill_rows(session, result.waybill)
+    if not candidates and _CODE.match(_DASHES.sub("-", text)):
+        candidates = list(
+            session.exec(
+                select(Parcel).where(
+                    Parcel.pickup_code == normalise_code(text), Parcel.status == ParcelStatus.ON_SHELF
+                )
+            ).all()
+        )
+    on = [p for p in candidates if p.status == ParcelStatus.ON_SHELF]
+    if on:
+        return on[0]
+    if candidates and not on_shelf:
+        return candidates[0]
+    if candidates:
+        raise NotFound(
+            N_("{ref} is not on the shelves (status: {status})"),
+            code="not_on_shelf",
+            ref=text[:40],
+            status=candidates[0].status,
+        )
+    raise NotFound(N_("No parcel matches {ref}"), code="no_parcel", ref=text[:40])
+
+
+def rows_for(session: Session, parcels: list[Parcel]) -> list[ParcelRow]:
+    """Read models for parcels, with carrier codes and locations resolved in two queries."""
+    carriers = {c.id: c.code for c in session.exec(select(Carrier)).all()}
+    layer_ids = {p.layer_id for p in parcels if p.layer_id is not None}
+    locations: dict[int, str] = {}
+    if layer_ids:
+        for layer, shelf in session.exec(
+            select(Layer, Shelf)
+            .join(Shelf, col(Shelf.id) == Layer.shelf_id)
+            .where(col(Layer.id).in_(layer_ids))
+        ).all():
+            locations[layer.id or 0] = f"{shelf.label}-{layer.label}"
+    return [to_row(p, carriers.get(p.carrier_id, "?"), locations.get(p.layer_id or -1)) for p in parcels]
+
+
+def to_row(p: Parcel, carrier: str, location: str | None) -> ParcelRow:
+    return ParcelRow(
+        id=p.id or 0,
+        waybill=p.waybill,
+        carrier=carrier,
+        status=p.status,
+        pickup_code=p.pickup_code,
+        location=location if p.status == ParcelStatus.ON_SHELF else None,
+        size=p.size,
+        masked_phone=p.masked_phone,
+        checked_in_at=p.checked_in_at,
+        business_day=p.business_day,
+        problem_kind=p.problem_kind,
+        problem_note=p.problem_note,
+        picked_up_at=p.picked_up_at,
+        returned_at=p.returned_at,
+        return_batch_id=p.return_batch_id,
+        redelivery=p.redelivery,
+    )
+
+
+def _text_condition(text: str) -> Any:
+    text = unicodedata.normalize("NFKC", text).strip()
+    digits = re.sub(r"\D", "", text)
+    if re.fullmatch(r"\d{4}", text):
+        return col(Parcel.phone_tail) == text
+    if re.fullmatch(r"1\d{10}", text):
+        return or_(col(Parcel.phone_full) == text, col(Parcel.phone_full).startswith(text + "-"))
+    if _CODE.match(_DASHES.sub("-", text)) and digits and not text.isalnum():
+        return col(Parcel.pickup_code) == normalise_code(text)
+    result = normalise(text)
+    waybill = result.waybill or text.upper()
+    return or_(
+        col(Parcel.waybill) == waybill,
+        col(Parcel.waybill).startswith(waybill),
+        col(Parcel.waybill).endswith(waybill) if len(waybill) >= 4 else col(Parcel.waybill) == waybill,
+    )
+
+
+def search(station: Station, query: Query, *, limit: int = 50, before_id: int | None = None) -> Page:
+    """Newest first, `limit` a page, keyset paging on the parcel id (stable while new parcels arrive)."""
+    stmt = select(Parcel).where(Parcel.status != ParcelStatus.CANCELLED)
+    if query.text:
+        stmt = stmt.where(_text_condition(query.text))
+    if query.waybill:
+        stmt = stmt.where(Parcel.waybill == normalise_waybill(query.waybill))
+    if query.code:
+        stmt = stmt.where(Parcel.pickup_code == normalise_code(query.code))
+    if query.phone_tail:
+        stmt = stmt.where(Parcel.phone_tail == query.phone_tail.strip()[-4:])
+    if query.status:
+        stmt = stmt.where(Parcel.status == query.status)
+    if query.since:
+        stmt = stmt.where(col(Parcel.business_day) >= query.since)
+    if query.until:
+        stmt = stmt.where(col(Parcel.business_day) <= query.until)
+    if query.problems_only:
+        stmt = stmt.where(col(Parcel.problem_kind).is_not(None))
+    if before_id is not None:
+        stmt = stmt.where(col(Parcel.id) < before_id)
+    with station.read() as session:
+        if query.carrier:
+            carrier_id = session.exec(select(Carrier.id).where(Carrier.code == query.carrier.upper())).first()
+            stmt = stmt.where(Parcel.carrier_id == (carrier_id or -1))
+        if query.shelf:
+            stmt = stmt.where(col(Parcel.layer_id).in_(layer_ids_for(session, query.shelf)))
+        parcels = list(session.exec(stmt.order_by(col(Parcel.id).desc()).limit(limit + 1)).all())
+        more = len(parcels) > limit
+        parcels = parcels[:limit]
+        rows = rows_for(session, parcels)
+    return Page(rows=rows, next_before_id=rows[-1].id if more and rows else None)
+
+
+def layer_ids_for(session: Session, location: str) -> list[int]:
+    """Layer ids of a shelf (`6`) or one layer (`6-5`); empty when nothing matches."""
+    shelf_label, _sep, layer_label = normalise_location(location).partition("-")
+    stmt = select(Layer.id).join(Shelf, col(Shelf.id) == Layer.shelf_id).where(Shelf.label == shelf_label)
+    if layer_label:
+        stmt = stmt.where(Layer.label == layer_label)
+    return [i for i in session.exec(stmt).all() if i is not None]
+
+
+def normalise_location(text: str) -> str:
+    """`６－５` or `6 5` -> `6-5`; shelf labels are matched upper-case (`ov-1` -> `OV-1`)."""
+    text = unicodedata.normalize("NFKC", text or "").strip().upper()
+    return "-".join(p for p in _DASHES.split(text.replace("-", " ")) if p)
+
+
+def timeline(station: Station, ref: str) -> Timeline:
+    """The parcel a waybill or code names, with every event recorded about it, oldest first."""
+    with station.read() as session:
+        parcel = find_parcel(session, ref)
+        row = rows_for(session, [parcel])[0]
+        clerks = {c.id: c.name for c in session.exec(select(Clerk)).all()}
+        events = session.exec(
+            select(ParcelEvent).where(ParcelEvent.parcel_id == parcel.id).order_by(col(ParcelEvent.id))
+        ).all()
+        entries = [
+            TimelineEntry(
+                at=e.at,
+                kind=e.kind,
+                clerk=clerks.get(e.clerk_id) if e.clerk_id else None,
+                counter=e.counter,
+                details=dict(e.details),
+            )
+            for e in events
+        ]
+    return Timeline(parcel=row, events=entries)
