@@ -15,6 +15,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from hardware.messages import Message
+
 LANGUAGES = ("en", "zh")
 _current = "en"
 
@@ -44,6 +46,13 @@ def translate(msgid: str, lang: str, /, **params: Any) -> str:
 def _(msgid: str, /, **params: Any) -> str:
     """Translate `msgid` into the current language and fill its `{placeholders}`."""
     return translate(msgid, _current, **params)
+
+
+def shown(text: str) -> str:
+    """`text` as shown in the current language: a hardware `Message` is translated, other text kept."""
+    if isinstance(text, Message):
+        return _(text.msgid, **text.params)
+    return text
 
 
 def set_language(lang: str) -> None:

@@ -14,7 +14,16 @@ from typing import Any
 from hardware.printers import escpos, image, pdf, tspl, zpl
 from hardware.printers.document import Document
 from hardware.printers.label import DPIS, LabelData, LabelLayout, LabelSize, layout_for
-from hardware.printers.transports import PrinterError, Transport, make_transport
+from hardware.printers.transports import (
+    CupsTransport,
+    DeviceTransport,
+    DummyTransport,
+    FileTransport,
+    PrinterError,
+    TcpTransport,
+    Transport,
+)
+from hardware.printers.usb import UsbTransport
 
 LabelRenderer = Callable[[LabelData, LabelLayout], bytes]
 DocumentRenderer = Callable[[Document], bytes]
@@ -104,3 +113,22 @@ def make_printer(config: dict[str, Any], *, name: str | None = None) -> Printer:
         dpi=dpi,
         jobs=jobs,
     )
+
+
+def make_transport(
+    kind: str, target: str, *, raw: bool = True, suffix: str = ".bin", options: dict[str, Any] | None = None
+) -> Transport:
+    options = options or {}
+    if kind == "usb":
+        return UsbTransport.from_target(target)
+    if kind == "tcp":
+        return TcpTransport.from_target(target, float(options.get("timeout", 5.0)))
+    if kind == "device":
+        return DeviceTransport(target or "/dev/usb/lp0")
+    if kind == "cups":
+        return CupsTransport(target, raw=raw)
+    if kind == "file":
+        return FileTransport(target, suffix=suffix)
+    if kind == "dummy":
+        return DummyTransport.named(target or "dummy")
+    raise ValueError(f"unknown printer transport {kind!r}: use usb, tcp, device, cups, file or dummy")

@@ -14,7 +14,7 @@ import subprocess
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import ClassVar, Protocol
 
 
 class PrinterError(Exception):
@@ -179,27 +179,6 @@ class DummyTransport:
         return f"dummy:{self.name}"
 
 
-def make_transport(
-    kind: str, target: str, *, raw: bool = True, suffix: str = ".bin", options: dict[str, Any] | None = None
-) -> Transport:
-    options = options or {}
-    if kind == "usb":
-        from hardware.printers.usb import UsbTransport
-
-        return UsbTransport.from_target(target)
-    if kind == "tcp":
-        return TcpTransport.from_target(target, float(options.get("timeout", 5.0)))
-    if kind == "device":
-        return DeviceTransport(target or "/dev/usb/lp0")
-    if kind == "cups":
-        return CupsTransport(target, raw=raw)
-    if kind == "file":
-        return FileTransport(target, suffix=suffix)
-    if kind == "dummy":
-        return DummyTransport.named(target or "dummy")
-    raise ValueError(f"unknown printer transport {kind!r}: use usb, tcp, device, cups, file or dummy")
-
-
 __all__ = [
     "CupsTransport",
     "DeviceTransport",
@@ -208,5 +187,4 @@ __all__ = [
     "PrinterError",
     "TcpTransport",
     "Transport",
-    "make_transport",
 ]

@@ -11,6 +11,9 @@ import errno
 from dataclasses import dataclass
 from typing import Any
 
+import usb.core
+import usb.util
+
 from hardware.printers.transports import PrinterError
 
 PRINTER_CLASS = 7
@@ -43,8 +46,6 @@ class UsbTransport:
         return f"usb:{self.vendor_id:04x}:{self.product_id or 0:04x}"
 
     def _find(self) -> Any:
-        import usb.core
-
         def is_printer(dev: Any) -> bool:
             if dev.bDeviceClass == PRINTER_CLASS:
                 return True
@@ -63,9 +64,6 @@ class UsbTransport:
             raise PrinterError("offline", "no USB library (libusb) on this machine") from exc
 
     def send(self, data: bytes) -> None:
-        import usb.core
-        import usb.util
-
         dev = self._find()
         if dev is None:
             raise PrinterError("offline", f"{self.describe()} not connected")

@@ -23,11 +23,11 @@ from typing import Any
 import usb.core
 import usb.util
 
+from hardware.messages import N_, Message
 from hardware.scanners.base import Scanner, ScannerStatus
 from hardware.scanners.hidpos import PosReportDecoder, is_pos_descriptor
 from hardware.scanners.keymaps import ENTER, TAB, Layout, layout, usage_to_char
 from hardware.scanners.udev import no_permission_message
-from station_console.i18n import _
 
 log = logging.getLogger("station.scanner.hid")
 
@@ -172,7 +172,7 @@ class HidScanner(Scanner):
                 found = self.find()
             except usb.core.NoBackendError:
                 self._set_status(
-                    ScannerStatus.ERROR, _("libusb is not installed: no USB scanner can be read.")
+                    ScannerStatus.ERROR, Message(N_("libusb is not installed: no USB scanner can be read."))
                 )
                 self._stop.wait(2.0)
                 continue
@@ -238,11 +238,15 @@ class HidScanner(Scanner):
             elif exc.errno in _GONE or exc.backend_error_code == -4:
                 self._device_state(key, ScannerStatus.UNPLUGGED, "")
             else:
-                self._device_state(key, ScannerStatus.ERROR, _("USB scanner error: {error}", error=str(exc)))
+                self._device_state(
+                    key, ScannerStatus.ERROR, Message(N_("USB scanner error: {error}"), error=str(exc))
+                )
         except Exception as exc:
             log.exception("HID scanner reader failed")
             self._retry_at[key] = time.monotonic() + 1.0
-            self._device_state(key, ScannerStatus.ERROR, _("USB scanner error: {error}", error=str(exc)))
+            self._device_state(
+                key, ScannerStatus.ERROR, Message(N_("USB scanner error: {error}"), error=str(exc))
+            )
         finally:
             self._close(dev, detached)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from hardware.messages import N_, Message
 from hardware.scanners.base import ScannerStatus, ThreadedScanner
-from station_console.i18n import _
 
 try:  # optional: `pip install station-console[serial]`
     import serial as pyserial
@@ -51,7 +51,9 @@ class SerialScanner(ThreadedScanner):
 
     def start(self) -> None:
         if pyserial is None:
-            self._set_status(ScannerStatus.ERROR, _("pyserial is not installed: install the serial extra."))
+            self._set_status(
+                ScannerStatus.ERROR, Message(N_("pyserial is not installed: install the serial extra."))
+            )
             return
         self._start_thread(ScannerStatus.SEARCHING)
 
@@ -85,8 +87,8 @@ class SerialScanner(ThreadedScanner):
                 if permission:
                     self._set_status(
                         ScannerStatus.NO_PERMISSION,
-                        _(
-                            "No permission to open {port}: add the clerk's account to the dialout group.",
+                        Message(
+                            N_("No permission to open {port}: add the clerk's account to the dialout group."),
                             port=self.port,
                         ),
                     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from station_console.i18n import _
+from hardware.messages import N_, Message
 
 RULES_PATH = "/etc/udev/rules.d/70-station-console.rules"
 RELOAD = "sudo udevadm control --reload-rules && sudo udevadm trigger"
@@ -17,9 +17,11 @@ def udev_rule(vendor: int, product: int) -> str:
 
 
 def no_permission_message(vendor: int, product: int) -> str:
-    return _(
-        "No permission to open USB device {device}. Add this line to {path}:\n{rule}\n"
-        "then run: {reload}; re-plug the device; the clerk's account must be in the plugdev group.",
+    return Message(
+        N_(
+            "No permission to open USB device {device}. Add this line to {path}:\n{rule}\n"
+            "then run: {reload}; re-plug the device; the clerk's account must be in the plugdev group."
+        ),
         device=f"{vendor:04x}:{product:04x}",
         path=RULES_PATH,
         rule=udev_rule(vendor, product),

@@ -11,7 +11,10 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, shown
+
+# Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
+# command module for any `station` call, and a command should load only what it runs (CLI start-up).
 
 STATUS_LABELS = {
     "stopped": N_("stopped"),
@@ -134,7 +137,7 @@ def _read_scanner(config: dict[str, Any], count: int | None, as_json: bool) -> N
                     _("scanner: {state}", state=_(STATUS_LABELS.get(item.value, item.value))), err=True
                 )
                 if scanner.detail:
-                    click.echo(scanner.detail, err=True)
+                    click.echo(shown(scanner.detail), err=True)
                 continue
             _show(item.code, item.source, as_json)
             seen += 1

@@ -27,7 +27,7 @@ from textual.worker import Worker, get_current_worker
 
 from hardware.scanners.base import ScanEvent, Scanner, ScannerStatus
 from hardware.scanners.factory import make_scanner
-from station_console.i18n import N_
+from station_console.i18n import N_, shown
 
 # Header labels per status (the header translates them).
 STATE_LABELS = {
@@ -107,7 +107,7 @@ class ScannerBridge:
         self._call(partial(self._deliver, event))
 
     def _from_thread_status(self, status: ScannerStatus) -> None:
-        detail = self.scanner.detail if self.scanner is not None else ""
+        detail = shown(self.scanner.detail) if self.scanner is not None else ""
         self._call(partial(self._show_status, status, detail))
 
     def _call(self, callback: Any) -> None:
