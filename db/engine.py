@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+from platformdirs import user_data_dir
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
@@ -27,8 +28,6 @@ BUSY_TIMEOUT_MS = 5000
 
 
 def default_database_path() -> Path:
-    from platformdirs import user_data_dir
-
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "station.sqlite3"
 
 

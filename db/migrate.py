@@ -19,7 +19,7 @@ VERSION_TABLE = "alembic_version"
 
 
 def alembic_config(engine: Engine | None = None) -> Any:
-    from alembic.config import Config
+    from alembic.config import Config  # Alembic loads only to migrate (see the module docstring)
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -47,7 +47,7 @@ def upgrade(engine: Engine) -> bool:
     """Migrate to head if needed; True when something ran. Cheap when already current."""
     if current_revision(engine) == head_revision():
         return False
-    from alembic import command
+    from alembic import command  # ~0.15 s to import: only when there is something to migrate
 
     command.upgrade(alembic_config(engine), "head")
     return True

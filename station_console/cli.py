@@ -17,6 +17,7 @@ from station_console import commands
 from station_console.commands._support import CliApp
 from station_console.errors import StationError
 from station_console.i18n import LANGUAGES, _
+from station_console.logs import setup_logging
 
 log = logging.getLogger("station")
 
@@ -75,6 +76,7 @@ def cli(
     ctx.obj = CliApp(db_url=db_url, lang=lang, counter=counter, clerk_name=clerk, pin=pin)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
+        # Textual and the screens load only for the console: a `station` command starts without them.
         from station_console.tui.app import run_console
 
         run_console(ctx.obj)
@@ -105,7 +107,6 @@ def main() -> None:
         sys.exit(130)
     except Exception:
         # A bug, not a user error: the details go to the log, the clerk gets one line.
-        from station_console.logs import setup_logging
 
         path = setup_logging()
         log.exception("unexpected error in `station %s`", " ".join(sys.argv[1:2]))

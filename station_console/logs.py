@@ -10,6 +10,8 @@ import logging.handlers
 import re
 from pathlib import Path
 
+from platformdirs import user_log_dir
+
 APP_NAME = "station-console"
 # 11-digit Chinese mobiles and any run of 7+ digits that could be a phone; waybills are logged rarely and
 # a masked waybill in a log costs nothing.
@@ -33,8 +35,6 @@ class MaskingFormatter(logging.Formatter):
 
 
 def log_path() -> Path:
-    from platformdirs import user_log_dir
-
     return Path(user_log_dir(APP_NAME, appauthor=False)) / "station.log"
 
 

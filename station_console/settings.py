@@ -13,6 +13,8 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
+import tomli_w
+from platformdirs import user_config_dir
 from pydantic import BaseModel, ConfigDict, Field
 
 from station_console.i18n import N_
@@ -86,7 +88,7 @@ class StationSettings(BaseModel):
         7, description=N_("Days a parcel waits before it is returned to the courier.")
     )
 
-    # Notifications (issue 12). Secrets are not here: the SMTP password and the webhook secret come from
+    # Notifications. Secrets are not here: the SMTP password and the webhook secret come from
     # $STATION_SMTP_PASSWORD / $STATION_WEBHOOK_SECRET or the counter-local `secrets.toml` (services.notify).
     notify_channel: Literal["file", "smtp", "webhook", "none"] = Field(
         "file",
@@ -166,7 +168,6 @@ def config_path() -> Path:
     override = os.environ.get("STATION_CONFIG")
     if override:
         return Path(override)
-    from platformdirs import user_config_dir
 
     return Path(user_config_dir(APP_NAME, appauthor=False)) / "counter.toml"
 
@@ -180,8 +181,6 @@ def load_counter_settings(path: Path | None = None) -> CounterSettings:
 
 
 def save_counter_settings(settings: CounterSettings, path: Path | None = None) -> None:
-    import tomli_w
-
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

@@ -48,7 +48,9 @@ def _call(module: str, name: str, *args: Any, **kwargs: Any) -> Callable[[Statio
 MANAGER_ONLY: dict[str, Callable[[Station, dict[str, Any]], Any]] = {
     "close_day": _call("day.close", "close_day"),
     "save_station_settings": _save_settings,
-    "add_carrier": _call("scan.carriers", "add_carrier", {"code": "KDN", "name_en": "Kdn", "name_zh": "快递鸟"}),
+    "add_carrier": _call(
+        "scan.carriers", "add_carrier", {"code": "KDN", "name_en": "Kdn", "name_zh": "快递鸟"}
+    ),
     "update_carrier": _call("scan.carriers", "update_carrier", "SF", {"fee_cents": 1}),
     "add_shelf": _call("shelves.layout", "add_shelf", "Z"),
     "edit_shelf": _call("shelves.layout", "edit_shelf", "1", zone="floor"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 from hardware.printers import code128
 from hardware.printers.document import Document
@@ -123,7 +124,6 @@ def render_document(doc: Document) -> bytes:
     pdf.ln(2)
     if doc.columns:
         pdf.set_font_size(8 if roll else 10)
-        from fpdf.fonts import FontFace
 
         # Plain headings: the CJK font has no bold face.
         with pdf.table(

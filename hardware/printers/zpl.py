@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 
 from hardware.printers import code128
 from hardware.printers.fonts import has_cjk
+from hardware.printers.image import draw_text
 from hardware.printers.label import Box, LabelData, LabelLayout
 
 START = {"B": ">:", "C": ">;"}
@@ -37,8 +38,6 @@ def graphic_field(img: Image.Image, x: int, y: int) -> str:
 
 def text_field(text: str, box: Box, *, align: str = "left") -> str:
     if has_cjk(text):
-        from hardware.printers.image import draw_text
-
         img = Image.new("1", (box.w, box.h), 1)
         draw_text(ImageDraw.Draw(img), text, Box(0, 0, box.w, box.h), align=align)
         return graphic_field(img, box.x, box.y)

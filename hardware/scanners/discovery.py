@@ -133,7 +133,7 @@ def _serial_ports() -> list[FoundDevice]:
     """USB-CDC and USB-serial ports: a scanner in serial mode shows up as one of these."""
     try:
         from serial.tools import list_ports
-    except ImportError:
+    except ImportError:  # pyserial is optional (the serial extra): no serial ports to list then
         return []
     ports = []
     for port in list_ports.comports():

@@ -11,9 +11,13 @@ Config keys by kind (all optional unless noted):
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from hardware.scanners.base import ScanCallback, Scanner, ScannerStatus, StatusCallback
+from hardware.scanners.dummy import DummyScanner
+from hardware.scanners.hid import HidScanner
+from hardware.scanners.serial import SerialScanner
 
 KINDS = ("wedge", "hid", "hidpos", "serial", "dummy")
 
@@ -48,8 +52,6 @@ def make_scanner(
     if kind == "wedge":
         return WedgeScanner(**callbacks, source="wedge")
     if kind == "dummy":
-        from hardware.scanners.dummy import DummyScanner
-
         return DummyScanner(
             config.get("codes", []),
             float(config.get("interval_s", 1.0)),
@@ -58,8 +60,6 @@ def make_scanner(
             source="dummy",
         )
     if kind in ("hid", "hidpos"):
-        from hardware.scanners.hid import HidScanner
-
         if backend is None and config.get("backend") == "fake":
             backend = _demo_backend(config)
         return HidScanner(
@@ -74,8 +74,6 @@ def make_scanner(
             **callbacks,
         )
     if kind == "serial":
-        from hardware.scanners.serial import SerialScanner
-
         if not config.get("port"):
             raise ValueError("a serial scanner needs a port, e.g. /dev/ttyACM0")
         return SerialScanner(
@@ -89,8 +87,7 @@ def make_scanner(
 
 def _demo_backend(config: dict[str, Any]) -> Any:
     """A pretend USB bus with one scanner that types the configured codes, one every `interval_s`."""
-    import threading
-
+    # The pretend bus serves demo and test mode only: a real console never loads it.
     from hardware.scanners.fakeusb import FakeHidDevice, FakeUsbBackend
 
     device = FakeHidDevice(

@@ -1,6 +1,6 @@
 """Check-in latency through the service, beside the raw-sqlite floor, and scan-to-screen in the console.
 
-Goals (issue 4): check-in p50 within 3x `floor_insert`'s p50, p99 under 5 ms; scan to row visible p50
+Goals: check-in p50 within 3x `floor_insert`'s p50, p99 under 5 ms; scan to row visible p50
 under 60 ms. Every function returns one latency per sample, in seconds. Check-ins use distinct valid
 waybills of several carriers (a per-run random prefix keeps them clear of the database's history) and
 the phone forms clerks really type.
@@ -15,7 +15,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from textual import events
+from textual.keys import _character_to_key
+
+from station_console.services.admin.setup import open_station
+from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.settings import CounterSettings
+from station_console.tui.app import StationApp
+from station_console.tui.screens.checkin import CheckinScreen
 
 WARM_UP = 20  # check-ins before timing: compiled statements, detector, connection pool
 
@@ -54,8 +62,6 @@ def phones(n: int, seed: int | None = None) -> list[str | None]:
 
 def measure_checkin(station: Station, samples: int) -> list[float]:
     """Seconds per `check_in` (one transaction each: parcel, label job, notification, audit event)."""
-    from station_console.services.checkin.transaction import check_in
-
     total = samples + WARM_UP
     numbers, typed = waybills(total), phones(total, seed=4)
     sizes = ["S", "S", "M", "S", "L"]
@@ -100,14 +106,6 @@ async def measure_scan_to_screen(
     timing. A scan the router did not take as one (a machine too busy to deliver keys on time) gives
     no sample; the caller sees fewer samples than asked.
     """
-    from textual import events
-    from textual.keys import _character_to_key
-
-    from station_console.services.admin.setup import open_station
-    from station_console.settings import CounterSettings
-    from station_console.tui.app import StationApp
-    from station_console.tui.screens.checkin import CheckinScreen
-
     with tempfile.TemporaryDirectory() as tmp:
         path = sqlite_path or str(Path(tmp) / "scan.sqlite3")
         station = open_station(f"sqlite:///{path}", counter="bench")

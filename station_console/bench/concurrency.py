@@ -14,7 +14,18 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import func, update
+from sqlmodel import col, select
+
+from db.engine import create_station_engine
+from db.migrate import upgrade
+from db.models import Layer, PickupMethod
 from station_console.errors import StationError
+from station_console.services.admin.setup import init_station
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.pickup.handover import confirm_pickup
+from station_console.services.scan.carriers import get_detector
 
 _barrier: Any = None  # set in each pool process by _init
 
@@ -25,9 +36,6 @@ def _init(barrier: Any) -> None:
 
 
 def _open(url: str, counter: str) -> Any:
-    from db.engine import create_station_engine
-    from station_console.services.core.station import Station
-
     station = Station(engine=create_station_engine(url), counter=counter)
     station.settings()  # warm: settings and the detector load before the clock starts
     return station
@@ -40,9 +48,6 @@ def _wait_for_others() -> None:
 
 def checkin_worker(url: str, counter: str, scans: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
     """Check in `(waybill, size)` pairs as `counter`; one outcome per scan (a refusal's code or the result)."""
-    from station_console.services.checkin.transaction import check_in
-    from station_console.services.scan.carriers import get_detector
-
     station = _open(url, counter)
     get_detector(station)
     _wait_for_others()
@@ -69,9 +74,6 @@ def checkin_worker(url: str, counter: str, scans: Sequence[tuple[str, str]]) -> 
 
 def pickup_worker(url: str, counter: str, parcels: Sequence[tuple[int, str]]) -> list[dict[str, Any]]:
     """Hand over `(parcel_id, waybill)` one by one, scanned; parcels another counter took are refused."""
-    from db.models import PickupMethod
-    from station_console.services.pickup.handover import confirm_pickup
-
     station = _open(url, counter)
     _wait_for_others()
     outcomes: list[dict[str, Any]] = []
@@ -101,15 +103,6 @@ def bench_waybills(counters: int, per_counter: int, seed: int | None = None) -> 
 
 def _make_room(url: str, units: int) -> None:
     """Bench databases only: seed the station and make sure `units` S-sized parcels fit."""
-    from sqlalchemy import func, update
-    from sqlmodel import col, select
-
-    from db.engine import create_station_engine
-    from db.migrate import upgrade
-    from db.models import Layer
-    from station_console.services.admin.setup import init_station
-    from station_console.services.core.station import Station
-
     engine = create_station_engine(url)
     upgrade(engine)
     station = Station(engine=engine, counter="bench")

@@ -25,6 +25,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from platformdirs import user_cache_dir
+
+from db.engine import create_station_engine
+from db.migrate import upgrade
+from station_console.services.admin.setup import init_station
+from station_console.services.core.station import Station
+
 ZONE = "Asia/Shanghai"
 SHELVES = 30  # x LAYERS layers: about 5,600 codes per layer at 1M parcels, under the 8,999 SEQ span
 LAYERS = 6
@@ -82,8 +89,6 @@ def schema_key() -> str:
 
 
 def cache_dir() -> Path:
-    from platformdirs import user_cache_dir
-
     return Path(user_cache_dir("station-console", appauthor=False)) / "bench"
 
 
@@ -132,11 +137,6 @@ def build(path: Path, scale: Scale, *, seed: int = 13, now: datetime | None = No
 
 def _schema(path: Path) -> None:
     """Tables at head through Alembic, the bench's shelf layout, then the ordinary seed."""
-    from db.engine import create_station_engine
-    from db.migrate import upgrade
-    from station_console.services.admin.setup import init_station
-    from station_console.services.core.station import Station
-
     engine = create_station_engine(f"sqlite:///{path}")
     try:
         upgrade(engine)

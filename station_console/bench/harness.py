@@ -15,8 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from station_console.bench import checkin, detect, pickup, report
+from station_console.bench.concurrency import measure_concurrent_checkins
 from station_console.bench.dataset import FULL, QUICK, Dataset, Scale, working_copy
+from station_console.bench.startup import measure_startup
 from station_console.i18n import N_, _
+from station_console.services.admin.setup import open_station
 
 Result = dict[str, Any]
 Progress = Callable[[str], None]
@@ -94,9 +98,6 @@ def run_all(
     with_console: bool = True,
 ) -> dict[str, Result]:
     """Build (or reuse) the dataset, run every path on a working copy of it, return the figures."""
-    from station_console.bench import checkin, detect, pickup, report
-    from station_console.services.admin.setup import open_station
-
     say = progress or (lambda _msg: None)
     scale = scale or (QUICK if quick else FULL)
     samples = samples or (QUICK_SAMPLES if quick else FULL_SAMPLES)
@@ -147,8 +148,6 @@ def run_all(
             "samples": samples.detect,
         }
         if with_console:
-            from station_console.bench.startup import measure_startup
-
             say(_("Measuring {path}", path="startup"))
             out["startup"] = figure("startup", _ms(measure_startup(data.url, samples.startup)))
             say(_("Measuring {path}", path="scan_to_screen"))
@@ -167,7 +166,6 @@ def _concurrency(say: Progress) -> Result | None:
     url = os.environ.get("STATION_BENCH_PG")
     if not url:
         return None
-    from station_console.bench.concurrency import measure_concurrent_checkins
 
     say(_("Measuring {path}", path="concurrency"))
     rates = {str(n): measure_concurrent_checkins(url, n, 200) for n in (1, 2, 4)}

@@ -15,7 +15,9 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy import text
 
+from db.engine import create_station_engine
 from station_console.services.core.station import Station
+from station_console.services.pickup.lookup import lookup
 
 _POOL = 5000  # distinct queries drawn from the shelves
 _COLUMNS = (
@@ -63,15 +65,11 @@ def _time(call: Callable[[str], object], queries: Sequence[str]) -> list[float]:
 
 def measure_lookup_code(station: Station, samples: int, *, seed: int = 5) -> list[float]:
     """`pickup.lookup` by pickup code (including the other parcels of the same recipient)."""
-    from station_console.services.pickup.handover import lookup
-
     return _time(lambda q: lookup(station, q), _station_pool(station, "pickup_code", samples, seed))
 
 
 def measure_lookup_phone(station: Station, samples: int, *, seed: int = 6) -> list[float]:
     """`pickup.lookup` by 4-digit phone tail."""
-    from station_console.services.pickup.handover import lookup
-
     return _time(lambda q: lookup(station, q), _station_pool(station, "phone_tail", samples, seed))
 
 
@@ -105,8 +103,6 @@ def percentiles(latencies: Sequence[float]) -> dict[str, float]:
 
 
 def main(sqlite_path: str, samples: int = 5000) -> None:
-    from db.engine import create_station_engine
-
     station = Station(engine=create_station_engine(f"sqlite:///{sqlite_path}"), counter="bench")
     for name, values in (
         ("lookup by code ", measure_lookup_code(station, samples)),

@@ -12,6 +12,7 @@ from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
 from station_console.services.core.station import Station
+from station_console.services.day.report import build_report
 
 # The raw aggregate the report needs: every parcel that touches the day (on a shelf at some moment of
 # it), counted per carrier by the way it moved. Same indexes as the service's queries.
@@ -35,8 +36,6 @@ GROUP BY p.carrier_id
 
 def measure_report(station: Station, day: date, samples: int = 5) -> list[float]:
     """The full report (reconciliation both ways, figures, forecast, close check) per run."""
-    from station_console.services.day.report import build_report
-
     out = []
     for _ in range(samples):
         t0 = time.perf_counter()

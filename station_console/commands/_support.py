@@ -9,8 +9,9 @@ from typing import Any
 
 import click
 
-from station_console.errors import StationError
-from station_console.i18n import language_from_locale, set_language
+from station_console.errors import Refused, StationError
+from station_console.i18n import N_, _, language_from_locale, set_language
+from station_console.services.admin.setup import open_station
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings, load_counter_settings
 
@@ -39,8 +40,6 @@ class CliApp:
     @property
     def station(self) -> Station:
         if self._station is None:
-            from station_console.services.admin.setup import open_station
-
             if self.clerk_name and self.pin is None:
                 self.pin = _ask_pin(self.clerk_name)
             self._station = open_station(
@@ -62,9 +61,6 @@ pass_app = click.make_pass_decorator(CliApp)
 
 def _ask_pin(name: str) -> str:
     """`--clerk` without `--pin` or $STATION_PIN: ask on a terminal, refuse otherwise."""
-    from station_console.errors import Refused
-    from station_console.i18n import N_, _
-
     if not sys.stdin.isatty():
         raise Refused(N_("--clerk needs the PIN: give --pin or set STATION_PIN"), code="pin_required")
     return str(click.prompt(_("PIN for {name}", name=name), hide_input=True, err=True))

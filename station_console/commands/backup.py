@@ -10,6 +10,9 @@ from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _
 
+# Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
+# command module for any `station` call, and a command should load only what it runs (CLI start-up).
+
 
 def register(cli: click.Group) -> None:
     cli.add_command(backup_command)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import platform
 
 import click
 
 from station_console.commands._support import emit_json
 from station_console.i18n import _
+
+# Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
+# command module for any `station` call, and a command should load only what it runs (CLI start-up).
 
 
 def register(cli: click.Group) -> None:
@@ -34,8 +38,6 @@ def bench(quick: bool, as_json: bool, rebuild: bool) -> None:
 
 
 def _cpu() -> str:
-    import os
-
     model = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as info:

@@ -8,6 +8,9 @@ from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _
 
+# Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
+# command module for any `station` call, and a command should load only what it runs (CLI start-up).
+
 SIZE_CHOICES = click.Choice(["S", "M", "L", "XL"], case_sensitive=False)
 STATUS_CHOICES = click.Choice(["on_shelf", "picked_up", "returned", "written_off", "cancelled"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -13,6 +13,9 @@ import click
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.errors import Refused
 from station_console.i18n import N_, _
+
+# Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
+# command module for any `station` call, and a command should load only what it runs (CLI start-up).
 
 
 def register(cli: click.Group) -> None:
@@ -175,8 +178,6 @@ def audit_timeline(app: CliApp, waybill: str, as_json: bool) -> None:
 @pass_app
 def audit_activity(app: CliApp, name: str, day: object, limit: int, as_json: bool) -> None:
     """What clerk NAME did: counts by kind, then the newest events."""
-    from datetime import datetime
-
     from station_console.services.people.audit_trail import clerk_activity, kind_label
 
     the_day: date | None = day.date() if isinstance(day, datetime) else None

@@ -9,7 +9,10 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import NotFound, StationError
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, get_language
+
+# Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
+# command module for any `station` call, and a command should load only what it runs (CLI start-up).
 
 
 def register(cli: click.Group) -> None:
@@ -92,8 +95,6 @@ def carriers_list(app: CliApp, as_json: bool) -> None:
 
 
 def _name(row: Any) -> str:
-    from station_console.i18n import get_language
-
     return str(row.name_zh if get_language() == "zh" else row.name_en)
 
 

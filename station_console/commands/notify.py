@@ -9,6 +9,10 @@ import click
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import N_, _
+from station_console.logs import setup_logging
+
+# Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
+# command module for any `station` call, and a command should load only what it runs (CLI start-up).
 
 HEADERS = (
     N_("Id"),
@@ -35,7 +39,6 @@ def register(cli: click.Group) -> None:
 @pass_app
 def notify_command(app: CliApp, once: bool, interval: float, as_json: bool) -> None:
     """Send what waits in the outbox (and queue today's reminders) through the chosen channel."""
-    from station_console.logs import setup_logging
     from station_console.services import notify
 
     setup_logging()

@@ -8,6 +8,9 @@ from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _
 
+# Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
+# command module for any `station` call, and a command should load only what it runs (CLI start-up).
+
 
 def register(cli: click.Group) -> None:
     cli.add_command(pickup_command)
@@ -31,10 +34,11 @@ def pickup_command(app: CliApp, query: str, confirm: tuple[str, ...], as_json: b
     """List a customer's parcels on the shelves (code, codes, phone tail, phone or waybill); with
     --confirm, mark those parcels picked up."""
     from station_console.services.pickup import handover
+    from station_console.services.pickup.lookup import CHECK_LABELS, lookup
 
     station = app.station
     try:
-        found = handover.lookup(station, query)
+        found = lookup(station, query)
         if confirm:
             # Every confirmed waybill must be one of the query's parcels; a stranger refuses them all.
             rows = [handover.check_scan(found, waybill, station) for waybill in confirm]
@@ -70,7 +74,7 @@ def pickup_command(app: CliApp, query: str, confirm: tuple[str, ...], as_json: b
     for code in found.missing:
         click.echo(_("Not found: {code}", code=code), err=True)
     if found.second_check:
-        click.echo(_(handover.CHECK_LABELS[found.second_check]), err=True)
+        click.echo(_(CHECK_LABELS[found.second_check]), err=True)
 
 
 @click.command("undo-pickup")

@@ -7,10 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlmodel import col, select
 
+from db.models import Parcel
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, get_language
+
+# Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
+# command module for any `station` call, and a command should load only what it runs (CLI start-up).
 
 FORMATS = ("tspl", "zpl", "escpos", "png", "pdf")
 TEXT_FORMATS = ("tspl", "zpl")  # safe to write to a terminal
@@ -202,10 +207,6 @@ def job_json(job: Any, code: str | None = None) -> dict[str, Any]:
 
 
 def _codes(app: CliApp, parcel_ids: list[int]) -> dict[int, str]:
-    from sqlmodel import col, select
-
-    from db.models import Parcel
-
     if not parcel_ids:
         return {}
     with app.station.read() as session:

@@ -11,6 +11,9 @@ from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _
 
+# Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
+# command module for any `station` call, and a command should load only what it runs (CLI start-up).
+
 
 def register(cli: click.Group) -> None:
     cli.add_command(report)

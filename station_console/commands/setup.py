@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import click
 
+from db.migrate import current_revision
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.i18n import N_, _
+
+# Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
+# command module for any `station` call, and a command should load only what it runs (CLI start-up).
 
 # What `station init` reports it added, by key.
 ADDED_LABELS = {
@@ -59,7 +63,5 @@ def db_group() -> None:
 @pass_app
 def db_upgrade(app: CliApp) -> None:
     """Apply any pending migrations (also done whenever a database is opened)."""
-    from db.migrate import current_revision
-
     station = app.station  # opening migrates
     click.echo(_("Database at revision {rev}", rev=current_revision(station.engine)))

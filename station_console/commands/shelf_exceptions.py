@@ -9,6 +9,9 @@ from station_console.commands.shelves import attempt, flag
 from station_console.i18n import _
 from station_console.services.exceptions.problems import KINDS
 
+# Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
+# command module for any `station` call, and a command should load only what it runs (CLI start-up).
+
 
 def register(cli: click.Group) -> None:
     cli.add_command(returns_group)

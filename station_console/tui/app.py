@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from pathlib import Path
+from typing import ClassVar, Protocol
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from station_console.i18n import N_
+from station_console.logs import setup_logging
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
+from station_console.tui.live_bridge import LiveBridge
+from station_console.tui.notify_worker import NotifyWorker
+from station_console.tui.print_worker import PrintWorker
+from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.screens.base import translate_bindings
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.parcels import ParcelsScreen
 from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.reports import ReportsScreen
 from station_console.tui.screens.settings import SettingsScreen
 from station_console.tui.screens.shelves import ShelvesScreen
+from station_console.tui.widgets.header import StationHeader
 
-if TYPE_CHECKING:
-    from station_console.commands._support import CliApp
+
+class ConsoleContext(Protocol):
+    """What the console needs from whoever starts it (the `station` command's CliApp)."""
+
+    @property
+    def station(self) -> Station: ...
+
+    @property
+    def counter_settings(self) -> CounterSettings: ...
 
 
 class StationApp(ClerkSessionMixin, App[None]):
@@ -89,25 +104,14 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.init_clerk_session(require_sign_in)
 
     def on_mount(self) -> None:
-        from station_console.tui.screens.base import translate_bindings
-
         self.title = self.station.settings().station_name
-        from station_console.tui.scanner_bridge import ScannerBridge
-
-        self.scanner_bridge = ScannerBridge(
-            self
-        )  # device scanners (HID, serial, dummy) post Scanned messages
+        # Device scanners (HID, serial, dummy) post Scanned messages.
+        self.scanner_bridge = ScannerBridge(self)
         self.scanner_bridge.start()
-        from station_console.tui.print_worker import PrintWorker
-
         self.print_worker = PrintWorker(self)  # labels go out in a thread; check-in never waits for it
         self.print_worker.start()
-        from station_console.tui.notify_worker import NotifyWorker
-
         self.notify_worker = NotifyWorker(self)  # customer messages leave the outbox in a thread
         self.notify_worker.start()
-        from station_console.tui.live_bridge import LiveBridge
-
         self.live_bridge = LiveBridge(self)  # other counters' check-ins and pickups refresh the screen
         self.live_bridge.start()
         translate_bindings(self)
@@ -121,8 +125,6 @@ class StationApp(ClerkSessionMixin, App[None]):
 
     def set_device_state(self, device: str, state: str) -> None:
         self.device_states[device] = state
-        from station_console.tui.widgets.header import StationHeader
-
         for header in self.screen.query(StationHeader):
             header.refresh_status()
 
@@ -130,15 +132,11 @@ class StationApp(ClerkSessionMixin, App[None]):
 def describe_database(station: Station) -> str:
     url = station.engine.url
     if url.get_backend_name() == "sqlite":
-        from pathlib import Path
-
         return f"SQLite {Path(url.database).name if url.database else ':memory:'}"
     return f"{url.get_backend_name()} {url.host or ''}/{url.database or ''}"
 
 
-def run_console(cli_app: CliApp) -> None:
-    from station_console.logs import setup_logging
-
+def run_console(cli_app: ConsoleContext) -> None:
     setup_logging()
     app = StationApp(cli_app.station, cli_app.counter_settings, require_sign_in=True)
     app.run()

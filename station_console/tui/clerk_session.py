@@ -17,6 +17,8 @@ from textual.binding import Binding
 from station_console.i18n import N_
 from station_console.services.people import clerks
 from station_console.services.people.clerks import ClerkInfo
+from station_console.tui.screens.signin import SignInScreen
+from station_console.tui.widgets.header import StationHeader
 
 if TYPE_CHECKING:
     from station_console.services.core.station import Station
@@ -79,8 +81,6 @@ class ClerkSessionMixin:
         return any(screen.id == "signin" for screen in app.screen_stack)
 
     def show_sign_in(self, name: str = "") -> None:
-        from station_console.tui.screens.signin import SignInScreen
-
         if self.signing_in:
             return
         app: Any = self
@@ -93,8 +93,6 @@ class ClerkSessionMixin:
         self.refresh_headers()
 
     def refresh_headers(self) -> None:
-        from station_console.tui.widgets.header import StationHeader
-
         app: Any = self
         for stack in app._screen_stacks.values():
             for screen in stack:
@@ -124,6 +122,7 @@ class ClerkSessionMixin:
             self.show_sign_in()
 
     def action_clerk_activity(self) -> None:
+        # On demand: sub-screens are kept off the console's start-up.
         from station_console.tui.screens.clerk_activity import ClerkActivityScreen
 
         app: Any = self

@@ -20,6 +20,7 @@ from textual.message import Message
 
 from station_console.errors import StationError
 from station_console.i18n import _
+from station_console.services import notify
 from station_console.tui.periodic import PeriodicWorker
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,6 @@ class NotifyWorker(PeriodicWorker):
     # -- worker thread --------------------------------------------------------------------------
 
     def _drain(self) -> None:
-        from station_console.services import notify
-
         station = self.app.station  # type: ignore[attr-defined]
         messages = failed = 0
         error: str | None = None

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hardware.scanners.discovery import discover
 from hardware.scanners.fakeusb import FakeHidDevice, FakeUsbBackend
 from station_console.cli import cli
-from station_console.services import devices as devices_service
+from station_console.services.admin import devices as devices_service
 from station_console.settings import CounterSettings, save_counter_settings
 
 

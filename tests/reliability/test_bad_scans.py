@@ -13,7 +13,7 @@ from station_console.errors import StationError
 from station_console.services.admin.setup import open_station
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.pickup.handover import lookup
+from station_console.services.pickup.lookup import lookup
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 

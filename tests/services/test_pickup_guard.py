@@ -84,7 +84,7 @@ def test_a_refused_lookup_never_echoes_a_full_phone_number(station) -> None:  # 
     import pytest as _pytest
 
     from station_console.errors import StationError
-    from station_console.services.pickup.handover import lookup
+    from station_console.services.pickup.lookup import lookup
 
     with _pytest.raises(StationError) as refused:
         lookup(station, "13812345678")

@@ -62,8 +62,8 @@ def test_full_phones_are_purged_n_days_after_pickup_only(manager: Station, clock
 
 
 def test_purge_follows_the_setting_and_cancelled_parcels(manager: Station, clock: FakeClock) -> None:
-    from station_console.services.checkin.transaction import undo_last
     from station_console.services.admin.settings import save_station_settings
+    from station_console.services.checkin.transaction import undo_last
 
     new = manager.settings().model_copy(update={"phone_purge_days": 2})
     manager.run(lambda session: save_station_settings(session, manager, new))

@@ -93,7 +93,8 @@ def test_a_customer_who_comes_before_the_courier_gets_the_parcel_out_of_the_batc
     from db.models import Parcel
     from station_console.services.checkin.transaction import check_in
     from station_console.services.exceptions import returns
-    from station_console.services.pickup.handover import confirm_pickup, lookup
+    from station_console.services.pickup.handover import confirm_pickup
+    from station_console.services.pickup.lookup import lookup
 
     done = check_in(station, "73123456789012", phone="13812345678")
     batch_id = returns.open_batch(station, "ZTO").id

@@ -20,9 +20,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from db.models import Clerk, Role
+from db.models import Carrier, Clerk, Parcel, ParcelStatus, Role
 from station_console.errors import StationError
+from station_console.services.checkin import transaction
 from station_console.services.core.station import Station
+from station_console.services.day import close
+from station_console.services.exceptions import problems, returns
+from station_console.services.people.clerks import hash_pin
+from station_console.services.pickup import handover
 
 # Share of a day's parcels per carrier (a typical Chinese community station).
 CARRIER_SHARE = {
@@ -111,8 +116,6 @@ def _into_opening_hours(at: datetime, zone: Any, rng: random.Random) -> datetime
 
 
 def _ensure_clerks(station: Station) -> dict[str, tuple[int, str]]:
-    from station_console.services.people.clerks import hash_pin
-
     def work(session: Session) -> dict[str, tuple[int, str]]:
         out: dict[str, tuple[int, str]] = {}
         for name, role in DEMO_CLERKS:
@@ -164,11 +167,6 @@ def make_demo_week(station: Station, *, scale: float | None = None, seed: int = 
 
     `scale` multiplies the volume (about 200-300 parcels a day at 1); default $STATION_DEMO_SCALE or 1.
     """
-    from station_console.services.checkin import transaction
-    from station_console.services.day import close
-    from station_console.services.exceptions import problems, returns
-    from station_console.services.pickup import handover
-
     scale = scale if scale is not None else float(os.environ.get("STATION_DEMO_SCALE", "1"))
 
     rng = random.Random(seed)
@@ -244,8 +242,6 @@ def _exceptions(
     station: Station, act: Callable[[str], None], added: dict[str, int], problems: Any, returns: Any
 ) -> None:
     """A damaged parcel or two, one written off, and the oldest overdue lot returned to its courier."""
-    from db.models import Carrier, Parcel, ParcelStatus
-
     with station.read() as session:
         rows = session.exec(
             select(Parcel.waybill, Carrier.code, Parcel.checked_in_at)

@@ -84,14 +84,14 @@ class ChangeFeed:
     # -- PostgreSQL -------------------------------------------------------------------------------
 
     def _listen(self) -> None:
-        import psycopg
+        import psycopg  # here, not at the top: a SQLite console's start-up need not load the driver (~60 ms)
 
         url = self.engine.url.set(drivername="postgresql")
         self._conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
         self._conn.execute(f"LISTEN {CHANNEL}")
 
     def _wait_postgres(self, timeout: float) -> list[Change]:
-        import psycopg
+        import psycopg  # (see _listen)
 
         changes: list[Change] = []
         try:

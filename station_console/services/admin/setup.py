@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
@@ -11,10 +13,12 @@ from sqlmodel import Session, select
 
 from db.engine import create_station_engine, resolve_url
 from db.migrate import upgrade
-from db.models import AuditHead, Carrier, Layer, Shelf
+from db.models import AuditHead, Carrier, Layer, Setting, Shelf
 from station_console.errors import DatabaseUnavailable
 from station_console.i18n import N_
+from station_console.services.core.settings import STATION_KEY
 from station_console.services.core.station import Station
+from station_console.services.people.clerks import act_as, authenticate
 from station_console.settings import StationSettings
 
 # A sensible small station: shelves 1-8 with 5 layers, a floor zone for XL, an overflow zone.
@@ -50,8 +54,6 @@ def open_station(
     if empty:
         init_station(station)
     if clerk_name:
-        from station_console.services.people.clerks import act_as, authenticate
-
         act_as(station, authenticate(station, clerk_name, pin or ""))
     return station
 
@@ -75,8 +77,6 @@ def init_station(station: Station, *, timezone: str | None = None) -> dict[str, 
             added.update(_seed_layout(session))
         if session.get(AuditHead, 1) is None:
             session.add(AuditHead(id=1))
-        from db.models import Setting
-        from station_console.services.core.settings import STATION_KEY
 
         if session.get(Setting, STATION_KEY) is None:
             settings = StationSettings(timezone=timezone or _machine_timezone())
@@ -114,9 +114,6 @@ def _seed_layout(session: Session) -> dict[str, int]:
 
 def _machine_timezone() -> str:
     """The machine's IANA zone name, or UTC when it cannot be told."""
-    import os
-    from pathlib import Path
-
     tz = os.environ.get("TZ", "").lstrip(":")
     if tz and "/" in tz:
         return tz

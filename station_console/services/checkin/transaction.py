@@ -14,13 +14,14 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db import fast
-from db.models import Carrier, EventKind, Parcel, ParcelEvent, ParcelStatus, Size
+from db.models import Carrier, EventKind, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf, Size
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
 from station_console.services.core.station import Station
 from station_console.services.notify import outbox
+from station_console.services.printing import jobs
 from station_console.services.scan.carriers import get_detector
 from station_console.services.shelves import slots
 
@@ -137,9 +138,7 @@ def check_in(
             business_day=station.business_day(now),
         )
         fast.insert(session, parcel)
-        from station_console.services.printing.jobs import queue_label
-
-        job = queue_label(session, station, parcel)
+        job = jobs.queue_label(session, station, parcel)
         outbox.queue_checkin(
             session, station, parcel, carrier=carrier_short, shelf=slot.shelf_label, layer=slot.layer_label
         )
@@ -211,8 +210,6 @@ def undo_last(station: Station) -> CheckinResult:
     The code goes into cooldown, its label job and message are withdrawn, the audit event stays and a
     `checkin_undone` event joins it.
     """
-    from station_console.services.printing.jobs import cancel_jobs_for_parcel
-
     settings = station.settings()
 
     def work(session: Session) -> CheckinResult:
@@ -240,7 +237,7 @@ def undo_last(station: Station) -> CheckinResult:
         parcel.status, parcel.cancelled_at = ParcelStatus.CANCELLED, now
         parcel.version += 1
         session.add(parcel)
-        cancel_jobs_for_parcel(session, parcel.id)
+        jobs.cancel_jobs_for_parcel(session, parcel.id)
         outbox.cancel_for_parcel(session, parcel.id)
         audit.record(
             session,
@@ -294,8 +291,6 @@ def set_phone(station: Station, parcel_id: int, phone: str) -> str:
 
 
 def _location(session: Session, parcel: Parcel) -> tuple[str, str]:
-    from db.models import Layer, Shelf
-
     layer = session.get(Layer, parcel.layer_id) if parcel.layer_id else None
     shelf = session.get(Shelf, parcel.shelf_id) if parcel.shelf_id else None
     return (shelf.label if shelf else "?", layer.label if layer else "?")

@@ -13,6 +13,7 @@ import json
 import unicodedata
 from typing import Any
 
+from hardware.printers.fonts import cjk_font
 from station_console.i18n import N_, _, get_language, translate
 
 COLUMNS = (
@@ -188,10 +189,9 @@ def to_text(report: dict[str, Any]) -> str:
 
 def to_pdf(report: dict[str, Any]) -> bytes:
     """An A4 page (or more): station, date, the table, the figures, the close signature, the font used."""
+    # fpdf takes ~0.2 s to import: loaded when a PDF is written, not when the console starts.
     from fpdf import FPDF
     from fpdf.fonts import FontFace
-
-    from hardware.printers.fonts import cjk_font
 
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)

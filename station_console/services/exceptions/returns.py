@@ -19,6 +19,7 @@ from station_console.i18n import N_
 from station_console.services.core import audit
 from station_console.services.core.station import Station
 from station_console.services.notify import outbox
+from station_console.services.printing.jobs import queue_manifest
 from station_console.services.shelves import slots
 from station_console.services.shelves.search import ParcelRow, find_parcel, rows_for
 
@@ -160,7 +161,6 @@ def remove(station: Station, batch_id: int, ref: str) -> ParcelRow:
 
 def print_manifest(station: Station, batch_id: int) -> int:
     """Queue the batch's manifest (the printing module renders it for PDF and receipt printers)."""
-    from station_console.services.printing.jobs import queue_manifest  # issue 7's module
 
     def work(session: Session) -> int:
         batch = session.get(ReturnBatch, batch_id)

@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from db.models import EventKind, Layer, Parcel, ParcelStatus, ProblemKind, Shelf, Stocktake, StocktakeScan
 from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_
+from station_console.services.checkin.transaction import check_in
 from station_console.services.core import audit
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
@@ -424,8 +425,6 @@ def _relocate(
 def _recheck(
     station: Station, before: View, waybills: set[str], failed: list[dict[str, str]]
 ) -> list[dict[str, Any]]:
-    from station_console.services.checkin.transaction import check_in
-
     done: list[dict[str, Any]] = []
     for item in before.items["extra"]:
         if item.waybill not in waybills:

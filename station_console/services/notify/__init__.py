@@ -1,4 +1,4 @@
-"""Customer notifications: templates, channels, the outbox sender and reminders (issue 12).
+"""Customer notifications: templates, channels, the outbox sender and reminders.
 
 Check-in queues rows in the outbox (`services.outbox`); `run_once` delivers them. No Textual here.
 """

@@ -28,6 +28,8 @@ from email.utils import make_msgid
 from pathlib import Path
 from typing import ClassVar, Protocol
 
+from platformdirs import user_data_dir
+
 from station_console.logs import mask_text
 from station_console.services.notify.templates import Message
 from station_console.settings import APP_NAME, StationSettings, config_path
@@ -64,8 +66,6 @@ def read_secret(name: str) -> str:
 
 
 def data_dir() -> Path:
-    from platformdirs import user_data_dir
-
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 

@@ -24,6 +24,7 @@ automatically: a clerk who learns the customer got nothing presses resend. So no
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -38,6 +39,7 @@ from station_console.logs import mask_text
 from station_console.services.core import audit
 from station_console.services.core.station import Station
 from station_console.services.notify.channels import Channel, ChannelError, make_channel
+from station_console.services.notify.reminders import queue_reminders
 from station_console.services.notify.templates import Item, Message, render
 
 log = logging.getLogger(__name__)
@@ -276,8 +278,6 @@ def run_once(
     station: Station, channel: Channel | None = None, *, reminders: bool = True, limit: int = BATCH
 ) -> PassResult:
     """One pass: reminders, crash recovery, then everything due, batch by batch, until a transient error."""
-    from station_console.services.notify.reminders import queue_reminders
-
     result = PassResult()
     channel = channel or make_channel(station.settings())
     if channel is None:  # notify_channel = none: messages stay queued
@@ -311,7 +311,6 @@ def run_once(
 
 def resend(station: Station, notification_id: int) -> Notification:
     """Queue a failed (or sent) message again, now, under a new key so a gateway does not drop it."""
-    import uuid
 
     def work(session: Session) -> Notification:
         note = session.get(Notification, notification_id)

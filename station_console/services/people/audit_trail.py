@@ -20,6 +20,8 @@ from station_console.errors import NotFound
 from station_console.i18n import N_, _
 from station_console.services.core.audit import event_hash
 from station_console.services.core.station import Station
+from station_console.services.people.clerks import get_clerk
+from station_console.services.scan.waybill import normalise
 
 _BATCH = 2000  # events read per round trip; a busy station has millions
 
@@ -168,8 +170,6 @@ def _entries(station: Station, query: Any) -> list[Entry]:
 
 def parcel_timeline(station: Station, waybill: str) -> list[Entry]:
     """Every event of every parcel with this waybill (a re-delivered waybill has several), oldest first."""
-    from station_console.services.scan.waybill import normalise
-
     key = normalise(waybill).waybill or waybill.strip()
     with station.read() as session:
         ids = session.exec(select(Parcel.id).where(Parcel.waybill == key)).all()
@@ -201,8 +201,6 @@ class Activity:
 
 def clerk_activity(station: Station, name: str, *, day: date | None = None, limit: int = 500) -> Activity:
     """What one clerk did (on one business day, or lately): counts by kind and the newest events."""
-    from station_console.services.people.clerks import get_clerk
-
     clerk = get_clerk(station, name)
     query = select(ParcelEvent, Clerk.name, Parcel.waybill).where(ParcelEvent.clerk_id == clerk.id)
     if day is not None:

@@ -1,6 +1,6 @@
 """Pickup (出库): check each fetched parcel by scan, hand them over, undo a mistake.
 
-Finding the customer's parcels is `pickup_lookup.lookup` (re-exported here). `confirm_pickup` is one
+Finding the customer's parcels is `lookup.lookup` (re-exported here). `confirm_pickup` is one
 write transaction with optimistic locking on `parcel.version`, so two counters never hand out one parcel.
 """
 
@@ -22,7 +22,7 @@ from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 
-# Lookups live in pickup_lookup; re-exported so callers use one module for the whole flow.
+# Lookups live in lookup.py; re-exported so a caller of the handover has the whole flow in one module.
 from station_console.services.pickup.lookup import (  # noqa: F401
     CHECK_LABELS,
     METHOD_OF_SHAPE,

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from db import fast
 from db.models import Carrier, EventKind, JobStatus, Parcel, ParcelStatus, PrintJob, ReturnBatch
+from hardware.printers.transports import PrinterError
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, get_language
 from station_console.services.core import audit
@@ -316,8 +317,6 @@ def _release(station: Station, job_ids: list[int]) -> None:
 
 def process_queue(station: Station, printer: Any, *, limit: int = 50, lang: str | None = None) -> QueueResult:
     """One pass over this counter's queue with `printer` (a hardware.printers.Printer)."""
-    from hardware.printers.transports import PrinterError
-
     lang = lang or get_language()
     result = QueueResult(interrupted=recover_stale(station))
     ids = claim(station, printer, limit=limit)

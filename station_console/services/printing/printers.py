@@ -50,7 +50,7 @@ def find_parcel_id(station: Station, ref: str) -> int:
 
 def printer_for(counter_settings: Any, name: str | None = None) -> Any:
     """The counter's printer called `name`, or its default printer (a hardware.printers.Printer)."""
-    from hardware.printers.factory import make_printer
+    from hardware.printers.factory import make_printer  # see configured_printers
 
     printers: dict[str, dict[str, Any]] = counter_settings.printers
     if name:
@@ -71,6 +71,8 @@ def configured_printers(counter_settings: Any) -> list[Any]:
     """Every printer of this counter: the default one first."""
     if not counter_settings.printer and not counter_settings.printers:
         return []  # nothing configured: do not load the renderers at all
+    # The factory loads every printer language (escpos, fpdf, PIL: ~0.2 s): only when a printer is
+    # built, in the print worker's thread, never on the console's start-up path.
     from hardware.printers.factory import make_printer
 
     out = []

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from db.models import Carrier, Parcel, PrintJob
+from hardware.printers import fonts
 from hardware.printers.document import Document
 from hardware.printers.label import Captions, LabelData
 from station_console.errors import NotFound
@@ -111,8 +112,6 @@ def manifest_document(station: Station, payload: dict[str, Any], lang: str) -> D
 
 def needs_cjk_fallback(lang: str, printer: Any) -> bool:
     """Chinese text this printer would get drawn on this machine, which has no Chinese font."""
-    from hardware.printers import fonts
-
     return lang != "en" and printer.language.name in ("png", "pdf", "zpl") and fonts.cjk_font() is None
 
 
@@ -120,7 +119,6 @@ def label_for_printer(data: LabelData, printer: Any, *, warn: bool = True) -> La
     """`data` as `printer` can show it: English captions when Chinese cannot be drawn (and a warning)."""
     if not needs_cjk_fallback(data.lang, printer):
         return data
-    from hardware.printers import fonts
 
     if warn:
         log.warning(fonts.CJK_MISSING)

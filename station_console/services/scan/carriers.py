@@ -7,6 +7,7 @@ the database; an edit through this module rebuilds it. Another counter's edit is
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -213,6 +214,4 @@ def update_carrier(station: Station, code: str, changes: dict[str, Any]) -> Carr
 
 
 def _jsonable(value: Any) -> Any:
-    import json
-
     return json.loads(json.dumps(value, default=str))

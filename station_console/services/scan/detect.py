@@ -9,6 +9,7 @@ generic all-numeric shape; ties keep the table's sort order. A batch carrier tha
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -152,8 +153,6 @@ class Detector:
     @classmethod
     def from_carriers(cls, carriers: Iterable[CarrierLike]) -> Detector:
         """From `db.models.Carrier` rows or dicts; inactive carriers and broken patterns are left out."""
-        import logging
-
         rows = sorted(
             (c for c in carriers if _get(c, "active", True)),
             key=lambda c: (_get(c, "sort_order", 0) or 0, _get(c, "code", "")),

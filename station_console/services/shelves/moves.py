@@ -16,11 +16,12 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from db.models import EventKind, Layer, Parcel, ParcelStatus
+from db.models import EventKind, Layer, Parcel, ParcelStatus, Shelf
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
 from station_console.services.core.station import Station
+from station_console.services.printing.jobs import queue_label
 from station_console.services.shelves import slots
 from station_console.services.shelves.layout import resolve
 from station_console.services.shelves.search import find_parcel, normalise_location, require_on_shelf
@@ -56,8 +57,6 @@ def target_slot(session: Session, target: str) -> slots.Slot:
 
 
 def location_of(session: Session, parcel: Parcel) -> str:
-    from db.models import Shelf
-
     layer = session.get(Layer, parcel.layer_id) if parcel.layer_id else None
     shelf = session.get(Shelf, layer.shelf_id) if layer else None
     return f"{shelf.label}-{layer.label}" if shelf and layer else "?"
@@ -146,8 +145,6 @@ def move_in_session(
 
 
 def _queue_label(session: Session, station: Station, parcel: Parcel) -> int | None:
-    from station_console.services.printing.jobs import queue_label  # issue 7's module
-
     return queue_label(session, station, parcel).id
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from station_console.i18n import _
+from station_console.logs import log_path
 from station_console.services.core.station import Station
 from station_console.tui.widgets.header import StationHeader
 
@@ -43,10 +47,6 @@ def translate_bindings(node: Any) -> None:
     The Binding objects belong to the class and are shared by every instance, so each node gets its own
     translated copies; the class keeps the English ids (a later app in another language starts clean).
     """
-    from dataclasses import replace
-
-    from station_console.i18n import _
-
     table = node._bindings.key_to_bindings
     for key, bindings in table.items():
         table[key] = [
@@ -61,10 +61,5 @@ def translate_bindings(node: Any) -> None:
 
 def report_unexpected(screen: Screen[None], exc: BaseException) -> str:
     """Log a bug and give the clerk one calm line instead of a traceback."""
-    import logging
-
-    from station_console.i18n import _
-    from station_console.logs import log_path
-
     logging.getLogger("station.tui").error("unexpected error", exc_info=exc)
     return _("An unexpected error happened; details were written to {path}", path=log_path())

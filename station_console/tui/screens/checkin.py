@@ -25,6 +25,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.checkin.phones import parse_phone
 from station_console.services.checkin.transaction import CheckinResult, check_in, undo_last
+from station_console.services.printing.jobs import reprint
 from station_console.services.scan.carriers import get_detector
 from station_console.services.shelves.lists import LABEL_LABELS, label_status, missing_phone_count
 from station_console.tui.scanner_bridge import ScannerBridge
@@ -142,9 +143,7 @@ class CheckinScreen(ModeScreen):
         self.query_one("#phone", Input).focus()
 
     def _warm_up(self) -> None:
-        """Build the carrier detector and import the print queue now, not during the first scan burst."""
-        import station_console.services.printing.jobs  # noqa: F401
-
+        """Build the carrier detector now, not during the first scan burst."""
         get_detector(self.station)
 
     def on_unmount(self) -> None:
@@ -291,7 +290,6 @@ class CheckinScreen(ModeScreen):
     def action_reprint(self) -> None:
         if self._reprint is None:
             return
-        from station_console.services.printing.jobs import reprint
 
         try:
             job = reprint(self.station, self._reprint)

@@ -15,6 +15,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.people import clerks
 from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.clerk_activity import ClerkActivityScreen
 
 
 class ClerkAdminScreen(ModeScreen):
@@ -116,6 +117,4 @@ class ClerkAdminScreen(ModeScreen):
         self._guarded(work)
 
     def action_activity(self) -> None:
-        from station_console.tui.screens.clerk_activity import ClerkActivityScreen
-
         self.app.push_screen(ClerkActivityScreen(clerk=self._selected() or ""))

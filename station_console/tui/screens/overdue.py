@@ -15,6 +15,7 @@ from station_console.i18n import N_, _
 from station_console.services.core.ageing import BAND_LABELS, BANDS
 from station_console.services.exceptions import overdue, returns
 from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.returns import ReturnsScreen
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 
 BAND_STYLES = {
@@ -143,7 +144,6 @@ class OverdueScreen(ModeScreen):
             self.notify(exc.message(), severity="error")
             return
         self.chosen.clear()
-        from station_console.tui.screens.returns import ReturnsScreen
 
         self.app.switch_screen(ReturnsScreen(batch.id))
 

@@ -23,7 +23,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.core.roles import require_manager
 from station_console.services.pickup import handover
-from station_console.services.pickup.handover import Lookup, PickupRow
+from station_console.services.pickup.lookup import CHECK_LABELS, Lookup, PickupRow, lookup
 from station_console.services.scan.waybill import normalise as normalise_waybill
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.scanner_bridge import ScannerBridge
@@ -157,7 +157,7 @@ class PickupScreen(ModeScreen):
     def look_up(self, query: str) -> None:
         self._clear_state()
         try:
-            self.lookup = handover.lookup(self.station, query)
+            self.lookup = lookup(self.station, query)
         except StationError as exc:
             self._refuse(exc.message())
         except Exception as exc:
@@ -375,11 +375,11 @@ class PickupScreen(ModeScreen):
                 f"{g[0].masked_phone or '-'}{' · ' + g[0].recipient_name if g[0].recipient_name else ''}"
                 for g in lk.groups
             )
-            self.query_one("#pk-check", Static).update(f"{_(handover.CHECK_LABELS[lk.second_check])}: {who}")
+            self.query_one("#pk-check", Static).update(f"{_(CHECK_LABELS[lk.second_check])}: {who}")
 
     def _check_text(self, rows: list[PickupRow]) -> str:
         check = self.lookup.second_check if self.lookup else None
-        return _(handover.CHECK_LABELS[check]) if check else ""
+        return _(CHECK_LABELS[check]) if check else ""
 
     def _who(self, rows: list[PickupRow]) -> str:
         people = {(r.masked_phone or "-", r.recipient_name or "") for r in rows}

@@ -10,7 +10,8 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from station_console.i18n import N_, _
-from station_console.services.pickup.handover import Lookup, PickupRow, RecentPickup
+from station_console.services.pickup.handover import RecentPickup
+from station_console.services.pickup.lookup import Lookup, PickupRow
 
 BAND_STYLES = {"ok": "", "amber": "bold yellow", "red": "bold red", "return": "bold reverse magenta"}
 GROUP_MARKS = "ABCDEFGHIJ"

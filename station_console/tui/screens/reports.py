@@ -127,6 +127,7 @@ class ReportsScreen(ModeScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report")
     def _read(self, day: date) -> None:
+        # The figures, close and forecast (~20 ms to import) load with the first report, not at start-up.
         from station_console.services.day.forecast import daily_counts
         from station_console.services.day.report import build_report
 
@@ -184,7 +185,7 @@ class ReportsScreen(ModeScreen):
         self.notify(_("Wrote {path}", path=str(path)))
 
     def action_close_day(self) -> None:
-        from station_console.services.day.close import close_day
+        from station_console.services.day.close import close_day  # (see _read)
 
         try:
             info = close_day(self.station, self.day)

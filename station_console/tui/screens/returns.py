@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Label, Static
 
 from station_console.errors import StationError
@@ -120,7 +121,6 @@ class ReturnsScreen(ModeScreen):
         table = self.query_one("#ret-items", DataTable)
         if self.current_batch is None or not table.row_count:
             return
-        from textual.coordinate import Coordinate
 
         waybill = str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
         try:

@@ -7,6 +7,7 @@ service, not only here).
 
 from __future__ import annotations
 
+import importlib
 import json
 import typing
 from collections.abc import Collection
@@ -152,8 +153,6 @@ class SettingsScreen(ModeScreen):
         status.set_class(False, "error")
 
     def action_open(self, which: str) -> None:
-        import importlib
-
         module_name, class_name = SUBSCREENS[which]
         try:
             screen_class = getattr(importlib.import_module(module_name), class_name)

@@ -188,6 +188,7 @@ class ShelvesScreen(ModeScreen):
         self.reload()
 
     def action_move(self) -> None:
+        # On demand: sub-screens are kept off the console's start-up.
         from station_console.tui.screens.shelf_dialogs import MoveDialog
 
         self.app.push_screen(
@@ -200,26 +201,31 @@ class ShelvesScreen(ModeScreen):
         self.reload()
 
     def action_stocktake(self) -> None:
+        # On demand: sub-screens are kept off the console's start-up.
         from station_console.tui.screens.stocktake import StocktakeScreen
 
         self.app.push_screen(StocktakeScreen(self.selected_location()))
 
     def action_returns(self) -> None:
+        # On demand: sub-screens are kept off the console's start-up.
         from station_console.tui.screens.returns import ReturnsScreen
 
         self.app.push_screen(ReturnsScreen())
 
     def action_overdue(self) -> None:
+        # On demand: sub-screens are kept off the console's start-up.
         from station_console.tui.screens.overdue import OverdueScreen
 
         self.app.push_screen(OverdueScreen())
 
     def action_problems(self) -> None:
+        # On demand: sub-screens are kept off the console's start-up.
         from station_console.tui.screens.problems import ProblemsScreen
 
         self.app.push_screen(ProblemsScreen(self.selected_parcel()))
 
     def action_edit(self) -> None:
+        # On demand: sub-screens are kept off the console's start-up.
         from station_console.tui.screens.shelf_dialogs import ShelfEditScreen
 
         self.app.push_screen(ShelfEditScreen(self.selected_location()))
