@@ -16,8 +16,6 @@ from typing import Any
 
 from hardware.scanners.base import ScanCallback, Scanner, ScannerStatus, StatusCallback
 from hardware.scanners.dummy import DummyScanner
-from hardware.scanners.hid import HidScanner
-from hardware.scanners.serial import SerialScanner
 
 KINDS = ("wedge", "hid", "hidpos", "serial", "dummy")
 
@@ -60,6 +58,10 @@ def make_scanner(
             source="dummy",
         )
     if kind in ("hid", "hidpos"):
+        # Each kind loads its driver (pyusb, pyserial: ~40 ms) only when configured, so the usual
+        # wedge console starts without them.
+        from hardware.scanners.hid import HidScanner
+
         if backend is None and config.get("backend") == "fake":
             backend = _demo_backend(config)
         return HidScanner(
@@ -74,6 +76,8 @@ def make_scanner(
             **callbacks,
         )
     if kind == "serial":
+        from hardware.scanners.serial import SerialScanner  # (see hid above)
+
         if not config.get("port"):
             raise ValueError("a serial scanner needs a port, e.g. /dev/ttyACM0")
         return SerialScanner(
