@@ -2,8 +2,8 @@
 
 The full phone number exists only for notifications. `purge_phones` clears it N days (setting
 `phone_purge_days`) after a parcel left the station (picked up, returned, written off or cancelled);
-the day close calls `purge_phones_in` inside its own transaction, and `station privacy purge` runs it
-alone. The masked form stays: it is what screens and labels show and identifies no one by itself.
+`purge_phones_in` runs inside a caller's transaction, and `station privacy purge` runs it alone. The
+masked form stays: it is what screens and labels show and identifies no one by itself.
 """
 
 from __future__ import annotations
@@ -222,5 +222,5 @@ def delete_person(station: Station, phone: str) -> DeleteResult:
     return station.run(work)
 
 
-# The name the day close looks up (services/day/close.py `_purge_personal_data`).
+# A short name for purge_phones.
 purge = purge_phones
