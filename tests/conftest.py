@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from pg_server import pg_database_url, pg_enabled, pg_server  # noqa: F401  (fixtures for PostgreSQL runs)
 from sqlmodel import SQLModel
+from station_helpers import act_as_new_clerk
 
 import db.models  # noqa: F401  (registers the tables)
 from db.engine import create_station_engine
+from db.models import Role
 from station_console.i18n import set_language
 from station_console.services.admin.setup import init_station
 from station_console.services.core.station import Station
@@ -84,12 +86,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def station(db_url: str, clock: FakeClock) -> Iterator[Station]:
+def new_station(db_url: str, clock: FakeClock) -> Iterator[Station]:
     """A new database (SQLite, or PostgreSQL for the `postgresql` parameter) with the tables, carriers,
-    the default shelf layout, zone Asia/Shanghai."""
+    the default shelf layout, zone Asia/Shanghai; no clerk yet and nobody signed in (a first run)."""
     engine = create_station_engine(db_url)
     SQLModel.metadata.create_all(engine)
     st = Station(engine=engine, counter="test-counter", clock=clock)
     init_station(st, timezone="Asia/Shanghai")
     yield st
     engine.dispose()
+
+
+@pytest.fixture
+def station(new_station: Station) -> Station:
+    """`new_station` with the clerk Tester (role clerk) signed in: nobody signed in may do nothing."""
+    act_as_new_clerk(new_station, "Tester", Role.CLERK)
+    return new_station

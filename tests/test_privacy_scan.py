@@ -39,6 +39,12 @@ WAYBILLS = ["SF1234567890123", "JT1234567890123", "YT1234567890123", "JT12345678
 FULL = [digits for _, digits in PHONES]
 
 
+@pytest.fixture
+def station(new_station: Station) -> Station:
+    """A new station: these tests make their own clerks, from the first manager on."""
+    return new_station
+
+
 def leaks(text: str) -> list[str]:
     """The full numbers found in `text`, also when spaces, dashes or markup split their digits."""
     flat = re.sub(r"<[^>]+>|&#\d+;|&nbsp;|[\s\-]", "", text)

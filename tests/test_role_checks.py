@@ -23,6 +23,12 @@ from station_console.services.pickup.handover import confirm_pickup
 PHONE = "13812345678"
 
 
+@pytest.fixture
+def station(new_station: Station) -> Station:
+    """A new station: these tests make their own clerks, from the first manager on."""
+    return new_station
+
+
 def _save_settings(st: Station, ids: dict[str, Any]) -> Any:
     from station_console.services.admin.settings import save_station_settings
 

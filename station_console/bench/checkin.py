@@ -18,6 +18,7 @@ from pathlib import Path
 from textual import events
 from textual.keys import _character_to_key
 
+from station_console.bench.dataset import act_as_bench_clerk
 from station_console.services.admin.setup import open_station
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
@@ -108,7 +109,7 @@ async def measure_scan_to_screen(
     """
     with tempfile.TemporaryDirectory() as tmp:
         path = sqlite_path or str(Path(tmp) / "scan.sqlite3")
-        station = open_station(f"sqlite:///{path}", counter="bench")
+        station = act_as_bench_clerk(open_station(f"sqlite:///{path}", counter="bench"))
         app = StationApp(station, CounterSettings(counter="bench"), database_label="bench")
         try:
             async with app.run_test(size=(140, 40)) as pilot:

@@ -20,6 +20,7 @@ from sqlmodel import col, select
 from db.engine import create_station_engine
 from db.migrate import upgrade
 from db.models import Layer, PickupMethod
+from station_console.bench.dataset import act_as_bench_clerk
 from station_console.errors import StationError
 from station_console.services.admin.setup import init_station
 from station_console.services.checkin.transaction import check_in
@@ -36,7 +37,7 @@ def _init(barrier: Any) -> None:
 
 
 def _open(url: str, counter: str) -> Any:
-    station = Station(engine=create_station_engine(url), counter=counter)
+    station = act_as_bench_clerk(Station(engine=create_station_engine(url), counter=counter))
     station.settings()  # warm: settings and the detector load before the clock starts
     return station
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
 from click.testing import CliRunner, Result
 
 from station_console.cli import cli
 from station_console.errors import PermissionDenied, Refused
 
 MANAGER = ["--clerk", "Wang", "--pin", "9090"]
+pytestmark = pytest.mark.new_station  # these tests make their own clerks, from the first run on
 
 
 def run(db_url: str, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
@@ -31,7 +33,7 @@ def test_first_run_manager_then_clerks_added_by_the_manager(db_url: str) -> None
     added = run(db_url, *MANAGER, "clerk", "add", "Li", "--pin", "1234", "--json")
     assert added.exit_code == 0, added.output
     assert json.loads(added.stdout)["role"] == "clerk"
-    listed = json.loads(run(db_url, "clerk", "list", "--json").stdout)
+    listed = json.loads(run(db_url, *MANAGER, "clerk", "list", "--json").stdout)
     assert [(c["name"], c["role"], c["active"]) for c in listed] == [
         ("Li", "clerk", True),
         ("Wang", "manager", True),
@@ -52,7 +54,7 @@ def test_clerk_option_needs_the_right_pin(db_url: str) -> None:
     assert isinstance(missing.exception, Refused) and missing.exception.code == "pin_required"
     as_clerk = run(db_url, "--clerk", "Li", "--pin", "1234", "clerk", "add", "Zhao", "--pin", "5555")
     assert isinstance(as_clerk.exception, PermissionDenied)
-    names = [c["name"] for c in json.loads(run(db_url, "clerk", "list", "--json").stdout)]
+    names = [c["name"] for c in json.loads(run(db_url, *MANAGER, "clerk", "list", "--json").stdout)]
     assert names == ["Li", "Wang"]
 
 
@@ -105,11 +107,11 @@ def test_audit_timeline_and_activity(db_url: str) -> None:
         ).exit_code
         == 0
     )
-    timeline = run(db_url, "audit", "timeline", "SF1234567890123")
+    timeline = run(db_url, *MANAGER, "audit", "timeline", "SF1234567890123")
     assert timeline.exit_code == 0, timeline.output
     assert "checked in" in timeline.stdout and "Li@" in timeline.stdout
     assert "13812345678" not in timeline.stdout and "138****5678" in timeline.stdout
-    activity = json.loads(run(db_url, "audit", "activity", "Li", "--json").stdout)
+    activity = json.loads(run(db_url, *MANAGER, "audit", "activity", "Li", "--json").stdout)
     assert activity["counts"] == {"checked_in": 1}
 
 

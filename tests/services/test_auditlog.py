@@ -24,6 +24,12 @@ WAYBILLS = ["SF1234567890123", "JT1234567890123", "YT1234567890123", "SF12345678
 
 
 @pytest.fixture
+def station(new_station: Station) -> Station:
+    """A new station: these tests make their own clerks, from the first manager on."""
+    return new_station
+
+
+@pytest.fixture
 def busy(station: Station, clock: FakeClock) -> Station:
     """A manager and a clerk, five check-ins: eight chained events."""
     clerks.create_first_manager(station, "Wang", "9090")

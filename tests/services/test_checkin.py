@@ -114,7 +114,13 @@ def test_undo_last_reverses_everything_but_the_audit(station: Station, clock) ->
 
 def test_undo_only_touches_this_counters_check_ins(station: Station) -> None:
     mine = check_in(station, wb(1))
-    other = Station(engine=station.engine, counter="counter-2", clock=station.clock)
+    other = Station(
+        engine=station.engine,
+        counter="counter-2",
+        clerk_id=station.clerk_id,
+        clerk_role=station.clerk_role,
+        clock=station.clock,
+    )
     check_in(other, wb(2))
     assert undo_last(station).parcel_id == mine.parcel_id
 

@@ -13,6 +13,12 @@ from station_console.services.core.station import Station
 from station_console.services.people import clerks
 
 
+@pytest.fixture
+def station(new_station: Station) -> Station:
+    """A new station: these tests make their own clerks, from the first manager on."""
+    return new_station
+
+
 def _events(station: Station, kind: str) -> list[ParcelEvent]:
     with station.read() as session:
         return list(session.exec(select(ParcelEvent).where(ParcelEvent.kind == kind)).all())

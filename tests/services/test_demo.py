@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from station_console.cli import cli
-from station_console.services.admin.demo import _plan, waybill_for
+from station_console.services.admin.demo import DEMO_PIN, _plan, waybill_for
 from station_console.services.core.station import Station
 
 
@@ -30,7 +30,10 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def report(url: str, day: date) -> dict:  # type: ignore[type-arg]
     result = CliRunner().invoke(
-        cli, ["--db", url, "report", "--date", day.isoformat(), "--format", "json"], catch_exceptions=False
+        cli,
+        ["--db", url, "--clerk", "demo-clerk", "--pin", DEMO_PIN, "report", "--date", day.isoformat()]
+        + ["--format", "json"],
+        catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
     return json.loads(result.output)  # type: ignore[no-any-return]

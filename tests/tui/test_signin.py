@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import col, select
 from textual.widgets import DataTable, Input, Static
 
@@ -13,6 +14,12 @@ from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.widgets.header import StationHeader
+
+
+@pytest.fixture
+def station(new_station: Station) -> Station:
+    """A new station: these tests sign in the clerks they make, from the first manager on."""
+    return new_station
 
 
 def console(station: Station) -> StationApp:

@@ -23,10 +23,11 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, Clerk, Parcel, ParcelStatus, Role
 from station_console.errors import StationError
 from station_console.services.checkin import transaction
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.day import close
 from station_console.services.exceptions import problems, returns
-from station_console.services.people.clerks import hash_pin
+from station_console.services.people.clerks import hash_pin, needs_first_manager
 from station_console.services.pickup import handover
 
 # Share of a day's parcels per carrier (a typical Chinese community station).
@@ -167,6 +168,9 @@ def make_demo_week(station: Station, *, scale: float | None = None, seed: int = 
 
     `scale` multiplies the volume (about 200-300 parcels a day at 1); default $STATION_DEMO_SCALE or 1.
     """
+    if not needs_first_manager(station):
+        # Demo clerks sign in with a PIN everyone knows: only a new station gets them without a manager.
+        require(station, "demo")
     scale = scale if scale is not None else float(os.environ.get("STATION_DEMO_SCALE", "1"))
 
     rng = random.Random(seed)

@@ -19,6 +19,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.notify import outbox
 from station_console.services.printing import jobs
@@ -67,6 +68,7 @@ def check_in(
     `batch` is the carrier the clerk is receiving (settles ambiguity; a contradiction is refused as
     `carrier_conflict` until the clerk confirms). `carrier` is the clerk's explicit choice and wins.
     """
+    require(station, "checkin")
     settings = station.settings()
     detection = get_detector(station).detect(raw, batch=batch)
     if detection.waybill is None:
@@ -210,6 +212,7 @@ def undo_last(station: Station) -> CheckinResult:
     The code goes into cooldown, its label job and message are withdrawn, the audit event stays and a
     `checkin_undone` event joins it.
     """
+    require(station, "undo_checkin")
     settings = station.settings()
 
     def work(session: Session) -> CheckinResult:
@@ -269,6 +272,7 @@ def undo_last(station: Station) -> CheckinResult:
 
 def set_phone(station: Station, parcel_id: int, phone: str) -> str:
     """Add the recipient's phone after a quick-mode check-in; returns the masked form."""
+    require(station, "checkin")
     parsed = parse_phone(phone)
 
     def work(session: Session) -> str:

@@ -13,7 +13,7 @@ from db.models import EventKind, Parcel, ParcelStatus, ProblemKind
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
-from station_console.services.core.roles import require_manager
+from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 from station_console.services.notify import outbox
 from station_console.services.shelves import slots
@@ -51,6 +51,7 @@ def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: st
 
 def mark(station: Station, ref: str, kind: str, note: str) -> ParcelRow:
     """Flag the parcel a waybill or code names; a note saying what is wrong is required."""
+    require(station, "problems")
     note = (note or "").strip()
     if not note:
         raise Refused(N_("Say what is wrong in a note"), code="note_required")
@@ -65,6 +66,7 @@ def mark(station: Station, ref: str, kind: str, note: str) -> ParcelRow:
 
 def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
     """Clear the flag: the problem is sorted out and the parcel waits for pickup as usual."""
+    require(station, "problems")
 
     def work(session: Session) -> ParcelRow:
         parcel = find_parcel(session, ref, on_shelf=True)
@@ -132,6 +134,7 @@ def write_off(station: Station, ref: str, reason: str) -> ParcelRow:
 
 def list_problems(station: Station) -> list[ParcelRow]:
     """Flagged parcels on the shelves, oldest flag first."""
+    require(station, "view")
     with station.read() as session:
         parcels = list(
             session.exec(

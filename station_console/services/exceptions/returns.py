@@ -17,6 +17,7 @@ from db.models import Carrier, EventKind, Parcel, ParcelStatus, ReturnBatch
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.notify import outbox
 from station_console.services.printing.jobs import queue_manifest
@@ -71,6 +72,7 @@ def _open_batch(session: Session, batch_id: int) -> ReturnBatch:
 
 def open_batch(station: Station, carrier: str) -> BatchView:
     """A new, empty return batch for one carrier."""
+    require(station, "returns")
 
     def work(session: Session) -> BatchView:
         row = session.exec(select(Carrier).where(Carrier.code == carrier.strip().upper())).first()
@@ -86,6 +88,7 @@ def open_batch(station: Station, carrier: str) -> BatchView:
 
 def add(station: Station, batch_id: int, ref: str) -> ParcelRow:
     """Scan a parcel into the batch: it must be this carrier's, on the shelves, in no other batch."""
+    require(station, "returns")
 
     def work(session: Session) -> ParcelRow:
         batch = _open_batch(session, batch_id)
@@ -101,6 +104,7 @@ def add(station: Station, batch_id: int, ref: str) -> ParcelRow:
 
 def add_many(station: Station, batch_id: int, refs: list[str]) -> list[ParcelRow]:
     """Add several parcels (e.g. the overdue return candidates) in one transaction."""
+    require(station, "returns")
     return station.run(lambda session: _add_many(session, station, batch_id, refs))
 
 
@@ -145,6 +149,7 @@ def _check_add(session: Session, batch: ReturnBatch, parcel: Parcel) -> None:
 
 def remove(station: Station, batch_id: int, ref: str) -> ParcelRow:
     """Take a parcel out of an open batch; it stays on the shelf."""
+    require(station, "returns")
 
     def work(session: Session) -> ParcelRow:
         batch = _open_batch(session, batch_id)
@@ -161,6 +166,7 @@ def remove(station: Station, batch_id: int, ref: str) -> ParcelRow:
 
 def print_manifest(station: Station, batch_id: int) -> int:
     """Queue the batch's manifest (the printing module renders it for PDF and receipt printers)."""
+    require(station, "returns")
 
     def work(session: Session) -> int:
         batch = session.get(ReturnBatch, batch_id)
@@ -175,6 +181,7 @@ def print_manifest(station: Station, batch_id: int) -> int:
 
 def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
     """The courier signed (name typed): every parcel in the batch is `returned`."""
+    require(station, "returns")
     signed_by = (signed_by or "").strip()
     if not signed_by:
         raise Refused(N_("Type the name of the courier who signed"), code="signature_required")
@@ -226,6 +233,7 @@ def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
 
 
 def get(station: Station, batch_id: int) -> BatchView:
+    require(station, "view")
     with station.read() as session:
         batch = session.get(ReturnBatch, batch_id)
         if batch is None:
@@ -235,6 +243,7 @@ def get(station: Station, batch_id: int) -> BatchView:
 
 def list_batches(station: Station, *, status: str | None = None, limit: int = 50) -> list[BatchView]:
     """Newest first."""
+    require(station, "view")
     with station.read() as session:
         stmt = select(ReturnBatch).order_by(col(ReturnBatch.id).desc()).limit(limit)
         if status:

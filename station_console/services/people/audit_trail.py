@@ -19,6 +19,7 @@ from db.models import AuditHead, Clerk, EventKind, Parcel, ParcelEvent
 from station_console.errors import NotFound
 from station_console.i18n import N_, _
 from station_console.services.core.audit import event_hash
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.people.clerks import get_clerk
 from station_console.services.scan.waybill import normalise
@@ -170,6 +171,7 @@ def _entries(station: Station, query: Any) -> list[Entry]:
 
 def parcel_timeline(station: Station, waybill: str) -> list[Entry]:
     """Every event of every parcel with this waybill (a re-delivered waybill has several), oldest first."""
+    require(station, "view")
     key = normalise(waybill).waybill or waybill.strip()
     with station.read() as session:
         ids = session.exec(select(Parcel.id).where(Parcel.waybill == key)).all()
@@ -201,6 +203,7 @@ class Activity:
 
 def clerk_activity(station: Station, name: str, *, day: date | None = None, limit: int = 500) -> Activity:
     """What one clerk did (on one business day, or lately): counts by kind and the newest events."""
+    require(station, "view")
     clerk = get_clerk(station, name)
     query = select(ParcelEvent, Clerk.name, Parcel.waybill).where(ParcelEvent.clerk_id == clerk.id)
     if day is not None:

@@ -21,7 +21,7 @@ from db.models import Clerk, EventKind, Role
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
-from station_console.services.core.roles import require_manager
+from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 
 # 16 MiB and roughly 50 ms per hash: slow for a PIN guesser with a stolen database, quick at the counter.
@@ -134,6 +134,7 @@ def needs_first_manager(station: Station) -> bool:
 
 
 def list_clerks(station: Station, *, include_inactive: bool = True) -> list[ClerkInfo]:
+    require(station, "view")
     with station.read() as session:
         query = select(Clerk).order_by(col(Clerk.name))
         if not include_inactive:
@@ -153,6 +154,12 @@ def clerk_names(station: Station) -> dict[int, str]:
     """Clerk id -> name, for showing who did what."""
     with station.read() as session:
         return {row.id: row.name for row in session.exec(select(Clerk)).all() if row.id is not None}
+
+
+def _clerk_id(station: Station, name: str) -> int | None:
+    with station.read() as session:
+        row = _find(session, name)
+        return row.id if row is not None else None
 
 
 # --- changes -----------------------------------------------------------------------------------------
@@ -266,10 +273,12 @@ def sign_out(station: Station, *, reason: str = "sign_out") -> None:
 
 def change_pin(station: Station, name: str, new_pin: str, *, old_pin: str | None = None) -> None:
     """A clerk changes their own PIN (giving the old one); a manager may reset anyone's without it."""
-    new_pin = validate_pin(new_pin)
-    if old_pin is None:
+    require(station, "change_own_pin")
+    own = station.clerk_id is not None and station.clerk_id == _clerk_id(station, name)
+    if old_pin is None or not own:
         require_manager(station, "clerks")
-    else:
+    new_pin = validate_pin(new_pin)
+    if old_pin is not None and own:
         authenticate(station, name, old_pin)
     pin_hash = hash_pin(new_pin)
 

@@ -19,7 +19,7 @@ from db.models import Carrier, CodeHold, EventKind, Layer, Parcel, ParcelStatus,
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _
 from station_console.services.core import audit
-from station_console.services.core.roles import require_manager
+from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 
 # Lookups live in lookup.py; re-exported so a caller of the handover has the whole flow in one module.
@@ -129,6 +129,7 @@ def confirm_pickup(
     and `override_reason`. Optimistic locking: the update only lands on the version this transaction
     read, so a parcel handed out at another counter meanwhile refuses the whole pickup.
     """
+    require(station, "pickup")
     ids = list(dict.fromkeys(parcel_ids))
     if not ids:
         raise Refused(N_("Nothing to hand over: no parcel chosen"), code="nothing_chosen")
@@ -285,6 +286,7 @@ _RECENT_COLUMNS: list[Any] = [
 
 def recent_pickups(station: Station, *, limit: int = 50) -> list[RecentPickup]:
     """This counter's pickups of the current business day, newest first."""
+    require(station, "view")
     settings, now = station.settings(), station.now()
     day_start = datetime.combine(station.business_day(now), datetime.min.time(), station.zone())
     undo_after = now - timedelta(minutes=settings.pickup_undo_minutes)

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from db.models import Parcel, ParcelStatus
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 
 # -- finding a parcel by what the clerk typed --------------------------------------------------------
@@ -21,6 +22,7 @@ _DASHES = re.compile(r"[\s\-\u2010-\u2015\u2212\uff0d\u30fc]+")
 def find_parcel_id(station: Station, ref: str) -> int:
     """The parcel on the shelf with this pickup code, else the parcel with this waybill (on the shelf
     first, else the newest). Full-width characters, other dashes and leading zeros do not matter."""
+    require(station, "view")
     text = unicodedata.normalize("NFKC", ref).strip().upper()
     parts = [p for p in _DASHES.split(text) if p]
     code = "-".join(p.lstrip("0") or "0" if p.isdigit() else p for p in parts)

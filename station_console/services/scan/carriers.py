@@ -13,10 +13,11 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from db.models import Carrier, EventKind, Role
-from station_console.errors import NotFound, PermissionDenied, Refused
+from db.models import Carrier, EventKind
+from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.scan.checksums import RULES
 from station_console.services.scan.detect import Detector, compile_pattern
@@ -147,14 +148,9 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _require_manager(station: Station) -> None:
-    if station.clerk_role is not None and station.clerk_role != Role.MANAGER:
-        raise PermissionDenied(N_("Only a manager can change the carrier table."), code="manager_only")
-
-
 def add_carrier(station: Station, data: dict[str, Any]) -> Carrier:
     """Add a carrier (code, name_en, name_zh required); one audit event; the detector is rebuilt."""
-    _require_manager(station)
+    require(station, "carriers")
     values = _clean(data)
     for required in ("code", "name_en", "name_zh"):
         if required not in values:
@@ -187,7 +183,7 @@ def add_carrier(station: Station, data: dict[str, Any]) -> Carrier:
 
 def update_carrier(station: Station, code: str, changes: dict[str, Any]) -> Carrier:
     """Change some fields of carrier `code` (not the code itself); records old and new values."""
-    _require_manager(station)
+    require(station, "carriers")
     if "code" in changes and str(changes["code"]).strip().upper() != code.strip().upper():
         raise Refused(N_("A carrier's code cannot be changed."), code="bad_field", field="code")
     values = _clean({k: v for k, v in changes.items() if k != "code"})

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, Clerk, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.scan.waybill import normalise
 
@@ -227,6 +228,7 @@ def _text_condition(text: str) -> Any:
 
 def search(station: Station, query: Query, *, limit: int = 50, before_id: int | None = None) -> Page:
     """Newest first, `limit` a page, keyset paging on the parcel id (stable while new parcels arrive)."""
+    require(station, "view")
     stmt = select(Parcel).where(Parcel.status != ParcelStatus.CANCELLED)
     if query.text:
         stmt = stmt.where(_text_condition(query.text))
@@ -276,6 +278,7 @@ def normalise_location(text: str) -> str:
 
 def timeline(station: Station, ref: str) -> Timeline:
     """The parcel a waybill or code names, with every event recorded about it, oldest first."""
+    require(station, "view")
     with station.read() as session:
         parcel = find_parcel(session, ref)
         row = rows_for(session, [parcel])[0]
