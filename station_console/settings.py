@@ -9,6 +9,7 @@ Later issues add fields; a field with a default never needs a migration.
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -17,7 +18,9 @@ import tomli_w
 from platformdirs import user_config_dir
 from pydantic import BaseModel, ConfigDict, Field
 
+from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.private_files import write_atomic
 
 APP_NAME = "station-console"
 
@@ -178,6 +181,39 @@ def load_counter_settings(path: Path | None = None) -> CounterSettings:
     if path.exists():
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     return CounterSettings.model_validate(data)
+
+
+def secrets_path() -> Path:
+    """This counter's secrets (SMTP password, webhook secret, the audit key), beside counter.toml."""
+    return config_path().with_name("secrets.toml")
+
+
+def load_secrets(path: Path | None = None) -> dict[str, Any]:
+    """The secrets file's values ({} when there is none). A file others may read is refused: its
+    secrets are no longer this counter's alone (chmod 600 it, and change what it holds)."""
+    path = path or secrets_path()
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return {}
+    if mode & 0o077:
+        raise Refused(
+            N_(
+                "{file} can be read by other users (mode {mode}); run: chmod 600 {file}, and change the secrets it holds"
+            ),
+            code="secrets_exposed",
+            file=str(path),
+            mode=f"{mode:o}",
+        )
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def save_secret(name: str, value: str, path: Path | None = None) -> None:
+    """Add or change one secret; the file is written whole, 0600, in a 0700 folder."""
+    path = path or secrets_path()
+    values = load_secrets(path)
+    values[name] = value
+    write_atomic(path, tomli_w.dumps(values))
 
 
 def save_counter_settings(settings: CounterSettings, path: Path | None = None) -> None:

@@ -18,6 +18,10 @@ class DayClose(SQLModel, table=True):
     closed_by: int | None = Field(default=None, foreign_key="clerk.id")
     figures: str  # canonical JSON, exactly what was hashed
     sha256: str = Field(max_length=64)
+    # The audit chain's heads at the close ({"counter", "chains": {name: {"id", "hash", "count"}}}) and
+    # their HMAC with the closing counter's key: `audit verify` checks the chain still runs through them.
+    audit_heads: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    heads_hmac: str | None = Field(default=None, max_length=64)
 
 
 class Stocktake(SQLModel, table=True):

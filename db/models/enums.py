@@ -86,3 +86,6 @@ class EventKind(StrEnum):
     SIGNED_OUT = "signed_out"  # sign-out, auto-lock or switching clerk
     DATA_EXPORTED = "data_exported"
     PERSON_DELETED = "person_deleted"
+    SIGN_IN_FAILED = "sign_in_failed"  # a wrong name or PIN; the lock-out it may start is in details
+    CLERK_UNLOCKED = "clerk_unlocked"  # a manager ended a clerk's PIN lock-out
+    DB_RESTORED = "db_restored"  # written in the replaced database's trail and in the restored one's

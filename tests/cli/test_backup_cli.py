@@ -9,23 +9,25 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func
 from sqlmodel import select
-from station_helpers import act_as_new_clerk
 
-from db.models import Parcel, Role
+from db.models import Parcel
 from station_console.cli import cli
 from station_console.services.admin.backup import pg_dump_command
 from station_console.services.admin.setup import open_station
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.services.people import clerks
 
-AS_MANAGER = ("--clerk", "Boss", "--pin", "2580")  # the manager tests/cli/conftest.py adds
+AS_MANAGER = ("--clerk", "Boss", "--pin", "4071")
+pytestmark = pytest.mark.new_station
 
 
 @pytest.fixture
 def station(db_url: str) -> Iterator[Station]:
     """A station database as the CLI makes it (migrated by Alembic, seeded)."""
     st = open_station(db_url, counter="test-counter")
-    act_as_new_clerk(st, "Li", Role.CLERK)
+    clerks.create_first_manager(st, "Boss", "4071")  # through the service: a restore checks the trail
+    clerks.sign_in(st, "Boss", "4071")
     yield st
     st.engine.dispose()
 

@@ -80,6 +80,10 @@ def test_audit_verify_passes_then_fails_after_a_hand_edit(db_url: str, tmp_path:
         "checked": count,
         "first_bad_id": None,
         "reason": None,
+        "day": None,
+        "closes": 0,
+        "sealed": 0,
+        "anchored": 0,
     }
     path = db_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
@@ -94,6 +98,10 @@ def test_audit_verify_passes_then_fails_after_a_hand_edit(db_url: str, tmp_path:
         "checked": target - 1,
         "first_bad_id": target,
         "reason": "edited",
+        "day": None,
+        "closes": 0,
+        "sealed": 0,
+        "anchored": 0,
     }
     plain = run(db_url, "audit", "verify")
     assert plain.exit_code == 1 and f"event {target} was changed" in plain.stderr

@@ -58,7 +58,7 @@ def _sql(station: Station, statement: str, **params: object) -> None:
 def test_an_untouched_chain_verifies(busy: Station) -> None:
     result = auditlog.verify(busy)
     assert result.ok and result.checked == 8 and result.first_bad_id is None
-    assert result.message() == "ok 8 events"
+    assert result.message() == "ok 8 events; 0 day closes hold (0 sealed here, 0 anchored)"
 
 
 def test_an_empty_chain_verifies(station: Station) -> None:

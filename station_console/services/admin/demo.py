@@ -20,9 +20,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from db.models import Carrier, Clerk, Parcel, ParcelStatus, Role
+from db.models import Carrier, Clerk, EventKind, Parcel, ParcelStatus, Role
 from station_console.errors import StationError
 from station_console.services.checkin import transaction
+from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.day import close
@@ -125,6 +126,19 @@ def _ensure_clerks(station: Station) -> dict[str, tuple[int, str]]:
                 clerk = Clerk(name=name, role=role, created_at=station.now(), pin_hash=hash_pin(DEMO_PIN))
                 session.add(clerk)
                 session.flush()
+                # Like any clerk, in the trail (a restore refuses clerks the trail does not know).
+                audit.record(
+                    session,
+                    station,
+                    EventKind.CLERK_CHANGED,
+                    details={
+                        "clerk": name,
+                        "clerk_id": clerk.id,
+                        "change": "created",
+                        "role": role,
+                        "demo": True,
+                    },
+                )
             assert clerk.id is not None
             out[name] = (clerk.id, clerk.role)
         return out

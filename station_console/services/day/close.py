@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -18,11 +19,14 @@ from sqlmodel import Session, select
 from db.models import Clerk, DayClose, EventKind
 from station_console.errors import Refused
 from station_console.i18n import N_
-from station_console.services.core import audit
+from station_console.services.core import anchors, audit
 from station_console.services.core.closed_day import is_closed
+from station_console.services.core.health import check_database
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 from station_console.services.day.figures import day_figures
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,6 @@ def close_day(station: Station, day: date | None = None, *, allow_unbalanced: bo
             )
         text, sha = canonical(figures), digest(figures)
         now = station.now()
-        session.add(
-            DayClose(business_day=day, closed_at=now, closed_by=station.clerk_id, figures=text, sha256=sha)
-        )
         audit.record(
             session,
             station,
@@ -97,7 +98,29 @@ def close_day(station: Station, day: date | None = None, *, allow_unbalanced: bo
             at=now,
             details={"day": day.isoformat(), "sha256": sha, "balanced": figures["balanced"]},
         )
+        # The chain's heads, with the close event itself, sealed with this counter's key.
+        heads = {"counter": station.counter, "chains": anchors.chain_heads(session)}
+        sealed[:] = [heads, anchors.seal(day, sha, heads, key)]
+        session.add(
+            DayClose(
+                business_day=day,
+                closed_at=now,
+                closed_by=station.clerk_id,
+                figures=text,
+                sha256=sha,
+                audit_heads=heads,
+                heads_hmac=sealed[1],
+            )
+        )
         session.flush()
         return CloseInfo(day=day, by=_clerk_name(session, station.clerk_id), at=now, sha256=sha)
 
-    return station.run(work)
+    check_database(station.engine)
+    key: bytes = anchors.audit_key(create=True) or b""
+    sealed: list[Any] = []
+    info = station.run(work)
+    try:
+        anchors.append_anchor(station.engine, day, info.sha256, sealed[0], sealed[1])
+    except OSError as exc:  # the close stands, sealed in the database; only the outside copy is missing
+        log.warning("day %s closed, but its anchor could not be written: %s", day, exc)
+    return info

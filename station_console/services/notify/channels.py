@@ -20,7 +20,6 @@ import os
 import smtplib
 import ssl
 import threading
-import tomllib
 import urllib.error
 import urllib.request
 from email.message import EmailMessage
@@ -32,7 +31,7 @@ from platformdirs import user_data_dir
 
 from station_console.logs import mask_text
 from station_console.services.notify.templates import Message
-from station_console.settings import APP_NAME, StationSettings, config_path
+from station_console.settings import APP_NAME, StationSettings, load_secrets
 
 TIMEOUT_S = 20.0
 FILE_NAME = "outbox-messages-WITH-PHONE-NUMBERS.txt"
@@ -59,10 +58,7 @@ def read_secret(name: str) -> str:
     value = os.environ.get(f"STATION_{name.upper()}")
     if value:
         return value
-    path = config_path().with_name("secrets.toml")
-    if path.exists():
-        return str(tomllib.loads(path.read_text(encoding="utf-8")).get(name, ""))
-    return ""
+    return str(load_secrets().get(name, ""))
 
 
 def data_dir() -> Path:
