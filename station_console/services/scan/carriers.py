@@ -21,6 +21,7 @@ from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.scan.checksums import RULES
 from station_console.services.scan.detect import Detector, compile_pattern
+from station_console.services.scan.pattern_safety import vet
 
 _CODE = re.compile(r"[A-Z0-9_]{2,16}")
 _TEXT_FIELDS = {"name_en": 64, "name_zh": 64, "short_name": 16}
@@ -92,11 +93,12 @@ def validate_patterns(patterns: Any) -> list[dict[str, Any]]:
             )
         try:
             compile_pattern("?", spec)
+            vet(str(spec["regex"]))  # a pattern that stalls a backtracking engine is not saved
         except ValueError as exc:
             raise Refused(
                 N_("Pattern {regex} cannot be used: {reason}"),
                 code="bad_pattern",
-                regex=str(spec.get("regex")),
+                regex=str(spec.get("regex"))[:60],
                 reason=str(exc),
             ) from exc
         clean.append(spec)
