@@ -75,7 +75,13 @@ class StationSettings(BaseModel):
         ),
     )
     lookup_fail_limit: int = Field(
-        5, description=N_("Failed pickup lookups per counter allowed in the window.")
+        5, description=N_("Failed pickup lookups one clerk may make in the window before theirs lock.")
+    )
+    lookup_station_fail_limit: int = Field(
+        20,
+        description=N_(
+            "Failed pickup lookups the whole station may make in the window before every lookup locks."
+        ),
     )
     lookup_fail_window_s: int = Field(60, description=N_("Window for counting failed lookups, in seconds."))
     lookup_lock_s: int = Field(60, description=N_("How long lookups stay locked after too many failures."))
@@ -87,6 +93,12 @@ class StationSettings(BaseModel):
         30, description=N_("Days after pickup or return when the full phone is purged.")
     )
     auto_lock_minutes: int = Field(10, description=N_("Idle minutes before the console locks (0: never)."))
+    pin_fail_limit: int = Field(
+        5, description=N_("Wrong PINs in a row before a clerk is locked out (a manager can unlock).")
+    )
+    pin_lock_s: int = Field(
+        60, description=N_("First lock-out after wrong PINs, in seconds; each next one lasts twice as long.")
+    )
     pickup_deadline_days: int = Field(
         7, description=N_("Days a parcel waits before it is returned to the courier.")
     )

@@ -58,8 +58,8 @@ def day(station: Station, clock: FakeClock) -> Station:
 
 def run_day(station: Station, clock: FakeClock) -> Station:
     """A manager checks in four parcels with full phones; two are picked up."""
-    clerks.create_first_manager(station, "Wang", "9090")
-    clerks.sign_in(station, "Wang", "9090")
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
     ids = []
     for waybill, (typed, _digits) in zip(WAYBILLS, PHONES, strict=True):
         clock.advance(minutes=7)
@@ -153,7 +153,7 @@ def test_command_output(tmp_path: Path, clock: FakeClock, args: list[str]) -> No
     station.clock = clock
     run_day(station, clock)
     station.engine.dispose()
-    result = CliRunner().invoke(cli, ["--db", url, "--lang", "en", "--clerk", "Wang", "--pin", "9090", *args])
+    result = CliRunner().invoke(cli, ["--db", url, "--lang", "en", "--clerk", "Wang", "--pin", "9071", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert leaks(result.output) == [], args
 

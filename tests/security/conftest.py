@@ -1,99 +1,15 @@
-"""Security tests: the attack is the body of each test; the station is a real SQLite file.
-
-`cli` runs the real `station` entry point (`cli.main`, as a shell runs it) in this process and returns
-its exit code and what it printed; `snapshot` reads every row of every table, so a refusal can be shown
-to have written nothing.
-"""
+"""Security test fixtures (the helpers are in `security.helpers`)."""
 
 from __future__ import annotations
 
-import io
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
 
 import pytest
-from sqlalchemy import text
-from sqlmodel import SQLModel
 
-from station_console.services.core.station import Station
-
-PIN = "4071"
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def output(self) -> str:
-        return self.out + self.err
-
-
-def run_cli(args: list[str], *, stdin: str = "", argv0: str = "station") -> Run:
-    """`station ARGS` through `cli.main()`, the console script's own entry point."""
-    from station_console.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    old_argv, old_stdin = sys.argv, sys.stdin
-    sys.argv, sys.stdin = [argv0, *args], io.StringIO(stdin)
-    code = 0
-    try:
-        with redirect_stdout(out), redirect_stderr(err):
-            main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        sys.argv, sys.stdin = old_argv, old_stdin
-    return Run(code, out.getvalue(), err.getvalue())
+from security.helpers import Run, run_cli
 
 
 @pytest.fixture
 def cli() -> Callable[..., Run]:
+    """`station ARGS` through the real entry point, in this process."""
     return run_cli
-
-
-def snapshot(station: Station) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in a stable order."""
-    with station.engine.connect() as conn:
-        return {
-            name: sorted(map(tuple, conn.execute(text(f'SELECT * FROM "{name}"')).all()), key=repr)
-            for name in SQLModel.metadata.tables
-        }
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Iterator[Path]:
-    yield tmp_path / "station.sqlite3"
-
-
-def make_station(path: Path, *, counter: str = "counter-1") -> Station:
-    """A station made the way a real one is: migrated, seeded, the manager Wang and the clerk Li made
-    through the service (so they are in the trail), Wang signed in."""
-    from station_console.services.admin.setup import open_station
-    from station_console.services.people import clerks
-
-    station = open_station(f"sqlite:///{path}", counter=counter)
-    clerks.create_first_manager(station, "Wang", PIN)
-    clerks.sign_in(station, "Wang", PIN)
-    clerks.add_clerk(station, "Li", PIN)
-    return station
-
-
-def corrupt_page(path: Path, table: str) -> None:
-    """Wipe the b-tree page header of `table`'s root page: SQLite's checks fail, the file still opens."""
-    import sqlite3
-
-    conn = sqlite3.connect(path)
-    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
-    (size,) = conn.execute("PRAGMA page_size").fetchone()
-    conn.close()
-    data = bytearray(path.read_bytes())
-    start = (root - 1) * size + (100 if root == 1 else 0)
-    data[start : start + 12] = b"\xff" * 12  # page type, freeblock, cell count, content start: garbage
-    path.write_bytes(bytes(data))

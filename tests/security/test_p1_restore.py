@@ -18,11 +18,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PIN, Run, corrupt_page, make_station, snapshot
 from sqlalchemy import create_engine
 
 from db.migrate import head_revision
 from db.models import ParcelEvent
+from security.helpers import PIN, Run, corrupt_page, make_station, snapshot
 from station_console.services.admin import backup
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.audit import event_hash

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import click
 import pytest
-from conftest import PIN, Run, make_station, run_cli, snapshot
 from sqlalchemy import text
 
+from security.helpers import PIN, Run, make_station, run_cli, snapshot
 from station_console.cli import cli as station_cli
 from station_console.i18n import set_language
 from station_console.services.admin.setup import open_station
@@ -85,6 +85,7 @@ ARGS: dict[str, list[str]] = {
     "clerk add": ["Zhao", "--pin", "5839"],
     "clerk deactivate": ["Li"],
     "clerk activate": ["Li"],
+    "clerk unlock": ["Li"],
     "carriers add": ["--code", "KDN", "--name-en", "Kdn", "--name-zh", "快递鸟"],
     "carriers edit": ["SF", "--fee", "1"],
     "backup": ["{tmp}/new-backup.sqlite3"],

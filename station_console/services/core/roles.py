@@ -164,8 +164,8 @@ ACTIONS: dict[str, Action] = {
     "clerks": Action(
         Need.MANAGER,
         N_("manage clerks"),
-        commands=("clerk add", "clerk deactivate", "clerk activate"),
-        keys=("clerks.toggle",),
+        commands=("clerk add", "clerk deactivate", "clerk activate", "clerk unlock"),
+        keys=("clerks.toggle", "clerks.unlock"),
         first_run=True,
     ),
     "carriers": Action(

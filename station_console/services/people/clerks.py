@@ -3,6 +3,11 @@
 A PIN hash is `scrypt$<n>$<r>$<p>$<salt b64>$<key b64>`: the cost parameters travel with the hash, so
 they can be raised later and old PINs still verify. Comparison is constant-time, and an unknown name
 costs the same scrypt run as a known one, so timing does not tell which names exist.
+
+Guessing: every wrong name or PIN is an audit event; `pin_fail_limit` wrong PINs in a row lock the
+clerk out for `pin_lock_s`, each next lock twice as long (a good sign-in starts over; a manager can
+unlock). The weakest PINs (one digit repeated, a run like 1234 or 9876, a repeated block like 1212,
+a few everyone tries) are refused when a PIN is set.
 """
 
 from __future__ import annotations
@@ -10,19 +15,23 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db.models import Clerk, EventKind, Role
-from station_console.errors import NotFound, Refused
+from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_
+from station_console.safe_text import clean
 from station_console.services.core import audit
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
+
+log = logging.getLogger(__name__)
 
 # 16 MiB and roughly 50 ms per hash: slow for a PIN guesser with a stolen database, quick at the counter.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -39,6 +48,7 @@ class ClerkInfo:
     active: bool
     created_at: datetime
     last_sign_in_at: datetime | None
+    locked_until: datetime | None = None
 
     @property
     def is_manager(self) -> bool:
@@ -54,6 +64,7 @@ class ClerkInfo:
             active=row.active,
             created_at=row.created_at,
             last_sign_in_at=row.last_sign_in_at,
+            locked_until=row.locked_until,
         )
 
     def to_json(self) -> dict[str, object]:
@@ -64,6 +75,7 @@ class ClerkInfo:
             "active": self.active,
             "created_at": self.created_at.isoformat(),
             "last_sign_in_at": self.last_sign_in_at.isoformat() if self.last_sign_in_at else None,
+            "locked_until": self.locked_until.isoformat() if self.locked_until else None,
         }
 
 
@@ -102,15 +114,36 @@ def _maxmem(n: int, r: int) -> int:
 _DUMMY_HASH = hash_pin("0000")
 
 
+# PINs people pick first, beyond the shapes `weak_pin` refuses by rule.
+COMMON_PINS = frozenset({"2580", "0852", "1004", "2000", "1998", "1999", "2001", "6969", "5683", "7777"})
+MAX_LOCK_S = 24 * 3600
+
+
+def weak_pin(pin: str) -> bool:
+    """One digit repeated, a run up or down (1234, 8765, 7890), a block repeated (1212, 123123), or a
+    PIN everyone tries first."""
+    steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:], strict=False)}
+    if steps <= {0} or steps == {1} or steps == {9}:
+        return True
+    if any(len(pin) % n == 0 and pin == pin[:n] * (len(pin) // n) for n in range(1, len(pin) // 2 + 1)):
+        return True
+    return pin in COMMON_PINS
+
+
 def validate_pin(pin: str) -> str:
     pin = (pin or "").strip()
     if not (pin.isdigit() and pin.isascii() and PIN_MIN <= len(pin) <= PIN_MAX):
         raise Refused(N_("A PIN is {min} to {max} digits"), code="bad_pin_format", min=PIN_MIN, max=PIN_MAX)
+    if weak_pin(pin):
+        raise Refused(
+            N_("That PIN is too easy to guess (a repeated digit, a run like 1234, or a common one)"),
+            code="weak_pin",
+        )
     return pin
 
 
 def _validate_name(name: str) -> str:
-    name = " ".join((name or "").split())
+    name = clean(name)
     if not name:
         raise Refused(N_("A clerk needs a name"), code="bad_name")
     if len(name) > 64:
@@ -224,15 +257,90 @@ def add_clerk(station: Station, name: str, pin: str, *, role: str = Role.CLERK) 
 
 
 def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
-    """Check a name and PIN; nothing is written. Wrong name and wrong PIN read the same."""
+    """Check a name and PIN. Wrong name and wrong PIN read the same; either is recorded (and counted
+    towards a lock-out, `_failed`). A locked-out clerk is refused before the PIN is looked at."""
     with station.read() as session:
         row = _find(session, name)
+    now = station.now()
+    if row is not None and row.locked_until is not None and row.locked_until > now:
+        left = (row.locked_until - now).total_seconds()
+        raise Refused(
+            N_(
+                "{name} is locked out after too many wrong PINs: try again in {minutes} min, or ask a manager"
+            ),
+            code="clerk_locked",
+            name=row.name,
+            minutes=max(1, int(left // 60 + (left % 60 > 0))),
+        )
     ok = check_pin(pin or "", row.pin_hash if row is not None else _DUMMY_HASH)
     if row is None or not ok:
+        _failed(station, name, row)
         raise Refused(N_("Wrong name or PIN"), code="bad_credentials")
     if not row.active:
         raise Refused(N_("{name} is deactivated; ask a manager"), code="clerk_inactive", name=row.name)
+    if row.failed_sign_ins or row.lockouts:
+        _succeeded(station, row.id)
     return ClerkInfo.of(row)
+
+
+def _failed(station: Station, typed: str, row: Clerk | None) -> None:
+    """Record a wrong name or PIN; the `pin_fail_limit`th in a row locks the clerk out, each lock
+    twice as long as the one before. A database that cannot take the write does not hide the refusal."""
+    settings = station.settings()
+
+    def work(session: Session) -> None:
+        details: dict[str, object] = {"name": clean(typed, 64)}
+        clerk = session.get(Clerk, row.id) if row is not None else None
+        if clerk is not None:
+            clerk.failed_sign_ins += 1
+            details.update(clerk=clerk.name, clerk_id=clerk.id, failures=clerk.failed_sign_ins)
+            if clerk.failed_sign_ins >= settings.pin_fail_limit:
+                seconds = min(settings.pin_lock_s * 2**clerk.lockouts, MAX_LOCK_S)
+                clerk.locked_until = station.now() + timedelta(seconds=seconds)
+                clerk.lockouts += 1
+                clerk.failed_sign_ins = 0
+                details["locked_s"] = seconds
+            session.add(clerk)
+        audit.record(session, station, EventKind.SIGN_IN_FAILED, details=details)
+
+    try:
+        station.run(work)
+    except StationError:
+        log.warning("a failed sign-in could not be recorded", exc_info=True)
+
+
+def _succeeded(station: Station, clerk_id: int | None) -> None:
+    """A good PIN: the count of wrong ones (and of lock-outs) starts over."""
+
+    def work(session: Session) -> None:
+        clerk = session.get(Clerk, clerk_id)
+        if clerk is not None:
+            clerk.failed_sign_ins, clerk.lockouts, clerk.locked_until = 0, 0, None
+            session.add(clerk)
+
+    station.run(work)
+
+
+def unlock(station: Station, name: str) -> ClerkInfo:
+    """A manager ends a clerk's lock-out (and its count) before its time."""
+    require_manager(station, "clerks")
+
+    def work(session: Session) -> ClerkInfo:
+        row = _find(session, name)
+        if row is None:
+            raise NotFound(N_("No clerk named {name}"), code="no_clerk", name=clean(name, 64))
+        was = row.locked_until
+        row.failed_sign_ins, row.lockouts, row.locked_until = 0, 0, None
+        session.add(row)
+        audit.record(
+            session,
+            station,
+            EventKind.CLERK_UNLOCKED,
+            details={"clerk": row.name, "clerk_id": row.id, "locked_until": was.isoformat() if was else None},
+        )
+        return ClerkInfo.of(row)
+
+    return station.run(work)
 
 
 def act_as(station: Station, clerk: ClerkInfo | None) -> None:

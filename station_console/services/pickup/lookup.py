@@ -263,7 +263,7 @@ def lookup(station: Station, query: str) -> Lookup:
         if locked:
             raise Refused(
                 N_(
-                    "Nothing found for {query}. Too many failed lookups: this counter is locked for "
+                    "Nothing found for {query}. Too many failed lookups: lookups are locked for "
                     "{seconds} seconds"
                 ),
                 code="lookup_locked",
