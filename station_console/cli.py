@@ -18,6 +18,7 @@ from station_console.commands._support import CliApp
 from station_console.errors import StationError
 from station_console.i18n import LANGUAGES, _
 from station_console.logs import setup_logging
+from station_console.safe_text import protect_output
 
 log = logging.getLogger("station")
 
@@ -73,6 +74,8 @@ def cli(
     pin: str | None,
 ) -> None:
     """station: the parcel station console and its commands."""
+    if ctx.invoked_subcommand is not None:
+        protect_output()  # what the database holds is printed as text, never as terminal control
     ctx.obj = CliApp(db_url=db_url, lang=lang, counter=counter, clerk_name=clerk, pin=pin)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:

@@ -11,11 +11,15 @@ show text as `rich.text.Text` (or escaped), never parsed.
 
 from __future__ import annotations
 
+import io
 import re
+import sys
+from typing import Any, TextIO
 
 # C0 controls, DEL, C1 controls; the bidi embeddings, overrides and isolates; LRM/RLM/ALM marks;
 # line and paragraph separators; the BOM / zero-width no-break space.
 _HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
+_SHOWN = re.compile(_HIDDEN.pattern.replace(r"\x00-\x1f", r"\x00-\x08\x0b-\x1f"))  # new lines and tabs pass
 _SPACES = re.compile(r"\s+")
 
 
@@ -28,7 +32,8 @@ def clean(text: str | None, max_len: int | None = None) -> str:
 
 
 def has_hidden(text: str) -> bool:
-    return _HIDDEN.search(text) is not None
+    """True when `text` holds a character `visible` would write out."""
+    return _SHOWN.search(text) is not None
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -37,6 +42,45 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def visible(text: object) -> str:
-    """`text` with every hidden character written out as an escape: safe on any terminal."""
+    """`text` with every hidden character but new lines and tabs written out as an escape: safe on
+    any terminal."""
     value = "" if text is None else str(text)
-    return _HIDDEN.sub(_escape, value)
+    return _SHOWN.sub(_escape, value)
+
+
+class VisibleWriter(io.TextIOBase):
+    """A text stream that writes hidden characters out as escapes (new lines and tabs pass), so a
+    command's output cannot drive the terminal whatever the database holds. Bytes written to
+    `.buffer` (a label in a printer language) pass untouched."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(visible(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.stream, "encoding", "utf-8")
+
+    @property
+    def buffer(self) -> Any:
+        return self.stream.buffer  # type: ignore[attr-defined]
+
+
+def protect_output() -> None:
+    """Put VisibleWriter in front of this process's stdout and stderr (the `station` commands)."""
+    if not isinstance(sys.stdout, VisibleWriter):
+        sys.stdout = VisibleWriter(sys.stdout)
+    if not isinstance(sys.stderr, VisibleWriter):
+        sys.stderr = VisibleWriter(sys.stderr)

@@ -16,11 +16,12 @@ from typing import Any, Literal
 
 import tomli_w
 from platformdirs import user_config_dir
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.private_files import write_atomic
+from station_console.safe_text import clean
 
 APP_NAME = "station-console"
 
@@ -29,6 +30,12 @@ class StationSettings(BaseModel):
     """Station-wide rules. Changed by a manager in Settings; every change is an audit event."""
 
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _one_line(cls, value: Any) -> Any:
+        """Text settings are one line of text: no control, escape or direction characters."""
+        return clean(value, 500) if isinstance(value, str) else value
 
     station_name: str = Field("Parcel Station", description=N_("Shown in the header, on labels and reports."))
     timezone: str = Field(

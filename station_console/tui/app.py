@@ -7,9 +7,11 @@ from typing import ClassVar, Protocol
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 
 from station_console.i18n import N_
 from station_console.logs import setup_logging
+from station_console.safe_text import visible
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
@@ -104,7 +106,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.init_clerk_session(require_sign_in)
 
     def on_mount(self) -> None:
-        self.title = self.station.settings().station_name
+        self.title = visible(self.station.settings().station_name)
         # Device scanners (HID, serial, dummy) post Scanned messages.
         self.scanner_bridge = ScannerBridge(self)
         self.scanner_bridge.start()
@@ -122,6 +124,20 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.print_worker.stop()
         self.notify_worker.stop()
         self.live_bridge.stop()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast shows its text as text: messages quote waybills, names and notes."""
+        super().notify(
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def set_device_state(self, device: str, state: str) -> None:
         self.device_states[device] = state

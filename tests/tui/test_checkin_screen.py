@@ -106,7 +106,7 @@ async def test_scans_land_once_each_from_any_field(app: StationApp, station: Sta
         assert screen.results[-1].masked_phone == "****5678"
         table = screen.query_one("#ci-table")
         assert table.row_count == 4  # type: ignore[attr-defined]
-        first_row = table.get_row_at(0)  # type: ignore[attr-defined]
+        first_row = [str(cell) for cell in table.get_row_at(0)]  # type: ignore[attr-defined]
         assert first_row[1] == screen.results[-1].pickup_code  # newest first
         assert "****5678" in first_row
         where = str(screen.query_one("#ci-where").render())
@@ -227,7 +227,7 @@ async def test_undo_last_on_a_key(app: StationApp, station: Station) -> None:
             statuses = s.exec(select(Parcel.status).order_by(Parcel.id)).all()  # type: ignore[arg-type]
         assert statuses == ["on_shelf", "cancelled"]
         table = screen.query_one("#ci-table")
-        assert table.get_row_at(0)[-1] == "undone"  # type: ignore[attr-defined]
+        assert str(table.get_row_at(0)[-1]) == "undone"  # type: ignore[attr-defined]
 
 
 async def test_device_scanner_takes_the_same_path(app: StationApp, station: Station) -> None:

@@ -17,6 +17,7 @@ from db import fast
 from db.models import Carrier, EventKind, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf, Size
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.safe_text import clean
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require
@@ -133,7 +134,7 @@ def check_in(
             masked_phone=parsed.masked if parsed else None,
             phone_full=parsed.full if parsed else None,
             email=email,
-            recipient_name=recipient_name,
+            recipient_name=clean(recipient_name, 64) or None,
             checked_in_at=now,
             checked_in_by=station.clerk_id,
             checked_in_counter=station.counter,

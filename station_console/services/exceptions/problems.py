@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from db.models import EventKind, Parcel, ParcelStatus, ProblemKind
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.safe_text import clean
 from station_console.services.core import audit
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
@@ -34,6 +35,7 @@ def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: st
     if kind not in KINDS:
         raise Refused(N_("Problem kind must be one of {kinds}"), code="bad_kind", kinds=", ".join(KINDS))
     require_on_shelf(parcel)
+    note = clean(note, 500)
     now = station.now()
     previous = parcel.problem_kind
     parcel.problem_kind, parcel.problem_note, parcel.problem_at = kind, note[:500], now
@@ -83,7 +85,7 @@ def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
             station,
             EventKind.PROBLEM_RESOLVED,
             parcel_id=parcel.id,
-            details={"waybill": parcel.waybill, "kind": kind, "note": note.strip()[:500]},
+            details={"waybill": parcel.waybill, "kind": kind, "note": clean(note, 500)},
         )
         return rows_for(session, [parcel])[0]
 
@@ -93,7 +95,7 @@ def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
 def write_off(station: Station, ref: str, reason: str) -> ParcelRow:
     """Manager only: the parcel is lost or destroyed. Status `written_off`, slot and code released."""
     require_manager(station, "write_off")
-    reason = (reason or "").strip()
+    reason = clean(reason, 200)
     if not reason:
         raise Refused(N_("A write-off needs a reason"), code="reason_required")
     settings = station.settings()

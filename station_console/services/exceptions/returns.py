@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, EventKind, Parcel, ParcelStatus, ReturnBatch
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.safe_text import clean
 from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -182,7 +183,7 @@ def print_manifest(station: Station, batch_id: int) -> int:
 def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
     """The courier signed (name typed): every parcel in the batch is `returned`."""
     require(station, "returns")
-    signed_by = (signed_by or "").strip()
+    signed_by = clean(signed_by, 64)
     if not signed_by:
         raise Refused(N_("Type the name of the courier who signed"), code="signature_required")
     settings = station.settings()

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, CodeHold, EventKind, Layer, Parcel, ParcelStatus, PickupMethod, Shelf
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _
+from station_console.safe_text import clean
 from station_console.services.core import audit
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
@@ -136,7 +137,7 @@ def confirm_pickup(
     if method not in set(PickupMethod):
         raise Refused(N_("Unknown pickup method {method}"), code="bad_method", method=method)
     seen = {_clean_waybill(s) for s in scanned if s.strip()}
-    reason = (override_reason or "").strip()
+    reason = clean(override_reason, 200)
     settings = station.settings()
 
     def work(session: Session) -> list[int]:

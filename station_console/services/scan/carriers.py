@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from db.models import Carrier, EventKind
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.safe_text import clean
 from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -122,7 +123,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
                 )
             out[key] = code
         elif key in _TEXT_FIELDS:
-            text = str(value or "").strip()
+            text = clean(str(value or ""))
             if not text or len(text) > _TEXT_FIELDS[key]:
                 raise Refused(
                     N_("{field} must be 1 to {max} characters."),

@@ -198,7 +198,7 @@ def _add_shelf(
     note: str | None,
 ) -> int:
     label = normalise_location(label)
-    if not label or "-" in label or len(label) > 16:
+    if not label or not label.isalnum() or len(label) > 16:
         raise Refused(N_("A shelf label is 1 to 16 letters or digits, without a dash"), code="bad_label")
     _check_zone(zone)
     letters = _check_layer_fields(capacity_units, accepts_sizes)

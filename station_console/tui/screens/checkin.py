@@ -19,7 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Digits, Input, Label, Static
+from textual.widgets import DataTable, Digits, Input
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
@@ -31,6 +31,7 @@ from station_console.services.shelves.lists import LABEL_LABELS, label_status, m
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 from station_console.tui.screens.checkin_dialogs import NO_BATCH, BatchPicker, MissingPhones, carrier_choices
+from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 TABLE_ROWS = 200  # this session's newest check-ins kept on screen
@@ -117,7 +118,7 @@ class CheckinScreen(ModeScreen):
                 yield Digits("", id="ci-code")
                 yield Static("", id="ci-where")
             yield Static(_("Ready: scan a parcel."), id="ci-message")
-        yield DataTable(id="ci-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="ci-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         app: Any = self.app

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList
 from textual.widgets.option_list import Option
 
 from station_console.errors import StationError
@@ -18,6 +18,7 @@ from station_console.services.checkin.transaction import set_phone
 from station_console.services.core.station import Station
 from station_console.services.shelves.lists import missing_phone
 from station_console.tui.screens.base import report_unexpected
+from station_console.tui.widgets.plain import Static, Table
 
 NO_BATCH = "-"
 
@@ -69,7 +70,7 @@ class MissingPhones(ModalScreen[int]):
             yield Static(
                 _("Parcels without a phone: pick one, type the phone, Enter"), classes="dialog-title"
             )
-            yield DataTable(id="missing-table", cursor_type="row", zebra_stripes=True)
+            yield Table(id="missing-table", cursor_type="row", zebra_stripes=True)
             yield Input(placeholder=_("phone, its last 4 digits, or 138****5678"), id="missing-phone")
             yield Static("", id="missing-message")
 

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Button, DataTable, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, Select
 
 from db.models import Role
 from station_console.errors import StationError
@@ -17,6 +17,7 @@ from station_console.i18n import N_, _
 from station_console.services.people import clerks
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 from station_console.tui.screens.clerk_activity import ClerkActivityScreen
+from station_console.tui.widgets.plain import Static, Table
 
 
 class ClerkAdminScreen(ModeScreen):
@@ -49,7 +50,7 @@ class ClerkAdminScreen(ModeScreen):
                 id="c-role",
             )
             yield Button(_("Add clerk"), id="c-add", variant="primary")
-        yield DataTable(id="clerk-list", cursor_type="row")
+        yield Table(id="clerk-list", cursor_type="row")
         yield Static(id="clerk-status")
 
     def on_mount(self) -> None:

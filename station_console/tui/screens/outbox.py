@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
@@ -17,6 +17,7 @@ from station_console.services import notify
 from station_console.services.notify.listing import OutboxRow
 from station_console.tui.notify_worker import NotifyWorker
 from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.widgets.plain import Static, Table
 
 COLUMNS = (
     N_("Id"),
@@ -70,7 +71,7 @@ class OutboxScreen(ModeScreen):
         self.rows: dict[str, OutboxRow] = {}
 
     def compose_body(self) -> ComposeResult:
-        yield DataTable(id="outbox-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="outbox-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="outbox-status")
 
     def on_mount(self) -> None:

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Digits, Label, Static
+from textual.widgets import Digits
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
@@ -30,6 +30,7 @@ from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.pickup_tables import ParcelList, RecentList, group_marks
+from station_console.tui.widgets.plain import Label, Static
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 

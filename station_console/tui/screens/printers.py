@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, Select
 
 from hardware.printers.factory import LANGUAGES
 from hardware.printers.label import SIZES
@@ -23,6 +23,7 @@ from station_console.services.printing.jobs import queue_test_print
 from station_console.services.printing.printers import configured_printers
 from station_console.settings import CounterSettings, save_counter_settings
 from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.widgets.plain import Static, Table
 
 TRANSPORTS = ("usb", "tcp", "device", "cups", "file", "dummy")
 TARGET_HINT = N_("target: USB vendor:product, host[:9100], /dev/usb/lp0, CUPS queue, or a file path")
@@ -58,7 +59,7 @@ class PrintersScreen(ModeScreen):
             with Horizontal():
                 yield Input(placeholder=_(TARGET_HINT), id="p-target")
                 yield Button(_("Save printer"), id="p-save", variant="primary")
-        yield DataTable(id="printer-list", cursor_type="row")
+        yield Table(id="printer-list", cursor_type="row")
         yield Static(id="printer-status")
 
     def on_mount(self) -> None:

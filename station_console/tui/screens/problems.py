@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Select
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.exceptions import problems
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
+from station_console.tui.widgets.plain import Label, Static, Table, plain
 
 
 class ProblemsScreen(ModeScreen):
@@ -55,7 +56,7 @@ class ProblemsScreen(ModeScreen):
             yield Label(_("Note / reason"), classes="field-label")
             yield Input(id="pr-note")
         yield Static(id="pr-status")
-        yield DataTable(id="pr-table")
+        yield Table(id="pr-table")
 
     def on_mount(self) -> None:
         translate_bindings(self)
@@ -89,10 +90,10 @@ class ProblemsScreen(ModeScreen):
         try:
             row = work() if callable(work) else None
         except StationError as exc:
-            status.update(f"[red]{exc.message()}[/]")
+            status.update(plain(exc.message(), "red"))
             self.app.bell()
             return
-        status.update(f"[green]{done.format(waybill=getattr(row, 'waybill', ''))}[/]")
+        status.update(plain(done.format(waybill=getattr(row, "waybill", "")), "green"))
         self.query_one("#pr-parcel", Input).value = ""
         self.query_one("#pr-note", Input).value = ""
         self.reload()
@@ -100,7 +101,7 @@ class ProblemsScreen(ModeScreen):
     def action_mark(self) -> None:
         kind = self.query_one("#pr-kind", Select).value
         if not isinstance(kind, str):
-            self.query_one("#pr-status", Static).update(f"[red]{_('Choose the kind of problem')}[/]")
+            self.query_one("#pr-status", Static).update(plain(_("Choose the kind of problem"), "red"))
             return
         note = self.query_one("#pr-note", Input).value
         ref = self.target()

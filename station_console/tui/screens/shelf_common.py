@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from station_console.i18n import N_, _
+from station_console.safe_text import visible
 from station_console.services.exceptions.problems import KIND_LABELS
 from station_console.services.shelves.search import ParcelRow
 
@@ -53,7 +54,7 @@ def problem_text(kind: str | None) -> Text:
 
 def parcel_cells(row: ParcelRow) -> tuple[Any, ...]:
     """One parcel as table cells; a problem parcel's waybill and flag are shown in red."""
-    waybill = Text(row.waybill, style="bold red") if row.flagged else Text(row.waybill)
+    waybill = Text(visible(row.waybill), style="bold red" if row.flagged else "")
     return (
         waybill,
         row.carrier,

@@ -1,0 +1,180 @@
+"""Point 3: stored text can never break the console, and is shown as what it is.
+
+The attack: hostile strings in every stored text field a screen shows (clerk names, carrier names,
+shelf labels and zones, waybills, problem notes, recipients, reasons, settings text, courier names,
+counter names, message and print errors), some typed through the services, most written straight into
+the database as an older version or another program could have: Rich/Textual markup (`[/]`, `[bold`,
+`[link=...]`, `[@click=app.quit]`), ANSI and OSC escapes, control characters, a right-to-left override
+and 5,000 characters. Then every screen of the console is opened. None may fail, none may pass an
+escape character to the terminal, and the markup shows as the literal text it is.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from security.helpers import Run, make_station
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.exceptions import problems, returns
+from station_console.services.people import clerks
+from station_console.services.pickup.handover import confirm_pickup
+from station_console.services.printing.jobs import reprint
+from station_console.settings import CounterSettings
+from station_console.tui.app import StationApp
+
+MARKUP = "[/][bold][link=https://evil.example]x[/link][@click=app.quit]q[/]"
+ESCAPES = "\x1b[31mRED\x1b[0m\x1b]8;;http://evil.example\x07link\x1b]8;;\x07\x07\x08\r\x9b2J"
+RTL = "\u202eLTR\u2066"
+HOSTILE = f"{MARKUP} {ESCAPES} {RTL}"
+LONG = HOSTILE + "W" * 5000
+PHONE = "13812345678"
+
+
+def plant(station: Station) -> None:
+    """Rows made through the services, then their text fields overwritten with hostile strings."""
+    if clerks.needs_first_manager(station):
+        clerks.create_first_manager(station, "Wang", "4071")
+        clerks.sign_in(station, "Wang", "4071")
+        clerks.add_clerk(station, "Li", "4071")
+    done = [check_in(station, f"SF12345678901{n:02d}", phone=PHONE) for n in range(4)]
+    problems.mark(station, done[0].waybill, "damaged", "box crushed")
+    confirm_pickup(station, [done[1].parcel_id], method="code", scanned=[done[1].waybill])
+    batch = returns.open_batch(station, "SF")
+    returns.add(station, batch.id, done[2].waybill)
+    returns.close(station, batch.id, "Zhang")
+    reprint(station, done[3].parcel_id)
+    hostile_json = json.dumps({"note": LONG, "reason": HOSTILE, "clerk": HOSTILE, "waybill": HOSTILE})
+    statements = [
+        ("UPDATE clerk SET name = :long WHERE name = 'Li'", {}),
+        ("UPDATE carrier SET name_en = :h, name_zh = :h, short_name = :h WHERE code = 'SF'", {}),
+        ("UPDATE shelf SET zone = :h WHERE label = '8'", {}),
+        ("UPDATE layer SET label = :h WHERE id = (SELECT max(id) FROM layer)", {}),
+        (
+            "UPDATE parcel SET problem_note = :long, recipient_name = :h, masked_phone = :h, email = :h,"
+            " checked_in_counter = :h, picked_up_counter = :h",
+            {},
+        ),
+        ("UPDATE parcel SET waybill = :h WHERE id = :id", {"id": done[3].parcel_id}),
+        ("UPDATE parcel_event SET details = :json, counter = :h", {"json": hostile_json}),
+        ("UPDATE return_batch SET signed_by_name = :h", {}),
+        ("UPDATE notification SET status = 'failed', last_error = :long, channel = :h", {}),
+        ("UPDATE print_job SET status = 'failed', last_error = :long, printer = :h", {}),
+    ]
+    with station.engine.begin() as conn:
+        for sql, params in statements:
+            conn.execute(text(sql), {"h": HOSTILE, "long": LONG, **params})
+        row = conn.exec_driver_sql("SELECT value FROM setting WHERE key = 'station'").scalar_one()
+        value = json.loads(row) if isinstance(row, str) else row
+        value.update(station_name=HOSTILE, opening_hours=HOSTILE, smtp_host=HOSTILE, webhook_url=HOSTILE)
+        conn.execute(text("UPDATE setting SET value = :v WHERE key = 'station'"), {"v": json.dumps(value)})
+    station.forget_settings()
+    clerks.sign_in(station, "Wang", "4071")
+
+
+def no_escapes(svg: str) -> bool:
+    return not any(bad in svg for bad in ("\x1b", "&#27;", "\x07", "\x9b", "\u202e"))
+
+
+@pytest.fixture
+def hostile(new_station: Station) -> Station:
+    plant(new_station)
+    return new_station
+
+
+SUB_SCREENS = {
+    "settings": ["f7", "f8", "f9", "f10", "f11"],  # carriers, printers, scan test, clerks, outbox
+    "shelves": ["f8", "f9", "f10", "f11", "f12"],  # stocktake, returns, overdue, problems, edit
+}
+
+
+@pytest.mark.timeout(170)
+async def test_hostile_text_in_every_field_opens_every_screen(hostile: Station, tmp_path: Path) -> None:
+    app = StationApp(hostile, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    shots: dict[str, str] = {}
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        for key, mode in (
+            ("f1", "checkin"),
+            ("f2", "pickup"),
+            ("f3", "shelves"),
+            ("f4", "parcels"),
+            ("f5", "reports"),
+            ("f6", "settings"),
+        ):
+            await pilot.press(key)
+            await pilot.pause(0.2)
+            shots[mode] = app.export_screenshot()
+            for sub in SUB_SCREENS.get(mode, []):
+                await pilot.press(sub)
+                await pilot.pause(0.3)
+                shots[f"{mode} {sub}"] = app.export_screenshot()
+                await pilot.press("escape")
+                await pilot.pause(0.1)
+                if mode == "shelves" and sub == "f8":
+                    await pilot.press("escape")  # the stocktake asks for a shelf first
+                    await pilot.pause(0.1)
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press(*"5678", "enter")  # the recipient's parcels, with their hostile fields
+        await pilot.pause(0.3)
+        shots["pickup lookup"] = app.export_screenshot()
+        await pilot.press("f4")
+        await pilot.pause()
+        await pilot.press(*"SF1234567890100", "enter")
+        await pilot.pause(0.3)
+        shots["parcels search"] = app.export_screenshot()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press(*"Wang", "enter")
+        await pilot.pause(0.3)
+        shots["audit trail"] = app.export_screenshot()
+        assert app.is_running and app.return_code is None
+    bad = [name for name, svg in shots.items() if not no_escapes(svg)]
+    assert bad == [], f"escape characters reached the terminal on: {bad}"
+    shown = {name for name, svg in shots.items() if "[/]" in svg.replace("&#91;", "[").replace("&#93;", "]")}
+    assert {"settings f10", "shelves f11", "pickup lookup"} <= shown, shown
+
+
+def test_hostile_text_prints_as_text_and_typed_text_is_stored_clean(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    db = tmp_path / "station.sqlite3"
+    station = make_station(db)
+    plant(station)
+    url = f"sqlite:///{db}"
+    manager = ["--db", url, "--lang", "en", "--clerk", "Wang", "--pin", "4071"]
+    commands = [
+        ["parcels"],
+        ["problems"],
+        ["clerk", "list"],
+        ["parcel", "SF1234567890100"],
+        ["search", "5678"],
+        ["audit", "timeline", "SF1234567890100"],
+        ["audit", "activity", "Wang"],
+        ["carriers", "list"],
+        ["returns", "list"],
+        ["outbox"],
+        ["print-queue"],
+        ["shelves"],
+        ["pickup", "5678"],
+        ["report"],
+    ]
+    for command in commands:
+        result = cli([*manager, *command])
+        assert "Traceback" not in result.output, command
+        assert no_escapes(result.output), (command, result.output[:300])
+    assert "[/]" in cli([*manager, "problems"]).out
+    typed = cli(
+        [*manager, "problem", "SF1234567890100", "--kind", "refused", "--note", f"torn {ESCAPES} box"]
+    )
+    assert typed.code == 0, typed.output
+    with sqlite3.connect(db) as conn:
+        (note,) = conn.execute("SELECT problem_note FROM parcel WHERE waybill = 'SF1234567890100'").fetchone()
+    assert note.startswith("torn ") and note.endswith(" box") and no_escapes(note) and "\x1b" not in note
