@@ -93,6 +93,11 @@ def _register_commands(group: click.Group) -> None:
 
 
 def main() -> None:
+    # Arguments that are not UTF-8 arrive with lone surrogates in them: refuse them before they reach
+    # a service (or a terminal) as text that cannot be encoded.
+    if any(any("\udc80" <= ch <= "\udcff" for ch in arg) for arg in sys.argv[1:]):
+        click.echo(f"station: {_('An argument is not valid UTF-8 text; nothing was done')}", err=True)
+        sys.exit(1)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -114,5 +114,7 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _remove(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
+    """The file and what SQLite may have left beside it, if it wrote one there."""
+    for leftover in (path, *(Path(f"{path}{suffix}") for suffix in ("-journal", "-wal", "-shm"))):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()

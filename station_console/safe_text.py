@@ -57,6 +57,8 @@ class VisibleWriter(io.TextIOBase):
         self.stream = stream
 
     def write(self, text: str) -> int:
+        if not isinstance(text, str):  # click tells binary streams by whether they take bytes
+            raise TypeError("VisibleWriter takes text; write bytes to .buffer")
         self.stream.write(visible(text))
         return len(text)
 

@@ -162,6 +162,12 @@ class CounterSettings(BaseModel):
     scanner: dict[str, Any] = Field(
         default_factory=dict, description=N_("Scanner: kind (wedge, hid, serial, dummy) and its options.")
     )
+    busy_wait_s: float = Field(
+        5.0,
+        ge=0,
+        le=60,
+        description=N_("Seconds a change waits for a database another program holds before it is refused."),
+    )
     wedge_max_key_gap_ms: int = Field(
         30, description=N_("Keys closer than this are a scanner, not a person typing.")
     )

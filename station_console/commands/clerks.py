@@ -13,6 +13,7 @@ import click
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.errors import Refused
 from station_console.i18n import N_, _
+from station_console.private_files import write_atomic
 from station_console.safe_text import visible
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
@@ -250,7 +251,7 @@ def privacy_export(app: CliApp, phone: str, output: Path | None) -> None:
     if output is None:
         emit_json(data)
         return
-    output.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_atomic(output, json.dumps(data, ensure_ascii=False, indent=2))  # 0600, whole or not at all
     click.echo(_("Wrote {n} parcels to {path}", n=len(data["parcels"]), path=output), err=True)
 
 

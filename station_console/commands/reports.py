@@ -10,6 +10,7 @@ import click
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _
+from station_console.private_files import write_atomic
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -50,15 +51,23 @@ def report(app: CliApp, day_text: str | None, fmt: str, out: Path | None) -> Non
     if fmt == "pdf":
         blob = export.to_pdf(data)
         target = out or Path(f"report-{data['date']}.pdf")
-        target.write_bytes(blob)
+        _write(target, blob)
         click.echo(_("Wrote {path}", path=str(target)), err=True)
         return
     text = {"json": export.to_json, "csv": export.to_csv, "text": export.to_text}[fmt](data)
     if out is not None:
-        out.write_text(text, encoding="utf-8")
+        _write(out, text)
         click.echo(_("Wrote {path}", path=str(out)), err=True)
     else:
         click.echo(text, nl=False)
+
+
+def _write(path: Path, data: bytes | str) -> None:
+    """An export, whole or not at all (a full disk leaves no half file), 0600."""
+    try:
+        write_atomic(path, data)
+    except StationError as exc:
+        fail(exc)
 
 
 @click.command("close-day")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import ClassVar, Protocol
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 
-from station_console.i18n import N_
+from station_console.i18n import N_, _
 from station_console.logs import setup_logging
 from station_console.safe_text import visible
+from station_console.services.core.health import DatabaseDamaged, check_database
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
@@ -21,6 +24,7 @@ from station_console.tui.print_worker import PrintWorker
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import translate_bindings
 from station_console.tui.screens.checkin import CheckinScreen
+from station_console.tui.screens.damaged import DamagedScreen
 from station_console.tui.screens.parcels import ParcelsScreen
 from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.reports import ReportsScreen
@@ -103,6 +107,8 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.database_label = database_label or describe_database(station)
         # Device states shown in the header; hardware workers update them.
         self.device_states: dict[str, str] = {"scanner": "wedge", "printer": "none"}
+        station.busy_wait_s = self.counter_settings.busy_wait_s
+        station.on_busy = self.database_busy
         self.init_clerk_session(require_sign_in)
 
     def on_mount(self) -> None:
@@ -118,6 +124,16 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.live_bridge.start()
         translate_bindings(self)
         self.start_clerk_session()
+        self.check_database()
+
+    @work(thread=True, exit_on_error=False, name="quick-check", group="quick-check")
+    def check_database(self) -> None:
+        """SQLite's page check, off the UI thread (a large file takes a while); a damaged file puts a
+        dialog over everything that says what to do."""
+        try:
+            check_database(self.station.engine)
+        except DatabaseDamaged as exc:
+            self.call_from_thread(self.push_screen, DamagedScreen(exc.message()))
 
     def on_unmount(self) -> None:
         self.scanner_bridge.stop()
@@ -138,6 +154,14 @@ class StationApp(ClerkSessionMixin, App[None]):
         super().notify(
             visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
         )
+
+    def database_busy(self) -> None:
+        """Another program holds the database: say so at once; the write retries, then gives up."""
+        message = _("The database is busy (another program holds it); retrying...")
+        if threading.get_ident() == self._thread_id:
+            self.notify(message, severity="warning", timeout=4)
+        else:  # from a worker thread
+            self.call_from_thread(self.notify, message, severity="warning", timeout=4)
 
     def set_device_state(self, device: str, state: str) -> None:
         self.device_states[device] = state

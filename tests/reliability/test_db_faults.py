@@ -116,7 +116,7 @@ async def test_the_console_keeps_running_while_the_database_is_locked(db_file: P
     from textual.widgets import Input
 
     station = open_as_li(f"sqlite:///{db_file}", counter="c1")
-    app = StationApp(station, CounterSettings(counter="c1"), database_label="faults")
+    app = StationApp(station, CounterSettings(counter="c1", busy_wait_s=0.5), database_label="faults")
     holder = sqlite3.connect(db_file, isolation_level=None)
     async with app.run_test(size=(140, 40)) as pilot:
         holder.execute("BEGIN EXCLUSIVE")

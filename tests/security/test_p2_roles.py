@@ -35,6 +35,7 @@ ARGS: dict[str, list[str]] = {
     "init": [],
     "init --demo": ["--demo"],
     "db upgrade": [],
+    "db check": [],
     "devices": ["--json"],
     "scan-test": ["--device", "wedge", "--count", "1"],
     "detect": [ON_SHELF],

@@ -90,6 +90,7 @@ def backup_sqlite(station: Station, target: Path, *, overwrite: bool = False) ->
             dst = sqlite3.connect(tmp)
             try:
                 src.backup(dst, pages=1024)  # in steps, so other counters' writes are not held up
+                dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
             finally:
                 dst.close()
                 src.close()
@@ -144,8 +145,9 @@ def restore_sqlite(station: Station, source: Path) -> Restored:
     except OSError as exc:
         raise write_failed(target, exc) from exc
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            copy.unlink()
+        for leftover in (copy, *(Path(f"{copy}{s}") for s in ("-journal", "-wal", "-shm"))):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
     station.engine = create_station_engine(str(station.engine.url))
     station.forget_settings()
     station._detector = None  # type: ignore[attr-defined]
@@ -168,6 +170,7 @@ def _copy_file(source: Path, copy: Path) -> None:
         dst = sqlite3.connect(copy)
         try:
             src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()
             src.close()

@@ -70,6 +70,8 @@ def check_in(
     `carrier_conflict` until the clerk confirms). `carrier` is the clerk's explicit choice and wins.
     """
     require(station, "checkin")
+    if email is not None and len(email) > 120:
+        raise Refused(N_("An e-mail address is at most 120 characters"), code="bad_email")
     settings = station.settings()
     detection = get_detector(station).detect(raw, batch=batch)
     if detection.waybill is None:

@@ -54,6 +54,7 @@ _VIEW_KEYS = (
 ACTIONS: dict[str, Action] = {
     # --- no sign-in: nothing personal is shown and nothing of the station changes --------------------
     "setup": Action(Need.NOBODY, N_("create or upgrade the database"), commands=("init", "db upgrade")),
+    "db_check": Action(Need.NOBODY, N_("check the database file"), commands=("db check",)),
     "devices": Action(Need.NOBODY, N_("list devices"), commands=("devices",)),
     "scan_test": Action(
         Need.NOBODY,

@@ -30,6 +30,7 @@ from typing import ClassVar, Protocol
 from platformdirs import user_data_dir
 
 from station_console.logs import mask_text
+from station_console.private_files import private_dir
 from station_console.services.notify.templates import Message
 from station_console.settings import APP_NAME, StationSettings, load_secrets
 
@@ -79,7 +80,7 @@ class FileChannel:
             f"=== {message.idempotency_key} to {message.to}\nSubject: {message.subject}\n\n{message.body}\n\n"
         )
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path.parent)
             with self._lock:
                 # Owner-only: the file holds full phone numbers and e-mail addresses.
                 fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

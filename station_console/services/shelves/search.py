@@ -18,12 +18,14 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, Clerk, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.services.core.phone_shapes import virtual_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.scan.waybill import normalise
 
 _DASHES = re.compile(r"[\s\u2010-\u2015\u2212\uff0d_]+")
 _CODE = re.compile(r"^[0-9A-Za-z]+(-[0-9A-Za-z]+){1,3}$")
+MAX_SEARCH = 100  # characters of a search field: longer is not a waybill, code or phone
 
 
 @dataclass(frozen=True)
@@ -215,20 +217,29 @@ def _text_condition(text: str) -> Any:
         return col(Parcel.phone_tail) == text
     if re.fullmatch(r"1\d{10}", text):
         return or_(col(Parcel.phone_full) == text, col(Parcel.phone_full).startswith(text + "-"))
+    virtual = virtual_number(text)
+    if virtual is not None:
+        return col(Parcel.phone_full) == virtual
     if _CODE.match(_DASHES.sub("-", text)) and digits and not text.isalnum():
         return col(Parcel.pickup_code) == normalise_code(text)
     result = normalise(text)
     waybill = result.waybill or text.upper()
+    # `%` and `_` typed by a clerk are characters to find, not LIKE wildcards.
     return or_(
         col(Parcel.waybill) == waybill,
-        col(Parcel.waybill).startswith(waybill),
-        col(Parcel.waybill).endswith(waybill) if len(waybill) >= 4 else col(Parcel.waybill) == waybill,
+        col(Parcel.waybill).startswith(waybill, autoescape=True),
+        col(Parcel.waybill).endswith(waybill, autoescape=True)
+        if len(waybill) >= 4
+        else col(Parcel.waybill) == waybill,
     )
 
 
 def search(station: Station, query: Query, *, limit: int = 50, before_id: int | None = None) -> Page:
     """Newest first, `limit` a page, keyset paging on the parcel id (stable while new parcels arrive)."""
     require(station, "view")
+    for typed in (query.text, query.waybill, query.code, query.phone_tail, query.carrier, query.shelf):
+        if typed is not None and len(typed) > MAX_SEARCH:
+            raise Refused(N_("A search is at most {max} characters"), code="query_too_long", max=MAX_SEARCH)
     stmt = select(Parcel).where(Parcel.status != ParcelStatus.CANCELLED)
     if query.text:
         stmt = stmt.where(_text_condition(query.text))

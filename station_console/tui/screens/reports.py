@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Input
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
+from station_console.private_files import write_atomic
 from station_console.services.day import export
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 from station_console.tui.widgets.plain import Label, Static, Table, plain
@@ -173,15 +174,12 @@ class ReportsScreen(ModeScreen):
         path = self.export_dir / f"report-{self.report['date']}.{fmt}"
         try:
             if fmt == "pdf":
-                path.write_bytes(export.to_pdf(self.report))
+                write_atomic(path, export.to_pdf(self.report))
             else:
                 writer = export.to_csv if fmt == "csv" else export.to_json
-                path.write_text(writer(self.report), encoding="utf-8")
-        except OSError as exc:
-            self.notify(
-                _("Could not write {path}: {reason}", path=str(path), reason=exc.strerror or str(exc)),
-                severity="error",
-            )
+                write_atomic(path, writer(self.report))
+        except StationError as exc:  # a full disk or a folder that cannot be written: nothing is left
+            self.notify(exc.message(), severity="error")
             return
         self.notify(_("Wrote {path}", path=str(path)))
 
