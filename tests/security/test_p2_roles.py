@@ -219,3 +219,34 @@ def test_a_clerk_does_a_clerks_work_and_no_managers(path: str, station_file: Pat
 def test_a_manager_may(path: str, station_file: Path) -> None:
     result = attempt(path, station_file, "--clerk", "Wang", "--pin", PIN)
     assert result.code == 0, result.output
+
+
+def console_keys() -> set[str]:
+    """Every binding id of the console: the app's and every screen's and widget's."""
+    import importlib
+    import pkgutil
+
+    from textual.binding import Binding
+
+    import station_console.tui as tui
+
+    found: set[str] = set()
+    for info in pkgutil.walk_packages(tui.__path__, f"{tui.__name__}."):
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            for binding in getattr(value, "BINDINGS", None) or ():
+                if isinstance(binding, Binding) and binding.id and value.__module__ == module.__name__:
+                    found.add(binding.id)
+        for binding in getattr(module, "CLERK_BINDINGS", ()):
+            if binding.id:
+                found.add(binding.id)
+    return found
+
+
+def test_every_console_key_has_exactly_one_role() -> None:
+    keys = console_keys()
+    assert len(keys) > 60
+    owners = {key: [name for name, spec in ACTIONS.items() if key in spec.keys] for key in keys}
+    assert {key: names for key, names in owners.items() if len(names) != 1} == {}
+    listed = {k for spec in ACTIONS.values() for k in spec.keys}
+    assert listed - keys == set(), "the role table names a key the console does not have"

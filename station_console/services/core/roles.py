@@ -35,20 +35,19 @@ class Action:
     first_run: bool = False  # also allowed to anyone on a new station that has no clerk yet
 
 
-_VIEW_KEYS = (
-    "app.quit",
-    "app.lock",
-    "app.activity",
-    "activity.close",
+_MOVE_KEYS = (
+    *("app.quit", "app.lock", "app.activity", "activity.close"),
     *(f"mode.{m}" for m in ("checkin", "pickup", "shelves", "parcels", "reports", "settings")),
-    *("parcels.search", "parcels.next", "parcels.previous"),
-    *("reports.prev", "reports.next", "reports.reload"),
-    *("shelves.reload", "shelves.overdue", "shelves.problems", "shelves.returns"),
-    *("overdue.back", "overdue.toggle", "overdue.candidates"),
-    *("problems.back", "returns.back", "carriers.back", "clerks.back", "clerks.activity"),
-    *("outbox.back", "outbox.filter", "outbox.refresh", "printers.back", "edit.back"),
     *("settings.carriers", "settings.printers", "settings.clerks", "settings.outbox", "settings.scan_test"),
-    *("phones.close", "move.cancel", "batch.cancel", "stclose.cancel", "carrier_form.cancel"),
+    *("shelves.overdue", "shelves.problems", "shelves.returns"),
+    *("overdue.back", "problems.back", "returns.back", "carriers.back", "clerks.back", "outbox.back"),
+    *("printers.back", "edit.back", "phones.close", "move.cancel", "batch.cancel", "stclose.cancel"),
+    *("carrier_form.cancel", "pickup.reason.cancel"),
+)
+_VIEW_KEYS = (
+    *("parcels.search", "parcels.next", "parcels.previous", "reports.prev", "reports.next", "reports.reload"),
+    *("shelves.reload", "overdue.toggle", "overdue.candidates", "clerks.activity"),
+    *("outbox.filter", "outbox.refresh"),
 )
 
 ACTIONS: dict[str, Action] = {
@@ -74,6 +73,7 @@ ACTIONS: dict[str, Action] = {
         commands=("notify", "privacy purge"),
     ),
     # --- anyone signed in: the counter's daily work, and reading parcels (codes, masked phones) ----
+    "move_around": Action(Need.SIGNED_IN, N_("move around the console"), keys=_MOVE_KEYS),
     "view": Action(
         Need.SIGNED_IN,
         N_("look up parcels and figures"),
