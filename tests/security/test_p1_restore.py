@@ -22,8 +22,7 @@ from sqlalchemy import create_engine
 
 from db.migrate import head_revision
 from db.models import ParcelEvent
-from security.helpers import PIN, Run, corrupt_page, make_station, snapshot
-from station_console.services.admin import backup
+from security.helpers import PIN, Run, corrupt_page, make_station, run_cli, snapshot
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.audit import event_hash
 from station_console.services.core.station import Station
@@ -41,7 +40,8 @@ def live(tmp_path: Path) -> Station:
     check_in(station, "SF1234567890123", phone=PHONE)
     close_day(station, station.business_day() - timedelta(days=1))
     check_in(station, "JT1234567890123", phone=PHONE)
-    backup.backup_sqlite(station, tmp_path / "good.sqlite3")
+    made = run_cli(["--db", str(station.engine.url), *MANAGER, "backup", str(tmp_path / "good.sqlite3")])
+    assert made.code == 0, made.output
     check_in(station, "JT1234567890124", phone=PHONE)  # after the backup: a restore loses it
     return station
 
@@ -92,8 +92,8 @@ def test_a_planted_trigger_and_manager_are_refused(
         "evil.sqlite3",
         "CREATE TABLE exfil (phone TEXT)",
         "CREATE TRIGGER steal AFTER INSERT ON parcel BEGIN INSERT INTO exfil VALUES (new.phone_full); END",
-        "INSERT INTO clerk (name, role, pin_hash, active, created_at, failed_sign_ins, lockouts) "
-        "VALUES ('Mallory', 'manager', '', 1, '2026-11-25 00:00:00', 0, 0)",
+        "INSERT INTO clerk (name, role, pin_hash, active, created_at) "
+        "VALUES ('Mallory', 'manager', '', 1, '2026-11-25 00:00:00')",
     )
     refused_and_untouched(cli, live, evil, "not a station's: table exfil, trigger steal")
     quiet = crafted(tmp_path, "quiet.sqlite3", "CREATE VIEW phones AS SELECT phone_full FROM parcel")
@@ -106,8 +106,8 @@ def test_an_extra_manager_row_is_refused(cli: Callable[..., Run], live: Station,
     mallory = crafted(
         tmp_path,
         "mallory.sqlite3",
-        "INSERT INTO clerk (name, role, pin_hash, active, created_at, failed_sign_ins, lockouts) "
-        f"VALUES ('Mallory', 'manager', '{clerks.hash_pin('1397', n=2**10)}', 1, '2026-11-25 00:00:00', 0, 0)",
+        "INSERT INTO clerk (name, role, pin_hash, active, created_at) "
+        f"VALUES ('Mallory', 'manager', '{clerks.hash_pin('1397', n=2**10)}', 1, '2026-11-25 00:00:00')",
     )
     refused_and_untouched(cli, live, mallory, "clerk Mallory (manager) is not in its audit trail")
 

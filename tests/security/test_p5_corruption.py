@@ -16,7 +16,6 @@ from security.helpers import PIN, Run, corrupt_page, make_station
 from station_console.services.checkin.transaction import check_in
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
-from station_console.tui.screens.damaged import DamagedScreen
 
 MANAGER = ["--clerk", "Wang", "--pin", PIN]
 
@@ -67,6 +66,8 @@ def test_a_backup_reads_back_its_copy(cli: Callable[..., Run], tmp_path: Path) -
 
 
 async def test_the_console_says_so_at_start(tmp_path: Path) -> None:
+    from station_console.tui.screens.damaged import DamagedScreen
+
     db = station_file(tmp_path)
     corrupt_page(db, "ix_parcel_waybill")
     from station_console.services.admin.setup import open_station

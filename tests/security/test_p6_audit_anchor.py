@@ -19,7 +19,6 @@ import pytest
 from db.models import ParcelEvent
 from security.helpers import PIN, Run, make_station
 from station_console.services.checkin.transaction import check_in
-from station_console.services.core import anchors
 from station_console.services.core.audit import event_hash
 from station_console.services.day.close import close_day
 
@@ -47,6 +46,14 @@ def db(tmp_path: Path) -> Path:
 def verify(cli: Callable[..., Run], db: Path) -> dict:  # type: ignore[type-arg]
     result = cli(["--db", f"sqlite:///{db}", "--lang", "en", "audit", "verify", "--json"])
     return json.loads(result.out) | {"exit": result.code}  # type: ignore[no-any-return]
+
+
+def close_events(db: Path) -> list[tuple[int, str]]:
+    """(event id, day) of each day_closed event, oldest first."""
+    rows = sqlite3.connect(db).execute(
+        "SELECT id, details FROM parcel_event WHERE kind = 'day_closed' ORDER BY id"
+    )
+    return [(event_id, json.loads(details)["day"]) for event_id, details in rows]
 
 
 def closes(db: Path) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
@@ -88,14 +95,16 @@ def rechain(conn: sqlite3.Connection, from_id: int) -> str:
 
 
 def test_an_untouched_trail_holds_through_every_close(cli: Callable[..., Run], db: Path) -> None:
+    from station_console.services.core import anchors
+
     result = verify(cli, db)
     assert result["ok"] and result["closes"] == 2 and result["sealed"] == 2 and result["anchored"] == 2
     assert len(anchors.read_anchors(_engine(db))) == 2
 
 
 def test_a_cut_tail_with_the_head_moved_back(cli: Callable[..., Run], db: Path) -> None:
-    (first_day, first), (second_day, second) = closes(db)
-    cut_from = first["chains"]["main"]["id"] + 1  # everything after the first close
+    (first_id, _first_day), (_second_id, second_day) = close_events(db)
+    cut_from = first_id + 1  # everything after the first close
     with sqlite3.connect(db) as conn:
         conn.execute("DELETE FROM parcel_event WHERE id >= ?", (cut_from,))
         conn.execute(
@@ -107,8 +116,8 @@ def test_a_cut_tail_with_the_head_moved_back(cli: Callable[..., Run], db: Path) 
 
 
 def test_a_cut_tail_with_its_closes_deleted(cli: Callable[..., Run], db: Path) -> None:
-    (first_day, first), (second_day, second) = closes(db)
-    cut_from = first["chains"]["main"]["id"] + 1
+    (first_id, _first_day), (_second_id, second_day) = close_events(db)
+    cut_from = first_id + 1
     with sqlite3.connect(db) as conn:
         conn.execute("DELETE FROM day_close WHERE business_day = ?", (second_day,))
         conn.execute("DELETE FROM parcel_event WHERE id >= ?", (cut_from,))

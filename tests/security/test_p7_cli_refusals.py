@@ -23,7 +23,6 @@ import pytest
 
 from security.helpers import PIN, Run, make_station
 from station_console.errors import Refused
-from station_console.private_files import write_atomic
 
 MANAGER = ["--clerk", "Wang", "--pin", PIN]
 STATION = [sys.executable, "-c", "from station_console.cli import main; main()"]
@@ -123,6 +122,8 @@ def test_a_full_disk_leaves_no_half_backup_or_export(db: Path, tmp_path: Path) -
 
 
 def test_a_writer_that_hits_enospc_leaves_the_old_file(tmp_path: Path) -> None:
+    from station_console.private_files import write_atomic
+
     target = tmp_path / "report.csv"
     target.write_text("yesterday's report\n")
 
