@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner
+from console_tour import tour
 from sqlmodel import select
 
 from db.models import ParcelEvent, PrintJob
@@ -192,30 +193,8 @@ async def test_every_console_mode_screenshot(day: Station) -> None:
     from station_console.tui.app import StationApp
 
     app = StationApp(day, CounterSettings(counter="test-counter"), database_label="SQLite test")
-    shots: dict[str, str] = {}
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        for key, mode in (
-            ("f1", "checkin"),
-            ("f2", "pickup"),
-            ("f3", "shelves"),
-            ("f4", "parcels"),
-            ("f5", "reports"),
-            ("f6", "settings"),
-        ):
-            await pilot.press(key)
-            await pilot.pause(0.2)
-            shots[mode] = app.export_screenshot()
-        await pilot.press("f2")
-        await pilot.pause()
-        await pilot.press(*"5678", "enter")  # a phone-tail lookup lists every recipient's masked phone
-        await pilot.pause(0.3)
-        shots["pickup lookup"] = app.export_screenshot()
-        await pilot.press("ctrl+t")
-        await pilot.pause()
-        await pilot.press(*"SF1234567890123", "enter")
-        await pilot.pause()
-        shots["audit trail"] = app.export_screenshot()
+        shots = await tour(app, pilot, audit_query="SF1234567890123")
     assert set(shots) >= {"checkin", "pickup", "parcels", "reports", "audit trail"}
     found: dict[str, Any] = {name: leaks(svg) for name, svg in shots.items() if leaks(svg)}
     assert found == {}

@@ -35,7 +35,7 @@ from db.migrate import upgrade
 from db.models import Clerk, Role
 from station_console.services.admin.setup import init_station
 from station_console.services.core.station import Station
-from station_console.services.people.clerks import ClerkInfo, act_as, hash_pin
+from station_console.services.people.clerks import ClerkInfo, act_as, hash_pin, record_created
 
 ZONE = "Asia/Shanghai"
 SHELVES = 30  # x LAYERS layers: about 5,600 codes per layer at 1M parcels, under the 8,999 SEQ span
@@ -367,6 +367,7 @@ def act_as_bench_clerk(station: Station) -> Station:
             row = Clerk(name="bench", role=Role.CLERK, pin_hash=pin_hash, created_at=station.now())
             session.add(row)
             session.flush()
+            record_created(session, station, row, bench=True)
         return ClerkInfo.of(row)
 
     act_as(station, station.run(work))

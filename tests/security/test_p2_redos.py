@@ -20,7 +20,7 @@ from station_console.services.people.clerks import act_as
 from station_console.services.scan.carriers import add_carrier, forget_detector, get_detector, update_carrier
 
 EVIL = "^(A|A)+B$"
-HOSTILE_SCAN = "A" * 60 + "C"
+HOSTILE_SCAN = "A" * 39 + "C"  # as long as a waybill may be: 2^39 ways to backtrack
 
 
 def carriers(station: Station) -> list[tuple[str, object]]:

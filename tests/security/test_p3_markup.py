@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from console_tour import tour
 from sqlalchemy import text
 
 from security.helpers import Run, make_station
@@ -97,44 +98,10 @@ SUB_SCREENS = {
 @pytest.mark.timeout(170)
 async def test_hostile_text_in_every_field_opens_every_screen(hostile: Station, tmp_path: Path) -> None:
     app = StationApp(hostile, CounterSettings(counter="test-counter"), database_label="SQLite test")
-    shots: dict[str, str] = {}
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        for key, mode in (
-            ("f1", "checkin"),
-            ("f2", "pickup"),
-            ("f3", "shelves"),
-            ("f4", "parcels"),
-            ("f5", "reports"),
-            ("f6", "settings"),
-        ):
-            await pilot.press(key)
-            await pilot.pause(0.2)
-            shots[mode] = app.export_screenshot()
-            for sub in SUB_SCREENS.get(mode, []):
-                await pilot.press(sub)
-                await pilot.pause(0.3)
-                shots[f"{mode} {sub}"] = app.export_screenshot()
-                await pilot.press("escape")
-                await pilot.pause(0.1)
-                if mode == "shelves" and sub == "f8":
-                    await pilot.press("escape")  # the stocktake asks for a shelf first
-                    await pilot.pause(0.1)
-        await pilot.press("f2")
-        await pilot.pause()
-        await pilot.press(*"5678", "enter")  # the recipient's parcels, with their hostile fields
-        await pilot.pause(0.3)
-        shots["pickup lookup"] = app.export_screenshot()
-        await pilot.press("f4")
-        await pilot.pause()
-        await pilot.press(*"SF1234567890100", "enter")
-        await pilot.pause(0.3)
-        shots["parcels search"] = app.export_screenshot()
-        await pilot.press("ctrl+t")
-        await pilot.pause()
-        await pilot.press(*"Wang", "enter")
-        await pilot.pause(0.3)
-        shots["audit trail"] = app.export_screenshot()
+        shots = await tour(
+            app, pilot, audit_query="Wang", sub_screens=SUB_SCREENS, parcels_search="SF1234567890100"
+        )
         assert app.is_running and app.return_code is None
     bad = [name for name, svg in shots.items() if not no_escapes(svg)]
     assert bad == [], f"escape characters reached the terminal on: {bad}"

@@ -94,6 +94,15 @@ def rechain(conn: sqlite3.Connection, from_id: int) -> str:
     return prev_hash
 
 
+def rewrite_first_checkin(conn: sqlite3.Connection) -> None:
+    """Change the first check-in's waybill, then recompute every hash after it."""
+    (target,) = conn.execute("SELECT min(id) FROM parcel_event WHERE kind = 'checked_in'").fetchone()
+    conn.execute(
+        "UPDATE parcel_event SET details = json_set(details, '$.waybill', 'X') WHERE id = ?", (target,)
+    )
+    rechain(conn, target)
+
+
 def test_an_untouched_trail_holds_through_every_close(cli: Callable[..., Run], db: Path) -> None:
     from station_console.services.core import anchors
 
@@ -131,22 +140,14 @@ def test_a_cut_tail_with_its_closes_deleted(cli: Callable[..., Run], db: Path) -
 
 def test_a_rewritten_event_with_every_hash_recomputed(cli: Callable[..., Run], db: Path) -> None:
     with sqlite3.connect(db) as conn:
-        (target,) = conn.execute("SELECT min(id) FROM parcel_event WHERE kind = 'checked_in'").fetchone()
-        conn.execute(
-            "UPDATE parcel_event SET details = json_set(details, '$.waybill', 'X') WHERE id = ?", (target,)
-        )
-        rechain(conn, target)
+        rewrite_first_checkin(conn)
     result = verify(cli, db)
     assert result["exit"] == 1 and result["reason"] == "close_head_changed"
 
 
 def test_recomputed_heads_break_the_seal_and_the_anchor(cli: Callable[..., Run], db: Path) -> None:
     with sqlite3.connect(db) as conn:
-        (target,) = conn.execute("SELECT min(id) FROM parcel_event WHERE kind = 'checked_in'").fetchone()
-        conn.execute(
-            "UPDATE parcel_event SET details = json_set(details, '$.waybill', 'X') WHERE id = ?", (target,)
-        )
-        rechain(conn, target)
+        rewrite_first_checkin(conn)
         for day, heads in closes(db):
             main = heads["chains"]["main"]
             (new_hash,) = conn.execute("SELECT hash FROM parcel_event WHERE id = ?", (main["id"],)).fetchone()
@@ -161,11 +162,7 @@ def test_recomputed_heads_break_the_seal_and_the_anchor(cli: Callable[..., Run],
 def test_heads_wiped_from_the_closes(cli: Callable[..., Run], db: Path) -> None:
     """Closes without heads look like closes made before heads were stored; the anchors know better."""
     with sqlite3.connect(db) as conn:
-        (target,) = conn.execute("SELECT min(id) FROM parcel_event WHERE kind = 'checked_in'").fetchone()
-        conn.execute(
-            "UPDATE parcel_event SET details = json_set(details, '$.waybill', 'X') WHERE id = ?", (target,)
-        )
-        rechain(conn, target)
+        rewrite_first_checkin(conn)
         conn.execute("UPDATE day_close SET audit_heads = NULL, heads_hmac = NULL")
     result = verify(cli, db)
     assert result["exit"] == 1 and result["reason"] == "anchor_mismatch"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlmodel import select
 from station_helpers import act_as_new_clerk
@@ -134,13 +136,7 @@ def test_only_a_manager_edits_the_table(station: Station) -> None:
 
 def test_another_counters_edit_is_seen_after_forget(station: Station) -> None:
     detector = get_detector(station)
-    other = Station(
-        engine=station.engine,
-        counter="counter-2",
-        clerk_id=station.clerk_id,
-        clerk_role=station.clerk_role,
-        clock=station.clock,
-    )
+    other = replace(station, counter="counter-2", _settings=None)  # the same clerk at another counter
     update_carrier(other, "ZTO", {"active": False})
     assert get_detector(station) is detector
     forget_detector(station)

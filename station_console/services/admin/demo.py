@@ -20,15 +20,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from db.models import Carrier, Clerk, EventKind, Parcel, ParcelStatus, Role
+from db.models import Carrier, Clerk, Parcel, ParcelStatus, Role
 from station_console.errors import StationError
 from station_console.services.checkin import transaction
-from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.day import close
 from station_console.services.exceptions import problems, returns
-from station_console.services.people.clerks import hash_pin, needs_first_manager
+from station_console.services.people.clerks import hash_pin, needs_first_manager, record_created
 from station_console.services.pickup import handover
 
 # Share of a day's parcels per carrier (a typical Chinese community station).
@@ -126,19 +125,7 @@ def _ensure_clerks(station: Station) -> dict[str, tuple[int, str]]:
                 clerk = Clerk(name=name, role=role, created_at=station.now(), pin_hash=hash_pin(DEMO_PIN))
                 session.add(clerk)
                 session.flush()
-                # Like any clerk, in the trail (a restore refuses clerks the trail does not know).
-                audit.record(
-                    session,
-                    station,
-                    EventKind.CLERK_CHANGED,
-                    details={
-                        "clerk": name,
-                        "clerk_id": clerk.id,
-                        "change": "created",
-                        "role": role,
-                        "demo": True,
-                    },
-                )
+                record_created(session, station, clerk, demo=True)
             assert clerk.id is not None
             out[name] = (clerk.id, clerk.role)
         return out

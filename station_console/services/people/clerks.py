@@ -207,6 +207,16 @@ def _insert(session: Session, station: Station, name: str, pin_hash: str, role: 
     return row
 
 
+def record_created(session: Session, station: Station, row: Clerk, **extra: object) -> None:
+    """The event that puts a new clerk in the trail (a restore refuses clerks the trail does not know)."""
+    audit.record(
+        session,
+        station,
+        EventKind.CLERK_CHANGED,
+        details={"clerk": row.name, "clerk_id": row.id, "change": "created", "role": row.role, **extra},
+    )
+
+
 def create_first_manager(station: Station, name: str, pin: str) -> ClerkInfo:
     """First run: make the station's manager. Refused once any clerk exists."""
     name, pin = _validate_name(name), validate_pin(pin)
@@ -216,18 +226,7 @@ def create_first_manager(station: Station, name: str, pin: str) -> ClerkInfo:
         if session.exec(select(Clerk.id).limit(1)).first() is not None:
             raise Refused(N_("The station already has clerks; a manager adds new ones"), code="not_first_run")
         row = _insert(session, station, name, pin_hash, Role.MANAGER)
-        audit.record(
-            session,
-            station,
-            EventKind.CLERK_CHANGED,
-            details={
-                "clerk": name,
-                "clerk_id": row.id,
-                "change": "created",
-                "role": Role.MANAGER,
-                "first_run": True,
-            },
-        )
+        record_created(session, station, row, first_run=True)
         return ClerkInfo.of(row)
 
     return station.run(work)
@@ -245,12 +244,7 @@ def add_clerk(station: Station, name: str, pin: str, *, role: str = Role.CLERK) 
 
     def work(session: Session) -> ClerkInfo:
         row = _insert(session, station, name, pin_hash, role)
-        audit.record(
-            session,
-            station,
-            EventKind.CLERK_CHANGED,
-            details={"clerk": name, "clerk_id": row.id, "change": "created", "role": role},
-        )
+        record_created(session, station, row)
         return ClerkInfo.of(row)
 
     return station.run(work)

@@ -34,22 +34,23 @@ def _literal(content: Any) -> Any:
     return content
 
 
-class Static(TextualStatic):
+class _Literal:
+    """Content given as `str` is literal text (the constructor and `update` alike)."""
+
     def __init__(self, content: Any = "", *args: Any, **kwargs: Any) -> None:
         kwargs["markup"] = False
-        super().__init__(_literal(content), *args, **kwargs)
+        super().__init__(_literal(content), *args, **kwargs)  # type: ignore[call-arg]
 
     def update(self, content: Any = "", *, layout: bool = True) -> None:
-        super().update(_literal(content), layout=layout)
+        super().update(_literal(content), layout=layout)  # type: ignore[misc]
 
 
-class Label(TextualLabel):
-    def __init__(self, content: Any = "", *args: Any, **kwargs: Any) -> None:
-        kwargs["markup"] = False
-        super().__init__(_literal(content), *args, **kwargs)
+class Static(_Literal, TextualStatic):
+    pass
 
-    def update(self, content: Any = "", *, layout: bool = True) -> None:
-        super().update(_literal(content), layout=layout)
+
+class Label(_Literal, TextualLabel):
+    pass
 
 
 class Table(DataTable[Any]):
