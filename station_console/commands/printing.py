@@ -30,7 +30,10 @@ def register(cli: click.Group) -> None:
     type=click.Choice(FORMATS),
     help="Printer language (default: this counter's printer, else tspl).",
 )
-@click.option("--size", help="Sticker size in mm: 40x30, 50x30 or 60x40.")
+@click.option(
+    "--size",
+    help="Sticker size in mm: 40x30, 50x30, 60x40, 70x50, 100x100, 100x150 (another size is scaled).",
+)
 @click.option("--dpi", type=click.Choice(["203", "300"]), help="Printer resolution.")
 @click.option(
     "--out",
@@ -47,8 +50,10 @@ def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | N
 
     configured: dict[str, Any] = dict(app.counter_settings.printer)
     config = {
+        **configured,  # the default printer's paper: gap, roll width, how it prints Chinese
         "language": fmt or configured.get("language", "tspl"),
         "transport": "dummy",
+        "target": "preview",
         "size": size or configured.get("size", "40x30"),
         "dpi": int(dpi or configured.get("dpi", 203)),
     }
@@ -98,7 +103,7 @@ def print_label(app: CliApp, ref: str, printer_name: str | None, as_json: bool) 
     except StationError as exc:
         fail(exc, as_json=as_json)
     if as_json:
-        emit_json(job_json(job))
+        emit_json(job_json(job, _codes(app, [job.parcel_id]).get(job.parcel_id or 0)))
         return
     click.echo(_("Label queued as print job {job}", job=job.id))
 
@@ -140,7 +145,7 @@ def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit
         }
     statuses = None if all_jobs else ["queued", "sending", "failed", "interrupted"]
     jobs = printing.list_jobs(app.station, statuses=statuses, limit=limit)
-    codes = _codes(app, [j.parcel_id for j in jobs if j.parcel_id is not None])
+    codes = _codes(app, [j.parcel_id for j in jobs])
     if as_json:
         emit_json(
             {
@@ -199,7 +204,7 @@ def job_json(job: Any, code: str | None = None) -> dict[str, Any]:
     }
 
 
-def _codes(app: CliApp, parcel_ids: list[int]) -> dict[int, str]:
+def _codes(app: CliApp, parcel_ids: list[int | None]) -> dict[int, str]:
     from sqlmodel import col, select
 
     from db.models import Parcel
@@ -207,5 +212,7 @@ def _codes(app: CliApp, parcel_ids: list[int]) -> dict[int, str]:
     if not parcel_ids:
         return {}
     with app.station.read() as session:
-        rows = session.exec(select(Parcel.id, Parcel.pickup_code).where(col(Parcel.id).in_(parcel_ids))).all()
+        rows = session.exec(
+            select(Parcel.id, Parcel.pickup_code).where(col(Parcel.id).in_([p for p in parcel_ids if p]))
+        ).all()
     return {pid: code or "" for pid, code in rows if pid is not None}

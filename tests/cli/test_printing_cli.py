@@ -111,6 +111,7 @@ def test_unplugged_printer_keeps_the_label_and_prints_it_when_back(run, db_url: 
 
     queued = run("print", code, "--json")  # a reprint, audited
     assert queued.exit_code == 0 and json.loads(queued.output)["status"] == "queued"
+    assert json.loads(queued.output)["pickup_code"] == code
     with station.read() as s:
         assert len(s.exec(select(PrintJob)).all()) == 2
     station.engine.dispose()
