@@ -69,15 +69,11 @@ class Printer:
         return self.media.dpi
 
     def can_print(self, kind: str) -> bool:
-        return self.why_not(kind) is None
+        return kind in self.jobs and self.takes_kind(kind)
 
-    def why_not(self, kind: str) -> str | None:
-        """Why this printer cannot print a job of `kind` (English, for logs and `unsupported`), or None."""
-        if kind not in self.jobs:
-            return f"{self.name} takes only {', '.join(self.jobs)} jobs"
-        if kind not in ("label", "test") and self.language.document is None:
-            return f"{self.name} is a {self.language.name} printer: it prints labels only"
-        return None
+    def takes_kind(self, kind: str) -> bool:
+        """Its language can print `kind` (receipts and manifests need ESC/POS or PDF)."""
+        return kind in ("label", "test") or self.language.document is not None
 
     @property
     def cjk_bitmap(self) -> bool:

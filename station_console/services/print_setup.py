@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from db.models import Parcel, ParcelStatus
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, get_language, translate
 from station_console.services.station import Station
 
 # -- finding a parcel by what the clerk typed --------------------------------------------------------
@@ -95,3 +95,59 @@ def _make(factory: Any, config: dict[str, Any], name: str) -> Any:
         raise Refused(
             N_("Printer {name} is misconfigured: {reason}"), code="bad_printer", name=name, reason=str(exc)
         ) from exc
+
+
+# -- can this counter print it? --------------------------------------------------------------------
+
+NOBODY_CAN = {
+    "manifest": N_(
+        "No printer on this counter can print a return manifest ({reasons}). "
+        "Add a PDF or receipt (ESC/POS) printer in Settings > Printers."
+    ),
+    "receipt": N_(
+        "No printer on this counter can print a pickup receipt ({reasons}). "
+        "Add a PDF or receipt (ESC/POS) printer in Settings > Printers."
+    ),
+    "test": N_("No printer on this counter takes test prints ({reasons})."),
+    "label": N_("No printer on this counter takes labels ({reasons})."),
+}
+
+
+def _reason(printer: Any, kind: str) -> str | None:
+    """Why `printer` would never take a job of `kind`, in the console's language; None if it would."""
+    lang = get_language()
+    if kind not in printer.jobs:
+        return translate(
+            N_("{name} takes only {jobs}"), lang, name=printer.name, jobs=", ".join(printer.jobs)
+        )
+    if not printer.takes_kind(kind):
+        return translate(
+            N_("{name} is a {language} label printer"),
+            lang,
+            name=printer.name,
+            language=printer.language.name,
+        )
+    return None
+
+
+def check_printable(counter_settings: Any, kind: str, *, printer: str | None = None) -> None:
+    """Refuse, before it is queued, a job that no printer of this counter would ever take.
+
+    Such a job would wait in the queue for ever without a word. `printer` names the one it must go to.
+    """
+    if printer:
+        reason = _reason(printer_for(counter_settings, printer), kind)
+        if reason is not None:
+            raise Refused(
+                N_("Printer {name} cannot print this: {reason}"),
+                code="cannot_print",
+                name=printer,
+                reason=reason,
+            )
+        return
+    printers = configured_printers(counter_settings)
+    if not printers:
+        raise Refused(N_("No printer is configured on this counter"), code="no_printer")
+    reasons = [_reason(p, kind) for p in printers]
+    if all(reasons):
+        raise Refused(NOBODY_CAN[kind], code="cannot_print", reasons="; ".join(r for r in reasons if r))

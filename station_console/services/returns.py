@@ -19,6 +19,7 @@ from station_console.i18n import N_
 from station_console.services import audit, outbox, shelving
 from station_console.services.search import ParcelRow, find_parcel, rows_for
 from station_console.services.station import Station
+from station_console.settings import CounterSettings
 
 
 @dataclass(frozen=True)
@@ -156,9 +157,15 @@ def remove(station: Station, batch_id: int, ref: str) -> ParcelRow:
     return station.run(work)
 
 
-def print_manifest(station: Station, batch_id: int) -> int:
-    """Queue the batch's manifest (the printing module renders it for PDF and receipt printers)."""
-    from station_console.services.printing import queue_manifest  # issue 7's module
+def print_manifest(station: Station, batch_id: int, counter_settings: CounterSettings) -> int:
+    """Queue the batch's manifest (the printing module renders it for PDF and receipt printers).
+
+    Refused first when no printer of this counter can print one: it would wait in the queue for ever.
+    """
+    from station_console.services.print_setup import check_printable
+    from station_console.services.printing import queue_manifest
+
+    check_printable(counter_settings, "manifest")
 
     def work(session: Session) -> int:
         batch = session.get(ReturnBatch, batch_id)

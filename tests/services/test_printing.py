@@ -267,7 +267,19 @@ def test_printer_error_carries_a_code() -> None:
 
 
 def test_a_test_print_is_a_sample_label_on_the_chosen_printer(station: Station) -> None:
-    job = printing.queue_test_print(station, printer="default")
+    counter = CounterSettings(
+        printers={
+            "default": {"language": "zpl", "transport": "dummy"},
+            "receipts": {"language": "escpos", "transport": "dummy", "jobs": ["receipt"]},
+        }
+    )
+    with pytest.raises(Refused) as err:
+        printing.queue_test_print(station, counter, printer="receipts")
+    assert err.value.code == "cannot_print" and "takes only receipt" in err.value.message("en")
+    with pytest.raises(NotFound):
+        printing.queue_test_print(station, counter, printer="nope")
+    assert jobs(station) == []
+    job = printing.queue_test_print(station, counter, printer="default")
     printer = dummy_printer("t", "zpl")
     assert printing.process_queue(station, printer, lang="en").printed == [job.id]
     sent = printer.transport.sent[0]

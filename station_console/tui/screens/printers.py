@@ -165,7 +165,7 @@ class PrintersScreen(ModeScreen):
         name = self._selected()
 
         def queue() -> None:
-            job = printing.queue_test_print(self.station, printer=name)
+            job = printing.queue_test_print(self.station, self.counter, printer=name)
             worker: Any = getattr(self.app, "print_worker", None)
             if worker is not None:
                 worker.kick()
