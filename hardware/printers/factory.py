@@ -22,7 +22,9 @@ from hardware.printers.label import (
     LabelData,
     LabelSize,
     Media,
+    Symbol,
     preset_for,
+    roll_symbol,
 )
 from hardware.printers.transports import PrinterError, Transport, make_transport
 
@@ -81,6 +83,12 @@ class Printer:
         return self.language.name in ("png", "pdf", "zpl") or (
             self.language.name == "tspl" and self.media.cjk == "bitmap"
         )
+
+    def symbol(self, waybill: str) -> Symbol:
+        """How this printer's labels carry `waybill`: Code 128 bars or a QR code, and where."""
+        if self.language.roll:
+            return roll_symbol(waybill, self.media.roll_dots, self.dpi, bar_height=1)
+        return self.media.layout(waybill).symbol
 
     def render_label(self, data: LabelData) -> bytes:
         return self.language.label(data, self.media)

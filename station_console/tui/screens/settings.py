@@ -13,7 +13,7 @@ from collections.abc import Collection
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -101,6 +101,7 @@ class SettingsScreen(ModeScreen):
                     yield field_widget(StationSettings, name, getattr(station, name), "st")
                     yield Label(_(info.description or ""), classes="help")
             yield Static(_("This counter"), classes="section")
+            yield Static(id="scanner-needs")  # which codes the labels use: filled in a thread
             for name, info in CounterSettings.model_fields.items():
                 if name in SKIP_COUNTER_FIELDS:
                     continue
@@ -110,6 +111,21 @@ class SettingsScreen(ModeScreen):
                     yield Label(_(info.description or ""), classes="help")
             yield Button(_("Save"), id="save", variant="primary")
         yield Static(id="settings-status")
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self._show_scanner_needs()  # again after Printers, where they may have changed
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="scanner-needs")
+    def _show_scanner_needs(self) -> None:
+        from station_console.services.print_setup import scanner_needs
+
+        counter: CounterSettings = getattr(self.app, "counter_settings", CounterSettings())
+        try:
+            text = scanner_needs(self.station, counter)
+        except StationError as exc:
+            text = exc.message()
+        self.app.call_from_thread(self.query_one("#scanner-needs", Static).update, text)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
