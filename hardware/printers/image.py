@@ -32,14 +32,19 @@ def _reference(text: str) -> str:
     return "0\u53d6" if has_cjk(text) else "0"
 
 
+def _ink(face: Font, text: str, stroke: int) -> tuple[int, int, int, int]:
+    """Left, top, right, bottom of `text` with the reference glyphs' height: descenders count."""
+    left, top, right, bottom = face.getbbox(text, stroke_width=stroke)
+    _, ref_top, _, ref_bottom = face.getbbox(_reference(text), stroke_width=stroke)
+    return left, min(top, ref_top), right, max(bottom, ref_bottom)
+
+
 def fit_font(text: str, box: Box, *, stroke: int = 0) -> Font:
     """The largest font whose rendering of `text` fits in `box`."""
     lo, hi = 6, max(7, box.h * 2)
-    ref = _reference(text)
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        left, _, right, _ = font(mid).getbbox(text, stroke_width=stroke)
-        _, top, _, bottom = font(mid).getbbox(ref, stroke_width=stroke)
+        left, top, right, bottom = _ink(font(mid), text, stroke)
         if right - left <= box.w and bottom - top <= box.h:
             lo = mid
         else:
@@ -50,13 +55,12 @@ def fit_font(text: str, box: Box, *, stroke: int = 0) -> Font:
 def draw_text(
     draw: ImageDraw.ImageDraw, text: str, box: Box, *, align: str = "left", stroke: int = 0
 ) -> None:
-    """`text` fitted into `box`, its ink aligned to the box (bottom on the baseline side)."""
+    """`text` fitted into `box`, its ink (descenders too) inside it, aligned to the box's bottom."""
     text = printable(text, cjk=cjk_font() is not None)
     if not text:
         return
     face = fit_font(text, box, stroke=stroke)
-    left, _, right, _ = face.getbbox(text, stroke_width=stroke)
-    bottom = face.getbbox(_reference(text), stroke_width=stroke)[3]
+    left, _, right, bottom = _ink(face, text, stroke)
     x = box.x - left
     if align == "right":
         x = box.x + box.w - right

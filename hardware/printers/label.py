@@ -324,12 +324,9 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str) -> LabelLayout:
     code = Box(margin, y, inner, d(p.code))
     y += d(p.code) + gap
     bottom = height - margin
-    hri = None
-    if p.hri:
-        hri = Box(margin, bottom - d(p.hri), inner, d(p.hri))
-        bottom = hri.y - gap
+    hri_h = d(p.hri) + gap if p.hri else 0  # the full waybill as text, under its code
 
-    def finish(tail: Box, phone: Box, date_box: Box, symbol: Symbol) -> LabelLayout:
+    def finish(tail: Box, phone: Box, date_box: Box, symbol: Symbol, hri: Box | None) -> LabelLayout:
         return LabelLayout(
             size, dpi, width, height, caption, carrier, code, tail, phone, date_box, hri, symbol
         )
@@ -337,18 +334,24 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str) -> LabelLayout:
     # Code 128 under two rows of text: [tail ... date] and [phone].
     module = bar_module(waybill, width, dpi)
     bars_top = y + 2 * row + 2 * gap
-    bar_h = min(d(p.bar_max), bottom - bars_top)
+    bar_h = min(d(p.bar_max), bottom - hri_h - bars_top)
     if module and bar_h >= d(MIN_BAR_MM):
         modules = code128.module_count(waybill)
-        bars = Box((width - modules * module) // 2, bottom - bar_h, modules * module, bar_h)
+        # Bars and their text centred in the room below the rows: a tall sticker's spare space goes
+        # above and below them, not into a gap between them.
+        top = bars_top + (bottom - bars_top - bar_h - hri_h) // 2
+        bars = Box((width - modules * module) // 2, top, modules * module, bar_h)
         return finish(
             Box(margin, y, inner // 2, row),
             Box(margin, y + row + gap, inner, row),
             Box(margin + inner // 2, y, inner - inner // 2, row),
             Symbol("code128", bars, module, modules, QUIET_1D),
+            Box(margin, bars.bottom + gap, inner, d(p.hri)) if p.hri else None,
         )
 
     # A QR code at the right (2/5 of the width, half if it needs it), the three rows stacked at its left.
+    hri = Box(margin, bottom - d(p.hri), inner, d(p.hri)) if p.hri else None
+    bottom -= hri_h
     area_h = bottom - y
     symbol = None
     for qr_w in (inner * 2 // 5, inner // 2):
@@ -366,4 +369,5 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str) -> LabelLayout:
         Box(margin, top + rows_h + gap, column, rows_h),
         Box(margin, top + 2 * (rows_h + gap), column, rows_h),
         symbol,
+        hri,
     )
