@@ -32,7 +32,7 @@ def _reference(text: str) -> str:
     return "0\u53d6" if has_cjk(text) else "0"
 
 
-def _ink(face: Font, text: str, stroke: int) -> tuple[int, int, int, int]:
+def _ink(face: Font, text: str, stroke: int) -> tuple[float, float, float, float]:
     """Left, top, right, bottom of `text` with the reference glyphs' height: descenders count."""
     left, top, right, bottom = face.getbbox(text, stroke_width=stroke)
     _, ref_top, _, ref_bottom = face.getbbox(_reference(text), stroke_width=stroke)
