@@ -95,6 +95,10 @@ async def test_saving_a_printer_says_once_which_codes_the_scanner_must_read(app:
             if "Code 128 barcodes only" in str(status.render()):
                 break
         assert "Printer big saved. Its labels carry Code 128 barcodes only." in str(status.render())
+        screen.query_one("#p-name", Input).value = "[/]x[b]"  # markup is refused as a name, not parsed
+        screen.save_printer()  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert "letters, digits" in str(status.render())
         screen.query_one("#p-name", Input).value = "tiny"
         screen.query_one("#p-size", Input).value = "30x20"
         screen.save_printer()  # type: ignore[attr-defined]

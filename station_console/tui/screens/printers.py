@@ -8,8 +8,10 @@ a label.
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -28,6 +30,7 @@ from station_console.settings import CounterSettings, save_counter_settings
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 
 TRANSPORTS = ("usb", "tcp", "device", "cups", "file", "dummy")
+NAME = re.compile(r"[\w .\-]{1,40}")  # letters (Chinese too), digits, space, dot, dash
 TARGET_HINT = N_("target: USB vendor:product, host[:9100], /dev/usb/lp0, CUPS queue, or a file path")
 CJK_CHOICES = (
     (N_("Chinese: printer's font"), "resident"),
@@ -41,6 +44,9 @@ class PrintersScreen(ModeScreen):
     PrintersScreen #printer-form { height: auto; padding: 0 1; }
     PrintersScreen #printer-form Horizontal { height: auto; }
     PrintersScreen #printer-form Input, PrintersScreen #printer-form Select { width: 1fr; }
+    PrintersScreen #printer-form #p-target { width: 3fr; }
+    PrintersScreen #printer-form #p-gap { width: 12; }
+    PrintersScreen #printer-form #p-cjk { width: 32; }
     PrintersScreen #printer-list { height: 1fr; }
     PrintersScreen #printer-status { height: 2; padding: 0 1; }
     PrintersScreen #printer-status.error { background: $error; }
@@ -106,19 +112,17 @@ class PrintersScreen(ModeScreen):
                 if cfg.get("language") == "escpos"
                 else f"{cfg.get('size', '40x30')}"
             )
+            cells = [name, cfg.get("language", ""), cfg.get("transport", ""), cfg.get("target", "")]
             table.add_row(
-                name,
-                cfg.get("language", ""),
-                cfg.get("transport", ""),
-                cfg.get("target", ""),
-                f"{paper} @{cfg.get('dpi', 203)}",
+                *(Text(str(cell)) for cell in cells),  # settings text is data, never markup
+                Text(f"{paper} @{cfg.get('dpi', 203)}"),
                 "✓" if name == default else "",
                 key=name,
             )
 
     def _say(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#printer-status", Static)
-        status.update(text)
+        status.update(Text(text))  # names and targets are data, never markup
         status.set_class(error, "error")
         if error:
             self.app.bell()
@@ -155,8 +159,8 @@ class PrintersScreen(ModeScreen):
     @on(Button.Pressed, "#p-save")
     def save_printer(self) -> None:
         name = self.query_one("#p-name", Input).value.strip()
-        if not name:
-            self._say(_("Give the printer a name"), error=True)
+        if not NAME.fullmatch(name):
+            self._say(_("Give the printer a name: letters, digits, spaces, dots or dashes"), error=True)
             return
         gap = self.query_one("#p-gap", Input).value.strip() or "2"
         try:

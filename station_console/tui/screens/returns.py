@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -89,7 +90,8 @@ class ReturnsScreen(ModeScreen):
             scan.focus()
 
     def status(self, text: str, *, error: bool = False) -> None:
-        self.query_one("#ret-status", Static).update(f"[red]{text}[/]" if error else text)
+        # Messages carry scanned and configured text: data, never markup.
+        self.query_one("#ret-status", Static).update(Text(text, style="red" if error else ""))
         if error:
             self.app.bell()
 

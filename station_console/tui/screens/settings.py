@@ -93,6 +93,7 @@ class SettingsScreen(ModeScreen):
     def compose_body(self) -> ComposeResult:
         station = self.station.settings()
         counter: CounterSettings = getattr(self.app, "counter_settings", CounterSettings())
+        yield Static(id="scanner-needs")  # which codes the labels use, so the scanner must read
         with VerticalScroll(id="settings-form"):
             yield Static(_("Station settings (shared by every counter)"), classes="section")
             for name, info in StationSettings.model_fields.items():
@@ -101,7 +102,6 @@ class SettingsScreen(ModeScreen):
                     yield field_widget(StationSettings, name, getattr(station, name), "st")
                     yield Label(_(info.description or ""), classes="help")
             yield Static(_("This counter"), classes="section")
-            yield Static(id="scanner-needs")  # which codes the labels use: filled in a thread
             for name, info in CounterSettings.model_fields.items():
                 if name in SKIP_COUNTER_FIELDS:
                     continue
