@@ -10,6 +10,7 @@ quiet-zone checks). `Sheet.codes` records where each code was drawn and how.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pypdf
@@ -113,17 +114,19 @@ def _unquote(arg: str) -> str:
     return arg[1:-1].replace('\\["]', '"') if arg.startswith('"') else arg
 
 
-def tspl_128m(content: str) -> list[int]:
-    """TSPL `128M`: `!nnn` is a symbol value (104 start B, 105 start C, 100 code B, 99 code C)."""
+def _code128_values(content: str, switch: Callable[[str, int], tuple[int, int] | None]) -> list[int]:
+    """Symbol values of a command's Code 128 data: `switch` spots the language's start/code-set
+    escapes (value, length); between them, code set B is one character a value, C two digits."""
     values: list[int] = []
     subset = ""
     i = 0
     while i < len(content):
-        if content[i] == "!":
-            value = int(content[i + 1 : i + 4])
+        found = switch(content, i)
+        if found is not None:
+            value, size = found
             values.append(value)
             subset = {START_B: "B", CODE_B: "B", START_C: "C", CODE_C: "C"}.get(value, subset)
-            i += 4
+            i += size
         elif subset == "C":
             values.append(int(content[i : i + 2]))
             i += 2
@@ -131,6 +134,11 @@ def tspl_128m(content: str) -> list[int]:
             values.append(ord(content[i]) - 32)
             i += 1
     return values
+
+
+def tspl_128m(content: str) -> list[int]:
+    """TSPL `128M`: `!nnn` is a symbol value (104 start B, 105 start C, 100 code B, 99 code C)."""
+    return _code128_values(content, lambda s, i: (int(s[i + 1 : i + 4]), 4) if s[i] == "!" else None)
 
 
 def tspl(data: bytes, dpi: int) -> Sheet:
@@ -190,22 +198,9 @@ def _zpl_unhex(text: str) -> str:
 
 def zpl_bc(data: str) -> list[int]:
     """ZPL ^BC invocation codes: >: start B, >; start C, >6 code B, >5 code C."""
-    values: list[int] = []
-    subset = ""
-    i = 0
-    while i < len(data):
-        if data[i] == ">" and data[i : i + 2] in ZPL_CODES:
-            value = ZPL_CODES[data[i : i + 2]]
-            values.append(value)
-            subset = {START_B: "B", CODE_B: "B", START_C: "C", CODE_C: "C"}.get(value, subset)
-            i += 2
-        elif subset == "C":
-            values.append(int(data[i : i + 2]))
-            i += 2
-        else:
-            values.append(ord(data[i]) - 32)
-            i += 1
-    return values
+    return _code128_values(
+        data, lambda s, i: (ZPL_CODES[s[i : i + 2]], 2) if s[i : i + 2] in ZPL_CODES else None
+    )
 
 
 def zpl(data: bytes) -> Sheet:

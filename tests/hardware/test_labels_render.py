@@ -166,6 +166,11 @@ def test_without_a_cjk_font_chinese_is_replaced_not_dropped_silently(no_cjk_font
     ).pages[0]
     assert "6-5-3002" in text.extract_text()
     assert "fonts-wqy-microhei" in fonts.CJK_MISSING
+    # Chinese a TSPL printer draws from our font falls back to English; its own font needs none of ours.
+    from station_console.services.print_render import needs_cjk_fallback
+
+    assert needs_cjk_fallback("zh", make_printer({"language": "tspl", "cjk": "bitmap"}))
+    assert not needs_cjk_fallback("zh", make_printer({"language": "tspl"}))
 
 
 def test_factory_builds_each_language_and_rejects_unknowns(tmp_path: object) -> None:
