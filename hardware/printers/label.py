@@ -118,7 +118,7 @@ PRESETS: dict[str, Preset] = {
     for p in (
         Preset(LabelSize(40, 30), margin=1.2, header=3.0, code=7.0, row=3.0, gap=0.5, bar_max=10),
         Preset(LabelSize(50, 30), margin=1.2, header=3.0, code=7.0, row=3.0, gap=0.5, bar_max=10),
-        Preset(LabelSize(60, 40), margin=1.5, header=4.0, code=10.0, row=3.5, gap=0.6, bar_max=12, hri=2.5),
+        Preset(LabelSize(60, 40), margin=1.5, header=4.0, code=10.0, row=3.5, gap=0.8, bar_max=12, hri=2.5),
         Preset(LabelSize(70, 50), margin=2.0, header=4.5, code=12.0, row=4.0, gap=0.8, bar_max=15, hri=3.0),
         Preset(LabelSize(100, 100), margin=3.0, header=7.0, code=20.0, row=6.0, gap=1.0, bar_max=25, hri=4.0),
         Preset(LabelSize(100, 150), margin=4.0, header=9.0, code=24.0, row=7.0, gap=1.5, bar_max=30, hri=5.0),
@@ -331,7 +331,7 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str) -> LabelLayout:
             size, dpi, width, height, caption, carrier, code, tail, phone, date_box, hri, symbol
         )
 
-    # Code 128 under two rows of text: [tail ... date] and [phone].
+    # Code 128 under two rows of text: [tail   date] and [phone].
     module = bar_module(waybill, width, dpi)
     bars_top = y + 2 * row + 2 * gap
     bar_h = min(d(p.bar_max), bottom - hri_h - bars_top)
@@ -341,10 +341,11 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str) -> LabelLayout:
         # above and below them, not into a gap between them.
         top = bars_top + (bottom - bars_top - bar_h - hri_h) // 2
         bars = Box((width - modules * module) // 2, top, modules * module, bar_h)
+        # The tail takes 2/5 of the row and the date the right half: a clear gap between them.
         return finish(
-            Box(margin, y, inner // 2, row),
+            Box(margin, y, inner * 2 // 5, row),
             Box(margin, y + row + gap, inner, row),
-            Box(margin + inner // 2, y, inner - inner // 2, row),
+            Box(margin + inner - inner // 2, y, inner // 2, row),
             Symbol("code128", bars, module, modules, QUIET_1D),
             Box(margin, bars.bottom + gap, inner, d(p.hri)) if p.hri else None,
         )

@@ -13,11 +13,13 @@ from fpdf import FPDF
 
 from hardware.printers import code128, qr
 from hardware.printers.document import Document
-from hardware.printers.fonts import cjk_font, printable
+from hardware.printers.fonts import cjk_font, has_cjk, printable
 from hardware.printers.label import Box, LabelData, Media
 
 PT_PER_MM = 72 / 25.4
 CAP_HEIGHT = 0.72  # digit height as a fraction of the font size, for DejaVu/WenQuanYi-like faces
+DESCENT = 0.21  # how far p, g, y reach below the baseline, as a fraction of the font size
+CJK_HEIGHT, CJK_DESCENT = 0.88, 0.12  # Chinese glyphs fill the em square, this much below the baseline
 _FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)  # reproducible files: no wall-clock timestamp inside
 
 
@@ -42,7 +44,12 @@ def _fit_text(
     text = printable(text, cjk=cjk)
     if not cjk:
         text = text.encode("latin-1", "replace").decode("latin-1")
-    size = h * PT_PER_MM / CAP_HEIGHT
+    # The text's ink (descenders and Chinese too) fills the box: above the baseline, and below it.
+    if cjk and has_cjk(text):
+        above, below = CJK_HEIGHT, CJK_DESCENT
+    else:
+        above, below = CAP_HEIGHT, DESCENT if any(ch in "gjpqy,;()" for ch in text) else 0.0
+    size = h * PT_PER_MM / (above + below)
     pdf.set_font_size(size)
     width = pdf.get_string_width(text)
     if width > w:
@@ -50,7 +57,7 @@ def _fit_text(
         pdf.set_font_size(size)
         width = pdf.get_string_width(text)
     left = x if align == "left" else x + w - width if align == "right" else x + (w - width) / 2
-    pdf.text(left, y + h, text)  # baseline at the box bottom
+    pdf.text(left, y + h - below * size / PT_PER_MM, text)
 
 
 def _mm(box: Box, dpi: int) -> tuple[float, float, float, float]:
