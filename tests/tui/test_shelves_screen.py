@@ -125,6 +125,9 @@ async def test_overdue_problems_and_returns_screens(app: StationApp, station: St
         await pilot.press("f8", "f9")  # select return candidates, put them in a batch
         await pilot.pause()
         assert app.screen.query_one("#ret-items", DataTable).row_count == 1
+        await pilot.press("f7")  # print the manifest: this counter has no printer that could
+        await pilot.pause()
+        assert "No printer is configured" in str(app.screen.query_one("#ret-status").render())
         app.screen.query_one("#ret-signer", Input).value = "Wang"
         await pilot.press("f8")
         await pilot.pause()

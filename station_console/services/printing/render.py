@@ -112,7 +112,7 @@ def manifest_document(station: Station, payload: dict[str, Any], lang: str) -> D
 
 def needs_cjk_fallback(lang: str, printer: Any) -> bool:
     """Chinese text this printer would get drawn on this machine, which has no Chinese font."""
-    return lang != "en" and printer.language.name in ("png", "pdf", "zpl") and fonts.cjk_font() is None
+    return lang != "en" and printer.cjk_bitmap and fonts.cjk_font() is None
 
 
 def label_for_printer(data: LabelData, printer: Any, *, warn: bool = True) -> LabelData:

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -94,6 +94,7 @@ class SettingsScreen(ModeScreen):
     def compose_body(self) -> ComposeResult:
         station = self.station.settings()
         counter: CounterSettings = getattr(self.app, "counter_settings", CounterSettings())
+        yield Static(id="scanner-needs")  # which codes the labels use, so the scanner must read
         with VerticalScroll(id="settings-form"):
             yield Static(_("Station settings (shared by every counter)"), classes="section")
             for name, info in StationSettings.model_fields.items():
@@ -111,6 +112,21 @@ class SettingsScreen(ModeScreen):
                     yield Label(_(info.description or ""), classes="help")
             yield Button(_("Save"), id="save", variant="primary")
         yield Static(id="settings-status")
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self._show_scanner_needs()  # again after Printers, where they may have changed
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="scanner-needs")
+    def _show_scanner_needs(self) -> None:
+        from station_console.services.printing.printers import scanner_needs
+
+        counter: CounterSettings = getattr(self.app, "counter_settings", CounterSettings())
+        try:
+            text = scanner_needs(self.station, counter)
+        except StationError as exc:
+            text = exc.message()
+        self.app.call_from_thread(self.query_one("#scanner-needs", Static).update, text)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
