@@ -45,6 +45,8 @@ class UsbTransport:
     def _find(self) -> Any:
         import usb.core
 
+        from hardware.usb_backend import libusb_backend
+
         def is_printer(dev: Any) -> bool:
             if dev.bDeviceClass == PRINTER_CLASS:
                 return True
@@ -55,10 +57,11 @@ class UsbTransport:
             criteria["idVendor"] = self.vendor_id
         if self.product_id is not None:
             criteria["idProduct"] = self.product_id
+        backend = self.backend or libusb_backend()
         try:
             if criteria:
-                return usb.core.find(backend=self.backend, **criteria)
-            return usb.core.find(backend=self.backend, custom_match=is_printer)
+                return usb.core.find(backend=backend, **criteria)
+            return usb.core.find(backend=backend, custom_match=is_printer)
         except usb.core.NoBackendError as exc:
             raise PrinterError("offline", "no USB library (libusb) on this machine") from exc
 
