@@ -21,8 +21,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
-	$(BIN)/ruff check station_console db hardware tests
-	$(BIN)/ruff format --check station_console db hardware tests
+	$(BIN)/ruff check station_console db hardware tests scripts
+	$(BIN)/ruff format --check station_console db hardware tests scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

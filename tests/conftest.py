@@ -49,6 +49,9 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     for var in ("STATION_DB", "STATION_LANG", "STATION_COUNTER", "STATION_CLERK", "STATION_PIN"):
         monkeypatch.delenv(var, raising=False)
+    # The bundled Chinese font on every machine: rendered labels (and their golden bytes) must not
+    # depend on which fonts a developer happens to have. tests/hardware/test_fonts.py tests the choice.
+    monkeypatch.setenv("STATION_CJK_FONT", "bundled")
     monkeypatch.setenv("LANG", "C.UTF-8")
     set_language("en")
     yield

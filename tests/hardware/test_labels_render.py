@@ -118,7 +118,7 @@ def test_without_a_cjk_font_chinese_is_replaced_not_dropped_silently(no_cjk_font
         )
     ).pages[0]
     assert "6-5-3002" in text.extract_text()
-    assert "fonts-wqy-microhei" in fonts.CJK_MISSING
+    assert "label_font" in fonts.CJK_MISSING
 
 
 def test_factory_builds_each_language_and_rejects_unknowns(tmp_path: object) -> None:
