@@ -3,6 +3,8 @@
 After a close, a change to that day's records is refused (`assert_day_open`, also checked by
 `guard_event` for every audit event, so no service can slip one in); a correction is a new event
 dated today. Re-running the report on a closed day says whether it still matches the stored hash.
+The close also purges full phone numbers past their keep period (`privacy.purge_phones_in`), in its
+own transaction.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from db.models import DayClose, EventKind, Parcel
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services import audit
+from station_console.services.privacy import purge_phones_in
 from station_console.services.roles import require_manager
 from station_console.services.station import Station
 
@@ -147,18 +150,8 @@ def close_day(station: Station, day: date | None = None, *, allow_unbalanced: bo
             at=now,
             details={"day": day.isoformat(), "sha256": sha, "balanced": figures["balanced"]},
         )
+        purge_phones_in(session, station, now)  # full phones past their keep period go with the close
         session.flush()
         return CloseInfo(day=day, by=_clerk_name(session, station.clerk_id), at=now, sha256=sha)
 
     return station.run(work)
-
-
-def _purge_personal_data(session: Session, station: Station) -> None:
-    """A day close also purges full phone numbers past their keep period (issue 10), in its transaction."""
-    try:
-        from station_console.services import privacy
-    except ImportError:  # the privacy module is built by another issue
-        return
-    purge = getattr(privacy, "purge_phones_in", None)
-    if callable(purge):
-        purge(session, station)

@@ -220,7 +220,3 @@ def delete_person(station: Station, phone: str) -> DeleteResult:
         return DeleteResult(parcels=len(ids), notifications_cancelled=n_cancelled)
 
     return station.run(work)
-
-
-# The name the day close looks up (services/dayclose.py `_purge_personal_data`).
-purge = purge_phones
