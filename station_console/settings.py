@@ -137,6 +137,13 @@ class CounterSettings(BaseModel):
     printers: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description=N_("Named printers configured on this counter.")
     )
+    label_font: str = Field(
+        "auto",
+        description=N_(
+            "Chinese font for labels and PDFs: auto (this PC's own, else the bundled one), bundled, "
+            "or the path of a font file."
+        ),
+    )
     scanner: dict[str, Any] = Field(
         default_factory=dict, description=N_("Scanner: kind (wedge, hid, serial, dummy) and its options.")
     )

@@ -181,6 +181,13 @@ def test_the_log_file(day: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert leaks(text) == []
 
 
+def screen_text(svg: str) -> str:
+    """The characters a screenshot shows (markup, entities and non-breaking spaces undone)."""
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
 async def test_every_console_mode_screenshot(day: Station) -> None:
     from station_console.settings import CounterSettings
     from station_console.tui.app import StationApp
@@ -188,7 +195,13 @@ async def test_every_console_mode_screenshot(day: Station) -> None:
     app = StationApp(day, CounterSettings(counter="test-counter"), database_label="SQLite test")
     shots: dict[str, str] = {}
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
+
+        async def settle() -> None:  # the screen's rows are loaded in thread workers
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+        await settle()
         for key, mode in (
             ("f1", "checkin"),
             ("f2", "pickup"),
@@ -198,19 +211,34 @@ async def test_every_console_mode_screenshot(day: Station) -> None:
             ("f6", "settings"),
         ):
             await pilot.press(key)
-            await pilot.pause(0.2)
+            await settle()
             shots[mode] = app.export_screenshot()
         await pilot.press("f2")
-        await pilot.pause()
-        await pilot.press(*"5678", "enter")  # a phone-tail lookup lists every recipient's masked phone
-        await pilot.pause(0.3)
-        shots["pickup lookup"] = app.export_screenshot()
+        for tail in ("6789", "8462"):  # phone-tail lookups list the recipients' masked phones
+            await settle()
+            await pilot.press(*tail, "enter")
+            await settle()
+            shots[f"pickup lookup {tail}"] = app.export_screenshot()
+            await pilot.press("escape")  # next customer
+        await settle()
         await pilot.press("ctrl+t")
-        await pilot.pause()
+        await settle()
         await pilot.press(*"SF1234567890123", "enter")
-        await pilot.pause()
+        await settle()
         shots["audit trail"] = app.export_screenshot()
-    assert set(shots) >= {"checkin", "pickup", "parcels", "reports", "audit trail"}
+    text = {name: screen_text(svg) for name, svg in shots.items()}
+    # Each screen shows its rows (a blank screen would pass the leak check below).
+    assert "Ready: scan a parcel." in text["checkin"]
+    assert all(w in text["pickup"] for w in WAYBILLS[:2])  # this shift's pickups
+    assert "2 parcels on 44 layers" in text["shelves"]
+    assert all(w in text["parcels"] for w in WAYBILLS)
+    for masked in ("138****5678", "139****4321", "170****5678-8462", "****6789"):
+        assert masked in text["parcels"], masked
+    assert "Clerk Wang: 4 checked in, 2 picked up" in text["reports"]
+    assert "Station settings (shared by every counter)" in text["settings"]
+    assert "JT1234567890124" in text["pickup lookup 6789"] and "****6789" in text["pickup lookup 6789"]
+    assert "YT1234567890123" in text["pickup lookup 8462"]
+    assert "170****5678-8462" in text["pickup lookup 8462"]
+    assert "2 events of SF1234567890123" in text["audit trail"] and "138****5678" in text["audit trail"]
     found: dict[str, Any] = {name: leaks(svg) for name, svg in shots.items() if leaks(svg)}
     assert found == {}
-    assert "138****5678" in shots["audit trail"].replace("&#160;", " ")  # the masked form does show

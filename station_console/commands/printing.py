@@ -73,7 +73,10 @@ def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | N
         fail(exc)
     if needs_cjk_fallback(data.lang, printer):
         click.echo(
-            _("No Chinese font found: Chinese text is printed in English. Install fonts-wqy-microhei."),
+            _(
+                "No Chinese font found: Chinese text is printed in English. Set label_font in "
+                "counter.toml to a font file, or to auto."
+            ),
             err=True,
         )
     payload = printer.render_label(label_for_printer(data, printer, warn=False))

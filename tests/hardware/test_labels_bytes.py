@@ -51,9 +51,11 @@ def without_bitmaps(data: bytes) -> bytes:
 
 
 def check_golden(name: str, data: bytes) -> None:
+    """`data` must equal the reviewed golden file; only UPDATE_GOLDEN=1 writes one (a missing one fails)."""
     path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN") or not path.exists():
+    if os.environ.get("UPDATE_GOLDEN"):
         path.write_bytes(data)
+    assert path.exists(), f"no golden file {name}: make it with UPDATE_GOLDEN=1, then review it"
     assert data == path.read_bytes(), f"{name} changed: review and regenerate with UPDATE_GOLDEN=1"
 
 
@@ -90,7 +92,9 @@ def test_tspl_chinese_as_bitmaps_for_printers_without_the_font() -> None:
 )
 def test_zpl_golden(label: LabelData, size: str, dpi: int) -> None:
     if label.lang == "zh":
-        assert cjk_font() is not None, "install fonts-wqy-microhei: ZPL draws Chinese captions as bitmaps"
+        assert cjk_font() is not None, (
+            "the bundled CJK font is missing: ZPL draws Chinese captions as bitmaps"
+        )
     data = zpl.render_label(label, media(size, dpi))
     check_golden(f"{label.lang}-{size}-{dpi}.zpl", without_bitmaps(data))
     text = data.decode()
@@ -134,3 +138,11 @@ def test_escpos_receipt_golden() -> None:
     data = escpos.render_document(doc, media())
     check_golden("receipt.escpos", data)
     assert "取件凭条".encode("gb18030") in data and b"6-5-3002" in data
+
+
+def test_a_missing_golden_fails_and_is_not_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(f"{__name__}.GOLDEN", tmp_path)
+    monkeypatch.delenv("UPDATE_GOLDEN", raising=False)
+    with pytest.raises(AssertionError, match="UPDATE_GOLDEN=1"):
+        check_golden("new-label.zpl", b"^XA^XZ")
+    assert not (tmp_path / "new-label.zpl").exists()

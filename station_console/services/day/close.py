@@ -3,6 +3,8 @@
 After a close, a change to that day's records is refused (`core/closed_day.py`: `assert_day_open`,
 also checked by `guard_event` for every audit event, so no service can slip one in); a correction is a
 new event dated today. Re-running the report on a closed day says whether it still matches the stored hash.
+The close also purges full phone numbers past their keep period (`people/privacy.py`:
+`purge_phones_in`), in the same transaction.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from station_console.services.core.closed_day import is_closed
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 from station_console.services.day.figures import day_figures
+from station_console.services.people.privacy import purge_phones_in
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ def close_day(station: Station, day: date | None = None, *, allow_unbalanced: bo
             at=now,
             details={"day": day.isoformat(), "sha256": sha, "balanced": figures["balanced"]},
         )
+        purge_phones_in(session, station, now)  # full phones past their keep period go with the close
         session.flush()
         return CloseInfo(day=day, by=_clerk_name(session, station.clerk_id), at=now, sha256=sha)
 

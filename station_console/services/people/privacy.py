@@ -220,7 +220,3 @@ def delete_person(station: Station, phone: str) -> DeleteResult:
         return DeleteResult(parcels=len(ids), notifications_cancelled=n_cancelled)
 
     return station.run(work)
-
-
-# A short name for purge_phones.
-purge = purge_phones
