@@ -121,6 +121,22 @@ class StationSettings(BaseModel):
     )
     reminder_daily_cap: int = Field(200, description=N_("Most reminders queued in one business day."))
 
+    # Recipients (the directory), door delivery and proxy pickup.
+    recipients_contact: str = Field(
+        "",
+        description=N_(
+            "How recipients change their delivery choice or stop reminders (a phone, a desk); "
+            "shown in their messages."
+        ),
+    )
+    door_delivery_fee_cents: int = Field(
+        0, ge=0, description=N_("Fee per door delivery, in cents (0: free); counted in the day report.")
+    )
+    proxy_id_check: Literal["never", "always"] = Field(
+        "never",
+        description=N_("Proxy pickup: also record the last 4 characters of the proxy's ID card."),
+    )
+
 
 class CounterSettings(BaseModel):
     """This console PC. Stored in `counter.toml` in the user config folder."""
