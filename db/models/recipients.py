@@ -39,7 +39,7 @@ class Recipient(RecipientBase, table=True):
     consent_by: int | None = Field(default=None, foreign_key="clerk.id")
     # Matching keys, lower case, written with the name: the name, its pinyin and pinyin initials,
     # space-separated variants for characters with several readings (单: dan chan shan).
-    search_name: str = Field(default="", max_length=400)
+    search_name: str = Field(default="", max_length=600)
     active: bool = True
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -54,7 +54,7 @@ def upgrade() -> None:
     sa.Column('consent_at', db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('consent_channel', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
     sa.Column('consent_by', sa.Integer(), nullable=True),
-    sa.Column('search_name', sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False),
+    sa.Column('search_name', sqlmodel.sql.sqltypes.AutoString(length=600), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', db.types.UTCDateTime(timezone=True), nullable=True),
