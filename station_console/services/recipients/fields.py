@@ -29,12 +29,6 @@ LENGTHS = {
 }
 TEXT_FIELDS = tuple(LENGTHS)
 PREFERENCES = tuple(p.value for p in DeliveryPreference)
-PREFERENCE_LABELS = {
-    "station": N_("pickup at the station"),
-    "door": N_("door delivery"),
-    "locker": N_("locker"),
-    "proxy": N_("a neighbour or proxy collects"),
-}
 CONSENT_LABELS = {"granted": N_("consented"), "refused": N_("refused"), None: N_("not asked")}
 CHANNELS = ("counter", "phone", "sms", "app", "paper", "import")
 CHANNEL_LABELS = {
