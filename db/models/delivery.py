@@ -30,7 +30,10 @@ class DeliveryItem(SQLModel, table=True):
     """
 
     __tablename__ = "delivery_item"
-    __table_args__ = (Index("ix_delivery_item_status", "status", "run_id"),)
+    __table_args__ = (
+        Index("ix_delivery_item_status", "status", "run_id"),
+        Index("ix_delivery_item_done_at", "done_at"),  # the day report's door figures
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     parcel_id: int = Field(foreign_key="parcel.id", index=True)

@@ -113,7 +113,8 @@ def render_document(doc: Document, media: Media) -> bytes:
     _line(p, "-" * chars)
     if doc.columns:
         cols = len(doc.columns)
-        widths = [chars // cols] * cols
+        weights = doc.widths if len(doc.widths) == cols else [1] * cols
+        widths = [chars * w // sum(weights) for w in weights]
         _line(p, _columns(doc.columns, widths))
         for row in doc.rows:
             _line(p, _columns(row, widths))

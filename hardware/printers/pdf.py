@@ -153,7 +153,7 @@ def render_document(doc: Document, media: Media | None = None) -> bytes:
 
         # Plain headings: the CJK font has no bold face.
         with pdf.table(
-            col_widths=[1] * len(doc.columns),
+            col_widths=doc.widths if len(doc.widths) == len(doc.columns) else [1] * len(doc.columns),
             text_align="LEFT",
             line_height=5,
             headings_style=FontFace(emphasis=""),

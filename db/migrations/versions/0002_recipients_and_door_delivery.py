@@ -126,6 +126,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('delivery_item', schema=None) as batch_op:
+        batch_op.create_index('ix_delivery_item_done_at', ['done_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_delivery_item_parcel_id'), ['parcel_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_delivery_item_run_id'), ['run_id'], unique=False)
         batch_op.create_index('ix_delivery_item_status', ['status', 'run_id'], unique=False)
@@ -171,6 +172,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_delivery_item_status')
         batch_op.drop_index(batch_op.f('ix_delivery_item_run_id'))
         batch_op.drop_index(batch_op.f('ix_delivery_item_parcel_id'))
+        batch_op.drop_index('ix_delivery_item_done_at')
 
     op.drop_table('delivery_item')
     with op.batch_alter_table('recipient_phone', schema=None) as batch_op:

@@ -63,6 +63,14 @@ def to_csv(report: dict[str, Any]) -> str:
     writer.writerow(["time_to_pickup_median_minutes", ttp["median_minutes"]])
     writer.writerow(["time_to_pickup_p90_minutes", ttp["p90_minutes"]])
     writer.writerow(["redeliveries", report["redeliveries"]["count"]])
+    for key, value in report.get("door", {}).items():
+        writer.writerow([f"door_{key}", value])
+    recipients = report.get("recipients")
+    if recipients:
+        writer.writerow(["recipients_active", recipients["active"]])
+        writer.writerow(["recipients_consent_percent", recipients["coverage_percent"]])
+        for key, value in recipients["parcels_by_preference"].items():
+            writer.writerow([f"on_shelf_by_choice_{key}", value])
     writer.writerow(["problems_marked", report["problems"]["marked"]])
     for clerk in report["per_clerk"]:
         writer.writerow([f"clerk:{clerk['clerk']}", f"{clerk['checked_in']}/{clerk['picked_up']}"])
@@ -101,6 +109,45 @@ def summary_lines(report: dict[str, Any], tr: Any = _) -> list[str]:
             problems=report["problems"]["marked"],
         ),
     ]
+    door = report.get("door")
+    if door:
+        lines.append(
+            tr(
+                "Door deliveries: {delivered} delivered (counted as picked up), {failed} failed, "
+                "{out} out with a runner at the close (counted as closing); fees {fees}",
+                delivered=door["delivered"],
+                failed=door["failed"],
+                out=door["out_at_close"],
+                fees=money(door["fees_cents"]),
+            )
+        )
+    recipients = report.get("recipients")
+    if recipients:
+        by = recipients["parcels_by_preference"]
+        lines.append(
+            tr(
+                "Recipients: {active} in the directory, {percent}% consented to station pickup "
+                "({unknown} not asked, {refused} refused)",
+                active=recipients["active"],
+                percent=recipients["coverage_percent"] if recipients["coverage_percent"] is not None else "-",
+                unknown=recipients["consent"]["unknown"],
+                refused=recipients["consent"]["refused"],
+            )
+        )
+        lines.append(
+            tr(
+                "On the shelves by delivery choice: station {station}, door {door}, locker {locker}, "
+                "proxy {proxy}, not stated {unknown}, not in the directory {none}; "
+                "{without} held without consent",
+                station=by["station"],
+                door=by["door"],
+                locker=by["locker"],
+                proxy=by["proxy"],
+                unknown=by["unknown"],
+                none=by["none"],
+                without=by["without_consent"],
+            )
+        )
     for clerk in report["per_clerk"]:
         lines.append(
             tr(

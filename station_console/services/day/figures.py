@@ -42,6 +42,9 @@ def day_figures(session: Session, station: Station, day: date) -> dict[str, Any]
     figures["problems"] = problems(session, day)
     figures["stocktakes"] = stocktakes(session, start, end)
     figures["redeliveries"] = redeliveries(session, keys)
+    door = sql.door_deliveries(session, keys)
+    if any(door.values()):  # only then: days closed before door delivery keep their hash
+        figures["door"] = door
     return figures
 
 

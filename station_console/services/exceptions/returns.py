@@ -121,7 +121,14 @@ def _add_many(session: Session, station: Station, batch_id: int, refs: list[str]
 
 
 def _check_add(session: Session, batch: ReturnBatch, parcel: Parcel) -> None:
-    """Refuse a parcel of another carrier, or one already in a batch."""
+    """Refuse a parcel of another carrier, one already in a batch, or one out for delivery."""
+    if parcel.delivery_run_id is not None:
+        raise Refused(
+            N_("{waybill} is out for delivery on run {run}"),
+            code="out_for_delivery",
+            waybill=parcel.waybill,
+            run=parcel.delivery_run_id,
+        )
     if parcel.carrier_id != batch.carrier_id:
         carrier = session.get(Carrier, parcel.carrier_id)
         mine = session.get(Carrier, batch.carrier_id)

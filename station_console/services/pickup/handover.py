@@ -161,6 +161,13 @@ def confirm_pickup(
                     waybill=parcel.waybill,
                     status=_status_label(parcel.status),
                 )
+            if parcel.delivery_run_id is not None:
+                raise Refused(
+                    N_("{waybill} is out for delivery on run {run}. Nothing was handed over"),
+                    code="out_for_delivery",
+                    waybill=parcel.waybill,
+                    run=parcel.delivery_run_id,
+                )
             was_scanned = parcel.waybill in seen
             result = session.execute(
                 update(Parcel)

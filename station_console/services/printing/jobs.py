@@ -48,6 +48,7 @@ __all__ = [
     "queue_label",
     "queue_manifest",
     "queue_receipt",
+    "queue_run_sheet",
     "reprint",
 ]
 
@@ -138,6 +139,27 @@ def queue_manifest(
         ],
     }
     return _add_job(session, station, "manifest", printer=printer, payload=payload)
+
+
+def queue_run_sheet(
+    session: Session, station: Station, payload: dict[str, Any], *, printer: str | None = None
+) -> PrintJob:
+    """A door delivery run's sheet (a manifest: PDF or receipt printer), from the run's snapshot.
+
+    The caller first refuses what no printer would take (`check_printable`), outside its transaction.
+    """
+    return _add_job(
+        session,
+        station,
+        "manifest",
+        printer=printer,
+        payload={
+            "sheet": "delivery_run",
+            "at": station.now().isoformat(),
+            "counter": station.counter,
+            **payload,
+        },
+    )
 
 
 def cancel_jobs_for_parcel(session: Session, parcel_id: int) -> int:

@@ -178,27 +178,29 @@ def coverage(station: Station) -> dict[str, Any]:
     """Active people by consent and by delivery choice; reminders opted out."""
     require_signed_in(station, "recipients_view")
     with station.read() as session:
-        by_consent = {
-            str(k or "unknown"): int(n)
-            for k, n in session.exec(
-                select(Recipient.consent, func.count())
-                .where(col(Recipient.active))
-                .group_by(Recipient.consent)
-            ).all()
-        }
-        by_pref = {
-            str(k or "unknown"): int(n)
-            for k, n in session.exec(
-                select(Recipient.delivery_preference, func.count())
-                .where(col(Recipient.active))
-                .group_by(Recipient.delivery_preference)
-            ).all()
-        }
-        opted_out = session.exec(
-            select(func.count())
-            .select_from(Recipient)
-            .where(col(Recipient.active), col(Recipient.reminders_opt_out))
-        ).one()
+        return coverage_in(session)
+
+
+def coverage_in(session: Session) -> dict[str, Any]:
+    by_consent = {
+        str(k or "unknown"): int(n)
+        for k, n in session.exec(
+            select(Recipient.consent, func.count()).where(col(Recipient.active)).group_by(Recipient.consent)
+        ).all()
+    }
+    by_pref = {
+        str(k or "unknown"): int(n)
+        for k, n in session.exec(
+            select(Recipient.delivery_preference, func.count())
+            .where(col(Recipient.active))
+            .group_by(Recipient.delivery_preference)
+        ).all()
+    }
+    opted_out = session.exec(
+        select(func.count())
+        .select_from(Recipient)
+        .where(col(Recipient.active), col(Recipient.reminders_opt_out))
+    ).one()
     active = sum(by_consent.values())
     granted = by_consent.get("granted", 0)
     return {
@@ -215,18 +217,22 @@ def parcels_by_preference(station: Station) -> dict[str, int]:
     and how many of them are held without the recipient's consent."""
     require_signed_in(station, "recipients_view")
     with station.read() as session:
-        linked = session.exec(
-            select(Recipient.delivery_preference, Recipient.consent, func.count())
-            .select_from(Parcel)
-            .join(Recipient, col(Recipient.id) == Parcel.recipient_id)
-            .where(Parcel.status == ParcelStatus.ON_SHELF)
-            .group_by(col(Recipient.delivery_preference), col(Recipient.consent))
-        ).all()
-        unlinked = session.exec(
-            select(func.count())
-            .select_from(Parcel)
-            .where(Parcel.status == ParcelStatus.ON_SHELF, col(Parcel.recipient_id).is_(None))
-        ).one()
+        return parcels_by_preference_in(session)
+
+
+def parcels_by_preference_in(session: Session) -> dict[str, int]:
+    linked = session.exec(
+        select(Recipient.delivery_preference, Recipient.consent, func.count())
+        .select_from(Parcel)
+        .join(Recipient, col(Recipient.id) == Parcel.recipient_id)
+        .where(Parcel.status == ParcelStatus.ON_SHELF)
+        .group_by(col(Recipient.delivery_preference), col(Recipient.consent))
+    ).all()
+    unlinked = session.exec(
+        select(func.count())
+        .select_from(Parcel)
+        .where(Parcel.status == ParcelStatus.ON_SHELF, col(Parcel.recipient_id).is_(None))
+    ).one()
     out = dict.fromkeys((*entry_fields.PREFERENCES, "unknown"), 0)
     out["none"], out["without_consent"] = int(unlinked), 0
     for pref, consent, n in linked:

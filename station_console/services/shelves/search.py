@@ -126,13 +126,21 @@ def by_waybill(session: Session, waybill: str) -> Parcel | None:
 
 
 def require_on_shelf(parcel: Parcel) -> None:
-    """Refuse a change to a parcel that has left the shelves (picked up, returned, written off)."""
+    """Refuse a change to a parcel that has left the shelves (picked up, returned, written off), or
+    is out with a delivery runner."""
     if parcel.status != ParcelStatus.ON_SHELF:
         raise Refused(
             N_("{waybill} is not on the shelves (status: {status})"),
             code="not_on_shelf",
             waybill=parcel.waybill,
             status=parcel.status,
+        )
+    if parcel.delivery_run_id is not None:
+        raise Refused(
+            N_("{waybill} is out for delivery on run {run}"),
+            code="out_for_delivery",
+            waybill=parcel.waybill,
+            run=parcel.delivery_run_id,
         )
 
 
