@@ -210,24 +210,24 @@ def close_line(report: dict[str, Any], tr: Any = _) -> str:
     )
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
     """Terminal columns: CJK characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _pad(text: str, width: int, *, left: bool) -> str:
-    space = " " * (width - _width(text))
+def pad(text: str, width: int, *, left: bool) -> str:
+    space = " " * (width - display_width(text))
     return text + space if left else space + text
 
 
 def to_text(report: dict[str, Any]) -> str:
     rows = table_rows(report)
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     title = _("{station}: day report {date}", station=report.get("station", ""), date=report["date"])
     lines = [title, ""]
     for n, row in enumerate(rows):
         lines.append(
-            "  ".join(_pad(c, w, left=i == 0) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+            "  ".join(pad(c, w, left=i == 0) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
         )
         if n == 0 or n == len(rows) - 2:
             lines.append("-" * (sum(widths) + 2 * (len(widths) - 1)))

@@ -35,7 +35,7 @@ from db.models import (
     Shelf,
 )
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, _
 from station_console.services.core import audit
 from station_console.services.core.roles import require_signed_in
 from station_console.services.core.station import Station
@@ -47,7 +47,19 @@ from station_console.services.recipients.fields import clean
 from station_console.services.shelves import slots
 from station_console.services.shelves.search import normalise_waybill
 
-SETTLED = (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED, DeliveryStatus.CANCELLED)
+STATUS_LABELS = {
+    "wanted": N_("wanted at the door"),
+    "requested": N_("requested"),
+    "planned": N_("on the sheet"),
+    "out": N_("out for delivery"),
+    "delivered": N_("delivered"),
+    "failed": N_("not delivered"),
+    "cancelled": N_("cancelled"),
+}
+
+
+def status_label(status: str) -> str:
+    return _(STATUS_LABELS.get(status, status))
 
 
 @dataclass(frozen=True)
