@@ -29,7 +29,7 @@ LENGTHS = {
 }
 TEXT_FIELDS = tuple(LENGTHS)
 PREFERENCES = tuple(p.value for p in DeliveryPreference)
-CONSENT_LABELS = {"granted": N_("consented"), "refused": N_("refused"), None: N_("not asked")}
+CONSENT_LABELS = {"granted": N_("consented"), "refused": N_("did not consent"), None: N_("not asked")}
 CHANNELS = ("counter", "phone", "sms", "app", "paper", "import")
 CHANNEL_LABELS = {
     "counter": N_("at the counter"),
