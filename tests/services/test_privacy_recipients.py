@@ -37,7 +37,9 @@ def test_directory_views_show_masked_phones_and_emails_only(manager: Station) ->
     )
     shown = [
         json.dumps(directory.get(manager, "00123").to_json(), ensure_ascii=False, default=str),
-        json.dumps([v.to_json() for v in directory.list_recipients(manager)], ensure_ascii=False, default=str),
+        json.dumps(
+            [v.to_json() for v in directory.list_recipients(manager)], ensure_ascii=False, default=str
+        ),
         json.dumps([m.to_json() for m in matching.match(manager, "zs")], ensure_ascii=False, default=str),
     ]
     for text in shown:
@@ -66,7 +68,9 @@ def test_proxy_names_and_door_receivers_go_with_the_phones(manager: Station, clo
     li = directory.add(manager, {"name": "李四", "phones": SECOND, "building": "B2", "room": "502"}).id
     consent.record(manager, li, Choice(delivery_preference="door"), channel="app")
     first = check_in(manager, wb(1), phone=PHONE)
-    confirm_pickup(manager, [first.parcel_id], method="code", scanned=[wb(1)], proxy=Proxy("老王", "2222", "1234"))
+    confirm_pickup(
+        manager, [first.parcel_id], method="code", scanned=[wb(1)], proxy=Proxy("老王", "2222", "1234")
+    )
     check_in(manager, wb(2), recipient_id=li)
     run = runs.plan(manager, "小刘")
     runs.scan_out(manager, run.id, wb(2))

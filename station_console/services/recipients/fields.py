@@ -61,8 +61,12 @@ def clean(text: Any) -> str:
     """Cell or typed text: NFKC (full-width letters and digits), no control characters, trimmed."""
     if text is None:
         return ""
-    value = unicodedata.normalize("NFKC", str(text))
-    return "".join(ch for ch in value if ch.isprintable() or ch == " ").strip()
+    value = str(text)
+    if not unicodedata.is_normalized("NFKC", value):
+        value = unicodedata.normalize("NFKC", value)
+    if not value.isprintable():  # the common case skips the per-character pass (an import has 100,000s)
+        value = "".join(ch for ch in value if ch.isprintable() or ch == " ")
+    return value.strip()
 
 
 def text_field(field: str, text: Any) -> str | None:

@@ -1,27 +1,24 @@
-"""Directory files as rows of text: CSV in whatever encoding Excel wrote it, and XLSX.
+"""Directory files as rows of text: CSV in whatever encoding Excel wrote it, and XLSX (xlsx.py).
 
 Excel in China saves CSV in GBK; elsewhere UTF-8 with a byte-order mark, or UTF-16 for "Unicode text".
 So: a BOM says UTF-8 or UTF-16; else strict UTF-8; else GB18030 (a superset of GBK). Every cell comes
 back as text, never a number, so ids and phones keep their leading zeros: an XLSX number cell is
-written back with its zero-padding format (`000000`) when it has one, and a whole float loses its `.0`.
+written back with its zero-padding format (`000000`) when it has one, and a whole number loses its `.0`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.services.recipients import xlsx
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ROWS = 200_000
-_ZERO_PAD = re.compile(r"^0+$")
 
 
 @dataclass(frozen=True)
@@ -79,52 +76,12 @@ def _csv(data: bytes) -> Table:
 
 
 def _xlsx(path: Path, sheet: str | None) -> Table:
-    # openpyxl is imported for a workbook only: it is not on any other path.
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise Refused(
-            N_("The workbook cannot be read: {reason}"), code="bad_xlsx", reason=str(exc)[:80]
-        ) from exc
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise Refused(
-                N_("No sheet {sheet} in the workbook; it has {sheets}"),
-                code="no_sheet",
-                sheet=sheet,
-                sheets=", ".join(book.sheetnames),
-            )
-        ws = book[sheet] if sheet is not None else book.worksheets[0]
-        ws.reset_dimensions()  # some writers record wrong dimensions; read every row there is
-        rows = []
-        for cells in ws.iter_rows():
-            rows.append([cell_text(c.value, getattr(c, "number_format", None)) for c in cells])
-            if len(rows) > MAX_ROWS:
-                break
-    finally:
-        book.close()
-    return Table(rows=_trim(rows), encoding="xlsx")
-
-
-def cell_text(value: Any, number_format: str | None = None) -> str:
-    """One XLSX cell as the text a person sees in Excel (ids and phones with their leading zeros)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float) and float(value).is_integer():
-        digits = str(int(value))
-        if number_format and _ZERO_PAD.match(number_format):
-            digits = digits.zfill(len(number_format))
-        return digits
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+    found = []
+    for row in xlsx.rows(path, sheet):
+        found.append(row)
+        if len(found) > MAX_ROWS:
+            break
+    return Table(rows=_trim(found), encoding="xlsx")
 
 
 def _trim(rows: list[list[str]]) -> list[list[str]]:

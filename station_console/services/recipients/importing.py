@@ -542,16 +542,11 @@ def _write(
 ) -> None:
     conn = session.connection()
     if added:
-        ids = (
-            conn.execute(
-                insert(Recipient).returning(col(Recipient.id), sort_by_parameter_order=True),
-                [row for row, _p, _c in added],
-            )
-            .scalars()
-            .all()
-        )
-        for rid, (_row, numbers, told) in zip(ids, added, strict=True):
-            assert rid is not None
+        # executemany without RETURNING (SQLite's fast path), then the new ids by external id.
+        conn.execute(insert(Recipient), [row for row, _p, _c in added])
+        by_ext = dict(conn.execute(select(col(Recipient.external_id), col(Recipient.id))).all())
+        for row, numbers, told in added:
+            rid = int(by_ext[row["external_id"]] or 0)
             new_phones[rid] = numbers
             if told:
                 history.append(history_row(rid, told, "import", now, clerk))

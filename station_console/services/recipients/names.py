@@ -12,11 +12,14 @@ names has a few thousand distinct characters), not from its phrase converter: na
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
-from itertools import product
+from functools import cache, lru_cache
+from itertools import combinations, product
+from pathlib import Path
 
 MAX_VARIANTS = 8
 MAX_LENGTH = 600  # recipient.search_name
@@ -28,13 +31,26 @@ def has_han(text: str) -> bool:
     return _HAN.search(text) is not None
 
 
+def _is_han(ch: str) -> bool:
+    # A range test, not the regex: it runs for every character of every name in an import.
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+
+
 @cache
 def _table() -> dict[int, str]:
-    # Imported when the first name is keyed: pypinyin loads its tables in about half a second, which
-    # only the import, an edit or a new person pays, never the console's start-up or a check-in.
-    from pypinyin.pinyin_dict import pinyin_dict
+    """pypinyin's character table: code point -> "zhāng,zhǎng".
 
-    return pinyin_dict  # type: ignore[no-any-return]
+    Read from its data file directly: importing pypinyin loads its phrase dictionary too (most of a
+    second), which names never need. Loaded when the first name is keyed, never at start-up.
+    """
+    spec = importlib.util.find_spec("pypinyin")  # finds the package without running it
+    folder = Path(next(iter(spec.submodule_search_locations or []), "")) if spec else Path()
+    data = folder / "pinyin_dict.json"
+    if not data.is_file():  # a pypinyin that keeps its table elsewhere: the slower, public way
+        from pypinyin.pinyin_dict import pinyin_dict
+
+        return pinyin_dict  # type: ignore[no-any-return]
+    return {int(k): v for k, v in json.loads(data.read_text(encoding="utf-8")).items()}
 
 
 def _plain(syllable: str) -> str:
@@ -61,7 +77,7 @@ def pinyin_variants(name: str) -> list[tuple[str, str]]:
     parts: list[tuple[str, ...]] = []
     han: list[bool] = []
     for ch in name:
-        if _HAN.match(ch):
+        if _is_han(ch):
             parts.append(readings(ch))
             han.append(True)
         elif ch.isalnum():
@@ -69,11 +85,23 @@ def pinyin_variants(name: str) -> list[tuple[str, str]]:
             han.append(False)
     if not parts:
         return []
-    # Other readings only for the first few characters: enough for surnames, and a bounded search.
-    choices = [range(len(p)) if i < 3 else range(1) for i, p in enumerate(parts)]
-    order = sorted(product(*choices), key=lambda idx: (sum(i > 0 for i in idx), [i == 0 for i in idx]))
+    if all(len(p) == 1 for p in parts[:3]):  # one reading for each: no search needed
+        syllables = [p[0] for p in parts]
+        return [("".join(syllables), "".join(s[0] for s, h in zip(syllables, han, strict=True) if h))]
+    # Other readings only for the first three characters (enough for surnames): the first reading of
+    # each, then one character read otherwise (nearest the start first), then two, ...
+    base = [0] * len(parts)
+    variable = [i for i in range(min(3, len(parts))) if len(parts[i]) > 1]
+    choices = [base]
+    for count in range(1, len(variable) + 1):
+        for positions in combinations(variable, count):
+            for others in product(*(range(1, len(parts[p])) for p in positions)):
+                idx = list(base)
+                for position, other in zip(positions, others, strict=True):
+                    idx[position] = other
+                choices.append(idx)
     variants = []
-    for idx in order[:MAX_VARIANTS]:
+    for idx in choices[:MAX_VARIANTS]:
         syllables = [part[i] for part, i in zip(parts, idx, strict=True)]
         full = "".join(syllables)
         initials = "".join(s[0] for s, is_han in zip(syllables, han, strict=True) if is_han)
@@ -81,10 +109,11 @@ def pinyin_variants(name: str) -> list[tuple[str, str]]:
     return variants
 
 
-def _name_tokens(name: str) -> list[str]:
+@lru_cache(maxsize=65536)  # an import keys every name; many names (and rooms) repeat
+def _name_tokens(name: str) -> tuple[str, ...]:
     text = unicodedata.normalize("NFKC", name).strip().lower()
     if not text:
-        return []
+        return ()
     tokens = [text.replace(" ", "")]
     words = [w for w in _SPLIT.split(text) if w]
     if has_han(text):
@@ -95,10 +124,11 @@ def _name_tokens(name: str) -> list[str]:
         tokens += words
         if len(words) > 1:
             tokens.append("".join(w[0] for w in words))
-    return tokens
+    return tuple(tokens)
 
 
-def location_tokens(building: str | None, unit: str | None, room: str | None) -> list[str]:
+@lru_cache(maxsize=65536)
+def location_tokens(building: str | None, unit: str | None, room: str | None) -> tuple[str, ...]:
     """`A3`, `2`, `502` -> `a3-2-502`, `a3-502`, `2-502`, `502`, `a3`: how a clerk writes an address."""
     parts = [normalise(p) for p in (building, unit, room)]
     b, u, r = (p or "" for p in parts)
@@ -110,13 +140,15 @@ def location_tokens(building: str | None, unit: str | None, room: str | None) ->
         tokens.append(r)
     if b:
         tokens.append(b)
-    return tokens
+    return tuple(tokens)
 
 
 def normalise(text: str | None) -> str:
     """How typed text and stored keys are compared: NFKC, lower case, no spaces, dashes as `-`."""
     if not text:
         return ""
+    if text.isascii() and text.isalnum():
+        return text.lower()
     folded = unicodedata.normalize("NFKC", text).strip().lower()
     folded = re.sub(r"[\u2010-\u2015\u2212\uff0d_/]+", "-", folded)
     return re.sub(r"\s+", "", folded)
@@ -138,9 +170,9 @@ def search_key(
     tokens += location_tokens(building, unit, room)
     if external_id:
         tokens.append(normalise(external_id))
-    key = ""
-    for token in dict.fromkeys(t for t in tokens if t):
-        if len(key) + len(token) + 1 > MAX_LENGTH:
-            break  # the rarest variants go first: they are last
-        key += " " + token
+    unique = list(dict.fromkeys(t for t in tokens if t))
+    key = " " + " ".join(unique) if unique else ""
+    while len(key) > MAX_LENGTH:  # the rarest variants are last: they go first
+        unique.pop()
+        key = " " + " ".join(unique)
     return key
