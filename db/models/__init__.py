@@ -22,6 +22,7 @@ from db.models.enums import (
 from db.models.events import AuditHead, ParcelEvent
 from db.models.jobs import Notification, PrintJob
 from db.models.parcels import CodeHold, LookupFailure, Parcel
+from db.models.sendout import HandoverBatch, Send, Sender, SendEvent, SendRule, SendStatus, WaybillStock
 from db.models.settings import Setting
 from db.models.shelves import Layer, Shelf
 
@@ -32,6 +33,7 @@ __all__ = [
     "CodeHold",
     "DayClose",
     "EventKind",
+    "HandoverBatch",
     "JobStatus",
     "Layer",
     "LookupFailure",
@@ -45,10 +47,16 @@ __all__ = [
     "ProblemKind",
     "ReturnBatch",
     "Role",
+    "Send",
+    "SendEvent",
+    "SendRule",
+    "SendStatus",
+    "Sender",
     "Setting",
     "Shelf",
     "Size",
     "Stocktake",
     "StocktakeScan",
+    "WaybillStock",
     "Zone",
 ]

@@ -127,6 +127,10 @@ def label_for_printer(data: LabelData, printer: Any, *, warn: bool = True) -> La
 
 def render_job(station: Station, job: PrintJob, printer: Any, lang: str) -> bytes:
     """The bytes for `job` in `printer`'s language (labels from the parcel row as it is now)."""
+    if job.payload.get("flow") == "sendout":  # send-out receipts, waybill labels, handover manifests
+        from station_console.services.sendout.printouts import render_send_job
+
+        return render_send_job(station, job, printer, lang)
     if job.kind in ("label", "test"):
         if job.kind == "test" or job.parcel_id is None:
             data = sample_label(station, lang)
