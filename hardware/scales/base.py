@@ -3,7 +3,9 @@
 A `Reading` says what the scale reported (stable, moving, zero, under zero, over capacity) with the
 weight in whole grams, after the clerk's tare. `read_stable` waits for a stable, positive reading
 and refuses with the reason the scale gave when none comes in time; a scale unplugged mid-read is a
-`ScaleError` too, never a traceback.
+`ScaleError` too, never a traceback. The hardware layer imports nothing of station_console: the
+reason is a `Message` (hardware/messages.py), translated where it is shown; the send-out service turns
+it into a refusal.
 """
 
 from __future__ import annotations
@@ -15,12 +17,16 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
 
-from station_console.errors import StationError
-from station_console.i18n import N_
+from hardware.messages import N_, Message
 
 
-class ScaleError(StationError):
-    code = "scale_error"
+class ScaleError(Exception):
+    """No usable reading: `code` for JSON and tests, `message` the reason (English text, id and params)."""
+
+    def __init__(self, message: Message, *, code: str = "scale_error") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
 
 
 class ScaleStatus(StrEnum):
@@ -58,7 +64,9 @@ WAIT_REASONS = {
 def to_grams(value: Decimal, unit: str) -> int:
     factor = GRAMS_PER.get(unit.lower())
     if factor is None:
-        raise ScaleError(N_("The scale sent an unknown unit {unit}"), code="scale_unit", unit=unit[:8])
+        raise ScaleError(
+            Message(N_("The scale sent an unknown unit {unit}"), unit=unit[:8]), code="scale_unit"
+        )
     return int((value * factor).to_integral_value())
 
 
@@ -117,7 +125,7 @@ class Scale:
         """The next reading, whatever its status."""
         for reading in self.readings(time.monotonic() + timeout_s):
             return self._net(reading)
-        raise ScaleError(WAIT_REASONS[None], code="scale_silent")
+        raise ScaleError(Message(WAIT_REASONS[None]), code="scale_silent")
 
     def read_stable(self, timeout_s: float = 5.0) -> Reading:
         """The first stable reading with something on the plate; the scale's last word otherwise."""
@@ -127,7 +135,7 @@ class Scale:
             if reading.status == ScaleStatus.STABLE and reading.grams > 0:
                 return reading
             last = reading.status
-        raise ScaleError(WAIT_REASONS[last], code=f"scale_{last.value}" if last else "scale_silent")
+        raise ScaleError(Message(WAIT_REASONS[last]), code=f"scale_{last.value}" if last else "scale_silent")
 
     def tare(self, timeout_s: float = 5.0) -> int:
         """Take the stable weight on the plate (an empty box) off every later reading."""

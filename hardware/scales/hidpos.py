@@ -19,10 +19,10 @@ from typing import Any
 import usb.core
 import usb.util
 
+from hardware.messages import N_, Message
 from hardware.scales.base import Reading, Scale, ScaleError, ScaleStatus, to_grams
 from hardware.scanners.hidpos import usage_pages
 from hardware.scanners.udev import no_permission_message
-from station_console.i18n import N_
 
 SCALE_USAGE_PAGE = 0x8D
 WEIGHT_REPORT_ID = 0x03
@@ -103,7 +103,7 @@ class HidPosScale(Scale):
             return list(usb.core.find(find_all=True, backend=self.backend, custom_match=self._candidate))
         except usb.core.NoBackendError as exc:
             raise ScaleError(
-                N_("libusb is not installed: no USB scale can be read"), code="no_libusb"
+                Message(N_("libusb is not installed: no USB scale can be read")), code="no_libusb"
             ) from exc
 
     def open(self) -> None:
@@ -116,9 +116,11 @@ class HidPosScale(Scale):
             except usb.core.USBError as exc:
                 if exc.errno == errno.EACCES:
                     raise ScaleError(
-                        N_("No permission to open the USB scale: {detail}"),
+                        Message(
+                            N_("No permission to open the USB scale: {detail}"),
+                            detail=no_permission_message(dev.idVendor, dev.idProduct),
+                        ),
                         code="no_permission",
-                        detail=no_permission_message(dev.idVendor, dev.idProduct),
                     ) from exc
                 continue  # gone while we looked: try the next one
             if opened:
@@ -127,7 +129,7 @@ class HidPosScale(Scale):
                 self.name = KNOWN.get((dev.idVendor, dev.idProduct), "")
                 self.source = f"hidpos:{ident}:{dev.bus}:{dev.address}"
                 return
-        raise ScaleError(N_("No USB scale found (HID usage page 0x8D)"), code="no_scale")
+        raise ScaleError(Message(N_("No USB scale found (HID usage page 0x8D)")), code="no_scale")
 
     def _open(self, dev: Any) -> bool:
         try:
@@ -192,11 +194,10 @@ class HidPosScale(Scale):
                 self.close()
                 if exc.errno in _GONE or exc.backend_error_code == -4:
                     raise ScaleError(
-                        N_("The scale was unplugged: plug it in and weigh again"), code="scale_unplugged"
+                        Message(N_("The scale was unplugged: plug it in and weigh again")),
+                        code="scale_unplugged",
                     ) from exc
-                raise ScaleError(
-                    N_("USB scale error: {error}"), code="scale_error", error=str(exc)[:120]
-                ) from exc
+                raise ScaleError(Message(N_("USB scale error: {error}"), error=str(exc)[:120])) from exc
             reading = parse_report(bytes(data), self.source)
             if reading is not None:
                 yield reading

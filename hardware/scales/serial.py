@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from hardware.messages import N_, Message
 from hardware.scales.base import Reading, Scale, ScaleError, ScaleStatus, to_grams
-from station_console.i18n import N_
 
 try:  # optional: `pip install station-console[serial]`
     import serial as pyserial
@@ -165,12 +165,14 @@ class SerialScale(Scale):
 
     def readings(self, deadline: float) -> Iterator[Reading]:
         if pyserial is None:
-            raise ScaleError(N_("pyserial is not installed: install the serial extra"), code="no_pyserial")
+            raise ScaleError(
+                Message(N_("pyserial is not installed: install the serial extra")), code="no_pyserial"
+            )
         try:
             port = pyserial.Serial(self.port, self.baudrate, timeout=0.05)
         except (pyserial.SerialException, OSError) as exc:
             raise ScaleError(
-                N_("Cannot open the scale's port {port}"), code="no_scale", port=self.port
+                Message(N_("Cannot open the scale's port {port}"), port=self.port), code="no_scale"
             ) from exc
         self.protocol.reset()
         buffer = bytearray()
@@ -194,7 +196,7 @@ class SerialScale(Scale):
                             )
         except (pyserial.SerialException, OSError) as exc:
             raise ScaleError(
-                N_("The scale was unplugged: plug it in and weigh again"), code="scale_unplugged"
+                Message(N_("The scale was unplugged: plug it in and weigh again")), code="scale_unplugged"
             ) from exc
 
 

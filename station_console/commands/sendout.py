@@ -463,6 +463,6 @@ def handover(
 def _write_manifest(station: Any, batch_id: int, path: Path) -> None:
     from hardware.printers import pdf
     from station_console.i18n import get_language
-    from station_console.services.sendout.printouts import manifest_document
+    from station_console.services.sendout.drawing import manifest_document
 
     path.write_bytes(pdf.render_document(manifest_document(station, batch_id, get_language())))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -210,6 +213,29 @@ def test_stock_and_tariff_are_a_managers(run, staff, tmp_path: Path) -> None:  #
     )
     history = json.loads(run("sendout", "tariff", "history", "SF").stdout)["versions"]
     assert [v["version"] for v in history] == [1]
+
+
+def test_a_fresh_print_queue_process_prints_a_send_receipt(run, staff, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The send-out flow registers its renderer with the print queue: `station print-queue --process` in
+    a process that loaded nothing of send-out still draws the receipt a send queued."""
+    device = tmp_path / "lp0"
+    device.write_bytes(b"")
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        f'[printer]\nlanguage = "escpos"\ntransport = "device"\ntarget = "{device}"\n', encoding="utf-8"
+    )
+    args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+    done = run("sendout", "new", *args, "--waybill", "SF1234567890123", "--pay", "cash", clerk="Li")
+    assert done.exit_code == 0, done.output
+    station = Path(sys.executable).with_name("station")
+    out = subprocess.run(
+        [str(station), "--db", db_url, "--lang", "en", "print-queue", "--process", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    processed = json.loads(out.stdout)["processed"]
+    assert len(processed["printed"]) == 1 and processed["failed"] == [], out.stdout
+    assert b"SF1234567890123" in device.read_bytes()
 
 
 def test_scale_read_without_a_scale_is_one_line_and_exit_1(run) -> None:  # type: ignore[no-untyped-def]

@@ -74,7 +74,7 @@ def test_never_stable_is_refused_with_the_scales_reason(status: str, value: int,
     scale = scale_on(dev)
     with pytest.raises(ScaleError) as exc:
         scale.read_stable(0.3)
-    assert reason in exc.value.message()
+    assert reason in str(exc.value)
     scale.close()
 
 
@@ -94,7 +94,7 @@ def test_unplugged_mid_read_is_a_clean_refusal() -> None:
     scale = scale_on(dev)
     with pytest.raises(ScaleError) as exc:
         scale.read_stable(2.0)
-    assert exc.value.code == "scale_unplugged" and "unplugged" in exc.value.message()
+    assert exc.value.code == "scale_unplugged" and "unplugged" in str(exc.value)
     dev.replug()
     dev.weigh("stable", 650)
     again = scale_on(dev).read_stable(2.0)
@@ -114,14 +114,14 @@ def test_found_by_usage_page_not_by_id() -> None:
     scale.close()
     with pytest.raises(ScaleError) as exc:
         scale_on(printer, scanner).read_stable(0.2)
-    assert exc.value.code == "no_scale" and "0x8D" in exc.value.message()
+    assert exc.value.code == "no_scale" and "0x8D" in str(exc.value)
 
 
 def test_no_permission_names_the_udev_rule() -> None:
     dev = FakeHidScale(permission=False)
     with pytest.raises(ScaleError) as exc:
         scale_on(dev).read_stable(0.3)
-    assert exc.value.code == "no_permission" and 'ATTRS{idVendor}=="0922"' in exc.value.message()
+    assert exc.value.code == "no_permission" and 'ATTRS{idVendor}=="0922"' in str(exc.value)
 
 
 def test_tare_takes_the_box_off() -> None:
@@ -134,7 +134,7 @@ def test_tare_takes_the_box_off() -> None:
     dev.weigh("stable", 0, times=10)  # the box comes off: below zero net
     with pytest.raises(ScaleError) as exc:
         scale.read_stable(0.3)
-    assert "below zero" in exc.value.message()
+    assert "below zero" in str(exc.value)
     scale.close()
 
 

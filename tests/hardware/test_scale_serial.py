@@ -136,7 +136,7 @@ def test_mt_sics_overload_is_refused(pty_pair: tuple[int, str]) -> None:
             SerialScale(port=port, protocol=MtSics(), poll_s=0.05).read_stable(0.5)
     finally:
         device.stop.set()
-    assert "capacity" in exc.value.message()
+    assert "capacity" in str(exc.value)
 
 
 def test_a_cas_stream_over_a_pty(pty_pair: tuple[int, str]) -> None:
@@ -158,7 +158,7 @@ def test_a_negative_cas_stream_is_refused(pty_pair: tuple[int, str]) -> None:
             SerialScale(port=port, protocol=Cas()).read_stable(0.4)
     finally:
         device.stop.set()
-    assert "below zero" in exc.value.message()
+    assert "below zero" in str(exc.value)
 
 
 def test_a_chinese_counter_scale_over_a_pty(pty_pair: tuple[int, str]) -> None:
@@ -200,7 +200,7 @@ def test_the_port_vanishing_mid_read_is_a_clean_refusal(pty_pair: tuple[int, str
 def test_a_missing_port_says_so() -> None:
     with pytest.raises(ScaleError) as exc:
         SerialScale(port="/dev/does-not-exist-scale", protocol=MtSics()).read_stable(0.2)
-    assert exc.value.code == "no_scale" and "/dev/does-not-exist-scale" in exc.value.message()
+    assert exc.value.code == "no_scale" and "/dev/does-not-exist-scale" in str(exc.value)
 
 
 def test_the_dummy_plays_its_script_and_reads_a_file(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from hardware.sendprint import layout as wl
 from hardware.sendprint import roll, waybill
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
-from station_console.services.sendout import handover, printouts
+from station_console.services.sendout import drawing, handover, printouts
 
 pytestmark = pytest.mark.sqlite_only  # rendering, not storage: once is enough
 
@@ -60,7 +60,7 @@ def test_the_waybill_label_png_decodes_with_quiet_zones(
     dims = LabelSize.parse(size)
     assert img.size == (round(dims.width_mm * dpi / 25.4), round(dims.height_mm * dpi / 25.4))
     assert decode(png) == [("SF1234567890123", "Code128")]
-    data = printouts.waybill_data(station, 1, "en")
+    data = drawing.waybill_data(station, 1, "en")
     bars = wl.layout_for(size, dpi, data).bars
     assert bars is not None and bars.module >= 2
     quiet = wl.QUIET_MODULES * bars.module

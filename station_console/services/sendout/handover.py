@@ -24,6 +24,7 @@ from station_console.services.core.station import Station
 from station_console.services.scan.waybill import normalise
 from station_console.services.sendout.inputs import text_field
 from station_console.services.sendout.payments import STATUS_LABELS
+from station_console.services.sendout.printouts import queue_manifest
 
 OPEN, CLOSED = "open", "closed"
 
@@ -293,8 +294,6 @@ def close_batch(station: Station, batch_id: int, *, courier_name: str | None = N
         batch.courier_name, batch.summary = courier, summary
         session.add(batch)
         session.flush()
-        from station_console.services.sendout.printouts import queue_manifest
-
         job = queue_manifest(session, station, batch_id)
         audit.record(
             session,

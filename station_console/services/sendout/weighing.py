@@ -46,8 +46,8 @@ def read_scale(config: dict[str, Any], *, timeout_s: float = 5.0, backend: Any =
         raise ScaleUnavailable(N_("The scale is misconfigured: {reason}"), reason=str(exc)[:120]) from exc
     try:
         reading = scale.read_stable(timeout_s)
-    except ScaleError as exc:
-        raise ScaleUnavailable(exc.msgid, code=exc.code, **exc.params) from exc
+    except ScaleError as exc:  # the scale's reason, as a refusal translated where it is shown
+        raise ScaleUnavailable(exc.message.msgid, code=exc.code, **exc.message.params) from exc
     finally:
         scale.close()
     return Weight(reading.grams, manual=False, device=reading.source, stable=reading.stable)
