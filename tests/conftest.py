@@ -65,7 +65,7 @@ def _cheap_pin_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
     `real_pin_cost` keep the production cost."""
     if request.node.get_closest_marker("real_pin_cost"):
         return
-    from station_console.services import clerks
+    from station_console.services.people import clerks
 
     monkeypatch.setattr(
         clerks.hash_pin, "__kwdefaults__", {**(clerks.hash_pin.__kwdefaults__ or {}), "n": 2**10}
