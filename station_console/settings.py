@@ -137,6 +137,17 @@ class StationSettings(BaseModel):
         description=N_("Proxy pickup: also record the last 4 characters of the proxy's ID card."),
     )
 
+    currency: str = Field(
+        "CNY", min_length=3, max_length=3, description=N_("Currency of prices and payments (ISO 4217).")
+    )
+    send_origin: str = Field(
+        "广东", description=N_("Province the station sends from; send-out zones are counted from it.")
+    )
+    send_real_name: bool = Field(
+        True,
+        description=N_("Sending needs the sender's ID checked and its last 4 characters kept (实名收寄)."),
+    )
+
 
 class CounterSettings(BaseModel):
     """This console PC. Stored in `counter.toml` in the user config folder."""
@@ -162,6 +173,16 @@ class CounterSettings(BaseModel):
     )
     scanner: dict[str, Any] = Field(
         default_factory=dict, description=N_("Scanner: kind (wedge, hid, serial, dummy) and its options.")
+    )
+    scale: dict[str, Any] = Field(
+        default_factory=dict,
+        description=N_("Scale: kind (hidpos, serial, dummy) and its options; empty: weights are typed."),
+    )
+    ewaybill: dict[str, Any] = Field(
+        default_factory=dict, description=N_("E-waybill provider: kind (file, fake) and its options.")
+    )
+    waybill_printer: str = Field(
+        "", description=N_("Named printer for 76x130 or 100x150 waybill labels; empty: pre-printed waybills.")
     )
     wedge_max_key_gap_ms: int = Field(
         30, description=N_("Keys closer than this are a scanner, not a person typing.")

@@ -28,6 +28,7 @@ from db.models.events import AuditHead, ParcelEvent
 from db.models.jobs import Notification, PrintJob
 from db.models.parcels import CodeHold, LookupFailure, Parcel
 from db.models.recipients import ProxyPickup, Recipient, RecipientConsent, RecipientPhone
+from db.models.sendout import HandoverBatch, Send, Sender, SendEvent, SendRule, SendStatus, WaybillStock
 from db.models.settings import Setting
 from db.models.shelves import Layer, Shelf
 
@@ -43,6 +44,7 @@ __all__ = [
     "DeliveryRun",
     "DeliveryStatus",
     "EventKind",
+    "HandoverBatch",
     "JobStatus",
     "Layer",
     "LookupFailure",
@@ -61,10 +63,16 @@ __all__ = [
     "ReturnBatch",
     "Role",
     "RunStatus",
+    "Send",
+    "SendEvent",
+    "SendRule",
+    "SendStatus",
+    "Sender",
     "Setting",
     "Shelf",
     "Size",
     "Stocktake",
     "StocktakeScan",
+    "WaybillStock",
     "Zone",
 ]

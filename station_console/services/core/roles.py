@@ -20,19 +20,21 @@ MANAGER_ACTIONS = {
     "carriers": N_("edit carriers"),
     "delete_person": N_("delete a person's data"),
     "recipients": N_("edit the recipient directory"),
-}
-# What needs a clerk signed in (anyone): the name is shown in the refusal.
-SIGNED_IN_ACTIONS = {
-    "recipients_view": N_("look up recipients"),
-    "consent": N_("record a recipient's consent"),
-    "link_recipient": N_("match a parcel to a recipient"),
-    "door_delivery": N_("handle door deliveries"),
-    "proxy_pickup": N_("hand a parcel to a proxy"),
+    "tariffs": N_("edit tariffs"),
+    "checklist": N_("edit the inspection checklist"),
+    "refund": N_("refund a send"),
+    "waybill_stock": N_("import waybill numbers"),
 }
 
 
 def is_manager(station: Station) -> bool:
     return station.clerk_role == Role.MANAGER
+
+
+def require_signed_in(station: Station) -> None:
+    """Refuse when nobody is signed in: every state change names its clerk."""
+    if station.clerk_id is None:
+        raise PermissionDenied(N_("Nobody is signed in. Sign in first."), code="not_signed_in")
 
 
 def require_manager(station: Station, action: str) -> None:
@@ -42,14 +44,4 @@ def require_manager(station: Station, action: str) -> None:
             N_("Only a manager can {action}. Ask a manager to sign in."),
             code="manager_only",
             action=_(MANAGER_ACTIONS.get(action, action)),
-        )
-
-
-def require_signed_in(station: Station, action: str) -> None:
-    """Refuse when nobody is signed in: the record says which clerk did it."""
-    if station.clerk_id is None:
-        raise PermissionDenied(
-            N_("Sign in to {action}."),
-            code="not_signed_in",
-            action=_(SIGNED_IN_ACTIONS.get(action, action)),
         )

@@ -57,7 +57,7 @@ def check_deliverable(session: Session, parcel: Parcel) -> Recipient:
 
 def request(station: Station, ref: str, *, source: str = "counter") -> Stop:
     """The recipient asked (at the counter, or by phone) for this parcel at their door."""
-    require_signed_in(station, "door_delivery")
+    require_signed_in(station)
     if source not in SOURCES:
         raise Refused(N_("A request comes from the counter or by phone"), code="bad_source")
 
@@ -95,7 +95,7 @@ def request(station: Station, ref: str, *, source: str = "counter") -> Stop:
 
 def cancel(station: Station, ref: str) -> Stop:
     """Withdraw a request not yet out with a runner (the recipient came for it, or changed their mind)."""
-    require_signed_in(station, "door_delivery")
+    require_signed_in(station)
 
     def work(session: Session) -> Stop:
         parcel = find_parcel(session, ref, on_shelf=True)
@@ -155,7 +155,7 @@ def waiting_in(session: Session, *, building: str | None = None) -> list[tuple[P
 
 def waiting(station: Station, *, building: str | None = None) -> list[Stop]:
     """What the next run would take, in walking order."""
-    require_signed_in(station, "door_delivery")
+    require_signed_in(station)
     with station.read() as session:
         found = waiting_in(session, building=building)
         return stops_for(session, [p for p, _i in found], {p.id or 0: i for p, i in found if i is not None})

@@ -114,14 +114,14 @@ def view_in(session: Session, run: DeliveryRun) -> RunView:
 
 
 def view(station: Station, run_id: int) -> RunView:
-    require_signed_in(station, "door_delivery")
+    require_signed_in(station)
     with station.read() as session:
         return view_in(session, _run(session, run_id, writable=False))
 
 
 def list_runs(station: Station, *, open_only: bool = False, limit: int = 50) -> list[RunView]:
     """Newest first."""
-    require_signed_in(station, "door_delivery")
+    require_signed_in(station)
     query = select(DeliveryRun).order_by(col(DeliveryRun.id).desc()).limit(limit)
     if open_only:
         query = query.where(DeliveryRun.status == RunStatus.OPEN)
@@ -143,7 +143,7 @@ def _name(text: str | None, missing: str | None) -> str | None:
 
 def plan(station: Station, runner: str, *, building: str | None = None, limit: int | None = None) -> RunView:
     """A new run with every parcel waiting for the door (of one building, if given), in walking order."""
-    require_signed_in(station, "door_delivery")
+    require_signed_in(station)
     runner_name = _name(runner, N_("Type the runner's name")) or ""
 
     def work(session: Session) -> RunView:
@@ -210,7 +210,7 @@ def _item_on_run(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, 
 
 def scan_out(station: Station, run_id: int, raw: str) -> Stop:
     """The runner takes this parcel: out for delivery (still the station's; not on the shelf)."""
-    require_signed_in(station, "door_delivery")
+    require_signed_in(station)
 
     def work(session: Session) -> Stop:
         run = _run(session, run_id)
@@ -266,7 +266,7 @@ def deliver(
     photo_ref: str | None = None,
 ) -> Stop:
     """Back from the run, delivered: the parcel leaves the books like a pickup (method `door`)."""
-    require_signed_in(station, "door_delivery")
+    require_signed_in(station)
     received = _name(received_by, N_("Type who received it (a name, or 'self')"))
     signature = _name(signature_name, None)
     photo = clean(photo_ref) or None
@@ -332,7 +332,7 @@ def deliver(
 
 def fail(station: Station, run_id: int, raw: str, *, reason: str, note: str | None = None) -> Stop:
     """Back from the run, not delivered: on its shelf again (same slot, same code); the recipient is told."""
-    require_signed_in(station, "door_delivery")
+    require_signed_in(station)
     if reason not in FAIL_REASONS:
         raise Refused(N_("Say why: {reasons}"), code="bad_reason", reasons=", ".join(FAIL_REASONS))
     text = clean(note) or None
@@ -378,7 +378,7 @@ def fail(station: Station, run_id: int, raw: str, *, reason: str, note: str | No
 
 def close(station: Station, run_id: int) -> RunView:
     """Close a run whose parcels are all back; ones never scanned out wait for the next run."""
-    require_signed_in(station, "door_delivery")
+    require_signed_in(station)
 
     def work(session: Session) -> RunView:
         run = _run(session, run_id)

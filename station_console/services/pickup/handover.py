@@ -142,7 +142,7 @@ def confirm_pickup(
     reason = (override_reason or "").strip()
     settings = station.settings()
     if proxy is not None:
-        require_signed_in(station, "proxy_pickup")
+        require_signed_in(station)
         proxy = proxy_rules.checked(proxy, settings)
     by_code = method == PickupMethod.CODE
 

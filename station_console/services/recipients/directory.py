@@ -134,7 +134,7 @@ def find_row(session: Session, ref: str | int) -> Recipient:
 
 
 def get(station: Station, ref: str | int) -> RecipientView:
-    require_signed_in(station, "recipients_view")
+    require_signed_in(station)
     with station.read() as session:
         return views(session, [find_row(session, ref)])[0]
 
@@ -148,7 +148,7 @@ def list_recipients(
     offset: int = 0,
 ) -> list[RecipientView]:
     """By building, unit, room and name; active people only unless asked."""
-    require_signed_in(station, "recipients_view")
+    require_signed_in(station)
     query = select(Recipient)
     if not include_inactive:
         query = query.where(col(Recipient.active))

@@ -60,7 +60,7 @@ def _rank(key: str, query: str) -> int:
 
 def match(station: Station, text: str, *, limit: int = 8) -> list[Match]:
     """Active people whose name, pinyin, initials, address, id or phone tail fits `text`, best first."""
-    require_signed_in(station, "recipients_view")
+    require_signed_in(station)
     query = normalise(text)[:40]
     if not query:
         return []
@@ -114,7 +114,7 @@ class Unmatched:
 
 def unmatched(station: Station, *, limit: int = 500) -> list[Unmatched]:
     """Parcels on the shelves checked in with a name but matched to no one, oldest first."""
-    require_signed_in(station, "recipients_view")
+    require_signed_in(station)
     with station.read() as session:
         rows = session.exec(
             select(Parcel, Carrier.code, Shelf.label, Layer.label)
@@ -197,7 +197,7 @@ def link_in(session: Session, station: Station, parcel: Parcel, row: Recipient) 
 
 def link(station: Station, parcel_id: int, recipient: str | int) -> Linked:
     """The clerk says who a parcel on the shelf is for (from the "who is this?" list, or any parcel)."""
-    require_signed_in(station, "link_recipient")
+    require_signed_in(station)
 
     def work(session: Session) -> Linked:
         parcel = session.get(Parcel, parcel_id)

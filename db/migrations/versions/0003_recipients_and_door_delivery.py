@@ -1,7 +1,7 @@
 """recipients and door delivery
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-02 05:42:28.585660
 """
 from typing import Sequence, Union
@@ -12,8 +12,8 @@ import sqlmodel
 import db.types
 
 
-revision: str = '0002'
-down_revision: Union[str, Sequence[str], None] = '0001'
+revision: str = '0003'
+down_revision: Union[str, Sequence[str], None] = '0002'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
