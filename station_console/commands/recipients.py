@@ -44,74 +44,10 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 
 
 def _echo_import(result: Any) -> None:
-    written = not result.dry_run
-    click.echo(
-        _(
-            "{file} ({encoding}): {rows} rows, source {source}",
-            file=result.file,
-            encoding=result.encoding,
-            rows=result.rows_read,
-            source=result.source,
-        )
-    )
-    click.echo(
-        "  " + _("Columns: {columns}", columns=", ".join(f"{f}={h}" for f, h in result.columns.items()))
-    )
-    counts = _(
-        "{added} new, {updated} changed ({reactivated} back), {unchanged} unchanged, "
-        "{deactivated} deactivated, {choices} consents or choices",
-        added=result.added,
-        updated=result.updated,
-        reactivated=result.reactivated,
-        unchanged=result.unchanged,
-        deactivated=result.deactivated,
-        choices=result.choices,
-    )
-    click.echo(
-        "  "
-        + (_("Written: {counts}", counts=counts) if written else _("Would write: {counts}", counts=counts))
-    )
-    if not result.full and not written:
-        click.echo("  " + _("People missing from this file stay as they are (--full deactivates them)."))
-    for row in result.preview:
-        phones = ", ".join(row.get("phones", [])) or "-"
-        click.echo(
-            "  "
-            + _(
-                "line {line}: {id} {name} {phones}",
-                line=row["line"],
-                id=row.get("external_id"),
-                name=row.get("name"),
-                phones=phones,
-            )
-        )
-    for change in result.changes[:10]:
-        click.echo("  " + _("{id}: {fields}", id=change["external_id"], fields=", ".join(change["fields"])))
-    for dup in result.duplicates[:SHOWN_ISSUES]:
-        click.echo(
-            _(
-                "Line {line}: id {id} again (first on line {first}): skipped",
-                line=dup["line"],
-                id=dup["external_id"],
-                first=dup["first_line"],
-            ),
-            err=True,
-        )
-    for clash in result.clashes[:SHOWN_ISSUES]:
-        click.echo(
-            _(
-                "Same name, different people: {name} ({ids})",
-                name=clash["name"],
-                ids=", ".join(clash["external_ids"]),
-            ),
-            err=True,
-        )
-    for issue in result.issues[:SHOWN_ISSUES]:
-        where = _("Line {line}", line=issue.line) if issue.line else _("File")
-        click.echo(f"{where}: {issue.message()}", err=True)
-    more = len(result.issues) - SHOWN_ISSUES
-    if more > 0:
-        click.echo(_("... and {n} more problems (--json lists them all)", n=more), err=True)
+    from station_console.services.recipients.importing import summary_lines
+
+    for line in summary_lines(result, shown=SHOWN_ISSUES):
+        click.echo(line)
 
 
 @recipients_group.command("import")

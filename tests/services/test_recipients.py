@@ -239,3 +239,14 @@ def test_directory_edits_are_a_managers_and_keep_keys_and_phones_right(campus: S
     assert directory.get(campus, "00123").room == "301"
     event = events(campus, EventKind.RECIPIENT_CHANGED)[-1]
     assert event.details["fields"] == ["name", "phones", "room"] and "张" not in str(event.details)
+
+
+def test_a_typed_tail_of_a_directory_phone_brings_its_full_number(campus: Station) -> None:
+    zhang = recipient(campus, "00123")
+    result = check_in(campus, wb(1), recipient_id=zhang.id, phone="5678")  # the waybill shows only the tail
+    assert parcel(campus, result.parcel_id).phone_full == "13812345678"
+    other = check_in(campus, wb(2), recipient_id=zhang.id, phone="0000")  # not theirs: kept as typed
+    assert parcel(campus, other.parcel_id).phone_full is None and other.masked_phone == "****0000"
+    typed = check_in(campus, wb(3), recipient_name="张三", phone="138****5678")
+    assert matching.link(campus, typed.parcel_id, "00123").phone_added
+    assert parcel(campus, typed.parcel_id).phone_full == "13812345678"

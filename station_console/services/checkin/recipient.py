@@ -22,7 +22,7 @@ from station_console.services.checkin.phones import Phone
 class Addressee:
     id: int
     name: str
-    phone: Phone | None  # the directory's first phone, when it still has its full number
+    phones: tuple[Phone, ...]  # the directory's phones that still have their full number, first first
     email: str | None
     consent: str | None
     preference: str | None
@@ -30,6 +30,15 @@ class Addressee:
     @property
     def consent_missing(self) -> bool:
         return consent_missing(self.consent)
+
+    def phone_for(self, typed: Phone | None) -> Phone | None:
+        """The phone a parcel for this person gets: what was typed, unless it is only a tail (or a
+        masked form) of one of their directory phones, which then gives the full number."""
+        if typed is None:
+            return self.phones[0] if self.phones else None
+        if typed.full is None:
+            return next((p for p in self.phones if p.tail == typed.tail), typed)
+        return typed
 
 
 def consent_missing(consent: str | None) -> bool:
@@ -46,11 +55,10 @@ _ENTRY = columns(
     col(Recipient.delivery_preference),
     col(Recipient.active),
 )
-_PHONE = (
+_PHONES = (
     columns(col(RecipientPhone.phone_tail), col(RecipientPhone.masked_phone), col(RecipientPhone.phone_full))
     .where(col(RecipientPhone.phone_full).is_not(None))
     .order_by(col(RecipientPhone.position))
-    .limit(1)
 )
 
 
@@ -63,11 +71,11 @@ def by_id(session: Session, recipient_id: int) -> Addressee:
     assert rid is not None  # the primary key
     if not active:
         raise Refused(N_("This recipient is deactivated"), code="recipient_inactive")
-    phone = conn.execute(_PHONE.where(col(RecipientPhone.recipient_id) == rid)).first()
+    phones = conn.execute(_PHONES.where(col(RecipientPhone.recipient_id) == rid)).all()
     return Addressee(
         id=rid,
         name=name,
-        phone=Phone(tail=phone[0], masked=phone[1], full=phone[2]) if phone else None,
+        phones=tuple(Phone(tail=tail, masked=masked, full=full) for tail, masked, full in phones),
         email=email,
         consent=consent,
         preference=preference,

@@ -72,7 +72,8 @@ def check_in(
     `batch` is the carrier the clerk is receiving (settles ambiguity; a contradiction is refused as
     `carrier_conflict` until the clerk confirms). `carrier` is the clerk's explicit choice and wins.
     `recipient_id` is the directory entry the clerk chose: its phone, name and e-mail fill what was
-    not typed. Without it, a full phone that is one person's directory phone links that person.
+    not typed (a typed tail of one of its phones gets that phone's full number). Without it, a full
+    phone that is one person's directory phone links that person.
     """
     settings = station.settings()
     detection = get_detector(station).detect(raw, batch=batch)
@@ -119,7 +120,7 @@ def check_in(
             addressee: recipient.Addressee | None = recipient.by_id(session, recipient_id)
         else:
             addressee = recipient.by_phone(session, parsed.full) if parsed and parsed.full else None
-        phone = parsed or (addressee.phone if addressee else None)
+        phone = addressee.phone_for(parsed) if addressee else parsed
         slot = slots.assign(
             session,
             settings,

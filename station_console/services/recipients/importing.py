@@ -32,7 +32,7 @@ from sqlmodel import Session, col, select
 
 from db.models import EventKind, Recipient, RecipientConsent, RecipientPhone, Setting
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_, get_language, translate
+from station_console.i18n import N_, _, get_language, translate
 from station_console.services.checkin.phones import Phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
@@ -612,3 +612,74 @@ def _clashes(existing: dict[str, dict[str, Any]], parsed: Parsed, gone: set[int]
         for name, exts in sorted(by_name.items())
         if len(exts) > 1 and in_file.intersection(exts)
     ][:100]
+
+
+def summary_lines(result: ImportResult, *, shown: int = 20) -> list[str]:
+    """What an import will do (or did), in the console's language: counts, the first rows as read
+    (phones masked), repeated ids, shared names and problems by line."""
+    lines = [
+        _(
+            "{file} ({encoding}): {rows} rows, source {source}",
+            file=result.file,
+            encoding=result.encoding,
+            rows=result.rows_read,
+            source=result.source,
+        ),
+        _("Columns: {columns}", columns=", ".join(f"{f}={h}" for f, h in result.columns.items())),
+        _("Would write: {counts}", counts=_counts(result))
+        if result.dry_run
+        else _("Written: {counts}", counts=_counts(result)),
+    ]
+    if not result.full and result.dry_run:
+        lines.append(_("People missing from this file stay as they are (--full deactivates them)."))
+    for row in result.preview:
+        phones = ", ".join(row.get("phones", [])) or "-"
+        lines.append(
+            _(
+                "line {line}: {id} {name} {phones}",
+                line=row["line"],
+                id=row.get("external_id"),
+                name=row.get("name"),
+                phones=phones,
+            )
+        )
+    for change in result.changes[:10]:
+        lines.append(_("{id}: {fields}", id=change["external_id"], fields=", ".join(change["fields"])))
+    for dup in result.duplicates[:shown]:
+        lines.append(
+            _(
+                "Line {line}: id {id} again (first on line {first}): skipped",
+                line=dup["line"],
+                id=dup["external_id"],
+                first=dup["first_line"],
+            )
+        )
+    for clash in result.clashes[:shown]:
+        lines.append(
+            _(
+                "Same name, different people: {name} ({ids})",
+                name=clash["name"],
+                ids=", ".join(clash["external_ids"]),
+            )
+        )
+    for issue in result.issues[:shown]:
+        lines.append(
+            (_("Line {line}", line=issue.line) if issue.line else _("File")) + ": " + issue.message()
+        )
+    more = len(result.issues) - shown
+    if more > 0:
+        lines.append(_("... and {n} more problems (--json lists them all)", n=more))
+    return lines
+
+
+def _counts(result: ImportResult) -> str:
+    return _(
+        "{added} new, {updated} changed ({reactivated} back), {unchanged} unchanged, "
+        "{deactivated} deactivated, {choices} consents or choices",
+        added=result.added,
+        updated=result.updated,
+        reactivated=result.reactivated,
+        unchanged=result.unchanged,
+        deactivated=result.deactivated,
+        choices=result.choices,
+    )

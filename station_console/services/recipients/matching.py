@@ -151,7 +151,7 @@ class Linked:
     recipient_id: int
     pickup_code: str
     masked_phone: str | None
-    phone_added: bool  # the parcel had no phone; the directory's first one is now its phone
+    phone_added: bool  # the parcel had no full number; now the directory's (with its tail, if it had one)
     consent_missing: bool
 
     def to_json(self) -> dict[str, Any]:
@@ -165,12 +165,14 @@ def link_in(session: Session, station: Station, parcel: Parcel, row: Recipient) 
     if not row.active:
         raise Refused(N_("This recipient is deactivated"), code="recipient_inactive")
     phone_added = False
-    if not parcel.phone_full and not parcel.phone_tail:
-        first = session.exec(
-            select(RecipientPhone)
-            .where(RecipientPhone.recipient_id == row.id, col(RecipientPhone.phone_full).is_not(None))
-            .order_by(col(RecipientPhone.position))
-        ).first()
+    if not parcel.phone_full:
+        # No number to send to: the directory's, the one with the parcel's tail if it has one.
+        query = select(RecipientPhone).where(
+            RecipientPhone.recipient_id == row.id, col(RecipientPhone.phone_full).is_not(None)
+        )
+        if parcel.phone_tail:
+            query = query.where(RecipientPhone.phone_tail == parcel.phone_tail)
+        first = session.exec(query.order_by(col(RecipientPhone.position))).first()
         if first is not None:
             parcel.phone_tail, parcel.masked_phone = first.phone_tail, first.masked_phone
             parcel.phone_full = first.phone_full

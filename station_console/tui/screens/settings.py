@@ -33,6 +33,7 @@ SUBSCREENS = {
     "printers": ("station_console.tui.screens.printers", "PrintersScreen"),
     "clerks": ("station_console.tui.screens.clerk_admin", "ClerkAdminScreen"),
     "outbox": ("station_console.tui.screens.outbox", "OutboxScreen"),
+    "recipients": ("station_console.tui.screens.recipients", "RecipientsScreen"),
 }
 SKIP_COUNTER_FIELDS = {"printer", "printers", "scanner"}  # edited on their own screens
 
@@ -89,6 +90,7 @@ class SettingsScreen(ModeScreen):
         Binding("f9", "open('scan_test')", N_("Scan test"), id="settings.scan_test"),
         Binding("f10", "open('clerks')", N_("Clerks"), id="settings.clerks"),
         Binding("f11", "open('outbox')", N_("Messages"), id="settings.outbox"),
+        Binding("f12", "open('recipients')", N_("Recipients"), id="settings.recipients"),
     ]
 
     def compose_body(self) -> ComposeResult:
