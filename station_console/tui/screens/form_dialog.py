@@ -30,9 +30,25 @@ class FormField:
     max_length: int = 200
 
 
+# A reusable pop-up: its look travels with it (it opens from screens with their own style sheets).
+DIALOG_CSS = """
+FormDialog, ConfirmDialog { align: center middle; }
+.form-dialog { width: 80; height: auto; max-height: 90%; border: thick $accent; background: $surface; padding: 1 2; }
+.form-dialog.wide { width: 110; }
+.form-dialog .dialog-title { text-style: bold; margin-bottom: 1; }
+.form-note { color: $text-muted; margin-bottom: 1; }
+.form-field { height: auto; }
+.form-label { width: 30; padding: 1 1 0 0; }
+.form-field Input, .form-field Select { width: 1fr; }
+.confirm-body { height: auto; max-height: 24; border: round $panel; padding: 0 1; }
+.confirm-buttons { height: auto; margin-top: 1; }
+"""
+
+
 class FormDialog(ModalScreen[dict[str, Any] | None]):
     """Fields in one column; Enter in a field (or OK) returns {key: value}; Esc returns None."""
 
+    DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel", tooltip=N_("Close without saving")),
     ]
@@ -98,6 +114,7 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
 class ConfirmDialog(ModalScreen[bool]):
     """A text to read and a question: Y (or the Yes button) says yes; Esc, N or Enter on No say no."""
 
+    DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "answer(False)", N_("No"), id="confirm.no", tooltip=N_("Change nothing")),
         Binding("y", "answer(True)", N_("Yes"), id="confirm.yes", tooltip=N_("Go ahead")),

@@ -33,6 +33,8 @@ def match_line(m: matching.Match) -> Text:
 class WhoIsThisDialog(ServiceCalls, ModalScreen[int]):
     """Returns how many parcels were linked."""
 
+    CSS_PATH = "recipients.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", N_("Close"), id="who.close", tooltip=N_("Back")),
     ]

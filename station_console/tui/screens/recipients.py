@@ -74,6 +74,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
         super().__init__()
         self.people: dict[str, Any] = {}  # row key -> RecipientView or Match
         self.current: directory.RecipientView | None = None
+        self.note: str | None = None  # what the last change said, kept over the list's reload
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="rc-top"):
@@ -138,7 +139,8 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
                 consent_text(row.consent),
                 key=key,
             )
-        self.say(_("{n} people", n=len(rows)))
+        note, self.note = self.note, None
+        self.say(note or _("{n} people", n=len(rows)))
         if rows:
             self.show(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0))
         else:
@@ -333,7 +335,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             self.call("changed", lambda: directory.set_active(self.station, view.id, not view.active))
 
     def done_changed(self, view: directory.RecipientView) -> None:
-        self.say(_("Saved: {name}", name=view.shown_name))
+        self.note = _("Saved: {name}", name=view.shown_name)
         self.reload()
 
     # -- import --------------------------------------------------------------------------------------
@@ -386,14 +388,12 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
         self.app.push_screen(ConfirmDialog(_("Write these changes?"), body), answered)
 
     def done_imported(self, result: importing.ImportResult) -> None:
-        self.say(
-            _(
-                "Imported in {seconds} s: {added} new, {updated} changed, {deactivated} deactivated",
-                seconds=result.seconds,
-                added=result.added,
-                updated=result.updated,
-                deactivated=result.deactivated,
-            )
+        self.note = _(
+            "Imported in {seconds} s: {added} new, {updated} changed, {deactivated} deactivated",
+            seconds=result.seconds,
+            added=result.added,
+            updated=result.updated,
+            deactivated=result.deactivated,
         )
         self.reload()
 
