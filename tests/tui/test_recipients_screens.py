@@ -257,3 +257,44 @@ async def test_the_report_shows_door_deliveries_and_consent_coverage(
         summary = text_of(app, "#rp-summary")
     assert "Door deliveries: 1 delivered" in summary
     assert "Recipients: 3 in the directory, 33.3% consented" in summary
+
+
+async def test_check_in_finds_the_recipient_by_initials_and_warns_without_consent(
+    app: StationApp, station: Station
+) -> None:
+    from station_console.tui.screens.checkin_recipient import RecipientPicker
+
+    ids = people(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, RecipientPicker)
+        await pilot.press("z", "s")
+        await until(pilot, lambda: app.screen.query_one("#pick-matches", OptionList).option_count == 1)
+        await pilot.press("enter", "enter")  # to the matches, then pick 张三
+        await until(pilot, lambda: not isinstance(app.screen, RecipientPicker))
+        assert app.screen.query_one("#phone", Input).value == "138****5678"  # masked: the full one stays put
+        scan = app.screen.query_one("#scan", Input)
+        scan.value = "JT0000000000001"
+        scan.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: "checked in" in text_of(app, "#ci-message"))
+        message = text_of(app, "#ci-message")
+        # A name nobody matches goes to the who-is-this list.
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press(*"Nobody")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, RecipientPicker))
+        scan.value = "JT0000000000002"
+        scan.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: "JT0000000000002" in text_of(app, "#ci-message"))
+    assert "No consent on record" in message
+    with station.read() as session:
+        rows = {p.waybill: p for p in session.exec(select(Parcel)).all()}
+    first, second = rows["JT0000000000001"], rows["JT0000000000002"]
+    assert (first.recipient_id, first.phone_full, first.recipient_name) == (ids["张三"], "13812345678", "张三")
+    assert (second.recipient_id, second.recipient_name) == (None, "Nobody")
