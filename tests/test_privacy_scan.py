@@ -51,9 +51,22 @@ def day(station: Station, clock: FakeClock) -> Station:
 
 
 def run_day(station: Station, clock: FakeClock) -> Station:
-    """A manager checks in four parcels with full phones; two are picked up."""
+    """A manager checks in four parcels with full phones; two are picked up. Two of the phones are in
+    the recipient directory too (one with a second number), so their parcels link to it."""
+    from station_console.services.recipients import directory
+
     clerks.create_first_manager(station, "Wang", "9090")
     clerks.sign_in(station, "Wang", "9090")
+    directory.add(station, {"name": "张三", "external_id": "00123", "phones": PHONES[0][0], "room": "502"})
+    directory.add(
+        station,
+        {
+            "name": "李四",
+            "external_id": "00124",
+            "phones": f"{PHONES[1][0]} / {PHONES[3][0]}",
+            "room": "1203",
+        },
+    )
     ids = []
     for waybill, (typed, _digits) in zip(WAYBILLS, PHONES, strict=True):
         clock.advance(minutes=7)
@@ -136,6 +149,16 @@ def test_the_day_report_in_every_format(day: Station) -> None:
         ["label", "YT1234567890123", "--format", "zpl"],
         ["problems"],
         ["overdue"],
+        ["recipients", "list", "--json"],
+        ["recipients", "list", "--all"],
+        ["recipients", "show", "00124"],
+        ["recipients", "show", "00124", "--json"],
+        ["recipients", "match", "ls", "--json"],
+        ["recipients", "match", "4321"],
+        ["recipients", "unmatched"],
+        ["recipients", "report", "--json"],
+        ["checkin", "JT1234567890999", "--recipient", "00124", "--json"],
+        ["delivery", "waiting", "--json"],
     ],
 )
 def test_command_output(tmp_path: Path, clock: FakeClock, args: list[str]) -> None:
@@ -210,10 +233,12 @@ async def test_every_console_mode_screenshot(day: Station) -> None:
             ("f5", "parcels"),
             ("f6", "reports"),
             ("ctrl+s", "settings"),
+            ("f12", "recipients"),
         ):
             await pilot.press(key)
             await settle()
             shots[mode] = app.export_screenshot()
+        await pilot.press("escape")
         await pilot.press("f2")
         for tail in ("6789", "8462"):  # phone-tail lookups list the recipients' masked phones
             await settle()
@@ -237,9 +262,21 @@ async def test_every_console_mode_screenshot(day: Station) -> None:
         assert masked in text["parcels"], masked
     assert "Clerk Wang: 4 checked in, 2 picked up" in text["reports"]
     assert "Station settings (shared by every counter)" in text["settings"]
+    assert "139****4321" in text["recipients"] and "李四" in text["recipients"]
     assert "JT1234567890124" in text["pickup lookup 6789"] and "****6789" in text["pickup lookup 6789"]
     assert "YT1234567890123" in text["pickup lookup 8462"]
     assert "170****5678-8462" in text["pickup lookup 8462"]
     assert "2 events of SF1234567890123" in text["audit trail"] and "138****5678" in text["audit trail"]
     found: dict[str, Any] = {name: leaks(svg) for name, svg in shots.items() if leaks(svg)}
     assert found == {}
+
+
+def test_a_door_run_sheet_shows_masked_phones_only(day: Station) -> None:
+    from station_console.services.delivery import requests, runs, sheet
+
+    check_in(day, "JT1234567890555", phone=PHONES[1][0])  # 李四's: linked by the directory phone
+    requests.request(day, "JT1234567890555")
+    run = runs.plan(day, "小刘")
+    text = pdf_text(sheet.sheet_pdf(day, run.id))
+    assert "139****4321" in text and "李四" in text
+    assert leaks(text) == []

@@ -296,5 +296,9 @@ async def test_check_in_finds_the_recipient_by_initials_and_warns_without_consen
     with station.read() as session:
         rows = {p.waybill: p for p in session.exec(select(Parcel)).all()}
     first, second = rows["JT0000000000001"], rows["JT0000000000002"]
-    assert (first.recipient_id, first.phone_full, first.recipient_name) == (ids["张三"], "13812345678", "张三")
+    assert (first.recipient_id, first.phone_full, first.recipient_name) == (
+        ids["张三"],
+        "13812345678",
+        "张三",
+    )
     assert (second.recipient_id, second.recipient_name) == (None, "Nobody")
