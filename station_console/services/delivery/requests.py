@@ -17,7 +17,7 @@ from station_console.services.core import audit
 from station_console.services.core.roles import require_signed_in
 from station_console.services.core.station import Station
 from station_console.services.delivery.stops import Stop, stops_for
-from station_console.services.shelves.search import find_parcel
+from station_console.services.shelves.search import find_parcel, require_on_shelf
 
 OPEN = (DeliveryStatus.REQUESTED, DeliveryStatus.PLANNED, DeliveryStatus.OUT)
 SOURCES = ("counter", "phone")
@@ -31,13 +31,7 @@ def open_item(session: Session, parcel_id: int) -> DeliveryItem | None:
 
 def check_deliverable(session: Session, parcel: Parcel) -> Recipient:
     """The parcel's directory entry, with an address; refuses what cannot go to a door."""
-    if parcel.status != ParcelStatus.ON_SHELF:
-        raise Refused(
-            N_("{waybill} is not on the shelves (status: {status})"),
-            code="not_on_shelf",
-            waybill=parcel.waybill,
-            status=parcel.status,
-        )
+    require_on_shelf(parcel)
     if parcel.return_batch_id is not None:
         raise Refused(
             N_("{waybill} is in return batch {batch}: it goes back to the courier"),

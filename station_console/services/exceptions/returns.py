@@ -22,7 +22,7 @@ from station_console.services.notify import outbox
 from station_console.services.printing.jobs import queue_manifest
 from station_console.services.printing.printers import check_printable
 from station_console.services.shelves import slots
-from station_console.services.shelves.search import ParcelRow, find_parcel, rows_for
+from station_console.services.shelves.search import ParcelRow, find_parcel, require_on_shelf, rows_for
 from station_console.settings import CounterSettings
 
 
@@ -122,13 +122,7 @@ def _add_many(session: Session, station: Station, batch_id: int, refs: list[str]
 
 def _check_add(session: Session, batch: ReturnBatch, parcel: Parcel) -> None:
     """Refuse a parcel of another carrier, one already in a batch, or one out for delivery."""
-    if parcel.delivery_run_id is not None:
-        raise Refused(
-            N_("{waybill} is out for delivery on run {run}"),
-            code="out_for_delivery",
-            waybill=parcel.waybill,
-            run=parcel.delivery_run_id,
-        )
+    require_on_shelf(parcel)
     if parcel.carrier_id != batch.carrier_id:
         carrier = session.get(Carrier, parcel.carrier_id)
         mine = session.get(Carrier, batch.carrier_id)
