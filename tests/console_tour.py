@@ -1,7 +1,8 @@
 """A walk through every screen of the console, for tests that look at all of them (privacy, hostile text).
 
-Each mode by its key, optionally the sub-screens a mode opens with its own keys, a phone-tail lookup at
-pickup, a search in Parcels, and the audit trail; a screenshot (SVG) of each, by name.
+Each mode by its key, optionally the sub-screens and dialogs a mode opens with its own keys, phone-tail
+lookups at pickup, a search in Parcels, and the audit trail; a screenshot (SVG) of each, by name. Each
+step waits for the screen's thread workers, which load its rows.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from typing import Any
 MODES = (
     ("f1", "checkin"),
     ("f2", "pickup"),
-    ("f3", "shelves"),
-    ("f4", "parcels"),
-    ("f5", "reports"),
-    ("f6", "settings"),
+    ("f3", "sendout"),
+    ("f4", "shelves"),
+    ("f5", "parcels"),
+    ("f6", "reports"),
+    ("ctrl+s", "settings"),  # pressed again inside Settings it saves: only ever once in a row
 )
 NEEDS_A_SECOND_ESCAPE = {("shelves", "f8")}  # the stocktake asks for a shelf first
 
@@ -24,36 +26,46 @@ async def tour(
     pilot: Any,
     *,
     audit_query: str,
+    tails: tuple[str, ...] = ("5678",),
     sub_screens: dict[str, list[str]] | None = None,
     parcels_search: str | None = None,
 ) -> dict[str, str]:
     shots: dict[str, str] = {}
-    await pilot.pause()
+
+    async def settle(seconds: float = 0.0) -> None:
+        await pilot.pause(seconds or None)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    await settle()
     for key, mode in MODES:
         await pilot.press(key)
-        await pilot.pause(0.2)
+        await settle()
         shots[mode] = app.export_screenshot()
         for sub in (sub_screens or {}).get(mode, []):
             await pilot.press(sub)
-            await pilot.pause(0.3)
+            await settle(0.2)
             shots[f"{mode} {sub}"] = app.export_screenshot()
             for _n in range(2 if (mode, sub) in NEEDS_A_SECOND_ESCAPE else 1):
                 await pilot.press("escape")
-                await pilot.pause(0.1)
+                await settle()
     await pilot.press("f2")
-    await pilot.pause()
-    await pilot.press(*"5678", "enter")  # a phone-tail lookup lists every recipient on the shelves
-    await pilot.pause(0.3)
-    shots["pickup lookup"] = app.export_screenshot()
+    for tail in tails:  # phone-tail lookups list every recipient on the shelves with that tail
+        await settle()
+        await pilot.press(*tail, "enter")
+        await settle()
+        shots[f"pickup lookup {tail}"] = app.export_screenshot()
+        await pilot.press("escape")  # next customer
     if parcels_search is not None:
-        await pilot.press("f4")
-        await pilot.pause()
+        await pilot.press("f5")
+        await settle()
         await pilot.press(*parcels_search, "enter")
-        await pilot.pause(0.3)
+        await settle()
         shots["parcels search"] = app.export_screenshot()
+    await settle()
     await pilot.press("ctrl+t")
-    await pilot.pause()
+    await settle()
     await pilot.press(*audit_query, "enter")
-    await pilot.pause(0.3)
+    await settle()
     shots["audit trail"] = app.export_screenshot()
     return shots

@@ -23,12 +23,19 @@ from station_console.i18n import set_language
 from station_console.services.admin.setup import open_station
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.roles import ACTIONS, Need, markdown_table
+from station_console.services.core.station import Station
 from station_console.services.exceptions import returns
 from station_console.services.people import clerks
 from station_console.services.pickup.handover import confirm_pickup
 
 PHONE = "13812345678"
 ON_SHELF, IN_BATCH, SPARE, PICKED = "SF1234567890123", "SF1234567890124", "SF1234567890125", "JT1234567890123"
+# Parcels of the directory's 张三 (00123, room 502): on run 1 (planned), out on run 2, waiting, linked.
+# Run 3 is done (its one parcel delivered), ready to close.
+DOOR_PLANNED, DOOR_OUT, DOOR_WAITING, DOOR_LINKED, DOOR_DONE = (f"YT12345678901{n}" for n in range(31, 36))
+DOOR_PHONE = "13900001111"
+SENDER = ["--sender-name", "Zhang San", "--sender-phone", "13712345678", "--id-type", "resident", "--id-seen"]
+SEND_TO = ["--to-name", "Wang Wu", "--to-phone", "13987654321", "--to", "新疆", "--address", "人民路 88 号"]
 
 # What each command is run with: real arguments on the prepared station, so an allowed run succeeds.
 ARGS: dict[str, list[str]] = {
@@ -91,6 +98,47 @@ ARGS: dict[str, list[str]] = {
     "carriers edit": ["SF", "--fee", "1"],
     "backup": ["{tmp}/new-backup.sqlite3"],
     "restore": ["{tmp}/backup.sqlite3", "--yes"],
+    "scale read": ["--config", '{"kind": "dummy", "file": "{tmp}/plate"}'],
+    "sendout quote": ["--carrier", "SF", "--to", "新疆", "--weight", "1.2"],
+    "sendout tariff show": ["SF"],
+    "sendout tariff history": ["SF"],
+    "sendout checklist show": [],
+    "sendout stock list": [],
+    "sendout list": [],
+    "sendout sender": ["13712345678"],
+    "sendout new": [*SENDER, *SEND_TO, "--contents", "books", "--carrier", "SF", "--weight", "1.2"]
+    + ["--checked", "all", "--waybill", "SF1234567890130", "--pay", "cash"],
+    "sendout refuse": [*SENDER, "--contents", "fireworks", "--reason", "fireworks", "--found", "explosives"],
+    "sendout reprint": ["1"],
+    "sendout handover": ["SF", "--courier", "Chen"],
+    "sendout refund": ["1", "--reason", "changed their mind"],
+    "sendout tariff set": ["SF", "{tmp}/rates.csv"],
+    "sendout checklist set": ["{tmp}/checklist.json"],
+    "sendout stock import": ["SF", "{tmp}/stock.csv"],
+    "recipients list": [],
+    "recipients show": ["00123"],
+    "recipients match": ["502"],
+    "recipients unmatched": [],
+    "recipients report": [],
+    "recipients mappings": [],
+    "recipients consent": ["00123", "--granted", "--channel", "counter"],
+    "recipients link": [ON_SHELF, "00123"],
+    "recipients add": ["--set", "name=赵六", "--set", "phones=13700004321", "--set", "room=601"],
+    "recipients edit": ["00123", "--set", "room=608"],
+    "recipients deactivate": ["00123"],
+    "recipients activate": ["00124"],
+    "recipients import": ["{tmp}/people.csv", "--yes"],
+    "delivery waiting": [],
+    "delivery runs": [],
+    "delivery show": ["1"],
+    "delivery request": [DOOR_LINKED],
+    "delivery cancel": [DOOR_WAITING],
+    "delivery plan": ["--runner", "小刘"],
+    "delivery sheet": ["1", "--pdf", "{tmp}/sheet.pdf"],
+    "delivery out": ["1", DOOR_PLANNED],
+    "delivery delivered": ["2", DOOR_OUT, "--to", "self"],
+    "delivery failed": ["2", DOOR_OUT, "--reason", "not_home"],
+    "delivery close": ["3"],
 }
 
 
@@ -147,8 +195,45 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     returns.add(station, batch.id, IN_BATCH)
     with station.engine.begin() as conn:  # a message that failed, for `outbox resend`
         conn.execute(text("UPDATE notification SET status = 'failed' WHERE id = 1"))
+    door_delivery_and_sends(station)
     station.engine.dispose()
     return path
+
+
+def door_delivery_and_sends(station: Station) -> None:
+    """Directory people, door-delivery runs (one planned, one out) and a send at the counter."""
+    from station_console.services.delivery import requests, runs
+    from station_console.services.recipients import directory
+    from station_console.services.sendout import accept, inspection, payments
+    from station_console.services.sendout.weighing import Weight
+
+    clerks.sign_in(station, "Wang", PIN)
+    directory.add(station, {"name": "张三", "external_id": "00123", "phones": DOOR_PHONE, "room": "502"})
+    directory.add(station, {"name": "李四", "external_id": "00124", "phones": "13900002222", "room": "503"})
+    directory.set_active(station, "00124", False)
+    clerks.sign_in(station, "Li", PIN)
+    for waybill in (DOOR_PLANNED, DOOR_OUT, DOOR_WAITING, DOOR_LINKED, DOOR_DONE):
+        check_in(station, waybill, phone=DOOR_PHONE)
+    requests.request(station, DOOR_PLANNED)
+    runs.plan(station, "小王")
+    requests.request(station, DOOR_OUT)
+    runs.scan_out(station, runs.plan(station, "小张").id, DOOR_OUT)
+    requests.request(station, DOOR_DONE)
+    done = runs.plan(station, "小李").id
+    runs.scan_out(station, done, DOOR_DONE)
+    runs.deliver(station, done, DOOR_DONE, received_by="self")
+    requests.request(station, DOOR_WAITING)
+    accept.accept(
+        station,
+        carrier="SF",
+        party=accept.Party("Zhang San", "13712345678", "passport", "E12345678", id_seen=True),
+        recipient=accept.Recipient("Wang Wu", "13987654321", "北京"),
+        parcel=accept.Parcel("books"),
+        checked=inspection.current(station).ids,
+        weight=Weight.typed(800),
+        payment=payments.Payment("cash"),
+        waybill="SF1234567890129",
+    )
 
 
 @pytest.fixture
@@ -156,16 +241,39 @@ def station_file(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     path = tmp_path / "station.sqlite3"
     shutil.copy(template, path)
     (tmp_path / "layout.csv").write_text("shelf,zone,layers\nY,main,2\n", encoding="utf-8")
+    (tmp_path / "plate").write_text("1234", encoding="utf-8")
+    (tmp_path / "rates.csv").write_text(
+        "zone,first_g,first_cents,step_g,step_cents\nsame,1000,900,1000,100\nnear,1000,1000,1000,200\n"
+        "far,1000,1100,1000,300\nremote,1000,1900,1000,900\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "checklist.json").write_text(
+        '{"items": [{"id": "liquids", "zh": "液体", "en": "Liquids"}]}', encoding="utf-8"
+    )
+    (tmp_path / "stock.csv").write_text("waybill\nSF0000000000011\n", encoding="utf-8")
+    (tmp_path / "people.csv").write_text(
+        "工号,姓名,手机,房间\n00125,王五,13900003333,504\n", encoding="utf-8"
+    )
+    (tmp_path / "counter.toml").write_text(  # a PDF printer: manifests and run sheets are printable
+        f'[printer]\nlanguage = "pdf"\ntransport = "file"\ntarget = "{tmp_path}/"\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("STATION_CONFIG", str(tmp_path / "counter.toml"))
+    monkeypatch.setenv("STATION_SENDER_ID", "11010519491231002X")  # real-name sending, off the command line
     shutil.copy(template, tmp_path / "backup.sqlite3")
     monkeypatch.setenv("STATION_DEMO_SCALE", "0.02")
     set_language("en")
     yield path
 
 
+STDIN = {"sendout handover": "SF1234567890129\n"}  # the courier takes the send at the counter
+
+
 def attempt(path: str, db: Path, *who: str) -> Run:
     words = [w for w in path.split() if not w.startswith("--")]  # "init --demo": its flag is in ARGS
     args = [a.replace("{tmp}", str(db.parent)) for a in ARGS[path]]
-    return run_cli(["--db", f"sqlite:///{db}", "--lang", "en", *who, *words, *args])
+    return run_cli(
+        ["--db", f"sqlite:///{db}", "--lang", "en", *who, *words, *args], stdin=STDIN.get(path, "")
+    )
 
 
 REFUSED_ANONYMOUS = ("Nobody is signed in: sign in to", "Only a manager can")

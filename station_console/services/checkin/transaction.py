@@ -18,6 +18,7 @@ from db.models import Carrier, EventKind, Layer, Parcel, ParcelEvent, ParcelStat
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.safe_text import clean
+from station_console.services.checkin import recipient
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require
@@ -44,6 +45,9 @@ class CheckinResult:
     redelivery: bool
     overflow: bool
     label_job: int | None
+    recipient_id: int | None = None  # the directory entry, when the clerk chose one or the phone is theirs
+    consent_missing: bool = False  # that person has not consented to holding parcels at the station
+    wants_door: bool = False  # that person's delivery choice is door delivery
 
     @property
     def location(self) -> str:
@@ -63,11 +67,15 @@ def check_in(
     size: str | None = None,
     recipient_name: str | None = None,
     email: str | None = None,
+    recipient_id: int | None = None,
 ) -> CheckinResult:
     """Check in one scanned waybill.
 
     `batch` is the carrier the clerk is receiving (settles ambiguity; a contradiction is refused as
     `carrier_conflict` until the clerk confirms). `carrier` is the clerk's explicit choice and wins.
+    `recipient_id` is the directory entry the clerk chose: its phone, name and e-mail fill what was
+    not typed (a typed tail of one of its phones gets that phone's full number). Without it, a full
+    phone that is one person's directory phone links that person.
     """
     require(station, "checkin")
     if email is not None and len(email) > 120:
@@ -113,13 +121,19 @@ def check_in(
             raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
         carrier_id, carrier_short = int(carrier_row[0]), str(carrier_row[1])
         redelivery = _check_duplicate(session, waybill)
+        if recipient_id is not None:
+            addressee: recipient.Addressee | None = recipient.by_id(session, recipient_id)
+        else:
+            addressee = recipient.by_phone(session, parsed.full) if parsed and parsed.full else None
+        phone = addressee.phone_for(parsed) if addressee else parsed
         slot = slots.assign(
             session,
             settings,
             size,
-            phone_full=parsed.full if parsed else None,
-            masked_phone=parsed.masked if parsed else None,
-            phone_tail=parsed.tail if parsed else None,
+            phone_full=phone.full if phone else None,
+            masked_phone=phone.masked if phone else None,
+            phone_tail=phone.tail if phone else None,
+            recipient_id=addressee.id if addressee else None,
         )
         now = station.now()
         code = slots.allocate_code(session, settings, slot, now)
@@ -132,11 +146,12 @@ def check_in(
             layer_id=slot.layer_id,
             pickup_code=code,
             redelivery=redelivery,
-            phone_tail=parsed.tail if parsed else None,
-            masked_phone=parsed.masked if parsed else None,
-            phone_full=parsed.full if parsed else None,
-            email=email,
-            recipient_name=clean(recipient_name, 64) or None,
+            phone_tail=phone.tail if phone else None,
+            masked_phone=phone.masked if phone else None,
+            phone_full=phone.full if phone else None,
+            email=email or (addressee.email if addressee else None),
+            recipient_name=clean(recipient_name, 64) or (addressee.name if addressee else None),
+            recipient_id=addressee.id if addressee else None,
             checked_in_at=now,
             checked_in_by=station.clerk_id,
             checked_in_counter=station.counter,
@@ -166,6 +181,7 @@ def check_in(
                 "redelivery": redelivery,
                 "overflow": overflow,
                 "forced_carrier": forced,
+                **({"recipient": addressee.id} if addressee else {}),
             },
         )
         return CheckinResult(
@@ -181,6 +197,9 @@ def check_in(
             redelivery=redelivery,
             overflow=overflow,
             label_job=job.id,
+            recipient_id=addressee.id if addressee else None,
+            consent_missing=addressee.consent_missing if addressee else False,
+            wants_door=addressee is not None and addressee.preference == "door",
         )
 
     return station.run(work)

@@ -37,17 +37,20 @@ class Action:
 
 _MOVE_KEYS = (
     *("app.quit", "app.lock", "app.activity", "activity.close"),
-    *(f"mode.{m}" for m in ("checkin", "pickup", "shelves", "parcels", "reports", "settings")),
+    *(f"mode.{m}" for m in ("checkin", "pickup", "sendout", "shelves", "parcels", "reports", "settings")),
     *("settings.carriers", "settings.printers", "settings.clerks", "settings.outbox", "settings.scan_test"),
-    *("shelves.overdue", "shelves.problems", "shelves.returns"),
+    *("settings.recipients", "shelves.overdue", "shelves.problems", "shelves.returns", "shelves.delivery"),
     *("overdue.back", "problems.back", "returns.back", "carriers.back", "clerks.back", "outbox.back"),
     *("printers.back", "edit.back", "phones.close", "move.cancel", "batch.cancel", "stclose.cancel"),
-    *("carrier_form.cancel", "pickup.reason.cancel"),
+    *("carrier_form.cancel", "pickup.reason.cancel", "recipients.back", "delivery.back", "handover.back"),
+    *("picker.cancel", "who.close", "form.cancel", "sendout.clear", "sendout.reason.cancel"),
+    # A yes/no question only answers for the action that asked it; that action checks its own role.
+    *("sendout.refund.cancel", "confirm.yes", "confirm.no"),
 )
 _VIEW_KEYS = (
     *("parcels.search", "parcels.next", "parcels.previous", "reports.prev", "reports.next", "reports.reload"),
     *("shelves.reload", "overdue.toggle", "overdue.candidates", "clerks.activity"),
-    *("outbox.filter", "outbox.refresh"),
+    *("outbox.filter", "outbox.refresh", "delivery.reload"),
 )
 
 ACTIONS: dict[str, Action] = {
@@ -65,6 +68,13 @@ ACTIONS: dict[str, Action] = {
     "carriers_view": Action(Need.NOBODY, N_("read the carrier table"), commands=("carriers list",)),
     "audit_verify": Action(Need.NOBODY, N_("verify the audit trail"), commands=("audit verify",)),
     "bench": Action(Need.NOBODY, N_("run the benchmarks"), commands=("bench",)),
+    "scale": Action(Need.NOBODY, N_("read the scale"), commands=("scale read",)),
+    "sendout_setup": Action(
+        Need.NOBODY,
+        N_("read the send-out prices, checklist and waybill stock"),
+        commands=("sendout quote", "sendout tariff show", "sendout tariff history", "sendout checklist show")
+        + ("sendout stock list",),
+    ),
     # Duties that run in the background, locked console or not: deliver what a signed-in clerk
     # queued, and purge the phone numbers the privacy setting says are due.
     "background": Action(
@@ -93,6 +103,16 @@ ACTIONS: dict[str, Action] = {
             "outbox",
             "label",
             "print-queue",
+            "sendout list",
+            "recipients list",
+            "recipients show",
+            "recipients match",
+            "recipients unmatched",
+            "recipients report",
+            "recipients mappings",
+            "delivery waiting",
+            "delivery runs",
+            "delivery show",
         ),
         keys=_VIEW_KEYS,
     ),
@@ -100,15 +120,24 @@ ACTIONS: dict[str, Action] = {
         Need.SIGNED_IN,
         N_("check in parcels"),
         commands=("checkin",),
-        keys=("checkin.batch", "checkin.quick", "checkin.phones", "checkin.keep", "checkin.clear"),
+        keys=("checkin.batch", "checkin.quick", "checkin.phones", "checkin.keep", "checkin.clear")
+        + ("checkin.recipient",),
     ),
     "undo_checkin": Action(
         Need.SIGNED_IN, N_("undo a check-in"), commands=("undo-checkin",), keys=("checkin.undo",)
     ),
-    "reprint": Action(Need.SIGNED_IN, N_("reprint a label"), commands=("print",), keys=("checkin.reprint",)),
+    "reprint": Action(
+        Need.SIGNED_IN,
+        N_("reprint a label or receipt"),
+        commands=("print", "sendout reprint"),
+        keys=("checkin.reprint",),
+    ),
     "test_print": Action(Need.SIGNED_IN, N_("print a test label"), keys=("printers.test",)),
     "pickup": Action(
-        Need.SIGNED_IN, N_("hand out parcels"), commands=("pickup",), keys=("pickup.confirm", "pickup.clear")
+        Need.SIGNED_IN,
+        N_("hand out parcels"),
+        commands=("pickup",),
+        keys=("pickup.confirm", "pickup.clear", "pickup.proxy"),
     ),
     "move": Action(Need.SIGNED_IN, N_("move parcels"), commands=("move",), keys=("shelves.move",)),
     "stocktake": Action(
@@ -134,6 +163,46 @@ ACTIONS: dict[str, Action] = {
         N_("resend a message or send reminders"),
         commands=("outbox resend",),
         keys=("outbox.resend", "overdue.remind"),
+    ),
+    "send": Action(
+        Need.SIGNED_IN,
+        N_("accept or refuse parcels to send"),
+        commands=("sendout new", "sendout refuse", "sendout sender"),
+        keys=("sendout.weigh", "sendout.number", "sendout.accept", "sendout.refuse"),
+    ),
+    "send_handover": Action(
+        Need.SIGNED_IN,
+        N_("hand sends to a courier"),
+        commands=("sendout handover",),
+        keys=("sendout.handover", "handover.close"),
+    ),
+    "consent": Action(
+        Need.SIGNED_IN,
+        N_("record a recipient's consent and choices"),
+        commands=("recipients consent",),
+        keys=("recipients.consent",),
+    ),
+    "link_recipient": Action(
+        Need.SIGNED_IN,
+        N_("link a parcel to a recipient"),
+        commands=("recipients link",),
+        keys=("checkin.who", "recipients.who"),
+    ),
+    "door_delivery": Action(
+        Need.SIGNED_IN,
+        N_("run door deliveries"),
+        commands=(
+            "delivery request",
+            "delivery cancel",
+            "delivery plan",
+            "delivery sheet",
+            "delivery out",
+            "delivery delivered",
+            "delivery failed",
+            "delivery close",
+        ),
+        keys=("delivery.request", "delivery.plan", "delivery.sheet", "delivery.delivered", "delivery.failed")
+        + ("delivery.close",),
     ),
     "change_own_pin": Action(Need.SIGNED_IN, N_("change your own PIN"), commands=("clerk pin",)),
     "export_report": Action(
@@ -175,6 +244,21 @@ ACTIONS: dict[str, Action] = {
         commands=("carriers add", "carriers edit"),
         keys=("carriers.add", "carriers.edit", "carrier_form.save"),
     ),
+    "recipients": Action(
+        Need.MANAGER,
+        N_("edit the recipient directory"),
+        commands=("recipients add", "recipients edit", "recipients deactivate", "recipients activate")
+        + ("recipients import",),
+        keys=("recipients.add", "recipients.edit", "recipients.import", "recipients.toggle"),
+    ),
+    "refund": Action(
+        Need.MANAGER, N_("refund a send"), commands=("sendout refund",), keys=("sendout.refund",)
+    ),
+    "tariffs": Action(Need.MANAGER, N_("edit tariffs"), commands=("sendout tariff set",)),
+    "checklist": Action(
+        Need.MANAGER, N_("edit the inspection checklist"), commands=("sendout checklist set",)
+    ),
+    "waybill_stock": Action(Need.MANAGER, N_("import waybill numbers"), commands=("sendout stock import",)),
     "backup": Action(Need.MANAGER, N_("back up the database"), commands=("backup",)),
     "restore": Action(Need.MANAGER, N_("restore a backup"), commands=("restore",)),
     "demo": Action(Need.MANAGER, N_("add demo parcels"), commands=("init --demo",), first_run=True),

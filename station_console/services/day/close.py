@@ -3,6 +3,8 @@
 After a close, a change to that day's records is refused (`core/closed_day.py`: `assert_day_open`,
 also checked by `guard_event` for every audit event, so no service can slip one in); a correction is a
 new event dated today. Re-running the report on a closed day says whether it still matches the stored hash.
+The close also purges full phone numbers past their keep period (`people/privacy.py`:
+`purge_phones_in`), in the same transaction.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from station_console.services.core.health import check_database
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 from station_console.services.day.figures import day_figures
+from station_console.services.people.privacy import purge_phones_in
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +90,7 @@ def close_day(station: Station, day: date | None = None, *, allow_unbalanced: bo
             raise Refused(
                 N_("The day does not balance ({count} differences); fix them or close anyway"),
                 code="not_balanced",
-                count=len(figures["differences"]),
+                count=len(figures["differences"]) + len(figures.get("sends", {}).get("differences", [])),
             )
         text, sha = canonical(figures), digest(figures)
         now = station.now()
@@ -98,7 +101,8 @@ def close_day(station: Station, day: date | None = None, *, allow_unbalanced: bo
             at=now,
             details={"day": day.isoformat(), "sha256": sha, "balanced": figures["balanced"]},
         )
-        # The chain's heads, with the close event itself, sealed with this counter's key.
+        purge_phones_in(session, station, now)  # full phones past their keep period go with the close
+        # The chain's heads, with the close event and the purge, sealed with this counter's key.
         heads = {"counter": station.counter, "chains": anchors.chain_heads(session)}
         sealed[:] = [heads, anchors.seal(day, sha, heads, key)]
         session.add(

@@ -13,7 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -34,6 +34,9 @@ from station_console.tui.screens.checkin_dialogs import NO_BATCH, BatchPicker, M
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
+if TYPE_CHECKING:
+    from station_console.tui.screens.checkin_recipient import Picked
+
 TABLE_ROWS = 200  # this session's newest check-ins kept on screen
 DIGITS_CHARS = set("0123456789-ABCDEF")
 PHONE_CHARS = r"[0-9+*xX#,()\s\-转]*"
@@ -47,6 +50,7 @@ class ScanRequest:
     batch: str | None
     carrier: str | None = None
     key_time: float = 0.0
+    recipient: Picked | None = None  # who it is for, when the clerk found them (Ctrl+N)
 
 
 class CheckinScreen(ModeScreen):
@@ -64,6 +68,20 @@ class CheckinScreen(ModeScreen):
             tooltip="Parcels checked in without a phone",
         ),
         Binding("ctrl+z", "undo", "Undo last", id="checkin.undo", tooltip="Undo your last check-in"),
+        Binding(
+            "ctrl+n",
+            "pick_recipient",
+            N_("Recipient"),
+            id="checkin.recipient",
+            tooltip=N_("Find who it is for: name, initials (zs), room (3-502)"),
+        ),
+        Binding(
+            "ctrl+w",
+            "who_is_this",
+            N_("Who is this?"),
+            id="checkin.who",
+            tooltip=N_("Parcels with a name, no match"),
+        ),
         Binding(
             "ctrl+r",
             "reprint",
@@ -89,10 +107,12 @@ class CheckinScreen(ModeScreen):
         self.quick = False
         self.count = 0
         self.results: list[CheckinResult] = []
+        self._undone: set[int] = set()  # rows that say "undone", not their cancelled label's status
         self.latencies: list[float] = []  # scan (terminator key) to row on screen, seconds
         self._conflict: tuple[ScanRequest, str] | None = None  # (request, detected carrier)
         self._reprint: int | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkin")
+        self.recipient: Picked | None = None  # goes with the next scan
         self.router: KeyRouter | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -190,7 +210,17 @@ class CheckinScreen(ModeScreen):
         phone = None if self.quick else (phone_field.value.strip() or None)
         size = size_field.value.strip().upper() or None
         phone_field.value, size_field.value = "", ""
-        self._run(ScanRequest(raw=raw, phone=phone, size=size, batch=self.batch_carrier, key_time=key_time))
+        recipient, self.recipient = self.recipient, None
+        self._run(
+            ScanRequest(
+                raw=raw,
+                phone=phone,
+                size=size,
+                batch=self.batch_carrier,
+                key_time=key_time,
+                recipient=recipient,
+            )
+        )
 
     def _run(self, request: ScanRequest) -> None:
         self.run_worker(self._check_in(request), group="checkin", exit_on_error=False)
@@ -204,6 +234,10 @@ class CheckinScreen(ModeScreen):
             carrier=req.carrier,
             phone=req.phone,
             size=req.size,
+            recipient_id=req.recipient.recipient_id if req.recipient else None,
+            recipient_name=req.recipient.name
+            if req.recipient and req.recipient.recipient_id is None
+            else None,
         )
         try:
             result = await asyncio.get_running_loop().run_in_executor(self._writer, call)
@@ -247,7 +281,11 @@ class CheckinScreen(ModeScreen):
             notes.append(_("Re-delivery: this waybill was here before."))
         if result.overflow:
             notes.append(_("The shelves are full: this parcel went to the overflow zone."))
-        self._say(" ".join(notes), warn=result.overflow or result.redelivery)
+        if result.consent_missing:
+            notes.append(_("No consent on record to hold parcels at the station: ask the recipient."))
+        if result.wants_door:
+            notes.append(_("The recipient chose door delivery: it goes on the next run."))
+        self._say(" ".join(notes), warn=result.overflow or result.redelivery or result.consent_missing)
         if key_time:
             self.call_after_refresh(lambda: self.latencies.append(time.monotonic() - key_time))
         if self.quick or result.masked_phone is None:
@@ -257,6 +295,8 @@ class CheckinScreen(ModeScreen):
         phone_field = self.query_one("#phone", Input)
         if req.phone and not phone_field.value and not exc.code.startswith("phone_"):
             phone_field.value = req.phone  # it belonged to the refused parcel: keep it for the retry
+        if req.recipient is not None and self.recipient is None:
+            self.recipient = req.recipient  # so was its recipient
         hint = ""
         if exc.code == "carrier_conflict":
             self._conflict = (req, str(exc.params.get("detected", "")))
@@ -281,7 +321,16 @@ class CheckinScreen(ModeScreen):
         phone_field = self.query_one("#phone", Input)
         phone = req.phone or phone_field.value.strip() or None
         phone_field.value = ""
-        self._run(ScanRequest(raw=req.raw, phone=phone, size=req.size, batch=req.batch, carrier=carrier))
+        self._run(
+            ScanRequest(
+                raw=req.raw,
+                phone=phone,
+                size=req.size,
+                batch=req.batch,
+                carrier=carrier,
+                recipient=req.recipient,
+            )
+        )
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -313,6 +362,7 @@ class CheckinScreen(ModeScreen):
             self._say(report_unexpected(self, exc), error=True)
             return
         table = self.query_one(DataTable)
+        self._undone.add(result.parcel_id)
         if str(result.parcel_id) in table.rows:
             table.update_cell(str(result.parcel_id), "label", _("undone"))
         self.query_one("#ci-code", Digits).update("")
@@ -351,8 +401,34 @@ class CheckinScreen(ModeScreen):
 
         self.app.push_screen(MissingPhones(self.station), closed)
 
+    def action_pick_recipient(self) -> None:
+        # On demand: the finder (and the directory's matching) load when a recipient is first looked for.
+        from station_console.tui.screens.checkin_recipient import RecipientPicker
+
+        def chosen(picked: Picked | None) -> None:
+            self.query_one("#scan" if self.quick else "#phone", Input).focus()
+            if picked is None:
+                return
+            self.recipient = picked
+            if picked.masked_phone and not self.quick:
+                # The masked form only: check-in takes the full number from the directory.
+                self.query_one("#phone", Input).value = picked.masked_phone
+            note = _("For {who}: goes with the next scan.", who=picked.describe())
+            if picked.consent_missing and picked.recipient_id is not None:
+                note += " " + _("No consent on record to hold parcels at the station: ask the recipient.")
+            self._say(note, warn=picked.consent_missing and picked.recipient_id is not None)
+
+        self.app.push_screen(RecipientPicker(), chosen)
+
+    def action_who_is_this(self) -> None:
+        # On demand: the dialog module loads when it is first asked for.
+        from station_console.tui.screens.recipient_dialogs import WhoIsThisDialog
+
+        self.app.push_screen(WhoIsThisDialog(), lambda _done: self._refresh_status())
+
     def action_clear(self) -> None:
         self._conflict = self._reprint = None
+        self.recipient = None
         self._say(_("Ready: scan a parcel."))
 
     # -- display -------------------------------------------------------------------------------
@@ -383,7 +459,7 @@ class CheckinScreen(ModeScreen):
         self.query_one("#ci-missing", Static).update(_("Without phone: {n}  [F9]", n=missing))
 
     def _refresh_labels(self) -> None:
-        ids = [r.parcel_id for r in self.results[-TABLE_ROWS:]]
+        ids = [r.parcel_id for r in self.results[-TABLE_ROWS:] if r.parcel_id not in self._undone]
         try:
             statuses = label_status(self.station, ids)
         except Exception:

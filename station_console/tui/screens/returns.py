@@ -135,7 +135,7 @@ class ReturnsScreen(ModeScreen):
         if self.current_batch is None:
             return
         try:
-            job = returns.print_manifest(self.station, self.current_batch.id)
+            job = returns.print_manifest(self.station, self.current_batch.id, self.app.counter_settings)  # type: ignore[attr-defined]
         except StationError as exc:
             self.status(exc.message(), error=True)
             return
