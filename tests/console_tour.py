@@ -1,8 +1,9 @@
 """A walk through every screen of the console, for tests that look at all of them (privacy, hostile text).
 
-Each mode by its key, optionally the sub-screens and dialogs a mode opens with its own keys, phone-tail
-lookups at pickup, a search in Parcels, and the audit trail; a screenshot (SVG) of each, by name. Each
-step waits for the screen's thread workers, which load its rows.
+Each mode by its key, optionally the sub-screens and dialogs a mode opens with its own keys (a sequence
+of keys for a dialog of a sub-screen), phone-tail lookups at pickup, a search in Parcels, and the audit
+trail; a screenshot (SVG) of each, by name. Each step waits for the screen's thread workers, which load
+its rows.
 """
 
 from __future__ import annotations
@@ -43,10 +44,12 @@ async def tour(
         await settle()
         shots[mode] = app.export_screenshot()
         for sub in (sub_screens or {}).get(mode, []):
-            await pilot.press(sub)
-            await settle(0.2)
+            keys = sub.split()  # "f12 f7": a sub-screen's own sub-screen or dialog
+            for sub_key in keys:
+                await pilot.press(sub_key)
+                await settle(0.2)
             shots[f"{mode} {sub}"] = app.export_screenshot()
-            for _n in range(2 if (mode, sub) in NEEDS_A_SECOND_ESCAPE else 1):
+            for _n in range(len(keys) + ((mode, sub) in NEEDS_A_SECOND_ESCAPE)):
                 await pilot.press("escape")
                 await settle()
     await pilot.press("f2")

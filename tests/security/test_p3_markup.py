@@ -51,6 +51,7 @@ def plant(station: Station) -> None:
     returns.add(station, batch.id, done[2].waybill)
     returns.close(station, batch.id, "Zhang")
     reprint(station, done[3].parcel_id)
+    door_and_sends(station)
     hostile_json = json.dumps({"note": LONG, "reason": HOSTILE, "clerk": HOSTILE, "waybill": HOSTILE})
     statements = [
         ("UPDATE clerk SET name = :long WHERE name = 'Li'", {}),
@@ -67,6 +68,27 @@ def plant(station: Station) -> None:
         ("UPDATE return_batch SET signed_by_name = :h", {}),
         ("UPDATE notification SET status = 'failed', last_error = :long, channel = :h", {}),
         ("UPDATE print_job SET status = 'failed', last_error = :long, printer = :h", {}),
+        (
+            "UPDATE recipient SET name = :h, preferred_name = :h, email = :h, building = :h, unit = :h,"
+            " room = :h, department = :h",
+            {},
+        ),
+        ("UPDATE recipient_consent SET note = :long", {}),
+        ("UPDATE proxy_pickup SET name = :h", {}),
+        ("UPDATE delivery_run SET runner = :h, building = :h", {}),
+        (
+            "UPDATE delivery_item SET fail_note = :long, received_by = :h, signature_name = :h,"
+            " photo_ref = :h",
+            {},
+        ),
+        ("UPDATE sender SET name = :h", {}),
+        (
+            'UPDATE "send" SET recipient_name = :h, address = :h, contents = :long, destination = :h,'
+            " packaging = :h, payment_ref = :h, weight_device = :h, refused_reason = :h, refund_reason = :h",
+            {},
+        ),
+        ("UPDATE handover_batch SET courier_name = :h", {}),
+        ("UPDATE waybill_stock SET source = :h", {}),
     ]
     with station.engine.begin() as conn:
         for sql, params in statements:
@@ -77,6 +99,41 @@ def plant(station: Station) -> None:
         conn.execute(text("UPDATE setting SET value = :v WHERE key = 'station'"), {"v": json.dumps(value)})
     station.forget_settings()
     clerks.sign_in(station, "Wang", "4071")
+
+
+def door_and_sends(station: Station) -> None:
+    """A directory entry with its consent, a failed door delivery and a waiting request, a proxy
+    pickup, a send at the counter, an open courier batch and waybill stock: rows for the new screens."""
+    from station_console.services.delivery import requests, runs
+    from station_console.services.pickup.proxy import Proxy
+    from station_console.services.recipients import consent, directory
+    from station_console.services.sendout import accept, handover, inspection, payments, waybills
+    from station_console.services.sendout.weighing import Weight
+
+    directory.add(station, {"name": "张三", "external_id": "00123", "phones": "13900001111", "room": "502"})
+    consent.record(station, "00123", consent.Choice(consent="granted"), channel="counter", note="ok")
+    door = [check_in(station, f"YT12345678901{n}", phone="13900001111") for n in (31, 32, 33)]
+    requests.request(station, door[0].waybill)
+    run = runs.plan(station, "Xiao Wang")
+    runs.scan_out(station, run.id, door[0].waybill)
+    runs.fail(station, run.id, door[0].waybill, reason="not_home", note="nobody in")
+    requests.request(station, door[1].waybill)
+    confirm_pickup(
+        station, [door[2].parcel_id], method="code", scanned=[door[2].waybill], proxy=Proxy("Zhao", "1111")
+    )
+    accept.accept(
+        station,
+        carrier="SF",
+        party=accept.Party("Zhang San", "13712345678", "passport", "E12345678", id_seen=True),
+        recipient=accept.Recipient("Wang Wu", "13987654321", "北京"),
+        parcel=accept.Parcel("books"),
+        checked=inspection.current(station).ids,
+        weight=Weight.typed(800),
+        payment=payments.Payment("cash"),
+        waybill="SF1234567890129",
+    )
+    handover.open_batch(station, "SF")
+    waybills.import_stock(station, "SF", "SF0000000000011\n", source="stock.csv")
 
 
 def no_escapes(svg: str) -> bool:
@@ -90,12 +147,16 @@ def hostile(new_station: Station) -> Station:
 
 
 SUB_SCREENS = {
-    "settings": ["f7", "f8", "f9", "f10", "f11"],  # carriers, printers, scan test, clerks, outbox
-    "shelves": ["f8", "f9", "f10", "f11", "f12"],  # stocktake, returns, overdue, problems, edit
+    "checkin": ["ctrl+n", "ctrl+w"],  # the recipient picker, who is this?
+    "sendout": ["f12"],  # the courier handover
+    # carriers, printers, scan test, clerks, outbox, recipients (and their consent dialog)
+    "settings": ["f7", "f8", "f9", "f10", "f11", "f12", "f12 f7"],
+    # stocktake, returns, overdue, problems, edit, door delivery
+    "shelves": ["f8", "f9", "f10", "f11", "f12", "ctrl+d"],
 }
 
 
-@pytest.mark.timeout(170)
+@pytest.mark.timeout(400)
 async def test_hostile_text_in_every_field_opens_every_screen(hostile: Station, tmp_path: Path) -> None:
     app = StationApp(hostile, CounterSettings(counter="test-counter"), database_label="SQLite test")
     async with app.run_test(size=(160, 48)) as pilot:
@@ -106,7 +167,9 @@ async def test_hostile_text_in_every_field_opens_every_screen(hostile: Station, 
     bad = [name for name, svg in shots.items() if not no_escapes(svg)]
     assert bad == [], f"escape characters reached the terminal on: {bad}"
     shown = {name for name, svg in shots.items() if "[/]" in svg.replace("&#91;", "[").replace("&#93;", "]")}
-    assert {"settings f10", "shelves f11", "pickup lookup"} <= shown, shown
+    assert {"settings f10", "shelves f11", "pickup lookup 5678"} <= shown, shown
+    # The new screens' stored text shows too: the directory, door runs, sends and the handover.
+    assert {"settings f12", "shelves ctrl+d", "sendout", "sendout f12", "checkin ctrl+w"} <= shown, shown
 
 
 def test_hostile_text_prints_as_text_and_typed_text_is_stored_clean(
@@ -132,6 +195,16 @@ def test_hostile_text_prints_as_text_and_typed_text_is_stored_clean(
         ["shelves"],
         ["pickup", "5678"],
         ["report"],
+        ["sendout", "list"],
+        ["sendout", "sender", "13712345678"],
+        ["recipients", "list"],
+        ["recipients", "show", "00123"],
+        ["recipients", "match", "502"],
+        ["recipients", "unmatched"],
+        ["delivery", "runs"],
+        ["delivery", "show", "1"],
+        ["delivery", "waiting"],
+        ["audit", "timeline", "YT1234567890133"],
     ]
     for command in commands:
         result = cli([*manager, *command])

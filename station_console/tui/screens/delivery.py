@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import DataTable
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
@@ -29,6 +29,7 @@ from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.sendout_calls import ServiceCalls
+from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 STOP_COLUMNS = (
@@ -87,8 +88,8 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
                 placeholder=_("scan a parcel: out to the runner, or back from the run"), id="dl-scan"
             )
         with Horizontal(id="dl-main"):
-            yield DataTable(id="dl-runs", cursor_type="row")
-            yield DataTable(id="dl-stops", cursor_type="row", zebra_stripes=True)
+            yield Table(id="dl-runs", cursor_type="row")
+            yield Table(id="dl-stops", cursor_type="row", zebra_stripes=True)
         yield Static(id="dl-status")
 
     def on_mount(self) -> None:

@@ -14,9 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Input, Select, Switch
 
 from station_console.i18n import N_, _
+from station_console.tui.widgets.plain import Label, Static
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual.content import Content
 from textual.widgets import DataTable
 from textual.widgets import Label as TextualLabel
 from textual.widgets import Static as TextualStatic
@@ -31,6 +32,8 @@ def _literal(content: Any) -> Any:
         # A screen built this Text around stored text without `plain()`: its styling is lost, and
         # with it any escape sequence.
         return Text(visible(content.plain), style=content.style, end=content.end)
+    if isinstance(content, Content) and has_hidden(content.plain):
+        return plain(content.plain)  # the same for Textual's own literal text
     return content
 
 
