@@ -5,15 +5,20 @@ Statuses and kinds are short strings (constants in `db.models.enums`), not datab
 one is a code change, not a migration, on SQLite and PostgreSQL alike.
 """
 
+from db.models.carrierdata import CarrierEvent, FeeEntry, HandoverBatch, PreAlert, PreAlertImport
 from db.models.carriers import Carrier
 from db.models.clerks import Clerk
 from db.models.closes import DayClose, ReturnBatch, Stocktake, StocktakeScan
 from db.models.enums import (
+    CarrierEventStatus,
     EventKind,
+    FeeKind,
+    FeeMethod,
     JobStatus,
     NotificationStatus,
     ParcelStatus,
     PickupMethod,
+    PreAlertStatus,
     ProblemKind,
     Role,
     Size,
@@ -28,10 +33,16 @@ from db.models.shelves import Layer, Shelf
 __all__ = [
     "AuditHead",
     "Carrier",
+    "CarrierEvent",
+    "CarrierEventStatus",
     "Clerk",
     "CodeHold",
     "DayClose",
     "EventKind",
+    "FeeEntry",
+    "FeeKind",
+    "FeeMethod",
+    "HandoverBatch",
     "JobStatus",
     "Layer",
     "LookupFailure",
@@ -41,6 +52,9 @@ __all__ = [
     "ParcelEvent",
     "ParcelStatus",
     "PickupMethod",
+    "PreAlert",
+    "PreAlertImport",
+    "PreAlertStatus",
     "PrintJob",
     "ProblemKind",
     "ReturnBatch",

@@ -86,3 +86,40 @@ class EventKind(StrEnum):
     SIGNED_OUT = "signed_out"  # sign-out, auto-lock or switching clerk
     DATA_EXPORTED = "data_exported"
     PERSON_DELETED = "person_deleted"
+    PREALERTS_IMPORTED = "prealerts_imported"
+    HANDOVER_OPENED = "handover_opened"
+    HANDOVER_CLOSED = "handover_closed"
+    PREALERT_ARRIVED = "prealert_arrived"  # a parcel closed as not received turned up later
+    FEE_PAID = "fee_paid"
+    FEE_WAIVED = "fee_waived"
+    FEE_RULES_CHANGED = "fee_rules_changed"
+    CARRIER_EVENT_RETRIED = "carrier_event_retried"
+    CARRIER_EVENT_DROPPED = "carrier_event_dropped"
+
+
+class PreAlertStatus(StrEnum):
+    EXPECTED = "expected"
+    RECEIVED = "received"  # checked in; set when its batch closes (until then derived from the parcel)
+    NOT_RECEIVED = "not_received"  # missing when its courier's batch closed: a problem parcel
+
+
+class CarrierEventStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"  # claimed with a lease, committed before the send
+    SENT = "sent"
+    FAILED = "failed"  # will be retried with backoff
+    DEAD = "dead"  # gave up: on the dead-letter list until a clerk retries or a manager drops it
+    DROPPED = "dropped"
+    CANCELLED = "cancelled"  # withdrawn before it went out (its check-in or pickup was undone)
+
+
+class FeeKind(StrEnum):
+    CHARGE = "charge"
+    PAYMENT = "payment"
+    WAIVER = "waiver"
+
+
+class FeeMethod(StrEnum):
+    CASH = "cash"
+    QR = "qr"
+    ACCOUNT = "account"
