@@ -89,7 +89,6 @@ class EventKind(StrEnum):
     PREALERTS_IMPORTED = "prealerts_imported"
     HANDOVER_OPENED = "handover_opened"
     HANDOVER_CLOSED = "handover_closed"
-    PREALERT_ARRIVED = "prealert_arrived"  # a parcel closed as not received turned up later
     FEE_PAID = "fee_paid"
     FEE_WAIVED = "fee_waived"
     FEE_RULES_CHANGED = "fee_rules_changed"

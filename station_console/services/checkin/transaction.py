@@ -1,7 +1,8 @@
 """Check-in (入库): one call per scan, one transaction.
 
 normalise + detect -> duplicate check -> phone -> size -> shelf slot -> pickup code -> parcel row ->
-label job -> notification -> audit event. All of it commits together or none of it does; a refusal
+label job -> notification -> carrier event -> audit event. A pre-alerted waybill fills the phone, name and
+size the clerk did not type (`prealert.py`). All of it commits together or none of it does; a refusal
 raises a `StationError` and writes nothing.
 """
 
@@ -17,6 +18,8 @@ from db import fast
 from db.models import Carrier, EventKind, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf, Size
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.services.carrier_events import outbox as carrier_outbox
+from station_console.services.checkin import prealert
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
 from station_console.services.core.station import Station
@@ -42,6 +45,7 @@ class CheckinResult:
     redelivery: bool
     overflow: bool
     label_job: int | None
+    prealerted: bool = False  # a pre-alert filled what the clerk did not type
 
     @property
     def location(self) -> str:
@@ -61,11 +65,13 @@ def check_in(
     size: str | None = None,
     recipient_name: str | None = None,
     email: str | None = None,
+    handover_batch: int | None = None,
 ) -> CheckinResult:
     """Check in one scanned waybill.
 
     `batch` is the carrier the clerk is receiving (settles ambiguity; a contradiction is refused as
     `carrier_conflict` until the clerk confirms). `carrier` is the clerk's explicit choice and wins.
+    `handover_batch` is the open courier batch the parcel arrives in (its expected/received counts).
     """
     settings = station.settings()
     detection = get_detector(station).detect(raw, batch=batch)
@@ -88,10 +94,10 @@ def check_in(
         carrier = detection.best.carrier if detection.best else None
     if carrier is None:
         raise Refused(N_("Unknown waybill format: {waybill}"), code="unknown_format", waybill=waybill)
-    size = (size or settings.default_size).upper()
-    if size not in SIZES:
+    typed_size = size.upper() if size else None
+    if typed_size is not None and typed_size not in SIZES:
         raise Refused(N_("Size must be one of S, M, L, XL"), code="bad_size")
-    parsed: Phone | None = parse_phone(phone) if phone else None
+    typed: Phone | None = parse_phone(phone) if phone else None
     forced = detection.error is not None or carrier not in {c.carrier for c in detection.candidates}
 
     def work(session: Session) -> CheckinResult:
@@ -108,6 +114,11 @@ def check_in(
             raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
         carrier_id, carrier_short = int(carrier_row[0]), str(carrier_row[1])
         redelivery = _check_duplicate(session, waybill)
+        if handover_batch is not None:
+            prealert.require_open_batch(session, handover_batch)
+        expected = prealert.expected(session, waybill)
+        parsed = prealert.merged_phone(typed, expected)
+        size = typed_size or (expected.size if expected else None) or settings.default_size
         slot = slots.assign(
             session,
             settings,
@@ -131,7 +142,9 @@ def check_in(
             masked_phone=parsed.masked if parsed else None,
             phone_full=parsed.full if parsed else None,
             email=email,
-            recipient_name=recipient_name,
+            recipient_name=recipient_name or (expected.recipient_name if expected else None),
+            recipient_type=expected.recipient_type if expected else None,
+            handover_batch_id=handover_batch,
             checked_in_at=now,
             checked_in_by=station.clerk_id,
             checked_in_counter=station.counter,
@@ -142,7 +155,23 @@ def check_in(
         outbox.queue_checkin(
             session, station, parcel, carrier=carrier_short, shelf=slot.shelf_label, layer=slot.layer_label
         )
+        carrier_outbox.queue(
+            session,
+            station,
+            parcel,
+            carrier_outbox.CHECKED_IN,
+            carrier=carrier,
+            at=now,
+            details={"pickup_code": code},
+        )
         overflow = slot.zone == settings.overflow_zone
+        details: dict[str, Any] = {}
+        if expected is not None:
+            details["prealert"] = expected.id
+            if expected.status != "expected":
+                details["prealert_status"] = expected.status  # it was closed as not received
+        if handover_batch is not None:
+            details["handover_batch"] = handover_batch
         audit.record(
             session,
             station,
@@ -161,6 +190,7 @@ def check_in(
                 "redelivery": redelivery,
                 "overflow": overflow,
                 "forced_carrier": forced,
+                **details,
             },
         )
         return CheckinResult(
@@ -176,6 +206,7 @@ def check_in(
             redelivery=redelivery,
             overflow=overflow,
             label_job=job.id,
+            prealerted=expected is not None,
         )
 
     return station.run(work)
@@ -239,6 +270,14 @@ def undo_last(station: Station) -> CheckinResult:
         session.add(parcel)
         jobs.cancel_jobs_for_parcel(session, parcel.id)
         outbox.cancel_for_parcel(session, parcel.id)
+        carrier_row = session.get(Carrier, parcel.carrier_id)
+        carrier_outbox.withdraw_or_correct(
+            session,
+            station,
+            parcel,
+            carrier_outbox.CHECKED_IN,
+            carrier=carrier_row.code if carrier_row else "?",
+        )
         audit.record(
             session,
             station,
@@ -247,7 +286,6 @@ def undo_last(station: Station) -> CheckinResult:
             at=now,
             details={"waybill": parcel.waybill, "code": parcel.pickup_code},
         )
-        carrier_row = session.get(Carrier, parcel.carrier_id)
         shelf_label, layer_label = _location(session, parcel)
         return CheckinResult(
             parcel_id=parcel.id,

@@ -30,6 +30,8 @@ _FIGURE_KINDS = {
     EventKind.PROBLEM_MARKED,
     EventKind.PROBLEM_RESOLVED,
     EventKind.STOCKTAKE_CLOSED,
+    EventKind.FEE_PAID,
+    EventKind.FEE_WAIVED,
 }
 # Undoing one of these changes the day the undone thing happened on, not only today.
 _UNDO_KINDS = {EventKind.CHECKIN_UNDONE, EventKind.PICKUP_UNDONE}

@@ -19,6 +19,8 @@ MANAGER_ACTIONS = {
     "clerks": N_("manage clerks"),
     "carriers": N_("edit carriers"),
     "delete_person": N_("delete a person's data"),
+    "waive_fee": N_("waive a storage fee"),
+    "drop_event": N_("drop a carrier event"),
 }
 
 

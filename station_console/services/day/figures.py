@@ -21,6 +21,7 @@ from station_console.services.core.station import Station, day_bounds
 from station_console.services.day import sql
 from station_console.services.day.reconcile import CarrierInfo, load_carriers, reconcile_in
 from station_console.services.day.sql import DayKeys
+from station_console.services.fees.day import fee_figures
 
 OVERDUE_BANDS = ("amber", "red", "return")
 BAND_LABELS = {"amber": N_("48 h+"), "red": N_("72 h+"), "return": N_("7 days+")}
@@ -42,7 +43,30 @@ def day_figures(session: Session, station: Station, day: date) -> dict[str, Any]
     figures["problems"] = problems(session, day)
     figures["stocktakes"] = stocktakes(session, start, end)
     figures["redeliveries"] = redeliveries(session, keys)
+    add_storage_fees(figures, session, day)
     return figures
+
+
+def add_storage_fees(figures: dict[str, Any], session: Session, day: date) -> None:
+    """The day's storage fees (only on a day that has some); unsettled fees unbalance the day."""
+    fees = fee_figures(session, day)
+    if fees is None:
+        return
+    figures["storage_fees"] = fees
+    if fees["balanced"]:
+        return
+    figures["balanced"] = False
+    for item in fees["unsettled"]:
+        figures["differences"].append(
+            {
+                "parcel_id": item["parcel_id"],
+                "waybill": item["waybill"],
+                "carrier": item["carrier"],
+                "issue": "fee_unsettled",
+                "records": {"charged_cents": item["charged_cents"]},
+                "events": {"settled_cents": item["settled_cents"]},
+            }
+        )
 
 
 def overdue_at_close(session: Session, keys: DayKeys, carriers: dict[int, CarrierInfo]) -> dict[str, Any]:
