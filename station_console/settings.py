@@ -58,6 +58,7 @@ class EventTarget(BaseModel):
     folder: str = Field(
         "", description=N_("File channel: folder for the event files (default: data folder).")
     )
+    timeout_s: float = Field(10.0, gt=0, le=120, description=N_("Webhook: seconds to wait for an answer."))
 
 
 class StationSettings(BaseModel):

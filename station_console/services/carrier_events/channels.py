@@ -138,6 +138,6 @@ def channel_for(target: EventTarget, carrier: str, day_of: Any) -> EventChannel:
                 f"no secret for {carrier}: add it under [carrier_event_secrets] in secrets.toml",
                 permanent=True,
             )
-        return WebhookChannel(target.url, secret)
+        return WebhookChannel(target.url, secret, timeout=target.timeout_s)
     folder = Path(target.folder).expanduser() if target.folder else data_dir() / FOLDER
     return FileChannel(folder, carrier, day_of)
