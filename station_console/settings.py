@@ -61,6 +61,21 @@ class EventTarget(BaseModel):
     timeout_s: float = Field(10.0, gt=0, le=120, description=N_("Webhook: seconds to wait for an answer."))
 
 
+class PreAlertSource(BaseModel):
+    """How one sender's pre-alert files read: which column holds which field, and a default carrier."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    columns: dict[str, str] = Field(
+        default_factory=dict,
+        description=N_(
+            "Field -> column heading, for headings not recognised on their own; fields: waybill, carrier, "
+            "phone, name, size, weight, recipient_type."
+        ),
+    )
+    carrier: str | None = Field(None, description=N_("Carrier code of rows that name none."))
+
+
 class StationSettings(BaseModel):
     """Station-wide rules. Changed by a manager in Settings; every change is an audit event."""
 
@@ -169,6 +184,14 @@ class StationSettings(BaseModel):
         ),
     )
     currency_symbol: str = Field("¥", max_length=4, description=N_("Shown before amounts of money."))
+
+    prealert_sources: dict[str, PreAlertSource] = Field(
+        default_factory=dict,
+        description=N_(
+            'Pre-alert file layouts by source name, e.g. {"pdd": {"columns": {"waybill": "物流单号"}, '
+            '"carrier": "ZTO"}} (station prealert import FILE --source pdd).'
+        ),
+    )
 
     # Events back to carriers and platforms. Secrets are not here: `[carrier_event_secrets]` in this
     # counter's secrets.toml, or $STATION_EVENT_SECRET_<CARRIER> (services.carrier_events.channels).

@@ -4,6 +4,10 @@ The full phone number exists only for notifications. `purge_phones` clears it N 
 `phone_purge_days`) after a parcel left the station (picked up, returned, written off or cancelled);
 `purge_phones_in` runs inside a caller's transaction, and `station privacy purge` runs it alone. The
 masked form stays: it is what screens and labels show and identifies no one by itself.
+
+Pre-alerts (预到货) carry phones too, by the same rules: a pre-alert's full number is only there to fill
+its check-in, so it goes once its parcel has been checked in (the parcel carries it from then on), and
+a pre-alert whose parcel never came keeps it `phone_purge_days` after it was closed or imported.
 """
 
 from __future__ import annotations
@@ -12,10 +16,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import exists, func, or_, update
 from sqlmodel import Session, col, select
 
-from db.models import Carrier, EventKind, Notification, NotificationStatus, Parcel, ParcelEvent, ParcelStatus
+from db.models import (
+    Carrier,
+    EventKind,
+    Notification,
+    NotificationStatus,
+    Parcel,
+    ParcelEvent,
+    ParcelStatus,
+    PreAlert,
+)
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.checkin.phones import parse_phone
@@ -57,15 +70,35 @@ def purge_phones_in(session: Session, station: Station, now: datetime | None = N
         .execution_options(synchronize_session=False)
     )
     purged = int(result.rowcount)  # type: ignore[attr-defined]
-    if purged:
+    prealerts = _purge_prealerts(session, now, cutoff)
+    if purged or prealerts:
         audit.record(
             session,
             station,
             EventKind.PHONE_PURGED,
             at=now,
-            details={"count": purged, "days": days, "cutoff": cutoff.isoformat()},
+            details={"count": purged, "prealerts": prealerts, "days": days, "cutoff": cutoff.isoformat()},
         )
-    return PurgeResult(purged=purged, cutoff=cutoff, days=days)
+    return PurgeResult(purged=purged + prealerts, cutoff=cutoff, days=days)
+
+
+def _purge_prealerts(session: Session, now: datetime, cutoff: datetime) -> int:
+    """Pre-alert phones whose parcel was checked in, or that waited `phone_purge_days` for nothing."""
+    arrived = exists().where(
+        col(Parcel.waybill) == col(PreAlert.waybill),
+        col(Parcel.status) != ParcelStatus.CANCELLED,
+        col(Parcel.checked_in_at) >= col(PreAlert.created_at),
+    )
+    result = session.execute(
+        update(PreAlert)
+        .where(
+            col(PreAlert.phone_full).is_not(None),
+            or_(arrived, func.coalesce(PreAlert.closed_at, PreAlert.created_at) <= cutoff),
+        )
+        .values(phone_full=None, phone_purged_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def purge_phones(station: Station, now: datetime | None = None) -> PurgeResult:
@@ -159,6 +192,16 @@ def _parcel_json(p: Parcel, carriers: dict[int | None, str]) -> dict[str, Any]:
     }
 
 
+def _blank_prealerts(session: Session, full: str, now: datetime) -> int:
+    result = session.execute(
+        update(PreAlert)
+        .where(col(PreAlert.phone_full) == full)
+        .values(phone_full=None, masked_phone=None, phone_tail=None, recipient_name=None, phone_purged_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class DeleteResult:
     parcels: int
@@ -169,7 +212,8 @@ class DeleteResult:
 
 
 def delete_person(station: Station, phone: str) -> DeleteResult:
-    """On request, blank this person's phone (full, masked, tail), email and name on all their parcels.
+    """On request, blank this person's phone (full, masked, tail), email and name on all their parcels
+    and pre-alerts.
 
     Parcels on the shelf stay collectable by pickup code; their unsent messages are withdrawn (there
     is no one left to send them to). Manager only; one audit event with the count.
@@ -179,10 +223,11 @@ def delete_person(station: Station, phone: str) -> DeleteResult:
 
     def work(session: Session) -> DeleteResult:
         parcels = _matching(session, full)
-        if not parcels:
+        now = station.now()
+        prealerts = _blank_prealerts(session, full, now)  # a pre-alerted person may have no parcel yet
+        if not parcels and not prealerts:
             raise NotFound(N_("No parcel holds that phone number"), code="no_person")
         ids = [p.id for p in parcels]
-        now = station.now()
         session.execute(
             update(Parcel)
             .where(col(Parcel.id).in_(ids))
@@ -215,7 +260,12 @@ def delete_person(station: Station, phone: str) -> DeleteResult:
             station,
             EventKind.PERSON_DELETED,
             at=now,
-            details={"parcels": len(ids), "parcel_ids": ids, "notifications_cancelled": n_cancelled},
+            details={
+                "parcels": len(ids),
+                "parcel_ids": ids,
+                "notifications_cancelled": n_cancelled,
+                "prealerts": prealerts,
+            },
         )
         return DeleteResult(parcels=len(ids), notifications_cancelled=n_cancelled)
 

@@ -17,6 +17,7 @@ from hardware.printers.label import Captions, LabelData
 from station_console.errors import NotFound
 from station_console.i18n import N_, translate
 from station_console.services.core.station import Station
+from station_console.services.printing.handover import handover_document, is_handover
 
 log = logging.getLogger(__name__)
 
@@ -136,5 +137,7 @@ def render_job(station: Station, job: PrintJob, printer: Any, lang: str) -> byte
     if job.kind == "receipt":
         return bytes(printer.render_document(receipt_document(station, job.payload, lang)))
     if job.kind == "manifest":
+        if is_handover(job.payload):
+            return bytes(printer.render_document(handover_document(station, job.payload, lang)))
         return bytes(printer.render_document(manifest_document(station, job.payload, lang)))
     raise ValueError(f"unknown print job kind {job.kind!r}")
