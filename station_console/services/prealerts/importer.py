@@ -1,8 +1,8 @@
 """`import_file`: load a pre-alert file's good rows in one transaction and report the others by line.
 
-A row is refused (reported, not loaded) when its waybill is not one, its carrier is unknown or unclear,
-its phone, size or weight cannot be read, or it repeats: a waybill twice in the file, one already
-pre-alerted and still open, or one already on the shelf. `strict` loads nothing when any row is refused;
+A row is refused (reported, not loaded) when its waybill fits no carrier's format, its carrier is unknown
+or unclear, its phone, size or weight cannot be read, or it repeats: a waybill twice in the file, one
+already pre-alerted and still open, or one already on the shelf. `strict` loads nothing when any row is refused;
 `dry_run` only reports. Phones are personal data: the report and the audit event never carry them.
 """
 
@@ -194,6 +194,9 @@ def _row(
         assert norm.error is not None
         raise norm.error
     waybill = norm.waybill
+    detection = detector.detect(waybill)
+    if detection.error is not None:  # fits no carrier's format: a note, a repeated heading, a typo
+        raise detection.error
     named = values.get("carrier", "")
     if named:
         carrier = carriers.find(named)
@@ -202,7 +205,6 @@ def _row(
     elif default is not None:
         carrier = default
     else:
-        detection = detector.detect(waybill)
         codes = [c.carrier for c in detection.candidates]
         if len(codes) != 1:
             raise Refused(
