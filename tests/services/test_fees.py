@@ -234,3 +234,27 @@ def test_an_unsettled_charge_unbalances_the_day_and_stops_the_close(fees: Statio
     with pytest.raises(Refused) as refused:
         close_day(boss)
     assert refused.value.code == "not_balanced"
+
+
+def test_reminders_say_when_the_fee_starts_and_what_is_due(fees: Station, clock: FakeClock) -> None:
+    from station_console.services import notify
+    from station_console.services.notify.channels import DummyChannel
+
+    configure(fees, notify_language="en")
+    done = receive(fees, 1, phone="13812345678")  # Wednesday 25th, 10:00 station time
+    channel = DummyChannel()
+    clock.advance(seconds=121)
+    notify.run_once(fees, channel)  # the arrival message: no fee talk
+    assert "fee" not in channel.sent[-1].body
+    clock.advance(hours=48)  # Friday: past ZTO's amber age, still free (Wed, Thu, Fri)
+    notify.run_once(fees, channel)
+    assert channel.sent[-1].kind == "reminder"
+    assert (
+        f"{done.pickup_code}: storage is free until 2026-11-27; from 2026-11-28 it costs ¥1.00 a day."
+        in channel.sent[-1].body
+    )
+    clock.advance(days=2)  # Sunday: two days charged
+    notify.run_once(fees, channel)
+    assert f"{done.pickup_code}: a storage fee of ¥2.00 is due so far (¥1.00 a day since 2026-11-28)." in (
+        channel.sent[-1].body
+    )
