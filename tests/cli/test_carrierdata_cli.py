@@ -43,9 +43,11 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 def test_import_list_and_check_in_a_pre_alerted_privacy_waybill(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    csv_text = "运单号,快递公司,手机,姓名\n" + "".join(
-        f"{zto(n)},中通,17012345678-{n:04d},王{n}\n" for n in (1, 2)
-    ) + "NOT A WAYBILL,中通,,\n"
+    csv_text = (
+        "运单号,快递公司,手机,姓名\n"
+        + "".join(f"{zto(n)},中通,17012345678-{n:04d},王{n}\n" for n in (1, 2))
+        + "NOT A WAYBILL,中通,,\n"
+    )
     result = run("prealert", "import", str(write(tmp_path / "a.csv", csv_text, "gbk")))
     assert result.exit_code == 0, result.output
     assert "a.csv: 2 of 3 rows loaded, 1 bad" in result.output and "line 4: NOT A WAYBILL" in result.output

@@ -211,7 +211,10 @@ def test_the_days_money_balances_and_shows_in_the_report(fees: Station, clock: F
     assert money_today["waivers"][0]["reason"] == "damaged on our shelf"
     assert "storage_fees" not in build_report(fees, quiet_day, with_forecast=False)
     lines = export.summary_lines(report)
-    assert "Storage fees: 6.00 charged on 3 parcels; paid account 2.00, cash 2.00; waived 2.00; balanced" in lines
+    assert (
+        "Storage fees: 6.00 charged on 3 parcels; paid account 2.00, cash 2.00; waived 2.00; balanced"
+        in lines
+    )
     assert "Fee waived: 73000000000003 2.00 by boss: damaged on our shelf" in lines
     assert "storage_fees_paid_cash_cents,200" in export.to_csv(report)
 

@@ -1,0 +1,117 @@
+"""Pickup with a storage fee due (the dialog, payment, a clerk's waiver refused, a manager's waiver), and
+Settings > Carrier events (dead letters first, retry, a manager's drop with a reason)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+from station_helpers import configure
+from textual.widgets import DataTable, Input, Static
+
+from db.models import CarrierEvent, FeeEntry, ParcelEvent, Role
+from station_console.services.carrier_events import sender
+from station_console.services.carrier_events.channels import EventChannelError
+from station_console.services.core.station import Station
+from station_console.settings import CounterSettings, EventTarget, FeeRule
+from station_console.tui.app import StationApp
+from station_console.tui.screens.carrier_events import CarrierEventsScreen
+from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.screens.pickup_fees import FeeDialog
+
+from .test_pickup_screen import Clerk_, receive, sign_in, statuses
+
+
+def fees(station: Station) -> list[tuple[str, int, str | None]]:
+    with station.read() as session:
+        return [
+            (e.kind, e.amount_cents, e.method)
+            for e in session.exec(select(FeeEntry).order_by(col(FeeEntry.id)))
+        ]
+
+
+async def test_a_fee_due_is_shown_and_settled_before_the_handover(station: Station, clock: Any) -> None:
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
+    sign_in(station, Role.CLERK)
+    parcel = receive(station, 1, "13812345678")
+    clock.advance(days=2)  # the 3rd day: two days charged
+    console = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(parcel.pickup_code)
+        assert "Storage fee due: ¥3.00 (charged since 2026-11-26)" in clerk.text("#pk-fee")
+        await clerk.scan(parcel.waybill)
+        await clerk.key("f10")
+        assert isinstance(console.screen, FeeDialog)
+        await clerk.key("escape")  # the customer walks off: nothing handed over
+        assert console.screen is screen and statuses(station)[parcel.waybill] == "on_shelf"
+        await clerk.key("f10")
+        await clerk.key("w")  # a clerk tries to waive it
+        await pilot.press(*"regular", "enter")
+        await clerk.settle()
+        assert "Only a manager can waive a storage fee" in clerk.text("#pk-message")
+        assert statuses(station)[parcel.waybill] == "on_shelf" and fees(station) == []
+        await clerk.key("f10")
+        await clerk.key("2")  # paid by QR
+        assert statuses(station)[parcel.waybill] == "picked_up"
+    assert fees(station) == [("charge", 300, None), ("payment", 300, "qr")]
+
+
+async def test_a_manager_waives_the_fee_with_a_reason(station: Station, clock: Any) -> None:
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=100)])
+    sign_in(station, Role.MANAGER)
+    parcel = receive(station, 1, "13812345678")
+    console = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type(parcel.pickup_code)
+        await clerk.scan(parcel.waybill)
+        await clerk.key("f10", "w")
+        assert console.screen.query_one("#fee-reason", Input).has_focus
+        await pilot.press(*"[b]shelf flooded[/b]", "enter")  # text is data, never markup
+        await clerk.settle()
+    assert fees(station) == [("charge", 100, None), ("waiver", 100, None)]
+    with station.read() as session:
+        waived = session.exec(select(ParcelEvent).where(ParcelEvent.kind == "fee_waived")).one()
+    assert waived.details["reason"] == "[b]shelf flooded[/b]" and waived.clerk_id == station.clerk_id
+
+
+async def test_dead_letters_come_first_and_are_retried_or_dropped(station: Station, tmp_path: Any) -> None:
+    class Refusing:
+        name, idempotent = "webhook", True
+
+        def send(self, event_id: str, kind: str, body: bytes) -> None:
+            raise EventChannelError("HTTP 400 Bad Request", permanent=True)
+
+    configure(station, carrier_event_targets={"*": EventTarget(channel="file", folder=str(tmp_path))})
+    sign_in(station, Role.CLERK)
+    for n in (1, 2):
+        receive(station, n, "13812345678")
+    sender.run_once(station, channels={"ZTO": Refusing()})  # type: ignore[dict-item]
+    console = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    async with console.run_test(size=(160, 45)) as pilot:
+        await pilot.press("f6")
+        await pilot.press("f12")
+        await pilot.pause()
+        await console.workers.wait_for_complete()
+        await pilot.pause()
+        screen = console.screen
+        assert isinstance(screen, CarrierEventsScreen)
+        table = screen.query_one(DataTable)
+        assert [str(table.get_row_at(r)[1]) for r in range(table.row_count)] == ["dead letter", "dead letter"]
+        assert "HTTP 400" in str(table.get_row_at(0)[7])
+        await pilot.press("r")  # retry the newest: the console's worker sends it through the file channel
+        await console.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("d")  # a clerk may open the dialog, but the service refuses the drop
+        assert isinstance(console.screen, ReasonDialog)
+        await pilot.press(*"wrong parcel", "enter")
+        await pilot.pause()
+        assert "Only a manager can drop a carrier event" in str(
+            screen.query_one("#ev-status", Static).render()
+        )
+    with station.read() as session:
+        states = [e.status for e in session.exec(select(CarrierEvent).order_by(col(CarrierEvent.id)))]
+    assert states[0] == "dead" and states[1] in ("queued", "sent")
