@@ -102,7 +102,7 @@ def prealert_import(
         emit_json(report.to_json())
     else:
         _echo_report(report)
-        click.echo(_("{seconds:.2f} s", seconds=report.seconds))
+        click.echo(f"{report.seconds:.2f} s")
     if strict and report.issues:
         raise SystemExit(1)
 
