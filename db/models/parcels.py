@@ -7,6 +7,7 @@ from db.types import UTCDateTime
 
 _ON_SHELF = text("status = 'on_shelf'")
 _IN_BATCH = text("handover_batch_id IS NOT NULL")
+_PREALERTED = text("prealert_id IS NOT NULL")
 
 
 class ParcelBase(SQLModel):
@@ -57,6 +58,8 @@ class Parcel(ParcelBase, table=True):
             sqlite_where=_IN_BATCH,
             postgresql_where=_IN_BATCH,
         ),
+        # Which pre-alert a check-in filled from: whether a pre-alert has arrived, whatever the clocks say.
+        Index("ix_parcel_prealert", "prealert_id", sqlite_where=_PREALERTED, postgresql_where=_PREALERTED),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -66,6 +69,7 @@ class Parcel(ParcelBase, table=True):
     pickup_code: str | None = Field(default=None, max_length=32)
     redelivery: bool = False  # the same waybill was here before and left
     handover_batch_id: int | None = Field(default=None, foreign_key="handover_batch.id")
+    prealert_id: int | None = Field(default=None, foreign_key="prealert.id")
     problem_kind: str | None = Field(default=None, max_length=16)  # db.models.ProblemKind
     problem_note: str | None = Field(default=None, max_length=500)
     problem_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -34,7 +34,7 @@ def _rule_line(rule: Any, settings: Any) -> str:
         if value
     ) or _("every parcel")
     text = _(
-        "{name}: {scope}; {free} days free, then {per_day} a day",
+        "{name}: {scope}; free days: {free}, then {per_day} a day",
         name=rule.name,
         scope=scope,
         free=rule.free_days,

@@ -4,6 +4,7 @@ missing parcels as problems until they arrive."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pypdf
@@ -20,7 +21,7 @@ from station_console.services.core.station import Station
 from station_console.services.exceptions.problems import mark
 from station_console.services.prealerts import batches
 from station_console.services.prealerts.importer import import_file
-from station_console.services.prealerts.listing import not_received
+from station_console.services.prealerts.listing import list_prealerts, not_received
 from station_console.services.printing import jobs
 from station_console.settings import CounterSettings
 
@@ -149,3 +150,18 @@ def test_batches_refuse_what_is_not_there(station: Station) -> None:
         check_in(station, zto(1), handover_batch=999)
     with station.read() as session:
         assert session.exec(select(PreAlert).order_by(col(PreAlert.id))).all() == []
+
+
+def test_a_counter_whose_clock_is_behind_still_receives_the_pre_alert(expected: Station) -> None:
+    from dataclasses import replace
+
+    from conftest import FakeClock
+
+    late = FakeClock(expected.now() - timedelta(minutes=5))  # another PC, five minutes slow
+    other = replace(as_clerk(expected, "bo", counter="counter-2"), clock=late)
+    batch = batches.open_batch(other, "ZTO")
+    check_in(other, zto(1), handover_batch=batch.id)
+    check_in(other, zto(2))  # outside the batch, same slow clock
+    view = batches.get(expected, batch.id)
+    assert (view.received, view.missing) == ([zto(1)], [zto(3), zto(4)])
+    assert {r.waybill: r.state for r in list_prealerts(expected)}[zto(2)] == "received"

@@ -145,6 +145,7 @@ def check_in(
             recipient_name=recipient_name or (expected.recipient_name if expected else None),
             recipient_type=expected.recipient_type if expected else None,
             handover_batch_id=handover_batch,
+            prealert_id=expected.id if expected else None,
             checked_in_at=now,
             checked_in_by=station.clerk_id,
             checked_in_counter=station.counter,

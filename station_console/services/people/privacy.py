@@ -85,9 +85,7 @@ def purge_phones_in(session: Session, station: Station, now: datetime | None = N
 def _purge_prealerts(session: Session, now: datetime, cutoff: datetime) -> int:
     """Pre-alert phones whose parcel was checked in, or that waited `phone_purge_days` for nothing."""
     arrived = exists().where(
-        col(Parcel.waybill) == col(PreAlert.waybill),
-        col(Parcel.status) != ParcelStatus.CANCELLED,
-        col(Parcel.checked_in_at) >= col(PreAlert.created_at),
+        col(Parcel.prealert_id) == col(PreAlert.id), col(Parcel.status) != ParcelStatus.CANCELLED
     )
     result = session.execute(
         update(PreAlert)

@@ -53,6 +53,7 @@ class BatchView:
     extra: list[str] = field(default_factory=list)
     damaged: list[tuple[str, str]] = field(default_factory=list)  # (waybill, note)
     receipt_job_id: int | None = None
+    received_ids: list[int] = field(default_factory=list, repr=False)  # their pre-alerts
 
     @property
     def label(self) -> str:
@@ -69,6 +70,7 @@ class BatchView:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        data.pop("received_ids")
         data["label"] = self.label
         data["counts"] = self.counts()
         data["damaged"] = [{"waybill": w, "note": n} for w, n in self.damaged]
@@ -76,17 +78,16 @@ class BatchView:
 
 
 def _arrived_elsewhere() -> Any:
-    """A parcel of the pre-alert's waybill checked in since the pre-alert came, outside this batch."""
+    """The pre-alert filled a check-in (not undone) outside this batch."""
     return exists().where(
-        col(Parcel.waybill) == col(PreAlert.waybill),
+        col(Parcel.prealert_id) == col(PreAlert.id),
         col(Parcel.status) != ParcelStatus.CANCELLED,
-        col(Parcel.checked_in_at) >= col(PreAlert.created_at),
         or_(col(Parcel.handover_batch_id).is_(None), col(Parcel.handover_batch_id) != bindparam("batch")),
     )
 
 
-def _expected(session: Session, batch: HandoverBatch) -> dict[str, int]:
-    """waybill -> pre-alert id of what this batch expects (see the module docstring)."""
+def _expected(session: Session, batch: HandoverBatch) -> dict[int, str]:
+    """pre-alert id -> waybill of what this batch expects (see the module docstring)."""
     if batch.status == "closed":
         where: Any = col(PreAlert.batch_id) == batch.id
     else:
@@ -99,17 +100,19 @@ def _expected(session: Session, batch: HandoverBatch) -> dict[str, int]:
         columns(col(PreAlert.id), col(PreAlert.waybill)).where(where).order_by(col(PreAlert.id)),
         {"batch": batch.id},
     ).all()
-    return {waybill: int(pid) for pid, waybill in rows}
+    return {int(pid): waybill for pid, waybill in rows}
 
 
 def _view(session: Session, batch: HandoverBatch) -> BatchView:
     expected = _expected(session, batch)
     parcels = session.execute(
-        columns(col(Parcel.waybill), col(Parcel.problem_kind), col(Parcel.problem_note))
+        columns(
+            col(Parcel.waybill), col(Parcel.prealert_id), col(Parcel.problem_kind), col(Parcel.problem_note)
+        )
         .where(col(Parcel.handover_batch_id) == batch.id, col(Parcel.status) != ParcelStatus.CANCELLED)
         .order_by(col(Parcel.id))
     ).all()
-    here = [waybill for waybill, _kind, _note in parcels]
+    arrived = {pid for _w, pid, _k, _n in parcels if pid in expected}
     carrier = session.get(Carrier, batch.carrier_id)
     return BatchView(
         id=batch.id or 0,
@@ -121,10 +124,11 @@ def _view(session: Session, batch: HandoverBatch) -> BatchView:
         opened_at=batch.opened_at,
         closed_at=batch.closed_at,
         expected=len(expected),
-        received=[w for w in here if w in expected],
-        missing=[w for w in expected if w not in set(here)],
-        extra=[w for w in here if w not in expected],
-        damaged=[(w, note or "") for w, kind, note in parcels if kind == ProblemKind.DAMAGED],
+        received=[w for w, pid, _k, _n in parcels if pid in expected],
+        missing=[w for pid, w in expected.items() if pid not in arrived],
+        extra=[w for w, pid, _k, _n in parcels if pid not in expected],
+        damaged=[(w, note or "") for w, _pid, kind, note in parcels if kind == ProblemKind.DAMAGED],
+        received_ids=sorted(arrived),
         receipt_job_id=batch.receipt_job_id,
     )
 
@@ -216,8 +220,8 @@ def close_batch(
         expected = _expected(session, batch)
         now = station.now()
         for ids, status in (
-            ([expected[w] for w in view.received], PreAlertStatus.RECEIVED),
-            ([expected[w] for w in view.missing], PreAlertStatus.NOT_RECEIVED),
+            (view.received_ids, PreAlertStatus.RECEIVED),
+            ([pid for pid in expected if pid not in set(view.received_ids)], PreAlertStatus.NOT_RECEIVED),
         ):
             if ids:
                 session.execute(

@@ -42,11 +42,9 @@ class PreAlertRow:
 
 
 def _arrived() -> Any:
-    """Its waybill was checked in since the pre-alert came (and not undone)."""
+    """It filled a check-in (not undone)."""
     return exists().where(
-        col(Parcel.waybill) == col(PreAlert.waybill),
-        col(Parcel.status) != ParcelStatus.CANCELLED,
-        col(Parcel.checked_in_at) >= col(PreAlert.created_at),
+        col(Parcel.prealert_id) == col(PreAlert.id), col(Parcel.status) != ParcelStatus.CANCELLED
     )
 
 
