@@ -175,6 +175,17 @@ class StationSettings(BaseModel):
     )
     reminder_daily_cap: int = Field(200, description=N_("Most reminders queued in one business day."))
 
+    currency: str = Field(
+        "CNY", min_length=3, max_length=3, description=N_("Currency of prices and payments (ISO 4217).")
+    )
+    send_origin: str = Field(
+        "广东", description=N_("Province the station sends from; send-out zones are counted from it.")
+    )
+    send_real_name: bool = Field(
+        True,
+        description=N_("Sending needs the sender's ID checked and its last 4 characters kept (实名收寄)."),
+    )
+
     # Storage fees. Money is in integer cents.
     storage_fee_rules: list[FeeRule] = Field(
         default_factory=list,
@@ -183,8 +194,6 @@ class StationSettings(BaseModel):
             "recipient type (station fees set/remove). Empty: no fees."
         ),
     )
-    currency_symbol: str = Field("¥", max_length=4, description=N_("Shown before amounts of money."))
-
     prealert_sources: dict[str, PreAlertSource] = Field(
         default_factory=dict,
         description=N_(
@@ -236,6 +245,16 @@ class CounterSettings(BaseModel):
     )
     scanner: dict[str, Any] = Field(
         default_factory=dict, description=N_("Scanner: kind (wedge, hid, serial, dummy) and its options.")
+    )
+    scale: dict[str, Any] = Field(
+        default_factory=dict,
+        description=N_("Scale: kind (hidpos, serial, dummy) and its options; empty: weights are typed."),
+    )
+    ewaybill: dict[str, Any] = Field(
+        default_factory=dict, description=N_("E-waybill provider: kind (file, fake) and its options.")
+    )
+    waybill_printer: str = Field(
+        "", description=N_("Named printer for 76x130 or 100x150 waybill labels; empty: pre-printed waybills.")
     )
     wedge_max_key_gap_ms: int = Field(
         30, description=N_("Keys closer than this are a scanner, not a person typing.")

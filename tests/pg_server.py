@@ -23,8 +23,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,6 +125,11 @@ class PgServer:
     _names: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _admin: Any = None
     _released: list[str] = field(default_factory=list)
+    # Maintenance statements run on one background thread, which makes the next test's database while
+    # the current test runs (a CREATE DATABASE costs 20 to 100 ms of server time).
+    _worker: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "pg-admin"))
+    _ready: dict[str, Future[str]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, dbname: str) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{dbname}"
@@ -167,6 +174,7 @@ class PgServer:
         )
 
     def stop(self) -> None:
+        self._worker.shutdown(wait=True, cancel_futures=True)
         if self._admin is not None:
             self._admin.close()
             self._admin = None
@@ -189,6 +197,12 @@ class PgServer:
         return cursor.fetchall() if cursor.description else []
 
     def new_database(self, template: str = TEMPLATE) -> str:
+        """A fresh copy of `template`: the one made in advance, and the next one starts."""
+        ready = self._ready.pop(template, None) or self._worker.submit(self._create, template)
+        self._ready[template] = self._worker.submit(self._create, template)
+        return ready.result()
+
+    def _create(self, template: str) -> str:
         self._drop_released()
         name = f"t_{os.getpid()}_{next(self._names)}"
         for attempt in range(20):
@@ -204,15 +218,19 @@ class PgServer:
     def release(self, name: str) -> None:
         """Drop `name` later: dropping it now would wait (100 ms steps) for the backends of the test's
         just-closed connections to exit."""
-        self._released.append(name)
+        with self._lock:
+            self._released.append(name)
 
     def _drop_released(self) -> None:
-        if not self._released:
+        with self._lock:
+            released = list(self._released)
+        if not released:
             return
         busy = {row[0] for row in self.admin("SELECT DISTINCT datname FROM pg_stat_activity")}
-        for name in [n for n in self._released if n not in busy]:
+        for name in [n for n in released if n not in busy]:
             self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            self._released.remove(name)
+            with self._lock:
+                self._released.remove(name)
 
 
 def _prepare_templates(server: PgServer) -> None:

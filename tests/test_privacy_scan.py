@@ -205,10 +205,11 @@ async def test_every_console_mode_screenshot(day: Station) -> None:
         for key, mode in (
             ("f1", "checkin"),
             ("f2", "pickup"),
-            ("f3", "shelves"),
-            ("f4", "parcels"),
-            ("f5", "reports"),
-            ("f6", "settings"),
+            ("f3", "sendout"),
+            ("f4", "shelves"),
+            ("f5", "parcels"),
+            ("f6", "reports"),
+            ("ctrl+s", "settings"),
         ):
             await pilot.press(key)
             await settle()

@@ -5,7 +5,7 @@ Statuses and kinds are short strings (constants in `db.models.enums`), not datab
 one is a code change, not a migration, on SQLite and PostgreSQL alike.
 """
 
-from db.models.carrierdata import CarrierEvent, FeeEntry, HandoverBatch, PreAlert, PreAlertImport
+from db.models.carrierdata import CarrierEvent, CourierBatch, FeeEntry, PreAlert, PreAlertImport
 from db.models.carriers import Carrier
 from db.models.clerks import Clerk
 from db.models.closes import DayClose, ReturnBatch, Stocktake, StocktakeScan
@@ -27,6 +27,7 @@ from db.models.enums import (
 from db.models.events import AuditHead, ParcelEvent
 from db.models.jobs import Notification, PrintJob
 from db.models.parcels import CodeHold, LookupFailure, Parcel
+from db.models.sendout import HandoverBatch, Send, Sender, SendEvent, SendRule, SendStatus, WaybillStock
 from db.models.settings import Setting
 from db.models.shelves import Layer, Shelf
 
@@ -37,6 +38,7 @@ __all__ = [
     "CarrierEventStatus",
     "Clerk",
     "CodeHold",
+    "CourierBatch",
     "DayClose",
     "EventKind",
     "FeeEntry",
@@ -59,10 +61,16 @@ __all__ = [
     "ProblemKind",
     "ReturnBatch",
     "Role",
+    "Send",
+    "SendEvent",
+    "SendRule",
+    "SendStatus",
+    "Sender",
     "Setting",
     "Shelf",
     "Size",
     "Stocktake",
     "StocktakeScan",
+    "WaybillStock",
     "Zone",
 ]

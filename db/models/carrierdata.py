@@ -57,16 +57,16 @@ class PreAlert(SQLModel, table=True):
     size: str | None = Field(default=None, max_length=2)
     weight_g: int | None = None
     status: str = Field(default="expected", max_length=16)  # db.models.PreAlertStatus
-    batch_id: int | None = Field(default=None, foreign_key="handover_batch.id")  # the batch that closed it
+    batch_id: int | None = Field(default=None, foreign_key="courier_batch.id")  # the batch that closed it
     created_at: datetime = Field(sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     phone_purged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class HandoverBatch(SQLModel, table=True):
+class CourierBatch(SQLModel, table=True):
     """One courier's bag at check-in, from opening to the signed handover receipt."""
 
-    __tablename__ = "handover_batch"
+    __tablename__ = "courier_batch"
 
     id: int | None = Field(default=None, primary_key=True)
     carrier_id: int = Field(foreign_key="carrier.id")

@@ -6,7 +6,7 @@ from sqlmodel import Field, SQLModel
 from db.types import UTCDateTime
 
 _ON_SHELF = text("status = 'on_shelf'")
-_IN_BATCH = text("handover_batch_id IS NOT NULL")
+_IN_BATCH = text("courier_batch_id IS NOT NULL")
 _PREALERTED = text("prealert_id IS NOT NULL")
 
 
@@ -53,8 +53,8 @@ class Parcel(ParcelBase, table=True):
         Index("ix_parcel_day_carrier", "business_day", "carrier_id", "status"),
         # A courier's handover batch: only parcels received in one are indexed.
         Index(
-            "ix_parcel_handover_batch",
-            "handover_batch_id",
+            "ix_parcel_courier_batch",
+            "courier_batch_id",
             sqlite_where=_IN_BATCH,
             postgresql_where=_IN_BATCH,
         ),
@@ -68,7 +68,7 @@ class Parcel(ParcelBase, table=True):
     layer_id: int | None = Field(default=None, foreign_key="layer.id")
     pickup_code: str | None = Field(default=None, max_length=32)
     redelivery: bool = False  # the same waybill was here before and left
-    handover_batch_id: int | None = Field(default=None, foreign_key="handover_batch.id")
+    courier_batch_id: int | None = Field(default=None, foreign_key="courier_batch.id")
     prealert_id: int | None = Field(default=None, foreign_key="prealert.id")
     problem_kind: str | None = Field(default=None, max_length=16)  # db.models.ProblemKind
     problem_note: str | None = Field(default=None, max_length=500)

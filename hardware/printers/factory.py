@@ -58,7 +58,7 @@ LANGUAGES: dict[str, Language] = {
     "png": Language("png", image.render_label, None, ".png", False),
     "pdf": Language("pdf", pdf.render_label, pdf.render_document, ".pdf", False),
 }
-JOB_KINDS = ("label", "receipt", "manifest", "test")
+JOB_KINDS = ("label", "receipt", "manifest", "test", "waybill")  # waybill: send-out labels, 76x130 / 100x150
 
 
 @dataclass
@@ -84,7 +84,7 @@ class Printer:
 
     def takes_kind(self, kind: str) -> bool:
         """Its language can print `kind` (receipts and manifests need ESC/POS or PDF)."""
-        return kind in ("label", "test") or self.language.document is not None
+        return kind in ("label", "test", "waybill") or self.language.document is not None
 
     @property
     def cjk_bitmap(self) -> bool:

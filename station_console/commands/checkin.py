@@ -52,7 +52,7 @@ def checkin(
             carrier=carrier.upper() if carrier else None,
             phone=phone,
             size=size.upper() if size else None,
-            handover_batch=handover,
+            courier_batch=handover,
         )
     except StationError as exc:
         fail(exc, as_json=as_json)

@@ -343,7 +343,7 @@ def _write_pdf(app: CliApp, batch: int, out: Path) -> None:
     from hardware.printers.pdf import render_document
     from station_console.i18n import get_language
     from station_console.services.prealerts import batches
-    from station_console.services.printing.handover import handover_document, handover_payload
+    from station_console.services.printing.courier_receipt import handover_document, handover_payload
 
     payload = handover_payload(attempt(lambda: batches.receipt_of(app.station, batch)))
     out.write_bytes(render_document(handover_document(app.station, payload, get_language())))

@@ -142,6 +142,9 @@ def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit
 
     outcome: dict[str, Any] | None = None
     if process:
+        # The send-out flow draws its own jobs; loading it registers that renderer with the queue.
+        import station_console.services.sendout.drawing  # noqa: F401
+
         try:
             result = process_queue(app.station, printer_for(app.counter_settings))
         except StationError as exc:

@@ -46,9 +46,9 @@ def test_the_batch_counts_as_the_courier_hands_over(expected: Station) -> None:
         "张师傅",
         {"expected": 4, "received": 0, "missing": 4, "extra": 0, "damaged": 0},
     )
-    check_in(clerk, zto(1), handover_batch=batch.id)
-    check_in(clerk, zto(2), handover_batch=batch.id)
-    check_in(clerk, zto(9), handover_batch=batch.id)  # not pre-alerted: extra
+    check_in(clerk, zto(1), courier_batch=batch.id)
+    check_in(clerk, zto(2), courier_batch=batch.id)
+    check_in(clerk, zto(9), courier_batch=batch.id)  # not pre-alerted: extra
     check_in(clerk, zto(3))  # checked in outside the batch: no longer expected in it
     now = batches.get(clerk, batch.id)
     assert now.counts() == {"expected": 3, "received": 2, "missing": 1, "extra": 1, "damaged": 0}
@@ -58,14 +58,14 @@ def test_the_batch_counts_as_the_courier_hands_over(expected: Station) -> None:
     mark(clerk, zto(2), "damaged", "box crushed")
     assert batches.get(clerk, batch.id).damaged == [(zto(2), "box crushed")]
     assert [b.id for b in batches.list_batches(clerk)] == [batch.id]
-    assert events(clerk, "handover_opened")[-1].details["courier"] == "张师傅"
+    assert events(clerk, "courier_batch_opened")[-1].details["courier"] == "张师傅"
 
 
 def test_closing_fixes_the_pre_alerts_and_missing_ones_become_problems(expected: Station) -> None:
     clerk = as_clerk(expected, "ann")
     batch = batches.open_batch(clerk, "ZTO")
     for n in (1, 2):
-        check_in(clerk, zto(n), handover_batch=batch.id)
+        check_in(clerk, zto(n), courier_batch=batch.id)
     with pytest.raises(Refused) as no_name:
         batches.close_batch(clerk, batch.id, "  ", print_receipt=False)
     assert no_name.value.code == "courier_required"
@@ -78,17 +78,17 @@ def test_closing_fixes_the_pre_alerts_and_missing_ones_become_problems(expected:
     assert [(r.waybill, r.courier) for r in not_received(clerk)] == [(zto(4), "李师傅"), (zto(3), "李师傅")]
     with pytest.raises(Refused) as again:
         batches.close_batch(clerk, batch.id, "李师傅", print_receipt=False)
-    assert again.value.code == "handover_closed"
+    assert again.value.code == "courier_batch_closed"
     with pytest.raises(Refused) as late_scan:
-        check_in(clerk, zto(5), handover_batch=batch.id)
-    assert late_scan.value.code == "handover_closed"
+        check_in(clerk, zto(5), courier_batch=batch.id)
+    assert late_scan.value.code == "courier_batch_closed"
 
     late = check_in(clerk, zto(3))  # it turns up with the next courier: no longer a problem
     assert late.prealerted and late.masked_phone == "170****5678-0003"
     assert events(clerk, "checked_in")[-1].details["prealert_status"] == "not_received"
     assert [r.waybill for r in not_received(clerk)] == [zto(4)]
     assert batches.get(clerk, batch.id).counts() == closed.counts()  # the closed batch keeps its figures
-    done = events(clerk, "handover_closed")[-1].details
+    done = events(clerk, "courier_batch_closed")[-1].details
     assert (done["courier"], done["received"], done["missing"]) == ("李师傅", 2, 2)
     next_batch = batches.open_batch(clerk, "ZTO")
     assert batches.get(clerk, next_batch.id).expected == 0  # closed pre-alerts are no longer expected
@@ -98,8 +98,8 @@ def test_the_receipt_lists_what_the_courier_signs_for(expected: Station) -> None
     clerk = as_clerk(expected, "ann")
     batch = batches.open_batch(clerk, "ZTO", "王师傅")
     for n in (1, 2, 3):
-        check_in(clerk, zto(n), handover_batch=batch.id)
-    check_in(clerk, zto(7), handover_batch=batch.id)
+        check_in(clerk, zto(n), courier_batch=batch.id)
+    check_in(clerk, zto(7), courier_batch=batch.id)
     mark(clerk, zto(2), "damaged", "wet corner")
     with pytest.raises(Refused) as no_printer:
         batches.close_batch(clerk, batch.id, counter_settings=CounterSettings())
@@ -147,7 +147,7 @@ def test_batches_refuse_what_is_not_there(station: Station) -> None:
     with pytest.raises(NotFound):
         batches.get(station, 999)
     with pytest.raises(NotFound):
-        check_in(station, zto(1), handover_batch=999)
+        check_in(station, zto(1), courier_batch=999)
     with station.read() as session:
         assert session.exec(select(PreAlert).order_by(col(PreAlert.id))).all() == []
 
@@ -160,7 +160,7 @@ def test_a_counter_whose_clock_is_behind_still_receives_the_pre_alert(expected: 
     late = FakeClock(expected.now() - timedelta(minutes=5))  # another PC, five minutes slow
     other = replace(as_clerk(expected, "bo", counter="counter-2"), clock=late)
     batch = batches.open_batch(other, "ZTO")
-    check_in(other, zto(1), handover_batch=batch.id)
+    check_in(other, zto(1), courier_batch=batch.id)
     check_in(other, zto(2))  # outside the batch, same slow clock
     view = batches.get(expected, batch.id)
     assert (view.received, view.missing) == ([zto(1)], [zto(3), zto(4)])

@@ -228,6 +228,8 @@ async def test_undo_last_on_a_key(app: StationApp, station: Station) -> None:
         assert statuses == ["on_shelf", "cancelled"]
         table = screen.query_one("#ci-table")
         assert table.get_row_at(0)[-1] == "undone"  # type: ignore[attr-defined]
+        screen._refresh_labels()  # the 3 s label-status refresh: its job is cancelled, the row stays undone
+        assert table.get_row_at(0)[-1] == "undone"  # type: ignore[attr-defined]
 
 
 async def test_device_scanner_takes_the_same_path(app: StationApp, station: Station) -> None:

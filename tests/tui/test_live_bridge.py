@@ -25,7 +25,7 @@ async def test_another_counters_check_in_refreshes_the_shelf_map(
 
     other = Station(engine=create_station_engine(db_url), counter="counter-2", clock=station.clock)
     async with app.run_test(message_hook=hook) as pilot:
-        await pilot.press("f3")
+        await pilot.press("f4")
         await pilot.pause()
         screen = app.screen
         before = sum(cell.parcel_count for row in screen.rows for cell in row.layers)  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from station_console.tui.app import StationApp
 
 
 async def _open(app: StationApp, pilot, key: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("f6")
+    await pilot.press("ctrl+s")
     await pilot.pause()
     await pilot.press(key)
     await pilot.pause()
@@ -24,7 +24,7 @@ async def _open(app: StationApp, pilot, key: str) -> None:  # type: ignore[no-un
 
 async def test_manager_saves_station_settings(app: StationApp, station: Station) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("f6")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         app.screen.query_one("#st-station_name", Input).value = "Campus North"
         await pilot.press("ctrl+s")
@@ -36,7 +36,7 @@ async def test_manager_saves_station_settings(app: StationApp, station: Station)
 async def test_a_clerk_cannot_change_settings(app: StationApp, station: Station) -> None:
     station.clerk_role = Role.CLERK
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("f6")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         app.screen.query_one("#st-station_name", Input).value = "Hijacked"
         await pilot.press("ctrl+s")

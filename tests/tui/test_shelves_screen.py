@@ -13,7 +13,7 @@ from tui.shelf_data import place, wb
 
 
 async def open_shelves(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("f3")
+    await pilot.press("f4")
     await pilot.pause()
     assert app.current_mode == "shelves"
 
@@ -151,7 +151,7 @@ async def test_parcels_mode_searches_and_shows_a_timeline(app: StationApp, stati
         place(station, wb(n), "2-2")
     problems.mark(station, wb(2), "refused", "customer refused")
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("f4")
+        await pilot.press("f5")
         await pilot.pause()
         table = app.screen.query_one("#pa-table", DataTable)
         assert table.row_count == 3

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as columns
 from sqlmodel import Session, col
 
-from db.models import HandoverBatch, PreAlert, PreAlertStatus
+from db.models import CourierBatch, PreAlert, PreAlertStatus
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.checkin.phones import Phone
@@ -83,12 +83,12 @@ def require_open_batch(session: Session, batch_id: int) -> None:
     """A check-in joins a courier's batch only while it is open (one primary-key read)."""
     status = (
         session.connection()
-        .execute(columns(col(HandoverBatch.status)).where(col(HandoverBatch.id) == batch_id))
+        .execute(columns(col(CourierBatch.status)).where(col(CourierBatch.id) == batch_id))
         .scalar_one_or_none()
     )
     if status is None:
-        raise NotFound(N_("There is no courier batch {batch}"), code="no_handover_batch", batch=batch_id)
+        raise NotFound(N_("There is no courier batch {batch}"), code="no_courier_batch", batch=batch_id)
     if status != "open":
         raise Refused(
-            N_("Courier batch {batch} is closed: open a new one"), code="handover_closed", batch=batch_id
+            N_("Courier batch {batch} is closed: open a new one"), code="courier_batch_closed", batch=batch_id
         )

@@ -65,13 +65,13 @@ def check_in(
     size: str | None = None,
     recipient_name: str | None = None,
     email: str | None = None,
-    handover_batch: int | None = None,
+    courier_batch: int | None = None,
 ) -> CheckinResult:
     """Check in one scanned waybill.
 
     `batch` is the carrier the clerk is receiving (settles ambiguity; a contradiction is refused as
     `carrier_conflict` until the clerk confirms). `carrier` is the clerk's explicit choice and wins.
-    `handover_batch` is the open courier batch the parcel arrives in (its expected/received counts).
+    `courier_batch` is the open courier batch the parcel arrives in (its expected/received counts).
     """
     settings = station.settings()
     detection = get_detector(station).detect(raw, batch=batch)
@@ -114,8 +114,8 @@ def check_in(
             raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
         carrier_id, carrier_short = int(carrier_row[0]), str(carrier_row[1])
         redelivery = _check_duplicate(session, waybill)
-        if handover_batch is not None:
-            prealert.require_open_batch(session, handover_batch)
+        if courier_batch is not None:
+            prealert.require_open_batch(session, courier_batch)
         expected = prealert.expected(session, waybill)
         parsed = prealert.merged_phone(typed, expected)
         size = typed_size or (expected.size if expected else None) or settings.default_size
@@ -144,7 +144,7 @@ def check_in(
             email=email,
             recipient_name=recipient_name or (expected.recipient_name if expected else None),
             recipient_type=expected.recipient_type if expected else None,
-            handover_batch_id=handover_batch,
+            courier_batch_id=courier_batch,
             prealert_id=expected.id if expected else None,
             checked_in_at=now,
             checked_in_by=station.clerk_id,
@@ -171,8 +171,8 @@ def check_in(
             details["prealert"] = expected.id
             if expected.status != "expected":
                 details["prealert_status"] = expected.status  # it was closed as not received
-        if handover_batch is not None:
-            details["handover_batch"] = handover_batch
+        if courier_batch is not None:
+            details["courier_batch"] = courier_batch
         audit.record(
             session,
             station,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from db.models import DayClose, EventKind, Parcel
+from db.models import DayClose, EventKind, Parcel, SendEvent
 from station_console.errors import Refused
 from station_console.i18n import N_
 
@@ -32,6 +32,10 @@ _FIGURE_KINDS = {
     EventKind.STOCKTAKE_CLOSED,
     EventKind.FEE_PAID,
     EventKind.FEE_WAIVED,
+    SendEvent.SEND_ACCEPTED,
+    SendEvent.SEND_REFUSED,
+    SendEvent.SEND_REFUNDED,
+    SendEvent.SEND_HANDED_OVER,
 }
 # Undoing one of these changes the day the undone thing happened on, not only today.
 _UNDO_KINDS = {EventKind.CHECKIN_UNDONE, EventKind.PICKUP_UNDONE}

@@ -86,7 +86,7 @@ def close_day(station: Station, day: date | None = None, *, allow_unbalanced: bo
             raise Refused(
                 N_("The day does not balance ({count} differences); fix them or close anyway"),
                 code="not_balanced",
-                count=len(figures["differences"]),
+                count=len(figures["differences"]) + len(figures.get("sends", {}).get("differences", [])),
             )
         text, sha = canonical(figures), digest(figures)
         now = station.now()

@@ -26,6 +26,20 @@ COLUMNS = (
     ("closing", N_("Closing")),
     ("fees_cents", N_("Fees")),
 )
+SEND_COLUMNS = (
+    ("carrier", N_("Carrier")),
+    ("payment", N_("Payment")),
+    ("opening", N_("Opening")),
+    ("accepted", N_("Accepted")),
+    ("handed_over", N_("Handed over")),
+    ("cancelled", N_("Cancelled")),
+    ("closing", N_("At counter")),
+    ("chargeable_g", N_("kg")),
+    ("manual_weights", N_("Typed weights")),
+    ("revenue_cents", N_("Revenue")),
+    ("refunds_cents", N_("Refunds")),
+    ("net_cents", N_("Net")),
+)
 TOTAL = N_("Total")
 NO_CJK_FONT = N_("No Chinese font found: this PDF is in English. Install fonts-wqy-microhei.")
 
@@ -40,6 +54,70 @@ def table_rows(report: dict[str, Any], tr: Any = _) -> list[list[str]]:
     for line in [*report["carriers"], {**report["totals"], "carrier": tr(TOTAL)}]:
         rows.append([money(line[k]) if k == "fees_cents" else str(line[k]) for k, _label in COLUMNS])
     return rows
+
+
+def send_rows(report: dict[str, Any], tr: Any = _) -> list[list[str]]:
+    """The day's sends: header, one row per carrier and payment method, the totals (empty: no sends)."""
+    sends = report.get("sends") or {}
+    if not sends.get("rows"):
+        return []
+
+    def cell(line: dict[str, Any], key: str) -> str:
+        value = line.get(key, "")
+        if key.endswith("_cents"):
+            return money(int(value))
+        if key == "chargeable_g":
+            return f"{int(value) / 1000:.1f}"
+        if key == "payment":
+            from station_console.services.sendout.payments import METHOD_LABELS
+
+            return tr(METHOD_LABELS[value]) if value in METHOD_LABELS else str(value)
+        return str(value)
+
+    rows = [[tr(label) for _key, label in SEND_COLUMNS]]
+    for line in [*sends["rows"], {**sends["totals"], "carrier": tr(TOTAL), "payment": ""}]:
+        rows.append([cell(line, key) for key, _label in SEND_COLUMNS])
+    return rows
+
+
+def send_lines(report: dict[str, Any], tr: Any = _) -> list[str]:
+    sends = report.get("sends") or {}
+    if not sends.get("rows") and not sends.get("refused", {}).get("count"):
+        return [tr("Sends: none")]
+    totals = sends["totals"]
+    lines = [
+        tr(
+            "Sends: {opening} from before + {accepted} accepted = {handed_over} handed over + "
+            "{cancelled} cancelled + {closing} at the counter; {state}",
+            accepted=totals["accepted"],
+            handed_over=totals["handed_over"],
+            closing=totals["closing"],
+            cancelled=totals["cancelled"],
+            opening=totals["opening"],
+            state=tr("balanced") if sends["balanced"] else tr("NOT balanced"),
+        ),
+        tr(
+            "Send revenue {revenue} {currency}, refunds {refunds}, net {net}; {manual} weight(s) typed in; "
+            "{refused} refused at inspection",
+            revenue=money(totals["revenue_cents"]),
+            currency=sends.get("currency", ""),
+            refunds=money(totals["refunds_cents"]),
+            net=money(totals["net_cents"]),
+            manual=totals["manual_weights"],
+            refused=sends["refused"]["count"],
+        ),
+    ]
+    for diff in sends["differences"][:20]:
+        lines.append(
+            tr(
+                "Send difference: {send} {waybill} ({carrier}): {issue}",
+                send=diff.get("send_id") or "-",
+                waybill=diff.get("waybill") or "",
+                carrier=diff.get("carrier") or "",
+                issue=diff["issue"],
+            )
+        )
+    return lines
 
 
 def to_json(report: dict[str, Any]) -> str:
@@ -74,6 +152,16 @@ def to_csv(report: dict[str, Any]) -> str:
         writer.writerow(["forecast_total_estimate", report["forecast"]["total"]])
     closed = report.get("closed")
     writer.writerow(["closed_sha256", closed["sha256"] if closed else ""])
+    sends = report.get("sends") or {}
+    if sends.get("rows") or sends.get("refused", {}).get("count"):
+        writer.writerow([])
+        writer.writerow(["date", *[k for k, _label in SEND_COLUMNS]])
+        for line in [*sends["rows"], {**sends["totals"], "carrier": "TOTAL", "payment": ""}]:
+            writer.writerow([report["date"], *[line[k] for k, _label in SEND_COLUMNS]])
+        writer.writerow(["sends_balanced", sends["balanced"]])
+        writer.writerow(["sends_differences", len(sends["differences"])])
+        writer.writerow(["sends_refused", sends["refused"]["count"]])
+        writer.writerow(["currency", sends.get("currency", "")])
     return out.getvalue()
 
 
@@ -136,6 +224,7 @@ def summary_lines(report: dict[str, Any], tr: Any = _) -> list[str]:
                 error=err,
             )
         )
+    lines += send_lines(report, tr)
     lines.append(close_line(report, tr))
     for diff in report["differences"][:20]:
         lines.append(
@@ -239,6 +328,14 @@ def to_text(report: dict[str, Any]) -> str:
         )
         if n == 0 or n == len(rows) - 2:
             lines.append("-" * (sum(widths) + 2 * (len(widths) - 1)))
+    sends = send_rows(report)
+    if sends:
+        widths = [max(_width(r[i]) for r in sends) for i in range(len(sends[0]))]
+        lines += ["", _("Sends")]
+        for row in sends:
+            lines.append(
+                "  ".join(_pad(c, w, left=i < 2) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+            )
     return "\n".join([*lines, "", *summary_lines(report)]) + "\n"
 
 
@@ -289,6 +386,21 @@ def to_pdf(report: dict[str, Any]) -> bytes:
             cells = table.row()
             for value in row:
                 cells.cell(value)
+    sends = send_rows(report, tr)
+    if sends:
+        pdf.ln(3)
+        pdf.cell(0, 6, tr("Sends"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(family, size=7)
+        with pdf.table(
+            text_align=("LEFT", "LEFT", *["RIGHT"] * (len(sends[0]) - 2)),
+            line_height=5,
+            headings_style=FontFace(emphasis=""),
+        ) as table:
+            for row in sends:
+                cells = table.row()
+                for value in row:
+                    cells.cell(value)
+        pdf.set_font(family, size=10)
     pdf.ln(4)
     for line in summary_lines(report, tr):
         pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")

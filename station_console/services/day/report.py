@@ -9,6 +9,7 @@ from typing import Any
 from station_console.services.core.station import Station
 from station_console.services.day import close, forecast
 from station_console.services.day.figures import day_figures
+from station_console.services.sendout.figures import empty as no_sends
 
 
 def build_report(station: Station, day: date | None = None, *, with_forecast: bool = True) -> dict[str, Any]:
@@ -18,6 +19,7 @@ def build_report(station: Station, day: date | None = None, *, with_forecast: bo
         figures = day_figures(session, station, day)
         info = close.close_info(session, day)
         report = dict(figures)
+        report.setdefault("sends", no_sends())  # the screen and exports always find the section
         report["closed"] = None
         if info is not None:
             report["closed"] = {**info.to_json(), "matches": close.digest(figures) == info.sha256}

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.services.core.money import amount
 from station_console.settings import FeeRule, StationSettings
 
 
@@ -88,10 +89,8 @@ def quote(
 
 
 def money(cents: int, settings: StationSettings) -> str:
-    """`¥12.50`: integer cents shown with the station's currency symbol."""
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(cents), 100)
-    return f"{sign}{settings.currency_symbol}{whole}.{part:02d}"
+    """`¥12.50`: integer cents in the station's currency."""
+    return amount(cents, settings.currency)
 
 
 # -- editing the table (the caller saves the settings: a manager's action, audited) ------------------

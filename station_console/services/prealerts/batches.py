@@ -20,8 +20,8 @@ from sqlmodel import Session, col, select
 
 from db.models import (
     Carrier,
+    CourierBatch,
     EventKind,
-    HandoverBatch,
     Parcel,
     ParcelStatus,
     PreAlert,
@@ -32,7 +32,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
 from station_console.services.core.station import Station
-from station_console.services.printing.handover import JOB_KIND, handover_payload
+from station_console.services.printing.courier_receipt import JOB_KIND, handover_payload
 from station_console.services.printing.jobs import queue_document
 from station_console.services.printing.printers import check_printable
 
@@ -82,11 +82,11 @@ def _arrived_elsewhere() -> Any:
     return exists().where(
         col(Parcel.prealert_id) == col(PreAlert.id),
         col(Parcel.status) != ParcelStatus.CANCELLED,
-        or_(col(Parcel.handover_batch_id).is_(None), col(Parcel.handover_batch_id) != bindparam("batch")),
+        or_(col(Parcel.courier_batch_id).is_(None), col(Parcel.courier_batch_id) != bindparam("batch")),
     )
 
 
-def _expected(session: Session, batch: HandoverBatch) -> dict[int, str]:
+def _expected(session: Session, batch: CourierBatch) -> dict[int, str]:
     """pre-alert id -> waybill of what this batch expects (see the module docstring)."""
     if batch.status == "closed":
         where: Any = col(PreAlert.batch_id) == batch.id
@@ -103,13 +103,13 @@ def _expected(session: Session, batch: HandoverBatch) -> dict[int, str]:
     return {int(pid): waybill for pid, waybill in rows}
 
 
-def _view(session: Session, batch: HandoverBatch) -> BatchView:
+def _view(session: Session, batch: CourierBatch) -> BatchView:
     expected = _expected(session, batch)
     parcels = session.execute(
         columns(
             col(Parcel.waybill), col(Parcel.prealert_id), col(Parcel.problem_kind), col(Parcel.problem_note)
         )
-        .where(col(Parcel.handover_batch_id) == batch.id, col(Parcel.status) != ParcelStatus.CANCELLED)
+        .where(col(Parcel.courier_batch_id) == batch.id, col(Parcel.status) != ParcelStatus.CANCELLED)
         .order_by(col(Parcel.id))
     ).all()
     arrived = {pid for _w, pid, _k, _n in parcels if pid in expected}
@@ -133,10 +133,10 @@ def _view(session: Session, batch: HandoverBatch) -> BatchView:
     )
 
 
-def _batch(session: Session, batch_id: int) -> HandoverBatch:
-    batch = session.get(HandoverBatch, batch_id)
+def _batch(session: Session, batch_id: int) -> CourierBatch:
+    batch = session.get(CourierBatch, batch_id)
     if batch is None:
-        raise NotFound(N_("There is no courier batch {batch}"), code="no_handover_batch", batch=batch_id)
+        raise NotFound(N_("There is no courier batch {batch}"), code="no_courier_batch", batch=batch_id)
     return batch
 
 
@@ -154,7 +154,7 @@ def open_batch(station: Station, carrier: str, courier_name: str | None = None) 
         if row is None or row.id is None:
             raise NotFound(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=code[:16])
         now = station.now()
-        batch = HandoverBatch(
+        batch = CourierBatch(
             carrier_id=row.id,
             courier_name=_courier(courier_name),
             counter=station.counter,
@@ -166,7 +166,7 @@ def open_batch(station: Station, carrier: str, courier_name: str | None = None) 
         audit.record(
             session,
             station,
-            EventKind.HANDOVER_OPENED,
+            EventKind.COURIER_BATCH_OPENED,
             at=now,
             details={"batch": batch.id, "carrier": code, "courier": batch.courier_name},
         )
@@ -183,9 +183,9 @@ def get(station: Station, batch_id: int) -> BatchView:
 def list_batches(station: Station, *, status: str | None = "open", limit: int = 50) -> list[BatchView]:
     """Newest first; the open ones are every courier being received now, at any counter."""
     with station.read() as session:
-        query = select(HandoverBatch).order_by(col(HandoverBatch.id).desc()).limit(limit)
+        query = select(CourierBatch).order_by(col(CourierBatch.id).desc()).limit(limit)
         if status:
-            query = query.where(HandoverBatch.status == status)
+            query = query.where(CourierBatch.status == status)
         return [_view(session, b) for b in session.exec(query).all()]
 
 
@@ -209,7 +209,7 @@ def close_batch(
         batch = _batch(session, batch_id)
         if batch.status != "open":
             raise Refused(
-                N_("Courier batch {batch} is already closed"), code="handover_closed", batch=batch_id
+                N_("Courier batch {batch} is already closed"), code="courier_batch_closed", batch=batch_id
             )
         courier = _courier(courier_name) or batch.courier_name
         if not courier:
@@ -246,7 +246,7 @@ def close_batch(
         audit.record(
             session,
             station,
-            EventKind.HANDOVER_CLOSED,
+            EventKind.COURIER_BATCH_CLOSED,
             at=now,
             details={"batch": batch.id, "carrier": view.carrier, "courier": courier, **closed.counts()},
         )
@@ -255,7 +255,7 @@ def close_batch(
     return station.run(work)
 
 
-def _view_closed(view: BatchView, batch: HandoverBatch) -> BatchView:
+def _view_closed(view: BatchView, batch: CourierBatch) -> BatchView:
     return BatchView(
         **{
             **asdict(view),
@@ -294,7 +294,7 @@ def reprint_receipt(station: Station, batch_id: int, counter_settings: Any) -> i
         if batch.status != "closed":
             raise Refused(
                 N_("Courier batch {batch} is still open: close it first"),
-                code="handover_open",
+                code="courier_batch_open",
                 batch=batch_id,
             )
         return queue_document(session, station, JOB_KIND, handover_payload(batch.result)).id or 0
@@ -309,7 +309,7 @@ def receipt_of(station: Station, batch_id: int) -> dict[str, Any]:
         if batch.status != "closed":
             raise Refused(
                 N_("Courier batch {batch} is still open: close it first"),
-                code="handover_open",
+                code="courier_batch_open",
                 batch=batch_id,
             )
         return dict(batch.result)

@@ -15,7 +15,7 @@ from sqlalchemy import case, exists
 from sqlalchemy import select as columns
 from sqlmodel import col
 
-from db.models import Carrier, HandoverBatch, Parcel, ParcelStatus, PreAlert, PreAlertImport, PreAlertStatus
+from db.models import Carrier, CourierBatch, Parcel, ParcelStatus, PreAlert, PreAlertImport, PreAlertStatus
 from station_console.services.core.station import Station
 
 STATES = ("expected", "received", "not_received")
@@ -80,10 +80,10 @@ def list_prealerts(
             state_col,
             col(PreAlert.created_at),
             col(PreAlert.batch_id),
-            col(HandoverBatch.courier_name),
+            col(CourierBatch.courier_name),
         )
         .join(Carrier, col(Carrier.id) == col(PreAlert.carrier_id))
-        .outerjoin(HandoverBatch, col(HandoverBatch.id) == col(PreAlert.batch_id))
+        .outerjoin(CourierBatch, col(CourierBatch.id) == col(PreAlert.batch_id))
         .order_by(col(PreAlert.id).desc())
         .limit(limit)
     )

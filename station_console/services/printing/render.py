@@ -1,11 +1,14 @@
 """What a print job looks like on paper: label data from the parcel row, receipt and manifest documents.
 
-Text is translated here, at send time, into the console's language; hardware/ only draws it.
+Text is translated here, at send time, into the console's language; hardware/ only draws it. A job
+whose payload names a `flow` (send-out) is drawn by the renderer that flow registered: the flows that
+print sit above the print queue, which cannot import them.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -17,9 +20,18 @@ from hardware.printers.label import Captions, LabelData
 from station_console.errors import NotFound
 from station_console.i18n import N_, translate
 from station_console.services.core.station import Station
-from station_console.services.printing.handover import handover_document, is_handover
+from station_console.services.printing.courier_receipt import handover_document, is_handover
 
 log = logging.getLogger(__name__)
+
+# (station, job, printer, lang) -> the bytes for the printer
+Renderer = Callable[[Station, PrintJob, Any, str], bytes]
+_renderers: dict[str, Renderer] = {}
+
+
+def register_renderer(flow: str, renderer: Renderer) -> None:
+    """Draw the print jobs whose payload says `flow` with `renderer` (called by that flow's module)."""
+    _renderers[flow] = renderer
 
 
 def captions(lang: str) -> Captions:
@@ -128,6 +140,12 @@ def label_for_printer(data: LabelData, printer: Any, *, warn: bool = True) -> La
 
 def render_job(station: Station, job: PrintJob, printer: Any, lang: str) -> bytes:
     """The bytes for `job` in `printer`'s language (labels from the parcel row as it is now)."""
+    flow = job.payload.get("flow")
+    if flow is not None:
+        renderer = _renderers.get(flow)
+        if renderer is None:  # the job stays in the queue, failed, and prints once the flow is loaded
+            raise ValueError(f"no renderer registered for {flow!r} print jobs")
+        return renderer(station, job, printer, lang)
     if job.kind in ("label", "test"):
         if job.kind == "test" or job.parcel_id is None:
             data = sample_label(station, lang)

@@ -88,6 +88,7 @@ class CheckinScreen(ModeScreen):
         self.quick = False
         self.count = 0
         self.results: list[CheckinResult] = []
+        self._undone: set[int] = set()  # rows that say "undone", not their cancelled label's status
         self.latencies: list[float] = []  # scan (terminator key) to row on screen, seconds
         self._conflict: tuple[ScanRequest, str] | None = None  # (request, detected carrier)
         self._reprint: int | None = None
@@ -312,6 +313,7 @@ class CheckinScreen(ModeScreen):
             self._say(report_unexpected(self, exc), error=True)
             return
         table = self.query_one(DataTable)
+        self._undone.add(result.parcel_id)
         if str(result.parcel_id) in table.rows:
             table.update_cell(str(result.parcel_id), "label", _("undone"))
         self.query_one("#ci-code", Digits).update("")
@@ -382,7 +384,7 @@ class CheckinScreen(ModeScreen):
         self.query_one("#ci-missing", Static).update(_("Without phone: {n}  [F9]", n=missing))
 
     def _refresh_labels(self) -> None:
-        ids = [r.parcel_id for r in self.results[-TABLE_ROWS:]]
+        ids = [r.parcel_id for r in self.results[-TABLE_ROWS:] if r.parcel_id not in self._undone]
         try:
             statuses = label_status(self.station, ids)
         except Exception:
