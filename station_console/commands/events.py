@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 import click
 
-from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.commands._support import CliApp, emit_json, pass_app, repeat
 from station_console.commands.shelves import attempt
-from station_console.errors import StationError
 from station_console.i18n import _
 from station_console.logs import setup_logging
 
@@ -37,12 +34,9 @@ def events_send(app: CliApp, once: bool, interval: float, as_json: bool) -> None
     from station_console.services.carrier_events import sender
 
     setup_logging()
-    while True:
-        try:
-            result = sender.run_once(app.station)
-        except StationError as exc:
-            fail(exc, as_json=as_json)
-            return
+
+    def one_pass() -> None:
+        result = sender.run_once(app.station)
         if as_json:
             emit_json(result.as_json())
         elif result.sent or result.failed or result.dead or result.errors or once:
@@ -56,13 +50,8 @@ def events_send(app: CliApp, once: bool, interval: float, as_json: bool) -> None
             )
             for carrier, error in sorted(result.errors.items()):
                 click.echo(f"  {carrier}: {error}", err=True)
-        if once:
-            return
-        try:
-            time.sleep(interval)
-        except KeyboardInterrupt:
-            return
-        app.station.forget_settings()  # a manager may have changed a target meanwhile
+
+    repeat(app, one_pass, once=once, interval=interval, as_json=as_json)
 
 
 @events.command("list")

@@ -3,15 +3,13 @@ batches: open, show, list, close, receipt). Phones are shown masked."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 import click
 
-from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.commands._support import CliApp, emit_json, pass_app, repeat
 from station_console.commands.shelves import attempt
-from station_console.errors import StationError
 from station_console.i18n import _
 from station_console.logs import setup_logging
 
@@ -42,30 +40,13 @@ def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def _echo_report(report: Any) -> None:
-    click.echo(
-        _(
-            "{file}: {loaded} of {rows} rows loaded, {bad} bad, {duplicates} duplicates, {on_shelf} on the shelf",
-            file=report.file,
-            loaded=report.loaded,
-            rows=report.rows_read,
-            bad=report.count("bad"),
-            duplicates=report.count("duplicate"),
-            on_shelf=report.count("on_shelf"),
-        )
-        + (_(" (import {id})", id=report.import_id) if report.import_id else "")
-    )
-    for issue in report.issues[:200]:
-        click.echo(
-            "  "
-            + _(
-                "line {line}: {waybill} {reason}",
-                line=issue.line,
-                waybill=issue.waybill,
-                reason=issue.message(),
-            )
-        )
-    if len(report.issues) > 200:
-        click.echo("  " + _("... and {n} more", n=len(report.issues) - 200))
+    from station_console.i18n import get_language
+    from station_console.services.prealerts.watch import report_lines
+
+    lines = report_lines(report, get_language(), most=200)
+    click.echo(lines[0] + (_(" (import {id})", id=report.import_id) if report.import_id else ""))
+    for line in lines[1:]:
+        click.echo("  " + line)
 
 
 @prealert.command("import")
@@ -198,14 +179,9 @@ def prealert_watch(
     from station_console.services.prealerts.watch import import_folder
 
     setup_logging()
-    while True:
-        try:
-            result = import_folder(
-                app.station, folder, source=source, carrier=carrier, settle_s=0 if once else 2
-            )
-        except StationError as exc:
-            fail(exc, as_json=as_json)
-            return
+
+    def one_pass() -> None:
+        result = import_folder(app.station, folder, source=source, carrier=carrier, settle_s=0 if once else 2)
         if as_json:
             emit_json(
                 {
@@ -218,12 +194,8 @@ def prealert_watch(
                 _echo_report(report)
             for name, why in result.failed:
                 click.echo(_("{file}: not imported: {reason}", file=name, reason=why), err=True)
-        if once:
-            return
-        try:
-            time.sleep(interval)
-        except KeyboardInterrupt:
-            return
+
+    repeat(app, one_pass, once=once, interval=interval, as_json=as_json)
 
 
 # -- courier handover batches ------------------------------------------------------------------------

@@ -92,7 +92,7 @@ async def test_dead_letters_come_first_and_are_retried_or_dropped(station: Stati
     sender.run_once(station, channels={"ZTO": Refusing()})  # type: ignore[dict-item]
     console = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
     async with console.run_test(size=(160, 45)) as pilot:
-        await pilot.press("f6")
+        await pilot.press("ctrl+s")  # Settings
         await pilot.press("f12")
         await pilot.pause()
         await console.workers.wait_for_complete()

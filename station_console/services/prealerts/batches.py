@@ -285,19 +285,24 @@ def receipt_payload(station: Station, view: BatchView) -> dict[str, Any]:
     }
 
 
+def _stored_receipt(session: Session, batch_id: int) -> dict[str, Any]:
+    batch = _batch(session, batch_id)
+    if batch.status != "closed":
+        raise Refused(
+            N_("Courier batch {batch} is still open: close it first"),
+            code="courier_batch_open",
+            batch=batch_id,
+        )
+    return dict(batch.result)
+
+
 def reprint_receipt(station: Station, batch_id: int, counter_settings: Any) -> int:
     """Queue the closed batch's receipt again (the same content as at the close)."""
     check_printable(counter_settings, JOB_KIND)
 
     def work(session: Session) -> int:
-        batch = _batch(session, batch_id)
-        if batch.status != "closed":
-            raise Refused(
-                N_("Courier batch {batch} is still open: close it first"),
-                code="courier_batch_open",
-                batch=batch_id,
-            )
-        return queue_document(session, station, JOB_KIND, handover_payload(batch.result)).id or 0
+        receipt = _stored_receipt(session, batch_id)
+        return queue_document(session, station, JOB_KIND, handover_payload(receipt)).id or 0
 
     return station.run(work)
 
@@ -305,11 +310,4 @@ def reprint_receipt(station: Station, batch_id: int, counter_settings: Any) -> i
 def receipt_of(station: Station, batch_id: int) -> dict[str, Any]:
     """The stored receipt of a closed batch (for `--pdf`)."""
     with station.read() as session:
-        batch = _batch(session, batch_id)
-        if batch.status != "closed":
-            raise Refused(
-                N_("Courier batch {batch} is still open: close it first"),
-                code="courier_batch_open",
-                batch=batch_id,
-            )
-        return dict(batch.result)
+        return _stored_receipt(session, batch_id)

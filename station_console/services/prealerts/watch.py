@@ -27,7 +27,8 @@ class FolderResult:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
 
 
-def report_text(report: ImportReport, lang: str) -> str:
+def report_lines(report: ImportReport, lang: str, *, most: int | None = None) -> list[str]:
+    """The summary, then one line per refused row (the first `most` of them)."""
     lines = [
         translate(
             N_(
@@ -50,9 +51,15 @@ def report_text(report: ImportReport, lang: str) -> str:
             waybill=i.waybill,
             reason=i.message(lang),
         )
-        for i in report.issues
+        for i in report.issues[:most]
     ]
-    return "\n".join(lines) + "\n"
+    if most is not None and len(report.issues) > most:
+        lines.append(translate(N_("... and {n} more"), lang, n=len(report.issues) - most))
+    return lines
+
+
+def report_text(report: ImportReport, lang: str) -> str:
+    return "\n".join(report_lines(report, lang)) + "\n"
 
 
 def _move(path: Path, folder: str, note: str) -> Path:

@@ -20,8 +20,9 @@ from station_console.i18n import N_, _
 from station_console.services.carrier_events import dead_letters
 from station_console.services.carrier_events.dead_letters import EventRow
 from station_console.tui.carrier_event_worker import CarrierEventWorker
-from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.base import report_unexpected
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.screens.queue_list import QueueListScreen
 
 COLUMNS = (
     N_("Id"),
@@ -54,7 +55,7 @@ KIND_LABELS = {
 }
 
 
-class CarrierEventsScreen(ModeScreen):
+class CarrierEventsScreen(QueueListScreen):
     MODE_TITLE = N_("Carrier events")
     DEFAULT_CSS = """
     CarrierEventsScreen #ev-table { height: 1fr; }
@@ -77,10 +78,8 @@ class CarrierEventsScreen(ModeScreen):
             super().__init__()
             self.rows, self.counts = rows, counts
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.filter: str | None = "dead"
-        self.rows: dict[str, EventRow] = {}
+    FILTERS = FILTERS
+    STATUS_ID = "ev-status"
 
     def compose_body(self) -> ComposeResult:
         yield DataTable(id="ev-table", cursor_type="row", zebra_stripes=True)
@@ -133,13 +132,6 @@ class CarrierEventsScreen(ModeScreen):
             )
         )
 
-    def selected(self) -> EventRow | None:
-        table: DataTable[str] = self.query_one(DataTable)
-        if not self.rows or table.cursor_row < 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.rows.get(key or "")
-
     def action_retry(self) -> None:
         row = self.selected()
         if row is None:
@@ -178,16 +170,6 @@ class CarrierEventsScreen(ModeScreen):
         self.say(done)
         self.action_reload()
 
-    def action_cycle_filter(self) -> None:
-        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
-        self.action_reload()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
     def on_carrier_event_worker_drained(self, message: CarrierEventWorker.Drained) -> None:
         if message.sent or message.failed:
             self.action_reload()
-
-    def say(self, text: str) -> None:
-        self.query_one("#ev-status", Static).update(text)
