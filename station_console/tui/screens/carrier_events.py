@@ -10,10 +10,9 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from textual import work
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
@@ -78,19 +77,8 @@ class CarrierEventsScreen(QueueListScreen):
             super().__init__()
             self.rows, self.counts = rows, counts
 
-    FILTERS = FILTERS
-    STATUS_ID = "ev-status"
-
-    def compose_body(self) -> ComposeResult:
-        yield DataTable(id="ev-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="ev-status")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        table: DataTable[str] = self.query_one(DataTable)
-        table.add_columns(*(_(c) for c in COLUMNS))
-        self.action_reload()
-        table.focus()
+    FILTERS, COLUMNS = FILTERS, COLUMNS
+    TABLE_ID, STATUS_ID = "ev-table", "ev-status"
 
     def action_reload(self) -> None:
         self._read(self.filter)

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
@@ -64,19 +63,8 @@ class OutboxScreen(QueueListScreen):
         Binding("escape", "back", N_("Back"), id="outbox.back", tooltip=N_("Back to Settings")),
     ]
 
-    FILTERS = FILTERS
-    STATUS_ID = "outbox-status"
-
-    def compose_body(self) -> ComposeResult:
-        yield DataTable(id="outbox-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="outbox-status")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        table: DataTable[str] = self.query_one(DataTable)
-        table.add_columns(*(_(c) for c in COLUMNS))
-        self.action_reload()
-        table.focus()
+    FILTERS, COLUMNS = FILTERS, COLUMNS
+    TABLE_ID, STATUS_ID = "outbox-table", "outbox-status"
 
     def action_reload(self) -> None:
         table: DataTable[str] = self.query_one(DataTable)
