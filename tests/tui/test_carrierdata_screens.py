@@ -3,6 +3,7 @@ Settings > Carrier events (dead letters first, retry, a manager's drop with a re
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlmodel import col, select
@@ -115,3 +116,57 @@ async def test_dead_letters_come_first_and_are_retried_or_dropped(station: Stati
     with station.read() as session:
         states = [e.status for e in session.exec(select(CarrierEvent).order_by(col(CarrierEvent.id)))]
     assert states[0] == "dead" and states[1] in ("queued", "sent")
+
+
+async def test_the_courier_batch_counts_live_on_the_check_in_screen(
+    app: StationApp, station: Station, tmp_path: Any
+) -> None:
+    """What the clerk sees: the batch opened for the courier, its counts moving with each scan, another
+    counter's courier below, a damaged parcel flagged, the close with its receipt (a PDF here: no printer)."""
+    from station_console.services.prealerts import batches
+    from station_console.services.prealerts.importer import import_file
+    from station_console.tui.screens.checkin import CheckinScreen
+    from station_console.tui.screens.checkin_batch import CourierDialog
+
+    from .test_checkin_screen import scan, settle, start, type_slowly
+
+    csv = tmp_path / "zto.csv"
+    csv.write_text(
+        "运单号,快递公司,手机\n" + "".join(f"73{n:012d},中通,1381234{n:04d}\n" for n in (1, 2, 3, 4))
+    )
+    import_file(station, csv)
+    other = batches.open_batch(replace(station, counter="counter-2"), "SF", "李师傅")
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen, keys = await start(app, pilot)
+
+        def panel() -> str:
+            return str(screen.query_one("#ci-courier", Static).render())
+
+        await settle(app, pilot)
+        assert "F10 opens one" in panel() and "Also open: SF 李师傅 0/0 (counter-2)" in panel()
+        await type_slowly(pilot, keys, "f10")
+        assert isinstance(app.screen, CourierDialog)
+        await pilot.press("down", "enter")  # ZTO is the second carrier in the table
+        await pilot.press(*"[b]张[/b]", "enter")  # a name is data, never markup
+        await settle(app, pilot)
+        assert isinstance(app.screen, CheckinScreen) and screen.courier_batch is not None
+        assert "ZTO [b]张[/b]: expected 4 · received 0 · missing 4 · extra 0 · damaged 0" in panel()
+        for n in (1, 2, 9):
+            await scan(pilot, keys, f"73{n:012d}")
+            await settle(app, pilot)
+        assert "expected 4 · received 2 · missing 2 · extra 1 · damaged 0" in panel()
+        assert "138****0001" in str(screen.query_one("#ci-table").get_row_at(2))  # the pre-alert's phone
+
+        await type_slowly(pilot, keys, "f12")
+        await pilot.press(*"box crushed", "enter")
+        await settle(app, pilot)
+        assert "damaged 1" in panel()
+        await type_slowly(pilot, keys, "f11")
+        await pilot.press(*"张师傅", "enter")
+        await settle(app, pilot)
+        message = str(screen.query_one("#ci-message", Static).render())
+        assert "received 2, missing 2, extra 1, damaged 1" in message and "saved as" in message
+        assert screen.courier_batch is None and "F10 opens one" in panel()
+    closed = batches.list_batches(station, status="closed")[0]
+    assert closed.courier_name == "张师傅" and closed.missing == ["73000000000003", "73000000000004"]
+    assert batches.get(station, other.id).status == "open"
