@@ -403,6 +403,9 @@ class CheckinScreen(CourierBatchScreen):
         self._refresh_status()  # another counter's work changes the counts shown here
         self.refresh_batches()
 
+    def batch_changed(self) -> None:
+        self._refresh_status()
+
     def say_batch(self, text: str, *, error: bool = False) -> None:
         if error:
             self.app.bell()

@@ -267,6 +267,10 @@ class CourierBatchScreen(ModeScreen):
         self.courier_batch = message.batch
         self.say_batch(message.text, error=message.error)
         self.refresh_batches()
+        self.batch_changed()
+
+    def batch_changed(self) -> None:
+        raise NotImplementedError  # the screen's status line (the carrier being received)
 
     def say_batch(self, text: str, *, error: bool = False) -> None:
         raise NotImplementedError  # the screen's own message line
