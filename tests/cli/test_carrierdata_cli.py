@@ -42,13 +42,14 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def test_import_list_and_check_in_a_pre_alerted_privacy_waybill(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_list_and_check_in_a_pre_alerted_privacy_waybill(run, boss, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     csv_text = (
         "运单号,快递公司,手机,姓名\n"
         + "".join(f"{zto(n)},中通,17012345678-{n:04d},王{n}\n" for n in (1, 2))
         + "NOT A WAYBILL,中通,,\n"
     )
-    result = run("prealert", "import", str(write(tmp_path / "a.csv", csv_text, "gbk")))
+    assert run("prealert", "import", str(write(tmp_path / "a.csv", csv_text, "gbk"))).exit_code == 1  # nobody
+    result = run("prealert", "import", str(write(tmp_path / "a.csv", csv_text, "gbk")), clerk=boss)
     assert result.exit_code == 0, result.output
     assert "a.csv: 2 of 3 rows loaded, 1 bad" in result.output and "line 4: NOT A WAYBILL" in result.output
     listed = json.loads(run("prealert", "list", "--json").output)["prealerts"]
@@ -62,15 +63,15 @@ def test_import_list_and_check_in_a_pre_alerted_privacy_waybill(run, tmp_path: P
     data = json.loads(checked.output)
     assert data["prealerted"] and data["masked_phone"] == "170****5678-0001"
     assert run("checkin", zto(2)).output.count("Pre-alerted: phone 170****5678-0002") == 1
-    strict = run("prealert", "import", str(write(tmp_path / "b.csv", csv_text)), "--strict")
+    strict = run("prealert", "import", str(write(tmp_path / "b.csv", csv_text)), "--strict", clerk=boss)
     assert strict.exit_code == 1 and "0 of 3 rows loaded" in strict.output
-    assert run("prealert", "import", str(tmp_path / "nope.csv")).exit_code == 1
+    assert run("prealert", "import", str(tmp_path / "nope.csv"), clerk=boss).exit_code == 1
 
 
-def test_a_courier_batch_from_open_to_receipt(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_courier_batch_from_open_to_receipt(run, boss, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     csv_text = "waybill,carrier\n" + "".join(f"{zto(n)},ZTO\n" for n in (1, 2, 3))
-    run("prealert", "import", str(write(tmp_path / "a.csv", csv_text)))
-    opened = json.loads(run("handover", "open", "zto", "--courier", "赵师傅", "--json").output)
+    run("prealert", "import", str(write(tmp_path / "a.csv", csv_text)), clerk=boss)
+    opened = json.loads(run("handover", "open", "zto", "--courier", "赵师傅", "--json", clerk=boss).output)
     batch = str(opened["id"])
     assert opened["counts"] == {"expected": 3, "received": 0, "missing": 3, "extra": 0, "damaged": 0}
     for n in (1, 2, 9):
@@ -79,7 +80,7 @@ def test_a_courier_batch_from_open_to_receipt(run, tmp_path: Path) -> None:  # t
     assert "expected 3, received 2, missing 1, extra 1" in shown and f"{zto(3)}" in shown
     assert "赵师傅" in run("handover", "list").output
     pdf = tmp_path / "receipt.pdf"
-    closed = run("handover", "close", batch, "--no-print", "--pdf", str(pdf))
+    closed = run("handover", "close", batch, "--no-print", "--pdf", str(pdf), clerk=boss)
     assert closed.exit_code == 0, closed.output
     text = PdfReader(pdf).pages[0].extract_text()
     assert "Courier: 赵师傅" in text and f"{zto(3)} missing" in text and f"{zto(9)} extra" in text
@@ -138,7 +139,8 @@ def test_events_send_list_retry_and_drop(run, boss, db_url: str, tmp_path: Path,
     assert sent["failed"] and "127.0.0.1:9" in sent["errors"]["ZTO"]  # nothing listens on port 9
     event_id = str(sent["failed"][0])
     assert "checked_in" in run("events", "list", "--status", "failed").output
-    assert run("events", "retry", event_id).exit_code == 0
+    assert run("events", "retry", event_id).exit_code == 1  # nobody signed in
+    assert run("events", "retry", event_id, clerk=boss).exit_code == 0
     assert run("events", "drop", event_id, "--reason", "test station").exit_code == 1  # a clerk may not
     assert run("events", "drop", event_id, "--reason", "test station", clerk=boss).exit_code == 0
     assert json.loads(run("events", "list", "--json").output)["events"][0]["status"] == "dropped"

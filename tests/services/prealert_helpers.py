@@ -31,3 +31,11 @@ def zh_rows(numbers: list[int], phone: str = "17012345678-{n:04d}") -> list[list
 
 
 ZH_HEADINGS = ["运单号", "快递公司", "手机", "姓名"]
+
+
+def sign_in(station: Any, name: str = "ann") -> None:
+    """This station acts as a signed-in clerk from now on (importing and batches need somebody)."""
+    from pickup_helpers import as_clerk
+
+    clerk = as_clerk(station, name)
+    station.clerk_id, station.clerk_role = clerk.clerk_id, clerk.clerk_role

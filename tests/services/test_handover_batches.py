@@ -10,12 +10,12 @@ from pathlib import Path
 import pypdf
 import pytest
 from pickup_helpers import as_clerk, events, zto
-from prealert_helpers import ZH_HEADINGS, write_csv, zh_rows
+from prealert_helpers import ZH_HEADINGS, sign_in, write_csv, zh_rows
 from sqlmodel import col, select
 
 from db.models import PreAlert, PrintJob
 from hardware.printers import DummyTransport, make_printer
-from station_console.errors import NotFound, Refused
+from station_console.errors import NotFound, PermissionDenied, Refused
 from station_console.services.checkin.transaction import check_in, undo_last
 from station_console.services.core.station import Station
 from station_console.services.exceptions.problems import mark
@@ -33,6 +33,7 @@ PDF_COUNTER = CounterSettings(
 @pytest.fixture
 def expected(station: Station, tmp_path: Path) -> Station:
     """Four ZTO parcels pre-alerted (1-4), one SF parcel pre-alerted (another carrier's batch)."""
+    sign_in(station, "importer")
     import_file(station, write_csv(tmp_path / "zto.csv", ZH_HEADINGS, zh_rows([1, 2, 3, 4])))
     import_file(station, write_csv(tmp_path / "sf.csv", ["waybill", "carrier"], [["SF1234567890123", "SF"]]))
     return station
@@ -142,6 +143,9 @@ def test_the_receipt_lists_what_the_courier_signs_for(expected: Station) -> None
 
 
 def test_batches_refuse_what_is_not_there(station: Station) -> None:
+    with pytest.raises(PermissionDenied):
+        batches.open_batch(station, "ZTO")  # nobody signed in
+    sign_in(station)
     with pytest.raises(NotFound):
         batches.open_batch(station, "NOPE")
     with pytest.raises(NotFound):

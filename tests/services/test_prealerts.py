@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import FakeClock
 from pickup_helpers import as_clerk, configure, events, parcel, receive, zto
-from prealert_helpers import ZH_HEADINGS, write_csv, write_json, zh_rows
+from prealert_helpers import ZH_HEADINGS, sign_in, write_csv, write_json, zh_rows
 from sqlmodel import col, select
 
 from db.models import PreAlert, PreAlertImport
@@ -23,6 +23,29 @@ from station_console.services.prealerts.importer import import_file
 from station_console.services.prealerts.listing import list_imports, list_prealerts
 from station_console.services.prealerts.watch import import_folder
 from station_console.settings import PreAlertSource
+
+
+@pytest.fixture(autouse=True)
+def _clerk(station: Station) -> None:
+    sign_in(station)
+
+
+def test_an_import_needs_somebody_signed_in_the_watched_folder_does_not(
+    station: Station, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from station_console.errors import PermissionDenied
+
+    nobody = replace(station, clerk_id=None, clerk_role=None)
+    path = write_csv(tmp_path / "a.csv", ZH_HEADINGS, zh_rows([1]))
+    with pytest.raises(PermissionDenied):
+        import_file(nobody, path)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    path.replace(inbox / "a.csv")
+    assert [r.loaded for r in import_folder(nobody, inbox, settle_s=0).imported] == [1]
+    assert events(station, "prealerts_imported")[-1].clerk_id is None  # an unattended duty, by counter
 
 
 def stored(station: Station) -> list[PreAlert]:

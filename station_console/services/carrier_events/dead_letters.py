@@ -18,7 +18,7 @@ from db.models import Carrier, CarrierEvent, CarrierEventStatus, EventKind
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
-from station_console.services.core.roles import require_manager
+from station_console.services.core.roles import require_manager, require_signed_in
 from station_console.services.core.station import Station
 
 STATUSES = tuple(s.value for s in CarrierEventStatus)
@@ -107,6 +107,7 @@ def _row(session: Session, event: CarrierEvent) -> EventRow:
 
 def retry(station: Station, event_id: int) -> EventRow:
     """Send a dead (or failed) event again at the next pass, attempts counted from zero."""
+    require_signed_in(station)
 
     def work(session: Session) -> EventRow:
         event = _event(session, event_id)

@@ -31,6 +31,7 @@ from db.models import (
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
+from station_console.services.core.roles import require_signed_in
 from station_console.services.core.station import Station
 from station_console.services.printing.courier_receipt import JOB_KIND, handover_payload
 from station_console.services.printing.jobs import queue_document
@@ -147,6 +148,7 @@ def _courier(name: str | None) -> str | None:
 
 def open_batch(station: Station, carrier: str, courier_name: str | None = None) -> BatchView:
     """A new batch for one carrier's courier at this counter."""
+    require_signed_in(station)
     code = (carrier or "").strip().upper()
 
     def work(session: Session) -> BatchView:
@@ -202,6 +204,7 @@ def close_batch(
     `counter_settings` is this counter's (its printers); a receipt no printer could print is refused
     before anything is written (close with `print_receipt=False` and print the PDF instead).
     """
+    require_signed_in(station)
     if print_receipt:
         check_printable(counter_settings, JOB_KIND)
 
@@ -298,6 +301,7 @@ def _stored_receipt(session: Session, batch_id: int) -> dict[str, Any]:
 
 def reprint_receipt(station: Station, batch_id: int, counter_settings: Any) -> int:
     """Queue the closed batch's receipt again (the same content as at the close)."""
+    require_signed_in(station)
     check_printable(counter_settings, JOB_KIND)
 
     def work(session: Session) -> int:

@@ -25,6 +25,7 @@ from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_, get_language, translate
 from station_console.services.checkin.phones import parse_phone
 from station_console.services.core import audit
+from station_console.services.core.roles import require_signed_in
 from station_console.services.core.station import Station
 from station_console.services.prealerts.parse import Table, read_table
 from station_console.services.scan.carriers import get_detector
@@ -265,7 +266,25 @@ def import_file(
     strict: bool = False,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Read `path` and load its good rows as expected parcels (see the module docstring)."""
+    """Read `path` and load its good rows as expected parcels (see the module docstring). A clerk's
+    action: somebody signed in (the watched folder, a background duty, is `load_file`)."""
+    require_signed_in(station)
+    return load_file(
+        station, path, source=source, carrier=carrier, mapping=mapping, strict=strict, dry_run=dry_run
+    )
+
+
+def load_file(
+    station: Station,
+    path: Path,
+    *,
+    source: str = "",
+    carrier: str | None = None,
+    mapping: dict[str, str] | None = None,
+    strict: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """`import_file` without the sign-in: for the watched folder, which runs unattended."""
     started = time.perf_counter()
     settings = station.settings()
     layout = settings.prealert_sources.get(source) if source else None

@@ -15,7 +15,7 @@ from pathlib import Path
 from station_console.errors import StationError
 from station_console.i18n import N_, get_language, translate
 from station_console.services.core.station import Station
-from station_console.services.prealerts.importer import ImportReport, import_file
+from station_console.services.prealerts.importer import ImportReport, load_file
 
 SUFFIXES = (".csv", ".json", ".txt", ".tsv")
 IMPORTED, FAILED = "imported", "failed"
@@ -90,7 +90,7 @@ def import_folder(
         if now - path.stat().st_mtime < settle_s:
             continue  # still being written
         try:
-            report = import_file(station, path, source=source, carrier=carrier)
+            report = load_file(station, path, source=source, carrier=carrier)
         except StationError as exc:
             result.failed.append((path.name, exc.message()))
             _move(path, FAILED, exc.message(lang) + "\n")
