@@ -170,3 +170,19 @@ async def test_the_courier_batch_counts_live_on_the_check_in_screen(
     closed = batches.list_batches(station, status="closed")[0]
     assert closed.courier_name == "张师傅" and closed.missing == ["73000000000003", "73000000000004"]
     assert batches.get(station, other.id).status == "open"
+
+
+async def test_the_days_storage_fees_show_in_reports_as_text(app: StationApp, station: Station) -> None:
+    from station_console.services.fees.ledger import Settlement, settle
+
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=250)])
+    parcel = receive(station, 1, "13812345678")
+    settle(station, parcel.parcel_id, Settlement("waive", reason="[/]oops [b]regular"))  # app: a manager
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        summary = str(app.screen.query_one("#rp-summary", Static).render())
+    assert "Storage fees: 2.50 charged on 1 parcels; paid 0.00; waived 2.50; balanced" in summary
+    assert "Fee waived: 73000000000001 2.50 by Manager: [/]oops [b]regular" in summary
