@@ -84,7 +84,7 @@ async def test_dead_letters_come_first_and_are_retried_or_dropped(station: Stati
         name, idempotent = "webhook", True
 
         def send(self, event_id: str, kind: str, body: bytes) -> None:
-            raise EventChannelError("HTTP 400 Bad Request", permanent=True)
+            raise EventChannelError("HTTP 400 [/]Bad Request", permanent=True)  # the receiver's own words
 
     configure(station, carrier_event_targets={"*": EventTarget(channel="file", folder=str(tmp_path))})
     sign_in(station, Role.CLERK)
@@ -102,7 +102,7 @@ async def test_dead_letters_come_first_and_are_retried_or_dropped(station: Stati
         assert isinstance(screen, CarrierEventsScreen)
         table = screen.query_one(DataTable)
         assert [str(table.get_row_at(r)[1]) for r in range(table.row_count)] == ["dead letter", "dead letter"]
-        assert "HTTP 400" in str(table.get_row_at(0)[7])
+        assert str(table.get_row_at(0)[7]) == "HTTP 400 [/]Bad Request"
         await pilot.press("r")  # retry the newest: the console's worker sends it through the file channel
         await console.workers.wait_for_complete()
         await pilot.pause()
@@ -186,3 +186,26 @@ async def test_the_days_storage_fees_show_in_reports_as_text(app: StationApp, st
         summary = str(app.screen.query_one("#rp-summary", Static).render())
     assert "Storage fees: 2.50 charged on 1 parcels; paid 0.00; waived 2.50; balanced" in summary
     assert "Fee waived: 73000000000001 2.50 by Manager: [/]oops [b]regular" in summary
+
+
+async def test_a_pre_alerted_name_is_shown_as_written_at_pickup(station: Station, tmp_path: Any) -> None:
+    from station_console.services.prealerts.importer import import_file
+
+    sign_in(station, Role.CLERK)
+    csv = tmp_path / "p.csv"
+    csv.write_text(
+        "运单号,快递公司,手机,姓名\n73000000000001,中通,13812345678,[/]王[b]芳\n", encoding="utf-8"
+    )
+    import_file(station, csv)
+    parcel = receive(station, 1, "")  # the pre-alert gives the phone and the name
+    console = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type("5678")  # a phone tail: the policy asks for a second check, with the name
+        assert "138****5678 · [/]王[b]芳" in clerk.text("#pk-check")
+        await clerk.scan(parcel.waybill)
+        await clerk.key("f10")
+        assert "[/]王[b]芳" in clerk.text("#pk-message")
+        await clerk.key("f10")
+    assert statuses(station)[parcel.waybill] == "picked_up"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -94,7 +95,7 @@ class CarrierEventsScreen(QueueListScreen):
         self.post_message(self.Loaded(rows, counts))
 
     def on_carrier_events_screen_loaded(self, message: Loaded) -> None:
-        table: DataTable[str] = self.query_one(DataTable)
+        table: DataTable[str | Text] = self.query_one(DataTable)
         self.rows = {str(r.id): r for r in message.rows}
         table.clear()
         zone = self.station.zone()
@@ -104,10 +105,10 @@ class CarrierEventsScreen(QueueListScreen):
                 _(STATUS_LABELS.get(r.status, r.status)),
                 r.carrier,
                 _(KIND_LABELS.get(r.kind, r.kind)),
-                r.waybill,
+                Text(r.waybill),
                 str(r.attempts),
                 r.at.astimezone(zone).strftime("%m-%d %H:%M"),
-                r.last_error or "",
+                Text(r.last_error or ""),  # a receiver's answer is data, never markup
                 key=str(r.id),
             )
         self.say(

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -426,7 +428,8 @@ class PickupScreen(ModeScreen):
                 f"{g[0].masked_phone or '-'}{' · ' + g[0].recipient_name if g[0].recipient_name else ''}"
                 for g in lk.groups
             )
-            self.query_one("#pk-check", Static).update(f"{_(CHECK_LABELS[lk.second_check])}: {who}")
+            # Plain text: a name from a pre-alert file is data, never markup.
+            self.query_one("#pk-check", Static).update(Text(f"{_(CHECK_LABELS[lk.second_check])}: {who}"))
 
     def _check_text(self, rows: list[PickupRow]) -> str:
         check = self.lookup.second_check if self.lookup else None
@@ -434,7 +437,7 @@ class PickupScreen(ModeScreen):
 
     def _who(self, rows: list[PickupRow]) -> str:
         people = {(r.masked_phone or "-", r.recipient_name or "") for r in rows}
-        return "; ".join(f"{phone} {name}".strip() for phone, name in sorted(people))
+        return "; ".join(escape(f"{phone} {name}".strip()) for phone, name in sorted(people))  # into markup
 
     def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
         """Another counter changed one of the listed parcels: say so, keep the clerk's ticks.
