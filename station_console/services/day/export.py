@@ -41,7 +41,7 @@ SEND_COLUMNS = (
     ("net_cents", N_("Net")),
 )
 TOTAL = N_("Total")
-NO_CJK_FONT = N_("No Chinese font found: this PDF is in English. Install fonts-wqy-microhei.")
+NO_CJK_FONT = N_("No Chinese font found: this PDF is in English. Check label_font in the counter settings.")
 
 
 def money(cents: int) -> str:
