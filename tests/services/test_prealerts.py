@@ -93,7 +93,7 @@ def test_bad_rows_are_reported_by_line_and_the_good_ones_load(station: Station, 
         [zto(1), "中通快递", "13812345678", "张三"],  # line 2: good
         ["ZTO-??", "中通", "13812345678", "李四"],  # 3: not a waybill
         [zto(3), "顺风快递", "13812345678", "王五"],  # 4: no such carrier
-        [zto(4), "中通", "12345", "赵六"],  # 5: not a phone
+        [zto(4), "中通", "1381234567890123456", "赵六"],  # 5: not a phone (and reported masked)
         [zto(1), "中通", "13812345678", "张三"],  # 6: twice in the file
         [zto(6), "ZTO Express", "", ""],  # 7: good, no phone
         [zto(7), "中通", "13812345678", "x" * 200 + "\x1b[31m"],  # 8: good, name cleaned and cut
@@ -108,6 +108,7 @@ def test_bad_rows_are_reported_by_line_and_the_good_ones_load(station: Station, 
     ]
     messages = [i.message() for i in report.issues]
     assert "unknown carrier 顺风快递" in messages[1] and "also on line 2" in messages[3]
+    assert messages[2] == "phone ****3456 is not a phone number"
     set_language("zh")
     assert "未知的快递公司" in report.issues[1].message()
     set_language("en")

@@ -23,7 +23,8 @@ from sqlmodel import Session, col
 from db.models import Carrier, EventKind, Parcel, ParcelStatus, PreAlert, PreAlertImport, PreAlertStatus
 from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_, get_language, translate
-from station_console.services.checkin.phones import parse_phone
+from station_console.logs import mask_text
+from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require_signed_in
 from station_console.services.core.station import Station
@@ -216,7 +217,7 @@ def _row(
         carrier = carriers.find(codes[0])
         if carrier is None:
             raise Refused(N_("unknown carrier {carrier}"), code="unknown_carrier", carrier=codes[0])
-    phone = parse_phone(values["phone"]) if values.get("phone") else None
+    phone = _phone(values["phone"]) if values.get("phone") else None
     size_text = unicodedata.normalize("NFKC", values.get("size", "")).strip().upper()
     size = SIZES.get(size_text) if size_text else None
     if size_text and size is None:
@@ -232,6 +233,16 @@ def _row(
         "size": size,
         "weight_g": _weight_g(values["weight"], grams) if values.get("weight") else None,
     }
+
+
+def _phone(text: str) -> Phone:
+    """The row's phone; a bad one is reported masked (the report is kept and shown, the file is not)."""
+    try:
+        return parse_phone(text)
+    except Refused as exc:
+        raise Refused(
+            N_("phone {text} is not a phone number"), code=exc.code, text=mask_text(text)[:24]
+        ) from exc
 
 
 def _existing(session: Session, waybills: list[str]) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
