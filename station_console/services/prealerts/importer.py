@@ -23,7 +23,6 @@ from sqlmodel import Session, col
 from db.models import Carrier, EventKind, Parcel, ParcelStatus, PreAlert, PreAlertImport, PreAlertStatus
 from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_, get_language, translate
-from station_console.logs import mask_text
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require_signed_in
@@ -240,9 +239,9 @@ def _phone(text: str) -> Phone:
     try:
         return parse_phone(text)
     except Refused as exc:
-        raise Refused(
-            N_("phone {text} is not a phone number"), code=exc.code, text=mask_text(text)[:24]
-        ) from exc
+        digits = "".join(c for c in text if c.isdigit())
+        shown = f"****{digits[-4:]}" if len(digits) > 4 else "****"  # whatever was written: never whole
+        raise Refused(N_("phone {text} is not a phone number"), code=exc.code, text=shown) from exc
 
 
 def _existing(session: Session, waybills: list[str]) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
