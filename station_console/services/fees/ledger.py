@@ -104,6 +104,8 @@ def settle_in(
     Refused (and nothing written) when something is owed and no settlement is given, when the total is
     not the one the clerk saw, for an unknown method, and for a waiver without a manager or a reason.
     """
+    if settlement is not None and settlement.method == WAIVE:
+        require_manager(station, "waive_fee")  # whether or not anything turns out to be owed
     owed = {pid: q for pid, q in quotes_in(session, station, parcels).items() if q.owed_cents > 0}
     total = owed_total(owed)
     if not owed:
@@ -126,7 +128,6 @@ def settle_in(
         )
     reason = settlement.reason.strip()
     if settlement.method == WAIVE:
-        require_manager(station, "waive_fee")
         if not reason:
             raise Refused(N_("A waiver needs a reason"), code="reason_required")
     elif settlement.method not in PAY_METHODS:
