@@ -266,22 +266,12 @@ def _existing(session: Session, waybills: list[str]) -> tuple[dict[str, tuple[in
     return open_alerts, on_shelf
 
 
-def import_file(
-    station: Station,
-    path: Path,
-    *,
-    source: str = "",
-    carrier: str | None = None,
-    mapping: dict[str, str] | None = None,
-    strict: bool = False,
-    dry_run: bool = False,
-) -> ImportReport:
-    """Read `path` and load its good rows as expected parcels (see the module docstring). A clerk's
-    action: somebody signed in (the watched folder, a background duty, is `load_file`)."""
+def import_file(station: Station, path: Path, **options: Any) -> ImportReport:
+    """Read `path` and load its good rows as expected parcels (see the module docstring); `options` are
+    `load_file`'s. A clerk's action: somebody signed in (the watched folder, an unattended duty, calls
+    `load_file` itself)."""
     require_signed_in(station)
-    return load_file(
-        station, path, source=source, carrier=carrier, mapping=mapping, strict=strict, dry_run=dry_run
-    )
+    return load_file(station, path, **options)
 
 
 def load_file(
@@ -294,7 +284,7 @@ def load_file(
     strict: bool = False,
     dry_run: bool = False,
 ) -> ImportReport:
-    """`import_file` without the sign-in: for the watched folder, which runs unattended."""
+    """Read `path` and load its good rows (see the module docstring), whoever is signed in."""
     started = time.perf_counter()
     settings = station.settings()
     layout = settings.prealert_sources.get(source) if source else None
