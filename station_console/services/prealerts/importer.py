@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy import select as columns
 from sqlmodel import Session, col
 
+from db.bulk import insert_many
 from db.models import Carrier, EventKind, Parcel, ParcelStatus, PreAlert, PreAlertImport, PreAlertStatus
 from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_, get_language, translate
@@ -350,8 +350,9 @@ def load_file(
         )
         session.add(record)
         session.flush()
-        session.execute(
-            insert(PreAlert),
+        insert_many(
+            session.connection(),
+            PreAlert.__table__,  # type: ignore[attr-defined]
             [
                 {**row, "import_id": record.id, "status": PreAlertStatus.EXPECTED, "created_at": now}
                 for row in good
