@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import col, select
 from station_helpers import configure
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from db.models import CarrierEvent, FeeEntry, ParcelEvent, Role
 from station_console.services.carrier_events import sender
@@ -162,7 +162,12 @@ async def test_the_courier_batch_counts_live_on_the_check_in_screen(
         await settle(app, pilot)
         assert "damaged 1" in panel()
         await type_slowly(pilot, keys, "f11")
-        await pilot.press(*"张师傅", "enter")
+        dialog = app.screen
+        assert (
+            isinstance(dialog, ReasonDialog) and dialog.query_one(Input).value == "[b]张[/b]"
+        )  # offered again
+        assert "Courier's name" in str(dialog.query_one(Label).render())
+        await pilot.press("ctrl+u", *"张师傅", "enter")
         await settle(app, pilot)
         message = str(screen.query_one("#ci-message", Static).render())
         assert "received 2, missing 2, extra 1, damaged 1" in message and "saved as" in message

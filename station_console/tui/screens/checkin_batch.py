@@ -125,6 +125,7 @@ class CourierBatchScreen(ModeScreen):
 
     courier_batch: int | None = None
     batch_carrier: str | None = None
+    batch_courier: str = ""  # the courier's name as given at the open, offered again at the close
     results: list[Any]
 
     @dataclass
@@ -160,6 +161,8 @@ class CourierBatchScreen(ModeScreen):
         if message.current is not None and message.current.status != "open":
             self.courier_batch = None  # closed at another counter
             message = CourierBatchScreen.BatchesRead(None, message.others)
+        if message.current is not None:
+            self.batch_courier = message.current.courier_name or ""
         self.query_one("#ci-courier", Static).update(panel_text(message.current, message.others))
 
     def action_open_courier_batch(self) -> None:
@@ -194,7 +197,12 @@ class CourierBatchScreen(ModeScreen):
                 self._write_batch(lambda: self._close(batch_id, courier))
 
         self.app.push_screen(
-            ReasonDialog(_("Courier's name, to close the batch and print the receipt")), named
+            ReasonDialog(
+                _("Close the batch and print the receipt to sign"),
+                prompt=_("Courier's name"),
+                value=self.batch_courier,
+            ),
+            named,
         )
 
     def _close(self, batch_id: int, courier: str) -> tuple[str, int | None]:
