@@ -17,6 +17,7 @@ from station_console.safe_text import visible
 from station_console.services.core.health import DatabaseDamaged, check_database
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
+from station_console.tui.carrier_event_worker import CarrierEventWorker
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.notify_worker import NotifyWorker
@@ -131,6 +132,8 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.print_worker.start()
         self.notify_worker = NotifyWorker(self)  # customer messages leave the outbox in a thread
         self.notify_worker.start()
+        self.carrier_event_worker = CarrierEventWorker(self)  # events back to carriers, in a thread
+        self.carrier_event_worker.start()
         self.live_bridge = LiveBridge(self)  # other counters' check-ins and pickups refresh the screen
         self.live_bridge.start()
         translate_bindings(self)
@@ -150,6 +153,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.scanner_bridge.stop()
         self.print_worker.stop()
         self.notify_worker.stop()
+        self.carrier_event_worker.stop()
         self.live_bridge.stop()
 
     def notify(

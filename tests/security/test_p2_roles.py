@@ -139,6 +139,26 @@ ARGS: dict[str, list[str]] = {
     "delivery delivered": ["2", DOOR_OUT, "--to", "self"],
     "delivery failed": ["2", DOOR_OUT, "--reason", "not_home"],
     "delivery close": ["3"],
+    "prealert import": ["{tmp}/prealert.csv"],
+    "prealert list": [],
+    "prealert missing": [],
+    "prealert imports": [],
+    "prealert watch": ["{tmp}/watched", "--once"],
+    "handover open": ["ZTO", "--courier", "Zhao"],
+    "handover show": ["1"],
+    "handover list": [],
+    "handover close": ["2", "--no-print"],
+    "handover receipt": ["1", "--pdf", "{tmp}/receipt.pdf"],
+    "fees list": [],
+    "fees due": [ON_SHELF],
+    "fees set": ["standard", "--free-days", "0", "--per-day", "1.5"],
+    "fees remove": ["long"],
+    "fees pay": [ON_SHELF, "--method", "cash"],
+    "fees waive": [ON_SHELF, "--reason", "a regular"],
+    "events send": ["--once"],
+    "events list": [],
+    "events retry": ["1"],
+    "events drop": ["1", "--reason", "test station"],
 }
 
 
@@ -196,8 +216,46 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with station.engine.begin() as conn:  # a message that failed, for `outbox resend`
         conn.execute(text("UPDATE notification SET status = 'failed' WHERE id = 1"))
     door_delivery_and_sends(station)
+    carrier_data(station, path.parent)
     station.engine.dispose()
     return path
+
+
+def carrier_data(station: Station, folder: Path) -> None:
+    """Pre-alerts, a closed and an open courier batch, a failed carrier event, a storage fee on SF
+    parcels from the first day (the door-delivery parcels are YTO's: their runs go on as before)."""
+    from sqlmodel import Session
+
+    from db.models import Setting
+    from station_console.services.core.settings import STATION_KEY, load_station_settings
+    from station_console.services.prealerts import batches
+    from station_console.services.prealerts.importer import import_file
+
+    def settings(**changes: object) -> None:
+        def work(session: Session) -> None:
+            row = session.get(Setting, STATION_KEY)
+            assert row is not None
+            row.value = {**load_station_settings(session).model_dump(mode="json"), **changes}
+            session.add(row)
+
+        station.run(work)
+        station.forget_settings()
+
+    (folder / "expected.csv").write_text(
+        "waybill,carrier\n73000000000001\n73000000000002\n", encoding="utf-8"
+    )
+    import_file(station, folder / "expected.csv", carrier="ZTO")
+    closed = batches.open_batch(station, "ZTO", "Zhao")
+    batches.close_batch(station, closed.id, print_receipt=False)
+    batches.open_batch(station, "ZTO", "Qian")
+    settings(carrier_event_targets={"SF": {"channel": "webhook", "url": "http://127.0.0.1:9/x"}})
+    check_in(station, "SF1234567890127", phone=PHONE)  # its event is queued for SF
+    settings(
+        carrier_event_targets={},
+        storage_fee_rules=[{"name": "long", "carrier": "SF", "free_days": 0, "per_day_cents": 150}],
+    )
+    with station.engine.begin() as conn:
+        conn.execute(text("UPDATE carrier_event SET status = 'failed'"))
 
 
 def door_delivery_and_sends(station: Station) -> None:
@@ -242,6 +300,8 @@ def station_file(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     shutil.copy(template, path)
     (tmp_path / "layout.csv").write_text("shelf,zone,layers\nY,main,2\n", encoding="utf-8")
     (tmp_path / "plate").write_text("1234", encoding="utf-8")
+    (tmp_path / "prealert.csv").write_text("waybill,carrier\n73000000000003,ZTO\n", encoding="utf-8")
+    (tmp_path / "watched").mkdir()
     (tmp_path / "rates.csv").write_text(
         "zone,first_g,first_cents,step_g,step_cents\nsame,1000,900,1000,100\nnear,1000,1000,1000,200\n"
         "far,1000,1100,1000,300\nremote,1000,1900,1000,900\n",
@@ -343,7 +403,11 @@ def console_keys() -> set[str]:
         module = importlib.import_module(info.name)
         for value in vars(module).values():
             for binding in getattr(value, "BINDINGS", None) or ():
-                if isinstance(binding, Binding) and binding.id and value.__module__ == module.__name__:
+                if (
+                    isinstance(binding, Binding)
+                    and binding.id
+                    and getattr(value, "__module__", None) == module.__name__
+                ):
                     found.add(binding.id)
         for binding in getattr(module, "CLERK_BINDINGS", ()):
             if binding.id:

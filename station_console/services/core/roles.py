@@ -43,14 +43,15 @@ _MOVE_KEYS = (
     *("overdue.back", "problems.back", "returns.back", "carriers.back", "clerks.back", "outbox.back"),
     *("printers.back", "edit.back", "phones.close", "move.cancel", "batch.cancel", "stclose.cancel"),
     *("carrier_form.cancel", "pickup.reason.cancel", "recipients.back", "delivery.back", "handover.back"),
-    *("picker.cancel", "who.close", "form.cancel", "sendout.clear", "sendout.reason.cancel"),
+    *("picker.cancel", "who.close", "form.cancel", "sendout.clear"),
     # A yes/no question only answers for the action that asked it; that action checks its own role.
-    *("sendout.refund.cancel", "confirm.yes", "confirm.no"),
+    *("sendout.refund.cancel", "confirm.yes", "confirm.no", "courier.cancel", "pickup.fee.cancel"),
+    *("settings.carrier_events", "events.back"),
 )
 _VIEW_KEYS = (
     *("parcels.search", "parcels.next", "parcels.previous", "reports.prev", "reports.next", "reports.reload"),
     *("shelves.reload", "overdue.toggle", "overdue.candidates", "clerks.activity"),
-    *("outbox.filter", "outbox.refresh", "delivery.reload"),
+    *("outbox.filter", "outbox.refresh", "delivery.reload", "events.filter", "events.refresh"),
 )
 
 ACTIONS: dict[str, Action] = {
@@ -76,12 +77,14 @@ ACTIONS: dict[str, Action] = {
         + ("sendout stock list",),
     ),
     # Duties that run in the background, locked console or not: deliver what a signed-in clerk
-    # queued, and purge the phone numbers the privacy setting says are due.
+    # queued (messages, labels, carrier events), purge the phone numbers the privacy setting says are
+    # due, and load the pre-alert files carriers drop in the watched folder.
     "background": Action(
         Need.NOBODY,
         N_("send queued messages and labels, purge phone numbers that are due"),
-        commands=("notify", "privacy purge"),
+        commands=("notify", "privacy purge", "events send", "prealert watch"),
     ),
+    "fee_rules": Action(Need.NOBODY, N_("read the storage fee rules"), commands=("fees list",)),
     # --- anyone signed in: the counter's daily work, and reading parcels (codes, masked phones) ----
     "move_around": Action(Need.SIGNED_IN, N_("move around the console"), keys=_MOVE_KEYS),
     "view": Action(
@@ -113,6 +116,13 @@ ACTIONS: dict[str, Action] = {
             "delivery waiting",
             "delivery runs",
             "delivery show",
+            "prealert list",
+            "prealert missing",
+            "prealert imports",
+            "handover show",
+            "handover list",
+            "fees due",
+            "events list",
         ),
         keys=_VIEW_KEYS,
     ),
@@ -156,7 +166,7 @@ ACTIONS: dict[str, Action] = {
         Need.SIGNED_IN,
         N_("mark and resolve problem parcels"),
         commands=("problem",),
-        keys=("problems.mark", "problems.resolve"),
+        keys=("problems.mark", "problems.resolve", "checkin.damaged"),
     ),
     "notify": Action(
         Need.SIGNED_IN,
@@ -204,6 +214,22 @@ ACTIONS: dict[str, Action] = {
         keys=("delivery.request", "delivery.plan", "delivery.sheet", "delivery.delivered", "delivery.failed")
         + ("delivery.close",),
     ),
+    "prealerts": Action(Need.SIGNED_IN, N_("import pre-alerts"), commands=("prealert import",)),
+    "courier_batch": Action(
+        Need.SIGNED_IN,
+        N_("receive a courier's batch"),
+        commands=("handover open", "handover close", "handover receipt"),
+        keys=("checkin.courier", "checkin.close_batch"),
+    ),
+    "fees": Action(
+        Need.SIGNED_IN,
+        N_("take storage fee payments"),
+        commands=("fees pay",),
+        keys=("pickup.fee.cash", "pickup.fee.qr", "pickup.fee.account"),
+    ),
+    "carrier_events": Action(
+        Need.SIGNED_IN, N_("retry a carrier event"), commands=("events retry",), keys=("events.retry",)
+    ),
     "change_own_pin": Action(Need.SIGNED_IN, N_("change your own PIN"), commands=("clerk pin",)),
     "export_report": Action(
         Need.SIGNED_IN, N_("export a report"), keys=("reports.pdf", "reports.csv", "reports.json")
@@ -213,6 +239,7 @@ ACTIONS: dict[str, Action] = {
     "settings": Action(
         Need.MANAGER,
         N_("change settings"),
+        commands=("fees set", "fees remove"),
         keys=("settings.save", "printers.default", "printers.delete", "scan_test.save"),
     ),
     "shelves": Action(
@@ -253,6 +280,12 @@ ACTIONS: dict[str, Action] = {
     ),
     "refund": Action(
         Need.MANAGER, N_("refund a send"), commands=("sendout refund",), keys=("sendout.refund",)
+    ),
+    "waive_fee": Action(
+        Need.MANAGER, N_("waive a storage fee"), commands=("fees waive",), keys=("pickup.fee.waive",)
+    ),
+    "drop_event": Action(
+        Need.MANAGER, N_("drop a carrier event"), commands=("events drop",), keys=("events.drop",)
     ),
     "tariffs": Action(Need.MANAGER, N_("edit tariffs"), commands=("sendout tariff set",)),
     "checklist": Action(

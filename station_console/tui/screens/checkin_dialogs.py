@@ -18,7 +18,7 @@ from station_console.services.checkin.transaction import set_phone
 from station_console.services.core.station import Station
 from station_console.services.shelves.lists import missing_phone
 from station_console.tui.screens.base import report_unexpected
-from station_console.tui.widgets.plain import Static, Table
+from station_console.tui.widgets.plain import Static, Table, plain
 
 NO_BATCH = "-"
 
@@ -39,7 +39,7 @@ class BatchPicker(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(_("Which carrier's parcels are you receiving?"), classes="dialog-title")
             options = [Option(_("Any carrier (detect from the number)"), id=NO_BATCH)]
-            options += [Option(f"{code:<8} {name}", id=code) for code, name in self.carriers]
+            options += [Option(plain(f"{code:<8} {name}"), id=code) for code, name in self.carriers]
             yield OptionList(*options, id="batch-options")
 
     def on_mount(self) -> None:

@@ -1,7 +1,7 @@
 """security: PIN lock-out, audit heads at each day close, pickup guessing counted per clerk
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-02 05:58:33.540447
 """
 from typing import Sequence, Union
@@ -12,8 +12,8 @@ import sqlmodel
 import db.types
 
 
-revision: str = '0004'
-down_revision: Union[str, Sequence[str], None] = '0003'
+revision: str = '0005'
+down_revision: Union[str, Sequence[str], None] = '0004'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
