@@ -15,6 +15,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from console_tour import tour
@@ -52,6 +53,7 @@ def plant(station: Station) -> None:
     returns.close(station, batch.id, "Zhang")
     reprint(station, done[3].parcel_id)
     door_and_sends(station)
+    carrier_data(station)
     hostile_json = json.dumps({"note": LONG, "reason": HOSTILE, "clerk": HOSTILE, "waybill": HOSTILE})
     statements = [
         ("UPDATE clerk SET name = :long WHERE name = 'Li'", {}),
@@ -89,6 +91,15 @@ def plant(station: Station) -> None:
         ),
         ("UPDATE handover_batch SET courier_name = :h", {}),
         ("UPDATE waybill_stock SET source = :h", {}),
+        ("UPDATE prealert_import SET source = :h, file_name = :h, counter = :h", {}),
+        ("UPDATE prealert SET recipient_name = :h, masked_phone = :h, recipient_type = :h", {}),
+        ("UPDATE courier_batch SET courier_name = :h, counter = :h", {}),
+        (
+            "UPDATE carrier_event SET status = 'dead', payload = :json, last_error = :long, kind = :h,"
+            " channel = :h",
+            {"json": hostile_json},
+        ),
+        ("UPDATE fee_entry SET reason = :h, rule = :h, method = :h", {}),
     ]
     with station.engine.begin() as conn:
         for sql, params in statements:
@@ -136,6 +147,41 @@ def door_and_sends(station: Station) -> None:
     waybills.import_stock(station, "SF", "SF0000000000011\n", source="stock.csv")
 
 
+def carrier_data(station: Station) -> None:
+    """A pre-alert never received (its batch closed without it) and one open batch, a carrier event, a
+    storage fee on SF parcels and a manager's waiver: rows for the carrier-data screens."""
+    import tempfile
+
+    from db.models import Setting
+    from station_console.services.core.settings import STATION_KEY, load_station_settings
+    from station_console.services.fees.ledger import WAIVE, Settlement, settle
+    from station_console.services.prealerts import batches
+    from station_console.services.prealerts.importer import import_file
+
+    def settings(**changes: object) -> None:
+        def work(session: Any) -> None:
+            row = session.get(Setting, STATION_KEY)
+            row.value = {**load_station_settings(session).model_dump(mode="json"), **changes}
+            session.add(row)
+
+        station.run(work)
+        station.forget_settings()
+
+    with tempfile.TemporaryDirectory() as folder:
+        expected = Path(folder) / "expected.csv"
+        expected.write_text("waybill,carrier,name\n73000000000001,ZTO,Qian\n", encoding="utf-8")
+        import_file(station, expected)
+    closed = batches.open_batch(station, "ZTO", "Zhao")
+    batches.close_batch(station, closed.id, print_receipt=False)
+    batches.open_batch(station, "ZTO", "Sun")
+    settings(
+        carrier_event_targets={"SF": {"channel": "webhook", "url": "http://127.0.0.1:9/x"}},
+        storage_fee_rules=[{"name": "daily", "carrier": "SF", "free_days": 0, "per_day_cents": 150}],
+    )
+    waived = check_in(station, "SF1234567890104", phone=PHONE)  # its carrier event is queued
+    settle(station, waived.parcel_id, Settlement(WAIVE, reason="a regular"))
+
+
 def no_escapes(svg: str) -> bool:
     return not any(bad in svg for bad in ("\x1b", "&#27;", "\x07", "\x9b", "\u202e"))
 
@@ -147,10 +193,11 @@ def hostile(new_station: Station) -> Station:
 
 
 SUB_SCREENS = {
-    "checkin": ["ctrl+n", "ctrl+w"],  # the recipient picker, who is this?
+    "checkin": ["ctrl+n", "ctrl+w", "f10"],  # the recipient picker, who is this?, a courier's batch
     "sendout": ["f12"],  # the courier handover
     # carriers, printers, scan test, clerks, outbox, recipients (and their consent dialog)
-    "settings": ["f7", "f8", "f9", "f10", "f11", "f12", "f12 f7"],
+    # and the carrier events
+    "settings": ["f7", "f8", "f9", "f10", "f11", "f12", "f12 f7", "ctrl+o"],
     # stocktake, returns, overdue, problems, edit, door delivery
     "shelves": ["f8", "f9", "f10", "f11", "f12", "ctrl+d"],
 }
@@ -170,6 +217,7 @@ async def test_hostile_text_in_every_field_opens_every_screen(hostile: Station, 
     assert {"settings f10", "shelves f11", "pickup lookup 5678"} <= shown, shown
     # The new screens' stored text shows too: the directory, door runs, sends and the handover.
     assert {"settings f12", "shelves ctrl+d", "sendout", "sendout f12", "checkin ctrl+w"} <= shown, shown
+    assert {"settings ctrl+o", "checkin f10"} <= shown, shown  # carrier events, courier batches
 
 
 def test_hostile_text_prints_as_text_and_typed_text_is_stored_clean(
@@ -205,6 +253,13 @@ def test_hostile_text_prints_as_text_and_typed_text_is_stored_clean(
         ["delivery", "show", "1"],
         ["delivery", "waiting"],
         ["audit", "timeline", "YT1234567890133"],
+        ["prealert", "list"],
+        ["prealert", "missing"],
+        ["prealert", "imports"],
+        ["handover", "list", "--all"],
+        ["handover", "show", "1"],
+        ["events", "list"],
+        ["fees", "due", "SF1234567890104"],
     ]
     for command in commands:
         result = cli([*manager, *command])
