@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, get_language
+from station_console.private_files import write_atomic
 from station_console.services.exceptions.problems import mark
 from station_console.services.prealerts import batches
 from station_console.services.prealerts.batches import BatchView
@@ -236,8 +237,7 @@ class CourierBatchScreen(ModeScreen):
 
         payload = handover_payload(batches.receipt_of(self.station, view.id))
         path = data_dir() / "receipts" / f"{view.label}.pdf"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(render_document(handover_document(self.station, payload, get_language())))
+        write_atomic(path, render_document(handover_document(self.station, payload, get_language())))
         return path
 
     def action_mark_damaged(self) -> None:

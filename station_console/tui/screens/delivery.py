@@ -25,6 +25,7 @@ from textual.widgets import DataTable
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
+from station_console.private_files import write_atomic
 from station_console.services.delivery import requests, runs, sheet
 from station_console.services.fees.ledger import Settlement
 from station_console.services.notify.templates import FAIL_REASONS
@@ -295,8 +296,7 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
                     raise
                 # No printer here takes it: a PDF in the data folder, to print from elsewhere.
                 path = Path(user_data_dir(APP_NAME, appauthor=False)) / f"run-DR{run_id:06d}.pdf"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(sheet.sheet_pdf(self.station, run_id))
+                write_atomic(path, sheet.sheet_pdf(self.station, run_id))  # 0600: names and rooms
                 return _("No printer here takes run sheets: written to {path}", path=str(path))
             return _("Run sheet queued (job {job}).", job=job)
 
