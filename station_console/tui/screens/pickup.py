@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -478,7 +477,7 @@ class PickupScreen(ModeScreen):
 
     def _who(self, rows: list[PickupRow]) -> str:
         people = {(r.masked_phone or "-", r.recipient_name or "") for r in rows}
-        return "; ".join(escape(f"{phone} {name}".strip()) for phone, name in sorted(people))  # into markup
+        return "; ".join(f"{phone} {name}".strip() for phone, name in sorted(people))  # shown as text
 
     def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
         """Another counter changed one of the listed parcels: say so, keep the clerk's ticks.
