@@ -13,7 +13,6 @@ from station_console.cli import cli
 from station_console.services.admin.setup import open_station
 from station_console.services.people.clerks import create_first_manager
 
-
 pytestmark = pytest.mark.new_station  # its own manager, boss, made as a first run
 
 

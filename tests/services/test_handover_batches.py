@@ -18,8 +18,8 @@ from hardware.printers import DummyTransport, make_printer
 from station_console.errors import NotFound, PermissionDenied, Refused
 from station_console.services.checkin.transaction import check_in, undo_last
 from station_console.services.core.station import Station
-from station_console.services.people.clerks import act_as
 from station_console.services.exceptions.problems import mark
+from station_console.services.people.clerks import act_as
 from station_console.services.prealerts import batches
 from station_console.services.prealerts.importer import import_file
 from station_console.services.prealerts.listing import list_prealerts, not_received
