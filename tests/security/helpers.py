@@ -85,3 +85,35 @@ def corrupt_page(path: Path, table: str) -> None:
     start = (root - 1) * size + (100 if root == 1 else 0)
     data[start : start + 12] = b"\xff" * 12  # page type, freeblock, cell count, content start: garbage
     path.write_bytes(bytes(data))
+
+
+def accept_send(station: Station, waybill: str) -> None:
+    """A send accepted at the counter (cash, 800 g, every check ticked), still waiting for its courier."""
+    from station_console.services.sendout import accept, inspection, payments
+    from station_console.services.sendout.weighing import Weight
+
+    accept.accept(
+        station,
+        carrier="SF",
+        party=accept.Party("Zhang San", "13712345678", "passport", "E12345678", id_seen=True),
+        recipient=accept.Recipient("Wang Wu", "13987654321", "北京"),
+        parcel=accept.Parcel("books"),
+        checked=inspection.current(station).ids,
+        weight=Weight.typed(800),
+        payment=payments.Payment("cash"),
+        waybill=waybill,
+    )
+
+
+def change_settings(station: Station, **changes: object) -> None:
+    """Station settings changed straight in the database (fields no command sets in one go)."""
+    from db.models import Setting
+    from station_console.services.core.settings import STATION_KEY, load_station_settings
+
+    def work(session: Any) -> None:
+        row = session.get(Setting, STATION_KEY)
+        row.value = {**load_station_settings(session).model_dump(mode="json"), **changes}
+        session.add(row)
+
+    station.run(work)
+    station.forget_settings()

@@ -17,7 +17,7 @@ import click
 import pytest
 from sqlalchemy import text
 
-from security.helpers import PIN, Run, make_station, run_cli, snapshot
+from security.helpers import PIN, Run, accept_send, change_settings, make_station, run_cli, snapshot
 from station_console.cli import cli as station_cli
 from station_console.i18n import set_language
 from station_console.services.admin.setup import open_station
@@ -224,22 +224,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def carrier_data(station: Station, folder: Path) -> None:
     """Pre-alerts, a closed and an open courier batch, a failed carrier event, a storage fee on SF
     parcels from the first day (the door-delivery parcels are YTO's: their runs go on as before)."""
-    from sqlmodel import Session
-
-    from db.models import Setting
-    from station_console.services.core.settings import STATION_KEY, load_station_settings
     from station_console.services.prealerts import batches
     from station_console.services.prealerts.importer import import_file
-
-    def settings(**changes: object) -> None:
-        def work(session: Session) -> None:
-            row = session.get(Setting, STATION_KEY)
-            assert row is not None
-            row.value = {**load_station_settings(session).model_dump(mode="json"), **changes}
-            session.add(row)
-
-        station.run(work)
-        station.forget_settings()
 
     (folder / "expected.csv").write_text(
         "waybill,carrier\n73000000000001\n73000000000002\n", encoding="utf-8"
@@ -248,9 +234,12 @@ def carrier_data(station: Station, folder: Path) -> None:
     closed = batches.open_batch(station, "ZTO", "Zhao")
     batches.close_batch(station, closed.id, print_receipt=False)
     batches.open_batch(station, "ZTO", "Qian")
-    settings(carrier_event_targets={"SF": {"channel": "webhook", "url": "http://127.0.0.1:9/x"}})
+    change_settings(
+        station, carrier_event_targets={"SF": {"channel": "webhook", "url": "http://127.0.0.1:9/x"}}
+    )
     check_in(station, "SF1234567890127", phone=PHONE)  # its event is queued for SF
-    settings(
+    change_settings(
+        station,
         carrier_event_targets={},
         storage_fee_rules=[{"name": "long", "carrier": "SF", "free_days": 0, "per_day_cents": 150}],
     )
@@ -262,8 +251,6 @@ def door_delivery_and_sends(station: Station) -> None:
     """Directory people, door-delivery runs (one planned, one out) and a send at the counter."""
     from station_console.services.delivery import requests, runs
     from station_console.services.recipients import directory
-    from station_console.services.sendout import accept, inspection, payments
-    from station_console.services.sendout.weighing import Weight
 
     clerks.sign_in(station, "Wang", PIN)
     directory.add(station, {"name": "张三", "external_id": "00123", "phones": DOOR_PHONE, "room": "502"})
@@ -281,17 +268,7 @@ def door_delivery_and_sends(station: Station) -> None:
     runs.scan_out(station, done, DOOR_DONE)
     runs.deliver(station, done, DOOR_DONE, received_by="self")
     requests.request(station, DOOR_WAITING)
-    accept.accept(
-        station,
-        carrier="SF",
-        party=accept.Party("Zhang San", "13712345678", "passport", "E12345678", id_seen=True),
-        recipient=accept.Recipient("Wang Wu", "13987654321", "北京"),
-        parcel=accept.Parcel("books"),
-        checked=inspection.current(station).ids,
-        weight=Weight.typed(800),
-        payment=payments.Payment("cash"),
-        waybill="SF1234567890129",
-    )
+    accept_send(station, "SF1234567890129")
 
 
 @pytest.fixture

@@ -15,13 +15,12 @@ import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from console_tour import tour
 from sqlalchemy import text
 
-from security.helpers import Run, make_station
+from security.helpers import Run, accept_send, change_settings, make_station
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, returns
@@ -118,8 +117,7 @@ def door_and_sends(station: Station) -> None:
     from station_console.services.delivery import requests, runs
     from station_console.services.pickup.proxy import Proxy
     from station_console.services.recipients import consent, directory
-    from station_console.services.sendout import accept, handover, inspection, payments, waybills
-    from station_console.services.sendout.weighing import Weight
+    from station_console.services.sendout import handover, waybills
 
     directory.add(station, {"name": "张三", "external_id": "00123", "phones": "13900001111", "room": "502"})
     consent.record(station, "00123", consent.Choice(consent="granted"), channel="counter", note="ok")
@@ -132,17 +130,7 @@ def door_and_sends(station: Station) -> None:
     confirm_pickup(
         station, [door[2].parcel_id], method="code", scanned=[door[2].waybill], proxy=Proxy("Zhao", "1111")
     )
-    accept.accept(
-        station,
-        carrier="SF",
-        party=accept.Party("Zhang San", "13712345678", "passport", "E12345678", id_seen=True),
-        recipient=accept.Recipient("Wang Wu", "13987654321", "北京"),
-        parcel=accept.Parcel("books"),
-        checked=inspection.current(station).ids,
-        weight=Weight.typed(800),
-        payment=payments.Payment("cash"),
-        waybill="SF1234567890129",
-    )
+    accept_send(station, "SF1234567890129")
     handover.open_batch(station, "SF")
     waybills.import_stock(station, "SF", "SF0000000000011\n", source="stock.csv")
 
@@ -152,20 +140,9 @@ def carrier_data(station: Station) -> None:
     storage fee on SF parcels and a manager's waiver: rows for the carrier-data screens."""
     import tempfile
 
-    from db.models import Setting
-    from station_console.services.core.settings import STATION_KEY, load_station_settings
     from station_console.services.fees.ledger import WAIVE, Settlement, settle
     from station_console.services.prealerts import batches
     from station_console.services.prealerts.importer import import_file
-
-    def settings(**changes: object) -> None:
-        def work(session: Any) -> None:
-            row = session.get(Setting, STATION_KEY)
-            row.value = {**load_station_settings(session).model_dump(mode="json"), **changes}
-            session.add(row)
-
-        station.run(work)
-        station.forget_settings()
 
     with tempfile.TemporaryDirectory() as folder:
         expected = Path(folder) / "expected.csv"
@@ -174,7 +151,8 @@ def carrier_data(station: Station) -> None:
     closed = batches.open_batch(station, "ZTO", "Zhao")
     batches.close_batch(station, closed.id, print_receipt=False)
     batches.open_batch(station, "ZTO", "Sun")
-    settings(
+    change_settings(
+        station,
         carrier_event_targets={"SF": {"channel": "webhook", "url": "http://127.0.0.1:9/x"}},
         storage_fee_rules=[{"name": "daily", "carrier": "SF", "free_days": 0, "per_day_cents": 150}],
     )
