@@ -147,7 +147,12 @@ class CounterSettings(BaseModel):
         6, description=N_("Shortest code (prefix and suffix removed) a wedge burst must carry to be a scan.")
     )
     wedge_prefix: str = Field(
-        "", description=N_("Characters the wedge scanner sends before each code; required and stripped.")
+        "",
+        description=N_(
+            "Characters the wedge scanner sends before each code; required and stripped. With one, scan "
+            "intake is exact: program the scanner with its manual's 'add prefix' code (e.g. ~), check "
+            "with Scan test (F9) or `station scan-test`, then enter the same characters here."
+        ),
     )
     wedge_suffix: str = Field(
         "", description=N_("Characters the wedge scanner sends after each code (before the terminator).")
@@ -160,6 +165,13 @@ class CounterSettings(BaseModel):
         description=N_(
             "Silence that ends a scan with no terminator; a pause shorter than this mid-scan "
             "does not split it."
+        ),
+    )
+    wedge_rejoin_ms: int = Field(
+        400,
+        description=N_(
+            "A scan that stops mid-code (a busy PC or USB hub: 10-300 ms) waits this long for its "
+            "rest; if none comes it is refused as a partial scan, never typed into a field."
         ),
     )
 

@@ -2,8 +2,10 @@
 
 `KeyRouter` feeds the keys that reach its `WedgeInput`s to `hardware.scanners.wedge.WedgeDecoder`
 (pure timing logic). A complete scan becomes one `KeyRouter.Scanned` message posted to the owner
-screen; keys a person typed are replayed, in order, to whatever is focused, as if nothing happened.
-Time comes from `clock(event)`: the key's arrival time by default; tests inject their own (the seam).
+screen; scanner output that is not a whole code (a split scan, too short, no prefix) becomes one
+`KeyRouter.Refused` message and is stored nowhere: keys of it that were already typed into a field
+are taken back out. Keys a person typed are replayed, in order, to whatever is focused, as if nothing
+happened. Time comes from `clock(event)`: the key's arrival time by default; tests inject their own.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
 
-from hardware.scanners.wedge import Scan, WedgeDecoder, WedgeOutput
+from hardware.scanners.wedge import Partial, Scan, WedgeDecoder, WedgeOutput
 
 Clock = Callable[[events.Key | None], float]
 _ALWAYS_ROUTED = frozenset({"enter", "tab"})
+# Separators inside GS1 and ISO 15434 barcodes arrive as ctrl+ keys: they are part of the code.
+_CODE_CONTROLS = frozenset("\x04\x1c\x1d\x1e\x1f")
 
 
 def arrival_time(event: events.Key | None) -> float:
@@ -42,13 +46,22 @@ class KeyRouter:
         source: str = "wedge"
         key_time: float = 0.0  # arrival of the terminator, for scan-to-screen timing
 
+    @dataclass
+    class Refused(Message):
+        """Scanner output that is not a whole code: say so loudly; nothing of it is kept."""
+
+        reason: str  # split | short | framing | garbled
+        text: str
+
     def __init__(self, owner: Widget, decoder: WedgeDecoder, clock: Clock = arrival_time) -> None:
         self.owner = owner
         self.decoder = decoder
         self.clock = clock
         self._replayed: set[int] = set()  # ids of key events we re-posted ourselves
         self._timer: Timer | None = None
+        self._typed_into: list[tuple[Widget, str]] = []  # the last characters replayed, and where
         self.scans = 0
+        self.refused = 0
 
     @classmethod
     def from_settings(cls, owner: Widget, counter_settings: Any) -> KeyRouter:
@@ -59,44 +72,72 @@ class KeyRouter:
         if id(event) in self._replayed:
             self._replayed.discard(id(event))
             return False
-        token = event.character if event.is_printable and event.character else event.key
-        if not (event.is_printable or token in _ALWAYS_ROUTED or self.decoder.pending):
+        token = _token(event)
+        if not (len(token) == 1 or token in _ALWAYS_ROUTED or self.decoder.pending):
+            self._typed_into.clear()  # a person's own key (arrow, backspace...): nothing to take back
             return False  # F-keys, arrows, ctrl+...: instant, unless a burst is being decided
         now = self.clock(event)
         self._handle(self.decoder.feed(token, now), now)
-        if self.decoder.pending:
-            self._arm_flush()
+        self._arm_flush(now)
         return True
 
     def flush(self) -> None:
-        """Decide on held keys once the burst is over (runs on a timer)."""
+        """Decide on held keys once their time is up (runs on a timer)."""
         self._timer = None
         now = self.clock(None)
         self._handle(self.decoder.flush(now), now)
-        if self.decoder.pending:
-            self._arm_flush()
+        self._arm_flush(now)
 
-    def _arm_flush(self) -> None:
+    def _arm_flush(self, now: float) -> None:
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.owner.set_timer(self.decoder.flush_delay_s(), self.flush)
+            self._timer = None
+        deadline = self.decoder.deadline()
+        if deadline is not None:
+            self._timer = self.owner.set_timer(max(0.0, deadline - now) + 0.005, self.flush)
 
     def _handle(self, outputs: list[WedgeOutput], now: float) -> None:
         for out in outputs:
             if isinstance(out, Scan):
                 self.scans += 1
+                self._typed_into.clear()
                 self.owner.post_message(KeyRouter.Scanned(out.code, "wedge", now))
+            elif isinstance(out, Partial):
+                self.refused += 1
+                self._take_back(out.retract)
+                self.owner.post_message(KeyRouter.Refused(out.reason, out.text))
             else:
                 for token in out.keys:
                     self._replay(token)
 
     def _replay(self, token: str) -> None:
+        if token in _CODE_CONTROLS:
+            return  # no field takes a control character
         event = events.Key(_character_to_key(token), token) if len(token) == 1 else events.Key(token, None)
         self._replayed.add(id(event))
         event.set_sender(self.owner.app)  # bubbles all the way up, so the App checks its key bindings
         event._set_forwarded()  # ...as a delivered key, not as new input to forward again
         target = self.owner.app.focused or self.owner
+        if len(token) == 1 and token.isprintable():
+            self._typed_into = [*self._typed_into, (target, token)][-4:]
+        else:
+            self._typed_into.clear()
         target.post_message(event)
+
+    def _take_back(self, count: int) -> None:
+        """Remove the last `count` replayed characters from the field they went to, if still there."""
+        taken, self._typed_into = self._typed_into[-count:] if count else [], []
+        for target, char in reversed(taken):
+            if isinstance(target, Input) and target.value.endswith(char):
+                target.value = target.value[: -len(char)]
+
+
+def _token(event: events.Key) -> str:
+    if event.is_printable and event.character:
+        return event.character
+    if event.character in _CODE_CONTROLS:
+        return event.character
+    return event.key
 
 
 class WedgeInput(Input):
