@@ -155,6 +155,8 @@ def test_unreadable_waybill_is_refused(station: Station, raw: str) -> None:
         ("5678", "5678", "****5678", None),
         ("138****5678", "5678", "138****5678", None),
         ("17012345678-8462", "8462", "170****5678-8462", "17012345678-8462"),
+        ("+49 151 23456789", "6789", "****6789", "+4915123456789"),
+        ("0049 151 23456789", "6789", "****6789", "+4915123456789"),
     ],
 )
 def test_phone_forms(station: Station, typed: str, tail: str, masked: str, full: str | None) -> None:
@@ -168,7 +170,21 @@ def test_phone_forms(station: Station, typed: str, tail: str, masked: str, full:
     assert full is None or full not in str(events(station, result.parcel_id)[0].details)
 
 
-@pytest.mark.parametrize("typed", ["call me", "123", "23812345678", "1381234567890123456", "****"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "call me",
+        "123",
+        "23812345678",
+        "1381234567890123456",
+        "****",
+        "7739100",  # the head of a split scan: 7 digits, no country code
+        "12345678",
+        "12812345678",  # no mainland mobile starts 12
+        "+0123456789",
+        "+86 5678",
+    ],
+)
 def test_garbage_phone_is_refused_and_nothing_written(station: Station, typed: str) -> None:
     with pytest.raises(Refused) as exc:
         check_in(station, wb(1), phone=typed)
