@@ -61,6 +61,13 @@ class StationSettings(BaseModel):
     )
     xl_zone: str = Field("floor", description=N_("Zone that takes XL parcels."))
     overflow_zone: str = Field("overflow", description=N_("Zone used only when no other layer has room."))
+    label_hold_s: int = Field(
+        20,
+        description=N_(
+            "Seconds a check-in's label waits for the phone typed after the scan, so it carries the "
+            "masked phone; the next scan or the phone prints it at once."
+        ),
+    )
     move_policy: Literal["keep_code", "new_code"] = Field(
         "new_code", description=N_("On a move: issue a new pickup code and reprint, or keep the old code.")
     )

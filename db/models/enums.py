@@ -45,6 +45,7 @@ class Role(StrEnum):
 
 
 class JobStatus(StrEnum):
+    HELD = "held"  # a check-in's label waiting for its phone; printed when it comes, or after a while
     QUEUED = "queued"
     SENDING = "sending"
     PRINTED = "printed"

@@ -60,6 +60,7 @@ def pickup_command(app: CliApp, query: str, confirm: tuple[str, ...], as_json: b
             {
                 "parcels": [r.to_json() for r in found.rows],
                 "missing": list(found.missing),
+                "moved": [{"old": old, "code": new} for old, new in found.moved],
                 "needs_second_check": found.needs_second_check,
             }
         )
@@ -71,6 +72,8 @@ def pickup_command(app: CliApp, query: str, confirm: tuple[str, ...], as_json: b
                 f"  {r.pickup_code:<12} {r.location:<6} {r.carrier:<8} {r.waybill:<22} "
                 f"{r.checked_in_at:%Y-%m-%d}  {r.band}"
             )
+    for old, new in found.moved:
+        click.echo(_("{old} moved to {new}.", old=old, new=new), err=True)
     for code in found.missing:
         click.echo(_("Not found: {code}", code=code), err=True)
     if found.second_check:

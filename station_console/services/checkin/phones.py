@@ -50,12 +50,12 @@ def parse_phone(text: str) -> Phone:
     if m := _MASKED.match(compact):
         head, tail = m.groups()
         return Phone(tail=tail, masked=f"{head}****{tail}", full=None)
+    if len(compact) == 4 and compact.isdigit():
+        return Phone(tail=compact, masked=f"****{compact}", full=None)
     international = compact.startswith(("+", "00"))
     compact = compact[1:] if compact.startswith("+") else compact[2:] if international else compact
     if not compact.isdigit():
         raise Refused(N_("Not a phone number: {text}"), code="phone_invalid", text=raw[:20])
-    if len(compact) == 4 and not international:
-        return Phone(tail=compact, masked=f"****{compact}", full=None)
     if international and compact.startswith("86"):
         compact, international = compact[2:], False
     if international:

@@ -3,6 +3,10 @@
 normalise + detect -> duplicate check -> phone -> size -> shelf slot -> pickup code -> parcel row ->
 label job -> notification -> audit event. All of it commits together or none of it does; a refusal
 raises a `StationError` and writes nothing.
+
+The console checks a parcel in the moment it is scanned and takes its phone afterwards (`set_phone`,
+the one way a phone joins a parcel after its check-in): its label is held for the phone meanwhile
+(`hold_label`), and the arrival message is queued once the parcel has a number to send it to.
 """
 
 from __future__ import annotations
@@ -61,11 +65,14 @@ def check_in(
     size: str | None = None,
     recipient_name: str | None = None,
     email: str | None = None,
+    hold_label: bool = False,
 ) -> CheckinResult:
     """Check in one scanned waybill.
 
     `batch` is the carrier the clerk is receiving (settles ambiguity; a contradiction is refused as
     `carrier_conflict` until the clerk confirms). `carrier` is the clerk's explicit choice and wins.
+    `hold_label`: the console's scan, whose phone comes next: its label waits for it (printing/jobs.py),
+    and this counter's label held for the parcel before prints now.
     """
     settings = station.settings()
     detection = get_detector(station).detect(raw, batch=batch)
@@ -138,10 +145,18 @@ def check_in(
             business_day=station.business_day(now),
         )
         fast.insert(session, parcel)
-        job = jobs.queue_label(session, station, parcel)
-        outbox.queue_checkin(
-            session, station, parcel, carrier=carrier_short, shelf=slot.shelf_label, layer=slot.layer_label
-        )
+        if hold_label:
+            jobs.release_held(session, station)
+        job = jobs.queue_label(session, station, parcel, hold=hold_label and parsed is None)
+        if outbox.reachable(parcel):
+            outbox.queue_checkin(
+                session,
+                station,
+                parcel,
+                carrier=carrier_short,
+                shelf=slot.shelf_label,
+                layer=slot.layer_label,
+            )
         overflow = slot.zone == settings.overflow_zone
         audit.record(
             session,
@@ -268,22 +283,38 @@ def undo_last(station: Station) -> CheckinResult:
 
 
 def set_phone(station: Station, parcel_id: int, phone: str) -> str:
-    """Add the recipient's phone after a quick-mode check-in; returns the masked form."""
+    """Give a checked-in parcel its recipient's phone (typed after the scan, in quick mode's list, or
+    a correction); returns the masked form. The arrival message is queued when the parcel now has a
+    number and its customer was not told yet, and a label held for the phone prints now."""
     parsed = parse_phone(phone)
 
     def work(session: Session) -> str:
         parcel = session.get(Parcel, parcel_id)
         if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
             raise NotFound(N_("That parcel is not on the shelf"), code="not_on_shelf")
+        number_changed = parcel.phone_full != parsed.full
         parcel.phone_tail, parcel.masked_phone, parcel.phone_full = parsed.tail, parsed.masked, parsed.full
         parcel.version += 1
         session.add(parcel)
+        session.flush()
+        carrier = session.get(Carrier, parcel.carrier_id)
+        shelf, layer = _location(session, parcel)
+        note = outbox.queue_after_phone(
+            session,
+            station,
+            parcel,
+            number_changed=number_changed,
+            carrier=carrier.short_name if carrier else "",
+            shelf=shelf,
+            layer=layer,
+        )
+        jobs.release_held(session, station, parcel_id=parcel_id)
         audit.record(
             session,
             station,
             EventKind.PHONE_SET,
             parcel_id=parcel.id,
-            details={"masked_phone": parsed.masked},
+            details={"masked_phone": parsed.masked, "notification": note.id if note else None},
         )
         return parsed.masked
 

@@ -109,6 +109,7 @@ def _item(session: Session, note: Notification, parcel: Parcel) -> Item:
         layer=layer.label if layer else str(payload.get("layer", "?")),
         carrier=str(payload.get("carrier", "")),
         checked_in_at=parcel.checked_in_at,
+        old_code=payload.get("old_code"),
     )
 
 

@@ -24,6 +24,7 @@ class Item:
     layer: str
     carrier: str
     checked_in_at: datetime
+    old_code: str | None = None  # a code-changed message: the code the customer was given before
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,19 @@ SUBJECT = {
     "checkin_many": N_("{station}: {count} parcels are ready for pickup"),
     "reminder": N_("{station}: reminder, your parcel is waiting"),
     "reminder_many": N_("{station}: reminder, {count} parcels are waiting"),
+    "code_changed": N_("{station}: your pickup code has changed"),
+    "code_changed_many": N_("{station}: your pickup codes have changed"),
 }
 INTRO = {
     "checkin": N_("Your parcel has arrived at {station}."),
     "checkin_many": N_("{count} parcels for you have arrived at {station}."),
     "reminder": N_("Reminder: your parcel has been waiting at {station} since {since}."),
     "reminder_many": N_("Reminder: {count} parcels have been waiting at {station} since {since}."),
+    "code_changed": N_("Your parcel at {station} was moved and has a new pickup code."),
+    "code_changed_many": N_("{count} of your parcels at {station} were moved and have new pickup codes."),
 }
 LINE = N_("Pickup code {code} ({carrier}, shelf {location})")
+LINE_CHANGED = N_("Pickup code {old} is now {code} ({carrier}, shelf {location})")
 HOURS = N_("Opening hours: {hours}.")
 DEADLINE = N_("Please collect by {deadline}; after that it goes back to the sender.")
 
@@ -73,7 +79,11 @@ def render_text(
     lines = [translate(INTRO.get(key, INTRO["checkin"]), lang, **params)]
     for item in sorted(items, key=lambda i: i.pickup_code):
         location = f"{item.shelf}-{item.layer}"
-        lines.append(translate(LINE, lang, code=item.pickup_code, carrier=item.carrier, location=location))
+        params = {"code": item.pickup_code, "carrier": item.carrier, "location": location}
+        if item.old_code:
+            lines.append(translate(LINE_CHANGED, lang, old=item.old_code, **params))
+        else:
+            lines.append(translate(LINE, lang, **params))
     lines.append(translate(HOURS, lang, hours=settings.opening_hours))
     lines.append(translate(DEADLINE, lang, deadline=deadline(items, settings).isoformat()))
     return subject, "\n".join(lines)

@@ -29,6 +29,7 @@ STATUS_LABELS = {
     "cancelled": N_("cancelled"),
 }
 LABEL_LABELS = {
+    "held": N_("waiting for phone"),
     "queued": N_("queued"),
     "sending": N_("sending"),
     "printed": N_("printed"),
