@@ -79,6 +79,7 @@ class EventKind(StrEnum):
     LOOKUP_LOCKED = "lookup_locked"
     STOCKTAKE_CLOSED = "stocktake_closed"
     DAY_CLOSED = "day_closed"
+    DAY_REOPENED = "day_reopened"  # by a manager, with a reason
     SETTINGS_CHANGED = "settings_changed"
     SHELF_CHANGED = "shelf_changed"
     CARRIER_CHANGED = "carrier_changed"

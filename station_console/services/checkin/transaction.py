@@ -142,7 +142,7 @@ def check_in(
             checked_in_at=now,
             checked_in_by=station.clerk_id,
             checked_in_counter=station.counter,
-            business_day=station.business_day(now),
+            business_day=station.business_day(now, session=session),
         )
         fast.insert(session, parcel)
         if hold_label:

@@ -20,7 +20,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _
 from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
-from station_console.services.core.station import Station
+from station_console.services.core.station import Station, day_bounds
 
 # Lookups live in lookup.py; re-exported so a caller of the handover has the whole flow in one module.
 from station_console.services.pickup.lookup import (  # noqa: F401
@@ -286,9 +286,9 @@ _RECENT_COLUMNS: list[Any] = [
 def recent_pickups(station: Station, *, limit: int = 50) -> list[RecentPickup]:
     """This counter's pickups of the current business day, newest first."""
     settings, now = station.settings(), station.now()
-    day_start = datetime.combine(station.business_day(now), datetime.min.time(), station.zone())
     undo_after = now - timedelta(minutes=settings.pickup_undo_minutes)
     with station.read() as session:
+        day_start = day_bounds(station, station.business_day(now, session=session), session)[0]
         result = session.execute(
             columns(*_RECENT_COLUMNS)
             .join(Carrier, col(Carrier.id) == Parcel.carrier_id)
