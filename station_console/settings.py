@@ -9,17 +9,32 @@ Later issues add fields; a field with a default never needs a migration.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
+from datetime import time
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomli_w
 from platformdirs import user_config_dir
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from station_console.i18n import N_
 
 APP_NAME = "station-console"
+_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–~至到]\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def parse_hours(text: str) -> tuple[time, time] | None:
+    """Opening and closing time from an `opening_hours` text ("09:00-21:00"); None if it is not one."""
+    m = _HOURS.match(text or "")
+    if not m:
+        return None
+    h1, m1, h2, m2 = (int(g) for g in m.groups())
+    if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
+        return None
+    return time(h1, m1), (time(23, 59, 59, 999999) if h2 == 24 else time(h2, m2))
 
 
 class StationSettings(BaseModel):
@@ -31,7 +46,29 @@ class StationSettings(BaseModel):
     timezone: str = Field(
         "UTC", description=N_("IANA zone that defines the business day, e.g. Asia/Shanghai.")
     )
-    opening_hours: str = Field("09:00-21:00", description=N_("Shown in notifications."))
+    opening_hours: str = Field(
+        "09:00-21:00",
+        description=N_(
+            "Opening and closing time, HH:MM-HH:MM: shown in notifications; closing a day before "
+            "its closing time asks twice."
+        ),
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use a name like Asia/Shanghai") from None
+        return value
+
+    @field_validator("opening_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        if parse_hours(value) is None:
+            raise ValueError("opening hours look like 09:00-21:00")
+        return value.strip()
 
     code_template: str = Field(
         "{shelf}-{layer}-{seq}",

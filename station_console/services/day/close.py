@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
@@ -33,8 +32,7 @@ from station_console.services.core.closed_day import FIGURE_KINDS
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station, midnight
 from station_console.services.day.figures import day_figures
-
-_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–~至到]\s*(\d{1,2}):(\d{2})\s*$")
+from station_console.settings import parse_hours
 
 
 @dataclass(frozen=True)
@@ -52,17 +50,6 @@ class CloseInfo:
             "sha256": self.sha256,
             "reopened_at": self.reopened_at.isoformat() if self.reopened_at else None,
         }
-
-
-def parse_hours(text: str) -> tuple[time, time] | None:
-    """Opening and closing time from `opening_hours` ("09:00-21:00"); None when it says something else."""
-    m = _HOURS.match(text or "")
-    if not m:
-        return None
-    h1, m1, h2, m2 = (int(g) for g in m.groups())
-    if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
-        return None
-    return time(h1, m1), (time(23, 59, 59, 999999) if h2 == 24 else time(h2, m2))
 
 
 def closing_time(station: Station, day: date) -> datetime:
