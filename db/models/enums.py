@@ -77,6 +77,7 @@ class EventKind(StrEnum):
     LABEL_REPRINTED = "label_reprinted"
     NOTIFIED = "notified"
     LOOKUP_LOCKED = "lookup_locked"
+    REFUSAL_DISMISSED = "refusal_dismissed"  # a refused scan the clerk let go at the check-in screen
     STOCKTAKE_CLOSED = "stocktake_closed"
     DAY_CLOSED = "day_closed"
     DAY_REOPENED = "day_reopened"  # by a manager, with a reason

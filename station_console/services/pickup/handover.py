@@ -40,7 +40,7 @@ STATUS_LABELS = {
     "picked_up": N_("picked up"),
     "returned": N_("returned"),
     "written_off": N_("written off"),
-    "cancelled": N_("cancelled"),
+    "cancelled": N_("undone"),
 }
 
 

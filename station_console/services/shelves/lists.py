@@ -26,7 +26,7 @@ STATUS_LABELS = {
     "picked_up": N_("picked up"),
     "returned": N_("returned"),
     "written_off": N_("written off"),
-    "cancelled": N_("cancelled"),
+    "cancelled": N_("undone"),  # the check-in was undone
 }
 LABEL_LABELS = {
     "held": N_("waiting for phone"),
@@ -34,7 +34,7 @@ LABEL_LABELS = {
     "sending": N_("sending"),
     "printed": N_("printed"),
     "failed": N_("failed"),
-    "cancelled": N_("cancelled"),
+    "cancelled": N_("undone"),  # the check-in was undone
     "interrupted": N_("interrupted"),
 }
 

@@ -19,7 +19,6 @@ from textual.widgets import Input, Label, Static
 from station_console.errors import StationError
 from station_console.i18n import _
 from station_console.services.admin import setup
-from station_console.services.admin.setup import machine_timezone
 from station_console.services.people import clerks
 from station_console.services.people.clerks import ClerkInfo
 
@@ -58,7 +57,8 @@ class SignInScreen(ModalScreen[ClerkInfo]):
                 )
                 settings = self.station.settings()
                 yield Label(_("Station time zone (defines the business day)"), classes="hint")
-                yield Input(machine_timezone(), id="signin-zone", max_length=64)
+                # A new station's zone is the machine's unless `station init --timezone` said otherwise.
+                yield Input(settings.timezone, id="signin-zone", max_length=64)
                 yield Label(_("Opening hours"), classes="hint")
                 yield Input(settings.opening_hours, id="signin-hours", max_length=32)
             yield Static("", id="signin-error")

@@ -58,8 +58,9 @@ class KeyRouter:
         self.decoder = decoder
         self.clock = clock
         self._replayed: set[int] = set()  # ids of key events we re-posted ourselves
+        self._withdrawn: set[int] = set()  # ...of those, ones taken back before they arrived
         self._timer: Timer | None = None
-        self._typed_into: list[tuple[Widget, str]] = []  # the last characters replayed, and where
+        self._typed_into: list[tuple[Widget, str, int]] = []  # the last characters replayed, where, event id
         self.scans = 0
         self.refused = 0
 
@@ -71,6 +72,9 @@ class KeyRouter:
         """Take `event` if the decoder must see it; False lets the widget handle it now."""
         if id(event) in self._replayed:
             self._replayed.discard(id(event))
+            if id(event) in self._withdrawn:
+                self._withdrawn.discard(id(event))
+                return True  # a scan's head, taken back while the key was on its way: dropped
             return False
         token = _token(event)
         if not (len(token) == 1 or token in _ALWAYS_ROUTED or self.decoder.pending):
@@ -119,16 +123,19 @@ class KeyRouter:
         event._set_forwarded()  # ...as a delivered key, not as new input to forward again
         target = self.owner.app.focused or self.owner
         if len(token) == 1 and token.isprintable():
-            self._typed_into = [*self._typed_into, (target, token)][-4:]
+            self._typed_into = [*self._typed_into, (target, token, id(event))][-4:]
         else:
             self._typed_into.clear()
         target.post_message(event)
 
     def _take_back(self, count: int) -> None:
-        """Remove the last `count` replayed characters from the field they went to, if still there."""
+        """Take the last `count` replayed characters back: drop their keys if they have not arrived yet,
+        else remove them from the field they went to (if they are still at its end)."""
         taken, self._typed_into = self._typed_into[-count:] if count else [], []
-        for target, char in reversed(taken):
-            if isinstance(target, Input) and target.value.endswith(char):
+        for target, char, event_id in reversed(taken):
+            if event_id in self._replayed:
+                self._withdrawn.add(event_id)
+            elif isinstance(target, Input) and target.value.endswith(char):
                 target.value = target.value[: -len(char)]
 
 
