@@ -289,24 +289,12 @@ class CheckinScreen(ModeScreen):
         try:
             parse_phone(text)
         except StationError:
-            self._attention(
-                Attention(
-                    "phone",
-                    "phone_invalid",
-                    _("Phone field held {text}: not a phone, cleared.", text=text[:24]),
-                    _("Type the phone again · F10 dismiss"),
-                )
-            )
+            why = _("Phone field held {text}: not a phone, cleared.", text=text[:24])
+            self._attention(Attention("phone", "phone_invalid", why, _("Type the phone again · F10 dismiss")))
             return
         if self.current is None:
-            self._attention(
-                Attention(
-                    "phone",
-                    "no_parcel",
-                    _("Phone {text} had no parcel: cleared.", text=text[:24]),
-                    _("Type it after its scan · F10 dismiss"),
-                )
-            )
+            why = _("Phone {text} had no parcel: cleared.", text=text[:24])
+            self._attention(Attention("phone", "no_parcel", why, _("Type it after its scan · F10 dismiss")))
             return
         self._send_phone(text)
 
