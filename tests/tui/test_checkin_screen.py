@@ -93,6 +93,28 @@ async def test_a_phone_typed_and_not_entered_goes_to_its_parcel_when_the_next_sc
         assert phone_field(screen).value == ""
 
 
+async def test_a_phone_entered_right_before_the_next_scan_goes_to_its_own_parcel_only(
+    app: StationApp, station: Station
+) -> None:
+    """A busy console: the phone field handled the clerk's Enter, but the screen handled the next scan
+    first (it took the phone along to its parcel); the late Enter must not give it to the new one."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        field = phone_field(screen)
+        field.value = "3170"
+        late_enter = Input.Submitted(field, "3170")
+        screen.submit("JT0000000000002")  # the scan, handled before the Enter's message
+        screen.post_message(late_enter)
+        await settle(app, pilot)
+        with station.read() as s:
+            from db.models import Parcel
+
+            tails = dict(s.exec(select(Parcel.waybill, Parcel.phone_tail)).all())  # type: ignore[call-overload]
+        assert tails == {"JT0000000000001": "3170", "JT0000000000002": None}
+
+
 @pytest.mark.parametrize("hiccup", [0.04, 0.12, 0.3])
 async def test_a_scan_split_by_a_hiccup_with_focus_in_phone_never_leaves_a_fragment(
     app: StationApp, station: Station, bells: list[int], hiccup: float

@@ -305,13 +305,16 @@ def check_invariants(shift: Shift, station: Station, clock: Any) -> None:
     clock.advance(minutes=5)
     notify.run_once(station, channel)
     with station.read() as session:
-        notes = Counter(
-            (n.parcel_id, n.kind)
-            for n in session.exec(select(Notification).where(col(Notification.status) != "cancelled")).all()
-        )
+        queued = session.exec(select(Notification)).all()
+    notes = Counter((n.parcel_id, n.kind) for n in queued)
     with_number = {p.id for p in rows.values() if p.phone_full}
     assert {pid for pid, kind in notes if kind == "checkin"} == with_number
     assert all(n == 1 for n in notes.values())
+    # Sent, except where the customer came before the message went (withdrawn then, not sent late).
+    gone = {p.id for p in rows.values() if p.status != "on_shelf"}
+    sent = {n.parcel_id for n in queued if n.status == "sent"}
+    withdrawn = {n.parcel_id for n in queued if n.status == "cancelled"}
+    assert sent | withdrawn == with_number and with_number - gone <= sent and withdrawn <= gone
     # ... plus one per code change: two of them move to another layer with a new code.
     moved = [p for p in rows.values() if p.phone_full and p.status == "on_shelf"][:2]
     for parcel in moved:

@@ -387,6 +387,8 @@ class CheckinScreen(ModeScreen):
         text = event.value.strip()
         if not text:
             return  # Enter on an empty field answers nothing (a stray Enter must not resolve a question)
+        if event.input.value.strip() != text:
+            return  # a scan came first and took this phone to its parcel: never a second parcel
         if self.current is None:
             self._refuse_text(_("Scan the parcel first: a phone goes to the parcel just scanned."))
             return

@@ -164,9 +164,11 @@ class ScanTestScreen(ModeScreen):
             self._timer = None
         deadline = self.decoder().deadline()
         if deadline is not None:
-            self._timer = self.set_timer(
-                max(0.0, deadline - now) + 0.005, lambda: self.flush(deadline + 0.001)
-            )
+            # Behind the keys already received (see KeyRouter._flush_in_turn).
+            def in_turn() -> None:
+                self.app.call_later(lambda: self.call_later(self.flush, deadline + 0.001))
+
+            self._timer = self.set_timer(max(0.0, deadline - now) + 0.005, in_turn)
 
     def flush(self, t: float) -> None:
         self._take(self.decoder().flush(t))

@@ -86,8 +86,7 @@ class KeyRouter:
         return True
 
     def flush(self) -> None:
-        """Decide on held keys once their time is up (runs on a timer)."""
-        self._timer = None
+        """Decide on held keys once their time is up."""
         now = self.clock(None)
         self._handle(self.decoder.flush(now), now)
         self._arm_flush(now)
@@ -98,21 +97,37 @@ class KeyRouter:
             self._timer = None
         deadline = self.decoder.deadline()
         if deadline is not None:
-            self._timer = self.owner.set_timer(max(0.0, deadline - now) + 0.005, self.flush)
+            self._timer = self.owner.set_timer(max(0.0, deadline - now) + 0.005, self._flush_in_turn)
+
+    def _flush_in_turn(self) -> None:
+        """The timer's flush, queued behind every key already received.
+
+        A timer runs on its own, but keys wait in the app's queue and then the focused field's: on a
+        busy machine the rest of a split scan can be waiting there, stamped in time, while the timer
+        says the time is up. So the flush goes through the same two queues as the keys."""
+        self._timer = None
+        app = self.owner.app
+        app.call_later(lambda: (app.focused or self.owner).call_later(self.flush))
 
     def _handle(self, outputs: list[WedgeOutput], now: float) -> None:
         for out in outputs:
             if isinstance(out, Scan):
                 self.scans += 1
                 self._typed_into.clear()
-                self.owner.post_message(KeyRouter.Scanned(out.code, "wedge", now))
+                self._post_in_turn(KeyRouter.Scanned(out.code, "wedge", now))
             elif isinstance(out, Partial):
                 self.refused += 1
                 self._take_back(out.retract)
-                self.owner.post_message(KeyRouter.Refused(out.reason, out.text))
+                self._post_in_turn(KeyRouter.Refused(out.reason, out.text))
             else:
                 for token in out.keys:
                     self._replay(token)
+
+    def _post_in_turn(self, message: Message) -> None:
+        """Tell the owner after the focused field has handled the keys typed before (a phone, its
+        Enter): those were replayed into the field's queue, so the scan goes through it too."""
+        target = self.owner.app.focused or self.owner
+        target.call_later(self.owner.post_message, message)
 
     def _replay(self, token: str) -> None:
         if token in _CODE_CONTROLS:
