@@ -17,12 +17,13 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)
 	$(BIN)/station
 
+# The slowest tests are listed at the end: keep an eye on them (make soak holds the full-size runs).
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=15
 
 lint: $(STAMP)
-	$(BIN)/ruff check station_console db hardware tests
-	$(BIN)/ruff format --check station_console db hardware tests
+	$(BIN)/ruff check station_console db hardware tests scripts
+	$(BIN)/ruff format --check station_console db hardware tests scripts
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)

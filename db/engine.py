@@ -102,7 +102,7 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 # Unique indexes two counters can race for (PostgreSQL): the loser retries the whole unit, whose own
 # checks then see the winner's row and refuse properly (duplicate waybill) or pick the next code.
-RETRY_ON_UNIQUE = frozenset({"uq_parcel_code_on_shelf", "uq_parcel_waybill_on_shelf"})
+RETRY_ON_UNIQUE = frozenset({"uq_parcel_code_on_shelf", "uq_parcel_waybill_on_shelf", "uq_send_waybill_live"})
 
 
 def is_retryable(exc: BaseException) -> bool:

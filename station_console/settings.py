@@ -165,6 +165,33 @@ class StationSettings(BaseModel):
     )
     reminder_daily_cap: int = Field(200, description=N_("Most reminders queued in one business day."))
 
+    # Recipients (the directory), door delivery and proxy pickup.
+    recipients_contact: str = Field(
+        "",
+        description=N_(
+            "How recipients change their delivery choice or stop reminders (a phone, a desk); "
+            "shown in their messages."
+        ),
+    )
+    door_delivery_fee_cents: int = Field(
+        0, ge=0, description=N_("Fee per door delivery, in cents (0: free); counted in the day report.")
+    )
+    proxy_id_check: Literal["never", "always"] = Field(
+        "never",
+        description=N_("Proxy pickup: also record the last 4 characters of the proxy's ID card."),
+    )
+
+    currency: str = Field(
+        "CNY", min_length=3, max_length=3, description=N_("Currency of prices and payments (ISO 4217).")
+    )
+    send_origin: str = Field(
+        "广东", description=N_("Province the station sends from; send-out zones are counted from it.")
+    )
+    send_real_name: bool = Field(
+        True,
+        description=N_("Sending needs the sender's ID checked and its last 4 characters kept (实名收寄)."),
+    )
+
 
 class CounterSettings(BaseModel):
     """This console PC. Stored in `counter.toml` in the user config folder."""
@@ -181,8 +208,25 @@ class CounterSettings(BaseModel):
     printers: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description=N_("Named printers configured on this counter.")
     )
+    label_font: str = Field(
+        "auto",
+        description=N_(
+            "Chinese font for labels and PDFs: auto (this PC's own, else the bundled one), bundled, "
+            "or the path of a font file."
+        ),
+    )
     scanner: dict[str, Any] = Field(
         default_factory=dict, description=N_("Scanner: kind (wedge, hid, serial, dummy) and its options.")
+    )
+    scale: dict[str, Any] = Field(
+        default_factory=dict,
+        description=N_("Scale: kind (hidpos, serial, dummy) and its options; empty: weights are typed."),
+    )
+    ewaybill: dict[str, Any] = Field(
+        default_factory=dict, description=N_("E-waybill provider: kind (file, fake) and its options.")
+    )
+    waybill_printer: str = Field(
+        "", description=N_("Named printer for 76x130 or 100x150 waybill labels; empty: pre-printed waybills.")
     )
     wedge_max_key_gap_ms: int = Field(
         30, description=N_("Keys closer than this are a scanner, not a person typing.")

@@ -1,7 +1,12 @@
-"""Shared fixtures: a fresh, seeded database per test; no developer config leaks in."""
+"""Shared fixtures: a fresh, seeded database per test; no developer config leaks in.
+
+The seeded database is built once per session (per xdist worker) and copied for each test: a file copy
+on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL (tests/pg_server.py).
+"""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,10 +49,27 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     for var in ("STATION_DB", "STATION_LANG", "STATION_COUNTER", "STATION_CLERK", "STATION_PIN"):
         monkeypatch.delenv(var, raising=False)
+    # The bundled Chinese font on every machine: rendered labels (and their golden bytes) must not
+    # depend on which fonts a developer happens to have. tests/hardware/test_fonts.py tests the choice.
+    monkeypatch.setenv("STATION_CJK_FONT", "bundled")
     monkeypatch.setenv("LANG", "C.UTF-8")
     set_language("en")
     yield
     set_language("en")
+
+
+@pytest.fixture(autouse=True)
+def _cheap_pin_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """New PIN hashes at scrypt n=2**10 instead of 2**14: the same code path, 7 ms instead of 90 per hash
+    (a signed-in manager costs two). The cost travels in the hash, so checks follow it. Tests marked
+    `real_pin_cost` keep the production cost."""
+    if request.node.get_closest_marker("real_pin_cost"):
+        return
+    from station_console.services.people import clerks
+
+    monkeypatch.setattr(
+        clerks.hash_pin, "__kwdefaults__", {**(clerks.hash_pin.__kwdefaults__ or {}), "n": 2**10}
+    )
 
 
 @pytest.fixture
@@ -83,13 +105,34 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'station.sqlite3'}"
 
 
+def seed(url: str) -> None:
+    """The tables, carriers, the default shelf layout, zone Asia/Shanghai."""
+    engine = create_station_engine(url)
+    try:
+        SQLModel.metadata.create_all(engine)
+        init_station(Station(engine=engine, counter="test-counter"), timezone="Asia/Shanghai")
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:  # everything into the main file, which is what gets copied
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A seeded SQLite file, made once per session and copied by every `station` fixture."""
+    path = tmp_path_factory.mktemp("seeded") / "station.sqlite3"
+    seed(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-def station(db_url: str, clock: FakeClock) -> Iterator[Station]:
-    """A new database (SQLite, or PostgreSQL for the `postgresql` parameter) with the tables, carriers,
-    the default shelf layout, zone Asia/Shanghai."""
+def station(request: pytest.FixtureRequest, db_url: str, clock: FakeClock) -> Iterator[Station]:
+    """A new seeded database (see `seed`): SQLite, or PostgreSQL for the `postgresql` parameter, where
+    `pg_database_url` already made it from the seeded template."""
+    if db_url.startswith("sqlite:///"):
+        shutil.copyfile(request.getfixturevalue("seeded_sqlite"), db_url.removeprefix("sqlite:///"))
     engine = create_station_engine(db_url)
-    SQLModel.metadata.create_all(engine)
     st = Station(engine=engine, counter="test-counter", clock=clock)
-    init_station(st, timezone="Asia/Shanghai")
     yield st
     engine.dispose()

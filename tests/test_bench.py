@@ -13,7 +13,16 @@ from station_console.bench import harness
 from station_console.bench.dataset import Scale, cached, working_copy
 
 TINY = Scale(parcels=3000, on_shelf=300, day=600, history_days=10)
-PATHS = {"checkin", "lookup_code", "lookup_phone", "report", "detect", "startup", "scan_to_screen"}
+PATHS = {
+    "checkin",
+    "lookup_code",
+    "lookup_phone",
+    "report",
+    "detect",
+    "startup",
+    "scan_to_screen",
+    "recipients_import",
+}
 FLOORED = {"checkin", "lookup_code", "lookup_phone", "report"}
 
 

@@ -1,8 +1,9 @@
 """No double allocation with four counters at once, on SQLite and on PostgreSQL.
 
-4 processes x 250 check-ins (plus 20 waybills every counter scans, so the duplicate race happens), on a
+4 processes x N check-ins (plus 20 waybills every counter scans, so the duplicate race happens), on a
 layout small enough that regular layers fill, the overflow zone fills, and the last scans are refused.
 Then 4 processes pick up overlapping sets (every parcel is in two counters' lists, in different orders).
+`make test` runs N = 60; `make soak` the full 250.
 """
 
 from __future__ import annotations
@@ -21,16 +22,21 @@ from station_console.services.core.station import Station
 
 pytestmark = pytest.mark.xdist_group("concurrency")
 
-COUNTERS, PER_COUNTER, CONTESTED = 4, 250, 20
+COUNTERS, CONTESTED = 4, 20
 UNITS = {"S": 1, "M": 2, "L": 4}
-# Regular layers hold about a quarter of the demand, overflow a bit less than the rest: all three regimes.
-CAPACITIES = {"1-1": 150, "1-2": 150, "2-1": 150, "OV-1": 1750}
 
 
-def _scans() -> list[list[tuple[str, str]]]:
+def _capacities(per_counter: int) -> dict[str, int]:
+    """Regular layers hold about a fifth of the demand (7/3 units a parcel), overflow a bit less than the
+    rest: all three regimes."""
+    regular = 3 * per_counter // 5
+    return {"1-1": regular, "1-2": regular, "2-1": regular, "OV-1": 7 * per_counter}
+
+
+def _scans(per_counter: int) -> list[list[tuple[str, str]]]:
     sizes = "SML"
     jobs = [
-        [(f"JT{c + 1:02d}{i:011d}", sizes[(c + i) % 3]) for i in range(PER_COUNTER)] for c in range(COUNTERS)
+        [(f"JT{c + 1:02d}{i:011d}", sizes[(c + i) % 3]) for i in range(per_counter)] for c in range(COUNTERS)
     ]
     contested = [(f"JT99{i:011d}", "S") for i in range(CONTESTED)]
     for c, job in enumerate(jobs):  # each counter meets the contested waybills at a different point
@@ -61,12 +67,15 @@ def _layer_figures(session: Session) -> list[tuple[str, int, int, int]]:
     return out
 
 
-def test_four_counters_never_double_allocate(station: Station, db_url: str) -> None:
-    keep_layers(station, CAPACITIES)
-    jobs = _scans()
+@pytest.mark.parametrize(
+    "per_counter", [pytest.param(60, id="4x60"), pytest.param(250, id="4x250", marks=pytest.mark.slow)]
+)
+def test_four_counters_never_double_allocate(station: Station, db_url: str, per_counter: int) -> None:
+    keep_layers(station, _capacities(per_counter))
+    jobs = _scans(per_counter)
     results = run_parallel(checkin_worker, db_url, jobs)
     outcomes = [o for r in results for o in r[1:]]
-    assert len(outcomes) == COUNTERS * (PER_COUNTER + CONTESTED)
+    assert len(outcomes) == COUNTERS * (per_counter + CONTESTED)
     unexpected = Counter(o["refused"] for o in outcomes if not o["ok"]) - Counter(
         {"duplicate": 10**6, "no_room": 10**6}
     )

@@ -51,9 +51,22 @@ def day(station: Station, clock: FakeClock) -> Station:
 
 
 def run_day(station: Station, clock: FakeClock) -> Station:
-    """A manager checks in four parcels with full phones; two are picked up."""
+    """A manager checks in four parcels with full phones; two are picked up. Two of the phones are in
+    the recipient directory too (one with a second number), so their parcels link to it."""
+    from station_console.services.recipients import directory
+
     clerks.create_first_manager(station, "Wang", "9090")
     clerks.sign_in(station, "Wang", "9090")
+    directory.add(station, {"name": "张三", "external_id": "00123", "phones": PHONES[0][0], "room": "502"})
+    directory.add(
+        station,
+        {
+            "name": "李四",
+            "external_id": "00124",
+            "phones": f"{PHONES[1][0]} / {PHONES[3][0]}",
+            "room": "1203",
+        },
+    )
     ids = []
     for waybill, (typed, _digits) in zip(WAYBILLS, PHONES, strict=True):
         clock.advance(minutes=7)
@@ -136,6 +149,16 @@ def test_the_day_report_in_every_format(day: Station) -> None:
         ["label", "YT1234567890123", "--format", "zpl"],
         ["problems"],
         ["overdue"],
+        ["recipients", "list", "--json"],
+        ["recipients", "list", "--all"],
+        ["recipients", "show", "00124"],
+        ["recipients", "show", "00124", "--json"],
+        ["recipients", "match", "ls", "--json"],
+        ["recipients", "match", "4321"],
+        ["recipients", "unmatched"],
+        ["recipients", "report", "--json"],
+        ["checkin", "JT1234567890999", "--recipient", "00124", "--json"],
+        ["delivery", "waiting", "--json"],
     ],
 )
 def test_command_output(tmp_path: Path, clock: FakeClock, args: list[str]) -> None:
@@ -181,6 +204,13 @@ def test_the_log_file(day: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert leaks(text) == []
 
 
+def screen_text(svg: str) -> str:
+    """The characters a screenshot shows (markup, entities and non-breaking spaces undone)."""
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
 async def test_every_console_mode_screenshot(day: Station) -> None:
     from station_console.settings import CounterSettings
     from station_console.tui.app import StationApp
@@ -188,29 +218,65 @@ async def test_every_console_mode_screenshot(day: Station) -> None:
     app = StationApp(day, CounterSettings(counter="test-counter"), database_label="SQLite test")
     shots: dict[str, str] = {}
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
+
+        async def settle() -> None:  # the screen's rows are loaded in thread workers
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+        await settle()
         for key, mode in (
             ("f1", "checkin"),
             ("f2", "pickup"),
-            ("f3", "shelves"),
-            ("f4", "parcels"),
-            ("f5", "reports"),
-            ("f6", "settings"),
+            ("f3", "sendout"),
+            ("f4", "shelves"),
+            ("f5", "parcels"),
+            ("f6", "reports"),
+            ("ctrl+s", "settings"),
+            ("f12", "recipients"),
         ):
             await pilot.press(key)
-            await pilot.pause(0.2)
+            await settle()
             shots[mode] = app.export_screenshot()
+        await pilot.press("escape")
         await pilot.press("f2")
-        await pilot.pause()
-        await pilot.press(*"5678", "enter")  # a phone-tail lookup lists every recipient's masked phone
-        await pilot.pause(0.3)
-        shots["pickup lookup"] = app.export_screenshot()
+        for tail in ("6789", "8462"):  # phone-tail lookups list the recipients' masked phones
+            await settle()
+            await pilot.press(*tail, "enter")
+            await settle()
+            shots[f"pickup lookup {tail}"] = app.export_screenshot()
+            await pilot.press("escape")  # next customer
+        await settle()
         await pilot.press("ctrl+t")
-        await pilot.pause()
+        await settle()
         await pilot.press(*"SF1234567890123", "enter")
-        await pilot.pause()
+        await settle()
         shots["audit trail"] = app.export_screenshot()
-    assert set(shots) >= {"checkin", "pickup", "parcels", "reports", "audit trail"}
+    text = {name: screen_text(svg) for name, svg in shots.items()}
+    # Each screen shows its rows (a blank screen would pass the leak check below).
+    assert "Ready: scan a parcel." in text["checkin"]
+    assert all(w in text["pickup"] for w in WAYBILLS[:2])  # this shift's pickups
+    assert "2 parcels on 44 layers" in text["shelves"]
+    assert all(w in text["parcels"] for w in WAYBILLS)
+    for masked in ("138****5678", "139****4321", "170****5678-8462", "****6789"):
+        assert masked in text["parcels"], masked
+    assert "Clerk Wang: 4 checked in, 2 picked up" in text["reports"]
+    assert "Station settings (shared by every counter)" in text["settings"]
+    assert "139****4321" in text["recipients"] and "李四" in text["recipients"]
+    assert "JT1234567890124" in text["pickup lookup 6789"] and "****6789" in text["pickup lookup 6789"]
+    assert "YT1234567890123" in text["pickup lookup 8462"]
+    assert "170****5678-8462" in text["pickup lookup 8462"]
+    assert "2 events of SF1234567890123" in text["audit trail"] and "138****5678" in text["audit trail"]
     found: dict[str, Any] = {name: leaks(svg) for name, svg in shots.items() if leaks(svg)}
     assert found == {}
-    assert "138****5678" in shots["audit trail"].replace("&#160;", " ")  # the masked form does show
+
+
+def test_a_door_run_sheet_shows_masked_phones_only(day: Station) -> None:
+    from station_console.services.delivery import requests, runs, sheet
+
+    check_in(day, "JT1234567890555", phone=PHONES[1][0])  # 李四's: linked by the directory phone
+    requests.request(day, "JT1234567890555")
+    run = runs.plan(day, "小刘")
+    text = pdf_text(sheet.sheet_pdf(day, run.id))
+    assert "139****4321" in text and "李四" in text
+    assert leaks(text) == []

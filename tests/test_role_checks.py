@@ -20,6 +20,8 @@ from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.services.pickup.handover import confirm_pickup
+from station_console.services.sendout import accept, inspection, payments
+from station_console.services.sendout.weighing import Weight
 
 PHONE = "13812345678"
 
@@ -71,6 +73,12 @@ MANAGER_ONLY: dict[str, Callable[[Station, dict[str, Any]], Any]] = {
     "add_clerk": _call("people.clerks", "add_clerk", "Zhao", "5555", role="manager"),
     "reset_pin": _call("people.clerks", "change_pin", "Wang", "0000"),
     "deactivate_clerk": _call("people.clerks", "set_active", "Wang", False),
+    "refund_send": lambda st, ids: payments.refund(st, ids["send"], "changed their mind"),
+    "set_tariff": _call("sendout.tariff", "set_tariff", "SF", {"currency": "CNY"}),
+    "set_checklist": _call(
+        "sendout.inspection", "set_checklist", {"items": [{"id": "x", "zh": "x", "en": "x"}]}
+    ),
+    "import_waybill_stock": _call("sendout.waybills", "import_stock", "SF", "SF1234567890125\n"),
 }
 
 
@@ -92,12 +100,24 @@ def as_clerk(station: Station) -> tuple[Station, dict[str, Any]]:
     on_shelf = check_in(station, "SF1234567890123", phone=PHONE)
     picked = check_in(station, "JT1234567890123", phone=PHONE)
     confirm_pickup(station, [picked.parcel_id], method="code", scanned=[picked.waybill])
+    sent = accept.accept(
+        station,
+        carrier="SF",
+        party=accept.Party("Zhang San", "13700001111", "passport", "E12345678", id_seen=True),
+        recipient=accept.Recipient("Wang Wu", "13987654321", "北京"),
+        parcel=accept.Parcel("books"),
+        checked=inspection.current(station).ids,
+        weight=Weight.typed(800),
+        payment=payments.Payment("cash"),
+        waybill="SF1234567890124",
+    )
     clerks.sign_in(station, "Li", "1234")
     assert station.clerk_role == "clerk"
     return station, {
         "on_shelf": on_shelf.parcel_id,
         "on_shelf_waybill": on_shelf.waybill,
         "picked": picked.parcel_id,
+        "send": sent.send_id,
     }
 
 
@@ -125,6 +145,13 @@ def test_the_manager_is_allowed(as_clerk: tuple[Station, dict[str, Any]], action
 def test_nobody_signed_in_is_refused_too(as_clerk: tuple[Station, dict[str, Any]]) -> None:
     station, ids = as_clerk
     clerks.act_as(station, None)
-    for action in ("close_day", "save_station_settings", "add_shelf", "undo_pickup", "write_off"):
+    for action in (
+        "close_day",
+        "save_station_settings",
+        "add_shelf",
+        "undo_pickup",
+        "write_off",
+        "refund_send",
+    ):
         with pytest.raises(PermissionDenied):
             MANAGER_ONLY[action](station, ids)

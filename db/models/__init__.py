@@ -8,7 +8,11 @@ one is a code change, not a migration, on SQLite and PostgreSQL alike.
 from db.models.carriers import Carrier
 from db.models.clerks import Clerk
 from db.models.closes import DayClose, ReturnBatch, Stocktake, StocktakeScan
+from db.models.delivery import DeliveryItem, DeliveryRun
 from db.models.enums import (
+    Consent,
+    DeliveryPreference,
+    DeliveryStatus,
     EventKind,
     JobStatus,
     NotificationStatus,
@@ -16,12 +20,15 @@ from db.models.enums import (
     PickupMethod,
     ProblemKind,
     Role,
+    RunStatus,
     Size,
     Zone,
 )
 from db.models.events import AuditHead, ParcelEvent
 from db.models.jobs import Notification, PrintJob
 from db.models.parcels import CodeHold, LookupFailure, Parcel
+from db.models.recipients import ProxyPickup, Recipient, RecipientConsent, RecipientPhone
+from db.models.sendout import HandoverBatch, Send, Sender, SendEvent, SendRule, SendStatus, WaybillStock
 from db.models.settings import Setting
 from db.models.shelves import Layer, Shelf
 
@@ -30,8 +37,14 @@ __all__ = [
     "Carrier",
     "Clerk",
     "CodeHold",
+    "Consent",
     "DayClose",
+    "DeliveryItem",
+    "DeliveryPreference",
+    "DeliveryRun",
+    "DeliveryStatus",
     "EventKind",
+    "HandoverBatch",
     "JobStatus",
     "Layer",
     "LookupFailure",
@@ -43,12 +56,23 @@ __all__ = [
     "PickupMethod",
     "PrintJob",
     "ProblemKind",
+    "ProxyPickup",
+    "Recipient",
+    "RecipientConsent",
+    "RecipientPhone",
     "ReturnBatch",
     "Role",
+    "RunStatus",
+    "Send",
+    "SendEvent",
+    "SendRule",
+    "SendStatus",
+    "Sender",
     "Setting",
     "Shelf",
     "Size",
     "Stocktake",
     "StocktakeScan",
+    "WaybillStock",
     "Zone",
 ]

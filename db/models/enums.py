@@ -29,6 +29,7 @@ class PickupMethod(StrEnum):
     PHONE = "phone"
     WAYBILL = "waybill"
     OVERRIDE = "override"
+    DOOR = "door"  # delivered to the recipient's door by a runner: an exit like a pickup
 
 
 class ProblemKind(StrEnum):
@@ -89,3 +90,42 @@ class EventKind(StrEnum):
     SIGNED_OUT = "signed_out"  # sign-out, auto-lock or switching clerk
     DATA_EXPORTED = "data_exported"
     PERSON_DELETED = "person_deleted"
+    RECIPIENTS_IMPORTED = "recipients_imported"
+    RECIPIENT_CHANGED = "recipient_changed"
+    CONSENT_RECORDED = "consent_recorded"
+    RECIPIENT_LINKED = "recipient_linked"  # a parcel was matched to a directory entry
+    RECIPIENT_NAMED = "recipient_named"  # a name typed for a parcel, matching no one (who is this?)
+    DOOR_REQUESTED = "door_requested"
+    OUT_FOR_DELIVERY = "out_for_delivery"  # scanned out to a runner; still on the station's books
+    DELIVERY_FAILED = "delivery_failed"  # back from the run undelivered, back in its slot
+    DELIVERY_RUN_CHANGED = "delivery_run_changed"
+
+
+class DeliveryPreference(StrEnum):
+    """How a recipient wants their parcels (a directory field, recorded with their consent)."""
+
+    STATION = "station"  # pickup at the station (its consent is what the 2024 rules ask for)
+    DOOR = "door"  # door delivery (送货上门)
+    LOCKER = "locker"
+    PROXY = "proxy"  # a neighbour or someone else collects
+
+
+class Consent(StrEnum):
+    """The recipient's answer on holding parcels at the station instead of delivering them."""
+
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+class DeliveryStatus(StrEnum):
+    REQUESTED = "requested"  # waiting for a run
+    PLANNED = "planned"  # on a run's sheet, still on the shelf
+    OUT = "out"  # with the runner
+    DELIVERED = "delivered"
+    FAILED = "failed"  # back undelivered; the parcel is in its slot again
+    CANCELLED = "cancelled"
+
+
+class RunStatus(StrEnum):
+    OPEN = "open"  # planned; parcels being scanned out
+    CLOSED = "closed"  # every parcel back as delivered or failed

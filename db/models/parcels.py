@@ -48,6 +48,7 @@ class Parcel(ParcelBase, table=True):
         Index("ix_parcel_returned_at", "returned_at"),
         Index("ix_parcel_written_off_at", "written_off_at"),
         Index("ix_parcel_day_carrier", "business_day", "carrier_id", "status"),
+        Index("ix_parcel_recipient_status", "recipient_id", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -79,6 +80,11 @@ class Parcel(ParcelBase, table=True):
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     phone_purged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The directory entry (recipient table) and the delivery run the parcel is out on. Plain ids, no
+    # foreign keys: adding one would rebuild this, the largest table, on SQLite; recipients are never
+    # deleted, and a run's parcels are settled before it closes.
+    recipient_id: int | None = None
+    delivery_run_id: int | None = None  # set while a runner has it: on the books, not on the shelf
     version: int = 1  # optimistic lock: every update does `WHERE version = :seen`
 
 

@@ -18,6 +18,7 @@ _EXPORTS = {
     "LabelData": "label",
     "LabelLayout": "label",
     "LabelSize": "label",
+    "Media": "label",
     "layout_for": "label",
     "DummyTransport": "transports",
     "PrinterError": "transports",

@@ -16,3 +16,4 @@ class Document:
     rows: list[list[str]] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)  # totals, "Signature: ____"
     barcode: str | None = None  # e.g. the batch number, for the courier's scanner
+    widths: list[int] = field(default_factory=list)  # relative column widths; empty: all alike

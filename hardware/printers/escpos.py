@@ -7,16 +7,17 @@ our transports send them. Chinese text is sent in the Chinese printers' GB18030 
 
 from __future__ import annotations
 
+from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
 
 from hardware.printers import code128
 from hardware.printers.document import Document
 from hardware.printers.fonts import has_cjk
-from hardware.printers.label import LabelData, LabelLayout
+from hardware.printers.label import LabelData, Media, mm_to_dots, roll_symbol
 
 CJK_ON, CJK_OFF = b"\x1c\x26", b"\x1c\x2e"
-ROLL_DOTS = 384  # printable width of 58 mm paper at 203 dpi
-ROLL_CHARS = 32  # font A characters per line on 58 mm paper
+ROLL_CHARS = {58: 32, 80: 48}  # font A characters per line
+BAR_MM = 10.0
 
 
 def _printer() -> Dummy:
@@ -32,11 +33,26 @@ def _line(p: Dummy, text: str) -> None:
         p._raw(text.encode("ascii", "replace") + b"\n")
 
 
-def _barcode(p: Dummy, data: str, height: int) -> bool:
-    """The printer's own Code128 (function B, explicit subsets); False when it is too wide for the roll."""
-    module = 2
-    if code128.module_count(data) * module > ROLL_DOTS:
-        return False
+def _feed(p: Dummy, dots: int) -> None:
+    """ESC J: feed paper by `dots`, the white a code needs above and below it."""
+    while dots > 0:
+        p._raw(b"\x1bJ" + bytes([min(255, dots)]))
+        dots -= 255
+
+
+def _symbol(p: Dummy, data: str, media: Media) -> None:
+    """The printer's own Code 128 (function B, explicit subsets) when its bars and quiet zones fit the
+    roll, else its QR code (GS ( k); both centred."""
+    height = min(255, mm_to_dots(BAR_MM, media.dpi))
+    sym = roll_symbol(data, media.roll_dots, media.dpi, bar_height=height)
+    p.set(align="center")
+    # A cell more than the quiet zone: the next line's glyphs may start at the top of their cell.
+    white = (sym.quiet + 1) * sym.module if sym.is_qr else mm_to_dots(1, media.dpi)
+    _feed(p, white)
+    if sym.is_qr:
+        p.qr(data, ec=QR_ECLEVEL_M, size=sym.module, native=True)
+        _feed(p, white)
+        return
     payload = ""
     for seg in code128.plan(data):
         payload += "{" + seg.subset
@@ -50,7 +66,7 @@ def _barcode(p: Dummy, data: str, height: int) -> bool:
         payload,
         "CODE128",
         height=height,
-        width=module,
+        width=sym.module,
         pos="OFF",
         font="A",
         align_ct=True,
@@ -58,20 +74,21 @@ def _barcode(p: Dummy, data: str, height: int) -> bool:
         check=False,
     )
     p._raw(b"\n")
-    return True
 
 
-def render_label(data: LabelData, layout: LabelLayout) -> bytes:
+def render_label(data: LabelData, media: Media) -> bytes:
     p = _printer()
     p.set(align="center")
     _line(p, f"{data.captions.code}  {data.carrier}")
     p.set(align="center", bold=True, custom_size=True, width=3, height=3)
     _line(p, data.pickup_code)
     p.set(align="center", bold=False, normal_textsize=True)
-    _line(p, f"{data.tail_text}  {data.phone_text}".strip())
+    _line(p, data.tail_text)
+    if data.phone_text:
+        _line(p, data.phone_text)
     _line(p, data.date_text)
-    if not _barcode(p, data.waybill, height=min(255, layout.barcode.h)):
-        _line(p, data.waybill)
+    _symbol(p, data.waybill, media)
+    _line(p, data.waybill)
     p.cut()
     return p.output
 
@@ -85,26 +102,27 @@ def _columns(cells: list[str], widths: list[int]) -> str:
     ).rstrip()
 
 
-def render_document(doc: Document) -> bytes:
+def render_document(doc: Document, media: Media) -> bytes:
+    chars = ROLL_CHARS[media.paper_mm]
     p = _printer()
     p.set(align="center", bold=True, double_height=True, double_width=True)
     _line(p, doc.title)
     p.set(align="left", bold=False, normal_textsize=True)
     for meta in doc.meta:
         _line(p, meta)
-    _line(p, "-" * ROLL_CHARS)
+    _line(p, "-" * chars)
     if doc.columns:
         cols = len(doc.columns)
-        widths = [ROLL_CHARS // cols] * cols
+        weights = doc.widths if len(doc.widths) == cols else [1] * cols
+        widths = [chars * w // sum(weights) for w in weights]
         _line(p, _columns(doc.columns, widths))
         for row in doc.rows:
             _line(p, _columns(row, widths))
-        _line(p, "-" * ROLL_CHARS)
+        _line(p, "-" * chars)
     for foot in doc.footer:
         _line(p, foot)
     if doc.barcode:
-        p.set(align="center")
-        _barcode(p, doc.barcode, height=64)
+        _symbol(p, doc.barcode, media)
     p.ln(2)
     p.cut()
     return p.output

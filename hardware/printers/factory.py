@@ -2,7 +2,9 @@
 
 `make_printer(config)` takes an entry of CounterSettings.printers:
 `{"language": "tspl", "transport": "usb", "target": "0416:5011", "size": "40x30", "dpi": 203}`
-(optional: "name", "gap_mm", "jobs": ["label"] to limit what kinds of job it takes).
+(optional: "name"; "gap_mm", the gap between stickers, TSPL; "paper_mm", 58 or 80, the roll of an
+ESC/POS printer; "cjk", "resident" or "bitmap", how a TSPL printer prints Chinese; "jobs": ["label"]
+to limit what kinds of job it takes).
 """
 
 from __future__ import annotations
@@ -13,7 +15,17 @@ from typing import Any
 
 from hardware.printers import escpos, image, pdf, tspl, zpl
 from hardware.printers.document import Document
-from hardware.printers.label import DPIS, LabelData, LabelLayout, LabelSize, layout_for
+from hardware.printers.label import (
+    CJK_MODES,
+    DPIS,
+    ROLL_PRINTABLE_MM,
+    LabelData,
+    LabelSize,
+    Media,
+    Symbol,
+    preset_for,
+    roll_symbol,
+)
 from hardware.printers.transports import (
     CupsTransport,
     DeviceTransport,
@@ -25,8 +37,8 @@ from hardware.printers.transports import (
 )
 from hardware.printers.usb import UsbTransport
 
-LabelRenderer = Callable[[LabelData, LabelLayout], bytes]
-DocumentRenderer = Callable[[Document], bytes]
+LabelRenderer = Callable[[LabelData, Media], bytes]
+DocumentRenderer = Callable[[Document, Media], bytes]
 
 
 @dataclass(frozen=True)
@@ -36,16 +48,17 @@ class Language:
     document: DocumentRenderer | None  # None: this language prints labels only
     suffix: str  # file extension for the file transport and `station label --out`
     raw: bool  # sent to CUPS as raw printer commands (not through a driver)
+    roll: bool = False  # prints on roll paper of the printer's width, not on a sticker of its size
 
 
 LANGUAGES: dict[str, Language] = {
     "tspl": Language("tspl", tspl.render_label, None, ".tspl", True),
     "zpl": Language("zpl", zpl.render_label, None, ".zpl", True),
-    "escpos": Language("escpos", escpos.render_label, escpos.render_document, ".escpos", True),
+    "escpos": Language("escpos", escpos.render_label, escpos.render_document, ".escpos", True, roll=True),
     "png": Language("png", image.render_label, None, ".png", False),
     "pdf": Language("pdf", pdf.render_label, pdf.render_document, ".pdf", False),
 }
-JOB_KINDS = ("label", "receipt", "manifest", "test")
+JOB_KINDS = ("label", "receipt", "manifest", "test", "waybill")  # waybill: send-out labels, 76x130 / 100x150
 
 
 @dataclass
@@ -55,22 +68,44 @@ class Printer:
     name: str
     language: Language
     transport: Transport
-    size: LabelSize = field(default_factory=lambda: LabelSize(40, 30))
-    dpi: int = 203
+    media: Media = field(default_factory=Media)
     jobs: tuple[str, ...] = JOB_KINDS
 
+    @property
+    def size(self) -> LabelSize:
+        return self.media.size
+
+    @property
+    def dpi(self) -> int:
+        return self.media.dpi
+
     def can_print(self, kind: str) -> bool:
-        if kind not in self.jobs:
-            return False
-        return kind in ("label", "test") or self.language.document is not None
+        return kind in self.jobs and self.takes_kind(kind)
+
+    def takes_kind(self, kind: str) -> bool:
+        """Its language can print `kind` (receipts and manifests need ESC/POS or PDF)."""
+        return kind in ("label", "test", "waybill") or self.language.document is not None
+
+    @property
+    def cjk_bitmap(self) -> bool:
+        """Chinese is drawn here with our font (PNG, PDF, ZPL, and TSPL set to bitmaps)."""
+        return self.language.name in ("png", "pdf", "zpl") or (
+            self.language.name == "tspl" and self.media.cjk == "bitmap"
+        )
+
+    def symbol(self, waybill: str) -> Symbol:
+        """How this printer's labels carry `waybill`: Code 128 bars or a QR code, and where."""
+        if self.language.roll:
+            return roll_symbol(waybill, self.media.roll_dots, self.dpi, bar_height=1)
+        return self.media.layout(waybill).symbol
 
     def render_label(self, data: LabelData) -> bytes:
-        return self.language.label(data, layout_for(self.size, self.dpi, data.waybill))
+        return self.language.label(data, self.media)
 
     def render_document(self, doc: Document) -> bytes:
         if self.language.document is None:
             raise PrinterError("unsupported", f"{self.language.name} printers print labels only")
-        return self.language.document(doc)
+        return self.language.document(doc, self.media)
 
     def send(self, data: bytes) -> None:
         self.transport.send(data)
@@ -79,9 +114,8 @@ class Printer:
         self.send(self.render_label(data))
 
     def describe(self) -> str:
-        return (
-            f"{self.name}: {self.language.name} {self.size} @{self.dpi} dpi via {self.transport.describe()}"
-        )
+        paper = f"{self.media.paper_mm} mm roll" if self.language.roll else str(self.size)
+        return f"{self.name}: {self.language.name} {paper} @{self.dpi} dpi via {self.transport.describe()}"
 
 
 def make_printer(config: dict[str, Any], *, name: str | None = None) -> Printer:
@@ -90,10 +124,7 @@ def make_printer(config: dict[str, Any], *, name: str | None = None) -> Printer:
     language = LANGUAGES.get(language_name)
     if language is None:
         raise ValueError(f"unknown printer language {language_name!r}: use {', '.join(LANGUAGES)}")
-    dpi = int(config.get("dpi", 203))
-    if dpi not in DPIS:
-        raise ValueError(f"printer dpi {dpi}: use 203 or 300")
-    size = LabelSize.parse(str(config.get("size", "40x30")))
+    media = media_from(config)
     transport = make_transport(
         str(config.get("transport", "dummy")),
         str(config.get("target", "")),
@@ -109,10 +140,37 @@ def make_printer(config: dict[str, Any], *, name: str | None = None) -> Printer:
         name=name or str(config.get("name") or "default"),
         language=language,
         transport=transport,
-        size=size,
-        dpi=dpi,
+        media=media,
         jobs=jobs,
     )
+
+
+def media_from(config: dict[str, Any]) -> Media:
+    """The paper settings of a printer entry; ValueError names the bad key and what to use."""
+    try:
+        dpi = int(config.get("dpi", 203))
+    except (TypeError, ValueError):
+        raise ValueError(f"printer dpi {config.get('dpi')!r}: use 203 or 300") from None
+    if dpi not in DPIS:
+        raise ValueError(f"printer dpi {dpi}: use 203 or 300")
+    size = LabelSize.parse(str(config.get("size", "40x30")))
+    preset_for(size)  # a size that cannot be laid out is refused now, not at the first label
+    try:
+        gap = float(config.get("gap_mm", 2.0))
+    except (TypeError, ValueError):
+        raise ValueError(f"printer gap_mm {config.get('gap_mm')!r}: a number of mm, e.g. 2") from None
+    if not 0 <= gap <= 20:
+        raise ValueError(f"printer gap_mm {gap:g}: between 0 (continuous paper) and 20 mm")
+    try:
+        paper = int(config.get("paper_mm", 58))
+    except (TypeError, ValueError):
+        paper = -1
+    if paper not in ROLL_PRINTABLE_MM:
+        raise ValueError(f"printer paper_mm {config.get('paper_mm')!r}: use 58 or 80")
+    cjk = str(config.get("cjk", "resident"))
+    if cjk not in CJK_MODES:
+        raise ValueError(f"printer cjk {cjk!r}: use {' or '.join(CJK_MODES)}")
+    return Media(size=size, dpi=dpi, gap_mm=gap, paper_mm=paper, cjk=cjk)
 
 
 def make_transport(

@@ -1,12 +1,17 @@
 """Finding fonts for rendered labels (PNG, PDF, bitmaps for printers without a CJK font).
 
-A CJK font is looked for in the usual Debian/Ubuntu, macOS and Windows places, then via fontconfig.
-When none exists, Chinese text cannot be drawn: `printable()` replaces it (captions fall back to their
-English words in the print service) and `CJK_MISSING` says what to install.
+The counter's `label_font` setting chooses the Chinese font (`use_cjk_font`): "auto" (the default) takes
+the machine's own CJK font (the usual Debian/Ubuntu, macOS and Windows places, then fontconfig) and
+else the one bundled in `fontdata/` (a GB 2312 subset of Noto Sans CJK SC Bold: rarer hanzi outside
+GB 2312 draw as a box); "bundled" always takes the bundled one; anything else is the path of a font
+file (`path#N` for face N of a .ttc collection). `$STATION_CJK_FONT` overrides the setting ("" means no
+CJK font). When there is none, Chinese text cannot be drawn: `printable()` replaces it (captions fall
+back to their English words in the print service) and `CJK_MISSING` says so.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -14,21 +19,29 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-CJK_MISSING = "No Chinese font found: Chinese text is printed in English. Install fonts-wqy-microhei."
-
-_CJK_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-    "/usr/share/fonts/truetype/arphic/ukai.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "/System/Library/Fonts/PingFang.ttc",
-    "/System/Library/Fonts/STHeiti Medium.ttc",
-    "C:/Windows/Fonts/msyh.ttc",
-    "C:/Windows/Fonts/simhei.ttf",
+CJK_MISSING = (
+    "No Chinese font found: Chinese text is printed in English. Set label_font in counter.toml to a "
+    "font file, or to auto."
 )
+BUNDLED_CJK = Path(__file__).parent / "fontdata" / "NotoSansCJKsc-Bold-GB2312.ttf"
+
+log = logging.getLogger("station.printers.fonts")
+
+# (path, face): Noto's collections hold JP, KR, SC, TC, HK in that order; face 2 is Simplified Chinese.
+_CJK_CANDIDATES = (
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
+    ("/usr/share/fonts/truetype/arphic/ukai.ttc", 0),
+    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),
+    ("/System/Library/Fonts/PingFang.ttc", 0),
+    ("/System/Library/Fonts/STHeiti Medium.ttc", 0),
+    ("C:/Windows/Fonts/msyh.ttc", 0),
+    ("C:/Windows/Fonts/simhei.ttf", 0),
+)
+_choice = "auto"
 _LATIN_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
     "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
@@ -47,16 +60,48 @@ class FontFile:
         return self.path.suffix.lower() in (".ttc", ".otc")
 
 
+def use_cjk_font(choice: str) -> None:
+    """Apply the counter's `label_font` setting: "auto", "bundled", or a font file (`path#N`)."""
+    global _choice
+    _choice = choice.strip() or "auto"
+    cjk_font.cache_clear()
+
+
 @cache
 def cjk_font() -> FontFile | None:
-    """A font with Simplified Chinese glyphs, or None. `$STATION_CJK_FONT` wins ("" disables)."""
-    override = os.environ.get("STATION_CJK_FONT")
-    if override is not None:
-        return FontFile(Path(override)) if override and Path(override).is_file() else None
-    for candidate in _CJK_CANDIDATES:
+    """The font Chinese text is drawn with (see the module docstring), or None."""
+    choice = os.environ.get("STATION_CJK_FONT", _choice)
+    if choice == "":
+        return None
+    if choice == "bundled":
+        return _bundled()
+    if choice != "auto":
+        chosen = _font_file(choice)
+        if chosen is not None:
+            return chosen
+        log.warning("label_font %r is not a font file; using the automatic choice", choice)
+    return _system_cjk() or _bundled()
+
+
+def _font_file(choice: str) -> FontFile | None:
+    """`path`, or `path#N` for face N of a collection, when that file exists."""
+    path, face = choice, 0
+    head, sep, tail = choice.rpartition("#")
+    if sep and tail.isdigit():
+        path, face = head, int(tail)
+    file = Path(path).expanduser()
+    return FontFile(file, face) if file.is_file() else None
+
+
+def _system_cjk() -> FontFile | None:
+    for candidate, face in _CJK_CANDIDATES:
         if Path(candidate).is_file():
-            return FontFile(Path(candidate))
+            return FontFile(Path(candidate), face)
     return _fontconfig(":lang=zh-cn")
+
+
+def _bundled() -> FontFile | None:
+    return FontFile(BUNDLED_CJK) if BUNDLED_CJK.is_file() else None
 
 
 @cache

@@ -1,8 +1,8 @@
 """PNG labels (preview, and any printer behind CUPS), drawn at whole printer dots.
 
-The image is exactly the sticker's size in dots at the label's dpi, 1-bit like a thermal head, and the
-Code128 bars come from python-barcode's modules at `layout.module` dots each, so a preview scans like the
-sticker does.
+The image is exactly the sticker's size in dots at the label's dpi, 1-bit like a thermal head; the
+Code 128 bars come from python-barcode's modules and the QR code from the `qrcode` library's, at the
+layout's whole dots per module, so a preview scans like the sticker does.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from hardware.printers import code128
+from hardware.printers import code128, qr
 from hardware.printers.fonts import cjk_font, has_cjk, label_font, printable
-from hardware.printers.label import Box, LabelData, LabelLayout
+from hardware.printers.label import Box, LabelData, LabelLayout, Media, Symbol
 
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
@@ -32,14 +32,19 @@ def _reference(text: str) -> str:
     return "0\u53d6" if has_cjk(text) else "0"
 
 
+def _ink(face: Font, text: str, stroke: int) -> tuple[float, float, float, float]:
+    """Left, top, right, bottom of `text` with the reference glyphs' height: descenders count."""
+    left, top, right, bottom = face.getbbox(text, stroke_width=stroke)
+    _, ref_top, _, ref_bottom = face.getbbox(_reference(text), stroke_width=stroke)
+    return left, min(top, ref_top), right, max(bottom, ref_bottom)
+
+
 def fit_font(text: str, box: Box, *, stroke: int = 0) -> Font:
     """The largest font whose rendering of `text` fits in `box`."""
     lo, hi = 6, max(7, box.h * 2)
-    ref = _reference(text)
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        left, _, right, _ = font(mid).getbbox(text, stroke_width=stroke)
-        _, top, _, bottom = font(mid).getbbox(ref, stroke_width=stroke)
+        left, top, right, bottom = _ink(font(mid), text, stroke)
         if right - left <= box.w and bottom - top <= box.h:
             lo = mid
         else:
@@ -50,13 +55,12 @@ def fit_font(text: str, box: Box, *, stroke: int = 0) -> Font:
 def draw_text(
     draw: ImageDraw.ImageDraw, text: str, box: Box, *, align: str = "left", stroke: int = 0
 ) -> None:
-    """`text` fitted into `box`, its ink aligned to the box (bottom on the baseline side)."""
+    """`text` fitted into `box`, its ink (descenders too) inside it, aligned to the box's bottom."""
     text = printable(text, cjk=cjk_font() is not None)
     if not text:
         return
     face = fit_font(text, box, stroke=stroke)
-    left, _, right, _ = face.getbbox(text, stroke_width=stroke)
-    bottom = face.getbbox(_reference(text), stroke_width=stroke)[3]
+    left, _, right, bottom = _ink(face, text, stroke)
     x = box.x - left
     if align == "right":
         x = box.x + box.w - right
@@ -74,6 +78,24 @@ def draw_bars(draw: ImageDraw.ImageDraw, data: str, box: Box, module: int) -> No
         x += module
 
 
+def draw_qr(draw: ImageDraw.ImageDraw, data: str, box: Box, cell: int) -> None:
+    """The symbol centred in `box` (the room kept for the largest one a printer could make)."""
+    cells = qr.matrix(data)
+    offset = (box.w - len(cells) * cell) // 2
+    for r, row in enumerate(cells):
+        for c, dark in enumerate(row):
+            if dark:
+                x, y = box.x + offset + c * cell, box.y + offset + r * cell
+                draw.rectangle([x, y, x + cell - 1, y + cell - 1], fill=0)
+
+
+def draw_symbol(draw: ImageDraw.ImageDraw, data: str, symbol: Symbol) -> None:
+    if symbol.is_qr:
+        draw_qr(draw, data, symbol.box, symbol.module)
+    else:
+        draw_bars(draw, data, symbol.box, symbol.module)
+
+
 def label_image(data: LabelData, layout: LabelLayout) -> Image.Image:
     img = Image.new("1", (layout.width, layout.height), 1)
     draw = ImageDraw.Draw(img)
@@ -82,25 +104,20 @@ def label_image(data: LabelData, layout: LabelLayout) -> Image.Image:
     draw_text(draw, data.carrier, layout.carrier, align="right", stroke=bold)
     draw_text(draw, data.pickup_code, layout.code, align="center", stroke=bold)
     draw_text(draw, data.tail_text, layout.tail)
-    draw_text(draw, data.phone_text, layout.phone, align="right")
-    draw_text(draw, data.date_text, layout.date)
-    if layout.fits:
-        draw_bars(draw, data.waybill, layout.barcode, layout.module)
-    else:  # too long for 2 dots per module on this sticker: print the number instead
-        draw_text(
-            draw,
-            data.waybill,
-            Box(layout.date.x, layout.barcode.y, layout.date.w, min(layout.barcode.h, layout.date.h * 2)),
-            align="center",
-        )
+    draw_text(draw, data.phone_text, layout.phone)
+    draw_text(draw, data.date_text, layout.date, align=layout.date_align)
+    if layout.hri is not None:
+        draw_text(draw, data.waybill, layout.hri, align="center")
+    draw_symbol(draw, data.waybill, layout.symbol)
     return img
 
 
 def to_png(img: Image.Image, dpi: int) -> bytes:
     out = io.BytesIO()
-    img.save(out, format="PNG", dpi=(dpi, dpi), optimize=True)
+    img.save(out, format="PNG", dpi=(dpi, dpi))
     return out.getvalue()
 
 
-def render_label(data: LabelData, layout: LabelLayout) -> bytes:
+def render_label(data: LabelData, media: Media) -> bytes:
+    layout = media.layout(data.waybill)
     return to_png(label_image(data, layout), layout.dpi)

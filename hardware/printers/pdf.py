@@ -1,8 +1,8 @@
 """PDF labels (a page the size of the sticker, for CUPS) and A4/roll PDFs of receipts and manifests.
 
 Text is real text (searchable, sharp at any printer resolution) in the machine's CJK font when there is
-one, else Helvetica with Chinese replaced (see fonts.CJK_MISSING). Bars are vector rectangles at the
-layout's whole-dot module width, so the PDF prints exactly like the PNG preview.
+one, else Helvetica with Chinese replaced (see fonts.CJK_MISSING). Bars and QR modules are vector
+rectangles at the layout's whole-dot module width, so the PDF prints exactly like the PNG preview.
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ from datetime import UTC, datetime
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from hardware.printers import code128
+from hardware.printers import code128, qr
 from hardware.printers.document import Document
-from hardware.printers.fonts import cjk_font, printable
-from hardware.printers.label import Box, LabelData, LabelLayout
+from hardware.printers.fonts import cjk_font, has_cjk, printable
+from hardware.printers.label import Box, LabelData, Media
 
 PT_PER_MM = 72 / 25.4
 CAP_HEIGHT = 0.72  # digit height as a fraction of the font size, for DejaVu/WenQuanYi-like faces
+DESCENT = 0.21  # how far p, g, y reach below the baseline, as a fraction of the font size
+CJK_HEIGHT, CJK_DESCENT = 0.88, 0.12  # Chinese glyphs fill the em square, this much below the baseline
 _FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)  # reproducible files: no wall-clock timestamp inside
 
 
@@ -43,7 +45,12 @@ def _fit_text(
     text = printable(text, cjk=cjk)
     if not cjk:
         text = text.encode("latin-1", "replace").decode("latin-1")
-    size = h * PT_PER_MM / CAP_HEIGHT
+    # The text's ink (descenders and Chinese too) fills the box: above the baseline, and below it.
+    if cjk and has_cjk(text):
+        above, below = CJK_HEIGHT, CJK_DESCENT
+    else:
+        above, below = CAP_HEIGHT, DESCENT if any(ch in "gjpqy,;()" for ch in text) else 0.0
+    size = h * PT_PER_MM / (above + below)
     pdf.set_font_size(size)
     width = pdf.get_string_width(text)
     if width > w:
@@ -51,7 +58,7 @@ def _fit_text(
         pdf.set_font_size(size)
         width = pdf.get_string_width(text)
     left = x if align == "left" else x + w - width if align == "right" else x + (w - width) / 2
-    pdf.text(left, y + h, text)  # baseline at the box bottom
+    pdf.text(left, y + h - below * size / PT_PER_MM, text)
 
 
 def _mm(box: Box, dpi: int) -> tuple[float, float, float, float]:
@@ -74,7 +81,28 @@ def _bars(pdf: FPDF, data: str, x_mm: float, y_mm: float, h_mm: float, module_mm
             i += 1
 
 
-def render_label(data: LabelData, layout: LabelLayout) -> bytes:
+def _qr(pdf: FPDF, data: str, box: Box, cell: int, dpi: int) -> None:
+    """Dark modules as rectangles, a row's run at a time; centred in `box` like the PNG."""
+    cells = qr.matrix(data)
+    k = 25.4 / dpi
+    offset = (box.w - len(cells) * cell) // 2
+    pdf.set_fill_color(0, 0, 0)
+    for r, row in enumerate(cells):
+        c = 0
+        while c < len(row):
+            if not row[c]:
+                c += 1
+                continue
+            end = c
+            while end < len(row) and row[end]:
+                end += 1
+            x, y = box.x + offset + c * cell, box.y + offset + r * cell
+            pdf.rect(x * k, y * k, (end - c) * cell * k, cell * k, style="F")
+            c = end
+
+
+def render_label(data: LabelData, media: Media) -> bytes:
+    layout = media.layout(data.waybill)
     pdf, cjk = _new_pdf(layout.size.width_mm, layout.size.height_mm)
     pdf.add_page()
     dpi = layout.dpi
@@ -82,25 +110,23 @@ def render_label(data: LabelData, layout: LabelLayout) -> bytes:
     _fit_text(pdf, data.carrier, _mm(layout.carrier, dpi), cjk=cjk, align="right")
     _fit_text(pdf, data.pickup_code, _mm(layout.code, dpi), cjk=cjk, align="center")
     _fit_text(pdf, data.tail_text, _mm(layout.tail, dpi), cjk=cjk)
-    _fit_text(pdf, data.phone_text, _mm(layout.phone, dpi), cjk=cjk, align="right")
-    _fit_text(pdf, data.date_text, _mm(layout.date, dpi), cjk=cjk)
-    if layout.fits:
-        x, y, _, h = _mm(layout.barcode, dpi)
-        _bars(pdf, data.waybill, x, y, h, layout.module * 25.4 / dpi)
+    _fit_text(pdf, data.phone_text, _mm(layout.phone, dpi), cjk=cjk)
+    _fit_text(pdf, data.date_text, _mm(layout.date, dpi), cjk=cjk, align=layout.date_align)
+    if layout.hri is not None:
+        _fit_text(pdf, data.waybill, _mm(layout.hri, dpi), cjk=cjk, align="center")
+    sym = layout.symbol
+    if sym.is_qr:
+        _qr(pdf, data.waybill, sym.box, sym.module, dpi)
     else:
-        x, y, w, _ = _mm(layout.barcode, dpi)
-        _fit_text(
-            pdf,
-            data.waybill,
-            (_mm(layout.date, dpi)[0], y, _mm(layout.date, dpi)[2], _mm(layout.date, dpi)[3]),
-            cjk=cjk,
-            align="center",
-        )
+        x, y, _, h = _mm(sym.box, dpi)
+        _bars(pdf, data.waybill, x, y, h, sym.module * 25.4 / dpi)
     return bytes(pdf.output())
 
 
-def render_document(doc: Document) -> bytes:
-    """A receipt on an 80 mm roll page, or a manifest on A4 (more pages as the rows need)."""
+def render_document(doc: Document, media: Media | None = None) -> bytes:
+    """A receipt on an 80 mm roll page, or a manifest on A4 (more pages as the rows need).
+
+    `media` is not used: a PDF page has its own size."""
     roll = doc.kind == "receipt"
     width = 80.0 if roll else 210.0
     height = (60.0 + 6 * (len(doc.rows) + len(doc.meta) + len(doc.footer))) if roll else 297.0
@@ -127,7 +153,7 @@ def render_document(doc: Document) -> bytes:
 
         # Plain headings: the CJK font has no bold face.
         with pdf.table(
-            col_widths=[1] * len(doc.columns),
+            col_widths=doc.widths if len(doc.widths) == len(doc.columns) else [1] * len(doc.columns),
             text_align="LEFT",
             line_height=5,
             headings_style=FontFace(emphasis=""),

@@ -119,22 +119,39 @@ class CupsTransport:
 
 @dataclass
 class FileTransport:
-    """Append to a file (a spool), or, when `path` is a folder, write one file per job."""
+    """Write one file per job into a folder, or append to a spool file.
+
+    The target is a folder when it is one, or when its name ends with a path separator. A folder that
+    is gone is an offline printer (the job stays queued), never a reason to create a file of its name;
+    a spool file is created only inside an existing folder and only when its name ends with this
+    language's suffix (`labels.tspl`), so a missing folder is never mistaken for a new spool.
+    """
 
     path: str
     suffix: str = ".bin"
+    folder: bool = field(default=False)
+
+    def __post_init__(self) -> None:
+        self.folder = self.folder or self.path.endswith(("/", os.sep)) or Path(self.path).is_dir()
 
     def send(self, data: bytes) -> None:
         target = Path(self.path)
         try:
-            if target.is_dir():
+            if self.folder or target.is_dir():
+                if not target.is_dir():
+                    raise PrinterError("offline", f"folder {self.path} not found")
                 n = sum(1 for _ in target.glob(f"job-*{self.suffix}")) + 1
                 while (target / f"job-{n:05d}{self.suffix}").exists():
                     n += 1
                 (target / f"job-{n:05d}{self.suffix}").write_bytes(data)
-            else:
-                with open(target, "ab") as out:
-                    out.write(data)
+                return
+            if not target.exists() and target.suffix != self.suffix:
+                raise PrinterError(
+                    "offline",
+                    f"{self.path} not found (a folder, or a spool file ending in {self.suffix})",
+                )
+            with open(target, "ab") as out:
+                out.write(data)
         except OSError as exc:
             raise _os_error(exc, self.path) from exc
 

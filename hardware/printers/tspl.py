@@ -1,22 +1,24 @@
 """TSPL (Xprinter, Gprinter, TSC and most cheap label printers at stations).
 
-Text uses the printer's own fonts: bitmap fonts "3"/"4"/"5" for Latin text and the built-in
-Simplified Chinese font "TSS24.BF2" (GB encoding) for text with Chinese, scaled by whole multipliers
-to fill the layout's boxes. The barcode is the printer's own Code128 in manual mode
-(`128M`), with the same subset plan as the preview, so its width is exactly the layout's.
+Latin text uses the printer's bitmap fonts "2" to "5", scaled by whole multipliers to fill the layout's
+boxes. Chinese text uses, as the printer's settings say, either the resident Simplified Chinese font
+"TSS24.BF2" (GB encoding; most printers sold in China have it) or a `BITMAP` drawn here with our CJK font
+(for printers without it). The waybill is the printer's own Code 128 in manual mode (`128M`, the same
+subset plan as the preview, so its width is exactly the layout's) or its `QRCODE`.
 """
 
 from __future__ import annotations
 
 from hardware.printers import code128
 from hardware.printers.fonts import has_cjk
-from hardware.printers.label import Box, LabelData, LabelLayout
+from hardware.printers.label import Box, LabelData, LabelLayout, Media
 
 # Built-in bitmap fonts: name, char width, height in dots. Ties go to the first (the plainest).
-LATIN_FONTS = (("3", 16, 24), ("4", 24, 32), ("5", 32, 48))
+LATIN_FONTS = (("2", 12, 20), ("3", 16, 24), ("4", 24, 32), ("5", 32, 48))
 CJK_FONT = ("TSS24.BF2", 24, 24)  # Simplified Chinese (GB); Latin characters are half width
 SUBSET = {"B": "!104", "C": "!105"}
 SWITCH = {"B": "!100", "C": "!099"}
+MAX_MUL = 10
 
 
 def _quote(text: str) -> str:
@@ -30,14 +32,21 @@ def _width(text: str, font: tuple[str, int, int]) -> int:
 
 
 def text_command(text: str, box: Box, *, align: str = "left") -> str:
-    """A TEXT command in the font and whole multiplier that fill `box` best without overflowing it."""
+    """A TEXT command in the font and whole multiplier that fill `box` best without overflowing it.
+
+    Text too long for the box even in the smallest font is cut short rather than drawn past it.
+    """
     fonts = (CJK_FONT,) if has_cjk(text) else LATIN_FONTS
-    best = (fonts[0], 1)
+    best: tuple[tuple[str, int, int], int] | None = None
     for font in fonts:
-        unit = max(1, _width(text, font))
-        mul = min(box.h // font[2], box.w // unit, 10)
-        if mul >= 1 and font[2] * mul > best[0][2] * best[1]:
+        mul = min(box.h // font[2], box.w // max(1, _width(text, font)), MAX_MUL)
+        if mul >= 1 and (best is None or font[2] * mul > best[0][2] * best[1]):
             best = (font, mul)
+    if best is None:
+        font = fonts[0]
+        while text and _width(text, font) > box.w:
+            text = text[:-1]
+        best = (font, 1)
     (name, _, height), mul = best
     width = _width(text, best[0]) * mul
     x = box.x
@@ -49,6 +58,23 @@ def text_command(text: str, box: Box, *, align: str = "left") -> str:
     return f'TEXT {x},{y},"{name}",0,{mul},{mul},"{_quote(text)}"'
 
 
+def bitmap_command(text: str, box: Box, *, align: str = "left") -> bytes:
+    """`text` drawn with our CJK font as a BITMAP the size of `box` (mode 0: overwrite).
+
+    In TSPL bitmap data a 0 bit prints a dot and a 1 bit leaves paper white, which is exactly how
+    Pillow packs a "1" image (0 = black), so the bytes go as they are. The width is whole bytes, never
+    wider than the box, so the bitmap never reaches past the sticker.
+    """
+    from PIL import Image, ImageDraw
+
+    from hardware.printers.image import draw_text
+
+    row_bytes = max(1, box.w // 8)
+    img = Image.new("1", (row_bytes * 8, box.h), 1)
+    draw_text(ImageDraw.Draw(img), text, Box(0, 0, row_bytes * 8, box.h), align=align)
+    return f"BITMAP {box.x},{box.y},{row_bytes},{box.h},0,".encode() + img.tobytes()
+
+
 def barcode_content(waybill: str) -> str:
     parts = []
     for n, seg in enumerate(code128.plan(waybill)):
@@ -56,34 +82,42 @@ def barcode_content(waybill: str) -> str:
     return "".join(parts)
 
 
-def render_label(data: LabelData, layout: LabelLayout, *, gap_mm: int = 2) -> bytes:
-    size = layout.size
+def symbol_command(waybill: str, layout: LabelLayout) -> str:
+    sym = layout.symbol
+    box = sym.box
+    if sym.is_qr:
+        # ECC M, automatic mode, no rotation; the printer draws no quiet zone: the layout keeps one.
+        return f'QRCODE {box.x},{box.y},M,{sym.module},A,0,"{_quote(waybill)}"'
+    return (
+        f'BARCODE {box.x},{box.y},"128M",{box.h},0,0,{sym.module},{sym.module},"{barcode_content(waybill)}"'
+    )
+
+
+def render_label(data: LabelData, media: Media) -> bytes:
+    layout = media.layout(data.waybill)
+
+    def text(value: str, box: Box, align: str = "left") -> bytes:
+        if media.cjk == "bitmap" and has_cjk(value):
+            return bitmap_command(value, box, align=align)
+        # GB18030 is what the printers' Chinese font expects; for ASCII it is ASCII.
+        return text_command(value, box, align=align).encode("gb18030")
+
     lines = [
-        f"SIZE {size.width_mm} mm,{size.height_mm} mm",
-        f"GAP {gap_mm} mm,0 mm",
-        "DIRECTION 1,0",
-        "REFERENCE 0,0",
-        "CLS",
-        text_command(data.captions.code, layout.caption),
-        text_command(data.carrier, layout.carrier, align="right"),
-        text_command(data.pickup_code, layout.code, align="center"),
-        text_command(data.tail_text, layout.tail),
+        f"SIZE {layout.size.width_mm} mm,{layout.size.height_mm} mm".encode(),
+        f"GAP {media.gap_mm:g} mm,0 mm".encode(),
+        b"DIRECTION 1,0",
+        b"REFERENCE 0,0",
+        b"CLS",
+        text(data.captions.code, layout.caption),
+        text(data.carrier, layout.carrier, "right"),
+        text(data.pickup_code, layout.code, "center"),
+        text(data.tail_text, layout.tail),
     ]
     if data.phone_text:
-        lines.append(text_command(data.phone_text, layout.phone, align="right"))
-    lines.append(text_command(data.date_text, layout.date))
-    bar = layout.barcode
-    if layout.fits:
-        lines.append(
-            f'BARCODE {bar.x},{bar.y},"128M",{bar.h},0,0,{layout.module},{layout.module},'
-            f'"{barcode_content(data.waybill)}"'
-        )
-    else:
-        lines.append(
-            text_command(
-                data.waybill, Box(layout.date.x, bar.y, layout.date.w, layout.date.h), align="center"
-            )
-        )
-    lines.append("PRINT 1,1")
-    # GB18030 is what the printers' Chinese font expects; for ASCII it is ASCII.
-    return ("\r\n".join(lines) + "\r\n").encode("gb18030")
+        lines.append(text(data.phone_text, layout.phone))
+    lines.append(text(data.date_text, layout.date, layout.date_align))
+    if layout.hri is not None:
+        lines.append(text(data.waybill, layout.hri, "center"))
+    lines.append(symbol_command(data.waybill, layout).encode("gb18030"))
+    lines.append(b"PRINT 1,1")
+    return b"\r\n".join(lines) + b"\r\n"

@@ -15,6 +15,7 @@ import usb.core
 import usb.util
 
 from hardware.printers.transports import PrinterError
+from hardware.usb_backend import libusb_backend
 
 PRINTER_CLASS = 7
 CHUNK = 4096
@@ -56,10 +57,11 @@ class UsbTransport:
             criteria["idVendor"] = self.vendor_id
         if self.product_id is not None:
             criteria["idProduct"] = self.product_id
+        backend = self.backend or libusb_backend()
         try:
             if criteria:
-                return usb.core.find(backend=self.backend, **criteria)
-            return usb.core.find(backend=self.backend, custom_match=is_printer)
+                return usb.core.find(backend=backend, **criteria)
+            return usb.core.find(backend=backend, custom_match=is_printer)
         except usb.core.NoBackendError as exc:
             raise PrinterError("offline", "no USB library (libusb) on this machine") from exc
 

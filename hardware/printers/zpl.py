@@ -1,9 +1,9 @@
 """ZPL II (Zebra and compatibles).
 
 Latin text uses the scalable font 0 in UTF-8 (`^CI28`). Zebra printers rarely carry a Chinese font, so
-text with Chinese is sent as a bitmap (`^GFA`) drawn with the machine's CJK font. The barcode is the
+text with Chinese is sent as a bitmap (`^GFA`) drawn with the machine's CJK font. The waybill is the
 printer's `^BC` with explicit subset switches (`>:` start B, `>;` start C, `>5`/`>6` switch), the same
-plan as the preview.
+plan as the preview, or its `^BQ` QR code.
 """
 
 from __future__ import annotations
@@ -13,11 +13,14 @@ from PIL import Image, ImageDraw
 from hardware.printers import code128
 from hardware.printers.fonts import has_cjk
 from hardware.printers.image import draw_text
-from hardware.printers.label import Box, LabelData, LabelLayout
+from hardware.printers.label import Box, LabelData, LabelLayout, Media
 
 START = {"B": ">:", "C": ">;"}
 SWITCH = {"B": ">6", "C": ">5"}
 CHAR_WIDTH = 0.6  # font 0 advance per char, as a fraction of its height (digits; conservative)
+# Zebra firmware puts a ^FO'd QR code lower by the ^BY bar height, which persists between labels; the
+# QR field pins that height and starts this much higher, so the symbol lands where the layout put it.
+QR_SINK = 10
 
 
 def _escape(text: str) -> str:
@@ -27,8 +30,8 @@ def _escape(text: str) -> str:
 
 def graphic_field(img: Image.Image, x: int, y: int) -> str:
     """A 1-bit image as ^GFA hex (1 = black dot on the label)."""
-    row_bytes = (img.width + 7) // 8
-    bw = Image.new("1", (row_bytes * 8, img.height), 1)  # white padding bits, not black
+    row_bytes = max(1, img.width // 8)  # whole bytes inside the image: never past the box
+    bw = Image.new("1", (row_bytes * 8, img.height), 1)
     bw.paste(img.convert("1"), (0, 0))
     # PIL packs "1" images MSB first with 1 = white; ZPL wants 1 = black.
     raw = bytes(b ^ 0xFF for b in bw.tobytes())
@@ -38,8 +41,9 @@ def graphic_field(img: Image.Image, x: int, y: int) -> str:
 
 def text_field(text: str, box: Box, *, align: str = "left") -> str:
     if has_cjk(text):
-        img = Image.new("1", (box.w, box.h), 1)
-        draw_text(ImageDraw.Draw(img), text, Box(0, 0, box.w, box.h), align=align)
+        width = max(8, box.w // 8 * 8)  # whole bytes, so right-aligned text is not cut off
+        img = Image.new("1", (width, box.h), 1)
+        draw_text(ImageDraw.Draw(img), text, Box(0, 0, width, box.h), align=align)
         return graphic_field(img, box.x, box.y)
     height = max(10, min(box.h, int(box.w / (CHAR_WIDTH * max(1, len(text))))))
     y = box.y + box.h - height
@@ -55,7 +59,19 @@ def barcode_data(waybill: str) -> str:
     )
 
 
-def render_label(data: LabelData, layout: LabelLayout) -> bytes:
+def symbol_field(waybill: str, layout: LabelLayout) -> str:
+    sym = layout.symbol
+    box = sym.box
+    if sym.is_qr:
+        # Model 2, cell size; data "MA,": error correction M, automatic input mode.
+        return (
+            f"^BY2,3,{QR_SINK}^FO{box.x},{box.y - QR_SINK}^BQN,2,{sym.module}^FH^FDMA,{_escape(waybill)}^FS"
+        )
+    return f"^FO{box.x},{box.y}^BY{sym.module}^BCN,{box.h},N,N,N^FD{barcode_data(waybill)}^FS"
+
+
+def render_label(data: LabelData, media: Media) -> bytes:
+    layout = media.layout(data.waybill)
     fields = [
         "^XA",
         "^CI28",
@@ -68,16 +84,9 @@ def render_label(data: LabelData, layout: LabelLayout) -> bytes:
         text_field(data.tail_text, layout.tail),
     ]
     if data.phone_text:
-        fields.append(text_field(data.phone_text, layout.phone, align="right"))
-    fields.append(text_field(data.date_text, layout.date))
-    bar = layout.barcode
-    if layout.fits:
-        fields.append(
-            f"^FO{bar.x},{bar.y}^BY{layout.module}^BCN,{bar.h},N,N,N^FD{barcode_data(data.waybill)}^FS"
-        )
-    else:
-        fields.append(
-            text_field(data.waybill, Box(layout.date.x, bar.y, layout.date.w, layout.date.h), align="center")
-        )
-    fields += ["^PQ1", "^XZ"]
+        fields.append(text_field(data.phone_text, layout.phone))
+    fields.append(text_field(data.date_text, layout.date, align=layout.date_align))
+    if layout.hri is not None:
+        fields.append(text_field(data.waybill, layout.hri, align="center"))
+    fields += [symbol_field(data.waybill, layout), "^PQ1", "^XZ"]
     return ("\n".join(fields) + "\n").encode("utf-8")

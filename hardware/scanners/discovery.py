@@ -16,6 +16,7 @@ import usb.util
 
 from hardware.scanners.hidpos import is_pos_descriptor
 from hardware.scanners.udev import udev_rule
+from hardware.usb_backend import libusb_backend
 
 HID, PRINTER = 3, 7
 
@@ -99,7 +100,7 @@ def _probe(dev: Any, found: FoundDevice) -> None:
 def discover(backend: Any = None, *, include_serial: bool = True) -> Discovery:
     result = Discovery()
     try:
-        devices = list(usb.core.find(find_all=True, backend=backend))
+        devices = list(usb.core.find(find_all=True, backend=backend or libusb_backend()))
     except usb.core.NoBackendError:
         result.usb_available = False
         result.error = "no libusb backend"

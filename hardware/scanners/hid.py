@@ -28,6 +28,7 @@ from hardware.scanners.base import Scanner, ScannerStatus
 from hardware.scanners.hidpos import PosReportDecoder, is_pos_descriptor
 from hardware.scanners.keymaps import ENTER, TAB, Layout, layout, usage_to_char
 from hardware.scanners.udev import no_permission_message
+from hardware.usb_backend import libusb_backend
 
 log = logging.getLogger("station.scanner.hid")
 
@@ -164,7 +165,8 @@ class HidScanner(Scanner):
         return self.mode == "pos"  # a POS interface is only known once its report descriptor is read
 
     def find(self) -> list[Any]:
-        return list(usb.core.find(find_all=True, backend=self.backend, custom_match=self.matches))
+        backend = self.backend or libusb_backend()
+        return list(usb.core.find(find_all=True, backend=backend, custom_match=self.matches))
 
     def _watch(self) -> None:
         while not self._stop.is_set():

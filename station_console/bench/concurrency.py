@@ -3,7 +3,9 @@
 `measure_concurrent_checkins` is the `make bench` figure (check-ins per second with 1, 2, 4 counters on
 PostgreSQL); the worker functions are also what tests/test_concurrency.py runs, so the benchmark and the
 no-double-allocation test exercise the same code path. Workers run in `spawn` processes (no engine or
-lock state inherited), wait on a barrier so they really start together, and report every outcome.
+lock state inherited), wait on a barrier so they really start together, and report every outcome. Where
+the platform has it, they fork from a `forkserver` (itself a fresh process that imported the services
+once) instead of each starting a new interpreter: the same clean state, at a tenth of the start time.
 """
 
 from __future__ import annotations
@@ -87,9 +89,21 @@ def pickup_worker(url: str, counter: str, parcels: Sequence[tuple[int, str]]) ->
     return outcomes
 
 
+def _context() -> Any:
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")  # Windows
+    ctx = multiprocessing.get_context("forkserver")
+    # Imported once in the server, so every worker forked from it starts with them loaded (a module
+    # that is not there is skipped: the worker then imports what it needs itself).
+    ctx.set_forkserver_preload(
+        ["station_console.services.checkin", "station_console.services.pickup", "db.engine"]
+    )
+    return ctx
+
+
 def run_parallel(worker: Any, url: str, jobs: Sequence[Sequence[Any]]) -> list[list[dict[str, Any]]]:
     """Run `worker(url, counter-N, job)` for each job in its own process, all starting together."""
-    ctx = multiprocessing.get_context("spawn")
+    ctx = _context()
     barrier = ctx.Barrier(len(jobs))
     with ctx.Pool(len(jobs), initializer=_init, initargs=(barrier,)) as pool:
         return pool.starmap(worker, [(url, f"counter-{n + 1}", list(job)) for n, job in enumerate(jobs)])

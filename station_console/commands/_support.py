@@ -29,7 +29,10 @@ class CliApp:
     _counter_settings: CounterSettings | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        from hardware.printers.fonts import use_cjk_font
+
         set_language(self.lang or self.counter_settings.language or language_from_locale())
+        use_cjk_font(self.counter_settings.label_font)
 
     @property
     def counter_settings(self) -> CounterSettings:

@@ -27,6 +27,9 @@ def register(cli: click.Group) -> None:
 @click.option("--batch", help="Carrier being received; a number that looks like another one is refused.")
 @click.option("--phone", help="Recipient phone: full, last 4 digits, 138****5678 or 17012345678-8462.")
 @click.option("--size", type=SIZE_CHOICES, help="Size class (default: the station setting).")
+@click.option(
+    "--recipient", metavar="REF", help="The directory entry (external id or #id): its phone and name."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def checkin(
@@ -36,12 +39,18 @@ def checkin(
     batch: str | None,
     phone: str | None,
     size: str | None,
+    recipient: str | None,
     as_json: bool,
 ) -> None:
     """Check in one parcel: shelf location, pickup code, label job and notification, in one transaction."""
     from station_console.services.checkin.transaction import check_in
 
     try:
+        recipient_id = None
+        if recipient:
+            from station_console.services.recipients import directory
+
+            recipient_id = directory.get(app.station, recipient).id
         result = check_in(
             app.station,
             waybill,
@@ -49,6 +58,7 @@ def checkin(
             carrier=carrier.upper() if carrier else None,
             phone=phone,
             size=size.upper() if size else None,
+            recipient_id=recipient_id,
         )
     except StationError as exc:
         fail(exc, as_json=as_json)
@@ -70,6 +80,10 @@ def checkin(
         click.echo(_("Re-delivery: this waybill was here before."))
     if result.overflow:
         click.echo(_("The shelves are full: this parcel went to the overflow zone."))
+    if result.consent_missing:
+        click.echo(_("No consent on record to hold parcels at the station: ask the recipient."), err=True)
+    if result.wants_door:
+        click.echo(_("The recipient chose door delivery: it goes on the next run."))
 
 
 @click.command()

@@ -26,24 +26,47 @@ def register(cli: click.Group) -> None:
     metavar="WAYBILL",
     help="Hand over this parcel (repeat for each); all must be the query's, else none is.",
 )
+@click.option("--proxy-name", metavar="NAME", help="Someone collects for the recipient (代取): their name.")
+@click.option("--proxy-phone", metavar="DIGITS", help="The proxy's phone (its last 4 digits are kept).")
+@click.option(
+    "--proxy-id", metavar="LAST4", help="The last 4 of the proxy's ID card, where the station asks."
+)
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the parcels (or the handed-over waybills) as JSON."
 )
 @pass_app
-def pickup_command(app: CliApp, query: str, confirm: tuple[str, ...], as_json: bool) -> None:
+def pickup_command(
+    app: CliApp,
+    query: str,
+    confirm: tuple[str, ...],
+    proxy_name: str | None,
+    proxy_phone: str | None,
+    proxy_id: str | None,
+    as_json: bool,
+) -> None:
     """List a customer's parcels on the shelves (code, codes, phone tail, phone or waybill); with
-    --confirm, mark those parcels picked up."""
+    --confirm, mark those parcels picked up (--proxy-name and --proxy-phone: by a proxy)."""
     from station_console.services.pickup import handover
     from station_console.services.pickup.lookup import CHECK_LABELS, lookup
+    from station_console.services.pickup.proxy import Proxy
 
     station = app.station
+    proxy = (
+        Proxy(name=proxy_name or "", phone_tail=proxy_phone or "", id_last4=proxy_id)
+        if proxy_name or proxy_phone or proxy_id
+        else None
+    )
     try:
         found = lookup(station, query)
         if confirm:
             # Every confirmed waybill must be one of the query's parcels; a stranger refuses them all.
             rows = [handover.check_scan(found, waybill, station) for waybill in confirm]
             done = handover.confirm_pickup(
-                station, [r.parcel_id for r in rows], method=found.method, scanned=[r.waybill for r in rows]
+                station,
+                [r.parcel_id for r in rows],
+                method=found.method,
+                scanned=[r.waybill for r in rows],
+                proxy=proxy,
             )
     except StationError as exc:
         fail(exc, as_json=as_json)
@@ -68,9 +91,10 @@ def pickup_command(app: CliApp, query: str, confirm: tuple[str, ...], as_json: b
     for group in found.groups:
         click.echo(_("Customer {phone}: {n} parcel(s)", phone=group[0].masked_phone or "-", n=len(group)))
         for r in group:
+            out = "  " + _("out for delivery") if r.out_for_delivery else ""
             click.echo(
                 f"  {r.pickup_code:<12} {r.location:<6} {r.carrier:<8} {r.waybill:<22} "
-                f"{r.checked_in_at:%Y-%m-%d}  {r.band}"
+                f"{r.checked_in_at:%Y-%m-%d}  {r.band}{out}"
             )
     for old, new in found.moved:
         click.echo(_("{old} moved to {new}.", old=old, new=new), err=True)

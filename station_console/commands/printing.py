@@ -35,7 +35,10 @@ def register(cli: click.Group) -> None:
     type=click.Choice(FORMATS),
     help="Printer language (default: this counter's printer, else tspl).",
 )
-@click.option("--size", help="Sticker size in mm: 40x30, 50x30 or 60x40.")
+@click.option(
+    "--size",
+    help="Sticker size in mm: 40x30, 50x30, 60x40, 70x50, 100x100, 100x150 (another size is scaled).",
+)
 @click.option("--dpi", type=click.Choice(["203", "300"]), help="Printer resolution.")
 @click.option(
     "--out",
@@ -52,8 +55,10 @@ def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | N
 
     configured: dict[str, Any] = dict(app.counter_settings.printer)
     config = {
+        **configured,  # the default printer's paper: gap, roll width, how it prints Chinese
         "language": fmt or configured.get("language", "tspl"),
         "transport": "dummy",
+        "target": "preview",
         "size": size or configured.get("size", "40x30"),
         "dpi": int(dpi or configured.get("dpi", 203)),
     }
@@ -68,7 +73,10 @@ def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | N
         fail(exc)
     if needs_cjk_fallback(data.lang, printer):
         click.echo(
-            _("No Chinese font found: Chinese text is printed in English. Install fonts-wqy-microhei."),
+            _(
+                "No Chinese font found: Chinese text is printed in English. Set label_font in "
+                "counter.toml to a font file, or to auto."
+            ),
             err=True,
         )
     payload = printer.render_label(label_for_printer(data, printer, warn=False))
@@ -104,7 +112,7 @@ def print_label(app: CliApp, ref: str, printer_name: str | None, as_json: bool) 
     except StationError as exc:
         fail(exc, as_json=as_json)
     if as_json:
-        emit_json(job_json(job))
+        emit_json(job_json(job, _codes(app, [job.parcel_id]).get(job.parcel_id or 0)))
         return
     click.echo(_("Label queued as print job {job}", job=job.id))
 
@@ -134,6 +142,9 @@ def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit
 
     outcome: dict[str, Any] | None = None
     if process:
+        # The send-out flow draws its own jobs; loading it registers that renderer with the queue.
+        import station_console.services.sendout.drawing  # noqa: F401
+
         try:
             result = process_queue(app.station, printer_for(app.counter_settings))
         except StationError as exc:
@@ -206,9 +217,11 @@ def job_json(job: Any, code: str | None = None) -> dict[str, Any]:
     }
 
 
-def _codes(app: CliApp, parcel_ids: list[int]) -> dict[int, str]:
+def _codes(app: CliApp, parcel_ids: list[int | None]) -> dict[int, str]:
     if not parcel_ids:
         return {}
     with app.station.read() as session:
-        rows = session.exec(select(Parcel.id, Parcel.pickup_code).where(col(Parcel.id).in_(parcel_ids))).all()
+        rows = session.exec(
+            select(Parcel.id, Parcel.pickup_code).where(col(Parcel.id).in_([p for p in parcel_ids if p]))
+        ).all()
     return {pid: code or "" for pid, code in rows if pid is not None}

@@ -92,7 +92,7 @@ def returns_manifest(app: CliApp, batch: int) -> None:
     """Queue the batch's manifest on this counter's printer."""
     from station_console.services.exceptions import returns
 
-    job = attempt(lambda: returns.print_manifest(app.station, batch))
+    job = attempt(lambda: returns.print_manifest(app.station, batch, app.counter_settings))
     click.echo(_("Manifest queued as print job {job}", job=job))
 
 

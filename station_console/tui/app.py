@@ -22,6 +22,7 @@ from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.parcels import ParcelsScreen
 from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.reports import ReportsScreen
+from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.settings import SettingsScreen
 from station_console.tui.screens.shelves import ShelvesScreen
 from station_console.tui.widgets.header import StationHeader
@@ -45,6 +46,7 @@ class StationApp(ClerkSessionMixin, App[None]):
     MODES: ClassVar = {
         "checkin": CheckinScreen,
         "pickup": PickupScreen,
+        "sendout": SendoutScreen,
         "shelves": ShelvesScreen,
         "parcels": ParcelsScreen,
         "reports": ReportsScreen,
@@ -59,25 +61,34 @@ class StationApp(ClerkSessionMixin, App[None]):
         Binding(
             "f2", "switch_mode('pickup')", N_("Pickup"), id="mode.pickup", tooltip=N_("Hand out parcels")
         ),
+        # The counter's three flows first (in, out, send), then the back office; screens keep F7-F12.
         Binding(
             "f3",
+            "switch_mode('sendout')",
+            N_("Send-out"),
+            id="mode.sendout",
+            tooltip=N_("Accept parcels to send; hand them to couriers"),
+        ),
+        Binding(
+            "f4",
             "switch_mode('shelves')",
             N_("Shelves"),
             id="mode.shelves",
             tooltip=N_("Shelf map and stocktake"),
         ),
         Binding(
-            "f4",
+            "f5",
             "switch_mode('parcels')",
             N_("Parcels"),
             id="mode.parcels",
             tooltip=N_("Search every parcel"),
         ),
         Binding(
-            "f5", "switch_mode('reports')", N_("Reports"), id="mode.reports", tooltip=N_("Reconciliation")
+            "f6", "switch_mode('reports')", N_("Reports"), id="mode.reports", tooltip=N_("Reconciliation")
         ),
+        # Settings is a manager's, now and then: off the F-keys (inside Settings, Ctrl+S saves).
         Binding(
-            "f6",
+            "ctrl+s",
             "switch_mode('settings')",
             N_("Settings"),
             id="mode.settings",

@@ -94,6 +94,9 @@ class PrintWorker(PeriodicWorker):
         self._post(self._configured, printers)
 
     def _drain(self) -> None:
+        # The send-out flow draws its own jobs; loading it registers that renderer with the queue.
+        import station_console.services.sendout.drawing  # noqa: F401
+
         station = self.app.station  # type: ignore[attr-defined]
         printed = failed = 0
         state, error = "ready", None

@@ -44,8 +44,9 @@ def test_label_in_every_format_carries_the_code_and_a_decodable_barcode(run, tmp
         result = run("label", code, "--format", fmt, "--out", str(out))
         assert result.exit_code == 0, result.output
         outputs[fmt] = out.read_bytes()
-    assert code.encode() in outputs["tspl"] and b'"128M"' in outputs["tspl"]
-    assert f"^FD{code}^FS".encode() in outputs["zpl"] and b"^BCN" in outputs["zpl"]
+    # The default sticker, 40x30 at 203 dpi, is too narrow for an SF waybill's bars: a QR code.
+    assert code.encode() in outputs["tspl"] and b"QRCODE" in outputs["tspl"]
+    assert f"^FD{code}^FS".encode() in outputs["zpl"] and b"^BQN" in outputs["zpl"]
     assert code.encode() in outputs["escpos"] and b"\x1dkI" in outputs["escpos"]
     assert all(b"13812345678" not in data for data in outputs.values())
     img = Image.open(io.BytesIO(outputs["png"]))
@@ -110,6 +111,7 @@ def test_unplugged_printer_keeps_the_label_and_prints_it_when_back(run, db_url: 
 
     queued = run("print", code, "--json")  # a reprint, audited
     assert queued.exit_code == 0 and json.loads(queued.output)["status"] == "queued"
+    assert json.loads(queued.output)["pickup_code"] == code
     with station.read() as s:
         assert len(s.exec(select(PrintJob)).all()) == 2
     station.engine.dispose()

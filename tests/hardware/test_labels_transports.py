@@ -130,8 +130,8 @@ def test_cups_pipes_the_job_to_lp(tmp_path: Path) -> None:
 
 def test_file_appends_or_writes_one_file_per_job(tmp_path: Path) -> None:
     spool = tmp_path / "spool.tspl"
-    FileTransport(str(spool)).send(b"a")
-    FileTransport(str(spool)).send(b"b")
+    FileTransport(str(spool), suffix=".tspl").send(b"a")
+    FileTransport(str(spool)).send(b"b")  # an existing spool is appended to, whatever its name
     assert spool.read_bytes() == b"ab"
     folder = tmp_path / "labels"
     folder.mkdir()
@@ -139,6 +139,31 @@ def test_file_appends_or_writes_one_file_per_job(tmp_path: Path) -> None:
     printer.send(b"1")
     printer.send(b"2")
     assert sorted(p.name for p in folder.iterdir()) == ["job-00001.png", "job-00002.png"]
+
+
+def test_a_file_printer_whose_folder_is_gone_is_offline_and_creates_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "labels"
+    folder.mkdir()
+    printer = make_printer({"language": "tspl", "transport": "file", "target": str(folder)})
+    printer.send(b"1")
+    for child in folder.iterdir():
+        child.unlink()
+    folder.rmdir()
+    with pytest.raises(PrinterError) as err:
+        printer.send(b"2")
+    assert err.value.code == "offline" and "not found" in err.value.detail
+    assert not folder.exists()  # no file named like the folder
+    # A printer set up after the folder vanished: the name has no spool suffix, so it is a folder.
+    later = make_printer({"language": "tspl", "transport": "file", "target": str(folder)})
+    with pytest.raises(PrinterError):
+        later.send(b"3")
+    with pytest.raises(PrinterError):
+        FileTransport(str(tmp_path / "gone") + "/", suffix=".tspl").send(b"4")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    # A spool file in a missing folder is offline too.
+    with pytest.raises(PrinterError) as err:
+        FileTransport(str(tmp_path / "nowhere" / "spool.tspl"), suffix=".tspl").send(b"5")
+    assert err.value.code == "offline"
 
 
 def test_dummy_records_and_fails_on_demand() -> None:

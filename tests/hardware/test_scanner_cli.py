@@ -42,6 +42,24 @@ def test_devices_without_libusb_says_so_and_exits_0(monkeypatch: pytest.MonkeyPa
     assert json.loads(result.output) == {"usb_available": False, "devices": []}
 
 
+def test_devices_work_without_a_system_libusb(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bare machine: no libusb in the system. The library inside the libusb-package wheel (pyusb's
+    find_library hook) still lists devices; without that hook the same machine has no backend."""
+    import ctypes.util
+
+    import usb.backend.libusb1 as libusb1
+
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)  # the system has none
+    monkeypatch.setattr(libusb1, "_lib_object", None)  # pyusb keeps the first library it loaded
+    monkeypatch.setattr(libusb1, "_lib", None)
+    monkeypatch.setattr("hardware.scanners.discovery._serial_ports", lambda: [])
+    result = CliRunner().invoke(cli, ["devices", "--json"])
+    assert result.exit_code == 0 and json.loads(result.output)["usb_available"] is True, result.output
+    monkeypatch.setattr(libusb1, "_lib_object", None)
+    monkeypatch.setattr("hardware.scanners.discovery.libusb_backend", lambda: None)
+    assert discover(include_serial=False).usb_available is False
+
+
 def test_devices_with_no_devices(monkeypatch: pytest.MonkeyPatch) -> None:
     fake_bus(monkeypatch)
     result = CliRunner().invoke(cli, ["devices"])

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import queue
+import struct
+import termios
+import threading
 import time
 
 import pytest
@@ -26,13 +30,18 @@ def wait_for(predicate, timeout: float = 2.0) -> None:  # type: ignore[no-untype
 @pytest.fixture
 def pty_pair():  # type: ignore[no-untyped-def]
     master, slave = os.openpty()
-    yield master, os.ttyname(slave)
+    yield master, os.ttyname(slave), slave
     os.close(master)
     os.close(slave)
 
 
+def unread(fd: int) -> int:
+    """Bytes written to the pty that its reader has not taken yet."""
+    return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+
+
 def test_serial_scanner_reads_codes_split_on_any_terminator(pty_pair) -> None:  # type: ignore[no-untyped-def]
-    master, port = pty_pair
+    master, port, slave = pty_pair
     got: queue.Queue[ScanEvent] = queue.Queue()
     scanner = SerialScanner(port=port, baudrate=115200, on_scan=got.put)
     scanner.start()
@@ -41,15 +50,16 @@ def test_serial_scanner_reads_codes_split_on_any_terminator(pty_pair) -> None:  
         os.write(master, b"SF1234567890123\r\n7312345678")
         event = got.get(timeout=2)
         assert (event.code, event.source, event.kind) == ("SF1234567890123", f"serial:{port}", "serial")
-        time.sleep(0.15)
-        assert got.empty()  # the second code is not finished yet
+        wait_for(lambda: unread(slave) == 0)  # the reader holds the unfinished half
         os.write(master, b"9012\r")
+        # Queue order proves what came in between: no half code, and no empty code from the CR LF pair.
         assert got.get(timeout=2).code == "73123456789012"
-        time.sleep(0.15)
-        assert got.empty()  # the CR LF pair made no empty code
+        os.write(master, b"\nYT1234567890123\n")
+        assert got.get(timeout=2).code == "YT1234567890123"
     finally:
         scanner.stop()
     assert scanner.status == ScannerStatus.STOPPED
+    assert got.empty()
 
 
 def test_serial_crlf_terminator_keeps_a_lone_cr_inside() -> None:
@@ -59,12 +69,25 @@ def test_serial_crlf_terminator_keeps_a_lone_cr_inside() -> None:
     assert buffer == bytearray(b"DE")
 
 
-def test_serial_port_missing_keeps_searching() -> None:
+def test_serial_port_missing_keeps_searching(monkeypatch: pytest.MonkeyPatch) -> None:
+    import serial
+
+    attempts = threading.Semaphore(0)
+    real_open = serial.Serial
+
+    def counting_open(*args, **kwargs):  # type: ignore[no-untyped-def]
+        attempts.release()
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(serial, "Serial", counting_open)
     statuses: list[ScannerStatus] = []
     scanner = SerialScanner(port="/dev/does-not-exist-scanner", on_status=statuses.append, retry_s=0.05)
     scanner.start()
-    time.sleep(0.2)
-    scanner.stop()
+    try:
+        for _ in range(3):  # it tried, waited and tried again, twice
+            assert attempts.acquire(timeout=2), "the scanner stopped looking for its port"
+    finally:
+        scanner.stop()
     assert statuses == [ScannerStatus.SEARCHING, ScannerStatus.STOPPED]
 
 

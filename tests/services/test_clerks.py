@@ -23,6 +23,7 @@ def _clerk_rows(station: Station) -> list[Clerk]:
         return list(session.exec(select(Clerk)).all())
 
 
+@pytest.mark.real_pin_cost
 def test_pin_hash_is_salted_scrypt_with_its_parameters() -> None:
     first, second = clerks.hash_pin("2468"), clerks.hash_pin("2468")
     assert first != second  # a fresh salt each time

@@ -92,7 +92,10 @@ def test_a_label_prints_once_with_the_parcel_as_it_is(station: Station) -> None:
     [job] = jobs(station)
     assert result.printed == [job.id] and job.status == "printed" and job.printed_at == station.now()
     sent = printer.transport.sent
-    assert len(sent) == 1 and b'"1-1-1001"' in sent[0] and b"!104SF1!099234567890123" in sent[0]
+    # 40x30 at 203 dpi: an SF waybill's bars cannot keep their quiet zones, so it is a QR code.
+    assert (
+        len(sent) == 1 and b'"1-1-1001"' in sent[0] and b'QRCODE 223,126,M,3,A,0,"SF1234567890123"' in sent[0]
+    )
     assert b"****5678" in sent[0] and b"13800135678" not in sent[0] and b"138****" not in sent[0]
     # A second pass finds nothing to do.
     assert printing.process_queue(station, printer).printed == []
@@ -264,7 +267,19 @@ def test_printer_error_carries_a_code() -> None:
 
 
 def test_a_test_print_is_a_sample_label_on_the_chosen_printer(station: Station) -> None:
-    job = printing.queue_test_print(station, printer="default")
+    counter = CounterSettings(
+        printers={
+            "default": {"language": "zpl", "transport": "dummy"},
+            "receipts": {"language": "escpos", "transport": "dummy", "jobs": ["receipt"]},
+        }
+    )
+    with pytest.raises(Refused) as err:
+        printing.queue_test_print(station, counter, printer="receipts")
+    assert err.value.code == "cannot_print" and "takes only receipt" in err.value.message("en")
+    with pytest.raises(NotFound):
+        printing.queue_test_print(station, counter, printer="nope")
+    assert jobs(station) == []
+    job = printing.queue_test_print(station, counter, printer="default")
     printer = dummy_printer("t", "zpl")
     assert printing.process_queue(station, printer, lang="en").printed == [job.id]
     sent = printer.transport.sent[0]

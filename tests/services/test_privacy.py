@@ -74,11 +74,21 @@ def test_purge_follows_the_setting_and_cancelled_parcels(manager: Station, clock
     assert _parcel(manager, "SF1234567890123").status == ParcelStatus.CANCELLED
 
 
-def test_the_day_close_hook_name_purges(manager: Station, clock: FakeClock) -> None:
-    picked = check_in(manager, "SF1234567890123", phone=PHONE)
-    confirm_pickup(manager, [picked.parcel_id], method="code", scanned=["SF1234567890123"])
-    clock.advance(days=31)
-    assert privacy.purge(manager).purged == 1
+def test_the_day_close_purges_phones_past_their_keep_period(manager: Station, clock: FakeClock) -> None:
+    from station_console.services.day.close import close_day
+
+    old = check_in(manager, "SF1234567890123", phone=PHONE)
+    confirm_pickup(manager, [old.parcel_id], method="code", scanned=["SF1234567890123"])
+    clock.advance(days=29)
+    recent = check_in(manager, "JT1234567890123", phone=OTHER)
+    confirm_pickup(manager, [recent.parcel_id], method="code", scanned=["JT1234567890123"])
+    clock.advance(days=1, hours=1)
+    close_day(manager)
+    assert _parcel(manager, "SF1234567890123").phone_full is None  # left 30 days ago
+    assert _parcel(manager, "JT1234567890123").phone_full == OTHER  # left yesterday
+    [event] = _events(manager, EventKind.PHONE_PURGED)
+    assert event.details["count"] == 1
+    assert len(_events(manager, EventKind.DAY_CLOSED)) == 1 and auditlog.verify(manager).ok
 
 
 def test_export_gives_one_persons_data_and_is_audited(manager: Station) -> None:

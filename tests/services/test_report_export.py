@@ -10,6 +10,7 @@ import pytest
 from day_helpers import act_as_manager, leave, local, put
 from pypdf import PdfReader
 
+from hardware.printers.fonts import BUNDLED_CJK
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.day.close import close_day
@@ -44,13 +45,13 @@ def test_pdf_carries_the_figures_and_the_close_signature(report: dict) -> None: 
     assert "Total 0 11 1 1 1 8 4.80" in text
     flat = " ".join(text.split())  # the PDF justifies the close line: spaces vary
     assert "Closed by mei" in flat and report["closed"]["sha256"][:20] in text.replace("\n", "")
-    assert "Font: wqy-microhei.ttc" in text  # fonts-wqy-microhei is on the test machine
+    assert f"Font: {BUNDLED_CJK.name}" in text  # the tests pin the bundled font (tests/conftest.py)
 
 
 def test_pdf_in_chinese_uses_the_cjk_font(report: dict) -> None:  # type: ignore[type-arg]
     set_language("zh")
     text = pdf_text(to_pdf(report))
-    assert "期初在架" in text and "合计 0 11 1 1 1 8 4.80" in text and "字体：wqy-microhei.ttc" in text
+    assert "期初在架" in text and "合计 0 11 1 1 1 8 4.80" in text and f"字体：{BUNDLED_CJK.name}" in text
 
 
 def test_pdf_without_a_cjk_font_falls_back_to_english_and_says_so(

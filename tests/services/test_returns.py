@@ -10,6 +10,7 @@ from db.models import EventKind, PrintJob
 from station_console.errors import NotFound, Refused
 from station_console.services.core.station import Station
 from station_console.services.exceptions import returns
+from station_console.settings import CounterSettings
 
 
 def test_a_return_batch_from_open_to_signed(station: Station, clock) -> None:
@@ -21,7 +22,8 @@ def test_a_return_batch_from_open_to_signed(station: Station, clock) -> None:
     returns.add(station, batch.id, parcel(station, b).pickup_code or "")  # by pickup code too
     assert returns.get(station, batch.id).count == 2
     assert parcel(station, a).status == "on_shelf"  # still physically here until the courier signs
-    job_id = returns.print_manifest(station, batch.id)
+    office = CounterSettings(printers={"office": {"language": "pdf", "transport": "dummy"}})
+    job_id = returns.print_manifest(station, batch.id, office)
     with station.read() as s:
         job = s.get(PrintJob, job_id)
     assert job is not None and job.kind == "manifest"
@@ -104,3 +106,29 @@ def test_a_customer_who_comes_before_the_courier_gets_the_parcel_out_of_the_batc
     with station.read() as session:
         parcel = session.get(Parcel, done.parcel_id)
     assert parcel is not None and parcel.status == "picked_up" and parcel.return_batch_id is None
+
+
+def test_a_manifest_no_printer_here_can_print_is_refused_not_left_queued(station: Station) -> None:
+    place(station, wb(1), "5-1")
+    batch = returns.open_batch(station, "jt")
+    returns.add(station, batch.id, wb(1))
+    labels_only = CounterSettings(
+        printer={"name": "label", "language": "tspl", "transport": "dummy"},
+        printers={
+            "label": {"language": "tspl", "transport": "dummy"},
+            "receipts": {"language": "escpos", "transport": "dummy", "jobs": ["receipt"]},
+        },
+    )
+    for counter, code, words in (
+        (labels_only, "cannot_print", ["label is a tspl label printer", "receipts takes only receipt"]),
+        (CounterSettings(), "no_printer", ["No printer is configured"]),
+    ):
+        with pytest.raises(Refused) as err:
+            returns.print_manifest(station, batch.id, counter)
+        assert err.value.code == code
+        assert all(word in err.value.message("en") for word in words), err.value.message("en")
+    with station.read() as s:
+        assert s.exec(select(PrintJob)).all() == []  # nothing waits for a printer that never comes
+    # Once a receipt printer takes manifests too, it is queued.
+    labels_only.printers["receipts"]["jobs"] = ["receipt", "manifest"]
+    assert returns.print_manifest(station, batch.id, labels_only) > 0

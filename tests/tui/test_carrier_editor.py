@@ -13,7 +13,7 @@ from station_console.tui.screens.carrier_editor import CarrierEditorScreen, Carr
 
 
 async def open_editor(app: StationApp, pilot) -> CarrierEditorScreen:  # type: ignore[no-untyped-def]
-    await pilot.press("f6")
+    await pilot.press("ctrl+s")
     await pilot.press("f7")
     await pilot.pause()
     assert isinstance(app.screen, CarrierEditorScreen)

@@ -23,7 +23,7 @@ def _seed(station: Station) -> None:
 
 
 async def _open_reports(app: StationApp, pilot: object) -> ReportsScreen:
-    await pilot.press("f5")  # type: ignore[attr-defined]
+    await pilot.press("f6")  # type: ignore[attr-defined]
     await app.workers.wait_for_complete()
     await pilot.pause()  # type: ignore[attr-defined]
     screen = app.screen

@@ -16,7 +16,7 @@ from station_console.tui.app import StationApp
 
 
 async def _open(app: StationApp, pilot, key: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("f6")
+    await pilot.press("ctrl+s")
     await pilot.pause()
     await pilot.press(key)
     await pilot.pause()
@@ -24,7 +24,7 @@ async def _open(app: StationApp, pilot, key: str) -> None:  # type: ignore[no-un
 
 async def test_manager_saves_station_settings(app: StationApp, station: Station) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("f6")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         app.screen.query_one("#st-station_name", Input).value = "Campus North"
         await pilot.press("ctrl+s")
@@ -36,7 +36,7 @@ async def test_manager_saves_station_settings(app: StationApp, station: Station)
 async def test_a_clerk_cannot_change_settings(app: StationApp, station: Station) -> None:
     station.clerk_role = Role.CLERK
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("f6")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         app.screen.query_one("#st-station_name", Input).value = "Hijacked"
         await pilot.press("ctrl+s")
@@ -69,6 +69,46 @@ async def test_a_printer_is_added_and_prints_a_test_label(app: StationApp, tmp_p
     with app.station.read() as session:
         job = session.exec(select(PrintJob).where(PrintJob.kind == "test")).one()
     assert job.status == "printed"
+
+
+async def _shows(pilot, widget: Static, text: str) -> str:  # type: ignore[no-untyped-def]
+    """What `widget` says once it says `text` (a thread fills it), or after 2.5 s."""
+    for _ in range(50):
+        if text in str(widget.render()):
+            break
+        await pilot.pause(0.05)
+    return str(widget.render())
+
+
+async def test_saving_a_printer_says_once_which_codes_the_scanner_must_read(app: StationApp) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _open(app, pilot, "f8")
+        screen = app.screen
+        status = screen.query_one("#printer-status", Static)
+        screen.query_one("#p-name", Input).value = "small"
+        screen.query_one("#p-transport", Select).value = "dummy"
+        screen.save_printer()  # type: ignore[attr-defined]
+        said = await _shows(pilot, status, "QR")
+        # 40x30 at 203 dpi: SF's 15 characters need more than 40 mm of bars with their quiet zones.
+        assert "QR codes for some" in said and "SF" in said and "ZTO" not in said
+        screen.query_one("#p-name", Input).value = "big"
+        screen.query_one("#p-size", Input).value = "100x150"
+        screen.query_one("#p-dpi", Select).value = 300
+        screen.save_printer()  # type: ignore[attr-defined]
+        said = await _shows(pilot, status, "only")
+        assert "Printer big saved. Its labels carry Code 128 barcodes only." in said
+        screen.query_one("#p-name", Input).value = "[/]x[b]"  # markup is refused as a name, not parsed
+        screen.save_printer()  # type: ignore[attr-defined]
+        assert "letters, digits" in await _shows(pilot, status, "letters")
+        screen.query_one("#p-name", Input).value = "tiny"
+        screen.query_one("#p-size", Input).value = "30x20"
+        screen.save_printer()  # type: ignore[attr-defined]
+        assert "too small" in await _shows(pilot, status, "too small")
+        assert "tiny" not in load_counter_settings().printers
+        await pilot.press("escape")
+        await pilot.pause()
+        needs = await _shows(pilot, app.screen.query_one("#scanner-needs", Static), "must read")
+        assert "small: QR codes for some" in needs and "must read both" in needs
 
 
 async def test_a_manager_adds_a_clerk(app: StationApp, station: Station) -> None:

@@ -9,10 +9,11 @@ from station_console.tui.widgets.header import StationHeader
 MODE_KEYS = {
     "f1": "checkin",
     "f2": "pickup",
-    "f3": "shelves",
-    "f4": "parcels",
-    "f5": "reports",
-    "f6": "settings",
+    "f3": "sendout",
+    "f4": "shelves",
+    "f5": "parcels",
+    "f6": "reports",
+    "ctrl+s": "settings",
 }
 
 

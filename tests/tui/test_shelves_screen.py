@@ -13,7 +13,7 @@ from tui.shelf_data import place, wb
 
 
 async def open_shelves(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("f3")
+    await pilot.press("f4")
     await pilot.pause()
     assert app.current_mode == "shelves"
 
@@ -125,6 +125,9 @@ async def test_overdue_problems_and_returns_screens(app: StationApp, station: St
         await pilot.press("f8", "f9")  # select return candidates, put them in a batch
         await pilot.pause()
         assert app.screen.query_one("#ret-items", DataTable).row_count == 1
+        await pilot.press("f7")  # print the manifest: this counter has no printer that could
+        await pilot.pause()
+        assert "No printer is configured" in str(app.screen.query_one("#ret-status").render())
         app.screen.query_one("#ret-signer", Input).value = "Wang"
         await pilot.press("f8")
         await pilot.pause()
@@ -148,7 +151,7 @@ async def test_parcels_mode_searches_and_shows_a_timeline(app: StationApp, stati
         place(station, wb(n), "2-2")
     problems.mark(station, wb(2), "refused", "customer refused")
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("f4")
+        await pilot.press("f5")
         await pilot.pause()
         table = app.screen.query_one("#pa-table", DataTable)
         assert table.row_count == 3

@@ -23,7 +23,7 @@ def test_shelf_map_with_the_demo_week(snap_compare: Any, station: Station) -> No
     app = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
 
     async def run_before(pilot: Any) -> None:
-        await pilot.press("f3")
+        await pilot.press("f4")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(180, 40), run_before=run_before)

@@ -220,7 +220,7 @@ class Shift:
             return {w: c for w, c in rows.all() if c}
 
     async def close_the_day(self) -> None:
-        await self.pilot.press("f5")
+        await self.pilot.press("f6")
         await self.settle()
         reports = self.app.screen
         assert isinstance(reports, ReportsScreen)

@@ -18,9 +18,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db import fast
-from db.models import Carrier, EventKind, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf, Size
+from db.models import Carrier, EventKind, Layer, Notification, Parcel, ParcelEvent, ParcelStatus, Shelf, Size
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.services.checkin import recipient
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
 from station_console.services.core.station import Station
@@ -46,6 +47,9 @@ class CheckinResult:
     redelivery: bool
     overflow: bool
     label_job: int | None
+    recipient_id: int | None = None  # the directory entry, when the clerk chose one or the phone is theirs
+    consent_missing: bool = False  # that person has not consented to holding parcels at the station
+    wants_door: bool = False  # that person's delivery choice is door delivery
 
     @property
     def location(self) -> str:
@@ -66,11 +70,15 @@ def check_in(
     recipient_name: str | None = None,
     email: str | None = None,
     hold_label: bool = False,
+    recipient_id: int | None = None,
 ) -> CheckinResult:
     """Check in one scanned waybill.
 
     `batch` is the carrier the clerk is receiving (settles ambiguity; a contradiction is refused as
     `carrier_conflict` until the clerk confirms). `carrier` is the clerk's explicit choice and wins.
+    `recipient_id` is the directory entry the clerk chose: its phone, name and e-mail fill what was
+    not typed (a typed tail of one of its phones gets that phone's full number). Without it, a full
+    phone that is one person's directory phone links that person.
     `hold_label`: the console's scan, whose phone comes next: its label waits for it (printing/jobs.py),
     and this counter's label held for the parcel before prints now.
     """
@@ -115,13 +123,19 @@ def check_in(
             raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
         carrier_id, carrier_short = int(carrier_row[0]), str(carrier_row[1])
         redelivery = _check_duplicate(session, waybill)
+        if recipient_id is not None:
+            addressee: recipient.Addressee | None = recipient.by_id(session, recipient_id)
+        else:
+            addressee = recipient.by_phone(session, parsed.full) if parsed and parsed.full else None
+        phone = addressee.phone_for(parsed) if addressee else parsed
         slot = slots.assign(
             session,
             settings,
             size,
-            phone_full=parsed.full if parsed else None,
-            masked_phone=parsed.masked if parsed else None,
-            phone_tail=parsed.tail if parsed else None,
+            phone_full=phone.full if phone else None,
+            masked_phone=phone.masked if phone else None,
+            phone_tail=phone.tail if phone else None,
+            recipient_id=addressee.id if addressee else None,
         )
         now = station.now()
         code = slots.allocate_code(session, settings, slot, now)
@@ -134,11 +148,12 @@ def check_in(
             layer_id=slot.layer_id,
             pickup_code=code,
             redelivery=redelivery,
-            phone_tail=parsed.tail if parsed else None,
-            masked_phone=parsed.masked if parsed else None,
-            phone_full=parsed.full if parsed else None,
-            email=email,
-            recipient_name=recipient_name,
+            phone_tail=phone.tail if phone else None,
+            masked_phone=phone.masked if phone else None,
+            phone_full=phone.full if phone else None,
+            email=email or (addressee.email if addressee else None),
+            recipient_name=recipient_name or (addressee.name if addressee else None),
+            recipient_id=addressee.id if addressee else None,
             checked_in_at=now,
             checked_in_by=station.clerk_id,
             checked_in_counter=station.counter,
@@ -147,7 +162,7 @@ def check_in(
         fast.insert(session, parcel)
         if hold_label:
             jobs.release_held(session, station)
-        job = jobs.queue_label(session, station, parcel, hold=hold_label and parsed is None)
+        job = jobs.queue_label(session, station, parcel, hold=hold_label and phone is None)
         if outbox.reachable(parcel):
             outbox.queue_checkin(
                 session,
@@ -176,6 +191,7 @@ def check_in(
                 "redelivery": redelivery,
                 "overflow": overflow,
                 "forced_carrier": forced,
+                **({"recipient": addressee.id} if addressee else {}),
             },
         )
         return CheckinResult(
@@ -191,6 +207,9 @@ def check_in(
             redelivery=redelivery,
             overflow=overflow,
             label_job=job.id,
+            recipient_id=addressee.id if addressee else None,
+            consent_missing=addressee.consent_missing if addressee else False,
+            wants_door=addressee is not None and addressee.preference == "door",
         )
 
     return station.run(work)
@@ -285,40 +304,69 @@ def undo_last(station: Station) -> CheckinResult:
 def set_phone(station: Station, parcel_id: int, phone: str) -> str:
     """Give a checked-in parcel its recipient's phone (typed after the scan, in quick mode's list, or
     a correction); returns the masked form. The arrival message is queued when the parcel now has a
-    number and its customer was not told yet, and a label held for the phone prints now."""
+    number and its customer was not told yet, and a label held for the phone prints now.
+
+    As at check-in, the directory fills in: a tail of the linked person's phone gets its full number,
+    and a full number that is one person's directory phone links that person."""
     parsed = parse_phone(phone)
 
     def work(session: Session) -> str:
         parcel = session.get(Parcel, parcel_id)
         if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
             raise NotFound(N_("That parcel is not on the shelf"), code="not_on_shelf")
-        number_changed = parcel.phone_full != parsed.full
-        parcel.phone_tail, parcel.masked_phone, parcel.phone_full = parsed.tail, parsed.masked, parsed.full
+        addressee = (
+            recipient.by_id(session, parcel.recipient_id)
+            if parcel.recipient_id is not None
+            else recipient.by_phone(session, parsed.full)
+            if parsed.full
+            else None
+        )
+        given = (addressee.phone_for(parsed) if addressee else None) or parsed
+        number_changed = parcel.phone_full != given.full
+        parcel.phone_tail, parcel.masked_phone, parcel.phone_full = given.tail, given.masked, given.full
+        if addressee is not None and parcel.recipient_id is None:
+            parcel.recipient_id = addressee.id
+            parcel.recipient_name = parcel.recipient_name or addressee.name
+            parcel.email = parcel.email or addressee.email
         parcel.version += 1
         session.add(parcel)
         session.flush()
-        carrier = session.get(Carrier, parcel.carrier_id)
-        shelf, layer = _location(session, parcel)
-        note = outbox.queue_after_phone(
-            session,
-            station,
-            parcel,
-            number_changed=number_changed,
-            carrier=carrier.short_name if carrier else "",
-            shelf=shelf,
-            layer=layer,
-        )
-        jobs.release_held(session, station, parcel_id=parcel_id)
+        note = tell_after_phone(session, station, parcel, number_changed=number_changed)
         audit.record(
             session,
             station,
             EventKind.PHONE_SET,
             parcel_id=parcel.id,
-            details={"masked_phone": parsed.masked, "notification": note.id if note else None},
+            details={
+                "masked_phone": given.masked,
+                "notification": note.id if note else None,
+                **({"recipient": addressee.id} if addressee else {}),
+            },
         )
-        return parsed.masked
+        return given.masked
 
     return station.run(work)
+
+
+def tell_after_phone(
+    session: Session, station: Station, parcel: Parcel, *, number_changed: bool
+) -> Notification | None:
+    """A parcel on the shelf was just given its phone (typed, or from the directory): queue its arrival
+    message unless one is on its way or already reached that number, and print a label held for it."""
+    carrier = session.get(Carrier, parcel.carrier_id)
+    shelf, layer = _location(session, parcel)
+    note = outbox.queue_after_phone(
+        session,
+        station,
+        parcel,
+        number_changed=number_changed,
+        carrier=carrier.short_name if carrier else "",
+        shelf=shelf,
+        layer=layer,
+    )
+    if parcel.id is not None:
+        jobs.release_held(session, station, parcel_id=parcel.id)
+    return note
 
 
 def _location(session: Session, parcel: Parcel) -> tuple[str, str]:

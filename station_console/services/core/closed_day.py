@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
-from db.models import DayClose, EventKind, Parcel
+from db.models import DayClose, EventKind, Parcel, SendEvent
 from station_console.errors import Refused
 from station_console.i18n import N_
 
@@ -30,6 +30,12 @@ FIGURE_KINDS = {
     EventKind.PROBLEM_MARKED,
     EventKind.PROBLEM_RESOLVED,
     EventKind.STOCKTAKE_CLOSED,
+    EventKind.OUT_FOR_DELIVERY,  # the door figures: out at the close, failed
+    EventKind.DELIVERY_FAILED,
+    SendEvent.SEND_ACCEPTED,
+    SendEvent.SEND_REFUSED,
+    SendEvent.SEND_REFUNDED,
+    SendEvent.SEND_HANDED_OVER,
 }
 # Undoing one of these changes the day the undone thing happened on, not only today.
 _UNDO_KINDS = {EventKind.CHECKIN_UNDONE, EventKind.PICKUP_UNDONE}

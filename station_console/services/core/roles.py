@@ -19,11 +19,22 @@ MANAGER_ACTIONS = {
     "clerks": N_("manage clerks"),
     "carriers": N_("edit carriers"),
     "delete_person": N_("delete a person's data"),
+    "recipients": N_("edit the recipient directory"),
+    "tariffs": N_("edit tariffs"),
+    "checklist": N_("edit the inspection checklist"),
+    "refund": N_("refund a send"),
+    "waybill_stock": N_("import waybill numbers"),
 }
 
 
 def is_manager(station: Station) -> bool:
     return station.clerk_role == Role.MANAGER
+
+
+def require_signed_in(station: Station) -> None:
+    """Refuse when nobody is signed in: every state change names its clerk."""
+    if station.clerk_id is None:
+        raise PermissionDenied(N_("Nobody is signed in. Sign in first."), code="not_signed_in")
 
 
 def require_manager(station: Station, action: str) -> None:

@@ -11,6 +11,8 @@ can reopen a day, with a reason (audited): if nothing was recorded after the clo
 midnight again; otherwise it stays ended where it was and reopens for corrections only. The next close
 stores new figures and a new hash. The stored figures and their hash are made in one place,
 `_freeze`. Re-running the report on a closed day says whether it still matches the stored hash.
+The close also purges full phone numbers past their keep period (`people/privacy.py`:
+`purge_phones_in`), in the same transaction.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from station_console.services.core.closed_day import FIGURE_KINDS
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station, midnight
 from station_console.services.day.figures import day_figures
+from station_console.services.people.privacy import purge_phones_in
 from station_console.settings import parse_hours
 
 
@@ -137,7 +140,7 @@ def close_day(
             raise Refused(
                 N_("The day does not balance ({count} differences); fix them or close anyway"),
                 code="not_balanced",
-                count=len(figures["differences"]),
+                count=len(figures["differences"]) + len(figures.get("sends", {}).get("differences", [])),
             )
         sha = _freeze(row, figures)
         row.closed_at, row.closed_by, row.reopened_at = now, station.clerk_id, None
@@ -149,6 +152,7 @@ def close_day(
             at=now,
             details={"day": day.isoformat(), "sha256": sha, "balanced": figures["balanced"]},
         )
+        purge_phones_in(session, station, now)  # full phones past their keep period go with the close
         session.flush()
         return CloseInfo(day=day, by=_clerk_name(session, station.clerk_id), at=now, sha256=sha)
 

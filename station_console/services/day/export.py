@@ -26,9 +26,23 @@ COLUMNS = (
     ("closing", N_("Closing")),
     ("fees_cents", N_("Fees")),
 )
+SEND_COLUMNS = (
+    ("carrier", N_("Carrier")),
+    ("payment", N_("Payment")),
+    ("opening", N_("Opening")),
+    ("accepted", N_("Accepted")),
+    ("handed_over", N_("Handed over")),
+    ("cancelled", N_("Cancelled")),
+    ("closing", N_("At counter")),
+    ("chargeable_g", N_("kg")),
+    ("manual_weights", N_("Typed weights")),
+    ("revenue_cents", N_("Revenue")),
+    ("refunds_cents", N_("Refunds")),
+    ("net_cents", N_("Net")),
+)
 TOTAL = N_("Total")
 FIGURE_KEYS = ("opening", "checked_in", "picked_up", "returned", "written_off", "closing")
-NO_CJK_FONT = N_("No Chinese font found: this PDF is in English. Install fonts-wqy-microhei.")
+NO_CJK_FONT = N_("No Chinese font found: this PDF is in English. Check label_font in the counter settings.")
 
 
 def money(cents: int) -> str:
@@ -41,6 +55,70 @@ def table_rows(report: dict[str, Any], tr: Any = _) -> list[list[str]]:
     for line in [*report["carriers"], {**report["totals"], "carrier": tr(TOTAL)}]:
         rows.append([money(line[k]) if k == "fees_cents" else str(line[k]) for k, _label in COLUMNS])
     return rows
+
+
+def send_rows(report: dict[str, Any], tr: Any = _) -> list[list[str]]:
+    """The day's sends: header, one row per carrier and payment method, the totals (empty: no sends)."""
+    sends = report.get("sends") or {}
+    if not sends.get("rows"):
+        return []
+
+    def cell(line: dict[str, Any], key: str) -> str:
+        value = line.get(key, "")
+        if key.endswith("_cents"):
+            return money(int(value))
+        if key == "chargeable_g":
+            return f"{int(value) / 1000:.1f}"
+        if key == "payment":
+            from station_console.services.sendout.payments import METHOD_LABELS
+
+            return tr(METHOD_LABELS[value]) if value in METHOD_LABELS else str(value)
+        return str(value)
+
+    rows = [[tr(label) for _key, label in SEND_COLUMNS]]
+    for line in [*sends["rows"], {**sends["totals"], "carrier": tr(TOTAL), "payment": ""}]:
+        rows.append([cell(line, key) for key, _label in SEND_COLUMNS])
+    return rows
+
+
+def send_lines(report: dict[str, Any], tr: Any = _) -> list[str]:
+    sends = report.get("sends") or {}
+    if not sends.get("rows") and not sends.get("refused", {}).get("count"):
+        return [tr("Sends: none")]
+    totals = sends["totals"]
+    lines = [
+        tr(
+            "Sends: {opening} from before + {accepted} accepted = {handed_over} handed over + "
+            "{cancelled} cancelled + {closing} at the counter; {state}",
+            accepted=totals["accepted"],
+            handed_over=totals["handed_over"],
+            closing=totals["closing"],
+            cancelled=totals["cancelled"],
+            opening=totals["opening"],
+            state=tr("balanced") if sends["balanced"] else tr("NOT balanced"),
+        ),
+        tr(
+            "Send revenue {revenue} {currency}, refunds {refunds}, net {net}; {manual} weight(s) typed in; "
+            "{refused} refused at inspection",
+            revenue=money(totals["revenue_cents"]),
+            currency=sends.get("currency", ""),
+            refunds=money(totals["refunds_cents"]),
+            net=money(totals["net_cents"]),
+            manual=totals["manual_weights"],
+            refused=sends["refused"]["count"],
+        ),
+    ]
+    for diff in sends["differences"][:20]:
+        lines.append(
+            tr(
+                "Send difference: {send} {waybill} ({carrier}): {issue}",
+                send=diff.get("send_id") or "-",
+                waybill=diff.get("waybill") or "",
+                carrier=diff.get("carrier") or "",
+                issue=diff["issue"],
+            )
+        )
+    return lines
 
 
 def to_json(report: dict[str, Any]) -> str:
@@ -64,6 +142,14 @@ def to_csv(report: dict[str, Any]) -> str:
     writer.writerow(["time_to_pickup_median_minutes", ttp["median_minutes"]])
     writer.writerow(["time_to_pickup_p90_minutes", ttp["p90_minutes"]])
     writer.writerow(["redeliveries", report["redeliveries"]["count"]])
+    for key, value in report.get("door", {}).items():
+        writer.writerow([f"door_{key}", value])
+    recipients = report.get("recipients")
+    if recipients:
+        writer.writerow(["recipients_active", recipients["active"]])
+        writer.writerow(["recipients_consent_percent", recipients["coverage_percent"]])
+        for key, value in recipients["parcels_by_preference"].items():
+            writer.writerow([f"on_shelf_by_choice_{key}", value])
     writer.writerow(["problems_marked", report["problems"]["marked"]])
     for clerk in report["per_clerk"]:
         writer.writerow([f"clerk:{clerk['clerk']}", f"{clerk['checked_in']}/{clerk['picked_up']}"])
@@ -73,6 +159,16 @@ def to_csv(report: dict[str, Any]) -> str:
         writer.writerow(["forecast_total_estimate", report["forecast"]["total"]])
     closed = report.get("closed")
     writer.writerow(["closed_sha256", closed["sha256"] if closed and not closed.get("reopened_at") else ""])
+    sends = report.get("sends") or {}
+    if sends.get("rows") or sends.get("refused", {}).get("count"):
+        writer.writerow([])
+        writer.writerow(["date", *[k for k, _label in SEND_COLUMNS]])
+        for line in [*sends["rows"], {**sends["totals"], "carrier": "TOTAL", "payment": ""}]:
+            writer.writerow([report["date"], *[line[k] for k, _label in SEND_COLUMNS]])
+        writer.writerow(["sends_balanced", sends["balanced"]])
+        writer.writerow(["sends_differences", len(sends["differences"])])
+        writer.writerow(["sends_refused", sends["refused"]["count"]])
+        writer.writerow(["currency", sends.get("currency", "")])
     return out.getvalue()
 
 
@@ -102,6 +198,45 @@ def summary_lines(report: dict[str, Any], tr: Any = _) -> list[str]:
             problems=report["problems"]["marked"],
         ),
     ]
+    door = report.get("door")
+    if door:
+        lines.append(
+            tr(
+                "Door deliveries: {delivered} delivered (counted as picked up), {failed} failed, "
+                "{out} out with a runner at the close (counted as closing); fees {fees}",
+                delivered=door["delivered"],
+                failed=door["failed"],
+                out=door["out_at_close"],
+                fees=money(door["fees_cents"]),
+            )
+        )
+    recipients = report.get("recipients")
+    if recipients:
+        by = recipients["parcels_by_preference"]
+        lines.append(
+            tr(
+                "Recipients: {active} in the directory, {percent}% consented to station pickup "
+                "({unknown} not asked, {refused} refused)",
+                active=recipients["active"],
+                percent=recipients["coverage_percent"] if recipients["coverage_percent"] is not None else "-",
+                unknown=recipients["consent"]["unknown"],
+                refused=recipients["consent"]["refused"],
+            )
+        )
+        lines.append(
+            tr(
+                "On the shelves by delivery choice: station {station}, door {door}, locker {locker}, "
+                "proxy {proxy}, not stated {unknown}, not in the directory {none}; "
+                "{without} held without consent",
+                station=by["station"],
+                door=by["door"],
+                locker=by["locker"],
+                proxy=by["proxy"],
+                unknown=by["unknown"],
+                none=by["none"],
+                without=by["without_consent"],
+            )
+        )
     for clerk in report["per_clerk"]:
         lines.append(
             tr(
@@ -134,6 +269,7 @@ def summary_lines(report: dict[str, Any], tr: Any = _) -> list[str]:
                 error=err,
             )
         )
+    lines += send_lines(report, tr)
     lines.append(close_line(report, tr))
     for diff in report["differences"][:20]:
         lines.append(
@@ -170,27 +306,35 @@ def close_line(report: dict[str, Any], tr: Any = _) -> str:
     )
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
     """Terminal columns: CJK characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _pad(text: str, width: int, *, left: bool) -> str:
-    space = " " * (width - _width(text))
+def pad(text: str, width: int, *, left: bool) -> str:
+    space = " " * (width - display_width(text))
     return text + space if left else space + text
 
 
 def to_text(report: dict[str, Any]) -> str:
     rows = table_rows(report)
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     title = _("{station}: day report {date}", station=report.get("station", ""), date=report["date"])
     lines = [title, ""]
     for n, row in enumerate(rows):
         lines.append(
-            "  ".join(_pad(c, w, left=i == 0) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+            "  ".join(pad(c, w, left=i == 0) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
         )
         if n == 0 or n == len(rows) - 2:
             lines.append("-" * (sum(widths) + 2 * (len(widths) - 1)))
+    sends = send_rows(report)
+    if sends:
+        widths = [max(display_width(r[i]) for r in sends) for i in range(len(sends[0]))]
+        lines += ["", _("Sends")]
+        for row in sends:
+            lines.append(
+                "  ".join(pad(c, w, left=i < 2) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+            )
     return "\n".join([*lines, "", *summary_lines(report)]) + "\n"
 
 
@@ -241,6 +385,21 @@ def to_pdf(report: dict[str, Any]) -> bytes:
             cells = table.row()
             for value in row:
                 cells.cell(value)
+    sends = send_rows(report, tr)
+    if sends:
+        pdf.ln(3)
+        pdf.cell(0, 6, tr("Sends"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(family, size=7)
+        with pdf.table(
+            text_align=("LEFT", "LEFT", *["RIGHT"] * (len(sends[0]) - 2)),
+            line_height=5,
+            headings_style=FontFace(emphasis=""),
+        ) as table:
+            for row in sends:
+                cells = table.row()
+                for value in row:
+                    cells.cell(value)
+        pdf.set_font(family, size=10)
     pdf.ln(4)
     for line in summary_lines(report, tr):
         pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")

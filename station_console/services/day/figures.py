@@ -21,6 +21,7 @@ from station_console.services.core.station import Station, day_bounds
 from station_console.services.day import sql
 from station_console.services.day.reconcile import CarrierInfo, load_carriers, reconcile_in
 from station_console.services.day.sql import DayKeys
+from station_console.services.sendout.figures import day_sends
 
 OVERDUE_BANDS = ("amber", "red", "return")
 BAND_LABELS = {"amber": N_("48 h+"), "red": N_("72 h+"), "return": N_("7 days+")}
@@ -42,6 +43,13 @@ def day_figures(session: Session, station: Station, day: date) -> dict[str, Any]
     figures["problems"] = problems(session, day)
     figures["stocktakes"] = stocktakes(session, start, end)
     figures["redeliveries"] = redeliveries(session, keys)
+    door = sql.door_deliveries(session, keys)
+    if any(door.values()):  # only then: days closed before door delivery keep their hash
+        figures["door"] = door
+    sends = day_sends(session, station, day)
+    if sends is not None:  # absent on a day without sends, so days closed before send-out keep their hash
+        figures["sends"] = sends
+        figures["balanced"] = figures["balanced"] and sends["balanced"]
     return figures
 
 

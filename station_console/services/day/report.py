@@ -1,5 +1,6 @@
-"""The day report: the day's figures (`figures.py`), the forecast for tomorrow, and the close status
-(with whether the stored hash still matches)."""
+"""The day report: the day's figures (`figures.py`), the forecast for tomorrow, the close status (with
+whether the stored hash still matches), and, for a station with a recipient directory, consent coverage
+and the parcels on the shelves by delivery choice."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 from station_console.services.core.station import Station
 from station_console.services.day import close, forecast
 from station_console.services.day.figures import day_figures
+from station_console.services.recipients import consent, directory
+from station_console.services.sendout.figures import empty as no_sends
 
 
 def build_report(station: Station, day: date | None = None, *, with_forecast: bool = True) -> dict[str, Any]:
@@ -18,9 +21,15 @@ def build_report(station: Station, day: date | None = None, *, with_forecast: bo
         figures = day_figures(session, station, day)
         info = close.close_info(session, day)
         report = dict(figures)
+        report.setdefault("sends", no_sends())  # the screen and exports always find the section
         report["closed"] = None
         if info is not None:
             report["closed"] = {**info.to_json(), "matches": close.digest(figures) == info.sha256}
         if with_forecast:
             report["forecast"] = forecast.forecast(session, station, day + timedelta(days=1)).to_json()
+        if directory.active_count(session):  # the directory's figures are now, not the day's: not hashed
+            report["recipients"] = {
+                **consent.coverage_in(session),
+                "parcels_by_preference": consent.parcels_by_preference_in(session),
+            }
     return report

@@ -20,8 +20,10 @@ from station_console.services.core import audit
 from station_console.services.core.station import Station
 from station_console.services.notify import outbox
 from station_console.services.printing.jobs import queue_manifest
+from station_console.services.printing.printers import check_printable
 from station_console.services.shelves import slots
-from station_console.services.shelves.search import ParcelRow, find_parcel, rows_for
+from station_console.services.shelves.search import ParcelRow, find_parcel, require_on_shelf, rows_for
+from station_console.settings import CounterSettings
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,8 @@ def _add_many(session: Session, station: Station, batch_id: int, refs: list[str]
 
 
 def _check_add(session: Session, batch: ReturnBatch, parcel: Parcel) -> None:
-    """Refuse a parcel of another carrier, or one already in a batch."""
+    """Refuse a parcel of another carrier, one already in a batch, or one out for delivery."""
+    require_on_shelf(parcel)
     if parcel.carrier_id != batch.carrier_id:
         carrier = session.get(Carrier, parcel.carrier_id)
         mine = session.get(Carrier, batch.carrier_id)
@@ -159,8 +162,12 @@ def remove(station: Station, batch_id: int, ref: str) -> ParcelRow:
     return station.run(work)
 
 
-def print_manifest(station: Station, batch_id: int) -> int:
-    """Queue the batch's manifest (the printing module renders it for PDF and receipt printers)."""
+def print_manifest(station: Station, batch_id: int, counter_settings: CounterSettings) -> int:
+    """Queue the batch's manifest (the printing module renders it for PDF and receipt printers).
+
+    Refused first when no printer of this counter can print one: it would wait in the queue for ever.
+    """
+    check_printable(counter_settings, "manifest")
 
     def work(session: Session) -> int:
         batch = session.get(ReturnBatch, batch_id)

@@ -237,7 +237,12 @@ def _missing(session: Session, take: Stocktake) -> list[ParcelRow]:
         for s in session.exec(select(StocktakeScan).where(StocktakeScan.stocktake_id == take.id))
         if s.parcel_id is not None
     }
-    stmt = select(Parcel).where(Parcel.status == ParcelStatus.ON_SHELF, Parcel.shelf_id == take.shelf_id)
+    # A parcel out with a delivery runner is on the books but not on the shelf: not missing.
+    stmt = select(Parcel).where(
+        Parcel.status == ParcelStatus.ON_SHELF,
+        Parcel.shelf_id == take.shelf_id,
+        col(Parcel.delivery_run_id).is_(None),
+    )
     if take.layer_id is not None:
         stmt = stmt.where(Parcel.layer_id == take.layer_id)
     parcels = [

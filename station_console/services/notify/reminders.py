@@ -4,7 +4,8 @@
 48 h) or `red` (`red_hours`). Each business day an overdue parcel that has an address gets at most one
 reminder: its outbox key is `reminder-<parcel>-<day>`, unique in the table, so even two counters running
 this at once cannot queue a second one. At most `reminder_daily_cap` reminders are queued per business
-day, oldest parcels first. A parcel whose message is still waiting to go out is not reminded.
+day, oldest parcels first. A parcel whose message is still waiting to go out is not reminded, nor one
+waiting for (or out on) a door delivery, nor one whose recipient opted out of reminders.
 """
 
 from __future__ import annotations
@@ -14,12 +15,22 @@ from datetime import timedelta
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from db.models import Carrier, Notification, NotificationStatus, Parcel, ParcelStatus
+from db.models import (
+    Carrier,
+    DeliveryItem,
+    DeliveryStatus,
+    Notification,
+    NotificationStatus,
+    Parcel,
+    ParcelStatus,
+    Recipient,
+)
 from station_console.services.core.ageing import Policy
 from station_console.services.core.station import Station, day_bounds
 from station_console.services.notify import outbox
 
 PENDING = (NotificationStatus.QUEUED, NotificationStatus.SENDING)
+DOOR_PENDING = (DeliveryStatus.REQUESTED, DeliveryStatus.PLANNED, DeliveryStatus.OUT)
 
 
 def queue_reminders(station: Station) -> int:
@@ -50,6 +61,8 @@ def queue_reminders(station: Station) -> int:
             col(Notification.created_at) < end,
         )
         waiting = select(Notification.parcel_id).where(col(Notification.status).in_(PENDING))
+        opted_out = select(Recipient.id).where(col(Recipient.reminders_opt_out))
+        to_the_door = select(DeliveryItem.parcel_id).where(col(DeliveryItem.status).in_(DOOR_PENDING))
         band = "amber" if settings.reminder_policy == "amber" else "red"
         carriers = {c.id: c for c in session.exec(select(Carrier)).all()}
         starts = {cid: Policy.of(c).hours_to(band) for cid, c in carriers.items()}
@@ -60,6 +73,8 @@ def queue_reminders(station: Station) -> int:
                 or_(col(Parcel.phone_full).is_not(None), col(Parcel.email).is_not(None)),
                 col(Parcel.id).not_in(reminded),
                 col(Parcel.id).not_in(waiting),
+                col(Parcel.id).not_in(to_the_door),
+                or_(col(Parcel.recipient_id).is_(None), col(Parcel.recipient_id).not_in(opted_out)),
                 # loose bound in SQL (the smallest carrier threshold); each carrier's own below
                 col(Parcel.checked_in_at)
                 <= now - timedelta(hours=min(starts.values(), default=Policy().hours_to(band))),

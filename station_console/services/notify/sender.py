@@ -32,7 +32,16 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from db.models import EventKind, Layer, Notification, NotificationStatus, Parcel, ParcelStatus, Shelf
+from db.models import (
+    EventKind,
+    Layer,
+    Notification,
+    NotificationStatus,
+    Parcel,
+    ParcelStatus,
+    Recipient,
+    Shelf,
+)
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.logs import mask_text
@@ -40,7 +49,7 @@ from station_console.services.core import audit
 from station_console.services.core.station import Station
 from station_console.services.notify.channels import Channel, ChannelError, make_channel
 from station_console.services.notify.reminders import queue_reminders
-from station_console.services.notify.templates import Item, Message, render
+from station_console.services.notify.templates import Choice, Item, Message, render
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +73,7 @@ class Group:
     ids: list[int]
     items: list[Item]
     parcel_ids: list[int]
+    choice: Choice | None = None  # the recipient's directory entry says this about their choices
 
 
 @dataclass
@@ -110,7 +120,18 @@ def _item(session: Session, note: Notification, parcel: Parcel) -> Item:
         carrier=str(payload.get("carrier", "")),
         checked_in_at=parcel.checked_in_at,
         old_code=payload.get("old_code"),
+        note=str(payload.get("reason", "")),
     )
+
+
+def _choice(session: Session, parcel: Parcel) -> Choice | None:
+    """The recipient's delivery choice and language, when the parcel has a directory entry."""
+    if parcel.recipient_id is None:
+        return None
+    entry = session.get(Recipient, parcel.recipient_id)
+    if entry is None:
+        return None
+    return Choice(delivery_preference=entry.delivery_preference, language=entry.language)
 
 
 def _give_up(note: Notification, error: str) -> None:
@@ -207,6 +228,7 @@ def claim(
                     ids=[n.id for n, _p, _t in members if n.id is not None],
                     items=[_item(session, n, p) for n, p, _t in members],
                     parcel_ids=[p.id for _n, p, _t in members if p.id is not None],
+                    choice=_choice(session, members[0][1]),
                 )
             )
         return claimed
@@ -272,7 +294,14 @@ def release(station: Station, groups: list[Group]) -> None:
 
 
 def message_for(station: Station, group: Group) -> Message:
-    return render(group.to, group.items, station.settings(), idempotency_key=group.key, kind=group.kind)
+    return render(
+        group.to,
+        group.items,
+        station.settings(),
+        idempotency_key=group.key,
+        kind=group.kind,
+        choice=group.choice,
+    )
 
 
 def run_once(

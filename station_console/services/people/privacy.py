@@ -4,6 +4,11 @@ The full phone number exists only for notifications. `purge_phones` clears it N 
 `phone_purge_days`) after a parcel left the station (picked up, returned, written off or cancelled);
 `purge_phones_in` runs inside a caller's transaction, and `station privacy purge` runs it alone. The
 masked form stays: it is what screens and labels show and identifies no one by itself.
+
+The same keep period rules the rest of what names a person: a recipient directory entry deactivated N
+days ago loses its full phones, e-mail and name (recipients/directory.py), and a proxy's name and ID
+digits, and who received a door delivery (with the signature name and photo reference), go N days
+after the pickup or delivery. A person's export and deletion cover their directory entries too.
 """
 
 from __future__ import annotations
@@ -15,13 +20,25 @@ from typing import Any
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
-from db.models import Carrier, EventKind, Notification, NotificationStatus, Parcel, ParcelEvent, ParcelStatus
+from db.models import (
+    Carrier,
+    DeliveryItem,
+    EventKind,
+    Notification,
+    NotificationStatus,
+    Parcel,
+    ParcelEvent,
+    ParcelStatus,
+    ProxyPickup,
+    Recipient,
+)
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.checkin.phones import parse_phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
+from station_console.services.recipients import directory
 
 LEFT = (ParcelStatus.PICKED_UP, ParcelStatus.RETURNED, ParcelStatus.WRITTEN_OFF, ParcelStatus.CANCELLED)
 
@@ -31,9 +48,19 @@ class PurgeResult:
     purged: int
     cutoff: datetime
     days: int
+    recipients: int = 0  # directory entries deactivated before the cutoff
+    proxies: int = 0  # proxy pickup records
+    receipts: int = 0  # door deliveries' receivers
 
     def to_json(self) -> dict[str, Any]:
-        return {"purged": self.purged, "cutoff": self.cutoff.isoformat(), "days": self.days}
+        return {
+            "purged": self.purged,
+            "cutoff": self.cutoff.isoformat(),
+            "days": self.days,
+            "recipients": self.recipients,
+            "proxies": self.proxies,
+            "receipts": self.receipts,
+        }
 
 
 def _left_at() -> Any:
@@ -57,15 +84,45 @@ def purge_phones_in(session: Session, station: Station, now: datetime | None = N
         .execution_options(synchronize_session=False)
     )
     purged = int(result.rowcount)  # type: ignore[attr-defined]
-    if purged:
+    recipients = directory.purge_in(session, station, now)
+    proxies = _rowcount(
+        session.execute(
+            update(ProxyPickup)
+            .where(col(ProxyPickup.purged_at).is_(None), col(ProxyPickup.at) <= cutoff)
+            .values(name="", id_last4=None, purged_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    receipts = _rowcount(
+        session.execute(
+            update(DeliveryItem)
+            .where(col(DeliveryItem.purged_at).is_(None), col(DeliveryItem.done_at) <= cutoff)
+            .values(received_by=None, signature_name=None, photo_ref=None, fail_note=None, purged_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if purged or recipients or proxies or receipts:
         audit.record(
             session,
             station,
             EventKind.PHONE_PURGED,
             at=now,
-            details={"count": purged, "days": days, "cutoff": cutoff.isoformat()},
+            details={
+                "count": purged,
+                "days": days,
+                "cutoff": cutoff.isoformat(),
+                "recipients": recipients,
+                "proxies": proxies,
+                "receipts": receipts,
+            },
         )
-    return PurgeResult(purged=purged, cutoff=cutoff, days=days)
+    return PurgeResult(
+        purged=purged, cutoff=cutoff, days=days, recipients=recipients, proxies=proxies, receipts=receipts
+    )
+
+
+def _rowcount(result: Any) -> int:
+    return int(result.rowcount)
 
 
 def purge_phones(station: Station, now: datetime | None = None) -> PurgeResult:
@@ -96,7 +153,8 @@ def export_person(station: Station, phone: str) -> dict[str, Any]:
 
     def work(session: Session) -> dict[str, Any]:
         parcels = _matching(session, full)
-        if not parcels:
+        entries = directory.with_phone(session, full)
+        if not parcels and not entries:
             raise NotFound(N_("No parcel holds that phone number"), code="no_person")
         ids = [p.id for p in parcels]
         carriers = {c.id: c.code for c in session.exec(select(Carrier)).all()}
@@ -112,13 +170,19 @@ def export_person(station: Station, phone: str) -> dict[str, Any]:
             station,
             EventKind.DATA_EXPORTED,
             at=now,
-            details={"what": "person", "masked_phone": parcels[0].masked_phone, "parcels": len(ids)},
+            details={
+                "what": "person",
+                "masked_phone": parse_phone(full).masked,
+                "parcels": len(ids),
+                **({"recipients": len(entries)} if entries else {}),
+            },
         )
         return {
             "exported_at": now.isoformat(),
             "station": station.settings().station_name,
             "phone": full,
             "parcels": [_parcel_json(p, carriers) for p in parcels],
+            "directory": [directory.entry_json(session, e) for e in entries],
             "notifications": [
                 {
                     "parcel_id": n.parcel_id,
@@ -163,9 +227,14 @@ def _parcel_json(p: Parcel, carriers: dict[int | None, str]) -> dict[str, Any]:
 class DeleteResult:
     parcels: int
     notifications_cancelled: int
+    recipients: int = 0  # directory entries deactivated and blanked
 
     def to_json(self) -> dict[str, Any]:
-        return {"parcels": self.parcels, "notifications_cancelled": self.notifications_cancelled}
+        return {
+            "parcels": self.parcels,
+            "notifications_cancelled": self.notifications_cancelled,
+            "recipients": self.recipients,
+        }
 
 
 def delete_person(station: Station, phone: str) -> DeleteResult:
@@ -179,10 +248,19 @@ def delete_person(station: Station, phone: str) -> DeleteResult:
 
     def work(session: Session) -> DeleteResult:
         parcels = _matching(session, full)
-        if not parcels:
+        entries = [e.id for e in directory.with_phone(session, full) if e.id is not None]
+        if not parcels and not entries:
             raise NotFound(N_("No parcel holds that phone number"), code="no_person")
         ids = [p.id for p in parcels]
         now = station.now()
+        if entries:
+            session.execute(
+                update(Recipient)
+                .where(col(Recipient.id).in_(entries))
+                .values(active=False, deactivated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            directory.blank(session, entries, now)
         session.execute(
             update(Parcel)
             .where(col(Parcel.id).in_(ids))
@@ -215,12 +293,13 @@ def delete_person(station: Station, phone: str) -> DeleteResult:
             station,
             EventKind.PERSON_DELETED,
             at=now,
-            details={"parcels": len(ids), "parcel_ids": ids, "notifications_cancelled": n_cancelled},
+            details={
+                "parcels": len(ids),
+                "parcel_ids": ids,
+                "notifications_cancelled": n_cancelled,
+                **({"recipients": entries} if entries else {}),
+            },
         )
-        return DeleteResult(parcels=len(ids), notifications_cancelled=n_cancelled)
+        return DeleteResult(parcels=len(ids), notifications_cancelled=n_cancelled, recipients=len(entries))
 
     return station.run(work)
-
-
-# A short name for purge_phones.
-purge = purge_phones

@@ -19,8 +19,9 @@ from db.models import Carrier, CodeHold, EventKind, Layer, Parcel, ParcelStatus,
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _
 from station_console.services.core import audit
-from station_console.services.core.roles import require_manager
+from station_console.services.core.roles import require_manager, require_signed_in
 from station_console.services.core.station import Station, day_bounds
+from station_console.services.pickup import proxy as proxy_rules
 
 # Lookups live in lookup.py; re-exported so a caller of the handover has the whole flow in one module.
 from station_console.services.pickup.lookup import (  # noqa: F401
@@ -32,6 +33,7 @@ from station_console.services.pickup.lookup import (  # noqa: F401
     lookup,
     second_check_for,
 )
+from station_console.services.pickup.proxy import Proxy
 from station_console.services.scan.waybill import normalise as normalise_waybill
 from station_console.services.shelves import slots
 
@@ -122,12 +124,14 @@ def confirm_pickup(
     method: str,
     scanned: Sequence[str] = (),
     override_reason: str | None = None,
+    proxy: Proxy | None = None,
 ) -> list[int]:
     """Hand the parcels over: all of them in one transaction, or none.
 
     Each must be on the shelf and scanned (its waybill in `scanned`); an unscanned one needs a manager
     and `override_reason`. Optimistic locking: the update only lands on the version this transaction
-    read, so a parcel handed out at another counter meanwhile refuses the whole pickup.
+    read, so a parcel handed out at another counter meanwhile refuses the whole pickup. `proxy`:
+    someone collects for the recipient (proxy.py says when that is allowed).
     """
     ids = list(dict.fromkeys(parcel_ids))
     if not ids:
@@ -137,6 +141,10 @@ def confirm_pickup(
     seen = {_clean_waybill(s) for s in scanned if s.strip()}
     reason = (override_reason or "").strip()
     settings = station.settings()
+    if proxy is not None:
+        require_signed_in(station)
+        proxy = proxy_rules.checked(proxy, settings)
+    by_code = method == PickupMethod.CODE
 
     def work(session: Session) -> list[int]:
         now = station.now()
@@ -150,6 +158,8 @@ def confirm_pickup(
             )
         if unscanned:
             require_manager(station, "override")
+        if proxy is not None:
+            proxy_rules.check_allowed(session, [parcels[i] for i in ids if i in parcels], by_code=by_code)
         for pid in ids:
             parcel = parcels.get(pid)
             if parcel is None:
@@ -160,6 +170,13 @@ def confirm_pickup(
                     code="not_on_shelf",
                     waybill=parcel.waybill,
                     status=_status_label(parcel.status),
+                )
+            if parcel.delivery_run_id is not None:
+                raise Refused(
+                    N_("{waybill} is out for delivery on run {run}. Nothing was handed over"),
+                    code="out_for_delivery",
+                    waybill=parcel.waybill,
+                    run=parcel.delivery_run_id,
                 )
             was_scanned = parcel.waybill in seen
             result = session.execute(
@@ -201,6 +218,9 @@ def confirm_pickup(
                 details["override_reason"] = reason[:200]
             if parcel.return_batch_id is not None:
                 details["left_return_batch"] = parcel.return_batch_id
+            if proxy is not None:
+                details["proxy"] = proxy_rules.record_in(session, station, pid, proxy, by_code=by_code)
+                details["proxy_by_code"] = by_code
             audit.record(session, station, EventKind.PICKED_UP, parcel_id=pid, at=now, details=details)
         return ids
 

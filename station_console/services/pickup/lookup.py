@@ -66,6 +66,8 @@ class PickupRow:
         default="", compare=False, repr=False
     )  # full phone: grouping only, never shown
     phone_tail: str | None = field(default=None, compare=False, repr=False)
+    out_for_delivery: bool = False  # with a delivery runner: on the books, not on the shelf
+    recipient_id: int | None = field(default=None, compare=False, repr=False)
 
     @property
     def location(self) -> str:
@@ -83,6 +85,7 @@ class PickupRow:
             "days_on_shelf": self.days_on_shelf,
             "band": self.band,
             "problem_kind": self.problem_kind,
+            "out_for_delivery": self.out_for_delivery,
         }
 
 
@@ -137,6 +140,8 @@ def _rows_select() -> Any:
         Carrier.amber_hours,
         Carrier.red_hours,
         Carrier.return_after_days,
+        Parcel.delivery_run_id,
+        Parcel.recipient_id,
     ]
     return (
         columns(*cols)
@@ -170,6 +175,8 @@ def _to_rows(result: Iterable[Any], now: datetime) -> list[PickupRow]:
         amber,
         red,
         ret,
+        run,
+        recipient,
     ) in result:
         hours = (now - at).total_seconds() / 3600
         rows.append(
@@ -190,6 +197,8 @@ def _to_rows(result: Iterable[Any], now: datetime) -> list[PickupRow]:
                 walk=(shelf_walk or 0, layer_walk or 0, code or ""),
                 recipient_key=full or (f"masked:{masked}" if masked else f"parcel:{pid}"),
                 phone_tail=tail,
+                out_for_delivery=run is not None,
+                recipient_id=recipient,
             )
         )
     return rows

@@ -32,11 +32,17 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, get_language
 from station_console.services.core import audit
 from station_console.services.core.station import Station
-from station_console.services.printing.printers import configured_printers, find_parcel_id, printer_for
+from station_console.services.printing.printers import (
+    check_printable,
+    configured_printers,
+    find_parcel_id,
+    printer_for,
+)
 from station_console.services.printing.render import label_data_for, render_job
 
 log = logging.getLogger(__name__)
 __all__ = [
+    "check_printable",
     "configured_printers",
     "find_parcel_id",
     "printer_for",
@@ -48,6 +54,7 @@ __all__ = [
     "queue_manifest",
     "queue_receipt",
     "release_held",
+    "queue_run_sheet",
     "reprint",
 ]
 
@@ -104,7 +111,10 @@ def release_held(session: Session, station: Station, *, parcel_id: int | None = 
 def queue_receipt(
     session: Session, station: Station, parcel_ids: list[int], *, printer: str | None = None
 ) -> PrintJob:
-    """A pickup receipt for `parcel_ids`, as they are now (a snapshot in the payload)."""
+    """A pickup receipt for `parcel_ids`, as they are now (a snapshot in the payload).
+
+    The caller first refuses what no printer would take (`check_printable`), outside its transaction.
+    """
     rows = session.exec(
         select(Parcel, Carrier)
         .join(Carrier, col(Carrier.id) == col(Parcel.carrier_id))
@@ -127,7 +137,10 @@ def queue_receipt(
 def queue_manifest(
     session: Session, station: Station, batch_id: int, *, printer: str | None = None
 ) -> PrintJob:
-    """The list of a return batch's parcels, for the courier to sign (a snapshot in the payload)."""
+    """The list of a return batch's parcels, for the courier to sign (a snapshot in the payload).
+
+    The caller first refuses what no printer would take (`check_printable`), outside its transaction.
+    """
     batch = session.get(ReturnBatch, batch_id)
     if batch is None:
         raise NotFound(N_("Return batch {batch} not found"), batch=batch_id)
@@ -149,6 +162,27 @@ def queue_manifest(
         ],
     }
     return _add_job(session, station, "manifest", printer=printer, payload=payload)
+
+
+def queue_run_sheet(
+    session: Session, station: Station, payload: dict[str, Any], *, printer: str | None = None
+) -> PrintJob:
+    """A door delivery run's sheet (a manifest: PDF or receipt printer), from the run's snapshot.
+
+    The caller first refuses what no printer would take (`check_printable`), outside its transaction.
+    """
+    return _add_job(
+        session,
+        station,
+        "manifest",
+        printer=printer,
+        payload={
+            "sheet": "delivery_run",
+            "at": station.now().isoformat(),
+            "counter": station.counter,
+            **payload,
+        },
+    )
 
 
 def cancel_jobs_for_parcel(session: Session, parcel_id: int) -> int:
@@ -236,8 +270,9 @@ def retry_job(station: Station, job_id: int) -> PrintJob:
     return station.run(work)
 
 
-def queue_test_print(station: Station, *, printer: str | None = None) -> PrintJob:
-    """A sample label, to check a printer's setup from Settings."""
+def queue_test_print(station: Station, counter_settings: Any, *, printer: str | None = None) -> PrintJob:
+    """A sample label, to check a printer's setup from Settings (refused if no printer would take it)."""
+    check_printable(counter_settings, "test", printer=printer)
     return station.run(lambda session: _add_job(session, station, "test", printer=printer))
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 from sqlmodel import col, select
 
 from db.models import Parcel, ParcelStatus
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, get_language, translate
 from station_console.services.core.station import Station
+from station_console.services.scan.carriers import list_carriers
 
 # -- finding a parcel by what the clerk typed --------------------------------------------------------
 
@@ -97,3 +100,146 @@ def _make(factory: Any, config: dict[str, Any], name: str) -> Any:
         raise Refused(
             N_("Printer {name} is misconfigured: {reason}"), code="bad_printer", name=name, reason=str(exc)
         ) from exc
+
+
+# -- can this counter print it? --------------------------------------------------------------------
+
+NOBODY_CAN = {
+    "manifest": N_(
+        "No printer on this counter can print a return manifest ({reasons}). "
+        "Add a PDF or receipt (ESC/POS) printer in Settings > Printers."
+    ),
+    "receipt": N_(
+        "No printer on this counter can print a pickup receipt ({reasons}). "
+        "Add a PDF or receipt (ESC/POS) printer in Settings > Printers."
+    ),
+    "test": N_("No printer on this counter takes test prints ({reasons})."),
+    "label": N_("No printer on this counter takes labels ({reasons})."),
+}
+
+
+def _reason(printer: Any, kind: str) -> str | None:
+    """Why `printer` would never take a job of `kind`, in the console's language; None if it would."""
+    lang = get_language()
+    if kind not in printer.jobs:
+        return translate(
+            N_("{name} takes only {jobs}"), lang, name=printer.name, jobs=", ".join(printer.jobs)
+        )
+    if not printer.takes_kind(kind):
+        return translate(
+            N_("{name} is a {language} label printer"),
+            lang,
+            name=printer.name,
+            language=printer.language.name,
+        )
+    return None
+
+
+def check_printable(counter_settings: Any, kind: str, *, printer: str | None = None) -> None:
+    """Refuse, before it is queued, a job that no printer of this counter would ever take.
+
+    Such a job would wait in the queue for ever without a word. `printer` names the one it must go to.
+    """
+    if printer:
+        reason = _reason(printer_for(counter_settings, printer), kind)
+        if reason is not None:
+            raise Refused(
+                N_("Printer {name} cannot print this: {reason}"),
+                code="cannot_print",
+                name=printer,
+                reason=reason,
+            )
+        return
+    printers = configured_printers(counter_settings)
+    if not printers:
+        raise Refused(N_("No printer is configured on this counter"), code="no_printer")
+    reasons = [_reason(p, kind) for p in printers]
+    if all(reasons):
+        raise Refused(NOBODY_CAN[kind], code="cannot_print", reasons="; ".join(r for r in reasons if r))
+
+
+# -- which codes the station's scanner must read ---------------------------------------------------
+
+_LONGEST_RUN = 40  # an unbounded repeat in a pattern: as long as any waybill gets
+
+
+def longest_example(regex: str) -> str | None:
+    """The hardest waybill a carrier pattern allows to print: every repeat at its longest, a letter
+    wherever one may stand (letters break Code 128's compact digit pairs). None if unreadable."""
+
+    def walk(items: Any) -> str:
+        out = ""
+        for op, arg in items:
+            if op is sre_constants.LITERAL:
+                out += chr(arg)
+            elif op is sre_constants.IN:
+                out += pick(arg)
+            elif op in (sre_constants.ANY, sre_constants.NOT_LITERAL):
+                out += "A"
+            elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+                low, high, sub = arg
+                out += walk(sub) * min(max(low, high), _LONGEST_RUN)
+            elif op is sre_constants.SUBPATTERN:
+                out += walk(arg[-1])
+            elif op is sre_constants.BRANCH:
+                out += max((walk(branch) for branch in arg[1]), key=len)
+            elif op is not sre_constants.AT:
+                raise ValueError(f"pattern element {op}")
+        return out
+
+    def pick(members: Any) -> str:
+        chars = set()
+        for kind, value in members:
+            if kind is sre_constants.LITERAL:
+                chars.add(chr(value))
+            elif kind is sre_constants.RANGE:
+                chars.update(chr(c) for c in range(value[0], min(value[1], 0x7E) + 1))
+            elif kind is sre_constants.CATEGORY:
+                chars.add("0")
+        letters = sorted(c for c in chars if c.isalpha())
+        return (letters or sorted(chars) or ["0"])[0]
+
+    try:
+        return walk(sre_parse.parse(regex)) or None
+    except (ValueError, TypeError, re.error):
+        return None
+
+
+def qr_carriers(station: Station, printer: Any) -> list[str]:
+    """Carriers some of whose waybills this printer's labels carry as a QR code, not Code 128."""
+    found = []
+    for carrier in list_carriers(station, active_only=True):
+        for spec in carrier.patterns or []:
+            example = longest_example(str(spec.get("regex", "")))
+            if example and printer.symbol(example).is_qr:
+                found.append(carrier.code)
+                break
+    return found
+
+
+def scanner_needs(station: Station, counter_settings: Any) -> str:
+    """One sentence for Settings: which symbologies this counter's labels use, so which the scanner
+    must read."""
+    lang = get_language()
+    details = []
+    printers = configured_printers(counter_settings)
+    if not printers:
+        return translate(N_("No printer is configured on this counter"), lang)
+    for printer in printers:
+        carriers = qr_carriers(station, printer)
+        if carriers:
+            details.append(
+                translate(
+                    N_("{printer}: QR codes for some {carriers} waybills"),
+                    lang,
+                    printer=printer.name,
+                    carriers=", ".join(carriers),
+                )
+            )
+    if not details:
+        return translate(N_("Labels here carry Code 128 barcodes: the scanner must read Code 128."), lang)
+    return translate(
+        N_("Labels here carry Code 128 barcodes and QR codes ({details}): the scanner must read both."),
+        lang,
+        details="; ".join(details),
+    )

@@ -1,16 +1,22 @@
-"""What a print job looks like on paper: label data from the parcel row, receipt and manifest documents.
+"""What a print job looks like on paper: label data from the parcel row, receipt, manifest and run sheet
+documents.
 
-Text is translated here, at send time, into the console's language; hardware/ only draws it.
+Text is translated here, at send time, into the console's language; hardware/ only draws it. A job
+whose payload names a `flow` (send-out) is drawn by the renderer that flow registered: the flows that
+print sit above the print queue, which cannot import them.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from db.models import Carrier, Parcel, PrintJob
+from sqlmodel import col, select
+
+from db.models import Carrier, Parcel, PrintJob, Recipient
 from hardware.printers import fonts
 from hardware.printers.document import Document
 from hardware.printers.label import Captions, LabelData
@@ -19,6 +25,15 @@ from station_console.i18n import N_, translate
 from station_console.services.core.station import Station
 
 log = logging.getLogger(__name__)
+
+# (station, job, printer, lang) -> the bytes for the printer
+Renderer = Callable[[Station, PrintJob, Any, str], bytes]
+_renderers: dict[str, Renderer] = {}
+
+
+def register_renderer(flow: str, renderer: Renderer) -> None:
+    """Draw the print jobs whose payload says `flow` with `renderer` (called by that flow's module)."""
+    _renderers[flow] = renderer
 
 
 def captions(lang: str) -> Captions:
@@ -110,9 +125,66 @@ def manifest_document(station: Station, payload: dict[str, Any], lang: str) -> D
     )
 
 
+def run_sheet_document(station: Station, payload: dict[str, Any], lang: str) -> Document:
+    """A door delivery run for the runner: stops in walking order, a line per building and floor.
+
+    The payload holds no names (print jobs are kept); they are read from the directory when printed.
+    """
+
+    def t(msgid: str, **params: Any) -> str:
+        return translate(msgid, lang, **params)
+
+    at = datetime.fromisoformat(payload["at"]).astimezone(station.zone())
+    stops = payload.get("stops", [])
+    ids = {s["recipient_id"] for s in stops if s.get("recipient_id")}
+    with station.read() as session:
+        names = {
+            r.id: r.preferred_name or r.name
+            for r in session.exec(select(Recipient).where(col(Recipient.id).in_(ids))).all()
+        }
+    number = f"DR{int(payload['run_id']):06d}"
+    rows: list[list[str]] = []
+    group = None
+    for stop in stops:
+        here = (stop.get("building") or "", stop.get("floor"))
+        if here != group:
+            group = here
+            floor = t(N_("floor {floor}"), floor=here[1]) if here[1] is not None else ""
+            rows.append(["", f"[{' '.join(p for p in (here[0], floor) if p)}]", "", "", ""])
+        rows.append(
+            [
+                str(stop["n"]),
+                stop["code"],
+                stop.get("address") or "",
+                names.get(stop.get("recipient_id"), ""),
+                stop.get("phone") or "",
+            ]
+        )
+    return Document(
+        kind="manifest",
+        title=t(N_("Door delivery run")),
+        meta=[
+            station.settings().station_name,
+            t(N_("Run: {run}"), run=number),
+            t(N_("Runner: {runner}"), runner=payload.get("runner", "")),
+            t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
+        ],
+        columns=["#", t(N_("Code")), t(N_("Address")), t(N_("Recipient")), t(N_("Phone"))],
+        rows=rows,
+        widths=[3, 10, 10, 12, 13],
+        footer=[
+            t(N_("Parcels: {count}"), count=len(stops)),
+            t(N_("Scan each parcel back: delivered (who received it) or failed (why).")),
+            t(N_("Runner signature: ____________")),
+            t(N_("Clerk signature: ____________")),
+        ],
+        barcode=number,
+    )
+
+
 def needs_cjk_fallback(lang: str, printer: Any) -> bool:
     """Chinese text this printer would get drawn on this machine, which has no Chinese font."""
-    return lang != "en" and printer.language.name in ("png", "pdf", "zpl") and fonts.cjk_font() is None
+    return lang != "en" and printer.cjk_bitmap and fonts.cjk_font() is None
 
 
 def label_for_printer(data: LabelData, printer: Any, *, warn: bool = True) -> LabelData:
@@ -127,6 +199,12 @@ def label_for_printer(data: LabelData, printer: Any, *, warn: bool = True) -> La
 
 def render_job(station: Station, job: PrintJob, printer: Any, lang: str) -> bytes:
     """The bytes for `job` in `printer`'s language (labels from the parcel row as it is now)."""
+    flow = job.payload.get("flow")
+    if flow is not None:
+        renderer = _renderers.get(flow)
+        if renderer is None:  # the job stays in the queue, failed, and prints once the flow is loaded
+            raise ValueError(f"no renderer registered for {flow!r} print jobs")
+        return renderer(station, job, printer, lang)
     if job.kind in ("label", "test"):
         if job.kind == "test" or job.parcel_id is None:
             data = sample_label(station, lang)
@@ -135,6 +213,8 @@ def render_job(station: Station, job: PrintJob, printer: Any, lang: str) -> byte
         return bytes(printer.render_label(label_for_printer(data, printer)))
     if job.kind == "receipt":
         return bytes(printer.render_document(receipt_document(station, job.payload, lang)))
+    if job.kind == "manifest" and job.payload.get("sheet") == "delivery_run":
+        return bytes(printer.render_document(run_sheet_document(station, job.payload, lang)))
     if job.kind == "manifest":
         return bytes(printer.render_document(manifest_document(station, job.payload, lang)))
     raise ValueError(f"unknown print job kind {job.kind!r}")

@@ -15,7 +15,19 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from db.models import Carrier, Clerk, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf
+from db.models import (
+    Carrier,
+    Clerk,
+    DeliveryItem,
+    DeliveryStatus,
+    EventKind,
+    Layer,
+    Parcel,
+    ParcelEvent,
+    ParcelStatus,
+    ProxyPickup,
+    Shelf,
+)
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.core.station import Station
@@ -126,13 +138,21 @@ def by_waybill(session: Session, waybill: str) -> Parcel | None:
 
 
 def require_on_shelf(parcel: Parcel) -> None:
-    """Refuse a change to a parcel that has left the shelves (picked up, returned, written off)."""
+    """Refuse a change to a parcel that has left the shelves (picked up, returned, written off), or
+    is out with a delivery runner."""
     if parcel.status != ParcelStatus.ON_SHELF:
         raise Refused(
             N_("{waybill} is not on the shelves (status: {status})"),
             code="not_on_shelf",
             waybill=parcel.waybill,
             status=parcel.status,
+        )
+    if parcel.delivery_run_id is not None:
+        raise Refused(
+            N_("{waybill} is out for delivery on run {run}"),
+            code="out_for_delivery",
+            waybill=parcel.waybill,
+            run=parcel.delivery_run_id,
         )
 
 
@@ -287,14 +307,46 @@ def timeline(station: Station, ref: str) -> Timeline:
         events = session.exec(
             select(ParcelEvent).where(ParcelEvent.parcel_id == parcel.id).order_by(col(ParcelEvent.id))
         ).all()
+        people = _people(session, parcel.id or 0)
         entries = [
             TimelineEntry(
                 at=e.at,
                 kind=e.kind,
                 clerk=clerks.get(e.clerk_id) if e.clerk_id else None,
                 counter=e.counter,
-                details=dict(e.details),
+                details={**e.details, **people.get(e.id or 0, {})},
             )
             for e in events
         ]
     return Timeline(parcel=row, events=entries)
+
+
+def _people(session: Session, parcel_id: int) -> dict[int, dict[str, Any]]:
+    """Who collected or received the parcel, by event id: kept off the (never edited) events so the
+    purge can blank the names; joined in for the timeline. A purged name reads as ""."""
+    found: dict[int, dict[str, Any]] = {}
+    proxies = {
+        p.id: p for p in session.exec(select(ProxyPickup).where(ProxyPickup.parcel_id == parcel_id)).all()
+    }
+    received = session.exec(
+        select(DeliveryItem).where(
+            DeliveryItem.parcel_id == parcel_id, DeliveryItem.status == DeliveryStatus.DELIVERED
+        )
+    ).first()
+    for event in session.exec(
+        select(ParcelEvent).where(ParcelEvent.parcel_id == parcel_id, ParcelEvent.kind == EventKind.PICKED_UP)
+    ).all():
+        proxy = proxies.get(event.details.get("proxy"))
+        if proxy is not None:
+            found[event.id or 0] = {
+                "proxy_name": proxy.name,
+                "proxy_phone": f"****{proxy.phone_tail}",
+                **({"proxy_id_last4": proxy.id_last4} if proxy.id_last4 else {}),
+            }
+        elif event.details.get("method") == "door" and received is not None:
+            found[event.id or 0] = {
+                "received_by": received.received_by or "",
+                **({"signature": received.signature_name} if received.signature_name else {}),
+                **({"photo": received.photo_ref} if received.photo_ref else {}),
+            }
+    return found

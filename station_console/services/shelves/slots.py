@@ -1,7 +1,8 @@
 """Where a parcel goes, and the pickup code that says so.
 
 Assignment policy (StationSettings; see README "Shelf assignment"):
-1. A recipient with parcels on the shelves gets the same layer while it has room (one trip at pickup).
+1. A recipient with parcels on the shelves gets the same layer while it has room (one trip at pickup);
+   the recipient is the directory entry when the parcel has one, else the phone.
 2. Only layers that accept the size class and have free capacity in size units count.
 3. Among those the least filled, ties broken by walking order; or, with `fill_in_order`, walking order.
 4. Nothing has room: the overflow zone; overflow full too: refused. Never silently over capacity.
@@ -97,10 +98,19 @@ def slots(session: Session) -> list[Slot]:
 
 
 def recipient_layers(
-    session: Session, *, phone_full: str | None, masked_phone: str | None, phone_tail: str | None = None
+    session: Session,
+    *,
+    phone_full: str | None,
+    masked_phone: str | None,
+    phone_tail: str | None = None,
+    recipient_id: int | None = None,
 ) -> list[int]:
-    """Layers holding this recipient's parcels now, most parcels first."""
-    if phone_full:
+    """Layers holding this recipient's parcels now, most parcels first: by directory entry when the
+    parcel has one (whatever phone each parcel came with), else by phone."""
+    if recipient_id is not None:
+        cond = col(Parcel.recipient_id) == recipient_id
+        phone_tail = None  # (recipient_id, status) is the index here
+    elif phone_full:
         cond = col(Parcel.phone_full) == phone_full
     elif masked_phone:
         cond = col(Parcel.masked_phone) == masked_phone
@@ -169,10 +179,15 @@ def assign(
     phone_full: str | None,
     masked_phone: str | None,
     phone_tail: str | None = None,
+    recipient_id: int | None = None,
 ) -> Slot:
     """Choose and claim a slot for one parcel, or refuse with the reason."""
     prefer = recipient_layers(
-        session, phone_full=phone_full, masked_phone=masked_phone, phone_tail=phone_tail
+        session,
+        phone_full=phone_full,
+        masked_phone=masked_phone,
+        phone_tail=phone_tail,
+        recipient_id=recipient_id,
     )
     units = units_for(size, settings)
     for slot in candidate_slots(session, settings, size, prefer_layers=prefer):

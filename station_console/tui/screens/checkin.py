@@ -4,7 +4,8 @@ A scan checks its parcel in at once: the pickup code is shown big and the parcel
 parcel", named beside the Phone field ("Phone for 6-5-3002 · SF…0123"). A phone typed then (the last 4
 digits, a whole number, a privacy or virtual form) goes to that parcel and no other, through the one
 `set_phone` step, which tells the customer; its label waits for that phone a few seconds, so the sticker
-carries the masked number. Size is the one field typed before the scan (it decides the shelf).
+carries the masked number. The person it is for, found in the directory (Ctrl+N), goes to it the same
+way, their phone with them. Size is the one field typed before the scan (it decides the shelf).
 
 Scans are told from typing by key timing (`KeyRouter`), so a scan lands here wherever the focus is; a
 scan that arrives in pieces is refused loudly and kept nowhere. Every refusal and open question (carrier,
@@ -18,7 +19,7 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -40,6 +41,9 @@ from station_console.tui.screens.checkin_attention import Attention, AttentionLi
 from station_console.tui.screens.checkin_dialogs import NO_BATCH, BatchPicker, MissingPhones, carrier_choices
 from station_console.tui.screens.checkin_writer import CheckinWriter, Refusal, ScanRequest
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
+
+if TYPE_CHECKING:
+    from station_console.tui.screens.checkin_recipient import Picked
 
 TABLE_ROWS = 200  # this session's newest check-ins kept on screen
 DIGITS_CHARS = set("0123456789-ABCDEF")
@@ -92,6 +96,20 @@ class CheckinScreen(ModeScreen):
             tooltip=N_("Parcels checked in without a phone"),
         ),
         Binding("ctrl+z", "undo", N_("Undo last"), id="checkin.undo", tooltip=N_("Undo your last check-in")),
+        Binding(
+            "ctrl+n",
+            "pick_recipient",
+            N_("Recipient"),
+            id="checkin.recipient",
+            tooltip=N_("Who the parcel shown is for: name, initials (zs), room (3-502)"),
+        ),
+        Binding(
+            "ctrl+w",
+            "who_is_this",
+            N_("Who is this?"),
+            id="checkin.who",
+            tooltip=N_("Parcels with a name, no match"),
+        ),
         Binding(
             "ctrl+y",
             "resolve",
@@ -414,6 +432,44 @@ class CheckinScreen(ModeScreen):
         code = next((r.pickup_code for r in reversed(self.results) if r.parcel_id == message.parcel_id), "")
         self._say(_("Phone {masked} saved for {code}.", masked=message.masked, code=code))
         self._refresh_status()
+
+    # -- recipients ----------------------------------------------------------------------------
+
+    def action_pick_recipient(self) -> None:
+        """Like a phone, the person a parcel is for goes to the parcel shown (the one just scanned)."""
+        current = self.current
+        if current is None:
+            self._refuse_text(_("Scan the parcel first: a recipient goes to the parcel just scanned."))
+            return
+        # On demand: the finder (and the directory's matching) load when a recipient is first looked for.
+        from station_console.tui.screens.checkin_recipient import RecipientPicker
+
+        def chosen(picked: Picked | None) -> None:
+            self.query_one("#scan" if self.quick else "#phone", Input).focus()
+            if picked is not None:
+                self.writer.submit(self.writer.recipient, current.seq, picked)
+
+        self.app.push_screen(RecipientPicker(), chosen)
+
+    @on(CheckinWriter.RecipientSaved)
+    def _recipient_saved(self, message: CheckinWriter.RecipientSaved) -> None:
+        table = self.query_one("#ci-table", DataTable)
+        if message.masked and str(message.parcel_id) in table.rows:
+            table.update_cell(str(message.parcel_id), "phone", Text(message.masked))
+        code = next((r.pickup_code for r in reversed(self.results) if r.parcel_id == message.parcel_id), "")
+        notes = [_("{code} is for {who}.", code=code, who=message.who)]
+        if message.consent_missing:
+            notes.append(_("No consent on record to hold parcels at the station: ask the recipient."))
+        if message.wants_door:
+            notes.append(_("The recipient chose door delivery: it goes on the next run."))
+        self._say(" ".join(notes), warn=message.consent_missing)
+        self._refresh_status()
+
+    def action_who_is_this(self) -> None:
+        # On demand: the dialog module loads when it is first asked for.
+        from station_console.tui.screens.recipient_dialogs import WhoIsThisDialog
+
+        self.app.push_screen(WhoIsThisDialog(), lambda _done: self._refresh_status())
 
     @on(CheckinWriter.PhoneRefused)
     def _phone_refused(self, message: CheckinWriter.PhoneRefused) -> None:

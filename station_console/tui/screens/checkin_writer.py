@@ -1,7 +1,7 @@
 """The check-in screen's writes, in the order the clerk made them, off the UI thread.
 
-Every service call of the screen (a check-in, a phone, an undo, a reprint, a dismissal) is a job run on
-one dedicated thread, so a burst of scans is never reordered and a phone always follows the check-in
+Every service call of the screen (a check-in, a phone, a recipient, an undo, a reprint, a dismissal) is
+a job run on one dedicated thread, so a burst of scans is never reordered and a phone always follows the check-in
 it belongs to. Each job runs inside a short Textual worker that awaits it and posts the outcome to the
 screen as one of the messages below; the UI thread never waits on the database. (One long-lived worker
 would keep `App.workers` busy forever, and an `exclusive` group would cancel scans still waiting.)
@@ -16,7 +16,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 from textual.widget import Widget
@@ -29,6 +29,9 @@ from station_console.services.core.station import Station
 from station_console.services.printing.jobs import reprint
 from station_console.services.scan.carriers import get_detector
 from station_console.tui.screens.base import report_unexpected
+
+if TYPE_CHECKING:
+    from station_console.tui.screens.checkin_recipient import Picked
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,15 @@ class CheckinWriter:
     class PhoneRefused(Message):
         seq: int
         refusal: Refusal
+
+    @dataclass
+    class RecipientSaved(Message):
+        seq: int
+        parcel_id: int
+        who: str  # the person's name (and masked phone), or the typed name
+        masked: str | None  # the parcel's phone now
+        consent_missing: bool
+        wants_door: bool
 
     @dataclass
     class Undone(Message):
@@ -157,6 +169,26 @@ class CheckinWriter:
         except StationError as exc:
             return CheckinWriter.PhoneRefused(seq, Refusal.of(exc))
         return CheckinWriter.PhoneSaved(seq, parcel_id, masked)
+
+    def recipient(self, seq: int, picked: Picked) -> Message:
+        # On demand: the directory's matching loads when a recipient is first looked for.
+        from station_console.services.recipients import matching
+
+        parcel_id = self._parcels.get(seq)
+        try:
+            if parcel_id is None:
+                raise NotFound(
+                    N_("That scan was not checked in: scan the parcel again"), code="not_checked_in"
+                )
+            if picked.recipient_id is None:
+                matching.name(self.station, parcel_id, picked.name)
+                return CheckinWriter.RecipientSaved(seq, parcel_id, picked.describe(), None, False, False)
+            linked = matching.link(self.station, parcel_id, picked.recipient_id)
+        except StationError as exc:
+            return CheckinWriter.PhoneRefused(seq, Refusal.of(exc))
+        return CheckinWriter.RecipientSaved(
+            seq, parcel_id, picked.describe(), linked.masked_phone, linked.consent_missing, picked.wants_door
+        )
 
     def undo(self) -> Message:
         try:

@@ -24,6 +24,7 @@ from station_console.i18n import N_, _
 from station_console.services.core.roles import require_manager
 from station_console.services.pickup import handover
 from station_console.services.pickup.lookup import CHECK_LABELS, Lookup, PickupRow, lookup
+from station_console.services.pickup.proxy import Proxy
 from station_console.services.scan.waybill import normalise as normalise_waybill
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.scanner_bridge import ScannerBridge
@@ -60,6 +61,13 @@ class PickupScreen(ModeScreen):
             tooltip=N_("Manager: put the last pickup back on the shelf"),
         ),
         Binding(
+            "f9",
+            "proxy",
+            N_("Proxy"),
+            id="pickup.proxy",
+            tooltip=N_("Someone collects for the recipient (代取): record who"),
+        ),
+        Binding(
             "escape",
             "clear",
             N_("Next customer"),
@@ -90,6 +98,7 @@ class PickupScreen(ModeScreen):
         self.router: KeyRouter | None = None
         self._subset_armed = False
         self._identity_checked = False  # the clerk confirmed the second check the policy asks for
+        self.proxy: Proxy | None = None  # who collects for the recipient, when it is not themself
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="pk-top"):
@@ -268,6 +277,7 @@ class PickupScreen(ModeScreen):
                 [r.parcel_id for r in ready],
                 method=self.lookup.method if self.lookup else "code",
                 scanned=[r.waybill for r in ready],
+                proxy=self.proxy,
             ),
             PickupScreen.HandedOver,
         )
@@ -294,6 +304,7 @@ class PickupScreen(ModeScreen):
                         method=method,
                         scanned=[r.waybill for r in active if r.parcel_id in self.scanned],
                         override_reason=reason,
+                        proxy=self.proxy,
                     ),
                     PickupScreen.HandedOver,
                 )
@@ -317,6 +328,35 @@ class PickupScreen(ModeScreen):
             return ids
 
         self._write(undo_all, PickupScreen.Undone)
+
+    def action_proxy(self) -> None:
+        if self.lookup is None:
+            self._refuse(_("Look up a customer first."))
+            return
+        # On demand: the form module loads when a proxy first comes.
+        from station_console.tui.screens.form_dialog import FormDialog, FormField
+
+        id_note = _("required here") if self.station.settings().proxy_id_check == "always" else _("optional")
+        fields = [
+            FormField("name", _("Proxy's name"), "", max_length=64),
+            FormField("phone", _("Proxy's phone (last 4 digits)"), "", max_length=20),
+            FormField("id_last4", _("Last 4 of their ID card ({note})", note=id_note), "", max_length=4),
+        ]
+
+        def given(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+            self.proxy = Proxy(values["name"], values["phone"], values["id_last4"] or None)
+            self._say(
+                _(
+                    "Proxy: {name} ****{tail}. Scan the parcels; F10 hands them over.",
+                    name=values["name"].strip(),
+                    tail=values["phone"].strip()[-4:],
+                ),
+                warn=True,
+            )
+
+        self.app.push_screen(FormDialog(_("Someone collects for the recipient"), fields), given)
 
     def action_clear(self) -> None:
         self._clear_state()
@@ -352,6 +392,7 @@ class PickupScreen(ModeScreen):
 
     def _clear_state(self) -> None:
         self.lookup, self.scanned, self._subset_armed, self._identity_checked = None, {}, False, False
+        self.proxy = None
         self.set_class(False, "-wrong")
         self.query_one(ParcelList).clear()
         self.query_one("#pk-check", Static).update("")

@@ -65,7 +65,7 @@ class ParcelList(_ShowOnly):
                 "",
                 marks[row.parcel_id],
                 row.pickup_code,
-                row.location,
+                Text(_("out for delivery"), style="bold cyan") if row.out_for_delivery else row.location,
                 row.carrier_name,
                 row.waybill,
                 row.masked_phone or "-",

@@ -1,17 +1,22 @@
 """Settings > Printers: this counter's label printers, a default, and a test print.
 
 Printers are counter settings (counter.toml): each PC has its own. Saving restarts the console's print
-worker so the change takes effect at once; a test print goes through the same queue as a label.
+worker so the change takes effect at once, and says once whether the chosen sticker makes some
+carriers' waybills QR codes (the scanner must read them); a test print goes through the same queue as
+a label.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
-from textual import on
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.suggester import SuggestFromList
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from hardware.printers.factory import LANGUAGES
@@ -20,12 +25,17 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.core.roles import require_manager
 from station_console.services.printing.jobs import queue_test_print
-from station_console.services.printing.printers import configured_printers
+from station_console.services.printing.printers import configured_printers, printer_for, qr_carriers
 from station_console.settings import CounterSettings, save_counter_settings
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 
 TRANSPORTS = ("usb", "tcp", "device", "cups", "file", "dummy")
+NAME = re.compile(r"[\w .\-]{1,40}")  # letters (Chinese too), digits, space, dot, dash
 TARGET_HINT = N_("target: USB vendor:product, host[:9100], /dev/usb/lp0, CUPS queue, or a file path")
+CJK_CHOICES = (
+    (N_("Chinese: printer's font"), "resident"),
+    (N_("Chinese: drawn as bitmaps"), "bitmap"),
+)
 
 
 class PrintersScreen(ModeScreen):
@@ -34,6 +44,9 @@ class PrintersScreen(ModeScreen):
     PrintersScreen #printer-form { height: auto; padding: 0 1; }
     PrintersScreen #printer-form Horizontal { height: auto; }
     PrintersScreen #printer-form Input, PrintersScreen #printer-form Select { width: 1fr; }
+    PrintersScreen #printer-form #p-target { width: 3fr; }
+    PrintersScreen #printer-form #p-gap { width: 12; }
+    PrintersScreen #printer-form #p-cjk { width: 32; }
     PrintersScreen #printer-list { height: 1fr; }
     PrintersScreen #printer-status { height: 2; padding: 0 1; }
     PrintersScreen #printer-status.error { background: $error; }
@@ -53,10 +66,28 @@ class PrintersScreen(ModeScreen):
                     [(lang, lang) for lang in LANGUAGES], value="tspl", allow_blank=False, id="p-language"
                 )
                 yield Select([(t, t) for t in TRANSPORTS], value="usb", allow_blank=False, id="p-transport")
-                yield Select([(s, s) for s in SIZES], value="40x30", allow_blank=False, id="p-size")
+                yield Input(
+                    value="40x30",
+                    placeholder=_("size WxH mm"),
+                    suggester=SuggestFromList(SIZES),
+                    id="p-size",
+                    tooltip=_("Sticker size in mm: {sizes}, or another (scaled)", sizes=", ".join(SIZES)),
+                )
                 yield Select([("203 dpi", 203), ("300 dpi", 300)], value=203, allow_blank=False, id="p-dpi")
             with Horizontal():
                 yield Input(placeholder=_(TARGET_HINT), id="p-target")
+                yield Input(
+                    value="2", placeholder=_("gap mm"), id="p-gap", tooltip=_("Gap between stickers, mm")
+                )
+                yield Select(
+                    [(_("{mm} mm roll", mm=mm), mm) for mm in (58, 80)],
+                    value=58,
+                    allow_blank=False,
+                    id="p-paper",
+                )
+                yield Select(
+                    [(_(t), v) for t, v in CJK_CHOICES], value="resident", allow_blank=False, id="p-cjk"
+                )
                 yield Button(_("Save printer"), id="p-save", variant="primary")
         yield DataTable(id="printer-list", cursor_type="row")
         yield Static(id="printer-status")
@@ -76,19 +107,22 @@ class PrintersScreen(ModeScreen):
         table.clear()
         default = self.counter.printer.get("name") if self.counter.printer else None
         for name, cfg in self.counter.printers.items():
+            paper = (
+                _("{mm} mm roll", mm=cfg.get("paper_mm", 58))
+                if cfg.get("language") == "escpos"
+                else f"{cfg.get('size', '40x30')}"
+            )
+            cells = [name, cfg.get("language", ""), cfg.get("transport", ""), cfg.get("target", "")]
             table.add_row(
-                name,
-                cfg.get("language", ""),
-                cfg.get("transport", ""),
-                cfg.get("target", ""),
-                f"{cfg.get('size', '40x30')} @{cfg.get('dpi', 203)}",
+                *(Text(str(cell)) for cell in cells),  # settings text is data, never markup
+                Text(f"{paper} @{cfg.get('dpi', 203)}"),
                 "✓" if name == default else "",
                 key=name,
             )
 
     def _say(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#printer-status", Static)
-        status.update(text)
+        status.update(Text(text))  # names and targets are data, never markup
         status.set_class(error, "error")
         if error:
             self.app.bell()
@@ -125,15 +159,23 @@ class PrintersScreen(ModeScreen):
     @on(Button.Pressed, "#p-save")
     def save_printer(self) -> None:
         name = self.query_one("#p-name", Input).value.strip()
-        if not name:
-            self._say(_("Give the printer a name"), error=True)
+        if not NAME.fullmatch(name):
+            self._say(_("Give the printer a name: letters, digits, spaces, dots or dashes"), error=True)
             return
+        gap = self.query_one("#p-gap", Input).value.strip() or "2"
+        try:
+            gap_mm: float | str = float(gap)
+        except ValueError:
+            gap_mm = gap  # refused by the printer check below, with the reason
         cfg: dict[str, Any] = {
             "language": self.query_one("#p-language", Select).value,
             "transport": self.query_one("#p-transport", Select).value,
-            "size": self.query_one("#p-size", Select).value,
+            "size": self.query_one("#p-size", Input).value.strip() or "40x30",
             "dpi": self.query_one("#p-dpi", Select).value,
             "target": self.query_one("#p-target", Input).value.strip(),
+            "gap_mm": gap_mm,
+            "paper_mm": self.query_one("#p-paper", Select).value,
+            "cjk": self.query_one("#p-cjk", Select).value,
         }
         printers = {**self.counter.printers, name: cfg}
         default = self.counter.printer or {"name": name, **cfg}
@@ -142,6 +184,32 @@ class PrintersScreen(ModeScreen):
         new = self.counter.model_copy(update={"printers": printers, "printer": default})
         if self._guarded(lambda: self._store(new)):
             self._say(_("Printer {name} saved.", name=name))
+            self._tell_scanner_needs(name)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="printer-setup")
+    def _tell_scanner_needs(self, name: str) -> None:
+        """Once, at setup: which carriers' waybills this sticker turns into QR codes."""
+        try:
+            printer = printer_for(self.counter, name)
+            carriers = qr_carriers(self.station, printer)
+        except StationError:
+            return  # the printer was just saved; a busy database only costs this hint
+        if printer.language.roll:
+            paper = _("{mm} mm roll", mm=printer.media.paper_mm)
+        else:
+            paper = _("{size} mm stickers", size=str(printer.size))
+        if not carriers:
+            text = _("Printer {name} saved. Its labels carry Code 128 barcodes only.", name=name)
+        else:
+            text = _(
+                "Printer {name} saved. On {paper} at {dpi} dpi its labels carry QR codes for some "
+                "{carriers} waybills: the station's scanner must read QR codes as well as Code 128.",
+                name=name,
+                paper=paper,
+                dpi=printer.dpi,
+                carriers=", ".join(carriers),
+            )
+        self.app.call_from_thread(self._say, text)
 
     def action_make_default(self) -> None:
         name = self._selected()
@@ -165,7 +233,7 @@ class PrintersScreen(ModeScreen):
         name = self._selected()
 
         def queue() -> None:
-            job = queue_test_print(self.station, printer=name)
+            job = queue_test_print(self.station, self.counter, printer=name)
             worker: Any = getattr(self.app, "print_worker", None)
             if worker is not None:
                 worker.kick()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -90,7 +91,8 @@ class ReturnsScreen(ModeScreen):
             scan.focus()
 
     def status(self, text: str, *, error: bool = False) -> None:
-        self.query_one("#ret-status", Static).update(f"[red]{text}[/]" if error else text)
+        # Messages carry scanned and configured text: data, never markup.
+        self.query_one("#ret-status", Static).update(Text(text, style="red" if error else ""))
         if error:
             self.app.bell()
 
@@ -134,7 +136,7 @@ class ReturnsScreen(ModeScreen):
         if self.current_batch is None:
             return
         try:
-            job = returns.print_manifest(self.station, self.current_batch.id)
+            job = returns.print_manifest(self.station, self.current_batch.id, self.app.counter_settings)  # type: ignore[attr-defined]
         except StationError as exc:
             self.status(exc.message(), error=True)
             return

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -33,6 +33,7 @@ SUBSCREENS = {
     "printers": ("station_console.tui.screens.printers", "PrintersScreen"),
     "clerks": ("station_console.tui.screens.clerk_admin", "ClerkAdminScreen"),
     "outbox": ("station_console.tui.screens.outbox", "OutboxScreen"),
+    "recipients": ("station_console.tui.screens.recipients", "RecipientsScreen"),
 }
 SKIP_COUNTER_FIELDS = {"printer", "printers", "scanner"}  # edited on their own screens
 
@@ -89,11 +90,13 @@ class SettingsScreen(ModeScreen):
         Binding("f9", "open('scan_test')", N_("Scan test"), id="settings.scan_test"),
         Binding("f10", "open('clerks')", N_("Clerks"), id="settings.clerks"),
         Binding("f11", "open('outbox')", N_("Messages"), id="settings.outbox"),
+        Binding("f12", "open('recipients')", N_("Recipients"), id="settings.recipients"),
     ]
 
     def compose_body(self) -> ComposeResult:
         station = self.station.settings()
         counter: CounterSettings = getattr(self.app, "counter_settings", CounterSettings())
+        yield Static(id="scanner-needs")  # which codes the labels use, so the scanner must read
         with VerticalScroll(id="settings-form"):
             yield Static(_("Station settings (shared by every counter)"), classes="section")
             for name, info in StationSettings.model_fields.items():
@@ -111,6 +114,21 @@ class SettingsScreen(ModeScreen):
                     yield Label(_(info.description or ""), classes="help")
             yield Button(_("Save"), id="save", variant="primary")
         yield Static(id="settings-status")
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self._show_scanner_needs()  # again after Printers, where they may have changed
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="scanner-needs")
+    def _show_scanner_needs(self) -> None:
+        from station_console.services.printing.printers import scanner_needs
+
+        counter: CounterSettings = getattr(self.app, "counter_settings", CounterSettings())
+        try:
+            text = scanner_needs(self.station, counter)
+        except StationError as exc:
+            text = exc.message()
+        self.app.call_from_thread(self.query_one("#scanner-needs", Static).update, text)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

@@ -1,7 +1,8 @@
 """The Shelves mode: the shelf map (shelves x layers, occupancy as a heat colour) and a layer's parcels.
 
-Keys open the shelf work: move (F7), stocktake (F8), returns (F9), overdue (F10), problems (F11) and
-shelf edit (F12). The map is re-read whenever the screen comes back from one of them.
+Keys open the shelf work: move (F7), stocktake (F8), returns (F9), overdue (F10), problems (F11),
+shelf edit (F12) and door delivery (Ctrl+D). The map is re-read whenever the screen comes back from one
+of them.
 """
 
 from __future__ import annotations
@@ -50,6 +51,13 @@ class ShelvesScreen(ModeScreen):
             "f12", "edit", N_("Edit shelves"), id="shelves.edit", tooltip=N_("Add, change or retire shelves")
         ),
         Binding("ctrl+r", "reload", N_("Refresh"), id="shelves.reload", tooltip=N_("Read the map again")),
+        Binding(
+            "ctrl+d",
+            "delivery",
+            N_("Door delivery"),
+            id="shelves.delivery",
+            tooltip=N_("Runs to recipients' doors: plan, print, scan out and back"),
+        ),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -223,6 +231,12 @@ class ShelvesScreen(ModeScreen):
         from station_console.tui.screens.problems import ProblemsScreen
 
         self.app.push_screen(ProblemsScreen(self.selected_parcel()))
+
+    def action_delivery(self) -> None:
+        # On demand: sub-screens are kept off the console's start-up.
+        from station_console.tui.screens.delivery import DeliveryScreen
+
+        self.app.push_screen(DeliveryScreen())
 
     def action_edit(self) -> None:
         # On demand: sub-screens are kept off the console's start-up.

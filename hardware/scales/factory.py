@@ -1,0 +1,65 @@
+"""`make_scale`: the counter's scale from `CounterSettings.scale`.
+
+Config keys by kind:
+- `hidpos`: `vendor`, `product` (hex strings, optional: the usage page finds the scale);
+  `backend: "fake"` with `grams` for a demo on a pretend USB bus.
+- `serial`: `port` (required), `baud` (9600), `protocol` (mtsics, cas, regex), and for regex
+  `pattern`, `unit`, `stable`, `settle`, `command`; `command` for a CAS scale that must be asked.
+- `dummy`: `grams`, `readings`, or `file` (see hardware/scales/dummy.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hardware.scales.base import Scale
+
+KINDS = ("hidpos", "serial", "dummy")
+
+
+def _usb_id(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, int) else int(str(value), 16)
+
+
+def make_scale(config: dict[str, Any], *, backend: Any = None) -> Scale:
+    """A Scale from a settings entry; ValueError names the bad key."""
+    kind = str(config.get("kind", "")).lower()
+    if kind == "dummy":
+        from hardware.scales.dummy import DummyScale
+
+        readings = config.get("readings")
+        return DummyScale(
+            grams=config.get("grams"),
+            readings=[(str(s), int(g)) for s, g in readings] if readings else None,
+            file=config.get("file"),
+        )
+    if kind == "hidpos":
+        from hardware.scales.hidpos import HidPosScale
+
+        if backend is None and config.get("backend") == "fake":
+            backend = _demo_backend(config)
+        return HidPosScale(
+            vendor=_usb_id(config.get("vendor")), product=_usb_id(config.get("product")), backend=backend
+        )
+    if kind == "serial":
+        from hardware.scales.serial import SerialScale, make_protocol
+
+        if not config.get("port"):
+            raise ValueError("a serial scale needs a port, e.g. /dev/ttyUSB0")
+        return SerialScale(
+            port=str(config["port"]), protocol=make_protocol(config), baudrate=int(config.get("baud", 9600))
+        )
+    raise ValueError(f"unknown scale kind {kind!r}: use one of {', '.join(KINDS)}")
+
+
+def _demo_backend(config: dict[str, Any]) -> Any:
+    """A pretend USB bus with a Dymo-like scale holding `grams` steadily (after a moment of moving)."""
+    from hardware.scales.fakeusb import FakeHidScale, FakeUsbBackend
+
+    scale = FakeHidScale()
+    grams = int(config.get("grams", 1200))
+    scale.weigh("moving", grams + 7, times=2)
+    scale.weigh("stable", grams, times=200)
+    return FakeUsbBackend(scale)

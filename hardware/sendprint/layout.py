@@ -1,0 +1,215 @@
+"""The waybill label of a send (76x130 or 100x150 mm): what it says and where, as drawing items.
+
+The layout is a list of items (text in a box, a rule, Code128 bars, a QR code) in printer dots; each
+language (TSPL, ZPL, PDF, PNG) draws the same items, so a preview looks like the label. The barcode
+gets whole dots per module (at least 2) and 10 modules of white each side; when that does not fit
+the label's width, the number goes into a QR code instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hardware.printers import code128
+from hardware.printers.fonts import has_cjk
+from hardware.printers.label import Box, LabelSize, mm_to_dots
+
+SIZES = ("76x130", "100x150")
+MIN_MODULE = 2
+MAX_MODULE = 4
+QUIET_MODULES = 10
+
+
+@dataclass(frozen=True)
+class WaybillData:
+    """Already masked and translated; the full phone numbers never reach a label."""
+
+    carrier: str  # short name
+    waybill: str
+    sort_code: str  # the routing text printed large (大头笔): the carrier's, else the destination
+    recipient_name: str
+    recipient_phone: str
+    address: str
+    sender_name: str
+    sender_phone: str
+    weight: str  # "1.2 kg"
+    details: str  # pieces, contents, insurance
+    date: str
+    station: str
+    captions: dict[str, str] = field(default_factory=dict)  # to, from, weight, sign
+
+    def caption(self, key: str) -> str:
+        return self.captions.get(key, key)
+
+
+@dataclass(frozen=True)
+class Text:
+    box: Box
+    text: str
+    align: str = "left"
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    box: Box  # a filled rectangle: a line is 2 dots high
+
+
+@dataclass(frozen=True)
+class Bars:
+    box: Box  # the bars only; the quiet zone is the white around them
+    data: str
+    module: int
+
+
+@dataclass(frozen=True)
+class QR:
+    x: int
+    y: int
+    cell: int  # dots per QR module
+    data: str
+    size: int  # modules per side (for the preview and the space it takes)
+
+
+Item = Text | Rule | Bars | QR
+
+
+@dataclass(frozen=True)
+class WaybillLayout:
+    size: LabelSize
+    dpi: int
+    width: int
+    height: int
+    items: tuple[Item, ...]
+
+    @property
+    def bars(self) -> Bars | None:
+        return next((i for i in self.items if isinstance(i, Bars)), None)
+
+    @property
+    def qr(self) -> QR | None:
+        return next((i for i in self.items if isinstance(i, QR)), None)
+
+
+def module_for(data: str, usable: int) -> int:
+    """Dots per module so that the code and its quiet zones fit `usable` dots; 0 when even 2 do not."""
+    total = code128.module_count(data) + 2 * QUIET_MODULES
+    return min(MAX_MODULE, usable // total) if usable // total >= MIN_MODULE else 0
+
+
+def qr_modules(data: str) -> int:
+    import qrcode
+
+    qr = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(data)
+    qr.make(fit=True)
+    return len(qr.get_matrix())
+
+
+def text_units(text: str) -> int:
+    """Width in half-em units: a Chinese character is two, anything else one."""
+    return sum(2 if has_cjk(ch) else 1 for ch in text)
+
+
+def wrap(text: str, units: int, lines: int) -> list[str]:
+    """`text` in at most `lines` lines of `units` half-ems; the last line ends in "…" if cut."""
+    out: list[str] = []
+    rest = text
+    while rest and len(out) < lines:
+        n, used = 0, 0
+        while n < len(rest) and used + text_units(rest[n]) <= units:
+            used += text_units(rest[n])
+            n += 1
+        n = max(n, 1)
+        out.append(rest[:n])
+        rest = rest[n:]
+    if rest and out:
+        out[-1] = out[-1][:-1] + "…"
+    return out
+
+
+def layout_for(size: LabelSize | str, dpi: int, data: WaybillData) -> WaybillLayout:
+    if isinstance(size, str):
+        size = LabelSize.parse(size)
+    if str(size) not in SIZES:
+        raise ValueError(f"waybill label size {size}: use {' or '.join(SIZES)}")
+    width, height = mm_to_dots(size.width_mm, dpi), mm_to_dots(size.height_mm, dpi)
+
+    def d(mm: float) -> int:
+        return mm_to_dots(mm, dpi)
+
+    k = size.height_mm / 150  # the 76x130 label is the 100x150 one, a little tighter
+    margin = d(3)
+    inner = width - 2 * margin
+    items: list[Item] = []
+    y = margin
+
+    def rule() -> None:
+        nonlocal y
+        items.append(Rule(Box(margin, y, inner, max(2, d(0.3)))))
+        y += d(1.5)
+
+    # Carrier and date.
+    head = d(9 * k)
+    items.append(Text(Box(margin, y, inner // 2, head), data.carrier, bold=True))
+    items.append(
+        Text(Box(margin + inner // 2, y + head // 3, inner - inner // 2, head * 2 // 3), data.date, "right")
+    )
+    y += head + d(1)
+    rule()
+    # Sort code (大头笔): read across the sorting hall.
+    sort_h = d(14 * k)
+    items.append(Text(Box(margin, y, inner, sort_h), data.sort_code, "center", bold=True))
+    y += sort_h + d(1)
+    rule()
+    # The waybill barcode, with its quiet zones, and the number under it.
+    bar_h = d(20 * k)
+    module = module_for(data.waybill, inner)
+    if module:
+        bar_w = code128.module_count(data.waybill) * module
+        items.append(Bars(Box((width - bar_w) // 2, y, bar_w, bar_h), data.waybill, module))
+        y += bar_h + d(1)
+    else:
+        side = qr_modules(data.waybill)
+        cell = max(MIN_MODULE, min(bar_h // side, 8))
+        items.append(QR((width - side * cell) // 2, y, cell, data.waybill, side))
+        y += side * cell + d(1)
+    num_h = d(5 * k)
+    items.append(Text(Box(margin, y, inner, num_h), data.waybill, "center", bold=True))
+    y += num_h + d(1.5)
+    rule()
+    # Recipient.
+    cap_w = d(9)
+    line_h = d(5.5 * k)
+    to_h = d(24 * k)
+    items.append(Text(Box(margin, y, cap_w, d(8 * k)), data.caption("to"), bold=True))
+    x = margin + cap_w + d(1)
+    w = width - margin - x
+    items.append(
+        Text(Box(x, y, w, line_h), f"{data.recipient_name}  {data.recipient_phone}".strip(), bold=True)
+    )
+    address_lines = wrap(data.address, max(8, int(w / (line_h * 0.62))), 3)
+    for n, part in enumerate(address_lines, start=1):
+        items.append(Text(Box(x, y + n * (line_h + d(0.8)), w, line_h - d(0.8)), part))
+    y += to_h
+    rule()
+    # Sender.
+    from_h = d(11 * k)
+    items.append(Text(Box(margin, y, cap_w, d(8 * k)), data.caption("from"), bold=True))
+    items.append(Text(Box(x, y, w, d(4.5 * k)), f"{data.sender_name}  {data.sender_phone}".strip()))
+    y += from_h
+    rule()
+    # Weight, contents; the station; a signature line.
+    small = d(4.5 * k)
+    items.append(Text(Box(margin, y, inner, small), f"{data.caption('weight')} {data.weight}"))
+    y += small + d(1.5)
+    for part in wrap(data.details, max(10, int(inner / (small * 0.62))), 2):
+        items.append(Text(Box(margin, y, inner, small), part))
+        y += small + d(1)
+    bottom = height - margin
+    sign_y = max(y + d(2), bottom - small)
+    items.append(Text(Box(margin, sign_y, inner * 3 // 5, small), data.caption("sign")))
+    items.append(
+        Text(Box(margin + inner * 3 // 5, sign_y, inner - inner * 3 // 5, small), data.station, "right")
+    )
+    return WaybillLayout(size=size, dpi=dpi, width=width, height=height, items=tuple(items))

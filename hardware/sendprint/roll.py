@@ -1,0 +1,145 @@
+"""A `Document` (receipt or manifest) on a 58 or 80 mm ESC/POS roll.
+
+The shared ESC/POS renderer prints 58 mm only; send-out counters use both widths, so this one sizes
+the table to the roll: columns as wide as their text, the widest one wrapped when the row does not
+fit, the last column (amounts, weights) right-aligned. Chinese text goes in the printers' GB18030
+double-byte mode. The barcode is the printer's Code128 with 10 modules of white each side, or a QR
+code when that does not fit the paper.
+"""
+
+from __future__ import annotations
+
+from escpos.printer import Dummy
+
+from hardware.printers import code128
+from hardware.printers.document import Document
+from hardware.printers.fonts import has_cjk
+from hardware.sendprint.layout import QUIET_MODULES
+
+CJK_ON, CJK_OFF = b"\x1c\x26", b"\x1c\x2e"
+WIDTHS = {58: (32, 384), 80: (48, 576)}  # font A characters per line, printable dots
+
+
+def width_of(text: str) -> int:
+    return sum(2 if has_cjk(ch) else 1 for ch in text)
+
+
+def _hard_cut(text: str, width: int) -> list[str]:
+    lines, line, used = [], "", 0
+    for ch in text:
+        w = 2 if has_cjk(ch) else 1
+        if used + w > width:
+            lines.append(line)
+            line, used = "", 0
+        line += ch
+        used += w
+    return [*lines, line] if line or not lines else lines
+
+
+def cut(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` columns (a Chinese character takes two), broken between
+    words where it can be; a word longer than a line is cut."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if width_of(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        parts = _hard_cut(word, width)
+        lines += parts[:-1]
+        line = parts[-1]
+    return [*lines, line] if line or not lines else lines
+
+
+def table(columns: list[str], rows: list[list[str]], width: int) -> list[str]:
+    """Rows laid out in `width` columns; the widest column wraps when they do not fit."""
+    every = [columns, *rows]
+    n = len(columns)
+    natural = [max(width_of(r[i]) if i < len(r) else 0 for r in every) for i in range(n)]
+    gaps = n - 1
+    if sum(natural) + gaps > width:
+        wide = max(range(n), key=lambda i: natural[i])
+        natural[wide] = max(4, width - gaps - (sum(natural) - natural[wide]))
+    out = []
+    for row in every:
+        cells = [cut(row[i] if i < len(row) else "", natural[i]) for i in range(n)]
+        for k in range(max(len(c) for c in cells)):
+            parts = []
+            for i in range(n):
+                text = cells[i][k] if k < len(cells[i]) else ""
+                pad = " " * (natural[i] - width_of(text))
+                parts.append(pad + text if i == n - 1 and n > 1 else text + pad)
+            out.append(" ".join(parts).rstrip())
+    return out
+
+
+def _line(p: Dummy, text: str) -> None:
+    if has_cjk(text):
+        p._raw(CJK_ON + text.encode("gb18030", "replace") + CJK_OFF + b"\n")
+    else:
+        p._raw(text.encode("ascii", "replace") + b"\n")
+
+
+def barcode_module(data: str, dots: int) -> int:
+    """Dots per module (2 or 3) that fit the roll with the quiet zones; 0 when 2 do not."""
+    total = code128.module_count(data) + 2 * QUIET_MODULES
+    return 3 if total * 3 <= dots else 2 if total * 2 <= dots else 0
+
+
+def _code(p: Dummy, data: str, dots: int) -> None:
+    module = barcode_module(data, dots)
+    p.set(align="center")
+    if not module:
+        p.qr(data, size=4, native=True, center=False)
+        return
+    payload = ""
+    for seg in code128.plan(data):
+        payload += "{" + seg.subset
+        payload += (
+            seg.text
+            if seg.subset == "B"
+            else "".join(chr(int(seg.text[i : i + 2])) for i in range(0, len(seg.text), 2))
+        )
+    p._hw_barcode(
+        payload,
+        "CODE128",
+        height=80,
+        width=module,
+        pos="OFF",
+        font="A",
+        align_ct=True,
+        function_type="B",
+        check=False,
+    )
+    p._raw(b"\n")
+
+
+def render(doc: Document, width_mm: int = 58) -> bytes:
+    chars, dots = WIDTHS[80 if width_mm >= 80 else 58]
+    p = Dummy(profile="default")
+    p.hw("INIT")
+    p.set(align="center", bold=True, double_height=True, double_width=True)
+    for part in cut(doc.title, chars // 2):
+        _line(p, part)
+    p.set(align="left", bold=False, normal_textsize=True)
+    for meta in doc.meta:
+        for part in cut(meta, chars):
+            _line(p, part)
+    _line(p, "-" * chars)
+    if doc.columns:
+        for line in table(doc.columns, doc.rows, chars):
+            _line(p, line)
+        _line(p, "-" * chars)
+    for foot in doc.footer:
+        for part in cut(foot, chars):
+            _line(p, part)
+    if doc.barcode:
+        _code(p, doc.barcode, dots)
+        p.set(align="center")
+        _line(p, doc.barcode)
+    p.ln(3)
+    p.cut()
+    return bytes(p.output)

@@ -1,0 +1,178 @@
+"""`station sendout tariff|checklist|stock ...`: the send-out rule data a manager keeps.
+
+The leading underscore keeps `station` from registering this module at the top level;
+`sendout.register` adds these groups under `station sendout`.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.errors import Refused, StationError
+from station_console.i18n import N_, _
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(tariff)
+    cli.add_command(checklist)
+    cli.add_command(stock)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Refused(
+            N_("Cannot read {path}: {reason}"), code="bad_file", path=str(path), reason=str(exc)[:80]
+        ) from exc
+
+
+@click.group()
+def tariff() -> None:
+    """Tariff tables per carrier (a manager edits; every edit is a version)."""
+
+
+@tariff.command("show")
+@click.argument("carrier")
+@click.option("--version", type=int, help="An older version.")
+@pass_app
+def tariff_show(app: CliApp, carrier: str, version: int | None) -> None:
+    """Print a carrier's table as JSON (the current version unless --version)."""
+    from station_console.services.sendout import rules
+    from station_console.services.sendout import tariff as tariffs
+
+    station = app.station
+    code = carrier.strip().upper()
+    try:
+        table = tariffs.load(station, code, version)
+        with station.read() as session:
+            found = (
+                rules.at_version(session, rules.TARIFF, code, version)
+                if version
+                else tariffs.current_version(session, code)
+            )
+    except StationError as exc:
+        fail(exc, as_json=True)
+        return
+    assert found is not None
+    emit_json({"carrier": code, "version": table.version, "sha256": table.sha256, "table": found.body})
+
+
+@tariff.command("set")
+@click.argument("carrier")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_app
+def tariff_set(app: CliApp, carrier: str, path: Path) -> None:
+    """Store a new version of a carrier's table from a .toml file or .csv rates (manager)."""
+    from station_console.services.sendout import tariff as tariffs
+
+    station = app.station
+    code = carrier.strip().upper()
+    try:
+        with station.read() as session:
+            base = tariffs.current_version(session, code)
+        fmt = "csv" if path.suffix.lower() == ".csv" else "toml"
+        body = tariffs.body_from_text(_read(path), fmt, code, base.body if base else None)
+        version = tariffs.set_tariff(station, code, body)
+    except StationError as exc:
+        fail(exc)
+        return
+    click.echo(
+        _(
+            "{carrier} tariff version {version} stored ({sha})",
+            carrier=code,
+            version=version.version,
+            sha=version.sha256[:12],
+        )
+    )
+
+
+@tariff.command("history")
+@click.argument("carrier")
+@pass_app
+def tariff_history(app: CliApp, carrier: str) -> None:
+    """The versions of a carrier's table, newest first."""
+    from station_console.services.sendout import tariff as tariffs
+
+    emit_json({"versions": [v.to_json() for v in tariffs.history(app.station, carrier.strip().upper())]})
+
+
+@click.group()
+def checklist() -> None:
+    """The inspection checklist (a manager edits; every edit is a version)."""
+
+
+@checklist.command("show")
+@pass_app
+def checklist_show(app: CliApp) -> None:
+    from station_console.services.sendout import inspection
+
+    emit_json(inspection.current(app.station).to_json())
+
+
+@checklist.command("set")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_app
+def checklist_set(app: CliApp, path: Path) -> None:
+    """Store a new checklist from a TOML ([[items]] id, zh, en) or JSON file (manager)."""
+    from station_console.services.sendout import inspection
+
+    try:
+        text = _read(path)
+        try:
+            body = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+        except (ValueError, tomllib.TOMLDecodeError) as exc:
+            raise Refused(
+                N_("Cannot read {path}: {reason}"), code="bad_file", path=str(path), reason=str(exc)[:80]
+            ) from exc
+        version = inspection.set_checklist(app.station, body)
+    except StationError as exc:
+        fail(exc)
+        return
+    click.echo(_("Checklist version {version} stored", version=version.version))
+
+
+@click.group()
+def stock() -> None:
+    """Waybill numbers the carriers issued to the station."""
+
+
+@stock.command("import")
+@click.argument("carrier")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def stock_import(app: CliApp, carrier: str, path: Path, as_json: bool) -> None:
+    """Import one number per line (CSV: the first column); all valid, or nothing (manager)."""
+    from station_console.services.sendout import waybills
+
+    try:
+        done = waybills.import_stock(app.station, carrier, _read(path), source=path.name)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    if as_json:
+        emit_json(done.to_json())
+    else:
+        click.echo(
+            _(
+                "{carrier}: {n} number(s) imported, {already} already in stock",
+                carrier=done.carrier,
+                n=done.imported,
+                already=done.already,
+            )
+        )
+
+
+@stock.command("list")
+@pass_app
+def stock_list(app: CliApp) -> None:
+    """Unused numbers per carrier."""
+    from station_console.services.sendout import waybills
+
+    emit_json({"stock": waybills.stock_left(app.station)})

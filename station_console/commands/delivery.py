@@ -1,0 +1,250 @@
+"""`station delivery ...`: door delivery (送货上门) requests and runs, headless."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, pass_app
+from station_console.commands.shelves import attempt
+from station_console.i18n import _
+
+# Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
+# command module for any `station` call, and a command should load only what it runs (CLI start-up).
+
+REASONS = click.Choice(["not_home", "refused", "wrong_address", "no_access", "other"])
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(delivery_group)
+
+
+@click.group("delivery")
+def delivery_group() -> None:
+    """Door delivery: requests, runs in walking order, run sheets, scanning out and back."""
+
+
+def stop_line(stop: Any) -> str:
+    from station_console.services.day.export import pad
+    from station_console.services.delivery.runs import status_label
+
+    floor = f"{stop.floor}F" if stop.floor is not None else "-"
+    return (
+        f"{stop.stop or '-':>3} {stop.pickup_code:<12} {stop.shelf_location:<6} {stop.address or '-':<14} "
+        f"{floor:<4} {pad(stop.name, 12, left=True)} {stop.masked_phone or '-':<14} {stop.waybill:<22} "
+        f"{status_label(stop.status)}"
+    )
+
+
+def _echo_stop(stop: Any, as_json: bool) -> None:
+    if as_json:
+        emit_json(stop.to_json())
+    else:
+        click.echo(stop_line(stop))
+
+
+def _echo_run(run: Any, as_json: bool) -> None:
+    if as_json:
+        emit_json(run.to_json())
+        return
+    click.echo(
+        _(
+            "Run {number}  {status}  runner {runner}  {count} parcels",
+            number=run.number,
+            status=run.status,
+            runner=run.runner,
+            count=len(run.stops),
+        )
+    )
+    for stop in run.stops:
+        click.echo("  " + stop_line(stop))
+
+
+@delivery_group.command("request")
+@click.argument("ref")
+@click.option("--by-phone", is_flag=True, help="The recipient asked by phone (default: at the counter).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def request_command(app: CliApp, ref: str, by_phone: bool, as_json: bool) -> None:
+    """The recipient wants this parcel (waybill or code) at their door."""
+    from station_console.services.delivery import requests
+
+    source = "phone" if by_phone else "counter"
+    _echo_stop(attempt(lambda: requests.request(app.station, ref, source=source), as_json=as_json), as_json)
+
+
+@delivery_group.command("cancel")
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def cancel_command(app: CliApp, ref: str, as_json: bool) -> None:
+    """Withdraw a door delivery not yet out with a runner."""
+    from station_console.services.delivery import requests
+
+    _echo_stop(attempt(lambda: requests.cancel(app.station, ref), as_json=as_json), as_json)
+
+
+@delivery_group.command("waiting")
+@click.option("--building", help="Only this building.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def waiting_command(app: CliApp, building: str | None, as_json: bool) -> None:
+    """Parcels waiting for a run, in walking order."""
+    from station_console.services.delivery import requests
+
+    stops = attempt(lambda: requests.waiting(app.station, building=building), as_json=as_json)
+    if as_json:
+        emit_json([s.to_json() for s in stops])
+        return
+    for stop in stops:
+        click.echo(stop_line(stop))
+    if not stops:
+        click.echo(_("No parcel is waiting for a door delivery"))
+
+
+@delivery_group.command("plan")
+@click.option("--runner", required=True, help="Who carries the parcels.")
+@click.option("--building", help="Only this building.")
+@click.option("--limit", type=click.IntRange(1, 500), help="At most this many parcels.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def plan_command(app: CliApp, runner: str, building: str | None, limit: int | None, as_json: bool) -> None:
+    """Plan a run with the waiting parcels, in walking order (building, floor, room)."""
+    from station_console.services.delivery import runs
+
+    run = attempt(lambda: runs.plan(app.station, runner, building=building, limit=limit), as_json=as_json)
+    _echo_run(run, as_json)
+
+
+@delivery_group.command("runs")
+@click.option("--open", "open_only", is_flag=True, help="Only runs not closed yet.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def runs_command(app: CliApp, open_only: bool, as_json: bool) -> None:
+    """Delivery runs, newest first."""
+    from station_console.services.delivery import runs
+
+    found = attempt(lambda: runs.list_runs(app.station, open_only=open_only), as_json=as_json)
+    if as_json:
+        emit_json([r.to_json() for r in found])
+        return
+    for run in found:
+        click.echo(
+            _(
+                "{number}  {status}  {runner}  {count} parcels: {delivered} delivered, {failed} failed, {out} out",
+                number=run.number,
+                status=run.status,
+                runner=run.runner,
+                count=len(run.stops),
+                delivered=run.count("delivered"),
+                failed=run.count("failed"),
+                out=run.count("out"),
+            )
+        )
+    if not found:
+        click.echo(_("No delivery runs."))
+
+
+@delivery_group.command("show")
+@click.argument("run_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def show_command(app: CliApp, run_id: int, as_json: bool) -> None:
+    """One run and its stops."""
+    from station_console.services.delivery import runs
+
+    _echo_run(attempt(lambda: runs.view(app.station, run_id), as_json=as_json), as_json)
+
+
+@delivery_group.command("sheet")
+@click.argument("run_id", type=int)
+@click.option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=Path), help="Write an A4 PDF here.")
+@click.option("--printer", help="This counter's printer to use (default: one that takes manifests).")
+@pass_app
+def sheet_command(app: CliApp, run_id: int, pdf: Path | None, printer: str | None) -> None:
+    """Print the run sheet (receipt printer or PDF printer), or write it as a PDF file."""
+    from station_console.services.delivery import sheet
+
+    if pdf is not None:
+        pdf.write_bytes(attempt(lambda: sheet.sheet_pdf(app.station, run_id)))
+        click.echo(_("Wrote {path}", path=str(pdf)), err=True)
+        return
+    job = attempt(lambda: sheet.print_sheet(app.station, run_id, app.counter_settings, printer=printer))
+    click.echo(_("Run sheet queued (job {job}).", job=job))
+
+
+@delivery_group.command("out")
+@click.argument("run_id", type=int)
+@click.argument("waybills", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def out_command(app: CliApp, run_id: int, waybills: tuple[str, ...], as_json: bool) -> None:
+    """Scan parcels out to the runner (each one its own step: a refusal stops at that parcel)."""
+    from station_console.services.delivery import runs
+
+    done = [attempt(partial(runs.scan_out, app.station, run_id, w), as_json=as_json) for w in waybills]
+    if as_json:
+        emit_json([s.to_json() for s in done])
+        return
+    for stop in done:
+        click.echo(stop_line(stop))
+
+
+@delivery_group.command("delivered")
+@click.argument("run_id", type=int)
+@click.argument("waybill")
+@click.option("--to", "received_by", required=True, help="Who received it (a name, or 'self').")
+@click.option("--signature", help="The name signed, if any.")
+@click.option("--photo", help="The photo's file reference, if one was taken.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def delivered_command(
+    app: CliApp,
+    run_id: int,
+    waybill: str,
+    received_by: str,
+    signature: str | None,
+    photo: str | None,
+    as_json: bool,
+) -> None:
+    """Scan a parcel back as delivered: it leaves the books like a pickup (method door)."""
+    from station_console.services.delivery import runs
+
+    stop = attempt(
+        lambda: runs.deliver(
+            app.station, run_id, waybill, received_by=received_by, signature_name=signature, photo_ref=photo
+        ),
+        as_json=as_json,
+    )
+    _echo_stop(stop, as_json)
+
+
+@delivery_group.command("failed")
+@click.argument("run_id", type=int)
+@click.argument("waybill")
+@click.option("--reason", type=REASONS, required=True)
+@click.option("--note", help="A short note (at most 200 characters).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def failed_command(
+    app: CliApp, run_id: int, waybill: str, reason: str, note: str | None, as_json: bool
+) -> None:
+    """Scan a parcel back undelivered: on its shelf again (same slot and code); the recipient is told."""
+    from station_console.services.delivery import runs
+
+    stop = attempt(lambda: runs.fail(app.station, run_id, waybill, reason=reason, note=note), as_json=as_json)
+    _echo_stop(stop, as_json)
+
+
+@delivery_group.command("close")
+@click.argument("run_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def close_command(app: CliApp, run_id: int, as_json: bool) -> None:
+    """Close a run whose parcels are all back; parcels never taken out wait for the next run."""
+    from station_console.services.delivery import runs
+
+    _echo_run(attempt(lambda: runs.close(app.station, run_id), as_json=as_json), as_json)

@@ -1,0 +1,429 @@
+"""`station recipients ...`: the recipient directory, consent and delivery choice, matching parcels."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.commands.shelves import attempt
+from station_console.errors import Refused
+from station_console.i18n import N_, _
+
+# Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
+# command module for any `station` call, and a command should load only what it runs (CLI start-up).
+
+CHOICES = click.Choice(["station", "door", "locker", "proxy"])
+CHANNELS = click.Choice(["counter", "phone", "sms", "app", "paper"])
+SHOWN_ISSUES = 20
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(recipients_group)
+
+
+@click.group("recipients")
+def recipients_group() -> None:
+    """The recipient directory (campus, compound, office): import, look up, edit, consent, matching."""
+
+
+def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    out = {}
+    for value in values:
+        field, sep, text = value.partition("=")
+        if not sep or not field.strip():
+            raise click.BadParameter(_("Use FIELD=VALUE, e.g. room=502"), param_hint=option)
+        out[field.strip()] = text.strip()
+    return out
+
+
+# -- import -------------------------------------------------------------------------------------------
+
+
+def _echo_import(result: Any) -> None:
+    from station_console.services.recipients.importing import summary_lines
+
+    for line in summary_lines(result, shown=SHOWN_ISSUES):
+        click.echo(line)
+
+
+@recipients_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--mapping", metavar="NAME", help="The source's saved column mapping (saved by this import).")
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=HEADER",
+    help="Read FIELD from the column HEADER (e.g. external_id=工号); repeat for each.",
+)
+@click.option("--sheet", metavar="NAME", help="The workbook's sheet (default: the first).")
+@click.option("--full", is_flag=True, help="The whole directory of this source: deactivate people not in it.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--yes", is_flag=True, help="Write without asking.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def import_command(
+    app: CliApp,
+    file: Path,
+    mapping: str | None,
+    columns: tuple[str, ...],
+    sheet: str | None,
+    full: bool,
+    dry_run: bool,
+    yes: bool,
+    as_json: bool,
+) -> None:
+    """Import a directory file (CSV in UTF-8 or GBK, or XLSX): preview, ask, then upsert on the id."""
+    from station_console.services.recipients.importing import import_file
+
+    mapped = _pairs(columns, "--column")
+    station = app.station
+    preview = attempt(
+        lambda: import_file(
+            station, file, mapping=mapping, columns=mapped, sheet=sheet, full=full, dry_run=True
+        ),
+        as_json=as_json,
+    )
+    if dry_run:
+        _show(preview, as_json)
+        return
+    if not yes:
+        if not sys.stdin.isatty() or as_json:
+            fail(
+                Refused(N_("Nothing was written: give --yes to import without a question"), code="confirm"),
+                as_json=as_json,
+            )
+        _echo_import(preview)
+        if not click.confirm(_("Write these changes?"), default=False, err=True):
+            click.echo(_("Nothing was written."), err=True)
+            return
+    result = attempt(
+        lambda: import_file(station, file, mapping=mapping, columns=mapped, sheet=sheet, full=full),
+        as_json=as_json,
+    )
+    _show(result, as_json)
+
+
+def _show(result: Any, as_json: bool) -> None:
+    if as_json:
+        emit_json(result.to_json())
+    else:
+        _echo_import(result)
+
+
+@recipients_group.command("mappings")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def mappings_command(app: CliApp, as_json: bool) -> None:
+    """The saved column mappings, per source."""
+    from station_console.services.recipients.importing import saved_mappings
+
+    found = saved_mappings(app.station)
+    if as_json:
+        emit_json(found)
+        return
+    for source, columns in sorted(found.items()):
+        click.echo(f"{source}: " + ", ".join(f"{f}={h}" for f, h in columns.items()))
+    if not found:
+        click.echo(_("No saved mappings."))
+
+
+# -- reading ------------------------------------------------------------------------------------------
+
+
+def _line(view: Any) -> str:
+    from station_console.services.day.export import pad
+    from station_console.services.recipients.fields import CONSENT_LABELS
+
+    state = "" if view.active else "  " + _("deactivated")
+    cells = (
+        (view.external_id or f"#{view.id}", 12),
+        (view.shown_name, 16),
+        (view.location or "-", 14),
+        (", ".join(view.phones) or "-", 14),
+        (view.delivery_preference or "-", 8),
+    )
+    consent = _(CONSENT_LABELS.get(view.consent, view.consent or ""))
+    return " ".join(pad(text, width, left=True) for text, width in cells) + f" {consent}{state}"
+
+
+@recipients_group.command("list")
+@click.option("--building", help="Only this building.")
+@click.option("--all", "include_inactive", is_flag=True, help="Deactivated people too.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=500, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON array (phones and e-mail masked).")
+@pass_app
+def list_command(
+    app: CliApp, building: str | None, include_inactive: bool, limit: int, as_json: bool
+) -> None:
+    """People in the directory, by address; phones masked."""
+    from station_console.services.recipients import directory
+
+    rows = attempt(
+        lambda: directory.list_recipients(
+            app.station, building=building, include_inactive=include_inactive, limit=limit
+        ),
+        as_json=as_json,
+    )
+    if as_json:
+        emit_json([r.to_json() for r in rows])
+        return
+    for row in rows:
+        click.echo(_line(row))
+    if not rows:
+        click.echo(_("Nobody in the directory."))
+
+
+@recipients_group.command("show")
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def show_command(app: CliApp, ref: str, as_json: bool) -> None:
+    """One person (external id, or #id) with their consent history."""
+    from station_console.services.recipients import consent, directory
+    from station_console.services.recipients.fields import CHANNEL_LABELS
+
+    view = attempt(lambda: directory.get(app.station, ref), as_json=as_json)
+    history = attempt(lambda: consent.history(app.station, view.id), as_json=as_json)
+    if as_json:
+        emit_json({**view.to_json(), "history": [h.to_json() for h in history]})
+        return
+    click.echo(_line(view))
+    for label, value in (
+        (_("E-mail"), view.email),
+        (_("Department"), view.department),
+        (_("Floor"), view.floor),
+        (_("Language"), view.language),
+        (_("Proxies allowed"), _("yes") if view.proxy_allowed else _("no")),
+        (_("Reminders"), _("off") if view.reminders_opt_out else _("on")),
+        (_("Source"), view.source or "-"),
+    ):
+        click.echo(f"  {label}: {value if value is not None else '-'}")
+    zone = app.station.zone()
+    for h in history:
+        said = ", ".join(
+            f"{k}={v}"
+            for k, v in (
+                ("consent", h.consent),
+                ("choice", h.delivery_preference),
+                ("reminders_off", h.reminders_opt_out),
+                ("proxy", h.proxy_allowed),
+            )
+            if v is not None
+        )
+        click.echo(
+            f"  {h.at.astimezone(zone):%Y-%m-%d %H:%M} {_(CHANNEL_LABELS.get(h.channel, h.channel))} "
+            f"{h.clerk or '-'}: {said}" + (f" ({h.note})" if h.note else "")
+        )
+
+
+@recipients_group.command("match")
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def match_command(app: CliApp, text: str, as_json: bool) -> None:
+    """Who a typed name, pinyin initials (zs), unit or room (3-502), id or phone tail names."""
+    from station_console.services.day.export import pad
+    from station_console.services.recipients import matching
+
+    found = attempt(lambda: matching.match(app.station, text), as_json=as_json)
+    if as_json:
+        emit_json([m.to_json() for m in found])
+        return
+    for m in found:
+        warn = "  " + _("no consent") if m.consent_missing else ""
+        cells = ((m.external_id or f"#{m.id}", 12), (m.name, 16), (m.location or "-", 14))
+        click.echo(" ".join(pad(t, w, left=True) for t, w in cells) + f" {m.phone or '-'}{warn}")
+    if not found:
+        click.echo(_("Nobody matches."))
+
+
+# -- changes ------------------------------------------------------------------------------------------
+
+
+@recipients_group.command("add")
+@click.option("--set", "values", multiple=True, metavar="FIELD=VALUE", help="name=..., phones=..., room=...")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def add_command(app: CliApp, values: tuple[str, ...], as_json: bool) -> None:
+    """Add one person by hand (manager)."""
+    from station_console.services.recipients import directory
+
+    view = attempt(lambda: directory.add(app.station, _pairs(values, "--set")), as_json=as_json)
+    if as_json:
+        emit_json(view.to_json())
+    else:
+        click.echo(_("Added: {line}", line=_line(view)))
+
+
+@recipients_group.command("edit")
+@click.argument("ref")
+@click.option("--set", "values", multiple=True, metavar="FIELD=VALUE", help="room=608, phones=138.../139...")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def edit_command(app: CliApp, ref: str, values: tuple[str, ...], as_json: bool) -> None:
+    """Change fields of one person (manager); consent and choice: `recipients consent`."""
+    from station_console.services.recipients import directory
+
+    if not values:
+        raise click.UsageError(_("Say what to change: --set FIELD=VALUE"))
+    view = attempt(lambda: directory.edit(app.station, ref, _pairs(values, "--set")), as_json=as_json)
+    _echo_view(view, as_json)
+
+
+@recipients_group.command("deactivate")
+@click.argument("ref")
+@pass_app
+def deactivate_command(app: CliApp, ref: str) -> None:
+    """Deactivate a person who left (manager); their parcels stay theirs, nothing is deleted."""
+    from station_console.services.recipients import directory
+
+    click.echo(_line(attempt(lambda: directory.set_active(app.station, ref, False))))
+
+
+@recipients_group.command("activate")
+@click.argument("ref")
+@pass_app
+def activate_command(app: CliApp, ref: str) -> None:
+    """Bring a deactivated person back (manager)."""
+    from station_console.services.recipients import directory
+
+    click.echo(_line(attempt(lambda: directory.set_active(app.station, ref, True))))
+
+
+@recipients_group.command("consent")
+@click.argument("ref")
+@click.option("--granted", "answer", flag_value="granted", help="Consents to holding parcels at the station.")
+@click.option("--refused", "answer", flag_value="refused", help="Does not consent.")
+@click.option("--withdrawn", "answer", flag_value="withdrawn", help="Takes back an earlier answer.")
+@click.option("--choice", type=CHOICES, help="Delivery choice.")
+@click.option("--reminders", type=click.Choice(["on", "off"]), help="Reminder messages.")
+@click.option(
+    "--proxy", type=click.Choice(["allow", "deny"]), help="Someone else may collect without the code."
+)
+@click.option("--channel", type=CHANNELS, required=True, help="How the recipient told the station.")
+@click.option("--note", help="A short note (at most 200 characters).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def consent_command(
+    app: CliApp,
+    ref: str,
+    answer: str | None,
+    choice: str | None,
+    reminders: str | None,
+    proxy: str | None,
+    channel: str,
+    note: str | None,
+    as_json: bool,
+) -> None:
+    """Record what the recipient said: consent, delivery choice, reminders, proxies (with channel and clerk)."""
+    from station_console.services.recipients import consent
+    from station_console.services.recipients.consent import UNCHANGED, Choice
+
+    said = Choice(
+        consent=UNCHANGED if answer is None else None if answer == "withdrawn" else answer,
+        delivery_preference=UNCHANGED if choice is None else choice,
+        reminders_opt_out=UNCHANGED if reminders is None else reminders == "off",
+        proxy_allowed=UNCHANGED if proxy is None else proxy == "allow",
+    )
+    view = attempt(
+        lambda: consent.record(app.station, ref, said, channel=channel, note=note), as_json=as_json
+    )
+    _echo_view(view, as_json)
+
+
+def _echo_view(view: Any, as_json: bool) -> None:
+    if as_json:
+        emit_json(view.to_json())
+    else:
+        click.echo(_line(view))
+
+
+@recipients_group.command("unmatched")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def unmatched_command(app: CliApp, as_json: bool) -> None:
+    """Who is this? Parcels on the shelves checked in with a name that matched no one."""
+    from station_console.services.day.export import pad
+    from station_console.services.recipients import matching
+
+    rows = attempt(lambda: matching.unmatched(app.station), as_json=as_json)
+    if as_json:
+        emit_json([r.to_json() for r in rows])
+        return
+    zone = app.station.zone()
+    for r in rows:
+        click.echo(
+            f"{r.pickup_code:<12} {r.location:<6} {r.carrier:<8} {r.waybill:<22} {pad(r.name, 12, left=True)} "
+            f"{r.masked_phone or '-':<14} {r.checked_in_at.astimezone(zone):%m-%d %H:%M}"
+        )
+    if not rows:
+        click.echo(_("Every named parcel is matched."))
+
+
+@recipients_group.command("link")
+@click.argument("parcel")
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def link_command(app: CliApp, parcel: str, ref: str, as_json: bool) -> None:
+    """Say who a parcel on the shelf (waybill or code) is for: REF is an external id or #id."""
+    from station_console.services.printing.printers import find_parcel_id
+    from station_console.services.recipients import matching
+
+    station = app.station
+    linked = attempt(lambda: matching.link(station, find_parcel_id(station, parcel), ref), as_json=as_json)
+    if as_json:
+        emit_json(linked.to_json())
+        return
+    click.echo(_("{code} is now matched.", code=linked.pickup_code))
+    if linked.phone_added:
+        click.echo(_("Phone {masked} from the directory.", masked=linked.masked_phone))
+    if linked.consent_missing:
+        click.echo(_("No consent on record to hold parcels at the station: ask the recipient."), err=True)
+
+
+@recipients_group.command("report")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def report_command(app: CliApp, as_json: bool) -> None:
+    """Consent coverage, delivery choices, and the parcels on the shelves by choice."""
+    from station_console.services.day.export import pad
+    from station_console.services.notify.templates import PREFERENCE_LABELS
+    from station_console.services.recipients import consent
+
+    cover = attempt(lambda: consent.coverage(app.station), as_json=as_json)
+    shelves = attempt(lambda: consent.parcels_by_preference(app.station), as_json=as_json)
+    if as_json:
+        emit_json({**cover, "parcels_by_preference": shelves})
+        return
+    click.echo(
+        _(
+            "{active} people; consented {granted}, refused {refused}, not asked {unknown} ({percent}% covered)",
+            active=cover["active"],
+            percent=cover["coverage_percent"] if cover["coverage_percent"] is not None else "-",
+            **cover["consent"],
+        )
+    )
+    for key, label in (*PREFERENCE_LABELS.items(), ("unknown", N_("not stated"))):
+        click.echo(
+            f"  {pad(_(label), 30, left=True)} "
+            + _(
+                "{people} people, {parcels} parcels on the shelves",
+                people=cover["by_preference"][key],
+                parcels=shelves[key],
+            )
+        )
+    click.echo(
+        "  "
+        + _(
+            "Not in the directory: {none} parcels; held without consent: {without}",
+            none=shelves["none"],
+            without=shelves["without_consent"],
+        )
+    )
+    click.echo("  " + _("Reminders turned off: {n}", n=cover["reminders_opt_out"]))

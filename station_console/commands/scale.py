@@ -1,0 +1,55 @@
+"""`station scale read`: one stable reading from the counter's scale (or the one given)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.errors import StationError
+from station_console.i18n import _
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(scale)
+
+
+@click.group()
+def scale() -> None:
+    """The counter's scale (settings: `scale` in counter.toml)."""
+
+
+@scale.command("read")
+@click.option(
+    "--config",
+    "config_text",
+    metavar="JSON",
+    help='A scale to use instead of the configured one, e.g. \'{"kind": "serial", "port": "/dev/ttyUSB0"}\'.',
+)
+@click.option("--timeout", "timeout_s", type=click.FloatRange(0.1, 60), default=5.0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the reading as JSON.")
+@pass_app
+def read(app: CliApp, config_text: str | None, timeout_s: float, as_json: bool) -> None:
+    """Print one stable reading; exit 1 with the reason when there is no scale or it does not settle."""
+    from station_console.services.sendout.weighing import read_scale
+
+    config: dict[str, Any] = app.counter_settings.scale
+    if config_text:
+        try:
+            config = json.loads(config_text)
+        except ValueError:
+            click.echo(f"station: {_('--config is not JSON')}", err=True)
+            raise SystemExit(1) from None
+    try:
+        weight = read_scale(config, timeout_s=timeout_s)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    if as_json:
+        emit_json({"grams": weight.grams, "kg": weight.grams / 1000, "stable": True, "source": weight.device})
+    else:
+        click.echo(
+            _("{kg} kg (stable, {source})", kg=f"{weight.grams / 1000:.3f}", source=weight.device or "")
+        )

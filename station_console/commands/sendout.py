@@ -1,0 +1,468 @@
+"""`station sendout ...`: the send-out counter, headless, one command per step.
+
+quote (anyone), sender, new, refuse, list, reprint, handover (clerk); refund, stock import, tariff set,
+checklist set (manager). Money in JSON is integer cents; text output shows it as 12.50.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.errors import Refused, StationError
+from station_console.i18n import N_, _
+
+PAYMENTS = click.Choice(["cash", "qr", "account"])
+ID_TYPES = click.Choice(["resident", "passport", "hk_macau", "taiwan"])
+
+
+def register(cli: click.Group) -> None:
+    from station_console.commands import _sendout_admin
+
+    _sendout_admin.register(sendout)
+    cli.add_command(sendout)
+
+
+@click.group()
+def sendout() -> None:
+    """The send-out counter (寄件): quote, accept, refuse, refund, hand over to the courier."""
+
+
+def money(cents: int) -> str:
+    from station_console.services.sendout.quote import money as fmt
+
+    return fmt(cents)
+
+
+def _dims(text: str | None) -> tuple[int, int, int] | None:
+    from station_console.services.sendout.inputs import dims_mm
+
+    return dims_mm(text) if text else None
+
+
+def show_quote(data: dict[str, Any]) -> None:
+    for line in data["lines"]:
+        amount = money(line["amount"]) if line["amount"] else ""
+        click.echo(f"  {line['text']:<70} {amount:>10}")
+    click.echo(f"  {_('Total'):<70} {money(data['total']):>10} {data['currency']}")
+
+
+@sendout.command()
+@click.option("--carrier", required=True, help="Carrier code, e.g. SF.")
+@click.option(
+    "--to", "destination", required=True, help="Destination: a province (新疆, Xinjiang) or zone key."
+)
+@click.option("--weight", required=True, help="Weight in kg, e.g. 1.2.")
+@click.option("--dims", help="Sides in cm, LxWxH, e.g. 30x20x10 (volumetric weight).")
+@click.option("--value", "declared", help="Declared value, e.g. 500 (with --insure: insurance).")
+@click.option("--insure", is_flag=True, help="Insure the declared value.")
+@click.option("--packaging", help="Packaging the station sells (a name from the tariff).")
+@click.option(
+    "--json", "as_json", is_flag=True, help='Print {"total": cents, "currency": ..., "lines": [...]}.'
+)
+@pass_app
+def quote(
+    app: CliApp,
+    carrier: str,
+    destination: str,
+    weight: str,
+    dims: str | None,
+    declared: str | None,
+    insure: bool,
+    packaging: str | None,
+    as_json: bool,
+) -> None:
+    """Price a parcel on the carrier's current tariff, showing the working."""
+    from station_console.services.sendout import inputs
+    from station_console.services.sendout.quote import quote as price
+
+    try:
+        result = price(
+            app.station,
+            carrier,
+            destination=destination,
+            weight_g=inputs.grams_from_kg(weight),
+            dims_mm=_dims(dims),
+            declared_value_cents=inputs.cents(declared or ""),
+            insured=insure,
+            packaging=packaging,
+        )
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    if as_json:
+        emit_json(result.to_json())
+    else:
+        click.echo(
+            _(
+                "{carrier} to {destination}, tariff version {version}:",
+                carrier=result.carrier,
+                destination=result.destination,
+                version=result.tariff_version,
+            )
+        )
+        show_quote(result.to_json())
+
+
+@sendout.command("sender")
+@click.argument("phone")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def find_sender(app: CliApp, phone: str, as_json: bool) -> None:
+    """Find a returning sender by phone number."""
+    from station_console.services.sendout.senders import find_sender as find
+
+    try:
+        found = find(app.station, phone)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    if as_json:
+        emit_json({"sender": found.to_json() if found else None})
+    elif found is None:
+        click.echo(_("New sender"))
+    else:
+        id_text = f"{found.id_type} ****{found.id_last4}" if found.id_type else "-"
+        click.echo(
+            _(
+                "{name} {phone}, ID {id}, {sends} send(s)",
+                name=found.name,
+                phone=found.masked_phone,
+                id=id_text,
+                sends=found.sends,
+            )
+        )
+
+
+def _id_number(id_type: str | None, given: str | None) -> str | None:
+    """The document number: from --id-number or $STATION_SENDER_ID, else asked for without echo."""
+    if not id_type:
+        return None
+    number = given or os.environ.get("STATION_SENDER_ID")
+    if number:
+        return number
+    if sys.stdin.isatty():
+        return str(click.prompt(_("ID number"), hide_input=True, err=True))
+    raise Refused(N_("Real-name sending: check the sender's ID and enter its number"), code="id_required")
+
+
+def _party(opts: dict[str, Any]) -> Any:
+    from station_console.services.sendout.accept import Party
+
+    return Party(
+        name=opts["sender_name"],
+        phone=opts["sender_phone"],
+        id_type=opts["id_type"],
+        id_number=_id_number(opts["id_type"], opts["id_number"]),
+        id_seen=opts["id_seen"],
+    )
+
+
+def sender_options(func: Any) -> Any:
+    for option in reversed(
+        [
+            click.option("--sender-name", required=True, help="The sender's name."),
+            click.option("--sender-phone", required=True, help="The sender's full phone number."),
+            click.option("--id-type", type=ID_TYPES, help="The sender's document (real-name sending)."),
+            click.option(
+                "--id-number",
+                help="Its number (checked, only the last 4 kept). Better: $STATION_SENDER_ID, or typed when asked.",
+            ),
+            click.option("--id-seen", is_flag=True, help="The clerk saw the document."),
+            click.option("--to-name", default="", help="The recipient's name."),
+            click.option("--to-phone", default="", help="The recipient's full phone number."),
+            click.option("--to", "destination", default="", help="Destination province or zone key."),
+            click.option("--address", default="", help="The recipient's address."),
+            click.option("--contents", default="", help="What is inside."),
+            click.option("--count", "item_count", type=click.IntRange(1, 999), default=1, show_default=True),
+            click.option("--value", "declared", default="", help="Declared value, e.g. 500."),
+            click.option("--insure", is_flag=True, help="Insure the declared value."),
+            click.option("--packaging", help="Packaging the station sells."),
+            click.option("--dims", help="Sides in cm, LxWxH."),
+            click.option("--carrier", help="Carrier code, e.g. SF."),
+            click.option("--json", "as_json", is_flag=True, help="Print the result as JSON."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _parcel(opts: dict[str, Any]) -> Any:
+    from station_console.services.sendout import inputs
+    from station_console.services.sendout.accept import Parcel
+
+    return Parcel(
+        contents=opts["contents"],
+        item_count=opts["item_count"],
+        declared_value_cents=inputs.cents(opts["declared"]),
+        insured=opts["insure"],
+        packaging=opts["packaging"],
+        dims_mm=_dims(opts["dims"]),
+    )
+
+
+def _recipient(opts: dict[str, Any]) -> Any:
+    from station_console.services.sendout.accept import Recipient
+
+    return Recipient(
+        name=opts["to_name"], phone=opts["to_phone"], destination=opts["destination"], address=opts["address"]
+    )
+
+
+def _weight(app: CliApp, opts: dict[str, Any]) -> Any:
+    from station_console.services.sendout import inputs
+    from station_console.services.sendout.weighing import Weight, read_scale
+
+    if opts["use_scale"]:
+        return read_scale(app.counter_settings.scale)
+    if not opts["weight"]:
+        raise Refused(N_("Weight in kg, e.g. 1.25: {text}"), code="bad_weight", text="")
+    return Weight.typed(inputs.grams_from_kg(opts["weight"]))
+
+
+@sendout.command("new")
+@sender_options
+@click.option("--weight", help="Weight in kg, typed (recorded as a manual weight).")
+@click.option("--scale", "use_scale", is_flag=True, help="Read a stable weight from the counter's scale.")
+@click.option("--checked", multiple=True, metavar="ITEM", help="A checklist item checked; `all`: every item.")
+@click.option("--waybill", help="The waybill number (scanned, typed or pasted).")
+@click.option("--from-stock", is_flag=True, help="Take the next number from the station's waybill stock.")
+@click.option("--ewaybill", is_flag=True, help="Ask the counter's e-waybill provider for a number.")
+@click.option("--pay", "method", type=PAYMENTS, required=True, help="cash, qr (paid by QR code) or account.")
+@click.option("--ref", "reference", help="QR transaction number, or the account's name.")
+@click.option("--expect", help="The total the customer was shown; a different price is refused.")
+@pass_app
+def new(app: CliApp, **opts: Any) -> None:
+    """Accept one send: checked, weighed, priced, numbered and paid, in one transaction."""
+    from station_console.services.sendout import accept, inputs, inspection
+    from station_console.services.sendout.payments import Payment
+    from station_console.services.sendout.providers import make_provider
+
+    as_json = opts["as_json"]
+    station = app.station
+    try:
+        if not opts["carrier"]:
+            raise Refused(N_("Choose the carrier"), code="no_carrier")
+        checked = list(opts["checked"])
+        if checked == ["all"]:
+            checked = inspection.current(station).ids
+        provider = make_provider(app.counter_settings.ewaybill) if opts["ewaybill"] else None
+        if opts["ewaybill"] and provider is None:
+            raise Refused(N_("This counter has no e-waybill provider (setting ewaybill)"), code="no_provider")
+        result = accept.accept(
+            station,
+            carrier=opts["carrier"],
+            party=_party(opts),
+            recipient=_recipient(opts),
+            parcel=_parcel(opts),
+            checked=checked,
+            weight=_weight(app, opts),
+            payment=Payment(opts["method"], opts["reference"]),
+            waybill=opts["waybill"],
+            from_stock=opts["from_stock"],
+            provider=provider,
+            expected_total_cents=inputs.cents(opts["expect"]) if opts["expect"] else None,
+            label_printer=app.counter_settings.waybill_printer or None,
+        )
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    if as_json:
+        emit_json(result.to_json())
+        return
+    click.echo(
+        _(
+            "Send {send}: {carrier} {waybill}, {total} {currency} paid by {method}",
+            send=result.send_id,
+            carrier=result.carrier,
+            waybill=result.waybill,
+            total=money(result.price_cents),
+            currency=result.currency,
+            method=result.payment_method,
+        )
+    )
+    show_quote(result.quote)
+
+
+@sendout.command()
+@sender_options
+@click.option("--reason", required=True, help="Why the parcel is refused.")
+@click.option("--found", multiple=True, metavar="ITEM", help="A checklist item found in the parcel.")
+@pass_app
+def refuse(app: CliApp, **opts: Any) -> None:
+    """Record a parcel refused at inspection, with its reason."""
+    from station_console.services.sendout import accept
+
+    try:
+        result = accept.refuse(
+            app.station,
+            party=_party(opts),
+            recipient=_recipient(opts),
+            parcel=_parcel(opts),
+            reason=opts["reason"],
+            found=list(opts["found"]),
+            carrier=opts["carrier"],
+        )
+    except StationError as exc:
+        fail(exc, as_json=opts["as_json"])
+        return
+    if opts["as_json"]:
+        emit_json(result.to_json())
+    else:
+        click.echo(_("Refused and recorded as send {send}", send=result.send_id))
+
+
+@sendout.command("list")
+@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="Business day (default: all, newest first).")
+@click.option("--status", type=click.Choice(["accepted", "handed_over", "cancelled", "refused"]))
+@click.option("--carrier")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def list_command(app: CliApp, day: Any, status: str | None, carrier: str | None, as_json: bool) -> None:
+    """The sends, newest first (masked phones only)."""
+    from station_console.services.sendout.listing import list_sends
+    from station_console.services.sendout.payments import STATUS_LABELS
+
+    rows = list_sends(app.station, day=day.date() if day else None, status=status, carrier=carrier)
+    if as_json:
+        emit_json({"sends": [r.to_json() for r in rows]})
+        return
+    zone = app.station.zone()
+    for r in rows:
+        manual = "*" if r.weight_manual else " "
+        weight = f"{(r.weight_g or 0) / 1000:.3f}{manual}"
+        click.echo(
+            f"{r.send_id:>6} {r.created_at.astimezone(zone):%m-%d %H:%M} {_(STATUS_LABELS.get(r.status, r.status)):<10} "
+            f"{r.carrier:<6} {r.waybill or '-':<20} {r.destination:<6} {weight:>9} {money(r.price_cents):>9} "
+            f"{r.payment_method or '-':<8} {r.recipient}"
+        )
+    if any(r.weight_manual for r in rows):
+        click.echo(_("* weight typed in, not read from the scale"))
+
+
+@sendout.command()
+@click.argument("send")
+@click.option("--reason", required=True, help="Why the money goes back.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def refund(app: CliApp, send: str, reason: str, as_json: bool) -> None:
+    """Refund a send still at the counter (manager); it is cancelled."""
+    from station_console.services.sendout import payments
+
+    try:
+        done = payments.refund(app.station, payments.find_send_id(app.station, send), reason)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    if as_json:
+        emit_json(done.to_json())
+    else:
+        click.echo(
+            _(
+                "Refunded {total} {currency} for send {send}",
+                total=money(done.refund_cents),
+                currency=done.currency,
+                send=done.send_id,
+            )
+        )
+
+
+@sendout.command()
+@click.argument("send")
+@click.option("--waybill", "label", is_flag=True, help="The waybill label instead of the receipt.")
+@pass_app
+def reprint(app: CliApp, send: str, label: bool) -> None:
+    """Queue a send's receipt (or waybill label) again."""
+    from station_console.services.sendout import payments, printouts
+
+    try:
+        job = printouts.reprint(
+            app.station,
+            payments.find_send_id(app.station, send),
+            "waybill" if label else "receipt",
+            label_printer=app.counter_settings.waybill_printer or None,
+        )
+    except StationError as exc:
+        fail(exc)
+        return
+    click.echo(_("Queued print job {job}", job=job))
+
+
+@sendout.command()
+@click.argument("carrier")
+@click.option("--courier", help="The courier's name, for the manifest.")
+@click.option("--keep-open", is_flag=True, help="Record the scans but do not close the batch yet.")
+@click.option(
+    "--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the manifest here."
+)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def handover(
+    app: CliApp, carrier: str, courier: str | None, keep_open: bool, pdf_path: Path | None, as_json: bool
+) -> None:
+    """Hand a carrier's sends to its courier: each line on stdin is one scan; then the batch closes."""
+    from station_console.services.sendout import handover as service
+
+    station = app.station
+    try:
+        batch = service.open_batch(station, carrier)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    if sys.stdin.isatty():
+        click.echo(_("Scan each parcel the courier takes; Ctrl-D when done."), err=True)
+    refused: list[dict[str, str]] = []
+    for line in sys.stdin:
+        code = line.strip()
+        if not code:
+            continue
+        try:
+            got = service.scan(station, batch.batch_id, code)
+        except StationError as exc:
+            refused.append({"scan": code[:60], "error": exc.code, "message": exc.message()})
+            click.echo(f"\a{_('WRONG')}: {exc.message()}", err=True)
+            continue
+        if not as_json:
+            note = _("already scanned") if got.already else "OK"
+            click.echo(f"{got.row.waybill}  {note}  {got.done}/{got.total}", err=True)
+    try:
+        view = (
+            service.batch_view(station, batch.batch_id)
+            if keep_open
+            else service.close_batch(station, batch.batch_id, courier_name=courier)
+        )
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    if pdf_path is not None and not keep_open:
+        _write_manifest(station, view.batch_id, pdf_path)
+    missing = view.summary.get("missing", []) if not keep_open else [r.to_json() for r in view.missing]
+    if as_json:
+        emit_json({**view.to_json(), "missing": missing, "refused": refused})
+        return
+    click.echo(
+        _(
+            "Batch {batch} {status}: {count} parcel(s) handed over to {carrier}",
+            batch=view.batch_id,
+            status=view.status,
+            count=len(view.scanned),
+            carrier=view.carrier,
+        )
+    )
+    for m in missing:
+        click.echo(_("MISSING: {waybill} is still at the counter", waybill=m["waybill"]))
+    if refused:
+        click.echo(_("{n} scan(s) refused", n=len(refused)))
+
+
+def _write_manifest(station: Any, batch_id: int, path: Path) -> None:
+    from hardware.printers import pdf
+    from station_console.i18n import get_language
+    from station_console.services.sendout.drawing import manifest_document
+
+    path.write_bytes(pdf.render_document(manifest_document(station, batch_id, get_language())))

@@ -1,0 +1,1 @@
+"""Door delivery (送货上门): requests, runs in walking order, run sheets, scanning out and back."""

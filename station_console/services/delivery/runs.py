@@ -1,0 +1,428 @@
+"""Delivery runs: plan one in walking order, scan each parcel out to the runner, scan it back.
+
+How a run fits the day's books (`opening + checked in - picked up - returned - written off = closing`):
+a parcel scanned out stays `on_shelf` in the records, with `delivery_run_id` set: it is still the
+station's, its slot and pickup code stay held for it, it is not missing at a stocktake and cannot be
+handed over at the counter. Scanned back delivered, it leaves like a pickup: `picked_up` with method
+`door` and a `picked_up` event, so the reconciliation counts it among the day's pickups. Scanned back
+failed, it is simply on its shelf again (same slot, same code) and the recipient is told why. The day
+report shows door deliveries made and failed, their fees, and how many were out at the close.
+
+Who received it, a signature name and a photo file reference are kept on the delivery item (purged
+with the phones), never in the audit event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from db import fast
+from db.models import (
+    DeliveryItem,
+    DeliveryRun,
+    DeliveryStatus,
+    EventKind,
+    Layer,
+    Parcel,
+    ParcelStatus,
+    PickupMethod,
+    RunStatus,
+    Shelf,
+)
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_, _
+from station_console.services.core import audit
+from station_console.services.core.roles import require_signed_in
+from station_console.services.core.station import Station
+from station_console.services.delivery.requests import check_deliverable, waiting_in
+from station_console.services.delivery.stops import Stop, stops_for, walking_key
+from station_console.services.notify import outbox
+from station_console.services.notify.templates import FAIL_REASONS
+from station_console.services.recipients.fields import clean
+from station_console.services.shelves import slots
+from station_console.services.shelves.search import normalise_waybill
+
+STATUS_LABELS = {
+    "wanted": N_("wanted at the door"),
+    "requested": N_("requested"),
+    "planned": N_("on the sheet"),
+    "out": N_("out for delivery"),
+    "delivered": N_("delivered"),
+    "failed": N_("not delivered"),
+    "cancelled": N_("cancelled"),
+}
+
+
+def status_label(status: str) -> str:
+    return _(STATUS_LABELS.get(status, status))
+
+
+@dataclass(frozen=True)
+class RunView:
+    id: int
+    status: str
+    runner: str
+    building: str | None
+    business_day: date
+    created_at: datetime
+    stops: list[Stop] = field(default_factory=list)
+
+    @property
+    def number(self) -> str:
+        """What the run sheet prints and its barcode carries: DR000012."""
+        return f"DR{self.id:06d}"
+
+    def count(self, status: str) -> int:
+        return sum(1 for s in self.stops if s.status == status)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["stops"] = [s.to_json() for s in self.stops]
+        data["number"] = self.number
+        return data
+
+
+def _run(session: Session, run_id: int, *, writable: bool = True) -> DeliveryRun:
+    run = session.get(DeliveryRun, run_id)
+    if run is None:
+        raise NotFound(N_("There is no delivery run {run}"), code="no_run", run=run_id)
+    if writable and run.status == RunStatus.CLOSED:
+        raise Refused(N_("Delivery run {run} is closed"), code="run_closed", run=run_id)
+    return run
+
+
+def view_in(session: Session, run: DeliveryRun) -> RunView:
+    rows = session.exec(
+        select(Parcel, DeliveryItem)
+        .join(DeliveryItem, col(DeliveryItem.parcel_id) == Parcel.id)
+        .where(DeliveryItem.run_id == run.id)
+    ).all()
+    return RunView(
+        id=run.id or 0,
+        status=run.status,
+        runner=run.runner,
+        building=run.building,
+        business_day=run.business_day,
+        created_at=run.created_at,
+        stops=stops_for(session, [p for p, _i in rows], {p.id or 0: i for p, i in rows}),
+    )
+
+
+def view(station: Station, run_id: int) -> RunView:
+    require_signed_in(station)
+    with station.read() as session:
+        return view_in(session, _run(session, run_id, writable=False))
+
+
+def list_runs(station: Station, *, open_only: bool = False, limit: int = 50) -> list[RunView]:
+    """Newest first."""
+    require_signed_in(station)
+    query = select(DeliveryRun).order_by(col(DeliveryRun.id).desc()).limit(limit)
+    if open_only:
+        query = query.where(DeliveryRun.status == RunStatus.OPEN)
+    with station.read() as session:
+        return [view_in(session, run) for run in session.exec(query).all()]
+
+
+def _name(text: str | None, missing: str | None) -> str | None:
+    """A typed name, checked; `missing` is the refusal when it is required and empty."""
+    value = clean(text)
+    if not value:
+        if missing is not None:
+            raise Refused(missing, code="name_required")
+        return None
+    if len(value) > 64:
+        raise Refused(N_("A name has at most 64 characters"), code="too_long")
+    return value
+
+
+def plan(station: Station, runner: str, *, building: str | None = None, limit: int | None = None) -> RunView:
+    """A new run with every parcel waiting for the door (of one building, if given), in walking order."""
+    require_signed_in(station)
+    runner_name = _name(runner, N_("Type the runner's name")) or ""
+
+    def work(session: Session) -> RunView:
+        found = waiting_in(session, building=building)
+        if not found:
+            raise Refused(N_("No parcel is waiting for a door delivery"), code="nothing_waiting")
+        now = station.now()
+        stops = stops_for(session, [p for p, _i in found], {p.id or 0: i for p, i in found if i})
+        stops.sort(key=walking_key)
+        if limit:
+            stops = stops[:limit]
+        run = DeliveryRun(
+            runner=runner_name,
+            building=clean(building) or None,
+            business_day=station.business_day(now),
+            created_at=now,
+            created_by=station.clerk_id,
+        )
+        session.add(run)
+        session.flush()
+        items = {i.parcel_id: i for _p, i in found if i is not None}
+        for number, stop in enumerate(stops, start=1):
+            item = items.get(stop.parcel_id)
+            if item is None:  # wanted by the recipient's standing choice: requested now
+                item = DeliveryItem(
+                    parcel_id=stop.parcel_id,
+                    source="preference",
+                    requested_at=now,
+                    requested_by=station.clerk_id,
+                )
+            item.run_id, item.status, item.stop = run.id, DeliveryStatus.PLANNED, number
+            session.add(item)
+        session.flush()
+        audit.record(
+            session,
+            station,
+            EventKind.DELIVERY_RUN_CHANGED,
+            at=now,
+            details={"run": run.id, "change": "planned", "count": len(stops)},
+        )
+        return view_in(session, run)
+
+    return station.run(work)
+
+
+def _item_on_run(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, DeliveryItem]:
+    """The parcel a scan names and its item on this run; a parcel not on this run's sheet is refused."""
+    waybill = normalise_waybill(raw)
+    rows = session.exec(
+        select(Parcel, DeliveryItem)
+        .join(DeliveryItem, col(DeliveryItem.parcel_id) == Parcel.id)
+        .where(Parcel.waybill == waybill, DeliveryItem.run_id == run.id)
+        .order_by(col(DeliveryItem.id).desc())
+    ).all()
+    if not rows:
+        raise Refused(
+            N_("{waybill} is not on delivery run {run}: keep it off the trolley"),
+            code="not_on_run",
+            waybill=waybill,
+            run=run.id,
+        )
+    return rows[0]
+
+
+def scan_out(station: Station, run_id: int, raw: str) -> Stop:
+    """The runner takes this parcel: out for delivery (still the station's; not on the shelf)."""
+    require_signed_in(station)
+
+    def work(session: Session) -> Stop:
+        run = _run(session, run_id)
+        parcel, item = _item_on_run(session, run, raw)
+        if item.status == DeliveryStatus.OUT:
+            raise Refused(
+                N_("{waybill} is already out with the runner"), code="already_out", waybill=parcel.waybill
+            )
+        if item.status != DeliveryStatus.PLANNED:
+            raise Refused(
+                N_("{waybill} is {status} on this run"),
+                code="not_planned",
+                waybill=parcel.waybill,
+                status=item.status,
+            )
+        check_deliverable(session, parcel)
+        now = station.now()
+        item.status, item.out_at = DeliveryStatus.OUT, now
+        parcel.delivery_run_id, parcel.version = run.id, parcel.version + 1
+        session.add_all([item, parcel])
+        audit.record(
+            session,
+            station,
+            EventKind.OUT_FOR_DELIVERY,
+            parcel_id=parcel.id,
+            at=now,
+            details={"waybill": parcel.waybill, "code": parcel.pickup_code, "run": run.id},
+        )
+        return stops_for(session, [parcel], {parcel.id or 0: item})[0]
+
+    return station.run(work)
+
+
+def _out_item(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, DeliveryItem]:
+    parcel, item = _item_on_run(session, run, raw)
+    if item.status != DeliveryStatus.OUT or parcel.delivery_run_id != run.id:
+        raise Refused(
+            N_("{waybill} was not scanned out on this run ({status})"),
+            code="not_out",
+            waybill=parcel.waybill,
+            status=item.status,
+        )
+    return parcel, item
+
+
+def deliver(
+    station: Station,
+    run_id: int,
+    raw: str,
+    *,
+    received_by: str,
+    signature_name: str | None = None,
+    photo_ref: str | None = None,
+) -> Stop:
+    """Back from the run, delivered: the parcel leaves the books like a pickup (method `door`)."""
+    require_signed_in(station)
+    received = _name(received_by, N_("Type who received it (a name, or 'self')"))
+    signature = _name(signature_name, None)
+    photo = clean(photo_ref) or None
+    if photo is not None and len(photo) > 200:
+        raise Refused(N_("A photo reference has at most 200 characters"), code="too_long")
+    settings = station.settings()
+
+    def work(session: Session) -> Stop:
+        run = _run(session, run_id)
+        parcel, item = _out_item(session, run, raw)
+        now = station.now()
+        result = session.execute(
+            update(Parcel)
+            .where(
+                col(Parcel.id) == parcel.id,
+                col(Parcel.version) == parcel.version,
+                col(Parcel.status) == ParcelStatus.ON_SHELF,
+            )
+            .values(
+                status=ParcelStatus.PICKED_UP,
+                picked_up_at=now,
+                picked_up_by=station.clerk_id,
+                picked_up_counter=station.counter,
+                pickup_method=PickupMethod.DOOR,
+                delivery_run_id=None,
+                version=parcel.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            raise Refused(
+                N_("{waybill} was changed at another counter just now; scan it again"),
+                code="version_conflict",
+                waybill=parcel.waybill,
+            )
+        slots.release(session, parcel, settings, now)
+        item.status, item.done_at, item.done_by = DeliveryStatus.DELIVERED, now, station.clerk_id
+        item.received_by, item.signature_name, item.photo_ref = received, signature, photo
+        item.fee_cents = settings.door_delivery_fee_cents
+        session.add(item)
+        audit.record(
+            session,
+            station,
+            EventKind.PICKED_UP,
+            parcel_id=parcel.id,
+            at=now,
+            details={
+                "waybill": parcel.waybill,
+                "code": parcel.pickup_code,
+                "method": PickupMethod.DOOR,
+                "scanned": True,
+                "run": run.id,
+                "fee_cents": item.fee_cents,
+                "signed": signature is not None,
+                "photo": photo is not None,
+            },
+        )
+        session.refresh(parcel)
+        return stops_for(session, [parcel], {parcel.id or 0: item})[0]
+
+    return station.run(work)
+
+
+def fail(station: Station, run_id: int, raw: str, *, reason: str, note: str | None = None) -> Stop:
+    """Back from the run, not delivered: on its shelf again (same slot, same code); the recipient is told."""
+    require_signed_in(station)
+    if reason not in FAIL_REASONS:
+        raise Refused(N_("Say why: {reasons}"), code="bad_reason", reasons=", ".join(FAIL_REASONS))
+    text = clean(note) or None
+    if text is not None and len(text) > 200:
+        raise Refused(N_("A note has at most 200 characters"), code="too_long_note")
+
+    def work(session: Session) -> Stop:
+        run = _run(session, run_id)
+        parcel, item = _out_item(session, run, raw)
+        now = station.now()
+        item.status, item.done_at, item.done_by = DeliveryStatus.FAILED, now, station.clerk_id
+        item.fail_reason, item.fail_note = reason, text
+        parcel.delivery_run_id, parcel.version = None, parcel.version + 1
+        session.add_all([item, parcel])
+        layer = session.get(Layer, parcel.layer_id) if parcel.layer_id else None
+        shelf = session.get(Shelf, parcel.shelf_id) if parcel.shelf_id else None
+        outbox.queue(
+            session,
+            station,
+            parcel,
+            "delivery_failed",
+            {
+                "pickup_code": parcel.pickup_code,
+                "shelf": shelf.label if shelf else "?",
+                "layer": layer.label if layer else "?",
+                "carrier": "",
+                "checked_in_at": parcel.checked_in_at.isoformat(),
+                "reason": reason,
+            },
+        )
+        audit.record(
+            session,
+            station,
+            EventKind.DELIVERY_FAILED,
+            parcel_id=parcel.id,
+            at=now,
+            details={"waybill": parcel.waybill, "code": parcel.pickup_code, "run": run.id, "reason": reason},
+        )
+        return stops_for(session, [parcel], {parcel.id or 0: item})[0]
+
+    return station.run(work)
+
+
+def close(station: Station, run_id: int) -> RunView:
+    """Close a run whose parcels are all back; ones never scanned out wait for the next run."""
+    require_signed_in(station)
+
+    def work(session: Session) -> RunView:
+        run = _run(session, run_id)
+        items = session.exec(select(DeliveryItem).where(DeliveryItem.run_id == run.id)).all()
+        out = [i for i in items if i.status == DeliveryStatus.OUT]
+        if out:
+            raise Refused(
+                N_("{count} parcel(s) of run {run} are still out: scan each back as delivered or failed"),
+                code="still_out",
+                count=len(out),
+                run=run.id,
+            )
+        now = station.now()
+        for item in items:
+            if item.status == DeliveryStatus.PLANNED:
+                parcel = session.get(Parcel, item.parcel_id)
+                if parcel is not None and parcel.status == ParcelStatus.ON_SHELF:
+                    fast.insert(
+                        session,
+                        DeliveryItem(
+                            parcel_id=item.parcel_id,
+                            source=item.source,
+                            requested_at=item.requested_at,
+                            requested_by=item.requested_by,
+                        ),
+                    )
+                item.status, item.done_at = DeliveryStatus.CANCELLED, now
+                session.add(item)
+        run.status, run.closed_at, run.closed_by = RunStatus.CLOSED, now, station.clerk_id
+        session.add(run)
+        session.flush()
+        view = view_in(session, run)
+        audit.record(
+            session,
+            station,
+            EventKind.DELIVERY_RUN_CHANGED,
+            at=now,
+            details={
+                "run": run.id,
+                "change": "closed",
+                "delivered": view.count(DeliveryStatus.DELIVERED),
+                "failed": view.count(DeliveryStatus.FAILED),
+            },
+        )
+        return view
+
+    return station.run(work)

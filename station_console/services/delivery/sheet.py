@@ -1,0 +1,64 @@
+"""The run sheet: the runner's list of stops, on a receipt printer (80 mm ESC/POS) or as a PDF.
+
+Printed through the print queue like a return manifest (printing/render.py draws it), or written to a
+PDF file directly. Its barcode is the run number (DR000012), so the return desk can scan the run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from db.models import DeliveryStatus
+from station_console.errors import Refused
+from station_console.i18n import N_, get_language
+from station_console.services.core.roles import require_signed_in
+from station_console.services.core.station import Station
+from station_console.services.delivery.runs import RunView, view
+from station_console.services.printing.jobs import queue_run_sheet
+from station_console.services.printing.printers import check_printable
+from station_console.services.printing.render import run_sheet_document
+
+ON_SHEET = (DeliveryStatus.PLANNED, DeliveryStatus.OUT, DeliveryStatus.DELIVERED, DeliveryStatus.FAILED)
+
+
+def payload(run: RunView) -> dict[str, Any]:
+    """What the sheet shows, without names (read from the directory when it is printed)."""
+    stops = [s for s in run.stops if s.status in ON_SHEET]
+    if not stops:
+        raise Refused(N_("Delivery run {run} has no parcels to print"), code="run_empty", run=run.id)
+    return {
+        "run_id": run.id,
+        "runner": run.runner,
+        "stops": [
+            {
+                "n": s.stop,
+                "code": s.pickup_code,
+                "shelf": s.shelf_location,
+                "building": s.building,
+                "floor": s.floor,
+                "address": s.address,
+                "recipient_id": s.recipient_id,
+                "phone": s.masked_phone,
+            }
+            for s in stops
+        ],
+    }
+
+
+def print_sheet(station: Station, run_id: int, counter_settings: Any, *, printer: str | None = None) -> int:
+    """Queue the run sheet on this counter's receipt or PDF printer; returns the job id."""
+    require_signed_in(station)
+    check_printable(counter_settings, "manifest", printer=printer)
+    data = payload(view(station, run_id))
+    return station.run(lambda session: queue_run_sheet(session, station, data, printer=printer).id or 0)
+
+
+def sheet_pdf(station: Station, run_id: int, *, lang: str | None = None) -> bytes:
+    """The run sheet as an A4 PDF."""
+    # fpdf2 loads in about 0.2 s: only for a PDF, never on the console's start-up path.
+    from hardware.printers.pdf import render_document
+
+    require_signed_in(station)
+    data = payload(view(station, run_id))
+    data["at"] = station.now().isoformat()
+    return render_document(run_sheet_document(station, data, lang or get_language()))

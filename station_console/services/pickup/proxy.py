@@ -1,0 +1,94 @@
+"""Proxy pickup (代取): someone collects a parcel for its recipient.
+
+Allowed when the pickup code was presented (whoever has the code may collect, as at any station), or,
+without the code, only when every parcel's recipient allows proxies in the directory (their choice
+`proxy`, or proxies allowed). The clerk records the proxy's name and phone tail, and the last four of
+their ID card where the station's policy says (`proxy_id_check`). The record is its own row (the
+purge blanks the name after the keep period), referenced from the `picked_up` event, and shown in the
+parcel's timeline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from db import fast
+from db.models import Parcel, ProxyPickup, Recipient
+from station_console.errors import Refused
+from station_console.i18n import N_
+from station_console.services.core.station import Station
+from station_console.settings import StationSettings
+
+_ID_LAST4 = re.compile(r"^[0-9]{3}[0-9X]$")
+
+
+@dataclass(frozen=True)
+class Proxy:
+    name: str
+    phone_tail: str
+    id_last4: str | None = None
+
+
+def checked(proxy: Proxy, settings: StationSettings) -> Proxy:
+    """The proxy as it will be recorded; refuses a missing or malformed part."""
+    name = "".join(ch for ch in (proxy.name or "") if ch.isprintable()).strip()
+    if not name:
+        raise Refused(N_("Type the proxy's name"), code="proxy_name_required")
+    if len(name) > 64:
+        raise Refused(N_("A name has at most 64 characters"), code="too_long")
+    digits = re.sub(r"\D", "", proxy.phone_tail or "")
+    if len(digits) < 4:
+        raise Refused(N_("Type the last 4 digits of the proxy's phone"), code="proxy_tail_required")
+    id_last4 = (proxy.id_last4 or "").strip().upper() or None
+    if id_last4 is not None and not _ID_LAST4.match(id_last4):
+        raise Refused(N_("The last 4 of an ID card are 4 digits, or 3 digits and X"), code="proxy_id_invalid")
+    if id_last4 is None and settings.proxy_id_check == "always":
+        raise Refused(
+            N_("This station records the last 4 of the proxy's ID card: type them"),
+            code="proxy_id_required",
+        )
+    return Proxy(name=name, phone_tail=digits[-4:], id_last4=id_last4)
+
+
+def check_allowed(session: Session, parcels: Iterable[Parcel], *, by_code: bool) -> None:
+    """Refuse a proxy without the code for a parcel whose recipient does not allow proxies."""
+    if by_code:
+        return
+    parcels = list(parcels)
+    ids = {p.recipient_id for p in parcels if p.recipient_id is not None}
+    allowing = {
+        r.id
+        for r in session.exec(select(Recipient).where(col(Recipient.id).in_(ids))).all()
+        if r.proxy_allowed or r.delivery_preference == "proxy"
+    }
+    refused = [p.waybill for p in parcels if p.recipient_id not in allowing]
+    if refused:
+        raise Refused(
+            N_(
+                "A proxy may collect {waybills} only with the pickup code: the recipient has not "
+                "allowed proxies"
+            ),
+            code="proxy_not_allowed",
+            waybills=", ".join(refused),
+        )
+
+
+def record_in(session: Session, station: Station, parcel_id: int, proxy: Proxy, *, by_code: bool) -> int:
+    """The proxy's record for one parcel, in the pickup's transaction; returns its id."""
+    return fast.insert(
+        session,
+        ProxyPickup(
+            parcel_id=parcel_id,
+            name=proxy.name,
+            phone_tail=proxy.phone_tail,
+            id_last4=proxy.id_last4,
+            by_code=by_code,
+            at=station.now(),
+            clerk_id=station.clerk_id,
+            counter=station.counter,
+        ),
+    )

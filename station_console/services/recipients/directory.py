@@ -1,0 +1,390 @@
+"""The recipient directory: read it (masked, like every parcel list), add and edit people, deactivate.
+
+People are never deleted: one who left is deactivated and keeps their parcels; after the station's
+keep period (`phone_purge_days`) their full phones, e-mail and name are purged (`purge_in`, run by
+people/privacy.py with the parcels' purge). Reading needs a clerk signed in; changes are a manager's,
+each an audit event that names the fields changed, never their values.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, col, select
+
+from db import fast
+from db.models import EventKind, Recipient, RecipientPhone
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_
+from station_console.services.checkin.phones import Phone
+from station_console.services.core import audit
+from station_console.services.core.roles import require_manager, require_signed_in
+from station_console.services.core.station import Station
+from station_console.services.notify.listing import mask_email
+from station_console.services.recipients import fields
+from station_console.services.recipients.names import search_key
+
+# Fields `edit` changes; consent and delivery choice are recorded with their channel (consent.py).
+EDITABLE = (*fields.TEXT_FIELDS, "phones", "floor", "language")
+
+
+@dataclass(frozen=True)
+class RecipientView:
+    """A directory entry as screens, lists and JSON show it: phones and e-mail masked."""
+
+    id: int
+    external_id: str | None
+    name: str
+    preferred_name: str | None
+    phones: tuple[str, ...]  # masked: 138****5678
+    email: str | None  # masked: z***@example.com
+    building: str | None
+    unit: str | None
+    floor: int | None
+    room: str | None
+    department: str | None
+    language: str | None
+    delivery_preference: str | None
+    consent: str | None
+    consent_at: datetime | None
+    consent_channel: str | None
+    proxy_allowed: bool
+    reminders_opt_out: bool
+    active: bool
+    source: str
+
+    @property
+    def location(self) -> str:
+        """`A3-2-502`, else the department, else ``."""
+        parts = [p for p in (self.building, self.unit, self.room) if p]
+        return "-".join(parts) if parts else (self.department or "")
+
+    @property
+    def shown_name(self) -> str:
+        if self.preferred_name and self.preferred_name != self.name:
+            return f"{self.name} ({self.preferred_name})"
+        return self.name
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["phones"] = list(self.phones)
+        data["location"] = self.location
+        return data
+
+
+def masked_phones(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    found: dict[int, list[str]] = {}
+    if ids:
+        for rid, masked in session.exec(
+            select(RecipientPhone.recipient_id, RecipientPhone.masked_phone)
+            .where(col(RecipientPhone.recipient_id).in_(list(ids)))
+            .order_by(col(RecipientPhone.recipient_id), col(RecipientPhone.position))
+        ).all():
+            found.setdefault(rid, []).append(masked)
+    return {rid: tuple(v) for rid, v in found.items()}
+
+
+def views(session: Session, rows: Iterable[Recipient]) -> list[RecipientView]:
+    rows = list(rows)
+    phones = masked_phones(session, [r.id for r in rows if r.id is not None])
+    return [
+        RecipientView(
+            id=r.id or 0,
+            external_id=r.external_id,
+            name=r.name,
+            preferred_name=r.preferred_name,
+            phones=phones.get(r.id or 0, ()),
+            email=mask_email(r.email) if r.email else None,
+            building=r.building,
+            unit=r.unit,
+            floor=r.floor,
+            room=r.room,
+            department=r.department,
+            language=r.language,
+            delivery_preference=r.delivery_preference,
+            consent=r.consent,
+            consent_at=r.consent_at,
+            consent_channel=r.consent_channel,
+            proxy_allowed=r.proxy_allowed,
+            reminders_opt_out=r.reminders_opt_out,
+            active=r.active,
+            source=r.source,
+        )
+        for r in rows
+    ]
+
+
+def find_row(session: Session, ref: str | int) -> Recipient:
+    """The entry `ref` names: its id (`#12` or 12 as a number), else its external id (text, `00123`)."""
+    if isinstance(ref, int):
+        row = session.get(Recipient, ref)
+    else:
+        text = unicodedata.normalize("NFKC", ref or "").strip()
+        row = session.exec(select(Recipient).where(Recipient.external_id == text)).first()
+        if row is None and text.startswith("#") and text[1:].isdigit():
+            row = session.get(Recipient, int(text[1:]))
+    if row is None:
+        raise NotFound(N_("No recipient {ref} in the directory"), code="no_recipient", ref=str(ref)[:40])
+    return row
+
+
+def get(station: Station, ref: str | int) -> RecipientView:
+    require_signed_in(station)
+    with station.read() as session:
+        return views(session, [find_row(session, ref)])[0]
+
+
+def list_recipients(
+    station: Station,
+    *,
+    building: str | None = None,
+    include_inactive: bool = False,
+    limit: int = 500,
+    offset: int = 0,
+) -> list[RecipientView]:
+    """By building, unit, room and name; active people only unless asked."""
+    require_signed_in(station)
+    query = select(Recipient)
+    if not include_inactive:
+        query = query.where(col(Recipient.active))
+    if building:
+        query = query.where(Recipient.building == fields.clean(building))
+    query = query.order_by(
+        col(Recipient.building),
+        col(Recipient.unit),
+        col(Recipient.room),
+        col(Recipient.name),
+        col(Recipient.id),
+    )
+    with station.read() as session:
+        return views(session, session.exec(query.offset(offset).limit(limit)).all())
+
+
+# -- changes -------------------------------------------------------------------------------------------
+
+
+def parse_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """Typed values for `changes` (text as typed); refuses an unknown field or a bad value."""
+    out: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in fields.TEXT_FIELDS:
+            out[name] = fields.text_field(name, value)
+        elif name == "phones":
+            out[name] = fields.phones(value)
+        elif name == "floor":
+            out[name] = fields.floor(value)
+        elif name == "language":
+            out[name] = fields.language(value)
+        else:
+            raise Refused(
+                N_("{field} cannot be changed here; editable: {fields}"),
+                code="bad_field",
+                field=str(name)[:30],
+                fields=", ".join(EDITABLE),
+            )
+    return out
+
+
+def keyed(row: Recipient) -> None:
+    """Recompute the matching key after the name or the address changed."""
+    row.search_name = search_key(
+        [row.name, row.preferred_name],
+        building=row.building,
+        unit=row.unit,
+        room=row.room,
+        external_id=row.external_id,
+    )
+
+
+def apply_changes(row: Recipient, values: dict[str, Any]) -> list[str]:
+    """Set the (typed) values on `row`; returns the names of the fields that changed (phones apart)."""
+    changed = []
+    for name, value in values.items():
+        if name == "phones":
+            continue
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed.append(name)
+    if "room" in changed and "floor" not in values:
+        row.floor = fields.floor_of_room(row.room)
+    if changed:
+        keyed(row)
+    return changed
+
+
+def set_phones(session: Session, recipient_id: int, phones: Sequence[Phone]) -> None:
+    session.execute(delete(RecipientPhone).where(col(RecipientPhone.recipient_id) == recipient_id))
+    for n, phone in enumerate(phones):
+        fast.insert(session, phone_row(recipient_id, n, phone))
+
+
+def phone_row(recipient_id: int, position: int, phone: Phone) -> RecipientPhone:
+    return RecipientPhone(
+        recipient_id=recipient_id,
+        position=position,
+        phone_tail=phone.tail,
+        masked_phone=phone.masked,
+        phone_full=phone.full,
+    )
+
+
+def full_phones(session: Session, recipient_id: int) -> list[str]:
+    return [
+        p
+        for p in session.exec(
+            select(RecipientPhone.phone_full)
+            .where(RecipientPhone.recipient_id == recipient_id)
+            .order_by(col(RecipientPhone.position))
+        ).all()
+        if p
+    ]
+
+
+def _unique_external_id(session: Session, external_id: str | None, own_id: int | None) -> None:
+    if external_id is None:
+        return
+    other = session.exec(select(Recipient.id).where(Recipient.external_id == external_id)).first()
+    if other is not None and other != own_id:
+        raise Refused(
+            N_("Another recipient already has the id {external_id}"),
+            code="external_id_taken",
+            external_id=external_id,
+        )
+
+
+def add(station: Station, values: dict[str, Any]) -> RecipientView:
+    """A person typed in by a manager (the import adds them in bulk)."""
+    require_manager(station, "recipients")
+    parsed = parse_changes({"name": values.get("name"), **values})
+
+    def work(session: Session) -> RecipientView:
+        _unique_external_id(session, parsed.get("external_id"), None)
+        now = station.now()
+        row = Recipient(created_at=now, updated_at=now, source="")
+        apply_changes(row, parsed)
+        if row.floor is None:
+            row.floor = fields.floor_of_room(row.room)
+        keyed(row)
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        set_phones(session, row.id, parsed.get("phones", []))
+        audit.record(
+            session,
+            station,
+            EventKind.RECIPIENT_CHANGED,
+            details={"recipient": row.id, "change": "added", "fields": sorted(parsed)},
+        )
+        return views(session, [row])[0]
+
+    return station.run(work)
+
+
+def edit(station: Station, ref: str | int, changes: dict[str, Any]) -> RecipientView:
+    """Change some fields of one person (text as typed; `phones` is every phone, first one first)."""
+    require_manager(station, "recipients")
+    parsed = parse_changes(changes)
+
+    def work(session: Session) -> RecipientView:
+        row = find_row(session, ref)
+        assert row.id is not None
+        if "external_id" in parsed:
+            _unique_external_id(session, parsed["external_id"], row.id)
+        changed = apply_changes(row, parsed)
+        if "phones" in parsed:
+            before = full_phones(session, row.id)
+            if before != [p.full for p in parsed["phones"]]:
+                set_phones(session, row.id, parsed["phones"])
+                changed.append("phones")
+        if changed:
+            row.updated_at = station.now()
+            session.add(row)
+            audit.record(
+                session,
+                station,
+                EventKind.RECIPIENT_CHANGED,
+                details={"recipient": row.id, "change": "edited", "fields": sorted(changed)},
+            )
+        return views(session, [row])[0]
+
+    return station.run(work)
+
+
+def set_active(station: Station, ref: str | int, active: bool) -> RecipientView:
+    """Deactivate a person who left (their parcels stay theirs), or bring them back."""
+    require_manager(station, "recipients")
+
+    def work(session: Session) -> RecipientView:
+        row = find_row(session, ref)
+        if row.active != active:
+            now = station.now()
+            row.active, row.updated_at = active, now
+            row.deactivated_at = None if active else now
+            session.add(row)
+            audit.record(
+                session,
+                station,
+                EventKind.RECIPIENT_CHANGED,
+                details={"recipient": row.id, "change": "activated" if active else "deactivated"},
+            )
+        return views(session, [row])[0]
+
+    return station.run(work)
+
+
+# -- privacy -------------------------------------------------------------------------------------------
+
+
+def purge_in(session: Session, station: Station, now: datetime) -> int:
+    """Purge people deactivated `phone_purge_days` ago or more: full phones, e-mail, names and matching
+    keys go; the masked phones and the address stay. The caller owns the transaction (and its event)."""
+    cutoff = now - timedelta(days=station.settings().phone_purge_days)
+    due = select(Recipient.id).where(
+        col(Recipient.active).is_(False),
+        col(Recipient.purged_at).is_(None),
+        col(Recipient.deactivated_at) <= cutoff,
+    )
+    ids = [i for i in session.exec(due).all() if i is not None]
+    if ids:
+        blank(session, ids, now)
+    return len(ids)
+
+
+def blank(session: Session, ids: Sequence[int], now: datetime) -> None:
+    """Remove the personal data of these entries (purge, or a person's deletion on request)."""
+    session.execute(
+        update(Recipient)
+        .where(col(Recipient.id).in_(list(ids)))
+        .values(name="", preferred_name=None, email=None, search_name="", purged_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(RecipientPhone)
+        .where(col(RecipientPhone.recipient_id).in_(list(ids)))
+        .values(phone_full=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def with_phone(session: Session, full: str) -> list[Recipient]:
+    """Every entry (active or not) holding this full number, for a person's export or deletion."""
+    ids = select(RecipientPhone.recipient_id).where(RecipientPhone.phone_full == full)
+    return list(session.exec(select(Recipient).where(col(Recipient.id).in_(ids))).all())
+
+
+def entry_json(session: Session, row: Recipient) -> dict[str, Any]:
+    """Everything held about one entry, full numbers included: for the person's own export only."""
+    data = views(session, [row])[0].to_json()
+    data["phones"] = full_phones(session, row.id or 0)
+    data["email"] = row.email
+    data["consent_at"] = row.consent_at.isoformat() if row.consent_at else None
+    return data
+
+
+def active_count(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(Recipient).where(col(Recipient.active))).one())

@@ -1,0 +1,92 @@
+"""Directory files as rows of text: CSV in whatever encoding Excel wrote it, and XLSX (xlsx.py).
+
+Excel in China saves CSV in GBK; elsewhere UTF-8 with a byte-order mark, or UTF-16 for "Unicode text".
+So: a BOM says UTF-8 or UTF-16; else strict UTF-8; else GB18030 (a superset of GBK). Every cell comes
+back as text, never a number, so ids and phones keep their leading zeros: an XLSX number cell is
+written back with its zero-padding format (`000000`) when it has one, and a whole number loses its `.0`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from station_console.errors import Refused
+from station_console.i18n import N_
+from station_console.services.recipients import xlsx
+
+MAX_BYTES = 64 * 1024 * 1024
+MAX_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: list[list[str]]  # every row as text, the header row included; trailing empty rows dropped
+    encoding: str  # utf-8, utf-8-sig, utf-16, gb18030, or xlsx
+
+
+def read_table(path: Path, *, sheet: str | None = None) -> Table:
+    """The file's rows as text; refuses a file that is missing, too large, or in a format we cannot read."""
+    if not path.is_file():
+        raise Refused(N_("No such file: {path}"), code="no_file", path=str(path)[:200])
+    if path.stat().st_size > MAX_BYTES:
+        raise Refused(N_("The file is larger than 64 MB"), code="file_too_large")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx(path, sheet)
+    if suffix == ".xls":
+        raise Refused(
+            N_("Old .xls workbooks cannot be read: save it as .xlsx or CSV in Excel"), code="xls_format"
+        )
+    return _csv(path.read_bytes())
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding name) of a CSV file's bytes."""
+    attempts = (
+        [("utf-8-sig", "utf-8-sig")]
+        if data.startswith(b"\xef\xbb\xbf")
+        else [("utf-16", "utf-16")]
+        if data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        else [("utf-8", "utf-8"), ("gb18030", "gb18030")]
+    )
+    for codec, name in attempts:
+        try:
+            return data.decode(codec), name
+        except UnicodeDecodeError:
+            continue
+    raise Refused(
+        N_("The file is neither UTF-8 nor GBK text; save it as CSV (UTF-8) or XLSX"), code="bad_encoding"
+    )
+
+
+def _csv(data: bytes) -> Table:
+    text, encoding = decode(data)
+    first = text.split("\n", 1)[0]
+    delimiter = max(("\t", ",", ";"), key=first.count) if first else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise Refused(
+            N_("The CSV file cannot be read: {reason}"), code="bad_csv", reason=str(exc)[:80]
+        ) from exc
+    return Table(rows=_trim(rows), encoding=encoding)
+
+
+def _xlsx(path: Path, sheet: str | None) -> Table:
+    found = []
+    for row in xlsx.rows(path, sheet):
+        found.append(row)
+        if len(found) > MAX_ROWS:
+            break
+    return Table(rows=_trim(found), encoding="xlsx")
+
+
+def _trim(rows: list[list[str]]) -> list[list[str]]:
+    if len(rows) > MAX_ROWS:
+        raise Refused(N_("The file has more than {max} rows"), code="too_many_rows", max=MAX_ROWS)
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()
+    return rows

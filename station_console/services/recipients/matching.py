@@ -1,0 +1,240 @@
+"""Which person a parcel is for: matches as the clerk types, the "who is this?" list, linking.
+
+At check-in the clerk types a name, its pinyin initials (`zs` for 张三), a unit or room (`3-502`), an
+external id or a phone tail; `match` offers the directory's people, best first. Choosing one gives the
+check-in its `recipient_id` (the phone and name then come from the directory). A parcel checked in with
+a typed name and no match waits in `unmatched` ("who is this?") until a clerk `link`s it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from db.models import Carrier, EventKind, Layer, Parcel, ParcelStatus, Recipient, RecipientPhone, Shelf
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_
+from station_console.services.checkin.recipient import consent_missing
+from station_console.services.checkin.transaction import tell_after_phone
+from station_console.services.core import audit
+from station_console.services.core.roles import require_signed_in
+from station_console.services.core.station import Station
+from station_console.services.recipients.directory import find_row, masked_phones
+from station_console.services.recipients.names import has_han, normalise
+
+FETCH = 60  # rows read per query; ranked here, the best `limit` kept
+
+
+@dataclass(frozen=True)
+class Match:
+    id: int
+    name: str
+    external_id: str | None
+    location: str
+    phone: str | None  # masked
+    consent: str | None
+    delivery_preference: str | None
+    rank: int  # 0 a whole token matched, 1 a token's start, 2 anywhere
+
+    @property
+    def consent_missing(self) -> bool:
+        return consent_missing(self.consent)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "consent_missing": self.consent_missing}
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _rank(key: str, query: str) -> int:
+    padded = f"{key} "
+    if f" {query} " in padded:
+        return 0
+    return 1 if f" {query}" in padded else 2
+
+
+def match(station: Station, text: str, *, limit: int = 8) -> list[Match]:
+    """Active people whose name, pinyin, initials, address, id or phone tail fits `text`, best first."""
+    require_signed_in(station)
+    query = normalise(text)[:40]
+    if not query:
+        return []
+    pattern = f"%{_like(query)}%" if has_han(query) or "-" in query else f"% {_like(query)}%"
+    cond: Any = col(Recipient.search_name).like(pattern, escape="\\")
+    if len(query) == 4 and query.isdigit():
+        tails = select(RecipientPhone.recipient_id).where(RecipientPhone.phone_tail == query)
+        cond = or_(cond, col(Recipient.id).in_(tails))
+    with station.read() as session:
+        rows = session.exec(
+            select(Recipient)
+            .where(col(Recipient.active), cond)
+            .order_by(func.length(Recipient.name), col(Recipient.name), col(Recipient.id))
+            .limit(FETCH)
+        ).all()
+        phones = masked_phones(session, [r.id for r in rows if r.id is not None])
+    found = [
+        Match(
+            id=r.id or 0,
+            name=r.name if not r.preferred_name else f"{r.name} ({r.preferred_name})",
+            external_id=r.external_id,
+            location="-".join(p for p in (r.building, r.unit, r.room) if p) or (r.department or ""),
+            phone=(phones.get(r.id or 0) or (None,))[0],
+            consent=r.consent,
+            delivery_preference=r.delivery_preference,
+            rank=_rank(r.search_name, query),
+        )
+        for r in rows
+    ]
+    found.sort(key=lambda m: m.rank)  # stable: the query's order within a rank
+    return found[:limit]
+
+
+# -- parcels with a name and no directory entry ("who is this?") ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    parcel_id: int
+    pickup_code: str
+    location: str
+    carrier: str
+    waybill: str
+    name: str  # as typed at check-in
+    masked_phone: str | None
+    checked_in_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def unmatched(station: Station, *, limit: int = 500) -> list[Unmatched]:
+    """Parcels on the shelves checked in with a name but matched to no one, oldest first."""
+    require_signed_in(station)
+    with station.read() as session:
+        rows = session.exec(
+            select(Parcel, Carrier.code, Shelf.label, Layer.label)
+            .join(Carrier, col(Carrier.id) == Parcel.carrier_id)
+            .outerjoin(Shelf, col(Shelf.id) == Parcel.shelf_id)
+            .outerjoin(Layer, col(Layer.id) == Parcel.layer_id)
+            .where(
+                Parcel.status == ParcelStatus.ON_SHELF,
+                col(Parcel.recipient_id).is_(None),
+                col(Parcel.recipient_name).is_not(None),
+                col(Parcel.recipient_name) != "",
+            )
+            .order_by(col(Parcel.checked_in_at), col(Parcel.id))
+            .limit(limit)
+        ).all()
+    return [
+        Unmatched(
+            parcel_id=p.id or 0,
+            pickup_code=p.pickup_code or "",
+            location=f"{shelf or '?'}-{layer or '?'}",
+            carrier=carrier,
+            waybill=p.waybill,
+            name=p.recipient_name or "",
+            masked_phone=p.masked_phone,
+            checked_in_at=p.checked_in_at,
+        )
+        for p, carrier, shelf, layer in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Linked:
+    parcel_id: int
+    recipient_id: int
+    pickup_code: str
+    masked_phone: str | None
+    phone_added: bool  # the parcel had no full number; now the directory's (with its tail, if it had one)
+    consent_missing: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def link_in(session: Session, station: Station, parcel: Parcel, row: Recipient) -> Linked:
+    """Link a parcel on the shelf to a directory entry in the caller's transaction."""
+    if parcel.status != ParcelStatus.ON_SHELF:
+        raise Refused(N_("That parcel is not on the shelf"), code="not_on_shelf")
+    if not row.active:
+        raise Refused(N_("This recipient is deactivated"), code="recipient_inactive")
+    phone_added = False
+    if not parcel.phone_full:
+        # No number to send to: the directory's, the one with the parcel's tail if it has one.
+        query = select(RecipientPhone).where(
+            RecipientPhone.recipient_id == row.id, col(RecipientPhone.phone_full).is_not(None)
+        )
+        if parcel.phone_tail:
+            query = query.where(RecipientPhone.phone_tail == parcel.phone_tail)
+        first = session.exec(query.order_by(col(RecipientPhone.position))).first()
+        if first is not None:
+            parcel.phone_tail, parcel.masked_phone = first.phone_tail, first.masked_phone
+            parcel.phone_full = first.phone_full
+            phone_added = True
+    parcel.recipient_id = row.id
+    parcel.recipient_name = parcel.recipient_name or row.name
+    if not parcel.email and row.email:
+        parcel.email = row.email
+    parcel.version += 1
+    session.add(parcel)
+    details: dict[str, Any] = {"recipient": row.id, "code": parcel.pickup_code}
+    if phone_added:
+        details["masked_phone"] = parcel.masked_phone
+        session.flush()
+        tell_after_phone(session, station, parcel, number_changed=True)  # a number now: tell them
+    audit.record(session, station, EventKind.RECIPIENT_LINKED, parcel_id=parcel.id, details=details)
+    return Linked(
+        parcel_id=parcel.id or 0,
+        recipient_id=row.id or 0,
+        pickup_code=parcel.pickup_code or "",
+        masked_phone=parcel.masked_phone,
+        phone_added=phone_added,
+        consent_missing=consent_missing(row.consent),
+    )
+
+
+def link(station: Station, parcel_id: int, recipient: str | int) -> Linked:
+    """The clerk says who a parcel on the shelf is for (from the "who is this?" list, or any parcel)."""
+    require_signed_in(station)
+
+    def work(session: Session) -> Linked:
+        parcel = session.get(Parcel, parcel_id)
+        if parcel is None:
+            raise NotFound(N_("No parcel with id {id}"), code="no_parcel", id=parcel_id)
+        return link_in(session, station, parcel, find_row(session, recipient))
+
+    return station.run(work)
+
+
+def name(station: Station, parcel_id: int, text: str) -> str:
+    """The clerk typed who a parcel on the shelf is for and nobody in the directory matched: the name
+    is kept (shown, not markup) and the parcel waits in the "who is this?" list."""
+    require_signed_in(station)
+    given = " ".join(text.split())[:64]
+    if not given:
+        raise Refused(N_("Type the recipient's name"), code="name_needed")
+
+    def work(session: Session) -> str:
+        parcel = session.get(Parcel, parcel_id)
+        if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
+            raise Refused(N_("That parcel is not on the shelf"), code="not_on_shelf")
+        parcel.recipient_name = given
+        parcel.version += 1
+        session.add(parcel)
+        audit.record(
+            session,
+            station,
+            EventKind.RECIPIENT_NAMED,
+            parcel_id=parcel.id,
+            details={"code": parcel.pickup_code},
+        )
+        return given
+
+    return station.run(work)

@@ -1,0 +1,244 @@
+"""How send-out printouts look, drawn at send time in the console's language from the rows as they
+are then: the sender's receipt, the waybill label, the handover manifest.
+
+`receipt` and `manifest` print on ESC/POS rolls of 58 or 80 mm (by the printer's configured width) or
+as PDF; `waybill` on the counter's waybill printer (TSPL, ZPL, PNG or PDF; 76x130 or 100x150 by its
+configured size). Only masked phones and the document's last 4 reach paper. The print queue sits below
+the send-out flow, so this module registers its renderer with it (`register_renderer`); whatever drains
+the queue imports this module first.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from db.models import Carrier, HandoverBatch, PrintJob, Send, Sender
+from hardware.printers.document import Document
+from station_console.errors import NotFound
+from station_console.i18n import N_, translate
+from station_console.services.core.station import Station
+from station_console.services.printing.render import needs_cjk_fallback, register_renderer
+from station_console.services.sendout.handover import batch_view
+from station_console.services.sendout.identity import ID_TYPE_LABELS
+from station_console.services.sendout.payments import METHOD_LABELS
+from station_console.services.sendout.printouts import FLOW
+from station_console.services.sendout.quote import QuoteLine, kg, money
+
+
+@cache
+def privacy_rules() -> dict[str, dict[str, str]]:
+    text = (resources.files("station_console") / "data" / "waybill_privacy.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def mask_name(name: str, rule: str) -> str:
+    if rule == "full" or len(name) < 2:
+        return name
+    stars = "*" * min(3, len(name) - 1)
+    return stars + name[-1] if rule == "last" else name[0] + stars
+
+
+def mask_phone(masked: str, rule: str) -> str:
+    """From the stored masked form (never the full number): `3+4` keeps it, `4` keeps the tail only."""
+    return f"****{masked[-4:]}" if rule == "4" and masked else masked
+
+
+def _load(session: Session, send_id: int) -> tuple[Send, Carrier | None, Sender | None]:
+    send = session.get(Send, send_id)
+    if send is None:
+        raise NotFound(N_("No send with number or waybill {ref}"), code="send_not_found", ref=str(send_id))
+    carrier = session.get(Carrier, send.carrier_id) if send.carrier_id else None
+    return send, carrier, session.get(Sender, send.sender_id)
+
+
+def waybill_data(station: Station, send_id: int, lang: str, sort_code: str | None = None) -> Any:
+    from hardware.sendprint.layout import WaybillData
+
+    def t(msgid: str, **params: Any) -> str:
+        return translate(msgid, lang, **params)
+
+    with station.read() as session:
+        send, carrier, sender = _load(session, send_id)
+    code = carrier.code if carrier else ""
+    rules = privacy_rules().get(code) or privacy_rules()["default"]
+    weight = f"{kg(send.weight_g or 0)} kg"
+    if send.chargeable_g and send.chargeable_g != send.weight_g:
+        weight += " " + t(N_("(chargeable {weight} kg)"), weight=kg(send.chargeable_g))
+    details = [t(N_("{n} pcs"), n=send.item_count), send.contents]
+    if send.insured:
+        details.append(t(N_("insured {value}"), value=money(send.declared_value_cents)))
+    return WaybillData(
+        carrier=carrier.short_name if carrier else "",
+        waybill=send.waybill or "",
+        sort_code=sort_code or _sort_text(send.destination),
+        recipient_name=mask_name(send.recipient_name, rules["name"]),
+        recipient_phone=mask_phone(send.recipient_masked_phone, rules["phone"]),
+        address=send.address,
+        sender_name=mask_name(sender.name if sender else "", rules["name"]),
+        sender_phone=mask_phone(sender.masked_phone if sender else "", rules["phone"]),
+        weight=weight,
+        details=" · ".join(d for d in details if d),
+        date=send.business_day.isoformat(),
+        station=station.settings().station_name,
+        captions={
+            "to": t(N_("To")),
+            "from": t(N_("From")),
+            "weight": t(N_("Weight")),
+            "sign": t(N_("Recipient's signature: ________")),
+        },
+    )
+
+
+def _sort_text(destination: str) -> str:
+    """The destination as sorters read it: the province and its code (the code survives a printer
+    without Chinese glyphs)."""
+    from station_console.services.sendout.regions import find_province
+
+    province = find_province(destination)
+    return f"{province.name} {province.code}" if province else destination
+
+
+def receipt_document(station: Station, send_id: int, lang: str) -> Document:
+    def t(msgid: str, **params: Any) -> str:
+        return translate(msgid, lang, **params)
+
+    with station.read() as session:
+        send, carrier, sender = _load(session, send_id)
+    at = send.created_at.astimezone(station.zone())
+    weight = t(N_("Weight: {weight} kg"), weight=kg(send.weight_g or 0))
+    if send.weight_manual:
+        weight += " " + t(N_("(typed in)"))
+    meta = [
+        station.settings().station_name,
+        t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
+        t(N_("Counter: {counter}"), counter=send.counter),
+        t(N_("Send number: {send}"), send=send_id),
+        t(N_("Carrier: {carrier}"), carrier=carrier.short_name if carrier else "-"),
+        t(N_("Waybill: {waybill}"), waybill=send.waybill or "-"),
+        t(
+            N_("Sender: {name} {phone}"),
+            name=sender.name if sender else "",
+            phone=sender.masked_phone if sender else "",
+        ),
+        t(
+            N_("To: {name} {phone}, {destination}"),
+            name=send.recipient_name,
+            phone=send.recipient_masked_phone,
+            destination=send.destination,
+        ),
+        t(N_("Contents: {contents} x {count}"), contents=send.contents, count=send.item_count),
+        weight,
+    ]
+    if send.id_type:
+        meta.append(
+            t(
+                N_("ID checked: {kind} ****{last4}"),
+                kind=t(ID_TYPE_LABELS.get(send.id_type, send.id_type)),
+                last4=send.id_last4 or "",
+            )
+        )
+    rows = [
+        [QuoteLine.from_json(line).text(lang), money(int(line["amount"])) if line["amount"] else ""]
+        for line in send.quote.get("lines", [])
+    ]
+    footer = [
+        t(N_("Total: {total} {currency}"), total=money(send.price_cents), currency=send.currency),
+        t(
+            N_("Paid by {method}"),
+            method=t(METHOD_LABELS.get(send.payment_method or "", send.payment_method or "-")),
+        )
+        + (f" ({send.payment_ref})" if send.payment_ref else ""),
+        t(N_("Keep this receipt until the parcel arrives.")),
+    ]
+    return Document(
+        kind="receipt",
+        title=t(N_("Send receipt")),
+        meta=meta,
+        columns=[t(N_("Charge")), t(N_("Amount"))],
+        rows=rows,
+        footer=footer,
+        barcode=send.waybill,
+    )
+
+
+def manifest_document(station: Station, batch_id: int, lang: str) -> Document:
+    def t(msgid: str, **params: Any) -> str:
+        return translate(msgid, lang, **params)
+
+    view = batch_view(station, batch_id)
+    with station.read() as session:
+        batch = session.get(HandoverBatch, batch_id)
+        carrier = session.exec(select(Carrier).where(Carrier.code == view.carrier)).first()
+        missing = session.exec(
+            select(Send).where(col(Send.id).in_([m["send_id"] for m in view.summary.get("missing", [])]))
+        ).all()
+    assert batch is not None
+    at = (batch.closed_at or batch.opened_at).astimezone(station.zone())
+    name = f"HB{batch_id:06d}"
+    rows = [
+        [str(n), r.waybill, kg(r.weight_g), str(r.item_count), r.destination]
+        for n, r in enumerate(view.scanned, start=1)
+    ]
+    footer = [
+        t(
+            N_("Parcels: {count}, pieces: {items}"),
+            count=len(view.scanned),
+            items=view.summary.get("items", 0),
+        ),
+        t(
+            N_("Total weight: {weight} kg (chargeable {chargeable} kg)"),
+            weight=kg(view.summary.get("weight_g", 0)),
+            chargeable=kg(view.summary.get("chargeable_g", 0)),
+        ),
+    ]
+    if missing:
+        footer.append(t(N_("NOT collected, still at the counter: {count}"), count=len(missing)))
+        footer += [f"  ! {s.waybill}  {kg(s.weight_g or 0)} kg  {s.destination}" for s in missing]
+    footer += [
+        t(N_("Courier: {name}"), name=view.courier_name or "____________"),
+        t(N_("Courier signature: ____________")),
+        t(N_("Clerk signature: ____________")),
+    ]
+    return Document(
+        kind="manifest",
+        title=t(N_("Handover manifest")),
+        meta=[
+            station.settings().station_name,
+            t(N_("Batch: {batch}"), batch=name),
+            t(N_("Carrier: {carrier}"), carrier=carrier.short_name if carrier else view.carrier),
+            t(N_("Time: {at}"), at=at.strftime("%Y-%m-%d %H:%M")),
+        ],
+        columns=["#", t(N_("Waybill")), "kg", t(N_("Pieces")), t(N_("Destination"))],
+        rows=rows,
+        footer=footer,
+        barcode=name,
+    )
+
+
+def render_send_job(station: Station, job: PrintJob, printer: Any, lang: str) -> bytes:
+    """The bytes of a send-out job in `printer`'s language (called by the print queue)."""
+    from hardware.sendprint import roll, waybill
+
+    if needs_cjk_fallback(lang, printer):
+        lang = "en"  # this machine cannot draw Chinese into a bitmap or PDF
+    language = printer.language.name
+    if job.kind == "waybill":
+        data = waybill_data(station, int(job.payload["send_id"]), lang, job.payload.get("sort_code"))
+        return waybill.render(language, str(printer.size), printer.dpi, data)
+    if job.kind == "receipt":
+        doc = receipt_document(station, int(job.payload["send_id"]), lang)
+    elif job.kind == "manifest":
+        doc = manifest_document(station, int(job.payload["batch_id"]), lang)
+    else:
+        raise ValueError(f"unknown send-out print job kind {job.kind!r}")
+    if language == "escpos":
+        return roll.render(doc, printer.size.width_mm)
+    return bytes(printer.render_document(doc))
+
+
+register_renderer(FLOW, render_send_job)

@@ -1,0 +1,123 @@
+"""What the send-out screen and `station sendout list` show: the counter's sends, newest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import col, select
+
+from db.models import Carrier, Send, Sender
+from station_console.errors import StationError
+from station_console.services.core.station import Station
+
+
+@dataclass(frozen=True)
+class SendSummary:
+    send_id: int
+    created_at: datetime
+    status: str
+    carrier: str
+    waybill: str | None
+    destination: str
+    weight_g: int | None
+    weight_manual: bool
+    price_cents: int
+    currency: str
+    payment_method: str | None
+    sender: str  # masked phone
+    recipient: str  # masked phone
+    refused_reason: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "send_id": self.send_id,
+            "created_at": self.created_at.isoformat(),
+            "status": self.status,
+            "carrier": self.carrier,
+            "waybill": self.waybill,
+            "destination": self.destination,
+            "weight_g": self.weight_g,
+            "weight_manual": self.weight_manual,
+            "total": self.price_cents,
+            "currency": self.currency,
+            "payment_method": self.payment_method,
+            "sender": self.sender,
+            "recipient": self.recipient,
+            "refused_reason": self.refused_reason,
+        }
+
+
+def list_sends(
+    station: Station,
+    *,
+    day: date | None = None,
+    status: str | None = None,
+    carrier: str | None = None,
+    limit: int = 200,
+) -> list[SendSummary]:
+    query = (
+        select(Send, Carrier.code, Sender.masked_phone)
+        .join(Carrier, col(Carrier.id) == Send.carrier_id, isouter=True)
+        .join(Sender, col(Sender.id) == Send.sender_id)
+        .order_by(col(Send.id).desc())
+        .limit(limit)
+    )
+    if day is not None:
+        query = query.where(Send.business_day == day)
+    if status:
+        query = query.where(Send.status == status)
+    if carrier:
+        query = query.where(Carrier.code == carrier.strip().upper())
+    with station.read() as session:
+        rows = session.exec(query).all()
+    return [
+        SendSummary(
+            send_id=s.id or 0,
+            created_at=s.created_at,
+            status=s.status,
+            carrier=code or "-",
+            waybill=s.waybill,
+            destination=s.destination,
+            weight_g=s.weight_g,
+            weight_manual=s.weight_manual,
+            price_cents=s.price_cents,
+            currency=s.currency,
+            payment_method=s.payment_method,
+            sender=masked,
+            recipient=s.recipient_masked_phone,
+            refused_reason=s.refused_reason,
+        )
+        for s, code, masked in rows
+    ]
+
+
+@dataclass(frozen=True)
+class CounterSetup:
+    """What the send-out form offers: the checklist, the carriers that have a tariff, their packaging."""
+
+    checklist: Any  # inspection.Checklist
+    carriers: list[tuple[str, str]]  # (code, display name)
+    packaging: dict[str, list[str]]
+
+
+def counter_setup(station: Station) -> CounterSetup:
+    from station_console.i18n import get_language
+    from station_console.services.sendout import inspection, tariff
+
+    lang = get_language()
+    with station.read() as session:
+        checklist = inspection.current_in(session)
+        rows = session.exec(
+            select(Carrier).where(col(Carrier.active)).order_by(col(Carrier.sort_order))
+        ).all()
+        carriers, packaging = [], {}
+        for carrier in rows:
+            try:
+                table = tariff.current(session, carrier.code)
+            except StationError:  # no tariff, or one that no longer parses: not offered
+                continue
+            carriers.append((carrier.code, carrier.name_zh if lang == "zh" else carrier.name_en))
+            packaging[carrier.code] = sorted(table.packaging)
+    return CounterSetup(checklist, carriers, packaging)

@@ -1,0 +1,148 @@
+"""Paying for a send, and refunding one before the courier collects it.
+
+Cash and QR are recorded as paid by the clerk who took them (the QR app's transaction number may go in
+the reference); `account` bills a named customer account (月结), whose name is the reference. A refund
+is a manager's act, only while the send is still at the counter; it cancels the send.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from db.models import Carrier, Send, SendEvent, SendStatus
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_, _
+from station_console.services.core import audit
+from station_console.services.core.roles import require_manager
+from station_console.services.core.station import Station
+from station_console.services.sendout.inputs import text_field
+
+CASH, QR, ACCOUNT = "cash", "qr", "account"
+METHODS = (CASH, QR, ACCOUNT)
+METHOD_LABELS = {CASH: N_("cash"), QR: N_("QR code"), ACCOUNT: N_("account")}
+
+
+@dataclass(frozen=True)
+class Payment:
+    method: str
+    reference: str | None = None
+
+    def check(self) -> None:
+        if self.method not in METHODS:
+            raise Refused(N_("Payment is cash, qr or account"), code="bad_payment")
+        if self.method == ACCOUNT and not (self.reference or "").strip():
+            raise Refused(N_("An account payment needs the account's name"), code="account_required")
+        if self.reference:
+            text_field(self.reference, _("Payment reference"), limit=64)
+
+    @property
+    def clean_reference(self) -> str | None:
+        return text_field(self.reference, _("Payment reference"), limit=64, required=False) or None
+
+
+@dataclass(frozen=True)
+class Refund:
+    send_id: int
+    waybill: str | None
+    carrier: str
+    refund_cents: int
+    currency: str
+    payment_method: str | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "send_id": self.send_id,
+            "waybill": self.waybill,
+            "carrier": self.carrier,
+            "refund": self.refund_cents,
+            "currency": self.currency,
+            "payment_method": self.payment_method,
+        }
+
+
+def find_send_id(station: Station, ref: str) -> int:
+    """A send by its id (`#12` or `12`) or its waybill number (the live one first)."""
+    text = ref.strip().lstrip("#")
+    with station.read() as session:
+        if text.isdigit() and len(text) < 10:
+            found = session.get(Send, int(text))
+            if found is not None and found.id is not None:
+                return found.id
+        rows = session.exec(
+            select(Send.id, Send.status).where(Send.waybill == text.upper()).order_by(col(Send.id).desc())
+        ).all()
+    live = [sid for sid, status in rows if status in (SendStatus.ACCEPTED, SendStatus.HANDED_OVER)]
+    if live or rows:
+        return int((live or [rows[0][0]])[0] or 0)
+    raise NotFound(N_("No send with number or waybill {ref}"), code="send_not_found", ref=ref[:40])
+
+
+def refund(station: Station, send_id: int, reason: str) -> Refund:
+    """Cancel a send still at the counter and refund what was paid (manager)."""
+    require_manager(station, "refund")
+    why = text_field(reason, _("Reason"), limit=200)
+
+    def work(session: Session) -> Refund:
+        send = session.get(Send, send_id)
+        if send is None:
+            raise NotFound(
+                N_("No send with number or waybill {ref}"), code="send_not_found", ref=str(send_id)
+            )
+        if send.status != SendStatus.ACCEPTED:
+            raise Refused(
+                N_("Send {send} is {status}: only a send still at the counter can be refunded"),
+                code="not_refundable",
+                send=send_id,
+                status=_(STATUS_LABELS.get(send.status, send.status)),
+            )
+        now = station.now()
+        changed = session.connection().execute(
+            update(Send)
+            .where(col(Send.id) == send_id, col(Send.version) == send.version)
+            .values(
+                status=SendStatus.CANCELLED,
+                cancelled_at=now,
+                cancelled_by=station.clerk_id,
+                refund_cents=send.price_cents,
+                refund_reason=why,
+                recipient_phone_full=None,  # it goes nowhere now: the carrier needs no number
+                handover_batch_id=None,
+                scanned_at=None,
+                version=send.version + 1,
+            )
+        )
+        if changed.rowcount != 1:
+            raise Refused(
+                N_("Send {send} was changed at another counter; look again"), code="changed", send=send_id
+            )
+        carrier = session.get(Carrier, send.carrier_id) if send.carrier_id else None
+        code = carrier.code if carrier else ""
+        audit.record(
+            session,
+            station,
+            SendEvent.SEND_REFUNDED,
+            at=now,
+            details={
+                "send_id": send_id,
+                "waybill": send.waybill,
+                "carrier": code,
+                "refund_cents": send.price_cents,
+                "payment": send.payment_method,
+                "reason": why,
+                "accepted_day": send.business_day.isoformat(),
+            },
+        )
+        return Refund(send_id, send.waybill, code, send.price_cents, send.currency, send.payment_method)
+
+    return station.run(work)
+
+
+STATUS_LABELS: dict[str, str] = {
+    SendStatus.ACCEPTED: N_("at the counter"),
+    SendStatus.HANDED_OVER: N_("handed over"),
+    SendStatus.CANCELLED: N_("cancelled"),
+    SendStatus.REFUSED: N_("refused"),
+}

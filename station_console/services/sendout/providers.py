@@ -1,0 +1,176 @@
+"""E-waybill providers (电子面单): how a station gets a waybill number from the carrier for a send.
+
+One small interface, chosen by `make_provider(CounterSettings.ewaybill)`:
+- `file`: a folder shared with the carrier's own desktop client. A request is written as
+  `requests/<reference>.json`; the client answers `responses/<reference>.json` with
+  `{"waybill": "...", "sort_code": "..."}` or `{"error": "..."}`; a cancel is `cancels/<reference>.json`.
+  The request holds the sender's and recipient's full phone numbers (the carrier needs them): that
+  folder is personal data.
+- `fake`: numbers from a counter, in each carrier's shape; records what it was asked (tests, demos).
+No provider talks to a network here; a carrier's web API would be one more class with these methods.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from station_console.errors import StationError
+from station_console.i18n import N_
+
+
+class ProviderFailed(StationError):
+    code = "provider_failed"
+
+
+@dataclass(frozen=True)
+class EWaybillOrder:
+    carrier: str
+    sender_name: str
+    sender_phone: str = field(repr=False)
+    recipient_name: str
+    recipient_phone: str = field(repr=False)
+    destination: str
+    address: str
+    contents: str
+    item_count: int
+    weight_g: int
+    declared_value_cents: int
+    reference: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+@dataclass(frozen=True)
+class EWaybill:
+    carrier: str
+    waybill: str
+    reference: str
+    sort_code: str | None = None  # the carrier's routing text printed large on its label
+
+
+class Provider(Protocol):
+    name: str
+
+    def request(self, order: EWaybillOrder) -> EWaybill: ...
+
+    def cancel(self, bill: EWaybill) -> None: ...
+
+
+# Shapes the fake issues, valid for the carrier detector: prefix, digits, then the counter.
+_FAKE_SHAPES = {
+    "SF": ("SF", 13),
+    "JT": ("JT", 13),
+    "YTO": ("YT", 13),
+    "ZTO": ("73", 12),
+    "DPK": ("DPK", 12),
+    "CAINIAO": ("621", 12),
+    "YUNDA": ("4", 14),
+    "STO": ("77", 13),
+    "EMS": ("1", 12),
+}
+
+
+@dataclass
+class FakeProvider:
+    """Issues numbers in each carrier's shape; `fail_with` plays an outage."""
+
+    name: str = "fake"
+    start: int = 1
+    fail_with: str | None = None
+    orders: list[EWaybillOrder] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._next = itertools.count(self.start)
+
+    def request(self, order: EWaybillOrder) -> EWaybill:
+        if self.fail_with:
+            raise ProviderFailed(N_("The e-waybill service refused: {reason}"), reason=self.fail_with)
+        shape = _FAKE_SHAPES.get(order.carrier)
+        if shape is None:
+            raise ProviderFailed(N_("No e-waybill account for {carrier}"), carrier=order.carrier)
+        prefix, digits = shape
+        self.orders.append(order)
+        number = f"{prefix}{next(self._next):0{digits}d}"
+        return EWaybill(order.carrier, number, order.reference, sort_code=order.destination[:8] or None)
+
+    def cancel(self, bill: EWaybill) -> None:
+        self.cancelled.append(bill.waybill)
+
+
+@dataclass
+class FileProvider:
+    """A request file out, the carrier client's answer file back, waited for at most `timeout_s`."""
+
+    folder: Path
+    timeout_s: float = 15.0
+    poll_s: float = 0.1
+    name: str = "file"
+
+    def _write(self, sub: str, reference: str, data: dict[str, Any]) -> None:
+        target = self.folder / sub
+        target.mkdir(parents=True, exist_ok=True)
+        tmp = target / f".{reference}.tmp"
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, target / f"{reference}.json")  # the client never sees half a file
+
+    def request(self, order: EWaybillOrder) -> EWaybill:
+        try:
+            self._write("requests", order.reference, asdict(order))
+        except OSError as exc:
+            raise ProviderFailed(
+                N_("Cannot write the e-waybill request: {reason}"), reason=exc.strerror
+            ) from exc
+        answer = self.folder / "responses" / f"{order.reference}.json"
+        deadline = time.monotonic() + self.timeout_s
+        while time.monotonic() < deadline:
+            if answer.exists():
+                try:
+                    data = json.loads(answer.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    time.sleep(self.poll_s)  # still being written by a client that does not rename
+                    continue
+                if not isinstance(data, dict) or data.get("error") or not data.get("waybill"):
+                    reason = str(data.get("error") if isinstance(data, dict) else "bad answer")[:120]
+                    raise ProviderFailed(N_("The e-waybill service refused: {reason}"), reason=reason)
+                sort_code = data.get("sort_code")
+                return EWaybill(
+                    order.carrier,
+                    str(data["waybill"]),
+                    order.reference,
+                    str(sort_code) if sort_code else None,
+                )
+            time.sleep(self.poll_s)
+        raise ProviderFailed(
+            N_("No answer from the e-waybill client within {seconds} s (folder {folder})"),
+            seconds=int(self.timeout_s),
+            folder=str(self.folder),
+        )
+
+    def cancel(self, bill: EWaybill) -> None:
+        try:
+            self._write("cancels", bill.reference, {"carrier": bill.carrier, "waybill": bill.waybill})
+        except OSError as exc:
+            raise ProviderFailed(
+                N_("Cannot write the e-waybill cancel: {reason}"), reason=exc.strerror
+            ) from exc
+
+
+def make_provider(config: dict[str, Any]) -> Provider | None:
+    """The counter's provider from `CounterSettings.ewaybill`; None when there is none."""
+    kind = str(config.get("kind", "")).lower()
+    if not kind or kind == "none":
+        return None
+    if kind == "fake":
+        return FakeProvider(start=int(config.get("start", 1)))
+    if kind == "file":
+        folder = config.get("dir")
+        if not folder:
+            raise ProviderFailed(N_("The file e-waybill provider needs a dir"))
+        return FileProvider(Path(str(folder)).expanduser(), timeout_s=float(config.get("timeout_s", 15)))
+    raise ProviderFailed(N_("Unknown e-waybill provider {kind}: use file or fake"), kind=kind[:20])

@@ -1,0 +1,120 @@
+"""Check-in's recipient finder: type a name, pinyin initials (`zs` for 张三), a unit or room (`3-502`), an
+id or a phone tail; pick the person and they go with the next scan (their phone fills the phone field).
+
+Enter on a text that matches no one keeps it as the parcel's name: the parcel then waits in the "who is
+this?" list. Matching runs on a thread worker as the clerk types; names are shown as text, never markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from station_console.i18n import N_, _
+from station_console.services.recipients import matching
+from station_console.tui.screens.form_dialog import DIALOG_CSS
+from station_console.tui.screens.recipient_dialogs import match_line
+from station_console.tui.screens.sendout_calls import ServiceCalls
+
+
+@dataclass(frozen=True)
+class Picked:
+    """Who the next parcel is for: a directory entry, or only a typed name (matched to no one)."""
+
+    recipient_id: int | None
+    name: str
+    masked_phone: str | None = None
+    consent_missing: bool = False
+    wants_door: bool = False
+
+    def describe(self) -> str:
+        if self.recipient_id is None:
+            return _("{name} (not in the directory)", name=self.name)
+        return f"{self.name} {self.masked_phone or ''}".strip()
+
+
+class RecipientPicker(ServiceCalls, ModalScreen[Picked | None]):
+    DEFAULT_CSS = DIALOG_CSS.replace("FormDialog, ConfirmDialog", "RecipientPicker") + (
+        "#pick-matches { height: auto; max-height: 12; }\n#pick-hint { color: $text-muted; }\n"
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape", "cancel", N_("Cancel"), id="picker.cancel", tooltip=N_("No recipient for this parcel")
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, matching.Match] = {}
+
+    @property
+    def station(self) -> Any:
+        return self.app.station  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form-dialog wide"):
+            yield Static(_("Who is the parcel for?"), classes="dialog-title")
+            yield Input(
+                placeholder=_("name, pinyin initials (zs), room (3-502), id or phone tail"),
+                id="pick-search",
+                max_length=40,
+            )
+            yield OptionList(id="pick-matches")
+            yield Static(
+                _("Enter: pick · a name nobody matches: Enter keeps it for the who-is-this list"),
+                id="pick-hint",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#pick-search", Input).focus()
+
+    @on(Input.Changed, "#pick-search")
+    def _typed(self, event: Input.Changed) -> None:
+        text = event.value
+        self.call("matches", lambda: matching.match(self.station, text), exclusive=True)
+
+    def done_matches(self, found: list[matching.Match]) -> None:
+        options = self.query_one("#pick-matches", OptionList)
+        options.clear_options()
+        self.found = {str(m.id): m for m in found}
+        options.add_options([Option(match_line(m), id=str(m.id)) for m in found])
+        if found:
+            options.highlighted = 0
+
+    @on(Input.Submitted, "#pick-search")
+    def _enter(self, event: Input.Submitted) -> None:
+        options = self.query_one("#pick-matches", OptionList)
+        if options.option_count:
+            options.focus()
+        elif event.value.strip():
+            self.dismiss(Picked(recipient_id=None, name=event.value.strip()[:64]))
+
+    @on(OptionList.OptionSelected, "#pick-matches")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        m = self.found.get(event.option.id or "")
+        if m is not None:
+            self.dismiss(
+                Picked(
+                    recipient_id=m.id,
+                    name=m.name,
+                    masked_phone=m.phone,
+                    consent_missing=m.consent_missing,
+                    wants_door=m.delivery_preference == "door",
+                )
+            )
+
+    def failed(self, tag: str, text: str) -> None:
+        self.query_one("#pick-hint", Static).update(Text(text, style="bold red"))
+        self.app.bell()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,391 @@
+"""Shelves > Door delivery (送货上门): plan a run, print its sheet, scan parcels out, scan them back.
+
+The scan field works on the selected run: a parcel on its sheet is scanned out to the runner; a parcel
+out with the runner is "back", and F9 (delivered: who received it) or F10 (not delivered: why) settles
+it. A parcel not on the run is a loud refusal. Every service call runs on a thread worker; names,
+addresses and scanned text are shown as text, never markup.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from platformdirs import user_data_dir
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Label, Static
+
+from station_console.errors import StationError
+from station_console.i18n import N_, _
+from station_console.services.delivery import requests, runs, sheet
+from station_console.services.notify.templates import FAIL_REASONS
+from station_console.services.scan.waybill import normalise
+from station_console.settings import APP_NAME
+from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.form_dialog import FormDialog, FormField
+from station_console.tui.screens.sendout_calls import ServiceCalls
+from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
+
+STOP_COLUMNS = (
+    ("stop", "#"),
+    ("code", N_("Code")),
+    ("shelf", N_("Location")),
+    ("address", N_("Address")),
+    ("floor", N_("Floor")),
+    ("name", N_("Recipient")),
+    ("phone", N_("Phone")),
+    ("waybill", N_("Waybill")),
+    ("status", N_("Status")),
+)
+STATUS_STYLES = {"out": "bold cyan", "delivered": "green", "failed": "bold yellow", "cancelled": "dim"}
+
+
+class DeliveryScreen(ServiceCalls, ModeScreen):
+    MODE_TITLE = N_("Door delivery")
+    CSS_PATH = "recipients.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", N_("Back"), id="delivery.back"),
+        Binding(
+            "f7",
+            "plan",
+            N_("Plan a run"),
+            id="delivery.plan",
+            tooltip=N_("The waiting parcels, in walking order"),
+        ),
+        Binding("f8", "sheet", N_("Run sheet"), id="delivery.sheet", tooltip=N_("Print it (or write a PDF)")),
+        Binding(
+            "f9", "delivered", N_("Delivered"), id="delivery.delivered", tooltip=N_("Back: who received it")
+        ),
+        Binding("f10", "failed", N_("Not delivered"), id="delivery.failed", tooltip=N_("Back: why not")),
+        Binding("f11", "close_run", N_("Close run"), id="delivery.close", tooltip=N_("Every parcel is back")),
+        Binding(
+            "f12",
+            "request",
+            N_("Request"),
+            id="delivery.request",
+            tooltip=N_("A recipient asks for the door"),
+        ),
+        Binding("ctrl+r", "reload", N_("Refresh"), id="delivery.reload", tooltip=N_("Read the runs again")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.run_id: int | None = None
+        self.back: str | None = None  # waybill of the parcel just scanned back, waiting for F9 / F10
+        self.router: KeyRouter | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="dl-summary")
+        with Horizontal(id="dl-top"):
+            yield Label(_("Scan"), classes="field-label")
+            yield WedgeInput(
+                placeholder=_("scan a parcel: out to the runner, or back from the run"), id="dl-scan"
+            )
+        with Horizontal(id="dl-main"):
+            yield DataTable(id="dl-runs", cursor_type="row")
+            yield DataTable(id="dl-stops", cursor_type="row", zebra_stripes=True)
+        yield Static(id="dl-status")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        app: Any = self.app
+        self.router = KeyRouter.from_settings(self, app.counter_settings)
+        self.query_one("#dl-scan", WedgeInput).router = self.router
+        runs_table = self.query_one("#dl-runs", DataTable)
+        runs_table.add_column(_("Run"), key="run")
+        runs_table.add_column(_("Runner"), key="runner")
+        runs_table.add_column(_("Out"), key="out")
+        stops = self.query_one("#dl-stops", DataTable)
+        stops.can_focus = False  # the scan field keeps the focus
+        for key, title in STOP_COLUMNS:
+            stops.add_column(_(title) if title != "#" else "#", key=key)
+        self.query_one("#dl-scan", WedgeInput).focus()
+        self.reload()
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.call(
+            "loaded",
+            lambda: (runs.list_runs(self.station, limit=20), requests.waiting(self.station)),
+            exclusive=True,
+        )
+
+    def done_loaded(self, found: tuple[list[runs.RunView], list[Any]]) -> None:
+        found_runs, waiting = found
+        table = self.query_one("#dl-runs", DataTable)
+        table.clear()
+        for run in found_runs:
+            state = f"{run.count('out')}/{len(run.stops)}" if run.status == "open" else _("closed")
+            table.add_row(run.number, Text(run.runner), state, key=str(run.id))
+        open_runs = [r for r in found_runs if r.status == "open"]
+        if self.run_id is None and open_runs:
+            self.run_id = open_runs[0].id
+        chosen = next((r for r in found_runs if r.id == self.run_id), None)
+        self.query_one("#dl-summary", Static).update(
+            _(
+                "Waiting for a run: {waiting}  ·  open runs: {open}  ·  F7 plans a run",
+                waiting=len(waiting),
+                open=len(open_runs),
+            )
+        )
+        self.show_stops(chosen.stops if chosen else waiting)
+
+    def show_stops(self, stops: list[Any]) -> None:
+        table = self.query_one("#dl-stops", DataTable)
+        table.clear()
+        for s in stops:
+            table.add_row(
+                str(s.stop or "-"),
+                s.pickup_code,
+                s.shelf_location,
+                Text(s.address or "-"),
+                "-" if s.floor is None else str(s.floor),
+                Text(s.name),
+                s.masked_phone or "-",
+                s.waybill,
+                Text(runs.status_label(s.status), style=STATUS_STYLES.get(s.status, "")),
+                key=s.waybill,
+            )
+
+    @on(DataTable.RowSelected, "#dl-runs")
+    @on(DataTable.RowHighlighted, "#dl-runs")
+    def _run_chosen(self, event: DataTable.RowHighlighted | DataTable.RowSelected) -> None:
+        if event.row_key.value is not None and int(event.row_key.value) != self.run_id:
+            self.run_id = int(event.row_key.value)
+            self.back = None
+            self.reload()
+
+    # -- scans ---------------------------------------------------------------------------------------
+
+    @on(KeyRouter.Scanned)
+    def _wedge(self, event: KeyRouter.Scanned) -> None:
+        event.stop()
+        self.scan(event.code)
+
+    @on(ScannerBridge.Scanned)
+    def _device(self, event: ScannerBridge.Scanned) -> None:
+        event.stop()
+        self.scan(event.code)
+
+    @on(WedgeInput.Submitted, "#dl-scan")
+    def _typed(self, event: WedgeInput.Submitted) -> None:
+        text = event.value.strip()
+        event.input.value = ""
+        if text:
+            self.scan(text)
+
+    def scan(self, raw: str) -> None:
+        run_id = self.run_id
+        if run_id is None:
+            self.say(_("Plan a run first (F7)."), error=True)
+            return
+        waybill = normalise(raw).waybill
+        table = self.query_one("#dl-stops", DataTable)
+        if waybill is not None and waybill in table.rows:
+            status = str(table.get_cell(waybill, "status"))
+            if status == runs.status_label("out"):
+                self.back = waybill
+                self.say(
+                    _(
+                        "{waybill} is back: F9 delivered (who received it), F10 not delivered (why).",
+                        waybill=waybill,
+                    ),
+                    warn=True,
+                )
+                return
+        self.call("out", lambda: runs.scan_out(self.station, run_id, raw))
+
+    def done_out(self, stop: Any) -> None:
+        self.say(
+            _(
+                "{code} {address} {name}: out with the runner.",
+                code=stop.pickup_code,
+                address=stop.address,
+                name=stop.name,
+            ),
+            ok=True,
+        )
+        self.reload()
+
+    # -- actions -------------------------------------------------------------------------------------
+
+    def action_plan(self) -> None:
+        fields = [
+            FormField("runner", _("Runner"), "", max_length=64),
+            FormField("building", _("Only this building (empty: all)"), "", max_length=32),
+        ]
+
+        def given(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                runner, building = values["runner"], values["building"].strip() or None
+                self.call("planned", lambda: runs.plan(self.station, runner, building=building))
+
+        self.app.push_screen(FormDialog(_("Plan a door delivery run"), fields), given)
+
+    def done_planned(self, run: runs.RunView) -> None:
+        self.run_id = run.id
+        self.say(
+            _(
+                "Run {number}: {count} parcels. F8 prints the sheet; scan each one out.",
+                number=run.number,
+                count=len(run.stops),
+            ),
+            ok=True,
+        )
+        self.reload()
+
+    def action_sheet(self) -> None:
+        run_id = self.run_id
+        if run_id is None:
+            return
+        counter = self.app.counter_settings  # type: ignore[attr-defined]
+
+        def work() -> str:
+            try:
+                job = sheet.print_sheet(self.station, run_id, counter)
+            except StationError as exc:
+                if exc.code not in ("no_printer", "cannot_print"):
+                    raise
+                # No printer here takes it: a PDF in the data folder, to print from elsewhere.
+                path = Path(user_data_dir(APP_NAME, appauthor=False)) / f"run-DR{run_id:06d}.pdf"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(sheet.sheet_pdf(self.station, run_id))
+                return _("No printer here takes run sheets: written to {path}", path=str(path))
+            return _("Run sheet queued (job {job}).", job=job)
+
+        self.call("sheet", work)
+
+    def done_sheet(self, text: str) -> None:
+        self.say(text, ok=True)
+
+    def _back_waybill(self) -> str | None:
+        if self.back is None:
+            self.say(_("Scan the parcel that came back first."), error=True)
+        return self.back
+
+    def action_delivered(self) -> None:
+        waybill, run_id = self._back_waybill(), self.run_id
+        if waybill is None or run_id is None:
+            return
+        fields = [
+            FormField("received_by", _("Received by (a name, or 'self')"), "", max_length=64),
+            FormField("signature", _("Signature name (if signed)"), "", max_length=64),
+            FormField("photo", _("Photo file (if taken)"), "", max_length=200),
+        ]
+
+        def given(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.call(
+                    "settled",
+                    lambda: runs.deliver(
+                        self.station,
+                        run_id,
+                        waybill,
+                        received_by=values["received_by"],
+                        signature_name=values["signature"] or None,
+                        photo_ref=values["photo"] or None,
+                    ),
+                )
+
+        self.app.push_screen(FormDialog(_("{waybill} delivered", waybill=waybill), fields), given)
+
+    def action_failed(self) -> None:
+        waybill, run_id = self._back_waybill(), self.run_id
+        if waybill is None or run_id is None:
+            return
+        fields = [
+            FormField(
+                "reason",
+                _("Why"),
+                "not_home",
+                options=tuple((_(label), key) for key, label in FAIL_REASONS.items()),
+            ),
+            FormField("note", _("Note"), "", max_length=200),
+        ]
+
+        def given(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.call(
+                    "settled",
+                    lambda: runs.fail(
+                        self.station, run_id, waybill, reason=values["reason"], note=values["note"] or None
+                    ),
+                )
+
+        self.app.push_screen(FormDialog(_("{waybill} not delivered", waybill=waybill), fields), given)
+
+    def done_settled(self, stop: Any) -> None:
+        self.back = None
+        if stop.status == "failed":
+            self.say(
+                _(
+                    "{code} is back on {location}; the recipient is told.",
+                    code=stop.pickup_code,
+                    location=stop.shelf_location,
+                ),
+                warn=True,
+            )
+        else:
+            self.say(_("{code} delivered.", code=stop.pickup_code), ok=True)
+        self.reload()
+
+    def action_close_run(self) -> None:
+        run_id = self.run_id
+        if run_id is not None:
+            self.call("closed", lambda: runs.close(self.station, run_id))
+
+    def done_closed(self, run: runs.RunView) -> None:
+        self.say(
+            _(
+                "Run {number} closed: {delivered} delivered, {failed} not delivered.",
+                number=run.number,
+                delivered=run.count("delivered"),
+                failed=run.count("failed"),
+            ),
+            ok=True,
+        )
+        self.run_id = None
+        self.reload()
+
+    def action_request(self) -> None:
+        fields = [
+            FormField("ref", _("Waybill or pickup code"), "", max_length=40),
+            FormField("phone", _("Asked by phone"), False, switch=True),
+        ]
+
+        def given(values: dict[str, Any] | None) -> None:
+            if values is not None and values["ref"].strip():
+                source = "phone" if values["phone"] else "counter"
+                self.call("requested", lambda: requests.request(self.station, values["ref"], source=source))
+
+        self.app.push_screen(FormDialog(_("Door delivery for a parcel"), fields), given)
+
+    def done_requested(self, stop: Any) -> None:
+        self.say(
+            _("{code} waits for the next run ({address}).", code=stop.pickup_code, address=stop.address),
+            ok=True,
+        )
+        self.reload()
+
+    # -- display -------------------------------------------------------------------------------------
+
+    def failed(self, tag: str, text: str) -> None:
+        self.say(text, error=True)
+
+    def say(self, text: str, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
+        status = self.query_one("#dl-status", Static)
+        status.update(Text(text))
+        status.set_class(error, "-error")
+        status.set_class(warn and not error, "-warn")
+        status.set_class(ok and not (error or warn), "-ok")
+        if error:
+            self.app.bell()

@@ -1,0 +1,144 @@
+"""Small forms in a pop-up: a few typed fields, choices and switches; Enter gives them back, Esc cancels.
+
+And a yes/no question over a text (an import's preview). Every text shown here is data, never markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, Switch
+
+from station_console.i18n import N_, _
+
+
+@dataclass(frozen=True)
+class FormField:
+    key: str
+    label: str  # shown as it is (translated by the caller)
+    value: Any = ""
+    options: tuple[tuple[str, Any], ...] | None = None  # a choice: (shown, value)
+    switch: bool = False
+    placeholder: str = ""
+    max_length: int = 200
+
+
+# A reusable pop-up: its look travels with it (it opens from screens with their own style sheets).
+DIALOG_CSS = """
+FormDialog, ConfirmDialog { align: center middle; }
+.form-dialog { width: 80; height: auto; max-height: 90%; border: thick $accent; background: $surface; padding: 1 2; }
+.form-dialog.wide { width: 110; }
+.form-dialog .dialog-title { text-style: bold; margin-bottom: 1; }
+.form-note { color: $text-muted; margin-bottom: 1; }
+.form-field { height: auto; }
+.form-label { width: 30; padding: 1 1 0 0; }
+.form-field Input, .form-field Select { width: 1fr; }
+.confirm-body { height: auto; max-height: 24; border: round $panel; padding: 0 1; }
+.confirm-buttons { height: auto; margin-top: 1; }
+"""
+
+
+class FormDialog(ModalScreen[dict[str, Any] | None]):
+    """Fields in one column; Enter in a field (or OK) returns {key: value}; Esc returns None."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", N_("Cancel"), id="form.cancel", tooltip=N_("Close without saving")),
+    ]
+
+    def __init__(self, title: str, fields: list[FormField], note: str = "") -> None:
+        super().__init__()
+        self.title_text, self.fields, self.note = title, fields, note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form-dialog"):
+            yield Static(Text(self.title_text), classes="dialog-title")
+            if self.note:
+                yield Static(Text(self.note), classes="form-note")
+            for field in self.fields:
+                with Horizontal(classes="form-field"):
+                    yield Label(Text(field.label), classes="form-label")
+                    yield self._widget(field)
+            yield Button(_("OK"), id="form-ok", variant="primary")
+
+    def _widget(self, field: FormField) -> Input | Select[Any] | Switch:
+        widget_id = f"form-{field.key}"
+        if field.switch:
+            return Switch(value=bool(field.value), id=widget_id)
+        if field.options is not None:
+            values = [v for _label, v in field.options]
+            return Select(
+                list(field.options),
+                value=field.value if field.value in values else values[0],
+                allow_blank=False,
+                id=widget_id,
+            )
+        return Input(
+            value=str(field.value or ""),
+            placeholder=field.placeholder,
+            max_length=field.max_length,
+            id=widget_id,
+        )
+
+    def on_mount(self) -> None:
+        if self.fields:
+            self.query_one(f"#form-{self.fields[0].key}").focus()
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for field in self.fields:
+            widget = self.query_one(f"#form-{field.key}")
+            if isinstance(widget, Switch | Select | Input):
+                out[field.key] = widget.value
+        return out
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.dismiss(self.values())
+
+    @on(Button.Pressed, "#form-ok")
+    def _ok(self) -> None:
+        self.dismiss(self.values())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A text to read and a question: Y (or the Yes button) says yes; Esc, N or Enter on No say no."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,n", "answer(False)", N_("No"), id="confirm.no", tooltip=N_("Change nothing")),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm.yes", tooltip=N_("Go ahead")),
+    ]
+
+    def __init__(self, question: str, body: str) -> None:
+        super().__init__()
+        self.question, self.body = question, body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form-dialog wide"):
+            yield Static(Text(self.question), classes="dialog-title")
+            with VerticalScroll(classes="confirm-body"):
+                yield Static(Text(self.body))
+            with Horizontal(classes="confirm-buttons"):
+                yield Button(_("Yes"), id="confirm-yes", variant="primary")
+                yield Button(_("No"), id="confirm-no")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm-yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -1,0 +1,153 @@
+""" "Who is this?": parcels checked in with a name that matched no one, and the person each is for.
+
+Pick a parcel: its typed name is searched at once (edit it: initials, a room); pick the person and
+Enter links them, the directory's phone filling a parcel that had none. From Settings > Recipients and
+from check-in.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from station_console.i18n import N_, _
+from station_console.services.recipients import matching
+from station_console.tui.screens.sendout_calls import ServiceCalls
+
+
+def match_line(m: matching.Match) -> Text:
+    text = Text(f"{m.name}  {m.location or '-'}  {m.phone or '-'}  {m.external_id or ''}")
+    if m.consent_missing:
+        text.append("  " + _("no consent"), style="bold yellow")
+    return text
+
+
+class WhoIsThisDialog(ServiceCalls, ModalScreen[int]):
+    """Returns how many parcels were linked."""
+
+    CSS_PATH = "recipients.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", N_("Close"), id="who.close", tooltip=N_("Back")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.linked = 0
+        self.parcel_id: int | None = None
+        self.names: dict[str, str] = {}
+        self.note: tuple[str, bool] | None = None  # what the last link said, shown after the reload
+
+    @property
+    def station(self) -> Any:
+        return self.app.station  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form-dialog wide"):
+            yield Static(_("Who is this? Parcels with a name that matched no one"), classes="dialog-title")
+            yield DataTable(id="who-parcels", cursor_type="row", zebra_stripes=True)
+            yield Input(
+                placeholder=_("name, pinyin initials (zs), room (3-502), id or phone tail"), id="who-search"
+            )
+            yield OptionList(id="who-matches")
+            yield Static(id="who-status")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#who-parcels", DataTable)
+        for title in (N_("Code"), N_("Location"), N_("Carrier"), N_("Waybill"), N_("Name"), N_("Phone")):
+            table.add_column(_(title))
+        self.reload()
+
+    def reload(self) -> None:
+        self.call("parcels", lambda: matching.unmatched(self.station), exclusive=True)
+
+    def done_parcels(self, rows: list[matching.Unmatched]) -> None:
+        table = self.query_one("#who-parcels", DataTable)
+        table.clear()
+        self.names = {}
+        for r in rows:
+            self.names[str(r.parcel_id)] = r.name
+            table.add_row(
+                r.pickup_code,
+                r.location,
+                r.carrier,
+                r.waybill,
+                Text(r.name),
+                r.masked_phone or "-",
+                key=str(r.parcel_id),
+            )
+        note, self.note = self.note, None
+        if not rows:
+            self.parcel_id = None
+            self.query_one("#who-matches", OptionList).clear_options()
+            self.say(note[0] if note else _("Every named parcel is matched."), warn=bool(note and note[1]))
+            return
+        if note:
+            self.say(note[0], warn=note[1])
+        else:
+            self.say(_("{n} parcels: pick one, then the person it is for", n=len(rows)))
+        table.focus()
+
+    @on(DataTable.RowHighlighted, "#who-parcels")
+    def _parcel(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value
+        if key is None:
+            return
+        self.parcel_id = int(key)
+        search = self.query_one("#who-search", Input)
+        search.value = self.names.get(key, "")  # Input.Changed searches it
+
+    @on(Input.Changed, "#who-search")
+    def _search(self, event: Input.Changed) -> None:
+        text = event.value
+        self.call("matches", lambda: matching.match(self.station, text), exclusive=True)
+
+    @on(Input.Submitted, "#who-search")
+    def _to_matches(self) -> None:
+        self.query_one("#who-matches", OptionList).focus()
+
+    def done_matches(self, found: list[matching.Match]) -> None:
+        options = self.query_one("#who-matches", OptionList)
+        options.clear_options()
+        options.add_options([Option(match_line(m), id=str(m.id)) for m in found])
+        if found:
+            options.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#who-matches")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        parcel_id, recipient_id = self.parcel_id, event.option.id
+        if parcel_id is None or recipient_id is None:
+            return
+        self.call("linked", lambda: matching.link(self.station, parcel_id, int(recipient_id)))
+
+    def done_linked(self, linked: matching.Linked) -> None:
+        self.linked += 1
+        note = _("{code} is now matched.", code=linked.pickup_code)
+        if linked.phone_added:
+            note += " " + _("Phone {masked} from the directory.", masked=linked.masked_phone)
+        if linked.consent_missing:
+            note += " " + _("No consent on record to hold parcels at the station: ask the recipient.")
+        self.note = (note, linked.consent_missing)
+        self.reload()
+
+    def failed(self, tag: str, text: str) -> None:
+        self.say(text, error=True)
+
+    def say(self, text: str, *, error: bool = False, warn: bool = False) -> None:
+        status = self.query_one("#who-status", Static)
+        status.update(Text(text))
+        status.set_class(error, "-error")
+        status.set_class(warn and not error, "-warn")
+        if error:
+            self.app.bell()
+
+    def action_close(self) -> None:
+        self.dismiss(self.linked)

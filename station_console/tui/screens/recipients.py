@@ -1,0 +1,418 @@
+"""Settings > Recipients: the directory, a person's consent and choices, the import, "who is this?".
+
+Type to find someone (name, pinyin initials such as `zs`, room such as `3-502`, id, phone tail); the
+detail pane shows them with their consent history. Recording consent is any clerk's (named in the
+record); editing, adding, deactivating and importing are a manager's, which the services check.
+Every service call runs on a thread worker (ServiceCalls); names and addresses are shown as text,
+never markup.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Input, Static
+
+from station_console.i18n import N_, _
+from station_console.services.notify.templates import PREFERENCE_LABELS
+from station_console.services.recipients import consent, directory, importing, matching
+from station_console.services.recipients.consent import UNCHANGED, Choice
+from station_console.services.recipients.fields import CHANNEL_LABELS, CONSENT_LABELS
+from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
+from station_console.tui.screens.sendout_calls import ServiceCalls
+
+COLUMNS = (N_("Id"), N_("Name"), N_("Address"), N_("Phone"), N_("Choice"), N_("Consent"))
+EDIT_FIELDS = (
+    ("external_id", N_("Id")),
+    ("name", N_("Name")),
+    ("preferred_name", N_("Preferred name")),
+    ("phones", N_("Phones (first one first)")),
+    ("email", N_("E-mail")),
+    ("building", N_("Building")),
+    ("unit", N_("Unit")),
+    ("room", N_("Room")),
+    ("floor", N_("Floor")),
+    ("department", N_("Department")),
+    ("language", N_("Language (zh, en)")),
+)
+
+
+def consent_text(value: str | None) -> Text:
+    label = _(CONSENT_LABELS.get(value, value or ""))
+    return Text(label, style="green" if value == "granted" else "bold yellow")
+
+
+class RecipientsScreen(ServiceCalls, ModeScreen):
+    MODE_TITLE = N_("Recipients")
+    CSS_PATH = "recipients.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", N_("Back"), id="recipients.back"),
+        Binding("f7", "consent", N_("Consent"), id="recipients.consent", tooltip=N_("Record what they said")),
+        Binding("f8", "edit", N_("Edit"), id="recipients.edit", tooltip=N_("Manager: change their details")),
+        Binding("f9", "add", N_("Add"), id="recipients.add", tooltip=N_("Manager: add a person")),
+        Binding("f10", "import", N_("Import"), id="recipients.import", tooltip=N_("Manager: CSV or XLSX")),
+        Binding(
+            "f11", "who", N_("Who is this?"), id="recipients.who", tooltip=N_("Parcels with a name, no match")
+        ),
+        Binding(
+            "f12",
+            "toggle_active",
+            N_("Deactivate / activate"),
+            id="recipients.toggle",
+            tooltip=N_("Manager: someone left, or came back"),
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.people: dict[str, Any] = {}  # row key -> RecipientView or Match
+        self.current: directory.RecipientView | None = None
+        self.note: str | None = None  # what the last change said, kept over the list's reload
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="rc-top"):
+            yield Input(
+                placeholder=_("name, pinyin initials (zs), room (3-502), id or phone tail"),
+                id="rc-search",
+                max_length=40,
+            )
+        with Horizontal(id="rc-main"):
+            yield DataTable(id="rc-table", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="rc-detail-pane"):
+                yield Static(id="rc-detail")
+        yield Static(id="rc-status")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one("#rc-table", DataTable)
+        for title in COLUMNS:
+            table.add_column(_(title))
+        self.query_one("#rc-search", Input).focus()
+        self.reload()
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        text = self.query_one("#rc-search", Input).value.strip()
+        if text:
+            self.call("found", lambda: matching.match(self.station, text, limit=50), exclusive=True)
+        else:
+            self.call(
+                "found",
+                lambda: directory.list_recipients(self.station, include_inactive=True),
+                exclusive=True,
+            )
+
+    @on(Input.Changed, "#rc-search")
+    def _typed(self) -> None:
+        self.reload()
+
+    @on(Input.Submitted, "#rc-search")
+    def _enter(self) -> None:
+        table = self.query_one("#rc-table", DataTable)
+        if table.row_count:
+            table.focus()
+
+    def done_found(self, rows: list[Any]) -> None:
+        table = self.query_one("#rc-table", DataTable)
+        table.clear()
+        self.people = {}
+        for row in rows:
+            key = str(row.id)
+            self.people[key] = row
+            phone = (row.phones[0] if row.phones else "-") if hasattr(row, "phones") else (row.phone or "-")
+            name = row.shown_name if hasattr(row, "shown_name") else row.name
+            active = getattr(row, "active", True)
+            table.add_row(
+                Text(row.external_id or f"#{row.id}"),
+                Text(name, style="" if active else "strike dim"),
+                Text(row.location or "-"),
+                Text(phone),
+                Text(_(PREFERENCE_LABELS[row.delivery_preference]) if row.delivery_preference else "-"),
+                consent_text(row.consent),
+                key=key,
+            )
+        note, self.note = self.note, None
+        self.say(note or _("{n} people", n=len(rows)))
+        if rows:
+            self.show(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0))
+        else:
+            self.current = None
+            self.query_one("#rc-detail", Static).update(_("Nobody matches."))
+
+    @on(DataTable.RowHighlighted, "#rc-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self.show(int(event.row_key.value))
+
+    def show(self, recipient_id: int) -> None:
+        self.call(
+            "detail",
+            lambda: (directory.get(self.station, recipient_id), consent.history(self.station, recipient_id)),
+            exclusive=True,
+        )
+
+    def done_detail(self, found: tuple[directory.RecipientView, list[consent.HistoryEntry]]) -> None:
+        view, history = found
+        self.current = view
+        zone = self.station.zone()
+        text = Text(view.shown_name, style="bold")
+        if not view.active:
+            text.append("  " + _("deactivated"), style="bold red")
+        lines = [
+            (_("Id"), view.external_id or f"#{view.id}"),
+            (_("Address"), view.location or "-"),
+            (_("Floor"), "-" if view.floor is None else str(view.floor)),
+            (_("Phones"), ", ".join(view.phones) or "-"),
+            (_("E-mail"), view.email or "-"),
+            (_("Department"), view.department or "-"),
+            (_("Language"), view.language or "-"),
+            (
+                _("Choice"),
+                _(PREFERENCE_LABELS[view.delivery_preference]) if view.delivery_preference else "-",
+            ),
+            (_("Proxies allowed"), _("yes") if view.proxy_allowed else _("no")),
+            (_("Reminders"), _("off") if view.reminders_opt_out else _("on")),
+            (_("Source"), view.source or "-"),
+        ]
+        for label, value in lines:
+            text.append(f"\n{label}: {value}")
+        text.append(f"\n{_('Consent')}: ")
+        text.append_text(consent_text(view.consent))
+        if view.consent_at:
+            channel = _(CHANNEL_LABELS.get(view.consent_channel or "", view.consent_channel or ""))
+            text.append(f" ({view.consent_at.astimezone(zone):%Y-%m-%d %H:%M}, {channel})")
+        if history:
+            text.append("\n\n" + _("What they said"), style="bold")
+        for h in history:
+            said = [
+                f"{k}={v}"
+                for k, v in (
+                    (_("Consent"), _(CONSENT_LABELS.get(h.consent, h.consent or "")) if h.consent else None),
+                    (
+                        _("Choice"),
+                        _(PREFERENCE_LABELS[h.delivery_preference]) if h.delivery_preference else None,
+                    ),
+                    (
+                        _("Reminders"),
+                        None if h.reminders_opt_out is None else _("off") if h.reminders_opt_out else _("on"),
+                    ),
+                    (
+                        _("Proxies allowed"),
+                        None if h.proxy_allowed is None else _("yes") if h.proxy_allowed else _("no"),
+                    ),
+                )
+                if v is not None
+            ]
+            text.append(
+                f"\n{h.at.astimezone(zone):%m-%d %H:%M} {_(CHANNEL_LABELS.get(h.channel, h.channel))} "
+                f"{h.clerk or '-'}: {', '.join(said)}" + (f" ({h.note})" if h.note else "")
+            )
+        self.query_one("#rc-detail", Static).update(text)
+
+    # -- changes -------------------------------------------------------------------------------------
+
+    def action_consent(self) -> None:
+        view = self.current
+        if view is None:
+            return
+        fields = [
+            FormField(
+                "consent",
+                _("Consent to holding parcels at the station"),
+                "keep",
+                options=(
+                    (_("unchanged"), "keep"),
+                    (_(CONSENT_LABELS["granted"]), "granted"),
+                    (_(CONSENT_LABELS["refused"]), "refused"),
+                    (_("withdrawn"), "withdrawn"),
+                ),
+            ),
+            FormField(
+                "choice",
+                _("Delivery choice"),
+                "keep",
+                options=(
+                    (_("unchanged"), "keep"),
+                    *((_(label), key) for key, label in PREFERENCE_LABELS.items()),
+                ),
+            ),
+            FormField(
+                "reminders",
+                _("Reminders"),
+                "keep",
+                options=((_("unchanged"), "keep"), (_("on"), "on"), (_("off"), "off")),
+            ),
+            FormField(
+                "proxy",
+                _("Proxies allowed"),
+                "keep",
+                options=((_("unchanged"), "keep"), (_("yes"), "allow"), (_("no"), "deny")),
+            ),
+            FormField(
+                "channel",
+                _("How they told us"),
+                "counter",
+                options=tuple((_(label), key) for key, label in CHANNEL_LABELS.items() if key != "import"),
+            ),
+            FormField("note", _("Note"), "", max_length=200),
+        ]
+
+        def given(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            said = Choice(
+                consent=UNCHANGED
+                if values["consent"] == "keep"
+                else None
+                if values["consent"] == "withdrawn"
+                else values["consent"],
+                delivery_preference=UNCHANGED if values["choice"] == "keep" else values["choice"],
+                reminders_opt_out=UNCHANGED
+                if values["reminders"] == "keep"
+                else values["reminders"] == "off",
+                proxy_allowed=UNCHANGED if values["proxy"] == "keep" else values["proxy"] == "allow",
+            )
+            self.call(
+                "changed",
+                lambda: consent.record(
+                    self.station, view.id, said, channel=values["channel"], note=values["note"] or None
+                ),
+            )
+
+        self.app.push_screen(FormDialog(_("What {name} said", name=view.shown_name), fields), given)
+
+    def _person_form(self, title: str, view: directory.RecipientView | None, done: Any) -> None:
+        current = {
+            "phones": " / ".join(view.phones) if view else "",  # masked: typed again to change them
+            **({k: getattr(view, k) for k, _label in EDIT_FIELDS if k != "phones"} if view else {}),
+        }
+        fields = [
+            FormField(key, _(label), "" if current.get(key) is None else current.get(key, ""))
+            for key, label in EDIT_FIELDS
+        ]
+        note = _("Phones show masked: type the full numbers only to change them.") if view else ""
+        self.app.push_screen(FormDialog(title, fields, note), done)
+
+    def action_edit(self) -> None:
+        view = self.current
+        if view is None:
+            return
+
+        def given(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            before = {
+                k: "" if getattr(view, k, None) is None else str(getattr(view, k)) for k, _l in EDIT_FIELDS
+            }
+            before["phones"] = " / ".join(view.phones)
+            changes = {k: v for k, v in values.items() if str(v).strip() != before.get(k, "")}
+            if not changes:
+                self.say(_("Nothing changed."))
+                return
+            self.call("changed", lambda: directory.edit(self.station, view.id, changes))
+
+        self._person_form(_("Edit {name}", name=view.shown_name), view, given)
+
+    def action_add(self) -> None:
+        def given(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                added = {k: v for k, v in values.items() if str(v).strip()}
+                self.call("changed", lambda: directory.add(self.station, added))
+
+        self._person_form(_("Add a person"), None, given)
+
+    def action_toggle_active(self) -> None:
+        view = self.current
+        if view is not None:
+            self.call("changed", lambda: directory.set_active(self.station, view.id, not view.active))
+
+    def done_changed(self, view: directory.RecipientView) -> None:
+        self.note = _("Saved: {name}", name=view.shown_name)
+        self.reload()
+
+    # -- import --------------------------------------------------------------------------------------
+
+    def action_import(self) -> None:
+        fields = [
+            FormField(
+                "path", _("File (CSV or XLSX)"), "", placeholder="/media/usb/名单.xlsx", max_length=500
+            ),
+            FormField(
+                "mapping", _("Source (its column mapping is saved)"), "", placeholder="campus", max_length=32
+            ),
+            FormField(
+                "full",
+                _("The whole directory of this source: deactivate people not in it"),
+                False,
+                switch=True,
+            ),
+        ]
+
+        def given(values: dict[str, Any] | None) -> None:
+            if values is None or not values["path"].strip():
+                return
+            self.import_args = (
+                Path(values["path"].strip()).expanduser(),
+                values["mapping"].strip() or None,
+                values["full"],
+            )
+            path, mapping, full = self.import_args
+            self.say(_("Reading {file} ...", file=path.name))
+            self.call(
+                "preview",
+                lambda: importing.import_file(self.station, path, mapping=mapping, full=full, dry_run=True),
+            )
+
+        self.app.push_screen(FormDialog(_("Import the directory"), fields), given)
+
+    def done_preview(self, result: importing.ImportResult) -> None:
+        body = "\n".join(importing.summary_lines(result))
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.say(_("Nothing was written."))
+                return
+            path, mapping, full = self.import_args
+            self.call(
+                "imported", lambda: importing.import_file(self.station, path, mapping=mapping, full=full)
+            )
+
+        self.app.push_screen(ConfirmDialog(_("Write these changes?"), body), answered)
+
+    def done_imported(self, result: importing.ImportResult) -> None:
+        self.note = _(
+            "Imported in {seconds} s: {added} new, {updated} changed, {deactivated} deactivated",
+            seconds=result.seconds,
+            added=result.added,
+            updated=result.updated,
+            deactivated=result.deactivated,
+        )
+        self.reload()
+
+    # -- who is this? --------------------------------------------------------------------------------
+
+    def action_who(self) -> None:
+        # On demand: the dialog module loads when it is first asked for.
+        from station_console.tui.screens.recipient_dialogs import WhoIsThisDialog
+
+        self.app.push_screen(WhoIsThisDialog(), lambda _done: self.reload())
+
+    # -- display -------------------------------------------------------------------------------------
+
+    def failed(self, tag: str, text: str) -> None:
+        self.say(text, error=True)
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#rc-status", Static)
+        status.update(Text(text))
+        status.set_class(error, "-error")
+        if error:
+            self.app.bell()

@@ -1,0 +1,456 @@
+"""The Send-out mode (寄件): accept a customer's parcel at the counter, and hand sends to couriers.
+
+Fill the form top to bottom: the sender (Enter on the phone finds a returning one), the document for
+real-name sending, the recipient, contents and the inspection checklist, carrier, weight (F8 reads the
+scale; a typed weight is recorded as manual), the waybill (scan it anywhere on the screen, or F9 for
+the next number from stock or the e-waybill service), payment. The quote and its working follow the
+form; F10 accepts (the receipt prints), F11 refuses with a reason, F7 refunds (manager), F12 opens
+the courier's handover. Every service call runs on a thread worker (sendout_calls.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
+
+from station_console.errors import StationError
+from station_console.i18n import N_, _
+from station_console.services.scan.carriers import get_detector
+from station_console.services.scan.waybill import normalise
+from station_console.services.sendout import accept, listing, payments, quote, senders
+from station_console.services.sendout.payments import METHOD_LABELS, STATUS_LABELS
+from station_console.services.sendout.quote import money
+from station_console.services.sendout.weighing import Weight, read_scale
+from station_console.tui.live_bridge import LiveBridge
+from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.sendout_calls import ServiceCalls
+from station_console.tui.screens.sendout_dialogs import RefundDialog, SendReasonDialog
+from station_console.tui.screens.sendout_form import QUOTE_FIELDS, SendForm
+from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
+
+SOURCES = ("entered", "stock", "provider")
+SOURCE_TEXT = {
+    "entered": N_("scan or type the number"),
+    "stock": N_("next number from the station's stock"),
+    "provider": N_("number from the e-waybill service"),
+}
+
+
+class SendoutScreen(ServiceCalls, ModeScreen):
+    MODE_TITLE = N_("Send-out")
+    CSS_PATH = "sendout.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "f7", "refund", N_("Refund"), id="sendout.refund", tooltip=N_("Manager: refund a send still here")
+        ),
+        Binding(
+            "f8", "weigh", N_("Weigh"), id="sendout.weigh", tooltip=N_("Read a stable weight from the scale")
+        ),
+        Binding(
+            "f9", "number", N_("Number"), id="sendout.number", tooltip=N_("Scanned, from stock, or e-waybill")
+        ),
+        Binding("f10", "accept", N_("Accept"), id="sendout.accept", tooltip=N_("Record the send and print")),
+        Binding("f11", "refuse", N_("Refuse"), id="sendout.refuse", tooltip=N_("Refused at inspection")),
+        Binding(
+            "f12", "handover", N_("Courier"), id="sendout.handover", tooltip=N_("Hand sends to a courier")
+        ),
+        Binding("escape", "clear", N_("Next sender"), id="sendout.clear", tooltip=N_("Clear the form")),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup: listing.CounterSetup | None = None
+        self.scale_weight: Weight | None = None  # the last stable scale reading shown in the field
+        self.source = "entered"
+        self.shown_total: int | None = None  # the price the customer was shown
+        self.last_send: int | None = None
+        self.busy = False
+        self._quote_seq = 0
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="so-body"):
+            yield SendForm(id="so-form")
+            with Vertical(id="so-side"):
+                yield Static(_("Quote: choose the carrier, the destination and the weight."), id="so-quote")
+                yield Static(_("Ready: ask for the sender's phone."), id="so-message")
+                yield Label(_("Sends at this counter"), id="so-sends-title")
+                yield DataTable(id="so-sends", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        app: Any = self.app
+        router = KeyRouter.from_settings(self, app.counter_settings)
+        for field in self.query(WedgeInput):
+            field.router = router
+        for widget in self.query("#so-form Choice, #so-form CheckList, #so-form Tick"):
+            widget.router = router  # type: ignore[attr-defined]
+        table = self.query_one("#so-sends", DataTable)
+        for key, title in (
+            ("id", "#"),
+            ("time", _("Time")),
+            ("carrier", _("Carrier")),
+            ("waybill", _("Waybill")),
+            ("to", _("To")),
+            ("kg", "kg"),
+            ("total", _("Total")),
+            ("pay", _("Payment")),
+            ("status", _("Status")),
+        ):
+            table.add_column(title, key=key)
+        self.call("setup", lambda: listing.counter_setup(self.station))
+        self.refresh_sends()
+        self.query_one("#so-phone", Input).focus()
+
+    @property
+    def form(self) -> SendForm:
+        return self.query_one(SendForm)
+
+    # -- what the clerk types -------------------------------------------------------------------
+
+    @on(Input.Submitted, "#so-phone")
+    def _find_sender(self, event: Input.Submitted) -> None:
+        phone = event.value.strip()
+        if phone:
+            self.call("sender", lambda: senders.find_sender(self.station, phone), exclusive=True)
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        if event.input.id != "so-phone":
+            self.focus_next()
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        weighed = self.scale_weight
+        if event.input.id == "so-weight" and weighed is not None and event.value != _kg(weighed.grams):
+            self.scale_weight = None  # the clerk overwrote the scale's reading: a manual weight
+            self.query_one("#so-weight-source", Label).update(_("typed"))
+        if event.input.id in QUOTE_FIELDS:
+            self.requote()
+
+    @on(Select.Changed)
+    def _chosen(self, event: Select.Changed) -> None:
+        if event.select.id == "so-carrier" and self.setup is not None:
+            self.form.show_packaging(self.setup.packaging.get(str(event.value), []))
+        if event.select.id in QUOTE_FIELDS:
+            self.requote()
+
+    @on(Checkbox.Changed, "#so-insure")
+    def _insure(self) -> None:
+        self.requote()
+
+    @on(KeyRouter.Scanned)
+    def _wedge_scan(self, event: KeyRouter.Scanned) -> None:
+        event.stop()
+        self.scanned(event.code)
+
+    @on(ScannerBridge.Scanned)
+    def _device_scan(self, event: ScannerBridge.Scanned) -> None:
+        event.stop()
+        self.scanned(event.code)
+
+    def scanned(self, code: str) -> None:
+        """A scan anywhere on this screen is the waybill being stuck on the parcel."""
+        result = normalise(code)
+        if result.waybill is None:
+            self.refuse_text(result.error.message() if result.error else _("That scan is not a waybill."))
+            return
+        self.source = "entered"
+        self.form.set_value("so-waybill", result.waybill)
+        self.say(_("Waybill {waybill} scanned.", waybill=result.waybill), ok=True)
+        if self.form.carrier is None:  # a pre-printed waybill names its carrier: offer it
+            self.call("detected", lambda: get_detector(self.station).detect(result.waybill or ""))
+
+    def done_detected(self, detection: Any) -> None:
+        offered = {code for code, _name in self.setup.carriers} if self.setup else set()
+        best = detection.best
+        if self.form.carrier is None and best is not None and best.carrier in offered:
+            self.query_one("#so-carrier", Select).value = best.carrier
+
+    # -- the quote ------------------------------------------------------------------------------
+
+    def requote(self) -> None:
+        try:
+            wanted = self.form.quote_inputs()
+        except StationError as exc:
+            self.show_quote(None, exc.message())
+            return
+        if wanted is None:
+            self.show_quote(None, _("Quote: choose the carrier, the destination and the weight."))
+            return
+        self._quote_seq += 1
+        seq = self._quote_seq
+        carrier = wanted.pop("carrier")
+        self.call("quote", lambda: (seq, quote.quote(self.station, carrier, **wanted)), exclusive=True)
+
+    def done_quote(self, result: tuple[int, quote.Quote]) -> None:
+        seq, got = result
+        if seq == self._quote_seq:  # an older answer than the form: dropped
+            self.show_quote(got, None)
+
+    def show_quote(self, got: quote.Quote | None, note: str | None) -> None:
+        panel = self.query_one("#so-quote", Static)
+        self.shown_total = got.total_cents if got else None
+        if got is None:
+            panel.update(Content(note or ""))
+            panel.set_class(
+                bool(note) and note != _("Quote: choose the carrier, the destination and the weight."),
+                "-warn",
+            )
+            return
+        panel.set_class(False, "-warn")
+        lines = [
+            f"{line.text()}  {money(line.amount_cents) if line.amount_cents else ''}".rstrip()
+            for line in got.lines
+        ]
+        total = _("Total {total} {currency}", total=money(got.total_cents), currency=got.currency)
+        panel.update(Content("\n".join([*lines, "", total])))
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_weigh(self) -> None:
+        app: Any = self.app
+        self.say(_("Weighing: keep the parcel still..."))
+        self.call("weigh", lambda: read_scale(app.counter_settings.scale), exclusive=True)
+
+    def done_weigh(self, weight: Weight) -> None:
+        self.scale_weight = weight
+        self.form.set_value("so-weight", _kg(weight.grams))
+        self.query_one("#so-weight-source", Label).update(_("scale"))
+        self.say(_("Weighed {kg} kg on the scale.", kg=_kg(weight.grams)), ok=True)
+
+    def action_number(self) -> None:
+        app: Any = self.app
+        offered = [s for s in SOURCES if s != "provider" or app.counter_settings.ewaybill]
+        self.source = (
+            offered[(offered.index(self.source) + 1) % len(offered)] if self.source in offered else "entered"
+        )
+        if self.source != "entered":
+            self.form.set_value("so-waybill", "")
+        self.query_one("#so-waybill", Input).placeholder = _(SOURCE_TEXT[self.source])
+        self.say(_("Waybill: {source}.", source=_(SOURCE_TEXT[self.source])))
+
+    def _weight(self) -> Weight:
+        from station_console.services.sendout import inputs
+
+        if self.scale_weight is not None:
+            return self.scale_weight
+        return Weight.typed(inputs.grams_from_kg(self.form.value("so-weight")))
+
+    def action_accept(self) -> None:
+        if self.busy:
+            self.say(_("Still recording the last send..."), warn=True)
+            return
+        app: Any = self.app
+        form = self.form
+        try:
+            if not form.carrier:
+                raise StationError(N_("Choose the carrier"), code="no_carrier")
+            kwargs: dict[str, Any] = {
+                "carrier": form.carrier,
+                "party": form.party(),
+                "recipient": form.recipient(),
+                "parcel": form.parcel(),
+                "checked": form.checked(),
+                "weight": self._weight(),
+                "payment": form.payment(),
+                "expected_total_cents": self.shown_total,
+                "label_printer": app.counter_settings.waybill_printer or None,
+            }
+            waybill = form.value("so-waybill").strip()
+            if self.source == "stock":
+                kwargs["from_stock"] = True
+            elif self.source == "provider":
+                from station_console.services.sendout.providers import make_provider
+
+                kwargs["provider"] = make_provider(app.counter_settings.ewaybill)
+            else:
+                kwargs["waybill"] = waybill or None
+        except StationError as exc:
+            self.refuse_text(exc.message())
+            return
+        self.busy = True
+        self.say(_("Recording the send..."))
+        self.call("accept", lambda: accept.accept(self.station, **kwargs))
+
+    def done_accept(self, result: accept.SendResult) -> None:
+        self.busy = False
+        self.last_send = result.send_id
+        self.say(
+            _(
+                "Send {send} accepted: {carrier} {waybill}, {total} {currency} by {method}. Receipt printing.",
+                send=result.send_id,
+                carrier=result.carrier,
+                waybill=result.waybill,
+                total=money(result.price_cents),
+                currency=result.currency,
+                method=_(METHOD_LABELS.get(result.payment_method or "", "-")),
+            ),
+            ok=True,
+        )
+        self.clear_form()
+        self.refresh_sends()
+
+    def action_refuse(self) -> None:
+        form = self.form
+
+        def given(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                party, recipient, parcel = form.party(), form.recipient(), form.parcel()
+            except StationError as exc:
+                self.refuse_text(exc.message())
+                return
+            self.call(
+                "refuse",
+                lambda: accept.refuse(
+                    self.station,
+                    party=party,
+                    recipient=recipient,
+                    parcel=parcel,
+                    reason=reason,
+                    carrier=form.carrier,
+                ),
+            )
+
+        self.app.push_screen(
+            SendReasonDialog(_("Refuse this parcel at inspection"), _("What was found, or why")), given
+        )
+
+    def done_refuse(self, result: accept.SendResult) -> None:
+        self.say(_("Refused and recorded as send {send}.", send=result.send_id), warn=True)
+        self.clear_form()
+        self.refresh_sends()
+
+    def action_refund(self) -> None:
+        table = self.query_one("#so-sends", DataTable)
+        ref = str(self.last_send or "")
+        if table.row_count and table.cursor_row is not None:
+            ref = str(table.get_row_at(table.cursor_row)[0])
+
+        def given(answer: tuple[str, str] | None) -> None:
+            if answer:
+                send_ref, reason = answer
+                self.call(
+                    "refund",
+                    lambda: payments.refund(
+                        self.station, payments.find_send_id(self.station, send_ref), reason
+                    ),
+                )
+
+        self.app.push_screen(RefundDialog(ref), given)
+
+    def done_refund(self, done: payments.Refund) -> None:
+        self.say(
+            _(
+                "Refunded {total} {currency} for send {send}.",
+                total=money(done.refund_cents),
+                currency=done.currency,
+                send=done.send_id,
+            ),
+            warn=True,
+        )
+        self.refresh_sends()
+
+    def action_handover(self) -> None:
+        from station_console.tui.screens.sendout_handover import HandoverScreen
+
+        self.app.push_screen(HandoverScreen(), lambda _result: self.refresh_sends())
+
+    def action_clear(self) -> None:
+        self.clear_form()
+        self.say(_("Ready: ask for the sender's phone."))
+
+    def clear_form(self) -> None:
+        self.form.clear()
+        self.scale_weight, self.source, self.shown_total = None, "entered", None
+        self.query_one("#so-waybill", Input).placeholder = _("scan the waybill, or F9 for the next number")
+        self.show_quote(None, _("Quote: choose the carrier, the destination and the weight."))
+        self.query_one("#so-phone", Input).focus()
+
+    # -- answers ---------------------------------------------------------------------------------
+
+    def done_setup(self, setup: listing.CounterSetup) -> None:
+        self.setup = setup
+        self.form.show_checklist(setup.checklist)
+        self.form.show_carriers([(f"{code} {name}", code) for code, name in setup.carriers], [])
+
+    def done_sender(self, found: senders.SenderInfo | None) -> None:
+        if found is None:
+            self.say(_("New sender: take the name and check the ID."))
+            self.query_one("#so-name", Input).focus()
+            return
+        self.form.set_value("so-name", found.name)
+        if found.id_type:
+            self.query_one("#so-idtype", Select).value = found.id_type
+        on_file = f" ****{found.id_last4}" if found.id_last4 else ""
+        self.say(
+            _(
+                "Returning sender {name} ({sends} send(s)); ID on file{on_file}: check the document.",
+                name=found.name,
+                sends=found.sends,
+                on_file=on_file,
+            ),
+            ok=True,
+        )
+        self.query_one("#so-idnum", Input).focus()
+
+    def refresh_sends(self) -> None:
+        self.call("sends", lambda: listing.list_sends(self.station, limit=50), exclusive=True)
+
+    def done_sends(self, rows: list[listing.SendSummary]) -> None:
+        table = self.query_one("#so-sends", DataTable)
+        table.clear()
+        zone = self.station.zone()
+        for r in rows:
+            kg = f"{_kg(r.weight_g or 0)}{'*' if r.weight_manual else ''}"
+            cells = [
+                f"{r.created_at.astimezone(zone):%H:%M}",
+                r.carrier,
+                r.waybill or "-",
+                r.destination,
+                kg,
+                money(r.price_cents),
+                _(METHOD_LABELS.get(r.payment_method or "", "-")),
+                _(STATUS_LABELS.get(r.status, r.status)),
+            ]
+            table.add_row(r.send_id, *(Text(cell) for cell in cells))  # data, never markup
+
+    def failed(self, tag: str, text: str) -> None:
+        if tag == "accept":
+            self.busy = False
+        if tag in ("quote", "setup"):
+            self.show_quote(None, text)
+            return
+        if tag == "sends":
+            return  # the list catches up on the next change
+        self.refuse_text(text)
+
+    def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
+        self.refresh_sends()
+
+    # -- saying things ---------------------------------------------------------------------------
+
+    def refuse_text(self, text: str) -> None:
+        self.app.bell()
+        self.say(text, error=True)
+
+    def say(self, text: str, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
+        message = self.query_one("#so-message", Static)
+        message.update(Content(text))  # names and scans are data, never markup
+        message.set_class(error, "-error")
+        message.set_class(warn and not error, "-warn")
+        message.set_class(ok and not (error or warn), "-ok")
+
+
+def _kg(grams: int) -> str:
+    return f"{grams / 1000:.3f}"

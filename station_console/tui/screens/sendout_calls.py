@@ -1,0 +1,61 @@
+"""Service calls of the send-out screens: on a thread worker, the result posted back as a message.
+
+`call("accept", fn)` runs `fn()` off the UI thread; the screen then gets `Done("accept", result)`,
+handled by its `done_accept(result)`, or `Failed("accept", error)`, shown by `failed(tag, error)`. The
+screen never waits on the database, a scale or an e-waybill service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.message import Message
+from textual.screen import Screen
+
+from station_console.errors import StationError
+from station_console.tui.screens.base import report_unexpected
+
+
+class ServiceCalls:
+    @dataclass
+    class Done(Message):
+        tag: str
+        result: Any = field(repr=False)
+
+    @dataclass
+    class Failed(Message):
+        tag: str
+        error: BaseException = field(repr=False)
+
+    def call(self, tag: str, fn: Callable[[], Any], *, exclusive: bool = False) -> None:
+        screen: Any = self
+
+        def run() -> None:
+            try:
+                result = fn()
+            except BaseException as exc:  # shown on the screen, never a traceback
+                screen.post_message(ServiceCalls.Failed(tag, exc))
+            else:
+                screen.post_message(ServiceCalls.Done(tag, result))
+
+        screen.run_worker(run, thread=True, group=f"sendout-{tag}", exclusive=exclusive, exit_on_error=False)
+
+    # Named handlers, not @on: a plain mixin has no decorated-handler table of its own.
+    def on_service_calls_done(self, message: Done) -> None:
+        message.stop()
+        getattr(self, f"done_{message.tag}")(message.result)
+
+    def on_service_calls_failed(self, message: Failed) -> None:
+        message.stop()
+        exc = message.error
+        text = exc.message() if isinstance(exc, StationError) else report_unexpected(self._screen(), exc)
+        self.failed(message.tag, text)
+
+    def _screen(self) -> Screen[Any]:
+        screen: Any = self
+        return screen  # type: ignore[no-any-return]
+
+    def failed(self, tag: str, text: str) -> None:
+        raise NotImplementedError

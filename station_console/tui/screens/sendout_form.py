@@ -1,0 +1,261 @@
+"""The send-out counter's form: who sends (and their document), to whom, what, the inspection
+checklist, carrier, weight, waybill number and payment, read into the service's dataclasses.
+
+Every text field is a `WedgeInput`, so a scan reaches the screen's scan handler wherever the focus is.
+The ID number field is masked on screen and emptied as soon as the send is recorded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import Checkbox, Label, Select, SelectionList
+
+from station_console.i18n import _
+from station_console.services.sendout import inputs
+from station_console.services.sendout.accept import Parcel, Party, Recipient
+from station_console.services.sendout.identity import ID_TYPE_LABELS
+from station_console.services.sendout.inspection import Checklist
+from station_console.services.sendout.payments import METHOD_LABELS, Payment
+from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
+
+PHONE_CHARS = r"[0-9+\-\s()*#]*"
+_MOVES = frozenset({"tab", "shift+tab"})
+
+
+class FormInput(WedgeInput):
+    """A wedge input in a form a clerk moves through with Tab.
+
+    The shared router holds Tab like any key while it decides whether a burst is a scan, and a Tab it
+    replays can land after the next keys (the first characters of the next field went into the last
+    one). Unless the scanner itself ends codes with Tab, a Tab with nothing held is a person's: it
+    moves the focus at once.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        router = self.router
+        if (
+            event.key in _MOVES
+            and router is not None
+            and router.decoder.terminator != "tab"
+            and not router.decoder.pending
+        ):
+            event.prevent_default()
+            event.stop()
+            if event.key == "tab":
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+        # Otherwise Textual goes on to WedgeInput's and Input's own key handlers (one per class).
+
+
+QUOTE_FIELDS = {"so-dest", "so-weight", "so-dims", "so-value", "so-carrier", "so-pack", "so-insure"}
+
+
+class RoutedKeys:
+    """Keys of a non-text widget (a list, a drop-down, a tick box) pass the screen's wedge router too,
+    so a scan that arrives while one of them has the focus still reaches the scan handler."""
+
+    router: KeyRouter | None = None
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.router is not None and self.router.route(event):
+            event.prevent_default()
+            event.stop()
+
+
+class CheckList(RoutedKeys, SelectionList[str]):
+    pass
+
+
+class Choice(RoutedKeys, Select[str]):
+    pass
+
+
+class Tick(RoutedKeys, Checkbox):
+    pass
+
+
+def _row(label: str) -> Label:
+    return Label(label, classes="field-label")
+
+
+class SendForm(VerticalScroll):
+    """The fields of one send; `party()`, `recipient()`, `parcel()` read them (refusing bad input)."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="so-row"):
+            yield _row(_("Sender"))
+            yield FormInput(
+                placeholder=_("phone, Enter finds a returning sender"),
+                id="so-phone",
+                restrict=PHONE_CHARS,
+                max_length=24,
+            )
+            yield FormInput(placeholder=_("name"), id="so-name", max_length=64)
+        with Horizontal(classes="so-row"):
+            yield _row(_("ID"))
+            yield Choice(
+                [(_(label), key) for key, label in ID_TYPE_LABELS.items()],
+                id="so-idtype",
+                prompt=_("document"),
+            )
+            yield FormInput(
+                placeholder=_("ID number (only the last 4 are kept)"),
+                id="so-idnum",
+                password=True,
+                max_length=24,
+            )
+            yield Tick(_("document seen"), id="so-seen")
+        with Horizontal(classes="so-row"):
+            yield _row(_("To"))
+            yield FormInput(placeholder=_("name"), id="so-to-name", max_length=64)
+            yield FormInput(placeholder=_("phone"), id="so-to-phone", restrict=PHONE_CHARS, max_length=24)
+            yield FormInput(placeholder=_("province, e.g. 新疆"), id="so-dest", max_length=32)
+        with Horizontal(classes="so-row"):
+            yield _row("")
+            yield FormInput(placeholder=_("address"), id="so-address", max_length=200)
+        with Horizontal(classes="so-row"):
+            yield _row(_("Contents"))
+            yield FormInput(placeholder=_("what is inside"), id="so-contents", max_length=120)
+            yield FormInput(value="1", id="so-count", restrict=r"[0-9]*", max_length=3)
+            yield FormInput(
+                placeholder=_("declared value"), id="so-value", restrict=r"[0-9.,]*", max_length=10
+            )
+            yield Tick(_("insure"), id="so-insure")
+        yield Label(
+            _("Inspection: tick each item you checked the parcel does not hold"), classes="so-section"
+        )
+        yield CheckList(id="so-check")
+        with Horizontal(classes="so-row"):
+            yield _row(_("Carrier"))
+            yield Choice([], id="so-carrier", prompt=_("carrier"))
+            yield Choice([], id="so-pack", prompt=_("no packaging"))
+        with Horizontal(classes="so-row"):
+            yield _row(_("Weight"))
+            yield FormInput(
+                placeholder=_("kg, or F8 to weigh"), id="so-weight", restrict=r"[0-9.,]*", max_length=8
+            )
+            yield FormInput(placeholder=_("LxWxH cm (optional)"), id="so-dims", max_length=20)
+            yield Label("", id="so-weight-source")
+        with Horizontal(classes="so-row"):
+            yield _row(_("Waybill"))
+            yield FormInput(
+                placeholder=_("scan the waybill, or F9 for the next number"), id="so-waybill", max_length=40
+            )
+        with Horizontal(classes="so-row"):
+            yield _row(_("Payment"))
+            yield Choice(
+                [(_(label), key) for key, label in METHOD_LABELS.items()],
+                id="so-pay",
+                value="cash",
+                allow_blank=False,
+            )
+            yield FormInput(placeholder=_("QR transaction or account name"), id="so-ref", max_length=64)
+
+    # -- filling ---------------------------------------------------------------------------------
+
+    def value(self, field: str) -> str:
+        return self.query_one(f"#{field}", WedgeInput).value
+
+    def set_value(self, field: str, text: str) -> None:
+        self.query_one(f"#{field}", WedgeInput).value = text
+
+    def show_checklist(self, checklist: Checklist) -> None:
+        box: SelectionList[str] = self.query_one("#so-check", SelectionList)
+        box.clear_options()
+        box.add_options([(Content(item.text()), item.id) for item in checklist.items])  # data, not markup
+
+    def show_carriers(self, carriers: list[tuple[str, str]], packaging: list[str]) -> None:
+        select: Select[str] = self.query_one("#so-carrier", Select)
+        current = select.value
+        select.set_options([(Text(label), code) for label, code in carriers])  # data, not markup
+        if current in {code for _label, code in carriers}:
+            select.value = current
+        self.show_packaging(packaging)
+
+    def show_packaging(self, names: list[str]) -> None:
+        self.query_one("#so-pack", Select).set_options([(Text(name), name) for name in names])
+
+    def clear(self) -> None:
+        """Ready for the next sender (the carrier stays: the next customer often wants the same)."""
+        for field in self.query(WedgeInput):
+            field.value = ""
+        self.set_value("so-count", "1")
+        for box in self.query(Checkbox):
+            box.value = False
+        self.query_one("#so-check", SelectionList).deselect_all()
+        self.query_one("#so-idtype", Select).clear()
+        self.query_one("#so-pack", Select).clear()
+        self.query_one("#so-pay", Select).value = "cash"
+        self.query_one("#so-weight-source", Label).update("")
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    @property
+    def carrier(self) -> str | None:
+        value = self.query_one("#so-carrier", Select).value
+        return value if isinstance(value, str) else None
+
+    @property
+    def packaging(self) -> str | None:
+        value = self.query_one("#so-pack", Select).value
+        return value if isinstance(value, str) else None
+
+    def party(self) -> Party:
+        id_type = self.query_one("#so-idtype", Select).value
+        return Party(
+            name=self.value("so-name"),
+            phone=self.value("so-phone"),
+            id_type=id_type if isinstance(id_type, str) else None,
+            id_number=self.value("so-idnum") or None,
+            id_seen=self.query_one("#so-seen", Checkbox).value,
+        )
+
+    def recipient(self) -> Recipient:
+        return Recipient(
+            name=self.value("so-to-name"),
+            phone=self.value("so-to-phone"),
+            destination=self.value("so-dest"),
+            address=self.value("so-address"),
+        )
+
+    def dims(self) -> tuple[int, int, int] | None:
+        text = self.value("so-dims").strip()
+        return inputs.dims_mm(text) if text else None
+
+    def parcel(self) -> Parcel:
+        return Parcel(
+            contents=self.value("so-contents"),
+            item_count=inputs.count(self.value("so-count") or "1"),
+            declared_value_cents=inputs.cents(self.value("so-value")),
+            insured=self.query_one("#so-insure", Checkbox).value,
+            packaging=self.packaging,
+            dims_mm=self.dims(),
+        )
+
+    def checked(self) -> list[str]:
+        return list(self.query_one("#so-check", SelectionList).selected)
+
+    def payment(self) -> Payment:
+        method = self.query_one("#so-pay", Select).value
+        return Payment(str(method), self.value("so-ref").strip() or None)
+
+    def quote_inputs(self) -> dict[str, Any] | None:
+        """What a quote needs, when the clerk has given enough of it; None otherwise (no error yet)."""
+        if not self.carrier or not self.value("so-dest").strip() or not self.value("so-weight").strip():
+            return None
+        return {
+            "carrier": self.carrier,
+            "destination": self.value("so-dest"),
+            "weight_g": inputs.grams_from_kg(self.value("so-weight")),
+            "dims_mm": self.dims(),
+            "declared_value_cents": inputs.cents(self.value("so-value")),
+            "insured": self.query_one("#so-insure", Checkbox).value,
+            "packaging": self.packaging,
+        }

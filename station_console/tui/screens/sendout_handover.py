@@ -1,0 +1,225 @@
+"""Handing sends to a courier (揽收): choose the carrier, the courier scans each parcel, F10 closes.
+
+Like pickup, a scan that is not one of this carrier's sends at the counter turns the screen red,
+names what it is and rings the bell; the list shows what is scanned and what is still missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Digits, Footer, Input, Label, Select, Static
+
+from station_console.i18n import N_, _
+from station_console.services.sendout import handover
+from station_console.services.sendout.quote import kg
+from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.screens.base import translate_bindings
+from station_console.tui.screens.sendout_calls import ServiceCalls
+from station_console.tui.widgets.header import StationHeader
+from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
+
+
+class HandoverScreen(ServiceCalls, Screen[None]):
+    CSS_PATH = "sendout.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "f10",
+            "close_batch",
+            N_("Close and print"),
+            id="handover.close",
+            tooltip=N_("The courier signs the manifest"),
+        ),
+        Binding(
+            "escape",
+            "back",
+            N_("Back"),
+            id="handover.back",
+            tooltip=N_("Back to send-out; the batch stays open"),
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: handover.BatchView | None = None
+
+    @property
+    def station(self) -> Any:
+        app: Any = self.app
+        return app.station
+
+    def compose(self) -> ComposeResult:
+        yield StationHeader(N_("Courier handover"))
+        with Horizontal(id="ho-top"):
+            yield Label(_("Carrier"), classes="field-label")
+            yield Select([], id="ho-carrier", prompt=_("whose courier is here"))
+            yield Label(_("Courier"), classes="field-label")
+            yield WedgeInput(
+                placeholder=_("courier's name, for the manifest"), id="ho-courier", max_length=64
+            )
+            yield WedgeInput(placeholder=_("scan, or type a waybill and Enter"), id="ho-scan", max_length=60)
+        with Horizontal(id="ho-middle"):
+            with Horizontal(id="ho-progress"):
+                yield Digits("0", id="ho-done")
+                yield Static(_("of"), classes="ho-of")
+                yield Digits("0", id="ho-total")
+            yield Static(_("Choose the carrier whose courier is collecting."), id="ho-message")
+        yield DataTable(id="ho-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        app: Any = self.app
+        router = KeyRouter.from_settings(self, app.counter_settings)
+        for field in self.query(WedgeInput):
+            field.router = router
+        table = self.query_one("#ho-table", DataTable)
+        table.can_focus = False
+        for key, title in (
+            ("ok", ""),
+            ("waybill", _("Waybill")),
+            ("kg", "kg"),
+            ("items", _("Pieces")),
+            ("dest", _("Destination")),
+            ("to", _("To")),
+        ):
+            table.add_column(title, key=key)
+        self.call("waiting", lambda: handover.at_counter(self.station))
+        self.query_one("#ho-carrier", Select).focus()
+
+    def done_waiting(self, counts: dict[str, int]) -> None:
+        options = [
+            (Text(_("{carrier}: {n} waiting", carrier=code, n=n)), code) for code, n in sorted(counts.items())
+        ]
+        self.query_one("#ho-carrier", Select).set_options(options)
+        if not options:
+            self.say(_("No sends are waiting for a courier."), warn=True)
+
+    @on(Select.Changed, "#ho-carrier")
+    def _carrier(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            code = event.value
+            self.call("opened", lambda: handover.open_batch(self.station, code), exclusive=True)
+
+    def done_opened(self, view: handover.BatchView) -> None:
+        self.show(view)
+        self.say(
+            _(
+                "Batch {batch} for {carrier}: scan each parcel the courier takes.",
+                batch=view.batch_id,
+                carrier=view.carrier,
+            )
+        )
+        self.query_one("#ho-scan", Input).focus()
+
+    @on(KeyRouter.Scanned)
+    def _wedge(self, event: KeyRouter.Scanned) -> None:
+        event.stop()
+        self.scan(event.code)
+
+    @on(ScannerBridge.Scanned)
+    def _device(self, event: ScannerBridge.Scanned) -> None:
+        event.stop()
+        self.scan(event.code)
+
+    @on(Input.Submitted, "#ho-scan")
+    def _typed(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        event.input.value = ""
+        if text:
+            self.scan(text)
+
+    def scan(self, code: str) -> None:
+        if self.view is None:
+            self.wrong(_("Choose the carrier first."))
+            return
+        batch_id = self.view.batch_id
+        self.call(
+            "scanned",
+            lambda: (
+                handover.scan(self.station, batch_id, code),
+                handover.batch_view(self.station, batch_id),
+            ),
+        )
+
+    def done_scanned(self, result: tuple[handover.ScanResult, handover.BatchView]) -> None:
+        got, view = result
+        self.set_class(False, "-wrong")
+        self.show(view)
+        if got.already:
+            self.say(_("{waybill} was already scanned.", waybill=got.row.waybill), warn=True)
+        elif got.done == got.total:
+            self.say(
+                _("All {n} scanned. F10 closes the batch and prints the manifest.", n=got.total), ok=True
+            )
+        else:
+            self.say(
+                _(
+                    "{waybill} OK ({done} of {total}).",
+                    waybill=got.row.waybill,
+                    done=got.done,
+                    total=got.total,
+                ),
+                ok=True,
+            )
+
+    def action_close_batch(self) -> None:
+        if self.view is None:
+            self.wrong(_("Choose the carrier first."))
+            return
+        batch_id = self.view.batch_id
+        courier = self.query_one("#ho-courier", Input).value
+        self.call("closed", lambda: handover.close_batch(self.station, batch_id, courier_name=courier))
+
+    def done_closed(self, view: handover.BatchView) -> None:
+        missing = view.summary.get("missing", [])
+        text = _(
+            "Handed over {n} parcel(s), {weight} kg, to {carrier}. The manifest is printing.",
+            n=view.summary.get("handed_over", 0),
+            weight=kg(view.summary.get("weight_g", 0)),
+            carrier=view.carrier,
+        )
+        if missing:
+            text += " " + _("NOT collected: {waybills}", waybills=", ".join(m["waybill"] for m in missing))
+        self.show(view)
+        self.view = None
+        self.say(text, warn=bool(missing), ok=not missing)
+        self.call("waiting", lambda: handover.at_counter(self.station))
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def failed(self, tag: str, text: str) -> None:
+        self.wrong(text)
+
+    # -- display ------------------------------------------------------------------------------
+
+    def show(self, view: handover.BatchView) -> None:
+        self.view = view
+        table = self.query_one("#ho-table", DataTable)
+        table.clear()
+        for r in sorted(view.rows, key=lambda r: (r.scanned, r.created_at)):
+            cells = (r.waybill, kg(r.weight_g), str(r.item_count), r.destination, r.recipient)
+            table.add_row("✓" if r.scanned else "·", *(Text(cell) for cell in cells))  # data, not markup
+        self.query_one("#ho-done", Digits).update(str(len(view.scanned)))
+        self.query_one("#ho-total", Digits).update(str(len(view.rows)))
+
+    def wrong(self, text: str) -> None:
+        self.app.bell()
+        self.add_class("-wrong")
+        self.say(text, error=True)
+
+    def say(self, text: str, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
+        message = self.query_one("#ho-message", Static)
+        message.update(Content(text))  # scans are data, never markup
+        message.set_class(error, "-error")
+        message.set_class(warn and not error, "-warn")
+        message.set_class(ok and not (error or warn), "-ok")

@@ -1,0 +1,135 @@
+"""`station recipients ...` and `station delivery ...` through click, on a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from station_console.cli import cli
+
+PEOPLE_CSV = (
+    "学号,姓名,手机,楼栋,单元,房间,配送方式\r\n"
+    "00123,张三,13812345678,A3,2,502,驿站\r\n"
+    "00124,李四,13987654321,A3,1,1203,送货上门\r\n"
+    "00124,李四重复,13987654321,A3,1,1204,\r\n"
+    "00125,张三,13700001111,B1,,305,\r\n"
+)
+FULL_NUMBERS = ("13812345678", "13987654321", "13700001111")
+
+
+@pytest.fixture
+def run(db_url: str) -> Any:
+    runner = CliRunner()
+
+    def invoke(*args: str, clerk: bool = True, input: str | None = None) -> Any:
+        who = ["--clerk", "boss", "--pin", "1234"] if clerk else []
+        return runner.invoke(
+            cli, ["--db", db_url, "--lang", "en", *who, *args], input=input, catch_exceptions=False
+        )
+
+    assert invoke("clerk", "add", "boss", "--role", "manager", "--pin", "1234", clerk=False).exit_code == 0
+    return invoke
+
+
+@pytest.fixture
+def gbk_file(tmp_path: Path) -> Path:
+    path = tmp_path / "名单.csv"
+    path.write_bytes(PEOPLE_CSV.encode("gbk"))
+    return path
+
+
+def test_import_previews_asks_and_writes_only_when_told(run: Any, gbk_file: Path) -> None:
+    dry = run("recipients", "import", str(gbk_file), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "gb18030" in dry.output and "Would write: 3 new" in dry.output
+    assert "Line 4: id 00124 again (first on line 3): skipped" in dry.output
+    assert "Same name, different people: 张三 (00123, 00125)" in dry.output
+    assert "138****5678" in dry.output and not any(n in dry.output for n in FULL_NUMBERS)
+    refused = run("recipients", "import", str(gbk_file), input="")
+    assert refused.exit_code == 1 and "--yes" in refused.output
+    assert "Nobody in the directory." in run("recipients", "list").output
+    done = run("recipients", "import", str(gbk_file), "--yes", "--mapping", "campus", "--json")
+    data = json.loads(done.output)
+    assert (data["added"], data["source"], data["dry_run"]) == (3, "campus", False)
+    assert json.loads(run("recipients", "mappings", "--json").output)["campus"]["name"] == "姓名"
+
+
+def test_list_and_show_mask_phones_and_need_a_clerk(run: Any, gbk_file: Path) -> None:
+    run("recipients", "import", str(gbk_file), "--yes")
+    listed = run("recipients", "list", "--json")
+    rows = json.loads(listed.output)
+    assert [r["external_id"] for r in rows] == ["00124", "00123", "00125"]  # by building, unit, room
+    assert rows[0]["phones"] == ["139****4321"] and rows[0]["location"] == "A3-1-1203"
+    shown = run("recipients", "show", "00123")
+    assert "张三" in shown.output and "directory import" in shown.output
+    for output in (listed.output, shown.output):
+        assert not any(n in output for n in FULL_NUMBERS)
+    anonymous = run("recipients", "list", clerk=False)
+    assert anonymous.exit_code == 1 and "Sign in" in anonymous.output
+
+
+def test_consent_match_checkin_and_who_is_this(run: Any, gbk_file: Path) -> None:
+    run("recipients", "import", str(gbk_file), "--yes")
+    recorded = run(
+        "recipients", "consent", "00123", "--granted", "--reminders", "off", "--channel", "counter"
+    )
+    assert recorded.exit_code == 0 and "consented" in recorded.output
+    matched = json.loads(run("recipients", "match", "zs", "--json").output)
+    assert [(m["external_id"], m["consent_missing"]) for m in matched] == [("00123", False), ("00125", True)]
+    warned = run("checkin", "JT0000000000001", "--recipient", "00125")
+    assert warned.exit_code == 0 and "No consent on record" in warned.output
+    door = run("checkin", "JT0000000000002", "--recipient", "00124")
+    assert "door delivery" in door.output
+    bad = run("recipients", "consent", "00123", "--channel", "counter")
+    assert bad.exit_code == 1 and "Nothing to record" in bad.output
+
+
+def test_edit_is_a_managers_and_bad_values_change_nothing(run: Any, gbk_file: Path) -> None:
+    run("recipients", "import", str(gbk_file), "--yes")
+    edited = run("recipients", "edit", "00123", "--set", "room=608", "--set", "phones=13811112222")
+    assert edited.exit_code == 0 and "A3-2-608" in edited.output and "138****2222" in edited.output
+    bad = run("recipients", "edit", "00123", "--set", "phones=5678")
+    assert bad.exit_code == 1 and "full number" in bad.output
+    assert "A3-2-608" in run("recipients", "show", "00123").output
+    assert run("recipients", "edit", "00123", "--set", "room").exit_code == 2
+
+
+def test_a_door_run_on_the_command_line(run: Any, gbk_file: Path, tmp_path: Path) -> None:
+    run("recipients", "import", str(gbk_file), "--yes")
+    run("checkin", "JT0000000000001", "--recipient", "00124")
+    run("checkin", "JT0000000000002", "--recipient", "00123")
+    assert run("delivery", "request", "JT0000000000002").exit_code == 0
+    planned = json.loads(run("delivery", "plan", "--runner", "小刘", "--json").output)
+    assert [s["address"] for s in planned["stops"]] == ["A3-2-502", "A3-1-1203"]  # floor 5, then 12
+    run_id = str(planned["id"])
+    pdf = tmp_path / "sheet.pdf"
+    assert run("delivery", "sheet", run_id, "--pdf", str(pdf)).exit_code == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert run("delivery", "out", run_id, "JT0000000000001", "JT0000000000002").exit_code == 0
+    assert "out for delivery" in run("pickup", "1-1-1001").output
+    stranger = run("delivery", "delivered", run_id, "JT0000000000009", "--to", "x")
+    assert stranger.exit_code == 1
+    assert run("delivery", "delivered", run_id, "JT0000000000001", "--to", "本人").exit_code == 0
+    assert run("delivery", "failed", run_id, "JT0000000000002", "--reason", "not_home").exit_code == 0
+    closed = json.loads(run("delivery", "close", run_id, "--json").output)
+    assert [s["status"] for s in closed["stops"]] == ["failed", "delivered"]  # walking order
+    report = json.loads(run("report", "--format", "json").output)
+    assert report["balanced"] and report["door"]["delivered"] == 1 and report["door"]["failed"] == 1
+
+
+def test_proxy_pickup_on_the_command_line(run: Any) -> None:
+    run("checkin", "JT0000000000001", "--phone", "13812345678")
+    without_code = run(
+        "pickup", "5678", "--confirm", "JT0000000000001", "--proxy-name", "老王", "--proxy-phone", "2222"
+    )
+    assert without_code.exit_code == 1 and "only with the pickup code" in without_code.output
+    with_code = run(
+        "pickup", "1-1-1001", "--confirm", "JT0000000000001", "--proxy-name", "老王", "--proxy-phone", "2222"
+    )
+    assert with_code.exit_code == 0, with_code.output
+    timeline = json.loads(run("parcel", "JT0000000000001", "--json").output)
+    assert timeline["events"][-1]["details"]["proxy_name"] == "老王"

@@ -1,0 +1,260 @@
+"""`station sendout ...` and `station scale read` through click, on a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import Session, select
+
+from db.models import Clerk, ParcelEvent, Send
+from station_console.cli import cli
+from station_console.services.admin.setup import open_station
+
+PIN = "482913"
+ID = "11010519491231002X"
+SENDER = ["--sender-name", "Zhang San", "--sender-phone", "13812345678", "--id-type", "resident", "--id-seen"]
+TO = [
+    "--to-name",
+    "Wang Wu",
+    "--to-phone",
+    "13987654321",
+    "--to",
+    "新疆",
+    "--address",
+    "乌鲁木齐市人民路 88 号",
+]
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'station.sqlite3'}"
+
+
+@pytest.fixture
+def run(db_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("STATION_SENDER_ID", ID)  # the ID number never on the command line
+    runner = CliRunner()
+
+    def invoke(*args: str, clerk: str | None = None, stdin: str | None = None):  # type: ignore[no-untyped-def]
+        who = ["--clerk", clerk, "--pin", PIN] if clerk else []
+        return runner.invoke(
+            cli, ["--db", db_url, "--lang", "en", *who, *args], input=stdin, catch_exceptions=False
+        )
+
+    return invoke
+
+
+@pytest.fixture
+def staff(db_url: str) -> None:
+    from station_console.services.people.clerks import hash_pin
+
+    station = open_station(db_url)
+    with Session(station.engine) as s:
+        for name, role in (("Li", "clerk"), ("Wang", "manager")):
+            s.add(Clerk(name=name, role=role, pin_hash=hash_pin(PIN, n=2**10), created_at=datetime.now(UTC)))
+        s.commit()
+    station.engine.dispose()
+
+
+def sends(db_url: str) -> list[Send]:
+    station = open_station(db_url)
+    with station.read() as s:
+        rows = list(s.exec(select(Send)).all())
+    station.engine.dispose()
+    return rows
+
+
+def test_quote_as_json_shows_its_working(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        "sendout",
+        "quote",
+        "--carrier",
+        "SF",
+        "--to",
+        "新疆",
+        "--weight",
+        "1.2",
+        "--dims",
+        "30x20x10",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["total"], data["currency"], data["zone"]) == (4400, "CNY", "remote")
+    assert [line["code"] for line in data["lines"]] == ["zone", "weight_volumetric", "first", "additional"]
+    assert "30x20x10 cm / 6000" in data["lines"][1]["text"]
+    text = run("sendout", "quote", "--carrier", "sf", "--to", "Xinjiang", "--weight", "1.2")
+    assert "44.00 CNY" in text.output and "First 1 kg" in text.output
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--weight", "heavy"], "Weight in kg"),
+        (["--weight", "1.2", "--dims", "30x20"], "LxWxH"),
+        (["--weight", "1.2", "--to", "Mars"], "Unknown destination"),
+    ],
+)
+def test_quote_refuses_bad_input_in_one_line(run, args: list[str], says: str) -> None:  # type: ignore[no-untyped-def]
+    base = ["sendout", "quote", "--carrier", "SF", "--to", "新疆"]
+    result = run(*base, *args, "--json")
+    assert result.exit_code == 1 and says in json.loads(result.stdout)["message"]
+
+
+def test_new_records_a_send_and_the_courier_collects_it(run, staff, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+    done = run("sendout", "new", *args, "--waybill", "SF1234567890123", "--pay", "cash", "--json", clerk="Li")
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    assert (data["waybill"], data["total"], data["weight_manual"], data["recipient"]) == (
+        "SF1234567890123",
+        4400,
+        True,
+        "139****4321",
+    )
+    other = run(
+        "sendout", "new", *args, "--waybill", "SF1234567890124", "--pay", "qr", "--ref", "WX88", clerk="Li"
+    )
+    assert other.exit_code == 0 and "44.00 CNY paid by qr" in other.output
+    nobody = run("sendout", "new", *args, "--waybill", "SF1234567890125", "--pay", "cash")
+    assert nobody.exit_code == 1 and "Sign in" in nobody.output
+    listed = json.loads(run("sendout", "list", "--json").stdout)["sends"]
+    assert [s["waybill"] for s in listed] == ["SF1234567890124", "SF1234567890123"]
+    scans = "SF1234567890123\nJT1234567890123\n\n"
+    handed = run("sendout", "handover", "SF", "--courier", "Chen", "--json", clerk="Li", stdin=scans)
+    assert handed.exit_code == 0, handed.output
+    batch = json.loads(handed.stdout)
+    assert batch["status"] == "closed" and batch["scanned"] == 1
+    assert [m["waybill"] for m in batch["missing"]] == ["SF1234567890124"]
+    assert batch["refused"][0]["error"] == "wrong_parcel"
+    assert {s.waybill: s.status for s in sends(db_url)} == {
+        "SF1234567890123": "handed_over",
+        "SF1234567890124": "accepted",
+    }
+    refund = run("sendout", "refund", "SF1234567890124", "--reason", "changed mind", clerk="Li")
+    assert refund.exit_code == 1 and "manager" in refund.output
+    refund = run("sendout", "refund", "SF1234567890124", "--reason", "changed mind", "--json", clerk="Wang")
+    assert refund.exit_code == 0 and json.loads(refund.stdout)["refund"] == 4400
+
+
+def test_the_id_number_stays_out_of_everything_stored(run, staff, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    args = [*SENDER, *TO, "--contents", "books", "--carrier", "SF", "--weight", "0.5", "--checked", "all"]
+    done = run("sendout", "new", *args, "--waybill", "SF1234567890123", "--pay", "cash", "--json", clerk="Li")
+    assert done.exit_code == 0, done.output
+    station = open_station(db_url)
+    with station.read() as s:
+        details = json.dumps([e.details for e in s.exec(select(ParcelEvent)).all()], ensure_ascii=False)
+    station.engine.dispose()
+    assert ID not in details and ID[:17] not in details and "13812345678" not in details and "002X" in details
+
+
+def test_an_unchecked_inspection_is_refused(run, staff) -> None:  # type: ignore[no-untyped-def]
+    args = [
+        *SENDER,
+        *TO,
+        "--contents",
+        "books",
+        "--carrier",
+        "SF",
+        "--weight",
+        "0.5",
+        "--checked",
+        "explosives",
+    ]
+    done = run("sendout", "new", *args, "--waybill", "SF1234567890123", "--pay", "cash", clerk="Li")
+    assert done.exit_code == 1 and "Inspection not finished" in done.output
+
+
+def test_a_refusal_is_recorded(run, staff, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    done = run(
+        "sendout",
+        "refuse",
+        *SENDER,
+        "--contents",
+        "fireworks",
+        "--reason",
+        "fireworks",
+        "--found",
+        "explosives",
+        clerk="Li",
+    )
+    assert done.exit_code == 0, done.output
+    (row,) = sends(db_url)
+    assert (row.status, row.refused_reason) == ("refused", "fireworks")
+
+
+def test_stock_and_tariff_are_a_managers(run, staff, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    numbers = tmp_path / "sf.csv"
+    numbers.write_text("waybill\nSF0000000000011\nSF0000000000012\n", encoding="utf-8")
+    assert run("sendout", "stock", "import", "SF", str(numbers), clerk="Li").exit_code == 1
+    imported = run("sendout", "stock", "import", "SF", str(numbers), "--json", clerk="Wang")
+    assert json.loads(imported.stdout)["imported"] == 2
+    assert json.loads(run("sendout", "stock", "list").stdout) == {"stock": {"SF": 2}}
+    rates = tmp_path / "sf.csv"
+    rates.write_text(
+        "zone,first_g,first_cents,step_g,step_cents\nsame,1000,900,1000,100\nnear,1000,1000,1000,200\n"
+        "far,1000,1100,1000,300\nremote,1000,1900,1000,900\n",
+        encoding="utf-8",
+    )
+    stored = run("sendout", "tariff", "set", "SF", str(rates), clerk="Wang")
+    assert stored.exit_code == 0 and "version 1" in stored.output
+    assert (
+        json.loads(
+            run("sendout", "quote", "--carrier", "SF", "--to", "新疆", "--weight", "1", "--json").stdout
+        )["total"]
+        == 1900
+    )
+    history = json.loads(run("sendout", "tariff", "history", "SF").stdout)["versions"]
+    assert [v["version"] for v in history] == [1]
+
+
+def test_a_fresh_print_queue_process_prints_a_send_receipt(run, staff, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The send-out flow registers its renderer with the print queue: `station print-queue --process` in
+    a process that loaded nothing of send-out still draws the receipt a send queued."""
+    device = tmp_path / "lp0"
+    device.write_bytes(b"")
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        f'[printer]\nlanguage = "escpos"\ntransport = "device"\ntarget = "{device}"\n', encoding="utf-8"
+    )
+    args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+    done = run("sendout", "new", *args, "--waybill", "SF1234567890123", "--pay", "cash", clerk="Li")
+    assert done.exit_code == 0, done.output
+    station = Path(sys.executable).with_name("station")
+    out = subprocess.run(
+        [str(station), "--db", db_url, "--lang", "en", "print-queue", "--process", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    processed = json.loads(out.stdout)["processed"]
+    assert len(processed["printed"]) == 1 and processed["failed"] == [], out.stdout
+    assert b"SF1234567890123" in device.read_bytes()
+
+
+def test_scale_read_without_a_scale_is_one_line_and_exit_1(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("scale", "read")
+    assert result.exit_code == 1
+    assert result.stderr.strip().count("\n") == 0 and "No scale is configured" in result.stderr
+
+
+def test_scale_read_prints_one_stable_reading(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    plate = tmp_path / "plate"
+    plate.write_text("1234")
+    config = json.dumps({"kind": "dummy", "file": str(plate)})
+    result = run("scale", "read", "--config", config, "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == {
+        "grams": 1234,
+        "kg": 1.234,
+        "stable": True,
+        "source": "dummy",
+    }
+    plate.write_text("moving 1300")
+    moving = run("scale", "read", "--config", config, "--timeout", "0.3")
+    assert moving.exit_code == 1 and "did not settle" in moving.stderr

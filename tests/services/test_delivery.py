@@ -1,0 +1,275 @@
+"""Door delivery: requests, a run in walking order, out to the runner, back delivered or failed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from conftest import FakeClock
+from recipient_helpers import act_as
+from sqlmodel import select
+from station_helpers import configure, events, layer_figures, parcel, wb
+
+from db.models import EventKind, Notification, ParcelStatus, PrintJob, Role
+from station_console.errors import PermissionDenied, Refused
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.day.close import close_day
+from station_console.services.day.reconcile import reconcile
+from station_console.services.day.report import build_report
+from station_console.services.delivery import requests, runs
+from station_console.services.exceptions import returns, stocktake
+from station_console.services.pickup.handover import confirm_pickup
+from station_console.services.pickup.lookup import lookup
+from station_console.services.recipients import consent, directory
+from station_console.services.recipients.consent import Choice
+from station_console.services.shelves.search import timeline
+from station_console.settings import CounterSettings
+
+
+@dataclass
+class Campus:
+    station: Station
+    people: dict[str, int]  # name -> recipient id
+
+
+@pytest.fixture
+def campus(station: Station) -> Campus:
+    """Five people in two buildings; 王 has chosen door delivery for good."""
+    act_as(station, Role.MANAGER, "boss")
+    people = {}
+    for name, building, room, phone in (
+        ("张三", "B10", "1203", "13800000001"),
+        ("李四", "B2", "502", "13800000002"),
+        ("王五", "B2", "201", "13800000003"),
+        ("赵六", "B2", "504", "13800000004"),
+        ("无址", None, None, "13800000005"),
+    ):
+        values = {"name": name, "phones": phone, **({"building": building, "room": room} if room else {})}
+        people[name] = directory.add(station, values).id
+    consent.record(station, people["王五"], Choice(delivery_preference="door"), channel="phone")
+    return Campus(station, people)
+
+
+def checked_in(c: Campus, n: int, name: str) -> int:
+    return check_in(c.station, wb(n), recipient_id=c.people[name]).parcel_id
+
+
+def test_requests_need_an_address_and_come_once(campus: Campus) -> None:
+    st = campus.station
+    checked_in(campus, 1, "张三")
+    checked_in(campus, 2, "无址")
+    stop = requests.request(st, wb(1), source="phone")
+    assert (stop.status, stop.address, stop.name, stop.source) == ("requested", "B10-1203", "张三", "phone")
+    with pytest.raises(Refused) as again:
+        requests.request(st, wb(1))
+    assert again.value.code == "already_requested"
+    with pytest.raises(Refused) as nowhere:
+        requests.request(st, wb(2))
+    assert nowhere.value.code == "no_address"
+    assert requests.cancel(st, wb(1)).status == "cancelled"
+    assert requests.waiting(st) == []
+    assert [e.details.get("source") for e in events(st, EventKind.DOOR_REQUESTED)] == ["phone", None]
+
+
+def test_the_recipients_standing_choice_puts_their_parcels_on_the_next_run(campus: Campus) -> None:
+    checked_in(campus, 1, "王五")
+    waiting = requests.waiting(campus.station)
+    assert [(s.name, s.status, s.source) for s in waiting] == [("王五", "wanted", "preference")]
+
+
+def test_a_run_walks_building_by_building_floor_by_floor(campus: Campus) -> None:
+    st = campus.station
+    for n, name in enumerate(("张三", "李四", "赵六", "王五"), start=1):
+        checked_in(campus, n, name)
+        if name != "王五":
+            requests.request(st, wb(n))
+    run = runs.plan(st, "小刘")
+    assert [(s.stop, s.name, s.address) for s in run.stops] == [
+        (1, "王五", "B2-201"),  # B2 before B10; floor 2 before floor 5
+        (2, "李四", "B2-502"),
+        (3, "赵六", "B2-504"),
+        (4, "张三", "B10-1203"),
+    ]
+    assert {s.status for s in run.stops} == {"planned"} and run.runner == "小刘"
+    only_b10 = [s for s in requests.waiting(st)]
+    assert only_b10 == []  # everything is on the run now
+    with pytest.raises(Refused) as none_left:
+        runs.plan(st, "小刘")
+    assert none_left.value.code == "nothing_waiting"
+
+
+def test_a_door_run_with_a_failed_delivery_goes_back_to_its_slot_and_balances_the_day(
+    campus: Campus, clock: FakeClock
+) -> None:
+    st = campus.station
+    configure(st, door_delivery_fee_cents=300)
+    ids = [checked_in(campus, n, name) for n, name in ((1, "李四"), (2, "王五"), (3, "赵六"))]
+    requests.request(st, wb(1))
+    requests.request(st, wb(3))
+    before = {pid: (parcel(st, pid).pickup_code, parcel(st, pid).layer_id) for pid in ids}
+    location = check_in(st, wb(9), recipient_id=campus.people["李四"]).location  # 李四's layer
+    used_before = layer_figures(st, location)
+    run = runs.plan(st, "小刘")
+    clock.advance(minutes=5)
+    for n in (1, 2, 3):
+        assert runs.scan_out(st, run.id, wb(n)).status == "out"
+    # Out with the runner: on the books, not on the shelf.
+    assert {parcel(st, pid).status for pid in ids} == {ParcelStatus.ON_SHELF}
+    assert layer_figures(st, location) == used_before  # the slot is held for the way back
+    found = lookup(st, parcel(st, ids[0]).pickup_code or "")
+    assert {r.parcel_id: r.out_for_delivery for r in found.rows}[ids[0]]
+    with pytest.raises(Refused) as out:
+        confirm_pickup(st, [ids[0]], method="code", scanned=[wb(1)])
+    assert out.value.code == "out_for_delivery"
+    midway = reconcile(st)
+    assert midway.balanced and midway.totals["closing"] == 4 and midway.totals["picked_up"] == 0
+
+    clock.advance(hours=1)
+    done = runs.deliver(
+        st, run.id, wb(1), received_by="本人", signature_name="李四", photo_ref="IMG_0042.jpg"
+    )
+    assert done.status == "delivered"
+    runs.deliver(st, run.id, wb(2), received_by="门卫")
+    failed = runs.fail(st, run.id, wb(3), reason="not_home", note="敲门无人")
+    assert failed.status == "failed"
+    back = parcel(st, ids[2])
+    assert (back.status, back.delivery_run_id) == (ParcelStatus.ON_SHELF, None)
+    assert (back.pickup_code, back.layer_id) == before[ids[2]]  # its slot and code, unchanged
+    gone = parcel(st, ids[0])
+    assert (gone.status, gone.pickup_method) == (ParcelStatus.PICKED_UP, "door")
+    with st.read() as session:
+        told = session.exec(select(Notification).where(Notification.kind == "delivery_failed")).all()
+    assert [(n.parcel_id, n.payload["reason"]) for n in told] == [(ids[2], "not_home")]
+
+    closed = runs.close(st, run.id)
+    assert (closed.status, closed.count("delivered"), closed.count("failed")) == ("closed", 2, 1)
+    day = reconcile(st)
+    assert day.balanced and day.totals["picked_up"] == 2 and day.totals["closing"] == 2
+    report = build_report(st)
+    assert report["door"] == {"delivered": 2, "failed": 1, "fees_cents": 600, "out_at_close": 0}
+    # The failed one can be picked up at the counter now.
+    confirm_pickup(st, [ids[2]], method="code", scanned=[wb(3)])
+    assert reconcile(st).balanced
+
+    kinds = [e.kind for e in timeline(st, wb(1)).events]
+    assert kinds == ["checked_in", "door_requested", "out_for_delivery", "picked_up"]
+    shown = timeline(st, wb(1)).events[-1].details  # the timeline names who received it ...
+    assert (shown["method"], shown["received_by"], shown["signature"]) == ("door", "本人", "李四")
+    recorded = events(st, EventKind.PICKED_UP)[0].details  # ... the audit event never does
+    assert recorded["method"] == "door" and "李四" not in str(recorded) and "本人" not in str(recorded)
+
+
+def test_a_parcel_out_at_the_close_counts_as_closing_and_the_close_holds(
+    campus: Campus, clock: FakeClock
+) -> None:
+    st = campus.station
+    checked_in(campus, 1, "王五")
+    run = runs.plan(st, "小刘")
+    runs.scan_out(st, run.id, wb(1))
+    report = build_report(st)
+    assert report["balanced"] and report["totals"]["closing"] == 1
+    assert report["door"] == {"delivered": 0, "failed": 0, "fees_cents": 0, "out_at_close": 1}
+    close_day(st)
+    with pytest.raises(Refused) as frozen:
+        runs.fail(st, run.id, wb(1), reason="not_home")  # on the closed day
+    assert frozen.value.code == "day_closed"
+    clock.advance(days=1)
+    runs.deliver(st, run.id, wb(1), received_by="王五")
+    assert reconcile(st).balanced and build_report(st)["door"]["delivered"] == 1
+
+
+def test_a_day_without_door_deliveries_reports_none(campus: Campus) -> None:
+    checked_in(campus, 1, "张三")
+    assert "door" not in build_report(campus.station)  # a day closed before door delivery keeps its hash
+
+
+def test_scans_that_do_not_belong_are_refused(campus: Campus) -> None:
+    st = campus.station
+    mine = checked_in(campus, 1, "王五")
+    checked_in(campus, 2, "李四")  # not requested
+    run = runs.plan(st, "小刘")
+    with pytest.raises(Refused) as stranger:
+        runs.scan_out(st, run.id, wb(2))
+    assert stranger.value.code == "not_on_run"
+    with pytest.raises(Refused) as early:
+        runs.deliver(st, run.id, wb(1), received_by="x")
+    assert early.value.code == "not_out"
+    runs.scan_out(st, run.id, wb(1))
+    with pytest.raises(Refused) as twice:
+        runs.scan_out(st, run.id, wb(1))
+    assert twice.value.code == "already_out"
+    for bad in ("", "   ", "\x1b\x07", "x" * 65):
+        with pytest.raises(Refused):
+            runs.deliver(st, run.id, wb(1), received_by=bad)
+    with pytest.raises(Refused) as reason:
+        runs.fail(st, run.id, wb(1), reason="aliens")
+    assert reason.value.code == "bad_reason"
+    with pytest.raises(Refused) as still_out:
+        runs.close(st, run.id)
+    assert still_out.value.code == "still_out"
+    assert parcel(st, mine).delivery_run_id == run.id  # every refusal above changed nothing
+
+
+def test_parcels_never_scanned_out_wait_for_the_next_run(campus: Campus) -> None:
+    st = campus.station
+    checked_in(campus, 1, "王五")
+    checked_in(campus, 2, "李四")
+    requests.request(st, wb(2))
+    run = runs.plan(st, "小刘")
+    runs.scan_out(st, run.id, wb(1))
+    runs.deliver(st, run.id, wb(1), received_by="王五")
+    assert runs.close(st, run.id).status == "closed"
+    assert [(s.name, s.status) for s in requests.waiting(st)] == [("李四", "requested")]
+    with pytest.raises(Refused) as closed:
+        runs.scan_out(st, run.id, wb(2))
+    assert closed.value.code == "run_closed"
+
+
+def test_out_for_delivery_is_not_missing_at_a_stocktake_and_cannot_be_moved_or_returned(
+    campus: Campus,
+) -> None:
+    st = campus.station
+    result = check_in(st, wb(1), recipient_id=campus.people["王五"])
+    run = runs.plan(st, "小刘")
+    runs.scan_out(st, run.id, wb(1))
+    take = stocktake.start(st, result.shelf)
+    assert [i.waybill for i in take.items["missing"]] == []
+    batch = returns.open_batch(st, "JT")
+    with pytest.raises(Refused) as back:
+        returns.add(st, batch.id, wb(1))
+    assert back.value.code == "out_for_delivery"
+    from station_console.services.shelves import moves
+
+    with pytest.raises(Refused) as move:
+        moves.move_parcel(st, wb(1), result.location)
+    assert move.value.code == "out_for_delivery"
+
+
+def test_door_delivery_needs_someone_signed_in(campus: Campus) -> None:
+    st = campus.station
+    checked_in(campus, 1, "王五")
+    st.clerk_id = st.clerk_role = None
+    for call in (
+        lambda: requests.waiting(st),
+        lambda: runs.plan(st, "x"),
+        lambda: requests.request(st, wb(1)),
+    ):
+        with pytest.raises(PermissionDenied):
+            call()
+
+
+def test_the_run_sheet_is_queued_for_a_receipt_printer_without_names_in_the_job(campus: Campus) -> None:
+    st = campus.station
+    checked_in(campus, 1, "王五")
+    run = runs.plan(st, "小刘")
+    from station_console.services.delivery import sheet
+
+    with pytest.raises(Refused):
+        sheet.print_sheet(st, run.id, CounterSettings())  # no printer on this counter
+    counter = CounterSettings(printer={"language": "escpos", "transport": "dummy", "paper_mm": 80})
+    job_id = sheet.print_sheet(st, run.id, counter)
+    with st.read() as session:
+        job = session.get(PrintJob, job_id)
+    assert job is not None and job.kind == "manifest" and job.payload["sheet"] == "delivery_run"
+    assert job.payload["stops"][0]["address"] == "B2-201" and "王五" not in str(job.payload)

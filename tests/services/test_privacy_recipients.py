@@ -1,0 +1,99 @@
+"""Directory data is personal data: masked wherever parcel data is, purged by the same keep period."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import FakeClock
+from recipient_helpers import act_as, phones_of, recipient
+from sqlmodel import select
+from station_helpers import wb
+
+from db.models import DeliveryItem, ProxyPickup, Role
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.delivery import runs
+from station_console.services.people import privacy
+from station_console.services.pickup.handover import confirm_pickup
+from station_console.services.pickup.proxy import Proxy
+from station_console.services.recipients import consent, directory, matching
+from station_console.services.recipients.consent import Choice
+from station_console.services.shelves.search import timeline
+
+PHONE, SECOND = "13812345678", "13987654321"
+
+
+@pytest.fixture
+def manager(station: Station) -> Station:
+    act_as(station, Role.MANAGER, "boss")
+    return station
+
+
+def test_directory_views_show_masked_phones_and_emails_only(manager: Station) -> None:
+    directory.add(
+        manager,
+        {"name": "张三", "external_id": "00123", "phones": f"{PHONE}/{SECOND}", "email": "zhang@example.com"},
+    )
+    shown = [
+        json.dumps(directory.get(manager, "00123").to_json(), ensure_ascii=False, default=str),
+        json.dumps(
+            [v.to_json() for v in directory.list_recipients(manager)], ensure_ascii=False, default=str
+        ),
+        json.dumps([m.to_json() for m in matching.match(manager, "zs")], ensure_ascii=False, default=str),
+    ]
+    for text in shown:
+        assert "138****5678" in text
+        assert PHONE not in text and SECOND not in text and "zhang@example.com" not in text
+
+
+def test_a_deactivated_person_is_purged_after_the_keep_period(manager: Station, clock: FakeClock) -> None:
+    directory.add(manager, {"name": "张三", "external_id": "1", "phones": PHONE, "email": "z@example.com"})
+    directory.add(manager, {"name": "李四", "external_id": "2", "phones": SECOND})
+    directory.set_active(manager, "1", False)
+    clock.advance(days=29)
+    assert privacy.purge_phones(manager).recipients == 0
+    clock.advance(days=1, minutes=1)
+    result = privacy.purge_phones(manager)
+    assert result.recipients == 1
+    gone = recipient(manager, "1")
+    assert (gone.name, gone.email, gone.search_name, gone.active) == ("", None, "", False)
+    assert phones_of(manager, "1") == [None]
+    assert directory.get(manager, "1").phones == ("138****5678",)  # the masked form stays
+    assert phones_of(manager, "2") == [SECOND] and recipient(manager, "2").name == "李四"
+    assert privacy.purge_phones(manager).recipients == 0  # once
+
+
+def test_proxy_names_and_door_receivers_go_with_the_phones(manager: Station, clock: FakeClock) -> None:
+    li = directory.add(manager, {"name": "李四", "phones": SECOND, "building": "B2", "room": "502"}).id
+    consent.record(manager, li, Choice(delivery_preference="door"), channel="app")
+    first = check_in(manager, wb(1), phone=PHONE)
+    confirm_pickup(
+        manager, [first.parcel_id], method="code", scanned=[wb(1)], proxy=Proxy("老王", "2222", "1234")
+    )
+    check_in(manager, wb(2), recipient_id=li)
+    run = runs.plan(manager, "小刘")
+    runs.scan_out(manager, run.id, wb(2))
+    runs.deliver(manager, run.id, wb(2), received_by="门卫张师傅", signature_name="张", photo_ref="p/1.jpg")
+    assert timeline(manager, wb(2)).events[-1].details["received_by"] == "门卫张师傅"
+    clock.advance(days=30, minutes=1)
+    result = privacy.purge_phones(manager)
+    assert (result.proxies, result.receipts) == (1, 1)
+    with manager.read() as session:
+        proxy = session.exec(select(ProxyPickup)).one()
+        item = session.get(DeliveryItem, 1)
+    assert (proxy.name, proxy.id_last4, proxy.phone_tail) == ("", None, "2222")
+    assert item is not None and (item.received_by, item.signature_name, item.photo_ref) == (None, None, None)
+    assert timeline(manager, wb(1)).events[-1].details["proxy_name"] == ""
+
+
+def test_a_persons_export_and_deletion_cover_their_directory_entry(manager: Station) -> None:
+    directory.add(manager, {"name": "张三", "external_id": "1", "phones": PHONE, "room": "502"})
+    export = privacy.export_person(manager, PHONE)
+    assert export["parcels"] == [] and export["directory"][0]["phones"] == [PHONE]
+    assert export["directory"][0]["name"] == "张三"
+    result = privacy.delete_person(manager, PHONE)
+    assert result.recipients == 1
+    gone = recipient(manager, "1")
+    assert (gone.name, gone.active) == ("", False) and phones_of(manager, "1") == [None]
+    assert matching.match(manager, "zs") == []

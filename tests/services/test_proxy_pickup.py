@@ -1,0 +1,122 @@
+"""Proxy pickup (代取): with the code anyone may collect; without it only when the recipient allows."""
+
+from __future__ import annotations
+
+import pytest
+from recipient_helpers import act_as, count
+from sqlmodel import select
+from station_helpers import configure, events, parcel, wb
+
+from db.models import EventKind, ParcelStatus, ProxyPickup, Role
+from station_console.errors import PermissionDenied, Refused
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.pickup.handover import confirm_pickup
+from station_console.services.pickup.lookup import lookup
+from station_console.services.pickup.proxy import Proxy
+from station_console.services.recipients import consent, directory
+from station_console.services.recipients.consent import Choice
+from station_console.services.shelves.search import timeline
+
+NEIGHBOUR = Proxy(name="邻居老王", phone_tail="13911112222")
+
+
+@pytest.fixture
+def clerk(station: Station) -> Station:
+    act_as(station, Role.MANAGER, "boss")
+    return station
+
+
+def hand_over_by_tail(station: Station, waybill: str, tail: str, proxy: Proxy | None) -> list[int]:
+    found = lookup(station, tail)
+    row = found.row_for_waybill(waybill)
+    assert row is not None
+    return confirm_pickup(station, [row.parcel_id], method=found.method, scanned=[waybill], proxy=proxy)
+
+
+def test_with_the_code_anyone_may_collect_and_the_timeline_names_them(clerk: Station) -> None:
+    result = check_in(clerk, wb(1), phone="13812345678")
+    found = lookup(clerk, result.pickup_code)
+    confirm_pickup(clerk, [result.parcel_id], method=found.method, scanned=[wb(1)], proxy=NEIGHBOUR)
+    assert parcel(clerk, result.parcel_id).status == ParcelStatus.PICKED_UP
+    event = events(clerk, EventKind.PICKED_UP)[-1]
+    assert event.details["proxy_by_code"] is True and "老王" not in str(event.details)
+    picked = timeline(clerk, wb(1)).events[-1]
+    assert (picked.details["proxy_name"], picked.details["proxy_phone"]) == ("邻居老王", "****2222")
+
+
+def test_without_the_code_the_recipient_must_allow_proxies(clerk: Station) -> None:
+    zhang = directory.add(clerk, {"name": "张三", "phones": "13812345678"}).id
+    check_in(clerk, wb(1), recipient_id=zhang)
+    with pytest.raises(Refused) as refused:
+        hand_over_by_tail(clerk, wb(1), "5678", NEIGHBOUR)
+    assert refused.value.code == "proxy_not_allowed" and count(clerk, ProxyPickup) == 0
+    consent.record(clerk, zhang, Choice(proxy_allowed=True), channel="counter")
+    hand_over_by_tail(clerk, wb(1), "5678", NEIGHBOUR)
+    assert count(clerk, ProxyPickup) == 1
+
+
+def test_a_recipient_who_chose_a_proxy_allows_one(clerk: Station) -> None:
+    li = directory.add(clerk, {"name": "李四", "phones": "13987654321"}).id
+    consent.record(clerk, li, Choice(delivery_preference="proxy"), channel="app")
+    check_in(clerk, wb(1), recipient_id=li)
+    hand_over_by_tail(clerk, wb(1), "4321", NEIGHBOUR)
+    with clerk.read() as session:
+        record = session.exec(select(ProxyPickup)).one()
+    assert (record.name, record.phone_tail, record.by_code) == ("邻居老王", "2222", False)
+
+
+def test_parcels_outside_the_directory_need_the_code_for_a_proxy(clerk: Station) -> None:
+    check_in(clerk, wb(1), phone="13812345678")
+    with pytest.raises(Refused) as refused:
+        hand_over_by_tail(clerk, wb(1), "5678", NEIGHBOUR)
+    assert refused.value.code == "proxy_not_allowed"
+    assert hand_over_by_tail(clerk, wb(1), "5678", None)  # the recipient themself: as before
+
+
+def test_the_station_may_ask_for_the_last_4_of_the_proxys_id(clerk: Station) -> None:
+    configure(clerk, proxy_id_check="always")
+    result = check_in(clerk, wb(1), phone="13812345678")
+    with pytest.raises(Refused) as no_id:
+        confirm_pickup(clerk, [result.parcel_id], method="code", scanned=[wb(1)], proxy=NEIGHBOUR)
+    assert no_id.value.code == "proxy_id_required"
+    with pytest.raises(Refused):
+        confirm_pickup(
+            clerk,
+            [result.parcel_id],
+            method="code",
+            scanned=[wb(1)],
+            proxy=Proxy("老王", "2222", id_last4="12AB"),
+        )
+    confirm_pickup(
+        clerk,
+        [result.parcel_id],
+        method="code",
+        scanned=[wb(1)],
+        proxy=Proxy("老王", "2222", id_last4="123x"),
+    )
+    assert timeline(clerk, wb(1)).events[-1].details["proxy_id_last4"] == "123X"
+
+
+@pytest.mark.parametrize(
+    "proxy",
+    [
+        Proxy("", "2222"),
+        Proxy("   ", "2222"),
+        Proxy("老王", ""),
+        Proxy("老王", "12"),
+        Proxy("x" * 65, "2222"),
+    ],
+)
+def test_a_proxy_without_name_or_tail_is_refused_and_nothing_changes(clerk: Station, proxy: Proxy) -> None:
+    result = check_in(clerk, wb(1), phone="13812345678")
+    with pytest.raises(Refused):
+        confirm_pickup(clerk, [result.parcel_id], method="code", scanned=[wb(1)], proxy=proxy)
+    assert parcel(clerk, result.parcel_id).status == ParcelStatus.ON_SHELF
+
+
+def test_a_proxy_pickup_needs_a_clerk_signed_in(clerk: Station) -> None:
+    result = check_in(clerk, wb(1), phone="13812345678")
+    clerk.clerk_id = clerk.clerk_role = None
+    with pytest.raises(PermissionDenied):
+        confirm_pickup(clerk, [result.parcel_id], method="code", scanned=[wb(1)], proxy=NEIGHBOUR)

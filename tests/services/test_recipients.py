@@ -1,0 +1,252 @@
+"""The directory at the counter: matching as the clerk types, check-in by recipient, consent, linking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from recipient_helpers import HEADERS_ZH, PEOPLE, act_as, recipient, write_csv
+from station_helpers import events, layer_figures, parcel, wb
+
+from db.models import EventKind, Role
+from station_console.errors import NotFound, PermissionDenied, Refused
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.recipients import consent, directory, matching
+from station_console.services.recipients.consent import Choice
+from station_console.services.recipients.importing import import_file
+
+
+@pytest.fixture
+def campus(station: Station, tmp_path: Path) -> Station:
+    """A manager signed in, the four people of PEOPLE in the directory."""
+    act_as(station, Role.MANAGER, "boss")
+    import_file(station, write_csv(tmp_path / "people.csv", [HEADERS_ZH, *PEOPLE]))
+    return station
+
+
+def names(found: list[matching.Match]) -> list[str]:
+    return [m.name for m in found]
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("zs", "张三"),
+        ("ZS", "张三"),
+        ("zhangs", "张三"),
+        ("张", "张三"),
+        ("三", "张三"),
+        ("shantianfang", "单田芳"),  # 单 read as the surname shan
+        ("dtf", "单田芳"),
+        ("stf", "单田芳"),
+        ("3-502", "张三"),
+        ("A3-2-502", "张三"),
+        ("ａ３－５０２", "张三"),  # full width, as a Chinese input method types it
+        ("1203", "李四"),
+        ("00124", "李四"),
+        ("5678", "张三"),  # a phone tail
+        ("tom", "Tom Smith"),
+        ("smi", "Tom Smith"),
+    ],
+)
+def test_matching_as_the_clerk_types(campus: Station, typed: str, first: str) -> None:
+    found = matching.match(campus, typed)
+    assert found and found[0].name == first
+    assert found[0].phone is not None and "*" in found[0].phone  # masked, never the number
+
+
+def test_matching_ranks_whole_tokens_first_and_treats_wildcards_as_text(campus: Station) -> None:
+    directory.add(campus, {"name": "Zsolt Nagy"})  # `zs` starts a token of his: second to 张三's `zs`
+    assert names(matching.match(campus, "zs"))[:2] == ["张三", "Zsolt Nagy"]
+    directory.add(campus, {"name": "赵四", "room": "502", "building": "Z"})
+    assert set(names(matching.match(campus, "502"))) == {"张三", "赵四"}
+    assert matching.match(campus, "%") == [] and matching.match(campus, "\\") == []
+    assert matching.match(campus, "   ") == []
+    assert matching.match(campus, "x" * 5000) == []
+
+
+def test_deactivated_people_are_not_offered(campus: Station) -> None:
+    directory.set_active(campus, "00123", False)
+    assert "张三" not in names(matching.match(campus, "zs"))
+
+
+def test_matching_needs_someone_signed_in(campus: Station) -> None:
+    campus.clerk_id = campus.clerk_role = None
+    with pytest.raises(PermissionDenied):
+        matching.match(campus, "zs")
+
+
+def test_check_in_for_a_chosen_recipient_takes_phone_and_name_from_the_directory(campus: Station) -> None:
+    zhang = recipient(campus, "00123")
+    result = check_in(campus, wb(1), recipient_id=zhang.id)
+    assert (result.recipient_id, result.masked_phone, result.consent_missing) == (
+        zhang.id,
+        "138****5678",
+        True,
+    )
+    row = parcel(campus, result.parcel_id)
+    assert (row.phone_full, row.phone_tail, row.recipient_name) == ("13812345678", "5678", "张三")
+    assert events(campus, EventKind.CHECKED_IN)[-1].details["recipient"] == zhang.id
+
+
+def test_a_typed_phone_wins_and_the_recipient_is_still_linked(campus: Station) -> None:
+    zhang = recipient(campus, "00123")
+    result = check_in(campus, wb(1), recipient_id=zhang.id, phone="17012345678-8462")
+    row = parcel(campus, result.parcel_id)
+    assert (row.phone_tail, row.recipient_id) == ("8462", zhang.id)
+
+
+def test_a_full_phone_of_one_person_links_them_without_a_choice(campus: Station) -> None:
+    result = check_in(campus, wb(1), phone="139-8765-4321")
+    assert result.recipient_id == recipient(campus, "00124").id
+    assert check_in(campus, wb(2), phone="13000000000").recipient_id is None
+    # Two people share a number: no guess.
+    directory.add(campus, {"name": "李四的室友", "phones": "13987654321"})
+    assert check_in(campus, wb(3), phone="13987654321").recipient_id is None
+
+
+def test_check_in_for_a_deactivated_recipient_is_refused_and_writes_nothing(campus: Station) -> None:
+    from checkin_helpers import counts
+
+    directory.set_active(campus, "00125", False)
+    before = counts(campus)
+    with pytest.raises(Refused) as caught:
+        check_in(campus, wb(1), recipient_id=recipient(campus, "00125").id)
+    assert caught.value.code == "recipient_inactive" and counts(campus) == before
+    with pytest.raises(NotFound):
+        check_in(campus, wb(1), recipient_id=99999)
+
+
+def test_consent_warning_follows_what_the_recipient_said(campus: Station) -> None:
+    zhang = recipient(campus, "00123")
+    assert check_in(campus, wb(1), recipient_id=zhang.id).consent_missing
+    consent.record(campus, "00123", Choice(consent="granted"), channel="counter")
+    assert not check_in(campus, wb(2), recipient_id=zhang.id).consent_missing
+    consent.record(campus, "00123", Choice(consent="refused", delivery_preference="door"), channel="phone")
+    third = check_in(campus, wb(3), recipient_id=zhang.id)
+    assert third.consent_missing and third.wants_door
+    assert not check_in(campus, wb(4)).consent_missing  # no directory entry: nothing to warn about
+
+
+def test_parcels_of_one_recipient_share_a_layer_whatever_phone_they_came_with(campus: Station) -> None:
+    zhang = recipient(campus, "00123")
+    first = check_in(campus, wb(1), recipient_id=zhang.id)
+    second = check_in(campus, wb(2), recipient_id=zhang.id, phone="17012345678-8462")
+    third = check_in(campus, wb(3), phone="13812345678")  # the directory phone: linked, same layer
+    assert first.location == second.location == third.location
+    assert layer_figures(campus, first.location)[1] == 3
+
+
+def test_consent_is_recorded_with_time_channel_and_clerk(campus: Station, clock: object) -> None:
+    clerk_id = act_as(campus, Role.CLERK, "li")
+    view = consent.record(
+        campus,
+        "00123",
+        Choice(consent="granted", delivery_preference="station", reminders_opt_out=True),
+        channel="counter",
+        note="asked at pickup",
+    )
+    assert (view.consent, view.consent_channel, view.reminders_opt_out) == ("granted", "counter", True)
+    row = recipient(campus, "00123")
+    assert (row.consent_by, row.consent_at) == (clerk_id, campus.now())
+    history = consent.history(campus, "00123")
+    assert [(h.consent, h.channel, h.clerk, h.note) for h in history] == [
+        ("granted", "counter", "li", "asked at pickup")
+    ]
+    event = events(campus, EventKind.CONSENT_RECORDED)[-1]
+    assert event.clerk_id == clerk_id and event.details["consent"] == "granted"
+    assert "张三" not in str(event.details)
+
+
+def test_consent_refusals(campus: Station) -> None:
+    with pytest.raises(Refused, match="channel"):
+        consent.record(campus, "00123", Choice(consent="granted"), channel="telepathy")
+    with pytest.raises(Refused):
+        consent.record(campus, "00123", Choice(), channel="counter")
+    with pytest.raises(Refused):
+        consent.record(campus, "00123", Choice(delivery_preference="drone"), channel="counter")
+    with pytest.raises(NotFound):
+        consent.record(campus, "99999", Choice(consent="granted"), channel="counter")
+    campus.clerk_id = campus.clerk_role = None
+    with pytest.raises(PermissionDenied):
+        consent.record(campus, "00123", Choice(consent="granted"), channel="counter")
+    assert consent.history.__name__ and recipient(campus, "00123").consent is None
+
+
+def test_coverage_and_parcels_by_preference(campus: Station) -> None:
+    consent.record(campus, "00123", Choice(consent="granted", delivery_preference="station"), channel="app")
+    consent.record(campus, "00124", Choice(consent="refused", delivery_preference="door"), channel="app")
+    check_in(campus, wb(1), recipient_id=recipient(campus, "00123").id)
+    check_in(campus, wb(2), recipient_id=recipient(campus, "00124").id)
+    check_in(campus, wb(3), recipient_id=recipient(campus, "00125").id)
+    check_in(campus, wb(4))
+    cover = consent.coverage(campus)
+    assert cover["active"] == 4 and cover["consent"] == {"granted": 1, "refused": 1, "unknown": 2}
+    assert cover["coverage_percent"] == 25.0 and cover["by_preference"]["door"] == 1
+    assert consent.parcels_by_preference(campus) == {
+        "station": 1,
+        "door": 1,
+        "locker": 0,
+        "proxy": 0,
+        "unknown": 1,
+        "none": 1,
+        "without_consent": 2,
+    }
+
+
+def test_who_is_this_list_and_linking(campus: Station) -> None:
+    typed = check_in(campus, wb(1), recipient_name="张 三")  # typed, matched to no one
+    check_in(campus, wb(2))  # no name at all: not a "who is this?"
+    waiting = matching.unmatched(campus)
+    assert [(u.parcel_id, u.name, u.masked_phone) for u in waiting] == [(typed.parcel_id, "张 三", None)]
+    linked = matching.link(campus, typed.parcel_id, "00123")
+    assert (linked.phone_added, linked.masked_phone, linked.consent_missing) == (True, "138****5678", True)
+    row = parcel(campus, typed.parcel_id)
+    assert (row.recipient_id, row.phone_full) == (recipient(campus, "00123").id, "13812345678")
+    assert matching.unmatched(campus) == []
+    assert events(campus, EventKind.RECIPIENT_LINKED)[-1].details["masked_phone"] == "138****5678"
+
+
+def test_linking_keeps_a_phone_the_parcel_came_with_and_refuses_parcels_that_left(campus: Station) -> None:
+    from checkin_helpers import pick_up
+
+    own = check_in(campus, wb(1), phone="5555", recipient_name="李")
+    assert not matching.link(campus, own.parcel_id, "00124").phone_added
+    assert parcel(campus, own.parcel_id).phone_tail == "5555"
+    gone = check_in(campus, wb(2), recipient_name="王")
+    pick_up(campus, gone.parcel_id)
+    with pytest.raises(Refused):
+        matching.link(campus, gone.parcel_id, "00124")
+
+
+def test_directory_edits_are_a_managers_and_keep_keys_and_phones_right(campus: Station) -> None:
+    view = directory.edit(
+        campus, "00123", {"name": "张叁", "phones": "13811112222 / 13833334444", "room": "301"}
+    )
+    assert view.phones == ("138****2222", "138****4444") and view.floor == 3
+    assert matching.match(campus, "zs")[0].name == "张叁"
+    with pytest.raises(Refused) as caught:
+        directory.edit(campus, "00123", {"external_id": "00124"})
+    assert caught.value.code == "external_id_taken"
+    with pytest.raises(Refused):
+        directory.edit(campus, "00123", {"consent": "granted"})  # recorded with a channel, not edited
+    with pytest.raises(Refused):
+        directory.edit(campus, "00123", {"phones": "5678"})
+    act_as(campus, Role.CLERK, "li")
+    with pytest.raises(PermissionDenied):
+        directory.edit(campus, "00123", {"room": "999"})
+    assert directory.get(campus, "00123").room == "301"
+    event = events(campus, EventKind.RECIPIENT_CHANGED)[-1]
+    assert event.details["fields"] == ["name", "phones", "room"] and "张" not in str(event.details)
+
+
+def test_a_typed_tail_of_a_directory_phone_brings_its_full_number(campus: Station) -> None:
+    zhang = recipient(campus, "00123")
+    result = check_in(campus, wb(1), recipient_id=zhang.id, phone="5678")  # the waybill shows only the tail
+    assert parcel(campus, result.parcel_id).phone_full == "13812345678"
+    other = check_in(campus, wb(2), recipient_id=zhang.id, phone="0000")  # not theirs: kept as typed
+    assert parcel(campus, other.parcel_id).phone_full is None and other.masked_phone == "****0000"
+    typed = check_in(campus, wb(3), recipient_name="张三", phone="138****5678")
+    assert matching.link(campus, typed.parcel_id, "00123").phone_added
+    assert parcel(campus, typed.parcel_id).phone_full == "13812345678"

@@ -1,0 +1,354 @@
+"""Importing the recipient directory: encodings, leading zeros, duplicates, renamed columns, upserts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from recipient_helpers import (
+    HEADERS_ZH,
+    PEOPLE,
+    act_as,
+    count,
+    phones_of,
+    recipient,
+    write_csv,
+    write_xlsx,
+)
+from sqlmodel import select
+
+from db.models import EventKind, Parcel, ParcelEvent, Recipient, RecipientConsent, Role
+from station_console.errors import PermissionDenied, Refused
+from station_console.services.core.station import Station
+from station_console.services.recipients import directory, importing
+from station_console.services.recipients.importing import import_file, recognise
+
+
+@pytest.fixture
+def manager(station: Station) -> Station:
+    act_as(station, Role.MANAGER, "boss")
+    return station
+
+
+def test_a_gbk_csv_from_excel_keeps_chinese_names_and_leading_zeros(manager: Station, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "名单.csv", [HEADERS_ZH, *PEOPLE], encoding="gbk")
+    result = import_file(manager, path)
+    assert (result.encoding, result.added, result.updated, result.issues) == ("gb18030", 4, 0, [])
+    assert result.columns == {
+        "external_id": "学号",
+        "name": "姓名",
+        "phone": "手机",
+        "building": "楼栋",
+        "unit": "单元",
+        "room": "房间",
+    }
+    zhang = recipient(manager, "00123")
+    assert (zhang.name, zhang.building, zhang.unit, zhang.room, zhang.floor) == ("张三", "A3", "2", "502", 5)
+    assert recipient(manager, "00124").floor == 12
+    assert phones_of(manager, "00126") == ["13600002222"]
+    shown = directory.get(manager, "00123")
+    assert shown.phones == ("138****5678",) and shown.source == "directory"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter", "expected"),
+    [("utf-8-sig", ",", "utf-8-sig"), ("utf-8", ";", "utf-8"), ("utf-16", "\t", "utf-16")],
+)
+def test_other_encodings_and_separators(
+    manager: Station, tmp_path: Path, encoding: str, delimiter: str, expected: str
+) -> None:
+    rows = [["ID", "Name", "Phone", "Building", "Room"], ["007", "王五", "13511112222", "C", "210"]]
+    path = write_csv(tmp_path / "people.csv", rows, encoding=encoding, delimiter=delimiter)
+    result = import_file(manager, path)
+    assert (result.encoding, result.added) == (expected, 1)
+    assert recipient(manager, "007").name == "王五"
+
+
+def test_xlsx_numbers_keep_their_zeros_and_phones_their_digits(manager: Station, tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["工号", "姓名", "手机号码", "部门"],
+        [123, "赵六", 13812345678, "财务部"],
+        ["00007", "钱七", "139 8765 4321", "人事部"],
+        [9.0, "孙八", 13600001111.0, None],
+    ]
+    path = write_xlsx(tmp_path / "staff.xlsx", rows, formats={(2, 1): "000000", (4, 1): "0000"})
+    result = import_file(manager, path)
+    assert (result.encoding, result.added, result.issues) == ("xlsx", 3, [])
+    assert recipient(manager, "000123").name == "赵六"
+    assert recipient(manager, "00007").department == "人事部"
+    assert recipient(manager, "0009").name == "孙八"
+    assert phones_of(manager, "000123") == ["13812345678"]
+    assert phones_of(manager, "0009") == ["13600001111"]
+
+
+def test_a_title_row_above_the_headers_is_skipped(manager: Station, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "t.csv", [["2026级学生名单", "", ""], ["学号", "姓名", "宿舍号"], ["1", "周九", "304"]]
+    )
+    result = import_file(manager, path)
+    assert (result.added, result.columns) == (1, {"external_id": "学号", "name": "姓名", "room": "宿舍号"})
+
+
+def test_duplicate_ids_count_once_and_name_clashes_are_reported(manager: Station, tmp_path: Path) -> None:
+    rows = [
+        HEADERS_ZH,
+        ["001", "张伟", "13800000001", "A", "", "101"],
+        ["002", "张伟", "13800000002", "B", "", "202"],
+        ["001", "张伟伟", "13800000003", "A", "", "103"],
+    ]
+    result = import_file(manager, write_csv(tmp_path / "d.csv", rows))
+    assert result.added == 2
+    assert result.duplicates == [{"line": 4, "external_id": "001", "first_line": 2}]
+    assert result.clashes == [{"name": "张伟", "external_ids": ["001", "002"]}]
+    assert recipient(manager, "001").room == "101"  # the first row counts
+
+
+def test_bad_rows_are_reported_by_line_and_the_rest_imported(manager: Station, tmp_path: Path) -> None:
+    rows = [
+        ["学号", "姓名", "手机", "配送方式"],
+        ["1", "", "13800000001", ""],  # no name: skipped
+        ["", "无号", "13800000002", ""],  # no id: skipped
+        ["3", "吴十", "5678", "送货上门"],  # a tail is no directory phone: kept without it
+        ["4", "郑一", "13800000004", "飞艇"],  # unknown choice: kept without it
+    ]
+    result = import_file(manager, write_csv(tmp_path / "b.csv", rows))
+    assert result.added == 2
+    assert [(i.line, i.code) for i in result.issues] == [
+        (2, "name_empty"),
+        (3, "no_external_id"),
+        (4, "phone_partial"),
+        (5, "bad_preference"),
+    ]
+    assert phones_of(manager, "3") == [] and recipient(manager, "3").delivery_preference == "door"
+    assert recipient(manager, "4").delivery_preference is None
+
+
+def test_upsert_on_the_external_id_updates_only_what_changed(manager: Station, tmp_path: Path) -> None:
+    import_file(manager, write_csv(tmp_path / "a.csv", [HEADERS_ZH, *PEOPLE]))
+    moved = [row[:] for row in PEOPLE]
+    moved[0][5] = "608"  # 张三 moved rooms
+    moved[1][2] = "13911110000"  # 李四 changed phones
+    result = import_file(manager, write_csv(tmp_path / "b.csv", [HEADERS_ZH, *moved]))
+    assert (result.added, result.updated, result.unchanged) == (0, 2, 2)
+    assert sorted(c["external_id"] for c in result.changes) == ["00123", "00124"]
+    zhang = recipient(manager, "00123")
+    assert (zhang.room, zhang.floor) == ("608", 6)
+    assert " a3-2-608" in zhang.search_name and "502" not in zhang.search_name
+    assert phones_of(manager, "00124") == ["13911110000"]
+    assert count(manager, Recipient) == 4
+
+
+def test_a_full_import_deactivates_the_missing_never_deletes_and_parcels_keep_them(
+    manager: Station, tmp_path: Path
+) -> None:
+    from station_helpers import wb
+
+    from station_console.services.checkin.transaction import check_in
+
+    import_file(manager, write_csv(tmp_path / "a.csv", [HEADERS_ZH, *PEOPLE]))
+    gone = recipient(manager, "00125")
+    parcel_id = check_in(manager, wb(1), recipient_id=gone.id).parcel_id
+    partial = import_file(manager, write_csv(tmp_path / "b.csv", [HEADERS_ZH, *PEOPLE[:2]]))
+    assert partial.deactivated == 0 and recipient(manager, "00125").active
+    full = import_file(manager, write_csv(tmp_path / "c.csv", [HEADERS_ZH, *PEOPLE[:2]]), full=True)
+    assert (full.deactivated, full.unchanged) == (2, 2)
+    assert not recipient(manager, "00125").active and recipient(manager, "00125").deactivated_at is not None
+    assert count(manager, Recipient) == 4
+    with manager.read() as session:
+        parcel = session.get(Parcel, parcel_id)
+        assert parcel is not None and parcel.recipient_id == gone.id
+    back = import_file(manager, write_csv(tmp_path / "d.csv", [HEADERS_ZH, *PEOPLE]), full=True)
+    assert (back.reactivated, back.deactivated) == (2, 0) and recipient(manager, "00125").active
+
+
+def test_a_full_import_touches_only_its_own_source(manager: Station, tmp_path: Path) -> None:
+    import_file(manager, write_csv(tmp_path / "s.csv", [HEADERS_ZH, *PEOPLE[:2]]), mapping="students")
+    import_file(manager, write_csv(tmp_path / "t.csv", [HEADERS_ZH, *PEOPLE[2:]]), mapping="staff")
+    directory.add(manager, {"name": "门卫老王", "phones": "13300000000"})
+    result = import_file(
+        manager, write_csv(tmp_path / "u.csv", [HEADERS_ZH, PEOPLE[0]]), mapping="students", full=True
+    )
+    assert result.deactivated == 1
+    active = {r.name for r in directory.list_recipients(manager)}
+    assert active == {"张三", "单田芳", "Tom Smith", "门卫老王"}
+
+
+def test_a_dry_run_counts_everything_and_writes_nothing(manager: Station, tmp_path: Path) -> None:
+    events_before = count(manager, ParcelEvent)
+    result = import_file(manager, write_csv(tmp_path / "a.csv", [HEADERS_ZH, *PEOPLE]), dry_run=True)
+    assert (result.added, result.dry_run) == (4, True)
+    assert result.preview[0]["phones"] == ["138****5678"] and "13812345678" not in str(result.to_json())
+    assert count(manager, Recipient) == 0 and count(manager, ParcelEvent) == events_before
+
+
+def test_a_saved_mapping_survives_a_renamed_column(manager: Station, tmp_path: Path) -> None:
+    first = [["Staff No.", "Full name", "Mobile No."], ["0042", "Ada Lovelace", "13812340000"]]
+    result = import_file(
+        manager,
+        write_csv(tmp_path / "a.csv", first),
+        mapping="hr",
+        columns={"external_id": "Staff No.", "name": "Full name", "phone": "Mobile No."},
+    )
+    assert result.added == 1
+    assert importing.saved_mappings(manager)["hr"] == {
+        "external_id": "Staff No.",
+        "name": "Full name",
+        "phone": "Mobile No.",
+    }
+    # Next term the phone column is called 手机号码; the saved mapping still finds id and name.
+    second = [["Staff No.", "Full name", "手机号码"], ["0042", "Ada Lovelace", "13900000000"]]
+    again = import_file(manager, write_csv(tmp_path / "b.csv", second), mapping="hr")
+    assert [i.code for i in again.issues] == ["column_renamed"]
+    assert again.updated == 1 and phones_of(manager, "0042") == ["13900000000"]
+
+
+def test_a_file_without_an_id_column_is_refused_with_the_headers(manager: Station, tmp_path: Path) -> None:
+    with pytest.raises(Refused) as caught:
+        import_file(manager, write_csv(tmp_path / "a.csv", [["姓名", "手机"], ["张三", "13812345678"]]))
+    assert caught.value.code == "column_missing" and "姓名" in caught.value.message()
+    assert count(manager, Recipient) == 0
+
+
+def test_files_we_cannot_read_are_refused(manager: Station, tmp_path: Path) -> None:
+    old = tmp_path / "old.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    for path, code in ((tmp_path / "missing.csv", "no_file"), (old, "xls_format")):
+        with pytest.raises(Refused) as caught:
+            import_file(manager, path)
+        assert caught.value.code == code
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(Refused, match="empty"):
+        import_file(manager, empty)
+
+
+def test_consent_and_choice_columns_are_recorded_with_the_import_channel(
+    manager: Station, tmp_path: Path
+) -> None:
+    rows = [
+        ["学号", "姓名", "同意驿站代收", "配送方式"],
+        ["1", "甲", "是", "驿站"],
+        ["2", "乙", "否", "送货上门"],
+    ]
+    result = import_file(manager, write_csv(tmp_path / "c.csv", rows))
+    assert result.choices == 2
+    first = recipient(manager, "1")
+    assert (first.consent, first.consent_channel, first.consent_by) == ("granted", "import", manager.clerk_id)
+    assert recipient(manager, "2").delivery_preference == "door"
+    with manager.read() as session:
+        history = session.exec(select(RecipientConsent)).all()
+    assert sorted((h.consent, h.channel) for h in history) == [("granted", "import"), ("refused", "import")]
+    again = import_file(manager, write_csv(tmp_path / "d.csv", rows))
+    assert (again.choices, again.unchanged) == (0, 2)
+
+
+def test_only_a_manager_imports_and_one_event_records_it(station: Station, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", [HEADERS_ZH, *PEOPLE])
+    act_as(station, Role.CLERK, "li")
+    with pytest.raises(PermissionDenied):
+        import_file(station, path)
+    act_as(station, Role.MANAGER, "boss")
+    import_file(station, path, mapping="campus")
+    with station.read() as session:
+        events = session.exec(
+            select(ParcelEvent).where(ParcelEvent.kind == EventKind.RECIPIENTS_IMPORTED)
+        ).all()
+    assert len(events) == 1 and events[0].details["added"] == 4 and events[0].details["source"] == "campus"
+    assert "张三" not in str(events[0].details)  # names are personal data: never in the audit trail
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (["工号", "姓名", "备用电话", "电话"], {"external_id": 0, "name": 1, "phone2": 2, "phone": 3}),
+        (
+            ["学号*", "姓 名", "手机号码（必填）", "楼层"],
+            {"external_id": 0, "name": 1, "phone": 2, "floor": 3},
+        ),
+        (["Student ID", "Name", "E-mail", "Room No"], {"external_id": 0, "name": 1, "email": 2, "room": 3}),
+    ],
+)
+def test_headers_are_recognised_in_chinese_and_english(headers: list[str], expected: dict[str, int]) -> None:
+    assert recognise(headers) == expected
+
+
+def test_xlsx_cells_as_excel_shows_them(tmp_path: Path) -> None:
+    """Dates, booleans, gaps and a second sheet, from a workbook openpyxl writes."""
+    from datetime import date
+
+    from openpyxl import Workbook
+
+    from station_console.services.recipients import xlsx
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.append(["id", "name", "since", "member"])
+    first.append(["7", "甲", date(2026, 9, 1), True])
+    first.append([None, None, None, None])  # an empty row
+    first.append(["8", None, None, False])  # a gap in the middle of a row
+    second = book.create_sheet("staff")
+    second.append(["工号", "姓名"])
+    second.append([42, "乙"])
+    second["A2"].number_format = "00000"
+    path = tmp_path / "two.xlsx"
+    book.save(path)
+    rows = list(xlsx.rows(path))
+    assert rows[1] == ["7", "甲", "2026-09-01", "yes"]
+    assert rows[2] == [] and rows[3] == ["8", "", "", "no"]
+    assert list(xlsx.rows(path, "staff")) == [["工号", "姓名"], ["00042", "乙"]]
+    with pytest.raises(Refused) as missing:
+        list(xlsx.rows(path, "nope"))
+    assert missing.value.code == "no_sheet" and "staff" in missing.value.message()
+
+
+def test_xlsx_as_excel_and_wps_write_it(tmp_path: Path) -> None:
+    """Rich text runs joined, phonetic guides left out, inline strings, cells placed by reference, the
+    Strict namespace: a workbook written by hand the way other programs write them."""
+    import zipfile
+
+    from station_console.services.recipients import xlsx
+
+    strict = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+    rel = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+    path = tmp_path / "hand.xlsx"
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{strict}" xmlns:r="{rel}"><sheets>'
+            f'<sheet name="名单" sheetId="1" r:id="rId7"/></sheets></workbook>',
+        )
+        book.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId7" Target="/xl/worksheets/s.xml"/></Relationships>',
+        )
+        book.writestr(
+            "xl/sharedStrings.xml",
+            f'<sst xmlns="{strict}"><si><t>学号</t></si>'
+            "<si><r><t>张</t></r><r><t>三</t></r><rPh><t>ちょう</t></rPh></si></sst>",
+        )
+        book.writestr(
+            "xl/styles.xml",
+            f'<styleSheet xmlns="{strict}"><numFmts><numFmt numFmtId="170" formatCode="000000"/></numFmts>'
+            '<cellXfs><xf numFmtId="0"/><xf numFmtId="170"/></cellXfs></styleSheet>',
+        )
+        book.writestr(
+            "xl/worksheets/s.xml",
+            f'<worksheet xmlns="{strict}"><sheetData>'
+            '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="inlineStr"><is><t>备注</t></is></c></row>'
+            '<row r="3"><c r="A3" s="1"><v>123</v></c><c r="B3" t="s"><v>1</v></c>'
+            '<c r="C3" t="str"><f>A3&amp;""</f><v>123</v></c></row>'
+            "</sheetData></worksheet>",
+        )
+    assert list(xlsx.rows(path)) == [["学号", "", "备注"], [], ["000123", "张三", "123"]]
+
+
+def test_a_broken_workbook_is_refused(tmp_path: Path) -> None:
+    from station_console.services.recipients import xlsx
+
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(Refused) as caught:
+        list(xlsx.rows(bad))
+    assert caught.value.code == "bad_xlsx"

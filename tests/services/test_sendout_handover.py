@@ -1,0 +1,152 @@
+"""Refunds before handover, and the courier's handover batch: scan to confirm, strangers refused,
+missing parcels flagged, the manifest queued."""
+
+from __future__ import annotations
+
+import pytest
+from sendout_helpers import as_clerk, as_manager, events, jobs, row, send, sf, staff
+
+from station_console.errors import PermissionDenied, Refused
+from station_console.services.core.station import Station
+from station_console.services.people import clerks
+from station_console.services.sendout import handover, payments
+
+
+@pytest.fixture
+def counter(station: Station) -> Station:
+    return staff(station)
+
+
+def test_the_courier_scans_and_signs(counter: Station, clock) -> None:
+    a, b, c = (send(counter, waybill=sf(n)).send_id for n in (1, 2, 3))
+    jt = send(counter, waybill="JT1234567890123", carrier="JT").send_id
+    batch = handover.open_batch(counter, "sf")
+    assert (batch.carrier, batch.status, len(batch.rows), len(batch.scanned)) == ("SF", "open", 3, 0)
+    assert handover.open_batch(counter, "SF").batch_id == batch.batch_id  # one open batch per carrier
+    first = handover.scan(counter, batch.batch_id, sf(1).lower())
+    assert (first.row.send_id, first.already, first.done, first.total) == (a, False, 1, 3)
+    assert handover.scan(counter, batch.batch_id, sf(1)).already
+    handover.scan(counter, batch.batch_id, f"]C1{sf(2)}\r")  # a scanner's prefix and suffix
+    assert row(counter, a).status == "accepted"  # scanned, still ours until the batch closes
+    clock.advance(minutes=20)
+    closed = handover.close_batch(counter, batch.batch_id, courier_name="Courier Chen")
+    assert closed.status == "closed" and [r.send_id for r in closed.rows] == [a, b]
+    assert closed.summary["handed_over"] == 2 and closed.summary["weight_g"] == 2400
+    assert closed.summary["missing"] == [{"send_id": c, "waybill": sf(3)}]
+    assert (row(counter, a).status, row(counter, a).handed_over_at) == ("handed_over", clock.now)
+    assert row(counter, a).recipient_phone_full is None  # the carrier has the waybill now
+    assert row(counter, c).status == "accepted" and row(counter, jt).status == "accepted"
+    manifest = [j for j in jobs(counter) if j.kind == "manifest"]
+    assert [j.payload for j in manifest] == [{"flow": "sendout", "batch_id": batch.batch_id}]
+    assert len(events(counter, "send_scanned")) == 2 and len(events(counter, "send_handed_over")) == 2
+    (closing,) = events(counter, "handover_closed")
+    assert closing.details["courier"] == "Courier Chen" and closing.details["handed_over"] == 2
+    nxt = handover.open_batch(counter, "SF")
+    assert nxt.batch_id != batch.batch_id and [r.send_id for r in nxt.rows] == [c]
+
+
+@pytest.mark.parametrize(
+    ("scan", "says"),
+    [
+        ("JT1234567890123", "goes with JT"),
+        ("SF9999999999999", "not a send of this station"),
+        ("???", None),
+    ],
+)
+def test_a_stranger_is_refused_loudly(counter: Station, scan: str, says: str | None) -> None:
+    send(counter, waybill=sf(1))
+    send(counter, waybill="JT1234567890123", carrier="JT")
+    batch = handover.open_batch(counter, "SF")
+    with pytest.raises(Refused) as exc:
+        handover.scan(counter, batch.batch_id, scan)
+    if says:
+        assert exc.value.code == "wrong_parcel" and says in exc.value.message()
+    assert handover.batch_view(counter, batch.batch_id).scanned == []
+    assert events(counter, "send_scanned") == []
+
+
+def test_handed_over_and_refunded_parcels_must_not_leave_again(counter: Station) -> None:
+    send(counter, waybill=sf(1))
+    refunded = send(counter, waybill=sf(2)).send_id
+    batch = handover.open_batch(counter, "SF")
+    handover.scan(counter, batch.batch_id, sf(1))
+    handover.close_batch(counter, batch.batch_id)
+    as_manager(counter)
+    payments.refund(counter, refunded, "customer changed their mind")
+    as_clerk(counter)
+    again = handover.open_batch(counter, "SF")
+    for waybill, status in ((sf(1), "handed over"), (sf(2), "cancelled")):
+        with pytest.raises(Refused) as exc:
+            handover.scan(counter, again.batch_id, waybill)
+        assert status in exc.value.message()
+    with pytest.raises(Refused) as exc:
+        handover.close_batch(counter, again.batch_id)
+    assert exc.value.code == "nothing_scanned"
+    with pytest.raises(Refused):
+        handover.scan(counter, batch.batch_id, sf(1))  # a closed batch takes no scans
+
+
+def test_refunds_are_a_managers_and_only_before_handover(counter: Station) -> None:
+    kept = send(counter, waybill=sf(1))
+    gone = send(counter, waybill=sf(2)).send_id
+    batch = handover.open_batch(counter, "SF")
+    handover.scan(counter, batch.batch_id, sf(2))
+    handover.close_batch(counter, batch.batch_id)
+    with pytest.raises(PermissionDenied):
+        payments.refund(counter, kept.send_id, "wrong address")
+    clerks.act_as(counter, None)
+    with pytest.raises(PermissionDenied):
+        payments.refund(counter, kept.send_id, "wrong address")
+    as_manager(counter)
+    done = payments.refund(counter, kept.send_id, "wrong address")
+    assert (done.refund_cents, done.payment_method) == (kept.price_cents, "cash")
+    stored = row(counter, kept.send_id)
+    assert (stored.status, stored.refund_cents, stored.refund_reason) == (
+        "cancelled",
+        kept.price_cents,
+        "wrong address",
+    )
+    assert stored.recipient_phone_full is None  # the refunded parcel goes nowhere: no number kept
+    with pytest.raises(Refused) as exc:
+        payments.refund(counter, gone, "too late")
+    assert exc.value.code == "not_refundable" and "handed over" in exc.value.message()
+    with pytest.raises(Refused):
+        payments.refund(counter, kept.send_id, "twice")
+    (event,) = events(counter, "send_refunded")
+    assert event.details["refund_cents"] == kept.price_cents
+    assert send(counter, waybill=sf(1)).waybill == sf(1)  # a cancelled send frees its number
+
+
+def test_a_refund_takes_a_scanned_send_out_of_the_open_batch(counter: Station) -> None:
+    a = send(counter, waybill=sf(1)).send_id
+    send(counter, waybill=sf(2))
+    batch = handover.open_batch(counter, "SF")
+    handover.scan(counter, batch.batch_id, sf(1))
+    as_manager(counter)
+    payments.refund(counter, a, "parcel damaged at the counter")
+    view = handover.batch_view(counter, batch.batch_id)
+    assert [r.waybill for r in view.rows] == [sf(2)] and view.scanned == []
+
+
+def test_find_a_send_by_number_or_waybill(counter: Station) -> None:
+    result = send(counter, waybill=sf(5))
+    assert payments.find_send_id(counter, f"#{result.send_id}") == result.send_id
+    assert payments.find_send_id(counter, sf(5).lower()) == result.send_id
+    with pytest.raises(Exception, match="No send"):
+        payments.find_send_id(counter, "SF0000000000000")
+
+
+def test_nobody_signed_in_hands_nothing_over(counter: Station) -> None:
+    send(counter, waybill=sf(1))
+    batch = handover.open_batch(counter, "SF")
+    clerks.act_as(counter, None)
+    for call in (
+        lambda: handover.open_batch(counter, "SF"),
+        lambda: handover.scan(counter, batch.batch_id, sf(1)),
+        lambda: handover.close_batch(counter, batch.batch_id),
+    ):
+        with pytest.raises(PermissionDenied) as exc:
+            call()
+        assert exc.value.code == "not_signed_in"
+    as_clerk(counter)
+    assert handover.batch_view(counter, batch.batch_id).scanned == []

@@ -1,0 +1,188 @@
+"""Send-out printouts through the print queue: the waybill label in every language and size (its
+barcode decoded back with a real decoder), the sender's receipt on 58 and 80 mm rolls, the manifest."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+import zxingcpp
+from PIL import Image
+from pypdf import PdfReader
+from sendout_helpers import FULL_NUMBERS, jobs, send, sf, staff
+
+from hardware.printers import make_printer
+from hardware.printers.label import LabelSize
+from hardware.sendprint import layout as wl
+from hardware.sendprint import roll, waybill
+from station_console.services.core.station import Station
+from station_console.services.printing import jobs as printing
+from station_console.services.sendout import drawing, handover, printouts
+
+pytestmark = pytest.mark.sqlite_only  # rendering, not storage: once is enough
+
+
+@pytest.fixture
+def accepted(station: Station) -> tuple[Station, int]:
+    from hardware.printers.transports import DummyTransport
+
+    DummyTransport.forget_all()  # named dummies are shared: start each test empty
+    staff(station)
+    return station, send(station, waybill="SF1234567890123", label_printer="waybill").send_id
+
+
+def printed(station: Station, config: dict[str, object], name: str) -> list[bytes]:
+    printer = make_printer({**config, "transport": "dummy", "target": name}, name=name)
+    result = printing.process_queue(station, printer, lang="en")
+    assert result.failed == [], [j.last_error for j in jobs(station)]
+    return list(printer.transport.sent)  # type: ignore[attr-defined]
+
+
+def no_full_numbers(text: str) -> None:
+    for number in FULL_NUMBERS:
+        assert number not in text
+
+
+def decode(png: bytes) -> list[tuple[str, str]]:
+    img = Image.open(io.BytesIO(png))
+    return [(r.text, r.format.name) for r in zxingcpp.read_barcodes(img)]
+
+
+@pytest.mark.parametrize("size", wl.SIZES)
+@pytest.mark.parametrize("dpi", [203, 300])
+def test_the_waybill_label_png_decodes_with_quiet_zones(
+    accepted: tuple[Station, int], size: str, dpi: int
+) -> None:
+    station, _ = accepted
+    (png,) = printed(station, {"language": "png", "size": size, "dpi": dpi, "jobs": ["waybill"]}, "waybill")
+    img = Image.open(io.BytesIO(png))
+    dims = LabelSize.parse(size)
+    assert img.size == (round(dims.width_mm * dpi / 25.4), round(dims.height_mm * dpi / 25.4))
+    assert decode(png) == [("SF1234567890123", "Code128")]
+    data = drawing.waybill_data(station, 1, "en")
+    bars = wl.layout_for(size, dpi, data).bars
+    assert bars is not None and bars.module >= 2
+    quiet = wl.QUIET_MODULES * bars.module
+    assert bars.box.x >= quiet and bars.box.x + bars.box.w + quiet <= img.width
+    # Nothing is drawn in the quiet zones beside the bars.
+    strip = img.convert("L").crop((bars.box.x - quiet, bars.box.y, bars.box.x, bars.box.y + bars.box.h))
+    assert strip.getextrema() == (255, 255)
+
+
+def test_tspl_and_zpl_use_the_printers_own_code128_with_whole_dot_modules(
+    accepted: tuple[Station, int],
+) -> None:
+    station, _ = accepted
+    (tspl,) = printed(station, {"language": "tspl", "size": "76x130", "jobs": ["waybill"]}, "waybill")
+    text = tspl.decode("gb18030")
+    assert text.startswith("SIZE 76 mm,130 mm\r\n") and text.rstrip().endswith("PRINT 1,1")
+    match = re.search(r'BARCODE (\d+),(\d+),"128M",(\d+),0,0,(\d),(\d),"!104SF1!099234567890123"', text)
+    assert match is not None
+    x, module = int(match.group(1)), int(match.group(4))
+    assert module >= 2 and x >= 10 * module and "139****4321" in text
+    no_full_numbers(text)
+    printouts.reprint(station, 1, "waybill", label_printer="zebra")
+    (zpl,) = printed(station, {"language": "zpl", "size": "100x150", "jobs": ["waybill"]}, "zebra")
+    ztext = zpl.decode("utf-8")
+    assert "^BY4^BCN" in ztext and ">:SF1>5234567890123" in ztext and ztext.strip().endswith("^XZ")
+    no_full_numbers(ztext)
+
+
+def test_the_pdf_label_is_the_label_size_with_its_text(accepted: tuple[Station, int]) -> None:
+    station, _ = accepted
+    (blob,) = printed(station, {"language": "pdf", "size": "100x150", "jobs": ["waybill"]}, "waybill")
+    page = PdfReader(io.BytesIO(blob)).pages[0]
+    assert (
+        round(float(page.mediabox.width) * 25.4 / 72),
+        round(float(page.mediabox.height) * 25.4 / 72),
+    ) == (100, 150)
+    text = page.extract_text()
+    assert "SF1234567890123" in text and "139****4321" in text and "138****5678" in text
+    no_full_numbers(text)
+
+
+def test_a_code_too_wide_for_the_label_becomes_a_qr_code() -> None:
+    data = printouts_data("AB12CD34EF56GH78IJ90KL12MN34OP56QR78ST")
+    layout = wl.layout_for("76x130", 203, data)
+    assert layout.bars is None and layout.qr is not None and layout.qr.cell >= 2
+    png = waybill.render("png", "76x130", 203, data)
+    assert decode(png) == [(data.waybill, "QRCode")]
+    tspl = waybill.render("tspl", "76x130", 203, data).decode("gb18030")
+    assert f'QRCODE {layout.qr.x},{layout.qr.y},M,{layout.qr.cell},A,0,"{data.waybill}"' in tspl
+
+
+def printouts_data(number: str) -> wl.WaybillData:
+    return wl.WaybillData(
+        carrier="X",
+        waybill=number,
+        sort_code="北京",
+        recipient_name="W*",
+        recipient_phone="****4321",
+        address="somewhere",
+        sender_name="Z*",
+        sender_phone="****5678",
+        weight="1 kg",
+        details="1 pcs",
+        date="2026-11-25",
+        station="S",
+    )
+
+
+def test_a_sticker_printer_cannot_take_a_waybill(accepted: tuple[Station, int]) -> None:
+    station, _ = accepted
+    printer = make_printer(
+        {"language": "tspl", "size": "40x30", "transport": "dummy", "jobs": ["waybill"]}, name="waybill"
+    )
+    result = printing.process_queue(station, printer)
+    assert len(result.failed) == 1 and printer.transport.sent == []  # type: ignore[attr-defined]
+    assert "76x130" in (jobs(station)[1].last_error or "")
+
+
+@pytest.mark.parametrize(("size", "chars"), [("58x40", 32), ("80x80", 48)])
+def test_the_receipt_fits_its_roll(accepted: tuple[Station, int], size: str, chars: int) -> None:
+    station, send_id = accepted
+    (blob,) = printed(station, {"language": "escpos", "size": size, "jobs": ["receipt"]}, f"roll{chars}")
+    text = blob.decode("latin-1")
+    assert "Send receipt" in text and "SF1234567890123" in text and "138****5678" in text
+    assert "ID checked: Resident ID card" in text and "****002X" in text
+    assert "Total: 44.00 CNY" in text  # 26.00 for the first kg to 新疆 + 18.00 for the next
+    assert b"\x1dk" in blob  # GS k: the printer's own barcode
+    no_full_numbers(text)
+    plain = re.sub(r"\x1b.|\x1d.|[\x00-\x09\x0b-\x1f]", "", text)
+    assert max(len(line) for line in plain.split("\n") if "Send receipt" not in line) <= chars
+
+
+def test_roll_tables_wrap_the_widest_column() -> None:
+    lines = roll.table(
+        ["Charge", "Amount"], [["Additional 0.2 kg in 1 step(s) of 1 kg at 18.00", "18.00"]], 32
+    )
+    assert all(roll.width_of(line) <= 32 for line in lines) and lines[1].endswith("18.00")
+    assert roll.barcode_module("SF1234567890123", 384) >= 2 and roll.barcode_module("X" * 60, 384) == 0
+
+
+def test_the_receipt_as_pdf(accepted: tuple[Station, int]) -> None:
+    station, _ = accepted
+    (blob,) = printed(station, {"language": "pdf", "jobs": ["receipt"]}, "pdfroll")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(blob)).pages)
+    assert "Send receipt" in text and "First 1 kg" in text and "44.00" in text
+    no_full_numbers(text)
+
+
+def test_the_manifest_lists_every_parcel_and_flags_the_missing(accepted: tuple[Station, int]) -> None:
+    station, _ = accepted
+    send(station, waybill=sf(2))
+    batch = handover.open_batch(station, "SF")
+    handover.scan(station, batch.batch_id, "SF1234567890123")
+    handover.close_batch(station, batch.batch_id, courier_name="Chen")
+    config = {"language": "pdf", "jobs": ["manifest"]}
+    (blob,) = printed(station, config, "a4")
+    reader = PdfReader(io.BytesIO(blob))
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert round(float(reader.pages[0].mediabox.width) * 25.4 / 72) == 210
+    assert "Handover manifest" in text and "SF1234567890123" in text and "Courier: Chen" in text
+    assert "NOT collected, still at the counter: 1" in text and sf(2) in text
+    assert "Courier signature" in text and "Total weight: 1.2 kg" in text
+    station.run(lambda s: printouts.queue_manifest(s, station, batch.batch_id))
+    (escpos,) = printed(station, {"language": "escpos", "size": "80x80", "jobs": ["manifest"]}, "roll")
+    assert b"HB000001" in escpos and sf(2).encode() in escpos

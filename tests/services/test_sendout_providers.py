@@ -1,0 +1,104 @@
+"""E-waybill providers: the file exchange with a carrier's desktop client, and the fake; no network."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from station_console.services.sendout.providers import (
+    EWaybill,
+    EWaybillOrder,
+    FakeProvider,
+    FileProvider,
+    ProviderFailed,
+    make_provider,
+)
+
+ORDER = EWaybillOrder(
+    carrier="SF",
+    sender_name="Zhang San",
+    sender_phone="13812345678",
+    recipient_name="Wang Wu",
+    recipient_phone="13987654321",
+    destination="新疆",
+    address="乌鲁木齐市人民路 88 号",
+    contents="clothes",
+    item_count=1,
+    weight_g=1200,
+    declared_value_cents=0,
+    reference="ref-1",
+)
+
+
+def client(folder: Path, answer: dict[str, object], delay: float = 0.1) -> threading.Thread:
+    """The carrier's client: waits for the request file, then writes its answer."""
+
+    def run() -> None:
+        request = folder / "requests" / "ref-1.json"
+        for _ in range(100):
+            if request.exists():
+                break
+            time.sleep(0.02)
+        time.sleep(delay)
+        (folder / "responses").mkdir(parents=True, exist_ok=True)
+        (folder / "responses" / "ref-1.json").write_text(json.dumps(answer), encoding="utf-8")
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_the_file_exchange_with_the_carrier_client(tmp_path: Path) -> None:
+    thread = client(tmp_path, {"waybill": "SF1234567890123", "sort_code": "755W-XJ"})
+    bill = FileProvider(tmp_path, timeout_s=3, poll_s=0.02).request(ORDER)
+    thread.join()
+    assert (bill.waybill, bill.sort_code, bill.reference) == ("SF1234567890123", "755W-XJ", "ref-1")
+    sent = json.loads((tmp_path / "requests" / "ref-1.json").read_text(encoding="utf-8"))
+    assert (sent["carrier"], sent["recipient_phone"], sent["weight_g"]) == ("SF", "13987654321", 1200)
+    assert not list((tmp_path / "requests").glob(".*.tmp"))  # written whole, then renamed
+    FileProvider(tmp_path).cancel(bill)
+    assert json.loads((tmp_path / "cancels" / "ref-1.json").read_text()) == {
+        "carrier": "SF",
+        "waybill": "SF1234567890123",
+    }
+
+
+def test_a_refusal_and_silence_are_clean_failures(tmp_path: Path) -> None:
+    thread = client(tmp_path, {"error": "account suspended"})
+    with pytest.raises(ProviderFailed, match="account suspended"):
+        FileProvider(tmp_path, timeout_s=3, poll_s=0.02).request(ORDER)
+    thread.join()
+    with pytest.raises(ProviderFailed) as exc:
+        FileProvider(tmp_path / "nobody", timeout_s=0.2, poll_s=0.02).request(
+            EWaybillOrder(**{**ORDER.__dict__, "reference": "ref-2"})
+        )
+    assert "No answer from the e-waybill client" in exc.value.message()
+
+
+def test_the_fake_issues_numbers_in_each_carriers_shape(station) -> None:  # type: ignore[no-untyped-def]
+    from station_console.services.scan.carriers import get_detector
+
+    fake = FakeProvider()
+    detector = get_detector(station)
+    for carrier in ("SF", "JT", "YTO", "ZTO", "DPK", "CAINIAO", "YUNDA", "STO", "EMS"):
+        bill = fake.request(EWaybillOrder(**{**ORDER.__dict__, "carrier": carrier}))
+        found = detector.detect(bill.waybill, batch=carrier)
+        assert carrier in {c.carrier for c in found.candidates}, (carrier, bill.waybill)
+    with pytest.raises(ProviderFailed):
+        fake.request(EWaybillOrder(**{**ORDER.__dict__, "carrier": "UPS"}))
+    fake.cancel(EWaybill("SF", "SF0000000000001", "ref"))
+    assert fake.cancelled == ["SF0000000000001"]
+
+
+def test_the_counter_setting_picks_the_provider(tmp_path: Path) -> None:
+    assert make_provider({}) is None
+    assert isinstance(make_provider({"kind": "fake"}), FakeProvider)
+    built = make_provider({"kind": "file", "dir": str(tmp_path), "timeout_s": 5})
+    assert isinstance(built, FileProvider) and built.folder == tmp_path and built.timeout_s == 5
+    for bad in ({"kind": "file"}, {"kind": "carrier-pigeon"}):
+        with pytest.raises(ProviderFailed):
+            make_provider(bad)

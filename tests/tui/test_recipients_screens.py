@@ -1,0 +1,315 @@
+"""Pilot tests of Settings > Recipients, who-is-this, Shelves > Door delivery, proxy pickup, the report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import select
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from db.models import DeliveryItem, Notification, Parcel, ProxyPickup, Recipient, Role
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.recipients import consent, directory
+from station_console.services.recipients.consent import Choice
+from station_console.tui.app import StationApp
+from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
+
+HEADERS = "学号,姓名,手机,楼栋,单元,房间\r\n"
+
+
+async def until(pilot: Any, check: Callable[[], bool], tries: int = 80) -> None:
+    """Wait for a thread worker's result to reach the screen (or fail after about 4 s)."""
+    for _ in range(tries):
+        if check():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the screen never showed it")
+
+
+def text_of(app: StationApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def people(station: Station) -> dict[str, int]:
+    found = {}
+    for name, building, room, phone in (
+        ("张三", "A3", "502", "13812345678"),
+        ("李四", "A3", "1203", "13987654321"),
+        ("[b]Bold[/b]", "B1", "101", "13700001111"),
+    ):
+        found[name] = directory.add(
+            station, {"name": name, "building": building, "room": room, "phones": phone}
+        ).id
+    return found
+
+
+async def open_recipients(app: StationApp, pilot: Any) -> None:
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    await pilot.press("f12")
+    await until(pilot, lambda: "people" in text_of(app, "#rc-status"))
+
+
+async def test_finding_people_by_initials_shows_masked_phones_and_names_as_text(
+    app: StationApp, station: Station
+) -> None:
+    people(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        table = app.screen.query_one("#rc-table", DataTable)
+        assert table.row_count == 3
+        app.screen.query_one("#rc-search", Input).value = "zs"
+        await until(pilot, lambda: table.row_count == 1)
+        assert str(table.get_row_at(0)[1]) == "张三" and str(table.get_row_at(0)[3]) == "138****5678"
+        await until(pilot, lambda: "A3-502" in text_of(app, "#rc-detail"))
+        assert "13812345678" not in text_of(app, "#rc-detail")
+        app.screen.query_one("#rc-search", Input).value = "b1-101"
+        await until(pilot, lambda: table.row_count == 1 and str(table.get_row_at(0)[2]) == "B1-101")
+        assert str(table.get_row_at(0)[1]) == "[b]Bold[/b]"  # shown as typed, never as markup
+
+
+async def test_a_clerk_records_consent_and_cannot_edit(app: StationApp, station: Station) -> None:
+    ids = people(station)
+    station.clerk_role = Role.CLERK
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        app.screen.query_one("#rc-search", Input).value = "zs"
+        await until(pilot, lambda: "张三" in text_of(app, "#rc-detail"))
+        await pilot.press("f7")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        dialog.query_one("#form-consent").value = "granted"  # type: ignore[attr-defined]
+        dialog.query_one("#form-choice").value = "door"  # type: ignore[attr-defined]
+        dialog.query_one("#form-channel").value = "phone"  # type: ignore[attr-defined]
+        dialog.query_one("#form-note", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: "Saved" in text_of(app, "#rc-status"))
+        await pilot.press("f8")  # edit: a manager's
+        await pilot.pause()
+        app.screen.query_one("#form-room", Input).value = "999"
+        app.screen.query_one("#form-room", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: "manager" in text_of(app, "#rc-status"))
+    with station.read() as session:
+        row = session.get(Recipient, ids["张三"])
+    assert row is not None
+    assert (row.consent, row.delivery_preference, row.consent_channel) == ("granted", "door", "phone")
+    assert row.consent_by == station.clerk_id and row.room == "502"
+
+
+async def test_a_manager_imports_with_a_preview_first(
+    app: StationApp, station: Station, tmp_path: Path
+) -> None:
+    path = tmp_path / "名单.csv"
+    path.write_bytes(
+        (HEADERS + "00123,张三,13812345678,A3,2,502\r\n00124,李四,13987654321,A3,1,1203\r\n").encode("gbk")
+    )
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        await pilot.press("f10")
+        await pilot.pause()
+        app.screen.query_one("#form-path", Input).value = str(path)
+        app.screen.query_one("#form-path", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert "Would write: 2 new" in str(app.screen.query_one(".confirm-body Static", Static).render())
+        with station.read() as session:
+            assert session.exec(select(Recipient)).all() == []  # the preview wrote nothing
+        await pilot.press("y")
+        await until(pilot, lambda: "Imported" in text_of(app, "#rc-status"))
+    with station.read() as session:
+        assert sorted(r.external_id or "" for r in session.exec(select(Recipient)).all()) == [
+            "00123",
+            "00124",
+        ]
+
+
+async def test_who_is_this_links_a_named_parcel(app: StationApp, station: Station) -> None:
+    ids = people(station)
+    parcel_id = check_in(station, "JT0000000000001", recipient_name="张 三", phone="5678").parcel_id
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        await pilot.press("f11")
+        await until(pilot, lambda: app.screen.query_one("#who-matches", OptionList).option_count > 0)
+        options = app.screen.query_one("#who-matches", OptionList)
+        options.focus()
+        options.highlighted = 0
+        await pilot.press("enter")
+        await until(pilot, lambda: "is now matched" in text_of(app, "#who-status"))
+    with station.read() as session:
+        parcel = session.get(Parcel, parcel_id)
+    assert parcel is not None and parcel.recipient_id == ids["张三"] and parcel.phone_full == "13812345678"
+
+
+async def _delivery(app: StationApp, pilot: Any) -> None:
+    await pilot.press("f4")
+    await pilot.pause()
+    await pilot.press("ctrl+d")
+    await until(pilot, lambda: "Waiting for a run" in text_of(app, "#dl-summary"))
+
+
+async def _type(pilot: Any, app: StationApp, text: str) -> None:
+    field = app.screen.query_one("#dl-scan", Input)
+    field.value = text
+    field.focus()
+    await pilot.press("enter")
+
+
+async def test_a_door_run_on_screen(app: StationApp, station: Station) -> None:
+    ids = people(station)
+    consent.record(station, ids["张三"], Choice(delivery_preference="door"), channel="app")
+    consent.record(station, ids["李四"], Choice(delivery_preference="door"), channel="app")
+    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
+    check_in(station, "JT0000000000002", recipient_id=ids["李四"])
+    check_in(station, "JT0000000000003", phone="13000000000")  # nobody asked for this one
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _delivery(app, pilot)
+        assert "Waiting for a run: 2" in text_of(app, "#dl-summary")
+        await pilot.press("f7")
+        await pilot.pause()
+        app.screen.query_one("#form-runner", Input).value = "小刘"
+        await pilot.press("enter")
+        await until(pilot, lambda: "Run DR000001" in text_of(app, "#dl-status"))
+        await pilot.press("f8")  # no printer here: a PDF in the data folder
+        await until(pilot, lambda: "run-DR000001.pdf" in text_of(app, "#dl-status"))
+        for waybill in ("JT0000000000001", "JT0000000000002"):
+            await _type(pilot, app, waybill)
+            await until(pilot, lambda: "out with the runner" in text_of(app, "#dl-status"))
+        await _type(pilot, app, "JT0000000000003")
+        await until(pilot, lambda: "not on delivery run" in text_of(app, "#dl-status"))
+        assert app.screen.query_one("#dl-status", Static).has_class("-error")
+        await _type(pilot, app, "JT0000000000001")  # back from the run
+        await until(pilot, lambda: "is back" in text_of(app, "#dl-status"))
+        await pilot.press("f9")
+        await pilot.pause()
+        app.screen.query_one("#form-received_by", Input).value = "门卫"
+        await pilot.press("enter")
+        await until(pilot, lambda: "delivered." in text_of(app, "#dl-status"))
+        await _type(pilot, app, "JT0000000000002")
+        await until(pilot, lambda: "is back" in text_of(app, "#dl-status"))
+        await pilot.press("f10")
+        await pilot.pause()
+        app.screen.query_one("#form-note", Input).focus()  # the reason stays the first: nobody at home
+        await pilot.press("enter")
+        await until(pilot, lambda: "the recipient is told" in text_of(app, "#dl-status"))
+        await pilot.press("f11")
+        await until(pilot, lambda: "closed: 1 delivered, 1 not delivered" in text_of(app, "#dl-status"))
+    with station.read() as session:
+        items = {i.parcel_id: i for i in session.exec(select(DeliveryItem)).all()}
+        statuses = {p.waybill: p.status for p in session.exec(select(Parcel)).all()}
+    assert statuses == {
+        "JT0000000000001": "picked_up",
+        "JT0000000000002": "on_shelf",
+        "JT0000000000003": "on_shelf",
+    }
+    assert sorted((i.status, i.received_by, i.fail_reason) for i in items.values()) == [
+        ("delivered", "门卫", None),
+        ("failed", None, "not_home"),
+    ]
+
+
+async def test_a_proxy_collects_with_the_code(app: StationApp, station: Station) -> None:
+    result = check_in(station, "JT0000000000001", phone="13812345678")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        query = app.screen.query_one("#pk-query", Input)
+        query.value = result.pickup_code
+        query.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f9")
+        await pilot.pause()
+        app.screen.query_one("#form-name", Input).value = "邻居老王"
+        app.screen.query_one("#form-phone", Input).value = "13911112222"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "邻居老王 ****2222" in str(app.screen.query_one("#pk-message", Static).render())
+        query.value = "JT0000000000001"
+        query.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f10")
+        await until(pilot, lambda: "Handed over" in str(app.screen.query_one("#pk-message", Static).render()))
+    with station.read() as session:
+        record = session.exec(select(ProxyPickup)).one()
+    assert (record.name, record.phone_tail, record.by_code) == ("邻居老王", "2222", True)
+
+
+async def test_the_report_shows_door_deliveries_and_consent_coverage(
+    app: StationApp, station: Station
+) -> None:
+    from station_console.services.delivery import runs
+
+    ids = people(station)
+    consent.record(station, ids["张三"], Choice(consent="granted", delivery_preference="door"), channel="app")
+    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
+    run = runs.plan(station, "小刘")
+    runs.scan_out(station, run.id, "JT0000000000001")
+    runs.deliver(station, run.id, "JT0000000000001", received_by="本人")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("f6")
+        await until(pilot, lambda: "Door deliveries" in text_of(app, "#rp-summary"))
+        summary = text_of(app, "#rp-summary")
+    assert "Door deliveries: 1 delivered" in summary
+    assert "Recipients: 3 in the directory, 33.3% consented" in summary
+
+
+async def test_check_in_finds_the_recipient_by_initials_and_warns_without_consent(
+    app: StationApp, station: Station
+) -> None:
+    """Like a phone, the person goes to the parcel just scanned (the one shown): their full phone comes
+    from the directory, their arrival message is queued; a name nobody matches waits in who-is-this."""
+    from station_console.tui.screens.checkin_recipient import RecipientPicker
+
+    ids = people(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")  # nothing scanned yet: nobody to give a recipient to
+        await pilot.pause()
+        assert not isinstance(app.screen, RecipientPicker)
+        assert "Scan the parcel first" in text_of(app, "#ci-message")
+        scan = app.screen.query_one("#scan", Input)
+        scan.value = "JT0000000000001"
+        scan.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: "checked in" in text_of(app, "#ci-message"))
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, RecipientPicker)
+        await pilot.press("z", "s")
+        await until(pilot, lambda: app.screen.query_one("#pick-matches", OptionList).option_count == 1)
+        await pilot.press("enter", "enter")  # to the matches, then pick 张三
+        await until(pilot, lambda: not isinstance(app.screen, RecipientPicker))
+        await until(pilot, lambda: "is for 张三" in text_of(app, "#ci-message"))
+        message = text_of(app, "#ci-message")
+        row = app.screen.query_one("#ci-table", DataTable).get_row_at(0)
+        assert "138****5678" in [str(c) for c in row]  # masked: the full one stays put
+        # A name nobody matches goes to the who-is-this list.
+        scan.value = "JT0000000000002"
+        scan.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: "JT0000000000002" in text_of(app, "#ci-message"))
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press(*"Nobody")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, RecipientPicker))
+        await until(pilot, lambda: "Nobody" in text_of(app, "#ci-message"))
+    assert "No consent on record" in message
+    with station.read() as session:
+        rows = {p.waybill: p for p in session.exec(select(Parcel)).all()}
+        told = session.exec(select(Notification.parcel_id).where(Notification.kind == "checkin")).all()
+    first, second = rows["JT0000000000001"], rows["JT0000000000002"]
+    assert (first.recipient_id, first.phone_full, first.recipient_name) == (
+        ids["张三"],
+        "13812345678",
+        "张三",
+    )
+    assert (second.recipient_id, second.recipient_name) == (None, "Nobody")
+    assert told == [first.id]  # the customer is told once, when the directory gave the parcel a number

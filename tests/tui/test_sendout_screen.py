@@ -1,0 +1,180 @@
+"""The send-out counter on F3, as a clerk uses it: fill the form, weigh, scan the waybill, see the
+quote, accept; refuse one; refund (manager); hand sends to the courier with a stranger in the scans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+from textual.widgets import DataTable, Input, Select, SelectionList, Static
+
+from db.models import Send
+from station_console.services.core.station import Station
+from station_console.settings import CounterSettings
+from station_console.tui.app import StationApp
+from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.screens.sendout import SendoutScreen
+from station_console.tui.screens.sendout_handover import HandoverScreen
+from station_console.tui.widgets.wedge import KeyRouter
+
+
+def counter_app(station: Station, **settings: Any) -> StationApp:
+    config = CounterSettings(counter="test-counter", scale={"kind": "dummy", "grams": 1200}, **settings)
+    return StationApp(station, config, database_label="SQLite test")
+
+
+async def until(pilot: Any, check: Any, tries: int = 60) -> None:
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        if check():
+            return
+    raise AssertionError("the screen never got there")
+
+
+def text_of(screen: Any, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def fill(pilot: Any, screen: SendoutScreen, **overrides: str) -> None:
+    values = {
+        "so-phone": "13812345678",
+        "so-name": "Zhang San",
+        "so-idnum": "11010519491231002X",
+        "so-to-name": "Wang Wu",
+        "so-to-phone": "13987654321",
+        "so-dest": "新疆",
+        "so-address": "乌鲁木齐市人民路 88 号",
+        "so-contents": "clothes",
+    } | overrides
+    for field, value in values.items():
+        screen.query_one(f"#{field}", Input).value = value
+    screen.query_one("#so-idtype", Select).value = "resident"
+    screen.query_one("#so-seen").value = True  # type: ignore[attr-defined]
+    await until(pilot, lambda: screen.query_one("#so-check", SelectionList).option_count > 0)
+    screen.query_one("#so-check", SelectionList).select_all()
+
+
+def sends(station: Station) -> list[Send]:
+    with station.read() as session:
+        return list(session.exec(select(Send).order_by(Send.id)).all())
+
+
+async def test_a_send_from_the_form_to_the_receipt(app: StationApp, station: Station) -> None:
+    app = counter_app(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SendoutScreen)
+        await fill(pilot, screen)
+        screen.post_message(KeyRouter.Scanned("SF1234567890123"))  # a wedge scan, wherever the focus is
+        await until(pilot, lambda: screen.form.carrier == "SF")  # the scanned waybill named its carrier
+        assert screen.query_one("#so-waybill", Input).value == "SF1234567890123"
+        await pilot.press("f8")
+        await until(pilot, lambda: screen.scale_weight is not None)
+        assert screen.query_one("#so-weight", Input).value == "1.200"
+        await until(pilot, lambda: "Total 44.00 CNY" in text_of(screen, "#so-quote"))
+        assert "remote region" in text_of(screen, "#so-quote")
+        await pilot.press("f10")
+        await until(pilot, lambda: "accepted" in text_of(screen, "#so-message"))
+        assert "44.00 CNY by cash" in text_of(screen, "#so-message")
+        (sent,) = sends(station)
+        assert (sent.waybill, sent.weight_manual, sent.weight_device, sent.id_last4) == (
+            "SF1234567890123",
+            False,
+            "dummy",
+            "002X",
+        )
+        assert screen.query_one("#so-idnum", Input).value == ""  # the ID number is gone from the screen
+        await until(pilot, lambda: screen.query_one("#so-sends", DataTable).row_count == 1)
+
+
+async def test_a_typed_weight_is_manual_and_refusals_say_why(app: StationApp, station: Station) -> None:
+    app = counter_app(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SendoutScreen)
+        await fill(pilot, screen, **{"so-weight": "2.5", "so-waybill": "SF1234567890124"})
+        screen.query_one("#so-carrier", Select).value = "SF"
+        screen.query_one("#so-check", SelectionList).deselect_all()
+        await until(pilot, lambda: "Total" in text_of(screen, "#so-quote"))
+        await pilot.press("f10")
+        await until(pilot, lambda: "Inspection not finished" in text_of(screen, "#so-message"))
+        assert sends(station) == []  # nothing written
+        screen.query_one("#so-check", SelectionList).select_all()
+        screen.query_one("#so-dest", Input).value = "Atlantis"
+        await until(pilot, lambda: "Unknown destination" in text_of(screen, "#so-quote"))
+        screen.query_one("#so-dest", Input).value = "北京"
+        await until(pilot, lambda: "Total 36.00 CNY" in text_of(screen, "#so-quote"))
+        await pilot.press("f10")
+        await until(pilot, lambda: "accepted" in text_of(screen, "#so-message"))
+        assert sends(station)[0].weight_manual is True
+        # Refused at inspection: the reason is recorded.
+        await fill(pilot, screen, **{"so-contents": "[bold]fireworks[/]"})
+        await pilot.press("f11")
+        await pilot.pause()
+        await pilot.press(*"sparklers", "enter")
+        await until(pilot, lambda: "Refused and recorded" in text_of(screen, "#so-message"))
+        refused = sends(station)[1]
+        assert (refused.status, refused.refused_reason, refused.contents) == (
+            "refused",
+            "sparklers",
+            "[bold]fireworks[/]",
+        )
+
+
+async def test_hostile_text_is_shown_as_data(app: StationApp, station: Station) -> None:
+    app = counter_app(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SendoutScreen)
+        screen.post_message(ScannerBridge.Scanned("[/]\x1b[31m", "dummy"))
+        await until(pilot, lambda: "has characters no carrier uses" in text_of(screen, "#so-message"))
+        screen.query_one("#so-dest", Input).value = "[/] 新疆 [b]"
+        screen.query_one("#so-weight", Input).value = "1"
+        screen.query_one("#so-carrier", Select).value = "SF"
+        await until(pilot, lambda: "[/]" in text_of(screen, "#so-quote"))
+
+
+async def test_refund_and_the_courier_handover(app: StationApp, station: Station) -> None:
+    app = counter_app(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SendoutScreen)
+        for waybill in ("SF1234567890123", "SF1234567890124", "SF1234567890125"):
+            await fill(pilot, screen, **{"so-weight": "1", "so-waybill": waybill})
+            screen.query_one("#so-carrier", Select).value = "SF"
+            await until(pilot, lambda: "Total" in text_of(screen, "#so-quote"))
+            await pilot.press("f10")
+            await until(pilot, lambda w=waybill: w in text_of(screen, "#so-message"))
+        await pilot.press("f7")  # the signed-in manager refunds the last send
+        await pilot.pause()
+        await pilot.press(*"customer left", "enter")
+        await until(pilot, lambda: "Refunded" in text_of(screen, "#so-message"))
+        assert [s.status for s in sends(station)] == ["accepted", "accepted", "cancelled"]
+        await pilot.press("f12")
+        await pilot.pause()
+        courier = app.screen
+        assert isinstance(courier, HandoverScreen)
+        await until(pilot, lambda: len(courier.query_one("#ho-carrier", Select)._options) > 1)
+        courier.query_one("#ho-carrier", Select).value = "SF"
+        await until(pilot, lambda: courier.view is not None)
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "OK (1 of 2)" in text_of(courier, "#ho-message"))
+        courier.post_message(KeyRouter.Scanned("SF1234567890125"))  # the refunded one
+        await until(pilot, lambda: courier.has_class("-wrong"))
+        assert "cancelled" in text_of(courier, "#ho-message")
+        courier.query_one("#ho-courier", Input).value = "Chen"
+        await pilot.press("f10")
+        await until(pilot, lambda: "Handed over 1 parcel(s)" in text_of(courier, "#ho-message"))
+        assert "NOT collected: SF1234567890124" in text_of(courier, "#ho-message")
+        assert [s.status for s in sends(station)] == ["handed_over", "accepted", "cancelled"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SendoutScreen)
