@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.widgets import Static
+from textual.worker import WorkerCancelled
 
 from db.models import Notification, Parcel, PrintJob
 from station_console.services.core.station import Station
@@ -107,7 +108,10 @@ async def type_slowly(pilot: Any, clock: KeyClock, *keys: str) -> None:
 async def settle(app: StationApp, pilot: Any) -> None:
     """Every worker done and every message it posted handled (twice: a result may start more work)."""
     for _ in range(2):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive status refresh replaced by a newer one: wait for that
+            await app.workers.wait_for_complete()
         await pilot.pause(0.01)
 
 

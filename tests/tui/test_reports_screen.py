@@ -112,7 +112,8 @@ async def test_closing_the_day_shows_the_figures_asks_twice_before_closing_time_
         await pilot.press("ctrl+y")
         await _settle(app, pilot)
         assert len(_closes(station)) == 1
-        assert "Closed by mei" in str(screen.query_one("#rp-status", Static).render())
+        closed = str(screen.query_one("#rp-status", Static).render())
+        assert "Closed by mei at 2026-11-25T10:00" in closed  # station time, as the clerk reads a clock
         # Reopening takes a reason; the status says so.
         await pilot.press("ctrl+o")
         await pilot.pause()

@@ -72,17 +72,19 @@ def digest(figures: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(figures).encode("utf-8")).hexdigest()
 
 
-def close_info(session: Session, day: date) -> CloseInfo | None:
-    """The day's (latest) close; `reopened_at` set when a manager reopened it since."""
+def close_info(session: Session, station: Station, day: date) -> CloseInfo | None:
+    """The day's (latest) close, its times in the station's time zone (as a clerk reads them);
+    `reopened_at` set when a manager reopened it since."""
     row = session.exec(select(DayClose).where(DayClose.business_day == day)).first()
     if row is None:
         return None
+    zone = station.zone()
     return CloseInfo(
         day=day,
         by=_clerk_name(session, row.closed_by),
-        at=row.closed_at,
+        at=row.closed_at.astimezone(zone),
         sha256=row.sha256,
-        reopened_at=row.reopened_at,
+        reopened_at=row.reopened_at.astimezone(zone) if row.reopened_at else None,
     )
 
 
