@@ -252,7 +252,7 @@ async def test_a_dismissed_refusal_is_recorded_without_the_fragment(
         await scan(pilot, clock, "NOT-A-WAYBILL-!", gap=1.0)
         await settle(app, pilot)
         assert [i.kind for i in attention(screen)] == ["refused", "partial"]
-        await pilot.press("f10", "f10")
+        await pilot.press("ctrl+x", "ctrl+x")
         await settle(app, pilot)
         assert attention(screen) == []
         with station.read() as s:

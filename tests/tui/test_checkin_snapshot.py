@@ -10,12 +10,12 @@ from station_console.tui.screens.checkin import CheckinScreen
 
 def test_checkin_screen_after_a_few_parcels(snap_compare: Any, app: StationApp) -> None:
     """A person should see: the status line (batch ZTO, quick mode off, 1 parcel without a phone, 1 scan
-    refused this session, in red); the scan field, "Phone (scan first)" (the last scan was refused) and
-    the size field; the last good check-in's pickup code in large digits with "shelf · layer" under it;
-    a red message box saying the SF number contradicts the ZTO batch, with "Ctrl+Y: use SF · Ctrl+B:
-    keep ZTO"; the "Needs attention: 1" line with that question in it; and the table of three
-    check-ins, newest first, with code, location, carrier, waybill, masked phone (****5678,
-    138****5678, -) and label status."""
+    refused this session, in red); under it "No courier batch: F10 opens one for the courier's bag"; the
+    scan field, "Phone (scan first)" (the last scan was refused) and the size field; the last good
+    check-in's pickup code in large digits with "shelf · layer" under it; a red message box saying the SF
+    number contradicts the ZTO batch, with "Ctrl+Y: use SF · Ctrl+B: keep ZTO"; the "Needs attention: 1"
+    line with that question in it; and the table of three check-ins, newest first, with code, location,
+    carrier, waybill, masked phone (****5678, 138****5678, -) and label status."""
 
     async def run_before(pilot: Any) -> None:
         screen = pilot.app.screen

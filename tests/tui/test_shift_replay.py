@@ -186,7 +186,7 @@ class Shift:
         await self.settle()
         self.expect.refusals["duplicate"] += 1
         assert attention(self.screen)[0].kind == "duplicate"
-        await self.pilot.press("f10")
+        await self.pilot.press("ctrl+x")
         await self.settle()
         self.expect.dismissed += 1
 

@@ -14,7 +14,17 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from station_console.i18n import N_, translate
+from station_console.services.fees.rules import money
 from station_console.settings import StationSettings
+
+
+@dataclass(frozen=True)
+class FeeNote:
+    """What storing a parcel costs, for a reminder: owed so far, per day, and the first day charged."""
+
+    owed_cents: int
+    per_day_cents: int
+    starts: date
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,7 @@ class Item:
     checked_in_at: datetime
     old_code: str | None = None  # a code-changed message: the code the customer was given before
     note: str = ""  # a failed door delivery's reason (a FAIL_REASONS key)
+    fee: FeeNote | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,8 @@ LINE = N_("Pickup code {code} ({carrier}, shelf {location})")
 LINE_CHANGED = N_("Pickup code {old} is now {code} ({carrier}, shelf {location})")
 HOURS = N_("Opening hours: {hours}.")
 DEADLINE = N_("Please collect by {deadline}; after that it goes back to the sender.")
+FEE_FROM = N_("{code}: storage is free until {last_free}; from {start} it costs {per_day} a day.")
+FEE_DUE = N_("{code}: a storage fee of {owed} is due so far ({per_day} a day since {start}).")
 
 
 def deadline(items: list[Item], settings: StationSettings) -> date:
@@ -127,11 +140,14 @@ def render_text(
     lines = [translate(INTRO.get(key, INTRO["checkin"]), lang, **params)]
     for item in sorted(items, key=lambda i: i.pickup_code):
         location = f"{item.shelf}-{item.layer}"
-        params = {"code": item.pickup_code, "carrier": item.carrier, "location": location}
+        fields = {"code": item.pickup_code, "carrier": item.carrier, "location": location}
         if item.old_code:
-            lines.append(translate(LINE_CHANGED, lang, old=item.old_code, **params))
+            lines.append(translate(LINE_CHANGED, lang, old=item.old_code, **fields))
         else:
-            lines.append(translate(LINE, lang, **params))
+            lines.append(translate(LINE, lang, **fields))
+    lines += [
+        fee_line(item, settings, lang) for item in sorted(items, key=lambda i: i.pickup_code) if item.fee
+    ]
     lines.append(translate(HOURS, lang, hours=settings.opening_hours))
     lines.append(translate(DEADLINE, lang, deadline=deadline(items, settings).isoformat()))
     if choice is not None:
@@ -142,6 +158,21 @@ def render_text(
         contact = settings.recipients_contact or translate(CONTACT, lang, station=settings.station_name)
         lines.append(translate(CHANGE, lang, contact=contact))
     return subject, "\n".join(lines)
+
+
+def fee_line(item: Item, settings: StationSettings, lang: str) -> str:
+    """The storage fee of one parcel: when it starts, or what is due (money with the station's symbol)."""
+    assert item.fee is not None
+    fee = item.fee
+
+    params = {
+        "code": item.pickup_code,
+        "per_day": money(fee.per_day_cents, settings),
+        "start": fee.starts.isoformat(),
+    }
+    if fee.owed_cents:
+        return translate(FEE_DUE, lang, owed=money(fee.owed_cents, settings), **params)
+    return translate(FEE_FROM, lang, last_free=(fee.starts - timedelta(days=1)).isoformat(), **params)
 
 
 def render(

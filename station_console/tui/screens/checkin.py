@@ -36,8 +36,10 @@ from station_console.services.checkin.transaction import CheckinResult
 from station_console.services.scan.carriers import get_detector
 from station_console.services.shelves.lists import LABEL_LABELS, label_status, missing_phone_count
 from station_console.tui.scanner_bridge import ScannerBridge
-from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.base import report_unexpected
 from station_console.tui.screens.checkin_attention import Attention, AttentionList
+from station_console.tui.screens.checkin_batch import BINDINGS as COURIER_BINDINGS
+from station_console.tui.screens.checkin_batch import CourierBatchScreen
 from station_console.tui.screens.checkin_dialogs import NO_BATCH, BatchPicker, MissingPhones, carrier_choices
 from station_console.tui.screens.checkin_writer import CheckinWriter, Refusal, ScanRequest
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
@@ -73,7 +75,7 @@ class Current:
     result: CheckinResult | None = None
 
 
-class CheckinScreen(ModeScreen):
+class CheckinScreen(CourierBatchScreen):
     MODE_TITLE = N_("Check-in")
     CSS_PATH = "checkin.tcss"
 
@@ -109,6 +111,7 @@ class CheckinScreen(ModeScreen):
             N_("Who is this?"),
             id="checkin.who",
             tooltip=N_("Parcels with a name, no match"),
+            priority=True,  # a field has the focus here, and Ctrl+W would delete a word in it
         ),
         Binding(
             "ctrl+y",
@@ -126,17 +129,19 @@ class CheckinScreen(ModeScreen):
             tooltip=N_("Needs attention: check in with the batch carrier anyway"),
         ),
         Binding(
-            "f10",
+            "ctrl+x",
             "dismiss_item",
             N_("Dismiss"),
             id="checkin.dismiss",
             tooltip=N_("Needs attention: let the highlighted one go (recorded)"),
+            priority=True,  # a field has the focus here, and Ctrl+X would cut its text
         ),
         Binding("up", "move_item(-1)", show=False, id="checkin.up"),
         Binding("down", "move_item(1)", show=False, id="checkin.down"),
         Binding(
             "escape", "clear", N_("Clear"), id="checkin.clear", show=False, tooltip=N_("Clear the message")
         ),
+        *COURIER_BINDINGS,
     ]
 
     @dataclass
@@ -175,6 +180,7 @@ class CheckinScreen(ModeScreen):
             yield Static(id="ci-quick")
             yield Static(id="ci-missing")
             yield Static(id="ci-refused")
+        yield from self.compose_batch_panel()
         with Horizontal(id="ci-fields"):
             yield Label(_("Scan"), classes="field-label")
             yield WedgeInput(placeholder=_("scan, or type a waybill and Enter"), id="scan")
@@ -219,6 +225,8 @@ class CheckinScreen(ModeScreen):
         self._refresh_status()
         self._show_current()
         self.set_interval(3.0, self._read_labels)
+        self.refresh_batches()
+        self.set_interval(5.0, self.refresh_batches)  # other counters' couriers
         self.query_one("#scan", Input).focus()  # the scan field has the focus by default
 
     def on_unmount(self) -> None:
@@ -251,7 +259,7 @@ class CheckinScreen(ModeScreen):
                 "partial",
                 event.reason,
                 text,
-                _("Scan the parcel again · F10 dismiss"),
+                _("Scan the parcel again · Ctrl+X dismiss"),
                 length=len(event.text),
             )
         )
@@ -275,7 +283,14 @@ class CheckinScreen(ModeScreen):
         size_field.value = ""
         seq = next(self._seq)
         self._last_seq = seq
-        request = ScanRequest(raw=raw, seq=seq, size=size, batch=self.batch_carrier, key_time=key_time)
+        request = ScanRequest(
+            raw=raw,
+            seq=seq,
+            size=size,
+            batch=self.batch_carrier,
+            key_time=key_time,
+            courier_batch=self.courier_batch,
+        )
         self.current = Current(seq, raw)
         self._show_current()
         if not self.quick:
@@ -292,7 +307,7 @@ class CheckinScreen(ModeScreen):
                     "typed",
                     "typing_cleared",
                     _("Scan field held {text}: cleared for the scan.", text=text[:24]),
-                    _("Type it again if it was a waybill · F10 dismiss"),
+                    _("Type it again if it was a waybill · Ctrl+X dismiss"),
                 )
             )
 
@@ -308,11 +323,15 @@ class CheckinScreen(ModeScreen):
             parse_phone(text)
         except StationError:
             why = _("Phone field held {text}: not a phone, cleared.", text=text[:24])
-            self._attention(Attention("phone", "phone_invalid", why, _("Type the phone again · F10 dismiss")))
+            self._attention(
+                Attention("phone", "phone_invalid", why, _("Type the phone again · Ctrl+X dismiss"))
+            )
             return
         if self.current is None:
             why = _("Phone {text} had no parcel: cleared.", text=text[:24])
-            self._attention(Attention("phone", "no_parcel", why, _("Type it after its scan · F10 dismiss")))
+            self._attention(
+                Attention("phone", "no_parcel", why, _("Type it after its scan · Ctrl+X dismiss"))
+            )
             return
         self._send_phone(text)
 
@@ -356,6 +375,8 @@ class CheckinScreen(ModeScreen):
             self.call_after_refresh(lambda: self.latencies.append(time.monotonic() - request.key_time))
         if self.quick or result.masked_phone is None:
             self._refresh_status()
+        if self.courier_batch is not None:
+            self.refresh_batches()
 
     @on(CheckinWriter.ScanRefused)
     def _scan_refused(self, message: CheckinWriter.ScanRefused) -> None:
@@ -366,6 +387,9 @@ class CheckinScreen(ModeScreen):
             self.query_one("#scan", Input).focus()
         if request.item is None:
             self.refused += 1
+        if refusal.code in ("courier_batch_closed", "no_courier_batch"):
+            self.courier_batch = None  # closed at another counter: scans go on without it
+            self.refresh_batches()
         kind = KIND_OF.get(refusal.code, "refused")
         waybill = str(refusal.params.get("waybill") or request.raw)[:40]
         item = Attention(
@@ -393,10 +417,10 @@ class CheckinScreen(ModeScreen):
                 batch=request.batch or "?",
             )
         if kind == "duplicate":
-            return _("Ctrl+Y: reprint its label · F10 dismiss")
+            return _("Ctrl+Y: reprint its label · Ctrl+X dismiss")
         if kind == "no_room":
-            return _("Free a layer, then Ctrl+Y: try again · F10 dismiss")
-        return _("Check the number, or type it into the scan field · F10 dismiss")
+            return _("Free a layer, then Ctrl+Y: try again · Ctrl+X dismiss")
+        return _("Check the number, or type it into the scan field · Ctrl+X dismiss")
 
     # -- phones --------------------------------------------------------------------------------
 
@@ -473,7 +497,7 @@ class CheckinScreen(ModeScreen):
 
     @on(CheckinWriter.PhoneRefused)
     def _phone_refused(self, message: CheckinWriter.PhoneRefused) -> None:
-        self._attention(Attention("phone", message.refusal.code, message.refusal.text, _("F10 dismiss")))
+        self._attention(Attention("phone", message.refusal.code, message.refusal.text, _("Ctrl+X dismiss")))
 
     # -- needs attention -----------------------------------------------------------------------
 
@@ -497,7 +521,7 @@ class CheckinScreen(ModeScreen):
         elif item.kind == "duplicate" and item.parcel_id is not None:
             self.writer.submit(self.writer.reprint, item.id, item.parcel_id)
         else:
-            self._say(_("Nothing to do for this one but dismiss it (F10) once it is handled."), warn=True)
+            self._say(_("Nothing to do for this one but dismiss it (Ctrl+X) once it is handled."), warn=True)
 
     def action_keep_batch(self) -> None:
         item = self.query_one(AttentionList).selected()
@@ -516,6 +540,7 @@ class CheckinScreen(ModeScreen):
             carrier=carrier,
             key_time=0.0,
             item=item.id,
+            courier_batch=request.courier_batch,
         )
         self.writer.submit(self.writer.check_in, again, hold_label=not self.quick)
 
@@ -540,7 +565,7 @@ class CheckinScreen(ModeScreen):
 
     @on(CheckinWriter.Crashed)
     def _crashed(self, message: CheckinWriter.Crashed) -> None:
-        self._attention(Attention("error", "unexpected", message.text, _("F10 dismiss")))
+        self._attention(Attention("error", "unexpected", message.text, _("Ctrl+X dismiss")))
 
     # -- other actions -------------------------------------------------------------------------
 
@@ -658,6 +683,15 @@ class CheckinScreen(ModeScreen):
 
     def on_live_bridge_changed(self, message: object) -> None:
         self._refresh_status()  # another counter's work changes the counts shown here
+        self.refresh_batches()
+
+    def batch_changed(self) -> None:
+        self._refresh_status()
+
+    def say_batch(self, text: str, *, error: bool = False) -> None:
+        if error:
+            self.app.bell()
+        self._say(text, error=error)
 
     def _refresh_status(self) -> None:
         batch = self.batch_carrier or _("any")

@@ -2,7 +2,7 @@
 until the clerk resolves or dismisses it, so nothing a busy clerk missed in the message box vanishes.
 
 Compact on purpose: a one-line head with the count and the keys, and a short table (newest first).
-The screen owns the items' actions (keys Ctrl+Y, Ctrl+B, F10); this widget only keeps and shows them.
+The screen owns the items' actions (keys Ctrl+Y, Ctrl+B, Ctrl+X); this widget only keeps and shows them.
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ class AttentionList(Vertical):
         n = len(self.items)
         self.set_class(bool(n), "-open")
         head = (
-            _("Needs attention: {n}  ·  ↑↓ choose · Ctrl+Y do it · Ctrl+B keep batch · F10 dismiss", n=n)
+            _("Needs attention: {n}  ·  ↑↓ choose · Ctrl+Y do it · Ctrl+B keep batch · Ctrl+X dismiss", n=n)
             if n
             else _("Needs attention: nothing")
         )

@@ -46,6 +46,7 @@ class ScanRequest:
     carrier: str | None = None
     key_time: float = 0.0
     item: int | None = None
+    courier_batch: int | None = None  # the courier's batch open on the screen
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ class CheckinWriter:
                 carrier=request.carrier,
                 size=request.size,
                 hold_label=hold_label,
+                courier_batch=request.courier_batch,
             )
         except StationError as exc:
             return CheckinWriter.ScanRefused(request, Refusal.of(exc))
