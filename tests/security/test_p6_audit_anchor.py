@@ -20,7 +20,7 @@ from db.models import ParcelEvent
 from security.helpers import PIN, Run, make_station
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.audit import event_hash
-from station_console.services.day.close import close_day
+from station_console.services.day.close import close_day, reopen_day
 
 MANAGER = ["--clerk", "Wang", "--pin", PIN]
 
@@ -33,10 +33,10 @@ def db(tmp_path: Path) -> Path:
     start = datetime.now(UTC) - timedelta(days=3)
     station.clock = lambda: start
     check_in(station, "SF1234567890123", phone="13812345678")
-    close_day(station, station.business_day(start))
+    close_day(station, station.business_day(start), early=True)
     start += timedelta(days=1)
     check_in(station, "JT1234567890123", phone="13812345678")
-    close_day(station, station.business_day(start))
+    close_day(station, station.business_day(start), early=True)
     start += timedelta(days=1)
     check_in(station, "JT1234567890124", phone="13812345678")
     station.engine.dispose()
@@ -172,3 +172,24 @@ def _engine(db: Path):  # type: ignore[no-untyped-def]
     from sqlalchemy import create_engine
 
     return create_engine(f"sqlite:///{db}")
+
+
+def test_a_day_reopened_and_closed_again_still_holds_and_still_catches_a_rewrite(
+    cli: Callable[..., Run], db: Path
+) -> None:
+    """The anchor file keeps both closes of the day; the last is the one stored, and the chain must
+    still run through the first."""
+    from station_console.services.admin.setup import open_station
+    from station_console.services.people import clerks
+
+    station = open_station(f"sqlite:///{db}")
+    clerks.sign_in(station, "Wang", PIN)
+    (first_day, _heads), _second = closes(db)
+    day = date.fromisoformat(first_day)
+    reopen_day(station, day, "a parcel was counted twice")
+    close_day(station, day, allow_unbalanced=True)
+    station.engine.dispose()
+    assert verify(cli, db)["exit"] == 0
+    with sqlite3.connect(db) as conn:
+        rewrite_first_checkin(conn)
+    assert verify(cli, db)["exit"] == 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-VIRTUAL = re.compile(r"^(1\d{10})[-,#转](\d{3,5})$")
+VIRTUAL = re.compile(r"^(1[3-9]\d{9})[-,#转](\d{3,5})$")  # a mainland mobile and its extension
 
 
 def virtual_number(text: str) -> str | None:

@@ -46,7 +46,14 @@ _MOVE_KEYS = (
     *("picker.cancel", "who.close", "form.cancel", "sendout.clear"),
     # A yes/no question only answers for the action that asked it; that action checks its own role.
     *("sendout.refund.cancel", "confirm.yes", "confirm.no", "courier.cancel", "pickup.fee.cancel"),
-    *("settings.carrier_events", "events.back"),
+    *(
+        "settings.carrier_events",
+        "events.back",
+        "checkin.up",
+        "checkin.down",
+        "close.cancel",
+        "reopen.cancel",
+    ),
 )
 _VIEW_KEYS = (
     *("parcels.search", "parcels.next", "parcels.previous", "reports.prev", "reports.next", "reports.reload"),
@@ -131,7 +138,7 @@ ACTIONS: dict[str, Action] = {
         N_("check in parcels"),
         commands=("checkin",),
         keys=("checkin.batch", "checkin.quick", "checkin.phones", "checkin.keep", "checkin.clear")
-        + ("checkin.recipient",),
+        + ("checkin.recipient", "checkin.resolve", "checkin.dismiss"),
     ),
     "undo_checkin": Action(
         Need.SIGNED_IN, N_("undo a check-in"), commands=("undo-checkin",), keys=("checkin.undo",)
@@ -235,7 +242,12 @@ ACTIONS: dict[str, Action] = {
         Need.SIGNED_IN, N_("export a report"), keys=("reports.pdf", "reports.csv", "reports.json")
     ),
     # --- manager ---------------------------------------------------------------------------------
-    "close_day": Action(Need.MANAGER, N_("close the day"), commands=("close-day",), keys=("reports.close",)),
+    "close_day": Action(
+        Need.MANAGER, N_("close the day"), commands=("close-day",), keys=("reports.close", "close.yes")
+    ),
+    "reopen_day": Action(
+        Need.MANAGER, N_("reopen a closed day"), commands=("reopen-day",), keys=("reports.reopen",)
+    ),
     "settings": Action(
         Need.MANAGER,
         N_("change settings"),

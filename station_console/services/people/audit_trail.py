@@ -157,19 +157,30 @@ def _marks(station: Station, backup_of: Engine | None) -> tuple[list[_Mark], Ver
             head = session.get(AuditHead, 1)
         newest = (head.last_event_id if head else None) or 0
     outside = []
+    latest: dict[str, dict[str, Any]] = {}
     for line in anchors.read_anchors(backup_of or station.engine):
         if newest is not None and max(anchors.head_ids(line), default=0) > newest:
             continue
         outside.append(line)
-        found = stored.get(str(line.get("day")))
+        latest[str(line.get("day"))] = line  # a day reopened and closed again: its last close is stored
+    for day, line in latest.items():
+        found = stored.get(day)
         if found is None:
-            return [], VerifyResult(False, 0, None, "anchor_missing", str(line.get("day"))), 0, 0
+            return [], VerifyResult(False, 0, None, "anchor_missing", day), 0, 0
         if (found.audit_heads, found.heads_hmac, found.sha256) != (
             line["heads"],
             line["hmac"],
             line["sha256"],
         ):
             return [], VerifyResult(False, 0, None, "anchor_mismatch", found.business_day.isoformat()), 0, 0
+    for line in outside:  # an earlier close of a reopened day: the trail must still run through it
+        if line is not latest[str(line.get("day"))]:
+            for chain in line["heads"].get("chains", {}).values():
+                if chain.get("id") is not None:
+                    day = str(line.get("day"))
+                    marks.append(
+                        _Mark(day, int(chain["id"]), str(chain["hash"]), int(chain["count"]), "anchor")
+                    )
     return marks, None, sealed, len(outside)
 
 

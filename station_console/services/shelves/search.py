@@ -255,12 +255,16 @@ def _text_condition(text: str) -> Any:
 
 
 def search(station: Station, query: Query, *, limit: int = 50, before_id: int | None = None) -> Page:
-    """Newest first, `limit` a page, keyset paging on the parcel id (stable while new parcels arrive)."""
+    """Newest first, `limit` a page, keyset paging on the parcel id (stable while new parcels arrive).
+
+    Undone check-ins show only when asked for by their status."""
     require(station, "view")
     for typed in (query.text, query.waybill, query.code, query.phone_tail, query.carrier, query.shelf):
         if typed is not None and len(typed) > MAX_SEARCH:
             raise Refused(N_("A search is at most {max} characters"), code="query_too_long", max=MAX_SEARCH)
-    stmt = select(Parcel).where(Parcel.status != ParcelStatus.CANCELLED)
+    stmt = select(Parcel)
+    if query.status != ParcelStatus.CANCELLED:
+        stmt = stmt.where(Parcel.status != ParcelStatus.CANCELLED)
     if query.text:
         stmt = stmt.where(_text_condition(query.text))
     if query.waybill:

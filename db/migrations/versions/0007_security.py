@@ -1,7 +1,7 @@
 """security: PIN lock-out, audit heads at each day close, pickup guessing counted per clerk
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02 05:58:33.540447
 """
 from typing import Sequence, Union
@@ -12,8 +12,8 @@ import sqlmodel
 import db.types
 
 
-revision: str = '0005'
-down_revision: Union[str, Sequence[str], None] = '0004'
+revision: str = '0007'
+down_revision: Union[str, Sequence[str], None] = '0006'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
