@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -24,6 +25,7 @@ from station_console.services.admin.setup import open_station
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.roles import ACTIONS, Need, markdown_table
 from station_console.services.core.station import Station
+from station_console.services.day.close import close_day
 from station_console.services.exceptions import returns
 from station_console.services.people import clerks
 from station_console.services.pickup.handover import confirm_pickup
@@ -80,7 +82,8 @@ ARGS: dict[str, list[str]] = {
     "problem": [ON_SHELF, "--kind", "damaged", "--note", "box crushed"],
     "outbox resend": ["1"],
     "clerk pin": ["Li", "--pin", "8642"],
-    "close-day": [],
+    "close-day": ["--early"],
+    "reopen-day": ["--date", "{closed}", "--reason", "a parcel was counted twice"],
     "shelves import": ["{tmp}/layout.csv"],
     "shelves add": ["Z"],
     "shelves add-layer": ["1"],
@@ -217,6 +220,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         conn.execute(text("UPDATE notification SET status = 'failed' WHERE id = 1"))
     door_delivery_and_sends(station)
     carrier_data(station, path.parent)
+    clerks.sign_in(station, "Wang", PIN)  # yesterday, closed: for `reopen-day`
+    close_day(station, station.business_day() - timedelta(days=1))
     station.engine.dispose()
     return path
 
@@ -308,6 +313,11 @@ STDIN = {"sendout handover": "SF1234567890129\n"}  # the courier takes the send 
 def attempt(path: str, db: Path, *who: str) -> Run:
     words = [w for w in path.split() if not w.startswith("--")]  # "init --demo": its flag is in ARGS
     args = [a.replace("{tmp}", str(db.parent)) for a in ARGS[path]]
+    if "{closed}" in args:  # the template's closed day: yesterday, station time
+        station = open_station(f"sqlite:///{db}")
+        closed = (station.business_day() - timedelta(days=1)).isoformat()
+        station.engine.dispose()
+        args = [a.replace("{closed}", closed) for a in args]
     return run_cli(
         ["--db", f"sqlite:///{db}", "--lang", "en", *who, *words, *args], stdin=STDIN.get(path, "")
     )

@@ -144,10 +144,7 @@ ACTIONS: dict[str, Action] = {
         Need.SIGNED_IN, N_("undo a check-in"), commands=("undo-checkin",), keys=("checkin.undo",)
     ),
     "reprint": Action(
-        Need.SIGNED_IN,
-        N_("reprint a label or receipt"),
-        commands=("print", "sendout reprint"),
-        keys=("checkin.reprint",),
+        Need.SIGNED_IN, N_("reprint a label or receipt"), commands=("print", "sendout reprint")
     ),
     "test_print": Action(Need.SIGNED_IN, N_("print a test label"), keys=("printers.test",)),
     "pickup": Action(

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input, OptionList
 from textual.widgets.option_list import Option
 
 from station_console.i18n import N_, _
+from station_console.safe_text import clean
 from station_console.services.recipients import matching
 from station_console.tui.screens.sendout_calls import ServiceCalls
 from station_console.tui.widgets.plain import Static, Table, plain
@@ -104,7 +105,7 @@ class WhoIsThisDialog(ServiceCalls, ModalScreen[int]):
             return
         self.parcel_id = int(key)
         search = self.query_one("#who-search", Input)
-        search.value = self.names.get(key, "")  # Input.Changed searches it
+        search.value = clean(self.names.get(key, ""))  # typed text, never a terminal sequence; it searches
 
     @on(Input.Changed, "#who-search")
     def _search(self, event: Input.Changed) -> None:

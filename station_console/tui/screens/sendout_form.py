@@ -16,6 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Select, SelectionList
 
 from station_console.i18n import _
+from station_console.safe_text import clean
 from station_console.services.sendout import inputs
 from station_console.services.sendout.accept import Parcel, Party, Recipient
 from station_console.services.sendout.identity import ID_TYPE_LABELS
@@ -164,7 +165,7 @@ class SendForm(VerticalScroll):
         return self.query_one(f"#{field}", WedgeInput).value
 
     def set_value(self, field: str, text: str) -> None:
-        self.query_one(f"#{field}", WedgeInput).value = text
+        self.query_one(f"#{field}", WedgeInput).value = clean(text)  # stored text as typed text
 
     def show_checklist(self, checklist: Checklist) -> None:
         box: SelectionList[str] = self.query_one("#so-check", SelectionList)
