@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -106,7 +107,13 @@ RETRY_ON_UNIQUE = frozenset({"uq_parcel_code_on_shelf", "uq_parcel_waybill_on_sh
 
 
 def is_retryable(exc: BaseException) -> bool:
-    """A lock or serialisation conflict that a fresh attempt of the whole transaction may pass."""
+    """A lock or serialisation conflict that a fresh attempt of the whole transaction may pass.
+
+    A StaleDataError is a row whose version another transaction changed since this one read it: the
+    fresh attempt reads the winner's row, and its own checks then refuse properly or it goes ahead.
+    """
+    if isinstance(exc, StaleDataError):
+        return True
     if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
         return True
     if isinstance(exc, DBAPIError) and exc.orig is not None:
@@ -124,7 +131,7 @@ def run_in_transaction(engine: Engine, work: Callable[[Session], T], *, attempts
         try:
             with write_session(engine) as session:
                 return work(session)
-        except DBAPIError as exc:
+        except (DBAPIError, StaleDataError) as exc:
             if attempt == attempts or not is_retryable(exc):
                 raise
             time.sleep(0.01 * 2**attempt)

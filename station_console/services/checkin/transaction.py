@@ -25,6 +25,7 @@ from station_console.services.notify import outbox
 from station_console.services.printing import jobs
 from station_console.services.scan.carriers import get_detector
 from station_console.services.shelves import slots
+from station_console.services.shelves.leaving import leave_shelf
 
 SIZES = tuple(s.value for s in Size)
 
@@ -252,18 +253,14 @@ def undo_last(station: Station) -> CheckinResult:
                 N_("Nothing to undo: no check-in of yours is still on the shelf"), code="nothing_to_undo"
             )
         now = station.now()
-        slots.release(session, parcel, settings, now)
-        parcel.status, parcel.cancelled_at = ParcelStatus.CANCELLED, now
-        parcel.version += 1
-        session.add(parcel)
-        jobs.cancel_jobs_for_parcel(session, parcel.id)
-        outbox.cancel_for_parcel(session, parcel.id)
-        audit.record(
+        leave_shelf(
             session,
             station,
+            parcel,
+            ParcelStatus.CANCELLED,
             EventKind.CHECKIN_UNDONE,
-            parcel_id=parcel.id,
-            at=now,
+            now=now,
+            settings=settings,
             details={"waybill": parcel.waybill, "code": parcel.pickup_code},
         )
         carrier_row = session.get(Carrier, parcel.carrier_id)
@@ -295,7 +292,6 @@ def set_phone(station: Station, parcel_id: int, phone: str) -> str:
         if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
             raise NotFound(N_("That parcel is not on the shelf"), code="not_on_shelf")
         parcel.phone_tail, parcel.masked_phone, parcel.phone_full = parsed.tail, parsed.masked, parsed.full
-        parcel.version += 1
         session.add(parcel)
         audit.record(
             session,

@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from db.engine import read_session, run_in_transaction, write_session
 from db.types import utcnow
-from station_console.services.core.db_errors import unavailable
+from station_console.services.core.db_errors import lost_race, unavailable
 from station_console.services.core.settings import load_station_settings
 from station_console.settings import StationSettings
 
@@ -68,15 +69,18 @@ class Station:
             yield session
 
     def run(self, work: Callable[[Session], T]) -> T:
-        """Run `work` as one transaction, retried from the start on a lock conflict.
+        """Run `work` as one transaction, retried from the start on a lock conflict or a lost race.
 
-        A database that stays locked, is read-only, full or gone is refused as `DatabaseUnavailable`
-        (the transaction rolled back: nothing was written), never shown as a traceback.
+        A database that stays locked, is read-only, full or gone is refused as `DatabaseUnavailable`,
+        a row that kept changing under every attempt as `version_conflict` (the transaction rolled
+        back: nothing was written), never shown as a traceback.
         """
         try:
             return run_in_transaction(self.engine, work)
         except OperationalError as exc:
             raise unavailable(exc) from exc
+        except StaleDataError as exc:
+            raise lost_race() from exc
 
 
 def day_bounds(station: Station, day: date) -> tuple[datetime, datetime]:

@@ -181,7 +181,6 @@ def link_in(session: Session, station: Station, parcel: Parcel, row: Recipient) 
     parcel.recipient_name = parcel.recipient_name or row.name
     if not parcel.email and row.email:
         parcel.email = row.email
-    parcel.version += 1
     session.add(parcel)
     details: dict[str, Any] = {"recipient": row.id, "code": parcel.pickup_code}
     if phone_added:
