@@ -191,6 +191,12 @@ def find_parcel(session: Session, ref: str, *, on_shelf: bool = False) -> Parcel
     raise NotFound(N_("No parcel matches {ref}"), code="no_parcel", ref=text[:40])
 
 
+def find_parcel_id(station: Station, ref: str) -> int:
+    """`find_parcel` in a read of its own, for a command that then acts on the parcel's id."""
+    with station.read() as session:
+        return find_parcel(session, ref).id or 0
+
+
 def rows_for(session: Session, parcels: list[Parcel]) -> list[ParcelRow]:
     """Read models for parcels, with carrier codes and locations resolved in two queries."""
     carriers = {c.id: c.code for c in session.exec(select(Carrier)).all()}
