@@ -39,7 +39,8 @@ _CODE = re.compile(r"^[0-9A-Za-z]+(-[0-9A-Za-z]+){1,3}$")
 
 @dataclass(frozen=True)
 class ParcelRow:
-    """What a list of parcels shows. Never the full phone number."""
+    """A parcel as every list, search, timeline and command shows it (the one read model; pickup's
+    lookup adds its own waiting figures in `PickupRow`). Never the full phone number."""
 
     id: int
     waybill: str
@@ -61,6 +62,10 @@ class ParcelRow:
     @property
     def flagged(self) -> bool:
         return self.problem_kind is not None
+
+    @property
+    def parcel_id(self) -> int:
+        return self.id
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -86,7 +86,7 @@ class MissingPhones(ModalScreen[int]):
         for row in missing_phone(self.station):
             table.add_row(
                 row.pickup_code,
-                row.location,
+                row.location or "",
                 row.carrier,
                 row.waybill,
                 row.checked_in_at.astimezone(zone).strftime("%m-%d %H:%M"),
