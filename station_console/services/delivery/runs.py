@@ -331,14 +331,12 @@ def fail(station: Station, run_id: int, raw: str, *, reason: str, note: str | No
             station,
             parcel,
             "delivery_failed",
-            {
-                "pickup_code": parcel.pickup_code,
-                "shelf": shelf.label if shelf else "?",
-                "layer": layer.label if layer else "?",
-                "carrier": "",
-                "checked_in_at": parcel.checked_in_at.isoformat(),
-                "reason": reason,
-            },
+            outbox.parcel_payload(
+                parcel,
+                shelf=shelf.label if shelf else None,
+                layer=layer.label if layer else None,
+                reason=reason,
+            ),
         )
         audit.record(
             session,
