@@ -1,24 +1,28 @@
 """The Check-in mode (入库): the console opens here.
 
 Scan -> one `check_in` call with the phone and size typed for this parcel. Scans are told from typing by
-key timing (`KeyRouter`), so a scan lands here wherever the focus is. Service calls run one at a time,
-in scan order, on a single writer thread, so the UI never waits on the database and a burst of scans is
-never reordered. Refusals are shown in place with a bell and the one key that resolves them.
+key timing (`KeyRouter`), so a scan lands here wherever the focus is. Scans queue for one writer (a
+thread worker of the exclusive group "checkin-writer", started when the queue was empty and ending when
+it is empty again), so the UI never waits on the database and a burst of scans is never reordered; each
+answer comes back as a `CheckedIn` or `ScanRefused` message. Everything else here (undo, reprint, the
+counts, label states) is a `call` (calls.py). Refusals are shown in place with a bell and the one key that
+resolves them.
 """
 
 from __future__ import annotations
 
-import asyncio
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Digits, Input, Label, Static
 
 from station_console.errors import StationError
@@ -30,6 +34,7 @@ from station_console.services.scan.carriers import get_detector
 from station_console.services.shelves.lists import LABEL_LABELS, label_status, missing_phone_count
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.checkin_dialogs import NO_BATCH, BatchPicker, MissingPhones, carrier_choices
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
@@ -52,7 +57,21 @@ class ScanRequest:
     recipient: Picked | None = None  # who it is for, when the clerk found them (Ctrl+N)
 
 
-class CheckinScreen(ModeScreen):
+class CheckinScreen(ServiceCalls, ModeScreen):
+    @dataclass
+    class CheckedIn(Message):
+        """The writer checked a scan in."""
+
+        request: ScanRequest
+        result: CheckinResult
+
+    @dataclass
+    class ScanRefused(Message):
+        """The writer's check-in of a scan was refused, or failed."""
+
+        request: ScanRequest
+        error: Exception
+
     MODE_TITLE = N_("Check-in")
     CSS_PATH = "checkin.tcss"
 
@@ -110,8 +129,11 @@ class CheckinScreen(ModeScreen):
         self.latencies: list[float] = []  # scan (terminator key) to row on screen, seconds
         self._conflict: tuple[ScanRequest, str] | None = None  # (request, detected carrier)
         self._reprint: int | None = None
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkin")
+        self._scans: deque[ScanRequest] = deque()  # waiting for the writer, in scan order
+        self._scans_lock = threading.Lock()
+        self._writing = False  # a writer worker is draining `_scans`
         self.recipient: Picked | None = None  # goes with the next scan
+        self._batch_chosen: Any = None
         self.router: KeyRouter | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -158,16 +180,10 @@ class CheckinScreen(ModeScreen):
         ):
             table.add_column(title, key=key)
         self._refresh_status()
-        self._writer.submit(self._warm_up)
+        # Build the carrier detector now, not during the first scan burst.
+        self.call("warm", partial(get_detector, self.station))
         self.set_interval(3.0, self._refresh_labels)
         self.query_one("#phone", Input).focus()
-
-    def _warm_up(self) -> None:
-        """Build the carrier detector now, not during the first scan burst."""
-        get_detector(self.station)
-
-    def on_unmount(self) -> None:
-        self._writer.shutdown(wait=True)
 
     # -- scans ---------------------------------------------------------------------------------
 
@@ -222,31 +238,51 @@ class CheckinScreen(ModeScreen):
         )
 
     def _run(self, request: ScanRequest) -> None:
-        self.run_worker(self._check_in(request), group="checkin", exit_on_error=False)
+        with self._scans_lock:
+            self._scans.append(request)
+            if self._writing:
+                return  # the running writer takes it after the ones before it
+            self._writing = True
+        self._write()
 
-    async def _check_in(self, req: ScanRequest) -> None:
-        call = partial(
-            check_in,
-            self.station,
-            req.raw,
-            batch=req.batch,
-            carrier=req.carrier,
-            phone=req.phone,
-            size=req.size,
-            recipient_id=req.recipient.recipient_id if req.recipient else None,
-            recipient_name=req.recipient.name
-            if req.recipient and req.recipient.recipient_id is None
-            else None,
-        )
-        try:
-            result = await asyncio.get_running_loop().run_in_executor(self._writer, call)
-        except StationError as exc:
-            self._refused_scan(req, exc)
-        except Exception as exc:
-            self.app.bell()
-            self._say(report_unexpected(self, exc), error=True)
+    @work(thread=True, exclusive=True, group="checkin-writer", exit_on_error=False)
+    def _write(self) -> None:
+        """Check in the queued scans one by one, in order, until none is left."""
+        while True:
+            with self._scans_lock:
+                if not self._scans:
+                    self._writing = False
+                    return
+                req = self._scans.popleft()
+            try:
+                result = check_in(
+                    self.station,
+                    req.raw,
+                    batch=req.batch,
+                    carrier=req.carrier,
+                    phone=req.phone,
+                    size=req.size,
+                    recipient_id=req.recipient.recipient_id if req.recipient else None,
+                    recipient_name=req.recipient.name
+                    if req.recipient and req.recipient.recipient_id is None
+                    else None,
+                )
+            except Exception as exc:
+                self.post_message(self.ScanRefused(req, exc))
+            else:
+                self.post_message(self.CheckedIn(req, result))
+
+    @on(ScanRefused)
+    def _scan_failed(self, message: ScanRefused) -> None:
+        if isinstance(message.error, StationError):
+            self._refused_scan(message.request, message.error)
         else:
-            self._checked_in(result, req.key_time)
+            self.app.bell()
+            self._say(report_unexpected(self, message.error), error=True)
+
+    @on(CheckedIn)
+    def _scan_checked_in(self, message: CheckedIn) -> None:
+        self._checked_in(message.result, message.request.key_time)
 
     def _checked_in(self, result: CheckinResult, key_time: float) -> None:
         self.count += 1
@@ -340,26 +376,16 @@ class CheckinScreen(ModeScreen):
         if self._reprint is None:
             return
 
-        try:
-            job = reprint(self.station, self._reprint)
-        except StationError as exc:
-            self._refuse(exc)
-            return
-        except Exception as exc:
-            self._say(report_unexpected(self, exc), error=True)
-            return
+        self.call("reprint", partial(reprint, self.station, self._reprint))
+
+    def done_reprint(self, job: Any) -> None:
         self._reprint = None
         self._say(_("Label queued again (job {job}).", job=job.id))
 
     def action_undo(self) -> None:
-        try:
-            result = undo_last(self.station)
-        except StationError as exc:
-            self._refuse(exc)
-            return
-        except Exception as exc:
-            self._say(report_unexpected(self, exc), error=True)
-            return
+        self.call("undo", partial(undo_last, self.station))
+
+    def done_undo(self, result: CheckinResult) -> None:
         table = self.query_one(DataTable)
         self._undone.add(result.parcel_id)
         if str(result.parcel_id) in table.rows:
@@ -382,9 +408,11 @@ class CheckinScreen(ModeScreen):
                 self.batch_carrier = None if code == NO_BATCH else code
                 self._refresh_status()
 
-        self.app.push_screen(
-            BatchPicker(carrier_choices(get_detector(self.station)), self.batch_carrier), chosen
-        )
+        self._batch_chosen = chosen
+        self.call("batches", partial(get_detector, self.station))
+
+    def done_batches(self, detector: Any) -> None:
+        self.app.push_screen(BatchPicker(carrier_choices(detector), self.batch_carrier), self._batch_chosen)
 
     def action_toggle_quick(self) -> None:
         self.quick = not self.quick
@@ -436,6 +464,15 @@ class CheckinScreen(ModeScreen):
         self.app.bell()
         self._say(f"{exc.message()}\n{hint}".strip(), error=True)
 
+    def done_warm(self, _detector: object) -> None:
+        pass
+
+    def failed(self, tag: str, text: str) -> None:
+        if tag in ("labels", "warm"):
+            return  # a busy database: the next tick (or the first scan) tries again
+        self.app.bell()
+        self._say(text, error=True)
+
     def _say(self, text: str, *, error: bool = False, warn: bool = False) -> None:
         message = self.query_one("#ci-message", Static)
         message.update(text)
@@ -450,19 +487,17 @@ class CheckinScreen(ModeScreen):
         self.query_one("#ci-batch", Static).update(_("Batch: {batch}  [F7]", batch=batch))
         state = _("on") if self.quick else _("off")
         self.query_one("#ci-quick", Static).update(_("Quick mode: {state}  [F8]", state=state))
-        try:
-            missing = missing_phone_count(self.station)
-        except Exception as exc:
-            self._say(report_unexpected(self, exc), error=True)
-            return
+        self.call("missing", partial(missing_phone_count, self.station))
+
+    def done_missing(self, missing: int) -> None:
         self.query_one("#ci-missing", Static).update(_("Without phone: {n}  [F9]", n=missing))
 
     def _refresh_labels(self) -> None:
         ids = [r.parcel_id for r in self.results[-TABLE_ROWS:] if r.parcel_id not in self._undone]
-        try:
-            statuses = label_status(self.station, ids)
-        except Exception:
-            return  # a busy database: try again on the next tick
+        if ids:
+            self.call("labels", partial(label_status, self.station, ids))
+
+    def done_labels(self, statuses: dict[int, str]) -> None:
         table = self.query_one(DataTable)
         for pid, status in statuses.items():
             if str(pid) in table.rows:

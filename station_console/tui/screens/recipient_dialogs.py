@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from station_console.i18n import N_, _
 from station_console.services.recipients import matching
-from station_console.tui.screens.sendout_calls import ServiceCalls
+from station_console.tui.screens.calls import ServiceCalls
 
 
 def match_line(m: matching.Match) -> Text:
