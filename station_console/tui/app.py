@@ -12,6 +12,7 @@ from station_console.i18n import N_
 from station_console.logs import setup_logging
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
+from station_console.tui.carrier_event_worker import CarrierEventWorker
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.notify_worker import NotifyWorker
@@ -123,6 +124,8 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.print_worker.start()
         self.notify_worker = NotifyWorker(self)  # customer messages leave the outbox in a thread
         self.notify_worker.start()
+        self.carrier_event_worker = CarrierEventWorker(self)  # events back to carriers, in a thread
+        self.carrier_event_worker.start()
         self.live_bridge = LiveBridge(self)  # other counters' check-ins and pickups refresh the screen
         self.live_bridge.start()
         translate_bindings(self)
@@ -132,6 +135,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.scanner_bridge.stop()
         self.print_worker.stop()
         self.notify_worker.stop()
+        self.carrier_event_worker.stop()
         self.live_bridge.stop()
 
     def set_device_state(self, device: str, state: str) -> None:

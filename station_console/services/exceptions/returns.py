@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, EventKind, Parcel, ParcelStatus, ReturnBatch
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core.station import Station
 from station_console.services.printing.jobs import queue_manifest
 from station_console.services.printing.printers import check_printable
@@ -190,6 +191,7 @@ def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
         if not parcels:
             raise Refused(N_("Return batch {batch} is empty"), code="batch_empty", batch=batch_id)
         now = station.now()
+        carrier = session.get(Carrier, batch.carrier_id)
         for parcel in parcels:
             leave_shelf(
                 session,
@@ -206,6 +208,14 @@ def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
                     "code": parcel.pickup_code,
                 },
                 return_batch_id=batch.id,  # the batch it went back in
+            )
+            carrier_outbox.queue(
+                session,
+                station,
+                parcel,
+                carrier_outbox.RETURNED,
+                carrier=carrier.code if carrier else "?",
+                at=now,
             )
         batch.status, batch.closed_at, batch.closed_by, batch.signed_by_name = (
             "closed",
