@@ -15,6 +15,7 @@ from typing import Any
 
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from station_console.errors import StationError
 from station_console.tui.screens.base import report_unexpected
@@ -40,7 +41,8 @@ class ServiceCalls:
             except BaseException as exc:  # shown on the screen, never a traceback
                 screen.post_message(ServiceCalls.Failed(tag, exc))
             else:
-                screen.post_message(ServiceCalls.Done(tag, result))
+                if not get_current_worker().is_cancelled:  # an exclusive call's newer one answers
+                    screen.post_message(ServiceCalls.Done(tag, result))
 
         screen.run_worker(run, thread=True, group=f"call-{tag}", exclusive=exclusive, exit_on_error=False)
 

@@ -7,6 +7,7 @@ of them.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -20,12 +21,13 @@ from textual.widgets import DataTable, Static
 from station_console.i18n import N_, _
 from station_console.services.shelves import layout
 from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import heat_style, parcel_cells, setup_parcel_table
 
 CELL_WIDTH = 15  # "6-5 40/40" over "  9 100% ⚠9 !9"
 
 
-class ShelvesScreen(ModeScreen):
+class ShelvesScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Shelves")
     CSS_PATH = "shelves.tcss"
 
@@ -96,7 +98,10 @@ class ShelvesScreen(ModeScreen):
         return text
 
     def reload(self) -> None:
-        self.rows = layout.shelf_map(self.station)
+        self.call("map", partial(layout.shelf_map, self.station), exclusive=True)
+
+    def done_map(self, rows: list[layout.ShelfRow]) -> None:
+        self.rows = rows
         table = self.query_one("#sh-map", DataTable)
         keep = table.cursor_coordinate
         table.clear(columns=True)
@@ -172,7 +177,19 @@ class ShelvesScreen(ModeScreen):
             title.update(_("Select a layer to see its parcels"))
             return
         shelf, cell = sel
-        parcels = layout.layer_parcels(self.station, cell.layer_id)
+        station = self.station
+
+        def read() -> tuple[str, layout.LayerCell, list[Any]]:
+            return shelf, cell, layout.layer_parcels(station, cell.layer_id)
+
+        self.call("layer", read, exclusive=True)
+
+    def done_layer(self, answer: tuple[str, layout.LayerCell, list[Any]]) -> None:
+        shelf, cell, parcels = answer
+        if self.selected() != (shelf, cell):
+            return  # the cursor moved on; its own read answers
+        table = self.query_one("#sh-layer", DataTable)
+        title = self.query_one("#sh-layer-title", Static)
         title.update(
             _(
                 "Layer {location}: {count} parcels, {used}/{capacity} units, takes {sizes}",
