@@ -62,7 +62,38 @@ async def test_a_screen_never_calls_the_database_on_the_ui_thread(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.current_mode == mode
-        start = len(ui_thread_statements)
         await pilot.pause(3.5)  # one round of the periodic refreshes
         await app.workers.wait_for_complete()
+    assert ui_thread_statements == [], ui_thread_statements
+
+
+# Dialogs and sub-screens, by the keys that open them from their mode.
+DIALOGS = {
+    "checkin: batch picker": ("f1", "f7"),
+    "checkin: phones to add": ("f1", "f9"),
+    "checkin: recipient": ("f1", "ctrl+n"),
+    "shelves: move": ("f4", "f7"),
+    "shelves: stocktake": ("f4", "f8"),
+    "shelves: returns": ("f4", "f9"),
+    "shelves: overdue": ("f4", "f10"),
+    "shelves: problems": ("f4", "f11"),
+    "audit trail": ("f1", "ctrl+t"),
+}
+
+
+@pytest.mark.parametrize("name", DIALOGS)
+async def test_a_dialog_never_calls_the_database_on_the_ui_thread(
+    app: StationApp, ui_thread_statements: list[str], name: str
+) -> None:
+    async with app.run_test(size=(160, 45)) as pilot:
+        screens = []
+        for key in DIALOGS[name]:
+            await pilot.press(key)
+            await pilot.pause(0.3)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            screens.append(app.screen)
+        await pilot.pause(1.0)
+        await app.workers.wait_for_complete()
+        assert screens[-1] is not screens[0], f"{name} did not open"
     assert ui_thread_statements == [], ui_thread_statements

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, ClassVar
 
 from textual import on
@@ -12,12 +13,11 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from station_console.errors import StationError
 from station_console.i18n import _
 from station_console.services.checkin.transaction import set_phone
 from station_console.services.core.station import Station
 from station_console.services.shelves.lists import missing_phone
-from station_console.tui.screens.base import report_unexpected
+from station_console.tui.screens.calls import ServiceCalls
 
 NO_BATCH = "-"
 
@@ -52,7 +52,7 @@ class BatchPicker(ModalScreen[str | None]):
         self.dismiss(event.option.id)
 
 
-class MissingPhones(ModalScreen[int]):
+class MissingPhones(ServiceCalls, ModalScreen[int]):
     """Quick-mode follow-up: pick a parcel, type its phone, Enter. Returns how many phones were set."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -80,10 +80,13 @@ class MissingPhones(ModalScreen[int]):
         self.query_one("#missing-phone", Input).focus()
 
     def reload(self) -> None:
+        self.call("missing", partial(missing_phone, self.station), exclusive=True)
+
+    def done_missing(self, rows: list[Any]) -> None:
         table = self.query_one(DataTable)
         table.clear()
         zone = self.station.zone()
-        for row in missing_phone(self.station):
+        for row in rows:
             table.add_row(
                 row.pickup_code,
                 row.location or "",
@@ -96,24 +99,21 @@ class MissingPhones(ModalScreen[int]):
     @on(Input.Submitted, "#missing-phone")
     def _submit(self, event: Input.Submitted) -> None:
         table = self.query_one(DataTable)
-        message = self.query_one("#missing-message", Static)
         if table.row_count == 0:
             self.dismiss(self.done)
             return
         row_key, _col = table.coordinate_to_cell_key(table.cursor_coordinate)
-        try:
-            masked = set_phone(self.station, int(str(row_key.value)), event.value)
-        except StationError as exc:
-            self.app.bell()
-            message.update(exc.message())
-            return
-        except Exception as exc:
-            message.update(report_unexpected(self, exc))  # type: ignore[arg-type]
-            return
+        self.call("phone", partial(set_phone, self.station, int(str(row_key.value)), event.value))
+
+    def done_phone(self, masked: str) -> None:
         self.done += 1
-        message.update(_("Phone {masked} saved", masked=masked))
-        event.input.value = ""
+        self.query_one("#missing-message", Static).update(_("Phone {masked} saved", masked=masked))
+        self.query_one("#missing-phone", Input).value = ""
         self.reload()
+
+    def failed(self, tag: str, text: str) -> None:
+        self.app.bell()
+        self.query_one("#missing-message", Static).update(text)
 
     def action_close(self) -> None:
         self.dismiss(self.done)
