@@ -7,6 +7,7 @@ from typing import ClassVar, Protocol
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 
 from station_console.i18n import N_
 from station_console.logs import setup_logging
@@ -26,7 +27,6 @@ from station_console.tui.screens.reports import ReportsScreen
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.settings import SettingsScreen
 from station_console.tui.screens.shelves import ShelvesScreen
-from station_console.tui.widgets.header import StationHeader
 
 
 class ConsoleContext(Protocol):
@@ -40,6 +40,10 @@ class ConsoleContext(Protocol):
 
 
 class StationApp(ClerkSessionMixin, App[None]):
+    # What every screen's header shows, watched by the headers (StationHeader).
+    clerk_name: reactive[str | None] = reactive(None)
+    device_states: reactive[dict[str, str]] = reactive(lambda: {"scanner": "wedge", "printer": "none"})
+
     CSS_PATH = "app.tcss"
     TITLE = "station-console"
     ENABLE_COMMAND_PALETTE = False
@@ -111,8 +115,6 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.station = station
         self.counter_settings = counter_settings or CounterSettings()
         self.database_label = database_label or describe_database(station)
-        # Device states shown in the header; hardware workers update them.
-        self.device_states: dict[str, str] = {"scanner": "wedge", "printer": "none"}
         self.init_clerk_session(require_sign_in)
 
     def on_mount(self) -> None:
@@ -139,9 +141,8 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.live_bridge.stop()
 
     def set_device_state(self, device: str, state: str) -> None:
-        self.device_states[device] = state
-        for header in self.screen.query(StationHeader):
-            header.refresh_status()
+        """Hardware workers report here (on the UI thread); the headers watch `device_states`."""
+        self.device_states = {**self.device_states, device: state}
 
 
 def describe_database(station: Station) -> str:
