@@ -322,7 +322,6 @@ def deliver(
                 "signed": signature is not None,
                 "photo": photo is not None,
             },
-            picked_up_counter=station.counter,
             pickup_method=PickupMethod.DOOR,
         )
         carrier = session.get(Carrier, parcel.carrier_id)

@@ -208,7 +208,6 @@ def confirm_pickup(
                 now=now,
                 settings=settings,
                 details=details,
-                picked_up_counter=station.counter,
                 pickup_method=method if was_scanned else PickupMethod.OVERRIDE,
             )
         _after_handover(session, station, [parcels[i] for i in ids], fee, method)

@@ -59,6 +59,8 @@ def leave_shelf(
     }
     if by is not None:
         values[by] = station.clerk_id
+    if status == ParcelStatus.PICKED_UP:
+        values["picked_up_counter"] = station.counter
     values.update(changes)
     # A Core UPDATE rather than a flush: it is the conditional write itself (version and status), so a
     # row another counter took is seen here, before anything else of this unit is written.
