@@ -163,7 +163,7 @@ class CheckinScreen(ServiceCalls, CourierBatchScreen):
             with Vertical(id="ci-big"):
                 yield Digits("", id="ci-code")
                 yield Static("", id="ci-where")
-            yield Static(_("Ready: scan a parcel."), id="ci-message")
+            yield Static(_("Ready: scan a parcel."), id="ci-message", markup=False)  # scans are data
         yield DataTable(id="ci-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
