@@ -189,6 +189,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         if self.selected() != (shelf, cell):
             return  # the cursor moved on; its own read answers
         table = self.query_one("#sh-layer", DataTable)
+        table.clear()  # two reads of the same layer may both answer (a reload and a resume)
         title = self.query_one("#sh-layer-title", Static)
         title.update(
             _(
