@@ -82,10 +82,10 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         translate_bindings(self)
         setup_parcel_table(self.query_one("#sh-layer", DataTable))
         self.query_one("#sh-legend", Static).update(self.legend())
-        self.reload()
         self.query_one("#sh-map", DataTable).focus()
 
     def on_screen_resume(self) -> None:
+        # Also the first time the mode is shown: one read of the map, not one per event.
         self.reload()
 
     def on_live_bridge_changed(self, message: object) -> None:
