@@ -51,7 +51,7 @@ def record(
     concurrent counters extend one chain, never fork it.
     """
     at = at or station.now()
-    guard_event(session, station, str(kind), parcel_id, at)
+    business_day = guard_event(session, station, str(kind), parcel_id, at)
     # Core statements: this runs inside every state change, and the ORM unit of work cost more than
     # the writes. The head row is read FOR UPDATE, then moved to the new event.
     conn = session.connection()
@@ -62,7 +62,7 @@ def record(
         parcel_id=parcel_id,
         kind=str(kind),
         at=at,
-        business_day=station.business_day(at),
+        business_day=business_day,
         clerk_id=station.clerk_id,
         counter=station.counter,
         details=details or {},

@@ -196,7 +196,7 @@ def _keys(session: Session, start: datetime, end: datetime, day: date) -> tuple[
 
 
 def load_day(session: Session, station: Station, day: date) -> DayData:
-    start, end = day_bounds(station, day)
+    start, end = day_bounds(station, day, session)
     start_key, end_key, day_key = _keys(session, start, end, day)
     parcels: dict[int, RawParcel] = {}
     events: dict[int, list[EventRow]] = {}
@@ -390,7 +390,7 @@ def reconcile(station: Station, day: date | None = None) -> Reconciliation:
 
 def reconcile_in(session: Session, station: Station, day: date) -> Reconciliation:
     """Per-carrier aggregates from the records and from the event log; parcel by parcel only if they differ."""
-    start, end = day_bounds(station, day)
+    start, end = day_bounds(station, day, session)
     keys = sql.day_keys(session, day, start, end)
     records, bad = sql.record_figures(session, keys)
     if bad == 0 and _nonzero(records) == _nonzero(sql.event_figures(session, keys)):

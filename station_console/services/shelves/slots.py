@@ -11,7 +11,8 @@ Capacity is claimed with one conditional UPDATE (`used_units + n <= capacity_uni
 PostgreSQL database can never overfill a layer, whatever they read before.
 
 Pickup codes follow the template (default `{shelf}-{layer}-{seq}`); SEQ is next-fit from the layer's cursor,
-skipping codes on the shelves and codes in cooldown, so a freed code is not reissued for N days.
+skipping codes on the shelves and codes in cooldown, so a freed code is not reissued for N days. A code a
+move replaced is held as long as its parcel stays on a shelf (it still finds it at pickup), then N days.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, update
+from sqlalchemy import and_, exists, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -202,8 +203,12 @@ def assign(
     )
 
 
-def release(session: Session, parcel: Parcel, settings: StationSettings, now: datetime) -> None:
-    """The parcel leaves its layer: give back its units and hold its code for the cooldown."""
+def release(
+    session: Session, parcel: Parcel, settings: StationSettings, now: datetime, *, moved: bool = False
+) -> None:
+    """The parcel leaves its layer: give back its units and hold its code for the cooldown.
+
+    `moved`: it only moves to a new code; the old one keeps finding it while it is on a shelf."""
     if parcel.layer_id is not None:
         units = units_for(parcel.size, settings)
         session.execute(
@@ -212,20 +217,37 @@ def release(session: Session, parcel: Parcel, settings: StationSettings, now: da
             .values(used_units=Layer.used_units - units, parcel_count=Layer.parcel_count - 1)
         )
     if parcel.pickup_code:
-        hold_code(session, parcel.pickup_code, settings, now)
+        hold_code(session, parcel.pickup_code, settings, now, parcel_id=parcel.id if moved else None)
+    if not moved and parcel.id is not None:
+        # Codes it had before a move were held while it stayed: from its leaving, the usual cooldown.
+        session.execute(
+            update(CodeHold)
+            .where(col(CodeHold.parcel_id) == parcel.id, col(CodeHold.until) < now + _cooldown(settings))
+            .values(until=now + _cooldown(settings))
+            .execution_options(synchronize_session=False)
+        )
 
 
-def hold_code(session: Session, code: str, settings: StationSettings, now: datetime) -> None:
-    until = now + timedelta(days=settings.code_cooldown_days)
+def _cooldown(settings: StationSettings) -> timedelta:
+    return timedelta(days=settings.code_cooldown_days)
+
+
+def hold_code(
+    session: Session, code: str, settings: StationSettings, now: datetime, *, parcel_id: int | None = None
+) -> None:
+    until = now + _cooldown(settings)
     hold = session.get(CodeHold, code)
     if hold is None:
-        session.add(CodeHold(code=code, released_at=now, until=until))
+        session.add(CodeHold(code=code, released_at=now, until=until, parcel_id=parcel_id))
     else:
-        hold.released_at, hold.until = now, until
+        hold.released_at, hold.until, hold.parcel_id = now, until, parcel_id
         session.add(hold)
 
 
 def code_is_free(session: Session, code: str, now: datetime) -> bool:
+    moved_parcel_waits = exists().where(
+        and_(col(Parcel.id) == CodeHold.parcel_id, col(Parcel.status) == ParcelStatus.ON_SHELF)
+    )
     taken = (
         session.connection()
         .execute(
@@ -233,7 +255,9 @@ def code_is_free(session: Session, code: str, now: datetime) -> bool:
                 exists().where(
                     and_(col(Parcel.pickup_code) == code, col(Parcel.status) == ParcelStatus.ON_SHELF)
                 ),
-                exists().where(and_(col(CodeHold.code) == code, col(CodeHold.until) > now)),
+                exists().where(
+                    and_(col(CodeHold.code) == code, or_(col(CodeHold.until) > now, moved_parcel_waits))
+                ),
             )
         )
         .one()
