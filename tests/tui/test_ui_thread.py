@@ -71,7 +71,6 @@ async def test_a_screen_never_calls_the_database_on_the_ui_thread(
 DIALOGS: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "checkin: batch picker": ("f1", "f7", ()),
     "checkin: phones to add": ("f1", "f9", ()),
-    "checkin: recipient": ("f1", "ctrl+n", ()),
     "shelves: move": ("f4", "f7", ()),
     "shelves: stocktake, a scan": ("f4", "f8", ("1", "enter", *"JT0000000000001", "enter")),
     "shelves: returns, a scan": ("f4", "f9", (*"JT", "enter", *"JT0000000000001", "enter")),

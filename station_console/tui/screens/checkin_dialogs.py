@@ -19,7 +19,8 @@ from station_console.errors import StationError
 from station_console.i18n import _
 from station_console.services.checkin.transaction import set_phone
 from station_console.services.core.station import Station
-from station_console.services.shelves.lists import ParcelRow, missing_phone
+from station_console.services.shelves.lists import missing_phone
+from station_console.services.shelves.search import ParcelRow
 from station_console.tui.screens.base import report_unexpected
 
 NO_BATCH = "-"
