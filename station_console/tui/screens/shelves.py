@@ -101,6 +101,8 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         self.call("map", partial(layout.shelf_map, self.station), exclusive=True)
 
     def done_map(self, rows: list[layout.ShelfRow]) -> None:
+        if rows == self.rows:
+            return  # nothing changed (e.g. another counter's work elsewhere): keep the map as laid out
         self.rows = rows
         table = self.query_one("#sh-map", DataTable)
         keep = table.cursor_coordinate
