@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, event, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -128,11 +129,18 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 # Unique indexes two counters can race for (PostgreSQL): the loser retries the whole unit, whose own
 # checks then see the winner's row and refuse properly (duplicate waybill) or pick the next code.
+RACE_ATTEMPTS = 5  # tries of a unit that lost a race (not a lock wait, which `wait_s` bounds)
 RETRY_ON_UNIQUE = frozenset({"uq_parcel_code_on_shelf", "uq_parcel_waybill_on_shelf", "uq_send_waybill_live"})
 
 
 def is_retryable(exc: BaseException) -> bool:
-    """A lock or serialisation conflict that a fresh attempt of the whole transaction may pass."""
+    """A lock or serialisation conflict that a fresh attempt of the whole transaction may pass.
+
+    A StaleDataError is a row whose version another transaction changed since this one read it: the
+    fresh attempt reads the winner's row, and its own checks then refuse properly or it goes ahead.
+    """
+    if isinstance(exc, StaleDataError):
+        return True
     if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
         return True
     if isinstance(exc, DBAPIError) and exc.orig is not None:
@@ -170,11 +178,14 @@ def run_in_transaction(
         try:
             with write_session(engine) as session:
                 return work(session)
-        except DBAPIError as exc:
+        except (DBAPIError, StaleDataError) as exc:
             left = deadline - time.monotonic()
-            if not is_retryable(exc) or left <= 0:
+            # Waiting for a lock ends with the wait; a lost race (a stale row, a taken code) is tried
+            # again a few times whatever the wait, since each attempt sees the winner's row.
+            out_of_time = left <= 0 if is_lock_conflict(exc) else attempt >= RACE_ATTEMPTS
+            if not is_retryable(exc) or out_of_time:
                 raise
             if on_busy is not None and not told and is_lock_conflict(exc):
                 told = True
                 on_busy()
-            time.sleep(min(0.01 * 2**attempt, 0.25, left))
+            time.sleep(min(0.01 * 2**attempt, 0.25, max(left, 0.0)))

@@ -84,9 +84,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Service and concurrency tests run once on SQLite and once on PostgreSQL (marked `postgres`)."""
     relative = metafunc.definition.path.relative_to(Path(__file__).parent).as_posix()
     sqlite_only = metafunc.definition.get_closest_marker("sqlite_only") is not None
+    postgres_only = metafunc.definition.get_closest_marker("postgres_only") is not None
     if "db_url" in metafunc.fixturenames and relative.startswith(BOTH_DATABASES) and not sqlite_only:
+        on_postgres = pytest.param("postgresql", marks=pytest.mark.postgres)
         metafunc.parametrize(
-            "db_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+            "db_url", [on_postgres] if postgres_only else ["sqlite", on_postgres], indirect=True
         )
 
 

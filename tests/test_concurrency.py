@@ -9,16 +9,27 @@ Then 4 processes pick up overlapping sets (every parcel is in two counters' list
 from __future__ import annotations
 
 import random
+import threading
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
+from typing import Any
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import event, func
 from sqlmodel import Session, col, select
 from station_helpers import keep_layers
 
-from db.models import EventKind, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf
+from db.models import Clerk, EventKind, Layer, Parcel, ParcelEvent, ParcelStatus, PickupMethod, Role, Shelf
 from station_console.bench.concurrency import checkin_worker, pickup_worker, run_parallel
+from station_console.errors import StationError
+from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.services.exceptions import problems, returns
+from station_console.services.pickup import handover
+from station_console.services.pickup.handover import confirm_pickup
+from station_console.services.shelves.moves import move_parcel
 
 pytestmark = pytest.mark.xdist_group("concurrency")
 
@@ -136,3 +147,172 @@ def test_four_counters_never_double_allocate(station: Station, db_url: str, per_
         )
         assert events == Counter({pid: 1 for pid, _ in ids})
         assert all(used == 0 for _, _, used, _ in _layer_figures(session))
+
+
+# Four writers against a pickup of the same parcel, at two counters at once. Leaving writers (write-off,
+# return) and pickup: exactly one wins and the other is refused; the others (move, problem) change a
+# parcel still on the shelf, so the pickup wins either way (run again if it read the version they
+# replaced). Every way, the books add up: one exit event, no units left on any layer.
+
+RACE_PARCELS = 6
+
+
+def _counter_clerk(station: Station, name: str, role: str, counter: str) -> Station:
+    """Another counter's clerk on the same database (a Station of its own)."""
+
+    def work(session: Session) -> int:
+        row = Clerk(name=name, role=role, created_at=station.now())
+        session.add(row)
+        session.flush()
+        return row.id or 0
+
+    return replace(station, clerk_id=station.run(work), clerk_role=role, counter=counter, _settings=None)
+
+
+def _competitor(kind: str, st: Station, waybill: str, batch: int | None) -> Callable[[], object]:
+    if kind == "write_off":
+        return lambda: problems.write_off(st, waybill, "crushed")
+    if kind == "return":
+        assert batch is not None
+        return lambda: returns.close(st, batch, "Courier Wu")
+    if kind == "move":
+        return lambda: move_parcel(st, waybill, "OV-1")
+    return lambda: problems.mark(st, waybill, "damaged", "box torn")
+
+
+def _race_setup(station: Station, kind: str) -> tuple[Station, Station, list[tuple[int, str, int | None]]]:
+    picker = _counter_clerk(station, "picker", Role.CLERK, "counter-1")
+    other = _counter_clerk(station, "other", Role.MANAGER, "counter-2")
+    parcels = []
+    for n in range(RACE_PARCELS):
+        result = check_in(station, f"JT{n + 1:013d}", phone="13812345678", size="S")
+        batch = None
+        if kind == "return":  # one batch per parcel, so each close races one pickup
+            batch = returns.open_batch(other, "JT").id
+            returns.add(other, batch, result.waybill)
+        parcels.append((result.parcel_id, result.waybill, batch))
+    return picker, other, parcels
+
+
+def _race(calls: list[Callable[[], object]]) -> list[object]:
+    """Run the calls in threads released together; each outcome is its result or its refusal's code."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[object] = [None] * len(calls)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            outcomes[i] = calls[i]()
+        except StationError as exc:
+            outcomes[i] = exc.code
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+def _assert_books_add_up(station: Station, ids: list[int]) -> None:
+    exits = (EventKind.PICKED_UP, EventKind.WRITTEN_OFF, EventKind.RETURNED)
+    with station.read() as session:
+        events = Counter(
+            session.exec(
+                select(ParcelEvent.parcel_id).where(
+                    col(ParcelEvent.kind).in_(exits), col(ParcelEvent.parcel_id).in_(ids)
+                )
+            ).all()
+        )
+        assert events == Counter({pid: 1 for pid in ids}), "a parcel left twice, or not at all"
+        statuses = {p.id: p.status for p in session.exec(select(Parcel).where(col(Parcel.id).in_(ids))).all()}
+        assert set(statuses.values()) <= {
+            ParcelStatus.PICKED_UP,
+            ParcelStatus.WRITTEN_OFF,
+            ParcelStatus.RETURNED,
+        }
+        assert all(used == 0 for _, _, used, _ in _layer_figures(session)), "units left on a layer"
+
+
+@pytest.mark.parametrize("kind", ["write_off", "return", "move", "problem"])
+def test_a_write_racing_a_pickup_never_loses_either(station: Station, kind: str) -> None:
+    picker, other, parcels = _race_setup(station, kind)
+    for pid, waybill, batch in parcels:
+        pick = partial(confirm_pickup, picker, [pid], method=PickupMethod.CODE, scanned=[waybill])
+        picked, theirs = _race([pick, _competitor(kind, other, waybill, batch)])
+        if kind in ("write_off", "return"):
+            wins = [o for o in (picked, theirs) if not isinstance(o, str)]
+            assert len(wins) == 1, (picked, theirs)
+            loser = picked if isinstance(picked, str) else theirs
+            assert loser in {"not_on_shelf", "batch_empty", "version_conflict"}, loser
+        else:
+            assert picked == [pid], picked  # the pickup wins; the other write landed before or was refused
+            assert not isinstance(theirs, str) or theirs in {"not_on_shelf", "version_conflict"}, theirs
+    _assert_books_add_up(station, [pid for pid, _, _ in parcels])
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("kind", ["write_off", "return", "move", "problem"])
+def test_a_write_between_a_pickups_read_and_its_update(
+    station: Station, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other counter commits after the pickup read the parcel and before it writes: the version it
+    read is gone, so the pickup starts again and sees the parcel as it is now."""
+    picker, other, parcels = _race_setup(station, kind)
+    pid, waybill, batch = parcels[0]
+    real_leave = handover.leave_shelf
+    seen: list[int] = []
+    theirs: list[object] = []
+
+    def leave_after_the_other_counter(
+        session: Session, st: Station, parcel: Parcel, *args: Any, **kw: Any
+    ) -> None:
+        seen.append(parcel.version)
+        if len(seen) == 1:  # the other write runs to its commit on its own connection, in between
+            theirs.extend(_race([_competitor(kind, other, waybill, batch)]))
+        real_leave(session, st, parcel, *args, **kw)
+
+    monkeypatch.setattr(handover, "leave_shelf", leave_after_the_other_counter)
+    try:
+        picked: object = confirm_pickup(picker, [pid], method=PickupMethod.CODE, scanned=[waybill])
+    except StationError as exc:
+        picked = exc.code
+    assert not isinstance(theirs[0], str), theirs  # the other counter's write landed first
+    if kind in ("write_off", "return"):
+        assert picked == "not_on_shelf" and len(seen) == 1  # run again, it refused before writing
+    else:
+        assert picked == [pid] and seen == [1, 2]  # run again on the version the other counter wrote
+    monkeypatch.undo()
+    rest = [p for p, _, _ in parcels[1:]]
+    confirm_pickup(picker, rest, method=PickupMethod.CODE, scanned=[w for _, w, _ in parcels[1:]])
+    _assert_books_add_up(station, [pid, *rest])
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("kind", ["write_off", "return", "move", "problem"])
+def test_a_pickup_between_a_writes_read_and_its_update(station: Station, kind: str) -> None:
+    """The other way round: a pickup commits after the write-off, return, move or problem read the
+    parcel and before it writes. Its version is gone, so it starts again and refuses: off the shelves."""
+    picker, other, parcels = _race_setup(station, kind)
+    pid, waybill, batch = parcels[0]
+    main = threading.get_ident()
+    picked: list[object] = []
+
+    def pickup_first(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        # At its first write (a move claims its new layer first), before it holds a row the pickup needs.
+        if threading.get_ident() == main and statement.startswith("UPDATE") and not picked:
+            pick = partial(confirm_pickup, picker, [pid], method=PickupMethod.CODE, scanned=[waybill])
+            picked.extend(_race([pick]))  # on its own connection, to its commit
+
+    event.listen(station.engine, "before_cursor_execute", pickup_first)
+    try:
+        theirs: object = _competitor(kind, other, waybill, batch)()
+    except StationError as exc:
+        theirs = exc.code
+    finally:
+        event.remove(station.engine, "before_cursor_execute", pickup_first)
+    assert picked == [[pid]]
+    assert theirs == ("batch_empty" if kind == "return" else "not_on_shelf")
+    rest = [p for p, _, _ in parcels[1:]]
+    confirm_pickup(picker, rest, method=PickupMethod.CODE, scanned=[w for _, w, _ in parcels[1:]])
+    _assert_books_add_up(station, [pid, *rest])

@@ -1,6 +1,8 @@
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Index, text
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from db.types import UTCDateTime
@@ -99,7 +101,14 @@ class Parcel(ParcelBase, table=True):
     # deleted, and a run's parcels are settled before it closes.
     recipient_id: int | None = None
     delivery_run_id: int | None = None  # set while a runner has it: on the books, not on the shelf
-    version: int = 1  # optimistic lock: every update does `WHERE version = :seen`
+    version: int = 1  # optimistic lock: see __mapper_args__
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # Every ORM flush of a parcel does `UPDATE ... WHERE version = :seen` and bumps it; a flush that
+        # finds another counter's version raises StaleDataError (retried by `run_in_transaction`). The
+        # Core INSERT of a check-in (db/fast.py) writes the field's default, 1, explicitly.
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 class CodeHold(SQLModel, table=True):

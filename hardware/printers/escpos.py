@@ -110,13 +110,16 @@ def render_document(doc: Document, media: Media) -> bytes:
     p.set(align="left", bold=False, normal_textsize=True)
     for meta in doc.meta:
         _line(p, meta)
+    if doc.note:
+        _line(p, doc.note)
     _line(p, "-" * chars)
-    if doc.columns:
-        cols = len(doc.columns)
-        weights = doc.widths if len(doc.widths) == cols else [1] * cols
+    for table in doc.tables():
+        if table.heading:
+            _line(p, table.heading)
+        cols = len(table.columns or table.rows[0])
+        weights = table.widths if len(table.widths) == cols else [1] * cols
         widths = [chars * w // sum(weights) for w in weights]
-        _line(p, _columns(doc.columns, widths))
-        for row in doc.rows:
+        for row in [table.columns, *table.rows] if table.columns else table.rows:
             _line(p, _columns(row, widths))
         _line(p, "-" * chars)
     for foot in doc.footer:

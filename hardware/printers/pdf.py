@@ -1,4 +1,5 @@
-"""PDF labels (a page the size of the sticker, for CUPS) and A4/roll PDFs of receipts and manifests.
+"""PDF labels (a page the size of the sticker, for CUPS) and A4/roll PDFs of every document: receipts,
+manifests, run sheets and the day report (the one fpdf2 builder and CJK font choice of the project).
 
 Text is real text (searchable, sharp at any printer resolution) in the machine's CJK font when there is
 one, else Helvetica with Chinese replaced (see fonts.CJK_MISSING). Bars and QR modules are vector
@@ -124,12 +125,14 @@ def render_label(data: LabelData, media: Media) -> bytes:
 
 
 def render_document(doc: Document, media: Media | None = None) -> bytes:
-    """A receipt on an 80 mm roll page, or a manifest on A4 (more pages as the rows need).
+    """A receipt on an 80 mm roll page, or a manifest or report on A4 (more pages as the rows need).
 
     `media` is not used: a PDF page has its own size."""
     roll = doc.kind == "receipt"
+    tables = doc.tables()
     width = 80.0 if roll else 210.0
-    height = (60.0 + 6 * (len(doc.rows) + len(doc.meta) + len(doc.footer))) if roll else 297.0
+    lines = len(doc.meta) + len(doc.footer) + sum(len(t.rows) + 2 for t in tables)
+    height = (60.0 + 6 * lines) if roll else 297.0
     pdf, cjk = _new_pdf(width, height)
     pdf.set_auto_page_break(True, margin=12)
     margin = 5.0 if roll else 15.0
@@ -147,20 +150,28 @@ def render_document(doc: Document, media: Media | None = None) -> bytes:
     pdf.ln(2)
     for meta in doc.meta:
         line(meta, 9 if roll else 11)
+    if doc.note:
+        line(doc.note, 7 if roll else 8)
     pdf.ln(2)
-    if doc.columns:
-        pdf.set_font_size(8 if roll else 10)
-
+    for table in tables:
+        if table.heading:
+            line(table.heading, 9 if roll else 11)
+        size = (8 if roll else 10) - (2 if table.small else 0)
+        pdf.set_font_size(size)
+        count = len(table.columns or table.rows[0])
+        aligns = table.aligns if len(table.aligns) == count else ["L"] * count
         # Plain headings: the CJK font has no bold face.
         with pdf.table(
-            col_widths=doc.widths if len(doc.widths) == len(doc.columns) else [1] * len(doc.columns),
-            text_align="LEFT",
-            line_height=5,
+            col_widths=table.widths if len(table.widths) == count else [1] * count,
+            text_align=tuple("RIGHT" if a == "R" else "LEFT" for a in aligns),
+            line_height=4 if table.small else 5,
             headings_style=FontFace(emphasis=""),
-        ) as table:
-            table.row([printable(c, cjk=cjk) for c in doc.columns])
-            for row in doc.rows:
-                table.row([printable(c, cjk=cjk) for c in row])
+            first_row_as_headings=bool(table.columns),
+        ) as drawn:
+            if table.columns:
+                drawn.row([printable(c, cjk=cjk) for c in table.columns])
+            for row in table.rows:
+                drawn.row([printable(c, cjk=cjk) for c in row])
         pdf.ln(2)
     for foot in doc.footer:
         line(foot, 9 if roll else 11)

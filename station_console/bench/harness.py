@@ -61,7 +61,7 @@ GOALS: dict[str, tuple[str, Callable[[Result], bool]]] = {
     "report": (N_("p99 < 200 ms"), lambda r: r["p99_ms"] < 200),
     "detect": (N_(">= 100,000/s"), lambda r: r["per_second"] >= 100_000),
     "startup": (N_("p50 < 1 s"), lambda r: r["p50_ms"] < 1000),
-    "scan_to_screen": (N_("p50 < 60 ms"), lambda r: r["p50_ms"] < 60),
+    "scan_to_screen": (N_("p99 < 100 ms, 1 scan/300 ms, printing"), lambda r: r["p99_ms"] < 100),
     "concurrency": (N_("more counters, more check-ins"), lambda r: True),
     "recipients_import": (N_("20,000 rows < 2 s"), lambda r: r["p50_ms"] < 2000),
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
@@ -92,6 +94,12 @@ def checkin(
         click.echo(_("The recipient chose door delivery: it goes on the next run."))
 
 
+def _parcel_json(row: Any) -> dict[str, Any]:
+    """The read model's fields, with the location also as shelf and layer (as this command always gave)."""
+    shelf, _dash, layer = (row.location or "").partition("-")
+    return {**row.to_json(), "parcel_id": row.id, "shelf": shelf or None, "layer": layer or None}
+
+
 @click.command()
 @click.option("--status", type=STATUS_CHOICES, help="Only parcels with this status.")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True)
@@ -103,11 +111,11 @@ def parcels(app: CliApp, status: str | None, limit: int, as_json: bool) -> None:
 
     rows = list_parcels(app.station, status=status, limit=limit)
     if as_json:
-        emit_json({"parcels": [row.to_json() for row in rows]})
+        emit_json({"parcels": [_parcel_json(row) for row in rows]})
         return
     for row in rows:
         click.echo(
-            f"{row.pickup_code or '-':<14} {row.location:<8} {row.carrier:<8} {row.waybill:<22} "
+            f"{row.pickup_code or '-':<14} {row.location or '-':<8} {row.carrier:<8} {row.waybill:<22} "
             f"{row.masked_phone or '-':<14} {_(STATUS_LABELS.get(row.status, row.status))}"
         )
     if not rows:

@@ -143,7 +143,7 @@ def fees_due(app: CliApp, ref: str, as_json: bool) -> None:
     """What the parcel REF (pickup code or waybill) owes now, and from when its fee runs."""
     from station_console.services.fees.ledger import quotes
     from station_console.services.fees.rules import money
-    from station_console.services.printing.printers import find_parcel_id
+    from station_console.services.shelves.search import find_parcel_id
 
     parcel_id = attempt(lambda: find_parcel_id(app.station, ref), as_json=as_json)
     fee = quotes(app.station, [parcel_id]).get(parcel_id)
@@ -176,7 +176,7 @@ def fees_pay(app: CliApp, ref: str, method: str, expect: str | None) -> None:
     """Record the payment of a parcel's fee before its handover."""
     from station_console.services.fees.ledger import Settlement, settle
     from station_console.services.fees.rules import money, parse_cents
-    from station_console.services.printing.printers import find_parcel_id
+    from station_console.services.shelves.search import find_parcel_id
 
     parcel_id = attempt(lambda: find_parcel_id(app.station, ref))
     expected = attempt(lambda: parse_cents(expect)) if expect else None
@@ -192,7 +192,7 @@ def fees_waive(app: CliApp, ref: str, reason: str) -> None:
     """Waive what a parcel owes so far (manager, with a reason)."""
     from station_console.services.fees.ledger import WAIVE, Settlement, settle
     from station_console.services.fees.rules import money
-    from station_console.services.printing.printers import find_parcel_id
+    from station_console.services.shelves.search import find_parcel_id
 
     parcel_id = attempt(lambda: find_parcel_id(app.station, ref))
     waived = attempt(lambda: settle(app.station, parcel_id, Settlement(WAIVE, reason=reason)))

@@ -51,8 +51,8 @@ def register(cli: click.Group) -> None:
 def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | None, out: str | None) -> None:
     """Write the label of a parcel (by pickup code or waybill) in a printer language."""
     from hardware.printers import make_printer
-    from station_console.services.printing.printers import find_parcel_id
     from station_console.services.printing.render import label_data_for, label_for_printer, needs_cjk_fallback
+    from station_console.services.shelves.search import find_parcel_id
 
     configured: dict[str, Any] = dict(app.counter_settings.printer)
     config = {
@@ -107,7 +107,8 @@ def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | N
 def print_label(app: CliApp, ref: str, printer_name: str | None, as_json: bool) -> None:
     """Queue a parcel's label (a reprint: recorded in the audit trail)."""
     from station_console.services.printing.jobs import reprint
-    from station_console.services.printing.printers import find_parcel_id, printer_for
+    from station_console.services.printing.printers import printer_for
+    from station_console.services.shelves.search import find_parcel_id
 
     try:
         if printer_name:

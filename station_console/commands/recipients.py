@@ -372,8 +372,8 @@ def unmatched_command(app: CliApp, as_json: bool) -> None:
 @pass_app
 def link_command(app: CliApp, parcel: str, ref: str, as_json: bool) -> None:
     """Say who a parcel on the shelf (waybill or code) is for: REF is an external id or #id."""
-    from station_console.services.printing.printers import find_parcel_id
     from station_console.services.recipients import matching
+    from station_console.services.shelves.search import find_parcel_id
 
     station = app.station
     linked = attempt(lambda: matching.link(station, find_parcel_id(station, parcel), ref), as_json=as_json)

@@ -10,6 +10,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
+from textual.reactive import reactive
 
 from station_console.i18n import N_, _
 from station_console.logs import setup_logging
@@ -32,7 +33,6 @@ from station_console.tui.screens.reports import ReportsScreen
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.settings import SettingsScreen
 from station_console.tui.screens.shelves import ShelvesScreen
-from station_console.tui.widgets.header import StationHeader
 
 
 class ConsoleContext(Protocol):
@@ -46,6 +46,10 @@ class ConsoleContext(Protocol):
 
 
 class StationApp(ClerkSessionMixin, App[None]):
+    # What every screen's header shows, watched by the headers (StationHeader).
+    clerk_name: reactive[str | None] = reactive(None)
+    device_states: reactive[dict[str, str]] = reactive(lambda: {"scanner": "wedge", "printer": "none"})
+
     CSS_PATH = "app.tcss"
     TITLE = "station-console"
     ENABLE_COMMAND_PALETTE = False
@@ -117,8 +121,6 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.station = station
         self.counter_settings = counter_settings or CounterSettings()
         self.database_label = database_label or describe_database(station)
-        # Device states shown in the header; hardware workers update them.
-        self.device_states: dict[str, str] = {"scanner": "wedge", "printer": "none"}
         station.busy_wait_s = self.counter_settings.busy_wait_s
         station.on_busy = self.database_busy
         self.init_clerk_session(require_sign_in)
@@ -179,9 +181,8 @@ class StationApp(ClerkSessionMixin, App[None]):
             self.call_from_thread(self.notify, message, severity="warning", timeout=4)
 
     def set_device_state(self, device: str, state: str) -> None:
-        self.device_states[device] = state
-        for header in self.screen.query(StationHeader):
-            header.refresh_status()
+        """Hardware workers report here (on the UI thread); the headers watch `device_states`."""
+        self.device_states = {**self.device_states, device: state}
 
 
 def describe_database(station: Station) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -18,7 +20,6 @@ from station_console.i18n import N_
 from station_console.services.people import clerks
 from station_console.services.people.clerks import ClerkInfo
 from station_console.tui.screens.signin import SignInScreen
-from station_console.tui.widgets.header import StationHeader
 
 if TYPE_CHECKING:
     from station_console.services.core.station import Station
@@ -90,23 +91,14 @@ class ClerkSessionMixin:
     def _signed_in(self, info: ClerkInfo | None) -> None:
         self.clerk_name = info.name if info else None
         self._last_activity = self.idle_clock()
-        self.refresh_headers()
-
-    def refresh_headers(self) -> None:
-        app: Any = self
-        for stack in app._screen_stacks.values():
-            for screen in stack:
-                for header in screen.query(StationHeader):
-                    header.refresh_status()
 
     def action_lock(self) -> None:
         """Sign the clerk out and ask for the next one (switching clerk is Ctrl+L, then the name)."""
         if self.signing_in:
             return
         if self.station.clerk_id is not None:
-            clerks.sign_out(self.station, reason="lock")
+            self._sign_out("lock")
         self.clerk_name = None
-        self.refresh_headers()
         self.show_sign_in()
 
     def check_auto_lock(self) -> None:
@@ -116,10 +108,21 @@ class ClerkSessionMixin:
             return
         if self.idle_clock() - self._last_activity >= minutes * 60:
             if self.station.clerk_id is not None:
-                clerks.sign_out(self.station, reason="idle")
+                self._sign_out("idle")
             self.clerk_name = None
-            self.refresh_headers()
             self.show_sign_in()
+
+    def _sign_out(self, reason: str) -> None:
+        """Recorded in a thread worker; the clerk is gone from this console at once."""
+        app: Any = self
+        station = replace(self.station)  # as it is now: the next clerk signs in on `self.station`
+        clerks.act_as(self.station, None)
+        app.run_worker(
+            partial(clerks.sign_out, station, reason=reason),
+            thread=True,
+            exit_on_error=False,
+            group="sign-out",
+        )
 
     def action_clerk_activity(self) -> None:
         # On demand: sub-screens are kept off the console's start-up.

@@ -77,7 +77,7 @@ def test_label_finds_a_parcel_by_waybill_or_a_sloppy_code(run, tmp_path: Path) -
     )
     assert zh.exit_code == 0 and Image.open(tmp_path / "zh.png").size == (709, 472)
     missing = run("label", "9-9-9999")
-    assert missing.exit_code == 1 and "No parcel on the shelf" in missing.output
+    assert missing.exit_code == 1 and "No parcel matches 9-9-9999" in missing.output
 
 
 def test_unplugged_printer_keeps_the_label_and_prints_it_when_back(run, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -35,6 +35,8 @@ def test_a_parcel_past_amber_is_reminded_once_a_day(station: Station, clock: Fak
     clock.advance(hours=24)
     assert notify.run_once(station, channel).reminders == 1
     assert len(reminders(station)) == 2 and len(channel.sent) == 3
+    # One message per parcel and day, under a key that says so (a second queuing would clash on it).
+    assert all(r.idempotency_key.startswith(f"reminder-{r.parcel_id}-") for r in reminders(station))
 
 
 def test_the_daily_cap_holds_and_oldest_parcels_go_first(station: Station, clock: FakeClock) -> None:

@@ -15,6 +15,7 @@ from hardware.printers.transports import PrinterError
 from station_console.errors import NotFound, Refused
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
+from station_console.services.shelves.search import find_parcel_id
 from station_console.settings import CounterSettings
 
 
@@ -288,9 +289,10 @@ def test_a_test_print_is_a_sample_label_on_the_chosen_printer(station: Station) 
 
 
 def test_find_parcel_id_prefers_the_shelf_and_forgives_typing(station: Station) -> None:
+    """The one finder a reprint uses too (shelves/search.py): code or waybill, typed any way."""
     pid = add_parcel(station, "SF1234567890123", "1-1-1001", queue=False)
-    assert printing.find_parcel_id(station, "１－１－０１００１") == pid
-    assert printing.find_parcel_id(station, " sf1234567890123 ") == pid
+    assert find_parcel_id(station, "１－１－０１００１") == pid
+    assert find_parcel_id(station, " sf1234567890123 ") == pid
     with pytest.raises(NotFound) as err:
-        printing.find_parcel_id(station, "1-1-1002")
-    assert err.value.code == "parcel_not_found"
+        find_parcel_id(station, "1-1-1002")
+    assert err.value.code == "no_parcel"

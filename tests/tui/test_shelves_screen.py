@@ -12,9 +12,17 @@ from station_console.tui.app import StationApp
 from tui.shelf_data import place, wb
 
 
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """The keys' effects, and the reads they started in thread workers, have landed."""
+    await pilot.pause()
+    for _round in range(2):  # an answer may start one more read (the map, then its layer)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
 async def open_shelves(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("f4")
-    await pilot.pause()
+    await settle(pilot)
     assert app.current_mode == "shelves"
 
 
@@ -33,10 +41,10 @@ async def test_the_map_shows_each_layer_with_its_counts(app: StationApp, station
         flagged = [str(c) for c in layer.get_row(wb(2))]
         assert any("damaged" in c for c in flagged)
         await pilot.press("right")  # layer 1-2: empty
-        await pilot.pause()
+        await settle(pilot)
         assert layer.row_count == 0
         await pilot.press("left", "enter")  # open 1-1's parcels
-        await pilot.pause()
+        await settle(pilot)
         assert layer.has_focus
 
 
@@ -45,12 +53,12 @@ async def test_move_from_the_map(app: StationApp, station: Station) -> None:
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)
         await pilot.press("enter")  # focus the layer's parcels, first row selected
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("f7")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#move-parcel", Input).value == wb(1)
         await pilot.press(*"2-3", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#sh-map", DataTable)  # back on the map
         cell = str(
             app.screen.query_one("#sh-map", DataTable).get_cell_at(
@@ -70,24 +78,24 @@ async def test_a_stocktake_scanned_and_closed(app: StationApp, station: Station)
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)
         await pilot.press("f8")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#st-scope", Input).value == "1-1"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         scan = app.screen.query_one("#st-scan", Input)
         assert scan.has_focus
         for waybill in (wb(1), wb(3)):
             scan.value = waybill
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
         counts = str(app.screen.query_one("#st-counts").render())
         assert "match 1" in counts and "missing 1" in counts and "wrong shelf 1" in counts
         items = app.screen.query_one("#st-items", DataTable)
         assert items.row_count == 3
         await pilot.press("f8")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")  # relocate + mark missing ticked by default
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#sh-map", DataTable)
     (closed,) = [v for v in [stocktake.view(station, 1)]]
     assert closed.status == "closed"
@@ -102,12 +110,12 @@ async def test_escape_pauses_and_the_same_shelf_resumes(app: StationApp, station
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)
         await pilot.press("f8", "enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert stocktake.view(station, 1).status == "paused"
         await pilot.press("f8", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert stocktake.view(station, 1).status == "open"
         assert not app.screen.query_one("#st-scan", Input).disabled
 
@@ -119,26 +127,26 @@ async def test_overdue_problems_and_returns_screens(app: StationApp, station: St
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)
         await pilot.press("f10")
-        await pilot.pause()
+        await settle(pilot)
         table = app.screen.query_one("#od-table", DataTable)
         assert table.row_count == 2
         await pilot.press("f8", "f9")  # select return candidates, put them in a batch
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#ret-items", DataTable).row_count == 1
         await pilot.press("f7")  # print the manifest: this counter has no printer that could
-        await pilot.pause()
+        await settle(pilot)
         assert "No printer is configured" in str(app.screen.query_one("#ret-status").render())
         app.screen.query_one("#ret-signer", Input).value = "Wang"
         await pilot.press("f8")
-        await pilot.pause()
+        await settle(pilot)
         assert "closed" in str(app.screen.query_one("#ret-status").render())
         await pilot.press("escape", "f11")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#pr-parcel", Input).value = wb(3)
         app.screen.query_one("#pr-kind", Select).value = "damaged"
         app.screen.query_one("#pr-note", Input).value = "crushed corner"
         await pilot.press("f7")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#pr-table", DataTable).row_count == 1
     from tui.shelf_data import location_of
 
@@ -152,11 +160,11 @@ async def test_parcels_mode_searches_and_shows_a_timeline(app: StationApp, stati
     problems.mark(station, wb(2), "refused", "customer refused")
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("f5")
-        await pilot.pause()
+        await settle(pilot)
         table = app.screen.query_one("#pa-table", DataTable)
         assert table.row_count == 3
         await pilot.press(*wb(2)[-5:], "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert table.row_count == 1
         events = str(app.screen.query_one("#pa-events").render())
         assert "problem_marked" in events and "refused" in events

@@ -25,6 +25,9 @@ def test_shelf_map_with_the_demo_week(snap_compare: Any, new_station: Station) -
 
     async def run_before(pilot: Any) -> None:
         await pilot.press("f4")
+        for _read in ("map", "layer"):  # each answers from its thread worker
+            await pilot.pause()
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(180, 40), run_before=run_before)

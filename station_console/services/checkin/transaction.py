@@ -33,6 +33,7 @@ from station_console.services.notify import outbox
 from station_console.services.printing import jobs
 from station_console.services.scan.carriers import get_detector
 from station_console.services.shelves import slots
+from station_console.services.shelves.leaving import leave_shelf
 
 SIZES = tuple(s.value for s in Size)
 
@@ -309,12 +310,16 @@ def undo_last(station: Station) -> CheckinResult:
                 N_("Nothing to undo: no check-in of yours is still on the shelf"), code="nothing_to_undo"
             )
         now = station.now()
-        slots.release(session, parcel, settings, now)
-        parcel.status, parcel.cancelled_at = ParcelStatus.CANCELLED, now
-        parcel.version += 1
-        session.add(parcel)
-        jobs.cancel_jobs_for_parcel(session, parcel.id)
-        outbox.cancel_for_parcel(session, parcel.id)
+        leave_shelf(
+            session,
+            station,
+            parcel,
+            ParcelStatus.CANCELLED,
+            EventKind.CHECKIN_UNDONE,
+            now=now,
+            settings=settings,
+            details={"waybill": parcel.waybill, "code": parcel.pickup_code},
+        )
         carrier_row = session.get(Carrier, parcel.carrier_id)
         carrier_outbox.withdraw_or_correct(
             session,
@@ -322,14 +327,6 @@ def undo_last(station: Station) -> CheckinResult:
             parcel,
             carrier_outbox.CHECKED_IN,
             carrier=carrier_row.code if carrier_row else "?",
-        )
-        audit.record(
-            session,
-            station,
-            EventKind.CHECKIN_UNDONE,
-            parcel_id=parcel.id,
-            at=now,
-            details={"waybill": parcel.waybill, "code": parcel.pickup_code},
         )
         shelf_label, layer_label = _location(session, parcel)
         return CheckinResult(
@@ -378,7 +375,6 @@ def set_phone(station: Station, parcel_id: int, phone: str) -> str:
             parcel.recipient_id = addressee.id
             parcel.recipient_name = parcel.recipient_name or addressee.name
             parcel.email = parcel.email or addressee.email
-        parcel.version += 1
         session.add(parcel)
         session.flush()
         note = tell_after_phone(session, station, parcel, number_changed=number_changed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import OperationalError
 
-from station_console.errors import DatabaseUnavailable
+from station_console.errors import DatabaseUnavailable, Refused
 from station_console.i18n import N_
 
 
@@ -29,4 +29,12 @@ def unavailable(exc: OperationalError) -> DatabaseUnavailable:
         N_("The database cannot be written ({reason}). Nothing was saved."),
         code="database_unavailable",
         reason=" ".join(str(exc.orig if exc.orig is not None else exc).split())[:120],
+    )
+
+
+def lost_race() -> Refused:
+    """A row another counter kept changing while this transaction retried: refused, nothing written."""
+    return Refused(
+        N_("A parcel was changed at another counter just now. Nothing was saved; look it up again"),
+        code="version_conflict",
     )

@@ -12,12 +12,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col
 
 from db.engine import read_session, run_in_transaction, write_session
 from db.models import DayClose
 from db.types import utcnow
-from station_console.services.core.db_errors import unavailable
+from station_console.services.core.db_errors import lost_race, unavailable
 from station_console.services.core.settings import load_station_settings
 from station_console.settings import StationSettings
 
@@ -89,15 +90,18 @@ class Station:
 
     def run(self, work: Callable[[Session], T]) -> T:
         """Run `work` as one transaction, retried from the start on a lock conflict for up to
-        `busy_wait_s` (telling `on_busy` at the first one).
+        `busy_wait_s` (telling `on_busy` at the first one), or on a lost race a few times.
 
-        A database that stays locked, is read-only, full or gone is refused as `DatabaseUnavailable`
-        (the transaction rolled back: nothing was written), never shown as a traceback.
+        A database that stays locked, is read-only, full or gone is refused as `DatabaseUnavailable`,
+        a row that kept changing under every attempt as `version_conflict` (the transaction rolled
+        back: nothing was written), never shown as a traceback.
         """
         try:
             return run_in_transaction(self.engine, work, wait_s=self.busy_wait_s, on_busy=self.on_busy)
         except OperationalError as exc:
             raise unavailable(exc) from exc
+        except StaleDataError as exc:
+            raise lost_race() from exc
 
 
 def day_closes(

@@ -13,6 +13,7 @@ import json
 import unicodedata
 from typing import Any
 
+from hardware.printers.document import Document, Table
 from hardware.printers.fonts import cjk_font
 from station_console.i18n import N_, _, get_language, translate
 
@@ -394,74 +395,51 @@ def to_text(report: dict[str, Any]) -> str:
 
 
 def to_pdf(report: dict[str, Any]) -> bytes:
-    """An A4 page (or more): station, date, the table, the figures, the close signature, the font used."""
-    # fpdf takes ~0.2 s to import: loaded when a PDF is written, not when the console starts.
-    from fpdf import FPDF
-    from fpdf.fonts import FontFace
+    """An A4 page (or more): station, date, the table, the figures, the close signature, the font used.
 
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
+    Drawn by the documents' one PDF renderer; without a Chinese font it is in English and says so.
+    """
+    # fpdf takes ~0.2 s to import: loaded when a PDF is written, not when the console starts.
+    from hardware.printers.pdf import render_document
+
     found = cjk_font()
     lang = get_language()
     if found is not None:
-        pdf.add_font("report", fname=str(found.path), collection_font_number=found.index)
-        family, font_note = "report", _("Font: {font}", font=found.path.name)
+        font_note = _("Font: {font}", font=found.path.name)
 
         def tr(msgid: str, **params: Any) -> str:
             return translate(msgid, lang, **params)
     else:
-        family, font_note = "helvetica", translate(NO_CJK_FONT, "en")
+        font_note = translate(NO_CJK_FONT, "en")
 
         def tr(msgid: str, **params: Any) -> str:
-            text = translate(msgid, "en", **params)
-            return text.encode("latin-1", "replace").decode("latin-1")
+            return translate(msgid, "en", **params)
 
-    pdf.set_title(f"{report.get('station', '')} {report['date']}")
-    pdf.add_page()
-    pdf.set_font(family, size=16)
-    pdf.cell(
-        0,
-        10,
-        tr("{station}: day report {date}", station=report.get("station", ""), date=report["date"]),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.set_font(family, size=8)
-    pdf.cell(0, 5, font_note, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    pdf.set_font(family, size=10)
-    rows = table_rows(report, tr)
-    with pdf.table(
-        text_align=("LEFT", *["RIGHT"] * (len(COLUMNS) - 1)),
-        line_height=6,
-        headings_style=FontFace(emphasis=""),
-    ) as table:  # no bold face of the CJK font
-        for row in rows:
-            cells = table.row()
-            for value in row:
-                cells.cell(value)
+    header, *rows = table_rows(report, tr)
+    more: list[Table] = []
     sends = send_rows(report, tr)
     if sends:
-        pdf.ln(3)
-        pdf.cell(0, 6, tr("Sends"), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(family, size=7)
-        with pdf.table(
-            text_align=("LEFT", "LEFT", *["RIGHT"] * (len(sends[0]) - 2)),
-            line_height=5,
-            headings_style=FontFace(emphasis=""),
-        ) as table:
-            for row in sends:
-                cells = table.row()
-                for value in row:
-                    cells.cell(value)
-        pdf.set_font(family, size=10)
-    pdf.ln(4)
-    for line in summary_lines(report, tr):
-        pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(6)
-    pdf.set_font(family, size=9)
-    pdf.multi_cell(0, 5, tr("Signature (manager): ____________________"), new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+        more.append(
+            Table(
+                sends[0],
+                sends[1:],
+                aligns=["L", "L", *["R"] * (len(sends[0]) - 2)],
+                heading=tr("Sends"),
+                small=True,
+            )
+        )
+    title = tr("{station}: day report {date}", station=report.get("station", ""), date=report["date"])
+    document = Document(
+        kind="report",
+        title=title,
+        note=font_note,
+        columns=header,
+        rows=rows,
+        aligns=["L", *["R"] * (len(header) - 1)],
+        more=more,
+        footer=[*summary_lines(report, tr), "", tr("Signature (manager): ____________________")],
+    )
+    return render_document(document)
 
 
 def _hours(minutes: float | None) -> str:

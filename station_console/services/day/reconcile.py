@@ -38,7 +38,7 @@ EVENT_KINDS = (
 )
 
 
-class ParcelRow(NamedTuple):
+class RawParcel(NamedTuple):
     """A parcel as read raw: timestamps as the database returns them (text on SQLite), see DayData.dt()."""
 
     id: int
@@ -81,7 +81,7 @@ class DayData:
     start: datetime  # UTC bounds of the station-local day
     end: datetime
     carriers: dict[int, CarrierInfo]
-    parcels: dict[int, ParcelRow]
+    parcels: dict[int, RawParcel]
     events: dict[int, list[EventRow]]  # per parcel, in id order
     # The bounds in the database's own form (text on SQLite), for comparing raw values.
     start_key: Any = None
@@ -198,7 +198,7 @@ def _keys(session: Session, start: datetime, end: datetime, day: date) -> tuple[
 def load_day(session: Session, station: Station, day: date) -> DayData:
     start, end = day_bounds(station, day, session)
     start_key, end_key, day_key = _keys(session, start, end, day)
-    parcels: dict[int, ParcelRow] = {}
+    parcels: dict[int, RawParcel] = {}
     events: dict[int, list[EventRow]] = {}
     params = {"start": start_key, "end": end_key, "day": day_key}
     rows: Iterable[Any]
@@ -210,7 +210,7 @@ def load_day(session: Session, station: Station, day: date) -> DayData:
     for row in rows:
         pid = row[0]
         if pid not in parcels:
-            parcels[pid] = ParcelRow(*row[:12])
+            parcels[pid] = RawParcel(*row[:12])
         if row[12] is not None:
             events.setdefault(pid, []).append(EventRow(row[12], pid, row[13], row[14]))
     return DayData(
@@ -226,7 +226,7 @@ def load_day(session: Session, station: Station, day: date) -> DayData:
     )
 
 
-def part_from_record(row: ParcelRow, start: Any, end: Any) -> tuple[Part | None, str | None]:
+def part_from_record(row: RawParcel, start: Any, end: Any) -> tuple[Part | None, str | None]:
     """The parcel's part from its own timestamps; the second value names an inconsistency, if any."""
     if row.status == ParcelStatus.CANCELLED:
         return None, None
@@ -304,7 +304,7 @@ def reconcile_data(data: DayData) -> Reconciliation:
         def diff(
             issue: str,
             *,
-            _row: ParcelRow | None = row,
+            _row: RawParcel | None = row,
             _rec: Part | None = rec,
             _evp: Part | None = evp,
             _code: str = code,

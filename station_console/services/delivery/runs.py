@@ -24,7 +24,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from db import fast
@@ -53,7 +52,7 @@ from station_console.services.fees.ledger import Settlement, quotes_in, settle_i
 from station_console.services.notify import outbox
 from station_console.services.notify.templates import FAIL_REASONS
 from station_console.services.recipients.fields import clean
-from station_console.services.shelves import slots
+from station_console.services.shelves.leaving import leave_shelf
 from station_console.services.shelves.search import normalise_waybill
 
 STATUS_LABELS = {
@@ -254,7 +253,7 @@ def scan_out(station: Station, run_id: int, raw: str, *, fee: Settlement | None 
         settled = settle_in(session, station, [parcel], fee)
         now = station.now()
         item.status, item.out_at = DeliveryStatus.OUT, now
-        parcel.delivery_run_id, parcel.version = run.id, parcel.version + 1
+        parcel.delivery_run_id = run.id
         session.add_all([item, parcel])
         details: dict[str, Any] = {"waybill": parcel.waybill, "code": parcel.pickup_code, "run": run.id}
         if settled:
@@ -301,41 +300,18 @@ def deliver(
         run = _run(session, run_id)
         parcel, item = _out_item(session, run, raw)
         now = station.now()
-        result = session.execute(
-            update(Parcel)
-            .where(
-                col(Parcel.id) == parcel.id,
-                col(Parcel.version) == parcel.version,
-                col(Parcel.status) == ParcelStatus.ON_SHELF,
-            )
-            .values(
-                status=ParcelStatus.PICKED_UP,
-                picked_up_at=now,
-                picked_up_by=station.clerk_id,
-                picked_up_counter=station.counter,
-                pickup_method=PickupMethod.DOOR,
-                delivery_run_id=None,
-                version=parcel.version + 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if not result.rowcount:  # type: ignore[attr-defined]
-            raise Refused(
-                N_("{waybill} was changed at another counter just now; scan it again"),
-                code="version_conflict",
-                waybill=parcel.waybill,
-            )
-        slots.release(session, parcel, settings, now)
         item.status, item.done_at, item.done_by = DeliveryStatus.DELIVERED, now, station.clerk_id
         item.received_by, item.signature_name, item.photo_ref = received, signature, photo
         item.fee_cents = settings.door_delivery_fee_cents
         session.add(item)
-        audit.record(
+        leave_shelf(
             session,
             station,
+            parcel,
+            ParcelStatus.PICKED_UP,
             EventKind.PICKED_UP,
-            parcel_id=parcel.id,
-            at=now,
+            now=now,
+            settings=settings,
             details={
                 "waybill": parcel.waybill,
                 "code": parcel.pickup_code,
@@ -346,6 +322,7 @@ def deliver(
                 "signed": signature is not None,
                 "photo": photo is not None,
             },
+            pickup_method=PickupMethod.DOOR,
         )
         carrier = session.get(Carrier, parcel.carrier_id)
         carrier_outbox.queue(
@@ -357,7 +334,6 @@ def deliver(
             at=now,
             details={"method": PickupMethod.DOOR.value},
         )
-        session.refresh(parcel)
         return stops_for(session, [parcel], {parcel.id or 0: item})[0]
 
     return station.run(work)
@@ -378,7 +354,7 @@ def fail(station: Station, run_id: int, raw: str, *, reason: str, note: str | No
         now = station.now()
         item.status, item.done_at, item.done_by = DeliveryStatus.FAILED, now, station.clerk_id
         item.fail_reason, item.fail_note = reason, text
-        parcel.delivery_run_id, parcel.version = None, parcel.version + 1
+        parcel.delivery_run_id = None
         session.add_all([item, parcel])
         layer = session.get(Layer, parcel.layer_id) if parcel.layer_id else None
         shelf = session.get(Shelf, parcel.shelf_id) if parcel.shelf_id else None
@@ -387,14 +363,12 @@ def fail(station: Station, run_id: int, raw: str, *, reason: str, note: str | No
             station,
             parcel,
             "delivery_failed",
-            {
-                "pickup_code": parcel.pickup_code,
-                "shelf": shelf.label if shelf else "?",
-                "layer": layer.label if layer else "?",
-                "carrier": "",
-                "checked_in_at": parcel.checked_in_at.isoformat(),
-                "reason": reason,
-            },
+            outbox.parcel_payload(
+                parcel,
+                shelf=shelf.label if shelf else None,
+                layer=layer.label if layer else None,
+                reason=reason,
+            ),
         )
         audit.record(
             session,

@@ -16,8 +16,7 @@ from station_console.safe_text import clean
 from station_console.services.core import audit
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
-from station_console.services.notify import outbox
-from station_console.services.shelves import slots
+from station_console.services.shelves.leaving import leave_shelf
 from station_console.services.shelves.search import ParcelRow, find_parcel, require_on_shelf, rows_for
 
 KINDS = tuple(k.value for k in ProblemKind)
@@ -39,8 +38,8 @@ def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: st
     now = station.now()
     previous = parcel.problem_kind
     parcel.problem_kind, parcel.problem_note, parcel.problem_at = kind, note[:500], now
-    parcel.version += 1
     session.add(parcel)
+    session.flush()  # the version check before the audit chain is locked
     audit.record(
         session,
         station,
@@ -78,7 +77,6 @@ def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
             )
         kind = parcel.problem_kind
         parcel.problem_kind = parcel.problem_note = parcel.problem_at = None
-        parcel.version += 1
         session.add(parcel)
         audit.record(
             session,
@@ -104,23 +102,14 @@ def write_off(station: Station, ref: str, reason: str) -> ParcelRow:
         parcel = find_parcel(session, ref, on_shelf=True)
         now = station.now()
         row_before = rows_for(session, [parcel])[0]
-        slots.release(session, parcel, settings, now)
-        parcel.status, parcel.written_off_at, parcel.written_off_by = (
-            ParcelStatus.WRITTEN_OFF,
-            now,
-            station.clerk_id,
-        )
-        parcel.return_batch_id = None
-        parcel.version += 1
-        session.add(parcel)
-        if parcel.id is not None:
-            outbox.cancel_for_parcel(session, parcel.id)
-        audit.record(
+        leave_shelf(
             session,
             station,
+            parcel,
+            ParcelStatus.WRITTEN_OFF,
             EventKind.WRITTEN_OFF,
-            parcel_id=parcel.id,
-            at=now,
+            now=now,
+            settings=settings,
             details={
                 "waybill": parcel.waybill,
                 "reason": reason[:500],

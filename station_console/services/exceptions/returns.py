@@ -18,13 +18,11 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.safe_text import clean
 from station_console.services.carrier_events import outbox as carrier_outbox
-from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
-from station_console.services.notify import outbox
 from station_console.services.printing.jobs import queue_manifest
 from station_console.services.printing.printers import check_printable
-from station_console.services.shelves import slots
+from station_console.services.shelves.leaving import leave_shelf
 from station_console.services.shelves.search import ParcelRow, find_parcel, require_on_shelf, rows_for
 from station_console.settings import CounterSettings
 
@@ -99,7 +97,6 @@ def add(station: Station, batch_id: int, ref: str) -> ParcelRow:
         parcel = find_parcel(session, ref, on_shelf=True)
         _check_add(session, batch, parcel)
         parcel.return_batch_id = batch.id
-        parcel.version += 1
         session.add(parcel)
         return rows_for(session, [parcel])[0]
 
@@ -120,7 +117,6 @@ def _add_many(session: Session, station: Station, batch_id: int, refs: list[str]
         if parcel.return_batch_id != batch.id:  # a repeated scan in one list is harmless
             _check_add(session, batch, parcel)
         parcel.return_batch_id = batch.id
-        parcel.version += 1
         session.add(parcel)
         added.append(parcel)
     return rows_for(session, added)
@@ -162,7 +158,6 @@ def remove(station: Station, batch_id: int, ref: str) -> ParcelRow:
         if parcel.return_batch_id != batch.id:
             raise Refused(N_("{waybill} is not in this batch"), code="not_in_batch", waybill=parcel.waybill)
         parcel.return_batch_id = None
-        parcel.version += 1
         session.add(parcel)
         return rows_for(session, [parcel])[0]
 
@@ -206,16 +201,22 @@ def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
         now = station.now()
         carrier = session.get(Carrier, batch.carrier_id)
         for parcel in parcels:
-            slots.release(session, parcel, settings, now)
-            parcel.status, parcel.returned_at, parcel.returned_by = (
+            leave_shelf(
+                session,
+                station,
+                parcel,
                 ParcelStatus.RETURNED,
-                now,
-                station.clerk_id,
+                EventKind.RETURNED,
+                now=now,
+                settings=settings,
+                details={
+                    "waybill": parcel.waybill,
+                    "batch": batch.id,
+                    "signed_by": signed_by[:64],
+                    "code": parcel.pickup_code,
+                },
+                return_batch_id=batch.id,  # the batch it went back in
             )
-            parcel.version += 1
-            session.add(parcel)
-            if parcel.id is not None:
-                outbox.cancel_for_parcel(session, parcel.id)
             carrier_outbox.queue(
                 session,
                 station,
@@ -223,19 +224,6 @@ def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
                 carrier_outbox.RETURNED,
                 carrier=carrier.code if carrier else "?",
                 at=now,
-            )
-            audit.record(
-                session,
-                station,
-                EventKind.RETURNED,
-                parcel_id=parcel.id,
-                at=now,
-                details={
-                    "waybill": parcel.waybill,
-                    "batch": batch.id,
-                    "signed_by": signed_by[:64],
-                    "code": parcel.pickup_code,
-                },
             )
         batch.status, batch.closed_at, batch.closed_by, batch.signed_by_name = (
             "closed",

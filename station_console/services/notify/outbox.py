@@ -24,12 +24,19 @@ from station_console.services.core.station import Station
 
 
 def queue(
-    session: Session, station: Station, parcel: Parcel, kind: str, payload: dict[str, Any]
+    session: Session,
+    station: Station,
+    parcel: Parcel,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    key: str | None = None,
 ) -> Notification:
+    """Queue `kind` for `parcel`; `key` names the message once (a reminder per parcel and day)."""
     note = Notification(
         parcel_id=parcel.id,
         kind=kind,
-        idempotency_key=uuid.uuid4().hex,
+        idempotency_key=key or uuid.uuid4().hex,
         payload=payload,
         created_at=station.now(),
         next_attempt_at=station.now(),
@@ -38,21 +45,25 @@ def queue(
     return note
 
 
+def parcel_payload(
+    parcel: Parcel, *, carrier: str = "", shelf: str | None = None, layer: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """What every message about a parcel carries (the sender reads the location again when it sends)."""
+    payload: dict[str, Any] = {
+        "pickup_code": parcel.pickup_code,
+        "carrier": carrier,
+        "checked_in_at": parcel.checked_in_at.isoformat(),
+    }
+    if shelf is not None or layer is not None:
+        payload["shelf"], payload["layer"] = shelf or "?", layer or "?"
+    return {**payload, **extra}
+
+
 def queue_checkin(
     session: Session, station: Station, parcel: Parcel, *, carrier: str, shelf: str, layer: str
 ) -> Notification:
     return queue(
-        session,
-        station,
-        parcel,
-        "checkin",
-        {
-            "pickup_code": parcel.pickup_code,
-            "shelf": shelf,
-            "layer": layer,
-            "carrier": carrier,
-            "checked_in_at": parcel.checked_in_at.isoformat(),
-        },
+        session, station, parcel, "checkin", parcel_payload(parcel, carrier=carrier, shelf=shelf, layer=layer)
     )
 
 

@@ -87,18 +87,14 @@ def queue_reminders(station: Station) -> int:
             threshold = timedelta(hours=starts.get(parcel.carrier_id, Policy().hours_to(band)))
             if parcel.checked_in_at > now - threshold:
                 continue
-            note = outbox.queue(
+            outbox.queue(
                 session,
                 station,
                 parcel,
                 "reminder",
-                {
-                    "pickup_code": parcel.pickup_code,
-                    "carrier": carrier.short_name if carrier else "",
-                    "checked_in_at": parcel.checked_in_at.isoformat(),
-                },
+                outbox.parcel_payload(parcel, carrier=carrier.short_name if carrier else ""),
+                key=f"reminder-{parcel.id}-{day.isoformat()}",
             )
-            note.idempotency_key = f"reminder-{parcel.id}-{day.isoformat()}"
             queued += 1
             if queued >= room:
                 break

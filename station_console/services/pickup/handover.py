@@ -39,6 +39,7 @@ from station_console.services.pickup.lookup import (  # noqa: F401
 from station_console.services.pickup.proxy import Proxy
 from station_console.services.scan.waybill import normalise as normalise_waybill
 from station_console.services.shelves import slots
+from station_console.services.shelves.leaving import leave_shelf
 
 STATUS_LABELS = {
     "on_shelf": N_("on the shelf"),
@@ -133,11 +134,11 @@ def confirm_pickup(
     """Hand the parcels over: all of them in one transaction, or none.
 
     Each must be on the shelf and scanned (its waybill in `scanned`); an unscanned one needs a manager
-    and `override_reason`. Optimistic locking: the update only lands on the version this transaction
-    read, so a parcel handed out at another counter meanwhile refuses the whole pickup. `proxy`:
-    someone collects for the recipient (proxy.py says when that is allowed). A storage fee due is
-    settled by `fee` in the same transaction (refused as `fee_due` without it); each parcel's
-    departure is queued for its carrier.
+    and `override_reason`. Optimistic locking (`leave_shelf`): the update only lands on the version this
+    transaction read, so a parcel changed at another counter meanwhile restarts the whole pickup, which
+    then refuses one handed out there (`not_on_shelf`). `proxy`: someone collects for the recipient
+    (proxy.py says when that is allowed). A storage fee due is settled by `fee` in the same transaction
+    (refused as `fee_due` without it); each parcel's departure is queued for its carrier.
     """
     require(station, "pickup")
     ids = list(dict.fromkeys(parcel_ids))
@@ -185,35 +186,6 @@ def confirm_pickup(
                     run=parcel.delivery_run_id,
                 )
             was_scanned = parcel.waybill in seen
-            result = session.execute(
-                update(Parcel)
-                .where(
-                    col(Parcel.id) == pid,
-                    col(Parcel.version) == parcel.version,
-                    col(Parcel.status) == ON_SHELF,
-                )
-                .values(
-                    status=ParcelStatus.PICKED_UP,
-                    picked_up_at=now,
-                    picked_up_by=station.clerk_id,
-                    picked_up_counter=station.counter,
-                    version=parcel.version + 1,
-                    pickup_method=method if was_scanned else PickupMethod.OVERRIDE,
-                    # The customer came before the courier took it back: it leaves the open return batch.
-                    return_batch_id=None,
-                )
-                .execution_options(synchronize_session=False)
-            )
-            if not result.rowcount:  # type: ignore[attr-defined]
-                raise Refused(
-                    N_(
-                        "{waybill} was changed at another counter just now. Nothing was handed over; "
-                        "look it up again"
-                    ),
-                    code="version_conflict",
-                    waybill=parcel.waybill,
-                )
-            slots.release(session, parcel, settings, now)
             details: dict[str, Any] = {
                 "waybill": parcel.waybill,
                 "code": parcel.pickup_code,
@@ -223,11 +195,22 @@ def confirm_pickup(
             if not was_scanned:
                 details["override_reason"] = reason[:200]
             if parcel.return_batch_id is not None:
+                # The customer came before the courier took it back: it leaves the open return batch.
                 details["left_return_batch"] = parcel.return_batch_id
             if proxy is not None:
                 details["proxy"] = proxy_rules.record_in(session, station, pid, proxy, by_code=by_code)
                 details["proxy_by_code"] = by_code
-            audit.record(session, station, EventKind.PICKED_UP, parcel_id=pid, at=now, details=details)
+            leave_shelf(
+                session,
+                station,
+                parcel,
+                ParcelStatus.PICKED_UP,
+                EventKind.PICKED_UP,
+                now=now,
+                settings=settings,
+                details=details,
+                pickup_method=method if was_scanned else PickupMethod.OVERRIDE,
+            )
         _after_handover(session, station, [parcels[i] for i in ids], fee, method)
         return ids
 
@@ -307,7 +290,6 @@ def undo_pickup(station: Station, parcel_id: int) -> None:
         )
         parcel.status = ParcelStatus.ON_SHELF
         parcel.picked_up_at = parcel.picked_up_by = parcel.picked_up_counter = parcel.pickup_method = None
-        parcel.version += 1
         session.add(parcel)
         carrier_outbox.withdraw_or_correct(
             session,

@@ -36,7 +36,6 @@ from station_console.services.core.station import Station
 from station_console.services.printing.printers import (
     check_printable,
     configured_printers,
-    find_parcel_id,
     printer_for,
 )
 from station_console.services.printing.render import label_data_for, render_job
@@ -45,7 +44,6 @@ log = logging.getLogger(__name__)
 __all__ = [
     "check_printable",
     "configured_printers",
-    "find_parcel_id",
     "printer_for",
     "QueueResult",
     "cancel_jobs_for_parcel",

@@ -3,52 +3,14 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-from sqlmodel import col, select
-
-from db.models import Parcel, ParcelStatus
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, get_language, translate
-from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import list_carriers
-
-# -- finding a parcel by what the clerk typed --------------------------------------------------------
-
-_DASHES = re.compile(r"[\s\-\u2010-\u2015\u2212\uff0d\u30fc]+")
-
-
-def find_parcel_id(station: Station, ref: str) -> int:
-    """The parcel on the shelf with this pickup code, else the parcel with this waybill (on the shelf
-    first, else the newest). Full-width characters, other dashes and leading zeros do not matter."""
-    require(station, "view")
-    text = unicodedata.normalize("NFKC", ref).strip().upper()
-    parts = [p for p in _DASHES.split(text) if p]
-    code = "-".join(p.lstrip("0") or "0" if p.isdigit() else p for p in parts)
-    waybill = "".join(parts)
-    with station.read() as session:
-        on_shelf = select(Parcel.id).where(Parcel.status == ParcelStatus.ON_SHELF)
-        for candidate in dict.fromkeys((text, code)):
-            found = session.exec(on_shelf.where(Parcel.pickup_code == candidate)).first()
-            if found is not None:
-                return found
-        rows = [
-            (pid, status)
-            for pid, status in session.exec(
-                select(Parcel.id, Parcel.status)
-                .where(Parcel.waybill == waybill)
-                .order_by(col(Parcel.checked_in_at).desc())
-            ).all()
-            if pid is not None
-        ]
-    if rows:
-        return next((pid for pid, status in rows if status == ParcelStatus.ON_SHELF), rows[0][0])
-    raise NotFound(N_("No parcel on the shelf with code or waybill {ref}"), code="parcel_not_found", ref=ref)
-
 
 # -- configured printers ---------------------------------------------------------------------------
 

@@ -182,7 +182,6 @@ def link_in(session: Session, station: Station, parcel: Parcel, row: Recipient) 
     parcel.recipient_name = parcel.recipient_name or row.name
     if not parcel.email and row.email:
         parcel.email = row.email
-    parcel.version += 1
     session.add(parcel)
     details: dict[str, Any] = {"recipient": row.id, "code": parcel.pickup_code}
     if phone_added:
@@ -226,7 +225,6 @@ def name(station: Station, parcel_id: int, text: str) -> str:
         if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
             raise Refused(N_("That parcel is not on the shelf"), code="not_on_shelf")
         parcel.recipient_name = given
-        parcel.version += 1
         session.add(parcel)
         audit.record(
             session,

@@ -1,4 +1,4 @@
-"""Read models for lists: parcels with their location, carrier and label status. No writes here.
+"""Lists of parcels (the one read model, `search.ParcelRow`) and their label status. No writes here.
 
 Each function is one query (plus at most one for label statuses), so a screen can refresh a list
 every few seconds without touching the write path. Phones are masked only: the full number never
@@ -8,18 +8,16 @@ leaves the parcel row.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
-from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, Layer, Parcel, ParcelStatus, PrintJob, Shelf
 from station_console.i18n import N_
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.shelves.search import ParcelRow, to_row
 
 # Display names of stored statuses; translate with `_()` when shown.
 STATUS_LABELS = {
@@ -40,58 +38,9 @@ LABEL_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class ParcelRow:
-    parcel_id: int
-    waybill: str
-    carrier: str
-    status: str
-    shelf: str | None
-    layer: str | None
-    pickup_code: str | None
-    masked_phone: str | None
-    size: str
-    redelivery: bool
-    checked_in_at: datetime
-    picked_up_at: datetime | None
-
-    @property
-    def location(self) -> str:
-        return f"{self.shelf}-{self.layer}" if self.shelf and self.layer else ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "waybill": self.waybill,
-            "carrier": self.carrier,
-            "status": self.status,
-            "shelf": self.shelf,
-            "layer": self.layer,
-            "pickup_code": self.pickup_code,
-            "masked_phone": self.masked_phone,
-            "checked_in_at": self.checked_in_at.isoformat(),
-            "picked_up_at": self.picked_up_at.isoformat() if self.picked_up_at else None,
-            "size": self.size,
-            "redelivery": self.redelivery,
-            "parcel_id": self.parcel_id,
-        }
-
-
 def _rows_query() -> Any:
     return (
-        sa_select(
-            col(Parcel.id),
-            col(Parcel.waybill),
-            col(Carrier.code),
-            col(Parcel.status),
-            col(Shelf.label),
-            col(Layer.label),
-            col(Parcel.pickup_code),
-            col(Parcel.masked_phone),
-            col(Parcel.size),
-            col(Parcel.redelivery),
-            col(Parcel.checked_in_at),
-            col(Parcel.picked_up_at),
-        )
+        select(Parcel, Carrier.code, Shelf.label, Layer.label)
         .join(Carrier, col(Carrier.id) == Parcel.carrier_id)
         .outerjoin(Shelf, col(Shelf.id) == Parcel.shelf_id)
         .outerjoin(Layer, col(Layer.id) == Parcel.layer_id)
@@ -99,7 +48,10 @@ def _rows_query() -> Any:
 
 
 def _to_rows(result: Iterable[Any]) -> list[ParcelRow]:
-    return [ParcelRow(*row) for row in result]
+    return [
+        to_row(parcel, carrier, f"{shelf}-{layer}" if shelf and layer else None)
+        for parcel, carrier, shelf, layer in result
+    ]
 
 
 def list_parcels(station: Station, *, status: str | None = None, limit: int = 100) -> list[ParcelRow]:

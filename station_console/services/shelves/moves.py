@@ -116,7 +116,6 @@ def move_in_session(
             .values(used_units=Layer.used_units - units, parcel_count=Layer.parcel_count - 1)
         )
     parcel.shelf_id, parcel.layer_id = slot.shelf_id, slot.layer_id
-    parcel.version += 1
     session.add(parcel)
     session.flush()
     job_id = None

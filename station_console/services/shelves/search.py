@@ -42,7 +42,8 @@ MAX_SEARCH = 100  # characters of a search field: longer is not a waybill, code 
 
 @dataclass(frozen=True)
 class ParcelRow:
-    """What a list of parcels shows. Never the full phone number."""
+    """A parcel as every list, search, timeline and command shows it (the one read model; pickup's
+    lookup adds its own waiting figures in `PickupRow`). Never the full phone number."""
 
     id: int
     waybill: str
@@ -64,6 +65,10 @@ class ParcelRow:
     @property
     def flagged(self) -> bool:
         return self.problem_kind is not None
+
+    @property
+    def parcel_id(self) -> int:
+        return self.id
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -192,6 +197,13 @@ def find_parcel(session: Session, ref: str, *, on_shelf: bool = False) -> Parcel
             status=candidates[0].status,
         )
     raise NotFound(N_("No parcel matches {ref}"), code="no_parcel", ref=text[:40])
+
+
+def find_parcel_id(station: Station, ref: str) -> int:
+    """`find_parcel` in a read of its own, for a command that then acts on the parcel's id."""
+    require(station, "view")
+    with station.read() as session:
+        return find_parcel(session, ref).id or 0
 
 
 def rows_for(session: Session, parcels: list[Parcel]) -> list[ParcelRow]:

@@ -19,7 +19,8 @@ from station_console.errors import StationError
 from station_console.i18n import _
 from station_console.services.checkin.transaction import set_phone
 from station_console.services.core.station import Station
-from station_console.services.shelves.lists import ParcelRow, missing_phone
+from station_console.services.shelves.lists import missing_phone
+from station_console.services.shelves.search import ParcelRow
 from station_console.tui.screens.base import report_unexpected
 from station_console.tui.widgets.plain import Static, Table, plain
 
@@ -118,7 +119,7 @@ class MissingPhones(ModalScreen[int]):
         for row in message.rows:
             table.add_row(
                 Text(row.pickup_code or ""),
-                Text(row.location),
+                Text(row.location or ""),
                 Text(row.carrier),
                 Text(row.waybill),
                 row.checked_in_at.astimezone(zone).strftime("%m-%d %H:%M"),

@@ -21,9 +21,9 @@ from textual.widgets.option_list import Option
 
 from station_console.i18n import N_, _
 from station_console.services.recipients import matching
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import DIALOG_CSS
 from station_console.tui.screens.recipient_dialogs import match_line
-from station_console.tui.screens.sendout_calls import ServiceCalls
 from station_console.tui.widgets.plain import Static
 
 

@@ -6,6 +6,7 @@ what, who and at which counter. Details hold masked data only, so nothing person
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, ClassVar
 
 from textual import on
@@ -15,15 +16,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input
 
-from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.people import audit_trail
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.plain import Label, Static, Table
 
 COLUMNS = (N_("Time"), N_("Event"), N_("Clerk"), N_("Counter"), N_("Waybill"), N_("Details"))
 
 
-class ClerkActivityScreen(ModalScreen[None]):
+class ClerkActivityScreen(ServiceCalls, ModalScreen[None]):
     CSS_PATH = "clerk_activity.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -34,6 +35,7 @@ class ClerkActivityScreen(ModalScreen[None]):
         super().__init__(id="clerk-activity")
         self.initial_clerk = clerk
         self.initial_waybill = waybill
+        self._waybill = waybill
 
     @property
     def station(self) -> Any:
@@ -74,28 +76,31 @@ class ClerkActivityScreen(ModalScreen[None]):
         self.show_timeline(event.value)
 
     def show_activity(self, name: str) -> None:
-        try:
-            activity = audit_trail.clerk_activity(self.station, name, day=self.station.business_day())
-        except StationError as exc:
-            self._fail(exc)
-            return
+        station = self.station
+        self.call(
+            "activity",
+            lambda: audit_trail.clerk_activity(station, name, day=station.business_day()),
+            exclusive=True,
+        )
+
+    def done_activity(self, activity: Any) -> None:
         counts = ", ".join(f"{audit_trail.kind_label(k)} {n}" for k, n in activity.counts.items())
         self._show(_("{clerk} today: {counts}", clerk=activity.clerk, counts=counts or "-"), activity.entries)
 
     def show_timeline(self, waybill: str) -> None:
-        try:
-            entries = audit_trail.parcel_timeline(self.station, waybill)
-        except StationError as exc:
-            self._fail(exc)
-            return
+        self._waybill = waybill
+        self.call("timeline", partial(audit_trail.parcel_timeline, self.station, waybill), exclusive=True)
+
+    def done_timeline(self, entries: list[audit_trail.Entry]) -> None:
+        waybill = self._waybill
         self._show(
             _("{n} events of {waybill}", n=len(entries), waybill=entries[0].waybill or waybill), entries
         )
 
-    def _fail(self, exc: StationError) -> None:
+    def failed(self, tag: str, text: str) -> None:
         self.query_one(DataTable).clear()
         summary = self.query_one("#activity-summary", Static)
-        summary.update(exc.message())
+        summary.update(text)
         summary.add_class("error")
 
     def _show(self, summary: str, entries: list[audit_trail.Entry]) -> None:

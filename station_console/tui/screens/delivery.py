@@ -33,9 +33,9 @@ from station_console.services.scan.waybill import normalise
 from station_console.settings import APP_NAME
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.pickup_fees import FeeDialog
-from station_console.tui.screens.sendout_calls import ServiceCalls
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 

@@ -15,6 +15,7 @@ from station_console.i18n import N_, _
 from station_console.services.core.ageing import BAND_LABELS, BANDS
 from station_console.services.exceptions import overdue, returns
 from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.returns import ReturnsScreen
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 from station_console.tui.widgets.plain import Static, Table
@@ -27,7 +28,7 @@ BAND_STYLES = {
 }
 
 
-class OverdueScreen(ModeScreen):
+class OverdueScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Overdue")
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -74,7 +75,11 @@ class OverdueScreen(ModeScreen):
         self.query_one("#od-table", DataTable).focus()
 
     def reload(self) -> None:
-        self.rows = overdue.overdue(self.station)
+        station = self.station
+        self.call("overdue", lambda: (overdue.overdue(station), overdue.summary(station)), exclusive=True)
+
+    def done_overdue(self, answer: tuple[list[overdue.OverdueRow], dict[str, int]]) -> None:
+        self.rows, summary = answer
         table = self.query_one("#od-table", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -89,7 +94,6 @@ class OverdueScreen(ModeScreen):
             )
         if self.rows:
             table.move_cursor(row=min(keep, len(self.rows) - 1))
-        summary = overdue.summary(self.station)
         text = Text()
         for band in BANDS:
             text.append(f" {_(BAND_LABELS[band])} {summary[band]} ", style=BAND_STYLES[band])

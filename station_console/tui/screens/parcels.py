@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -15,20 +16,21 @@ from textual.widgets import Checkbox, DataTable, Input, Select
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.safe_text import visible
-from station_console.services.shelves.search import Query, search, timeline
+from station_console.services.shelves.search import Page, Query, Timeline, search, timeline
 from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import (
     STATUS_LABELS,
     parcel_cells,
     problem_text,
     setup_parcel_table,
 )
-from station_console.tui.widgets.plain import Static, Table, plain
+from station_console.tui.widgets.plain import Static, Table
 
 PAGE = 50
 
 
-class ParcelsScreen(ModeScreen):
+class ParcelsScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Parcels")
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,12 +103,19 @@ class ParcelsScreen(ModeScreen):
         self.run_search()
 
     def run_search(self) -> None:
-        status = self.query_one("#pa-status", Static)
         try:
-            page = search(self.station, self.build_query(), limit=PAGE, before_id=self.pages[-1])
+            query = self.build_query()
         except StationError as exc:
-            status.update(plain(exc.message(), "red"))
+            self.failed("search", exc.message())
             return
+        self.call(
+            "search",
+            partial(search, self.station, query, limit=PAGE, before_id=self.pages[-1]),
+            exclusive=True,
+        )
+
+    def done_search(self, page: Page) -> None:
+        status = self.query_one("#pa-status", Static)
         table = self.query_one("#pa-table", DataTable)
         table.clear()
         for row in page.rows:
@@ -131,11 +140,16 @@ class ParcelsScreen(ModeScreen):
         self.show_timeline(str(row[0]))
 
     def show_timeline(self, waybill: str) -> None:
-        try:
-            t = timeline(self.station, waybill)
-        except StationError as exc:
-            self.query_one("#pa-events", Static).update(exc.message())
-            return
+        self.call("timeline", partial(timeline, self.station, waybill), exclusive=True)
+
+    def failed(self, tag: str, text: str) -> None:
+        if tag == "timeline":
+            self.query_one("#pa-events", Static).update(Text(text))
+        else:
+            self.app.bell()
+            self.query_one("#pa-status", Static).update(Text(text, style="red"))
+
+    def done_timeline(self, t: Timeline) -> None:
         p = t.parcel
         text = Text.assemble(
             (visible(p.waybill), "bold"),

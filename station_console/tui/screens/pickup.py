@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -32,6 +33,7 @@ from station_console.services.scan.waybill import normalise as normalise_waybill
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.pickup_fees import FeeDialog, fee_line, owed
 from station_console.tui.screens.pickup_tables import ParcelList, RecentList, group_marks
@@ -39,7 +41,7 @@ from station_console.tui.widgets.plain import Label, Static
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 
-class PickupScreen(ModeScreen):
+class PickupScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Pickup")
     CSS_PATH = "pickup.tcss"
 
@@ -179,25 +181,21 @@ class PickupScreen(ModeScreen):
 
     def look_up(self, query: str) -> None:
         self._clear_state()
-        try:
-            self.lookup = lookup(self.station, query)
-        except StationError as exc:
-            self._refuse(exc.message())
-        except Exception as exc:
-            self._refuse(report_unexpected(self, exc))
-        else:
-            self._show_lookup()
+        self.call("lookup", partial(lookup, self.station, query))
+
+    def done_lookup(self, found: Lookup) -> None:
+        self.lookup = found
+        self._show_lookup()
 
     def scan(self, text: str) -> None:
         assert self.lookup is not None
-        try:
-            row = handover.check_scan(self.lookup, text, self.station)
-        except StationError as exc:
-            self._wrong(exc.message())
-            return
-        except Exception as exc:
-            self._refuse(report_unexpected(self, exc))
-            return
+        row = self._listed(text)
+        if row is None:  # not this customer's: a worker reads where it belongs, for the refusal
+            self.call("scan", partial(handover.check_scan, self.lookup, text, self.station))
+        else:
+            self.done_scan(row)
+
+    def done_scan(self, row: PickupRow) -> None:
         self.set_class(False, "-wrong")
         self._subset_armed = False
         already = row.parcel_id in self.scanned
@@ -342,9 +340,13 @@ class PickupScreen(ModeScreen):
         self.app.push_screen(FeeDialog(cents, since, self.station.settings()), settled)
 
     def action_undo(self) -> None:
-        ids = list(self.last_handover) or [
-            r.parcel_id for r in handover.recent_pickups(self.station, limit=1)
-        ]
+        if self.last_handover:
+            self.done_undo_recent([])
+        else:
+            self.call("undo_recent", partial(handover.recent_pickups, self.station, limit=1))
+
+    def done_undo_recent(self, recent: list[Any]) -> None:
+        ids = list(self.last_handover) or [r.parcel_id for r in recent]
         if not ids:
             self._say(_("No pickup to undo."), warn=True)
             return
@@ -498,12 +500,16 @@ class PickupScreen(ModeScreen):
             )
 
     def _refresh_recent(self) -> None:
-        try:
-            rows = handover.recent_pickups(self.station, limit=30)
-        except Exception as exc:
-            self._refuse(report_unexpected(self, exc))
-            return
+        self.call("recent", partial(handover.recent_pickups, self.station, limit=30))
+
+    def done_recent(self, rows: list[Any]) -> None:
         self.query_one(RecentList).show(rows, self.station.zone())
+
+    def failed(self, tag: str, text: str) -> None:
+        if tag == "scan":
+            self._wrong(text)
+        else:
+            self._refuse(text)
 
     def _wrong(self, text: str) -> None:
         self.add_class("-wrong")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -11,16 +13,16 @@ from textual.containers import Horizontal
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Select
 
-from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.exceptions import problems
 from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.prealert_problems import not_received_text
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 
 
-class ProblemsScreen(ModeScreen):
+class ProblemsScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Problems")
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -60,6 +62,8 @@ class ProblemsScreen(ModeScreen):
         yield Table(id="pr-table")
         yield Static(id="pr-not-received")
 
+    _done_text = ""
+
     def on_mount(self) -> None:
         translate_bindings(self)
         setup_parcel_table(self.query_one("#pr-table", DataTable), extra=(N_("Note"),))
@@ -67,11 +71,18 @@ class ProblemsScreen(ModeScreen):
         self.query_one("#pr-parcel", Input).focus()
 
     def reload(self) -> None:
+        station = self.station
+        self.call(
+            "list", lambda: (problems.list_problems(station), not_received_text(station)), exclusive=True
+        )
+
+    def done_list(self, answer: tuple[list[Any], Text]) -> None:
+        rows, not_received = answer
         table = self.query_one("#pr-table", DataTable)
         table.clear()
-        for row in problems.list_problems(self.station):
+        for row in rows:
             table.add_row(row.problem_note or "", *parcel_cells(row), key=row.waybill)
-        self.query_one("#pr-not-received", Static).update(not_received_text(self.station))
+        self.query_one("#pr-not-received", Static).update(not_received)
 
     @on(Input.Submitted, "#pr-parcel")
     def _to_kind(self) -> None:
@@ -88,15 +99,17 @@ class ProblemsScreen(ModeScreen):
             return typed
         return str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
 
-    def run(self, work: object, done: str) -> None:
+    def run(self, work: Callable[[], Any], done: str) -> None:
+        self._done_text = done
+        self.call("write", work)
+
+    def failed(self, tag: str, text: str) -> None:
+        self.query_one("#pr-status", Static).update(plain(text, "red"))
+        self.app.bell()
+
+    def done_write(self, row: Any) -> None:
         status = self.query_one("#pr-status", Static)
-        try:
-            row = work() if callable(work) else None
-        except StationError as exc:
-            status.update(plain(exc.message(), "red"))
-            self.app.bell()
-            return
-        status.update(plain(done.format(waybill=getattr(row, "waybill", "")), "green"))
+        status.update(plain(self._done_text.format(waybill=getattr(row, "waybill", "")), "green"))
         self.query_one("#pr-parcel", Input).value = ""
         self.query_one("#pr-note", Input).value = ""
         self.reload()

@@ -25,8 +25,8 @@ from station_console.services.recipients import consent, directory, importing, m
 from station_console.services.recipients.consent import UNCHANGED, Choice
 from station_console.services.recipients.fields import CHANNEL_LABELS, CONSENT_LABELS
 from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
-from station_console.tui.screens.sendout_calls import ServiceCalls
 from station_console.tui.widgets.plain import Static, Table
 
 COLUMNS = (N_("Id"), N_("Name"), N_("Address"), N_("Phone"), N_("Choice"), N_("Consent"))

@@ -120,9 +120,18 @@ class ReportsScreen(ModeScreen):
         table = self.query_one("#rp-table", DataTable)
         for _key, label in export.COLUMNS:
             table.add_column(_(label), key=_key)
-        self.day = self.station.business_day()
-        self.query_one("#rp-day", Input).value = self.day.isoformat()
         table.focus()  # function keys work from anywhere; the date field takes typing only when chosen
+        self._today()
+
+    @work(thread=True, exit_on_error=False, group="report-day")
+    def _today(self) -> None:
+        # Which business day it is reads the closed days: off the UI thread too.
+        day = self.station.business_day()
+        self.app.call_from_thread(self._show_day, day)
+
+    def _show_day(self, day: date) -> None:
+        self.day = day
+        self.query_one("#rp-day", Input).value = day.isoformat()
         self.load()
 
     @on(Input.Submitted, "#rp-day")

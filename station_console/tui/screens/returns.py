@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from functools import partial
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,15 +12,15 @@ from textual.containers import Horizontal
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input
 
-from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.exceptions import returns
 from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 
 
-class ReturnsScreen(ModeScreen):
+class ReturnsScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Returns")
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,9 +65,27 @@ class ReturnsScreen(ModeScreen):
         translate_bindings(self)
         setup_parcel_table(self.query_one("#ret-items", DataTable))
         if self.batch_id is not None:
-            self.show(returns.get(self.station, self.batch_id))
+            self.call("show", partial(returns.get, self.station, self.batch_id))
         else:
             self.query_one("#ret-carrier", Input).focus()
+
+    def failed(self, tag: str, text: str) -> None:
+        self.status(text, error=True)
+        if tag == "close":
+            self.query_one("#ret-signer", Input).focus()
+
+    def done_show(self, batch: returns.BatchView) -> None:
+        self.show(batch)
+
+    def _then_show(self, work: Any) -> Any:
+        """`work()`, then the batch as it is now (both in the worker)."""
+        station, batch_id = self.station, self.current_batch.id if self.current_batch else 0
+
+        def run() -> returns.BatchView:
+            work()
+            return returns.get(station, batch_id)
+
+        return run
 
     def show(self, batch: returns.BatchView) -> None:
         self.current_batch = batch
@@ -98,25 +117,24 @@ class ReturnsScreen(ModeScreen):
     @on(Input.Submitted, "#ret-carrier")
     def _open(self, event: Input.Submitted) -> None:
         carrier = event.value.strip().upper()
-        try:
+        station = self.station
+
+        def open_or_existing() -> returns.BatchView:
             existing = next(
-                (b for b in returns.list_batches(self.station, status="open") if b.carrier == carrier), None
+                (b for b in returns.list_batches(station, status="open") if b.carrier == carrier), None
             )
-            self.show(existing or returns.open_batch(self.station, carrier))
-        except StationError as exc:
-            self.status(exc.message(), error=True)
+            return existing or returns.open_batch(station, carrier)
+
+        self.call("show", open_or_existing)
 
     @on(Input.Submitted, "#ret-scan")
     def _scan(self, event: Input.Submitted) -> None:
         event.input.value = ""
         if self.current_batch is None or not event.value.strip():
             return
-        try:
-            returns.add(self.station, self.current_batch.id, event.value)
-        except StationError as exc:
-            self.status(exc.message(), error=True)
-            return
-        self.show(returns.get(self.station, self.current_batch.id))
+        self.call(
+            "show", self._then_show(partial(returns.add, self.station, self.current_batch.id, event.value))
+        )
 
     def action_remove(self) -> None:
         table = self.query_one("#ret-items", DataTable)
@@ -124,33 +142,29 @@ class ReturnsScreen(ModeScreen):
             return
 
         waybill = str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
-        try:
-            returns.remove(self.station, self.current_batch.id, waybill)
-        except StationError as exc:
-            self.status(exc.message(), error=True)
-            return
-        self.show(returns.get(self.station, self.current_batch.id))
+        self.call(
+            "show", self._then_show(partial(returns.remove, self.station, self.current_batch.id, waybill))
+        )
 
     def action_manifest(self) -> None:
         if self.current_batch is None:
             return
-        try:
-            job = returns.print_manifest(self.station, self.current_batch.id, self.app.counter_settings)  # type: ignore[attr-defined]
-        except StationError as exc:
-            self.status(exc.message(), error=True)
-            return
+        app: Any = self.app
+        self.call(
+            "manifest",
+            partial(returns.print_manifest, self.station, self.current_batch.id, app.counter_settings),
+        )
+
+    def done_manifest(self, job: int) -> None:
         self.notify(_("Manifest queued as print job {job}", job=job))
 
     def action_close_batch(self) -> None:
         if self.current_batch is None:
             return
         signer = self.query_one("#ret-signer", Input)
-        try:
-            closed = returns.close(self.station, self.current_batch.id, signer.value)
-        except StationError as exc:
-            self.status(exc.message(), error=True)
-            signer.focus()
-            return
+        self.call("close", partial(returns.close, self.station, self.current_batch.id, signer.value))
+
+    def done_close(self, closed: returns.BatchView) -> None:
         self.show(closed)
         self.notify(_("{n} parcels returned to {carrier}", n=closed.count, carrier=closed.carrier))
 

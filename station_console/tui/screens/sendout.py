@@ -5,7 +5,7 @@ real-name sending, the recipient, contents and the inspection checklist, carrier
 scale; a typed weight is recorded as manual), the waybill (scan it anywhere on the screen, or F9 for
 the next number from stock or the e-waybill service), payment. The quote and its working follow the
 form; F10 accepts (the receipt prints), F11 refuses with a reason, F7 refunds (manager), F12 opens
-the courier's handover. Every service call runs on a thread worker (sendout_calls.py).
+the courier's handover. Every service call runs on a thread worker (calls.py).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from station_console.services.sendout.weighing import Weight, read_scale
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
-from station_console.tui.screens.sendout_calls import ServiceCalls
 from station_console.tui.screens.sendout_dialogs import RefundDialog
 from station_console.tui.screens.sendout_form import QUOTE_FIELDS, SendForm
 from station_console.tui.widgets.plain import Label, Static, Table

@@ -22,7 +22,7 @@ from station_console.services.sendout import handover
 from station_console.services.sendout.quote import kg
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import translate_bindings
-from station_console.tui.screens.sendout_calls import ServiceCalls
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.header import StationHeader
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput

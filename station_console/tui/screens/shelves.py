@@ -7,6 +7,7 @@ of them.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -21,13 +22,14 @@ from station_console.i18n import N_, _
 from station_console.safe_text import visible
 from station_console.services.shelves import layout
 from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import heat_style, parcel_cells, setup_parcel_table
 from station_console.tui.widgets.plain import Static, Table
 
 CELL_WIDTH = 15  # "6-5 40/40" over "  9 100% ⚠9 !9"
 
 
-class ShelvesScreen(ModeScreen):
+class ShelvesScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Shelves")
     CSS_PATH = "shelves.tcss"
 
@@ -82,10 +84,10 @@ class ShelvesScreen(ModeScreen):
         translate_bindings(self)
         setup_parcel_table(self.query_one("#sh-layer", DataTable))
         self.query_one("#sh-legend", Static).update(self.legend())
-        self.reload()
         self.query_one("#sh-map", DataTable).focus()
 
     def on_screen_resume(self) -> None:
+        # Also the first time the mode is shown: one read of the map, not one per event.
         self.reload()
 
     def on_live_bridge_changed(self, message: object) -> None:
@@ -98,7 +100,12 @@ class ShelvesScreen(ModeScreen):
         return text
 
     def reload(self) -> None:
-        self.rows = layout.shelf_map(self.station)
+        self.call("map", partial(layout.shelf_map, self.station), exclusive=True)
+
+    def done_map(self, rows: list[layout.ShelfRow]) -> None:
+        if rows == self.rows:
+            return  # nothing changed (e.g. another counter's work elsewhere): keep the map as laid out
+        self.rows = rows
         table = self.query_one("#sh-map", DataTable)
         keep = table.cursor_coordinate
         table.clear(columns=True)
@@ -175,7 +182,20 @@ class ShelvesScreen(ModeScreen):
             title.update(_("Select a layer to see its parcels"))
             return
         shelf, cell = sel
-        parcels = layout.layer_parcels(self.station, cell.layer_id)
+        station = self.station
+
+        def read() -> tuple[str, layout.LayerCell, list[Any]]:
+            return shelf, cell, layout.layer_parcels(station, cell.layer_id)
+
+        self.call("layer", read, exclusive=True)
+
+    def done_layer(self, answer: tuple[str, layout.LayerCell, list[Any]]) -> None:
+        shelf, cell, parcels = answer
+        if self.selected() != (shelf, cell):
+            return  # the cursor moved on; its own read answers
+        table = self.query_one("#sh-layer", DataTable)
+        table.clear()  # two reads of the same layer may both answer (a reload and a resume)
+        title = self.query_one("#sh-layer-title", Static)
         title.update(
             _(
                 "Layer {location}: {count} parcels, {used}/{capacity} units, takes {sizes}",

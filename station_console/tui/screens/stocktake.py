@@ -6,7 +6,8 @@ of the offered fixes to apply.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from functools import partial
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -16,12 +17,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, DataTable, Input
 
-from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.safe_text import visible
 from station_console.services.exceptions import stocktake
 from station_console.services.shelves.search import normalise_location
 from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import STATUS_LABELS, problem_text
 from station_console.tui.widgets.plain import Label, Static, Table
 
@@ -39,7 +40,7 @@ def class_text(cls: str) -> Text:
     return Text(_(stocktake.CLASS_LABELS[cls]), style=CLASS_STYLES[cls])
 
 
-class StocktakeScreen(ModeScreen):
+class StocktakeScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Stocktake")
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -89,18 +90,23 @@ class StocktakeScreen(ModeScreen):
     def _start(self, event: Input.Submitted) -> None:
         scope = normalise_location(event.value)
         shelf = scope.split("-")[0]
-        try:
+        station = self.station
+
+        def begin() -> tuple[Any, Any]:
             open_one = next(
-                (t for t in stocktake.unfinished(self.station) if t.scope.split("-")[0] == shelf), None
+                (t for t in stocktake.unfinished(station) if t.scope.split("-")[0] == shelf), None
             )
             if open_one is not None:
-                self.take = stocktake.resume(self.station, open_one.id)
-                self.notify(_("Resumed stocktake {id} on {scope}", id=open_one.id, scope=open_one.scope))
-            else:
-                self.take = stocktake.start(self.station, scope)
-        except StationError as exc:
-            self.say(exc.message(), error=True)
-            return
+                return stocktake.resume(station, open_one.id), open_one
+            return stocktake.start(station, scope), None
+
+        self.call("start", begin)
+
+    def done_start(self, answer: tuple[Any, Any]) -> None:
+        self.take, resumed = answer
+        if resumed is not None:
+            self.notify(_("Resumed stocktake {id} on {scope}", id=resumed.id, scope=resumed.scope))
+        assert self.take is not None
         self.query_one("#st-scope", Input).disabled = True
         self.query_one("#st-layer", Input).disabled = "-" in self.take.scope
         scan = self.query_one("#st-scan", Input)
@@ -119,11 +125,12 @@ class StocktakeScreen(ModeScreen):
         if self.take is None or not event.value.strip():
             return
         layer = self.query_one("#st-layer", Input).value.strip() or None
-        try:
-            item = stocktake.scan(self.station, self.take.id, event.value, layer=layer)
-        except StationError as exc:
-            self.say(exc.message(), error=True)
-            return
+        self.call("scan", partial(stocktake.scan, self.station, self.take.id, event.value, layer=layer))
+
+    def failed(self, tag: str, text: str) -> None:
+        self.say(text, error=True)
+
+    def done_scan(self, item: Any) -> None:
         where = (
             _(" (on record at {location})", location=item.recorded)
             if item.recorded and item.classification != "match"
@@ -142,9 +149,11 @@ class StocktakeScreen(ModeScreen):
             self.app.bell()
 
     def refresh_view(self) -> None:
-        if self.take is None:
-            return
-        self.take = stocktake.view(self.station, self.take.id)
+        if self.take is not None:
+            self.call("view", partial(stocktake.view, self.station, self.take.id), exclusive=True)
+
+    def done_view(self, take: Any) -> None:
+        self.take = take
         table = self.query_one("#st-items", DataTable)
         table.clear()
         for cls in ("wrong_shelf", "wrong_layer", "extra", "missing", "match"):
@@ -172,7 +181,12 @@ class StocktakeScreen(ModeScreen):
 
     def action_pause(self) -> None:
         if self.take is not None and self.take.status == "open":
-            stocktake.pause(self.station, self.take.id)
+            self.call("pause", partial(stocktake.pause, self.station, self.take.id))
+        else:
+            self.app.pop_screen()
+
+    def done_pause(self, _result: object) -> None:
+        if self.take is not None:
             self.notify(_("Stocktake {id} paused", id=self.take.id))
         self.app.pop_screen()
 
@@ -184,11 +198,9 @@ class StocktakeScreen(ModeScreen):
     def _on_close_chosen(self, fixes: dict[str, list[str]] | None) -> None:
         if fixes is None or self.take is None:
             return
-        try:
-            done = stocktake.close(self.station, self.take.id, **fixes)
-        except StationError as exc:
-            self.say(exc.message(), error=True)
-            return
+        self.call("close", partial(stocktake.close, self.station, self.take.id, **fixes))
+
+    def done_close(self, done: Any) -> None:
         applied = done.result.get("fixes", {})
         self.notify(
             _(

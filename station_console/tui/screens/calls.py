@@ -1,8 +1,10 @@
-"""Service calls of the send-out screens: on a thread worker, the result posted back as a message.
+"""The one way a screen or dialog calls a service: on a thread worker, the result posted back as a message.
 
-`call("accept", fn)` runs `fn()` off the UI thread; the screen then gets `Done("accept", result)`,
-handled by its `done_accept(result)`, or `Failed("accept", error)`, shown by `failed(tag, error)`. The
-screen never waits on the database, a scale or an e-waybill service.
+`call("accept", fn)` runs `fn()` off the UI thread (`thread=True, exit_on_error=False`); the screen then
+gets `Done("accept", result)`, handled by its `done_accept(result)`, or `Failed("accept", error)`, shown
+in one place, `failed(tag, text)` (by default a bell and a notification; a refusal's own message, or
+one calm line for a bug, which is logged). The screen never waits on the database, a scale or an
+e-waybill service. A screen closed before the answer drops it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from station_console.errors import StationError
 from station_console.tui.screens.base import report_unexpected
@@ -38,9 +41,10 @@ class ServiceCalls:
             except BaseException as exc:  # shown on the screen, never a traceback
                 screen.post_message(ServiceCalls.Failed(tag, exc))
             else:
-                screen.post_message(ServiceCalls.Done(tag, result))
+                if not get_current_worker().is_cancelled:  # an exclusive call's newer one answers
+                    screen.post_message(ServiceCalls.Done(tag, result))
 
-        screen.run_worker(run, thread=True, group=f"sendout-{tag}", exclusive=exclusive, exit_on_error=False)
+        screen.run_worker(run, thread=True, group=f"call-{tag}", exclusive=exclusive, exit_on_error=False)
 
     # Named handlers, not @on: a plain mixin has no decorated-handler table of its own.
     def on_service_calls_done(self, message: Done) -> None:
@@ -58,4 +62,6 @@ class ServiceCalls:
         return screen  # type: ignore[no-any-return]
 
     def failed(self, tag: str, text: str) -> None:
-        raise NotImplementedError
+        screen: Any = self
+        screen.app.bell()
+        screen.notify(text, severity="error", markup=False)

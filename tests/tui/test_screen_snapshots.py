@@ -1,0 +1,134 @@
+"""Every mode as a clerk sees it, in English and in Chinese (pytest-textual-snapshot), driven by keys.
+(Shelves: tests/tui/test_shelves_snapshot.py, English, with the demo week.)
+
+Each test opens its mode by its key on a station with a few parcels checked in (a fixed clock, so the
+same codes and times every run) and waits for the screen's reads, which run in thread workers. The
+catalogs are what the Chinese snapshots check: a missing translation shows up as English text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from station_console.i18n import set_language
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+
+LANGUAGES = ["en", "zh"]
+SIZE = (150, 40)
+
+
+def received(station: Station) -> list[str]:
+    """Three parcels on the shelves (one without a phone); their pickup codes."""
+    return [
+        check_in(station, "JT0000000000001", phone="13812345678", size="S").pickup_code,
+        check_in(station, "73123456789012", phone="5678").pickup_code,
+        check_in(station, "SF1234567890123", size="L").pickup_code,
+    ]
+
+
+async def settle(pilot: Any) -> None:
+    await pilot.pause()
+    for _round in range(2):  # an answer may start one more read
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+class KeyClock:
+    """The wedge router's clock: a person types 250 ms a key, a scanner 4 ms (the pickup tests' seam)."""
+
+    def __init__(self) -> None:
+        self.t, self.step, self.idle = 1000.0, 0.25, 1.0
+
+    def __call__(self, event: Any) -> float:
+        if event is None:
+            return self.t + self.idle
+        self.t += self.step
+        return self.t
+
+
+def keys_then_settle(*keys: str) -> Any:
+    async def run_before(pilot: Any) -> None:
+        for key in keys:
+            await pilot.press(key)
+        await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_checkin(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
+    """A person should see: the header (station, Check-in, clerk Manager, counter, SQLite, scanner wedge,
+    printer none); the status line (batch any, quick mode off, 1 parcel without a phone) and the courier
+    panel; the scan, phone and size fields; the last check-in's pickup code in large digits with "shelf ·
+    layer" under it and a line saying its phone ****5678 was saved; the table with that parcel, its code,
+    location, carrier, waybill, masked phone ****5678 and label "queued". In Chinese every label is
+    Chinese."""
+    set_language(lang)
+    received(station)
+
+    async def run_before(pilot: Any) -> None:
+        await pilot.press("f1")
+        await settle(pilot)
+        clock = KeyClock()
+        pilot.app.screen.router.clock = clock
+        clock.step, clock.idle = 0.004, 0.0
+        await pilot.press(*"JT0000000000009", "enter")  # scanned
+        await settle(pilot)
+        clock.t, clock.step, clock.idle = clock.t + 0.5, 0.25, 1.0
+        await pilot.press(*"5678")  # typed: the phone of the parcel just shown
+        await pilot.pause(0.1)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pickup(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
+    """A person should see: the customer field; "0 of 1 scanned" in large digits; the one parcel the
+    pickup code finds (code, location, carrier, waybill, masked phone, check-in time), waiting for its
+    scan; the check line (who it is for); and this shift's (empty) pickups below."""
+    set_language(lang)
+    code = received(station)[0]
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("f2", *code, "enter"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_sendout(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
+    """A person should see: the send-out form (sender's phone, name, recipient, destination, contents,
+    weight), its checklist and quote area, and the keys for accepting, paying and handing over."""
+    set_language(lang)
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("f3"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_parcels(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
+    """A person should see: the search fields (text, carrier, status, since, until, problems only); the
+    three parcels, newest first; the first one's timeline (checked in, by whom, at which counter); and
+    "Page 1: 3 parcels"."""
+    set_language(lang)
+    received(station)
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("f5"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_reports(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
+    """A person should see: today's reconciliation per carrier (opening, in, picked up, returned,
+    written off, closing, fees) with the three check-ins and their totals, the day's figures under it,
+    and the keys to change the day, export and close it."""
+    set_language(lang)
+    received(station)
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("f6"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_settings(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
+    """A person should see: the station settings form (name, timezone, hours, sizes, codes, cooldown,
+    overdue bands, messages...) with the saved values, and the keys to save and open printers,
+    carriers, clerks and recipients."""
+    set_language(lang)
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("ctrl+s"))
