@@ -28,6 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from platformdirs import user_cache_dir
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from db.engine import create_station_engine
@@ -370,5 +371,9 @@ def act_as_bench_clerk(station: Station) -> Station:
             record_created(session, station, row, bench=True)
         return ClerkInfo.of(row)
 
-    act_as(station, station.run(work))
+    try:
+        info = station.run(work)
+    except IntegrityError:  # another counter of a concurrency run added it at the same moment
+        info = station.run(work)
+    act_as(station, info)
     return station
