@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import bindparam, update
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
 from sqlmodel import Session, col
 
 from db import fast
+from db.fast import Hot
 from db.models import AuditHead, ParcelEvent
 from station_console.services.core.changes import announce
 from station_console.services.core.closed_day import guard_event  # a closed day takes no new events
@@ -22,18 +23,54 @@ if TYPE_CHECKING:
 
 
 def event_hash(event: ParcelEvent, prev_hash: str) -> str:
+    return _hash(
+        parcel_id=event.parcel_id,
+        kind=event.kind,
+        at=event.at,
+        business_day=event.business_day,
+        clerk_id=event.clerk_id,
+        counter=event.counter,
+        details=event.details,
+        prev_hash=prev_hash,
+    )
+
+
+def _hash(
+    *,
+    parcel_id: int | None,
+    kind: str,
+    at: datetime,
+    business_day: date,
+    clerk_id: int | None,
+    counter: str,
+    details: dict[str, Any],
+    prev_hash: str,
+) -> str:
     body = {
-        "parcel_id": event.parcel_id,
-        "kind": event.kind,
-        "at": event.at.isoformat(timespec="microseconds"),
-        "business_day": event.business_day.isoformat(),
-        "clerk_id": event.clerk_id,
-        "counter": event.counter,
-        "details": event.details,
+        "parcel_id": parcel_id,
+        "kind": kind,
+        "at": at.isoformat(timespec="microseconds"),
+        "business_day": business_day.isoformat(),
+        "clerk_id": clerk_id,
+        "counter": counter,
+        "details": details,
         "prev_hash": prev_hash,
     }
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# The head row read and locked (FOR UPDATE on PostgreSQL; SQLite's write lock already serialises), and
+# moved to the new event. Hot statements: this runs inside every state change.
+_HEAD = Hot(sa_select(col(AuditHead.last_hash)).where(col(AuditHead.id) == 1).with_for_update())
+_MOVE_HEAD = Hot(
+    update(AuditHead)
+    .where(col(AuditHead.id) == 1)
+    .values(last_event_id=bindparam("event_id"), last_hash=bindparam("hash"))
+)
+_NEW_HEAD = Hot(
+    sa_insert(AuditHead).values(id=1, last_event_id=bindparam("event_id"), last_hash=bindparam("hash"))
+)
 
 
 def record(
@@ -44,39 +81,27 @@ def record(
     parcel_id: int | None = None,
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
-) -> ParcelEvent:
-    """Append one event in the caller's transaction.
+) -> int:
+    """Append one event in the caller's transaction; returns its id.
 
-    The head row is locked (FOR UPDATE on PostgreSQL; SQLite's write lock already serialises), so
-    concurrent counters extend one chain, never fork it.
+    The head row is locked before the event is written, so concurrent counters extend one chain, never
+    fork it, and event ids follow the chain.
     """
     at = at or station.now()
     guard_event(session, station, str(kind), parcel_id, at)
-    # Core statements: this runs inside every state change, and the ORM unit of work cost more than
-    # the writes. The head row is read FOR UPDATE, then moved to the new event.
-    conn = session.connection()
-    prev_hash = conn.execute(
-        sa_select(col(AuditHead.last_hash)).where(col(AuditHead.id) == 1).with_for_update()
-    ).scalar_one_or_none()
-    event = ParcelEvent(
-        parcel_id=parcel_id,
-        kind=str(kind),
-        at=at,
-        business_day=station.business_day(at),
-        clerk_id=station.clerk_id,
-        counter=station.counter,
-        details=details or {},
-        prev_hash=prev_hash or "",
-    )
-    event.hash = event_hash(event, event.prev_hash)
-    fast.insert(session, event)
-    if prev_hash is None:
-        conn.execute(sa_insert(AuditHead).values(id=1, last_event_id=event.id, last_hash=event.hash))
-    else:
-        conn.execute(
-            update(AuditHead)
-            .where(col(AuditHead.id) == 1)
-            .values(last_event_id=event.id, last_hash=event.hash)
-        )
-    announce(session, event)  # other consoles hear of it at commit
-    return event
+    prev_hash = _HEAD.scalar(session)
+    values: dict[str, Any] = {
+        "parcel_id": parcel_id,
+        "kind": str(kind),
+        "at": at,
+        "business_day": station.business_day(at),
+        "clerk_id": station.clerk_id,
+        "counter": station.counter,
+        "details": details or {},
+        "prev_hash": prev_hash or "",
+    }
+    values["hash"] = _hash(**values)
+    event_id = fast.insert_row(session, ParcelEvent, values)
+    (_NEW_HEAD if prev_hash is None else _MOVE_HEAD).count(session, event_id=event_id, hash=values["hash"])
+    announce(session, kind=values["kind"], counter=station.counter, parcel_id=parcel_id, event_id=event_id)
+    return event_id

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from db.fast import Hot
 from db.models import DayClose, EventKind, Parcel, SendEvent
 from station_console.errors import Refused
 from station_console.i18n import N_
@@ -68,6 +69,9 @@ def guard_event(session: Session, station: Station, kind: str, parcel_id: int | 
                 assert_day_open(session, station, station.business_day(when))
 
 
+_ANY_CLOSE = Hot(sa_select(col(DayClose.id)).limit(1))
+
+
 def _any_close(session: Session) -> bool:
     # Most stations' databases have no close yet on most checks; one indexed probe either way.
-    return session.connection().execute(sa_select(col(DayClose.id)).limit(1)).first() is not None
+    return _ANY_CLOSE.first(session) is not None
