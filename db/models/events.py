@@ -17,7 +17,7 @@ class ParcelEvent(SQLModel, table=True):
     __tablename__ = "parcel_event"
     __table_args__ = (
         Index("ix_event_parcel", "parcel_id"),
-        Index("ix_event_day_kind", "business_day", "kind"),
+        Index("ix_event_day_kind_parcel", "business_day", "kind", "parcel_id"),  # the day report, index only
         Index("ix_event_clerk_at", "clerk_id", "at"),
     )
 

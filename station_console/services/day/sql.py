@@ -3,7 +3,7 @@
 Two independent views of one business day, per carrier:
 - `record_figures`: from the parcel rows' timestamps (the parcels that can touch the day, found
   through the exit-time and status/check-in indexes), with a count of inconsistent rows;
-- `event_figures`: from the event log (the day's events through ix_event_day_kind, joined to the
+- `event_figures`: from the event log (the day's events from ix_event_day_kind_parcel alone, joined to the
   parcel only for its carrier), plus the opening parcels' own event history.
 reconcile.py compares them and replays parcel by parcel only where they differ.
 
