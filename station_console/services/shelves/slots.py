@@ -7,8 +7,10 @@ Assignment policy (StationSettings; see README "Shelf assignment"):
 3. Among those the least filled, ties broken by walking order; or, with `fill_in_order`, walking order.
 4. Nothing has room: the overflow zone; overflow full too: refused. Never silently over capacity.
 
-Capacity is claimed with one conditional UPDATE (`used_units + n <= capacity_units`), so two counters on one
-PostgreSQL database can never overfill a layer, whatever they read before.
+A check-in's layer is chosen and claimed by one UPDATE (`assign`): the policy's order is a subquery, and
+the claim is conditional (`used_units + n <= capacity_units`), so two counters on one PostgreSQL database
+can never overfill a layer, whatever they read before; a counter passes over a layer another one is
+claiming at that moment (SKIP LOCKED) rather than queue behind it.
 
 Pickup codes follow the template (default `{shelf}-{layer}-{seq}`); SEQ is next-fit from the layer's cursor,
 skipping codes on the shelves and codes in cooldown, so a freed code is not reissued for N days.
@@ -16,12 +18,13 @@ skipping codes on the shelves and codes in cooldown, so a freed code is not reis
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, update
+from sqlalchemy import Float, and_, bindparam, case, cast, exists, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -97,81 +100,87 @@ def _slot(row: Sequence[Any]) -> Slot:
     )
 
 
-def _layers_of(cond: Any) -> Hot:
+def _recipient_condition(kind: str) -> Any:
+    """The recipient's parcels, by the one way the check-in knows them (each with its own index;
+    (phone_tail, status) where the tail is known rather than every shelf row)."""
+    key: Any = bindparam("key")
+    tail: Any = bindparam("tail")
+    return {
+        "recipient": col(Parcel.recipient_id) == key,
+        "phone": col(Parcel.phone_full) == key,
+        "phone_tail": and_(col(Parcel.phone_full) == key, col(Parcel.phone_tail) == tail),
+        "masked": col(Parcel.masked_phone) == key,
+        "masked_tail": and_(col(Parcel.masked_phone) == key, col(Parcel.phone_tail) == tail),
+    }[kind]
+
+
+@cache
+def _claim_best(recipient: str | None, fill_in_order: bool, xl: bool, skip_locked: bool) -> Hot:
+    """One UPDATE that picks the layer the policy wants and claims its units, returning the slot.
+
+    The pick is a subquery in the policy's order: the recipient's layers (most of their parcels
+    first), then the others by fill (or walking order), the overflow zone last by fill; ties by walking
+    order. The claim re-checks the capacity on the row it updates, so a counter that lost a race gets
+    no row and picks again. With `skip_locked` (PostgreSQL) a layer another counter is claiming right
+    now is passed over rather than waited for.
+    """
+    units: Any = bindparam("units")
+    overflow = col(Shelf.zone) == bindparam("overflow")
+    fill = cast(col(Layer.used_units), Float) / func.nullif(col(Layer.capacity_units), 0)
+    fits = and_(
+        col(Layer.retired_at).is_(None),
+        col(Shelf.retired_at).is_(None),
+        col(Layer.accepts_sizes).contains(bindparam("letter")),  # one of "SMLX"
+        col(Layer.capacity_units) - col(Layer.used_units) >= units,
+    )
+    if xl:
+        fits = and_(fits, col(Shelf.zone).in_([bindparam("xl_zone"), bindparam("overflow")]))
+    pick = sa_select(col(Layer.id)).join(Shelf, col(Shelf.id) == Layer.shelf_id)
+    order: list[Any] = []
+    if recipient is None:
+        order.append(case((overflow, 1), else_=0))
+    else:
+        mine = (
+            sa_select(col(Parcel.layer_id).label("layer_id"), func.count().label("n"))
+            .where(_recipient_condition(recipient), col(Parcel.status) == ParcelStatus.ON_SHELF)
+            .group_by(col(Parcel.layer_id))
+            .subquery()
+        )
+        pick = pick.outerjoin(mine, mine.c.layer_id == Layer.id)
+        order += [
+            case((overflow, 2), (mine.c.n.is_not(None), 0), else_=1),
+            case((overflow, 0), else_=-mine.c.n),
+        ]
+    order.append(case((overflow, fill), else_=0) if fill_in_order else fill)
+    order += [col(Shelf.walk_order), col(Layer.walk_order)]
+    pick = pick.where(fits).order_by(*order).limit(1)
+    if skip_locked:
+        pick = pick.with_for_update(of=Layer, skip_locked=True)  # type: ignore[arg-type]
+
+    def of_shelf(column: Any) -> Any:
+        return sa_select(column).where(col(Shelf.id) == Layer.shelf_id).scalar_subquery()
+
     return Hot(
-        sa_select(col(Parcel.layer_id)).where(
-            cond, col(Parcel.status) == ParcelStatus.ON_SHELF, col(Parcel.layer_id).is_not(None)
+        update(Layer)
+        .where(
+            col(Layer.id) == pick.scalar_subquery(),
+            col(Layer.used_units) + units <= col(Layer.capacity_units),
+        )
+        .values(used_units=Layer.used_units + units, parcel_count=Layer.parcel_count + 1)
+        .returning(
+            col(Layer.id),
+            col(Layer.shelf_id),
+            of_shelf(col(Shelf.label)),
+            col(Layer.label),
+            of_shelf(col(Shelf.zone)),
+            col(Layer.accepts_sizes),
+            col(Layer.capacity_units),
+            col(Layer.used_units),
+            of_shelf(col(Shelf.walk_order)),
+            col(Layer.walk_order),
+            col(Layer.code_cursor),
         )
     )
-
-
-# One statement per way of knowing the recipient; each uses its own index, (phone_tail, status) where
-# the tail is known rather than every shelf row.
-_BY_RECIPIENT = _layers_of(col(Parcel.recipient_id) == bindparam("key"))
-_BY_PHONE = _layers_of(col(Parcel.phone_full) == bindparam("key"))
-_BY_PHONE_TAIL = _layers_of(
-    and_(col(Parcel.phone_full) == bindparam("key"), col(Parcel.phone_tail) == bindparam("tail"))
-)
-_BY_MASKED = _layers_of(col(Parcel.masked_phone) == bindparam("key"))
-_BY_MASKED_TAIL = _layers_of(
-    and_(col(Parcel.masked_phone) == bindparam("key"), col(Parcel.phone_tail) == bindparam("tail"))
-)
-
-
-def recipient_layers(
-    session: Session,
-    *,
-    phone_full: str | None,
-    masked_phone: str | None,
-    phone_tail: str | None = None,
-    recipient_id: int | None = None,
-) -> list[int]:
-    """Layers holding this recipient's parcels now, most parcels first: by directory entry when the
-    parcel has one (whatever phone each parcel came with), else by phone."""
-    if recipient_id is not None:
-        rows = _BY_RECIPIENT.rows(session, key=recipient_id)  # (recipient_id, status) is the index here
-    elif phone_full:
-        query = _BY_PHONE_TAIL if phone_tail else _BY_PHONE
-        rows = query.rows(session, key=phone_full, **({"tail": phone_tail} if phone_tail else {}))
-    elif masked_phone:
-        query = _BY_MASKED_TAIL if phone_tail else _BY_MASKED
-        rows = query.rows(session, key=masked_phone, **({"tail": phone_tail} if phone_tail else {}))
-    else:
-        return []
-    counts: dict[int, int] = {}
-    for (layer_id,) in rows:
-        if layer_id is not None:
-            counts[layer_id] = counts.get(layer_id, 0) + 1
-    return sorted(counts, key=lambda lid: -counts[lid])
-
-
-def candidate_slots(
-    session: Session, settings: StationSettings, size: str, *, prefer_layers: Sequence[int] = ()
-) -> Iterator[Slot]:
-    """Slots that could take a parcel of `size`, in the order the policy tries them."""
-    # Ranked on the plain rows (id, shelf, shelf label, layer label, zone, accepts, capacity, used,
-    # shelf walk, layer walk); a Slot is made only for the ones tried, usually the first.
-    letter = size_letter(size)
-    need = units_for(size, settings)
-    fitting = [r for r in _SLOTS.rows(session) if letter in r[5] and r[6] - r[7] >= need]
-    if size == Size.XL:
-        fitting = [r for r in fitting if r[4] in (settings.xl_zone, settings.overflow_zone)]
-    regular = [r for r in fitting if r[4] != settings.overflow_zone]
-    overflow = [r for r in fitting if r[4] == settings.overflow_zone]
-
-    def by_fill(r: Sequence[Any]) -> tuple[float, int, int]:
-        return (round(r[7] / r[6] if r[6] else 1.0, 6), r[8], r[9])
-
-    if settings.shelf_policy == "fill_in_order":
-        regular.sort(key=lambda r: (r[8], r[9]))
-    else:
-        regular.sort(key=by_fill)
-    overflow.sort(key=by_fill)
-    preferred = (
-        [r for lid in prefer_layers for r in regular if r[0] == lid] if settings.group_recipient else []
-    )
-    rest = [r for r in regular if r not in preferred]
-    return (_slot(r) for r in (*preferred, *rest, *overflow))
 
 
 _CLAIM = Hot(
@@ -181,19 +190,24 @@ _CLAIM = Hot(
         col(Layer.used_units) + bindparam("units") <= col(Layer.capacity_units),
     )
     .values(used_units=Layer.used_units + bindparam("units"), parcel_count=Layer.parcel_count + 1)
-    .returning(col(Layer.code_cursor))
 )
 
 
 def claim(session: Session, slot: Slot, units: int) -> bool:
     """Take `units` on the layer if it still has them; False when another counter got there first."""
-    return _claim(session, slot, units) is not None
+    return _CLAIM.count(session, layer_id=slot.layer_id, units=units) == 1
 
 
-def _claim(session: Session, slot: Slot, units: int) -> int | None:
-    """`claim`, giving the layer's code cursor (its row is locked now), or None."""
-    row = _CLAIM.first(session, layer_id=slot.layer_id, units=units)
-    return None if row is None else int(row[0])
+def _recipient(
+    phone_full: str | None, masked_phone: str | None, phone_tail: str | None, recipient_id: int | None
+) -> tuple[str | None, dict[str, Any]]:
+    """How the recipient is known (a key of `_recipient_condition`) and its parameters."""
+    if recipient_id is not None:
+        return "recipient", {"key": recipient_id}  # (recipient_id, status) is the index here
+    for kind, key in (("phone", phone_full), ("masked", masked_phone)):
+        if key:
+            return (f"{kind}_tail", {"key": key, "tail": phone_tail}) if phone_tail else (kind, {"key": key})
+    return None, {}
 
 
 def assign(
@@ -206,19 +220,48 @@ def assign(
     phone_tail: str | None = None,
     recipient_id: int | None = None,
 ) -> Slot:
-    """Choose and claim a slot for one parcel, or refuse with the reason."""
-    prefer = recipient_layers(
-        session,
-        phone_full=phone_full,
-        masked_phone=masked_phone,
-        phone_tail=phone_tail,
-        recipient_id=recipient_id,
+    """Choose and claim a slot for one parcel in one statement, or refuse with the reason."""
+    recipient, params = _recipient(phone_full, masked_phone, phone_tail, recipient_id)
+    if not settings.group_recipient:
+        recipient, params = None, {}
+    params.update(
+        units=units_for(size, settings),
+        letter=size_letter(size),
+        overflow=settings.overflow_zone,
+        **({"xl_zone": settings.xl_zone} if size == Size.XL else {}),
     )
-    units = units_for(size, settings)
-    for slot in candidate_slots(session, settings, size, prefer_layers=prefer):
-        cursor = _claim(session, slot, units)
-        if cursor is not None:
-            return replace(slot, code_cursor=cursor)
+    policy = (recipient, settings.shelf_policy == "fill_in_order", size == Size.XL)
+    # SQLite's write lock makes the first pick exact. On PostgreSQL: first a layer nobody is claiming,
+    # then (every fitting layer busy) waiting for one; a pick whose layer filled up meanwhile picks again.
+    tries = [True, False, False, False] if session.get_bind().dialect.name == "postgresql" else [False]
+    for skip_locked in tries:
+        row = _claim_best(*policy, skip_locked).first(session, **params)
+        if row is not None:
+            (
+                layer_id,
+                shelf_id,
+                shelf_label,
+                layer_label,
+                zone,
+                accepts,
+                capacity,
+                used,
+                shelf_walk,
+                layer_walk,
+            ) = row[:10]
+            before = used - params["units"]
+            return Slot(
+                layer_id=layer_id,
+                shelf_id=shelf_id,
+                shelf_label=shelf_label,
+                layer_label=layer_label,
+                zone=zone,
+                accepts=accepts,
+                free_units=capacity - before,
+                fill=before / capacity if capacity else 1.0,
+                walk=(shelf_walk, layer_walk),
+                code_cursor=row[10],
+            )
     raise Refused(
         N_(
             "No room for a size {size} parcel, not even in the overflow zone. "
