@@ -22,6 +22,60 @@ from station_console.i18n import N_
 APP_NAME = "station-console"
 
 
+class FeeRule(BaseModel):
+    """One row of the storage-fee table (超期保管费). The most specific rule that matches a parcel (by
+    size, carrier and recipient type; an empty criterion matches anything) prices it; ties go to the
+    first in the table. Days are the station's local days, the check-in day being day 1."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=64, description=N_("A short name, shown with the fee."))
+    size: Literal["S", "M", "L", "XL"] | None = Field(None, description=N_("Only parcels of this size."))
+    carrier: str | None = Field(None, max_length=16, description=N_("Only this carrier's parcels (code)."))
+    recipient_type: str | None = Field(
+        None, max_length=16, description=N_("Only recipients of this type (from the pre-alert).")
+    )
+    free_days: int = Field(3, ge=0, le=365, description=N_("Days on the shelf free of charge."))
+    per_day_cents: int = Field(100, ge=0, le=1_000_000, description=N_("Fee per day after the free days."))
+    cap_cents: int | None = Field(None, ge=0, description=N_("Most one parcel is charged; empty: no cap."))
+    return_after_days: int | None = Field(
+        None,
+        ge=1,
+        le=365,
+        description=N_("From this day the parcel goes back to the sender and the fee stops growing."),
+    )
+
+
+class EventTarget(BaseModel):
+    """Where one carrier's (or every carrier's, under "*") parcel events go."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel: Literal["webhook", "file", "none"] = Field(
+        "file", description=N_("webhook (JSON POST, signed), file (for manual upload) or none.")
+    )
+    url: str = Field("", description=N_("Webhook URL."))
+    folder: str = Field(
+        "", description=N_("File channel: folder for the event files (default: data folder).")
+    )
+    timeout_s: float = Field(10.0, gt=0, le=120, description=N_("Webhook: seconds to wait for an answer."))
+
+
+class PreAlertSource(BaseModel):
+    """How one sender's pre-alert files read: which column holds which field, and a default carrier."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    columns: dict[str, str] = Field(
+        default_factory=dict,
+        description=N_(
+            "Field -> column heading, for headings not recognised on their own; fields: waybill, carrier, "
+            "phone, name, size, weight, recipient_type."
+        ),
+    )
+    carrier: str | None = Field(None, description=N_("Carrier code of rows that name none."))
+
+
 class StationSettings(BaseModel):
     """Station-wide rules. Changed by a manager in Settings; every change is an audit event."""
 
@@ -146,6 +200,40 @@ class StationSettings(BaseModel):
     send_real_name: bool = Field(
         True,
         description=N_("Sending needs the sender's ID checked and its last 4 characters kept (实名收寄)."),
+    )
+
+    # Storage fees. Money is in integer cents.
+    storage_fee_rules: list[FeeRule] = Field(
+        default_factory=list,
+        description=N_(
+            "Storage fee table: free days, fee per day, cap, return-to-sender day, by size, carrier or "
+            "recipient type (station fees set/remove). Empty: no fees."
+        ),
+    )
+    prealert_sources: dict[str, PreAlertSource] = Field(
+        default_factory=dict,
+        description=N_(
+            'Pre-alert file layouts by source name, e.g. {"pdd": {"columns": {"waybill": "物流单号"}, '
+            '"carrier": "ZTO"}} (station prealert import FILE --source pdd).'
+        ),
+    )
+
+    # Events back to carriers and platforms. Secrets are not here: `[carrier_event_secrets]` in this
+    # counter's secrets.toml, or $STATION_EVENT_SECRET_<CARRIER> (services.carrier_events.channels).
+    carrier_event_targets: dict[str, EventTarget] = Field(
+        default_factory=dict,
+        description=N_(
+            'Where parcel events go, per carrier code ("*": every other carrier), e.g. '
+            '{"SF": {"channel": "webhook", "url": "https://..."}}. Empty: no events are queued.'
+        ),
+    )
+    carrier_event_max_attempts: int = Field(
+        8, ge=1, description=N_("Sending attempts before an event goes to the dead-letter list.")
+    )
+    carrier_event_backoff_s: int = Field(
+        30,
+        ge=1,
+        description=N_("Wait before an event's first retry, in seconds; doubled after each failure."),
     )
 
 

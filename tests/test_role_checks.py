@@ -77,7 +77,15 @@ MANAGER_ONLY: dict[str, Callable[[Station, dict[str, Any]], Any]] = {
         "sendout.inspection", "set_checklist", {"items": [{"id": "x", "zh": "x", "en": "x"}]}
     ),
     "import_waybill_stock": _call("sendout.waybills", "import_stock", "SF", "SF1234567890125\n"),
+    "waive_fee": lambda st, ids: _waive(st, ids["on_shelf"]),
+    "drop_carrier_event": _call("carrier_events.dead_letters", "drop", 1, "the carrier has no such parcel"),
 }
+
+
+def _waive(st: Station, parcel_id: int) -> Any:
+    from station_console.services.fees.ledger import Settlement, settle
+
+    return settle(st, parcel_id, Settlement("waive", reason="regular customer"))
 
 
 def snapshot(station: Station) -> dict[str, list[tuple[Any, ...]]]:

@@ -5,19 +5,24 @@ Statuses and kinds are short strings (constants in `db.models.enums`), not datab
 one is a code change, not a migration, on SQLite and PostgreSQL alike.
 """
 
+from db.models.carrierdata import CarrierEvent, CourierBatch, FeeEntry, PreAlert, PreAlertImport
 from db.models.carriers import Carrier
 from db.models.clerks import Clerk
 from db.models.closes import DayClose, ReturnBatch, Stocktake, StocktakeScan
 from db.models.delivery import DeliveryItem, DeliveryRun
 from db.models.enums import (
+    CarrierEventStatus,
     Consent,
     DeliveryPreference,
     DeliveryStatus,
     EventKind,
+    FeeKind,
+    FeeMethod,
     JobStatus,
     NotificationStatus,
     ParcelStatus,
     PickupMethod,
+    PreAlertStatus,
     ProblemKind,
     Role,
     RunStatus,
@@ -35,15 +40,21 @@ from db.models.shelves import Layer, Shelf
 __all__ = [
     "AuditHead",
     "Carrier",
+    "CarrierEvent",
+    "CarrierEventStatus",
     "Clerk",
     "CodeHold",
     "Consent",
+    "CourierBatch",
     "DayClose",
     "DeliveryItem",
     "DeliveryPreference",
     "DeliveryRun",
     "DeliveryStatus",
     "EventKind",
+    "FeeEntry",
+    "FeeKind",
+    "FeeMethod",
     "HandoverBatch",
     "JobStatus",
     "Layer",
@@ -54,6 +65,9 @@ __all__ = [
     "ParcelEvent",
     "ParcelStatus",
     "PickupMethod",
+    "PreAlert",
+    "PreAlertImport",
+    "PreAlertStatus",
     "PrintJob",
     "ProblemKind",
     "ProxyPickup",

@@ -95,6 +95,14 @@ class EventKind(StrEnum):
     OUT_FOR_DELIVERY = "out_for_delivery"  # scanned out to a runner; still on the station's books
     DELIVERY_FAILED = "delivery_failed"  # back from the run undelivered, back in its slot
     DELIVERY_RUN_CHANGED = "delivery_run_changed"
+    PREALERTS_IMPORTED = "prealerts_imported"
+    COURIER_BATCH_OPENED = "courier_batch_opened"
+    COURIER_BATCH_CLOSED = "courier_batch_closed"
+    FEE_PAID = "fee_paid"
+    FEE_WAIVED = "fee_waived"
+    FEE_RULES_CHANGED = "fee_rules_changed"
+    CARRIER_EVENT_RETRIED = "carrier_event_retried"
+    CARRIER_EVENT_DROPPED = "carrier_event_dropped"
 
 
 class DeliveryPreference(StrEnum):
@@ -125,3 +133,31 @@ class DeliveryStatus(StrEnum):
 class RunStatus(StrEnum):
     OPEN = "open"  # planned; parcels being scanned out
     CLOSED = "closed"  # every parcel back as delivered or failed
+
+
+class PreAlertStatus(StrEnum):
+    EXPECTED = "expected"
+    RECEIVED = "received"  # checked in; set when its batch closes (until then derived from the parcel)
+    NOT_RECEIVED = "not_received"  # missing when its courier's batch closed: a problem parcel
+
+
+class CarrierEventStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"  # claimed with a lease, committed before the send
+    SENT = "sent"
+    FAILED = "failed"  # will be retried with backoff
+    DEAD = "dead"  # gave up: on the dead-letter list until a clerk retries or a manager drops it
+    DROPPED = "dropped"
+    CANCELLED = "cancelled"  # withdrawn before it went out (its check-in or pickup was undone)
+
+
+class FeeKind(StrEnum):
+    CHARGE = "charge"
+    PAYMENT = "payment"
+    WAIVER = "waiver"
+
+
+class FeeMethod(StrEnum):
+    CASH = "cash"
+    QR = "qr"
+    ACCOUNT = "account"

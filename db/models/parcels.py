@@ -6,6 +6,8 @@ from sqlmodel import Field, SQLModel
 from db.types import UTCDateTime
 
 _ON_SHELF = text("status = 'on_shelf'")
+_IN_BATCH = text("courier_batch_id IS NOT NULL")
+_PREALERTED = text("prealert_id IS NOT NULL")
 
 
 class ParcelBase(SQLModel):
@@ -19,6 +21,7 @@ class ParcelBase(SQLModel):
     phone_full: str | None = Field(default=None, max_length=32)
     email: str | None = Field(default=None, max_length=120)
     recipient_name: str | None = Field(default=None, max_length=64)
+    recipient_type: str | None = Field(default=None, max_length=16)  # prices storage fees; from a pre-alert
 
 
 class Parcel(ParcelBase, table=True):
@@ -49,6 +52,15 @@ class Parcel(ParcelBase, table=True):
         Index("ix_parcel_written_off_at", "written_off_at"),
         Index("ix_parcel_day_carrier", "business_day", "carrier_id", "status"),
         Index("ix_parcel_recipient_status", "recipient_id", "status"),
+        # A courier's handover batch: only parcels received in one are indexed.
+        Index(
+            "ix_parcel_courier_batch",
+            "courier_batch_id",
+            sqlite_where=_IN_BATCH,
+            postgresql_where=_IN_BATCH,
+        ),
+        # Which pre-alert a check-in filled from: whether a pre-alert has arrived, whatever the clocks say.
+        Index("ix_parcel_prealert", "prealert_id", sqlite_where=_PREALERTED, postgresql_where=_PREALERTED),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -57,6 +69,8 @@ class Parcel(ParcelBase, table=True):
     layer_id: int | None = Field(default=None, foreign_key="layer.id")
     pickup_code: str | None = Field(default=None, max_length=32)
     redelivery: bool = False  # the same waybill was here before and left
+    courier_batch_id: int | None = Field(default=None, foreign_key="courier_batch.id")
+    prealert_id: int | None = Field(default=None, foreign_key="prealert.id")
     problem_kind: str | None = Field(default=None, max_length=16)  # db.models.ProblemKind
     problem_note: str | None = Field(default=None, max_length=500)
     problem_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +69,26 @@ def _ask_pin(name: str) -> str:
     if not sys.stdin.isatty():
         raise Refused(N_("--clerk needs the PIN: give --pin or set STATION_PIN"), code="pin_required")
     return str(click.prompt(_("PIN for {name}", name=name), hide_input=True, err=True))
+
+
+def repeat(app: CliApp, one_pass: Callable[[], None], *, once: bool, interval: float, as_json: bool) -> None:
+    """Run `one_pass` now, then every `interval` seconds until Ctrl+C (just once with `once`).
+
+    The settings are read again between passes: a manager may have changed them meanwhile. A refusal
+    (the database is gone) ends the command with its reason.
+    """
+    while True:
+        try:
+            one_pass()
+        except StationError as exc:
+            fail(exc, as_json=as_json)
+        if once:
+            return
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            return
+        app.station.forget_settings()
 
 
 def emit_json(obj: Any) -> None:

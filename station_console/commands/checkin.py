@@ -26,10 +26,11 @@ def register(cli: click.Group) -> None:
 @click.option("--carrier", help="Carrier code to use whatever the number looks like (e.g. ZTO).")
 @click.option("--batch", help="Carrier being received; a number that looks like another one is refused.")
 @click.option("--phone", help="Recipient phone: full, last 4 digits, 138****5678 or 17012345678-8462.")
-@click.option("--size", type=SIZE_CHOICES, help="Size class (default: the station setting).")
+@click.option("--size", type=SIZE_CHOICES, help="Size class (default: the pre-alert's, else the setting).")
 @click.option(
     "--recipient", metavar="REF", help="The directory entry (external id or #id): its phone and name."
 )
+@click.option("--handover", type=int, metavar="ID", help="The open courier batch it arrives in.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def checkin(
@@ -40,9 +41,11 @@ def checkin(
     phone: str | None,
     size: str | None,
     recipient: str | None,
+    handover: int | None,
     as_json: bool,
 ) -> None:
-    """Check in one parcel: shelf location, pickup code, label job and notification, in one transaction."""
+    """Check in one parcel: shelf location, pickup code, label job and notification, in one transaction.
+    A pre-alerted waybill takes its phone (and name, size) from the pre-alert when none is given."""
     from station_console.services.checkin.transaction import check_in
 
     try:
@@ -59,6 +62,7 @@ def checkin(
             phone=phone,
             size=size.upper() if size else None,
             recipient_id=recipient_id,
+            courier_batch=handover,
         )
     except StationError as exc:
         fail(exc, as_json=as_json)
@@ -76,6 +80,8 @@ def checkin(
             waybill=result.waybill,
         )
     )
+    if result.prealerted:
+        click.echo(_("Pre-alerted: phone {phone} from the pre-alert.", phone=result.masked_phone or "-"))
     if result.redelivery:
         click.echo(_("Re-delivery: this waybill was here before."))
     if result.overflow:

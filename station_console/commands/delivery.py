@@ -179,13 +179,24 @@ def sheet_command(app: CliApp, run_id: int, pdf: Path | None, printer: str | Non
 @delivery_group.command("out")
 @click.argument("run_id", type=int)
 @click.argument("waybills", nargs=-1, required=True)
+@click.option(
+    "--pay", type=click.Choice(["cash", "qr", "account"]), help="A storage fee due was paid this way."
+)
+@click.option("--waive", metavar="REASON", help="A manager waives a storage fee due, for this reason.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def out_command(app: CliApp, run_id: int, waybills: tuple[str, ...], as_json: bool) -> None:
-    """Scan parcels out to the runner (each one its own step: a refusal stops at that parcel)."""
+def out_command(
+    app: CliApp, run_id: int, waybills: tuple[str, ...], pay: str | None, waive: str | None, as_json: bool
+) -> None:
+    """Scan parcels out to the runner (each one its own step: a refusal stops at that parcel). A storage
+    fee due is settled here, before the parcel leaves (--pay or --waive); storage ends at the scan-out."""
     from station_console.services.delivery import runs
+    from station_console.services.fees.ledger import WAIVE, Settlement
 
-    done = [attempt(partial(runs.scan_out, app.station, run_id, w), as_json=as_json) for w in waybills]
+    fee = Settlement(WAIVE, reason=waive) if waive else Settlement(pay) if pay else None
+    done = [
+        attempt(partial(runs.scan_out, app.station, run_id, w, fee=fee), as_json=as_json) for w in waybills
+    ]
     if as_json:
         emit_json([s.to_json() for s in done])
         return

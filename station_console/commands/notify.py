@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 import click
 
-from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.commands._support import CliApp, emit_json, fail, pass_app, repeat
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.logs import setup_logging
@@ -42,11 +40,9 @@ def notify_command(app: CliApp, once: bool, interval: float, as_json: bool) -> N
     from station_console.services import notify
 
     setup_logging()
-    while True:
-        try:
-            result = notify.run_once(app.station)
-        except StationError as exc:
-            fail(exc, as_json=as_json)
+
+    def one_pass() -> None:
+        result = notify.run_once(app.station)
         if as_json:
             emit_json({"channel": app.station.settings().notify_channel, **result.as_json()})
         elif result.sent or result.failed or result.gave_up or result.reminders or once:
@@ -63,13 +59,8 @@ def notify_command(app: CliApp, once: bool, interval: float, as_json: bool) -> N
             )
             if result.error:
                 click.echo(f"  {result.error}", err=True)
-        if once:
-            return
-        try:
-            time.sleep(interval)
-        except KeyboardInterrupt:
-            return
-        app.station.forget_settings()  # a manager may have changed the channel meanwhile
+
+    repeat(app, one_pass, once=once, interval=interval, as_json=as_json)
 
 
 @click.group(invoke_without_command=True)

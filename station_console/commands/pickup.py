@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
@@ -32,6 +34,10 @@ def register(cli: click.Group) -> None:
     "--proxy-id", metavar="LAST4", help="The last 4 of the proxy's ID card, where the station asks."
 )
 @click.option(
+    "--pay", type=click.Choice(["cash", "qr", "account"]), help="The storage fee due was paid this way."
+)
+@click.option("--waive", metavar="REASON", help="A manager waives the storage fee due, for this reason.")
+@click.option(
     "--json", "as_json", is_flag=True, help="Print the parcels (or the handed-over waybills) as JSON."
 )
 @pass_app
@@ -42,10 +48,14 @@ def pickup_command(
     proxy_name: str | None,
     proxy_phone: str | None,
     proxy_id: str | None,
+    pay: str | None,
+    waive: str | None,
     as_json: bool,
 ) -> None:
-    """List a customer's parcels on the shelves (code, codes, phone tail, phone or waybill); with
-    --confirm, mark those parcels picked up (--proxy-name and --proxy-phone: by a proxy)."""
+    """List a customer's parcels on the shelves (code, codes, phone tail, phone or waybill) and any
+    storage fee due; with --confirm, mark those parcels picked up (--proxy-name and --proxy-phone: by
+    a proxy; a fee due needs --pay or --waive)."""
+    from station_console.services.fees.ledger import WAIVE, Settlement
     from station_console.services.pickup import handover
     from station_console.services.pickup.lookup import CHECK_LABELS, lookup
     from station_console.services.pickup.proxy import Proxy
@@ -56,6 +66,7 @@ def pickup_command(
         if proxy_name or proxy_phone or proxy_id
         else None
     )
+    settlement = Settlement(WAIVE, reason=waive) if waive else Settlement(pay) if pay else None
     try:
         found = lookup(station, query)
         if confirm:
@@ -67,6 +78,7 @@ def pickup_command(
                 method=found.method,
                 scanned=[r.waybill for r in rows],
                 proxy=proxy,
+                fee=settlement,
             )
     except StationError as exc:
         fail(exc, as_json=as_json)
@@ -78,10 +90,11 @@ def pickup_command(
         else:
             click.echo(_("Picked up: {waybills}", waybills=", ".join(handed)))
         return
+    fees = _fees_due(station, [r.parcel_id for r in found.rows])
     if as_json:
         emit_json(
             {
-                "parcels": [r.to_json() for r in found.rows],
+                "parcels": [{**r.to_json(), "fee": _fee_json(fees.get(r.parcel_id))} for r in found.rows],
                 "missing": list(found.missing),
                 "needs_second_check": found.needs_second_check,
             }
@@ -95,10 +108,37 @@ def pickup_command(
                 f"  {r.pickup_code:<12} {r.location:<6} {r.carrier:<8} {r.waybill:<22} "
                 f"{r.checked_in_at:%Y-%m-%d}  {r.band}{out}"
             )
+    _echo_fees(station, fees)
     for code in found.missing:
         click.echo(_("Not found: {code}", code=code), err=True)
     if found.second_check:
         click.echo(_(CHECK_LABELS[found.second_check]), err=True)
+
+
+def _fees_due(station: Any, parcel_ids: list[int]) -> dict[int, Any]:
+    from station_console.services.fees.ledger import quotes
+
+    return quotes(station, parcel_ids)
+
+
+def _fee_json(fee: Any) -> dict[str, Any] | None:
+    return fee.to_json() if fee is not None else None
+
+
+def _echo_fees(station: Any, fees: dict[int, Any]) -> None:
+    """The storage fee due before the handover, and when it started (the customer's question)."""
+    from station_console.services.fees.rules import money
+
+    owed = sum(fee.owed_cents for fee in fees.values())
+    if owed:
+        start = min(fee.fee_starts for fee in fees.values() if fee.owed_cents)
+        click.echo(
+            _(
+                "Storage fee due: {amount} (charged since {start}); give --pay METHOD or --waive REASON",
+                amount=money(owed, station.settings()),
+                start=start.isoformat(),
+            )
+        )
 
 
 @click.command("undo-pickup")

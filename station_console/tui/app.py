@@ -19,6 +19,7 @@ from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.widgets.header import StationHeader
 
 if TYPE_CHECKING:
+    from station_console.tui.carrier_event_worker import CarrierEventWorker
     from station_console.tui.live_bridge import LiveBridge
     from station_console.tui.notify_worker import NotifyWorker
     from station_console.tui.print_worker import PrintWorker
@@ -151,7 +152,7 @@ class StationApp(ClerkSessionMixin, App[None]):
 
     def on_mount(self) -> None:
         self.title = self.station.settings().station_name
-        self._devices: list[ScannerBridge | PrintWorker | NotifyWorker | LiveBridge] = []
+        self._devices: list[ScannerBridge | PrintWorker | NotifyWorker | CarrierEventWorker | LiveBridge] = []
         translate_bindings(self)
         self.start_clerk_session()
         self.call_after_refresh(self.start_devices)
@@ -159,6 +160,7 @@ class StationApp(ClerkSessionMixin, App[None]):
     def start_devices(self) -> None:
         """The scanner, printer, outbox and live-view threads, once the first screen is drawn."""
         # Imported here, not at the top: start-up time (printers and scanners pull in their drivers).
+        from station_console.tui.carrier_event_worker import CarrierEventWorker
         from station_console.tui.live_bridge import LiveBridge
         from station_console.tui.notify_worker import NotifyWorker
         from station_console.tui.print_worker import PrintWorker
@@ -170,8 +172,15 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.scanner_bridge = ScannerBridge(self)
         self.print_worker = PrintWorker(self)  # labels go out in a thread; check-in never waits for it
         self.notify_worker = NotifyWorker(self)  # customer messages leave the outbox in a thread
+        self.carrier_event_worker = CarrierEventWorker(self)  # events back to carriers, in a thread
         self.live_bridge = LiveBridge(self)  # other counters' check-ins and pickups refresh the screen
-        self._devices = [self.scanner_bridge, self.print_worker, self.notify_worker, self.live_bridge]
+        self._devices = [
+            self.scanner_bridge,
+            self.print_worker,
+            self.notify_worker,
+            self.carrier_event_worker,
+            self.live_bridge,
+        ]
         for device in self._devices:
             device.start()
 

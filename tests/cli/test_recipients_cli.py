@@ -133,3 +133,20 @@ def test_proxy_pickup_on_the_command_line(run: Any) -> None:
     assert with_code.exit_code == 0, with_code.output
     timeline = json.loads(run("parcel", "JT0000000000001", "--json").output)
     assert timeline["events"][-1]["details"]["proxy_name"] == "老王"
+
+
+def test_a_storage_fee_due_is_settled_when_the_runner_takes_the_parcel(run: Any, gbk_file: Path) -> None:
+    run("recipients", "import", str(gbk_file), "--yes")
+    assert run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5").exit_code == 0
+    run("checkin", "JT0000000000001", "--recipient", "00124")
+    run("delivery", "request", "JT0000000000001")
+    run_id = str(json.loads(run("delivery", "plan", "--runner", "小刘", "--json").output)["id"])
+    refused = run("delivery", "out", run_id, "JT0000000000001")
+    assert refused.exit_code == 1 and "¥1.50" in refused.output
+    paid = run("delivery", "out", run_id, "JT0000000000001", "--pay", "cash", "--json")
+    assert paid.exit_code == 0, paid.output
+    assert json.loads(paid.output)[0]["status"] == "out"
+    assert run("delivery", "delivered", run_id, "JT0000000000001", "--to", "本人").exit_code == 0
+    report = json.loads(run("report", "--format", "json").output)
+    assert report["storage_fees"]["paid_cents"] == {"cash": 150} and report["storage_fees"]["balanced"]
+    assert report["balanced"] and report["door"]["delivered"] == 1

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from conftest import FakeClock
 from recipient_helpers import act_as
-from sqlmodel import select
+from sqlmodel import col, select
 from station_helpers import configure, events, layer_figures, parcel, wb
 
-from db.models import EventKind, Notification, ParcelStatus, PrintJob, Role
+from db.models import CarrierEvent, EventKind, FeeEntry, Notification, ParcelStatus, PrintJob, Role
 from station_console.errors import PermissionDenied, Refused
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
@@ -19,12 +20,13 @@ from station_console.services.day.reconcile import reconcile
 from station_console.services.day.report import build_report
 from station_console.services.delivery import requests, runs
 from station_console.services.exceptions import returns, stocktake
-from station_console.services.pickup.handover import confirm_pickup
+from station_console.services.fees.ledger import Settlement, quotes
+from station_console.services.pickup.handover import confirm_pickup, undo_pickup
 from station_console.services.pickup.lookup import lookup
 from station_console.services.recipients import consent, directory
 from station_console.services.recipients.consent import Choice
 from station_console.services.shelves.search import timeline
-from station_console.settings import CounterSettings
+from station_console.settings import CounterSettings, EventTarget, FeeRule
 
 
 @dataclass
@@ -273,3 +275,67 @@ def test_the_run_sheet_is_queued_for_a_receipt_printer_without_names_in_the_job(
         job = session.get(PrintJob, job_id)
     assert job is not None and job.kind == "manifest" and job.payload["sheet"] == "delivery_run"
     assert job.payload["stops"][0]["address"] == "B2-201" and "王五" not in str(job.payload)
+
+
+# -- with carrier data: storage fees and the carrier's events ------------------------------------------
+
+
+def test_a_storage_fee_due_is_settled_at_the_scan_out_and_the_delivery_is_reported_to_the_carrier(
+    campus: Campus, clock: FakeClock, tmp_path: Path
+) -> None:
+    st = campus.station
+    configure(
+        st,
+        storage_fee_rules=[FeeRule(name="standard", free_days=3, per_day_cents=100)],
+        carrier_event_targets={"*": EventTarget(channel="file", folder=str(tmp_path))},
+    )
+    owing = checked_in(campus, 1, "李四")
+    second = checked_in(campus, 2, "赵六")
+    clock.advance(days=4)  # two days past the free ones: 2.00 owed
+    fresh = checked_in(campus, 3, "赵六")
+    for n in (1, 2, 3):
+        requests.request(st, wb(n))
+    run = runs.plan(st, "小刘")
+    act_as(st, Role.CLERK, "ann")
+    with pytest.raises(Refused) as due:
+        runs.scan_out(st, run.id, wb(1))
+    assert due.value.code == "fee_due" and "¥2.00" in due.value.message()
+    assert parcel(st, owing).delivery_run_id is None  # nothing written: still on the shelf
+    assert runs.fee_due(st, run.id, wb(1))[0] == 200
+    with pytest.raises(PermissionDenied):  # a clerk cannot waive it
+        runs.scan_out(st, run.id, wb(1), fee=Settlement("waive", reason="asked nicely"))
+    assert runs.scan_out(st, run.id, wb(1), fee=Settlement("qr", expected_cents=200)).status == "out"
+    runs.scan_out(st, run.id, wb(2), fee=Settlement("qr", expected_cents=200))  # 赵六's own 2.00
+    assert runs.scan_out(st, run.id, wb(3)).status == "out"  # in its free days: nothing asked
+    assert runs.fee_due(st, run.id, wb(3)) == (0, None)
+    with st.read() as session:
+        ledger = [(e.parcel_id, e.kind, e.amount_cents) for e in session.exec(select(FeeEntry)).all()]
+    assert sorted(ledger) == sorted(
+        [(owing, "charge", 200), (owing, "payment", 200), (second, "charge", 200), (second, "payment", 200)]
+    )
+    out = events(st, EventKind.OUT_FOR_DELIVERY)
+    assert [e.details.get("storage_fee_cents") for e in out] == [200, 200, None]
+
+    clock.advance(days=1)  # the run comes back after midnight: storage ended at the scan-out
+    runs.deliver(st, run.id, wb(1), received_by="本人")
+    runs.deliver(st, run.id, wb(3), received_by="门卫")
+    runs.fail(st, run.id, wb(2), reason="not_home")
+    with st.read() as session:
+        assert len(session.exec(select(FeeEntry)).all()) == 4  # nothing charged at the door
+        sent = session.exec(select(CarrierEvent).order_by(col(CarrierEvent.id))).all()
+    door = [(e.parcel_id, e.payload["method"]) for e in sent if e.kind == "door_delivered"]
+    assert door == [(owing, "door"), (fresh, "door")]
+    assert not [e for e in sent if e.parcel_id == second and e.kind != "checked_in"]  # failed: no event
+    assert "本人" not in str([e.payload for e in sent])  # who received it stays at the station
+    # The failed one, back on its shelf, owes only the day since its scan-out at the counter.
+    assert quotes(st, [second])[second].owed_cents == 100
+    assert reconcile(st).balanced
+    act_as(st, Role.MANAGER, "boss2")
+    undo_pickup(st, fresh)  # scanned back delivered by mistake: its door event is withdrawn, unsent
+    with st.read() as session:
+        withdrawn = session.exec(
+            select(CarrierEvent.status).where(
+                CarrierEvent.parcel_id == fresh, CarrierEvent.kind == "door_delivered"
+            )
+        ).all()
+    assert withdrawn == ["cancelled"]

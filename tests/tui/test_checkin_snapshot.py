@@ -9,8 +9,8 @@ from station_console.tui.screens.checkin import CheckinScreen
 
 
 def test_checkin_screen_after_a_few_parcels(snap_compare: Any, app: StationApp) -> None:
-    """A person should see: the status line (batch ZTO, quick mode off, 1 parcel without a phone); the
-    scan, phone and size fields; the last good check-in's pickup code in large digits with "shelf · layer"
+    """A person should see: the status line (batch ZTO, quick mode off, 1 parcel without a phone); under it
+    "No courier batch: F10 opens one for the courier's bag"; the scan, phone and size fields; the last good check-in's pickup code in large digits with "shelf · layer"
     under it; a red message box saying the SF number contradicts the ZTO batch, with "Enter: use SF ·
     Ctrl+B: keep ZTO"; and the table of three check-ins, newest first, with code, location, carrier,
     waybill, masked phone (****5678, 138****5678, -) and label status "queued"."""

@@ -7,15 +7,19 @@ from pathlib import Path
 from typing import Any
 
 from sqlmodel import select
+from station_helpers import configure
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from db.models import DeliveryItem, Parcel, ProxyPickup, Recipient, Role
+from db.models import DeliveryItem, FeeEntry, Parcel, ProxyPickup, Recipient, Role
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.services.delivery import requests, runs
 from station_console.services.recipients import consent, directory
 from station_console.services.recipients.consent import Choice
+from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
+from station_console.tui.screens.pickup_fees import FeeDialog
 
 HEADERS = "学号,姓名,手机,楼栋,单元,房间\r\n"
 
@@ -210,6 +214,31 @@ async def test_a_door_run_on_screen(app: StationApp, station: Station) -> None:
         ("delivered", "门卫", None),
         ("failed", None, "not_home"),
     ]
+
+
+async def test_a_storage_fee_due_is_asked_for_before_the_runner_takes_the_parcel(
+    app: StationApp, station: Station
+) -> None:
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=150)])
+    ids = people(station)
+    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
+    requests.request(station, "JT0000000000001")
+    runs.plan(station, "小刘")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _delivery(app, pilot)
+        await _type(pilot, app, "JT0000000000001")
+        await until(pilot, lambda: isinstance(app.screen, FeeDialog))
+        assert "¥1.50" in str(app.screen.query_one(".dialog-title", Static).render())
+        await pilot.press("escape")  # not paid: it stays on the shelf
+        await until(pilot, lambda: "not settled" in text_of(app, "#dl-status"))
+        await _type(pilot, app, "JT0000000000001")
+        await until(pilot, lambda: isinstance(app.screen, FeeDialog))
+        await pilot.press("1")  # cash
+        await until(pilot, lambda: "out with the runner" in text_of(app, "#dl-status"))
+    with station.read() as session:
+        entries = [(e.kind, e.amount_cents, e.method) for e in session.exec(select(FeeEntry)).all()]
+        out = session.exec(select(Parcel)).one().delivery_run_id
+    assert entries == [("charge", 150, None), ("payment", 150, "cash")] and out is not None
 
 
 async def test_a_proxy_collects_with_the_code(app: StationApp, station: Station) -> None:

@@ -1,7 +1,8 @@
 """Check-in (入库): one call per scan, one transaction.
 
 normalise + detect -> duplicate check -> phone -> size -> shelf slot -> pickup code -> parcel row ->
-label job -> notification -> audit event. All of it commits together or none of it does; a refusal
+label job -> notification -> carrier event -> audit event. A pre-alerted waybill fills the phone, name and
+size the clerk did not type (`prealert.py`). All of it commits together or none of it does; a refusal
 raises a `StationError` and writes nothing.
 """
 
@@ -19,7 +20,8 @@ from db.fast import Hot
 from db.models import Carrier, EventKind, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf, Size
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
-from station_console.services.checkin import recipient
+from station_console.services.carrier_events import outbox as carrier_outbox
+from station_console.services.checkin import prealert, recipient
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
 from station_console.services.core.station import Station
@@ -48,6 +50,7 @@ class CheckinResult:
     recipient_id: int | None = None  # the directory entry, when the clerk chose one or the phone is theirs
     consent_missing: bool = False  # that person has not consented to holding parcels at the station
     wants_door: bool = False  # that person's delivery choice is door delivery
+    prealerted: bool = False  # a pre-alert filled what the clerk did not type
 
     @property
     def location(self) -> str:
@@ -68,14 +71,17 @@ def check_in(
     recipient_name: str | None = None,
     email: str | None = None,
     recipient_id: int | None = None,
+    courier_batch: int | None = None,
 ) -> CheckinResult:
     """Check in one scanned waybill.
 
     `batch` is the carrier the clerk is receiving (settles ambiguity; a contradiction is refused as
     `carrier_conflict` until the clerk confirms). `carrier` is the clerk's explicit choice and wins.
+    A pre-alert of the waybill fills what was not typed (phone, name, size, recipient type).
     `recipient_id` is the directory entry the clerk chose: its phone, name and e-mail fill what was
-    not typed (a typed tail of one of its phones gets that phone's full number). Without it, a full
-    phone that is one person's directory phone links that person.
+    still missing (a typed or pre-alerted tail of one of its phones gets that phone's full number).
+    Without it, a full phone (typed or pre-alerted) that is one person's directory phone links that
+    person. `courier_batch` is the open courier batch the parcel arrives in (its expected/received counts).
     """
     settings = station.settings()
     detection = get_detector(station).detect(raw, batch=batch)
@@ -98,10 +104,10 @@ def check_in(
         carrier = detection.best.carrier if detection.best else None
     if carrier is None:
         raise Refused(N_("Unknown waybill format: {waybill}"), code="unknown_format", waybill=waybill)
-    size = (size or settings.default_size).upper()
-    if size not in SIZES:
+    typed_size = size.upper() if size else None
+    if typed_size is not None and typed_size not in SIZES:
         raise Refused(N_("Size must be one of S, M, L, XL"), code="bad_size")
-    parsed: Phone | None = parse_phone(phone) if phone else None
+    typed: Phone | None = parse_phone(phone) if phone else None
     forced = detection.error is not None or carrier not in {c.carrier for c in detection.candidates}
 
     def work(session: Session) -> CheckinResult:
@@ -110,6 +116,11 @@ def check_in(
             raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
         carrier_id, carrier_short = int(carrier_row[0]), str(carrier_row[1])
         redelivery = _check_duplicate(session, waybill)
+        if courier_batch is not None:
+            prealert.require_open_batch(session, courier_batch)
+        expected = prealert.expected(session, waybill)
+        parsed = prealert.merged_phone(typed, expected)
+        size = typed_size or (expected.size if expected else None) or settings.default_size
         if recipient_id is not None:
             addressee: recipient.Addressee | None = recipient.by_id(session, recipient_id)
         else:
@@ -139,8 +150,14 @@ def check_in(
             masked_phone=phone.masked if phone else None,
             phone_full=phone.full if phone else None,
             email=email or (addressee.email if addressee else None),
-            recipient_name=recipient_name or (addressee.name if addressee else None),
+            # The station's directory spells the name better than a carrier's (often masked) pre-alert.
+            recipient_name=recipient_name
+            or (addressee.name if addressee else None)
+            or (expected.recipient_name if expected else None),
             recipient_id=addressee.id if addressee else None,
+            recipient_type=expected.recipient_type if expected else None,
+            courier_batch_id=courier_batch,
+            prealert_id=expected.id if expected else None,
             checked_in_at=now,
             checked_in_by=station.clerk_id,
             checked_in_counter=station.counter,
@@ -151,7 +168,25 @@ def check_in(
         outbox.queue_checkin(
             session, station, parcel, carrier=carrier_short, shelf=slot.shelf_label, layer=slot.layer_label
         )
+        carrier_outbox.queue(
+            session,
+            station,
+            parcel,
+            carrier_outbox.CHECKED_IN,
+            carrier=carrier,
+            at=now,
+            details={"pickup_code": code},
+        )
         overflow = slot.zone == settings.overflow_zone
+        details: dict[str, Any] = {}
+        if expected is not None:
+            details["prealert"] = expected.id
+            if expected.status != "expected":
+                details["prealert_status"] = expected.status  # it was closed as not received
+        if courier_batch is not None:
+            details["courier_batch"] = courier_batch
+        if addressee is not None:
+            details["recipient"] = addressee.id
         audit.record(
             session,
             station,
@@ -170,7 +205,7 @@ def check_in(
                 "redelivery": redelivery,
                 "overflow": overflow,
                 "forced_carrier": forced,
-                **({"recipient": addressee.id} if addressee else {}),
+                **details,
             },
         )
         return CheckinResult(
@@ -189,6 +224,7 @@ def check_in(
             recipient_id=addressee.id if addressee else None,
             consent_missing=addressee.consent_missing if addressee else False,
             wants_door=addressee is not None and addressee.preference == "door",
+            prealerted=expected is not None,
         )
 
     return station.run(work)
@@ -257,6 +293,14 @@ def undo_last(station: Station) -> CheckinResult:
         session.add(parcel)
         jobs.cancel_jobs_for_parcel(session, parcel.id)
         outbox.cancel_for_parcel(session, parcel.id)
+        carrier_row = session.get(Carrier, parcel.carrier_id)
+        carrier_outbox.withdraw_or_correct(
+            session,
+            station,
+            parcel,
+            carrier_outbox.CHECKED_IN,
+            carrier=carrier_row.code if carrier_row else "?",
+        )
         audit.record(
             session,
             station,
@@ -265,7 +309,6 @@ def undo_last(station: Station) -> CheckinResult:
             at=now,
             details={"waybill": parcel.waybill, "code": parcel.pickup_code},
         )
-        carrier_row = session.get(Carrier, parcel.carrier_id)
         shelf_label, layer_label = _location(session, parcel)
         return CheckinResult(
             parcel_id=parcel.id,

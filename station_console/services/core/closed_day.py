@@ -33,6 +33,8 @@ _FIGURE_KINDS = {
     EventKind.STOCKTAKE_CLOSED,
     EventKind.OUT_FOR_DELIVERY,  # the door figures: out at the close, failed
     EventKind.DELIVERY_FAILED,
+    EventKind.FEE_PAID,
+    EventKind.FEE_WAIVED,
     SendEvent.SEND_ACCEPTED,
     SendEvent.SEND_REFUSED,
     SendEvent.SEND_REFUNDED,

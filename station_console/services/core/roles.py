@@ -20,6 +20,8 @@ MANAGER_ACTIONS = {
     "carriers": N_("edit carriers"),
     "delete_person": N_("delete a person's data"),
     "recipients": N_("edit the recipient directory"),
+    "waive_fee": N_("waive a storage fee"),
+    "drop_event": N_("drop a carrier event"),
     "tariffs": N_("edit tariffs"),
     "checklist": N_("edit the inspection checklist"),
     "refund": N_("refund a send"),

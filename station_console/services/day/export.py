@@ -154,6 +154,8 @@ def to_csv(report: dict[str, Any]) -> str:
         writer.writerow([f"clerk:{clerk['clerk']}", f"{clerk['checked_in']}/{clerk['picked_up']}"])
     for kind in ("checked_in", "picked_up"):
         writer.writerow([f"{kind}_by_hour", " ".join(str(n) for n in report["by_hour"][kind])])
+    for key, value in fee_rows(report):
+        writer.writerow([key, value])
     if report.get("forecast"):
         writer.writerow(["forecast_total_estimate", report["forecast"]["total"]])
     closed = report.get("closed")
@@ -253,6 +255,7 @@ def summary_lines(report: dict[str, Any], tr: Any = _) -> list[str]:
                 result=json.dumps(st["result"], ensure_ascii=False, sort_keys=True),
             )
         )
+    lines += fee_lines(report, tr)
     fc = report.get("forecast")
     if fc:
         err = (
@@ -278,6 +281,58 @@ def summary_lines(report: dict[str, Any], tr: Any = _) -> list[str]:
                 waybill=diff["waybill"],
                 carrier=diff["carrier"],
                 issue=diff["issue"],
+            )
+        )
+    return lines
+
+
+METHOD_LABELS = {"cash": N_("cash"), "qr": N_("QR"), "account": N_("account")}
+
+
+def fee_rows(report: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The day's storage fees as CSV figures (cents), when the day has any."""
+    fees = report.get("storage_fees")
+    if not fees:
+        return []
+    rows: list[tuple[str, Any]] = [("storage_fees_charged_cents", fees["charged_cents"])]
+    rows += [(f"storage_fees_paid_{method}_cents", cents) for method, cents in fees["paid_cents"].items()]
+    rows += [
+        ("storage_fees_waived_cents", fees["waived_cents"]),
+        ("storage_fees_outstanding_cents", fees["outstanding_cents"]),
+        ("storage_fees_balanced", fees["balanced"]),
+    ]
+    return rows
+
+
+def fee_lines(report: dict[str, Any], tr: Any = _) -> list[str]:
+    """The day's storage fees: charged, paid by method, waived (each waiver with its reason)."""
+    fees = report.get("storage_fees")
+    if not fees:
+        return []
+    paid = ", ".join(
+        f"{tr(METHOD_LABELS.get(method, method))} {money(cents)}"
+        for method, cents in fees["paid_cents"].items()
+    )
+    lines = [
+        tr(
+            "Storage fees: {charged} charged on {parcels} parcels; paid {paid}; waived {waived}; {state}",
+            charged=money(fees["charged_cents"]),
+            parcels=fees["parcels"],
+            paid=paid or money(0),
+            waived=money(fees["waived_cents"]),
+            state=tr("balanced")
+            if fees["balanced"]
+            else tr("{amount} not settled", amount=money(fees["outstanding_cents"])),
+        )
+    ]
+    for waiver in fees["waivers"][:20]:
+        lines.append(
+            tr(
+                "Fee waived: {waybill} {amount} by {by}: {reason}",
+                waybill=waiver["waybill"],
+                amount=money(waiver["amount_cents"]),
+                by=waiver["by"] or "-",
+                reason=waiver["reason"] or "",
             )
         )
     return lines

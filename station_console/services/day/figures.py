@@ -21,6 +21,7 @@ from station_console.services.core.station import Station, day_bounds
 from station_console.services.day import sql
 from station_console.services.day.reconcile import CarrierInfo, load_carriers, reconcile_in
 from station_console.services.day.sql import DayKeys
+from station_console.services.fees.day import fee_figures
 from station_console.services.sendout.figures import day_sends
 
 OVERDUE_BANDS = ("amber", "red", "return")
@@ -51,7 +52,30 @@ def day_figures(session: Session, station: Station, day: date) -> dict[str, Any]
     if sends is not None:  # absent on a day without sends, so days closed before send-out keep their hash
         figures["sends"] = sends
         figures["balanced"] = figures["balanced"] and sends["balanced"]
+    add_storage_fees(figures, session, day)
     return figures
+
+
+def add_storage_fees(figures: dict[str, Any], session: Session, day: date) -> None:
+    """The day's storage fees (only on a day that has some); unsettled fees unbalance the day."""
+    fees = fee_figures(session, day)
+    if fees is None:
+        return
+    figures["storage_fees"] = fees
+    if fees["balanced"]:
+        return
+    figures["balanced"] = False
+    for item in fees["unsettled"]:
+        figures["differences"].append(
+            {
+                "parcel_id": item["parcel_id"],
+                "waybill": item["waybill"],
+                "carrier": item["carrier"],
+                "issue": "fee_unsettled",
+                "records": {"charged_cents": item["charged_cents"]},
+                "events": {"settled_cents": item["settled_cents"]},
+            }
+        )
 
 
 def band_limits(keys: DayKeys, carriers: dict[int, CarrierInfo]) -> dict[int, list[tuple[str, Any]]]:

@@ -8,6 +8,12 @@ handed over at the counter. Scanned back delivered, it leaves like a pickup: `pi
 failed, it is simply on its shelf again (same slot, same code) and the recipient is told why. The day
 report shows door deliveries made and failed, their fees, and how many were out at the close.
 
+Storage fees end when the parcel leaves the shelf: a fee due is settled at the scan-out, in its
+transaction, like a counter pickup's (refused as `fee_due` until the clerk records the payment or a
+manager waives it). So the runner never collects storage money at a door, the amount is the one the
+counter showed, and scanning a parcel back delivered is never refused for money. A delivered parcel
+is queued for its carrier (`door_delivered`) in the delivery's transaction.
+
 Who received it, a signature name and a photo file reference are kept on the delivery item (purged
 with the phones), never in the audit event.
 """
@@ -23,6 +29,7 @@ from sqlmodel import Session, col, select
 
 from db import fast
 from db.models import (
+    Carrier,
     DeliveryItem,
     DeliveryRun,
     DeliveryStatus,
@@ -36,11 +43,13 @@ from db.models import (
 )
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _
+from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
 from station_console.services.core.roles import require_signed_in
 from station_console.services.core.station import Station
 from station_console.services.delivery.requests import check_deliverable, waiting_in
 from station_console.services.delivery.stops import Stop, stops_for, walking_key
+from station_console.services.fees.ledger import Settlement, quotes_in, settle_in
 from station_console.services.notify import outbox
 from station_console.services.notify.templates import FAIL_REASONS
 from station_console.services.recipients.fields import clean
@@ -208,8 +217,23 @@ def _item_on_run(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, 
     return rows[0]
 
 
-def scan_out(station: Station, run_id: int, raw: str) -> Stop:
-    """The runner takes this parcel: out for delivery (still the station's; not on the shelf)."""
+def fee_due(station: Station, run_id: int, raw: str) -> tuple[int, date | None]:
+    """(cents of storage fee this parcel of the run owes now, the first day it was charged), for the
+    dialog that settles it before the scan-out."""
+    require_signed_in(station)
+    with station.read() as session:
+        parcel, _item = _item_on_run(session, _run(session, run_id, writable=False), raw)
+        quote = quotes_in(session, station, [parcel]).get(parcel.id or 0)
+    if quote is None or not quote.owed_cents:
+        return 0, None
+    return quote.owed_cents, quote.fee_starts
+
+
+def scan_out(station: Station, run_id: int, raw: str, *, fee: Settlement | None = None) -> Stop:
+    """The runner takes this parcel: out for delivery (still the station's; not on the shelf).
+
+    A storage fee due is settled by `fee` in the same transaction (refused as `fee_due` without it).
+    """
     require_signed_in(station)
 
     def work(session: Session) -> Stop:
@@ -227,17 +251,16 @@ def scan_out(station: Station, run_id: int, raw: str) -> Stop:
                 status=item.status,
             )
         check_deliverable(session, parcel)
+        settled = settle_in(session, station, [parcel], fee)
         now = station.now()
         item.status, item.out_at = DeliveryStatus.OUT, now
         parcel.delivery_run_id, parcel.version = run.id, parcel.version + 1
         session.add_all([item, parcel])
+        details: dict[str, Any] = {"waybill": parcel.waybill, "code": parcel.pickup_code, "run": run.id}
+        if settled:
+            details["storage_fee_cents"] = settled
         audit.record(
-            session,
-            station,
-            EventKind.OUT_FOR_DELIVERY,
-            parcel_id=parcel.id,
-            at=now,
-            details={"waybill": parcel.waybill, "code": parcel.pickup_code, "run": run.id},
+            session, station, EventKind.OUT_FOR_DELIVERY, parcel_id=parcel.id, at=now, details=details
         )
         return stops_for(session, [parcel], {parcel.id or 0: item})[0]
 
@@ -323,6 +346,16 @@ def deliver(
                 "signed": signature is not None,
                 "photo": photo is not None,
             },
+        )
+        carrier = session.get(Carrier, parcel.carrier_id)
+        carrier_outbox.queue(
+            session,
+            station,
+            parcel,
+            carrier_outbox.DOOR_DELIVERED,
+            carrier=carrier.code if carrier else "?",
+            at=now,
+            details={"method": PickupMethod.DOOR.value},
         )
         session.refresh(parcel)
         return stops_for(session, [parcel], {parcel.id or 0: item})[0]

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, EventKind, Parcel, ParcelStatus, ReturnBatch
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
 from station_console.services.core.station import Station
 from station_console.services.notify import outbox
@@ -195,6 +196,7 @@ def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
         if not parcels:
             raise Refused(N_("Return batch {batch} is empty"), code="batch_empty", batch=batch_id)
         now = station.now()
+        carrier = session.get(Carrier, batch.carrier_id)
         for parcel in parcels:
             slots.release(session, parcel, settings, now)
             parcel.status, parcel.returned_at, parcel.returned_by = (
@@ -206,6 +208,14 @@ def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
             session.add(parcel)
             if parcel.id is not None:
                 outbox.cancel_for_parcel(session, parcel.id)
+            carrier_outbox.queue(
+                session,
+                station,
+                parcel,
+                carrier_outbox.RETURNED,
+                carrier=carrier.code if carrier else "?",
+                at=now,
+            )
             audit.record(
                 session,
                 station,

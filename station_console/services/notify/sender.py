@@ -47,9 +47,10 @@ from station_console.i18n import N_
 from station_console.logs import mask_text
 from station_console.services.core import audit
 from station_console.services.core.station import Station
+from station_console.services.fees.ledger import quotes_in
 from station_console.services.notify.channels import Channel, ChannelError, make_channel
 from station_console.services.notify.reminders import queue_reminders
-from station_console.services.notify.templates import Choice, Item, Message, render
+from station_console.services.notify.templates import Choice, FeeNote, Item, Message, render
 
 log = logging.getLogger(__name__)
 
@@ -108,11 +109,13 @@ def address_for(parcel: Parcel, channel: Channel) -> str | None:
     return parcel.phone_full or parcel.email
 
 
-def _item(session: Session, note: Notification, parcel: Parcel) -> Item:
-    """The parcel as it is now (a move may have changed its code and place), else as queued."""
+def _item(session: Session, station: Station, note: Notification, parcel: Parcel) -> Item:
+    """The parcel as it is now (a move may have changed its code and place), else as queued; a
+    reminder also says what storage costs (the fee so far, or the day it starts)."""
     payload = note.payload
     shelf = session.get(Shelf, parcel.shelf_id) if parcel.shelf_id else None
     layer = session.get(Layer, parcel.layer_id) if parcel.layer_id else None
+    fee = quotes_in(session, station, [parcel]).get(parcel.id or 0) if note.kind == "reminder" else None
     return Item(
         pickup_code=parcel.pickup_code or payload.get("pickup_code", "?"),
         shelf=shelf.label if shelf else str(payload.get("shelf", "?")),
@@ -120,6 +123,7 @@ def _item(session: Session, note: Notification, parcel: Parcel) -> Item:
         carrier=str(payload.get("carrier", "")),
         checked_in_at=parcel.checked_in_at,
         note=str(payload.get("reason", "")),
+        fee=FeeNote(fee.owed_cents, fee.per_day_cents, fee.fee_starts) if fee and fee.per_day_cents else None,
     )
 
 
@@ -225,7 +229,7 @@ def claim(
                     kind=first.kind,
                     to=members[0][2],
                     ids=[n.id for n, _p, _t in members if n.id is not None],
-                    items=[_item(session, n, p) for n, p, _t in members],
+                    items=[_item(session, station, n, p) for n, p, _t in members],
                     parcel_ids=[p.id for _n, p, _t in members if p.id is not None],
                     choice=_choice(session, members[0][1]),
                 )

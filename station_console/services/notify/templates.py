@@ -14,7 +14,17 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from station_console.i18n import N_, translate
+from station_console.services.fees.rules import money
 from station_console.settings import StationSettings
+
+
+@dataclass(frozen=True)
+class FeeNote:
+    """What storing a parcel costs, for a reminder: owed so far, per day, and the first day charged."""
+
+    owed_cents: int
+    per_day_cents: int
+    starts: date
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,7 @@ class Item:
     carrier: str
     checked_in_at: datetime
     note: str = ""  # a failed door delivery's reason (a FAIL_REASONS key)
+    fee: FeeNote | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,8 @@ CONTACT = N_("ask at the {station} counter")
 LINE = N_("Pickup code {code} ({carrier}, shelf {location})")
 HOURS = N_("Opening hours: {hours}.")
 DEADLINE = N_("Please collect by {deadline}; after that it goes back to the sender.")
+FEE_FROM = N_("{code}: storage is free until {last_free}; from {start} it costs {per_day} a day.")
+FEE_DUE = N_("{code}: a storage fee of {owed} is due so far ({per_day} a day since {start}).")
 
 
 def deadline(items: list[Item], settings: StationSettings) -> date:
@@ -122,6 +135,9 @@ def render_text(
     for item in sorted(items, key=lambda i: i.pickup_code):
         location = f"{item.shelf}-{item.layer}"
         lines.append(translate(LINE, lang, code=item.pickup_code, carrier=item.carrier, location=location))
+    lines += [
+        fee_line(item, settings, lang) for item in sorted(items, key=lambda i: i.pickup_code) if item.fee
+    ]
     lines.append(translate(HOURS, lang, hours=settings.opening_hours))
     lines.append(translate(DEADLINE, lang, deadline=deadline(items, settings).isoformat()))
     if choice is not None:
@@ -132,6 +148,21 @@ def render_text(
         contact = settings.recipients_contact or translate(CONTACT, lang, station=settings.station_name)
         lines.append(translate(CHANGE, lang, contact=contact))
     return subject, "\n".join(lines)
+
+
+def fee_line(item: Item, settings: StationSettings, lang: str) -> str:
+    """The storage fee of one parcel: when it starts, or what is due (money with the station's symbol)."""
+    assert item.fee is not None
+    fee = item.fee
+
+    params = {
+        "code": item.pickup_code,
+        "per_day": money(fee.per_day_cents, settings),
+        "start": fee.starts.isoformat(),
+    }
+    if fee.owed_cents:
+        return translate(FEE_DUE, lang, owed=money(fee.owed_cents, settings), **params)
+    return translate(FEE_FROM, lang, last_free=(fee.starts - timedelta(days=1)).isoformat(), **params)
 
 
 def render(

@@ -9,6 +9,10 @@ The same keep period rules the rest of what names a person: a recipient director
 days ago loses its full phones, e-mail and name (recipients/directory.py), and a proxy's name and ID
 digits, and who received a door delivery (with the signature name and photo reference), go N days
 after the pickup or delivery. A person's export and deletion cover their directory entries too.
+
+Pre-alerts (预到货) carry phones too, by the same rules: a pre-alert's full number is only there to fill
+its check-in, so it goes once its parcel has been checked in (the parcel carries it from then on), and
+a pre-alert whose parcel never came keeps it `phone_purge_days` after it was closed or imported.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import exists, func, or_, update
 from sqlmodel import Session, col, select
 
 from db.models import (
@@ -29,6 +33,7 @@ from db.models import (
     Parcel,
     ParcelEvent,
     ParcelStatus,
+    PreAlert,
     ProxyPickup,
     Recipient,
 )
@@ -51,6 +56,7 @@ class PurgeResult:
     recipients: int = 0  # directory entries deactivated before the cutoff
     proxies: int = 0  # proxy pickup records
     receipts: int = 0  # door deliveries' receivers
+    prealerts: int = 0  # pre-alerts' full numbers
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +66,7 @@ class PurgeResult:
             "recipients": self.recipients,
             "proxies": self.proxies,
             "receipts": self.receipts,
+            "prealerts": self.prealerts,
         }
 
 
@@ -101,7 +108,8 @@ def purge_phones_in(session: Session, station: Station, now: datetime | None = N
             .execution_options(synchronize_session=False)
         )
     )
-    if purged or recipients or proxies or receipts:
+    prealerts = _purge_prealerts(session, now, cutoff)
+    if purged or recipients or proxies or receipts or prealerts:
         audit.record(
             session,
             station,
@@ -114,15 +122,39 @@ def purge_phones_in(session: Session, station: Station, now: datetime | None = N
                 "recipients": recipients,
                 "proxies": proxies,
                 "receipts": receipts,
+                "prealerts": prealerts,
             },
         )
     return PurgeResult(
-        purged=purged, cutoff=cutoff, days=days, recipients=recipients, proxies=proxies, receipts=receipts
+        purged=purged,
+        cutoff=cutoff,
+        days=days,
+        recipients=recipients,
+        proxies=proxies,
+        receipts=receipts,
+        prealerts=prealerts,
     )
 
 
 def _rowcount(result: Any) -> int:
     return int(result.rowcount)
+
+
+def _purge_prealerts(session: Session, now: datetime, cutoff: datetime) -> int:
+    """Pre-alert phones whose parcel was checked in, or that waited `phone_purge_days` for nothing."""
+    arrived = exists().where(
+        col(Parcel.prealert_id) == col(PreAlert.id), col(Parcel.status) != ParcelStatus.CANCELLED
+    )
+    result = session.execute(
+        update(PreAlert)
+        .where(
+            col(PreAlert.phone_full).is_not(None),
+            or_(arrived, func.coalesce(PreAlert.closed_at, PreAlert.created_at) <= cutoff),
+        )
+        .values(phone_full=None, phone_purged_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(result)
 
 
 def purge_phones(station: Station, now: datetime | None = None) -> PurgeResult:
@@ -154,7 +186,10 @@ def export_person(station: Station, phone: str) -> dict[str, Any]:
     def work(session: Session) -> dict[str, Any]:
         parcels = _matching(session, full)
         entries = directory.with_phone(session, full)
-        if not parcels and not entries:
+        prealerts = session.exec(
+            select(PreAlert).where(PreAlert.phone_full == full).order_by(col(PreAlert.id))
+        ).all()
+        if not parcels and not entries and not prealerts:
             raise NotFound(N_("No parcel holds that phone number"), code="no_person")
         ids = [p.id for p in parcels]
         carriers = {c.id: c.code for c in session.exec(select(Carrier)).all()}
@@ -175,6 +210,7 @@ def export_person(station: Station, phone: str) -> dict[str, Any]:
                 "masked_phone": parse_phone(full).masked,
                 "parcels": len(ids),
                 **({"recipients": len(entries)} if entries else {}),
+                **({"prealerts": len(prealerts)} if prealerts else {}),
             },
         )
         return {
@@ -183,6 +219,18 @@ def export_person(station: Station, phone: str) -> dict[str, Any]:
             "phone": full,
             "parcels": [_parcel_json(p, carriers) for p in parcels],
             "directory": [directory.entry_json(session, e) for e in entries],
+            "prealerts": [
+                {
+                    "waybill": a.waybill,
+                    "carrier": carriers.get(a.carrier_id),
+                    "masked_phone": a.masked_phone,
+                    "recipient_name": a.recipient_name,
+                    "recipient_type": a.recipient_type,
+                    "status": a.status,
+                    "created_at": _iso(a.created_at),
+                }
+                for a in prealerts
+            ],
             "notifications": [
                 {
                     "parcel_id": n.parcel_id,
@@ -223,6 +271,16 @@ def _parcel_json(p: Parcel, carriers: dict[int | None, str]) -> dict[str, Any]:
     }
 
 
+def _blank_prealerts(session: Session, full: str, now: datetime) -> int:
+    result = session.execute(
+        update(PreAlert)
+        .where(col(PreAlert.phone_full) == full)
+        .values(phone_full=None, masked_phone=None, phone_tail=None, recipient_name=None, phone_purged_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class DeleteResult:
     parcels: int
@@ -238,7 +296,8 @@ class DeleteResult:
 
 
 def delete_person(station: Station, phone: str) -> DeleteResult:
-    """On request, blank this person's phone (full, masked, tail), email and name on all their parcels.
+    """On request, blank this person's phone (full, masked, tail), email and name on all their parcels
+    and pre-alerts.
 
     Parcels on the shelf stay collectable by pickup code; their unsent messages are withdrawn (there
     is no one left to send them to). Manager only; one audit event with the count.
@@ -249,10 +308,11 @@ def delete_person(station: Station, phone: str) -> DeleteResult:
     def work(session: Session) -> DeleteResult:
         parcels = _matching(session, full)
         entries = [e.id for e in directory.with_phone(session, full) if e.id is not None]
-        if not parcels and not entries:
+        now = station.now()
+        prealerts = _blank_prealerts(session, full, now)  # a pre-alerted person may have no parcel yet
+        if not parcels and not entries and not prealerts:
             raise NotFound(N_("No parcel holds that phone number"), code="no_person")
         ids = [p.id for p in parcels]
-        now = station.now()
         if entries:
             session.execute(
                 update(Recipient)
@@ -298,6 +358,7 @@ def delete_person(station: Station, phone: str) -> DeleteResult:
                 "parcel_ids": ids,
                 "notifications_cancelled": n_cancelled,
                 **({"recipients": entries} if entries else {}),
+                "prealerts": prealerts,
             },
         )
         return DeleteResult(parcels=len(ids), notifications_cancelled=n_cancelled, recipients=len(entries))

@@ -18,9 +18,11 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, CodeHold, EventKind, Layer, Parcel, ParcelStatus, PickupMethod, Shelf
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _
+from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
 from station_console.services.core.roles import require_manager, require_signed_in
 from station_console.services.core.station import Station
+from station_console.services.fees.ledger import Settlement, settle_in
 from station_console.services.pickup import proxy as proxy_rules
 
 # Lookups live in lookup.py; re-exported so a caller of the handover has the whole flow in one module.
@@ -125,13 +127,16 @@ def confirm_pickup(
     scanned: Sequence[str] = (),
     override_reason: str | None = None,
     proxy: Proxy | None = None,
+    fee: Settlement | None = None,
 ) -> list[int]:
     """Hand the parcels over: all of them in one transaction, or none.
 
     Each must be on the shelf and scanned (its waybill in `scanned`); an unscanned one needs a manager
     and `override_reason`. Optimistic locking: the update only lands on the version this transaction
     read, so a parcel handed out at another counter meanwhile refuses the whole pickup. `proxy`:
-    someone collects for the recipient (proxy.py says when that is allowed).
+    someone collects for the recipient (proxy.py says when that is allowed). A storage fee due is
+    settled by `fee` in the same transaction (refused as `fee_due` without it); each parcel's
+    departure is queued for its carrier.
     """
     ids = list(dict.fromkeys(parcel_ids))
     if not ids:
@@ -222,9 +227,34 @@ def confirm_pickup(
                 details["proxy"] = proxy_rules.record_in(session, station, pid, proxy, by_code=by_code)
                 details["proxy_by_code"] = by_code
             audit.record(session, station, EventKind.PICKED_UP, parcel_id=pid, at=now, details=details)
+        _after_handover(session, station, [parcels[i] for i in ids], fee, method)
         return ids
 
     return station.run(work)
+
+
+def _after_handover(
+    session: Session, station: Station, parcels: list[Parcel], fee: Settlement | None, method: str
+) -> None:
+    """The storage fee settled, and each parcel's departure queued for its carrier (same transaction)."""
+    settle_in(session, station, parcels, fee)
+    if not station.settings().carrier_event_targets:
+        return
+    codes = _carrier_codes(session, {p.carrier_id for p in parcels})
+    for parcel in parcels:
+        carrier_outbox.queue(
+            session,
+            station,
+            parcel,
+            carrier_outbox.PICKED_UP,
+            carrier=codes.get(parcel.carrier_id, "?"),
+            details={"method": method},
+        )
+
+
+def _carrier_codes(session: Session, ids: set[int]) -> dict[int, str]:
+    rows = session.exec(select(Carrier.id, Carrier.code).where(col(Carrier.id).in_(ids))).all()
+    return {int(cid): code for cid, code in rows if cid is not None}
 
 
 def undo_pickup(station: Station, parcel_id: int) -> None:
@@ -268,10 +298,23 @@ def undo_pickup(station: Station, parcel_id: int) -> None:
             "picked_up_at": parcel.picked_up_at.isoformat(),
             "picked_up_by": parcel.picked_up_by,
         }
+        # A door delivery leaves like a pickup; its carrier was told `door_delivered`, not `picked_up`.
+        kind = (
+            carrier_outbox.DOOR_DELIVERED
+            if parcel.pickup_method == PickupMethod.DOOR
+            else carrier_outbox.PICKED_UP
+        )
         parcel.status = ParcelStatus.ON_SHELF
         parcel.picked_up_at = parcel.picked_up_by = parcel.picked_up_counter = parcel.pickup_method = None
         parcel.version += 1
         session.add(parcel)
+        carrier_outbox.withdraw_or_correct(
+            session,
+            station,
+            parcel,
+            kind,
+            carrier=_carrier_codes(session, {parcel.carrier_id}).get(parcel.carrier_id, "?"),
+        )
         audit.record(session, station, EventKind.PICKUP_UNDONE, parcel_id=parcel.id, at=now, details=details)
 
     station.run(work)

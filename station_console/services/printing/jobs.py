@@ -44,6 +44,7 @@ __all__ = [
     "cancel_jobs_for_parcel",
     "process_queue",
     "queue_label",
+    "queue_document",
     "queue_manifest",
     "queue_receipt",
     "queue_run_sheet",
@@ -158,6 +159,13 @@ def queue_run_sheet(
             **payload,
         },
     )
+
+
+def queue_document(
+    session: Session, station: Station, kind: str, payload: dict[str, Any], *, printer: str | None = None
+) -> PrintJob:
+    """A receipt or manifest whose content the caller has frozen in `payload` (it is drawn from it)."""
+    return _add_job(session, station, kind, printer=printer, payload=payload)
 
 
 def cancel_jobs_for_parcel(session: Session, parcel_id: int) -> int:

@@ -23,6 +23,7 @@ from hardware.printers.label import Captions, LabelData
 from station_console.errors import NotFound
 from station_console.i18n import N_, translate
 from station_console.services.core.station import Station
+from station_console.services.printing.courier_receipt import handover_document, is_handover
 
 log = logging.getLogger(__name__)
 
@@ -216,5 +217,7 @@ def render_job(station: Station, job: PrintJob, printer: Any, lang: str) -> byte
     if job.kind == "manifest" and job.payload.get("sheet") == "delivery_run":
         return bytes(printer.render_document(run_sheet_document(station, job.payload, lang)))
     if job.kind == "manifest":
+        if is_handover(job.payload):
+            return bytes(printer.render_document(handover_document(station, job.payload, lang)))
         return bytes(printer.render_document(manifest_document(station, job.payload, lang)))
     raise ValueError(f"unknown print job kind {job.kind!r}")

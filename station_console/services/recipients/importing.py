@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, update
 from sqlmodel import Session, col, select
 
+from db.bulk import insert_many
 from db.models import EventKind, Recipient, RecipientConsent, RecipientPhone, Setting
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, get_language, translate
@@ -543,7 +544,7 @@ def _write(
     conn = session.connection()
     if added:
         # executemany without RETURNING (SQLite's fast path), then the new ids by external id.
-        conn.execute(insert(Recipient), [row for row, _p, _c in added])
+        insert_many(conn, Recipient.__table__, [row for row, _p, _c in added])  # type: ignore[attr-defined]
         by_ext = dict(conn.execute(select(col(Recipient.external_id), col(Recipient.id))).all())
         for row, numbers, told in added:
             rid = int(by_ext[row["external_id"]] or 0)
@@ -580,7 +581,7 @@ def _write(
             for n, p in enumerate(numbers)
         ]
         if rows:
-            conn.execute(insert(RecipientPhone), rows)
+            insert_many(conn, RecipientPhone.__table__, rows)  # type: ignore[attr-defined]
     if history:
         conn.execute(insert(RecipientConsent), history)
     for start in range(0, len(gone), 500):

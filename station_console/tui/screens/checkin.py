@@ -29,7 +29,9 @@ from station_console.services.printing.jobs import reprint
 from station_console.services.scan.carriers import get_detector
 from station_console.services.shelves.lists import LABEL_LABELS, label_status, missing_phone_count
 from station_console.tui.scanner_bridge import ScannerBridge
-from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.base import report_unexpected
+from station_console.tui.screens.checkin_batch import BINDINGS as COURIER_BINDINGS
+from station_console.tui.screens.checkin_batch import CourierBatchScreen
 from station_console.tui.screens.checkin_dialogs import NO_BATCH, BatchPicker, MissingPhones, carrier_choices
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
@@ -50,9 +52,10 @@ class ScanRequest:
     carrier: str | None = None
     key_time: float = 0.0
     recipient: Picked | None = None  # who it is for, when the clerk found them (Ctrl+N)
+    courier_batch: int | None = None  # the courier's batch open on this screen
 
 
-class CheckinScreen(ModeScreen):
+class CheckinScreen(CourierBatchScreen):
     MODE_TITLE = N_("Check-in")
     CSS_PATH = "checkin.tcss"
 
@@ -98,6 +101,7 @@ class CheckinScreen(ModeScreen):
             tooltip="Check in with the batch carrier anyway",
         ),
         Binding("escape", "clear", "Clear", id="checkin.clear", show=False, tooltip="Clear the message"),
+        *COURIER_BINDINGS,
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -119,6 +123,7 @@ class CheckinScreen(ModeScreen):
             yield Static(id="ci-batch")
             yield Static(id="ci-quick")
             yield Static(id="ci-missing")
+        yield from self.compose_batch_panel()
         with Horizontal(id="ci-fields"):
             yield Label(_("Scan"), classes="field-label")
             yield WedgeInput(placeholder=_("scan, or type a waybill and Enter"), id="scan")
@@ -160,6 +165,8 @@ class CheckinScreen(ModeScreen):
         self._refresh_status()
         self._writer.submit(self._warm_up)
         self.set_interval(3.0, self._refresh_labels)
+        self.refresh_batches()
+        self.set_interval(5.0, self.refresh_batches)  # other counters' couriers
         self.query_one("#phone", Input).focus()
 
     def _warm_up(self) -> None:
@@ -218,6 +225,7 @@ class CheckinScreen(ModeScreen):
                 batch=self.batch_carrier,
                 key_time=key_time,
                 recipient=recipient,
+                courier_batch=self.courier_batch,
             )
         )
 
@@ -237,6 +245,7 @@ class CheckinScreen(ModeScreen):
             recipient_name=req.recipient.name
             if req.recipient and req.recipient.recipient_id is None
             else None,
+            courier_batch=req.courier_batch,
         )
         try:
             result = await asyncio.get_running_loop().run_in_executor(self._writer, call)
@@ -289,6 +298,8 @@ class CheckinScreen(ModeScreen):
             self.call_after_refresh(lambda: self.latencies.append(time.monotonic() - key_time))
         if self.quick or result.masked_phone is None:
             self._refresh_status()
+        if self.courier_batch is not None:
+            self.refresh_batches()
 
     def _refused_scan(self, req: ScanRequest, exc: StationError) -> None:
         phone_field = self.query_one("#phone", Input)
@@ -307,6 +318,9 @@ class CheckinScreen(ModeScreen):
         elif exc.code == "duplicate":
             self._reprint = exc.params.get("parcel_id")
             hint = _("Ctrl+R: reprint its label")
+        elif exc.code in ("courier_batch_closed", "no_courier_batch"):
+            self.courier_batch = None  # closed at another counter: scans go on without it
+            self.refresh_batches()
         elif exc.code in ("unknown_format", "check_digit", "too_short", "too_long"):
             hint = _("Check the number, or type it into the scan field.")
         self._refuse(exc, hint)
@@ -328,6 +342,7 @@ class CheckinScreen(ModeScreen):
                 batch=req.batch,
                 carrier=carrier,
                 recipient=req.recipient,
+                courier_batch=req.courier_batch,
             )
         )
 
@@ -444,6 +459,15 @@ class CheckinScreen(ModeScreen):
 
     def on_live_bridge_changed(self, message: object) -> None:
         self._refresh_status()  # another counter's work changes the counts shown here
+        self.refresh_batches()
+
+    def batch_changed(self) -> None:
+        self._refresh_status()
+
+    def say_batch(self, text: str, *, error: bool = False) -> None:
+        if error:
+            self.app.bell()
+        self._say(text, error=error)
 
     def _refresh_status(self) -> None:
         batch = self.batch_carrier or _("any")

@@ -2,12 +2,16 @@
 
 The scan field works on the selected run: a parcel on its sheet is scanned out to the runner; a parcel
 out with the runner is "back", and F9 (delivered: who received it) or F10 (not delivered: why) settles
-it. A parcel not on the run is a loud refusal. Every service call runs on a thread worker; names,
+it. A parcel not on the run is a loud refusal; one that owes a storage fee asks how it is paid (the
+Pickup counter's dialog) before it goes out. Every service call runs on a thread worker; names,
 addresses and scanned text are shown as text, never markup.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -22,12 +26,14 @@ from textual.widgets import DataTable, Label, Static
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.delivery import requests, runs, sheet
+from station_console.services.fees.ledger import Settlement
 from station_console.services.notify.templates import FAIL_REASONS
 from station_console.services.scan.waybill import normalise
 from station_console.settings import APP_NAME
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.form_dialog import FormDialog, FormField
+from station_console.tui.screens.pickup_fees import FeeDialog
 from station_console.tui.screens.sendout_calls import ServiceCalls
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
@@ -43,6 +49,16 @@ STOP_COLUMNS = (
     ("status", N_("Status")),
 )
 STATUS_STYLES = {"out": "bold cyan", "delivered": "green", "failed": "bold yellow", "cancelled": "dim"}
+
+
+@dataclass(frozen=True)
+class FeeDue:
+    """A scan-out refused for a storage fee due: what to ask the clerk before scanning it out again."""
+
+    run_id: int
+    raw: str
+    cents: int
+    since: date | None
 
 
 class DeliveryScreen(ServiceCalls, ModeScreen):
@@ -202,9 +218,30 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
                     warn=True,
                 )
                 return
-        self.call("out", lambda: runs.scan_out(self.station, run_id, raw))
+        self.call("out", partial(self._scan_out, run_id, raw, None))
+
+    def _scan_out(self, run_id: int, raw: str, fee: Settlement | None) -> Any:
+        """On the worker: scan out; a storage fee due comes back as `FeeDue`, for the dialog."""
+        try:
+            return runs.scan_out(self.station, run_id, raw, fee=fee)
+        except StationError as exc:
+            if exc.code != "fee_due" or fee is not None:
+                raise
+            cents, since = runs.fee_due(self.station, run_id, raw)
+            return FeeDue(run_id, raw, cents, since)
 
     def done_out(self, stop: Any) -> None:
+        if isinstance(stop, FeeDue):
+            due = stop
+
+            def settled(fee: Settlement | None) -> None:
+                if fee is None:
+                    self.say(_("Not scanned out: the storage fee is not settled."), warn=True)
+                else:
+                    self.call("out", partial(self._scan_out, due.run_id, due.raw, fee))
+
+            self.app.push_screen(FeeDialog(due.cents, due.since, self.station.settings()), settled)
+            return
         self.say(
             _(
                 "{code} {address} {name}: out with the runner.",

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services import notify
-from station_console.services.notify.listing import OutboxRow
 from station_console.tui.notify_worker import NotifyWorker
-from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.base import report_unexpected
+from station_console.tui.screens.queue_list import QueueListScreen
 
 COLUMNS = (
     N_("Id"),
@@ -41,7 +40,7 @@ STATUS_LABELS = {
 KIND_LABELS = {"checkin": N_("arrival"), "reminder": N_("reminder")}
 
 
-class OutboxScreen(ModeScreen):
+class OutboxScreen(QueueListScreen):
     """The notification outbox. Failed rows come first; `r` queues the selected one again."""
 
     MODE_TITLE = N_("Outbox")
@@ -64,21 +63,8 @@ class OutboxScreen(ModeScreen):
         Binding("escape", "back", N_("Back"), id="outbox.back", tooltip=N_("Back to Settings")),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.filter: str | None = None
-        self.rows: dict[str, OutboxRow] = {}
-
-    def compose_body(self) -> ComposeResult:
-        yield DataTable(id="outbox-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="outbox-status")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        table: DataTable[str] = self.query_one(DataTable)
-        table.add_columns(*(_(c) for c in COLUMNS))
-        self.action_reload()
-        table.focus()
+    FILTERS, COLUMNS = FILTERS, COLUMNS
+    TABLE_ID, STATUS_ID = "outbox-table", "outbox-status"
 
     def action_reload(self) -> None:
         table: DataTable[str] = self.query_one(DataTable)
@@ -114,13 +100,6 @@ class OutboxScreen(ModeScreen):
             )
         )
 
-    def selected(self) -> OutboxRow | None:
-        table: DataTable[str] = self.query_one(DataTable)
-        if not self.rows or table.cursor_row < 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.rows.get(key or "")
-
     def action_resend(self) -> None:
         row = self.selected()
         if row is None:
@@ -139,16 +118,6 @@ class OutboxScreen(ModeScreen):
         if worker is not None:
             worker.kick()
 
-    def action_cycle_filter(self) -> None:
-        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
-        self.action_reload()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
     def on_notify_worker_drained(self, message: NotifyWorker.Drained) -> None:
         if message.messages or message.failed:
             self.action_reload()
-
-    def say(self, text: str) -> None:
-        self.query_one("#outbox-status", Static).update(text)

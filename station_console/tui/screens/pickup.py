@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,6 +24,8 @@ from textual.widgets import Digits, Label, Static
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.core.roles import require_manager
+from station_console.services.fees.ledger import Settlement, quotes
+from station_console.services.fees.rules import FeeQuote
 from station_console.services.pickup import handover
 from station_console.services.pickup.lookup import CHECK_LABELS, Lookup, PickupRow, lookup
 from station_console.services.pickup.proxy import Proxy
@@ -30,6 +34,7 @@ from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.screens.pickup_fees import FeeDialog, fee_line, owed
 from station_console.tui.screens.pickup_tables import ParcelList, RecentList, group_marks
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
@@ -90,6 +95,13 @@ class PickupScreen(ModeScreen):
     class WriteFailed(Message):
         error: BaseException = field(repr=False)
 
+    @dataclass
+    class FeesQuoted(Message):
+        """The storage fee of the listed parcels, read in a thread after the lookup."""
+
+        fees: dict[int, FeeQuote]
+        parcel_ids: frozenset[int]  # the lookup it was read for (a late answer for another is dropped)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lookup: Lookup | None = None
@@ -99,6 +111,7 @@ class PickupScreen(ModeScreen):
         self._subset_armed = False
         self._identity_checked = False  # the clerk confirmed the second check the policy asks for
         self.proxy: Proxy | None = None  # who collects for the recipient, when it is not themself
+        self.fees: dict[int, FeeQuote] = {}
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="pk-top"):
@@ -115,6 +128,7 @@ class PickupScreen(ModeScreen):
                 yield Static(_("scanned"), classes="pk-of")
             yield Static(_("Ready: ask for the pickup code."), id="pk-message")
         yield Static("", id="pk-check")
+        yield Static("", id="pk-fee")
         yield ParcelList(id="pk-table")
         yield Static(_("This shift's pickups at this counter"), id="pk-recent-title")
         yield RecentList(id="pk-recent")
@@ -271,16 +285,8 @@ class PickupScreen(ModeScreen):
                 warn=True,
             )
             return
-        self._write(
-            lambda: handover.confirm_pickup(
-                self.station,
-                [r.parcel_id for r in ready],
-                method=self.lookup.method if self.lookup else "code",
-                scanned=[r.waybill for r in ready],
-                proxy=self.proxy,
-            ),
-            PickupScreen.HandedOver,
-        )
+        method = self.lookup.method if self.lookup else "code"
+        self._hand_over([r.parcel_id for r in ready], method, [r.waybill for r in ready])
 
     def action_override(self) -> None:
         active = self.active_rows()
@@ -297,22 +303,43 @@ class PickupScreen(ModeScreen):
 
         def given(reason: str | None) -> None:
             if reason:
-                self._write(
-                    lambda: handover.confirm_pickup(
-                        self.station,
-                        [r.parcel_id for r in active],
-                        method=method,
-                        scanned=[r.waybill for r in active if r.parcel_id in self.scanned],
-                        override_reason=reason,
-                        proxy=self.proxy,
-                    ),
-                    PickupScreen.HandedOver,
-                )
+                scanned = [r.waybill for r in active if r.parcel_id in self.scanned]
+                self._hand_over([r.parcel_id for r in active], method, scanned, override_reason=reason)
 
         waybills = ", ".join(r.waybill for r in missing)
         self.app.push_screen(
             ReasonDialog(_("Hand over without a scan: {waybills}", waybills=waybills)), given
         )
+
+    def _hand_over(
+        self, ids: list[int], method: str, scanned: list[str], *, override_reason: str | None = None
+    ) -> None:
+        """Hand over; a storage fee due is settled first, in the dialog, and in the same transaction."""
+
+        def write(fee: Settlement | None) -> None:
+            self._write(
+                lambda: handover.confirm_pickup(
+                    self.station,
+                    ids,
+                    method=method,
+                    scanned=scanned,
+                    override_reason=override_reason,
+                    proxy=self.proxy,
+                    fee=fee,
+                ),
+                PickupScreen.HandedOver,
+            )
+
+        cents, since = owed(self.fees, ids)
+        if not cents:
+            write(None)
+            return
+
+        def settled(fee: Settlement | None) -> None:
+            if fee is not None:
+                write(fee)
+
+        self.app.push_screen(FeeDialog(cents, since, self.station.settings()), settled)
 
     def action_undo(self) -> None:
         ids = list(self.last_handover) or [
@@ -387,12 +414,35 @@ class PickupScreen(ModeScreen):
     def _write_failed(self, message: WriteFailed) -> None:
         exc = message.error
         self._refuse(exc.message() if isinstance(exc, StationError) else report_unexpected(self, exc))
+        if isinstance(exc, StationError) and exc.code in ("fee_due", "fee_changed"):
+            self._quote_fees()  # midnight passed, or the fee was not read yet: show what is due now
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pickup-fees")
+    def _quote_fees(self) -> None:
+        if self.lookup is None:
+            return
+        ids = [r.parcel_id for r in self.lookup.rows]
+        try:
+            found = quotes(self.station, ids)
+        except StationError:
+            return  # shown again at the handover, which checks the fee itself
+        self.post_message(PickupScreen.FeesQuoted(found, frozenset(ids)))
+
+    @on(FeesQuoted)
+    def _fees_quoted(self, message: FeesQuoted) -> None:
+        ids = [r.parcel_id for r in self.lookup.rows] if self.lookup else []
+        if message.parcel_ids != frozenset(ids):
+            return
+        self.fees = message.fees
+        self.query_one("#pk-fee", Static).update(fee_line(self.fees, ids, self.station.settings()))
 
     # -- display -------------------------------------------------------------------------------
 
     def _clear_state(self) -> None:
         self.lookup, self.scanned, self._subset_armed, self._identity_checked = None, {}, False, False
         self.proxy = None
+        self.fees = {}
+        self.query_one("#pk-fee", Static).update("")
         self.set_class(False, "-wrong")
         self.query_one(ParcelList).clear()
         self.query_one("#pk-check", Static).update("")
@@ -410,13 +460,16 @@ class PickupScreen(ModeScreen):
         if lk.missing:
             notes.append(_("Not found: {codes}", codes=", ".join(lk.missing)))
         self._say(" ".join(notes), warn=bool(lk.missing) or len(lk.groups) > 1)
+        if self.station.settings().storage_fee_rules:
+            self._quote_fees()
         if lk.second_check:
             who = "; ".join(
                 f"{marks[g[0].parcel_id] + ' ' if marks[g[0].parcel_id] else ''}"
                 f"{g[0].masked_phone or '-'}{' · ' + g[0].recipient_name if g[0].recipient_name else ''}"
                 for g in lk.groups
             )
-            self.query_one("#pk-check", Static).update(f"{_(CHECK_LABELS[lk.second_check])}: {who}")
+            # Plain text: a name from a pre-alert file is data, never markup.
+            self.query_one("#pk-check", Static).update(Text(f"{_(CHECK_LABELS[lk.second_check])}: {who}"))
 
     def _check_text(self, rows: list[PickupRow]) -> str:
         check = self.lookup.second_check if self.lookup else None
@@ -424,7 +477,7 @@ class PickupScreen(ModeScreen):
 
     def _who(self, rows: list[PickupRow]) -> str:
         people = {(r.masked_phone or "-", r.recipient_name or "") for r in rows}
-        return "; ".join(f"{phone} {name}".strip() for phone, name in sorted(people))
+        return "; ".join(escape(f"{phone} {name}".strip()) for phone, name in sorted(people))  # into markup
 
     def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
         """Another counter changed one of the listed parcels: say so, keep the clerk's ticks.

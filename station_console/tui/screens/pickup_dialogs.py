@@ -1,4 +1,5 @@
-"""Dialogs of the Pickup mode: the manager's reason for handing over an unscanned parcel."""
+"""A one-line answer to a question (a reason, a courier's name): Pickup's unscanned handover and the other
+screens' reasons use it."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from station_console.i18n import N_, _
 
 
 class ReasonDialog(ModalScreen[str | None]):
-    """Ask why; Enter with a reason gives it back, Escape gives None."""
+    """Ask why (or `prompt`); Enter with an answer gives it back, Escape gives None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -23,15 +24,15 @@ class ReasonDialog(ModalScreen[str | None]):
         ),
     ]
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, prompt: str | None = None, value: str = "") -> None:
         super().__init__()
-        self.title_text = title
+        self.title_text, self.prompt, self.value = title, prompt, value
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            yield Label(_("Reason (e.g. label torn, barcode unreadable)"))
-            yield Input(id="pk-reason", max_length=200)
+            yield Label(self.prompt or _("Reason (e.g. label torn, barcode unreadable)"))
+            yield Input(self.value, id="pk-reason", max_length=200)
 
     def on_mount(self) -> None:
         self.query_one("#pk-reason", Input).focus()

@@ -15,6 +15,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.exceptions import problems
 from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.prealert_problems import not_received_text
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 
 
@@ -56,6 +57,7 @@ class ProblemsScreen(ModeScreen):
             yield Input(id="pr-note")
         yield Static(id="pr-status")
         yield DataTable(id="pr-table")
+        yield Static(id="pr-not-received")
 
     def on_mount(self) -> None:
         translate_bindings(self)
@@ -68,6 +70,7 @@ class ProblemsScreen(ModeScreen):
         table.clear()
         for row in problems.list_problems(self.station):
             table.add_row(row.problem_note or "", *parcel_cells(row), key=row.waybill)
+        self.query_one("#pr-not-received", Static).update(not_received_text(self.station))
 
     @on(Input.Submitted, "#pr-parcel")
     def _to_kind(self) -> None:

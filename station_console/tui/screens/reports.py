@@ -150,7 +150,8 @@ class ReportsScreen(ModeScreen):
         table.clear()
         for n, row in enumerate(export.table_rows(report)[1:]):
             table.add_row(*row, key=str(n))
-        self.query_one("#rp-summary", Static).update("\n".join(export.summary_lines(report)))
+        # Plain text: waiver reasons and waybills are data, never markup.
+        self.query_one("#rp-summary", Static).update(Text("\n".join(export.summary_lines(report))))
         self.query_one("#rp-chart", Static).update(volume_chart(message.week))
         status = (
             _("Balanced")

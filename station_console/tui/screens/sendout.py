@@ -31,8 +31,9 @@ from station_console.services.sendout.weighing import Weight, read_scale
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.sendout_calls import ServiceCalls
-from station_console.tui.screens.sendout_dialogs import RefundDialog, SendReasonDialog
+from station_console.tui.screens.sendout_dialogs import RefundDialog
 from station_console.tui.screens.sendout_form import QUOTE_FIELDS, SendForm
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
@@ -323,7 +324,7 @@ class SendoutScreen(ServiceCalls, ModeScreen):
             )
 
         self.app.push_screen(
-            SendReasonDialog(_("Refuse this parcel at inspection"), _("What was found, or why")), given
+            ReasonDialog(_("Refuse this parcel at inspection"), _("What was found, or why")), given
         )
 
     def done_refuse(self, result: accept.SendResult) -> None:

@@ -1,4 +1,4 @@
-"""Dialogs of the send-out counter: a reason (refusal at inspection), a refund (which send, why)."""
+"""Dialogs of the send-out counter: a refund (which send, why)."""
 
 from __future__ import annotations
 
@@ -12,38 +12,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from station_console.i18n import N_, _
-
-
-class SendReasonDialog(ModalScreen[str | None]):
-    """Ask for a reason; Enter with one gives it back, Escape gives None."""
-
-    CSS_PATH = "sendout.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape", "cancel", N_("Cancel"), id="sendout.reason.cancel", tooltip=N_("Close without saving")
-        ),
-    ]
-
-    def __init__(self, title: str, label: str) -> None:
-        super().__init__()
-        self.title_text, self.label_text = title, label
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Label(self.label_text)
-            yield Input(id="so-reason", max_length=200)
-
-    def on_mount(self) -> None:
-        self.query_one("#so-reason", Input).focus()
-
-    @on(Input.Submitted, "#so-reason")
-    def _given(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class RefundDialog(ModalScreen[tuple[str, str] | None]):

@@ -34,6 +34,7 @@ SUBSCREENS = {
     "clerks": ("station_console.tui.screens.clerk_admin", "ClerkAdminScreen"),
     "outbox": ("station_console.tui.screens.outbox", "OutboxScreen"),
     "recipients": ("station_console.tui.screens.recipients", "RecipientsScreen"),
+    "carrier_events": ("station_console.tui.screens.carrier_events", "CarrierEventsScreen"),
 }
 SKIP_COUNTER_FIELDS = {"printer", "printers", "scanner"}  # edited on their own screens
 
@@ -75,7 +76,7 @@ def read_fields(
             data[name] = None if widget.value is Select.NULL else widget.value
         elif isinstance(widget, Input):
             text = widget.value.strip()
-            data[name] = json.loads(text) if typing.get_origin(info.annotation) is dict else text
+            data[name] = json.loads(text) if typing.get_origin(info.annotation) in (dict, list) else text
     return data
 
 
@@ -91,6 +92,14 @@ class SettingsScreen(ModeScreen):
         Binding("f10", "open('clerks')", N_("Clerks"), id="settings.clerks"),
         Binding("f11", "open('outbox')", N_("Messages"), id="settings.outbox"),
         Binding("f12", "open('recipients')", N_("Recipients"), id="settings.recipients"),
+        Binding(
+            # F7-F12 are taken; not ctrl+e, which the focused field keeps (end of line).
+            "ctrl+o",
+            "open('carrier_events')",
+            N_("Carrier events"),
+            id="settings.carrier_events",
+            tooltip=N_("Events sent back to carriers; the dead-letter list"),
+        ),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -99,10 +108,11 @@ class SettingsScreen(ModeScreen):
         yield Static(id="scanner-needs")  # which codes the labels use, so the scanner must read
         with VerticalScroll(id="settings-form"):
             yield Static(_("Station settings (shared by every counter)"), classes="section")
+            values = station.model_dump(mode="json")  # nested models (fee rules, event targets) as JSON
             for name, info in StationSettings.model_fields.items():
                 with Horizontal(classes="field"):
                     yield Label(name, classes="name")
-                    yield field_widget(StationSettings, name, getattr(station, name), "st")
+                    yield field_widget(StationSettings, name, values[name], "st")
                     yield Label(_(info.description or ""), classes="help")
             yield Static(_("This counter"), classes="section")
             for name, info in CounterSettings.model_fields.items():

@@ -1,0 +1,100 @@
+"""`station events ...`: send the carrier outbox, list it (the dead-letter list), retry or drop an event."""
+
+from __future__ import annotations
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, pass_app, repeat
+from station_console.commands.shelves import attempt
+from station_console.i18n import _
+from station_console.logs import setup_logging
+
+# Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
+# command module for any `station` call, and a command should load only what it runs (CLI start-up).
+
+STATUSES = click.Choice(["queued", "sending", "sent", "failed", "dead", "dropped", "cancelled"])
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(events)
+
+
+@click.group()
+def events() -> None:
+    """Events back to carriers and platforms: arrivals, pickups, returns, door deliveries."""
+
+
+@events.command("send")
+@click.option("--once", is_flag=True, help="One pass over the outbox, then exit.")
+@click.option("--interval", default=10.0, show_default=True, help="Seconds between passes (without --once).")
+@click.option("--json", "as_json", is_flag=True, help="Each pass's outcome as JSON.")
+@pass_app
+def events_send(app: CliApp, once: bool, interval: float, as_json: bool) -> None:
+    """Deliver the queued events to each carrier's webhook or file (as the console does in the background)."""
+    from station_console.services.carrier_events import sender
+
+    setup_logging()
+
+    def one_pass() -> None:
+        result = sender.run_once(app.station)
+        if as_json:
+            emit_json(result.as_json())
+        elif result.sent or result.failed or result.dead or result.errors or once:
+            click.echo(
+                _(
+                    "Sent {sent} events; {failed} to retry, {dead} on the dead-letter list",
+                    sent=len(result.sent),
+                    failed=len(result.failed),
+                    dead=len(result.dead),
+                )
+            )
+            for carrier, error in sorted(result.errors.items()):
+                click.echo(f"  {carrier}: {error}", err=True)
+
+    repeat(app, one_pass, once=once, interval=interval, as_json=as_json)
+
+
+@events.command("list")
+@click.option("--status", type=STATUSES, help="Only events in this state (dead: the dead-letter list).")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def events_list(app: CliApp, status: str | None, limit: int, as_json: bool) -> None:
+    """The carrier outbox, newest first."""
+    from station_console.services.carrier_events import dead_letters
+
+    rows = dead_letters.list_events(app.station, status=status, limit=limit)
+    if as_json:
+        emit_json({"events": [r.to_json() for r in rows]})
+        return
+    zone = app.station.zone()
+    for r in rows:
+        click.echo(
+            f"{r.id:>6}  {r.at.astimezone(zone):%m-%d %H:%M}  {r.carrier:<8} {r.kind:<15} {r.waybill:<22} "
+            f"{r.status:<9} {r.attempts:>2}  {r.last_error or ''}"
+        )
+    if not rows:
+        click.echo(_("No carrier events."))
+
+
+@events.command("retry")
+@click.argument("event_id", type=int, metavar="ID")
+@pass_app
+def events_retry(app: CliApp, event_id: int) -> None:
+    """Send a dead (or failed) event again at the next pass."""
+    from station_console.services.carrier_events import dead_letters
+
+    attempt(lambda: dead_letters.retry(app.station, event_id))
+    click.echo(_("Event {id} queued again.", id=event_id))
+
+
+@events.command("drop")
+@click.argument("event_id", type=int, metavar="ID")
+@click.option("--reason", required=True, help="Why it will never be sent (kept in the audit trail).")
+@pass_app
+def events_drop(app: CliApp, event_id: int, reason: str) -> None:
+    """Give up on an event for good (manager, with a reason)."""
+    from station_console.services.carrier_events import dead_letters
+
+    attempt(lambda: dead_letters.drop(app.station, event_id, reason))
+    click.echo(_("Event {id} dropped.", id=event_id))

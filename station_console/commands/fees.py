@@ -1,0 +1,199 @@
+"""`station fees ...`: the storage-fee table (list, set, remove), a parcel's fee, payments and waivers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, pass_app
+from station_console.commands.shelves import attempt
+from station_console.i18n import N_, _
+
+# Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
+# command module for any `station` call, and a command should load only what it runs (CLI start-up).
+
+METHODS = click.Choice(["cash", "qr", "account"])
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(fees)
+
+
+@click.group()
+def fees() -> None:
+    """Storage fees (超期保管费): the rule table, what a parcel owes, payments and waivers."""
+
+
+def _rule_line(rule: Any, settings: Any) -> str:
+    from station_console.services.fees.rules import money
+
+    scope = ", ".join(
+        f"{name}={value}"
+        for name, value in (("size", rule.size), ("carrier", rule.carrier), ("type", rule.recipient_type))
+        if value
+    ) or _("every parcel")
+    text = _(
+        "{name}: {scope}; free days: {free}, then {per_day} a day",
+        name=rule.name,
+        scope=scope,
+        free=rule.free_days,
+        per_day=money(rule.per_day_cents, settings),
+    )
+    if rule.cap_cents is not None:
+        text += _("; at most {cap}", cap=money(rule.cap_cents, settings))
+    if rule.return_after_days:
+        text += _("; back to the sender from day {day}", day=rule.return_after_days + 1)
+    return text
+
+
+@fees.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def fees_list(app: CliApp, as_json: bool) -> None:
+    """The rule table; the most specific rule that matches a parcel prices it."""
+    settings = app.station.settings()
+    if as_json:
+        emit_json({"rules": [r.model_dump() for r in settings.storage_fee_rules]})
+        return
+    for rule in settings.storage_fee_rules:
+        click.echo(_rule_line(rule, settings))
+    if not settings.storage_fee_rules:
+        click.echo(_("No fee rules: storage is free."))
+
+
+@fees.command("set")
+@click.argument("name")
+@click.option("--size", type=click.Choice(["S", "M", "L", "XL"]), help="Only parcels of this size.")
+@click.option("--carrier", help="Only this carrier's parcels (code).")
+@click.option("--recipient-type", help="Only recipients of this type.")
+@click.option("--free-days", type=click.IntRange(0, 365), default=3, show_default=True)
+@click.option("--per-day", default="1.00", show_default=True, help="Fee per day after the free days.")
+@click.option("--cap", help="Most one parcel is charged (default: no cap).")
+@click.option("--return-after", type=click.IntRange(1, 365), help="Days until it goes back to the sender.")
+@pass_app
+def fees_set(
+    app: CliApp,
+    name: str,
+    size: str | None,
+    carrier: str | None,
+    recipient_type: str | None,
+    free_days: int,
+    per_day: str,
+    cap: str | None,
+    return_after: int | None,
+) -> None:
+    """Add the rule NAME, or replace it (manager)."""
+    from pydantic import ValidationError
+
+    from station_console.errors import Refused
+    from station_console.services.fees.rules import parse_cents, with_rule
+    from station_console.settings import FeeRule
+
+    def build() -> Any:
+        try:
+            return FeeRule(
+                name=name.strip(),
+                size=size,
+                carrier=carrier.strip().upper() if carrier else None,
+                recipient_type=recipient_type.strip() if recipient_type else None,
+                free_days=free_days,
+                per_day_cents=parse_cents(per_day),
+                cap_cents=parse_cents(cap) if cap else None,
+                return_after_days=return_after,
+            )
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise Refused(
+                N_("Invalid value for {field}: {reason}"),
+                code="bad_rule",
+                field=".".join(map(str, first["loc"])),
+                reason=first["msg"],
+            ) from exc
+
+    rule = attempt(build)
+    _save(app, lambda settings: with_rule(settings, rule))
+    click.echo(_rule_line(rule, app.station.settings()))
+
+
+@fees.command("remove")
+@click.argument("name")
+@pass_app
+def fees_remove(app: CliApp, name: str) -> None:
+    """Remove the rule NAME (manager)."""
+    from station_console.services.fees.rules import without_rule
+
+    _save(app, lambda settings: without_rule(settings, name))
+    click.echo(_("Fee rule {name} removed.", name=name))
+
+
+def _save(app: CliApp, change: Any) -> None:
+    from station_console.services.admin.settings import save_station_settings
+
+    station = app.station
+    new = attempt(lambda: change(station.settings()))
+    attempt(lambda: station.run(lambda session: save_station_settings(session, station, new)))
+
+
+@fees.command("due")
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def fees_due(app: CliApp, ref: str, as_json: bool) -> None:
+    """What the parcel REF (pickup code or waybill) owes now, and from when its fee runs."""
+    from station_console.services.fees.ledger import quotes
+    from station_console.services.fees.rules import money
+    from station_console.services.printing.printers import find_parcel_id
+
+    parcel_id = attempt(lambda: find_parcel_id(app.station, ref), as_json=as_json)
+    fee = quotes(app.station, [parcel_id]).get(parcel_id)
+    if as_json:
+        emit_json({"parcel_id": parcel_id, "fee": fee.to_json() if fee else None})
+        return
+    if fee is None:
+        click.echo(_("No fee rule applies to this parcel."))
+        return
+    settings = app.station.settings()
+    click.echo(
+        _(
+            "Owed now: {owed} ({days} days charged of {stored} on the shelf; rule {rule}); "
+            "the fee runs from {start}",
+            owed=money(fee.owed_cents, settings),
+            days=fee.chargeable_days,
+            stored=fee.days_stored,
+            rule=fee.rule,
+            start=fee.fee_starts.isoformat(),
+        )
+    )
+
+
+@fees.command("pay")
+@click.argument("ref")
+@click.option("--method", type=METHODS, required=True, help="How the customer paid.")
+@click.option("--expect", help="The amount the customer was shown; refused if the fee is now different.")
+@pass_app
+def fees_pay(app: CliApp, ref: str, method: str, expect: str | None) -> None:
+    """Record the payment of a parcel's fee before its handover."""
+    from station_console.services.fees.ledger import Settlement, settle
+    from station_console.services.fees.rules import money, parse_cents
+    from station_console.services.printing.printers import find_parcel_id
+
+    parcel_id = attempt(lambda: find_parcel_id(app.station, ref))
+    expected = attempt(lambda: parse_cents(expect)) if expect else None
+    paid = attempt(lambda: settle(app.station, parcel_id, Settlement(method, expected_cents=expected)))
+    click.echo(_("Paid: {amount} by {method}.", amount=money(paid, app.station.settings()), method=method))
+
+
+@fees.command("waive")
+@click.argument("ref")
+@click.option("--reason", required=True, help="Why the fee is waived (kept in the audit trail).")
+@pass_app
+def fees_waive(app: CliApp, ref: str, reason: str) -> None:
+    """Waive what a parcel owes so far (manager, with a reason)."""
+    from station_console.services.fees.ledger import WAIVE, Settlement, settle
+    from station_console.services.fees.rules import money
+    from station_console.services.printing.printers import find_parcel_id
+
+    parcel_id = attempt(lambda: find_parcel_id(app.station, ref))
+    waived = attempt(lambda: settle(app.station, parcel_id, Settlement(WAIVE, reason=reason)))
+    click.echo(_("Waived: {amount}.", amount=money(waived, app.station.settings())))

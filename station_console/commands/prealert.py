@@ -1,0 +1,322 @@
+"""`station prealert ...` (import, list, imports, missing, watch) and `station handover ...` (courier
+batches: open, show, list, close, receipt). Phones are shown masked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from station_console.commands._support import CliApp, emit_json, pass_app, repeat
+from station_console.commands.shelves import attempt
+from station_console.i18n import _
+from station_console.logs import setup_logging
+
+# Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
+# command module for any `station` call, and a command should load only what it runs (CLI start-up).
+
+STATES = click.Choice(["expected", "received", "not_received"])
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(prealert)
+    cli.add_command(handover)
+
+
+@click.group()
+def prealert() -> None:
+    """Pre-alerts (预到货): parcels a carrier or platform says are coming, with their phones."""
+
+
+def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        field, sep, heading = pair.partition("=")
+        if not sep or not field.strip() or not heading.strip():
+            raise click.BadParameter(_("give FIELD=HEADING, e.g. waybill=运单编码"), param_hint="--map")
+        mapping[field.strip()] = heading.strip()
+    return mapping
+
+
+def _echo_report(report: Any) -> None:
+    from station_console.i18n import get_language
+    from station_console.services.prealerts.watch import report_lines
+
+    lines = report_lines(report, get_language(), most=200)
+    click.echo(lines[0] + (_(" (import {id})", id=report.import_id) if report.import_id else ""))
+    for line in lines[1:]:
+        click.echo("  " + line)
+
+
+@prealert.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source", default="", help="A source's layout from the settings (prealert_sources).")
+@click.option("--carrier", help="Carrier code of rows that name none (e.g. ZTO).")
+@click.option("--map", "pairs", multiple=True, metavar="FIELD=HEADING", help="Read FIELD from this column.")
+@click.option("--strict", is_flag=True, help="Load nothing when any row is refused.")
+@click.option("--dry-run", is_flag=True, help="Check the file and report; load nothing.")
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
+@pass_app
+def prealert_import(
+    app: CliApp,
+    file: Path,
+    source: str,
+    carrier: str | None,
+    pairs: tuple[str, ...],
+    strict: bool,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Load a CSV or JSON pre-alert file; common headings (运单号/waybill, 快递公司/carrier, 手机/phone,
+    姓名/name) need no mapping. Bad rows are reported with their line numbers."""
+    from station_console.services.prealerts.importer import import_file
+
+    mapping = _mapping(pairs)
+    report = attempt(
+        lambda: import_file(
+            app.station, file, source=source, carrier=carrier, mapping=mapping, strict=strict, dry_run=dry_run
+        ),
+        as_json=as_json,
+    )
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        _echo_report(report)
+        click.echo(f"{report.seconds:.2f} s")
+    if strict and report.issues:
+        raise SystemExit(1)
+
+
+@prealert.command("list")
+@click.option("--state", type=STATES, help="Only pre-alerts in this state.")
+@click.option("--carrier", help="Only this carrier's.")
+@click.option("--import", "import_id", type=int, help="Only this import's.")
+@click.option("--limit", type=click.IntRange(1, 1_000_000), default=200, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def prealert_list(
+    app: CliApp, state: str | None, carrier: str | None, import_id: int | None, limit: int, as_json: bool
+) -> None:
+    """Pre-alerted parcels, newest first (phones masked)."""
+    from station_console.services.prealerts.listing import list_prealerts
+
+    rows = list_prealerts(app.station, state=state, carrier=carrier, import_id=import_id, limit=limit)
+    if as_json:
+        emit_json({"prealerts": [r.to_json() for r in rows]})
+        return
+    _echo_prealerts(rows)
+
+
+def _echo_prealerts(rows: list[Any]) -> None:
+    labels = {"expected": _("expected"), "received": _("received"), "not_received": _("not received")}
+    for r in rows:
+        click.echo(
+            f"{r.waybill:<22} {r.carrier:<8} {r.masked_phone or '-':<20} {labels.get(r.state, r.state):<10} "
+            f"{_('import {id} line {line}', id=r.import_id, line=r.line)}"
+        )
+    if not rows:
+        click.echo(_("No pre-alerts."))
+
+
+@prealert.command("missing")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def prealert_missing(app: CliApp, as_json: bool) -> None:
+    """Problem parcels "not received": missing when their courier's batch closed, not arrived since."""
+    from station_console.services.prealerts.listing import not_received
+
+    rows = not_received(app.station)
+    if as_json:
+        emit_json({"not_received": [r.to_json() for r in rows]})
+        return
+    for r in rows:
+        click.echo(
+            f"{r.waybill:<22} {r.carrier:<8} {r.masked_phone or '-':<20} "
+            f"{_('batch {batch}', batch=r.batch_id)} {r.courier or ''}"
+        )
+    if not rows:
+        click.echo(_("Every pre-alerted parcel of a closed batch has arrived."))
+
+
+@prealert.command("imports")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def prealert_imports(app: CliApp, as_json: bool) -> None:
+    """The pre-alert files loaded, newest first."""
+    from station_console.services.prealerts.listing import list_imports
+
+    rows = list_imports(app.station)
+    if as_json:
+        emit_json({"imports": [r.to_json() for r in rows]})
+        return
+    zone = app.station.zone()
+    for r in rows:
+        click.echo(
+            f"{r.id:>5}  {r.imported_at.astimezone(zone):%Y-%m-%d %H:%M}  {r.source or '-':<10} {r.file_name}  "
+            + _(
+                "{loaded} loaded, {bad} bad, {duplicates} duplicates, {on_shelf} on the shelf",
+                loaded=r.loaded,
+                bad=r.bad,
+                duplicates=r.duplicates,
+                on_shelf=r.on_shelf,
+            )
+        )
+
+
+@prealert.command("watch")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--source", default="", help="A source's layout from the settings.")
+@click.option("--carrier", help="Carrier code of rows that name none.")
+@click.option("--once", is_flag=True, help="One pass over the folder, then exit.")
+@click.option("--interval", default=30.0, show_default=True, help="Seconds between passes.")
+@click.option("--json", "as_json", is_flag=True, help="Each pass's outcome as JSON.")
+@pass_app
+def prealert_watch(
+    app: CliApp, folder: Path, source: str, carrier: str | None, once: bool, interval: float, as_json: bool
+) -> None:
+    """Import every pre-alert file that lands in FOLDER; each moves to imported/ or failed/ with a report."""
+    from station_console.services.prealerts.watch import import_folder
+
+    setup_logging()
+
+    def one_pass() -> None:
+        result = import_folder(app.station, folder, source=source, carrier=carrier, settle_s=0 if once else 2)
+        if as_json:
+            emit_json(
+                {
+                    "imported": [r.to_json() for r in result.imported],
+                    "failed": [{"file": f, "reason": why} for f, why in result.failed],
+                }
+            )
+        else:
+            for report in result.imported:
+                _echo_report(report)
+            for name, why in result.failed:
+                click.echo(_("{file}: not imported: {reason}", file=name, reason=why), err=True)
+
+    repeat(app, one_pass, once=once, interval=interval, as_json=as_json)
+
+
+# -- courier handover batches ------------------------------------------------------------------------
+
+
+@click.group()
+def handover() -> None:
+    """Courier batches at check-in: expected / received / missing / extra, and the signed receipt."""
+
+
+def _echo_batch(view: Any, as_json: bool, *, full: bool = True) -> None:
+    if as_json:
+        emit_json(view.to_json())
+        return
+    counts = view.counts()
+    click.echo(
+        _(
+            "{label}  {carrier}  {courier}  {status}: expected {expected}, received {received}, "
+            "missing {missing}, extra {extra}, damaged {damaged}",
+            label=view.label,
+            carrier=view.carrier,
+            courier=view.courier_name or "-",
+            status=_("open") if view.status == "open" else _("closed"),
+            **counts,
+        )
+    )
+    if not full:
+        return
+    for title, waybills in ((_("missing"), view.missing), (_("extra"), view.extra)):
+        for waybill in waybills:
+            click.echo(f"  {waybill:<22} {title}")
+    for waybill, note in view.damaged:
+        click.echo(f"  {waybill:<22} {_('damaged')} {note}")
+
+
+@handover.command("open")
+@click.argument("carrier")
+@click.option("--courier", help="The courier's name (can also be given at the close).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def handover_open(app: CliApp, carrier: str, courier: str | None, as_json: bool) -> None:
+    """Open a batch for a courier of CARRIER; check parcels in with `station checkin --handover ID`."""
+    from station_console.services.prealerts import batches
+
+    _echo_batch(attempt(lambda: batches.open_batch(app.station, carrier, courier), as_json=as_json), as_json)
+
+
+@handover.command("show")
+@click.argument("batch", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def handover_show(app: CliApp, batch: int, as_json: bool) -> None:
+    """A batch's counts and its missing, extra and damaged waybills."""
+    from station_console.services.prealerts import batches
+
+    _echo_batch(attempt(lambda: batches.get(app.station, batch), as_json=as_json), as_json)
+
+
+@handover.command("list")
+@click.option("--all", "everything", is_flag=True, help="Closed batches too.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def handover_list(app: CliApp, everything: bool, as_json: bool) -> None:
+    """Open batches (every courier being received now), newest first."""
+    from station_console.services.prealerts import batches
+
+    views = batches.list_batches(app.station, status=None if everything else "open")
+    if as_json:
+        emit_json({"batches": [v.to_json() for v in views]})
+        return
+    for view in views:
+        _echo_batch(view, False, full=False)
+    if not views:
+        click.echo(_("No courier batch is open."))
+
+
+@handover.command("close")
+@click.argument("batch", type=int)
+@click.option("--courier", help="The courier's name (required unless given at the opening).")
+@click.option("--no-print", is_flag=True, help="Do not queue the receipt on this counter's printer.")
+@click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="Also write the receipt as PDF.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def handover_close(
+    app: CliApp, batch: int, courier: str | None, no_print: bool, pdf: Path | None, as_json: bool
+) -> None:
+    """Close the batch: missing parcels become "not received" problems; the receipt is queued to print."""
+    from station_console.services.prealerts import batches
+
+    view = attempt(
+        lambda: batches.close_batch(
+            app.station, batch, courier, counter_settings=app.counter_settings, print_receipt=not no_print
+        ),
+        as_json=as_json,
+    )
+    if pdf is not None:
+        _write_pdf(app, batch, pdf)
+    _echo_batch(view, as_json)
+
+
+@handover.command("receipt")
+@click.argument("batch", type=int)
+@click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="Write the receipt as PDF here.")
+@pass_app
+def handover_receipt(app: CliApp, batch: int, pdf: Path | None) -> None:
+    """Print a closed batch's receipt again (or write it as PDF with --pdf)."""
+    from station_console.services.prealerts import batches
+
+    if pdf is not None:
+        _write_pdf(app, batch, pdf)
+        return
+    job = attempt(lambda: batches.reprint_receipt(app.station, batch, app.counter_settings))
+    click.echo(_("Receipt queued (job {job}).", job=job))
+
+
+def _write_pdf(app: CliApp, batch: int, out: Path) -> None:
+    from hardware.printers.pdf import render_document
+    from station_console.i18n import get_language
+    from station_console.services.prealerts import batches
+    from station_console.services.printing.courier_receipt import handover_document, handover_payload
+
+    payload = handover_payload(attempt(lambda: batches.receipt_of(app.station, batch)))
+    out.write_bytes(render_document(handover_document(app.station, payload, get_language())))
+    click.echo(_("Receipt written to {path}", path=str(out)))

@@ -1,0 +1,143 @@
+"""Where carrier events go: a signed webhook per carrier, or files for manual upload.
+
+- `WebhookChannel`: one JSON POST per event. Headers: `Idempotency-Key` (the event's id, the same on
+  every retry, so the receiver keeps each event once), `X-Station-Event` (its kind) and
+  `X-Station-Signature: sha256=<hex>`, the HMAC-SHA256 of the exact body bytes with the carrier's secret.
+  The secret never lives in the shared database: `$STATION_EVENT_SECRET_<CARRIER>`, else
+  `[carrier_event_secrets]` in this counter's `secrets.toml` (`SF = "..."`). A 2xx answer, or 409 (the
+  receiver already has that key), is delivered; 408, 425, 429 and 5xx, a timeout or a refused connection
+  are retried; any other 4xx is permanent (the event goes to the dead-letter list).
+- `FileChannel`: appends the same JSON, one line per event, to `<folder>/<CARRIER>-<day>.jsonl` (folder:
+  the target's, else `carrier-events/` in the user data folder), for stations that upload by hand.
+
+A channel raises `EventChannelError` when an event did not go out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import threading
+import tomllib
+import urllib.error
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from station_console.services.notify.channels import data_dir
+from station_console.settings import EventTarget, config_path
+
+TIMEOUT_S = 10.0
+FOLDER = "carrier-events"
+
+
+class EventChannelError(Exception):
+    def __init__(self, text: str, *, permanent: bool = False) -> None:
+        super().__init__(text[:480])
+        self.permanent = permanent
+
+
+class EventChannel(Protocol):
+    name: str
+    idempotent: bool  # a repeat with the same key is harmless (the receiver keeps one)
+
+    def send(self, event_id: str, kind: str, body: bytes) -> None: ...
+
+
+def body_of(event: dict[str, Any]) -> bytes:
+    """The exact bytes sent and signed: sorted keys, no spaces, UTF-8."""
+    return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def read_event_secret(carrier: str) -> str:
+    """The carrier's webhook secret from the environment or this counter's secrets.toml ('' if none)."""
+    value = os.environ.get(f"STATION_EVENT_SECRET_{carrier.upper()}")
+    if value:
+        return value
+    path = config_path().with_name("secrets.toml")
+    if not path.exists():
+        return ""
+    table = tomllib.loads(path.read_text(encoding="utf-8")).get("carrier_event_secrets", {})
+    return str(table.get(carrier) or table.get("*") or "") if isinstance(table, dict) else ""
+
+
+class WebhookChannel:
+    name = "webhook"
+    idempotent = True
+
+    def __init__(self, url: str, secret: str, *, timeout: float = TIMEOUT_S) -> None:
+        self.url, self.secret, self.timeout = url, secret, timeout
+
+    def send(self, event_id: str, kind: str, body: bytes) -> None:
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Idempotency-Key": event_id,
+            "X-Station-Event": kind,
+            "X-Station-Signature": sign(self.secret, body),
+        }
+        request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as exc:
+            if exc.code == 409:  # the receiver already has this key: it was delivered before
+                return
+            permanent = 400 <= exc.code < 500 and exc.code not in (408, 425, 429)
+            raise EventChannelError(f"HTTP {exc.code} {exc.reason}", permanent=permanent) from exc
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise EventChannelError(f"{self.url}: {reason}") from exc
+
+
+class FileChannel:
+    name = "file"
+    idempotent = False
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, folder: Path, carrier: str, day_of: Any) -> None:
+        self.folder, self.carrier, self.day_of = folder, carrier, day_of
+
+    def path_for(self, body: bytes) -> Path:
+        at = datetime.fromisoformat(json.loads(body)["at"])
+        return self.folder / f"{self.carrier}-{self.day_of(at).isoformat()}.jsonl"
+
+    def holds(self, event_id: str, body: bytes) -> bool:
+        """The event is already in its file (a crash came between the write and the mark)."""
+        path = self.path_for(body)
+        if not path.exists():
+            return False
+        needle = f'"event_id":"{event_id}"'
+        with path.open(encoding="utf-8") as lines:
+            return any(needle in line for line in lines)
+
+    def send(self, event_id: str, kind: str, body: bytes) -> None:
+        path = self.path_for(body)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._lock, path.open("a", encoding="utf-8") as out:
+                out.write(body.decode() + "\n")
+        except OSError as exc:
+            raise EventChannelError(f"{path}: {exc.strerror or exc}") from exc
+
+
+def channel_for(target: EventTarget, carrier: str, day_of: Any) -> EventChannel:
+    """The channel `target` names for `carrier`; a webhook without a URL or a secret is refused."""
+    if target.channel == "webhook":
+        secret = read_event_secret(carrier)
+        if not target.url:
+            raise EventChannelError(f"no webhook URL for {carrier}", permanent=True)
+        if not secret:
+            raise EventChannelError(
+                f"no secret for {carrier}: add it under [carrier_event_secrets] in secrets.toml",
+                permanent=True,
+            )
+        return WebhookChannel(target.url, secret, timeout=target.timeout_s)
+    folder = Path(target.folder).expanduser() if target.folder else data_dir() / FOLDER
+    return FileChannel(folder, carrier, day_of)

@@ -1,0 +1,170 @@
+"""The carrier outbox as the console shows it, and its dead-letter list: retry an event, or drop it.
+
+Both are audited. A retry keeps the event's idempotency key (it is the same event: a receiver that did
+get it keeps one); dropping is a manager's decision, with a reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy import select as columns
+from sqlmodel import Session, col
+
+from db.models import Carrier, CarrierEvent, CarrierEventStatus, EventKind
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_
+from station_console.services.core import audit
+from station_console.services.core.roles import require_manager, require_signed_in
+from station_console.services.core.station import Station
+
+STATUSES = tuple(s.value for s in CarrierEventStatus)
+RETRYABLE = (CarrierEventStatus.DEAD, CarrierEventStatus.FAILED)
+DROPPABLE = (CarrierEventStatus.DEAD, CarrierEventStatus.FAILED, CarrierEventStatus.QUEUED)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    carrier: str
+    kind: str
+    waybill: str
+    status: str
+    attempts: int
+    at: datetime
+    next_attempt_at: datetime | None
+    last_error: str | None
+    channel: str | None
+    sent_at: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_COLUMNS: list[Any] = [
+    CarrierEvent.id,
+    Carrier.code,
+    CarrierEvent.kind,
+    CarrierEvent.waybill,
+    CarrierEvent.status,
+    CarrierEvent.attempts,
+    CarrierEvent.at,
+    CarrierEvent.next_attempt_at,
+    CarrierEvent.last_error,
+    CarrierEvent.channel,
+    CarrierEvent.sent_at,
+]
+
+
+def list_events(station: Station, *, status: str | None = None, limit: int = 200) -> list[EventRow]:
+    """Newest first; `status="dead"` is the dead-letter list."""
+    query = (
+        columns(*_COLUMNS)
+        .join(Carrier, col(Carrier.id) == col(CarrierEvent.carrier_id))
+        .order_by(col(CarrierEvent.id).desc())
+        .limit(limit)
+    )
+    if status:
+        query = query.where(col(CarrierEvent.status) == status)
+    with station.read() as session:
+        return [EventRow(*row) for row in session.execute(query).all()]
+
+
+def counts(station: Station) -> dict[str, int]:
+    with station.read() as session:
+        rows = session.execute(
+            columns(col(CarrierEvent.status), func.count()).group_by(col(CarrierEvent.status))
+        ).all()
+    return {str(status): int(n) for status, n in rows}
+
+
+def _event(session: Session, event_id: int) -> CarrierEvent:
+    event = session.get(CarrierEvent, event_id)
+    if event is None:
+        raise NotFound(N_("There is no carrier event {id}"), code="no_event", id=event_id)
+    return event
+
+
+def _row(session: Session, event: CarrierEvent) -> EventRow:
+    carrier = session.get(Carrier, event.carrier_id)
+    return EventRow(
+        id=event.id or 0,
+        carrier=carrier.code if carrier else "?",
+        kind=event.kind,
+        waybill=event.waybill,
+        status=event.status,
+        attempts=event.attempts,
+        at=event.at,
+        next_attempt_at=event.next_attempt_at,
+        last_error=event.last_error,
+        channel=event.channel,
+        sent_at=event.sent_at,
+    )
+
+
+def retry(station: Station, event_id: int) -> EventRow:
+    """Send a dead (or failed) event again at the next pass, attempts counted from zero."""
+    require_signed_in(station)
+
+    def work(session: Session) -> EventRow:
+        event = _event(session, event_id)
+        if event.status not in RETRYABLE:
+            raise Refused(
+                N_("Carrier event {id} is {status}: only dead or failed events can be retried"),
+                code="not_retryable",
+                id=event_id,
+                status=event.status,
+            )
+        previous = event.status
+        event.status, event.attempts, event.next_attempt_at = CarrierEventStatus.QUEUED, 0, station.now()
+        session.add(event)
+        audit.record(
+            session,
+            station,
+            EventKind.CARRIER_EVENT_RETRIED,
+            parcel_id=event.parcel_id,
+            details={"event": event_id, "kind": event.kind, "waybill": event.waybill, "was": previous},
+        )
+        return _row(session, event)
+
+    return station.run(work)
+
+
+def drop(station: Station, event_id: int, reason: str) -> EventRow:
+    """Manager: give up on an event for good (it is kept, marked dropped), with a reason."""
+    require_manager(station, "drop_event")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused(N_("Dropping an event needs a reason"), code="reason_required")
+
+    def work(session: Session) -> EventRow:
+        event = _event(session, event_id)
+        if event.status not in DROPPABLE:
+            raise Refused(
+                N_("Carrier event {id} is {status}: it cannot be dropped"),
+                code="not_droppable",
+                id=event_id,
+                status=event.status,
+            )
+        previous = event.status
+        event.status, event.next_attempt_at = CarrierEventStatus.DROPPED, None
+        session.add(event)
+        audit.record(
+            session,
+            station,
+            EventKind.CARRIER_EVENT_DROPPED,
+            parcel_id=event.parcel_id,
+            details={
+                "event": event_id,
+                "kind": event.kind,
+                "waybill": event.waybill,
+                "was": previous,
+                "reason": reason[:200],
+            },
+        )
+        return _row(session, event)
+
+    return station.run(work)

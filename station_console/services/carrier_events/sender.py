@@ -1,0 +1,276 @@
+"""Deliver the carrier outbox: claim, send, mark; retries with backoff; a dead-letter list; no event twice.
+
+A pass (`run_once`):
+
+1. Recover events a crashed sender left `sending` past their lease. Through the webhook they are sent
+   again under the same idempotency key (the receiver keeps one); through the file channel they are
+   marked sent if their line is in the file, else written again. So no event is delivered twice.
+2. Claim (one committed transaction, before any send): each carrier's oldest unsent events, in order, as
+   long as they are due; a carrier whose oldest event waits for its retry sends nothing newer meanwhile,
+   so a receiver sees a parcel's arrival before its departure. Claimed events become `sending` with
+   `next_attempt_at` = the lease's end.
+3. Send each, outside any transaction, through the carrier's channel (`channels.py`).
+4. Mark each in its own transaction: `sent`; or `failed` with attempts+1 and the next try after a
+   doubling backoff; or `dead` after `carrier_event_max_attempts` or a permanent refusal (a 4xx). A
+   transient failure stops that carrier for this pass (its other claimed events go back unclaimed, no
+   attempt counted); the other carriers go on.
+
+A carrier whose target cannot be used (a webhook without URL or secret) keeps its events queued and the
+pass reports why.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select as columns
+from sqlmodel import Session, col, select
+
+from db.models import Carrier, CarrierEvent, CarrierEventStatus
+from station_console.services.carrier_events.channels import (
+    EventChannel,
+    EventChannelError,
+    FileChannel,
+    body_of,
+    channel_for,
+)
+from station_console.services.carrier_events.outbox import target_for
+from station_console.services.core.station import Station
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)  # longer than a webhook's timeout
+BACKOFF_CAP = timedelta(hours=1)
+BATCH = 200
+UNSENT = (CarrierEventStatus.QUEUED, CarrierEventStatus.FAILED)
+
+
+@dataclass
+class Claimed:
+    id: int
+    key: str
+    kind: str
+    carrier: str
+    body: bytes
+
+
+@dataclass
+class PassResult:
+    sent: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)  # will be retried
+    dead: list[int] = field(default_factory=list)
+    recovered: list[int] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)  # carrier -> why its events did not go
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "sent": self.sent,
+            "failed": self.failed,
+            "dead": self.dead,
+            "recovered": self.recovered,
+            "errors": self.errors,
+        }
+
+
+def event_json(event: CarrierEvent, carrier: str) -> dict[str, Any]:
+    """What the receiver gets: the event's id (its idempotency key), kind, parcel and where/when."""
+    return {
+        **event.payload,
+        "event_id": event.idempotency_key,
+        "kind": event.kind,
+        "waybill": event.waybill,
+        "carrier": carrier,
+        "at": event.at.isoformat(),
+    }
+
+
+class Channels:
+    """The channel of each carrier for one pass (built once; `overrides` for tests)."""
+
+    def __init__(self, station: Station, overrides: dict[str, EventChannel] | None = None) -> None:
+        self.station, self.overrides = station, overrides or {}
+        self.built: dict[str, EventChannel | EventChannelError] = {}
+
+    def day_of(self, at: datetime) -> date:
+        return self.station.business_day(at)
+
+    def get(self, carrier: str) -> EventChannel:
+        """The carrier's channel; raises `EventChannelError` when its target cannot be used."""
+        if carrier not in self.built:
+            if carrier in self.overrides:
+                self.built[carrier] = self.overrides[carrier]
+            else:
+                target = target_for(self.station.settings(), carrier)
+                try:
+                    if target is None:
+                        raise EventChannelError(f"no event target for {carrier}", permanent=True)
+                    self.built[carrier] = channel_for(target, carrier, self.day_of)
+                except EventChannelError as exc:
+                    self.built[carrier] = exc
+        found = self.built[carrier]
+        if isinstance(found, EventChannelError):
+            raise found
+        return found
+
+
+def _codes(session: Session) -> dict[int, str]:
+    return {int(i): str(c) for i, c in session.execute(columns(col(Carrier.id), col(Carrier.code))).all()}
+
+
+def recover_stale(station: Station, channels: Channels, result: PassResult) -> None:
+    def work(session: Session) -> list[int]:
+        now = station.now()
+        stale = session.exec(
+            select(CarrierEvent)
+            .where(
+                CarrierEvent.status == CarrierEventStatus.SENDING,
+                col(CarrierEvent.next_attempt_at) < now,
+            )
+            .with_for_update(skip_locked=True)
+        ).all()
+        codes = _codes(session) if stale else {}
+        for event in stale:
+            carrier = codes.get(event.carrier_id, "?")
+            try:
+                channel = channels.get(carrier)
+            except EventChannelError:
+                channel = None
+            if isinstance(channel, FileChannel) and channel.holds(
+                event.idempotency_key, body_of(event_json(event, carrier))
+            ):
+                event.status, event.sent_at, event.next_attempt_at = CarrierEventStatus.SENT, now, None
+            else:  # the webhook drops a repeated key; a file without the line never got it
+                event.status, event.next_attempt_at = CarrierEventStatus.FAILED, now
+                event.last_error = "interrupted while sending; sent again with the same key"
+            session.add(event)
+        return [e.id for e in stale if e.id is not None]
+
+    result.recovered.extend(station.run(work))
+
+
+def claim(station: Station, channels: Channels, result: PassResult, *, limit: int = BATCH) -> list[Claimed]:
+    """Mark each carrier's due events, oldest first, `sending` (committed before any send)."""
+
+    def work(session: Session) -> list[Claimed]:
+        now = station.now()
+        rows = session.exec(
+            select(CarrierEvent)
+            .where(col(CarrierEvent.status).in_(UNSENT))
+            .order_by(col(CarrierEvent.id))
+            .limit(limit * 5)
+            .with_for_update(skip_locked=True)  # PostgreSQL: two senders never share an event
+        ).all()
+        codes = _codes(session) if rows else {}
+        by_carrier: dict[str, list[CarrierEvent]] = defaultdict(list)
+        for event in rows:
+            by_carrier[codes.get(event.carrier_id, "?")].append(event)
+        claimed: list[Claimed] = []
+        for carrier, events in by_carrier.items():
+            if carrier in result.errors:
+                continue  # failed earlier in this pass
+            try:
+                channel = channels.get(carrier)
+            except EventChannelError as exc:
+                result.errors[carrier] = str(exc)
+                continue
+            for event in events:
+                due = event.next_attempt_at is None or event.next_attempt_at <= now
+                if not due or len(claimed) >= limit:
+                    break  # keep the carrier's order: nothing newer goes before this one
+                event.status, event.next_attempt_at = CarrierEventStatus.SENDING, now + LEASE
+                event.channel = channel.name
+                session.add(event)
+                claimed.append(
+                    Claimed(
+                        id=event.id or 0,
+                        key=event.idempotency_key,
+                        kind=event.kind,
+                        carrier=carrier,
+                        body=body_of(event_json(event, carrier)),
+                    )
+                )
+        return claimed
+
+    return station.run(work)
+
+
+def backoff(station: Station, attempts: int) -> timedelta:
+    first = station.settings().carrier_event_backoff_s
+    return min(BACKOFF_CAP, timedelta(seconds=first * 2 ** max(0, attempts - 1)))
+
+
+def finish(station: Station, item: Claimed, error: EventChannelError | None) -> str:
+    """Mark a claimed event sent, failed (to retry) or dead; returns its new status."""
+    max_attempts = station.settings().carrier_event_max_attempts
+
+    def work(session: Session) -> str:
+        event = session.get(CarrierEvent, item.id)
+        if event is None or event.status != CarrierEventStatus.SENDING:
+            return event.status if event else "gone"  # recovered by another sender meanwhile
+        now = station.now()
+        if error is None:
+            event.status, event.sent_at, event.next_attempt_at = CarrierEventStatus.SENT, now, None
+            event.last_error = None
+        else:
+            event.attempts += 1
+            event.last_error = str(error)[:500]
+            if error.permanent or event.attempts >= max_attempts:
+                event.status, event.next_attempt_at = CarrierEventStatus.DEAD, None
+            else:
+                event.status = CarrierEventStatus.FAILED
+                event.next_attempt_at = now + backoff(station, event.attempts)
+        session.add(event)
+        return event.status
+
+    return station.run(work)
+
+
+def release(station: Station, ids: list[int]) -> None:
+    """Claimed but not tried (its carrier failed first): back to waiting, no attempt counted."""
+    if not ids:
+        return
+
+    def work(session: Session) -> None:
+        for event in session.exec(select(CarrierEvent).where(col(CarrierEvent.id).in_(ids))).all():
+            if event.status == CarrierEventStatus.SENDING:
+                event.status = CarrierEventStatus.FAILED if event.attempts else CarrierEventStatus.QUEUED
+                event.next_attempt_at = station.now()
+                session.add(event)
+
+    station.run(work)
+
+
+def run_once(
+    station: Station, *, channels: dict[str, EventChannel] | None = None, limit: int = BATCH
+) -> PassResult:
+    """One pass over the carrier outbox (see the module docstring)."""
+    result = PassResult()
+    if not station.settings().carrier_event_targets and not channels:
+        return result
+    pass_channels = Channels(station, channels)
+    recover_stale(station, pass_channels, result)
+    while True:
+        claimed = claim(station, pass_channels, result, limit=limit)
+        if not claimed:
+            return result
+        stopped: dict[str, list[int]] = defaultdict(list)
+        for item in claimed:
+            if item.carrier in result.errors:
+                stopped[item.carrier].append(item.id)
+                continue
+            try:
+                pass_channels.get(item.carrier).send(item.key, item.kind, item.body)
+            except EventChannelError as exc:
+                log.warning("carrier event %s (%s) to %s failed: %s", item.key, item.kind, item.carrier, exc)
+                status = finish(station, item, exc)
+                (result.dead if status == CarrierEventStatus.DEAD else result.failed).append(item.id)
+                if not exc.permanent:
+                    result.errors[item.carrier] = str(exc)
+                continue
+            finish(station, item, None)
+            result.sent.append(item.id)
+        release(station, [i for ids in stopped.values() for i in ids])

@@ -1,0 +1,22 @@
+"""Money is integer cents everywhere; this is how it is shown."""
+
+from __future__ import annotations
+
+# Symbols for the currencies a station is likely to use; any other shows its ISO code after the amount.
+SYMBOLS = {"CNY": "¥", "JPY": "¥", "USD": "$", "HKD": "HK$", "EUR": "€", "GBP": "£"}
+
+
+def decimal_text(cents: int) -> str:
+    """`1205` -> `12.05` (and `-0.50`)."""
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
+def amount(cents: int, currency: str) -> str:
+    """`¥12.05` for CNY, `12.05 CHF` for a currency without a symbol here."""
+    symbol = SYMBOLS.get(currency.upper())
+    text = decimal_text(cents)
+    if symbol is None:
+        return f"{text} {currency}"
+    return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"

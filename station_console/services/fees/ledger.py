@@ -1,0 +1,184 @@
+"""The fee due on parcels, and settling it: a charge fixes the amount, a payment or a waiver settles it.
+
+A parcel's fee is settled at the handover, in the pickup's own transaction (`settle_in`, called by
+`pickup/handover.py`): the clerk records a payment (cash, QR or account) or a manager waives it with a
+reason. It can also be settled before (`settle`); the fee of the days after that is owed again. Every
+entry is an audit event; undoing a pickup keeps the money recorded, so nobody pays twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy import select as columns
+from sqlmodel import Session, col, select
+
+from db import fast
+from db.models import Carrier, EventKind, FeeEntry, FeeKind, FeeMethod, Parcel, ParcelStatus
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_
+from station_console.services.core import audit
+from station_console.services.core.roles import require_manager, require_signed_in
+from station_console.services.core.station import Station
+from station_console.services.fees.rules import FeeQuote, money, quote, rule_for
+
+PAY_METHODS = tuple(m.value for m in FeeMethod)
+WAIVE = "waive"
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """How the clerk settles the fee shown: a payment method, or `waive` (a manager, with a reason).
+
+    `expected_cents` is the total the clerk saw; if the fee changed meanwhile (midnight passed), the
+    handover is refused so the customer is never charged an amount nobody showed them.
+    """
+
+    method: str
+    reason: str = ""
+    expected_cents: int | None = None
+
+
+def _carrier_codes(session: Session) -> dict[int, str]:
+    rows = session.execute(columns(col(Carrier.id), col(Carrier.code))).all()
+    return {int(cid): str(code) for cid, code in rows}
+
+
+def _billed(session: Session, parcel_ids: list[int]) -> dict[int, int]:
+    rows = session.execute(
+        columns(col(FeeEntry.parcel_id), func.sum(col(FeeEntry.amount_cents)))
+        .where(col(FeeEntry.parcel_id).in_(parcel_ids), col(FeeEntry.kind) == FeeKind.CHARGE)
+        .group_by(col(FeeEntry.parcel_id))
+    ).all()
+    return {int(pid): int(total or 0) for pid, total in rows}
+
+
+def quotes_in(
+    session: Session, station: Station, parcels: Sequence[Parcel], at: datetime | None = None
+) -> dict[int, FeeQuote]:
+    """The fee of each parcel a rule prices, as of `at` (default now); parcels no rule prices are left out."""
+    settings = station.settings()
+    if not settings.storage_fee_rules or not parcels:
+        return {}
+    at = at or station.now()
+    codes = _carrier_codes(session)
+    billed = _billed(session, [p.id for p in parcels if p.id is not None])
+    zone = station.zone()
+    out: dict[int, FeeQuote] = {}
+    for parcel in parcels:
+        rule = rule_for(
+            settings.storage_fee_rules,
+            size=parcel.size,
+            carrier=codes.get(parcel.carrier_id),
+            recipient_type=parcel.recipient_type,
+        )
+        if rule is not None and parcel.id is not None:
+            out[parcel.id] = quote(
+                rule, parcel.checked_in_at, at, zone, billed_cents=billed.get(parcel.id, 0)
+            )
+    return out
+
+
+def quotes(station: Station, parcel_ids: Sequence[int], at: datetime | None = None) -> dict[int, FeeQuote]:
+    """`quotes_in` in a read of its own: what the pickup screen shows before the handover."""
+    if not station.settings().storage_fee_rules or not parcel_ids:
+        return {}
+    with station.read() as session:
+        parcels = list(session.exec(select(Parcel).where(col(Parcel.id).in_(list(parcel_ids)))).all())
+        return quotes_in(session, station, parcels, at)
+
+
+def owed_total(found: dict[int, FeeQuote]) -> int:
+    return sum(q.owed_cents for q in found.values())
+
+
+def settle_in(
+    session: Session, station: Station, parcels: Sequence[Parcel], settlement: Settlement | None
+) -> int:
+    """Settle what `parcels` owe now, in the caller's transaction; returns the amount settled.
+
+    Refused (and nothing written) when something is owed and no settlement is given, when the total is
+    not the one the clerk saw, for an unknown method, and for a waiver without a manager or a reason.
+    """
+    if settlement is not None and settlement.method == WAIVE:
+        require_manager(station, "waive_fee")  # whether or not anything turns out to be owed
+    owed = {pid: q for pid, q in quotes_in(session, station, parcels).items() if q.owed_cents > 0}
+    total = owed_total(owed)
+    if not owed:
+        return 0
+    settings = station.settings()
+    if settlement is None:
+        raise Refused(
+            N_("A storage fee of {amount} is due: record the payment, or a manager waives it"),
+            code="fee_due",
+            amount=money(total, settings),
+            cents=total,
+        )
+    if settlement.expected_cents is not None and settlement.expected_cents != total:
+        raise Refused(
+            N_("The storage fee is now {amount}, not {shown}: show the customer the new amount"),
+            code="fee_changed",
+            amount=money(total, settings),
+            shown=money(settlement.expected_cents, settings),
+            cents=total,
+        )
+    reason = settlement.reason.strip()
+    if settlement.method == WAIVE:
+        if not reason:
+            raise Refused(N_("A waiver needs a reason"), code="reason_required")
+    elif settlement.method not in PAY_METHODS:
+        raise Refused(N_("Pay by one of {methods}"), code="bad_fee_method", methods=", ".join(PAY_METHODS))
+    now = station.now()
+    day = station.business_day(now)
+    by_id = {p.id: p for p in parcels}
+    waived = settlement.method == WAIVE
+    for pid, fee in owed.items():
+        entry = {"parcel_id": pid, "amount_cents": fee.owed_cents, "at": now, "business_day": day}
+        _insert(session, station, FeeKind.CHARGE, entry, rule=fee.rule[:64], days=fee.chargeable_days)
+        if waived:
+            _insert(session, station, FeeKind.WAIVER, entry, reason=reason[:200])
+        else:
+            _insert(session, station, FeeKind.PAYMENT, entry, method=settlement.method)
+        details = {
+            "waybill": by_id[pid].waybill,
+            "amount_cents": fee.owed_cents,
+            "rule": fee.rule,
+            "days": fee.chargeable_days,
+        }
+        details.update({"reason": reason[:200]} if waived else {"method": settlement.method})
+        audit.record(
+            session,
+            station,
+            EventKind.FEE_WAIVED if waived else EventKind.FEE_PAID,
+            parcel_id=pid,
+            at=now,
+            details=details,
+        )
+    return total
+
+
+def _insert(session: Session, station: Station, kind: str, entry: dict[str, Any], **extra: Any) -> None:
+    row = FeeEntry.model_validate(
+        {**entry, **extra, "kind": kind, "clerk_id": station.clerk_id, "counter": station.counter}
+    )
+    fast.insert(session, row)
+
+
+def settle(station: Station, parcel_id: int, settlement: Settlement) -> int:
+    """Settle a parcel's fee before its handover (the customer pays now, or a manager waives it)."""
+    require_signed_in(station)
+
+    def work(session: Session) -> int:
+        parcel = session.get(Parcel, parcel_id)
+        if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
+            raise NotFound(N_("That parcel is not on the shelf"), code="not_on_shelf")
+        settled = settle_in(session, station, [parcel], settlement)
+        if not settled:
+            raise Refused(N_("{waybill} owes no storage fee"), code="no_fee_due", waybill=parcel.waybill)
+        return settled
+
+    return station.run(work)

@@ -1,0 +1,317 @@
+"""Courier handover batches: one courier's bag at check-in, checked against the pre-alerts.
+
+Open a batch for the carrier (and the courier's name); each check-in made in it carries its id. The
+live view compares: expected (the carrier's open pre-alerts, less those that arrived outside this batch),
+received (checked in here and expected), missing (expected, not yet here) and extra (here, not
+expected), plus the parcels flagged damaged while it was open. Closing it (the courier's name required)
+fixes that in the pre-alerts: received ones `received`, missing ones `not_received` (problem parcels
+until they turn up: a later check-in of the waybill settles them) and queues the handover receipt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, exists, or_, update
+from sqlalchemy import select as columns
+from sqlmodel import Session, col, select
+
+from db.models import (
+    Carrier,
+    CourierBatch,
+    EventKind,
+    Parcel,
+    ParcelStatus,
+    PreAlert,
+    PreAlertStatus,
+    ProblemKind,
+)
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_
+from station_console.services.core import audit
+from station_console.services.core.roles import require_signed_in
+from station_console.services.core.station import Station
+from station_console.services.printing.courier_receipt import JOB_KIND, handover_payload
+from station_console.services.printing.jobs import queue_document
+from station_console.services.printing.printers import check_printable
+
+
+@dataclass(frozen=True)
+class BatchView:
+    id: int
+    carrier: str
+    carrier_name: str
+    courier_name: str | None
+    counter: str
+    status: str
+    opened_at: datetime
+    closed_at: datetime | None
+    expected: int
+    received: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    damaged: list[tuple[str, str]] = field(default_factory=list)  # (waybill, note)
+    receipt_job_id: int | None = None
+    received_ids: list[int] = field(default_factory=list, repr=False)  # their pre-alerts
+
+    @property
+    def label(self) -> str:
+        return f"HB{self.id:06d}"
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "expected": self.expected,
+            "received": len(self.received),
+            "missing": len(self.missing),
+            "extra": len(self.extra),
+            "damaged": len(self.damaged),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("received_ids")
+        data["label"] = self.label
+        data["counts"] = self.counts()
+        data["damaged"] = [{"waybill": w, "note": n} for w, n in self.damaged]
+        return data
+
+
+def _arrived_elsewhere() -> Any:
+    """The pre-alert filled a check-in (not undone) outside this batch."""
+    return exists().where(
+        col(Parcel.prealert_id) == col(PreAlert.id),
+        col(Parcel.status) != ParcelStatus.CANCELLED,
+        or_(col(Parcel.courier_batch_id).is_(None), col(Parcel.courier_batch_id) != bindparam("batch")),
+    )
+
+
+def _expected(session: Session, batch: CourierBatch) -> dict[int, str]:
+    """pre-alert id -> waybill of what this batch expects (see the module docstring)."""
+    if batch.status == "closed":
+        where: Any = col(PreAlert.batch_id) == batch.id
+    else:
+        where = and_(
+            col(PreAlert.carrier_id) == batch.carrier_id,
+            col(PreAlert.status) == PreAlertStatus.EXPECTED,
+            ~_arrived_elsewhere(),
+        )
+    rows = session.execute(
+        columns(col(PreAlert.id), col(PreAlert.waybill)).where(where).order_by(col(PreAlert.id)),
+        {"batch": batch.id},
+    ).all()
+    return {int(pid): waybill for pid, waybill in rows}
+
+
+def _view(session: Session, batch: CourierBatch) -> BatchView:
+    expected = _expected(session, batch)
+    parcels = session.execute(
+        columns(
+            col(Parcel.waybill), col(Parcel.prealert_id), col(Parcel.problem_kind), col(Parcel.problem_note)
+        )
+        .where(col(Parcel.courier_batch_id) == batch.id, col(Parcel.status) != ParcelStatus.CANCELLED)
+        .order_by(col(Parcel.id))
+    ).all()
+    arrived = {pid for _w, pid, _k, _n in parcels if pid in expected}
+    carrier = session.get(Carrier, batch.carrier_id)
+    return BatchView(
+        id=batch.id or 0,
+        carrier=carrier.code if carrier else "?",
+        carrier_name=carrier.short_name if carrier else "?",
+        courier_name=batch.courier_name,
+        counter=batch.counter,
+        status=batch.status,
+        opened_at=batch.opened_at,
+        closed_at=batch.closed_at,
+        expected=len(expected),
+        received=[w for w, pid, _k, _n in parcels if pid in expected],
+        missing=[w for pid, w in expected.items() if pid not in arrived],
+        extra=[w for w, pid, _k, _n in parcels if pid not in expected],
+        damaged=[(w, note or "") for w, _pid, kind, note in parcels if kind == ProblemKind.DAMAGED],
+        received_ids=sorted(arrived),
+        receipt_job_id=batch.receipt_job_id,
+    )
+
+
+def _batch(session: Session, batch_id: int) -> CourierBatch:
+    batch = session.get(CourierBatch, batch_id)
+    if batch is None:
+        raise NotFound(N_("There is no courier batch {batch}"), code="no_courier_batch", batch=batch_id)
+    return batch
+
+
+def _courier(name: str | None) -> str | None:
+    text = " ".join("".join(c for c in (name or "") if c.isprintable()).split())
+    return text[:64] or None
+
+
+def open_batch(station: Station, carrier: str, courier_name: str | None = None) -> BatchView:
+    """A new batch for one carrier's courier at this counter."""
+    require_signed_in(station)
+    code = (carrier or "").strip().upper()
+
+    def work(session: Session) -> BatchView:
+        row = session.exec(select(Carrier).where(Carrier.code == code, col(Carrier.active))).first()
+        if row is None or row.id is None:
+            raise NotFound(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=code[:16])
+        now = station.now()
+        batch = CourierBatch(
+            carrier_id=row.id,
+            courier_name=_courier(courier_name),
+            counter=station.counter,
+            opened_at=now,
+            opened_by=station.clerk_id,
+        )
+        session.add(batch)
+        session.flush()
+        audit.record(
+            session,
+            station,
+            EventKind.COURIER_BATCH_OPENED,
+            at=now,
+            details={"batch": batch.id, "carrier": code, "courier": batch.courier_name},
+        )
+        return _view(session, batch)
+
+    return station.run(work)
+
+
+def get(station: Station, batch_id: int) -> BatchView:
+    with station.read() as session:
+        return _view(session, _batch(session, batch_id))
+
+
+def list_batches(station: Station, *, status: str | None = "open", limit: int = 50) -> list[BatchView]:
+    """Newest first; the open ones are every courier being received now, at any counter."""
+    with station.read() as session:
+        query = select(CourierBatch).order_by(col(CourierBatch.id).desc()).limit(limit)
+        if status:
+            query = query.where(CourierBatch.status == status)
+        return [_view(session, b) for b in session.exec(query).all()]
+
+
+def close_batch(
+    station: Station,
+    batch_id: int,
+    courier_name: str | None = None,
+    *,
+    counter_settings: Any = None,
+    print_receipt: bool = True,
+) -> BatchView:
+    """The courier's bag is done: fix received and missing, queue the receipt for the courier to sign.
+
+    `counter_settings` is this counter's (its printers); a receipt no printer could print is refused
+    before anything is written (close with `print_receipt=False` and print the PDF instead).
+    """
+    require_signed_in(station)
+    if print_receipt:
+        check_printable(counter_settings, JOB_KIND)
+
+    def work(session: Session) -> BatchView:
+        batch = _batch(session, batch_id)
+        if batch.status != "open":
+            raise Refused(
+                N_("Courier batch {batch} is already closed"), code="courier_batch_closed", batch=batch_id
+            )
+        courier = _courier(courier_name) or batch.courier_name
+        if not courier:
+            raise Refused(
+                N_("Type the name of the courier who hands the parcels over"), code="courier_required"
+            )
+        view = _view(session, batch)
+        expected = _expected(session, batch)
+        now = station.now()
+        for ids, status in (
+            (view.received_ids, PreAlertStatus.RECEIVED),
+            ([pid for pid in expected if pid not in set(view.received_ids)], PreAlertStatus.NOT_RECEIVED),
+        ):
+            if ids:
+                session.execute(
+                    update(PreAlert)
+                    .where(col(PreAlert.id).in_(ids))
+                    .values(status=status, batch_id=batch.id, closed_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+        batch.status, batch.closed_at, batch.closed_by, batch.courier_name = (
+            "closed",
+            now,
+            station.clerk_id,
+            courier,
+        )
+        closed = _view_closed(view, batch)
+        batch.result = receipt_payload(station, closed)
+        if print_receipt:
+            batch.receipt_job_id = queue_document(
+                session, station, JOB_KIND, handover_payload(batch.result)
+            ).id
+        session.add(batch)
+        audit.record(
+            session,
+            station,
+            EventKind.COURIER_BATCH_CLOSED,
+            at=now,
+            details={"batch": batch.id, "carrier": view.carrier, "courier": courier, **closed.counts()},
+        )
+        return _view_closed(view, batch)
+
+    return station.run(work)
+
+
+def _view_closed(view: BatchView, batch: CourierBatch) -> BatchView:
+    return BatchView(
+        **{
+            **asdict(view),
+            "status": batch.status,
+            "closed_at": batch.closed_at,
+            "courier_name": batch.courier_name,
+            "receipt_job_id": batch.receipt_job_id,
+        }
+    )
+
+
+def receipt_payload(station: Station, view: BatchView) -> dict[str, Any]:
+    """What the receipt shows, frozen at the close (kept with the batch; reprints show the same)."""
+    return {
+        "batch_id": view.id,
+        "label": view.label,
+        "carrier": view.carrier,
+        "carrier_name": view.carrier_name,
+        "courier": view.courier_name,
+        "counter": view.counter,
+        "opened_at": view.opened_at.isoformat(),
+        "closed_at": (view.closed_at or station.now()).isoformat(),
+        "counts": view.counts(),
+        "missing": view.missing,
+        "extra": view.extra,
+        "damaged": [{"waybill": w, "note": n} for w, n in view.damaged],
+    }
+
+
+def _stored_receipt(session: Session, batch_id: int) -> dict[str, Any]:
+    batch = _batch(session, batch_id)
+    if batch.status != "closed":
+        raise Refused(
+            N_("Courier batch {batch} is still open: close it first"),
+            code="courier_batch_open",
+            batch=batch_id,
+        )
+    return dict(batch.result)
+
+
+def reprint_receipt(station: Station, batch_id: int, counter_settings: Any) -> int:
+    """Queue the closed batch's receipt again (the same content as at the close)."""
+    require_signed_in(station)
+    check_printable(counter_settings, JOB_KIND)
+
+    def work(session: Session) -> int:
+        receipt = _stored_receipt(session, batch_id)
+        return queue_document(session, station, JOB_KIND, handover_payload(receipt)).id or 0
+
+    return station.run(work)
+
+
+def receipt_of(station: Station, batch_id: int) -> dict[str, Any]:
+    """The stored receipt of a closed batch (for `--pdf`)."""
+    with station.read() as session:
+        return _stored_receipt(session, batch_id)

@@ -1,0 +1,385 @@
+"""`import_file`: load a pre-alert file's good rows in one transaction and report the others by line.
+
+A row is refused (reported, not loaded) when its waybill fits no carrier's format, its carrier is unknown
+or unclear, its phone, size or weight cannot be read, or it repeats: a waybill twice in the file, one
+already pre-alerted and still open, or one already on the shelf. `strict` loads nothing when any row is refused;
+`dry_run` only reports. Phones are personal data: the report and the audit event never carry them.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select as columns
+from sqlmodel import Session, col
+
+from db.bulk import insert_many
+from db.models import Carrier, EventKind, Parcel, ParcelStatus, PreAlert, PreAlertImport, PreAlertStatus
+from station_console.errors import NotFound, Refused, StationError
+from station_console.i18n import N_, get_language, translate
+from station_console.services.checkin.phones import Phone, parse_phone
+from station_console.services.core import audit
+from station_console.services.core.roles import require_signed_in
+from station_console.services.core.station import Station
+from station_console.services.prealerts.parse import Table, read_table
+from station_console.services.scan.carriers import get_detector
+from station_console.services.scan.waybill import normalise
+
+OPEN = (PreAlertStatus.EXPECTED, PreAlertStatus.NOT_RECEIVED)
+CHUNK = 900  # waybills per IN (...) lookup: under SQLite's parameter limit
+REPORT_ROWS = 500  # refused rows kept with the import record
+SIZES = {
+    "S": "S",
+    "M": "M",
+    "L": "L",
+    "XL": "XL",
+    "小": "S",
+    "中": "M",
+    "大": "L",
+    "特大": "XL",
+    "超大": "XL",
+}
+_WEIGHT = re.compile(r"^(\d+(?:\.\d+)?)\s*(kg|公斤|千克|g|克)?$", re.IGNORECASE)
+_ZH_SUFFIX = re.compile(r"(快递|速运|速递|物流|快运)$")
+_EN_SUFFIX = re.compile(r"\s+(express|logistics)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """A row that was not loaded: where it is, its waybill as written, and why (English id + params)."""
+
+    line: int
+    waybill: str
+    kind: str  # bad | duplicate | on_shelf
+    msgid: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, lang: str | None = None) -> str:
+        return translate(self.msgid, lang or get_language(), **self.params)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "waybill": self.waybill,
+            "kind": self.kind,
+            "msgid": self.msgid,
+            "params": self.params,
+            "message": self.message(),
+        }
+
+
+@dataclass
+class ImportReport:
+    file: str
+    source: str
+    columns: dict[str, str]
+    unknown_headings: list[str]
+    rows_read: int = 0
+    loaded: int = 0
+    issues: list[RowIssue] = field(default_factory=list)
+    import_id: int | None = None
+    seconds: float = 0.0
+    dry_run: bool = False
+
+    def count(self, kind: str) -> int:
+        return sum(1 for issue in self.issues if issue.kind == kind)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "import_id": self.import_id,
+            "file": self.file,
+            "source": self.source,
+            "columns": self.columns,
+            "unknown_headings": self.unknown_headings,
+            "rows_read": self.rows_read,
+            "loaded": self.loaded,
+            "bad": self.count("bad"),
+            "duplicates": self.count("duplicate"),
+            "on_shelf": self.count("on_shelf"),
+            "issues": [issue.to_json() for issue in self.issues],
+            "seconds": round(self.seconds, 3),
+            "dry_run": self.dry_run,
+        }
+
+
+class CarrierNames:
+    """A carrier as a pre-alert names it: code, short name, English or Chinese name, with or without
+    its 快递/速运/Express suffix (`中通`, `ZTO Express`, `zto`, `顺丰速运`)."""
+
+    def __init__(self, carriers: Iterable[Carrier]) -> None:
+        self.by_name: dict[str, tuple[int, str]] = {}
+        for c in carriers:
+            if c.id is None or not c.active:
+                continue
+            names = [c.code, c.short_name, c.name_en, _EN_SUFFIX.sub("", c.name_en)]
+            for part in c.name_zh.split("/"):
+                names += [part, _ZH_SUFFIX.sub("", part)]
+            for name in names:
+                self.by_name.setdefault(self.key(name), (c.id, c.code))
+
+    @staticmethod
+    def key(name: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", name).split()).upper()
+
+    def find(self, name: str) -> tuple[int, str] | None:
+        return self.by_name.get(self.key(name)) if name.strip() else None
+
+
+def _clean_text(text: str, limit: int) -> str | None:
+    """Names are data: control and format characters go, whitespace collapses, the length is capped."""
+    text = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c)[0] != "C")
+    text = " ".join(text.split())
+    return text[:limit] or None
+
+
+def _weight_g(text: str, grams: bool) -> int:
+    match = _WEIGHT.match(unicodedata.normalize("NFKC", text).strip())
+    if match is None:
+        raise Refused(N_("weight {text} is not a number of kg or g"), code="bad_weight", text=text[:20])
+    value, unit = float(match.group(1)), (match.group(2) or "").lower()
+    in_grams = unit in ("g", "克") or (not unit and grams)
+    return round(value if in_grams else value * 1000)
+
+
+def _issue(line: int, waybill: str, error: StationError, kind: str = "bad") -> RowIssue:
+    return RowIssue(line, waybill[:40], kind, error.msgid, dict(error.params))
+
+
+def _rows(
+    station: Station, table: Table, carriers: CarrierNames, default_carrier: str | None, report: ImportReport
+) -> list[dict[str, Any]]:
+    """The rows that read well, as pre-alert columns; the others go into `report.issues`."""
+    detector = get_detector(station)
+    default = carriers.find(default_carrier) if default_carrier else None
+    if default_carrier and default is None:
+        raise NotFound(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=default_carrier)
+    seen: dict[str, int] = {}
+    out: list[dict[str, Any]] = []
+    for raw in table.rows:
+        report.rows_read += 1
+        text = raw.values.get("waybill", "")
+        if raw.error is not None:
+            report.issues.append(RowIssue(raw.line, "", "bad", raw.error))
+            continue
+        try:
+            out_row = _row(raw.values, table.grams, detector, carriers, default)
+        except StationError as exc:
+            report.issues.append(_issue(raw.line, text, exc))
+            continue
+        waybill = out_row["waybill"]
+        if waybill in seen:
+            report.issues.append(
+                RowIssue(raw.line, waybill, "duplicate", N_("also on line {line}"), {"line": seen[waybill]})
+            )
+            continue
+        seen[waybill] = raw.line
+        out.append({**out_row, "line": raw.line})
+    return out
+
+
+def _row(
+    values: dict[str, str],
+    grams: bool,
+    detector: Any,
+    carriers: CarrierNames,
+    default: tuple[int, str] | None,
+) -> dict[str, Any]:
+    norm = normalise(values.get("waybill", ""))
+    if norm.waybill is None:
+        assert norm.error is not None
+        raise norm.error
+    waybill = norm.waybill
+    detection = detector.detect(waybill)
+    if detection.error is not None:  # fits no carrier's format: a note, a repeated heading, a typo
+        raise detection.error
+    named = values.get("carrier", "")
+    if named:
+        carrier = carriers.find(named)
+        if carrier is None:
+            raise Refused(N_("unknown carrier {carrier}"), code="unknown_carrier", carrier=named[:30])
+    elif default is not None:
+        carrier = default
+    else:
+        codes = [c.carrier for c in detection.candidates]
+        if len(codes) != 1:
+            raise Refused(
+                N_("no carrier given and the number fits {candidates}: add a carrier column or --carrier"),
+                code="carrier_unclear",
+                candidates=", ".join(codes) or "-",
+            )
+        carrier = carriers.find(codes[0])
+        if carrier is None:
+            raise Refused(N_("unknown carrier {carrier}"), code="unknown_carrier", carrier=codes[0])
+    phone = _phone(values["phone"]) if values.get("phone") else None
+    size_text = unicodedata.normalize("NFKC", values.get("size", "")).strip().upper()
+    size = SIZES.get(size_text) if size_text else None
+    if size_text and size is None:
+        raise Refused(N_("size {size} is not S, M, L or XL"), code="bad_size", size=size_text[:10])
+    return {
+        "waybill": waybill,
+        "carrier_id": carrier[0],
+        "phone_tail": phone.tail if phone else None,
+        "masked_phone": phone.masked if phone else None,
+        "phone_full": phone.full if phone else None,
+        "recipient_name": _clean_text(values.get("name", ""), 64),
+        "recipient_type": _clean_text(values.get("recipient_type", ""), 16),
+        "size": size,
+        "weight_g": _weight_g(values["weight"], grams) if values.get("weight") else None,
+    }
+
+
+def _phone(text: str) -> Phone:
+    """The row's phone; a bad one is reported masked (the report is kept and shown, the file is not)."""
+    try:
+        return parse_phone(text)
+    except Refused as exc:
+        digits = "".join(c for c in text if c.isdigit())
+        shown = f"****{digits[-4:]}" if len(digits) > 4 else "****"  # whatever was written: never whole
+        raise Refused(N_("phone {text} is not a phone number"), code=exc.code, text=shown) from exc
+
+
+def _existing(session: Session, waybills: list[str]) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
+    """Open pre-alerts (waybill -> (import, line)) and parcels on the shelf (waybill -> pickup code)."""
+    open_alerts: dict[str, tuple[int, int]] = {}
+    on_shelf: dict[str, str] = {}
+    conn = session.connection()
+    for start in range(0, len(waybills), CHUNK):
+        chunk = waybills[start : start + CHUNK]
+        for waybill, import_id, line in conn.execute(
+            columns(col(PreAlert.waybill), col(PreAlert.import_id), col(PreAlert.line)).where(
+                col(PreAlert.waybill).in_(chunk), col(PreAlert.status).in_(OPEN)
+            )
+        ):
+            open_alerts.setdefault(waybill, (import_id, line))
+        for waybill, code in conn.execute(
+            columns(col(Parcel.waybill), col(Parcel.pickup_code)).where(
+                col(Parcel.waybill).in_(chunk), col(Parcel.status) == ParcelStatus.ON_SHELF
+            )
+        ):
+            on_shelf[waybill] = code or ""
+    return open_alerts, on_shelf
+
+
+def import_file(station: Station, path: Path, **options: Any) -> ImportReport:
+    """Read `path` and load its good rows as expected parcels (see the module docstring); `options` are
+    `load_file`'s. A clerk's action: somebody signed in (the watched folder, an unattended duty, calls
+    `load_file` itself)."""
+    require_signed_in(station)
+    return load_file(station, path, **options)
+
+
+def load_file(
+    station: Station,
+    path: Path,
+    *,
+    source: str = "",
+    carrier: str | None = None,
+    mapping: dict[str, str] | None = None,
+    strict: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Read `path` and load its good rows (see the module docstring), whoever is signed in."""
+    started = time.perf_counter()
+    settings = station.settings()
+    layout = settings.prealert_sources.get(source) if source else None
+    if source and layout is None and not mapping:
+        raise NotFound(
+            N_("No pre-alert source named {source} in the settings"), code="no_source", source=source
+        )
+    columns_map = {**(layout.columns if layout else {}), **(mapping or {})}
+    table = read_table(path, columns_map)
+    report = ImportReport(
+        file=path.name, source=source, columns=table.columns, unknown_headings=table.unknown_headings
+    )
+    with station.read() as session:
+        names = CarrierNames(session.exec(columns(Carrier)).scalars().all())  # type: ignore[call-overload]
+    rows = _rows(station, table, names, carrier or (layout.carrier if layout else None), report)
+    read_issues = list(report.issues)
+
+    def work(session: Session) -> None:
+        report.issues[:] = read_issues  # a retried transaction starts over
+        open_alerts, on_shelf = _existing(session, [r["waybill"] for r in rows])
+        good = []
+        for row in rows:
+            waybill, line = row["waybill"], row["line"]
+            if waybill in on_shelf:
+                report.issues.append(
+                    RowIssue(
+                        line,
+                        waybill,
+                        "on_shelf",
+                        N_("already on the shelf at {code}"),
+                        {"code": on_shelf[waybill]},
+                    )
+                )
+            elif waybill in open_alerts:
+                earlier, at_line = open_alerts[waybill]
+                report.issues.append(
+                    RowIssue(
+                        line,
+                        waybill,
+                        "duplicate",
+                        N_("already pre-alerted (import {import_id}, line {line})"),
+                        {"import_id": earlier, "line": at_line},
+                    )
+                )
+            else:
+                good.append(row)
+        report.issues.sort(key=lambda issue: issue.line)
+        if dry_run or not good or (strict and report.issues):
+            return
+        now = station.now()
+        record = PreAlertImport(
+            source=source[:64],
+            file_name=path.name[:200],
+            imported_at=now,
+            imported_by=station.clerk_id,
+            counter=station.counter,
+            rows_read=report.rows_read,
+            loaded=len(good),
+            bad=report.count("bad"),
+            duplicates=report.count("duplicate"),
+            on_shelf=report.count("on_shelf"),
+            report={"issues": [issue.to_json() for issue in report.issues[:REPORT_ROWS]]},
+        )
+        session.add(record)
+        session.flush()
+        insert_many(
+            session.connection(),
+            PreAlert.__table__,  # type: ignore[attr-defined]
+            [
+                {**row, "import_id": record.id, "status": PreAlertStatus.EXPECTED, "created_at": now}
+                for row in good
+            ],
+        )
+        report.import_id, report.loaded = record.id, len(good)
+        audit.record(
+            session,
+            station,
+            EventKind.PREALERTS_IMPORTED,
+            at=now,
+            details={
+                "import": record.id,
+                "file": path.name[:200],
+                "source": source[:64],
+                "loaded": len(good),
+                "bad": record.bad,
+                "duplicates": record.duplicates,
+                "on_shelf": record.on_shelf,
+            },
+        )
+
+    if dry_run:
+        with station.read() as session:
+            work(session)
+        report.dry_run = True
+    else:
+        station.run(work)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,206 @@
+"""Reading a pre-alert file: CSV (UTF-8 or GBK, comma, tab or semicolon) or JSON, into rows of fields.
+
+Common headings are recognised without a mapping, in Chinese and English (运单号/waybill, 快递公司/carrier,
+手机/phone, 姓名/name, ...); a source's mapping (`PreAlertSource.columns`) names the others. Each row
+keeps its line number (the header is line 1, as a spreadsheet shows it; in JSON, the item's number), so
+a bad row is reported where the sender can find it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from station_console.errors import Refused
+from station_console.i18n import N_
+
+FIELDS = ("waybill", "carrier", "phone", "name", "size", "weight", "recipient_type")
+MAX_BYTES = 200 * 1024 * 1024  # a pre-alert file is never this big; refuse rather than fill the memory
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+# Headings, compared after `heading_key` (width, case, spaces and punctuation do not matter).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "waybill": _words(
+        "运单号 快递单号 运单编号 物流单号 单号 面单号 waybill waybillno waybillnumber tracking trackingno "
+        "trackingnumber mailno awb"
+    ),
+    "carrier": _words(
+        "快递公司 快递 物流公司 承运商 快递品牌 carrier courier couriercompany express expresscompany company"
+    ),
+    "phone": _words(
+        "手机 手机号 手机号码 电话 联系电话 收件人电话 收件人手机 收件人手机号 收货人电话 收货人手机 虚拟号 "
+        "隐私号 phone mobile tel telephone receiverphone recipientphone virtualnumber"
+    ),
+    "name": _words(
+        "姓名 收件人 收件人姓名 收货人 收货人姓名 name recipient recipientname receiver receivername "
+        "consignee"
+    ),
+    "size": _words("尺寸 规格 大小 件型 size sizeclass"),
+    "weight": _words("重量 重量kg 重量公斤 重量千克 重量g 重量克 weight weightkg weightg"),
+    "recipient_type": _words("收件人类型 客户类型 recipienttype customertype"),
+}
+_PUNCT = re.compile(r"[\s_\-()（）\[\]【】:：/.]+")
+
+
+def heading_key(text: str) -> str:
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", str(text)).strip().lower())
+
+
+_BY_HEADING = {heading_key(alias): name for name, aliases in ALIASES.items() for alias in aliases}
+
+
+@dataclass(frozen=True)
+class RawRow:
+    line: int
+    values: dict[str, str]  # field -> text as found ('' when empty)
+    error: str | None = None  # the row is not a record at all (a JSON item that is not an object)
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: dict[str, str]  # field -> the heading it was read from
+    grams: bool  # the weight heading says grams (else kilograms)
+    rows: list[RawRow]
+    unknown_headings: list[str]
+
+
+def column_map(headings: list[str], mapping: dict[str, str]) -> tuple[dict[str, int], dict[str, str]]:
+    """(field -> column index, field -> heading): the mapping's headings first, then the known ones."""
+    keys = [heading_key(h) for h in headings]
+    index: dict[str, int] = {}
+    for name, heading in mapping.items():
+        if name not in FIELDS:
+            raise Refused(
+                N_("Unknown pre-alert field {field}: use {fields}"),
+                code="bad_mapping",
+                field=name,
+                fields=", ".join(FIELDS),
+            )
+        if heading_key(heading) not in keys:
+            raise Refused(
+                N_("The file has no column {heading} (mapped to {field})"),
+                code="bad_mapping",
+                heading=heading[:40],
+                field=name,
+            )
+        index[name] = keys.index(heading_key(heading))
+    for i, key in enumerate(keys):
+        known = _BY_HEADING.get(key)
+        if known and known not in index and i not in index.values():
+            index[known] = i
+    if "waybill" not in index:
+        raise Refused(
+            N_("No waybill column found (headings: {headings}). Name it 运单号 or waybill, or map it"),
+            code="no_waybill_column",
+            headings=", ".join(h[:20] for h in headings[:12]),
+        )
+    return index, {name: headings[i] for name, i in index.items()}
+
+
+def read_table(path: Path, mapping: dict[str, str] | None = None) -> Table:
+    """The file's rows as fields, refused whole when it cannot be read as a pre-alert at all."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise Refused(N_("{file} is too big for a pre-alert file"), code="file_too_big", file=path.name)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Refused(
+            N_("Cannot read {file}: {reason}"), code="file_unreadable", file=str(path), reason=exc.strerror
+        ) from exc
+    if path.suffix.lower() == ".json" or data.lstrip()[:1] in (b"[", b"{"):
+        headings, records = _json_records(data, path.name)
+    else:
+        headings, records = _csv_records(_decode(data, path.name))
+    index, columns = column_map(headings, mapping or {})
+    rows = [
+        RawRow(line, {name: cells[i].strip() if i < len(cells) else "" for name, i in index.items()})
+        if cells is not None
+        else RawRow(line, {}, error=N_("not an object"))
+        for line, cells in records
+        if cells is None or any(cell.strip() for cell in cells)
+    ]
+    grams = "weight" in columns and heading_key(columns["weight"]) in {"重量g", "重量克", "weightg"}
+    unknown = [h for i, h in enumerate(headings) if i not in index.values() and h.strip()]
+    return Table(columns=columns, grams=grams, rows=rows, unknown_headings=unknown)
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), else GB 18030 (Excel's Chinese CSVs); binary is refused."""
+    if b"\x00" in data[:4096]:
+        raise Refused(N_("{file} is not a CSV or JSON file"), code="not_a_table", file=name)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise Refused(N_("{file} is not UTF-8 or GBK text"), code="bad_encoding", file=name)
+
+
+Records = Iterator[tuple[int, list[str] | None]]
+
+
+def _csv_records(text: str) -> tuple[list[str], Records]:
+    sample = text[:8192]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        headings = next(reader)
+    except StopIteration:
+        raise Refused(N_("The file is empty"), code="empty_file") from None
+
+    def records() -> Records:
+        start = reader.line_num + 1
+        for cells in reader:
+            yield start, cells
+            start = reader.line_num + 1
+
+    return headings, records()
+
+
+_LIST_KEYS = ("items", "data", "list", "parcels", "rows", "records")
+
+
+def _json_records(data: bytes, name: str) -> tuple[list[str], Records]:
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Refused(
+            N_("{file} is not valid JSON: {reason}"), code="bad_json", file=name, reason=str(exc)[:80]
+        ) from exc
+    if isinstance(doc, dict):
+        doc = next((doc[k] for k in _LIST_KEYS if isinstance(doc.get(k), list)), None)
+    if not isinstance(doc, list):
+        raise Refused(
+            N_("{file}: expected a list of parcels (or an object with an items list)"),
+            code="bad_json",
+            file=name,
+            reason="",
+        )
+    headings: list[str] = []
+    for item in doc:
+        if isinstance(item, dict):
+            headings.extend(str(k) for k in item if str(k) not in headings)
+
+    def records() -> Records:
+        for n, item in enumerate(doc, 1):
+            if isinstance(item, dict):
+                yield n, ["" if item.get(h) is None else str(item.get(h)) for h in headings]
+            else:
+                yield n, None
+
+    return headings, records()

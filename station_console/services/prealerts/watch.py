@@ -1,0 +1,105 @@
+"""The watched folder: pre-alert files dropped into a folder (by a sync tool, a browser download, a USB
+stick) are imported one by one and moved out of the way with a report beside them.
+
+A file is taken once it has not changed for `settle_s` seconds (so a file still being written is left
+for the next pass). It goes to `imported/` when rows were loaded (its refused rows listed in
+`<file>.report.txt`), else to `failed/` with the reason.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from station_console.errors import StationError
+from station_console.i18n import N_, get_language, translate
+from station_console.services.core.station import Station
+from station_console.services.prealerts.importer import ImportReport, load_file
+
+SUFFIXES = (".csv", ".json", ".txt", ".tsv")
+IMPORTED, FAILED = "imported", "failed"
+
+
+@dataclass
+class FolderResult:
+    imported: list[ImportReport] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+
+
+def report_lines(report: ImportReport, lang: str, *, most: int | None = None) -> list[str]:
+    """The summary, then one line per refused row (the first `most` of them)."""
+    lines = [
+        translate(
+            N_(
+                "{file}: {loaded} of {rows} rows loaded, {bad} bad, {duplicates} duplicates, {on_shelf} on the shelf"
+            ),
+            lang,
+            file=report.file,
+            loaded=report.loaded,
+            rows=report.rows_read,
+            bad=report.count("bad"),
+            duplicates=report.count("duplicate"),
+            on_shelf=report.count("on_shelf"),
+        )
+    ]
+    lines += [
+        translate(
+            N_("line {line}: {waybill} {reason}"),
+            lang,
+            line=i.line,
+            waybill=i.waybill,
+            reason=i.message(lang),
+        )
+        for i in report.issues[:most]
+    ]
+    if most is not None and len(report.issues) > most:
+        lines.append(translate(N_("... and {n} more"), lang, n=len(report.issues) - most))
+    return lines
+
+
+def report_text(report: ImportReport, lang: str) -> str:
+    return "\n".join(report_lines(report, lang)) + "\n"
+
+
+def _move(path: Path, folder: str, note: str) -> Path:
+    target_dir = path.parent / folder
+    target_dir.mkdir(exist_ok=True)
+    target = target_dir / path.name
+    if target.exists():
+        target = target_dir / f"{path.stem}-{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}"
+    path.replace(target)
+    target.with_name(target.name + ".report.txt").write_text(note, encoding="utf-8")
+    return target
+
+
+def import_folder(
+    station: Station,
+    folder: Path,
+    *,
+    source: str = "",
+    carrier: str | None = None,
+    settle_s: float = 2.0,
+) -> FolderResult:
+    """One pass over `folder` (see the module docstring)."""
+    result = FolderResult()
+    lang = get_language()
+    now = time.time()
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+    for path in files:
+        if now - path.stat().st_mtime < settle_s:
+            continue  # still being written
+        try:
+            report = load_file(station, path, source=source, carrier=carrier)
+        except StationError as exc:
+            result.failed.append((path.name, exc.message()))
+            _move(path, FAILED, exc.message(lang) + "\n")
+            continue
+        if report.loaded:
+            result.imported.append(report)
+            _move(path, IMPORTED, report_text(report, lang))
+        else:
+            reason = translate(N_("no row could be loaded"), lang)
+            result.failed.append((path.name, reason))
+            _move(path, FAILED, report_text(report, lang))
+    return result

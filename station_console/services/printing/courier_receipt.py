@@ -1,0 +1,76 @@
+"""The courier handover receipt: what a courier's batch came to, for the courier to sign.
+
+Received count, the missing and extra waybills, the parcels flagged damaged while it was open, the
+courier's name and a signature line; a manifest job (the printers that take manifests: PDF or ESC/POS).
+Drawn from the snapshot the batch stored at its close, so a reprint says the same.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from hardware.printers.document import Document
+from station_console.i18n import N_, translate
+from station_console.services.core.station import Station
+
+DOCUMENT = "handover"
+JOB_KIND = "manifest"  # printed by the printers that take manifests
+
+
+def handover_payload(result: dict[str, Any]) -> dict[str, Any]:
+    """The print job's payload for a batch's stored result (`jobs.queue_document`)."""
+    return {"document": DOCUMENT, **result}
+
+
+def is_handover(payload: dict[str, Any]) -> bool:
+    return payload.get("document") == DOCUMENT
+
+
+def handover_document(station: Station, payload: dict[str, Any], lang: str) -> Document:
+    def t(msgid: str, **params: Any) -> str:
+        return translate(msgid, lang, **params)
+
+    zone = station.zone()
+    closed = datetime.fromisoformat(payload["closed_at"]).astimezone(zone)
+    counts = payload.get("counts", {})
+    rows = [[w, t(N_("missing"))] for w in payload.get("missing", [])]
+    rows += [[w, t(N_("extra: not pre-alerted"))] for w in payload.get("extra", [])]
+    rows += [
+        [
+            d["waybill"],
+            t(N_("damaged: {note}"), note=d.get("note", "")) if d.get("note") else t(N_("damaged")),
+        ]
+        for d in payload.get("damaged", [])
+    ]
+    return Document(
+        kind="manifest",
+        title=t(N_("Courier handover receipt")),
+        meta=[
+            station.settings().station_name,
+            t(N_("Batch: {batch}"), batch=payload.get("label", "")),
+            t(N_("Carrier: {carrier}"), carrier=payload.get("carrier_name") or payload.get("carrier", "")),
+            t(N_("Courier: {name}"), name=payload.get("courier") or ""),
+            t(N_("Time: {at}"), at=closed.strftime("%Y-%m-%d %H:%M")),
+            t(N_("Counter: {counter}"), counter=payload.get("counter", "")),
+            t(N_("Received: {count} parcels"), count=counts.get("received", 0) + counts.get("extra", 0)),
+            t(
+                N_(
+                    "Pre-alerted {expected} · arrived {received} · missing {missing} · extra {extra} · "
+                    "damaged {damaged}"
+                ),
+                expected=counts.get("expected", 0),
+                received=counts.get("received", 0),
+                missing=counts.get("missing", 0),
+                extra=counts.get("extra", 0),
+                damaged=counts.get("damaged", 0),
+            ),
+        ],
+        columns=[t(N_("Waybill")), t(N_("Note"))] if rows else [],
+        rows=rows,
+        footer=[
+            t(N_("Courier signature: ____________")),
+            t(N_("Clerk signature: ____________")),
+        ],
+        barcode=str(payload.get("label") or "") or None,
+    )

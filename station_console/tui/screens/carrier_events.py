@@ -1,0 +1,165 @@
+"""Settings > Carrier events: the outbox of arrivals and departures sent back to carriers and platforms.
+
+The dead-letter list comes first (events that gave up); `r` sends the selected one again, `d` drops it
+for good (a manager, with a reason). Both are audited by the service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import DataTable
+
+from station_console.errors import StationError
+from station_console.i18n import N_, _
+from station_console.services.carrier_events import dead_letters
+from station_console.services.carrier_events.dead_letters import EventRow
+from station_console.tui.carrier_event_worker import CarrierEventWorker
+from station_console.tui.screens.base import report_unexpected
+from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.screens.queue_list import QueueListScreen
+
+COLUMNS = (
+    N_("Id"),
+    N_("Status"),
+    N_("Carrier"),
+    N_("Event"),
+    N_("Waybill"),
+    N_("Tries"),
+    N_("Time"),
+    N_("Error"),
+)
+FILTERS = ("dead", "failed", "queued", None)
+FILTER_LABELS = {None: N_("all"), "dead": N_("dead letters"), "failed": N_("failed"), "queued": N_("queued")}
+STATUS_LABELS = {
+    "queued": N_("waiting"),
+    "sending": N_("going out"),
+    "sent": N_("sent"),
+    "failed": N_("failed"),
+    "dead": N_("dead letter"),
+    "dropped": N_("dropped"),
+    "cancelled": N_("withdrawn"),
+}
+KIND_LABELS = {
+    "checked_in": N_("arrived"),
+    "picked_up": N_("picked up"),
+    "returned": N_("returned"),
+    "door_delivered": N_("delivered to the door"),
+    "checkin_undone": N_("arrival undone"),
+    "pickup_undone": N_("pickup undone"),
+    "door_delivery_undone": N_("door delivery undone"),
+}
+
+
+class CarrierEventsScreen(QueueListScreen):
+    MODE_TITLE = N_("Carrier events")
+    DEFAULT_CSS = """
+    CarrierEventsScreen #ev-table { height: 1fr; }
+    CarrierEventsScreen #ev-status { height: 1; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "retry", N_("Retry"), id="events.retry", tooltip=N_("Send the selected event again")),
+        Binding(
+            "d", "drop", N_("Drop"), id="events.drop", tooltip=N_("Manager: give up on it, with a reason")
+        ),
+        Binding(
+            "f", "cycle_filter", N_("Filter"), id="events.filter", tooltip=N_("Dead, failed, queued, all")
+        ),
+        Binding("ctrl+r", "reload", N_("Refresh"), id="events.refresh", tooltip=N_("Read the outbox again")),
+        Binding("escape", "back", N_("Back"), id="events.back", tooltip=N_("Back to Settings")),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, rows: list[EventRow], counts: dict[str, int]) -> None:
+            super().__init__()
+            self.rows, self.counts = rows, counts
+
+    FILTERS, COLUMNS = FILTERS, COLUMNS
+    TABLE_ID, STATUS_ID = "ev-table", "ev-status"
+
+    def action_reload(self) -> None:
+        self._read(self.filter)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="events-read")
+    def _read(self, status: str | None) -> None:
+        try:
+            rows = dead_letters.list_events(self.station, status=status)
+            counts = dead_letters.counts(self.station)
+        except StationError as exc:
+            self.app.call_from_thread(self.say, exc.message())
+            return
+        self.post_message(self.Loaded(rows, counts))
+
+    def on_carrier_events_screen_loaded(self, message: Loaded) -> None:
+        table: DataTable[str | Text] = self.query_one(DataTable)
+        self.rows = {str(r.id): r for r in message.rows}
+        table.clear()
+        zone = self.station.zone()
+        for r in message.rows:
+            table.add_row(
+                str(r.id),
+                _(STATUS_LABELS.get(r.status, r.status)),
+                r.carrier,
+                _(KIND_LABELS.get(r.kind, r.kind)),
+                Text(r.waybill),
+                str(r.attempts),
+                r.at.astimezone(zone).strftime("%m-%d %H:%M"),
+                Text(r.last_error or ""),  # a receiver's answer is data, never markup
+                key=str(r.id),
+            )
+        self.say(
+            _(
+                "{shown} events ({which}); {dead} dead letters, {waiting} waiting",
+                shown=len(message.rows),
+                which=_(FILTER_LABELS[self.filter]),
+                dead=message.counts.get("dead", 0),
+                waiting=message.counts.get("queued", 0) + message.counts.get("failed", 0),
+            )
+        )
+
+    def action_retry(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        self._act(lambda: dead_letters.retry(self.station, row.id), _("Event {id} queued again.", id=row.id))
+        worker = getattr(self.app, "carrier_event_worker", None)
+        if worker is not None:
+            worker.kick()
+
+    def action_drop(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+
+        def given(reason: str | None) -> None:
+            if reason:
+                self._act(
+                    lambda: dead_letters.drop(self.station, row.id, reason),
+                    _("Event {id} dropped.", id=row.id),
+                )
+
+        self.app.push_screen(
+            ReasonDialog(_("Drop event {id} ({waybill}) for good", id=row.id, waybill=row.waybill)), given
+        )
+
+    def _act(self, call: Callable[[], object], done: str) -> None:
+        try:
+            call()
+        except StationError as exc:
+            self.app.bell()
+            self.say(exc.message())
+            return
+        except Exception as exc:  # a bug: logged, one calm line
+            self.say(report_unexpected(self, exc))
+            return
+        self.say(done)
+        self.action_reload()
+
+    def on_carrier_event_worker_drained(self, message: CarrierEventWorker.Drained) -> None:
+        if message.sent or message.failed:
+            self.action_reload()

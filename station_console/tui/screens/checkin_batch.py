@@ -1,0 +1,284 @@
+"""The courier's batch on the Check-in screen: open it (carrier and courier), watch it live (expected /
+received / missing / extra / damaged, and every other courier being received now), flag a damaged
+parcel, close it with the handover receipt.
+
+The base of `CheckinScreen`, which keeps the one place for scans; this adds keys, a panel and the batch
+id that each check-in carries. Reads and writes run in thread workers that post messages back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from station_console.errors import StationError
+from station_console.i18n import N_, _, get_language
+from station_console.services.exceptions.problems import mark
+from station_console.services.prealerts import batches
+from station_console.services.prealerts.batches import BatchView
+from station_console.services.printing.printers import check_printable
+from station_console.services.scan.carriers import get_detector
+from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.checkin_dialogs import carrier_choices
+from station_console.tui.screens.pickup_dialogs import ReasonDialog
+
+BINDINGS: list[BindingType] = [
+    Binding(
+        "f10",
+        "open_courier_batch",
+        N_("Courier"),
+        id="checkin.courier",
+        tooltip=N_("Open a courier's batch: the pre-alerts say what should arrive"),
+    ),
+    Binding(
+        "f11",
+        "close_courier_batch",
+        N_("Close batch"),
+        id="checkin.close_batch",
+        tooltip=N_("The courier's bag is done: print the handover receipt to sign"),
+    ),
+    Binding(
+        "f12",  # not ctrl+d: the focused field takes that (delete right)
+        "mark_damaged",
+        N_("Damaged"),
+        id="checkin.damaged",
+        tooltip=N_("Flag the last parcel as damaged, with a note"),
+    ),
+]
+
+
+class CourierDialog(ModalScreen[tuple[str, str] | None]):
+    """Choose the carrier, then type the courier's name (Enter; empty is allowed until the close)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", N_("Cancel"), id="courier.cancel", tooltip=N_("No batch")),
+    ]
+
+    def __init__(self, carriers: list[tuple[str, str]], current: str | None) -> None:
+        super().__init__()
+        self.carriers, self.current = carriers, current
+        self.carrier: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(_("Whose bag is it? Carrier, then the courier's name"), classes="dialog-title")
+            yield OptionList(*(Option(f"{code:<8} {name}", id=code) for code, name in self.carriers))
+            yield Input(id="courier-name", max_length=64, placeholder=_("courier's name"))
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        codes = [code for code, _name in self.carriers]
+        options.highlighted = codes.index(self.current) if self.current in codes else 0
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def _carrier(self, event: OptionList.OptionSelected) -> None:
+        self.carrier = event.option.id
+        self.query_one("#courier-name", Input).focus()
+
+    @on(Input.Submitted, "#courier-name")
+    def _named(self, event: Input.Submitted) -> None:
+        if self.carrier is None:
+            self.query_one(OptionList).focus()
+            return
+        self.dismiss((self.carrier, event.value.strip()))
+
+
+def panel_text(current: BatchView | None, others: list[BatchView]) -> Text:
+    """The live counts, as plain text: a courier's name is data, never markup."""
+    lines = []
+    if current is not None:
+        lines.append(
+            _(
+                "{label} {carrier} {courier}: expected {expected} · received {received} · missing {missing} · "
+                "extra {extra} · damaged {damaged}   [F11 close]",
+                label=current.label,
+                carrier=current.carrier,
+                courier=current.courier_name or "-",
+                **current.counts(),
+            )
+        )
+    else:
+        lines.append(_("No courier batch: F10 opens one for the courier's bag"))
+    if others:
+        also = "; ".join(
+            f"{b.carrier} {b.courier_name or '-'} {len(b.received) + len(b.extra)}/{b.expected} ({b.counter})"
+            for b in others
+        )
+        lines.append(_("Also open: {batches}", batches=also))
+    return Text("\n".join(lines))
+
+
+class CourierBatchScreen(ModeScreen):
+    """Keys, panel and state of the courier batch; `CheckinScreen` is one."""
+
+    courier_batch: int | None = None
+    batch_carrier: str | None = None
+    batch_courier: str = ""  # the courier's name as given at the open, offered again at the close
+    results: list[Any]
+
+    @dataclass
+    class BatchesRead(Message):
+        current: BatchView | None
+        others: list[BatchView]
+
+    @dataclass
+    class BatchDone(Message):
+        """A write finished: the text to say, whether it went wrong, the batch now current."""
+
+        text: str
+        error: bool
+        batch: int | None
+
+    def compose_batch_panel(self) -> ComposeResult:
+        yield Static(id="ci-courier")
+
+    def refresh_batches(self) -> None:
+        self._read_batches(self.courier_batch)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="courier-batch-read")
+    def _read_batches(self, batch_id: int | None) -> None:
+        try:
+            current = batches.get(self.station, batch_id) if batch_id else None
+            others = [b for b in batches.list_batches(self.station) if b.id != batch_id]
+        except StationError:
+            return  # a busy database: the next refresh shows it
+        self.post_message(CourierBatchScreen.BatchesRead(current, others))
+
+    @on(BatchesRead)
+    def _batches_read(self, message: BatchesRead) -> None:
+        if message.current is not None and message.current.status != "open":
+            self.courier_batch = None  # closed at another counter
+            message = CourierBatchScreen.BatchesRead(None, message.others)
+        if message.current is not None:
+            self.batch_courier = message.current.courier_name or ""
+        self.query_one("#ci-courier", Static).update(panel_text(message.current, message.others))
+
+    def action_open_courier_batch(self) -> None:
+        def chosen(choice: tuple[str, str] | None) -> None:
+            if choice is not None:
+                carrier, courier = choice
+                self.batch_carrier = carrier  # the courier's carrier settles ambiguous numbers too
+                self._write_batch(lambda: self._open(carrier, courier))
+
+        self.app.push_screen(
+            CourierDialog(carrier_choices(get_detector(self.station)), self.batch_carrier), chosen
+        )
+
+    def _open(self, carrier: str, courier: str) -> tuple[str, int | None]:
+        view = batches.open_batch(self.station, carrier, courier)
+        text = _(
+            "{label} open: {carrier}, {expected} parcels pre-alerted",
+            label=view.label,
+            carrier=view.carrier,
+            expected=view.expected,
+        )
+        return text, view.id
+
+    def action_close_courier_batch(self) -> None:
+        batch_id = self.courier_batch
+        if batch_id is None:
+            self.say_batch(_("No courier batch is open here: F10 opens one."), error=True)
+            return
+
+        def named(courier: str | None) -> None:
+            if courier:
+                self._write_batch(lambda: self._close(batch_id, courier))
+
+        self.app.push_screen(
+            ReasonDialog(
+                _("Close the batch and print the receipt to sign"),
+                prompt=_("Courier's name"),
+                value=self.batch_courier,
+            ),
+            named,
+        )
+
+    def _close(self, batch_id: int, courier: str) -> tuple[str, int | None]:
+        """Close and print; with no printer for receipts here, close and keep the receipt as a PDF file."""
+        counter = getattr(self.app, "counter_settings", None)
+        try:
+            check_printable(counter, "manifest")
+            printable = True
+        except StationError:
+            printable = False
+        view = batches.close_batch(
+            self.station, batch_id, courier, counter_settings=counter, print_receipt=printable
+        )
+        counts = view.counts()
+        text = _(
+            "{label} closed: received {received}, missing {missing}, extra {extra}, damaged {damaged}.",
+            label=view.label,
+            **counts,
+        )
+        if printable:
+            return text + " " + _("The receipt is printing."), None
+        return text + " " + _(
+            "No printer here takes receipts; saved as {path}", path=str(self._save_pdf(view))
+        ), None
+
+    def _save_pdf(self, view: BatchView) -> Path:
+        from hardware.printers.pdf import render_document
+        from station_console.services.notify.channels import data_dir
+        from station_console.services.printing.courier_receipt import handover_document, handover_payload
+
+        payload = handover_payload(batches.receipt_of(self.station, view.id))
+        path = data_dir() / "receipts" / f"{view.label}.pdf"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(render_document(handover_document(self.station, payload, get_language())))
+        return path
+
+    def action_mark_damaged(self) -> None:
+        results = self.results
+        if not results:
+            self.say_batch(_("Nothing checked in yet to flag."), error=True)
+            return
+        waybill = results[-1].waybill
+
+        def noted(note: str | None) -> None:
+            if note:
+                self._write_batch(lambda: self._damaged(waybill, note))
+
+        self.app.push_screen(ReasonDialog(_("What is damaged on {waybill}?", waybill=waybill)), noted)
+
+    def _damaged(self, waybill: str, note: str) -> tuple[str, int | None]:
+        mark(self.station, waybill, "damaged", note)
+        return _("{waybill} flagged as damaged.", waybill=waybill), self.courier_batch
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="courier-batch-write")
+    def _write_batch(self, call: Any) -> None:
+        try:
+            text, batch = call()
+        except StationError as exc:
+            self.post_message(CourierBatchScreen.BatchDone(exc.message(), True, self.courier_batch))
+            return
+        except Exception as exc:  # a bug: logged, one calm line
+            self.post_message(
+                CourierBatchScreen.BatchDone(report_unexpected(self, exc), True, self.courier_batch)
+            )
+            return
+        self.post_message(CourierBatchScreen.BatchDone(text, False, batch))
+
+    @on(BatchDone)
+    def _batch_done(self, message: BatchDone) -> None:
+        self.courier_batch = message.batch
+        self.say_batch(message.text, error=message.error)
+        self.refresh_batches()
+        self.batch_changed()
+
+    def batch_changed(self) -> None:
+        raise NotImplementedError  # the screen's status line (the carrier being received)
+
+    def say_batch(self, text: str, *, error: bool = False) -> None:
+        raise NotImplementedError  # the screen's own message line

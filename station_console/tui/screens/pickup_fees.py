@@ -1,0 +1,93 @@
+"""The storage fee at the Pickup counter: what the listed parcels owe, and the dialog that settles it
+before the handover (cash, QR, account; or a manager's waiver with a reason)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from station_console.i18n import N_, _
+from station_console.services.fees.ledger import WAIVE, Settlement
+from station_console.services.fees.rules import FeeQuote, money
+from station_console.settings import StationSettings
+
+
+def owed(fees: dict[int, FeeQuote], parcel_ids: Iterable[int]) -> tuple[int, date | None]:
+    """(cents owed by these parcels now, the first day any of them was charged)."""
+    due = [fees[pid] for pid in parcel_ids if pid in fees and fees[pid].owed_cents]
+    return sum(q.owed_cents for q in due), min((q.fee_starts for q in due), default=None)
+
+
+def fee_line(fees: dict[int, FeeQuote], parcel_ids: Iterable[int], settings: StationSettings) -> str:
+    """One line for the screen: the fee due and since when, or when it will start."""
+    ids = list(parcel_ids)
+    cents, since = owed(fees, ids)
+    if cents:
+        return _(
+            "Storage fee due: {amount} (charged since {start}). F10 asks how it is paid.",
+            amount=money(cents, settings),
+            start=since.isoformat() if since else "-",
+        )
+    coming = [fees[pid] for pid in ids if pid in fees and fees[pid].per_day_cents]
+    if coming:
+        start = min(q.fee_starts for q in coming)
+        return _("No storage fee yet; it starts on {start}.", start=start.isoformat())
+    return ""
+
+
+class FeeDialog(ModalScreen[Settlement | None]):
+    """Settle the fee shown: 1 cash, 2 QR, 3 account, W waive (a manager, with a reason); Esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "pay('cash')", N_("Cash"), id="pickup.fee.cash"),
+        Binding("2", "pay('qr')", N_("QR"), id="pickup.fee.qr"),
+        Binding("3", "pay('account')", N_("Account"), id="pickup.fee.account"),
+        Binding(
+            "w", "waive", N_("Waive"), id="pickup.fee.waive", tooltip=N_("Manager: waive it, with a reason")
+        ),
+        Binding(
+            "escape", "cancel", N_("Cancel"), id="pickup.fee.cancel", tooltip=N_("Back, nothing handed over")
+        ),
+    ]
+
+    def __init__(self, cents: int, since: date | None, settings: StationSettings) -> None:
+        super().__init__()
+        self.cents, self.since, self.settings = cents, since, settings
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(
+                _(
+                    "Storage fee due: {amount} (charged since {start})",
+                    amount=money(self.cents, self.settings),
+                    start=self.since.isoformat() if self.since else "-",
+                ),
+                classes="dialog-title",
+            )
+            yield Label(_("1 cash · 2 QR · 3 account · W waive (manager) · Esc cancel"))
+
+    def action_pay(self, method: str) -> None:
+        self.dismiss(Settlement(method, expected_cents=self.cents))
+
+    async def action_waive(self) -> None:
+        # Mounted only now: while no field is there, the number keys choose the payment.
+        if not self.query("#fee-reason"):
+            reason = Input(id="fee-reason", max_length=200, placeholder=_("why the fee is waived"))
+            await self.query_one(".dialog", Vertical).mount(reason)
+        self.query_one("#fee-reason", Input).focus()
+
+    @on(Input.Submitted, "#fee-reason")
+    def _reason(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(Settlement(WAIVE, reason=event.value.strip(), expected_cents=self.cents))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

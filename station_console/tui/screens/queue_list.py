@@ -1,0 +1,55 @@
+"""What the outbox screens share (customer messages, carrier events): a table of queued items, a status
+filter cycled with one key, the selected row, a status line, Esc back to Settings."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+
+from station_console.i18n import _
+from station_console.tui.screens.base import ModeScreen
+
+
+class QueueListScreen(ModeScreen):
+    FILTERS: ClassVar[tuple[str | None, ...]] = (None,)
+    COLUMNS: ClassVar[tuple[str, ...]] = ()  # English message ids of the table's headings
+    TABLE_ID: ClassVar[str] = ""
+    STATUS_ID: ClassVar[str] = ""  # the Static that says what is shown
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter: str | None = self.FILTERS[0]
+        self.rows: dict[str, Any] = {}  # table row key -> the item shown there
+
+    def compose_body(self) -> ComposeResult:
+        yield DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield Static("", id=self.STATUS_ID)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table: DataTable[str] = self.query_one(DataTable)
+        table.add_columns(*(_(c) for c in self.COLUMNS))
+        self.action_reload()
+        table.focus()
+
+    def action_reload(self) -> None:
+        raise NotImplementedError
+
+    def selected(self) -> Any | None:
+        table: DataTable[str] = self.query_one(DataTable)
+        if not self.rows or table.cursor_row < 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.rows.get(key or "")
+
+    def action_cycle_filter(self) -> None:
+        self.filter = self.FILTERS[(self.FILTERS.index(self.filter) + 1) % len(self.FILTERS)]
+        self.action_reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def say(self, text: str) -> None:
+        self.query_one(f"#{self.STATUS_ID}", Static).update(text)

@@ -1,0 +1,146 @@
+"""`station prealert`, `handover`, `checkin --handover`, `fees`, `pickup --pay`, `events` through click."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from station_console.cli import cli
+from station_console.services.admin.setup import open_station
+from station_console.services.people.clerks import create_first_manager
+
+
+@pytest.fixture
+def run(db_url: str):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+
+    def invoke(*args: str, clerk: tuple[str, str] | None = None):  # type: ignore[no-untyped-def]
+        who = ["--clerk", clerk[0], "--pin", clerk[1]] if clerk else []
+        return runner.invoke(cli, ["--db", db_url, "--lang", "en", *who, *args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def boss(db_url: str) -> tuple[str, str]:
+    station = open_station(db_url)
+    create_first_manager(station, "boss", "2468")
+    station.engine.dispose()
+    return ("boss", "2468")
+
+
+def zto(n: int) -> str:
+    return f"73{n:012d}"
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_import_list_and_check_in_a_pre_alerted_privacy_waybill(run, boss, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    csv_text = (
+        "运单号,快递公司,手机,姓名\n"
+        + "".join(f"{zto(n)},中通,17012345678-{n:04d},王{n}\n" for n in (1, 2))
+        + "NOT A WAYBILL,中通,,\n"
+    )
+    assert run("prealert", "import", str(write(tmp_path / "a.csv", csv_text, "gbk"))).exit_code == 1  # nobody
+    result = run("prealert", "import", str(write(tmp_path / "a.csv", csv_text, "gbk")), clerk=boss)
+    assert result.exit_code == 0, result.output
+    assert "a.csv: 2 of 3 rows loaded, 1 bad" in result.output and "line 4: NOT A WAYBILL" in result.output
+    listed = json.loads(run("prealert", "list", "--json").output)["prealerts"]
+    assert [(p["waybill"], p["masked_phone"], p["state"]) for p in listed] == [
+        (zto(2), "170****5678-0002", "expected"),
+        (zto(1), "170****5678-0001", "expected"),
+    ]
+    assert "17012345678" not in run("prealert", "list").output  # masked everywhere
+
+    checked = run("checkin", zto(1), "--json")  # no --phone: the pre-alert gives it
+    data = json.loads(checked.output)
+    assert data["prealerted"] and data["masked_phone"] == "170****5678-0001"
+    assert run("checkin", zto(2)).output.count("Pre-alerted: phone 170****5678-0002") == 1
+    strict = run("prealert", "import", str(write(tmp_path / "b.csv", csv_text)), "--strict", clerk=boss)
+    assert strict.exit_code == 1 and "0 of 3 rows loaded" in strict.output
+    assert run("prealert", "import", str(tmp_path / "nope.csv"), clerk=boss).exit_code == 1
+
+
+def test_a_courier_batch_from_open_to_receipt(run, boss, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    csv_text = "waybill,carrier\n" + "".join(f"{zto(n)},ZTO\n" for n in (1, 2, 3))
+    run("prealert", "import", str(write(tmp_path / "a.csv", csv_text)), clerk=boss)
+    opened = json.loads(run("handover", "open", "zto", "--courier", "赵师傅", "--json", clerk=boss).output)
+    batch = str(opened["id"])
+    assert opened["counts"] == {"expected": 3, "received": 0, "missing": 3, "extra": 0, "damaged": 0}
+    for n in (1, 2, 9):
+        assert run("checkin", zto(n), "--handover", batch).exit_code == 0
+    shown = run("handover", "show", batch).output
+    assert "expected 3, received 2, missing 1, extra 1" in shown and f"{zto(3)}" in shown
+    assert "赵师傅" in run("handover", "list").output
+    pdf = tmp_path / "receipt.pdf"
+    closed = run("handover", "close", batch, "--no-print", "--pdf", str(pdf), clerk=boss)
+    assert closed.exit_code == 0, closed.output
+    text = PdfReader(pdf).pages[0].extract_text()
+    assert "Courier: 赵师傅" in text and f"{zto(3)} missing" in text and f"{zto(9)} extra" in text
+    missing = json.loads(run("prealert", "missing", "--json").output)["not_received"]
+    assert [m["waybill"] for m in missing] == [zto(3)]
+    again = run("checkin", zto(4), "--handover", batch)
+    assert again.exit_code == 1 and "closed" in again.output
+
+
+def test_fee_rules_need_a_manager_and_price_the_pickup(run, boss, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    refused = run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5")
+    assert refused.exit_code == 1 and "manager" in refused.output
+    assert run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5", clerk=boss).exit_code == 0
+    bad = run("fees", "set", "x", "--per-day", "1.234", clerk=boss)
+    assert bad.exit_code == 1 and "two decimals" in bad.output
+    assert "standard: every parcel; free days: 0, then ¥1.50 a day" in run("fees", "list").output
+
+    code = json.loads(run("checkin", zto(1), "--phone", "5678", "--json").output)["pickup_code"]
+    due = run("fees", "due", code)
+    assert "Owed now: ¥1.50" in due.output
+    listed = run("pickup", code)
+    assert "Storage fee due: ¥1.50" in listed.output
+    blocked = run("pickup", code, "--confirm", zto(1))
+    assert blocked.exit_code == 1 and "storage fee of ¥1.50 is due" in blocked.output
+    paid = run("pickup", code, "--confirm", zto(1), "--pay", "qr")
+    assert paid.exit_code == 0 and "Picked up" in paid.output
+    report = json.loads(run("report", "--format", "json").output)
+    assert report["storage_fees"]["paid_cents"] == {"qr": 150}
+    assert run("fees", "remove", "standard", clerk=boss).exit_code == 0
+    assert "storage is free" in run("fees", "list").output
+
+
+def test_events_send_list_retry_and_drop(run, boss, db_url: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import Session
+
+    from db.models import Setting
+    from station_console.services.core.settings import STATION_KEY, load_station_settings
+
+    station = open_station(db_url)
+
+    def target(session: Session) -> None:
+        row = session.get(Setting, STATION_KEY)
+        assert row is not None
+        settings = load_station_settings(session).model_dump(mode="json")
+        settings["carrier_event_targets"] = {"ZTO": {"channel": "webhook", "url": "http://127.0.0.1:9/x"}}
+        row.value = settings
+        session.add(row)
+
+    station.run(target)
+    station.engine.dispose()
+    run("checkin", zto(1))
+    no_secret = run("events", "send", "--once")
+    assert "ZTO: no secret for ZTO" in no_secret.output
+    monkeypatch.setenv("STATION_EVENT_SECRET_ZTO", "k")
+    sent = json.loads(run("events", "send", "--once", "--json").output)
+    assert sent["failed"] and "127.0.0.1:9" in sent["errors"]["ZTO"]  # nothing listens on port 9
+    event_id = str(sent["failed"][0])
+    assert "checked_in" in run("events", "list", "--status", "failed").output
+    assert run("events", "retry", event_id).exit_code == 1  # nobody signed in
+    assert run("events", "retry", event_id, clerk=boss).exit_code == 0
+    assert run("events", "drop", event_id, "--reason", "test station").exit_code == 1  # a clerk may not
+    assert run("events", "drop", event_id, "--reason", "test station", clerk=boss).exit_code == 0
+    assert json.loads(run("events", "list", "--json").output)["events"][0]["status"] == "dropped"

@@ -1,0 +1,212 @@
+"""Carrier events: queued with the change, delivered exactly once through a failing, hanging, recovering
+receiver; a dead-letter list with audited retry and drop; withdrawn or corrected when undone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import FakeClock
+from event_receiver import receiver
+from pickup_helpers import as_clerk, configure, events, receive, zto
+from sqlmodel import col, select
+
+from db.models import CarrierEvent
+from station_console.errors import PermissionDenied, Refused
+from station_console.services.carrier_events import dead_letters, sender
+from station_console.services.carrier_events.channels import EventChannelError, FileChannel, body_of
+from station_console.services.checkin.transaction import check_in, undo_last
+from station_console.services.core.station import Station
+from station_console.services.pickup.handover import confirm_pickup
+from station_console.settings import EventTarget
+
+SECRET = "s3cret-for-zto"
+
+
+def outbox(station: Station) -> list[CarrierEvent]:
+    with station.read() as session:
+        return list(session.exec(select(CarrierEvent).order_by(col(CarrierEvent.id))).all())
+
+
+@pytest.fixture
+def webhook(station: Station, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("STATION_EVENT_SECRET_ZTO", SECRET)
+    with receiver(SECRET) as rx:
+        configure(
+            station,
+            carrier_event_targets={"ZTO": EventTarget(channel="webhook", url=rx.url, timeout_s=0.5)},
+            carrier_event_backoff_s=1,
+            carrier_event_max_attempts=5,
+        )
+        yield rx
+
+
+def test_nothing_is_queued_for_a_carrier_without_a_target(station: Station) -> None:
+    receive(station, 1)
+    assert outbox(station) == []
+    assert sender.run_once(station).sent == []
+
+
+def test_each_event_arrives_exactly_once_through_failure_timeout_and_recovery(
+    station: Station, clock: FakeClock, webhook
+) -> None:  # type: ignore[no-untyped-def]
+    done = [receive(station, n, phone="5678") for n in (1, 2, 3)]
+    queued = outbox(station)
+    assert [(e.kind, e.waybill) for e in queued] == [("checked_in", zto(n)) for n in (1, 2, 3)]
+    assert queued[0].payload["pickup_code"] == done[0].pickup_code
+    assert "5678" not in json.dumps([e.payload for e in queued])  # nothing personal leaves
+
+    webhook.script = ["fail"]  # 503
+    first = sender.run_once(station)
+    assert first.sent == [] and first.failed == [queued[0].id] and "503" in first.errors["ZTO"]
+    assert [e.status for e in outbox(station)] == ["failed", "queued", "queued"]  # the rest waits its turn
+    assert sender.run_once(station).sent == []  # not due yet: nothing newer overtakes it
+
+    clock.advance(seconds=1)
+    webhook.script = ["hang"]  # the receiver keeps it but answers after the sender stopped waiting
+    second = sender.run_once(station)
+    assert second.failed == [queued[0].id] and second.sent == []
+    assert webhook.keys() == [queued[0].idempotency_key]
+
+    clock.advance(seconds=2)
+    third = sender.run_once(station)
+    assert third.sent == [e.id for e in queued]
+    assert webhook.keys() == [e.idempotency_key for e in queued]  # each once, in order
+    assert [key for key, _ in webhook.requests].count(queued[0].idempotency_key) == 3
+    assert webhook.bad_signatures == 0
+    assert all(e.status == "sent" and e.channel == "webhook" for e in outbox(station))
+    assert sender.run_once(station).sent == []  # nothing goes twice
+
+    confirm_pickup(station, [done[0].parcel_id], method="code", scanned=[zto(1)])
+    assert sender.run_once(station).sent
+    assert [(e["kind"], e["waybill"]) for e in webhook.accepted][-1] == ("picked_up", zto(1))
+
+
+def test_a_refused_event_goes_to_the_dead_letter_list_then_retry_or_drop(
+    station: Station, clock: FakeClock, webhook
+) -> None:  # type: ignore[no-untyped-def]
+    receive(station, 1)
+    receive(station, 2)
+    webhook.script = ["refuse"]  # 400: retrying cannot help
+    result = sender.run_once(station)
+    first, second = outbox(station)
+    assert result.dead == [first.id] and result.sent == [second.id]  # the next one went on
+    dead = dead_letters.list_events(station, status="dead")
+    assert [(row.id, row.waybill, row.last_error) for row in dead] == [
+        (first.id, zto(1), "HTTP 400 Bad Request")
+    ]
+
+    clerk = as_clerk(station, "ann")
+    dead_letters.retry(clerk, first.id)
+    assert events(clerk, "carrier_event_retried")[-1].details["event"] == first.id
+    assert sender.run_once(station).sent == [first.id]
+    assert webhook.keys() == [second.idempotency_key, first.idempotency_key]
+    with pytest.raises(Refused):
+        dead_letters.retry(clerk, first.id)  # sent: nothing to retry
+
+    receive(station, 3)
+    webhook.script = ["refuse"]
+    third_id = sender.run_once(station).dead[0]
+    with pytest.raises(PermissionDenied):
+        dead_letters.drop(clerk, third_id, "the carrier has no such parcel")
+    boss = as_clerk(station, "boss", role="manager")
+    with pytest.raises(Refused):
+        dead_letters.drop(boss, third_id, " ")
+    assert dead_letters.drop(boss, third_id, "the carrier has no such parcel").status == "dropped"
+    dropped = events(boss, "carrier_event_dropped")[-1]
+    assert dropped.clerk_id == boss.clerk_id and dropped.details["reason"] == "the carrier has no such parcel"
+    assert sender.run_once(station).sent == []
+    assert dead_letters.counts(station) == {"sent": 2, "dropped": 1}
+
+
+def test_exhausted_retries_make_an_event_dead(station: Station, clock: FakeClock, webhook) -> None:  # type: ignore[no-untyped-def]
+    configure(station, carrier_event_max_attempts=2)
+    receive(station, 1)
+    webhook.script = ["fail", "fail"]
+    assert sender.run_once(station).failed
+    clock.advance(seconds=5)
+    assert sender.run_once(station).dead
+    assert outbox(station)[0].attempts == 2
+
+
+def test_a_sender_cut_off_mid_send_never_delivers_twice(station: Station, clock: FakeClock, webhook) -> None:  # type: ignore[no-untyped-def]
+    receive(station, 1)
+    channels = sender.Channels(station)
+    claimed = sender.claim(station, channels, sender.PassResult())
+    channels.get("ZTO").send(claimed[0].key, claimed[0].kind, claimed[0].body)  # ... and the PC dies here
+    assert outbox(station)[0].status == "sending"
+    assert sender.run_once(station).sent == []  # within its lease: left alone
+    clock.advance(minutes=3)
+    result = sender.run_once(station)
+    assert result.recovered == [claimed[0].id] and result.sent == [claimed[0].id]
+    assert webhook.keys() == [claimed[0].key]  # sent twice, kept once
+
+
+def test_file_channel_for_manual_upload_and_its_crash_rule(
+    station: Station, clock: FakeClock, tmp_path: Path
+) -> None:
+    folder = tmp_path / "upload"
+    configure(station, carrier_event_targets={"*": EventTarget(channel="file", folder=str(folder))})
+    receive(station, 1)
+    receive(station, 2)
+    channels = sender.Channels(station)
+    claimed = sender.claim(station, channels, sender.PassResult())
+    channel = channels.get("ZTO")
+    assert isinstance(channel, FileChannel)
+    channel.send(claimed[0].key, claimed[0].kind, claimed[0].body)  # written, then the crash
+    clock.advance(minutes=3)
+    result = sender.run_once(station)
+    assert result.recovered == [c.id for c in claimed] and result.sent == [claimed[1].id]
+    lines = (folder / f"ZTO-{station.business_day().isoformat()}.jsonl").read_text().splitlines()
+    assert [json.loads(line)["event_id"] for line in lines] == [c.key for c in claimed]
+    assert all(e.status == "sent" for e in outbox(station))
+
+
+def test_a_webhook_without_a_secret_keeps_its_events_and_says_why(station: Station) -> None:
+    configure(
+        station, carrier_event_targets={"ZTO": EventTarget(channel="webhook", url="http://127.0.0.1:9/")}
+    )
+    receive(station, 1)
+    result = sender.run_once(station)
+    assert result.sent == [] and "secret" in result.errors["ZTO"]
+    assert outbox(station)[0].status == "queued" and outbox(station)[0].attempts == 0
+
+
+def test_one_carriers_outage_does_not_hold_up_another(
+    station: Station, clock: FakeClock, tmp_path: Path
+) -> None:
+    class Down:
+        name, idempotent = "webhook", True
+
+        def send(self, event_id: str, kind: str, body: bytes) -> None:
+            raise EventChannelError("connection refused")
+
+    configure(station, carrier_event_targets={"*": EventTarget(channel="file", folder=str(tmp_path))})
+    receive(station, 1)  # ZTO
+    check_in(station, "SF1234567890123")
+    result = sender.run_once(station, channels={"ZTO": Down()})  # type: ignore[dict-item]
+    statuses = {e.waybill: e.status for e in outbox(station)}
+    assert statuses == {zto(1): "failed", "SF1234567890123": "sent"} and result.errors == {
+        "ZTO": "connection refused"
+    }
+
+
+def test_undone_check_in_withdraws_its_event_or_corrects_it(station: Station, webhook) -> None:  # type: ignore[no-untyped-def]
+    receive(station, 1)
+    undo_last(station)
+    assert [e.status for e in outbox(station)] == ["cancelled"]
+    receive(station, 2)
+    sender.run_once(station)
+    undo_last(station)
+    assert [(e.kind, e.status) for e in outbox(station)][1:] == [
+        ("checked_in", "sent"),
+        ("checkin_undone", "queued"),
+    ]
+    sender.run_once(station)
+    assert [e["kind"] for e in webhook.accepted] == ["checked_in", "checkin_undone"]
+
+
+def test_the_body_is_what_is_signed() -> None:
+    body = body_of({"b": 1, "a": "中"})
+    assert body == '{"a":"中","b":1}'.encode()

@@ -1,0 +1,171 @@
+"""Courier handover batches: live expected/received/missing/extra counts, the close, the receipt's content,
+missing parcels as problems until they arrive."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import pypdf
+import pytest
+from pickup_helpers import as_clerk, events, zto
+from prealert_helpers import ZH_HEADINGS, sign_in, write_csv, zh_rows
+from sqlmodel import col, select
+
+from db.models import PreAlert, PrintJob
+from hardware.printers import DummyTransport, make_printer
+from station_console.errors import NotFound, PermissionDenied, Refused
+from station_console.services.checkin.transaction import check_in, undo_last
+from station_console.services.core.station import Station
+from station_console.services.exceptions.problems import mark
+from station_console.services.prealerts import batches
+from station_console.services.prealerts.importer import import_file
+from station_console.services.prealerts.listing import list_prealerts, not_received
+from station_console.services.printing import jobs
+from station_console.settings import CounterSettings
+
+PDF_COUNTER = CounterSettings(
+    printers={"office": {"language": "pdf", "transport": "dummy", "target": "office"}}
+)
+
+
+@pytest.fixture
+def expected(station: Station, tmp_path: Path) -> Station:
+    """Four ZTO parcels pre-alerted (1-4), one SF parcel pre-alerted (another carrier's batch)."""
+    sign_in(station, "importer")
+    import_file(station, write_csv(tmp_path / "zto.csv", ZH_HEADINGS, zh_rows([1, 2, 3, 4])))
+    import_file(station, write_csv(tmp_path / "sf.csv", ["waybill", "carrier"], [["SF1234567890123", "SF"]]))
+    return station
+
+
+def test_the_batch_counts_as_the_courier_hands_over(expected: Station) -> None:
+    clerk = as_clerk(expected, "ann")
+    batch = batches.open_batch(clerk, "zto", "  张师傅 ")
+    assert (batch.carrier, batch.courier_name, batch.counts()) == (
+        "ZTO",
+        "张师傅",
+        {"expected": 4, "received": 0, "missing": 4, "extra": 0, "damaged": 0},
+    )
+    check_in(clerk, zto(1), courier_batch=batch.id)
+    check_in(clerk, zto(2), courier_batch=batch.id)
+    check_in(clerk, zto(9), courier_batch=batch.id)  # not pre-alerted: extra
+    check_in(clerk, zto(3))  # checked in outside the batch: no longer expected in it
+    now = batches.get(clerk, batch.id)
+    assert now.counts() == {"expected": 3, "received": 2, "missing": 1, "extra": 1, "damaged": 0}
+    assert (now.missing, now.extra) == ([zto(4)], [zto(9)])
+    undo_last(clerk)  # the outside check-in is undone: expected here again
+    assert batches.get(clerk, batch.id).missing == [zto(3), zto(4)]
+    mark(clerk, zto(2), "damaged", "box crushed")
+    assert batches.get(clerk, batch.id).damaged == [(zto(2), "box crushed")]
+    assert [b.id for b in batches.list_batches(clerk)] == [batch.id]
+    assert events(clerk, "courier_batch_opened")[-1].details["courier"] == "张师傅"
+
+
+def test_closing_fixes_the_pre_alerts_and_missing_ones_become_problems(expected: Station) -> None:
+    clerk = as_clerk(expected, "ann")
+    batch = batches.open_batch(clerk, "ZTO")
+    for n in (1, 2):
+        check_in(clerk, zto(n), courier_batch=batch.id)
+    with pytest.raises(Refused) as no_name:
+        batches.close_batch(clerk, batch.id, "  ", print_receipt=False)
+    assert no_name.value.code == "courier_required"
+    closed = batches.close_batch(clerk, batch.id, "李师傅", print_receipt=False)
+    assert closed.status == "closed" and closed.counts()["missing"] == 2
+    with expected.read() as session:
+        states = {p.waybill: (p.status, p.batch_id) for p in session.exec(select(PreAlert)).all()}
+    assert states[zto(1)] == ("received", batch.id) and states[zto(4)] == ("not_received", batch.id)
+    assert states["SF1234567890123"] == ("expected", None)  # another carrier's: untouched
+    assert [(r.waybill, r.courier) for r in not_received(clerk)] == [(zto(4), "李师傅"), (zto(3), "李师傅")]
+    with pytest.raises(Refused) as again:
+        batches.close_batch(clerk, batch.id, "李师傅", print_receipt=False)
+    assert again.value.code == "courier_batch_closed"
+    with pytest.raises(Refused) as late_scan:
+        check_in(clerk, zto(5), courier_batch=batch.id)
+    assert late_scan.value.code == "courier_batch_closed"
+
+    late = check_in(clerk, zto(3))  # it turns up with the next courier: no longer a problem
+    assert late.prealerted and late.masked_phone == "170****5678-0003"
+    assert events(clerk, "checked_in")[-1].details["prealert_status"] == "not_received"
+    assert [r.waybill for r in not_received(clerk)] == [zto(4)]
+    assert batches.get(clerk, batch.id).counts() == closed.counts()  # the closed batch keeps its figures
+    done = events(clerk, "courier_batch_closed")[-1].details
+    assert (done["courier"], done["received"], done["missing"]) == ("李师傅", 2, 2)
+    next_batch = batches.open_batch(clerk, "ZTO")
+    assert batches.get(clerk, next_batch.id).expected == 0  # closed pre-alerts are no longer expected
+
+
+def test_the_receipt_lists_what_the_courier_signs_for(expected: Station) -> None:
+    clerk = as_clerk(expected, "ann")
+    batch = batches.open_batch(clerk, "ZTO", "王师傅")
+    for n in (1, 2, 3):
+        check_in(clerk, zto(n), courier_batch=batch.id)
+    check_in(clerk, zto(7), courier_batch=batch.id)
+    mark(clerk, zto(2), "damaged", "wet corner")
+    with pytest.raises(Refused) as no_printer:
+        batches.close_batch(clerk, batch.id, counter_settings=CounterSettings())
+    assert no_printer.value.code == "no_printer" and batches.get(clerk, batch.id).status == "open"
+
+    closed = batches.close_batch(clerk, batch.id, counter_settings=PDF_COUNTER)
+    with expected.read() as session:
+        job = session.get(PrintJob, closed.receipt_job_id)
+    assert job is not None and job.kind == "manifest" and job.payload["courier"] == "王师傅"
+
+    DummyTransport.forget_all()
+    pdf = make_printer(
+        {"language": "pdf", "transport": "dummy", "target": "office", "jobs": ["manifest"]}, name="office"
+    )
+    assert jobs.process_queue(clerk, pdf, lang="en").printed == [job.id]
+    text = pypdf.PdfReader(io.BytesIO(pdf.transport.sent[0])).pages[0].extract_text()
+    for expected_text in (
+        "Courier handover receipt",
+        f"HB{batch.id:06d}",
+        "Courier: 王师傅",
+        "Received: 4 parcels",
+        "Pre-alerted 4 · arrived 3 · missing 1 · extra 1 · damaged 1",
+        f"{zto(4)} missing",
+        f"{zto(7)} extra: not pre-alerted",
+        f"{zto(2)} damaged: wet corner",
+        "Courier signature",
+    ):
+        assert expected_text in text, expected_text
+    assert zto(1) not in text  # received as expected: counted, not listed
+
+    receipt = make_printer(
+        {"language": "escpos", "transport": "dummy", "target": "roll", "jobs": ["manifest"]}, name="roll"
+    )
+    batches.reprint_receipt(clerk, batch.id, PDF_COUNTER)
+    assert jobs.process_queue(clerk, receipt, lang="zh").printed
+    out = receipt.transport.sent[0]
+    for needle in ("快递员交接单", "王师傅", "快递员签字"):
+        assert needle.encode("gb18030") in out, needle
+    assert zto(4).encode() in out and zto(7).encode() in out
+
+
+def test_batches_refuse_what_is_not_there(station: Station) -> None:
+    with pytest.raises(PermissionDenied):
+        batches.open_batch(station, "ZTO")  # nobody signed in
+    sign_in(station)
+    with pytest.raises(NotFound):
+        batches.open_batch(station, "NOPE")
+    with pytest.raises(NotFound):
+        batches.get(station, 999)
+    with pytest.raises(NotFound):
+        check_in(station, zto(1), courier_batch=999)
+    with station.read() as session:
+        assert session.exec(select(PreAlert).order_by(col(PreAlert.id))).all() == []
+
+
+def test_a_counter_whose_clock_is_behind_still_receives_the_pre_alert(expected: Station) -> None:
+    from dataclasses import replace
+
+    from conftest import FakeClock
+
+    late = FakeClock(expected.now() - timedelta(minutes=5))  # another PC, five minutes slow
+    other = replace(as_clerk(expected, "bo", counter="counter-2"), clock=late)
+    batch = batches.open_batch(other, "ZTO")
+    check_in(other, zto(1), courier_batch=batch.id)
+    check_in(other, zto(2))  # outside the batch, same slow clock
+    view = batches.get(expected, batch.id)
+    assert (view.received, view.missing) == ([zto(1)], [zto(3), zto(4)])
+    assert {r.waybill: r.state for r in list_prealerts(expected)}[zto(2)] == "received"

@@ -1,0 +1,216 @@
+"""Pickup with a storage fee due (the dialog, payment, a clerk's waiver refused, a manager's waiver), and
+Settings > Carrier events (dead letters first, retry, a manager's drop with a reason)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from sqlmodel import col, select
+from station_helpers import configure
+from textual.widgets import DataTable, Input, Label, Static
+
+from db.models import CarrierEvent, FeeEntry, ParcelEvent, Role
+from station_console.services.carrier_events import sender
+from station_console.services.carrier_events.channels import EventChannelError
+from station_console.services.core.station import Station
+from station_console.settings import CounterSettings, EventTarget, FeeRule
+from station_console.tui.app import StationApp
+from station_console.tui.screens.carrier_events import CarrierEventsScreen
+from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.screens.pickup_fees import FeeDialog
+
+from .test_pickup_screen import Clerk_, receive, sign_in, statuses
+
+
+def fees(station: Station) -> list[tuple[str, int, str | None]]:
+    with station.read() as session:
+        return [
+            (e.kind, e.amount_cents, e.method)
+            for e in session.exec(select(FeeEntry).order_by(col(FeeEntry.id)))
+        ]
+
+
+async def test_a_fee_due_is_shown_and_settled_before_the_handover(station: Station, clock: Any) -> None:
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
+    sign_in(station, Role.CLERK)
+    parcel = receive(station, 1, "13812345678")
+    clock.advance(days=2)  # the 3rd day: two days charged
+    console = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(parcel.pickup_code)
+        assert "Storage fee due: ¥3.00 (charged since 2026-11-26)" in clerk.text("#pk-fee")
+        await clerk.scan(parcel.waybill)
+        await clerk.key("f10")
+        assert isinstance(console.screen, FeeDialog)
+        await clerk.key("escape")  # the customer walks off: nothing handed over
+        assert console.screen is screen and statuses(station)[parcel.waybill] == "on_shelf"
+        await clerk.key("f10")
+        await clerk.key("w")  # a clerk tries to waive it
+        await pilot.press(*"regular", "enter")
+        await clerk.settle()
+        assert "Only a manager can waive a storage fee" in clerk.text("#pk-message")
+        assert statuses(station)[parcel.waybill] == "on_shelf" and fees(station) == []
+        await clerk.key("f10")
+        await clerk.key("2")  # paid by QR
+        assert statuses(station)[parcel.waybill] == "picked_up"
+    assert fees(station) == [("charge", 300, None), ("payment", 300, "qr")]
+
+
+async def test_a_manager_waives_the_fee_with_a_reason(station: Station, clock: Any) -> None:
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=100)])
+    sign_in(station, Role.MANAGER)
+    parcel = receive(station, 1, "13812345678")
+    console = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type(parcel.pickup_code)
+        await clerk.scan(parcel.waybill)
+        await clerk.key("f10", "w")
+        assert console.screen.query_one("#fee-reason", Input).has_focus
+        await pilot.press(*"[b]shelf flooded[/b]", "enter")  # text is data, never markup
+        await clerk.settle()
+    assert fees(station) == [("charge", 100, None), ("waiver", 100, None)]
+    with station.read() as session:
+        waived = session.exec(select(ParcelEvent).where(ParcelEvent.kind == "fee_waived")).one()
+    assert waived.details["reason"] == "[b]shelf flooded[/b]" and waived.clerk_id == station.clerk_id
+
+
+async def test_dead_letters_come_first_and_are_retried_or_dropped(station: Station, tmp_path: Any) -> None:
+    class Refusing:
+        name, idempotent = "webhook", True
+
+        def send(self, event_id: str, kind: str, body: bytes) -> None:
+            raise EventChannelError("HTTP 400 [/]Bad Request", permanent=True)  # the receiver's own words
+
+    configure(station, carrier_event_targets={"*": EventTarget(channel="file", folder=str(tmp_path))})
+    sign_in(station, Role.CLERK)
+    for n in (1, 2):
+        receive(station, n, "13812345678")
+    sender.run_once(station, channels={"ZTO": Refusing()})  # type: ignore[dict-item]
+    console = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    async with console.run_test(size=(160, 45)) as pilot:
+        await pilot.press("ctrl+s")  # Settings
+        await pilot.press("ctrl+o")  # Carrier events
+        await pilot.pause()
+        await console.workers.wait_for_complete()
+        await pilot.pause()
+        screen = console.screen
+        assert isinstance(screen, CarrierEventsScreen)
+        table = screen.query_one(DataTable)
+        assert [str(table.get_row_at(r)[1]) for r in range(table.row_count)] == ["dead letter", "dead letter"]
+        assert str(table.get_row_at(0)[7]) == "HTTP 400 [/]Bad Request"
+        await pilot.press("r")  # retry the newest: the console's worker sends it through the file channel
+        await console.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("d")  # a clerk may open the dialog, but the service refuses the drop
+        assert isinstance(console.screen, ReasonDialog)
+        await pilot.press(*"wrong parcel", "enter")
+        await pilot.pause()
+        assert "Only a manager can drop a carrier event" in str(
+            screen.query_one("#ev-status", Static).render()
+        )
+    with station.read() as session:
+        states = [e.status for e in session.exec(select(CarrierEvent).order_by(col(CarrierEvent.id)))]
+    assert states[0] == "dead" and states[1] in ("queued", "sent")
+
+
+async def test_the_courier_batch_counts_live_on_the_check_in_screen(
+    app: StationApp, station: Station, tmp_path: Any
+) -> None:
+    """What the clerk sees: the batch opened for the courier, its counts moving with each scan, another
+    counter's courier below, a damaged parcel flagged, the close with its receipt (a PDF here: no printer)."""
+    from station_console.services.prealerts import batches
+    from station_console.services.prealerts.importer import import_file
+    from station_console.tui.screens.checkin import CheckinScreen
+    from station_console.tui.screens.checkin_batch import CourierDialog
+
+    from .test_checkin_screen import scan, settle, start, type_slowly
+
+    csv = tmp_path / "zto.csv"
+    csv.write_text(
+        "运单号,快递公司,手机\n" + "".join(f"73{n:012d},中通,1381234{n:04d}\n" for n in (1, 2, 3, 4))
+    )
+    import_file(station, csv)
+    other = batches.open_batch(replace(station, counter="counter-2"), "SF", "李师傅")
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen, keys = await start(app, pilot)
+
+        def panel() -> str:
+            return str(screen.query_one("#ci-courier", Static).render())
+
+        await settle(app, pilot)
+        assert "F10 opens one" in panel() and "Also open: SF 李师傅 0/0 (counter-2)" in panel()
+        await type_slowly(pilot, keys, "f10")
+        assert isinstance(app.screen, CourierDialog)
+        await pilot.press("down", "enter")  # ZTO is the second carrier in the table
+        await pilot.press(*"[b]张[/b]", "enter")  # a name is data, never markup
+        await settle(app, pilot)
+        assert isinstance(app.screen, CheckinScreen) and screen.courier_batch is not None
+        assert "ZTO [b]张[/b]: expected 4 · received 0 · missing 4 · extra 0 · damaged 0" in panel()
+        for n in (1, 2, 9):
+            await scan(pilot, keys, f"73{n:012d}")
+            await settle(app, pilot)
+        assert "expected 4 · received 2 · missing 2 · extra 1 · damaged 0" in panel()
+        assert "138****0001" in str(screen.query_one("#ci-table").get_row_at(2))  # the pre-alert's phone
+
+        await type_slowly(pilot, keys, "f12")
+        await pilot.press(*"box crushed", "enter")
+        await settle(app, pilot)
+        assert "damaged 1" in panel()
+        await type_slowly(pilot, keys, "f11")
+        dialog = app.screen
+        assert (
+            isinstance(dialog, ReasonDialog) and dialog.query_one(Input).value == "[b]张[/b]"
+        )  # offered again
+        assert "Courier's name" in str(dialog.query_one(Label).render())
+        await pilot.press("ctrl+u", *"张师傅", "enter")
+        await settle(app, pilot)
+        message = str(screen.query_one("#ci-message", Static).render())
+        assert "received 2, missing 2, extra 1, damaged 1" in message and "saved as" in message
+        assert screen.courier_batch is None and "F10 opens one" in panel()
+    closed = batches.list_batches(station, status="closed")[0]
+    assert closed.courier_name == "张师傅" and closed.missing == ["73000000000003", "73000000000004"]
+    assert batches.get(station, other.id).status == "open"
+
+
+async def test_the_days_storage_fees_show_in_reports_as_text(app: StationApp, station: Station) -> None:
+    from station_console.services.fees.ledger import Settlement, settle
+
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=250)])
+    parcel = receive(station, 1, "13812345678")
+    settle(station, parcel.parcel_id, Settlement("waive", reason="[/]oops [b]regular"))  # app: a manager
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        summary = str(app.screen.query_one("#rp-summary", Static).render())
+    assert "Storage fees: 2.50 charged on 1 parcels; paid 0.00; waived 2.50; balanced" in summary
+    assert "Fee waived: 73000000000001 2.50 by Manager: [/]oops [b]regular" in summary
+
+
+async def test_a_pre_alerted_name_is_shown_as_written_at_pickup(station: Station, tmp_path: Any) -> None:
+    from station_console.services.prealerts.importer import import_file
+
+    sign_in(station, Role.CLERK)
+    csv = tmp_path / "p.csv"
+    csv.write_text(
+        "运单号,快递公司,手机,姓名\n73000000000001,中通,13812345678,[/]王[b]芳\n", encoding="utf-8"
+    )
+    import_file(station, csv)
+    parcel = receive(station, 1, "")  # the pre-alert gives the phone and the name
+    console = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type("5678")  # a phone tail: the policy asks for a second check, with the name
+        assert "138****5678 · [/]王[b]芳" in clerk.text("#pk-check")
+        await clerk.scan(parcel.waybill)
+        await clerk.key("f10")
+        assert "[/]王[b]芳" in clerk.text("#pk-message")
+        await clerk.key("f10")
+    assert statuses(station)[parcel.waybill] == "picked_up"
