@@ -19,6 +19,7 @@ from station_helpers import keep_layers
 from db.models import EventKind, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf
 from station_console.bench.concurrency import checkin_worker, pickup_worker, run_parallel
 from station_console.services.core.station import Station
+from station_console.services.people import audit_trail
 
 pytestmark = pytest.mark.xdist_group("concurrency")
 
@@ -127,6 +128,13 @@ def test_four_counters_never_double_allocate(station: Station, db_url: str, per_
     assert set(wins) == {pid for pid, _ in ids}
     assert set(wins.values()) == {1}, "a parcel handed out twice"
     assert {o["refused"] for o in picked if not o["ok"]} <= {"not_on_shelf", "version_conflict"}
+
+    # Every counter wrote its own audit chain, unbroken, while the others wrote theirs.
+    verified = audit_trail.verify(station)
+    assert verified.ok, verified.message()
+    with station.read() as session:
+        chains = set(session.exec(select(ParcelEvent.chain).distinct()).all())
+    assert {f"counter-{n + 1}" for n in range(COUNTERS)} <= chains
 
     with station.read() as session:
         statuses = Counter(session.exec(select(Parcel.status)).all())

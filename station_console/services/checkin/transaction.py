@@ -27,7 +27,7 @@ from station_console.services.core import audit
 from station_console.services.core.station import Station
 from station_console.services.notify import outbox
 from station_console.services.printing import jobs
-from station_console.services.scan.carriers import get_detector
+from station_console.services.scan.carriers import carrier_ref, get_detector
 from station_console.services.shelves import slots
 
 SIZES = tuple(s.value for s in Size)
@@ -111,7 +111,9 @@ def check_in(
     forced = detection.error is not None or carrier not in {c.carrier for c in detection.candidates}
 
     def work(session: Session) -> CheckinResult:
-        carrier_row = _CARRIER.first(session, code=carrier)
+        # The detector's cached row when it has it (a carrier chosen by hand may be one another
+        # counter just added: then the table).
+        carrier_row = carrier_ref(station, carrier) or _CARRIER.first(session, code=carrier)
         if carrier_row is None or carrier_row[0] is None:
             raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
         carrier_id, carrier_short = int(carrier_row[0]), str(carrier_row[1])

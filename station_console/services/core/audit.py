@@ -1,4 +1,4 @@
-"""The audit trail: append-only events, each chained to the one before by SHA-256."""
+"""The audit trail: append-only events, each chained by SHA-256 to the one before it in its counter's chain."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
@@ -60,16 +60,26 @@ def _hash(
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-# The head row read and locked (FOR UPDATE on PostgreSQL; SQLite's write lock already serialises), and
-# moved to the new event. Hot statements: this runs inside every state change.
-_HEAD = Hot(sa_select(col(AuditHead.last_hash)).where(col(AuditHead.id) == 1).with_for_update())
+# This counter's chain head read and locked (FOR UPDATE on PostgreSQL; SQLite's write lock already
+# serialises), and moved to the new event; a counter's first event starts its chain. Hot statements:
+# this runs inside every state change.
+_HEAD = Hot(
+    sa_select(col(AuditHead.last_hash)).where(col(AuditHead.chain) == bindparam("chain")).with_for_update()
+)
 _MOVE_HEAD = Hot(
     update(AuditHead)
-    .where(col(AuditHead.id) == 1)
+    .where(col(AuditHead.chain) == bindparam("chain"))
     .values(last_event_id=bindparam("event_id"), last_hash=bindparam("hash"))
 )
 _NEW_HEAD = Hot(
-    sa_insert(AuditHead).values(id=1, last_event_id=bindparam("event_id"), last_hash=bindparam("hash"))
+    sa_insert(AuditHead).values(
+        # Explicit: the model's id default (1) is the first chain's. Two counters starting their chains
+        # at the same moment may both take the next id; the loser is retried (db/engine.py).
+        id=sa_select(func.coalesce(func.max(AuditHead.id), 0) + 1).scalar_subquery(),
+        chain=bindparam("chain"),
+        last_event_id=bindparam("event_id"),
+        last_hash=bindparam("hash"),
+    )
 )
 
 
@@ -82,14 +92,16 @@ def record(
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> int:
-    """Append one event in the caller's transaction; returns its id.
+    """Append one event to this counter's chain in the caller's transaction; returns its id.
 
-    The head row is locked before the event is written, so concurrent counters extend one chain, never
-    fork it, and event ids follow the chain.
+    The chain's head row is locked before the event is written, so two processes of one counter extend
+    its chain, never fork it, and a chain's event ids follow it. Other counters write their own chains
+    meanwhile: none waits for another's commit.
     """
     at = at or station.now()
     guard_event(session, station, str(kind), parcel_id, at)
-    prev_hash = _HEAD.scalar(session)
+    chain = station.counter
+    prev_hash = _HEAD.scalar(session, chain=chain)
     values: dict[str, Any] = {
         "parcel_id": parcel_id,
         "kind": str(kind),
@@ -101,7 +113,8 @@ def record(
         "prev_hash": prev_hash or "",
     }
     values["hash"] = _hash(**values)
-    event_id = fast.insert_row(session, ParcelEvent, values)
-    (_NEW_HEAD if prev_hash is None else _MOVE_HEAD).count(session, event_id=event_id, hash=values["hash"])
+    event_id = fast.insert_row(session, ParcelEvent, {**values, "chain": chain})
+    head = _NEW_HEAD if prev_hash is None else _MOVE_HEAD
+    head.count(session, chain=chain, event_id=event_id, hash=values["hash"])
     announce(session, kind=values["kind"], counter=station.counter, parcel_id=parcel_id, event_id=event_id)
     return event_id

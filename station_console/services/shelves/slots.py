@@ -46,7 +46,10 @@ class Slot:
     free_units: int
     fill: float
     walk: tuple[int, int]
-    code_cursor: int | None = None  # the layer's cursor as its claim found it (the row locked since)
+    # Where the layer's next code starts, as its claim found it (the row locked since); the claim has
+    # already moved the cursor past it, for the usual case where that code is free.
+    code_cursor: int | None = None
+    cursor_moved: bool = False
 
 
 def size_letter(size: str) -> str:
@@ -166,7 +169,11 @@ def _claim_best(recipient: str | None, fill_in_order: bool, xl: bool, skip_locke
             col(Layer.id) == pick.scalar_subquery(),
             col(Layer.used_units) + units <= col(Layer.capacity_units),
         )
-        .values(used_units=Layer.used_units + units, parcel_count=Layer.parcel_count + 1)
+        .values(
+            used_units=Layer.used_units + units,
+            parcel_count=Layer.parcel_count + 1,
+            code_cursor=_advanced(col(Layer.code_cursor)),
+        )
         .returning(
             col(Layer.id),
             col(Layer.shelf_id),
@@ -181,6 +188,15 @@ def _claim_best(recipient: str | None, fill_in_order: bool, xl: bool, skip_locke
             col(Layer.code_cursor),
         )
     )
+
+
+def _advanced(cursor: Any) -> Any:
+    """The cursor one past where the next code starts (SEQ `low`..`high`, wrapping): allocate_code's
+    step, taken by the claim so that the usual check-in, whose first code is free, writes the layer once."""
+    low: Any = bindparam("low")
+    span: Any = bindparam("span")
+    start = case((and_(cursor >= low, cursor <= bindparam("high")), cursor), else_=low)
+    return low + (start - low + 1) % span
 
 
 _CLAIM = Hot(
@@ -225,6 +241,9 @@ def assign(
     if not settings.group_recipient:
         recipient, params = None, {}
     params.update(
+        low=settings.code_seq_min,
+        high=settings.code_seq_max,
+        span=settings.code_seq_max - settings.code_seq_min + 1,
         units=units_for(size, settings),
         letter=size_letter(size),
         overflow=settings.overflow_zone,
@@ -260,7 +279,9 @@ def assign(
                 free_units=capacity - before,
                 fill=before / capacity if capacity else 1.0,
                 walk=(shelf_walk, layer_walk),
-                code_cursor=row[10],
+                # The claim moved the cursor one past the start (`_advanced`): the start is one before.
+                code_cursor=params["low"] + (row[10] - params["low"] - 1) % params["span"],
+                cursor_moved=True,
             )
     raise Refused(
         N_(
@@ -327,7 +348,8 @@ def allocate_code(session: Session, settings: StationSettings, slot: Slot, now: 
         seq = low + (start - low + step) % span
         code = settings.code_template.format(shelf=slot.shelf_label, layer=slot.layer_label, seq=seq)
         if code_is_free(session, code, now):
-            _MOVE_CURSOR.count(session, layer_id=slot.layer_id, cursor=low + (seq - low + 1) % span)
+            if step or not slot.cursor_moved:
+                _MOVE_CURSOR.count(session, layer_id=slot.layer_id, cursor=low + (seq - low + 1) % span)
             return code
     raise Refused(
         N_("Every pickup code of layer {shelf}-{layer} is in use or cooling down"),
