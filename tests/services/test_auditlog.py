@@ -198,3 +198,16 @@ def test_events_from_before_chains_per_counter_keep_their_one_chain(busy: Statio
     last = _ids(busy)[-1]
     _sql(busy, "UPDATE parcel_event SET chain = NULL WHERE id = :id", id=last)  # moved into the old chain
     assert auditlog.verify(busy).reason == "broken_link"
+
+
+def test_two_processes_of_one_counter_extend_its_chain_without_forking(busy: Station, clock: FakeClock) -> None:
+    # Each Station remembers its own last head; the other's writes make that memory stale every time.
+    console, command = busy, replace(busy, _settings=None)
+    for n, waybill in enumerate(["SF2234567890123", "JT2234567890123", "YT2234567890123", "SF2234567890124"]):
+        clock.advance(minutes=1)
+        check_in(console if n % 2 == 0 else command, waybill, phone="13812345678")
+    with busy.read() as session:
+        events = session.exec(select(ParcelEvent).order_by(col(ParcelEvent.id))).all()
+    assert [e.prev_hash for e in events] == ["", *(e.hash for e in events[:-1])]
+    result = auditlog.verify(busy)
+    assert result.ok and result.checked == 12

@@ -7,7 +7,7 @@ import json
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
@@ -71,6 +71,13 @@ _MOVE_HEAD = Hot(
     .where(col(AuditHead.chain) == bindparam("chain"))
     .values(last_event_id=bindparam("event_id"), last_hash=bindparam("hash"))
 )
+_MOVE_KNOWN_HEAD = Hot(
+    update(AuditHead)
+    .where(col(AuditHead.chain) == bindparam("chain"), col(AuditHead.last_hash) == bindparam("prev"))
+    .values(last_event_id=bindparam("event_id"), last_hash=bindparam("hash"))
+)
+# An event written on a head that had moved, taken back inside its own transaction (never seen).
+_WITHDRAW = Hot(delete(ParcelEvent).where(col(ParcelEvent.id) == bindparam("id")))
 _NEW_HEAD = Hot(
     sa_insert(AuditHead).values(
         # Explicit: the model's id default (1) is the first chain's. Two counters starting their chains
@@ -94,14 +101,15 @@ def record(
 ) -> int:
     """Append one event to this counter's chain in the caller's transaction; returns its id.
 
-    The chain's head row is locked before the event is written, so two processes of one counter extend
-    its chain, never fork it, and a chain's event ids follow it. Other counters write their own chains
-    meanwhile: none waits for another's commit.
+    Usually the chain's head is known from this process's last event: the event is written on it and
+    the head moved only if it is still there (one conditional UPDATE, which also locks it). Otherwise
+    (another process of this counter wrote since, or this process's last transaction rolled back) the
+    event is withdrawn and written again on the head read under its lock, so a chain never forks and
+    its event ids follow it. Other counters write their own chains meanwhile: none waits for another.
     """
     at = at or station.now()
     guard_event(session, station, str(kind), parcel_id, at)
     chain = station.counter
-    prev_hash = _HEAD.scalar(session, chain=chain)
     values: dict[str, Any] = {
         "parcel_id": parcel_id,
         "kind": str(kind),
@@ -110,11 +118,36 @@ def record(
         "clerk_id": station.clerk_id,
         "counter": station.counter,
         "details": details or {},
-        "prev_hash": prev_hash or "",
     }
-    values["hash"] = _hash(**values)
-    event_id = fast.insert_row(session, ParcelEvent, {**values, "chain": chain})
-    head = _NEW_HEAD if prev_hash is None else _MOVE_HEAD
-    head.count(session, chain=chain, event_id=event_id, hash=values["hash"])
+    heads = _known_heads(station)
+    known = heads.get(chain)
+    event_id = None
+    if known is not None:
+        event_id, new_hash = _write(session, values, chain, known)
+        if _MOVE_KNOWN_HEAD.count(session, chain=chain, prev=known, event_id=event_id, hash=new_hash) != 1:
+            _WITHDRAW.count(session, id=event_id)
+            event_id = None
+    if event_id is None:
+        prev_hash = _HEAD.scalar(session, chain=chain)
+        event_id, new_hash = _write(session, values, chain, prev_hash or "")
+        head = _NEW_HEAD if prev_hash is None else _MOVE_HEAD
+        head.count(session, chain=chain, event_id=event_id, hash=new_hash)
+    heads[chain] = new_hash
     announce(session, kind=values["kind"], counter=station.counter, parcel_id=parcel_id, event_id=event_id)
     return event_id
+
+
+def _write(session: Session, values: dict[str, Any], chain: str, prev_hash: str) -> tuple[int, str]:
+    """INSERT the event on `prev_hash`; its id and hash."""
+    new_hash = _hash(**values, prev_hash=prev_hash)
+    row = {**values, "prev_hash": prev_hash, "hash": new_hash, "chain": chain}
+    return fast.insert_row(session, ParcelEvent, row), new_hash
+
+
+def _known_heads(station: Station) -> dict[str, str]:
+    """This process's last hash per chain it wrote: a hint, checked by `_MOVE_KNOWN_HEAD`."""
+    heads: dict[str, str] | None = getattr(station, "_audit_heads", None)
+    if heads is None:
+        heads = {}
+        station._audit_heads = heads  # type: ignore[attr-defined]
+    return heads
