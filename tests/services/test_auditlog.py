@@ -200,7 +200,9 @@ def test_events_from_before_chains_per_counter_keep_their_one_chain(busy: Statio
     assert auditlog.verify(busy).reason == "broken_link"
 
 
-def test_two_processes_of_one_counter_extend_its_chain_without_forking(busy: Station, clock: FakeClock) -> None:
+def test_two_processes_of_one_counter_extend_its_chain_without_forking(
+    busy: Station, clock: FakeClock
+) -> None:
     # Each Station remembers its own last head; the other's writes make that memory stale every time.
     console, command = busy, replace(busy, _settings=None)
     for n, waybill in enumerate(["SF2234567890123", "JT2234567890123", "YT2234567890123", "SF2234567890124"]):

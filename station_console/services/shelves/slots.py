@@ -19,7 +19,7 @@ skipping codes on the shelves and codes in cooldown, so a freed code is not reis
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -256,33 +256,11 @@ def assign(
     for skip_locked in tries:
         row = _claim_best(*policy, skip_locked).first(session, **params)
         if row is not None:
-            (
-                layer_id,
-                shelf_id,
-                shelf_label,
-                layer_label,
-                zone,
-                accepts,
-                capacity,
-                used,
-                shelf_walk,
-                layer_walk,
-            ) = row[:10]
-            before = used - params["units"]
-            return Slot(
-                layer_id=layer_id,
-                shelf_id=shelf_id,
-                shelf_label=shelf_label,
-                layer_label=layer_label,
-                zone=zone,
-                accepts=accepts,
-                free_units=capacity - before,
-                fill=before / capacity if capacity else 1.0,
-                walk=(shelf_walk, layer_walk),
-                # The claim moved the cursor one past the start (`_advanced`): the start is one before.
-                code_cursor=params["low"] + (row[10] - params["low"] - 1) % params["span"],
-                cursor_moved=True,
-            )
+            units, low, span = params["units"], params["low"], params["span"]
+            # As the layer was before this claim (RETURNING gives it after), and where its next code
+            # starts: `_advanced` moved the cursor one past it.
+            before = (*row[:7], row[7] - units, *row[8:10])
+            return replace(_slot(before), code_cursor=low + (row[10] - low - 1) % span, cursor_moved=True)
     raise Refused(
         N_(
             "No room for a size {size} parcel, not even in the overflow zone. "
