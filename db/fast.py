@@ -5,7 +5,8 @@ key, parameter processing, result object). A `Hot` statement is still built from
 tables keep one definition, but it is compiled once per dialect and run on the DBAPI cursor of the
 session's connection, inside the session's transaction: its bound values go through the column types'
 own bind processors, `before_cursor_execute` listeners still see it, and driver errors come out as
-SQLAlchemy's (so `Station.run` retries and refuses them as it does any other statement's).
+SQLAlchemy's (so `Station.run` retries and refuses them as it does any other statement's). The
+engine's `echo` does not log them.
 
 Rows come back as the driver gives them, unconverted: use `Hot` for statements that return integers
 and text. `insert` writes a model's row this way (no ORM unit of work); `insert_row` writes a row

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from db.models import EventKind, ParcelEvent
 from station_console.errors import NotFound
 from station_console.services.checkin.transaction import check_in
+from station_console.services.core import audit
 from station_console.services.core.station import Station
 from station_console.services.people import audit_trail as auditlog
 from station_console.services.people import clerks
@@ -213,3 +214,20 @@ def test_two_processes_of_one_counter_extend_its_chain_without_forking(
     assert [e.prev_hash for e in events] == ["", *(e.hash for e in events[:-1])]
     result = auditlog.verify(busy)
     assert result.ok and result.checked == 12
+
+
+def test_chain_heads_name_every_chain_with_its_newest_event_and_count(
+    busy: Station, clock: FakeClock
+) -> None:
+    other = replace(busy, counter="counter-2", _settings=None)
+    clock.advance(minutes=1)
+    check_in(other, "SF2234567890123", phone="13812345678")
+    with busy.read() as session:
+        heads = audit.chain_heads(session)
+        events = session.exec(select(ParcelEvent).order_by(col(ParcelEvent.id))).all()
+    mine = [e for e in events if e.chain == busy.counter]
+    theirs = [e for e in events if e.chain == "counter-2"]
+    assert heads == {
+        busy.counter: {"id": mine[-1].id, "hash": mine[-1].hash, "count": len(mine)},
+        "counter-2": {"id": theirs[-1].id, "hash": theirs[-1].hash, "count": 1},
+    }

@@ -151,3 +151,22 @@ def _known_heads(station: Station) -> dict[str, str]:
         heads = {}
         station._audit_heads = heads  # type: ignore[attr-defined]
     return heads
+
+
+def chain_heads(session: Session) -> dict[str, dict[str, Any]]:
+    """Every chain's newest event id, its hash and how many events the chain holds, as of this
+    transaction; keyed by chain ("" for the events from before chains were per counter)."""
+    counts = {
+        chain or "": int(n)
+        for chain, n in session.connection().execute(
+            sa_select(col(ParcelEvent.chain), func.count()).group_by(col(ParcelEvent.chain))
+        )
+    }
+    heads = session.connection().execute(
+        sa_select(col(AuditHead.chain), col(AuditHead.last_event_id), col(AuditHead.last_hash))
+    )
+    return {
+        chain: {"id": last_id, "hash": last_hash, "count": counts.get(chain, 0)}
+        for chain, last_id, last_hash in heads
+        if last_id is not None or counts.get(chain)
+    }
