@@ -32,6 +32,11 @@ WARM_UP = 20  # check-ins before timing: compiled statements, detector, connecti
 
 def waybills(n: int, seed: int | None = None) -> list[str]:
     """`n` distinct valid waybills of mixed carriers (J&T, SF, YTO, ZTO, Deppon)."""
+    return list(itertools.islice(_waybill_stream(seed), n))
+
+
+def _waybill_stream(seed: int | None = None) -> Iterator[str]:
+    """Distinct valid waybills of mixed carriers, one after another (up to 10**6 of them)."""
     rng = random.Random(seed)
     run = rng.randrange(10**5, 10**6)  # 6 digits that make this run's numbers unique
     shapes = [
@@ -41,7 +46,7 @@ def waybills(n: int, seed: int | None = None) -> list[str]:
         lambda i: f"7{rng.choice('34568')}{run}{i:06d}",
         lambda i: f"DPK{run}{i:06d}",
     ]
-    return [shapes[i % len(shapes)](i) for i in range(n)]
+    return (shapes[i % len(shapes)](i) for i in range(10**6))
 
 
 def phones(n: int, seed: int | None = None) -> list[str | None]:
@@ -69,8 +74,7 @@ def measure_checkin(station: Station, samples: int) -> list[float]:
 
 def _checkins(station: Station) -> Iterator[float]:
     """One `check_in`'s seconds per step, after WARM_UP unmeasured ones."""
-    total = 10**7
-    numbers = iter(waybills(total))
+    numbers = _waybill_stream()
     typed = phones(1000, seed=4)
     sizes = ["S", "S", "M", "S", "L"]
     clock = time.perf_counter
