@@ -9,17 +9,32 @@ Later issues add fields; a field with a default never needs a migration.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
+from datetime import time
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomli_w
 from platformdirs import user_config_dir
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from station_console.i18n import N_
 
 APP_NAME = "station-console"
+_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–~至到]\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def parse_hours(text: str) -> tuple[time, time] | None:
+    """Opening and closing time from an `opening_hours` text ("09:00-21:00"); None if it is not one."""
+    m = _HOURS.match(text or "")
+    if not m:
+        return None
+    h1, m1, h2, m2 = (int(g) for g in m.groups())
+    if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
+        return None
+    return time(h1, m1), (time(23, 59, 59, 999999) if h2 == 24 else time(h2, m2))
 
 
 class FeeRule(BaseModel):
@@ -85,7 +100,29 @@ class StationSettings(BaseModel):
     timezone: str = Field(
         "UTC", description=N_("IANA zone that defines the business day, e.g. Asia/Shanghai.")
     )
-    opening_hours: str = Field("09:00-21:00", description=N_("Shown in notifications."))
+    opening_hours: str = Field(
+        "09:00-21:00",
+        description=N_(
+            "Opening and closing time, HH:MM-HH:MM: shown in notifications; closing a day before "
+            "its closing time asks twice."
+        ),
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use a name like Asia/Shanghai") from None
+        return value
+
+    @field_validator("opening_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        if parse_hours(value) is None:
+            raise ValueError("opening hours look like 09:00-21:00")
+        return value.strip()
 
     code_template: str = Field(
         "{shelf}-{layer}-{seq}",
@@ -115,6 +152,13 @@ class StationSettings(BaseModel):
     )
     xl_zone: str = Field("floor", description=N_("Zone that takes XL parcels."))
     overflow_zone: str = Field("overflow", description=N_("Zone used only when no other layer has room."))
+    label_hold_s: int = Field(
+        20,
+        description=N_(
+            "Seconds a check-in's label waits for the phone typed after the scan, so it carries the "
+            "masked phone; the next scan or the phone prints it at once."
+        ),
+    )
     move_policy: Literal["keep_code", "new_code"] = Field(
         "new_code", description=N_("On a move: issue a new pickup code and reprint, or keep the old code.")
     )
@@ -279,7 +323,12 @@ class CounterSettings(BaseModel):
         6, description=N_("Shortest code (prefix and suffix removed) a wedge burst must carry to be a scan.")
     )
     wedge_prefix: str = Field(
-        "", description=N_("Characters the wedge scanner sends before each code; required and stripped.")
+        "",
+        description=N_(
+            "Characters the wedge scanner sends before each code; required and stripped. With one, scan "
+            "intake is exact: program the scanner with its manual's 'add prefix' code (e.g. ~), check "
+            "with Scan test (F9) or `station scan-test`, then enter the same characters here."
+        ),
     )
     wedge_suffix: str = Field(
         "", description=N_("Characters the wedge scanner sends after each code (before the terminator).")
@@ -292,6 +341,13 @@ class CounterSettings(BaseModel):
         description=N_(
             "Silence that ends a scan with no terminator; a pause shorter than this mid-scan "
             "does not split it."
+        ),
+    )
+    wedge_rejoin_ms: int = Field(
+        400,
+        description=N_(
+            "A scan that stops mid-code (a busy PC or USB hub: 10-300 ms) waits this long for its "
+            "rest; if none comes it is refused as a partial scan, never typed into a field."
         ),
     )
 

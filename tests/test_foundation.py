@@ -108,7 +108,7 @@ def test_timestamps_come_back_timezone_aware(station: Station) -> None:
                 waybill="T1",
                 carrier_id=carrier.id,
                 checked_in_at=station.now(),
-                business_day=station.business_day(),
+                business_day=station.business_day(session=session),
             )
         )
     with station.read() as session:

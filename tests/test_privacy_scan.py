@@ -81,7 +81,7 @@ def test_the_database_keeps_full_numbers_only_for_notifications(day: Station) ->
 
     with day.read() as session:
         kept = {p.phone_full for p in session.exec(select(Parcel)).all()}
-    assert {"13812345678", "13987654321", "17012345678-8462", "4915123456789"} == kept  # so the scan is real
+    assert {"13812345678", "13987654321", "17012345678-8462", "+4915123456789"} == kept  # so the scan is real
 
 
 def test_audit_events_and_print_jobs_carry_no_full_number(day: Station) -> None:

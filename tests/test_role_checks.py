@@ -8,6 +8,7 @@ manager-only service.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -48,7 +49,8 @@ def _call(module: str, name: str, *args: Any, **kwargs: Any) -> Callable[[Statio
 
 
 MANAGER_ONLY: dict[str, Callable[[Station, dict[str, Any]], Any]] = {
-    "close_day": _call("day.close", "close_day"),
+    "close_day": _call("day.close", "close_day", early=True),  # before closing time: confirmed
+    "reopen_day": _call("day.close", "reopen_day", date(2026, 11, 24), "closed by mistake"),
     "save_station_settings": _save_settings,
     "add_carrier": _call(
         "scan.carriers", "add_carrier", {"code": "KDN", "name_en": "Kdn", "name_zh": "快递鸟"}

@@ -8,7 +8,11 @@ from db.types import UTCDateTime
 
 
 class DayClose(SQLModel, table=True):
-    """A closed business day: its figures in canonical JSON and their SHA-256."""
+    """A closed business day: its figures in canonical JSON and their SHA-256 (of its latest close).
+
+    `ends_at`: when the day ended, if its first close came before local midnight: work after it
+    belongs to the next business day. `reopened_at`: a manager reopened it (the row is kept for the
+    boundary; the next close stores new figures and a new hash)."""
 
     __tablename__ = "day_close"
 
@@ -18,6 +22,8 @@ class DayClose(SQLModel, table=True):
     closed_by: int | None = Field(default=None, foreign_key="clerk.id")
     figures: str  # canonical JSON, exactly what was hashed
     sha256: str = Field(max_length=64)
+    ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reopened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Stocktake(SQLModel, table=True):

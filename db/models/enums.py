@@ -46,6 +46,7 @@ class Role(StrEnum):
 
 
 class JobStatus(StrEnum):
+    HELD = "held"  # a check-in's label waiting for its phone; printed when it comes, or after a while
     QUEUED = "queued"
     SENDING = "sending"
     PRINTED = "printed"
@@ -77,8 +78,10 @@ class EventKind(StrEnum):
     LABEL_REPRINTED = "label_reprinted"
     NOTIFIED = "notified"
     LOOKUP_LOCKED = "lookup_locked"
+    REFUSAL_DISMISSED = "refusal_dismissed"  # a refused scan the clerk let go at the check-in screen
     STOCKTAKE_CLOSED = "stocktake_closed"
     DAY_CLOSED = "day_closed"
+    DAY_REOPENED = "day_reopened"  # by a manager, with a reason
     SETTINGS_CHANGED = "settings_changed"
     SHELF_CHANGED = "shelf_changed"
     CARRIER_CHANGED = "carrier_changed"
@@ -91,6 +94,7 @@ class EventKind(StrEnum):
     RECIPIENT_CHANGED = "recipient_changed"
     CONSENT_RECORDED = "consent_recorded"
     RECIPIENT_LINKED = "recipient_linked"  # a parcel was matched to a directory entry
+    RECIPIENT_NAMED = "recipient_named"  # a name typed for a parcel, matching no one (who is this?)
     DOOR_REQUESTED = "door_requested"
     OUT_FOR_DELIVERY = "out_for_delivery"  # scanned out to a runner; still on the station's books
     DELIVERY_FAILED = "delivery_failed"  # back from the run undelivered, back in its slot

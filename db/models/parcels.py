@@ -103,13 +103,17 @@ class Parcel(ParcelBase, table=True):
 
 
 class CodeHold(SQLModel, table=True):
-    """A freed pickup code, not reissued until `until` (so an old text message frees nothing)."""
+    """A freed pickup code, not reissued until `until` (so an old text message frees nothing).
+
+    A code a move replaced keeps its parcel: while that parcel is on a shelf, the old code still
+    finds it at pickup ("moved to ...") and is not reissued."""
 
     __tablename__ = "code_hold"
 
     code: str = Field(primary_key=True, max_length=32)
     released_at: datetime = Field(sa_type=UTCDateTime)
     until: datetime = Field(sa_type=UTCDateTime, index=True)
+    parcel_id: int | None = Field(default=None, foreign_key="parcel.id", index=True)
 
 
 class LookupFailure(SQLModel, table=True):

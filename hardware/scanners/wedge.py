@@ -1,37 +1,40 @@
 """Telling a keyboard-wedge scanner from a person by key timing. Pure Python, no Textual.
 
 A wedge scanner types a whole code in tens of milliseconds and ends it with Enter (or Tab); a person
-types 80+ ms apart. The decoder buffers keys while it cannot yet tell, then hands back either a
-complete `Scan(code)` or `Typed(keys)` to pass on to the focused widget as if the person had typed them.
+types 80+ ms apart. The decoder holds keys while it cannot yet tell, then hands back one of:
 
-Usage from an App-level key hook (the console feeds every key it receives, wherever the focus is)::
+- `Scan(code)`: a whole code, prefix and suffix removed;
+- `Typed(keys)`: keys a person typed, to pass on to the focused widget as if nothing happened;
+- `Partial(reason, text, retract)`: scanner output that is not a whole code (a scan that arrived in
+  pieces, too short, without its prefix). It is refused loudly and stored nowhere; `retract` says how
+  many of the keys released just before as `Typed` may be its head (the caller takes them back out).
 
-    decoder = WedgeDecoder.from_settings(app.counter_settings)
+Rules (terminator Enter or Tab):
+- A fast burst (gaps up to `max_gap_ms`) that ends with the terminator is a scan when its body is at
+  least `min_length` long and carries the configured prefix/suffix; otherwise it is `Partial`, never
+  typing (no person types three keys 30 ms apart).
+- A fast burst of 3+ keys that stalls without its terminator is held as a possible head. A continuation
+  arriving within `rejoin_ms` of its last key (a busy PC or a USB hub delays keys by 10-300 ms) joins
+  it; the terminator completes it. If nothing comes in time, it is `Partial("split")`.
+- A stall after only 1 or 2 keys cannot be told from typing: those keys are released as `Typed` at
+  once (a person must not wait), but a scan that follows them within `rejoin_ms` may be their tail, so
+  it is refused as `Partial("split")` with `retract` = those keys. So is a scan right after a refused
+  head (within twice the window): it may be that head's tail.
+- With a prefix configured, intake is exact: a scan is prefix ... [suffix] terminator, and gaps up to
+  `rejoin_ms` inside it are hiccups; a fast burst without the prefix is `Partial("framing")`.
+- A terminator right after a scan is the scanner's own (CR LF) and is dropped; a storm of terminators
+  with nothing else produces nothing.
+- Terminator "none": a scan ends after `idle_timeout_ms` of silence. A hiccup longer than that cannot be
+  told from the end of a code, so "none" is only exact with a suffix (it then ends at the suffix).
 
-    async def on_key(event):                       # in App, before the focused widget sees it
-        key = event.character if event.is_printable else event.key
-        outputs = decoder.feed(key, time.monotonic())
-        event.prevent_default(); event.stop()      # held; released below as Typed if a person typed
-        handle(outputs)
-        app.set_timer(decoder.flush_delay_s(), lambda: handle(decoder.flush(time.monotonic())))
-
-    def handle(outputs):
-        for out in outputs:
-            if isinstance(out, Scan):   screen.post_message(ScannerBridge.Scanned(out.code, "wedge"))
-            else:                       for k in out.keys: app.simulate_key(k)  # or insert into the Input
-
-`flush(now)` must be called on a timer (`flush_delay_s()` after the last key, or every ~20 ms): it
-releases a person's last keys and completes codes when the terminator is "none".
-
-Rules: a burst whose gaps are all under `max_gap_ms` and that ends with the terminator is a scan when its
-body (prefix and suffix removed) is at least `min_length` long and carries the configured prefix/suffix.
-Once a burst looks like a scanner (3+ fast keys) a hiccup up to `idle_timeout_ms` does not split it
-(a busy machine delivering keys late). Several terminators in a fast burst with nothing else (an Enter
-storm) produce nothing; a terminator right after a scan is the scanner's, and is dropped.
+`flush(now)` must be called on a timer, at `deadline()`: it releases a person's last keys and settles
+held heads. `propose(bursts)` turns measured scanner bursts into settings (`station scan-test`).
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -43,7 +46,10 @@ _TERMINATOR_KEYS: dict[str, frozenset[str]] = {
     "tab": frozenset({"tab", "ctrl+i", "\t"}),
     "none": frozenset(),
 }
-_ESTABLISHED = 3  # keys in a fast burst before it counts as a scanner and may hiccup
+_ESTABLISHED = 3  # keys in a fast burst before it is surely a scanner (a fast typist rolls over two)
+_RETRACT_MAX = 2  # a head shorter than _ESTABLISHED is released as typing: at most this many keys
+
+Key = tuple[str, float]
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,22 @@ class Typed:
     keys: tuple[str, ...]
 
 
-WedgeOutput = Scan | Typed
+@dataclass(frozen=True)
+class Partial:
+    """Scanner output that is not a whole code: refused, stored nowhere.
+
+    `reason`: split (arrived in pieces, or may be the tail of one), short (below the shortest code),
+    framing (the configured prefix or suffix is missing), garbled (a non-character key inside).
+    `text` is what was seen, for the message only. `retract`: how many keys released as `Typed` just
+    before may be its head.
+    """
+
+    reason: str
+    text: str
+    retract: int = 0
+
+
+WedgeOutput = Scan | Typed | Partial
 
 
 class WedgeDecoder:
@@ -72,18 +93,23 @@ class WedgeDecoder:
         suffix: str = "",
         terminator: Terminator = "enter",
         idle_timeout_ms: float = 80,
+        rejoin_ms: float = 400,
     ) -> None:
         if terminator not in _TERMINATOR_KEYS:
             raise ValueError(f"terminator must be enter, tab or none, not {terminator!r}")
         self.max_gap = max_gap_ms / 1000
         self.idle_timeout = max(idle_timeout_ms, max_gap_ms) / 1000
+        self.rejoin = max(rejoin_ms, max_gap_ms) / 1000
         self.min_length = min_length
         self.prefix = prefix
         self.suffix = suffix
         self.terminator = terminator
         self._terminators = _TERMINATOR_KEYS[terminator]
-        self._buffer: list[tuple[str, float]] = []
+        self._burst: list[Key] = []  # the current run of keys, undecided
+        self._head: list[Key] = []  # a scanner burst that stalled: waiting for its continuation
+        self._typed: list[Key] = []  # printable keys just released as Typed (a possible short head)
         self._scan_end: float | None = None  # time of the last key of the last scan
+        self._refused_head_end: float | None = None  # last key of a head refused as split
 
     @classmethod
     def from_settings(cls, settings: Any) -> WedgeDecoder:
@@ -95,94 +121,229 @@ class WedgeDecoder:
             suffix=settings.wedge_suffix,
             terminator=settings.wedge_terminator,
             idle_timeout_ms=settings.wedge_idle_timeout_ms,
+            rejoin_ms=settings.wedge_rejoin_ms,
         )
 
     @property
     def pending(self) -> bool:
         """True while keys are held back, undecided."""
-        return bool(self._buffer)
+        return bool(self._burst or self._head)
+
+    def deadline(self) -> float | None:
+        """When `flush` can next decide something (same clock as the key times); None: nothing held."""
+        times = []
+        if self._burst:
+            times.append(self._burst[-1][1] + self._stall_limit())
+        if self._head:
+            times.append(self._head[-1][1] + self.rejoin)
+        return min(times) if times else None
 
     def flush_delay_s(self) -> float:
-        """How long after the last key `flush` can decide: call it then (a little later is fine)."""
-        return self._limit() + 0.005
+        """The longest wait `flush` may need after a key (for callers without `deadline`)."""
+        return max(self.rejoin, self._stall_limit()) + 0.005
 
     def feed(self, key: str, t: float) -> list[WedgeOutput]:
         """One key (a character, or a key name such as "enter") received at time `t` (seconds)."""
-        out: list[WedgeOutput] = []
-        if self._buffer and t - self._buffer[-1][1] > self._limit():
-            out += self._resolve_idle()
-        if (
-            not self._buffer
-            and self._is_terminator(key)
-            and self._scan_end is not None
-            and t - self._scan_end <= self.max_gap
-        ):
-            self._scan_end = t  # the scanner's own extra CR/LF after a code: drop it
-            return out
-        self._buffer.append((key, t))
+        out = self.flush(t)
         if self._is_terminator(key):
-            body = [k for k, _ in self._buffer[:-1]]
-            if body and not any(self._is_terminator(k) for k in body):
-                code = self._as_code(body)
-                if code is not None:
-                    self._buffer.clear()
-                    self._scan_end = t
-                    out.append(Scan(code))
-                    return out
-                out += self._release()  # fast but not a scan (too short, a key name inside)
+            return out + self._terminator(key, t)
+        if len(key) != 1:
+            return out + self._named(key, t)
+        if self._burst and all(self._is_terminator(k) for k, _ in self._burst):
+            out += self._settle_terminators()  # a person's Enter just before a scan, or a storm
+        self._burst.append((key, t))
+        if (
+            self.terminator == "none"
+            and self.suffix
+            and self._framed()
+            and self._text().endswith(self.suffix)
+        ):
+            out += self._complete(t)
         return out
 
     def flush(self, t: float) -> list[WedgeOutput]:
-        """Decide on held keys if the burst is over by time `t`; call on a timer."""
-        if self._buffer and t - self._buffer[-1][1] > self._limit():
-            return self._resolve_idle()
-        return []
+        """Decide on held keys whose time is up by `t`; call on a timer (and `feed` calls it)."""
+        out: list[WedgeOutput] = []
+        if self._burst and t - self._burst[-1][1] > self._stall_limit():
+            out += self._stalled()
+        if self._head and t - self._head[-1][1] > self.rejoin:
+            out += self._refuse_head("split")
+        return out
 
-    # -- internals ------------------------------------------------------------------------------
+    # -- decisions ------------------------------------------------------------------------------
 
-    def _limit(self) -> float:
-        return self.idle_timeout if self._established() else self.max_gap
+    def _terminator(self, key: str, t: float) -> list[WedgeOutput]:
+        held = self._burst or self._head
+        if not held and self._scan_end is not None and t - self._scan_end <= self.max_gap:
+            self._scan_end = t  # the scanner's own extra CR/LF after a code: drop it
+            return []
+        self._burst.append((key, t))
+        if not self._body():
+            return []  # a lone terminator: a person's Enter, or the start of a storm (decided at stall)
+        return self._complete(t)
 
-    def _established(self) -> bool:
-        keys = self._buffer
-        if len(keys) < _ESTABLISHED:
+    def _complete(self, t: float) -> list[WedgeOutput]:
+        """The burst ended (terminator, or suffix with terminator none): a scan, or refused, or typing."""
+        body = self._body()
+        keys = self._head + self._burst
+        if not (self._head or self._framed() or len(self._burst) >= _ESTABLISHED):
+            return self._release()  # "8⏎" from a quick person: one key and Enter
+        first = keys[0][1]
+        self._head, self._burst = [], []
+        retract = self._possible_head(first)
+        if retract or (
+            self._refused_head_end is not None and first - self._refused_head_end <= 2 * self.rejoin
+        ):
+            self._typed = []
+            return [Partial("split", _join(body), retract)]
+        self._typed = []
+        code, reason = self._as_code(body)
+        if code is None:
+            return [Partial(reason, _join(body))]
+        self._scan_end = t
+        return [Scan(code)]
+
+    def _stalled(self) -> list[WedgeOutput]:
+        """The burst went quiet without its terminator."""
+        if all(self._is_terminator(k) for k, _ in self._burst):
+            return self._settle_terminators()
+        if self.terminator == "none":
+            if self._head or self._framed() or len(self._burst) >= _ESTABLISHED:
+                return self._complete(self._burst[-1][1])
+            return self._release()
+        if self._head or self._framed() or len(self._burst) >= _ESTABLISHED:
+            self._head += self._burst  # a scanner stalled mid-code: wait for the rest
+            self._burst = []
+            return []
+        return self._release()
+
+    def _named(self, key: str, t: float) -> list[WedgeOutput]:
+        """A key with a name (backspace, F9, an arrow): a person's; whatever scanner keys are held are
+        not a whole code."""
+        out: list[WedgeOutput] = []
+        if self._burst and all(self._is_terminator(k) for k, _ in self._burst):
+            out += self._settle_terminators()
+        held = self._head + self._burst
+        if self._head or self._framed() or len(self._burst) >= _ESTABLISHED:
+            self._head, self._burst = [], []
+            out.append(Partial("garbled", _join([k for k, _ in held if len(k) == 1])))
+        elif self._burst:
+            out += self._release()
+        self._typed = []
+        return [*out, Typed((key,))]
+
+    def _refuse_head(self, reason: str) -> list[WedgeOutput]:
+        text = _join([k for k, _ in self._head])
+        self._refused_head_end = self._head[-1][1]
+        self._head = []
+        return [Partial(reason, text)]
+
+    def _settle_terminators(self) -> list[WedgeOutput]:
+        keys = tuple(k for k, _ in self._burst)
+        self._burst = []
+        self._typed = []
+        return [Typed(keys)] if len(keys) == 1 else []  # one Enter is a person's; a storm is nothing
+
+    def _release(self) -> list[WedgeOutput]:
+        keys = self._burst
+        self._burst = []
+        if any(self._is_terminator(k) for k, _ in keys):
+            self._typed = []
+        else:
+            self._typed = (self._typed + keys)[-_RETRACT_MAX:]
+        return [Typed(tuple(k for k, _ in keys))] if keys else []
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _possible_head(self, first: float) -> int:
+        """How many just-typed keys may be the head of a scan whose first key came at `first`."""
+        n, t = 0, first
+        for _key, at in reversed(self._typed):
+            if t - at > self.rejoin:
+                break
+            n, t = n + 1, at
+        return n
+
+    def _stall_limit(self) -> float:
+        if self._framed():
+            return self.rejoin  # exact intake: a hiccup inside a prefixed scan is only a hiccup
+        if self.terminator == "none" and len(self._burst) >= _ESTABLISHED:
+            return self.idle_timeout
+        return self.max_gap
+
+    def _framed(self) -> bool:
+        """The held keys start with the configured prefix (exact intake)."""
+        if not self.prefix:
             return False
-        return all(
-            b[1] - a[1] <= self.max_gap
-            for a, b in zip(keys[:_ESTABLISHED], keys[1:_ESTABLISHED], strict=False)
-        )
+        text = _join([k for k, _ in (self._head + self._burst)[: len(self.prefix)]])
+        return text == self.prefix
+
+    def _text(self) -> str:
+        return _join([k for k, _ in self._head + self._burst])
+
+    def _body(self) -> list[str]:
+        return [k for k, _ in self._head + self._burst if not self._is_terminator(k)]
 
     def _is_terminator(self, key: str) -> bool:
         return key in self._terminators
 
-    def _as_code(self, keys: list[str]) -> str | None:
+    def _as_code(self, keys: list[str]) -> tuple[str | None, str]:
         if any(len(k) != 1 for k in keys):
-            return None  # a named key (backspace, f5...) inside: a person, or garbage
+            return None, "garbled"
         text = "".join(keys)
         if self.prefix:
             if not text.startswith(self.prefix):
-                return None
+                return None, "framing"
             text = text[len(self.prefix) :]
         if self.suffix:
             if not text.endswith(self.suffix):
-                return None
+                return None, "framing"
             text = text[: -len(self.suffix)]
-        return text if len(text) >= self.min_length else None
+        return (text, "") if len(text) >= self.min_length else (None, "short")
 
-    def _resolve_idle(self) -> list[WedgeOutput]:
-        keys = [k for k, _ in self._buffer]
-        if all(self._is_terminator(k) for k in keys) and len(keys) > 1:
-            self._buffer.clear()  # an Enter storm
-            return []
-        if self.terminator == "none" and self._established():
-            code = self._as_code(keys)
-            if code is not None:
-                self._scan_end = self._buffer[-1][1]
-                self._buffer.clear()
-                return [Scan(code)]
-        return self._release()
 
-    def _release(self) -> list[WedgeOutput]:
-        keys = tuple(k for k, _ in self._buffer)
-        self._buffer.clear()
-        return [Typed(keys)] if keys else []
+def _join(keys: Sequence[str]) -> str:
+    return "".join(k for k in keys if len(k) == 1)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Wedge settings that fit measured scans (`station scan-test`, Settings > Scan test)."""
+
+    max_gap_ms: int
+    min_length: int
+    terminator: Terminator
+    largest_gap_ms: float
+    scans: int
+
+    def as_settings(self) -> dict[str, Any]:
+        return {
+            "wedge_max_key_gap_ms": self.max_gap_ms,
+            "wedge_min_length": self.min_length,
+            "wedge_terminator": self.terminator,
+        }
+
+
+def propose(bursts: Sequence[Sequence[Key]], *, shortest_code: int | None = None) -> Proposal | None:
+    """Thresholds from the scanner's own bursts (each a list of (key, time)): the key gap a scanner
+    needs, with room for a busy PC, and the terminator it ends with. None without 3+ key bursts."""
+    every_terminator = _TERMINATOR_KEYS["enter"] | _TERMINATOR_KEYS["tab"]
+    usable = [b for b in bursts if len([k for k, _ in b if k not in every_terminator]) >= _ESTABLISHED]
+    if not usable:
+        return None
+    gaps = sorted((b[i + 1][1] - b[i][1]) * 1000 for b in usable for i in range(len(b) - 1))
+    typical = gaps[min(len(gaps) - 1, int(len(gaps) * 0.95))]  # hiccups are the rejoin window's job
+    max_gap = min(60, max(15, int(math.ceil(typical * 2 / 5) * 5)))
+    last = usable[-1][-1][0]
+    terminator: Terminator = (
+        "enter" if last in _TERMINATOR_KEYS["enter"] else "tab" if last in _TERMINATOR_KEYS["tab"] else "none"
+    )
+    lengths = [len([k for k, _ in b if k not in _TERMINATOR_KEYS[terminator]]) for b in usable]
+    shortest = shortest_code or min(lengths)
+    return Proposal(
+        max_gap_ms=max_gap,
+        min_length=max(6, min(shortest, 8)),
+        terminator=terminator,
+        largest_gap_ms=round(gaps[-1], 1),
+        scans=len(usable),
+    )

@@ -75,9 +75,19 @@ def devices(as_json: bool) -> None:
 )
 @click.option("--count", type=click.IntRange(min=1), help="Stop after this many codes.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per code.")
+@click.option(
+    "--save",
+    is_flag=True,
+    help="Keyboard wedge: save the settings measured from the scans to this counter's settings.",
+)
 @pass_app
-def scan_test(app: CliApp, device: str | None, count: int | None, as_json: bool) -> None:
-    """Print codes as the scanner sends them (Ctrl-C to stop)."""
+def scan_test(app: CliApp, device: str | None, count: int | None, as_json: bool, save: bool) -> None:
+    """Print codes as the scanner sends them (Ctrl-C to stop).
+
+    A keyboard-wedge scanner is read key by key on a terminal: the gaps between its keys are measured
+    and wedge settings proposed (--save writes them). For exact intake, program the scanner to send a
+    prefix (its manual's "add prefix" code, e.g. ~): scan here to see it, then set wedge_prefix.
+    """
     from station_console.services.admin.devices import scanner_config
 
     try:
@@ -86,7 +96,10 @@ def scan_test(app: CliApp, device: str | None, count: int | None, as_json: bool)
         fail(exc, as_json=as_json)
         return
     if config.get("kind", "wedge") == "wedge":
-        _wedge_lines(count, as_json)
+        if sys.stdin.isatty():
+            _wedge_measure(app, count, as_json, save)
+        else:
+            _wedge_lines(count, as_json)
         return
     _read_scanner(config, count, as_json)
 
@@ -99,9 +112,7 @@ def _show(code: str, source: str, as_json: bool) -> None:
 
 
 def _wedge_lines(count: int | None, as_json: bool) -> None:
-    """A keyboard-wedge scanner types into this terminal: each line it types is one code."""
-    if sys.stdin.isatty():
-        click.echo(_("Scan now; each code ends with the scanner's Enter. Ctrl-C to stop."), err=True)
+    """Codes piped in, one a line (no key timing to measure)."""
     seen = 0
     for line in sys.stdin:
         code = line.rstrip("\r\n")
@@ -111,6 +122,85 @@ def _wedge_lines(count: int | None, as_json: bool) -> None:
         seen += 1
         if count is not None and seen >= count:
             return
+
+
+def read_bursts(read_key: Any, count: int | None, on_code: Any) -> list[list[tuple[str, float]]]:
+    """Keys from `read_key()` ((char, time), or None at the end), one burst per code: a code ends at
+    CR, LF or Tab. `on_code(code, keys)` is called for each code as it completes."""
+    bursts: list[list[tuple[str, float]]] = []
+    keys: list[tuple[str, float]] = []
+    while count is None or len(bursts) < count:
+        got = read_key()
+        if got is None:
+            break
+        keys.append(got)
+        if got[0] in "\r\n\t":
+            code = "".join(k for k, _t in keys[:-1])
+            if code:
+                bursts.append(keys)
+                on_code(code, keys)
+            keys = []
+    return bursts
+
+
+def _wedge_measure(app: CliApp, count: int | None, as_json: bool, save: bool) -> None:
+    """A keyboard-wedge scanner types into this terminal: read it key by key and time the keys."""
+    import os
+    import termios
+    import tty
+
+    from hardware.scanners.wedge import propose
+    from station_console.settings import save_counter_settings
+
+    fd = sys.stdin.fileno()
+
+    def read_key() -> tuple[str, float] | None:
+        data = os.read(fd, 1)
+        if not data or data == b"\x04":  # end of input, or Ctrl-D
+            return None
+        return data.decode("latin-1"), time.monotonic()
+
+    def on_code(code: str, keys: list[tuple[str, float]]) -> None:
+        gaps = [(b[1] - a[1]) * 1000 for a, b in zip(keys, keys[1:], strict=False)]
+        largest = max(gaps, default=0.0)
+        if as_json:
+            emit_json(
+                {"code": code, "source": "wedge", "keys": len(keys), "largest_gap_ms": round(largest, 1)}
+            )
+        else:
+            click.echo(
+                _("{code}   {n} keys, largest gap {gap} ms", code=code, n=len(keys), gap=f"{largest:.0f}")
+            )
+
+    click.echo(
+        _("Scan a few barcodes; each ends with the scanner's Enter. Ctrl-C or Ctrl-D to stop."), err=True
+    )
+    old = termios.tcgetattr(fd)
+    tty.setcbreak(fd)  # keys one by one, as the scanner types them
+    try:
+        bursts = read_bursts(read_key, count, on_code)
+    except KeyboardInterrupt:
+        bursts = []
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, old)
+    found = propose(bursts)
+    if found is None:
+        click.echo(_("Not enough scans to measure the scanner."), err=True)
+        return
+    proposed = found.as_settings()
+    click.echo(
+        _(
+            "Measured {scans} scans: largest key gap {gap} ms. Proposed: {settings}",
+            scans=found.scans,
+            gap=found.largest_gap_ms,
+            settings=", ".join(f"{k} = {v}" for k, v in proposed.items()),
+        ),
+        err=True,
+    )
+    if save:
+        new = app.counter_settings.model_copy(update=proposed)
+        save_counter_settings(new)
+        click.echo(_("Saved to this counter's settings."), err=True)
 
 
 def _read_scanner(config: dict[str, Any], count: int | None, as_json: bool) -> None:

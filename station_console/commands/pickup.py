@@ -96,6 +96,7 @@ def pickup_command(
             {
                 "parcels": [{**r.to_json(), "fee": _fee_json(fees.get(r.parcel_id))} for r in found.rows],
                 "missing": list(found.missing),
+                "moved": [{"old": old, "code": new} for old, new in found.moved],
                 "needs_second_check": found.needs_second_check,
             }
         )
@@ -108,6 +109,8 @@ def pickup_command(
                 f"  {r.pickup_code:<12} {r.location:<6} {r.carrier:<8} {r.waybill:<22} "
                 f"{r.checked_in_at:%Y-%m-%d}  {r.band}{out}"
             )
+    for old, new in found.moved:
+        click.echo(_("{old} moved to {new}.", old=old, new=new), err=True)
     _echo_fees(station, fees)
     for code in found.missing:
         click.echo(_("Not found: {code}", code=code), err=True)

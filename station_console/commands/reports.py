@@ -18,11 +18,14 @@ from station_console.i18n import N_, _
 def register(cli: click.Group) -> None:
     cli.add_command(report)
     cli.add_command(close_day_command)
+    cli.add_command(reopen_day_command)
 
 
 def _parse_day(value: str | None) -> date | None:
-    if value is None:
-        return None
+    return None if value is None else _to_date(value)
+
+
+def _to_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -64,10 +67,13 @@ def report(app: CliApp, day_text: str | None, fmt: str, out: Path | None) -> Non
 @click.command("close-day")
 @click.option("--date", "day_text", metavar="YYYY-MM-DD", help="Business day (default: today, station time).")
 @click.option("--force", is_flag=True, help="Close even when the day does not balance.")
+@click.option("--early", is_flag=True, help="Close today before its closing hour (ends the day now).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def close_day_command(app: CliApp, day_text: str | None, force: bool, as_json: bool) -> None:
-    """Close a business day (manager): its figures are stored with their SHA-256 and frozen."""
+def close_day_command(app: CliApp, day_text: str | None, force: bool, early: bool, as_json: bool) -> None:
+    """Close a business day (manager): its figures are stored with their SHA-256 and frozen.
+
+    Work after the close belongs to the next business day."""
     from station_console.services.day.close import close_day
 
     day = _parse_day(day_text)
@@ -78,7 +84,7 @@ def close_day_command(app: CliApp, day_text: str | None, force: bool, as_json: b
             as_json=as_json,
         )
     try:
-        info = close_day(station, day, allow_unbalanced=force)
+        info = close_day(station, day, allow_unbalanced=force, early=early)
     except StationError as exc:
         fail(exc, as_json=as_json)
         return
@@ -86,3 +92,38 @@ def close_day_command(app: CliApp, day_text: str | None, force: bool, as_json: b
         emit_json({"date": info.day.isoformat(), **info.to_json()})
     else:
         click.echo(_("Closed {day}; SHA-256 {sha}", day=info.day.isoformat(), sha=info.sha256))
+
+
+@click.command("reopen-day")
+@click.option("--date", "day_text", metavar="YYYY-MM-DD", required=True, help="The closed business day.")
+@click.option("--reason", required=True, help="Why (kept in the audit trail).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def reopen_day_command(app: CliApp, day_text: str, reason: str, as_json: bool) -> None:
+    """Reopen a closed business day (manager, with a reason); the next close stores a new hash."""
+    from station_console.services.day.close import reopen_day
+
+    day = _to_date(day_text)
+    station = app.station
+    if station.clerk_id is None:
+        fail(
+            Refused(
+                N_("Say which manager reopens the day: station --clerk NAME reopen-day"), code="no_clerk"
+            ),
+            as_json=as_json,
+        )
+    try:
+        done = reopen_day(station, day, reason)
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
+    if as_json:
+        emit_json(
+            {
+                "date": day.isoformat(),
+                "work_after_close": done.work_after_close,
+                "runs_on": done.ends_at is None,
+            }
+        )
+        return
+    click.echo(done.describe())

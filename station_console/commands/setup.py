@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from db.migrate import current_revision
-from station_console.commands._support import CliApp, emit_json, pass_app
+from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.errors import StationError
 from station_console.i18n import N_, _
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
@@ -32,19 +35,35 @@ def register(cli: click.Group) -> None:
 
 
 @click.command()
-@click.option("--demo", is_flag=True, help="Also add a realistic week of parcels.")
+@click.option("--demo", is_flag=True, help="Also add a realistic week of parcels (only into a new database).")
+@click.option("--timezone", "zone", metavar="ZONE", help="The station's time zone, e.g. Asia/Shanghai.")
+@click.option("--opening-hours", "hours", metavar="HH:MM-HH:MM", help="Opening hours, e.g. 09:00-21:00.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was added as JSON.")
 @pass_app
-def init(app: CliApp, demo: bool, as_json: bool) -> None:
-    """Create or upgrade the database and seed carriers, shelves and settings."""
-    from station_console.services.admin.setup import init_station
+def init(app: CliApp, demo: bool, zone: str | None, hours: str | None, as_json: bool) -> None:
+    """Create or upgrade the database and seed carriers, shelves and settings.
+
+    A new station is asked for its time zone (default: this machine's) and opening hours, which
+    define its business day and closing time; --timezone and --opening-hours answer without asking."""
+    from station_console.services.admin.setup import init_station, set_station_basics
+    from station_console.services.people.clerks import needs_first_manager
 
     station = app.station
     added = init_station(station)
-    if demo:
-        from station_console.services.admin.demo import make_demo_week
+    current = station.settings()
+    if needs_first_manager(station) and sys.stdin.isatty() and not as_json:
+        zone = zone or click.prompt(_("Station time zone"), default=current.timezone)
+        hours = hours or click.prompt(_("Opening hours"), default=current.opening_hours)
+    try:
+        if zone or hours:
+            set_station_basics(station, zone or current.timezone, hours or current.opening_hours)
+        if demo:
+            from station_console.services.admin.demo import make_demo_week
 
-        added.update(make_demo_week(station))
+            added.update(make_demo_week(station))
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+        return
     if as_json:
         emit_json({"database": station.engine.url.render_as_string(hide_password=True), "added": added})
         return

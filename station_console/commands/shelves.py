@@ -288,7 +288,7 @@ def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
             "{waybill}  {carrier}  {status}  code {code}  at {location}  phone {phone}",
             waybill=p.waybill,
             carrier=p.carrier,
-            status=p.status,
+            status=_("undone") if p.status == "cancelled" else p.status,
             code=p.pickup_code or "-",
             location=p.location or "-",
             phone=p.masked_phone or "-",
@@ -305,7 +305,9 @@ def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
 @click.command("search")
 @click.argument("text", required=False)
 @click.option("--carrier")
-@click.option("--status", type=click.Choice(["on_shelf", "picked_up", "returned", "written_off"]))
+@click.option(
+    "--status", type=click.Choice(["on_shelf", "picked_up", "returned", "written_off", "cancelled"])
+)
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Checked in on or after this day.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Checked in on or before this day.")
 @click.option("--shelf", help="Only on this shelf or layer (6 or 6-5).")
@@ -348,7 +350,8 @@ def search_cmd(
         return
     for r in page.rows:
         click.echo(
-            f"{r.waybill:<22} {r.carrier:<7} {r.status:<11} {r.pickup_code or '-':<12} "
+            f"{r.waybill:<22} {r.carrier:<7} {_('undone') if r.status == 'cancelled' else r.status:<11} "
+            f"{r.pickup_code or '-':<12} "
             f"{r.location or '-':<6} {r.masked_phone or '-':<14} {r.business_day}" + flag(r.problem_kind)
         )
     if page.next_before_id is not None:

@@ -25,7 +25,9 @@ def db(tmp_path: Path) -> str:
     station.clock = lambda: utcnow() - timedelta(minutes=10)
     check_in(station, "73" + "1" * 12, batch="ZTO", phone="13812345678")
     check_in(station, "73" + "2" * 12, batch="ZTO", phone="13812345678")
-    check_in(station, "73" + "3" * 12, batch="ZTO", phone="5678")  # a privacy waybill: no address
+    check_in(station, "73" + "3" * 12, batch="ZTO", phone="5678")  # a privacy waybill: nothing to send
+    check_in(station, "73" + "4" * 12, batch="ZTO", email="bob@example.com")  # the file channel takes it
+    check_in(station, "73" + "5" * 12, batch="ZTO", phone="13987654321")
     station.engine.dispose()
     return url
 
@@ -38,13 +40,12 @@ def test_notify_once_writes_one_message_per_recipient_and_outbox_lists_masked(db
     result = run(db, "notify", "--once", "--json")
     assert result.exit_code == 0, result.output
     outcome = json.loads(result.output)
-    assert outcome["messages"] == 1 and len(outcome["sent"]) == 2 and len(outcome["gave_up"]) == 1
+    assert outcome["messages"] == 3 and len(outcome["sent"]) == 4 and outcome["gave_up"] == []
     text = FileChannel().path.read_text(encoding="utf-8")
-    assert FileChannel().path.name == FILE_NAME and text.count("=== ") == 1 and "13812345678" in text
+    assert FileChannel().path.name == FILE_NAME and text.count("=== ") == 3 and "13812345678" in text
     listing = run(db, "outbox")
     assert "138****5678" in listing.output and "13812345678" not in listing.output
-    failed = json.loads(run(db, "outbox", "--status", "failed", "--json").output)["messages"]
-    assert [m["recipient"] for m in failed] == ["****5678"]
+    assert "139****4321" in listing.output and "13987654321" not in listing.output
     assert "13812345678" not in run(db, "outbox", "--json").output
 
 
@@ -54,6 +55,6 @@ def test_outbox_resend_requeues_a_sent_message_and_refuses_unknown(db: str) -> N
     again = run(db, "outbox", "resend", str(sent[0]["id"]), "--json")
     assert json.loads(again.output) == {"id": sent[0]["id"], "status": "queued"}
     assert run(db, "notify", "--once", "--json").exit_code == 0
-    assert FileChannel().path.read_text(encoding="utf-8").count("=== ") == 2
+    assert FileChannel().path.read_text(encoding="utf-8").count("=== ") == 4  # three, and one again
     missing = run(db, "outbox", "resend", "999")
     assert missing.exit_code == 1 and "No message 999" in missing.output

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import select
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +18,7 @@ from hardware.scanners.discovery import discover
 from hardware.scanners.fakeusb import FakeHidDevice, FakeUsbBackend
 from station_console.cli import cli
 from station_console.services.admin import devices as devices_service
-from station_console.settings import CounterSettings, save_counter_settings
+from station_console.settings import CounterSettings, load_counter_settings, save_counter_settings
 
 
 def no_backend(*args: object, **kwargs: object) -> None:
@@ -115,6 +120,41 @@ def test_scan_test_wedge_reads_typed_lines() -> None:
     )
     assert result.exit_code == 0
     assert [line.split()[-1] for line in result.output.splitlines()] == ["YT1234567890123", "7312345678901"]
+
+
+def test_scan_test_on_a_terminal_measures_the_scanners_key_gaps_and_saves_them() -> None:
+    """A wedge scanner typing into a terminal (a pty): keys timed one by one, settings proposed and saved."""
+    master, slave = os.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "station_console", "scan-test", "--device", "wedge", "--count", "2", "--save"],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    os.close(slave)
+    try:
+        assert proc.stderr is not None
+        ready, _w, _x = select.select([proc.stderr], [], [], 30)
+        assert ready, "scan-test never asked for scans"
+        proc.stderr.readline()  # the prompt: cbreak mode is set right after it
+        time.sleep(0.3)
+        for code in ("SF1234567890123", "73123456789012"):
+            for ch in code + "\r":
+                os.write(master, ch.encode())
+                time.sleep(0.004)  # a scanner: a few ms per key
+            time.sleep(0.3)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        os.close(master)
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    lines = out.decode().splitlines()
+    assert [line.split()[0] for line in lines] == ["SF1234567890123", "73123456789012"]
+    assert "Proposed" in err.decode()
+    saved = load_counter_settings()
+    assert saved.wedge_terminator == "enter" and saved.wedge_min_length == 8
+    assert 15 <= saved.wedge_max_key_gap_ms <= 60  # twice the measured gap, with a loaded machine's slack
 
 
 def test_scan_test_unknown_device_is_refused() -> None:

@@ -1,8 +1,11 @@
-"""Key-timing decoder: scanner bursts become scans, a person's typing passes through untouched."""
+"""Key-timing decoder: scanner bursts become scans, a person's typing passes through untouched, and
+scanner output that is not a whole code is refused, never typed."""
 
 from __future__ import annotations
 
-from hardware.scanners.wedge import Scan, Typed, WedgeDecoder, WedgeOutput
+import pytest
+
+from hardware.scanners.wedge import Partial, Scan, Typed, WedgeDecoder, WedgeOutput, propose
 from station_console.settings import CounterSettings
 
 
@@ -95,14 +98,13 @@ def test_a_cr_lf_pair_after_a_scan_is_dropped() -> None:
 def test_prefix_and_suffix_are_required_and_stripped() -> None:
     dec = WedgeDecoder(prefix="]C1", suffix="#")
     assert run(dec, burst("]C1ABC123456#", 0.0)) == [Scan("ABC123456")]
-    no_prefix = run(dec, burst("ABC123456#", 5.0))
-    assert not any(isinstance(o, Scan) for o in no_prefix)
-    assert typed_text(no_prefix)[:3] == ["A", "B", "C"]
+    assert run(dec, burst("ABC123456#", 5.0)) == [Partial("framing", "ABC123456#")]
 
 
-def test_a_short_fast_burst_is_not_a_scan_but_is_not_lost() -> None:
-    out = run(WedgeDecoder(min_length=6), burst("12345", 0.0))
-    assert out == [Typed(("1", "2", "3", "4", "5", "enter"))]
+def test_a_short_fast_burst_is_refused_not_typed() -> None:
+    # "123" scanned off a box: scanner speed, so never a phone number typed into a field
+    assert run(WedgeDecoder(min_length=6), burst("12345", 0.0)) == [Partial("short", "12345")]
+    assert run(WedgeDecoder(), burst("123", 0.0)) == [Partial("short", "123")]
 
 
 def test_tab_terminator() -> None:
@@ -137,3 +139,112 @@ def test_built_from_counter_settings() -> None:
     dec = WedgeDecoder.from_settings(settings)
     assert (dec.prefix, dec.terminator, dec.max_gap) == ("*", "tab", 0.02)
     assert run(dec, burst("*CODE1234", 0.0, gap_ms=10, end="tab")) == [Scan("CODE1234")]
+
+
+# -- scans that arrive in pieces ------------------------------------------------------------------
+
+WAYBILLS = ["773100000000100", "SF1234567890123", "73123456789012", "JT0000000000001"]
+HICCUPS_MS = [10, 25, 40, 80, 150, 220, 300]
+
+
+def split(
+    code: str, at: int, hiccup_ms: float, start: float = 50.0, end: str | None = "enter"
+) -> list[tuple[str, float]]:
+    keys = burst(code, start, 4, end)
+    return keys[:at] + [(k, t + hiccup_ms / 1000) for k, t in keys[at:]]
+
+
+@pytest.mark.parametrize("code", WAYBILLS)
+@pytest.mark.parametrize("hiccup", HICCUPS_MS)
+def test_a_scan_split_anywhere_is_whole_or_refused_never_a_fragment(code: str, hiccup: float) -> None:
+    for at in range(1, len(code) + 1):  # after the last character too: a late Enter
+        out = run(WedgeDecoder(), split(code, at, hiccup))
+        scans = [o for o in out if isinstance(o, Scan)]
+        typed = typed_text(out)
+        if hiccup <= 30 or at >= 3:
+            assert out == [Scan(code)], (at, hiccup, out)
+        else:
+            # One or two keys cannot be told from typing: released at once, then taken back.
+            assert scans == [] and typed == list(code[:at]), (at, hiccup, out)
+            assert out[-1] == Partial("split", code[at:], retract=at), (at, hiccup, out)
+
+
+def test_a_split_tail_that_is_a_valid_waybill_of_another_carrier_is_refused() -> None:
+    # 773100000000100 (STO) without its first 7 reads as 73100000000100 (a ZTO shape)
+    out = run(WedgeDecoder(), split("773100000000100", 1, 120))
+    assert Scan("73100000000100") not in out
+    assert out == [Typed(("7",)), Partial("split", "73100000000100", retract=1)]
+
+
+def test_a_split_scan_in_three_pieces_is_joined() -> None:
+    keys = burst("SF1234567890123", 0.0)
+    keys = keys[:5] + [(k, t + 0.1) for k, t in keys[5:10]] + [(k, t + 0.35) for k, t in keys[10:]]
+    assert run(WedgeDecoder(), keys) == [Scan("SF1234567890123")]
+
+
+def test_a_head_whose_rest_never_comes_is_refused_and_so_is_a_late_tail() -> None:
+    dec = WedgeDecoder(rejoin_ms=400)
+    head = burst("7739100", 0.0, end=None)
+    out = []
+    for key, t in head:
+        out += dec.feed(key, t)
+    assert out == [] and dec.pending
+    assert dec.deadline() == pytest.approx(head[-1][1] + 0.03)  # the burst may go on
+    assert dec.flush(head[-1][1] + 0.05) == []  # it stalled: held as a head
+    assert dec.deadline() == pytest.approx(head[-1][1] + 0.4)
+    assert dec.flush(head[-1][1] + 0.3) == []  # still waiting for the rest
+    assert dec.flush(head[-1][1] + 0.41) == [Partial("split", "7739100")]
+    assert not dec.pending
+    # the rest, 0.6 s late: it may be that head's tail, so it is refused too
+    assert run(dec, burst("00000100", head[-1][1] + 0.6)) == [Partial("split", "00000100")]
+    # a clean scan a moment later goes through
+    assert run(dec, burst("SF1234567890123", head[-1][1] + 2.0)) == [Scan("SF1234567890123")]
+
+
+def test_garbage_typed_before_a_scan_stays_typing_and_the_scan_is_whole() -> None:
+    keys = [(k, 1.0 + i * 0.2) for i, k in enumerate("abc")] + burst("JT0000000000001", 3.0)
+    out = run(WedgeDecoder(), keys)
+    assert typed_text(out) == ["a", "b", "c"] and out[-1] == Scan("JT0000000000001")
+
+
+def test_a_key_typed_just_before_a_scan_makes_it_doubtful() -> None:
+    keys = [("5", 1.0)] + burst("JT0000000000001", 1.2)
+    assert run(WedgeDecoder(), keys) == [Typed(("5",)), Partial("split", "JT0000000000001", retract=1)]
+
+
+def test_enter_twice_by_a_person_is_two_enters() -> None:
+    out = run(WedgeDecoder(), [("enter", 1.0), ("enter", 1.3)])
+    assert out == [Typed(("enter",)), Typed(("enter",))]
+
+
+def test_a_named_key_inside_a_scanner_burst_refuses_it_and_still_works() -> None:
+    keys = burst("SF12345", 0.0, end=None) + [("f9", 0.05)]
+    assert run(WedgeDecoder(), keys) == [Partial("garbled", "SF12345"), Typed(("f9",))]
+
+
+def test_with_a_prefix_intake_is_exact_through_hiccups() -> None:
+    dec = WedgeDecoder(prefix="~", rejoin_ms=400)
+    keys = split("~SF1234567890123", 2, 250)  # a hiccup right after the prefix and first letter
+    assert run(dec, keys) == [Scan("SF1234567890123")]
+    # a fast burst without the prefix is not a scan and not typing
+    assert run(dec, burst("SF1234567890124", 5.0)) == [Partial("framing", "SF1234567890124")]
+    # a person typing is still typing
+    assert typed_text(run(dec, [(k, 9.0 + i * 0.2) for i, k in enumerate("5678")])) == list("5678")
+
+
+def test_no_terminator_with_a_suffix_ends_exactly_at_the_suffix() -> None:
+    dec = WedgeDecoder(prefix="~", suffix="#", terminator="none")
+    out = run(dec, split("~ABC123456#", 6, 200, end=None))
+    assert out == [Scan("ABC123456")]
+
+
+def test_settings_are_proposed_from_the_scanners_own_gaps() -> None:
+    bursts = [burst(code, i * 1.0, gap_ms=6) for i, code in enumerate(WAYBILLS)]
+    found = propose(bursts)
+    assert found is not None
+    assert found.terminator == "enter" and found.scans == 4
+    assert 15 <= found.max_gap_ms <= 20 and found.largest_gap_ms == pytest.approx(6, abs=0.01)
+    assert found.min_length == 8
+    decoder = WedgeDecoder(max_gap_ms=found.max_gap_ms, min_length=found.min_length)
+    assert run(decoder, burst("SF1234567890123", 0.0, gap_ms=6)) == [Scan("SF1234567890123")]
+    assert propose([burst("ab", 0.0)]) is None  # two characters say nothing about a scanner

@@ -40,19 +40,19 @@ def db_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_a_locked_database_is_refused_clearly_and_recovers(db_file: Path) -> None:
     station = open_station(f"sqlite:///{db_file}", counter="c1")
-    check_in(station, "JT0000000000001", size="S")
+    check_in(station, "JT0000000000001", size="S", phone="13812345678")  # a parcel, its event, label, message
     before = _counts(db_file)
     holder = sqlite3.connect(db_file, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(DatabaseUnavailable) as refused:
-            check_in(station, "JT0000000000002", size="S")
+            check_in(station, "JT0000000000002", size="S", phone="13812345679")
         assert refused.value.code == "database_locked" and "Nothing was saved" in refused.value.message("en")
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     assert _counts(db_file) == before
-    assert check_in(station, "JT0000000000002", size="S").waybill == "JT0000000000002"
+    assert check_in(station, "JT0000000000002", size="S", phone="13812345679").waybill == "JT0000000000002"
     assert _counts(db_file) == tuple(n + 1 for n in before)
     station.engine.dispose()
 

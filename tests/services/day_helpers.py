@@ -41,7 +41,7 @@ def put(station: Station, waybill: str, carrier: str, at: datetime, *, redeliver
             waybill=waybill,
             carrier_id=cid,
             checked_in_at=at,
-            business_day=station.business_day(at),
+            business_day=station.business_day(at, session=session),
             redelivery=redelivery,
             checked_in_by=station.clerk_id,
         )

@@ -45,7 +45,7 @@ def place(
             shelf_id=slot.shelf_id,
             layer_id=slot.layer_id,
             checked_in_at=when,
-            business_day=station.business_day(when),
+            business_day=station.business_day(when, session=session),
             phone_full=phone,
             phone_tail=phone[-4:] if phone else None,
             masked_phone=f"{phone[:3]}****{phone[-4:]}" if phone else None,

@@ -10,11 +10,12 @@ import pytest
 from day_helpers import act_as_manager, add_clerk, leave, local, put, tamper, undo_checkin
 from sqlmodel import select
 
-from db.models import DayClose, ParcelEvent
-from station_console.errors import PermissionDenied, Refused
+from db.models import DayClose, EventKind, Parcel, ParcelEvent
+from station_console.errors import NotFound, PermissionDenied, Refused
 from station_console.services.checkin.transaction import check_in
-from station_console.services.core.station import Station
-from station_console.services.day.close import canonical, close_day
+from station_console.services.core.station import Station, day_bounds
+from station_console.services.day.close import canonical, close_day, reopen_day
+from station_console.services.day.export import close_line
 from station_console.services.day.report import build_report
 
 D = date(2026, 11, 25)
@@ -61,9 +62,6 @@ def test_a_closed_day_refuses_a_back_dated_change(
     with pytest.raises(Refused) as refused:
         leave(station, busy_day[1], "picked_up", local(D, 20))  # back-dated into the closed day
     assert refused.value.code == "day_closed"
-    with pytest.raises(Refused) as late:
-        check_in(station, "JT0000000009999", phone="5678")  # the clock is still on the closed day
-    assert late.value.code == "day_closed"
     clock.now = local(D + timedelta(days=1), 9)  # type: ignore[attr-defined]
     with pytest.raises(Refused, match="closed"):
         undo_checkin(station, busy_day[2], clock.now)  # type: ignore[attr-defined]  # undoes a closed day's check-in
@@ -100,3 +98,112 @@ def test_an_unbalanced_day_is_refused_unless_forced(station: Station, busy_day: 
     assert refused.value.code == "not_balanced"
     info = close_day(station, D, allow_unbalanced=True)
     assert len(info.sha256) == 64
+
+
+def _day_of(station: Station, parcel_id: int) -> tuple[object, list[object]]:
+    with station.read() as session:
+        parcel = session.get(Parcel, parcel_id)
+        events = session.exec(
+            select(ParcelEvent.business_day).where(ParcelEvent.parcel_id == parcel_id)
+        ).all()
+    assert parcel is not None
+    return parcel.business_day, list(events)
+
+
+def test_work_after_a_close_belongs_to_the_next_business_day(
+    station: Station, busy_day: list[int], clock: object
+) -> None:
+    act_as_manager(station)
+    close_day(station, D)  # at 21:00, the closing hour
+    clock.now = local(D, 21, 30)  # type: ignore[attr-defined]
+    assert station.business_day() == D + timedelta(days=1)
+    late = check_in(station, "JT0000000009999", phone="5678")  # a late courier: not refused
+    assert _day_of(station, late.parcel_id) == (D + timedelta(days=1), [D + timedelta(days=1)])
+    leave(station, busy_day[1], "picked_up", local(D, 21, 40))  # and a late customer
+    assert day_bounds(station, D + timedelta(days=1))[0] == local(D, 21) + timedelta(microseconds=1)
+    closed = build_report(station, D)
+    assert closed["closed"]["matches"] is True  # the closed day did not move
+    assert closed["totals"]["checked_in"] == 3 and closed["totals"]["closing"] == 2
+    clock.now = local(D + timedelta(days=1), 22)  # type: ignore[attr-defined]
+    after = build_report(station, D + timedelta(days=1))
+    assert after["balanced"] is True and after["differences"] == []
+    assert {k: after["totals"][k] for k in ("opening", "checked_in", "picked_up", "closing")} == {
+        "opening": 2,
+        "checked_in": 1,
+        "picked_up": 1,
+        "closing": 2,
+    }
+
+
+def test_closing_today_before_closing_time_needs_a_second_yes(station: Station, clock: object) -> None:
+    put(station, "JT0000000000001", "JT", local(D, 9))
+    clock.now = local(D, 15)  # type: ignore[attr-defined]
+    act_as_manager(station)
+    with pytest.raises(Refused) as early:
+        close_day(station)
+    assert early.value.code == "close_early" and "21:00" in early.value.message()
+    with station.read() as session:
+        assert session.exec(select(DayClose)).all() == []
+    info = close_day(station, early=True)
+    assert info.day == D
+    with pytest.raises(Refused) as future:  # work now goes to tomorrow, which has not begun
+        close_day(station, D + timedelta(days=1), early=True)
+    assert future.value.code == "future_day"
+
+
+def test_a_manager_reopens_a_day_and_the_next_close_makes_a_new_hash(
+    station: Station, busy_day: list[int], clock: object
+) -> None:
+    act_as_manager(station, "mei")
+    first = close_day(station, D)
+    with pytest.raises(Refused) as no_reason:
+        reopen_day(station, D, " ")
+    assert no_reason.value.code == "reason_needed"
+    clerk = add_clerk(station, "ann")
+    manager = station.clerk_id, station.clerk_role
+    station.clerk_id, station.clerk_role = clerk, "clerk"
+    with pytest.raises(PermissionDenied):
+        reopen_day(station, D, "I want to")
+    station.clerk_id, station.clerk_role = manager
+    done = reopen_day(station, D, "a parcel was checked in by mistake")
+    assert done.work_after_close == 0 and done.ends_at is None  # nothing since: it runs on to midnight
+    with station.read() as session:
+        event = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.DAY_REOPENED)).one()
+    assert event.details["reason"] == "a parcel was checked in by mistake"
+    assert event.details["previous_sha256"] == first.sha256
+    report = build_report(station, D)
+    assert report["closed"]["reopened_at"] is not None and close_line(report).startswith("Reopened")
+    with pytest.raises(NotFound):
+        reopen_day(station, D, "twice")
+    clock.now = local(D, 21, 30)  # type: ignore[attr-defined]
+    late = check_in(station, "JT0000000009999", phone="5678")
+    assert _day_of(station, late.parcel_id)[0] == D  # the reopened day takes it
+    clock.now = local(D, 21, 35)  # type: ignore[attr-defined]
+    undo_checkin(station, busy_day[2], clock.now)  # type: ignore[attr-defined]  # and a correction
+    second = close_day(station, D)
+    assert second.sha256 != first.sha256
+    report = build_report(station, D)
+    assert report["closed"]["matches"] is True and report["closed"]["reopened_at"] is None
+    assert report["totals"]["checked_in"] == 3 and report["balanced"] is True
+
+
+def test_reopening_after_later_work_keeps_that_work_on_the_next_day(
+    station: Station, busy_day: list[int], clock: object
+) -> None:
+    act_as_manager(station)
+    first = close_day(station, D)
+    clock.now = local(D, 21, 30)  # type: ignore[attr-defined]
+    late = check_in(station, "JT0000000009999", phone="5678")
+    done = reopen_day(station, D, "undo a wrong check-in")
+    assert done.work_after_close == 1 and done.ends_at == local(D, 21) + timedelta(microseconds=1)
+    assert _day_of(station, late.parcel_id)[0] == D + timedelta(days=1)  # untouched
+    clock.now = local(D, 21, 45)  # type: ignore[attr-defined]
+    undo_checkin(station, busy_day[2], clock.now)  # type: ignore[attr-defined]  # a correction: allowed
+    second = close_day(station, D)
+    assert second.sha256 != first.sha256
+    clock.now = local(D + timedelta(days=1), 22)  # type: ignore[attr-defined]
+    for day, checked_in in ((D, 2), (D + timedelta(days=1), 1)):
+        report = build_report(station, day)
+        assert report["balanced"] is True, report["differences"]
+        assert report["totals"]["checked_in"] == checked_in
+    assert build_report(station, D)["closed"]["matches"] is True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -172,12 +173,11 @@ def test_a_parcel_out_at_the_close_counts_as_closing_and_the_close_holds(
     report = build_report(st)
     assert report["balanced"] and report["totals"]["closing"] == 1
     assert report["door"] == {"delivered": 0, "failed": 0, "fees_cents": 0, "out_at_close": 1}
-    close_day(st)
-    with pytest.raises(Refused) as frozen:
-        runs.fail(st, run.id, wb(1), reason="not_home")  # on the closed day
-    assert frozen.value.code == "day_closed"
-    clock.advance(days=1)
-    runs.deliver(st, run.id, wb(1), received_by="王五")
+    info = close_day(st, early=True)  # before closing time: the manager confirmed
+    clock.advance(hours=2)
+    runs.deliver(st, run.id, wb(1), received_by="王五")  # after the close: the next business day's
+    assert build_report(st, info.day)["closed"]["matches"]
+    assert st.business_day() == info.day + timedelta(days=1)
     assert reconcile(st).balanced and build_report(st)["door"]["delivered"] == 1
 
 

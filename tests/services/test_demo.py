@@ -90,3 +90,87 @@ def test_demo_waybills_are_detected_as_their_carrier(station: Station) -> None:
         for _ in range(5):
             found = detector.detect(waybill_for(carrier, rng), batch=carrier)
             assert found.best is not None and found.best.carrier == carrier and not found.conflict
+
+
+def _counts(url: str) -> dict[str, int]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        out = {
+            t: int(conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one())
+            for t in ("parcel", "clerk", "day_close", "print_job", "notification", "parcel_event")
+        }
+    engine.dispose()
+    return out
+
+
+@pytest.mark.parametrize("live", ["parcel", "clerk"])
+def test_demo_refuses_a_database_with_real_data(tmp_path: Path, live: str) -> None:
+    from station_console.services.admin.setup import open_station
+    from station_console.services.checkin.transaction import check_in
+    from station_console.services.people.clerks import create_first_manager
+
+    url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    station = open_station(url)
+    if live == "parcel":
+        check_in(station, "JT0000000000001", phone="13812345678")
+    else:
+        create_first_manager(station, "Wang", "9090")
+    station.engine.dispose()
+    before = _counts(url)
+    result = CliRunner().invoke(cli, ["--db", url, "init", "--demo"])
+    assert result.exit_code == 1
+    assert "demo data would mix" in result.output and "demo.sqlite3" in result.output
+    assert _counts(url) == before  # not one demo parcel, clerk or close
+
+
+def test_a_demo_database_prints_and_sends_nothing(demo_db: str) -> None:
+    from sqlmodel import select
+
+    from db.models import Notification, PrintJob
+    from station_console.services import notify
+    from station_console.services.admin.setup import open_station
+    from station_console.services.notify.channels import DummyChannel
+    from station_console.services.printing import jobs
+
+    station = open_station(demo_db)
+    with station.read() as session:
+        job_states = set(session.exec(select(PrintJob.status)).all())
+        note_states = set(session.exec(select(Notification.status)).all())
+    assert job_states == {"printed"} and note_states <= {"sent", "cancelled"}
+    assert station.settings().notify_channel == "none" and station.settings().reminder_policy == "off"
+    assert notify.run_once(station).messages == 0  # the channel chosen for a demo: none
+    channel = DummyChannel()
+    assert notify.run_once(station, channel).messages == 0 and channel.sent == []  # nothing left to send
+
+    class Printer:
+        name = "real"
+
+        def can_print(self, kind: str) -> bool:
+            return True
+
+        def send(self, data: bytes) -> None:
+            raise AssertionError("a demo label reached a printer")
+
+    assert jobs.process_queue(station, Printer()).printed == []
+    station.engine.dispose()
+    again = CliRunner().invoke(cli, ["--db", demo_db, "init", "--demo"])
+    assert again.exit_code == 1  # a second week on top is refused too
+
+
+def test_init_takes_the_stations_time_zone_and_opening_hours(tmp_path: Path) -> None:
+    from station_console.services.admin.setup import open_station
+
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    ok = CliRunner().invoke(
+        cli, ["--db", url, "init", "--timezone", "Asia/Shanghai", "--opening-hours", "08:30-20:00"]
+    )
+    assert ok.exit_code == 0, ok.output
+    station = open_station(url)
+    assert (station.settings().timezone, station.settings().opening_hours) == ("Asia/Shanghai", "08:30-20:00")
+    station.engine.dispose()
+    bad = CliRunner().invoke(cli, ["--db", url, "init", "--timezone", "Mars/Olympus"])
+    assert bad.exit_code == 1 and "Unknown time zone Mars/Olympus" in bad.output
+    hours = CliRunner().invoke(cli, ["--db", url, "init", "--opening-hours", "all day"])
+    assert hours.exit_code == 1 and "09:00-21:00" in hours.output

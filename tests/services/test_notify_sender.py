@@ -155,10 +155,14 @@ def test_messages_of_parcels_that_left_are_cancelled_not_sent(station: Station, 
     assert [r.status for r in rows(station)] == [NotificationStatus.CANCELLED, NotificationStatus.SENT]
 
 
-def test_a_tail_only_parcel_fails_with_no_address(station: Station, clock: FakeClock) -> None:
+def test_a_tail_only_parcel_queues_nothing_and_a_channel_without_its_address_fails_it(
+    station: Station, clock: FakeClock
+) -> None:
     checkin(station, 1, phone="5678")
+    assert rows(station) == []  # no number: nothing to send (the phone may come later, set_phone)
+    checkin(station, 2, phone=None, email="ann@example.com")
     clock.advance(seconds=121)
-    result = notify.run_once(station, DummyChannel())
+    result = notify.run_once(station, DummyChannel(address="phone"))
     (row,) = rows(station)
     assert result.messages == 0 and row.status == NotificationStatus.FAILED and row.next_attempt_at is None
     assert "No address" in (row.last_error or "")

@@ -44,7 +44,7 @@ def add_parcel(
             masked_phone=f"138****{tail}" if tail else None,
             phone_full=f"1380013{tail}" if tail else None,
             checked_in_at=station.now(),
-            business_day=station.business_day(),
+            business_day=station.business_day(session=session),
         )
         session.add(parcel)
         session.flush()
@@ -74,7 +74,7 @@ def test_queue_label_joins_the_callers_transaction(station: Station) -> None:
             carrier_id=carrier.id,
             pickup_code="1-1-1001",
             checked_in_at=station.now(),
-            business_day=station.business_day(),
+            business_day=station.business_day(session=session),
         )
         session.add(parcel)
         job = printing.queue_label(session, station, parcel)

@@ -83,7 +83,7 @@ def test_the_day_close_purges_phones_past_their_keep_period(manager: Station, cl
     recent = check_in(manager, "JT1234567890123", phone=OTHER)
     confirm_pickup(manager, [recent.parcel_id], method="code", scanned=["JT1234567890123"])
     clock.advance(days=1, hours=1)
-    close_day(manager)
+    close_day(manager, early=True)  # 10:00, before closing time: confirmed
     assert _parcel(manager, "SF1234567890123").phone_full is None  # left 30 days ago
     assert _parcel(manager, "JT1234567890123").phone_full == OTHER  # left yesterday
     [event] = _events(manager, EventKind.PHONE_PURGED)

@@ -208,6 +208,38 @@ def test_who_is_this_list_and_linking(campus: Station) -> None:
     assert events(campus, EventKind.RECIPIENT_LINKED)[-1].details["masked_phone"] == "138****5678"
 
 
+def test_a_person_given_after_the_scan_brings_their_phone_and_the_customer_is_told(campus: Station) -> None:
+    """The console checks a parcel in at its scan; who it is for comes after, the same way as a phone."""
+    from sqlmodel import select
+
+    from db.models import Notification
+    from station_console.services.checkin.transaction import set_phone
+
+    def told(parcel_id: int) -> list[str]:
+        with campus.read() as session:
+            rows = session.exec(select(Notification).where(Notification.parcel_id == parcel_id)).all()
+            return [n.kind for n in rows]
+
+    picked = check_in(campus, wb(1), hold_label=True)  # Ctrl+N after the scan: linked, phone added
+    assert matching.link(campus, picked.parcel_id, "00123").phone_added
+    assert told(picked.parcel_id) == ["checkin"]
+    typed = check_in(campus, wb(2), hold_label=True)  # a full phone that is one person's links them
+    assert set_phone(campus, typed.parcel_id, "13987654321") == "139****4321"
+    row = parcel(campus, typed.parcel_id)
+    assert (row.recipient_id, row.recipient_name) == (recipient(campus, "00124").id, "李四")
+    assert told(typed.parcel_id) == ["checkin"]
+    tail = check_in(campus, wb(3), hold_label=True)  # linked first, then the waybill's tail typed
+    matching.name(campus, tail.parcel_id, "  张  三 ")
+    assert parcel(campus, tail.parcel_id).recipient_name == "张 三"  # waits in "who is this?"
+    assert [u.parcel_id for u in matching.unmatched(campus)] == [tail.parcel_id]
+    matching.link(campus, tail.parcel_id, "00123")
+    assert set_phone(campus, tail.parcel_id, "5678") == "138****5678"
+    assert parcel(campus, tail.parcel_id).phone_full == "13812345678"
+    assert told(tail.parcel_id) == ["checkin"]  # once, though the phone came twice
+    with pytest.raises(Refused):
+        matching.name(campus, tail.parcel_id, "   ")
+
+
 def test_linking_keeps_a_phone_the_parcel_came_with_and_refuses_parcels_that_left(campus: Station) -> None:
     from checkin_helpers import pick_up
 

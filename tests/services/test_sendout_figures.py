@@ -8,6 +8,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from conftest import FakeClock
 from pypdf import PdfReader
 from sendout_helpers import as_clerk, as_manager, parcel, party, recipient, send, sf, staff
 from sqlalchemy import update
@@ -118,23 +119,26 @@ def test_a_record_that_disagrees_with_its_events_unbalances_the_day(
     )
     as_manager(station)
     with pytest.raises(Refused) as exc:
-        dayclose.close_day(station)
+        dayclose.close_day(station, early=True)  # before closing time, confirmed: still not balanced
     assert exc.value.code == "not_balanced" and "1 differences" in exc.value.message()
 
 
-def test_the_close_freezes_the_sends_and_refuses_later_ones(
-    station: Station, day_one: dict[str, int]
+def test_the_close_freezes_the_sends_and_later_ones_go_to_the_next_day(
+    station: Station, day_one: dict[str, int], clock: FakeClock
 ) -> None:
     as_manager(station)
-    info = dayclose.close_day(station)
+    info = dayclose.close_day(station, early=True)  # before closing time: the manager confirmed
     with station.read() as session:
-        stored = dayclose.stored_figures(session, station.business_day())
+        stored = dayclose.stored_figures(session, info.day)
     assert stored is not None and stored["sends"]["totals"]["accepted"] == 4
     assert build_report(station, with_forecast=False)["closed"]["matches"]
     assert info.sha256 == dayclose.digest(stored)
-    with pytest.raises(Refused) as exc:
-        send(station, waybill=sf(9))  # the day is closed: no new send lands on it
-    assert exc.value.code == "day_closed"
+    clock.advance(minutes=5)
+    send(station, waybill=sf(9))  # after the close: it lands on the next business day, not the closed one
+    assert station.business_day() == info.day + timedelta(days=1)
+    closed = build_report(station, info.day, with_forecast=False)
+    assert closed["closed"]["matches"] and closed["sends"]["totals"]["accepted"] == 4
+    assert build_report(station, with_forecast=False)["sends"]["totals"]["accepted"] == 1
 
 
 def test_a_day_without_sends_keeps_the_hash_it_had(station: Station) -> None:

@@ -128,7 +128,7 @@ async def test_the_courier_batch_counts_live_on_the_check_in_screen(
     from station_console.tui.screens.checkin import CheckinScreen
     from station_console.tui.screens.checkin_batch import CourierDialog
 
-    from .test_checkin_screen import scan, settle, start, type_slowly
+    from .checkin_driver import scan, settle, start, type_slowly
 
     csv = tmp_path / "zto.csv"
     csv.write_text(

@@ -248,3 +248,25 @@ async def test_nothing_found_is_shown_calmly(station: Station, console: StationA
         await clerk.type("8-5-9999")
         assert "No parcel on the shelves" in clerk.text("#pk-message") and clerk.bells == 1
         assert screen.lookup is None
+
+
+async def test_an_old_code_after_a_move_still_finds_the_parcel_and_says_where_it_went(
+    station: Station, console: StationApp
+) -> None:
+    from db.models import LookupFailure
+    from station_console.services.shelves.moves import move_parcel
+
+    sign_in(station, Role.CLERK)
+    parcel = receive(station, 1, ANN)
+    moved = move_parcel(station, parcel.waybill, "2-4")  # stocktake or a move: a new code
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(parcel.pickup_code)  # the customer's text message has the old code
+        assert [r.waybill for r in screen.active_rows()] == [parcel.waybill]
+        assert f"{parcel.pickup_code} moved to {moved.pickup_code}" in clerk.text("#pk-message")
+        await clerk.scan(parcel.waybill)
+        await clerk.key("enter")
+    assert statuses(station)[parcel.waybill] == "picked_up"
+    with station.read() as session:
+        assert session.exec(select(LookupFailure)).all() == []  # not counted as a failed guess

@@ -50,7 +50,7 @@ def queue_parcels(station: Station, n: int) -> None:
                 carrier_id=carrier.id,
                 pickup_code=f"2-1-10{i:02d}",
                 checked_in_at=station.now(),
-                business_day=station.business_day(),
+                business_day=station.business_day(session=session),
             )
             session.add(parcel)
             printing.queue_label(session, station, parcel)

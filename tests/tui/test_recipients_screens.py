@@ -10,7 +10,7 @@ from sqlmodel import select
 from station_helpers import configure
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from db.models import DeliveryItem, FeeEntry, Parcel, ProxyPickup, Recipient, Role
+from db.models import DeliveryItem, FeeEntry, Notification, Parcel, ProxyPickup, Recipient, Role
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.delivery import requests, runs
@@ -291,11 +291,22 @@ async def test_the_report_shows_door_deliveries_and_consent_coverage(
 async def test_check_in_finds_the_recipient_by_initials_and_warns_without_consent(
     app: StationApp, station: Station
 ) -> None:
+    """Like a phone, the person goes to the parcel just scanned (the one shown): their full phone comes
+    from the directory, their arrival message is queued; a name nobody matches waits in who-is-this."""
     from station_console.tui.screens.checkin_recipient import RecipientPicker
 
     ids = people(station)
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
+        await pilot.press("ctrl+n")  # nothing scanned yet: nobody to give a recipient to
+        await pilot.pause()
+        assert not isinstance(app.screen, RecipientPicker)
+        assert "Scan the parcel first" in text_of(app, "#ci-message")
+        scan = app.screen.query_one("#scan", Input)
+        scan.value = "JT0000000000001"
+        scan.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: "checked in" in text_of(app, "#ci-message"))
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert isinstance(app.screen, RecipientPicker)
@@ -303,27 +314,26 @@ async def test_check_in_finds_the_recipient_by_initials_and_warns_without_consen
         await until(pilot, lambda: app.screen.query_one("#pick-matches", OptionList).option_count == 1)
         await pilot.press("enter", "enter")  # to the matches, then pick 张三
         await until(pilot, lambda: not isinstance(app.screen, RecipientPicker))
-        assert app.screen.query_one("#phone", Input).value == "138****5678"  # masked: the full one stays put
-        scan = app.screen.query_one("#scan", Input)
-        scan.value = "JT0000000000001"
+        await until(pilot, lambda: "is for 张三" in text_of(app, "#ci-message"))
+        message = text_of(app, "#ci-message")
+        row = app.screen.query_one("#ci-table", DataTable).get_row_at(0)
+        assert "138****5678" in [str(c) for c in row]  # masked: the full one stays put
+        # A name nobody matches goes to the who-is-this list.
+        scan.value = "JT0000000000002"
         scan.focus()
         await pilot.press("enter")
-        await until(pilot, lambda: "checked in" in text_of(app, "#ci-message"))
-        message = text_of(app, "#ci-message")
-        # A name nobody matches goes to the who-is-this list.
+        await until(pilot, lambda: "JT0000000000002" in text_of(app, "#ci-message"))
         await pilot.press("ctrl+n")
         await pilot.pause()
         await pilot.press(*"Nobody")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, RecipientPicker))
-        scan.value = "JT0000000000002"
-        scan.focus()
-        await pilot.press("enter")
-        await until(pilot, lambda: "JT0000000000002" in text_of(app, "#ci-message"))
+        await until(pilot, lambda: "Nobody" in text_of(app, "#ci-message"))
     assert "No consent on record" in message
     with station.read() as session:
         rows = {p.waybill: p for p in session.exec(select(Parcel)).all()}
+        told = session.exec(select(Notification.parcel_id).where(Notification.kind == "checkin")).all()
     first, second = rows["JT0000000000001"], rows["JT0000000000002"]
     assert (first.recipient_id, first.phone_full, first.recipient_name) == (
         ids["张三"],
@@ -331,3 +341,4 @@ async def test_check_in_finds_the_recipient_by_initials_and_warns_without_consen
         "张三",
     )
     assert (second.recipient_id, second.recipient_name) == (None, "Nobody")
+    assert told == [first.id]  # the customer is told once, when the directory gave the parcel a number

@@ -12,6 +12,7 @@ from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.day.report import build_report
 from station_console.tui.app import StationApp
+from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
 from station_console.tui.screens.reports import ReportsScreen
 
 
@@ -58,7 +59,23 @@ async def test_export_keys_write_the_files(app: StationApp, station: Station, tm
     assert '"balanced": true' in (tmp_path / f"report-{day}.json").read_text()
 
 
-async def test_close_day_key_is_for_a_manager(app: StationApp, station: Station) -> None:
+async def _settle(app: StationApp, pilot: object) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+def _closes(station: Station) -> list[DayClose]:
+    with station.read() as session:
+        return list(session.exec(select(DayClose)).all())
+
+
+async def test_closing_the_day_shows_the_figures_asks_twice_before_closing_time_and_is_for_a_manager(
+    app: StationApp, station: Station
+) -> None:
+    """10:00 station time, closing hour 21:00: a deliberate close takes the figures, a yes, and a second
+    yes; Enter alone and a clerk close nothing."""
     _seed(station)
 
     def add(name: str, role: str) -> int:
@@ -72,18 +89,43 @@ async def test_close_day_key_is_for_a_manager(app: StationApp, station: Station)
 
     station.clerk_id, station.clerk_role = add("ann", "clerk"), "clerk"
     async with app.run_test(size=(140, 45)) as pilot:
-        await _open_reports(app, pilot)
+        screen = await _open_reports(app, pilot)
         await pilot.press("f12")
         await pilot.pause()
-        with station.read() as session:
-            assert session.exec(select(DayClose)).all() == []
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmClose)
+        figures = str(dialog.query_one("#close-figures", Static).render())
+        assert "checked in 3" in figures and "closing 3" in figures
+        await pilot.press("enter")  # the focus is on Cancel: Enter alone never closes a day
+        await pilot.pause()
+        assert app.screen is screen and _closes(station) == []
+        await pilot.press("f12", "ctrl+y")  # a clerk says yes: the service refuses
+        await _settle(app, pilot)
+        assert app.screen is screen and _closes(station) == []
         station.clerk_id, station.clerk_role = add("mei", "manager"), "manager"
-        await pilot.press("f12")
-        await app.workers.wait_for_complete()
+        await pilot.press("f12", "ctrl+y")
+        await _settle(app, pilot)
+        second = app.screen
+        assert isinstance(second, ConfirmClose) and second.early  # before 21:00: asked again
+        assert "before closing time (21:00)" in str(second.query_one("#close-question", Static).render())
+        assert _closes(station) == []
+        await pilot.press("ctrl+y")
+        await _settle(app, pilot)
+        assert len(_closes(station)) == 1
+        closed = str(screen.query_one("#rp-status", Static).render())
+        assert "Closed by mei at 2026-11-25T10:00" in closed  # station time, as the clerk reads a clock
+        # Reopening takes a reason; the status says so.
+        await pilot.press("ctrl+o")
         await pilot.pause()
-        with station.read() as session:
-            assert len(session.exec(select(DayClose)).all()) == 1
-        assert "Closed by mei" in str(app.screen.query_one("#rp-status", Static).render())
+        assert isinstance(app.screen, ReopenDay)
+        await pilot.press("enter")  # no reason: nothing happens
+        await pilot.pause()
+        assert isinstance(app.screen, ReopenDay)
+        await pilot.press(*"wrong day", "enter")
+        await _settle(app, pilot)
+        assert app.screen is screen
+        assert _closes(station)[0].reopened_at is not None
+        assert "Reopened" in str(screen.query_one("#rp-status", Static).render())
 
 
 def test_week_chart_bars_scale_with_volume() -> None:

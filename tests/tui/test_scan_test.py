@@ -94,12 +94,13 @@ async def test_suggest_and_save_write_the_wedge_settings(app: HostApp) -> None:
         screen.record_key("tab", 10.0 + 11 * 0.012)
         await pilot.press("ctrl+g")
         assert screen.query_one("#terminator", Select).value == "tab"
-        assert screen.query_one("#max_gap", Input).value == "20"
+        assert screen.query_one("#max_gap", Input).value == "25"  # twice the scanner's own gap, rounded up
+        assert screen.query_one("#min_length", Input).value == "8"
         screen.query_one("#prefix", Input).value = "]C1"
         await pilot.press("ctrl+s")
         await pilot.pause()
         saved = load_counter_settings()
-        assert (saved.wedge_terminator, saved.wedge_max_key_gap_ms, saved.wedge_prefix) == ("tab", 20, "]C1")
+        assert (saved.wedge_terminator, saved.wedge_max_key_gap_ms, saved.wedge_prefix) == ("tab", 25, "]C1")
         assert app.counter_settings.wedge_prefix == "]C1"
         # the screen decodes with the new settings from now on
         for i, key in enumerate("]C1XYZ123456"):

@@ -49,10 +49,25 @@ async def test_first_run_creates_the_manager_and_signs_in(station: Station) -> N
         assert clerks.needs_first_manager(station)
         await type_into(pilot, "9090")
         await type_into(pilot, "9090")
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen)  # the station's time zone and hours come next
+        zone = dialog.query_one("#signin-zone", Input)
+        assert zone.value == station.settings().timezone and app.focused is zone  # the machine's, or init's
+        zone.value = "Mars/Olympus"
+        await type_into(pilot, "")
+        await type_into(pilot, "")
+        assert "Unknown time zone" in str(dialog.query_one("#signin-error", Static).render())
+        assert clerks.needs_first_manager(station)  # checked before anything was created
+        zone.value = "Europe/Berlin"
+        await type_into(pilot, "")
+        dialog.query_one("#signin-hours", Input).value = "08:00-20:00"
+        await type_into(pilot, "")
         assert not isinstance(app.screen, SignInScreen)
         assert app.clerk_name == "Wang" and station.clerk_role == "manager"
         assert "Wang" in header_text(app)
-    assert kinds(station) == [EventKind.CLERK_CHANGED, EventKind.SIGNED_IN]
+    station.forget_settings()
+    assert (station.settings().timezone, station.settings().opening_hours) == ("Europe/Berlin", "08:00-20:00")
+    assert kinds(station) == [EventKind.CLERK_CHANGED, EventKind.SIGNED_IN, EventKind.SETTINGS_CHANGED]
 
 
 async def test_wrong_pin_is_refused_then_the_clerk_signs_in(station: Station) -> None:

@@ -5,6 +5,11 @@ parcels, events, labels and messages agree exactly as they would in a real week:
 batches, clerks check in, customers come back mostly within two days (evening peak), a few parcels
 stay overdue, one or two are damaged, one is written off, an overdue lot goes back to its courier,
 and the first two days are closed. Deterministic for a given seed.
+
+Demo data stays demo: it goes only into a database with no parcels and no clerks of its own (a live
+station's figures and closed days are never touched), and its backlog of labels and customer messages
+is marked done as it is made, and its station settings send no customer messages (channel "none",
+no reminders), so opening a demo database prints and sends nothing.
 """
 
 from __future__ import annotations
@@ -18,10 +23,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from db.models import Carrier, Clerk, Parcel, ParcelStatus, Role
-from station_console.errors import StationError
+from db.models import (
+    Carrier,
+    Clerk,
+    JobStatus,
+    Notification,
+    NotificationStatus,
+    Parcel,
+    ParcelStatus,
+    PrintJob,
+    Role,
+)
+from station_console.errors import Refused, StationError
+from station_console.i18n import N_
+from station_console.services.admin.settings import save_station_settings
 from station_console.services.checkin import transaction
 from station_console.services.core.station import Station
 from station_console.services.day import close
@@ -168,6 +186,7 @@ def make_demo_week(station: Station, *, scale: float | None = None, seed: int = 
     `scale` multiplies the volume (about 200-300 parcels a day at 1); default $STATION_DEMO_SCALE or 1.
     """
     scale = scale if scale is not None else float(os.environ.get("STATION_DEMO_SCALE", "1"))
+    refuse_live_data(station)
 
     rng = random.Random(seed)
     real_clock, real_clerk = station.clock, (station.clerk_id, station.clerk_role)
@@ -232,10 +251,68 @@ def make_demo_week(station: Station, *, scale: float | None = None, seed: int = 
                 added["demo_closed_days"] += 1
             except StationError:
                 pass
+        # Made-up customers get no messages (reminders included) unless someone sets a channel.
+        quiet = station.settings().model_copy(update={"notify_channel": "none", "reminder_policy": "off"})
+        station.run(lambda session: save_station_settings(session, station, quiet))
     finally:
         station.clock = real_clock
         station.clerk_id, station.clerk_role = real_clerk
+        settle_backlog(station)
     return added
+
+
+def refuse_live_data(station: Station) -> None:
+    """Refuse a database that holds parcels or clerks of its own: demo data never mixes with real data."""
+    demo_names = [name for name, _role in DEMO_CLERKS]
+    with station.read() as session:
+        parcels = int(session.exec(select(func.count()).select_from(Parcel)).one())
+        clerks = int(
+            session.exec(
+                select(func.count()).select_from(Clerk).where(col(Clerk.name).not_in(demo_names))
+            ).one()
+        )
+    if parcels or clerks:
+        raise Refused(
+            N_(
+                "This database already holds {parcels} parcels and {clerks} clerks: demo data would mix "
+                "with them. Put the demo in a file of its own: station --db sqlite:///demo.sqlite3 "
+                "init --demo"
+            ),
+            code="not_empty",
+            parcels=parcels,
+            clerks=clerks,
+        )
+
+
+DEMO_NOTE = "demo data: never sent to a device"
+
+
+def settle_backlog(station: Station) -> None:
+    """Mark the demo week's labels printed and its messages sent, without a printer or a customer."""
+
+    def work(session: Session) -> None:
+        session.execute(
+            update(PrintJob)
+            .where(col(PrintJob.status).in_((JobStatus.HELD, JobStatus.QUEUED, JobStatus.FAILED)))
+            .values(status=JobStatus.PRINTED, printed_at=PrintJob.created_at, last_error=DEMO_NOTE)
+        )
+        session.execute(
+            update(Notification)
+            .where(
+                col(Notification.status).in_(
+                    (NotificationStatus.QUEUED, NotificationStatus.FAILED, NotificationStatus.SENDING)
+                )
+            )
+            .values(
+                status=NotificationStatus.SENT,
+                sent_at=Notification.created_at,
+                channel="demo",
+                next_attempt_at=None,
+                last_error=DEMO_NOTE,
+            )
+        )
+
+    station.run(work)
 
 
 def _exceptions(

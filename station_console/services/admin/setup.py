@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from db.engine import create_station_engine, resolve_url
 from db.migrate import upgrade
-from db.models import AuditHead, Carrier, Layer, Setting, Shelf
-from station_console.errors import DatabaseUnavailable
+from db.models import AuditHead, Carrier, Clerk, EventKind, Layer, Setting, Shelf
+from station_console.errors import DatabaseUnavailable, Refused
 from station_console.i18n import N_
-from station_console.services.core.settings import STATION_KEY
+from station_console.services.core import audit
+from station_console.services.core.roles import require_manager
+from station_console.services.core.settings import STATION_KEY, load_station_settings
 from station_console.services.core.station import Station
 from station_console.services.people.clerks import act_as, authenticate
 from station_console.settings import StationSettings
@@ -58,6 +63,47 @@ def open_station(
     return station
 
 
+def station_basics(timezone: str, opening_hours: str) -> StationSettings:
+    """Check a time zone and opening hours as typed at first start; refused with the reason."""
+    try:
+        return StationSettings(timezone=timezone.strip(), opening_hours=opening_hours)
+    except ValidationError as exc:
+        field = str(exc.errors()[0]["loc"][0])
+        if field == "timezone":
+            raise Refused(
+                N_("Unknown time zone {zone}: use a name like Asia/Shanghai"),
+                code="bad_timezone",
+                zone=timezone[:40],
+            ) from None
+        raise Refused(N_("Opening hours look like 09:00-21:00"), code="bad_hours") from None
+
+
+def set_station_basics(station: Station, timezone: str, opening_hours: str) -> StationSettings:
+    """Set the station's time zone and opening hours (they define its business day and closing time).
+
+    A manager's change, except on a new station that has no clerk yet (`station init`, the first-start
+    dialog before the manager exists). Recorded in the audit trail either way."""
+    checked = station_basics(timezone, opening_hours)
+
+    def work(session: Session) -> StationSettings:
+        if session.exec(select(Clerk.id).limit(1)).first() is not None:
+            require_manager(station, "settings")
+        old = load_station_settings(session)
+        new = old.model_copy(update={"timezone": checked.timezone, "opening_hours": checked.opening_hours})
+        row = session.get(Setting, STATION_KEY) or Setting(key=STATION_KEY)
+        row.value = new.model_dump(mode="json")
+        session.add(row)
+        changed = sorted(k for k in ("timezone", "opening_hours") if getattr(old, k) != getattr(new, k))
+        audit.record(
+            session, station, EventKind.SETTINGS_CHANGED, details={"changed": changed, "first_start": True}
+        )
+        return new
+
+    result = station.run(work)
+    station.forget_settings()
+    return result
+
+
 def carrier_seed() -> list[dict[str, Any]]:
     text = (resources.files("station_console") / "data" / "carriers.json").read_text(encoding="utf-8")
     return list(json.loads(text))
@@ -79,7 +125,7 @@ def init_station(station: Station, *, timezone: str | None = None) -> dict[str, 
             session.add(AuditHead(id=1))
 
         if session.get(Setting, STATION_KEY) is None:
-            settings = StationSettings(timezone=timezone or _machine_timezone())
+            settings = StationSettings(timezone=timezone or machine_timezone())
             session.add(Setting(key=STATION_KEY, value=settings.model_dump(mode="json")))
         return added
 
@@ -112,21 +158,28 @@ def _seed_layout(session: Session) -> dict[str, int]:
     return {"shelves": shelves, "layers": layers}
 
 
-def _machine_timezone() -> str:
+def machine_timezone() -> str:
     """The machine's IANA zone name, or UTC when it cannot be told."""
+    for name in _zone_names():
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+        return name
+    return "UTC"
+
+
+def _zone_names() -> list[str]:
+    names = []
     tz = os.environ.get("TZ", "").lstrip(":")
     if tz and "/" in tz:
-        return tz
-    try:
-        name = Path("/etc/timezone").read_text().strip()
-        if name:
-            return name
-    except OSError:
-        pass
+        names.append(tz)
+    with contextlib.suppress(OSError):
+        names.append(Path("/etc/timezone").read_text().strip())
     try:
         target = os.readlink("/etc/localtime")
         if "zoneinfo/" in target:
-            return target.split("zoneinfo/", 1)[1]
+            names.append(target.split("zoneinfo/", 1)[1])
     except OSError:
         pass
-    return "UTC"
+    return [n for n in names if n]

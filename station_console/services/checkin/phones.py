@@ -1,8 +1,10 @@
 """Recipient phone numbers as a clerk types them, and the masked forms everyone else sees.
 
-Accepted: a full number (`13812345678`, `+86 138-1234-5678`, foreign numbers of 7-15 digits), the last
-4 digits alone (`5678`), a privacy-waybill form (`138****5678`), and a virtual number with its extension
-(`17012345678-8462`; the 4-digit extension is what the customer quotes, so it is the tail).
+Accepted: a mainland mobile number (11 digits, 13x-19x: `13812345678`, `+86 138-1234-5678`), a foreign
+number with its country code (`+49 151 23456789`, or `0049...`), the last 4 digits alone (`5678`), a
+privacy-waybill form (`138****5678`), and a virtual number with its extension (`17012345678-8462`; the
+4-digit extension is what the customer quotes, so it is the tail). Nothing else: a run of digits that
+is none of these (the head of a split scan, `7739100`) is refused, so no message ever goes to it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from station_console.i18n import N_
 
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212().]")
 _MASKED = re.compile(r"^(\d{0,4})[*xX]{3,8}(\d{4})$")
-_VIRTUAL = re.compile(r"^(1\d{10})[-,#转](\d{3,5})$")
+_VIRTUAL = re.compile(r"^(1[3-9]\d{9})[-,#转](\d{3,5})$")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+SHAPES = N_("A phone is its last 4 digits, an 11-digit mobile number, or + country code and number")
 
 
 @dataclass(frozen=True)
@@ -46,16 +50,20 @@ def parse_phone(text: str) -> Phone:
     if m := _MASKED.match(compact):
         head, tail = m.groups()
         return Phone(tail=tail, masked=f"{head}****{tail}", full=None)
-    if compact.startswith("+"):
-        compact = compact[1:]
+    if len(compact) == 4 and compact.isdigit():
+        return Phone(tail=compact, masked=f"****{compact}", full=None)
+    international = compact.startswith(("+", "00"))
+    compact = compact[1:] if compact.startswith("+") else compact[2:] if international else compact
     if not compact.isdigit():
         raise Refused(N_("Not a phone number: {text}"), code="phone_invalid", text=raw[:20])
-    if len(compact) == 4:
-        return Phone(tail=compact, masked=f"****{compact}", full=None)
-    if len(compact) == 13 and compact.startswith("861"):
-        compact = compact[2:]
+    if international and compact.startswith("86"):
+        compact, international = compact[2:], False
+    if international:
+        if not 8 <= len(compact) <= 15 or compact.startswith("0"):
+            raise Refused(SHAPES, code="phone_invalid")
+        return Phone(tail=compact[-4:], masked=mask(compact), full=f"+{compact}")
     if len(compact) == 11 and not compact.startswith("1"):
         raise Refused(N_("A Chinese mobile number starts with 1"), code="phone_invalid")
-    if not 7 <= len(compact) <= 15:
-        raise Refused(N_("A phone number has 4 digits (the tail) or 7 to 15 digits"), code="phone_invalid")
+    if not _MOBILE.match(compact):
+        raise Refused(SHAPES, code="phone_invalid")
     return Phone(tail=compact[-4:], masked=mask(compact), full=compact)

@@ -4,6 +4,10 @@ normalise + detect -> duplicate check -> phone -> size -> shelf slot -> pickup c
 label job -> notification -> carrier event -> audit event. A pre-alerted waybill fills the phone, name and
 size the clerk did not type (`prealert.py`). All of it commits together or none of it does; a refusal
 raises a `StationError` and writes nothing.
+
+The console checks a parcel in the moment it is scanned and takes its phone afterwards (`set_phone`,
+the one way a phone joins a parcel after its check-in): its label is held for the phone meanwhile
+(`hold_label`), and the arrival message is queued once the parcel has a number to send it to.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from db import fast
 from db.fast import Hot
-from db.models import Carrier, EventKind, Layer, Parcel, ParcelEvent, ParcelStatus, Shelf, Size
+from db.models import Carrier, EventKind, Layer, Notification, Parcel, ParcelEvent, ParcelStatus, Shelf, Size
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.carrier_events import outbox as carrier_outbox
@@ -70,6 +74,7 @@ def check_in(
     size: str | None = None,
     recipient_name: str | None = None,
     email: str | None = None,
+    hold_label: bool = False,
     recipient_id: int | None = None,
     courier_batch: int | None = None,
 ) -> CheckinResult:
@@ -82,6 +87,8 @@ def check_in(
     still missing (a typed or pre-alerted tail of one of its phones gets that phone's full number).
     Without it, a full phone (typed or pre-alerted) that is one person's directory phone links that
     person. `courier_batch` is the open courier batch the parcel arrives in (its expected/received counts).
+    `hold_label`: the console's scan, whose phone comes next: its label waits for it (printing/jobs.py),
+    and this counter's label held for the parcel before prints now.
     """
     settings = station.settings()
     detection = get_detector(station).detect(raw, batch=batch)
@@ -163,13 +170,21 @@ def check_in(
             checked_in_at=now,
             checked_in_by=station.clerk_id,
             checked_in_counter=station.counter,
-            business_day=station.business_day(now),
+            business_day=station.business_day(now, session=session),
         )
         fast.insert(session, parcel)
-        job = jobs.queue_label(session, station, parcel)
-        outbox.queue_checkin(
-            session, station, parcel, carrier=carrier_short, shelf=slot.shelf_label, layer=slot.layer_label
-        )
+        if hold_label:
+            jobs.release_held(session, station)
+        job = jobs.queue_label(session, station, parcel, hold=hold_label and phone is None)
+        if outbox.reachable(parcel):
+            outbox.queue_checkin(
+                session,
+                station,
+                parcel,
+                carrier=carrier_short,
+                shelf=slot.shelf_label,
+                layer=slot.layer_label,
+            )
         carrier_outbox.queue(
             session,
             station,
@@ -331,26 +346,71 @@ def undo_last(station: Station) -> CheckinResult:
 
 
 def set_phone(station: Station, parcel_id: int, phone: str) -> str:
-    """Add the recipient's phone after a quick-mode check-in; returns the masked form."""
+    """Give a checked-in parcel its recipient's phone (typed after the scan, in quick mode's list, or
+    a correction); returns the masked form. The arrival message is queued when the parcel now has a
+    number and its customer was not told yet, and a label held for the phone prints now.
+
+    As at check-in, the directory fills in: a tail of the linked person's phone gets its full number,
+    and a full number that is one person's directory phone links that person."""
     parsed = parse_phone(phone)
 
     def work(session: Session) -> str:
         parcel = session.get(Parcel, parcel_id)
         if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
             raise NotFound(N_("That parcel is not on the shelf"), code="not_on_shelf")
-        parcel.phone_tail, parcel.masked_phone, parcel.phone_full = parsed.tail, parsed.masked, parsed.full
+        addressee = (
+            recipient.by_id(session, parcel.recipient_id)
+            if parcel.recipient_id is not None
+            else recipient.by_phone(session, parsed.full)
+            if parsed.full
+            else None
+        )
+        given = (addressee.phone_for(parsed) if addressee else None) or parsed
+        number_changed = parcel.phone_full != given.full
+        parcel.phone_tail, parcel.masked_phone, parcel.phone_full = given.tail, given.masked, given.full
+        if addressee is not None and parcel.recipient_id is None:
+            parcel.recipient_id = addressee.id
+            parcel.recipient_name = parcel.recipient_name or addressee.name
+            parcel.email = parcel.email or addressee.email
         parcel.version += 1
         session.add(parcel)
+        session.flush()
+        note = tell_after_phone(session, station, parcel, number_changed=number_changed)
         audit.record(
             session,
             station,
             EventKind.PHONE_SET,
             parcel_id=parcel.id,
-            details={"masked_phone": parsed.masked},
+            details={
+                "masked_phone": given.masked,
+                "notification": note.id if note else None,
+                **({"recipient": addressee.id} if addressee else {}),
+            },
         )
-        return parsed.masked
+        return given.masked
 
     return station.run(work)
+
+
+def tell_after_phone(
+    session: Session, station: Station, parcel: Parcel, *, number_changed: bool
+) -> Notification | None:
+    """A parcel on the shelf was just given its phone (typed, or from the directory): queue its arrival
+    message unless one is on its way or already reached that number, and print a label held for it."""
+    carrier = session.get(Carrier, parcel.carrier_id)
+    shelf, layer = _location(session, parcel)
+    note = outbox.queue_after_phone(
+        session,
+        station,
+        parcel,
+        number_changed=number_changed,
+        carrier=carrier.short_name if carrier else "",
+        shelf=shelf,
+        layer=layer,
+    )
+    if parcel.id is not None:
+        jobs.release_held(session, station, parcel_id=parcel.id)
+    return note
 
 
 def _location(session: Session, parcel: Parcel) -> tuple[str, str]:

@@ -108,13 +108,13 @@ def record(
     its event ids follow it. Other counters write their own chains meanwhile: none waits for another.
     """
     at = at or station.now()
-    guard_event(session, station, str(kind), parcel_id, at)
+    business_day = guard_event(session, station, str(kind), parcel_id, at)
     chain = station.counter
     values: dict[str, Any] = {
         "parcel_id": parcel_id,
         "kind": str(kind),
         "at": at,
-        "business_day": station.business_day(at),
+        "business_day": business_day,
         "clerk_id": station.clerk_id,
         "counter": station.counter,
         "details": details or {},

@@ -1,7 +1,8 @@
 """The closed-day guard: once a business day is closed (day/close.py), nothing may change its figures.
 
 `guard_event` runs inside every `audit.record` (every state change records an event), so no service can
-slip a change past a close; a correction is a new event dated today.
+slip a change past a close; a correction is a new event dated today. Work after a close is not refused:
+it belongs to the next business day (`Station.business_day`), unless a manager reopened the day.
 """
 
 from __future__ import annotations
@@ -9,10 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from db.fast import Hot
 from db.models import DayClose, EventKind, Parcel, SendEvent
 from station_console.errors import Refused
 from station_console.i18n import N_
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
     from station_console.services.core.station import Station
 
 # Events that change a day's figures; others (notified, reprinted, signed in...) may come after a close.
-_FIGURE_KINDS = {
+FIGURE_KINDS = {
     EventKind.CHECKED_IN,
     EventKind.CHECKIN_UNDONE,
     EventKind.PICKED_UP,
@@ -45,35 +44,37 @@ _UNDO_KINDS = {EventKind.CHECKIN_UNDONE, EventKind.PICKUP_UNDONE}
 
 
 def is_closed(session: Session, day: date) -> bool:
-    return session.exec(select(DayClose.id).where(DayClose.business_day == day)).first() is not None
+    """Closed now (a reopened day is open until its next close)."""
+    row = session.exec(select(DayClose.id, DayClose.reopened_at).where(DayClose.business_day == day)).first()
+    return row is not None and row[1] is None
 
 
 def assert_day_open(session: Session, station: Station, day: date) -> None:
     """Refuse a write that would change the records of `day` once that day is closed."""
     if is_closed(session, day):
-        raise Refused(
-            N_("Business day {day} is closed; record a correction dated today instead"),
-            code="day_closed",
-            day=day.isoformat(),
-        )
+        _refuse(day)
 
 
-def guard_event(session: Session, station: Station, kind: str, parcel_id: int | None, at: datetime) -> None:
-    """Called for every audit event: an event may not land on, or undo something of, a closed day."""
-    if kind not in _FIGURE_KINDS or not _any_close(session):
-        return
-    assert_day_open(session, station, station.business_day(at))
+def guard_event(session: Session, station: Station, kind: str, parcel_id: int | None, at: datetime) -> date:
+    """Called for every audit event: its business day, refused when the event would land on, or undo
+    something of, a closed day."""
+    day, closed = station.day_of(at, session=session)
+    if kind not in FIGURE_KINDS:
+        return day
+    if closed:
+        _refuse(day)
     if parcel_id is not None and kind in _UNDO_KINDS:
         parcel = session.get(Parcel, parcel_id)
         if parcel is not None:
             when = parcel.picked_up_at if kind == EventKind.PICKUP_UNDONE else parcel.checked_in_at
-            if when is not None:
-                assert_day_open(session, station, station.business_day(when))
+            if when is not None and station.day_of(when, session=session)[1]:
+                _refuse(station.business_day(when, session=session))
+    return day
 
 
-_ANY_CLOSE = Hot(sa_select(col(DayClose.id)).limit(1))
-
-
-def _any_close(session: Session) -> bool:
-    # Most stations' databases have no close yet on most checks; one indexed probe either way.
-    return _ANY_CLOSE.first(session) is not None
+def _refuse(day: date) -> None:
+    raise Refused(
+        N_("Business day {day} is closed; record a correction dated today instead"),
+        code="day_closed",
+        day=day.isoformat(),
+    )

@@ -10,10 +10,12 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.engine import read_session, run_in_transaction, write_session
+from db.models import DayClose
 from db.types import utcnow
 from station_console.services.core.db_errors import unavailable
 from station_console.services.core.settings import load_station_settings
@@ -54,8 +56,24 @@ class Station:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.settings().timezone)
 
-    def business_day(self, at: datetime | None = None) -> date:
+    def local_date(self, at: datetime | None = None) -> date:
+        """The station's calendar date at `at` (default now)."""
         return (at or self.now()).astimezone(self.zone()).date()
+
+    def business_day(self, at: datetime | None = None, *, session: Session | None = None) -> date:
+        """The business day `at` (default now) belongs to: its local date, or the next day once that
+        date was closed before midnight (work after a close belongs to the next business day)."""
+        return self.day_of(at, session=session)[0]
+
+    def day_of(self, at: datetime | None = None, *, session: Session | None = None) -> tuple[date, bool]:
+        """(the business day of `at`, whether that day is closed now: a write there is refused)."""
+        at = at or self.now()
+        local = self.local_date(at)
+        closes = day_closes(self, [local, local + timedelta(days=1)], session)
+        ends_at, closed = closes.get(local, (None, False))
+        if ends_at is not None and at >= ends_at:
+            return local + timedelta(days=1), closes.get(local + timedelta(days=1), (None, False))[1]
+        return local, closed
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -79,9 +97,35 @@ class Station:
             raise unavailable(exc) from exc
 
 
-def day_bounds(station: Station, day: date) -> tuple[datetime, datetime]:
-    """The UTC instants where the station-local `day` starts and the next one starts (DST-safe)."""
-    zone = station.zone()
-    start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
-    return start, end
+def day_closes(
+    station: Station, days: list[date], session: Session | None = None
+) -> dict[date, tuple[datetime | None, bool]]:
+    """For each of `days` that has a close row: (when it ended early, if it did; closed now)."""
+    query = sa_select(col(DayClose.business_day), col(DayClose.ends_at), col(DayClose.reopened_at)).where(
+        col(DayClose.business_day).in_(days)
+    )
+    if session is None:
+        with station.read() as own:
+            rows = own.connection().execute(query).all()
+    else:
+        rows = session.connection().execute(query).all()
+    return {_as_date(day): (ends_at, reopened_at is None) for day, ends_at, reopened_at in rows}
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def midnight(station: Station, day: date) -> datetime:
+    """The UTC instant where the station-local calendar `day` starts (DST-safe)."""
+    return datetime.combine(day, time(0), tzinfo=station.zone()).astimezone(UTC)
+
+
+def day_bounds(station: Station, day: date, session: Session | None = None) -> tuple[datetime, datetime]:
+    """The UTC instants where business `day` starts and the next one starts: local midnights, except
+    that a day closed before its midnight ends at its close (and the next day starts there)."""
+    start, end = midnight(station, day), midnight(station, day + timedelta(days=1))
+    ends = day_closes(station, [day - timedelta(days=1), day], session)
+    return ends.get(day - timedelta(days=1), (None, False))[0] or start, ends.get(day, (None, False))[
+        0
+    ] or end

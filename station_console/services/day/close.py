@@ -1,8 +1,16 @@
 """Day close (日结): freeze a business day's figures with the SHA-256 of their canonical JSON.
 
-After a close, a change to that day's records is refused (`core/closed_day.py`: `assert_day_open`,
-also checked by `guard_event` for every audit event, so no service can slip one in); a correction is a
-new event dated today. Re-running the report on a closed day says whether it still matches the stored hash.
+A close is a manager's deliberate act: closing today before the closing hour (the end of
+`opening_hours`) is refused unless confirmed (`early=True`; the console asks twice). A day closed before
+its local midnight ends at the close: work after it belongs to the next business day, and the
+reconciliation's day bounds say the same (`core/station.py`: `business_day`, `day_bounds`).
+
+After a close, a change to that day's records is refused (`core/closed_day.py`, checked by `guard_event`
+for every audit event, so no service can slip one in); a correction is a new event dated today. A manager
+can reopen a day, with a reason (audited): if nothing was recorded after the close, the day runs on to
+midnight again; otherwise it stays ended where it was and reopens for corrections only. The next close
+stores new figures and a new hash. The stored figures and their hash are made in one place,
+`_freeze`. Re-running the report on a closed day says whether it still matches the stored hash.
 The close also purges full phone numbers past their keep period (`people/privacy.py`:
 `purge_phones_in`), in the same transaction.
 """
@@ -12,20 +20,22 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
-from db.models import Clerk, DayClose, EventKind
-from station_console.errors import Refused
-from station_console.i18n import N_
+from db.models import Clerk, DayClose, EventKind, ParcelEvent
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_, _
 from station_console.services.core import audit
-from station_console.services.core.closed_day import is_closed
+from station_console.services.core.closed_day import FIGURE_KINDS
 from station_console.services.core.roles import require_manager
-from station_console.services.core.station import Station
+from station_console.services.core.station import Station, midnight
 from station_console.services.day.figures import day_figures
 from station_console.services.people.privacy import purge_phones_in
+from station_console.settings import parse_hours
 
 
 @dataclass(frozen=True)
@@ -34,9 +44,23 @@ class CloseInfo:
     by: str | None
     at: datetime
     sha256: str
+    reopened_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"by": self.by, "at": self.at.isoformat(), "sha256": self.sha256}
+        return {
+            "by": self.by,
+            "at": self.at.isoformat(),
+            "sha256": self.sha256,
+            "reopened_at": self.reopened_at.isoformat() if self.reopened_at else None,
+        }
+
+
+def closing_time(station: Station, day: date) -> datetime:
+    """When `day` closes by the opening hours (local midnight when they cannot be read)."""
+    hours = parse_hours(station.settings().opening_hours)
+    if hours is None:
+        return midnight(station, day + timedelta(days=1))
+    return datetime.combine(day, hours[1], tzinfo=station.zone())
 
 
 def canonical(figures: dict[str, Any]) -> str:
@@ -48,16 +72,25 @@ def digest(figures: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(figures).encode("utf-8")).hexdigest()
 
 
-def close_info(session: Session, day: date) -> CloseInfo | None:
+def close_info(session: Session, station: Station, day: date) -> CloseInfo | None:
+    """The day's (latest) close, its times in the station's time zone (as a clerk reads them);
+    `reopened_at` set when a manager reopened it since."""
     row = session.exec(select(DayClose).where(DayClose.business_day == day)).first()
     if row is None:
         return None
-    return CloseInfo(day=day, by=_clerk_name(session, row.closed_by), at=row.closed_at, sha256=row.sha256)
+    zone = station.zone()
+    return CloseInfo(
+        day=day,
+        by=_clerk_name(session, row.closed_by),
+        at=row.closed_at.astimezone(zone),
+        sha256=row.sha256,
+        reopened_at=row.reopened_at.astimezone(zone) if row.reopened_at else None,
+    )
 
 
 def stored_figures(session: Session, day: date) -> dict[str, Any] | None:
     row = session.exec(select(DayClose).where(DayClose.business_day == day)).first()
-    return json.loads(row.figures) if row else None
+    return json.loads(row.figures) if row and row.reopened_at is None else None
 
 
 def _clerk_name(session: Session, clerk_id: int | None) -> str | None:
@@ -67,20 +100,43 @@ def _clerk_name(session: Session, clerk_id: int | None) -> str | None:
     return clerk.name if clerk else str(clerk_id)
 
 
-def close_day(station: Station, day: date | None = None, *, allow_unbalanced: bool = False) -> CloseInfo:
-    """Close `day` (default today): manager only, not in the future, once, and balanced unless allowed."""
+def close_day(
+    station: Station, day: date | None = None, *, allow_unbalanced: bool = False, early: bool = False
+) -> CloseInfo:
+    """Close `day` (default: the current business day): manager only, not before it has begun, once
+    (again after a reopen), balanced unless allowed, and today before closing time only when `early`."""
     require_manager(station, "close_day")
-    day = day or station.business_day()
-    if day > station.business_day():
+    now = station.now()
+    today = station.local_date(now)
+    day = day or station.business_day(now)
+    if day > today:
         raise Refused(
             N_("Cannot close {day}: it has not happened yet"), code="future_day", day=day.isoformat()
         )
+    closes_at = closing_time(station, day)
+    if day == today and now < closes_at and not early:
+        raise Refused(
+            N_(
+                "It is before closing time ({time}): closing {day} now ends it early. Confirm to close anyway."
+            ),
+            code="close_early",
+            day=day.isoformat(),
+            time=closes_at.astimezone(station.zone()).strftime("%H:%M"),
+        )
 
     def work(session: Session) -> CloseInfo:
-        if is_closed(session, day):
+        row = session.exec(select(DayClose).where(DayClose.business_day == day)).first()
+        if row is not None and row.reopened_at is None:
             raise Refused(
                 N_("Business day {day} is already closed"), code="already_closed", day=day.isoformat()
             )
+        row = row or DayClose(business_day=day, closed_at=now, figures="", sha256="")
+        if row.ends_at is None and now < midnight(station, day + timedelta(days=1)):
+            # The day ends right after its close (what was recorded at that very instant is its own);
+            # work after it belongs to the next business day.
+            row.ends_at = now + timedelta(microseconds=1)
+        session.add(row)
+        session.flush()  # the figures below see the day's end
         figures = day_figures(session, station, day)
         if not figures["balanced"] and not allow_unbalanced:
             raise Refused(
@@ -88,11 +144,9 @@ def close_day(station: Station, day: date | None = None, *, allow_unbalanced: bo
                 code="not_balanced",
                 count=len(figures["differences"]) + len(figures.get("sends", {}).get("differences", [])),
             )
-        text, sha = canonical(figures), digest(figures)
-        now = station.now()
-        session.add(
-            DayClose(business_day=day, closed_at=now, closed_by=station.clerk_id, figures=text, sha256=sha)
-        )
+        sha = _freeze(row, figures)
+        row.closed_at, row.closed_by, row.reopened_at = now, station.clerk_id, None
+        session.add(row)
         audit.record(
             session,
             station,
@@ -103,5 +157,79 @@ def close_day(station: Station, day: date | None = None, *, allow_unbalanced: bo
         purge_phones_in(session, station, now)  # full phones past their keep period go with the close
         session.flush()
         return CloseInfo(day=day, by=_clerk_name(session, station.clerk_id), at=now, sha256=sha)
+
+    return station.run(work)
+
+
+def _freeze(row: DayClose, figures: dict[str, Any]) -> str:
+    """Store the figures a close freezes, exactly as hashed; returns the hash."""
+    row.figures, row.sha256 = canonical(figures), digest(figures)
+    return row.sha256
+
+
+@dataclass(frozen=True)
+class Reopened:
+    day: date
+    work_after_close: int  # figure events recorded after the close (they stay on the next day)
+    ends_at: datetime | None  # the day still ends there (None: it runs on to midnight)
+
+    def describe(self) -> str:
+        """What reopening did, for the clerk, in the current language."""
+        if self.work_after_close:
+            return _(
+                "Reopened {day} for corrections; the {n} changes made since its close stay on the next day.",
+                day=self.day.isoformat(),
+                n=self.work_after_close,
+            )
+        return _(
+            "Reopened {day}: work from now on belongs to it until it is closed again.",
+            day=self.day.isoformat(),
+        )
+
+
+def reopen_day(station: Station, day: date, reason: str) -> Reopened:
+    """A manager reopens a closed day, with a reason (audited); the next close re-makes the hash."""
+    require_manager(station, "close_day")
+    reason = " ".join((reason or "").split())
+    if len(reason) < 3:
+        raise Refused(N_("Say why the day is reopened"), code="reason_needed")
+
+    def work(session: Session) -> Reopened:
+        row = session.exec(select(DayClose).where(DayClose.business_day == day)).first()
+        if row is None or row.reopened_at is not None:
+            raise NotFound(N_("Business day {day} is not closed"), code="not_closed", day=day.isoformat())
+        later = 0
+        if row.ends_at is not None:
+            later = int(
+                session.exec(
+                    select(func.count())
+                    .select_from(ParcelEvent)
+                    .where(
+                        ParcelEvent.business_day == day + timedelta(days=1),
+                        col(ParcelEvent.kind).in_(FIGURE_KINDS),
+                        col(ParcelEvent.at) >= row.ends_at,
+                        col(ParcelEvent.at) < midnight(station, day + timedelta(days=1)),
+                    )
+                ).one()
+            )
+            if not later:
+                row.ends_at = None  # nothing happened since: the day runs on to midnight again
+        now = station.now()
+        previous = row.sha256
+        row.reopened_at = now
+        session.add(row)
+        audit.record(
+            session,
+            station,
+            EventKind.DAY_REOPENED,
+            at=now,
+            details={
+                "day": day.isoformat(),
+                "reason": reason[:200],
+                "previous_sha256": previous,
+                "work_after_close": later,
+            },
+        )
+        return Reopened(day=day, work_after_close=later, ends_at=row.ends_at)
 
     return station.run(work)

@@ -41,6 +41,7 @@ SEND_COLUMNS = (
     ("net_cents", N_("Net")),
 )
 TOTAL = N_("Total")
+FIGURE_KEYS = ("opening", "checked_in", "picked_up", "returned", "written_off", "closing")
 NO_CJK_FONT = N_("No Chinese font found: this PDF is in English. Check label_font in the counter settings.")
 
 
@@ -159,7 +160,7 @@ def to_csv(report: dict[str, Any]) -> str:
     if report.get("forecast"):
         writer.writerow(["forecast_total_estimate", report["forecast"]["total"]])
     closed = report.get("closed")
-    writer.writerow(["closed_sha256", closed["sha256"] if closed else ""])
+    writer.writerow(["closed_sha256", closed["sha256"] if closed and not closed.get("reopened_at") else ""])
     sends = report.get("sends") or {}
     if sends.get("rows") or sends.get("refused", {}).get("count"):
         writer.writerow([])
@@ -342,6 +343,12 @@ def close_line(report: dict[str, Any], tr: Any = _) -> str:
     closed = report.get("closed")
     if not closed:
         return tr("Not closed")
+    if closed.get("reopened_at"):
+        return tr(
+            "Reopened at {at} (closed before by {by}); not closed now",
+            at=closed["reopened_at"][:16],
+            by=closed["by"] or "-",
+        )
     state = (
         tr("figures still match") if closed.get("matches", True) else tr("FIGURES CHANGED since the close")
     )

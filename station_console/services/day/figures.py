@@ -30,7 +30,7 @@ BAND_LABELS = {"amber": N_("48 h+"), "red": N_("72 h+"), "return": N_("7 days+")
 
 def day_figures(session: Session, station: Station, day: date) -> dict[str, Any]:
     """Everything the report says about `day`, from that day's facts only (the hashed part)."""
-    start, end = day_bounds(station, day)
+    start, end = day_bounds(station, day, session)
     keys = sql.day_keys(session, day, start, end)
     carriers = load_carriers(session)
     records = sql.record_figures(session, keys, band_limits(keys, carriers))

@@ -196,7 +196,7 @@ def _keys(session: Session, start: datetime, end: datetime, day: date) -> tuple[
 
 
 def load_day(session: Session, station: Station, day: date) -> DayData:
-    start, end = day_bounds(station, day)
+    start, end = day_bounds(station, day, session)
     start_key, end_key, day_key = _keys(session, start, end, day)
     parcels: dict[int, ParcelRow] = {}
     events: dict[int, list[EventRow]] = {}
@@ -394,7 +394,7 @@ def reconcile_in(
     """Per-carrier aggregates from the records and from the event log; parcel by parcel only if they differ.
 
     `records`: the records' side when the caller has already scanned it (the day report)."""
-    start, end = day_bounds(station, day)
+    start, end = day_bounds(station, day, session)
     keys = sql.day_keys(session, day, start, end)
     records = records or sql.record_figures(session, keys)
     per_carrier = _nonzero(records.per_carrier)

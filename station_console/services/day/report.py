@@ -19,7 +19,7 @@ def build_report(station: Station, day: date | None = None, *, with_forecast: bo
     day = day or station.business_day()
     with station.read() as session:
         figures = day_figures(session, station, day)
-        info = close.close_info(session, day)
+        info = close.close_info(session, station, day)
         report = dict(figures)
         report.setdefault("sends", no_sends())  # the screen and exports always find the section
         report["closed"] = None

@@ -127,7 +127,7 @@ def start(station: Station, location: str) -> View:
         take = Stocktake(
             shelf_id=shelf.id or 0,
             layer_id=layer.id if layer else None,
-            business_day=station.business_day(now),
+            business_day=station.business_day(now, session=session),
             started_at=now,
             started_by=station.clerk_id,
         )
@@ -381,7 +381,7 @@ def close(
             "fixes": fixes,
         }
         take.status, take.closed_at, take.closed_by = "closed", now, station.clerk_id
-        take.business_day = station.business_day(now)  # the day's report counts it on the day it closed
+        take.business_day = station.business_day(now, session=session)  # counted on the day it closed
         take.result = result
         session.add(take)
         audit.record(

@@ -41,8 +41,8 @@ def queue_reminders(station: Station) -> int:
 
     def work(session: Session) -> int:
         now = station.now()
-        day = station.business_day(now)
-        start, end = day_bounds(station, day)
+        day = station.business_day(now, session=session)
+        start, end = day_bounds(station, day, session)
         done_today = session.exec(
             select(func.count())
             .select_from(Notification)

@@ -122,6 +122,7 @@ def _item(session: Session, station: Station, note: Notification, parcel: Parcel
         layer=layer.label if layer else str(payload.get("layer", "?")),
         carrier=str(payload.get("carrier", "")),
         checked_in_at=parcel.checked_in_at,
+        old_code=payload.get("old_code"),
         note=str(payload.get("reason", "")),
         fee=FeeNote(fee.owed_cents, fee.per_day_cents, fee.fee_starts) if fee and fee.per_day_cents else None,
     )

@@ -36,6 +36,7 @@ class Item:
     layer: str
     carrier: str
     checked_in_at: datetime
+    old_code: str | None = None  # a code-changed message: the code the customer was given before
     note: str = ""  # a failed door delivery's reason (a FAIL_REASONS key)
     fee: FeeNote | None = None
 
@@ -65,6 +66,8 @@ SUBJECT = {
     "checkin_many": N_("{station}: {count} parcels are ready for pickup"),
     "reminder": N_("{station}: reminder, your parcel is waiting"),
     "reminder_many": N_("{station}: reminder, {count} parcels are waiting"),
+    "code_changed": N_("{station}: your pickup code has changed"),
+    "code_changed_many": N_("{station}: your pickup codes have changed"),
     "delivery_failed": N_("{station}: we could not deliver your parcel"),
     "delivery_failed_many": N_("{station}: we could not deliver {count} parcels"),
 }
@@ -73,6 +76,8 @@ INTRO = {
     "checkin_many": N_("{count} parcels for you have arrived at {station}."),
     "reminder": N_("Reminder: your parcel has been waiting at {station} since {since}."),
     "reminder_many": N_("Reminder: {count} parcels have been waiting at {station} since {since}."),
+    "code_changed": N_("Your parcel at {station} was moved and has a new pickup code."),
+    "code_changed_many": N_("{count} of your parcels at {station} were moved and have new pickup codes."),
     "delivery_failed": N_(
         "We could not bring your parcel to your door ({reason}). It waits for you at {station}."
     ),
@@ -100,6 +105,7 @@ NO_CHOICE = N_("No delivery choice on record: we hold your parcels at the statio
 CHANGE = N_("To change it, or to stop reminders: {contact}.")
 CONTACT = N_("ask at the {station} counter")
 LINE = N_("Pickup code {code} ({carrier}, shelf {location})")
+LINE_CHANGED = N_("Pickup code {old} is now {code} ({carrier}, shelf {location})")
 HOURS = N_("Opening hours: {hours}.")
 DEADLINE = N_("Please collect by {deadline}; after that it goes back to the sender.")
 FEE_FROM = N_("{code}: storage is free until {last_free}; from {start} it costs {per_day} a day.")
@@ -134,7 +140,11 @@ def render_text(
     lines = [translate(INTRO.get(key, INTRO["checkin"]), lang, **params)]
     for item in sorted(items, key=lambda i: i.pickup_code):
         location = f"{item.shelf}-{item.layer}"
-        lines.append(translate(LINE, lang, code=item.pickup_code, carrier=item.carrier, location=location))
+        fields = {"code": item.pickup_code, "carrier": item.carrier, "location": location}
+        if item.old_code:
+            lines.append(translate(LINE_CHANGED, lang, old=item.old_code, **fields))
+        else:
+            lines.append(translate(LINE, lang, **fields))
     lines += [
         fee_line(item, settings, lang) for item in sorted(items, key=lambda i: i.pickup_code) if item.fee
     ]

@@ -21,7 +21,7 @@ from station_console.i18n import N_, _
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
 from station_console.services.core.roles import require_manager, require_signed_in
-from station_console.services.core.station import Station
+from station_console.services.core.station import Station, day_bounds
 from station_console.services.fees.ledger import Settlement, settle_in
 from station_console.services.pickup import proxy as proxy_rules
 
@@ -44,7 +44,7 @@ STATUS_LABELS = {
     "picked_up": N_("picked up"),
     "returned": N_("returned"),
     "written_off": N_("written off"),
-    "cancelled": N_("cancelled"),
+    "cancelled": N_("undone"),
 }
 
 
@@ -349,9 +349,9 @@ _RECENT_COLUMNS: list[Any] = [
 def recent_pickups(station: Station, *, limit: int = 50) -> list[RecentPickup]:
     """This counter's pickups of the current business day, newest first."""
     settings, now = station.settings(), station.now()
-    day_start = datetime.combine(station.business_day(now), datetime.min.time(), station.zone())
     undo_after = now - timedelta(minutes=settings.pickup_undo_minutes)
     with station.read() as session:
+        day_start = day_bounds(station, station.business_day(now, session=session), session)[0]
         result = session.execute(
             columns(*_RECENT_COLUMNS)
             .join(Carrier, col(Carrier.id) == Parcel.carrier_id)

@@ -1,8 +1,9 @@
 """Pickup lookups: a customer's parcels on the shelves, in walking order, fast at 1M parcels.
 
 One indexed query per query shape (plus one for the guessing lock-out count), on Core statements built
-once; a lookup that finds nothing is counted against guessing (`guard`). The pickup itself, with its
-scan checks and transaction, is in `pickup.py`.
+once; a lookup that finds nothing is counted against guessing (`guard`). A code a move replaced still
+finds its parcel while it is on a shelf, shown as "moved to ..." and not counted as a failure. The pickup
+itself, with its scan checks and transaction, is in `handover.py`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import Connection, bindparam, literal_column
 from sqlalchemy import select as columns
 from sqlmodel import col
 
-from db.models import Carrier, Layer, Parcel, PickupMethod, Shelf
+from db.models import Carrier, CodeHold, Layer, Parcel, PickupMethod, Shelf
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, get_language
 from station_console.logs import mask_text
@@ -98,6 +99,7 @@ class Lookup:
     needs_second_check: bool
     second_check: str | None = None  # key of CHECK_LABELS
     missing: tuple[str, ...] = ()  # codes of a multi-code query that found nothing
+    moved: tuple[tuple[str, str], ...] = ()  # (old code, its parcel's code now) for codes a move replaced
 
     def row_for_waybill(self, waybill: str) -> PickupRow | None:
         return next((r for r in self.rows if r.waybill == waybill), None)
@@ -216,6 +218,18 @@ def _run(conn: Connection, stmt: Any, now: datetime, values: Sequence[str]) -> l
 
 
 _MANY = {_BY_CODE: _BY_CODES, _BY_TAIL: _BY_TAILS}
+_MOVED = (
+    columns(col(CodeHold.code), col(Parcel.pickup_code))
+    .join(Parcel, col(Parcel.id) == CodeHold.parcel_id)
+    .where(col(CodeHold.code).in_(bindparam("values", expanding=True)), col(Parcel.status) == ON_SHELF)
+)
+
+
+def _moved_codes(conn: Connection, codes: Sequence[str]) -> list[tuple[str, str]]:
+    """(old, now) for each of `codes` that a move replaced while its parcel is still on a shelf."""
+    if not codes:
+        return []
+    return [(old, now) for old, now in conn.execute(_MOVED, {"values": list(codes)}) if now]
 
 
 def _same_recipients(conn: Connection, found: list[PickupRow], now: datetime) -> list[PickupRow]:
@@ -259,12 +273,19 @@ def lookup(station: Station, query: str) -> Lookup:
     parsed = parse_query(query, settings.code_template, (settings.code_seq_min, settings.code_seq_max))
     check = second_check_for(settings.verification_policy, parsed.shape)
     now = station.now()
+    moved: list[tuple[str, str]] = []
     with station.engine.connect() as conn:  # Core, not the ORM: this path is timed at 1M parcels
         guard.refuse_if_locked(conn, station)
         rows = _query_rows(conn, parsed, now)
+        if parsed.shape in ("code", "codes"):
+            found_codes = {r.pickup_code for r in rows}
+            moved = _moved_codes(conn, [c for c in parsed.values if c not in found_codes])
+            if moved:
+                more = _same_recipients(conn, _run(conn, _BY_CODE, now, [new for _old, new in moved]), now)
+                rows += [r for r in more if r.parcel_id not in {x.parcel_id for x in rows}]
     rows.sort(key=lambda r: r.walk)
-    found_codes = {r.pickup_code for r in rows}
-    missing = tuple(c for c in parsed.values if c not in found_codes) if parsed.shape == "codes" else ()
+    answered = {r.pickup_code for r in rows} | {old for old, _new in moved}
+    missing = tuple(c for c in parsed.values if c not in answered) if parsed.shape == "codes" else ()
     if not rows or missing:
         locked = guard.record_failures(station, parsed.shape, count=len(missing) or 1)
         if locked:
@@ -292,4 +313,5 @@ def lookup(station: Station, query: str) -> Lookup:
         needs_second_check=check is not None,
         second_check=check,
         missing=missing,
+        moved=tuple(moved),
     )

@@ -6,6 +6,10 @@ the printer, marks each "printed" after the printer took it, or "failed" (attemp
 retried with backoff) when it did not. A failed send stops the pass and puts the rest back to "queued":
 one unplugged printer costs one attempt, not fifty.
 
+A check-in made at the console holds its label ("held") until the phone typed after the scan is in,
+the next scan comes, or `label_hold_s` passes (checked here, so a crashed console's held labels still
+print): the sticker carries the masked phone without the clerk waiting for it.
+
 Crash rule: a job still "sending" after `STALE_SENDING` was cut off between the send and the mark; we
 cannot know whether the sticker came out. It becomes "interrupted": never retried automatically (that
 could print it twice), shown to the clerk, who reprints (`reprint`/`retry_job`) if the label is missing.
@@ -18,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from db import fast
@@ -47,6 +52,7 @@ __all__ = [
     "queue_document",
     "queue_manifest",
     "queue_receipt",
+    "release_held",
     "queue_run_sheet",
     "reprint",
 ]
@@ -54,6 +60,7 @@ __all__ = [
 STALE_SENDING = timedelta(minutes=2)
 BACKOFF_CAP_S = 60
 PENDING = (JobStatus.QUEUED, JobStatus.FAILED)
+UNSENT = (JobStatus.HELD, *PENDING)
 INTERRUPTED_NOTE = N_("Interrupted while sending: check whether it printed; reprint it if not")
 
 
@@ -76,12 +83,28 @@ class QueueResult:
 
 
 def queue_label(
-    session: Session, station: Station, parcel: Parcel, *, printer: str | None = None
+    session: Session, station: Station, parcel: Parcel, *, printer: str | None = None, hold: bool = False
 ) -> PrintJob:
-    """Add a label job for `parcel` to the caller's transaction; rendered from the parcel row when sent."""
+    """Add a label job for `parcel` to the caller's transaction; rendered from the parcel row when sent.
+
+    `hold`: wait for the phone (see the module doc) before it prints."""
     if parcel.id is None:
         session.flush()
-    return _add_job(session, station, "label", parcel_id=parcel.id, printer=printer)
+    return _add_job(session, station, "label", parcel_id=parcel.id, printer=printer, held=hold)
+
+
+def release_held(session: Session, station: Station, *, parcel_id: int | None = None) -> int:
+    """Let held labels print now: one parcel's, or (None) every one this counter holds."""
+    query = update(PrintJob).where(col(PrintJob.status) == JobStatus.HELD)
+    query = (
+        query.where(col(PrintJob.parcel_id) == parcel_id)
+        if parcel_id is not None
+        else query.where(col(PrintJob.counter) == station.counter)
+    )
+    result = session.execute(
+        query.values(status=JobStatus.QUEUED).execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def queue_receipt(
@@ -171,7 +194,7 @@ def queue_document(
 def cancel_jobs_for_parcel(session: Session, parcel_id: int) -> int:
     """Cancel the parcel's jobs not yet sent (undo of a check-in). Returns how many."""
     jobs = session.exec(
-        select(PrintJob).where(PrintJob.parcel_id == parcel_id, col(PrintJob.status).in_(PENDING))
+        select(PrintJob).where(PrintJob.parcel_id == parcel_id, col(PrintJob.status).in_(UNSENT))
     ).all()
     for job in jobs:
         job.status = JobStatus.CANCELLED
@@ -187,13 +210,14 @@ def _add_job(
     parcel_id: int | None = None,
     printer: str | None = None,
     payload: dict[str, Any] | None = None,
+    held: bool = False,
 ) -> PrintJob:
     job = PrintJob(
         kind=kind,
         parcel_id=parcel_id,
         printer=printer,
         counter=station.counter,
-        status=JobStatus.QUEUED,
+        status=JobStatus.HELD if held else JobStatus.QUEUED,
         payload=payload or {},
         created_at=station.now(),
     )
@@ -306,8 +330,20 @@ def recover_stale(station: Station) -> list[int]:
 def claim(station: Station, printer: Any, *, limit: int = 50) -> list[int]:
     """Mark up to `limit` due jobs this printer can take as "sending", committed before any send."""
 
+    hold = timedelta(seconds=station.settings().label_hold_s)
+
     def work(session: Session) -> list[int]:
         now = station.now()
+        session.execute(  # labels held past their wait print without the phone
+            update(PrintJob)
+            .where(
+                col(PrintJob.counter) == station.counter,
+                col(PrintJob.status) == JobStatus.HELD,
+                col(PrintJob.created_at) <= now - hold,
+            )
+            .values(status=JobStatus.QUEUED)
+            .execution_options(synchronize_session=False)
+        )
         query = (
             select(PrintJob)
             .where(PrintJob.counter == station.counter, col(PrintJob.status).in_(PENDING))

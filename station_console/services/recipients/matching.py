@@ -19,6 +19,7 @@ from db.models import Carrier, EventKind, Layer, Parcel, ParcelStatus, Recipient
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.checkin.recipient import consent_missing
+from station_console.services.checkin.transaction import tell_after_phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require_signed_in
 from station_console.services.core.station import Station
@@ -186,6 +187,8 @@ def link_in(session: Session, station: Station, parcel: Parcel, row: Recipient) 
     details: dict[str, Any] = {"recipient": row.id, "code": parcel.pickup_code}
     if phone_added:
         details["masked_phone"] = parcel.masked_phone
+        session.flush()
+        tell_after_phone(session, station, parcel, number_changed=True)  # a number now: tell them
     audit.record(session, station, EventKind.RECIPIENT_LINKED, parcel_id=parcel.id, details=details)
     return Linked(
         parcel_id=parcel.id or 0,
@@ -206,5 +209,32 @@ def link(station: Station, parcel_id: int, recipient: str | int) -> Linked:
         if parcel is None:
             raise NotFound(N_("No parcel with id {id}"), code="no_parcel", id=parcel_id)
         return link_in(session, station, parcel, find_row(session, recipient))
+
+    return station.run(work)
+
+
+def name(station: Station, parcel_id: int, text: str) -> str:
+    """The clerk typed who a parcel on the shelf is for and nobody in the directory matched: the name
+    is kept (shown, not markup) and the parcel waits in the "who is this?" list."""
+    require_signed_in(station)
+    given = " ".join(text.split())[:64]
+    if not given:
+        raise Refused(N_("Type the recipient's name"), code="name_needed")
+
+    def work(session: Session) -> str:
+        parcel = session.get(Parcel, parcel_id)
+        if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
+            raise Refused(N_("That parcel is not on the shelf"), code="not_on_shelf")
+        parcel.recipient_name = given
+        parcel.version += 1
+        session.add(parcel)
+        audit.record(
+            session,
+            station,
+            EventKind.RECIPIENT_NAMED,
+            parcel_id=parcel.id,
+            details={"code": parcel.pickup_code},
+        )
+        return given
 
     return station.run(work)

@@ -26,14 +26,15 @@ STATUS_LABELS = {
     "picked_up": N_("picked up"),
     "returned": N_("returned"),
     "written_off": N_("written off"),
-    "cancelled": N_("cancelled"),
+    "cancelled": N_("undone"),  # the check-in was undone
 }
 LABEL_LABELS = {
+    "held": N_("waiting for phone"),
     "queued": N_("queued"),
     "sending": N_("sending"),
     "printed": N_("printed"),
     "failed": N_("failed"),
-    "cancelled": N_("cancelled"),
+    "cancelled": N_("undone"),  # the check-in was undone
     "interrupted": N_("interrupted"),
 }
 

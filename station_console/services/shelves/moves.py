@@ -2,8 +2,9 @@
 
 Capacity on the target is claimed with `slots.claim` (never over capacity, also with two counters);
 the old layer gets its units back. The pickup code follows `StationSettings.move_policy`:
-`new_code` issues a code for the new layer (the old one goes into cooldown) and queues a label
-reprint; `keep_code` keeps the code and label, only the location changes. Each parcel moved is one
+`new_code` issues a code for the new layer and queues a label reprint; the customer who holds the old
+code gets a "code changed" message, and the old code keeps finding the parcel at pickup ("moved to ...")
+until it leaves. `keep_code` keeps the code and label, only the location changes. Each parcel moved is one
 `moved` event; a layer move is one transaction (all its parcels move, or none).
 """
 
@@ -16,11 +17,12 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from db.models import EventKind, Layer, Parcel, ParcelStatus, Shelf
+from db.models import Carrier, EventKind, Layer, Parcel, ParcelStatus, Shelf
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
 from station_console.services.core.station import Station
+from station_console.services.notify import outbox
 from station_console.services.printing.jobs import queue_label
 from station_console.services.shelves import slots
 from station_console.services.shelves.layout import resolve
@@ -103,7 +105,7 @@ def move_in_session(
     old_code = parcel.pickup_code
     new_code = (policy or settings.move_policy) == "new_code"
     if new_code:
-        slots.release(session, parcel, settings, now)  # units back, old code into cooldown
+        slots.release(session, parcel, settings, now, moved=True)  # units back, old code held
         parcel.pickup_code = slots.allocate_code(session, settings, slot, now)
     elif parcel.layer_id is not None:
         # The code stays with the parcel, so only the units are given back (no cooldown hold).
@@ -116,7 +118,13 @@ def move_in_session(
     parcel.version += 1
     session.add(parcel)
     session.flush()
-    job_id = _queue_label(session, station, parcel) if new_code else None
+    job_id = None
+    if new_code:
+        job_id = queue_label(session, station, parcel).id
+        carrier = session.get(Carrier, parcel.carrier_id)
+        outbox.queue_code_changed(
+            session, station, parcel, old_code=old_code, carrier=carrier.short_name if carrier else ""
+        )
     audit.record(
         session,
         station,
@@ -142,10 +150,6 @@ def move_in_session(
         code_changed=new_code,
         label_job=job_id,
     )
-
-
-def _queue_label(session: Session, station: Station, parcel: Parcel) -> int | None:
-    return queue_label(session, station, parcel).id
 
 
 def move_parcel(station: Station, ref: str, target: str, *, policy: str | None = None) -> MoveResult:

@@ -246,8 +246,12 @@ def _text_condition(text: str) -> Any:
 
 
 def search(station: Station, query: Query, *, limit: int = 50, before_id: int | None = None) -> Page:
-    """Newest first, `limit` a page, keyset paging on the parcel id (stable while new parcels arrive)."""
-    stmt = select(Parcel).where(Parcel.status != ParcelStatus.CANCELLED)
+    """Newest first, `limit` a page, keyset paging on the parcel id (stable while new parcels arrive).
+
+    Undone check-ins show only when asked for by their status."""
+    stmt = select(Parcel)
+    if query.status != ParcelStatus.CANCELLED:
+        stmt = stmt.where(Parcel.status != ParcelStatus.CANCELLED)
     if query.text:
         stmt = stmt.where(_text_condition(query.text))
     if query.waybill:

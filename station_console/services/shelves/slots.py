@@ -13,7 +13,8 @@ can never overfill a layer, whatever they read before; a counter passes over a l
 claiming at that moment (SKIP LOCKED) rather than queue behind it.
 
 Pickup codes follow the template (default `{shelf}-{layer}-{seq}`); SEQ is next-fit from the layer's cursor,
-skipping codes on the shelves and codes in cooldown, so a freed code is not reissued for N days.
+skipping codes on the shelves and codes in cooldown, so a freed code is not reissued for N days. A code a
+move replaced is held as long as its parcel stays on a shelf (it still finds it at pickup), then N days.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Float, and_, bindparam, case, cast, exists, func, update
+from sqlalchemy import Float, and_, bindparam, case, cast, exists, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -271,8 +272,12 @@ def assign(
     )
 
 
-def release(session: Session, parcel: Parcel, settings: StationSettings, now: datetime) -> None:
-    """The parcel leaves its layer: give back its units and hold its code for the cooldown."""
+def release(
+    session: Session, parcel: Parcel, settings: StationSettings, now: datetime, *, moved: bool = False
+) -> None:
+    """The parcel leaves its layer: give back its units and hold its code for the cooldown.
+
+    `moved`: it only moves to a new code; the old one keeps finding it while it is on a shelf."""
     if parcel.layer_id is not None:
         units = units_for(parcel.size, settings)
         session.execute(
@@ -281,16 +286,30 @@ def release(session: Session, parcel: Parcel, settings: StationSettings, now: da
             .values(used_units=Layer.used_units - units, parcel_count=Layer.parcel_count - 1)
         )
     if parcel.pickup_code:
-        hold_code(session, parcel.pickup_code, settings, now)
+        hold_code(session, parcel.pickup_code, settings, now, parcel_id=parcel.id if moved else None)
+    if not moved and parcel.id is not None:
+        # Codes it had before a move were held while it stayed: from its leaving, the usual cooldown.
+        session.execute(
+            update(CodeHold)
+            .where(col(CodeHold.parcel_id) == parcel.id, col(CodeHold.until) < now + _cooldown(settings))
+            .values(until=now + _cooldown(settings))
+            .execution_options(synchronize_session=False)
+        )
 
 
-def hold_code(session: Session, code: str, settings: StationSettings, now: datetime) -> None:
-    until = now + timedelta(days=settings.code_cooldown_days)
+def _cooldown(settings: StationSettings) -> timedelta:
+    return timedelta(days=settings.code_cooldown_days)
+
+
+def hold_code(
+    session: Session, code: str, settings: StationSettings, now: datetime, *, parcel_id: int | None = None
+) -> None:
+    until = now + _cooldown(settings)
     hold = session.get(CodeHold, code)
     if hold is None:
-        session.add(CodeHold(code=code, released_at=now, until=until))
+        session.add(CodeHold(code=code, released_at=now, until=until, parcel_id=parcel_id))
     else:
-        hold.released_at, hold.until = now, until
+        hold.released_at, hold.until, hold.parcel_id = now, until, parcel_id
         session.add(hold)
 
 
@@ -299,7 +318,20 @@ _CODE_TAKEN = Hot(
         exists().where(
             and_(col(Parcel.pickup_code) == bindparam("code"), col(Parcel.status) == ParcelStatus.ON_SHELF)
         ),
-        exists().where(and_(col(CodeHold.code) == bindparam("code"), col(CodeHold.until) > bindparam("now"))),
+        exists().where(
+            and_(
+                col(CodeHold.code) == bindparam("code"),
+                or_(
+                    col(CodeHold.until) > bindparam("now"),
+                    # A code a move replaced is held while its parcel is still on a shelf.
+                    exists().where(
+                        and_(
+                            col(Parcel.id) == CodeHold.parcel_id, col(Parcel.status) == ParcelStatus.ON_SHELF
+                        )
+                    ),
+                ),
+            )
+        ),
     )
 )
 _CURSOR = Hot(sa_select(col(Layer.code_cursor)).where(col(Layer.id) == bindparam("layer_id")))

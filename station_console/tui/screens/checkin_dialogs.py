@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from textual import on
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -16,7 +19,7 @@ from station_console.errors import StationError
 from station_console.i18n import _
 from station_console.services.checkin.transaction import set_phone
 from station_console.services.core.station import Station
-from station_console.services.shelves.lists import missing_phone
+from station_console.services.shelves.lists import ParcelRow, missing_phone
 from station_console.tui.screens.base import report_unexpected
 
 NO_BATCH = "-"
@@ -53,11 +56,26 @@ class BatchPicker(ModalScreen[str | None]):
 
 
 class MissingPhones(ModalScreen[int]):
-    """Quick-mode follow-up: pick a parcel, type its phone, Enter. Returns how many phones were set."""
+    """Quick-mode follow-up: pick a parcel, type its phone, Enter. Returns how many phones were set.
+
+    The list and each phone go through thread workers (the UI never waits on the database); a phone set
+    here tells the customer like any other (`set_phone`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="phones.close", tooltip="Back to check-in"),
     ]
+
+    @dataclass
+    class Loaded(Message):
+        rows: list[ParcelRow]
+
+    @dataclass
+    class Saved(Message):
+        masked: str
+
+    @dataclass
+    class Failed(Message):
+        text: str
 
     def __init__(self, station: Station) -> None:
         super().__init__()
@@ -71,7 +89,7 @@ class MissingPhones(ModalScreen[int]):
             )
             yield DataTable(id="missing-table", cursor_type="row", zebra_stripes=True)
             yield Input(placeholder=_("phone, its last 4 digits, or 138****5678"), id="missing-phone")
-            yield Static("", id="missing-message")
+            yield Static("", id="missing-message", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -80,15 +98,28 @@ class MissingPhones(ModalScreen[int]):
         self.query_one("#missing-phone", Input).focus()
 
     def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="missing-phones")
+    def _load(self) -> None:
+        try:
+            self.post_message(self.Loaded(missing_phone(self.station)))
+        except StationError as exc:
+            self.post_message(self.Failed(exc.message()))
+        except Exception as exc:
+            self.post_message(self.Failed(report_unexpected(self, exc)))  # type: ignore[arg-type]
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
         table = self.query_one(DataTable)
         table.clear()
         zone = self.station.zone()
-        for row in missing_phone(self.station):
+        for row in message.rows:
             table.add_row(
-                row.pickup_code,
-                row.location,
-                row.carrier,
-                row.waybill,
+                Text(row.pickup_code or ""),
+                Text(row.location),
+                Text(row.carrier),
+                Text(row.waybill),
                 row.checked_in_at.astimezone(zone).strftime("%m-%d %H:%M"),
                 key=str(row.parcel_id),
             )
@@ -96,24 +127,35 @@ class MissingPhones(ModalScreen[int]):
     @on(Input.Submitted, "#missing-phone")
     def _submit(self, event: Input.Submitted) -> None:
         table = self.query_one(DataTable)
-        message = self.query_one("#missing-message", Static)
         if table.row_count == 0:
             self.dismiss(self.done)
             return
         row_key, _col = table.coordinate_to_cell_key(table.cursor_coordinate)
+        self._save(int(str(row_key.value)), event.value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="missing-phones-save")
+    def _save(self, parcel_id: int, phone: str) -> None:
         try:
-            masked = set_phone(self.station, int(str(row_key.value)), event.value)
+            masked = set_phone(self.station, parcel_id, phone)
         except StationError as exc:
-            self.app.bell()
-            message.update(exc.message())
+            self.post_message(self.Failed(exc.message()))
             return
         except Exception as exc:
-            message.update(report_unexpected(self, exc))  # type: ignore[arg-type]
+            self.post_message(self.Failed(report_unexpected(self, exc)))  # type: ignore[arg-type]
             return
+        self.post_message(self.Saved(masked))
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
         self.done += 1
-        message.update(_("Phone {masked} saved", masked=masked))
-        event.input.value = ""
+        self.query_one("#missing-message", Static).update(_("Phone {masked} saved", masked=message.masked))
+        self.query_one("#missing-phone", Input).value = ""
         self.reload()
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.app.bell()
+        self.query_one("#missing-message", Static).update(message.text)
 
     def action_close(self) -> None:
         self.dismiss(self.done)

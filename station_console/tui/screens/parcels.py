@@ -49,7 +49,7 @@ class ParcelsScreen(ModeScreen):
             yield Input(placeholder=_("waybill, pickup code, phone tail or phone"), id="pa-text")
             yield Input(placeholder=_("carrier"), id="pa-carrier", max_length=16)
             yield Select(
-                [(_(label), status) for status, label in STATUS_LABELS.items() if status != "cancelled"],
+                [(_(label), status) for status, label in STATUS_LABELS.items()],
                 prompt=_("any status"),
                 id="pa-state",
             )

@@ -457,9 +457,11 @@ class PickupScreen(ModeScreen):
         notes = [_("{n} parcel(s): fetch them in this order and scan each.", n=len(lk.rows))]
         if len(lk.groups) > 1 and lk.shape not in ("code", "codes"):
             notes.append(_("{n} customers share this number: check who is here.", n=len(lk.groups)))
+        for old, new in lk.moved:
+            notes.append(_("{old} moved to {new}.", old=old, new=new))
         if lk.missing:
             notes.append(_("Not found: {codes}", codes=", ".join(lk.missing)))
-        self._say(" ".join(notes), warn=bool(lk.missing) or len(lk.groups) > 1)
+        self._say(" ".join(notes), warn=bool(lk.missing or lk.moved) or len(lk.groups) > 1)
         if self.station.settings().storage_fee_rules:
             self._quote_fees()
         if lk.second_check:

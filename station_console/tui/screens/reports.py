@@ -1,7 +1,10 @@
 """The Reports mode: the day's reconciliation per carrier, the other figures, the week's volume as bars,
-a date to pick (F7/F8 or type it), exports (F9 PDF, F10 CSV, F11 JSON) and the day close (F12, manager).
+a date to pick (F7/F8 or type it), exports (F9 PDF, F10 CSV, F11 JSON), the day close (F12, manager) and
+its reopening (Ctrl+O, manager, with a reason).
 
-The report is read in a thread worker (a big day takes a moment); the worker only posts a message.
+A close is deliberate: a dialog shows the figures and needs an explicit yes; closing today before the
+closing hour asks a second time (the service refuses it otherwise). The report, the close and the
+reopen run in thread workers that only post messages.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.day import export
 from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
 
 
 def volume_chart(week: dict[date, dict[str, int]], width: int = 40) -> Table:
@@ -67,6 +71,13 @@ class ReportsScreen(ModeScreen):
             id="reports.close",
             tooltip=N_("Freeze the day's figures (manager)"),
         ),
+        Binding(
+            "ctrl+o",
+            "reopen_day",
+            N_("Reopen day"),
+            id="reports.reopen",
+            tooltip=N_("Reopen a closed day, with a reason (manager)"),
+        ),
     ]
 
     @dataclass
@@ -77,6 +88,14 @@ class ReportsScreen(ModeScreen):
     @dataclass
     class Failed(Message):
         text: str
+
+    @dataclass
+    class CloseDone(Message):
+        """The close worker's outcome: `text` to show; `early` when the service wants a second yes."""
+
+        text: str
+        ok: bool
+        early_question: str = ""
 
     def __init__(self) -> None:
         super().__init__()
@@ -186,12 +205,76 @@ class ReportsScreen(ModeScreen):
         self.notify(_("Wrote {path}", path=str(path)))
 
     def action_close_day(self) -> None:
+        report = self.report
+        if report is None or report["date"] != (self.day or self.station.business_day()).isoformat():
+            return  # the figures shown must be the day's before anyone confirms them
+        closed = report.get("closed")
+        if closed and not closed.get("reopened_at"):
+            self.notify(_("Business day {day} is already closed", day=report["date"]), severity="warning")
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._close(date.fromisoformat(report["date"]), early=False)
+
+        self.app.push_screen(ConfirmClose(report), confirmed)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="close")
+    def _close(self, day: date, early: bool) -> None:
         from station_console.services.day.close import close_day  # (see _read)
 
         try:
-            info = close_day(self.station, self.day)
+            info = close_day(self.station, day, early=early)
         except StationError as exc:
-            self.notify(exc.message(), severity="error")
+            early_question = exc.message() if exc.code == "close_early" else ""
+            self.post_message(self.CloseDone(exc.message(), False, early_question))
             return
-        self.notify(_("Closed {day}; SHA-256 {sha}", day=info.day.isoformat(), sha=info.sha256[:16]))
-        self.load()
+        except Exception as exc:  # a bug: logged, one calm line on screen
+            self.post_message(self.CloseDone(report_unexpected(self, exc), False))
+            return
+        text = _("Closed {day}; SHA-256 {sha}", day=info.day.isoformat(), sha=info.sha256[:16])
+        self.post_message(self.CloseDone(text, True))
+
+    @on(CloseDone)
+    def _close_done(self, message: CloseDone) -> None:
+        if message.early_question and self.report is not None:
+            day = date.fromisoformat(self.report["date"])
+
+            def again(yes: bool | None) -> None:
+                if yes:
+                    self._close(day, early=True)
+
+            self.app.push_screen(
+                ConfirmClose(self.report, question=message.early_question, early=True), again
+            )
+            return
+        self.notify(message.text, severity="information" if message.ok else "error")
+        if message.ok:
+            self.load()
+
+    def action_reopen_day(self) -> None:
+        report = self.report
+        closed = report.get("closed") if report else None
+        if report is None or not closed or closed.get("reopened_at"):
+            self.notify(_("Only a closed day can be reopened"), severity="warning")
+            return
+
+        def reason_given(reason: str | None) -> None:
+            if reason:
+                self._reopen(date.fromisoformat(report["date"]), reason)
+
+        self.app.push_screen(ReopenDay(report["date"]), reason_given)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="close")
+    def _reopen(self, day: date, reason: str) -> None:
+        from station_console.services.day.close import reopen_day  # (see _read)
+
+        try:
+            done = reopen_day(self.station, day, reason)
+        except StationError as exc:
+            self.post_message(self.CloseDone(exc.message(), False))
+            return
+        except Exception as exc:  # a bug: logged, one calm line on screen
+            self.post_message(self.CloseDone(report_unexpected(self, exc), False))
+            return
+        self.post_message(self.CloseDone(done.describe(), True))

@@ -2,13 +2,13 @@
 
 The clerk scans a few barcodes into the capture panel and sees every key, the gap before it, where each
 burst ended, and what the wedge decoder makes of it with the settings on the right (prefix, suffix,
-terminator, threshold). "Suggest" fills the settings from the last burst; Save writes them to this
-counter's settings.
+terminator, thresholds). "Suggest" measures the scanner's own key gaps over the bursts seen so far and
+fills the settings (`hardware.scanners.wedge.propose`); Save writes them to this counter's settings.
+A scanner that can send a prefix makes intake exact: the help line says how.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label, Select, Static
 
-from hardware.scanners.wedge import Scan, Typed, WedgeDecoder, WedgeOutput
+from hardware.scanners.wedge import Partial, Scan, Typed, WedgeDecoder, WedgeOutput, propose
 from station_console.i18n import N_, _
 from station_console.settings import CounterSettings, save_counter_settings
 from station_console.tui.screens.base import ModeScreen
@@ -100,8 +100,10 @@ class ScanTestScreen(ModeScreen):
             with Vertical(id="st-left"):
                 yield Static(
                     _(
-                        "Scan a barcode while the box below is highlighted. Every key is listed "
-                        "with the time since the key before it."
+                        "Scan a few barcodes while the box below is highlighted. Every key is listed "
+                        "with the time since the key before it; Ctrl+G measures them and suggests settings. "
+                        "Exact intake: program the scanner to send a prefix such as ~ (its manual has an "
+                        "'add prefix' code), scan here to see it, and enter it as Prefix."
                     ),
                     classes="help",
                 )
@@ -125,6 +127,8 @@ class ScanTestScreen(ModeScreen):
                 yield Input(str(c.wedge_max_key_gap_ms), id="max_gap", type="integer")
                 yield Label(_("Idle timeout (ms)"))
                 yield Input(str(c.wedge_idle_timeout_ms), id="idle", type="integer")
+                yield Label(_("Wait for the rest of a split scan (ms)"))
+                yield Input(str(c.wedge_rejoin_ms), id="rejoin", type="integer")
                 yield Label(_("Shortest code"))
                 yield Input(str(c.wedge_min_length), id="min_length", type="integer")
                 yield Static(id="st-status")
@@ -151,13 +155,24 @@ class ScanTestScreen(ModeScreen):
         table.scroll_end(animate=False)
         decoder = self.decoder()
         self._take(decoder.feed(key, t))
+        self._arm(t)
+        self._refresh_summary()
+
+    def _arm(self, now: float) -> None:
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(decoder.flush_delay_s(), lambda: self.flush(t + decoder.flush_delay_s()))
-        self._refresh_summary()
+            self._timer = None
+        deadline = self.decoder().deadline()
+        if deadline is not None:
+            # Behind the keys already received (see KeyRouter._flush_in_turn).
+            def in_turn() -> None:
+                self.app.call_later(lambda: self.call_later(self.flush, deadline + 0.001))
+
+            self._timer = self.set_timer(max(0.0, deadline - now) + 0.005, in_turn)
 
     def flush(self, t: float) -> None:
         self._take(self.decoder().flush(t))
+        self._arm(t)
         self._refresh_summary()
 
     def _take(self, outputs: list[WedgeOutput]) -> None:
@@ -187,6 +202,7 @@ class ScanTestScreen(ModeScreen):
                 "wedge_terminator": terminator if terminator in TERMINATORS else c.wedge_terminator,
                 "wedge_max_key_gap_ms": number("max_gap", c.wedge_max_key_gap_ms),
                 "wedge_idle_timeout_ms": number("idle", c.wedge_idle_timeout_ms),
+                "wedge_rejoin_ms": number("rejoin", c.wedge_rejoin_ms),
                 "wedge_min_length": number("min_length", c.wedge_min_length),
             }
         )
@@ -205,22 +221,16 @@ class ScanTestScreen(ModeScreen):
         return groups
 
     def suggestion(self) -> dict[str, Any] | None:
-        """Settings that fit the last burst: its terminator, and a threshold above its largest gap."""
-        bursts = self.bursts()
-        if not bursts or len(bursts[-1]) < 3:
+        """Settings measured from the bursts seen: the scanner's key gap with room, its terminator."""
+        found = propose(self.bursts())
+        if found is None:
             return None
-        burst = bursts[-1]
-        gaps = [(b[1] - a[1]) * 1000 for a, b in zip(burst, burst[1:], strict=False)]
-        last = burst[-1][0]
-        terminator = (
-            "enter"
-            if last in ("enter", "\r", "\n", "ctrl+m", "ctrl+j")
-            else "tab"
-            if last in ("tab", "\t")
-            else "none"
-        )
-        threshold = max(20, int(math.ceil(max(gaps) * 1.5 / 5) * 5))
-        return {"terminator": terminator, "max_gap": threshold, "idle": max(80, threshold * 2)}
+        return {
+            "terminator": found.terminator,
+            "max_gap": found.max_gap_ms,
+            "idle": max(80, found.max_gap_ms * 3),
+            "min_length": found.min_length,
+        }
 
     def _refresh_summary(self) -> None:
         bursts = self.bursts()
@@ -245,6 +255,8 @@ class ScanTestScreen(ModeScreen):
                 lines.append(_("scan: {code}", code=out.code))
             elif isinstance(out, Typed):
                 lines.append(_("typed: {keys}", keys=" ".join(key_label(k) for k in out.keys)))
+            elif isinstance(out, Partial):
+                lines.append(_("refused ({reason}): {text}", reason=out.reason, text=out.text))
         self.query_one("#decoded", Static).update("\n".join(lines))
 
     # -- actions --------------------------------------------------------------------------------
@@ -266,6 +278,7 @@ class ScanTestScreen(ModeScreen):
         self.query_one("#terminator", Select).value = found["terminator"]
         self.query_one("#max_gap", Input).value = str(found["max_gap"])
         self.query_one("#idle", Input).value = str(found["idle"])
+        self.query_one("#min_length", Input).value = str(found["min_length"])
         status.update(_("Suggested settings filled in; Ctrl+S saves them."))
         self.query_one("#capture").focus()
 

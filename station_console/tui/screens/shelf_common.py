@@ -27,9 +27,10 @@ STATUS_LABELS = {
     "picked_up": N_("picked up"),
     "returned": N_("returned"),
     "written_off": N_("written off"),
-    "cancelled": N_("cancelled"),
+    "cancelled": N_("undone"),  # a check-in the clerk undid: never on a shelf, shown struck through
 }
 PROBLEM_STYLE = "bold white on dark_red"
+UNDONE_STYLE = "strike dim"
 
 
 def heat_style(fill: float) -> str:
@@ -52,7 +53,14 @@ def problem_text(kind: str | None) -> Text:
 
 
 def parcel_cells(row: ParcelRow) -> tuple[Any, ...]:
-    """One parcel as table cells; a problem parcel's waybill and flag are shown in red."""
+    """One parcel as table cells; a problem parcel's waybill and flag are shown in red, an undone
+    check-in struck through and dimmed."""
+    status = _(STATUS_LABELS.get(row.status, row.status))
+    if row.status == "cancelled":
+        cells = (row.waybill, row.carrier, row.pickup_code or "-", row.location or "-", row.size)
+        struck = [Text(str(c), style=UNDONE_STYLE) for c in (*cells, row.masked_phone or "-")]
+        struck.append(Text(f"{row.checked_in_at:%m-%d %H:%M}", style=UNDONE_STYLE))
+        return (*struck, Text(status, style="bold"), Text(""))
     waybill = Text(row.waybill, style="bold red") if row.flagged else Text(row.waybill)
     return (
         waybill,
@@ -62,7 +70,7 @@ def parcel_cells(row: ParcelRow) -> tuple[Any, ...]:
         row.size,
         row.masked_phone or "-",
         f"{row.checked_in_at:%m-%d %H:%M}",
-        _(STATUS_LABELS.get(row.status, row.status)),
+        status,
         problem_text(row.problem_kind),
     )
 

@@ -1,7 +1,9 @@
 """Sign-in: a dialog over the console at start and on lock; on a new station it creates the manager.
 
-It cannot be dismissed without signing in (the app's mode keys do not reach past a modal screen), only
-the app's quit key works. Wrong name and wrong PIN read the same.
+On a new station it also asks for the station's time zone (the machine's by default) and opening
+hours: they define the business day and its closing time. It cannot be dismissed without signing in
+(the app's mode keys do not reach past a modal screen), only the app's quit key works. Wrong name and
+wrong PIN read the same.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from textual.widgets import Input, Label, Static
 
 from station_console.errors import StationError
 from station_console.i18n import _
+from station_console.services.admin import setup
 from station_console.services.people import clerks
 from station_console.services.people.clerks import ClerkInfo
 
@@ -52,6 +55,12 @@ class SignInScreen(ModalScreen[ClerkInfo]):
                     max_length=12,
                     restrict=r"[0-9]*",
                 )
+                settings = self.station.settings()
+                yield Label(_("Station time zone (defines the business day)"), classes="hint")
+                # A new station's zone is the machine's unless `station init --timezone` said otherwise.
+                yield Input(settings.timezone, id="signin-zone", max_length=64)
+                yield Label(_("Opening hours"), classes="hint")
+                yield Input(settings.opening_hours, id="signin-hours", max_length=32)
             yield Static("", id="signin-error")
             yield Static(_("Enter: next field, then sign in · Ctrl+Q: quit"), classes="hint")
 
@@ -72,6 +81,18 @@ class SignInScreen(ModalScreen[ClerkInfo]):
 
     @on(Input.Submitted, "#signin-pin2")
     def _pin2_done(self) -> None:
+        if self.query_one("#signin-pin", Input).value != self.query_one("#signin-pin2", Input).value:
+            self._show_error(_("The two PINs differ"))
+            return
+        self.query_one("#signin-error", Static).update("")
+        self.query_one("#signin-zone", Input).focus()
+
+    @on(Input.Submitted, "#signin-zone")
+    def _zone_done(self) -> None:
+        self.query_one("#signin-hours", Input).focus()
+
+    @on(Input.Submitted, "#signin-hours")
+    def _hours_done(self) -> None:
         self.attempt()
 
     def attempt(self) -> None:
@@ -83,15 +104,24 @@ class SignInScreen(ModalScreen[ClerkInfo]):
                 if pin != self.query_one("#signin-pin2", Input).value:
                     self._show_error(_("The two PINs differ"))
                     return
+                zone = self.query_one("#signin-zone", Input).value
+                hours = self.query_one("#signin-hours", Input).value
+                setup.station_basics(zone, hours)  # checked before anything is created
                 clerks.create_first_manager(self.station, name, pin)
-            info = clerks.sign_in(self.station, name, pin)
+                info = clerks.sign_in(self.station, name, pin)
+                setup.set_station_basics(self.station, zone, hours)
+            else:
+                info = clerks.sign_in(self.station, name, pin)
         except StationError as exc:
-            self._show_error(exc.message())
+            self._show_error(exc.message(), keep_pins=exc.code in ("bad_timezone", "bad_hours"))
             return
         self.dismiss(info)
 
-    def _show_error(self, text: str) -> None:
+    def _show_error(self, text: str, *, keep_pins: bool = False) -> None:
         self.query_one("#signin-error", Static).update(text)
+        if keep_pins:
+            self.query_one("#signin-zone", Input).focus()
+            return
         for field in self.query(Input):
             if field.password:
                 field.value = ""

@@ -2,8 +2,10 @@
 
 `KeyRouter` feeds the keys that reach its `WedgeInput`s to `hardware.scanners.wedge.WedgeDecoder`
 (pure timing logic). A complete scan becomes one `KeyRouter.Scanned` message posted to the owner
-screen; keys a person typed are replayed, in order, to whatever is focused, as if nothing happened.
-Time comes from `clock(event)`: the key's arrival time by default; tests inject their own (the seam).
+screen; scanner output that is not a whole code (a split scan, too short, no prefix) becomes one
+`KeyRouter.Refused` message and is stored nowhere: keys of it that were already typed into a field
+are taken back out. Keys a person typed are replayed, in order, to whatever is focused, as if nothing
+happened. Time comes from `clock(event)`: the key's arrival time by default; tests inject their own.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
 
-from hardware.scanners.wedge import Scan, WedgeDecoder, WedgeOutput
+from hardware.scanners.wedge import Partial, Scan, WedgeDecoder, WedgeOutput
 
 Clock = Callable[[events.Key | None], float]
 _ALWAYS_ROUTED = frozenset({"enter", "tab"})
+# Separators inside GS1 and ISO 15434 barcodes arrive as ctrl+ keys: they are part of the code.
+_CODE_CONTROLS = frozenset("\x04\x1c\x1d\x1e\x1f")
 
 
 def arrival_time(event: events.Key | None) -> float:
@@ -42,13 +46,23 @@ class KeyRouter:
         source: str = "wedge"
         key_time: float = 0.0  # arrival of the terminator, for scan-to-screen timing
 
+    @dataclass
+    class Refused(Message):
+        """Scanner output that is not a whole code: say so loudly; nothing of it is kept."""
+
+        reason: str  # split | short | framing | garbled
+        text: str
+
     def __init__(self, owner: Widget, decoder: WedgeDecoder, clock: Clock = arrival_time) -> None:
         self.owner = owner
         self.decoder = decoder
         self.clock = clock
         self._replayed: set[int] = set()  # ids of key events we re-posted ourselves
+        self._withdrawn: set[int] = set()  # ...of those, ones taken back before they arrived
         self._timer: Timer | None = None
+        self._typed_into: list[tuple[Widget, str, int]] = []  # the last characters replayed, where, event id
         self.scans = 0
+        self.refused = 0
 
     @classmethod
     def from_settings(cls, owner: Widget, counter_settings: Any) -> KeyRouter:
@@ -58,45 +72,94 @@ class KeyRouter:
         """Take `event` if the decoder must see it; False lets the widget handle it now."""
         if id(event) in self._replayed:
             self._replayed.discard(id(event))
+            if id(event) in self._withdrawn:
+                self._withdrawn.discard(id(event))
+                return True  # a scan's head, taken back while the key was on its way: dropped
             return False
-        token = event.character if event.is_printable and event.character else event.key
-        if not (event.is_printable or token in _ALWAYS_ROUTED or self.decoder.pending):
+        token = _token(event)
+        if not (len(token) == 1 or token in _ALWAYS_ROUTED or self.decoder.pending):
+            self._typed_into.clear()  # a person's own key (arrow, backspace...): nothing to take back
             return False  # F-keys, arrows, ctrl+...: instant, unless a burst is being decided
         now = self.clock(event)
         self._handle(self.decoder.feed(token, now), now)
-        if self.decoder.pending:
-            self._arm_flush()
+        self._arm_flush(now)
         return True
 
     def flush(self) -> None:
-        """Decide on held keys once the burst is over (runs on a timer)."""
-        self._timer = None
+        """Decide on held keys once their time is up."""
         now = self.clock(None)
         self._handle(self.decoder.flush(now), now)
-        if self.decoder.pending:
-            self._arm_flush()
+        self._arm_flush(now)
 
-    def _arm_flush(self) -> None:
+    def _arm_flush(self, now: float) -> None:
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.owner.set_timer(self.decoder.flush_delay_s(), self.flush)
+            self._timer = None
+        deadline = self.decoder.deadline()
+        if deadline is not None:
+            self._timer = self.owner.set_timer(max(0.0, deadline - now) + 0.005, self._flush_in_turn)
+
+    def _flush_in_turn(self) -> None:
+        """The timer's flush, queued behind every key already received.
+
+        A timer runs on its own, but keys wait in the app's queue and then the focused field's: on a
+        busy machine the rest of a split scan can be waiting there, stamped in time, while the timer
+        says the time is up. So the flush goes through the same two queues as the keys."""
+        self._timer = None
+        app = self.owner.app
+        app.call_later(lambda: (app.focused or self.owner).call_later(self.flush))
 
     def _handle(self, outputs: list[WedgeOutput], now: float) -> None:
         for out in outputs:
             if isinstance(out, Scan):
                 self.scans += 1
-                self.owner.post_message(KeyRouter.Scanned(out.code, "wedge", now))
+                self._typed_into.clear()
+                self._post_in_turn(KeyRouter.Scanned(out.code, "wedge", now))
+            elif isinstance(out, Partial):
+                self.refused += 1
+                self._take_back(out.retract)
+                self._post_in_turn(KeyRouter.Refused(out.reason, out.text))
             else:
                 for token in out.keys:
                     self._replay(token)
 
+    def _post_in_turn(self, message: Message) -> None:
+        """Tell the owner after the focused field has handled the keys typed before (a phone, its
+        Enter): those were replayed into the field's queue, so the scan goes through it too."""
+        target = self.owner.app.focused or self.owner
+        target.call_later(self.owner.post_message, message)
+
     def _replay(self, token: str) -> None:
+        if token in _CODE_CONTROLS:
+            return  # no field takes a control character
         event = events.Key(_character_to_key(token), token) if len(token) == 1 else events.Key(token, None)
         self._replayed.add(id(event))
         event.set_sender(self.owner.app)  # bubbles all the way up, so the App checks its key bindings
         event._set_forwarded()  # ...as a delivered key, not as new input to forward again
         target = self.owner.app.focused or self.owner
+        if len(token) == 1 and token.isprintable():
+            self._typed_into = [*self._typed_into, (target, token, id(event))][-4:]
+        else:
+            self._typed_into.clear()
         target.post_message(event)
+
+    def _take_back(self, count: int) -> None:
+        """Take the last `count` replayed characters back: drop their keys if they have not arrived yet,
+        else remove them from the field they went to (if they are still at its end)."""
+        taken, self._typed_into = self._typed_into[-count:] if count else [], []
+        for target, char, event_id in reversed(taken):
+            if event_id in self._replayed:
+                self._withdrawn.add(event_id)
+            elif isinstance(target, Input) and target.value.endswith(char):
+                target.value = target.value[: -len(char)]
+
+
+def _token(event: events.Key) -> str:
+    if event.is_printable and event.character:
+        return event.character
+    if event.character in _CODE_CONTROLS:
+        return event.character
+    return event.key
 
 
 class WedgeInput(Input):

@@ -1,0 +1,32 @@
+"""A refused scan the clerk dismissed from the check-in screen's "needs attention" list, in the audit trail.
+
+Refusals write nothing (that is the point of refusing), so the list on screen is the only trace of them
+while they wait; once the clerk dismisses one, an event says who let which refusal go, and why it was
+refused. A fragment of a split scan is never stored: only its length.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from db.models import EventKind
+from station_console.services.core import audit
+from station_console.services.core.station import Station
+
+KINDS = ("partial", "refused", "conflict", "duplicate", "no_room", "phone", "typed", "error")
+
+
+def record_dismissal(station: Station, *, kind: str, code: str, waybill: str | None, length: int = 0) -> None:
+    """One `refusal_dismissed` event: the kind of refusal, its code, the waybill when it was a whole one."""
+    details: dict[str, str | int] = {
+        "kind": kind if kind in KINDS else "refused",
+        "code": code[:40],
+        "waybill": "" if kind == "partial" else (waybill or "")[:40],
+    }
+    if kind == "partial":
+        details["length"] = length
+
+    def work(session: Session) -> None:
+        audit.record(session, station, EventKind.REFUSAL_DISMISSED, details=details)
+
+    station.run(work)

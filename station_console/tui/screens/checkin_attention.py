@@ -1,0 +1,139 @@
+"""The check-in screen's "needs attention" list: every refused scan and every open question stays here
+until the clerk resolves or dismisses it, so nothing a busy clerk missed in the message box vanishes.
+
+Compact on purpose: a one-line head with the count and the keys, and a short table (newest first).
+The screen owns the items' actions (keys Ctrl+Y, Ctrl+B, Ctrl+X); this widget only keeps and shows them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from station_console.i18n import N_, _
+from station_console.tui.screens.checkin_writer import ScanRequest
+
+KIND_LABELS = {
+    "partial": N_("partial scan"),
+    "refused": N_("refused"),
+    "conflict": N_("carrier?"),
+    "duplicate": N_("on the shelf"),
+    "no_room": N_("no room"),
+    "phone": N_("phone"),
+    "typed": N_("typing"),
+    "error": N_("error"),
+}
+_ids = itertools.count(1)
+
+
+@dataclass
+class Attention:
+    kind: str  # a key of KIND_LABELS
+    code: str  # the refusal's code (a partial scan: split, short, framing, garbled)
+    text: str  # what happened, in the clerk's language
+    hint: str  # the key that resolves it
+    waybill: str | None = None
+    request: ScanRequest | None = None  # a question's scan, to check in once answered
+    detected: str | None = None  # a carrier question: the carrier the number looks like
+    parcel_id: int | None = None  # a duplicate: the parcel already on the shelf
+    length: int = 0  # a partial scan: how many characters came (the fragment is kept nowhere)
+    id: int = 0
+    at: str = ""  # station time, set when it is listed
+
+    def __post_init__(self) -> None:
+        self.id = self.id or next(_ids)
+
+
+class AttentionList(Vertical):
+    DEFAULT_CSS: ClassVar[str] = """
+    AttentionList { height: auto; padding: 0 1; }
+    AttentionList #att-head { height: 1; color: $text-muted; }
+    AttentionList.-open #att-head { color: $warning; text-style: bold; }
+    AttentionList #att-table { height: auto; max-height: 6; display: none; }
+    AttentionList.-open #att-table { display: block; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.items: list[Attention] = []  # newest first
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="att-head")
+        yield DataTable(id="att-table", cursor_type="row", show_header=False, zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.can_focus = False  # the fields keep the focus; the screen's keys act on the highlighted row
+        for key in ("at", "kind", "text", "hint"):
+            table.add_column(key, key=key)
+        self._redraw()
+
+    def add(self, item: Attention) -> Attention:
+        """Add `item`, or refresh the open one for the same waybill and kind (a scan repeated)."""
+        same = next(
+            (i for i in self.items if item.waybill and (i.kind, i.waybill) == (item.kind, item.waybill)), None
+        )
+        if same is not None:
+            self.remove_item(same.id)
+        self.items.insert(0, item)
+        self._redraw(select=item.id)
+        return item
+
+    def remove_item(self, item_id: int) -> Attention | None:
+        item = next((i for i in self.items if i.id == item_id), None)
+        if item is None:
+            return None
+        chosen = self.selected()
+        self.items.remove(item)
+        self._redraw(select=chosen.id if chosen is not None and chosen is not item else None)
+        return item
+
+    def remove_waybill(self, waybill: str) -> None:
+        """A waybill checked in after all: its refusals and questions are settled."""
+        for item in [
+            i for i in self.items if i.waybill == waybill and i.kind in ("refused", "conflict", "no_room")
+        ]:
+            self.remove_item(item.id)
+
+    def get(self, item_id: int | None) -> Attention | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def selected(self) -> Attention | None:
+        table = self.query_one(DataTable)
+        if not self.items or table.row_count == 0:
+            return None
+        row_key, _col = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return self.get(int(str(row_key.value)))
+
+    def move(self, delta: int) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + delta)))
+
+    def _redraw(self, select: int | None = None) -> None:
+        """The table from the items, newest first (few rows: redrawn whole)."""
+        table = self.query_one(DataTable)
+        table.clear()
+        for item in self.items:
+            kind = Text(_(KIND_LABELS.get(item.kind, item.kind)), style="bold")
+            table.add_row(item.at, kind, Text(item.text), Text(item.hint, style="italic"), key=str(item.id))
+        ids = [i.id for i in self.items]
+        if select in ids:
+            table.move_cursor(row=ids.index(select))
+        self._show_head()
+
+    def _show_head(self) -> None:
+        n = len(self.items)
+        self.set_class(bool(n), "-open")
+        head = (
+            _("Needs attention: {n}  ·  ↑↓ choose · Ctrl+Y do it · Ctrl+B keep batch · Ctrl+X dismiss", n=n)
+            if n
+            else _("Needs attention: nothing")
+        )
+        self.query_one("#att-head", Static).update(head)

@@ -1,0 +1,215 @@
+"""The check-in screen's writes, in the order the clerk made them, off the UI thread.
+
+Every service call of the screen (a check-in, a phone, a recipient, an undo, a reprint, a dismissal) is
+a job run on one dedicated thread, so a burst of scans is never reordered and a phone always follows the check-in
+it belongs to. Each job runs inside a short Textual worker that awaits it and posts the outcome to the
+screen as one of the messages below; the UI thread never waits on the database. (One long-lived worker
+would keep `App.workers` busy forever, and an `exclusive` group would cancel scans still waiting.)
+
+A phone refers to its scan by the scan's sequence number, not a parcel id: the writer alone knows which
+parcel each scan became, so a phone typed before its check-in has even returned still lands on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+from textual.widget import Widget
+
+from station_console.errors import NotFound, StationError
+from station_console.i18n import N_
+from station_console.services.checkin.dismissals import record_dismissal
+from station_console.services.checkin.transaction import CheckinResult, check_in, set_phone, undo_last
+from station_console.services.core.station import Station
+from station_console.services.printing.jobs import reprint
+from station_console.services.scan.carriers import get_detector
+from station_console.tui.screens.base import report_unexpected
+
+if TYPE_CHECKING:
+    from station_console.tui.screens.checkin_recipient import Picked
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    """One scan to check in. `carrier`: the clerk's answer to a carrier question; `item`: the
+    needs-attention entry this request resolves."""
+
+    raw: str
+    seq: int
+    size: str | None = None
+    batch: str | None = None
+    carrier: str | None = None
+    key_time: float = 0.0
+    item: int | None = None
+    courier_batch: int | None = None  # the courier's batch open on the screen
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    text: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, exc: StationError) -> Refusal:
+        return cls(exc.code, exc.message(), dict(exc.params))
+
+
+class CheckinWriter:
+    @dataclass
+    class CheckedIn(Message):
+        request: ScanRequest
+        result: CheckinResult
+
+    @dataclass
+    class ScanRefused(Message):
+        request: ScanRequest
+        refusal: Refusal
+
+    @dataclass
+    class PhoneSaved(Message):
+        seq: int
+        parcel_id: int
+        masked: str
+
+    @dataclass
+    class PhoneRefused(Message):
+        seq: int
+        refusal: Refusal
+
+    @dataclass
+    class RecipientSaved(Message):
+        seq: int
+        parcel_id: int
+        who: str  # the person's name (and masked phone), or the typed name
+        masked: str | None  # the parcel's phone now
+        consent_missing: bool
+        wants_door: bool
+
+    @dataclass
+    class Undone(Message):
+        result: CheckinResult
+
+    @dataclass
+    class Reprinted(Message):
+        item: int
+        job_id: int
+
+    @dataclass
+    class ActionRefused(Message):
+        """An undo, reprint or dismissal the service refused."""
+
+        refusal: Refusal
+        item: int | None = None
+
+    @dataclass
+    class Crashed(Message):
+        """A bug: logged; one calm line for the clerk."""
+
+        text: str
+
+    def __init__(self, screen: Widget, station: Station) -> None:
+        self.screen = screen
+        self.station = station
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkin")
+        self._parcels: dict[int, int] = {}  # scan seq -> parcel id (writer thread only)
+
+    def submit(self, job: Any, *args: Any, **kwargs: Any) -> None:
+        """Queue `job(*args)` behind every job before it; its message goes to the screen."""
+        self.screen.run_worker(self._run(partial(job, *args, **kwargs)), group="checkin", exit_on_error=False)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    async def _run(self, job: Any) -> None:
+        message = await asyncio.get_running_loop().run_in_executor(self._pool, self._guarded, job)
+        if message is not None:
+            self.screen.post_message(message)
+
+    def _guarded(self, job: Any) -> Message | None:
+        try:
+            result: Message | None = job()
+        except Exception as exc:  # a bug must not end the console: logged, one line on screen
+            return CheckinWriter.Crashed(report_unexpected(self.screen, exc))  # type: ignore[arg-type]
+        return result
+
+    # -- jobs (writer thread) ---------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Build the carrier detector now, not during the first scan burst."""
+        get_detector(self.station)
+
+    def check_in(self, request: ScanRequest, *, hold_label: bool) -> Message:
+        try:
+            result = check_in(
+                self.station,
+                request.raw,
+                batch=request.batch,
+                carrier=request.carrier,
+                size=request.size,
+                hold_label=hold_label,
+                courier_batch=request.courier_batch,
+            )
+        except StationError as exc:
+            return CheckinWriter.ScanRefused(request, Refusal.of(exc))
+        self._parcels[request.seq] = result.parcel_id
+        return CheckinWriter.CheckedIn(request, result)
+
+    def set_phone(self, seq: int, phone: str) -> Message:
+        parcel_id = self._parcels.get(seq)
+        try:
+            if parcel_id is None:
+                raise NotFound(
+                    N_("That scan was not checked in: scan the parcel again"), code="not_checked_in"
+                )
+            masked = set_phone(self.station, parcel_id, phone)
+        except StationError as exc:
+            return CheckinWriter.PhoneRefused(seq, Refusal.of(exc))
+        return CheckinWriter.PhoneSaved(seq, parcel_id, masked)
+
+    def recipient(self, seq: int, picked: Picked) -> Message:
+        # On demand: the directory's matching loads when a recipient is first looked for.
+        from station_console.services.recipients import matching
+
+        parcel_id = self._parcels.get(seq)
+        try:
+            if parcel_id is None:
+                raise NotFound(
+                    N_("That scan was not checked in: scan the parcel again"), code="not_checked_in"
+                )
+            if picked.recipient_id is None:
+                matching.name(self.station, parcel_id, picked.name)
+                return CheckinWriter.RecipientSaved(seq, parcel_id, picked.describe(), None, False, False)
+            linked = matching.link(self.station, parcel_id, picked.recipient_id)
+        except StationError as exc:
+            return CheckinWriter.PhoneRefused(seq, Refusal.of(exc))
+        return CheckinWriter.RecipientSaved(
+            seq, parcel_id, picked.describe(), linked.masked_phone, linked.consent_missing, picked.wants_door
+        )
+
+    def undo(self) -> Message:
+        try:
+            result = undo_last(self.station)
+        except StationError as exc:
+            return CheckinWriter.ActionRefused(Refusal.of(exc))
+        self._parcels = {seq: pid for seq, pid in self._parcels.items() if pid != result.parcel_id}
+        return CheckinWriter.Undone(result)
+
+    def reprint(self, item: int, parcel_id: int) -> Message:
+        try:
+            job = reprint(self.station, parcel_id)
+        except StationError as exc:
+            return CheckinWriter.ActionRefused(Refusal.of(exc), item)
+        return CheckinWriter.Reprinted(item, job.id or 0)
+
+    def dismiss(self, kind: str, code: str, waybill: str | None, length: int) -> Message | None:
+        try:
+            record_dismissal(self.station, kind=kind, code=code, waybill=waybill, length=length)
+        except StationError as exc:
+            return CheckinWriter.ActionRefused(Refusal.of(exc))
+        return None

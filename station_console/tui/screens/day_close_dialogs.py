@@ -1,0 +1,104 @@
+"""The day close's questions: the figures to confirm, a second yes before closing time, a reopen reason.
+
+Each dialog only asks; the Reports screen runs the service (which decides who may, and when).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from station_console.i18n import N_, _
+from station_console.services.day import export
+
+
+class ConfirmClose(ModalScreen[bool]):
+    """The day's figures, and one deliberate yes (the button, or Ctrl+Y); anything else cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(False)", N_("Cancel"), id="close.cancel"),
+        Binding("ctrl+y", "dismiss(True)", N_("Close the day"), id="close.yes"),
+    ]
+
+    def __init__(self, report: dict[str, Any], *, question: str = "", early: bool = False) -> None:
+        super().__init__()
+        self.report = report
+        self.question = question
+        self.early = early
+
+    def compose(self) -> ComposeResult:
+        report = self.report
+        with Vertical(classes="dialog" + (" -early" if self.early else "")):
+            yield Static(_("Close business day {day}?", day=report["date"]), classes="dialog-title")
+            totals = report["totals"]
+            yield Static(
+                "\n".join(
+                    [
+                        _(
+                            "Opening {opening} + checked in {checked_in} - picked up {picked_up} - returned "
+                            "{returned} - written off {written_off} = closing {closing}",
+                            **{k: totals[k] for k in export.FIGURE_KEYS},
+                        ),
+                        *export.summary_lines(report)[:2],
+                    ]
+                ),
+                id="close-figures",
+            )
+            yield Static(
+                self.question
+                or _(
+                    "Its figures are frozen with their SHA-256; work after the close belongs to the next day."
+                ),
+                id="close-question",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Close the day"), id="close-yes", variant="error" if self.early else "primary")
+                yield Button(_("Cancel"), id="close-no")
+
+    def on_mount(self) -> None:
+        self.query_one("#close-no", Button).focus()  # Enter alone never closes a day
+
+    @on(Button.Pressed, "#close-yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#close-no")
+    def _no(self) -> None:
+        self.dismiss(False)
+
+
+class ReopenDay(ModalScreen[str | None]):
+    """A manager reopens a closed day: the reason is required (it goes into the audit trail)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", N_("Cancel"), id="reopen.cancel"),
+    ]
+
+    def __init__(self, day: str) -> None:
+        super().__init__()
+        self.day = day
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(_("Reopen business day {day}?", day=self.day), classes="dialog-title")
+            yield Static(
+                _(
+                    "Its close is withdrawn; closing it again stores new figures and a new hash. "
+                    "Say why (kept in the audit trail), then Enter."
+                )
+            )
+            yield Input(placeholder=_("reason"), id="reopen-reason", max_length=200)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted, "#reopen-reason")
+    def _submit(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())

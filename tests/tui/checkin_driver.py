@@ -1,0 +1,154 @@
+"""Driving the Check-in screen with key times the test chooses (the router's clock seam), and reading the
+database behind it. Used by the screen's Pilot tests and by the shift replay."""
+
+from __future__ import annotations
+
+import asyncio
+import unicodedata
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from textual import events
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+from textual.widgets import Static
+from textual.worker import WorkerCancelled
+
+from db.models import Notification, Parcel, PrintJob
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.screens.checkin import CheckinScreen
+from station_console.tui.screens.checkin_attention import Attention, AttentionList
+
+SCANNER, PERSON = 0.004, 0.25
+
+
+class KeyClock:
+    """Every key arrives `step` s after the previous one; a timer flush sees `idle` s of silence."""
+
+    def __init__(self) -> None:
+        self.t = 100.0
+        self.scanner()
+
+    def scanner(self) -> None:
+        self.step, self.idle = SCANNER, 0.0
+
+    def person(self) -> None:
+        self.step, self.idle = PERSON, 1.0
+
+    def __call__(self, event: Any) -> float:
+        if event is None:
+            return self.t + self.idle
+        self.t += self.step
+        return self.t
+
+
+async def send_keys(pilot: Any, *keys: str, settle: bool = True) -> None:
+    """Keys into the app's input queue, as the terminal driver delivers them, then until the app is idle.
+
+    Pilot.press waits for the whole process to go idle after every key (up to a second each on a busy
+    machine); a scanner's keys do not wait for anything, so they go in back to back here."""
+    app = pilot.app
+    for key in keys:  # the key and character as App._press_keys makes them
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:
+            char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    if settle:
+        await pilot.pause(0.01)  # the screen's queues drained (not "the whole process idle")
+
+
+async def start(app: StationApp, pilot: Any) -> tuple[CheckinScreen, KeyClock]:
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, CheckinScreen)
+    clock = KeyClock()
+    assert screen.router is not None
+    screen.router.clock = clock
+    return screen, clock
+
+
+async def scan(pilot: Any, clock: KeyClock, code: str, *, gap: float = 0.6, end: str = "enter") -> None:
+    """A whole scan, `gap` s after the last key."""
+    clock.t += gap  # the time between two parcels
+    clock.scanner()
+    await send_keys(pilot, *list(code), end)
+
+
+async def scan_split(
+    pilot: Any, clock: KeyClock, code: str, *, at: int, hiccup: float | None, gap: float = 0.6
+) -> None:
+    """A scan whose keys stop after `at` characters for `hiccup` s (None: the rest never comes)."""
+    clock.t += gap
+    clock.scanner()
+    await send_keys(pilot, *list(code[:at]))
+    # During the hiccup the router's timer looks at the keys (it sees the hiccup's silence so far).
+    clock.idle = hiccup if hiccup is not None else 0.0
+    await pilot.pause(0.05)
+    if hiccup is None:
+        return
+    clock.t += hiccup
+    clock.idle = 0.0
+    await send_keys(pilot, *list(code[at:]), "enter")
+
+
+async def type_slowly(pilot: Any, clock: KeyClock, *keys: str) -> None:
+    clock.person()
+    for key in keys:  # a person's keys come apart: each is handled before the next
+        await send_keys(pilot, key, settle=False)
+        await asyncio.sleep(0.01)
+    await pilot.pause(0.06)  # the router releases a person's last key after the gap (35 ms)
+
+
+async def settle(app: StationApp, pilot: Any) -> None:
+    """Every worker done and every message it posted handled (twice: a result may start more work)."""
+    for _ in range(2):
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive status refresh replaced by a newer one: wait for that
+            await app.workers.wait_for_complete()
+        await pilot.pause(0.01)
+
+
+def status(screen: CheckinScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def attention(screen: CheckinScreen) -> list[Attention]:
+    return list(screen.query_one(AttentionList).items)
+
+
+def db_counts(station: Station) -> tuple[int, int, int]:
+    """(parcels on the shelves or not, label jobs, messages)."""
+    with station.read() as s:
+        return tuple(  # type: ignore[return-value]
+            int(s.exec(select(func.count()).select_from(m)).one()) for m in (Parcel, PrintJob, Notification)
+        )
+
+
+def parcels(station: Station) -> dict[str, str | None]:
+    """Waybill -> full phone, of every parcel checked in (and not undone), in check-in order."""
+    with station.read() as s:
+        rows = s.exec(
+            select(Parcel.waybill, Parcel.phone_full)
+            .where(Parcel.status != "cancelled")
+            .order_by(col(Parcel.id))
+        ).all()
+    return dict(rows)  # type: ignore[arg-type]
+
+
+def jobs_of(station: Station, parcel_id: int) -> list[str]:
+    with station.read() as s:
+        query = select(PrintJob.status).where(PrintJob.parcel_id == parcel_id).order_by(col(PrintJob.id))
+        return list(s.exec(query).all())
+
+
+def notes_of(station: Station, parcel_id: int) -> list[tuple[str, str]]:
+    with station.read() as s:
+        query = select(Notification.kind, Notification.status).where(Notification.parcel_id == parcel_id)
+        return [tuple(r) for r in s.exec(query.order_by(col(Notification.id))).all()]  # type: ignore[misc]
