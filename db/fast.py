@@ -8,8 +8,8 @@ own bind processors, `before_cursor_execute` listeners still see it, and driver 
 SQLAlchemy's (so `Station.run` retries and refuses them as it does any other statement's). The
 engine's `echo` does not log them.
 
-Rows come back as the driver gives them, unconverted: use `Hot` for statements that return integers
-and text. `insert` writes a model's row this way (no ORM unit of work); `insert_row` writes a row
+Rows come back as the driver gives them, unconverted, unless the statement is made `typed` (then each
+selected column goes through its type's result processor: dates, times, booleans). `insert` writes a model's row this way (no ORM unit of work); `insert_row` writes a row
 from a plain dict, for callers that do not need the model object at all.
 """
 
@@ -30,6 +30,7 @@ from sqlmodel import Session, SQLModel
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
+    results: tuple[Callable[[Any], Any] | None, ...] | None  # each selected column's conversion, if typed
     order: tuple[str, ...] | None  # parameter names by position (qmark drivers), None for named ones
     fixed: dict[str, Any]  # values written into the statement itself (literals in its WHERE)
     processors: dict[str, Callable[[Any], Any]]  # each bound value's type conversion, when it has one
@@ -50,8 +51,9 @@ class Hot:
     Parameters are `bindparam`s named in the statement; anything else it binds is fixed at build time.
     """
 
-    def __init__(self, statement: ClauseElement) -> None:
+    def __init__(self, statement: ClauseElement, *, typed: bool = False) -> None:
         self.statement = statement
+        self.typed = typed
         self._compiled: dict[str, _Compiled] = {}
 
     def _for(self, dialect: Dialect) -> _Compiled:
@@ -65,8 +67,15 @@ class Hot:
                 process = kind.dialect_impl(dialect).bind_processor(dialect)
                 if process is not None:
                     processors[name] = process
+            results = None
+            if self.typed:
+                results = tuple(
+                    column.type.dialect_impl(dialect).result_processor(dialect, None)
+                    for column in self.statement.selected_columns  # type: ignore[attr-defined]
+                )
             found = _Compiled(
                 sql=compiled.string,
+                results=results,
                 order=tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None,
                 fixed={
                     name: bind.effective_value
@@ -98,9 +107,16 @@ class Hot:
     def rows(self, session: Session, **params: Any) -> list[tuple[Any, ...]]:
         cursor = self.execute(session, **params)
         try:
-            return list(cursor.fetchall())
+            rows = cursor.fetchall()
         finally:
             cursor.close()
+        convert = self._for(session.get_bind().dialect).results
+        if convert is None:
+            return list(rows)
+        return [
+            tuple(value if fn is None else fn(value) for fn, value in zip(convert, row, strict=True))
+            for row in rows
+        ]
 
     def first(self, session: Session, **params: Any) -> tuple[Any, ...] | None:
         cursor = self.execute(session, **params)
