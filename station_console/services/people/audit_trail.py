@@ -1,9 +1,10 @@
 """Reading the audit trail: verify the hash chain, a parcel's timeline, a clerk's activity.
 
 `verify` walks every event in id order, recomputing each hash from the stored fields and the stored
-`prev_hash`, and checks that each `prev_hash` is the hash of the event before. An edited row fails its
-own hash; a deleted or reordered row breaks the link of the event after it; a deleted last row no
-longer matches the audit head.
+`prev_hash`, and checks that each `prev_hash` is the hash of the event before it in its chain (each
+counter writes its own; the events from before chains were per counter form one). An edited row fails
+its own hash; a deleted or reordered row breaks the link of the event after it; a deleted last row no
+longer matches its chain's head.
 """
 
 from __future__ import annotations
@@ -87,10 +88,12 @@ class VerifyResult:
 
 
 def verify(station: Station) -> VerifyResult:
-    """Check the whole chain; names the first bad event."""
+    """Check every chain; names the first bad event."""
     checked = 0
-    prev = ""
-    last_id: int | None = None
+    # Per chain (a counter's name; "" for the events before chains were per counter): the newest
+    # event's hash and id so far.
+    prev: dict[str, str] = {}
+    last: dict[str, int] = {}
     with station.read() as session:
         after = 0
         while True:
@@ -104,19 +107,24 @@ def verify(station: Station) -> VerifyResult:
                 break
             for event in batch:
                 assert event.id is not None
-                if event.prev_hash != prev:
+                chain = event.chain or ""
+                if event.prev_hash != prev.get(chain, ""):
                     return VerifyResult(False, checked, event.id, "broken_link")
                 if event_hash(event, event.prev_hash) != event.hash:
                     return VerifyResult(False, checked, event.id, "edited")
                 checked += 1
-                prev, last_id = event.hash, event.id
-            after = last_id or after
+                prev[chain], last[chain] = event.hash, event.id
+                after = event.id
             session.expunge_all()
-        head = session.get(AuditHead, 1)
-    head_hash = head.last_hash if head else ""
-    head_id = head.last_event_id if head else None
-    if head_hash != prev or head_id != last_id:
-        return VerifyResult(False, checked, head_id if head_id is not None else last_id, "head_mismatch")
+        heads = {head.chain: head for head in session.exec(select(AuditHead)).all()}
+    for chain in sorted(set(heads) | set(prev)):
+        head = heads.get(chain)
+        head_hash = head.last_hash if head else ""
+        head_id = head.last_event_id if head else None
+        if head_hash != prev.get(chain, "") or head_id != last.get(chain):
+            return VerifyResult(
+                False, checked, head_id if head_id is not None else last.get(chain), "head_mismatch"
+            )
     return VerifyResult(True, checked)
 
 

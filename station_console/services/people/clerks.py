@@ -13,6 +13,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -98,8 +99,11 @@ def _maxmem(n: int, r: int) -> int:
     return 128 * n * r + 4 * 1024 * 1024
 
 
-# Verified against when the name is unknown, so both paths cost one scrypt run.
-_DUMMY_HASH = hash_pin("0000")
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so both paths cost one scrypt run (made on first
+    use, not at import: the console's start-up does not wait for it)."""
+    return hash_pin("0000")
 
 
 def validate_pin(pin: str) -> str:
@@ -220,7 +224,7 @@ def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
     """Check a name and PIN; nothing is written. Wrong name and wrong PIN read the same."""
     with station.read() as session:
         row = _find(session, name)
-    ok = check_pin(pin or "", row.pin_hash if row is not None else _DUMMY_HASH)
+    ok = check_pin(pin or "", row.pin_hash if row is not None else _dummy_hash())
     if row is None or not ok:
         raise Refused(N_("Wrong name or PIN"), code="bad_credentials")
     if not row.active:
