@@ -8,7 +8,9 @@ row locks (`SELECT ... FOR UPDATE`) where they allocate.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
@@ -25,7 +27,9 @@ from sqlmodel import Session, create_engine
 T = TypeVar("T")
 
 APP_NAME = "station-console"
-BUSY_TIMEOUT_MS = 5000
+# SQLite's own wait for a lock, per statement. Short: the retry loop (`run_in_transaction`) holds the
+# whole wait, so it can say "busy, retrying" at once and give up at its deadline.
+BUSY_TIMEOUT_MS = 500
 
 
 def default_database_path() -> Path:
@@ -38,7 +42,8 @@ def resolve_url(url: str | None = None) -> str:
     if url:
         return url
     path = default_database_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path.parent, 0o700)
     return f"sqlite:///{path}"
 
 
@@ -52,8 +57,29 @@ def create_station_engine(url: str, *, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
+def _private_file(url: str) -> None:
+    """The database and its -wal/-shm hold personal data: create the file 0600 before SQLite does
+    (SQLite gives -wal and -shm the database file's mode), and take group and other access away from
+    an older station's files."""
+    name = make_url(url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    path = Path(name)
+    if not path.exists() and path.parent.is_dir():
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):  # not ours to change, or gone: SQLite says so when it opens
+            file = Path(f"{path}{suffix}")
+            mode = stat.S_IMODE(file.stat().st_mode)
+            if mode & 0o077:
+                os.chmod(file, mode & ~0o077)
+
+
 def _sqlite_engine(url: str, *, echo: bool) -> Engine:
     memory = url in ("sqlite://", "sqlite:///:memory:")
+    if not memory:
+        _private_file(url)
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}
     if memory:
         kwargs["poolclass"] = StaticPool
@@ -103,6 +129,7 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 # Unique indexes two counters can race for (PostgreSQL): the loser retries the whole unit, whose own
 # checks then see the winner's row and refuse properly (duplicate waybill) or pick the next code.
+RACE_ATTEMPTS = 5  # tries of a unit that lost a race (not a lock wait, which `wait_s` bounds)
 # So can two counters starting their audit chains at once (core/audit.py).
 RETRY_ON_UNIQUE = frozenset(
     {
@@ -134,14 +161,40 @@ def is_retryable(exc: BaseException) -> bool:
     return False
 
 
-def run_in_transaction(engine: Engine, work: Callable[[Session], T], *, attempts: int = 5) -> T:
-    """Run `work` in one write transaction, again from the start on a lock conflict."""
-    for attempt in range(1, attempts + 1):
+def is_lock_conflict(exc: BaseException) -> bool:
+    """Another connection holds the lock (SQLite busy/locked, PostgreSQL lock not available)."""
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        if getattr(exc.orig, "sqlstate", None) == "55P03":
+            return True
+        return "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower()
+    return False
+
+
+def run_in_transaction(
+    engine: Engine,
+    work: Callable[[Session], T],
+    *,
+    wait_s: float = 5.0,
+    on_busy: Callable[[], None] | None = None,
+) -> T:
+    """Run `work` in one write transaction, again from the start on a lock conflict, for at most
+    `wait_s` seconds; `on_busy` is called once, at the first lock conflict (to say "busy, retrying")."""
+    deadline = time.monotonic() + wait_s
+    told = False
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             with write_session(engine) as session:
                 return work(session)
         except (DBAPIError, StaleDataError) as exc:
-            if attempt == attempts or not is_retryable(exc):
+            left = deadline - time.monotonic()
+            # Waiting for a lock ends with the wait; a lost race (a stale row, a taken code) is tried
+            # again a few times whatever the wait, since each attempt sees the winner's row.
+            out_of_time = left <= 0 if is_lock_conflict(exc) else attempt >= RACE_ATTEMPTS
+            if not is_retryable(exc) or out_of_time:
                 raise
-            time.sleep(0.01 * 2**attempt)
-    raise AssertionError("unreachable")
+            if on_busy is not None and not told and is_lock_conflict(exc):
+                told = True
+                on_busy()
+            time.sleep(min(0.01 * 2**attempt, 0.25, max(left, 0.0)))

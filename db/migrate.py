@@ -8,11 +8,13 @@ when there is something to migrate.
 
 from __future__ import annotations
 
+import sqlite3
+import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 VERSION_TABLE = "alembic_version"
@@ -51,3 +53,43 @@ def upgrade(engine: Engine) -> bool:
 
     command.upgrade(alembic_config(engine), "head")
     return True
+
+
+def known_revisions() -> list[str]:
+    """Every revision the migrations know, oldest first."""
+    return sorted(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
+SchemaObject = tuple[str, str, str, str]  # type, name, table, SQL (normalised)
+_NOISE = str.maketrans("", "", " \t\r\n\"'`[]")
+
+
+def schema_objects(conn: Any) -> set[SchemaObject]:
+    """A SQLite database's tables, indexes, triggers and views as `sqlite_master` lists them (a
+    sqlite3 connection). SQL is compared without case, spaces or quotes, so a library that words the
+    same DDL differently still matches; the planner's statistics tables are left out."""
+    rows = conn.execute("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master").fetchall()
+    return {
+        (kind, name, table, sql.translate(_NOISE).lower())
+        for kind, name, table, sql in rows
+        if not name.startswith("sqlite_stat")
+    }
+
+
+@cache
+def schema_at(revision: str) -> frozenset[SchemaObject]:
+    """The schema objects of a new SQLite database migrated from nothing to `revision`."""
+    from alembic import command  # Alembic loads only to migrate (see the module docstring)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "fresh.sqlite3"
+        engine = create_engine(f"sqlite:///{path}")
+        try:
+            command.upgrade(alembic_config(engine), revision)
+        finally:
+            engine.dispose()
+        conn = sqlite3.connect(path)
+        try:
+            return frozenset(schema_objects(conn))
+        finally:
+            conn.close()

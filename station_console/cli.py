@@ -18,6 +18,7 @@ from station_console.commands._support import CliApp
 from station_console.errors import StationError
 from station_console.i18n import LANGUAGES, _
 from station_console.logs import setup_logging
+from station_console.safe_text import protect_output
 
 log = logging.getLogger("station")
 
@@ -73,6 +74,8 @@ def cli(
     pin: str | None,
 ) -> None:
     """station: the parcel station console and its commands."""
+    if ctx.invoked_subcommand is not None:
+        protect_output()  # what the database holds is printed as text, never as terminal control
     ctx.obj = CliApp(db_url=db_url, lang=lang, counter=counter, clerk_name=clerk, pin=pin)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
@@ -90,6 +93,11 @@ def _register_commands(group: click.Group) -> None:
 
 
 def main() -> None:
+    # Arguments that are not UTF-8 arrive with lone surrogates in them: refuse them before they reach
+    # a service (or a terminal) as text that cannot be encoded.
+    if any(any("\udc80" <= ch <= "\udcff" for ch in arg) for arg in sys.argv[1:]):
+        click.echo(f"station: {_('An argument is not valid UTF-8 text; nothing was done')}", err=True)
+        sys.exit(1)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import re
 from pathlib import Path
 
 from platformdirs import user_log_dir
+
+from station_console.private_files import private_dir
 
 APP_NAME = "station-console"
 # 11-digit Chinese mobiles and any run of 7+ digits that could be a phone; waybills are logged rarely and
@@ -38,10 +41,18 @@ def log_path() -> Path:
     return Path(user_log_dir(APP_NAME, appauthor=False)) / "station.log"
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """The log (and each rotation of it) is created 0600: even masked, it says who did what."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        return os.fdopen(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+
 def setup_logging(level: int = logging.INFO) -> Path:
     path = log_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    private_dir(path.parent, tighten=True)
+    handler = PrivateRotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers = [h for h in root.handlers if not isinstance(h, logging.handlers.RotatingFileHandler)]

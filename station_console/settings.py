@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
 from datetime import time
 from pathlib import Path
@@ -20,7 +21,10 @@ import tomli_w
 from platformdirs import user_config_dir
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.private_files import write_atomic
+from station_console.safe_text import clean
 
 APP_NAME = "station-console"
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–~至到]\s*(\d{1,2}):(\d{2})\s*$")
@@ -96,6 +100,12 @@ class StationSettings(BaseModel):
 
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _one_line(cls, value: Any) -> Any:
+        """Text settings are one line of text: no control, escape or direction characters."""
+        return clean(value, 500) if isinstance(value, str) else value
+
     station_name: str = Field("Parcel Station", description=N_("Shown in the header, on labels and reports."))
     timezone: str = Field(
         "UTC", description=N_("IANA zone that defines the business day, e.g. Asia/Shanghai.")
@@ -170,7 +180,13 @@ class StationSettings(BaseModel):
         ),
     )
     lookup_fail_limit: int = Field(
-        5, description=N_("Failed pickup lookups per counter allowed in the window.")
+        5, description=N_("Failed pickup lookups one clerk may make in the window before theirs lock.")
+    )
+    lookup_station_fail_limit: int = Field(
+        20,
+        description=N_(
+            "Failed pickup lookups the whole station may make in the window before every lookup locks."
+        ),
     )
     lookup_fail_window_s: int = Field(60, description=N_("Window for counting failed lookups, in seconds."))
     lookup_lock_s: int = Field(60, description=N_("How long lookups stay locked after too many failures."))
@@ -182,6 +198,12 @@ class StationSettings(BaseModel):
         30, description=N_("Days after pickup or return when the full phone is purged.")
     )
     auto_lock_minutes: int = Field(10, description=N_("Idle minutes before the console locks (0: never)."))
+    pin_fail_limit: int = Field(
+        5, description=N_("Wrong PINs in a row before a clerk is locked out (a manager can unlock).")
+    )
+    pin_lock_s: int = Field(
+        60, description=N_("First lock-out after wrong PINs, in seconds; each next one lasts twice as long.")
+    )
     pickup_deadline_days: int = Field(
         7, description=N_("Days a parcel waits before it is returned to the courier.")
     )
@@ -306,6 +328,12 @@ class CounterSettings(BaseModel):
     scanner: dict[str, Any] = Field(
         default_factory=dict, description=N_("Scanner: kind (wedge, hid, serial, dummy) and its options.")
     )
+    busy_wait_s: float = Field(
+        5.0,
+        ge=0,
+        le=60,
+        description=N_("Seconds a change waits for a database another program holds before it is refused."),
+    )
     scale: dict[str, Any] = Field(
         default_factory=dict,
         description=N_("Scale: kind (hidpos, serial, dummy) and its options; empty: weights are typed."),
@@ -366,6 +394,39 @@ def load_counter_settings(path: Path | None = None) -> CounterSettings:
     if path.exists():
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     return CounterSettings.model_validate(data)
+
+
+def secrets_path() -> Path:
+    """This counter's secrets (SMTP password, webhook secret, the audit key), beside counter.toml."""
+    return config_path().with_name("secrets.toml")
+
+
+def load_secrets(path: Path | None = None) -> dict[str, Any]:
+    """The secrets file's values ({} when there is none). A file others may read is refused: its
+    secrets are no longer this counter's alone (chmod 600 it, and change what it holds)."""
+    path = path or secrets_path()
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return {}
+    if mode & 0o077:
+        raise Refused(
+            N_(
+                "{file} can be read by other users (mode {mode}); run: chmod 600 {file}, and change the secrets it holds"
+            ),
+            code="secrets_exposed",
+            file=str(path),
+            mode=f"{mode:o}",
+        )
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def save_secret(name: str, value: str, path: Path | None = None) -> None:
+    """Add or change one secret; the file is written whole, 0600, in a 0700 folder."""
+    path = path or secrets_path()
+    values = load_secrets(path)
+    values[name] = value
+    write_atomic(path, tomli_w.dumps(values))
 
 
 def save_counter_settings(settings: CounterSettings, path: Path | None = None) -> None:

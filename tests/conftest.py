@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from pg_server import pg_database_url, pg_enabled, pg_server  # noqa: F401  (fixtures for PostgreSQL runs)
 from sqlmodel import SQLModel
+from station_helpers import act_as_new_clerk
 
 import db.models  # noqa: F401  (registers the tables)
 from db.engine import create_station_engine
+from db.models import Role
 from station_console.i18n import set_language
 from station_console.services.admin.setup import init_station
 from station_console.services.core.station import Station
@@ -47,6 +49,7 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     monkeypatch.setenv("STATION_CONFIG", str(tmp_path / "counter.toml"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # the log
     for var in ("STATION_DB", "STATION_LANG", "STATION_COUNTER", "STATION_CLERK", "STATION_PIN"):
         monkeypatch.delenv(var, raising=False)
     # The bundled Chinese font on every machine: rendered labels (and their golden bytes) must not
@@ -129,12 +132,20 @@ def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def station(request: pytest.FixtureRequest, db_url: str, clock: FakeClock) -> Iterator[Station]:
+def new_station(request: pytest.FixtureRequest, db_url: str, clock: FakeClock) -> Iterator[Station]:
     """A new seeded database (see `seed`): SQLite, or PostgreSQL for the `postgresql` parameter, where
-    `pg_database_url` already made it from the seeded template."""
+    `pg_database_url` already made it from the seeded template; no clerk yet and nobody signed in (a
+    first run)."""
     if db_url.startswith("sqlite:///"):
         shutil.copyfile(request.getfixturevalue("seeded_sqlite"), db_url.removeprefix("sqlite:///"))
     engine = create_station_engine(db_url)
     st = Station(engine=engine, counter="test-counter", clock=clock)
     yield st
     engine.dispose()
+
+
+@pytest.fixture
+def station(new_station: Station) -> Station:
+    """`new_station` with the clerk Tester (role clerk) signed in: nobody signed in may do nothing."""
+    act_as_new_clerk(new_station, "Tester", Role.CLERK)
+    return new_station

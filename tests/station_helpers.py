@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from db.models import Layer, Parcel, ParcelEvent, Setting, Shelf
+from db.models import Clerk, Layer, Parcel, ParcelEvent, Setting, Shelf
 from station_console.services.core.settings import STATION_KEY, load_station_settings
 from station_console.services.core.station import Station
+from station_console.services.people.clerks import hash_pin
 
 
 def wb(n: int) -> str:
@@ -83,3 +84,17 @@ def events(station: Station, kind: str) -> list[ParcelEvent]:
                 select(ParcelEvent).where(ParcelEvent.kind == kind).order_by(col(ParcelEvent.id))
             ).all()
         )
+
+
+def act_as_new_clerk(station: Station, name: str, role: str, pin: str = "0000") -> int:
+    """Add a clerk row directly (no audit event, a cheap PIN hash) and act as them; their id."""
+
+    def work(session: Session) -> int:
+        row = Clerk(name=name, role=role, pin_hash=hash_pin(pin, n=2**10), created_at=station.now())
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        return row.id
+
+    station.clerk_id, station.clerk_role = station.run(work), role
+    return station.clerk_id

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner
+from console_tour import tour
 from sqlmodel import select
 
 from db.models import ParcelEvent, PrintJob
@@ -39,6 +40,12 @@ WAYBILLS = ["SF1234567890123", "JT1234567890123", "YT1234567890123", "JT12345678
 FULL = [digits for _, digits in PHONES]
 
 
+@pytest.fixture
+def station(new_station: Station) -> Station:
+    """A new station: these tests make their own clerks, from the first manager on."""
+    return new_station
+
+
 def leaks(text: str) -> list[str]:
     """The full numbers found in `text`, also when spaces, dashes or markup split their digits."""
     flat = re.sub(r"<[^>]+>|&#\d+;|&nbsp;|[\s\-]", "", text)
@@ -55,8 +62,8 @@ def run_day(station: Station, clock: FakeClock) -> Station:
     the recipient directory too (one with a second number), so their parcels link to it."""
     from station_console.services.recipients import directory
 
-    clerks.create_first_manager(station, "Wang", "9090")
-    clerks.sign_in(station, "Wang", "9090")
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
     directory.add(station, {"name": "张三", "external_id": "00123", "phones": PHONES[0][0], "room": "502"})
     directory.add(
         station,
@@ -170,7 +177,7 @@ def test_command_output(tmp_path: Path, clock: FakeClock, args: list[str]) -> No
     station.clock = clock
     run_day(station, clock)
     station.engine.dispose()
-    result = CliRunner().invoke(cli, ["--db", url, "--lang", "en", "--clerk", "Wang", "--pin", "9090", *args])
+    result = CliRunner().invoke(cli, ["--db", url, "--lang", "en", "--clerk", "Wang", "--pin", "9071", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert leaks(result.output) == [], args
 
@@ -216,42 +223,14 @@ async def test_every_console_mode_screenshot(day: Station) -> None:
     from station_console.tui.app import StationApp
 
     app = StationApp(day, CounterSettings(counter="test-counter"), database_label="SQLite test")
-    shots: dict[str, str] = {}
     async with app.run_test(size=(160, 48)) as pilot:
-
-        async def settle() -> None:  # the screen's rows are loaded in thread workers
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-
-        await settle()
-        for key, mode in (
-            ("f1", "checkin"),
-            ("f2", "pickup"),
-            ("f3", "sendout"),
-            ("f4", "shelves"),
-            ("f5", "parcels"),
-            ("f6", "reports"),
-            ("ctrl+s", "settings"),
-            ("f12", "recipients"),
-        ):
-            await pilot.press(key)
-            await settle()
-            shots[mode] = app.export_screenshot()
-        await pilot.press("escape")
-        await pilot.press("f2")
-        for tail in ("6789", "8462"):  # phone-tail lookups list the recipients' masked phones
-            await settle()
-            await pilot.press(*tail, "enter")
-            await settle()
-            shots[f"pickup lookup {tail}"] = app.export_screenshot()
-            await pilot.press("escape")  # next customer
-        await settle()
-        await pilot.press("ctrl+t")
-        await settle()
-        await pilot.press(*"SF1234567890123", "enter")
-        await settle()
-        shots["audit trail"] = app.export_screenshot()
+        shots = await tour(
+            app,
+            pilot,
+            audit_query="SF1234567890123",
+            tails=("6789", "8462"),  # phone-tail lookups list the recipients' masked phones
+            sub_screens={"settings": ["f12"]},  # the recipient directory
+        )
     text = {name: screen_text(svg) for name, svg in shots.items()}
     # Each screen shows its rows (a blank screen would pass the leak check below).
     assert "Ready: scan a parcel." in text["checkin"]
@@ -262,7 +241,7 @@ async def test_every_console_mode_screenshot(day: Station) -> None:
         assert masked in text["parcels"], masked
     assert "Clerk Wang: 4 checked in, 2 picked up" in text["reports"]
     assert "Station settings (shared by every counter)" in text["settings"]
-    assert "139****4321" in text["recipients"] and "李四" in text["recipients"]
+    assert "139****4321" in text["settings f12"] and "李四" in text["settings f12"]
     assert "JT1234567890124" in text["pickup lookup 6789"] and "****6789" in text["pickup lookup 6789"]
     assert "YT1234567890123" in text["pickup lookup 8462"]
     assert "170****5678-8462" in text["pickup lookup 8462"]

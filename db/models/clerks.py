@@ -13,3 +13,8 @@ class Clerk(SQLModel, table=True):
     active: bool = True
     created_at: datetime = Field(sa_type=UTCDateTime)
     last_sign_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Guessing PINs: wrong PINs since the last good sign-in, how many times the clerk was locked out
+    # since a manager last unlocked them (each lock lasts longer), and until when.
+    failed_sign_ins: int = 0
+    lockouts: int = 0
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)

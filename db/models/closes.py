@@ -24,6 +24,10 @@ class DayClose(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reopened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The audit chain's heads at the close ({"counter", "chains": {name: {"id", "hash", "count"}}}) and
+    # their HMAC with the closing counter's key: `audit verify` checks the chain still runs through them.
+    audit_heads: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    heads_hmac: str | None = Field(default=None, max_length=64)
 
 
 class Stocktake(SQLModel, table=True):

@@ -107,6 +107,9 @@ class EventKind(StrEnum):
     FEE_RULES_CHANGED = "fee_rules_changed"
     CARRIER_EVENT_RETRIED = "carrier_event_retried"
     CARRIER_EVENT_DROPPED = "carrier_event_dropped"
+    SIGN_IN_FAILED = "sign_in_failed"  # a wrong name or PIN; the lock-out it may start is in details
+    CLERK_UNLOCKED = "clerk_unlocked"  # a manager ended a clerk's PIN lock-out
+    DB_RESTORED = "db_restored"  # written in the replaced database's trail and in the restored one's
 
 
 class DeliveryPreference(StrEnum):

@@ -126,12 +126,17 @@ class CodeHold(SQLModel, table=True):
 
 
 class LookupFailure(SQLModel, table=True):
-    """A pickup lookup that found nothing, counted per counter against code guessing."""
+    """A pickup lookup that found nothing, counted per signed-in clerk and per station against guessing."""
 
     __tablename__ = "lookup_failure"
-    __table_args__ = (Index("ix_lookup_failure_counter_at", "counter", "at"),)
+    __table_args__ = (
+        Index("ix_lookup_failure_counter_at", "counter", "at"),
+        Index("ix_lookup_failure_clerk_at", "clerk_id", "at"),
+        Index("ix_lookup_failure_at", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     counter: str = Field(max_length=32)
+    clerk_id: int | None = Field(default=None, foreign_key="clerk.id")
     at: datetime = Field(sa_type=UTCDateTime)
     query_shape: str = Field(default="", max_length=16)  # never the query itself

@@ -143,14 +143,20 @@ class FileTransport:
                 n = sum(1 for _ in target.glob(f"job-*{self.suffix}")) + 1
                 while (target / f"job-{n:05d}{self.suffix}").exists():
                     n += 1
-                (target / f"job-{n:05d}{self.suffix}").write_bytes(data)
+                # Labels carry a masked phone and a pickup code: this user's files only (0600).
+                fd = os.open(
+                    target / f"job-{n:05d}{self.suffix}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
+                )
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data)
                 return
             if not target.exists() and target.suffix != self.suffix:
                 raise PrinterError(
                     "offline",
                     f"{self.path} not found (a folder, or a spool file ending in {self.suffix})",
                 )
-            with open(target, "ab") as out:
+            fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with os.fdopen(fd, "ab") as out:
                 out.write(data)
         except OSError as exc:
             raise _os_error(exc, self.path) from exc

@@ -21,6 +21,7 @@ from pathlib import Path
 from textual import events
 from textual.keys import _character_to_key
 
+from station_console.bench.dataset import act_as_bench_clerk
 from station_console.services.admin.setup import open_station
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
@@ -158,7 +159,7 @@ async def measure_scan_to_screen(samples: int, *, sqlite_path: str | None = None
     warm = 3  # the first few include one-off start-up work
     with tempfile.TemporaryDirectory() as tmp:
         path = sqlite_path or str(Path(tmp) / "scan.sqlite3")
-        station = open_station(f"sqlite:///{path}", counter="bench")
+        station = act_as_bench_clerk(open_station(f"sqlite:///{path}", counter="bench"))
         settings = CounterSettings(counter="bench", printer=BENCH_PRINTER)
         app = StationApp(station, settings, database_label="bench")
         started, stop = threading.Event(), threading.Event()

@@ -22,6 +22,7 @@ from sqlmodel import col, select
 from db.engine import create_station_engine
 from db.migrate import upgrade
 from db.models import Layer, PickupMethod
+from station_console.bench.dataset import act_as_bench_clerk
 from station_console.errors import StationError
 from station_console.services.admin.setup import init_station
 from station_console.services.checkin.transaction import check_in
@@ -38,7 +39,8 @@ def _init(barrier: Any) -> None:
 
 
 def _open(url: str, counter: str) -> Any:
-    station = Station(engine=create_station_engine(url), counter=counter)
+    station = act_as_bench_clerk(Station(engine=create_station_engine(url), counter=counter))
+    station.busy_wait_s = 30  # four writers flat out take turns; a clerk at a held database waits 5 s
     station.settings()  # warm: settings and the detector load before the clock starts
     return station
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import text
 
 from db.engine import create_station_engine
+from station_console.bench.dataset import act_as_bench_clerk
 from station_console.services.core.station import Station
 from station_console.services.pickup.lookup import lookup
 
@@ -103,7 +104,9 @@ def percentiles(latencies: Sequence[float]) -> dict[str, float]:
 
 
 def main(sqlite_path: str, samples: int = 5000) -> None:
-    station = Station(engine=create_station_engine(f"sqlite:///{sqlite_path}"), counter="bench")
+    station = act_as_bench_clerk(
+        Station(engine=create_station_engine(f"sqlite:///{sqlite_path}"), counter="bench")
+    )
     for name, values in (
         ("lookup by code ", measure_lookup_code(station, samples)),
         ("floor by code  ", floor_select_code(sqlite_path, samples)),

@@ -53,6 +53,8 @@ class CliApp:
                 clerk_name=self.clerk_name,
                 pin=self.pin,
             )
+            self._station.busy_wait_s = self.counter_settings.busy_wait_s
+            self._station.on_busy = _say_busy
         return self._station
 
     def close(self) -> None:
@@ -62,6 +64,10 @@ class CliApp:
 
 
 pass_app = click.make_pass_decorator(CliApp)
+
+
+def _say_busy() -> None:
+    click.echo(f"station: {_('The database is busy (another program holds it); retrying...')}", err=True)
 
 
 def _ask_pin(name: str) -> str:

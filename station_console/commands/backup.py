@@ -25,49 +25,69 @@ def register(cli: click.Group) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def backup_command(app: CliApp, file: Path, overwrite: bool, as_json: bool) -> None:
-    """Back up the station database into FILE (SQLite); for PostgreSQL, print the pg_dump command."""
+    """Back up the station database into FILE (SQLite; manager); for PostgreSQL, print the pg_dump
+    command."""
     from station_console.services.admin import backup
+    from station_console.services.core.roles import require
 
-    engine = app.station.engine
-    if engine.dialect.name == "postgresql":
-        command = backup.pg_dump_command(engine.url.render_as_string(hide_password=False), file)
-        if as_json:
-            emit_json({"database": "postgresql", "command": command})
-        else:
-            click.echo(_("PostgreSQL is backed up with pg_dump; run:"))
-            click.echo(command)
-        return
+    station = app.station
+    engine = station.engine
     try:
-        size = backup.backup_sqlite(engine, file, overwrite=overwrite)
+        require(station, "backup")
+        if engine.dialect.name == "postgresql":
+            command = backup.pg_dump_command(engine.url.render_as_string(hide_password=False), file)
+            if as_json:
+                emit_json({"database": "postgresql", "command": command})
+            else:
+                click.echo(_("PostgreSQL is backed up with pg_dump; run:"))
+                click.echo(command)
+            return
+        size = backup.backup_sqlite(station, file, overwrite=overwrite)
     except StationError as exc:
         fail(exc, as_json=as_json)
         return
     if as_json:
         emit_json({"database": "sqlite", "file": str(file), "bytes": size})
     else:
-        click.echo(_("Backed up to {file} ({size} bytes)", file=str(file), size=size))
+        click.echo(_("Backed up to {file} ({size} bytes); the copy was checked", file=str(file), size=size))
 
 
 @click.command("restore")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--yes", is_flag=True, help="Do not ask; the current data is replaced.")
+@click.option("--yes", is_flag=True, help="Do not ask; the current data is replaced (and kept aside).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
-def restore_command(app: CliApp, file: Path, yes: bool) -> None:
-    """Replace the SQLite station database with the backup FILE. Close the other consoles first."""
+def restore_command(app: CliApp, file: Path, yes: bool, as_json: bool) -> None:
+    """Replace the SQLite station database with the backup FILE (manager). The file is checked first;
+    the current database is kept aside. Close the other consoles first."""
     from station_console.services.admin import backup
+    from station_console.services.core.roles import require
 
-    engine = app.station.engine
-    if engine.dialect.name == "postgresql":
-        click.echo(_("PostgreSQL is restored with pg_restore (see README: Backup and restore)."), err=True)
-        raise SystemExit(2)
+    station = app.station
     try:
-        backup.check_backup(file)
+        require(station, "restore")
+        if station.engine.dialect.name == "postgresql":
+            click.echo(
+                _("PostgreSQL is restored with pg_restore (see README: Backup and restore)."), err=True
+            )
+            raise SystemExit(2)
         if not yes and not click.confirm(
             _("Replace every record in the station database with {file}?", file=str(file)), err=True
         ):
             raise SystemExit(1)
-        backup.restore_sqlite(engine, file)
+        done = backup.restore_sqlite(station, file)
     except StationError as exc:
-        fail(exc)
+        fail(exc, as_json=as_json)
         return
-    click.echo(_("Restored from {file}", file=str(file)))
+    if as_json:
+        emit_json(done.to_json())
+        return
+    click.echo(
+        _("Restored from {file} ({events} audit events verified).", file=str(file), events=done.events)
+    )
+    click.echo(
+        _(
+            "The database it replaced is kept as {kept}; to undo: station restore {kept}",
+            kept=str(done.kept_as),
+        )
+    )

@@ -13,6 +13,8 @@ import click
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.errors import Refused
 from station_console.i18n import N_, _
+from station_console.private_files import write_atomic
+from station_console.safe_text import visible
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -79,7 +81,9 @@ def clerk_list(app: CliApp, as_json: bool) -> None:
     for r in rows:
         last = r.last_sign_in_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if r.last_sign_in_at else "-"
         state = _("active") if r.active else _("deactivated")
-        click.echo(f"{r.name:<20} {_(r.role):<10} {state:<12} {last}")
+        if r.locked_until is not None and r.locked_until > app.station.now():
+            state = _("locked until {time}", time=r.locked_until.astimezone(zone).strftime("%H:%M"))
+        click.echo(f"{visible(r.name):<20} {_(r.role):<10} {state:<12} {last}")
 
 
 @clerk_group.command("pin")
@@ -106,6 +110,17 @@ def clerk_deactivate(app: CliApp, name: str) -> None:
 
     clerks.set_active(app.station, name, False)
     click.echo(_("{name} can no longer sign in", name=name))
+
+
+@clerk_group.command("unlock")
+@click.argument("name")
+@pass_app
+def clerk_unlock(app: CliApp, name: str) -> None:
+    """End NAME's lock-out after too many wrong PINs (manager)."""
+    from station_console.services.people import clerks
+
+    info = clerks.unlock(app.station, name)
+    click.echo(_("{name} can sign in again", name=info.name))
 
 
 @clerk_group.command("activate")
@@ -236,7 +251,7 @@ def privacy_export(app: CliApp, phone: str, output: Path | None) -> None:
     if output is None:
         emit_json(data)
         return
-    output.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_atomic(output, json.dumps(data, ensure_ascii=False, indent=2))  # 0600, whole or not at all
     click.echo(_("Wrote {n} parcels to {path}", n=len(data["parcels"]), path=output), err=True)
 
 

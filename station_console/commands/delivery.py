@@ -11,6 +11,7 @@ import click
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt
 from station_console.i18n import _
+from station_console.private_files import write_atomic
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -169,7 +170,7 @@ def sheet_command(app: CliApp, run_id: int, pdf: Path | None, printer: str | Non
     from station_console.services.delivery import sheet
 
     if pdf is not None:
-        pdf.write_bytes(attempt(lambda: sheet.sheet_pdf(app.station, run_id)))
+        write_atomic(pdf, attempt(lambda: sheet.sheet_pdf(app.station, run_id)))  # 0600, whole or nothing
         click.echo(_("Wrote {path}", path=str(pdf)), err=True)
         return
     job = attempt(lambda: sheet.print_sheet(app.station, run_id, app.counter_settings, printer=printer))

@@ -12,6 +12,7 @@ from station_console.commands._support import CliApp, emit_json, pass_app, repea
 from station_console.commands.shelves import attempt
 from station_console.i18n import _
 from station_console.logs import setup_logging
+from station_console.private_files import write_atomic
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -318,5 +319,5 @@ def _write_pdf(app: CliApp, batch: int, out: Path) -> None:
     from station_console.services.printing.courier_receipt import handover_document, handover_payload
 
     payload = handover_payload(attempt(lambda: batches.receipt_of(app.station, batch)))
-    out.write_bytes(render_document(handover_document(app.station, payload, get_language())))
+    write_atomic(out, render_document(handover_document(app.station, payload, get_language())))
     click.echo(_("Receipt written to {path}", path=str(out)))

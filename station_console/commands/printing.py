@@ -13,6 +13,7 @@ from db.models import Parcel
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, get_language
+from station_console.private_files import write_atomic
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -86,7 +87,10 @@ def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | N
         sys.stdout.buffer.write(payload)
         sys.stdout.buffer.flush()
         return
-    Path(out).write_bytes(payload)
+    try:
+        write_atomic(Path(out), payload)  # 0600: a label shows a masked phone and a pickup code
+    except StationError as exc:
+        fail(exc)
     click.echo(_("Label for {code} written to {path}", code=data.pickup_code, path=out), err=True)
 
 

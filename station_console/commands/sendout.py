@@ -16,6 +16,7 @@ import click
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _
+from station_console.private_files import write_atomic
 
 PAYMENTS = click.Choice(["cash", "qr", "account"])
 ID_TYPES = click.Choice(["resident", "passport", "hk_macau", "taiwan"])
@@ -465,4 +466,4 @@ def _write_manifest(station: Any, batch_id: int, path: Path) -> None:
     from station_console.i18n import get_language
     from station_console.services.sendout.drawing import manifest_document
 
-    path.write_bytes(pdf.render_document(manifest_document(station, batch_id, get_language())))
+    write_atomic(path, pdf.render_document(manifest_document(station, batch_id, get_language())))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -84,3 +85,15 @@ def db_upgrade(app: CliApp) -> None:
     """Apply any pending migrations (also done whenever a database is opened)."""
     station = app.station  # opening migrates
     click.echo(_("Database at revision {rev}", rev=current_revision(station.engine)))
+
+
+@db_group.command("check")
+@pass_app
+def db_check(app: CliApp) -> None:
+    """Check every page of the SQLite database file (integrity_check); exit 1 if it is damaged."""
+    from station_console.services.core.health import check_file
+
+    engine = app.station.engine
+    if engine.dialect.name == "sqlite" and engine.url.database:
+        check_file(Path(engine.url.database))
+    click.echo(_("The database file is sound."))

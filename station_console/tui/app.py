@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from station_console.i18n import N_
+from station_console.i18n import N_, _
 from station_console.logs import setup_logging
+from station_console.safe_text import visible
+from station_console.services.core.health import DatabaseDamaged, check_database
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
@@ -150,14 +155,17 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.station = station
         self.counter_settings = counter_settings or CounterSettings()
         self.database_label = database_label or describe_database(station)
+        station.busy_wait_s = self.counter_settings.busy_wait_s
+        station.on_busy = self.database_busy
         self.init_clerk_session(require_sign_in)
 
     def on_mount(self) -> None:
-        self.title = self.station.settings().station_name
+        self.title = visible(self.station.settings().station_name)
         self._devices: list[ScannerBridge | PrintWorker | NotifyWorker | CarrierEventWorker | LiveBridge] = []
         translate_bindings(self)
         self.start_clerk_session()
         self.call_after_refresh(self.start_devices)
+        self.check_database()
 
     def start_devices(self) -> None:
         """The scanner, printer, outbox and live-view threads, once the first screen is drawn."""
@@ -186,9 +194,42 @@ class StationApp(ClerkSessionMixin, App[None]):
         for device in self._devices:
             device.start()
 
+    @work(thread=True, exit_on_error=False, name="quick-check", group="quick-check")
+    def check_database(self) -> None:
+        """SQLite's page check, off the UI thread (a large file takes a while); a damaged file puts a
+        dialog over everything that says what to do."""
+        from station_console.tui.screens.damaged import DamagedScreen
+
+        try:
+            check_database(self.station.engine)
+        except DatabaseDamaged as exc:
+            self.call_from_thread(self.push_screen, DamagedScreen(exc.message()))
+
     def on_unmount(self) -> None:
         for device in self._devices:
             device.stop()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast shows its text as text: messages quote waybills, names and notes."""
+        super().notify(
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
+
+    def database_busy(self) -> None:
+        """Another program holds the database: say so at once; the write retries, then gives up."""
+        message = _("The database is busy (another program holds it); retrying...")
+        if threading.get_ident() == self._thread_id:
+            self.notify(message, severity="warning", timeout=4)
+        else:  # from a worker thread
+            self.call_from_thread(self.notify, message, severity="warning", timeout=4)
 
     def set_device_state(self, device: str, state: str) -> None:
         """Hardware workers report here (on the UI thread); the headers watch `device_states`."""

@@ -16,12 +16,18 @@ from station_console.services.admin.backup import pg_dump_command
 from station_console.services.admin.setup import open_station
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.services.people import clerks
+
+AS_MANAGER = ("--clerk", "Boss", "--pin", "4071")
+pytestmark = pytest.mark.new_station
 
 
 @pytest.fixture
 def station(db_url: str) -> Iterator[Station]:
     """A station database as the CLI makes it (migrated by Alembic, seeded)."""
     st = open_station(db_url, counter="test-counter")
+    clerks.create_first_manager(st, "Boss", "4071")  # through the service: a restore checks the trail
+    clerks.sign_in(st, "Boss", "4071")
     yield st
     st.engine.dispose()
 
@@ -35,14 +41,14 @@ def test_backup_then_restore_brings_the_data_back(station: Station, db_url: str,
     check_in(station, "JT0000000000001")
     runner = CliRunner()
     target = tmp_path / "backup.sqlite3"
-    result = runner.invoke(cli, ["--db", db_url, "backup", str(target)])
+    result = runner.invoke(cli, ["--db", db_url, *AS_MANAGER, "backup", str(target)])
     assert result.exit_code == 0, result.output
     assert target.stat().st_size > 0
     check_in(station, "JT0000000000002")
     assert _parcels(station) == 2
-    again = runner.invoke(cli, ["--db", db_url, "backup", str(target)])
+    again = runner.invoke(cli, ["--db", db_url, *AS_MANAGER, "backup", str(target)])
     assert again.exit_code == 1 and "exists already" in again.output
-    result = runner.invoke(cli, ["--db", db_url, "restore", "--yes", str(target)])
+    result = runner.invoke(cli, ["--db", db_url, *AS_MANAGER, "restore", "--yes", str(target)])
     assert result.exit_code == 0, result.output
     station.engine.dispose()
     assert _parcels(station) == 1
@@ -53,7 +59,7 @@ def test_restore_refuses_a_file_that_is_not_a_station_database(
 ) -> None:
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"not a database at all" * 100)
-    result = CliRunner().invoke(cli, ["--db", db_url, "restore", "--yes", str(junk)])
+    result = CliRunner().invoke(cli, ["--db", db_url, *AS_MANAGER, "restore", "--yes", str(junk)])
     assert result.exit_code == 1
     assert "not a readable SQLite database" in result.output
     check_in(station, "JT0000000000003")  # the station database is untouched

@@ -13,12 +13,15 @@ from station_console.cli import cli
 from station_console.services.admin.setup import open_station
 from station_console.services.people.clerks import create_first_manager
 
+pytestmark = pytest.mark.new_station  # its own manager, boss, made as a first run
+
 
 @pytest.fixture
-def run(db_url: str):  # type: ignore[no-untyped-def]
+def run(db_url: str, boss: tuple[str, str]):  # type: ignore[no-untyped-def]
+    """`station ARGS` as boss; `clerk=None` for nobody signed in."""
     runner = CliRunner()
 
-    def invoke(*args: str, clerk: tuple[str, str] | None = None):  # type: ignore[no-untyped-def]
+    def invoke(*args: str, clerk: tuple[str, str] | None = boss):  # type: ignore[no-untyped-def]
         who = ["--clerk", clerk[0], "--pin", clerk[1]] if clerk else []
         return runner.invoke(cli, ["--db", db_url, "--lang", "en", *who, *args], catch_exceptions=False)
 
@@ -48,7 +51,8 @@ def test_import_list_and_check_in_a_pre_alerted_privacy_waybill(run, boss, tmp_p
         + "".join(f"{zto(n)},中通,17012345678-{n:04d},王{n}\n" for n in (1, 2))
         + "NOT A WAYBILL,中通,,\n"
     )
-    assert run("prealert", "import", str(write(tmp_path / "a.csv", csv_text, "gbk"))).exit_code == 1  # nobody
+    nobody = run("prealert", "import", str(write(tmp_path / "a.csv", csv_text, "gbk")), clerk=None)
+    assert nobody.exit_code == 1
     result = run("prealert", "import", str(write(tmp_path / "a.csv", csv_text, "gbk")), clerk=boss)
     assert result.exit_code == 0, result.output
     assert "a.csv: 2 of 3 rows loaded, 1 bad" in result.output and "line 4: NOT A WAYBILL" in result.output
@@ -91,7 +95,7 @@ def test_a_courier_batch_from_open_to_receipt(run, boss, tmp_path: Path) -> None
 
 
 def test_fee_rules_need_a_manager_and_price_the_pickup(run, boss, db_url: str) -> None:  # type: ignore[no-untyped-def]
-    refused = run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5")
+    refused = run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5", clerk=None)
     assert refused.exit_code == 1 and "manager" in refused.output
     assert run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5", clerk=boss).exit_code == 0
     bad = run("fees", "set", "x", "--per-day", "1.234", clerk=boss)
@@ -139,8 +143,8 @@ def test_events_send_list_retry_and_drop(run, boss, db_url: str, tmp_path: Path,
     assert sent["failed"] and "127.0.0.1:9" in sent["errors"]["ZTO"]  # nothing listens on port 9
     event_id = str(sent["failed"][0])
     assert "checked_in" in run("events", "list", "--status", "failed").output
-    assert run("events", "retry", event_id).exit_code == 1  # nobody signed in
+    assert run("events", "retry", event_id, clerk=None).exit_code == 1  # nobody signed in
     assert run("events", "retry", event_id, clerk=boss).exit_code == 0
-    assert run("events", "drop", event_id, "--reason", "test station").exit_code == 1  # a clerk may not
+    assert run("events", "drop", event_id, "--reason", "test station", clerk=None).exit_code == 1
     assert run("events", "drop", event_id, "--reason", "test station", clerk=boss).exit_code == 0
     assert json.loads(run("events", "list", "--json").output)["events"][0]["status"] == "dropped"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
 from click.testing import CliRunner, Result
 
 from station_console.cli import cli
 from station_console.errors import PermissionDenied, Refused
 
-MANAGER = ["--clerk", "Wang", "--pin", "9090"]
+MANAGER = ["--clerk", "Wang", "--pin", "9071"]
+pytestmark = pytest.mark.new_station  # these tests make their own clerks, from the first run on
 
 
 def run(db_url: str, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
@@ -18,20 +20,20 @@ def run(db_url: str, *args: str, input: str | None = None, env: dict[str, str] |
 
 
 def setup_station(db_url: str) -> None:
-    assert run(db_url, "clerk", "add", "Wang", "--role", "manager", "--pin", "9090").exit_code == 0
-    assert run(db_url, *MANAGER, "clerk", "add", "Li", "--pin", "1234").exit_code == 0
+    assert run(db_url, "clerk", "add", "Wang", "--role", "manager", "--pin", "9071").exit_code == 0
+    assert run(db_url, *MANAGER, "clerk", "add", "Li", "--pin", "1357").exit_code == 0
 
 
 def test_first_run_manager_then_clerks_added_by_the_manager(db_url: str) -> None:
-    first = run(db_url, "clerk", "add", "Wang", "--pin", "9090")  # no role given: the first is the manager
+    first = run(db_url, "clerk", "add", "Wang", "--pin", "9071")  # no role given: the first is the manager
     assert first.exit_code == 0, first.output
     assert "Added Wang (manager)" in first.output
-    anonymous = run(db_url, "clerk", "add", "Li", "--pin", "1234")
+    anonymous = run(db_url, "clerk", "add", "Li", "--pin", "1357")
     assert isinstance(anonymous.exception, PermissionDenied)
-    added = run(db_url, *MANAGER, "clerk", "add", "Li", "--pin", "1234", "--json")
+    added = run(db_url, *MANAGER, "clerk", "add", "Li", "--pin", "1357", "--json")
     assert added.exit_code == 0, added.output
     assert json.loads(added.stdout)["role"] == "clerk"
-    listed = json.loads(run(db_url, "clerk", "list", "--json").stdout)
+    listed = json.loads(run(db_url, *MANAGER, "clerk", "list", "--json").stdout)
     assert [(c["name"], c["role"], c["active"]) for c in listed] == [
         ("Li", "clerk", True),
         ("Wang", "manager", True),
@@ -39,30 +41,30 @@ def test_first_run_manager_then_clerks_added_by_the_manager(db_url: str) -> None
 
 
 def test_first_run_pin_can_come_from_the_environment(db_url: str) -> None:
-    result = run(db_url, "clerk", "add", "Wang", env={"STATION_PIN": "9090"})
+    result = run(db_url, "clerk", "add", "Wang", env={"STATION_PIN": "9071"})
     assert result.exit_code == 0, result.output
-    assert run(db_url, "--clerk", "Wang", "clerk", "list", env={"STATION_PIN": "9090"}).exit_code == 0
+    assert run(db_url, "--clerk", "Wang", "clerk", "list", env={"STATION_PIN": "9071"}).exit_code == 0
 
 
 def test_clerk_option_needs_the_right_pin(db_url: str) -> None:
     setup_station(db_url)
-    wrong = run(db_url, "--clerk", "Wang", "--pin", "0000", "clerk", "add", "Zhao", "--pin", "5555")
+    wrong = run(db_url, "--clerk", "Wang", "--pin", "0000", "clerk", "add", "Zhao", "--pin", "5836")
     assert isinstance(wrong.exception, Refused) and wrong.exception.code == "bad_credentials"
     missing = run(db_url, "--clerk", "Wang", "clerk", "list")  # no terminal to ask on
     assert isinstance(missing.exception, Refused) and missing.exception.code == "pin_required"
-    as_clerk = run(db_url, "--clerk", "Li", "--pin", "1234", "clerk", "add", "Zhao", "--pin", "5555")
+    as_clerk = run(db_url, "--clerk", "Li", "--pin", "1357", "clerk", "add", "Zhao", "--pin", "5836")
     assert isinstance(as_clerk.exception, PermissionDenied)
-    names = [c["name"] for c in json.loads(run(db_url, "clerk", "list", "--json").stdout)]
+    names = [c["name"] for c in json.loads(run(db_url, *MANAGER, "clerk", "list", "--json").stdout)]
     assert names == ["Li", "Wang"]
 
 
 def test_pin_change_and_deactivation(db_url: str) -> None:
     setup_station(db_url)
-    own = run(db_url, "--clerk", "Li", "--pin", "1234", "clerk", "pin", "Li", "--pin", "4321")
+    own = run(db_url, "--clerk", "Li", "--pin", "1357", "clerk", "pin", "Li", "--pin", "4173")
     assert own.exit_code == 0, own.output
-    assert run(db_url, "--clerk", "Li", "--pin", "4321", "clerk", "list").exit_code == 0
+    assert run(db_url, "--clerk", "Li", "--pin", "4173", "clerk", "list").exit_code == 0
     assert run(db_url, *MANAGER, "clerk", "deactivate", "Li").exit_code == 0
-    blocked = run(db_url, "--clerk", "Li", "--pin", "4321", "clerk", "list")
+    blocked = run(db_url, "--clerk", "Li", "--pin", "4173", "clerk", "list")
     assert isinstance(blocked.exception, Refused) and blocked.exception.code == "clerk_inactive"
 
 
@@ -78,6 +80,10 @@ def test_audit_verify_passes_then_fails_after_a_hand_edit(db_url: str, tmp_path:
         "checked": count,
         "first_bad_id": None,
         "reason": None,
+        "day": None,
+        "closes": 0,
+        "sealed": 0,
+        "anchored": 0,
     }
     path = db_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
@@ -92,6 +98,10 @@ def test_audit_verify_passes_then_fails_after_a_hand_edit(db_url: str, tmp_path:
         "checked": target - 1,
         "first_bad_id": target,
         "reason": "edited",
+        "day": None,
+        "closes": 0,
+        "sealed": 0,
+        "anchored": 0,
     }
     plain = run(db_url, "audit", "verify")
     assert plain.exit_code == 1 and f"event {target} was changed" in plain.stderr
@@ -101,22 +111,22 @@ def test_audit_timeline_and_activity(db_url: str) -> None:
     setup_station(db_url)
     assert (
         run(
-            db_url, "--clerk", "Li", "--pin", "1234", "checkin", "SF1234567890123", "--phone", "13812345678"
+            db_url, "--clerk", "Li", "--pin", "1357", "checkin", "SF1234567890123", "--phone", "13812345678"
         ).exit_code
         == 0
     )
-    timeline = run(db_url, "audit", "timeline", "SF1234567890123")
+    timeline = run(db_url, *MANAGER, "audit", "timeline", "SF1234567890123")
     assert timeline.exit_code == 0, timeline.output
     assert "checked in" in timeline.stdout and "Li@" in timeline.stdout
     assert "13812345678" not in timeline.stdout and "138****5678" in timeline.stdout
-    activity = json.loads(run(db_url, "audit", "activity", "Li", "--json").stdout)
+    activity = json.loads(run(db_url, *MANAGER, "audit", "activity", "Li", "--json").stdout)
     assert activity["counts"] == {"checked_in": 1}
 
 
 def test_privacy_commands(db_url: str) -> None:
     setup_station(db_url)
     assert run(db_url, *MANAGER, "checkin", "SF1234567890123", "--phone", "13812345678").exit_code == 0
-    as_clerk = run(db_url, "--clerk", "Li", "--pin", "1234", "privacy", "export", "13812345678")
+    as_clerk = run(db_url, "--clerk", "Li", "--pin", "1357", "privacy", "export", "13812345678")
     assert isinstance(as_clerk.exception, PermissionDenied)
     export = run(db_url, *MANAGER, "privacy", "export", "13812345678")
     assert export.exit_code == 0, export.output

@@ -10,7 +10,10 @@ from station_console.cli import cli
 
 
 def run(db_url: str, *args: str, input: str | None = None) -> Result:
-    return CliRunner().invoke(cli, ["--db", db_url, "--lang", "en", *args], input=input)
+    """As the manager (carrier edits are a manager's; detection needs no sign-in)."""
+    return CliRunner().invoke(
+        cli, ["--db", db_url, "--lang", "en", "--clerk", "Boss", "--pin", "2580", *args], input=input
+    )
 
 
 def lines(result: Result) -> list[dict]:

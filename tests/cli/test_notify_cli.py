@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from station_helpers import act_as_new_clerk
 
+from db.models import Role
 from db.types import utcnow
 from station_console.cli import cli
 from station_console.services.admin.setup import init_station, open_station
@@ -21,6 +23,7 @@ def db(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'station.sqlite3'}"
     station = open_station(url)
     init_station(station, timezone="Asia/Shanghai")
+    act_as_new_clerk(station, "Li", Role.CLERK, "2580")
     # Checked in ten minutes ago, so the grouping window has passed for the real clock of the command.
     station.clock = lambda: utcnow() - timedelta(minutes=10)
     check_in(station, "73" + "1" * 12, batch="ZTO", phone="13812345678")
@@ -33,7 +36,9 @@ def db(tmp_path: Path) -> str:
 
 
 def run(db: str, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--db", db, "--lang", "en", *args], catch_exceptions=False)
+    return CliRunner().invoke(
+        cli, ["--db", db, "--lang", "en", "--clerk", "Li", "--pin", "2580", *args], catch_exceptions=False
+    )
 
 
 def test_notify_once_writes_one_message_per_recipient_and_outbox_lists_masked(db: str) -> None:

@@ -18,6 +18,7 @@ from station_console.cli import cli
 from station_console.services.admin.setup import open_station
 
 PIN = "482913"
+pytestmark = pytest.mark.new_station  # its own clerks: Li and Wang, and nobody signed in by default
 ID = "11010519491231002X"
 SENDER = ["--sender-name", "Zhang San", "--sender-phone", "13812345678", "--id-type", "resident", "--id-seen"]
 TO = [
@@ -124,8 +125,8 @@ def test_new_records_a_send_and_the_courier_collects_it(run, staff, db_url: str)
     )
     assert other.exit_code == 0 and "44.00 CNY paid by qr" in other.output
     nobody = run("sendout", "new", *args, "--waybill", "SF1234567890125", "--pay", "cash")
-    assert nobody.exit_code == 1 and "Sign in" in nobody.output
-    listed = json.loads(run("sendout", "list", "--json").stdout)["sends"]
+    assert nobody.exit_code == 1 and "Nobody is signed in" in nobody.output
+    listed = json.loads(run("sendout", "list", "--json", clerk="Li").stdout)["sends"]
     assert [s["waybill"] for s in listed] == ["SF1234567890124", "SF1234567890123"]
     scans = "SF1234567890123\nJT1234567890123\n\n"
     handed = run("sendout", "handover", "SF", "--courier", "Chen", "--json", clerk="Li", stdin=scans)
@@ -228,7 +229,8 @@ def test_a_fresh_print_queue_process_prints_a_send_receipt(run, staff, db_url: s
     assert done.exit_code == 0, done.output
     station = Path(sys.executable).with_name("station")
     out = subprocess.run(
-        [str(station), "--db", db_url, "--lang", "en", "print-queue", "--process", "--json"],
+        [str(station), "--db", db_url, "--lang", "en", "--clerk", "Li", "--pin", PIN]
+        + ["print-queue", "--process", "--json"],
         capture_output=True,
         text=True,
         check=True,

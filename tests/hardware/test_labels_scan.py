@@ -54,7 +54,7 @@ SAMPLES = [
     ("DHL", "73891051146"),
     ("DHL", "JVGL0999999990"),
     ("DHL", "GM9E44608A27984866BA2D"),
-    ("DHL", "GM" + ("9E44608A27984866BA2D" * 2)[:39]),  # the longest shape the table allows
+    ("DHL", "GM" + ("9E44608A27984866BA2D" * 2)[:38]),  # the longest shape the table allows
     ("AMAZON", "TBA000000000000"),
     ("AMAZON", "C1004444443"),
     ("S10", "RB123456785GB"),

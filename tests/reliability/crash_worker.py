@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-from station_console.services.admin.setup import open_station
-from station_console.services.checkin.transaction import check_in
+sys.path.insert(0, str(Path(__file__).parent.parent))  # tests/: the shared helpers
+from station_helpers import act_as_new_clerk  # noqa: E402
+
+from db.models import Role  # noqa: E402
+from station_console.services.admin.setup import open_station  # noqa: E402
+from station_console.services.checkin.transaction import check_in  # noqa: E402
 
 
 def main(url: str, run: int) -> None:
     station = open_station(url, counter="crash")
+    act_as_new_clerk(station, f"crash-{run}", Role.CLERK)
     print("READY", flush=True)
     n = 0
     while True:

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event
+from station_helpers import act_as_new_clerk
 
 import db.engine
+from db.models import Role
 from station_console.errors import DatabaseUnavailable
 from station_console.services.admin.setup import open_station
 from station_console.services.checkin.transaction import check_in
@@ -34,12 +36,21 @@ def _counts(path: Path) -> tuple[int, int, int, int]:
 def db_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(db.engine, "BUSY_TIMEOUT_MS", 100)  # the lock outlasts it quickly
     path = tmp_path / "faults.sqlite3"
-    open_station(f"sqlite:///{path}").engine.dispose()
+    station = open_station(f"sqlite:///{path}")
+    act_as_new_clerk(station, "Li", Role.CLERK)
+    station.engine.dispose()
     return path
 
 
+def open_as_li(url: str, **kwargs: str) -> Station:
+    """The station at `url`, acting as the clerk Li (made by `db_file`)."""
+    station = open_station(url, **kwargs)
+    station.clerk_id, station.clerk_role = 1, Role.CLERK
+    return station
+
+
 def test_a_locked_database_is_refused_clearly_and_recovers(db_file: Path) -> None:
-    station = open_station(f"sqlite:///{db_file}", counter="c1")
+    station = open_as_li(f"sqlite:///{db_file}", counter="c1")
     check_in(station, "JT0000000000001", size="S", phone="13812345678")  # a parcel, its event, label, message
     before = _counts(db_file)
     holder = sqlite3.connect(db_file, isolation_level=None)
@@ -60,11 +71,13 @@ def test_a_locked_database_is_refused_clearly_and_recovers(db_file: Path) -> Non
 def test_a_read_only_file_is_refused_clearly(db_file: Path) -> None:
     if os.geteuid() == 0:  # root writes through file modes: open the file read-only instead
         station = Station(
-            engine=db.engine.create_station_engine(f"sqlite:///file:{db_file}?mode=ro&uri=true")
+            engine=db.engine.create_station_engine(f"sqlite:///file:{db_file}?mode=ro&uri=true"),
+            clerk_id=1,
+            clerk_role=Role.CLERK,
         )
     else:
         os.chmod(db_file, stat.S_IRUSR)
-        station = open_station(f"sqlite:///{db_file}")
+        station = open_as_li(f"sqlite:///{db_file}")
     before = _counts(db_file)
     with pytest.raises(DatabaseUnavailable) as refused:
         check_in(station, "JT0000000000003", size="S")
@@ -86,7 +99,7 @@ def _disk_full_after(station: Station, statements: int) -> None:
 
 
 def test_a_full_disk_half_way_through_a_checkin_writes_nothing(db_file: Path) -> None:
-    station = open_station(f"sqlite:///{db_file}")
+    station = open_as_li(f"sqlite:///{db_file}")
     before = _counts(db_file)
     _disk_full_after(station, 2)  # the layer claim and the parcel get in; the label job does not
     with pytest.raises(DatabaseUnavailable) as refused:
@@ -102,8 +115,8 @@ def test_a_full_disk_half_way_through_a_checkin_writes_nothing(db_file: Path) ->
 async def test_the_console_keeps_running_while_the_database_is_locked(db_file: Path) -> None:
     from textual.widgets import Input
 
-    station = open_station(f"sqlite:///{db_file}", counter="c1")
-    app = StationApp(station, CounterSettings(counter="c1"), database_label="faults")
+    station = open_as_li(f"sqlite:///{db_file}", counter="c1")
+    app = StationApp(station, CounterSettings(counter="c1", busy_wait_s=0.5), database_label="faults")
     holder = sqlite3.connect(db_file, isolation_level=None)
     async with app.run_test(size=(140, 40)) as pilot:
         holder.execute("BEGIN EXCLUSIVE")

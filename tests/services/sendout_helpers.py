@@ -7,8 +7,9 @@ from dataclasses import replace
 from typing import Any
 
 from sqlmodel import col, select
+from station_helpers import act_as_new_clerk
 
-from db.models import ParcelEvent, PrintJob, Send, Sender
+from db.models import ParcelEvent, PrintJob, Role, Send, Sender
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.services.sendout import accept, inspection
@@ -23,20 +24,19 @@ FULL_NUMBERS = (SENDER_PHONE, RECIPIENT_PHONE, RESIDENT_ID, RESIDENT_ID[:17])
 
 
 def staff(station: Station) -> Station:
-    """Manager Wang and clerk Li exist; Li is signed in."""
-    clerks.create_first_manager(station, "Wang", "9090")
-    clerks.sign_in(station, "Wang", "9090")
-    clerks.add_clerk(station, "Li", "1234")
-    clerks.sign_in(station, "Li", "1234")
+    """Manager Wang and clerk Li exist (beside the fixture's own clerk); Li is signed in."""
+    act_as_new_clerk(station, "Wang", Role.MANAGER, "9071")
+    clerks.add_clerk(station, "Li", "1357")
+    clerks.sign_in(station, "Li", "1357")
     return station
 
 
 def as_manager(station: Station) -> None:
-    clerks.sign_in(station, "Wang", "9090")
+    clerks.sign_in(station, "Wang", "9071")
 
 
 def as_clerk(station: Station) -> None:
-    clerks.sign_in(station, "Li", "1234")
+    clerks.sign_in(station, "Li", "1357")
 
 
 def party(**changes: Any) -> Party:

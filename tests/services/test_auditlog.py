@@ -26,11 +26,17 @@ WAYBILLS = ["SF1234567890123", "JT1234567890123", "YT1234567890123", "SF12345678
 
 
 @pytest.fixture
+def station(new_station: Station) -> Station:
+    """A new station: these tests make their own clerks, from the first manager on."""
+    return new_station
+
+
+@pytest.fixture
 def busy(station: Station, clock: FakeClock) -> Station:
     """A manager and a clerk, five check-ins: eight chained events."""
-    clerks.create_first_manager(station, "Wang", "9090")
-    clerks.sign_in(station, "Wang", "9090")
-    clerks.add_clerk(station, "Li", "1234")
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    clerks.add_clerk(station, "Li", "1357")
     for waybill in WAYBILLS:
         clock.advance(minutes=3)
         check_in(station, waybill, phone="13812345678")
@@ -54,7 +60,7 @@ def _sql(station: Station, statement: str, **params: object) -> None:
 def test_an_untouched_chain_verifies(busy: Station) -> None:
     result = auditlog.verify(busy)
     assert result.ok and result.checked == 8 and result.first_bad_id is None
-    assert result.message() == "ok 8 events"
+    assert result.message() == "ok 8 events; 0 day closes hold (0 sealed here, 0 anchored)"
 
 
 def test_an_empty_chain_verifies(station: Station) -> None:
@@ -147,7 +153,7 @@ def test_parcel_timeline_lists_its_events_with_clerk_and_counter(busy: Station, 
 
 
 def test_clerk_activity_counts_what_each_clerk_did(busy: Station, clock: FakeClock) -> None:
-    clerks.sign_in(busy, "Li", "1234")
+    clerks.sign_in(busy, "Li", "1357")
     check_in(busy, "YT1234567890999", phone="5678")
     wang = auditlog.clerk_activity(busy, "Wang")
     # Creating the first manager is done by nobody (no one could sign in yet); adding Li is Wang's.

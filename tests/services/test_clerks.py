@@ -13,6 +13,12 @@ from station_console.services.core.station import Station
 from station_console.services.people import clerks
 
 
+@pytest.fixture
+def station(new_station: Station) -> Station:
+    """A new station: these tests make their own clerks, from the first manager on."""
+    return new_station
+
+
 def _events(station: Station, kind: str) -> list[ParcelEvent]:
     with station.read() as session:
         return list(session.exec(select(ParcelEvent).where(ParcelEvent.kind == kind)).all())
@@ -48,25 +54,25 @@ def test_cheaper_parameters_stored_in_the_hash_still_verify() -> None:
 
 @pytest.mark.parametrize("stored", ["", "plain1234", "scrypt$x$8$1$AA==$AA==", "bcrypt$1$2$3$4$5"])
 def test_malformed_hashes_never_match(stored: str) -> None:
-    assert not clerks.check_pin("1234", stored)
+    assert not clerks.check_pin("1357", stored)
 
 
 def test_first_run_creates_the_manager_then_only_a_manager_adds_clerks(station: Station) -> None:
     assert clerks.needs_first_manager(station)
-    boss = clerks.add_clerk(station, "Wang", "9090", role="clerk")  # first one is always the manager
+    boss = clerks.add_clerk(station, "Wang", "9071", role="clerk")  # first one is always the manager
     assert boss.role == "manager"
     assert not clerks.needs_first_manager(station)
     with pytest.raises(Refused) as exc:
-        clerks.create_first_manager(station, "Mallory", "1111")
+        clerks.create_first_manager(station, "Mallory", "1396")
     assert exc.value.code == "not_first_run"
     with pytest.raises(PermissionDenied):  # nobody signed in
-        clerks.add_clerk(station, "Li", "1234")
-    clerks.sign_in(station, "wang", "9090")
-    li = clerks.add_clerk(station, "Li", "1234")
+        clerks.add_clerk(station, "Li", "1357")
+    clerks.sign_in(station, "wang", "9071")
+    li = clerks.add_clerk(station, "Li", "1357")
     assert li.role == "clerk"
-    clerks.sign_in(station, "Li", "1234")
+    clerks.sign_in(station, "Li", "1357")
     with pytest.raises(PermissionDenied):
-        clerks.add_clerk(station, "Zhao", "5555")
+        clerks.add_clerk(station, "Zhao", "5836")
     assert sorted(c.name for c in _clerk_rows(station)) == ["Li", "Wang"]
     assert all(row.pin_hash.startswith("scrypt$") for row in _clerk_rows(station))
     created = [e.details for e in _events(station, EventKind.CLERK_CHANGED)]
@@ -74,8 +80,8 @@ def test_first_run_creates_the_manager_then_only_a_manager_adds_clerks(station: 
 
 
 def test_sign_in_acts_as_the_clerk_and_records_the_counter(station: Station) -> None:
-    clerks.create_first_manager(station, "Wang", "9090")
-    info = clerks.sign_in(station, "Wang", "9090")
+    clerks.create_first_manager(station, "Wang", "9071")
+    info = clerks.sign_in(station, "Wang", "9071")
     assert (station.clerk_id, station.clerk_role) == (info.id, "manager")
     [event] = _events(station, EventKind.SIGNED_IN)
     assert (event.clerk_id, event.counter) == (info.id, "test-counter")
@@ -87,8 +93,8 @@ def test_sign_in_acts_as_the_clerk_and_records_the_counter(station: Station) -> 
 
 
 def test_wrong_pin_and_unknown_name_read_the_same_and_write_nothing(station: Station) -> None:
-    clerks.create_first_manager(station, "Wang", "9090")
-    for name, pin in (("Wang", "0000"), ("Nobody", "9090")):
+    clerks.create_first_manager(station, "Wang", "9071")
+    for name, pin in (("Wang", "0000"), ("Nobody", "9071")):
         with pytest.raises(Refused) as exc:
             clerks.sign_in(station, name, pin)
         assert exc.value.code == "bad_credentials"
@@ -105,40 +111,40 @@ def test_bad_pins_are_refused(station: Station, pin: str) -> None:
 
 
 def test_duplicate_names_are_refused_regardless_of_case(station: Station) -> None:
-    clerks.create_first_manager(station, "Wang", "9090")
-    clerks.sign_in(station, "Wang", "9090")
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
     with pytest.raises(Refused) as exc:
-        clerks.add_clerk(station, "WANG", "1234")
+        clerks.add_clerk(station, "WANG", "1357")
     assert exc.value.code == "clerk_exists"
 
 
 def test_change_pin_needs_the_old_pin_or_a_manager(station: Station) -> None:
-    clerks.create_first_manager(station, "Wang", "9090")
-    clerks.sign_in(station, "Wang", "9090")
-    clerks.add_clerk(station, "Li", "1234")
-    clerks.sign_in(station, "Li", "1234")
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    clerks.add_clerk(station, "Li", "1357")
+    clerks.sign_in(station, "Li", "1357")
     with pytest.raises(Refused):
-        clerks.change_pin(station, "Li", "4321", old_pin="9999")
-    clerks.change_pin(station, "Li", "4321", old_pin="1234")
+        clerks.change_pin(station, "Li", "4173", old_pin="9482")
+    clerks.change_pin(station, "Li", "4173", old_pin="1357")
     with pytest.raises(Refused):
-        clerks.authenticate(station, "Li", "1234")
-    assert clerks.authenticate(station, "Li", "4321").name == "Li"
+        clerks.authenticate(station, "Li", "1357")
+    assert clerks.authenticate(station, "Li", "4173").name == "Li"
     with pytest.raises(PermissionDenied):  # a clerk cannot reset someone else's PIN
         clerks.change_pin(station, "Wang", "0000")
-    clerks.sign_in(station, "Wang", "9090")
-    clerks.change_pin(station, "Li", "7777")
-    assert clerks.authenticate(station, "Li", "7777").name == "Li"
+    clerks.sign_in(station, "Wang", "9071")
+    clerks.change_pin(station, "Li", "7261")
+    assert clerks.authenticate(station, "Li", "7261").name == "Li"
     pins = [e.details for e in _events(station, EventKind.CLERK_CHANGED) if e.details.get("change") == "pin"]
-    assert len(pins) == 2 and all("7777" not in str(d) and "4321" not in str(d) for d in pins)
+    assert len(pins) == 2 and all("7261" not in str(d) and "4173" not in str(d) for d in pins)
 
 
 def test_deactivated_clerk_cannot_sign_in_and_the_last_manager_stays(station: Station) -> None:
-    clerks.create_first_manager(station, "Wang", "9090")
-    clerks.sign_in(station, "Wang", "9090")
-    clerks.add_clerk(station, "Li", "1234")
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    clerks.add_clerk(station, "Li", "1357")
     assert clerks.deactivate(station, "Li").active is False
     with pytest.raises(Refused) as exc:
-        clerks.sign_in(station, "Li", "1234")
+        clerks.sign_in(station, "Li", "1357")
     assert exc.value.code == "clerk_inactive"
     with pytest.raises(Refused) as exc:
         clerks.deactivate(station, "Wang")
@@ -147,6 +153,6 @@ def test_deactivated_clerk_cannot_sign_in_and_the_last_manager_stays(station: St
         clerks.deactivate(station, "Ghost")
     assert [c.name for c in clerks.list_clerks(station, include_inactive=False)] == ["Wang"]
     clerks.set_active(station, "Li", True)
-    assert clerks.sign_in(station, "Li", "1234").name == "Li"
+    assert clerks.sign_in(station, "Li", "1357").name == "Li"
     with pytest.raises(PermissionDenied):
         clerks.deactivate(station, "Wang")

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from station_console.cli import cli
-from station_console.services.admin.demo import _plan, waybill_for
+from station_console.services.admin.demo import DEMO_PIN, _plan, waybill_for
 from station_console.services.core.station import Station
 
 
@@ -30,7 +30,10 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def report(url: str, day: date) -> dict:  # type: ignore[type-arg]
     result = CliRunner().invoke(
-        cli, ["--db", url, "report", "--date", day.isoformat(), "--format", "json"], catch_exceptions=False
+        cli,
+        ["--db", url, "--clerk", "demo-clerk", "--pin", DEMO_PIN, "report", "--date", day.isoformat()]
+        + ["--format", "json"],
+        catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
     return json.loads(result.output)  # type: ignore[no-any-return]
@@ -109,17 +112,18 @@ def _counts(url: str) -> dict[str, int]:
 def test_demo_refuses_a_database_with_real_data(tmp_path: Path, live: str) -> None:
     from station_console.services.admin.setup import open_station
     from station_console.services.checkin.transaction import check_in
-    from station_console.services.people.clerks import create_first_manager
+    from station_console.services.people.clerks import create_first_manager, sign_in
 
     url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
     station = open_station(url)
+    create_first_manager(station, "Wang", "9071")
     if live == "parcel":
+        sign_in(station, "Wang", "9071")
         check_in(station, "JT0000000000001", phone="13812345678")
-    else:
-        create_first_manager(station, "Wang", "9090")
     station.engine.dispose()
     before = _counts(url)
-    result = CliRunner().invoke(cli, ["--db", url, "init", "--demo"])
+    # Even the station's manager gets no demo parcels in a live database.
+    result = CliRunner().invoke(cli, ["--db", url, "--clerk", "Wang", "--pin", "9071", "init", "--demo"])
     assert result.exit_code == 1
     assert "demo data would mix" in result.output and "demo.sqlite3" in result.output
     assert _counts(url) == before  # not one demo parcel, clerk or close

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlmodel import select
+from station_helpers import act_as_new_clerk
 
-from db.models import Carrier, EventKind, ParcelEvent
+from db.models import Carrier, EventKind, ParcelEvent, Role
 from station_console.errors import NotFound, PermissionDenied, Refused
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import (
@@ -23,6 +26,13 @@ NEW = {
     "fee_cents": 35,
     "patterns": [{"regex": "^KD[0-9]{10}$", "checksum": None}],
 }
+
+
+@pytest.fixture
+def station(new_station: Station) -> Station:
+    """The carrier table is a manager's: these tests edit it as one."""
+    act_as_new_clerk(new_station, "Boss", Role.MANAGER)
+    return new_station
 
 
 def events(station: Station) -> list[ParcelEvent]:
@@ -126,7 +136,7 @@ def test_only_a_manager_edits_the_table(station: Station) -> None:
 
 def test_another_counters_edit_is_seen_after_forget(station: Station) -> None:
     detector = get_detector(station)
-    other = Station(engine=station.engine, counter="counter-2", clock=station.clock)
+    other = replace(station, counter="counter-2", _settings=None)  # the same clerk at another counter
     update_carrier(other, "ZTO", {"active": False})
     assert get_detector(station) is detector
     forget_detector(station)

@@ -19,6 +19,7 @@ from station_console.errors import NotFound, PermissionDenied, Refused
 from station_console.services.checkin.transaction import check_in, undo_last
 from station_console.services.core.station import Station
 from station_console.services.exceptions.problems import mark
+from station_console.services.people.clerks import act_as
 from station_console.services.prealerts import batches
 from station_console.services.prealerts.importer import import_file
 from station_console.services.prealerts.listing import list_prealerts, not_received
@@ -143,6 +144,7 @@ def test_the_receipt_lists_what_the_courier_signs_for(expected: Station) -> None
 
 
 def test_batches_refuse_what_is_not_there(station: Station) -> None:
+    act_as(station, None)
     with pytest.raises(PermissionDenied):
         batches.open_batch(station, "ZTO")  # nobody signed in
     sign_in(station)

@@ -14,12 +14,14 @@ from station_console.services.core import audit
 from station_console.services.core.station import Station
 
 
-def _check_in_elsewhere(url: str, waybill: str, out: Any) -> None:
+def _check_in_elsewhere(url: str, waybill: str, out: Any, clerk_id: int) -> None:
     """Another counter, in its own process with its own engine: one check-in, then when it committed."""
     from db.engine import create_station_engine
     from station_console.services.checkin.transaction import check_in
 
-    station = Station(engine=create_station_engine(url), counter="counter-2")
+    station = Station(
+        engine=create_station_engine(url), counter="counter-2", clerk_id=clerk_id, clerk_role="clerk"
+    )
     result = check_in(station, waybill)
     out.put((time.time(), result.parcel_id))
     station.engine.dispose()
@@ -39,7 +41,9 @@ def test_a_check_in_at_another_counter_is_seen_within_a_second(station: Station,
     try:
         ctx = multiprocessing.get_context("spawn")
         out = ctx.Queue()
-        proc = ctx.Process(target=_check_in_elsewhere, args=(db_url, "JT0000000000042", out))
+        proc = ctx.Process(
+            target=_check_in_elsewhere, args=(db_url, "JT0000000000042", out, station.clerk_id)
+        )
         proc.start()
         seen_at, changes = _wait_for(feed, "counter-2", time.monotonic() + 60)
         committed_at, parcel_id = out.get(timeout=30)

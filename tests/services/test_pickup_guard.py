@@ -1,4 +1,4 @@
-"""Guessing lock-out: too many failed lookups lock one counter for a while, with one audit event."""
+"""Guessing lock-out: too many failed lookups lock one clerk's lookups for a while, with one audit event."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_the_sixth_failure_locks_the_counter_until_the_lock_expires(
         pickup.lookup(station, "8-5-9998")
     assert len(events(station, EventKind.LOOKUP_LOCKED)) == 1  # once per lock
     other_counter = as_clerk(station, "li", counter="counter-2")
-    assert pickup.lookup(other_counter, a.pickup_code).rows  # the lock is per counter
+    assert pickup.lookup(other_counter, a.pickup_code).rows  # the lock is the clerk's, not the station's
     clock.advance(seconds=31)
     assert [r.waybill for r in pickup.lookup(station, a.pickup_code).rows] == [a.waybill]
 

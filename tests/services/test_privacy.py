@@ -22,9 +22,15 @@ PHONE, OTHER = "13812345678", "13987654321"
 
 
 @pytest.fixture
+def station(new_station: Station) -> Station:
+    """A new station: these tests make their own clerks, from the first manager on."""
+    return new_station
+
+
+@pytest.fixture
 def manager(station: Station) -> Station:
-    clerks.create_first_manager(station, "Wang", "9090")
-    clerks.sign_in(station, "Wang", "9090")
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
     return station
 
 
@@ -144,8 +150,8 @@ def test_delete_blanks_the_person_on_their_parcels(manager: Station) -> None:
 
 def test_a_clerk_can_neither_export_nor_delete(manager: Station) -> None:
     check_in(manager, "SF1234567890123", phone=PHONE)
-    clerks.add_clerk(manager, "Li", "1234")
-    clerks.sign_in(manager, "Li", "1234")
+    clerks.add_clerk(manager, "Li", "1357")
+    clerks.sign_in(manager, "Li", "1357")
     for call in (privacy.export_person, privacy.delete_person):
         with pytest.raises(PermissionDenied):
             call(manager, PHONE)

@@ -8,8 +8,10 @@ from day_helpers import leave, local, put, tamper, undo_checkin, undo_pickup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import SQLModel
+from station_helpers import act_as_new_clerk
 
 from db.engine import create_station_engine
+from db.models import Role
 from station_console.services.admin.setup import init_station
 from station_console.services.core.station import Station
 from station_console.services.day.reconcile import reconcile
@@ -149,6 +151,7 @@ def test_any_sequence_of_operations_balances_every_day(ops: list[tuple[str, obje
     SQLModel.metadata.create_all(engine)
     station = Station(engine=engine, clock=clock)
     init_station(station, timezone="Asia/Shanghai")
+    act_as_new_clerk(station, "Tester", Role.CLERK)
     on_shelf: list[int] = []
     picked: list[int] = []
     checked_in = 0

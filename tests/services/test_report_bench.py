@@ -8,8 +8,10 @@ from pathlib import Path
 from conftest import FakeClock
 from day_helpers import carrier_id, leave, local, put
 from sqlmodel import SQLModel
+from station_helpers import act_as_new_clerk
 
 from db.engine import create_station_engine
+from db.models import Role
 from station_console.bench.report import floor_aggregate, floor_rows, measure_report
 from station_console.services.admin.setup import init_station
 from station_console.services.core.station import Station
@@ -25,6 +27,7 @@ def test_floor_and_service_agree_and_both_are_timed(tmp_path: Path, clock: FakeC
     SQLModel.metadata.create_all(engine)
     station = Station(engine=engine, clock=clock)
     init_station(station, timezone="Asia/Shanghai")
+    act_as_new_clerk(station, "Tester", Role.CLERK)
     ids = [put(station, f"73{i:012d}", "ZTO", local(D - timedelta(days=1), 12, i)) for i in range(5)]
     ids += [put(station, f"JT{i:013d}", "JT", local(D, 9, i)) for i in range(4)]
     leave(station, ids[0], "picked_up", local(D, 10))

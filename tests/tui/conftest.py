@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session
 
+from db.models import Role
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
@@ -19,18 +19,9 @@ def app(station: Station) -> StationApp:
 
 def sign_in_manager(station: Station, name: str = "Manager", pin: str = "0000") -> int:
     """Act as a manager clerk (row added directly: no audit event, a cheap hash), so screens need no sign-in."""
-    from db.models import Clerk, Role
-    from station_console.services.people.clerks import hash_pin
+    from station_helpers import act_as_new_clerk
 
-    def work(session: Session) -> int:
-        row = Clerk(name=name, role=Role.MANAGER, pin_hash=hash_pin(pin, n=2**10), created_at=station.now())
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        return row.id
-
-    station.clerk_id, station.clerk_role = station.run(work), Role.MANAGER
-    return station.clerk_id
+    return act_as_new_clerk(station, name, Role.MANAGER, pin)
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,13 @@ async def test_another_counters_check_in_refreshes_the_shelf_map(
         if isinstance(message, LiveBridge.Changed):
             seen.append((time.monotonic(), message))
 
-    other = Station(engine=create_station_engine(db_url), counter="counter-2", clock=station.clock)
+    other = Station(
+        engine=create_station_engine(db_url),
+        counter="counter-2",
+        clerk_id=station.clerk_id,
+        clerk_role=station.clerk_role,
+        clock=station.clock,
+    )
     async with app.run_test(message_hook=hook) as pilot:
         await pilot.press("f4")
         await pilot.pause()

@@ -11,14 +11,15 @@ from station_console.tui.app import StationApp
 from tui.conftest import sign_in_manager
 
 
-def test_shelf_map_with_the_demo_week(snap_compare: Any, station: Station) -> None:
+def test_shelf_map_with_the_demo_week(snap_compare: Any, new_station: Station) -> None:
     """A person should see: the legend of heat colours; a grid with one row per shelf (1-8, F floor, OV
     overflow) and one column per layer, each cell "SHELF-LAYER used/capacity" over "parcels fill%", its
     background from green (little used) to red (full), with a yellow ⚠n where parcels are overdue and a
     red !n where problem parcels sit; on the right the parcels of layer 1-1 (waybill, carrier, code,
     location, size, masked phone, check-in time, status, problem flag in red); and the total line at the
     bottom with parcels, layers, overdue and problem counts."""
-    make_demo_week(station, scale=0.3)  # into a new station only: its manager signs in after
+    station = new_station  # the demo goes into a new station only: its manager signs in after
+    make_demo_week(station, scale=0.3)
     sign_in_manager(station)
     app = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
 

@@ -1,25 +1,67 @@
-"""Backups. SQLite: the online backup API, safe while consoles are writing (WAL). PostgreSQL: pg_dump,
-whose command line we print (it needs the server's client tools and credentials, not us)."""
+"""Backups and restores. SQLite: the online backup API, safe while consoles are writing (WAL).
+PostgreSQL: pg_dump, whose command line we print (it needs the server's tools and credentials, not us).
+
+Both are a manager's acts. A backup refuses a damaged database, writes beside the target and renames
+only a copy that passed `integrity_check` (a full disk leaves nothing), 0600 in a 0700 folder.
+
+A restore trusts nothing in the file it is given: a copy of it is checked before anything changes.
+It must pass `integrity_check`, carry a revision the migrations know (an older one is migrated, a newer
+one refused), hold exactly the schema objects a new database of that revision has (a trigger, view,
+index or table too many is refused: a planted trigger would run on every check-in), have every clerk in
+its audit trail, and have an audit chain that verifies, through the closes this counter anchored up to
+the backup's time. Then the restore is recorded in the current database's trail, the current file is
+renamed aside (kept, so a wrong restore can be undone by restoring it), the copy is moved into place,
+migrated, and the restore is recorded in its trail too.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import secrets
 import shlex
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 
-from station_console.errors import Refused
+from db.engine import create_station_engine
+from db.migrate import head_revision, known_revisions, schema_at, schema_objects, upgrade
+from db.models import EventKind
+from station_console.errors import Refused, StationError
 from station_console.i18n import N_
+from station_console.private_files import PRIVATE_FILE, staged, write_failed
+from station_console.services.core import anchors, audit
+from station_console.services.core.health import check_database, check_file
+from station_console.services.core.roles import require
+from station_console.services.core.station import Station
+from station_console.services.people.audit_trail import verify
 
-REQUIRED_TABLES = {"parcel", "parcel_event", "layer", "shelf"}
+
+@dataclass(frozen=True)
+class Restored:
+    source: Path
+    revision: str  # the backup's revision (it is now at head)
+    events: int
+    kept_as: Path  # the replaced database, renamed: restore it to undo
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": str(self.source),
+            "revision": self.revision,
+            "events": self.events,
+            "kept_as": str(self.kept_as),
+        }
 
 
-def _sqlite_path(engine: Engine) -> str:
+def _sqlite_path(engine: Engine) -> Path:
     if engine.dialect.name != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
         raise Refused(N_("Only a SQLite database file can be backed up this way"), code="not_sqlite")
-    return engine.url.database
+    return Path(engine.url.database)
 
 
 def pg_dump_command(url: str, target: Path) -> str:
@@ -33,56 +75,210 @@ def pg_dump_command(url: str, target: Path) -> str:
     return f"pg_dump --format=custom --file={shlex.quote(str(target))} {shlex.quote(conninfo)}"
 
 
-def backup_sqlite(engine: Engine, target: Path, *, overwrite: bool = False) -> int:
+def backup_sqlite(station: Station, target: Path, *, overwrite: bool = False) -> int:
     """Copy the live SQLite database into `target` page by page; returns the size in bytes."""
-    source = _sqlite_path(engine)
+    require(station, "backup")
+    source = _sqlite_path(station.engine)
     if target.exists() and not overwrite:
         raise Refused(N_("{file} exists already; choose another name"), code="file_exists", file=str(target))
-    if target.resolve() == Path(source).resolve():
+    if target.resolve() == source.resolve():
         raise Refused(N_("A backup cannot overwrite the database itself"), code="same_file")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(source, timeout=30)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst, pages=1024)  # in steps, so other counters' writes are not held up
-    finally:
-        dst.close()
-        src.close()
+    check_database(station.engine)  # a damaged database is not copied over a good backup
+    with staged(target) as tmp:
+        try:
+            src = sqlite3.connect(source, timeout=30)
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(dst, pages=1024)  # in steps, so other counters' writes are not held up
+                dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+            finally:
+                dst.close()
+                src.close()
+        except sqlite3.Error as exc:
+            if "full" in str(exc).lower():
+                raise write_failed(target, OSError(28, str(exc))) from exc
+            raise Refused(
+                N_("Cannot write {file}: {reason}"), code="write_failed", file=str(target), reason=str(exc)
+            ) from exc
+        check_file(tmp)  # the copy itself is read back and checked before it takes the name
     return target.stat().st_size
 
 
-def check_backup(path: Path) -> None:
-    """Refuse a file that is not a readable station database."""
-    if not path.is_file():
-        raise Refused(N_("No file {file}"), code="no_file", file=str(path))
+def restore_sqlite(station: Station, source: Path) -> Restored:
+    """Replace the station's SQLite database with the backup `source`, after checking a copy of it.
+
+    Other consoles must be closed first: they would keep working on the file that was renamed aside.
+    """
+    require(station, "restore")
+    target = _sqlite_path(station.engine)
+    if not source.is_file():
+        raise Refused(N_("No file {file}"), code="no_file", file=str(source))
+    if source.resolve() == target.resolve():
+        raise Refused(N_("{file} is the station database itself"), code="same_file", file=str(source))
+    digest = _sha256(source)
+    stamp = station.now().strftime("%Y%m%dT%H%M%S")
+    kept = target.with_name(f"{target.name}.before-restore-{stamp}")
+    # The copy is made beside the database (same filesystem: the final move is a rename), checked,
+    # migrated, and only then put in place; any refusal removes it and changes nothing.
+    copy = target.with_name(f".{target.name}.restoring-{secrets.token_hex(4)}")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        os.close(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+        _copy_file(source, copy)
+        revision = _check_backup(station, copy)
+        _migrate(copy)  # safe now: the file holds exactly a known revision's schema
+        events, newest = _check_trail(station, copy)
+        details = {
+            "file": source.name,
+            "sha256": digest,
+            "revision": revision,
+            "events": events,
+            "kept_as": kept.name,
+        }
+        try:  # the replaced database's own trail says what replaced it, if it can still take a write
+            station.run(
+                lambda session: audit.record(session, station, EventKind.DB_RESTORED, details=details)
+            )
+        except StationError as exc:
+            details["old_trail"] = exc.code
+        _swap(station, target, copy, kept)
+        anchors.append_restore(station.engine, newest, digest)
+    except OSError as exc:
+        raise write_failed(target, exc) from exc
+    finally:
+        for leftover in (copy, *(Path(f"{copy}{s}") for s in ("-journal", "-wal", "-shm"))):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+    station.engine = create_station_engine(str(station.engine.url))
+    station.forget_settings()
+    station._detector = None  # type: ignore[attr-defined]
+    station.run(lambda session: audit.record(session, station, EventKind.DB_RESTORED, details=details))
+    return Restored(source=source, revision=revision, events=events, kept_as=kept)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as data:
+        for block in iter(lambda: data.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _copy_file(source: Path, copy: Path) -> None:
+    """The backup's pages, copied through SQLite (a WAL beside it is read in, nothing is written to it)."""
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(copy)
         try:
-            if conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
-                raise sqlite3.DatabaseError("quick_check failed")
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
         finally:
-            conn.close()
+            dst.close()
+            src.close()
     except sqlite3.DatabaseError:
         raise Refused(
-            N_("{file} is not a readable SQLite database"), code="not_a_backup", file=str(path)
+            N_("{file} is not a readable SQLite database"), code="not_a_backup", file=str(source)
         ) from None
-    if not tables >= REQUIRED_TABLES:
-        raise Refused(N_("{file} is not a station database"), code="not_a_backup", file=str(path))
 
 
-def restore_sqlite(engine: Engine, source: Path) -> None:
-    """Replace the SQLite database's contents with the backup `source` (the online backup API, reversed).
+def _refuse(reason: str, **params: Any) -> Refused:
+    return Refused(N_("This file cannot be restored: {reason}"), code="bad_backup", reason=reason, **params)
 
-    Other consoles must be closed first: they would keep working on what they last read.
-    """
-    target = _sqlite_path(engine)
-    check_backup(source)
-    engine.dispose()  # no pooled connection keeps reading the old pages
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(target, timeout=30)
+
+def _check_backup(station: Station, copy: Path) -> str:
+    """Refuse a copy that is not exactly a station database of a known revision; its revision."""
+    check_file(copy)
+    conn = sqlite3.connect(copy)
     try:
-        src.backup(dst)
+        try:
+            versions = [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")]
+        except sqlite3.DatabaseError:
+            raise Refused(
+                N_("{file} is not a station database"), code="not_a_backup", file=copy.name
+            ) from None
+        if len(versions) != 1 or versions[0] not in known_revisions():
+            newer = len(versions) == 1 and str(versions[0]) > (head_revision() or "")
+            if newer:
+                raise Refused(
+                    N_("The backup was made by a newer station-console (schema {revision}); update first"),
+                    code="backup_too_new",
+                    revision=str(versions[0]),
+                )
+            raise Refused(N_("{file} is not a station database"), code="not_a_backup", file=copy.name)
+        revision = str(versions[0])
+        found, expected = schema_objects(conn), schema_at(revision)
+        extra = sorted(f"{kind} {name}" for kind, name, *_ in found - expected)
+        missing = sorted(f"{kind} {name}" for kind, name, *_ in expected - found)
+        if extra or missing:
+            raise _refuse(_describe(extra, missing))
+        clerks = conn.execute("SELECT id, name, role FROM clerk").fetchall()
+        created = {
+            (row[0], row[1])
+            for row in conn.execute(
+                "SELECT json_extract(details, '$.clerk_id'), json_extract(details, '$.role') FROM parcel_event "
+                "WHERE kind = 'clerk_changed' AND json_extract(details, '$.change') = 'created'"
+            )
+        }
     finally:
-        dst.close()
-        src.close()
+        conn.close()
+    for clerk_id, name, role in clerks:
+        if (clerk_id, role) not in created:
+            raise _refuse(f"clerk {name} ({role}) is not in its audit trail")
+    return revision
+
+
+def _check_trail(station: Station, copy: Path) -> tuple[int, int]:
+    """The copy's audit chain verifies, through every close this counter anchored before the backup;
+    (events, the newest event's id)."""
+    engine = create_engine(f"sqlite:///{copy}")
+    try:
+        result = verify(Station(engine=engine, counter=station.counter), backup_of=station.engine)
+    finally:
+        engine.dispose()
+    if not result.ok:
+        raise _refuse(result.message())
+    conn = sqlite3.connect(copy)
+    try:
+        newest = conn.execute("SELECT coalesce(max(id), 0) FROM parcel_event").fetchone()[0]
+    finally:
+        conn.close()
+    return result.checked, int(newest)
+
+
+def _describe(extra: list[str], missing: list[str]) -> str:
+    parts = []
+    if extra:
+        parts.append("not a station's: " + ", ".join(extra[:4]) + (" ..." if len(extra) > 4 else ""))
+    if missing:
+        parts.append("missing: " + ", ".join(missing[:4]) + (" ..." if len(missing) > 4 else ""))
+    return "; ".join(parts)
+
+
+def _migrate(copy: Path) -> None:
+    engine = create_engine(f"sqlite:///{copy}")
+    try:
+        upgrade(engine)
+    except Exception as exc:  # noqa: BLE001  any failure to migrate refuses the file; nothing changed
+        raise _refuse(f"it cannot be brought up to date ({exc})") from exc
+    finally:
+        engine.dispose()
+
+
+def _swap(station: Station, target: Path, copy: Path, kept: Path) -> None:
+    """Rename the current database aside (its WAL checkpointed into it first), move the copy in."""
+    with station.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    station.engine.dispose()
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            old = Path(f"{target}{suffix}")
+            if old.exists():
+                os.rename(old, f"{kept}{suffix}")
+                moved.append((old, Path(f"{kept}{suffix}")))
+        os.chmod(copy, PRIVATE_FILE)
+        os.replace(copy, target)
+    except OSError as exc:
+        for old, aside in reversed(moved):  # put the station back as it was
+            with contextlib.suppress(OSError):
+                os.rename(aside, old)
+        raise write_failed(target, exc) from exc

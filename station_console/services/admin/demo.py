@@ -41,10 +41,11 @@ from station_console.errors import Refused, StationError
 from station_console.i18n import N_
 from station_console.services.admin.settings import save_station_settings
 from station_console.services.checkin import transaction
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.day import close
 from station_console.services.exceptions import problems, returns
-from station_console.services.people.clerks import hash_pin
+from station_console.services.people.clerks import hash_pin, needs_first_manager, record_created
 from station_console.services.pickup import handover
 
 # Share of a day's parcels per carrier (a typical Chinese community station).
@@ -142,6 +143,7 @@ def _ensure_clerks(station: Station) -> dict[str, tuple[int, str]]:
                 clerk = Clerk(name=name, role=role, created_at=station.now(), pin_hash=hash_pin(DEMO_PIN))
                 session.add(clerk)
                 session.flush()
+                record_created(session, station, clerk, demo=True)
             assert clerk.id is not None
             out[name] = (clerk.id, clerk.role)
         return out
@@ -185,6 +187,9 @@ def make_demo_week(station: Station, *, scale: float | None = None, seed: int = 
 
     `scale` multiplies the volume (about 200-300 parcels a day at 1); default $STATION_DEMO_SCALE or 1.
     """
+    if not needs_first_manager(station):
+        # Demo clerks sign in with a PIN everyone knows: only a new station gets them without a manager.
+        require(station, "demo")
     scale = scale if scale is not None else float(os.environ.get("STATION_DEMO_SCALE", "1"))
     refuse_live_data(station)
 

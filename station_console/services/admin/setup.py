@@ -11,15 +11,18 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session, select
 
 from db.engine import create_station_engine, resolve_url
-from db.migrate import upgrade
+from db.migrate import current_revision, head_revision, known_revisions, upgrade
 from db.models import AuditHead, Carrier, Clerk, EventKind, Layer, Setting, Shelf
 from station_console.errors import DatabaseUnavailable, Refused
 from station_console.i18n import N_
+from station_console.safe_text import clean
 from station_console.services.core import audit
+from station_console.services.core.health import damaged
 from station_console.services.core.roles import require_manager
 from station_console.services.core.settings import STATION_KEY, load_station_settings
 from station_console.services.core.station import Station
@@ -48,19 +51,76 @@ def open_station(
 
     With `clerk_name` the station acts as that clerk only once `pin` checks out (refused otherwise).
     """
-    engine = create_station_engine(resolve_url(url))
-    try:
-        upgrade(engine)
-    except OperationalError as exc:
-        raise DatabaseUnavailable(N_("Cannot open the database: {reason}"), reason=str(exc.orig)) from exc
+    counter = validate_counter(counter)
+    engine = _engine(resolve_url(url))
     station = Station(engine=engine, counter=counter)
-    with station.read() as session:
-        empty = session.exec(select(Carrier.id).limit(1)).first() is None
+    try:
+        _refuse_unknown_revision(engine)
+        upgrade(engine)
+        with station.read() as session:
+            empty = session.exec(select(Carrier.id).limit(1)).first() is None
+    except OperationalError as exc:
+        reason = clean(str(exc.orig), 200)  # a driver's message spans lines; a refusal is one
+        raise DatabaseUnavailable(N_("Cannot open the database: {reason}"), reason=reason) from exc
+    except DatabaseError as exc:  # the file is not a database at all, or its pages are damaged
+        if "malformed" in str(exc.orig).lower():
+            raise damaged(str(exc.orig)) from exc
+        raise Refused(
+            N_("{url} is not a station database: {reason}"),
+            code="not_a_database",
+            url=engine.url.render_as_string(hide_password=True),
+            reason=clean(str(exc.orig), 200),
+        ) from exc
     if empty:
         init_station(station)
     if clerk_name:
         act_as(station, authenticate(station, clerk_name, pin or ""))
     return station
+
+
+COUNTER_MAX = 32  # the counter columns' width
+
+
+def validate_counter(name: str) -> str:
+    """A counter name as it is recorded on every event: one line, 1 to 32 characters."""
+    cleaned = clean(name)
+    if not cleaned or len(cleaned) > COUNTER_MAX:
+        raise Refused(
+            N_("A counter name is 1 to {max} characters (got {n})"),
+            code="bad_counter",
+            max=COUNTER_MAX,
+            n=len(cleaned),
+        )
+    return cleaned
+
+
+def _engine(url: str) -> Engine:
+    try:
+        return create_station_engine(url)
+    except (ArgumentError, ImportError, ValueError) as exc:
+        raise Refused(
+            N_(
+                "{url} is not a database URL this station can use (sqlite:///FILE or postgresql+psycopg://...)"
+            ),
+            code="bad_url",
+            url=url[:80],
+        ) from exc
+
+
+def _refuse_unknown_revision(engine: Engine) -> None:
+    """A database of a newer station-console (or of something else) is not migrated, it is refused."""
+    revision = current_revision(engine)
+    if revision is None or revision in known_revisions():
+        return
+    if revision > (head_revision() or ""):
+        raise Refused(
+            N_("The database was made by a newer station-console (schema {revision}); update this one"),
+            code="database_too_new",
+            revision=revision,
+        )
+    raise Refused(
+        N_("The database has an unknown schema ({revision})"), code="unknown_schema", revision=revision
+    )
 
 
 def station_basics(timezone: str, opening_hours: str) -> StationSettings:

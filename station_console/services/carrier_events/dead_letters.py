@@ -18,7 +18,7 @@ from db.models import Carrier, CarrierEvent, CarrierEventStatus, EventKind
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
-from station_console.services.core.roles import require_manager, require_signed_in
+from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 
 STATUSES = tuple(s.value for s in CarrierEventStatus)
@@ -61,6 +61,7 @@ _COLUMNS: list[Any] = [
 
 def list_events(station: Station, *, status: str | None = None, limit: int = 200) -> list[EventRow]:
     """Newest first; `status="dead"` is the dead-letter list."""
+    require(station, "view")
     query = (
         columns(*_COLUMNS)
         .join(Carrier, col(Carrier.id) == col(CarrierEvent.carrier_id))
@@ -74,6 +75,7 @@ def list_events(station: Station, *, status: str | None = None, limit: int = 200
 
 
 def counts(station: Station) -> dict[str, int]:
+    require(station, "view")
     with station.read() as session:
         rows = session.execute(
             columns(col(CarrierEvent.status), func.count()).group_by(col(CarrierEvent.status))
@@ -107,7 +109,7 @@ def _row(session: Session, event: CarrierEvent) -> EventRow:
 
 def retry(station: Station, event_id: int) -> EventRow:
     """Send a dead (or failed) event again at the next pass, attempts counted from zero."""
-    require_signed_in(station)
+    require(station, "carrier_events")
 
     def work(session: Session) -> EventRow:
         event = _event(session, event_id)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from db.models import EventKind
 from station_console.services.core import audit
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 
 KINDS = ("partial", "refused", "conflict", "duplicate", "no_room", "phone", "typed", "error")
@@ -18,6 +19,7 @@ KINDS = ("partial", "refused", "conflict", "duplicate", "no_room", "phone", "typ
 
 def record_dismissal(station: Station, *, kind: str, code: str, waybill: str | None, length: int = 0) -> None:
     """One `refusal_dismissed` event: the kind of refusal, its code, the waybill when it was a whole one."""
+    require(station, "checkin")
     details: dict[str, str | int] = {
         "kind": kind if kind in KINDS else "refused",
         "code": code[:40],

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.services.core.phone_shapes import VIRTUAL
 
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212().]")
 _MASKED = re.compile(r"^(\d{0,4})[*xX]{3,8}(\d{4})$")
-_VIRTUAL = re.compile(r"^(1[3-9]\d{9})[-,#转](\d{3,5})$")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 SHAPES = N_("A phone is its last 4 digits, an 11-digit mobile number, or + country code and number")
 
@@ -41,7 +41,7 @@ def parse_phone(text: str) -> Phone:
     raw = unicodedata.normalize("NFKC", text or "").strip()
     if not raw:
         raise Refused(N_("No phone number given"), code="phone_empty")
-    if m := _VIRTUAL.match(raw.replace(" ", "")):
+    if m := VIRTUAL.match(raw.replace(" ", "")):
         number, ext = m.groups()
         return Phone(
             tail=ext[-4:].rjust(4, "0"), masked=f"{number[:3]}****{number[-4:]}-{ext}", full=f"{number}-{ext}"

@@ -24,10 +24,12 @@ from db.fast import Hot
 from db.models import Carrier, EventKind, Layer, Notification, Parcel, ParcelEvent, ParcelStatus, Shelf, Size
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.safe_text import clean
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.checkin import prealert, recipient
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.notify import outbox
 from station_console.services.printing import jobs
@@ -91,6 +93,9 @@ def check_in(
     `hold_label`: the console's scan, whose phone comes next: its label waits for it (printing/jobs.py),
     and this counter's label held for the parcel before prints now.
     """
+    require(station, "checkin")
+    if email is not None and len(email) > 120:
+        raise Refused(N_("An e-mail address is at most 120 characters"), code="bad_email")
     settings = station.settings()
     detection = get_detector(station).detect(raw, batch=batch)
     if detection.waybill is None:
@@ -161,7 +166,7 @@ def check_in(
             phone_full=phone.full if phone else None,
             email=email or (addressee.email if addressee else None),
             # The station's directory spells the name better than a carrier's (often masked) pre-alert.
-            recipient_name=recipient_name
+            recipient_name=clean(recipient_name, 64)
             or (addressee.name if addressee else None)
             or (expected.recipient_name if expected else None),
             recipient_id=addressee.id if addressee else None,
@@ -282,6 +287,7 @@ def undo_last(station: Station) -> CheckinResult:
     The code goes into cooldown, its label job and message are withdrawn, the audit event stays and a
     `checkin_undone` event joins it.
     """
+    require(station, "undo_checkin")
     settings = station.settings()
 
     def work(session: Session) -> CheckinResult:
@@ -349,6 +355,7 @@ def set_phone(station: Station, parcel_id: int, phone: str) -> str:
 
     As at check-in, the directory fills in: a tail of the linked person's phone gets its full number,
     and a full number that is one person's directory phone links that person."""
+    require(station, "checkin")
     parsed = parse_phone(phone)
 
     def work(session: Session) -> str:

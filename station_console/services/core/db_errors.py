@@ -28,7 +28,7 @@ def unavailable(exc: OperationalError) -> DatabaseUnavailable:
     return DatabaseUnavailable(
         N_("The database cannot be written ({reason}). Nothing was saved."),
         code="database_unavailable",
-        reason=str(exc.orig if exc.orig is not None else exc)[:120],
+        reason=" ".join(str(exc.orig if exc.orig is not None else exc).split())[:120],
     )
 
 

@@ -40,6 +40,8 @@ class Station:
     clerk_id: int | None = None
     clerk_role: str | None = None
     clock: Callable[[], datetime] = utcnow
+    busy_wait_s: float = 5.0  # how long a write waits for a busy database before it is refused
+    on_busy: Callable[[], None] | None = field(default=None, repr=False)  # "busy, retrying", said once
     _settings: StationSettings | None = field(default=None, repr=False)
 
     def now(self) -> datetime:
@@ -88,14 +90,15 @@ class Station:
             yield session
 
     def run(self, work: Callable[[Session], T]) -> T:
-        """Run `work` as one transaction, retried from the start on a lock conflict or a lost race.
+        """Run `work` as one transaction, retried from the start on a lock conflict for up to
+        `busy_wait_s` (telling `on_busy` at the first one), or on a lost race a few times.
 
         A database that stays locked, is read-only, full or gone is refused as `DatabaseUnavailable`,
         a row that kept changing under every attempt as `version_conflict` (the transaction rolled
         back: nothing was written), never shown as a traceback.
         """
         try:
-            return run_in_transaction(self.engine, work)
+            return run_in_transaction(self.engine, work, wait_s=self.busy_wait_s, on_busy=self.on_busy)
         except OperationalError as exc:
             raise unavailable(exc) from exc
         except StaleDataError as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.day import close, forecast
 from station_console.services.day.figures import day_figures
@@ -16,6 +17,7 @@ from station_console.services.sendout.figures import empty as no_sends
 
 def build_report(station: Station, day: date | None = None, *, with_forecast: bool = True) -> dict[str, Any]:
     """The full report of `day` (default today, station time), in one read transaction."""
+    require(station, "view")
     day = day or station.business_day()
     with station.read() as session:
         figures = day_figures(session, station, day)

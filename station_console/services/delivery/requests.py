@@ -14,7 +14,7 @@ from db.models import DeliveryItem, DeliveryStatus, EventKind, Parcel, ParcelSta
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
-from station_console.services.core.roles import require_signed_in
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.delivery.stops import Stop, stops_for
 from station_console.services.shelves.search import find_parcel, require_on_shelf
@@ -51,7 +51,7 @@ def check_deliverable(session: Session, parcel: Parcel) -> Recipient:
 
 def request(station: Station, ref: str, *, source: str = "counter") -> Stop:
     """The recipient asked (at the counter, or by phone) for this parcel at their door."""
-    require_signed_in(station)
+    require(station, "door_delivery")
     if source not in SOURCES:
         raise Refused(N_("A request comes from the counter or by phone"), code="bad_source")
 
@@ -89,7 +89,7 @@ def request(station: Station, ref: str, *, source: str = "counter") -> Stop:
 
 def cancel(station: Station, ref: str) -> Stop:
     """Withdraw a request not yet out with a runner (the recipient came for it, or changed their mind)."""
-    require_signed_in(station)
+    require(station, "door_delivery")
 
     def work(session: Session) -> Stop:
         parcel = find_parcel(session, ref, on_shelf=True)
@@ -149,7 +149,7 @@ def waiting_in(session: Session, *, building: str | None = None) -> list[tuple[P
 
 def waiting(station: Station, *, building: str | None = None) -> list[Stop]:
     """What the next run would take, in walking order."""
-    require_signed_in(station)
+    require(station, "view")
     with station.read() as session:
         found = waiting_in(session, building=building)
         return stops_for(session, [p for p, _i in found], {p.id or 0: i for p, i in found if i is not None})

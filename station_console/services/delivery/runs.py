@@ -44,7 +44,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
-from station_console.services.core.roles import require_signed_in
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.delivery.requests import check_deliverable, waiting_in
 from station_console.services.delivery.stops import Stop, stops_for, walking_key
@@ -122,14 +122,14 @@ def view_in(session: Session, run: DeliveryRun) -> RunView:
 
 
 def view(station: Station, run_id: int) -> RunView:
-    require_signed_in(station)
+    require(station, "view")
     with station.read() as session:
         return view_in(session, _run(session, run_id, writable=False))
 
 
 def list_runs(station: Station, *, open_only: bool = False, limit: int = 50) -> list[RunView]:
     """Newest first."""
-    require_signed_in(station)
+    require(station, "view")
     query = select(DeliveryRun).order_by(col(DeliveryRun.id).desc()).limit(limit)
     if open_only:
         query = query.where(DeliveryRun.status == RunStatus.OPEN)
@@ -151,7 +151,7 @@ def _name(text: str | None, missing: str | None) -> str | None:
 
 def plan(station: Station, runner: str, *, building: str | None = None, limit: int | None = None) -> RunView:
     """A new run with every parcel waiting for the door (of one building, if given), in walking order."""
-    require_signed_in(station)
+    require(station, "door_delivery")
     runner_name = _name(runner, N_("Type the runner's name")) or ""
 
     def work(session: Session) -> RunView:
@@ -219,7 +219,7 @@ def _item_on_run(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, 
 def fee_due(station: Station, run_id: int, raw: str) -> tuple[int, date | None]:
     """(cents of storage fee this parcel of the run owes now, the first day it was charged), for the
     dialog that settles it before the scan-out."""
-    require_signed_in(station)
+    require(station, "door_delivery")
     with station.read() as session:
         parcel, _item = _item_on_run(session, _run(session, run_id, writable=False), raw)
         quote = quotes_in(session, station, [parcel]).get(parcel.id or 0)
@@ -233,7 +233,7 @@ def scan_out(station: Station, run_id: int, raw: str, *, fee: Settlement | None 
 
     A storage fee due is settled by `fee` in the same transaction (refused as `fee_due` without it).
     """
-    require_signed_in(station)
+    require(station, "door_delivery")
 
     def work(session: Session) -> Stop:
         run = _run(session, run_id)
@@ -288,7 +288,7 @@ def deliver(
     photo_ref: str | None = None,
 ) -> Stop:
     """Back from the run, delivered: the parcel leaves the books like a pickup (method `door`)."""
-    require_signed_in(station)
+    require(station, "door_delivery")
     received = _name(received_by, N_("Type who received it (a name, or 'self')"))
     signature = _name(signature_name, None)
     photo = clean(photo_ref) or None
@@ -341,7 +341,7 @@ def deliver(
 
 def fail(station: Station, run_id: int, raw: str, *, reason: str, note: str | None = None) -> Stop:
     """Back from the run, not delivered: on its shelf again (same slot, same code); the recipient is told."""
-    require_signed_in(station)
+    require(station, "door_delivery")
     if reason not in FAIL_REASONS:
         raise Refused(N_("Say why: {reasons}"), code="bad_reason", reasons=", ".join(FAIL_REASONS))
     text = clean(note) or None
@@ -385,7 +385,7 @@ def fail(station: Station, run_id: int, raw: str, *, reason: str, note: str | No
 
 def close(station: Station, run_id: int) -> RunView:
     """Close a run whose parcels are all back; ones never scanned out wait for the next run."""
-    require_signed_in(station)
+    require(station, "door_delivery")
 
     def work(session: Session) -> RunView:
         run = _run(session, run_id)

@@ -11,7 +11,7 @@ from typing import Any
 from db.models import DeliveryStatus
 from station_console.errors import Refused
 from station_console.i18n import N_, get_language
-from station_console.services.core.roles import require_signed_in
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.delivery.runs import RunView, view
 from station_console.services.printing.jobs import queue_run_sheet
@@ -47,7 +47,7 @@ def payload(run: RunView) -> dict[str, Any]:
 
 def print_sheet(station: Station, run_id: int, counter_settings: Any, *, printer: str | None = None) -> int:
     """Queue the run sheet on this counter's receipt or PDF printer; returns the job id."""
-    require_signed_in(station)
+    require(station, "door_delivery")
     check_printable(counter_settings, "manifest", printer=printer)
     data = payload(view(station, run_id))
     return station.run(lambda session: queue_run_sheet(session, station, data, printer=printer).id or 0)
@@ -58,7 +58,7 @@ def sheet_pdf(station: Station, run_id: int, *, lang: str | None = None) -> byte
     # fpdf2 loads in about 0.2 s: only for a PDF, never on the console's start-up path.
     from hardware.printers.pdf import render_document
 
-    require_signed_in(station)
+    require(station, "door_delivery")
     data = payload(view(station, run_id))
     data["at"] = station.now().isoformat()
     return render_document(run_sheet_document(station, data, lang or get_language()))

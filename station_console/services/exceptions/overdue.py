@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, EventKind, Parcel, ParcelStatus
 from station_console.services.core import audit
 from station_console.services.core.ageing import BANDS, Policy, band_for, on_shelf_bands, policies
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.notify import outbox
 from station_console.services.shelves.search import ParcelRow, find_parcel, rows_for
@@ -28,6 +29,7 @@ class OverdueRow:
 
 def overdue(station: Station, *, min_band: str = "amber", carrier: str | None = None) -> list[OverdueRow]:
     """Parcels on the shelves at `min_band` or worse, oldest first."""
+    require(station, "view")
     floor = BANDS.index(min_band)
     now = station.now()
     with station.read() as session:
@@ -56,6 +58,7 @@ def overdue(station: Station, *, min_band: str = "amber", carrier: str | None = 
 
 def summary(station: Station) -> dict[str, int]:
     """Parcels on the shelves per band."""
+    require(station, "view")
     counts = dict.fromkeys(BANDS, 0)
     with station.read() as session:
         for _layer, band, _problem in on_shelf_bands(session, station.now()):
@@ -65,6 +68,7 @@ def summary(station: Station) -> dict[str, int]:
 
 def return_candidates(station: Station, *, carrier: str | None = None) -> list[OverdueRow]:
     """Parcels past their carrier's return deadline: the bulk selection for a return batch."""
+    require(station, "view")
     return overdue(station, min_band="return", carrier=carrier)
 
 
@@ -76,6 +80,7 @@ class ResendResult:
 
 def resend(station: Station, refs: Iterable[str]) -> ResendResult:
     """Queue a reminder for each parcel (waybill or code); one transaction for the whole selection."""
+    require(station, "notify")
     refs = list(refs)
 
     def work(session: Session) -> ResendResult:

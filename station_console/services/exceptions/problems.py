@@ -12,8 +12,9 @@ from sqlmodel import Session, col, select
 from db.models import EventKind, Parcel, ParcelStatus, ProblemKind
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.safe_text import clean
 from station_console.services.core import audit
-from station_console.services.core.roles import require_manager
+from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 from station_console.services.shelves.leaving import leave_shelf
 from station_console.services.shelves.search import ParcelRow, find_parcel, require_on_shelf, rows_for
@@ -33,6 +34,7 @@ def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: st
     if kind not in KINDS:
         raise Refused(N_("Problem kind must be one of {kinds}"), code="bad_kind", kinds=", ".join(KINDS))
     require_on_shelf(parcel)
+    note = clean(note, 500)
     now = station.now()
     previous = parcel.problem_kind
     parcel.problem_kind, parcel.problem_note, parcel.problem_at = kind, note[:500], now
@@ -50,6 +52,7 @@ def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: st
 
 def mark(station: Station, ref: str, kind: str, note: str) -> ParcelRow:
     """Flag the parcel a waybill or code names; a note saying what is wrong is required."""
+    require(station, "problems")
     note = (note or "").strip()
     if not note:
         raise Refused(N_("Say what is wrong in a note"), code="note_required")
@@ -64,6 +67,7 @@ def mark(station: Station, ref: str, kind: str, note: str) -> ParcelRow:
 
 def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
     """Clear the flag: the problem is sorted out and the parcel waits for pickup as usual."""
+    require(station, "problems")
 
     def work(session: Session) -> ParcelRow:
         parcel = find_parcel(session, ref, on_shelf=True)
@@ -79,7 +83,7 @@ def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
             station,
             EventKind.PROBLEM_RESOLVED,
             parcel_id=parcel.id,
-            details={"waybill": parcel.waybill, "kind": kind, "note": note.strip()[:500]},
+            details={"waybill": parcel.waybill, "kind": kind, "note": clean(note, 500)},
         )
         return rows_for(session, [parcel])[0]
 
@@ -89,7 +93,7 @@ def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
 def write_off(station: Station, ref: str, reason: str) -> ParcelRow:
     """Manager only: the parcel is lost or destroyed. Status `written_off`, slot and code released."""
     require_manager(station, "write_off")
-    reason = (reason or "").strip()
+    reason = clean(reason, 200)
     if not reason:
         raise Refused(N_("A write-off needs a reason"), code="reason_required")
     settings = station.settings()
@@ -121,6 +125,7 @@ def write_off(station: Station, ref: str, reason: str) -> ParcelRow:
 
 def list_problems(station: Station) -> list[ParcelRow]:
     """Flagged parcels on the shelves, oldest flag first."""
+    require(station, "view")
     with station.read() as session:
         parcels = list(
             session.exec(

@@ -16,7 +16,9 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, EventKind, Parcel, ParcelStatus, ReturnBatch
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.safe_text import clean
 from station_console.services.carrier_events import outbox as carrier_outbox
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.jobs import queue_manifest
 from station_console.services.printing.printers import check_printable
@@ -72,6 +74,7 @@ def _open_batch(session: Session, batch_id: int) -> ReturnBatch:
 
 def open_batch(station: Station, carrier: str) -> BatchView:
     """A new, empty return batch for one carrier."""
+    require(station, "returns")
 
     def work(session: Session) -> BatchView:
         row = session.exec(select(Carrier).where(Carrier.code == carrier.strip().upper())).first()
@@ -87,6 +90,7 @@ def open_batch(station: Station, carrier: str) -> BatchView:
 
 def add(station: Station, batch_id: int, ref: str) -> ParcelRow:
     """Scan a parcel into the batch: it must be this carrier's, on the shelves, in no other batch."""
+    require(station, "returns")
 
     def work(session: Session) -> ParcelRow:
         batch = _open_batch(session, batch_id)
@@ -101,6 +105,7 @@ def add(station: Station, batch_id: int, ref: str) -> ParcelRow:
 
 def add_many(station: Station, batch_id: int, refs: list[str]) -> list[ParcelRow]:
     """Add several parcels (e.g. the overdue return candidates) in one transaction."""
+    require(station, "returns")
     return station.run(lambda session: _add_many(session, station, batch_id, refs))
 
 
@@ -145,6 +150,7 @@ def _check_add(session: Session, batch: ReturnBatch, parcel: Parcel) -> None:
 
 def remove(station: Station, batch_id: int, ref: str) -> ParcelRow:
     """Take a parcel out of an open batch; it stays on the shelf."""
+    require(station, "returns")
 
     def work(session: Session) -> ParcelRow:
         batch = _open_batch(session, batch_id)
@@ -163,6 +169,7 @@ def print_manifest(station: Station, batch_id: int, counter_settings: CounterSet
 
     Refused first when no printer of this counter can print one: it would wait in the queue for ever.
     """
+    require(station, "returns")
     check_printable(counter_settings, "manifest")
 
     def work(session: Session) -> int:
@@ -178,7 +185,8 @@ def print_manifest(station: Station, batch_id: int, counter_settings: CounterSet
 
 def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
     """The courier signed (name typed): every parcel in the batch is `returned`."""
-    signed_by = (signed_by or "").strip()
+    require(station, "returns")
+    signed_by = clean(signed_by, 64)
     if not signed_by:
         raise Refused(N_("Type the name of the courier who signed"), code="signature_required")
     settings = station.settings()
@@ -231,6 +239,7 @@ def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
 
 
 def get(station: Station, batch_id: int) -> BatchView:
+    require(station, "view")
     with station.read() as session:
         batch = session.get(ReturnBatch, batch_id)
         if batch is None:
@@ -240,6 +249,7 @@ def get(station: Station, batch_id: int) -> BatchView:
 
 def list_batches(station: Station, *, status: str | None = None, limit: int = 50) -> list[BatchView]:
     """Newest first."""
+    require(station, "view")
     with station.read() as session:
         stmt = select(ReturnBatch).order_by(col(ReturnBatch.id).desc()).limit(limit)
         if status:

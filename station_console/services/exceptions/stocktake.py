@@ -26,6 +26,7 @@ from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core import audit
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
 from station_console.services.shelves import moves, slots
@@ -106,6 +107,7 @@ def _get(session: Session, stocktake_id: int, *, writable: bool = True) -> Stock
 
 def start(station: Station, location: str) -> View:
     """Start on a shelf (`6`) or one layer (`6-5`); refused while one is unfinished on that shelf."""
+    require(station, "stocktake")
 
     def work(session: Session) -> int:
         shelf, layer = resolve(session, location)
@@ -140,6 +142,7 @@ def start(station: Station, location: str) -> View:
 
 def unfinished(station: Station) -> list[View]:
     """Open and paused stocktakes, newest first."""
+    require(station, "view")
     with station.read() as session:
         ids = session.exec(
             select(Stocktake.id)
@@ -161,6 +164,7 @@ def classify(take: Stocktake, parcel: Parcel | None, found_layer_id: int | None)
 
 def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = None) -> Item:
     """Record one scan and classify it. `layer`: where a shelf stocktake's clerk is scanning now."""
+    require(station, "stocktake")
     waybill = normalise_waybill(raw)
 
     def work(session: Session) -> Item:
@@ -293,6 +297,7 @@ def _view(session: Session, take: Stocktake) -> View:
 
 
 def view(station: Station, stocktake_id: int) -> View:
+    require(station, "view")
     with station.read() as session:
         return _view(session, _get(session, stocktake_id, writable=False))
 
@@ -308,10 +313,12 @@ def _set_status(station: Station, stocktake_id: int, status: str) -> View:
 
 
 def pause(station: Station, stocktake_id: int) -> View:
+    require(station, "stocktake")
     return _set_status(station, stocktake_id, "paused")
 
 
 def resume(station: Station, stocktake_id: int) -> View:
+    require(station, "stocktake")
     return _set_status(station, stocktake_id, "open")
 
 
@@ -324,6 +331,7 @@ def close(
     recheck_in: Iterable[str] = (),
 ) -> View:
     """Close with the fixes the clerk accepted (waybills per fix; see `all_fixes`)."""
+    require(station, "stocktake")
     relocate, mark_missing, recheck_in = set(relocate), set(mark_missing), set(recheck_in)
     before = view(station, stocktake_id)
     if before.status == "closed":

@@ -22,7 +22,7 @@ from db.models import Carrier, EventKind, FeeEntry, FeeKind, FeeMethod, Parcel, 
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
-from station_console.services.core.roles import require_manager, require_signed_in
+from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 from station_console.services.fees.rules import FeeQuote, money, quote, rule_for
 
@@ -85,6 +85,7 @@ def quotes_in(
 
 def quotes(station: Station, parcel_ids: Sequence[int], at: datetime | None = None) -> dict[int, FeeQuote]:
     """`quotes_in` in a read of its own: what the pickup screen shows before the handover."""
+    require(station, "view")
     if not station.settings().storage_fee_rules or not parcel_ids:
         return {}
     with station.read() as session:
@@ -170,7 +171,7 @@ def _insert(session: Session, station: Station, kind: str, entry: dict[str, Any]
 
 def settle(station: Station, parcel_id: int, settlement: Settlement) -> int:
     """Settle a parcel's fee before its handover (the customer pays now, or a manager waives it)."""
-    require_signed_in(station)
+    require(station, "fees")
 
     def work(session: Session) -> int:
         parcel = session.get(Parcel, parcel_id)

@@ -20,7 +20,6 @@ import os
 import smtplib
 import ssl
 import threading
-import tomllib
 import urllib.error
 import urllib.request
 from email.message import EmailMessage
@@ -31,8 +30,9 @@ from typing import ClassVar, Protocol
 from platformdirs import user_data_dir
 
 from station_console.logs import mask_text
+from station_console.private_files import private_dir
 from station_console.services.notify.templates import Message
-from station_console.settings import APP_NAME, StationSettings, config_path
+from station_console.settings import APP_NAME, StationSettings, load_secrets
 
 TIMEOUT_S = 20.0
 FILE_NAME = "outbox-messages-WITH-PHONE-NUMBERS.txt"
@@ -59,10 +59,7 @@ def read_secret(name: str) -> str:
     value = os.environ.get(f"STATION_{name.upper()}")
     if value:
         return value
-    path = config_path().with_name("secrets.toml")
-    if path.exists():
-        return str(tomllib.loads(path.read_text(encoding="utf-8")).get(name, ""))
-    return ""
+    return str(load_secrets().get(name, ""))
 
 
 def data_dir() -> Path:
@@ -83,7 +80,7 @@ class FileChannel:
             f"=== {message.idempotency_key} to {message.to}\nSubject: {message.subject}\n\n{message.body}\n\n"
         )
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path.parent)
             with self._lock:
                 # Owner-only: the file holds full phone numbers and e-mail addresses.
                 fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

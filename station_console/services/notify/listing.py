@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from db.models import Notification, Parcel
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 
 
@@ -46,6 +47,7 @@ def masked_recipient(parcel: Parcel | None) -> str:
 
 def list_outbox(station: Station, *, status: str | None = None, limit: int = 500) -> list[OutboxRow]:
     """Newest first."""
+    require(station, "view")
     with station.read() as session:
         query = select(Notification, Parcel).join(
             Parcel, col(Notification.parcel_id) == col(Parcel.id), isouter=True

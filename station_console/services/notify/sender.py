@@ -46,6 +46,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.logs import mask_text
 from station_console.services.core import audit
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.fees.ledger import quotes_in
 from station_console.services.notify.channels import Channel, ChannelError, make_channel
@@ -345,6 +346,7 @@ def run_once(
 
 def resend(station: Station, notification_id: int) -> Notification:
     """Queue a failed (or sent) message again, now, under a new key so a gateway does not drop it."""
+    require(station, "notify")
 
     def work(session: Session) -> Notification:
         note = session.get(Notification, notification_id)

@@ -4,7 +4,9 @@
 `prev_hash`, and checks that each `prev_hash` is the hash of the event before it in its chain (each
 counter writes its own; the events from before chains were per counter form one). An edited row fails
 its own hash; a deleted or reordered row breaks the link of the event after it; a deleted last row no
-longer matches its chain's head.
+longer matches its chain's head. It also checks the heads stored at each day close (one per chain and,
+on the counter that sealed them, their HMAC) and the closes anchored outside the database
+(`core/anchors.py`): a cut tail or a recomputed chain no longer runs through them.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
-from db.models import AuditHead, Clerk, EventKind, Parcel, ParcelEvent
+from db.models import AuditHead, Clerk, DayClose, EventKind, Parcel, ParcelEvent
 from station_console.errors import NotFound
 from station_console.i18n import N_, _
+from station_console.services.core import anchors
 from station_console.services.core.audit import event_hash
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.people.clerks import get_clerk
 from station_console.services.scan.waybill import normalise
@@ -30,6 +34,17 @@ REASONS = {
     "edited": N_("event {id} was changed after it was written"),
     "broken_link": N_("event {id} does not follow the event before it: an event was deleted or reordered"),
     "head_mismatch": N_("the newest event ({id}) is missing or was replaced"),
+    "close_head_missing": N_(
+        "the close of {day} was made at event {id}, which is no longer in the trail: events were deleted"
+    ),
+    "close_head_changed": N_(
+        "the trail no longer runs through event {id}, where {day} was closed: events were rewritten"
+    ),
+    "close_seal_broken": N_("the close of {day} was changed after it was made: its seal does not match"),
+    "anchor_missing": N_(
+        "the close of {day}, recorded outside the database, is missing from it: closes were deleted"
+    ),
+    "anchor_mismatch": N_("the close of {day} differs from its record outside the database"),
 }
 
 
@@ -59,6 +74,9 @@ KIND_LABELS: dict[str, str] = {
     EventKind.SIGNED_OUT: N_("signed out"),
     EventKind.DATA_EXPORTED: N_("data exported"),
     EventKind.PERSON_DELETED: N_("person's data deleted"),
+    EventKind.SIGN_IN_FAILED: N_("sign-in failed"),
+    EventKind.CLERK_UNLOCKED: N_("clerk unlocked"),
+    EventKind.DB_RESTORED: N_("database restored"),
 }
 
 
@@ -72,11 +90,22 @@ class VerifyResult:
     checked: int
     first_bad_id: int | None = None
     reason: str | None = None  # a key of REASONS
+    day: str | None = None  # the closed day a close or anchor reason is about
+    closes: int = 0  # day closes whose stored heads the chain was checked against
+    sealed: int = 0  # of those, how many seals this counter's key verified
+    anchored: int = 0  # closes recorded outside the database that were checked
 
     def message(self) -> str:
         if self.ok:
-            return _("ok {n} events", n=self.checked)
-        return _("Audit trail broken: {what}", what=_(REASONS[self.reason or "edited"], id=self.first_bad_id))
+            return _(
+                "ok {n} events; {closes} day closes hold ({sealed} sealed here, {anchored} anchored)",
+                n=self.checked,
+                closes=self.closes,
+                sealed=self.sealed,
+                anchored=self.anchored,
+            )
+        what = _(REASONS[self.reason or "edited"], id=self.first_bad_id, day=self.day)
+        return _("Audit trail broken: {what}", what=what)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -84,16 +113,97 @@ class VerifyResult:
             "checked": self.checked,
             "first_bad_id": self.first_bad_id,
             "reason": self.reason,
+            "day": self.day,
+            "closes": self.closes,
+            "sealed": self.sealed,
+            "anchored": self.anchored,
         }
 
 
-def verify(station: Station) -> VerifyResult:
-    """Check every chain; names the first bad event."""
+@dataclass
+class _Mark:
+    """A head a chain must run through: event `id` with `hash`, the `count`th event of `chain`."""
+
+    day: str
+    chain: str
+    id: int
+    hash: str
+    count: int
+    source: str  # "close" or "anchor"
+
+
+def _marks(station: Station, backup_of: Engine | None) -> tuple[list[_Mark], VerifyResult | None, int, int]:
+    """The heads stored with each day close and in this counter's anchor file; a broken seal or a
+    missing close ends the check at once (the result), else (marks, None, sealed, anchored)."""
+    key = anchors.audit_key()
+    marks: list[_Mark] = []
+    sealed = 0
+    with station.read() as session:
+        closes = session.exec(select(DayClose).order_by(col(DayClose.business_day))).all()
+    stored = {c.business_day.isoformat(): c for c in closes}
+    for close in closes:
+        heads = close.audit_heads
+        if not heads:
+            continue  # closed before heads were stored
+        day = close.business_day.isoformat()
+        if key is not None and heads.get("counter") == station.counter:
+            if not anchors.seal_holds(close.business_day, close.sha256, heads, close.heads_hmac or "", key):
+                return [], VerifyResult(False, 0, None, "close_seal_broken", day), 0, 0
+            sealed += 1
+        marks += _chain_marks(day, heads, "close")
+    newest: int | None = None
+    if backup_of is not None:  # a backup ends where it was made: later closes cannot be in it
+        with station.read() as session:
+            newest = session.exec(select(func.max(col(AuditHead.last_event_id)))).one() or 0
+    outside = []
+    latest: dict[str, dict[str, Any]] = {}
+    for line in anchors.read_anchors(backup_of or station.engine):
+        if newest is not None and max(anchors.head_ids(line), default=0) > newest:
+            continue
+        outside.append(line)
+        latest[str(line.get("day"))] = line  # a day reopened and closed again: its last close is stored
+    for day, line in latest.items():
+        found = stored.get(day)
+        if found is None:
+            return [], VerifyResult(False, 0, None, "anchor_missing", day), 0, 0
+        if (found.audit_heads, found.heads_hmac, found.sha256) != (
+            line["heads"],
+            line["hmac"],
+            line["sha256"],
+        ):
+            return [], VerifyResult(False, 0, None, "anchor_mismatch", found.business_day.isoformat()), 0, 0
+    for line in outside:  # an earlier close of a reopened day: the trail must still run through it
+        if line is not latest[str(line.get("day"))]:
+            marks += _chain_marks(str(line.get("day")), line["heads"], "anchor")
+    return marks, None, sealed, len(outside)
+
+
+def _chain_marks(day: str, heads: dict[str, Any], source: str) -> list[_Mark]:
+    return [
+        _Mark(day, name or "", int(c["id"]), str(c["hash"]), int(c["count"]), source)
+        for name, c in heads.get("chains", {}).items()
+        if c.get("id") is not None
+    ]
+
+
+def verify(station: Station, *, backup_of: Engine | None = None) -> VerifyResult:
+    """Check every chain, and that each still runs through its heads at every day close; names the
+    first bad event (or the close that no longer holds).
+
+    `backup_of`: `station` is a backup of that database, checked against that database's anchors.
+    """
+    marks, refused, sealed, anchored = _marks(station, backup_of)
+    if refused is not None:
+        return refused
+    pending: dict[int, list[_Mark]] = {}
+    for mark in marks:
+        pending.setdefault(mark.id, []).append(mark)
     checked = 0
     # Per chain (a counter's name; "" for the events before chains were per counter): the newest
     # event's hash and id so far.
     prev: dict[str, str] = {}
     last: dict[str, int] = {}
+    counts: dict[str, int] = {}
     with station.read() as session:
         after = 0
         while True:
@@ -113,10 +223,20 @@ def verify(station: Station) -> VerifyResult:
                 if event_hash(event, event.prev_hash) != event.hash:
                     return VerifyResult(False, checked, event.id, "edited")
                 checked += 1
+                counts[chain] = counts.get(chain, 0) + 1
+                for mark in pending.pop(event.id, ()):
+                    if (mark.chain, mark.hash, mark.count) != (chain, event.hash, counts[chain]):
+                        return VerifyResult(False, checked, event.id, "close_head_changed", mark.day)
+                if pending and event.id > min(pending):
+                    gone = min(pending)
+                    return VerifyResult(False, checked, gone, "close_head_missing", pending[gone][0].day)
                 prev[chain], last[chain] = event.hash, event.id
                 after = event.id
             session.expunge_all()
         heads = {head.chain: head for head in session.exec(select(AuditHead)).all()}
+    if pending:
+        gone = min(pending)
+        return VerifyResult(False, checked, gone, "close_head_missing", pending[gone][0].day)
     for chain in sorted(set(heads) | set(prev)):
         head = heads.get(chain)
         head_hash = head.last_hash if head else ""
@@ -125,7 +245,8 @@ def verify(station: Station) -> VerifyResult:
             return VerifyResult(
                 False, checked, head_id if head_id is not None else last.get(chain), "head_mismatch"
             )
-    return VerifyResult(True, checked)
+    closes = len({m.day for m in marks})
+    return VerifyResult(True, checked, closes=closes, sealed=sealed, anchored=anchored)
 
 
 @dataclass(frozen=True)
@@ -178,6 +299,7 @@ def _entries(station: Station, query: Any) -> list[Entry]:
 
 def parcel_timeline(station: Station, waybill: str) -> list[Entry]:
     """Every event of every parcel with this waybill (a re-delivered waybill has several), oldest first."""
+    require(station, "view")
     key = normalise(waybill).waybill or waybill.strip()
     with station.read() as session:
         ids = session.exec(select(Parcel.id).where(Parcel.waybill == key)).all()
@@ -209,6 +331,7 @@ class Activity:
 
 def clerk_activity(station: Station, name: str, *, day: date | None = None, limit: int = 500) -> Activity:
     """What one clerk did (on one business day, or lately): counts by kind and the newest events."""
+    require(station, "view")
     clerk = get_clerk(station, name)
     query = select(ParcelEvent, Clerk.name, Parcel.waybill).where(ParcelEvent.clerk_id == clerk.id)
     if day is not None:

@@ -3,6 +3,11 @@
 A PIN hash is `scrypt$<n>$<r>$<p>$<salt b64>$<key b64>`: the cost parameters travel with the hash, so
 they can be raised later and old PINs still verify. Comparison is constant-time, and an unknown name
 costs the same scrypt run as a known one, so timing does not tell which names exist.
+
+Guessing: every wrong name or PIN is an audit event; `pin_fail_limit` wrong PINs in a row lock the
+clerk out for `pin_lock_s`, each next lock twice as long (a good sign-in starts over; a manager can
+unlock). The weakest PINs (one digit repeated, a run like 1234 or 9876, a repeated block like 1212,
+a few everyone tries) are refused when a PIN is set.
 """
 
 from __future__ import annotations
@@ -10,20 +15,24 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db.models import Clerk, EventKind, Role
-from station_console.errors import NotFound, Refused
+from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_
+from station_console.safe_text import clean
 from station_console.services.core import audit
-from station_console.services.core.roles import require_manager
+from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
+
+log = logging.getLogger(__name__)
 
 # 16 MiB and roughly 50 ms per hash: slow for a PIN guesser with a stolen database, quick at the counter.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -40,6 +49,7 @@ class ClerkInfo:
     active: bool
     created_at: datetime
     last_sign_in_at: datetime | None
+    locked_until: datetime | None = None
 
     @property
     def is_manager(self) -> bool:
@@ -55,6 +65,7 @@ class ClerkInfo:
             active=row.active,
             created_at=row.created_at,
             last_sign_in_at=row.last_sign_in_at,
+            locked_until=row.locked_until,
         )
 
     def to_json(self) -> dict[str, object]:
@@ -65,6 +76,7 @@ class ClerkInfo:
             "active": self.active,
             "created_at": self.created_at.isoformat(),
             "last_sign_in_at": self.last_sign_in_at.isoformat() if self.last_sign_in_at else None,
+            "locked_until": self.locked_until.isoformat() if self.locked_until else None,
         }
 
 
@@ -106,15 +118,36 @@ def _dummy_hash() -> str:
     return hash_pin("0000")
 
 
+# PINs people pick first, beyond the shapes `weak_pin` refuses by rule.
+COMMON_PINS = frozenset({"2580", "0852", "1004", "2000", "1998", "1999", "2001", "6969", "5683", "7777"})
+MAX_LOCK_S = 24 * 3600
+
+
+def weak_pin(pin: str) -> bool:
+    """One digit repeated, a run up or down (1234, 8765, 7890), a block repeated (1212, 123123), or a
+    PIN everyone tries first."""
+    steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:], strict=False)}
+    if steps <= {0} or steps == {1} or steps == {9}:
+        return True
+    if any(len(pin) % n == 0 and pin == pin[:n] * (len(pin) // n) for n in range(1, len(pin) // 2 + 1)):
+        return True
+    return pin in COMMON_PINS
+
+
 def validate_pin(pin: str) -> str:
     pin = (pin or "").strip()
     if not (pin.isdigit() and pin.isascii() and PIN_MIN <= len(pin) <= PIN_MAX):
         raise Refused(N_("A PIN is {min} to {max} digits"), code="bad_pin_format", min=PIN_MIN, max=PIN_MAX)
+    if weak_pin(pin):
+        raise Refused(
+            N_("That PIN is too easy to guess (a repeated digit, a run like 1234, or a common one)"),
+            code="weak_pin",
+        )
     return pin
 
 
 def _validate_name(name: str) -> str:
-    name = " ".join((name or "").split())
+    name = clean(name)
     if not name:
         raise Refused(N_("A clerk needs a name"), code="bad_name")
     if len(name) > 64:
@@ -138,6 +171,7 @@ def needs_first_manager(station: Station) -> bool:
 
 
 def list_clerks(station: Station, *, include_inactive: bool = True) -> list[ClerkInfo]:
+    require(station, "view")
     with station.read() as session:
         query = select(Clerk).order_by(col(Clerk.name))
         if not include_inactive:
@@ -159,6 +193,12 @@ def clerk_names(station: Station) -> dict[int, str]:
         return {row.id: row.name for row in session.exec(select(Clerk)).all() if row.id is not None}
 
 
+def _clerk_id(station: Station, name: str) -> int | None:
+    with station.read() as session:
+        row = _find(session, name)
+        return row.id if row is not None else None
+
+
 # --- changes -----------------------------------------------------------------------------------------
 
 
@@ -171,6 +211,16 @@ def _insert(session: Session, station: Station, name: str, pin_hash: str, role: 
     return row
 
 
+def record_created(session: Session, station: Station, row: Clerk, **extra: object) -> None:
+    """The event that puts a new clerk in the trail (a restore refuses clerks the trail does not know)."""
+    audit.record(
+        session,
+        station,
+        EventKind.CLERK_CHANGED,
+        details={"clerk": row.name, "clerk_id": row.id, "change": "created", "role": row.role, **extra},
+    )
+
+
 def create_first_manager(station: Station, name: str, pin: str) -> ClerkInfo:
     """First run: make the station's manager. Refused once any clerk exists."""
     name, pin = _validate_name(name), validate_pin(pin)
@@ -180,18 +230,7 @@ def create_first_manager(station: Station, name: str, pin: str) -> ClerkInfo:
         if session.exec(select(Clerk.id).limit(1)).first() is not None:
             raise Refused(N_("The station already has clerks; a manager adds new ones"), code="not_first_run")
         row = _insert(session, station, name, pin_hash, Role.MANAGER)
-        audit.record(
-            session,
-            station,
-            EventKind.CLERK_CHANGED,
-            details={
-                "clerk": name,
-                "clerk_id": row.id,
-                "change": "created",
-                "role": Role.MANAGER,
-                "first_run": True,
-            },
-        )
+        record_created(session, station, row, first_run=True)
         return ClerkInfo.of(row)
 
     return station.run(work)
@@ -209,27 +248,97 @@ def add_clerk(station: Station, name: str, pin: str, *, role: str = Role.CLERK) 
 
     def work(session: Session) -> ClerkInfo:
         row = _insert(session, station, name, pin_hash, role)
-        audit.record(
-            session,
-            station,
-            EventKind.CLERK_CHANGED,
-            details={"clerk": name, "clerk_id": row.id, "change": "created", "role": role},
-        )
+        record_created(session, station, row)
         return ClerkInfo.of(row)
 
     return station.run(work)
 
 
 def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
-    """Check a name and PIN; nothing is written. Wrong name and wrong PIN read the same."""
+    """Check a name and PIN. Wrong name and wrong PIN read the same; either is recorded (and counted
+    towards a lock-out, `_failed`). A locked-out clerk is refused before the PIN is looked at."""
     with station.read() as session:
         row = _find(session, name)
+    now = station.now()
+    if row is not None and row.locked_until is not None and row.locked_until > now:
+        left = (row.locked_until - now).total_seconds()
+        raise Refused(
+            N_(
+                "{name} is locked out after too many wrong PINs: try again in {minutes} min, or ask a manager"
+            ),
+            code="clerk_locked",
+            name=row.name,
+            minutes=max(1, int(left // 60 + (left % 60 > 0))),
+        )
     ok = check_pin(pin or "", row.pin_hash if row is not None else _dummy_hash())
     if row is None or not ok:
+        _failed(station, name, row)
         raise Refused(N_("Wrong name or PIN"), code="bad_credentials")
     if not row.active:
         raise Refused(N_("{name} is deactivated; ask a manager"), code="clerk_inactive", name=row.name)
+    if row.failed_sign_ins or row.lockouts:
+        _succeeded(station, row.id)
     return ClerkInfo.of(row)
+
+
+def _failed(station: Station, typed: str, row: Clerk | None) -> None:
+    """Record a wrong name or PIN; the `pin_fail_limit`th in a row locks the clerk out, each lock
+    twice as long as the one before. A database that cannot take the write does not hide the refusal."""
+    settings = station.settings()
+
+    def work(session: Session) -> None:
+        details: dict[str, object] = {"name": clean(typed, 64)}
+        clerk = session.get(Clerk, row.id) if row is not None else None
+        if clerk is not None:
+            clerk.failed_sign_ins += 1
+            details.update(clerk=clerk.name, clerk_id=clerk.id, failures=clerk.failed_sign_ins)
+            if clerk.failed_sign_ins >= settings.pin_fail_limit:
+                seconds = min(settings.pin_lock_s * 2**clerk.lockouts, MAX_LOCK_S)
+                clerk.locked_until = station.now() + timedelta(seconds=seconds)
+                clerk.lockouts += 1
+                clerk.failed_sign_ins = 0
+                details["locked_s"] = seconds
+            session.add(clerk)
+        audit.record(session, station, EventKind.SIGN_IN_FAILED, details=details)
+
+    try:
+        station.run(work)
+    except StationError:
+        log.warning("a failed sign-in could not be recorded", exc_info=True)
+
+
+def _succeeded(station: Station, clerk_id: int | None) -> None:
+    """A good PIN: the count of wrong ones (and of lock-outs) starts over."""
+
+    def work(session: Session) -> None:
+        clerk = session.get(Clerk, clerk_id)
+        if clerk is not None:
+            clerk.failed_sign_ins, clerk.lockouts, clerk.locked_until = 0, 0, None
+            session.add(clerk)
+
+    station.run(work)
+
+
+def unlock(station: Station, name: str) -> ClerkInfo:
+    """A manager ends a clerk's lock-out (and its count) before its time."""
+    require_manager(station, "clerks")
+
+    def work(session: Session) -> ClerkInfo:
+        row = _find(session, name)
+        if row is None:
+            raise NotFound(N_("No clerk named {name}"), code="no_clerk", name=clean(name, 64))
+        was = row.locked_until
+        row.failed_sign_ins, row.lockouts, row.locked_until = 0, 0, None
+        session.add(row)
+        audit.record(
+            session,
+            station,
+            EventKind.CLERK_UNLOCKED,
+            details={"clerk": row.name, "clerk_id": row.id, "locked_until": was.isoformat() if was else None},
+        )
+        return ClerkInfo.of(row)
+
+    return station.run(work)
 
 
 def act_as(station: Station, clerk: ClerkInfo | None) -> None:
@@ -270,10 +379,12 @@ def sign_out(station: Station, *, reason: str = "sign_out") -> None:
 
 def change_pin(station: Station, name: str, new_pin: str, *, old_pin: str | None = None) -> None:
     """A clerk changes their own PIN (giving the old one); a manager may reset anyone's without it."""
-    new_pin = validate_pin(new_pin)
-    if old_pin is None:
+    require(station, "change_own_pin")
+    own = station.clerk_id is not None and station.clerk_id == _clerk_id(station, name)
+    if old_pin is None or not own:
         require_manager(station, "clerks")
-    else:
+    new_pin = validate_pin(new_pin)
+    if old_pin is not None and own:
         authenticate(station, name, old_pin)
     pin_hash = hash_pin(new_pin)
 

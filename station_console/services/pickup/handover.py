@@ -18,9 +18,10 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, CodeHold, EventKind, Layer, Parcel, ParcelStatus, PickupMethod, Shelf
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _
+from station_console.safe_text import clean
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
-from station_console.services.core.roles import require_manager, require_signed_in
+from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station, day_bounds
 from station_console.services.fees.ledger import Settlement, settle_in
 from station_console.services.pickup import proxy as proxy_rules
@@ -139,16 +140,16 @@ def confirm_pickup(
     (proxy.py says when that is allowed). A storage fee due is settled by `fee` in the same transaction
     (refused as `fee_due` without it); each parcel's departure is queued for its carrier.
     """
+    require(station, "pickup")
     ids = list(dict.fromkeys(parcel_ids))
     if not ids:
         raise Refused(N_("Nothing to hand over: no parcel chosen"), code="nothing_chosen")
     if method not in set(PickupMethod):
         raise Refused(N_("Unknown pickup method {method}"), code="bad_method", method=method)
     seen = {_clean_waybill(s) for s in scanned if s.strip()}
-    reason = (override_reason or "").strip()
+    reason = clean(override_reason, 200)
     settings = station.settings()
     if proxy is not None:
-        require_signed_in(station)
         proxy = proxy_rules.checked(proxy, settings)
     by_code = method == PickupMethod.CODE
 
@@ -330,6 +331,7 @@ _RECENT_COLUMNS: list[Any] = [
 
 def recent_pickups(station: Station, *, limit: int = 50) -> list[RecentPickup]:
     """This counter's pickups of the current business day, newest first."""
+    require(station, "view")
     settings, now = station.settings(), station.now()
     undo_after = now - timedelta(minutes=settings.pickup_undo_minutes)
     with station.read() as session:

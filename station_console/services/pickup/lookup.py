@@ -23,6 +23,7 @@ from station_console.i18n import N_, get_language
 from station_console.logs import mask_text
 from station_console.services.checkin.phones import mask
 from station_console.services.core.ageing import Policy, band_of_age
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.pickup import guard
 from station_console.services.pickup.query import ParsedQuery, parse_query
@@ -269,6 +270,7 @@ def lookup(station: Station, query: str) -> Lookup:
     Refuses a locked counter (`lookup_locked`), a shape the verification policy does not accept, and
     a query that finds nothing (`not_found`, counted against guessing).
     """
+    require(station, "pickup")
     settings = station.settings()
     parsed = parse_query(query, settings.code_template, (settings.code_seq_min, settings.code_seq_max))
     check = second_check_for(settings.verification_policy, parsed.shape)
@@ -291,7 +293,7 @@ def lookup(station: Station, query: str) -> Lookup:
         if locked:
             raise Refused(
                 N_(
-                    "Nothing found for {query}. Too many failed lookups: this counter is locked for "
+                    "Nothing found for {query}. Too many failed lookups: lookups are locked for "
                     "{seconds} seconds"
                 ),
                 code="lookup_locked",

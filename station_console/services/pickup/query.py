@@ -2,7 +2,8 @@
 
 Normalised first: NFKC (full-width digits and dashes), dash variants (`－—–‐`) to `-`, spaces around
 separators, leading zeros of each numeric code part. Then, in order:
-4 digits = a phone tail; 11 digits starting 1 = a Chinese mobile; one or more pickup codes of the
+4 digits = a phone tail; 11 digits starting 1 = a Chinese mobile (with `-EXT`: a virtual number, as
+check-in stored it); one or more pickup codes of the
 station's template anywhere in the text (a pasted message); 8+ letters and digits = a waybill.
 """
 
@@ -16,9 +17,11 @@ from functools import lru_cache
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.logs import mask_text
+from station_console.services.core.phone_shapes import virtual_number
 from station_console.services.scan.waybill import normalise as normalise_waybill
 
 MAX_CODES = 10  # more than this in one box is not a customer's message; it is bulk guessing
+MAX_QUERY = 500  # characters: room for a pasted text message with its codes
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u2E3A\u2E3B\u30FC\uFE58\uFE63\uFF0D\u002D]")
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
 _PART = r"[0-9A-Za-z]+"
@@ -83,11 +86,16 @@ def find_codes(text: str, template: str, seq_range: tuple[int, int] | None = Non
 
 def parse_query(text: str, template: str, seq_range: tuple[int, int] | None = None) -> ParsedQuery:
     """Read the query's shape, or refuse with what the box accepts."""
+    if len(text or "") > MAX_QUERY:
+        raise Refused(N_("A pickup query is at most {max} characters"), code="query_too_long", max=MAX_QUERY)
     clean = normalise_text(text)
     if not clean:
         raise Refused(
             N_("Type a pickup code, a phone number or its last 4 digits, or a waybill"), code="empty_query"
         )
+    virtual = virtual_number(clean)
+    if virtual is not None:  # before the separators go: its dash is part of the number
+        return ParsedQuery("phone", (virtual,))
     compact = _PHONE_SEPARATORS.sub("", clean)
     if compact.startswith("+86"):
         compact = compact[3:]

@@ -31,7 +31,7 @@ from db.models import (
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
-from station_console.services.core.roles import require_signed_in
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.courier_receipt import JOB_KIND, handover_payload
 from station_console.services.printing.jobs import queue_document
@@ -148,7 +148,7 @@ def _courier(name: str | None) -> str | None:
 
 def open_batch(station: Station, carrier: str, courier_name: str | None = None) -> BatchView:
     """A new batch for one carrier's courier at this counter."""
-    require_signed_in(station)
+    require(station, "courier_batch")
     code = (carrier or "").strip().upper()
 
     def work(session: Session) -> BatchView:
@@ -178,12 +178,14 @@ def open_batch(station: Station, carrier: str, courier_name: str | None = None) 
 
 
 def get(station: Station, batch_id: int) -> BatchView:
+    require(station, "view")
     with station.read() as session:
         return _view(session, _batch(session, batch_id))
 
 
 def list_batches(station: Station, *, status: str | None = "open", limit: int = 50) -> list[BatchView]:
     """Newest first; the open ones are every courier being received now, at any counter."""
+    require(station, "view")
     with station.read() as session:
         query = select(CourierBatch).order_by(col(CourierBatch.id).desc()).limit(limit)
         if status:
@@ -204,7 +206,7 @@ def close_batch(
     `counter_settings` is this counter's (its printers); a receipt no printer could print is refused
     before anything is written (close with `print_receipt=False` and print the PDF instead).
     """
-    require_signed_in(station)
+    require(station, "courier_batch")
     if print_receipt:
         check_printable(counter_settings, JOB_KIND)
 
@@ -301,7 +303,7 @@ def _stored_receipt(session: Session, batch_id: int) -> dict[str, Any]:
 
 def reprint_receipt(station: Station, batch_id: int, counter_settings: Any) -> int:
     """Queue the closed batch's receipt again (the same content as at the close)."""
-    require_signed_in(station)
+    require(station, "courier_batch")
     check_printable(counter_settings, JOB_KIND)
 
     def work(session: Session) -> int:
@@ -313,5 +315,6 @@ def reprint_receipt(station: Station, batch_id: int, counter_settings: Any) -> i
 
 def receipt_of(station: Station, batch_id: int) -> dict[str, Any]:
     """The stored receipt of a closed batch (for `--pdf`)."""
+    require(station, "view")
     with station.read() as session:
         return _stored_receipt(session, batch_id)

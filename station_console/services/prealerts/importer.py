@@ -25,7 +25,7 @@ from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_, get_language, translate
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
-from station_console.services.core.roles import require_signed_in
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.prealerts.parse import Table, read_table
 from station_console.services.scan.carriers import get_detector
@@ -270,7 +270,7 @@ def import_file(station: Station, path: Path, **options: Any) -> ImportReport:
     """Read `path` and load its good rows as expected parcels (see the module docstring); `options` are
     `load_file`'s. A clerk's action: somebody signed in (the watched folder, an unattended duty, calls
     `load_file` itself)."""
-    require_signed_in(station)
+    require(station, "prealerts")
     return load_file(station, path, **options)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select as columns
 from sqlmodel import col
 
 from db.models import Carrier, CourierBatch, Parcel, ParcelStatus, PreAlert, PreAlertImport, PreAlertStatus
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 
 STATES = ("expected", "received", "not_received")
@@ -65,6 +66,7 @@ def list_prealerts(
     limit: int = 200,
 ) -> list[PreAlertRow]:
     """Newest first; `state="not_received"` lists the problem parcels of that kind."""
+    require(station, "view")
     state_col = _state().label("state")
     query = (
         columns(
@@ -99,6 +101,7 @@ def list_prealerts(
 
 def not_received(station: Station, *, limit: int = 500) -> list[PreAlertRow]:
     """Problem parcels of kind "not received": missing at their batch's close, not arrived since."""
+    require(station, "view")
     return list_prealerts(station, state="not_received", limit=limit)
 
 
@@ -119,6 +122,7 @@ class ImportRow:
 
 
 def list_imports(station: Station, *, limit: int = 50) -> list[ImportRow]:
+    require(station, "view")
     with station.read() as session:
         rows = session.execute(
             columns(

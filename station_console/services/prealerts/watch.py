@@ -14,6 +14,7 @@ from pathlib import Path
 
 from station_console.errors import StationError
 from station_console.i18n import N_, get_language, translate
+from station_console.private_files import private_dir, write_atomic
 from station_console.services.core.station import Station
 from station_console.services.prealerts.importer import ImportReport, load_file
 
@@ -64,12 +65,12 @@ def report_text(report: ImportReport, lang: str) -> str:
 
 def _move(path: Path, folder: str, note: str) -> Path:
     target_dir = path.parent / folder
-    target_dir.mkdir(exist_ok=True)
+    private_dir(target_dir)  # the carriers' files, with phone numbers: this user's only
     target = target_dir / path.name
     if target.exists():
         target = target_dir / f"{path.stem}-{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}"
     path.replace(target)
-    target.with_name(target.name + ".report.txt").write_text(note, encoding="utf-8")
+    write_atomic(target.with_name(target.name + ".report.txt"), note)
     return target
 
 

@@ -31,6 +31,7 @@ from hardware.printers.transports import PrinterError
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, get_language
 from station_console.services.core import audit
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.printers import (
     check_printable,
@@ -228,6 +229,7 @@ def _add_job(
 
 def reprint(station: Station, parcel_id: int, *, printer: str | None = None) -> PrintJob:
     """Queue a new label for a parcel on the shelf; its unsent label jobs are cancelled (one sticker)."""
+    require(station, "reprint")
 
     def work(session: Session) -> PrintJob:
         parcel = session.get(Parcel, parcel_id)
@@ -255,6 +257,7 @@ def reprint(station: Station, parcel_id: int, *, printer: str | None = None) -> 
 
 def retry_job(station: Station, job_id: int) -> PrintJob:
     """Send a failed or interrupted job again now."""
+    require(station, "reprint")
 
     def work(session: Session) -> PrintJob:
         job = session.get(PrintJob, job_id)
@@ -276,6 +279,7 @@ def retry_job(station: Station, job_id: int) -> PrintJob:
 
 def queue_test_print(station: Station, counter_settings: Any, *, printer: str | None = None) -> PrintJob:
     """A sample label, to check a printer's setup from Settings (refused if no printer would take it)."""
+    require(station, "test_print")
     check_printable(counter_settings, "test", printer=printer)
     return station.run(lambda session: _add_job(session, station, "test", printer=printer))
 
@@ -284,6 +288,7 @@ def list_jobs(
     station: Station, *, statuses: list[str] | None = None, all_counters: bool = False, limit: int = 100
 ) -> list[PrintJob]:
     """Newest first: this counter's jobs (or every counter's)."""
+    require(station, "view")
     query = select(PrintJob).order_by(col(PrintJob.id).desc()).limit(limit)
     if not all_counters:
         query = query.where(PrintJob.counter == station.counter)

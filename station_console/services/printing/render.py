@@ -22,6 +22,7 @@ from hardware.printers.document import Document
 from hardware.printers.label import Captions, LabelData
 from station_console.errors import NotFound
 from station_console.i18n import N_, translate
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.courier_receipt import handover_document, is_handover
 
@@ -51,6 +52,7 @@ def masked_tail(tail: str | None) -> str | None:
 
 
 def label_data_for(station: Station, parcel_id: int, lang: str) -> LabelData:
+    require(station, "view")
     with station.read() as session:
         parcel = session.get(Parcel, parcel_id)
         if parcel is None:

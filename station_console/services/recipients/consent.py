@@ -21,7 +21,7 @@ from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.checkin.recipient import consent_missing
 from station_console.services.core import audit
-from station_console.services.core.roles import require_signed_in
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.recipients import fields as entry_fields
 from station_console.services.recipients.directory import RecipientView, find_row, views
@@ -131,7 +131,7 @@ def record(
     station: Station, ref: str | int, choice: Choice, *, channel: str, note: str | None = None
 ) -> RecipientView:
     """Record what the recipient told the station (any signed-in clerk, who is named in the record)."""
-    require_signed_in(station)
+    require(station, "consent")
     given = check(choice)
     channel = entry_fields.channel(channel)
     note = (entry_fields.clean(note) or None) if note else None
@@ -150,7 +150,7 @@ def record(
 
 def history(station: Station, ref: str | int) -> list[HistoryEntry]:
     """Every recorded answer of one person, oldest first."""
-    require_signed_in(station)
+    require(station, "view")
     with station.read() as session:
         row = find_row(session, ref)
         rows = session.exec(
@@ -176,7 +176,7 @@ def history(station: Station, ref: str | int) -> list[HistoryEntry]:
 
 def coverage(station: Station) -> dict[str, Any]:
     """Active people by consent and by delivery choice; reminders opted out."""
-    require_signed_in(station)
+    require(station, "view")
     with station.read() as session:
         return coverage_in(session)
 
@@ -215,7 +215,7 @@ def coverage_in(session: Session) -> dict[str, Any]:
 def parcels_by_preference(station: Station) -> dict[str, int]:
     """Parcels on the shelves now, by their recipient's delivery choice (`none`: not in the directory),
     and how many of them are held without the recipient's consent."""
-    require_signed_in(station)
+    require(station, "view")
     with station.read() as session:
         return parcels_by_preference_in(session)
 

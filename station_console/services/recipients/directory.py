@@ -23,7 +23,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.checkin.phones import Phone
 from station_console.services.core import audit
-from station_console.services.core.roles import require_manager, require_signed_in
+from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 from station_console.services.notify.listing import mask_email
 from station_console.services.recipients import fields
@@ -134,7 +134,7 @@ def find_row(session: Session, ref: str | int) -> Recipient:
 
 
 def get(station: Station, ref: str | int) -> RecipientView:
-    require_signed_in(station)
+    require(station, "view")
     with station.read() as session:
         return views(session, [find_row(session, ref)])[0]
 
@@ -148,7 +148,7 @@ def list_recipients(
     offset: int = 0,
 ) -> list[RecipientView]:
     """By building, unit, room and name; active people only unless asked."""
-    require_signed_in(station)
+    require(station, "view")
     query = select(Recipient)
     if not include_inactive:
         query = query.where(col(Recipient.active))

@@ -36,7 +36,7 @@ from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, get_language, translate
 from station_console.services.checkin.phones import Phone
 from station_console.services.core import audit
-from station_console.services.core.roles import require_manager
+from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 from station_console.services.notify.listing import mask_email
 from station_console.services.recipients import fields
@@ -183,6 +183,7 @@ def _header_row(rows: list[list[str]]) -> int:
 
 def saved_mappings(station: Station) -> dict[str, dict[str, str]]:
     """Saved column mappings by source name: {source: {field: header}}."""
+    require(station, "view")
     with station.read() as session:
         row = session.get(Setting, MAPPINGS_KEY)
         return {k: dict(v) for k, v in (row.value if row else {}).items()}

@@ -21,7 +21,7 @@ from station_console.i18n import N_
 from station_console.services.checkin.recipient import consent_missing
 from station_console.services.checkin.transaction import tell_after_phone
 from station_console.services.core import audit
-from station_console.services.core.roles import require_signed_in
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.recipients.directory import find_row, masked_phones
 from station_console.services.recipients.names import has_han, normalise
@@ -61,7 +61,7 @@ def _rank(key: str, query: str) -> int:
 
 def match(station: Station, text: str, *, limit: int = 8) -> list[Match]:
     """Active people whose name, pinyin, initials, address, id or phone tail fits `text`, best first."""
-    require_signed_in(station)
+    require(station, "view")
     query = normalise(text)[:40]
     if not query:
         return []
@@ -115,7 +115,7 @@ class Unmatched:
 
 def unmatched(station: Station, *, limit: int = 500) -> list[Unmatched]:
     """Parcels on the shelves checked in with a name but matched to no one, oldest first."""
-    require_signed_in(station)
+    require(station, "view")
     with station.read() as session:
         rows = session.exec(
             select(Parcel, Carrier.code, Shelf.label, Layer.label)
@@ -201,7 +201,7 @@ def link_in(session: Session, station: Station, parcel: Parcel, row: Recipient) 
 
 def link(station: Station, parcel_id: int, recipient: str | int) -> Linked:
     """The clerk says who a parcel on the shelf is for (from the "who is this?" list, or any parcel)."""
-    require_signed_in(station)
+    require(station, "link_recipient")
 
     def work(session: Session) -> Linked:
         parcel = session.get(Parcel, parcel_id)
@@ -215,7 +215,7 @@ def link(station: Station, parcel_id: int, recipient: str | int) -> Linked:
 def name(station: Station, parcel_id: int, text: str) -> str:
     """The clerk typed who a parcel on the shelf is for and nobody in the directory matched: the name
     is kept (shown, not markup) and the parcel waits in the "who is this?" list."""
-    require_signed_in(station)
+    require(station, "link_recipient")
     given = " ".join(text.split())[:64]
     if not given:
         raise Refused(N_("Type the recipient's name"), code="name_needed")

@@ -14,13 +14,16 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from db.models import Carrier, EventKind, Role
-from station_console.errors import NotFound, PermissionDenied, Refused
+from db.models import Carrier, EventKind
+from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.safe_text import clean
 from station_console.services.core import audit
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.scan.checksums import RULES
 from station_console.services.scan.detect import Detector, compile_pattern
+from station_console.services.scan.pattern_safety import vet
 
 _CODE = re.compile(r"[A-Z0-9_]{2,16}")
 _TEXT_FIELDS = {"name_en": 64, "name_zh": 64, "short_name": 16}
@@ -103,11 +106,12 @@ def validate_patterns(patterns: Any) -> list[dict[str, Any]]:
             )
         try:
             compile_pattern("?", spec)
+            vet(str(spec["regex"]))  # a pattern that stalls a backtracking engine is not saved
         except ValueError as exc:
             raise Refused(
                 N_("Pattern {regex} cannot be used: {reason}"),
                 code="bad_pattern",
-                regex=str(spec.get("regex")),
+                regex=str(spec.get("regex"))[:60],
                 reason=str(exc),
             ) from exc
         clean.append(spec)
@@ -131,7 +135,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
                 )
             out[key] = code
         elif key in _TEXT_FIELDS:
-            text = str(value or "").strip()
+            text = clean(str(value or ""))
             if not text or len(text) > _TEXT_FIELDS[key]:
                 raise Refused(
                     N_("{field} must be 1 to {max} characters."),
@@ -159,14 +163,9 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _require_manager(station: Station) -> None:
-    if station.clerk_role is not None and station.clerk_role != Role.MANAGER:
-        raise PermissionDenied(N_("Only a manager can change the carrier table."), code="manager_only")
-
-
 def add_carrier(station: Station, data: dict[str, Any]) -> Carrier:
     """Add a carrier (code, name_en, name_zh required); one audit event; the detector is rebuilt."""
-    _require_manager(station)
+    require(station, "carriers")
     values = _clean(data)
     for required in ("code", "name_en", "name_zh"):
         if required not in values:
@@ -199,7 +198,7 @@ def add_carrier(station: Station, data: dict[str, Any]) -> Carrier:
 
 def update_carrier(station: Station, code: str, changes: dict[str, Any]) -> Carrier:
     """Change some fields of carrier `code` (not the code itself); records old and new values."""
-    _require_manager(station)
+    require(station, "carriers")
     if "code" in changes and str(changes["code"]).strip().upper() != code.strip().upper():
         raise Refused(N_("A carrier's code cannot be changed."), code="bad_field", field="code")
     values = _clean({k: v for k, v in changes.items() if k != "code"})

@@ -17,14 +17,20 @@ from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any, Union
 
+import regex as slow_engine
+
 from db.models import Carrier
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, get_language
 from station_console.services.scan.checksums import RULES, Rule
+from station_console.services.scan.pattern_safety import is_linear
 from station_console.services.scan.waybill import normalise
+
+log = logging.getLogger(__name__)
 
 CarrierLike = Union[Carrier, Mapping[str, Any]]  # noqa: UP007  (a runtime alias)
 _MAX_INDEXED = 128  # lengths past this are refused as too long before any pattern runs
+SCAN_BUDGET_S = 0.02  # what a pattern that is not plainly linear may take on one scan
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +52,7 @@ class Detection:
     candidates: tuple[Candidate, ...]  # ranked, best first; a fitting batch carrier is first
     conflict: bool  # a batch was given and the number fits only other carriers
     error: StationError | None  # None when the number is usable
+    skipped: tuple[str, ...] = ()  # carriers with a pattern that blew the time budget on this scan
 
     @property
     def best(self) -> Candidate | None:
@@ -60,6 +67,7 @@ class Detection:
             ],
             "conflict": self.conflict,
             "error": self.error.message() if self.error is not None else None,
+            **({"skipped": list(self.skipped)} if self.skipped else {}),
         }
 
 
@@ -72,6 +80,7 @@ class CompiledPattern:
     min_len: int
     max_len: int  # _MAX_INDEXED when unbounded
     order: int = field(default=0)
+    timed: Any = None  # not plainly linear: the same pattern on the `regex` engine, run with a timeout
 
 
 def compile_pattern(carrier: str, spec: Mapping[str, Any], order: int = 0) -> CompiledPattern:
@@ -101,6 +110,7 @@ def compile_pattern(carrier: str, spec: Mapping[str, Any], order: int = 0) -> Co
         min_len=low,
         max_len=min(high, _MAX_INDEXED),
         order=order,
+        timed=None if is_linear(regex) else slow_engine.compile(regex),
     )
 
 
@@ -149,6 +159,7 @@ class Detector:
             for code, (en, zh) in self._names.items()
             for state in (True, None)
         }
+        self.skipped: dict[tuple[str, str], str] = {}  # (carrier, regex) -> why, for good
 
     @classmethod
     def from_carriers(cls, carriers: Iterable[CarrierLike]) -> Detector:
@@ -219,8 +230,12 @@ class Detector:
             )
         found: dict[str, tuple[tuple[float, bool, float, int], bool | None]] = {}
         failed: list[str] = []
+        skipped: list[str] = []
         for p in self._by_length[size]:
-            if p.regex.fullmatch(waybill) is None:
+            if p.timed is None:
+                if p.regex.fullmatch(waybill) is None:
+                    continue
+            elif not self._timed_match(p, waybill, skipped):
                 continue
             state: bool | None = None
             if p.rule is not None:
@@ -245,6 +260,7 @@ class Detector:
                         waybill=waybill,
                         carriers=", ".join(dict.fromkeys(failed)),
                     ),
+                    tuple(skipped),
                 )
             return Detection(
                 raw,
@@ -254,6 +270,7 @@ class Detector:
                 Refused(
                     N_("{waybill} matches no known waybill format."), code="unknown_format", waybill=waybill
                 ),
+                tuple(skipped),
             )
         ranked = sorted(found.items(), key=lambda item: item[1][0], reverse=True)
         candidates = [self._candidates[(code, state)] for code, (_key, state) in ranked]
@@ -265,4 +282,18 @@ class Detector:
                     candidates.sort(key=lambda c: c.carrier != wanted)
             else:
                 conflict = True
-        return Detection(raw, waybill, tuple(candidates), conflict, None)
+        return Detection(raw, waybill, tuple(candidates), conflict, None, tuple(skipped))
+
+    def _timed_match(self, p: CompiledPattern, waybill: str, skipped: list[str]) -> bool:
+        """A pattern that is not plainly linear, within the scan's time budget; one that runs out of
+        time is skipped from then on (and logged): the scan goes on with the others."""
+        key = (p.carrier, p.regex.pattern)
+        if key in self.skipped:
+            return False
+        try:
+            return p.timed.fullmatch(waybill, timeout=SCAN_BUDGET_S) is not None
+        except TimeoutError:
+            self.skipped[key] = f"over {SCAN_BUDGET_S * 1000:.0f} ms on a {len(waybill)}-character scan"
+            log.warning("carrier %s: pattern %r skipped: %s", p.carrier, p.regex.pattern, self.skipped[key])
+            skipped.append(p.carrier)
+            return False

@@ -18,6 +18,7 @@ from station_console.services.scan.checksums import fedex12, fedex14, gs1_mod10,
 
 # Longer than any barcode a carrier prints (34 digits); past this it is not one scan.
 MAX_RAW_LENGTH = 64
+MAX_WAYBILL = 40  # the waybill column's width: a longer one could not be stored on PostgreSQL
 
 # Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, to their ASCII forms.
 _FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -94,7 +95,7 @@ def normalise(raw: str) -> Normalised:
             ),
         )
     text = _unwrap(text.upper())
-    if len(text) > MAX_RAW_LENGTH:
+    if len(text) > MAX_WAYBILL:
         return Normalised(
             raw,
             None,

@@ -19,7 +19,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
-from station_console.services.core.roles import require_signed_in
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.sendout import inspection, printouts, tariff, waybills
 from station_console.services.sendout.identity import IdTrace, check_id
@@ -189,7 +189,7 @@ def accept(
     """Record one accepted send. `waybill` is a typed or scanned number; else `from_stock` takes the
     next stock number, else `provider` issues one. `expected_total_cents` is the price the customer
     was shown: a tariff changed since then is refused, never charged silently."""
-    require_signed_in(station)
+    require(station, "send")
     carrier = carrier.strip().upper()
     checked_form = _check(station, party, recipient, parcel)
     weight.require_usable()
@@ -381,7 +381,7 @@ def refuse(
     weight: Weight | None = None,
 ) -> SendResult:
     """Record a parcel refused at inspection, with its reason (and the checklist items found)."""
-    require_signed_in(station)
+    require(station, "send")
     why = text_field(reason, _("Reason"), limit=200)
     name, phone, trace = check_party(station, party)
     recipient_phone = parse_phone(recipient.phone) if recipient.phone.strip() else Phone("", "", None)

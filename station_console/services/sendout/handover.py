@@ -19,7 +19,7 @@ from db.models import Carrier, HandoverBatch, Send, SendEvent, SendStatus
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _
 from station_console.services.core import audit
-from station_console.services.core.roles import require_signed_in
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.scan.waybill import normalise
 from station_console.services.sendout.inputs import text_field
@@ -141,7 +141,7 @@ def _view(session: Session, batch: HandoverBatch) -> BatchView:
 
 def open_batch(station: Station, carrier: str) -> BatchView:
     """The carrier's open batch, or a new one: the courier's scans go there."""
-    require_signed_in(station)
+    require(station, "send_handover")
     code = carrier.strip().upper()
 
     def work(session: Session) -> BatchView:
@@ -201,7 +201,7 @@ def _wrong(session: Session, waybill: str, carrier_id: int, code: str) -> Refuse
 
 def scan(station: Station, batch_id: int, raw: str) -> ScanResult:
     """The courier scanned one parcel into the batch; a stranger is refused and nothing changes."""
-    require_signed_in(station)
+    require(station, "send_handover")
     cleaned = normalise(raw)
     if cleaned.waybill is None:
         assert cleaned.error is not None
@@ -248,7 +248,7 @@ def scan(station: Station, batch_id: int, raw: str) -> ScanResult:
 
 def close_batch(station: Station, batch_id: int, *, courier_name: str | None = None) -> BatchView:
     """Hand over every scanned send; the rest stay at the counter and are listed as missing."""
-    require_signed_in(station)
+    require(station, "send_handover")
     courier = text_field(courier_name, _("Courier"), limit=64, required=False) or None
 
     def work(session: Session) -> BatchView:
@@ -316,6 +316,7 @@ def close_batch(station: Station, batch_id: int, *, courier_name: str | None = N
 
 
 def open_batches(station: Station) -> list[BatchView]:
+    require(station, "view")
     with station.read() as session:
         rows = session.exec(
             select(HandoverBatch).where(HandoverBatch.status == OPEN).order_by(col(HandoverBatch.id))
@@ -325,6 +326,7 @@ def open_batches(station: Station) -> list[BatchView]:
 
 def at_counter(station: Station) -> dict[str, int]:
     """Sends waiting for their courier, per carrier code."""
+    require(station, "view")
     from sqlalchemy import func
 
     with station.read() as session:

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from db.models import Carrier, Send, Sender
 from station_console.errors import StationError
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 
 
@@ -57,6 +58,7 @@ def list_sends(
     carrier: str | None = None,
     limit: int = 200,
 ) -> list[SendSummary]:
+    require(station, "view")
     query = (
         select(Send, Carrier.code, Sender.masked_phone)
         .join(Carrier, col(Carrier.id) == Send.carrier_id, isouter=True)

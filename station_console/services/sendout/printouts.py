@@ -16,6 +16,7 @@ from db import fast
 from db.models import JobStatus, PrintJob, Send
 from station_console.errors import NotFound
 from station_console.i18n import N_
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 
 FLOW = "sendout"
@@ -51,9 +52,7 @@ def queue_manifest(session: Session, station: Station, batch_id: int) -> int:
 
 def reprint(station: Station, send_id: int, what: str, *, label_printer: str | None = None) -> int:
     """Queue the receipt (`what="receipt"`) or the waybill label again. A clerk's action."""
-    from station_console.services.core.roles import require_signed_in
-
-    require_signed_in(station)
+    require(station, "reprint")
     if what == "waybill" and not label_printer:
         raise NotFound(N_("This counter has no waybill printer (setting waybill_printer)"), code="no_printer")
 

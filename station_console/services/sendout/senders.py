@@ -19,7 +19,7 @@ from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
-from station_console.services.core.roles import require_signed_in
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.sendout.identity import IdTrace
 
@@ -56,7 +56,7 @@ def sender_phone(text: str) -> Phone:
 
 def find_sender(station: Station, phone_text: str) -> SenderInfo | None:
     """A returning sender, by the full phone number; None for a new one."""
-    require_signed_in(station)
+    require(station, "send")
     phone = sender_phone(phone_text)
     with station.read() as session:
         row = session.exec(select(Sender).where(Sender.phone_full == phone.full)).first()

@@ -19,7 +19,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
 from station_console.services.core.ageing import is_overdue, on_shelf_bands
-from station_console.services.core.roles import require_manager
+from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 from station_console.services.shelves.search import ParcelRow, normalise_location, rows_for
 
@@ -67,6 +67,7 @@ class ShelfRow:
 
 def shelf_map(station: Station, *, include_retired: bool = False) -> list[ShelfRow]:
     """Every shelf in walking order with its layers' capacity, use, fill, overdue and problem counts."""
+    require(station, "view")
     with station.read() as session:
         overdue: dict[int, int] = {}
         problems: dict[int, int] = {}
@@ -112,6 +113,7 @@ def shelf_map(station: Station, *, include_retired: bool = False) -> list[ShelfR
 
 def layer_parcels(station: Station, layer_id: int) -> list[ParcelRow]:
     """The parcels on one layer, oldest first."""
+    require(station, "view")
     with station.read() as session:
         parcels = list(
             session.exec(
@@ -196,7 +198,7 @@ def _add_shelf(
     note: str | None,
 ) -> int:
     label = normalise_location(label)
-    if not label or "-" in label or len(label) > 16:
+    if not label or not label.isalnum() or len(label) > 16:
         raise Refused(N_("A shelf label is 1 to 16 letters or digits, without a dash"), code="bad_label")
     _check_zone(zone)
     letters = _check_layer_fields(capacity_units, accepts_sizes)

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Carrier, Layer, Parcel, ParcelStatus, PrintJob, Shelf
 from station_console.i18n import N_
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.shelves.search import ParcelRow, to_row
 
@@ -55,6 +56,7 @@ def _to_rows(result: Iterable[Any]) -> list[ParcelRow]:
 
 def list_parcels(station: Station, *, status: str | None = None, limit: int = 100) -> list[ParcelRow]:
     """`station parcels`: newest check-ins first, optionally of one status."""
+    require(station, "view")
     query = _rows_query()
     if status:
         query = query.where(Parcel.status == status)

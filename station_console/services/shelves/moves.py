@@ -21,6 +21,7 @@ from db.models import Carrier, EventKind, Layer, Parcel, ParcelStatus, Shelf
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.notify import outbox
 from station_console.services.printing.jobs import queue_label
@@ -153,6 +154,7 @@ def move_in_session(
 
 def move_parcel(station: Station, ref: str, target: str, *, policy: str | None = None) -> MoveResult:
     """Move the parcel a waybill or pickup code names to `target` (`SHELF-LAYER`)."""
+    require(station, "move")
     settings = station.settings()
 
     def work(session: Session) -> MoveResult:
@@ -166,6 +168,7 @@ def move_parcel(station: Station, ref: str, target: str, *, policy: str | None =
 
 def move_layer(station: Station, source: str, target: str, *, policy: str | None = None) -> list[MoveResult]:
     """Move every parcel of layer `source` to layer `target`: all of them, or none when there is no room."""
+    require(station, "move")
     settings = station.settings()
 
     def work(session: Session) -> list[MoveResult]:

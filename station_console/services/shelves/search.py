@@ -30,11 +30,14 @@ from db.models import (
 )
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.services.core.phone_shapes import virtual_number
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.scan.waybill import normalise
 
 _DASHES = re.compile(r"[\s\u2010-\u2015\u2212\uff0d_]+")
 _CODE = re.compile(r"^[0-9A-Za-z]+(-[0-9A-Za-z]+){1,3}$")
+MAX_SEARCH = 100  # characters of a search field: longer is not a waybill, code or phone
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,7 @@ def find_parcel(session: Session, ref: str, *, on_shelf: bool = False) -> Parcel
 
 def find_parcel_id(station: Station, ref: str) -> int:
     """`find_parcel` in a read of its own, for a command that then acts on the parcel's id."""
+    require(station, "view")
     with station.read() as session:
         return find_parcel(session, ref).id or 0
 
@@ -245,14 +249,20 @@ def _text_condition(text: str) -> Any:
         return col(Parcel.phone_tail) == text
     if re.fullmatch(r"1\d{10}", text):
         return or_(col(Parcel.phone_full) == text, col(Parcel.phone_full).startswith(text + "-"))
+    virtual = virtual_number(text)
+    if virtual is not None:
+        return col(Parcel.phone_full) == virtual
     if _CODE.match(_DASHES.sub("-", text)) and digits and not text.isalnum():
         return col(Parcel.pickup_code) == normalise_code(text)
     result = normalise(text)
     waybill = result.waybill or text.upper()
+    # `%` and `_` typed by a clerk are characters to find, not LIKE wildcards.
     return or_(
         col(Parcel.waybill) == waybill,
-        col(Parcel.waybill).startswith(waybill),
-        col(Parcel.waybill).endswith(waybill) if len(waybill) >= 4 else col(Parcel.waybill) == waybill,
+        col(Parcel.waybill).startswith(waybill, autoescape=True),
+        col(Parcel.waybill).endswith(waybill, autoescape=True)
+        if len(waybill) >= 4
+        else col(Parcel.waybill) == waybill,
     )
 
 
@@ -260,6 +270,10 @@ def search(station: Station, query: Query, *, limit: int = 50, before_id: int | 
     """Newest first, `limit` a page, keyset paging on the parcel id (stable while new parcels arrive).
 
     Undone check-ins show only when asked for by their status."""
+    require(station, "view")
+    for typed in (query.text, query.waybill, query.code, query.phone_tail, query.carrier, query.shelf):
+        if typed is not None and len(typed) > MAX_SEARCH:
+            raise Refused(N_("A search is at most {max} characters"), code="query_too_long", max=MAX_SEARCH)
     stmt = select(Parcel)
     if query.status != ParcelStatus.CANCELLED:
         stmt = stmt.where(Parcel.status != ParcelStatus.CANCELLED)
@@ -311,6 +325,7 @@ def normalise_location(text: str) -> str:
 
 def timeline(station: Station, ref: str) -> Timeline:
     """The parcel a waybill or code names, with every event recorded about it, oldest first."""
+    require(station, "view")
     with station.read() as session:
         parcel = find_parcel(session, ref)
         row = rows_for(session, [parcel])[0]

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Static, Switch, TextArea
+from textual.widgets import Button, DataTable, Input, Switch, TextArea
 
 from db.models import Carrier
 from station_console.errors import StationError
@@ -22,6 +22,7 @@ from station_console.services.core.station import Station
 from station_console.services.scan.carriers import add_carrier, list_carriers, update_carrier
 from station_console.services.scan.checksums import RULES
 from station_console.tui.screens.base import ModeScreen, report_unexpected, translate_bindings
+from station_console.tui.widgets.plain import Label, Static, Table
 
 COLUMNS = (N_("Carrier code"), N_("Name"), N_("Label name"), N_("Fee"), N_("Patterns"), N_("Active"))
 TEXT_FIELDS = (
@@ -176,7 +177,7 @@ class CarrierEditorScreen(ModeScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        yield DataTable(id="carrier-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="carrier-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="carrier-status")
 
     def on_mount(self) -> None:

@@ -27,7 +27,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Digits, Input, Label, Static
+from textual.widgets import DataTable, Digits, Input
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
@@ -42,6 +42,7 @@ from station_console.tui.screens.checkin_batch import BINDINGS as COURIER_BINDIN
 from station_console.tui.screens.checkin_batch import CourierBatchScreen
 from station_console.tui.screens.checkin_dialogs import NO_BATCH, BatchPicker, MissingPhones, carrier_choices
 from station_console.tui.screens.checkin_writer import CheckinWriter, Refusal, ScanRequest
+from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 if TYPE_CHECKING:
@@ -197,10 +198,10 @@ class CheckinScreen(CourierBatchScreen):
         with Horizontal(id="ci-last"):
             with Vertical(id="ci-big"):
                 yield Digits("", id="ci-code")
-                yield Static("", id="ci-where", markup=False)
-            yield Static(_("Ready: scan a parcel."), id="ci-message", markup=False)
+                yield Static("", id="ci-where")
+            yield Static(_("Ready: scan a parcel."), id="ci-message")
         yield AttentionList(id="ci-attention")
-        yield DataTable(id="ci-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="ci-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         app: Any = self.app

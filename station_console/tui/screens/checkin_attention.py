@@ -14,10 +14,11 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from station_console.i18n import N_, _
 from station_console.tui.screens.checkin_writer import ScanRequest
+from station_console.tui.widgets.plain import Static, Table
 
 KIND_LABELS = {
     "partial": N_("partial scan"),
@@ -65,7 +66,7 @@ class AttentionList(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="att-head")
-        yield DataTable(id="att-table", cursor_type="row", show_header=False, zebra_stripes=True)
+        yield Table(id="att-table", cursor_type="row", show_header=False, zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -19,11 +19,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, get_language
+from station_console.private_files import write_atomic
 from station_console.services.exceptions.problems import mark
 from station_console.services.prealerts import batches
 from station_console.services.prealerts.batches import BatchView
@@ -32,6 +33,7 @@ from station_console.services.scan.carriers import get_detector
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 from station_console.tui.screens.checkin_dialogs import carrier_choices
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.widgets.plain import Static, plain
 
 BINDINGS: list[BindingType] = [
     Binding(
@@ -73,7 +75,7 @@ class CourierDialog(ModalScreen[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(_("Whose bag is it? Carrier, then the courier's name"), classes="dialog-title")
-            yield OptionList(*(Option(f"{code:<8} {name}", id=code) for code, name in self.carriers))
+            yield OptionList(*(Option(plain(f"{code:<8} {name}"), id=code) for code, name in self.carriers))
             yield Input(id="courier-name", max_length=64, placeholder=_("courier's name"))
 
     def on_mount(self) -> None:
@@ -235,8 +237,7 @@ class CourierBatchScreen(ModeScreen):
 
         payload = handover_payload(batches.receipt_of(self.station, view.id))
         path = data_dir() / "receipts" / f"{view.label}.pdf"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(render_document(handover_document(self.station, payload, get_language())))
+        write_atomic(path, render_document(handover_document(self.station, payload, get_language())))
         return path
 
     def action_mark_damaged(self) -> None:

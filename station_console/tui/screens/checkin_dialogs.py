@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList
 from textual.widgets.option_list import Option
 
 from station_console.errors import StationError
@@ -22,6 +22,7 @@ from station_console.services.core.station import Station
 from station_console.services.shelves.lists import missing_phone
 from station_console.services.shelves.search import ParcelRow
 from station_console.tui.screens.base import report_unexpected
+from station_console.tui.widgets.plain import Static, Table, plain
 
 NO_BATCH = "-"
 
@@ -42,7 +43,7 @@ class BatchPicker(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(_("Which carrier's parcels are you receiving?"), classes="dialog-title")
             options = [Option(_("Any carrier (detect from the number)"), id=NO_BATCH)]
-            options += [Option(f"{code:<8} {name}", id=code) for code, name in self.carriers]
+            options += [Option(plain(f"{code:<8} {name}"), id=code) for code, name in self.carriers]
             yield OptionList(*options, id="batch-options")
 
     def on_mount(self) -> None:
@@ -88,7 +89,7 @@ class MissingPhones(ModalScreen[int]):
             yield Static(
                 _("Parcels without a phone: pick one, type the phone, Enter"), classes="dialog-title"
             )
-            yield DataTable(id="missing-table", cursor_type="row", zebra_stripes=True)
+            yield Table(id="missing-table", cursor_type="row", zebra_stripes=True)
             yield Input(placeholder=_("phone, its last 4 digits, or 138****5678"), id="missing-phone")
             yield Static("", id="missing-message", markup=False)
 

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from station_console.i18n import N_, _
@@ -24,6 +24,7 @@ from station_console.services.recipients import matching
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import DIALOG_CSS
 from station_console.tui.screens.recipient_dialogs import match_line
+from station_console.tui.widgets.plain import Static
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Button, DataTable, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, Select
 
 from db.models import Role
 from station_console.errors import StationError
@@ -16,6 +17,7 @@ from station_console.i18n import N_, _
 from station_console.services.people import clerks
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 from station_console.tui.screens.clerk_activity import ClerkActivityScreen
+from station_console.tui.widgets.plain import Static, Table
 
 
 class ClerkAdminScreen(ModeScreen):
@@ -32,6 +34,9 @@ class ClerkAdminScreen(ModeScreen):
         Binding("escape", "app.pop_screen", N_("Back"), id="clerks.back"),
         Binding("f7", "toggle_active", N_("Activate / deactivate"), id="clerks.toggle"),
         Binding("f8", "activity", N_("Activity"), id="clerks.activity"),
+        Binding(
+            "f9", "unlock", N_("Unlock"), id="clerks.unlock", tooltip=N_("End a lock-out after wrong PINs")
+        ),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -45,7 +50,7 @@ class ClerkAdminScreen(ModeScreen):
                 id="c-role",
             )
             yield Button(_("Add clerk"), id="c-add", variant="primary")
-        yield DataTable(id="clerk-list", cursor_type="row")
+        yield Table(id="clerk-list", cursor_type="row")
         yield Static(id="clerk-status")
 
     def on_mount(self) -> None:
@@ -62,7 +67,10 @@ class ClerkAdminScreen(ModeScreen):
             last = (
                 info.last_sign_in_at.astimezone(zone).strftime("%m-%d %H:%M") if info.last_sign_in_at else "-"
             )
-            table.add_row(info.name, _(info.role), "✓" if info.active else "✗", last, key=info.name)
+            active = "✓" if info.active else "✗"
+            if info.locked_until is not None and info.locked_until > self.station.now():
+                active = _("locked until {time}", time=info.locked_until.astimezone(zone).strftime("%H:%M"))
+            table.add_row(Text(info.name), _(info.role), active, last, key=info.name)
 
     def _say(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#clerk-status", Static)
@@ -113,6 +121,18 @@ class ClerkAdminScreen(ModeScreen):
                 if info.active
                 else _("{name} can no longer sign in.", name=name)
             )
+
+        self._guarded(work)
+
+    def action_unlock(self) -> None:
+        name = self._selected()
+        if name is None:
+            return
+
+        def work() -> None:
+            info = clerks.unlock(self.station, name)
+            self.refresh_list()
+            self._say(_("{name} can sign in again", name=info.name))
 
         self._guarded(work)
 

@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
 
 from station_console.i18n import N_, _
 from station_console.services.day import export
+from station_console.tui.widgets.plain import Static
 
 
 class ConfirmClose(ModalScreen[bool]):

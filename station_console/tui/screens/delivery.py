@@ -21,10 +21,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import DataTable
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
+from station_console.private_files import write_atomic
 from station_console.services.delivery import requests, runs, sheet
 from station_console.services.fees.ledger import Settlement
 from station_console.services.notify.templates import FAIL_REASONS
@@ -35,6 +36,7 @@ from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.pickup_fees import FeeDialog
+from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 STOP_COLUMNS = (
@@ -103,8 +105,8 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
                 placeholder=_("scan a parcel: out to the runner, or back from the run"), id="dl-scan"
             )
         with Horizontal(id="dl-main"):
-            yield DataTable(id="dl-runs", cursor_type="row")
-            yield DataTable(id="dl-stops", cursor_type="row", zebra_stripes=True)
+            yield Table(id="dl-runs", cursor_type="row")
+            yield Table(id="dl-stops", cursor_type="row", zebra_stripes=True)
         yield Static(id="dl-status")
 
     def on_mount(self) -> None:
@@ -294,8 +296,7 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
                     raise
                 # No printer here takes it: a PDF in the data folder, to print from elsewhere.
                 path = Path(user_data_dir(APP_NAME, appauthor=False)) / f"run-DR{run_id:06d}.pdf"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(sheet.sheet_pdf(self.station, run_id))
+                write_atomic(path, sheet.sheet_pdf(self.station, run_id))  # 0600: names and rooms
                 return _("No printer here takes run sheets: written to {path}", path=str(path))
             return _("Run sheet queued (job {job}).", job=job)
 

@@ -14,9 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Input, Select, Switch
 
 from station_console.i18n import N_, _
+from station_console.safe_text import clean
+from station_console.tui.widgets.plain import Label, Static
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
                 id=widget_id,
             )
         return Input(
-            value=str(field.value or ""),
+            value=clean(str(field.value or "")),  # stored text to edit: no terminal sequences
             placeholder=field.placeholder,
             max_length=field.max_length,
             id=widget_id,

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
@@ -18,6 +18,7 @@ from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.returns import ReturnsScreen
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
+from station_console.tui.widgets.plain import Static, Table
 
 BAND_STYLES = {
     "ok": "green",
@@ -65,7 +66,7 @@ class OverdueScreen(ServiceCalls, ModeScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="od-summary")
-        yield DataTable(id="od-table")
+        yield Table(id="od-table")
 
     def on_mount(self) -> None:
         translate_bindings(self)

@@ -11,10 +11,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, DataTable, Input, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, Select
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
+from station_console.safe_text import visible
 from station_console.services.shelves.search import Page, Query, Timeline, search, timeline
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
@@ -24,6 +25,7 @@ from station_console.tui.screens.shelf_common import (
     problem_text,
     setup_parcel_table,
 )
+from station_console.tui.widgets.plain import Static, Table
 
 PAGE = 50
 
@@ -59,7 +61,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
             yield Input(placeholder=_("to YYYY-MM-DD"), id="pa-until", max_length=10)
             yield Checkbox(_("problems only"), id="pa-problems")
         with Horizontal(id="pa-main"):
-            yield DataTable(id="pa-table")
+            yield Table(id="pa-table")
             with VerticalScroll(id="pa-timeline"):
                 yield Static(id="pa-events")
         yield Static(id="pa-status")
@@ -150,20 +152,22 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
     def done_timeline(self, t: Timeline) -> None:
         p = t.parcel
         text = Text.assemble(
-            (p.waybill, "bold"), f"  {p.carrier}  ", _(STATUS_LABELS.get(p.status, p.status))
+            (visible(p.waybill), "bold"),
+            visible(f"  {p.carrier}  "),
+            _(STATUS_LABELS.get(p.status, p.status)),
         )
         text.append(
-            f"\n{_('Code')}: {p.pickup_code or '-'}  {_('Location')}: {p.location or '-'}  "
-            f"{_('Phone')}: {p.masked_phone or '-'}\n"
+            f"\n{_('Code')}: {visible(p.pickup_code or '-')}  {_('Location')}: {visible(p.location or '-')}  "
+            f"{_('Phone')}: {visible(p.masked_phone or '-')}\n"
         )
         if p.problem_kind:
             text.append_text(problem_text(p.problem_kind))
-            text.append(f" {p.problem_note or ''}\n")
+            text.append(f" {visible(p.problem_note or '')}\n")
         for e in t.events:
             details = ", ".join(f"{k}={v}" for k, v in e.details.items() if v not in (None, "", False, "raw"))
             text.append(f"\n{e.at:%Y-%m-%d %H:%M} ", style="dim")
             text.append(e.kind, style="bold")
-            text.append(f"  {e.clerk or '-'} @ {e.counter}\n  {details}\n")
+            text.append(visible(f"  {e.clerk or '-'} @ {e.counter}") + f"\n  {visible(details)}\n")
         self.query_one("#pa-events", Static).update(text)
 
     def action_next_page(self) -> None:

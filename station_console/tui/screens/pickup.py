@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Digits, Label, Static
+from textual.widgets import Digits
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
@@ -38,6 +37,7 @@ from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.pickup_fees import FeeDialog, fee_line, owed
 from station_console.tui.screens.pickup_tables import ParcelList, RecentList, group_marks
+from station_console.tui.widgets.plain import Label, Static
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 
@@ -481,7 +481,7 @@ class PickupScreen(ServiceCalls, ModeScreen):
 
     def _who(self, rows: list[PickupRow]) -> str:
         people = {(r.masked_phone or "-", r.recipient_name or "") for r in rows}
-        return "; ".join(escape(f"{phone} {name}".strip()) for phone, name in sorted(people))  # into markup
+        return "; ".join(f"{phone} {name}".strip() for phone, name in sorted(people))  # shown as text
 
     def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
         """Another counter changed one of the listed parcels: say so, keep the clerk's ticks.

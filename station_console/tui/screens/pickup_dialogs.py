@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input
 
 from station_console.i18n import N_, _
+from station_console.tui.widgets.plain import Label, Static
 
 
 class ReasonDialog(ModalScreen[str | None]):

@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input
 
 from station_console.i18n import N_, _
 from station_console.services.fees.ledger import WAIVE, Settlement
 from station_console.services.fees.rules import FeeQuote, money
 from station_console.settings import StationSettings
+from station_console.tui.widgets.plain import Label, Static
 
 
 def owed(fees: dict[int, FeeQuote], parcel_ids: Iterable[int]) -> tuple[int, date | None]:

@@ -7,11 +7,11 @@ from datetime import tzinfo
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from station_console.i18n import N_, _
 from station_console.services.pickup.handover import RecentPickup
 from station_console.services.pickup.lookup import Lookup, PickupRow
+from station_console.tui.widgets.plain import Table
 
 BAND_STYLES = {"ok": "", "amber": "bold yellow", "red": "bold red", "return": "bold reverse magenta"}
 GROUP_MARKS = "ABCDEFGHIJ"
@@ -42,7 +42,7 @@ def group_marks(lookup: Lookup) -> dict[int, str]:
     return {r.parcel_id: GROUP_MARKS[i % len(GROUP_MARKS)] for i, g in enumerate(lookup.groups) for r in g}
 
 
-class _ShowOnly(DataTable[Any]):
+class _ShowOnly(Table):
     def __init__(self, columns: Sequence[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(cursor_type="row", **kwargs)
         self._columns = columns

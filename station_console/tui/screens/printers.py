@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, DataTable, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, Select
 
 from hardware.printers.factory import LANGUAGES
 from hardware.printers.label import SIZES
@@ -28,6 +28,7 @@ from station_console.services.printing.jobs import queue_test_print
 from station_console.services.printing.printers import configured_printers, printer_for, qr_carriers
 from station_console.settings import CounterSettings, save_counter_settings
 from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.widgets.plain import Static, Table
 
 TRANSPORTS = ("usb", "tcp", "device", "cups", "file", "dummy")
 NAME = re.compile(r"[\w .\-]{1,40}")  # letters (Chinese too), digits, space, dot, dash
@@ -89,7 +90,7 @@ class PrintersScreen(ModeScreen):
                     [(_(t), v) for t, v in CJK_CHOICES], value="resident", allow_blank=False, id="p-cjk"
                 )
                 yield Button(_("Save printer"), id="p-save", variant="primary")
-        yield DataTable(id="printer-list", cursor_type="row")
+        yield Table(id="printer-list", cursor_type="row")
         yield Static(id="printer-status")
 
     def on_mount(self) -> None:

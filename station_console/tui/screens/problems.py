@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Select
 
 from station_console.i18n import N_, _
 from station_console.services.exceptions import problems
@@ -19,6 +19,7 @@ from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.prealert_problems import not_received_text
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
+from station_console.tui.widgets.plain import Label, Static, Table, plain
 
 
 class ProblemsScreen(ServiceCalls, ModeScreen):
@@ -58,7 +59,7 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
             yield Label(_("Note / reason"), classes="field-label")
             yield Input(id="pr-note")
         yield Static(id="pr-status")
-        yield DataTable(id="pr-table")
+        yield Table(id="pr-table")
         yield Static(id="pr-not-received")
 
     _done_text = ""
@@ -103,12 +104,12 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
         self.call("write", work)
 
     def failed(self, tag: str, text: str) -> None:
-        self.query_one("#pr-status", Static).update(Text(text, style="red"))
+        self.query_one("#pr-status", Static).update(plain(text, "red"))
         self.app.bell()
 
     def done_write(self, row: Any) -> None:
         status = self.query_one("#pr-status", Static)
-        status.update(Text(self._done_text.format(waybill=getattr(row, "waybill", "")), style="green"))
+        status.update(plain(self._done_text.format(waybill=getattr(row, "waybill", "")), "green"))
         self.query_one("#pr-parcel", Input).value = ""
         self.query_one("#pr-note", Input).value = ""
         self.reload()
@@ -116,7 +117,7 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
     def action_mark(self) -> None:
         kind = self.query_one("#pr-kind", Select).value
         if not isinstance(kind, str):
-            self.query_one("#pr-status", Static).update(f"[red]{_('Choose the kind of problem')}[/]")
+            self.query_one("#pr-status", Static).update(plain(_("Choose the kind of problem"), "red"))
             return
         note = self.query_one("#pr-note", Input).value
         ref = self.target()

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from station_console.i18n import _
 from station_console.tui.screens.base import ModeScreen
+from station_console.tui.widgets.plain import Static, Table
 
 
 class QueueListScreen(ModeScreen):
@@ -24,7 +25,7 @@ class QueueListScreen(ModeScreen):
         self.rows: dict[str, Any] = {}  # table row key -> the item shown there
 
     def compose_body(self) -> ComposeResult:
-        yield DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield Table(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
         yield Static("", id=self.STATUS_ID)
 
     def on_mount(self) -> None:

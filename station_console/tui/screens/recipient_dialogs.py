@@ -15,16 +15,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList
 from textual.widgets.option_list import Option
 
 from station_console.i18n import N_, _
+from station_console.safe_text import clean
 from station_console.services.recipients import matching
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.widgets.plain import Static, Table, plain
 
 
 def match_line(m: matching.Match) -> Text:
-    text = Text(f"{m.name}  {m.location or '-'}  {m.phone or '-'}  {m.external_id or ''}")
+    text = plain(f"{m.name}  {m.location or '-'}  {m.phone or '-'}  {m.external_id or ''}")
     if m.consent_missing:
         text.append("  " + _("no consent"), style="bold yellow")
     return text
@@ -53,7 +55,7 @@ class WhoIsThisDialog(ServiceCalls, ModalScreen[int]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form-dialog wide"):
             yield Static(_("Who is this? Parcels with a name that matched no one"), classes="dialog-title")
-            yield DataTable(id="who-parcels", cursor_type="row", zebra_stripes=True)
+            yield Table(id="who-parcels", cursor_type="row", zebra_stripes=True)
             yield Input(
                 placeholder=_("name, pinyin initials (zs), room (3-502), id or phone tail"), id="who-search"
             )
@@ -103,7 +105,7 @@ class WhoIsThisDialog(ServiceCalls, ModalScreen[int]):
             return
         self.parcel_id = int(key)
         search = self.query_one("#who-search", Input)
-        search.value = self.names.get(key, "")  # Input.Changed searches it
+        search.value = clean(self.names.get(key, ""))  # typed text, never a terminal sequence; it searches
 
     @on(Input.Changed, "#who-search")
     def _search(self, event: Input.Changed) -> None:

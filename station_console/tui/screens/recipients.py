@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from station_console.i18n import N_, _
 from station_console.services.notify.templates import PREFERENCE_LABELS
@@ -27,6 +27,7 @@ from station_console.services.recipients.fields import CHANNEL_LABELS, CONSENT_L
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
+from station_console.tui.widgets.plain import Static, Table
 
 COLUMNS = (N_("Id"), N_("Name"), N_("Address"), N_("Phone"), N_("Choice"), N_("Consent"))
 EDIT_FIELDS = (
@@ -84,7 +85,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
                 max_length=40,
             )
         with Horizontal(id="rc-main"):
-            yield DataTable(id="rc-table", cursor_type="row", zebra_stripes=True)
+            yield Table(id="rc-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="rc-detail-pane"):
                 yield Static(id="rc-detail")
         yield Static(id="rc-status")

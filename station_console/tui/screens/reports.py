@@ -14,36 +14,38 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
-from rich.table import Table
+from rich.table import Table as Grid
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Input
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
+from station_console.private_files import write_atomic
 from station_console.services.day import export
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
+from station_console.tui.widgets.plain import Label, Static, Table, plain
 
 
-def volume_chart(week: dict[date, dict[str, int]], width: int = 40) -> Table:
+def volume_chart(week: dict[date, dict[str, int]], width: int = 40) -> Grid:
     """The week's check-ins per carrier as horizontal bars (Rich), busiest carrier first."""
     totals: dict[str, int] = {}
     for counts in week.values():
         for carrier, n in counts.items():
             totals[carrier] = totals.get(carrier, 0) + n
-    table = Table.grid(padding=(0, 1))
+    table = Grid.grid(padding=(0, 1))
     table.add_column(justify="left")
     table.add_column(justify="left")
     table.add_column(justify="right")
     top = max(totals.values(), default=0)
     for carrier, n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])):
         bar = "█" * max(1, round(width * n / top)) if top else ""
-        table.add_row(carrier, Text(bar, style="green"), str(n))
+        table.add_row(plain(carrier), Text(bar, style="green"), str(n))
     if not totals:
         table.add_row(_("No check-ins this week"), "", "")
     return table
@@ -109,7 +111,7 @@ class ReportsScreen(ModeScreen):
             yield Input(placeholder="YYYY-MM-DD", id="rp-day", max_length=10)
             yield Static("", id="rp-status")
         with VerticalScroll(id="rp-body"):
-            yield DataTable(id="rp-table", cursor_type="row", zebra_stripes=True)
+            yield Table(id="rp-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="rp-summary")
             yield Label(_("This week's check-ins per carrier"), classes="rp-heading")
             yield Static("", id="rp-chart")
@@ -201,15 +203,12 @@ class ReportsScreen(ModeScreen):
         path = self.export_dir / f"report-{self.report['date']}.{fmt}"
         try:
             if fmt == "pdf":
-                path.write_bytes(export.to_pdf(self.report))
+                write_atomic(path, export.to_pdf(self.report))
             else:
                 writer = export.to_csv if fmt == "csv" else export.to_json
-                path.write_text(writer(self.report), encoding="utf-8")
-        except OSError as exc:
-            self.notify(
-                _("Could not write {path}: {reason}", path=str(path), reason=exc.strerror or str(exc)),
-                severity="error",
-            )
+                write_atomic(path, writer(self.report))
+        except StationError as exc:  # a full disk or a folder that cannot be written: nothing is left
+            self.notify(exc.message(), severity="error")
             return
         self.notify(_("Wrote {path}", path=str(path)))
 

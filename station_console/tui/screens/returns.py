@@ -5,19 +5,19 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Input
 
 from station_console.i18n import N_, _
 from station_console.services.exceptions import returns
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
+from station_console.tui.widgets.plain import Label, Static, Table, plain
 
 
 class ReturnsScreen(ServiceCalls, ModeScreen):
@@ -59,7 +59,7 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
             yield Label(_("Scan"), classes="field-label")
             yield Input(placeholder=_("open a batch first"), id="ret-scan", disabled=True)
         yield Static(id="ret-status")
-        yield DataTable(id="ret-items")
+        yield Table(id="ret-items")
 
     def on_mount(self) -> None:
         translate_bindings(self)
@@ -110,8 +110,7 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
             scan.focus()
 
     def status(self, text: str, *, error: bool = False) -> None:
-        # Messages carry scanned and configured text: data, never markup.
-        self.query_one("#ret-status", Static).update(Text(text, style="red" if error else ""))
+        self.query_one("#ret-status", Static).update(plain(text, "red") if error else text)
         if error:
             self.app.bell()
 

@@ -19,12 +19,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Select
 
 from hardware.scanners.wedge import Partial, Scan, Typed, WedgeDecoder, WedgeOutput, propose
 from station_console.i18n import N_, _
 from station_console.settings import CounterSettings, save_counter_settings
 from station_console.tui.screens.base import ModeScreen
+from station_console.tui.widgets.plain import Label, Static, Table
 
 BURST_GAP_S = 0.25  # a pause this long starts a new burst in the summary
 TERMINATORS = {"enter": N_("Enter"), "tab": N_("Tab"), "none": N_("none (idle timeout)")}
@@ -108,7 +109,7 @@ class ScanTestScreen(ModeScreen):
                     classes="help",
                 )
                 yield KeyCapture(_("scan here"), id="capture")
-                yield DataTable(id="keys", cursor_type="none", zebra_stripes=True)
+                yield Table(id="keys", cursor_type="none", zebra_stripes=True)
             with Vertical(id="st-right"):
                 yield Static(id="summary")
                 yield Static(id="decoded")

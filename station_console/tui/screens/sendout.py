@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, Select
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
@@ -35,6 +35,7 @@ from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.sendout_dialogs import RefundDialog
 from station_console.tui.screens.sendout_form import QUOTE_FIELDS, SendForm
+from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 SOURCES = ("entered", "stock", "provider")
@@ -84,7 +85,7 @@ class SendoutScreen(ServiceCalls, ModeScreen):
                 yield Static(_("Quote: choose the carrier, the destination and the weight."), id="so-quote")
                 yield Static(_("Ready: ask for the sender's phone."), id="so-message")
                 yield Label(_("Sends at this counter"), id="so-sends-title")
-                yield DataTable(id="so-sends", cursor_type="row", zebra_stripes=True)
+                yield Table(id="so-sends", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         super().on_mount()

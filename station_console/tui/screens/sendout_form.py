@@ -13,15 +13,16 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
-from textual.widgets import Checkbox, Label, Select, SelectionList
+from textual.widgets import Checkbox, Select, SelectionList
 
 from station_console.i18n import _
+from station_console.safe_text import clean
 from station_console.services.sendout import inputs
 from station_console.services.sendout.accept import Parcel, Party, Recipient
 from station_console.services.sendout.identity import ID_TYPE_LABELS
 from station_console.services.sendout.inspection import Checklist
 from station_console.services.sendout.payments import METHOD_LABELS, Payment
+from station_console.tui.widgets.plain import Label, plain
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 PHONE_CHARS = r"[0-9+\-\s()*#]*"
@@ -164,17 +165,17 @@ class SendForm(VerticalScroll):
         return self.query_one(f"#{field}", WedgeInput).value
 
     def set_value(self, field: str, text: str) -> None:
-        self.query_one(f"#{field}", WedgeInput).value = text
+        self.query_one(f"#{field}", WedgeInput).value = clean(text)  # stored text as typed text
 
     def show_checklist(self, checklist: Checklist) -> None:
         box: SelectionList[str] = self.query_one("#so-check", SelectionList)
         box.clear_options()
-        box.add_options([(Content(item.text()), item.id) for item in checklist.items])  # data, not markup
+        box.add_options([(plain(item.text()), item.id) for item in checklist.items])  # data, not markup
 
     def show_carriers(self, carriers: list[tuple[str, str]], packaging: list[str]) -> None:
         select: Select[str] = self.query_one("#so-carrier", Select)
         current = select.value
-        select.set_options([(Text(label), code) for label, code in carriers])  # data, not markup
+        select.set_options([(plain(label), code) for label, code in carriers])  # data, not markup
         if current in {code for _label, code in carriers}:
             select.value = current
         self.show_packaging(packaging)

@@ -18,13 +18,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Input, Select, Switch
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.admin.settings import save_station_settings
 from station_console.settings import CounterSettings, StationSettings, save_counter_settings
 from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.widgets.plain import Label, Static
 
 # Sub-screens of other areas, opened by key; imported when asked so a missing one never breaks Settings.
 SUBSCREENS = {

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from station_console.i18n import N_, _
+from station_console.safe_text import visible
 from station_console.services.exceptions.problems import KIND_LABELS
 from station_console.services.shelves.search import ParcelRow
 
@@ -58,10 +59,10 @@ def parcel_cells(row: ParcelRow) -> tuple[Any, ...]:
     status = _(STATUS_LABELS.get(row.status, row.status))
     if row.status == "cancelled":
         cells = (row.waybill, row.carrier, row.pickup_code or "-", row.location or "-", row.size)
-        struck = [Text(str(c), style=UNDONE_STYLE) for c in (*cells, row.masked_phone or "-")]
+        struck = [Text(visible(c), style=UNDONE_STYLE) for c in (*cells, row.masked_phone or "-")]
         struck.append(Text(f"{row.checked_in_at:%m-%d %H:%M}", style=UNDONE_STYLE))
         return (*struck, Text(status, style="bold"), Text(""))
-    waybill = Text(row.waybill, style="bold red") if row.flagged else Text(row.waybill)
+    waybill = Text(visible(row.waybill), style="bold red" if row.flagged else "")
     return (
         waybill,
         row.carrier,

@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Checkbox, Input
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.core.station import Station
 from station_console.services.shelves import layout, moves
 from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.widgets.plain import Label, Static, plain
 
 
 class MoveDialog(ModalScreen[str | None]):
@@ -149,10 +150,10 @@ class ShelfEditScreen(ModeScreen):
         try:
             work()
         except StationError as exc:
-            self.query_one("#edit-result", Static).update(f"[red]{exc.message()}[/]")
+            self.query_one("#edit-result", Static).update(plain(exc.message(), "red"))
             self.app.bell()
             return
-        self.query_one("#edit-result", Static).update(f"[green]{done}[/]")
+        self.query_one("#edit-result", Static).update(plain(done, "green"))
 
     def action_save(self) -> None:
         cap = self.value("edit-capacity")
@@ -211,7 +212,7 @@ class ShelfEditScreen(ModeScreen):
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             self.query_one("#edit-result", Static).update(
-                f"[red]{_('Cannot read {path}: {reason}', path=path, reason=exc.strerror)}[/]"
+                plain(_("Cannot read {path}: {reason}", path=str(path), reason=exc.strerror), "red")
             )
             return
         self.run(

@@ -16,13 +16,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from station_console.i18n import N_, _
+from station_console.safe_text import visible
 from station_console.services.shelves import layout
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import heat_style, parcel_cells, setup_parcel_table
+from station_console.tui.widgets.plain import Static, Table
 
 CELL_WIDTH = 15  # "6-5 40/40" over "  9 100% ⚠9 !9"
 
@@ -72,11 +74,11 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         with Horizontal(id="sh-main"):
             with Vertical(id="sh-map-pane"):
                 yield Static(id="sh-legend")
-                yield DataTable(id="sh-map", cursor_type="cell", zebra_stripes=False)
+                yield Table(id="sh-map", cursor_type="cell", zebra_stripes=False)
                 yield Static(id="sh-status")
             with Vertical(id="sh-layer-pane"):
                 yield Static(id="sh-layer-title")
-                yield DataTable(id="sh-layer")
+                yield Table(id="sh-layer")
 
     def on_mount(self) -> None:
         translate_bindings(self)
@@ -113,7 +115,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
             table.add_column(_("Layer {n}", n=n + 1), key=f"L{n + 1}", width=CELL_WIDTH)
         self.cells.clear()
         for row_index, row in enumerate(self.rows):
-            cells: list[Any] = [Text(f"{row.label} {row.zone[:5]}", style="bold")]
+            cells: list[Any] = [Text(visible(f"{row.label} {row.zone[:5]}"), style="bold")]
             for col_index, cell in enumerate(row.layers, start=1):
                 self.cells[(row_index, col_index)] = cell
                 cells.append(self.cell_text(row.label, cell))
@@ -138,7 +140,8 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
     @staticmethod
     def cell_text(shelf: str, cell: layout.LayerCell) -> Text:
         text = Text(
-            f"{shelf}-{cell.label} {cell.used_units}/{cell.capacity_units}\n", style=heat_style(cell.fill)
+            visible(f"{shelf}-{cell.label}") + f" {cell.used_units}/{cell.capacity_units}\n",
+            style=heat_style(cell.fill),
         )
         text.append(f"{cell.parcel_count:>3} {cell.fill_pct:>3}%", style=heat_style(cell.fill))
         if cell.overdue_count:

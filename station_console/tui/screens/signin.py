@@ -14,13 +14,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input
 
 from station_console.errors import StationError
 from station_console.i18n import _
 from station_console.services.admin import setup
 from station_console.services.people import clerks
 from station_console.services.people.clerks import ClerkInfo
+from station_console.tui.widgets.plain import Label, Static
 
 
 class SignInScreen(ModalScreen[ClerkInfo]):

@@ -15,14 +15,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, DataTable, Input, Label, Static
+from textual.widgets import Checkbox, DataTable, Input
 
 from station_console.i18n import N_, _
+from station_console.safe_text import visible
 from station_console.services.exceptions import stocktake
 from station_console.services.shelves.search import normalise_location
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import STATUS_LABELS, problem_text
+from station_console.tui.widgets.plain import Label, Static, Table
 
 CLASS_STYLES = {
     "match": "green",
@@ -74,7 +76,7 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
             yield Input(placeholder=_("Enter on the shelf first"), id="st-scan", disabled=True)
         yield Static(id="st-counts")
         yield Static(id="st-last")
-        yield DataTable(id="st-items", cursor_type="row")
+        yield Table(id="st-items", cursor_type="row")
 
     def on_mount(self) -> None:
         translate_bindings(self)
@@ -136,7 +138,7 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
         )
         again = _(" (scanned before)") if item.duplicate else ""
         self.say(
-            Text.assemble(class_text(item.classification), f"  {item.waybill}{where}{again}"),
+            Text.assemble(class_text(item.classification), visible(f"  {item.waybill}{where}{again}")),
             error=item.classification != "match",
         )
         self.refresh_view()

@@ -7,9 +7,10 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Static
 
 from station_console.i18n import _
+from station_console.safe_text import visible
+from station_console.tui.widgets.plain import Static
 
 
 class StationHeader(Horizontal):
@@ -41,13 +42,13 @@ class StationHeader(Horizontal):
         station = app.station
         clerk = getattr(app, "clerk_name", None) or _("not signed in")
         title = Text.assemble(
-            (station.settings().station_name, "bold"), "  ·  ", (_(self.mode_title), "bold")
+            (visible(station.settings().station_name), "bold"), "  ·  ", (_(self.mode_title), "bold")
         )
         self.query_one("#hdr-title", Static).update(title)
         status = Text()
-        status.append(f"{_('Clerk')}: {clerk}  ")
-        status.append(f"{_('Counter')}: {station.counter}  ")
-        status.append(f"{_('DB')}: {app.database_label}  ")
+        status.append(f"{_('Clerk')}: {visible(clerk)}  ")
+        status.append(f"{_('Counter')}: {visible(station.counter)}  ")
+        status.append(f"{_('DB')}: {visible(app.database_label)}  ")
         for device, state in app.device_states.items():
             ok = state not in (
                 "none",

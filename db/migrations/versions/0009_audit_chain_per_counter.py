@@ -4,8 +4,8 @@ Every write locked one audit head row until its commit, so counters on one Postg
 turns. Each counter now extends its own chain (parcel_event.chain, its head row keyed by
 audit_head.chain); the events before this keep their one chain (chain NULL, head chain "").
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02 08:40:00
 """
 from typing import Sequence, Union
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision: str = '0008'
-down_revision: Union[str, Sequence[str], None] = '0007'
+revision: str = '0009'
+down_revision: Union[str, Sequence[str], None] = '0008'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

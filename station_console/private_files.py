@@ -1,0 +1,120 @@
+"""Files that hold personal data: created 0600 in 0700 folders, and written whole or not at all.
+
+Backups, report exports, a person's data export, labels written to a file and the log all carry phone
+numbers or names. They are created readable by this user only, in folders made for this user only
+(an existing folder someone chose, like /media/usb, is left as it is). `write_atomic` writes to a
+temporary file in the same folder, fsyncs it and renames it over the target, so a full disk or a
+crash leaves the old file or nothing, never half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+import stat
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from station_console.errors import Refused
+from station_console.i18n import N_
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def private_dir(path: Path, *, tighten: bool = False) -> Path:
+    """Create `path` (and missing parents) as 0700. `tighten`: an existing folder of ours loses group
+    and other access too (the station's own data and log folders)."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=PRIVATE_DIR)
+        os.chmod(folder, PRIVATE_DIR)  # mkdir's mode is cut by the umask
+    if tighten and path.is_dir() and stat.S_IMODE(path.stat().st_mode) & 0o077:
+        os.chmod(path, stat.S_IMODE(path.stat().st_mode) & ~0o077)
+    return path
+
+
+def tighten_file(path: Path) -> None:
+    """Take group and other access away from an existing file (an older station's database, say)."""
+    with contextlib.suppress(FileNotFoundError):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            os.chmod(path, mode & ~0o077)
+
+
+def write_failed(path: Path, exc: OSError) -> Refused:
+    """The refusal for a file that could not be written (nothing of it was left behind)."""
+    if exc.errno in _FULL:
+        return Refused(
+            N_("The disk is full: {file} was not written (nothing of it was left)"),
+            code="disk_full",
+            file=str(path),
+        )
+    return Refused(
+        N_("Cannot write {file}: {reason}"),
+        code="write_failed",
+        file=str(path),
+        reason=exc.strerror or str(exc),
+    )
+
+
+@contextmanager
+def staged(path: Path) -> Iterator[Path]:
+    """A new private temporary file beside `path`; renamed over `path` when the block ends cleanly,
+    removed when it raises. The caller writes the file (any way it likes) inside the block."""
+    private_dir(path.parent)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+        yield tmp
+        _fsync(tmp)
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        _remove(tmp)
+        raise write_failed(path, exc) from exc
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def write_atomic(path: Path, data: bytes | str | Callable[[BinaryIO], None]) -> None:
+    """Write `data` (bytes, text as UTF-8, or a function writing to a binary file) to `path`, whole."""
+    with staged(path) as tmp, open(tmp, "wb") as out:
+        if callable(data):
+            data(out)
+        else:
+            out.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def open_private_append(path: Path) -> BinaryIO:
+    """Open `path` for appending, created 0600 in a 0700 folder (a log, a label file)."""
+    private_dir(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
+    return os.fdopen(fd, "ab")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):  # not every filesystem lets a folder be fsynced
+        _fsync(path)
+
+
+def _remove(path: Path) -> None:
+    """The file and what SQLite may have left beside it, if it wrote one there."""
+    for leftover in (path, *(Path(f"{path}{suffix}") for suffix in ("-journal", "-wal", "-shm"))):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()

@@ -1,0 +1,88 @@
+"""User and scanner text is data: never markup, never a terminal control sequence.
+
+Two directions. `clean()` is for what is typed or scanned before it is stored: control characters
+(C0, DEL, C1: escape sequences start with one) and the bidirectional override and isolate marks (which
+make `abc` display as `cba`) are removed, runs of spaces are one space, and the length is capped.
+`visible()` is for stored text on its way to a terminal or a screen (older rows, another program's
+writes): the same characters are shown as escapes (`\\x1b`, `\\u202e`), so nothing stored can move the
+cursor, recolour the screen, reorder a line or ring the bell. Neither touches Rich markup: screens
+show text as `rich.text.Text` (or escaped), never parsed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from typing import Any, TextIO
+
+# C0 controls, DEL, C1 controls; the bidi embeddings, overrides and isolates; LRM/RLM/ALM marks;
+# line and paragraph separators; the BOM / zero-width no-break space.
+_HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
+_SHOWN = re.compile(_HIDDEN.pattern.replace(r"\x00-\x1f", r"\x00-\x08\x0b-\x1f"))  # new lines and tabs pass
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str | None, max_len: int | None = None) -> str:
+    """One line of typed or scanned text, safe to store: hidden characters out, spaces collapsed."""
+    if not text:
+        return ""
+    out = _SPACES.sub(" ", _HIDDEN.sub(" ", text)).strip()
+    return out[:max_len] if max_len is not None else out
+
+
+def has_hidden(text: str) -> bool:
+    """True when `text` holds a character `visible` would write out."""
+    return _SHOWN.search(text) is not None
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: object) -> str:
+    """`text` with every hidden character but new lines and tabs written out as an escape: safe on
+    any terminal."""
+    value = "" if text is None else str(text)
+    return _SHOWN.sub(_escape, value)
+
+
+class VisibleWriter(io.TextIOBase):
+    """A text stream that writes hidden characters out as escapes (new lines and tabs pass), so a
+    command's output cannot drive the terminal whatever the database holds. Bytes written to
+    `.buffer` (a label in a printer language) pass untouched."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):  # click tells binary streams by whether they take bytes
+            raise TypeError("VisibleWriter takes text; write bytes to .buffer")
+        self.stream.write(visible(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.stream, "encoding", "utf-8")
+
+    @property
+    def buffer(self) -> Any:
+        return self.stream.buffer  # type: ignore[attr-defined]
+
+
+def protect_output() -> None:
+    """Put VisibleWriter in front of this process's stdout and stderr (the `station` commands)."""
+    if not isinstance(sys.stdout, VisibleWriter):
+        sys.stdout = VisibleWriter(sys.stdout)
+    if not isinstance(sys.stderr, VisibleWriter):
+        sys.stderr = VisibleWriter(sys.stderr)

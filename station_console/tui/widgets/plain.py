@@ -1,0 +1,69 @@
+"""Widgets that show text as text: never parsed as markup, hidden characters made visible.
+
+Clerk names, notes, waybills, carrier names and error messages that quote them are data. Textual's
+`Static`, `Label` and `DataTable` read a plain `str` as markup, so a stored `[/]` raised `MarkupError`
+and closed a screen, and `[@click=...]` would have been an action. These subclasses take `str` as
+literal text, with control, escape and direction characters written out (`safe_text.visible`);
+screens import them in place of Textual's, and say any styling with `plain(text, style)`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.content import Content
+from textual.widgets import DataTable
+from textual.widgets import Label as TextualLabel
+from textual.widgets import Static as TextualStatic
+
+from station_console.safe_text import has_hidden, visible
+
+
+def plain(value: object, style: str = "") -> Text:
+    """`value` as literal, visible text, in `style`."""
+    return Text(visible(value), style=style, end="")
+
+
+def _literal(content: Any) -> Any:
+    if isinstance(content, str):
+        return plain(content)
+    if isinstance(content, Text) and has_hidden(content.plain):
+        # A screen built this Text around stored text without `plain()`: its styling is lost, and
+        # with it any escape sequence.
+        return Text(visible(content.plain), style=content.style, end=content.end)
+    if isinstance(content, Content) and has_hidden(content.plain):
+        return plain(content.plain)  # the same for Textual's own literal text
+    return content
+
+
+class _Literal:
+    """Content given as `str` is literal text (the constructor and `update` alike)."""
+
+    def __init__(self, content: Any = "", *args: Any, **kwargs: Any) -> None:
+        kwargs["markup"] = False
+        super().__init__(_literal(content), *args, **kwargs)  # type: ignore[call-arg]
+
+    def update(self, content: Any = "", *, layout: bool = True) -> None:
+        super().update(_literal(content), layout=layout)  # type: ignore[misc]
+
+
+class Static(_Literal, TextualStatic):
+    pass
+
+
+class Label(_Literal, TextualLabel):
+    pass
+
+
+class Table(DataTable[Any]):
+    """A DataTable whose `str` cells are literal text."""
+
+    def add_row(self, *cells: Any, **kwargs: Any) -> Any:
+        return super().add_row(*(_literal(c) for c in cells), **kwargs)
+
+    def update_cell(self, row_key: Any, column_key: Any, value: Any, **kwargs: Any) -> None:
+        super().update_cell(row_key, column_key, _literal(value), **kwargs)
+
+    def update_cell_at(self, coordinate: Any, value: Any, **kwargs: Any) -> None:
+        super().update_cell_at(coordinate, _literal(value), **kwargs)

@@ -1,0 +1,29 @@
+"""CLI test fixtures: every command runs as a signed-in clerk unless the test says otherwise.
+
+The clerk Tester and the manager Boss share the PIN 2580 (rows added directly, cheap hashes);
+$STATION_CLERK/$STATION_PIN make every `station` call act as Tester, and `--clerk Boss --pin 2580`
+acts as the manager. A test marked `new_station` gets a database with no clerk and nobody signed in.
+"""
+
+from __future__ import annotations
+
+import pytest
+from station_helpers import act_as_new_clerk
+
+from db.models import Role
+from station_console.services.admin.setup import open_station
+
+PIN = "2580"
+AS_MANAGER = ("--clerk", "Boss", "--pin", PIN)
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_clerk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.get_closest_marker("new_station") or "db_url" not in request.fixturenames:
+        return
+    station = open_station(request.getfixturevalue("db_url"), counter="test-counter")
+    act_as_new_clerk(station, "Boss", Role.MANAGER, PIN)
+    act_as_new_clerk(station, "Tester", Role.CLERK, PIN)
+    station.engine.dispose()
+    monkeypatch.setenv("STATION_CLERK", "Tester")
+    monkeypatch.setenv("STATION_PIN", PIN)

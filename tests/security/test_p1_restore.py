@@ -1,0 +1,282 @@
+"""Point 1: `station restore` is a manager's act, and a crafted file cannot get in.
+
+The attacks: restore with nobody signed in and as a clerk; restore a good backup into which a trigger
+was planted that copies every new phone number into a table of its own (with an extra manager row);
+a file of four empty tables; a backup from a newer schema; a file that is not a database; a backup
+whose trail was edited, or rewritten with every hash recomputed. Each is refused and the station is
+byte-for-byte as it was. A good backup (also one of an older schema) goes in, is recorded in both
+trails, and the replaced database is kept aside so the restore can be undone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+
+from db.migrate import head_revision
+from db.models import ParcelEvent
+from security.helpers import PIN, Run, corrupt_page, make_station, run_cli, snapshot
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.audit import event_hash
+from station_console.services.core.station import Station
+from station_console.services.day.close import close_day
+from station_console.services.people import clerks
+
+PHONE = "13812345678"
+MANAGER = ["--clerk", "Wang", "--pin", PIN]
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Station:
+    """A station with two parcels, yesterday closed (its heads sealed and anchored), and a good backup."""
+    station = make_station(tmp_path / "station.sqlite3")
+    check_in(station, "SF1234567890123", phone=PHONE)
+    close_day(station, station.business_day() - timedelta(days=1))
+    check_in(station, "JT1234567890123", phone=PHONE)
+    made = run_cli(["--db", str(station.engine.url), *MANAGER, "backup", str(tmp_path / "good.sqlite3")])
+    assert made.code == 0, made.output
+    check_in(station, "JT1234567890124", phone=PHONE)  # after the backup: a restore loses it
+    return station
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def restore(cli: Callable[..., Run], station: Station, file: Path, *who: str) -> Run:
+    return cli(["--db", str(station.engine.url), "--lang", "en", *who, "restore", "--yes", str(file)])
+
+
+def crafted(tmp_path: Path, name: str, *statements: str) -> Path:
+    """The good backup with some SQL of an attacker's run into it."""
+    path = tmp_path / name
+    path.write_bytes((tmp_path / "good.sqlite3").read_bytes())
+    conn = sqlite3.connect(path)
+    for sql in statements:
+        conn.execute(sql)
+    conn.commit()
+    conn.close()
+    return path
+
+
+def refused_and_untouched(cli: Callable[..., Run], live: Station, file: Path, words: str, *who: str) -> None:
+    before = snapshot(live)
+    result = restore(cli, live, file, *(who or MANAGER))
+    assert result.code == 1, result.output
+    assert words in result.err, result.err
+    assert "Traceback" not in result.output
+    assert snapshot(live) == before
+    assert not list(file.parent.glob("station.sqlite3.before-restore-*"))  # nothing was swapped
+
+
+def test_nobody_and_a_clerk_cannot_restore(cli: Callable[..., Run], live: Station, tmp_path: Path) -> None:
+    good = tmp_path / "good.sqlite3"
+    refused_and_untouched(cli, live, good, "Only a manager can restore a backup", "--lang", "en")
+    refused_and_untouched(
+        cli, live, good, "Only a manager can restore a backup", "--clerk", "Li", "--pin", PIN
+    )
+
+
+def test_a_planted_trigger_and_manager_are_refused(
+    cli: Callable[..., Run], live: Station, tmp_path: Path
+) -> None:
+    evil = crafted(
+        tmp_path,
+        "evil.sqlite3",
+        "CREATE TABLE exfil (phone TEXT)",
+        "CREATE TRIGGER steal AFTER INSERT ON parcel BEGIN INSERT INTO exfil VALUES (new.phone_full); END",
+        "INSERT INTO clerk (name, role, pin_hash, active, created_at) "
+        "VALUES ('Mallory', 'manager', '', 1, '2026-11-25 00:00:00')",
+    )
+    refused_and_untouched(cli, live, evil, "not a station's: table exfil, trigger steal")
+    quiet = crafted(tmp_path, "quiet.sqlite3", "CREATE VIEW phones AS SELECT phone_full FROM parcel")
+    refused_and_untouched(cli, live, quiet, "not a station's: view phones")
+    index = crafted(tmp_path, "index.sqlite3", "CREATE INDEX ix_spy ON parcel (phone_full)")
+    refused_and_untouched(cli, live, index, "not a station's: index ix_spy")
+
+
+def test_an_extra_manager_row_is_refused(cli: Callable[..., Run], live: Station, tmp_path: Path) -> None:
+    mallory = crafted(
+        tmp_path,
+        "mallory.sqlite3",
+        "INSERT INTO clerk (name, role, pin_hash, active, created_at) "
+        f"VALUES ('Mallory', 'manager', '{clerks.hash_pin('1397', n=2**10)}', 1, '2026-11-25 00:00:00')",
+    )
+    refused_and_untouched(cli, live, mallory, "clerk Mallory (manager) is not in its audit trail")
+
+
+def test_files_that_are_not_station_databases_are_refused(
+    cli: Callable[..., Run], live: Station, tmp_path: Path
+) -> None:
+    bare = tmp_path / "bare.sqlite3"
+    conn = sqlite3.connect(bare)
+    for table in ("parcel", "parcel_event", "layer", "shelf"):  # what the old check looked for
+        conn.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)")
+    conn.close()
+    refused_and_untouched(cli, live, bare, "is not a station database")
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    refused_and_untouched(cli, live, junk, "is not a readable SQLite database")
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database at all\n" * 100)
+    refused_and_untouched(cli, live, text, "is not a readable SQLite database")
+
+
+def test_a_backup_from_a_newer_schema_is_refused(
+    cli: Callable[..., Run], live: Station, tmp_path: Path
+) -> None:
+    newer = crafted(tmp_path, "newer.sqlite3", "UPDATE alembic_version SET version_num = '9999'")
+    refused_and_untouched(cli, live, newer, "made by a newer station-console (schema 9999)")
+    unknown = crafted(tmp_path, "unknown.sqlite3", "UPDATE alembic_version SET version_num = '0001x'")
+    refused_and_untouched(cli, live, unknown, "is not a station database")
+
+
+def test_a_corrupted_backup_is_refused(cli: Callable[..., Run], live: Station, tmp_path: Path) -> None:
+    broken = crafted(tmp_path, "broken.sqlite3")
+    corrupt_page(broken, "ix_parcel_waybill")
+    refused_and_untouched(cli, live, broken, "damaged")
+
+
+def test_an_edited_trail_is_refused(cli: Callable[..., Run], live: Station, tmp_path: Path) -> None:
+    edited = crafted(
+        tmp_path,
+        "edited.sqlite3",
+        "UPDATE parcel_event SET details = '{\"waybill\": \"X\"}' WHERE kind = 'checked_in'",
+    )
+    refused_and_untouched(cli, live, edited, "was changed after it was written")
+
+
+def test_a_recomputed_trail_is_refused_by_the_anchored_close(
+    cli: Callable[..., Run], live: Station, tmp_path: Path
+) -> None:
+    """The attacker rewrites an event and recomputes every hash and the head: the chain verifies on
+    its own, but no longer runs through the head sealed and anchored at yesterday's close."""
+    path = crafted(tmp_path, "rewritten.sqlite3")
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        rows = conn.exec_driver_sql("SELECT id FROM parcel_event ORDER BY id").all()
+        prev = ""
+        for (event_id,) in rows:
+            ev = conn.exec_driver_sql(
+                "SELECT parcel_id, kind, at, business_day, clerk_id, counter, details FROM parcel_event "
+                "WHERE id = ?",
+                (event_id,),
+            ).one()
+            event = _event(ev, waybill_for_first=event_id == rows[0][0])
+            digest = event_hash(event, prev)
+            conn.exec_driver_sql(
+                "UPDATE parcel_event SET details = ?, prev_hash = ?, hash = ? WHERE id = ?",
+                (_json(event.details), prev, digest, event_id),
+            )
+            prev = digest
+        conn.exec_driver_sql("UPDATE audit_head SET last_hash = ?", (prev,))
+    engine.dispose()
+    refused_and_untouched(cli, live, path, "where")
+
+
+def _event(row: tuple, *, waybill_for_first: bool) -> ParcelEvent:  # type: ignore[type-arg]
+    import json
+    from datetime import UTC, date, datetime
+
+    details = json.loads(row[6])
+    if waybill_for_first:
+        details["forged"] = True
+    return ParcelEvent(
+        parcel_id=row[0],
+        kind=row[1],
+        at=datetime.fromisoformat(row[2]).replace(tzinfo=UTC),
+        business_day=date.fromisoformat(row[3]),
+        clerk_id=row[4],
+        counter=row[5],
+        details=details,
+    )
+
+
+def _json(value: object) -> str:
+    import json
+
+    return json.dumps(value)
+
+
+def test_a_good_backup_is_restored_recorded_twice_and_can_be_undone(
+    cli: Callable[..., Run], live: Station, tmp_path: Path
+) -> None:
+    db = tmp_path / "station.sqlite3"
+    result = restore(cli, live, tmp_path / "good.sqlite3", *MANAGER)
+    assert result.code == 0, result.output
+    kept = next(p for p in tmp_path.glob("station.sqlite3.before-restore-*") if p.name[-1].isdigit())
+    assert f"kept as {kept}" in result.out and f"station restore {kept}" in result.out
+    waybills = {r[0] for r in sqlite3.connect(db).execute("SELECT waybill FROM parcel")}
+    assert waybills == {"SF1234567890123", "JT1234567890123"}  # as at the backup
+    restored_in_new = (
+        sqlite3.connect(db).execute("SELECT details FROM parcel_event WHERE kind = 'db_restored'").fetchall()
+    )
+    restored_in_old = (
+        sqlite3.connect(kept)
+        .execute("SELECT details FROM parcel_event WHERE kind = 'db_restored'")
+        .fetchall()
+    )
+    assert len(restored_in_new) == len(restored_in_old) == 1
+    assert "good.sqlite3" in restored_in_new[0][0] and kept.name in restored_in_old[0][0]
+    assert {r[0] for r in sqlite3.connect(kept).execute("SELECT waybill FROM parcel")} == {
+        "SF1234567890123",
+        "JT1234567890123",
+        "JT1234567890124",
+    }
+    assert cli(["--db", f"sqlite:///{db}", "audit", "verify"]).code == 0
+    undo = restore(cli, live, kept, *MANAGER)  # the replaced database goes back the same way
+    assert undo.code == 0, undo.output
+    assert "JT1234567890124" in {r[0] for r in sqlite3.connect(db).execute("SELECT waybill FROM parcel")}
+
+
+def test_a_backup_of_an_older_schema_is_migrated(
+    cli: Callable[..., Run], live: Station, tmp_path: Path
+) -> None:
+    """A backup made by the first release (schema 0001): a manager in its trail, nothing else."""
+    from alembic import command
+
+    from db.migrate import alembic_config
+
+    old = tmp_path / "old.sqlite3"
+    engine = create_engine(f"sqlite:///{old}")
+    command.upgrade(alembic_config(engine), "0001")
+    engine.dispose()
+    event = ParcelEvent(
+        kind="clerk_changed",
+        at=datetime(2026, 1, 5, 1, 0, tzinfo=UTC),
+        business_day=date(2026, 1, 5),
+        clerk_id=None,
+        counter="counter-1",
+        details={"clerk": "Wang", "clerk_id": 1, "change": "created", "role": "manager", "first_run": True},
+    )
+    digest = event_hash(event, "")
+    conn = sqlite3.connect(old)
+    conn.execute(
+        "INSERT INTO clerk (id, name, role, pin_hash, active, created_at) VALUES (1, 'Wang', 'manager', ?, 1, "
+        "'2026-01-05 01:00:00.000000')",
+        (clerks.hash_pin(PIN, n=2**10),),
+    )
+    conn.execute(
+        "INSERT INTO parcel_event (id, kind, at, business_day, counter, details, prev_hash, hash) "
+        "VALUES (1, 'clerk_changed', '2026-01-05 01:00:00.000000', '2026-01-05', 'counter-1', ?, '', ?)",
+        (json.dumps(event.details), digest),
+    )
+    conn.execute("INSERT INTO audit_head (id, last_event_id, last_hash) VALUES (1, 1, ?)", (digest,))
+    conn.commit()
+    conn.close()
+    result = restore(cli, live, old, *MANAGER)
+    assert result.code == 0, result.output
+    db = tmp_path / "station.sqlite3"
+    assert sqlite3.connect(db).execute("SELECT version_num FROM alembic_version").fetchone() == (
+        head_revision(),
+    )
+    assert sqlite3.connect(db).execute("SELECT failed_sign_ins FROM clerk").fetchall() == [(0,)]
+    assert cli(["--db", f"sqlite:///{db}", *MANAGER, "clerk", "list"]).code == 0
+    assert cli(["--db", f"sqlite:///{db}", "audit", "verify"]).code == 0

@@ -1,0 +1,253 @@
+"""Point 3: stored text can never break the console, and is shown as what it is.
+
+The attack: hostile strings in every stored text field a screen shows (clerk names, carrier names,
+shelf labels and zones, waybills, problem notes, recipients, reasons, settings text, courier names,
+counter names, message and print errors), some typed through the services, most written straight into
+the database as an older version or another program could have: Rich/Textual markup (`[/]`, `[bold`,
+`[link=...]`, `[@click=app.quit]`), ANSI and OSC escapes, control characters, a right-to-left override
+and 5,000 characters. Then every screen of the console is opened. None may fail, none may pass an
+escape character to the terminal, and the markup shows as the literal text it is.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from console_tour import tour
+from sqlalchemy import text
+
+from security.helpers import Run, accept_send, change_settings, make_station
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.exceptions import problems, returns
+from station_console.services.people import clerks
+from station_console.services.pickup.handover import confirm_pickup
+from station_console.services.printing.jobs import reprint
+from station_console.settings import CounterSettings
+from station_console.tui.app import StationApp
+
+MARKUP = "[/][bold][link=https://evil.example]x[/link][@click=app.quit]q[/]"
+ESCAPES = "\x1b[31mRED\x1b[0m\x1b]8;;http://evil.example\x07link\x1b]8;;\x07\x07\x08\r\x9b2J"
+RTL = "\u202eLTR\u2066"
+HOSTILE = f"{MARKUP} {ESCAPES} {RTL}"
+LONG = HOSTILE + "W" * 5000
+PHONE = "13812345678"
+
+
+def plant(station: Station) -> None:
+    """Rows made through the services, then their text fields overwritten with hostile strings."""
+    if clerks.needs_first_manager(station):
+        clerks.create_first_manager(station, "Wang", "4071")
+        clerks.sign_in(station, "Wang", "4071")
+        clerks.add_clerk(station, "Li", "4071")
+    done = [check_in(station, f"SF12345678901{n:02d}", phone=PHONE) for n in range(4)]
+    problems.mark(station, done[0].waybill, "damaged", "box crushed")
+    confirm_pickup(station, [done[1].parcel_id], method="code", scanned=[done[1].waybill])
+    batch = returns.open_batch(station, "SF")
+    returns.add(station, batch.id, done[2].waybill)
+    returns.close(station, batch.id, "Zhang")
+    reprint(station, done[3].parcel_id)
+    door_and_sends(station)
+    carrier_data(station)
+    hostile_json = json.dumps({"note": LONG, "reason": HOSTILE, "clerk": HOSTILE, "waybill": HOSTILE})
+    statements = [
+        ("UPDATE clerk SET name = :long WHERE name = 'Li'", {}),
+        ("UPDATE carrier SET name_en = :h, name_zh = :h, short_name = :h WHERE code = 'SF'", {}),
+        ("UPDATE shelf SET zone = :h WHERE label = '8'", {}),
+        ("UPDATE layer SET label = :h WHERE id = (SELECT max(id) FROM layer)", {}),
+        (
+            "UPDATE parcel SET problem_note = :long, recipient_name = :h, masked_phone = :h, email = :h,"
+            " checked_in_counter = :h, picked_up_counter = :h",
+            {},
+        ),
+        ("UPDATE parcel SET waybill = :h WHERE id = :id", {"id": done[3].parcel_id}),
+        ("UPDATE parcel_event SET details = :json, counter = :h", {"json": hostile_json}),
+        ("UPDATE return_batch SET signed_by_name = :h", {}),
+        ("UPDATE notification SET status = 'failed', last_error = :long, channel = :h", {}),
+        ("UPDATE print_job SET status = 'failed', last_error = :long, printer = :h", {}),
+        (
+            "UPDATE recipient SET name = :h, preferred_name = :h, email = :h, building = :h, unit = :h,"
+            " room = :h, department = :h",
+            {},
+        ),
+        ("UPDATE recipient_consent SET note = :long", {}),
+        ("UPDATE proxy_pickup SET name = :h", {}),
+        ("UPDATE delivery_run SET runner = :h, building = :h", {}),
+        (
+            "UPDATE delivery_item SET fail_note = :long, received_by = :h, signature_name = :h,"
+            " photo_ref = :h",
+            {},
+        ),
+        ("UPDATE sender SET name = :h", {}),
+        (
+            'UPDATE "send" SET recipient_name = :h, address = :h, contents = :long, destination = :h,'
+            " packaging = :h, payment_ref = :h, weight_device = :h, refused_reason = :h, refund_reason = :h",
+            {},
+        ),
+        ("UPDATE handover_batch SET courier_name = :h", {}),
+        ("UPDATE waybill_stock SET source = :h", {}),
+        ("UPDATE prealert_import SET source = :h, file_name = :h, counter = :h", {}),
+        ("UPDATE prealert SET recipient_name = :h, masked_phone = :h, recipient_type = :h", {}),
+        ("UPDATE courier_batch SET courier_name = :h, counter = :h", {}),
+        (
+            "UPDATE carrier_event SET status = 'dead', payload = :json, last_error = :long, kind = :h,"
+            " channel = :h",
+            {"json": hostile_json},
+        ),
+        ("UPDATE fee_entry SET reason = :h, rule = :h, method = :h", {}),
+    ]
+    with station.engine.begin() as conn:
+        for sql, params in statements:
+            conn.execute(text(sql), {"h": HOSTILE, "long": LONG, **params})
+        row = conn.exec_driver_sql("SELECT value FROM setting WHERE key = 'station'").scalar_one()
+        value = json.loads(row) if isinstance(row, str) else row
+        value.update(station_name=HOSTILE, smtp_host=HOSTILE, webhook_url=HOSTILE)  # hours are checked
+        conn.execute(text("UPDATE setting SET value = :v WHERE key = 'station'"), {"v": json.dumps(value)})
+    station.forget_settings()
+    clerks.sign_in(station, "Wang", "4071")
+
+
+def door_and_sends(station: Station) -> None:
+    """A directory entry with its consent, a failed door delivery and a waiting request, a proxy
+    pickup, a send at the counter, an open courier batch and waybill stock: rows for the new screens."""
+    from station_console.services.delivery import requests, runs
+    from station_console.services.pickup.proxy import Proxy
+    from station_console.services.recipients import consent, directory
+    from station_console.services.sendout import handover, waybills
+
+    directory.add(station, {"name": "张三", "external_id": "00123", "phones": "13900001111", "room": "502"})
+    consent.record(station, "00123", consent.Choice(consent="granted"), channel="counter", note="ok")
+    door = [check_in(station, f"YT12345678901{n}", phone="13900001111") for n in (31, 32, 33)]
+    requests.request(station, door[0].waybill)
+    run = runs.plan(station, "Xiao Wang")
+    runs.scan_out(station, run.id, door[0].waybill)
+    runs.fail(station, run.id, door[0].waybill, reason="not_home", note="nobody in")
+    requests.request(station, door[1].waybill)
+    confirm_pickup(
+        station, [door[2].parcel_id], method="code", scanned=[door[2].waybill], proxy=Proxy("Zhao", "1111")
+    )
+    accept_send(station, "SF1234567890129")
+    handover.open_batch(station, "SF")
+    waybills.import_stock(station, "SF", "SF0000000000011\n", source="stock.csv")
+
+
+def carrier_data(station: Station) -> None:
+    """A pre-alert never received (its batch closed without it) and one open batch, a carrier event, a
+    storage fee on SF parcels and a manager's waiver: rows for the carrier-data screens."""
+    import tempfile
+
+    from station_console.services.fees.ledger import WAIVE, Settlement, settle
+    from station_console.services.prealerts import batches
+    from station_console.services.prealerts.importer import import_file
+
+    with tempfile.TemporaryDirectory() as folder:
+        expected = Path(folder) / "expected.csv"
+        expected.write_text("waybill,carrier,name\n73000000000001,ZTO,Qian\n", encoding="utf-8")
+        import_file(station, expected)
+    closed = batches.open_batch(station, "ZTO", "Zhao")
+    batches.close_batch(station, closed.id, print_receipt=False)
+    batches.open_batch(station, "ZTO", "Sun")
+    change_settings(
+        station,
+        carrier_event_targets={"SF": {"channel": "webhook", "url": "http://127.0.0.1:9/x"}},
+        storage_fee_rules=[{"name": "daily", "carrier": "SF", "free_days": 0, "per_day_cents": 150}],
+    )
+    waived = check_in(station, "SF1234567890104", phone=PHONE)  # its carrier event is queued
+    settle(station, waived.parcel_id, Settlement(WAIVE, reason="a regular"))
+
+
+def no_escapes(svg: str) -> bool:
+    return not any(bad in svg for bad in ("\x1b", "&#27;", "\x07", "\x9b", "\u202e"))
+
+
+@pytest.fixture
+def hostile(new_station: Station) -> Station:
+    plant(new_station)
+    return new_station
+
+
+SUB_SCREENS = {
+    "checkin": ["ctrl+n", "ctrl+w", "f10"],  # the recipient picker, who is this?, a courier's batch
+    "sendout": ["f12"],  # the courier handover
+    # carriers, printers, scan test, clerks, outbox, recipients (and their consent dialog)
+    # and the carrier events
+    "settings": ["f7", "f8", "f9", "f10", "f11", "f12", "f12 f7", "ctrl+o"],
+    # stocktake, returns, overdue, problems, edit, door delivery
+    "shelves": ["f8", "f9", "f10", "f11", "f12", "ctrl+d"],
+}
+
+
+@pytest.mark.timeout(400)
+async def test_hostile_text_in_every_field_opens_every_screen(hostile: Station, tmp_path: Path) -> None:
+    app = StationApp(hostile, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    async with app.run_test(size=(160, 48)) as pilot:
+        shots = await tour(
+            app, pilot, audit_query="Wang", sub_screens=SUB_SCREENS, parcels_search="SF1234567890100"
+        )
+        assert app.is_running and app.return_code is None
+    bad = [name for name, svg in shots.items() if not no_escapes(svg)]
+    assert bad == [], f"escape characters reached the terminal on: {bad}"
+    shown = {name for name, svg in shots.items() if "[/]" in svg.replace("&#91;", "[").replace("&#93;", "]")}
+    assert {"settings f10", "shelves f11", "pickup lookup 5678"} <= shown, shown
+    # The new screens' stored text shows too: the directory, door runs, sends and the handover.
+    assert {"settings f12", "shelves ctrl+d", "sendout", "sendout f12", "checkin ctrl+w"} <= shown, shown
+    assert {"settings ctrl+o", "checkin f10"} <= shown, shown  # carrier events, courier batches
+
+
+def test_hostile_text_prints_as_text_and_typed_text_is_stored_clean(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    db = tmp_path / "station.sqlite3"
+    station = make_station(db)
+    plant(station)
+    url = f"sqlite:///{db}"
+    manager = ["--db", url, "--lang", "en", "--clerk", "Wang", "--pin", "4071"]
+    commands = [
+        ["parcels"],
+        ["problems"],
+        ["clerk", "list"],
+        ["parcel", "SF1234567890100"],
+        ["search", "5678"],
+        ["audit", "timeline", "SF1234567890100"],
+        ["audit", "activity", "Wang"],
+        ["carriers", "list"],
+        ["returns", "list"],
+        ["outbox"],
+        ["print-queue"],
+        ["shelves"],
+        ["pickup", "5678"],
+        ["report"],
+        ["sendout", "list"],
+        ["sendout", "sender", "13712345678"],
+        ["recipients", "list"],
+        ["recipients", "show", "00123"],
+        ["recipients", "match", "502"],
+        ["recipients", "unmatched"],
+        ["delivery", "runs"],
+        ["delivery", "show", "1"],
+        ["delivery", "waiting"],
+        ["audit", "timeline", "YT1234567890133"],
+        ["prealert", "list"],
+        ["prealert", "missing"],
+        ["prealert", "imports"],
+        ["handover", "list", "--all"],
+        ["handover", "show", "1"],
+        ["events", "list"],
+        ["fees", "due", "SF1234567890104"],
+    ]
+    for command in commands:
+        result = cli([*manager, *command])
+        assert "Traceback" not in result.output, command
+        assert no_escapes(result.output), (command, result.output[:300])
+    assert "[/]" in cli([*manager, "problems"]).out
+    typed = cli(
+        [*manager, "problem", "SF1234567890100", "--kind", "refused", "--note", f"torn {ESCAPES} box"]
+    )
+    assert typed.code == 0, typed.output
+    with sqlite3.connect(db) as conn:
+        (note,) = conn.execute("SELECT problem_note FROM parcel WHERE waybill = 'SF1234567890100'").fetchone()
+    assert note.startswith("torn ") and note.endswith(" box") and no_escapes(note) and "\x1b" not in note
