@@ -27,6 +27,7 @@ from station_console.errors import StationError
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, returns
+from station_console.services.people import audit_trail
 from station_console.services.pickup import handover
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.shelves.moves import move_parcel
@@ -138,6 +139,13 @@ def test_four_counters_never_double_allocate(station: Station, db_url: str, per_
     assert set(wins) == {pid for pid, _ in ids}
     assert set(wins.values()) == {1}, "a parcel handed out twice"
     assert {o["refused"] for o in picked if not o["ok"]} <= {"not_on_shelf", "version_conflict"}
+
+    # Every counter wrote its own audit chain, unbroken, while the others wrote theirs.
+    verified = audit_trail.verify(station)
+    assert verified.ok, verified.message()
+    with station.read() as session:
+        chains = set(session.exec(select(ParcelEvent.chain).distinct()).all())
+    assert {f"counter-{n + 1}" for n in range(COUNTERS)} <= chains
 
     with station.read() as session:
         statuses = Counter(session.exec(select(Parcel.status)).all())

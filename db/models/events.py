@@ -10,14 +10,16 @@ from db.types import UTCDateTime
 class ParcelEvent(SQLModel, table=True):
     """The append-only audit trail: every state change, who, when, which counter, what.
 
-    Each event carries the hash of the one before it (in id order), so an edited, deleted or
-    reordered row breaks the chain and `station audit verify` names the first bad one.
+    Each event carries the hash of the one before it in its chain (in id order), so an edited, deleted
+    or reordered row breaks the chain and `station audit verify` names the first bad one. Each counter
+    writes its own chain (`chain` is the counter's name), so counters never wait for one another's
+    commits; events written before chains were per counter have no `chain` and form one chain.
     """
 
     __tablename__ = "parcel_event"
     __table_args__ = (
         Index("ix_event_parcel", "parcel_id"),
-        Index("ix_event_day_kind", "business_day", "kind"),
+        Index("ix_event_day_kind_parcel", "business_day", "kind", "parcel_id"),  # the day report, index only
         Index("ix_event_clerk_at", "clerk_id", "at"),
     )
 
@@ -31,13 +33,20 @@ class ParcelEvent(SQLModel, table=True):
     details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     prev_hash: str = Field(default="", max_length=64)
     hash: str = Field(default="", max_length=64)
+    chain: str | None = Field(
+        default=None, max_length=32
+    )  # the counter whose chain it is; None: the first one
 
 
 class AuditHead(SQLModel, table=True):
-    """One row: the newest event's hash. Locking it orders concurrent writers on one chain."""
+    """One row per chain: its newest event and that event's hash. Locking it orders the writers of one
+    chain (the processes of one counter). `chain` "" is the chain of events written before chains were
+    per counter (id 1)."""
 
     __tablename__ = "audit_head"
+    __table_args__ = (Index("uq_audit_head_chain", "chain", unique=True),)
 
     id: int = Field(default=1, primary_key=True)
     last_event_id: int | None = None
     last_hash: str = Field(default="", max_length=64)
+    chain: str = Field(default="", max_length=32)

@@ -9,11 +9,13 @@ the phone forms clerks really type.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import sqlite3
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from textual import events
@@ -32,6 +34,11 @@ WARM_UP = 20  # check-ins before timing: compiled statements, detector, connecti
 
 def waybills(n: int, seed: int | None = None) -> list[str]:
     """`n` distinct valid waybills of mixed carriers (J&T, SF, YTO, ZTO, Deppon)."""
+    return list(itertools.islice(_waybill_stream(seed), n))
+
+
+def _waybill_stream(seed: int | None = None) -> Iterator[str]:
+    """Distinct valid waybills of mixed carriers, one after another (up to 10**6 of them)."""
     rng = random.Random(seed)
     run = rng.randrange(10**5, 10**6)  # 6 digits that make this run's numbers unique
     shapes = [
@@ -41,7 +48,7 @@ def waybills(n: int, seed: int | None = None) -> list[str]:
         lambda i: f"7{rng.choice('34568')}{run}{i:06d}",
         lambda i: f"DPK{run}{i:06d}",
     ]
-    return [shapes[i % len(shapes)](i) for i in range(n)]
+    return (shapes[i % len(shapes)](i) for i in range(10**6))
 
 
 def phones(n: int, seed: int | None = None) -> list[str | None]:
@@ -64,38 +71,62 @@ def phones(n: int, seed: int | None = None) -> list[str | None]:
 
 def measure_checkin(station: Station, samples: int) -> list[float]:
     """Seconds per `check_in` (one transaction each: parcel, label job, notification, audit event)."""
-    total = samples + WARM_UP
-    numbers, typed = waybills(total), phones(total, seed=4)
+    return list(itertools.islice(_checkins(station), samples))
+
+
+def _checkins(station: Station) -> Iterator[float]:
+    """One `check_in`'s seconds per step, after WARM_UP unmeasured ones."""
+    numbers = _waybill_stream()
+    typed = phones(1000, seed=4)
     sizes = ["S", "S", "M", "S", "L"]
-    out: list[float] = []
     clock = time.perf_counter
-    for i, (waybill, phone) in enumerate(zip(numbers, typed, strict=True)):
+    for i in itertools.count():
         t0 = clock()
-        check_in(station, waybill, phone=phone, size=sizes[i % len(sizes)])
+        check_in(station, next(numbers), phone=typed[i % len(typed)], size=sizes[i % len(sizes)])
         if i >= WARM_UP:
-            out.append(clock() - t0)
-    return out
+            yield clock() - t0
+
+
+def measure_checkin_beside_floors(
+    station: Station, sqlite_path: str, samples: int, *, round_of: int = 10
+) -> tuple[list[float], list[float], list[float]]:
+    """Check-ins, the single-row floor and the same-writes floor, `round_of` of each in turn: the three
+    see the same disk (an fsync on a shared machine can take 0.1 ms one minute and 4 ms the next)."""
+    sources = (_checkins(station), _single_rows(sqlite_path), _same_writes(sqlite_path))
+    out: tuple[list[float], list[float], list[float]] = ([], [], [])
+    try:
+        while len(out[0]) < samples:
+            for source, into in zip(sources, out, strict=True):
+                into.extend(itertools.islice(source, min(round_of, samples - len(into))))
+        return out
+    finally:
+        for source in sources:
+            source.close()  # type: ignore[attr-defined]
 
 
 def floor_insert(sqlite_path: str, samples: int) -> list[float]:
     """Seconds per raw sqlite3 single-row INSERT + COMMIT (WAL, synchronous=FULL) into a scratch table."""
+    return list(itertools.islice(_single_rows(sqlite_path), samples))
+
+
+def _single_rows(sqlite_path: str) -> Iterator[float]:
     conn = sqlite3.connect(sqlite_path, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, waybill TEXT, at REAL)")
-        out: list[float] = []
         clock = time.perf_counter
-        for i in range(samples + WARM_UP):
+        for i in itertools.count():
             t0 = clock()
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("INSERT INTO bench_floor (waybill, at) VALUES (?, ?)", (f"FLOOR{i:010d}", t0))
             conn.execute("COMMIT")
             if i >= WARM_UP:
-                out.append(clock() - t0)
-        conn.execute("DROP TABLE bench_floor")
-        return out
+                yield clock() - t0
     finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.execute("DROP TABLE IF EXISTS bench_floor")
         conn.close()
 
 
@@ -153,11 +184,16 @@ async def measure_scan_to_screen(samples: int, *, sqlite_path: str | None = None
 
 
 def floor_same_writes(sqlite_path: str, samples: int) -> list[float]:
+    """Seconds per raw sqlite3 transaction doing what one check-in does (`_same_writes`)."""
+    return list(itertools.islice(_same_writes(sqlite_path), samples))
+
+
+def _same_writes(sqlite_path: str) -> Iterator[float]:
     """Seconds per raw sqlite3 transaction doing what one check-in does, statement for statement.
 
-    The same reads (carrier, duplicate, recipient's layers, the layer map, cursor, code check, closed
-    days, audit head) and writes (capacity claim, cursor, parcel, label job, message, event, head) on the
-    bench database, WAL and synchronous=FULL: the floor of the check-in itself, not of a single row.
+    The same reads (duplicate, pre-alert, code check, closed days) and writes (the layer's pick and claim
+    with its cursor, parcel, label job, message, event, chain head) on the bench database, WAL and
+    synchronous=FULL: the floor of the check-in itself, not of a single row.
     """
     conn = sqlite3.connect(sqlite_path, isolation_level=None)
     try:
@@ -166,41 +202,39 @@ def floor_same_writes(sqlite_path: str, samples: int) -> list[float]:
         conn.execute("PRAGMA foreign_keys=ON")
         carrier_id = conn.execute("SELECT id FROM carrier ORDER BY id LIMIT 1").fetchone()[0]
         layer_id = conn.execute("SELECT id FROM layer ORDER BY used_units LIMIT 1").fetchone()[0]
-        out: list[float] = []
         clock = time.perf_counter
         now = "2026-11-25 10:00:00.000000"
-        for i in range(samples + WARM_UP):
+        for i in itertools.count():
             waybill, code = f"FLOOR{i:010d}", f"FL-{i}"
             t0 = clock()
             conn.execute("BEGIN IMMEDIATE")
-            conn.execute("SELECT id, short_name FROM carrier WHERE code = ? AND active", ("ZTO",)).fetchone()
             conn.execute(
                 "SELECT id, status, pickup_code FROM parcel WHERE waybill = ? AND status != 'cancelled'",
                 (waybill,),
             ).fetchall()
             conn.execute(
-                "SELECT layer_id FROM parcel WHERE phone_tail = ? AND status = 'on_shelf' AND "
-                "layer_id IS NOT NULL",
-                ("5678",),
-            ).fetchall()
+                "SELECT id, status, phone_tail, masked_phone, phone_full, recipient_name, recipient_type, "
+                "size FROM prealert WHERE waybill = ? AND (status = 'expected' OR status = 'not_received') "
+                "ORDER BY id DESC LIMIT 1",
+                (waybill,),
+            ).fetchone()
+            # The layer claim: the policy's pick as a subquery, the claim and the cursor in one UPDATE.
             conn.execute(
-                "SELECT layer.id, shelf.id, shelf.label, layer.label, shelf.zone, layer.accepts_sizes, "
-                "layer.capacity_units, layer.used_units, shelf.walk_order, layer.walk_order FROM layer "
-                "JOIN shelf ON shelf.id = layer.shelf_id WHERE layer.retired_at IS NULL AND "
-                "shelf.retired_at IS NULL"
-            ).fetchall()
-            conn.execute(
-                "UPDATE layer SET used_units = used_units + 0, parcel_count = parcel_count + 0 "
-                "WHERE id = ? AND used_units + 0 <= capacity_units",
-                (layer_id,),
-            )
-            conn.execute("SELECT code_cursor FROM layer WHERE id = ?", (layer_id,)).fetchone()
+                "UPDATE layer SET used_units = used_units + 0, parcel_count = parcel_count + 0, "
+                "code_cursor = code_cursor WHERE id = (SELECT layer.id FROM layer JOIN shelf ON shelf.id = "
+                "layer.shelf_id LEFT JOIN (SELECT layer_id, count(*) AS n FROM parcel WHERE phone_tail = ? "
+                "AND status = 'on_shelf' GROUP BY layer_id) mine ON mine.layer_id = layer.id "
+                "WHERE layer.retired_at IS NULL AND shelf.retired_at IS NULL AND layer.id = ? "
+                "ORDER BY mine.n DESC, CAST(layer.used_units AS REAL) / layer.capacity_units, "
+                "shelf.walk_order, layer.walk_order LIMIT 1) AND used_units + 0 <= capacity_units "
+                "RETURNING id, shelf_id, label, code_cursor",
+                ("5678", layer_id),
+            ).fetchone()
             conn.execute(
                 "SELECT EXISTS (SELECT * FROM parcel WHERE pickup_code = ? AND status = 'on_shelf'), "
                 "EXISTS (SELECT * FROM code_hold WHERE code = ? AND until > ?)",
                 (code, code, now),
             ).fetchone()
-            conn.execute("UPDATE layer SET code_cursor = code_cursor WHERE id = ?", (layer_id,))
             parcel_id = conn.execute(
                 "INSERT INTO parcel (waybill, carrier_id, size, phone_tail, masked_phone, phone_full, status, "
                 "layer_id, pickup_code, redelivery, checked_in_at, checked_in_counter, business_day, version) "
@@ -219,18 +253,20 @@ def floor_same_writes(sqlite_path: str, samples: int) -> list[float]:
                 (parcel_id, f"floor-{i}-{t0}", '{"pickup_code": "FL"}', now),
             ).fetchone()
             conn.execute("SELECT id FROM day_close LIMIT 1").fetchone()
-            conn.execute("SELECT last_hash FROM audit_head WHERE id = 1").fetchone()
             event_id = conn.execute(
                 "INSERT INTO parcel_event (parcel_id, kind, at, business_day, counter, details, prev_hash, hash) "
                 "VALUES (?, 'floor', ?, '2026-11-25', 'bench', '{}', '', '') RETURNING id",
                 (parcel_id, now),
             ).fetchone()[0]
-            conn.execute(
-                "UPDATE audit_head SET last_event_id = last_event_id WHERE id = 1 AND ? > 0", (event_id,)
+            conn.execute(  # the chain's head moved only if it is where this writer left it
+                "UPDATE audit_head SET last_event_id = last_event_id WHERE id = 1 AND ? > 0 AND "
+                "last_hash = last_hash",
+                (event_id,),
             )
             conn.execute("COMMIT")
             if i >= WARM_UP:
-                out.append(clock() - t0)
-        return out
+                yield clock() - t0
     finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         conn.close()

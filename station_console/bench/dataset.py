@@ -89,7 +89,8 @@ def schema_key() -> str:
     """Changes whenever the schema or this generator changes: a cached file is never stale."""
     root = Path(__file__).resolve().parents[2]
     digest = hashlib.sha256()
-    for part in (root / "db" / "migrations" / "versions" / "0001_initial_schema.py", Path(__file__)):
+    migrations = sorted((root / "db" / "migrations" / "versions").glob("[0-9]*.py"))
+    for part in (*migrations, Path(__file__)):
         digest.update(part.read_bytes())
     return digest.hexdigest()[:12]
 

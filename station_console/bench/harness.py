@@ -60,9 +60,12 @@ GOALS: dict[str, tuple[str, Callable[[Result], bool]]] = {
     "lookup_phone": (N_("p99 < 1 ms"), lambda r: r["p99_ms"] < 1),
     "report": (N_("p99 < 200 ms"), lambda r: r["p99_ms"] < 200),
     "detect": (N_(">= 100,000/s"), lambda r: r["per_second"] >= 100_000),
-    "startup": (N_("p50 < 1 s"), lambda r: r["p50_ms"] < 1000),
+    "startup": (N_("p50 < 600 ms"), lambda r: r["p50_ms"] < 600),
     "scan_to_screen": (N_("p99 < 100 ms, 1 scan/300 ms, printing"), lambda r: r["p99_ms"] < 100),
-    "concurrency": (N_("more counters, more check-ins"), lambda r: True),
+    "concurrency": (
+        N_("4 counters faster than 2"),
+        lambda r: r["per_second"]["4"] > r["per_second"]["2"] > r["per_second"]["1"],
+    ),
     "recipients_import": (N_("20,000 rows < 2 s"), lambda r: r["p50_ms"] < 2000),
 }
 
@@ -141,12 +144,16 @@ def run_all(
                 day=data.day.isoformat(),
             )
             say(_("Measuring {path}", path="checkin"))
-            checkin_ms = _ms(checkin.measure_checkin(station, samples.checkin))
-            same_writes = percentiles(_ms(checkin.floor_same_writes(path, samples.checkin)))["p50_ms"]
+            # In turns with both floors, so all three see the same disk.
+            checkin_s, single_s, same_s = checkin.measure_checkin_beside_floors(
+                station, path, samples.checkin
+            )
+            checkin_ms = _ms(checkin_s)
+            same_writes = percentiles(_ms(same_s))["p50_ms"]
             out["checkin"] = figure(
                 "checkin",
                 checkin_ms,
-                _ms(checkin.floor_insert(path, samples.checkin)),
+                _ms(single_s),
                 # The floor is one committed row; this one does the check-in's own statements raw.
                 same_writes_floor_p50_ms=same_writes,
                 same_writes_ratio=percentiles(checkin_ms)["p50_ms"] / same_writes if same_writes else None,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from station_console.i18n import N_, _
 from station_console.logs import setup_logging
@@ -18,21 +19,54 @@ from station_console.safe_text import visible
 from station_console.services.core.health import DatabaseDamaged, check_database
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
-from station_console.tui.carrier_event_worker import CarrierEventWorker
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
-from station_console.tui.live_bridge import LiveBridge
-from station_console.tui.notify_worker import NotifyWorker
-from station_console.tui.print_worker import PrintWorker
-from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import translate_bindings
 from station_console.tui.screens.checkin import CheckinScreen
-from station_console.tui.screens.damaged import DamagedScreen
-from station_console.tui.screens.parcels import ParcelsScreen
-from station_console.tui.screens.pickup import PickupScreen
-from station_console.tui.screens.reports import ReportsScreen
-from station_console.tui.screens.sendout import SendoutScreen
-from station_console.tui.screens.settings import SettingsScreen
-from station_console.tui.screens.shelves import ShelvesScreen
+
+if TYPE_CHECKING:
+    from station_console.tui.carrier_event_worker import CarrierEventWorker
+    from station_console.tui.live_bridge import LiveBridge
+    from station_console.tui.notify_worker import NotifyWorker
+    from station_console.tui.print_worker import PrintWorker
+    from station_console.tui.scanner_bridge import ScannerBridge
+
+
+# The screens other than check-in (the first one) are imported when the clerk first opens them, and the
+# device threads once the first screen is up: the console starts with only what it shows.
+def _pickup() -> Screen:
+    from station_console.tui.screens.pickup import PickupScreen  # start-up time: on first use
+
+    return PickupScreen()
+
+
+def _sendout() -> Screen:
+    from station_console.tui.screens.sendout import SendoutScreen  # start-up time: on first use
+
+    return SendoutScreen()
+
+
+def _shelves() -> Screen:
+    from station_console.tui.screens.shelves import ShelvesScreen  # start-up time: on first use
+
+    return ShelvesScreen()
+
+
+def _parcels() -> Screen:
+    from station_console.tui.screens.parcels import ParcelsScreen  # start-up time: on first use
+
+    return ParcelsScreen()
+
+
+def _reports() -> Screen:
+    from station_console.tui.screens.reports import ReportsScreen  # start-up time: on first use
+
+    return ReportsScreen()
+
+
+def _settings() -> Screen:
+    from station_console.tui.screens.settings import SettingsScreen  # start-up time: on first use
+
+    return SettingsScreen()
 
 
 class ConsoleContext(Protocol):
@@ -56,12 +90,12 @@ class StationApp(ClerkSessionMixin, App[None]):
 
     MODES: ClassVar = {
         "checkin": CheckinScreen,
-        "pickup": PickupScreen,
-        "sendout": SendoutScreen,
-        "shelves": ShelvesScreen,
-        "parcels": ParcelsScreen,
-        "reports": ReportsScreen,
-        "settings": SettingsScreen,
+        "pickup": _pickup,
+        "sendout": _sendout,
+        "shelves": _shelves,
+        "parcels": _parcels,
+        "reports": _reports,
+        "settings": _settings,
     }
     DEFAULT_MODE = "checkin"
 
@@ -127,36 +161,53 @@ class StationApp(ClerkSessionMixin, App[None]):
 
     def on_mount(self) -> None:
         self.title = visible(self.station.settings().station_name)
-        # Device scanners (HID, serial, dummy) post Scanned messages.
-        self.scanner_bridge = ScannerBridge(self)
-        self.scanner_bridge.start()
-        self.print_worker = PrintWorker(self)  # labels go out in a thread; check-in never waits for it
-        self.print_worker.start()
-        self.notify_worker = NotifyWorker(self)  # customer messages leave the outbox in a thread
-        self.notify_worker.start()
-        self.carrier_event_worker = CarrierEventWorker(self)  # events back to carriers, in a thread
-        self.carrier_event_worker.start()
-        self.live_bridge = LiveBridge(self)  # other counters' check-ins and pickups refresh the screen
-        self.live_bridge.start()
+        self._devices: list[ScannerBridge | PrintWorker | NotifyWorker | CarrierEventWorker | LiveBridge] = []
         translate_bindings(self)
         self.start_clerk_session()
+        self.call_after_refresh(self.start_devices)
         self.check_database()
+
+    def start_devices(self) -> None:
+        """The scanner, printer, outbox and live-view threads, once the first screen is drawn."""
+        # Imported here, not at the top: start-up time (printers and scanners pull in their drivers).
+        from station_console.tui.carrier_event_worker import CarrierEventWorker
+        from station_console.tui.live_bridge import LiveBridge
+        from station_console.tui.notify_worker import NotifyWorker
+        from station_console.tui.print_worker import PrintWorker
+        from station_console.tui.scanner_bridge import ScannerBridge
+
+        if self._devices or not self.is_running:
+            return
+        # Device scanners (HID, serial, dummy) post Scanned messages.
+        self.scanner_bridge = ScannerBridge(self)
+        self.print_worker = PrintWorker(self)  # labels go out in a thread; check-in never waits for it
+        self.notify_worker = NotifyWorker(self)  # customer messages leave the outbox in a thread
+        self.carrier_event_worker = CarrierEventWorker(self)  # events back to carriers, in a thread
+        self.live_bridge = LiveBridge(self)  # other counters' check-ins and pickups refresh the screen
+        self._devices = [
+            self.scanner_bridge,
+            self.print_worker,
+            self.notify_worker,
+            self.carrier_event_worker,
+            self.live_bridge,
+        ]
+        for device in self._devices:
+            device.start()
 
     @work(thread=True, exit_on_error=False, name="quick-check", group="quick-check")
     def check_database(self) -> None:
         """SQLite's page check, off the UI thread (a large file takes a while); a damaged file puts a
         dialog over everything that says what to do."""
+        from station_console.tui.screens.damaged import DamagedScreen
+
         try:
             check_database(self.station.engine)
         except DatabaseDamaged as exc:
             self.call_from_thread(self.push_screen, DamagedScreen(exc.message()))
 
     def on_unmount(self) -> None:
-        self.scanner_bridge.stop()
-        self.print_worker.stop()
-        self.notify_worker.stop()
-        self.carrier_event_worker.stop()
-        self.live_bridge.stop()
+        for device in self._devices:
+            device.stop()
 
     def notify(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from sqlmodel import col, select
 from db.models import EventKind, ParcelEvent
 from station_console.errors import NotFound
 from station_console.services.checkin.transaction import check_in
+from station_console.services.core import audit
 from station_console.services.core.station import Station
 from station_console.services.people import audit_trail as auditlog
 from station_console.services.people import clerks
@@ -160,3 +162,78 @@ def test_clerk_activity_counts_what_each_clerk_did(busy: Station, clock: FakeClo
     assert li.counts == {"checked_in": 1, "signed_in": 1}
     assert li.entries[0].kind == EventKind.CHECKED_IN  # newest first
     assert auditlog.clerk_activity(busy, "Li", day=date(2026, 11, 24)).counts == {}
+
+
+def test_each_counter_writes_its_own_chain(busy: Station, clock: FakeClock) -> None:
+    other = replace(busy, counter="counter-2", _settings=None)
+    for n, waybill in enumerate(["SF2234567890123", "JT2234567890123", "YT2234567890123"]):
+        clock.advance(minutes=1)
+        check_in(other if n % 2 == 0 else busy, waybill, phone="13812345678")
+    with busy.read() as session:
+        events = session.exec(select(ParcelEvent).order_by(col(ParcelEvent.id))).all()
+    by_chain: dict[str | None, list[ParcelEvent]] = {}
+    for event in events:
+        by_chain.setdefault(event.chain, []).append(event)
+    assert set(by_chain) == {busy.counter, "counter-2"}
+    for chain in by_chain.values():  # each links to the one before it in its own chain only
+        assert [e.prev_hash for e in chain] == ["", *(e.hash for e in chain[:-1])]
+    assert auditlog.verify(busy).ok
+
+
+def test_a_deleted_last_event_of_one_counter_disagrees_with_its_head(busy: Station, clock: FakeClock) -> None:
+    other = replace(busy, counter="counter-2", _settings=None)
+    check_in(other, "SF2234567890123", phone="13812345678")
+    clock.advance(minutes=1)
+    check_in(busy, "JT2234567890123", phone="13812345678")
+    with busy.read() as session:
+        gone = session.exec(select(ParcelEvent.id).where(ParcelEvent.chain == "counter-2")).one()
+    _sql(busy, "DELETE FROM parcel_event WHERE id = :id", id=gone)
+    result = auditlog.verify(busy)
+    assert not result.ok and result.reason == "head_mismatch" and result.first_bad_id == gone
+
+
+def test_events_from_before_chains_per_counter_keep_their_one_chain(busy: Station, clock: FakeClock) -> None:
+    # As the migration leaves an older database: its events in one chain without a name, its head "".
+    _sql(busy, "UPDATE parcel_event SET chain = NULL")
+    _sql(busy, "DELETE FROM audit_head WHERE chain = ''")
+    _sql(busy, "UPDATE audit_head SET chain = '' WHERE chain = :c", c=busy.counter)
+    assert auditlog.verify(busy).ok
+    clock.advance(minutes=1)
+    check_in(busy, "SF2234567890123", phone="13812345678")  # starts this counter's own chain
+    result = auditlog.verify(busy)
+    assert result.ok and result.checked == 9
+    last = _ids(busy)[-1]
+    _sql(busy, "UPDATE parcel_event SET chain = NULL WHERE id = :id", id=last)  # moved into the old chain
+    assert auditlog.verify(busy).reason == "broken_link"
+
+
+def test_two_processes_of_one_counter_extend_its_chain_without_forking(
+    busy: Station, clock: FakeClock
+) -> None:
+    # Each Station remembers its own last head; the other's writes make that memory stale every time.
+    console, command = busy, replace(busy, _settings=None)
+    for n, waybill in enumerate(["SF2234567890123", "JT2234567890123", "YT2234567890123", "SF2234567890124"]):
+        clock.advance(minutes=1)
+        check_in(console if n % 2 == 0 else command, waybill, phone="13812345678")
+    with busy.read() as session:
+        events = session.exec(select(ParcelEvent).order_by(col(ParcelEvent.id))).all()
+    assert [e.prev_hash for e in events] == ["", *(e.hash for e in events[:-1])]
+    result = auditlog.verify(busy)
+    assert result.ok and result.checked == 12
+
+
+def test_chain_heads_name_every_chain_with_its_newest_event_and_count(
+    busy: Station, clock: FakeClock
+) -> None:
+    other = replace(busy, counter="counter-2", _settings=None)
+    clock.advance(minutes=1)
+    check_in(other, "SF2234567890123", phone="13812345678")
+    with busy.read() as session:
+        heads = audit.chain_heads(session)
+        events = session.exec(select(ParcelEvent).order_by(col(ParcelEvent.id))).all()
+    mine = [e for e in events if e.chain == busy.counter]
+    theirs = [e for e in events if e.chain == "counter-2"]
+    assert heads == {
+        busy.counter: {"id": mine[-1].id, "hash": mine[-1].hash, "count": len(mine)},
+        "counter-2": {"id": theirs[-1].id, "hash": theirs[-1].hash, "count": 1},
+    }

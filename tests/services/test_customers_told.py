@@ -16,7 +16,7 @@ from station_console.services.checkin.transaction import check_in, set_phone, un
 from station_console.services.core.station import Station
 from station_console.services.notify.channels import DummyChannel
 from station_console.services.pickup.lookup import lookup
-from station_console.services.printing import jobs
+from station_console.services.printing import jobs, render
 from station_console.services.shelves import slots
 from station_console.services.shelves.moves import move_parcel
 
@@ -106,7 +106,7 @@ class Recorder:
 def test_a_held_label_prints_after_its_wait_without_the_phone(
     station: Station, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(jobs, "render_job", lambda *args: b"label")
+    monkeypatch.setattr(render, "render_job", lambda *args: b"label")
     result = check_in(station, wb(1), hold_label=True)
     printer = Recorder()
     assert jobs.process_queue(station, printer).printed == []

@@ -15,6 +15,7 @@ from hardware.printers.transports import PrinterError
 from station_console.errors import NotFound, Refused
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
+from station_console.services.printing import render
 from station_console.services.shelves.search import find_parcel_id
 from station_console.settings import CounterSettings
 
@@ -102,7 +103,7 @@ def test_a_label_prints_once_with_the_parcel_as_it_is(station: Station) -> None:
     # A second pass finds nothing to do.
     assert printing.process_queue(station, printer).printed == []
     assert len(sent) == 1
-    assert printing.label_data_for(station, pid, "zh").captions.code == "取件码"
+    assert render.label_data_for(station, pid, "zh").captions.code == "取件码"
 
 
 def test_an_unplugged_printer_loses_nothing_and_prints_each_label_once(station: Station, clock: Any) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, or_
 from sqlalchemy import select as columns
 from sqlmodel import Session, col
 
+from db.fast import Hot
 from db.models import CourierBatch, PreAlert, PreAlertStatus
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
@@ -30,8 +31,8 @@ class Expected:
     size: str | None
 
 
-# Built once, so SQLAlchemy's compiled cache always hits (this runs inside every check-in).
-_LOOKUP = (
+# On the driver's cursor (db/fast.py): this runs inside every check-in.
+_LOOKUP = Hot(
     columns(
         col(PreAlert.id),
         col(PreAlert.status),
@@ -44,7 +45,10 @@ _LOOKUP = (
     )
     .where(
         col(PreAlert.waybill) == bindparam("waybill"),
-        col(PreAlert.status).in_((PreAlertStatus.EXPECTED, PreAlertStatus.NOT_RECEIVED)),
+        or_(  # not IN (...): that list is expanded at execution, not once
+            col(PreAlert.status) == PreAlertStatus.EXPECTED,
+            col(PreAlert.status) == PreAlertStatus.NOT_RECEIVED,
+        ),
     )
     .order_by(col(PreAlert.id).desc())
     .limit(1)
@@ -53,7 +57,7 @@ _LOOKUP = (
 
 def expected(session: Session, waybill: str) -> Expected | None:
     """The newest open pre-alert of `waybill` (expected, or closed as not received), if any."""
-    row = session.connection().execute(_LOOKUP, {"waybill": waybill}).first()
+    row = _LOOKUP.first(session, waybill=waybill)
     if row is None:
         return None
     pid, status, tail, masked, full, name, rtype, size = row

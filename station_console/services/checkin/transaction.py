@@ -15,10 +15,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db import fast
+from db.fast import Hot
 from db.models import Carrier, EventKind, Layer, Notification, Parcel, ParcelEvent, ParcelStatus, Shelf, Size
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
@@ -31,7 +33,7 @@ from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.notify import outbox
 from station_console.services.printing import jobs
-from station_console.services.scan.carriers import get_detector
+from station_console.services.scan.carriers import carrier_ref, get_detector
 from station_console.services.shelves import slots
 from station_console.services.shelves.leaving import leave_shelf
 
@@ -122,15 +124,9 @@ def check_in(
     forced = detection.error is not None or carrier not in {c.carrier for c in detection.candidates}
 
     def work(session: Session) -> CheckinResult:
-        carrier_row = (
-            session.connection()
-            .execute(
-                sa_select(col(Carrier.id), col(Carrier.short_name)).where(
-                    col(Carrier.code) == carrier, col(Carrier.active)
-                )
-            )
-            .first()
-        )
+        # The detector's cached row when it has it (a carrier chosen by hand may be one another
+        # counter just added: then the table).
+        carrier_row = carrier_ref(station, carrier) or _CARRIER.first(session, code=carrier)
         if carrier_row is None or carrier_row[0] is None:
             raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
         carrier_id, carrier_short = int(carrier_row[0]), str(carrier_row[1])
@@ -257,17 +253,22 @@ def check_in(
     return station.run(work)
 
 
+# The check-in's own reads, on the driver's cursor (db/fast.py).
+_CARRIER = Hot(
+    sa_select(col(Carrier.id), col(Carrier.short_name)).where(
+        col(Carrier.code) == bindparam("code"), col(Carrier.active)
+    )
+)
+_SAME_WAYBILL = Hot(
+    sa_select(col(Parcel.id), col(Parcel.status), col(Parcel.pickup_code)).where(
+        col(Parcel.waybill) == bindparam("waybill"), col(Parcel.status) != ParcelStatus.CANCELLED
+    )
+)
+
+
 def _check_duplicate(session: Session, waybill: str) -> bool:
     """Refuse a waybill already on a shelf; True when it was here before (a re-delivery)."""
-    rows = (
-        session.connection()
-        .execute(
-            sa_select(col(Parcel.id), col(Parcel.status), col(Parcel.pickup_code)).where(
-                col(Parcel.waybill) == waybill, col(Parcel.status) != ParcelStatus.CANCELLED
-            )
-        )
-        .all()
-    )
+    rows = _SAME_WAYBILL.rows(session, waybill=waybill)
     for parcel_id, status, pickup_code in rows:
         if status == ParcelStatus.ON_SHELF:
             raise Refused(

@@ -22,28 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, func
-from sqlmodel import Session, select
+from sqlalchemy import Engine
 
-from db.models import AuditHead, ParcelEvent
 from station_console.private_files import open_private_append
 from station_console.settings import APP_NAME, load_secrets, save_secret
 
 KEY_NAME = "audit_key"
 FILE_NAME = "audit-anchors.jsonl"
-
-
-def chain_heads(session: Session) -> dict[str, dict[str, Any]]:
-    """Each chain's newest event id, its hash and how many events it holds, as of this transaction."""
-    head = session.get(AuditHead, 1)
-    count = session.exec(select(func.count()).select_from(ParcelEvent)).one()
-    return {
-        "main": {
-            "id": head.last_event_id if head else None,
-            "hash": head.last_hash if head else "",
-            "count": int(count),
-        }
-    }
 
 
 def _canonical(day: date, sha256: str, heads: dict[str, Any]) -> bytes:

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
-from db.models import ParcelEvent
+from db.fast import Hot
 
 CHANNEL = "station_changes"
 
 
-def announce(session: Session, event: ParcelEvent) -> None:
-    """Announce `event` to other consoles when the caller's transaction commits (PostgreSQL only)."""
+_NOTIFY = Hot(select(func.pg_notify(bindparam("channel"), bindparam("payload"))))
+
+
+def announce(session: Session, *, kind: str, counter: str, parcel_id: int | None, event_id: int) -> None:
+    """Announce an event to other consoles when the caller's transaction commits (PostgreSQL only)."""
     if session.get_bind().dialect.name != "postgresql":
         return  # SQLite consoles poll the event table instead
-    payload = json.dumps(
-        {"kind": event.kind, "counter": event.counter, "parcel_id": event.parcel_id, "event_id": event.id}
-    )
-    session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
+    payload = json.dumps({"kind": kind, "counter": counter, "parcel_id": parcel_id, "event_id": event_id})
+    _NOTIFY.first(session, channel=CHANNEL, payload=payload)

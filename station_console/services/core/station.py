@@ -9,13 +9,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, bindparam
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col
 
 from db.engine import read_session, run_in_transaction, write_session
+from db.fast import Hot
 from db.models import DayClose
 from db.types import utcnow
 from station_console.services.core.db_errors import lost_race, unavailable
@@ -104,19 +105,31 @@ class Station:
             raise lost_race() from exc
 
 
+# Two consecutive days' closes: on every event's and every check-in's path (the driver's cursor).
+_DAY_CLOSES = Hot(
+    sa_select(col(DayClose.business_day), col(DayClose.ends_at), col(DayClose.reopened_at)).where(
+        col(DayClose.business_day) >= bindparam("first"), col(DayClose.business_day) <= bindparam("last")
+    ),
+    typed=True,
+)
+
+
 def day_closes(
     station: Station, days: list[date], session: Session | None = None
 ) -> dict[date, tuple[datetime | None, bool]]:
     """For each of `days` that has a close row: (when it ended early, if it did; closed now)."""
-    query = sa_select(col(DayClose.business_day), col(DayClose.ends_at), col(DayClose.reopened_at)).where(
-        col(DayClose.business_day).in_(days)
-    )
+    span = {"first": min(days), "last": max(days)}
     if session is None:
         with station.read() as own:
-            rows = own.connection().execute(query).all()
+            rows = _DAY_CLOSES.rows(own, **span)
     else:
-        rows = session.connection().execute(query).all()
-    return {_as_date(day): (ends_at, reopened_at is None) for day, ends_at, reopened_at in rows}
+        rows = _DAY_CLOSES.rows(session, **span)
+    wanted = set(days)
+    return {
+        day: (ends_at, reopened_at is None)
+        for day, ends_at, reopened_at in ((_as_date(d), e, r) for d, e, r in rows)
+        if day in wanted
+    }
 
 
 def _as_date(value: date | str) -> date:

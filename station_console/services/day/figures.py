@@ -33,10 +33,11 @@ def day_figures(session: Session, station: Station, day: date) -> dict[str, Any]
     start, end = day_bounds(station, day, session)
     keys = sql.day_keys(session, day, start, end)
     carriers = load_carriers(session)
-    rec = reconcile_in(session, station, day)
+    records = sql.record_figures(session, keys, band_limits(keys, carriers))
+    rec = reconcile_in(session, station, day, records)
     figures = rec.to_json()
     figures["station"] = station.settings().station_name
-    figures["overdue"] = overdue_at_close(session, keys, carriers)
+    figures["overdue"] = overdue_at_close(records, carriers)
     figures["time_to_pickup"] = time_to_pickup(session, keys)
     moves = sql.moves(session, keys)
     figures["per_clerk"] = per_clerk(session, moves)
@@ -77,21 +78,24 @@ def add_storage_fees(figures: dict[str, Any], session: Session, day: date) -> No
         )
 
 
-def overdue_at_close(session: Session, keys: DayKeys, carriers: dict[int, CarrierInfo]) -> dict[str, Any]:
-    """Parcels still on a shelf at the end of the day, by age band (per carrier policy)."""
-    # Per carrier, the latest check-in that still falls in each band: compared in the stored form.
-    limits = {
+def band_limits(keys: DayKeys, carriers: dict[int, CarrierInfo]) -> dict[int, list[tuple[str, Any]]]:
+    """Per carrier, each band (worst first) with the latest check-in that falls in it at the end of
+    the day, in the stored form."""
+    return {
         cid: [(band, keys.before(hours)) for band, hours in Policy.of(info).thresholds()]
         for cid, info in carriers.items()
     }
+
+
+def overdue_at_close(records: sql.Records, carriers: dict[int, CarrierInfo]) -> dict[str, Any]:
+    """Parcels still on a shelf at the end of the day, by age band (per carrier policy)."""
     totals = dict.fromkeys(OVERDUE_BANDS, 0)
     per: dict[str, dict[str, int]] = {}
-    for cid, checked_in_at in sql.closing_check_ins(session, keys):
-        band = next((name for name, limit in limits[cid] if checked_in_at <= limit), None)
-        if band is None:
-            continue
-        totals[band] += 1
-        per.setdefault(carriers[cid].code, dict.fromkeys(OVERDUE_BANDS, 0))[band] += 1
+    for cid, bands in records.bands.items():
+        for band, n in bands.items():
+            if n:
+                totals[band] += n
+                per.setdefault(carriers[cid].code, dict.fromkeys(OVERDUE_BANDS, 0))[band] += n
     return {"totals": totals, "carriers": dict(sorted(per.items()))}
 
 

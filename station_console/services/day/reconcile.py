@@ -388,13 +388,18 @@ def reconcile(station: Station, day: date | None = None) -> Reconciliation:
         return reconcile_in(session, station, day)
 
 
-def reconcile_in(session: Session, station: Station, day: date) -> Reconciliation:
-    """Per-carrier aggregates from the records and from the event log; parcel by parcel only if they differ."""
+def reconcile_in(
+    session: Session, station: Station, day: date, records: sql.Records | None = None
+) -> Reconciliation:
+    """Per-carrier aggregates from the records and from the event log; parcel by parcel only if they differ.
+
+    `records`: the records' side when the caller has already scanned it (the day report)."""
     start, end = day_bounds(station, day, session)
     keys = sql.day_keys(session, day, start, end)
-    records, bad = sql.record_figures(session, keys)
-    if bad == 0 and _nonzero(records) == _nonzero(sql.event_figures(session, keys)):
-        return _summarise(day, load_carriers(session), _nonzero(records), [])
+    records = records or sql.record_figures(session, keys)
+    per_carrier = _nonzero(records.per_carrier)
+    if records.inconsistent == 0 and per_carrier == _nonzero(sql.event_figures(session, keys)):
+        return _summarise(day, load_carriers(session), per_carrier, [])
     return reconcile_data(load_day(session, station, day))
 
 

@@ -2,8 +2,9 @@
 
 Two independent views of one business day, per carrier:
 - `record_figures`: from the parcel rows' timestamps (the parcels that can touch the day, found
-  through the exit-time and status/check-in indexes), with a count of inconsistent rows;
-- `event_figures`: from the event log (the day's events through ix_event_day_kind, joined to the
+  through the exit-time and status/check-in indexes), with a count of inconsistent rows and, in the
+  same scan, the parcels left on a shelf at the end of the day by overdue band;
+- `event_figures`: from the event log (the day's events from ix_event_day_kind_parcel alone, joined to the
   parcel only for its carrier), plus the opening parcels' own event history.
 reconcile.py compares them and replays parcel by parcel only where they differ.
 
@@ -14,6 +15,7 @@ on PostgreSQL. The few dialect-specific expressions (durations, hour buckets) ar
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -58,7 +60,7 @@ def _when(cond: str) -> str:
     return f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)"
 
 
-RECORDS_SQL = f"""
+RECORDS_SQL = f"""{{limits}}
 SELECT p.carrier_id,
   {_when(f"p.checked_in_at < :start AND ({_LEAVE} IS NULL OR {_LEAVE} >= :start)")},
   {_when("p.checked_in_at >= :start AND p.checked_in_at < :end")},
@@ -66,11 +68,35 @@ SELECT p.carrier_id,
   {_when("p.returned_at >= :start AND p.returned_at < :end")},
   {_when("p.written_off_at >= :start AND p.written_off_at < :end")},
   {_when(f"p.checked_in_at < :end AND ({_LEAVE} IS NULL OR {_LEAVE} >= :end)")},
-  {_when(_INCONSISTENT)}
-FROM ({TOUCHING}) p
+  {_when(_INCONSISTENT)}{{bands}}
+FROM ({TOUCHING}) p{{join}}
 WHERE p.status != 'cancelled'
 GROUP BY p.carrier_id
 """
+_CLOSING = f"p.checked_in_at < :end AND ({_LEAVE} IS NULL OR {_LEAVE} >= :end)"
+
+
+def _records_sql(bands: Sequence[str], carriers: int) -> str:
+    """RECORDS_SQL, counting too the parcels on a shelf at the end of the day by age band: a parcel
+    is in the first band (worst first) whose latest check-in it is not after, per its carrier's limits
+    (a VALUES list joined on the carrier)."""
+    if not bands or not carriers:
+        return RECORDS_SQL.format(bands="", limits="", join="")
+    columns = []
+    for i in range(len(bands)):
+        newer_than_worse = "".join(f" AND p.checked_in_at > lim.l{j}" for j in range(i))
+        columns.append(_when(f"{_CLOSING} AND p.checked_in_at <= lim.l{i}{newer_than_worse}"))
+    names = ", ".join(f"l{i}" for i in range(len(bands)))
+    values = ", ".join(
+        "(" + ", ".join([f":c{n}", *(f":c{n}_l{i}" for i in range(len(bands)))]) + ")"
+        for n in range(carriers)
+    )
+    return RECORDS_SQL.format(
+        limits=f"WITH lim (carrier_id, {names}) AS (VALUES {values})",
+        bands="".join(f",\n  {c}" for c in columns),
+        join=" LEFT JOIN lim ON lim.carrier_id = p.carrier_id",
+    )
+
 
 _KINDS = "'checked_in', 'checkin_undone', 'picked_up', 'pickup_undone', 'returned', 'written_off'"
 EVENTS_SQL = f"""
@@ -145,16 +171,38 @@ def _rows(session: Session, sql: str, keys: DayKeys) -> list[Any]:
     return list(session.execute(text(sql), keys.params).all())
 
 
-def record_figures(session: Session, keys: DayKeys) -> tuple[dict[int, dict[str, int]], int]:
-    """Per carrier id: opening, checked_in, picked_up, returned, written_off, closing; and how many
-    touching parcel rows are inconsistent in themselves."""
+@dataclass(frozen=True)
+class Records:
+    """The records' side of the day, from one scan of the parcels that touch it."""
+
+    per_carrier: dict[int, dict[str, int]]  # opening, checked_in, picked_up, returned, written_off, closing
+    inconsistent: int  # touching parcel rows inconsistent in themselves
+    bands: dict[int, dict[str, int]]  # on a shelf at the end of the day, per carrier, by age band
+
+
+def record_figures(
+    session: Session, keys: DayKeys, limits: Mapping[int, Sequence[tuple[str, Any]]] | None = None
+) -> Records:
+    """Per carrier id: opening, checked_in, picked_up, returned, written_off, closing; how many
+    touching parcel rows are inconsistent in themselves; and, given each carrier's (band, latest
+    check-in in it) worst first, the closing parcels by band, all in the one scan."""
+    limits = limits or {}
+    bands = [band for band, _ in next(iter(limits.values()), ())]
+    params: dict[str, Any] = dict(keys.params)
+    for n, (cid, bounds) in enumerate(limits.items()):
+        assert [band for band, _ in bounds] == bands  # every carrier's policy names the same bands
+        params[f"c{n}"] = cid
+        params.update({f"c{n}_l{i}": limit for i, (_, limit) in enumerate(bounds)})
     out: dict[int, dict[str, int]] = {}
+    per_band: dict[int, dict[str, int]] = {}
     bad = 0
-    for cid, *counts, inconsistent in _rows(session, RECORDS_SQL, keys):
-        names = ("opening", *FLOWS, "closing")
-        out[cid] = {name: int(n or 0) for name, n in zip(names, counts, strict=True)}
-        bad += int(inconsistent or 0)
-    return out, bad
+    names = ("opening", *FLOWS, "closing")
+    sql = _records_sql(bands, len(limits))
+    for cid, *counts in session.execute(text(sql), params).all():
+        out[cid] = {name: int(n or 0) for name, n in zip(names, counts[: len(names)], strict=True)}
+        bad += int(counts[len(names)] or 0)
+        per_band[cid] = {band: int(n or 0) for band, n in zip(bands, counts[len(names) + 1 :], strict=True)}
+    return Records(out, bad, per_band)
 
 
 def event_figures(session: Session, keys: DayKeys) -> dict[int, dict[str, int]]:
@@ -176,15 +224,6 @@ def event_figures(session: Session, keys: DayKeys) -> dict[int, dict[str, int]]:
         line["closing"] = line["opening"] + line["checked_in"] - sum(line[x] for x in FLOWS[1:])
         out[cid] = line
     return out
-
-
-def closing_check_ins(session: Session, keys: DayKeys) -> list[tuple[int, Any]]:
-    """(carrier id, checked_in_at) of every parcel still on a shelf at the end of the day."""
-    sql = f"""
-    SELECT p.carrier_id, p.checked_in_at FROM ({TOUCHING}) p
-    WHERE p.status != 'cancelled' AND ({_LEAVE} IS NULL OR {_LEAVE} >= :end)
-    """
-    return [(cid, at) for cid, at in _rows(session, sql, keys)]
 
 
 def _minutes_sql(keys: DayKeys) -> str:

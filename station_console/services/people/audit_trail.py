@@ -1,11 +1,12 @@
 """Reading the audit trail: verify the hash chain, a parcel's timeline, a clerk's activity.
 
 `verify` walks every event in id order, recomputing each hash from the stored fields and the stored
-`prev_hash`, and checks that each `prev_hash` is the hash of the event before. An edited row fails its
-own hash; a deleted or reordered row breaks the link of the event after it; a deleted last row no
-longer matches the audit head. It also checks the heads stored at each day close (and, on the counter
-that sealed them, their HMAC) and the closes anchored outside the database (`core/anchors.py`): a cut
-tail or a recomputed chain no longer runs through them.
+`prev_hash`, and checks that each `prev_hash` is the hash of the event before it in its chain (each
+counter writes its own; the events from before chains were per counter form one). An edited row fails
+its own hash; a deleted or reordered row breaks the link of the event after it; a deleted last row no
+longer matches its chain's head. It also checks the heads stored at each day close (one per chain and,
+on the counter that sealed them, their HMAC) and the closes anchored outside the database
+(`core/anchors.py`): a cut tail or a recomputed chain no longer runs through them.
 """
 
 from __future__ import annotations
@@ -121,9 +122,10 @@ class VerifyResult:
 
 @dataclass
 class _Mark:
-    """A head the chain must run through: event `id` with `hash`, the `count`th event."""
+    """A head a chain must run through: event `id` with `hash`, the `count`th event of `chain`."""
 
     day: str
+    chain: str
     id: int
     hash: str
     count: int
@@ -148,14 +150,11 @@ def _marks(station: Station, backup_of: Engine | None) -> tuple[list[_Mark], Ver
             if not anchors.seal_holds(close.business_day, close.sha256, heads, close.heads_hmac or "", key):
                 return [], VerifyResult(False, 0, None, "close_seal_broken", day), 0, 0
             sealed += 1
-        for chain in heads.get("chains", {}).values():
-            if chain.get("id") is not None:
-                marks.append(_Mark(day, int(chain["id"]), str(chain["hash"]), int(chain["count"]), "close"))
+        marks += _chain_marks(day, heads, "close")
     newest: int | None = None
     if backup_of is not None:  # a backup ends where it was made: later closes cannot be in it
         with station.read() as session:
-            head = session.get(AuditHead, 1)
-        newest = (head.last_event_id if head else None) or 0
+            newest = session.exec(select(func.max(col(AuditHead.last_event_id)))).one() or 0
     outside = []
     latest: dict[str, dict[str, Any]] = {}
     for line in anchors.read_anchors(backup_of or station.engine):
@@ -175,17 +174,20 @@ def _marks(station: Station, backup_of: Engine | None) -> tuple[list[_Mark], Ver
             return [], VerifyResult(False, 0, None, "anchor_mismatch", found.business_day.isoformat()), 0, 0
     for line in outside:  # an earlier close of a reopened day: the trail must still run through it
         if line is not latest[str(line.get("day"))]:
-            for chain in line["heads"].get("chains", {}).values():
-                if chain.get("id") is not None:
-                    day = str(line.get("day"))
-                    marks.append(
-                        _Mark(day, int(chain["id"]), str(chain["hash"]), int(chain["count"]), "anchor")
-                    )
+            marks += _chain_marks(str(line.get("day")), line["heads"], "anchor")
     return marks, None, sealed, len(outside)
 
 
+def _chain_marks(day: str, heads: dict[str, Any], source: str) -> list[_Mark]:
+    return [
+        _Mark(day, name or "", int(c["id"]), str(c["hash"]), int(c["count"]), source)
+        for name, c in heads.get("chains", {}).items()
+        if c.get("id") is not None
+    ]
+
+
 def verify(station: Station, *, backup_of: Engine | None = None) -> VerifyResult:
-    """Check the whole chain, and that it still runs through the heads of every day close; names the
+    """Check every chain, and that each still runs through its heads at every day close; names the
     first bad event (or the close that no longer holds).
 
     `backup_of`: `station` is a backup of that database, checked against that database's anchors.
@@ -197,8 +199,11 @@ def verify(station: Station, *, backup_of: Engine | None = None) -> VerifyResult
     for mark in marks:
         pending.setdefault(mark.id, []).append(mark)
     checked = 0
-    prev = ""
-    last_id: int | None = None
+    # Per chain (a counter's name; "" for the events before chains were per counter): the newest
+    # event's hash and id so far.
+    prev: dict[str, str] = {}
+    last: dict[str, int] = {}
+    counts: dict[str, int] = {}
     with station.read() as session:
         after = 0
         while True:
@@ -212,28 +217,34 @@ def verify(station: Station, *, backup_of: Engine | None = None) -> VerifyResult
                 break
             for event in batch:
                 assert event.id is not None
-                if event.prev_hash != prev:
+                chain = event.chain or ""
+                if event.prev_hash != prev.get(chain, ""):
                     return VerifyResult(False, checked, event.id, "broken_link")
                 if event_hash(event, event.prev_hash) != event.hash:
                     return VerifyResult(False, checked, event.id, "edited")
                 checked += 1
+                counts[chain] = counts.get(chain, 0) + 1
                 for mark in pending.pop(event.id, ()):
-                    if (mark.hash, mark.count) != (event.hash, checked):
+                    if (mark.chain, mark.hash, mark.count) != (chain, event.hash, counts[chain]):
                         return VerifyResult(False, checked, event.id, "close_head_changed", mark.day)
                 if pending and event.id > min(pending):
                     gone = min(pending)
                     return VerifyResult(False, checked, gone, "close_head_missing", pending[gone][0].day)
-                prev, last_id = event.hash, event.id
-            after = last_id or after
+                prev[chain], last[chain] = event.hash, event.id
+                after = event.id
             session.expunge_all()
-        head = session.get(AuditHead, 1)
+        heads = {head.chain: head for head in session.exec(select(AuditHead)).all()}
     if pending:
         gone = min(pending)
         return VerifyResult(False, checked, gone, "close_head_missing", pending[gone][0].day)
-    head_hash = head.last_hash if head else ""
-    head_id = head.last_event_id if head else None
-    if head_hash != prev or head_id != last_id:
-        return VerifyResult(False, checked, head_id if head_id is not None else last_id, "head_mismatch")
+    for chain in sorted(set(heads) | set(prev)):
+        head = heads.get(chain)
+        head_hash = head.last_hash if head else ""
+        head_id = head.last_event_id if head else None
+        if head_hash != prev.get(chain, "") or head_id != last.get(chain):
+            return VerifyResult(
+                False, checked, head_id if head_id is not None else last.get(chain), "head_mismatch"
+            )
     closes = len({m.day for m in marks})
     return VerifyResult(True, checked, closes=closes, sealed=sealed, anchored=anchored)
 

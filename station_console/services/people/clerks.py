@@ -19,6 +19,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -110,8 +111,11 @@ def _maxmem(n: int, r: int) -> int:
     return 128 * n * r + 4 * 1024 * 1024
 
 
-# Verified against when the name is unknown, so both paths cost one scrypt run.
-_DUMMY_HASH = hash_pin("0000")
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so both paths cost one scrypt run (made on first
+    use, not at import: the console's start-up does not wait for it)."""
+    return hash_pin("0000")
 
 
 # PINs people pick first, beyond the shapes `weak_pin` refuses by rule.
@@ -266,7 +270,7 @@ def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
             name=row.name,
             minutes=max(1, int(left // 60 + (left % 60 > 0))),
         )
-    ok = check_pin(pin or "", row.pin_hash if row is not None else _DUMMY_HASH)
+    ok = check_pin(pin or "", row.pin_hash if row is not None else _dummy_hash())
     if row is None or not ok:
         _failed(station, name, row)
         raise Refused(N_("Wrong name or PIN"), code="bad_credentials")

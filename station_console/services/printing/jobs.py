@@ -38,7 +38,6 @@ from station_console.services.printing.printers import (
     configured_printers,
     printer_for,
 )
-from station_console.services.printing.render import label_data_for, render_job
 
 log = logging.getLogger(__name__)
 __all__ = [
@@ -47,7 +46,6 @@ __all__ = [
     "printer_for",
     "QueueResult",
     "cancel_jobs_for_parcel",
-    "label_data_for",
     "process_queue",
     "queue_label",
     "queue_document",
@@ -399,6 +397,10 @@ def _release(station: Station, job_ids: list[int]) -> None:
 
 def process_queue(station: Station, printer: Any, *, limit: int = 50, lang: str | None = None) -> QueueResult:
     """One pass over this counter's queue with `printer` (a hardware.printers.Printer)."""
+    # Imported here: the drawing (fonts, label layouts, PDF) is the print thread's, and queueing a job
+    # (every check-in) does not need it (start-up time of the console and the CLI).
+    from station_console.services.printing.render import render_job as render
+
     lang = lang or get_language()
     result = QueueResult(interrupted=recover_stale(station))
     ids = claim(station, printer, limit=limit)
@@ -407,7 +409,7 @@ def process_queue(station: Station, printer: Any, *, limit: int = 50, lang: str 
             job = session.get(PrintJob, job_id)
         assert job is not None  # claimed rows are never deleted
         try:
-            data = render_job(station, job, printer, lang)
+            data = render(station, job, printer, lang)
         except (NotFound, ValueError, KeyError, TypeError, PrinterError) as exc:
             # This job cannot be drawn (parcel gone, bad payload); the printer is fine: go on.
             _finish(station, job_id, error=f"render: {exc}")

@@ -7,8 +7,10 @@ Assignment policy (StationSettings; see README "Shelf assignment"):
 3. Among those the least filled, ties broken by walking order; or, with `fill_in_order`, walking order.
 4. Nothing has room: the overflow zone; overflow full too: refused. Never silently over capacity.
 
-Capacity is claimed with one conditional UPDATE (`used_units + n <= capacity_units`), so two counters on one
-PostgreSQL database can never overfill a layer, whatever they read before.
+A check-in's layer is chosen and claimed by one UPDATE (`assign`): the policy's order is a subquery, and
+the claim is conditional (`used_units + n <= capacity_units`), so two counters on one PostgreSQL database
+can never overfill a layer, whatever they read before; a counter passes over a layer another one is
+claiming at that moment (SKIP LOCKED) rather than queue behind it.
 
 Pickup codes follow the template (default `{shelf}-{layer}-{seq}`); SEQ is next-fit from the layer's cursor,
 skipping codes on the shelves and codes in cooldown, so a freed code is not reissued for N days. A code a
@@ -18,14 +20,16 @@ move replaced is held as long as its parcel stays on a shelf (it still finds it 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, update
+from sqlalchemy import Float, and_, bindparam, case, cast, exists, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from db.fast import Hot
 from db.models import CodeHold, Layer, Parcel, ParcelStatus, Shelf, Size
 from station_console.errors import Refused
 from station_console.i18n import N_
@@ -43,6 +47,10 @@ class Slot:
     free_units: int
     fill: float
     walk: tuple[int, int]
+    # Where the layer's next code starts, as its claim found it (the row locked since); the claim has
+    # already moved the cursor past it, for the usual case where that code is free.
+    code_cursor: int | None = None
+    cursor_moved: bool = False
 
 
 def size_letter(size: str) -> str:
@@ -53,122 +61,170 @@ def units_for(size: str, settings: StationSettings) -> int:
     return settings.size_units.get(size, settings.size_units.get("M", 2))
 
 
+_SLOTS = Hot(
+    sa_select(
+        *(
+            col(c)
+            for c in (
+                Layer.id,
+                Shelf.id,
+                Shelf.label,
+                Layer.label,
+                Shelf.zone,
+                Layer.accepts_sizes,
+                Layer.capacity_units,
+                Layer.used_units,
+                Shelf.walk_order,
+                Layer.walk_order,
+            )
+        )
+    )
+    .join(Shelf, col(Shelf.id) == Layer.shelf_id)
+    .where(col(Layer.retired_at).is_(None), col(Shelf.retired_at).is_(None))
+)
+
+
 def slots(session: Session) -> list[Slot]:
     """Every active layer with its shelf, free units and fill ratio."""
-    # Plain columns on the connection, not ORM objects: this runs on every check-in.
-    rows: Sequence[Any] = (
-        session.connection()
-        .execute(
-            sa_select(
-                *(
-                    col(c)
-                    for c in (
-                        Layer.id,
-                        Shelf.id,
-                        Shelf.label,
-                        Layer.label,
-                        Shelf.zone,
-                        Layer.accepts_sizes,
-                        Layer.capacity_units,
-                        Layer.used_units,
-                        Shelf.walk_order,
-                        Layer.walk_order,
-                    )
-                )
-            )
-            .join(Shelf, col(Shelf.id) == Layer.shelf_id)
-            .where(col(Layer.retired_at).is_(None), col(Shelf.retired_at).is_(None))
-        )
-        .all()
+    return [_slot(row) for row in _SLOTS.rows(session)]
+
+
+def _slot(row: Sequence[Any]) -> Slot:
+    layer_id, shelf_id, shelf_label, layer_label, zone, accepts, capacity, used, shelf_walk, layer_walk = row
+    return Slot(
+        layer_id=layer_id or 0,
+        shelf_id=shelf_id or 0,
+        shelf_label=shelf_label,
+        layer_label=layer_label,
+        zone=zone,
+        accepts=accepts,
+        free_units=capacity - used,
+        fill=used / capacity if capacity else 1.0,
+        walk=(shelf_walk, layer_walk),
     )
-    return [
-        Slot(
-            layer_id=layer_id or 0,
-            shelf_id=shelf_id or 0,
-            shelf_label=shelf_label,
-            layer_label=layer_label,
-            zone=zone,
-            accepts=accepts,
-            free_units=capacity - used,
-            fill=used / capacity if capacity else 1.0,
-            walk=(shelf_walk, layer_walk),
-        )
-        for layer_id, shelf_id, shelf_label, layer_label, zone, accepts, capacity, used, shelf_walk, layer_walk in rows
-    ]
 
 
-def recipient_layers(
-    session: Session,
-    *,
-    phone_full: str | None,
-    masked_phone: str | None,
-    phone_tail: str | None = None,
-    recipient_id: int | None = None,
-) -> list[int]:
-    """Layers holding this recipient's parcels now, most parcels first: by directory entry when the
-    parcel has one (whatever phone each parcel came with), else by phone."""
-    if recipient_id is not None:
-        cond = col(Parcel.recipient_id) == recipient_id
-        phone_tail = None  # (recipient_id, status) is the index here
-    elif phone_full:
-        cond = col(Parcel.phone_full) == phone_full
-    elif masked_phone:
-        cond = col(Parcel.masked_phone) == masked_phone
+def _recipient_condition(kind: str) -> Any:
+    """The recipient's parcels, by the one way the check-in knows them (each with its own index;
+    (phone_tail, status) where the tail is known rather than every shelf row)."""
+    key: Any = bindparam("key")
+    tail: Any = bindparam("tail")
+    return {
+        "recipient": col(Parcel.recipient_id) == key,
+        "phone": col(Parcel.phone_full) == key,
+        "phone_tail": and_(col(Parcel.phone_full) == key, col(Parcel.phone_tail) == tail),
+        "masked": col(Parcel.masked_phone) == key,
+        "masked_tail": and_(col(Parcel.masked_phone) == key, col(Parcel.phone_tail) == tail),
+    }[kind]
+
+
+@cache
+def _claim_best(recipient: str | None, fill_in_order: bool, xl: bool, skip_locked: bool) -> Hot:
+    """One UPDATE that picks the layer the policy wants and claims its units, returning the slot.
+
+    The pick is a subquery in the policy's order: the recipient's layers (most of their parcels
+    first), then the others by fill (or walking order), the overflow zone last by fill; ties by walking
+    order. The claim re-checks the capacity on the row it updates, so a counter that lost a race gets
+    no row and picks again. With `skip_locked` (PostgreSQL) a layer another counter is claiming right
+    now is passed over rather than waited for.
+    """
+    units: Any = bindparam("units")
+    overflow = col(Shelf.zone) == bindparam("overflow")
+    fill = cast(col(Layer.used_units), Float) / func.nullif(col(Layer.capacity_units), 0)
+    fits = and_(
+        col(Layer.retired_at).is_(None),
+        col(Shelf.retired_at).is_(None),
+        col(Layer.accepts_sizes).contains(bindparam("letter")),  # one of "SMLX"
+        col(Layer.capacity_units) - col(Layer.used_units) >= units,
+    )
+    if xl:
+        fits = and_(fits, col(Shelf.zone).in_([bindparam("xl_zone"), bindparam("overflow")]))
+    pick = sa_select(col(Layer.id)).join(Shelf, col(Shelf.id) == Layer.shelf_id)
+    order: list[Any] = []
+    if recipient is None:
+        order.append(case((overflow, 1), else_=0))
     else:
-        return []
-    if phone_tail:
-        cond = and_(
-            cond, col(Parcel.phone_tail) == phone_tail
-        )  # uses (phone_tail, status), not every shelf row
-    rows = (
-        session.connection()
-        .execute(
-            sa_select(col(Parcel.layer_id)).where(
-                cond, col(Parcel.status) == ParcelStatus.ON_SHELF, col(Parcel.layer_id).is_not(None)
-            )
+        mine = (
+            sa_select(col(Parcel.layer_id).label("layer_id"), func.count().label("n"))
+            .where(_recipient_condition(recipient), col(Parcel.status) == ParcelStatus.ON_SHELF)
+            .group_by(col(Parcel.layer_id))
+            .subquery()
         )
-        .scalars()
-        .all()
+        pick = pick.outerjoin(mine, mine.c.layer_id == Layer.id)
+        order += [
+            case((overflow, 2), (mine.c.n.is_not(None), 0), else_=1),
+            case((overflow, 0), else_=-mine.c.n),
+        ]
+    order.append(case((overflow, fill), else_=0) if fill_in_order else fill)
+    order += [col(Shelf.walk_order), col(Layer.walk_order)]
+    pick = pick.where(fits).order_by(*order).limit(1)
+    if skip_locked:
+        pick = pick.with_for_update(of=Layer, skip_locked=True)  # type: ignore[arg-type]
+
+    def of_shelf(column: Any) -> Any:
+        return sa_select(column).where(col(Shelf.id) == Layer.shelf_id).scalar_subquery()
+
+    return Hot(
+        update(Layer)
+        .where(
+            col(Layer.id) == pick.scalar_subquery(),
+            col(Layer.used_units) + units <= col(Layer.capacity_units),
+        )
+        .values(
+            used_units=Layer.used_units + units,
+            parcel_count=Layer.parcel_count + 1,
+            code_cursor=_advanced(col(Layer.code_cursor)),
+        )
+        .returning(
+            col(Layer.id),
+            col(Layer.shelf_id),
+            of_shelf(col(Shelf.label)),
+            col(Layer.label),
+            of_shelf(col(Shelf.zone)),
+            col(Layer.accepts_sizes),
+            col(Layer.capacity_units),
+            col(Layer.used_units),
+            of_shelf(col(Shelf.walk_order)),
+            col(Layer.walk_order),
+            col(Layer.code_cursor),
+        )
     )
-    counts: dict[int, int] = {}
-    for layer_id in rows:
-        if layer_id is not None:
-            counts[layer_id] = counts.get(layer_id, 0) + 1
-    return sorted(counts, key=lambda lid: -counts[lid])
 
 
-def candidate_slots(
-    session: Session, settings: StationSettings, size: str, *, prefer_layers: Sequence[int] = ()
-) -> list[Slot]:
-    """Slots that could take a parcel of `size`, in the order the policy tries them."""
-    letter = size_letter(size)
-    need = units_for(size, settings)
-    fitting = [s for s in slots(session) if letter in s.accepts and s.free_units >= need]
-    if size == Size.XL:
-        fitting = [s for s in fitting if s.zone in (settings.xl_zone, settings.overflow_zone)]
-    regular = [s for s in fitting if s.zone != settings.overflow_zone]
-    overflow = [s for s in fitting if s.zone == settings.overflow_zone]
-    if settings.shelf_policy == "fill_in_order":
-        regular.sort(key=lambda s: s.walk)
-    else:
-        regular.sort(key=lambda s: (round(s.fill, 6), s.walk))
-    overflow.sort(key=lambda s: (round(s.fill, 6), s.walk))
-    preferred = (
-        [s for lid in prefer_layers for s in regular if s.layer_id == lid] if settings.group_recipient else []
+def _advanced(cursor: Any) -> Any:
+    """The cursor one past where the next code starts (SEQ `low`..`high`, wrapping): allocate_code's
+    step, taken by the claim so that the usual check-in, whose first code is free, writes the layer once."""
+    low: Any = bindparam("low")
+    span: Any = bindparam("span")
+    start = case((and_(cursor >= low, cursor <= bindparam("high")), cursor), else_=low)
+    return low + (start - low + 1) % span
+
+
+_CLAIM = Hot(
+    update(Layer)
+    .where(
+        col(Layer.id) == bindparam("layer_id"),
+        col(Layer.used_units) + bindparam("units") <= col(Layer.capacity_units),
     )
-    rest = [s for s in regular if s not in preferred]
-    return preferred + rest + overflow
+    .values(used_units=Layer.used_units + bindparam("units"), parcel_count=Layer.parcel_count + 1)
+)
 
 
 def claim(session: Session, slot: Slot, units: int) -> bool:
     """Take `units` on the layer if it still has them; False when another counter got there first."""
-    result = session.connection().execute(
-        update(Layer)
-        .where(col(Layer.id) == slot.layer_id, col(Layer.used_units) + units <= col(Layer.capacity_units))
-        .values(used_units=Layer.used_units + units, parcel_count=Layer.parcel_count + 1)
-        .execution_options(synchronize_session=False)  # no Layer objects to sync; skips ORM bookkeeping
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return _CLAIM.count(session, layer_id=slot.layer_id, units=units) == 1
+
+
+def _recipient(
+    phone_full: str | None, masked_phone: str | None, phone_tail: str | None, recipient_id: int | None
+) -> tuple[str | None, dict[str, Any]]:
+    """How the recipient is known (a key of `_recipient_condition`) and its parameters."""
+    if recipient_id is not None:
+        return "recipient", {"key": recipient_id}  # (recipient_id, status) is the index here
+    for kind, key in (("phone", phone_full), ("masked", masked_phone)):
+        if key:
+            return (f"{kind}_tail", {"key": key, "tail": phone_tail}) if phone_tail else (kind, {"key": key})
+    return None, {}
 
 
 def assign(
@@ -181,18 +237,31 @@ def assign(
     phone_tail: str | None = None,
     recipient_id: int | None = None,
 ) -> Slot:
-    """Choose and claim a slot for one parcel, or refuse with the reason."""
-    prefer = recipient_layers(
-        session,
-        phone_full=phone_full,
-        masked_phone=masked_phone,
-        phone_tail=phone_tail,
-        recipient_id=recipient_id,
+    """Choose and claim a slot for one parcel in one statement, or refuse with the reason."""
+    recipient, params = _recipient(phone_full, masked_phone, phone_tail, recipient_id)
+    if not settings.group_recipient:
+        recipient, params = None, {}
+    params.update(
+        low=settings.code_seq_min,
+        high=settings.code_seq_max,
+        span=settings.code_seq_max - settings.code_seq_min + 1,
+        units=units_for(size, settings),
+        letter=size_letter(size),
+        overflow=settings.overflow_zone,
+        **({"xl_zone": settings.xl_zone} if size == Size.XL else {}),
     )
-    units = units_for(size, settings)
-    for slot in candidate_slots(session, settings, size, prefer_layers=prefer):
-        if claim(session, slot, units):
-            return slot
+    policy = (recipient, settings.shelf_policy == "fill_in_order", size == Size.XL)
+    # SQLite's write lock makes the first pick exact. On PostgreSQL: first a layer nobody is claiming,
+    # then (every fitting layer busy) waiting for one; a pick whose layer filled up meanwhile picks again.
+    tries = [True, False, False, False] if session.get_bind().dialect.name == "postgresql" else [False]
+    for skip_locked in tries:
+        row = _claim_best(*policy, skip_locked).first(session, **params)
+        if row is not None:
+            units, low, span = params["units"], params["low"], params["span"]
+            # As the layer was before this claim (RETURNING gives it after), and where its next code
+            # starts: `_advanced` moved the cursor one past it.
+            before = (*row[:7], row[7] - units, *row[8:10])
+            return replace(_slot(before), code_cursor=low + (row[10] - low - 1) % span, cursor_moved=True)
     raise Refused(
         N_(
             "No room for a size {size} parcel, not even in the overflow zone. "
@@ -244,35 +313,44 @@ def hold_code(
         session.add(hold)
 
 
-def code_is_free(session: Session, code: str, now: datetime) -> bool:
-    moved_parcel_waits = exists().where(
-        and_(col(Parcel.id) == CodeHold.parcel_id, col(Parcel.status) == ParcelStatus.ON_SHELF)
-    )
-    taken = (
-        session.connection()
-        .execute(
-            sa_select(
-                exists().where(
-                    and_(col(Parcel.pickup_code) == code, col(Parcel.status) == ParcelStatus.ON_SHELF)
-                ),
-                exists().where(
-                    and_(col(CodeHold.code) == code, or_(col(CodeHold.until) > now, moved_parcel_waits))
+_CODE_TAKEN = Hot(
+    sa_select(
+        exists().where(
+            and_(col(Parcel.pickup_code) == bindparam("code"), col(Parcel.status) == ParcelStatus.ON_SHELF)
+        ),
+        exists().where(
+            and_(
+                col(CodeHold.code) == bindparam("code"),
+                or_(
+                    col(CodeHold.until) > bindparam("now"),
+                    # A code a move replaced is held while its parcel is still on a shelf.
+                    exists().where(
+                        and_(
+                            col(Parcel.id) == CodeHold.parcel_id, col(Parcel.status) == ParcelStatus.ON_SHELF
+                        )
+                    ),
                 ),
             )
-        )
-        .one()
+        ),
     )
-    return not any(taken)
+)
+_CURSOR = Hot(sa_select(col(Layer.code_cursor)).where(col(Layer.id) == bindparam("layer_id")))
+_MOVE_CURSOR = Hot(
+    update(Layer).where(col(Layer.id) == bindparam("layer_id")).values(code_cursor=bindparam("cursor"))
+)
+
+
+def code_is_free(session: Session, code: str, now: datetime) -> bool:
+    taken = _CODE_TAKEN.first(session, code=code, now=now)
+    return taken is not None and not any(taken)
 
 
 def allocate_code(session: Session, settings: StationSettings, slot: Slot, now: datetime) -> str:
     """Next free code on the slot's layer, next-fit from its cursor (the layer row is locked by `claim`)."""
-    # The cursor as it is now: `claim` has just locked this row.
-    cursor = (
-        session.connection()
-        .execute(sa_select(col(Layer.code_cursor)).where(col(Layer.id) == slot.layer_id))
-        .scalar_one()
-    )
+    # The cursor as it is now: `claim` has just locked this row (and read it, when `slot` came from there).
+    cursor = slot.code_cursor
+    if cursor is None:
+        cursor = int(_CURSOR.scalar(session, layer_id=slot.layer_id))
     low, high = settings.code_seq_min, settings.code_seq_max
     span = high - low + 1
     start = cursor if low <= cursor <= high else low
@@ -280,12 +358,8 @@ def allocate_code(session: Session, settings: StationSettings, slot: Slot, now: 
         seq = low + (start - low + step) % span
         code = settings.code_template.format(shelf=slot.shelf_label, layer=slot.layer_label, seq=seq)
         if code_is_free(session, code, now):
-            session.connection().execute(
-                update(Layer)
-                .where(col(Layer.id) == slot.layer_id)
-                .values(code_cursor=low + (seq - low + 1) % span)
-                .execution_options(synchronize_session=False)
-            )
+            if step or not slot.cursor_moved:
+                _MOVE_CURSOR.count(session, layer_id=slot.layer_id, cursor=low + (seq - low + 1) % span)
             return code
     raise Refused(
         N_("Every pickup code of layer {shelf}-{layer} is in use or cooling down"),
