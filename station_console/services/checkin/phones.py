@@ -38,6 +38,9 @@ def mask(digits: str) -> str:
 
 def parse_phone(text: str) -> Phone:
     """Read what the clerk typed or the scanner gave; refuse anything that is not a phone."""
+    # Most directory cells and most typing: a plain mobile number, without the normalising below.
+    if text and len(text) == 11 and text.isascii() and _MOBILE.fullmatch(text):
+        return Phone(tail=text[-4:], masked=mask(text), full=text)
     raw = unicodedata.normalize("NFKC", text or "").strip()
     if not raw:
         raise Refused(N_("No phone number given"), code="phone_empty")

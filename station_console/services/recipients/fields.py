@@ -54,6 +54,7 @@ _LANGUAGES = {
     "en": ("en", "english", "英文", "英语"),
 }
 _PHONE_SPLIT = re.compile(r"[;；,，/、|]+|\s{2,}")
+_TRAILING_DIGITS = re.compile(r"(\d+)$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -158,7 +159,9 @@ def floor_of_room(room: str | None) -> int | None:
     """`502` -> 5, `1203` -> 12, `B-302` -> 3: the digits before the last two; None for short numbers."""
     if not room:
         return None
-    match = re.search(r"(\d+)$", room)
+    if room.isascii() and room.isdigit():  # the common case, without the pattern
+        return int(room[:-2]) if len(room) >= 3 else None
+    match = _TRAILING_DIGITS.search(room)
     if match is None or len(match.group(1)) < 3:
         return None
     return int(match.group(1)[:-2])

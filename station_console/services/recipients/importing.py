@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -259,30 +260,45 @@ _PARSERS = {
 }
 
 
-def _person(line: int, row: list[str], columns: dict[str, int], issues: list[Issue]) -> Person | None:
+def _readers(columns: dict[str, int]) -> list[tuple[str, int, Callable[[Any], Any]]]:
+    """(field, column, how its cell is read), worked out once per file rather than per cell."""
+    out: list[tuple[str, int, Callable[[Any], Any]]] = []
+    for name, index in columns.items():
+        if name in ("phone", "phone2"):
+            out.append((name, index, fields.phones))
+        elif name in fields.TEXT_FIELDS:
+            out.append((name, index, partial(fields.text_field, name)))
+        else:
+            out.append((name, index, _PARSERS[name]))
+    return out
+
+
+def _person(
+    line: int, row: list[str], readers: list[tuple[str, int, Callable[[Any], Any]]], issues: list[Issue]
+) -> Person | None:
     values: dict[str, Any] = {}
     phones: list[Phone] = []
-    for name, index in columns.items():
-        cell = row[index] if index < len(row) else ""
+    with_phones = False
+    width = len(row)
+    for name, index, read in readers:
+        cell = row[index] if index < width else ""
         try:
-            if name in ("phone", "phone2"):
-                phones += fields.phones(cell)
-            elif name in fields.TEXT_FIELDS:
-                values[name] = fields.text_field(name, cell)
+            if read is fields.phones:
+                with_phones = True
+                phones += read(cell)
             else:
-                values[name] = _PARSERS[name](cell)
+                values[name] = read(cell)
         except StationError as exc:
             issues.append(Issue(line, exc.code, exc.msgid, {**exc.params}))
             if name in REQUIRED:
                 return None
-            if name not in ("phone", "phone2"):
-                values.pop(name, None)  # left as it is in the directory
+            values.pop(name, None)  # left as it is in the directory
     if not values.get("external_id"):
         issues.append(Issue(line, "no_external_id", N_("No id on this line: skipped"), {}))
         return None
-    if "phone" in columns or "phone2" in columns:
-        values["phones"] = list({p.full: p for p in phones}.values())
-    if "room" in values and "floor" not in columns:
+    if with_phones:
+        values["phones"] = list({p.full: p for p in phones}.values()) if len(phones) > 1 else phones
+    if "room" in values and "floor" not in values and not any(r[0] == "floor" for r in readers):
         values["floor"] = fields.floor_of_room(values["room"])
     return Person(line, values)
 
@@ -304,6 +320,7 @@ def parse(
     issues: list[Issue] = []
     saved = saved_mappings(station).get(mapping) if mapping else None
     chosen = _columns(headers, saved, dict(columns or {}), issues)
+    readers = _readers(chosen)
     people: list[Person] = []
     first_line: dict[str, int] = {}
     duplicates = []
@@ -312,7 +329,7 @@ def parse(
         if not any(c.strip() for c in row):
             continue
         rows_read += 1
-        person = _person(offset, row, chosen, issues)
+        person = _person(offset, row, readers, issues)
         if person is None:
             continue
         key = person.values["external_id"]

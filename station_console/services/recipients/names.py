@@ -16,9 +16,9 @@ import importlib.util
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
-from itertools import combinations, product
+from itertools import combinations, islice, product
 from pathlib import Path
 
 MAX_VARIANTS = 8
@@ -85,28 +85,30 @@ def pinyin_variants(name: str) -> list[tuple[str, str]]:
             han.append(False)
     if not parts:
         return []
-    if all(len(p) == 1 for p in parts[:3]):  # one reading for each: no search needed
-        syllables = [p[0] for p in parts]
-        return [("".join(syllables), "".join(s[0] for s, h in zip(syllables, han, strict=True) if h))]
-    # Other readings only for the first three characters (enough for surnames): the first reading of
-    # each, then one character read otherwise (nearest the start first), then two, ...
-    base = [0] * len(parts)
+    first = [p[0] for p in parts]
+    # Other readings only for the first three characters (enough for surnames).
     variable = [i for i in range(min(3, len(parts))) if len(parts[i]) > 1]
-    choices = [base]
-    for count in range(1, len(variable) + 1):
-        for positions in combinations(variable, count):
-            for others in product(*(range(1, len(parts[p])) for p in positions)):
-                idx = list(base)
-                for position, other in zip(positions, others, strict=True):
-                    idx[position] = other
-                choices.append(idx)
     variants = []
-    for idx in choices[:MAX_VARIANTS]:
-        syllables = [part[i] for part, i in zip(parts, idx, strict=True)]
+    for changes in islice(_other_readings(parts, variable), MAX_VARIANTS):
+        syllables = list(first)
+        for position, other in changes:
+            syllables[position] = parts[position][other]
         full = "".join(syllables)
         initials = "".join(s[0] for s, is_han in zip(syllables, han, strict=True) if is_han)
         variants.append((full, initials))
     return variants
+
+
+def _other_readings(
+    parts: list[tuple[str, ...]], variable: list[int]
+) -> Iterator[tuple[tuple[int, int], ...]]:
+    """(position, reading) changes from the first reading of each character: none, then one character
+    read otherwise (nearest the start first), then two, ... Lazily: only the first few are taken."""
+    yield ()
+    for count in range(1, len(variable) + 1):
+        for positions in combinations(variable, count):
+            for others in product(*(range(1, len(parts[p])) for p in positions)):
+                yield tuple(zip(positions, others, strict=True))
 
 
 @lru_cache(maxsize=65536)  # an import keys every name; many names (and rooms) repeat

@@ -29,8 +29,15 @@ _DATE_IDS = {14, 15, 16, 17, 22, 27, 30, 36, 45, 46, 47, 50, 57}
 _EPOCH = date(1899, 12, 30)  # Excel's day 0, its 1900 leap-year bug included
 
 
+_LOCAL: dict[str, str] = {}  # a sheet repeats a handful of tags hundreds of thousands of times
+
+
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    try:
+        return _LOCAL[tag]
+    except KeyError:
+        _LOCAL[tag] = name = tag.rsplit("}", 1)[-1]
+        return name
 
 
 def _column(ref: str | None, fallback: int) -> int:
@@ -171,13 +178,19 @@ def _sheet_rows(
         for _event, el in iterparse(f):
             name = _local(el.tag)
             if name == "c":
-                index = _column(el.get("r"), len(row))
+                ref = el.get("r")
+                index = _column(ref, len(row)) if ref else len(row)
                 kind = el.get("t", "n")
-                raw = next((c.text for c in el if _local(c.tag) == "v"), None)
+                raw = inline = None
+                for child in el:  # a plain loop: this runs for every cell of the sheet
+                    child_name = _local(child.tag)
+                    if child_name == "v":
+                        raw = child.text
+                    elif child_name == "is":
+                        inline = child
                 if kind == "s":
                     text = shared[int(raw)] if raw is not None else ""
                 elif kind == "inlineStr":
-                    inline = next((c for c in el if _local(c.tag) == "is"), None)
                     text = _text(inline) if inline is not None else ""
                 elif kind == "b":
                     text = "yes" if raw == "1" else "no"
