@@ -356,7 +356,7 @@ def refund(app: CliApp, send: str, reason: str, as_json: bool) -> None:
     from station_console.services.sendout import payments
 
     try:
-        done = payments.refund(app.station, payments.find_send_id(app.station, send), reason)
+        done = payments.refund(app.station, send, reason)
     except StationError as exc:
         fail(exc, as_json=as_json)
         return

@@ -134,6 +134,20 @@ def test_find_a_send_by_number_or_waybill(counter: Station) -> None:
     assert payments.find_send_id(counter, sf(5).lower()) == result.send_id
     with pytest.raises(Exception, match="No send"):
         payments.find_send_id(counter, "SF0000000000000")
+    clerks.act_as(counter, None)
+    with pytest.raises(PermissionDenied):  # nobody signed in learns nothing, not even that it exists
+        payments.find_send_id(counter, f"#{result.send_id}")
+
+
+def test_a_clerk_is_told_who_may_refund_before_whether_the_send_exists(counter: Station) -> None:
+    kept = send(counter, waybill=sf(1))
+    for ref in ("SF0000000000000", "#999", sf(1)):
+        with pytest.raises(PermissionDenied):
+            payments.refund(counter, ref, "wrong address")
+    as_manager(counter)
+    with pytest.raises(Exception, match="No send"):
+        payments.refund(counter, "SF0000000000000", "wrong address")
+    assert payments.refund(counter, sf(1).lower(), "wrong address").send_id == kept.send_id
 
 
 def test_nobody_signed_in_hands_nothing_over(counter: Station) -> None:

@@ -16,7 +16,7 @@ from db.models import Carrier, Send, SendEvent, SendStatus
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _
 from station_console.services.core import audit
-from station_console.services.core.roles import require_manager
+from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 from station_console.services.sendout.inputs import text_field
 
@@ -65,6 +65,7 @@ class Refund:
 
 def find_send_id(station: Station, ref: str) -> int:
     """A send by its id (`#12` or `12`) or its waybill number (the live one first)."""
+    require(station, "view")
     text = ref.strip().lstrip("#")
     with station.read() as session:
         if text.isdigit() and len(text) < 10:
@@ -80,10 +81,15 @@ def find_send_id(station: Station, ref: str) -> int:
     raise NotFound(N_("No send with number or waybill {ref}"), code="send_not_found", ref=ref[:40])
 
 
-def refund(station: Station, send_id: int, reason: str) -> Refund:
-    """Cancel a send still at the counter and refund what was paid (manager)."""
+def refund(station: Station, send: int | str, reason: str) -> Refund:
+    """Cancel a send still at the counter and refund what was paid (manager).
+
+    `send` is its id, or what the clerk typed (`#12`, a waybill): looked up only after the role check,
+    so a clerk is told who may refund before whether the send exists.
+    """
     require_manager(station, "refund")
     why = text_field(reason, _("Reason"), limit=200)
+    send_id = send if isinstance(send, int) else find_send_id(station, send)
 
     def work(session: Session) -> Refund:
         send = session.get(Send, send_id)
