@@ -25,7 +25,7 @@ COLUMNS = (
     ("returned", N_("Returned")),
     ("written_off", N_("Written off")),
     ("closing", N_("Closing")),
-    ("fees_cents", N_("Fees")),
+    ("fees_cents", N_("Delivery fees")),
 )
 SEND_COLUMNS = (
     ("carrier", N_("Carrier")),
