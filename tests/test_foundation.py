@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 from alembic import command
-from sqlmodel import func, select
+from sqlmodel import col, func, select, update
 
 from db.engine import create_station_engine
 from db.migrate import alembic_config, current_revision, head_revision, upgrade
-from db.models import Carrier, Layer, Parcel, Shelf
+from db.models import Carrier, Layer, Parcel, Setting, Shelf
 from station_console.services.admin.setup import DEFAULT_LAYOUT, carrier_seed, init_station, open_station
 from station_console.services.core.station import Station
+from station_console.settings import StationSettings
 
 
 def test_migrations_reach_head_and_match_the_models(db_url: str) -> None:
@@ -122,3 +123,30 @@ def test_business_day_follows_the_station_time_zone(station: Station, clock) -> 
 
     clock.now = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)  # 01:30 next day in Shanghai
     assert station.business_day() == date(2026, 11, 26)
+
+
+def test_a_stored_setting_the_rules_refuse_falls_back_to_its_default(
+    station: Station, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A value written around the console (by hand, by an older version) never stops the station."""
+    good = station.settings()
+    with station.engine.begin() as conn:
+        conn.execute(
+            update(Setting)
+            .where(col(Setting.key) == "station")
+            .values(
+                value={**good.model_dump(mode="json"), "timezone": "Mars/Olympus", "station_name": "Gate 7"}
+            )
+        )
+    station.forget_settings()
+    with caplog.at_level("WARNING"):
+        loaded = station.settings()
+    assert loaded.station_name == "Gate 7"  # the valid values are kept
+    assert loaded.timezone == StationSettings().timezone != "Mars/Olympus"
+    assert "timezone" in caplog.text
+    with station.engine.begin() as conn:
+        conn.execute(
+            update(Setting).where(col(Setting.key) == "station").values(value=["not", "a", "mapping"])
+        )
+    station.forget_settings()
+    assert station.settings().station_name == StationSettings().station_name
