@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 import threading
 import time
 from pathlib import Path
@@ -59,7 +60,10 @@ def test_the_file_exchange_with_the_carrier_client(tmp_path: Path) -> None:
     assert (bill.waybill, bill.sort_code, bill.reference) == ("SF1234567890123", "755W-XJ", "ref-1")
     sent = json.loads((tmp_path / "requests" / "ref-1.json").read_text(encoding="utf-8"))
     assert (sent["carrier"], sent["recipient_phone"], sent["weight_g"]) == ("SF", "13987654321", 1200)
-    assert not list((tmp_path / "requests").glob(".*.tmp"))  # written whole, then renamed
+    assert [f.name for f in (tmp_path / "requests").iterdir()] == ["ref-1.json"]  # written whole, renamed
+    # names, phones, addresses: readable by the station's user only
+    assert stat.S_IMODE((tmp_path / "requests" / "ref-1.json").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "requests").stat().st_mode) == 0o700
     FileProvider(tmp_path).cancel(bill)
     assert json.loads((tmp_path / "cancels" / "ref-1.json").read_text()) == {
         "carrier": "SF",

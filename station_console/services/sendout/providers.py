@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -23,6 +22,7 @@ from typing import Any, Protocol
 
 from station_console.errors import StationError
 from station_console.i18n import N_
+from station_console.private_files import private_dir, write_atomic
 
 
 class ProviderFailed(StationError):
@@ -113,11 +113,10 @@ class FileProvider:
     name: str = "file"
 
     def _write(self, sub: str, reference: str, data: dict[str, Any]) -> None:
-        target = self.folder / sub
-        target.mkdir(parents=True, exist_ok=True)
-        tmp = target / f".{reference}.tmp"
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, target / f"{reference}.json")  # the client never sees half a file
+        # Names, phones and addresses: this user's only (the carrier client runs as the station's
+        # user), and written whole, so the client never sees half a file.
+        target = private_dir(self.folder / sub)
+        write_atomic(target / f"{reference}.json", json.dumps(data, ensure_ascii=False, indent=1))
 
     def request(self, order: EWaybillOrder) -> EWaybill:
         try:
