@@ -66,6 +66,17 @@ def test_matching_ranks_whole_tokens_first_and_treats_wildcards_as_text(campus: 
     assert matching.match(campus, "x" * 5000) == []
 
 
+def test_the_likeliest_reading_comes_first_even_among_many(campus: Station) -> None:
+    """丁 also reads zheng: 70 people named 丁文 also answer `zw`, but 周伟 and 张文 read that way first."""
+    for n in range(70):
+        directory.add(campus, {"name": "丁文", "external_id": f"d{n:03d}"})
+    directory.add(campus, {"name": "周伟", "external_id": "z1"})
+    directory.add(campus, {"name": "张文", "external_id": "z2"})
+    assert set(names(matching.match(campus, "zw"))[:2]) == {"周伟", "张文"}
+    assert names(matching.match(campus, "dw"))[0] == "丁文"
+    assert names(matching.match(campus, "zhengwen"))[0] == "丁文"  # the other reading still finds him
+
+
 def test_deactivated_people_are_not_offered(campus: Station) -> None:
     directory.set_active(campus, "00123", False)
     assert "张三" not in names(matching.match(campus, "zs"))

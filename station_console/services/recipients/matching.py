@@ -12,7 +12,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import Integer, case, func, or_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, EventKind, Layer, Parcel, ParcelStatus, Recipient, RecipientPhone, Shelf
@@ -24,7 +26,7 @@ from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.recipients.directory import find_row, masked_phones
-from station_console.services.recipients.names import has_han, normalise
+from station_console.services.recipients.names import MAX_LENGTH, has_han, normalise
 
 FETCH = 60  # rows read per query; ranked here, the best `limit` kept
 
@@ -46,6 +48,25 @@ class Match:
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "consent_missing": self.consent_missing}
+
+
+class _position(FunctionElement[int]):
+    """Where `needle` starts in `haystack` (1-based, 0 when absent): `instr` on SQLite, `strpos` on
+    PostgreSQL (SQLAlchemy has no portable spelling)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "position"
+
+
+@compiles(_position)
+def _instr(element: _position, compiler: Any, **kw: Any) -> str:
+    return f"instr({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_position, "postgresql")
+def _strpos(element: _position, compiler: Any, **kw: Any) -> str:
+    return f"strpos({compiler.process(element.clauses, **kw)})"
 
 
 def _like(text: str) -> str:
@@ -70,11 +91,19 @@ def match(station: Station, text: str, *, limit: int = 8) -> list[Match]:
     if len(query) == 4 and query.isdigit():
         tails = select(RecipientPhone.recipient_id).where(RecipientPhone.phone_tail == query)
         cond = or_(cond, col(Recipient.id).in_(tails))
+    # Earliest in the key first: a key lists the name, then its likeliest reading's pinyin and initials,
+    # then the rarer readings, so 张伟 (`zw`) comes before 丁伟 read zheng-wei, even among thousands.
+    where = _position(col(Recipient.search_name), query if has_han(query) or "-" in query else f" {query}")
     with station.read() as session:
         rows = session.exec(
             select(Recipient)
             .where(col(Recipient.active), cond)
-            .order_by(func.length(Recipient.name), col(Recipient.name), col(Recipient.id))
+            .order_by(
+                case((where == 0, MAX_LENGTH + 1), else_=where),  # 0: found by a phone tail alone
+                func.length(Recipient.name),
+                col(Recipient.name),
+                col(Recipient.id),
+            )
             .limit(FETCH)
         ).all()
         phones = masked_phones(session, [r.id for r in rows if r.id is not None])
