@@ -174,7 +174,11 @@ def _counter_clerk(station: Station, name: str, role: str, counter: str) -> Stat
         session.flush()
         return row.id or 0
 
-    return replace(station, clerk_id=station.run(work), clerk_role=role, counter=counter, _settings=None)
+    # A race's loser waits for the winner's commit; on a loaded test machine that can take longer
+    # than a clerk's 5 s, and `database_locked` would then say nothing about the race itself.
+    return replace(
+        station, clerk_id=station.run(work), clerk_role=role, counter=counter, _settings=None, busy_wait_s=30
+    )
 
 
 def _competitor(kind: str, st: Station, waybill: str, batch: int | None) -> Callable[[], object]:
