@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Float, and_, bindparam, case, cast, exists, func, or_, update
+from sqlalchemy import Float, and_, bindparam, case, cast, exists, func, literal_column, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -313,11 +313,12 @@ def hold_code(
         session.add(hold)
 
 
+# Written into the statement, not bound: only a literal matches the partial index
+# uq_parcel_code_on_shelf's WHERE (a bound status would scan every parcel on the shelves).
+_ON_SHELF = literal_column(f"'{ParcelStatus.ON_SHELF.value}'")
 _CODE_TAKEN = Hot(
     sa_select(
-        exists().where(
-            and_(col(Parcel.pickup_code) == bindparam("code"), col(Parcel.status) == ParcelStatus.ON_SHELF)
-        ),
+        exists().where(and_(col(Parcel.pickup_code) == bindparam("code"), col(Parcel.status) == _ON_SHELF)),
         exists().where(
             and_(
                 col(CodeHold.code) == bindparam("code"),
