@@ -55,7 +55,7 @@ class Slot:
 
 # Written into a statement, not bound: only a literal matches a partial index's WHERE (a bound status
 # would scan every parcel on the shelves for a code).
-_ON_SHELF = literal_column(f"'{ParcelStatus.ON_SHELF.value}'")
+_ON_SHELF: Any = literal_column(f"'{ParcelStatus.ON_SHELF.value}'")
 
 
 def size_letter(size: str) -> str:
