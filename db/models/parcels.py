@@ -10,6 +10,10 @@ from db.types import UTCDateTime
 _ON_SHELF = text("status = 'on_shelf'")
 _IN_BATCH = text("courier_batch_id IS NOT NULL")
 _PREALERTED = text("prealert_id IS NOT NULL")
+_PICKED_UP = text("picked_up_at IS NOT NULL")
+_RETURNED = text("returned_at IS NOT NULL")
+_WRITTEN_OFF = text("written_off_at IS NOT NULL")
+_HAS_RECIPIENT = text("recipient_id IS NOT NULL")
 
 
 class ParcelBase(SQLModel):
@@ -46,14 +50,38 @@ class Parcel(ParcelBase, table=True):
         Index("ix_parcel_waybill", "waybill"),
         Index("ix_parcel_phone_tail_status", "phone_tail", "status"),
         Index("ix_parcel_status_checked_in", "status", "checked_in_at"),
-        Index("ix_parcel_business_day", "business_day"),
         Index("ix_parcel_layer_status", "layer_id", "status"),
-        Index("ix_parcel_picked_up_at", "picked_up_at"),
-        # End-of-day reconciliation: exits in a day, and check-ins per day and carrier (forecast).
-        Index("ix_parcel_returned_at", "returned_at"),
-        Index("ix_parcel_written_off_at", "written_off_at"),
+        # End-of-day reconciliation: exits in a day, and check-ins per day and carrier (forecast; also
+        # the parcels of one business day). The exits' indexes hold only parcels that left (a
+        # check-in writes none of them); the pickups' one has what the report reads of each, so its
+        # day of pickups is read from the index alone.
+        Index(
+            "ix_parcel_picked_up",
+            "picked_up_at",
+            "checked_in_at",
+            "status",
+            "carrier_id",
+            "picked_up_by",
+            "returned_at",
+            "written_off_at",
+            sqlite_where=_PICKED_UP,
+            postgresql_where=_PICKED_UP,
+        ),
+        Index("ix_parcel_returned_at", "returned_at", sqlite_where=_RETURNED, postgresql_where=_RETURNED),
+        Index(
+            "ix_parcel_written_off_at",
+            "written_off_at",
+            sqlite_where=_WRITTEN_OFF,
+            postgresql_where=_WRITTEN_OFF,
+        ),
         Index("ix_parcel_day_carrier", "business_day", "carrier_id", "status"),
-        Index("ix_parcel_recipient_status", "recipient_id", "status"),
+        Index(
+            "ix_parcel_recipient_status",
+            "recipient_id",
+            "status",
+            sqlite_where=_HAS_RECIPIENT,
+            postgresql_where=_HAS_RECIPIENT,
+        ),
         # A courier's handover batch: only parcels received in one are indexed.
         Index(
             "ix_parcel_courier_batch",

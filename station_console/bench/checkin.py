@@ -191,8 +191,9 @@ def floor_same_writes(sqlite_path: str, samples: int) -> list[float]:
 def _same_writes(sqlite_path: str) -> Iterator[float]:
     """Seconds per raw sqlite3 transaction doing what one check-in does, statement for statement.
 
-    The same reads (duplicate, pre-alert, code check, closed days) and writes (the layer's pick and claim
-    with its cursor, parcel, label job, message, event, chain head) on the bench database, WAL and
+    The same reads (duplicate, pre-alert, the recipient's parcels, code check, closed days) and writes (the
+    layer's pick and claim with its cursor, parcel, label job, message, event, chain head) on the bench
+    database, WAL and
     synchronous=FULL: the floor of the check-in itself, not of a single row.
     """
     conn = sqlite3.connect(sqlite_path, isolation_level=None)
@@ -218,17 +219,21 @@ def _same_writes(sqlite_path: str) -> Iterator[float]:
                 "ORDER BY id DESC LIMIT 1",
                 (waybill,),
             ).fetchone()
+            # Whether the recipient has parcels on the shelves (they have not: the plain pick follows).
+            conn.execute(
+                "SELECT EXISTS (SELECT * FROM parcel WHERE phone_full = ? AND phone_tail = ? "
+                "AND status = 'on_shelf')",
+                ("13800005678", "5678"),
+            ).fetchone()
             # The layer claim: the policy's pick as a subquery, the claim and the cursor in one UPDATE.
             conn.execute(
                 "UPDATE layer SET used_units = used_units + 0, parcel_count = parcel_count + 0, "
                 "code_cursor = code_cursor WHERE id = (SELECT layer.id FROM layer JOIN shelf ON shelf.id = "
-                "layer.shelf_id LEFT JOIN (SELECT layer_id, count(*) AS n FROM parcel WHERE phone_tail = ? "
-                "AND status = 'on_shelf' GROUP BY layer_id) mine ON mine.layer_id = layer.id "
-                "WHERE layer.retired_at IS NULL AND shelf.retired_at IS NULL AND layer.id = ? "
-                "ORDER BY mine.n DESC, CAST(layer.used_units AS REAL) / layer.capacity_units, "
-                "shelf.walk_order, layer.walk_order LIMIT 1) AND used_units + 0 <= capacity_units "
-                "RETURNING id, shelf_id, label, code_cursor",
-                ("5678", layer_id),
+                "layer.shelf_id WHERE layer.retired_at IS NULL AND shelf.retired_at IS NULL AND layer.id = ? "
+                "ORDER BY CASE WHEN shelf.zone = 'overflow' THEN 1 ELSE 0 END, "
+                "CAST(layer.used_units AS REAL) / layer.capacity_units, shelf.walk_order, layer.walk_order "
+                "LIMIT 1) AND used_units + 0 <= capacity_units RETURNING id, shelf_id, label, code_cursor",
+                (layer_id,),
             ).fetchone()
             conn.execute(
                 "SELECT EXISTS (SELECT * FROM parcel WHERE pickup_code = ? AND status = 'on_shelf'), "

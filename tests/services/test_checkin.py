@@ -58,7 +58,7 @@ def test_nothing_is_written_when_a_later_step_fails(
     def broken(*_a: object, **_k: object) -> None:
         raise RuntimeError("printer table on fire")
 
-    monkeypatch.setattr(printing, "queue_label", broken)
+    monkeypatch.setattr(printing, "queue_label_row", broken)
     with pytest.raises(RuntimeError):
         check_in(station, wb(2))
     assert counts(station) == before

@@ -218,3 +218,12 @@ def test_a_tampered_row_is_found_by_the_aggregates_and_listed_parcel_by_parcel(s
     }
     assert {kept, today}.isdisjoint(d.parcel_id for d in rec.differences)
     assert line(rec, "SF")["opening"] == 1 and line(rec, "SF")["picked_up"] == 0
+
+
+def test_time_to_pickup_of_an_odd_count_is_its_middle_pickup_and_nearest_rank_p90(station: Station) -> None:
+    minutes = [7, 3, 30, 12, 5, 61, 9]  # sorted: 3 5 7 9 12 30 61; the 90th percentile is rank 7 of 7
+    for i, m in enumerate(minutes):
+        pid = put(station, f"SF30000000000{i:02d}", "SF", local(D, 8))
+        leave(station, pid, "picked_up", local(D, 8) + timedelta(minutes=m, microseconds=i))
+    ttp = build_report(station, D)["time_to_pickup"]
+    assert ttp == {"count": 7, "median_minutes": 9.0, "p90_minutes": 61.0}

@@ -1,8 +1,8 @@
 """Live view: tell a console when another counter changed something (a check-in, a pickup, a move).
 
 Every state change goes through `audit.record`, which calls `core.changes.announce()` in the same
-transaction. On PostgreSQL that is `pg_notify('station_changes', json)`, delivered to listeners only
-when the transaction commits (never for a rolled-back one). A `ChangeFeed` listens on its own psycopg
+transaction. On PostgreSQL that is `pg_notify('station_changes', json)`, sent once the transaction has
+committed (never for a rolled-back one; see core/changes.py for why not inside it). A `ChangeFeed` listens on its own psycopg
 connection (LISTEN), or on SQLite polls the newest `parcel_event` id every `poll_interval` seconds.
 
 Usage (from a thread; `wait` blocks): `feed = ChangeFeed(engine)`, then `feed.wait(0.5)` in a loop

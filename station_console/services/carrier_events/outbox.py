@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -40,10 +40,21 @@ def target_for(settings: StationSettings, carrier: str) -> EventTarget | None:
     return target if target is not None and target.channel != "none" else None
 
 
+class ParcelKeys(Protocol):
+    """What an event needs of its parcel: a model object, or the check-in's plain row."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def carrier_id(self) -> int: ...
+    @property
+    def waybill(self) -> str: ...
+
+
 def queue(
     session: Session,
     station: Station,
-    parcel: Parcel,
+    parcel: ParcelKeys,
     kind: str,
     *,
     carrier: str,

@@ -13,7 +13,7 @@ the one way a phone joins a parcel after its check-in): its label is held for th
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
@@ -152,41 +152,45 @@ def check_in(
         )
         now = station.now()
         code = slots.allocate_code(session, settings, slot, now)
-        parcel = Parcel(
-            waybill=waybill,
-            carrier_id=carrier_id,
-            size=size,
-            status=ParcelStatus.ON_SHELF,
-            shelf_id=slot.shelf_id,
-            layer_id=slot.layer_id,
-            pickup_code=code,
-            redelivery=redelivery,
-            phone_tail=phone.tail if phone else None,
-            masked_phone=phone.masked if phone else None,
-            phone_full=phone.full if phone else None,
-            email=email or (addressee.email if addressee else None),
+        day_of = station.day_of(now, session=session)
+        # A plain row, not a model object: the check-in's hot path (db/fast.py).
+        row: dict[str, Any] = {
+            "waybill": waybill,
+            "carrier_id": carrier_id,
+            "size": size,
+            "status": ParcelStatus.ON_SHELF,
+            "shelf_id": slot.shelf_id,
+            "layer_id": slot.layer_id,
+            "pickup_code": code,
+            "redelivery": redelivery,
+            "phone_tail": phone.tail if phone else None,
+            "masked_phone": phone.masked if phone else None,
+            "phone_full": phone.full if phone else None,
+            "email": email or (addressee.email if addressee else None),
             # The station's directory spells the name better than a carrier's (often masked) pre-alert.
-            recipient_name=clean(recipient_name, 64)
+            "recipient_name": clean(recipient_name, 64)
             or (addressee.name if addressee else None)
             or (expected.recipient_name if expected else None),
-            recipient_id=addressee.id if addressee else None,
-            recipient_type=expected.recipient_type if expected else None,
-            courier_batch_id=courier_batch,
-            prealert_id=expected.id if expected else None,
-            checked_in_at=now,
-            checked_in_by=station.clerk_id,
-            checked_in_counter=station.counter,
-            business_day=station.business_day(now, session=session),
-        )
-        fast.insert(session, parcel)
+            "recipient_id": addressee.id if addressee else None,
+            "recipient_type": expected.recipient_type if expected else None,
+            "courier_batch_id": courier_batch,
+            "prealert_id": expected.id if expected else None,
+            "checked_in_at": now,
+            "checked_in_by": station.clerk_id,
+            "checked_in_counter": station.counter,
+            "business_day": day_of[0],
+        }
+        parcel_id = fast.insert_row(session, Parcel, row)
         if hold_label:
             jobs.release_held(session, station)
-        job = jobs.queue_label(session, station, parcel, hold=hold_label and phone is None)
-        if outbox.reachable(parcel):
-            outbox.queue_checkin(
+        job_id = jobs.queue_label_row(session, station, parcel_id, hold=hold_label and phone is None)
+        if row["phone_full"] or row["email"]:  # reachable (notify/outbox.py)
+            outbox.queue_checkin_row(
                 session,
                 station,
-                parcel,
+                parcel_id=parcel_id,
+                pickup_code=code,
+                checked_in_at=now,
                 carrier=carrier_short,
                 shelf=slot.shelf_label,
                 layer=slot.layer_label,
@@ -194,7 +198,7 @@ def check_in(
         carrier_outbox.queue(
             session,
             station,
-            parcel,
+            _NewParcel(parcel_id, carrier_id, waybill),
             carrier_outbox.CHECKED_IN,
             carrier=carrier,
             at=now,
@@ -214,8 +218,9 @@ def check_in(
             session,
             station,
             EventKind.CHECKED_IN,
-            parcel_id=parcel.id,
+            parcel_id=parcel_id,
             at=now,
+            day_of=day_of,
             details={
                 "raw": detection.raw[:80],
                 "waybill": waybill,
@@ -224,7 +229,7 @@ def check_in(
                 "size": size,
                 "shelf": slot.shelf_label,
                 "layer": slot.layer_label,
-                "masked_phone": parcel.masked_phone,
+                "masked_phone": row["masked_phone"],
                 "redelivery": redelivery,
                 "overflow": overflow,
                 "forced_carrier": forced,
@@ -232,18 +237,18 @@ def check_in(
             },
         )
         return CheckinResult(
-            parcel_id=parcel.id or 0,
+            parcel_id=parcel_id,
             waybill=waybill,
             carrier=carrier,
             shelf=slot.shelf_label,
             layer=slot.layer_label,
             pickup_code=code,
             size=size,
-            masked_phone=parcel.masked_phone,
-            status=parcel.status,
+            masked_phone=row["masked_phone"],
+            status=ParcelStatus.ON_SHELF,
             redelivery=redelivery,
             overflow=overflow,
-            label_job=job.id,
+            label_job=job_id,
             recipient_id=addressee.id if addressee else None,
             consent_missing=addressee.consent_missing if addressee else False,
             wants_door=addressee is not None and addressee.preference == "door",
@@ -251,6 +256,14 @@ def check_in(
         )
 
     return station.run(work)
+
+
+class _NewParcel(NamedTuple):
+    """What the carrier outbox needs of the parcel just written as a plain row."""
+
+    id: int
+    carrier_id: int
+    waybill: str
 
 
 # The check-in's own reads, on the driver's cursor (db/fast.py).

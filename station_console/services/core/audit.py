@@ -98,6 +98,7 @@ def record(
     parcel_id: int | None = None,
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
+    day_of: tuple[date, bool] | None = None,
 ) -> int:
     """Append one event to this counter's chain in the caller's transaction; returns its id.
 
@@ -106,9 +107,10 @@ def record(
     (another process of this counter wrote since, or this process's last transaction rolled back) the
     event is withdrawn and written again on the head read under its lock, so a chain never forks and
     its event ids follow it. Other counters write their own chains meanwhile: none waits for another.
+    `day_of`: `station.day_of(at)` already read in this transaction (see `guard_event`).
     """
     at = at or station.now()
-    business_day = guard_event(session, station, str(kind), parcel_id, at)
+    business_day = guard_event(session, station, str(kind), parcel_id, at, day_of)
     chain = station.counter
     values: dict[str, Any] = {
         "parcel_id": parcel_id,

@@ -55,10 +55,18 @@ def assert_day_open(session: Session, station: Station, day: date) -> None:
         _refuse(day)
 
 
-def guard_event(session: Session, station: Station, kind: str, parcel_id: int | None, at: datetime) -> date:
+def guard_event(
+    session: Session,
+    station: Station,
+    kind: str,
+    parcel_id: int | None,
+    at: datetime,
+    day_of: tuple[date, bool] | None = None,
+) -> date:
     """Called for every audit event: its business day, refused when the event would land on, or undo
-    something of, a closed day."""
-    day, closed = station.day_of(at, session=session)
+    something of, a closed day. `day_of`: `station.day_of(at)` as the caller read it in this
+    transaction (the check-in has, for its parcel row), not read again."""
+    day, closed = day_of or station.day_of(at, session=session)
     if kind not in FIGURE_KINDS:
         return day
     if closed:

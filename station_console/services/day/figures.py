@@ -7,7 +7,6 @@ forecast and the close status.
 
 from __future__ import annotations
 
-import statistics
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -99,20 +98,28 @@ def overdue_at_close(records: sql.Records, carriers: dict[int, CarrierInfo]) -> 
     return {"totals": totals, "carriers": dict(sorted(per.items()))}
 
 
-def _percentile(sorted_values: list[float], q: float) -> float:
+def _percentile(ranked: sql.Ranked, q: float) -> float:
     """Nearest-rank percentile: the smallest value with at least q of the values at or below it."""
-    rank = max(1, -(-len(sorted_values) * q // 1))
-    return sorted_values[int(rank) - 1]
+    rank = max(1, -(-ranked.count * q // 1))
+    return ranked.minutes[int(rank)]
+
+
+def _median(ranked: sql.Ranked) -> float:
+    """As `statistics.median` of all the values: the middle one, or the mean of the middle two."""
+    n = ranked.count
+    if n % 2:
+        return ranked.minutes[(n + 1) // 2]
+    return (ranked.minutes[n // 2] + ranked.minutes[n // 2 + 1]) / 2
 
 
 def time_to_pickup(session: Session, keys: DayKeys) -> dict[str, Any]:
-    minutes = sql.pickup_minutes(session, keys)
-    if not minutes:
+    ranked = sql.pickup_ranks(session, keys)
+    if not ranked.count:
         return {"count": 0, "median_minutes": None, "p90_minutes": None}
     return {
-        "count": len(minutes),
-        "median_minutes": round(statistics.median(minutes), 1),
-        "p90_minutes": round(_percentile(minutes, 0.9), 1),
+        "count": ranked.count,
+        "median_minutes": round(_median(ranked), 1),
+        "p90_minutes": round(_percentile(ranked, 0.9), 1),
     }
 
 

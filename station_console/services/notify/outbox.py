@@ -13,6 +13,7 @@ code is a "code changed" message of its own (`queue_code_changed`).
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -33,26 +34,44 @@ def queue(
     key: str | None = None,
 ) -> Notification:
     """Queue `kind` for `parcel`; `key` names the message once (a reminder per parcel and day)."""
-    note = Notification(
-        parcel_id=parcel.id,
-        kind=kind,
-        idempotency_key=key or uuid.uuid4().hex,
-        payload=payload,
-        created_at=station.now(),
-        next_attempt_at=station.now(),
-    )
+    note = Notification(**_row(station, parcel.id, kind, payload, key))
     fast.insert(session, note)
     return note
+
+
+def _row(
+    station: Station, parcel_id: int | None, kind: str, payload: dict[str, Any], key: str | None
+) -> dict[str, Any]:
+    now = station.now()
+    return {
+        "parcel_id": parcel_id,
+        "kind": kind,
+        "idempotency_key": key or uuid.uuid4().hex,
+        "payload": payload,
+        "created_at": now,
+        "next_attempt_at": now,
+    }
 
 
 def parcel_payload(
     parcel: Parcel, *, carrier: str = "", shelf: str | None = None, layer: str | None = None, **extra: Any
 ) -> dict[str, Any]:
     """What every message about a parcel carries (the sender reads the location again when it sends)."""
+    return _payload(parcel.pickup_code, parcel.checked_in_at, carrier, shelf, layer, extra)
+
+
+def _payload(
+    code: str | None,
+    checked_in_at: datetime,
+    carrier: str,
+    shelf: str | None,
+    layer: str | None,
+    extra: dict[str, Any],
+) -> dict[str, Any]:
     payload: dict[str, Any] = {
-        "pickup_code": parcel.pickup_code,
+        "pickup_code": code,
         "carrier": carrier,
-        "checked_in_at": parcel.checked_in_at.isoformat(),
+        "checked_in_at": checked_in_at.isoformat(),
     }
     if shelf is not None or layer is not None:
         payload["shelf"], payload["layer"] = shelf or "?", layer or "?"
@@ -65,6 +84,22 @@ def queue_checkin(
     return queue(
         session, station, parcel, "checkin", parcel_payload(parcel, carrier=carrier, shelf=shelf, layer=layer)
     )
+
+
+def queue_checkin_row(
+    session: Session,
+    station: Station,
+    *,
+    parcel_id: int,
+    pickup_code: str,
+    checked_in_at: datetime,
+    carrier: str,
+    shelf: str,
+    layer: str,
+) -> int:
+    """`queue_checkin` for a parcel written as a plain row (check-in): the message's id, no model object."""
+    payload = _payload(pickup_code, checked_in_at, carrier, shelf, layer, {})
+    return fast.insert_row(session, Notification, _row(station, parcel_id, "checkin", payload, None))
 
 
 def reachable(parcel: Parcel) -> bool:

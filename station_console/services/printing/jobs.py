@@ -48,6 +48,7 @@ __all__ = [
     "cancel_jobs_for_parcel",
     "process_queue",
     "queue_label",
+    "queue_label_row",
     "queue_document",
     "queue_manifest",
     "queue_receipt",
@@ -90,6 +91,11 @@ def queue_label(
     if parcel.id is None:
         session.flush()
     return _add_job(session, station, "label", parcel_id=parcel.id, printer=printer, held=hold)
+
+
+def queue_label_row(session: Session, station: Station, parcel_id: int, *, hold: bool = False) -> int:
+    """`queue_label` for a parcel written as a plain row (check-in): the job's id, no model object."""
+    return fast.insert_row(session, PrintJob, _job_row(station, "label", parcel_id, None, None, hold))
 
 
 def release_held(session: Session, station: Station, *, parcel_id: int | None = None) -> int:
@@ -211,17 +217,28 @@ def _add_job(
     payload: dict[str, Any] | None = None,
     held: bool = False,
 ) -> PrintJob:
-    job = PrintJob(
-        kind=kind,
-        parcel_id=parcel_id,
-        printer=printer,
-        counter=station.counter,
-        status=JobStatus.HELD if held else JobStatus.QUEUED,
-        payload=payload or {},
-        created_at=station.now(),
-    )
-    fast.insert(session, job)  # on the check-in path: no ORM unit of work
+    job = PrintJob(**_job_row(station, kind, parcel_id, printer, payload, held))
+    fast.insert(session, job)  # no ORM unit of work
     return job
+
+
+def _job_row(
+    station: Station,
+    kind: str,
+    parcel_id: int | None,
+    printer: str | None,
+    payload: dict[str, Any] | None,
+    held: bool,
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "parcel_id": parcel_id,
+        "printer": printer,
+        "counter": station.counter,
+        "status": JobStatus.HELD if held else JobStatus.QUEUED,
+        "payload": payload or {},
+        "created_at": station.now(),
+    }
 
 
 # -- clerk actions (own transactions) ---------------------------------------------------------------

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Float, and_, bindparam, case, cast, exists, func, or_, update
+from sqlalchemy import Float, and_, bindparam, case, cast, exists, func, literal_column, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -51,6 +51,11 @@ class Slot:
     # already moved the cursor past it, for the usual case where that code is free.
     code_cursor: int | None = None
     cursor_moved: bool = False
+
+
+# Written into a statement, not bound: only a literal matches a partial index's WHERE (a bound status
+# would scan every parcel on the shelves for a code).
+_ON_SHELF: Any = literal_column(f"'{ParcelStatus.ON_SHELF.value}'")
 
 
 def size_letter(size: str) -> str:
@@ -191,6 +196,14 @@ def _claim_best(recipient: str | None, fill_in_order: bool, xl: bool, skip_locke
     )
 
 
+@cache
+def _has_parcels(recipient: str) -> Hot:
+    """Whether the recipient has a parcel on the shelves (one probe of their index)."""
+    return Hot(
+        sa_select(exists().where(and_(_recipient_condition(recipient), col(Parcel.status) == _ON_SHELF)))
+    )
+
+
 def _advanced(cursor: Any) -> Any:
     """The cursor one past where the next code starts (SEQ `low`..`high`, wrapping): allocate_code's
     step, taken by the claim so that the usual check-in, whose first code is free, writes the layer once."""
@@ -239,7 +252,11 @@ def assign(
 ) -> Slot:
     """Choose and claim a slot for one parcel in one statement, or refuse with the reason."""
     recipient, params = _recipient(phone_full, masked_phone, phone_tail, recipient_id)
-    if not settings.group_recipient:
+    if not settings.group_recipient or (
+        recipient is not None and not _has_parcels(recipient).scalar(session, **params)
+    ):
+        # No parcels of theirs on the shelves (the usual case): the plain pick, without the join
+        # that groups their parcels by layer (several times its cost).
         recipient, params = None, {}
     params.update(
         low=settings.code_seq_min,
@@ -315,9 +332,7 @@ def hold_code(
 
 _CODE_TAKEN = Hot(
     sa_select(
-        exists().where(
-            and_(col(Parcel.pickup_code) == bindparam("code"), col(Parcel.status) == ParcelStatus.ON_SHELF)
-        ),
+        exists().where(and_(col(Parcel.pickup_code) == bindparam("code"), col(Parcel.status) == _ON_SHELF)),
         exists().where(
             and_(
                 col(CodeHold.code) == bindparam("code"),
