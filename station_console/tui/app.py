@@ -13,6 +13,7 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from station_console import settle_memory
 from station_console.i18n import N_, _
 from station_console.logs import setup_logging
 from station_console.safe_text import visible
@@ -178,6 +179,7 @@ class StationApp(ClerkSessionMixin, App[None]):
 
         if self._devices or not self.is_running:
             return
+        settle_memory()
         # Device scanners (HID, serial, dummy) post Scanned messages.
         self.scanner_bridge = ScannerBridge(self)
         self.print_worker = PrintWorker(self)  # labels go out in a thread; check-in never waits for it
