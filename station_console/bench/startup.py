@@ -3,6 +3,10 @@
 The child imports the console, opens the station (migration check included), mounts the app the way
 `station` does (sign-in required) and says READY once Textual is idle; the parent's clock runs from
 spawn to that line, so interpreter start and every import count, as they do for a clerk.
+
+The floor is the same clock on the least a Textual console can do: `import textual.app` and an app
+of one label, run the same way to its first idle. Console and floor alternate, so both see the same
+machine load.
 """
 
 from __future__ import annotations
@@ -30,12 +34,30 @@ asyncio.run(main())
 """
 
 
-def startup_once(url: str, *, timeout: float = 60.0) -> float:
-    """Seconds from spawning a console process until its first idle."""
+FLOOR_CHILD = """
+import asyncio
+from textual.app import App, ComposeResult
+from textual.widgets import Label
+
+class Floor(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Label("ready")
+
+async def main() -> None:
+    async with Floor().run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        print("READY", flush=True)
+
+asyncio.run(main())
+"""
+
+
+def startup_once(url: str, *, timeout: float = 60.0, child: str = CHILD) -> float:
+    """Seconds from spawning a console process (or another `child` script) until its first idle."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        [sys.executable, "-c", child, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
     try:
         assert proc.stdout is not None
@@ -52,7 +74,14 @@ def startup_once(url: str, *, timeout: float = 60.0) -> float:
             proc.wait()
 
 
-def measure_startup(url: str, samples: int) -> list[float]:
-    """`samples` cold starts (after one unmeasured start that warms the OS file cache)."""
+def measure_startup(url: str, samples: int) -> tuple[list[float], list[float]]:
+    """`samples` cold starts of the console and of the floor, in turns (after one unmeasured start of
+    each that warms the OS file cache)."""
     startup_once(url)
-    return [startup_once(url) for _ in range(samples)]
+    startup_once(url, child=FLOOR_CHILD)
+    console: list[float] = []
+    floor: list[float] = []
+    for _ in range(samples):
+        console.append(startup_once(url))
+        floor.append(startup_once(url, child=FLOOR_CHILD))
+    return console, floor
