@@ -7,6 +7,11 @@ spawn to that line, so interpreter start and every import count, as they do for 
 The floor is the same clock on the least a Textual console can do: `import textual.app` and an app
 of one label, run the same way to its first idle. Console and floor alternate, so both see the same
 machine load.
+
+Both load compiled bytecode, as an installed console does (installing compiles it once): the unmeasured
+first start of each writes it into a private folder (`PYTHONPYCACHEPREFIX`), never beside the sources.
+Without it, a machine that forbids writing bytecode (`PYTHONDONTWRITEBYTECODE`, set on ours) compiled
+every station_console module at every measured start.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 CHILD = """
@@ -52,9 +58,16 @@ asyncio.run(main())
 """
 
 
-def startup_once(url: str, *, timeout: float = 60.0, child: str = CHILD) -> float:
-    """Seconds from spawning a console process (or another `child` script) until its first idle."""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+def startup_once(
+    url: str, *, timeout: float = 60.0, child: str = CHILD, bytecode: str | None = None
+) -> float:
+    """Seconds from spawning a console process (or another `child` script) until its first idle;
+    compiled modules are read from and written to the folder `bytecode` (None: never written)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
+    if bytecode is None:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env["PYTHONPYCACHEPREFIX"] = bytecode
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", child, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
@@ -76,12 +89,13 @@ def startup_once(url: str, *, timeout: float = 60.0, child: str = CHILD) -> floa
 
 def measure_startup(url: str, samples: int) -> tuple[list[float], list[float]]:
     """`samples` cold starts of the console and of the floor, in turns (after one unmeasured start of
-    each that warms the OS file cache)."""
-    startup_once(url)
-    startup_once(url, child=FLOOR_CHILD)
+    each that compiles its bytecode and warms the OS file cache)."""
     console: list[float] = []
     floor: list[float] = []
-    for _ in range(samples):
-        console.append(startup_once(url))
-        floor.append(startup_once(url, child=FLOOR_CHILD))
+    with tempfile.TemporaryDirectory(prefix="station-bench-bytecode-") as bytecode:
+        startup_once(url, bytecode=bytecode)
+        startup_once(url, child=FLOOR_CHILD, bytecode=bytecode)
+        for _ in range(samples):
+            console.append(startup_once(url, bytecode=bytecode))
+            floor.append(startup_once(url, child=FLOOR_CHILD, bytecode=bytecode))
     return console, floor
