@@ -85,7 +85,9 @@ class StationApp(ClerkSessionMixin, App[None]):
     clerk_name: reactive[str | None] = reactive(None)
     device_states: reactive[dict[str, str]] = reactive(lambda: {"scanner": "wedge", "printer": "none"})
 
-    CSS_PATH = "app.tcss"
+    # The first screens' styles load with the app's: a screen that brings a new .tcss makes Textual parse
+    # every stylesheet again (start-up time: twice more before the first screen is drawn).
+    CSS_PATH = ["app.tcss", "screens/checkin.tcss", "screens/signin.tcss"]
     TITLE = "station-console"
     ENABLE_COMMAND_PALETTE = False
 
