@@ -168,7 +168,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         translate_bindings(self)
         self.start_clerk_session()
         self.call_after_refresh(self.start_devices)
-        self.check_database()
+        self.call_after_refresh(self.check_database)  # it reads the whole file: not before the first draw
 
     def start_devices(self) -> None:
         """The scanner, printer, outbox and live-view threads, once the first screen is drawn."""
