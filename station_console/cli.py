@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from station_console import commands
+from station_console import commands, settle_memory
 from station_console.commands._support import CliApp
 from station_console.errors import StationError
 from station_console.i18n import LANGUAGES, _
@@ -75,6 +75,7 @@ def cli(
 ) -> None:
     """station: the parcel station console and its commands."""
     if ctx.invoked_subcommand is not None:
+        settle_memory()  # the command is found and loaded
         protect_output()  # what the database holds is printed as text, never as terminal control
     ctx.obj = CliApp(db_url=db_url, lang=lang, counter=counter, clerk_name=clerk, pin=pin)
     ctx.call_on_close(ctx.obj.close)

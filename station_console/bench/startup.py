@@ -3,6 +3,15 @@
 The child imports the console, opens the station (migration check included), mounts the app the way
 `station` does (sign-in required) and says READY once Textual is idle; the parent's clock runs from
 spawn to that line, so interpreter start and every import count, as they do for a clerk.
+
+The floor is the same clock on the least a Textual console can do: `import textual.app` and an app
+of one label, run the same way to its first idle. Console and floor alternate, so both see the same
+machine load.
+
+Both load compiled bytecode, as an installed console does (installing compiles it once): the unmeasured
+first start of each writes it into a private folder (`PYTHONPYCACHEPREFIX`), never beside the sources.
+Without it, a machine that forbids writing bytecode (`PYTHONDONTWRITEBYTECODE`, set on ours) compiled
+every station_console module at every measured start.
 """
 
 from __future__ import annotations
@@ -10,6 +19,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 CHILD = """
@@ -30,12 +40,37 @@ asyncio.run(main())
 """
 
 
-def startup_once(url: str, *, timeout: float = 60.0) -> float:
-    """Seconds from spawning a console process until its first idle."""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+FLOOR_CHILD = """
+import asyncio
+from textual.app import App, ComposeResult
+from textual.widgets import Label
+
+class Floor(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Label("ready")
+
+async def main() -> None:
+    async with Floor().run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        print("READY", flush=True)
+
+asyncio.run(main())
+"""
+
+
+def startup_once(
+    url: str, *, timeout: float = 60.0, child: str = CHILD, bytecode: str | None = None
+) -> float:
+    """Seconds from spawning a console process (or another `child` script) until its first idle;
+    compiled modules are read from and written to the folder `bytecode` (None: never written)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
+    if bytecode is None:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env["PYTHONPYCACHEPREFIX"] = bytecode
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        [sys.executable, "-c", child, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
     try:
         assert proc.stdout is not None
@@ -52,7 +87,15 @@ def startup_once(url: str, *, timeout: float = 60.0) -> float:
             proc.wait()
 
 
-def measure_startup(url: str, samples: int) -> list[float]:
-    """`samples` cold starts (after one unmeasured start that warms the OS file cache)."""
-    startup_once(url)
-    return [startup_once(url) for _ in range(samples)]
+def measure_startup(url: str, samples: int) -> tuple[list[float], list[float]]:
+    """`samples` cold starts of the console and of the floor, in turns (after one unmeasured start of
+    each that compiles its bytecode and warms the OS file cache)."""
+    console: list[float] = []
+    floor: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="station-bench-bytecode-") as bytecode:
+        startup_once(url, bytecode=bytecode)
+        startup_once(url, child=FLOOR_CHILD, bytecode=bytecode)
+        for _ in range(samples):
+            console.append(startup_once(url, bytecode=bytecode))
+            floor.append(startup_once(url, child=FLOOR_CHILD, bytecode=bytecode))
+    return console, floor

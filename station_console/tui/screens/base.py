@@ -8,11 +8,11 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from station_console.i18n import _
 from station_console.logs import log_path
 from station_console.services.core.station import Station
+from station_console.tui.widgets.footer import StationFooter
 from station_console.tui.widgets.header import StationHeader
 
 
@@ -27,7 +27,7 @@ class ModeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StationHeader(self.MODE_TITLE)
         yield from self.compose_body()
-        yield Footer()
+        yield StationFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 
 from station_console.i18n import N_, _
 from station_console.services.people import audit_trail
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.widgets.footer import StationFooter
 from station_console.tui.widgets.plain import Label, Static, Table
 
 COLUMNS = (N_("Time"), N_("Event"), N_("Clerk"), N_("Counter"), N_("Waybill"), N_("Details"))
@@ -56,7 +57,7 @@ class ClerkActivityScreen(ServiceCalls, ModalScreen[None]):
                 )
             yield Static("", id="activity-summary")
             yield Table(id="activity-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield StationFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

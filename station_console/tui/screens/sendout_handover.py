@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Digits, Footer, Input, Select
+from textual.widgets import DataTable, Digits, Input, Select
 
 from station_console.i18n import N_, _
 from station_console.services.sendout import handover
@@ -23,6 +23,7 @@ from station_console.services.sendout.quote import kg
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.widgets.footer import StationFooter
 from station_console.tui.widgets.header import StationHeader
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
@@ -74,7 +75,7 @@ class HandoverScreen(ServiceCalls, Screen[None]):
                 yield Digits("0", id="ho-total")
             yield Static(_("Choose the carrier whose courier is collecting."), id="ho-message")
         yield Table(id="ho-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield StationFooter()
 
     def on_mount(self) -> None:
         translate_bindings(self)

@@ -1,0 +1,60 @@
+"""The key footer, without Textual's footer's start-up cost.
+
+Textual's `Footer` rebuilds all its keys each time a screen announces that its bindings may have changed
+(mount, focus moves, a binding refresh): several times while the console starts, and at every focus change
+after. Each new key is then restyled twice more as its `compact` flag starts at True and is bound to the
+footer's False. With the check-in screen's twenty keys that was most of the console's time to first idle.
+This footer gives each key its `compact` state before it mounts and rebuilds only when what the keys show
+changed; it shows exactly what Textual's footer shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+
+class StationFooter(Footer):
+    """`Footer`, rebuilt only when the keys it would show differ from the ones it shows."""
+
+    _shown: object = None  # what the keys on screen were built from
+
+    def compose(self) -> ComposeResult:
+        self._shown = self._what_to_show()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # The value the footer binds it to, set before mount: no restyle on the way there.
+                widget.set_reactive(FooterKey.compact, self.compact)
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
+
+    async def recompose(self) -> None:
+        if self._what_to_show() != self._shown:
+            await super().recompose()
+
+    def _what_to_show(self) -> object:
+        """Everything a footer key is built from; None before the screen's bindings are ready."""
+        if not self._bindings_ready or not self.is_attached:
+            return None
+        app: Any = self.app
+        return (
+            self.compact,
+            self.show_command_palette and app.ENABLE_COMMAND_PALETTE,
+            tuple(
+                (
+                    binding.key,
+                    app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    binding.group,
+                    enabled,
+                    tooltip,
+                    binding.tooltip,
+                )
+                for (_node, binding, enabled, tooltip) in self.screen.active_bindings.values()
+                if binding.show
+            ),
+        )

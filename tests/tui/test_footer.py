@@ -1,0 +1,100 @@
+"""The key footer: what Textual's footer shows, rebuilt only when the keys to show change."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Input
+from textual.widgets._footer import FooterKey
+
+from station_console.tui.widgets.footer import StationFooter
+
+
+class FooterApp(App[None]):
+    """A screen with a field and a handful of keys, one of them switched off on demand."""
+
+    ENABLE_COMMAND_PALETTE = False
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "noop(1)", "Check-in"),
+        Binding("f2", "noop(2)", "Pickup"),
+        Binding("ctrl+z", "undo", "Undo last", tooltip="Undo your last check-in"),
+        Binding("ctrl+q", "quit", "Quit"),
+    ]
+
+    def __init__(self, footer: type[Footer], *, compact: bool = False) -> None:
+        super().__init__()
+        self.footer_class = footer
+        self.compact = compact
+        self.can_undo = True
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="field")
+        yield self.footer_class(compact=self.compact)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            return self.can_undo or None  # None: shown, dimmed
+        return True
+
+    def action_noop(self, _n: int) -> None:
+        pass
+
+    def action_undo(self) -> None:
+        pass
+
+
+def keys(app: App[None]) -> list[FooterKey]:
+    return list(app.screen.query(FooterKey))
+
+
+async def test_it_shows_what_textuals_footer_shows() -> None:
+    shots = []
+    for footer in (Footer, StationFooter):
+        for compact in (False, True):
+            app = FooterApp(footer, compact=compact)
+            async with app.run_test(size=(100, 6)) as pilot:
+                await pilot.pause()
+                shown = [(k.key, k.description, k.has_class("-compact"), k.tooltip) for k in keys(app)]
+                shots.append((shown, app.export_screenshot(simplify=True)))
+    textual_plain, textual_compact, ours_plain, ours_compact = shots
+    assert sorted(k[:2] for k in ours_plain[0]) == [
+        ("ctrl+q", "Quit"),
+        ("ctrl+z", "Undo last"),
+        ("f1", "Check-in"),
+        ("f2", "Pickup"),
+    ]
+    assert ours_plain == textual_plain
+    assert ours_compact == textual_compact
+    assert all(compact for (_k, _d, compact, _t) in ours_compact[0])
+    assert not any(compact for (_k, _d, compact, _t) in ours_plain[0])
+
+
+async def test_unchanged_keys_are_not_rebuilt() -> None:
+    app = FooterApp(StationFooter)
+    async with app.run_test(size=(100, 6)) as pilot:
+        await pilot.pause()
+        before = keys(app)
+        app.screen.refresh_bindings()  # what a focus change or a binding refresh announces
+        app.set_focus(None)
+        await pilot.pause()
+        app.query_one("#field", Input).focus()
+        await pilot.pause()
+        assert keys(app) == before
+        assert all(a is b for a, b in zip(keys(app), before, strict=True))
+
+
+async def test_a_changed_key_is_shown() -> None:
+    app = FooterApp(StationFooter)
+    async with app.run_test(size=(100, 6)) as pilot:
+        await pilot.pause()
+        undo = next(k for k in keys(app) if k.action == "undo")
+        assert not undo.has_class("-disabled")
+        app.can_undo = False
+        app.screen.refresh_bindings()
+        await pilot.pause()
+        undo = next(k for k in keys(app) if k.action == "undo")
+        assert undo.has_class("-disabled")
+        assert len(keys(app)) == 4
