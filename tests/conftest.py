@@ -6,17 +6,14 @@ on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL (tests/pg_server.py).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from pg_server import pg_database_url, pg_enabled, pg_server  # noqa: F401  (fixtures for PostgreSQL runs)
-from sqlmodel import SQLModel
-from station_helpers import act_as_new_clerk
+from station_helpers import act_as_new_clerk, copy_database_file, migrated_template
 
-import db.models  # noqa: F401  (registers the tables)
 from db.engine import create_station_engine
 from db.models import Role
 from station_console.i18n import set_language
@@ -92,8 +89,29 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         )
 
 
+# Files holding the longest tests (tens of seconds each): under `-n 2` a long test dealt out last runs
+# alone at the end, so these start first and the short tests fill in around them. xdist deals groups
+# (`xdist_group`) before single tests, biggest first, so the concurrency group starts first anyway.
+LONG_FIRST = (
+    "tui/test_shift_replay.py",
+    "security/test_p3_markup.py",
+    "test_bench.py",
+    "tui/test_shell.py",
+    "test_privacy_scan.py",
+    "reliability/test_crash.py",
+    "tui/test_shelves_snapshot.py",
+)
+
+
+def _started_first(item: pytest.Item) -> int:
+    relative = item.path.relative_to(Path(__file__).parent).as_posix()
+    return LONG_FIRST.index(relative) if relative in LONG_FIRST else len(LONG_FIRST)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """STATION_TEST_PG=0 deselects the PostgreSQL tests (otherwise missing binaries fail them)."""
+    """The longest tests first (see LONG_FIRST); STATION_TEST_PG=0 deselects the PostgreSQL tests
+    (otherwise missing binaries fail them)."""
+    items.sort(key=_started_first)  # stable: the rest keep their order
     if pg_enabled():
         return
     deselected = [item for item in items if item.get_closest_marker("postgres")]
@@ -110,24 +128,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'station.sqlite3'}"
 
 
-def seed(url: str) -> None:
-    """The tables, carriers, the default shelf layout, zone Asia/Shanghai."""
-    engine = create_station_engine(url)
-    try:
-        SQLModel.metadata.create_all(engine)
-        init_station(Station(engine=engine, counter="test-counter"), timezone="Asia/Shanghai")
-        if engine.dialect.name == "sqlite":
-            with engine.connect() as conn:  # everything into the main file, which is what gets copied
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A seeded SQLite file, made once per session and copied by every `station` fixture."""
+    """A seeded SQLite file, made once per session (per xdist worker) and copied by every `station`
+    fixture: migrated by Alembic as a station's own database is, then the carriers, the default shelf
+    layout, zone Asia/Shanghai."""
     path = tmp_path_factory.mktemp("seeded") / "station.sqlite3"
-    seed(f"sqlite:///{path}")
+    engine = create_station_engine(copy_database_file(migrated_template(), path))
+    try:
+        init_station(Station(engine=engine, counter="test-counter"), timezone="Asia/Shanghai")
+        with engine.connect() as conn:  # everything into the main file, which is what gets copied
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
     return path
 
 
@@ -137,7 +150,7 @@ def new_station(request: pytest.FixtureRequest, db_url: str, clock: FakeClock) -
     `pg_database_url` already made it from the seeded template; no clerk yet and nobody signed in (a
     first run)."""
     if db_url.startswith("sqlite:///"):
-        shutil.copyfile(request.getfixturevalue("seeded_sqlite"), db_url.removeprefix("sqlite:///"))
+        copy_database_file(request.getfixturevalue("seeded_sqlite"), Path(db_url.removeprefix("sqlite:///")))
     engine = create_station_engine(db_url)
     st = Station(engine=engine, counter="test-counter", clock=clock)
     yield st

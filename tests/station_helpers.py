@@ -5,10 +5,18 @@ On sys.path through tests/conftest.py; the per-area helper modules re-export wha
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from db.engine import create_station_engine
+from db.migrate import upgrade
 from db.models import Clerk, Layer, Parcel, ParcelEvent, Setting, Shelf
 from station_console.services.core.settings import STATION_KEY, load_station_settings
 from station_console.services.core.station import Station
@@ -98,3 +106,38 @@ def act_as_new_clerk(station: Station, name: str, role: str, pin: str = "0000") 
 
     station.clerk_id, station.clerk_role = station.run(work), role
     return station.clerk_id
+
+
+@cache
+def migrated_template() -> Path:
+    """An empty SQLite database migrated to head by Alembic, made once per process (per xdist worker).
+
+    Running the migrations costs about a second; a test that needs a new station database but is not
+    about migrating copies this file instead (`new_database_file`). tests/test_foundation.py runs them."""
+    folder = Path(tempfile.mkdtemp(prefix="station-migrated-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / "migrated.sqlite3"
+    engine = create_station_engine(f"sqlite:///{path}")
+    try:
+        upgrade(engine)
+        with engine.connect() as conn:  # everything into the main file, which is what gets copied
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+    return path
+
+
+def copy_database_file(template: Path, path: Path) -> str:
+    """`template` copied to the new file `path`, made 0600 as the station makes its database; its URL."""
+    with (
+        open(template, "rb") as source,
+        os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as target,
+    ):
+        shutil.copyfileobj(source, target)
+    return f"sqlite:///{path}"
+
+
+def new_database_file(path: Path) -> str:
+    """A new station database at `path` as the first `open_station` leaves it before seeding: migrated,
+    empty (a copy of `migrated_template`); its URL. Opening it seeds it as it would a new one."""
+    return copy_database_file(migrated_template(), path)

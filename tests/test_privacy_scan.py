@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 from console_tour import tour
 from sqlmodel import select
+from station_helpers import new_database_file
 
 from db.models import ParcelEvent, PrintJob
 from station_console.services.checkin.transaction import check_in
@@ -172,8 +173,8 @@ def test_command_output(tmp_path: Path, clock: FakeClock, args: list[str]) -> No
     from station_console.cli import cli
     from station_console.services.admin.setup import open_station
 
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    station = open_station(url, counter="test-counter")  # migrated, as the command opens it
+    url = new_database_file(tmp_path / "cli.sqlite3")  # migrated, as the command would leave it
+    station = open_station(url, counter="test-counter")
     station.clock = clock
     run_day(station, clock)
     station.engine.dispose()

@@ -3,12 +3,16 @@
 The clerk Tester and the manager Boss share the PIN 2580 (rows added directly, cheap hashes);
 $STATION_CLERK/$STATION_PIN make every `station` call act as Tester, and `--clerk Boss --pin 2580`
 acts as the manager. A test marked `new_station` gets a database with no clerk and nobody signed in.
+Every test's database starts as a copy of the migrated template (what the first `station` command
+would make, without running the migrations again); the first command seeds it as on a new station.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from station_helpers import act_as_new_clerk
+from station_helpers import act_as_new_clerk, new_database_file
 
 from db.models import Role
 from station_console.services.admin.setup import open_station
@@ -18,10 +22,14 @@ AS_MANAGER = ("--clerk", "Boss", "--pin", PIN)
 
 
 @pytest.fixture(autouse=True)
-def _signed_in_clerk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    if request.node.get_closest_marker("new_station") or "db_url" not in request.fixturenames:
+def _station_database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if "db_url" not in request.fixturenames:
         return
-    station = open_station(request.getfixturevalue("db_url"), counter="test-counter")
+    db_url = request.getfixturevalue("db_url")
+    new_database_file(Path(db_url.removeprefix("sqlite:///")))
+    if request.node.get_closest_marker("new_station"):
+        return
+    station = open_station(db_url, counter="test-counter")
     act_as_new_clerk(station, "Boss", Role.MANAGER, PIN)
     act_as_new_clerk(station, "Tester", Role.CLERK, PIN)
     station.engine.dispose()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from station_helpers import act_as_new_clerk
+from station_helpers import act_as_new_clerk, new_database_file
 
 from db.models import Role
 from station_console.errors import StationError
@@ -60,7 +60,7 @@ def _rows(station: Station) -> dict[str, object]:
 @pytest.fixture(scope="module")
 def scan_station(tmp_path_factory: pytest.TempPathFactory) -> Station:
     path = tmp_path_factory.mktemp("scans") / "scans.sqlite3"
-    station = open_station(f"sqlite:///{path}", counter="scans")
+    station = open_station(new_database_file(path), counter="scans")
     act_as_new_clerk(station, "Li", Role.CLERK)
     check_in(station, "JT0000000000001", phone="13800135678", size="S")
     return station
@@ -96,7 +96,7 @@ def test_lookup_refuses_bad_queries_without_writing(scan_station: Station, query
 async def test_the_console_survives_bad_scans(tmp_path: Path, mode: str, field: str | None) -> None:
     from textual.widgets import Input
 
-    station = open_station(f"sqlite:///{tmp_path / 'ui.sqlite3'}", counter="ui")
+    station = open_station(new_database_file(tmp_path / "ui.sqlite3"), counter="ui")
     act_as_new_clerk(station, "Li", Role.CLERK)
     app = StationApp(station, CounterSettings(counter="ui"), database_label="scans")
     texts = ["'; DROP TABLE parcel; --", "\x1d\x1b[31m", "漢字" * 200, "x" * 10_000, "", "1-1-1001", "0000"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event
-from station_helpers import act_as_new_clerk
+from station_helpers import act_as_new_clerk, new_database_file
 
 import db.engine
 from db.models import Role
@@ -36,7 +36,7 @@ def _counts(path: Path) -> tuple[int, int, int, int]:
 def db_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(db.engine, "BUSY_TIMEOUT_MS", 100)  # the lock outlasts it quickly
     path = tmp_path / "faults.sqlite3"
-    station = open_station(f"sqlite:///{path}")
+    station = open_station(new_database_file(path))
     act_as_new_clerk(station, "Li", Role.CLERK)
     station.engine.dispose()
     return path

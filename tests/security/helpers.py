@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import SQLModel
+from station_helpers import new_database_file
 
 from station_console.services.core.station import Station
 
@@ -62,11 +63,12 @@ def snapshot(station: Station) -> dict[str, list[tuple[Any, ...]]]:
 
 def make_station(path: Path, *, counter: str = "counter-1") -> Station:
     """A station made the way a real one is: migrated, seeded, the manager Wang and the clerk Li made
-    through the service (so they are in the trail), Wang signed in."""
+    through the service (so they are in the trail), Wang signed in. The migrations' result is copied
+    (`new_database_file`); `open_station` seeds it as on a new station."""
     from station_console.services.admin.setup import open_station
     from station_console.services.people import clerks
 
-    station = open_station(f"sqlite:///{path}", counter=counter)
+    station = open_station(new_database_file(path), counter=counter)
     clerks.create_first_manager(station, "Wang", PIN)
     clerks.sign_in(station, "Wang", PIN)
     clerks.add_clerk(station, "Li", PIN)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from station_helpers import new_database_file
 
 from station_console.cli import cli
 from station_console.services.admin.demo import DEMO_PIN, _plan, waybill_for
@@ -19,7 +20,7 @@ from station_console.services.core.station import Station
 @pytest.fixture
 def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("STATION_DEMO_SCALE", "0.12")  # the shape of a week at an eighth of the volume
-    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    url = new_database_file(tmp_path / "demo.sqlite3")  # as the first command leaves it: migrated, empty
     result = CliRunner().invoke(cli, ["--db", url, "init", "--demo", "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     added = json.loads(result.output)["added"]
@@ -114,7 +115,7 @@ def test_demo_refuses_a_database_with_real_data(tmp_path: Path, live: str) -> No
     from station_console.services.checkin.transaction import check_in
     from station_console.services.people.clerks import create_first_manager, sign_in
 
-    url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    url = new_database_file(tmp_path / "live.sqlite3")
     station = open_station(url)
     create_first_manager(station, "Wang", "9071")
     if live == "parcel":

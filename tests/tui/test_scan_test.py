@@ -151,11 +151,15 @@ async def test_no_permission_shows_in_the_header_with_the_udev_rule(app: HostApp
     bridge = ScannerBridge(app, {"kind": "hid"}, backend=FakeUsbBackend(device))
     async with app.run_test(message_hook=seen.append) as pilot:
         bridge.start()
-        await wait_until(pilot, lambda: app.device_states["scanner"] == "no permission")
-        changes = [
-            m for m in seen if isinstance(m, ScannerBridge.StatusChanged) and m.state == "no_permission"
-        ]
-        assert changes and 'ATTRS{idVendor}=="05e0"' in changes[0].detail
+
+        def changes() -> list[ScannerBridge.StatusChanged]:
+            return [
+                m for m in seen if isinstance(m, ScannerBridge.StatusChanged) and m.state == "no_permission"
+            ]
+
+        # The header's state is set first, the message to the screen handled after: wait for both.
+        await wait_until(pilot, lambda: app.device_states["scanner"] == "no permission" and changes())
+        assert 'ATTRS{idVendor}=="05e0"' in changes()[0].detail
         bridge.stop()
 
 
