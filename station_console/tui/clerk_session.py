@@ -55,12 +55,14 @@ class ClerkSessionMixin:
     require_sign_in: bool
     idle_clock: Callable[[], float]
     _last_activity: float
+    _sign_in_asked: bool
 
     def init_clerk_session(self, require_sign_in: bool) -> None:
         self.require_sign_in = require_sign_in
         self.idle_clock = time.monotonic
         self._last_activity = self.idle_clock()
         self.clerk_name = None
+        self._sign_in_asked = False  # a worker is finding out which sign-in dialog to show
         if self.station.clerk_id is not None:
             self.clerk_name = clerks.clerk_names(self.station).get(self.station.clerk_id)
 
@@ -82,11 +84,27 @@ class ClerkSessionMixin:
         return any(screen.id == "signin" for screen in app.screen_stack)
 
     def show_sign_in(self, name: str = "") -> None:
-        if self.signing_in:
-            return
+        """The dialog, once a worker has read whether this is a new station (no manager yet)."""
         app: Any = self
-        first_run = clerks.needs_first_manager(self.station)
-        app.push_screen(SignInScreen(first_run=first_run, name=name), self._signed_in)
+        if self.signing_in or self._sign_in_asked:
+            return
+        self._sign_in_asked = True
+        station = self.station
+
+        def ask() -> None:
+            try:
+                first_run = clerks.needs_first_manager(station)
+            except Exception:  # the database is busy: the plain sign-in, which says so when tried
+                first_run = False
+            app.call_from_thread(self._push_sign_in, first_run, name)
+
+        app.run_worker(ask, thread=True, exit_on_error=False, group="sign-in")
+
+    def _push_sign_in(self, first_run: bool, name: str) -> None:
+        app: Any = self
+        self._sign_in_asked = False
+        if not self.signing_in:
+            app.push_screen(SignInScreen(first_run=first_run, name=name), self._signed_in)
 
     def _signed_in(self, info: ClerkInfo | None) -> None:
         self.clerk_name = info.name if info else None
