@@ -125,9 +125,11 @@ class ClerkAdminScreen(ServiceCalls, ModeScreen):
 
         self._act(
             toggle,
-            lambda info: _("{name} can sign in.", name=name)
-            if info.active
-            else _("{name} can no longer sign in.", name=name),
+            lambda info: (
+                _("{name} can sign in.", name=name)
+                if info.active
+                else _("{name} can no longer sign in.", name=name)
+            ),
         )
 
     def action_unlock(self) -> None:
