@@ -313,7 +313,7 @@ async def test_undo_last_leaves_the_row_visibly_undone(app: StationApp, station:
     # Elsewhere too: the Parcels mode lists it only under its status, struck through, "undone".
     assert [r.waybill for r in search(station, Query()).rows] == ["JT0000000000001"]
     (undone,) = search(station, Query(status="cancelled")).rows
-    cells = parcel_cells(undone)
+    cells = parcel_cells(undone, station.zone())
     assert str(cells[-2]) == "undone" and all("strike" in str(c.style) for c in cells[:7])
 
 

@@ -84,13 +84,14 @@ class OverdueScreen(ServiceCalls, ModeScreen):
         table = self.query_one("#od-table", DataTable)
         keep = table.cursor_row
         table.clear()
+        zone = self.station.zone()
         for r in self.rows:
             mark = "✓" if r.parcel.waybill in self.chosen else ""
             table.add_row(
                 mark,
                 Text(_(BAND_LABELS[r.band]), style=BAND_STYLES[r.band]),
                 f"{r.age_hours / 24:.1f}d",
-                *parcel_cells(r.parcel),
+                *parcel_cells(r.parcel, zone),
                 key=r.parcel.waybill,
             )
         if self.rows:

@@ -118,8 +118,9 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
         status = self.query_one("#pa-status", Static)
         table = self.query_one("#pa-table", DataTable)
         table.clear()
+        zone = self.station.zone()
         for row in page.rows:
-            table.add_row(*parcel_cells(row), key=str(row.id))
+            table.add_row(*parcel_cells(row, zone), key=str(row.id))
         self.next_before = page.next_before_id
         status.update(
             _(

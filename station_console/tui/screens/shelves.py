@@ -206,8 +206,9 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
                 sizes=cell.accepts_sizes,
             )
         )
+        zone = self.station.zone()
         for row in parcels:
-            table.add_row(*parcel_cells(row), key=row.waybill)
+            table.add_row(*parcel_cells(row, zone), key=row.waybill)
 
     @on(DataTable.CellSelected, "#sh-map")
     def _open_layer(self) -> None:
