@@ -164,9 +164,10 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
         if p.problem_kind:
             text.append_text(problem_text(p.problem_kind))
             text.append(f" {visible(p.problem_note or '')}\n")
+        zone = self.station.zone()
         for e in t.events:
             details = ", ".join(f"{k}={v}" for k, v in e.details.items() if v not in (None, "", False, "raw"))
-            text.append(f"\n{e.at:%Y-%m-%d %H:%M} ", style="dim")
+            text.append(f"\n{e.at.astimezone(zone):%Y-%m-%d %H:%M} ", style="dim")
             text.append(e.kind, style="bold")
             text.append(visible(f"  {e.clerk or '-'} @ {e.counter}") + f"\n  {visible(details)}\n")
         self.query_one("#pa-events", Static).update(text)

@@ -78,8 +78,14 @@ def parcel_cells(row: ParcelRow, zone: tzinfo) -> tuple[Any, ...]:
     )
 
 
-def setup_parcel_table(table: DataTable[Any], extra: tuple[str, ...] = ()) -> None:
+# Widths that hold every value (a waybill of 20, a masked phone, "11-25 10:00"), so a list that fills or
+# empties while the live view reloads keeps its columns where they are.
+FIXED_WIDTHS = dict(zip(PARCEL_COLUMNS, (20, 6, 9, 8, 4, 12, 11, 10, 12), strict=True))
+
+
+def setup_parcel_table(table: DataTable[Any], extra: tuple[str, ...] = (), *, fixed: bool = False) -> None:
+    """The parcel columns (after `extra`); `fixed`: each its own width, never sized by the rows shown."""
     table.clear(columns=True)
     table.cursor_type = "row"
     for name in (*extra, *PARCEL_COLUMNS):
-        table.add_column(_(name), key=name)
+        table.add_column(_(name), key=name, width=FIXED_WIDTHS.get(name) if fixed else None)
