@@ -202,7 +202,7 @@ async def test_carrier_conflicts_queue_and_one_key_answers_each(
     async with app.run_test(size=(140, 44)) as pilot:
         screen, clock = await start(app, pilot)
         await pilot.press("f7")
-        await pilot.pause()
+        await settle(app, pilot)  # the picker opens once a worker has read the carrier table
         options = app.screen.query_one(OptionList)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         for _ in range(ids.index("ZTO") - (options.highlighted or 0)):

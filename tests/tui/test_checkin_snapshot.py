@@ -34,7 +34,9 @@ def test_checkin_screen_after_a_few_parcels(snap_compare: Any, app: StationApp) 
                 await type_slowly(pilot, clock, *typed, "enter")
                 await settle(app, pilot)
         choices = [code for code, _name in carrier_choices(get_detector(app.station))]
-        await pilot.press("f7", *["down"] * (choices.index("ZTO") + 1), "enter")  # receiving ZTO's bag
+        await pilot.press("f7")  # receiving ZTO's bag
+        await settle(app, pilot)
+        await pilot.press(*["down"] * (choices.index("ZTO") + 1), "enter")
         await settle(app, pilot)
         assert screen.batch_carrier == "ZTO"
         await scan(pilot, clock, "SF1234567890123")
