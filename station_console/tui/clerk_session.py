@@ -63,8 +63,6 @@ class ClerkSessionMixin:
         self._last_activity = self.idle_clock()
         self.clerk_name = None
         self._sign_in_asked = False  # a worker is finding out which sign-in dialog to show
-        if self.station.clerk_id is not None:
-            self.clerk_name = clerks.clerk_names(self.station).get(self.station.clerk_id)
 
     def start_clerk_session(self) -> None:
         """On mount: the sign-in dialog if one is needed, and the idle watch."""
@@ -72,6 +70,18 @@ class ClerkSessionMixin:
         app.set_interval(IDLE_CHECK_SECONDS, self.check_auto_lock, name="auto-lock")
         if self.require_sign_in and self.station.clerk_id is None:
             self.show_sign_in()
+        elif self.station.clerk_id is not None:  # signed in already (`--clerk`, tests): the name, read aside
+            station, clerk_id = self.station, self.station.clerk_id
+
+            def read_name() -> None:
+                name = clerks.clerk_names(station).get(clerk_id)
+                app.call_from_thread(self._named, clerk_id, name)
+
+            app.run_worker(read_name, thread=True, exit_on_error=False, group="clerk-name")
+
+    def _named(self, clerk_id: int, name: str | None) -> None:
+        if self.station.clerk_id == clerk_id:  # not locked or switched meanwhile
+            self.clerk_name = name
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, _ACTIVITY_EVENTS):
