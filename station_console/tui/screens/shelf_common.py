@@ -80,7 +80,7 @@ def parcel_cells(row: ParcelRow, zone: tzinfo) -> tuple[Any, ...]:
 
 # Widths that hold every value (a waybill of 20, a masked phone, "11-25 10:00"), so a list that fills or
 # empties while the live view reloads keeps its columns where they are.
-FIXED_WIDTHS = dict(zip(PARCEL_COLUMNS, (20, 6, 9, 8, 4, 12, 11, 10, 12), strict=True))
+FIXED_WIDTHS = dict(zip(PARCEL_COLUMNS, (20, 8, 9, 8, 4, 12, 11, 10, 12), strict=True))
 
 
 def setup_parcel_table(table: DataTable[Any], extra: tuple[str, ...] = (), *, fixed: bool = False) -> None:
