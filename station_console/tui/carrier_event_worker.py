@@ -47,7 +47,7 @@ class CarrierEventWorker(PeriodicWorker):
         sent = failed = 0
         error: str | None = None
         try:
-            station.forget_settings()  # a manager may have changed a target on another counter
+            station.reload_settings()  # a manager may have changed a target on another counter
             result = sender.run_once(station)
             sent, failed = len(result.sent), len(result.failed) + len(result.dead)
             error = "; ".join(f"{carrier}: {why}" for carrier, why in sorted(result.errors.items())) or None

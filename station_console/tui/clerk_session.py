@@ -55,14 +55,14 @@ class ClerkSessionMixin:
     require_sign_in: bool
     idle_clock: Callable[[], float]
     _last_activity: float
+    _sign_in_asked: bool
 
     def init_clerk_session(self, require_sign_in: bool) -> None:
         self.require_sign_in = require_sign_in
         self.idle_clock = time.monotonic
         self._last_activity = self.idle_clock()
         self.clerk_name = None
-        if self.station.clerk_id is not None:
-            self.clerk_name = clerks.clerk_names(self.station).get(self.station.clerk_id)
+        self._sign_in_asked = False  # a worker is finding out which sign-in dialog to show
 
     def start_clerk_session(self) -> None:
         """On mount: the sign-in dialog if one is needed, and the idle watch."""
@@ -70,6 +70,18 @@ class ClerkSessionMixin:
         app.set_interval(IDLE_CHECK_SECONDS, self.check_auto_lock, name="auto-lock")
         if self.require_sign_in and self.station.clerk_id is None:
             self.show_sign_in()
+        elif self.station.clerk_id is not None:  # signed in already (`--clerk`, tests): the name, read aside
+            station, clerk_id = self.station, self.station.clerk_id
+
+            def read_name() -> None:
+                name = clerks.clerk_names(station).get(clerk_id)
+                app.call_from_thread(self._named, clerk_id, name)
+
+            app.run_worker(read_name, thread=True, exit_on_error=False, group="clerk-name")
+
+    def _named(self, clerk_id: int, name: str | None) -> None:
+        if self.station.clerk_id == clerk_id:  # not locked or switched meanwhile
+            self.clerk_name = name
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, _ACTIVITY_EVENTS):
@@ -82,11 +94,27 @@ class ClerkSessionMixin:
         return any(screen.id == "signin" for screen in app.screen_stack)
 
     def show_sign_in(self, name: str = "") -> None:
-        if self.signing_in:
-            return
+        """The dialog, once a worker has read whether this is a new station (no manager yet)."""
         app: Any = self
-        first_run = clerks.needs_first_manager(self.station)
-        app.push_screen(SignInScreen(first_run=first_run, name=name), self._signed_in)
+        if self.signing_in or self._sign_in_asked:
+            return
+        self._sign_in_asked = True
+        station = self.station
+
+        def ask() -> None:
+            try:
+                first_run = clerks.needs_first_manager(station)
+            except Exception:  # the database is busy: the plain sign-in, which says so when tried
+                first_run = False
+            app.call_from_thread(self._push_sign_in, first_run, name)
+
+        app.run_worker(ask, thread=True, exit_on_error=False, group="sign-in")
+
+    def _push_sign_in(self, first_run: bool, name: str) -> None:
+        app: Any = self
+        self._sign_in_asked = False
+        if not self.signing_in:
+            app.push_screen(SignInScreen(first_run=first_run, name=name), self._signed_in)
 
     def _signed_in(self, info: ClerkInfo | None) -> None:
         self.clerk_name = info.name if info else None

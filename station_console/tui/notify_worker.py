@@ -54,7 +54,7 @@ class NotifyWorker(PeriodicWorker):
         messages = failed = 0
         error: str | None = None
         try:
-            station.forget_settings()  # a manager may have changed the channel on another counter
+            station.reload_settings()  # a manager may have changed the channel on another counter
             result = notify.run_once(station, self.channel)
             messages, failed, error = result.messages, len(result.failed) + len(result.gave_up), result.error
         except StationError as exc:  # the database is busy or gone: try again next tick

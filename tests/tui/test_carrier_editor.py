@@ -10,12 +10,13 @@ from station_console.services.core.station import Station
 from station_console.services.scan.carriers import get_detector
 from station_console.tui.app import StationApp
 from station_console.tui.screens.carrier_editor import CarrierEditorScreen, CarrierForm, text_to_patterns
+from tui.checkin_driver import settle
 
 
 async def open_editor(app: StationApp, pilot) -> CarrierEditorScreen:  # type: ignore[no-untyped-def]
     await pilot.press("ctrl+s")
     await pilot.press("f7")
-    await pilot.pause()
+    await settle(app, pilot)
     assert isinstance(app.screen, CarrierEditorScreen)
     return app.screen
 
@@ -39,7 +40,7 @@ async def test_adding_a_carrier_through_the_form(app: StationApp, station: Stati
     async with app.run_test(size=(140, 48)) as pilot:
         screen = await open_editor(app, pilot)
         await pilot.press("a")
-        await pilot.pause()
+        await settle(app, pilot)
         form = app.screen
         assert isinstance(form, CarrierForm)
         form.query_one("#cf-code", Input).value = "kdn"
@@ -48,7 +49,7 @@ async def test_adding_a_carrier_through_the_form(app: StationApp, station: Stati
         form.query_one("#cf-fee_cents", Input).value = "35"
         form.query_one("#cf-patterns", TextArea).text = "^KD[0-9]{11}$ luhn\n"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(app, pilot)
         assert app.screen is screen
         assert screen.query_one(DataTable).row_count == 17
         assert "KDN" in str(screen.query_one("#carrier-status", Static).render())
@@ -65,19 +66,19 @@ async def test_a_refused_edit_keeps_the_form_open_and_writes_nothing(
     async with app.run_test(size=(140, 48)) as pilot:
         await open_editor(app, pilot)
         await pilot.press("enter")  # edit the selected row: SF
-        await pilot.pause()
+        await settle(app, pilot)
         form = app.screen
         assert isinstance(form, CarrierForm) and form.carrier is not None and form.carrier.code == "SF"
         assert form.query_one("#cf-code", Input).disabled
         form.query_one("#cf-patterns", TextArea).text = "^SF[0-9"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(app, pilot)
         assert app.screen is form
         assert "cannot be used" in str(form.query_one("#carrier-form-error", Static).render())
         form.query_one("#cf-patterns", TextArea).text = "^SF[0-9A-Z][0-9]{12}$\n^SFX[0-9]{10}$"
         form.query_one("#cf-fee_cents", Input).value = "65"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, CarrierEditorScreen)
     row = carrier(station, "SF")
     assert row is not None and row.fee_cents == 65 and len(row.patterns) == 2

@@ -145,6 +145,7 @@ async def test_the_courier_batch_counts_live_on_the_check_in_screen(
         await settle(app, pilot)
         assert "F10 opens one" in panel() and "Also open: SF 李师傅 0/0 (counter-2)" in panel()
         await type_slowly(pilot, keys, "f10")
+        await settle(app, pilot)  # the dialog opens once a worker has read the carrier table
         assert isinstance(app.screen, CourierDialog)
         await pilot.press("down", "enter")  # ZTO is the second carrier in the table
         await pilot.press(*"[b]张[/b]", "enter")  # a name is data, never markup

@@ -29,6 +29,7 @@ from tui.checkin_driver import (
     parcels,
     scan,
     scan_split,
+    send_keys,
     settle,
     start,
     status,
@@ -201,7 +202,7 @@ async def test_carrier_conflicts_queue_and_one_key_answers_each(
     async with app.run_test(size=(140, 44)) as pilot:
         screen, clock = await start(app, pilot)
         await pilot.press("f7")
-        await pilot.pause()
+        await settle(app, pilot)  # the picker opens once a worker has read the carrier table
         options = app.screen.query_one(OptionList)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         for _ in range(ids.index("ZTO") - (options.highlighted or 0)):
@@ -312,7 +313,7 @@ async def test_undo_last_leaves_the_row_visibly_undone(app: StationApp, station:
     # Elsewhere too: the Parcels mode lists it only under its status, struck through, "undone".
     assert [r.waybill for r in search(station, Query()).rows] == ["JT0000000000001"]
     (undone,) = search(station, Query(status="cancelled")).rows
-    cells = parcel_cells(undone)
+    cells = parcel_cells(undone, station.zone())
     assert str(cells[-2]) == "undone" and all("strike" in str(c.style) for c in cells[:7])
 
 
@@ -348,3 +349,27 @@ async def test_a_bug_is_one_calm_line_not_a_traceback(
         await scan(pilot, clock, "JT0000000000002")
         await settle(app, pilot)
         assert [r.waybill for r in screen.results] == ["JT0000000000002"]
+
+
+@pytest.mark.parametrize("typed", ["", "56"])
+async def test_ctrl_w_from_the_phone_field_opens_who_is_this(
+    app: StationApp, station: Station, typed: str
+) -> None:
+    """A scan puts the focus in Phone; Ctrl+W there (as a terminal sends it, with or without digits
+    typed) opens "who is this?" and leaves the field as it was, not a word deleted."""
+    from station_console.tui.screens.recipient_dialogs import WhoIsThisDialog
+
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "SF1234567890123")
+        await settle(app, pilot)
+        assert app.focused is phone_field(screen)
+        if typed:
+            await type_slowly(pilot, clock, *typed)
+        clock.person()
+        await send_keys(pilot, "ctrl+w")
+        await settle(app, pilot)
+        assert isinstance(app.screen, WhoIsThisDialog)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen and phone_field(screen).value == typed

@@ -1,11 +1,14 @@
-"""What the Check-in screen looks like after a few parcels (pytest-textual-snapshot)."""
+"""What the Check-in screen looks like after a few parcels (pytest-textual-snapshot), driven by keys:
+scans as the scanner sends them, phones typed, the batch chosen with F7."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from station_console.services.scan.carriers import get_detector
 from station_console.tui.app import StationApp
-from station_console.tui.screens.checkin import CheckinScreen
+from station_console.tui.screens.checkin_dialogs import carrier_choices
+from tui.checkin_driver import scan, settle, start, type_slowly
 
 
 def test_checkin_screen_after_a_few_parcels(snap_compare: Any, app: StationApp) -> None:
@@ -18,24 +21,25 @@ def test_checkin_screen_after_a_few_parcels(snap_compare: Any, app: StationApp) 
     carrier, waybill, masked phone (****5678, 138****5678, -) and label status."""
 
     async def run_before(pilot: Any) -> None:
-        screen = pilot.app.screen
-        assert isinstance(screen, CheckinScreen)
+        app = pilot.app
+        screen, clock = await start(app, pilot)
         for raw, typed in (
             ("JT0000000000001", ""),
             ("JT0000000000002", "13812345678"),
             ("73123456789012", "5678"),
         ):
-            screen.submit(raw)
-            await pilot.app.workers.wait_for_complete()
-            if typed:
-                screen.query_one("#phone").value = typed
-                await pilot.press("enter")
-                await pilot.app.workers.wait_for_complete()
-        screen.batch_carrier = "ZTO"
-        screen.submit("SF1234567890123")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+            await scan(pilot, clock, raw)  # the scanner's keys, then Enter
+            await settle(app, pilot)
+            if typed:  # the clerk types the phone of the parcel just shown, then Enter
+                await type_slowly(pilot, clock, *typed, "enter")
+                await settle(app, pilot)
+        choices = [code for code, _name in carrier_choices(get_detector(app.station))]
+        await pilot.press("f7")  # receiving ZTO's bag
+        await settle(app, pilot)
+        await pilot.press(*["down"] * (choices.index("ZTO") + 1), "enter")
+        await settle(app, pilot)
+        assert screen.batch_carrier == "ZTO"
+        await scan(pilot, clock, "SF1234567890123")
+        await settle(app, pilot)
 
     assert snap_compare(app, terminal_size=(140, 36), run_before=run_before)

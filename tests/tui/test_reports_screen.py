@@ -24,7 +24,9 @@ def _seed(station: Station) -> None:
 
 async def _open_reports(app: StationApp, pilot: object) -> ReportsScreen:
     await pilot.press("f6")  # type: ignore[attr-defined]
-    await app.workers.wait_for_complete()
+    for _read in ("today", "report"):  # which day it is, then its report: each from a worker
+        await pilot.pause()  # type: ignore[attr-defined]
+        await app.workers.wait_for_complete()
     await pilot.pause()  # type: ignore[attr-defined]
     screen = app.screen
     assert isinstance(screen, ReportsScreen)

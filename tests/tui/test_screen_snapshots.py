@@ -1,5 +1,5 @@
 """Every mode as a clerk sees it, in English and in Chinese (pytest-textual-snapshot), driven by keys.
-(Shelves: tests/tui/test_shelves_snapshot.py, English, with the demo week.)
+(The shelf map with the demo week: tests/tui/test_shelves_snapshot.py.)
 
 Each test opens its mode by its key on a station with a few parcels checked in (a fixed clock, so the
 same codes and times every run) and waits for the screen's reads, which run in thread workers. The
@@ -103,6 +103,18 @@ def test_sendout(snap_compare: Any, app: StationApp, station: Station, lang: str
     weight), its checklist and quote area, and the keys for accepting, paying and handing over."""
     set_language(lang)
     assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("f3"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_shelves(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
+    """A person should see: the legend of heat colours; the shelf map, one row per shelf and one column
+    per layer ("SHELF-LAYER used/capacity" over "parcels fill%"), the three parcels' layers coloured;
+    on the right the parcels of the layer under the cursor (1-1) in fixed columns (waybill, carrier,
+    code, location, size, masked phone, check-in time in the station's zone, status); the total line
+    "3 parcels on ... layers"."""
+    set_language(lang)
+    received(station)
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("f4"))
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

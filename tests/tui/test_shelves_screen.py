@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from textual.widgets import DataTable, Input, Select
 
@@ -168,3 +168,22 @@ async def test_parcels_mode_searches_and_shows_a_timeline(app: StationApp, stati
         assert table.row_count == 1
         events = str(app.screen.query_one("#pa-events").render())
         assert "problem_marked" in events and "refused" in events
+
+
+async def test_parcels_mode_shows_check_in_times_in_the_station_time_zone(
+    app: StationApp, station: Station, clock
+) -> None:
+    """The station is in Asia/Shanghai (UTC+8): a check-in at 18:30 UTC shows as 02:30 the next day,
+    in the list and in the parcel's timeline."""
+    from station_console.services.checkin.transaction import check_in
+
+    assert station.settings().timezone == "Asia/Shanghai"
+    clock.now = datetime(2026, 11, 24, 18, 30, tzinfo=UTC)
+    check_in(station, "JT0000000000001", phone="13812345678")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        table = app.screen.query_one("#pa-table", DataTable)
+        assert str(table.get_row_at(0)[6]) == "11-25 02:30"
+        events = str(app.screen.query_one("#pa-events").render())
+        assert "2026-11-25 02:30" in events and "18:30" not in events

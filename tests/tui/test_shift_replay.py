@@ -92,7 +92,7 @@ class Shift:
 
     async def pick_batch(self, carrier: str) -> None:
         await self.pilot.press("f7")  # a dialog opens: let it settle fully before reading it
-        await self.pilot.pause()
+        await self.settle()
         options = self.app.screen.query_one(OptionList)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         steps = ids.index(carrier) - (options.highlighted or 0)

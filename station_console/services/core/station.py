@@ -57,6 +57,13 @@ class Station:
         """Drop cached settings (after a change, or when another counter changed them)."""
         self._settings = None
 
+    def reload_settings(self) -> StationSettings:
+        """Read the settings again and swap them in whole: another thread never finds them missing
+        (so the console's UI thread, which reads them often, never has to go to the database)."""
+        with self.read() as session:
+            self._settings = load_station_settings(session)
+        return self._settings
+
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.settings().timezone)
 

@@ -6,6 +6,7 @@ detector; a refusal is shown in the form, which stays open so nothing typed is l
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, ClassVar
 
 from textual import on
@@ -16,12 +17,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Switch, TextArea
 
 from db.models import Carrier
-from station_console.errors import StationError
 from station_console.i18n import N_, _, get_language
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import add_carrier, list_carriers, update_carrier
 from station_console.services.scan.checksums import RULES
-from station_console.tui.screens.base import ModeScreen, report_unexpected, translate_bindings
+from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.plain import Label, Static, Table
 
 COLUMNS = (N_("Carrier code"), N_("Name"), N_("Label name"), N_("Fee"), N_("Patterns"), N_("Active"))
@@ -62,7 +63,7 @@ def text_to_patterns(text: str, old: list[dict[str, Any]] | None = None) -> list
     return patterns
 
 
-class CarrierForm(ModalScreen[Carrier | None]):
+class CarrierForm(ServiceCalls, ModalScreen[Carrier | None]):
     """Add a carrier (no `carrier`) or edit one; dismissed with the saved row, or None."""
 
     DEFAULT_CSS = """
@@ -142,27 +143,28 @@ class CarrierForm(ModalScreen[Carrier | None]):
 
     @on(Button.Pressed, "#cf-save")
     def action_save(self) -> None:
-        error = self.query_one("#carrier-form-error", Static)
-        try:
-            if self.carrier is None:
-                saved = add_carrier(self.station, self.values())
-            else:
-                saved = update_carrier(self.station, self.carrier.code, self.values())
-        except StationError as exc:
-            error.update(exc.message())
-            self.app.bell()
-            return
-        except Exception as exc:  # a bug: logged, one calm line
-            error.update(report_unexpected(self, exc))  # type: ignore[arg-type]
-            return
+        values = self.values()
+        if self.carrier is None:
+            self.call("save", partial(add_carrier, self.station, values), exclusive=True)
+        else:
+            self.call(
+                "save", partial(update_carrier, self.station, self.carrier.code, values), exclusive=True
+            )
+
+    def done_save(self, saved: Carrier) -> None:
         self.dismiss(saved)
+
+    def failed(self, tag: str, text: str) -> None:
+        # Shown in the form, which stays open so nothing typed is lost.
+        self.query_one("#carrier-form-error", Static).update(text)
+        self.app.bell()
 
     @on(Button.Pressed, "#cf-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class CarrierEditorScreen(ModeScreen):
+class CarrierEditorScreen(ServiceCalls, ModeScreen):
     """The carrier table: names, fees, waybill patterns; `a` adds, Enter or `e` edits."""
 
     MODE_TITLE = N_("Carriers")
@@ -176,6 +178,11 @@ class CarrierEditorScreen(ModeScreen):
         Binding("escape", "back", N_("Back"), id="carriers.back", tooltip=N_("Back to Settings")),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, Carrier] = {}
+        self.select_after: str | None = None
+
     def compose_body(self) -> ComposeResult:
         yield Table(id="carrier-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="carrier-status")
@@ -188,8 +195,12 @@ class CarrierEditorScreen(ModeScreen):
         table.focus()
 
     def reload(self, select: str | None = None) -> None:
+        self.select_after = select
+        self.call("carriers", partial(list_carriers, self.station), exclusive=True)
+
+    def done_carriers(self, carriers: list[Carrier]) -> None:
         table: DataTable[str] = self.query_one(DataTable)
-        self.rows = {row.code: row for row in list_carriers(self.station)}
+        self.rows = {row.code: row for row in carriers}
         table.clear()
         for row in self.rows.values():
             name = row.name_zh if get_language() == "zh" else row.name_en
@@ -202,8 +213,8 @@ class CarrierEditorScreen(ModeScreen):
                 _("yes") if row.active else _("no"),
                 key=row.code,
             )
-        if select in self.rows:
-            table.move_cursor(row=list(self.rows).index(select))
+        if self.select_after in self.rows:
+            table.move_cursor(row=list(self.rows).index(self.select_after))
 
     def selected(self) -> Carrier | None:
         table: DataTable[str] = self.query_one(DataTable)

@@ -6,21 +6,18 @@ for good (a manager, with a reason). Both are audited by the service.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widgets import DataTable
 
-from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.carrier_events import dead_letters
 from station_console.services.carrier_events.dead_letters import EventRow
+from station_console.services.core.station import Station
 from station_console.tui.carrier_event_worker import CarrierEventWorker
-from station_console.tui.screens.base import report_unexpected
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.queue_list import QueueListScreen
 
@@ -74,33 +71,19 @@ class CarrierEventsScreen(QueueListScreen):
         Binding("escape", "back", N_("Back"), id="events.back", tooltip=N_("Back to Settings")),
     ]
 
-    class Loaded(Message):
-        def __init__(self, rows: list[EventRow], counts: dict[str, int]) -> None:
-            super().__init__()
-            self.rows, self.counts = rows, counts
-
     FILTERS, COLUMNS = FILTERS, COLUMNS
     TABLE_ID, STATUS_ID = "ev-table", "ev-status"
 
     def action_reload(self) -> None:
-        self._read(self.filter)
+        self.call("list", partial(read_events, self.station, self.filter), exclusive=True)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="events-read")
-    def _read(self, status: str | None) -> None:
-        try:
-            rows = dead_letters.list_events(self.station, status=status)
-            counts = dead_letters.counts(self.station)
-        except StationError as exc:
-            self.app.call_from_thread(self.say, exc.message())
-            return
-        self.post_message(self.Loaded(rows, counts))
-
-    def on_carrier_events_screen_loaded(self, message: Loaded) -> None:
+    def done_list(self, found: tuple[list[EventRow], dict[str, int]]) -> None:
+        rows, counts = found
         table: DataTable[str | Text] = self.query_one(DataTable)
-        self.rows = {str(r.id): r for r in message.rows}
+        self.rows = {str(r.id): r for r in rows}
         table.clear()
         zone = self.station.zone()
-        for r in message.rows:
+        for r in rows:
             table.add_row(
                 str(r.id),
                 _(STATUS_LABELS.get(r.status, r.status)),
@@ -112,13 +95,13 @@ class CarrierEventsScreen(QueueListScreen):
                 Text(r.last_error or ""),  # a receiver's answer is data, never markup
                 key=str(r.id),
             )
-        self.say(
+        self.say_listed(
             _(
                 "{shown} events ({which}); {dead} dead letters, {waiting} waiting",
-                shown=len(message.rows),
+                shown=len(rows),
                 which=_(FILTER_LABELS[self.filter]),
-                dead=message.counts.get("dead", 0),
-                waiting=message.counts.get("queued", 0) + message.counts.get("failed", 0),
+                dead=counts.get("dead", 0),
+                waiting=counts.get("queued", 0) + counts.get("failed", 0),
             )
         )
 
@@ -126,10 +109,13 @@ class CarrierEventsScreen(QueueListScreen):
         row = self.selected()
         if row is None:
             return
-        self._act(lambda: dead_letters.retry(self.station, row.id), _("Event {id} queued again.", id=row.id))
+        self.act(partial(dead_letters.retry, self.station, row.id), _("Event {id} queued again.", id=row.id))
+
+    def done_act(self, result: object) -> None:
+        super().done_act(result)
         worker = getattr(self.app, "carrier_event_worker", None)
         if worker is not None:
-            worker.kick()
+            worker.kick()  # a retried event goes now, not at the next round
 
     def action_drop(self) -> None:
         row = self.selected()
@@ -138,8 +124,8 @@ class CarrierEventsScreen(QueueListScreen):
 
         def given(reason: str | None) -> None:
             if reason:
-                self._act(
-                    lambda: dead_letters.drop(self.station, row.id, reason),
+                self.act(
+                    partial(dead_letters.drop, self.station, row.id, reason),
                     _("Event {id} dropped.", id=row.id),
                 )
 
@@ -147,19 +133,10 @@ class CarrierEventsScreen(QueueListScreen):
             ReasonDialog(_("Drop event {id} ({waybill}) for good", id=row.id, waybill=row.waybill)), given
         )
 
-    def _act(self, call: Callable[[], object], done: str) -> None:
-        try:
-            call()
-        except StationError as exc:
-            self.app.bell()
-            self.say(exc.message())
-            return
-        except Exception as exc:  # a bug: logged, one calm line
-            self.say(report_unexpected(self, exc))
-            return
-        self.say(done)
-        self.action_reload()
-
     def on_carrier_event_worker_drained(self, message: CarrierEventWorker.Drained) -> None:
         if message.sent or message.failed:
             self.action_reload()
+
+
+def read_events(station: Station, status: str | None) -> tuple[list[EventRow], dict[str, int]]:
+    return dead_letters.list_events(station, status=status), dead_letters.counts(station)

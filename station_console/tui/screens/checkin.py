@@ -12,43 +12,38 @@ scan that arrives in pieces is refused loudly and kept nowhere. Every refusal an
 duplicate, no room) goes to the "needs attention" list until the clerk resolves or dismisses it, and the
 status line counts this session's refused scans. Service calls run in order on the check-in writer
 (`checkin_writer.py`); the UI thread never waits on the database.
+
+This module is the scan intake, the check-in table and the keys; the rest of the screen is built in
+layers it inherits, one concern each: `checkin_state.py` (current parcel, status and label states),
+`checkin_questions.py` (needs attention), `checkin_phones.py` (the phone and recipient panel).
 """
 
 from __future__ import annotations
 
-import itertools
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import DataTable, Digits, Input
 
-from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.services.checkin.phones import parse_phone
 from station_console.services.checkin.transaction import CheckinResult
 from station_console.services.scan.carriers import get_detector
-from station_console.services.shelves.lists import LABEL_LABELS, label_status, missing_phone_count
+from station_console.services.shelves.lists import LABEL_LABELS
 from station_console.tui.scanner_bridge import ScannerBridge
-from station_console.tui.screens.base import report_unexpected
 from station_console.tui.screens.checkin_attention import Attention, AttentionList
 from station_console.tui.screens.checkin_batch import BINDINGS as COURIER_BINDINGS
-from station_console.tui.screens.checkin_batch import CourierBatchScreen
 from station_console.tui.screens.checkin_dialogs import NO_BATCH, BatchPicker, MissingPhones, carrier_choices
-from station_console.tui.screens.checkin_writer import CheckinWriter, Refusal, ScanRequest
+from station_console.tui.screens.checkin_phones import CheckinPhones
+from station_console.tui.screens.checkin_state import TABLE_ROWS, Current
+from station_console.tui.screens.checkin_writer import CheckinWriter, ScanRequest
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
-if TYPE_CHECKING:
-    from station_console.tui.screens.checkin_recipient import Picked
-
-TABLE_ROWS = 200  # this session's newest check-ins kept on screen
 DIGITS_CHARS = set("0123456789-ABCDEF")
 PHONE_CHARS = r"[0-9+*xX#,()\s\-转]*"
 UNDONE = "strike dim"
@@ -58,25 +53,9 @@ PARTIAL_TEXT = {
     "framing": N_("Not a whole scan ({text}): the scanner's prefix or suffix is missing."),
     "garbled": N_("Partial scan ({text}): a key broke into it."),
 }
-# Refusal code -> needs-attention kind (anything else is "refused").
-KIND_OF = {
-    "carrier_conflict": "conflict",
-    "duplicate": "duplicate",
-    "no_room": "no_room",
-    "no_code": "no_room",
-}
 
 
-@dataclass
-class Current:
-    """The parcel a typed phone goes to: the latest scan; `result` once it is checked in."""
-
-    seq: int
-    raw: str
-    result: CheckinResult | None = None
-
-
-class CheckinScreen(CourierBatchScreen):
+class CheckinScreen(CheckinPhones):
     MODE_TITLE = N_("Check-in")
     CSS_PATH = "checkin.tcss"
 
@@ -145,36 +124,6 @@ class CheckinScreen(CourierBatchScreen):
         *COURIER_BINDINGS,
     ]
 
-    @dataclass
-    class Counts(Message):
-        missing: int
-
-    @dataclass
-    class Labels(Message):
-        statuses: dict[int, str]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.batch_carrier: str | None = None
-        self.quick = False
-        self.count = 0
-        self.refused = 0  # scans of this session that did not check in
-        self.results: list[CheckinResult] = []
-        self.undone: set[int] = set()
-        self.latencies: list[float] = []  # scan (terminator key) to row on screen, seconds
-        self.current: Current | None = None
-        self._held_row: int | None = None  # the parcel whose label waits for its phone
-        self._seq = itertools.count(1)
-        self._last_seq = 0
-        self.router: KeyRouter | None = None
-        self._writer: CheckinWriter | None = None
-
-    @property
-    def writer(self) -> CheckinWriter:
-        if self._writer is None:
-            self._writer = CheckinWriter(self, self.station)
-        return self._writer
-
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="ci-status"):
             yield Static(id="ci-batch")
@@ -229,12 +178,6 @@ class CheckinScreen(CourierBatchScreen):
         self.refresh_batches()
         self.set_interval(5.0, self.refresh_batches)  # other counters' couriers
         self.query_one("#scan", Input).focus()  # the scan field has the focus by default
-
-    def on_unmount(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-
-    # -- scans ---------------------------------------------------------------------------------
 
     @on(KeyRouter.Scanned)
     def _scanned(self, event: KeyRouter.Scanned) -> None:
@@ -312,30 +255,6 @@ class CheckinScreen(CourierBatchScreen):
                 )
             )
 
-    def _settle_phone_field(self) -> None:
-        """A scan arrived while the Phone field holds something: a valid phone goes to the parcel it
-        was typed for; anything else is cleared, with a warning (never kept for the next parcel)."""
-        field = self.query_one("#phone", Input)
-        text = field.value.strip()
-        field.value = ""
-        if not text or self.quick:
-            return
-        try:
-            parse_phone(text)
-        except StationError:
-            why = _("Phone field held {text}: not a phone, cleared.", text=text[:24])
-            self._attention(
-                Attention("phone", "phone_invalid", why, _("Type the phone again · Ctrl+X dismiss"))
-            )
-            return
-        if self.current is None:
-            why = _("Phone {text} had no parcel: cleared.", text=text[:24])
-            self._attention(
-                Attention("phone", "no_parcel", why, _("Type it after its scan · Ctrl+X dismiss"))
-            )
-            return
-        self._send_phone(text)
-
     @on(CheckinWriter.CheckedIn)
     def _checked_in(self, message: CheckinWriter.CheckedIn) -> None:
         request, result = message.request, message.result
@@ -379,197 +298,6 @@ class CheckinScreen(CourierBatchScreen):
         if self.courier_batch is not None:
             self.refresh_batches()
 
-    @on(CheckinWriter.ScanRefused)
-    def _scan_refused(self, message: CheckinWriter.ScanRefused) -> None:
-        request, refusal = message.request, message.refusal
-        if self.current is not None and self.current.seq == request.seq:
-            self.current = None
-            self._show_current()
-            self.query_one("#scan", Input).focus()
-        if request.item is None:
-            self.refused += 1
-        if refusal.code in ("courier_batch_closed", "no_courier_batch"):
-            self.courier_batch = None  # closed at another counter: scans go on without it
-            self.refresh_batches()
-        kind = KIND_OF.get(refusal.code, "refused")
-        waybill = str(refusal.params.get("waybill") or request.raw)[:40]
-        item = Attention(
-            kind,
-            refusal.code,
-            refusal.text,
-            self._hint(kind, refusal, request),
-            waybill=waybill,
-            request=request,
-        )
-        if kind == "conflict":
-            item.detected = str(refusal.params.get("detected") or "")
-        elif kind == "duplicate":
-            item.parcel_id = refusal.params.get("parcel_id")
-        if request.item is not None:
-            self.query_one(AttentionList).remove_item(request.item)
-        self._attention(item)
-        self._refresh_status()
-
-    def _hint(self, kind: str, refusal: Refusal, request: ScanRequest) -> str:
-        if kind == "conflict":
-            return _(
-                "Ctrl+Y: use {detected} · Ctrl+B: keep {batch}",
-                detected=refusal.params.get("detected", "?"),
-                batch=request.batch or "?",
-            )
-        if kind == "duplicate":
-            return _("Ctrl+Y: reprint its label · Ctrl+X dismiss")
-        if kind == "no_room":
-            return _("Free a layer, then Ctrl+Y: try again · Ctrl+X dismiss")
-        return _("Check the number, or type it into the scan field · Ctrl+X dismiss")
-
-    # -- phones --------------------------------------------------------------------------------
-
-    @on(Input.Submitted, "#phone")
-    def _phone_entered(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
-        if not text:
-            return  # Enter on an empty field answers nothing (a stray Enter must not resolve a question)
-        if event.input.value.strip() != text:
-            return  # a scan came first and took this phone to its parcel: never a second parcel
-        if self.current is None:
-            self._refuse_text(_("Scan the parcel first: a phone goes to the parcel just scanned."))
-            return
-        try:
-            parse_phone(text)
-        except StationError as exc:
-            self._refuse_text(exc.message())  # kept in the field to correct
-            return
-        event.input.value = ""
-        self._send_phone(text)
-        self.query_one("#scan", Input).focus()
-
-    def _send_phone(self, text: str) -> None:
-        if self.current is not None:
-            self.writer.submit(self.writer.set_phone, self.current.seq, text)
-
-    @on(CheckinWriter.PhoneSaved)
-    def _phone_saved(self, message: CheckinWriter.PhoneSaved) -> None:
-        table = self.query_one("#ci-table", DataTable)
-        if str(message.parcel_id) in table.rows:
-            table.update_cell(str(message.parcel_id), "phone", Text(message.masked))
-            table.update_cell(str(message.parcel_id), "label", _(LABEL_LABELS["queued"]))
-        code = next((r.pickup_code for r in reversed(self.results) if r.parcel_id == message.parcel_id), "")
-        self._say(_("Phone {masked} saved for {code}.", masked=message.masked, code=code))
-        self._refresh_status()
-
-    # -- recipients ----------------------------------------------------------------------------
-
-    def action_pick_recipient(self) -> None:
-        """Like a phone, the person a parcel is for goes to the parcel shown (the one just scanned)."""
-        current = self.current
-        if current is None:
-            self._refuse_text(_("Scan the parcel first: a recipient goes to the parcel just scanned."))
-            return
-        # On demand: the finder (and the directory's matching) load when a recipient is first looked for.
-        from station_console.tui.screens.checkin_recipient import RecipientPicker
-
-        def chosen(picked: Picked | None) -> None:
-            self.query_one("#scan" if self.quick else "#phone", Input).focus()
-            if picked is not None:
-                self.writer.submit(self.writer.recipient, current.seq, picked)
-
-        self.app.push_screen(RecipientPicker(), chosen)
-
-    @on(CheckinWriter.RecipientSaved)
-    def _recipient_saved(self, message: CheckinWriter.RecipientSaved) -> None:
-        table = self.query_one("#ci-table", DataTable)
-        if message.masked and str(message.parcel_id) in table.rows:
-            table.update_cell(str(message.parcel_id), "phone", Text(message.masked))
-        code = next((r.pickup_code for r in reversed(self.results) if r.parcel_id == message.parcel_id), "")
-        notes = [_("{code} is for {who}.", code=code, who=message.who)]
-        if message.consent_missing:
-            notes.append(_("No consent on record to hold parcels at the station: ask the recipient."))
-        if message.wants_door:
-            notes.append(_("The recipient chose door delivery: it goes on the next run."))
-        self._say(" ".join(notes), warn=message.consent_missing)
-        self._refresh_status()
-
-    def action_who_is_this(self) -> None:
-        # On demand: the dialog module loads when it is first asked for.
-        from station_console.tui.screens.recipient_dialogs import WhoIsThisDialog
-
-        self.app.push_screen(WhoIsThisDialog(), lambda _done: self._refresh_status())
-
-    @on(CheckinWriter.PhoneRefused)
-    def _phone_refused(self, message: CheckinWriter.PhoneRefused) -> None:
-        self._attention(Attention("phone", message.refusal.code, message.refusal.text, _("Ctrl+X dismiss")))
-
-    # -- needs attention -----------------------------------------------------------------------
-
-    def _attention(self, item: Attention) -> None:
-        item.at = self.station.now().astimezone(self.station.zone()).strftime("%H:%M:%S")
-        self.query_one(AttentionList).add(item)
-        self.app.bell()
-        self._say(f"{item.text}\n{item.hint}", error=True)
-
-    def action_move_item(self, delta: int) -> None:
-        self.query_one(AttentionList).move(delta)
-
-    def action_resolve(self) -> None:
-        item = self.query_one(AttentionList).selected()
-        if item is None:
-            return
-        if item.kind == "conflict" and item.request is not None:
-            self._retry(item, carrier=item.detected or None)
-        elif item.kind == "no_room" and item.request is not None:
-            self._retry(item, carrier=item.request.carrier)
-        elif item.kind == "duplicate" and item.parcel_id is not None:
-            self.writer.submit(self.writer.reprint, item.id, item.parcel_id)
-        else:
-            self._say(_("Nothing to do for this one but dismiss it (Ctrl+X) once it is handled."), warn=True)
-
-    def action_keep_batch(self) -> None:
-        item = self.query_one(AttentionList).selected()
-        if item is not None and item.kind == "conflict" and item.request is not None:
-            self._retry(item, carrier=item.request.batch)
-
-    def _retry(self, item: Attention, *, carrier: str | None) -> None:
-        request = item.request
-        if request is None:
-            return
-        again = ScanRequest(
-            raw=request.raw,
-            seq=request.seq,
-            size=request.size,
-            batch=request.batch,
-            carrier=carrier,
-            key_time=0.0,
-            item=item.id,
-            courier_batch=request.courier_batch,
-        )
-        self.writer.submit(self.writer.check_in, again, hold_label=not self.quick)
-
-    def action_dismiss_item(self) -> None:
-        attention = self.query_one(AttentionList)
-        item = attention.selected()
-        if item is None:
-            return
-        attention.remove_item(item.id)
-        self.writer.submit(self.writer.dismiss, item.kind, item.code, item.waybill, item.length)
-        self._say(_("Dismissed; it stays in the audit trail."))
-
-    @on(CheckinWriter.Reprinted)
-    def _reprinted(self, message: CheckinWriter.Reprinted) -> None:
-        self.query_one(AttentionList).remove_item(message.item)
-        self._say(_("Label queued again (job {job}).", job=message.job_id))
-
-    @on(CheckinWriter.ActionRefused)
-    def _action_refused(self, message: CheckinWriter.ActionRefused) -> None:
-        self.app.bell()
-        self._say(message.refusal.text, error=True)
-
-    @on(CheckinWriter.Crashed)
-    def _crashed(self, message: CheckinWriter.Crashed) -> None:
-        self._attention(Attention("error", "unexpected", message.text, _("Ctrl+X dismiss")))
-
-    # -- other actions -------------------------------------------------------------------------
-
     def action_undo(self) -> None:
         self.writer.submit(self.writer.undo)
 
@@ -600,14 +328,16 @@ class CheckinScreen(CourierBatchScreen):
         self._refresh_status()
 
     def action_pick_batch(self) -> None:
+        station = self.station  # the carrier table is cached, but read again after an edit: a worker
+        self.call("batch_choices", lambda: carrier_choices(get_detector(station)))
+
+    def done_batch_choices(self, choices: list[tuple[str, str]]) -> None:
         def chosen(code: str | None) -> None:
             if code is not None:
                 self.batch_carrier = None if code == NO_BATCH else code
                 self._refresh_status()
 
-        self.app.push_screen(
-            BatchPicker(carrier_choices(get_detector(self.station)), self.batch_carrier), chosen
-        )
+        self.app.push_screen(BatchPicker(choices, self.batch_carrier), chosen)
 
     def action_toggle_quick(self) -> None:
         self.quick = not self.quick
@@ -627,8 +357,6 @@ class CheckinScreen(CourierBatchScreen):
         self.query_one("#phone", Input).value = ""
         self._say(_("Ready: scan a parcel."))
         self.query_one("#scan", Input).focus()
-
-    # -- display -------------------------------------------------------------------------------
 
     def _cells(self, result: CheckinResult, label: str) -> tuple[Any, ...]:
         return (
@@ -651,94 +379,3 @@ class CheckinScreen(CourierBatchScreen):
             layer=result.layer,
         )
         self.query_one("#ci-where", Static).update(where, layout=False)
-
-    def _show_current(self) -> None:
-        """Beside the Phone field: which parcel a phone typed now goes to."""
-        label = self.query_one("#ci-phone-for", Label)
-        current = self.current
-        if current is None:
-            label.update(_("Phone (scan first)"), layout=False)
-        elif current.result is None:
-            label.update(_("Phone for {waybill}", waybill=_tail(current.raw)), layout=False)
-        else:
-            r = current.result
-            label.update(
-                _(
-                    "Phone for {code} · {waybill}",
-                    code=r.pickup_code,
-                    waybill=f"{r.carrier}…{r.waybill[-4:]}",
-                ),
-                layout=False,
-            )
-        label.set_class(current is not None, "-current")
-
-    def _refuse_text(self, text: str) -> None:
-        self.app.bell()
-        self._say(text, error=True)
-
-    def _say(self, text: str, *, error: bool = False, warn: bool = False) -> None:
-        message = self.query_one("#ci-message", Static)
-        message.update(text, layout=False)
-        message.set_class(error, "-error")
-        message.set_class(warn and not error, "-warn")
-
-    def on_live_bridge_changed(self, message: object) -> None:
-        self._refresh_status()  # another counter's work changes the counts shown here
-        self.refresh_batches()
-
-    def batch_changed(self) -> None:
-        self._refresh_status()
-
-    def say_batch(self, text: str, *, error: bool = False) -> None:
-        if error:
-            self.app.bell()
-        self._say(text, error=error)
-
-    def _refresh_status(self) -> None:
-        batch = self.batch_carrier or _("any")
-        self.query_one("#ci-batch", Static).update(_("Batch: {batch}  [F7]", batch=batch), layout=False)
-        state = _("on") if self.quick else _("off")
-        self.query_one("#ci-quick", Static).update(_("Quick mode: {state}  [F8]", state=state), layout=False)
-        refused = self.query_one("#ci-refused", Static)
-        refused.update(_("Refused this session: {n}", n=self.refused), layout=False)
-        refused.set_class(self.refused > 0, "-some")
-        self._count_missing()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="checkin-status")
-    def _count_missing(self) -> None:
-        try:
-            self.post_message(self.Counts(missing_phone_count(self.station)))
-        except StationError:
-            pass  # a busy database: the next refresh tries again
-        except Exception as exc:  # a bug: logged; the count is only a count
-            report_unexpected(self, exc)
-
-    @on(Counts)
-    def _counts(self, message: Counts) -> None:
-        self.query_one("#ci-missing", Static).update(
-            _("Without phone: {n}  [F9]", n=message.missing), layout=False
-        )
-
-    def _read_labels(self) -> None:
-        ids = [r.parcel_id for r in self.results[-TABLE_ROWS:] if r.parcel_id not in self.undone]
-        if ids:
-            self._label_statuses(ids)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="checkin-labels")
-    def _label_statuses(self, ids: list[int]) -> None:
-        try:
-            self.post_message(self.Labels(label_status(self.station, ids)))
-        except Exception:
-            return  # a busy database: try again on the next tick
-
-    @on(Labels)
-    def _labels(self, message: Labels) -> None:
-        table = self.query_one("#ci-table", DataTable)
-        for pid, status in message.statuses.items():
-            if str(pid) in table.rows and pid not in self.undone:
-                table.update_cell(str(pid), "label", _(LABEL_LABELS.get(status, status)))
-
-
-def _tail(raw: str) -> str:
-    text = raw.strip()
-    return text if len(text) <= 8 else f"…{text[-6:]}"

@@ -31,6 +31,7 @@ from station_console.services.prealerts.batches import BatchView
 from station_console.services.printing.printers import check_printable
 from station_console.services.scan.carriers import get_detector
 from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.checkin_dialogs import carrier_choices
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.widgets.plain import Static, plain
@@ -122,7 +123,7 @@ def panel_text(current: BatchView | None, others: list[BatchView]) -> Text:
     return Text("\n".join(lines))
 
 
-class CourierBatchScreen(ModeScreen):
+class CourierBatchScreen(ServiceCalls, ModeScreen):
     """Keys, panel and state of the courier batch; `CheckinScreen` is one."""
 
     courier_batch: int | None = None
@@ -168,15 +169,17 @@ class CourierBatchScreen(ModeScreen):
         self.query_one("#ci-courier", Static).update(panel_text(message.current, message.others))
 
     def action_open_courier_batch(self) -> None:
+        station = self.station  # the carrier table is cached, but read again after an edit: a worker
+        self.call("courier_choices", lambda: carrier_choices(get_detector(station)))
+
+    def done_courier_choices(self, choices: list[tuple[str, str]]) -> None:
         def chosen(choice: tuple[str, str] | None) -> None:
             if choice is not None:
                 carrier, courier = choice
                 self.batch_carrier = carrier  # the courier's carrier settles ambiguous numbers too
                 self._write_batch(lambda: self._open(carrier, courier))
 
-        self.app.push_screen(
-            CourierDialog(carrier_choices(get_detector(self.station)), self.batch_carrier), chosen
-        )
+        self.app.push_screen(CourierDialog(choices, self.batch_carrier), chosen)
 
     def _open(self, carrier: str, courier: str) -> tuple[str, int | None]:
         view = batches.open_batch(self.station, carrier, courier)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Callable
+from functools import partial
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -12,15 +14,15 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Select
 
 from db.models import Role
-from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.people import clerks
-from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.clerk_activity import ClerkActivityScreen
 from station_console.tui.widgets.plain import Static, Table
 
 
-class ClerkAdminScreen(ModeScreen):
+class ClerkAdminScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Clerks")
     DEFAULT_CSS = """
     ClerkAdminScreen #clerk-form { height: auto; padding: 0 1; }
@@ -60,10 +62,13 @@ class ClerkAdminScreen(ModeScreen):
         self.refresh_list()
 
     def refresh_list(self) -> None:
+        self.call("list", partial(clerks.list_clerks, self.station), exclusive=True)
+
+    def done_list(self, found: list[clerks.ClerkInfo]) -> None:
         table = self.query_one("#clerk-list", DataTable)
         table.clear()
         zone = self.station.zone()
-        for info in clerks.list_clerks(self.station):
+        for info in found:
             last = (
                 info.last_sign_in_at.astimezone(zone).strftime("%m-%d %H:%M") if info.last_sign_in_at else "-"
             )
@@ -79,13 +84,17 @@ class ClerkAdminScreen(ModeScreen):
         if error:
             self.app.bell()
 
-    def _guarded(self, action: Any) -> None:
-        try:
-            action()
-        except StationError as exc:
-            self._say(exc.message(), error=True)
-        except Exception as exc:  # a bug: logged, one calm line on screen
-            self._say(report_unexpected(self, exc), error=True)
+    def _act(self, fn: Callable[[], clerks.ClerkInfo], said: Callable[[clerks.ClerkInfo], str]) -> None:
+        """Change a clerk in a worker; then the list again and what was done (`said` of the answer)."""
+        self._said = said
+        self.call("act", fn, exclusive=True)
+
+    def done_act(self, info: clerks.ClerkInfo) -> None:
+        self.refresh_list()
+        self._say(self._said(info))
+
+    def failed(self, tag: str, text: str) -> None:
+        self._say(text, error=True)
 
     def _selected(self) -> str | None:
         table = self.query_one("#clerk-list", DataTable)
@@ -97,44 +106,40 @@ class ClerkAdminScreen(ModeScreen):
     def add(self) -> None:
         name = self.query_one("#c-name", Input).value.strip()
         pin_input = self.query_one("#c-pin", Input)
-        role = str(self.query_one("#c-role", Select).value)
+        pin, role = pin_input.value, str(self.query_one("#c-role", Select).value)
 
-        def work() -> None:
-            info = clerks.add_clerk(self.station, name, pin_input.value, role=role)
+        def added(info: clerks.ClerkInfo) -> str:
             pin_input.value = ""
-            self.refresh_list()
-            self._say(_("Clerk {name} added.", name=info.name))
+            return _("Clerk {name} added.", name=info.name)
 
-        self._guarded(work)
+        self._act(partial(clerks.add_clerk, self.station, name, pin, role=role), added)
 
     def action_toggle_active(self) -> None:
         name = self._selected()
         if name is None:
             return
+        station = self.station
 
-        def work() -> None:
-            current = clerks.get_clerk(self.station, name)
-            info = clerks.set_active(self.station, name, not current.active)
-            self.refresh_list()
-            self._say(
+        def toggle() -> clerks.ClerkInfo:
+            return clerks.set_active(station, name, not clerks.get_clerk(station, name).active)
+
+        self._act(
+            toggle,
+            lambda info: (
                 _("{name} can sign in.", name=name)
                 if info.active
                 else _("{name} can no longer sign in.", name=name)
-            )
-
-        self._guarded(work)
+            ),
+        )
 
     def action_unlock(self) -> None:
         name = self._selected()
         if name is None:
             return
-
-        def work() -> None:
-            info = clerks.unlock(self.station, name)
-            self.refresh_list()
-            self._say(_("{name} can sign in again", name=info.name))
-
-        self._guarded(work)
+        self._act(
+            partial(clerks.unlock, self.station, name),
+            lambda info: _("{name} can sign in again", name=info.name),
+        )
 
     def action_activity(self) -> None:
         self.app.push_screen(ClerkActivityScreen(clerk=self._selected() or ""))

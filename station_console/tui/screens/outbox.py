@@ -5,16 +5,15 @@ Recipients are shown masked (`138****5678`, `w***@example.com`): the full addres
 
 from __future__ import annotations
 
-from typing import ClassVar
+from functools import partial
+from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services import notify
 from station_console.tui.notify_worker import NotifyWorker
-from station_console.tui.screens.base import report_unexpected
 from station_console.tui.screens.queue_list import QueueListScreen
 
 COLUMNS = (
@@ -67,12 +66,10 @@ class OutboxScreen(QueueListScreen):
     TABLE_ID, STATUS_ID = "outbox-table", "outbox-status"
 
     def action_reload(self) -> None:
+        self.call("list", partial(notify.list_outbox, self.station, status=self.filter), exclusive=True)
+
+    def done_list(self, rows: list[Any]) -> None:
         table: DataTable[str] = self.query_one(DataTable)
-        try:
-            rows = notify.list_outbox(self.station, status=self.filter)
-        except StationError as exc:
-            self.say(exc.message())
-            return
         rows.sort(key=lambda r: (r.status != "failed", -r.id))  # failed first, then newest
         self.rows = {str(r.id): r for r in rows}
         table.clear()
@@ -91,7 +88,7 @@ class OutboxScreen(QueueListScreen):
                 key=str(r.id),
             )
         failed = sum(1 for r in rows if r.status == "failed")
-        self.say(
+        self.say_listed(
             _(
                 "{shown} messages ({which}), {failed} failed",
                 shown=len(rows),
@@ -104,19 +101,13 @@ class OutboxScreen(QueueListScreen):
         row = self.selected()
         if row is None:
             return
-        try:
-            notify.resend(self.station, row.id)
-        except StationError as exc:
-            self.say(exc.message())
-            return
-        except Exception as exc:  # a bug: logged, one calm line
-            self.say(report_unexpected(self, exc))
-            return
-        self.action_reload()
-        self.say(_("Message {id} queued again", id=row.id))
+        self.act(partial(notify.resend, self.station, row.id), _("Message {id} queued again", id=row.id))
+
+    def done_act(self, result: object) -> None:
+        super().done_act(result)
         worker = getattr(self.app, "notify_worker", None)
         if worker is not None:
-            worker.kick()
+            worker.kick()  # the message goes now, not at the next round
 
     def on_notify_worker_drained(self, message: NotifyWorker.Drained) -> None:
         if message.messages or message.failed:

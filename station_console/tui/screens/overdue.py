@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -10,9 +11,9 @@ from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.core.ageing import BAND_LABELS, BANDS
+from station_console.services.core.station import Station
 from station_console.services.exceptions import overdue, returns
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
@@ -83,13 +84,14 @@ class OverdueScreen(ServiceCalls, ModeScreen):
         table = self.query_one("#od-table", DataTable)
         keep = table.cursor_row
         table.clear()
+        zone = self.station.zone()
         for r in self.rows:
             mark = "✓" if r.parcel.waybill in self.chosen else ""
             table.add_row(
                 mark,
                 Text(_(BAND_LABELS[r.band]), style=BAND_STYLES[r.band]),
                 f"{r.age_hours / 24:.1f}d",
-                *parcel_cells(r.parcel),
+                *parcel_cells(r.parcel, zone),
                 key=r.parcel.waybill,
             )
         if self.rows:
@@ -123,9 +125,10 @@ class OverdueScreen(ServiceCalls, ModeScreen):
 
     def action_remind(self) -> None:
         picked = self.selection()
-        if not picked:
-            return
-        result = overdue.resend(self.station, picked)
+        if picked:
+            self.call("remind", partial(overdue.resend, self.station, picked), exclusive=True)
+
+    def done_remind(self, result: overdue.ResendResult) -> None:
         self.notify(
             _(
                 "Reminders queued: {n}; skipped (no phone or email): {m}",
@@ -142,15 +145,18 @@ class OverdueScreen(ServiceCalls, ModeScreen):
                 _("A return batch takes one carrier's parcels; select one carrier's"), severity="error"
             )
             return
-        try:
-            batch = returns.open_batch(self.station, carriers.pop())
-            returns.add_many(self.station, batch.id, picked)
-        except StationError as exc:
-            self.notify(exc.message(), severity="error")
-            return
-        self.chosen.clear()
+        self.call("batch", partial(batch_of, self.station, carriers.pop(), picked), exclusive=True)
 
-        self.app.switch_screen(ReturnsScreen(batch.id))
+    def done_batch(self, batch_id: int) -> None:
+        self.chosen.clear()
+        self.app.switch_screen(ReturnsScreen(batch_id))
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def batch_of(station: Station, carrier: str, waybills: list[str]) -> int:
+    """A new return batch of `carrier` holding `waybills`; its id."""
+    batch = returns.open_batch(station, carrier)
+    returns.add_many(station, batch.id, waybills)
+    return batch.id

@@ -118,8 +118,9 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
         status = self.query_one("#pa-status", Static)
         table = self.query_one("#pa-table", DataTable)
         table.clear()
+        zone = self.station.zone()
         for row in page.rows:
-            table.add_row(*parcel_cells(row), key=str(row.id))
+            table.add_row(*parcel_cells(row, zone), key=str(row.id))
         self.next_before = page.next_before_id
         status.update(
             _(
@@ -163,9 +164,10 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
         if p.problem_kind:
             text.append_text(problem_text(p.problem_kind))
             text.append(f" {visible(p.problem_note or '')}\n")
+        zone = self.station.zone()
         for e in t.events:
             details = ", ".join(f"{k}={v}" for k, v in e.details.items() if v not in (None, "", False, "raw"))
-            text.append(f"\n{e.at:%Y-%m-%d %H:%M} ", style="dim")
+            text.append(f"\n{e.at.astimezone(zone):%Y-%m-%d %H:%M} ", style="dim")
             text.append(e.kind, style="bold")
             text.append(visible(f"  {e.clerk or '-'} @ {e.counter}") + f"\n  {visible(details)}\n")
         self.query_one("#pa-events", Static).update(text)

@@ -27,7 +27,8 @@ from station_console.services.core.roles import require_manager
 from station_console.services.printing.jobs import queue_test_print
 from station_console.services.printing.printers import configured_printers, printer_for, qr_carriers
 from station_console.settings import CounterSettings, save_counter_settings
-from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.plain import Static, Table
 
 TRANSPORTS = ("usb", "tcp", "device", "cups", "file", "dummy")
@@ -39,7 +40,7 @@ CJK_CHOICES = (
 )
 
 
-class PrintersScreen(ModeScreen):
+class PrintersScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Printers")
     DEFAULT_CSS = """
     PrintersScreen #printer-form { height: auto; padding: 0 1; }
@@ -134,28 +135,39 @@ class PrintersScreen(ModeScreen):
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
-    def _store(self, new: CounterSettings) -> None:
-        require_manager(self.station, "settings")
-        configured_printers(new)  # refuses a misconfigured printer before anything is saved
-        save_counter_settings(new)
+    def _store(self, new: CounterSettings, said: str, *, then_tell: str | None = None) -> None:
+        """Check and save in a worker (a manager's change; a misconfigured printer is refused first)."""
+        self._after_store = (new, said, then_tell)
+        station = self.station
+
+        def store() -> None:
+            require_manager(station, "settings")
+            configured_printers(new)
+            save_counter_settings(new)
+
+        self.call("store", store, exclusive=True)
+
+    def done_store(self, _result: None) -> None:
+        new, said, then_tell = self._after_store
         self.app.counter_settings = new  # type: ignore[attr-defined]
         worker: Any = getattr(self.app, "print_worker", None)
-        if worker is not None:
+        if worker is not None:  # the change takes effect at once
             worker.stop()
             worker.printers = None
             worker.start()
         self.refresh_list()
+        self._say(said)
+        if then_tell is not None:
+            self._tell_scanner_needs(then_tell)
 
-    def _guarded(self, action: Any) -> bool:
-        try:
-            action()
-        except StationError as exc:
-            self._say(exc.message(), error=True)
-            return False
-        except Exception as exc:  # a bug: logged, one calm line on screen
-            self._say(report_unexpected(self, exc), error=True)
-            return False
-        return True
+    def done_test(self, job_id: int) -> None:
+        worker: Any = getattr(self.app, "print_worker", None)
+        if worker is not None:
+            worker.kick()
+        self._say(_("Test print queued (job {id}); the header shows the printer state.", id=job_id))
+
+    def failed(self, tag: str, text: str) -> None:
+        self._say(text, error=True)
 
     @on(Button.Pressed, "#p-save")
     def save_printer(self) -> None:
@@ -183,9 +195,7 @@ class PrintersScreen(ModeScreen):
         if default.get("name") == name:
             default = {"name": name, **cfg}
         new = self.counter.model_copy(update={"printers": printers, "printer": default})
-        if self._guarded(lambda: self._store(new)):
-            self._say(_("Printer {name} saved.", name=name))
-            self._tell_scanner_needs(name)
+        self._store(new, _("Printer {name} saved.", name=name), then_tell=name)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer-setup")
     def _tell_scanner_needs(self, name: str) -> None:
@@ -217,8 +227,7 @@ class PrintersScreen(ModeScreen):
         if name is None:
             return
         new = self.counter.model_copy(update={"printer": {"name": name, **self.counter.printers[name]}})
-        if self._guarded(lambda: self._store(new)):
-            self._say(_("{name} is now this counter's default printer.", name=name))
+        self._store(new, _("{name} is now this counter's default printer.", name=name))
 
     def action_delete(self) -> None:
         name = self._selected()
@@ -227,17 +236,8 @@ class PrintersScreen(ModeScreen):
         printers = {k: v for k, v in self.counter.printers.items() if k != name}
         default = self.counter.printer if self.counter.printer.get("name") != name else {}
         new = self.counter.model_copy(update={"printers": printers, "printer": default})
-        if self._guarded(lambda: self._store(new)):
-            self._say(_("Printer {name} removed.", name=name))
+        self._store(new, _("Printer {name} removed.", name=name))
 
     def action_test_print(self) -> None:
-        name = self._selected()
-
-        def queue() -> None:
-            job = queue_test_print(self.station, self.counter, printer=name)
-            worker: Any = getattr(self.app, "print_worker", None)
-            if worker is not None:
-                worker.kick()
-            self._say(_("Test print queued (job {id}); the header shows the printer state.", id=job.id))
-
-        self._guarded(queue)
+        name, station, counter = self._selected(), self.station, self.counter
+        self.call("test", lambda: queue_test_print(station, counter, printer=name).id, exclusive=True)

@@ -80,8 +80,9 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
         rows, not_received = answer
         table = self.query_one("#pr-table", DataTable)
         table.clear()
+        zone = self.station.zone()
         for row in rows:
-            table.add_row(row.problem_note or "", *parcel_cells(row), key=row.waybill)
+            table.add_row(row.problem_note or "", *parcel_cells(row, zone), key=row.waybill)
         self.query_one("#pr-not-received", Static).update(not_received)
 
     @on(Input.Submitted, "#pr-parcel")

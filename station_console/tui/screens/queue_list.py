@@ -1,8 +1,10 @@
 """What the outbox screens share (customer messages, carrier events): a table of queued items, a status
-filter cycled with one key, the selected row, a status line, Esc back to Settings."""
+filter cycled with one key, the selected row, a status line, Esc back to Settings. Reads and actions
+run through `calls.py` workers; a refusal is said on the status line."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -10,10 +12,11 @@ from textual.widgets import DataTable
 
 from station_console.i18n import _
 from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.plain import Static, Table
 
 
-class QueueListScreen(ModeScreen):
+class QueueListScreen(ServiceCalls, ModeScreen):
     FILTERS: ClassVar[tuple[str | None, ...]] = (None,)
     COLUMNS: ClassVar[tuple[str, ...]] = ()  # English message ids of the table's headings
     TABLE_ID: ClassVar[str] = ""
@@ -23,6 +26,7 @@ class QueueListScreen(ModeScreen):
         super().__init__()
         self.filter: str | None = self.FILTERS[0]
         self.rows: dict[str, Any] = {}  # table row key -> the item shown there
+        self.done_text = ""  # what the status line says once the running action has gone through
 
     def compose_body(self) -> ComposeResult:
         yield Table(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
@@ -54,3 +58,21 @@ class QueueListScreen(ModeScreen):
 
     def say(self, text: str) -> None:
         self.query_one(f"#{self.STATUS_ID}", Static).update(text)
+
+    def act(self, fn: Callable[[], object], done: str) -> None:
+        """Run an action on the selected item in a worker; say `done` and read the list again after."""
+        self.done_text = done
+        self.call("act", fn, exclusive=True)
+
+    def done_act(self, _result: object) -> None:
+        self.say(self.done_text)
+        self.action_reload()
+
+    def say_listed(self, counts: str) -> None:
+        """After a read: what the list holds, after what the last action did (said once)."""
+        self.say(f"{self.done_text} {counts}" if self.done_text else counts)
+        self.done_text = ""
+
+    def failed(self, tag: str, text: str) -> None:
+        self.app.bell()
+        self.say(text)

@@ -11,23 +11,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.table import Table as Grid
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.widgets import DataTable, Input
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.private_files import write_atomic
+from station_console.services.core.station import Station
 from station_console.services.day import export
-from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 
@@ -51,7 +53,7 @@ def volume_chart(week: dict[date, dict[str, int]], width: int = 40) -> Grid:
     return table
 
 
-class ReportsScreen(ModeScreen):
+class ReportsScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Reports")
     CSS_PATH = "reports.tcss"
 
@@ -82,23 +84,6 @@ class ReportsScreen(ModeScreen):
         ),
     ]
 
-    @dataclass
-    class Loaded(Message):
-        report: dict[str, Any]
-        week: dict[date, dict[str, int]]
-
-    @dataclass
-    class Failed(Message):
-        text: str
-
-    @dataclass
-    class CloseDone(Message):
-        """The close worker's outcome: `text` to show; `early` when the service wants a second yes."""
-
-        text: str
-        ok: bool
-        early_question: str = ""
-
     def __init__(self) -> None:
         super().__init__()
         self.day: date | None = None
@@ -123,13 +108,11 @@ class ReportsScreen(ModeScreen):
         table.focus()  # function keys work from anywhere; the date field takes typing only when chosen
         self._today()
 
-    @work(thread=True, exit_on_error=False, group="report-day")
     def _today(self) -> None:
         # Which business day it is reads the closed days: off the UI thread too.
-        day = self.station.business_day()
-        self.app.call_from_thread(self._show_day, day)
+        self.call("today", self.station.business_day)
 
-    def _show_day(self, day: date) -> None:
+    def done_today(self, day: date) -> None:
         self.day = day
         self.query_one("#rp-day", Input).value = day.isoformat()
         self.load()
@@ -144,7 +127,9 @@ class ReportsScreen(ModeScreen):
         self.load()
 
     def action_shift_day(self, days: int) -> None:
-        self.day = (self.day or self.station.business_day()) + timedelta(days=days)
+        if self.day is None:
+            return  # today is still being read; it loads its report when known
+        self.day += timedelta(days=days)
         self.query_one("#rp-day", Input).value = self.day.isoformat()
         self.load()
 
@@ -152,37 +137,20 @@ class ReportsScreen(ModeScreen):
         self.load()
 
     def load(self) -> None:
+        if self.day is None:
+            return
         self.query_one("#rp-status", Static).update(_("Reading…"))
-        self._read(self.day or self.station.business_day())
+        self.call("report", partial(read_report, self.station, self.day), exclusive=True)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="report")
-    def _read(self, day: date) -> None:
-        # The figures, close and forecast (~20 ms to import) load with the first report, not at start-up.
-        from station_console.services.day.forecast import daily_counts
-        from station_console.services.day.report import build_report
-
-        try:
-            report = build_report(self.station, day)
-            with self.station.read() as session:
-                week = daily_counts(session, day - timedelta(days=6), day)
-        except StationError as exc:
-            self.post_message(self.Failed(exc.message()))
-            return
-        except Exception as exc:  # a bug: logged, one calm line on screen
-            self.post_message(self.Failed(report_unexpected(self, exc)))
-            return
-        self.post_message(self.Loaded(report, week))
-
-    @on(Loaded)
-    def _show(self, message: Loaded) -> None:
-        self.report = report = message.report
+    def done_report(self, found: tuple[dict[str, Any], dict[date, dict[str, int]]]) -> None:
+        self.report = report = found[0]
         table = self.query_one("#rp-table", DataTable)
         table.clear()
         for n, row in enumerate(export.table_rows(report)[1:]):
             table.add_row(*row, key=str(n))
         # Plain text: waiver reasons and waybills are data, never markup.
         self.query_one("#rp-summary", Static).update(Text("\n".join(export.summary_lines(report))))
-        self.query_one("#rp-chart", Static).update(volume_chart(message.week))
+        self.query_one("#rp-chart", Static).update(volume_chart(found[1]))
         status = (
             _("Balanced")
             if report["balanced"]
@@ -192,29 +160,23 @@ class ReportsScreen(ModeScreen):
         widget.update(f"{status} · {export.close_line(report)}")
         widget.set_class(not report["balanced"], "-unbalanced")
 
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
-        self.query_one("#rp-status", Static).update(message.text)
-        self.notify(message.text, severity="error")
+    def failed(self, tag: str, text: str) -> None:
+        if tag in ("today", "report"):
+            self.query_one("#rp-status", Static).update(text)
+        self.notify(text, severity="error")
 
     def action_export(self, fmt: str) -> None:
         if self.report is None:
             return
         path = self.export_dir / f"report-{self.report['date']}.{fmt}"
-        try:
-            if fmt == "pdf":
-                write_atomic(path, export.to_pdf(self.report))
-            else:
-                writer = export.to_csv if fmt == "csv" else export.to_json
-                write_atomic(path, writer(self.report))
-        except StationError as exc:  # a full disk or a folder that cannot be written: nothing is left
-            self.notify(exc.message(), severity="error")
-            return
+        self.call("export", partial(write_export, self.report, path, fmt))  # a PDF takes a moment
+
+    def done_export(self, path: Path) -> None:
         self.notify(_("Wrote {path}", path=str(path)))
 
     def action_close_day(self) -> None:
         report = self.report
-        if report is None or report["date"] != (self.day or self.station.business_day()).isoformat():
+        if report is None or self.day is None or report["date"] != self.day.isoformat():
             return  # the figures shown must be the day's before anyone confirms them
         closed = report.get("closed")
         if closed and not closed.get("reopened_at"):
@@ -227,38 +189,23 @@ class ReportsScreen(ModeScreen):
 
         self.app.push_screen(ConfirmClose(report), confirmed)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="close")
     def _close(self, day: date, early: bool) -> None:
-        from station_console.services.day.close import close_day  # (see _read)
+        self.call("close", partial(close_or_ask, self.station, day, early), exclusive=True)
 
-        try:
-            info = close_day(self.station, day, early=early)
-        except StationError as exc:
-            early_question = exc.message() if exc.code == "close_early" else ""
-            self.post_message(self.CloseDone(exc.message(), False, early_question))
-            return
-        except Exception as exc:  # a bug: logged, one calm line on screen
-            self.post_message(self.CloseDone(report_unexpected(self, exc), False))
-            return
-        text = _("Closed {day}; SHA-256 {sha}", day=info.day.isoformat(), sha=info.sha256[:16])
-        self.post_message(self.CloseDone(text, True))
-
-    @on(CloseDone)
-    def _close_done(self, message: CloseDone) -> None:
-        if message.early_question and self.report is not None:
+    def done_close(self, answer: str | EarlyClose) -> None:
+        if isinstance(answer, EarlyClose):
+            if self.report is None:
+                return
             day = date.fromisoformat(self.report["date"])
 
             def again(yes: bool | None) -> None:
                 if yes:
                     self._close(day, early=True)
 
-            self.app.push_screen(
-                ConfirmClose(self.report, question=message.early_question, early=True), again
-            )
+            self.app.push_screen(ConfirmClose(self.report, question=answer.question, early=True), again)
             return
-        self.notify(message.text, severity="information" if message.ok else "error")
-        if message.ok:
-            self.load()
+        self.notify(answer)
+        self.load()
 
     def action_reopen_day(self) -> None:
         report = self.report
@@ -269,20 +216,55 @@ class ReportsScreen(ModeScreen):
 
         def reason_given(reason: str | None) -> None:
             if reason:
-                self._reopen(date.fromisoformat(report["date"]), reason)
+                self.call("reopen", partial(reopen, self.station, date.fromisoformat(report["date"]), reason))
 
         self.app.push_screen(ReopenDay(report["date"]), reason_given)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="close")
-    def _reopen(self, day: date, reason: str) -> None:
-        from station_console.services.day.close import reopen_day  # (see _read)
+    def done_reopen(self, text: str) -> None:
+        self.notify(text)
+        self.load()
 
-        try:
-            done = reopen_day(self.station, day, reason)
-        except StationError as exc:
-            self.post_message(self.CloseDone(exc.message(), False))
-            return
-        except Exception as exc:  # a bug: logged, one calm line on screen
-            self.post_message(self.CloseDone(report_unexpected(self, exc), False))
-            return
-        self.post_message(self.CloseDone(done.describe(), True))
+
+@dataclass
+class EarlyClose:
+    """The service wants a second yes: the day is closed before its closing hour."""
+
+    question: str
+
+
+def read_report(station: Station, day: date) -> tuple[dict[str, Any], dict[date, dict[str, int]]]:
+    # The figures, close and forecast (~20 ms to import) load with the first report, not at start-up.
+    from station_console.services.day.forecast import daily_counts
+    from station_console.services.day.report import build_report
+
+    report = build_report(station, day)
+    with station.read() as session:
+        return report, daily_counts(session, day - timedelta(days=6), day)
+
+
+def close_or_ask(station: Station, day: date, early: bool) -> str | EarlyClose:
+    from station_console.services.day.close import close_day  # (see read_report)
+
+    try:
+        info = close_day(station, day, early=early)
+    except StationError as exc:
+        if exc.code == "close_early":
+            return EarlyClose(exc.message())
+        raise
+    return _("Closed {day}; SHA-256 {sha}", day=info.day.isoformat(), sha=info.sha256[:16])
+
+
+def reopen(station: Station, day: date, reason: str) -> str:
+    from station_console.services.day.close import reopen_day  # (see read_report)
+
+    return reopen_day(station, day, reason).describe()
+
+
+def write_export(report: dict[str, Any], path: Path, fmt: str) -> Path:
+    """The report as a file, written whole or not at all (a full disk leaves nothing behind)."""
+    if fmt == "pdf":
+        write_atomic(path, export.to_pdf(report))
+    else:
+        writer = export.to_csv if fmt == "csv" else export.to_json
+        write_atomic(path, writer(report))
+    return path

@@ -95,8 +95,9 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
         scan.placeholder = _("scan each {carrier} parcel going back", carrier=batch.carrier)
         table = self.query_one("#ret-items", DataTable)
         table.clear()
+        zone = self.station.zone()
         for row in batch.parcels:
-            table.add_row(*parcel_cells(row), key=row.waybill)
+            table.add_row(*parcel_cells(row, zone), key=row.waybill)
         self.status(
             _(
                 "Return batch {id}  {carrier}  {status}  {count} parcels",

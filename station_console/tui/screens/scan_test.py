@@ -10,6 +10,7 @@ A scanner that can send a prefix makes intake exact: the help line says how.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
@@ -25,6 +26,7 @@ from hardware.scanners.wedge import Partial, Scan, Typed, WedgeDecoder, WedgeOut
 from station_console.i18n import N_, _
 from station_console.settings import CounterSettings, save_counter_settings
 from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.plain import Label, Static, Table
 
 BURST_GAP_S = 0.25  # a pause this long starts a new burst in the summary
@@ -66,7 +68,7 @@ class KeyCapture(Static, can_focus=True):
         self.post_message(KeyCapture.Pressed(token, event.time))
 
 
-class ScanTestScreen(ModeScreen):
+class ScanTestScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Scan test")
     CSS_PATH = "scan_test.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -284,13 +286,29 @@ class ScanTestScreen(ModeScreen):
         self.query_one("#capture").focus()
 
     def action_save(self) -> None:
-        status = self.query_one("#st-status", Static)
         try:
             new = CounterSettings.model_validate(self.form_settings().model_dump())
-            save_counter_settings(new)
-        except (ValidationError, OSError) as exc:
-            status.update(_("Not saved: {reason}", reason=str(exc).splitlines()[0]))
-            self.app.bell()
+        except ValidationError as exc:
+            self.failed("save", _("Not saved: {reason}", reason=str(exc).splitlines()[0]))
             return
-        self.app.counter_settings = new  # type: ignore[attr-defined]
-        status.update(_("Wedge settings saved."))
+        self._saving = new
+        self.call("save", partial(save_or_say_why, new), exclusive=True)  # a file write: off the UI thread
+
+    def done_save(self, refused: str | None) -> None:
+        if refused is not None:
+            self.failed("save", refused)
+            return
+        self.app.counter_settings = self._saving  # type: ignore[attr-defined]
+        self.query_one("#st-status", Static).update(_("Wedge settings saved."))
+
+    def failed(self, tag: str, text: str) -> None:
+        self.query_one("#st-status", Static).update(text)
+        self.app.bell()
+
+
+def save_or_say_why(new: CounterSettings) -> str | None:
+    try:
+        save_counter_settings(new)
+    except OSError as exc:
+        return _("Not saved: {reason}", reason=str(exc).splitlines()[0])
+    return None

@@ -24,7 +24,8 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.admin.settings import save_station_settings
 from station_console.settings import CounterSettings, StationSettings, save_counter_settings
-from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.plain import Label, Static
 
 # Sub-screens of other areas, opened by key; imported when asked so a missing one never breaks Settings.
@@ -81,7 +82,7 @@ def read_fields(
     return data
 
 
-class SettingsScreen(ModeScreen):
+class SettingsScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Settings")
     CSS_PATH = "settings.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -165,21 +166,27 @@ class SettingsScreen(ModeScreen):
             status.set_class(True, "error")
             self.app.bell()
             return
-        try:
-            self.station.run(lambda session: save_station_settings(session, self.station, new_station))
+        station = self.station
+
+        def save() -> None:
+            station.run(lambda session: save_station_settings(session, station, new_station))
             save_counter_settings(new_counter)
-        except StationError as exc:
-            status.update(exc.message())
-            status.set_class(True, "error")
-            self.app.bell()
-            return
-        except Exception as exc:  # a bug: logged, one calm line on screen
-            status.update(report_unexpected(self, exc))
-            status.set_class(True, "error")
-            return
-        self.app.counter_settings = new_counter  # type: ignore[attr-defined]
+            station.settings()  # read again here, so the screens that follow find them cached
+
+        self._saving = new_counter
+        self.call("save", save, exclusive=True)
+
+    def done_save(self, _result: None) -> None:
+        self.app.counter_settings = self._saving  # type: ignore[attr-defined]
+        status = self.query_one("#settings-status", Static)
         status.update(_("Settings were saved; some take effect after a restart."))
         status.set_class(False, "error")
+
+    def failed(self, tag: str, text: str) -> None:
+        status = self.query_one("#settings-status", Static)
+        status.update(text)
+        status.set_class(True, "error")
+        self.app.bell()
 
     def action_open(self, which: str) -> None:
         module_name, class_name = SUBSCREENS[which]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any
 
 from rich.text import Text
@@ -53,14 +54,15 @@ def problem_text(kind: str | None) -> Text:
     return Text(f"! {_(KIND_LABELS.get(kind, kind))}", style=PROBLEM_STYLE) if kind else Text("")
 
 
-def parcel_cells(row: ParcelRow) -> tuple[Any, ...]:
-    """One parcel as table cells; a problem parcel's waybill and flag are shown in red, an undone
-    check-in struck through and dimmed."""
+def parcel_cells(row: ParcelRow, zone: tzinfo) -> tuple[Any, ...]:
+    """One parcel as table cells, its check-in time in the station's time zone; a problem parcel's
+    waybill and flag are shown in red, an undone check-in struck through and dimmed."""
+    checked_in = f"{row.checked_in_at.astimezone(zone):%m-%d %H:%M}"
     status = _(STATUS_LABELS.get(row.status, row.status))
     if row.status == "cancelled":
         cells = (row.waybill, row.carrier, row.pickup_code or "-", row.location or "-", row.size)
         struck = [Text(visible(c), style=UNDONE_STYLE) for c in (*cells, row.masked_phone or "-")]
-        struck.append(Text(f"{row.checked_in_at:%m-%d %H:%M}", style=UNDONE_STYLE))
+        struck.append(Text(checked_in, style=UNDONE_STYLE))
         return (*struck, Text(status, style="bold"), Text(""))
     waybill = Text(visible(row.waybill), style="bold red" if row.flagged else "")
     return (
@@ -70,14 +72,20 @@ def parcel_cells(row: ParcelRow) -> tuple[Any, ...]:
         row.location or "-",
         row.size,
         row.masked_phone or "-",
-        f"{row.checked_in_at:%m-%d %H:%M}",
+        checked_in,
         status,
         problem_text(row.problem_kind),
     )
 
 
-def setup_parcel_table(table: DataTable[Any], extra: tuple[str, ...] = ()) -> None:
+# Widths that hold every value (a waybill of 20, a masked phone, "11-25 10:00"), so a list that fills or
+# empties while the live view reloads keeps its columns where they are.
+FIXED_WIDTHS = dict(zip(PARCEL_COLUMNS, (20, 8, 9, 8, 4, 12, 11, 10, 12), strict=True))
+
+
+def setup_parcel_table(table: DataTable[Any], extra: tuple[str, ...] = (), *, fixed: bool = False) -> None:
+    """The parcel columns (after `extra`); `fixed`: each its own width, never sized by the rows shown."""
     table.clear(columns=True)
     table.cursor_type = "row"
     for name in (*extra, *PARCEL_COLUMNS):
-        table.add_column(_(name), key=name)
+        table.add_column(_(name), key=name, width=FIXED_WIDTHS.get(name) if fixed else None)

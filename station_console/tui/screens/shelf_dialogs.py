@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -12,15 +14,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input
 
-from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.core.station import Station
 from station_console.services.shelves import layout, moves
 from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.plain import Label, Static, plain
 
 
-class MoveDialog(ModalScreen[str | None]):
+class MoveDialog(ServiceCalls, ModalScreen[str | None]):
     """Scan the parcel (or tick "whole layer"), scan or type the target; Enter moves. Returns a summary."""
 
     CSS_PATH = "shelves.tcss"
@@ -59,27 +61,26 @@ class MoveDialog(ModalScreen[str | None]):
     @on(Input.Submitted, "#move-target")
     def _submit(self) -> None:
         target = self.query_one("#move-target", Input).value.strip()
-        whole = self.query_one("#move-layer", Checkbox).value
-        try:
-            if whole:
-                results = moves.move_layer(self.station, self.source, target)
-            else:
-                results = [
-                    moves.move_parcel(self.station, self.query_one("#move-parcel", Input).value, target)
-                ]
-        except StationError as exc:
-            self.query_one("#move-error", Static).update(exc.message())
-            self.app.bell()
-            return
+        if self.query_one("#move-layer", Checkbox).value:
+            self.call("move", partial(moves.move_layer, self.station, self.source, target), exclusive=True)
+        else:
+            parcel, station = self.query_one("#move-parcel", Input).value, self.station
+            self.call("move", lambda: [moves.move_parcel(station, parcel, target)], exclusive=True)
+
+    def done_move(self, results: list[moves.MoveResult]) -> None:
         last = results[-1]
         note = _(" New code {code}; label queued.", code=last.pickup_code) if last.code_changed else ""
         self.dismiss(_("Moved {n} parcels to {target}.", n=len(results), target=last.to_location) + note)
+
+    def failed(self, tag: str, text: str) -> None:
+        self.query_one("#move-error", Static).update(text)
+        self.app.bell()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class ShelfEditScreen(ModeScreen):
+class ShelfEditScreen(ServiceCalls, ModeScreen):
     """Manager work: a layer's capacity and sizes, add a shelf or layer, retire or restore, import CSV."""
 
     MODE_TITLE = N_("Edit shelves")
@@ -135,8 +136,11 @@ class ShelfEditScreen(ModeScreen):
         return self.query_one(f"#{widget_id}", Input).value.strip()
 
     def fill_from_location(self) -> None:
+        self.call("map", partial(layout.shelf_map, self.station), exclusive=True)
+
+    def done_map(self, rows: list[layout.ShelfRow]) -> None:
         text = self.value("edit-location")
-        for row in layout.shelf_map(self.station):
+        for row in rows:
             for cell in row.layers:
                 if f"{row.label}-{cell.label}" == text:
                     self.query_one("#edit-capacity", Input).value = str(cell.capacity_units)
@@ -146,64 +150,71 @@ class ShelfEditScreen(ModeScreen):
     def _location_given(self) -> None:
         self.fill_from_location()
 
-    def run(self, work: Any, done: str) -> None:
-        try:
-            work()
-        except StationError as exc:
-            self.query_one("#edit-result", Static).update(plain(exc.message(), "red"))
-            self.app.bell()
-            return
-        self.query_one("#edit-result", Static).update(plain(done, "green"))
+    def run(self, work: Callable[[], object], done: str) -> None:
+        """`work` (its values read from the form already) in a worker; `done` said when it went through."""
+        self._done_text = done
+        self.call("edit", work, exclusive=True)
+
+    def done_edit(self, _result: object) -> None:
+        self.query_one("#edit-result", Static).update(plain(self._done_text, "green"))
+
+    def failed(self, tag: str, text: str) -> None:
+        self.query_one("#edit-result", Static).update(plain(text, "red"))
+        self.app.bell()
 
     def action_save(self) -> None:
         cap = self.value("edit-capacity")
+        location = self.value("edit-location")
         self.run(
-            lambda: layout.edit_layer(
+            partial(
+                layout.edit_layer,
                 self.station,
-                self.value("edit-location"),
+                location,
                 capacity_units=int(cap) if cap else None,
                 accepts_sizes=self.value("edit-sizes") or None,
             ),
-            _("{location} updated", location=self.value("edit-location")),
+            _("{location} updated", location=location),
         )
 
     def action_add_shelf(self) -> None:
         layers = self.value("edit-layers")
         cap = self.value("edit-capacity")
+        location = self.value("edit-location")
         self.run(
-            lambda: layout.add_shelf(
+            partial(
+                layout.add_shelf,
                 self.station,
-                self.value("edit-location"),
+                location,
                 zone=self.value("edit-zone") or "main",
                 layers=int(layers or 5),
                 capacity_units=int(cap or 40),
                 accepts_sizes=self.value("edit-sizes") or "SML",
             ),
-            _("Shelf {shelf} added", shelf=self.value("edit-location").upper()),
+            _("Shelf {shelf} added", shelf=location.upper()),
         )
 
     def action_add_layer(self) -> None:
         cap = self.value("edit-capacity")
+        shelf = self.value("edit-location").split("-")[0]
         self.run(
-            lambda: layout.add_layer(
+            partial(
+                layout.add_layer,
                 self.station,
-                self.value("edit-location").split("-")[0],
+                shelf,
                 capacity_units=int(cap or 40),
                 accepts_sizes=self.value("edit-sizes") or "SML",
             ),
-            _("Layer added to shelf {shelf}", shelf=self.value("edit-location").split("-")[0]),
+            _("Layer added to shelf {shelf}", shelf=shelf),
         )
 
     def action_retire(self) -> None:
-        self.run(
-            lambda: layout.retire(self.station, self.value("edit-location")),
-            _("{location} retired", location=self.value("edit-location")),
-        )
+        location = self.value("edit-location")
+        self.run(partial(layout.retire, self.station, location), _("{location} retired", location=location))
 
     def action_restore(self) -> None:
+        location = self.value("edit-location")
         self.run(
-            lambda: layout.restore(self.station, self.value("edit-location")),
-            _("{location} is back in use", location=self.value("edit-location")),
+            partial(layout.restore, self.station, location), _("{location} is back in use", location=location)
         )
 
     def action_import_csv(self) -> None:
@@ -216,7 +227,7 @@ class ShelfEditScreen(ModeScreen):
             )
             return
         self.run(
-            lambda: layout.import_layout(self.station, text), _("Layout imported from {path}", path=path)
+            partial(layout.import_layout, self.station, text), _("Layout imported from {path}", path=path)
         )
 
     def action_back(self) -> None:

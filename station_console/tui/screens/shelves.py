@@ -27,6 +27,7 @@ from station_console.tui.screens.shelf_common import heat_style, parcel_cells, s
 from station_console.tui.widgets.plain import Static, Table
 
 CELL_WIDTH = 15  # "6-5 40/40" over "  9 100% ⚠9 !9"
+SHELF_WIDTH = 9  # "OV overf": the label and the first five letters of its zone
 
 
 class ShelvesScreen(ServiceCalls, ModeScreen):
@@ -82,7 +83,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
 
     def on_mount(self) -> None:
         translate_bindings(self)
-        setup_parcel_table(self.query_one("#sh-layer", DataTable))
+        setup_parcel_table(self.query_one("#sh-layer", DataTable), fixed=True)
         self.query_one("#sh-legend", Static).update(self.legend())
         self.query_one("#sh-map", DataTable).focus()
 
@@ -110,12 +111,15 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         keep = table.cursor_coordinate
         table.clear(columns=True)
         width = max((len(r.layers) for r in self.rows), default=0)
-        table.add_column(_("Shelf"), key="shelf")
+        table.add_column(_("Shelf"), key="shelf", width=SHELF_WIDTH)  # fixed: a reload never reflows
         for n in range(width):
             table.add_column(_("Layer {n}", n=n + 1), key=f"L{n + 1}", width=CELL_WIDTH)
         self.cells.clear()
         for row_index, row in enumerate(self.rows):
-            cells: list[Any] = [Text(visible(f"{row.label} {row.zone[:5]}"), style="bold")]
+            shelf = Text(
+                visible(f"{row.label} {row.zone[:5]}"), style="bold", overflow="ellipsis", no_wrap=True
+            )
+            cells: list[Any] = [shelf]
             for col_index, cell in enumerate(row.layers, start=1):
                 self.cells[(row_index, col_index)] = cell
                 cells.append(self.cell_text(row.label, cell))
@@ -206,8 +210,9 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
                 sizes=cell.accepts_sizes,
             )
         )
+        zone = self.station.zone()
         for row in parcels:
-            table.add_row(*parcel_cells(row), key=row.waybill)
+            table.add_row(*parcel_cells(row, zone), key=row.waybill)
 
     @on(DataTable.CellSelected, "#sh-map")
     def _open_layer(self) -> None:

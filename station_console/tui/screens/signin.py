@@ -8,6 +8,7 @@ wrong PIN read the same.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from textual import on
@@ -21,10 +22,12 @@ from station_console.i18n import _
 from station_console.services.admin import setup
 from station_console.services.people import clerks
 from station_console.services.people.clerks import ClerkInfo
+from station_console.tui.screens.base import report_unexpected
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.plain import Label, Static
 
 
-class SignInScreen(ModalScreen[ClerkInfo]):
+class SignInScreen(ServiceCalls, ModalScreen[ClerkInfo]):
     CSS_PATH = "signin.tcss"
 
     def __init__(self, *, first_run: bool = False, name: str = "") -> None:
@@ -97,26 +100,39 @@ class SignInScreen(ModalScreen[ClerkInfo]):
         self.attempt()
 
     def attempt(self) -> None:
-        """Check what was typed; on success close with the clerk, else say why and clear the PIN."""
+        """Check what was typed (in a worker); on success close with the clerk, else say why, clear the PIN."""
         name = self.query_one("#signin-name", Input).value
         pin = self.query_one("#signin-pin", Input).value
-        try:
-            if self.first_run:
-                if pin != self.query_one("#signin-pin2", Input).value:
-                    self._show_error(_("The two PINs differ"))
-                    return
-                zone = self.query_one("#signin-zone", Input).value
-                hours = self.query_one("#signin-hours", Input).value
-                setup.station_basics(zone, hours)  # checked before anything is created
-                clerks.create_first_manager(self.station, name, pin)
-                info = clerks.sign_in(self.station, name, pin)
-                setup.set_station_basics(self.station, zone, hours)
-            else:
-                info = clerks.sign_in(self.station, name, pin)
-        except StationError as exc:
-            self._show_error(exc.message(), keep_pins=exc.code in ("bad_timezone", "bad_hours"))
+        station = self.station
+        if not self.first_run:
+            self.call("sign_in", partial(clerks.sign_in, station, name, pin), exclusive=True)
             return
+        if pin != self.query_one("#signin-pin2", Input).value:
+            self._show_error(_("The two PINs differ"))
+            return
+        zone = self.query_one("#signin-zone", Input).value
+        hours = self.query_one("#signin-hours", Input).value
+
+        def first_manager() -> ClerkInfo:
+            setup.station_basics(zone, hours)  # checked before anything is created
+            clerks.create_first_manager(station, name, pin)
+            info = clerks.sign_in(station, name, pin)
+            setup.set_station_basics(station, zone, hours)
+            station.settings()  # read again here, not by the screens that follow
+            return info
+
+        self.call("sign_in", first_manager, exclusive=True)
+
+    def done_sign_in(self, info: ClerkInfo) -> None:
         self.dismiss(info)
+
+    def on_service_calls_failed(self, message: ServiceCalls.Failed) -> None:
+        message.stop()
+        exc = message.error
+        if isinstance(exc, StationError):
+            self._show_error(exc.message(), keep_pins=exc.code in ("bad_timezone", "bad_hours"))
+        else:
+            self._show_error(report_unexpected(self, exc))  # type: ignore[arg-type]
 
     def _show_error(self, text: str, *, keep_pins: bool = False) -> None:
         self.query_one("#signin-error", Static).update(text)

@@ -1,0 +1,121 @@
+"""The check-in screen's phone and recipient panel: a phone typed, or a person picked from the directory
+(Ctrl+N), goes to the parcel shown beside the Phone field and no other; "who is this?" (Ctrl+W) lists
+named parcels nobody matched."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.widgets import DataTable, Input
+
+from station_console.errors import StationError
+from station_console.i18n import _
+from station_console.services.checkin.phones import parse_phone
+from station_console.services.shelves.lists import LABEL_LABELS
+from station_console.tui.screens.checkin_attention import Attention
+from station_console.tui.screens.checkin_questions import CheckinQuestions
+from station_console.tui.screens.checkin_writer import CheckinWriter
+
+if TYPE_CHECKING:
+    from station_console.tui.screens.checkin_recipient import Picked
+
+
+class CheckinPhones(CheckinQuestions):
+    def _settle_phone_field(self) -> None:
+        """A scan arrived while the Phone field holds something: a valid phone goes to the parcel it
+        was typed for; anything else is cleared, with a warning (never kept for the next parcel)."""
+        field = self.query_one("#phone", Input)
+        text = field.value.strip()
+        field.value = ""
+        if not text or self.quick:
+            return
+        try:
+            parse_phone(text)
+        except StationError:
+            why = _("Phone field held {text}: not a phone, cleared.", text=text[:24])
+            self._attention(
+                Attention("phone", "phone_invalid", why, _("Type the phone again · Ctrl+X dismiss"))
+            )
+            return
+        if self.current is None:
+            why = _("Phone {text} had no parcel: cleared.", text=text[:24])
+            self._attention(
+                Attention("phone", "no_parcel", why, _("Type it after its scan · Ctrl+X dismiss"))
+            )
+            return
+        self._send_phone(text)
+
+    @on(Input.Submitted, "#phone")
+    def _phone_entered(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            return  # Enter on an empty field answers nothing (a stray Enter must not resolve a question)
+        if event.input.value.strip() != text:
+            return  # a scan came first and took this phone to its parcel: never a second parcel
+        if self.current is None:
+            self._refuse_text(_("Scan the parcel first: a phone goes to the parcel just scanned."))
+            return
+        try:
+            parse_phone(text)
+        except StationError as exc:
+            self._refuse_text(exc.message())  # kept in the field to correct
+            return
+        event.input.value = ""
+        self._send_phone(text)
+        self.query_one("#scan", Input).focus()
+
+    def _send_phone(self, text: str) -> None:
+        if self.current is not None:
+            self.writer.submit(self.writer.set_phone, self.current.seq, text)
+
+    @on(CheckinWriter.PhoneSaved)
+    def _phone_saved(self, message: CheckinWriter.PhoneSaved) -> None:
+        table = self.query_one("#ci-table", DataTable)
+        if str(message.parcel_id) in table.rows:
+            table.update_cell(str(message.parcel_id), "phone", Text(message.masked))
+            table.update_cell(str(message.parcel_id), "label", _(LABEL_LABELS["queued"]))
+        code = next((r.pickup_code for r in reversed(self.results) if r.parcel_id == message.parcel_id), "")
+        self._say(_("Phone {masked} saved for {code}.", masked=message.masked, code=code))
+        self._refresh_status()
+
+    def action_pick_recipient(self) -> None:
+        """Like a phone, the person a parcel is for goes to the parcel shown (the one just scanned)."""
+        current = self.current
+        if current is None:
+            self._refuse_text(_("Scan the parcel first: a recipient goes to the parcel just scanned."))
+            return
+        # On demand: the finder (and the directory's matching) load when a recipient is first looked for.
+        from station_console.tui.screens.checkin_recipient import RecipientPicker
+
+        def chosen(picked: Picked | None) -> None:
+            self.query_one("#scan" if self.quick else "#phone", Input).focus()
+            if picked is not None:
+                self.writer.submit(self.writer.recipient, current.seq, picked)
+
+        self.app.push_screen(RecipientPicker(), chosen)
+
+    @on(CheckinWriter.RecipientSaved)
+    def _recipient_saved(self, message: CheckinWriter.RecipientSaved) -> None:
+        table = self.query_one("#ci-table", DataTable)
+        if message.masked and str(message.parcel_id) in table.rows:
+            table.update_cell(str(message.parcel_id), "phone", Text(message.masked))
+        code = next((r.pickup_code for r in reversed(self.results) if r.parcel_id == message.parcel_id), "")
+        notes = [_("{code} is for {who}.", code=code, who=message.who)]
+        if message.consent_missing:
+            notes.append(_("No consent on record to hold parcels at the station: ask the recipient."))
+        if message.wants_door:
+            notes.append(_("The recipient chose door delivery: it goes on the next run."))
+        self._say(" ".join(notes), warn=message.consent_missing)
+        self._refresh_status()
+
+    def action_who_is_this(self) -> None:
+        # On demand: the dialog module loads when it is first asked for.
+        from station_console.tui.screens.recipient_dialogs import WhoIsThisDialog
+
+        self.app.push_screen(WhoIsThisDialog(), lambda _done: self._refresh_status())
+
+    @on(CheckinWriter.PhoneRefused)
+    def _phone_refused(self, message: CheckinWriter.PhoneRefused) -> None:
+        self._attention(Attention("phone", message.refusal.code, message.refusal.text, _("Ctrl+X dismiss")))

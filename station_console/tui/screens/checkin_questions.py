@@ -1,0 +1,132 @@
+"""The check-in screen's open questions: a refused scan goes to the "needs attention" list, with what
+the clerk can do about it (Ctrl+Y do it, Ctrl+B keep the batch carrier, Ctrl+X dismiss, recorded)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.widgets import Input
+
+from station_console.i18n import _
+from station_console.tui.screens.checkin_attention import Attention, AttentionList
+from station_console.tui.screens.checkin_state import CheckinState
+from station_console.tui.screens.checkin_writer import CheckinWriter, Refusal, ScanRequest
+
+# Refusal code -> needs-attention kind (anything else is "refused").
+KIND_OF = {
+    "carrier_conflict": "conflict",
+    "duplicate": "duplicate",
+    "no_room": "no_room",
+    "no_code": "no_room",
+}
+
+
+class CheckinQuestions(CheckinState):
+    @on(CheckinWriter.ScanRefused)
+    def _scan_refused(self, message: CheckinWriter.ScanRefused) -> None:
+        request, refusal = message.request, message.refusal
+        if self.current is not None and self.current.seq == request.seq:
+            self.current = None
+            self._show_current()
+            self.query_one("#scan", Input).focus()
+        if request.item is None:
+            self.refused += 1
+        if refusal.code in ("courier_batch_closed", "no_courier_batch"):
+            self.courier_batch = None  # closed at another counter: scans go on without it
+            self.refresh_batches()
+        kind = KIND_OF.get(refusal.code, "refused")
+        waybill = str(refusal.params.get("waybill") or request.raw)[:40]
+        item = Attention(
+            kind,
+            refusal.code,
+            refusal.text,
+            self._hint(kind, refusal, request),
+            waybill=waybill,
+            request=request,
+        )
+        if kind == "conflict":
+            item.detected = str(refusal.params.get("detected") or "")
+        elif kind == "duplicate":
+            item.parcel_id = refusal.params.get("parcel_id")
+        if request.item is not None:
+            self.query_one(AttentionList).remove_item(request.item)
+        self._attention(item)
+        self._refresh_status()
+
+    def _hint(self, kind: str, refusal: Refusal, request: ScanRequest) -> str:
+        if kind == "conflict":
+            return _(
+                "Ctrl+Y: use {detected} · Ctrl+B: keep {batch}",
+                detected=refusal.params.get("detected", "?"),
+                batch=request.batch or "?",
+            )
+        if kind == "duplicate":
+            return _("Ctrl+Y: reprint its label · Ctrl+X dismiss")
+        if kind == "no_room":
+            return _("Free a layer, then Ctrl+Y: try again · Ctrl+X dismiss")
+        return _("Check the number, or type it into the scan field · Ctrl+X dismiss")
+
+    def _attention(self, item: Attention) -> None:
+        item.at = self.station.now().astimezone(self.station.zone()).strftime("%H:%M:%S")
+        self.query_one(AttentionList).add(item)
+        self.app.bell()
+        self._say(f"{item.text}\n{item.hint}", error=True)
+
+    def action_move_item(self, delta: int) -> None:
+        self.query_one(AttentionList).move(delta)
+
+    def action_resolve(self) -> None:
+        item = self.query_one(AttentionList).selected()
+        if item is None:
+            return
+        if item.kind == "conflict" and item.request is not None:
+            self._retry(item, carrier=item.detected or None)
+        elif item.kind == "no_room" and item.request is not None:
+            self._retry(item, carrier=item.request.carrier)
+        elif item.kind == "duplicate" and item.parcel_id is not None:
+            self.writer.submit(self.writer.reprint, item.id, item.parcel_id)
+        else:
+            self._say(_("Nothing to do for this one but dismiss it (Ctrl+X) once it is handled."), warn=True)
+
+    def action_keep_batch(self) -> None:
+        item = self.query_one(AttentionList).selected()
+        if item is not None and item.kind == "conflict" and item.request is not None:
+            self._retry(item, carrier=item.request.batch)
+
+    def _retry(self, item: Attention, *, carrier: str | None) -> None:
+        request = item.request
+        if request is None:
+            return
+        again = ScanRequest(
+            raw=request.raw,
+            seq=request.seq,
+            size=request.size,
+            batch=request.batch,
+            carrier=carrier,
+            key_time=0.0,
+            item=item.id,
+            courier_batch=request.courier_batch,
+        )
+        self.writer.submit(self.writer.check_in, again, hold_label=not self.quick)
+
+    def action_dismiss_item(self) -> None:
+        attention = self.query_one(AttentionList)
+        item = attention.selected()
+        if item is None:
+            return
+        attention.remove_item(item.id)
+        self.writer.submit(self.writer.dismiss, item.kind, item.code, item.waybill, item.length)
+        self._say(_("Dismissed; it stays in the audit trail."))
+
+    @on(CheckinWriter.Reprinted)
+    def _reprinted(self, message: CheckinWriter.Reprinted) -> None:
+        self.query_one(AttentionList).remove_item(message.item)
+        self._say(_("Label queued again (job {job}).", job=message.job_id))
+
+    @on(CheckinWriter.ActionRefused)
+    def _action_refused(self, message: CheckinWriter.ActionRefused) -> None:
+        self.app.bell()
+        self._say(message.refusal.text, error=True)
+
+    @on(CheckinWriter.Crashed)
+    def _crashed(self, message: CheckinWriter.Crashed) -> None:
+        self._attention(Attention("error", "unexpected", message.text, _("Ctrl+X dismiss")))

@@ -1,0 +1,165 @@
+"""What the check-in screen knows and shows besides the scan: the current parcel, the status line
+(batch, quick mode, parcels without a phone, refused scans), the message line and the label states.
+
+The check-in screen is built in layers, one concern each: this one, the open questions
+(`checkin_questions.py`), the phone and recipient panel (`checkin_phones.py`), then the scan intake and
+the table (`checkin.py`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on, work
+from textual.message import Message
+from textual.widgets import DataTable
+
+from station_console.errors import StationError
+from station_console.i18n import _
+from station_console.services.checkin.transaction import CheckinResult
+from station_console.services.shelves.lists import LABEL_LABELS, label_status, missing_phone_count
+from station_console.tui.screens.base import report_unexpected
+from station_console.tui.screens.checkin_batch import CourierBatchScreen
+from station_console.tui.screens.checkin_writer import CheckinWriter
+from station_console.tui.widgets.plain import Label, Static
+from station_console.tui.widgets.wedge import KeyRouter
+
+TABLE_ROWS = 200  # this session's newest check-ins kept on screen
+
+
+@dataclass
+class Current:
+    """The parcel a typed phone goes to: the latest scan; `result` once it is checked in."""
+
+    seq: int
+    raw: str
+    result: CheckinResult | None = None
+
+
+class CheckinState(CourierBatchScreen):
+    @dataclass
+    class Counts(Message):
+        missing: int
+
+    @dataclass
+    class Labels(Message):
+        statuses: dict[int, str]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.batch_carrier: str | None = None
+        self.quick = False
+        self.count = 0
+        self.refused = 0  # scans of this session that did not check in
+        self.results: list[CheckinResult] = []
+        self.undone: set[int] = set()
+        self.latencies: list[float] = []  # scan (terminator key) to row on screen, seconds
+        self.current: Current | None = None
+        self._held_row: int | None = None  # the parcel whose label waits for its phone
+        self._seq = itertools.count(1)
+        self._last_seq = 0
+        self.router: KeyRouter | None = None
+        self._writer: CheckinWriter | None = None
+
+    @property
+    def writer(self) -> CheckinWriter:
+        if self._writer is None:
+            self._writer = CheckinWriter(self, self.station)
+        return self._writer
+
+    def on_unmount(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+
+    def _refuse_text(self, text: str) -> None:
+        self.app.bell()
+        self._say(text, error=True)
+
+    def _say(self, text: str, *, error: bool = False, warn: bool = False) -> None:
+        message = self.query_one("#ci-message", Static)
+        message.update(text, layout=False)
+        message.set_class(error, "-error")
+        message.set_class(warn and not error, "-warn")
+
+    def _show_current(self) -> None:
+        """Beside the Phone field: which parcel a phone typed now goes to."""
+        label = self.query_one("#ci-phone-for", Label)
+        current = self.current
+        if current is None:
+            label.update(_("Phone (scan first)"), layout=False)
+        elif current.result is None:
+            label.update(_("Phone for {waybill}", waybill=_tail(current.raw)), layout=False)
+        else:
+            r = current.result
+            label.update(
+                _(
+                    "Phone for {code} · {waybill}",
+                    code=r.pickup_code,
+                    waybill=f"{r.carrier}…{r.waybill[-4:]}",
+                ),
+                layout=False,
+            )
+        label.set_class(current is not None, "-current")
+
+    def on_live_bridge_changed(self, message: object) -> None:
+        self._refresh_status()  # another counter's work changes the counts shown here
+        self.refresh_batches()
+
+    def batch_changed(self) -> None:
+        self._refresh_status()
+
+    def say_batch(self, text: str, *, error: bool = False) -> None:
+        if error:
+            self.app.bell()
+        self._say(text, error=error)
+
+    def _refresh_status(self) -> None:
+        batch = self.batch_carrier or _("any")
+        self.query_one("#ci-batch", Static).update(_("Batch: {batch}  [F7]", batch=batch), layout=False)
+        state = _("on") if self.quick else _("off")
+        self.query_one("#ci-quick", Static).update(_("Quick mode: {state}  [F8]", state=state), layout=False)
+        refused = self.query_one("#ci-refused", Static)
+        refused.update(_("Refused this session: {n}", n=self.refused), layout=False)
+        refused.set_class(self.refused > 0, "-some")
+        self._count_missing()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="checkin-status")
+    def _count_missing(self) -> None:
+        try:
+            self.post_message(self.Counts(missing_phone_count(self.station)))
+        except StationError:
+            pass  # a busy database: the next refresh tries again
+        except Exception as exc:  # a bug: logged; the count is only a count
+            report_unexpected(self, exc)
+
+    @on(Counts)
+    def _counts(self, message: Counts) -> None:
+        self.query_one("#ci-missing", Static).update(
+            _("Without phone: {n}  [F9]", n=message.missing), layout=False
+        )
+
+    def _read_labels(self) -> None:
+        ids = [r.parcel_id for r in self.results[-TABLE_ROWS:] if r.parcel_id not in self.undone]
+        if ids:
+            self._label_statuses(ids)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="checkin-labels")
+    def _label_statuses(self, ids: list[int]) -> None:
+        try:
+            self.post_message(self.Labels(label_status(self.station, ids)))
+        except Exception:
+            return  # a busy database: try again on the next tick
+
+    @on(Labels)
+    def _labels(self, message: Labels) -> None:
+        table = self.query_one("#ci-table", DataTable)
+        for pid, status in message.statuses.items():
+            if str(pid) in table.rows and pid not in self.undone:
+                table.update_cell(str(pid), "label", _(LABEL_LABELS.get(status, status)))
+
+
+def _tail(raw: str) -> str:
+    text = raw.strip()
+    return text if len(text) <= 8 else f"…{text[-6:]}"

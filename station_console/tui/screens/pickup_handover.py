@@ -1,0 +1,235 @@
+"""The write side of the Pickup mode: hand over (a storage fee settled first, in its dialog, then in the
+same transaction), override with a reason, undo, a proxy who collects; and what every part of the
+screen shares (the listed parcels, the progress digits, the message line).
+
+Writes run on a thread worker that only posts a message back; the UI thread never waits on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from textual import on, work
+from textual.message import Message
+from textual.widgets import Digits
+
+from station_console.errors import StationError
+from station_console.i18n import _
+from station_console.services.fees.ledger import Settlement, quotes
+from station_console.services.fees.rules import FeeQuote
+from station_console.services.pickup import handover
+from station_console.services.pickup.lookup import Lookup, PickupRow
+from station_console.services.pickup.proxy import Proxy
+from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.pickup_fees import FeeDialog, fee_line, owed
+from station_console.tui.screens.pickup_tables import ParcelList, RecentList
+from station_console.tui.widgets.plain import Static
+from station_console.tui.widgets.wedge import KeyRouter
+
+
+class PickupHandover(ServiceCalls, ModeScreen):
+    @dataclass
+    class HandedOver(Message):
+        """The service marked these parcels picked up."""
+
+        parcel_ids: list[int]
+
+    @dataclass
+    class Undone(Message):
+        parcel_ids: list[int]
+
+    @dataclass
+    class WriteFailed(Message):
+        error: BaseException = field(repr=False)
+
+    @dataclass
+    class FeesQuoted(Message):
+        """The storage fee of the listed parcels, read in a thread after the lookup."""
+
+        fees: dict[int, FeeQuote]
+        parcel_ids: frozenset[int]  # the lookup it was read for (a late answer for another is dropped)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lookup: Lookup | None = None
+        self.scanned: dict[int, str] = {}  # parcel id -> waybill, in scan order
+        self.last_handover: list[int] = []
+        self.router: KeyRouter | None = None
+        self._subset_armed = False
+        self._identity_checked = False  # the clerk confirmed the second check the policy asks for
+        self.proxy: Proxy | None = None  # who collects for the recipient, when it is not themself
+        self.fees: dict[int, FeeQuote] = {}
+
+    def active_rows(self) -> list[PickupRow]:
+        """The parcels being handed over: every listed one, or, when customers share a phone tail, the
+        customers whose parcels have been scanned."""
+        lk = self.lookup
+        if lk is None:
+            return []
+        if lk.shape in ("code", "codes") or len(lk.groups) == 1:
+            return list(lk.rows)
+        chosen = [g for g in lk.groups if any(r.parcel_id in self.scanned for r in g)]
+        return [r for g in chosen for r in g] if chosen else list(lk.rows)
+
+    def _progress(self) -> tuple[int, int]:
+        active = self.active_rows()
+        done = sum(1 for r in active if r.parcel_id in self.scanned)
+        self.query_one("#pk-done", Digits).update(str(done))
+        self.query_one("#pk-total", Digits).update(str(len(active)))
+        return done, len(active)
+
+    def _hand_over(
+        self, ids: list[int], method: str, scanned: list[str], *, override_reason: str | None = None
+    ) -> None:
+        """Hand over; a storage fee due is settled first, in the dialog, and in the same transaction."""
+
+        def write(fee: Settlement | None) -> None:
+            self._write(
+                lambda: handover.confirm_pickup(
+                    self.station,
+                    ids,
+                    method=method,
+                    scanned=scanned,
+                    override_reason=override_reason,
+                    proxy=self.proxy,
+                    fee=fee,
+                ),
+                PickupHandover.HandedOver,
+            )
+
+        cents, since = owed(self.fees, ids)
+        if not cents:
+            write(None)
+            return
+
+        def settled(fee: Settlement | None) -> None:
+            if fee is not None:
+                write(fee)
+
+        self.app.push_screen(FeeDialog(cents, since, self.station.settings()), settled)
+
+    def action_undo(self) -> None:
+        if self.last_handover:
+            self.done_undo_recent([])
+        else:
+            self.call("undo_recent", partial(handover.recent_pickups, self.station, limit=1))
+
+    def done_undo_recent(self, recent: list[Any]) -> None:
+        ids = list(self.last_handover) or [r.parcel_id for r in recent]
+        if not ids:
+            self._say(_("No pickup to undo."), warn=True)
+            return
+
+        def undo_all() -> list[int]:
+            for pid in ids:
+                handover.undo_pickup(self.station, pid)
+            return ids
+
+        self._write(undo_all, PickupHandover.Undone)
+
+    def action_proxy(self) -> None:
+        if self.lookup is None:
+            self._refuse(_("Look up a customer first."))
+            return
+        # On demand: the form module loads when a proxy first comes.
+        from station_console.tui.screens.form_dialog import FormDialog, FormField
+
+        id_note = _("required here") if self.station.settings().proxy_id_check == "always" else _("optional")
+        fields = [
+            FormField("name", _("Proxy's name"), "", max_length=64),
+            FormField("phone", _("Proxy's phone (last 4 digits)"), "", max_length=20),
+            FormField("id_last4", _("Last 4 of their ID card ({note})", note=id_note), "", max_length=4),
+        ]
+
+        def given(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+            self.proxy = Proxy(values["name"], values["phone"], values["id_last4"] or None)
+            self._say(
+                _(
+                    "Proxy: {name} ****{tail}. Scan the parcels; F10 hands them over.",
+                    name=values["name"].strip(),
+                    tail=values["phone"].strip()[-4:],
+                ),
+                warn=True,
+            )
+
+        self.app.push_screen(FormDialog(_("Someone collects for the recipient"), fields), given)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pickup-write")
+    def _write(self, call: Callable[[], list[int]], done: type[HandedOver] | type[Undone]) -> None:
+        try:
+            self.post_message(done(call()))
+        except BaseException as exc:  # shown on the screen, never a traceback
+            self.post_message(PickupHandover.WriteFailed(exc))
+
+    @on(HandedOver)
+    def _handed_over(self, message: HandedOver) -> None:
+        count = len(message.parcel_ids)
+        self.last_handover = list(message.parcel_ids)
+        self._clear_state()
+        self._say(_("Handed over: {n} parcel(s). Ready for the next customer.", n=count), ok=True)
+        self._refresh_recent()
+
+    @on(Undone)
+    def _undone(self, message: Undone) -> None:
+        self.last_handover = []
+        self._say(_("Back on the shelf: {n} parcel(s).", n=len(message.parcel_ids)), warn=True)
+        self._refresh_recent()
+
+    @on(WriteFailed)
+    def _write_failed(self, message: WriteFailed) -> None:
+        exc = message.error
+        self._refuse(exc.message() if isinstance(exc, StationError) else report_unexpected(self, exc))
+        if isinstance(exc, StationError) and exc.code in ("fee_due", "fee_changed"):
+            self._quote_fees()  # midnight passed, or the fee was not read yet: show what is due now
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pickup-fees")
+    def _quote_fees(self) -> None:
+        if self.lookup is None:
+            return
+        ids = [r.parcel_id for r in self.lookup.rows]
+        try:
+            found = quotes(self.station, ids)
+        except StationError:
+            return  # shown again at the handover, which checks the fee itself
+        self.post_message(PickupHandover.FeesQuoted(found, frozenset(ids)))
+
+    @on(FeesQuoted)
+    def _fees_quoted(self, message: FeesQuoted) -> None:
+        ids = [r.parcel_id for r in self.lookup.rows] if self.lookup else []
+        if message.parcel_ids != frozenset(ids):
+            return
+        self.fees = message.fees
+        self.query_one("#pk-fee", Static).update(fee_line(self.fees, ids, self.station.settings()))
+
+    def _clear_state(self) -> None:
+        self.lookup, self.scanned, self._subset_armed, self._identity_checked = None, {}, False, False
+        self.proxy = None
+        self.fees = {}
+        self.query_one("#pk-fee", Static).update("")
+        self.set_class(False, "-wrong")
+        self.query_one(ParcelList).clear()
+        self.query_one("#pk-check", Static).update("")
+        self._progress()
+
+    def _refresh_recent(self) -> None:
+        self.call("recent", partial(handover.recent_pickups, self.station, limit=30))
+
+    def done_recent(self, rows: list[Any]) -> None:
+        self.query_one(RecentList).show(rows, self.station.zone())
+
+    def _refuse(self, text: str) -> None:
+        self.app.bell()
+        self._say(text, error=True)
+
+    def _say(self, text: str, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
+        message = self.query_one("#pk-message", Static)
+        message.update(text)
+        message.set_class(error, "-error")
+        message.set_class(warn and not error, "-warn")
+        message.set_class(ok and not (error or warn), "-ok")
