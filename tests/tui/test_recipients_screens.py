@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from sqlmodel import select
 from station_helpers import configure
 from textual.widgets import DataTable, Input, OptionList, Static
@@ -16,10 +17,12 @@ from station_console.services.core.station import Station
 from station_console.services.delivery import requests, runs
 from station_console.services.recipients import consent, directory
 from station_console.services.recipients.consent import Choice
+from station_console.services.recipients.matching import Match
 from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
+from station_console.tui.screens.recipient_dialogs import match_lines
 
 HEADERS = "学号,姓名,手机,楼栋,单元,房间\r\n"
 
@@ -342,3 +345,25 @@ async def test_check_in_finds_the_recipient_by_initials_and_warns_without_consen
     )
     assert (second.recipient_id, second.recipient_name) == (None, "Nobody")
     assert told == [first.id]  # the customer is told once, when the directory gave the parcel a number
+
+
+def test_the_match_list_keeps_its_columns_aligned() -> None:
+    """Names of two-cell Chinese characters and Latin letters, addresses of any length: each column
+    starts at the same cell in every line, so a clerk reads down the phones and ids."""
+
+    def person(name: str, location: str, phone: str | None, ext: str, consent: str | None) -> Match:
+        return Match(1, name, ext, location, phone, consent, None, 0)
+
+    found = [
+        person("朱伟", "C7-3-307", "159****1026", "00013756", None),
+        person("Tom Smith", "A10-3-825", "186****2630", "7", "granted"),
+        person("欧阳娜娜", "B6", None, "00004304", None),
+    ]
+    lines = [line.plain for line in match_lines(found)]
+    phone_at = [cell_len(line[: line.index(p)]) for line, p in zip(lines, ("159", "186", "-  "), strict=True)]
+    assert len(set(phone_at)) == 1, lines
+    id_at = [
+        cell_len(line[: line.index(i)]) for line, i in zip(lines, ("00013756", "7", "00004304"), strict=True)
+    ]
+    assert len(set(id_at)) == 1, lines
+    assert "no consent" in lines[0] and "no consent" not in lines[1]

@@ -23,7 +23,7 @@ from station_console.i18n import N_, _
 from station_console.services.recipients import matching
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import DIALOG_CSS
-from station_console.tui.screens.recipient_dialogs import match_line
+from station_console.tui.screens.recipient_dialogs import match_lines
 from station_console.tui.widgets.plain import Static
 
 
@@ -87,7 +87,9 @@ class RecipientPicker(ServiceCalls, ModalScreen[Picked | None]):
         options = self.query_one("#pick-matches", OptionList)
         options.clear_options()
         self.found = {str(m.id): m for m in found}
-        options.add_options([Option(match_line(m), id=str(m.id)) for m in found])
+        options.add_options(
+            [Option(line, id=str(m.id)) for m, line in zip(found, match_lines(found), strict=True)]
+        )
         if found:
             options.highlighted = 0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -25,11 +26,17 @@ from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.plain import Static, Table, plain
 
 
-def match_line(m: matching.Match) -> Text:
-    text = plain(f"{m.name}  {m.location or '-'}  {m.phone or '-'}  {m.external_id or ''}")
-    if m.consent_missing:
-        text.append("  " + _("no consent"), style="bold yellow")
-    return text
+def match_lines(found: list[matching.Match]) -> list[Text]:
+    """One line per person, columns aligned across the list (a Chinese name is two cells a character)."""
+    rows = [(m.name, m.location or "-", m.phone or "-", m.external_id or "") for m in found]
+    widths = [max((cell_len(r[i]) for r in rows), default=0) for i in range(4)]
+    lines = []
+    for m, row in zip(found, rows, strict=True):
+        text = plain("  ".join(v + " " * (w - cell_len(v)) for v, w in zip(row, widths, strict=True)))
+        if m.consent_missing:
+            text.append("  " + _("no consent"), style="bold yellow")
+        lines.append(text)
+    return lines
 
 
 class WhoIsThisDialog(ServiceCalls, ModalScreen[int]):
@@ -119,7 +126,9 @@ class WhoIsThisDialog(ServiceCalls, ModalScreen[int]):
     def done_matches(self, found: list[matching.Match]) -> None:
         options = self.query_one("#who-matches", OptionList)
         options.clear_options()
-        options.add_options([Option(match_line(m), id=str(m.id)) for m in found])
+        options.add_options(
+            [Option(line, id=str(m.id)) for m, line in zip(found, match_lines(found), strict=True)]
+        )
         if found:
             options.highlighted = 0
 
