@@ -120,7 +120,7 @@ def _show(result: Any, as_json: bool) -> None:
 @pass_app
 def mappings_command(app: CliApp, as_json: bool) -> None:
     """The saved column mappings, per source."""
-    from station_console.services.recipients.importing import saved_mappings
+    from station_console.services.recipients.parsing import saved_mappings
 
     found = saved_mappings(app.station)
     if as_json:

@@ -20,8 +20,9 @@ from sqlmodel import select
 from db.models import EventKind, Parcel, ParcelEvent, Recipient, RecipientConsent, Role
 from station_console.errors import PermissionDenied, Refused
 from station_console.services.core.station import Station
-from station_console.services.recipients import directory, importing
-from station_console.services.recipients.importing import import_file, recognise
+from station_console.services.recipients import directory
+from station_console.services.recipients.importing import import_file
+from station_console.services.recipients.parsing import recognise, saved_mappings
 
 
 @pytest.fixture
@@ -190,7 +191,7 @@ def test_a_saved_mapping_survives_a_renamed_column(manager: Station, tmp_path: P
         columns={"external_id": "Staff No.", "name": "Full name", "phone": "Mobile No."},
     )
     assert result.added == 1
-    assert importing.saved_mappings(manager)["hr"] == {
+    assert saved_mappings(manager)["hr"] == {
         "external_id": "Staff No.",
         "name": "Full name",
         "phone": "Mobile No.",

@@ -1,18 +1,10 @@
 """`station recipients import`: a directory file (CSV or XLSX) into the recipient table.
 
-1. Read the file as text (files.py: encodings, leading zeros). The header row is the first of the
-   first ten rows in which two or more headers are recognised (a title row above it is skipped).
-2. Map columns to fields: a saved mapping (per source, `--mapping NAME`), else common headers in
-   Chinese and English (学号/工号/编号/id, 姓名/name, 手机/电话/phone, 楼栋/building, 单元/unit,
-   房间/room, 邮箱/email ...), with the clerk's own `field=header` on top. A renamed column of a saved
-   mapping falls back to recognition, with a note.
-3. Check each row (fields.py); a bad value is reported with its line, the row's other values kept
-   when the bad one can be left out (a phone), the row skipped when not (no id, no name). A repeated
-   external id is reported and only its first row counts. Two people with one name are reported.
-4. Upsert on the external id, in one transaction with one audit event: new people added, changed ones
-   updated (only the mapped columns), people who came back reactivated. A full import (`full=True`)
-   deactivates this source's people missing from the file; nobody is ever deleted, and parcels keep
-   their recipient. A dry run does all of it but writes nothing.
+The file is read and checked by parsing.py (columns, rows, repeated ids). Then an upsert on the
+external id, in one transaction with one audit event: new people added, changed ones updated (only
+the mapped columns), people who came back reactivated. A full import (`full=True`) deactivates this
+source's people missing from the file; nobody is ever deleted, and parcels keep their recipient. Two
+people with one name are reported. A dry run does all of it but writes nothing.
 
 Speed: a 20,000-row file imports in about a second (`station bench`): one read of the table, pinyin
 per distinct character, executemany writes.
@@ -21,10 +13,7 @@ per distinct character, executemany writes.
 from __future__ import annotations
 
 import time
-import unicodedata
-from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,82 +21,27 @@ from sqlalchemy import bindparam, delete, insert, update
 from sqlmodel import Session, col, select
 
 from db.bulk import insert_many
-from db.models import EventKind, Recipient, RecipientConsent, RecipientPhone, Setting
-from station_console.errors import Refused, StationError
-from station_console.i18n import N_, _, get_language, translate
+from db.models import EventKind, Recipient, RecipientConsent, RecipientPhone
+from station_console.i18n import _
 from station_console.services.checkin.phones import Phone
 from station_console.services.core import audit
-from station_console.services.core.roles import require, require_manager
+from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 from station_console.services.notify.listing import mask_email
 from station_console.services.recipients import fields
 from station_console.services.recipients.consent import choice_fields, history_row
-from station_console.services.recipients.files import Table, read_table
 from station_console.services.recipients.names import search_key
+from station_console.services.recipients.parsing import (
+    CHOICE_FIELDS,
+    DATA_FIELDS,
+    Issue,
+    Parsed,
+    Person,
+    parse,
+    save_mapping,
+)
 
-MAPPINGS_KEY = "recipient_mappings"
 DEFAULT_SOURCE = "directory"
-REQUIRED = ("external_id", "name")
-# Headers people use, per field; the longest match wins, so 备用电话 is phone2, not phone.
-HEADERS: dict[str, tuple[str, ...]] = {
-    "external_id": (
-        "学号", "工号", "编号", "学工号", "员工编号", "人员编号", "职工号", "住户编号",
-        "id", "externalid", "studentid", "staffid", "employeeid", "personid", "no", "number",
-    ),
-    "name": ("姓名", "名字", "收件人", "name", "fullname", "recipient"),
-    "preferred_name": ("昵称", "英文名", "常用名", "preferredname", "nickname", "englishname"),
-    "phone": ("手机", "手机号", "手机号码", "电话", "联系电话", "电话号码", "phone", "mobile", "cell", "tel", "phonenumber"),
-    "phone2": ("备用电话", "备用手机", "电话2", "手机2", "其他电话", "phone2", "otherphone", "secondphone"),
-    "email": ("邮箱", "电子邮箱", "邮件", "email", "e-mail", "mail"),
-    "building": ("楼栋", "楼号", "宿舍楼", "楼宇", "building", "bldg", "block", "楼"),
-    "unit": ("单元", "单元号", "unit"),
-    "floor": ("楼层", "层", "floor"),
-    "room": ("房间", "房间号", "宿舍号", "门牌", "门牌号", "室", "room", "roomno", "apartment", "apt"),
-    "department": ("部门", "院系", "学院", "班级", "单位", "department", "dept", "faculty", "class"),
-    "language": ("语言", "language", "lang"),
-    "delivery_preference": ("配送方式", "取件方式", "收件方式", "投递方式", "delivery", "preference", "deliverychoice"),
-    "consent": ("同意驿站代收", "驿站代收", "同意代收", "代收同意", "consent"),
-    "proxy_allowed": ("允许代取", "代取", "proxy", "proxyallowed"),
-    "reminders_opt_out": ("不接收提醒", "退订提醒", "optout", "noreminders"),
-}  # fmt: skip
-FIELDS = tuple(HEADERS)
-# Written with consent.record_in: each change kept in the history, with channel "import".
-CHOICE_FIELDS = ("consent", "delivery_preference", "proxy_allowed", "reminders_opt_out")
-DATA_FIELDS = tuple(f for f in FIELDS if f not in CHOICE_FIELDS and f not in ("phone", "phone2"))
-
-
-@dataclass(frozen=True)
-class Issue:
-    """Something wrong with one line of the file (or the file itself, line 0)."""
-
-    line: int
-    code: str
-    msgid: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def message(self, lang: str | None = None) -> str:
-        return translate(self.msgid, lang or get_language(), **self.params)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"line": self.line, "code": self.code, "message": self.message("en")}
-
-
-@dataclass
-class Person:
-    line: int
-    values: dict[str, Any]  # typed, only the mapped fields (phones: list[Phone])
-
-
-@dataclass
-class Parsed:
-    file: str
-    encoding: str
-    header_line: int
-    columns: dict[str, str]  # field -> header as written in the file
-    people: list[Person]
-    issues: list[Issue]
-    duplicates: list[dict[str, Any]]  # {"line", "external_id", "first_line"}
-    rows_read: int
 
 
 @dataclass
@@ -136,218 +70,6 @@ class ImportResult:
         data = asdict(self)
         data["issues"] = [i.to_json() for i in self.issues]
         return data
-
-
-# -- columns -------------------------------------------------------------------------------------------
-
-
-def _header_key(text: str) -> str:
-    value = unicodedata.normalize("NFKC", text or "").strip().lower()
-    for ch in " _-*:：()（）[]【】.":
-        value = value.replace(ch, "")
-    return value
-
-
-def recognise(headers: Sequence[str]) -> dict[str, int]:
-    """field -> column index for the headers we know; exact names first, then the longest alias a
-    header contains (手机号码（必填） is a phone)."""
-    keys = [_header_key(h) for h in headers]
-    found: dict[str, int] = {}
-    taken: set[int] = set()
-    for name, aliases in HEADERS.items():
-        for i, key in enumerate(keys):
-            if i not in taken and key in aliases:
-                found[name] = i
-                taken.add(i)
-                break
-    pairs = sorted(
-        ((len(alias), name, alias) for name, aliases in HEADERS.items() for alias in aliases),
-        reverse=True,
-    )
-    for _len, name, alias in pairs:
-        if name in found or len(alias) < 2:
-            continue
-        for i, key in enumerate(keys):
-            if i not in taken and key and alias in key:
-                found[name] = i
-                taken.add(i)
-                break
-    return found
-
-
-def _header_row(rows: list[list[str]]) -> int:
-    for i, row in enumerate(rows[:10]):
-        if len(recognise(row)) >= 2:
-            return i
-    return 0
-
-
-def saved_mappings(station: Station) -> dict[str, dict[str, str]]:
-    """Saved column mappings by source name: {source: {field: header}}."""
-    require(station, "view")
-    with station.read() as session:
-        row = session.get(Setting, MAPPINGS_KEY)
-        return {k: dict(v) for k, v in (row.value if row else {}).items()}
-
-
-def _save_mapping(session: Session, source: str, columns: dict[str, str]) -> None:
-    row = session.get(Setting, MAPPINGS_KEY) or Setting(key=MAPPINGS_KEY, value={})
-    row.value = {**row.value, source: dict(columns)}
-    session.add(row)
-
-
-def _columns(
-    headers: list[str], saved: dict[str, str] | None, given: dict[str, str], issues: list[Issue]
-) -> dict[str, int]:
-    by_text = {_header_key(h): i for i, h in enumerate(headers) if h.strip()}
-    recognised = recognise(headers)
-    chosen: dict[str, int] = {}
-    for name, header in {**(saved or {}), **given}.items():
-        if name not in HEADERS:
-            raise Refused(
-                N_("Unknown field {field}; fields are {fields}"),
-                code="bad_field",
-                field=name[:30],
-                fields=", ".join(FIELDS),
-            )
-        index = by_text.get(_header_key(header))
-        if index is not None:
-            chosen[name] = index
-        elif name in given:
-            raise Refused(N_("The file has no column {header}"), code="no_column", header=header[:40])
-        elif name in recognised:
-            issues.append(
-                Issue(
-                    0,
-                    "column_renamed",
-                    N_("Column {header} of the saved mapping is gone; {field} is read from {found}"),
-                    {"header": header, "field": name, "found": headers[recognised[name]]},
-                )
-            )
-        else:
-            issues.append(
-                Issue(
-                    0,
-                    "column_missing",
-                    N_("Column {header} of the saved mapping is gone; {field} is not imported"),
-                    {"header": header, "field": name},
-                )
-            )
-    for name, index in recognised.items():
-        if name not in chosen and index not in chosen.values():
-            chosen[name] = index
-    missing = [name for name in REQUIRED if name not in chosen]
-    if missing:
-        raise Refused(
-            N_("No {fields} column found (headers: {headers}). Map it: --column {example}=HEADER"),
-            code="column_missing",
-            fields=" / ".join(missing),
-            headers=", ".join(h for h in headers if h.strip())[:200],
-            example=missing[0],
-        )
-    return chosen
-
-
-# -- rows ----------------------------------------------------------------------------------------------
-
-_PARSERS = {
-    "floor": fields.floor,
-    "language": fields.language,
-    "delivery_preference": fields.preference,
-    "consent": fields.consent,
-    "proxy_allowed": fields.yes_no,
-    "reminders_opt_out": fields.yes_no,
-}
-
-
-def _readers(columns: dict[str, int]) -> list[tuple[str, int, Callable[[Any], Any]]]:
-    """(field, column, how its cell is read), worked out once per file rather than per cell."""
-    out: list[tuple[str, int, Callable[[Any], Any]]] = []
-    for name, index in columns.items():
-        if name in ("phone", "phone2"):
-            out.append((name, index, fields.phones))
-        elif name in fields.TEXT_FIELDS:
-            out.append((name, index, partial(fields.text_field, name)))
-        else:
-            out.append((name, index, _PARSERS[name]))
-    return out
-
-
-def _person(
-    line: int, row: list[str], readers: list[tuple[str, int, Callable[[Any], Any]]], issues: list[Issue]
-) -> Person | None:
-    values: dict[str, Any] = {}
-    phones: list[Phone] = []
-    with_phones = False
-    width = len(row)
-    for name, index, read in readers:
-        cell = row[index] if index < width else ""
-        try:
-            if read is fields.phones:
-                with_phones = True
-                phones += read(cell)
-            else:
-                values[name] = read(cell)
-        except StationError as exc:
-            issues.append(Issue(line, exc.code, exc.msgid, {**exc.params}))
-            if name in REQUIRED:
-                return None
-            values.pop(name, None)  # left as it is in the directory
-    if not values.get("external_id"):
-        issues.append(Issue(line, "no_external_id", N_("No id on this line: skipped"), {}))
-        return None
-    if with_phones:
-        values["phones"] = list({p.full: p for p in phones}.values()) if len(phones) > 1 else phones
-    if "room" in values and "floor" not in values and not any(r[0] == "floor" for r in readers):
-        values["floor"] = fields.floor_of_room(values["room"])
-    return Person(line, values)
-
-
-def parse(
-    station: Station,
-    path: Path,
-    *,
-    mapping: str | None = None,
-    columns: dict[str, str] | None = None,
-    sheet: str | None = None,
-) -> Parsed:
-    """Read and check the file; nothing is written."""
-    table: Table = read_table(path, sheet=sheet)
-    if not table.rows:
-        raise Refused(N_("The file is empty"), code="empty_file")
-    head = _header_row(table.rows)
-    headers = table.rows[head]
-    issues: list[Issue] = []
-    saved = saved_mappings(station).get(mapping) if mapping else None
-    chosen = _columns(headers, saved, dict(columns or {}), issues)
-    readers = _readers(chosen)
-    people: list[Person] = []
-    first_line: dict[str, int] = {}
-    duplicates = []
-    rows_read = 0
-    for offset, row in enumerate(table.rows[head + 1 :], start=head + 2):
-        if not any(c.strip() for c in row):
-            continue
-        rows_read += 1
-        person = _person(offset, row, readers, issues)
-        if person is None:
-            continue
-        key = person.values["external_id"]
-        if key in first_line:
-            duplicates.append({"line": offset, "external_id": key, "first_line": first_line[key]})
-            continue
-        first_line[key] = offset
-        people.append(person)
-    return Parsed(
-        file=path.name,
-        encoding=table.encoding,
-        header_line=head + 1,
-        columns={name: headers[i] for name, i in sorted(chosen.items(), key=lambda kv: kv[1])},
-        people=people,
-        issues=issues,
-        duplicates=duplicates,
-        rows_read=rows_read,
-    )
 
 
 # -- the upsert ----------------------------------------------------------------------------------------
@@ -441,7 +163,7 @@ def import_file(
     def work(session: Session) -> None:
         _upsert(session, station, parsed, result, write=True)
         if mapping:
-            _save_mapping(session, source, parsed.columns)
+            save_mapping(session, source, parsed.columns)
         audit.record(
             session,
             station,
