@@ -48,10 +48,7 @@ class Station:
         return self.clock()
 
     def settings(self) -> StationSettings:
-        if self._settings is None:
-            with self.read() as session:
-                self._settings = load_station_settings(session)
-        return self._settings
+        return self._settings if self._settings is not None else self.reload_settings()
 
     def forget_settings(self) -> None:
         """Drop cached settings (after a change, or when another counter changed them)."""
