@@ -85,3 +85,13 @@ async def test_worker_drains_the_outbox_in_the_background(station: Station, cloc
                 break
     assert [m.to for m in channel.sent] == ["13812345678"]
     assert [d.messages for d in seen if d.messages][0] == 1
+
+
+def test_every_message_kind_has_a_name_in_both_languages() -> None:
+    """The outbox names each kind a service queues (a moved parcel's "new pickup code" once showed as
+    `code_changed`)."""
+    from station_console.i18n import translate
+    from station_console.services.notify.templates import KIND_LABELS, SUBJECT
+
+    assert set(KIND_LABELS) == {kind for kind in SUBJECT if not kind.endswith("_many")}
+    assert all(translate(label, "zh") != label for label in KIND_LABELS.values())

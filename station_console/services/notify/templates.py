@@ -85,6 +85,13 @@ INTRO = {
         "We could not bring {count} parcels to your door ({reason}). They wait for you at {station}."
     ),
 }
+# What each kind of message is, as the outbox lists it: one per SUBJECT key without "_many".
+KIND_LABELS = {
+    "checkin": N_("arrival"),
+    "reminder": N_("reminder"),
+    "code_changed": N_("new pickup code"),
+    "delivery_failed": N_("delivery failed"),
+}
 # A recipient's delivery choice, as a message (and the console) names it.
 PREFERENCE_LABELS = {
     "station": N_("pickup at the station"),

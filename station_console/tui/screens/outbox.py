@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 
 from station_console.i18n import N_, _
 from station_console.services import notify
+from station_console.services.notify.templates import KIND_LABELS
 from station_console.tui.notify_worker import NotifyWorker
 from station_console.tui.screens.queue_list import QueueListScreen
 
@@ -36,7 +37,6 @@ STATUS_LABELS = {
     "failed": N_("failed"),
     "cancelled": N_("withdrawn"),
 }
-KIND_LABELS = {"checkin": N_("arrival"), "reminder": N_("reminder")}
 
 
 class OutboxScreen(QueueListScreen):
