@@ -8,12 +8,13 @@ leaves the parcel row.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from db.models import Carrier, Layer, Parcel, ParcelStatus, PrintJob, Shelf
+from db.models import Carrier, JobStatus, Layer, Parcel, ParcelStatus, PrintJob, Shelf
 from station_console.i18n import N_
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -90,17 +91,25 @@ def parcels_by_id(station: Station, parcel_ids: Sequence[int]) -> list[ParcelRow
 
 
 def label_status(station: Station, parcel_ids: Sequence[int]) -> dict[int, str]:
-    """Newest label job status per parcel (`queued`, `printed`, `failed`...); parcels with none are absent."""
+    """Newest label job status per parcel (`queued`, `printed`, `failed`...); parcels with none are absent.
+
+    A label held for its phone past `label_hold_s` reads "queued": it no longer waits for the phone, the
+    printer takes it on its next pass (with no printer it would read "waiting for phone" for ever)."""
     if not parcel_ids:
         return {}
+    waited = station.now() - timedelta(seconds=station.settings().label_hold_s)
     with station.read() as session:
-        return _label_status(session, parcel_ids)
+        return _label_status(session, parcel_ids, waited)
 
 
-def _label_status(session: Session, parcel_ids: Sequence[int]) -> dict[int, str]:
+def _label_status(session: Session, parcel_ids: Sequence[int], waited: datetime) -> dict[int, str]:
     rows = session.exec(
-        select(PrintJob.parcel_id, PrintJob.status)
+        select(PrintJob.parcel_id, PrintJob.status, PrintJob.created_at)
         .where(col(PrintJob.parcel_id).in_(list(parcel_ids)), PrintJob.kind == "label")
         .order_by(col(PrintJob.id))
     ).all()
-    return {pid: status for pid, status in rows if pid is not None}  # newest wins: ascending id order
+    return {  # newest wins: ascending id order
+        pid: JobStatus.QUEUED if status == JobStatus.HELD and created <= waited else status
+        for pid, status, created in rows
+        if pid is not None
+    }
