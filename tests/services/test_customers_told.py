@@ -123,7 +123,9 @@ def test_a_held_label_reads_queued_once_its_wait_is_over(station: Station, clock
     assert label_status(station, [result.parcel_id]) == {result.parcel_id: JobStatus.HELD}
     clock.advance(seconds=station.settings().label_hold_s + 1)
     assert label_status(station, [result.parcel_id]) == {result.parcel_id: JobStatus.QUEUED}
-    assert label_jobs(station, result.parcel_id) == [JobStatus.HELD]  # a read: the row is the printer's to move
+    assert label_jobs(station, result.parcel_id) == [
+        JobStatus.HELD
+    ]  # a read: the row is the printer's to move
 
 
 def test_an_undone_check_in_cancels_its_held_label(station: Station) -> None:

@@ -153,6 +153,13 @@ async def test_a_head_whose_rest_never_comes_is_refused_loudly(
         (item,) = attention(screen)
         assert item.kind == "partial" and "SF1234567" in item.text
         assert phone_field(screen).value == "" and screen.query_one("#scan", Input).value == ""
+        # Another parcel, once the head's window is over: the piece of SF... still waits.
+        await scan(pilot, clock, "JT0000000000001", gap=2.0)
+        await settle(app, pilot)
+        assert [i.kind for i in attention(screen)] == ["partial"]
+        await scan(pilot, clock, "SF1234567890123")  # the clerk scans it again: settled
+        await settle(app, pilot)
+        assert attention(screen) == [] and list(parcels(station)) == ["JT0000000000001", "SF1234567890123"]
 
 
 async def test_garbage_never_poisons_the_next_scan(

@@ -205,6 +205,7 @@ class CheckinScreen(CheckinPhones):
                 text,
                 _("Scan the parcel again · Ctrl+X dismiss"),
                 length=len(event.text),
+                fragment=event.text,
             )
         )
         self._show_current()

@@ -1,5 +1,6 @@
 """The check-in screen's "needs attention" list: every refused scan and every open question stays here
-until the clerk resolves or dismisses it, so nothing a busy clerk missed in the message box vanishes.
+until the clerk resolves or dismisses it, or the waybill it was about checks in (a split scan's piece
+too), so nothing a busy clerk missed in the message box vanishes.
 
 Compact on purpose: a one-line head with the count and the keys, and a short table (newest first).
 The screen owns the items' actions (keys Ctrl+Y, Ctrl+B, Ctrl+X); this widget only keeps and shows them.
@@ -43,12 +44,26 @@ class Attention:
     request: ScanRequest | None = None  # a question's scan, to check in once answered
     detected: str | None = None  # a carrier question: the carrier the number looks like
     parcel_id: int | None = None  # a duplicate: the parcel already on the shelf
-    length: int = 0  # a partial scan: how many characters came (the fragment is kept nowhere)
+    length: int = 0  # a partial scan: how many characters came
+    fragment: str = ""  # ...and what they were, on screen only (never stored), to settle it on a rescan
     id: int = 0
     at: str = ""  # station time, set when it is listed
 
     def __post_init__(self) -> None:
         self.id = self.id or next(_ids)
+
+
+# Shorter pieces would match too many waybills: those the clerk dismisses.
+MIN_PIECE = 4
+
+
+def _plain(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+def _is_piece(text: str, whole: str) -> bool:
+    piece = _plain(text)
+    return len(piece) >= MIN_PIECE and piece in whole
 
 
 class AttentionList(Vertical):
@@ -96,10 +111,18 @@ class AttentionList(Vertical):
         return item
 
     def remove_waybill(self, waybill: str) -> None:
-        """A waybill checked in after all: its refusals and questions are settled."""
-        for item in [
-            i for i in self.items if i.waybill == waybill and i.kind in ("refused", "conflict", "no_room")
-        ]:
+        """A waybill checked in after all: its refusals and questions are settled, and so are the pieces
+        of it a split scan left (a partial head, a refused tail). A piece of some other parcel stays."""
+        whole = _plain(waybill)
+
+        def settled(item: Attention) -> bool:
+            if item.kind in ("conflict", "no_room"):
+                return item.waybill == waybill
+            if item.kind == "refused":
+                return item.waybill == waybill or _is_piece(item.waybill or "", whole)
+            return item.kind == "partial" and _is_piece(item.fragment, whole)
+
+        for item in [i for i in self.items if settled(i)]:
             self.remove_item(item.id)
 
     def get(self, item_id: int | None) -> Attention | None:
