@@ -3,7 +3,8 @@
 English text is the message id. Chinese catalogs live in `locale/zh/*.toml`, one file per area of the
 console (`"English text" = "中文"`), merged at first use. `{name}` placeholders are filled after
 translation, so a translation may reorder them. `N_()` marks a string for the catalog check without
-translating it yet (for tables of messages translated later, at display time).
+translating it yet (for tables of messages translated later, at display time). `_n()` picks between a
+singular and a plural ("1 parcel", "2 parcels"); Chinese has one form, catalogued under the plural.
 """
 
 from __future__ import annotations
@@ -46,6 +47,17 @@ def translate(msgid: str, lang: str, /, **params: Any) -> str:
 def _(msgid: str, /, **params: Any) -> str:
     """Translate `msgid` into the current language and fill its `{placeholders}`."""
     return translate(msgid, _current, **params)
+
+
+def translate_n(singular: str, plural: str, count: int, lang: str, /, **params: Any) -> str:
+    """`singular` or `plural` by `count`, in `lang`: English has a singular form for 1; Chinese has one
+    form for every count, translated under the plural's id."""
+    return translate(singular if count == 1 and lang == "en" else plural, lang, **params)
+
+
+def _n(singular: str, plural: str, count: int, /, **params: Any) -> str:
+    """`_()` for a message about `count` things: `_n("{n} parcel", "{n} parcels", n, n=n)`."""
+    return translate_n(singular, plural, count, _current, **params)
 
 
 def shown(text: str) -> str:

@@ -13,11 +13,16 @@ from station_console.i18n import _, catalog, set_language, translate
 PACKAGE = Path(__file__).resolve().parents[1] / "station_console"
 SOURCES = [PACKAGE, PACKAGE.parent / "hardware", PACKAGE.parent / "db"]
 MARKERS = {"_", "N_"}
+PLURAL_MARKERS = {"_n", "translate_n"}  # (singular, plural, count, ...): Chinese is catalogued by the plural
 
 
-def message_ids() -> dict[str, str]:
-    """Every literal first argument of `_()` / `N_()` in the code, with where it was seen."""
-    found: dict[str, str] = {}
+def _literal(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def calls() -> list[tuple[str, list[str | None], str]]:
+    """Every call of a translation marker in the code: its name, literal arguments, where it is."""
+    found: list[tuple[str, list[str | None], str]] = []
     for root in SOURCES:
         for path in root.rglob("*.py"):
             tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -25,13 +30,41 @@ def message_ids() -> dict[str, str]:
                 if (
                     isinstance(node, ast.Call)
                     and isinstance(node.func, ast.Name)
-                    and node.func.id in MARKERS
-                    and node.args
-                    and isinstance(node.args[0], ast.Constant)
-                    and isinstance(node.args[0].value, str)
+                    and node.func.id in MARKERS | PLURAL_MARKERS
                 ):
-                    found.setdefault(node.args[0].value, f"{path.relative_to(root.parent)}:{node.lineno}")
+                    where = f"{path.relative_to(root.parent)}:{node.lineno}"
+                    found.append((node.func.id, [_literal(a) for a in node.args[:2]], where))
     return found
+
+
+def message_ids() -> dict[str, str]:
+    """Every literal message id in the code (`_()`, `N_()`, the plural of `_n()`), with where it was seen."""
+    found: dict[str, str] = {}
+    for name, args, where in calls():
+        msgid = args[1] if name in PLURAL_MARKERS and len(args) > 1 else args[0] if args else None
+        if msgid is not None:
+            found.setdefault(msgid, where)
+    return found
+
+
+def test_singular_and_plural_say_the_same_things() -> None:
+    plurals = [
+        (args, where)
+        for name, args, where in calls()
+        if name in PLURAL_MARKERS and not where.startswith("station_console/i18n.py")  # the definition
+    ]
+    assert plurals, "the scan finds the plural calls"
+    for (singular, plural), where in plurals:
+        assert singular and plural, f"{where}: both forms are literal text"
+        assert set(re.findall(r"{(\w+)}", singular)) == set(re.findall(r"{(\w+)}", plural)), where
+
+
+def test_one_is_singular_in_english_and_chinese_has_one_form() -> None:
+    from station_console.i18n import _n, translate_n
+
+    assert _n("{n} parcel", "{n} parcels", 1, n=1) == "1 parcel"
+    assert _n("{n} parcel", "{n} parcels", 0, n=0) == "0 parcels"
+    assert translate_n("{n} parcel", "{n} parcels", 1, "zh", n=1) == translate("{n} parcels", "zh", n=1)
 
 
 def test_the_scan_finds_messages() -> None:

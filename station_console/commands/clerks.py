@@ -12,7 +12,7 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.errors import Refused
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.private_files import write_atomic
 from station_console.safe_text import visible
 
@@ -226,8 +226,10 @@ def privacy_purge(app: CliApp, as_json: bool) -> None:
         emit_json(result.to_json())
         return
     click.echo(
-        _(
+        _n(
+            "Purged {n} full phone number (parcels gone for {days} days or more)",
             "Purged {n} full phone numbers (parcels gone for {days} days or more)",
+            result.purged,
             n=result.purged,
             days=result.days,
         )
@@ -252,7 +254,16 @@ def privacy_export(app: CliApp, phone: str, output: Path | None) -> None:
         emit_json(data)
         return
     write_atomic(output, json.dumps(data, ensure_ascii=False, indent=2))  # 0600, whole or not at all
-    click.echo(_("Wrote {n} parcels to {path}", n=len(data["parcels"]), path=output), err=True)
+    click.echo(
+        _n(
+            "Wrote {n} parcel to {path}",
+            "Wrote {n} parcels to {path}",
+            len(data["parcels"]),
+            n=len(data["parcels"]),
+            path=output,
+        ),
+        err=True,
+    )
 
 
 @privacy_group.command("delete")
@@ -271,4 +282,11 @@ def privacy_delete(app: CliApp, phone: str, yes: bool, as_json: bool) -> None:
     if as_json:
         emit_json(result.to_json())
         return
-    click.echo(_("Deleted the person's data from {n} parcels", n=result.parcels))
+    click.echo(
+        _n(
+            "Deleted the person's data from {n} parcel",
+            "Deleted the person's data from {n} parcels",
+            result.parcels,
+            n=result.parcels,
+        )
+    )

@@ -10,7 +10,7 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt
-from station_console.i18n import _
+from station_console.i18n import _, _n
 from station_console.private_files import write_atomic
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
@@ -52,8 +52,10 @@ def _echo_run(run: Any, as_json: bool) -> None:
         emit_json(run.to_json())
         return
     click.echo(
-        _(
+        _n(
+            "Run {number}  {status}  runner {runner}  {count} parcel",
             "Run {number}  {status}  runner {runner}  {count} parcels",
+            len(run.stops),
             number=run.number,
             status=run.status,
             runner=run.runner,

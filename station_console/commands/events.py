@@ -6,7 +6,7 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, pass_app, repeat
 from station_console.commands.shelves import attempt
-from station_console.i18n import _
+from station_console.i18n import _, _n
 from station_console.logs import setup_logging
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
@@ -42,8 +42,8 @@ def events_send(app: CliApp, once: bool, interval: float, as_json: bool) -> None
         elif result.sent or result.failed or result.dead or result.errors or once:
             click.echo(
                 _(
-                    "Sent {sent} events; {failed} to retry, {dead} on the dead-letter list",
-                    sent=len(result.sent),
+                    "Sent {sent}; {failed} to retry, {dead} on the dead-letter list",
+                    sent=_n("{n} event", "{n} events", len(result.sent), n=len(result.sent)),
                     failed=len(result.failed),
                     dead=len(result.dead),
                 )

@@ -6,7 +6,7 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, fail, pass_app, repeat
 from station_console.errors import StationError
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.logs import setup_logging
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
@@ -48,10 +48,10 @@ def notify_command(app: CliApp, once: bool, interval: float, as_json: bool) -> N
         elif result.sent or result.failed or result.gave_up or result.reminders or once:
             click.echo(
                 _(
-                    "Sent {messages} messages for {parcels} parcels; {failed} to retry, {gave_up} failed; "
+                    "Sent {messages} for {parcels}; {failed} to retry, {gave_up} failed; "
                     "{reminders} reminders queued",
-                    messages=result.messages,
-                    parcels=len(result.sent),
+                    messages=_n("{n} message", "{n} messages", result.messages, n=result.messages),
+                    parcels=_n("{n} parcel", "{n} parcels", len(result.sent), n=len(result.sent)),
                     failed=len(result.failed),
                     gave_up=len(result.gave_up),
                     reminders=result.reminders,

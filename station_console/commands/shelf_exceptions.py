@@ -6,7 +6,7 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt, flag
-from station_console.i18n import _
+from station_console.i18n import _, _n
 from station_console.services.exceptions.problems import KINDS
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
@@ -29,8 +29,10 @@ def _echo_batch(view: object, as_json: bool) -> None:
         emit_json(view.to_json())
         return
     click.echo(
-        _(
+        _n(
+            "Return batch {id}  {carrier}  {status}  {count} parcel",
             "Return batch {id}  {carrier}  {status}  {count} parcels",
+            view.count,
             id=view.id,
             carrier=view.carrier,
             status=view.status,
@@ -122,8 +124,10 @@ def returns_list(app: CliApp, only_open: bool, as_json: bool) -> None:
         return
     for v in views:
         click.echo(
-            _(
+            _n(
+                "Return batch {id}  {carrier}  {status}  {count} parcel",
                 "Return batch {id}  {carrier}  {status}  {count} parcels",
+                v.count,
                 id=v.id,
                 carrier=v.carrier,
                 status=v.status,

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.services.carrier_events import dead_letters
 from station_console.services.carrier_events.dead_letters import EventRow
 from station_console.services.core.station import Station
@@ -97,10 +97,12 @@ class CarrierEventsScreen(QueueListScreen):
             )
         self.say_listed(
             _(
-                "{shown} events ({which}); {dead} dead letters, {waiting} waiting",
-                shown=len(rows),
+                "{shown} ({which}); {dead}, {waiting} waiting",
+                shown=_n("{n} event", "{n} events", len(rows), n=len(rows)),
                 which=_(FILTER_LABELS[self.filter]),
-                dead=counts.get("dead", 0),
+                dead=_n(
+                    "{n} dead letter", "{n} dead letters", counts.get("dead", 0), n=counts.get("dead", 0)
+                ),
                 waiting=counts.get("queued", 0) + counts.get("failed", 0),
             )
         )

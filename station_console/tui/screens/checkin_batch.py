@@ -23,7 +23,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, get_language
+from station_console.i18n import N_, _, _n, get_language
 from station_console.private_files import write_atomic
 from station_console.services.exceptions.problems import mark
 from station_console.services.prealerts import batches
@@ -183,8 +183,10 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
 
     def _open(self, carrier: str, courier: str) -> tuple[str, int | None]:
         view = batches.open_batch(self.station, carrier, courier)
-        text = _(
+        text = _n(
+            "{label} open: {carrier}, {expected} parcel pre-alerted",
             "{label} open: {carrier}, {expected} parcels pre-alerted",
+            view.expected,
             label=view.label,
             carrier=view.carrier,
             expected=view.expected,

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.services.people import audit_trail
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.footer import StationFooter
@@ -95,7 +95,14 @@ class ClerkActivityScreen(ServiceCalls, ModalScreen[None]):
     def done_timeline(self, entries: list[audit_trail.Entry]) -> None:
         waybill = self._waybill
         self._show(
-            _("{n} events of {waybill}", n=len(entries), waybill=entries[0].waybill or waybill), entries
+            _n(
+                "{n} event of {waybill}",
+                "{n} events of {waybill}",
+                len(entries),
+                n=len(entries),
+                waybill=entries[0].waybill or waybill,
+            ),
+            entries,
         )
 
     def failed(self, tag: str, text: str) -> None:

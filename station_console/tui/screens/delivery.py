@@ -24,7 +24,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.private_files import write_atomic
 from station_console.services.delivery import requests, runs, sheet
 from station_console.services.fees.ledger import Settlement
@@ -273,8 +273,10 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
     def done_planned(self, run: runs.RunView) -> None:
         self.run_id = run.id
         self.say(
-            _(
+            _n(
+                "Run {number}: {count} parcel. F8 prints the sheet; scan it out.",
                 "Run {number}: {count} parcels. F8 prints the sheet; scan each one out.",
+                len(run.stops),
                 number=run.number,
                 count=len(run.stops),
             ),

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.services import notify
 from station_console.services.notify.templates import KIND_LABELS
 from station_console.tui.notify_worker import NotifyWorker
@@ -90,8 +90,8 @@ class OutboxScreen(QueueListScreen):
         failed = sum(1 for r in rows if r.status == "failed")
         self.say_listed(
             _(
-                "{shown} messages ({which}), {failed} failed",
-                shown=len(rows),
+                "{shown} ({which}), {failed} failed",
+                shown=_n("{n} message", "{n} messages", len(rows), n=len(rows)),
                 which=_(FILTER_LABELS[self.filter]),
                 failed=failed,
             )

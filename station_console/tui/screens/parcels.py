@@ -14,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, DataTable, Input, Select
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.safe_text import visible
 from station_console.services.shelves.search import Page, Query, Timeline, search, timeline
 from station_console.tui.screens.base import ModeScreen, translate_bindings
@@ -123,8 +123,10 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
             table.add_row(*parcel_cells(row, zone), key=str(row.id))
         self.next_before = page.next_before_id
         status.update(
-            _(
+            _n(
+                "Page {page}: {n} parcel{more}",
                 "Page {page}: {n} parcels{more}",
+                len(page.rows),
                 page=len(self.pages),
                 n=len(page.rows),
                 more=_(" (F8: older)") if page.next_before_id else "",

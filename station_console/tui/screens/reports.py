@@ -24,7 +24,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.private_files import write_atomic
 from station_console.services.core.station import Station
 from station_console.services.day import export
@@ -154,7 +154,12 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         status = (
             _("Balanced")
             if report["balanced"]
-            else _("NOT balanced: {count} differences", count=len(report["differences"]))
+            else _n(
+                "NOT balanced: {count} difference",
+                "NOT balanced: {count} differences",
+                len(report["differences"]),
+                count=len(report["differences"]),
+            )
         )
         widget = self.query_one("#rp-status", Static)
         widget.update(f"{status} · {export.close_line(report)}")

@@ -12,7 +12,7 @@ from textual.containers import Horizontal
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.services.exceptions import returns
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
@@ -99,8 +99,10 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
         for row in batch.parcels:
             table.add_row(*parcel_cells(row, zone), key=row.waybill)
         self.status(
-            _(
+            _n(
+                "Return batch {id}  {carrier}  {status}  {count} parcel",
                 "Return batch {id}  {carrier}  {status}  {count} parcels",
+                batch.count,
                 id=batch.id,
                 carrier=batch.carrier,
                 status=batch.status,
@@ -167,7 +169,15 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
 
     def done_close(self, closed: returns.BatchView) -> None:
         self.show(closed)
-        self.notify(_("{n} parcels returned to {carrier}", n=closed.count, carrier=closed.carrier))
+        self.notify(
+            _n(
+                "{n} parcel returned to {carrier}",
+                "{n} parcels returned to {carrier}",
+                closed.count,
+                n=closed.count,
+                carrier=closed.carrier,
+            )
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

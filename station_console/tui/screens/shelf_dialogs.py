@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.services.core.station import Station
 from station_console.services.shelves import layout, moves
 from station_console.tui.screens.base import ModeScreen, translate_bindings
@@ -70,7 +70,16 @@ class MoveDialog(ServiceCalls, ModalScreen[str | None]):
     def done_move(self, results: list[moves.MoveResult]) -> None:
         last = results[-1]
         note = _(" New code {code}; label queued.", code=last.pickup_code) if last.code_changed else ""
-        self.dismiss(_("Moved {n} parcels to {target}.", n=len(results), target=last.to_location) + note)
+        self.dismiss(
+            _n(
+                "Moved {n} parcel to {target}.",
+                "Moved {n} parcels to {target}.",
+                len(results),
+                n=len(results),
+                target=last.to_location,
+            )
+            + note
+        )
 
     def failed(self, tag: str, text: str) -> None:
         self.query_one("#move-error", Static).update(text)

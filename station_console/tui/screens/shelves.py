@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.safe_text import visible
 from station_console.services.shelves import layout
 from station_console.tui.screens.base import ModeScreen, translate_bindings
@@ -133,11 +133,11 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         problems = sum(c.problem_count for c in self.cells.values())
         self.query_one("#sh-status", Static).update(
             _(
-                "{parcels} parcels on {layers} layers; {overdue} overdue, {problems} problems",
-                parcels=total,
-                layers=len(self.cells),
+                "{parcels} on {layers}; {overdue} overdue, {problems}",
+                parcels=_n("{n} parcel", "{n} parcels", total, n=total),
+                layers=_n("{n} layer", "{n} layers", len(self.cells), n=len(self.cells)),
                 overdue=overdue,
-                problems=problems,
+                problems=_n("{n} problem", "{n} problems", problems, n=problems),
             )
         )
 
@@ -202,9 +202,9 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         title = self.query_one("#sh-layer-title", Static)
         title.update(
             _(
-                "Layer {location}: {count} parcels, {used}/{capacity} units, takes {sizes}",
+                "Layer {location}: {parcels}, {used}/{capacity} units, takes {sizes}",
                 location=f"{shelf}-{cell.label}",
-                count=len(parcels),
+                parcels=_n("{n} parcel", "{n} parcels", len(parcels), n=len(parcels)),
                 used=cell.used_units,
                 capacity=cell.capacity_units,
                 sizes=cell.accepts_sizes,

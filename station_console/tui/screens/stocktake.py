@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, DataTable, Input
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.safe_text import visible
 from station_console.services.exceptions import stocktake
 from station_console.services.shelves.search import normalise_location
@@ -241,7 +241,12 @@ class CloseDialog(ModalScreen[dict[str, list[str]] | None]):
         with Vertical(id="st-close", classes="dialog"):
             yield Static(_("Close the stocktake"), classes="dialog-title")
             yield Checkbox(
-                _("Relocate {n} parcels to where they were found", n=len(self.offered["relocate"])),
+                _n(
+                    "Relocate {n} parcel to where it was found",
+                    "Relocate {n} parcels to where they were found",
+                    len(self.offered["relocate"]),
+                    n=len(self.offered["relocate"]),
+                ),
                 value=True,
                 id="fix-relocate",
             )
