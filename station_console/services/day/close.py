@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Clerk, DayClose, EventKind, ParcelEvent
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.services.core import anchors, audit
 from station_console.services.core.closed_day import FIGURE_KINDS
 from station_console.services.core.health import check_database
@@ -193,8 +193,10 @@ class Reopened:
     def describe(self) -> str:
         """What reopening did, for the clerk, in the current language."""
         if self.work_after_close:
-            return _(
+            return _n(
+                "Reopened {day} for corrections; the {n} change made since its close stays on the next day.",
                 "Reopened {day} for corrections; the {n} changes made since its close stay on the next day.",
+                self.work_after_close,
                 day=self.day.isoformat(),
                 n=self.work_after_close,
             )

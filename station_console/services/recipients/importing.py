@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from db.bulk import insert_many
 from db.models import EventKind, Recipient, RecipientConsent, RecipientPhone
-from station_console.i18n import _
+from station_console.i18n import _, _n
 from station_console.services.checkin.phones import Phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
@@ -359,8 +359,10 @@ def summary_lines(result: ImportResult, *, shown: int = 20) -> list[str]:
     """What an import will do (or did), in the console's language: counts, the first rows as read
     (phones masked), repeated ids, shared names and problems by line."""
     lines = [
-        _(
+        _n(
+            "{file} ({encoding}): {rows} row, source {source}",
             "{file} ({encoding}): {rows} rows, source {source}",
+            result.rows_read,
             file=result.file,
             encoding=result.encoding,
             rows=result.rows_read,
