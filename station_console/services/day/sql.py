@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 # The parcels whose records can touch the day: on a shelf at some moment of it (one indexed probe
@@ -40,62 +40,68 @@ TOUCHING = f"""
     AND (picked_up_at IS NULL OR picked_up_at < :start) AND (returned_at IS NULL OR returned_at < :start)
 """
 # A consistent row has at most one exit time, the one its status names, not before its check-in;
-# then `leave` is that exit time and the parcel's part always balances.
-_LEAVE = "COALESCE(p.picked_up_at, p.returned_at, p.written_off_at)"
+# then `leave` (the first exit time, worked out once per row below) is that exit time and the
+# parcel's part always balances. Said per status, so each row tests only its own case.
 _EXITS = (
     "(CASE WHEN p.picked_up_at IS NULL THEN 0 ELSE 1 END + CASE WHEN p.returned_at IS NULL THEN 0 ELSE 1 END"
     " + CASE WHEN p.written_off_at IS NULL THEN 0 ELSE 1 END)"
 )
-_INCONSISTENT = f"""(
-  {_EXITS} > 1
-  OR (p.status = 'on_shelf' AND {_EXITS} > 0)
-  OR (p.status = 'picked_up' AND p.picked_up_at IS NULL)
-  OR (p.status = 'returned' AND p.returned_at IS NULL)
-  OR (p.status = 'written_off' AND p.written_off_at IS NULL)
-  OR {_LEAVE} < p.checked_in_at
-)"""
+
+
+def _only_exit(own: str, others: tuple[str, str]) -> str:
+    return f"p.{own} IS NULL OR p.{others[0]} IS NOT NULL OR p.{others[1]} IS NOT NULL OR p.{own} < p.checked_in_at"
+
+
+_INCONSISTENT = f"""CASE p.status
+    WHEN 'on_shelf' THEN p.leave IS NOT NULL
+    WHEN 'picked_up' THEN {_only_exit("picked_up_at", ("returned_at", "written_off_at"))}
+    WHEN 'returned' THEN {_only_exit("returned_at", ("picked_up_at", "written_off_at"))}
+    WHEN 'written_off' THEN {_only_exit("written_off_at", ("picked_up_at", "returned_at"))}
+    ELSE {_EXITS} > 1 OR p.leave < p.checked_in_at
+  END"""
 
 
 def _when(cond: str) -> str:
     return f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)"
 
 
-RECORDS_SQL = f"""{{limits}}
+_CLOSING = "p.checked_in_at < :end AND (p.leave IS NULL OR p.leave >= :end)"
+RECORDS_SQL = f"""
 SELECT p.carrier_id,
-  {_when(f"p.checked_in_at < :start AND ({_LEAVE} IS NULL OR {_LEAVE} >= :start)")},
+  {_when("p.checked_in_at < :start AND (p.leave IS NULL OR p.leave >= :start)")},
   {_when("p.checked_in_at >= :start AND p.checked_in_at < :end")},
   {_when("p.picked_up_at >= :start AND p.picked_up_at < :end")},
   {_when("p.returned_at >= :start AND p.returned_at < :end")},
   {_when("p.written_off_at >= :start AND p.written_off_at < :end")},
-  {_when(f"p.checked_in_at < :end AND ({_LEAVE} IS NULL OR {_LEAVE} >= :end)")},
+  {_when(_CLOSING)},
   {_when(_INCONSISTENT)}{{bands}}
-FROM ({TOUCHING}) p{{join}}
+FROM (
+  SELECT t.*, COALESCE(t.picked_up_at, t.returned_at, t.written_off_at) AS leave FROM ({TOUCHING}) t
+) p
 WHERE p.status != 'cancelled'
 GROUP BY p.carrier_id
 """
-_CLOSING = f"p.checked_in_at < :end AND ({_LEAVE} IS NULL OR {_LEAVE} >= :end)"
 
 
-def _records_sql(bands: Sequence[str], carriers: int) -> str:
+def _limit(i: int, groups: int) -> str:
+    """Band i's latest check-in for the row's carrier: a parameter when every carrier has the same
+    policy, else a CASE on the carrier (each group of carriers with one policy; every parcel's carrier
+    is a carrier row, so the last group needs no list)."""
+    if groups == 1:
+        return f":g0_l{i}"
+    cases = " ".join(f"WHEN p.carrier_id IN :g{g}_ids THEN :g{g}_l{i}" for g in range(groups - 1))
+    return f"(CASE {cases} ELSE :g{groups - 1}_l{i} END)"
+
+
+def _records_sql(bands: int, groups: int) -> str:
     """RECORDS_SQL, counting too the parcels on a shelf at the end of the day by age band: a parcel
-    is in the first band (worst first) whose latest check-in it is not after, per its carrier's limits
-    (a VALUES list joined on the carrier)."""
-    if not bands or not carriers:
-        return RECORDS_SQL.format(bands="", limits="", join="")
+    is in the first band (worst first) whose latest check-in it is not after, per its carrier's
+    limits."""
     columns = []
-    for i in range(len(bands)):
-        newer_than_worse = "".join(f" AND p.checked_in_at > lim.l{j}" for j in range(i))
-        columns.append(_when(f"{_CLOSING} AND p.checked_in_at <= lim.l{i}{newer_than_worse}"))
-    names = ", ".join(f"l{i}" for i in range(len(bands)))
-    values = ", ".join(
-        "(" + ", ".join([f":c{n}", *(f":c{n}_l{i}" for i in range(len(bands)))]) + ")"
-        for n in range(carriers)
-    )
-    return RECORDS_SQL.format(
-        limits=f"WITH lim (carrier_id, {names}) AS (VALUES {values})",
-        bands="".join(f",\n  {c}" for c in columns),
-        join=" LEFT JOIN lim ON lim.carrier_id = p.carrier_id",
-    )
+    for i in range(bands if groups else 0):
+        newer_than_worse = "".join(f" AND p.checked_in_at > {_limit(j, groups)}" for j in range(i))
+        columns.append(_when(f"{_CLOSING} AND p.checked_in_at <= {_limit(i, groups)}{newer_than_worse}"))
+    return RECORDS_SQL.format(bands="".join(f",\n  {c}" for c in columns))
 
 
 _KINDS = "'checked_in', 'checkin_undone', 'picked_up', 'pickup_undone', 'returned', 'written_off'"
@@ -107,28 +113,23 @@ GROUP BY p.carrier_id, e.kind
 """
 
 # Of the parcels the records have on a shelf at the start of the day, those the event log has there
-# too (each one's history through ix_event_parcel: a few thousand parcels). A parcel the events have
-# there but the records do not either has an event on the day (so the day's flows differ) or is
-# outside the parcel-by-parcel replay's reach as well.
+# too (each one's history through ix_event_parcel, covering: a few thousand parcels), counted by the
+# carrier read with them. A parcel the events have there but the records do not either has an event
+# on the day (so the day's flows differ) or is outside the parcel-by-parcel replay's reach as well.
 EVENT_OPENING_SQL = f"""
-WITH cand AS (
-  SELECT p.id FROM ({TOUCHING}) p
-    WHERE p.status != 'cancelled' AND p.checked_in_at < :start AND ({_LEAVE} IS NULL OR {_LEAVE} >= :start)
-),
-per AS (
-  SELECT e.parcel_id,
-    MAX(CASE WHEN e.kind = 'checked_in' THEN e.business_day END) AS checkin_day,
-    SUM(CASE WHEN e.kind = 'checkin_undone' THEN 1 ELSE 0 END) AS undone,
-    SUM(CASE WHEN e.business_day >= :day THEN 0
-             WHEN e.kind IN ('picked_up', 'returned', 'written_off') THEN 1
-             WHEN e.kind = 'pickup_undone' THEN -1 ELSE 0 END) AS gone
-  FROM parcel_event e WHERE e.parcel_id IN (SELECT id FROM cand) AND e.kind IN ({_KINDS})
-  GROUP BY e.parcel_id
-)
-SELECT p.carrier_id, COUNT(*)
-FROM per JOIN parcel p ON p.id = per.parcel_id
-WHERE per.checkin_day < :day AND per.undone = 0 AND per.gone <= 0
-GROUP BY p.carrier_id
+SELECT c.carrier_id, COUNT(*) FROM ({TOUCHING}) c
+WHERE c.status != 'cancelled' AND c.checked_in_at < :start
+  AND (COALESCE(c.picked_up_at, c.returned_at, c.written_off_at) IS NULL
+       OR COALESCE(c.picked_up_at, c.returned_at, c.written_off_at) >= :start)
+  AND (
+    SELECT MAX(CASE WHEN e.kind = 'checked_in' THEN e.business_day END) < :day
+      AND SUM(CASE WHEN e.kind = 'checkin_undone' THEN 1 ELSE 0 END) = 0
+      AND SUM(CASE WHEN e.business_day >= :day THEN 0
+                   WHEN e.kind IN ('picked_up', 'returned', 'written_off') THEN 1
+                   WHEN e.kind = 'pickup_undone' THEN -1 ELSE 0 END) <= 0
+    FROM parcel_event e WHERE e.parcel_id = c.id AND e.kind IN ({_KINDS})
+  )
+GROUP BY c.carrier_id
 """
 
 FLOWS = ("checked_in", "picked_up", "returned", "written_off")
@@ -188,17 +189,22 @@ def record_figures(
     check-in in it) worst first, the closing parcels by band, all in the one scan."""
     limits = limits or {}
     bands = [band for band, _ in next(iter(limits.values()), ())]
-    params: dict[str, Any] = dict(keys.params)
-    for n, (cid, bounds) in enumerate(limits.items()):
+    groups: dict[tuple[Any, ...], list[int]] = {}  # carriers by their limits: most share the defaults
+    for cid, bounds in limits.items():
         assert [band for band, _ in bounds] == bands  # every carrier's policy names the same bands
-        params[f"c{n}"] = cid
-        params.update({f"c{n}_l{i}": limit for i, (_, limit) in enumerate(bounds)})
+        groups.setdefault(tuple(limit for _, limit in bounds), []).append(cid)
+    params: dict[str, Any] = dict(keys.params)
+    for g, (bounds_of, ids) in enumerate(sorted(groups.items(), key=lambda kv: len(kv[1]))):
+        params[f"g{g}_ids"] = tuple(ids)
+        params.update({f"g{g}_l{i}": limit for i, limit in enumerate(bounds_of)})
     out: dict[int, dict[str, int]] = {}
     per_band: dict[int, dict[str, int]] = {}
     bad = 0
     names = ("opening", *FLOWS, "closing")
-    sql = _records_sql(bands, len(limits))
-    for cid, *counts in session.execute(text(sql), params).all():
+    sql = text(_records_sql(len(bands), len(groups)))
+    if len(groups) > 1:
+        sql = sql.bindparams(*(bindparam(f"g{g}_ids", expanding=True) for g in range(len(groups) - 1)))
+    for cid, *counts in session.execute(sql, params).all():
         out[cid] = {name: int(n or 0) for name, n in zip(names, counts[: len(names)], strict=True)}
         bad += int(counts[len(names)] or 0)
         per_band[cid] = {band: int(n or 0) for band, n in zip(bands, counts[len(names) + 1 :], strict=True)}
