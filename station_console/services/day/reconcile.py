@@ -398,7 +398,9 @@ def reconcile_in(
     keys = sql.day_keys(session, day, start, end)
     records = records or sql.record_figures(session, keys)
     per_carrier = _nonzero(records.per_carrier)
-    if records.inconsistent == 0 and per_carrier == _nonzero(sql.event_figures(session, keys)):
+    if records.inconsistent == 0 and per_carrier == _nonzero(
+        sql.event_figures(session, keys, records.events_opening)
+    ):
         return _summarise(day, load_carriers(session), per_carrier, [])
     return reconcile_data(load_day(session, station, day))
 

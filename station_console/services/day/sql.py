@@ -3,9 +3,10 @@
 Two independent views of one business day, per carrier:
 - `record_figures`: from the parcel rows' timestamps (the parcels that can touch the day, found
   through the exit-time and status/check-in indexes), with a count of inconsistent rows and, in the
-  same scan, the parcels left on a shelf at the end of the day by overdue band;
+  same scan, the parcels left on a shelf at the end of the day by overdue band, and the opening
+  parcels' own event history (the events' opening: the one thing both views read of those rows);
 - `event_figures`: from the event log (the day's events from ix_event_day_kind_parcel alone, joined to the
-  parcel only for its carrier), plus the opening parcels' own event history.
+  parcel only for its carrier), with that opening.
 reconcile.py compares them and replays parcel by parcel only where they differ.
 
 Timestamps are compared in the database's own form (`DayKeys`): sortable text on SQLite, timestamptz
@@ -65,16 +66,31 @@ def _when(cond: str) -> str:
     return f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)"
 
 
+_KINDS = "'checked_in', 'checkin_undone', 'picked_up', 'pickup_undone', 'returned', 'written_off'"
+_OPENING = "p.checked_in_at < :start AND (p.leave IS NULL OR p.leave >= :start)"
 _CLOSING = "p.checked_in_at < :end AND (p.leave IS NULL OR p.leave >= :end)"
+# The events' side of the opening, in the same scan: of the parcels the records have on a shelf at the
+# start of the day, those the event log has there too (each one's history from ix_event_parcel alone,
+# only for those rows). A parcel the events have there but the records do not either has an event on
+# the day (so the day's flows differ) or is outside the parcel-by-parcel replay's reach as well.
+_IN_EVENTS_AT_START = f"""(
+    SELECT MAX(CASE WHEN e.kind = 'checked_in' THEN e.business_day END) < :day
+      AND SUM(CASE WHEN e.kind = 'checkin_undone' THEN 1 ELSE 0 END) = 0
+      AND SUM(CASE WHEN e.business_day >= :day THEN 0
+                   WHEN e.kind IN ('picked_up', 'returned', 'written_off') THEN 1
+                   WHEN e.kind = 'pickup_undone' THEN -1 ELSE 0 END) <= 0
+    FROM parcel_event e WHERE e.parcel_id = p.id AND e.kind IN ({_KINDS})
+  )"""
 RECORDS_SQL = f"""
 SELECT p.carrier_id,
-  {_when("p.checked_in_at < :start AND (p.leave IS NULL OR p.leave >= :start)")},
+  {_when(_OPENING)},
   {_when("p.checked_in_at >= :start AND p.checked_in_at < :end")},
   {_when("p.picked_up_at >= :start AND p.picked_up_at < :end")},
   {_when("p.returned_at >= :start AND p.returned_at < :end")},
   {_when("p.written_off_at >= :start AND p.written_off_at < :end")},
   {_when(_CLOSING)},
-  {_when(_INCONSISTENT)}{{bands}}
+  {_when(_INCONSISTENT)},
+  {_when(f"{_OPENING} AND {_IN_EVENTS_AT_START}")}{{bands}}
 FROM (
   SELECT t.*, COALESCE(t.picked_up_at, t.returned_at, t.written_off_at) AS leave FROM ({TOUCHING}) t
 ) p
@@ -104,32 +120,11 @@ def _records_sql(bands: int, groups: int) -> str:
     return RECORDS_SQL.format(bands="".join(f",\n  {c}" for c in columns))
 
 
-_KINDS = "'checked_in', 'checkin_undone', 'picked_up', 'pickup_undone', 'returned', 'written_off'"
 EVENTS_SQL = f"""
 SELECT p.carrier_id, e.kind, COUNT(*)
 FROM parcel_event e JOIN parcel p ON p.id = e.parcel_id
 WHERE e.business_day = :day AND e.kind IN ({_KINDS})
 GROUP BY p.carrier_id, e.kind
-"""
-
-# Of the parcels the records have on a shelf at the start of the day, those the event log has there
-# too (each one's history through ix_event_parcel, covering: a few thousand parcels), counted by the
-# carrier read with them. A parcel the events have there but the records do not either has an event
-# on the day (so the day's flows differ) or is outside the parcel-by-parcel replay's reach as well.
-EVENT_OPENING_SQL = f"""
-SELECT c.carrier_id, COUNT(*) FROM ({TOUCHING}) c
-WHERE c.status != 'cancelled' AND c.checked_in_at < :start
-  AND (COALESCE(c.picked_up_at, c.returned_at, c.written_off_at) IS NULL
-       OR COALESCE(c.picked_up_at, c.returned_at, c.written_off_at) >= :start)
-  AND (
-    SELECT MAX(CASE WHEN e.kind = 'checked_in' THEN e.business_day END) < :day
-      AND SUM(CASE WHEN e.kind = 'checkin_undone' THEN 1 ELSE 0 END) = 0
-      AND SUM(CASE WHEN e.business_day >= :day THEN 0
-                   WHEN e.kind IN ('picked_up', 'returned', 'written_off') THEN 1
-                   WHEN e.kind = 'pickup_undone' THEN -1 ELSE 0 END) <= 0
-    FROM parcel_event e WHERE e.parcel_id = c.id AND e.kind IN ({_KINDS})
-  )
-GROUP BY c.carrier_id
 """
 
 FLOWS = ("checked_in", "picked_up", "returned", "written_off")
@@ -143,6 +138,7 @@ class DayKeys:
     start: Any
     end: Any
     sqlite: bool
+    unixepoch: bool = False  # SQLite 3.38+: unixepoch(), a third of strftime('%s')'s cost per pickup
 
     @property
     def params(self) -> dict[str, Any]:
@@ -164,6 +160,7 @@ def day_keys(session: Session, day: date, start: datetime, end: datetime) -> Day
             start.replace(tzinfo=None).strftime(fmt),
             end.replace(tzinfo=None).strftime(fmt),
             True,
+            getattr(session.get_bind().dialect.dbapi, "sqlite_version_info", (0,)) >= (3, 38),
         )
     return DayKeys(day, start, end, False)
 
@@ -179,6 +176,7 @@ class Records:
     per_carrier: dict[int, dict[str, int]]  # opening, checked_in, picked_up, returned, written_off, closing
     inconsistent: int  # touching parcel rows inconsistent in themselves
     bands: dict[int, dict[str, int]]  # on a shelf at the end of the day, per carrier, by age band
+    events_opening: dict[int, int]  # of the opening parcels, those the event log has on a shelf too
 
 
 def record_figures(
@@ -199,6 +197,7 @@ def record_figures(
         params.update({f"g{g}_l{i}": limit for i, limit in enumerate(bounds_of)})
     out: dict[int, dict[str, int]] = {}
     per_band: dict[int, dict[str, int]] = {}
+    events_opening: dict[int, int] = {}
     bad = 0
     names = ("opening", *FLOWS, "closing")
     sql = text(_records_sql(len(bands), len(groups)))
@@ -207,16 +206,18 @@ def record_figures(
     for cid, *counts in session.execute(sql, params).all():
         out[cid] = {name: int(n or 0) for name, n in zip(names, counts[: len(names)], strict=True)}
         bad += int(counts[len(names)] or 0)
-        per_band[cid] = {band: int(n or 0) for band, n in zip(bands, counts[len(names) + 1 :], strict=True)}
-    return Records(out, bad, per_band)
+        if counts[len(names) + 1]:
+            events_opening[cid] = int(counts[len(names) + 1])
+        per_band[cid] = {band: int(n or 0) for band, n in zip(bands, counts[len(names) + 2 :], strict=True)}
+    return Records(out, bad, per_band, events_opening)
 
 
-def event_figures(session: Session, keys: DayKeys) -> dict[int, dict[str, int]]:
-    """Per carrier id, from the event log: opening, the day's net flows, and closing from those."""
+def event_figures(session: Session, keys: DayKeys, opening: Mapping[int, int]) -> dict[int, dict[str, int]]:
+    """Per carrier id, from the event log: opening (counted in the records' scan: `Records.events_opening`),
+    the day's net flows, and closing from those."""
     kinds: dict[int, Counter[str]] = {}
     for cid, kind, n in _rows(session, EVENTS_SQL, keys):
         kinds.setdefault(cid, Counter())[kind] += int(n)
-    opening = {cid: int(n) for cid, n in _rows(session, EVENT_OPENING_SQL, keys)}
     out: dict[int, dict[str, int]] = {}
     for cid in set(kinds) | set(opening):
         k = kinds.get(cid, Counter())
@@ -235,8 +236,9 @@ def event_figures(session: Session, keys: DayKeys) -> dict[int, dict[str, int]]:
 def _minutes_sql(keys: DayKeys) -> str:
     """Whole microseconds from check-in to pickup, exactly (so the rounding matches Python's)."""
     if keys.sqlite:
+        seconds = "unixepoch({})" if keys.unixepoch else "CAST(strftime('%s', {}) AS INTEGER)"
         return (
-            "(CAST(strftime('%s', picked_up_at) AS INTEGER) - CAST(strftime('%s', checked_in_at) AS INTEGER))"
+            f"({seconds.format('picked_up_at')} - {seconds.format('checked_in_at')})"
             " * 1000000 + CAST(substr(picked_up_at, 21, 6) AS INTEGER)"
             " - CAST(substr(checked_in_at, 21, 6) AS INTEGER)"
         )
@@ -284,27 +286,31 @@ def pickup_ranks(session: Session, keys: DayKeys) -> Ranked:
 
 @dataclass(frozen=True)
 class Moves:
-    """The day's check-ins and pickups counted per (clerk id, naive UTC start of the hour)."""
+    """The day's check-ins and pickups counted per (clerk id, naive UTC start of the hour), and how
+    many of the check-ins were redeliveries."""
 
     checked_in: list[tuple[int | None, datetime, int]]
     picked_up: list[tuple[int | None, datetime, int]]
+    redelivered: int = 0
 
 
 def moves(session: Session, keys: DayKeys) -> Moves:
     out = []
+    redelivered = 0
     for clerk, col, where in (
         ("checked_in_by", "checked_in_at", _CHECKED_IN_DAY),
         ("picked_up_by", "picked_up_at", _PICKED_IN_DAY),
     ):
         bucket = f"substr({col}, 1, 13)" if keys.sqlite else f"date_trunc('hour', {col} AT TIME ZONE 'UTC')"
-        sql = f"SELECT {clerk}, {bucket}, COUNT(*) FROM parcel WHERE {where} GROUP BY 1, 2"
-        out.append(
-            [
-                (cid, datetime.fromisoformat(f"{key}:00:00") if isinstance(key, str) else key, int(n))
-                for cid, key, n in _rows(session, sql, keys)
-            ]
-        )
-    return Moves(*out)
+        # The check-ins' redeliveries in the same pass (their waybills are read only when there are some).
+        again = ", SUM(CASE WHEN redelivery THEN 1 ELSE 0 END)" if col == "checked_in_at" else ", 0"
+        sql = f"SELECT {clerk}, {bucket}, COUNT(*){again} FROM parcel WHERE {where} GROUP BY 1, 2"
+        rows = []
+        for cid, key, n, redeliveries in _rows(session, sql, keys):
+            rows.append((cid, datetime.fromisoformat(f"{key}:00:00") if isinstance(key, str) else key, int(n)))
+            redelivered += int(redeliveries or 0)
+        out.append(rows)
+    return Moves(*out, redelivered=redelivered)
 
 
 def redelivered_waybills(session: Session, keys: DayKeys) -> list[str]:
