@@ -52,16 +52,16 @@ def daily_counts(session: Session, first: date, last: date) -> dict[date, dict[s
     its close counted them (`checkins_of`; it cannot change since), the open days' from the parcels."""
     codes = {c.id: c.code for c in session.exec(select(Carrier)).all()}
     per_id: dict[date, dict[int, int]] = {}
-    closed = session.exec(
-        select(DayClose.business_day, DayClose.checkins).where(
+    closed = session.execute(
+        sa_select(col(DayClose.business_day), col(DayClose.checkins)).where(
             col(DayClose.business_day) >= first,
             col(DayClose.business_day) <= last,
             col(DayClose.reopened_at).is_(None),
-            col(DayClose.checkins).is_not(None),
         )
     ).all()
     for day, stored in closed:
-        per_id[day] = {int(cid): int(n) for cid, n in (stored or {}).items()}
+        if stored is not None:  # None (JSON null or SQL NULL): not counted at its close, so counted here
+            per_id[day] = {int(cid): int(n) for cid, n in stored.items()}
     open_days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     open_days = [d for d in open_days if d not in per_id]
     if open_days:

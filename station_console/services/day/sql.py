@@ -307,10 +307,12 @@ def moves(session: Session, keys: DayKeys) -> Moves:
         sql = f"SELECT {clerk}, {bucket}, COUNT(*){again} FROM parcel WHERE {where} GROUP BY 1, 2"
         rows = []
         for cid, key, n, redeliveries in _rows(session, sql, keys):
-            rows.append((cid, datetime.fromisoformat(f"{key}:00:00") if isinstance(key, str) else key, int(n)))
+            rows.append(
+                (cid, datetime.fromisoformat(f"{key}:00:00") if isinstance(key, str) else key, int(n))
+            )
             redelivered += int(redeliveries or 0)
         out.append(rows)
-    return Moves(*out, redelivered=redelivered)
+    return Moves(out[0], out[1], redelivered)
 
 
 def redelivered_waybills(session: Session, keys: DayKeys) -> list[str]:
