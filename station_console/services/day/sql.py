@@ -272,11 +272,11 @@ def pickup_ranks(session: Session, keys: DayKeys) -> Ranked:
     """Minutes from check-in to pickup of the parcels picked up during the day, at the ranks a median
     and a 90th percentile need."""
     sql = _DURATIONS.format(minutes=_minutes_sql(keys), where=_PICKED_IN_DAY)
-    ordered = sorted(int(us) for us in session.execute(text(sql), keys.params).scalars())
+    ordered = sorted(session.execute(text(sql), keys.params).scalars().all())  # all(): one fetchall
     n = len(ordered)
     # `(9 * n + 9) // 10` is the exact ceiling of 0.9 n; Python's float 0.9 * n may round one above it.
     ranks = {(n + 1) // 2, n // 2, n // 2 + 1, (9 * n + 9) // 10, (9 * n + 9) // 10 + 1}
-    return Ranked(n, {rank: ordered[rank - 1] / 10**6 / 60 for rank in ranks if 1 <= rank <= n})
+    return Ranked(n, {rank: int(ordered[rank - 1]) / 10**6 / 60 for rank in ranks if 1 <= rank <= n})
 
 
 @dataclass(frozen=True)
