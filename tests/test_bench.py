@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from station_console.bench import harness
 from station_console.bench.dataset import Scale, cached, working_copy
+from station_console.commands import bench as bench_command
 
 TINY = Scale(parcels=3000, on_shelf=300, day=600, history_days=10)
 PATHS = {
@@ -50,6 +51,10 @@ def test_dataset_is_consistent_and_cached(tmp_path: Path) -> None:
     assert con.execute("SELECT count(*) FROM parcel_event WHERE kind = 'checked_in'").fetchone() == (3000,)
     assert con.execute("SELECT count(*) FROM parcel_event WHERE kind != 'checked_in'").fetchone() == (2700,)
     assert con.execute("SELECT count(*) FROM print_job").fetchone() == (300,)
+    # The days before the report day are closed, each with its check-ins for the forecast.
+    closes = con.execute("SELECT business_day, checkins FROM day_close ORDER BY business_day").fetchall()
+    assert closes and all(day < data.day.isoformat() for day, _ in closes)
+    assert sum(sum(json.loads(counts).values()) for _, counts in closes) == 3000 - 600
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     con.close()
     built = data.path.stat().st_mtime_ns
@@ -74,6 +79,14 @@ def test_harness_json_has_every_path_with_its_figures(tmp_path: Path) -> None:
     assert summary["checkin"]["samples"] == harness.TINY_SAMPLES.checkin
     table = harness.render_table(results)
     assert all(name in table for name in PATHS) and "p99 < 1 ms" in table
+
+
+def test_only_the_named_paths_are_measured(tmp_path: Path) -> None:
+    results = harness.run_all(
+        scale=TINY, samples=harness.TINY_SAMPLES, cache=tmp_path, workdir=tmp_path, only=("report",)
+    )
+    assert set(results) == {"report"} and results["report"]["floor_p50_ms"] > 0
+    assert set(bench_command.PATHS) == set(harness.ORDER)  # --only offers every path, and no other
 
 
 def test_percentiles_nearest_rank() -> None:
@@ -104,3 +117,7 @@ def test_cli_prints_json_or_table(monkeypatch: pytest.MonkeyPatch) -> None:
     assert json.loads(out.stdout)["checkin"]["ratio"] == 2.0 and seen["quick"] is True
     out = CliRunner().invoke(cli, ["bench"])
     assert "150,000/s" in out.stdout and "checkin" in out.stdout and seen["quick"] is False
+    assert seen["only"] == ()
+    out = CliRunner().invoke(cli, ["bench", "--only", "report", "--only", "checkin"])
+    assert out.exit_code == 0 and seen["only"] == ("report", "checkin")
+    assert CliRunner().invoke(cli, ["bench", "--only", "nothing"]).exit_code != 0

@@ -28,6 +28,9 @@ class DayClose(SQLModel, table=True):
     # their HMAC with the closing counter's key: `audit verify` checks the chain still runs through them.
     audit_heads: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     heads_hmac: str | None = Field(default=None, max_length=64)
+    # The day's check-ins per carrier id (parcels of that business day not cancelled), counted at the
+    # close: a closed day cannot change, so the forecast reads its history here instead of the parcels.
+    checkins: dict[str, int] | None = Field(default=None, sa_type=JSON)
 
 
 class Stocktake(SQLModel, table=True):

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from day_helpers import local, put
+from alembic import command
+from conftest import FakeClock
+from day_helpers import act_as_manager, carrier_id, local, put, tamper
+from sqlmodel import col, select
 
+from db.migrate import alembic_config
+from db.models import DayClose, Parcel, ParcelStatus
 from station_console.services.core.station import Station
-from station_console.services.day.forecast import forecast, predict
+from station_console.services.day.close import close_day, reopen_day
+from station_console.services.day.forecast import daily_counts, forecast, predict
 
 MONDAY = date(2026, 11, 30)
 
@@ -59,3 +65,62 @@ def test_no_history_gives_no_estimate_and_no_error_figure(station: Station) -> N
     with station.read() as session:
         fc = forecast(session, station, date(2026, 11, 26))
     assert fc.total == 0 and fc.mape_percent is None and fc.backtest == []
+
+
+def _three_closed_days(station: Station, clock: FakeClock) -> date:
+    """Three days of check-ins (two ZTO and one SF a day), each closed the next morning; returns the
+    day after them, still open, with one check-in."""
+    first = date(2026, 11, 20)
+    act_as_manager(station)
+    for n in range(3):
+        day = first + timedelta(days=n)
+        for i in range(2):
+            put(station, f"73{n:02d}{i:010d}", "ZTO", local(day, 10, i))
+        put(station, f"SF1{n:02d}0000000000", "SF", local(day, 11))
+        clock.now = local(day + timedelta(days=1), 8)
+        close_day(station, day)
+    open_day = first + timedelta(days=3)
+    put(station, "73990000000001", "ZTO", local(open_day, 9))
+    return open_day
+
+
+def test_closed_days_come_from_their_close_and_open_days_from_the_parcels(
+    station: Station, clock: FakeClock
+) -> None:
+    open_day = _three_closed_days(station, clock)
+    first = open_day - timedelta(days=3)
+    with station.read() as session:
+        before = daily_counts(session, first, open_day)
+    assert before == {
+        **{first + timedelta(days=n): {"SF": 1, "ZTO": 2} for n in range(3)},
+        open_day: {"ZTO": 1},
+    }
+    # A change behind the services' back (the guard refuses any real one): a closed day keeps what its
+    # close counted; the open day is counted again.
+    with station.read() as session:
+        ids = session.exec(select(Parcel.id).where(col(Parcel.business_day).in_([first, open_day]))).all()
+    for pid in ids:
+        tamper(station, pid, status=ParcelStatus.CANCELLED)
+    with station.read() as session:
+        after = daily_counts(session, first, open_day)
+    assert after == {d: counts for d, counts in before.items() if d != open_day}
+    # A reopened day is open again: counted from its parcels.
+    reopen_day(station, first, "recount")
+    with station.read() as session:
+        assert first not in daily_counts(session, first, open_day)
+
+
+def test_the_migration_counts_the_days_closed_before_it(station: Station, clock: FakeClock) -> None:
+    open_day = _three_closed_days(station, clock)
+    reopen_day(station, open_day - timedelta(days=1), "recount")
+    with station.read() as session:
+        stored = {r.business_day: r.checkins for r in session.exec(select(DayClose)).all()}
+    config = alembic_config(station.engine)
+    command.downgrade(config, "0010")
+    command.upgrade(config, "head")
+    with station.read() as session:
+        again = {r.business_day: r.checkins for r in session.exec(select(DayClose)).all()}
+    last = open_day - timedelta(days=1)
+    assert again == {**stored, last: None}  # the reopened day is left to its next close
+    zto, sf = str(carrier_id(station, "ZTO")), str(carrier_id(station, "SF"))
+    assert again[last - timedelta(days=1)] == {zto: 2, sf: 1}

@@ -36,6 +36,7 @@ from station_console.services.core.health import check_database
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station, midnight
 from station_console.services.day.figures import day_figures
+from station_console.services.day.forecast import checkins_of
 from station_console.services.people.privacy import purge_phones_in
 from station_console.settings import parse_hours
 
@@ -149,6 +150,7 @@ def close_day(
                 count=len(figures["differences"]) + len(figures.get("sends", {}).get("differences", [])),
             )
         sha = _freeze(row, figures)
+        row.checkins = checkins_of(session, day)  # the forecast's history, read once from now on
         row.closed_at, row.closed_by, row.reopened_at = now, station.clerk_id, None
         session.add(row)
         audit.record(

@@ -43,7 +43,7 @@ def day_figures(session: Session, station: Station, day: date) -> dict[str, Any]
     figures["by_hour"] = by_hour(station, moves)
     figures["problems"] = problems(session, day)
     figures["stocktakes"] = stocktakes(session, start, end)
-    figures["redeliveries"] = redeliveries(session, keys)
+    figures["redeliveries"] = redeliveries(session, keys, moves)
     door = sql.door_deliveries(session, keys)
     if any(door.values()):  # only then: days closed before door delivery keep their hash
         figures["door"] = door
@@ -202,6 +202,6 @@ def stocktakes(session: Session, start: datetime, end: datetime) -> list[dict[st
     return [{"id": st.id, "shelf": label, "result": st.result} for st, label in rows]
 
 
-def redeliveries(session: Session, keys: DayKeys) -> dict[str, Any]:
-    waybills = sql.redelivered_waybills(session, keys)
+def redeliveries(session: Session, keys: DayKeys, moves: sql.Moves) -> dict[str, Any]:
+    waybills = sql.redelivered_waybills(session, keys) if moves.redelivered else []
     return {"count": len(waybills), "waybills": waybills[:50]}

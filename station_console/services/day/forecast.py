@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from db.models import Carrier, Parcel, ParcelStatus
+from db.models import Carrier, DayClose, Parcel, ParcelStatus
 from station_console.services.core.station import Station
 
 WEEKS = 6  # of history read
@@ -48,20 +48,46 @@ class Forecast:
 
 
 def daily_counts(session: Session, first: date, last: date) -> dict[date, dict[str, int]]:
-    """Check-ins per day and carrier, [first, last]; an index-only GROUP BY (business_day, carrier_id, status)."""
+    """Check-ins per day and carrier, [first, last] (days without any left out): a closed day's as
+    its close counted them (`checkins_of`; it cannot change since), the open days' from the parcels."""
     codes = {c.id: c.code for c in session.exec(select(Carrier)).all()}
+    per_id: dict[date, dict[int, int]] = {}
+    closed = session.execute(
+        sa_select(col(DayClose.business_day), col(DayClose.checkins)).where(
+            col(DayClose.business_day) >= first,
+            col(DayClose.business_day) <= last,
+            col(DayClose.reopened_at).is_(None),
+        )
+    ).all()
+    for day, stored in closed:
+        if stored is not None:  # None (JSON null or SQL NULL): not counted at its close, so counted here
+            per_id[day] = {int(cid): int(n) for cid, n in stored.items()}
+    open_days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    open_days = [d for d in open_days if d not in per_id]
+    if open_days:
+        per_id.update(_counted(session, open_days))
+    out: dict[date, dict[str, int]] = {}
+    for day in sorted(per_id):
+        for cid in sorted(per_id[day]):
+            out.setdefault(day, {})[codes.get(cid, str(cid))] = per_id[day][cid]
+    return out
+
+
+def checkins_of(session: Session, day: date) -> dict[str, int]:
+    """What a close stores for the forecast: the day's check-ins per carrier id (JSON keys are text)."""
+    return {str(cid): n for cid, n in _counted(session, [day]).get(day, {}).items()}
+
+
+def _counted(session: Session, days: list[date]) -> dict[date, dict[int, int]]:
+    """Check-ins per day and carrier id from the parcels: index only (business_day, carrier_id, status)."""
     rows = session.execute(
         sa_select(col(Parcel.business_day), col(Parcel.carrier_id), func.count())
-        .where(
-            col(Parcel.business_day) >= first,
-            col(Parcel.business_day) <= last,
-            col(Parcel.status) != ParcelStatus.CANCELLED,
-        )
+        .where(col(Parcel.business_day).in_(days), col(Parcel.status) != ParcelStatus.CANCELLED)
         .group_by(col(Parcel.business_day), col(Parcel.carrier_id))
     ).all()
-    out: dict[date, dict[str, int]] = {}
+    out: dict[date, dict[int, int]] = {}
     for day, cid, n in rows:
-        out.setdefault(day, {})[codes.get(cid, str(cid))] = int(n)
+        out.setdefault(day, {})[cid] = int(n)
     return out
 
 

@@ -19,8 +19,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from db.models import Carrier, EventKind, ParcelStatus
 from station_console.services.core.station import Station, day_bounds
@@ -150,15 +151,15 @@ class Reconciliation:
         }
 
 
+_CARRIER_COLUMNS = ("id", "code", "fee_cents", "amber_hours", "red_hours", "return_after_days", "sort_order")
+
+
 def load_carriers(session: Session) -> dict[int, CarrierInfo]:
-    rows = session.exec(select(Carrier)).all()
-    return {
-        c.id: CarrierInfo(
-            c.id, c.code, c.fee_cents, c.amber_hours, c.red_hours, c.return_after_days, c.sort_order
-        )
-        for c in rows
-        if c.id is not None
-    }
+    """The carriers' figures the report needs, as plain rows (no model objects: the report reads them
+    a few times)."""
+    columns = [getattr(Carrier, name) for name in _CARRIER_COLUMNS]
+    rows = session.execute(sa_select(*columns)).all()
+    return {row[0]: CarrierInfo(*row) for row in rows if row[0] is not None}
 
 
 # One statement: the parcels that touch the day (on a shelf at some moment of it: one indexed probe per
@@ -398,7 +399,9 @@ def reconcile_in(
     keys = sql.day_keys(session, day, start, end)
     records = records or sql.record_figures(session, keys)
     per_carrier = _nonzero(records.per_carrier)
-    if records.inconsistent == 0 and per_carrier == _nonzero(sql.event_figures(session, keys)):
+    if records.inconsistent == 0 and per_carrier == _nonzero(
+        sql.event_figures(session, keys, records.events_opening)
+    ):
         return _summarise(day, load_carriers(session), per_carrier, [])
     return reconcile_data(load_day(session, station, day))
 

@@ -3,9 +3,10 @@
 Two independent views of one business day, per carrier:
 - `record_figures`: from the parcel rows' timestamps (the parcels that can touch the day, found
   through the exit-time and status/check-in indexes), with a count of inconsistent rows and, in the
-  same scan, the parcels left on a shelf at the end of the day by overdue band;
+  same scan, the parcels left on a shelf at the end of the day by overdue band, and the opening
+  parcels' own event history (the events' opening: the one thing both views read of those rows);
 - `event_figures`: from the event log (the day's events from ix_event_day_kind_parcel alone, joined to the
-  parcel only for its carrier), plus the opening parcels' own event history.
+  parcel only for its carrier), with that opening.
 reconcile.py compares them and replays parcel by parcel only where they differ.
 
 Timestamps are compared in the database's own form (`DayKeys`): sortable text on SQLite, timestamptz
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 # The parcels whose records can touch the day: on a shelf at some moment of it (one indexed probe
@@ -40,95 +41,91 @@ TOUCHING = f"""
     AND (picked_up_at IS NULL OR picked_up_at < :start) AND (returned_at IS NULL OR returned_at < :start)
 """
 # A consistent row has at most one exit time, the one its status names, not before its check-in;
-# then `leave` is that exit time and the parcel's part always balances.
-_LEAVE = "COALESCE(p.picked_up_at, p.returned_at, p.written_off_at)"
+# then `leave` (the first exit time, worked out once per row below) is that exit time and the
+# parcel's part always balances. Said per status, so each row tests only its own case.
 _EXITS = (
     "(CASE WHEN p.picked_up_at IS NULL THEN 0 ELSE 1 END + CASE WHEN p.returned_at IS NULL THEN 0 ELSE 1 END"
     " + CASE WHEN p.written_off_at IS NULL THEN 0 ELSE 1 END)"
 )
-_INCONSISTENT = f"""(
-  {_EXITS} > 1
-  OR (p.status = 'on_shelf' AND {_EXITS} > 0)
-  OR (p.status = 'picked_up' AND p.picked_up_at IS NULL)
-  OR (p.status = 'returned' AND p.returned_at IS NULL)
-  OR (p.status = 'written_off' AND p.written_off_at IS NULL)
-  OR {_LEAVE} < p.checked_in_at
-)"""
+
+
+def _only_exit(own: str, others: tuple[str, str]) -> str:
+    return f"p.{own} IS NULL OR p.{others[0]} IS NOT NULL OR p.{others[1]} IS NOT NULL OR p.{own} < p.checked_in_at"
+
+
+_INCONSISTENT = f"""CASE p.status
+    WHEN 'on_shelf' THEN p.leave IS NOT NULL
+    WHEN 'picked_up' THEN {_only_exit("picked_up_at", ("returned_at", "written_off_at"))}
+    WHEN 'returned' THEN {_only_exit("returned_at", ("picked_up_at", "written_off_at"))}
+    WHEN 'written_off' THEN {_only_exit("written_off_at", ("picked_up_at", "returned_at"))}
+    ELSE {_EXITS} > 1 OR p.leave < p.checked_in_at
+  END"""
 
 
 def _when(cond: str) -> str:
-    return f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)"
+    # FILTER skips the aggregate step for the rows that do not count (SQLite 3.30+, PostgreSQL 9.4+).
+    return f"COUNT(*) FILTER (WHERE {cond})"
 
 
-RECORDS_SQL = f"""{{limits}}
+_KINDS = "'checked_in', 'checkin_undone', 'picked_up', 'pickup_undone', 'returned', 'written_off'"
+_OPENING = "p.checked_in_at < :start AND (p.leave IS NULL OR p.leave >= :start)"
+_CLOSING = "p.checked_in_at < :end AND (p.leave IS NULL OR p.leave >= :end)"
+# The events' side of the opening, in the same scan: of the parcels the records have on a shelf at the
+# start of the day, those the event log has there too (each one's history from ix_event_parcel alone,
+# only for those rows). A parcel the events have there but the records do not either has an event on
+# the day (so the day's flows differ) or is outside the parcel-by-parcel replay's reach as well.
+_IN_EVENTS_AT_START = f"""(
+    SELECT MAX(CASE WHEN e.kind = 'checked_in' THEN e.business_day END) < :day
+      AND SUM(CASE WHEN e.kind = 'checkin_undone' THEN 1 ELSE 0 END) = 0
+      AND SUM(CASE WHEN e.business_day >= :day THEN 0
+                   WHEN e.kind IN ('picked_up', 'returned', 'written_off') THEN 1
+                   WHEN e.kind = 'pickup_undone' THEN -1 ELSE 0 END) <= 0
+    FROM parcel_event e WHERE e.parcel_id = p.id AND e.kind IN ({_KINDS})
+  )"""
+RECORDS_SQL = f"""
 SELECT p.carrier_id,
-  {_when(f"p.checked_in_at < :start AND ({_LEAVE} IS NULL OR {_LEAVE} >= :start)")},
+  {_when(_OPENING)},
   {_when("p.checked_in_at >= :start AND p.checked_in_at < :end")},
   {_when("p.picked_up_at >= :start AND p.picked_up_at < :end")},
   {_when("p.returned_at >= :start AND p.returned_at < :end")},
   {_when("p.written_off_at >= :start AND p.written_off_at < :end")},
-  {_when(f"p.checked_in_at < :end AND ({_LEAVE} IS NULL OR {_LEAVE} >= :end)")},
-  {_when(_INCONSISTENT)}{{bands}}
-FROM ({TOUCHING}) p{{join}}
+  {_when(_CLOSING)},
+  {_when(_INCONSISTENT)},
+  {_when(f"{_OPENING} AND {_IN_EVENTS_AT_START}")}{{bands}}
+FROM (
+  SELECT t.*, COALESCE(t.picked_up_at, t.returned_at, t.written_off_at) AS leave FROM ({TOUCHING}) t
+) p
 WHERE p.status != 'cancelled'
 GROUP BY p.carrier_id
 """
-_CLOSING = f"p.checked_in_at < :end AND ({_LEAVE} IS NULL OR {_LEAVE} >= :end)"
 
 
-def _records_sql(bands: Sequence[str], carriers: int) -> str:
+def _limit(i: int, groups: int) -> str:
+    """Band i's latest check-in for the row's carrier: a parameter when every carrier has the same
+    policy, else a CASE on the carrier (each group of carriers with one policy; every parcel's carrier
+    is a carrier row, so the last group needs no list)."""
+    if groups == 1:
+        return f":g0_l{i}"
+    cases = " ".join(f"WHEN p.carrier_id IN :g{g}_ids THEN :g{g}_l{i}" for g in range(groups - 1))
+    return f"(CASE {cases} ELSE :g{groups - 1}_l{i} END)"
+
+
+def _records_sql(bands: int, groups: int) -> str:
     """RECORDS_SQL, counting too the parcels on a shelf at the end of the day by age band: a parcel
-    is in the first band (worst first) whose latest check-in it is not after, per its carrier's limits
-    (a VALUES list joined on the carrier)."""
-    if not bands or not carriers:
-        return RECORDS_SQL.format(bands="", limits="", join="")
+    is in the first band (worst first) whose latest check-in it is not after, per its carrier's
+    limits."""
     columns = []
-    for i in range(len(bands)):
-        newer_than_worse = "".join(f" AND p.checked_in_at > lim.l{j}" for j in range(i))
-        columns.append(_when(f"{_CLOSING} AND p.checked_in_at <= lim.l{i}{newer_than_worse}"))
-    names = ", ".join(f"l{i}" for i in range(len(bands)))
-    values = ", ".join(
-        "(" + ", ".join([f":c{n}", *(f":c{n}_l{i}" for i in range(len(bands)))]) + ")"
-        for n in range(carriers)
-    )
-    return RECORDS_SQL.format(
-        limits=f"WITH lim (carrier_id, {names}) AS (VALUES {values})",
-        bands="".join(f",\n  {c}" for c in columns),
-        join=" LEFT JOIN lim ON lim.carrier_id = p.carrier_id",
-    )
+    for i in range(bands if groups else 0):
+        newer_than_worse = "".join(f" AND p.checked_in_at > {_limit(j, groups)}" for j in range(i))
+        columns.append(_when(f"{_CLOSING} AND p.checked_in_at <= {_limit(i, groups)}{newer_than_worse}"))
+    return RECORDS_SQL.format(bands="".join(f",\n  {c}" for c in columns))
 
 
-_KINDS = "'checked_in', 'checkin_undone', 'picked_up', 'pickup_undone', 'returned', 'written_off'"
 EVENTS_SQL = f"""
 SELECT p.carrier_id, e.kind, COUNT(*)
 FROM parcel_event e JOIN parcel p ON p.id = e.parcel_id
 WHERE e.business_day = :day AND e.kind IN ({_KINDS})
 GROUP BY p.carrier_id, e.kind
-"""
-
-# Of the parcels the records have on a shelf at the start of the day, those the event log has there
-# too (each one's history through ix_event_parcel: a few thousand parcels). A parcel the events have
-# there but the records do not either has an event on the day (so the day's flows differ) or is
-# outside the parcel-by-parcel replay's reach as well.
-EVENT_OPENING_SQL = f"""
-WITH cand AS (
-  SELECT p.id FROM ({TOUCHING}) p
-    WHERE p.status != 'cancelled' AND p.checked_in_at < :start AND ({_LEAVE} IS NULL OR {_LEAVE} >= :start)
-),
-per AS (
-  SELECT e.parcel_id,
-    MAX(CASE WHEN e.kind = 'checked_in' THEN e.business_day END) AS checkin_day,
-    SUM(CASE WHEN e.kind = 'checkin_undone' THEN 1 ELSE 0 END) AS undone,
-    SUM(CASE WHEN e.business_day >= :day THEN 0
-             WHEN e.kind IN ('picked_up', 'returned', 'written_off') THEN 1
-             WHEN e.kind = 'pickup_undone' THEN -1 ELSE 0 END) AS gone
-  FROM parcel_event e WHERE e.parcel_id IN (SELECT id FROM cand) AND e.kind IN ({_KINDS})
-  GROUP BY e.parcel_id
-)
-SELECT p.carrier_id, COUNT(*)
-FROM per JOIN parcel p ON p.id = per.parcel_id
-WHERE per.checkin_day < :day AND per.undone = 0 AND per.gone <= 0
-GROUP BY p.carrier_id
 """
 
 FLOWS = ("checked_in", "picked_up", "returned", "written_off")
@@ -142,6 +139,7 @@ class DayKeys:
     start: Any
     end: Any
     sqlite: bool
+    unixepoch: bool = False  # SQLite 3.38+: unixepoch(), a third of strftime('%s')'s cost per pickup
 
     @property
     def params(self) -> dict[str, Any]:
@@ -163,6 +161,7 @@ def day_keys(session: Session, day: date, start: datetime, end: datetime) -> Day
             start.replace(tzinfo=None).strftime(fmt),
             end.replace(tzinfo=None).strftime(fmt),
             True,
+            getattr(session.get_bind().dialect.dbapi, "sqlite_version_info", (0,)) >= (3, 38),
         )
     return DayKeys(day, start, end, False)
 
@@ -178,6 +177,7 @@ class Records:
     per_carrier: dict[int, dict[str, int]]  # opening, checked_in, picked_up, returned, written_off, closing
     inconsistent: int  # touching parcel rows inconsistent in themselves
     bands: dict[int, dict[str, int]]  # on a shelf at the end of the day, per carrier, by age band
+    events_opening: dict[int, int]  # of the opening parcels, those the event log has on a shelf too
 
 
 def record_figures(
@@ -188,29 +188,37 @@ def record_figures(
     check-in in it) worst first, the closing parcels by band, all in the one scan."""
     limits = limits or {}
     bands = [band for band, _ in next(iter(limits.values()), ())]
-    params: dict[str, Any] = dict(keys.params)
-    for n, (cid, bounds) in enumerate(limits.items()):
+    groups: dict[tuple[Any, ...], list[int]] = {}  # carriers by their limits: most share the defaults
+    for cid, bounds in limits.items():
         assert [band for band, _ in bounds] == bands  # every carrier's policy names the same bands
-        params[f"c{n}"] = cid
-        params.update({f"c{n}_l{i}": limit for i, (_, limit) in enumerate(bounds)})
+        groups.setdefault(tuple(limit for _, limit in bounds), []).append(cid)
+    params: dict[str, Any] = dict(keys.params)
+    for g, (bounds_of, ids) in enumerate(sorted(groups.items(), key=lambda kv: len(kv[1]))):
+        params[f"g{g}_ids"] = tuple(ids)
+        params.update({f"g{g}_l{i}": limit for i, limit in enumerate(bounds_of)})
     out: dict[int, dict[str, int]] = {}
     per_band: dict[int, dict[str, int]] = {}
+    events_opening: dict[int, int] = {}
     bad = 0
     names = ("opening", *FLOWS, "closing")
-    sql = _records_sql(bands, len(limits))
-    for cid, *counts in session.execute(text(sql), params).all():
+    sql = text(_records_sql(len(bands), len(groups)))
+    if len(groups) > 1:
+        sql = sql.bindparams(*(bindparam(f"g{g}_ids", expanding=True) for g in range(len(groups) - 1)))
+    for cid, *counts in session.execute(sql, params).all():
         out[cid] = {name: int(n or 0) for name, n in zip(names, counts[: len(names)], strict=True)}
         bad += int(counts[len(names)] or 0)
-        per_band[cid] = {band: int(n or 0) for band, n in zip(bands, counts[len(names) + 1 :], strict=True)}
-    return Records(out, bad, per_band)
+        if counts[len(names) + 1]:
+            events_opening[cid] = int(counts[len(names) + 1])
+        per_band[cid] = {band: int(n or 0) for band, n in zip(bands, counts[len(names) + 2 :], strict=True)}
+    return Records(out, bad, per_band, events_opening)
 
 
-def event_figures(session: Session, keys: DayKeys) -> dict[int, dict[str, int]]:
-    """Per carrier id, from the event log: opening, the day's net flows, and closing from those."""
+def event_figures(session: Session, keys: DayKeys, opening: Mapping[int, int]) -> dict[int, dict[str, int]]:
+    """Per carrier id, from the event log: opening (counted in the records' scan: `Records.events_opening`),
+    the day's net flows, and closing from those."""
     kinds: dict[int, Counter[str]] = {}
     for cid, kind, n in _rows(session, EVENTS_SQL, keys):
         kinds.setdefault(cid, Counter())[kind] += int(n)
-    opening = {cid: int(n) for cid, n in _rows(session, EVENT_OPENING_SQL, keys)}
     out: dict[int, dict[str, int]] = {}
     for cid in set(kinds) | set(opening):
         k = kinds.get(cid, Counter())
@@ -229,8 +237,9 @@ def event_figures(session: Session, keys: DayKeys) -> dict[int, dict[str, int]]:
 def _minutes_sql(keys: DayKeys) -> str:
     """Whole microseconds from check-in to pickup, exactly (so the rounding matches Python's)."""
     if keys.sqlite:
+        seconds = "unixepoch({})" if keys.unixepoch else "CAST(strftime('%s', {}) AS INTEGER)"
         return (
-            "(CAST(strftime('%s', picked_up_at) AS INTEGER) - CAST(strftime('%s', checked_in_at) AS INTEGER))"
+            f"({seconds.format('picked_up_at')} - {seconds.format('checked_in_at')})"
             " * 1000000 + CAST(substr(picked_up_at, 21, 6) AS INTEGER)"
             " - CAST(substr(checked_in_at, 21, 6) AS INTEGER)"
         )
@@ -246,16 +255,9 @@ _CHECKED_IN_DAY = (
 )
 
 
-# The day's pickups ranked by their time on the shelf, and how many there are; only the ranks a
-# median and a nearest-rank 90th percentile can need come back (not every pickup of a busy day).
-# `(9 * n + 9) / 10` is the exact ceiling of 0.9 n; Python's float 0.9 * n may round one above it.
-_RANKED = """
-SELECT rn, n, us FROM (
-  SELECT us, ROW_NUMBER() OVER (ORDER BY us) AS rn, COUNT(*) OVER () AS n
-  FROM (SELECT {minutes} AS us FROM parcel WHERE {where}) picked
-) ranked
-WHERE rn IN ((n + 1) / 2, n / 2, n / 2 + 1, (9 * n + 9) / 10, (9 * n + 9) / 10 + 1)
-"""
+# The day's pickups' times on the shelf, in whole microseconds. Sorted here, not by a window
+# function in SQL: fetching the integers and sorting them costs half of ROW_NUMBER() OVER (ORDER BY).
+_DURATIONS = "SELECT {minutes} FROM parcel WHERE {where}"
 
 
 @dataclass(frozen=True)
@@ -269,36 +271,43 @@ class Ranked:
 def pickup_ranks(session: Session, keys: DayKeys) -> Ranked:
     """Minutes from check-in to pickup of the parcels picked up during the day, at the ranks a median
     and a 90th percentile need."""
-    sql = _RANKED.format(minutes=_minutes_sql(keys), where=_PICKED_IN_DAY)
-    count, minutes = 0, {}
-    for rank, n, us in _rows(session, sql, keys):
-        count, minutes[int(rank)] = int(n), int(us) / 10**6 / 60
-    return Ranked(count, minutes)
+    sql = _DURATIONS.format(minutes=_minutes_sql(keys), where=_PICKED_IN_DAY)
+    ordered = sorted(session.execute(text(sql), keys.params).scalars().all())  # all(): one fetchall
+    n = len(ordered)
+    # `(9 * n + 9) // 10` is the exact ceiling of 0.9 n; Python's float 0.9 * n may round one above it.
+    ranks = {(n + 1) // 2, n // 2, n // 2 + 1, (9 * n + 9) // 10, (9 * n + 9) // 10 + 1}
+    return Ranked(n, {rank: int(ordered[rank - 1]) / 10**6 / 60 for rank in ranks if 1 <= rank <= n})
 
 
 @dataclass(frozen=True)
 class Moves:
-    """The day's check-ins and pickups counted per (clerk id, naive UTC start of the hour)."""
+    """The day's check-ins and pickups counted per (clerk id, naive UTC start of the hour), and how
+    many of the check-ins were redeliveries."""
 
     checked_in: list[tuple[int | None, datetime, int]]
     picked_up: list[tuple[int | None, datetime, int]]
+    redelivered: int = 0
 
 
 def moves(session: Session, keys: DayKeys) -> Moves:
     out = []
+    redelivered = 0
     for clerk, col, where in (
         ("checked_in_by", "checked_in_at", _CHECKED_IN_DAY),
         ("picked_up_by", "picked_up_at", _PICKED_IN_DAY),
     ):
         bucket = f"substr({col}, 1, 13)" if keys.sqlite else f"date_trunc('hour', {col} AT TIME ZONE 'UTC')"
-        sql = f"SELECT {clerk}, {bucket}, COUNT(*) FROM parcel WHERE {where} GROUP BY 1, 2"
-        out.append(
-            [
+        # The check-ins' redeliveries in the same pass (their waybills are read only when there are some).
+        again = ", SUM(CASE WHEN redelivery THEN 1 ELSE 0 END)" if col == "checked_in_at" else ", 0"
+        sql = f"SELECT {clerk}, {bucket}, COUNT(*){again} FROM parcel WHERE {where} GROUP BY 1, 2"
+        rows = []
+        for cid, key, n, redeliveries in _rows(session, sql, keys):
+            rows.append(
                 (cid, datetime.fromisoformat(f"{key}:00:00") if isinstance(key, str) else key, int(n))
-                for cid, key, n in _rows(session, sql, keys)
-            ]
-        )
-    return Moves(*out)
+            )
+            redelivered += int(redeliveries or 0)
+        out.append(rows)
+    return Moves(out[0], out[1], redelivered)
 
 
 def redelivered_waybills(session: Session, keys: DayKeys) -> list[str]:
