@@ -83,6 +83,7 @@ def cli(
         # Textual and the screens load only for the console: a `station` command starts without them.
         from station_console.tui.app import run_console
 
+        ctx.obj.ask_pin()  # on the terminal, before the console takes it over
         run_console(ctx.obj)
 
 

@@ -7,15 +7,16 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, language_from_locale, set_language
-from station_console.services.admin.setup import open_station
-from station_console.services.core.station import Station
 from station_console.settings import CounterSettings, load_counter_settings
+
+if TYPE_CHECKING:
+    from station_console.services.core.station import Station
 
 
 @dataclass
@@ -42,11 +43,19 @@ class CliApp:
             self._counter_settings = load_counter_settings()
         return self._counter_settings
 
+    def ask_pin(self) -> None:
+        """`--clerk` without a PIN: ask for it now (on the terminal), not when the station opens."""
+        if self.clerk_name and self.pin is None:
+            self.pin = _ask_pin(self.clerk_name)
+
     @property
     def station(self) -> Station:
         if self._station is None:
-            if self.clerk_name and self.pin is None:
-                self.pin = _ask_pin(self.clerk_name)
+            # Imported here: start-up time (the console opens the station in a thread, after its first
+            # draw, and this is SQLAlchemy, the models and the migrations check).
+            from station_console.services.admin.setup import open_station
+
+            self.ask_pin()
             self._station = open_station(
                 self.db_url,
                 counter=self.counter or self.counter_settings.counter,

@@ -22,14 +22,25 @@ def register(cli: click.Group) -> None:
 @click.option("--quick", is_flag=True, help="50,000 parcels and fewer samples, for a fast look.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object keyed by path.")
 @click.option("--rebuild", is_flag=True, help="Build the dataset again instead of using the cached one.")
-def bench(quick: bool, as_json: bool, rebuild: bool) -> None:
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="PATH",
+    help="Measure only this path (repeatable): lookup, report, checkin, recipients_import, detect, "
+    "startup, scan_to_screen, concurrency.",
+)
+def bench(quick: bool, as_json: bool, rebuild: bool, only: tuple[str, ...]) -> None:
     """Measure check-in, lookups, the day report, detection, start-up and scan-to-screen."""
-    from station_console.bench.harness import json_summary, render_table, run_all
+    from station_console.bench.harness import PARTS, json_summary, render_table, run_all
+
+    unknown = sorted(set(only) - set(PARTS))
+    if unknown:
+        raise click.BadParameter(", ".join(unknown), param_hint="--only")
 
     def progress(message: str) -> None:
         click.echo(message, err=True)
 
-    results = run_all(quick=quick, rebuild=rebuild, progress=progress)
+    results = run_all(quick=quick, rebuild=rebuild, progress=progress, only=only)
     if as_json:
         emit_json(json_summary(results))
         return
