@@ -209,9 +209,7 @@ def _lookups(station: Station, path: str, samples: Samples, out: dict[str, Resul
 def _checkins(station: Station, path: str, samples: Samples, out: dict[str, Result], say: Progress) -> None:
     say(_("Measuring {path}", path="checkin"))
     # In turns with both floors, so all three see the same disk.
-    checkin_s, single_s, same_s = checkin.measure_checkin_beside_floors(
-        station, path, samples.checkin
-    )
+    checkin_s, single_s, same_s = checkin.measure_checkin_beside_floors(station, path, samples.checkin)
     checkin_ms = _ms(checkin_s)
     same_writes = percentiles(_ms(same_s))["p50_ms"]
     out["checkin"] = figure(

@@ -174,7 +174,7 @@ class StationApp(ClerkSessionMixin, App[None]):
             raise ValueError("StationApp needs a station or a way to open one, not both")
         if opening is not None:
             # The first screen is an empty one under the sign-in dialog; check-in comes after sign-in.
-            self.DEFAULT_MODE = "start"
+            self.DEFAULT_MODE = "start"  # type: ignore[misc]  # this app's, read by App.__init__
         super().__init__()
         if counter_settings is None:
             from station_console.settings import CounterSettings  # start-up time: pydantic

@@ -49,12 +49,15 @@ _ACTIVITY_EVENTS = (events.Key, events.MouseDown, events.Paste)
 class ClerkSessionMixin:
     """Sign-in state for the console app; expects `self.station` and Textual's `App` API."""
 
-    station: Station
     clerk_name: str | None
     require_sign_in: bool
     idle_clock: Callable[[], float]
     _last_activity: float
     _sign_in_asked: bool
+
+    @property
+    def station(self) -> Station:
+        raise NotImplementedError  # the app's
 
     def init_clerk_session(self, require_sign_in: bool) -> None:
         self.require_sign_in = require_sign_in

@@ -13,9 +13,7 @@ ahead once it is open; a new station's fields are added then, keeping what was t
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
