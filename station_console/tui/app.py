@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
@@ -84,7 +83,8 @@ class StartScreen(Screen[None]):
 
 
 class ConsoleContext(Protocol):
-    """What the console needs from whoever starts it (the `station` command's CliApp)."""
+    """What the console needs from whoever starts it (the `station` command's CliApp); both are read
+    in a worker, as opening the station and loading the settings are what start-up waits for."""
 
     @property
     def station(self) -> Station: ...
@@ -166,21 +166,22 @@ class StationApp(ClerkSessionMixin, App[None]):
         database_label: str = "",
         *,
         require_sign_in: bool = False,
-        opening: Callable[[], Station] | None = None,
+        opening: ConsoleContext | None = None,
     ) -> None:
-        """Either an open `station` (tests, tools), or `opening`, which opens it: called in a thread worker
-        once the sign-in dialog is drawn, so the clerk types while the database opens (`station`)."""
+        """Either an open `station` (tests, tools), or `opening`, whose `station` and `counter_settings`
+        are read in a thread worker once the sign-in dialog is drawn, so the clerk types while the
+        database opens (`station`)."""
         if (station is None) == (opening is None):
             raise ValueError("StationApp needs a station or a way to open one, not both")
         if opening is not None:
             # The first screen is an empty one under the sign-in dialog; check-in comes after sign-in.
             self.DEFAULT_MODE = "start"  # type: ignore[misc]  # this app's, read by App.__init__
         super().__init__()
-        if counter_settings is None:
+        if counter_settings is None and opening is None:
             from station_console.settings import CounterSettings  # start-up time: pydantic
 
             counter_settings = CounterSettings()
-        self.counter_settings = counter_settings
+        self._counter_settings = counter_settings
         self.database_label = database_label
         self._station: Station | None = None
         self._opening = opening
@@ -197,6 +198,16 @@ class StationApp(ClerkSessionMixin, App[None]):
         if self._station is None:
             raise RuntimeError("the station is still opening")  # a bug: nothing reads it before sign-in
         return self._station
+
+    @property
+    def counter_settings(self) -> CounterSettings:
+        if self._counter_settings is None:
+            raise RuntimeError("the counter settings load with the station")  # a bug, as above
+        return self._counter_settings
+
+    @counter_settings.setter
+    def counter_settings(self, settings: CounterSettings) -> None:  # saved by a settings screen
+        self._counter_settings = settings
 
     @property
     def station_open(self) -> bool:
@@ -228,7 +239,8 @@ class StationApp(ClerkSessionMixin, App[None]):
         aside: the UI thread keeps taking the clerk's keys meanwhile."""
         assert self._opening is not None
         try:
-            station = self._opening()
+            counter_settings = self._counter_settings or self._opening.counter_settings
+            station = self._opening.station
             first_run = False
             if station.clerk_id is None:
                 # Imported here, in the worker: start-up time (SQLAlchemy and the models).
@@ -244,9 +256,10 @@ class StationApp(ClerkSessionMixin, App[None]):
             text = _("An unexpected error happened; details were written to {path}", path=log_path())
             self.call_from_thread(self._open_failed, text)
             return
-        self.call_from_thread(self._station_opened, station, first_run)
+        self.call_from_thread(self._station_opened, station, counter_settings, first_run)
 
-    def _station_opened(self, station: Station, first_run: bool) -> None:
+    def _station_opened(self, station: Station, counter_settings: CounterSettings, first_run: bool) -> None:
+        self._counter_settings = counter_settings
         self._use_station(station)
         self.title = visible(station.settings().station_name)
         self.station_is_open(first_run)
@@ -341,9 +354,7 @@ def console_app(context: ConsoleContext) -> StationApp:
     """The console as `station` starts it (and the start-up bench, the same way): the sign-in dialog
     first, the station opened in a thread meanwhile (opening it imports SQLAlchemy and the models)."""
     setup_logging()
-    return StationApp(
-        counter_settings=context.counter_settings, require_sign_in=True, opening=lambda: context.station
-    )
+    return StationApp(require_sign_in=True, opening=context)
 
 
 def run_console(context: ConsoleContext) -> None:

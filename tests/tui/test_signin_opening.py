@@ -28,6 +28,22 @@ def station(new_station: Station) -> Station:
     return new_station
 
 
+class Opening:
+    """What `station` gives the console (its CliApp): the station and the counter settings, read in
+    the console's worker; `open` stands for opening the database."""
+
+    def __init__(self, open: Callable[[], Station]) -> None:
+        self.open = open
+
+    @property
+    def station(self) -> Station:
+        return self.open()
+
+    @property
+    def counter_settings(self) -> CounterSettings:
+        return CounterSettings(counter="test-counter")
+
+
 def held(station: Station) -> tuple[Callable[[], Station], threading.Event]:
     """A way to open `station` that waits until the test lets it go (a slow disk, a big database)."""
     release = threading.Event()
@@ -40,9 +56,7 @@ def held(station: Station) -> tuple[Callable[[], Station], threading.Event]:
 
 
 def console(opening: Callable[[], Station]) -> StationApp:
-    return StationApp(
-        counter_settings=CounterSettings(counter="test-counter"), require_sign_in=True, opening=opening
-    )
+    return StationApp(require_sign_in=True, opening=Opening(opening))
 
 
 def text_of(app: StationApp, selector: str) -> str:

@@ -12,6 +12,7 @@ import threading
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -191,11 +192,8 @@ def opening_app(station: Station) -> StationApp:
     """The console as `station` starts it, on a station with a manager and nobody signed in."""
     sign_in_manager(station)
     clerks.act_as(station, None)
-    return StationApp(
-        counter_settings=CounterSettings(counter="test-counter"),
-        require_sign_in=True,
-        opening=lambda: station,
-    )
+    opening = SimpleNamespace(station=station, counter_settings=CounterSettings(counter="test-counter"))
+    return StationApp(require_sign_in=True, opening=opening)
 
 
 async def test_the_console_opening_its_station_and_signing_in_never_calls_the_database_on_the_ui_thread(
