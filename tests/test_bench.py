@@ -72,6 +72,8 @@ def test_harness_json_has_every_path_with_its_figures(tmp_path: Path) -> None:
             assert "floor_p50_ms" not in row
     assert summary["detect"]["per_second"] > 1000
     assert summary["checkin"]["samples"] == harness.TINY_SAMPLES.checkin
+    # Start-up: to the first key the sign-in takes, and on to the station open (which comes later).
+    assert summary["startup"]["open_p50_ms"] >= summary["startup"]["p50_ms"]
     table = harness.render_table(results)
     assert all(name in table for name in PATHS) and "p99 < 1 ms" in table
 
@@ -104,3 +106,16 @@ def test_cli_prints_json_or_table(monkeypatch: pytest.MonkeyPatch) -> None:
     assert json.loads(out.stdout)["checkin"]["ratio"] == 2.0 and seen["quick"] is True
     out = CliRunner().invoke(cli, ["bench"])
     assert "150,000/s" in out.stdout and "checkin" in out.stdout and seen["quick"] is False
+    out = CliRunner().invoke(cli, ["bench", "--only", "startup", "--only", "detect"])
+    assert out.exit_code == 0 and seen["only"] == ("startup", "detect")
+    out = CliRunner().invoke(cli, ["bench", "--only", "everything"])
+    assert out.exit_code == 2 and "everything" in out.output
+
+
+def test_only_runs_the_paths_named(tmp_path: Path) -> None:
+    results = harness.run_all(
+        scale=TINY, samples=harness.TINY_SAMPLES, cache=tmp_path, workdir=tmp_path, only=("detect", "report")
+    )
+    assert set(results) == {"detect", "report"}
+    with pytest.raises(ValueError, match="unknown bench paths: everything"):
+        harness.run_all(scale=TINY, samples=harness.TINY_SAMPLES, cache=tmp_path, only=("everything",))
