@@ -41,6 +41,7 @@ class CliApp:
     def counter_settings(self) -> CounterSettings:
         """Loaded on first use (a command loads them at once; the console beside the station)."""
         if self._counter_settings is None:
+            # Imported here: start-up time (pydantic; the console's dialog is drawn without them).
             from hardware.printers.fonts import use_cjk_font
             from station_console.settings import load_counter_settings
 

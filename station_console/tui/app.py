@@ -223,7 +223,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         translate_bindings(self)
         if self._opening is not None:
             self.start_clerk_session()  # the sign-in dialog, waiting for the station
-            self.call_after_refresh(self.open_station)  # once the dialog is drawn
+            self.call_after_refresh(self.load_station)  # once the dialog is drawn
             return
         self.title = visible(self.station.settings().station_name)
         self.start_clerk_session()
@@ -233,8 +233,8 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.call_after_refresh(self.start_devices)
         self.call_after_refresh(self.check_database)  # it reads the whole file: not before the first draw
 
-    @work(thread=True, exit_on_error=False, name="open-station", group="open-station")
-    def open_station(self) -> None:
+    @work(thread=True, exit_on_error=False, name="load-station", group="load-station")
+    def load_station(self) -> None:
         """Open the station (imports, migration check, settings) and find out which sign-in it needs,
         aside: the UI thread keeps taking the clerk's keys meanwhile."""
         assert self._opening is not None
@@ -302,6 +302,7 @@ class StationApp(ClerkSessionMixin, App[None]):
     def check_database(self) -> None:
         """SQLite's page check, off the UI thread (a large file takes a while); a damaged file puts a
         dialog over everything that says what to do."""
+        # Imported here: start-up time (the dialog is drawn before any service is loaded).
         from station_console.services.core.health import DatabaseDamaged, check_database
         from station_console.tui.screens.damaged import DamagedScreen
 

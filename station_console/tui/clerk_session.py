@@ -135,6 +135,7 @@ class ClerkSessionMixin:
         station = self.station
 
         def ask() -> None:
+            # Imported here: start-up time (the dialog is drawn before SQLAlchemy is loaded).
             from station_console.services.people.clerks import needs_first_manager
 
             try:
@@ -182,7 +183,7 @@ class ClerkSessionMixin:
 
     def _sign_out(self, reason: str) -> None:
         """Recorded in a thread worker; the clerk is gone from this console at once."""
-        from station_console.services.people import clerks
+        from station_console.services.people import clerks  # start-up time, as above
 
         app: Any = self
         station = replace(self.station)  # as it is now: the next clerk signs in on `self.station`
