@@ -82,6 +82,8 @@ class StartScreen(Screen[None]):
     """What is under the sign-in dialog while the station opens: nothing of a station yet."""
 
 
+START_MODE = "_default"  # Textual's mode for the app's default screen: StartScreen here
+
 class ConsoleContext(Protocol):
     """What the console needs from whoever starts it (the `station` command's CliApp); both are read
     in a worker, as opening the station and loading the settings are what start-up waits for."""
@@ -174,8 +176,10 @@ class StationApp(ClerkSessionMixin, App[None]):
         if (station is None) == (opening is None):
             raise ValueError("StationApp needs a station or a way to open one, not both")
         if opening is not None:
-            # The first screen is an empty one under the sign-in dialog; check-in comes after sign-in.
-            self.DEFAULT_MODE = "start"  # type: ignore[misc]  # this app's, read by App.__init__
+            # The first screen is an empty one under the sign-in dialog (`get_default_screen`), in
+            # Textual's own first mode: a mode from MODES makes Textual parse every stylesheet again
+            # as it starts (start-up time). Check-in comes after sign-in.
+            self.DEFAULT_MODE = START_MODE  # type: ignore[misc]  # this app's, read by App.__init__
         super().__init__()
         if counter_settings is None and opening is None:
             from station_console.settings import CounterSettings  # start-up time: pydantic
@@ -188,8 +192,6 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.open_failure: str | None = None  # why the station could not be opened, as the clerk read it
         self._devices: list[ScannerBridge | PrintWorker | NotifyWorker | CarrierEventWorker | LiveBridge] = []
         self.init_clerk_session(require_sign_in)
-        if opening is not None:
-            self.add_mode("start", StartScreen)
         if station is not None:
             self._use_station(station)
 
@@ -218,6 +220,9 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.database_label = self.database_label or describe_database(station)
         station.busy_wait_s = self.counter_settings.busy_wait_s
         station.on_busy = self.database_busy
+
+    def get_default_screen(self) -> Screen:
+        return StartScreen()
 
     def on_mount(self) -> None:
         translate_bindings(self)

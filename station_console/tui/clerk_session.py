@@ -108,9 +108,8 @@ class ClerkSessionMixin:
     def _to_first_mode(self) -> None:
         """From the empty screen the console starts on to check-in, once someone is signed in."""
         app: Any = self
-        if app.current_mode == "start":
+        if app.current_mode == "_default":  # the app's START_MODE
             app.switch_mode("checkin")
-            app.remove_mode("start")
 
     def _named(self, clerk_id: int, name: str | None) -> None:
         if self.station.clerk_id == clerk_id:  # not locked or switched meanwhile

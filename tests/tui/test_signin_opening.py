@@ -84,7 +84,7 @@ async def test_the_clerk_signs_in_while_the_station_opens(station: Station) -> N
         assert not isinstance(app.screen, SignInScreen)
         assert (app.clerk_name, station.clerk_role, app.current_mode) == ("Wang", "manager", "checkin")
         assert type(app.screen).__name__ == "CheckinScreen"
-        assert "start" not in app._modes  # the empty first screen is gone for good
+        assert not any(type(s).__name__ == "StartScreen" for s in app.screen_stack)
 
 
 async def test_a_wrong_pin_typed_while_opening_is_refused_once_open(station: Station) -> None:
