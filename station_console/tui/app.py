@@ -84,6 +84,7 @@ class StartScreen(Screen[None]):
 
 START_MODE = "_default"  # Textual's mode for the app's default screen: StartScreen here
 
+
 class ConsoleContext(Protocol):
     """What the console needs from whoever starts it (the `station` command's CliApp); both are read
     in a worker, as opening the station and loading the settings are what start-up waits for."""
