@@ -79,6 +79,8 @@ async def main() -> None:
     global app
     app = console_app(Watched(db_url=sys.argv[1], counter="hygiene"))
     async with app.run_test(size=(140, 40)) as pilot:
+        while not app.station_open and app.open_failure is None:  # the worker starts after a refresh
+            await asyncio.sleep(0.01)
         await app.workers.wait_for_complete()
         await pilot.press("x")
         await pilot.pause()

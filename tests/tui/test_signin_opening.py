@@ -59,6 +59,19 @@ def console(opening: Callable[[], Station]) -> StationApp:
     return StationApp(require_sign_in=True, opening=Opening(opening))
 
 
+async def settled(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Until the station is open (or could not be) and what followed is done: the opening worker
+    starts after the dialog's first refresh, so waiting for workers alone may come before it."""
+    for _ in range(3000):
+        if not app.is_running or app.station_open or app.open_failure is not None:
+            break
+        await pilot.pause(0.01)
+    for _ in range(2):  # signing in starts one more worker
+        await app.workers.wait_for_complete()
+        if app.is_running:
+            await pilot.pause()
+
+
 def text_of(app: StationApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
@@ -77,10 +90,7 @@ async def test_the_clerk_signs_in_while_the_station_opens(station: Station) -> N
         assert isinstance(app.screen, SignInScreen) and station.clerk_id is None
         assert "Signing in once the database is open" in text_of(app, "#signin-status")
         release.set()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(app, pilot)
         assert not isinstance(app.screen, SignInScreen)
         assert (app.clerk_name, station.clerk_role, app.current_mode) == ("Wang", "manager", "checkin")
         assert type(app.screen).__name__ == "CheckinScreen"
@@ -96,10 +106,7 @@ async def test_a_wrong_pin_typed_while_opening_is_refused_once_open(station: Sta
         await pilot.pause()
         await pilot.press(*"Wang", "enter", *"1111", "enter")
         release.set()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(app, pilot)
         assert isinstance(app.screen, SignInScreen) and station.clerk_id is None
         assert "Wrong name or PIN" in text_of(app, "#signin-error")
         assert app.screen.query_one("#signin-pin", Input).value == ""
@@ -113,8 +120,7 @@ async def test_a_new_station_asks_for_the_manager_once_open_keeping_what_was_typ
         await pilot.press(*"Wang", "enter", *"9071", "enter")
         assert not app.screen.query("#signin-pin2")  # not known to be new yet
         release.set()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(app, pilot)
         dialog = app.screen
         assert isinstance(dialog, SignInScreen) and dialog.first_run
         assert "create the manager" in text_of(app, "#signin-title")
@@ -122,8 +128,7 @@ async def test_a_new_station_asks_for_the_manager_once_open_keeping_what_was_typ
         assert app.focused is dialog.query_one("#signin-pin2", Input)
         assert dialog.query_one("#signin-zone", Input).value == station.settings().timezone
         await pilot.press(*"9071", "enter", "enter", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(app, pilot)
         assert not isinstance(app.screen, SignInScreen)
         assert (app.clerk_name, station.clerk_role) == ("Wang", "manager")
 
@@ -137,10 +142,7 @@ async def test_a_clerk_given_on_the_command_line_goes_straight_to_check_in(stati
 
     app = console(opening)
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(app, pilot)
         assert not isinstance(app.screen, SignInScreen)
         assert (app.clerk_name, app.current_mode) == ("Wang", "checkin")
 
@@ -155,8 +157,7 @@ async def test_a_station_that_cannot_open_closes_the_console_with_the_reason() -
 
     app = console(opening)
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(app, pilot)
     assert app.return_code == 1
     assert app.open_failure == (
         "The database was made by a newer station-console (schema 9999_future); update this one"
@@ -169,8 +170,7 @@ async def test_a_bug_while_opening_is_one_line_and_the_log(station: Station) -> 
 
     app = console(opening)
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(app, pilot)
     assert app.return_code == 1
     assert app.open_failure is not None and "details were written to" in app.open_failure
     assert "boom" not in app.open_failure and "Traceback" not in app.open_failure
