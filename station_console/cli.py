@@ -79,10 +79,13 @@ def cli(
         protect_output()  # what the database holds is printed as text, never as terminal control
     ctx.obj = CliApp(db_url=db_url, lang=lang, counter=counter, clerk_name=clerk, pin=pin)
     ctx.call_on_close(ctx.obj.close)
+    if ctx.invoked_subcommand is not None:
+        ctx.obj.counter_settings  # noqa: B018  checked before the command runs (the console: in a worker)
     if ctx.invoked_subcommand is None:
         # Textual and the screens load only for the console: a `station` command starts without them.
         from station_console.tui.app import run_console
 
+        ctx.obj.ask_pin()  # on the terminal, before the console takes it over
         run_console(ctx.obj)
 
 

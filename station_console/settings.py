@@ -8,7 +8,6 @@ Later issues add fields; a field with a default never needs a migration.
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 import tomllib
@@ -18,15 +17,14 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomli_w
-from platformdirs import user_config_dir
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from station_console.counter_config import config_path
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.private_files import write_atomic
 from station_console.safe_text import clean
 
-APP_NAME = "station-console"
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–~至到]\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -378,14 +376,6 @@ class CounterSettings(BaseModel):
             "rest; if none comes it is refused as a partial scan, never typed into a field."
         ),
     )
-
-
-def config_path() -> Path:
-    override = os.environ.get("STATION_CONFIG")
-    if override:
-        return Path(override)
-
-    return Path(user_config_dir(APP_NAME, appauthor=False)) / "counter.toml"
 
 
 def load_counter_settings(path: Path | None = None) -> CounterSettings:

@@ -77,6 +77,8 @@ def test_harness_json_has_every_path_with_its_figures(tmp_path: Path) -> None:
             assert "floor_p50_ms" not in row
     assert summary["detect"]["per_second"] > 1000
     assert summary["checkin"]["samples"] == harness.TINY_SAMPLES.checkin
+    # Start-up: to the first key the sign-in takes, and on to the station open (which comes later).
+    assert summary["startup"]["open_p50_ms"] >= summary["startup"]["p50_ms"]
     table = harness.render_table(results)
     assert all(name in table for name in PATHS) and "p99 < 1 ms" in table
 
@@ -121,3 +123,10 @@ def test_cli_prints_json_or_table(monkeypatch: pytest.MonkeyPatch) -> None:
     out = CliRunner().invoke(cli, ["bench", "--only", "report", "--only", "checkin"])
     assert out.exit_code == 0 and seen["only"] == ("report", "checkin")
     assert CliRunner().invoke(cli, ["bench", "--only", "nothing"]).exit_code != 0
+
+
+def test_only_runs_the_paths_named(tmp_path: Path) -> None:
+    results = harness.run_all(
+        scale=TINY, samples=harness.TINY_SAMPLES, cache=tmp_path, workdir=tmp_path, only=("detect", "report")
+    )
+    assert set(results) == {"detect", "report"}

@@ -41,35 +41,58 @@ def test_importing_every_core_module_loads_no_textual() -> None:
     assert out.stdout.strip() == "False"
 
 
-# What the console's first screen (check-in, under the sign-in dialog) must load without: the other
-# modes' screens (imported when first opened) and the heavy libraries of printing, PDFs, USB, serial
-# devices, spreadsheets, pinyin, PostgreSQL and migrations (a current database needs no Alembic).
-OTHER_SCREENS = ("pickup", "sendout", "shelves", "parcels", "reports", "settings")
+# What the console's first screen (the sign-in dialog, drawn while the station opens) must load
+# without: the station itself (SQLAlchemy, the models, the services: opened in a worker meanwhile) and
+# the screens. Once open, still not the other modes' screens nor check-in (shown after sign-in), nor
+# the heavy libraries of printing, PDFs, USB, serial devices, spreadsheets, pinyin, PostgreSQL and
+# migrations (a current database needs no Alembic).
+NOT_BEFORE_OPEN = ("sqlalchemy", "sqlmodel", "db", "station_console.services")
+SCREENS = ("checkin", "pickup", "sendout", "shelves", "parcels", "reports", "settings")
 NOT_AT_START = (
     *("alembic", "fpdf", "PIL", "usb", "serial", "openpyxl", "pypinyin", "psycopg", "escpos", "qrcode"),
     *("barcode", "fontTools", "zxingcpp", "jinja2", "mako"),
 )
 DEFAULT_GC_THRESHOLD = 700  # CPython's first-generation threshold
 
+# The console as `station` starts it (the bench's start-up child does the same).
 FIRST_IDLE = """
 import asyncio, gc, json, sys
-from station_console.services.admin.setup import open_station
-from station_console.settings import CounterSettings
-from station_console.tui.app import StationApp
+from station_console.commands._support import CliApp
+from station_console.tui.app import console_app
 
 at_import = {"modules": sorted(sys.modules), "gc_threshold": gc.get_threshold()[0]}
+app = None
+opening = {}
+
+def seen(app):
+    return {"modules": sorted(sys.modules), "gc_threshold": gc.get_threshold()[0],
+            "frozen": gc.get_freeze_count(), "screen": type(app.screen).__name__,
+            "drawn": bool(app.screen.query("#signin-name"))}
+
+class Watched(CliApp):
+    @property
+    def station(self):
+        opening.update(seen(app))  # what was loaded when the station starts opening
+        return super().station
 
 async def main() -> None:
-    station = open_station(sys.argv[1], counter="hygiene")
-    app = StationApp(station, CounterSettings(counter="hygiene"), require_sign_in=True)
+    global app
+    app = console_app(Watched(db_url=sys.argv[1], counter="hygiene"))
     async with app.run_test(size=(140, 40)) as pilot:
+        while not app.station_open and app.open_failure is None:  # the worker starts after a refresh
+            await asyncio.sleep(0.01)
+        await app.workers.wait_for_complete()
+        await pilot.press("x")
         await pilot.pause()
-        idle = {"modules": sorted(sys.modules), "gc_threshold": gc.get_threshold()[0], "frozen": gc.get_freeze_count()}
-        print(json.dumps({"import": at_import, "idle": idle, "screen": type(app.screen).__name__}))
-    station.engine.dispose()
+        typed = app.screen.query_one("#signin-name").value
+        print(json.dumps({"import": at_import, "opening": opening, "open": seen(app), "typed": typed}))
 
 asyncio.run(main())
 """
+
+
+def _modules(names: list[str], roots: tuple[str, ...]) -> set[str]:
+    return {m for m in names if any(m == r or m.startswith(r + ".") for r in roots)}
 
 
 def test_the_first_screen_loads_only_what_it_shows(tmp_path: Path) -> None:
@@ -84,13 +107,20 @@ def test_the_first_screen_loads_only_what_it_shows(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr[-3000:]
     seen = json.loads(out.stdout.splitlines()[-1])
-    assert seen["screen"] == "SignInScreen"  # over the check-in screen: the console is up
-    idle = set(seen["idle"]["modules"])
-    assert "station_console.tui.screens.checkin" in idle
-    assert not {f"station_console.tui.screens.{name}" for name in OTHER_SCREENS} & idle
-    assert not {m for m in idle if m.split(".")[0] in NOT_AT_START}
-    # Fewer collections while the modules load; the default once the first screen is drawn, with
-    # what was loaded kept out of later full collections.
+    screens = tuple(f"station_console.tui.screens.{name}" for name in SCREENS)
+    # The dialog is up before the station starts loading (in a worker).
+    assert not _modules(seen["import"]["modules"], NOT_BEFORE_OPEN + screens)
+    assert seen["opening"]["screen"] == "SignInScreen" and seen["opening"]["drawn"]
+    assert not _modules(seen["opening"]["modules"], NOT_BEFORE_OPEN + screens)
+    assert seen["typed"] == "x"
+    # Open: the station is loaded, the screens and heavy libraries are not.
+    opened = seen["open"]["modules"]
+    assert seen["open"]["screen"] == "SignInScreen"
+    assert "db.models" in opened and "station_console.services.people.clerks" in opened
+    assert not _modules(opened, screens)
+    assert not {m for m in opened if m.split(".")[0] in NOT_AT_START}
+    # Fewer collections while the modules load; the default once the station is open and the dialog
+    # drawn, with what was loaded kept out of later full collections.
     assert seen["import"]["gc_threshold"] > DEFAULT_GC_THRESHOLD
-    assert seen["idle"]["gc_threshold"] == DEFAULT_GC_THRESHOLD
-    assert seen["idle"]["frozen"] > 100_000
+    assert seen["open"]["gc_threshold"] == DEFAULT_GC_THRESHOLD
+    assert seen["open"]["frozen"] > 100_000

@@ -7,15 +7,17 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from station_console.counter_config import configured_language
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, language_from_locale, set_language
-from station_console.services.admin.setup import open_station
-from station_console.services.core.station import Station
-from station_console.settings import CounterSettings, load_counter_settings
+
+if TYPE_CHECKING:
+    from station_console.services.core.station import Station
+    from station_console.settings import CounterSettings
 
 
 @dataclass
@@ -31,22 +33,35 @@ class CliApp:
     _counter_settings: CounterSettings | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        from hardware.printers.fonts import use_cjk_font
-
-        set_language(self.lang or self.counter_settings.language or language_from_locale())
-        use_cjk_font(self.counter_settings.label_font)
+        # The language now, from the file as it is: the console's sign-in dialog is drawn before the
+        # counter settings are loaded (start-up time: pydantic), in a worker with the station.
+        set_language(self.lang or configured_language() or language_from_locale())
 
     @property
     def counter_settings(self) -> CounterSettings:
+        """Loaded on first use (a command loads them at once; the console beside the station)."""
         if self._counter_settings is None:
+            # Imported here: start-up time (pydantic; the console's dialog is drawn without them).
+            from hardware.printers.fonts import use_cjk_font
+            from station_console.settings import load_counter_settings
+
             self._counter_settings = load_counter_settings()
+            use_cjk_font(self._counter_settings.label_font)
         return self._counter_settings
+
+    def ask_pin(self) -> None:
+        """`--clerk` without a PIN: ask for it now (on the terminal), not when the station opens."""
+        if self.clerk_name and self.pin is None:
+            self.pin = _ask_pin(self.clerk_name)
 
     @property
     def station(self) -> Station:
         if self._station is None:
-            if self.clerk_name and self.pin is None:
-                self.pin = _ask_pin(self.clerk_name)
+            # Imported here: start-up time (the console opens the station in a thread, after its first
+            # draw, and this is SQLAlchemy, the models and the migrations check).
+            from station_console.services.admin.setup import open_station
+
+            self.ask_pin()
             self._station = open_station(
                 self.db_url,
                 counter=self.counter or self.counter_settings.counter,

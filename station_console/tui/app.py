@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
+from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -14,17 +17,16 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from station_console import settle_memory
+from station_console.errors import StationError
 from station_console.i18n import N_, _
-from station_console.logs import setup_logging
+from station_console.logs import log_path, setup_logging
 from station_console.safe_text import visible
-from station_console.services.core.health import DatabaseDamaged, check_database
-from station_console.services.core.station import Station
-from station_console.settings import CounterSettings
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
 from station_console.tui.screens.base import translate_bindings
-from station_console.tui.screens.checkin import CheckinScreen
 
 if TYPE_CHECKING:
+    from station_console.services.core.station import Station
+    from station_console.settings import CounterSettings
     from station_console.tui.carrier_event_worker import CarrierEventWorker
     from station_console.tui.live_bridge import LiveBridge
     from station_console.tui.notify_worker import NotifyWorker
@@ -32,8 +34,14 @@ if TYPE_CHECKING:
     from station_console.tui.scanner_bridge import ScannerBridge
 
 
-# The screens other than check-in (the first one) are imported when the clerk first opens them, and the
-# device threads once the first screen is up: the console starts with only what it shows.
+# Every mode's screen is imported when the clerk first opens it (check-in: once signed in), and the
+# device threads once the station is open: the console starts with only what it shows.
+def _checkin() -> Screen:
+    from station_console.tui.screens.checkin import CheckinScreen  # start-up time: after sign-in
+
+    return CheckinScreen()
+
+
 def _pickup() -> Screen:
     from station_console.tui.screens.pickup import PickupScreen  # start-up time: on first use
 
@@ -70,8 +78,16 @@ def _settings() -> Screen:
     return SettingsScreen()
 
 
+class StartScreen(Screen[None]):
+    """What is under the sign-in dialog while the station opens: nothing of a station yet."""
+
+
+START_MODE = "_default"  # Textual's mode for the app's default screen: StartScreen here
+
+
 class ConsoleContext(Protocol):
-    """What the console needs from whoever starts it (the `station` command's CliApp)."""
+    """What the console needs from whoever starts it (the `station` command's CliApp); both are read
+    in a worker, as opening the station and loading the settings are what start-up waits for."""
 
     @property
     def station(self) -> Station: ...
@@ -92,7 +108,7 @@ class StationApp(ClerkSessionMixin, App[None]):
     ENABLE_COMMAND_PALETTE = False
 
     MODES: ClassVar = {
-        "checkin": CheckinScreen,
+        "checkin": _checkin,
         "pickup": _pickup,
         "sendout": _sendout,
         "shelves": _shelves,
@@ -148,27 +164,117 @@ class StationApp(ClerkSessionMixin, App[None]):
 
     def __init__(
         self,
-        station: Station,
+        station: Station | None = None,
         counter_settings: CounterSettings | None = None,
         database_label: str = "",
         *,
         require_sign_in: bool = False,
+        opening: ConsoleContext | None = None,
     ) -> None:
+        """Either an open `station` (tests, tools), or `opening`, whose `station` and `counter_settings`
+        are read in a thread worker once the sign-in dialog is drawn, so the clerk types while the
+        database opens (`station`)."""
+        if (station is None) == (opening is None):
+            raise ValueError("StationApp needs a station or a way to open one, not both")
+        if opening is not None:
+            # The first screen is an empty one under the sign-in dialog (`get_default_screen`), in
+            # Textual's own first mode: a mode from MODES makes Textual parse every stylesheet again
+            # as it starts (start-up time). Check-in comes after sign-in.
+            self.DEFAULT_MODE = START_MODE  # type: ignore[misc]  # this app's, read by App.__init__
         super().__init__()
-        self.station = station
-        self.counter_settings = counter_settings or CounterSettings()
-        self.database_label = database_label or describe_database(station)
+        if counter_settings is None and opening is None:
+            from station_console.settings import CounterSettings  # start-up time: pydantic
+
+            counter_settings = CounterSettings()
+        self._counter_settings = counter_settings
+        self.database_label = database_label
+        self._station: Station | None = None
+        self._opening = opening
+        self.open_failure: str | None = None  # why the station could not be opened, as the clerk read it
+        self._devices: list[ScannerBridge | PrintWorker | NotifyWorker | CarrierEventWorker | LiveBridge] = []
+        self.init_clerk_session(require_sign_in)
+        if station is not None:
+            self._use_station(station)
+
+    @property
+    def station(self) -> Station:
+        if self._station is None:
+            raise RuntimeError("the station is still opening")  # a bug: nothing reads it before sign-in
+        return self._station
+
+    @property
+    def counter_settings(self) -> CounterSettings:
+        if self._counter_settings is None:
+            raise RuntimeError("the counter settings load with the station")  # a bug, as above
+        return self._counter_settings
+
+    @counter_settings.setter
+    def counter_settings(self, settings: CounterSettings) -> None:  # saved by a settings screen
+        self._counter_settings = settings
+
+    @property
+    def station_open(self) -> bool:
+        return self._station is not None
+
+    def _use_station(self, station: Station) -> None:
+        self._station = station
+        self.database_label = self.database_label or describe_database(station)
         station.busy_wait_s = self.counter_settings.busy_wait_s
         station.on_busy = self.database_busy
-        self.init_clerk_session(require_sign_in)
+
+    def get_default_screen(self) -> Screen:
+        return StartScreen()
 
     def on_mount(self) -> None:
-        self.title = visible(self.station.settings().station_name)
-        self._devices: list[ScannerBridge | PrintWorker | NotifyWorker | CarrierEventWorker | LiveBridge] = []
         translate_bindings(self)
+        if self._opening is not None:
+            self.start_clerk_session()  # the sign-in dialog, waiting for the station
+            self.call_after_refresh(self.load_station)  # once the dialog is drawn
+            return
+        self.title = visible(self.station.settings().station_name)
         self.start_clerk_session()
+        self.after_station_open()
+
+    def after_station_open(self) -> None:
         self.call_after_refresh(self.start_devices)
         self.call_after_refresh(self.check_database)  # it reads the whole file: not before the first draw
+
+    @work(thread=True, exit_on_error=False, name="load-station", group="load-station")
+    def load_station(self) -> None:
+        """Open the station (imports, migration check, settings) and find out which sign-in it needs,
+        aside: the UI thread keeps taking the clerk's keys meanwhile."""
+        assert self._opening is not None
+        try:
+            counter_settings = self._counter_settings or self._opening.counter_settings
+            station = self._opening.station
+            first_run = False
+            if station.clerk_id is None:
+                # Imported here, in the worker: start-up time (SQLAlchemy and the models).
+                from station_console.services.people.clerks import needs_first_manager
+
+                first_run = needs_first_manager(station)
+            station.settings()  # read here, not by the UI thread
+        except StationError as exc:
+            self.call_from_thread(self._open_failed, exc.message())
+            return
+        except Exception as exc:  # noqa: BLE001  a bug: logged; the clerk gets one line, never a traceback
+            logging.getLogger("station.tui").error("cannot open the station", exc_info=exc)
+            text = _("An unexpected error happened; details were written to {path}", path=log_path())
+            self.call_from_thread(self._open_failed, text)
+            return
+        self.call_from_thread(self._station_opened, station, counter_settings, first_run)
+
+    def _station_opened(self, station: Station, counter_settings: CounterSettings, first_run: bool) -> None:
+        self._counter_settings = counter_settings
+        self._use_station(station)
+        self.title = visible(station.settings().station_name)
+        self.station_is_open(first_run)
+        self.after_station_open()
+
+    def _open_failed(self, message: str) -> None:
+        """The same line `station` printed before the console existed: the screen closes, the line stays."""
+        self.open_failure = message
+        self.exit(return_code=1, message=Text(f"station: {message}"))
 
     def start_devices(self) -> None:
         """The scanner, printer, outbox and live-view threads, once the first screen is drawn."""
@@ -179,7 +285,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         from station_console.tui.print_worker import PrintWorker
         from station_console.tui.scanner_bridge import ScannerBridge
 
-        if self._devices or not self.is_running:
+        if self._devices or not self.is_running or self._station is None:
             return
         settle_memory()
         # Device scanners (HID, serial, dummy) post Scanned messages.
@@ -202,6 +308,8 @@ class StationApp(ClerkSessionMixin, App[None]):
     def check_database(self) -> None:
         """SQLite's page check, off the UI thread (a large file takes a while); a damaged file puts a
         dialog over everything that says what to do."""
+        # Imported here: start-up time (the dialog is drawn before any service is loaded).
+        from station_console.services.core.health import DatabaseDamaged, check_database
         from station_console.tui.screens.damaged import DamagedScreen
 
         try:
@@ -212,6 +320,8 @@ class StationApp(ClerkSessionMixin, App[None]):
     def on_unmount(self) -> None:
         for device in self._devices:
             device.stop()
+        if self._station is not None and self._opening is not None:
+            self._station.engine.dispose()  # the console opened it
 
     def notify(
         self,
@@ -247,7 +357,15 @@ def describe_database(station: Station) -> str:
     return f"{url.get_backend_name()} {url.host or ''}/{url.database or ''}"
 
 
-def run_console(cli_app: ConsoleContext) -> None:
+def console_app(context: ConsoleContext) -> StationApp:
+    """The console as `station` starts it (and the start-up bench, the same way): the sign-in dialog
+    first, the station opened in a thread meanwhile (opening it imports SQLAlchemy and the models)."""
     setup_logging()
-    app = StationApp(cli_app.station, cli_app.counter_settings, require_sign_in=True)
+    return StationApp(require_sign_in=True, opening=context)
+
+
+def run_console(context: ConsoleContext) -> None:
+    app = console_app(context)
     app.run()
+    if app.return_code:
+        sys.exit(app.return_code)

@@ -17,12 +17,11 @@ from textual import events
 from textual.binding import Binding
 
 from station_console.i18n import N_
-from station_console.services.people import clerks
-from station_console.services.people.clerks import ClerkInfo
 from station_console.tui.screens.signin import SignInScreen
 
 if TYPE_CHECKING:
     from station_console.services.core.station import Station
+    from station_console.services.people.clerks import ClerkInfo
 
 # How often the idle check runs; locking is at most this late.
 IDLE_CHECK_SECONDS = 5.0
@@ -50,12 +49,15 @@ _ACTIVITY_EVENTS = (events.Key, events.MouseDown, events.Paste)
 class ClerkSessionMixin:
     """Sign-in state for the console app; expects `self.station` and Textual's `App` API."""
 
-    station: Station
     clerk_name: str | None
     require_sign_in: bool
     idle_clock: Callable[[], float]
     _last_activity: float
     _sign_in_asked: bool
+
+    @property
+    def station(self) -> Station:
+        raise NotImplementedError  # the app's
 
     def init_clerk_session(self, require_sign_in: bool) -> None:
         self.require_sign_in = require_sign_in
@@ -65,19 +67,49 @@ class ClerkSessionMixin:
         self._sign_in_asked = False  # a worker is finding out which sign-in dialog to show
 
     def start_clerk_session(self) -> None:
-        """On mount: the sign-in dialog if one is needed, and the idle watch."""
+        """On mount: the sign-in dialog if one is needed, and the idle watch.
+
+        While the station opens (`station_open` false) the dialog is drawn at once and takes the name
+        and PIN; `station_is_open` then tells it which sign-in the station needs."""
         app: Any = self
         app.set_interval(IDLE_CHECK_SECONDS, self.check_auto_lock, name="auto-lock")
-        if self.require_sign_in and self.station.clerk_id is None:
+        if not app.station_open:
+            app.push_screen(SignInScreen(opening=True), self._signed_in)
+        elif self.require_sign_in and self.station.clerk_id is None:
             self.show_sign_in()
         elif self.station.clerk_id is not None:  # signed in already (`--clerk`, tests): the name, read aside
-            station, clerk_id = self.station, self.station.clerk_id
+            self._read_name()
 
-            def read_name() -> None:
-                name = clerks.clerk_names(station).get(clerk_id)
-                app.call_from_thread(self._named, clerk_id, name)
+    def station_is_open(self, first_run: bool) -> None:
+        """The station opened under the sign-in dialog: it may sign in now (or was signed in by `--clerk`)."""
+        app: Any = self
+        dialog = next((s for s in app.screen_stack if isinstance(s, SignInScreen)), None)
+        if self.station.clerk_id is not None:
+            if dialog is not None:
+                app.pop_screen()  # the dialog is the top screen; nobody signs in through it
+            self._to_first_mode()
+            self._read_name()
+        elif dialog is not None:
+            dialog.station_opened(first_run)
 
-            app.run_worker(read_name, thread=True, exit_on_error=False, group="clerk-name")
+    def _read_name(self) -> None:
+        app: Any = self
+        station, clerk_id = self.station, self.station.clerk_id
+        assert clerk_id is not None
+
+        def read_name() -> None:
+            from station_console.services.people.clerks import clerk_names  # start-up time
+
+            name = clerk_names(station).get(clerk_id)
+            app.call_from_thread(self._named, clerk_id, name)
+
+        app.run_worker(read_name, thread=True, exit_on_error=False, group="clerk-name")
+
+    def _to_first_mode(self) -> None:
+        """From the empty screen the console starts on to check-in, once someone is signed in."""
+        app: Any = self
+        if app.current_mode == "_default":  # the app's START_MODE
+            app.switch_mode("checkin")
 
     def _named(self, clerk_id: int, name: str | None) -> None:
         if self.station.clerk_id == clerk_id:  # not locked or switched meanwhile
@@ -102,8 +134,11 @@ class ClerkSessionMixin:
         station = self.station
 
         def ask() -> None:
+            # Imported here: start-up time (the dialog is drawn before SQLAlchemy is loaded).
+            from station_console.services.people.clerks import needs_first_manager
+
             try:
-                first_run = clerks.needs_first_manager(station)
+                first_run = needs_first_manager(station)
             except Exception:  # the database is busy: the plain sign-in, which says so when tried
                 first_run = False
             app.call_from_thread(self._push_sign_in, first_run, name)
@@ -119,6 +154,8 @@ class ClerkSessionMixin:
     def _signed_in(self, info: ClerkInfo | None) -> None:
         self.clerk_name = info.name if info else None
         self._last_activity = self.idle_clock()
+        if info is not None:
+            self._to_first_mode()
 
     def action_lock(self) -> None:
         """Sign the clerk out and ask for the next one (switching clerk is Ctrl+L, then the name)."""
@@ -131,6 +168,9 @@ class ClerkSessionMixin:
 
     def check_auto_lock(self) -> None:
         """Lock after `auto_lock_minutes` without a key or click (0: never)."""
+        app: Any = self
+        if not app.station_open:
+            return
         minutes = self.station.settings().auto_lock_minutes
         if minutes <= 0 or self.station.clerk_id is None or self.signing_in:
             return
@@ -142,6 +182,8 @@ class ClerkSessionMixin:
 
     def _sign_out(self, reason: str) -> None:
         """Recorded in a thread worker; the clerk is gone from this console at once."""
+        from station_console.services.people import clerks  # start-up time, as above
+
         app: Any = self
         station = replace(self.station)  # as it is now: the next clerk signs in on `self.station`
         clerks.act_as(self.station, None)

@@ -83,7 +83,7 @@ def test_the_counter_setting_reaches_the_font_choice(
     config = tmp_path / "counter.toml"
     config.write_text('label_font = "bundled"\n', encoding="utf-8")
     monkeypatch.setenv("STATION_CONFIG", str(config))
-    CliApp(lang="en")
+    CliApp(lang="en").counter_settings  # noqa: B018  loaded (a command loads them at once)
     assert fonts.cjk_font() == fonts.FontFile(fonts.BUNDLED_CJK, 0)
 
 

@@ -12,6 +12,7 @@ import threading
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -21,8 +22,10 @@ from textual.worker import WorkerCancelled
 
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.settings import FeeRule
+from station_console.services.people import clerks
+from station_console.settings import CounterSettings, FeeRule
 from station_console.tui.app import StationApp
+from tui.conftest import sign_in_manager
 
 # Every mode, by the key that opens it.
 SCREENS = {
@@ -181,4 +184,33 @@ async def test_a_screen_or_dialog_and_its_action_never_call_the_database_on_the_
         await settle(app, pilot)
         if walk.reads:
             assert statements.in_workers > before, f"{name}: the action did not reach the database"
+    assert statements.on_ui_thread == [], statements.on_ui_thread
+
+
+@pytest.fixture
+def opening_app(station: Station) -> StationApp:
+    """The console as `station` starts it, on a station with a manager and nobody signed in."""
+    sign_in_manager(station)
+    clerks.act_as(station, None)
+    opening = SimpleNamespace(station=station, counter_settings=CounterSettings(counter="test-counter"))
+    return StationApp(require_sign_in=True, opening=opening)
+
+
+async def test_the_console_opening_its_station_and_signing_in_never_calls_the_database_on_the_ui_thread(
+    opening_app: StationApp, statements: Statements
+) -> None:
+    """`station`'s start: the dialog first, the station opened in a worker, the name and PIN typed
+    meanwhile, then check-in."""
+    app = opening_app
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press(*typed("Manager"), *typed("0000"))
+        for _ in range(600):  # the station opens, then the sign-in asked for meanwhile goes ahead
+            if app.clerk_name is not None:
+                break
+            await pilot.pause(0.05)
+        await settle(app, pilot)
+        assert (app.clerk_name, type(app.screen).__name__) == ("Manager", "CheckinScreen")
+        await pilot.pause(3.5)  # one round of the periodic refreshes
+        await settle(app, pilot)
+    assert statements.in_workers > 0
     assert statements.on_ui_thread == [], statements.on_ui_thread

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
 
 from station_console.i18n import _
 from station_console.logs import log_path
-from station_console.services.core.station import Station
 from station_console.tui.widgets.footer import StationFooter
 from station_console.tui.widgets.header import StationHeader
+
+if TYPE_CHECKING:
+    from station_console.services.core.station import Station
 
 
 class ModeScreen(Screen[None]):

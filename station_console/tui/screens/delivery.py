@@ -23,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable
 
+from station_console.counter_config import APP_NAME
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n
 from station_console.private_files import write_atomic
@@ -30,7 +31,6 @@ from station_console.services.delivery import requests, runs, sheet
 from station_console.services.fees.ledger import Settlement
 from station_console.services.notify.templates import FAIL_REASONS
 from station_console.services.scan.waybill import normalise
-from station_console.settings import APP_NAME
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls

@@ -4,36 +4,43 @@ On a new station it also asks for the station's time zone (the machine's by defa
 hours: they define the business day and its closing time. It cannot be dismissed without signing in
 (the app's mode keys do not reach past a modal screen), only the app's quit key works. Wrong name and
 wrong PIN read the same.
+
+At start (`opening=True`) it is drawn before the station is open: the clerk types the name and PIN
+while the database opens in a worker ("Opening the database..."), and a sign-in asked for meanwhile goes
+ahead once it is open; a new station's fields are added then, keeping what was typed.
 """
 
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input
 
 from station_console.errors import StationError
 from station_console.i18n import _
-from station_console.services.admin import setup
-from station_console.services.people import clerks
-from station_console.services.people.clerks import ClerkInfo
 from station_console.tui.screens.base import report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.plain import Label, Static
 
+if TYPE_CHECKING:
+    from station_console.services.people.clerks import ClerkInfo
 
-class SignInScreen(ServiceCalls, ModalScreen[ClerkInfo]):
+
+class SignInScreen(ServiceCalls, ModalScreen["ClerkInfo"]):
     CSS_PATH = "signin.tcss"
 
-    def __init__(self, *, first_run: bool = False, name: str = "") -> None:
+    def __init__(self, *, first_run: bool = False, name: str = "", opening: bool = False) -> None:
         super().__init__(id="signin")
         self.first_run = first_run
         self.preset_name = name
+        self.opening = opening  # the station is still opening: sign-in waits for it
+        self._asked_while_opening = False
 
     @property
     def station(self) -> Any:
@@ -42,31 +49,55 @@ class SignInScreen(ServiceCalls, ModalScreen[ClerkInfo]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="signin-box"):
+            yield Label(self._title(), id="signin-title")
             if self.first_run:
-                yield Label(_("New station: create the manager"), id="signin-title")
-                yield Static(_("The manager closes days, edits settings and adds clerks."), classes="hint")
-            else:
-                yield Label(_("Sign in"), id="signin-title")
+                yield self._manager_hint()
             yield Input(self.preset_name, placeholder=_("Name"), id="signin-name", max_length=64)
             yield Input(
                 placeholder=_("PIN"), password=True, id="signin-pin", max_length=12, restrict=r"[0-9]*"
             )
             if self.first_run:
-                yield Input(
-                    placeholder=_("PIN again"),
-                    password=True,
-                    id="signin-pin2",
-                    max_length=12,
-                    restrict=r"[0-9]*",
-                )
-                settings = self.station.settings()
-                yield Label(_("Station time zone (defines the business day)"), classes="hint")
-                # A new station's zone is the machine's unless `station init --timezone` said otherwise.
-                yield Input(settings.timezone, id="signin-zone", max_length=64)
-                yield Label(_("Opening hours"), classes="hint")
-                yield Input(settings.opening_hours, id="signin-hours", max_length=32)
+                yield from self._new_station_fields()
             yield Static("", id="signin-error")
+            yield Static(_("Opening the database...") if self.opening else "", id="signin-status")
             yield Static(_("Enter: next field, then sign in · Ctrl+Q: quit"), classes="hint")
+
+    def _title(self) -> str:
+        return _("New station: create the manager") if self.first_run else _("Sign in")
+
+    def _manager_hint(self) -> Widget:
+        return Static(_("The manager closes days, edits settings and adds clerks."), classes="hint")
+
+    def _new_station_fields(self) -> list[Widget]:
+        """A new station's: the PIN again, its time zone and opening hours."""
+        settings = self.station.settings()
+        return [
+            Input(
+                placeholder=_("PIN again"), password=True, id="signin-pin2", max_length=12, restrict=r"[0-9]*"
+            ),
+            Label(_("Station time zone (defines the business day)"), classes="hint"),
+            # A new station's zone is the machine's unless `station init --timezone` said otherwise.
+            Input(settings.timezone, id="signin-zone", max_length=64),
+            Label(_("Opening hours"), classes="hint"),
+            Input(settings.opening_hours, id="signin-hours", max_length=32),
+        ]
+
+    def station_opened(self, first_run: bool) -> None:
+        """The station is open: a new one gets its fields (what was typed stays); a sign-in asked for
+        meanwhile goes ahead."""
+        self.opening = False
+        self.query_one("#signin-status", Static).update("")
+        if first_run and not self.first_run:
+            self.first_run = True
+            self.query_one("#signin-title", Label).update(self._title())
+            box = self.query_one("#signin-box", Vertical)
+            box.mount(self._manager_hint(), after="#signin-title")
+            box.mount_all(self._new_station_fields(), after="#signin-pin")
+            if self._asked_while_opening:
+                self.call_after_refresh(self.query_one("#signin-pin2", Input).focus)
+        elif self._asked_while_opening:
+            self.attempt()
+        self._asked_while_opening = False
 
     def on_mount(self) -> None:
         target = "#signin-pin" if self.preset_name else "#signin-name"
@@ -78,7 +109,10 @@ class SignInScreen(ServiceCalls, ModalScreen[ClerkInfo]):
 
     @on(Input.Submitted, "#signin-pin")
     def _pin_done(self) -> None:
-        if self.first_run:
+        if self.opening:
+            self._asked_while_opening = True
+            self.query_one("#signin-status", Static).update(_("Signing in once the database is open..."))
+        elif self.first_run:
             self.query_one("#signin-pin2", Input).focus()
         else:
             self.attempt()
@@ -104,6 +138,10 @@ class SignInScreen(ServiceCalls, ModalScreen[ClerkInfo]):
         name = self.query_one("#signin-name", Input).value
         pin = self.query_one("#signin-pin", Input).value
         station = self.station
+        # Imported here: the dialog is drawn before the station (and SQLAlchemy) is loaded.
+        from station_console.services.admin import setup
+        from station_console.services.people import clerks
+
         if not self.first_run:
             self.call("sign_in", partial(clerks.sign_in, station, name, pin), exclusive=True)
             return

@@ -1,0 +1,176 @@
+"""The console as `station` starts it: the sign-in dialog first, the station opened in a worker meanwhile.
+
+The clerk types the name and PIN while the database opens; a sign-in asked for before it is open goes
+ahead once it is; a new station's fields appear then, keeping what was typed; a station that cannot be
+opened closes the console with the reason `station` always gave, and no traceback.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from textual.widgets import Input, Static
+
+from station_console.errors import Refused
+from station_console.i18n import N_
+from station_console.services.core.station import Station
+from station_console.services.people import clerks
+from station_console.settings import CounterSettings
+from station_console.tui.app import StationApp
+from station_console.tui.screens.signin import SignInScreen
+
+
+@pytest.fixture
+def station(new_station: Station) -> Station:
+    """A new station: these tests make their clerks themselves."""
+    return new_station
+
+
+class Opening:
+    """What `station` gives the console (its CliApp): the station and the counter settings, read in
+    the console's worker; `open` stands for opening the database."""
+
+    def __init__(self, open: Callable[[], Station]) -> None:
+        self.open = open
+
+    @property
+    def station(self) -> Station:
+        return self.open()
+
+    @property
+    def counter_settings(self) -> CounterSettings:
+        return CounterSettings(counter="test-counter")
+
+
+def held(station: Station) -> tuple[Callable[[], Station], threading.Event]:
+    """A way to open `station` that waits until the test lets it go (a slow disk, a big database)."""
+    release = threading.Event()
+
+    def opening() -> Station:
+        assert release.wait(30)
+        return station
+
+    return opening, release
+
+
+def console(opening: Callable[[], Station]) -> StationApp:
+    return StationApp(require_sign_in=True, opening=Opening(opening))
+
+
+async def settled(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Until the station is open (or could not be) and what followed is done: the opening worker
+    starts after the dialog's first refresh, so waiting for workers alone may come before it."""
+    for _ in range(3000):
+        if not app.is_running or app.station_open or app.open_failure is not None:
+            break
+        await pilot.pause(0.01)
+    for _ in range(2):  # signing in starts one more worker
+        await app.workers.wait_for_complete()
+        if app.is_running:
+            await pilot.pause()
+
+
+def text_of(app: StationApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_the_clerk_signs_in_while_the_station_opens(station: Station) -> None:
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.act_as(station, None)
+    opening, release = held(station)
+    app = console(opening)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen) and not app.station_open
+        assert "Opening the database" in text_of(app, "#signin-status")
+        await pilot.press("f1")  # mode keys do not get past the dialog
+        await pilot.press(*"Wang", "enter", *"9071", "enter")
+        assert isinstance(app.screen, SignInScreen) and station.clerk_id is None
+        assert "Signing in once the database is open" in text_of(app, "#signin-status")
+        release.set()
+        await settled(app, pilot)
+        assert not isinstance(app.screen, SignInScreen)
+        assert (app.clerk_name, station.clerk_role, app.current_mode) == ("Wang", "manager", "checkin")
+        assert type(app.screen).__name__ == "CheckinScreen"
+        assert not any(type(s).__name__ == "StartScreen" for s in app.screen_stack)
+
+
+async def test_a_wrong_pin_typed_while_opening_is_refused_once_open(station: Station) -> None:
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.act_as(station, None)
+    opening, release = held(station)
+    app = console(opening)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"Wang", "enter", *"1111", "enter")
+        release.set()
+        await settled(app, pilot)
+        assert isinstance(app.screen, SignInScreen) and station.clerk_id is None
+        assert "Wrong name or PIN" in text_of(app, "#signin-error")
+        assert app.screen.query_one("#signin-pin", Input).value == ""
+
+
+async def test_a_new_station_asks_for_the_manager_once_open_keeping_what_was_typed(station: Station) -> None:
+    opening, release = held(station)
+    app = console(opening)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"Wang", "enter", *"9071", "enter")
+        assert not app.screen.query("#signin-pin2")  # not known to be new yet
+        release.set()
+        await settled(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen) and dialog.first_run
+        assert "create the manager" in text_of(app, "#signin-title")
+        assert dialog.query_one("#signin-name", Input).value == "Wang"
+        assert app.focused is dialog.query_one("#signin-pin2", Input)
+        assert dialog.query_one("#signin-zone", Input).value == station.settings().timezone
+        await pilot.press(*"9071", "enter", "enter", "enter")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, SignInScreen)
+        assert (app.clerk_name, station.clerk_role) == ("Wang", "manager")
+
+
+async def test_a_clerk_given_on_the_command_line_goes_straight_to_check_in(station: Station) -> None:
+    clerks.create_first_manager(station, "Wang", "9071")
+
+    def opening() -> Station:  # `station --clerk Wang --pin 9071`: the opening signs in
+        clerks.sign_in(station, "Wang", "9071")
+        return station
+
+    app = console(opening)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(app, pilot)
+        assert not isinstance(app.screen, SignInScreen)
+        assert (app.clerk_name, app.current_mode) == ("Wang", "checkin")
+
+
+async def test_a_station_that_cannot_open_closes_the_console_with_the_reason() -> None:
+    def opening() -> Station:
+        raise Refused(
+            N_("The database was made by a newer station-console (schema {revision}); update this one"),
+            code="database_too_new",
+            revision="9999_future",
+        )
+
+    app = console(opening)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(app, pilot)
+    assert app.return_code == 1
+    assert app.open_failure == (
+        "The database was made by a newer station-console (schema 9999_future); update this one"
+    )
+
+
+async def test_a_bug_while_opening_is_one_line_and_the_log(station: Station) -> None:
+    def opening() -> Station:
+        raise KeyError("boom")
+
+    app = console(opening)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(app, pilot)
+    assert app.return_code == 1
+    assert app.open_failure is not None and "details were written to" in app.open_failure
+    assert "boom" not in app.open_failure and "Traceback" not in app.open_failure
