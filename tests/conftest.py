@@ -20,6 +20,8 @@ from station_console.i18n import set_language
 from station_console.services.admin.setup import init_station
 from station_console.services.core.station import Station
 
+pytest_plugins = ["cpu_times"]  # STATION_TEST_CPU_LOG=path: per-test CPU seconds (tests/cpu_times.py)
+
 # Test paths (under tests/) whose `db_url` runs on both databases; everything else stays on SQLite.
 BOTH_DATABASES = ("services/", "test_concurrency.py")
 
