@@ -17,6 +17,7 @@ from hardware.printers import code128, qr
 from hardware.printers.document import Document
 from hardware.printers.fonts import cjk_font, has_cjk, printable
 from hardware.printers.label import Box, LabelData, Media
+from hardware.printers.pdf_fonts import SharedFontPDF
 
 PT_PER_MM = 72 / 25.4
 CAP_HEIGHT = 0.72  # digit height as a fraction of the font size, for DejaVu/WenQuanYi-like faces
@@ -26,13 +27,13 @@ _FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)  # reproducible files: no wall-cl
 
 
 def _new_pdf(width_mm: float, height_mm: float) -> tuple[FPDF, bool]:
-    pdf = FPDF(unit="mm", format=(width_mm, height_mm))
+    pdf = SharedFontPDF(unit="mm", format=(width_mm, height_mm))
     pdf.set_creation_date(_FIXED_DATE)
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     found = cjk_font()
     if found is not None:
-        pdf.add_font("label", fname=str(found.path), collection_font_number=found.index)
+        pdf.add_shared_font("label", found.path, found.index)
         pdf.set_font("label")
     else:
         pdf.set_font("helvetica", style="B")
