@@ -66,6 +66,8 @@ async def settled(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-de
         if not app.is_running or app.station_open or app.open_failure is not None:
             break
         await pilot.pause(0.01)
+    if app.open_failure is not None:
+        return  # the console is closing: its workers are cancelled, there is nothing more to wait for
     for _ in range(2):  # signing in starts one more worker
         await app.workers.wait_for_complete()
         if app.is_running:
