@@ -1,0 +1,87 @@
+"""The WAL checkpointer: SQLite's checkpoints off the clerk's wait.
+
+Left to itself, SQLite copies the WAL back into the database (and fsyncs it) inside the commit that
+takes the WAL past 1000 pages: every forty-odd check-ins, one clerk waits for a checkpoint of the whole
+WAL. A station engine's connections instead checkpoint only past `CAP_PAGES` (the backstop that keeps
+the WAL from growing without bound if this thread falls behind or is gone), and each commit nudges a
+thread of the engine's own that runs a PASSIVE checkpoint once the WAL holds `TRIGGER_PAGES`: it waits
+for no one (a writer goes on appending meanwhile), and the next writer after a complete checkpoint
+starts the WAL from its beginning again. A checkpoint is crash-safe whoever runs it (SQLite's own
+protocol), so nothing here changes what a power cut or a kill leaves behind.
+
+The thread opens a connection of its own for each checkpoint (never one of the pool's, so no service's
+statement listener sees it, and a database file swapped by a restore is not held open), and ends after
+`IDLE_S` without a commit; the next commit starts it again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import sys
+import threading
+
+TRIGGER_PAGES = 1000  # SQLite's own default threshold, now reached off the write path
+CAP_PAGES = 8000  # the connections' own wal_autocheckpoint: only if this thread falls that far behind
+IDLE_S = 5.0
+
+log = logging.getLogger(__name__)
+
+
+class Checkpointer:
+    """One database file's background checkpoints; `nudge()` after each commit."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._shm = f"{path}-shm"
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self.checkpoints = 0  # how many this process ran (the bench reports it)
+
+    def nudge(self) -> None:
+        self._wake.set()
+        if self._thread is None:
+            with self._lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
+                    self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            while self._wake.wait(IDLE_S):
+                self._wake.clear()
+                if self._wal_pages() >= TRIGGER_PAGES:
+                    self.checkpoint()
+        finally:
+            with self._lock:
+                self._thread = None
+            if self._wake.is_set():  # a commit came while this thread was ending
+                self.nudge()
+
+    def _wal_pages(self) -> int:
+        """The WAL's valid frames now (one page each): `mxFrame` of the wal-index header at the start
+        of the -shm file (https://sqlite.org/walformat.html). The -wal file's size will not do: it
+        keeps its size when the WAL starts over. A torn read only moves one checkpoint by a commit."""
+        try:
+            fd = os.open(self._shm, os.O_RDONLY)
+        except OSError:
+            return 0
+        try:
+            header = os.pread(fd, 20, 0)
+        finally:
+            os.close(fd)
+        return int.from_bytes(header[16:20], sys.byteorder) if len(header) == 20 else 0
+
+    def checkpoint(self) -> None:
+        """One PASSIVE checkpoint (as much of the WAL as no reader still needs)."""
+        try:
+            with contextlib.closing(sqlite3.connect(self.path, isolation_level=None)) as conn:
+                conn.execute("PRAGMA synchronous=FULL")
+                conn.execute(f"PRAGMA wal_autocheckpoint={CAP_PAGES}")
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            self.checkpoints += 1
+        except sqlite3.Error as exc:  # busy or gone: the next commit nudges again, the cap stays
+            log.debug("background checkpoint of %s skipped: %s", self.path, exc)
