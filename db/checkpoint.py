@@ -53,7 +53,7 @@ class Checkpointer:
         try:
             while self._wake.wait(IDLE_S):
                 self._wake.clear()
-                if self._wal_pages() >= TRIGGER_PAGES:
+                if self.wal_pages() >= TRIGGER_PAGES:
                     self.checkpoint()
         finally:
             with self._lock:
@@ -61,7 +61,7 @@ class Checkpointer:
             if self._wake.is_set():  # a commit came while this thread was ending
                 self.nudge()
 
-    def _wal_pages(self) -> int:
+    def wal_pages(self) -> int:
         """The WAL's valid frames now (one page each): `mxFrame` of the wal-index header at the start
         of the -shm file (https://sqlite.org/walformat.html). The -wal file's size will not do: it
         keeps its size when the WAL starts over. A torn read only moves one checkpoint by a commit."""

@@ -104,3 +104,30 @@ def test_cli_prints_json_or_table(monkeypatch: pytest.MonkeyPatch) -> None:
     assert json.loads(out.stdout)["checkin"]["ratio"] == 2.0 and seen["quick"] is True
     out = CliRunner().invoke(cli, ["bench"])
     assert "150,000/s" in out.stdout and "checkin" in out.stdout and seen["quick"] is False
+    assert seen["only"] is None  # every path
+
+
+def test_only_measures_the_paths_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from station_console.cli import cli
+
+    seen: dict[str, object] = {}
+
+    def fake_run_all(**kwargs: object) -> dict[str, harness.Result]:
+        seen.update(kwargs)
+        return {"checkin": harness.figure("checkin", [1.0], [0.5])}
+
+    monkeypatch.setattr(harness, "run_all", fake_run_all)
+    out = CliRunner().invoke(cli, ["bench", "--quick", "--only", "checkin"])
+    assert out.exit_code == 0, out.output
+    assert seen["only"] == frozenset({"checkin"}) and seen["quick"] is True
+    assert CliRunner().invoke(cli, ["bench", "--only", "nothing"]).exit_code != 0
+    monkeypatch.undo()
+
+    results = harness.run_all(
+        scale=TINY,
+        samples=harness.TINY_SAMPLES,
+        cache=tmp_path,
+        workdir=tmp_path,
+        only=frozenset({"checkin"}),
+    )
+    assert set(results) == {"checkin"} and results["checkin"]["samples"] == harness.TINY_SAMPLES.checkin

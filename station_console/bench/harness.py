@@ -21,6 +21,7 @@ from station_console.bench.dataset import FULL, QUICK, Dataset, Scale, act_as_be
 from station_console.bench.startup import measure_startup
 from station_console.i18n import N_, _
 from station_console.services.admin.setup import open_station
+from station_console.services.core.station import Station
 
 Result = dict[str, Any]
 Progress = Callable[[str], None]
@@ -113,9 +114,17 @@ def run_all(
     rebuild: bool = False,
     progress: Progress | None = None,
     with_console: bool = True,
+    only: frozenset[str] | None = None,
 ) -> dict[str, Result]:
-    """Build (or reuse) the dataset, run every path on a working copy of it, return the figures."""
+    """Build (or reuse) the dataset, run every path on a working copy of it, return the figures.
+
+    `only`: the paths to measure (names in `ORDER`; "lookup" for both lookups), every one when None.
+    """
     say = progress or (lambda _msg: None)
+
+    def wanted(*names: str) -> bool:
+        return only is None or any(name in only for name in names)
+
     scale = scale or (QUICK if quick else FULL)
     samples = samples or (QUICK_SAMPLES if quick else FULL_SAMPLES)
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
@@ -125,76 +134,85 @@ def run_all(
         station = act_as_bench_clerk(open_station(data.url, counter="bench"))
         out: dict[str, Result] = {}
         try:
-            say(_("Measuring {path}", path="lookup"))
-            out["lookup_code"] = figure(
-                "lookup_code",
-                pickup.measure_lookup_code(station, samples.lookup),
-                pickup.floor_select_code(path, samples.lookup),
-            )
-            out["lookup_phone"] = figure(
-                "lookup_phone",
-                pickup.measure_lookup_phone(station, samples.lookup),
-                pickup.floor_select_tail(path, samples.lookup),
-            )
-            say(_("Measuring {path}", path="report"))
-            out["report"] = figure(
-                "report",
-                report.measure_report(station, data.day, samples.report),
-                report.floor_aggregate(path, data.day, samples.report),
-                day=data.day.isoformat(),
-            )
-            say(_("Measuring {path}", path="checkin"))
-            # In turns with both floors, so all three see the same disk.
-            checkin_s, single_s, same_s = checkin.measure_checkin_beside_floors(
-                station, path, samples.checkin
-            )
-            checkin_ms = _ms(checkin_s)
-            same_writes = percentiles(_ms(same_s))["p50_ms"]
-            out["checkin"] = figure(
-                "checkin",
-                checkin_ms,
-                _ms(single_s),
-                # The issue's floor is one committed row; this one does the check-in's own statements raw.
-                same_writes_floor_p50_ms=same_writes,
-                same_writes_ratio=percentiles(checkin_ms)["p50_ms"] / same_writes if same_writes else None,
-            )
+            if wanted("lookup", "lookup_code", "lookup_phone"):
+                say(_("Measuring {path}", path="lookup"))
+                out["lookup_code"] = figure(
+                    "lookup_code",
+                    pickup.measure_lookup_code(station, samples.lookup),
+                    pickup.floor_select_code(path, samples.lookup),
+                )
+                out["lookup_phone"] = figure(
+                    "lookup_phone",
+                    pickup.measure_lookup_phone(station, samples.lookup),
+                    pickup.floor_select_tail(path, samples.lookup),
+                )
+            if wanted("report"):
+                say(_("Measuring {path}", path="report"))
+                out["report"] = figure(
+                    "report",
+                    report.measure_report(station, data.day, samples.report),
+                    report.floor_aggregate(path, data.day, samples.report),
+                    day=data.day.isoformat(),
+                )
+            if wanted("checkin"):
+                say(_("Measuring {path}", path="checkin"))
+                out["checkin"] = _checkin(station, path, samples.checkin)
         finally:
             station.engine.dispose()
-        say(_("Measuring {path}", path="recipients_import"))
-        # The import's one commit is fsynced: it must not be charged for the gigabyte of working copy
-        # and check-ins this run has just written and the disk has not yet taken.
-        os.sync()
-        imports = recipients.bench_import(
-            samples.recipients_import, count=samples.recipients_rows, workdir=Path(tmp)
-        )
-        out["recipients_import"] = figure(
-            "recipients_import",
-            _ms(imports["first"]),
-            again_p50_ms=percentiles(_ms(imports["again"]))["p50_ms"],
-            xlsx_p50_ms=percentiles(_ms(imports["xlsx"]))["p50_ms"],
-            rows=samples.recipients_rows,
-        )
-        say(_("Measuring {path}", path="detect"))
-        found = detect.bench_detect(samples.detect)
-        out["detect"] = {
-            **figure("detect", [found["p50_ms"]], per_second=found["per_second"]),
-            "p50_ms": found["p50_ms"],
-            "p99_ms": found["p99_ms"],
-            "samples": samples.detect,
-        }
-        if with_console:
+        if wanted("recipients_import"):
+            say(_("Measuring {path}", path="recipients_import"))
+            # The import's one commit is fsynced: it must not be charged for the gigabyte of working
+            # copy and check-ins this run has just written and the disk has not yet taken.
+            os.sync()
+            imports = recipients.bench_import(
+                samples.recipients_import, count=samples.recipients_rows, workdir=Path(tmp)
+            )
+            out["recipients_import"] = figure(
+                "recipients_import",
+                _ms(imports["first"]),
+                again_p50_ms=percentiles(_ms(imports["again"]))["p50_ms"],
+                xlsx_p50_ms=percentiles(_ms(imports["xlsx"]))["p50_ms"],
+                rows=samples.recipients_rows,
+            )
+        if wanted("detect"):
+            say(_("Measuring {path}", path="detect"))
+            found = detect.bench_detect(samples.detect)
+            out["detect"] = {
+                **figure("detect", [found["p50_ms"]], per_second=found["per_second"]),
+                "p50_ms": found["p50_ms"],
+                "p99_ms": found["p99_ms"],
+                "samples": samples.detect,
+            }
+        if with_console and wanted("startup"):
             say(_("Measuring {path}", path="startup"))
             console_s, floor_s = measure_startup(data.url, samples.startup)
             out["startup"] = figure("startup", _ms(console_s), _ms(floor_s))
+        if with_console and wanted("scan_to_screen"):
             say(_("Measuring {path}", path="scan_to_screen"))
             latencies = asyncio.run(checkin.measure_scan_to_screen(samples.scan_to_screen, sqlite_path=path))
             out["scan_to_screen"] = figure(
                 "scan_to_screen", _ms(latencies) or [float("nan")], asked=samples.scan_to_screen
             )
-    concurrency = _concurrency(say)
+    concurrency = _concurrency(say) if wanted("concurrency") else None
     if concurrency is not None:
         out["concurrency"] = concurrency
     return out
+
+
+def _checkin(station: Station, path: str, samples: int) -> Result:
+    # In turns with both floors, so all three see the same disk (and the same checkpoints).
+    checkin_s, single_s, same_s = checkin.measure_checkin_beside_floors(station, path, samples)
+    checkin_ms = _ms(checkin_s)
+    same_writes = percentiles(_ms(same_s))["p50_ms"]
+    return figure(
+        "checkin",
+        checkin_ms,
+        _ms(single_s),
+        # The issue's floor is one committed row; this one does the check-in's own statements raw.
+        same_writes_floor_p50_ms=same_writes,
+        same_writes_ratio=percentiles(checkin_ms)["p50_ms"] / same_writes if same_writes else None,
+        same_writes_floor_p99_ms=percentiles(_ms(same_s))["p99_ms"],
+    )
 
 
 def _concurrency(say: Progress) -> Result | None:

@@ -14,6 +14,22 @@ from station_console.i18n import _
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
 
 
+# The paths `--only` takes (bench/harness.py's ORDER, and "lookup" for both lookups); spelled out here so
+# that `station --help` does not import the benchmarks.
+PATHS = (
+    "checkin",
+    "lookup",
+    "lookup_code",
+    "lookup_phone",
+    "report",
+    "detect",
+    "startup",
+    "scan_to_screen",
+    "recipients_import",
+    "concurrency",
+)
+
+
 def register(cli: click.Group) -> None:
     cli.add_command(bench)
 
@@ -22,14 +38,21 @@ def register(cli: click.Group) -> None:
 @click.option("--quick", is_flag=True, help="50,000 parcels and fewer samples, for a fast look.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object keyed by path.")
 @click.option("--rebuild", is_flag=True, help="Build the dataset again instead of using the cached one.")
-def bench(quick: bool, as_json: bool, rebuild: bool) -> None:
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    type=click.Choice(PATHS),
+    help="Measure only this path (repeatable); the dataset is still the full one (or --quick's).",
+)
+def bench(quick: bool, as_json: bool, rebuild: bool, only: tuple[str, ...]) -> None:
     """Measure check-in, lookups, the day report, detection, start-up and scan-to-screen."""
     from station_console.bench.harness import json_summary, render_table, run_all
 
     def progress(message: str) -> None:
         click.echo(message, err=True)
 
-    results = run_all(quick=quick, rebuild=rebuild, progress=progress)
+    results = run_all(quick=quick, rebuild=rebuild, progress=progress, only=frozenset(only) or None)
     if as_json:
         emit_json(json_summary(results))
         return
