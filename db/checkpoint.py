@@ -20,7 +20,6 @@ import contextlib
 import logging
 import os
 import sqlite3
-import sys
 import threading
 
 TRIGGER_PAGES = 1000  # SQLite's own default threshold, now reached off the write path
@@ -35,7 +34,7 @@ class Checkpointer:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._shm = f"{path}-shm"
+        self._wal = f"{path}-wal"
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -53,7 +52,7 @@ class Checkpointer:
         try:
             while self._wake.wait(IDLE_S):
                 self._wake.clear()
-                if self.wal_pages() >= TRIGGER_PAGES:
+                if self.wal_holds(TRIGGER_PAGES):
                     self.checkpoint()
         finally:
             with self._lock:
@@ -61,19 +60,29 @@ class Checkpointer:
             if self._wake.is_set():  # a commit came while this thread was ending
                 self.nudge()
 
-    def wal_pages(self) -> int:
-        """The WAL's valid frames now (one page each): `mxFrame` of the wal-index header at the start
-        of the -shm file (https://sqlite.org/walformat.html). The -wal file's size will not do: it
-        keeps its size when the WAL starts over. A torn read only moves one checkpoint by a commit."""
+    def wal_holds(self, frames: int) -> bool:
+        """Whether the WAL holds at least `frames` frames (pages) of its current run.
+
+        Read from the -wal file, never the -shm: SQLite locks ranges of the -shm (and of the database)
+        with POSIX locks, which a process loses on every one of its descriptors on that file when any
+        one of them is closed; it locks nothing in the -wal. The file keeps its size when the WAL starts
+        over, so the question is whether frame number `frames` carries the salts of the WAL's header
+        (https://sqlite.org/fileformat.html#the_write_ahead_log): only frames written since the WAL's
+        last start do. A torn read moves one checkpoint by a commit, no more.
+        """
         try:
-            fd = os.open(self._shm, os.O_RDONLY)
+            fd = os.open(self._wal, os.O_RDONLY)
         except OSError:
-            return 0
+            return False
         try:
-            header = os.pread(fd, 20, 0)
+            header = os.pread(fd, 32, 0)
+            if len(header) < 32:
+                return False
+            page_size = int.from_bytes(header[8:12], "big")
+            frame = os.pread(fd, 24, 32 + (frames - 1) * (24 + page_size))
         finally:
             os.close(fd)
-        return int.from_bytes(header[16:20], sys.byteorder) if len(header) == 20 else 0
+        return len(frame) == 24 and frame[8:16] == header[16:24]
 
     def checkpoint(self) -> None:
         """One PASSIVE checkpoint (as much of the WAL as no reader still needs)."""

@@ -43,6 +43,7 @@ def test_the_background_thread_checkpoints_once_the_wal_is_past_its_trigger(
     with write_session(engine) as session:
         session.connection().execute(text("CREATE TABLE filler (id INTEGER PRIMARY KEY, body TEXT)"))
     _fill(engine, 30)  # under the trigger: left alone
+    assert background.wal_holds(25) and not background.wal_holds(50)
     time.sleep(0.2)
     assert background.checkpoints == 0
     _fill(engine, 60)
@@ -53,11 +54,11 @@ def test_the_background_thread_checkpoints_once_the_wal_is_past_its_trigger(
     # Once a checkpoint got the whole WAL (none that ran while commits went on beside it), the next
     # writer starts the WAL over: it holds only that transaction's frames.
     rows = 9  # so far: 3 + 6
-    while background.wal_pages() >= 50 and time.monotonic() < deadline:
+    while background.wal_holds(50) and time.monotonic() < deadline:
         _fill(engine, 10)
         rows += 1
         time.sleep(0.1)
-    assert background.wal_pages() < 50
+    assert not background.wal_holds(50)
     engine.dispose()
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
