@@ -8,8 +8,9 @@ thread of the engine's own that runs a PASSIVE checkpoint once `TRIGGER_PAGES` m
 it waits for no one (a writer goes on appending meanwhile), and the next writer after a complete
 checkpoint starts the WAL from its beginning again. Under writes back to back no checkpoint is ever
 complete when the next writer begins, so the WAL grows until the cap, where SQLite's own checkpoint
-finds all but the last pages copied already and the WAL starts over. A checkpoint is crash-safe whoever runs it (SQLite's own
-protocol), so nothing here changes what a power cut or a kill leaves behind.
+finds all but the last pages copied already and the WAL starts over. A checkpoint is crash-safe
+whoever runs it (SQLite's own protocol), so nothing here changes what a power cut or a kill leaves
+behind.
 
 The thread opens a connection of its own for each checkpoint (never one of the pool's, so no service's
 statement listener sees it, and a database file swapped by a restore is not held open), and ends after
