@@ -24,6 +24,7 @@ import logging
 import os
 import sqlite3
 import threading
+from pathlib import Path
 
 TRIGGER_PAGES = 1000  # SQLite's own default threshold, now reached off the write path
 CAP_PAGES = 8000  # the connections' own wal_autocheckpoint: only if this thread falls that far behind
@@ -111,7 +112,9 @@ class Checkpointer:
     def checkpoint(self) -> None:
         """One PASSIVE checkpoint (as much of the WAL as no reader still needs)."""
         try:
-            with contextlib.closing(sqlite3.connect(self.path, isolation_level=None)) as conn:
+            # mode=rw: a file renamed away meanwhile (a restore's swap) is not created again empty.
+            uri = f"{Path(self.path).as_uri()}?mode=rw"
+            with contextlib.closing(sqlite3.connect(uri, uri=True, isolation_level=None)) as conn:
                 conn.execute("PRAGMA synchronous=FULL")
                 conn.execute(f"PRAGMA wal_autocheckpoint={CAP_PAGES}")
                 _busy, _frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
