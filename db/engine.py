@@ -12,6 +12,7 @@ import contextlib
 import os
 import stat
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
+
+from db.checkpoint import CAP_PAGES, Checkpointer
+from db.fast import run_on_driver
 
 T = TypeVar("T")
 
@@ -84,6 +88,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
     if memory:
         kwargs["poolclass"] = StaticPool
     engine = create_engine(url, echo=echo, **kwargs)
+    checkpointer = None if memory else _checkpointer(url)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -95,18 +100,50 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if checkpointer is not None:  # checkpoints off the write path (db/checkpoint.py)
+            cur.execute(f"PRAGMA wal_autocheckpoint={CAP_PAGES}")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        # On the driver's cursor (db/fast.py), as every check-in's hot statements run: BEGIN through
+        # `exec_driver_sql` cost as much as two of them.
+        run_on_driver(conn, _BEGIN[mode])
 
+    if checkpointer is not None:
+        _CHECKPOINTERS[engine] = checkpointer
+        event.listen(engine, "commit", lambda _conn: checkpointer.nudge())
     return engine
 
 
+_CHECKPOINTERS: weakref.WeakKeyDictionary[Engine, Checkpointer] = weakref.WeakKeyDictionary()
+
+
+def checkpointer_of(engine: Engine) -> Checkpointer | None:
+    """The engine's background checkpointer (a SQLite file's), if it has one."""
+    return _CHECKPOINTERS.get(engine)
+
+
+def _checkpointer(url: str) -> Checkpointer | None:
+    name = make_url(url).database
+    if not name or name.startswith("file:") or "mode=memory" in url:
+        return None
+    return Checkpointer(str(Path(name).resolve()))
+
+
+_BEGIN = {mode: f"BEGIN {mode}" for mode in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE")}
+_WRITERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
 def _writer(engine: Engine) -> Engine:
-    return engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
+    """The engine whose transactions begin IMMEDIATE (SQLite), made once per engine."""
+    if not is_sqlite(engine):
+        return engine
+    writer = _WRITERS.get(engine)
+    if writer is None:
+        writer = _WRITERS[engine] = engine.execution_options(sqlite_begin="IMMEDIATE")
+    return writer
 
 
 @contextmanager

@@ -90,18 +90,17 @@ class Hot:
 
     def execute(self, session: Session, **params: Any) -> Any:
         """Run in the session's transaction; returns the (open) DBAPI cursor."""
-        conn = _connection(session)
-        compiled = self._for(conn.dialect)
+        live = _connection(session)
+        compiled = self._compiled.get(live.dialect.name) or self._for(live.dialect)
         args = compiled.arguments(params)
-        cursor = conn.connection.cursor()
+        cursor = live.dbapi.cursor()
         try:
-            _before(conn, cursor, compiled.sql, args)
+            if live.listened():
+                _before(live.conn, cursor, compiled.sql, args)
             cursor.execute(compiled.sql, args)
-        except conn.dialect.loaded_dbapi.Error as exc:
+        except live.error as exc:
             cursor.close()
-            raise DBAPIError.instance(
-                compiled.sql, args, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
-            ) from exc
+            raise DBAPIError.instance(compiled.sql, args, exc, live.error, dialect=live.dialect) from exc
         return cursor
 
     def rows(self, session: Session, **params: Any) -> list[tuple[Any, ...]]:
@@ -110,7 +109,7 @@ class Hot:
             rows = cursor.fetchall()
         finally:
             cursor.close()
-        convert = self._for(session.get_bind().dialect).results
+        convert = self._for(_connection(session).dialect).results
         if convert is None:
             return list(rows)
         return [
@@ -139,19 +138,56 @@ class Hot:
             cursor.close()
 
 
-def _connection(session: Session) -> Connection:
+@dataclass(frozen=True)
+class _Live:
+    """The session's connection in this transaction, and what every statement asks of it."""
+
+    transaction: Any
+    conn: Connection
+    dbapi: Any  # the driver's connection
+    dialect: Dialect
+    error: type[Exception]  # the driver's base error
+
+    def listened(self) -> bool:
+        return bool(self.conn.dispatch.before_cursor_execute)
+
+
+def _connection(session: Session) -> _Live:
     # `Session.connection()` costs as much as a small statement; the hot path asks many times a
     # transaction, so the connection is kept in the session's info for as long as its transaction.
     transaction = session.get_transaction()
-    kept = session.info.get(_KEPT)
-    if kept is not None and transaction is not None and kept[0] is transaction and transaction.is_active:
-        return kept[1]  # type: ignore[no-any-return]
+    kept: _Live | None = session.info.get(_KEPT)
+    if (
+        kept is not None
+        and transaction is not None
+        and kept.transaction is transaction
+        and transaction.is_active
+    ):
+        return kept
     conn = session.connection()
-    session.info[_KEPT] = (session.get_transaction(), conn)
-    return conn
+    dialect = conn.dialect
+    live = _Live(
+        session.get_transaction(), conn, conn.connection.dbapi_connection, dialect, dialect.loaded_dbapi.Error
+    )
+    session.info[_KEPT] = live
+    return live
 
 
 _KEPT = "db.fast.connection"
+
+
+def run_on_driver(conn: Connection, sql: str) -> None:
+    """One statement without parameters on `conn`'s driver connection, as `Hot` runs its own."""
+    dialect = conn.dialect
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if conn.dispatch.before_cursor_execute:
+            _before(conn, cursor, sql, ())
+        cursor.execute(sql)
+    except dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(sql, (), exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
+    finally:
+        cursor.close()
 
 
 def _before(conn: Connection, cursor: Any, sql: str, args: Any) -> None:

@@ -130,3 +130,29 @@ def test_only_runs_the_paths_named(tmp_path: Path) -> None:
         scale=TINY, samples=harness.TINY_SAMPLES, cache=tmp_path, workdir=tmp_path, only=("detect", "report")
     )
     assert set(results) == {"detect", "report"}
+
+
+def test_only_measures_the_paths_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from station_console.cli import cli
+
+    seen: dict[str, object] = {}
+
+    def fake_run_all(**kwargs: object) -> dict[str, harness.Result]:
+        seen.update(kwargs)
+        return {"checkin": harness.figure("checkin", [1.0], [0.5])}
+
+    monkeypatch.setattr(harness, "run_all", fake_run_all)
+    out = CliRunner().invoke(cli, ["bench", "--quick", "--only", "checkin"])
+    assert out.exit_code == 0, out.output
+    assert seen["only"] == ("checkin",) and seen["quick"] is True
+    assert CliRunner().invoke(cli, ["bench", "--only", "nothing"]).exit_code != 0
+    monkeypatch.undo()
+
+    results = harness.run_all(
+        scale=TINY,
+        samples=harness.TINY_SAMPLES,
+        cache=tmp_path,
+        workdir=tmp_path,
+        only=frozenset({"checkin"}),
+    )
+    assert set(results) == {"checkin"} and results["checkin"]["samples"] == harness.TINY_SAMPLES.checkin

@@ -132,7 +132,7 @@ def run_all(
         station = act_as_bench_clerk(open_station(data.url, counter="bench"))
         out: dict[str, Result] = {}
         try:
-            if wanted("lookup_code", "lookup_phone"):
+            if wanted("lookup", "lookup_code", "lookup_phone"):
                 _lookups(station, path, samples, out, say)
             if wanted("report"):
                 say(_("Measuring {path}", path="report"))
@@ -191,7 +191,7 @@ def _lookups(station: Station, path: str, samples: Samples, out: dict[str, Resul
 
 def _checkin(station: Station, path: str, samples: Samples, out: dict[str, Result], say: Progress) -> None:
     say(_("Measuring {path}", path="checkin"))
-    # In turns with both floors, so all three see the same disk.
+    # In turns with both floors, so all three see the same disk (and the same checkpoints).
     checkin_s, single_s, same_s = checkin.measure_checkin_beside_floors(station, path, samples.checkin)
     checkin_ms = _ms(checkin_s)
     same_writes = percentiles(_ms(same_s))["p50_ms"]
@@ -202,6 +202,7 @@ def _checkin(station: Station, path: str, samples: Samples, out: dict[str, Resul
         # The floor is one committed row; this one does the check-in's own statements raw.
         same_writes_floor_p50_ms=same_writes,
         same_writes_ratio=percentiles(checkin_ms)["p50_ms"] / same_writes if same_writes else None,
+        same_writes_floor_p99_ms=percentiles(_ms(same_s))["p99_ms"],
     )
 
 

@@ -1,4 +1,7 @@
-"""Checks parcels in until killed; prints each waybill only after `check_in` returned (acknowledged)."""
+"""Checks parcels in until killed; prints each waybill only after `check_in` returned (acknowledged).
+
+A third argument sets the background checkpointer's trigger (pages) low, so that kills also land in
+the middle of its checkpoints."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent.parent))  # tests/: the shared helpers
 from station_helpers import act_as_new_clerk  # noqa: E402
 
+from db import checkpoint  # noqa: E402
 from db.models import Role  # noqa: E402
 from station_console.services.admin.setup import open_station  # noqa: E402
 from station_console.services.checkin.transaction import check_in  # noqa: E402
@@ -27,4 +31,6 @@ def main(url: str, run: int) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 3:
+        checkpoint.TRIGGER_PAGES = int(sys.argv[3])
     main(sys.argv[1], int(sys.argv[2]))

@@ -166,9 +166,7 @@ async def test_activity_screen_shows_the_clerk_and_a_parcel_timeline(station: St
         assert summary.startswith("Wang today")
         await type_into(pilot, "sf1234567890123")
         assert table.row_count == 1
-        assert "1 event of SF1234567890123" in str(
-            app.screen.query_one("#activity-summary", Static).render()
-        )
+        assert "1 event of SF1234567890123" in str(app.screen.query_one("#activity-summary", Static).render())
         assert "138****5678" in str(table.get_row_at(0))
         await type_into(pilot, "SF0000000000000")
         assert table.row_count == 0

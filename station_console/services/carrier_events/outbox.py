@@ -77,7 +77,7 @@ def queue(
             "carrier": carrier,
             "station": settings.station_name,
             "counter": station.counter,
-            "business_day": station.business_day(at).isoformat(),
+            "business_day": station.business_day(at, session=session).isoformat(),
             **(details or {}),
         },
         status=CarrierEventStatus.QUEUED,

@@ -83,13 +83,12 @@ def merged_phone(typed: Phone | None, pre: Expected | None) -> Phone | None:
     return typed
 
 
+_BATCH_STATUS = Hot(columns(col(CourierBatch.status)).where(col(CourierBatch.id) == bindparam("id")))
+
+
 def require_open_batch(session: Session, batch_id: int) -> None:
     """A check-in joins a courier's batch only while it is open (one primary-key read)."""
-    status = (
-        session.connection()
-        .execute(columns(col(CourierBatch.status)).where(col(CourierBatch.id) == batch_id))
-        .scalar_one_or_none()
-    )
+    status = _BATCH_STATUS.scalar(session, id=batch_id)
     if status is None:
         raise NotFound(N_("There is no courier batch {batch}"), code="no_courier_batch", batch=batch_id)
     if status != "open":

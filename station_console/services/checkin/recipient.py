@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlalchemy import select as columns
 from sqlmodel import Session, col
 
+from db.fast import Hot
 from db.models import Recipient, RecipientPhone
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
@@ -47,31 +49,39 @@ def consent_missing(consent: str | None) -> bool:
     return consent != "granted"
 
 
-_ENTRY = columns(
-    col(Recipient.id),
-    col(Recipient.name),
-    col(Recipient.email),
-    col(Recipient.consent),
-    col(Recipient.delivery_preference),
-    col(Recipient.active),
+# On the driver's cursor (db/fast.py): a full phone typed at check-in looks its person up.
+_ENTRY = Hot(
+    columns(
+        col(Recipient.id),
+        col(Recipient.name),
+        col(Recipient.email),
+        col(Recipient.consent),
+        col(Recipient.delivery_preference),
+        col(Recipient.active),
+    ).where(col(Recipient.id) == bindparam("id"))
 )
-_PHONES = (
+_PHONES = Hot(
     columns(col(RecipientPhone.phone_tail), col(RecipientPhone.masked_phone), col(RecipientPhone.phone_full))
-    .where(col(RecipientPhone.phone_full).is_not(None))
+    .where(col(RecipientPhone.recipient_id) == bindparam("id"), col(RecipientPhone.phone_full).is_not(None))
     .order_by(col(RecipientPhone.position))
+)
+_BY_PHONE = Hot(
+    columns(col(RecipientPhone.recipient_id))
+    .join(Recipient, col(Recipient.id) == RecipientPhone.recipient_id)
+    .where(col(RecipientPhone.phone_full) == bindparam("full"), col(Recipient.active))
+    .limit(2)
 )
 
 
 def by_id(session: Session, recipient_id: int) -> Addressee:
-    conn = session.connection()
-    row = conn.execute(_ENTRY.where(col(Recipient.id) == recipient_id)).first()
+    row = _ENTRY.first(session, id=recipient_id)
     if row is None:
         raise NotFound(N_("No recipient {ref} in the directory"), code="no_recipient", ref=str(recipient_id))
     rid, name, email, consent, preference, active = row
     assert rid is not None  # the primary key
     if not active:
         raise Refused(N_("This recipient is deactivated"), code="recipient_inactive")
-    phones = conn.execute(_PHONES.where(col(RecipientPhone.recipient_id) == rid)).all()
+    phones = _PHONES.rows(session, id=rid)
     return Addressee(
         id=rid,
         name=name,
@@ -84,15 +94,5 @@ def by_id(session: Session, recipient_id: int) -> Addressee:
 
 def by_phone(session: Session, full: str) -> Addressee | None:
     """The one active person whose directory has this full number; None when nobody, or several, has."""
-    ids = (
-        session.connection()
-        .execute(
-            columns(col(RecipientPhone.recipient_id))
-            .join(Recipient, col(Recipient.id) == RecipientPhone.recipient_id)
-            .where(col(RecipientPhone.phone_full) == full, col(Recipient.active))
-            .limit(2)
-        )
-        .scalars()
-        .all()
-    )
+    ids = [row[0] for row in _BY_PHONE.rows(session, full=full)]
     return by_id(session, ids[0]) if len(set(ids)) == 1 else None

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from db import fast
+from db.fast import Hot
 from db.models import Carrier, EventKind, JobStatus, Parcel, ParcelStatus, PrintJob, ReturnBatch
 from hardware.printers.transports import PrinterError
 from station_console.errors import NotFound, Refused
@@ -100,16 +101,15 @@ def queue_label_row(session: Session, station: Station, parcel_id: int, *, hold:
 
 def release_held(session: Session, station: Station, *, parcel_id: int | None = None) -> int:
     """Let held labels print now: one parcel's, or (None) every one this counter holds."""
-    query = update(PrintJob).where(col(PrintJob.status) == JobStatus.HELD)
-    query = (
-        query.where(col(PrintJob.parcel_id) == parcel_id)
-        if parcel_id is not None
-        else query.where(col(PrintJob.counter) == station.counter)
-    )
-    result = session.execute(
-        query.values(status=JobStatus.QUEUED).execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    if parcel_id is not None:
+        return int(_RELEASE_PARCEL.count(session, parcel_id=parcel_id))
+    return int(_RELEASE_COUNTER.count(session, counter=station.counter))
+
+
+# On the driver's cursor (db/fast.py): the console's check-in releases this counter's held label.
+_HELD = update(PrintJob).where(col(PrintJob.status) == JobStatus.HELD).values(status=JobStatus.QUEUED)
+_RELEASE_PARCEL = Hot(_HELD.where(col(PrintJob.parcel_id) == bindparam("parcel_id")))
+_RELEASE_COUNTER = Hot(_HELD.where(col(PrintJob.counter) == bindparam("counter")))
 
 
 def queue_receipt(

@@ -1,0 +1,66 @@
+"""The WAL checkpointer (db/checkpoint.py): SQLite's checkpoints happen off the committing thread, and
+the WAL still never grows past the cap."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from db import checkpoint
+from db.engine import checkpointer_of, create_station_engine, write_session
+
+
+def _fill(engine: object, pages: int) -> None:
+    """Commit about `pages` new pages, one transaction per ~10 pages."""
+    for _ in range(pages // 10):
+        with write_session(engine) as session:  # type: ignore[arg-type]
+            session.connection().execute(text("INSERT INTO filler (body) VALUES (:b)"), {"b": "x" * 40_000})
+
+
+def test_connections_checkpoint_only_at_the_cap(tmp_path: Path) -> None:
+    engine = create_station_engine(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == checkpoint.CAP_PAGES
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()
+    memory = create_station_engine("sqlite://")
+    assert checkpointer_of(memory) is None  # nothing to checkpoint
+    memory.dispose()
+
+
+def test_the_background_thread_checkpoints_once_the_wal_is_past_its_trigger(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checkpoint, "TRIGGER_PAGES", 50)
+    path = tmp_path / "b.sqlite3"
+    engine = create_station_engine(f"sqlite:///{path}")
+    background = checkpointer_of(engine)
+    assert background is not None
+    with write_session(engine) as session:
+        session.connection().execute(text("CREATE TABLE filler (id INTEGER PRIMARY KEY, body TEXT)"))
+    _fill(engine, 30)  # under the trigger: left alone
+    assert background.wal_holds(25) and not background.wal_holds(50)
+    time.sleep(0.2)
+    assert background.checkpoints == 0
+    _fill(engine, 60)
+    deadline = time.monotonic() + 30
+    while background.checkpoints == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert background.checkpoints >= 1
+    # Once a checkpoint got the whole WAL (none that ran while commits went on beside it), the next
+    # writer starts the WAL over: it holds only that transaction's frames.
+    rows = 9  # so far: 3 + 6
+    while background.wal_holds(50) and time.monotonic() < deadline:
+        _fill(engine, 10)
+        rows += 1
+        time.sleep(0.1)
+    assert not background.wal_holds(50)
+    engine.dispose()
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert con.execute("SELECT count(*) FROM filler").fetchone() == (rows,)
+    con.close()
