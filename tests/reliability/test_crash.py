@@ -86,13 +86,19 @@ async def _console_starts(url: str) -> None:
         station.engine.dispose()
 
 
-async def _crash_loop(tmp_path: Path, delays: list[float]) -> None:
-    """One SIGKILL per delay (seconds into the worker's check-ins), each followed by the checks."""
+def _new_station(tmp_path: Path) -> tuple[Path, str]:
+    """A station file for the worker to be killed in, and its URL."""
     path = tmp_path / "crash.sqlite3"
     url = f"sqlite:///{path}"
     station = open_station(url, counter="setup")
     init_station(station)
     station.engine.dispose()
+    return path, url
+
+
+async def _crash_loop(tmp_path: Path, delays: list[float]) -> None:
+    """One SIGKILL per delay (seconds into the worker's check-ins), each followed by the checks."""
+    path, url = _new_station(tmp_path)
     acked: set[str] = set()
     for run, delay in enumerate(delays):
         acked |= set(_kill_after(url, run, delay))
@@ -104,11 +110,7 @@ async def _crash_loop(tmp_path: Path, delays: list[float]) -> None:
 async def test_kill_while_the_background_checkpointer_works_loses_nothing(tmp_path: Path) -> None:
     """The checkpointer set to run every couple of check-ins: kills land in its checkpoints too, and
     still nothing acknowledged is lost and the file stays sound."""
-    path = tmp_path / "crash.sqlite3"
-    url = f"sqlite:///{path}"
-    station = open_station(url, counter="setup")
-    init_station(station)
-    station.engine.dispose()
+    path, url = _new_station(tmp_path)
     acked: set[str] = set()
     grew = 0
     for run, delay in enumerate([0.1, 0.25, 0.4, 0.55, 0.7]):
