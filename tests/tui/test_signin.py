@@ -38,7 +38,9 @@ def kinds(station: Station) -> list[str]:
 
 
 async def type_into(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Keys and Enter, then until the sign-in's worker has answered (one pause is not enough under load)."""
     await pilot.press(*text, "enter")
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
