@@ -175,8 +175,10 @@ async def measure_scan_to_screen(samples: int, *, sqlite_path: str | None = None
     warm = 3  # the first few include one-off start-up work
     with tempfile.TemporaryDirectory() as tmp:
         path = sqlite_path or str(Path(tmp) / "scan.sqlite3")
-        station = act_as_bench_clerk(open_station(f"sqlite:///{path}", counter="bench"))
-        settings = CounterSettings(counter="bench", printer=BENCH_PRINTER)
+        # A counter of its own: its printer drains its own labels, not the thousands the check-in part
+        # just queued at counter "bench" (they would print during the measurement).
+        station = act_as_bench_clerk(open_station(f"sqlite:///{path}", counter="bench-screen"))
+        settings = CounterSettings(counter="bench-screen", printer=BENCH_PRINTER)
         app = StationApp(station, settings, database_label="bench")
         started, stop = threading.Event(), threading.Event()
         codes = waybills(samples + warm)
