@@ -42,7 +42,7 @@ class Checkpointer:
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self.checkpoints = 0  # how many this process ran (the bench reports it)
+        self.checkpoints = 0  # how many this process ran (the tests read it)
         self._copied = 0  # frames of the WAL's run `_copied_run` that the last checkpoint had copied
         self._copied_run: bytes | None = None
 
