@@ -51,8 +51,14 @@ class Checkpointer:
         if self._thread is None:
             with self._lock:
                 if self._thread is None:
-                    self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
-                    self._thread.start()
+                    thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
+                    try:
+                        thread.start()
+                    except RuntimeError as exc:  # out of threads: called inside a commit, which must
+                        # not fail for a checkpoint; the cap stays, the next commit tries again
+                        log.warning("background checkpoint of %s not started: %s", self.path, exc)
+                        return
+                    self._thread = thread
 
     def _run(self) -> None:
         try:
