@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from pg_server import pg_database_url, pg_enabled, pg_server  # noqa: F401  (fixtures for PostgreSQL runs)
 from station_helpers import act_as_new_clerk, copy_database_file, migrated_template
+from textual.css.stylesheet import Stylesheet
 
 from db.engine import create_station_engine
 from db.models import Role
@@ -174,8 +175,6 @@ def _stylesheets_parsed_once() -> Iterator[None]:
     session, keyed as Textual's own per-stylesheet cache keys them, plus the CSS variables they were
     parsed with; Textual never changes a parsed rule set (its own cache hands the same ones out again
     on every re-parse). Rules with errors are not kept, so a bad stylesheet still fails every time."""
-    from textual.css.stylesheet import Stylesheet
-
     original = Stylesheet._parse_rules
     shared: dict[tuple[object, ...], Any] = {}
 

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from station_console.bench import harness
 from station_console.bench.dataset import Scale, cached, working_copy
+from station_console.cli import cli
 from station_console.commands import bench as bench_command
 
 TINY = Scale(parcels=3000, on_shelf=300, day=600, history_days=10)
@@ -102,8 +103,6 @@ def test_percentiles_nearest_rank() -> None:
 
 
 def test_cli_prints_json_or_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    from station_console.cli import cli
-
     canned = {
         "checkin": harness.figure("checkin", [1.0, 2.0], [0.5]),
         "detect": {**harness.figure("detect", [0.01], per_second=150_000.0), "p99_ms": 0.02},
@@ -134,8 +133,6 @@ def test_only_runs_the_paths_named(tmp_path: Path) -> None:
 
 
 def test_only_measures_the_paths_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from station_console.cli import cli
-
     seen: dict[str, object] = {}
 
     def fake_run_all(**kwargs: object) -> dict[str, harness.Result]:

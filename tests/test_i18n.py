@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from station_console.i18n import _, catalog, set_language, translate
+from station_console.i18n import _, _n, catalog, set_language, translate, translate_n
 
 PACKAGE = Path(__file__).resolve().parents[1] / "station_console"
 SOURCES = [PACKAGE, PACKAGE.parent / "hardware", PACKAGE.parent / "db"]
@@ -60,8 +60,6 @@ def test_singular_and_plural_say_the_same_things() -> None:
 
 
 def test_one_is_singular_in_english_and_chinese_has_one_form() -> None:
-    from station_console.i18n import _n, translate_n
-
     assert _n("{n} parcel", "{n} parcels", 1, n=1) == "1 parcel"
     assert _n("{n} parcel", "{n} parcels", 0, n=0) == "0 parcels"
     assert translate_n("{n} parcel", "{n} parcels", 1, "zh", n=1) == translate("{n} parcels", "zh", n=1)

@@ -4,8 +4,10 @@ fpdf2's `add_font` reads the whole font (glyph table, character map, widths: 0.1
 bundled 4 MB CJK font) and its `output()` subsets the whole font again (0.06 s), so a label PDF cost
 0.17 s against 0.03 s for a PNG; a station prints all day. Here the parsed font is kept per font file
 and its read-only part (widths, character map, descriptor) shared by every document. What fpdf2 changes
-per document stays per document: the characters used (`SubsetMap`), the missing glyphs, and the fontTools
-font that `output()` subsets in place. That last one is, per document, a small font cut from the whole
+per document stays per document: the characters used (`SubsetMap`), the missing glyphs, the font
+descriptor (`output()` numbers it and hangs the embedded font program on it, so a label and a report
+written at once in two threads would each point at the other's), and the fontTools font that `output()`
+subsets in place. That last one is, per document, a small font cut from the whole
 font: the glyphs the document uses plus printable ASCII, cut once per glyph set and kept (labels draw
 from a handful of sets), so `output()` subsets some hundred glyphs, not 14,000.
 
@@ -15,6 +17,7 @@ collections such as Noto CJK, colour fonts) are added per document as fpdf2 does
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -49,6 +52,7 @@ class SharedFontPDF(FPDF):
         font.fontkey = family.lower()
         font.biggest_size_pt = 0
         font.missing_glyphs = []
+        font.desc = copy.copy(template.desc)  # its object number and font file are this document's
         font.subset = SubsetMap(font)
         self.fonts[font.fontkey] = font
         self._shared.append((font, str(path), index))

@@ -16,6 +16,7 @@ import pypdf
 import pytest
 import zxingcpp
 from fontTools import ttLib
+from fpdf.fonts import PDFFontDescriptor as FontDescriptor
 
 from hardware.printers import Captions, Document, LabelData, fonts, pdf, pdf_fonts
 from hardware.printers.label import LabelSize, Media
@@ -88,3 +89,31 @@ def test_the_same_label_twice_is_the_same_file() -> None:
     first = pdf.render_label(label("SF1234567890123", "zh"), media)
     pdf_fonts._cut.cache_clear()
     assert pdf.render_label(label("SF1234567890123", "zh"), media) == first
+
+
+def test_a_pdf_written_while_another_is_written_is_still_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The print worker renders a label while a report PDF renders in another thread: here the second
+    document is written at the moment the first one writes out its font descriptor, the widest
+    window two threads give. Each document's descriptor must stay its own (fpdf2 numbers it and hangs
+    the embedded font program on it while writing), so the first file is the one it is alone."""
+    media = Media(LabelSize(50, 30), 203)
+    first = label("SF1234567890123", "en")
+    # A report of another shape: its objects are numbered otherwise than the label's.
+    report = Document(kind="report", title="日报", meta=["2026-11-25"], rows=[["顺丰", "12"]] * 80)
+    alone = pdf.render_label(first, media)
+    whole = ttLib.TTFont(fonts.BUNDLED_CJK)
+    serialize = FontDescriptor.serialize
+    others: list[bytes] = []
+    started: list[bool] = []
+
+    def while_writing(self: FontDescriptor, *args: object, **kwargs: object) -> str:
+        if not started:  # the first document's descriptor only, not the second's
+            started.append(True)
+            others.append(pdf.render_document(report))
+        return serialize(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FontDescriptor, "serialize", while_writing)
+    interleaved = pdf.render_label(first, media)
+    assert others and font_problems(others[0], whole)[1] == []
+    assert font_problems(interleaved, whole)[1] == []
+    assert interleaved == alone

@@ -4,6 +4,7 @@ the WAL still never grows past the cap."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -64,3 +65,31 @@ def test_the_background_thread_checkpoints_once_the_wal_is_past_its_trigger(
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert con.execute("SELECT count(*) FROM filler").fetchone() == (rows,)
     con.close()
+
+
+def test_a_checkpoint_thread_that_cannot_start_fails_no_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checkpointer is nudged inside every commit: a thread it cannot start (the process is out of
+    threads) must not fail the clerk's commit, and the next nudge tries again."""
+    engine = create_station_engine(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+    background = checkpointer_of(engine)
+    assert background is not None
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(threading.Thread, "start", refuse)
+        with write_session(engine) as session:
+            session.connection().execute(text("CREATE TABLE filler (id INTEGER PRIMARY KEY, body TEXT)"))
+        _fill(engine, 10)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM filler").scalar() == 1
+    monkeypatch.setattr(checkpoint, "TRIGGER_PAGES", 5)
+    _fill(engine, 10)  # threads start again: this commit's nudge runs a checkpoint
+    deadline = time.monotonic() + 30
+    while background.checkpoints == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert background.checkpoints >= 1
+    engine.dispose()

@@ -7,10 +7,12 @@ from typing import Any
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Static
 
+from station_console.i18n import translate
 from station_console.services import notify
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.notify.channels import ChannelError, DummyChannel, FileChannel
+from station_console.services.notify.templates import KIND_LABELS, SUBJECT
 from station_console.tui.app import StationApp
 from station_console.tui.notify_worker import NotifyWorker
 from station_console.tui.screens.outbox import OutboxScreen
@@ -90,8 +92,5 @@ async def test_worker_drains_the_outbox_in_the_background(station: Station, cloc
 def test_every_message_kind_has_a_name_in_both_languages() -> None:
     """The outbox names each kind a service queues (a moved parcel's "new pickup code" once showed as
     `code_changed`)."""
-    from station_console.i18n import translate
-    from station_console.services.notify.templates import KIND_LABELS, SUBJECT
-
     assert set(KIND_LABELS) == {kind for kind in SUBJECT if not kind.endswith("_many")}
     assert all(translate(label, "zh") != label for label in KIND_LABELS.values())
