@@ -24,11 +24,13 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 TRIGGER_PAGES = 1000  # SQLite's own default threshold, now reached off the write path
 CAP_PAGES = 8000  # the connections' own wal_autocheckpoint: only if this thread falls that far behind
 IDLE_S = 5.0
+SETTLE_S = 0.05  # after a nudge, for the commit that sent it to finish
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,10 @@ class Checkpointer:
     def _run(self) -> None:
         try:
             while self._wake.wait(IDLE_S):
+                # The nudge comes from inside the commit (SQLAlchemy's "commit" event fires before the
+                # driver commits): let it land, or the checkpoint misses its frames, is never complete,
+                # and the WAL cannot start over until the cap even at a clerk's pace.
+                time.sleep(SETTLE_S)
                 self._wake.clear()
                 if self.due():
                     self.checkpoint()
