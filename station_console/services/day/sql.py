@@ -76,7 +76,7 @@ _CLOSING = "p.checked_in_at < :end AND (p.leave IS NULL OR p.leave >= :end)"
 # the day (so the day's flows differ) or is outside the parcel-by-parcel replay's reach as well.
 # Every aggregate below names its kinds, so the parcel's other events count for nothing: no `kind IN`,
 # which would make each probe six seeks instead of one range of the parcel's few entries.
-_IN_EVENTS_AT_START = f"""(
+_IN_EVENTS_AT_START = """(
     SELECT MAX(CASE WHEN e.kind = 'checked_in' THEN e.business_day END) < :day
       AND SUM(CASE WHEN e.kind = 'checkin_undone' THEN 1 ELSE 0 END) = 0
       AND SUM(CASE WHEN e.business_day >= :day THEN 0
