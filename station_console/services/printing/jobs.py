@@ -347,10 +347,13 @@ def recover_stale(station: Station) -> list[int]:
     return station.run(work)
 
 
+def hold_over(station: Station, now: datetime | None = None) -> datetime:
+    """A label held for its phone since this time or before waits no longer: it prints without it."""
+    return (now or station.now()) - timedelta(seconds=station.settings().label_hold_s)
+
+
 def claim(station: Station, printer: Any, *, limit: int = 50) -> list[int]:
     """Mark up to `limit` due jobs this printer can take as "sending", committed before any send."""
-
-    hold = timedelta(seconds=station.settings().label_hold_s)
 
     def work(session: Session) -> list[int]:
         now = station.now()
@@ -359,7 +362,7 @@ def claim(station: Station, printer: Any, *, limit: int = 50) -> list[int]:
             .where(
                 col(PrintJob.counter) == station.counter,
                 col(PrintJob.status) == JobStatus.HELD,
-                col(PrintJob.created_at) <= now - hold,
+                col(PrintJob.created_at) <= hold_over(station, now),
             )
             .values(status=JobStatus.QUEUED)
             .execution_options(synchronize_session=False)

@@ -8,7 +8,7 @@ leaves the parcel row.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -18,6 +18,7 @@ from db.models import Carrier, JobStatus, Layer, Parcel, ParcelStatus, PrintJob,
 from station_console.i18n import N_
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.printing.jobs import hold_over
 from station_console.services.shelves.search import ParcelRow, to_row
 
 # Display names of stored statuses; translate with `_()` when shown.
@@ -93,11 +94,12 @@ def parcels_by_id(station: Station, parcel_ids: Sequence[int]) -> list[ParcelRow
 def label_status(station: Station, parcel_ids: Sequence[int]) -> dict[int, str]:
     """Newest label job status per parcel (`queued`, `printed`, `failed`...); parcels with none are absent.
 
-    A label held for its phone past `label_hold_s` reads "queued": it no longer waits for the phone, the
-    printer takes it on its next pass (with no printer it would read "waiting for phone" for ever)."""
+    A label held for its phone past its wait (`jobs.hold_over`) reads "queued": it no longer waits for
+    the phone, the printer takes it on its next pass (with no printer it would read "waiting for phone"
+    for ever)."""
     if not parcel_ids:
         return {}
-    waited = station.now() - timedelta(seconds=station.settings().label_hold_s)
+    waited = hold_over(station)
     with station.read() as session:
         return _label_status(session, parcel_ids, waited)
 
