@@ -28,6 +28,14 @@ def station(new_station: Station) -> Station:
     return new_station
 
 
+@pytest.fixture
+def wang(station: Station) -> tuple[Callable[[], Station], threading.Event]:
+    """A station whose manager Wang (PIN 9071) is not signed in, opened the slow way (`held`)."""
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.act_as(station, None)
+    return held(station)
+
+
 class Opening:
     """What `station` gives the console (its CliApp): the station and the counter settings, read in
     the console's worker; `open` stands for opening the database."""
@@ -78,10 +86,10 @@ def text_of(app: StationApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-async def test_the_clerk_signs_in_while_the_station_opens(station: Station) -> None:
-    clerks.create_first_manager(station, "Wang", "9071")
-    clerks.act_as(station, None)
-    opening, release = held(station)
+async def test_the_clerk_signs_in_while_the_station_opens(
+    station: Station, wang: tuple[Callable[[], Station], threading.Event]
+) -> None:
+    opening, release = wang
     app = console(opening)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
@@ -99,10 +107,10 @@ async def test_the_clerk_signs_in_while_the_station_opens(station: Station) -> N
         assert not any(type(s).__name__ == "StartScreen" for s in app.screen_stack)
 
 
-async def test_a_wrong_pin_typed_while_opening_is_refused_once_open(station: Station) -> None:
-    clerks.create_first_manager(station, "Wang", "9071")
-    clerks.act_as(station, None)
-    opening, release = held(station)
+async def test_a_wrong_pin_typed_while_opening_is_refused_once_open(
+    station: Station, wang: tuple[Callable[[], Station], threading.Event]
+) -> None:
+    opening, release = wang
     app = console(opening)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
