@@ -17,7 +17,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from station_console.counter_config import config_path
 from station_console.errors import Refused
@@ -379,11 +379,26 @@ class CounterSettings(BaseModel):
 
 
 def load_counter_settings(path: Path | None = None) -> CounterSettings:
+    """This counter's settings (the defaults when it has no file). A file that is not TOML or holds a
+    value the counter cannot use is refused with where and what, so whoever edited it can mend it."""
     path = path or config_path()
     data: dict[str, Any] = {}
-    if path.exists():
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return CounterSettings.model_validate(data)
+    try:
+        if path.exists():
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return CounterSettings.model_validate(data)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        problem = str(exc)
+    except ValidationError as exc:
+        problem = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or '?'}: {error['msg']}" for error in exc.errors()
+        )
+    raise Refused(
+        N_("{file} cannot be used ({problem}). Correct it, or move it away to start from the defaults."),
+        code="bad_counter_settings",
+        file=str(path),
+        problem=clean(problem, 300) or "?",
+    )
 
 
 def secrets_path() -> Path:
