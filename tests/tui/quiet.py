@@ -6,6 +6,7 @@ twice in a row, since handling a worker's answer may start more work. `press(pil
 at the keyboard: one key, then until quiet, then the next (the router tells a person from a scanner by
 the time between keys, so the keys are not sent back to back). `until(pilot, predicate)` polls with a
 short step for what a test waits for that is not the console being quiet (a timer's work, a thread).
+`burst(pilot, *keys)` is a scanner: every key back to back, then until quiet.
 
 Textual's own `pilot.press` and `pilot.pause()` wait for the whole process to look idle, 20 ms at least
 per key and up to a second on a busy machine; a fixed pause is either too short under load or too long
@@ -26,7 +27,7 @@ from textual.worker import WorkerState
 
 from station_console.tui.widgets.wedge import WedgeInput
 
-STEP = 0.002  # between two looks while a worker runs or a key is held
+STEP = 0.005  # between two looks while a worker runs or a key is held
 TIMEOUT = 30.0  # generous: a loaded machine is slow, and a hang fails with what was still busy
 
 _BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
@@ -72,40 +73,54 @@ async def _drain(app: Any) -> bool:
     return all(node.message_queue_size == 0 for node in nodes)
 
 
-async def settle(pilot: Any, *, timeout: float = TIMEOUT) -> None:
-    """Until the console is quiet (see the module docstring); fails after `timeout` s saying what was busy."""
+async def settle(pilot: Any, *, routers: bool = True, timeout: float = TIMEOUT) -> None:
+    """Until the console is quiet (see the module docstring); fails after `timeout` s saying what was busy.
+
+    `routers=False`: keys a router holds do not count; for tests that set the routers' clock themselves
+    (a clock standing still holds a scanner's burst until the test moves it on)."""
     app = pilot.app
     deadline = time.monotonic() + timeout
     quiet_looks = 0
     while quiet_looks < 2:
         if not app.is_running:
             return
-        emptied = await _drain(app)
-        busy = _busy_workers(app)
-        held = _held_keys(app)
-        quiet_looks = quiet_looks + 1 if emptied and not busy and not held else 0
-        if time.monotonic() > deadline:
-            raise TimeoutError(
-                f"the console is not quiet after {timeout} s: workers {busy}, keys held {held}"
-            )
-        if busy or held:
+        busy, held = _busy_workers(app), routers and _held_keys(app)
+        if busy or held:  # a cheap look until they are done (the app handles its messages meanwhile)
+            quiet_looks = 0
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"the console is not quiet after {timeout} s: workers {busy}, keys held {held}"
+                )
             await asyncio.sleep(STEP)
+            continue
+        quiet_looks = quiet_looks + 1 if await _drain(app) else 0
+
+
+def _send(app: Any, key: str) -> None:
+    """One key into the app's input queue, as the terminal driver delivers it (as App._press_keys makes it)."""
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    event = events.Key(key, char)
+    event.set_sender(app)
+    app._driver.send_message(event)
 
 
 async def press(pilot: Any, *keys: str) -> None:
-    """Each key as the terminal driver delivers it, then until the console is quiet."""
-    app = pilot.app
-    for key in keys:  # the key and character as App._press_keys makes them
-        if len(key) == 1 and not key.isalnum():
-            key = _character_to_key(key)
-        try:
-            char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
-        except KeyError:
-            char = key if len(key) == 1 else None
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app._driver.send_message(event)
+    """A person: each key, then until the console is quiet."""
+    for key in keys:
+        _send(pilot.app, key)
         await settle(pilot)
+
+
+async def burst(pilot: Any, *keys: str) -> None:
+    """A scanner: every key back to back (nothing waits between them), then until the console is quiet."""
+    for key in keys:
+        _send(pilot.app, key)
+    await settle(pilot)
 
 
 async def until(
