@@ -12,13 +12,13 @@ from sqlmodel import col, select
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.widgets import Static
-from textual.worker import WorkerCancelled
 
 from db.models import Notification, Parcel, PrintJob
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.checkin_attention import Attention, AttentionList
+from tui import quiet
 
 SCANNER, PERSON = 0.004, 0.25
 
@@ -64,7 +64,7 @@ async def send_keys(pilot: Any, *keys: str, settle: bool = True) -> None:
 
 
 async def start(app: StationApp, pilot: Any) -> tuple[CheckinScreen, KeyClock]:
-    await pilot.pause()
+    await quiet.settle(pilot)
     screen = app.screen
     assert isinstance(screen, CheckinScreen)
     clock = KeyClock()
@@ -106,13 +106,8 @@ async def type_slowly(pilot: Any, clock: KeyClock, *keys: str) -> None:
 
 
 async def settle(app: StationApp, pilot: Any) -> None:
-    """Every worker done and every message it posted handled (twice: a result may start more work)."""
-    for _ in range(2):
-        try:
-            await app.workers.wait_for_complete()
-        except WorkerCancelled:  # an exclusive status refresh replaced by a newer one: wait for that
-            await app.workers.wait_for_complete()
-        await pilot.pause(0.01)
+    """Every worker done and every message handled; keys held for the test's own clock stay held."""
+    await quiet.settle(pilot, routers=False)
 
 
 def status(screen: CheckinScreen, selector: str) -> str:

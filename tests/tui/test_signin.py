@@ -14,6 +14,7 @@ from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.widgets.header import StationHeader
+from tui import quiet
 
 
 @pytest.fixture
@@ -39,9 +40,7 @@ def kinds(station: Station) -> list[str]:
 
 async def type_into(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
     """Keys and Enter, then until the sign-in's worker has answered (one pause is not enough under load)."""
-    await pilot.press(*text, "enter")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await quiet.press(pilot, *text, "enter")
 
 
 async def test_first_run_creates_the_manager_and_signs_in(station: Station) -> None:
