@@ -4,13 +4,10 @@ database behind it. Used by the screen's Pilot tests and by the shift replay."""
 from __future__ import annotations
 
 import asyncio
-import unicodedata
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
-from textual import events
-from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.widgets import Static
 
 from db.models import Notification, Parcel, PrintJob
@@ -48,17 +45,8 @@ async def send_keys(pilot: Any, *keys: str, settle: bool = True) -> None:
 
     Pilot.press waits for the whole process to go idle after every key (up to a second each on a busy
     machine); a scanner's keys do not wait for anything, so they go in back to back here."""
-    app = pilot.app
-    for key in keys:  # the key and character as App._press_keys makes them
-        if len(key) == 1 and not key.isalnum():
-            key = _character_to_key(key)
-        try:
-            char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
-        except KeyError:
-            char = key if len(key) == 1 else None
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app._driver.send_message(event)
+    for key in keys:
+        quiet.send_key(pilot.app, key)
     if settle:
         await pilot.pause(0.01)  # the screen's queues drained (not "the whole process idle")
 

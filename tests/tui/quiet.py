@@ -4,9 +4,9 @@
 worker is pending or running, and no screen holds keys for its wedge router to decide on; it checks
 twice in a row, since handling a worker's answer may start more work. `press(pilot, *keys)` is a person
 at the keyboard: one key, then until quiet, then the next (the router tells a person from a scanner by
-the time between keys, so the keys are not sent back to back). `until(pilot, predicate)` polls with a
-short step for what a test waits for that is not the console being quiet (a timer's work, a thread).
-`burst(pilot, *keys)` is a scanner: every key back to back, then until quiet.
+the time between keys, so the keys are not sent back to back); `burst(pilot, *keys)` is a scanner: every
+key back to back, then until quiet. `until(pilot, predicate)` polls with a short step for what a test
+waits for that is not the console being quiet (a timer's work, a thread, a device).
 
 Textual's own `pilot.press` and `pilot.pause()` wait for the whole process to look idle, 20 ms at least
 per key and up to a second on a busy machine; a fixed pause is either too short under load or too long
@@ -96,7 +96,7 @@ async def settle(pilot: Any, *, routers: bool = True, timeout: float = TIMEOUT) 
         quiet_looks = quiet_looks + 1 if await _drain(app) else 0
 
 
-def _send(app: Any, key: str) -> None:
+def send_key(app: Any, key: str) -> None:
     """One key into the app's input queue, as the terminal driver delivers it (as App._press_keys makes it)."""
     if len(key) == 1 and not key.isalnum():
         key = _character_to_key(key)
@@ -112,14 +112,14 @@ def _send(app: Any, key: str) -> None:
 async def press(pilot: Any, *keys: str) -> None:
     """A person: each key, then until the console is quiet."""
     for key in keys:
-        _send(pilot.app, key)
+        send_key(pilot.app, key)
         await settle(pilot)
 
 
 async def burst(pilot: Any, *keys: str) -> None:
     """A scanner: every key back to back (nothing waits between them), then until the console is quiet."""
     for key in keys:
-        _send(pilot.app, key)
+        send_key(pilot.app, key)
     await settle(pilot)
 
 

@@ -109,9 +109,7 @@ async def test_ctrl_l_locks_and_switches_clerk(station: Station) -> None:
     clerks.add_clerk(station, "Li", "1357")
     app = console(station)  # already signed in: no dialog
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()  # the name is read in a worker
-        await pilot.pause()
+        await quiet.settle(pilot)  # the name is read in a worker
         assert not isinstance(app.screen, SignInScreen) and app.clerk_name == "Wang"
         await pilot.press("ctrl+l")
         await pilot.pause()
