@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui import quiet
+
 MODES = (
     ("f1", "checkin"),
     ("f2", "pickup"),
@@ -33,10 +35,8 @@ async def tour(
 ) -> dict[str, str]:
     shots: dict[str, str] = {}
 
-    async def settle(seconds: float = 0.0) -> None:
-        await pilot.pause(seconds or None)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    async def settle() -> None:
+        await quiet.settle(pilot)
 
     await settle()
     for key, mode in MODES:
@@ -47,7 +47,7 @@ async def tour(
             keys = sub.split()  # "f12 f7": a sub-screen's own sub-screen or dialog
             for sub_key in keys:
                 await pilot.press(sub_key)
-                await settle(0.2)
+                await settle()
             shots[f"{mode} {sub}"] = app.export_screenshot()
             for _n in range(len(keys) + ((mode, sub) in NEEDS_A_SECOND_ESCAPE)):
                 await pilot.press("escape")

@@ -33,8 +33,9 @@ class CarrierEventWorker(PeriodicWorker):
         error: str | None
 
     NAME, GROUP = "carrier-events", "carrier-events"
+    INTERVAL = 20.0
 
-    def __init__(self, app: App[Any], *, interval: float = 20.0) -> None:
+    def __init__(self, app: App[Any], *, interval: float | None = None) -> None:
         super().__init__(app, interval=interval)
         self.error: str | None = None
 

@@ -36,8 +36,9 @@ class NotifyWorker(PeriodicWorker):
         error: str | None
 
     NAME, GROUP = "notify-outbox", "notify"
+    INTERVAL = 15.0
 
-    def __init__(self, app: App[Any], *, interval: float = 15.0, channel: Any = None) -> None:
+    def __init__(self, app: App[Any], *, interval: float | None = None, channel: Any = None) -> None:
         super().__init__(app, interval=interval)
         self.channel = channel  # None: the channel chosen in Settings, read each pass
         self.error: str | None = None

@@ -1,7 +1,8 @@
 """What the console's background passes share: a timer, one thread worker at a time, a clean stop.
 
-A subclass sets `NAME` and `GROUP` and writes `_drain` (runs in a thread, touches no Textual object) and
-hands results to the UI thread with `_post(callback, *args)`, which drops them once `stop()` was called.
+A subclass sets `NAME`, `GROUP` and `INTERVAL` (seconds between passes: a class attribute, so tests can
+shorten it), writes `_drain` (runs in a thread, touches no Textual object) and hands results to the UI
+thread with `_post(callback, *args)`, which drops them once `stop()` was called.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from textual.worker import Worker, WorkerState
 class PeriodicWorker:
     NAME = "periodic"
     GROUP = "periodic"
+    INTERVAL: float
 
-    def __init__(self, app: App[Any], *, interval: float) -> None:
+    def __init__(self, app: App[Any], *, interval: float | None = None) -> None:
         self.app = app
-        self.interval = interval
+        self.interval = self.INTERVAL if interval is None else interval
         self.worker: Worker[None] | None = None
         self._timer: Timer | None = None
         self._stop = threading.Event()

@@ -51,8 +51,11 @@ class PrintWorker(PeriodicWorker):
         error: str | None
 
     NAME, GROUP = "print-queue", "printer"
+    INTERVAL = 2.0
 
-    def __init__(self, app: App[Any], *, interval: float = 2.0, printers: list[Any] | None = None) -> None:
+    def __init__(
+        self, app: App[Any], *, interval: float | None = None, printers: list[Any] | None = None
+    ) -> None:
         super().__init__(app, interval=interval)
         self.printers = printers
         self.state = "none"

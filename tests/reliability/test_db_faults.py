@@ -6,10 +6,12 @@ import os
 import sqlite3
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event
 from station_helpers import act_as_new_clerk, new_database_file
+from tui.quiet import until
 
 import db.engine
 from db.models import Role
@@ -19,6 +21,7 @@ from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
+from station_console.tui.screens.checkin_writer import CheckinWriter
 
 
 def _counts(path: Path) -> tuple[int, int, int, int]:
@@ -53,6 +56,7 @@ def test_a_locked_database_is_refused_clearly_and_recovers(db_file: Path) -> Non
     station = open_as_li(f"sqlite:///{db_file}", counter="c1")
     check_in(station, "JT0000000000001", size="S", phone="13812345678")  # a parcel, its event, label, message
     before = _counts(db_file)
+    station.busy_wait_s = 0.5  # the same refusal as after the default 5 s, sooner
     holder = sqlite3.connect(db_file, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
@@ -118,19 +122,28 @@ async def test_the_console_keeps_running_while_the_database_is_locked(db_file: P
     station = open_as_li(f"sqlite:///{db_file}", counter="c1")
     app = StationApp(station, CounterSettings(counter="c1", busy_wait_s=0.5), database_label="faults")
     holder = sqlite3.connect(db_file, isolation_level=None)
-    async with app.run_test(size=(140, 40)) as pilot:
+    answers: list[tuple[str, str]] = []  # (waybill scanned, "refused" or "checked in"), as the screen hears
+
+    def hook(message: Any) -> None:
+        if isinstance(message, CheckinWriter.ScanRefused | CheckinWriter.CheckedIn):
+            answer = "refused" if isinstance(message, CheckinWriter.ScanRefused) else "checked in"
+            if (message.request.raw, answer) not in answers:
+                answers.append((message.request.raw, answer))
+
+    async with app.run_test(size=(140, 40), message_hook=hook) as pilot:
         holder.execute("BEGIN EXCLUSIVE")
         scan = app.screen.query_one("#scan", Input)
         scan.focus()
         scan.value = "JT0000000000005"
         await pilot.press("enter")
-        await pilot.pause(1.5)
+        await until(pilot, lambda: answers, what="an answer to the scan at a locked database")
+        assert answers == [("JT0000000000005", "refused")]
         assert app.is_running and app.return_code is None
         holder.execute("ROLLBACK")
         scan.value = "JT0000000000006"
         await pilot.press("enter")
-        await pilot.pause(1.5)
-        assert app.is_running
+        await until(pilot, lambda: len(answers) == 2, what="an answer once the lock is gone")
+        assert answers[1] == ("JT0000000000006", "checked in") and app.is_running
     holder.close()
     con = sqlite3.connect(db_file)
     assert {r[0] for r in con.execute("SELECT waybill FROM parcel")} == {"JT0000000000006"}

@@ -4,21 +4,18 @@ database behind it. Used by the screen's Pilot tests and by the shift replay."""
 from __future__ import annotations
 
 import asyncio
-import unicodedata
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
-from textual import events
-from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.widgets import Static
-from textual.worker import WorkerCancelled
 
 from db.models import Notification, Parcel, PrintJob
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.checkin_attention import Attention, AttentionList
+from tui import quiet
 
 SCANNER, PERSON = 0.004, 0.25
 
@@ -48,23 +45,14 @@ async def send_keys(pilot: Any, *keys: str, settle: bool = True) -> None:
 
     Pilot.press waits for the whole process to go idle after every key (up to a second each on a busy
     machine); a scanner's keys do not wait for anything, so they go in back to back here."""
-    app = pilot.app
-    for key in keys:  # the key and character as App._press_keys makes them
-        if len(key) == 1 and not key.isalnum():
-            key = _character_to_key(key)
-        try:
-            char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
-        except KeyError:
-            char = key if len(key) == 1 else None
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app._driver.send_message(event)
+    for key in keys:
+        quiet.send_key(pilot.app, key)
     if settle:
         await pilot.pause(0.01)  # the screen's queues drained (not "the whole process idle")
 
 
 async def start(app: StationApp, pilot: Any) -> tuple[CheckinScreen, KeyClock]:
-    await pilot.pause()
+    await quiet.settle(pilot)
     screen = app.screen
     assert isinstance(screen, CheckinScreen)
     clock = KeyClock()
@@ -106,13 +94,8 @@ async def type_slowly(pilot: Any, clock: KeyClock, *keys: str) -> None:
 
 
 async def settle(app: StationApp, pilot: Any) -> None:
-    """Every worker done and every message it posted handled (twice: a result may start more work)."""
-    for _ in range(2):
-        try:
-            await app.workers.wait_for_complete()
-        except WorkerCancelled:  # an exclusive status refresh replaced by a newer one: wait for that
-            await app.workers.wait_for_complete()
-        await pilot.pause(0.01)
+    """Every worker done and every message handled; keys held for the test's own clock stay held."""
+    await quiet.settle(pilot, routers=False)
 
 
 def status(screen: CheckinScreen, selector: str) -> str:

@@ -19,6 +19,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.carrier_events import CarrierEventsScreen
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
+from tui import quiet
 
 from .test_pickup_screen import Clerk_, receive, sign_in, statuses
 
@@ -93,19 +94,15 @@ async def test_dead_letters_come_first_and_are_retried_or_dropped(station: Stati
     sender.run_once(station, channels={"ZTO": Refusing()})  # type: ignore[dict-item]
     console = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
     async with console.run_test(size=(160, 45)) as pilot:
-        await pilot.press("ctrl+s")  # Settings
-        await pilot.press("ctrl+o")  # Carrier events
-        await pilot.pause()
-        await console.workers.wait_for_complete()
-        await pilot.pause()
+        await quiet.press(pilot, "ctrl+s", "ctrl+o")  # Settings, then its carrier events
         screen = console.screen
         assert isinstance(screen, CarrierEventsScreen)
         table = screen.query_one(DataTable)
         assert [str(table.get_row_at(r)[1]) for r in range(table.row_count)] == ["dead letter", "dead letter"]
         assert str(table.get_row_at(0)[7]) == "HTTP 400 [/]Bad Request"
-        await pilot.press("r")  # retry the newest: the console's worker sends it through the file channel
-        await console.workers.wait_for_complete()
-        await pilot.pause()
+        await quiet.press(
+            pilot, "r"
+        )  # retry the newest: the console's worker sends it through the file channel
         await pilot.press("d")  # a clerk may open the dialog, but the service refuses the drop
         assert isinstance(console.screen, ReasonDialog)
         await pilot.press(*"wrong parcel", "enter")
@@ -185,10 +182,7 @@ async def test_the_days_storage_fees_show_in_reports_as_text(app: StationApp, st
     parcel = receive(station, 1, "13812345678")
     settle(station, parcel.parcel_id, Settlement("waive", reason="[/]oops [b]regular"))  # app: a manager
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("f6")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await quiet.press(pilot, "f6")
         summary = str(app.screen.query_one("#rp-summary", Static).render())
     assert "Storage fees: 2.50 charged on 1 parcels; paid 0.00; waived 2.50; balanced" in summary
     assert "Fee waived: 73000000000001 2.50 by Manager: [/]oops [b]regular" in summary

@@ -35,6 +35,7 @@ from tui.checkin_driver import (
     status,
     type_slowly,
 )
+from tui.quiet import until
 
 
 @pytest.fixture
@@ -298,8 +299,17 @@ async def test_quick_mode_then_phones_from_the_list_tell_the_customer(
         assert notes_of(station, first.parcel_id) == [("checkin", "queued")]
 
 
-async def test_undo_last_leaves_the_row_visibly_undone(app: StationApp, station: Station) -> None:
-    async with app.run_test(size=(140, 44)) as pilot:
+async def test_undo_last_leaves_the_row_visibly_undone(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(CheckinScreen, "LABELS_EVERY", 0.05)  # the label refresh at test speed
+    read: list[CheckinScreen.Labels] = []
+
+    def hook(message: Any) -> None:
+        if isinstance(message, CheckinScreen.Labels):
+            read.append(message)
+
+    async with app.run_test(size=(140, 44), message_hook=hook) as pilot:
         screen, clock = await start(app, pilot)
         await scan(pilot, clock, "JT0000000000001")
         await scan(pilot, clock, "JT0000000000002")
@@ -313,7 +323,8 @@ async def test_undo_last_leaves_the_row_visibly_undone(app: StationApp, station:
         assert statuses == ["on_shelf", "cancelled"]
         row = screen.query_one("#ci-table").get_row_at(0)  # type: ignore[attr-defined]
         assert str(row[-1]) == "undone" and all("strike" in str(c.style) for c in row[1:-1])
-        await pilot.pause(3.2)  # the label refresh does not bring it back to life
+        done = len(read)
+        await until(pilot, lambda: len(read) > done, what="a label refresh")  # it does not revive the row
         await settle(app, pilot)
         assert str(screen.query_one("#ci-table").get_row_at(0)[-1]) == "undone"  # type: ignore[attr-defined]
         assert "Phone (scan first)" in status(screen, "#ci-phone-for")

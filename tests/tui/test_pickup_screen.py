@@ -20,6 +20,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from tui.quiet import burst, press, settle
 
 ANN, SOLO, OTHER = "13812345678", "13900004321", "13700001111"
 
@@ -72,34 +73,27 @@ class Clerk_:
         return self.app.screen
 
     async def open(self) -> PickupScreen:
-        await self.pilot.press("f2")
-        await self.pilot.pause()
+        await press(self.pilot, "f2")
         assert self.screen.router is not None
         self.screen.router.clock = self.clock
         return self.screen
 
     async def type(self, text: str) -> None:
         self.clock.step, self.clock.idle = 0.25, 1.0
-        await self.pilot.press(*list(text), "enter")
-        await self.pilot.pause(0.1)
-        await self.settle()
+        await press(self.pilot, *list(text), "enter")
 
     async def scan(self, code: str) -> None:
         self.clock.t += 0.5
         self.clock.step, self.clock.idle = 0.004, 0.0
-        await self.pilot.press(*list(code), "enter")
-        await self.settle()
+        await burst(self.pilot, *list(code), "enter")
 
     async def key(self, *keys: str) -> None:
         self.clock.t += 1.0
         self.clock.step, self.clock.idle = 0.25, 1.0
-        await self.pilot.press(*keys)
-        await self.pilot.pause(0.1)
-        await self.settle()
+        await press(self.pilot, *keys)
 
     async def settle(self) -> None:
-        await self.app.workers.wait_for_complete()
-        await self.pilot.pause()
+        await settle(self.pilot)
 
     def text(self, selector: str) -> str:
         return str(self.screen.query_one(selector, Static).render())
@@ -229,8 +223,7 @@ async def test_a_manager_overrides_with_a_reason_and_undoes(station: Station, co
         await clerk.scan(a.waybill)
         await clerk.key("ctrl+o")
         assert isinstance(console.screen, ReasonDialog)
-        await pilot.press(*list("label torn"), "enter")
-        await clerk.settle()
+        await press(pilot, *"label torn", "enter")
         assert statuses(station) == {a.waybill: "picked_up", b.waybill: "picked_up"}
         with station.read() as s:
             methods = {p.waybill: p.pickup_method for p in s.exec(select(Parcel)).all()}

@@ -16,6 +16,7 @@ from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
 from station_console.settings import CounterSettings
 from station_console.tui.print_worker import PrintWorker
+from tui.quiet import until
 
 
 class Host(App[None]):
@@ -58,6 +59,15 @@ def queue_parcels(station: Station, n: int) -> None:
     station.run(work)
 
 
+def passes(seen: list[Message]) -> list[PrintWorker.Drained]:
+    """Each pass once (the hook sees a message at each node that handles it)."""
+    return list({id(m): m for m in seen if isinstance(m, PrintWorker.Drained)}.values())
+
+
+def printed(seen: list[Message]) -> int:
+    return sum(m.printed for m in passes(seen))
+
+
 async def wait_for(
     pilot: Any, seen: list[Message], predicate: Any, timeout: float = 5.0
 ) -> PrintWorker.Drained:
@@ -88,7 +98,10 @@ async def test_offline_printer_then_back_prints_everything_once(station: Station
         assert any("Labels wait in the queue" in n.message for n in app._notifications)
         clock.advance(seconds=120)  # past the failed job's backoff
         await wait_for(pilot, seen, lambda m: m.state == "ready" and m.printed > 0)
-        await pilot.pause(0.3)  # more passes: nothing left to print
+        await until(pilot, lambda: printed(seen) >= 3, what="every label printed")
+        done = len(passes(seen))
+        await until(pilot, lambda: len(passes(seen)) >= done + 2, what="two more passes")
+        assert printed(seen) == 3  # the later passes found nothing left to print
     assert app.device_states["printer"] == "ready"
     with station.read() as session:
         assert {j.status for j in session.exec(select(PrintJob)).all()} == {"printed"}

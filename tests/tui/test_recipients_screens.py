@@ -23,17 +23,14 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
 from station_console.tui.screens.recipient_dialogs import match_lines
+from tui import quiet
 
 HEADERS = "学号,姓名,手机,楼栋,单元,房间\r\n"
 
 
-async def until(pilot: Any, check: Callable[[], bool], tries: int = 80) -> None:
-    """Wait for a thread worker's result to reach the screen (or fail after about 4 s)."""
-    for _ in range(tries):
-        if check():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the screen never showed it")
+async def until(pilot: Any, check: Callable[[], bool]) -> None:
+    """Wait for a thread worker's result to reach the screen."""
+    await quiet.until(pilot, check, what="the screen never showed it")
 
 
 def text_of(app: StationApp, selector: str) -> str:

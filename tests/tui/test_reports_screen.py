@@ -14,6 +14,7 @@ from station_console.services.day.report import build_report
 from station_console.tui.app import StationApp
 from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
 from station_console.tui.screens.reports import ReportsScreen
+from tui import quiet
 
 
 def _seed(station: Station) -> None:
@@ -23,11 +24,7 @@ def _seed(station: Station) -> None:
 
 
 async def _open_reports(app: StationApp, pilot: object) -> ReportsScreen:
-    await pilot.press("f6")  # type: ignore[attr-defined]
-    for _read in ("today", "report"):  # which day it is, then its report: each from a worker
-        await pilot.pause()  # type: ignore[attr-defined]
-        await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
+    await quiet.press(pilot, "f6")  # which day it is, then its report: each from a worker
     screen = app.screen
     assert isinstance(screen, ReportsScreen)
     return screen
@@ -62,10 +59,7 @@ async def test_export_keys_write_the_files(app: StationApp, station: Station, tm
 
 
 async def _settle(app: StationApp, pilot: object) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
+    await quiet.settle(pilot)
 
 
 def _closes(station: Station) -> list[DayClose]:

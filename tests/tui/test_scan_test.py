@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from station_console.services.core.station import Station
 from station_console.settings import CounterSettings, load_counter_settings
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.scan_test import ScanTestScreen
+from tui import quiet
 
 
 class HostApp(App[None]):
@@ -117,11 +117,7 @@ def scanned(seen: list[Message]) -> list[ScannerBridge.Scanned]:
 
 
 async def wait_until(pilot: Any, predicate: Any, timeout: float = 3.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if predicate():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("timed out")
+    await quiet.until(pilot, predicate, timeout=timeout)
 
 
 async def test_scans_from_a_fake_hid_scanner_reach_the_active_screen(app: HostApp) -> None:

@@ -16,6 +16,7 @@ from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
+from tui import quiet
 
 LANGUAGES = ["en", "zh"]
 SIZE = (150, 40)
@@ -31,10 +32,7 @@ def received(station: Station) -> list[str]:
 
 
 async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    for _round in range(2):  # an answer may start one more read
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+    await quiet.settle(pilot)
 
 
 class KeyClock:
@@ -79,8 +77,7 @@ def test_checkin(snap_compare: Any, app: StationApp, station: Station, lang: str
         await pilot.press(*"JT0000000000009", "enter")  # scanned
         await settle(pilot)
         clock.t, clock.step, clock.idle = clock.t + 0.5, 0.25, 1.0
-        await pilot.press(*"5678")  # typed: the phone of the parcel just shown
-        await pilot.pause(0.1)
+        await quiet.press(pilot, *"5678")  # typed: the phone of the parcel just shown
         await pilot.press("enter")
         await settle(pilot)
 

@@ -16,6 +16,7 @@ from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.widgets.wedge import KeyRouter
+from tui import quiet
 
 
 def counter_app(station: Station, **settings: Any) -> StationApp:
@@ -23,12 +24,8 @@ def counter_app(station: Station, **settings: Any) -> StationApp:
     return StationApp(station, config, database_label="SQLite test")
 
 
-async def until(pilot: Any, check: Any, tries: int = 60) -> None:
-    for _ in range(tries):
-        await pilot.pause(0.05)
-        if check():
-            return
-    raise AssertionError("the screen never got there")
+async def until(pilot: Any, check: Any) -> None:
+    await quiet.until(pilot, check, what="the screen never got there")
 
 
 def text_of(screen: Any, selector: str) -> str:

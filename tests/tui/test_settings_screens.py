@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,11 @@ from db.models import Clerk, PrintJob, Role
 from station_console.services.core.station import Station
 from station_console.settings import load_counter_settings
 from station_console.tui.app import StationApp
+from tui import quiet
 
 
 async def _open(app: StationApp, pilot, key: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("ctrl+s")
-    await pilot.pause()
-    await pilot.press(key)
-    await pilot.pause()
+    await quiet.press(pilot, "ctrl+s", key)
 
 
 async def test_manager_saves_station_settings(app: StationApp, station: Station) -> None:
@@ -61,10 +58,7 @@ async def test_a_printer_is_added_and_prints_a_test_label(app: StationApp, tmp_p
         assert saved.printers["counter-lp"]["transport"] == "file"
         assert saved.printer["name"] == "counter-lp"  # the first printer becomes the default
         await pilot.press("f7")  # test print
-        for _ in range(50):
-            await asyncio.sleep(0.1)
-            if target.exists() and target.stat().st_size:
-                break
+        await quiet.until(pilot, lambda: target.exists() and target.stat().st_size, what="the label printed")
     assert target.read_bytes().startswith(b"SIZE 40 mm")  # TSPL, the default language
     with app.station.read() as session:
         job = session.exec(select(PrintJob).where(PrintJob.kind == "test")).one()
@@ -72,11 +66,8 @@ async def test_a_printer_is_added_and_prints_a_test_label(app: StationApp, tmp_p
 
 
 async def _shows(pilot, widget: Static, text: str) -> str:  # type: ignore[no-untyped-def]
-    """What `widget` says once it says `text` (a thread fills it), or after 2.5 s."""
-    for _ in range(50):
-        if text in str(widget.render()):
-            break
-        await pilot.pause(0.05)
+    """What `widget` says once it says `text` (a thread fills it)."""
+    await quiet.until(pilot, lambda: text in str(widget.render()), what=f"{text!r} shown")
     return str(widget.render())
 
 

@@ -9,15 +9,13 @@ from textual.widgets import DataTable, Input, Select
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, stocktake
 from station_console.tui.app import StationApp
+from tui import quiet
 from tui.shelf_data import place, wb
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     """The keys' effects, and the reads they started in thread workers, have landed."""
-    await pilot.pause()
-    for _round in range(2):  # an answer may start one more read (the map, then its layer)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+    await quiet.settle(pilot)
 
 
 async def open_shelves(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from station_console.services.admin.demo import make_demo_week
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
+from tui import quiet
 from tui.conftest import sign_in_manager
 
 
@@ -24,10 +25,6 @@ def test_shelf_map_with_the_demo_week(snap_compare: Any, new_station: Station) -
     app = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
 
     async def run_before(pilot: Any) -> None:
-        await pilot.press("f4")
-        for _read in ("map", "layer"):  # each answers from its thread worker
-            await pilot.pause()
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await quiet.press(pilot, "f4")  # the map, then its layer: each answers from its thread worker
 
     assert snap_compare(app, terminal_size=(180, 40), run_before=run_before)

@@ -14,6 +14,7 @@ from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.widgets.header import StationHeader
+from tui import quiet
 
 
 @pytest.fixture
@@ -39,9 +40,7 @@ def kinds(station: Station) -> list[str]:
 
 async def type_into(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
     """Keys and Enter, then until the sign-in's worker has answered (one pause is not enough under load)."""
-    await pilot.press(*text, "enter")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await quiet.press(pilot, *text, "enter")
 
 
 async def test_first_run_creates_the_manager_and_signs_in(station: Station) -> None:
@@ -110,9 +109,7 @@ async def test_ctrl_l_locks_and_switches_clerk(station: Station) -> None:
     clerks.add_clerk(station, "Li", "1357")
     app = console(station)  # already signed in: no dialog
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()  # the name is read in a worker
-        await pilot.pause()
+        await quiet.settle(pilot)  # the name is read in a worker
         assert not isinstance(app.screen, SignInScreen) and app.clerk_name == "Wang"
         await pilot.press("ctrl+l")
         await pilot.pause()

@@ -20,6 +20,7 @@ from station_console.services.people import clerks
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.signin import SignInScreen
+from tui import quiet
 
 
 @pytest.fixture
@@ -70,16 +71,12 @@ def console(opening: Callable[[], Station]) -> StationApp:
 async def settled(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]
     """Until the station is open (or could not be) and what followed is done: the opening worker
     starts after the dialog's first refresh, so waiting for workers alone may come before it."""
-    for _ in range(3000):
-        if not app.is_running or app.station_open or app.open_failure is not None:
-            break
-        await pilot.pause(0.01)
+    await quiet.until(
+        pilot, lambda: not app.is_running or app.station_open or app.open_failure is not None, what="opened"
+    )
     if app.open_failure is not None:
         return  # the console is closing: its workers are cancelled, there is nothing more to wait for
-    for _ in range(2):  # signing in starts one more worker
-        await app.workers.wait_for_complete()
-        if app.is_running:
-            await pilot.pause()
+    await quiet.settle(pilot)  # signing in starts one more worker
 
 
 def text_of(app: StationApp, selector: str) -> str:

@@ -58,6 +58,9 @@ PARTIAL_TEXT = {
 class CheckinScreen(CheckinPhones):
     MODE_TITLE = N_("Check-in")
     CSS_PATH = "checkin.tcss"
+    # Seconds between re-reads of the table's label states and of other counters' couriers (tests shorten them).
+    LABELS_EVERY = 3.0
+    BATCHES_EVERY = 5.0
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -174,9 +177,9 @@ class CheckinScreen(CheckinPhones):
             table.add_column(title, key=key, width=width)
         self._refresh_status()
         self._show_current()
-        self.set_interval(3.0, self._read_labels)
+        self.set_interval(self.LABELS_EVERY, self._read_labels)
         self.refresh_batches()
-        self.set_interval(5.0, self.refresh_batches)  # other counters' couriers
+        self.set_interval(self.BATCHES_EVERY, self.refresh_batches)  # other counters' couriers
         self.query_one("#scan", Input).focus()  # the scan field has the focus by default
 
     @on(KeyRouter.Scanned)

@@ -1,0 +1,139 @@
+"""Waiting in Pilot tests for the console to be quiet, never for a fixed time.
+
+`settle(pilot)` returns as soon as every message queued for the app and its screen was handled, no
+worker is pending or running, and no screen holds keys for its wedge router to decide on; it checks
+twice in a row, since handling a worker's answer may start more work. `press(pilot, *keys)` is a person
+at the keyboard: one key, then until quiet, then the next (the router tells a person from a scanner by
+the time between keys, so the keys are not sent back to back); `burst(pilot, *keys)` is a scanner: every
+key back to back, then until quiet. `until(pilot, predicate)` polls with a short step for what a test
+waits for that is not the console being quiet (a timer's work, a thread, a device).
+
+Textual's own `pilot.press` and `pilot.pause()` wait for the whole process to look idle, 20 ms at least
+per key and up to a second on a busy machine; a fixed pause is either too short under load or too long
+on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+from textual import events
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+from textual.worker import WorkerState
+
+from station_console.tui.widgets.wedge import WedgeInput
+
+STEP = 0.005  # between two looks while a worker runs or a key is held
+TIMEOUT = 30.0  # generous: a loaded machine is slow, and a hang fails with what was still busy
+
+_BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
+
+
+def _busy_workers(app: Any) -> list[str]:
+    return [worker.name or repr(worker) for worker in app.workers if worker.state in _BUSY]
+
+
+def _held_keys(app: Any) -> bool:
+    """A screen's wedge router (or the scan test's decoder) waits for its flush timer to decide on keys."""
+    for screen in app.screen_stack:
+        routers = {
+            id(r): r for r in [getattr(screen, "router", None), *(f.router for f in screen.query(WedgeInput))]
+        }
+        if any(getattr(r, "_timer", None) is not None for r in routers.values()):
+            return True
+        if getattr(screen, "_timer", None) is not None:
+            return True
+    return False
+
+
+async def _drain(app: Any) -> bool:
+    """Every message queued so far for the app and its screen handled; True if all queues are empty now."""
+    try:
+        nodes = [app, *app.screen.walk_children(with_self=True)]
+    except Exception:  # no screen (the app is closing): nothing to wait for
+        return True
+    done = asyncio.Event()
+    count = 0
+
+    def handled() -> None:
+        nonlocal count
+        count -= 1
+        if count == 0:
+            done.set()
+
+    for node in nodes:
+        if node.call_later(handled):
+            count += 1
+    if count:
+        await asyncio.wait_for(done.wait(), TIMEOUT)
+    return all(node.message_queue_size == 0 for node in nodes)
+
+
+async def settle(pilot: Any, *, routers: bool = True, timeout: float = TIMEOUT) -> None:
+    """Until the console is quiet (see the module docstring); fails after `timeout` s saying what was busy.
+
+    `routers=False`: keys a router holds do not count; for tests that set the routers' clock themselves
+    (a clock standing still holds a scanner's burst until the test moves it on)."""
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    quiet_looks = 0
+    while quiet_looks < 2:
+        if not app.is_running:
+            return
+        busy, held = _busy_workers(app), routers and _held_keys(app)
+        if busy or held:  # a cheap look until they are done (the app handles its messages meanwhile)
+            quiet_looks = 0
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"the console is not quiet after {timeout} s: workers {busy}, keys held {held}"
+                )
+            await asyncio.sleep(STEP)
+            continue
+        quiet_looks = quiet_looks + 1 if await _drain(app) else 0
+
+
+def send_key(app: Any, key: str) -> None:
+    """One key into the app's input queue, as the terminal driver delivers it (as App._press_keys makes it)."""
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    event = events.Key(key, char)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
+async def press(pilot: Any, *keys: str) -> None:
+    """A person: each key, then until the console is quiet."""
+    for key in keys:
+        send_key(pilot.app, key)
+        await settle(pilot)
+
+
+async def burst(pilot: Any, *keys: str) -> None:
+    """A scanner: every key back to back (nothing waits between them), then until the console is quiet."""
+    for key in keys:
+        send_key(pilot.app, key)
+    await settle(pilot)
+
+
+async def until(
+    pilot: Any,
+    predicate: Callable[[], object],
+    *,
+    what: str = "",
+    timeout: float = TIMEOUT,
+    step: float = 0.01,
+) -> None:
+    """Poll `predicate` (the app handling its messages in between) until it holds; fail after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true after {timeout} s: {what or predicate}")
+        await asyncio.sleep(step)
