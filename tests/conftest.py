@@ -62,17 +62,31 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     set_language("en")
 
 
-@pytest.fixture(autouse=True)
-def _cheap_pin_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_pin_hashes() -> Iterator[None]:
     """New PIN hashes at scrypt n=2**10 instead of 2**14: the same code path, 7 ms instead of 90 per hash
-    (a signed-in manager costs two). The cost travels in the hash, so checks follow it. Tests marked
-    `real_pin_cost` keep the production cost."""
-    if request.node.get_closest_marker("real_pin_cost"):
+    (a signed-in manager costs two). The cost travels in the hash, so checks follow it. Session-wide, so
+    the stations that module and session fixtures build get cheap hashes too (a PIN checked on every
+    CLI run of a shared template otherwise costs the full 90 ms each time); tests marked
+    `real_pin_cost` keep the production cost (`_real_pin_cost`)."""
+    from station_console.services.people import clerks
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            clerks.hash_pin, "__kwdefaults__", {**(clerks.hash_pin.__kwdefaults__ or {}), "n": 2**10}
+        )
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _real_pin_cost(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests marked `real_pin_cost` hash PINs at the production cost."""
+    if not request.node.get_closest_marker("real_pin_cost"):
         return
     from station_console.services.people import clerks
 
     monkeypatch.setattr(
-        clerks.hash_pin, "__kwdefaults__", {**(clerks.hash_pin.__kwdefaults__ or {}), "n": 2**10}
+        clerks.hash_pin, "__kwdefaults__", {**(clerks.hash_pin.__kwdefaults__ or {}), "n": clerks.SCRYPT_N}
     )
 
 

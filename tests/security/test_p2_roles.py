@@ -340,7 +340,7 @@ ALL = sorted({c for spec in ACTIONS.values() for c in spec.commands})
 def test_nobody_signed_in_is_nobody(path: str, station_file: Path) -> None:
     name, need = role_of(path)
     station = open_station(f"sqlite:///{station_file}")
-    before = snapshot(station)
+    before = snapshot(station) if need is not Need.NOBODY else None  # only a refusal is compared
     result = attempt(path, station_file)
     if need is Need.NOBODY:
         assert refusal(result) is None, result.output
@@ -355,7 +355,7 @@ def test_nobody_signed_in_is_nobody(path: str, station_file: Path) -> None:
 def test_a_clerk_does_a_clerks_work_and_no_managers(path: str, station_file: Path) -> None:
     name, need = role_of(path)
     station = open_station(f"sqlite:///{station_file}")
-    before = snapshot(station)
+    before = snapshot(station) if need is Need.MANAGER else None  # only a refusal is compared
     result = attempt(path, station_file, "--clerk", "Li", "--pin", PIN)
     label = ACTIONS[name].label
     if need is Need.MANAGER:

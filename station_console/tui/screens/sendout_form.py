@@ -12,7 +12,7 @@ from typing import Any
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Checkbox, Select, SelectionList
 
 from station_console.i18n import _
@@ -22,6 +22,7 @@ from station_console.services.sendout.accept import Parcel, Party, Recipient
 from station_console.services.sendout.identity import ID_TYPE_LABELS
 from station_console.services.sendout.inspection import Checklist
 from station_console.services.sendout.payments import METHOD_LABELS, Payment
+from station_console.tui.widgets.form_scroll import FormScroll
 from station_console.tui.widgets.plain import Label, plain
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
@@ -86,7 +87,7 @@ def _row(label: str) -> Label:
     return Label(label, classes="field-label")
 
 
-class SendForm(VerticalScroll):
+class SendForm(FormScroll):
     """The fields of one send; `party()`, `recipient()`, `parcel()` read them (refusing bad input)."""
 
     def compose(self) -> ComposeResult:

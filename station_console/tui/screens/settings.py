@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, Select, Switch
 
 from station_console.errors import StationError
@@ -26,6 +26,7 @@ from station_console.services.admin.settings import save_station_settings
 from station_console.settings import CounterSettings, StationSettings, save_counter_settings
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.widgets.form_scroll import FormScroll
 from station_console.tui.widgets.plain import Label, Static
 
 # Sub-screens of other areas, opened by key; imported when asked so a missing one never breaks Settings.
@@ -108,7 +109,7 @@ class SettingsScreen(ServiceCalls, ModeScreen):
         station = self.station.settings()
         counter: CounterSettings = getattr(self.app, "counter_settings", CounterSettings())
         yield Static(id="scanner-needs")  # which codes the labels use, so the scanner must read
-        with VerticalScroll(id="settings-form"):
+        with FormScroll(id="settings-form"):
             yield Static(_("Station settings (shared by every counter)"), classes="section")
             values = station.model_dump(mode="json")  # nested models (fee rules, event targets) as JSON
             for name, info in StationSettings.model_fields.items():

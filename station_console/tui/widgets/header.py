@@ -62,4 +62,4 @@ class StationHeader(Horizontal):
             status.append(f"{_(device.capitalize())}: ", style="")
             status.append(_(state), style="green" if ok else "yellow")
             status.append("  ")
-        self.query_one("#hdr-status", Static).update(status)
+        self.query_one("#hdr-status", Static).update(status, layout=False)  # one line, its width fixed

@@ -37,15 +37,47 @@ def _literal(content: Any) -> Any:
     return content
 
 
+def _shown_as(content: Any) -> object:
+    """What text and styling `content` shows, comparable; None when that cannot be told (a table, a
+    group: any other renderable)."""
+    if isinstance(content, Text):
+        return (
+            "text",
+            content.plain,
+            tuple(content.spans),
+            str(content.style),
+            content.justify,
+            content.overflow,
+            content.no_wrap,
+            content.end,
+        )
+    if isinstance(content, Content):
+        return ("content", content.plain, tuple(content.spans))
+    return None
+
+
 class _Literal:
-    """Content given as `str` is literal text (the constructor and `update` alike)."""
+    """Content given as `str` is literal text (the constructor and `update` alike).
+
+    An update to what is already shown does nothing: `Static.update` lays out the whole screen again
+    (its size may have changed), and the headers and status lines are set again to the same text on
+    every screen resume, clerk change and periodic refresh."""
+
+    _shown: object = None
 
     def __init__(self, content: Any = "", *args: Any, **kwargs: Any) -> None:
         kwargs["markup"] = False
-        super().__init__(_literal(content), *args, **kwargs)  # type: ignore[call-arg]
+        content = _literal(content)
+        super().__init__(content, *args, **kwargs)  # type: ignore[call-arg]
+        self._shown = _shown_as(content)
 
     def update(self, content: Any = "", *, layout: bool = True) -> None:
-        super().update(_literal(content), layout=layout)  # type: ignore[misc]
+        content = _literal(content)
+        shown = _shown_as(content)
+        if shown is not None and shown == self._shown:
+            return
+        super().update(content, layout=layout)  # type: ignore[misc]
+        self._shown = shown
 
 
 class Static(_Literal, TextualStatic):
