@@ -143,12 +143,15 @@ def _inconsistent(status: int, exits: Sequence[int], early: int) -> bool:
     return sum(1 for when in exits if when) > 1 or bool(early)
 
 
-_KINDS = "'checked_in', 'checkin_undone', 'picked_up', 'pickup_undone', 'returned', 'written_off'"
+_KINDS = ("checked_in", "checkin_undone", "picked_up", "pickup_undone", "returned", "written_off")
+# Grouped by one integer, the carrier and the kind's place in _KINDS: a fifth fewer instructions than
+# grouping by the two columns (the sort is most of this statement).
+_KIND_NUMBER = " ".join(f"WHEN '{kind}' THEN {n}" for n, kind in enumerate(_KINDS))
 EVENTS_SQL = f"""
-SELECT p.carrier_id, e.kind, COUNT(*)
+SELECT p.carrier_id * {len(_KINDS)} + CASE e.kind {_KIND_NUMBER} END AS k, COUNT(*)
 FROM parcel_event e JOIN parcel p ON p.id = e.parcel_id
-WHERE e.business_day = :day AND e.kind IN ({_KINDS})
-GROUP BY p.carrier_id, e.kind
+WHERE e.business_day = :day AND e.kind IN ({", ".join(f"'{kind}'" for kind in _KINDS)})
+GROUP BY k
 """
 
 FLOWS = ("checked_in", "picked_up", "returned", "written_off")
@@ -255,8 +258,9 @@ def event_figures(session: Session, keys: DayKeys, opening: Mapping[int, int]) -
     """Per carrier id, from the event log: opening (counted in the records' scan: `Records.events_opening`),
     the day's net flows, and closing from those."""
     kinds: dict[int, Counter[str]] = {}
-    for cid, kind, n in _rows(session, EVENTS_SQL, keys):
-        kinds.setdefault(cid, Counter())[kind] += int(n)
+    for key, n in _rows(session, EVENTS_SQL, keys):
+        cid, kind = divmod(int(key), len(_KINDS))
+        kinds.setdefault(cid, Counter())[_KINDS[kind]] += int(n)
     out: dict[int, dict[str, int]] = {}
     for cid in set(kinds) | set(opening):
         k = kinds.get(cid, Counter())
