@@ -126,7 +126,7 @@ def time_to_pickup(session: Session, keys: DayKeys) -> dict[str, Any]:
 def per_clerk(session: Session, moves: sql.Moves) -> list[dict[str, Any]]:
     counts: dict[int | None, list[int]] = {}
     for slot, counted in enumerate((moves.checked_in, moves.picked_up)):
-        for cid, _hour, n in counted:
+        for cid, n in counted.items():
             counts.setdefault(cid, [0, 0])[slot] += n
     names = {c.id: c.name for c in session.exec(select(Clerk)).all()}
     rows = [
@@ -144,9 +144,9 @@ def by_hour(station: Station, moves: sql.Moves) -> dict[str, list[int]]:
     """Check-ins and pickups per station-local hour (DST-safe: each UTC hour is converted on its own)."""
     zone = station.zone()
     result = {}
-    for kind, rows in (("checked_in", moves.checked_in), ("picked_up", moves.picked_up)):
+    for kind, counted in (("checked_in", moves.checked_in_hours), ("picked_up", moves.picked_up_hours)):
         hours = [0] * 24
-        for _clerk, utc_hour, n in rows:
+        for utc_hour, n in counted.items():
             hours[utc_hour.replace(tzinfo=UTC).astimezone(zone).hour] += n
         result[kind] = hours
     return result

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -157,6 +157,9 @@ GROUP BY k
 FLOWS = ("checked_in", "picked_up", "returned", "written_off")
 
 
+_STORED = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage form of naive UTC on SQLite
+
+
 @dataclass(frozen=True)
 class DayKeys:
     """The day's bounds in the database's own form, and its dialect."""
@@ -171,21 +174,33 @@ class DayKeys:
     def params(self) -> dict[str, Any]:
         return {"day": self.day, "start": self.start, "end": self.end}
 
+    def hours(self) -> list[tuple[datetime, Any]]:
+        """The day cut at each whole UTC hour: per piece, the naive UTC start of its hour and where the
+        piece starts (the day's start, then each hour), in the database's form."""
+        hour = self._naive(self.start).replace(minute=0, second=0, microsecond=0)
+        end = self._naive(self.end)
+        pieces = [(hour, self.start)]
+        while (hour := hour + timedelta(hours=1)) < end:
+            pieces.append((hour, hour.strftime(_STORED) if self.sqlite else hour.replace(tzinfo=UTC)))
+        return pieces
+
+    def _naive(self, at: Any) -> datetime:
+        return datetime.fromisoformat(at) if self.sqlite else at.astimezone(UTC).replace(tzinfo=None)
+
     def before(self, hours: float) -> Any:
         """The instant `hours` before the end of the day, in the same form."""
         if self.sqlite:
             at = datetime.fromisoformat(self.end) - timedelta(hours=hours)
-            return at.strftime("%Y-%m-%d %H:%M:%S.%f")
+            return at.strftime(_STORED)
         return self.end - timedelta(hours=hours)
 
 
 def day_keys(session: Session, day: date, start: datetime, end: datetime) -> DayKeys:
     if session.get_bind().dialect.name == "sqlite":
-        fmt = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage form of naive UTC
         return DayKeys(
             day.isoformat(),
-            start.replace(tzinfo=None).strftime(fmt),
-            end.replace(tzinfo=None).strftime(fmt),
+            start.replace(tzinfo=None).strftime(_STORED),
+            end.replace(tzinfo=None).strftime(_STORED),
             True,
             getattr(session.get_bind().dialect.dbapi, "sqlite_version_info", (0,)) >= (3, 38),
         )
@@ -288,13 +303,11 @@ def _minutes_sql(keys: DayKeys) -> str:
     return "CAST(ROUND(EXTRACT(EPOCH FROM (picked_up_at - checked_in_at)) * 1000000) AS BIGINT)"
 
 
-_PICKED_IN_DAY = (
-    "status != 'cancelled' AND picked_up_at >= :start AND picked_up_at < :end AND checked_in_at < :end"
-)
-_CHECKED_IN_DAY = (
-    "status IN ('on_shelf', 'picked_up', 'returned', 'written_off')"
-    " AND checked_in_at >= :start AND checked_in_at < :end"
-)
+# The day's pickups and check-ins, whole or between two bounds ({lo} and {hi}: parameter names).
+_PICKED_UP = "status != 'cancelled' AND picked_up_at >= {lo} AND picked_up_at < {hi} AND checked_in_at < :end"
+_CHECKED_IN = "status IN ('on_shelf', 'picked_up', 'returned', 'written_off') AND checked_in_at >= {lo} AND checked_in_at < {hi}"
+_PICKED_IN_DAY = _PICKED_UP.format(lo=":start", hi=":end")
+_CHECKED_IN_DAY = _CHECKED_IN.format(lo=":start", hi=":end")
 
 
 # The day's pickups' times on the shelf, in whole microseconds. Sorted here, not by a window
@@ -327,33 +340,53 @@ def pickup_ranks(session: Session, keys: DayKeys) -> Ranked:
 
 @dataclass(frozen=True)
 class Moves:
-    """The day's check-ins and pickups counted per (clerk id, naive UTC start of the hour), and how
-    many of the check-ins were redeliveries."""
+    """The day's check-ins and pickups counted per clerk id and per hour (naive UTC start of the
+    hour), and how many of the check-ins were redeliveries."""
 
-    checked_in: list[tuple[int | None, datetime, int]]
-    picked_up: list[tuple[int | None, datetime, int]]
+    checked_in: dict[int | None, int]
+    picked_up: dict[int | None, int]
+    checked_in_hours: dict[datetime, int]
+    picked_up_hours: dict[datetime, int]
     redelivered: int = 0
 
 
 def moves(session: Session, keys: DayKeys) -> Moves:
-    out = []
+    """Per clerk and, apart, per hour: nothing reads the two together, and grouping by both sorted
+    every row of the day (most of these statements' cost); each hour is a range of an index instead."""
+    clerks = []
     redelivered = 0
-    for clerk, col, where in (
-        ("checked_in_by", "checked_in_at", _CHECKED_IN_DAY),
-        ("picked_up_by", "picked_up_at", _PICKED_IN_DAY),
-    ):
-        bucket = f"substr({col}, 1, 13)" if keys.sqlite else f"date_trunc('hour', {col} AT TIME ZONE 'UTC')"
+    for clerk, where in (("checked_in_by", _CHECKED_IN_DAY), ("picked_up_by", _PICKED_IN_DAY)):
         # The check-ins' redeliveries in the same pass (their waybills are read only when there are some).
-        again = ", SUM(CASE WHEN redelivery THEN 1 ELSE 0 END)" if col == "checked_in_at" else ", 0"
-        sql = f"SELECT {clerk}, {bucket}, COUNT(*){again} FROM parcel WHERE {where} GROUP BY 1, 2"
-        rows = []
-        for cid, key, n, redeliveries in _rows(session, sql, keys):
-            rows.append(
-                (cid, datetime.fromisoformat(f"{key}:00:00") if isinstance(key, str) else key, int(n))
-            )
+        again = "SUM(CASE WHEN redelivery THEN 1 ELSE 0 END)" if clerk == "checked_in_by" else "0"
+        counts = {}
+        for cid, n, redeliveries in _rows(
+            session, f"SELECT {clerk}, COUNT(*), {again} FROM parcel WHERE {where} GROUP BY 1", keys
+        ):
+            counts[cid] = int(n)
             redelivered += int(redeliveries or 0)
-        out.append(rows)
-    return Moves(out[0], out[1], redelivered)
+        clerks.append(counts)
+    return Moves(
+        clerks[0],
+        clerks[1],
+        _per_hour(session, keys, _CHECKED_IN),
+        _per_hour(session, keys, _PICKED_UP),
+        redelivered,
+    )
+
+
+def _per_hour(session: Session, keys: DayKeys, where: str) -> dict[datetime, int]:
+    """How many rows `where` finds in each UTC hour of the day (index only: one range per hour)."""
+    pieces = keys.hours()
+    params = {
+        **keys.params,
+        **{f"h{k}": at for k, (_hour, at) in enumerate(pieces)},
+        f"h{len(pieces)}": keys.end,
+    }
+    sql = "\nUNION ALL ".join(
+        f"SELECT {k}, COUNT(*) FROM parcel WHERE {where.format(lo=f':h{k}', hi=f':h{k + 1}')}"
+        for k in range(len(pieces))
+    )
+    return {pieces[k][0]: int(n) for k, n in session.execute(text(sql), params).all() if n}
 
 
 def redelivered_waybills(session: Session, keys: DayKeys) -> list[str]:
