@@ -37,8 +37,9 @@ def day_figures(session: Session, station: Station, day: date) -> dict[str, Any]
     figures = rec.to_json()
     figures["station"] = station.settings().station_name
     figures["overdue"] = overdue_at_close(records, carriers)
-    figures["time_to_pickup"] = time_to_pickup(session, keys)
-    moves = sql.moves(session, keys)
+    pickups = sql.pickups(session, keys)
+    figures["time_to_pickup"] = time_to_pickup(pickups.ranked)
+    moves = sql.moves(session, keys, pickups.per_clerk)
     figures["per_clerk"] = per_clerk(session, moves)
     figures["by_hour"] = by_hour(station, moves)
     figures["problems"] = problems(session, day)
@@ -112,8 +113,7 @@ def _median(ranked: sql.Ranked) -> float:
     return (ranked.minutes[n // 2] + ranked.minutes[n // 2 + 1]) / 2
 
 
-def time_to_pickup(session: Session, keys: DayKeys) -> dict[str, Any]:
-    ranked = sql.pickup_ranks(session, keys)
+def time_to_pickup(ranked: sql.Ranked) -> dict[str, Any]:
     if not ranked.count:
         return {"count": 0, "median_minutes": None, "p90_minutes": None}
     return {

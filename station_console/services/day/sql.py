@@ -16,9 +16,10 @@ on PostgreSQL. The few dialect-specific expressions (durations, hour buckets) ar
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -184,6 +185,12 @@ class DayKeys:
             pieces.append((hour, hour.strftime(_STORED) if self.sqlite else hour.replace(tzinfo=UTC)))
         return pieces
 
+    def raw(self, column: str) -> str:
+        """`column` for a comparison that no index serves: on SQLite a unary plus takes the DATETIME
+        column's numeric affinity off, so the bound text is not tried as a number at each row (the
+        stored text compares the same)."""
+        return f"+{column}" if self.sqlite else column
+
     def _naive(self, at: Any) -> datetime:
         return datetime.fromisoformat(at) if self.sqlite else at.astimezone(UTC).replace(tzinfo=None)
 
@@ -303,16 +310,26 @@ def _minutes_sql(keys: DayKeys) -> str:
     return "CAST(ROUND(EXTRACT(EPOCH FROM (picked_up_at - checked_in_at)) * 1000000) AS BIGINT)"
 
 
-# The day's pickups and check-ins, whole or between two bounds ({lo} and {hi}: parameter names).
-_PICKED_UP = "status != 'cancelled' AND picked_up_at >= {lo} AND picked_up_at < {hi} AND checked_in_at < :end"
-_CHECKED_IN = "status IN ('on_shelf', 'picked_up', 'returned', 'written_off') AND checked_in_at >= {lo} AND checked_in_at < {hi}"
-_PICKED_IN_DAY = _PICKED_UP.format(lo=":start", hi=":end")
-_CHECKED_IN_DAY = _CHECKED_IN.format(lo=":start", hi=":end")
+# The day's check-ins and pickups, whole or between two bounds (`lo`, `hi`: parameters).
+def _checked_in(lo: str = ":start", hi: str = ":end") -> str:
+    return f"status IN ('on_shelf', 'picked_up', 'returned', 'written_off') AND checked_in_at >= {lo} AND checked_in_at < {hi}"
 
 
-# The day's pickups' times on the shelf, in whole microseconds. Sorted here, not by a window
-# function in SQL: fetching the integers and sorting them costs half of ROW_NUMBER() OVER (ORDER BY).
-_DURATIONS = "SELECT {minutes} FROM parcel WHERE {where}"
+_CHECKED_IN_DAY = _checked_in()
+
+
+def _picked_up(keys: DayKeys, lo: str = ":start", hi: str = ":end") -> str:
+    return (
+        f"status != 'cancelled' AND picked_up_at >= {lo} AND picked_up_at < {hi}"
+        f" AND {keys.raw('checked_in_at')} < :end"
+    )
+
+
+# The day's pickups per clerk, with their times on the shelf in whole microseconds as one text per
+# clerk: fetching a row per pickup cost as much as the rest of the statement, and counting per clerk
+# in a statement of its own read every pickup again. Sorted here, not by a window function in SQL:
+# fetching the integers and sorting them costs half of ROW_NUMBER() OVER (ORDER BY).
+_PICKUPS = "SELECT picked_up_by, COUNT(*), {joined} FROM parcel WHERE {where} GROUP BY 1"
 
 
 @dataclass(frozen=True)
@@ -323,19 +340,30 @@ class Ranked:
     minutes: dict[int, float]
 
 
-def pickup_ranks(session: Session, keys: DayKeys) -> Ranked:
+@dataclass(frozen=True)
+class Pickups:
+    """The day's pickups: their times on the shelf at the ranks read, and how many per clerk id."""
+
+    ranked: Ranked
+    per_clerk: dict[int | None, int]
+
+
+def pickups(session: Session, keys: DayKeys) -> Pickups:
     """Minutes from check-in to pickup of the parcels picked up during the day, at the ranks a median
-    and a 90th percentile need."""
-    sql = _DURATIONS.format(minutes=_minutes_sql(keys), where=_PICKED_IN_DAY)
-    if keys.sqlite:  # plain integers: the driver's cursor, no result row per pickup to wrap
-        cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-        ordered = sorted(n for (n,) in cursor.execute(sql, keys.params).fetchall())
-    else:
-        ordered = sorted(session.execute(text(sql), keys.params).scalars().all())  # all(): one fetchall
+    and a 90th percentile need, and the pickups per clerk."""
+    minutes = _minutes_sql(keys)
+    joined = f"group_concat({minutes})" if keys.sqlite else f"string_agg(CAST({minutes} AS TEXT), ',')"
+    per_clerk: dict[int | None, int] = {}
+    values: list[int] = []
+    for clerk, n, text_ in _rows(session, _PICKUPS.format(joined=joined, where=_picked_up(keys)), keys):
+        per_clerk[clerk] = int(n)
+        values.extend(map(int, text_.split(",")))
+    ordered = sorted(values)
     n = len(ordered)
     # `(9 * n + 9) // 10` is the exact ceiling of 0.9 n; Python's float 0.9 * n may round one above it.
     ranks = {(n + 1) // 2, n // 2, n // 2 + 1, (9 * n + 9) // 10, (9 * n + 9) // 10 + 1}
-    return Ranked(n, {rank: int(ordered[rank - 1]) / 10**6 / 60 for rank in ranks if 1 <= rank <= n})
+    ranked = Ranked(n, {rank: ordered[rank - 1] / 10**6 / 60 for rank in ranks if 1 <= rank <= n})
+    return Pickups(ranked, per_clerk)
 
 
 @dataclass(frozen=True)
@@ -350,31 +378,30 @@ class Moves:
     redelivered: int = 0
 
 
-def moves(session: Session, keys: DayKeys) -> Moves:
+def moves(session: Session, keys: DayKeys, picked_up: dict[int | None, int]) -> Moves:
     """Per clerk and, apart, per hour: nothing reads the two together, and grouping by both sorted
-    every row of the day (most of these statements' cost); each hour is a range of an index instead."""
-    clerks = []
+    every row of the day (most of these statements' cost); each hour is a range of an index instead.
+    The pickups per clerk come with their times on the shelf (`pickups`)."""
+    # The check-ins' redeliveries in the same pass (their waybills are read only when there are some).
+    sql = (
+        "SELECT checked_in_by, COUNT(*), SUM(CASE WHEN redelivery THEN 1 ELSE 0 END)"
+        f" FROM parcel WHERE {_CHECKED_IN_DAY} GROUP BY 1"
+    )
+    checked_in = {}
     redelivered = 0
-    for clerk, where in (("checked_in_by", _CHECKED_IN_DAY), ("picked_up_by", _PICKED_IN_DAY)):
-        # The check-ins' redeliveries in the same pass (their waybills are read only when there are some).
-        again = "SUM(CASE WHEN redelivery THEN 1 ELSE 0 END)" if clerk == "checked_in_by" else "0"
-        counts = {}
-        for cid, n, redeliveries in _rows(
-            session, f"SELECT {clerk}, COUNT(*), {again} FROM parcel WHERE {where} GROUP BY 1", keys
-        ):
-            counts[cid] = int(n)
-            redelivered += int(redeliveries or 0)
-        clerks.append(counts)
+    for cid, n, redeliveries in _rows(session, sql, keys):
+        checked_in[cid] = int(n)
+        redelivered += int(redeliveries or 0)
     return Moves(
-        clerks[0],
-        clerks[1],
-        _per_hour(session, keys, _CHECKED_IN),
-        _per_hour(session, keys, _PICKED_UP),
+        checked_in,
+        picked_up,
+        _per_hour(session, keys, _checked_in),
+        _per_hour(session, keys, partial(_picked_up, keys)),
         redelivered,
     )
 
 
-def _per_hour(session: Session, keys: DayKeys, where: str) -> dict[datetime, int]:
+def _per_hour(session: Session, keys: DayKeys, where: Callable[[str, str], str]) -> dict[datetime, int]:
     """How many rows `where` finds in each UTC hour of the day (index only: one range per hour)."""
     pieces = keys.hours()
     params = {
@@ -383,8 +410,7 @@ def _per_hour(session: Session, keys: DayKeys, where: str) -> dict[datetime, int
         f"h{len(pieces)}": keys.end,
     }
     sql = "\nUNION ALL ".join(
-        f"SELECT {k}, COUNT(*) FROM parcel WHERE {where.format(lo=f':h{k}', hi=f':h{k + 1}')}"
-        for k in range(len(pieces))
+        f"SELECT {k}, COUNT(*) FROM parcel WHERE {where(f':h{k}', f':h{k + 1}')}" for k in range(len(pieces))
     )
     return {pieces[k][0]: int(n) for k, n in session.execute(text(sql), params).all() if n}
 
