@@ -31,10 +31,10 @@ from sqlmodel import Session
 # checked in before the end of the day.
 _TOUCHING = (
     "p.status = 'on_shelf' AND p.checked_in_at < :end",
-    "p.picked_up_at >= :start AND p.checked_in_at < :end AND p.status NOT IN ('on_shelf', 'cancelled')",
-    "p.returned_at >= :start AND p.checked_in_at < :end AND p.status NOT IN ('on_shelf', 'cancelled')"
+    "p.picked_up_at >= :start AND {cin} < :end AND p.status NOT IN ('on_shelf', 'cancelled')",
+    "p.returned_at >= :start AND {cin} < :end AND p.status NOT IN ('on_shelf', 'cancelled')"
     " AND (p.picked_up_at IS NULL OR p.picked_up_at < :start)",
-    "p.written_off_at >= :start AND p.checked_in_at < :end AND p.status NOT IN ('on_shelf', 'cancelled')"
+    "p.written_off_at >= :start AND {cin} < :end AND p.status NOT IN ('on_shelf', 'cancelled')"
     " AND (p.picked_up_at IS NULL OR p.picked_up_at < :start) AND (p.returned_at IS NULL OR p.returned_at < :start)",
 )
 _STATUSES = ("on_shelf", "picked_up", "returned", "written_off")  # any other status is 4
@@ -59,8 +59,8 @@ _IN_EVENTS_AT_START = """(
 @dataclass(frozen=True)
 class _Shape:
     """One parcel row's part in the day as a few small numbers, packed into one integer with its
-    carrier: the scan groups the touching rows by that integer (one sort key, a few hundred groups)
-    and `record_figures` turns each group back into figures. A dozen `COUNT(*) FILTER`s grouped by
+    carrier: the scan hands the touching rows' integers over as one text (`_joined`), and
+    `record_figures` counts them and turns each of the few hundred back into figures. A dozen `COUNT(*) FILTER`s grouped by
     carrier instead compared each row's times some forty times and sorted whole rows: twice the
     instructions on the bench's day."""
 
@@ -105,9 +105,10 @@ class _Shape:
         for expression, values in self.fields():
             key = f"({key}) * {values} + {expression}"
         branches = "\n  UNION ALL ".join(
-            f"SELECT {key} AS k FROM parcel p WHERE {where}" for where in _TOUCHING
+            f"SELECT {key} AS k FROM parcel p WHERE {where.format(cin=self.col('checked_in_at'))}"
+            for where in _TOUCHING
         )
-        return f"SELECT k, COUNT(*) FROM (\n  {branches}\n) t GROUP BY k"
+        return f"SELECT {_joined(self.sqlite, 'k')} FROM (\n  {branches}\n) t"
 
     @property
     def sizes(self) -> list[int]:
@@ -145,15 +146,31 @@ def _inconsistent(status: int, exits: Sequence[int], early: int) -> bool:
 
 
 _KINDS = ("checked_in", "checkin_undone", "picked_up", "pickup_undone", "returned", "written_off")
-# Grouped by one integer, the carrier and the kind's place in _KINDS: a fifth fewer instructions than
-# grouping by the two columns (the sort is most of this statement).
-_KIND_NUMBER = " ".join(f"WHEN '{kind}' THEN {n}" for n, kind in enumerate(_KINDS))
-EVENTS_SQL = f"""
-SELECT p.carrier_id * {len(_KINDS)} + CASE e.kind {_KIND_NUMBER} END AS k, COUNT(*)
+
+
+def _events_sql(sqlite: bool) -> str:
+    """The day's events per kind, in the index's order, with their parcels' carriers as one text."""
+    kinds = ", ".join(f"'{kind}'" for kind in _KINDS)
+    return f"""
+SELECT e.kind, {_joined(sqlite, "p.carrier_id")}
 FROM parcel_event e JOIN parcel p ON p.id = e.parcel_id
-WHERE e.business_day = :day AND e.kind IN ({", ".join(f"'{kind}'" for kind in _KINDS)})
-GROUP BY k
+WHERE e.business_day = :day AND e.kind IN ({kinds})
+GROUP BY e.kind
 """
+
+
+def _joined(sqlite: bool, expression: str) -> str:
+    """Every row's `expression` (an integer) as one comma-separated text, for `_counted`. SQLite
+    groups by sorting every row (a few thousand instructions each); the day's thousands of rows
+    handed over as one text and counted by Python's Counter cost a small part of that, and no more
+    than a row each would to fetch."""
+    return f"group_concat({expression})" if sqlite else f"string_agg(CAST({expression} AS TEXT), ',')"
+
+
+def _counted(joined: str | None) -> dict[int, int]:
+    """How many times each integer is in a `_joined` text."""
+    return {int(value): n for value, n in Counter(joined.split(",")).items()} if joined else {}
+
 
 FLOWS = ("checked_in", "picked_up", "returned", "written_off")
 
@@ -255,9 +272,8 @@ def record_figures(
     events_opening: dict[int, int] = {}
     bad = 0
     sizes = shape.sizes
-    for key, n in session.execute(sql, params).all():
-        cid, (status, checked_in, *exits, early, in_events, band) = _unpack(int(key), sizes)
-        n = int(n)
+    for key, n in _counted(session.execute(sql, params).scalar()).items():
+        cid, (status, checked_in, *exits, early, in_events, band) = _unpack(key, sizes)
         leave = next((when for when in exits if when != NEVER), NEVER)  # the first exit time's
         opening = checked_in == 0 and leave != BEFORE
         line = out.setdefault(cid, dict.fromkeys(("opening", *FLOWS, "closing"), 0))
@@ -280,9 +296,9 @@ def event_figures(session: Session, keys: DayKeys, opening: Mapping[int, int]) -
     """Per carrier id, from the event log: opening (counted in the records' scan: `Records.events_opening`),
     the day's net flows, and closing from those."""
     kinds: dict[int, Counter[str]] = {}
-    for key, n in _rows(session, EVENTS_SQL, keys):
-        cid, kind = divmod(int(key), len(_KINDS))
-        kinds.setdefault(cid, Counter())[_KINDS[kind]] += int(n)
+    for kind, carriers in _rows(session, _events_sql(keys.sqlite), keys):
+        for cid, n in _counted(carriers).items():
+            kinds.setdefault(cid, Counter())[kind] += n
     out: dict[int, dict[str, int]] = {}
     for cid in set(kinds) | set(opening):
         k = kinds.get(cid, Counter())
@@ -352,7 +368,7 @@ def pickups(session: Session, keys: DayKeys) -> Pickups:
     """Minutes from check-in to pickup of the parcels picked up during the day, at the ranks a median
     and a 90th percentile need, and the pickups per clerk."""
     minutes = _minutes_sql(keys)
-    joined = f"group_concat({minutes})" if keys.sqlite else f"string_agg(CAST({minutes} AS TEXT), ',')"
+    joined = _joined(keys.sqlite, minutes)
     per_clerk: dict[int | None, int] = {}
     values: list[int] = []
     for clerk, n, text_ in _rows(session, _PICKUPS.format(joined=joined, where=_picked_up(keys)), keys):
