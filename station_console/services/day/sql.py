@@ -172,6 +172,14 @@ def _counted(joined: str | None) -> dict[int, int]:
     return {int(value): n for value, n in Counter(joined.split(",")).items()} if joined else {}
 
 
+def _per_clerk(count: int, clerks: str | None) -> dict[int | None, int]:
+    """Rows per clerk id from their count and their clerks `_joined` (which leaves NULLs out)."""
+    per_clerk: dict[int | None, int] = dict(_counted(clerks))
+    if count > sum(per_clerk.values()):
+        per_clerk[None] = count - sum(per_clerk.values())
+    return per_clerk
+
+
 FLOWS = ("checked_in", "picked_up", "returned", "written_off")
 
 
@@ -341,11 +349,11 @@ def _picked_up(keys: DayKeys, lo: str = ":start", hi: str = ":end") -> str:
     )
 
 
-# The day's pickups per clerk, with their times on the shelf in whole microseconds as one text per
-# clerk: fetching a row per pickup cost as much as the rest of the statement, and counting per clerk
-# in a statement of its own read every pickup again. Sorted here, not by a window function in SQL:
+# The day's pickups: how many, their clerks and their times on the shelf in whole microseconds, each
+# as one text (`_joined`): fetching a row per pickup cost as much as the rest of the statement, and
+# counting per clerk in a statement of its own read every pickup again. Sorted here, not by a window function in SQL:
 # fetching the integers and sorting them costs half of ROW_NUMBER() OVER (ORDER BY).
-_PICKUPS = "SELECT picked_up_by, COUNT(*), {joined} FROM parcel WHERE {where} GROUP BY 1"
+_PICKUPS = "SELECT COUNT(*), {clerks}, {minutes} FROM parcel WHERE {where}"
 
 
 @dataclass(frozen=True)
@@ -367,19 +375,18 @@ class Pickups:
 def pickups(session: Session, keys: DayKeys) -> Pickups:
     """Minutes from check-in to pickup of the parcels picked up during the day, at the ranks a median
     and a 90th percentile need, and the pickups per clerk."""
-    minutes = _minutes_sql(keys)
-    joined = _joined(keys.sqlite, minutes)
-    per_clerk: dict[int | None, int] = {}
-    values: list[int] = []
-    for clerk, n, text_ in _rows(session, _PICKUPS.format(joined=joined, where=_picked_up(keys)), keys):
-        per_clerk[clerk] = int(n)
-        values.extend(map(int, text_.split(",")))
-    ordered = sorted(values)
+    sql = _PICKUPS.format(
+        clerks=_joined(keys.sqlite, "picked_up_by"),
+        minutes=_joined(keys.sqlite, _minutes_sql(keys)),
+        where=_picked_up(keys),
+    )
+    count, clerks, minutes = _rows(session, sql, keys)[0]
+    ordered = sorted(map(int, minutes.split(","))) if minutes else []
     n = len(ordered)
     # `(9 * n + 9) // 10` is the exact ceiling of 0.9 n; Python's float 0.9 * n may round one above it.
     ranks = {(n + 1) // 2, n // 2, n // 2 + 1, (9 * n + 9) // 10, (9 * n + 9) // 10 + 1}
     ranked = Ranked(n, {rank: ordered[rank - 1] / 10**6 / 60 for rank in ranks if 1 <= rank <= n})
-    return Pickups(ranked, per_clerk)
+    return Pickups(ranked, _per_clerk(int(count), clerks))
 
 
 @dataclass(frozen=True)
@@ -400,20 +407,16 @@ def moves(session: Session, keys: DayKeys, picked_up: dict[int | None, int]) -> 
     The pickups per clerk come with their times on the shelf (`pickups`)."""
     # The check-ins' redeliveries in the same pass (their waybills are read only when there are some).
     sql = (
-        "SELECT checked_in_by, COUNT(*), SUM(CASE WHEN redelivery THEN 1 ELSE 0 END)"
-        f" FROM parcel WHERE {_CHECKED_IN_DAY} GROUP BY 1"
+        f"SELECT COUNT(*), {_joined(keys.sqlite, 'checked_in_by')}, SUM(CASE WHEN redelivery THEN 1 ELSE 0 END)"
+        f" FROM parcel WHERE {_CHECKED_IN_DAY}"
     )
-    checked_in = {}
-    redelivered = 0
-    for cid, n, redeliveries in _rows(session, sql, keys):
-        checked_in[cid] = int(n)
-        redelivered += int(redeliveries or 0)
+    count, clerks, redelivered = _rows(session, sql, keys)[0]
     return Moves(
-        checked_in,
+        _per_clerk(int(count), clerks),
         picked_up,
         _per_hour(session, keys, _checked_in),
         _per_hour(session, keys, partial(_picked_up, keys)),
-        redelivered,
+        int(redelivered or 0),
     )
 
 
