@@ -182,8 +182,7 @@ def _counted(joined: str | None) -> dict[int, int]:
 
 def _per_clerk(count: int, clerks: str | None) -> dict[int | None, int]:
     """Rows per clerk id from their count and their clerks `_joined` (which leaves NULLs out)."""
-    per_clerk: dict[int | None, int] = {}
-    per_clerk.update(_counted(clerks))
+    per_clerk: dict[int | None, int] = {cid: n for cid, n in _counted(clerks).items()}
     if count > sum(per_clerk.values()):
         per_clerk[None] = count - sum(per_clerk.values())
     return per_clerk
