@@ -60,18 +60,16 @@ _IN_EVENTS_AT_START = """(
 class _Shape:
     """One parcel row's part in the day as a few small numbers, packed into one integer with its
     carrier: the scan hands the touching rows' integers over as one text (`_joined`), and
-    `record_figures` counts them and turns each of the few hundred back into figures. A dozen `COUNT(*) FILTER`s grouped by
-    carrier instead compared each row's times some forty times and sorted whole rows: twice the
-    instructions on the bench's day."""
+    `record_figures` counts them and turns each of the few hundred back into figures. A dozen
+    `COUNT(*) FILTER`s grouped by carrier instead compared each row's times some forty times and
+    sorted whole rows: 2.6 times the instructions on the bench's day."""
 
     bands: int  # overdue bands, worst first
     groups: int  # groups of carriers with one overdue policy
     sqlite: bool
 
     def col(self, name: str) -> str:
-        # On SQLite a unary plus takes the DATETIME column's numeric affinity off the comparison, so
-        # the bound text is not tried as a number at each row; the stored text compares the same.
-        return f"+p.{name}" if self.sqlite else f"p.{name}"
+        return f"+p.{name}" if self.sqlite else f"p.{name}"  # as DayKeys.raw: no affinity tried per row
 
     def when(self, name: str) -> str:
         at = self.col(name)
@@ -344,7 +342,10 @@ def _minutes_sql(keys: DayKeys) -> str:
 
 # The day's check-ins and pickups, whole or between two bounds (`lo`, `hi`: parameters).
 def _checked_in(lo: str = ":start", hi: str = ":end") -> str:
-    return f"status IN ('on_shelf', 'picked_up', 'returned', 'written_off') AND checked_in_at >= {lo} AND checked_in_at < {hi}"
+    return (
+        "status IN ('on_shelf', 'picked_up', 'returned', 'written_off')"
+        f" AND checked_in_at >= {lo} AND checked_in_at < {hi}"
+    )
 
 
 _CHECKED_IN_DAY = _checked_in()
@@ -359,8 +360,8 @@ def _picked_up(keys: DayKeys, lo: str = ":start", hi: str = ":end") -> str:
 
 # The day's pickups: how many, their clerks and their times on the shelf in whole microseconds, each
 # as one text (`_joined`): fetching a row per pickup cost as much as the rest of the statement, and
-# counting per clerk in a statement of its own read every pickup again. Sorted here, not by a window function in SQL:
-# fetching the integers and sorting them costs half of ROW_NUMBER() OVER (ORDER BY).
+# counting per clerk in a statement of its own read every pickup again. Sorted here, not by a window
+# function in SQL: fetching the integers and sorting them costs half of ROW_NUMBER() OVER (ORDER BY).
 _PICKUPS = "SELECT COUNT(*), {clerks}, {minutes} FROM parcel WHERE {where}"
 
 
