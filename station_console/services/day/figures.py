@@ -37,8 +37,9 @@ def day_figures(session: Session, station: Station, day: date) -> dict[str, Any]
     figures = rec.to_json()
     figures["station"] = station.settings().station_name
     figures["overdue"] = overdue_at_close(records, carriers)
-    figures["time_to_pickup"] = time_to_pickup(session, keys)
-    moves = sql.moves(session, keys)
+    pickups = sql.pickups(session, keys)
+    figures["time_to_pickup"] = time_to_pickup(pickups.ranked)
+    moves = sql.moves(session, keys, pickups.per_clerk)
     figures["per_clerk"] = per_clerk(session, moves)
     figures["by_hour"] = by_hour(station, moves)
     figures["problems"] = problems(session, day)
@@ -112,8 +113,7 @@ def _median(ranked: sql.Ranked) -> float:
     return (ranked.minutes[n // 2] + ranked.minutes[n // 2 + 1]) / 2
 
 
-def time_to_pickup(session: Session, keys: DayKeys) -> dict[str, Any]:
-    ranked = sql.pickup_ranks(session, keys)
+def time_to_pickup(ranked: sql.Ranked) -> dict[str, Any]:
     if not ranked.count:
         return {"count": 0, "median_minutes": None, "p90_minutes": None}
     return {
@@ -126,7 +126,7 @@ def time_to_pickup(session: Session, keys: DayKeys) -> dict[str, Any]:
 def per_clerk(session: Session, moves: sql.Moves) -> list[dict[str, Any]]:
     counts: dict[int | None, list[int]] = {}
     for slot, counted in enumerate((moves.checked_in, moves.picked_up)):
-        for cid, _hour, n in counted:
+        for cid, n in counted.items():
             counts.setdefault(cid, [0, 0])[slot] += n
     names = {c.id: c.name for c in session.exec(select(Clerk)).all()}
     rows = [
@@ -144,9 +144,9 @@ def by_hour(station: Station, moves: sql.Moves) -> dict[str, list[int]]:
     """Check-ins and pickups per station-local hour (DST-safe: each UTC hour is converted on its own)."""
     zone = station.zone()
     result = {}
-    for kind, rows in (("checked_in", moves.checked_in), ("picked_up", moves.picked_up)):
+    for kind, counted in (("checked_in", moves.checked_in_hours), ("picked_up", moves.picked_up_hours)):
         hours = [0] * 24
-        for _clerk, utc_hour, n in rows:
+        for utc_hour, n in counted.items():
             hours[utc_hour.replace(tzinfo=UTC).astimezone(zone).hour] += n
         result[kind] = hours
     return result

@@ -18,8 +18,8 @@ from station_console.services.sendout.figures import empty as no_sends
 def build_report(station: Station, day: date | None = None, *, with_forecast: bool = True) -> dict[str, Any]:
     """The full report of `day` (default today, station time), in one read transaction."""
     require(station, "view")
-    day = day or station.business_day()
     with station.read() as session:
+        day = day or station.business_day(session=session)
         figures = day_figures(session, station, day)
         info = close.close_info(session, station, day)
         report = dict(figures)

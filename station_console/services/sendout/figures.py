@@ -56,7 +56,7 @@ def _parts(send: Send, start: datetime, end: datetime) -> dict[str, bool]:
 
 def day_sends(session: Session, station: Station, day: date) -> dict[str, Any] | None:
     """The sends section of `day`'s figures; None when the day saw no sends at all."""
-    start, end = day_bounds(station, day)
+    start, end = day_bounds(station, day, session)
     sends = session.exec(
         select(Send).where(
             or_(
