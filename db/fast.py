@@ -184,7 +184,10 @@ class Plain:
         self.engine = engine
         self.dialect = engine.dialect
         self.error: type[Exception] = engine.dialect.loaded_dbapi.Error
-        self.pooled: PoolProxiedConnection = engine.raw_connection()
+        try:
+            self.pooled: PoolProxiedConnection = engine.raw_connection()
+        except self.error as exc:  # a database that cannot be reached is refused like any statement's
+            raise DBAPIError.instance(None, None, exc, self.error, dialect=self.dialect) from exc
         self.dbapi: Any = self.pooled.driver_connection
         self.info: dict[str, Any] = {}
         self.after_commit: list[Callable[[], None]] = []

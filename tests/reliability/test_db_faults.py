@@ -176,3 +176,24 @@ def test_statement_listeners_see_the_checkins_begin_and_every_statement(db_file:
         "UPDATE audit_head SET",
     ]
     station.engine.dispose()
+
+
+def test_a_database_that_cannot_be_reached_refuses_the_checkin_clearly(
+    db_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    station = open_as_li(f"sqlite:///{db_file}")
+    check_in(station, "JT0000000000011", size="S")  # the settings and the detector, read before
+    before = _counts(db_file)
+    station.engine.dispose()
+
+    def unreachable() -> None:
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(station.engine, "raw_connection", unreachable)
+    with pytest.raises(DatabaseUnavailable) as refused:
+        check_in(station, "JT0000000000010", size="S")
+    assert refused.value.code == "database_unavailable"
+    assert "unable to open database file" in refused.value.message("en")
+    monkeypatch.undo()
+    assert _counts(db_file) == before
+    station.engine.dispose()
