@@ -49,7 +49,8 @@ class Checkpointer:
         self._copied_run: bytes | None = None
 
     def nudge(self) -> None:
-        self._wake.set()
+        if not self._wake.is_set():  # set already (the thread has not woken yet): nothing to tell it
+            self._wake.set()
         if self._thread is None:
             with self._lock:
                 if self._thread is None:

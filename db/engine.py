@@ -14,7 +14,7 @@ import stat
 import time
 import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,9 +26,10 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from db.checkpoint import CAP_PAGES, Checkpointer
-from db.fast import run_on_driver
+from db.fast import Plain, run_on_driver
 
 T = TypeVar("T")
+S = TypeVar("S", Session, Plain)
 
 APP_NAME = "station-console"
 # SQLite's own wait for a lock, per statement. Short: the retry loop (`run_in_transaction`) holds the
@@ -159,6 +160,46 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
+def plain_transaction(engine: Engine) -> Iterator[Plain]:
+    """One write transaction without an ORM Session (`db.fast.Plain`), as `write_session` runs one:
+    SQLite's `BEGIN IMMEDIATE` on the driver's cursor (statement listeners see it), a commit that
+    nudges the checkpointer, a rollback on any exception; driver errors come out as SQLAlchemy's."""
+    tx = Plain(engine)
+    try:
+        try:
+            if is_sqlite(engine):
+                tx.run(_BEGIN["IMMEDIATE"])
+            yield tx
+            _commit(tx)
+        except BaseException:
+            _rollback(tx)
+            raise
+    finally:
+        tx.pooled.close()
+    checkpointer = _CHECKPOINTERS.get(engine)
+    if checkpointer is not None:
+        checkpointer.nudge()
+    for then in tx.after_commit:
+        then()
+
+
+def _commit(tx: Plain) -> None:
+    try:
+        tx.dbapi.commit()
+    except tx.error as exc:
+        raise DBAPIError.instance("COMMIT", (), exc, tx.error, dialect=tx.dialect) from exc
+
+
+def _rollback(tx: Plain) -> None:
+    try:
+        tx.dbapi.rollback()
+    except tx.error:
+        # A connection that cannot even roll back (gone, or broken half-way) never goes back to the
+        # pool: the error that brought us here is the one raised.
+        tx.pooled.invalidate()
+
+
+@contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         yield session
@@ -216,13 +257,35 @@ def run_in_transaction(
 ) -> T:
     """Run `work` in one write transaction, again from the start on a lock conflict, for at most
     `wait_s` seconds; `on_busy` is called once, at the first lock conflict (to say "busy, retrying")."""
+    return _retrying(engine, write_session, work, wait_s=wait_s, on_busy=on_busy)
+
+
+def run_in_plain_transaction(
+    engine: Engine,
+    work: Callable[[Plain], T],
+    *,
+    wait_s: float = 5.0,
+    on_busy: Callable[[], None] | None = None,
+) -> T:
+    """`run_in_transaction` for work that is nothing but hot statements (`plain_transaction`)."""
+    return _retrying(engine, plain_transaction, work, wait_s=wait_s, on_busy=on_busy)
+
+
+def _retrying(
+    engine: Engine,
+    transaction: Callable[[Engine], AbstractContextManager[S]],
+    work: Callable[[S], T],
+    *,
+    wait_s: float,
+    on_busy: Callable[[], None] | None,
+) -> T:
     deadline = time.monotonic() + wait_s
     told = False
     attempt = 0
     while True:
         attempt += 1
         try:
-            with write_session(engine) as session:
+            with transaction(engine) as session:
                 return work(session)
         except (DBAPIError, StaleDataError) as exc:
             left = deadline - time.monotonic()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -148,4 +149,64 @@ async def test_the_console_keeps_running_while_the_database_is_locked(db_file: P
     con = sqlite3.connect(db_file)
     assert {r[0] for r in con.execute("SELECT waybill FROM parcel")} == {"JT0000000000006"}
     con.close()
+    station.engine.dispose()
+
+
+def test_a_checkin_waits_out_a_short_lock_says_busy_once_and_lands(db_file: Path) -> None:
+    """The check-in's plain transaction retries as `Station.run` does: from the start, telling once."""
+    station = open_as_li(f"sqlite:///{db_file}", counter="c1")
+    told: list[str] = []
+    station.on_busy = lambda: told.append("busy")
+    holder = sqlite3.connect(db_file, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(0.4, lambda: holder.execute("ROLLBACK"))
+    release.start()
+    try:
+        result = check_in(station, "JT0000000000007", size="S", phone="13812345670")
+    finally:
+        release.join()
+        holder.close()
+    assert told == ["busy"]
+    assert _counts(db_file) == (1, 1, 1, 1)
+    assert result.waybill == "JT0000000000007"
+    station.engine.dispose()
+
+
+def test_statement_listeners_see_the_checkins_begin_and_every_statement(db_file: Path) -> None:
+    station = open_as_li(f"sqlite:///{db_file}")
+    check_in(station, "JT0000000000008", size="S")  # the detector and settings, read once
+    seen: list[list[str]] = []
+    event.listen(station.engine, "before_cursor_execute", lambda *args: seen.append(args[2].split()[:3]))
+    check_in(station, "JT0000000000009", size="S", phone="13812345671")
+    assert seen[0] == ["BEGIN", "IMMEDIATE"]
+    writes = [" ".join(words[:3]) for words in seen if words[0] in ("INSERT", "UPDATE")]
+    assert writes == [
+        "UPDATE layer SET",
+        "INSERT INTO parcel",
+        "INSERT INTO print_job",
+        "INSERT INTO notification",
+        "INSERT INTO parcel_event",
+        "UPDATE audit_head SET",
+    ]
+    station.engine.dispose()
+
+
+def test_a_database_that_cannot_be_reached_refuses_the_checkin_clearly(
+    db_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    station = open_as_li(f"sqlite:///{db_file}")
+    check_in(station, "JT0000000000011", size="S")  # the settings and the detector, read before
+    before = _counts(db_file)
+    station.engine.dispose()
+
+    def unreachable() -> None:
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(station.engine, "raw_connection", unreachable)
+    with pytest.raises(DatabaseUnavailable) as refused:
+        check_in(station, "JT0000000000010", size="S")
+    assert refused.value.code == "database_unavailable"
+    assert "unable to open database file" in refused.value.message("en")
+    monkeypatch.undo()
+    assert _counts(db_file) == before
     station.engine.dispose()

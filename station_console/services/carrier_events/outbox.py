@@ -16,6 +16,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from db import fast
+from db.fast import Tx
 from db.models import CarrierEvent, CarrierEventStatus, Parcel
 from station_console.services.core.station import Station
 from station_console.settings import EventTarget, StationSettings
@@ -52,7 +53,7 @@ class ParcelKeys(Protocol):
 
 
 def queue(
-    session: Session,
+    session: Tx,
     station: Station,
     parcel: ParcelKeys,
     kind: str,

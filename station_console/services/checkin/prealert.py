@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, or_
 from sqlalchemy import select as columns
-from sqlmodel import Session, col
+from sqlmodel import col
 
-from db.fast import Hot
+from db.fast import Hot, Tx
 from db.models import CourierBatch, PreAlert, PreAlertStatus
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
@@ -55,7 +55,7 @@ _LOOKUP = Hot(
 )
 
 
-def expected(session: Session, waybill: str) -> Expected | None:
+def expected(session: Tx, waybill: str) -> Expected | None:
     """The newest open pre-alert of `waybill` (expected, or closed as not received), if any."""
     row = _LOOKUP.first(session, waybill=waybill)
     if row is None:
@@ -86,7 +86,7 @@ def merged_phone(typed: Phone | None, pre: Expected | None) -> Phone | None:
 _BATCH_STATUS = Hot(columns(col(CourierBatch.status)).where(col(CourierBatch.id) == bindparam("id")))
 
 
-def require_open_batch(session: Session, batch_id: int) -> None:
+def require_open_batch(session: Tx, batch_id: int) -> None:
     """A check-in joins a courier's batch only while it is open (one primary-key read)."""
     status = _BATCH_STATUS.scalar(session, id=batch_id)
     if status is None:

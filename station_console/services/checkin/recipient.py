@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as columns
-from sqlmodel import Session, col
+from sqlmodel import col
 
-from db.fast import Hot
+from db.fast import Hot, Tx
 from db.models import Recipient, RecipientPhone
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
@@ -73,7 +73,7 @@ _BY_PHONE = Hot(
 )
 
 
-def by_id(session: Session, recipient_id: int) -> Addressee:
+def by_id(session: Tx, recipient_id: int) -> Addressee:
     row = _ENTRY.first(session, id=recipient_id)
     if row is None:
         raise NotFound(N_("No recipient {ref} in the directory"), code="no_recipient", ref=str(recipient_id))
@@ -92,7 +92,7 @@ def by_id(session: Session, recipient_id: int) -> Addressee:
     )
 
 
-def by_phone(session: Session, full: str) -> Addressee | None:
+def by_phone(session: Tx, full: str) -> Addressee | None:
     """The one active person whose directory has this full number; None when nobody, or several, has."""
     ids = [row[0] for row in _BY_PHONE.rows(session, full=full)]
     return by_id(session, ids[0]) if len(set(ids)) == 1 else None

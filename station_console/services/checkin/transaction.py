@@ -20,7 +20,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db import fast
-from db.fast import Hot
+from db.fast import Hot, Plain, Tx
 from db.models import Carrier, EventKind, Layer, Notification, Parcel, ParcelEvent, ParcelStatus, Shelf, Size
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
@@ -123,7 +123,7 @@ def check_in(
     typed: Phone | None = parse_phone(phone) if phone else None
     forced = detection.error is not None or carrier not in {c.carrier for c in detection.candidates}
 
-    def work(session: Session) -> CheckinResult:
+    def work(session: Plain) -> CheckinResult:
         # The detector's cached row when it has it (a carrier chosen by hand may be one another
         # counter just added: then the table).
         carrier_row = carrier_ref(station, carrier) or _CARRIER.first(session, code=carrier)
@@ -255,7 +255,7 @@ def check_in(
             prealerted=expected is not None,
         )
 
-    return station.run(work)
+    return station.run_plain(work)
 
 
 class _NewParcel(NamedTuple):
@@ -279,7 +279,7 @@ _SAME_WAYBILL = Hot(
 )
 
 
-def _check_duplicate(session: Session, waybill: str) -> bool:
+def _check_duplicate(session: Tx, waybill: str) -> bool:
     """Refuse a waybill already on a shelf; True when it was here before (a re-delivery)."""
     rows = _SAME_WAYBILL.rows(session, waybill=waybill)
     for parcel_id, status, pickup_code in rows:

@@ -13,7 +13,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from db import fast
-from db.fast import Hot
+from db.fast import Hot, Tx
 from db.models import AuditHead, ParcelEvent
 from station_console.services.core.changes import announce
 from station_console.services.core.closed_day import guard_event  # a closed day takes no new events
@@ -91,7 +91,7 @@ _NEW_HEAD = Hot(
 
 
 def record(
-    session: Session,
+    session: Tx,
     station: Station,
     kind: str,
     *,
@@ -139,7 +139,7 @@ def record(
     return event_id
 
 
-def _write(session: Session, values: dict[str, Any], chain: str, prev_hash: str) -> tuple[int, str]:
+def _write(session: Tx, values: dict[str, Any], chain: str, prev_hash: str) -> tuple[int, str]:
     """INSERT the event on `prev_hash`; its id and hash."""
     new_hash = _hash(**values, prev_hash=prev_hash)
     row = {**values, "prev_hash": prev_hash, "hash": new_hash, "chain": chain}

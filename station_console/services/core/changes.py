@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import logging
 
-from sqlalchemy import bindparam, event, func, select
+from sqlalchemy import Engine, bindparam, event, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session
+
+from db.fast import Plain, Tx
 
 CHANNEL = "station_changes"
 
@@ -28,21 +29,30 @@ _NOTIFY = select(
 _PENDING = "core.changes.pending"  # in session.info: payloads waiting for the commit
 
 
-def announce(session: Session, *, kind: str, counter: str, parcel_id: int | None, event_id: int) -> None:
+def announce(session: Tx, *, kind: str, counter: str, parcel_id: int | None, event_id: int) -> None:
     """Announce an event to other consoles once the caller's transaction commits (PostgreSQL only)."""
-    if session.get_bind().dialect.name != "postgresql":
+    engine = session.get_bind()
+    if engine.dialect.name != "postgresql":
         return  # SQLite consoles poll the event table instead
     payload = json.dumps({"kind": kind, "counter": counter, "parcel_id": parcel_id, "event_id": event_id})
-    session.info.setdefault(_PENDING, []).append(payload)
+    pending: list[str] | None = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = []
+        if isinstance(session, Plain):  # a Session sends them from its after_commit event (below)
+            session.after_commit.append(lambda: _notify(session.engine, pending))
+    pending.append(payload)
 
 
 @event.listens_for(OrmSession, "after_commit")
 def _send(session: OrmSession) -> None:
     pending: list[str] | None = session.info.pop(_PENDING, None)
-    if not pending:
-        return
+    if pending:
+        _notify(session.get_bind().engine, pending)
+
+
+def _notify(engine: Engine, pending: list[str]) -> None:
     try:
-        with session.get_bind().engine.connect() as conn:
+        with engine.connect() as conn:
             for payload in pending:
                 conn.execute(_NOTIFY, {"channel": CHANNEL, "payload": payload})
             conn.commit()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
+from db.fast import Tx
 from db.models import DayClose, EventKind, Parcel, SendEvent
 from station_console.errors import Refused
 from station_console.i18n import N_
@@ -56,7 +57,7 @@ def assert_day_open(session: Session, station: Station, day: date) -> None:
 
 
 def guard_event(
-    session: Session,
+    session: Tx,
     station: Station,
     kind: str,
     parcel_id: int | None,
@@ -72,6 +73,9 @@ def guard_event(
     if closed:
         _refuse(day)
     if parcel_id is not None and kind in _UNDO_KINDS:
+        # Undoing runs in an ORM transaction (the parcel as that transaction changed it); only the
+        # check-in runs in a plain one.
+        assert isinstance(session, Session), "an undo in a plain transaction"
         parcel = session.get(Parcel, parcel_id)
         if parcel is not None:
             when = parcel.picked_up_at if kind == EventKind.PICKUP_UNDONE else parcel.checked_in_at

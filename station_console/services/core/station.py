@@ -15,8 +15,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col
 
-from db.engine import read_session, run_in_transaction, write_session
-from db.fast import Hot
+from db.engine import read_session, run_in_plain_transaction, run_in_transaction, write_session
+from db.fast import Hot, Plain, Tx
 from db.models import DayClose
 from db.types import utcnow
 from station_console.services.core.db_errors import lost_race, unavailable
@@ -68,12 +68,12 @@ class Station:
         """The station's calendar date at `at` (default now)."""
         return (at or self.now()).astimezone(self.zone()).date()
 
-    def business_day(self, at: datetime | None = None, *, session: Session | None = None) -> date:
+    def business_day(self, at: datetime | None = None, *, session: Tx | None = None) -> date:
         """The business day `at` (default now) belongs to: its local date, or the next day once that
         date was closed before midnight (work after a close belongs to the next business day)."""
         return self.day_of(at, session=session)[0]
 
-    def day_of(self, at: datetime | None = None, *, session: Session | None = None) -> tuple[date, bool]:
+    def day_of(self, at: datetime | None = None, *, session: Tx | None = None) -> tuple[date, bool]:
         """(the business day of `at`, whether that day is closed now: a write there is refused)."""
         at = at or self.now()
         local = self.local_date(at)
@@ -108,6 +108,14 @@ class Station:
         except StaleDataError as exc:
             raise lost_race() from exc
 
+    def run_plain(self, work: Callable[[Plain], T]) -> T:
+        """`run` for work that is nothing but hot statements (db/fast.py), without an ORM Session:
+        the same transaction, retries and refusals, at a fraction of the Session's cost (the check-in)."""
+        try:
+            return run_in_plain_transaction(self.engine, work, wait_s=self.busy_wait_s, on_busy=self.on_busy)
+        except OperationalError as exc:
+            raise unavailable(exc) from exc
+
 
 # Two consecutive days' closes: on every event's and every check-in's path (the driver's cursor).
 _DAY_CLOSES = Hot(
@@ -119,7 +127,7 @@ _DAY_CLOSES = Hot(
 
 
 def day_closes(
-    station: Station, days: list[date], session: Session | None = None
+    station: Station, days: list[date], session: Tx | None = None
 ) -> dict[date, tuple[datetime | None, bool]]:
     """For each of `days` that has a close row: (when it ended early, if it did; closed now)."""
     span = {"first": min(days), "last": max(days)}

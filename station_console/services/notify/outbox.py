@@ -20,6 +20,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from db import fast
+from db.fast import Tx
 from db.models import Notification, NotificationStatus, Parcel
 from station_console.services.core.station import Station
 
@@ -87,7 +88,7 @@ def queue_checkin(
 
 
 def queue_checkin_row(
-    session: Session,
+    session: Tx,
     station: Station,
     *,
     parcel_id: int,

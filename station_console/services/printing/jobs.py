@@ -26,7 +26,7 @@ from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from db import fast
-from db.fast import Hot
+from db.fast import Hot, Tx
 from db.models import Carrier, EventKind, JobStatus, Parcel, ParcelStatus, PrintJob, ReturnBatch
 from hardware.printers.transports import PrinterError
 from station_console.errors import NotFound, Refused
@@ -94,12 +94,12 @@ def queue_label(
     return _add_job(session, station, "label", parcel_id=parcel.id, printer=printer, held=hold)
 
 
-def queue_label_row(session: Session, station: Station, parcel_id: int, *, hold: bool = False) -> int:
+def queue_label_row(session: Tx, station: Station, parcel_id: int, *, hold: bool = False) -> int:
     """`queue_label` for a parcel written as a plain row (check-in): the job's id, no model object."""
     return fast.insert_row(session, PrintJob, _job_row(station, "label", parcel_id, None, None, hold))
 
 
-def release_held(session: Session, station: Station, *, parcel_id: int | None = None) -> int:
+def release_held(session: Tx, station: Station, *, parcel_id: int | None = None) -> int:
     """Let held labels print now: one parcel's, or (None) every one this counter holds."""
     if parcel_id is not None:
         return int(_RELEASE_PARCEL.count(session, parcel_id=parcel_id))

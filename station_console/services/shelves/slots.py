@@ -29,7 +29,7 @@ from sqlalchemy import Float, and_, bindparam, case, cast, exists, func, literal
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from db.fast import Hot
+from db.fast import Hot, Tx
 from db.models import CodeHold, Layer, Parcel, ParcelStatus, Shelf, Size
 from station_console.errors import Refused
 from station_console.i18n import N_
@@ -241,7 +241,7 @@ def _recipient(
 
 
 def assign(
-    session: Session,
+    session: Tx,
     settings: StationSettings,
     size: str,
     *,
@@ -355,12 +355,12 @@ _MOVE_CURSOR = Hot(
 )
 
 
-def code_is_free(session: Session, code: str, now: datetime) -> bool:
+def code_is_free(session: Tx, code: str, now: datetime) -> bool:
     taken = _CODE_TAKEN.first(session, code=code, now=now)
     return taken is not None and not any(taken)
 
 
-def allocate_code(session: Session, settings: StationSettings, slot: Slot, now: datetime) -> str:
+def allocate_code(session: Tx, settings: StationSettings, slot: Slot, now: datetime) -> str:
     """Next free code on the slot's layer, next-fit from its cursor (the layer row is locked by `claim`)."""
     # The cursor as it is now: `claim` has just locked this row (and read it, when `slot` came from there).
     cursor = slot.code_cursor
