@@ -8,7 +8,7 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
-from station_console.i18n import _
+from station_console.i18n import _, _n
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -102,7 +102,15 @@ def pickup_command(
         )
         return
     for group in found.groups:
-        click.echo(_("Customer {phone}: {n} parcel(s)", phone=group[0].masked_phone or "-", n=len(group)))
+        click.echo(
+            _n(
+                "Customer {phone}: {n} parcel",
+                "Customer {phone}: {n} parcels",
+                len(group),
+                phone=group[0].masked_phone or "-",
+                n=len(group),
+            )
+        )
         for r in group:
             out = "  " + _("out for delivery") if r.out_for_delivery else ""
             click.echo(

@@ -169,7 +169,7 @@ async def test_refund_and_the_courier_handover(app: StationApp, station: Station
         assert "cancelled" in text_of(courier, "#ho-message")
         courier.query_one("#ho-courier", Input).value = "Chen"
         await pilot.press("f10")
-        await until(pilot, lambda: "Handed over 1 parcel(s)" in text_of(courier, "#ho-message"))
+        await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
         assert "NOT collected: SF1234567890124" in text_of(courier, "#ho-message")
         assert [s.status for s in sends(station)] == ["handed_over", "accepted", "cancelled"]
         await pilot.press("escape")

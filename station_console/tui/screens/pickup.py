@@ -22,7 +22,7 @@ from textual.containers import Horizontal
 from textual.widgets import Digits
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.services.core.roles import require_manager
 from station_console.services.pickup import handover
 from station_console.services.pickup.lookup import CHECK_LABELS, Lookup, PickupRow, lookup
@@ -260,7 +260,14 @@ class PickupScreen(PickupHandover):
         self.query_one(ParcelList).show(lk, self.station.zone())
         marks = group_marks(lk)
         self._progress()
-        notes = [_("{n} parcel(s): fetch them in this order and scan each.", n=len(lk.rows))]
+        notes = [
+            _n(
+                "{n} parcel: fetch it and scan it.",
+                "{n} parcels: fetch them in this order and scan each.",
+                len(lk.rows),
+                n=len(lk.rows),
+            )
+        ]
         if len(lk.groups) > 1 and lk.shape not in ("code", "codes"):
             notes.append(_("{n} customers share this number: check who is here.", n=len(lk.groups)))
         for old, new in lk.moved:

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Digits
 
 from station_console.errors import StationError
-from station_console.i18n import _
+from station_console.i18n import _, _n
 from station_console.services.fees.ledger import Settlement, quotes
 from station_console.services.fees.rules import FeeQuote
 from station_console.services.pickup import handover
@@ -172,13 +172,29 @@ class PickupHandover(ServiceCalls, ModeScreen):
         count = len(message.parcel_ids)
         self.last_handover = list(message.parcel_ids)
         self._clear_state()
-        self._say(_("Handed over: {n} parcel(s). Ready for the next customer.", n=count), ok=True)
+        self._say(
+            _n(
+                "Handed over: {n} parcel. Ready for the next customer.",
+                "Handed over: {n} parcels. Ready for the next customer.",
+                count,
+                n=count,
+            ),
+            ok=True,
+        )
         self._refresh_recent()
 
     @on(Undone)
     def _undone(self, message: Undone) -> None:
         self.last_handover = []
-        self._say(_("Back on the shelf: {n} parcel(s).", n=len(message.parcel_ids)), warn=True)
+        self._say(
+            _n(
+                "Back on the shelf: {n} parcel.",
+                "Back on the shelf: {n} parcels.",
+                len(message.parcel_ids),
+                n=len(message.parcel_ids),
+            ),
+            warn=True,
+        )
         self._refresh_recent()
 
     @on(WriteFailed)

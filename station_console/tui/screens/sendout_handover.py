@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Digits, Input, Select
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.services.sendout import handover
 from station_console.services.sendout.quote import kg
 from station_console.tui.scanner_bridge import ScannerBridge
@@ -183,9 +183,12 @@ class HandoverScreen(ServiceCalls, Screen[None]):
 
     def done_closed(self, view: handover.BatchView) -> None:
         missing = view.summary.get("missing", [])
-        text = _(
-            "Handed over {n} parcel(s), {weight} kg, to {carrier}. The manifest is printing.",
-            n=view.summary.get("handed_over", 0),
+        handed = int(view.summary.get("handed_over", 0))
+        text = _n(
+            "Handed over {n} parcel, {weight} kg, to {carrier}. The manifest is printing.",
+            "Handed over {n} parcels, {weight} kg, to {carrier}. The manifest is printing.",
+            handed,
+            n=handed,
             weight=kg(view.summary.get("weight_g", 0)),
             carrier=view.carrier,
         )
