@@ -48,14 +48,10 @@ class _Compiled:
     plan: tuple[tuple[str, str, Callable[[Any], Any] | None, Any], ...]
 
     def arguments(self, params: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
-        values = [
-            (
-                (params[name] if fixed is _NOT_FIXED else params.get(name, fixed))
-                if process is None
-                else process(params[name] if fixed is _NOT_FIXED else params.get(name, fixed))
-            )
-            for name, _sql_name, process, fixed in self.plan
-        ]
+        values = []
+        for name, _sql_name, process, fixed in self.plan:
+            value = params[name] if fixed is _NOT_FIXED else params.get(name, fixed)
+            values.append(value if process is None else process(value))
         if self.positional:
             return values
         return {sql_name: value for (_name, sql_name, _p, _f), value in zip(self.plan, values, strict=True)}
@@ -209,15 +205,7 @@ class Plain:
 
     def run(self, sql: str) -> None:
         """One statement without parameters (BEGIN), as `Hot` runs its own."""
-        cursor = self.dbapi.cursor()
-        try:
-            if self.listened():
-                _before(self.conn, cursor, sql, ())
-            cursor.execute(sql)
-        except self.error as exc:
-            raise DBAPIError.instance(sql, (), exc, self.error, dialect=self.dialect) from exc
-        finally:
-            cursor.close()
+        _run_bare(self.dbapi, sql, self.dialect, self.conn if self.listened() else None)
 
 
 # Where a hot statement runs: an ORM Session's transaction, or a plain one.
@@ -253,14 +241,20 @@ _KEPT = "db.fast.connection"
 
 def run_on_driver(conn: Connection, sql: str) -> None:
     """One statement without parameters on `conn`'s driver connection, as `Hot` runs its own."""
-    dialect = conn.dialect
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    listened = conn if conn.dispatch.before_cursor_execute else None
+    _run_bare(conn.connection.dbapi_connection, sql, conn.dialect, listened)
+
+
+def _run_bare(driver: Any, sql: str, dialect: Dialect, listened: Connection | None) -> None:
+    # `listened`: the Connection statement listeners are told about, when any listens.
+    error = dialect.loaded_dbapi.Error
+    cursor = driver.cursor()
     try:
-        if conn.dispatch.before_cursor_execute:
-            _before(conn, cursor, sql, ())
+        if listened is not None:
+            _before(listened, cursor, sql, ())
         cursor.execute(sql)
-    except dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(sql, (), exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
+    except error as exc:
+        raise DBAPIError.instance(sql, (), exc, error, dialect=dialect) from exc
     finally:
         cursor.close()
 

@@ -124,9 +124,8 @@ def predict(history: dict[date, dict[str, int]], target: date, *, alpha: float =
 def forecast(session: Session, station: Station, target: date) -> Forecast:
     """Tomorrow's (or any day's) estimate, with the backtest error of the last two weeks."""
     first = target - timedelta(days=BACKTEST_DAYS + 7 * WEEKS)
-    last = min(target, station.business_day(session=session)) - timedelta(
-        days=1
-    )  # today is not over: not history yet
+    today = station.business_day(session=session)
+    last = min(target, today) - timedelta(days=1)  # today is not over: not history yet
     history = daily_counts(session, first, last)
     expected = {c: round(v) for c, v in predict(history, target).items() if round(v) > 0}
     errors: list[float] = []
