@@ -24,11 +24,9 @@ async def _open(app: StationApp, pilot, key: str) -> None:  # type: ignore[no-un
 
 async def test_manager_saves_station_settings(app: StationApp, station: Station) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await quiet.press(pilot, "ctrl+s")
         app.screen.query_one("#st-station_name", Input).value = "Campus North"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await quiet.press(pilot, "ctrl+s")  # and until the save's worker is done
     station.forget_settings()
     assert station.settings().station_name == "Campus North"
 
@@ -36,11 +34,9 @@ async def test_manager_saves_station_settings(app: StationApp, station: Station)
 async def test_a_clerk_cannot_change_settings(app: StationApp, station: Station) -> None:
     station.clerk_role = Role.CLERK
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await quiet.press(pilot, "ctrl+s")
         app.screen.query_one("#st-station_name", Input).value = "Hijacked"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await quiet.press(pilot, "ctrl+s")
         status = str(app.screen.query_one("#settings-status", Static).render())
     assert "manager" in status
     station.forget_settings()
