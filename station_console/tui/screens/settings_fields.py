@@ -14,6 +14,8 @@ from typing import Any
 from pydantic import BaseModel
 from textual.widgets import Input, Select, Switch
 
+from station_console.i18n import _
+
 FieldWidget = Input | Select[Any] | Switch
 
 
@@ -66,6 +68,7 @@ def field_widget(model: type[BaseModel], name: str, shown: Any, widget_id: str) 
             [(str(o), o) for o in options],
             value=shown if shown in options else Select.NULL,
             allow_blank=type(None) in typing.get_args(annotation),
+            prompt=_("(not set)"),  # the blank is None: the field's default behaviour
             id=widget_id,
             classes="value",
         )
