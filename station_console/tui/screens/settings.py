@@ -97,8 +97,7 @@ class SettingsScreen(ServiceCalls, ModeScreen):
                 yield Button(_("Save"), id="save", variant="primary")
         yield Static(id="settings-status")
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # ModeScreen's on_mount runs too: Textual calls each class's handler
         self.query_one("#settings-sections", OptionList).highlighted = 0
 
     def _saved(self, prefix: str) -> BaseModel:
