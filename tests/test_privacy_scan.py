@@ -241,7 +241,7 @@ async def test_every_console_mode_screenshot(day: Station) -> None:
     for masked in ("138****5678", "139****4321", "170****5678-8462", "****6789"):
         assert masked in text["parcels"], masked
     assert "Clerk Wang: 4 checked in, 2 picked up" in text["reports"]
-    assert "Station settings (shared by every counter)" in text["settings"]
+    assert "Shared by every counter" in text["settings"] and "station_name" in text["settings"]
     assert "139****4321" in text["settings f12"] and "李四" in text["settings f12"]
     assert "JT1234567890124" in text["pickup lookup 6789"] and "****6789" in text["pickup lookup 6789"]
     assert "YT1234567890123" in text["pickup lookup 8462"]

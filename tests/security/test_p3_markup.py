@@ -15,10 +15,13 @@ import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from console_tour import tour
 from sqlalchemy import text
+from textual.widgets import OptionList
+from tui import quiet
 
 from security.helpers import Run, accept_send, change_settings, make_station
 from station_console.services.checkin.transaction import check_in
@@ -181,6 +184,25 @@ SUB_SCREENS = {
 }
 
 
+def literal_markup(svg: str) -> int:
+    """How many times a screenshot shows the hostile markup's start as text."""
+    return svg.replace("&#91;", "[").replace("&#93;", "]").count(MARKUP[:9])
+
+
+async def every_settings_section(app: StationApp, pilot: Any) -> dict[str, str]:
+    """Settings shows one section at a time: a screenshot of each, walked by Down in the section list."""
+    await pilot.press("escape")  # the tour ends on the audit trail
+    await quiet.press(pilot, "ctrl+s")
+    sections = app.screen.query_one("#settings-sections", OptionList)
+    sections.focus()
+    await quiet.press(pilot, "home")
+    shots = {}
+    for option in range(sections.option_count):
+        shots[f"settings: {app.screen.sections[option].title}"] = app.export_screenshot()  # type: ignore[attr-defined]
+        await quiet.press(pilot, "down")
+    return shots
+
+
 @pytest.mark.timeout(400)
 async def test_hostile_text_in_every_field_opens_every_screen(hostile: Station, tmp_path: Path) -> None:
     app = StationApp(hostile, CounterSettings(counter="test-counter"), database_label="SQLite test")
@@ -188,6 +210,7 @@ async def test_hostile_text_in_every_field_opens_every_screen(hostile: Station, 
         shots = await tour(
             app, pilot, audit_query="Wang", sub_screens=SUB_SCREENS, parcels_search="SF1234567890100"
         )
+        shots.update(await every_settings_section(app, pilot))
         assert app.is_running and app.return_code is None
     bad = [name for name, svg in shots.items() if not no_escapes(svg)]
     assert bad == [], f"escape characters reached the terminal on: {bad}"
@@ -196,6 +219,11 @@ async def test_hostile_text_in_every_field_opens_every_screen(hostile: Station, 
     # The new screens' stored text shows too: the directory, door runs, sends and the handover.
     assert {"settings f12", "shelves ctrl+d", "sendout", "sendout f12", "checkin ctrl+w"} <= shown, shown
     assert {"settings ctrl+o", "checkin f10"} <= shown, shown  # carrier events, courier batches
+    # Settings text shows in its section's fields as text: the station's name; the SMTP host and the
+    # webhook URL. (The header and the clerk show the markup on every screen.)
+    header = literal_markup(shots["settings: Pickup codes"])
+    assert literal_markup(shots["settings: Station"]) == header + 1
+    assert literal_markup(shots["settings: Notifications"]) == header + 2
 
 
 def test_hostile_text_prints_as_text_and_typed_text_is_stored_clean(

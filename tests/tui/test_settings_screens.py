@@ -1,12 +1,15 @@
-"""Settings: the form saves for a manager and refuses a clerk; printers and clerks are managed on screen."""
+"""Settings: the form in sections saves for a manager and refuses a clerk, keeps what was typed in a
+section while another is shown, and names a refused field in its section; printers and clerks are
+managed on screen."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import select
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, OptionList, Select, Static
 
 from db.models import Clerk, PrintJob, Role
 from station_console.services.core.station import Station
@@ -21,11 +24,9 @@ async def _open(app: StationApp, pilot, key: str) -> None:  # type: ignore[no-un
 
 async def test_manager_saves_station_settings(app: StationApp, station: Station) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await quiet.press(pilot, "ctrl+s")
         app.screen.query_one("#st-station_name", Input).value = "Campus North"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await quiet.press(pilot, "ctrl+s")  # and until the save's worker is done
     station.forget_settings()
     assert station.settings().station_name == "Campus North"
 
@@ -33,11 +34,9 @@ async def test_manager_saves_station_settings(app: StationApp, station: Station)
 async def test_a_clerk_cannot_change_settings(app: StationApp, station: Station) -> None:
     station.clerk_role = Role.CLERK
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await quiet.press(pilot, "ctrl+s")
         app.screen.query_one("#st-station_name", Input).value = "Hijacked"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await quiet.press(pilot, "ctrl+s")
         status = str(app.screen.query_one("#settings-status", Static).render())
     assert "manager" in status
     station.forget_settings()
@@ -120,3 +119,82 @@ async def test_other_settings_screens_open(app: StationApp, key: str) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
         await _open(app, pilot, key)
         assert app.screen.__class__.__name__ in {"CarrierEditorScreen", "ScanTestScreen"}
+
+
+def _sections(app: StationApp) -> OptionList:
+    return app.screen.query_one("#settings-sections", OptionList)
+
+
+async def test_sections_open_on_the_first_and_a_value_typed_survives_switching(
+    app: StationApp, station: Station
+) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "ctrl+s")
+        assert app.focused is _sections(app) and _sections(app).highlighted == 0
+        assert app.screen.query("#st-station_name") and not app.screen.query("#st-code_seq_min")
+        await quiet.press(pilot, "tab", "end", *" North")  # Tab goes into the form, to its first field
+        assert app.focused is app.screen.query_one("#st-station_name", Input)
+        await quiet.press(pilot, "shift+tab", "down")  # back to the list, the next section
+        assert app.screen.query("#st-code_seq_min") and not app.screen.query("#st-station_name")
+        await quiet.press(pilot, "enter")  # Enter goes into the form as well
+        assert app.focused is app.screen.query_one("#st-code_template", Input)
+        await quiet.press(pilot, "shift+tab", "up")
+        assert app.screen.query_one("#st-station_name", Input).value == "Parcel Station North"
+        await quiet.press(pilot, "ctrl+s")
+    station.forget_settings()
+    assert station.settings().station_name == "Parcel Station North"
+
+
+async def test_a_bad_value_in_a_hidden_section_is_named_and_shown_and_nothing_is_saved(
+    app: StationApp, station: Station
+) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "ctrl+s", "down", "enter")  # Pickup codes
+        await quiet.press(pilot, "tab", "ctrl+u", *"many")  # the smallest SEQ number
+        await quiet.press(pilot, "shift+tab", "shift+tab", "up", "tab", *"X")  # Station: a name too
+        assert not app.screen.query("#st-code_seq_min")
+        await quiet.press(pilot, "ctrl+s")
+        status = str(app.screen.query_one("#settings-status", Static).render())
+        assert "code_seq_min" in status and "Pickup codes" in status, status
+        assert _sections(app).highlighted == 1
+        assert app.focused is app.screen.query_one("#st-code_seq_min", Input)
+        assert app.focused.value == "many"  # what was typed is still there to mend
+    station.forget_settings()
+    assert station.settings().code_seq_min == 1001
+    assert station.settings().station_name == "Parcel Station"  # nothing of the other sections either
+
+
+async def test_bad_json_and_a_counter_field_are_named_in_their_sections(app: StationApp) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "ctrl+s")
+        screen: Any = app.screen
+        last = len(screen.sections) - 1  # the scanner's timings, on this counter
+        await screen.show_section(last)
+        app.screen.query_one("#ct-wedge_min_length", Input).value = "-"
+        await screen.show_section(0)
+        await screen.action_save()
+        await quiet.settle(pilot)
+        status = str(app.screen.query_one("#settings-status", Static).render())
+        assert "wedge_min_length" in status and "Scanner (wedge)" in status, status
+        assert _sections(app).highlighted == last
+        app.screen.query_one("#ct-wedge_min_length", Input).value = "8"
+        fees = [i for i, s in enumerate(screen.sections) if "storage_fee_rules" in s.station][0]
+        await screen.show_section(fees)
+        app.screen.query_one("#st-storage_fee_rules", Input).value = "[{"
+        await screen.show_section(0)
+        await screen.action_save()
+        await quiet.settle(pilot)
+        status = str(app.screen.query_one("#settings-status", Static).render())
+        assert "storage_fee_rules" in status and "Fees and carrier data" in status, status
+        assert app.focused is app.screen.query_one("#st-storage_fee_rules", Input)
+    assert load_counter_settings().wedge_min_length == 6  # refused, so not saved
+
+
+async def test_a_field_edited_on_another_screen_says_where(app: StationApp) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "ctrl+s")
+        screen: Any = app.screen
+        await screen.show_section([s.key for s in screen.sections].index("counter"))
+        shown = " ".join(str(label.render()) for label in app.screen.query(".elsewhere"))
+        assert "Printers screen (F8)" in shown
+        assert not app.screen.query("#ct-printer") and app.screen.query("#ct-label_font")

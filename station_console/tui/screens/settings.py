@@ -1,31 +1,43 @@
-"""The Settings mode: every documented setting as a form field, and the device and carrier screens.
+"""The Settings mode: every documented setting, in sections, and the device and carrier screens.
 
-The form is built from the pydantic models, so a field added to `StationSettings` or `CounterSettings`
-appears here with its description and no screen change. Saving is a manager action (checked by the
-service, not only here).
+The sections come from `station_console.settings_sections` and the form from the pydantic models, so a
+field added to `StationSettings` or `CounterSettings` appears here with its description and no screen
+change. Only the chosen section's fields are on the screen (the whole form was some 340 widgets); what
+was typed in a section is kept while another is shown, and Ctrl+S saves every section at once. Saving
+is a manager action (checked by the service, not only here).
 """
 
 from __future__ import annotations
 
 import importlib
-import json
-import typing
-from collections.abc import Collection
-from typing import Any, ClassVar
+from collections.abc import Iterator
+from typing import Any, ClassVar, cast
 
 from pydantic import BaseModel, ValidationError
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
-from textual.widgets import Button, Input, Select, Switch
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Button, OptionList
+from textual.widgets.option_list import Option
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.admin.settings import save_station_settings
 from station_console.settings import CounterSettings, StationSettings, save_counter_settings
+from station_console.settings_sections import Section, sections
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.settings_fields import (
+    BadField,
+    FieldWidget,
+    field_widget,
+    form_value,
+    parsed,
+    widget_value,
+)
 from station_console.tui.widgets.form_scroll import FormScroll
 from station_console.tui.widgets.plain import Label, Static
 
@@ -39,53 +51,14 @@ SUBSCREENS = {
     "recipients": ("station_console.tui.screens.recipients", "RecipientsScreen"),
     "carrier_events": ("station_console.tui.screens.carrier_events", "CarrierEventsScreen"),
 }
-SKIP_COUNTER_FIELDS = {"printer", "printers", "scanner"}  # edited on their own screens
-
-
-def field_widget(model: type[BaseModel], name: str, value: Any, prefix: str) -> Input | Select[Any] | Switch:
-    annotation = model.model_fields[name].annotation
-    widget_id = f"{prefix}-{name}"
-    if annotation is bool:
-        return Switch(value=bool(value), id=widget_id)
-    choices = [a for a in typing.get_args(annotation) if a is not type(None)]
-    literal = next((c for c in choices if typing.get_origin(c) is typing.Literal), None)
-    if typing.get_origin(annotation) is typing.Literal or literal is not None:
-        options = typing.get_args(literal if literal is not None else annotation)
-        return Select(
-            [(str(o), o) for o in options],
-            value=value if value in options else Select.NULL,
-            allow_blank=value is None,
-            id=widget_id,
-        )
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
-    return Input(value=text, id=widget_id)
-
-
-def read_fields(
-    screen: ModeScreen,
-    model: type[BaseModel],
-    current: BaseModel,
-    prefix: str,
-    skip: Collection[str] = frozenset(),
-) -> dict[str, Any]:
-    data = current.model_dump()
-    for name, info in model.model_fields.items():
-        if name in skip:
-            continue
-        widget = screen.query_one(f"#{prefix}-{name}")
-        if isinstance(widget, Switch):
-            data[name] = widget.value
-        elif isinstance(widget, Select):
-            data[name] = None if widget.value is Select.NULL else widget.value
-        elif isinstance(widget, Input):
-            text = widget.value.strip()
-            data[name] = json.loads(text) if typing.get_origin(info.annotation) in (dict, list) else text
-    return data
+STATION, COUNTER = "st", "ct"  # widget id prefixes: #st-station_name, #ct-counter
+MODELS: dict[str, type[BaseModel]] = {STATION: StationSettings, COUNTER: CounterSettings}
 
 
 class SettingsScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Settings")
     CSS_PATH = "settings.tcss"
+    AUTO_FOCUS = "#settings-sections"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", N_("Save"), id="settings.save", tooltip=N_("Save")),
         # Function keys: letters would be typed into the focused field.
@@ -106,27 +79,86 @@ class SettingsScreen(ServiceCalls, ModeScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        station = self.station.settings()
-        counter: CounterSettings = getattr(self.app, "counter_settings", CounterSettings())
+        self.sections = sections()
+        self.shown = 0  # the section on screen
+        # What each field's editor held when its section was last shown (widget id -> form value): a
+        # field is read from here, else from the saved settings.
+        self.typed: dict[str, Any] = {}
         yield Static(id="scanner-needs")  # which codes the labels use, so the scanner must read
-        with FormScroll(id="settings-form"):
-            yield Static(_("Station settings (shared by every counter)"), classes="section")
-            values = station.model_dump(mode="json")  # nested models (fee rules, event targets) as JSON
-            for name, info in StationSettings.model_fields.items():
-                with Horizontal(classes="field"):
-                    yield Label(name, classes="name")
-                    yield field_widget(StationSettings, name, values[name], "st")
-                    yield Label(_(info.description or ""), classes="help")
-            yield Static(_("This counter"), classes="section")
-            for name, info in CounterSettings.model_fields.items():
-                if name in SKIP_COUNTER_FIELDS:
-                    continue
-                with Horizontal(classes="field"):
-                    yield Label(name, classes="name")
-                    yield field_widget(CounterSettings, name, getattr(counter, name), "ct")
-                    yield Label(_(info.description or ""), classes="help")
-            yield Button(_("Save"), id="save", variant="primary")
+        with Horizontal(id="settings-body"):
+            yield OptionList(
+                *(Option(Text(_(s.title)), id=s.key) for s in self.sections), id="settings-sections"
+            )
+            with Vertical(id="settings-pane"):
+                form = FormScroll(id="settings-form")
+                form.can_focus = False  # Tab from the section list goes straight to the first field
+                with form:
+                    yield from self._rows(self.sections[0])
+                yield Button(_("Save"), id="save", variant="primary")
         yield Static(id="settings-status")
+
+    def on_mount(self) -> None:  # ModeScreen's on_mount runs too: Textual calls each class's handler
+        self.query_one("#settings-sections", OptionList).highlighted = 0
+
+    def _saved(self, prefix: str) -> BaseModel:
+        if prefix == STATION:
+            return self.station.settings()
+        counter: CounterSettings = getattr(self.app, "counter_settings", CounterSettings())
+        return counter
+
+    def _rows(self, section: Section) -> Iterator[Widget]:
+        yield Static(_(section.title), classes="section")
+        for prefix, names, where in (
+            (STATION, section.station, _("Shared by every counter; kept in the database.")),
+            (COUNTER, section.counter, _("This counter only; kept in its counter.toml.")),
+        ):
+            if not names:
+                continue
+            yield Static(where, classes="where")
+            model = MODELS[prefix]
+            saved = self._saved(prefix).model_dump(mode="json")  # nested models (fee rules) as JSON
+            for name in names:
+                widget_id = f"{prefix}-{name}"
+                if name in section.elsewhere:
+                    editor: Widget = Label(_(section.elsewhere[name]), classes="elsewhere")
+                else:
+                    shown = self.typed.get(widget_id, form_value(model, name, saved[name]))
+                    editor = field_widget(model, name, shown, widget_id)
+                description = model.model_fields[name].description or ""
+                yield Horizontal(
+                    Label(name, classes="name"),
+                    editor,
+                    Label(_(description), classes="help"),
+                    classes="field",
+                )
+
+    def _keep_typed(self) -> None:
+        """Remember what the shown section's editors hold, before they go or the form is saved."""
+        for widget in self.query_one("#settings-form").query(".value"):
+            if widget.id:
+                self.typed[widget.id] = widget_value(cast(FieldWidget, widget))
+
+    @on(OptionList.OptionHighlighted, "#settings-sections")
+    async def _section_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        await self.show_section(event.option_index)
+
+    @on(OptionList.OptionSelected, "#settings-sections")
+    def _section_chosen(self) -> None:
+        self.focus_next(".value")  # Enter goes into the form, as Tab does
+
+    async def show_section(self, index: int) -> None:
+        """Show section `index` in place of the one shown, keeping what was typed in it."""
+        if index == self.shown:
+            return
+        self._keep_typed()
+        form = self.query_one("#settings-form", FormScroll)
+        await form.remove_children()
+        await form.mount_all(list(self._rows(self.sections[index])))
+        self.shown = index
+        form.scroll_home(animate=False)
+        sections_list = self.query_one("#settings-sections", OptionList)
+        if sections_list.highlighted != index:
+            sections_list.highlighted = index
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -144,29 +176,35 @@ class SettingsScreen(ServiceCalls, ModeScreen):
         self.app.call_from_thread(self.query_one("#scanner-needs", Static).update, text)
 
     @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
+    async def _save_pressed(self) -> None:
+        await self.action_save()
 
-    def action_save(self) -> None:
-        status = self.query_one("#settings-status", Static)
+    def _validated(self, prefix: str) -> BaseModel:
+        """The settings as typed, over the saved ones; `BadField` names a field they refuse."""
+        model = MODELS[prefix]
+        data = self._saved(prefix).model_dump()
+        for name in model.model_fields:
+            widget_id = f"{prefix}-{name}"
+            if widget_id in self.typed:
+                data[name] = parsed(model, name, self.typed[widget_id])
         try:
-            station_data = read_fields(self, StationSettings, self.station.settings(), "st")
-            counter: CounterSettings = getattr(self.app, "counter_settings", CounterSettings())
-            counter_data = read_fields(self, CounterSettings, counter, "ct", SKIP_COUNTER_FIELDS)
-            new_station = StationSettings.model_validate(station_data)
-            new_counter = CounterSettings.model_validate(counter_data)
-        except (ValidationError, json.JSONDecodeError) as exc:
-            reason = exc.errors()[0] if isinstance(exc, ValidationError) else {"loc": ("?",), "msg": str(exc)}
-            status.update(
-                _(
-                    "Invalid value for {field}: {reason}",
-                    field=".".join(map(str, reason["loc"])),
-                    reason=reason["msg"],
-                )
-            )
-            status.set_class(True, "error")
-            self.app.bell()
-            return
+            return model.model_validate(data)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(map(str, error["loc"])) or "?"
+            raise BadField(where, error["msg"]) from None
+
+    async def action_save(self) -> None:
+        self._keep_typed()
+        values: dict[str, BaseModel] = {}
+        for prefix in (STATION, COUNTER):
+            try:
+                values[prefix] = self._validated(prefix)
+            except BadField as bad:
+                await self._refuse(prefix, bad)
+                return
+        new_station = cast(StationSettings, values[STATION])
+        new_counter = cast(CounterSettings, values[COUNTER])
         station = self.station
 
         def save() -> None:
@@ -176,6 +214,28 @@ class SettingsScreen(ServiceCalls, ModeScreen):
 
         self._saving = new_counter
         self.call("save", save, exclusive=True)
+
+    async def _refuse(self, prefix: str, bad: BadField) -> None:
+        """Say which field refused its value, in which section, and put the cursor in it."""
+        name = bad.name.split(".")[0]
+        names = [s.station if prefix == STATION else s.counter for s in self.sections]
+        index = next((i for i, fields in enumerate(names) if name in fields), None)
+        status = self.query_one("#settings-status", Static)
+        if index is None:
+            status.update(_("Invalid value for {field}: {reason}", field=bad.name, reason=bad.reason))
+        else:
+            await self.show_section(index)
+            self.query_one(f"#{prefix}-{name}").focus()
+            status.update(
+                _(
+                    "Invalid value for {field} in {section}: {reason}",
+                    field=bad.name,
+                    section=_(self.sections[index].title),
+                    reason=bad.reason,
+                )
+            )
+        status.set_class(True, "error")
+        self.app.bell()
 
     def done_save(self, _result: None) -> None:
         self.app.counter_settings = self._saving  # type: ignore[attr-defined]

@@ -1,0 +1,95 @@
+"""One settings field as a form widget, and back: the editor a field's type asks for, what it holds.
+
+A field's form value is what its widget holds (a Switch's bool, a Select's option or None, an Input's
+text), so Settings can keep what was typed in a section while another is shown, and turn it into the
+model's value only when saving. Lists and mappings (fee rules, event targets) are edited as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+from textual.widgets import Input, Select, Switch
+
+from station_console.i18n import _
+
+FieldWidget = Input | Select[Any] | Switch
+
+
+class BadField(ValueError):
+    """A form value that cannot become its field's value; says which field and why."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(reason)
+        self.name, self.reason = name, reason
+
+
+def _annotation(model: type[BaseModel], name: str) -> Any:
+    return model.model_fields[name].annotation
+
+
+def _literal_options(annotation: Any) -> tuple[Any, ...] | None:
+    """The choices of a `Literal[...]` field (also `Literal[...] | None`); None for any other type."""
+    if typing.get_origin(annotation) is typing.Literal:
+        return typing.get_args(annotation)
+    for arg in typing.get_args(annotation):
+        if typing.get_origin(arg) is typing.Literal:
+            return typing.get_args(arg)
+    return None
+
+
+def _is_json(annotation: Any) -> bool:
+    return typing.get_origin(annotation) in (dict, list)
+
+
+def form_value(model: type[BaseModel], name: str, value: Any) -> Any:
+    """The form value that shows `value` (the field's value as `model_dump(mode="json")` gives it)."""
+    annotation = _annotation(model, name)
+    if annotation is bool:
+        return bool(value)
+    if _literal_options(annotation) is not None:
+        return value
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else str(value)
+
+
+def field_widget(model: type[BaseModel], name: str, shown: Any, widget_id: str) -> FieldWidget:
+    """The editor for field `name`, holding the form value `shown`."""
+    annotation = _annotation(model, name)
+    if annotation is bool:
+        return Switch(value=bool(shown), id=widget_id, classes="value")
+    options = _literal_options(annotation)
+    if options is not None:
+        return Select(
+            [(str(o), o) for o in options],
+            value=shown if shown in options else Select.NULL,
+            allow_blank=type(None) in typing.get_args(annotation),
+            prompt=_("(not set)"),  # the blank is None: the field's default behaviour
+            id=widget_id,
+            classes="value",
+        )
+    return Input(value=shown, id=widget_id, classes="value")
+
+
+def widget_value(widget: FieldWidget) -> Any:
+    """What a field's editor holds now, as a form value."""
+    if isinstance(widget, Select):
+        return None if widget.value is Select.NULL else widget.value
+    return widget.value
+
+
+def parsed(model: type[BaseModel], name: str, shown: Any) -> Any:
+    """The value a form value stands for, for the model to validate; `BadField` if it cannot be one."""
+    if not isinstance(shown, str):
+        return shown
+    text = shown.strip()
+    if not _is_json(_annotation(model, name)):
+        return text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadField(name, str(exc)) from None
