@@ -20,8 +20,8 @@ from db.migrate import upgrade
 from db.models import Clerk, Layer, Parcel, ParcelEvent, Setting, Shelf
 from station_console.services.core.settings import STATION_KEY, load_station_settings
 from station_console.services.core.station import Station
-from station_console.services.shelves.layout import copy_shelf_onto_layers
 from station_console.services.people.clerks import hash_pin
+from station_console.services.shelves.layout import copy_shelf_onto_layers
 
 
 def wb(n: int) -> str:

@@ -44,8 +44,7 @@ _LOOKUP = Hot(
         col(PreAlert.recipient_name),
         col(PreAlert.recipient_type),
         col(PreAlert.size),
-    )
-    .where(
+    ).where(
         col(PreAlert.waybill) == bindparam("waybill"),
         or_(  # not IN (...): that list is expanded at execution, not once
             col(PreAlert.status) == PreAlertStatus.EXPECTED,

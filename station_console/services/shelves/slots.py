@@ -141,7 +141,7 @@ def _claim_best(recipient: str | None, fill_in_order: bool, xl: bool, skip_locke
     overflow: Any = bindparam("overflow")
     # The very expression `ix_layer_pick` is on (written out, not bound: an index on an expression
     # serves only that expression).
-    fill = literal_column(LAYER_FILL)
+    fill: Any = literal_column(LAYER_FILL)
     fits = and_(
         col(Layer.retired_at).is_(None),
         col(Layer.accepts_sizes).contains(bindparam("letter")),  # one of "SMLX"
