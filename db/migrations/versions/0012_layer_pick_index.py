@@ -53,6 +53,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_layer_pick', table_name='layer')
-    with op.batch_alter_table('layer') as batch:
-        batch.drop_column('shelf_walk')
-        batch.drop_column('zone')
+    # ALTER TABLE ... DROP COLUMN, not batch mode's copy of the table: the parcels' foreign keys refuse
+    # the copy's DROP TABLE (SQLite has dropped columns itself since 3.35).
+    op.execute('ALTER TABLE layer DROP COLUMN shelf_walk')
+    op.execute('ALTER TABLE layer DROP COLUMN zone')
