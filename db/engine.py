@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import stat
 import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,6 +29,7 @@ from sqlmodel import Session, create_engine
 
 from db.checkpoint import CAP_PAGES, Checkpointer
 from db.fast import Plain, run_on_driver
+from db.models import enums
 
 T = TypeVar("T")
 S = TypeVar("S", Session, Plain)
@@ -81,8 +84,22 @@ def _private_file(url: str) -> None:
                 os.chmod(file, mode & ~0o077)
 
 
+def _bind_plainly() -> None:
+    """The sqlite3 driver binds int, float, str and bytes as they are, and looks every other value up
+    as something to adapt; for None (a parcel row binds some twenty-five) and a status or kind (a str
+    enum) that lookup misses, raising and swallowing an AttributeError each time, several times the
+    cost of binding a str. Adapters that give back the very value (None) or its text are found at
+    once; what is stored is what was stored before. Process-wide, as sqlite3's adapters are."""
+    # {}.get(None) is None: a C call, no Python frame (typeshed cannot tell its overloads apart).
+    sqlite3.register_adapter(type(None), {}.get)  # type: ignore[arg-type]
+    for kind in vars(enums).values():
+        if isinstance(kind, type) and issubclass(kind, StrEnum) and kind is not StrEnum:
+            sqlite3.register_adapter(kind, str.__str__)  # the member's text, as a plain str
+
+
 def _sqlite_engine(url: str, *, echo: bool) -> Engine:
     memory = url in ("sqlite://", "sqlite:///:memory:")
+    _bind_plainly()
     if not memory:
         _private_file(url)
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}

@@ -42,19 +42,32 @@ class _Compiled:
     results: tuple[Callable[[Any], Any] | None, ...] | None  # each selected column's conversion, if typed
     positional: bool  # qmark drivers take a sequence, named ones a dict
     # Per parameter, in the statement's order (qmark) or any (named): its name in our call, its name in
-    # the SQL (where the dialect escaped it), its type's conversion if it has one, and its value when
-    # the statement fixed it at build time (a literal in its WHERE). Worked out once, at compile time:
-    # this runs for every statement of every check-in.
-    plan: tuple[tuple[str, str, Callable[[Any], Any] | None, Any], ...]
+    # the SQL (where the dialect escaped it), its type's conversion if it has one, its value when the
+    # statement fixed it at build time (a literal in its WHERE), and whether that conversion gives
+    # None for None (then a None skips it: a parcel row's many empty columns). Worked out once, at
+    # compile time: this runs for every statement of every check-in.
+    plan: tuple[tuple[str, str, Callable[[Any], Any] | None, Any, bool], ...]
 
     def arguments(self, params: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
         values = []
-        for name, _sql_name, process, fixed in self.plan:
+        for name, _sql_name, process, fixed, none_is_none in self.plan:
             value = params[name] if fixed is _NOT_FIXED else params.get(name, fixed)
-            values.append(value if process is None else process(value))
+            if process is not None and (value is not None or not none_is_none):
+                value = process(value)
+            values.append(value)
         if self.positional:
             return values
-        return {sql_name: value for (_name, sql_name, _p, _f), value in zip(self.plan, values, strict=True)}
+        return {plan[1]: value for plan, value in zip(self.plan, values, strict=True)}
+
+
+def _none_is_none(process: Callable[[Any], Any] | None) -> bool:
+    # A JSON column turns None into 'null': only conversions that keep None may be skipped for it.
+    if process is None:
+        return True
+    try:
+        return process(None) is None
+    except Exception:  # a conversion that refuses None: always call it
+        return False
 
 
 class Hot:
@@ -98,7 +111,13 @@ class Hot:
                 results=results,
                 positional=positional,
                 plan=tuple(
-                    (name, escaped.get(name, name), processors.get(name), fixed.get(name, _NOT_FIXED))
+                    (
+                        name,
+                        escaped.get(name, name),
+                        processors.get(name),
+                        fixed.get(name, _NOT_FIXED),
+                        _none_is_none(processors.get(name)),
+                    )
                     for name in order
                 ),
             )

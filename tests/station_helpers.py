@@ -21,6 +21,7 @@ from db.models import Clerk, Layer, Parcel, ParcelEvent, Setting, Shelf
 from station_console.services.core.settings import STATION_KEY, load_station_settings
 from station_console.services.core.station import Station
 from station_console.services.people.clerks import hash_pin
+from station_console.services.shelves.layout import copy_shelf_onto_layers
 
 
 def wb(n: int) -> str:
@@ -62,6 +63,8 @@ def set_walk(station: Station, shelf_label: str, walk_order: int) -> None:
         shelf = session.exec(select(Shelf).where(Shelf.label == shelf_label)).one()
         shelf.walk_order = walk_order
         session.add(shelf)
+        session.flush()
+        copy_shelf_onto_layers(session, shelf)
 
     station.run(work)
 

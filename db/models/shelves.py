@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from db.types import UTCDateTime
@@ -26,10 +26,30 @@ class LayerBase(SQLModel):
     walk_order: int = 0
 
 
+# How full a layer is, as the shelf policy orders layers: the pick index is on this very expression,
+# so the pick walks that index from its least filled layer instead of sorting every layer.
+LAYER_FILL = "CAST(used_units AS FLOAT) / NULLIF(capacity_units, 0)"
+_ACTIVE = text("retired_at IS NULL")
+
+
 class Layer(LayerBase, table=True):
-    __table_args__ = (UniqueConstraint("shelf_id", "label", name="uq_layer_shelf_label"),)
+    __table_args__ = (
+        UniqueConstraint("shelf_id", "label", name="uq_layer_shelf_label"),
+        Index(
+            "ix_layer_pick",
+            text(f"({LAYER_FILL})"),
+            "shelf_walk",
+            "walk_order",
+            sqlite_where=_ACTIVE,
+            postgresql_where=_ACTIVE,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
+    # The shelf's zone and walking order, copied so that the check-in's pick reads this table alone
+    # (no join, and an index that serves its order); the shelf services keep them in step.
+    zone: str = Field(max_length=16)
+    shelf_walk: int
     # Kept in step with the parcels on the layer inside each check-in/pickup transaction, so shelf
     # assignment never aggregates; `station db verify` recomputes them.
     used_units: int = 0

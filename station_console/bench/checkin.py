@@ -30,6 +30,7 @@ from textual import events
 from textual.keys import _character_to_key
 
 from db.checkpoint import CAP_PAGES
+from db.models.shelves import LAYER_FILL
 from station_console.bench.dataset import act_as_bench_clerk
 from station_console.services.admin.setup import open_station
 from station_console.services.checkin.transaction import check_in
@@ -209,15 +210,18 @@ def floor_same_writes(sqlite_path: str, samples: int) -> list[float]:
 def _same_writes(sqlite_path: str) -> Iterator[float]:
     """Seconds per raw sqlite3 transaction doing what one check-in does, statement for statement.
 
-    The same reads (duplicate, pre-alert, the recipient's parcels, code check, closed days) and writes (the
-    layer's pick and claim with its cursor, parcel, label job, message, event, chain head) on the bench
-    database, with the station's PRAGMAs: the floor of the check-in itself, not of a single row.
+    The same reads (duplicate, pre-alert, code check, closed days) and writes (the layer's pick, the
+    recipient's layers first, and claim with its cursor, parcel, label job, message, event, chain head)
+    on the bench database, with the station's PRAGMAs: the floor of the check-in itself, not of a
+    single row.
     """
     conn = sqlite3.connect(sqlite_path, isolation_level=None)
     try:
         _station_pragmas(conn)
         carrier_id = conn.execute("SELECT id FROM carrier ORDER BY id LIMIT 1").fetchone()[0]
         layer_id = conn.execute("SELECT id FROM layer ORDER BY used_units LIMIT 1").fetchone()[0]
+        fits = "retired_at IS NULL AND accepts_sizes LIKE '%M%' AND capacity_units - used_units >= 2"
+        order = f"{LAYER_FILL}, shelf_walk, walk_order"
         clock = time.perf_counter
         now = "2026-11-25 10:00:00.000000"
         for i in itertools.count():
@@ -230,25 +234,24 @@ def _same_writes(sqlite_path: str) -> Iterator[float]:
             ).fetchall()
             conn.execute(
                 "SELECT id, status, phone_tail, masked_phone, phone_full, recipient_name, recipient_type, "
-                "size FROM prealert WHERE waybill = ? AND (status = 'expected' OR status = 'not_received') "
-                "ORDER BY id DESC LIMIT 1",
+                "size FROM prealert WHERE waybill = ? AND (status = 'expected' OR status = 'not_received')",
                 (waybill,),
-            ).fetchone()
-            # Whether the recipient has parcels on the shelves (they have not: the plain pick follows).
+            ).fetchall()
+            # The layer claim: the policy's pick as the first of the recipient's layers (they have none
+            # on the shelves), the least filled outside the overflow zone (an index walk of
+            # ix_layer_pick) and the overflow zone's, the claim (of no units: the layers stay as they
+            # are) and the cursor in one UPDATE.
             conn.execute(
-                "SELECT EXISTS (SELECT * FROM parcel WHERE phone_full = ? AND phone_tail = ? "
-                "AND status = 'on_shelf')",
+                f"UPDATE layer SET used_units = used_units + 0, parcel_count = parcel_count + 0, "
+                f"code_cursor = code_cursor WHERE id = COALESCE((SELECT layer.id FROM layer JOIN "
+                f"(SELECT layer_id, count(*) AS n FROM parcel WHERE phone_full = ? AND phone_tail = ? "
+                f"AND status = 'on_shelf' GROUP BY layer_id) AS mine ON mine.layer_id = layer.id WHERE {fits} "
+                f"AND zone != 'overflow' ORDER BY mine.n DESC, {order} LIMIT 1), "
+                f"(SELECT id FROM layer WHERE {fits} AND zone != 'overflow' ORDER BY {order} LIMIT 1), "
+                f"(SELECT id FROM layer WHERE {fits} AND zone = 'overflow' ORDER BY {order} LIMIT 1)) "
+                "AND used_units + 0 <= capacity_units RETURNING id, shelf_id, "
+                "(SELECT label FROM shelf WHERE shelf.id = layer.shelf_id), label, zone, code_cursor",
                 ("13800005678", "5678"),
-            ).fetchone()
-            # The layer claim: the policy's pick as a subquery, the claim and the cursor in one UPDATE.
-            conn.execute(
-                "UPDATE layer SET used_units = used_units + 0, parcel_count = parcel_count + 0, "
-                "code_cursor = code_cursor WHERE id = (SELECT layer.id FROM layer JOIN shelf ON shelf.id = "
-                "layer.shelf_id WHERE layer.retired_at IS NULL AND shelf.retired_at IS NULL AND layer.id = ? "
-                "ORDER BY CASE WHEN shelf.zone = 'overflow' THEN 1 ELSE 0 END, "
-                "CAST(layer.used_units AS REAL) / layer.capacity_units, shelf.walk_order, layer.walk_order "
-                "LIMIT 1) AND used_units + 0 <= capacity_units RETURNING id, shelf_id, label, code_cursor",
-                (layer_id,),
             ).fetchone()
             conn.execute(
                 "SELECT EXISTS (SELECT * FROM parcel WHERE pickup_code = ? AND status = 'on_shelf'), "

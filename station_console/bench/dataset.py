@@ -161,8 +161,8 @@ def _schema(path: Path) -> None:
                     walk += 1
                     raw.execute(
                         "INSERT INTO layer (shelf_id, label, capacity_units, accepts_sizes, walk_order, used_units,"
-                        " parcel_count, code_cursor) VALUES (?, ?, ?, 'SML', ?, 0, 0, 0)",
-                        (n, str(label), CAPACITY, walk),
+                        " parcel_count, code_cursor, zone, shelf_walk) VALUES (?, ?, ?, 'SML', ?, 0, 0, 0, 'main', ?)",
+                        (n, str(label), CAPACITY, walk, n),
                     )
             raw.execute(
                 "INSERT INTO shelf (id, label, zone, walk_order) VALUES (?, 'F', 'floor', ?)",
@@ -172,11 +172,14 @@ def _schema(path: Path) -> None:
                 "INSERT INTO shelf (id, label, zone, walk_order) VALUES (?, 'OV', 'overflow', ?)",
                 (SHELVES + 2, 100),
             )
-            for shelf, accepts in ((SHELVES + 1, "LX"), (SHELVES + 2, "SMLX")):
+            for shelf, accepts, zone, shelf_walk in (
+                (SHELVES + 1, "LX", "floor", 99),
+                (SHELVES + 2, "SMLX", "overflow", 100),
+            ):
                 raw.execute(
                     "INSERT INTO layer (shelf_id, label, capacity_units, accepts_sizes, walk_order, used_units,"
-                    " parcel_count, code_cursor) VALUES (?, '1', 60, ?, ?, 0, 0, 0)",
-                    (shelf, accepts, shelf * 10),
+                    " parcel_count, code_cursor, zone, shelf_walk) VALUES (?, '1', 60, ?, ?, 0, 0, 0, ?, ?)",
+                    (shelf, accepts, shelf * 10, zone, shelf_walk),
                 )
         init_station(Station(engine=engine, counter="bench"), timezone=ZONE)
     finally:

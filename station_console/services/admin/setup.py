@@ -212,6 +212,8 @@ def _seed_layout(session: Session) -> dict[str, int]:
                     capacity_units=spec["capacity_units"],
                     accepts_sizes=spec["accepts_sizes"],
                     walk_order=walk,
+                    zone=shelf.zone,
+                    shelf_walk=shelf.walk_order,
                 )
             )
             layers += 1

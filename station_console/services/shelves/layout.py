@@ -12,6 +12,7 @@ import io
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from db.models import EventKind, Layer, Parcel, ParcelStatus, Shelf, Zone
@@ -218,6 +219,8 @@ def _add_shelf(
                 capacity_units=capacity_units,
                 accepts_sizes=letters or "SML",
                 walk_order=layer_walk + n,
+                zone=shelf.zone,
+                shelf_walk=shelf.walk_order,
             )
         )
     audit.record(
@@ -256,6 +259,8 @@ def edit_shelf(
         if note is not None:
             changed["note"] = shelf.note = note or None
         session.add(shelf)
+        if zone is not None or walk_order is not None:
+            copy_shelf_onto_layers(session, shelf)
         audit.record(
             session,
             station,
@@ -264,6 +269,18 @@ def edit_shelf(
         )
 
     station.run(work)
+
+
+def copy_shelf_onto_layers(session: Session, shelf: Shelf) -> None:
+    """Every layer of `shelf` carries its zone and walking order (the check-in's pick reads layers
+    alone); whatever changes either calls this in the same transaction."""
+    session.execute(
+        update(Layer)
+        .where(col(Layer.shelf_id) == shelf.id)
+        .values(zone=shelf.zone, shelf_walk=shelf.walk_order)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire_all()  # a layer already loaded reads its new copy, not the old one
 
 
 def add_layer(
@@ -297,6 +314,8 @@ def add_layer(
             capacity_units=capacity_units,
             accepts_sizes=letters or "SML",
             walk_order=walk,
+            zone=shelf.zone,
+            shelf_walk=shelf.walk_order,
         )
         session.add(layer)
         session.flush()

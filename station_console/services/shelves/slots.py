@@ -25,12 +25,13 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Float, and_, bindparam, case, cast, exists, func, literal_column, or_, update
+from sqlalchemy import and_, bindparam, case, exists, func, literal_column, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from db.fast import Hot, Tx
 from db.models import CodeHold, Layer, Parcel, ParcelStatus, Shelf, Size
+from db.models.shelves import LAYER_FILL
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.settings import StationSettings
@@ -127,52 +128,58 @@ def _recipient_condition(kind: str) -> Any:
 def _claim_best(recipient: str | None, fill_in_order: bool, xl: bool, skip_locked: bool) -> Hot:
     """One UPDATE that picks the layer the policy wants and claims its units, returning the slot.
 
-    The pick is a subquery in the policy's order: the recipient's layers (most of their parcels
-    first), then the others by fill (or walking order), the overflow zone last by fill; ties by walking
-    order. The claim re-checks the capacity on the row it updates, so a counter that lost a race gets
-    no row and picks again. With `skip_locked` (PostgreSQL) a layer another counter is claiming right
-    now is passed over rather than waited for.
+    The pick reads the layer table alone (each layer carries its shelf's zone and walking order) as
+    the first of up to three picks that finds one: the recipient's layers outside the overflow zone
+    (most of their parcels first), then the other layers outside it by fill (or walking order), then
+    the overflow zone by fill; ties by walking order. The picks by fill walk `ix_layer_pick`, so the
+    usual pick reads one or two index entries instead of sorting every layer. The claim re-checks the
+    capacity on the row it updates, so a counter that lost a race gets no row and picks again. With
+    `skip_locked` (PostgreSQL) a layer another counter is claiming right now is passed over rather
+    than waited for.
     """
     units: Any = bindparam("units")
-    overflow = col(Shelf.zone) == bindparam("overflow")
-    fill = cast(col(Layer.used_units), Float) / func.nullif(col(Layer.capacity_units), 0)
+    overflow: Any = bindparam("overflow")
+    # The very expression `ix_layer_pick` is on (written out, not bound: an index on an expression
+    # serves only that expression).
+    fill: Any = literal_column(LAYER_FILL)
     fits = and_(
         col(Layer.retired_at).is_(None),
-        col(Shelf.retired_at).is_(None),
         col(Layer.accepts_sizes).contains(bindparam("letter")),  # one of "SMLX"
         col(Layer.capacity_units) - col(Layer.used_units) >= units,
     )
     if xl:
-        fits = and_(fits, col(Shelf.zone).in_([bindparam("xl_zone"), bindparam("overflow")]))
-    pick = sa_select(col(Layer.id)).join(Shelf, col(Shelf.id) == Layer.shelf_id)
-    order: list[Any] = []
-    if recipient is None:
-        order.append(case((overflow, 1), else_=0))
-    else:
+        fits = and_(fits, col(Layer.zone).in_([bindparam("xl_zone"), overflow]))
+    walk = (col(Layer.shelf_walk), col(Layer.walk_order))
+    by_fill = (fill, *walk)
+
+    def first(query: Any, where: Any, order: Sequence[Any]) -> Any:
+        pick = query.where(fits, where).order_by(*order).limit(1)
+        if skip_locked:
+            pick = pick.with_for_update(of=Layer, skip_locked=True)
+        return pick.scalar_subquery()
+
+    layers = sa_select(col(Layer.id))
+    picks = []
+    if recipient is not None:
         mine = (
             sa_select(col(Parcel.layer_id).label("layer_id"), func.count().label("n"))
-            .where(_recipient_condition(recipient), col(Parcel.status) == ParcelStatus.ON_SHELF)
+            .where(_recipient_condition(recipient), col(Parcel.status) == _ON_SHELF)
             .group_by(col(Parcel.layer_id))
             .subquery()
         )
-        pick = pick.outerjoin(mine, mine.c.layer_id == Layer.id)
-        order += [
-            case((overflow, 2), (mine.c.n.is_not(None), 0), else_=1),
-            case((overflow, 0), else_=-mine.c.n),
-        ]
-    order.append(case((overflow, fill), else_=0) if fill_in_order else fill)
-    order += [col(Shelf.walk_order), col(Layer.walk_order)]
-    pick = pick.where(fits).order_by(*order).limit(1)
-    if skip_locked:
-        pick = pick.with_for_update(of=Layer, skip_locked=True)  # type: ignore[arg-type]
-
-    def of_shelf(column: Any) -> Any:
-        return sa_select(column).where(col(Shelf.id) == Layer.shelf_id).scalar_subquery()
+        theirs = layers.join(mine, mine.c.layer_id == Layer.id)
+        picks.append(
+            first(
+                theirs, col(Layer.zone) != overflow, (mine.c.n.desc(), *(walk if fill_in_order else by_fill))
+            )
+        )
+    picks.append(first(layers, col(Layer.zone) != overflow, walk if fill_in_order else by_fill))
+    picks.append(first(layers, col(Layer.zone) == overflow, by_fill))
 
     return Hot(
         update(Layer)
         .where(
-            col(Layer.id) == pick.scalar_subquery(),
+            col(Layer.id) == func.coalesce(*picks),
             col(Layer.used_units) + units <= col(Layer.capacity_units),
         )
         .values(
@@ -183,24 +190,16 @@ def _claim_best(recipient: str | None, fill_in_order: bool, xl: bool, skip_locke
         .returning(
             col(Layer.id),
             col(Layer.shelf_id),
-            of_shelf(col(Shelf.label)),
+            sa_select(col(Shelf.label)).where(col(Shelf.id) == Layer.shelf_id).scalar_subquery(),
             col(Layer.label),
-            of_shelf(col(Shelf.zone)),
+            col(Layer.zone),
             col(Layer.accepts_sizes),
             col(Layer.capacity_units),
             col(Layer.used_units),
-            of_shelf(col(Shelf.walk_order)),
+            col(Layer.shelf_walk),
             col(Layer.walk_order),
             col(Layer.code_cursor),
         )
-    )
-
-
-@cache
-def _has_parcels(recipient: str) -> Hot:
-    """Whether the recipient has a parcel on the shelves (one probe of their index)."""
-    return Hot(
-        sa_select(exists().where(and_(_recipient_condition(recipient), col(Parcel.status) == _ON_SHELF)))
     )
 
 
@@ -252,11 +251,7 @@ def assign(
 ) -> Slot:
     """Choose and claim a slot for one parcel in one statement, or refuse with the reason."""
     recipient, params = _recipient(phone_full, masked_phone, phone_tail, recipient_id)
-    if not settings.group_recipient or (
-        recipient is not None and not _has_parcels(recipient).scalar(session, **params)
-    ):
-        # No parcels of theirs on the shelves (the usual case): the plain pick, without the join
-        # that groups their parcels by layer (several times its cost).
+    if not settings.group_recipient:
         recipient, params = None, {}
     params.update(
         low=settings.code_seq_min,
