@@ -6,6 +6,7 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events, on
 from textual._context import NoActiveAppError
 from textual.app import ComposeResult, ScreenStackError
 from textual.screen import Screen
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
 
 class ModeScreen(Screen[None]):
     MODE_TITLE: ClassVar[str] = ""
+    _styled_as_shown = False  # mounted and not suspended since: its styles are those of the moment
+
+    def on_screen_suspend(self) -> None:
+        self._styled_as_shown = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,6 +62,15 @@ class ModeScreen(Screen[None]):
         # whole screen again when the clerk first comes back to it.
         app: Any = self.app
         self._css_update_count = app._css_update_count
+        self._styled_as_shown = True
+
+    @on(events.ScreenResume)
+    def _styles_still_current(self, event: events.ScreenResume) -> None:
+        """Textual restyles the whole screen as it resumes, for what changed while it was away (its
+        handler comes after this one); a mode opened for the first time is resumed twice right after
+        it mounted, styled as it is."""
+        if self._styled_as_shown:
+            event.refresh_styles = False
 
     def on_screen_resume(self) -> None:
         # Device states may have changed while another mode or a dialog was on top.
