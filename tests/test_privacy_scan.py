@@ -219,34 +219,65 @@ def screen_text(svg: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
-async def test_every_console_mode_screenshot(day: Station) -> None:
+# What each screenshot must show (a blank screen would pass the leak check), and the walks through the
+# console (tests/console_tour.py) that take them between them: one console each, so that the two xdist
+# workers share the walk instead of one of them taking every screenshot in a row.
+SHOWS: dict[str, list[str]] = {
+    "checkin": ["Ready: scan a parcel."],
+    "pickup": WAYBILLS[:2],  # this shift's pickups
+    "sendout": ["Ready: ask for the sender's phone.", "Sends at this counter"],
+    "shelves": ["2 parcels on 44 layers"],
+    "parcels": [*WAYBILLS, "138****5678", "139****4321", "170****5678-8462", "****6789"],
+    "reports": ["Clerk Wang: 4 checked in, 2 picked up"],
+    "settings": ["Shared by every counter", "station_name"],
+    "settings f12": ["139****4321", "李四"],  # the recipient directory
+    # phone-tail lookups list the recipients' masked phones
+    "pickup lookup 6789": ["JT1234567890124", "****6789"],
+    "pickup lookup 8462": ["YT1234567890123", "170****5678-8462"],
+    "audit trail": ["2 events of SF1234567890123", "138****5678"],
+}
+SCREENSHOT_WALKS: dict[str, dict[str, Any]] = {
+    "checkin, pickup, send-out, lookups": {
+        "modes": {"checkin", "pickup", "sendout"},
+        "tails": ("6789", "8462"),
+    },
+    "shelves, parcels, reports, audit trail": {
+        "modes": {"shelves", "parcels", "reports"},
+        "audit_query": "SF1234567890123",
+    },
+    "settings, recipients": {"modes": {"settings"}, "sub_screens": {"settings": ["f12"]}},
+}
+
+
+def shot_names(walk: dict[str, Any]) -> set[str]:
+    """The screenshots the tour takes on `walk`."""
+    subs = walk.get("sub_screens", {})
+    names = {*walk["modes"], *(f"{mode} {sub}" for mode in walk["modes"] for sub in subs.get(mode, []))}
+    names |= {f"pickup lookup {tail}" for tail in walk.get("tails", ())}
+    return names | ({"audit trail"} if walk.get("audit_query") else set())
+
+
+def test_the_screenshot_walks_visit_every_mode() -> None:
+    from console_tour import MODES
+
+    modes = [mode for walk in SCREENSHOT_WALKS.values() for mode in walk["modes"]]
+    assert sorted(modes) == sorted(mode for _key, mode in MODES)
+    assert set().union(*map(shot_names, SCREENSHOT_WALKS.values())) == set(SHOWS)
+
+
+@pytest.mark.parametrize("walk", list(SCREENSHOT_WALKS.values()), ids=list(SCREENSHOT_WALKS))
+async def test_every_console_mode_screenshot(day: Station, walk: dict[str, Any]) -> None:
     from station_console.settings import CounterSettings
     from station_console.tui.app import StationApp
 
     app = StationApp(day, CounterSettings(counter="test-counter"), database_label="SQLite test")
     async with app.run_test(size=(160, 48)) as pilot:
-        shots = await tour(
-            app,
-            pilot,
-            audit_query="SF1234567890123",
-            tails=("6789", "8462"),  # phone-tail lookups list the recipients' masked phones
-            sub_screens={"settings": ["f12"]},  # the recipient directory
-        )
+        shots = await tour(app, pilot, **{"audit_query": None, "tails": (), **walk})
+    assert set(shots) == shot_names(walk)
     text = {name: screen_text(svg) for name, svg in shots.items()}
-    # Each screen shows its rows (a blank screen would pass the leak check below).
-    assert "Ready: scan a parcel." in text["checkin"]
-    assert all(w in text["pickup"] for w in WAYBILLS[:2])  # this shift's pickups
-    assert "2 parcels on 44 layers" in text["shelves"]
-    assert all(w in text["parcels"] for w in WAYBILLS)
-    for masked in ("138****5678", "139****4321", "170****5678-8462", "****6789"):
-        assert masked in text["parcels"], masked
-    assert "Clerk Wang: 4 checked in, 2 picked up" in text["reports"]
-    assert "Shared by every counter" in text["settings"] and "station_name" in text["settings"]
-    assert "139****4321" in text["settings f12"] and "李四" in text["settings f12"]
-    assert "JT1234567890124" in text["pickup lookup 6789"] and "****6789" in text["pickup lookup 6789"]
-    assert "YT1234567890123" in text["pickup lookup 8462"]
-    assert "170****5678-8462" in text["pickup lookup 8462"]
-    assert "2 events of SF1234567890123" in text["audit trail"] and "138****5678" in text["audit trail"]
+    for name in text:
+        missing = [shown for shown in SHOWS[name] if shown not in text[name]]
+        assert missing == [], (name, missing)
     found: dict[str, Any] = {name: leaks(svg) for name, svg in shots.items() if leaks(svg)}
     assert found == {}
 

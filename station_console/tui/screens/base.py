@@ -6,7 +6,9 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.app import ComposeResult
+from textual import events, on
+from textual._context import NoActiveAppError
+from textual.app import ComposeResult, ScreenStackError
 from textual.screen import Screen
 
 from station_console.i18n import _
@@ -20,6 +22,25 @@ if TYPE_CHECKING:
 
 class ModeScreen(Screen[None]):
     MODE_TITLE: ClassVar[str] = ""
+    _styled_as_shown = False  # mounted and not suspended since: its styles are those of the moment
+
+    def on_screen_suspend(self) -> None:
+        self._styled_as_shown = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Textual counts a new screen as out of date with the app's styles, so the first time a mode
+        # opens it parses the stylesheets again and restyles the screen being left (the new one is
+        # styled as it mounts, and again as it resumes). Once a first screen is up, the stylesheet has
+        # the theme's variables (a theme change restyles what is on screen itself): a new screen starts
+        # up to date. The first screen, made as the app starts, is brought up to date as usual.
+        try:
+            app: Any = self.app
+            up = app.screen.is_mounted
+        except (NoActiveAppError, ScreenStackError):  # no app yet, or its first screen
+            return
+        if up:
+            self._css_update_count = app._css_update_count
 
     @property
     def station(self) -> Station:
@@ -36,6 +57,20 @@ class ModeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         translate_bindings(self)
+        # Styled as it mounted, by a stylesheet Textual brought up to date before (the first screen's
+        # own refresh runs before it is mounted, and so never marks it up to date): no restyle of the
+        # whole screen again when the clerk first comes back to it.
+        app: Any = self.app
+        self._css_update_count = app._css_update_count
+        self._styled_as_shown = True
+
+    @on(events.ScreenResume)
+    def _styles_still_current(self, event: events.ScreenResume) -> None:
+        """Textual restyles the whole screen as it resumes, for what changed while it was away (its
+        handler comes after this one); a mode opened for the first time is resumed twice right after
+        it mounted, styled as it is."""
+        if self._styled_as_shown:
+            event.refresh_styles = False
 
     def on_screen_resume(self) -> None:
         # Device states may have changed while another mode or a dialog was on top.
