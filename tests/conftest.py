@@ -6,13 +6,14 @@ on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL (tests/pg_server.py).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pg_server import pg_database_url, pg_enabled, pg_server  # noqa: F401  (fixtures for PostgreSQL runs)
+from pg_server import memory_dir, pg_database_url, pg_enabled, pg_server  # noqa: F401  (fixtures for PostgreSQL runs)
 from station_helpers import act_as_new_clerk, copy_database_file, migrated_template
 from textual.css.stylesheet import Stylesheet
 
@@ -26,6 +27,18 @@ pytest_plugins = ["cpu_times"]  # STATION_TEST_CPU_LOG=path: per-test CPU second
 
 # Test paths (under tests/) whose `db_url` runs on both databases; everything else stays on SQLite.
 BOTH_DATABASES = ("services/", "test_concurrency.py")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every test's `tmp_path` in memory (/dev/shm) where there is one, unless `--basetemp` or
+    $PYTEST_DEBUG_TEMPROOT says where. A station commits with `synchronous=FULL` and checkpoints its
+    WAL when its last connection closes: on a disk each of those fsyncs waited for the disk (10 to 20
+    ms a test, more under load), most of what the service tests' fixtures cost; in memory they return
+    at once, and SQLite and the services run the same code. pytest keeps the last three runs' folders
+    there, as it would under /tmp. Set by the controller; pytest-xdist hands its workers their folders."""
+    shm = memory_dir()
+    if shm and config.option.basetemp is None and not hasattr(config, "workerinput"):
+        os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", shm)
 
 
 class FakeClock:

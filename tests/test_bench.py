@@ -28,6 +28,13 @@ PATHS = {
 FLOORED = {"checkin", "lookup_code", "lookup_phone", "report", "startup"}
 
 
+@pytest.fixture(scope="module")
+def dataset_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of the TINY dataset for the tests that run the harness (each run measures on a working
+    copy, so they share it); building it is `test_dataset_is_consistent_and_cached`'s own business."""
+    return tmp_path_factory.mktemp("bench-cache")
+
+
 def test_dataset_is_consistent_and_cached(tmp_path: Path) -> None:
     data = cached(TINY, cache=tmp_path)
     con = sqlite3.connect(data.path)
@@ -64,8 +71,8 @@ def test_dataset_is_consistent_and_cached(tmp_path: Path) -> None:
     assert again.day == data.day and again.path.read_bytes()[:16] == b"SQLite format 3\x00"
 
 
-def test_harness_json_has_every_path_with_its_figures(tmp_path: Path) -> None:
-    results = harness.run_all(scale=TINY, samples=harness.TINY_SAMPLES, cache=tmp_path, workdir=tmp_path)
+def test_harness_json_has_every_path_with_its_figures(tmp_path: Path, dataset_cache: Path) -> None:
+    results = harness.run_all(scale=TINY, samples=harness.TINY_SAMPLES, cache=dataset_cache, workdir=tmp_path)
     summary = json.loads(json.dumps(harness.json_summary(results)))
     assert set(summary) == PATHS
     for name, row in summary.items():
@@ -84,9 +91,9 @@ def test_harness_json_has_every_path_with_its_figures(tmp_path: Path) -> None:
     assert all(name in table for name in PATHS) and "p99 < 1 ms" in table
 
 
-def test_only_the_named_paths_are_measured(tmp_path: Path) -> None:
+def test_only_the_named_paths_are_measured(tmp_path: Path, dataset_cache: Path) -> None:
     results = harness.run_all(
-        scale=TINY, samples=harness.TINY_SAMPLES, cache=tmp_path, workdir=tmp_path, only=("report",)
+        scale=TINY, samples=harness.TINY_SAMPLES, cache=dataset_cache, workdir=tmp_path, only=("report",)
     )
     assert set(results) == {"report"} and results["report"]["floor_p50_ms"] > 0
     # --only offers every path ("lookup" for both lookups), and no other
@@ -125,14 +132,20 @@ def test_cli_prints_json_or_table(monkeypatch: pytest.MonkeyPatch) -> None:
     assert CliRunner().invoke(cli, ["bench", "--only", "nothing"]).exit_code != 0
 
 
-def test_only_runs_the_paths_named(tmp_path: Path) -> None:
+def test_only_runs_the_paths_named(tmp_path: Path, dataset_cache: Path) -> None:
     results = harness.run_all(
-        scale=TINY, samples=harness.TINY_SAMPLES, cache=tmp_path, workdir=tmp_path, only=("detect", "report")
+        scale=TINY,
+        samples=harness.TINY_SAMPLES,
+        cache=dataset_cache,
+        workdir=tmp_path,
+        only=("detect", "report"),
     )
     assert set(results) == {"detect", "report"}
 
 
-def test_only_measures_the_paths_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_only_measures_the_paths_asked(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, dataset_cache: Path
+) -> None:
     seen: dict[str, object] = {}
 
     def fake_run_all(**kwargs: object) -> dict[str, harness.Result]:
@@ -149,7 +162,7 @@ def test_only_measures_the_paths_asked(monkeypatch: pytest.MonkeyPatch, tmp_path
     results = harness.run_all(
         scale=TINY,
         samples=harness.TINY_SAMPLES,
-        cache=tmp_path,
+        cache=dataset_cache,
         workdir=tmp_path,
         only=frozenset({"checkin"}),
     )
