@@ -168,23 +168,24 @@ async def test_bad_json_and_a_counter_field_are_named_in_their_sections(app: Sta
     async with app.run_test(size=(160, 50)) as pilot:
         await quiet.press(pilot, "ctrl+s")
         screen: Any = app.screen
+
+        async def saved_with(section: int, field: str, bad: str) -> str:
+            """The status line after `bad` is typed into `field` of `section` and Settings is saved
+            from the first section."""
+            await screen.show_section(section)
+            app.screen.query_one(f"#{field}", Input).value = bad
+            await screen.show_section(0)
+            await screen.action_save()
+            await quiet.settle(pilot)
+            return str(app.screen.query_one("#settings-status", Static).render())
+
         last = len(screen.sections) - 1  # the scanner's timings, on this counter
-        await screen.show_section(last)
-        app.screen.query_one("#ct-wedge_min_length", Input).value = "-"
-        await screen.show_section(0)
-        await screen.action_save()
-        await quiet.settle(pilot)
-        status = str(app.screen.query_one("#settings-status", Static).render())
+        status = await saved_with(last, "ct-wedge_min_length", "-")
         assert "wedge_min_length" in status and "Scanner (wedge)" in status, status
         assert _sections(app).highlighted == last
         app.screen.query_one("#ct-wedge_min_length", Input).value = "8"
         fees = [i for i, s in enumerate(screen.sections) if "storage_fee_rules" in s.station][0]
-        await screen.show_section(fees)
-        app.screen.query_one("#st-storage_fee_rules", Input).value = "[{"
-        await screen.show_section(0)
-        await screen.action_save()
-        await quiet.settle(pilot)
-        status = str(app.screen.query_one("#settings-status", Static).render())
+        status = await saved_with(fees, "st-storage_fee_rules", "[{")
         assert "storage_fee_rules" in status and "Fees and carrier data" in status, status
         assert app.focused is app.screen.query_one("#st-storage_fee_rules", Input)
     assert load_counter_settings().wedge_min_length == 6  # refused, so not saved
