@@ -81,6 +81,7 @@ class PrintWorker(PeriodicWorker):
     def _configured(self, printers: list[Any]) -> None:
         if not self._stop.is_set():
             self.printers = printers
+            self.state = "none"  # these printers have not failed yet
             self._begin()
 
     def _can_run(self) -> bool:
@@ -102,6 +103,7 @@ class PrintWorker(PeriodicWorker):
 
         station = self.app.station  # type: ignore[attr-defined]
         printed = failed = 0
+        state: str | None
         state, error = "ready", None
         try:
             for printer in self.printers or []:
@@ -114,11 +116,15 @@ class PrintWorker(PeriodicWorker):
         except Exception as exc:  # a bug must not kill the console; it is logged, the queue keeps its jobs
             log.exception("print queue pass failed")
             state, error = "error", str(exc)
+        if printed == failed == 0 and error is None:
+            state = None  # nothing was sent (none due): the printer is as the last send found it
         self._post(self._show, printed, failed, state, error)
 
     # -- UI thread ------------------------------------------------------------------------------
 
-    def _show(self, printed: int, failed: int, state: str, error: str | None) -> None:
+    def _show(self, printed: int, failed: int, state: str | None, error: str | None) -> None:
+        if state is None:
+            state = "ready" if self.state == "none" else self.state
         changed = state != self.state
         self.state = state
         self.app.set_device_state("printer", STATE_LABELS.get(state, N_("error")))  # type: ignore[attr-defined]

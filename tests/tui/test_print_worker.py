@@ -88,7 +88,7 @@ async def test_offline_printer_then_back_prints_everything_once(station: Station
         counter="test-counter", printer={"language": "tspl", "transport": "dummy", "target": "desk"}
     )
     transport = DummyTransport.named("desk")
-    transport.fail_next(1, "offline")
+    transport.fail_next(10**6, "offline")  # until it is back
     seen: list[Message] = []
     app = Host(station, settings, interval=0.05)
     async with app.run_test(message_hook=seen.append) as pilot:
@@ -96,7 +96,12 @@ async def test_offline_printer_then_back_prints_everything_once(station: Station
         assert offline.printed == 0 and "desk" in (offline.error or "")
         assert app.device_states["printer"] == "offline"
         assert any("Labels wait in the queue" in n.message for n in app._notifications)
-        clock.advance(seconds=120)  # past the failed job's backoff
+        # Once every job waits out its backoff, passes send nothing: they do not call the printer ready.
+        done = len(passes(seen))
+        await until(pilot, lambda: len(passes(seen)) >= done + 4, what="passes with nothing due")
+        assert passes(seen)[-1].failed == 0 and app.device_states["printer"] == "offline"
+        transport.fail_next(0)  # the printer is back
+        clock.advance(seconds=120)  # past the failed jobs' backoff
         await wait_for(pilot, seen, lambda m: m.state == "ready" and m.printed > 0)
         await until(pilot, lambda: printed(seen) >= 3, what="every label printed")
         done = len(passes(seen))
