@@ -59,6 +59,7 @@ class PrintWorker(PeriodicWorker):
         super().__init__(app, interval=interval)
         self.printers = printers
         self.state = "none"
+        self._send_failed = False  # the last send failed: a pass that sends nothing keeps its state
 
     def start(self) -> None:
         self._stop.clear()
@@ -81,7 +82,7 @@ class PrintWorker(PeriodicWorker):
     def _configured(self, printers: list[Any]) -> None:
         if not self._stop.is_set():
             self.printers = printers
-            self.state = "none"  # these printers have not failed yet
+            self._send_failed = False  # these printers have not failed a send yet
             self._begin()
 
     def _can_run(self) -> bool:
@@ -104,27 +105,32 @@ class PrintWorker(PeriodicWorker):
         station = self.app.station  # type: ignore[attr-defined]
         printed = failed = 0
         state: str | None
-        state, error = "ready", None
+        state, error, send_failed = "ready", None, False
         try:
             for printer in self.printers or []:
                 result = process_queue(station, printer)
                 printed, failed = printed + len(result.printed), failed + len(result.failed)
                 if result.error_code is not None:
                     state, error = result.error_code, f"{printer.name}: {result.error}"
+                    send_failed = True
         except StationError as exc:  # the database is busy or gone: try again next tick
-            state, error = "error", exc.message()
+            state, error, send_failed = "error", exc.message(), False
         except Exception as exc:  # a bug must not kill the console; it is logged, the queue keeps its jobs
             log.exception("print queue pass failed")
-            state, error = "error", str(exc)
+            state, error, send_failed = "error", str(exc), False
         if printed == failed == 0 and error is None:
             state = None  # nothing was sent (none due): the printer is as the last send found it
-        self._post(self._show, printed, failed, state, error)
+        self._post(self._show, printed, failed, state, error, send_failed)
 
     # -- UI thread ------------------------------------------------------------------------------
 
-    def _show(self, printed: int, failed: int, state: str | None, error: str | None) -> None:
-        if state is None:
-            state = "ready" if self.state == "none" else self.state
+    def _show(
+        self, printed: int, failed: int, state: str | None, error: str | None, send_failed: bool = False
+    ) -> None:
+        if state is None:  # nothing sent: as the last send found the printer if it failed, else ready
+            state = self.state if self._send_failed else "ready"
+        else:
+            self._send_failed = send_failed
         changed = state != self.state
         self.state = state
         self.app.set_device_state("printer", STATE_LABELS.get(state, N_("error")))  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, EventKind, JobStatus, Layer, Parcel, ParcelEvent, PrintJob, ReturnBatch, Shelf
 from hardware.printers import DummyTransport, make_printer
 from hardware.printers.transports import PrinterError
-from station_console.errors import NotFound, Refused
+from station_console.errors import NotFound, PermissionDenied, Refused
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
 from station_console.services.printing import render
@@ -244,6 +244,44 @@ def test_a_job_that_cannot_be_drawn_does_not_block_the_rest(station: Station) ->
     result = printing.process_queue(station, printer)
     assert len(result.failed) == 1 and len(result.printed) == 1 and result.printer_state == "ready"
     assert "render" in (jobs(station)[0].last_error or "")
+
+
+def test_the_queue_prints_while_nobody_is_signed_in(station: Station) -> None:
+    """Printing what a clerk queued is a background duty: the console locks, the labels still print
+    (and `station label`, a person asking to see one, still needs a sign-in)."""
+    pid = add_parcel(station, "SF1234567890123", "1-1-1001")
+    nobody = replace(station, clerk_id=None, clerk_role=None)
+    printer = dummy_printer()
+    result = printing.process_queue(nobody, printer, lang="en")
+    assert len(result.printed) == 1 and [j.status for j in jobs(station)] == ["printed"]
+    assert b'"1-1-1001"' in printer.transport.sent[0]
+    with pytest.raises(PermissionDenied):
+        render.label_data_for(nobody, pid, "en")
+
+
+def test_a_pass_that_stops_on_a_bug_leaves_no_job_sending(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Claimed jobs a pass did not finish go back to waiting, not stuck as sending until they go stale."""
+    for n in range(3):
+        add_parcel(station, f"SF12345678901{n:02d}", f"1-1-10{n:02d}")
+    printer = dummy_printer()
+    drawn: list[int] = []
+    real = render.render_job
+
+    def render_then_break(station: Station, job: PrintJob, printer: Any, lang: str) -> bytes:
+        drawn.append(job.id or 0)
+        if len(drawn) == 2:
+            raise RuntimeError("a bug while drawing")
+        return real(station, job, printer, lang)
+
+    monkeypatch.setattr(render, "render_job", render_then_break)
+    with pytest.raises(RuntimeError):
+        printing.process_queue(station, printer, lang="en")
+    assert [j.status for j in jobs(station)] == ["printed", "queued", "queued"]
+    monkeypatch.setattr(render, "render_job", real)
+    assert len(printing.process_queue(station, printer, lang="en").printed) == 2
+    assert len(printer.transport.sent) == 3  # each label once
 
 
 def test_printer_for_reads_the_counter_settings() -> None:

@@ -415,34 +415,49 @@ def _release(station: Station, job_ids: list[int]) -> None:
     station.run(work)
 
 
+def _print_one(
+    station: Station, printer: Any, job_id: int, lang: str, render: Any, result: QueueResult
+) -> bool:
+    """Draw and send one claimed job; False when the printer failed (the rest waits)."""
+    with station.read() as session:
+        job = session.get(PrintJob, job_id)
+    assert job is not None  # claimed rows are never deleted
+    try:
+        data = render(station, job, printer, lang)
+    except (NotFound, ValueError, KeyError, TypeError, PrinterError) as exc:
+        # This job cannot be drawn (parcel gone, bad payload); the printer is fine: go on.
+        _finish(station, job_id, error=f"render: {exc}")
+        result.failed.append(job_id)
+        return True
+    try:
+        printer.send(data)
+    except PrinterError as exc:
+        _finish(station, job_id, error=str(exc))
+        result.failed.append(job_id)
+        result.error, result.error_code = str(exc), exc.code
+        return False
+    _finish(station, job_id, error=None)
+    result.printed.append(job_id)
+    return True
+
+
 def process_queue(station: Station, printer: Any, *, limit: int = 50, lang: str | None = None) -> QueueResult:
     """One pass over this counter's queue with `printer` (a hardware.printers.Printer)."""
     # Imported here: the drawing (fonts, label layouts, PDF) is the print thread's, and queueing a job
     # (every check-in) does not need it (start-up time of the console and the CLI).
     from station_console.services.printing.render import render_job as render
 
+    require(station, "background")
     lang = lang or get_language()
     result = QueueResult(interrupted=recover_stale(station))
     ids = claim(station, printer, limit=limit)
-    for n, job_id in enumerate(ids):
-        with station.read() as session:
-            job = session.get(PrintJob, job_id)
-        assert job is not None  # claimed rows are never deleted
-        try:
-            data = render(station, job, printer, lang)
-        except (NotFound, ValueError, KeyError, TypeError, PrinterError) as exc:
-            # This job cannot be drawn (parcel gone, bad payload); the printer is fine: go on.
-            _finish(station, job_id, error=f"render: {exc}")
-            result.failed.append(job_id)
-            continue
-        try:
-            printer.send(data)
-        except PrinterError as exc:
-            _finish(station, job_id, error=str(exc))
-            _release(station, ids[n + 1 :])
-            result.failed.append(job_id)
-            result.error, result.error_code = str(exc), exc.code
-            break
-        _finish(station, job_id, error=None)
-        result.printed.append(job_id)
+    n = 0
+    try:
+        for n, job_id in enumerate(ids):
+            if not _print_one(station, printer, job_id, lang, render, result):
+                _release(station, ids[n + 1 :])
+                break
+    except BaseException:
+        _release(station, ids[n:])  # claimed and not finished: back to waiting, not stuck as sending
+        raise
     return result

@@ -52,7 +52,14 @@ def masked_tail(tail: str | None) -> str | None:
 
 
 def label_data_for(station: Station, parcel_id: int, lang: str) -> LabelData:
+    """A parcel's label, for a person asking to see it (`station label`)."""
     require(station, "view")
+    return _label_data(station, parcel_id, lang)
+
+
+def _label_data(station: Station, parcel_id: int, lang: str) -> LabelData:
+    """The label as the queue prints it: a background duty, which runs while the console is locked
+    (the job was queued by a signed-in clerk; only the masked tail reaches the label)."""
     with station.read() as session:
         parcel = session.get(Parcel, parcel_id)
         if parcel is None:
@@ -212,7 +219,7 @@ def render_job(station: Station, job: PrintJob, printer: Any, lang: str) -> byte
         if job.kind == "test" or job.parcel_id is None:
             data = sample_label(station, lang)
         else:
-            data = label_data_for(station, job.parcel_id, lang)
+            data = _label_data(station, job.parcel_id, lang)
         return bytes(printer.render_label(label_for_printer(data, printer)))
     if job.kind == "receipt":
         return bytes(printer.render_document(receipt_document(station, job.payload, lang)))
