@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from station_console.i18n import get_language, translate
+from station_console.i18n import get_language, translate, translate_n
 
 
 class StationError(Exception):
@@ -17,15 +17,23 @@ class StationError(Exception):
 
     code = "error"
 
-    def __init__(self, msgid: str, /, *, code: str | None = None, **params: Any) -> None:
+    def __init__(
+        self, msgid: str, /, *, code: str | None = None, one: str | None = None, **params: Any
+    ) -> None:
+        """`one`: the English singular of a message about `count` things, `msgid` being its plural
+        (as `_n`: Chinese is catalogued under the plural)."""
         super().__init__(msgid)
         self.msgid = msgid
+        self.one = one
         self.params = params
         if code is not None:
             self.code = code
 
     def message(self, lang: str | None = None) -> str:
-        return translate(self.msgid, lang or get_language(), **self.params)
+        lang = lang or get_language()
+        if self.one is not None:
+            return translate_n(self.one, self.msgid, int(self.params["count"]), lang, **self.params)
+        return translate(self.msgid, lang, **self.params)
 
     def __str__(self) -> str:
         return self.message()

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from station_console.i18n import _, _n, catalog, set_language, translate, translate_n
+from station_console.errors import StationError
+from station_console.i18n import N_, _, _n, catalog, set_language, translate, translate_n
 
 PACKAGE = Path(__file__).resolve().parents[1] / "station_console"
 SOURCES = [PACKAGE, PACKAGE.parent / "hardware", PACKAGE.parent / "db"]
@@ -51,7 +52,9 @@ def test_singular_and_plural_say_the_same_things() -> None:
     plurals = [
         (args, where)
         for name, args, where in calls()
-        if name in PLURAL_MARKERS and not where.startswith("station_console/i18n.py")  # the definition
+        if name in PLURAL_MARKERS
+        # the definitions, and StationError's message, which passes its own forms on
+        and not where.startswith(("station_console/i18n.py", "station_console/errors.py"))
     ]
     assert plurals, "the scan finds the plural calls"
     for (singular, plural), where in plurals:
@@ -63,6 +66,32 @@ def test_one_is_singular_in_english_and_chinese_has_one_form() -> None:
     assert _n("{n} parcel", "{n} parcels", 1, n=1) == "1 parcel"
     assert _n("{n} parcel", "{n} parcels", 0, n=0) == "0 parcels"
     assert translate_n("{n} parcel", "{n} parcels", 1, "zh", n=1) == translate("{n} parcels", "zh", n=1)
+
+
+def test_a_refusals_singular_says_what_its_plural_says() -> None:
+    """`one=` of a StationError is the English singular of its message id (the plural)."""
+    pairs = []
+    for root in SOURCES:
+        for path in root.rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                one = next((k.value for k in getattr(node, "keywords", []) if k.arg == "one"), None)
+                if isinstance(node, ast.Call) and one is not None and node.args:
+                    first = node.args[0]
+                    plural = _literal(first.args[0]) if isinstance(first, ast.Call) and first.args else None
+                    pairs.append((_literal(one), plural, f"{path}:{node.lineno}"))
+    assert pairs, "the scan finds the refusals with a singular"
+    for singular, plural, where in pairs:
+        assert singular and plural, f"{where}: both forms are literal text"
+        assert set(re.findall(r"{(\w+)}", singular)) == set(re.findall(r"{(\w+)}", plural)), where
+        assert "count" in re.findall(r"{(\w+)}", plural), f"{where}: the count decides the form"
+
+
+def test_a_refusal_about_a_count_says_one_or_many() -> None:
+    def refusal(count: int) -> StationError:
+        return StationError(N_("{count} parcels wait"), one="{count} parcel waits", count=count)
+
+    assert refusal(1).message("en") == "1 parcel waits" and refusal(2).message("en") == "2 parcels wait"
+    assert refusal(1).message("zh") == translate("{count} parcels wait", "zh", count=1)
 
 
 def test_the_scan_finds_messages() -> None:

@@ -15,7 +15,7 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.private_files import write_atomic
 
 PAYMENTS = click.Choice(["cash", "qr", "account"])
@@ -447,8 +447,10 @@ def handover(
         emit_json({**view.to_json(), "missing": missing, "refused": refused})
         return
     click.echo(
-        _(
-            "Batch {batch} {status}: {count} parcel(s) handed over to {carrier}",
+        _n(
+            "Batch {batch} {status}: {count} parcel handed over to {carrier}",
+            "Batch {batch} {status}: {count} parcels handed over to {carrier}",
+            len(view.scanned),
             batch=view.batch_id,
             status=view.status,
             count=len(view.scanned),

@@ -393,7 +393,8 @@ def close(station: Station, run_id: int) -> RunView:
         out = [i for i in items if i.status == DeliveryStatus.OUT]
         if out:
             raise Refused(
-                N_("{count} parcel(s) of run {run} are still out: scan each back as delivered or failed"),
+                N_("{count} parcels of run {run} are still out: scan each back as delivered or failed"),
+                one="{count} parcel of run {run} is still out: scan it back as delivered or failed",
                 code="still_out",
                 count=len(out),
                 run=run.id,
