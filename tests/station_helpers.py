@@ -63,7 +63,6 @@ def set_walk(station: Station, shelf_label: str, walk_order: int) -> None:
         shelf = session.exec(select(Shelf).where(Shelf.label == shelf_label)).one()
         shelf.walk_order = walk_order
         session.add(shelf)
-        session.flush()
         copy_shelf_onto_layers(session, shelf)
 
     station.run(work)

@@ -1,7 +1,8 @@
 """Waiting in Pilot tests for the console to be quiet, never for a fixed time.
 
 `settle(pilot)` returns as soon as every message queued for the app and its screen was handled, no
-worker is pending or running, and no screen holds keys for its wedge router to decide on; it checks
+worker is pending or running, no screen holds keys for its wedge router to decide on and the screen has
+no layout waiting for Textual's update timer (a screenshot would show the old one); it checks
 twice in a row, since handling a worker's answer may start more work. `press(pilot, *keys)` is a person
 at the keyboard: one key, then until quiet, then the next (the router tells a person from a scanner by
 the time between keys, so the keys are not sent back to back); `burst(pilot, *keys)` is a scanner: every
@@ -50,6 +51,16 @@ def _held_keys(app: Any) -> bool:
     return False
 
 
+def _layout_pending(app: Any) -> bool:
+    """The screen has widgets to lay out (just mounted, resized): Textual does it on its update timer,
+    so a screenshot taken before then shows the old layout."""
+    try:
+        screen = app.screen
+    except Exception:  # no screen (the app is closing)
+        return False
+    return bool(screen._layout_required or screen._scroll_required or screen._recompose_required)
+
+
 async def _drain(app: Any) -> bool:
     """Every message queued so far for the app and its screen handled; True if all queues are empty now."""
     try:
@@ -85,11 +96,12 @@ async def settle(pilot: Any, *, routers: bool = True, timeout: float = TIMEOUT) 
         if not app.is_running:
             return
         busy, held = _busy_workers(app), routers and _held_keys(app)
-        if busy or held:  # a cheap look until they are done (the app handles its messages meanwhile)
+        if busy or held or _layout_pending(app):  # look again soon (the app handles its messages meanwhile)
             quiet_looks = 0
             if time.monotonic() > deadline:
                 raise TimeoutError(
-                    f"the console is not quiet after {timeout} s: workers {busy}, keys held {held}"
+                    f"the console is not quiet after {timeout} s: workers {busy}, keys held {held},"
+                    f" layout pending {_layout_pending(app)}"
                 )
             await asyncio.sleep(STEP)
             continue

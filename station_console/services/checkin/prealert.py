@@ -59,7 +59,7 @@ def expected(session: Tx, waybill: str) -> Expected | None:
     rows = _LOOKUP.rows(session, waybill=waybill)
     if not rows:
         return None
-    row = max(rows, key=lambda r: int(r[0] or 0))
+    row = max(rows, key=lambda r: r[0])  # the newest: ids only grow
     pid, status, tail, masked, full, name, rtype, size = row
     phone = Phone(tail=tail, masked=masked, full=full) if tail and masked else None
     return Expected(

@@ -12,7 +12,6 @@ import io
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from db.models import EventKind, Layer, Parcel, ParcelStatus, Shelf, Zone
@@ -273,14 +272,11 @@ def edit_shelf(
 
 def copy_shelf_onto_layers(session: Session, shelf: Shelf) -> None:
     """Every layer of `shelf` carries its zone and walking order (the check-in's pick reads layers
-    alone); whatever changes either calls this in the same transaction."""
-    session.execute(
-        update(Layer)
-        .where(col(Layer.shelf_id) == shelf.id)
-        .values(zone=shelf.zone, shelf_walk=shelf.walk_order)
-        .execution_options(synchronize_session=False)
-    )
-    session.expire_all()  # a layer already loaded reads its new copy, not the old one
+    alone); whatever changes either calls this in the same transaction. Through the session, so a
+    layer already loaded holds its new copy (a shelf has a handful of layers)."""
+    for layer in session.exec(select(Layer).where(col(Layer.shelf_id) == shelf.id)).all():
+        layer.zone, layer.shelf_walk = shelf.zone, shelf.walk_order
+        session.add(layer)
 
 
 def add_layer(

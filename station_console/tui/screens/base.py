@@ -24,9 +24,6 @@ class ModeScreen(Screen[None]):
     MODE_TITLE: ClassVar[str] = ""
     _styled_as_shown = False  # mounted and not suspended since: its styles are those of the moment
 
-    def on_screen_suspend(self) -> None:
-        self._styled_as_shown = False
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Textual counts a new screen as out of date with the app's styles, so the first time a mode
@@ -63,6 +60,9 @@ class ModeScreen(Screen[None]):
         app: Any = self.app
         self._css_update_count = app._css_update_count
         self._styled_as_shown = True
+
+    def on_screen_suspend(self) -> None:
+        self._styled_as_shown = False
 
     @on(events.ScreenResume)
     def _styles_still_current(self, event: events.ScreenResume) -> None:
