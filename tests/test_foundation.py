@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -32,6 +33,19 @@ def test_migrations_reach_head_and_match_the_models(db_url: str) -> None:
             sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'ix_layer_pick'").scalar()
         assert sql is not None and f"({LAYER_FILL}), shelf_walk, walk_order" in sql
         assert sql.endswith("WHERE retired_at IS NULL")
+
+
+def test_a_url_with_percent_signs_migrates(tmp_path: Path) -> None:
+    """Alembic's config reads % as interpolation: a database path (or an escaped password) with one in
+    it must still migrate."""
+    folder = tmp_path / "100% sure"
+    folder.mkdir()
+    engine = create_station_engine(f"sqlite:///{folder / 'station.sqlite3'}")
+    try:
+        assert upgrade(engine) is True
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
 
 
 def test_head_by_file_name_is_alembics_head() -> None:
