@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from station_helpers import act_as_new_clerk, new_database_file
+from tui import quiet
 
 from db.models import Role
 from station_console.errors import StationError
@@ -102,15 +103,13 @@ async def test_the_console_survives_bad_scans(tmp_path: Path, mode: str, field: 
     texts = ["'; DROP TABLE parcel; --", "\x1d\x1b[31m", "漢字" * 200, "x" * 10_000, "", "1-1-1001", "0000"]
     async with app.run_test(size=(140, 40)) as pilot:
         await app.switch_mode(mode)
-        await pilot.pause()
+        await quiet.settle(pilot)
         box = app.screen.query_one(field, Input) if field else app.screen.query(Input).first()
         for text in texts:
             box.focus()
             box.value = text
-            await pilot.press("enter")
-            await pilot.pause(0.05)
-        await pilot.press(*["enter"] * 30)  # an Enter storm
-        await pilot.press(*"JT12\t\n34")
-        await pilot.pause(0.3)
+            await quiet.press(pilot, "enter")
+        await quiet.burst(pilot, *["enter"] * 30)  # an Enter storm
+        await quiet.press(pilot, *"JT12\t\n34")
         assert app.is_running and app.return_code is None
     station.engine.dispose()

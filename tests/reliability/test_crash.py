@@ -3,49 +3,66 @@ nothing is half-written, the file stays sound and the console still starts on it
 
 from __future__ import annotations
 
-import os
+import contextlib
+import multiprocessing
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
+import crash_worker
 import pytest
+from sqlalchemy import update
+from tui import quiet
 
+from db.models import Layer
 from station_console.services.admin.setup import init_station, open_station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 
-WORKER = Path(__file__).with_name("crash_worker.py")
-ROOT = Path(__file__).resolve().parents[2]
+
+def _forkserver() -> Any:
+    ctx = multiprocessing.get_context("forkserver")
+    # Only if this test starts the server (the concurrency tests may have): the worker's imports once.
+    ctx.set_forkserver_preload(crash_worker.PRELOAD)
+    return ctx
 
 
 def _kill_after(url: str, run: int, delay: float, *, checkpoint_pages: int | None = None) -> list[str]:
     """Start the worker, SIGKILL it `delay` s after its first acknowledged check-in (so the kill lands in
     steady work however loaded the machine is); the waybills it acknowledged."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    extra = [str(checkpoint_pages)] if checkpoint_pages is not None else []
-    proc = subprocess.Popen(
-        [sys.executable, str(WORKER), url, str(run), *extra],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=ROOT,
+    ctx = _forkserver()
+    reader, writer = ctx.Pipe(duplex=False)
+    proc = ctx.Process(
+        target=crash_worker.check_in_until_killed, args=(url, run, writer, checkpoint_pages), daemon=True
     )
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "READY"
-    acked: list[str] = [proc.stdout.readline().strip()]
-    reader = threading.Thread(
-        target=lambda: acked.extend(line.strip() for line in proc.stdout or []), daemon=True
-    )
-    reader.start()
-    time.sleep(delay)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    reader.join(timeout=5)
+    proc.start()
+    writer.close()  # the worker holds the only writing end: its death ends the reading
+    try:
+        assert reader.recv_bytes() == b"READY"
+        acked: list[str] = [reader.recv_bytes().decode()]
+
+        def read() -> None:
+            with contextlib.suppress(EOFError, OSError):
+                while True:
+                    acked.append(reader.recv_bytes().decode())
+
+        thread = threading.Thread(target=read, daemon=True)
+        thread.start()
+        time.sleep(delay)
+        proc.kill()  # SIGKILL
+        proc.join()
+        thread.join(timeout=5)
+        assert proc.exitcode == -signal.SIGKILL, (
+            f"the worker stopped by itself before the kill: {proc.exitcode}"
+        )
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        reader.close()
     return [w for w in acked if w]
 
 
@@ -80,7 +97,7 @@ async def _console_starts(url: str) -> None:
     try:
         app = StationApp(station, CounterSettings(counter="after-crash"), require_sign_in=True)
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
+            await quiet.settle(pilot)
             assert app.is_running and app.screen is not None
     finally:
         station.engine.dispose()
@@ -92,6 +109,9 @@ def _new_station(tmp_path: Path) -> tuple[Path, str]:
     url = f"sqlite:///{path}"
     station = open_station(url, counter="setup")
     init_station(station)
+    # Room for every check-in of every run: a full station would refuse them, and a worker that stops
+    # on a refusal is not one killed in the middle of its work.
+    station.run(lambda session: session.execute(update(Layer).values(capacity_units=100_000)))
     station.engine.dispose()
     return path, url
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 from station_helpers import act_as_new_clerk, new_database_file
-from tui.quiet import until
+from tui.quiet import press, until
 
 import db.engine
 from db.models import Role
@@ -136,13 +136,13 @@ async def test_the_console_keeps_running_while_the_database_is_locked(db_file: P
         scan = app.screen.query_one("#scan", Input)
         scan.focus()
         scan.value = "JT0000000000005"
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await until(pilot, lambda: answers, what="an answer to the scan at a locked database")
         assert answers == [("JT0000000000005", "refused")]
         assert app.is_running and app.return_code is None
         holder.execute("ROLLBACK")
         scan.value = "JT0000000000006"
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await until(pilot, lambda: len(answers) == 2, what="an answer once the lock is gone")
         assert answers[1] == ("JT0000000000006", "checked in") and app.is_running
     holder.close()
