@@ -51,7 +51,7 @@ class Layer(LayerBase, table=True):
     zone: str = Field(max_length=16)
     shelf_walk: int
     # Kept in step with the parcels on the layer inside each check-in/pickup transaction, so shelf
-    # assignment never aggregates; `station db verify` recomputes them.
+    # assignment never aggregates (the crash and concurrency tests check them against the parcels).
     used_units: int = 0
     parcel_count: int = 0
     code_cursor: int = 0  # next-fit cursor for the SEQ part of pickup codes
