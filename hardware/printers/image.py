@@ -33,31 +33,44 @@ def _reference(text: str) -> str:
     return "0\u53d6" if has_cjk(text) else "0"
 
 
-def _ink(face: Font, text: str, stroke: int) -> tuple[float, float, float, float]:
+Ink = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+@lru_cache(maxsize=256)
+def _reference_ink(face: Font, reference: str, stroke: int) -> tuple[float, float]:
+    """Top and bottom of the reference glyphs in this face: the same for every text it measures."""
+    _, top, _, bottom = face.getbbox(reference, stroke_width=stroke)
+    return top, bottom
+
+
+def _ink(face: Font, text: str, stroke: int) -> Ink:
     """Left, top, right, bottom of `text` with the reference glyphs' height: descenders count."""
     left, top, right, bottom = face.getbbox(text, stroke_width=stroke)
-    _, ref_top, _, ref_bottom = face.getbbox(_reference(text), stroke_width=stroke)
+    ref_top, ref_bottom = _reference_ink(face, _reference(text), stroke)
     return left, min(top, ref_top), right, max(bottom, ref_bottom)
 
 
 def fit_font(text: str, box: Box, *, stroke: int = 0) -> Font:
     """The largest font whose rendering of `text` fits in `box`."""
-    return font(_fit_size(text, box.w, box.h, stroke, label_font()))
+    return font(_fit(text, box.w, box.h, stroke, label_font())[0])
 
 
 @lru_cache(maxsize=1024)
-def _fit_size(text: str, width: int, height: int, stroke: int, _face: FontFile | None) -> int:
-    """Kept per text, box and font file: a counter's labels repeat their captions, carrier names and
-    the day's date in the same boxes, and each search lays the text out some eight times."""
+def _fit(text: str, width: int, height: int, stroke: int, _face: FontFile | None) -> tuple[int, Ink]:
+    """`fit_font`'s size and the text's ink at that size. Kept per text, box and font file: a counter's
+    labels repeat their captions, carrier names and the day's date in the same boxes, and each search
+    lays the text out some eight times."""
     lo, hi = 6, max(7, height * 2)
+    found: Ink | None = None
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        left, top, right, bottom = _ink(font(mid), text, stroke)
+        ink = _ink(font(mid), text, stroke)
+        left, top, right, bottom = ink
         if right - left <= width and bottom - top <= height:
-            lo = mid
+            lo, found = mid, ink
         else:
             hi = mid - 1
-    return lo
+    return lo, found if found is not None else _ink(font(lo), text, stroke)
 
 
 def draw_text(
@@ -67,8 +80,8 @@ def draw_text(
     text = printable(text, cjk=cjk_font() is not None)
     if not text:
         return
-    face = fit_font(text, box, stroke=stroke)
-    left, _, right, bottom = _ink(face, text, stroke)
+    size, (left, _, right, bottom) = _fit(text, box.w, box.h, stroke, label_font())
+    face = font(size)
     x = box.x - left
     if align == "right":
         x = box.x + box.w - right
