@@ -8,12 +8,13 @@ layout's whole dots per module, so a preview scans like the sticker does.
 from __future__ import annotations
 
 import io
-from functools import cache
+import zlib
+from functools import cache, lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
 from hardware.printers import code128, qr
-from hardware.printers.fonts import cjk_font, has_cjk, label_font, printable
+from hardware.printers.fonts import FontFile, cjk_font, has_cjk, label_font, printable
 from hardware.printers.label import Box, LabelData, LabelLayout, Media, Symbol
 
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
@@ -32,24 +33,44 @@ def _reference(text: str) -> str:
     return "0\u53d6" if has_cjk(text) else "0"
 
 
-def _ink(face: Font, text: str, stroke: int) -> tuple[float, float, float, float]:
+Ink = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+@lru_cache(maxsize=256)
+def _reference_ink(face: Font, reference: str, stroke: int) -> tuple[float, float]:
+    """Top and bottom of the reference glyphs in this face: the same for every text it measures."""
+    _, top, _, bottom = face.getbbox(reference, stroke_width=stroke)
+    return top, bottom
+
+
+def _ink(face: Font, text: str, stroke: int) -> Ink:
     """Left, top, right, bottom of `text` with the reference glyphs' height: descenders count."""
     left, top, right, bottom = face.getbbox(text, stroke_width=stroke)
-    _, ref_top, _, ref_bottom = face.getbbox(_reference(text), stroke_width=stroke)
+    ref_top, ref_bottom = _reference_ink(face, _reference(text), stroke)
     return left, min(top, ref_top), right, max(bottom, ref_bottom)
 
 
 def fit_font(text: str, box: Box, *, stroke: int = 0) -> Font:
     """The largest font whose rendering of `text` fits in `box`."""
-    lo, hi = 6, max(7, box.h * 2)
+    return font(_fit(text, box.w, box.h, stroke, label_font())[0])
+
+
+@lru_cache(maxsize=1024)
+def _fit(text: str, width: int, height: int, stroke: int, _face: FontFile | None) -> tuple[int, Ink]:
+    """`fit_font`'s size and the text's ink at that size. Kept per text, box and font file: a counter's
+    labels repeat their captions, carrier names and the day's date in the same boxes, and each search
+    lays the text out some eight times."""
+    lo, hi = 6, max(7, height * 2)
+    found: Ink | None = None
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        left, top, right, bottom = _ink(font(mid), text, stroke)
-        if right - left <= box.w and bottom - top <= box.h:
-            lo = mid
+        ink = _ink(font(mid), text, stroke)
+        left, top, right, bottom = ink
+        if right - left <= width and bottom - top <= height:
+            lo, found = mid, ink
         else:
             hi = mid - 1
-    return font(lo)
+    return lo, found if found is not None else _ink(font(lo), text, stroke)
 
 
 def draw_text(
@@ -59,8 +80,8 @@ def draw_text(
     text = printable(text, cjk=cjk_font() is not None)
     if not text:
         return
-    face = fit_font(text, box, stroke=stroke)
-    left, _, right, bottom = _ink(face, text, stroke)
+    size, (left, _, right, bottom) = _fit(text, box.w, box.h, stroke, label_font())
+    face = font(size)
     x = box.x - left
     if align == "right":
         x = box.x + box.w - right
@@ -114,7 +135,9 @@ def label_image(data: LabelData, layout: LabelLayout) -> Image.Image:
 
 def to_png(img: Image.Image, dpi: int) -> bytes:
     out = io.BytesIO()
-    img.save(out, format="PNG", dpi=(dpi, dpi))
+    # Run-length deflate: a label is long runs of white and black, and it halves the encoding time of
+    # zlib's default for a file 2% larger.
+    img.save(out, format="PNG", dpi=(dpi, dpi), compress_type=zlib.Z_RLE)
     return out.getvalue()
 
 

@@ -29,6 +29,12 @@ def label(waybill: str, lang: str) -> LabelData:
     )
 
 
+@pytest.fixture(scope="session")
+def whole() -> ttLib.TTFont:
+    """The bundled font file, parsed once: every PDF's glyphs are compared with its outlines (read only)."""
+    return ttLib.TTFont(fonts.BUNDLED_CJK)
+
+
 def font_problems(data: bytes, whole: ttLib.TTFont) -> tuple[str, list[str]]:
     """The text of the PDF's first page, and every character whose embedded glyph is not the font's."""
     page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
@@ -56,10 +62,9 @@ def font_problems(data: bytes, whole: ttLib.TTFont) -> tuple[str, list[str]]:
 
 
 @pytest.mark.parametrize("cached", [True, False], ids=["cuts kept", "cuts made"])
-def test_pdfs_in_a_row_each_embed_the_glyphs_they_draw(cached: bool) -> None:
+def test_pdfs_in_a_row_each_embed_the_glyphs_they_draw(cached: bool, whole: ttLib.TTFont) -> None:
     found = fonts.cjk_font()
     assert found is not None and found.path == fonts.BUNDLED_CJK
-    whole = ttLib.TTFont(found.path)
     media = Media(LabelSize(50, 30), 203)
     samples = [("SF1234567890123", "en"), ("JT0012345678901", "zh"), ("SF1234567890123", "en")]
     for waybill, lang in samples * 2:
@@ -91,7 +96,9 @@ def test_the_same_label_twice_is_the_same_file() -> None:
     assert pdf.render_label(label("SF1234567890123", "zh"), media) == first
 
 
-def test_a_pdf_written_while_another_is_written_is_still_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_pdf_written_while_another_is_written_is_still_whole(
+    monkeypatch: pytest.MonkeyPatch, whole: ttLib.TTFont
+) -> None:
     """The print worker renders a label while a report PDF renders in another thread: here the second
     document is written at the moment the first one writes out its font descriptor, the widest
     window two threads give. Each document's descriptor must stay its own (fpdf2 numbers it and hangs
@@ -101,7 +108,6 @@ def test_a_pdf_written_while_another_is_written_is_still_whole(monkeypatch: pyte
     # A report of another shape: its objects are numbered otherwise than the label's.
     report = Document(kind="report", title="日报", meta=["2026-11-25"], rows=[["顺丰", "12"]] * 80)
     alone = pdf.render_label(first, media)
-    whole = ttLib.TTFont(fonts.BUNDLED_CJK)
     serialize = FontDescriptor.serialize
     others: list[bytes] = []
     started: list[bool] = []
