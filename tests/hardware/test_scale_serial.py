@@ -39,6 +39,13 @@ class Device(threading.Thread):
         self.heard: list[bytes] = []
         self.stop = threading.Event()
 
+    def close(self) -> None:
+        """Stop and wait: the pty's descriptors are closed after the test, and the next test's pty may
+        get the same numbers; a thread still running would write this test's lines into that one."""
+        self.stop.set()
+        self.join(timeout=5)
+        assert not self.is_alive()
+
     def run(self) -> None:
         import select
 
@@ -122,7 +129,7 @@ def test_mt_sics_over_a_pty(pty_pair: tuple[int, str]) -> None:
     try:
         reading = scale.read_stable(3.0)
     finally:
-        device.stop.set()
+        device.close()
     assert (reading.grams, reading.status, reading.source) == (990, ScaleStatus.STABLE, f"serial:{port}")
     assert reading.raw == "S S     990.50 g"
     assert device.heard and all(chunk.startswith(b"S\r\n") for chunk in device.heard)
@@ -135,7 +142,7 @@ def test_mt_sics_overload_is_refused(pty_pair: tuple[int, str]) -> None:
         with pytest.raises(ScaleError) as exc:
             SerialScale(port=port, protocol=MtSics(), poll_s=0.05).read_stable(0.5)
     finally:
-        device.stop.set()
+        device.close()
     assert "capacity" in str(exc.value)
 
 
@@ -146,7 +153,7 @@ def test_a_cas_stream_over_a_pty(pty_pair: tuple[int, str]) -> None:
     try:
         reading = SerialScale(port=port, protocol=Cas()).read_stable(3.0)
     finally:
-        device.stop.set()
+        device.close()
     assert (reading.grams, reading.status) == (1500, ScaleStatus.STABLE)
 
 
@@ -157,7 +164,7 @@ def test_a_negative_cas_stream_is_refused(pty_pair: tuple[int, str]) -> None:
         with pytest.raises(ScaleError) as exc:
             SerialScale(port=port, protocol=Cas()).read_stable(0.4)
     finally:
-        device.stop.set()
+        device.close()
     assert "below zero" in str(exc.value)
 
 
@@ -172,7 +179,7 @@ def test_a_chinese_counter_scale_over_a_pty(pty_pair: tuple[int, str]) -> None:
     try:
         reading = SerialScale(port=port, protocol=proto).read_stable(3.0)
     finally:
-        device.stop.set()
+        device.close()
     assert (reading.grams, reading.status, reading.raw) == (1300, ScaleStatus.STABLE, "ww001.300kg")
 
 
