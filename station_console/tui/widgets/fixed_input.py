@@ -1,4 +1,4 @@
-"""An Input whose typing does not lay out the whole screen.
+"""An Input whose typing does not lay out the whole screen: every text field of the console.
 
 Textual's Input sets its scroll extent (`virtual_size`, a layout reactive) to the text's width on every
 change of its value, so each key typed into a field asked for a layout of the whole screen: ten to twenty
