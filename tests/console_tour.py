@@ -48,37 +48,37 @@ async def tour(
     for key, mode in MODES:
         if modes is not None and mode not in modes:
             continue
-        await pilot.press(key)
+        await quiet.press(pilot, key)
         await settle()
         shots[mode] = app.export_screenshot()
         for sub in (sub_screens or {}).get(mode, []):
             keys = sub.split()  # "f12 f7": a sub-screen's own sub-screen or dialog
             for sub_key in keys:
-                await pilot.press(sub_key)
+                await quiet.press(pilot, sub_key)
                 await settle()
             shots[f"{mode} {sub}"] = app.export_screenshot()
             for _n in range(len(keys) + ((mode, sub) in NEEDS_A_SECOND_ESCAPE)):
-                await pilot.press("escape")
+                await quiet.press(pilot, "escape")
                 await settle()
     if tails:
-        await pilot.press("f2")
+        await quiet.press(pilot, "f2")
     for tail in tails:  # phone-tail lookups list every recipient on the shelves with that tail
         await settle()
-        await pilot.press(*tail, "enter")
+        await quiet.press(pilot, *tail, "enter")
         await settle()
         shots[f"pickup lookup {tail}"] = app.export_screenshot()
-        await pilot.press("escape")  # next customer
+        await quiet.press(pilot, "escape")  # next customer
     if parcels_search is not None:
-        await pilot.press("f5")
+        await quiet.press(pilot, "f5")
         await settle()
-        await pilot.press(*parcels_search, "enter")
+        await quiet.press(pilot, *parcels_search, "enter")
         await settle()
         shots["parcels search"] = app.export_screenshot()
     if audit_query is not None:
         await settle()
-        await pilot.press("ctrl+t")
+        await quiet.press(pilot, "ctrl+t")
         await settle()
-        await pilot.press(*audit_query, "enter")
+        await quiet.press(pilot, *audit_query, "enter")
         await settle()
         shots["audit trail"] = app.export_screenshot()
     return shots

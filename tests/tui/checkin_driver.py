@@ -3,7 +3,6 @@ database behind it. Used by the screen's Pilot tests and by the shift replay."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from sqlalchemy import func
@@ -47,8 +46,8 @@ async def send_keys(pilot: Any, *keys: str, settle: bool = True) -> None:
     machine); a scanner's keys do not wait for anything, so they go in back to back here."""
     for key in keys:
         quiet.send_key(pilot.app, key)
-    if settle:
-        await pilot.pause(0.01)  # the screen's queues drained (not "the whole process idle")
+    if settle:  # every key handled (not "the whole process idle"); keys the router holds stay held
+        await quiet.settle(pilot, routers=False)
 
 
 async def start(app: StationApp, pilot: Any) -> tuple[CheckinScreen, KeyClock]:
@@ -86,11 +85,13 @@ async def scan_split(
 
 
 async def type_slowly(pilot: Any, clock: KeyClock, *keys: str) -> None:
+    """A person's keys, `PERSON` s apart on the router's clock: each is handled before the next, then
+    the router's flush timer releases the last one (its clock says a second of silence has passed)."""
     clock.person()
-    for key in keys:  # a person's keys come apart: each is handled before the next
+    for key in keys:
         await send_keys(pilot, key, settle=False)
-        await asyncio.sleep(0.01)
-    await pilot.pause(0.06)  # the router releases a person's last key after the gap (35 ms)
+        await quiet.settle(pilot, routers=False)
+    await quiet.settle(pilot)
 
 
 async def settle(app: StationApp, pilot: Any) -> None:

@@ -41,9 +41,8 @@ def _busy_workers(app: Any) -> list[str]:
 def _held_keys(app: Any) -> bool:
     """A screen's wedge router (or the scan test's decoder) waits for its flush timer to decide on keys."""
     for screen in app.screen_stack:
-        routers = {
-            id(r): r for r in [getattr(screen, "router", None), *(f.router for f in screen.query(WedgeInput))]
-        }
+        fields = screen.walk_children(WedgeInput)  # a type filter: a CSS query matched every node's selectors
+        routers = {id(r): r for r in [getattr(screen, "router", None), *(f.router for f in fields)]}
         if any(getattr(r, "_timer", None) is not None for r in routers.values()):
             return True
         if getattr(screen, "_timer", None) is not None:
@@ -61,8 +60,21 @@ def _layout_pending(app: Any) -> bool:
     return bool(screen._layout_required or screen._scroll_required or screen._recompose_required)
 
 
+def _unsettled(node: Any) -> bool:
+    """`node` has a message queued, or is not waiting for its next one (it is handling one, or has not
+    started), or has a callback to run once its queue is empty or (a screen) after the next refresh."""
+    if node._closed or node._closing:
+        return False
+    queue = node._message_queue
+    waiting = bool(queue.ready_event._waiters)  # its loop is parked in `get()`: nothing in hand
+    return bool(queue.values or not waiting or node._next_callbacks or getattr(node, "_callbacks", None))
+
+
 async def _drain(app: Any) -> bool:
-    """Every message queued so far for the app and its screen handled; True if all queues are empty now."""
+    """Every message queued so far for the app and its screen handled; True if nothing is left now.
+
+    Only the nodes with something queued are waited on: a callback through every node's queue (some
+    200 on a big screen) cost about 10 ms of the loop's time on every look."""
     try:
         nodes = [app, *app.screen.walk_children(with_self=True)]
     except Exception:  # no screen (the app is closing): nothing to wait for
@@ -77,11 +89,13 @@ async def _drain(app: Any) -> bool:
             done.set()
 
     for node in nodes:
-        if node.call_later(handled):
+        if _unsettled(node) and node.call_later(handled):
             count += 1
     if count:
         await asyncio.wait_for(done.wait(), TIMEOUT)
-    return all(node.message_queue_size == 0 for node in nodes)
+    else:
+        await asyncio.sleep(0)  # what threads handed the loop (a worker's answer) is queued by the next look
+    return not any(_unsettled(node) for node in nodes)
 
 
 async def settle(pilot: Any, *, routers: bool = True, timeout: float = TIMEOUT) -> None:

@@ -10,6 +10,7 @@ from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
 
 from station_console.tui.widgets.footer import StationFooter
+from tui import quiet
 
 
 class FooterApp(App[None]):
@@ -56,7 +57,7 @@ async def test_it_shows_what_textuals_footer_shows() -> None:
         for compact in (False, True):
             app = FooterApp(footer, compact=compact)
             async with app.run_test(size=(100, 6)) as pilot:
-                await pilot.pause()
+                await quiet.settle(pilot)
                 shown = [(k.key, k.description, k.has_class("-compact"), k.tooltip) for k in keys(app)]
                 shots.append((shown, app.export_screenshot(simplify=True)))
     textual_plain, textual_compact, ours_plain, ours_compact = shots
@@ -75,13 +76,13 @@ async def test_it_shows_what_textuals_footer_shows() -> None:
 async def test_unchanged_keys_are_not_rebuilt() -> None:
     app = FooterApp(StationFooter)
     async with app.run_test(size=(100, 6)) as pilot:
-        await pilot.pause()
+        await quiet.settle(pilot)
         before = keys(app)
         app.screen.refresh_bindings()  # what a focus change or a binding refresh announces
         app.set_focus(None)
-        await pilot.pause()
+        await quiet.settle(pilot)
         app.query_one("#field", Input).focus()
-        await pilot.pause()
+        await quiet.settle(pilot)
         assert keys(app) == before
         assert all(a is b for a, b in zip(keys(app), before, strict=True))
 
@@ -89,12 +90,12 @@ async def test_unchanged_keys_are_not_rebuilt() -> None:
 async def test_a_changed_key_is_shown() -> None:
     app = FooterApp(StationFooter)
     async with app.run_test(size=(100, 6)) as pilot:
-        await pilot.pause()
+        await quiet.settle(pilot)
         undo = next(k for k in keys(app) if k.action == "undo")
         assert not undo.has_class("-disabled")
         app.can_undo = False
         app.screen.refresh_bindings()
-        await pilot.pause()
+        await quiet.settle(pilot)
         undo = next(k for k in keys(app) if k.action == "undo")
         assert undo.has_class("-disabled")
         assert len(keys(app)) == 4

@@ -51,9 +51,9 @@ def people(station: Station) -> dict[str, int]:
 
 
 async def open_recipients(app: StationApp, pilot: Any) -> None:
-    await pilot.press("ctrl+s")
-    await pilot.pause()
-    await pilot.press("f12")
+    await quiet.press(pilot, "ctrl+s")
+    await quiet.settle(pilot)
+    await quiet.press(pilot, "f12")
     await until(pilot, lambda: "people" in text_of(app, "#rc-status"))
 
 
@@ -82,21 +82,21 @@ async def test_a_clerk_records_consent_and_cannot_edit(app: StationApp, station:
         await open_recipients(app, pilot)
         app.screen.query_one("#rc-search", Input).value = "zs"
         await until(pilot, lambda: "张三" in text_of(app, "#rc-detail"))
-        await pilot.press("f7")
-        await pilot.pause()
+        await quiet.press(pilot, "f7")
+        await quiet.settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, FormDialog)
         dialog.query_one("#form-consent").value = "granted"  # type: ignore[attr-defined]
         dialog.query_one("#form-choice").value = "door"  # type: ignore[attr-defined]
         dialog.query_one("#form-channel").value = "phone"  # type: ignore[attr-defined]
         dialog.query_one("#form-note", Input).focus()
-        await pilot.press("enter")
+        await quiet.press(pilot, "enter")
         await until(pilot, lambda: "Saved" in text_of(app, "#rc-status"))
-        await pilot.press("f8")  # edit: a manager's
-        await pilot.pause()
+        await quiet.press(pilot, "f8")  # edit: a manager's
+        await quiet.settle(pilot)
         app.screen.query_one("#form-room", Input).value = "999"
         app.screen.query_one("#form-room", Input).focus()
-        await pilot.press("enter")
+        await quiet.press(pilot, "enter")
         await until(pilot, lambda: "manager" in text_of(app, "#rc-status"))
     with station.read() as session:
         row = session.get(Recipient, ids["张三"])
@@ -114,16 +114,16 @@ async def test_a_manager_imports_with_a_preview_first(
     )
     async with app.run_test(size=(160, 50)) as pilot:
         await open_recipients(app, pilot)
-        await pilot.press("f10")
-        await pilot.pause()
+        await quiet.press(pilot, "f10")
+        await quiet.settle(pilot)
         app.screen.query_one("#form-path", Input).value = str(path)
         app.screen.query_one("#form-path", Input).focus()
-        await pilot.press("enter")
+        await quiet.press(pilot, "enter")
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         assert "Would write: 2 new" in str(app.screen.query_one(".confirm-body Static", Static).render())
         with station.read() as session:
             assert session.exec(select(Recipient)).all() == []  # the preview wrote nothing
-        await pilot.press("y")
+        await quiet.press(pilot, "y")
         await until(pilot, lambda: "Imported" in text_of(app, "#rc-status"))
     with station.read() as session:
         assert sorted(r.external_id or "" for r in session.exec(select(Recipient)).all()) == [
@@ -137,12 +137,12 @@ async def test_who_is_this_links_a_named_parcel(app: StationApp, station: Statio
     parcel_id = check_in(station, "JT0000000000001", recipient_name="张 三", phone="5678").parcel_id
     async with app.run_test(size=(160, 50)) as pilot:
         await open_recipients(app, pilot)
-        await pilot.press("f11")
+        await quiet.press(pilot, "f11")
         await until(pilot, lambda: app.screen.query_one("#who-matches", OptionList).option_count > 0)
         options = app.screen.query_one("#who-matches", OptionList)
         options.focus()
         options.highlighted = 0
-        await pilot.press("enter")
+        await quiet.press(pilot, "enter")
         await until(pilot, lambda: "is now matched" in text_of(app, "#who-status"))
     with station.read() as session:
         parcel = session.get(Parcel, parcel_id)
@@ -150,9 +150,9 @@ async def test_who_is_this_links_a_named_parcel(app: StationApp, station: Statio
 
 
 async def _delivery(app: StationApp, pilot: Any) -> None:
-    await pilot.press("f4")
-    await pilot.pause()
-    await pilot.press("ctrl+d")
+    await quiet.press(pilot, "f4")
+    await quiet.settle(pilot)
+    await quiet.press(pilot, "ctrl+d")
     await until(pilot, lambda: "Waiting for a run" in text_of(app, "#dl-summary"))
 
 
@@ -160,7 +160,7 @@ async def _type(pilot: Any, app: StationApp, text: str) -> None:
     field = app.screen.query_one("#dl-scan", Input)
     field.value = text
     field.focus()
-    await pilot.press("enter")
+    await quiet.press(pilot, "enter")
 
 
 async def test_a_door_run_on_screen(app: StationApp, station: Station) -> None:
@@ -173,12 +173,12 @@ async def test_a_door_run_on_screen(app: StationApp, station: Station) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
         await _delivery(app, pilot)
         assert "Waiting for a run: 2" in text_of(app, "#dl-summary")
-        await pilot.press("f7")
-        await pilot.pause()
+        await quiet.press(pilot, "f7")
+        await quiet.settle(pilot)
         app.screen.query_one("#form-runner", Input).value = "小刘"
-        await pilot.press("enter")
+        await quiet.press(pilot, "enter")
         await until(pilot, lambda: "Run DR000001" in text_of(app, "#dl-status"))
-        await pilot.press("f8")  # no printer here: a PDF in the data folder
+        await quiet.press(pilot, "f8")  # no printer here: a PDF in the data folder
         await until(pilot, lambda: "run-DR000001.pdf" in text_of(app, "#dl-status"))
         for waybill in ("JT0000000000001", "JT0000000000002"):
             await _type(pilot, app, waybill)
@@ -188,19 +188,19 @@ async def test_a_door_run_on_screen(app: StationApp, station: Station) -> None:
         assert app.screen.query_one("#dl-status", Static).has_class("-error")
         await _type(pilot, app, "JT0000000000001")  # back from the run
         await until(pilot, lambda: "is back" in text_of(app, "#dl-status"))
-        await pilot.press("f9")
-        await pilot.pause()
+        await quiet.press(pilot, "f9")
+        await quiet.settle(pilot)
         app.screen.query_one("#form-received_by", Input).value = "门卫"
-        await pilot.press("enter")
+        await quiet.press(pilot, "enter")
         await until(pilot, lambda: "delivered." in text_of(app, "#dl-status"))
         await _type(pilot, app, "JT0000000000002")
         await until(pilot, lambda: "is back" in text_of(app, "#dl-status"))
-        await pilot.press("f10")
-        await pilot.pause()
+        await quiet.press(pilot, "f10")
+        await quiet.settle(pilot)
         app.screen.query_one("#form-note", Input).focus()  # the reason stays the first: nobody at home
-        await pilot.press("enter")
+        await quiet.press(pilot, "enter")
         await until(pilot, lambda: "the recipient is told" in text_of(app, "#dl-status"))
-        await pilot.press("f11")
+        await quiet.press(pilot, "f11")
         await until(pilot, lambda: "closed: 1 delivered, 1 not delivered" in text_of(app, "#dl-status"))
     with station.read() as session:
         items = {i.parcel_id: i for i in session.exec(select(DeliveryItem)).all()}
@@ -229,11 +229,11 @@ async def test_a_storage_fee_due_is_asked_for_before_the_runner_takes_the_parcel
         await _type(pilot, app, "JT0000000000001")
         await until(pilot, lambda: isinstance(app.screen, FeeDialog))
         assert "¥1.50" in str(app.screen.query_one(".dialog-title", Static).render())
-        await pilot.press("escape")  # not paid: it stays on the shelf
+        await quiet.press(pilot, "escape")  # not paid: it stays on the shelf
         await until(pilot, lambda: "not settled" in text_of(app, "#dl-status"))
         await _type(pilot, app, "JT0000000000001")
         await until(pilot, lambda: isinstance(app.screen, FeeDialog))
-        await pilot.press("1")  # cash
+        await quiet.press(pilot, "1")  # cash
         await until(pilot, lambda: "out with the runner" in text_of(app, "#dl-status"))
     with station.read() as session:
         entries = [(e.kind, e.amount_cents, e.method) for e in session.exec(select(FeeEntry)).all()]
@@ -244,25 +244,25 @@ async def test_a_storage_fee_due_is_asked_for_before_the_runner_takes_the_parcel
 async def test_a_proxy_collects_with_the_code(app: StationApp, station: Station) -> None:
     result = check_in(station, "JT0000000000001", phone="13812345678")
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("f2")
-        await pilot.pause()
+        await quiet.press(pilot, "f2")
+        await quiet.settle(pilot)
         query = app.screen.query_one("#pk-query", Input)
         query.value = result.pickup_code
         query.focus()
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press("f9")
-        await pilot.pause()
+        await quiet.press(pilot, "enter")
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f9")
+        await quiet.settle(pilot)
         app.screen.query_one("#form-name", Input).value = "邻居老王"
         app.screen.query_one("#form-phone", Input).value = "13911112222"
-        await pilot.press("enter")
-        await pilot.pause()
+        await quiet.press(pilot, "enter")
+        await quiet.settle(pilot)
         assert "邻居老王 ****2222" in str(app.screen.query_one("#pk-message", Static).render())
         query.value = "JT0000000000001"
         query.focus()
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press("f10")
+        await quiet.press(pilot, "enter")
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f10")
         await until(pilot, lambda: "Handed over" in str(app.screen.query_one("#pk-message", Static).render()))
     with station.read() as session:
         record = session.exec(select(ProxyPickup)).one()
@@ -281,7 +281,7 @@ async def test_the_report_shows_door_deliveries_and_consent_coverage(
     runs.scan_out(station, run.id, "JT0000000000001")
     runs.deliver(station, run.id, "JT0000000000001", received_by="本人")
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("f6")
+        await quiet.press(pilot, "f6")
         await until(pilot, lambda: "Door deliveries" in text_of(app, "#rp-summary"))
         summary = text_of(app, "#rp-summary")
     assert "Door deliveries: 1 delivered" in summary
@@ -297,22 +297,22 @@ async def test_check_in_finds_the_recipient_by_initials_and_warns_without_consen
 
     ids = people(station)
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+n")  # nothing scanned yet: nobody to give a recipient to
-        await pilot.pause()
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+n")  # nothing scanned yet: nobody to give a recipient to
+        await quiet.settle(pilot)
         assert not isinstance(app.screen, RecipientPicker)
         assert "Scan the parcel first" in text_of(app, "#ci-message")
         scan = app.screen.query_one("#scan", Input)
         scan.value = "JT0000000000001"
         scan.focus()
-        await pilot.press("enter")
+        await quiet.press(pilot, "enter")
         await until(pilot, lambda: "checked in" in text_of(app, "#ci-message"))
-        await pilot.press("ctrl+n")
-        await pilot.pause()
+        await quiet.press(pilot, "ctrl+n")
+        await quiet.settle(pilot)
         assert isinstance(app.screen, RecipientPicker)
-        await pilot.press("z", "s")
+        await quiet.press(pilot, "z", "s")
         await until(pilot, lambda: app.screen.query_one("#pick-matches", OptionList).option_count == 1)
-        await pilot.press("enter", "enter")  # to the matches, then pick 张三
+        await quiet.press(pilot, "enter", "enter")  # to the matches, then pick 张三
         await until(pilot, lambda: not isinstance(app.screen, RecipientPicker))
         await until(pilot, lambda: "is for 张三" in text_of(app, "#ci-message"))
         message = text_of(app, "#ci-message")
@@ -321,13 +321,13 @@ async def test_check_in_finds_the_recipient_by_initials_and_warns_without_consen
         # A name nobody matches goes to the who-is-this list.
         scan.value = "JT0000000000002"
         scan.focus()
-        await pilot.press("enter")
+        await quiet.press(pilot, "enter")
         await until(pilot, lambda: "JT0000000000002" in text_of(app, "#ci-message"))
-        await pilot.press("ctrl+n")
-        await pilot.pause()
-        await pilot.press(*"Nobody")
+        await quiet.press(pilot, "ctrl+n")
+        await quiet.settle(pilot)
+        await quiet.press(pilot, *"Nobody")
         await pilot.pause(0.3)
-        await pilot.press("enter")
+        await quiet.press(pilot, "enter")
         await until(pilot, lambda: not isinstance(app.screen, RecipientPicker))
         await until(pilot, lambda: "Nobody" in text_of(app, "#ci-message"))
     assert "No consent on record" in message

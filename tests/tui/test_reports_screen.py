@@ -50,8 +50,8 @@ async def test_export_keys_write_the_files(app: StationApp, station: Station, tm
         screen = await _open_reports(app, pilot)
         screen.export_dir = tmp_path
         for key in ("f9", "f10", "f11"):
-            await pilot.press(key)
-        await pilot.pause()
+            await quiet.press(pilot, key)
+        await quiet.settle(pilot)
     day = station.business_day().isoformat()
     assert (tmp_path / f"report-{day}.pdf").read_bytes().startswith(b"%PDF")
     assert "ZTO" in (tmp_path / f"report-{day}.csv").read_text()
@@ -86,38 +86,38 @@ async def test_closing_the_day_shows_the_figures_asks_twice_before_closing_time_
     station.clerk_id, station.clerk_role = add("ann", "clerk"), "clerk"
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await _open_reports(app, pilot)
-        await pilot.press("f12")
-        await pilot.pause()
+        await quiet.press(pilot, "f12")
+        await quiet.settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ConfirmClose)
         figures = str(dialog.query_one("#close-figures", Static).render())
         assert "checked in 3" in figures and "closing 3" in figures
-        await pilot.press("enter")  # the focus is on Cancel: Enter alone never closes a day
-        await pilot.pause()
+        await quiet.press(pilot, "enter")  # the focus is on Cancel: Enter alone never closes a day
+        await quiet.settle(pilot)
         assert app.screen is screen and _closes(station) == []
-        await pilot.press("f12", "ctrl+y")  # a clerk says yes: the service refuses
+        await quiet.press(pilot, "f12", "ctrl+y")  # a clerk says yes: the service refuses
         await _settle(app, pilot)
         assert app.screen is screen and _closes(station) == []
         station.clerk_id, station.clerk_role = add("mei", "manager"), "manager"
-        await pilot.press("f12", "ctrl+y")
+        await quiet.press(pilot, "f12", "ctrl+y")
         await _settle(app, pilot)
         second = app.screen
         assert isinstance(second, ConfirmClose) and second.early  # before 21:00: asked again
         assert "before closing time (21:00)" in str(second.query_one("#close-question", Static).render())
         assert _closes(station) == []
-        await pilot.press("ctrl+y")
+        await quiet.press(pilot, "ctrl+y")
         await _settle(app, pilot)
         assert len(_closes(station)) == 1
         closed = str(screen.query_one("#rp-status", Static).render())
         assert "Closed by mei at 2026-11-25T10:00" in closed  # station time, as the clerk reads a clock
         # Reopening takes a reason; the status says so.
-        await pilot.press("ctrl+o")
-        await pilot.pause()
+        await quiet.press(pilot, "ctrl+o")
+        await quiet.settle(pilot)
         assert isinstance(app.screen, ReopenDay)
-        await pilot.press("enter")  # no reason: nothing happens
-        await pilot.pause()
+        await quiet.press(pilot, "enter")  # no reason: nothing happens
+        await quiet.settle(pilot)
         assert isinstance(app.screen, ReopenDay)
-        await pilot.press(*"wrong day", "enter")
+        await quiet.press(pilot, *"wrong day", "enter")
         await _settle(app, pilot)
         assert app.screen is screen
         assert _closes(station)[0].reopened_at is not None

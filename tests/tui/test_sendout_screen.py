@@ -59,20 +59,20 @@ def sends(station: Station) -> list[Send]:
 async def test_a_send_from_the_form_to_the_receipt(app: StationApp, station: Station) -> None:
     app = counter_app(station)
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("f3")
-        await pilot.pause()
+        await quiet.press(pilot, "f3")
+        await quiet.settle(pilot)
         screen = app.screen
         assert isinstance(screen, SendoutScreen)
         await fill(pilot, screen)
         screen.post_message(KeyRouter.Scanned("SF1234567890123"))  # a wedge scan, wherever the focus is
         await until(pilot, lambda: screen.form.carrier == "SF")  # the scanned waybill named its carrier
         assert screen.query_one("#so-waybill", Input).value == "SF1234567890123"
-        await pilot.press("f8")
+        await quiet.press(pilot, "f8")
         await until(pilot, lambda: screen.scale_weight is not None)
         assert screen.query_one("#so-weight", Input).value == "1.200"
         await until(pilot, lambda: "Total 44.00 CNY" in text_of(screen, "#so-quote"))
         assert "remote region" in text_of(screen, "#so-quote")
-        await pilot.press("f10")
+        await quiet.press(pilot, "f10")
         await until(pilot, lambda: "accepted" in text_of(screen, "#so-message"))
         assert "44.00 CNY by cash" in text_of(screen, "#so-message")
         (sent,) = sends(station)
@@ -89,15 +89,15 @@ async def test_a_send_from_the_form_to_the_receipt(app: StationApp, station: Sta
 async def test_a_typed_weight_is_manual_and_refusals_say_why(app: StationApp, station: Station) -> None:
     app = counter_app(station)
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("f3")
-        await pilot.pause()
+        await quiet.press(pilot, "f3")
+        await quiet.settle(pilot)
         screen = app.screen
         assert isinstance(screen, SendoutScreen)
         await fill(pilot, screen, **{"so-weight": "2.5", "so-waybill": "SF1234567890124"})
         screen.query_one("#so-carrier", Select).value = "SF"
         screen.query_one("#so-check", SelectionList).deselect_all()
         await until(pilot, lambda: "Total" in text_of(screen, "#so-quote"))
-        await pilot.press("f10")
+        await quiet.press(pilot, "f10")
         await until(pilot, lambda: "Inspection not finished" in text_of(screen, "#so-message"))
         assert sends(station) == []  # nothing written
         screen.query_one("#so-check", SelectionList).select_all()
@@ -105,14 +105,14 @@ async def test_a_typed_weight_is_manual_and_refusals_say_why(app: StationApp, st
         await until(pilot, lambda: "Unknown destination" in text_of(screen, "#so-quote"))
         screen.query_one("#so-dest", Input).value = "北京"
         await until(pilot, lambda: "Total 36.00 CNY" in text_of(screen, "#so-quote"))
-        await pilot.press("f10")
+        await quiet.press(pilot, "f10")
         await until(pilot, lambda: "accepted" in text_of(screen, "#so-message"))
         assert sends(station)[0].weight_manual is True
         # Refused at inspection: the reason is recorded.
         await fill(pilot, screen, **{"so-contents": "[bold]fireworks[/]"})
-        await pilot.press("f11")
-        await pilot.pause()
-        await pilot.press(*"sparklers", "enter")
+        await quiet.press(pilot, "f11")
+        await quiet.settle(pilot)
+        await quiet.press(pilot, *"sparklers", "enter")
         await until(pilot, lambda: "Refused and recorded" in text_of(screen, "#so-message"))
         refused = sends(station)[1]
         assert (refused.status, refused.refused_reason, refused.contents) == (
@@ -125,8 +125,8 @@ async def test_a_typed_weight_is_manual_and_refusals_say_why(app: StationApp, st
 async def test_hostile_text_is_shown_as_data(app: StationApp, station: Station) -> None:
     app = counter_app(station)
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("f3")
-        await pilot.pause()
+        await quiet.press(pilot, "f3")
+        await quiet.settle(pilot)
         screen = app.screen
         assert isinstance(screen, SendoutScreen)
         screen.post_message(ScannerBridge.Scanned("[/]\x1b[31m", "dummy"))
@@ -140,23 +140,23 @@ async def test_hostile_text_is_shown_as_data(app: StationApp, station: Station) 
 async def test_refund_and_the_courier_handover(app: StationApp, station: Station) -> None:
     app = counter_app(station)
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("f3")
-        await pilot.pause()
+        await quiet.press(pilot, "f3")
+        await quiet.settle(pilot)
         screen = app.screen
         assert isinstance(screen, SendoutScreen)
         for waybill in ("SF1234567890123", "SF1234567890124", "SF1234567890125"):
             await fill(pilot, screen, **{"so-weight": "1", "so-waybill": waybill})
             screen.query_one("#so-carrier", Select).value = "SF"
             await until(pilot, lambda: "Total" in text_of(screen, "#so-quote"))
-            await pilot.press("f10")
+            await quiet.press(pilot, "f10")
             await until(pilot, lambda w=waybill: w in text_of(screen, "#so-message"))
-        await pilot.press("f7")  # the signed-in manager refunds the last send
-        await pilot.pause()
-        await pilot.press(*"customer left", "enter")
+        await quiet.press(pilot, "f7")  # the signed-in manager refunds the last send
+        await quiet.settle(pilot)
+        await quiet.press(pilot, *"customer left", "enter")
         await until(pilot, lambda: "Refunded" in text_of(screen, "#so-message"))
         assert [s.status for s in sends(station)] == ["accepted", "accepted", "cancelled"]
-        await pilot.press("f12")
-        await pilot.pause()
+        await quiet.press(pilot, "f12")
+        await quiet.settle(pilot)
         courier = app.screen
         assert isinstance(courier, HandoverScreen)
         await until(pilot, lambda: len(courier.query_one("#ho-carrier", Select)._options) > 1)
@@ -168,10 +168,10 @@ async def test_refund_and_the_courier_handover(app: StationApp, station: Station
         await until(pilot, lambda: courier.has_class("-wrong"))
         assert "cancelled" in text_of(courier, "#ho-message")
         courier.query_one("#ho-courier", Input).value = "Chen"
-        await pilot.press("f10")
+        await quiet.press(pilot, "f10")
         await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
         assert "NOT collected: SF1234567890124" in text_of(courier, "#ho-message")
         assert [s.status for s in sends(station)] == ["handed_over", "accepted", "cancelled"]
-        await pilot.press("escape")
-        await pilot.pause()
+        await quiet.press(pilot, "escape")
+        await quiet.settle(pilot)
         assert isinstance(app.screen, SendoutScreen)

@@ -52,11 +52,11 @@ async def test_a_printer_is_added_and_prints_a_test_label(app: StationApp, tmp_p
         screen.query_one("#p-transport", Select).value = "file"
         screen.query_one("#p-target", Input).value = str(target)
         screen.save_printer()  # type: ignore[attr-defined]
-        await pilot.pause()
+        await quiet.settle(pilot)
         saved = load_counter_settings()
         assert saved.printers["counter-lp"]["transport"] == "file"
         assert saved.printer["name"] == "counter-lp"  # the first printer becomes the default
-        await pilot.press("f7")  # test print
+        await quiet.press(pilot, "f7")  # test print
         await quiet.until(pilot, lambda: target.exists() and target.stat().st_size, what="the label printed")
     assert target.read_bytes().startswith(b"SIZE 40 mm")  # TSPL, the default language
     with app.station.read() as session:
@@ -95,8 +95,8 @@ async def test_saving_a_printer_says_once_which_codes_the_scanner_must_read(app:
         screen.save_printer()  # type: ignore[attr-defined]
         assert "too small" in await _shows(pilot, status, "too small")
         assert "tiny" not in load_counter_settings().printers
-        await pilot.press("escape")
-        await pilot.pause()
+        await quiet.press(pilot, "escape")
+        await quiet.settle(pilot)
         needs = await _shows(pilot, app.screen.query_one("#scanner-needs", Static), "must read")
         assert "small: QR codes for some" in needs and "must read both" in needs
 
@@ -108,7 +108,7 @@ async def test_a_manager_adds_a_clerk(app: StationApp, station: Station) -> None
         screen.query_one("#c-name", Input).value = "Wang"
         screen.query_one("#c-pin", Input).value = "4826"
         screen.add()  # type: ignore[attr-defined]
-        await pilot.pause()
+        await quiet.settle(pilot)
     with station.read() as session:
         clerk = session.exec(select(Clerk).where(Clerk.name == "Wang")).one()
     assert clerk.role == Role.CLERK and clerk.pin_hash and "4826" not in clerk.pin_hash

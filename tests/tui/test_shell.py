@@ -5,6 +5,7 @@ from __future__ import annotations
 from station_console.i18n import set_language
 from station_console.tui.app import StationApp
 from station_console.tui.widgets.header import StationHeader
+from tui import quiet
 
 MODE_KEYS = {
     "f1": "checkin",
@@ -21,18 +22,18 @@ async def test_every_mode_is_reachable_by_its_key(app: StationApp) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         assert app.current_mode == "checkin"  # the console opens ready to receive parcels
         for key, mode in MODE_KEYS.items():
-            await pilot.press(key)
-            await pilot.pause()
+            await quiet.press(pilot, key)
+            await quiet.settle(pilot)
             assert app.current_mode == mode
             header = app.screen.query_one(StationHeader)
             assert header.mode_title  # each mode says what it is
-        await pilot.press("ctrl+q")
+        await quiet.press(pilot, "ctrl+q")
     assert app.return_code == 0
 
 
 async def test_header_names_station_counter_and_database(app: StationApp) -> None:
     async with app.run_test(size=(160, 36)) as pilot:
-        await pilot.pause()
+        await quiet.settle(pilot)
         text = " ".join(str(w.render()) for w in app.screen.query("StationHeader Static"))
         assert "Parcel Station" in text
         assert "test-counter" in text
@@ -42,7 +43,7 @@ async def test_header_names_station_counter_and_database(app: StationApp) -> Non
 async def test_the_shell_speaks_chinese(app: StationApp) -> None:
     set_language("zh")
     async with app.run_test(size=(160, 36)) as pilot:
-        await pilot.pause()
+        await quiet.settle(pilot)
         text = " ".join(str(w.render()) for w in app.screen.query("StationHeader Static"))
         assert "入库" in text and "柜台" in text
 
@@ -54,12 +55,12 @@ async def test_a_chinese_console_leaves_the_next_english_one_english(station) ->
     set_language("zh")
     chinese = StationApp(station, CounterSettings(counter="a"))
     async with chinese.run_test(size=(160, 36)) as pilot:
-        await pilot.pause()
+        await quiet.settle(pilot)
         assert chinese._bindings.key_to_bindings["f1"][0].description == "入库"
     set_language("en")
     english = StationApp(station, CounterSettings(counter="b"))
     async with english.run_test(size=(160, 36)) as pilot:
-        await pilot.pause()
+        await quiet.settle(pilot)
         assert english._bindings.key_to_bindings["f1"][0].description == "Check-in"
         assert english.screen._bindings.key_to_bindings  # the mode screen's keys too
         labels = [b.description for bs in english.screen._bindings.key_to_bindings.values() for b in bs]

@@ -19,7 +19,7 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 async def open_shelves(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("f4")
+    await quiet.press(pilot, "f4")
     await settle(pilot)
     assert app.current_mode == "shelves"
 
@@ -38,10 +38,10 @@ async def test_the_map_shows_each_layer_with_its_counts(app: StationApp, station
         assert layer.row_count == 2
         flagged = [str(c) for c in layer.get_row(wb(2))]
         assert any("damaged" in c for c in flagged)
-        await pilot.press("right")  # layer 1-2: empty
+        await quiet.press(pilot, "right")  # layer 1-2: empty
         await settle(pilot)
         assert layer.row_count == 0
-        await pilot.press("left", "enter")  # open 1-1's parcels
+        await quiet.press(pilot, "left", "enter")  # open 1-1's parcels
         await settle(pilot)
         assert layer.has_focus
 
@@ -50,12 +50,12 @@ async def test_move_from_the_map(app: StationApp, station: Station) -> None:
     place(station, wb(1), "1-1")
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)
-        await pilot.press("enter")  # focus the layer's parcels, first row selected
+        await quiet.press(pilot, "enter")  # focus the layer's parcels, first row selected
         await settle(pilot)
-        await pilot.press("f7")
+        await quiet.press(pilot, "f7")
         await settle(pilot)
         assert app.screen.query_one("#move-parcel", Input).value == wb(1)
-        await pilot.press(*"2-3", "enter")
+        await quiet.press(pilot, *"2-3", "enter")
         await settle(pilot)
         assert app.screen.query_one("#sh-map", DataTable)  # back on the map
         cell = str(
@@ -75,24 +75,24 @@ async def test_a_stocktake_scanned_and_closed(app: StationApp, station: Station)
     place(station, wb(3), "3-2")
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)
-        await pilot.press("f8")
+        await quiet.press(pilot, "f8")
         await settle(pilot)
         assert app.screen.query_one("#st-scope", Input).value == "1-1"
-        await pilot.press("enter")
+        await quiet.press(pilot, "enter")
         await settle(pilot)
         scan = app.screen.query_one("#st-scan", Input)
         assert scan.has_focus
         for waybill in (wb(1), wb(3)):
             scan.value = waybill
-            await pilot.press("enter")
+            await quiet.press(pilot, "enter")
             await settle(pilot)
         counts = str(app.screen.query_one("#st-counts").render())
         assert "match 1" in counts and "missing 1" in counts and "wrong shelf 1" in counts
         items = app.screen.query_one("#st-items", DataTable)
         assert items.row_count == 3
-        await pilot.press("f8")
+        await quiet.press(pilot, "f8")
         await settle(pilot)
-        await pilot.press("enter")  # relocate + mark missing ticked by default
+        await quiet.press(pilot, "enter")  # relocate + mark missing ticked by default
         await settle(pilot)
         assert app.screen.query_one("#sh-map", DataTable)
     (closed,) = [v for v in [stocktake.view(station, 1)]]
@@ -107,12 +107,12 @@ async def test_escape_pauses_and_the_same_shelf_resumes(app: StationApp, station
     place(station, wb(1), "1-1")
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)
-        await pilot.press("f8", "enter")
+        await quiet.press(pilot, "f8", "enter")
         await settle(pilot)
-        await pilot.press("escape")
+        await quiet.press(pilot, "escape")
         await settle(pilot)
         assert stocktake.view(station, 1).status == "paused"
-        await pilot.press("f8", "enter")
+        await quiet.press(pilot, "f8", "enter")
         await settle(pilot)
         assert stocktake.view(station, 1).status == "open"
         assert not app.screen.query_one("#st-scan", Input).disabled
@@ -124,26 +124,26 @@ async def test_overdue_problems_and_returns_screens(app: StationApp, station: St
     place(station, wb(3), "1-3")
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)
-        await pilot.press("f10")
+        await quiet.press(pilot, "f10")
         await settle(pilot)
         table = app.screen.query_one("#od-table", DataTable)
         assert table.row_count == 2
-        await pilot.press("f8", "f9")  # select return candidates, put them in a batch
+        await quiet.press(pilot, "f8", "f9")  # select return candidates, put them in a batch
         await settle(pilot)
         assert app.screen.query_one("#ret-items", DataTable).row_count == 1
-        await pilot.press("f7")  # print the manifest: this counter has no printer that could
+        await quiet.press(pilot, "f7")  # print the manifest: this counter has no printer that could
         await settle(pilot)
         assert "No printer is configured" in str(app.screen.query_one("#ret-status").render())
         app.screen.query_one("#ret-signer", Input).value = "Wang"
-        await pilot.press("f8")
+        await quiet.press(pilot, "f8")
         await settle(pilot)
         assert "closed" in str(app.screen.query_one("#ret-status").render())
-        await pilot.press("escape", "f11")
+        await quiet.press(pilot, "escape", "f11")
         await settle(pilot)
         app.screen.query_one("#pr-parcel", Input).value = wb(3)
         app.screen.query_one("#pr-kind", Select).value = "damaged"
         app.screen.query_one("#pr-note", Input).value = "crushed corner"
-        await pilot.press("f7")
+        await quiet.press(pilot, "f7")
         await settle(pilot)
         assert app.screen.query_one("#pr-table", DataTable).row_count == 1
     from tui.shelf_data import location_of
@@ -157,11 +157,11 @@ async def test_parcels_mode_searches_and_shows_a_timeline(app: StationApp, stati
         place(station, wb(n), "2-2")
     problems.mark(station, wb(2), "refused", "customer refused")
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("f5")
+        await quiet.press(pilot, "f5")
         await settle(pilot)
         table = app.screen.query_one("#pa-table", DataTable)
         assert table.row_count == 3
-        await pilot.press(*wb(2)[-5:], "enter")
+        await quiet.press(pilot, *wb(2)[-5:], "enter")
         await settle(pilot)
         assert table.row_count == 1
         events = str(app.screen.query_one("#pa-events").render())
@@ -179,7 +179,7 @@ async def test_parcels_mode_shows_check_in_times_in_the_station_time_zone(
     clock.now = datetime(2026, 11, 24, 18, 30, tzinfo=UTC)
     check_in(station, "JT0000000000001", phone="13812345678")
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("f5")
+        await quiet.press(pilot, "f5")
         await settle(pilot)
         table = app.screen.query_one("#pa-table", DataTable)
         assert str(table.get_row_at(0)[6]) == "11-25 02:30"

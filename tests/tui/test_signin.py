@@ -46,9 +46,9 @@ async def type_into(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
 async def test_first_run_creates_the_manager_and_signs_in(station: Station) -> None:
     app = console(station)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await quiet.settle(pilot)
         assert isinstance(app.screen, SignInScreen) and app.screen.first_run
-        await pilot.press("f2")  # mode keys do not get past the dialog
+        await quiet.press(pilot, "f2")  # mode keys do not get past the dialog
         assert isinstance(app.screen, SignInScreen)
         await type_into(pilot, "Wang")
         await type_into(pilot, "9071")
@@ -85,7 +85,7 @@ async def test_wrong_pin_is_refused_then_the_clerk_signs_in(station: Station) ->
     clerks.act_as(station, None)
     app = console(station)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await quiet.settle(pilot)
         assert isinstance(app.screen, SignInScreen) and not app.screen.first_run
         assert "not signed in" in " ".join(
             str(w.render()) for s in app.screen_stack for w in s.query("StationHeader Static")
@@ -111,10 +111,10 @@ async def test_ctrl_l_locks_and_switches_clerk(station: Station) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await quiet.settle(pilot)  # the name is read in a worker
         assert not isinstance(app.screen, SignInScreen) and app.clerk_name == "Wang"
-        await pilot.press("ctrl+l")
-        await pilot.pause()
+        await quiet.press(pilot, "ctrl+l")
+        await quiet.settle(pilot)
         assert isinstance(app.screen, SignInScreen) and station.clerk_id is None
-        await pilot.press("ctrl+l")  # a second lock does not stack dialogs
+        await quiet.press(pilot, "ctrl+l")  # a second lock does not stack dialogs
         assert sum(isinstance(s, SignInScreen) for s in app.screen_stack) == 1
         await type_into(pilot, "Li")
         await type_into(pilot, "1357")
@@ -131,18 +131,18 @@ async def test_idle_console_locks_after_the_setting(station: Station) -> None:
     now = [1000.0]
     app.idle_clock = lambda: now[0]
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await quiet.settle(pilot)
         app._last_activity = now[0]
         now[0] += 9 * 60
         app.check_auto_lock()
         assert station.clerk_id is not None  # 9 of 10 minutes: still open
-        await pilot.press("a")  # a key resets the idle time
+        await quiet.press(pilot, "a")  # a key resets the idle time
         now[0] += 9 * 60
         app.check_auto_lock()
         assert station.clerk_id is not None
         now[0] += 61
         app.check_auto_lock()
-        await pilot.pause()
+        await quiet.settle(pilot)
         assert isinstance(app.screen, SignInScreen) and station.clerk_id is None and app.clerk_name is None
     with station.read() as session:
         last = session.exec(select(ParcelEvent).order_by(ParcelEvent.id.desc())).first()  # type: ignore[union-attr]
@@ -155,9 +155,9 @@ async def test_activity_screen_shows_the_clerk_and_a_parcel_timeline(station: St
     check_in(station, "SF1234567890123", phone="13812345678")
     app = console(station)
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+t")
-        await pilot.pause()
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+t")
+        await quiet.settle(pilot)
         table = app.screen.query_one(DataTable)
         summary = str(app.screen.query_one("#activity-summary", Static).render())
         assert table.row_count == 2, summary  # signed in, checked in (the first manager is created by nobody)
@@ -169,6 +169,6 @@ async def test_activity_screen_shows_the_clerk_and_a_parcel_timeline(station: St
         assert "138****5678" in str(table.get_row_at(0))
         await type_into(pilot, "SF0000000000000")
         assert table.row_count == 0
-        await pilot.press("escape")
-        await pilot.pause()
+        await quiet.press(pilot, "escape")
+        await quiet.settle(pilot)
         assert app.screen.query(StationHeader)

@@ -23,6 +23,7 @@ from station_console.services.scan.carriers import add_carrier, list_carriers, u
 from station_console.services.scan.checksums import RULES
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table
 
 COLUMNS = (N_("Carrier code"), N_("Name"), N_("Label name"), N_("Fee"), N_("Patterns"), N_("Active"))
@@ -97,7 +98,7 @@ class CarrierForm(ServiceCalls, ModalScreen[Carrier | None]):
             with Grid():
                 for name, label in TEXT_FIELDS:
                     yield Label(_(label))
-                    yield Input(
+                    yield FixedInput(
                         value=str(getattr(row, name, "") or ""),
                         id=f"cf-{name}",
                         disabled=name == "code" and row is not None,
@@ -106,7 +107,7 @@ class CarrierForm(ServiceCalls, ModalScreen[Carrier | None]):
                     yield Label(_(label))
                     value = getattr(row, name) if row else Carrier.model_fields[name].default
                     value = "" if row is None and name == "sort_order" else value  # blank: placed last
-                    yield Input(value=str(value), id=f"cf-{name}", type="integer")
+                    yield FixedInput(value=str(value), id=f"cf-{name}", type="integer")
                 yield Label(_("Active"))
                 yield Switch(value=row.active if row else True, id="cf-active")
             yield Label(

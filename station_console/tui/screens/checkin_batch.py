@@ -34,6 +34,7 @@ from station_console.tui.screens.base import ModeScreen, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.checkin_dialogs import carrier_choices
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, plain
 
 BINDINGS: list[BindingType] = [
@@ -77,7 +78,7 @@ class CourierDialog(ModalScreen[tuple[str, str] | None]):
         with Vertical(classes="dialog"):
             yield Static(_("Whose bag is it? Carrier, then the courier's name"), classes="dialog-title")
             yield OptionList(*(Option(plain(f"{code:<8} {name}"), id=code) for code, name in self.carriers))
-            yield Input(id="courier-name", max_length=64, placeholder=_("courier's name"))
+            yield FixedInput(id="courier-name", max_length=64, placeholder=_("courier's name"))
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

@@ -22,6 +22,7 @@ from station_console.services.core.station import Station
 from station_console.services.shelves.lists import missing_phone
 from station_console.services.shelves.search import ParcelRow
 from station_console.tui.screens.base import report_unexpected
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table, plain
 
 NO_BATCH = "-"
@@ -90,7 +91,7 @@ class MissingPhones(ModalScreen[int]):
                 _("Parcels without a phone: pick one, type the phone, Enter"), classes="dialog-title"
             )
             yield Table(id="missing-table", cursor_type="row", zebra_stripes=True)
-            yield Input(placeholder=_("phone, its last 4 digits, or 138****5678"), id="missing-phone")
+            yield FixedInput(placeholder=_("phone, its last 4 digits, or 138****5678"), id="missing-phone")
             yield Static("", id="missing-message", markup=False)
 
     def on_mount(self) -> None:

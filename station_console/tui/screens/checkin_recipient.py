@@ -24,6 +24,7 @@ from station_console.services.recipients import matching
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import DIALOG_CSS
 from station_console.tui.screens.recipient_dialogs import match_lines
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static
 
 
@@ -64,7 +65,7 @@ class RecipientPicker(ServiceCalls, ModalScreen[Picked | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form-dialog wide"):
             yield Static(_("Who is the parcel for?"), classes="dialog-title")
-            yield Input(
+            yield FixedInput(
                 placeholder=_("name, pinyin initials (zs), room (3-502), id or phone tail"),
                 id="pick-search",
                 max_length=40,

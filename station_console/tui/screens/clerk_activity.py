@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input
 from station_console.i18n import N_, _, _n
 from station_console.services.people import audit_trail
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.footer import StationFooter
 from station_console.tui.widgets.plain import Label, Static, Table
 
@@ -47,10 +48,10 @@ class ClerkActivityScreen(ServiceCalls, ModalScreen[None]):
         with Vertical(id="activity-box"):
             yield Label(_("Audit trail"), id="activity-title")
             with Horizontal(id="activity-inputs"):
-                yield Input(
+                yield FixedInput(
                     self.initial_clerk, placeholder=_("Clerk name: today's activity"), id="activity-clerk"
                 )
-                yield Input(
+                yield FixedInput(
                     self.initial_waybill,
                     placeholder=_("Waybill: the parcel's timeline"),
                     id="activity-waybill",

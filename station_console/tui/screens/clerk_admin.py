@@ -19,6 +19,7 @@ from station_console.services.people import clerks
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.clerk_activity import ClerkActivityScreen
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table
 
 
@@ -43,8 +44,8 @@ class ClerkAdminScreen(ServiceCalls, ModeScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="clerk-form"):
-            yield Input(placeholder=_("name"), id="c-name")
-            yield Input(placeholder=_("PIN (4 to 8 digits)"), password=True, id="c-pin")
+            yield FixedInput(placeholder=_("name"), id="c-name")
+            yield FixedInput(placeholder=_("PIN (4 to 8 digits)"), password=True, id="c-pin")
             yield Select(
                 [(_("clerk"), Role.CLERK.value), (_("manager"), Role.MANAGER.value)],
                 value=Role.CLERK.value,

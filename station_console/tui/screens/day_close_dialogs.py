@@ -16,6 +16,7 @@ from textual.widgets import Button, Input
 
 from station_console.i18n import N_, _
 from station_console.services.day import export
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static
 
 
@@ -94,7 +95,7 @@ class ReopenDay(ModalScreen[str | None]):
                     "Say why (kept in the audit trail), then Enter."
                 )
             )
-            yield Input(placeholder=_("reason"), id="reopen-reason", max_length=200)
+            yield FixedInput(placeholder=_("reason"), id="reopen-reason", max_length=200)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Select, Switch
 
 from station_console.i18n import N_, _
 from station_console.safe_text import clean
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static
 
 
@@ -82,7 +83,7 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
                 allow_blank=False,
                 id=widget_id,
             )
-        return Input(
+        return FixedInput(
             value=clean(str(field.value or "")),  # stored text to edit: no terminal sequences
             placeholder=field.placeholder,
             max_length=field.max_length,

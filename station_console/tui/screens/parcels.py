@@ -25,6 +25,7 @@ from station_console.tui.screens.shelf_common import (
     problem_text,
     setup_parcel_table,
 )
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table
 
 PAGE = 50
@@ -50,15 +51,15 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="form-row"):
-            yield Input(placeholder=_("waybill, pickup code, phone tail or phone"), id="pa-text")
-            yield Input(placeholder=_("carrier"), id="pa-carrier", max_length=16)
+            yield FixedInput(placeholder=_("waybill, pickup code, phone tail or phone"), id="pa-text")
+            yield FixedInput(placeholder=_("carrier"), id="pa-carrier", max_length=16)
             yield Select(
                 [(_(label), status) for status, label in STATUS_LABELS.items()],
                 prompt=_("any status"),
                 id="pa-state",
             )
-            yield Input(placeholder=_("from YYYY-MM-DD"), id="pa-since", max_length=10)
-            yield Input(placeholder=_("to YYYY-MM-DD"), id="pa-until", max_length=10)
+            yield FixedInput(placeholder=_("from YYYY-MM-DD"), id="pa-since", max_length=10)
+            yield FixedInput(placeholder=_("to YYYY-MM-DD"), id="pa-until", max_length=10)
             yield Checkbox(_("problems only"), id="pa-problems")
         with Horizontal(id="pa-main"):
             yield Table(id="pa-table")

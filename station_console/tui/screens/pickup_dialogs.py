@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from station_console.i18n import N_, _
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static
 
 
@@ -33,7 +34,7 @@ class ReasonDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
             yield Label(self.prompt or _("Reason (e.g. label torn, barcode unreadable)"))
-            yield Input(self.value, id="pk-reason", max_length=200)
+            yield FixedInput(self.value, id="pk-reason", max_length=200)
 
     def on_mount(self) -> None:
         self.query_one("#pk-reason", Input).focus()

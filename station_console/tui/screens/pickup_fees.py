@@ -18,6 +18,7 @@ from station_console.i18n import N_, _
 from station_console.services.fees.ledger import WAIVE, Settlement
 from station_console.services.fees.rules import FeeQuote, money
 from station_console.settings import StationSettings
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static
 
 
@@ -81,7 +82,7 @@ class FeeDialog(ModalScreen[Settlement | None]):
     async def action_waive(self) -> None:
         # Mounted only now: while no field is there, the number keys choose the payment.
         if not self.query("#fee-reason"):
-            reason = Input(id="fee-reason", max_length=200, placeholder=_("why the fee is waived"))
+            reason = FixedInput(id="fee-reason", max_length=200, placeholder=_("why the fee is waived"))
             await self.query_one(".dialog", Vertical).mount(reason)
         self.query_one("#fee-reason", Input).focus()
 

@@ -29,6 +29,7 @@ from station_console.services.printing.printers import configured_printers, prin
 from station_console.settings import CounterSettings, save_counter_settings
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table
 
 TRANSPORTS = ("usb", "tcp", "device", "cups", "file", "dummy")
@@ -63,12 +64,12 @@ class PrintersScreen(ServiceCalls, ModeScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id="printer-form"):
             with Horizontal():
-                yield Input(placeholder=_("name"), id="p-name")
+                yield FixedInput(placeholder=_("name"), id="p-name")
                 yield Select(
                     [(lang, lang) for lang in LANGUAGES], value="tspl", allow_blank=False, id="p-language"
                 )
                 yield Select([(t, t) for t in TRANSPORTS], value="usb", allow_blank=False, id="p-transport")
-                yield Input(
+                yield FixedInput(
                     value="40x30",
                     placeholder=_("size WxH mm"),
                     suggester=SuggestFromList(SIZES),
@@ -77,8 +78,8 @@ class PrintersScreen(ServiceCalls, ModeScreen):
                 )
                 yield Select([("203 dpi", 203), ("300 dpi", 300)], value=203, allow_blank=False, id="p-dpi")
             with Horizontal():
-                yield Input(placeholder=_(TARGET_HINT), id="p-target")
-                yield Input(
+                yield FixedInput(placeholder=_(TARGET_HINT), id="p-target")
+                yield FixedInput(
                     value="2", placeholder=_("gap mm"), id="p-gap", tooltip=_("Gap between stickers, mm")
                 )
                 yield Select(

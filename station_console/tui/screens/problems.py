@@ -19,6 +19,7 @@ from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.prealert_problems import not_received_text
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 
 
@@ -47,7 +48,7 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="form-row"):
             yield Label(_("Parcel"), classes="field-label")
-            yield Input(
+            yield FixedInput(
                 value=self.waybill, placeholder=_("scan the waybill or type the code"), id="pr-parcel"
             )
             yield Select(
@@ -57,7 +58,7 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
             )
         with Horizontal(classes="form-row"):
             yield Label(_("Note / reason"), classes="field-label")
-            yield Input(id="pr-note")
+            yield FixedInput(id="pr-note")
         yield Static(id="pr-status")
         yield Table(id="pr-table")
         yield Static(id="pr-not-received")

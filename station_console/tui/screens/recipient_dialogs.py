@@ -23,6 +23,7 @@ from station_console.i18n import N_, _
 from station_console.safe_text import clean
 from station_console.services.recipients import matching
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table, plain
 
 
@@ -63,7 +64,7 @@ class WhoIsThisDialog(ServiceCalls, ModalScreen[int]):
         with Vertical(classes="form-dialog wide"):
             yield Static(_("Who is this? Parcels with a name that matched no one"), classes="dialog-title")
             yield Table(id="who-parcels", cursor_type="row", zebra_stripes=True)
-            yield Input(
+            yield FixedInput(
                 placeholder=_("name, pinyin initials (zs), room (3-502), id or phone tail"), id="who-search"
             )
             yield OptionList(id="who-matches")

@@ -27,6 +27,7 @@ from station_console.services.recipients.fields import CHANNEL_LABELS, CONSENT_L
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table
 
 COLUMNS = (N_("Id"), N_("Name"), N_("Address"), N_("Phone"), N_("Choice"), N_("Consent"))
@@ -79,7 +80,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="rc-top"):
-            yield Input(
+            yield FixedInput(
                 placeholder=_("name, pinyin initials (zs), room (3-502), id or phone tail"),
                 id="rc-search",
                 max_length=40,

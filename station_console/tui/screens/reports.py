@@ -31,6 +31,7 @@ from station_console.services.day import export
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 
 
@@ -93,7 +94,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="rp-bar"):
             yield Label(_("Business day"), id="rp-day-label")
-            yield Input(placeholder="YYYY-MM-DD", id="rp-day", max_length=10)
+            yield FixedInput(placeholder="YYYY-MM-DD", id="rp-day", max_length=10)
             yield Static("", id="rp-status")
         with VerticalScroll(id="rp-body"):
             yield Table(id="rp-table", cursor_type="row", zebra_stripes=True)

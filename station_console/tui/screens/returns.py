@@ -17,6 +17,7 @@ from station_console.services.exceptions import returns
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 
 
@@ -52,12 +53,12 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="form-row"):
             yield Label(_("Carrier"), classes="field-label")
-            yield Input(placeholder="ZTO", id="ret-carrier")
+            yield FixedInput(placeholder="ZTO", id="ret-carrier")
             yield Label(_("Courier's name"), classes="field-label")
-            yield Input(id="ret-signer")
+            yield FixedInput(id="ret-signer")
         with Horizontal(classes="form-row"):
             yield Label(_("Scan"), classes="field-label")
-            yield Input(placeholder=_("open a batch first"), id="ret-scan", disabled=True)
+            yield FixedInput(placeholder=_("open a batch first"), id="ret-scan", disabled=True)
         yield Static(id="ret-status")
         yield Table(id="ret-items")
 

@@ -27,6 +27,7 @@ from station_console.i18n import N_, _
 from station_console.settings import CounterSettings, save_counter_settings
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table
 
 BURST_GAP_S = 0.25  # a pause this long starts a new burst in the summary
@@ -116,9 +117,9 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
                 yield Static(id="summary")
                 yield Static(id="decoded")
                 yield Label(_("Prefix"))
-                yield Input(c.wedge_prefix, id="prefix")
+                yield FixedInput(c.wedge_prefix, id="prefix")
                 yield Label(_("Suffix"))
-                yield Input(c.wedge_suffix, id="suffix")
+                yield FixedInput(c.wedge_suffix, id="suffix")
                 yield Label(_("Terminator"))
                 yield Select(
                     [(_(label), t) for t, label in TERMINATORS.items()],
@@ -127,13 +128,13 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
                     id="terminator",
                 )
                 yield Label(_("Largest gap inside a scan (ms)"))
-                yield Input(str(c.wedge_max_key_gap_ms), id="max_gap", type="integer")
+                yield FixedInput(str(c.wedge_max_key_gap_ms), id="max_gap", type="integer")
                 yield Label(_("Idle timeout (ms)"))
-                yield Input(str(c.wedge_idle_timeout_ms), id="idle", type="integer")
+                yield FixedInput(str(c.wedge_idle_timeout_ms), id="idle", type="integer")
                 yield Label(_("Wait for the rest of a split scan (ms)"))
-                yield Input(str(c.wedge_rejoin_ms), id="rejoin", type="integer")
+                yield FixedInput(str(c.wedge_rejoin_ms), id="rejoin", type="integer")
                 yield Label(_("Shortest code"))
-                yield Input(str(c.wedge_min_length), id="min_length", type="integer")
+                yield FixedInput(str(c.wedge_min_length), id="min_length", type="integer")
                 yield Static(id="st-status")
 
     def on_mount(self) -> None:

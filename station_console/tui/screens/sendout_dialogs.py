@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from station_console.i18n import N_, _
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static
 
 
@@ -33,9 +34,9 @@ class RefundDialog(ModalScreen[tuple[str, str] | None]):
         with Vertical(classes="dialog"):
             yield Static(_("Refund a send still at the counter (manager)"), classes="dialog-title")
             yield Label(_("Send number or waybill"))
-            yield Input(value=self.send_ref, id="so-refund-send", max_length=40)
+            yield FixedInput(value=self.send_ref, id="so-refund-send", max_length=40)
             yield Label(_("Reason"))
-            yield Input(id="so-refund-reason", max_length=200)
+            yield FixedInput(id="so-refund-reason", max_length=200)
 
     def on_mount(self) -> None:
         self.query_one("#so-refund-reason", Input).focus()

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from textual.widgets import Input, Select, Switch
 
 from station_console.i18n import _
+from station_console.tui.widgets.fixed_input import FixedInput
 
 FieldWidget = Input | Select[Any] | Switch
 
@@ -72,7 +73,7 @@ def field_widget(model: type[BaseModel], name: str, shown: Any, widget_id: str) 
             id=widget_id,
             classes="value",
         )
-    return Input(value=shown, id=widget_id, classes="value")
+    return FixedInput(value=shown, id=widget_id, classes="value")
 
 
 def widget_value(widget: FieldWidget) -> Any:

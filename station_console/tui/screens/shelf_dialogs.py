@@ -19,6 +19,7 @@ from station_console.services.core.station import Station
 from station_console.services.shelves import layout, moves
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, plain
 
 
@@ -44,10 +45,10 @@ class MoveDialog(ServiceCalls, ModalScreen[str | None]):
         with Vertical(id="move-box", classes="dialog"):
             yield Static(_("Move parcels (移库)"), classes="dialog-title")
             yield Label(_("Parcel: scan the waybill or type its pickup code"))
-            yield Input(value=self.parcel, id="move-parcel")
+            yield FixedInput(value=self.parcel, id="move-parcel")
             yield Checkbox(_("Move the whole layer {location}", location=self.source or "?"), id="move-layer")
             yield Label(_("Target layer (SHELF-LAYER)"))
-            yield Input(placeholder="6-5", id="move-target")
+            yield FixedInput(placeholder="6-5", id="move-target")
             yield Static(id="move-error", classes="error")
 
     def on_mount(self) -> None:
@@ -116,20 +117,20 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
         with Vertical(id="edit-form", classes="form"):
             with Horizontal(classes="form-row"):
                 yield Label(_("Shelf or layer"), classes="field-label")
-                yield Input(value=self.location, placeholder="6 / 6-5", id="edit-location")
+                yield FixedInput(value=self.location, placeholder="6 / 6-5", id="edit-location")
             with Horizontal(classes="form-row"):
                 yield Label(_("Capacity (units)"), classes="field-label")
-                yield Input(id="edit-capacity", restrict=r"\d*", placeholder="40")
+                yield FixedInput(id="edit-capacity", restrict=r"\d*", placeholder="40")
             with Horizontal(classes="form-row"):
                 yield Label(_("Sizes (S M L X)"), classes="field-label")
-                yield Input(id="edit-sizes", placeholder="SML")
+                yield FixedInput(id="edit-sizes", placeholder="SML")
             with Horizontal(classes="form-row"):
                 yield Label(_("Zone, layers (new shelf)"), classes="field-label")
-                yield Input(id="edit-zone", placeholder="main")
-                yield Input(id="edit-layers", restrict=r"\d*", placeholder="5")
+                yield FixedInput(id="edit-zone", placeholder="main")
+                yield FixedInput(id="edit-layers", restrict=r"\d*", placeholder="5")
             with Horizontal(classes="form-row"):
                 yield Label(_("CSV file to import"), classes="field-label")
-                yield Input(id="edit-csv", placeholder="layout.csv")
+                yield FixedInput(id="edit-csv", placeholder="layout.csv")
             yield Static(
                 _("Only a manager can change shelves. A layer with parcels is emptied before it is retired."),
                 classes="hint",

@@ -26,6 +26,7 @@ from station_console.errors import StationError
 from station_console.i18n import _
 from station_console.tui.screens.base import report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static
 
 if TYPE_CHECKING:
@@ -52,8 +53,8 @@ class SignInScreen(ServiceCalls, ModalScreen["ClerkInfo"]):
             yield Label(self._title(), id="signin-title")
             if self.first_run:
                 yield self._manager_hint()
-            yield Input(self.preset_name, placeholder=_("Name"), id="signin-name", max_length=64)
-            yield Input(
+            yield FixedInput(self.preset_name, placeholder=_("Name"), id="signin-name", max_length=64)
+            yield FixedInput(
                 placeholder=_("PIN"), password=True, id="signin-pin", max_length=12, restrict=r"[0-9]*"
             )
             if self.first_run:
@@ -72,14 +73,14 @@ class SignInScreen(ServiceCalls, ModalScreen["ClerkInfo"]):
         """A new station's: the PIN again, its time zone and opening hours."""
         settings = self.station.settings()
         return [
-            Input(
+            FixedInput(
                 placeholder=_("PIN again"), password=True, id="signin-pin2", max_length=12, restrict=r"[0-9]*"
             ),
             Label(_("Station time zone (defines the business day)"), classes="hint"),
             # A new station's zone is the machine's unless `station init --timezone` said otherwise.
-            Input(settings.timezone, id="signin-zone", max_length=64),
+            FixedInput(settings.timezone, id="signin-zone", max_length=64),
             Label(_("Opening hours"), classes="hint"),
-            Input(settings.opening_hours, id="signin-hours", max_length=32),
+            FixedInput(settings.opening_hours, id="signin-hours", max_length=32),
         ]
 
     def station_opened(self, first_run: bool) -> None:

@@ -24,6 +24,7 @@ from station_console.services.shelves.search import normalise_location
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import STATUS_LABELS, problem_text
+from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table
 
 CLASS_STYLES = {
@@ -68,12 +69,12 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="st-fields", classes="form-row"):
             yield Label(_("Shelf or layer"), classes="field-label")
-            yield Input(value=self.scope, placeholder="6 / 6-5", id="st-scope")
+            yield FixedInput(value=self.scope, placeholder="6 / 6-5", id="st-scope")
             yield Label(_("Layer scanned now"), classes="field-label")
-            yield Input(placeholder=_("on a whole shelf"), id="st-layer")
+            yield FixedInput(placeholder=_("on a whole shelf"), id="st-layer")
         with Horizontal(classes="form-row"):
             yield Label(_("Scan"), classes="field-label")
-            yield Input(placeholder=_("Enter on the shelf first"), id="st-scan", disabled=True)
+            yield FixedInput(placeholder=_("Enter on the shelf first"), id="st-scan", disabled=True)
         yield Static(id="st-counts")
         yield Static(id="st-last")
         yield Table(id="st-items", cursor_type="row")

@@ -88,14 +88,28 @@ class Label(_Literal, TextualLabel):
     pass
 
 
+def _same_cell(shown: object, value: object) -> bool:
+    """`value` would show what `shown` shows (text compared with its styling, other values by type)."""
+    if isinstance(shown, Text | Content) or isinstance(value, Text | Content):
+        return _shown_as(shown) == _shown_as(value)
+    return type(shown) is type(value) and shown == value
+
+
 class Table(DataTable[Any]):
-    """A DataTable whose `str` cells are literal text."""
+    """A DataTable whose `str` cells are literal text.
+
+    A cell set again to what it shows does nothing: any change makes Textual render every visible row
+    again (its render caches are keyed by a count of changes), and the check-in table's label states
+    are set again, mostly unchanged, on every re-read."""
 
     def add_row(self, *cells: Any, **kwargs: Any) -> Any:
         return super().add_row(*(_literal(c) for c in cells), **kwargs)
 
     def update_cell(self, row_key: Any, column_key: Any, value: Any, **kwargs: Any) -> None:
-        super().update_cell(row_key, column_key, _literal(value), **kwargs)
+        value = _literal(value)
+        if not kwargs.get("update_width") and _same_cell(self.get_cell(row_key, column_key), value):
+            return
+        super().update_cell(row_key, column_key, value, **kwargs)
 
     def update_cell_at(self, coordinate: Any, value: Any, **kwargs: Any) -> None:
         super().update_cell_at(coordinate, _literal(value), **kwargs)

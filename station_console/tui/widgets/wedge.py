@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from hardware.scanners.wedge import Partial, Scan, WedgeDecoder, WedgeOutput
+from station_console.tui.widgets.fixed_input import FixedInput
 
 Clock = Callable[[events.Key | None], float]
 _ALWAYS_ROUTED = frozenset({"enter", "tab"})
@@ -162,8 +163,9 @@ def _token(event: events.Key) -> str:
     return event.key
 
 
-class WedgeInput(Input):
-    """An Input whose keys pass through a `KeyRouter` first (set `router` after mounting)."""
+class WedgeInput(FixedInput):
+    """An Input whose keys pass through a `KeyRouter` first (set `router` after mounting); typing repaints
+    it without laying out the screen (`FixedInput`)."""
 
     router: KeyRouter | None = None
 
