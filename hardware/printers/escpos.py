@@ -7,13 +7,18 @@ our transports send them. Chinese text is sent in the Chinese printers' GB18030 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from escpos.constants import QR_ECLEVEL_M
-from escpos.printer import Dummy
 
 from hardware.printers import code128
 from hardware.printers.document import Document
+from hardware.printers.escpos_dummy import new_dummy
 from hardware.printers.fonts import has_cjk
 from hardware.printers.label import LabelData, Media, mm_to_dots, roll_symbol
+
+if TYPE_CHECKING:
+    from escpos.printer import Dummy
 
 CJK_ON, CJK_OFF = b"\x1c\x26", b"\x1c\x2e"
 ROLL_CHARS = {58: 32, 80: 48}  # font A characters per line
@@ -21,7 +26,7 @@ BAR_MM = 10.0
 
 
 def _printer() -> Dummy:
-    p = Dummy(profile="default")
+    p = new_dummy()
     p.hw("INIT")
     return p
 

@@ -9,12 +9,16 @@ code when that does not fit the paper.
 
 from __future__ import annotations
 
-from escpos.printer import Dummy
+from typing import TYPE_CHECKING
 
 from hardware.printers import code128
 from hardware.printers.document import Document
+from hardware.printers.escpos_dummy import new_dummy
 from hardware.printers.fonts import has_cjk
 from hardware.sendprint.layout import QUIET_MODULES
+
+if TYPE_CHECKING:
+    from escpos.printer import Dummy
 
 CJK_ON, CJK_OFF = b"\x1c\x26", b"\x1c\x2e"
 WIDTHS = {58: (32, 384), 80: (48, 576)}  # font A characters per line, printable dots
@@ -119,7 +123,7 @@ def _code(p: Dummy, data: str, dots: int) -> None:
 
 def render(doc: Document, width_mm: int = 58) -> bytes:
     chars, dots = WIDTHS[80 if width_mm >= 80 else 58]
-    p = Dummy(profile="default")
+    p = new_dummy()
     p.hw("INIT")
     p.set(align="center", bold=True, double_height=True, double_width=True)
     for part in cut(doc.title, chars // 2):
