@@ -12,6 +12,7 @@ from __future__ import annotations
 import locale
 import os
 import tomllib
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -58,6 +59,24 @@ def translate_n(singular: str, plural: str, count: int, lang: str, /, **params: 
 def _n(singular: str, plural: str, count: int, /, **params: Any) -> str:
     """`_()` for a message about `count` things: `_n("{n} parcel", "{n} parcels", n, n=n)`."""
     return translate_n(singular, plural, count, _current, **params)
+
+
+@dataclass(frozen=True)
+class Translator:
+    """`_` and `_n` in one language: for a document in a language of its own (the day report's PDF is in
+    English without a Chinese font, whatever the console speaks). `tr(msgid, **params)`,
+    `tr.n(singular, plural, count, **params)`; no `lang`: the console's language at each call."""
+
+    lang: str | None = None
+
+    def __call__(self, msgid: str, /, **params: Any) -> str:
+        return translate(msgid, self.lang or _current, **params)
+
+    def n(self, singular: str, plural: str, count: int, /, **params: Any) -> str:
+        return translate_n(singular, plural, count, self.lang or _current, **params)
+
+
+CURRENT = Translator()
 
 
 def shown(text: str) -> str:

@@ -9,16 +9,27 @@ from pathlib import Path
 import pytest
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n, catalog, set_language, translate, translate_n
+from station_console.i18n import CURRENT, N_, Translator, _, _n, catalog, set_language, translate, translate_n
 
 PACKAGE = Path(__file__).resolve().parents[1] / "station_console"
 SOURCES = [PACKAGE, PACKAGE.parent / "hardware", PACKAGE.parent / "db"]
-MARKERS = {"_", "N_"}
-PLURAL_MARKERS = {"_n", "translate_n"}  # (singular, plural, count, ...): Chinese is catalogued by the plural
+MARKERS = {"_", "N_", "tr"}
+# (singular, plural, count, ...): Chinese is catalogued by the plural. `tr` is a Translator (a document's
+# own language), `tr.n` its plural.
+PLURAL_MARKERS = {"_n", "translate_n", "tr.n"}
 
 
 def _literal(node: ast.expr) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _marker(func: ast.expr) -> str | None:
+    """`_`, `tr`... for a call of a name; `tr.n` for a method of a name."""
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        return f"{func.value.id}.{func.attr}"
+    return None
 
 
 def calls() -> list[tuple[str, list[str | None], str]]:
@@ -28,13 +39,9 @@ def calls() -> list[tuple[str, list[str | None], str]]:
         for path in root.rglob("*.py"):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for node in ast.walk(tree):
-                if (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Name)
-                    and node.func.id in MARKERS | PLURAL_MARKERS
-                ):
+                if isinstance(node, ast.Call) and _marker(node.func) in MARKERS | PLURAL_MARKERS:
                     where = f"{path.relative_to(root.parent)}:{node.lineno}"
-                    found.append((node.func.id, [_literal(a) for a in node.args[:2]], where))
+                    found.append((_marker(node.func), [_literal(a) for a in node.args[:2]], where))
     return found
 
 
@@ -127,3 +134,17 @@ def test_translation_follows_the_current_language() -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError):
         set_language("fr")
+
+
+def test_a_translator_speaks_its_documents_language_or_the_consoles() -> None:
+    one = ("NOT balanced: {count} difference", "NOT balanced: {count} differences")
+    set_language("zh")
+    try:
+        assert Translator("en")("Balanced") == "Balanced"  # the PDF without a Chinese font
+        assert Translator("en").n(*one, 1, count=1) == "NOT balanced: 1 difference"
+        assert CURRENT("Balanced") == translate("Balanced", "zh") != "Balanced"
+        assert CURRENT.n(*one, 1, count=1) == translate(one[1], "zh", count=1) != one[1].format(count=1)
+    finally:
+        set_language("en")
+    assert CURRENT.n(*one, 1, count=1) == "NOT balanced: 1 difference"
+    assert CURRENT.n(*one, 2, count=2) == "NOT balanced: 2 differences"

@@ -15,7 +15,7 @@ from typing import Any
 
 from hardware.printers.document import Document, Table
 from hardware.printers.fonts import cjk_font
-from station_console.i18n import N_, _, get_language, translate
+from station_console.i18n import CURRENT, N_, Translator, _, get_language, translate
 
 COLUMNS = (
     ("carrier", N_("Carrier")),
@@ -50,7 +50,7 @@ def money(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def table_rows(report: dict[str, Any], tr: Any = _) -> list[list[str]]:
+def table_rows(report: dict[str, Any], tr: Translator = CURRENT) -> list[list[str]]:
     """Header plus one row per carrier plus the totals row, as display strings."""
     rows = [[tr(label) for _key, label in COLUMNS]]
     for line in [*report["carriers"], {**report["totals"], "carrier": tr(TOTAL)}]:
@@ -58,7 +58,7 @@ def table_rows(report: dict[str, Any], tr: Any = _) -> list[list[str]]:
     return rows
 
 
-def send_rows(report: dict[str, Any], tr: Any = _) -> list[list[str]]:
+def send_rows(report: dict[str, Any], tr: Translator = CURRENT) -> list[list[str]]:
     """The day's sends: header, one row per carrier and payment method, the totals (empty: no sends)."""
     sends = report.get("sends") or {}
     if not sends.get("rows"):
@@ -82,7 +82,7 @@ def send_rows(report: dict[str, Any], tr: Any = _) -> list[list[str]]:
     return rows
 
 
-def send_lines(report: dict[str, Any], tr: Any = _) -> list[str]:
+def send_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
     sends = report.get("sends") or {}
     if not sends.get("rows") and not sends.get("refused", {}).get("count"):
         return [tr("Sends: none")]
@@ -175,22 +175,29 @@ def to_csv(report: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-def summary_lines(report: dict[str, Any], tr: Any = _) -> list[str]:
+def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
     """The figures after the table, one line each, in the console's language."""
     ttp = report["time_to_pickup"]
     overdue = report["overdue"]["totals"]
     lines = [
         tr("Balanced")
         if report["balanced"]
-        else tr("NOT balanced: {count} differences", count=len(report["differences"])),
+        else tr.n(
+            "NOT balanced: {count} difference",
+            "NOT balanced: {count} differences",
+            len(report["differences"]),
+            count=len(report["differences"]),
+        ),
         tr(
             "Overdue at close: {amber} over 48 h, {red} over 72 h, {ret} over 7 days",
             amber=overdue["amber"],
             red=overdue["red"],
             ret=overdue["return"],
         ),
-        tr(
+        tr.n(
+            "Time to pickup: median {median} h, 90th percentile {p90} h ({count} pickup)",
             "Time to pickup: median {median} h, 90th percentile {p90} h ({count} pickups)",
+            ttp["count"],
             median=_hours(ttp["median_minutes"]),
             p90=_hours(ttp["p90_minutes"]),
             count=ttp["count"],
@@ -266,8 +273,10 @@ def summary_lines(report: dict[str, Any], tr: Any = _) -> list[str]:
             else tr("no history to check it against yet")
         )
         lines.append(
-            tr(
+            tr.n(
+                "Estimate for {date}: about {total} parcel ({error})",
                 "Estimate for {date}: about {total} parcels ({error})",
+                fc["total"],
                 date=fc["date"],
                 total=fc["total"],
                 error=err,
@@ -306,7 +315,7 @@ def fee_rows(report: dict[str, Any]) -> list[tuple[str, Any]]:
     return rows
 
 
-def fee_lines(report: dict[str, Any], tr: Any = _) -> list[str]:
+def fee_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
     """The day's storage fees: charged, paid by method, waived (each waiver with its reason)."""
     fees = report.get("storage_fees")
     if not fees:
@@ -316,8 +325,10 @@ def fee_lines(report: dict[str, Any], tr: Any = _) -> list[str]:
         for method, cents in fees["paid_cents"].items()
     )
     lines = [
-        tr(
+        tr.n(
+            "Storage fees: {charged} charged on {parcels} parcel; paid {paid}; waived {waived}; {state}",
             "Storage fees: {charged} charged on {parcels} parcels; paid {paid}; waived {waived}; {state}",
+            fees["parcels"],
             charged=money(fees["charged_cents"]),
             parcels=fees["parcels"],
             paid=paid or money(0),
@@ -340,7 +351,7 @@ def fee_lines(report: dict[str, Any], tr: Any = _) -> list[str]:
     return lines
 
 
-def close_line(report: dict[str, Any], tr: Any = _) -> str:
+def close_line(report: dict[str, Any], tr: Translator = CURRENT) -> str:
     closed = report.get("closed")
     if not closed:
         return tr("Not closed")
@@ -407,13 +418,10 @@ def to_pdf(report: dict[str, Any]) -> bytes:
     if found is not None:
         font_note = _("Font: {font}", font=found.path.name)
 
-        def tr(msgid: str, **params: Any) -> str:
-            return translate(msgid, lang, **params)
+        tr = Translator(lang)
     else:
         font_note = translate(NO_CJK_FONT, "en")
-
-        def tr(msgid: str, **params: Any) -> str:
-            return translate(msgid, "en", **params)
+        tr = Translator("en")
 
     header, *rows = table_rows(report, tr)
     more: list[Table] = []
