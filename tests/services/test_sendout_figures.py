@@ -120,7 +120,7 @@ def test_a_record_that_disagrees_with_its_events_unbalances_the_day(
     as_manager(station)
     with pytest.raises(Refused) as exc:
         dayclose.close_day(station, early=True)  # before closing time, confirmed: still not balanced
-    assert exc.value.code == "not_balanced" and "1 differences" in exc.value.message()
+    assert exc.value.code == "not_balanced" and "(1 difference); fix it" in exc.value.message()
 
 
 def test_the_close_freezes_the_sends_and_later_ones_go_to_the_next_day(

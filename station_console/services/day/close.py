@@ -146,6 +146,7 @@ def close_day(
         if not figures["balanced"] and not allow_unbalanced:
             raise Refused(
                 N_("The day does not balance ({count} differences); fix them or close anyway"),
+                one="The day does not balance ({count} difference); fix it or close anyway",
                 code="not_balanced",
                 count=len(figures["differences"]) + len(figures.get("sends", {}).get("differences", [])),
             )

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from hardware.printers.document import Document
-from station_console.i18n import N_, translate
+from station_console.i18n import N_, Translator
 from station_console.services.core.station import Station
 
 DOCUMENT = "handover"
@@ -28,33 +28,37 @@ def is_handover(payload: dict[str, Any]) -> bool:
 
 
 def handover_document(station: Station, payload: dict[str, Any], lang: str) -> Document:
-    def t(msgid: str, **params: Any) -> str:
-        return translate(msgid, lang, **params)
+    tr = Translator(lang)
 
     zone = station.zone()
     closed = datetime.fromisoformat(payload["closed_at"]).astimezone(zone)
     counts = payload.get("counts", {})
-    rows = [[w, t(N_("missing"))] for w in payload.get("missing", [])]
-    rows += [[w, t(N_("extra: not pre-alerted"))] for w in payload.get("extra", [])]
+    rows = [[w, tr(N_("missing"))] for w in payload.get("missing", [])]
+    rows += [[w, tr(N_("extra: not pre-alerted"))] for w in payload.get("extra", [])]
     rows += [
         [
             d["waybill"],
-            t(N_("damaged: {note}"), note=d.get("note", "")) if d.get("note") else t(N_("damaged")),
+            tr(N_("damaged: {note}"), note=d.get("note", "")) if d.get("note") else tr(N_("damaged")),
         ]
         for d in payload.get("damaged", [])
     ]
     return Document(
         kind="manifest",
-        title=t(N_("Courier handover receipt")),
+        title=tr(N_("Courier handover receipt")),
         meta=[
             station.settings().station_name,
-            t(N_("Batch: {batch}"), batch=payload.get("label", "")),
-            t(N_("Carrier: {carrier}"), carrier=payload.get("carrier_name") or payload.get("carrier", "")),
-            t(N_("Courier: {name}"), name=payload.get("courier") or ""),
-            t(N_("Time: {at}"), at=closed.strftime("%Y-%m-%d %H:%M")),
-            t(N_("Counter: {counter}"), counter=payload.get("counter", "")),
-            t(N_("Received: {count} parcels"), count=counts.get("received", 0) + counts.get("extra", 0)),
-            t(
+            tr(N_("Batch: {batch}"), batch=payload.get("label", "")),
+            tr(N_("Carrier: {carrier}"), carrier=payload.get("carrier_name") or payload.get("carrier", "")),
+            tr(N_("Courier: {name}"), name=payload.get("courier") or ""),
+            tr(N_("Time: {at}"), at=closed.strftime("%Y-%m-%d %H:%M")),
+            tr(N_("Counter: {counter}"), counter=payload.get("counter", "")),
+            tr.n(
+                "Received: {count} parcel",
+                "Received: {count} parcels",
+                counts.get("received", 0) + counts.get("extra", 0),
+                count=counts.get("received", 0) + counts.get("extra", 0),
+            ),
+            tr(
                 N_(
                     "Pre-alerted {expected} · arrived {received} · missing {missing} · extra {extra} · "
                     "damaged {damaged}"
@@ -66,11 +70,11 @@ def handover_document(station: Station, payload: dict[str, Any], lang: str) -> D
                 damaged=counts.get("damaged", 0),
             ),
         ],
-        columns=[t(N_("Waybill")), t(N_("Note"))] if rows else [],
+        columns=[tr(N_("Waybill")), tr(N_("Note"))] if rows else [],
         rows=rows,
         footer=[
-            t(N_("Courier signature: ____________")),
-            t(N_("Clerk signature: ____________")),
+            tr(N_("Courier signature: ____________")),
+            tr(N_("Clerk signature: ____________")),
         ],
         barcode=str(payload.get("label") or "") or None,
     )

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, OptionList
 from textual.widgets.option_list import Option
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.safe_text import clean
 from station_console.services.recipients import matching
 from station_console.tui.screens.calls import ServiceCalls
@@ -103,7 +103,14 @@ class WhoIsThisDialog(ServiceCalls, ModalScreen[int]):
         if note:
             self.say(note[0], warn=note[1])
         else:
-            self.say(_("{n} parcels: pick one, then the person it is for", n=len(rows)))
+            self.say(
+                _n(
+                    "{n} parcel: pick it, then the person it is for",
+                    "{n} parcels: pick one, then the person it is for",
+                    len(rows),
+                    n=len(rows),
+                )
+            )
         table.focus()
 
     @on(DataTable.RowHighlighted, "#who-parcels")
