@@ -11,7 +11,7 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
-from station_console.i18n import N_, _, shown
+from station_console.i18n import N_, _, _n, shown
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -169,7 +169,14 @@ def _wedge_measure(app: CliApp, count: int | None, as_json: bool, save: bool) ->
             )
         else:
             click.echo(
-                _("{code}   {n} keys, largest gap {gap} ms", code=code, n=len(keys), gap=f"{largest:.0f}")
+                _n(
+                    "{code}   {n} key, largest gap {gap} ms",
+                    "{code}   {n} keys, largest gap {gap} ms",
+                    len(keys),
+                    code=code,
+                    n=len(keys),
+                    gap=f"{largest:.0f}",
+                )
             )
 
     click.echo(
