@@ -21,7 +21,7 @@ from hardware.printers import fonts
 from hardware.printers.document import Document
 from hardware.printers.label import Captions, LabelData
 from station_console.errors import NotFound
-from station_console.i18n import N_, translate
+from station_console.i18n import N_, Translator, translate
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.courier_receipt import handover_document, is_handover
@@ -89,8 +89,7 @@ def sample_label(station: Station, lang: str) -> LabelData:
 
 
 def receipt_document(station: Station, payload: dict[str, Any], lang: str) -> Document:
-    def t(msgid: str, **params: Any) -> str:
-        return translate(msgid, lang, **params)
+    t = Translator(lang)
 
     at = datetime.fromisoformat(payload["at"]).astimezone(station.zone())
     parcels = payload.get("parcels", [])
@@ -109,8 +108,7 @@ def receipt_document(station: Station, payload: dict[str, Any], lang: str) -> Do
 
 
 def manifest_document(station: Station, payload: dict[str, Any], lang: str) -> Document:
-    def t(msgid: str, **params: Any) -> str:
-        return translate(msgid, lang, **params)
+    t = Translator(lang)
 
     at = datetime.fromisoformat(payload["at"]).astimezone(station.zone())
     parcels = payload.get("parcels", [])
@@ -141,8 +139,7 @@ def run_sheet_document(station: Station, payload: dict[str, Any], lang: str) -> 
     The payload holds no names (print jobs are kept); they are read from the directory when printed.
     """
 
-    def t(msgid: str, **params: Any) -> str:
-        return translate(msgid, lang, **params)
+    t = Translator(lang)
 
     at = datetime.fromisoformat(payload["at"]).astimezone(station.zone())
     stops = payload.get("stops", [])

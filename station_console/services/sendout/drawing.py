@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, HandoverBatch, PrintJob, Send, Sender
 from hardware.printers.document import Document
 from station_console.errors import NotFound
-from station_console.i18n import N_, translate
+from station_console.i18n import N_, Translator
 from station_console.services.core.station import Station
 from station_console.services.printing.render import needs_cjk_fallback, register_renderer
 from station_console.services.sendout.handover import batch_view
@@ -59,8 +59,7 @@ def _load(session: Session, send_id: int) -> tuple[Send, Carrier | None, Sender 
 def waybill_data(station: Station, send_id: int, lang: str, sort_code: str | None = None) -> Any:
     from hardware.sendprint.layout import WaybillData
 
-    def t(msgid: str, **params: Any) -> str:
-        return translate(msgid, lang, **params)
+    t = Translator(lang)
 
     with station.read() as session:
         send, carrier, sender = _load(session, send_id)
@@ -104,8 +103,7 @@ def _sort_text(destination: str) -> str:
 
 
 def receipt_document(station: Station, send_id: int, lang: str) -> Document:
-    def t(msgid: str, **params: Any) -> str:
-        return translate(msgid, lang, **params)
+    t = Translator(lang)
 
     with station.read() as session:
         send, carrier, sender = _load(session, send_id)
@@ -167,8 +165,7 @@ def receipt_document(station: Station, send_id: int, lang: str) -> Document:
 
 
 def manifest_document(station: Station, batch_id: int, lang: str) -> Document:
-    def t(msgid: str, **params: Any) -> str:
-        return translate(msgid, lang, **params)
+    t = Translator(lang)
 
     view = batch_view(station, batch_id)
     with station.read() as session:
