@@ -1,10 +1,11 @@
 """The crash tests' worker process: checks parcels in until it is killed.
 
 It sends each waybill only after `check_in` returned (acknowledged), and READY before the first. It runs
-in a process forked from a `forkserver` that imported the services once (tests/reliability/test_crash.py),
-so each of the many kills does not pay for a new interpreter's imports; the server itself is a fresh
-process, so a worker inherits no engine, connection or lock of the test's. Here, in tests/ (on sys.path
-from tests/conftest.py on), for a worker to import it whichever test started the server.
+in a process forked from the `forkserver` the concurrency bench uses (`process_context`), which imported
+the services once, so each of the many kills does not pay for a new interpreter's imports; the server
+is a fresh process, so a worker inherits no engine, connection or lock of the test's. Here, in tests/
+(on sys.path from tests/conftest.py on), for a worker to import it: Python 3.11's server does not take
+the tests' sys.path, so this module is not among what it imports first.
 """
 
 from __future__ import annotations
@@ -17,14 +18,6 @@ from db import checkpoint
 from db.models import Role
 from station_console.services.admin.setup import open_station
 from station_console.services.checkin.transaction import check_in
-
-# What the forkserver imports once. Python 3.11's server does not take the tests' sys.path, so this
-# module itself is imported by each worker (after the services, it costs little).
-PRELOAD = [
-    "station_console.services.checkin.transaction",
-    "station_console.services.admin.setup",
-    "station_console.services.people.clerks",
-]
 
 
 def check_in_until_killed(url: str, run: int, acks: Connection, trigger_pages: int | None = None) -> None:

@@ -91,21 +91,27 @@ def pickup_worker(url: str, counter: str, parcels: Sequence[tuple[int, str]]) ->
     return outcomes
 
 
-def _context() -> Any:
+def process_context() -> Any:
+    """Where worker processes come from: a `forkserver` (spawn on Windows); the crash tests use it too."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")  # Windows
     ctx = multiprocessing.get_context("forkserver")
     # Imported once in the server, so every worker forked from it starts with them loaded (a module
     # that is not there is skipped: the worker then imports what it needs itself).
     ctx.set_forkserver_preload(
-        ["station_console.services.checkin", "station_console.services.pickup", "db.engine"]
+        [
+            "station_console.services.checkin.transaction",
+            "station_console.services.pickup",
+            "station_console.services.admin.setup",
+            "db.engine",
+        ]
     )
     return ctx
 
 
 def run_parallel(worker: Any, url: str, jobs: Sequence[Sequence[Any]]) -> list[list[dict[str, Any]]]:
     """Run `worker(url, counter-N, job)` for each job in its own process, all starting together."""
-    ctx = _context()
+    ctx = process_context()
     barrier = ctx.Barrier(len(jobs))
     with ctx.Pool(len(jobs), initializer=_init, initargs=(barrier,)) as pool:
         return pool.starmap(worker, [(url, f"counter-{n + 1}", list(job)) for n, job in enumerate(jobs)])

@@ -4,14 +4,12 @@ nothing is half-written, the file stays sound and the console still starts on it
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import random
 import signal
 import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import crash_worker
 import pytest
@@ -19,22 +17,16 @@ from sqlalchemy import update
 from tui import quiet
 
 from db.models import Layer
+from station_console.bench.concurrency import process_context
 from station_console.services.admin.setup import init_station, open_station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 
 
-def _forkserver() -> Any:
-    ctx = multiprocessing.get_context("forkserver")
-    # Only if this test starts the server (the concurrency tests may have): the worker's imports once.
-    ctx.set_forkserver_preload(crash_worker.PRELOAD)
-    return ctx
-
-
 def _kill_after(url: str, run: int, delay: float, *, checkpoint_pages: int | None = None) -> list[str]:
     """Start the worker, SIGKILL it `delay` s after its first acknowledged check-in (so the kill lands in
     steady work however loaded the machine is); the waybills it acknowledged."""
-    ctx = _forkserver()
+    ctx = process_context()  # forked from a server that imported the services once
     reader, writer = ctx.Pipe(duplex=False)
     proc = ctx.Process(
         target=crash_worker.check_in_until_killed, args=(url, run, writer, checkpoint_pages), daemon=True
