@@ -40,8 +40,8 @@ async def test_another_counters_check_in_refreshes_the_shelf_map(
             assert time.monotonic() < deadline, "the live view never started"
             await asyncio.sleep(0.01)
         own = check_in(station, "JT0000000000007")
-        committed = time.monotonic()
         result = check_in(other, "JT0000000000008")
+        committed = time.monotonic()  # counter-2's commit: its own first connection is not the bridge's time
         while not seen and time.monotonic() - committed < 3:
             await asyncio.sleep(0.05)
         await pilot.pause()
