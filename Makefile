@@ -6,12 +6,18 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test check lint typecheck bench soak lock clean
 
+# Bytecode caches on, whatever the shell says (some images set PYTHONDONTWRITEBYTECODE): every process
+# of a test run (pytest's workers, the CLI runs, the crash workers) and every start of the console
+# would otherwise compile the project again, and pytest would rewrite every test module's asserts.
+unexport PYTHONDONTWRITEBYTECODE
+
 # The project-local environment, rebuilt when the lock or the project metadata changes.
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m compileall -q station_console db hardware
 	touch $(STAMP)
 
 run: $(STAMP)

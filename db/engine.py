@@ -151,16 +151,19 @@ def _checkpointer(url: str) -> Checkpointer | None:
 
 
 _BEGIN = {mode: f"BEGIN {mode}" for mode in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE")}
-_WRITERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+_WRITER = "_station_writer"
 
 
 def _writer(engine: Engine) -> Engine:
-    """The engine whose transactions begin IMMEDIATE (SQLite), made once per engine."""
+    """The engine whose transactions begin IMMEDIATE (SQLite), made once per engine.
+
+    Kept on the engine itself: the writer holds its engine, so as the value of a WeakKeyDictionary
+    keyed by that engine it kept every engine (and its compiled-statement cache) alive for good."""
     if not is_sqlite(engine):
         return engine
-    writer = _WRITERS.get(engine)
+    writer: Engine | None = engine.__dict__.get(_WRITER)
     if writer is None:
-        writer = _WRITERS[engine] = engine.execution_options(sqlite_begin="IMMEDIATE")
+        writer = engine.__dict__[_WRITER] = engine.execution_options(sqlite_begin="IMMEDIATE")
     return writer
 
 

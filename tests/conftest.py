@@ -6,6 +6,7 @@ on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL (tests/pg_server.py).
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from textual.css.stylesheet import Stylesheet
 
 from db.engine import create_station_engine
 from db.models import Role
+from station_console import settle_memory
 from station_console.i18n import set_language
 from station_console.services.admin.setup import init_station
 from station_console.services.core.station import Station
@@ -39,6 +41,23 @@ def pytest_configure(config: pytest.Config) -> None:
     shm = memory_dir()
     if shm and config.option.basetemp is None and not hasattr(config, "workerinput"):
         os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", shm)
+    # The console settles its memory once loaded (station_console.settle_memory: Python's default
+    # collector thresholds, what is loaded set aside); here that is now, so the first Pilot test's app
+    # does not put the default back. At the default first threshold (700 new objects) a Pilot test's
+    # live widgets were promoted again and again and a full collection followed every few tests: some
+    # 70 a worker at 0.3 s each, on a heap the session keeps growing (modules loaded, caches filled),
+    # a quarter of the Pilot tests' CPU. At 10,000 a worker makes a handful. Garbage is still
+    # collected; only less often.
+    settle_memory()
+    gc.set_threshold(10_000, 10, 10)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The process ends next: pytest's last collections (five, looking for unraisable exceptions) and
+    the interpreter's own at exit walked every object the session made, some 3 s a worker, while the
+    run waited for its workers to exit. Every test's own garbage was collected in its turn."""
+    gc.freeze()
 
 
 class FakeClock:
