@@ -74,6 +74,24 @@ def test_sqlite_is_durable_and_strict(db_url: str) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+def test_an_engine_written_through_is_freed_once_nobody_holds_it(tmp_path: Path) -> None:
+    """Its IMMEDIATE writer (made at the first write) must not keep it, and its statement cache, alive."""
+    import gc
+    import weakref
+
+    from db.engine import write_session
+
+    engine = create_station_engine(f"sqlite:///{tmp_path / 'station.sqlite3'}")
+    upgrade(engine)
+    with write_session(engine) as session:
+        session.add(Shelf(label="Z9", zone="main"))
+    engine.dispose()
+    freed = weakref.ref(engine)
+    del engine, session
+    gc.collect()
+    assert freed() is None
+
+
 def test_a_failed_transaction_writes_nothing(station: Station) -> None:
     def work(session):  # type: ignore[no-untyped-def]
         session.add(Shelf(label="Z9", zone="main"))
