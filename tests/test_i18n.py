@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -32,17 +33,25 @@ def _marker(func: ast.expr) -> str | None:
     return None
 
 
+@functools.cache
+def source_calls() -> tuple[tuple[ast.Call, Path, Path], ...]:
+    """Every call in the code, with its file and the source root; parsed once for the module's tests."""
+    return tuple(
+        (node, path, root)
+        for root in SOURCES
+        for path in root.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+    )
+
+
 def calls() -> list[tuple[str, list[str | None], str]]:
     """Every call of a translation marker in the code: its name, literal arguments, where it is."""
-    found: list[tuple[str, list[str | None], str]] = []
-    for root in SOURCES:
-        for path in root.rglob("*.py"):
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Call) and _marker(node.func) in MARKERS | PLURAL_MARKERS:
-                    where = f"{path.relative_to(root.parent)}:{node.lineno}"
-                    found.append((_marker(node.func), [_literal(a) for a in node.args[:2]], where))
-    return found
+    return [
+        (marker, [_literal(a) for a in node.args[:2]], f"{path.relative_to(root.parent)}:{node.lineno}")
+        for node, path, root in source_calls()
+        if (marker := _marker(node.func)) in MARKERS | PLURAL_MARKERS
+    ]
 
 
 def message_ids() -> dict[str, str]:
@@ -78,14 +87,12 @@ def test_one_is_singular_in_english_and_chinese_has_one_form() -> None:
 def test_a_refusals_singular_says_what_its_plural_says() -> None:
     """`one=` of a StationError is the English singular of its message id (the plural)."""
     pairs = []
-    for root in SOURCES:
-        for path in root.rglob("*.py"):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                one = next((k.value for k in getattr(node, "keywords", []) if k.arg == "one"), None)
-                if isinstance(node, ast.Call) and one is not None and node.args:
-                    first = node.args[0]
-                    plural = _literal(first.args[0]) if isinstance(first, ast.Call) and first.args else None
-                    pairs.append((_literal(one), plural, f"{path}:{node.lineno}"))
+    for node, path, _root in source_calls():
+        one = next((k.value for k in node.keywords if k.arg == "one"), None)
+        if one is not None and node.args:
+            first = node.args[0]
+            plural = _literal(first.args[0]) if isinstance(first, ast.Call) and first.args else None
+            pairs.append((_literal(one), plural, f"{path}:{node.lineno}"))
     assert pairs, "the scan finds the refusals with a singular"
     for singular, plural, where in pairs:
         assert singular and plural, f"{where}: both forms are literal text"
