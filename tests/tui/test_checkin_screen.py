@@ -21,6 +21,7 @@ from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens import checkin_writer
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.shelf_common import parcel_cells
+from tui import quiet
 from tui.checkin_driver import (
     attention,
     db_counts,
@@ -35,7 +36,6 @@ from tui.checkin_driver import (
     status,
     type_slowly,
 )
-from tui import quiet
 from tui.quiet import until
 
 
