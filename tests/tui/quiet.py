@@ -103,20 +103,21 @@ async def _drain(app: Any) -> bool:
 
 
 async def settle(
-    pilot: Any, *, routers: bool = True, held_workers: Collection[str] = (), timeout: float = TIMEOUT
+    pilot: Any, *, routers: bool = True, leave_running: Collection[str] = (), timeout: float = TIMEOUT
 ) -> None:
     """Until the console is quiet (see the module docstring); fails after `timeout` s saying what was busy.
 
     `routers=False`: keys a router holds do not count; for tests that set the routers' clock themselves
-    (a clock standing still holds a scanner's burst until the test moves it on). `held_workers`: the
-    names of workers the test itself holds back (a slow disk): they do not count, every other does."""
+    (a clock standing still holds a scanner's burst until the test moves it on). `leave_running`: the
+    names of workers a test leaves running on purpose (one it holds back like a slow disk, one the keys
+    are typed during): they do not count, every other does."""
     app = pilot.app
     deadline = time.monotonic() + timeout
     quiet_looks = 0
     while quiet_looks < 2:
         if not app.is_running:
             return
-        busy, held = _busy_workers(app, held_workers), routers and _held_keys(app)
+        busy, held = _busy_workers(app, leave_running), routers and _held_keys(app)
         if busy or held or _layout_pending(app):  # look again soon (the app handles its messages meanwhile)
             quiet_looks = 0
             if time.monotonic() > deadline:
@@ -142,11 +143,11 @@ def send_key(app: Any, key: str) -> None:
     app._driver.send_message(event)
 
 
-async def press(pilot: Any, *keys: str, held_workers: Collection[str] = ()) -> None:
-    """A person: each key, then until the console is quiet (`held_workers` as for `settle`)."""
+async def press(pilot: Any, *keys: str, leave_running: Collection[str] = ()) -> None:
+    """A person: each key, then until the console is quiet (`leave_running` as for `settle`)."""
     for key in keys:
         send_key(pilot.app, key)
-        await settle(pilot, held_workers=held_workers)
+        await settle(pilot, leave_running=leave_running)
 
 
 async def burst(pilot: Any, *keys: str) -> None:

@@ -68,7 +68,7 @@ def console(opening: Callable[[], Station]) -> StationApp:
     return StationApp(require_sign_in=True, opening=Opening(opening))
 
 
-OPENING = ("load-station",)  # the console's worker opening the station: held by `held` until released
+OPENING = ("load-station",)  # the console's worker opening the station: `held` until the test lets it go
 
 
 async def settled(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]
@@ -92,11 +92,11 @@ async def test_the_clerk_signs_in_while_the_station_opens(
     opening, release = wang
     app = console(opening)
     async with app.run_test(size=(120, 36)) as pilot:
-        await quiet.settle(pilot, held_workers=OPENING)
+        await quiet.settle(pilot, leave_running=OPENING)
         assert isinstance(app.screen, SignInScreen) and not app.station_open
         assert "Opening the database" in text_of(app, "#signin-status")
-        await quiet.press(pilot, "f1", held_workers=OPENING)  # mode keys do not get past the dialog
-        await quiet.press(pilot, *"Wang", "enter", *"9071", "enter", held_workers=OPENING)
+        await quiet.press(pilot, "f1", leave_running=OPENING)  # mode keys do not get past the dialog
+        await quiet.press(pilot, *"Wang", "enter", *"9071", "enter", leave_running=OPENING)
         assert isinstance(app.screen, SignInScreen) and station.clerk_id is None
         assert "Signing in once the database is open" in text_of(app, "#signin-status")
         release.set()
@@ -113,8 +113,8 @@ async def test_a_wrong_pin_typed_while_opening_is_refused_once_open(
     opening, release = wang
     app = console(opening)
     async with app.run_test(size=(120, 36)) as pilot:
-        await quiet.settle(pilot, held_workers=OPENING)
-        await quiet.press(pilot, *"Wang", "enter", *"1111", "enter", held_workers=OPENING)
+        await quiet.settle(pilot, leave_running=OPENING)
+        await quiet.press(pilot, *"Wang", "enter", *"1111", "enter", leave_running=OPENING)
         release.set()
         await settled(app, pilot)
         assert isinstance(app.screen, SignInScreen) and station.clerk_id is None
@@ -126,8 +126,8 @@ async def test_a_new_station_asks_for_the_manager_once_open_keeping_what_was_typ
     opening, release = held(station)
     app = console(opening)
     async with app.run_test(size=(120, 36)) as pilot:
-        await quiet.settle(pilot, held_workers=OPENING)
-        await quiet.press(pilot, *"Wang", "enter", *"9071", "enter", held_workers=OPENING)
+        await quiet.settle(pilot, leave_running=OPENING)
+        await quiet.press(pilot, *"Wang", "enter", *"9071", "enter", leave_running=OPENING)
         assert not app.screen.query("#signin-pin2")  # not known to be new yet
         release.set()
         await settled(app, pilot)
