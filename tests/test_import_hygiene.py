@@ -57,6 +57,7 @@ DEFAULT_GC_THRESHOLD = 700  # CPython's first-generation threshold
 # The console as `station` starts it (the bench's start-up child does the same).
 FIRST_IDLE = """
 import asyncio, gc, json, sys
+from textual import events
 from station_console.commands._support import CliApp
 from station_console.tui.app import console_app
 
@@ -82,8 +83,13 @@ async def main() -> None:
         while not app.station_open and app.open_failure is None:  # the worker starts after a refresh
             await asyncio.sleep(0.01)
         await app.workers.wait_for_complete()
-        await pilot.press("x")
-        await pilot.pause()
+        key = events.Key("x", "x")  # a person's key, as the terminal delivers it
+        key.set_sender(app)
+        app._driver.send_message(key)
+        for _ in range(500):  # until the dialog's field shows it (at most about 5 s)
+            if app.screen.query_one("#signin-name").value:
+                break
+            await asyncio.sleep(0.01)
         typed = app.screen.query_one("#signin-name").value
         print(json.dumps({"import": at_import, "opening": opening, "open": seen(app), "typed": typed}))
 

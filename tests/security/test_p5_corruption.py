@@ -12,6 +12,8 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from tui import quiet
+
 from security.helpers import PIN, Run, corrupt_page, make_station
 from station_console.services.checkin.transaction import check_in
 from station_console.settings import CounterSettings
@@ -77,11 +79,10 @@ async def test_the_console_says_so_at_start(tmp_path: Path) -> None:
     clerks.act_as(station, clerks.authenticate(station, "Wang", PIN))
     app = StationApp(station, CounterSettings(counter="counter-1"), database_label="damaged")
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await quiet.settle(pilot)  # the database check runs in a worker after the first refresh
         assert isinstance(app.screen, DamagedScreen)
         assert "restore the last good backup" in str(app.screen.query_one("#damaged-message").render())
-        await pilot.press("escape", "f2")  # it cannot be dismissed
+        await quiet.press(pilot, "escape", "f2")  # it cannot be dismissed
         assert isinstance(app.screen, DamagedScreen)
     station.engine.dispose()
 

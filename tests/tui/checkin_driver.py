@@ -20,10 +20,13 @@ SCANNER, PERSON = 0.004, 0.25
 
 
 class KeyClock:
-    """Every key arrives `step` s after the previous one; a timer flush sees `idle` s of silence."""
+    """Every key arrives `step` s after the previous one; a timer flush sees `idle` s of silence.
+
+    `looks` counts the flushes that asked for the time: the router's timer looking at held keys."""
 
     def __init__(self) -> None:
         self.t = 100.0
+        self.looks = 0
         self.scanner()
 
     def scanner(self) -> None:
@@ -34,6 +37,7 @@ class KeyClock:
 
     def __call__(self, event: Any) -> float:
         if event is None:
+            self.looks += 1
             return self.t + self.idle
         self.t += self.step
         return self.t
@@ -76,12 +80,20 @@ async def scan_split(
     await send_keys(pilot, *list(code[:at]))
     # During the hiccup the router's timer looks at the keys (it sees the hiccup's silence so far).
     clock.idle = hiccup if hiccup is not None else 0.0
-    await pilot.pause(0.05)
+    await timer_looks(pilot, clock)
     if hiccup is None:
         return
     clock.t += hiccup
     clock.idle = 0.0
     await send_keys(pilot, *list(code[at:]), "enter")
+
+
+async def timer_looks(pilot: Any, clock: KeyClock) -> None:
+    """Until the router's flush timer has looked at the held keys once more (at the clock's idle time
+    now), and what it decided is handled."""
+    looks = clock.looks
+    await quiet.until(pilot, lambda: clock.looks > looks, what="the router's timer looking at its keys")
+    await quiet.settle(pilot, routers=False)
 
 
 async def type_slowly(pilot: Any, clock: KeyClock, *keys: str) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from textual import events
@@ -34,8 +34,12 @@ TIMEOUT = 30.0  # generous: a loaded machine is slow, and a hang fails with what
 _BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
 
 
-def _busy_workers(app: Any) -> list[str]:
-    return [worker.name or repr(worker) for worker in app.workers if worker.state in _BUSY]
+def _busy_workers(app: Any, held: Collection[str] = ()) -> list[str]:
+    return [
+        worker.name or repr(worker)
+        for worker in app.workers
+        if worker.state in _BUSY and worker.name not in held
+    ]
 
 
 def _held_keys(app: Any) -> bool:
@@ -98,18 +102,22 @@ async def _drain(app: Any) -> bool:
     return not any(_unsettled(node) for node in nodes)
 
 
-async def settle(pilot: Any, *, routers: bool = True, timeout: float = TIMEOUT) -> None:
+async def settle(
+    pilot: Any, *, routers: bool = True, leave_running: Collection[str] = (), timeout: float = TIMEOUT
+) -> None:
     """Until the console is quiet (see the module docstring); fails after `timeout` s saying what was busy.
 
     `routers=False`: keys a router holds do not count; for tests that set the routers' clock themselves
-    (a clock standing still holds a scanner's burst until the test moves it on)."""
+    (a clock standing still holds a scanner's burst until the test moves it on). `leave_running`: the
+    names of workers a test leaves running on purpose (one it holds back like a slow disk, one the keys
+    are typed during): they do not count, every other does."""
     app = pilot.app
     deadline = time.monotonic() + timeout
     quiet_looks = 0
     while quiet_looks < 2:
         if not app.is_running:
             return
-        busy, held = _busy_workers(app), routers and _held_keys(app)
+        busy, held = _busy_workers(app, leave_running), routers and _held_keys(app)
         if busy or held or _layout_pending(app):  # look again soon (the app handles its messages meanwhile)
             quiet_looks = 0
             if time.monotonic() > deadline:
@@ -135,11 +143,11 @@ def send_key(app: Any, key: str) -> None:
     app._driver.send_message(event)
 
 
-async def press(pilot: Any, *keys: str) -> None:
-    """A person: each key, then until the console is quiet."""
+async def press(pilot: Any, *keys: str, leave_running: Collection[str] = ()) -> None:
+    """A person: each key, then until the console is quiet (`leave_running` as for `settle`)."""
     for key in keys:
         send_key(pilot.app, key)
-        await settle(pilot)
+        await settle(pilot, leave_running=leave_running)
 
 
 async def burst(pilot: Any, *keys: str) -> None:

@@ -10,13 +10,12 @@ from station_console.services.core.station import Station
 from station_console.services.scan.carriers import get_detector
 from station_console.tui.app import StationApp
 from station_console.tui.screens.carrier_editor import CarrierEditorScreen, CarrierForm, text_to_patterns
-from tui.checkin_driver import settle
+from tui import quiet
 
 
 async def open_editor(app: StationApp, pilot) -> CarrierEditorScreen:  # type: ignore[no-untyped-def]
-    await pilot.press("ctrl+s")
-    await pilot.press("f7")
-    await settle(app, pilot)
+    await quiet.press(pilot, "ctrl+s")
+    await quiet.press(pilot, "f7")
     assert isinstance(app.screen, CarrierEditorScreen)
     return app.screen
 
@@ -32,15 +31,14 @@ async def test_settings_opens_the_carrier_table(app: StationApp) -> None:
         table = screen.query_one(DataTable)
         assert table.row_count == 16
         assert [str(c) for c in table.get_row_at(0)[:2]] == ["SF", "SF Express"]  # text, never markup
-        await pilot.press("escape")
+        await quiet.press(pilot, "escape")
         assert not isinstance(app.screen, CarrierEditorScreen)
 
 
 async def test_adding_a_carrier_through_the_form(app: StationApp, station: Station) -> None:
     async with app.run_test(size=(140, 48)) as pilot:
         screen = await open_editor(app, pilot)
-        await pilot.press("a")
-        await settle(app, pilot)
+        await quiet.press(pilot, "a")
         form = app.screen
         assert isinstance(form, CarrierForm)
         form.query_one("#cf-code", Input).value = "kdn"
@@ -48,8 +46,7 @@ async def test_adding_a_carrier_through_the_form(app: StationApp, station: Stati
         form.query_one("#cf-name_zh", Input).value = "快递九"
         form.query_one("#cf-fee_cents", Input).value = "35"
         form.query_one("#cf-patterns", TextArea).text = "^KD[0-9]{11}$ luhn\n"
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await quiet.press(pilot, "ctrl+s")
         assert app.screen is screen
         assert screen.query_one(DataTable).row_count == 17
         assert "KDN" in str(screen.query_one("#carrier-status", Static).render())
@@ -65,20 +62,17 @@ async def test_a_refused_edit_keeps_the_form_open_and_writes_nothing(
 ) -> None:
     async with app.run_test(size=(140, 48)) as pilot:
         await open_editor(app, pilot)
-        await pilot.press("enter")  # edit the selected row: SF
-        await settle(app, pilot)
+        await quiet.press(pilot, "enter")  # edit the selected row: SF
         form = app.screen
         assert isinstance(form, CarrierForm) and form.carrier is not None and form.carrier.code == "SF"
         assert form.query_one("#cf-code", Input).disabled
         form.query_one("#cf-patterns", TextArea).text = "^SF[0-9"
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await quiet.press(pilot, "ctrl+s")
         assert app.screen is form
         assert "cannot be used" in str(form.query_one("#carrier-form-error", Static).render())
         form.query_one("#cf-patterns", TextArea).text = "^SF[0-9A-Z][0-9]{12}$\n^SFX[0-9]{10}$"
         form.query_one("#cf-fee_cents", Input).value = "65"
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await quiet.press(pilot, "ctrl+s")
         assert isinstance(app.screen, CarrierEditorScreen)
     row = carrier(station, "SF")
     assert row is not None and row.fee_cents == 65 and len(row.patterns) == 2

@@ -50,8 +50,7 @@ async def test_a_fee_due_is_shown_and_settled_before_the_handover(station: Stati
         assert console.screen is screen and statuses(station)[parcel.waybill] == "on_shelf"
         await clerk.key("f10")
         await clerk.key("w")  # a clerk tries to waive it
-        await pilot.press(*"regular", "enter")
-        await clerk.settle()
+        await quiet.press(pilot, *"regular", "enter")
         assert "Only a manager can waive a storage fee" in clerk.text("#pk-message")
         assert statuses(station)[parcel.waybill] == "on_shelf" and fees(station) == []
         await clerk.key("f10")
@@ -72,8 +71,7 @@ async def test_a_manager_waives_the_fee_with_a_reason(station: Station, clock: A
         await clerk.scan(parcel.waybill)
         await clerk.key("f10", "w")
         assert console.screen.query_one("#fee-reason", Input).has_focus
-        await pilot.press(*"[b]shelf flooded[/b]", "enter")  # text is data, never markup
-        await clerk.settle()
+        await quiet.press(pilot, *"[b]shelf flooded[/b]", "enter")  # text is data, never markup
     assert fees(station) == [("charge", 100, None), ("waiver", 100, None)]
     with station.read() as session:
         waived = session.exec(select(ParcelEvent).where(ParcelEvent.kind == "fee_waived")).one()
@@ -100,13 +98,11 @@ async def test_dead_letters_come_first_and_are_retried_or_dropped(station: Stati
         table = screen.query_one(DataTable)
         assert [str(table.get_row_at(r)[1]) for r in range(table.row_count)] == ["dead letter", "dead letter"]
         assert str(table.get_row_at(0)[7]) == "HTTP 400 [/]Bad Request"
-        await quiet.press(
-            pilot, "r"
-        )  # retry the newest: the console's worker sends it through the file channel
-        await pilot.press("d")  # a clerk may open the dialog, but the service refuses the drop
+        # Retry the newest: the console's worker sends it through the file channel.
+        await quiet.press(pilot, "r")
+        await quiet.press(pilot, "d")  # a clerk may open the dialog, but the service refuses the drop
         assert isinstance(console.screen, ReasonDialog)
-        await pilot.press(*"wrong parcel", "enter")
-        await pilot.pause()
+        await quiet.press(pilot, *"wrong parcel", "enter")
         assert "Only a manager can drop a carrier event" in str(
             screen.query_one("#ev-status", Static).render()
         )
@@ -144,9 +140,8 @@ async def test_the_courier_batch_counts_live_on_the_check_in_screen(
         await type_slowly(pilot, keys, "f10")
         await settle(app, pilot)  # the dialog opens once a worker has read the carrier table
         assert isinstance(app.screen, CourierDialog)
-        await pilot.press("down", "enter")  # ZTO is the second carrier in the table
-        await pilot.press(*"[b]张[/b]", "enter")  # a name is data, never markup
-        await settle(app, pilot)
+        await quiet.press(pilot, "down", "enter")  # ZTO is the second carrier in the table
+        await quiet.press(pilot, *"[b]张[/b]", "enter")  # a name is data, never markup
         assert isinstance(app.screen, CheckinScreen) and screen.courier_batch is not None
         assert "ZTO [b]张[/b]: expected 4 · received 0 · missing 4 · extra 0 · damaged 0" in panel()
         for n in (1, 2, 9):
@@ -156,8 +151,7 @@ async def test_the_courier_batch_counts_live_on_the_check_in_screen(
         assert "138****0001" in str(screen.query_one("#ci-table").get_row_at(2))  # the pre-alert's phone
 
         await type_slowly(pilot, keys, "f12")
-        await pilot.press(*"box crushed", "enter")
-        await settle(app, pilot)
+        await quiet.press(pilot, *"box crushed", "enter")
         assert "damaged 1" in panel()
         await type_slowly(pilot, keys, "f11")
         dialog = app.screen
@@ -165,8 +159,7 @@ async def test_the_courier_batch_counts_live_on_the_check_in_screen(
             isinstance(dialog, ReasonDialog) and dialog.query_one(Input).value == "[b]张[/b]"
         )  # offered again
         assert "Courier's name" in str(dialog.query_one(Label).render())
-        await pilot.press("ctrl+u", *"张师傅", "enter")
-        await settle(app, pilot)
+        await quiet.press(pilot, "ctrl+u", *"张师傅", "enter")
         message = str(screen.query_one("#ci-message", Static).render())
         assert "received 2, missing 2, extra 1, damaged 1" in message and "saved as" in message
         assert screen.courier_batch is None and "F10 opens one" in panel()

@@ -21,6 +21,7 @@ from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens import checkin_writer
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.shelf_common import parcel_cells
+from tui import quiet
 from tui.checkin_driver import (
     attention,
     db_counts,
@@ -147,9 +148,8 @@ async def test_a_head_whose_rest_never_comes_is_refused_loudly(
     async with app.run_test(size=(140, 44)) as pilot:
         screen, clock = await start(app, pilot)
         await scan_split(pilot, clock, "SF1234567890123", at=9, hiccup=None)  # the rest never comes
-        clock.person()  # time passes
-        await pilot.pause(0.2)
-        await settle(app, pilot)
+        clock.person()  # time passes: the router's timer sees a second of silence
+        await quiet.settle(pilot)  # ...and decides on every key it held
         assert db_counts(station) == (0, 0, 0) and bells == [1]
         (item,) = attention(screen)
         assert item.kind == "partial" and "SF1234567" in item.text
@@ -209,14 +209,12 @@ async def test_carrier_conflicts_queue_and_one_key_answers_each(
 ) -> None:
     async with app.run_test(size=(140, 44)) as pilot:
         screen, clock = await start(app, pilot)
-        await pilot.press("f7")
-        await settle(app, pilot)  # the picker opens once a worker has read the carrier table
+        await quiet.press(pilot, "f7")  # the picker opens once a worker has read the carrier table
         options = app.screen.query_one(OptionList)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         for _ in range(ids.index("ZTO") - (options.highlighted or 0)):
-            await pilot.press("down")
-        await pilot.press("enter")
-        await pilot.pause()
+            await quiet.press(pilot, "down")
+        await quiet.press(pilot, "enter")
         assert screen.batch_carrier == "ZTO"
         await scan(pilot, clock, "SF1234567890123")
         await scan(pilot, clock, "SF1234567890124")  # the next scan does not drop the first question
@@ -227,10 +225,8 @@ async def test_carrier_conflicts_queue_and_one_key_answers_each(
         await type_slowly(pilot, clock, "enter", "enter")  # stray Enters answer nothing
         await settle(app, pilot)
         assert len(attention(screen)) == 2 and list(parcels(station)) == ["73123456789012"]
-        await pilot.press("ctrl+y")  # the highlighted (newest): use SF
-        await settle(app, pilot)
-        await pilot.press("ctrl+b")  # the other: keep the batch carrier
-        await settle(app, pilot)
+        await quiet.press(pilot, "ctrl+y")  # the highlighted (newest): use SF
+        await quiet.press(pilot, "ctrl+b")  # the other: keep the batch carrier
         assert attention(screen) == []
         carriers = {r.waybill: r.carrier for r in screen.results}
         assert carriers == {"73123456789012": "ZTO", "SF1234567890124": "SF", "SF1234567890123": "ZTO"}
@@ -246,8 +242,7 @@ async def test_duplicate_offers_a_reprint(app: StationApp, station: Station, bel
         (item,) = attention(screen)
         assert item.kind == "duplicate" and "already on the shelf" in item.text and bells == [1]
         assert db_counts(station) == (1, 1, 0)
-        await pilot.press("ctrl+y")
-        await settle(app, pilot)
+        await quiet.press(pilot, "ctrl+y")
         assert jobs_of(station, screen.results[0].parcel_id) == ["cancelled", "queued"]  # one sticker
         assert "queued again" in status(screen, "#ci-message") and attention(screen) == []
 
@@ -261,8 +256,7 @@ async def test_a_dismissed_refusal_is_recorded_without_the_fragment(
         await scan(pilot, clock, "NOT-A-WAYBILL-!", gap=1.0)
         await settle(app, pilot)
         assert [i.kind for i in attention(screen)] == ["refused", "partial"]
-        await pilot.press("ctrl+x", "ctrl+x")
-        await settle(app, pilot)
+        await quiet.press(pilot, "ctrl+x", "ctrl+x")
         assert attention(screen) == []
         with station.read() as s:
             events = s.exec(
@@ -280,19 +274,16 @@ async def test_quick_mode_then_phones_from_the_list_tell_the_customer(
 ) -> None:
     async with app.run_test(size=(140, 44)) as pilot:
         screen, clock = await start(app, pilot)
-        await pilot.press("f8")
+        await quiet.press(pilot, "f8")
         assert screen.quick and phone_field(screen).disabled
         for n in (1, 2):
             await scan(pilot, clock, f"JT{n:013d}")
         await settle(app, pilot)
         assert [jobs_of(station, r.parcel_id) for r in screen.results] == [["queued"], ["queued"]]  # no wait
         assert "Without phone: 2" in status(screen, "#ci-missing")
-        await pilot.press("f9")
-        await settle(app, pilot)
-        await pilot.press(*"13812345678", "enter")  # modal fields are plain inputs: no routing
-        await settle(app, pilot)
-        await pilot.press("escape")
-        await settle(app, pilot)
+        await quiet.press(pilot, "f9")
+        await quiet.press(pilot, *"13812345678", "enter")  # modal fields are plain inputs: no routing
+        await quiet.press(pilot, "escape")
         assert "Without phone: 1" in status(screen, "#ci-missing")
         first = screen.results[0]
         assert parcels(station)[first.waybill] == "13812345678"
@@ -314,8 +305,7 @@ async def test_undo_last_leaves_the_row_visibly_undone(
         await scan(pilot, clock, "JT0000000000001")
         await scan(pilot, clock, "JT0000000000002")
         await settle(app, pilot)
-        await pilot.press("ctrl+z")
-        await settle(app, pilot)
+        await quiet.press(pilot, "ctrl+z")
         with station.read() as s:
             from db.models import Parcel
 
@@ -339,7 +329,6 @@ async def test_device_scanner_takes_the_same_path(app: StationApp, station: Stat
     async with app.run_test(size=(140, 44)) as pilot:
         screen, _clock = await start(app, pilot)
         screen.post_message(ScannerBridge.Scanned("SF1234567890123", "hid:test"))
-        await pilot.pause()
         await settle(app, pilot)
         assert [r.waybill for r in screen.results] == ["SF1234567890123"]
 
@@ -388,6 +377,5 @@ async def test_ctrl_w_from_the_phone_field_opens_who_is_this(
         await send_keys(pilot, "ctrl+w")
         await settle(app, pilot)
         assert isinstance(app.screen, WhoIsThisDialog)
-        await pilot.press("escape")
-        await settle(app, pilot)
+        await quiet.press(pilot, "escape")
         assert app.screen is screen and phone_field(screen).value == typed

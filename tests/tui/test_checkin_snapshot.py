@@ -8,6 +8,7 @@ from typing import Any
 from station_console.services.scan.carriers import get_detector
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin_dialogs import carrier_choices
+from tui import quiet
 from tui.checkin_driver import scan, settle, start, type_slowly
 
 
@@ -34,10 +35,8 @@ def test_checkin_screen_after_a_few_parcels(snap_compare: Any, app: StationApp) 
                 await type_slowly(pilot, clock, *typed, "enter")
                 await settle(app, pilot)
         choices = [code for code, _name in carrier_choices(get_detector(app.station))]
-        await pilot.press("f7")  # receiving ZTO's bag
-        await settle(app, pilot)
-        await pilot.press(*["down"] * (choices.index("ZTO") + 1), "enter")
-        await settle(app, pilot)
+        await quiet.press(pilot, "f7")  # receiving ZTO's bag
+        await quiet.press(pilot, *["down"] * (choices.index("ZTO") + 1), "enter")
         assert screen.batch_carrier == "ZTO"
         await scan(pilot, clock, "SF1234567890123")
         await settle(app, pilot)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from textual.message import Message
@@ -12,6 +11,7 @@ from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.live_bridge import LiveBridge
+from tui import quiet
 
 
 async def test_another_counters_check_in_refreshes_the_shelf_map(
@@ -31,21 +31,16 @@ async def test_another_counters_check_in_refreshes_the_shelf_map(
         clock=station.clock,
     )
     async with app.run_test(message_hook=hook) as pilot:
-        await pilot.press("f4")
-        await pilot.pause()
+        await quiet.press(pilot, "f4")
         screen = app.screen
         before = sum(cell.parcel_count for row in screen.rows for cell in row.layers)  # type: ignore[attr-defined]
-        deadline = time.monotonic() + 3
-        while app.live_bridge._feed is None:  # listening, so this counter's own check-in is in its feed
-            assert time.monotonic() < deadline, "the live view never started"
-            await asyncio.sleep(0.01)
+        # Listening, so this counter's own check-in is in its feed.
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
         own = check_in(station, "JT0000000000007")
         result = check_in(other, "JT0000000000008")
         committed = time.monotonic()  # counter-2's commit: its own first connection is not the bridge's time
-        while not seen and time.monotonic() - committed < 3:
-            await asyncio.sleep(0.05)
-        await pilot.pause()
-        assert seen, "no LiveBridge.Changed from counter-2"
+        await quiet.until(pilot, lambda: seen, what="a LiveBridge.Changed from counter-2", timeout=3)
+        await quiet.settle(pilot)  # the shelf map reads the change
         arrived, message = seen[0]
         assert arrived - committed < 1.0
         # This counter's own work is not echoed back: had it been, it would come first (it committed

@@ -16,6 +16,7 @@ from station_console.services.notify.templates import KIND_LABELS, SUBJECT
 from station_console.tui.app import StationApp
 from station_console.tui.notify_worker import NotifyWorker
 from station_console.tui.screens.outbox import OutboxScreen
+from tui import quiet
 
 
 def two_messages(station: Station, clock: Any) -> None:
@@ -33,22 +34,21 @@ async def test_outbox_lists_failed_first_masked_and_resends(
     two_messages(station, clock)
     async with app.run_test(size=(160, 40)) as pilot:
         await app.push_screen(OutboxScreen())
-        await pilot.pause()
+        await quiet.settle(pilot)
         table: DataTable[str] = app.screen.query_one(DataTable)
         first = [str(c) for c in table.get_row_at(0)]
         assert first[1] == "failed" and first[4] == "138****5678" and "number barred" in first[7]
         cells = " ".join(str(c) for r in range(table.row_count) for c in table.get_row_at(r))
         assert "13812345678" not in cells and "13987654321" not in cells and "139****4321" in cells
-        await pilot.press("r")  # queued again, and the console's worker is kicked: the file channel sends it
+        await quiet.press(
+            pilot, "r"
+        )  # queued again, and the console's worker is kicked: the file channel sends it
 
         def statuses() -> list[str]:
             return [str(table.get_row_at(r)[1]) for r in range(table.row_count)]
 
-        for _ in range(100):  # both are sent: the resent one and the one that was waiting its turn
-            await pilot.pause(0.05)
-            if statuses() == ["sent", "sent"]:
-                break
-        assert statuses() == ["sent", "sent"]
+        # Both are sent: the resent one and the one that was waiting its turn.
+        await quiet.until(pilot, lambda: statuses() == ["sent", "sent"], what="both sent", timeout=5.0)
     assert "to 13812345678" in FileChannel().path.read_text(encoding="utf-8")
 
 
@@ -79,16 +79,10 @@ async def test_worker_drains_the_outbox_in_the_background(station: Station, cloc
     async with host.run_test(
         message_hook=lambda m: seen.append(m) if isinstance(m, NotifyWorker.Drained) else None
     ) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if any(d.error for d in seen):
-                break
+        await quiet.until(pilot, lambda: any(d.error for d in seen), what="a failed pass", timeout=5.0)
         assert {d.error for d in seen if d.error} == {"gateway down"} and channel.sent == []
         clock.advance(minutes=2)  # past the backoff
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if any(d.messages for d in seen):
-                break
+        await quiet.until(pilot, lambda: any(d.messages for d in seen), what="a message sent", timeout=5.0)
     assert [m.to for m in channel.sent] == ["13812345678"]
     assert [d.messages for d in seen if d.messages][0] == 1
 

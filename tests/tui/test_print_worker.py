@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from sqlmodel import Session, select
@@ -16,6 +15,7 @@ from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
 from station_console.settings import CounterSettings
 from station_console.tui.print_worker import PrintWorker
+from tui import quiet
 from tui.quiet import until
 
 
@@ -71,14 +71,13 @@ def printed(seen: list[Message]) -> int:
 async def wait_for(
     pilot: Any, seen: list[Message], predicate: Any, timeout: float = 5.0
 ) -> PrintWorker.Drained:
-    async def poll() -> PrintWorker.Drained:
-        while True:
-            for msg in seen:
-                if isinstance(msg, PrintWorker.Drained) and predicate(msg):
-                    return msg
-            await pilot.pause(0.02)
+    def found() -> PrintWorker.Drained | None:
+        return next((m for m in seen if isinstance(m, PrintWorker.Drained) and predicate(m)), None)
 
-    return await asyncio.wait_for(poll(), timeout)
+    await until(pilot, lambda: found() is not None, what="a pass", timeout=timeout)
+    drained = found()
+    assert drained is not None
+    return drained
 
 
 async def test_offline_printer_then_back_prints_everything_once(station: Station, clock: Any) -> None:
@@ -118,7 +117,7 @@ async def test_no_printer_configured_says_none(station: Station) -> None:
     queue_parcels(station, 1)
     app = Host(station, CounterSettings(counter="test-counter"))
     async with app.run_test() as pilot:
-        await pilot.pause()
+        await quiet.settle(pilot)
         assert app.device_states["printer"] == "none" and app.print_worker.worker is None
     with station.read() as session:
         assert session.exec(select(PrintJob.status)).all() == ["queued"]  # kept for when one is set up

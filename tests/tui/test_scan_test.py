@@ -51,18 +51,17 @@ async def test_typed_keys_are_listed_with_their_gaps(app: HostApp) -> None:
     async with app.run_test() as pilot:
         screen = ScanTestScreen()
         await app.push_screen(screen)
-        await pilot.pause()
-        await pilot.press("S", "F", "1", "space", "tab", "enter")
-        await pilot.pause()
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "S", "F", "1", "space", "tab", "enter")  # a person: each key decided
         listed = rows(screen)
         assert [r[1] for r in listed] == ["S", "F", "1", "␠ space", "<tab>", "<enter>"]
         assert listed[0][2] == "" and all(r[2].isdigit() for r in listed[1:])
         assert [r[0] for r in listed] == ["1", "2", "3", "4", "5", "6"]
         assert app.screen is screen  # Tab and Enter were captured, not acted on
         assert "ended with <enter>" in text(screen, "#summary")
-        await pilot.press("ctrl+l")
+        await quiet.press(pilot, "ctrl+l")
         assert rows(screen) == [] and screen.keys == []
-        await pilot.press("escape")
+        await quiet.press(pilot, "escape")
         assert app.screen is not screen
 
 
@@ -70,14 +69,14 @@ async def test_a_scanner_burst_is_decoded_and_a_person_is_not(app: HostApp) -> N
     async with app.run_test() as pilot:
         screen = ScanTestScreen()
         await app.push_screen(screen)
-        await pilot.pause()
+        await quiet.settle(pilot)
         for i, key in enumerate("JT1234567890123"):
             screen.record_key(key, 100.0 + i * 0.004)
         screen.record_key("enter", 100.0 + 15 * 0.004)
         for i, key in enumerate("ab"):
             screen.record_key(key, 200.0 + i * 0.15)
         screen.flush(201.0)
-        await pilot.pause()
+        await quiet.settle(pilot)
         decoded = text(screen, "#decoded")
         assert "scan: JT1234567890123" in decoded
         assert "typed: a" in decoded and "typed: b" in decoded
@@ -88,17 +87,16 @@ async def test_suggest_and_save_write_the_wedge_settings(app: HostApp) -> None:
     async with app.run_test() as pilot:
         screen = ScanTestScreen()
         await app.push_screen(screen)
-        await pilot.pause()
+        await quiet.settle(pilot)
         for i, key in enumerate("]C1ABCDEF12"):
             screen.record_key(key, 10.0 + i * 0.012)  # a slow scanner: 12 ms per key
         screen.record_key("tab", 10.0 + 11 * 0.012)
-        await pilot.press("ctrl+g")
+        await quiet.press(pilot, "ctrl+g")
         assert screen.query_one("#terminator", Select).value == "tab"
         assert screen.query_one("#max_gap", Input).value == "25"  # twice the scanner's own gap, rounded up
         assert screen.query_one("#min_length", Input).value == "8"
         screen.query_one("#prefix", Input).value = "]C1"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await quiet.press(pilot, "ctrl+s")
         saved = load_counter_settings()
         assert (saved.wedge_terminator, saved.wedge_max_key_gap_ms, saved.wedge_prefix) == ("tab", 25, "]C1")
         assert app.counter_settings.wedge_prefix == "]C1"
@@ -106,7 +104,7 @@ async def test_suggest_and_save_write_the_wedge_settings(app: HostApp) -> None:
         for i, key in enumerate("]C1XYZ123456"):
             screen.record_key(key, 50.0 + i * 0.005)
         screen.record_key("tab", 50.0 + 12 * 0.005)
-        await pilot.pause()
+        await quiet.settle(pilot)
         assert "scan: XYZ123456" in text(screen, "#decoded")
 
 
@@ -197,7 +195,7 @@ async def test_scans_from_a_fake_hid_scanner_land_as_check_ins(station: Station)
     waybills = ["SF1234567890123", "JT1234567890123", "YT1234567890123"]
     settings = CounterSettings(
         counter="test-counter",
-        scanner={"kind": "hid", "backend": "fake", "codes": waybills, "interval_s": 0.1},
+        scanner={"kind": "hid", "backend": "fake", "codes": waybills, "interval_s": 0.02},
     )
     console = StationApp(station, settings, database_label="SQLite test")
 

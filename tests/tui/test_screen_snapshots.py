@@ -31,10 +31,6 @@ def received(station: Station) -> list[str]:
     ]
 
 
-async def settle(pilot: Any) -> None:
-    await quiet.settle(pilot)
-
-
 class KeyClock:
     """The wedge router's clock: a person types 250 ms a key, a scanner 4 ms (the pickup tests' seam)."""
 
@@ -49,10 +45,10 @@ class KeyClock:
 
 
 def keys_then_settle(*keys: str) -> Any:
+    """A person's keys (each handled before the next), then until the screen's reads are shown."""
+
     async def run_before(pilot: Any) -> None:
-        for key in keys:
-            await pilot.press(key)
-        await settle(pilot)
+        await quiet.press(pilot, *keys)
 
     return run_before
 
@@ -69,17 +65,13 @@ def test_checkin(snap_compare: Any, app: StationApp, station: Station, lang: str
     received(station)
 
     async def run_before(pilot: Any) -> None:
-        await pilot.press("f1")
-        await settle(pilot)
+        await quiet.press(pilot, "f1")
         clock = KeyClock()
         pilot.app.screen.router.clock = clock
         clock.step, clock.idle = 0.004, 0.0
-        await pilot.press(*"JT0000000000009", "enter")  # scanned
-        await settle(pilot)
+        await quiet.burst(pilot, *"JT0000000000009", "enter")  # scanned
         clock.t, clock.step, clock.idle = clock.t + 0.5, 0.25, 1.0
-        await quiet.press(pilot, *"5678")  # typed: the phone of the parcel just shown
-        await pilot.press("enter")
-        await settle(pilot)
+        await quiet.press(pilot, *"5678", "enter")  # typed: the phone of the parcel just shown
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 

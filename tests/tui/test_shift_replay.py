@@ -41,6 +41,7 @@ from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.day_close_dialogs import ConfirmClose
 from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.reports import ReportsScreen
+from tui import quiet
 from tui.checkin_driver import KeyClock, attention, scan, scan_split, send_keys, settle, type_slowly
 
 CARRIERS = ("ZTO", "YTO", "JT", "YUNDA", "STO")
@@ -97,8 +98,7 @@ class Shift:
         return mobile[-4:] if self.rng.random() < 0.4 else mobile
 
     async def pick_batch(self, carrier: str) -> None:
-        await self.pilot.press("f7")  # a dialog opens: let it settle fully before reading it
-        await self.settle()
+        await quiet.press(self.pilot, "f7")  # a dialog opens: let it settle fully before reading it
         options = self.app.screen.query_one(OptionList)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         steps = ids.index(carrier) - (options.highlighted or 0)
@@ -172,8 +172,7 @@ class Shift:
         if not now:
             self.expect.left_listed["conflict"] += 1
             return
-        await self.pilot.press("ctrl+y")  # use the carrier the number shows
-        await self.settle()
+        await quiet.press(self.pilot, "ctrl+y")  # use the carrier the number shows
         self.expect.checked_in.append(waybill)
         await self.maybe_phone(waybill)
 
@@ -192,8 +191,7 @@ class Shift:
         await self.settle()
         self.expect.refusals["duplicate"] += 1
         assert attention(self.screen)[0].kind == "duplicate"
-        await self.pilot.press("ctrl+x")
-        await self.settle()
+        await quiet.press(self.pilot, "ctrl+x")
         self.expect.dismissed += 1
 
     async def pickups(self, n: int) -> None:
@@ -202,8 +200,7 @@ class Shift:
         chosen = self.rng.sample(on_shelf[:-3], min(n, max(0, len(on_shelf) - 3)))
         if not chosen:
             return
-        await self.pilot.press("f2")
-        await self.settle()
+        await quiet.press(self.pilot, "f2")
         pickup = self.app.screen
         assert isinstance(pickup, PickupScreen) and pickup.router is not None
         pickup.router.clock = self.keys
@@ -217,8 +214,7 @@ class Shift:
             await type_slowly(self.pilot, self.keys, "enter")
             await self.settle()
             self.expect.picked.append(waybill)
-        await self.pilot.press("f1")
-        await self.settle()
+        await quiet.press(self.pilot, "f1")
 
     def codes(self) -> dict[str, str]:
         with self.station.read() as session:
@@ -226,24 +222,20 @@ class Shift:
             return {w: c for w, c in rows.all() if c}
 
     async def close_the_day(self) -> None:
-        await self.pilot.press("f6")
-        await self.settle()
+        await quiet.press(self.pilot, "f6")
         reports = self.app.screen
         assert isinstance(reports, ReportsScreen)
-        await self.pilot.press("f12")
-        await self.pilot.pause()
+        await quiet.press(self.pilot, "f12")
         assert isinstance(self.app.screen, ConfirmClose)
-        await self.pilot.press("ctrl+y")
-        await self.settle()
+        await quiet.press(self.pilot, "ctrl+y")
         assert not isinstance(self.app.screen, ConfirmClose)  # after closing time: one yes is enough
-        await self.pilot.press("f1")
-        await self.settle()
+        await quiet.press(self.pilot, "f1")
 
 
 async def run_shift(app: StationApp, station: Station, clock: Any, scans: int, seed: int) -> Shift:
     rng = random.Random(seed)
     async with app.run_test(size=(150, 44)) as pilot:
-        await pilot.pause()
+        await quiet.settle(pilot)
         shift = Shift(app, pilot, station, clock, rng)
         assert shift.screen.router is not None
         shift.screen.router.clock = shift.keys

@@ -68,6 +68,9 @@ def console(opening: Callable[[], Station]) -> StationApp:
     return StationApp(require_sign_in=True, opening=Opening(opening))
 
 
+OPENING = ("load-station",)  # the console's worker opening the station: `held` until the test lets it go
+
+
 async def settled(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]
     """Until the station is open (or could not be) and what followed is done: the opening worker
     starts after the dialog's first refresh, so waiting for workers alone may come before it."""
@@ -89,11 +92,11 @@ async def test_the_clerk_signs_in_while_the_station_opens(
     opening, release = wang
     app = console(opening)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await quiet.settle(pilot, leave_running=OPENING)
         assert isinstance(app.screen, SignInScreen) and not app.station_open
         assert "Opening the database" in text_of(app, "#signin-status")
-        await pilot.press("f1")  # mode keys do not get past the dialog
-        await pilot.press(*"Wang", "enter", *"9071", "enter")
+        await quiet.press(pilot, "f1", leave_running=OPENING)  # mode keys do not get past the dialog
+        await quiet.press(pilot, *"Wang", "enter", *"9071", "enter", leave_running=OPENING)
         assert isinstance(app.screen, SignInScreen) and station.clerk_id is None
         assert "Signing in once the database is open" in text_of(app, "#signin-status")
         release.set()
@@ -110,8 +113,8 @@ async def test_a_wrong_pin_typed_while_opening_is_refused_once_open(
     opening, release = wang
     app = console(opening)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        await pilot.press(*"Wang", "enter", *"1111", "enter")
+        await quiet.settle(pilot, leave_running=OPENING)
+        await quiet.press(pilot, *"Wang", "enter", *"1111", "enter", leave_running=OPENING)
         release.set()
         await settled(app, pilot)
         assert isinstance(app.screen, SignInScreen) and station.clerk_id is None
@@ -123,8 +126,8 @@ async def test_a_new_station_asks_for_the_manager_once_open_keeping_what_was_typ
     opening, release = held(station)
     app = console(opening)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        await pilot.press(*"Wang", "enter", *"9071", "enter")
+        await quiet.settle(pilot, leave_running=OPENING)
+        await quiet.press(pilot, *"Wang", "enter", *"9071", "enter", leave_running=OPENING)
         assert not app.screen.query("#signin-pin2")  # not known to be new yet
         release.set()
         await settled(app, pilot)
@@ -134,7 +137,7 @@ async def test_a_new_station_asks_for_the_manager_once_open_keeping_what_was_typ
         assert dialog.query_one("#signin-name", Input).value == "Wang"
         assert app.focused is dialog.query_one("#signin-pin2", Input)
         assert dialog.query_one("#signin-zone", Input).value == station.settings().timezone
-        await pilot.press(*"9071", "enter", "enter", "enter")
+        await quiet.press(pilot, *"9071", "enter", "enter", "enter")
         await settled(app, pilot)
         assert not isinstance(app.screen, SignInScreen)
         assert (app.clerk_name, station.clerk_role) == ("Wang", "manager")

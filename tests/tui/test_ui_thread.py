@@ -270,7 +270,8 @@ async def test_the_console_opening_its_station_and_signing_in_never_calls_the_da
     meanwhile, then check-in."""
     app = opening_app
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press(*typed("Manager"), *typed("0000"))  # typed while the station opens
+        # Typed while the station opens: each key handled before the next, not waiting for the opening.
+        await press(pilot, *typed("Manager"), *typed("0000"), leave_running=("load-station",))
         # The station opens, then the sign-in asked for meanwhile goes ahead.
         await until(pilot, lambda: app.clerk_name is not None, what="signed in")
         await settle(pilot)
