@@ -139,7 +139,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         )
 
 
-# Files holding the longest tests (tens of seconds each): under `-n 2` a long test dealt out last runs
+# Files holding the longest tests (tens of seconds each): with few workers a long test dealt out last runs
 # alone at the end, so these start first and the short tests fill in around them. xdist deals groups
 # (`xdist_group`) before single tests, biggest first, so the concurrency group starts first anyway.
 LONG_FIRST = (
