@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import warnings
+import weakref
 from pathlib import Path
 
 import pytest
 from alembic import command
 from sqlmodel import col, func, select, update
 
-from db.engine import create_station_engine
+from db.engine import create_station_engine, write_session
 from db.migrate import alembic_config, current_revision, head_revision, upgrade
 from db.models import Carrier, Layer, Parcel, Setting, Shelf
 from db.models.shelves import LAYER_FILL
@@ -76,11 +78,6 @@ def test_sqlite_is_durable_and_strict(db_url: str) -> None:
 
 def test_an_engine_written_through_is_freed_once_nobody_holds_it(tmp_path: Path) -> None:
     """Its IMMEDIATE writer (made at the first write) must not keep it, and its statement cache, alive."""
-    import gc
-    import weakref
-
-    from db.engine import write_session
-
     engine = create_station_engine(f"sqlite:///{tmp_path / 'station.sqlite3'}")
     upgrade(engine)
     with write_session(engine) as session:

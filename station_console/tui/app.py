@@ -83,6 +83,7 @@ class StartScreen(Screen[None]):
 
 
 START_MODE = "_default"  # Textual's mode for the app's default screen: StartScreen here
+OPENING_WORKER = "load-station"  # the worker that opens the station while the sign-in takes keys
 
 
 class ConsoleContext(Protocol):
@@ -239,7 +240,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.call_after_refresh(self.start_devices)
         self.call_after_refresh(self.check_database)  # it reads the whole file: not before the first draw
 
-    @work(thread=True, exit_on_error=False, name="load-station", group="load-station")
+    @work(thread=True, exit_on_error=False, name=OPENING_WORKER, group=OPENING_WORKER)
     def load_station(self) -> None:
         """Open the station (imports, migration check, settings) and find out which sign-in it needs,
         aside: the UI thread keeps taking the clerk's keys meanwhile."""

@@ -18,7 +18,7 @@ from station_console.i18n import N_
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.settings import CounterSettings
-from station_console.tui.app import StationApp
+from station_console.tui.app import OPENING_WORKER, StationApp
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
 
@@ -68,7 +68,7 @@ def console(opening: Callable[[], Station]) -> StationApp:
     return StationApp(require_sign_in=True, opening=Opening(opening))
 
 
-OPENING = ("load-station",)  # the console's worker opening the station: `held` until the test lets it go
+OPENING = (OPENING_WORKER,)  # left running: the test holds the station's opening until it lets it go
 
 
 async def settled(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]

@@ -30,7 +30,7 @@ from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.settings import CounterSettings, FeeRule
 from station_console.tui import clerk_session
-from station_console.tui.app import StationApp
+from station_console.tui.app import OPENING_WORKER, StationApp
 from station_console.tui.carrier_event_worker import CarrierEventWorker
 from station_console.tui.notify_worker import NotifyWorker
 from station_console.tui.screens.checkin import CheckinScreen
@@ -271,7 +271,7 @@ async def test_the_console_opening_its_station_and_signing_in_never_calls_the_da
     app = opening_app
     async with app.run_test(size=(160, 45)) as pilot:
         # Typed while the station opens: each key handled before the next, not waiting for the opening.
-        await press(pilot, *typed("Manager"), *typed("0000"), leave_running=("load-station",))
+        await press(pilot, *typed("Manager"), *typed("0000"), leave_running=(OPENING_WORKER,))
         # The station opens, then the sign-in asked for meanwhile goes ahead.
         await until(pilot, lambda: app.clerk_name is not None, what="signed in")
         await settle(pilot)

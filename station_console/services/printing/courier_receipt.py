@@ -33,6 +33,7 @@ def handover_document(station: Station, payload: dict[str, Any], lang: str) -> D
     zone = station.zone()
     closed = datetime.fromisoformat(payload["closed_at"]).astimezone(zone)
     counts = payload.get("counts", {})
+    received = counts.get("received", 0) + counts.get("extra", 0)
     rows = [[w, tr(N_("missing"))] for w in payload.get("missing", [])]
     rows += [[w, tr(N_("extra: not pre-alerted"))] for w in payload.get("extra", [])]
     rows += [
@@ -52,12 +53,7 @@ def handover_document(station: Station, payload: dict[str, Any], lang: str) -> D
             tr(N_("Courier: {name}"), name=payload.get("courier") or ""),
             tr(N_("Time: {at}"), at=closed.strftime("%Y-%m-%d %H:%M")),
             tr(N_("Counter: {counter}"), counter=payload.get("counter", "")),
-            tr.n(
-                "Received: {count} parcel",
-                "Received: {count} parcels",
-                counts.get("received", 0) + counts.get("extra", 0),
-                count=counts.get("received", 0) + counts.get("extra", 0),
-            ),
+            tr.n("Received: {count} parcel", "Received: {count} parcels", received, count=received),
             tr(
                 N_(
                     "Pre-alerted {expected} · arrived {received} · missing {missing} · extra {extra} · "
