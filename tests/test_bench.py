@@ -85,6 +85,10 @@ def test_harness_json_has_every_path_with_its_figures(tmp_path: Path, dataset_ca
             assert "floor_p50_ms" not in row
     assert summary["detect"]["per_second"] > 1000
     assert summary["checkin"]["samples"] == harness.TINY_SAMPLES.checkin
+    # The fsync's load: a check-in's rows and index pages, against the single row's one page (and its
+    # commit record), and the same-writes floor close to the check-in's own.
+    pages = summary["checkin"]["wal_pages_per_commit"]
+    assert 1 <= pages["single_row"] < 2 < 10 < pages["same_writes"] <= pages["checkin"] + 4
     # Start-up: to the first key the sign-in takes, and on to the station open (which comes later).
     assert summary["startup"]["open_p50_ms"] >= summary["startup"]["p50_ms"]
     table = harness.render_table(results)

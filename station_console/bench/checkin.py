@@ -114,6 +114,49 @@ def measure_checkin_beside_floors(
             source.close()  # type: ignore[attr-defined]
 
 
+PAGES_SAMPLE = 20  # commits per source: about 520 check-in pages, short of the checkpointer's trigger
+
+
+def wal_pages_per_commit(station: Station, sqlite_path: str) -> dict[str, float]:
+    """Pages each commit appends to the WAL (what its fsync carries), for the check-in and both floors.
+
+    The WAL is emptied (a TRUNCATE checkpoint) before each source's `PAGES_SAMPLE` commits and its
+    frames counted after them; fewer pages than the background checkpointer's trigger, so none of them
+    is checkpointed and the WAL does not start over in between.
+    """
+    sources = {
+        "checkin": _checkins(station),
+        "single_row": _single_rows(sqlite_path),
+        "same_writes": _same_writes(sqlite_path),
+    }
+    out: dict[str, float] = {}
+    conn = sqlite3.connect(sqlite_path, isolation_level=None)
+    try:
+        for name, source in sources.items():
+            next(source)  # its warm-up, and one commit
+            if not _empty_wal(conn):
+                continue  # the WAL stayed in use: no honest count
+            for _sample in itertools.islice(source, PAGES_SAMPLE):
+                pass
+            _busy, frames, _copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            out[name] = frames / PAGES_SAMPLE
+    finally:
+        conn.close()
+        for source in sources.values():
+            source.close()  # type: ignore[attr-defined]
+    return out
+
+
+def _empty_wal(conn: sqlite3.Connection) -> bool:
+    """Checkpoint and truncate the WAL; the background checkpointer may hold it for a moment."""
+    for _attempt in range(50):
+        busy, _frames, _copied = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if not busy:
+            return True
+        time.sleep(0.02)
+    return False
+
+
 def _station_pragmas(conn: sqlite3.Connection) -> None:
     """The PRAGMAs a station engine's connections run with (db/engine.py), on a floor's raw one."""
     conn.execute("PRAGMA journal_mode=WAL")

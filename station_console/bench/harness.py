@@ -205,6 +205,8 @@ def _checkin(station: Station, path: str, samples: Samples, out: dict[str, Resul
         same_writes_floor_p50_ms=same_writes,
         same_writes_ratio=percentiles(checkin_ms)["p50_ms"] / same_writes if same_writes else None,
         same_writes_floor_p99_ms=percentiles(_ms(same_s))["p99_ms"],
+        # What each commit's fsync carries: the check-in's rows and their index pages against one row.
+        wal_pages_per_commit=checkin.wal_pages_per_commit(station, path),
     )
 
 
@@ -271,6 +273,13 @@ def render_table(results: dict[str, Result]) -> str:
                 ms=_fmt(r["same_writes_floor_p50_ms"]),
                 ratio=_fmt(r["same_writes_ratio"], 1),
             )
+            pages = r.get("wal_pages_per_commit") or {}
+            if "checkin" in pages and "single_row" in pages:
+                other += "; " + _(
+                    "{checkin} WAL pages a commit, floor {floor}",
+                    checkin=_fmt(pages["checkin"], 0),
+                    floor=_fmt(pages["single_row"], 0),
+                )
         elif name == "startup" and r.get("open_p50_ms"):
             other = _("station open {ms} ms", ms=_fmt(r["open_p50_ms"], 0))
         elif name == "concurrency":
