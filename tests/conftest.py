@@ -76,13 +76,13 @@ class FakeClock:
         return self.now
 
 
-@pytest.fixture(autouse=True)
-def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Keep the developer's own config, database and language out of every test."""
-    monkeypatch.setenv("STATION_CONFIG", str(tmp_path / "counter.toml"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # the log
+def isolate(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """The developer's own config, database and language kept out: what every test runs in, and
+    what a module fixture that runs commands sets up for itself (`folder` holds config, data, log)."""
+    monkeypatch.setenv("STATION_CONFIG", str(folder / "counter.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(folder / "state"))  # the log
     for var in ("STATION_DB", "STATION_LANG", "STATION_COUNTER", "STATION_CLERK", "STATION_PIN"):
         monkeypatch.delenv(var, raising=False)
     # The bundled Chinese font on every machine: rendered labels (and their golden bytes) must not
@@ -90,6 +90,12 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     monkeypatch.setenv("STATION_CJK_FONT", "bundled")
     monkeypatch.setenv("LANG", "C.UTF-8")
     set_language("en")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Keep the developer's own config, database and language out of every test."""
+    isolate(monkeypatch, tmp_path)
     yield
     set_language("en")
 
