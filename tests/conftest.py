@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from pg_server import memory_dir, pg_database_url, pg_enabled, pg_server  # noqa: F401  (fixtures for PostgreSQL runs)
-from station_helpers import act_as_new_clerk, copy_database_file, migrated_template
+from station_helpers import CHEAP_SCRYPT_N, act_as_new_clerk, copy_database_file, migrated_template
 from textual.css.stylesheet import Stylesheet
 
 from db.engine import create_station_engine
@@ -102,8 +102,9 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
 
 @pytest.fixture(autouse=True, scope="session")
 def _cheap_pin_hashes() -> Iterator[None]:
-    """New PIN hashes at scrypt n=2**10 instead of 2**14: the same code path, 7 ms instead of 90 per hash
-    (a signed-in manager costs two). The cost travels in the hash, so checks follow it. Session-wide, so
+    """New PIN hashes at scrypt n=CHEAP_SCRYPT_N (2**4) instead of 2**14: the same code path, 0.04 ms
+    instead of 90 per hash (a signed-in manager costs two). The cost travels in the hash, so checks
+    follow it. Session-wide, so
     the stations that module and session fixtures build get cheap hashes too (a PIN checked on every
     CLI run of a shared template otherwise costs the full 90 ms each time); tests marked
     `real_pin_cost` keep the production cost (`_real_pin_cost`)."""
@@ -111,7 +112,7 @@ def _cheap_pin_hashes() -> Iterator[None]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(
-            clerks.hash_pin, "__kwdefaults__", {**(clerks.hash_pin.__kwdefaults__ or {}), "n": 2**10}
+            clerks.hash_pin, "__kwdefaults__", {**(clerks.hash_pin.__kwdefaults__ or {}), "n": CHEAP_SCRYPT_N}
         )
         yield
 
