@@ -10,7 +10,9 @@ roles, or a role the service does not enforce.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,9 +20,9 @@ from typing import Any
 import click
 import pytest
 from sqlalchemy import text
+from sqlmodel import SQLModel
 
-from db.engine import create_station_engine
-from security.helpers import PIN, Run, accept_send, change_settings, make_station, run_cli, snapshot
+from security.helpers import PIN, Run, accept_send, change_settings, make_station, run_cli
 from station_console.cli import cli as station_cli
 from station_console.i18n import set_language
 from station_console.services.admin.setup import open_station
@@ -282,13 +284,13 @@ Rows = dict[str, list[tuple[Any, ...]]]
 
 
 def rows_of(db: Path) -> Rows:
-    """Every row of every table of the station file `db`, read by a bare engine: nothing migrated,
-    seeded or signed in on the way."""
-    engine = create_station_engine(f"sqlite:///{db}")
-    try:
-        return snapshot(Station(engine=engine, counter="reader"))
-    finally:
-        engine.dispose()
+    """Every row of every table of the station file `db`, in a stable order (as `security.helpers.snapshot` reads them),
+    read with the driver alone: nothing migrated, seeded or signed in on the way."""
+    with closing(sqlite3.connect(db)) as conn:
+        return {
+            name: sorted(map(tuple, conn.execute(f'SELECT * FROM "{name}"').fetchall()), key=repr)
+            for name in SQLModel.metadata.tables
+        }
 
 
 @pytest.fixture(scope="module")
