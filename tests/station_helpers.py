@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from db.engine import create_station_engine
 from db.migrate import upgrade
@@ -94,6 +94,22 @@ def events(station: Station, kind: str) -> list[ParcelEvent]:
                 select(ParcelEvent).where(ParcelEvent.kind == kind).order_by(col(ParcelEvent.id))
             ).all()
         )
+
+
+def snapshot(station: Station) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in a stable order: what a refusal must leave as it was. Read on the
+    driver's own cursor: SQLAlchemy's `text()` hands back the same raw values, after compiling and
+    wrapping each of the forty-odd statements."""
+    with station.engine.connect() as conn:
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            rows = {}
+            for name in SQLModel.metadata.tables:
+                cursor.execute(f'SELECT * FROM "{name}"')
+                rows[name] = sorted(map(tuple, cursor.fetchall()), key=repr)
+            return rows
+        finally:
+            cursor.close()
 
 
 # scrypt's cost for the tests' PINs (production: clerks.SCRYPT_N = 2**14, some 90 ms a hash). Every
