@@ -50,7 +50,13 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine) -> bool:
     """Migrate to head if needed; True when something ran. Cheap when already current."""
-    if current_revision(engine) == head_revision():
+    return upgrade_from(engine, current_revision(engine))
+
+
+def upgrade_from(engine: Engine, revision: str | None) -> bool:
+    """`upgrade`, given the revision `current_revision` just read (opening a station reads it once to
+    check it and decide). Alembic reads it again in its own transaction before it migrates anything."""
+    if revision == head_revision():
         return False
     from alembic import command  # ~0.15 s to import: only when there is something to migrate
 
@@ -58,9 +64,10 @@ def upgrade(engine: Engine) -> bool:
     return True
 
 
-def known_revisions() -> list[str]:
+@cache
+def known_revisions() -> tuple[str, ...]:
     """Every revision the migrations know, oldest first."""
-    return sorted(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+    return tuple(sorted(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py")))
 
 
 SchemaObject = tuple[str, str, str, str]  # type, name, table, SQL (normalised)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from pg_server import memory_dir, pg_database_url, pg_enabled, pg_server  # noqa: F401  (fixtures for PostgreSQL runs)
-from station_helpers import act_as_new_clerk, copy_database_file, migrated_template
+from station_helpers import CHEAP_SCRYPT_N, act_as_new_clerk, copy_database_file, migrated_template
 from textual.css.stylesheet import Stylesheet
 
 from db.engine import create_station_engine
@@ -76,13 +76,13 @@ class FakeClock:
         return self.now
 
 
-@pytest.fixture(autouse=True)
-def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Keep the developer's own config, database and language out of every test."""
-    monkeypatch.setenv("STATION_CONFIG", str(tmp_path / "counter.toml"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # the log
+def isolate(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """The developer's own config, database and language kept out: what every test runs in, and
+    what a module fixture that runs commands sets up for itself (`folder` holds config, data, log)."""
+    monkeypatch.setenv("STATION_CONFIG", str(folder / "counter.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(folder / "state"))  # the log
     for var in ("STATION_DB", "STATION_LANG", "STATION_COUNTER", "STATION_CLERK", "STATION_PIN"):
         monkeypatch.delenv(var, raising=False)
     # The bundled Chinese font on every machine: rendered labels (and their golden bytes) must not
@@ -90,14 +90,21 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     monkeypatch.setenv("STATION_CJK_FONT", "bundled")
     monkeypatch.setenv("LANG", "C.UTF-8")
     set_language("en")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Keep the developer's own config, database and language out of every test."""
+    isolate(monkeypatch, tmp_path)
     yield
     set_language("en")
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _cheap_pin_hashes() -> Iterator[None]:
-    """New PIN hashes at scrypt n=2**10 instead of 2**14: the same code path, 7 ms instead of 90 per hash
-    (a signed-in manager costs two). The cost travels in the hash, so checks follow it. Session-wide, so
+    """New PIN hashes at scrypt n=CHEAP_SCRYPT_N (2**4) instead of 2**14: the same code path, 0.04 ms
+    instead of 90 per hash (a signed-in manager costs two). The cost travels in the hash, so checks
+    follow it. Session-wide, so
     the stations that module and session fixtures build get cheap hashes too (a PIN checked on every
     CLI run of a shared template otherwise costs the full 90 ms each time); tests marked
     `real_pin_cost` keep the production cost (`_real_pin_cost`)."""
@@ -105,7 +112,7 @@ def _cheap_pin_hashes() -> Iterator[None]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(
-            clerks.hash_pin, "__kwdefaults__", {**(clerks.hash_pin.__kwdefaults__ or {}), "n": 2**10}
+            clerks.hash_pin, "__kwdefaults__", {**(clerks.hash_pin.__kwdefaults__ or {}), "n": CHEAP_SCRYPT_N}
         )
         yield
 
@@ -140,8 +147,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 # Files holding the longest tests (tens of seconds each): with few workers a long test dealt out last runs
-# alone at the end, so these start first and the short tests fill in around them. xdist deals groups
-# (`xdist_group`) before single tests, biggest first, so the concurrency group starts first anyway.
+# alone at the end, so these start first and the short tests fill in around them. xdist would deal
+# groups (`xdist_group`) before single tests, biggest first; but pytest-xdist 3.8 under pytest 9.2
+# groups nothing (it marks a group in the node id, which pytest 9.2 no longer reads), so today the
+# concurrency tests are dealt out one by one like the rest.
 LONG_FIRST = (
     "tui/test_shift_replay.py",
     "security/test_p3_markup.py",

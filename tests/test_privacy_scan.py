@@ -13,22 +13,20 @@ import json
 import logging
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import FakeClock
 from console_tour import tour
 from sqlmodel import select
-from station_helpers import new_database_file
+from station_helpers import copy_database_file, new_database_file
 
 from db.models import ParcelEvent, PrintJob
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.services.pickup.handover import confirm_pickup
-
-if TYPE_CHECKING:
-    from conftest import FakeClock
 
 # (as the clerk types it, the digits that must never show)
 PHONES = [
@@ -141,6 +139,22 @@ def test_the_day_report_in_every_format(day: Station) -> None:
         assert leaks(text) == [], fmt
 
 
+@pytest.fixture(scope="module")
+def day_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`run_day` in a station file (migrated and opened as a command leaves it), made once for the
+    module: each command runs on a copy of its own."""
+    from station_console.services.admin.setup import open_station
+
+    path = tmp_path_factory.mktemp("day") / "cli.sqlite3"
+    station = open_station(new_database_file(path), counter="test-counter")
+    station.clock = FakeClock()
+    run_day(station, station.clock)
+    with station.engine.connect() as conn:  # everything into the main file, which is what gets copied
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    station.engine.dispose()
+    return path
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -169,15 +183,10 @@ def test_the_day_report_in_every_format(day: Station) -> None:
         ["delivery", "waiting", "--json"],
     ],
 )
-def test_command_output(tmp_path: Path, clock: FakeClock, args: list[str]) -> None:
+def test_command_output(day_file: Path, tmp_path: Path, args: list[str]) -> None:
     from station_console.cli import cli
-    from station_console.services.admin.setup import open_station
 
-    url = new_database_file(tmp_path / "cli.sqlite3")  # migrated, as the command would leave it
-    station = open_station(url, counter="test-counter")
-    station.clock = clock
-    run_day(station, clock)
-    station.engine.dispose()
+    url = copy_database_file(day_file, tmp_path / "cli.sqlite3")
     result = CliRunner().invoke(cli, ["--db", url, "--lang", "en", "--clerk", "Wang", "--pin", "9071", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert leaks(result.output) == [], args

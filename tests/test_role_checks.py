@@ -12,8 +12,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-from sqlmodel import SQLModel
+from station_helpers import snapshot
 
 from station_console.errors import PermissionDenied
 from station_console.services.checkin.transaction import check_in
@@ -94,15 +93,6 @@ def _waive(st: Station, parcel_id: int) -> Any:
     from station_console.services.fees.ledger import Settlement, settle
 
     return settle(st, parcel_id, Settlement("waive", reason="regular customer"))
-
-
-def snapshot(station: Station) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in a stable order."""
-    with station.engine.connect() as conn:
-        return {
-            name: sorted(map(tuple, conn.execute(text(f'SELECT * FROM "{name}"')).all()), key=repr)
-            for name in SQLModel.metadata.tables
-        }
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """What the security tests share: the attack is the body of each test, on a real SQLite file.
 
 `run_cli` runs the real `station` entry point (`cli.main`, as a shell runs it) in this process and
-returns its exit code and what it printed; `snapshot` reads every row of every table, so a refusal can
-be shown to have written nothing; `make_station` makes a station the way a real one is made.
+returns its exit code and what it printed (`station_helpers.snapshot` reads every row of every table,
+so a refusal can be shown to have written nothing); `make_station` makes a station the way a real
+one is made.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import SQLModel
 from station_helpers import new_database_file
 
 from station_console.services.core.station import Station
@@ -50,15 +49,6 @@ def run_cli(args: list[str], *, stdin: str = "", argv0: str = "station") -> Run:
     finally:
         sys.argv, sys.stdin = old_argv, old_stdin
     return Run(code, out.getvalue(), err.getvalue())
-
-
-def snapshot(station: Station) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in a stable order."""
-    with station.engine.connect() as conn:
-        return {
-            name: sorted(map(tuple, conn.execute(text(f'SELECT * FROM "{name}"')).all()), key=repr)
-            for name in SQLModel.metadata.tables
-        }
 
 
 def make_station(path: Path, *, counter: str = "counter-1") -> Station:

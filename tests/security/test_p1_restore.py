@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
+from station_helpers import snapshot
 
 from db.migrate import head_revision
 from db.models import ParcelEvent
-from security.helpers import PIN, Run, corrupt_page, make_station, run_cli, snapshot
+from security.helpers import PIN, Run, corrupt_page, make_station, run_cli
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.audit import event_hash
 from station_console.services.core.station import Station

@@ -23,9 +23,7 @@ from sendout_helpers import (
     sf,
     staff,
 )
-from sqlalchemy import text
-from sqlmodel import SQLModel
-from station_helpers import configure
+from station_helpers import configure, snapshot
 
 from station_console.errors import NotFound, PermissionDenied, Refused, StationError
 from station_console.services.core.station import Station
@@ -35,14 +33,6 @@ from station_console.services.sendout import senders as sender_service
 from station_console.services.sendout.payments import Payment
 from station_console.services.sendout.providers import FakeProvider, ProviderFailed
 from station_console.services.sendout.weighing import Weight
-
-
-def snapshot(station: Station) -> dict[str, list[tuple[Any, ...]]]:
-    with station.engine.connect() as conn:
-        return {
-            name: sorted(map(tuple, conn.execute(text(f'SELECT * FROM "{name}"')).all()), key=repr)
-            for name in SQLModel.metadata.tables
-        }
 
 
 @pytest.fixture

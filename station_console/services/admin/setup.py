@@ -16,7 +16,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session, select
 
 from db.engine import create_station_engine, resolve_url
-from db.migrate import current_revision, head_revision, known_revisions, upgrade
+from db.migrate import current_revision, head_revision, known_revisions, upgrade_from
 from db.models import AuditHead, Carrier, Clerk, EventKind, Layer, Setting, Shelf
 from station_console.errors import DatabaseUnavailable, Refused
 from station_console.i18n import N_
@@ -55,8 +55,9 @@ def open_station(
     engine = _engine(resolve_url(url))
     station = Station(engine=engine, counter=counter)
     try:
-        _refuse_unknown_revision(engine)
-        upgrade(engine)
+        revision = current_revision(engine)
+        _refuse_unknown_revision(revision)
+        upgrade_from(engine, revision)
         with station.read() as session:
             empty = session.exec(select(Carrier.id).limit(1)).first() is None
     except OperationalError as exc:
@@ -107,9 +108,8 @@ def _engine(url: str) -> Engine:
         ) from exc
 
 
-def _refuse_unknown_revision(engine: Engine) -> None:
+def _refuse_unknown_revision(revision: str | None) -> None:
     """A database of a newer station-console (or of something else) is not migrated, it is refused."""
-    revision = current_revision(engine)
     if revision is None or revision in known_revisions():
         return
     if revision > (head_revision() or ""):
