@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlmodel import select
 from textual.widgets import Input, OptionList, Select, Static
 
@@ -114,11 +113,15 @@ async def test_a_manager_adds_a_clerk(app: StationApp, station: Station) -> None
     assert clerk.role == Role.CLERK and clerk.pin_hash and "4826" not in clerk.pin_hash
 
 
-@pytest.mark.parametrize("key", ["f7", "f9"])
-async def test_other_settings_screens_open(app: StationApp, key: str) -> None:
+async def test_other_settings_screens_open(app: StationApp) -> None:
+    """The carrier editor and the scan test, in turn from Settings in one console."""
     async with app.run_test(size=(160, 50)) as pilot:
-        await _open(app, pilot, key)
-        assert app.screen.__class__.__name__ in {"CarrierEditorScreen", "ScanTestScreen"}
+        await _open(app, pilot, "f7")
+        assert type(app.screen).__name__ == "CarrierEditorScreen"
+        await quiet.press(pilot, "escape")
+        assert type(app.screen).__name__ == "SettingsScreen"
+        await quiet.press(pilot, "f9")
+        assert type(app.screen).__name__ == "ScanTestScreen"
 
 
 def _sections(app: StationApp) -> OptionList:

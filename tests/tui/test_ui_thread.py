@@ -3,7 +3,9 @@
 The engine is wrapped with a check of the calling thread (the Pilot runs the app on the main thread),
 then each screen and dialog is opened by its keys, as a clerk would, and its main action is performed
 by keys too (scan, submit, save, close, export...). The action must reach the database (in a worker),
-so a walk that stops doing its work fails as surely as one that does it on the UI thread.
+so a walk that stops doing its work fails as surely as one that does it on the UI thread. Walks that
+leave each other's data alone share a console (`TOURS`), each starting from check-in as a new console
+does: a console's start and a mode's first screen cost more than most walks.
 
 The console's periodic work (the outbox, carrier events, the idle lock, check-in's label and courier
 re-reads) runs at test speed here: each interval is shortened at its class, and a test waits until every
@@ -153,16 +155,18 @@ async def one_round(pilot: Any, runs: dict[str, int], names: list[str]) -> None:
     await settle(pilot)
 
 
-@pytest.mark.parametrize("mode", SCREENS)
-async def test_a_screen_never_calls_the_database_on_the_ui_thread(
-    app: StationApp, statements: Statements, refreshes: dict[str, int], mode: str
+async def test_no_screen_calls_the_database_on_the_ui_thread(
+    app: StationApp, statements: Statements, refreshes: dict[str, int]
 ) -> None:
+    """Every mode in turn in one console (a mode's screen is made the first time it is shown, as in a
+    new console), each through a round of the periodic refreshes while it is shown."""
     async with app.run_test(size=(160, 45)) as pilot:
-        await press(pilot, SCREENS[mode])
-        assert app.current_mode == mode
-        names = [*APP_REFRESHES, *(CHECKIN_REFRESHES if mode == "checkin" else ())]
-        await one_round(pilot, refreshes, names)
-    assert statements.on_ui_thread == [], statements.on_ui_thread
+        for mode, key in SCREENS.items():
+            await press(pilot, key)
+            assert app.current_mode == mode
+            names = [*APP_REFRESHES, *(CHECKIN_REFRESHES if mode == "checkin" else ())]
+            await one_round(pilot, refreshes, names)
+            assert statements.on_ui_thread == [], (mode, statements.on_ui_thread)
 
 
 @dataclass(frozen=True)
@@ -227,13 +231,63 @@ WALKS: dict[str, Walk] = {
 }
 
 
-@pytest.mark.parametrize("name", WALKS)
+# Walks that one console takes in turn, each from check-in as a new console starts (its dialogs closed,
+# then F1): none changes what a later one in its tour reads or does. Walks on the same parcel (the
+# scan and its undo, the handover and its undo, the override; the send's refund and its handover),
+# the day closed twice, and the counter with a printer each have a console of their own.
+TOURS: dict[str, tuple[str, ...]] = {
+    "check-in": (
+        "check-in: a scan",
+        "check-in: who is this? (Ctrl+W)",
+        "check-in: phones to add",
+        "check-in: a courier's batch",
+        "check-in: batch picker",  # last: it sets the bag's carrier for the scans after it
+    ),
+    "check-in: undo": ("check-in: undo",),
+    "check-in: recipient picker": ("check-in: recipient picker (Ctrl+N)",),
+    "pickup": ("pickup: a fee", "pickup: a lookup and handover"),
+    "pickup: override": ("pickup: override",),
+    "pickup: undo": ("pickup: undo",),
+    "send-out": ("send-out: refuse", "send-out: courier handover"),
+    "send-out: refund": ("send-out: refund",),
+    "shelves": (
+        "shelves: overdue",
+        "shelves: edit a layer",
+        "shelves: door delivery (Ctrl+D)",
+        "shelves: move",
+        "shelves: problems",
+    ),
+    "shelves: stocktake": ("shelves: stocktake, a scan",),
+    "shelves: returns": ("shelves: returns, a scan",),
+    "reports": ("reports: export", "reports: close the day"),
+    "reports: reopen": ("reports: reopen",),
+    "settings": (
+        "settings: save",
+        "settings: a carrier",
+        "settings: scan test",
+        "settings: clerks",
+        "settings: outbox",
+        "settings: recipients",
+        "settings: carrier events",
+    ),
+    "settings: printers": ("settings: printers",),
+    "parcels, audit trail, lock": ("parcels: a search", "audit trail (Ctrl+T)", "lock and sign in (Ctrl+L)"),
+}
+
+
+def test_the_tours_take_every_walk_once() -> None:
+    walks = [name for tour in TOURS.values() for name in tour]
+    assert sorted(walks) == sorted(WALKS)
+    for tour in TOURS.values():  # a counter with a printer is a console of its own
+        assert len(tour) == 1 or not any(WALKS[name].printer for name in tour), tour
+
+
+@pytest.mark.parametrize("tour", TOURS)
 async def test_a_screen_or_dialog_and_its_action_never_call_the_database_on_the_ui_thread(
-    app: StationApp, codes: dict[str, str], statements: Statements, name: str, tmp_path: Any, monkeypatch: Any
+    app: StationApp, codes: dict[str, str], statements: Statements, tour: str, tmp_path: Any, monkeypatch: Any
 ) -> None:
     monkeypatch.chdir(tmp_path)  # exports land here
-    walk = WALKS[name]
-    if walk.printer:
+    if any(WALKS[name].printer for name in TOURS[tour]):
         app.counter_settings = CounterSettings(
             counter="test-counter", printer={"language": "tspl", "transport": "dummy", "target": "desk"}
         )
@@ -243,14 +297,20 @@ async def test_a_screen_or_dialog_and_its_action_never_call_the_database_on_the_
 
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
-        for key in walk.opens:
-            await press(pilot, *keys(key))
-        assert type(app.screen).__name__ == walk.screen, f"{name}: {type(app.screen).__name__} is shown"
-        before = statements.in_workers
-        for key in walk.action:
-            await press(pilot, *keys(key))
-        if walk.reads:
-            assert statements.in_workers > before, f"{name}: the action did not reach the database"
+        for name in TOURS[tour]:
+            walk = WALKS[name]
+            while len(app.screen_stack) > 1:  # back to check-in, as a new console starts
+                await app.pop_screen()
+            await press(pilot, "f1")
+            for key in walk.opens:
+                await press(pilot, *keys(key))
+            assert type(app.screen).__name__ == walk.screen, f"{name}: {type(app.screen).__name__} is shown"
+            before = statements.in_workers
+            for key in walk.action:
+                await press(pilot, *keys(key))
+            if walk.reads:
+                assert statements.in_workers > before, f"{name}: the action did not reach the database"
+            assert statements.on_ui_thread == [], (name, statements.on_ui_thread)
     assert statements.on_ui_thread == [], statements.on_ui_thread
 
 
