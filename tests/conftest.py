@@ -46,10 +46,12 @@ def pytest_configure(config: pytest.Config) -> None:
     # does not put the default back. At the default first threshold (700 new objects) a Pilot test's
     # live widgets were promoted again and again and a full collection followed every few tests: some
     # 70 a worker at 0.3 s each, on a heap the session keeps growing (modules loaded, caches filled),
-    # a quarter of the Pilot tests' CPU. At 10,000 a worker makes a handful. Garbage is still
-    # collected; only less often.
+    # a quarter of the Pilot tests' CPU. At 10,000 a worker made a handful, but its young collections
+    # still took some 14 s of a worker's CPU (gc callbacks over a whole run: 44 s for three workers);
+    # at 50,000 new objects and a middle collection every 50 young ones, 33 s, with 660 MB at most
+    # for a worker. Garbage is still collected; only less often.
     settle_memory()
-    gc.set_threshold(10_000, 10, 10)
+    gc.set_threshold(50_000, 50, 10)
 
 
 @pytest.hookimpl(trylast=True)
