@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from pg_server import memory_dir, pg_database_url, pg_enabled, pg_server  # noqa: F401  (fixtures for PostgreSQL runs)
-from station_helpers import CHEAP_SCRYPT_N, act_as_new_clerk, copy_database_file, migrated_template
+from station_helpers import CHEAP_SCRYPT_N, act_as_new_clerk, copy_database_file, fold_wal, migrated_template
 from textual.css.stylesheet import Stylesheet
 
 from db.engine import create_station_engine
@@ -106,8 +106,7 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
 def _cheap_pin_hashes() -> Iterator[None]:
     """New PIN hashes at scrypt n=CHEAP_SCRYPT_N (2**4) instead of 2**14: the same code path, 0.04 ms
     instead of 90 per hash (a signed-in manager costs two). The cost travels in the hash, so checks
-    follow it. Session-wide, so
-    the stations that module and session fixtures build get cheap hashes too (a PIN checked on every
+    follow it. Session-wide, so the stations that module and session fixtures build get cheap hashes too (a PIN checked on every
     CLI run of a shared template otherwise costs the full 90 ms each time); tests marked
     `real_pin_cost` keep the production cost (`_real_pin_cost`)."""
     from station_console.services.people import clerks
@@ -198,8 +197,7 @@ def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     engine = create_station_engine(copy_database_file(migrated_template(), path))
     try:
         init_station(Station(engine=engine, counter="test-counter"), timezone="Asia/Shanghai")
-        with engine.connect() as conn:  # everything into the main file, which is what gets copied
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        fold_wal(path)
     finally:
         engine.dispose()
     return path

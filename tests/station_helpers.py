@@ -8,7 +8,9 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sqlite3
 import tempfile
+from contextlib import closing
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -96,20 +98,41 @@ def events(station: Station, kind: str) -> list[ParcelEvent]:
         )
 
 
-def snapshot(station: Station) -> dict[str, list[tuple[Any, ...]]]:
+Rows = dict[str, list[tuple[Any, ...]]]
+
+
+def snapshot(station: Station) -> Rows:
     """Every row of every table, in a stable order: what a refusal must leave as it was. Read on the
     driver's own cursor: SQLAlchemy's `text()` hands back the same raw values, after compiling and
     wrapping each of the forty-odd statements."""
     with station.engine.connect() as conn:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
-            rows = {}
-            for name in SQLModel.metadata.tables:
-                cursor.execute(f'SELECT * FROM "{name}"')
-                rows[name] = sorted(map(tuple, cursor.fetchall()), key=repr)
-            return rows
+            return _every_row(cursor)
         finally:
             cursor.close()
+
+
+def file_snapshot(path: Path) -> Rows:
+    """`snapshot` of the SQLite station file `path`, read with the driver alone: nothing migrated,
+    seeded or signed in on the way (a command's refusal is checked without opening a station)."""
+    with closing(sqlite3.connect(path)) as conn:
+        return _every_row(conn.cursor())
+
+
+def _every_row(cursor: Any) -> Rows:
+    rows = {}
+    for name in SQLModel.metadata.tables:
+        cursor.execute(f'SELECT * FROM "{name}"')
+        rows[name] = sorted(map(tuple, cursor.fetchall()), key=repr)
+    return rows
+
+
+def fold_wal(path: Path) -> None:
+    """Everything into the main file of the SQLite database `path`, which is what a template's copy
+    (`copy_database_file`) takes: what is still in its WAL would be left behind."""
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 # scrypt's cost for the tests' PINs (production: clerks.SCRYPT_N = 2**14, some 90 ms a hash). Every
@@ -152,8 +175,7 @@ def migrated_template() -> Path:
     engine = create_station_engine(f"sqlite:///{path}")
     try:
         upgrade(engine)
-        with engine.connect() as conn:  # everything into the main file, which is what gets copied
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        fold_wal(path)
     finally:
         engine.dispose()
     return path

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from conftest import FakeClock
 from console_tour import tour
 from sqlmodel import select
-from station_helpers import copy_database_file, new_database_file
+from station_helpers import copy_database_file, fold_wal, new_database_file
 
 from db.models import ParcelEvent, PrintJob
 from station_console.services.checkin.transaction import check_in
@@ -149,9 +149,8 @@ def day_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     station = open_station(new_database_file(path), counter="test-counter")
     station.clock = FakeClock()
     run_day(station, station.clock)
-    with station.engine.connect() as conn:  # everything into the main file, which is what gets copied
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     station.engine.dispose()
+    fold_wal(path)
     return path
 
 

@@ -10,17 +10,14 @@ roles, or a role the service does not enforce.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import click
 import pytest
 from sqlalchemy import text
-from sqlmodel import SQLModel
+from station_helpers import Rows, file_snapshot
 
 from security.helpers import PIN, Run, accept_send, change_settings, make_station, run_cli
 from station_console.cli import cli as station_cli
@@ -280,26 +277,13 @@ def door_delivery_and_sends(station: Station) -> None:
     accept_send(station, "SF1234567890129")
 
 
-Rows = dict[str, list[tuple[Any, ...]]]
-
-
-def rows_of(db: Path) -> Rows:
-    """Every row of every table of the station file `db`, in a stable order (as `security.helpers.snapshot` reads them),
-    read with the driver alone: nothing migrated, seeded or signed in on the way."""
-    with closing(sqlite3.connect(db)) as conn:
-        return {
-            name: sorted(map(tuple, conn.execute(f'SELECT * FROM "{name}"').fetchall()), key=repr)
-            for name in SQLModel.metadata.tables
-        }
-
-
 @pytest.fixture(scope="module")
 def template_rows(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Rows:
     """The rows every test's station file starts with (each is a copy of the template): what a refused
     command must leave. Read once, from a copy of its own, not once a test."""
     copy = tmp_path_factory.mktemp("rows") / "station.sqlite3"
     shutil.copy(template, copy)
-    return rows_of(copy)
+    return file_snapshot(copy)
 
 
 @pytest.fixture
@@ -371,7 +355,7 @@ def test_nobody_signed_in_is_nobody(path: str, station_file: Path, template_rows
         assert result.code == 0, result.output
     else:
         assert result.code == 1 and refusal(result), f"`station {path}` ran with nobody signed in"
-        assert rows_of(station_file) == template_rows, f"`station {path}` wrote while refusing"
+        assert file_snapshot(station_file) == template_rows, f"`station {path}` wrote while refusing"
 
 
 @pytest.mark.parametrize("path", ALL)
@@ -384,7 +368,7 @@ def test_a_clerk_does_a_clerks_work_and_no_managers(
     if need is Need.MANAGER:
         assert result.code == 1, f"`station {path}` ran for a clerk"
         assert f"Only a manager can {label}" in result.err, result.output
-        assert rows_of(station_file) == template_rows, f"`station {path}` wrote while refusing"
+        assert file_snapshot(station_file) == template_rows, f"`station {path}` wrote while refusing"
     else:
         assert refusal(result) is None, result.output
         assert result.code == 0, result.output

@@ -23,7 +23,7 @@ from conftest import FakeClock
 from console_tour import MODES, tour
 from sqlalchemy import text
 from sqlmodel import select
-from station_helpers import copy_database_file
+from station_helpers import copy_database_file, fold_wal
 from textual.widgets import OptionList
 from tui import quiet
 
@@ -180,8 +180,7 @@ def hostile_template(seeded_sqlite: Path, tmp_path_factory: pytest.TempPathFacto
     engine = create_station_engine(copy_database_file(seeded_sqlite, path))
     try:
         plant(Station(engine=engine, counter="test-counter", clock=FakeClock()))
-        with engine.connect() as conn:  # everything into the main file, which is what gets copied
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        fold_wal(path)
     finally:
         engine.dispose()
     return path

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 from collections import Counter
-from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import isolate
-from station_helpers import copy_database_file, new_database_file
+from station_helpers import copy_database_file, fold_wal, new_database_file
 
 from station_console.cli import cli
 from station_console.services.admin.demo import DEMO_PIN, _plan, waybill_for
@@ -40,8 +38,7 @@ def demo_week(tmp_path_factory: pytest.TempPathFactory) -> Path:
     added = json.loads(result.output)["added"]
     assert added["demo_parcels"] > 100 and added["demo_pickups"] > 0.6 * added["demo_parcels"]
     assert added["demo_write_offs"] == 1 and added["demo_returns"] >= 1 and added["demo_closed_days"] == 2
-    with closing(sqlite3.connect(path)) as conn:  # everything into the main file, which is what gets copied
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    fold_wal(path)
     return path
 
 
