@@ -148,10 +148,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 # Files holding the longest tests (tens of seconds each): with few workers a long test dealt out last runs
-# alone at the end, so these start first and the short tests fill in around them. xdist would deal
-# groups (`xdist_group`) before single tests, biggest first; but pytest-xdist 3.8 under pytest 9.2
-# groups nothing (it marks a group in the node id, which pytest 9.2 no longer reads), so today the
-# concurrency tests are dealt out one by one like the rest.
+# alone at the end, so these start first and the short tests fill in around them. Groups
+# (`xdist_group`: the concurrency tests, the demo week's) each go to one worker whole.
 LONG_FIRST = (
     "tui/test_shift_replay.py",
     "security/test_p3_markup.py",

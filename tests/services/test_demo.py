@@ -17,9 +17,7 @@ from station_console.cli import cli
 from station_console.services.admin.demo import DEMO_PIN, _plan, waybill_for
 from station_console.services.core.station import Station
 
-# The tests on the demo week, for one worker to make it once (see `demo_week`). pytest-xdist 3.8
-# under pytest 9.2 ignores groups (its node-id suffix no longer takes): until it is fixed, each worker
-# that runs one of them makes its own week, as each test did before.
+# The tests on the demo week, for one worker to make it once (see `demo_week`).
 ON_THE_DEMO_WEEK = pytest.mark.xdist_group("demo week")
 
 
