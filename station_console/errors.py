@@ -2,14 +2,15 @@
 
 A service refuses bad input by raising a `StationError`: a stable machine `code` (for JSON and tests)
 and an English message id with parameters, translated only when shown, so one error reads right in
-either language. Anything that is not a `StationError` is a bug and is logged, never shown raw.
+either language (a parameter that is itself a message, an `i18n.Later`, too). Anything that is not a
+`StationError` is a bug and is logged, never shown raw.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from station_console.i18n import get_language, translate, translate_n
+from station_console.i18n import Later, get_language, translate, translate_n
 
 
 class StationError(Exception):
@@ -31,9 +32,10 @@ class StationError(Exception):
 
     def message(self, lang: str | None = None) -> str:
         lang = lang or get_language()
+        params = {k: v.message(lang) if isinstance(v, Later) else v for k, v in self.params.items()}
         if self.one is not None:
-            return translate_n(self.one, self.msgid, int(self.params["count"]), lang, **self.params)
-        return translate(self.msgid, lang, **self.params)
+            return translate_n(self.one, self.msgid, int(params["count"]), lang, **params)
+        return translate(self.msgid, lang, **params)
 
     def __str__(self) -> str:
         return self.message()

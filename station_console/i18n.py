@@ -79,6 +79,14 @@ class Translator:
 CURRENT = Translator()
 
 
+class Later:
+    """Text translated when it is shown, not when it is made: a message that is a parameter of
+    another (a refusal's reason), rendered in the language its refusal is shown in."""
+
+    def message(self, lang: str | None = None) -> str:
+        raise NotImplementedError
+
+
 def shown(text: str) -> str:
     """`text` as shown in the current language: a hardware `Message` is translated, other text kept."""
     if isinstance(text, Message):

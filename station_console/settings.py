@@ -21,10 +21,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from station_console.counter_config import config_path
 from station_console.errors import Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, Later
 from station_console.private_files import write_atomic
 from station_console.safe_text import clean
+from station_console.validation_reasons import InvalidValue, Reasons
 
+TEXT_MAX = 500  # characters of one text setting
+_TOML_AT = re.compile(r"at line (\d+), column (\d+)")
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–~至到]\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -101,8 +104,14 @@ class StationSettings(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _one_line(cls, value: Any) -> Any:
-        """Text settings are one line of text: no control, escape or direction characters."""
-        return clean(value, 500) if isinstance(value, str) else value
+        """Text settings are one line of text: no control, escape or direction characters, and
+        refused rather than cut when too long (a cut number is another number)."""
+        if not isinstance(value, str):
+            return value
+        text = clean(value)
+        if len(text) > TEXT_MAX:
+            raise InvalidValue(N_("Must have at most {limit} characters"), limit=TEXT_MAX)
+        return text
 
     station_name: str = Field("Parcel Station", description=N_("Shown in the header, on labels and reports."))
     timezone: str = Field(
@@ -122,14 +131,16 @@ class StationSettings(BaseModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use a name like Asia/Shanghai") from None
+            raise InvalidValue(
+                N_("Unknown time zone {zone}: use a name like Asia/Shanghai"), zone=clean(value, 40)
+            ) from None
         return value
 
     @field_validator("opening_hours")
     @classmethod
     def _hours(cls, value: str) -> str:
         if parse_hours(value) is None:
-            raise ValueError("opening hours look like 09:00-21:00")
+            raise InvalidValue(N_("Opening hours look like 09:00-21:00"))
         return value.strip()
 
     code_template: str = Field(
@@ -342,11 +353,15 @@ class CounterSettings(BaseModel):
     waybill_printer: str = Field(
         "", description=N_("Named printer for 76x130 or 100x150 waybill labels; empty: pre-printed waybills.")
     )
+    # Bounds: a negative or zero time, or a minute-long gap, makes every key a person's or a scanner's.
     wedge_max_key_gap_ms: int = Field(
-        30, description=N_("Keys closer than this are a scanner, not a person typing.")
+        30, ge=1, le=1000, description=N_("Keys closer than this are a scanner, not a person typing.")
     )
     wedge_min_length: int = Field(
-        6, description=N_("Shortest code (prefix and suffix removed) a wedge burst must carry to be a scan.")
+        6,
+        ge=1,
+        le=100,
+        description=N_("Shortest code (prefix and suffix removed) a wedge burst must carry to be a scan."),
     )
     wedge_prefix: str = Field(
         "",
@@ -364,6 +379,8 @@ class CounterSettings(BaseModel):
     )
     wedge_idle_timeout_ms: int = Field(
         80,
+        ge=1,
+        le=10_000,
         description=N_(
             "Silence that ends a scan with no terminator; a pause shorter than this mid-scan "
             "does not split it."
@@ -371,6 +388,8 @@ class CounterSettings(BaseModel):
     )
     wedge_rejoin_ms: int = Field(
         400,
+        ge=0,
+        le=10_000,
         description=N_(
             "A scan that stops mid-code (a busy PC or USB hub: 10-300 ms) waits this long for its "
             "rest; if none comes it is refused as a partial scan, never typed into a field."
@@ -383,21 +402,27 @@ def load_counter_settings(path: Path | None = None) -> CounterSettings:
     value the counter cannot use is refused with where and what, so whoever edited it can mend it."""
     path = path or config_path()
     data: dict[str, Any] = {}
+    problem: Later
     try:
         if path.exists():
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         return CounterSettings.model_validate(data)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        problem = str(exc)
-    except ValidationError as exc:
-        problem = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or '?'}: {error['msg']}" for error in exc.errors()
+    except tomllib.TOMLDecodeError as exc:
+        at = _TOML_AT.search(str(exc))
+        problem = (
+            InvalidValue(N_("not valid TOML (line {line}, column {column})"), line=at[1], column=at[2])
+            if at
+            else InvalidValue(N_("not valid TOML"))
         )
+    except UnicodeDecodeError:
+        problem = InvalidValue(N_("not UTF-8 text"))
+    except ValidationError as exc:
+        problem = Reasons.of(exc.errors()[:5])  # the first few: enough to start mending
     raise Refused(
         N_("{file} cannot be used ({problem}). Correct it, or move it away to start from the defaults."),
         code="bad_counter_settings",
         file=str(path),
-        problem=clean(problem, 300) or "?",
+        problem=problem,
     )
 
 

@@ -89,6 +89,7 @@ def fees_set(
     from station_console.errors import Refused
     from station_console.services.fees.rules import parse_cents, with_rule
     from station_console.settings import FeeRule
+    from station_console.validation_reasons import Reason, error_field
 
     def build() -> Any:
         try:
@@ -107,8 +108,8 @@ def fees_set(
             raise Refused(
                 N_("Invalid value for {field}: {reason}"),
                 code="bad_rule",
-                field=".".join(map(str, first["loc"])),
-                reason=first["msg"],
+                field=error_field(first),
+                reason=Reason(first),
             ) from exc
 
     rule = attempt(build)

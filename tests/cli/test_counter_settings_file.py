@@ -14,21 +14,40 @@ from station_console.settings import load_counter_settings
 
 
 @pytest.mark.parametrize(
-    ("text", "problem"),
+    ("text", "problem", "problem_zh"),
     [
-        ('counter = "front"\nlanguage = \n', "line 2"),  # not TOML
-        ("counter = 5\n", "counter: Input should be a valid string"),  # a value of the wrong type
-        ('counter = "front"\nwedge_rejoin_ms = "soon"\n', "wedge_rejoin_ms"),
+        (
+            b'counter = "front"\nlanguage = \n',
+            "(not valid TOML (line 2, column 12))",
+            "不是有效的 TOML（第 2 行，第 12 列）",
+        ),
+        (b"counter = 5\n", "(counter: Must be text)", "（counter: 必须是文本）"),  # a value of the wrong type
+        (
+            b'wedge_rejoin_ms = "soon"\n',
+            "wedge_rejoin_ms: Must be a whole number",
+            "wedge_rejoin_ms: 必须是整数",
+        ),
+        (
+            b'language = "fr"\n',
+            "language: Must be one of: 'en', 'zh'",
+            "language: 必须是以下之一：'en', 'zh'",
+        ),
+        (b"wedge_min_length = 0\n", "wedge_min_length: Must be at least 1", "wedge_min_length: 不能小于 1"),
+        (b'counter = "\xff"\n', "(not UTF-8 text)", "不是 UTF-8 文本"),
     ],
 )
-def test_a_broken_file_is_refused_with_where_and_what(tmp_path: Path, text: str, problem: str) -> None:
+def test_a_broken_file_is_refused_with_where_and_what(
+    tmp_path: Path, text: bytes, problem: str, problem_zh: str
+) -> None:
+    """Where and what, in the language the refusal is shown in (the reason is translated then)."""
     path = tmp_path / "counter.toml"
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(text)
     with pytest.raises(Refused) as refused:
         load_counter_settings(path)
     assert refused.value.code == "bad_counter_settings"
     assert str(path) in refused.value.message("en") and problem in refused.value.message("en")
-    assert str(path) in refused.value.message("zh") and "无法使用" in refused.value.message("zh")
+    zh = refused.value.message("zh")
+    assert str(path) in zh and "无法使用" in zh and problem_zh in zh, zh
 
 
 def test_station_prints_the_problem_not_an_unexpected_error(

@@ -108,6 +108,32 @@ async def test_suggest_and_save_write_the_wedge_settings(app: HostApp) -> None:
         assert "scan: XYZ123456" in text(screen, "#decoded")
 
 
+async def test_a_refused_save_says_which_field_and_why_and_saves_nothing(app: HostApp) -> None:
+    async with app.run_test() as pilot:
+        screen = ScanTestScreen()
+        await app.push_screen(screen)
+        await quiet.settle(pilot)
+        screen.query_one("#min_length", Input).value = "0"
+        await quiet.press(pilot, "ctrl+s")
+        assert text(screen, "#st-status") == "Not saved: Shortest code: Must be at least 1"
+        assert app.focused is screen.query_one("#min_length", Input)  # there to mend
+        screen.query_one("#min_length", Input).value = "8"
+        screen.query_one("#max_gap", Input).value = "9" * 5000  # more digits than int() reads
+        screen.record_key("a", 1.0)  # the decoder keeps its saved gap; no traceback
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+s")
+        assert (
+            text(screen, "#st-status") == "Not saved: Largest gap inside a scan (ms): The number is too large"
+        )
+        screen.query_one("#max_gap", Input).value = ""  # an empty field is no longer the saved value
+        await quiet.press(pilot, "ctrl+s")
+        assert (
+            text(screen, "#st-status") == "Not saved: Largest gap inside a scan (ms): Must be a whole number"
+        )
+        assert app.screen is screen
+    assert load_counter_settings() == CounterSettings()  # nothing was written
+
+
 def scanned(seen: list[Message]) -> list[ScannerBridge.Scanned]:
     """Each Scanned message once (the hook sees it again as it bubbles from the screen to the app)."""
     unique = {id(m): m for m in seen if isinstance(m, ScannerBridge.Scanned)}

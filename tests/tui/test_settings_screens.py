@@ -4,6 +4,7 @@ managed on screen."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,11 @@ from sqlmodel import select
 from textual.widgets import Input, OptionList, Select, Static
 
 from db.models import Clerk, PrintJob, Role
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.settings import load_counter_settings
 from station_console.tui.app import StationApp
+from station_console.tui.screens.settings import SettingsScreen
 from tui import quiet
 
 
@@ -167,31 +170,77 @@ async def test_a_bad_value_in_a_hidden_section_is_named_and_shown_and_nothing_is
     assert station.settings().station_name == "Parcel Station"  # nothing of the other sections either
 
 
+async def saved_with(app: StationApp, pilot, section: int, field: str, bad: str) -> str:  # type: ignore[no-untyped-def]
+    """The status line after `bad` is typed into `field` of `section` and Settings is saved from the
+    first section."""
+    screen: Any = app.screen
+    await screen.show_section(section)
+    app.screen.query_one(f"#{field}", Input).value = bad
+    await screen.show_section(0)
+    await screen.action_save()
+    await quiet.settle(pilot)
+    return str(app.screen.query_one("#settings-status", Static).render())
+
+
+def _section_of(app: StationApp, field: str) -> int:
+    screen: Any = app.screen
+    return next(i for i, s in enumerate(screen.sections) if field in s.station + s.counter)
+
+
 async def test_bad_json_and_a_counter_field_are_named_in_their_sections(app: StationApp) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
         await quiet.press(pilot, "ctrl+s")
-        screen: Any = app.screen
-
-        async def saved_with(section: int, field: str, bad: str) -> str:
-            """The status line after `bad` is typed into `field` of `section` and Settings is saved
-            from the first section."""
-            await screen.show_section(section)
-            app.screen.query_one(f"#{field}", Input).value = bad
-            await screen.show_section(0)
-            await screen.action_save()
-            await quiet.settle(pilot)
-            return str(app.screen.query_one("#settings-status", Static).render())
-
-        last = len(screen.sections) - 1  # the scanner's timings, on this counter
-        status = await saved_with(last, "ct-wedge_min_length", "-")
+        last = _section_of(app, "wedge_min_length")  # the scanner's timings, on this counter
+        status = await saved_with(app, pilot, last, "ct-wedge_min_length", "-")
         assert "wedge_min_length" in status and "Scanner (wedge)" in status, status
+        assert "Must be a whole number" in status, status  # the reason, not Pydantic's English
         assert _sections(app).highlighted == last
         app.screen.query_one("#ct-wedge_min_length", Input).value = "8"
-        fees = [i for i, s in enumerate(screen.sections) if "storage_fee_rules" in s.station][0]
-        status = await saved_with(fees, "st-storage_fee_rules", "[{")
+        fees = _section_of(app, "storage_fee_rules")
+        status = await saved_with(app, pilot, fees, "st-storage_fee_rules", "[{")
         assert "storage_fee_rules" in status and "Fees and carrier data" in status, status
+        assert "Not valid JSON (line 1, column 2)" in status, status
         assert app.focused is app.screen.query_one("#st-storage_fee_rules", Input)
     assert load_counter_settings().wedge_min_length == 6  # refused, so not saved
+
+
+async def test_a_chinese_console_says_why_in_chinese_and_typed_text_stays_text(
+    app: StationApp, station: Station
+) -> None:
+    """Out of range, markup, an escape sequence, 5,000 characters: each a refusal with its reason in
+    Chinese, as text, and nothing saved."""
+    set_language("zh")
+    before = station.settings()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "ctrl+s")
+        scanner = _section_of(app, "wedge_min_length")
+        status = await saved_with(app, pilot, scanner, "ct-wedge_min_length", "0")
+        assert status == "扫码枪（键盘模式）中 wedge_min_length 的值无效：不能小于 1", status
+        app.screen.query_one("#ct-wedge_min_length", Input).value = "6"
+
+        hostile = "[/][b]\x1b[31m"
+        status = await saved_with(app, pilot, 0, "st-timezone", hostile + "z" * 5000)
+        assert status == "驿站中 timezone 的值无效：最多 500 个字符", status
+        status = await saved_with(app, pilot, 0, "st-timezone", hostile + "z" * 300)
+        assert status.startswith("驿站中 timezone 的值无效：未知时区 [/][b] [31mzzz"), status
+        assert status.endswith("：请使用 Asia/Shanghai 这样的名称") and len(status) < 120, status
+        app.screen.query_one("#st-timezone", Input).value = before.timezone
+
+        codes = _section_of(app, "code_seq_min")
+        status = await saved_with(app, pilot, codes, "st-code_seq_min", hostile + "9" * 20)
+        assert status == "取件码中 code_seq_min 的值无效：必须是整数", status
+        status = await saved_with(app, pilot, codes, "st-code_seq_min", "9" * 5000)
+        assert status == "取件码中 code_seq_min 的值无效：最多 500 个字符", status  # refused, not cut
+        app.screen.query_one("#st-code_seq_min", Input).value = str(before.code_seq_min)
+
+        fees = _section_of(app, "storage_fee_rules")
+        status = await saved_with(
+            app, pilot, fees, "st-storage_fee_rules", json.dumps([{"name": hostile, "free_days": -1}])
+        )
+        assert status.endswith("storage_fee_rules.0.free_days 的值无效：不能小于 0"), status
+        assert isinstance(app.screen, SettingsScreen)  # still here: no markup error closed it
+    station.forget_settings()
+    assert station.settings() == before
 
 
 async def test_a_field_edited_on_another_screen_says_where(app: StationApp) -> None:

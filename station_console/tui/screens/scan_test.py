@@ -29,9 +29,17 @@ from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table
+from station_console.validation_reasons import error_field, validation_reason
 
 BURST_GAP_S = 0.25  # a pause this long starts a new burst in the summary
 TERMINATORS = {"enter": N_("Enter"), "tab": N_("Tab"), "none": N_("none (idle timeout)")}
+# The number fields: widget id -> (counter setting, label).
+NUMBERS = {
+    "max_gap": ("wedge_max_key_gap_ms", N_("Largest gap inside a scan (ms)")),
+    "idle": ("wedge_idle_timeout_ms", N_("Idle timeout (ms)")),
+    "rejoin": ("wedge_rejoin_ms", N_("Wait for the rest of a split scan (ms)")),
+    "min_length": ("wedge_min_length", N_("Shortest code")),
+}
 _PASS_THROUGH = ("escape", "shift+tab")  # keys the capture leaves to the screen
 
 
@@ -127,14 +135,9 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
                     allow_blank=False,
                     id="terminator",
                 )
-                yield Label(_("Largest gap inside a scan (ms)"))
-                yield FixedInput(str(c.wedge_max_key_gap_ms), id="max_gap", type="integer")
-                yield Label(_("Idle timeout (ms)"))
-                yield FixedInput(str(c.wedge_idle_timeout_ms), id="idle", type="integer")
-                yield Label(_("Wait for the rest of a split scan (ms)"))
-                yield FixedInput(str(c.wedge_rejoin_ms), id="rejoin", type="integer")
-                yield Label(_("Shortest code"))
-                yield FixedInput(str(c.wedge_min_length), id="min_length", type="integer")
+                for widget_id, (name, label) in NUMBERS.items():
+                    yield Label(_(label))
+                    yield FixedInput(str(getattr(c, name)), id=widget_id, type="integer")
                 yield Static(id="st-status")
 
     def on_mount(self) -> None:
@@ -193,23 +196,28 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
     def form_settings(self) -> CounterSettings:
         """The counter settings with the wedge fields as typed on this screen (invalid: unchanged)."""
 
-        def number(widget_id: str, default: int) -> int:
-            text = self.query_one(f"#{widget_id}", Input).value.strip()
-            return int(text) if text.isdigit() else default
-
         c = self.counter
+        numbers = {}
+        for name, text in self._typed_numbers().items():
+            try:
+                numbers[name] = int(text) if text.isdigit() else getattr(c, name)
+            except ValueError:  # "²" is a digit; 5,000 digits are more than int() reads
+                numbers[name] = getattr(c, name)
         terminator = self.query_one("#terminator", Select).value
         return c.model_copy(
             update={
                 "wedge_prefix": self.query_one("#prefix", Input).value,
                 "wedge_suffix": self.query_one("#suffix", Input).value,
                 "wedge_terminator": terminator if terminator in TERMINATORS else c.wedge_terminator,
-                "wedge_max_key_gap_ms": number("max_gap", c.wedge_max_key_gap_ms),
-                "wedge_idle_timeout_ms": number("idle", c.wedge_idle_timeout_ms),
-                "wedge_rejoin_ms": number("rejoin", c.wedge_rejoin_ms),
-                "wedge_min_length": number("min_length", c.wedge_min_length),
+                **numbers,
             }
         )
+
+    def _typed_numbers(self) -> dict[str, str]:
+        """The number fields as typed, by setting name."""
+        return {
+            name: self.query_one(f"#{wid}", Input).value.strip() for wid, (name, _label) in NUMBERS.items()
+        }
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -287,10 +295,20 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
         self.query_one("#capture").focus()
 
     def action_save(self) -> None:
-        try:
-            new = CounterSettings.model_validate(self.form_settings().model_dump())
+        try:  # the numbers as typed: the decoder's fallback to the saved value is no answer here
+            new = CounterSettings.model_validate(
+                {**self.form_settings().model_dump(), **self._typed_numbers()}
+            )
         except ValidationError as exc:
-            self.failed("save", _("Not saved: {reason}", reason=str(exc).splitlines()[0]))
+            error = exc.errors()[0]
+            name = error["loc"][0] if error["loc"] else None
+            widget_id = next((wid for wid, (field, _label) in NUMBERS.items() if field == name), None)
+            field = _(NUMBERS[widget_id][1]) if widget_id else error_field(error)
+            self.failed(
+                "save", _("Not saved: {field}: {reason}", field=field, reason=validation_reason(error))
+            )
+            if widget_id:
+                self.query_one(f"#{widget_id}", Input).focus()
             return
         self._saving = new
         self.call("save", partial(save_or_say_why, new), exclusive=True)  # a file write: off the UI thread

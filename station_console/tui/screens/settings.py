@@ -40,6 +40,7 @@ from station_console.tui.screens.settings_fields import (
 )
 from station_console.tui.widgets.form_scroll import FormScroll
 from station_console.tui.widgets.plain import Label, Static
+from station_console.validation_reasons import error_field, validation_reason
 
 # Sub-screens of other areas, opened by key; imported when asked so a missing one never breaks Settings.
 SUBSCREENS = {
@@ -191,8 +192,7 @@ class SettingsScreen(ServiceCalls, ModeScreen):
             return model.model_validate(data)
         except ValidationError as exc:
             error = exc.errors()[0]
-            where = ".".join(map(str, error["loc"])) or "?"
-            raise BadField(where, error["msg"]) from None
+            raise BadField(error_field(error), validation_reason(error)) from None
 
     async def action_save(self) -> None:
         self._keep_typed()

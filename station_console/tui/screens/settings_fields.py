@@ -11,13 +11,15 @@ import json
 import typing
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Json, TypeAdapter, ValidationError
 from textual.widgets import Input, Select, Switch
 
 from station_console.i18n import _
 from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.validation_reasons import validation_reason
 
 FieldWidget = Input | Select[Any] | Switch
+_JSON: TypeAdapter[Any] = TypeAdapter(Json[Any])  # JSON read by Pydantic: its refusal has a reason
 
 
 class BadField(ValueError):
@@ -91,6 +93,6 @@ def parsed(model: type[BaseModel], name: str, shown: Any) -> Any:
     if not _is_json(_annotation(model, name)):
         return text
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadField(name, str(exc)) from None
+        return _JSON.validate_python(text)
+    except ValidationError as exc:
+        raise BadField(name, validation_reason(exc.errors()[0])) from None

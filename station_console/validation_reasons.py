@@ -1,0 +1,152 @@
+"""Why a value was refused, in the reader's language: Pydantic's errors as translated sentences.
+
+Pydantic explains a refusal in English ("Input should be greater than or equal to 1"). Each error it
+reports also has a `type` and a `ctx` (the limit, the choices, the length), and `validation_reason` makes
+one catalogued sentence of those, so a refused setting, fee rule or counter.toml reads in the clerk's
+language; a type without a sentence of its own gets a general one, never Pydantic's English. Our own
+validators raise `InvalidValue`: a message id with parameters, filled after translation. What a
+person typed is data: a sentence quotes it only as a parameter, cleaned and cut.
+
+Plain Python without pydantic (the errors are dicts), so every layer may import it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from station_console.i18n import N_, Later, get_language, translate, translate_n
+from station_console.safe_text import clean
+
+FIELD_MAX = 80  # a field's path can hold typed mapping keys: cut like other typed text
+
+# One sentence per kind of refusal; `{limit}` and the like come from the error's ctx.
+_SENTENCES = {
+    "greater_than": (N_("Must be greater than {limit}"), "gt"),
+    "greater_than_equal": (N_("Must be at least {limit}"), "ge"),
+    "less_than": (N_("Must be less than {limit}"), "lt"),
+    "less_than_equal": (N_("Must be at most {limit}"), "le"),
+    "multiple_of": (N_("Must be a multiple of {limit}"), "multiple_of"),
+    "string_too_long": (N_("Must have at most {limit} characters"), "max_length"),
+    "string_pattern_mismatch": (N_("Must match the pattern {limit}"), "pattern"),
+}
+_FIXED = {
+    "int_parsing": N_("Must be a whole number"),
+    "int_type": N_("Must be a whole number"),
+    "int_from_float": N_("Must be a whole number"),
+    "int_parsing_size": N_("The number is too large"),
+    "float_parsing": N_("Must be a number"),
+    "float_type": N_("Must be a number"),
+    "finite_number": N_("Must be a finite number"),
+    "bool_parsing": N_("Must be true or false"),
+    "bool_type": N_("Must be true or false"),
+    "string_type": N_("Must be text"),
+    "missing": N_("A value is required"),
+    "extra_forbidden": N_("Not a known field: remove it"),
+    "list_type": N_("Must be a list (JSON [...])"),
+    "tuple_type": N_("Must be a list (JSON [...])"),
+    "set_type": N_("Must be a list (JSON [...])"),
+    "dict_type": N_("Must be a JSON object ({...})"),
+    "model_type": N_("Must be a JSON object ({...})"),
+    "model_attributes_type": N_("Must be a JSON object ({...})"),
+    "json_type": N_("Must be JSON text"),
+    "none_required": N_("Must be empty"),
+}
+GENERAL = N_("This value cannot be used here")
+_JSON_AT = re.compile(r"line (\d+) column (\d+)")
+_CHOICE_SPLIT = re.compile(r", | or ")  # Pydantic lists choices as "'a', 'b' or 'c'"
+
+
+class InvalidValue(ValueError, Later):
+    """A validator's refusal as a catalogued message: `InvalidValue(N_("Unknown time zone {zone}"),
+    zone=clean(value, 40))`. Pydantic keeps it as the error's `ctx["error"]`; it is translated when
+    shown, so a parameter is never translated (what was typed stays as typed)."""
+
+    def __init__(self, msgid: str, /, **params: Any) -> None:
+        super().__init__(translate(msgid, "en", **params))  # Pydantic's own `msg`, for logs
+        self.msgid, self.params = msgid, params
+
+    def message(self, lang: str | None = None) -> str:
+        return translate(self.msgid, lang or get_language(), **self.params)
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return clean(str(value), 40)
+
+
+def validation_reason(error: Mapping[str, Any], lang: str | None = None) -> str:
+    """One Pydantic error (an item of `ValidationError.errors()`) as a sentence in `lang` (default:
+    the console's language)."""
+    lang = lang or get_language()
+    kind = str(error.get("type", ""))
+    ctx: Mapping[str, Any] = error.get("ctx") or {}
+    if kind == "value_error" and isinstance(ctx.get("error"), InvalidValue):
+        return ctx["error"].message(lang)
+    if kind in _FIXED:
+        return translate(_FIXED[kind], lang)
+    if kind in _SENTENCES and _SENTENCES[kind][1] in ctx:
+        msgid, key = _SENTENCES[kind]
+        return translate(msgid, lang, limit=_number(ctx[key]))
+    if kind == "string_too_short" and "min_length" in ctx:
+        count = int(ctx["min_length"])
+        if count <= 1:
+            return translate(N_("Must not be empty"), lang)
+        return translate(N_("Must have at least {limit} characters"), lang, limit=count)
+    if kind in ("too_short", "too_long") and ("min_length" in ctx or "max_length" in ctx):
+        count = int(ctx.get("min_length", ctx.get("max_length", 0)))
+        if kind == "too_short":
+            return translate_n(
+                "Must have at least {count} item",
+                "Must have at least {count} items",
+                count,
+                lang,
+                count=count,
+            )
+        return translate_n(
+            "Must have at most {count} item", "Must have at most {count} items", count, lang, count=count
+        )
+    if kind in ("literal_error", "enum") and "expected" in ctx:
+        choices = ", ".join(_CHOICE_SPLIT.split(clean(str(ctx["expected"]), 300)))
+        return translate(N_("Must be one of: {choices}"), lang, choices=choices)
+    if kind == "json_invalid":
+        at = _JSON_AT.search(str(ctx.get("error", "")))
+        if at:
+            return translate(
+                N_("Not valid JSON (line {line}, column {column})"), lang, line=at[1], column=at[2]
+            )
+        return translate(N_("Not valid JSON"), lang)
+    return translate(GENERAL, lang)
+
+
+def error_field(error: Mapping[str, Any]) -> str:
+    """Where an error is: its `loc` joined with dots (`storage_fee_rules.0.free_days`), cleaned and cut
+    (a mapping key in it was typed); "?" for the whole value."""
+    return clean(".".join(str(part) for part in error.get("loc", ())), FIELD_MAX) or "?"
+
+
+@dataclass(frozen=True)
+class Reason(Later):
+    """One error's reason, as a parameter of a refusal: translated when the refusal is shown."""
+
+    error: Mapping[str, Any]
+
+    def message(self, lang: str | None = None) -> str:
+        return validation_reason(self.error, lang)
+
+
+@dataclass(frozen=True)
+class Reasons(Later):
+    """Every error of a refusal as "field: reason; field: reason", translated when shown."""
+
+    errors: tuple[Mapping[str, Any], ...]
+
+    @classmethod
+    def of(cls, errors: Iterable[Mapping[str, Any]]) -> Reasons:
+        return cls(tuple(errors))
+
+    def message(self, lang: str | None = None) -> str:
+        return "; ".join(f"{error_field(e)}: {validation_reason(e, lang)}" for e in self.errors)
