@@ -42,6 +42,14 @@ def parse_hours(text: str) -> tuple[time, time] | None:
     return time(h1, m1), (time(23, 59, 59, 999999) if h2 == 24 else time(h2, m2))
 
 
+def not_too_long(value: Any) -> Any:
+    """A text setting as given; refused past TEXT_MAX characters rather than cut (a cut number is
+    another number, a cut path another file)."""
+    if isinstance(value, str) and len(value) > TEXT_MAX:
+        raise InvalidValue(N_("Must have at most {limit} characters"), limit=TEXT_MAX)
+    return value
+
+
 class FeeRule(BaseModel):
     """One row of the storage-fee table (超期保管费). The most specific rule that matches a parcel (by
     size, carrier and recipient type; an empty criterion matches anything) prices it; ties go to the
@@ -104,14 +112,8 @@ class StationSettings(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _one_line(cls, value: Any) -> Any:
-        """Text settings are one line of text: no control, escape or direction characters, and
-        refused rather than cut when too long (a cut number is another number)."""
-        if not isinstance(value, str):
-            return value
-        text = clean(value)
-        if len(text) > TEXT_MAX:
-            raise InvalidValue(N_("Must have at most {limit} characters"), limit=TEXT_MAX)
-        return text
+        """Text settings are one line of text: no control, escape or direction characters."""
+        return not_too_long(clean(value)) if isinstance(value, str) else value
 
     station_name: str = Field("Parcel Station", description=N_("Shown in the header, on labels and reports."))
     timezone: str = Field(
@@ -317,6 +319,12 @@ class CounterSettings(BaseModel):
 
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_too_long(cls, value: Any) -> Any:
+        """Not cleaned like the station's text: a scanner's prefix may be a space."""
+        return not_too_long(value)
+
     counter: str = Field("counter-1", description=N_("This counter's name, recorded on every event."))
     language: Literal["en", "zh"] | None = Field(
         None, description=N_("Console language; None follows the locale.")
@@ -365,6 +373,7 @@ class CounterSettings(BaseModel):
     )
     wedge_prefix: str = Field(
         "",
+        max_length=16,
         description=N_(
             "Characters the wedge scanner sends before each code; required and stripped. With one, scan "
             "intake is exact: program the scanner with its manual's 'add prefix' code (e.g. ~), check "
@@ -372,7 +381,9 @@ class CounterSettings(BaseModel):
         ),
     )
     wedge_suffix: str = Field(
-        "", description=N_("Characters the wedge scanner sends after each code (before the terminator).")
+        "",
+        max_length=16,
+        description=N_("Characters the wedge scanner sends after each code (before the terminator)."),
     )
     wedge_terminator: Literal["enter", "tab", "none"] = Field(
         "enter", description=N_("Key that ends a wedge scan; none: the scan ends after the idle timeout.")

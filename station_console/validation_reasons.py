@@ -78,6 +78,16 @@ def _number(value: Any) -> str:
     return clean(str(value), 40)
 
 
+def _characters(text: Any, line: int, column: int) -> int:
+    """Pydantic counts a JSON error's column in UTF-8 bytes: in characters, as a person counts them."""
+    if not isinstance(text, str):
+        return column
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return column
+    return len(lines[line - 1].encode("utf-8")[:column].decode("utf-8", errors="ignore"))
+
+
 def validation_reason(error: Mapping[str, Any], lang: str | None = None) -> str:
     """One Pydantic error (an item of `ValidationError.errors()`) as a sentence in `lang` (default:
     the console's language)."""
@@ -115,8 +125,9 @@ def validation_reason(error: Mapping[str, Any], lang: str | None = None) -> str:
     if kind == "json_invalid":
         at = _JSON_AT.search(str(ctx.get("error", "")))
         if at:
+            line, column = int(at[1]), _characters(error.get("input"), int(at[1]), int(at[2]))
             return translate(
-                N_("Not valid JSON (line {line}, column {column})"), lang, line=at[1], column=at[2]
+                N_("Not valid JSON (line {line}, column {column})"), lang, line=line, column=column
             )
         return translate(N_("Not valid JSON"), lang)
     return translate(GENERAL, lang)

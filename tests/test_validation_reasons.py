@@ -112,6 +112,9 @@ def test_bad_json_says_where_in_the_text() -> None:
     assert validation_reason(error, "en") == "Not valid JSON (line 1, column 10)"
     assert validation_reason(error, "zh") == "不是有效的 JSON（第 1 行，第 10 列）"
     assert validation_reason({"type": "json_invalid", "ctx": {}}, "zh") == "不是有效的 JSON"
+    with pytest.raises(ValidationError) as refused:  # Pydantic counts bytes; a person, characters
+        TypeAdapter(Json[Any]).validate_python('[\n {"name": "快递柜", "free_days": 3,')
+    assert validation_reason(refused.value.errors()[0], "en") == "Not valid JSON (line 2, column 32)"
 
 
 def test_our_own_validators_are_translated_after_their_values_are_put_in() -> None:

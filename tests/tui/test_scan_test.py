@@ -123,13 +123,18 @@ async def test_a_refused_save_says_which_field_and_why_and_saves_nothing(app: Ho
         await quiet.settle(pilot)
         await quiet.press(pilot, "ctrl+s")
         assert (
-            text(screen, "#st-status") == "Not saved: Largest gap inside a scan (ms): The number is too large"
+            text(screen, "#st-status")
+            == "Not saved: Largest gap inside a scan (ms): Must have at most 500 characters"
         )
         screen.query_one("#max_gap", Input).value = ""  # an empty field is no longer the saved value
         await quiet.press(pilot, "ctrl+s")
         assert (
             text(screen, "#st-status") == "Not saved: Largest gap inside a scan (ms): Must be a whole number"
         )
+        screen.query_one("#max_gap", Input).value = "30"
+        screen.query_one("#prefix", Input).value = "[/][b]" + "~" * 40  # markup is text, and too long
+        await quiet.press(pilot, "ctrl+s")
+        assert text(screen, "#st-status") == "Not saved: Prefix: Must have at most 16 characters"
         assert app.screen is screen
     assert load_counter_settings() == CounterSettings()  # nothing was written
 

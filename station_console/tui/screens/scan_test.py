@@ -40,6 +40,12 @@ NUMBERS = {
     "rejoin": ("wedge_rejoin_ms", N_("Wait for the rest of a split scan (ms)")),
     "min_length": ("wedge_min_length", N_("Shortest code")),
 }
+FIELDS = {
+    "prefix": ("wedge_prefix", N_("Prefix")),
+    "suffix": ("wedge_suffix", N_("Suffix")),
+    "terminator": ("wedge_terminator", N_("Terminator")),
+    **NUMBERS,
+}
 _PASS_THROUGH = ("escape", "shift+tab")  # keys the capture leaves to the screen
 
 
@@ -124,11 +130,11 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
             with Vertical(id="st-right"):
                 yield Static(id="summary")
                 yield Static(id="decoded")
-                yield Label(_("Prefix"))
+                yield Label(_(FIELDS["prefix"][1]))
                 yield FixedInput(c.wedge_prefix, id="prefix")
-                yield Label(_("Suffix"))
+                yield Label(_(FIELDS["suffix"][1]))
                 yield FixedInput(c.wedge_suffix, id="suffix")
-                yield Label(_("Terminator"))
+                yield Label(_(FIELDS["terminator"][1]))
                 yield Select(
                     [(_(label), t) for t, label in TERMINATORS.items()],
                     value=c.wedge_terminator,
@@ -302,13 +308,13 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
         except ValidationError as exc:
             error = exc.errors()[0]
             name = error["loc"][0] if error["loc"] else None
-            widget_id = next((wid for wid, (field, _label) in NUMBERS.items() if field == name), None)
-            field = _(NUMBERS[widget_id][1]) if widget_id else error_field(error)
+            widget_id = next((wid for wid, (field, _label) in FIELDS.items() if field == name), None)
+            field = _(FIELDS[widget_id][1]) if widget_id else error_field(error)
             self.failed(
                 "save", _("Not saved: {field}: {reason}", field=field, reason=validation_reason(error))
             )
             if widget_id:
-                self.query_one(f"#{widget_id}", Input).focus()
+                self.query_one(f"#{widget_id}").focus()
             return
         self._saving = new
         self.call("save", partial(save_or_say_why, new), exclusive=True)  # a file write: off the UI thread
