@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
+from textual.coordinate import Coordinate
+from textual.dom import DOMNode
 from textual.widgets import DataTable, Input, Select
 
 from station_console.services.core.station import Station
@@ -67,6 +72,39 @@ async def test_move_from_the_map(app: StationApp, station: Station) -> None:
     from tui.shelf_data import location_of
 
     assert location_of(station, wb(1)) == "2-3"
+
+
+async def test_the_map_is_read_once_each_time_the_screen_comes_back(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Back from a move (which changed the map), or from a screen that changed nothing, or from another
+    mode: one read of the map each time, none while the screen is away."""
+    place(station, wb(1), "1-1")
+    asked: Counter[str] = Counter()
+    run_worker = DOMNode.run_worker
+
+    def counted(node: DOMNode, *args: Any, **kwargs: Any) -> Any:
+        asked[str(kwargs.get("group"))] += 1
+        return run_worker(node, *args, **kwargs)
+
+    monkeypatch.setattr(DOMNode, "run_worker", counted)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        assert asked["call-map"] == 1 and asked["call-layer"] == 1
+        await quiet.press(pilot, "enter", "f7")  # move 1-1's parcel
+        await quiet.press(pilot, *"2-3", "enter")
+        await settle(pilot)
+        assert asked["call-map"] == 2
+        assert "1-1 0/40" in str(app.screen.query_one("#sh-map", DataTable).get_cell_at(Coordinate(0, 1)))
+        await quiet.press(pilot, "f9", "escape")  # returns, nothing returned
+        await settle(pilot)
+        assert asked["call-map"] == 3
+        await quiet.press(pilot, "f1")
+        await settle(pilot)
+        assert asked["call-map"] == 3
+        await quiet.press(pilot, "f4")
+        await settle(pilot)
+        assert asked["call-map"] == 4
 
 
 async def test_a_stocktake_scanned_and_closed(app: StationApp, station: Station) -> None:

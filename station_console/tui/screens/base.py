@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 class ModeScreen(Screen[None]):
     MODE_TITLE: ClassVar[str] = ""
     _styled_as_shown = False  # mounted and not suspended since: its styles are those of the moment
+    _in_front = False  # resumed and not suspended since
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,6 +64,7 @@ class ModeScreen(Screen[None]):
 
     def on_screen_suspend(self) -> None:
         self._styled_as_shown = False
+        self._in_front = False
 
     @on(events.ScreenResume)
     def _styles_still_current(self, event: events.ScreenResume) -> None:
@@ -73,6 +75,17 @@ class ModeScreen(Screen[None]):
             event.refresh_styles = False
 
     def on_screen_resume(self) -> None:
+        # Textual resumes a mode it opens twice (as it makes the mode's stack and as it switches to it):
+        # the screen comes to the front once.
+        if self._in_front:
+            return
+        self._in_front = True
+        self.came_to_front()
+
+    def came_to_front(self) -> None:
+        """The screen is shown: the first time, or back from another mode or from a screen that was on
+        top of it. Once each time; a screen that shows the station's data reads it again here (what it
+        shows may have changed meanwhile, and other counters' changes went to the screen in front)."""
         # Device states may have changed while another mode or a dialog was on top.
         for header in self.query(StationHeader):
             header.refresh_status()

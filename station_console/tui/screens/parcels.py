@@ -48,6 +48,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
         super().__init__(*args, **kwargs)
         self.pages: list[int | None] = [None]  # before_id of each page shown so far
         self.next_before: int | None = None
+        self._timeline_asked: str | None = None  # the waybill whose timeline was asked for last
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="form-row"):
@@ -140,10 +141,12 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
 
     @on(DataTable.RowHighlighted, "#pa-table")
     def _row(self, event: DataTable.RowHighlighted) -> None:
-        row = event.data_table.get_row(event.row_key)
-        self.show_timeline(str(row[0]))
+        waybill = str(event.data_table.get_row(event.row_key)[0])
+        if waybill != self._timeline_asked:  # a page just filled highlights the row it already read
+            self.show_timeline(waybill)
 
     def show_timeline(self, waybill: str) -> None:
+        self._timeline_asked = waybill
         self.call("timeline", partial(timeline, self.station, waybill), exclusive=True)
 
     def failed(self, tag: str, text: str) -> None:

@@ -161,8 +161,8 @@ class SettingsScreen(ServiceCalls, ModeScreen):
         if sections_list.highlighted != index:
             sections_list.highlighted = index
 
-    def on_screen_resume(self) -> None:
-        super().on_screen_resume()
+    def came_to_front(self) -> None:
+        super().came_to_front()
         self._show_scanner_needs()  # again after Printers, where they may have changed
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scanner-needs")

@@ -1,8 +1,8 @@
 """The Shelves mode: the shelf map (shelves x layers, occupancy as a heat colour) and a layer's parcels.
 
 Keys open the shelf work: move (F7), stocktake (F8), returns (F9), overdue (F10), problems (F11),
-shelf edit (F12) and door delivery (Ctrl+D). The map is re-read whenever the screen comes back from one
-of them.
+shelf edit (F12) and door delivery (Ctrl+D). The map is read once each time the screen is shown (first
+opened, back from another mode or from one of those screens) and when another counter changes parcels.
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         self.rows: list[layout.ShelfRow] = []
         self.cells: dict[tuple[int, int], layout.LayerCell] = {}  # (row, column) -> layer
         self.shelf_labels: dict[int, str] = {}
+        self._layer_asked: tuple[str, int] | None = None  # (shelf, layer id) whose parcels were asked for
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="sh-main"):
@@ -87,8 +88,8 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         self.query_one("#sh-legend", Static).update(self.legend())
         self.query_one("#sh-map", DataTable).focus()
 
-    def on_screen_resume(self) -> None:
-        # Also the first time the mode is shown: one read of the map, not one per event.
+    def came_to_front(self) -> None:
+        super().came_to_front()
         self.reload()
 
     def on_live_bridge_changed(self, message: object) -> None:
@@ -175,7 +176,10 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
 
     @on(DataTable.CellHighlighted, "#sh-map")
     def _cell_moved(self) -> None:
-        self.show_layer()
+        # A map rebuilt (cleared, filled, its cursor put back) highlights the cell it already read.
+        sel = self.selected()
+        if sel is None or (sel[0], sel[1].layer_id) != self._layer_asked:
+            self.show_layer()
 
     def show_layer(self) -> None:
         table = self.query_one("#sh-layer", DataTable)
@@ -183,9 +187,11 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         sel = self.selected()
         title = self.query_one("#sh-layer-title", Static)
         if sel is None:
+            self._layer_asked = None
             title.update(_("Select a layer to see its parcels"))
             return
         shelf, cell = sel
+        self._layer_asked = (shelf, cell.layer_id)
         station = self.station
 
         def read() -> tuple[str, layout.LayerCell, list[Any]]:
@@ -198,7 +204,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         if self.selected() != (shelf, cell):
             return  # the cursor moved on; its own read answers
         table = self.query_one("#sh-layer", DataTable)
-        table.clear()  # two reads of the same layer may both answer (a reload and a resume)
+        table.clear()  # an older read of the same layer may answer too (it ended as a newer one began)
         title = self.query_one("#sh-layer-title", Static)
         title.update(
             _(
@@ -233,8 +239,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
 
     def _after_move(self, message: str | None) -> None:
         if message:
-            self.notify(message)
-        self.reload()
+            self.notify(message)  # the map is read again as the screen comes back
 
     def action_stocktake(self) -> None:
         # On demand: sub-screens are kept off the console's start-up.
