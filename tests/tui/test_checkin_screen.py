@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import col, select, update
 from textual.widgets import Input, OptionList
 
-from db.models import EventKind, ParcelEvent
+from db.models import EventKind, ParcelEvent, PrintJob
 from station_console.services.core.station import Station
 from station_console.services.shelves.search import Query, search
 from station_console.tui.app import StationApp
@@ -21,6 +21,7 @@ from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens import checkin_writer
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.shelf_common import parcel_cells
+from station_console.tui.widgets.plain import Table
 from tui import quiet
 from tui.checkin_driver import (
     attention,
@@ -323,6 +324,53 @@ async def test_undo_last_leaves_the_row_visibly_undone(
     (undone,) = search(station, Query(status="cancelled")).rows
     cells = parcel_cells(undone, station.zone())
     assert str(cells[-2]) == "undone" and all("strike" in str(c.style) for c in cells[:7])
+
+
+async def test_a_label_re_read_changes_only_the_rows_whose_state_changed(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Check-in re-reads its rows' label states every few seconds; a row is set only when its state
+    changed (Textual renders every visible row again after any cell change), none when nothing did."""
+    monkeypatch.setattr(CheckinScreen, "LABELS_EVERY", 0.05)  # the label refresh at test speed
+    read: list[CheckinScreen.Labels] = []
+
+    def hook(message: Any) -> None:
+        if isinstance(message, CheckinScreen.Labels):
+            read.append(message)
+
+    async with app.run_test(size=(140, 44), message_hook=hook) as pilot:
+        screen, clock = await start(app, pilot)
+        await quiet.press(pilot, "f8")  # quick mode: each label is queued at once
+        for code in ("JT0000000000001", "JT0000000000002"):
+            await scan(pilot, clock, code)
+        await settle(app, pilot)
+        table = screen.query_one("#ci-table", Table)
+        set_labels: list[tuple[str, str]] = []
+        update_cell = table.update_cell
+
+        def spy(row_key: Any, column_key: Any, value: Any, **kwargs: Any) -> None:
+            if column_key == "label":
+                set_labels.append((str(row_key), str(value)))
+            update_cell(row_key, column_key, value, **kwargs)
+
+        monkeypatch.setattr(table, "update_cell", spy)
+
+        async def two_reads() -> None:
+            done = len(read)
+            await until(pilot, lambda: len(read) > done + 1, what="two label re-reads")
+            await settle(app, pilot)
+
+        await two_reads()
+        assert read[-1].statuses and set_labels == []  # read, and nothing changed
+        first = screen.results[0].parcel_id
+        station.run(
+            lambda s: s.exec(
+                update(PrintJob).where(col(PrintJob.parcel_id) == first).values(status="printed")
+            )
+        )
+        await two_reads()
+        assert set_labels == [(str(first), "printed")]
+        assert [str(table.get_row_at(i)[-1]) for i in range(2)] == ["queued", "printed"]  # newest first
 
 
 async def test_device_scanner_takes_the_same_path(app: StationApp, station: Station) -> None:

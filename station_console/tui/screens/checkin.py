@@ -266,16 +266,17 @@ class CheckinScreen(CheckinPhones):
         self.results.append(result)
         table = self.query_one("#ci-table", DataTable)
         held = result.masked_phone is None and not self.quick
-        if self._held_row is not None and str(self._held_row) in table.rows:
-            table.update_cell(str(self._held_row), "label", _(LABEL_LABELS["queued"]))  # this scan printed it
+        if self._held_row is not None and self._held_row in self.label_shown:
+            self.show_label(table, self._held_row, "queued")  # this scan printed it
         self._held_row = result.parcel_id if held else None
-        table.add_row(
-            *self._cells(result, _(LABEL_LABELS["held" if held else "queued"])),
-            key=str(result.parcel_id),
-        )
+        label = "held" if held else "queued"
+        table.add_row(*self._cells(result, _(LABEL_LABELS[label])), key=str(result.parcel_id))
+        self.label_shown[result.parcel_id] = label
         table.sort("n", reverse=True)
         if table.row_count > TABLE_ROWS:
-            table.remove_row(str(self.results[-TABLE_ROWS - 1].parcel_id))
+            gone = self.results[-TABLE_ROWS - 1].parcel_id
+            table.remove_row(str(gone))
+            self.label_shown.pop(gone, None)
         if request.item is not None:
             self.query_one(AttentionList).remove_item(request.item)
         self.query_one(AttentionList).remove_waybill(result.waybill)
@@ -309,6 +310,7 @@ class CheckinScreen(CheckinPhones):
     def _undone(self, message: CheckinWriter.Undone) -> None:
         result = message.result
         self.undone.add(result.parcel_id)
+        self.label_shown.pop(result.parcel_id, None)  # "undone" for good: re-reads leave the row alone
         table = self.query_one("#ci-table", DataTable)
         if str(result.parcel_id) in table.rows:
             row = table.get_row(str(result.parcel_id))

@@ -13,7 +13,6 @@ from textual.widgets import DataTable, Input
 from station_console.errors import StationError
 from station_console.i18n import _
 from station_console.services.checkin.phones import parse_phone
-from station_console.services.shelves.lists import LABEL_LABELS
 from station_console.tui.screens.checkin_attention import Attention
 from station_console.tui.screens.checkin_questions import CheckinQuestions
 from station_console.tui.screens.checkin_writer import CheckinWriter
@@ -75,7 +74,8 @@ class CheckinPhones(CheckinQuestions):
         table = self.query_one("#ci-table", DataTable)
         if str(message.parcel_id) in table.rows:
             table.update_cell(str(message.parcel_id), "phone", Text(message.masked))
-            table.update_cell(str(message.parcel_id), "label", _(LABEL_LABELS["queued"]))
+        if message.parcel_id in self.label_shown:
+            self.show_label(table, message.parcel_id, "queued")
         code = next((r.pickup_code for r in reversed(self.results) if r.parcel_id == message.parcel_id), "")
         self._say(_("Phone {masked} saved for {code}.", masked=message.masked, code=code))
         self._refresh_status()

@@ -58,6 +58,9 @@ class CheckinState(CourierBatchScreen):
         self.latencies: list[float] = []  # scan (terminator key) to row on screen, seconds
         self.current: Current | None = None
         self._held_row: int | None = None  # the parcel whose label waits for its phone
+        # The label state each row of the table shows (parcel id -> state), undone rows left out: a
+        # re-read touches only the rows whose state changed.
+        self.label_shown: dict[int, str] = {}
         self._seq = itertools.count(1)
         self._last_seq = 0
         self.router: KeyRouter | None = None
@@ -141,9 +144,8 @@ class CheckinState(CourierBatchScreen):
         )
 
     def _read_labels(self) -> None:
-        ids = [r.parcel_id for r in self.results[-TABLE_ROWS:] if r.parcel_id not in self.undone]
-        if ids:
-            self._label_statuses(ids)
+        if self.label_shown:
+            self._label_statuses(list(self.label_shown))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="checkin-labels")
     def _label_statuses(self, ids: list[int]) -> None:
@@ -154,10 +156,18 @@ class CheckinState(CourierBatchScreen):
 
     @on(Labels)
     def _labels(self, message: Labels) -> None:
+        shown = self.label_shown
+        changed = [(pid, s) for pid, s in message.statuses.items() if pid in shown and shown[pid] != s]
+        if not changed:
+            return
         table = self.query_one("#ci-table", DataTable)
-        for pid, status in message.statuses.items():
-            if str(pid) in table.rows and pid not in self.undone:
-                table.update_cell(str(pid), "label", _(LABEL_LABELS.get(status, status)))
+        for pid, status in changed:
+            self.show_label(table, pid, status)
+
+    def show_label(self, table: DataTable[Any], parcel_id: int, status: str) -> None:
+        """Row `parcel_id` shows label state `status`."""
+        table.update_cell(str(parcel_id), "label", _(LABEL_LABELS.get(status, status)))
+        self.label_shown[parcel_id] = status
 
 
 def _tail(raw: str) -> str:
