@@ -131,21 +131,31 @@ def _sections(app: StationApp) -> OptionList:
     return app.screen.query_one("#settings-sections", OptionList)
 
 
+def _shown(app: StationApp, selector: str) -> bool:
+    """The field is on the form: built, and its section is the one shown (the others are hidden)."""
+    found = app.screen.query(selector)
+    return bool(found) and all(node.display for node in found.first().ancestors_with_self)
+
+
 async def test_sections_open_on_the_first_and_a_value_typed_survives_switching(
     app: StationApp, station: Station
 ) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
         await quiet.press(pilot, "ctrl+s")
         assert app.focused is _sections(app) and _sections(app).highlighted == 0
-        assert app.screen.query("#st-station_name") and not app.screen.query("#st-code_seq_min")
+        # Opening Settings builds its first section only.
+        assert _shown(app, "#st-station_name") and not app.screen.query("#st-code_seq_min")
         await quiet.press(pilot, "tab", "end", *" North")  # Tab goes into the form, to its first field
-        assert app.focused is app.screen.query_one("#st-station_name", Input)
+        name = app.screen.query_one("#st-station_name", Input)
+        assert app.focused is name
         await quiet.press(pilot, "shift+tab", "down")  # back to the list, the next section
-        assert app.screen.query("#st-code_seq_min") and not app.screen.query("#st-station_name")
+        assert _shown(app, "#st-code_seq_min") and not _shown(app, "#st-station_name")
         await quiet.press(pilot, "enter")  # Enter goes into the form as well
         assert app.focused is app.screen.query_one("#st-code_template", Input)
         await quiet.press(pilot, "shift+tab", "up")
-        assert app.screen.query_one("#st-station_name", Input).value == "Parcel Station North"
+        assert app.screen.query_one("#st-station_name", Input) is name  # kept, not built again
+        assert _shown(app, "#st-station_name") and not _shown(app, "#st-code_seq_min")
+        assert name.value == "Parcel Station North"
         await quiet.press(pilot, "ctrl+s")
     station.forget_settings()
     assert station.settings().station_name == "Parcel Station North"
@@ -158,7 +168,7 @@ async def test_a_bad_value_in_a_hidden_section_is_named_and_shown_and_nothing_is
         await quiet.press(pilot, "ctrl+s", "down", "enter")  # Pickup codes
         await quiet.press(pilot, "tab", "ctrl+u", *"many")  # the smallest SEQ number
         await quiet.press(pilot, "shift+tab", "shift+tab", "up", "tab", *"X")  # Station: a name too
-        assert not app.screen.query("#st-code_seq_min")
+        assert not _shown(app, "#st-code_seq_min")
         await quiet.press(pilot, "ctrl+s")
         status = str(app.screen.query_one("#settings-status", Static).render())
         assert "code_seq_min" in status and "Pickup codes" in status, status

@@ -2,9 +2,9 @@
 
 The sections come from `station_console.settings_sections` and the form from the pydantic models, so a
 field added to `StationSettings` or `CounterSettings` appears here with its description and no screen
-change. Only the chosen section's fields are on the screen (the whole form was some 340 widgets); what
-was typed in a section is kept while another is shown, and Ctrl+S saves every section at once. Saving
-is a manager action (checked by the service, not only here).
+change. A section's fields are built when it is first shown (the whole form was some 340 widgets) and
+kept, hidden, while another is shown, with what was typed in them; Ctrl+S saves every section at once.
+Saving is a manager action (checked by the service, not only here).
 """
 
 from __future__ import annotations
@@ -82,9 +82,9 @@ class SettingsScreen(ServiceCalls, ModeScreen):
     def compose_body(self) -> ComposeResult:
         self.sections = sections()
         self.shown = 0  # the section on screen
-        # What each field's editor held when its section was last shown (widget id -> form value): a
-        # field is read from here, else from the saved settings.
-        self.typed: dict[str, Any] = {}
+        # The sections built so far, by index: each is built when first shown and then kept (building
+        # one took 50 to 265 ms of CPU a switch); a field of a section never shown keeps its saved value.
+        self.built: dict[int, Widget] = {}
         yield Static(id="scanner-needs")  # which codes the labels use, so the scanner must read
         with Horizontal(id="settings-body"):
             yield OptionList(
@@ -94,7 +94,7 @@ class SettingsScreen(ServiceCalls, ModeScreen):
                 form = FormScroll(id="settings-form")
                 form.can_focus = False  # Tab from the section list goes straight to the first field
                 with form:
-                    yield from self._rows(self.sections[0])
+                    yield self._section(0)
                 yield Button(_("Save"), id="save", variant="primary")
         yield Static(id="settings-status")
 
@@ -106,6 +106,12 @@ class SettingsScreen(ServiceCalls, ModeScreen):
             return self.station.settings()
         counter: CounterSettings = getattr(self.app, "counter_settings", CounterSettings())
         return counter
+
+    def _section(self, index: int) -> Widget:
+        """Section `index`'s fields in one pane, remembered as built."""
+        pane = Vertical(*self._rows(self.sections[index]), classes="form-section")
+        self.built[index] = pane
+        return pane
 
     def _rows(self, section: Section) -> Iterator[Widget]:
         yield Static(_(section.title), classes="section")
@@ -123,8 +129,7 @@ class SettingsScreen(ServiceCalls, ModeScreen):
                 if name in section.elsewhere:
                     editor: Widget = Label(_(section.elsewhere[name]), classes="elsewhere")
                 else:
-                    shown = self.typed.get(widget_id, form_value(model, name, saved[name]))
-                    editor = field_widget(model, name, shown, widget_id)
+                    editor = field_widget(model, name, form_value(model, name, saved[name]), widget_id)
                 description = model.model_fields[name].description or ""
                 yield Horizontal(
                     Label(name, classes="name"),
@@ -133,28 +138,34 @@ class SettingsScreen(ServiceCalls, ModeScreen):
                     classes="field",
                 )
 
-    def _keep_typed(self) -> None:
-        """Remember what the shown section's editors hold, before they go or the form is saved."""
-        for widget in self.query_one("#settings-form").query(".value"):
-            if widget.id:
-                self.typed[widget.id] = widget_value(cast(FieldWidget, widget))
+    def _typed(self) -> dict[str, Any]:
+        """What the editors of every section built so far hold (widget id -> form value)."""
+        return {
+            widget.id: widget_value(cast(FieldWidget, widget))
+            for widget in self.query_one("#settings-form").query(".value")
+            if widget.id
+        }
 
     @on(OptionList.OptionHighlighted, "#settings-sections")
     async def _section_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        await self.show_section(event.option_index)
+        # Only the list's highlight now: show_section moves it too, and an older one must not undo that.
+        if event.option_index == event.option_list.highlighted:
+            await self.show_section(event.option_index)
 
     @on(OptionList.OptionSelected, "#settings-sections")
     def _section_chosen(self) -> None:
         self.focus_next(".value")  # Enter goes into the form, as Tab does
 
     async def show_section(self, index: int) -> None:
-        """Show section `index` in place of the one shown, keeping what was typed in it."""
+        """Show section `index` in place of the one shown, which is hidden with what was typed in it."""
         if index == self.shown:
             return
-        self._keep_typed()
         form = self.query_one("#settings-form", FormScroll)
-        await form.remove_children()
-        await form.mount_all(list(self._rows(self.sections[index])))
+        self.built[self.shown].display = False
+        if index in self.built:
+            self.built[index].display = True
+        else:
+            await form.mount(self._section(index))
         self.shown = index
         form.scroll_home(animate=False)
         sections_list = self.query_one("#settings-sections", OptionList)
@@ -180,14 +191,14 @@ class SettingsScreen(ServiceCalls, ModeScreen):
     async def _save_pressed(self) -> None:
         await self.action_save()
 
-    def _validated(self, prefix: str) -> BaseModel:
-        """The settings as typed, over the saved ones; `BadField` names a field they refuse."""
+    def _validated(self, prefix: str, typed: dict[str, Any]) -> BaseModel:
+        """The settings as `typed`, over the saved ones; `BadField` names a field they refuse."""
         model = MODELS[prefix]
         data = self._saved(prefix).model_dump()
         for name in model.model_fields:
             widget_id = f"{prefix}-{name}"
-            if widget_id in self.typed:
-                data[name] = parsed(model, name, self.typed[widget_id])
+            if widget_id in typed:
+                data[name] = parsed(model, name, typed[widget_id])
         try:
             return model.model_validate(data)
         except ValidationError as exc:
@@ -195,11 +206,11 @@ class SettingsScreen(ServiceCalls, ModeScreen):
             raise BadField(error_field(error), validation_reason(error)) from None
 
     async def action_save(self) -> None:
-        self._keep_typed()
+        typed = self._typed()
         values: dict[str, BaseModel] = {}
         for prefix in (STATION, COUNTER):
             try:
-                values[prefix] = self._validated(prefix)
+                values[prefix] = self._validated(prefix, typed)
             except BadField as bad:
                 await self._refuse(prefix, bad)
                 return
