@@ -27,25 +27,13 @@ MODE_KEYS = {
 }
 
 
-async def test_every_mode_is_reachable_by_its_key(app: StationApp) -> None:
-    async with app.run_test(size=(120, 36)) as pilot:
-        assert app.current_mode == "checkin"  # the console opens ready to receive parcels
-        for key, mode in MODE_KEYS.items():
-            await quiet.press(pilot, key)
-            await quiet.settle(pilot)
-            assert app.current_mode == mode
-            header = app.screen.query_one(StationHeader)
-            assert header.mode_title  # each mode says what it is
-        await quiet.press(pilot, "ctrl+q")
-    assert app.return_code == 0
-
-
-async def test_a_mode_shown_asks_for_each_read_once(
+async def test_every_mode_is_reachable_by_its_key_and_asks_for_each_read_once(
     app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Textual resumes a mode it opens twice, and a table filled with rows highlights the row its screen
-    already asked about: neither is a reason to read again. Each mode, first shown and shown again after
-    another, starts each of its workers (a service call, a read) at most once."""
+    """Each mode opens on its key and says what it is. Textual resumes a mode it opens twice, and a table
+    filled with rows highlights the row its screen already asked about: neither is a reason to read
+    again, so each mode, first shown and shown again after another, starts each of its workers (a
+    service call, a read) at most once."""
     place(station, wb(1), "1-1")  # a layer with a parcel (Shelves), a parcel with a timeline (Parcels)
     started: Counter[str] = Counter()
     run_worker = DOMNode.run_worker
@@ -56,19 +44,25 @@ async def test_a_mode_shown_asks_for_each_read_once(
         return run_worker(node, *args, **kwargs)
 
     monkeypatch.setattr(DOMNode, "run_worker", counted)
-    async with app.run_test(size=(160, 45)) as pilot:
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert app.current_mode == "checkin"  # the console opens ready to receive parcels
         await quiet.settle(pilot)
         shown = {}
         for key, mode in [*MODE_KEYS.items(), ("f4", "shelves"), ("ctrl+s", "settings")]:
             started.clear()
             await quiet.press(pilot, key)
             await quiet.settle(pilot)
+            assert app.current_mode == mode
+            header = app.screen.query_one(StationHeader)
+            assert header.mode_title  # each mode says what it is
             shown[mode] = dict(started)
             assert [group for group, n in started.items() if n > 1] == [], (mode, dict(started))
         # What the counts must not lose: Shelves reads its map again when it comes back (other modes may
         # have moved parcels), Settings what the scanner must read (Printers may have changed it).
         assert shown["shelves"] == {"call-map": 1}
         assert shown["settings"] == {"scanner-needs": 1}
+        await quiet.press(pilot, "ctrl+q")
+    assert app.return_code == 0
 
 
 async def test_header_names_station_counter_and_database(app: StationApp) -> None:
