@@ -7,6 +7,7 @@ hiccup in between. Helpers live in `checkin_driver.py` (the shift replay uses th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -291,16 +292,22 @@ async def test_quick_mode_then_phones_from_the_list_tell_the_customer(
         assert notes_of(station, first.parcel_id) == [("checkin", "queued")]
 
 
-async def test_undo_last_leaves_the_row_visibly_undone(
-    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(CheckinScreen, "LABELS_EVERY", 0.05)  # the label refresh at test speed
-    read: list[CheckinScreen.Labels] = []
+def label_reads(monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], Callable[[Any], None]]:
+    """The label refresh at test speed; the refreshes read so far, and the message hook that lists them."""
+    monkeypatch.setattr(CheckinScreen, "LABELS_EVERY", 0.05)
+    read: list[Any] = []
 
     def hook(message: Any) -> None:
         if isinstance(message, CheckinScreen.Labels):
             read.append(message)
 
+    return read, hook
+
+
+async def test_undo_last_leaves_the_row_visibly_undone(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read, hook = label_reads(monkeypatch)
     async with app.run_test(size=(140, 44), message_hook=hook) as pilot:
         screen, clock = await start(app, pilot)
         await scan(pilot, clock, "JT0000000000001")
@@ -331,13 +338,7 @@ async def test_a_label_re_read_changes_only_the_rows_whose_state_changed(
 ) -> None:
     """Check-in re-reads its rows' label states every few seconds; a row is set only when its state
     changed (Textual renders every visible row again after any cell change), none when nothing did."""
-    monkeypatch.setattr(CheckinScreen, "LABELS_EVERY", 0.05)  # the label refresh at test speed
-    read: list[CheckinScreen.Labels] = []
-
-    def hook(message: Any) -> None:
-        if isinstance(message, CheckinScreen.Labels):
-            read.append(message)
-
+    read, hook = label_reads(monkeypatch)
     async with app.run_test(size=(140, 44), message_hook=hook) as pilot:
         screen, clock = await start(app, pilot)
         await quiet.press(pilot, "f8")  # quick mode: each label is queued at once
