@@ -17,7 +17,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from station_console.counter_config import config_path
 from station_console.errors import Refused
@@ -151,11 +151,22 @@ class StationSettings(BaseModel):
             "Pickup code layout; {shelf}, {layer} and {seq} are filled in. SEQ only narrows the search."
         ),
     )
-    code_seq_min: int = Field(1001, description=N_("Smallest SEQ number issued."))
+    code_seq_min: int = Field(1001, ge=0, le=999_999, description=N_("Smallest SEQ number issued."))
     code_seq_max: int = Field(
-        9999, description=N_("Largest SEQ number; the cursor wraps around to the smallest.")
+        9999, ge=1, le=999_999, description=N_("Largest SEQ number; the cursor wraps around to the smallest.")
     )
-    code_cooldown_days: int = Field(7, description=N_("Days a freed pickup code is held back before reuse."))
+
+    @field_validator("code_seq_max")
+    @classmethod
+    def _seq_range(cls, value: int, info: ValidationInfo) -> int:
+        low = info.data.get("code_seq_min")  # absent when it was refused itself
+        if low is not None and value <= low:
+            raise InvalidValue(N_("Must be greater than code_seq_min ({low})"), low=low)
+        return value
+
+    code_cooldown_days: int = Field(
+        7, ge=0, le=365, description=N_("Days a freed pickup code is held back before reuse.")
+    )
 
     default_size: Literal["S", "M", "L", "XL"] = Field(
         "M", description=N_("Size class when the clerk gives none.")
@@ -175,6 +186,8 @@ class StationSettings(BaseModel):
     overflow_zone: str = Field("overflow", description=N_("Zone used only when no other layer has room."))
     label_hold_s: int = Field(
         20,
+        ge=0,
+        le=600,
         description=N_(
             "Seconds a check-in's label waits for the phone typed after the scan, so it carries the "
             "masked phone; the next scan or the phone prints it at once."
@@ -191,32 +204,49 @@ class StationSettings(BaseModel):
         ),
     )
     lookup_fail_limit: int = Field(
-        5, description=N_("Failed pickup lookups one clerk may make in the window before theirs lock.")
+        5,
+        ge=1,
+        le=1000,
+        description=N_("Failed pickup lookups one clerk may make in the window before theirs lock."),
     )
     lookup_station_fail_limit: int = Field(
         20,
+        ge=1,
+        le=10_000,
         description=N_(
             "Failed pickup lookups the whole station may make in the window before every lookup locks."
         ),
     )
-    lookup_fail_window_s: int = Field(60, description=N_("Window for counting failed lookups, in seconds."))
-    lookup_lock_s: int = Field(60, description=N_("How long lookups stay locked after too many failures."))
+    lookup_fail_window_s: int = Field(
+        60, ge=1, le=86_400, description=N_("Window for counting failed lookups, in seconds.")
+    )
+    lookup_lock_s: int = Field(
+        60, ge=0, le=86_400, description=N_("How long lookups stay locked after too many failures.")
+    )
     pickup_undo_minutes: int = Field(
-        5, description=N_("A manager can undo a pickup within this many minutes.")
+        5, ge=0, le=1440, description=N_("A manager can undo a pickup within this many minutes.")
     )
 
     phone_purge_days: int = Field(
-        30, description=N_("Days after pickup or return when the full phone is purged.")
+        30, ge=0, le=3650, description=N_("Days after pickup or return when the full phone is purged.")
     )
-    auto_lock_minutes: int = Field(10, description=N_("Idle minutes before the console locks (0: never)."))
+    auto_lock_minutes: int = Field(
+        10, ge=0, le=1440, description=N_("Idle minutes before the console locks (0: never).")
+    )
     pin_fail_limit: int = Field(
-        5, description=N_("Wrong PINs in a row before a clerk is locked out (a manager can unlock).")
+        5,
+        ge=1,
+        le=100,
+        description=N_("Wrong PINs in a row before a clerk is locked out (a manager can unlock)."),
     )
     pin_lock_s: int = Field(
-        60, description=N_("First lock-out after wrong PINs, in seconds; each next one lasts twice as long.")
+        60,
+        ge=1,
+        le=86_400,
+        description=N_("First lock-out after wrong PINs, in seconds; each next one lasts twice as long."),
     )
     pickup_deadline_days: int = Field(
-        7, description=N_("Days a parcel waits before it is returned to the courier.")
+        7, ge=1, le=365, description=N_("Days a parcel waits before it is returned to the courier.")
     )
 
     # Notifications. Secrets are not here: the SMTP password and the webhook secret come from
@@ -229,16 +259,24 @@ class StationSettings(BaseModel):
         "both", description=N_("Language of customer messages: zh, en, or both (Chinese first).")
     )
     notify_group_window_s: int = Field(
-        120, description=N_("Seconds a check-in message waits so one recipient's parcels go out together.")
+        120,
+        ge=0,
+        le=3600,
+        description=N_("Seconds a check-in message waits so one recipient's parcels go out together."),
     )
     notify_max_attempts: int = Field(
-        5, description=N_("Sending attempts before a message is failed for good.")
+        5, ge=1, le=100, description=N_("Sending attempts before a message is failed for good.")
     )
     notify_backoff_s: int = Field(
-        30, description=N_("Wait before the first retry, in seconds; doubled after each failure.")
+        30,
+        ge=1,
+        le=86_400,
+        description=N_("Wait before the first retry, in seconds; doubled after each failure."),
     )
     smtp_host: str = Field("", description=N_("SMTP server for e-mail messages."))
-    smtp_port: int = Field(587, description=N_("SMTP port: 587 for STARTTLS, 465 for SSL, 25 for none."))
+    smtp_port: int = Field(
+        587, ge=1, le=65_535, description=N_("SMTP port: 587 for STARTTLS, 465 for SSL, 25 for none.")
+    )
     smtp_security: Literal["starttls", "ssl", "none"] = Field("starttls", description=N_("SMTP encryption."))
     smtp_user: str = Field("", description=N_("SMTP login name; empty: no login."))
     smtp_from: str = Field("", description=N_("Sender address of e-mail messages."))
@@ -250,7 +288,9 @@ class StationSettings(BaseModel):
         "amber",
         description=N_("Remind once a day when a parcel passes its carrier's amber or red age; off: never."),
     )
-    reminder_daily_cap: int = Field(200, description=N_("Most reminders queued in one business day."))
+    reminder_daily_cap: int = Field(
+        200, ge=0, le=100_000, description=N_("Most reminders queued in one business day.")
+    )
 
     # Recipients (the directory), door delivery and proxy pickup.
     recipients_contact: str = Field(
@@ -261,7 +301,10 @@ class StationSettings(BaseModel):
         ),
     )
     door_delivery_fee_cents: int = Field(
-        0, ge=0, description=N_("Fee per door delivery, in cents (0: free); counted in the day report.")
+        0,
+        ge=0,
+        le=1_000_000,
+        description=N_("Fee per door delivery, in cents (0: free); counted in the day report."),
     )
     proxy_id_check: Literal["never", "always"] = Field(
         "never",
@@ -305,11 +348,12 @@ class StationSettings(BaseModel):
         ),
     )
     carrier_event_max_attempts: int = Field(
-        8, ge=1, description=N_("Sending attempts before an event goes to the dead-letter list.")
+        8, ge=1, le=100, description=N_("Sending attempts before an event goes to the dead-letter list.")
     )
     carrier_event_backoff_s: int = Field(
         30,
         ge=1,
+        le=86_400,
         description=N_("Wait before an event's first retry, in seconds; doubled after each failure."),
     )
 

@@ -181,3 +181,41 @@ def test_an_invalid_value_is_still_a_value_error_with_english_for_logs() -> None
     assert isinstance(invalid, ValueError)
     assert str(invalid) == "Unknown time zone X: use a name like Asia/Shanghai"
     assert invalid.message("zh") == "未知时区 X：请使用 Asia/Shanghai 这样的名称"
+
+
+def test_every_whole_number_station_setting_has_limits() -> None:
+    """A 500-digit or negative lock-out, port or code range is refused, not saved."""
+    unbounded = [
+        name
+        for name, field in StationSettings.model_fields.items()
+        if field.annotation is int
+        and not (
+            any(hasattr(m, "ge") or hasattr(m, "gt") for m in field.metadata)
+            and any(hasattr(m, "le") or hasattr(m, "lt") for m in field.metadata)
+        )
+    ]
+    assert unbounded == []
+
+
+@pytest.mark.parametrize(
+    ("given", "field", "english", "chinese"),
+    [
+        ({"pin_fail_limit": 0}, "pin_fail_limit", "Must be at least 1", "不能小于 1"),
+        ({"smtp_port": 70000}, "smtp_port", "Must be at most 65535", "不能大于 65535"),
+        ({"code_seq_min": -1}, "code_seq_min", "Must be at least 0", "不能小于 0"),
+        (
+            {"code_seq_min": 5000, "code_seq_max": 4000},
+            "code_seq_max",
+            "Must be greater than code_seq_min (5000)",
+            "必须大于 code_seq_min（5000）",
+        ),
+    ],
+)
+def test_a_station_number_out_of_its_range_is_refused_with_why(
+    given: dict[str, int], field: str, english: str, chinese: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        StationSettings.model_validate(given)
+    (error,) = refused.value.errors()
+    assert error_field(error) == field
+    assert (validation_reason(error, "en"), validation_reason(error, "zh")) == (english, chinese)
