@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 
 from station_console.counter_config import APP_NAME
 from station_console.private_files import open_private_append
-from station_console.settings import load_secrets, save_secret
+from station_console.secrets_file import load_secrets, save_secret
 
 KEY_NAME = "audit_key"
 FILE_NAME = "audit-anchors.jsonl"

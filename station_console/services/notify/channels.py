@@ -32,8 +32,9 @@ from platformdirs import user_data_dir
 from station_console.counter_config import APP_NAME
 from station_console.logs import mask_text
 from station_console.private_files import private_dir
+from station_console.secrets_file import load_secrets
 from station_console.services.notify.templates import Message
-from station_console.settings import StationSettings, load_secrets
+from station_console.settings import StationSettings
 
 TIMEOUT_S = 20.0
 FILE_NAME = "outbox-messages-WITH-PHONE-NUMBERS.txt"
