@@ -4,10 +4,14 @@ A device status detail is a `Message`: a `str` holding the English text, which a
 id (the English template) and parameters so the console can translate it where it shows it
 (`station_console.i18n.shown`). `N_()` marks a message id for the catalog check in tests/test_i18n.py,
 so every one of them has its Chinese translation.
+
+A device setting the console cannot use is refused with a `ConfigError` (a ValueError carrying its
+`Message`); what the person typed goes into it through `typed()`, as data.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -26,3 +30,35 @@ class Message(str):
         text.msgid = msgid
         text.params = params
         return text
+
+
+class ConfigError(ValueError):
+    """A device setting that cannot be used (a printer, scanner or scale entry), said as a `Message`:
+    `ConfigError(N_("kind = {kind}: unknown kind of scale; use one of {choices}"), kind=typed(kind), choices=...)`.
+    A ValueError, so callers that catch one still do; `str()` is the English, `message` the text the
+    console translates where it shows it."""
+
+    def __init__(self, msgid: str, /, **params: Any) -> None:
+        self.message = Message(msgid, **params)
+        super().__init__(self.message)
+
+
+def reason_of(exc: BaseException) -> str:
+    """Why `exc` refused a setting: its `Message` when it has one (translated where shown), else its
+    English text (a programming error, or a library's own refusal)."""
+    message = getattr(exc, "message", None)
+    return message if isinstance(message, Message) else str(exc)
+
+
+# The same characters station_console.safe_text.clean removes (the hardware layer imports nothing of
+# the console): control characters and the bidirectional marks that reorder a line.
+_HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
+_SPACES = re.compile(r"\s+")
+TYPED_MAX = 40
+
+
+def typed(value: object, max_len: int = TYPED_MAX) -> str:
+    """What a person typed (a setting's value), as a message parameter: data, never part of the
+    sentence. One line, hidden characters out, cut to `max_len`; `""` for nothing typed."""
+    text = "" if value is None else str(value)
+    return _SPACES.sub(" ", _HIDDEN.sub(" ", text)).strip()[:max_len]

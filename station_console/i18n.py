@@ -87,11 +87,23 @@ class Later:
         raise NotImplementedError
 
 
-def shown(text: str) -> str:
-    """`text` as shown in the current language: a hardware `Message` is translated, other text kept."""
+def shown(text: str, lang: str | None = None) -> str:
+    """`text` as shown in `lang` (default: the current language): a hardware `Message` is translated,
+    other text kept."""
     if isinstance(text, Message):
-        return _(text.msgid, **text.params)
+        return translate(text.msgid, lang or _current, **text.params)
     return text
+
+
+@dataclass(frozen=True)
+class LaterText(Later):
+    """A hardware `Message` (a device setting's refusal) as a parameter of a refusal: translated in
+    the language the refusal is shown in. Other text is kept as it is."""
+
+    text: str
+
+    def message(self, lang: str | None = None) -> str:
+        return shown(self.text, lang)
 
 
 def set_language(lang: str) -> None:

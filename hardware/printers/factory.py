@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hardware.config_values import decimal
+from hardware.messages import N_, ConfigError, typed
 from hardware.printers import escpos, image, pdf, tspl, zpl
 from hardware.printers.document import Document
 from hardware.printers.label import (
@@ -123,7 +125,11 @@ def make_printer(config: dict[str, Any], *, name: str | None = None) -> Printer:
     language_name = str(config.get("language", "tspl")).lower()
     language = LANGUAGES.get(language_name)
     if language is None:
-        raise ValueError(f"unknown printer language {language_name!r}: use {', '.join(LANGUAGES)}")
+        raise ConfigError(
+            N_("language = {language}: unknown printer language; use one of {choices}"),
+            language=typed(language_name),
+            choices=", ".join(LANGUAGES),
+        )
     media = media_from(config)
     transport = make_transport(
         str(config.get("transport", "dummy")),
@@ -132,10 +138,15 @@ def make_printer(config: dict[str, Any], *, name: str | None = None) -> Printer:
         suffix=language.suffix,
         options=config,
     )
-    jobs = tuple(config.get("jobs") or JOB_KINDS)
-    unknown = set(jobs) - set(JOB_KINDS)
+    listed = config.get("jobs") or JOB_KINDS
+    jobs = tuple(str(j) for j in listed) if isinstance(listed, (list, tuple)) else (str(listed),)
+    unknown = sorted(set(jobs) - set(JOB_KINDS))
     if unknown:
-        raise ValueError(f"printer jobs {sorted(unknown)}: use {', '.join(JOB_KINDS)}")
+        raise ConfigError(
+            N_("jobs = {jobs}: unknown kinds of job; use {choices}"),
+            jobs=typed(", ".join(unknown)),
+            choices=", ".join(JOB_KINDS),
+        )
     return Printer(
         name=name or str(config.get("name") or "default"),
         language=language,
@@ -147,40 +158,59 @@ def make_printer(config: dict[str, Any], *, name: str | None = None) -> Printer:
 
 def media_from(config: dict[str, Any]) -> Media:
     """The paper settings of a printer entry; ValueError names the bad key and what to use."""
+    dpi_value = config.get("dpi", 203)
     try:
-        dpi = int(config.get("dpi", 203))
+        dpi = int(dpi_value)
     except (TypeError, ValueError):
-        raise ValueError(f"printer dpi {config.get('dpi')!r}: use 203 or 300") from None
+        dpi = -1
     if dpi not in DPIS:
-        raise ValueError(f"printer dpi {dpi}: use 203 or 300")
+        raise ConfigError(N_("dpi = {dpi}: use 203 or 300"), dpi=typed(dpi_value))
     size = LabelSize.parse(str(config.get("size", "40x30")))
     preset_for(size)  # a size that cannot be laid out is refused now, not at the first label
+    gap_value = config.get("gap_mm", 2.0)
     try:
-        gap = float(config.get("gap_mm", 2.0))
+        gap = float(gap_value) if not isinstance(gap_value, bool) else -1.0
     except (TypeError, ValueError):
-        raise ValueError(f"printer gap_mm {config.get('gap_mm')!r}: a number of mm, e.g. 2") from None
-    if not 0 <= gap <= 20:
-        raise ValueError(f"printer gap_mm {gap:g}: between 0 (continuous paper) and 20 mm")
+        gap = -1.0
+    if not 0 <= gap <= 20:  # NaN too
+        raise ConfigError(
+            N_("gap_mm = {gap}: the gap between stickers, in mm from 0 (continuous paper) to 20"),
+            gap=typed(gap_value),
+        )
+    paper_value = config.get("paper_mm", 58)
     try:
-        paper = int(config.get("paper_mm", 58))
+        paper = int(paper_value)
     except (TypeError, ValueError):
         paper = -1
     if paper not in ROLL_PRINTABLE_MM:
-        raise ValueError(f"printer paper_mm {config.get('paper_mm')!r}: use 58 or 80")
+        raise ConfigError(N_("paper_mm = {paper}: the roll width, 58 or 80"), paper=typed(paper_value))
     cjk = str(config.get("cjk", "resident"))
     if cjk not in CJK_MODES:
-        raise ValueError(f"printer cjk {cjk!r}: use {' or '.join(CJK_MODES)}")
+        raise ConfigError(
+            N_("cjk = {cjk}: use one of {choices}"), cjk=typed(cjk), choices=", ".join(CJK_MODES)
+        )
     return Media(size=size, dpi=dpi, gap_mm=gap, paper_mm=paper, cjk=cjk)
+
+
+# A transport with no default target: saved without one, its labels would go nowhere, or into the
+# console's working folder.
+NEEDS_TARGET = {
+    "tcp": N_("target: a network printer needs its address, e.g. 192.168.1.50:9100"),
+    "cups": N_("target: a CUPS printer needs the name of its queue (see lpstat -p)"),
+    "file": N_("target: a file printer needs a folder or a file to write to"),
+}
 
 
 def make_transport(
     kind: str, target: str, *, raw: bool = True, suffix: str = ".bin", options: dict[str, Any] | None = None
 ) -> Transport:
     options = options or {}
+    if kind in NEEDS_TARGET and not target.strip():
+        raise ConfigError(NEEDS_TARGET[kind])
     if kind == "usb":
         return UsbTransport.from_target(target)
     if kind == "tcp":
-        return TcpTransport.from_target(target, float(options.get("timeout", 5.0)))
+        return TcpTransport.from_target(target, decimal(options, "timeout", 5.0, low=0.1, high=120))
     if kind == "device":
         return DeviceTransport(target or "/dev/usb/lp0")
     if kind == "cups":
@@ -189,4 +219,7 @@ def make_transport(
         return FileTransport(target, suffix=suffix)
     if kind == "dummy":
         return DummyTransport.named(target or "dummy")
-    raise ValueError(f"unknown printer transport {kind!r}: use usb, tcp, device, cups, file or dummy")
+    raise ConfigError(
+        N_("transport = {transport}: use usb, tcp, device, cups, file or dummy"),
+        transport=typed(kind),
+    )

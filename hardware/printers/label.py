@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from hardware.messages import N_, ConfigError, typed
 from hardware.printers import code128, qr
 
 DPIS = (203, 300)
@@ -25,7 +26,7 @@ MIN_BAR_MM = 5.0  # shorter bars are hard to hit with a hand scanner's line
 MIN_SCALE = 0.8  # a custom size smaller than 80% of 40x30 has text under 2.4 mm: unreadable
 
 
-class LabelSizeError(ValueError):
+class LabelSizeError(ConfigError):
     """A sticker size we cannot lay out (the message says why and what to use)."""
 
 
@@ -77,7 +78,9 @@ class LabelSize:
     def parse(cls, text: str) -> LabelSize:
         match = re.fullmatch(r"\s*(\d{1,4})\s*[xX*\u00d7]\s*(\d{1,4})\s*(mm)?\s*", text)
         if not match:
-            raise ValueError(f"label size {text!r}: expected WIDTHxHEIGHT in mm, e.g. 40x30")
+            raise LabelSizeError(
+                N_("size = {size}: the sticker's width x height in mm, e.g. 40x30"), size=typed(text)
+            )
         return cls(int(match.group(1)), int(match.group(2)))
 
     def __str__(self) -> str:
@@ -136,7 +139,10 @@ def preset_for(size: LabelSize) -> Preset:
         return found
     if size.width_mm > MAX_SIZE.width_mm or size.height_mm > MAX_SIZE.height_mm:
         raise LabelSizeError(
-            f"label size {size}: larger than {MAX_SIZE} mm is not a sticker; use one of {', '.join(SIZES)}"
+            N_("size = {size}: larger than {largest} mm is not a sticker; use one of {sizes}"),
+            size=str(size),
+            largest=str(MAX_SIZE),
+            sizes=", ".join(SIZES),
         )
     inside = [
         p for p in PRESETS.values() if p.size.width_mm <= size.width_mm and p.size.height_mm <= size.height_mm
@@ -145,8 +151,9 @@ def preset_for(size: LabelSize) -> Preset:
     factor = min(size.width_mm / base.size.width_mm, size.height_mm / base.size.height_mm)
     if factor < MIN_SCALE:
         raise LabelSizeError(
-            f"label size {size}: too small for readable text; the smallest is about 32x24 mm "
-            f"(presets: {', '.join(SIZES)})"
+            N_("size = {size}: too small for readable text; the smallest is about 32x24 mm (sizes: {sizes})"),
+            size=str(size),
+            sizes=", ".join(SIZES),
         )
     return base.scaled(size, factor)
 
@@ -298,7 +305,9 @@ def roll_symbol(waybill: str, width: int, dpi: int, *, bar_height: int) -> Symbo
         return Symbol("code128", Box((width - bars) // 2, 0, bars, bar_height), module, modules, QUIET_1D)
     found = qr_symbol(waybill, Box(0, 0, width, width), dpi)
     if found is None:
-        raise LabelSizeError(f"waybill {waybill!r} is too long for a QR code on this roll")
+        raise LabelSizeError(
+            N_("Waybill {waybill} is too long for a QR code on this roll"), waybill=typed(waybill)
+        )
     return replace(found, box=replace(found.box, y=0))
 
 
@@ -307,7 +316,7 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str) -> LabelLayout:
     if isinstance(size, str):
         size = LabelSize.parse(size)
     if dpi < 100 or dpi > 600:
-        raise ValueError(f"dpi {dpi}: expected 203 or 300")
+        raise ConfigError(N_("dpi = {dpi}: use 203 or 300"), dpi=str(dpi))
     p = preset_for(size)
 
     def d(mm: float) -> int:
@@ -360,7 +369,11 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str) -> LabelLayout:
         if symbol is not None:
             break
     if symbol is None:
-        raise LabelSizeError(f"label size {size}: waybill {waybill!r} is too long even for a QR code here")
+        raise LabelSizeError(
+            N_("Waybill {waybill} is too long for a QR code even on a {size} mm sticker"),
+            size=str(size),
+            waybill=typed(waybill),
+        )
     block_left = symbol.box.x - symbol.quiet * symbol.module
     column = block_left - margin - gap
     rows_h = min(row, (area_h - 2 * gap) // 3)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Protocol
 
+from hardware.messages import N_, ConfigError, typed
+
 
 class PrinterError(Exception):
     """The printer did not take the job. `code`: offline | timeout | permission | unsupported | error."""
@@ -55,7 +57,13 @@ class TcpTransport:
     @classmethod
     def from_target(cls, target: str, timeout: float = 5.0) -> TcpTransport:
         host, _, port = target.rpartition(":") if target.count(":") == 1 else (target, "", "")
-        return cls(host or target, int(port) if port else 9100, timeout)
+        number = int(port) if port.isascii() and port.isdigit() else 9100 if not port else -1
+        if not host or not 1 <= number <= 65535:
+            raise ConfigError(
+                N_("target = {target}: a network printer's host or host:port, e.g. 192.168.1.50:9100"),
+                target=typed(target),
+            )
+        return cls(host, number, timeout)
 
     def send(self, data: bytes) -> None:
         try:

@@ -14,6 +14,7 @@ from typing import Any
 import usb.core
 import usb.util
 
+from hardware.messages import N_, ConfigError, typed
 from hardware.printers.transports import PrinterError
 from hardware.usb_backend import libusb_backend
 
@@ -37,8 +38,9 @@ class UsbTransport:
         try:
             return cls(int(vendor, 16), int(product, 16) if product else None, backend=backend)
         except ValueError:
-            raise ValueError(
-                f"USB printer {target!r}: expected VENDOR:PRODUCT in hex, e.g. 0416:5011"
+            raise ConfigError(
+                N_("target = {target}: a USB printer's vendor:product in hex, e.g. 0416:5011"),
+                target=typed(target),
             ) from None
 
     def describe(self) -> str:

@@ -12,19 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from hardware.config_values import usb_id, whole
+from hardware.messages import N_, ConfigError, typed
 from hardware.scales.base import Scale
 
 KINDS = ("hidpos", "serial", "dummy")
 
 
-def _usb_id(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, int) else int(str(value), 16)
-
-
 def make_scale(config: dict[str, Any], *, backend: Any = None) -> Scale:
-    """A Scale from a settings entry; ValueError names the bad key."""
+    """A Scale from a settings entry; a ConfigError names the bad key."""
     kind = str(config.get("kind", "")).lower()
     if kind == "dummy":
         from hardware.scales.dummy import DummyScale
@@ -41,17 +37,23 @@ def make_scale(config: dict[str, Any], *, backend: Any = None) -> Scale:
         if backend is None and config.get("backend") == "fake":
             backend = _demo_backend(config)
         return HidPosScale(
-            vendor=_usb_id(config.get("vendor")), product=_usb_id(config.get("product")), backend=backend
+            vendor=usb_id(config, "vendor"), product=usb_id(config, "product"), backend=backend
         )
     if kind == "serial":
         from hardware.scales.serial import SerialScale, make_protocol
 
         if not config.get("port"):
-            raise ValueError("a serial scale needs a port, e.g. /dev/ttyUSB0")
+            raise ConfigError(N_("A serial scale needs a port, e.g. /dev/ttyUSB0"))
         return SerialScale(
-            port=str(config["port"]), protocol=make_protocol(config), baudrate=int(config.get("baud", 9600))
+            port=str(config["port"]),
+            protocol=make_protocol(config),
+            baudrate=whole(config, "baud", 9600, low=50, high=4_000_000),
         )
-    raise ValueError(f"unknown scale kind {kind!r}: use one of {', '.join(KINDS)}")
+    raise ConfigError(
+        N_("kind = {kind}: unknown kind of scale; use one of {choices}"),
+        kind=typed(kind),
+        choices=", ".join(KINDS),
+    )
 
 
 def _demo_backend(config: dict[str, Any]) -> Any:

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from hardware.messages import N_, Message
-from hardware.scales.base import Reading, Scale, ScaleError, ScaleStatus, to_grams
+from hardware.config_values import whole
+from hardware.messages import N_, ConfigError, Message, typed
+from hardware.scales.base import GRAMS_PER, Reading, Scale, ScaleError, ScaleStatus, to_grams
 
 try:  # optional: `pip install station-console[serial]`
     import serial as pyserial
@@ -26,6 +27,7 @@ except ImportError:  # pragma: no cover - exercised only without the extra
     pyserial = None
 
 PROTOCOLS = ("mtsics", "cas", "regex")
+NEEDS_WEIGHT_GROUP = N_("A regex scale needs a pattern with a (?P<weight>...) group")
 MAX_LINE = 256  # a stream with no line ends is not a scale talking
 
 
@@ -138,22 +140,38 @@ def make_protocol(config: dict[str, Any]) -> Protocol:
     if name == "regex":
         pattern = config.get("pattern")
         if not pattern:
-            raise ValueError("a regex scale needs a pattern with a (?P<weight>...) group")
+            raise ConfigError(NEEDS_WEIGHT_GROUP)
         try:
             compiled = re.compile(str(pattern))
         except re.error as exc:
-            raise ValueError(f"scale pattern: {exc}") from exc
+            if exc.pos is None:
+                raise ConfigError(N_("pattern: not a valid regular expression")) from exc
+            raise ConfigError(
+                N_("pattern: not a valid regular expression (at character {position})"),
+                position=exc.pos + 1,
+            ) from exc
         if "weight" not in compiled.groupindex:
-            raise ValueError("a regex scale needs a pattern with a (?P<weight>...) group")
+            raise ConfigError(NEEDS_WEIGHT_GROUP)
         command = config.get("command")
+        unit = str(config.get("unit", "kg"))
+        if unit.lower() not in GRAMS_PER:
+            raise ConfigError(
+                N_("unit = {unit}: use one of {choices}"),
+                unit=typed(unit),
+                choices=", ".join(GRAMS_PER),
+            )
         return RegexProtocol(
             compiled,
-            unit=str(config.get("unit", "kg")),
+            unit=unit,
             stable_values=tuple(config.get("stable", ("ST", "S"))),
-            settle=max(1, int(config.get("settle", 3))),
+            settle=whole(config, "settle", 3, low=1, high=100),
             command=str(command).encode() if command else None,
         )
-    raise ValueError(f"scale protocol {name!r}: use one of {', '.join(PROTOCOLS)}")
+    raise ConfigError(
+        N_("protocol = {protocol}: unknown scale protocol; use one of {choices}"),
+        protocol=typed(name),
+        choices=", ".join(PROTOCOLS),
+    )
 
 
 class SerialScale(Scale):

@@ -14,6 +14,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from hardware.config_values import decimal, usb_id, whole
+from hardware.messages import N_, ConfigError, typed
 from hardware.scanners.base import ScanCallback, Scanner, ScannerStatus, StatusCallback
 from hardware.scanners.dummy import DummyScanner
 
@@ -32,12 +34,6 @@ class WedgeScanner(Scanner):
         self._set_status(ScannerStatus.STOPPED)
 
 
-def _usb_id(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, int) else int(str(value), 16)
-
-
 def make_scanner(
     config: dict[str, Any],
     *,
@@ -52,7 +48,7 @@ def make_scanner(
     if kind == "dummy":
         return DummyScanner(
             config.get("codes", []),
-            float(config.get("interval_s", 1.0)),
+            decimal(config, "interval_s", 1.0, low=0, high=3600),
             loop=bool(config.get("loop", False)),
             **callbacks,
             source="dummy",
@@ -65,8 +61,8 @@ def make_scanner(
         if backend is None and config.get("backend") == "fake":
             backend = _demo_backend(config)
         return HidScanner(
-            vendor=_usb_id(config.get("vendor")),
-            product=_usb_id(config.get("product")),
+            vendor=usb_id(config, "vendor"),
+            product=usb_id(config, "product"),
             serial=config.get("serial"),
             mode="pos" if kind == "hidpos" else config.get("mode", "auto"),
             layout_name=config.get("layout", "us"),
@@ -79,14 +75,18 @@ def make_scanner(
         from hardware.scanners.serial import SerialScanner  # (see hid above)
 
         if not config.get("port"):
-            raise ValueError("a serial scanner needs a port, e.g. /dev/ttyACM0")
+            raise ConfigError(N_("A serial scanner needs a port, e.g. /dev/ttyACM0"))
         return SerialScanner(
-            port=config["port"],
-            baudrate=int(config.get("baud", 9600)),
+            port=str(config["port"]),
+            baudrate=whole(config, "baud", 9600, low=50, high=4_000_000),
             terminator=config.get("terminator", "any"),
             **callbacks,
         )
-    raise ValueError(f"unknown scanner kind {kind!r}: use one of {', '.join(KINDS)}")
+    raise ConfigError(
+        N_("kind = {kind}: unknown kind of scanner; use one of {choices}"),
+        kind=typed(kind),
+        choices=", ".join(KINDS),
+    )
 
 
 def _demo_backend(config: dict[str, Any]) -> Any:
@@ -95,8 +95,8 @@ def _demo_backend(config: dict[str, Any]) -> Any:
     from hardware.scanners.fakeusb import FakeHidDevice, FakeUsbBackend
 
     device = FakeHidDevice(
-        vendor=_usb_id(config.get("vendor")) or 0x0C2E,
-        product=_usb_id(config.get("product")) or 0x0B61,
+        vendor=usb_id(config, "vendor") or 0x0C2E,
+        product=usb_id(config, "product") or 0x0B61,
         pos=config.get("kind") == "hidpos",
     )
     codes = list(config.get("codes", []))

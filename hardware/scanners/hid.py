@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
+import re
 import threading
 import time
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 import usb.core
 import usb.util
 
-from hardware.messages import N_, Message
+from hardware.messages import N_, ConfigError, Message, typed
 from hardware.scanners.base import Scanner, ScannerStatus
 from hardware.scanners.hidpos import PosReportDecoder, is_pos_descriptor
 from hardware.scanners.keymaps import ENTER, TAB, Layout, layout, usage_to_char
@@ -36,6 +37,8 @@ HID_CLASS = 3
 BOOT_KEYBOARD = 1
 _GONE = {errno.ENODEV, errno.ENOENT, errno.EIO, errno.EPIPE, errno.ESHUTDOWN}
 _TERMINATORS = {"enter": {ENTER, "\n"}, "tab": {TAB}}
+MODES = ("auto", "keyboard", "pos")
+_USB_PAIR = re.compile(r"[0-9a-fA-F]{4}:[0-9a-fA-F]{4}")
 
 
 class KeyboardReportDecoder:
@@ -95,13 +98,23 @@ class HidScanner(Scanner):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if mode not in ("auto", "keyboard", "pos"):
-            raise ValueError(f"HID mode must be auto, keyboard or pos, not {mode!r}")
+        if not isinstance(mode, str) or mode not in MODES:
+            raise ConfigError(
+                N_("mode = {mode}: use one of {choices}"),
+                mode=typed(mode),
+                choices=", ".join(MODES),
+            )
+        if not isinstance(terminator, str) or terminator not in _TERMINATORS:
+            raise ConfigError(
+                N_("terminator = {terminator}: use one of {choices}"),
+                terminator=typed(terminator),
+                choices=", ".join(_TERMINATORS),
+            )
         self.vendor, self.product, self.serial = vendor, product, serial
         self.mode = mode
         self.keymap = layout(layout_name)
         self.terminator = terminator
-        self.exclude = {x.lower() for x in exclude or []}
+        self.exclude = _excluded(exclude)
         self.backend = backend
         self.poll_s = poll_s
         self.read_timeout_ms = read_timeout_ms
@@ -334,6 +347,18 @@ class HidScanner(Scanner):
         if self._stop.is_set():
             return
         self._set_status(ScannerStatus.UNPLUGGED if self._ever_connected else ScannerStatus.SEARCHING)
+
+
+def _excluded(exclude: Any) -> set[str]:
+    """The `exclude` setting: a list of "vvvv:pppp" USB ids."""
+    items = exclude if isinstance(exclude, list) else [] if exclude is None else [exclude]
+    for item in items:
+        if not isinstance(item, str) or not _USB_PAIR.fullmatch(item):
+            raise ConfigError(
+                N_("exclude = {value}: USB ids as vendor:product in hex, e.g. 046d:c31c"),
+                value=typed(item),
+            )
+    return {item.lower() for item in items}
 
 
 def _interrupt_in(ep: Any) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from hardware.messages import N_, ConfigError, typed
+
 ENTER = "\r"
 TAB = "\t"
 
@@ -80,9 +82,13 @@ LAYOUTS: dict[str, Layout] = {"us": _us(), "de": _de(), "fr": _fr()}
 
 def layout(name: str) -> Layout:
     try:
-        return LAYOUTS[name.lower()]
+        return LAYOUTS[str(name).lower()]
     except KeyError:
-        raise ValueError(f"unknown keyboard layout {name!r}: use one of {', '.join(LAYOUTS)}") from None
+        raise ConfigError(
+            N_("layout = {layout}: unknown keyboard layout; use one of {choices}"),
+            layout=typed(name),
+            choices=", ".join(LAYOUTS),
+        ) from None
 
 
 def usage_to_char(usage: int, modifiers: int, keymap: Layout) -> str:

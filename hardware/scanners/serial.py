@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from hardware.messages import N_, Message
+from hardware.messages import N_, ConfigError, Message, typed
 from hardware.scanners.base import ScannerStatus, ThreadedScanner
 
 try:  # optional: `pip install station-console[serial]`
@@ -41,8 +41,12 @@ class SerialScanner(ThreadedScanner):
     ) -> None:
         kwargs.setdefault("source", f"serial:{port}")
         super().__init__(**kwargs)
-        if terminator not in TERMINATORS:
-            raise ValueError(f"serial terminator must be one of {', '.join(TERMINATORS)}, not {terminator!r}")
+        if not isinstance(terminator, str) or terminator not in TERMINATORS:
+            raise ConfigError(
+                N_("terminator = {terminator}: use one of {choices}"),
+                terminator=typed(terminator),
+                choices=", ".join(TERMINATORS),
+            )
         self.port = port
         self.baudrate = baudrate
         self.terminator = terminator

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hardware.messages import N_, ConfigError
 from hardware.printers import code128
 from hardware.printers.fonts import has_cjk
 from hardware.printers.label import Box, LabelSize, mm_to_dots
@@ -132,7 +133,9 @@ def layout_for(size: LabelSize | str, dpi: int, data: WaybillData) -> WaybillLay
     if isinstance(size, str):
         size = LabelSize.parse(size)
     if str(size) not in SIZES:
-        raise ValueError(f"waybill label size {size}: use {' or '.join(SIZES)}")
+        raise ConfigError(
+            N_("Waybill label size {size} mm: use one of {sizes}"), size=str(size), sizes=", ".join(SIZES)
+        )
     width, height = mm_to_dots(size.width_mm, dpi), mm_to_dots(size.height_mm, dpi)
 
     def d(mm: float) -> int:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from PIL import Image, ImageDraw
 
+from hardware.messages import N_, ConfigError, typed
 from hardware.printers import code128, image, tspl, zpl
 from hardware.printers.label import Box
 from hardware.sendprint.layout import QR, Bars, Rule, Text, WaybillData, WaybillLayout, layout_for
@@ -147,5 +148,9 @@ def render(language: str, size: str, dpi: int, data: WaybillData) -> bytes:
     """The label's bytes; ValueError for a language that cannot print a waybill (ESC/POS rolls)."""
     renderer = RENDERERS.get(language)
     if renderer is None:
-        raise ValueError(f"{language} printers cannot print waybill labels: use tspl, zpl, png or pdf")
+        raise ConfigError(
+            N_("{language} printers cannot print waybill labels: use one of {choices}"),
+            language=typed(language),
+            choices=", ".join(RENDERERS),
+        )
     return renderer(layout_for(size, dpi, data))

@@ -211,14 +211,15 @@ def _wedge_measure(app: CliApp, count: int | None, as_json: bool, save: bool) ->
 
 
 def _read_scanner(config: dict[str, Any], count: int | None, as_json: bool) -> None:
+    from hardware.messages import reason_of
     from hardware.scanners.base import ScanEvent, ScannerStatus
     from hardware.scanners.factory import make_scanner
 
     events: queue.Queue[ScanEvent | ScannerStatus] = queue.Queue()
     try:
         scanner = make_scanner(config, on_scan=events.put, on_status=events.put)
-    except ValueError as exc:
-        click.echo(f"station: {exc}", err=True)
+    except ValueError as exc:  # the scanner setting's own reason, in the console's language
+        click.echo(f"station: {shown(reason_of(exc))}", err=True)
         sys.exit(1)
     scanner.start()
     click.echo(_("Reading {kind} scanner; Ctrl-C to stop.", kind=scanner.kind), err=True)

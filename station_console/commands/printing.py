@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from db.models import Parcel
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_, _, get_language
+from station_console.i18n import N_, LaterText, _, get_language
 from station_console.private_files import write_atomic
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
@@ -50,6 +50,7 @@ def register(cli: click.Group) -> None:
 @pass_app
 def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | None, out: str | None) -> None:
     """Write the label of a parcel (by pickup code or waybill) in a printer language."""
+    from hardware.messages import reason_of
     from hardware.printers import make_printer
     from station_console.services.printing.render import label_data_for, label_for_printer, needs_cjk_fallback
     from station_console.services.shelves.search import find_parcel_id
@@ -61,12 +62,16 @@ def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | N
         "transport": "dummy",
         "target": "preview",
         "size": size or configured.get("size", "40x30"),
-        "dpi": int(dpi or configured.get("dpi", 203)),
+        "dpi": dpi or configured.get("dpi", 203),  # checked by make_printer, with the reason
     }
     try:
         printer = make_printer(config, name="preview")
     except ValueError as exc:
-        fail(Refused(N_("Cannot make that label: {reason}"), code="bad_label", reason=str(exc)))
+        fail(
+            Refused(
+                N_("Cannot make that label: {reason}"), code="bad_label", reason=LaterText(reason_of(exc))
+            )
+        )
     try:
         parcel_id = find_parcel_id(app.station, ref)
         data = label_data_for(app.station, parcel_id, get_language())

@@ -25,6 +25,7 @@ from textual.app import App
 from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
+from hardware.messages import reason_of
 from hardware.scanners.base import ScanEvent, Scanner, ScannerStatus
 from hardware.scanners.factory import make_scanner
 from station_console.i18n import N_, shown
@@ -96,7 +97,7 @@ class ScannerBridge:
                 backend=self.backend,
             )
         except (ValueError, ImportError) as exc:
-            self._call(partial(self._show_status, ScannerStatus.ERROR, str(exc)))
+            self._call(partial(self._show_status, ScannerStatus.ERROR, shown(reason_of(exc))))
             return
         self.scanner.start()
         while not self._stop.wait(0.2) and not worker.is_cancelled:

@@ -7,8 +7,9 @@ from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
+from hardware.messages import reason_of
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, get_language, translate
+from station_console.i18n import N_, LaterText, get_language, translate
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import list_carriers
 
@@ -60,9 +61,12 @@ def configured_printers(counter_settings: Any) -> list[Any]:
 def _make(factory: Any, config: dict[str, Any], name: str) -> Any:
     try:
         return factory(config, name=name)
-    except ValueError as exc:
+    except ValueError as exc:  # the setting's own reason, translated where the refusal is shown
         raise Refused(
-            N_("Printer {name} is misconfigured: {reason}"), code="bad_printer", name=name, reason=str(exc)
+            N_("Printer {name} is misconfigured: {reason}"),
+            code="bad_printer",
+            name=name,
+            reason=LaterText(reason_of(exc)),
         ) from exc
 
 

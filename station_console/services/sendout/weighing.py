@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from hardware.messages import Message, reason_of
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_
+from station_console.i18n import N_, LaterText
 
 
 class ScaleUnavailable(StationError):
@@ -42,8 +43,12 @@ def read_scale(config: dict[str, Any], *, timeout_s: float = 5.0, backend: Any =
         raise ScaleUnavailable(N_("No scale is configured on this counter: type the weight"))
     try:
         scale = make_scale(config, backend=backend)
-    except ValueError as exc:
-        raise ScaleUnavailable(N_("The scale is misconfigured: {reason}"), reason=str(exc)[:120]) from exc
+    except ValueError as exc:  # the setting's own reason, translated where the refusal is shown
+        reason = reason_of(exc)
+        raise ScaleUnavailable(
+            N_("The scale is misconfigured: {reason}"),
+            reason=LaterText(reason if isinstance(reason, Message) else reason[:120]),
+        ) from exc
     try:
         reading = scale.read_stable(timeout_s)
     except ScaleError as exc:  # the scale's reason, as a refusal translated where it is shown
