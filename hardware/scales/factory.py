@@ -43,7 +43,7 @@ def make_scale(config: dict[str, Any], *, backend: Any = None) -> Scale:
         from hardware.scales.serial import SerialScale, make_protocol
 
         if not config.get("port"):
-            raise ConfigError(N_("A serial scale needs a port, e.g. /dev/ttyUSB0"))
+            raise ConfigError(N_("port: a serial scale needs its port, e.g. /dev/ttyUSB0"))
         return SerialScale(
             port=str(config["port"]),
             protocol=make_protocol(config),

@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover - exercised only without the extra
     pyserial = None
 
 PROTOCOLS = ("mtsics", "cas", "regex")
-NEEDS_WEIGHT_GROUP = N_("A regex scale needs a pattern with a (?P<weight>...) group")
+NEEDS_WEIGHT_GROUP = N_("pattern: a regex scale needs a pattern with a (?P<weight>...) group")
 MAX_LINE = 256  # a stream with no line ends is not a scale talking
 
 

@@ -75,7 +75,7 @@ def make_scanner(
         from hardware.scanners.serial import SerialScanner  # (see hid above)
 
         if not config.get("port"):
-            raise ConfigError(N_("A serial scanner needs a port, e.g. /dev/ttyACM0"))
+            raise ConfigError(N_("port: a serial scanner needs its port, e.g. /dev/ttyACM0"))
         return SerialScanner(
             port=str(config["port"]),
             baudrate=whole(config, "baud", 9600, low=50, high=4_000_000),

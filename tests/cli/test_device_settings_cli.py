@@ -1,0 +1,80 @@
+"""A device setting in counter.toml (or typed on the command line) that the console cannot use: `station
+print`, `station print-queue --process`, `station label`, `station scan-test` and `station scale read`
+refuse it with the setting's own reason, in the language the command speaks."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from station_console.cli import cli
+
+
+@pytest.fixture
+def run(db_url: str):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+
+    def invoke(*args: str, lang: str = "en"):  # type: ignore[no-untyped-def]
+        return runner.invoke(cli, ["--db", db_url, "--lang", lang, *args], catch_exceptions=False)
+
+    return invoke
+
+
+def counter_toml(text: str) -> None:
+    Path(os.environ["STATION_CONFIG"]).write_text(text, encoding="utf-8")
+
+
+def checkin(run) -> str:  # type: ignore[no-untyped-def]
+    result = run("checkin", "SF1234567890123", "--phone", "13812345678", "--json")
+    assert result.exit_code == 0, result.output
+    return str(json.loads(result.output)["pickup_code"])
+
+
+def test_print_refuses_a_misconfigured_printer_in_the_clerks_language(run) -> None:  # type: ignore[no-untyped-def]
+    code = checkin(run)
+    counter_toml('[printers.counter]\nlanguage = "tspl"\ntransport = "dummy"\ndpi = 250\n')
+    english = run("print", code, "--printer", "counter")
+    assert english.exit_code == 1
+    assert "Printer counter is misconfigured: dpi = 250: use 203 or 300" in english.output
+    chinese = run("print", code, "--printer", "counter", "--json", lang="zh")
+    assert chinese.exit_code == 1
+    doc = json.loads(chinese.stdout)
+    assert doc == {"error": "bad_printer", "message": "打印机 counter 配置有误：dpi = 250：请使用 203 或 300"}
+
+
+def test_print_queue_refuses_the_default_printers_bad_gap_in_chinese(run) -> None:  # type: ignore[no-untyped-def]
+    counter_toml('[printer]\nlanguage = "tspl"\ntransport = "dummy"\ngap_mm = "wide"\n')
+    result = run("print-queue", "--process", lang="zh")
+    assert result.exit_code == 1
+    assert "打印机 default 配置有误：gap_mm = wide：标签间隙，单位毫米，0（连续纸）到 20" in result.output
+    assert "the gap between stickers" not in result.output
+
+
+def test_label_refuses_a_size_too_small_to_read_in_chinese(run) -> None:  # type: ignore[no-untyped-def]
+    code = checkin(run)
+    result = run("label", code, "--size", "30x20", "--out", "-", lang="zh")
+    assert result.exit_code == 1
+    assert "无法生成该标签：size = 30x20：太小，文字无法看清；最小约 32x24 毫米" in result.output
+
+
+def test_scan_test_refuses_a_bad_scanner_setting_in_chinese() -> None:
+    counter_toml('[scanner]\nkind = "hid"\nlayout = "dvorak"\n')
+    result = CliRunner().invoke(cli, ["--lang", "zh", "scan-test"])
+    assert result.exit_code == 1
+    assert "station: layout = dvorak：未知的键盘布局；请使用 us, de, fr 之一" in result.output
+    english = CliRunner().invoke(cli, ["--lang", "en", "scan-test"])
+    assert "station: layout = dvorak: unknown keyboard layout; use one of us, de, fr" in english.output
+
+
+def test_scale_read_refuses_a_bad_scale_setting_in_chinese() -> None:
+    counter_toml('[scale]\nkind = "serial"\nport = "/dev/ttyUSB0"\nprotocol = "regex"\npattern = "ww("\n')
+    result = CliRunner().invoke(cli, ["--lang", "zh", "scale", "read"])
+    assert result.exit_code == 1
+    assert "秤配置有误：pattern：不是有效的正则表达式（第 3 个字符处）" in result.output
+    typed = CliRunner().invoke(cli, ["--lang", "zh", "scale", "read", "--config", '{"kind": "balance"}'])
+    assert typed.exit_code == 1
+    assert "秤配置有误：kind = balance：未知的秤类型；请使用 hidpos, serial, dummy 之一" in typed.output

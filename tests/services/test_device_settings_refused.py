@@ -1,0 +1,281 @@
+"""A printer, scale or scanner setting the console cannot use is refused with its reason in the reader's
+language: through the print service (`printer_for`, what the Printers screen and `station print` call),
+the scale service (`read_scale`) and the scanner's own refusal as the scanner bridge and `station
+scan-test` show it. What was typed is quoted as data, cleaned and cut."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hardware.messages import ConfigError, reason_of
+from hardware.scanners.factory import make_scanner
+from station_console.errors import Refused, StationError
+from station_console.i18n import LaterText, set_language, shown
+from station_console.services.printing import printers as printing
+from station_console.services.sendout.weighing import read_scale
+from station_console.settings import CounterSettings
+
+SIZES = "40x30, 50x30, 60x40, 70x50, 100x100, 100x150"
+
+PRINTERS: list[tuple[dict[str, Any], str, str]] = [
+    (
+        {"language": "pcl"},
+        "language = pcl: unknown printer language; use one of tspl, zpl, escpos, png, pdf",
+        "language = pcl：未知的打印机语言；请使用 tspl, zpl, escpos, png, pdf 之一",
+    ),
+    (
+        {"jobs": ["label", "fax"]},
+        "jobs = fax: unknown kinds of job; use label, receipt, manifest, test, waybill",
+        "jobs = fax：未知的任务类型；可用 label, receipt, manifest, test, waybill",
+    ),
+    ({"dpi": 250}, "dpi = 250: use 203 or 300", "dpi = 250：请使用 203 或 300"),
+    ({"dpi": "fine"}, "dpi = fine: use 203 or 300", "dpi = fine：请使用 203 或 300"),
+    (
+        {"size": "big"},
+        "size = big: the sticker's width x height in mm, e.g. 40x30",
+        "size = big：应为标签的宽x高（毫米），例如 40x30",
+    ),
+    (
+        {"size": "300x300"},
+        f"size = 300x300: larger than 120x200 mm is not a sticker; use one of {SIZES}",
+        f"size = 300x300：大于 120x200 毫米就不是标签了；请使用 {SIZES} 之一",
+    ),
+    (
+        {"size": "30x20"},
+        f"size = 30x20: too small for readable text; the smallest is about 32x24 mm (sizes: {SIZES})",
+        f"size = 30x20：太小，文字无法看清；最小约 32x24 毫米（常用尺寸：{SIZES}）",
+    ),
+    (
+        {"gap_mm": "wide"},
+        "gap_mm = wide: the gap between stickers, in mm from 0 (continuous paper) to 20",
+        "gap_mm = wide：标签间隙，单位毫米，0（连续纸）到 20",
+    ),
+    (
+        {"gap_mm": 25},
+        "gap_mm = 25: the gap between stickers, in mm from 0 (continuous paper) to 20",
+        "gap_mm = 25：标签间隙，单位毫米，0（连续纸）到 20",
+    ),
+    (
+        {"language": "escpos", "paper_mm": 76},
+        "paper_mm = 76: the roll width, 58 or 80",
+        "paper_mm = 76：纸卷宽度，58 或 80",
+    ),
+    (
+        {"cjk": "guess"},
+        "cjk = guess: use one of resident, bitmap",
+        "cjk = guess：请使用 resident, bitmap 之一",
+    ),
+    (
+        {"transport": "pigeon"},
+        "transport = pigeon: use usb, tcp, device, cups, file or dummy",
+        "transport = pigeon：请使用 usb、tcp、device、cups、file 或 dummy",
+    ),
+    (
+        {"transport": "usb", "target": "zebra"},
+        "target = zebra: a USB printer's vendor:product in hex, e.g. 0416:5011",
+        "target = zebra：应为 USB 打印机的 厂商:产品 编号（十六进制），例如 0416:5011",
+    ),
+    (
+        {"transport": "tcp", "target": "printer.lan:ninety"},
+        "target = printer.lan:ninety: a network printer's host or host:port, e.g. 192.168.1.50:9100",
+        "target = printer.lan:ninety：应为网络打印机的主机或 主机:端口，例如 192.168.1.50:9100",
+    ),
+    (
+        {"transport": "tcp", "target": "printer.lan:70000"},
+        "target = printer.lan:70000: a network printer's host or host:port, e.g. 192.168.1.50:9100",
+        "target = printer.lan:70000：应为网络打印机的主机或 主机:端口，例如 192.168.1.50:9100",
+    ),
+    (
+        {"transport": "tcp", "target": " "},
+        "target: a network printer needs its address, e.g. 192.168.1.50:9100",
+        "target：网络打印机需要填写地址，例如 192.168.1.50:9100",
+    ),
+    (
+        {"transport": "cups"},
+        "target: a CUPS printer needs the name of its queue (see lpstat -p)",
+        "target：CUPS 打印机需要填写队列名称（见 lpstat -p）",
+    ),
+    (
+        {"transport": "file"},
+        "target: a file printer needs a folder or a file to write to",
+        "target：文件打印机需要填写要写入的文件夹或文件",
+    ),
+    (
+        {"transport": "tcp", "target": "10.0.0.9", "timeout": "soon"},
+        "timeout = soon: a number from 0.1 to 120",
+        "timeout = soon：应为 0.1 到 120 之间的数",
+    ),
+]
+
+
+@pytest.mark.parametrize(("config", "english", "chinese"), PRINTERS, ids=[str(c) for c, _e, _z in PRINTERS])
+def test_a_printer_setting_is_refused_with_its_reason_in_either_language(
+    config: dict[str, Any], english: str, chinese: str
+) -> None:
+    settings = CounterSettings(printers={"lp": config})
+    with pytest.raises(Refused) as err:
+        printing.printer_for(settings, "lp")
+    assert err.value.code == "bad_printer"
+    assert err.value.message("en") == f"Printer lp is misconfigured: {english}"
+    assert err.value.message("zh") == f"打印机 lp 配置有误：{chinese}"
+    set_language("zh")  # shown in the console's language when it is not named
+    assert str(err.value) == f"打印机 lp 配置有误：{chinese}"
+    with pytest.raises(Refused) as every:  # Settings' "which codes the scanner must read" asks them all
+        printing.configured_printers(settings)
+    assert every.value.message() == f"打印机 lp 配置有误：{chinese}"
+
+
+SCALES: list[tuple[dict[str, Any], str, str]] = [
+    (
+        {"kind": "weird"},
+        "kind = weird: unknown kind of scale; use one of hidpos, serial, dummy",
+        "kind = weird：未知的秤类型；请使用 hidpos, serial, dummy 之一",
+    ),
+    (
+        {"kind": "serial"},
+        "port: a serial scale needs its port, e.g. /dev/ttyUSB0",
+        "port：串口秤需要设置端口，例如 /dev/ttyUSB0",
+    ),
+    (
+        {"kind": "serial", "port": "/dev/ttyUSB0", "baud": "fast"},
+        "baud = fast: a whole number from 50 to 4000000",
+        "baud = fast：应为 50 到 4000000 之间的整数",
+    ),
+    (
+        {"kind": "serial", "port": "/dev/ttyUSB0", "protocol": "toledo"},
+        "protocol = toledo: unknown scale protocol; use one of mtsics, cas, regex",
+        "protocol = toledo：未知的秤协议；请使用 mtsics, cas, regex 之一",
+    ),
+    (
+        {"kind": "serial", "port": "/dev/ttyUSB0", "protocol": "regex"},
+        "pattern: a regex scale needs a pattern with a (?P<weight>...) group",
+        "pattern：regex 秤的 pattern 需要含 (?P<weight>...) 分组",
+    ),
+    (
+        {"kind": "serial", "port": "/dev/ttyUSB0", "protocol": "regex", "pattern": "[0-9.]+"},
+        "pattern: a regex scale needs a pattern with a (?P<weight>...) group",
+        "pattern：regex 秤的 pattern 需要含 (?P<weight>...) 分组",
+    ),
+    (
+        {"kind": "serial", "port": "/dev/ttyUSB0", "protocol": "regex", "pattern": "ww(?P<weight>[0-9.]+"},
+        "pattern: not a valid regular expression (at character 3)",
+        "pattern：不是有效的正则表达式（第 3 个字符处）",
+    ),
+    (
+        {
+            "kind": "serial",
+            "port": "p",
+            "protocol": "regex",
+            "pattern": "(?P<weight>[0-9.]+)",
+            "unit": "stone",
+        },
+        "unit = stone: use one of mg, g, kg, ct, gr, dwt, ozt, oz, lb",
+        "unit = stone：请使用 mg, g, kg, ct, gr, dwt, ozt, oz, lb 之一",
+    ),
+    (
+        {"kind": "serial", "port": "p", "protocol": "regex", "pattern": "(?P<weight>[0-9.]+)", "settle": 0},
+        "settle = 0: a whole number from 1 to 100",
+        "settle = 0：应为 1 到 100 之间的整数",
+    ),
+    (
+        {"kind": "hidpos", "vendor": "zz"},
+        "vendor = zz: a USB id is 4 hex digits, e.g. 0c2e",
+        "vendor = zz：USB 编号应为 4 位十六进制数，例如 0c2e",
+    ),
+]
+
+
+@pytest.mark.parametrize(("config", "english", "chinese"), SCALES, ids=[str(c) for c, _e, _z in SCALES])
+def test_a_scale_setting_is_refused_with_its_reason_in_either_language(
+    config: dict[str, Any], english: str, chinese: str
+) -> None:
+    with pytest.raises(StationError) as err:
+        read_scale(config, timeout_s=0.1)
+    assert err.value.code == "no_scale"
+    assert err.value.message("en") == f"The scale is misconfigured: {english}"
+    assert err.value.message("zh") == f"秤配置有误：{chinese}"
+
+
+SCANNERS: list[tuple[dict[str, Any], str, str]] = [
+    (
+        {"kind": "laser"},
+        "kind = laser: unknown kind of scanner; use one of wedge, hid, hidpos, serial, dummy",
+        "kind = laser：未知的扫码枪类型；请使用 wedge, hid, hidpos, serial, dummy 之一",
+    ),
+    (
+        {"kind": "serial"},
+        "port: a serial scanner needs its port, e.g. /dev/ttyACM0",
+        "port：串口扫码枪需要设置端口，例如 /dev/ttyACM0",
+    ),
+    (
+        {"kind": "serial", "port": "/dev/ttyACM0", "baud": 9600.5},
+        "baud = 9600.5: a whole number from 50 to 4000000",
+        "baud = 9600.5：应为 50 到 4000000 之间的整数",
+    ),
+    (
+        {"kind": "serial", "port": "/dev/ttyACM0", "terminator": "semicolon"},
+        "terminator = semicolon: use one of cr, lf, crlf, any",
+        "terminator = semicolon：请使用 cr, lf, crlf, any 之一",
+    ),
+    (
+        {"kind": "hid", "mode": "magic"},
+        "mode = magic: use one of auto, keyboard, pos",
+        "mode = magic：请使用 auto, keyboard, pos 之一",
+    ),
+    (
+        {"kind": "hid", "terminator": "space"},
+        "terminator = space: use one of enter, tab",
+        "terminator = space：请使用 enter, tab 之一",
+    ),
+    (
+        {"kind": "hid", "layout": "dvorak"},
+        "layout = dvorak: unknown keyboard layout; use one of us, de, fr",
+        "layout = dvorak：未知的键盘布局；请使用 us, de, fr 之一",
+    ),
+    (
+        {"kind": "hid", "exclude": ["logitech"]},
+        "exclude = logitech: USB ids as vendor:product in hex, e.g. 046d:c31c",
+        "exclude = logitech：应为 厂商:产品 形式的十六进制 USB 编号，例如 046d:c31c",
+    ),
+    (
+        {"kind": "hidpos", "product": "0x1g"},
+        "product = 0x1g: a USB id is 4 hex digits, e.g. 0c2e",
+        "product = 0x1g：USB 编号应为 4 位十六进制数，例如 0c2e",
+    ),
+    (
+        {"kind": "dummy", "interval_s": "often"},
+        "interval_s = often: a number from 0 to 3600",
+        "interval_s = often：应为 0 到 3600 之间的数",
+    ),
+]
+
+
+@pytest.mark.parametrize(("config", "english", "chinese"), SCANNERS, ids=[str(c) for c, _e, _z in SCANNERS])
+def test_a_scanner_setting_is_refused_with_its_reason_in_either_language(
+    config: dict[str, Any], english: str, chinese: str
+) -> None:
+    with pytest.raises(ValueError) as err:  # callers that catch ValueError still do
+        make_scanner(config)
+    assert isinstance(err.value, ConfigError)
+    assert str(err.value) == english  # logs and older callers: the English
+    assert shown(reason_of(err.value)) == english
+    set_language("zh")
+    assert shown(reason_of(err.value)) == chinese
+
+
+def test_what_was_typed_is_quoted_as_data_one_line_and_cut() -> None:
+    with pytest.raises(Refused) as err:
+        printing.printer_for(
+            CounterSettings(printers={"lp": {"size": "\x1b[2J{dpi}\u202e" + "9" * 80}}), "lp"
+        )
+    reason = err.value.message("zh")
+    assert "\x1b" not in reason and "\u202e" not in reason
+    assert "size = [2J{dpi} " + "9" * 31 + "：" in reason  # cut at 40 characters; braces are not filled
+
+
+def test_a_reason_that_is_not_a_message_is_kept_as_it_is() -> None:
+    """A library's own ValueError (a programming error) stays its English in either language."""
+    later = LaterText(reason_of(ValueError("cannot encode 'é' in Code128 subset B/C")))
+    assert later.message("zh") == later.message("en") == "cannot encode 'é' in Code128 subset B/C"

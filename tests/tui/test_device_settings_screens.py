@@ -1,0 +1,73 @@
+"""A printer the manager sets up on the Printers screen, or a scanner in counter.toml, that the console
+cannot use is refused on screen with the setting's own reason in the console's language (Chinese
+here), and nothing is saved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.message import Message
+from textual.widgets import Input, Select, Static
+
+from station_console.i18n import set_language
+from station_console.services.core.station import Station
+from station_console.settings import CounterSettings, load_counter_settings
+from station_console.tui.app import StationApp
+from station_console.tui.scanner_bridge import ScannerBridge
+from tui import quiet
+
+
+async def _refusal(pilot: Any, status: Static, text: str) -> str:
+    await quiet.until(pilot, lambda: text in str(status.render()), what=f"{text!r} shown")
+    return str(status.render())
+
+
+async def test_the_printers_screen_refuses_a_bad_gap_size_or_usb_target_in_chinese(app: StationApp) -> None:
+    set_language("zh")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "ctrl+s", "f8")
+        screen = app.screen
+        status = screen.query_one("#printer-status", Static)
+        screen.query_one("#p-name", Input).value = "前台"
+        screen.query_one("#p-target", Input).value = "0416:5011"
+        screen.query_one("#p-gap", Input).value = "wide"
+        screen.save_printer()  # type: ignore[attr-defined]
+        said = await _refusal(pilot, status, "配置有误")
+        assert "打印机 前台 配置有误：gap_mm = wide：标签间隙，单位毫米，0（连续纸）到 20" in said
+        assert status.has_class("error")
+
+        screen.query_one("#p-gap", Input).value = "2"
+        screen.query_one("#p-size", Input).value = "30x20"
+        screen.save_printer()  # type: ignore[attr-defined]
+        said = await _refusal(pilot, status, "size = 30x20")
+        assert "size = 30x20：太小，文字无法看清；最小约 32x24 毫米" in said
+
+        screen.query_one("#p-size", Input).value = "40x30"
+        screen.query_one("#p-transport", Select).value = "usb"
+        screen.query_one("#p-target", Input).value = "zebra"
+        screen.save_printer()  # type: ignore[attr-defined]
+        said = await _refusal(pilot, status, "target = zebra")
+        assert "target = zebra：应为 USB 打印机的 厂商:产品 编号（十六进制），例如 0416:5011" in said
+        assert "misconfigured" not in said and "vendor:product" not in said
+    assert "前台" not in load_counter_settings().printers  # nothing refused was saved
+
+
+async def test_a_bad_scanner_setting_is_said_in_chinese_when_the_console_starts(station: Station) -> None:
+    from tui.conftest import sign_in_manager
+
+    sign_in_manager(station)
+    set_language("zh")
+    counter = CounterSettings(
+        counter="test-counter", scanner={"kind": "serial", "port": "/dev/ttyACM0", "baud": "fast"}
+    )
+    app = StationApp(station, counter, database_label="SQLite test")
+    seen: list[Message] = []
+    async with app.run_test(size=(160, 50), message_hook=seen.append) as pilot:
+
+        def refusals() -> list[ScannerBridge.StatusChanged]:
+            return [m for m in seen if isinstance(m, ScannerBridge.StatusChanged) and m.state == "error"]
+
+        await quiet.until(pilot, refusals, what="the scanner's refusal")
+        assert refusals()[0].detail == "baud = fast：应为 50 到 4000000 之间的整数"
+        shown = [n.message for n in app._notifications]
+        assert "baud = fast：应为 50 到 4000000 之间的整数" in shown
