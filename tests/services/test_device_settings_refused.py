@@ -279,3 +279,16 @@ def test_a_reason_that_is_not_a_message_is_kept_as_it_is() -> None:
     """A library's own ValueError (a programming error) stays its English in either language."""
     later = LaterText(reason_of(ValueError("cannot encode 'é' in Code128 subset B/C")))
     assert later.message("zh") == later.message("en") == "cannot encode 'é' in Code128 subset B/C"
+
+
+def test_typed_cleans_as_the_console_does() -> None:
+    """The hardware layer keeps its own copy of `safe_text.clean` (it imports nothing of the console)."""
+    from hardware.messages import typed
+    from station_console.safe_text import clean
+
+    every_hidden = (
+        "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)])
+        + "\u061c\u200e\u200f\u202a\u202e\u2066\u2069\u2028\u2029\ufeff"
+    )
+    for text in (every_hidden, f"a{every_hidden}b", "  前台 \t lp  ", "x" * 90):
+        assert typed(text) == clean(text, 40)
