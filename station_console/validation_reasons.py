@@ -3,7 +3,8 @@
 Pydantic explains a refusal in English ("Input should be greater than or equal to 1"). Each error it
 reports also has a `type` and a `ctx` (the limit, the choices, the length), and `validation_reason` makes
 one catalogued sentence of those, so a refused setting, fee rule or counter.toml reads in the clerk's
-language; a type without a sentence of its own gets a general one, never Pydantic's English. Our own
+language; a type without a sentence of its own gets a general one, never Pydantic's English, and the
+field is named by its title (`field_labels`), given the model that refused it. Our own
 validators raise `InvalidValue`: a message id with parameters, filled after translation. What a
 person typed is data: a sentence quotes it only as a parameter, cleaned and cut.
 
@@ -17,10 +18,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from station_console.field_labels import FIELD_MAX as FIELD_MAX
+from station_console.field_labels import where_label
 from station_console.i18n import N_, Later, get_language, translate, translate_n
 from station_console.safe_text import clean
 
-FIELD_MAX = 80  # a field's path can hold typed mapping keys: cut like other typed text
+TEXT_MAX = 500  # characters of one text setting
 
 # One sentence per kind of refusal; `{limit}` and the like come from the error's ctx.
 _SENTENCES = {
@@ -61,15 +64,26 @@ _CHOICE_SPLIT = re.compile(r", | or ")  # Pydantic lists choices as "'a', 'b' or
 
 class InvalidValue(ValueError, Later):
     """A validator's refusal as a catalogued message: `InvalidValue(N_("Unknown time zone {zone}"),
-    zone=clean(value, 40))`. Pydantic keeps it as the error's `ctx["error"]`; it is translated when
-    shown, so a parameter is never translated (what was typed stays as typed)."""
+        zone=clean(value, 40))`. Pydantic keeps it as the error's `ctx["error"]`; it is translated when
+        shown, so a parameter is never translated (what was typed stays as typed) unless it is a message
+    itself (a `Later`, such as another field's `FieldLabel`)."""
 
     def __init__(self, msgid: str, /, **params: Any) -> None:
-        super().__init__(translate(msgid, "en", **params))  # Pydantic's own `msg`, for logs
         self.msgid, self.params = msgid, params
+        super().__init__(self.message("en"))  # Pydantic's own `msg`, for logs
 
     def message(self, lang: str | None = None) -> str:
-        return translate(self.msgid, lang or get_language(), **self.params)
+        lang = lang or get_language()
+        params = {k: v.message(lang) if isinstance(v, Later) else v for k, v in self.params.items()}
+        return translate(self.msgid, lang, **params)
+
+
+def not_too_long(value: Any) -> Any:
+    """A text setting as given; refused past TEXT_MAX characters rather than cut (a cut number is
+    another number, a cut path another file)."""
+    if isinstance(value, str) and len(value) > TEXT_MAX:
+        raise InvalidValue(N_("Must have at most {limit} characters"), limit=TEXT_MAX)
+    return value
 
 
 def _number(value: Any) -> str:
@@ -133,10 +147,14 @@ def validation_reason(error: Mapping[str, Any], lang: str | None = None) -> str:
     return translate(GENERAL, lang)
 
 
-def error_field(error: Mapping[str, Any]) -> str:
-    """Where an error is: its `loc` joined with dots (`storage_fee_rules.0.free_days`), cleaned and cut
-    (a mapping key in it was typed); "?" for the whole value."""
-    return clean(".".join(str(part) for part in error.get("loc", ())), FIELD_MAX) or "?"
+def error_field(
+    error: Mapping[str, Any], model: Any = None, lang: str | None = None, *, keyed: bool = False
+) -> str:
+    """Where an error is. Given the model that was validated, as a person reads it, in `lang`
+    (`field_labels.where_label`: "Storage fee rules 1 · Free days"; with `keyed`, the path follows in
+    brackets); without one, its `loc` joined with dots (`storage_fee_rules.0.free_days`). Cleaned and
+    cut (a mapping key in it was typed); "?" for the whole value."""
+    return where_label(tuple(error.get("loc", ())), model, lang, keyed=keyed)
 
 
 @dataclass(frozen=True)
@@ -150,14 +168,32 @@ class Reason(Later):
 
 
 @dataclass(frozen=True)
-class Reasons(Later):
-    """Every error of a refusal as "field: reason; field: reason", translated when shown."""
+class Where(Later):
+    """Where one error is (`error_field`), as a parameter of a refusal: translated when it is shown."""
 
-    errors: tuple[Mapping[str, Any], ...]
-
-    @classmethod
-    def of(cls, errors: Iterable[Mapping[str, Any]]) -> Reasons:
-        return cls(tuple(errors))
+    error: Mapping[str, Any]
+    model: Any = None
+    keyed: bool = False
 
     def message(self, lang: str | None = None) -> str:
-        return "; ".join(f"{error_field(e)}: {validation_reason(e, lang)}" for e in self.errors)
+        return error_field(self.error, self.model, lang, keyed=self.keyed)
+
+
+@dataclass(frozen=True)
+class Reasons(Later):
+    """Every error of a refusal as "field: reason; field: reason", translated when shown; each field
+    named as `error_field` names it, given the model that was validated."""
+
+    errors: tuple[Mapping[str, Any], ...]
+    model: Any = None
+    keyed: bool = False
+
+    @classmethod
+    def of(cls, errors: Iterable[Mapping[str, Any]], model: Any = None, *, keyed: bool = False) -> Reasons:
+        return cls(tuple(errors), model, keyed)
+
+    def message(self, lang: str | None = None) -> str:
+        return "; ".join(
+            f"{error_field(e, self.model, lang, keyed=self.keyed)}: {validation_reason(e, lang)}"
+            for e in self.errors
+        )

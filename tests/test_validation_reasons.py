@@ -11,8 +11,15 @@ from pydantic import BaseModel, ConfigDict, Field, Json, TypeAdapter, Validation
 
 from station_console.errors import Refused
 from station_console.i18n import N_
-from station_console.settings import FeeRule, StationSettings
-from station_console.validation_reasons import InvalidValue, Reason, Reasons, error_field, validation_reason
+from station_console.settings import CounterSettings, FeeRule, StationSettings
+from station_console.validation_reasons import (
+    InvalidValue,
+    Reason,
+    Reasons,
+    Where,
+    error_field,
+    validation_reason,
+)
 
 
 class Probe(BaseModel):
@@ -168,7 +175,7 @@ def test_a_reason_in_a_refusal_is_translated_when_the_refusal_is_shown() -> None
         N_("Invalid value for {field}: {reason}"), field=error_field(error), reason=Reason(error)
     )
     assert refusal.message("en") == "Invalid value for at_least: Must be at least 1"
-    assert refusal.message("zh") == "at_least 的值无效：不能小于 1"
+    assert refusal.message("zh") == "“at_least”的值无效：不能小于 1"  # a model without titles: its keys
     with pytest.raises(ValidationError) as refused:
         Probe.model_validate({"at_least": 0, "flag": "maybe", "needed": 1})
     assert (
@@ -206,8 +213,8 @@ def test_every_whole_number_station_setting_has_limits() -> None:
         (
             {"code_seq_min": 5000, "code_seq_max": 4000},
             "code_seq_max",
-            "Must be greater than code_seq_min (5000)",
-            "必须大于 code_seq_min（5000）",
+            "Must be greater than First SEQ number (5000)",
+            "必须大于取件码起始序号（5000）",
         ),
     ],
 )
@@ -219,3 +226,48 @@ def test_a_station_number_out_of_its_range_is_refused_with_why(
     (error,) = refused.value.errors()
     assert error_field(error) == field
     assert (validation_reason(error, "en"), validation_reason(error, "zh")) == (english, chinese)
+
+
+def test_a_refused_setting_is_named_by_its_title_in_the_readers_language() -> None:
+    """Given the model that refused it, a field reads as a clerk names it, a nested one by its path of
+    titles (an item of a list by its number from 1); the key may follow for whoever edits a file."""
+    with pytest.raises(ValidationError) as refused:
+        StationSettings.model_validate({"station_name": "x" * 600})
+    (error,) = refused.value.errors()
+    assert (error_field(error, StationSettings, "en"), error_field(error, StationSettings, "zh")) == (
+        "Station name",
+        "驿站名称",
+    )
+    assert error_field(error) == "station_name"  # no model, no titles: the key as it is
+    assert error_field(error, StationSettings, "zh", keyed=True) == "驿站名称 [station_name]"
+
+    with pytest.raises(ValidationError) as refused:
+        StationSettings.model_validate({"storage_fee_rules": [{"name": "a"}, {"name": "b", "free_days": -1}]})
+    (error,) = refused.value.errors()
+    assert error_field(error, StationSettings, "en") == "Storage fee rules 2 · Free days"
+    assert error_field(error, StationSettings, "zh") == "超期保管费规则 2 · 免费天数"
+    assert error_field(error, StationSettings, "en", keyed=True) == (
+        "Storage fee rules 2 · Free days [storage_fee_rules.1.free_days]"
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        StationSettings.model_validate({"carrier_event_targets": {"SF": {"timeout_s": 0}}})
+    (error,) = refused.value.errors()
+    assert error_field(error, StationSettings, "zh") == "快递公司事件去向 SF · 超时（秒）"
+
+
+def test_a_refusal_names_its_field_in_the_language_it_is_shown_in() -> None:
+    with pytest.raises(ValidationError) as refused:
+        FeeRule.model_validate({"name": "a", "free_days": -1})
+    (error,) = refused.value.errors()
+    refusal = Refused(
+        N_("Invalid value for {field}: {reason}"), field=Where(error, FeeRule), reason=Reason(error)
+    )
+    assert refusal.message("en") == "Invalid value for Free days: Must be at least 0"
+    assert refusal.message("zh") == "“免费天数”的值无效：不能小于 0"
+    with pytest.raises(ValidationError) as refused:
+        CounterSettings.model_validate({"wedge_min_length": 0, "language": "fr"})
+    reasons = Reasons.of(refused.value.errors(), CounterSettings, keyed=True)
+    assert reasons.message("zh") == (
+        "语言 [language]: 必须是以下之一：'en', 'zh'; 最短条码长度 [wedge_min_length]: 不能小于 1"
+    )

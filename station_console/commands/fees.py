@@ -89,7 +89,7 @@ def fees_set(
     from station_console.errors import Refused
     from station_console.services.fees.rules import parse_cents, with_rule
     from station_console.settings import FeeRule
-    from station_console.validation_reasons import Reason, error_field
+    from station_console.validation_reasons import Reason, Where
 
     def build() -> Any:
         try:
@@ -108,7 +108,7 @@ def fees_set(
             raise Refused(
                 N_("Invalid value for {field}: {reason}"),
                 code="bad_rule",
-                field=error_field(first),
+                field=Where(first, FeeRule),
                 reason=Reason(first),
             ) from exc
 

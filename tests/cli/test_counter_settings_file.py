@@ -21,18 +21,26 @@ from station_console.settings import load_counter_settings
             "(not valid TOML (line 2, column 12))",
             "不是有效的 TOML（第 2 行，第 12 列）",
         ),
-        (b"counter = 5\n", "(counter: Must be text)", "（counter: 必须是文本）"),  # a value of the wrong type
+        (  # a value of the wrong type: the field by its title, and its key in the file
+            b"counter = 5\n",
+            "(Counter name [counter]: Must be text)",
+            "（柜台名称 [counter]: 必须是文本）",
+        ),
         (
             b'wedge_rejoin_ms = "soon"\n',
-            "wedge_rejoin_ms: Must be a whole number",
-            "wedge_rejoin_ms: 必须是整数",
+            "Split scan wait (ms) [wedge_rejoin_ms]: Must be a whole number",
+            "断码续接等待（毫秒） [wedge_rejoin_ms]: 必须是整数",
         ),
         (
             b'language = "fr"\n',
-            "language: Must be one of: 'en', 'zh'",
-            "language: 必须是以下之一：'en', 'zh'",
+            "Language [language]: Must be one of: 'en', 'zh'",
+            "语言 [language]: 必须是以下之一：'en', 'zh'",
         ),
-        (b"wedge_min_length = 0\n", "wedge_min_length: Must be at least 1", "wedge_min_length: 不能小于 1"),
+        (
+            b"wedge_min_length = 0\n",
+            "Shortest code [wedge_min_length]: Must be at least 1",
+            "最短条码长度 [wedge_min_length]: 不能小于 1",
+        ),
         (b'counter = "\xff"\n', "(not UTF-8 text)", "不是 UTF-8 文本"),
     ],
 )
@@ -59,5 +67,5 @@ def test_station_prints_the_problem_not_an_unexpected_error(
         cli.main()
     assert exited.value.code == 1
     err = capsys.readouterr().err
-    assert err.startswith("station: ") and "counter.toml cannot be used (counter:" in err
+    assert err.startswith("station: ") and "counter.toml cannot be used (Counter name [counter]:" in err
     assert "unexpected" not in err

@@ -129,8 +129,9 @@ def test_reports(snap_compare: Any, app: StationApp, station: Station, lang: str
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_settings(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
     """A person should see: the list of sections on the left (Station, Pickup codes, Shelves and
-    check-in ... This counter, Scanner), the first one chosen, and its fields on the right (name, time
-    zone, hours, currency) with the saved values and what each is for; the Save button, and the keys to
+    check-in ... This counter, Scanner), the first one chosen, and its fields on the right, each by its
+    title with its key dim beneath (Station name / station_name, in Chinese 驿站名称; time zone, hours,
+    currency), with the saved values and what each is for; the Save button, and the keys to
     save and open carriers, printers, the scan test, clerks, messages, recipients and carrier events."""
     set_language(lang)
     assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("ctrl+s"))

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlmodel import select
 from textual.widgets import Input, OptionList, Select, Static
 
@@ -171,7 +172,7 @@ async def test_a_bad_value_in_a_hidden_section_is_named_and_shown_and_nothing_is
         assert not _shown(app, "#st-code_seq_min")
         await quiet.press(pilot, "ctrl+s")
         status = str(app.screen.query_one("#settings-status", Static).render())
-        assert "code_seq_min" in status and "Pickup codes" in status, status
+        assert "First SEQ number" in status and "Pickup codes" in status, status
         assert _sections(app).highlighted == 1
         assert app.focused is app.screen.query_one("#st-code_seq_min", Input)
         assert app.focused.value == "many"  # what was typed is still there to mend
@@ -202,13 +203,13 @@ async def test_bad_json_and_a_counter_field_are_named_in_their_sections(app: Sta
         await quiet.press(pilot, "ctrl+s")
         last = _section_of(app, "wedge_min_length")  # the scanner's timings, on this counter
         status = await saved_with(app, pilot, last, "ct-wedge_min_length", "-")
-        assert "wedge_min_length" in status and "Scanner (wedge)" in status, status
+        assert status.startswith("Invalid value for Shortest code in Scanner (wedge): "), status
         assert "Must be a whole number" in status, status  # the reason, not Pydantic's English
         assert _sections(app).highlighted == last
         app.screen.query_one("#ct-wedge_min_length", Input).value = "8"
         fees = _section_of(app, "storage_fee_rules")
         status = await saved_with(app, pilot, fees, "st-storage_fee_rules", "[{")
-        assert "storage_fee_rules" in status and "Fees and carrier data" in status, status
+        assert "Storage fee rules in Fees and carrier data" in status, status
         assert "Not valid JSON (line 1, column 2)" in status, status
         assert app.focused is app.screen.query_one("#st-storage_fee_rules", Input)
     assert load_counter_settings().wedge_min_length == 6  # refused, so not saved
@@ -225,29 +226,29 @@ async def test_a_chinese_console_says_why_in_chinese_and_typed_text_stays_text(
         await quiet.press(pilot, "ctrl+s")
         scanner = _section_of(app, "wedge_min_length")
         status = await saved_with(app, pilot, scanner, "ct-wedge_min_length", "0")
-        assert status == "扫码枪（键盘模式）中 wedge_min_length 的值无效：不能小于 1", status
+        assert status == "扫码枪（键盘模式）中的“最短条码长度”值无效：不能小于 1", status
         app.screen.query_one("#ct-wedge_min_length", Input).value = "6"
 
         hostile = "[/][b]\x1b[31m"
         status = await saved_with(app, pilot, 0, "st-timezone", hostile + "z" * 5000)
-        assert status == "驿站中 timezone 的值无效：最多 500 个字符", status
+        assert status == "驿站中的“时区”值无效：最多 500 个字符", status
         status = await saved_with(app, pilot, 0, "st-timezone", hostile + "z" * 300)
-        assert status.startswith("驿站中 timezone 的值无效：未知时区 [/][b] [31mzzz"), status
+        assert status.startswith("驿站中的“时区”值无效：未知时区 [/][b] [31mzzz"), status
         assert status.endswith("：请使用 Asia/Shanghai 这样的名称") and len(status) < 120, status
         app.screen.query_one("#st-timezone", Input).value = before.timezone
 
         codes = _section_of(app, "code_seq_min")
         status = await saved_with(app, pilot, codes, "st-code_seq_min", hostile + "9" * 20)
-        assert status == "取件码中 code_seq_min 的值无效：必须是整数", status
+        assert status == "取件码中的“取件码起始序号”值无效：必须是整数", status
         status = await saved_with(app, pilot, codes, "st-code_seq_min", "9" * 5000)
-        assert status == "取件码中 code_seq_min 的值无效：最多 500 个字符", status  # refused, not cut
+        assert status == "取件码中的“取件码起始序号”值无效：最多 500 个字符", status  # refused, not cut
         app.screen.query_one("#st-code_seq_min", Input).value = str(before.code_seq_min)
 
         fees = _section_of(app, "storage_fee_rules")
         status = await saved_with(
             app, pilot, fees, "st-storage_fee_rules", json.dumps([{"name": hostile, "free_days": -1}])
         )
-        assert status.endswith("storage_fee_rules.0.free_days 的值无效：不能小于 0"), status
+        assert status.endswith("中的“超期保管费规则 1 · 免费天数”值无效：不能小于 0"), status
         assert isinstance(app.screen, SettingsScreen)  # still here: no markup error closed it
     station.forget_settings()
     assert station.settings() == before
@@ -261,3 +262,34 @@ async def test_a_field_edited_on_another_screen_says_where(app: StationApp) -> N
         shown = " ".join(str(label.render()) for label in app.screen.query(".elsewhere"))
         assert "Printers screen (F8)" in shown
         assert not app.screen.query("#ct-printer") and app.screen.query("#ct-label_font")
+
+
+def _label_of(app: StationApp, widget_id: str) -> list[str]:
+    """The lines of the label beside a field's editor."""
+    row = app.screen.query_one(f"#{widget_id}").parent
+    assert row is not None
+    return str(row.query_one(".name").render()).splitlines()
+
+
+@pytest.mark.parametrize(
+    ("lang", "titles"),
+    [
+        ("zh", ["驿站名称", "时区", "取件码起始序号", "前缀"]),
+        ("en", ["Station name", "Time zone", "First SEQ number", "Prefix"]),
+    ],
+)
+async def test_a_field_is_labelled_by_its_title_in_the_consoles_language_with_its_key_beneath(
+    app: StationApp, lang: str, titles: list[str]
+) -> None:
+    """A clerk reads 驿站名称, 时区, 取件码起始序号; the key beneath is what counter.toml and the CLI
+    call the field."""
+    set_language(lang)
+    keys = ["st-station_name", "st-timezone", "st-code_seq_min", "ct-wedge_prefix"]
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "ctrl+s")
+        screen: Any = app.screen
+        labels = []
+        for widget_id in keys:
+            await screen.show_section(_section_of(app, widget_id[3:]))
+            labels.append(_label_of(app, widget_id))
+    assert labels == [[title, widget_id[3:]] for title, widget_id in zip(titles, keys, strict=True)]

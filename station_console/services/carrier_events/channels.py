@@ -27,8 +27,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+from station_console.counter_config import config_path
 from station_console.services.notify.channels import data_dir
-from station_console.settings import EventTarget, config_path
+from station_console.settings import EventTarget
 
 TIMEOUT_S = 10.0
 FOLDER = "carrier-events"

@@ -309,7 +309,7 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
             error = exc.errors()[0]
             name = error["loc"][0] if error["loc"] else None
             widget_id = next((wid for wid, (field, _label) in FIELDS.items() if field == name), None)
-            field = _(FIELDS[widget_id][1]) if widget_id else error_field(error)
+            field = _(FIELDS[widget_id][1]) if widget_id else error_field(error, CounterSettings)
             self.failed(
                 "save", _("Not saved: {field}: {reason}", field=field, reason=validation_reason(error))
             )

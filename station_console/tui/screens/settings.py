@@ -1,9 +1,10 @@
 """The Settings mode: every documented setting, in sections, and the device and carrier screens.
 
 The sections come from `station_console.settings_sections` and the form from the pydantic models, so a
-field added to `StationSettings` or `CounterSettings` appears here with its description and no screen
-change. A section's fields are built when it is first shown (the whole form was some 340 widgets) and
-kept, hidden, while another is shown, with what was typed in them; Ctrl+S saves every section at once.
+field added to `StationSettings` or `CounterSettings` appears here with its title (its key beneath, as
+counter.toml and the CLI name it) and its description, and no screen change. A section's fields are
+built when it is first shown (the whole form was some 340 widgets) and kept, hidden, while another is
+shown, with what was typed in them; Ctrl+S saves every section at once.
 Saving is a manager action (checked by the service, not only here).
 """
 
@@ -24,6 +25,7 @@ from textual.widgets import Button, OptionList
 from textual.widgets.option_list import Option
 
 from station_console.errors import StationError
+from station_console.field_labels import field_label, where_label
 from station_console.i18n import N_, _
 from station_console.services.admin.settings import save_station_settings
 from station_console.settings import CounterSettings, StationSettings, save_counter_settings
@@ -40,7 +42,7 @@ from station_console.tui.screens.settings_fields import (
 )
 from station_console.tui.widgets.form_scroll import FormScroll
 from station_console.tui.widgets.plain import Label, Static
-from station_console.validation_reasons import error_field, validation_reason
+from station_console.validation_reasons import validation_reason
 
 # Sub-screens of other areas, opened by key; imported when asked so a missing one never breaks Settings.
 SUBSCREENS = {
@@ -132,7 +134,8 @@ class SettingsScreen(ServiceCalls, ModeScreen):
                     editor = field_widget(model, name, form_value(model, name, saved[name]), widget_id)
                 description = model.model_fields[name].description or ""
                 yield Horizontal(
-                    Label(name, classes="name"),
+                    # The key beneath the title: what counter.toml and the CLI call it.
+                    Label(Text.assemble(field_label(model, name), "\n", (name, "dim")), classes="name"),
                     editor,
                     Label(_(description), classes="help"),
                     classes="field",
@@ -203,7 +206,7 @@ class SettingsScreen(ServiceCalls, ModeScreen):
             return model.model_validate(data)
         except ValidationError as exc:
             error = exc.errors()[0]
-            raise BadField(error_field(error), validation_reason(error)) from None
+            raise BadField(tuple(error.get("loc", ())), validation_reason(error)) from None
 
     async def action_save(self) -> None:
         typed = self._typed()
@@ -228,19 +231,19 @@ class SettingsScreen(ServiceCalls, ModeScreen):
 
     async def _refuse(self, prefix: str, bad: BadField) -> None:
         """Say which field refused its value, in which section, and put the cursor in it."""
-        name = bad.name.split(".")[0]
+        name, where = bad.name, where_label(bad.loc, MODELS[prefix])
         names = [s.station if prefix == STATION else s.counter for s in self.sections]
         index = next((i for i, fields in enumerate(names) if name in fields), None)
         status = self.query_one("#settings-status", Static)
         if index is None:
-            status.update(_("Invalid value for {field}: {reason}", field=bad.name, reason=bad.reason))
+            status.update(_("Invalid value for {field}: {reason}", field=where, reason=bad.reason))
         else:
             await self.show_section(index)
             self.query_one(f"#{prefix}-{name}").focus()
             status.update(
                 _(
                     "Invalid value for {field} in {section}: {reason}",
-                    field=bad.name,
+                    field=where,
                     section=_(self.sections[index].title),
                     reason=bad.reason,
                 )

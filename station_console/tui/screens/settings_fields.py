@@ -23,11 +23,13 @@ _JSON: TypeAdapter[Any] = TypeAdapter(Json[Any])  # JSON read by Pydantic: its r
 
 
 class BadField(ValueError):
-    """A form value that cannot become its field's value; says which field and why."""
+    """A form value that cannot become its field's value; says where (`loc`, a path of field names
+    and item keys, as Pydantic gives it) and why. `name` is the top field: the one with the editor."""
 
-    def __init__(self, name: str, reason: str) -> None:
+    def __init__(self, loc: tuple[str | int, ...], reason: str) -> None:
         super().__init__(reason)
-        self.name, self.reason = name, reason
+        self.loc, self.reason = loc, reason
+        self.name = str(loc[0]) if loc else ""
 
 
 def _annotation(model: type[BaseModel], name: str) -> Any:
@@ -95,4 +97,4 @@ def parsed(model: type[BaseModel], name: str, shown: Any) -> Any:
     try:
         return _JSON.validate_python(text)
     except ValidationError as exc:
-        raise BadField(name, validation_reason(exc.errors()[0])) from None
+        raise BadField((name,), validation_reason(exc.errors()[0])) from None

@@ -1,0 +1,180 @@
+"""This console PC's settings (`CounterSettings`) and their file, `counter.toml` in the user config folder.
+
+Apart from the station's settings (`settings.py`, which re-exports these): they live in a file on this
+PC, not in the database, and are read, checked and refused on their own.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from station_console.counter_config import config_path
+from station_console.errors import Refused
+from station_console.i18n import N_, Later
+from station_console.validation_reasons import InvalidValue, Reasons, not_too_long
+
+_TOML_AT = re.compile(r"at line (\d+), column (\d+)")
+
+
+class CounterSettings(BaseModel):
+    """This console PC. Stored in `counter.toml` in the user config folder."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_too_long(cls, value: Any) -> Any:
+        """Not cleaned like the station's text: a scanner's prefix may be a space."""
+        return not_too_long(value)
+
+    counter: str = Field(
+        "counter-1", title=N_("Counter name"), description=N_("This counter's name, recorded on every event.")
+    )
+    language: Literal["en", "zh"] | None = Field(
+        None, title=N_("Language"), description=N_("Console language; None follows the locale.")
+    )
+    printer: dict[str, Any] = Field(
+        default_factory=dict,
+        title=N_("Label printer"),
+        description=N_("Default label printer: language, transport, target, size, dpi."),
+    )
+    printers: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        title=N_("Printers"),
+        description=N_("Named printers configured on this counter."),
+    )
+    label_font: str = Field(
+        "auto",
+        title=N_("Label font"),
+        description=N_(
+            "Chinese font for labels and PDFs: auto (this PC's own, else the bundled one), bundled, "
+            "or the path of a font file."
+        ),
+    )
+    scanner: dict[str, Any] = Field(
+        default_factory=dict,
+        title=N_("Scanner"),
+        description=N_("Scanner: kind (wedge, hid, serial, dummy) and its options."),
+    )
+    busy_wait_s: float = Field(
+        5.0,
+        ge=0,
+        le=60,
+        title=N_("Busy database wait (s)"),
+        description=N_("Seconds a change waits for a database another program holds before it is refused."),
+    )
+    scale: dict[str, Any] = Field(
+        default_factory=dict,
+        title=N_("Scale"),
+        description=N_("Scale: kind (hidpos, serial, dummy) and its options; empty: weights are typed."),
+    )
+    ewaybill: dict[str, Any] = Field(
+        default_factory=dict,
+        title=N_("E-waybill provider"),
+        description=N_("E-waybill provider: kind (file, fake) and its options."),
+    )
+    waybill_printer: str = Field(
+        "",
+        title=N_("Waybill printer"),
+        description=N_("Named printer for 76x130 or 100x150 waybill labels; empty: pre-printed waybills."),
+    )
+    # Bounds: a negative or zero time, or a minute-long gap, makes every key a person's or a scanner's.
+    wedge_max_key_gap_ms: int = Field(
+        30,
+        ge=1,
+        le=1000,
+        title=N_("Largest key gap (ms)"),
+        description=N_("Keys closer than this are a scanner, not a person typing."),
+    )
+    wedge_min_length: int = Field(
+        6,
+        ge=1,
+        le=100,
+        title=N_("Shortest code"),
+        description=N_("Shortest code (prefix and suffix removed) a wedge burst must carry to be a scan."),
+    )
+    wedge_prefix: str = Field(
+        "",
+        max_length=16,
+        title=N_("Prefix"),
+        description=N_(
+            "Characters the wedge scanner sends before each code; required and stripped. With one, scan "
+            "intake is exact: program the scanner with its manual's 'add prefix' code (e.g. ~), check "
+            "with Scan test (F9) or `station scan-test`, then enter the same characters here."
+        ),
+    )
+    wedge_suffix: str = Field(
+        "",
+        max_length=16,
+        title=N_("Suffix"),
+        description=N_("Characters the wedge scanner sends after each code (before the terminator)."),
+    )
+    wedge_terminator: Literal["enter", "tab", "none"] = Field(
+        "enter",
+        title=N_("Terminator"),
+        description=N_("Key that ends a wedge scan; none: the scan ends after the idle timeout."),
+    )
+    wedge_idle_timeout_ms: int = Field(
+        80,
+        ge=1,
+        le=10_000,
+        title=N_("Idle timeout (ms)"),
+        description=N_(
+            "Silence that ends a scan with no terminator; a pause shorter than this mid-scan "
+            "does not split it."
+        ),
+    )
+    wedge_rejoin_ms: int = Field(
+        400,
+        ge=0,
+        le=10_000,
+        title=N_("Split scan wait (ms)"),
+        description=N_(
+            "A scan that stops mid-code (a busy PC or USB hub: 10-300 ms) waits this long for its "
+            "rest; if none comes it is refused as a partial scan, never typed into a field."
+        ),
+    )
+
+
+def load_counter_settings(path: Path | None = None) -> CounterSettings:
+    """This counter's settings (the defaults when it has no file). A file that is not TOML or holds a
+    value the counter cannot use is refused with where and what, so whoever edited it can mend it."""
+    path = path or config_path()
+    data: dict[str, Any] = {}
+    problem: Later
+    try:
+        if path.exists():
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return CounterSettings.model_validate(data)
+    except tomllib.TOMLDecodeError as exc:
+        at = _TOML_AT.search(str(exc))
+        problem = (
+            InvalidValue(N_("not valid TOML (line {line}, column {column})"), line=at[1], column=at[2])
+            if at
+            else InvalidValue(N_("not valid TOML"))
+        )
+    except UnicodeDecodeError:
+        problem = InvalidValue(N_("not UTF-8 text"))
+    except ValidationError as exc:
+        # The first few, each by its label and its key in the file: enough to start mending.
+        problem = Reasons.of(exc.errors()[:5], CounterSettings, keyed=True)
+    raise Refused(
+        N_("{file} cannot be used ({problem}). Correct it, or move it away to start from the defaults."),
+        code="bad_counter_settings",
+        file=str(path),
+        problem=problem,
+    )
+
+
+def save_counter_settings(settings: CounterSettings, path: Path | None = None) -> None:
+    path = path or config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(tomli_w.dumps(settings.model_dump(exclude_none=True)), encoding="utf-8")
+    tmp.replace(path)

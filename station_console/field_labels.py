@@ -1,0 +1,94 @@
+"""A settings field as a person reads it: its title in the reader's language, not its Python name.
+
+Each field of the settings models carries its title where it is defined, `Field(title=N_("Station
+name"))`, a message id translated when shown; `field_label` gives it, and the name itself for a field
+without one (or no field of that name). `where_label` names a place inside a value, as a Pydantic
+error's `loc` gives it: `storage_fee_rules.0.free_days` reads "Storage fee rules 1 · Free days" (each
+field by its title, a list's item by its number from 1, a mapping's key as typed). The Python names
+stay the keys of counter.toml, the database and the CLI; the Settings screen shows them beneath.
+
+Plain Python without pydantic (a model is anything with `model_fields`), so every layer may import it.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from station_console.i18n import N_, Later, get_language, translate
+from station_console.safe_text import clean
+
+FIELD_MAX = 80  # a place can hold typed mapping keys: cut like other typed text
+KEY_MAX = 40  # one typed mapping key
+SEPARATOR = " · "
+
+
+def _field(model: Any, name: object) -> Any:
+    fields = getattr(model, "model_fields", None)
+    return fields.get(name) if isinstance(fields, Mapping) and isinstance(name, str) else None
+
+
+def field_label(model: Any, name: str, lang: str | None = None) -> str:
+    """Field `name` of `model` as its title says, in `lang` (default: the console's language)."""
+    title = getattr(_field(model, name), "title", None)
+    return translate(title, lang or get_language()) if title else name
+
+
+def _contents(annotation: Any) -> tuple[str | None, Any]:
+    """What a field holds, for the next step of a path: ("list", item), ("dict", value) or (None, the
+    annotation itself), the `X | None` of an optional field taken as X."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        inner = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        annotation = inner[0] if len(inner) == 1 else None
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (list, tuple, set, frozenset) and args:
+        return "list", args[0]
+    if origin is dict and len(args) == 2:
+        return "dict", args[1]
+    return None, annotation
+
+
+def where_label(
+    loc: Sequence[str | int], model: Any = None, lang: str | None = None, *, keyed: bool = False
+) -> str:
+    """The place `loc` (a Pydantic error's) as a person reads it, in `lang`; with `keyed`, the Python
+    path follows in brackets, for whoever edits a file or a command by its keys. "?" for no place."""
+    lang = lang or get_language()
+    path = clean(".".join(str(part) for part in loc), FIELD_MAX)
+    if model is None:  # no titles to read: the path as it is
+        return path or "?"
+    parts: list[str] = []
+    current, container = model, None  # `current`: the model the next part is a field of
+    for part in loc:
+        if container is not None and parts:  # an item of the list or mapping just named
+            shown = part + 1 if container == "list" and isinstance(part, int) else clean(str(part), KEY_MAX)
+            parts[-1] = f"{parts[-1]} {shown}"
+            container = None
+            continue
+        field = _field(current, part)
+        if field is None:
+            parts.append(clean(str(part), KEY_MAX))
+            current, container = None, None
+            continue
+        parts.append(field_label(current, str(part), lang))
+        container, current = _contents(field.annotation)
+    label = clean(SEPARATOR.join(parts), FIELD_MAX)
+    if not label:
+        return "?"
+    if keyed and label != path:
+        return translate(N_("{label} [{key}]"), lang, label=label, key=path)
+    return label
+
+
+@dataclass(frozen=True)
+class FieldLabel(Later):
+    """A field's label as a parameter of a message: translated when the message is shown."""
+
+    model: Any
+    name: str
+
+    def message(self, lang: str | None = None) -> str:
+        return field_label(self.model, self.name, lang)

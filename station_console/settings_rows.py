@@ -1,0 +1,97 @@
+"""The settings that are tables, one model per row: storage-fee rules, carrier event targets, pre-alert
+file layouts. Apart from `settings.py`, which re-exports them, to keep that one to the settings themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from station_console.i18n import N_
+
+
+class FeeRule(BaseModel):
+    """One row of the storage-fee table (超期保管费). The most specific rule that matches a parcel (by
+    size, carrier and recipient type; an empty criterion matches anything) prices it; ties go to the
+    first in the table. Days are the station's local days, the check-in day being day 1."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(
+        min_length=1,
+        max_length=64,
+        title=N_("Rule name"),
+        description=N_("A short name, shown with the fee."),
+    )
+    size: Literal["S", "M", "L", "XL"] | None = Field(
+        None, title=N_("Size"), description=N_("Only parcels of this size.")
+    )
+    carrier: str | None = Field(
+        None, max_length=16, title=N_("Carrier"), description=N_("Only this carrier's parcels (code).")
+    )
+    recipient_type: str | None = Field(
+        None,
+        max_length=16,
+        title=N_("Recipient type"),
+        description=N_("Only recipients of this type (from the pre-alert)."),
+    )
+    free_days: int = Field(
+        3, ge=0, le=365, title=N_("Free days"), description=N_("Days on the shelf free of charge.")
+    )
+    per_day_cents: int = Field(
+        100,
+        ge=0,
+        le=1_000_000,
+        title=N_("Fee per day (cents)"),
+        description=N_("Fee per day after the free days."),
+    )
+    cap_cents: int | None = Field(
+        None, ge=0, title=N_("Fee cap (cents)"), description=N_("Most one parcel is charged; empty: no cap.")
+    )
+    return_after_days: int | None = Field(
+        None,
+        ge=1,
+        le=365,
+        title=N_("Return from day"),
+        description=N_("From this day the parcel goes back to the sender and the fee stops growing."),
+    )
+
+
+class EventTarget(BaseModel):
+    """Where one carrier's (or every carrier's, under "*") parcel events go."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel: Literal["webhook", "file", "none"] = Field(
+        "file",
+        title=N_("Channel"),
+        description=N_("webhook (JSON POST, signed), file (for manual upload) or none."),
+    )
+    url: str = Field("", title=N_("Webhook URL"), description=N_("Webhook URL."))
+    folder: str = Field(
+        "",
+        title=N_("Folder"),
+        description=N_("File channel: folder for the event files (default: data folder)."),
+    )
+    timeout_s: float = Field(
+        10.0, gt=0, le=120, title=N_("Timeout (s)"), description=N_("Webhook: seconds to wait for an answer.")
+    )
+
+
+class PreAlertSource(BaseModel):
+    """How one sender's pre-alert files read: which column holds which field, and a default carrier."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    columns: dict[str, str] = Field(
+        default_factory=dict,
+        title=N_("Columns"),
+        description=N_(
+            "Field -> column heading, for headings not recognised on their own; fields: waybill, carrier, "
+            "phone, name, size, weight, recipient_type."
+        ),
+    )
+    carrier: str | None = Field(
+        None, title=N_("Default carrier"), description=N_("Carrier code of rows that name none.")
+    )

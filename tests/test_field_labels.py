@@ -1,0 +1,107 @@
+"""Every setting has a title a clerk reads, in English and Chinese, and a place inside a setting reads as
+a path of titles; the Python names stay the keys."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from pydantic import BaseModel
+from rich.cells import cell_len
+
+from station_console.field_labels import FieldLabel, field_label, where_label
+from station_console.i18n import catalog, set_language
+from station_console.settings import (
+    CounterSettings,
+    EventTarget,
+    FeeRule,
+    PreAlertSource,
+    StationSettings,
+    setting_label,
+)
+
+MODELS: list[type[BaseModel]] = [StationSettings, CounterSettings, FeeRule, EventTarget, PreAlertSource]
+LABEL_CELLS = 26  # the Settings form's label column (settings.tcss: width 27, padding 1)
+
+
+def test_the_models_cover_every_nested_model_of_the_settings() -> None:
+    """A table setting added with a row model of its own must be titled too: it joins MODELS."""
+    nested = {
+        arg
+        for model in (StationSettings, CounterSettings)
+        for field in model.model_fields.values()
+        for arg in getattr(field.annotation, "__args__", ())
+        if isinstance(arg, type) and issubclass(arg, BaseModel)
+    }
+    assert nested and nested <= set(MODELS)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_every_field_has_a_title_translated_into_chinese(model: type[BaseModel]) -> None:
+    zh = catalog("zh")
+    untitled = [name for name, field in model.model_fields.items() if not field.title]
+    assert untitled == [], f"{model.__name__}: fields without Field(title=N_(...))"
+    untranslated = [f.title for f in model.model_fields.values() if f.title not in zh]
+    assert untranslated == [], "titles without a zh translation (locale/zh/settings.toml)"
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_no_two_fields_of_a_model_read_the_same(model: type[BaseModel]) -> None:
+    for lang in ("en", "zh"):
+        titles = Counter(field_label(model, name, lang) for name in model.model_fields)
+        assert [t for t, n in titles.items() if n > 1] == [], lang
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_settings_title_and_its_key_fit_their_column_on_one_line_each(lang: str) -> None:
+    """Chinese characters take two cells: a title or key past the column would wrap and unalign the rows
+    (a longer one needs a wider column in settings.tcss, or a shorter title)."""
+    long = {
+        text: cell_len(text)
+        for model in (StationSettings, CounterSettings)
+        for name in model.model_fields
+        for text in (field_label(model, name, lang), name)
+        if cell_len(text) > LABEL_CELLS
+    }
+    assert long == {}
+
+
+def test_a_label_is_in_the_asked_language_else_the_consoles() -> None:
+    assert field_label(StationSettings, "station_name", "zh") == "驿站名称"
+    assert field_label(StationSettings, "station_name", "en") == "Station name"
+    set_language("zh")
+    try:
+        assert field_label(StationSettings, "opening_hours") == "营业时间"
+        assert setting_label("code_seq_min") == "取件码起始序号"
+        assert FieldLabel(CounterSettings, "counter").message() == "柜台名称"
+    finally:
+        set_language("en")
+    assert FieldLabel(CounterSettings, "counter").message() == "Counter name"
+
+
+def test_setting_label_names_station_and_counter_settings_and_keeps_an_unknown_name() -> None:
+    assert setting_label("timezone", "zh") == "时区"
+    assert setting_label("wedge_prefix", "zh") == "前缀"  # a counter setting
+    assert setting_label("storage_fee_rules", "en") == "Storage fee rules"
+    assert setting_label("no_such_setting", "zh") == "no_such_setting"
+    assert field_label(FeeRule, "no_such_field", "zh") == "no_such_field"
+
+
+def test_a_place_reads_as_a_path_of_titles() -> None:
+    def where(*loc: str | int, lang: str = "zh") -> str:
+        return where_label(loc, StationSettings, lang)
+
+    assert where("storage_fee_rules", 0, "cap_cents") == "超期保管费规则 1 · 费用上限（分）"  # int | None
+    assert where("storage_fee_rules", 0, "cap_cents", lang="en") == "Storage fee rules 1 · Fee cap (cents)"
+    assert where("size_units", "XL") == "各尺寸占用容量 XL"  # a mapping of plain values
+    assert where("prealert_sources", "pdd", "carrier") == "预到货来源 pdd · 默认快递公司"
+    assert where("storage_fee_rules", 0, "nonsense") == "超期保管费规则 1 · nonsense"  # not ours: as given
+    assert where() == "?" and where_label((), None) == "?"
+    assert where_label(("rules", 0, "x"), None) == "rules.0.x"  # no model: the path as it is
+
+
+def test_a_typed_key_in_a_place_is_cleaned_and_cut() -> None:
+    hostile = "\x1b[2J[b]" + "k" * 500
+    label = where_label(("carrier_event_targets", hostile, "url"), StationSettings, "en")
+    assert "\x1b" not in label and label.startswith("Carrier event targets [2J[b]kkk")
+    assert label.endswith(" · Webhook URL") and len(label) < 80
