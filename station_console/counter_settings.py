@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from station_console.counter_config import config_path
 from station_console.errors import Refused
+from station_console.field_labels import choices
 from station_console.i18n import N_, Later
 from station_console.validation_reasons import InvalidValue, Reasons, not_too_long
 
@@ -37,7 +38,10 @@ class CounterSettings(BaseModel):
         "counter-1", title=N_("Counter name"), description=N_("This counter's name, recorded on every event.")
     )
     language: Literal["en", "zh"] | None = Field(
-        None, title=N_("Language"), description=N_("Console language; None follows the locale.")
+        None,
+        title=N_("Language"),
+        description=N_("Console language; not set: the computer's own."),
+        json_schema_extra=choices(en=N_("English"), zh=N_("Chinese")),
     )
     printer: dict[str, Any] = Field(
         default_factory=dict,
@@ -119,6 +123,7 @@ class CounterSettings(BaseModel):
         "enter",
         title=N_("Terminator"),
         description=N_("Key that ends a wedge scan; none: the scan ends after the idle timeout."),
+        json_schema_extra=choices(enter=N_("Enter"), tab=N_("Tab"), none=N_("None")),
     )
     wedge_idle_timeout_ms: int = Field(
         80,

@@ -83,6 +83,21 @@ def where_label(
     return label
 
 
+def choices(**labels: str) -> dict[str, Any]:
+    """A choice field's values as a person reads them (message ids), for `Field(json_schema_extra=...)`:
+    `choices(least_filled=N_("Spread evenly"))`. The values stay the keys of counter.toml and the CLI."""
+    return {"choices": labels}
+
+
+def choice_label(model: Any, name: str, value: object, lang: str | None = None) -> str:
+    """Value `value` of field `name` as its choice label says, in `lang`; the value itself otherwise
+    (sizes S to XL, say, read the same in every language)."""
+    extra = getattr(_field(model, name), "json_schema_extra", None)
+    labels = extra.get("choices") if isinstance(extra, Mapping) else None
+    label = labels.get(str(value)) if isinstance(labels, Mapping) else None
+    return translate(label, lang or get_language()) if isinstance(label, str) else str(value)
+
+
 @dataclass(frozen=True)
 class FieldLabel(Later):
     """A field's label as a parameter of a message: translated when the message is shown."""

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from station_console.counter_settings import CounterSettings as CounterSettings
 from station_console.counter_settings import load_counter_settings as load_counter_settings
 from station_console.counter_settings import save_counter_settings as save_counter_settings
-from station_console.field_labels import FieldLabel, field_label
+from station_console.field_labels import FieldLabel, choices, field_label
 from station_console.i18n import N_
 from station_console.safe_text import clean
 from station_console.settings_rows import EventTarget as EventTarget
@@ -137,7 +137,12 @@ class StationSettings(BaseModel):
     shelf_policy: Literal["least_filled", "fill_in_order"] = Field(
         "least_filled",
         title=N_("Shelf placement"),
-        description=N_("least_filled spreads parcels; fill_in_order fills layers in walking order."),
+        description=N_(
+            "Spread parcels over the layers that fit, or fill the layers one by one in walking order."
+        ),
+        json_schema_extra=choices(
+            least_filled=N_("Spread evenly"), fill_in_order=N_("Fill in walking order")
+        ),
     )
     group_recipient: bool = Field(
         True,
@@ -162,6 +167,7 @@ class StationSettings(BaseModel):
         "new_code",
         title=N_("Pickup code on a move"),
         description=N_("On a move: issue a new pickup code and reprint, or keep the old code."),
+        json_schema_extra=choices(new_code=N_("New code and label"), keep_code=N_("Keep the code")),
     )
 
     verification_policy: Literal["code", "code_and_tail", "tail_and_name", "code_or_tail_checked"] = Field(
@@ -169,6 +175,12 @@ class StationSettings(BaseModel):
         title=N_("Pickup check"),
         description=N_(
             "What a customer must give at pickup. Default: a code, or a phone tail with a second check."
+        ),
+        json_schema_extra=choices(
+            code=N_("Pickup code only"),
+            code_and_tail=N_("Code, then the phone tail"),
+            tail_and_name=N_("Phone tail, then the name"),
+            code_or_tail_checked=N_("Code, or phone tail with a check"),
         ),
     )
     lookup_fail_limit: int = Field(
@@ -250,12 +262,19 @@ class StationSettings(BaseModel):
     notify_channel: Literal["file", "smtp", "webhook", "none"] = Field(
         "file",
         title=N_("Notification channel"),
-        description=N_("How customers are told: file (writes messages to a file), smtp, webhook or none."),
+        description=N_("How customers are told: e-mail, an SMS gateway, a file of messages, or not at all."),
+        json_schema_extra=choices(
+            file=N_("File of messages"),
+            smtp=N_("E-mail (SMTP)"),
+            webhook=N_("SMS gateway"),
+            none=N_("Not told"),
+        ),
     )
     notify_language: Literal["zh", "en", "both"] = Field(
         "both",
         title=N_("Message language"),
-        description=N_("Language of customer messages: zh, en, or both (Chinese first)."),
+        description=N_("Language of customer messages; both: Chinese first."),
+        json_schema_extra=choices(zh=N_("Chinese"), en=N_("English"), both=N_("Chinese and English")),
     )
     notify_group_window_s: int = Field(
         120,
@@ -287,7 +306,10 @@ class StationSettings(BaseModel):
         description=N_("SMTP port: 587 for STARTTLS, 465 for SSL, 25 for none."),
     )
     smtp_security: Literal["starttls", "ssl", "none"] = Field(
-        "starttls", title=N_("SMTP encryption"), description=N_("SMTP encryption.")
+        "starttls",
+        title=N_("SMTP encryption"),
+        description=N_("SMTP encryption."),
+        json_schema_extra=choices(starttls=N_("STARTTLS"), ssl=N_("SSL/TLS"), none=N_("None")),
     )
     smtp_user: str = Field("", title=N_("SMTP login"), description=N_("SMTP login name; empty: no login."))
     smtp_from: str = Field(
@@ -304,7 +326,10 @@ class StationSettings(BaseModel):
     reminder_policy: Literal["off", "amber", "red"] = Field(
         "amber",
         title=N_("Overdue reminders"),
-        description=N_("Remind once a day when a parcel passes its carrier's amber or red age; off: never."),
+        description=N_("Remind once a day when a parcel passes its carrier's amber or red age, or never."),
+        json_schema_extra=choices(
+            off=N_("No reminders"), amber=N_("From the amber age"), red=N_("From the red age")
+        ),
     )
     reminder_daily_cap: int = Field(
         200,
@@ -334,6 +359,7 @@ class StationSettings(BaseModel):
         "never",
         title=N_("Proxy ID check"),
         description=N_("Proxy pickup: also record the last 4 characters of the proxy's ID card."),
+        json_schema_extra=choices(never=N_("Not recorded"), always=N_("Always recorded")),
     )
 
     currency: str = Field(

@@ -3,13 +3,14 @@ a path of titles; the Python names stay the keys."""
 
 from __future__ import annotations
 
+import typing
 from collections import Counter
 
 import pytest
 from pydantic import BaseModel
 from rich.cells import cell_len
 
-from station_console.field_labels import FieldLabel, field_label, where_label
+from station_console.field_labels import FieldLabel, choice_label, field_label, where_label
 from station_console.i18n import catalog, set_language
 from station_console.settings import (
     CounterSettings,
@@ -43,6 +44,37 @@ def test_every_field_has_a_title_translated_into_chinese(model: type[BaseModel])
     assert untitled == [], f"{model.__name__}: fields without Field(title=N_(...))"
     untranslated = [f.title for f in model.model_fields.values() if f.title not in zh]
     assert untranslated == [], "titles without a zh translation (locale/zh/settings.toml)"
+
+
+# Choice values that read the same in every language: the size classes.
+SHOWN_AS_THEY_ARE = {"S", "M", "L", "XL"}
+
+
+@pytest.mark.parametrize("model", [StationSettings, CounterSettings], ids=lambda m: m.__name__)
+def test_every_choice_of_a_choice_setting_has_a_label_translated_into_chinese(model: type[BaseModel]) -> None:
+    """A choice setting's values are keys (counter.toml, the CLI); the Settings screen lists their labels.
+    (The row models' choices are typed inside a JSON table, as keys.)"""
+    zh = catalog("zh")
+    for name, field in model.model_fields.items():
+        annotations = (field.annotation, *typing.get_args(field.annotation))
+        literals = [a for a in annotations if typing.get_origin(a) is typing.Literal]
+        for value in {str(v) for lit in literals for v in typing.get_args(lit)} - SHOWN_AS_THEY_ARE:
+            english = choice_label(model, name, value, "en")
+            assert english != value, (
+                f"{model.__name__}.{name}: {value!r} has no label (json_schema_extra=choices)"
+            )
+            assert english in zh, f"{english!r}: no zh translation"
+
+
+def test_a_choice_reads_as_its_label_and_an_unknown_value_as_itself() -> None:
+    assert choice_label(StationSettings, "shelf_policy", "least_filled", "en") == "Spread evenly"
+    assert choice_label(StationSettings, "shelf_policy", "least_filled", "zh") == "均匀分散"
+    assert (
+        choice_label(StationSettings, "verification_policy", "tail_and_name", "zh") == "手机尾号，再核对姓名"
+    )
+    assert choice_label(StationSettings, "shelf_policy", "sideways", "zh") == "sideways"
+    assert choice_label(StationSettings, "default_size", "XL", "zh") == "XL"
+    assert choice_label(StationSettings, "no_such_field", "x", "zh") == "x"
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)

@@ -293,3 +293,26 @@ async def test_a_field_is_labelled_by_its_title_in_the_consoles_language_with_it
             await screen.show_section(_section_of(app, widget_id[3:]))
             labels.append(_label_of(app, widget_id))
     assert labels == [[title, widget_id[3:]] for title, widget_id in zip(titles, keys, strict=True)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [("zh", ["均匀分散", "按行走顺序放满"]), ("en", ["Spread evenly", "Fill in walking order"])],
+)
+async def test_a_choice_setting_lists_its_choices_by_label_and_saves_the_key(
+    app: StationApp, station: Station, lang: str, shown: list[str]
+) -> None:
+    """The Select lists what each choice means; what is saved is still the key counter.toml and the CLI
+    use."""
+    set_language(lang)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "ctrl+s")
+        screen: Any = app.screen
+        await screen.show_section(_section_of(app, "shelf_policy"))
+        select = app.screen.query_one("#st-shelf_policy", Select)
+        assert [str(prompt) for prompt, _value in select._options if _value is not Select.NULL] == shown
+        select.value = "fill_in_order"
+        await screen.action_save()
+        await quiet.settle(pilot)
+    station.forget_settings()
+    assert station.settings().shelf_policy == "fill_in_order"

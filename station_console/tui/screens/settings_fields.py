@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Json, TypeAdapter, ValidationError
 from textual.widgets import Input, Select, Switch
 
+from station_console.field_labels import choice_label
 from station_console.i18n import _
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.validation_reasons import validation_reason
@@ -70,7 +71,7 @@ def field_widget(model: type[BaseModel], name: str, shown: Any, widget_id: str) 
     options = _literal_options(annotation)
     if options is not None:
         return Select(
-            [(str(o), o) for o in options],
+            [(choice_label(model, name, o), o) for o in options],
             value=shown if shown in options else Select.NULL,
             allow_blank=type(None) in typing.get_args(annotation),
             prompt=_("(not set)"),  # the blank is None: the field's default behaviour
