@@ -62,6 +62,18 @@ def fees_list(app: CliApp, as_json: bool) -> None:
         click.echo(_("No fee rules: storage is free."))
 
 
+# A rule's fields by the option that sets them: a refusal names what the manager typed.
+OPTIONS = {
+    "size": "--size",
+    "carrier": "--carrier",
+    "recipient_type": "--recipient-type",
+    "free_days": "--free-days",
+    "per_day_cents": "--per-day",
+    "cap_cents": "--cap",
+    "return_after_days": "--return-after",
+}
+
+
 @fees.command("set")
 @click.argument("name")
 @click.option("--size", type=click.Choice(["S", "M", "L", "XL"]), help="Only parcels of this size.")
@@ -87,7 +99,7 @@ def fees_set(
     from pydantic import ValidationError
 
     from station_console.errors import Refused
-    from station_console.services.fees.rules import parse_cents, with_rule
+    from station_console.services.fees.rules import money, parse_cents, with_rule
     from station_console.settings import FeeRule
     from station_console.validation_reasons import Reason, Where
 
@@ -104,11 +116,17 @@ def fees_set(
                 return_after_days=return_after,
             )
         except ValidationError as exc:
-            first = exc.errors()[0]
+            first: dict[str, Any] = dict(exc.errors()[0])
+            loc, ctx = first.get("loc") or ("",), first.get("ctx")
+            option = OPTIONS.get(str(loc[-1]))
+            if option in ("--per-day", "--cap") and ctx:
+                # The rule keeps cents; the manager typed money, so the limits read as money too.
+                settings = app.station.settings()
+                first["ctx"] = {k: money(v, settings) if isinstance(v, int) else v for k, v in ctx.items()}
             raise Refused(
                 N_("Invalid value for {field}: {reason}"),
                 code="bad_rule",
-                field=Where(first, FeeRule),
+                field=option or Where(first, FeeRule),
                 reason=Reason(first),
             ) from exc
 

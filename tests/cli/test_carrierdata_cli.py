@@ -102,9 +102,7 @@ def test_fee_rules_need_a_manager_and_price_the_pickup(run, boss, db_url: str) -
     assert bad.exit_code == 1 and "two decimals" in bad.output
     too_much = run("fees", "set", "x", "--per-day", "20000", clerk=boss)
     assert too_much.exit_code == 1
-    assert "Invalid value for Fee per day (cents): Must be at most 1000000" in too_much.output, (
-        too_much.output
-    )
+    assert "Invalid value for --per-day: Must be at most ¥10000.00" in too_much.output, too_much.output
     assert "standard: every parcel; free days: 0, then ¥1.50 a day" in run("fees", "list").output
 
     code = json.loads(run("checkin", zto(1), "--phone", "5678", "--json").output)["pickup_code"]
