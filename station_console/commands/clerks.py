@@ -160,14 +160,17 @@ def audit_verify(app: CliApp, as_json: bool) -> None:
 
 
 def _print_entries(app: CliApp, entries: list, *, show_waybill: bool) -> None:  # type: ignore[type-arg]
-    from station_console.services.people.audit_trail import describe, kind_label
+    from station_console.services.people.audit_trail import kind_label
+    from station_console.services.people.event_details import details_text
 
     zone = app.station.zone()
     for e in entries:
         when = e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
         who = f"{e.clerk or '-'}@{e.counter or '-'}"
         where = f"{e.waybill} " if show_waybill and e.waybill else ""
-        click.echo(f"{e.id:>7}  {when}  {kind_label(e.kind):<16} {who:<24} {where}{describe(e)}")
+        click.echo(
+            f"{e.id:>7}  {when}  {kind_label(e.kind):<16} {who:<24} {where}{details_text(e.kind, e.details, zone=zone, waybill=e.waybill)}"
+        )
 
 
 @audit_group.command("timeline")

@@ -276,6 +276,8 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
 @pass_app
 def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
     """A parcel (waybill or pickup code) and its full timeline."""
+    from station_console.services.people.audit_trail import kind_label
+    from station_console.services.people.event_details import details_text
     from station_console.services.shelves.search import timeline
 
     t = attempt(lambda: timeline(app.station, ref), as_json=as_json)
@@ -297,9 +299,13 @@ def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
     )
     if p.problem_note:
         click.echo("  " + _("Problem note: {note}", note=p.problem_note))
+    zone = app.station.zone()
     for e in t.events:
-        details = ", ".join(f"{k}={v}" for k, v in e.details.items() if v not in (None, "", False))
-        click.echo(f"  {e.at:%Y-%m-%d %H:%M}  {e.kind:<16} {e.clerk or '-':<10} {e.counter:<12} {details}")
+        details = details_text(e.kind, e.details, zone=zone, waybill=p.waybill)
+        when = e.at.astimezone(zone)
+        click.echo(
+            f"  {when:%Y-%m-%d %H:%M}  {kind_label(e.kind):<16} {e.clerk or '-':<10} {e.counter:<12} {details}"
+        )
 
 
 @click.command("search")

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
 from db.models import AuditHead, Clerk, DayClose, EventKind, Parcel, ParcelEvent
+from db.models.sendout import SendEvent
 from station_console.errors import NotFound
 from station_console.i18n import N_, _
 from station_console.services.core import anchors
@@ -64,8 +65,10 @@ KIND_LABELS: dict[str, str] = {
     EventKind.LABEL_REPRINTED: N_("label reprinted"),
     EventKind.NOTIFIED: N_("notified"),
     EventKind.LOOKUP_LOCKED: N_("lookups locked"),
+    EventKind.REFUSAL_DISMISSED: N_("refused scan let go"),
     EventKind.STOCKTAKE_CLOSED: N_("stocktake closed"),
     EventKind.DAY_CLOSED: N_("day closed"),
+    EventKind.DAY_REOPENED: N_("day reopened"),
     EventKind.SETTINGS_CHANGED: N_("settings changed"),
     EventKind.SHELF_CHANGED: N_("shelf changed"),
     EventKind.CARRIER_CHANGED: N_("carrier changed"),
@@ -74,9 +77,36 @@ KIND_LABELS: dict[str, str] = {
     EventKind.SIGNED_OUT: N_("signed out"),
     EventKind.DATA_EXPORTED: N_("data exported"),
     EventKind.PERSON_DELETED: N_("person's data deleted"),
+    EventKind.RECIPIENTS_IMPORTED: N_("directory imported"),
+    EventKind.RECIPIENT_CHANGED: N_("directory entry changed"),
+    EventKind.CONSENT_RECORDED: N_("consent recorded"),
+    EventKind.RECIPIENT_LINKED: N_("recipient matched"),
+    EventKind.RECIPIENT_NAMED: N_("recipient named"),
+    EventKind.DOOR_REQUESTED: N_("door delivery asked"),
+    EventKind.OUT_FOR_DELIVERY: N_("out for delivery"),
+    EventKind.DELIVERY_FAILED: N_("delivery failed"),
+    EventKind.DELIVERY_RUN_CHANGED: N_("delivery run changed"),
+    EventKind.PREALERTS_IMPORTED: N_("pre-alerts imported"),
+    EventKind.COURIER_BATCH_OPENED: N_("courier batch opened"),
+    EventKind.COURIER_BATCH_CLOSED: N_("courier batch closed"),
+    EventKind.FEE_PAID: N_("storage fee paid"),
+    EventKind.FEE_WAIVED: N_("storage fee waived"),
+    EventKind.FEE_RULES_CHANGED: N_("fee rules changed"),
+    EventKind.CARRIER_EVENT_RETRIED: N_("carrier message retried"),
+    EventKind.CARRIER_EVENT_DROPPED: N_("carrier message dropped"),
     EventKind.SIGN_IN_FAILED: N_("sign-in failed"),
     EventKind.CLERK_UNLOCKED: N_("clerk unlocked"),
     EventKind.DB_RESTORED: N_("database restored"),
+    SendEvent.SENDER_SAVED: N_("sender saved"),
+    SendEvent.SEND_ACCEPTED: N_("send accepted"),
+    SendEvent.SEND_REFUSED: N_("send refused"),
+    SendEvent.SEND_REFUNDED: N_("send refunded"),
+    SendEvent.SEND_SCANNED: N_("send scanned by courier"),
+    SendEvent.SEND_HANDED_OVER: N_("send handed over"),
+    SendEvent.HANDOVER_CLOSED: N_("handover closed"),
+    SendEvent.TARIFF_CHANGED: N_("tariff changed"),
+    SendEvent.CHECKLIST_CHANGED: N_("checklist changed"),
+    SendEvent.WAYBILLS_IMPORTED: N_("waybills imported"),
 }
 
 
@@ -348,27 +378,3 @@ def clerk_activity(station: Station, name: str, *, day: date | None = None, limi
     with station.read() as session:
         counts = {kind: int(n) for kind, n in session.exec(count_query.group_by(ParcelEvent.kind)).all()}
     return Activity(clerk=clerk.name, day=day, counts=dict(sorted(counts.items())), entries=entries)
-
-
-def describe(entry: Entry) -> str:
-    """A one-line summary of an event's details for screens (masked data only is ever in details)."""
-    parts = []
-    # The waybill last: screens show it in its own column, and the details column cuts off the end.
-    for key in (
-        "code",
-        "masked_phone",
-        "carrier",
-        "shelf",
-        "layer",
-        "clerk",
-        "change",
-        "reason",
-        "count",
-        "changed",
-        "day",
-        "waybill",
-    ):
-        value = entry.details.get(key)
-        if value not in (None, "", [], {}):
-            parts.append(f"{key}={value}")
-    return " ".join(parts)[:160]

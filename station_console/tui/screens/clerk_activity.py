@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Input
 
 from station_console.i18n import N_, _, _n
 from station_console.services.people import audit_trail
+from station_console.services.people.event_details import details_text
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.footer import StationFooter
@@ -126,6 +127,6 @@ class ClerkActivityScreen(ServiceCalls, ModalScreen[None]):
                 e.clerk or "-",
                 e.counter or "-",
                 e.waybill or "",
-                audit_trail.describe(e),
+                details_text(e.kind, e.details, zone=zone, waybill=e.waybill),
                 key=str(e.id),
             )

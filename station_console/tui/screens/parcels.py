@@ -16,6 +16,8 @@ from textual.widgets import Checkbox, DataTable, Input, Select
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n
 from station_console.safe_text import visible
+from station_console.services.people.audit_trail import kind_label
+from station_console.services.people.event_details import details_text
 from station_console.services.shelves.search import Page, Query, Timeline, search, timeline
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
@@ -172,10 +174,12 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
             text.append(f" {visible(p.problem_note or '')}\n")
         zone = self.station.zone()
         for e in t.events:
-            details = ", ".join(f"{k}={v}" for k, v in e.details.items() if v not in (None, "", False, "raw"))
             text.append(f"\n{e.at.astimezone(zone):%Y-%m-%d %H:%M} ", style="dim")
-            text.append(e.kind, style="bold")
-            text.append(visible(f"  {e.clerk or '-'} @ {e.counter}") + f"\n  {visible(details)}\n")
+            text.append(kind_label(e.kind), style="bold")
+            text.append(visible(f"  {e.clerk or '-'} @ {e.counter}") + "\n")
+            details = details_text(e.kind, e.details, zone=zone, waybill=p.waybill)
+            if details:
+                text.append(f"  {details}\n")
         self.query_one("#pa-events", Static).update(text)
 
     def action_next_page(self) -> None:
