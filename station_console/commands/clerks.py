@@ -169,7 +169,7 @@ def _print_entries(app: CliApp, entries: list, *, show_waybill: bool) -> None:  
         who = f"{e.clerk or '-'}@{e.counter or '-'}"
         where = f"{e.waybill} " if show_waybill and e.waybill else ""
         click.echo(
-            f"{e.id:>7}  {when}  {kind_label(e.kind):<16} {who:<24} {where}{details_text(e.kind, e.details, zone=zone, waybill=e.waybill)}"
+            f"{e.id:>7}  {when}  {kind_label(e.kind):<16} {who:<24} {where}{details_text(e.kind, e.details, zone=zone, waybill=e.waybill, clerk=e.clerk)}"
         )
 
 

@@ -387,7 +387,8 @@ def cut(text: str, limit: int = VALUE_CUT) -> str:
     return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
 
 
-def _list_separator() -> str:
+def list_separator() -> str:
+    """Between the items of a list: `, ` in English, `、` in Chinese."""
     return _(", ")
 
 
@@ -396,9 +397,9 @@ def _plain(value: Any) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list | tuple | set | frozenset):
-        return _list_separator().join(_plain(v) for v in value if v not in (None, ""))
+        return list_separator().join(_plain(v) for v in value if v not in (None, ""))
     if isinstance(value, Mapping):
-        return _list_separator().join(f"{label(str(k))} {_plain(v)}" for k, v in value.items())
+        return list_separator().join(f"{label(str(k))} {_plain(v)}" for k, v in value.items())
     return str(value)
 
 
@@ -422,7 +423,7 @@ def _count_pairs(value: Any, names: Mapping[str, str]) -> str:
         n = len(v) if isinstance(v, list | tuple) else v
         if n not in (0, None, "", [], {}):
             parts.append(f"{_(names[k]) if k in names else label(str(k))} {_plain(n)}")
-    return _list_separator().join(parts)
+    return list_separator().join(parts)
 
 
 def _value(event_kind: str, key: str, value: Any, details: Mapping[str, Any], zone: tzinfo | None) -> str:
@@ -443,9 +444,9 @@ def _value(event_kind: str, key: str, value: Any, details: Mapping[str, Any], zo
     if key in MOMENTS:
         return _moment(value, zone)
     if key == "changed" and event_kind == EventKind.SETTINGS_CHANGED and isinstance(value, list):
-        return _list_separator().join(_setting_name(str(v)) for v in value)
+        return list_separator().join(_setting_name(str(v)) for v in value)
     if key == "changed" and isinstance(value, Mapping):
-        return _list_separator().join(str(k) for k in value)  # the fields; their old values are in the JSON
+        return list_separator().join(str(k) for k in value)  # the fields; their old values are in the JSON
     if key in ("counts",):
         return _count_pairs(value, CLASS_LABELS)
     if key == "fixes":
@@ -480,11 +481,13 @@ def event_details(
     *,
     zone: tzinfo | None = None,
     waybill: str | None = None,
+    clerk: str | None = None,
 ) -> list[Detail]:
     """The details of an event of `kind` as a clerk reads them, most telling first.
 
-    `zone`: the station's, for the moments among the details. `waybill`: the one the screen already
-    shows for this event (left out of the details, and the scan as typed shown only where it differs).
+    `zone`: the station's, for the moments among the details. `waybill`, `clerk`: what the screen
+    already shows for this event (left out of the details; the scan as typed shows only where it
+    differs from the waybill).
     """
     items = dict(details)
     shelf, layer = items.get("shelf"), items.get("layer")
@@ -504,7 +507,7 @@ def event_details(
             continue
         if key == "recipient" and isinstance(value, int):
             continue  # a directory row's id; the masked phone of a send stays
-        if key == "waybill" and waybill and str(value) == waybill:
+        if (key == "waybill" and waybill and str(value) == waybill) or (key == "clerk" and clerk == value):
             continue
         if key == "raw" and str(value).strip() == str(items.get("waybill") or waybill or "").strip():
             continue
@@ -528,8 +531,10 @@ def details_text(
     *,
     zone: tzinfo | None = None,
     waybill: str | None = None,
+    clerk: str | None = None,
     limit: int = LINE_CUT,
 ) -> str:
     """`event_details` on one line (two spaces between), cut at `limit` characters."""
-    line = "  ".join(d.text() for d in event_details(kind, details, zone=zone, waybill=waybill))
+    shown = event_details(kind, details, zone=zone, waybill=waybill, clerk=clerk)
+    line = "  ".join(d.text() for d in shown)
     return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input
 
 from station_console.i18n import N_, _, _n
 from station_console.services.people import audit_trail
-from station_console.services.people.event_details import details_text
+from station_console.services.people.event_details import details_text, list_separator
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.footer import StationFooter
@@ -87,7 +87,7 @@ class ClerkActivityScreen(ServiceCalls, ModalScreen[None]):
         )
 
     def done_activity(self, activity: Any) -> None:
-        counts = ", ".join(f"{audit_trail.kind_label(k)} {n}" for k, n in activity.counts.items())
+        counts = list_separator().join(f"{audit_trail.kind_label(k)} {n}" for k, n in activity.counts.items())
         self._show(_("{clerk} today: {counts}", clerk=activity.clerk, counts=counts or "-"), activity.entries)
 
     def show_timeline(self, waybill: str) -> None:
@@ -127,6 +127,6 @@ class ClerkActivityScreen(ServiceCalls, ModalScreen[None]):
                 e.clerk or "-",
                 e.counter or "-",
                 e.waybill or "",
-                details_text(e.kind, e.details, zone=zone, waybill=e.waybill),
+                details_text(e.kind, e.details, zone=zone, waybill=e.waybill, clerk=e.clerk),
                 key=str(e.id),
             )

@@ -6,6 +6,7 @@ from datetime import date
 from functools import partial
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,7 +18,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _, _n
 from station_console.safe_text import visible
 from station_console.services.people.audit_trail import kind_label
-from station_console.services.people.event_details import details_text
+from station_console.services.people.event_details import event_details, label
 from station_console.services.shelves.search import Page, Query, Timeline, search, timeline
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
@@ -31,6 +32,18 @@ from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table
 
 PAGE = 50
+
+
+def packed(items: list[str], width: int, *, indent: str = "  ") -> str:
+    """`items` two spaces apart, as many to a line as `width` cells take, each line indented: a
+    detail is never split over two lines unless it alone is wider."""
+    lines: list[str] = []
+    for item in items:
+        if lines and cell_len(f"{indent}{lines[-1]}  {item}") <= width:
+            lines[-1] = f"{lines[-1]}  {item}"
+        else:
+            lines.append(item)
+    return "".join(f"{indent}{line}\n" for line in lines)
 
 
 class ParcelsScreen(ServiceCalls, ModeScreen):
@@ -51,6 +64,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
         self.pages: list[int | None] = [None]  # before_id of each page shown so far
         self.next_before: int | None = None
         self._timeline_asked: str | None = None  # the waybill whose timeline was asked for last
+        self._timeline: Timeline | None = None  # the one shown
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="form-row"):
@@ -139,6 +153,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
         if page.rows:
             self.show_timeline(page.rows[0].waybill)
         else:
+            self._timeline = None
             self.query_one("#pa-events", Static).update(_("No parcels match."))
 
     @on(DataTable.RowHighlighted, "#pa-table")
@@ -153,33 +168,49 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
 
     def failed(self, tag: str, text: str) -> None:
         if tag == "timeline":
+            self._timeline = None
             self.query_one("#pa-events", Static).update(Text(text))
         else:
             self.app.bell()
             self.query_one("#pa-status", Static).update(Text(text, style="red"))
 
     def done_timeline(self, t: Timeline) -> None:
+        self._timeline = t
+        self.show_events(t)
+
+    def on_resize(self) -> None:
+        if self._timeline is not None:  # the details were packed to the old width
+            self.show_events(self._timeline)
+
+    def show_events(self, t: Timeline) -> None:
         p = t.parcel
+        width = self.query_one("#pa-events", Static).size.width or 40
         text = Text.assemble(
             (visible(p.waybill), "bold"),
             visible(f"  {p.carrier}  "),
             _(STATUS_LABELS.get(p.status, p.status)),
+            "\n",
         )
-        text.append(
-            f"\n{_('Code')}: {visible(p.pickup_code or '-')}  {_('Location')}: {visible(p.location or '-')}  "
-            f"{_('Phone')}: {visible(p.masked_phone or '-')}\n"
-        )
+        facts = [
+            _("{label}: {value}", label=label("code"), value=visible(p.pickup_code or "-")),
+            _("{label}: {value}", label=label("location"), value=visible(p.location or "-")),
+            _("{label}: {value}", label=label("masked_phone"), value=visible(p.masked_phone or "-")),
+        ]
+        text.append(packed(facts, width, indent=""))
         if p.problem_kind:
             text.append_text(problem_text(p.problem_kind))
             text.append(f" {visible(p.problem_note or '')}\n")
         zone = self.station.zone()
         for e in t.events:
-            text.append(f"\n{e.at.astimezone(zone):%Y-%m-%d %H:%M} ", style="dim")
-            text.append(kind_label(e.kind), style="bold")
-            text.append(visible(f"  {e.clerk or '-'} @ {e.counter}") + "\n")
-            details = details_text(e.kind, e.details, zone=zone, waybill=p.waybill)
-            if details:
-                text.append(f"  {details}\n")
+            when, what = f"{e.at.astimezone(zone):%Y-%m-%d %H:%M} ", kind_label(e.kind)
+            who = visible(f"{e.clerk or '-'} @ {e.counter}")
+            text.append(f"\n{when}", style="dim")
+            text.append(what, style="bold")
+            # Who and where on the next line when they do not fit whole.
+            fits = cell_len(f"{when}{what}  {who}") <= width
+            text.append(f"  {who}\n" if fits else f"\n  {who}\n")
+            details = event_details(e.kind, e.details, zone=zone, waybill=p.waybill)
+            text.append(packed([d.text() for d in details], width))
         self.query_one("#pa-events", Static).update(text)
 
     def action_next_page(self) -> None:
