@@ -7,10 +7,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from textual.coordinate import Coordinate
 from textual.dom import DOMNode
 from textual.widgets import DataTable, Input, Select
 
+from db.models import EventKind
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, stocktake
 from station_console.tui.app import StationApp
@@ -203,7 +206,43 @@ async def test_parcels_mode_searches_and_shows_a_timeline(app: StationApp, stati
         await settle(pilot)
         assert table.row_count == 1
         events = str(app.screen.query_one("#pa-events").render())
-        assert "problem_marked" in events and "refused" in events
+        assert "problem marked" in events and "problem: refused" in events and "problem_marked" not in events
+
+
+async def test_parcels_timeline_reads_in_the_clerks_words_in_chinese(
+    app: StationApp, station: Station
+) -> None:
+    """The event kinds and detail keys are labels in Chinese; a check-in's shelf and layer read as its
+    location; hostile stored text (markup, escapes, 5,000 characters) shows cut and as typed."""
+    from station_console.services.checkin.transaction import check_in
+    from station_console.services.core import audit
+
+    set_language("zh")
+    done = check_in(station, "JT0000000000001", phone="13812344719")
+    hostile = "[/] [bold]x[/bold] \x1b[2J\x1b[31m\u202e" + "y" * 5000
+    station.run(
+        lambda session: audit.record(
+            session, station, EventKind.PROBLEM_MARKED, parcel_id=done.parcel_id, details={"note": hostile}
+        )
+    )
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f5")
+        await settle(pilot)
+        for width, height in ((160, 45), (120, 36)):
+            await pilot.resize_terminal(width, height)
+            await settle(pilot)
+            pane = app.screen.query_one("#pa-events")
+            events = str(pane.render())
+            assert "已入库" in events and f"取件码：{done.pickup_code}" in events
+            assert f"位置：{done.shelf}-{done.layer}" in events and "手机号：138****4719" in events
+            for raw in ("checked_in", "code=", "shelf=", "layer=", "masked_phone", "raw="):
+                assert raw not in events
+            assert "标记问题件" in events and "备注：[/] [bold]x[/bold] \\x1b[2J" in events
+            assert "\x1b" not in events and "y" * 100 not in events and "…" in events
+            # Each detail whole on a line of its own width, the lines indented under their event.
+            details = [line for line in events.splitlines() if "尺寸：" in line or "快递公司：" in line]
+            assert details and all(line.startswith("  ") for line in details)
+            assert all(cell_len(line) <= pane.size.width for line in details)
 
 
 async def test_parcels_mode_shows_check_in_times_in_the_station_time_zone(

@@ -7,6 +7,7 @@ from sqlmodel import col, select
 from textual.widgets import DataTable, Input, Static
 
 from db.models import EventKind, ParcelEvent
+from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
@@ -147,6 +148,43 @@ async def test_idle_console_locks_after_the_setting(station: Station) -> None:
     with station.read() as session:
         last = session.exec(select(ParcelEvent).order_by(ParcelEvent.id.desc())).first()  # type: ignore[union-attr]
     assert last is not None and last.kind == EventKind.SIGNED_OUT and last.details == {"reason": "idle"}
+
+
+async def test_activity_screen_shows_details_in_chinese_without_repeating_its_columns(
+    station: Station,
+) -> None:
+    """The Details column holds labels and values, not stored keys; the clerk and waybill that have
+    columns of their own are not repeated; setting names read as a list, not a Python list."""
+    from station_console.services.core import audit
+
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    done = check_in(station, "SF1234567890123", phone="13812345678")
+    station.run(
+        lambda session: audit.record(
+            session, station, EventKind.SETTINGS_CHANGED, details={"changed": ["timezone", "opening_hours"]}
+        )
+    )
+    set_language("zh")
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+t")
+        await quiet.settle(pilot)
+        table = app.screen.query_one(DataTable)
+        rows = {
+            str(table.get_row_at(i)[1]): [str(c) for c in table.get_row_at(i)] for i in range(table.row_count)
+        }
+        assert set(rows) == {"已登录", "已入库", "设置已更改"}
+        checked_in = rows["已入库"]
+        assert checked_in[4] == "SF1234567890123" and checked_in[5].startswith(
+            f"取件码：{done.pickup_code}  位置："
+        )
+        assert "SF1234567890123" not in checked_in[5] and "code=" not in checked_in[5]
+        assert rows["设置已更改"][5] == "更改项：timezone、opening_hours"
+        assert rows["已登录"][5] == ""  # the clerk is in its own column
+        summary = str(app.screen.query_one("#activity-summary", Static).render())
+        assert "、" in summary and ", " not in summary
 
 
 async def test_activity_screen_shows_the_clerk_and_a_parcel_timeline(station: Station) -> None:

@@ -278,7 +278,12 @@ CHANGE_LABELS = {
     "restore": N_("back in use"),
 }
 ROLE_LABELS = {"clerk": N_("clerk"), "manager": N_("manager")}
-SIGN_OUT_LABELS = {"sign_out": N_("signed out"), "lock": N_("screen locked"), "switch": N_("clerk switched")}
+SIGN_OUT_LABELS = {
+    "sign_out": N_("signed out"),
+    "lock": N_("screen locked"),
+    "idle": N_("locked when idle"),
+    "switch": N_("clerk switched"),
+}
 REFUSAL_LABELS = {
     "partial": N_("part of a scan"),
     "refused": N_("refused scan"),
