@@ -68,7 +68,7 @@ def test_a_check_in_reads_as_the_clerk_knows_it_in_english_and_chinese(station: 
     zh = details_text(EventKind.CHECKED_IN, details, waybill=zto(1))  # the screen shows the waybill
     assert (
         zh
-        == f"取件码：{done.pickup_code}  位置：{location}  快递公司：ZTO  尺寸：{done.size}  手机号：138****4719"
+        == f"取件码：{done.pickup_code}  位置：{location}  手机号：138****4719  快递公司：ZTO  尺寸：{done.size}"
     )
     for raw in ("checked_in", "code=", "shelf", "layer", "raw", "False", "redelivery"):
         assert raw not in zh

@@ -109,7 +109,8 @@ def test_shelves(snap_compare: Any, app: StationApp, station: Station, lang: str
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_parcels(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
     """A person should see: the search fields (text, carrier, status, since, until, problems only); the
-    three parcels, newest first; the first one's timeline (checked in, by whom, at which counter); and
+    three parcels, newest first; the first one's timeline (checked in, by whom, at which counter, then
+    its details as labelled words: pickup code, location, carrier, size; in Chinese 取件码, 位置...); and
     "Page 1: 3 parcels"."""
     set_language(lang)
     received(station)

@@ -241,7 +241,7 @@ MOMENTS = frozenset({"picked_up_at", "locked_until", "cutoff"})
 
 # Shown first, in this order (what a clerk looks for); then the rest as written; the waybill last
 # (screens show it in a column of its own, and a cut line loses its end).
-_FIRST = ("code", "pickup_code", "location", "from", "to", "carrier", "size", "masked_phone", "method")
+_FIRST = ("code", "pickup_code", "location", "from", "to", "masked_phone", "carrier", "size", "method")
 _LAST = ("waybill",)
 
 # What `kind` in the details is, by the event that holds it.
