@@ -185,6 +185,13 @@ async def test_activity_screen_shows_details_in_chinese_without_repeating_its_co
         assert rows["已登录"][5] == ""  # the clerk is in its own column
         summary = str(app.screen.query_one("#activity-summary", Static).render())
         assert "、" in summary and ", " not in summary
+        # The highlighted event's details whole under the table, where the column cut them.
+        await type_into(pilot, "SF1234567890123")
+        table.move_cursor(row=0)
+        await quiet.settle(pilot)
+        detail = str(app.screen.query_one("#activity-detail", Static).render())
+        assert detail.startswith("已入库  SF1234567890123\n  取件码：") and "快递公司：SF" in detail
+        assert "尺寸：" in detail and "SF1234567890123" not in detail.split("\n", 1)[1]
 
 
 async def test_activity_screen_shows_the_clerk_and_a_parcel_timeline(station: Station) -> None:

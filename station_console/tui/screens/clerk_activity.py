@@ -1,7 +1,8 @@
 """The audit trail in the console: a clerk's activity today, or a parcel's whole timeline.
 
 Type a clerk's name (Enter) or a waybill (Enter, or scan it); the table lists the events with when,
-what, who and at which counter. Details hold masked data only, so nothing personal shows here.
+what, who and at which counter, and under it the highlighted event's details whole (the table's column
+cuts them). Details hold masked data only, so nothing personal shows here.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,9 +19,12 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input
 
 from station_console.i18n import N_, _, _n
+from station_console.safe_text import visible
 from station_console.services.people import audit_trail
-from station_console.services.people.event_details import details_text, list_separator
+from station_console.services.people.event_details import details_text, event_details, list_separator
+from station_console.tui.screens.base import translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.event_text import packed
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.footer import StationFooter
 from station_console.tui.widgets.plain import Label, Static, Table
@@ -39,6 +44,7 @@ class ClerkActivityScreen(ServiceCalls, ModalScreen[None]):
         self.initial_clerk = clerk
         self.initial_waybill = waybill
         self._waybill = waybill
+        self._entries: dict[str, audit_trail.Entry] = {}  # by row key: the highlighted one's details
 
     @property
     def station(self) -> Any:
@@ -59,9 +65,11 @@ class ClerkActivityScreen(ServiceCalls, ModalScreen[None]):
                 )
             yield Static("", id="activity-summary")
             yield Table(id="activity-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="activity-detail")
         yield StationFooter()
 
     def on_mount(self) -> None:
+        translate_bindings(self)
         table = self.query_one(DataTable)
         table.add_columns(*(_(c) for c in COLUMNS))
         if self.initial_waybill:
@@ -107,8 +115,27 @@ class ClerkActivityScreen(ServiceCalls, ModalScreen[None]):
             entries,
         )
 
+    @on(DataTable.RowHighlighted, "#activity-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        entry = self._entries.get(str(event.row_key.value))
+        box = self.query_one("#activity-detail", Static)
+        if entry is None:
+            box.update("")
+            return
+        zone = self.station.zone()
+        text = Text(audit_trail.kind_label(entry.kind), style="bold")
+        if entry.waybill:
+            text.append(f"  {visible(entry.waybill)}")
+        details = event_details(
+            entry.kind, entry.details, zone=zone, waybill=entry.waybill, clerk=entry.clerk
+        )
+        text.append("\n" + packed([d.text() for d in details], box.size.width or 80).rstrip("\n"))
+        box.update(text)
+
     def failed(self, tag: str, text: str) -> None:
         self.query_one(DataTable).clear()
+        self._entries = {}
+        self.query_one("#activity-detail", Static).update("")
         summary = self.query_one("#activity-summary", Static)
         summary.update(text)
         summary.add_class("error")
@@ -119,6 +146,8 @@ class ClerkActivityScreen(ServiceCalls, ModalScreen[None]):
         box.remove_class("error")
         table = self.query_one(DataTable)
         table.clear()
+        self._entries = {str(e.id): e for e in entries}
+        self.query_one("#activity-detail", Static).update("")
         zone = self.station.zone()
         for e in entries:
             table.add_row(

@@ -22,6 +22,7 @@ from station_console.services.people.event_details import event_details, label
 from station_console.services.shelves.search import Page, Query, Timeline, search, timeline
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.event_text import packed
 from station_console.tui.screens.shelf_common import (
     STATUS_LABELS,
     parcel_cells,
@@ -32,18 +33,6 @@ from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table
 
 PAGE = 50
-
-
-def packed(items: list[str], width: int, *, indent: str = "  ") -> str:
-    """`items` two spaces apart, as many to a line as `width` cells take, each line indented: a
-    detail is never split over two lines unless it alone is wider."""
-    lines: list[str] = []
-    for item in items:
-        if lines and cell_len(f"{indent}{lines[-1]}  {item}") <= width:
-            lines[-1] = f"{lines[-1]}  {item}"
-        else:
-            lines.append(item)
-    return "".join(f"{indent}{line}\n" for line in lines)
 
 
 class ParcelsScreen(ServiceCalls, ModeScreen):
