@@ -304,3 +304,41 @@ def test_every_key_of_a_demo_week_reads_in_chinese(tmp_path: Path, monkeypatch: 
         assert kind_label(kind) != kind
         for key in details:  # a stored key shows only as part of a value (a waybill holding "code"?)
             assert f"{key}：" not in line and f"{key}=" not in line
+
+
+@pytest.mark.parametrize(
+    ("kind", "details", "zh"),
+    [
+        (EventKind.DELIVERY_FAILED, {"run": 2, "reason": "not_home"}, "派送批次：#2  原因：家中无人"),
+        (
+            EventKind.MOVED,
+            {"from": "1-1", "to": "2-4", "reason": "layer_move"},
+            "原位置：1-1  新位置：2-4  原因：整层移库",
+        ),
+        (EventKind.DOOR_REQUESTED, {"code": "1-1-1001", "source": "phone"}, "取件码：1-1-1001  来源：电话"),
+        (EventKind.CHECKED_IN, {"prealert": 7, "prealert_status": "not_received"}, "预到货：未到货"),
+        (
+            EventKind.RECIPIENTS_IMPORTED,
+            {"source": "hr", "added": 4, "updated": 0, "issues": 0},
+            "来源：hr  新增：4",
+        ),
+        (
+            EventKind.CLERK_CHANGED,
+            {"clerk": "Wang", "clerk_id": 1, "change": "created", "first_run": True},
+            "店员：Wang  变更：新增  首次启动",
+        ),
+        (
+            SendEvent.SENDER_SAVED,
+            {"sender_id": 3, "masked_phone": "138****5678", "changed": ["created"]},
+            "手机号：138****5678  更改项：新增",
+        ),
+        (
+            EventKind.NOTIFIED,
+            {"notification": 5, "kind": "checkin", "channel": "smtp"},
+            "通知：到件通知  渠道：电子邮件",
+        ),
+    ],
+)
+def test_codes_read_by_their_catalogues_label(kind: str, details: dict[str, Any], zh: str) -> None:
+    set_language("zh")
+    assert details_text(kind, details) == zh

@@ -23,8 +23,8 @@ from station_console.safe_text import visible
 from station_console.services.core.money import amount
 from station_console.services.exceptions.problems import KIND_LABELS as PROBLEM_LABELS
 from station_console.services.exceptions.stocktake import CLASS_LABELS
+from station_console.services.notify.templates import FAIL_REASONS, PREFERENCE_LABELS
 from station_console.services.notify.templates import KIND_LABELS as MESSAGE_LABELS
-from station_console.services.notify.templates import PREFERENCE_LABELS
 from station_console.services.people.audit_trail import KIND_LABELS as EVENT_LABELS
 from station_console.services.recipients.fields import CHANNEL_LABELS, CONSENT_LABELS
 from station_console.services.sendout.identity import ID_TYPE_LABELS
@@ -114,6 +114,7 @@ LABELS: dict[str, str] = {
     "work_after_close": N_("work after the close"),
     "changed": N_("changed"),
     "first_start": N_("first start"),
+    "first_run": N_("first start"),
     "action": N_("action"),
     "shelf": N_("shelf"),
     "layer": N_("layer"),
@@ -234,6 +235,33 @@ YES_NO = frozenset({"balanced", "id_seen"})
 # Flags that are news only when false: a handover without a scan (every other one is scanned).
 NO_ONLY = frozenset({"scanned"})
 
+# Counts of side effects whose zero says nothing (an import that updated nothing), and versions whose
+# zero means there was none before.
+ZERO_QUIET = frozenset(
+    {
+        "updated",
+        "reactivated",
+        "deactivated",
+        "choices",
+        "duplicates",
+        "issues",
+        "bad",
+        "on_shelf",
+        "already",
+        "extra",
+        "damaged",
+        "parcels",
+        "prealerts",
+        "proxies",
+        "receipts",
+        "recipients",
+        "notifications_cancelled",
+        "cancelled_jobs",
+        "work_after_close",
+        "previous_version",
+    }
+)
+
 MONEY = frozenset({"fee_cents", "storage_fee_cents", "amount_cents", "price_cents", "refund_cents"})
 GRAMS = frozenset({"weight_g", "chargeable_g"})
 SECONDS = frozenset({"lock_s", "locked_s", "window_s"})
@@ -314,6 +342,14 @@ FIX_LABELS = {
 }
 SIZE_LABELS: dict[str, str] = {}  # S, M, L, XL read the same in both languages
 WHAT_LABELS = {"person": N_("one person's data")}
+PREALERT_LABELS = {"expected": N_("expected"), "received": N_("received"), "not_received": N_("not received")}
+MOVE_REASON_LABELS = {"move": N_("moved by hand"), "layer_move": N_("whole layer moved")}
+REQUEST_SOURCE_LABELS = {"counter": N_("at the counter"), "phone": N_("by phone")}
+REASON_CODES: dict[str, Mapping[str, str]] = {
+    EventKind.SIGNED_OUT: SIGN_OUT_LABELS,
+    EventKind.DELIVERY_FAILED: FAIL_REASONS,
+    EventKind.MOVED: MOVE_REASON_LABELS,
+}
 NOTIFY_CHANNEL_LABELS = {"smtp": N_("e-mail"), "webhook": N_("webhook"), "file": N_("file")}
 
 
@@ -344,8 +380,10 @@ def _catalogue(event_kind: str, key: str) -> Mapping[Any, str] | None:
             if event_kind in (EventKind.FEE_PAID, SendEvent.SEND_REFUNDED)
             else PICKUP_METHOD_LABELS
         )
-    if key == "reason" and event_kind == EventKind.SIGNED_OUT:
-        return SIGN_OUT_LABELS
+    if key == "reason":  # a code for these; typed text for the rest
+        return REASON_CODES.get(event_kind)
+    if key == "source" and event_kind == EventKind.DOOR_REQUESTED:
+        return REQUEST_SOURCE_LABELS
     if key == "channel":
         return NOTIFY_CHANNEL_LABELS if event_kind == EventKind.NOTIFIED else CHANNEL_LABELS
     if key == "status" and event_kind in set(SendEvent):
@@ -363,6 +401,7 @@ def _catalogue(event_kind: str, key: str) -> Mapping[Any, str] | None:
         "shape": LOOKUP_LABELS,
         "waybill_source": WAYBILL_SOURCE_LABELS,
         "what": WHAT_LABELS,
+        "prealert_status": PREALERT_LABELS,
         "size": SIZE_LABELS,
     }
     return by_key.get(key)
@@ -450,6 +489,8 @@ def _value(event_kind: str, key: str, value: Any, details: Mapping[str, Any], zo
         return _moment(value, zone)
     if key == "changed" and event_kind == EventKind.SETTINGS_CHANGED and isinstance(value, list):
         return list_separator().join(_setting_name(str(v)) for v in value)
+    if key == "changed" and isinstance(value, list):  # a sender's changed fields, or that it is new
+        return list_separator().join(_(CHANGE_LABELS[v]) if v in CHANGE_LABELS else str(v) for v in value)
     if key == "changed" and isinstance(value, Mapping):
         return list_separator().join(str(k) for k in value)  # the fields; their old values are in the JSON
     if key in ("counts",):
@@ -466,10 +507,12 @@ def _empty(value: Any) -> bool:
 
 
 def _left_out(key: str, value: Any) -> bool:
-    """Nothing to say: no value, a flag not set (unless its "no" says something), or a flag that says
-    something only when it is not set."""
+    """Nothing to say: no value, a flag not set (unless its "no" says something), a flag that says
+    something only when it is not set, or a zero that says nothing."""
     if isinstance(value, bool) and (key in YES_NO or key in NO_ONLY):
         return value and key in NO_ONLY
+    if key in ZERO_QUIET and value == 0 and not isinstance(value, bool):
+        return True
     return _empty(value)
 
 
