@@ -340,7 +340,6 @@ FIX_LABELS = {
     "found_again": N_("found again"),
     "failed": N_("failed"),
 }
-SIZE_LABELS: dict[str, str] = {}  # S, M, L, XL read the same in both languages
 WHAT_LABELS = {"person": N_("one person's data")}
 PREALERT_LABELS = {"expected": N_("expected"), "received": N_("received"), "not_received": N_("not received")}
 MOVE_REASON_LABELS = {"move": N_("moved by hand"), "layer_move": N_("whole layer moved")}
@@ -402,7 +401,6 @@ def _catalogue(event_kind: str, key: str) -> Mapping[Any, str] | None:
         "waybill_source": WAYBILL_SOURCE_LABELS,
         "what": WHAT_LABELS,
         "prealert_status": PREALERT_LABELS,
-        "size": SIZE_LABELS,
     }
     return by_key.get(key)
 
@@ -493,11 +491,11 @@ def _value(event_kind: str, key: str, value: Any, details: Mapping[str, Any], zo
         return list_separator().join(_(CHANGE_LABELS[v]) if v in CHANGE_LABELS else str(v) for v in value)
     if key == "changed" and isinstance(value, Mapping):
         return list_separator().join(str(k) for k in value)  # the fields; their old values are in the JSON
-    if key in ("counts",):
+    if key == "counts":
         return _count_pairs(value, CLASS_LABELS)
     if key == "fixes":
         return _count_pairs(value, FIX_LABELS)
-    if key in ("missing",) and isinstance(value, list):
+    if key == "missing" and isinstance(value, list):
         return str(len(value))  # the sends a courier left behind: how many (the manifest names them)
     return _plain(value)
 
