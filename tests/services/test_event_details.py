@@ -27,14 +27,8 @@ from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
 from station_console.services.people import clerks
 from station_console.services.people.audit_trail import KIND_LABELS, kind_label
-from station_console.services.people.event_details import (
-    HIDDEN,
-    LABELS,
-    LINE_CUT,
-    VALUE_CUT,
-    details_text,
-    event_details,
-)
+from station_console.services.people.event_detail_labels import HIDDEN, LABELS
+from station_console.services.people.event_details import LINE_CUT, VALUE_CUT, details_text, event_details
 from station_console.services.pickup import handover
 from station_console.services.shelves.moves import move_parcel
 
@@ -141,11 +135,16 @@ def test_clerk_events_leave_the_clerk_id_out(new_station: Station) -> None:
     assert details_text(EventKind.SIGNED_IN, last(station, EventKind.SIGNED_IN), clerk="Wang") == ""
 
 
-def test_lists_read_as_lists_and_setting_names_go_through_one_function() -> None:
-    changed = {"changed": ["notify_channel", "reminder_policy"]}
-    assert details_text(EventKind.SETTINGS_CHANGED, changed) == "changed: notify_channel, reminder_policy"
+def test_lists_read_as_lists_and_settings_by_their_titles() -> None:
+    changed = {"changed": ["notify_channel", "reminder_policy", "wedge_prefix", "gone_setting"]}
+    assert (
+        details_text(EventKind.SETTINGS_CHANGED, changed)
+        == "changed: Notification channel, Overdue reminders, Prefix, gone_setting"
+    )
     set_language("zh")
-    assert details_text(EventKind.SETTINGS_CHANGED, changed) == "更改项：notify_channel、reminder_policy"
+    assert (
+        details_text(EventKind.SETTINGS_CHANGED, changed) == "更改项：通知方式、超期提醒、前缀、gone_setting"
+    )
     close = {"day": "2026-11-29", "sha256": "ab" * 32, "balanced": True}
     assert details_text(EventKind.DAY_CLOSED, close) == "营业日：2026-11-29  已平账：是"
     assert (
@@ -277,7 +276,7 @@ def test_every_key_a_service_writes_has_a_label_or_is_left_out_on_purpose() -> N
     found = written_keys()
     assert {"raw", "code", "shelf", "changed", "send_id", "weight_g", "override_reason"} <= set(found)
     unlabelled = {key: where for key, where in found.items() if key not in LABELS and key not in HIDDEN}
-    assert not unlabelled, f"give these details keys a label in event_details.LABELS: {unlabelled}"
+    assert not unlabelled, f"give these details keys a label in event_detail_labels.LABELS: {unlabelled}"
 
 
 def test_every_key_of_a_demo_week_reads_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -181,7 +181,7 @@ async def test_activity_screen_shows_details_in_chinese_without_repeating_its_co
             f"取件码：{done.pickup_code}  位置："
         )
         assert "SF1234567890123" not in checked_in[5] and "code=" not in checked_in[5]
-        assert rows["设置已更改"][5] == "更改项：timezone、opening_hours"
+        assert rows["设置已更改"][5] == "更改项：时区、营业时间"
         assert rows["已登录"][5] == ""  # the clerk is in its own column
         summary = str(app.screen.query_one("#activity-summary", Static).render())
         assert "、" in summary and ", " not in summary
