@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from conftest import isolate
 from pickup_helpers import receive, zto
 from shelf_helpers import as_manager, events
-from station_helpers import new_database_file
+from station_helpers import act_as_new_clerk, new_database_file
 
-from db.models import EventKind
+from db.models import EventKind, Role
 from db.models.sendout import SendEvent
 from station_console.cli import cli
 from station_console.i18n import set_language
@@ -30,6 +30,7 @@ from station_console.services.people.audit_trail import KIND_LABELS, kind_label
 from station_console.services.people.event_detail_labels import HIDDEN, LABELS
 from station_console.services.people.event_details import LINE_CUT, VALUE_CUT, details_text, event_details
 from station_console.services.pickup import handover
+from station_console.services.scan.carriers import update_carrier
 from station_console.services.shelves.moves import move_parcel
 
 SERVICES = Path(__file__).resolve().parents[2] / "station_console" / "services"
@@ -133,6 +134,16 @@ def test_clerk_events_leave_the_clerk_id_out(new_station: Station) -> None:
     assert details_text(EventKind.SIGNED_OUT, last(station, EventKind.SIGNED_OUT)) == "原因：锁屏"
     # The audit dialog shows who acted in a column of its own.
     assert details_text(EventKind.SIGNED_IN, last(station, EventKind.SIGNED_IN), clerk="Wang") == ""
+
+
+def test_a_carrier_edit_names_the_fields_as_the_carrier_editor_does(station: Station) -> None:
+    act_as_new_clerk(station, "Boss", Role.MANAGER)
+    update_carrier(station, "SF", {"fee_cents": 75, "active": False})
+    changed = last(station, EventKind.CARRIER_CHANGED)
+    assert set(changed["changed"]) == {"fee_cents", "active"}  # what the trail keeps: keys, old and new
+    assert details_text(EventKind.CARRIER_CHANGED, changed).endswith("changed: Fee (cents), Active")
+    set_language("zh")
+    assert details_text(EventKind.CARRIER_CHANGED, changed).endswith("更改项：费用（分）、启用")
 
 
 def test_lists_read_as_lists_and_settings_by_their_titles() -> None:

@@ -54,6 +54,7 @@ from station_console.services.people.event_detail_labels import (
     ZERO_QUIET,
 )
 from station_console.services.recipients.fields import CHANNEL_LABELS, CONSENT_LABELS
+from station_console.services.scan.carriers import FIELD_LABELS as CARRIER_FIELDS
 from station_console.services.sendout.identity import ID_TYPE_LABELS
 from station_console.services.sendout.payments import METHOD_LABELS as PAYMENT_LABELS
 from station_console.services.sendout.payments import STATUS_LABELS as SEND_STATUS_LABELS
@@ -194,8 +195,9 @@ def _value(event_kind: str, key: str, value: Any, details: Mapping[str, Any], zo
         return list_separator().join(setting_label(str(v)) for v in value)
     if key == "changed" and isinstance(value, list):  # a sender's changed fields, or that it is new
         return list_separator().join(_(CHANGE_LABELS[v]) if v in CHANGE_LABELS else str(v) for v in value)
-    if key == "changed" and isinstance(value, Mapping):
-        return list_separator().join(str(k) for k in value)  # the fields; their old values are in the JSON
+    if key == "changed" and isinstance(value, Mapping):  # the fields; their old values are in the JSON
+        names = CARRIER_FIELDS if event_kind == EventKind.CARRIER_CHANGED else {}
+        return list_separator().join(_(names[k]) if k in names else str(k) for k in value)
     if key == "counts":
         return _count_pairs(value, CLASS_LABELS)
     if key == "fixes":

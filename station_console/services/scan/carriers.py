@@ -36,6 +36,22 @@ _INT_FIELDS = {
 }
 EDITABLE = frozenset({*_TEXT_FIELDS, *_INT_FIELDS, "patterns", "active"})
 
+# A carrier's fields as people read them: the carrier editor's form and the audit trail's "changed".
+TEXT_FIELDS = (
+    ("code", N_("Carrier code")),
+    ("name_en", N_("English name")),
+    ("name_zh", N_("Chinese name")),
+    ("short_name", N_("Label name")),
+)
+NUMBER_FIELDS = (
+    ("fee_cents", N_("Fee (cents)")),
+    ("sort_order", N_("Order")),
+    ("amber_hours", N_("Amber after (h)")),
+    ("red_hours", N_("Red after (h)")),
+    ("return_after_days", N_("Return after (days)")),
+)
+FIELD_LABELS = dict(TEXT_FIELDS + NUMBER_FIELDS) | {"patterns": N_("Patterns"), "active": N_("Active")}
+
 
 def get_detector(station: Station) -> Detector:
     """The station's compiled carrier table (built on first use, then cached on the Station)."""

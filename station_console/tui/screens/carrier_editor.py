@@ -19,7 +19,13 @@ from textual.widgets import Button, DataTable, Input, Switch, TextArea
 from db.models import Carrier
 from station_console.i18n import N_, _, get_language
 from station_console.services.core.station import Station
-from station_console.services.scan.carriers import add_carrier, list_carriers, update_carrier
+from station_console.services.scan.carriers import (
+    NUMBER_FIELDS,
+    TEXT_FIELDS,
+    add_carrier,
+    list_carriers,
+    update_carrier,
+)
 from station_console.services.scan.checksums import RULES
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
@@ -27,19 +33,6 @@ from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table
 
 COLUMNS = (N_("Carrier code"), N_("Name"), N_("Label name"), N_("Fee"), N_("Patterns"), N_("Active"))
-TEXT_FIELDS = (
-    ("code", N_("Carrier code")),
-    ("name_en", N_("English name")),
-    ("name_zh", N_("Chinese name")),
-    ("short_name", N_("Label name")),
-)
-NUMBER_FIELDS = (
-    ("fee_cents", N_("Fee (cents)")),
-    ("sort_order", N_("Order")),
-    ("amber_hours", N_("Amber after (h)")),
-    ("red_hours", N_("Red after (h)")),
-    ("return_after_days", N_("Return after (days)")),
-)
 
 
 def patterns_to_text(patterns: list[dict[str, Any]]) -> str:
