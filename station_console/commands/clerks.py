@@ -15,6 +15,7 @@ from station_console.errors import Refused
 from station_console.i18n import N_, _, _n
 from station_console.private_files import write_atomic
 from station_console.safe_text import visible
+from station_console.text_columns import pad
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -83,7 +84,7 @@ def clerk_list(app: CliApp, as_json: bool) -> None:
         state = _("active") if r.active else _("deactivated")
         if r.locked_until is not None and r.locked_until > app.station.now():
             state = _("locked until {time}", time=r.locked_until.astimezone(zone).strftime("%H:%M"))
-        click.echo(f"{visible(r.name):<20} {_(r.role):<10} {state:<12} {last}")
+        click.echo(f"{pad(visible(r.name), 20)} {pad(_(r.role), 10)} {pad(state, 12)} {last}")
 
 
 @clerk_group.command("pin")
@@ -169,7 +170,7 @@ def _print_entries(app: CliApp, entries: list, *, show_waybill: bool) -> None:  
         who = f"{e.clerk or '-'}@{e.counter or '-'}"
         where = f"{e.waybill} " if show_waybill and e.waybill else ""
         click.echo(
-            f"{e.id:>7}  {when}  {kind_label(e.kind):<16} {who:<24} {where}{details_text(e.kind, e.details, zone=zone, waybill=e.waybill, clerk=e.clerk)}"
+            f"{e.id:>7}  {when}  {pad(kind_label(e.kind), 16)} {pad(who, 24)} {where}{details_text(e.kind, e.details, zone=zone, waybill=e.waybill, clerk=e.clerk)}"
         )
 
 
@@ -204,7 +205,7 @@ def audit_activity(app: CliApp, name: str, day: object, limit: int, as_json: boo
         emit_json(activity.to_json())
         return
     for kind, count in activity.counts.items():
-        click.echo(f"{kind_label(kind):<20} {count:>6}")
+        click.echo(f"{pad(kind_label(kind), 20)} {count:>6}")
     click.echo("")
     _print_entries(app, activity.entries, show_waybill=True)
 

@@ -29,8 +29,8 @@ def delivery_group() -> None:
 
 
 def stop_line(stop: Any) -> str:
-    from station_console.services.day.export import pad
     from station_console.services.delivery.runs import status_label
+    from station_console.text_columns import pad
 
     floor = f"{stop.floor}F" if stop.floor is not None else "-"
     return (

@@ -12,6 +12,7 @@ import click
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, shown
+from station_console.text_columns import pad
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -58,7 +59,7 @@ def devices(as_json: bool) -> None:
     for dev in found.devices:
         names = " ".join(x for x in (dev.manufacturer, dev.name) if x)
         click.echo(
-            f"{dev.id:<22} {_(KIND_LABELS.get(dev.kind, dev.kind)):<8} {','.join(dev.interfaces):<14} "
+            f"{dev.id:<22} {pad(_(KIND_LABELS.get(dev.kind, dev.kind)), 8)} {','.join(dev.interfaces):<14} "
             f"{_('permission')}: {_(PERMISSION_LABELS.get(dev.permission, dev.permission))}  {names}"
         )
         if dev.udev_rule:

@@ -13,6 +13,7 @@ from station_console.commands.shelves import attempt
 from station_console.i18n import _
 from station_console.logs import setup_logging
 from station_console.private_files import write_atomic
+from station_console.text_columns import pad
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -113,7 +114,7 @@ def _echo_prealerts(rows: list[Any]) -> None:
     labels = {"expected": _("expected"), "received": _("received"), "not_received": _("not received")}
     for r in rows:
         click.echo(
-            f"{r.waybill:<22} {r.carrier:<8} {r.masked_phone or '-':<20} {labels.get(r.state, r.state):<10} "
+            f"{r.waybill:<22} {r.carrier:<8} {r.masked_phone or '-':<20} {pad(labels.get(r.state, r.state), 10)} "
             f"{_('import {id} line {line}', id=r.import_id, line=r.line)}"
         )
     if not rows:

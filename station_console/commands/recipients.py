@@ -136,8 +136,8 @@ def mappings_command(app: CliApp, as_json: bool) -> None:
 
 
 def _line(view: Any) -> str:
-    from station_console.services.day.export import pad
     from station_console.services.recipients.fields import CONSENT_LABELS
+    from station_console.text_columns import pad
 
     state = "" if view.active else "  " + _("deactivated")
     cells = (
@@ -227,8 +227,8 @@ def show_command(app: CliApp, ref: str, as_json: bool) -> None:
 @pass_app
 def match_command(app: CliApp, text: str, as_json: bool) -> None:
     """Who a typed name, pinyin initials (zs), unit or room (3-502), id or phone tail names."""
-    from station_console.services.day.export import pad
     from station_console.services.recipients import matching
+    from station_console.text_columns import pad
 
     found = attempt(lambda: matching.match(app.station, text), as_json=as_json)
     if as_json:
@@ -348,8 +348,8 @@ def _echo_view(view: Any, as_json: bool) -> None:
 @pass_app
 def unmatched_command(app: CliApp, as_json: bool) -> None:
     """Who is this? Parcels on the shelves checked in with a name that matched no one."""
-    from station_console.services.day.export import pad
     from station_console.services.recipients import matching
+    from station_console.text_columns import pad
 
     rows = attempt(lambda: matching.unmatched(app.station), as_json=as_json)
     if as_json:
@@ -392,9 +392,9 @@ def link_command(app: CliApp, parcel: str, ref: str, as_json: bool) -> None:
 @pass_app
 def report_command(app: CliApp, as_json: bool) -> None:
     """Consent coverage, delivery choices, and the parcels on the shelves by choice."""
-    from station_console.services.day.export import pad
     from station_console.services.notify.templates import PREFERENCE_LABELS
     from station_console.services.recipients import consent
+    from station_console.text_columns import pad
 
     cover = attempt(lambda: consent.coverage(app.station), as_json=as_json)
     shelves = attempt(lambda: consent.parcels_by_preference(app.station), as_json=as_json)

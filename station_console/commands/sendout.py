@@ -17,6 +17,7 @@ from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, _n
 from station_console.private_files import write_atomic
+from station_console.text_columns import pad
 
 PAYMENTS = click.Choice(["cash", "qr", "account"])
 ID_TYPES = click.Choice(["resident", "passport", "hk_macau", "taiwan"])
@@ -49,8 +50,8 @@ def _dims(text: str | None) -> tuple[int, int, int] | None:
 def show_quote(data: dict[str, Any]) -> None:
     for line in data["lines"]:
         amount = money(line["amount"]) if line["amount"] else ""
-        click.echo(f"  {line['text']:<70} {amount:>10}")
-    click.echo(f"  {_('Total'):<70} {money(data['total']):>10} {data['currency']}")
+        click.echo(f"  {pad(line['text'], 70)} {amount:>10}")
+    click.echo(f"  {pad(_('Total'), 70)} {money(data['total']):>10} {data['currency']}")
 
 
 @sendout.command()
@@ -338,8 +339,8 @@ def list_command(app: CliApp, day: Any, status: str | None, carrier: str | None,
         manual = "*" if r.weight_manual else " "
         weight = f"{(r.weight_g or 0) / 1000:.3f}{manual}"
         click.echo(
-            f"{r.send_id:>6} {r.created_at.astimezone(zone):%m-%d %H:%M} {_(STATUS_LABELS.get(r.status, r.status)):<10} "
-            f"{r.carrier:<6} {r.waybill or '-':<20} {r.destination:<6} {weight:>9} {money(r.price_cents):>9} "
+            f"{r.send_id:>6} {r.created_at.astimezone(zone):%m-%d %H:%M} {pad(_(STATUS_LABELS.get(r.status, r.status)), 10)} "
+            f"{r.carrier:<6} {r.waybill or '-':<20} {pad(r.destination, 6)} {weight:>9} {money(r.price_cents):>9} "
             f"{r.payment_method or '-':<8} {r.recipient}"
         )
     if any(r.weight_manual for r in rows):

@@ -15,6 +15,7 @@ import click
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _
+from station_console.text_columns import pad
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -304,7 +305,7 @@ def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
         details = details_text(e.kind, e.details, zone=zone, waybill=p.waybill)
         when = e.at.astimezone(zone)
         click.echo(
-            f"  {when:%Y-%m-%d %H:%M}  {kind_label(e.kind):<16} {e.clerk or '-':<10} {e.counter:<12} {details}"
+            f"  {when:%Y-%m-%d %H:%M}  {pad(kind_label(e.kind), 16)} {pad(e.clerk or '-', 10)} {pad(e.counter, 12)} {details}"
         )
 
 

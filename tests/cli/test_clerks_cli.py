@@ -137,3 +137,19 @@ def test_privacy_commands(db_url: str) -> None:
     assert deleted.exit_code == 0, deleted.output
     assert json.loads(deleted.stdout)["parcels"] == 1
     assert run(db_url, "audit", "verify").exit_code == 0
+
+
+def test_the_clerk_list_keeps_its_columns_in_chinese(db_url: str) -> None:
+    """A Chinese name or role takes two columns a character: padded by characters the columns after it
+    would start further right on its line than on the others."""
+    from station_console.text_columns import display_width
+
+    setup_station(db_url)
+    assert run(db_url, *MANAGER, "clerk", "add", "王芳", "--pin", "2468").exit_code == 0
+    listed = CliRunner().invoke(cli, ["--db", db_url, "--lang", "zh", *MANAGER, "clerk", "list"])
+    assert listed.exit_code == 0, listed.output
+    lines = [line for line in listed.output.splitlines() if line.strip()]
+    assert {line.split()[0] for line in lines} == {"Li", "Wang", "王芳"}
+    # The third column (active or not) starts at the same terminal column on every line.
+    starts = {display_width(line[: line.index(line.split()[2])]) for line in lines}
+    assert starts == {32}, listed.output

@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from typing import Any
 
 from hardware.printers.document import Document, Table
 from hardware.printers.fonts import cjk_font
 from station_console.i18n import CURRENT, N_, Translator, _, get_language, translate
+from station_console.text_columns import display_width, pad
 
 COLUMNS = (
     ("carrier", N_("Carrier")),
@@ -371,16 +371,6 @@ def close_line(report: dict[str, Any], tr: Translator = CURRENT) -> str:
         sha=closed["sha256"],
         state=state,
     )
-
-
-def display_width(text: str) -> int:
-    """Terminal columns: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, width: int, *, left: bool) -> str:
-    space = " " * (width - display_width(text))
-    return text + space if left else space + text
 
 
 def to_text(report: dict[str, Any]) -> str:
