@@ -106,7 +106,9 @@ class Printer:
 
     def render_document(self, doc: Document) -> bytes:
         if self.language.document is None:
-            raise PrinterError("unsupported", f"{self.language.name} printers print labels only")
+            raise PrinterError(
+                "unsupported", N_("{language} printers print labels only"), language=self.language.name
+            )
         return self.language.document(doc, self.media)
 
     def send(self, data: bytes) -> None:

@@ -1,8 +1,10 @@
 """How bytes reach a printer: USB bulk OUT, TCP 9100, a device file, a CUPS queue, a file, or a Dummy.
 
 Each transport has one method, `send(data)`, which either delivers everything or raises `PrinterError`
-with a short `code` the console shows as the printer state (offline, timeout, permission, error). No
-transport keeps a device open between jobs: a printer unplugged and plugged back in just works.
+with a short `code` the console shows as the printer state (offline, timeout, permission, error) and a
+`Message` saying what happened, translated where the console shows it (the device's name and the
+system's own error text are its parameters, as data). No transport keeps a device open between jobs: a
+printer unplugged and plugged back in just works.
 """
 
 from __future__ import annotations
@@ -14,18 +16,38 @@ import subprocess
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
-from hardware.messages import N_, ConfigError, typed
+from hardware.messages import N_, ConfigError, Message, typed
+
+# A device's name (a path, a host:port, a CUPS queue) is what a person typed in the printer's setting.
+NAME_MAX = 80
 
 
 class PrinterError(Exception):
-    """The printer did not take the job. `code`: offline | timeout | permission | unsupported | error."""
+    """The printer did not take the job. `code`: offline | timeout | permission | unsupported | error;
+    `message` (also `detail`): what happened, a `Message` the console translates where it shows it.
+    `str()` is `"<code>: <English>"`, for logs."""
 
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(f"{code}: {detail}")
+    def __init__(self, code: str, msgid: str, /, **params: Any) -> None:
         self.code = code
-        self.detail = detail
+        self.message = Message(msgid, **params)
+        super().__init__(f"{code}: {self.message}")
+
+    @property
+    def detail(self) -> Message:
+        return self.message
+
+
+def device(name: object) -> str:
+    """A device's name as a message parameter: data, one line, cut."""
+    return typed(name, NAME_MAX)
+
+
+def system_text(exc: BaseException) -> str:
+    """The system's own words for an OS or library error (English from the C library): data."""
+    text = getattr(exc, "strerror", None) or str(exc)  # OSError and pyusb's USBError alike
+    return typed(text, 120)
 
 
 class Transport(Protocol):
@@ -35,15 +57,33 @@ class Transport(Protocol):
 
 
 def _os_error(exc: OSError, what: str) -> PrinterError:
+    name, reason = device(what), system_text(exc)
     if isinstance(exc, FileNotFoundError) or exc.errno in (errno.ENODEV, errno.ENXIO, errno.ENOENT):
-        return PrinterError("offline", f"{what} not found ({exc.strerror or exc})")
+        return PrinterError(
+            "offline",
+            N_("{device} not found ({reason}): check the printer's power and cable"),
+            device=name,
+            reason=reason,
+        )
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
-        return PrinterError("permission", f"no permission for {what} ({exc.strerror or exc})")
+        return PrinterError(
+            "permission",
+            N_("No permission to use {device} ({reason}): ask the manager to check its access rights"),
+            device=name,
+            reason=reason,
+        )
     if isinstance(exc, TimeoutError | socket.timeout) or exc.errno in (errno.ETIMEDOUT, errno.EAGAIN):
-        return PrinterError("timeout", f"{what} did not answer (out of paper or paused?)")
+        return PrinterError(
+            "timeout", N_("{device} did not answer (out of paper or paused?): check the paper"), device=name
+        )
     if isinstance(exc, ConnectionError):
-        return PrinterError("offline", f"{what}: {exc.strerror or exc}")
-    return PrinterError("error", f"{what}: {exc.strerror or exc}")
+        return PrinterError(
+            "offline",
+            N_("Cannot reach {device} ({reason}): check the printer's power and network cable"),
+            device=name,
+            reason=reason,
+        )
+    return PrinterError("error", N_("{device}: {reason}"), device=name, reason=reason)
 
 
 @dataclass
@@ -91,7 +131,11 @@ class DeviceTransport:
                 while view:
                     written = dev.write(view)
                     if not written:
-                        raise PrinterError("timeout", f"{self.path} took no data (out of paper?)")
+                        raise PrinterError(
+                            "timeout",
+                            N_("{device} took no data (out of paper?): check the paper"),
+                            device=device(self.path),
+                        )
                     view = view[written:]
         except OSError as exc:
             raise _os_error(exc, self.path) from exc
@@ -114,12 +158,24 @@ class CupsTransport:
         try:
             done = subprocess.run(cmd, input=data, capture_output=True, timeout=self.timeout, check=False)
         except FileNotFoundError as exc:
-            raise PrinterError("offline", "CUPS is not installed (no `lp` command)") from exc
+            raise PrinterError(
+                "offline", N_("CUPS is not installed on this machine (no `lp` command)")
+            ) from exc
         except subprocess.TimeoutExpired as exc:
-            raise PrinterError("timeout", f"lp -d {self.queue} did not finish") from exc
+            raise PrinterError(
+                "timeout",
+                N_("The CUPS queue {queue} did not take the job in time: check the queue and the printer"),
+                queue=device(self.queue),
+            ) from exc
         if done.returncode != 0:
-            reason = done.stderr.decode(errors="replace").strip() or f"exit status {done.returncode}"
-            raise PrinterError("error", f"lp -d {self.queue}: {reason}")
+            # lp's own words (its language, not ours) or its exit status: data.
+            reason = typed(done.stderr.decode(errors="replace"), 200) or f"exit status {done.returncode}"
+            raise PrinterError(
+                "error",
+                N_("The CUPS queue {queue} refused the job: {reason}"),
+                queue=device(self.queue),
+                reason=reason,
+            )
 
     def describe(self) -> str:
         return f"cups:{self.queue}"
@@ -147,7 +203,11 @@ class FileTransport:
         try:
             if self.folder or target.is_dir():
                 if not target.is_dir():
-                    raise PrinterError("offline", f"folder {self.path} not found")
+                    raise PrinterError(
+                        "offline",
+                        N_("Folder {folder} not found: check that its drive or network share is connected"),
+                        folder=device(self.path),
+                    )
                 n = sum(1 for _ in target.glob(f"job-*{self.suffix}")) + 1
                 while (target / f"job-{n:05d}{self.suffix}").exists():
                     n += 1
@@ -161,7 +221,11 @@ class FileTransport:
             if not target.exists() and target.suffix != self.suffix:
                 raise PrinterError(
                     "offline",
-                    f"{self.path} not found (a folder, or a spool file ending in {self.suffix})",
+                    N_(
+                        "{path} not found (a folder, or a spool file ending in {suffix}): check the printer's target"
+                    ),
+                    path=device(self.path),
+                    suffix=self.suffix,
                 )
             fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             with os.fdopen(fd, "ab") as out:
@@ -171,6 +235,14 @@ class FileTransport:
 
     def describe(self) -> str:
         return f"file:{self.path}"
+
+
+# What a dummy printer made to fail says, by failure code (a test's stand-in for a real printer's fault).
+DUMMY_FAILURES = {
+    "offline": N_("Dummy printer {name} is offline: check the printer's power and cable"),
+    "timeout": N_("Dummy printer {name} did not answer (out of paper?)"),
+    "permission": N_("No permission to use dummy printer {name}"),
+}
 
 
 @dataclass
@@ -203,7 +275,8 @@ class DummyTransport:
         with self._lock:
             if self.failures:
                 self.failures -= 1
-                raise PrinterError(self.failure_code, f"dummy printer {self.name} is {self.failure_code}")
+                msgid = DUMMY_FAILURES.get(self.failure_code, N_("Dummy printer {name} failed ({code})"))
+                raise PrinterError(self.failure_code, msgid, name=device(self.name), code=self.failure_code)
             self.sent.append(bytes(data))
 
     def describe(self) -> str:

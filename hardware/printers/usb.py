@@ -15,7 +15,7 @@ import usb.core
 import usb.util
 
 from hardware.messages import N_, ConfigError, typed
-from hardware.printers.transports import PrinterError
+from hardware.printers.transports import PrinterError, device, system_text
 from hardware.usb_backend import libusb_backend
 
 PRINTER_CLASS = 7
@@ -65,12 +65,18 @@ class UsbTransport:
                 return usb.core.find(backend=backend, **criteria)
             return usb.core.find(backend=backend, custom_match=is_printer)
         except usb.core.NoBackendError as exc:
-            raise PrinterError("offline", "no USB library (libusb) on this machine") from exc
+            raise PrinterError(
+                "offline", N_("No USB library (libusb) on this machine: ask the manager to install libusb")
+            ) from exc
 
     def send(self, data: bytes) -> None:
         dev = self._find()
         if dev is None:
-            raise PrinterError("offline", f"{self.describe()} not connected")
+            raise PrinterError(
+                "offline",
+                N_("{device} not connected: check the printer's power and USB cable"),
+                device=device(self.describe()),
+            )
         try:
             try:
                 if dev.is_kernel_driver_active(0):
@@ -91,17 +97,33 @@ class UsbTransport:
                 ),
             )
             if out is None:
-                raise PrinterError("error", f"{self.describe()} has no bulk OUT endpoint")
+                raise PrinterError(
+                    "error",
+                    N_("{device} has no bulk OUT endpoint: is it a printer?"),
+                    device=device(self.describe()),
+                )
             for start in range(0, len(data), CHUNK):
                 chunk = data[start : start + CHUNK]
                 if out.write(chunk, self.timeout_ms) != len(chunk):
-                    raise PrinterError("timeout", f"{self.describe()} took only part of the job")
+                    raise PrinterError(
+                        "timeout",
+                        N_(
+                            "{device} took only part of the job (out of paper?): check the paper, then reprint"
+                        ),
+                        device=device(self.describe()),
+                    )
         except usb.core.USBTimeoutError as exc:
-            raise PrinterError("timeout", f"{self.describe()} did not take the data (out of paper?)") from exc
+            raise PrinterError(
+                "timeout",
+                N_("{device} did not take the data (out of paper?): check the paper"),
+                device=device(self.describe()),
+            ) from exc
         except usb.core.USBError as exc:
             code = {errno.ENODEV: "offline", errno.EACCES: "permission", errno.EBUSY: "error"}.get(
                 exc.errno or 0, "error"
             )
-            raise PrinterError(code, f"{self.describe()}: {exc.strerror or exc}") from exc
+            raise PrinterError(
+                code, N_("{device}: {reason}"), device=device(self.describe()), reason=system_text(exc)
+            ) from exc
         finally:
             usb.util.dispose_resources(dev)

@@ -12,8 +12,9 @@ from sqlmodel import col, select
 from db.models import Parcel
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_, LaterText, _, get_language
+from station_console.i18n import N_, LaterText, _, get_language, shown
 from station_console.private_files import write_atomic
+from station_console.stored_messages import stored_text
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -147,8 +148,9 @@ HEADERS = (
 @pass_app
 def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit: int) -> None:
     """Show this counter's print jobs and their states."""
-    from station_console.services.printing.jobs import list_jobs, process_queue
+    from station_console.services.printing.jobs import PRINTER_STATES, list_jobs, process_queue
     from station_console.services.printing.printers import printer_for
+    from station_console.services.shelves.lists import LABEL_LABELS
 
     outcome: dict[str, Any] | None = None
     if process:
@@ -164,7 +166,7 @@ def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit
             "failed": result.failed,
             "interrupted": result.interrupted,
             "printer_state": result.printer_state,
-            "error": result.error,
+            "error": shown(result.error) if result.error else None,
         }
     statuses = None if all_jobs else ["queued", "sending", "failed", "interrupted"]
     jobs = list_jobs(app.station, statuses=statuses, limit=limit)
@@ -184,7 +186,7 @@ def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit
                 "Printed {printed}, failed {failed}; printer {state}",
                 printed=len(outcome["printed"]),
                 failed=len(outcome["failed"]),
-                state=outcome["printer_state"],
+                state=_(PRINTER_STATES.get(outcome["printer_state"], N_("error"))),
             )
         )
         if outcome["error"]:
@@ -196,12 +198,12 @@ def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit
         [
             str(j.id),
             j.kind,
-            j.status,
+            _(LABEL_LABELS.get(j.status, j.status)),
             str(j.attempts),
             codes.get(j.parcel_id or 0, ""),
             j.printer or "",
             j.created_at.astimezone(app.station.zone()).strftime("%m-%d %H:%M"),
-            j.last_error or "",
+            stored_text(j.last_error),
         ]
         for j in jobs
     ]
@@ -221,7 +223,7 @@ def job_json(job: Any, code: str | None = None) -> dict[str, Any]:
         "pickup_code": code,
         "printer": job.printer,
         "counter": job.counter,
-        "last_error": job.last_error,
+        "last_error": stored_text(job.last_error) or None,  # in the CLI's language, as refusals are
         "created_at": job.created_at,
         "printed_at": job.printed_at,
     }

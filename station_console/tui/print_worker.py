@@ -21,23 +21,12 @@ from textual.app import App
 from textual.message import Message
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _
-from station_console.services.printing.jobs import process_queue
+from station_console.i18n import N_, _, shown
+from station_console.services.printing.jobs import PRINTER_STATES, process_queue
 from station_console.services.printing.printers import configured_printers
 from station_console.tui.periodic import PeriodicWorker
 
 log = logging.getLogger(__name__)
-
-# Header labels per printer state (the header translates them).
-STATE_LABELS = {
-    "ready": N_("ready"),
-    "offline": N_("offline"),
-    "timeout": N_("not responding"),
-    "permission": N_("no permission"),
-    "unsupported": N_("error"),
-    "error": N_("error"),
-    "none": N_("none"),
-}
 
 
 class PrintWorker(PeriodicWorker):
@@ -111,7 +100,8 @@ class PrintWorker(PeriodicWorker):
                 result = process_queue(station, printer)
                 printed, failed = printed + len(result.printed), failed + len(result.failed)
                 if result.error_code is not None:
-                    state, error = result.error_code, f"{printer.name}: {result.error}"
+                    # The printer's own Message, in the console's language (the name is the manager's, data).
+                    state, error = result.error_code, f"{printer.name}: {shown(result.error or '')}"
                     send_failed = True
         except StationError as exc:  # the database is busy or gone: try again next tick
             state, error, send_failed = "error", exc.message(), False
@@ -133,7 +123,7 @@ class PrintWorker(PeriodicWorker):
             self._send_failed = send_failed
         changed = state != self.state
         self.state = state
-        self.app.set_device_state("printer", STATE_LABELS.get(state, N_("error")))  # type: ignore[attr-defined]
+        self.app.set_device_state("printer", PRINTER_STATES.get(state, N_("error")))  # type: ignore[attr-defined]
         self.app.screen.post_message(PrintWorker.Drained(printed, failed, state, error))
         if changed and error:
             self.app.notify(

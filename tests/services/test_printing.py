@@ -17,6 +17,7 @@ from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
 from station_console.services.printing import render
 from station_console.services.shelves.search import find_parcel_id
+from station_console.stored_messages import stored_text
 from station_console.settings import CounterSettings
 
 
@@ -243,7 +244,9 @@ def test_a_job_that_cannot_be_drawn_does_not_block_the_rest(station: Station) ->
     printer = dummy_printer("r", "escpos")
     result = printing.process_queue(station, printer)
     assert len(result.failed) == 1 and len(result.printed) == 1 and result.printer_state == "ready"
-    assert "render" in (jobs(station)[0].last_error or "")
+    stored = jobs(station)[0].last_error
+    assert stored_text(stored, "en").startswith("This job cannot be drawn: ")
+    assert stored_text(stored, "zh").startswith("无法生成此打印任务：")
 
 
 def test_the_queue_prints_while_nobody_is_signed_in(station: Station) -> None:

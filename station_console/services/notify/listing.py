@@ -1,4 +1,6 @@
-"""The outbox as screens and the CLI show it: masked recipients only."""
+"""The outbox as screens and the CLI show it: masked recipients only, and why a message failed in the
+language it is read in (our own notes are stored as message ids, `stored_messages`; a remote server's
+answer stays as it said it)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from sqlmodel import col, select
 from db.models import Notification, Parcel
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.stored_messages import stored_text
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ class OutboxRow:
     created_at: datetime
     next_attempt_at: datetime | None
     sent_at: datetime | None
-    last_error: str | None
+    last_error: str | None  # shown text, in the current language
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -68,7 +71,7 @@ def list_outbox(station: Station, *, status: str | None = None, limit: int = 500
                 created_at=n.created_at,
                 next_attempt_at=n.next_attempt_at,
                 sent_at=n.sent_at,
-                last_error=n.last_error,
+                last_error=stored_text(n.last_error) or None,
             )
             for n, p in rows
         ]

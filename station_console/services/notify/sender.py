@@ -42,6 +42,7 @@ from db.models import (
     Recipient,
     Shelf,
 )
+from hardware.messages import Message as Note
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.logs import mask_text
@@ -52,6 +53,7 @@ from station_console.services.fees.ledger import quotes_in
 from station_console.services.notify.channels import Channel, ChannelError, make_channel
 from station_console.services.notify.reminders import queue_reminders
 from station_console.services.notify.templates import Choice, FeeNote, Item, Message, render
+from station_console.stored_messages import to_store
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,7 @@ INTERRUPTED_NOTE = N_(
 )
 NO_ADDRESS_NOTE = N_("No address for the {channel} channel")
 LEFT_NOTE = N_("The parcel is no longer on the shelf")
+RESENT_NOTE = N_("Interrupted while sending: sent again with the same key, so it goes out once")
 
 
 @dataclass
@@ -140,7 +143,8 @@ def _choice(session: Session, parcel: Parcel) -> Choice | None:
 
 
 def _give_up(note: Notification, error: str) -> None:
-    note.status, note.next_attempt_at, note.last_error = NotificationStatus.FAILED, None, error[:500]
+    """Failed for good; `error` kept for the outbox (`stored_messages`: our notes by message id)."""
+    note.status, note.next_attempt_at, note.last_error = NotificationStatus.FAILED, None, to_store(error)
 
 
 def recover_stale(station: Station, channel: Channel) -> list[int]:
@@ -159,7 +163,7 @@ def recover_stale(station: Station, channel: Channel) -> list[int]:
         for note in stale:
             if note.channel == channel.name and channel.idempotent:
                 note.status, note.next_attempt_at = NotificationStatus.FAILED, now
-                note.attempts, note.last_error = note.attempts + 1, "interrupted; resent with the same key"
+                note.attempts, note.last_error = note.attempts + 1, RESENT_NOTE
             else:
                 _give_up(note, INTERRUPTED_NOTE)
             session.add(note)
@@ -204,7 +208,7 @@ def claim(
                 continue
             to = address_for(parcel, channel)
             if not to:
-                _give_up(note, NO_ADDRESS_NOTE.format(channel=channel.name))
+                _give_up(note, Note(NO_ADDRESS_NOTE, channel=channel.name))
                 session.add(note)
                 gave_up.append(note.id or 0)
                 continue
@@ -275,7 +279,7 @@ def finish(station: Station, group: Group, error: ChannelError | None) -> bool:
                     _give_up(note, str(error))
                     retry = False
                 else:
-                    note.status, note.last_error = NotificationStatus.FAILED, str(error)[:500]
+                    note.status, note.last_error = NotificationStatus.FAILED, to_store(str(error))
                     note.next_attempt_at = now + backoff(settings, note.attempts)
             session.add(note)
         return retry

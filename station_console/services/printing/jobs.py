@@ -28,8 +28,9 @@ from sqlmodel import Session, col, select
 from db import fast
 from db.fast import Hot, Tx
 from db.models import Carrier, EventKind, JobStatus, Parcel, ParcelStatus, PrintJob, ReturnBatch
+from hardware.messages import Message
 from hardware.printers.transports import PrinterError
-from station_console.errors import NotFound, Refused
+from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_, get_language
 from station_console.services.core import audit
 from station_console.services.core.roles import require
@@ -39,6 +40,7 @@ from station_console.services.printing.printers import (
     configured_printers,
     printer_for,
 )
+from station_console.stored_messages import to_store
 
 log = logging.getLogger(__name__)
 __all__ = [
@@ -63,6 +65,17 @@ BACKOFF_CAP_S = 60
 PENDING = (JobStatus.QUEUED, JobStatus.FAILED)
 UNSENT = (JobStatus.HELD, *PENDING)
 INTERRUPTED_NOTE = N_("Interrupted while sending: check whether it printed; reprint it if not")
+CANNOT_DRAW = N_("This job cannot be drawn: {reason}")
+# A printer's state (a `PrinterError` code, "ready" or "none"), as a person reads it: translate when shown.
+PRINTER_STATES = {
+    "ready": N_("ready"),
+    "offline": N_("offline"),
+    "timeout": N_("not responding"),
+    "permission": N_("no permission"),
+    "unsupported": N_("error"),
+    "error": N_("error"),
+    "none": N_("none"),
+}
 
 
 @dataclass
@@ -72,7 +85,7 @@ class QueueResult:
     printed: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     interrupted: list[int] = field(default_factory=list)
-    error: str | None = None  # the printer's error, when a send failed
+    error: str | None = None  # the printer's error (a `Message`, translated where shown), when a send failed
     error_code: str | None = None  # offline | timeout | permission | unsupported | error
 
     @property
@@ -387,7 +400,10 @@ def claim(station: Station, printer: Any, *, limit: int = 50) -> list[int]:
     return station.run(work)
 
 
-def _finish(station: Station, job_id: int, *, error: str | None) -> None:
+def _finish(station: Station, job_id: int, *, error: Message | None) -> None:
+    """Mark a sent job printed, or failed with `error` kept for later (`stored_messages`: shown in the
+    language of whoever reads the queue then)."""
+
     def work(session: Session) -> None:
         job = session.get(PrintJob, job_id)
         if job is None or job.status != JobStatus.SENDING:
@@ -396,7 +412,7 @@ def _finish(station: Station, job_id: int, *, error: str | None) -> None:
         if error is None:
             job.status, job.printed_at, job.last_error = JobStatus.PRINTED, station.now(), None
         else:
-            job.status, job.attempts, job.last_error = JobStatus.FAILED, job.attempts + 1, error[:500]
+            job.status, job.attempts, job.last_error = JobStatus.FAILED, job.attempts + 1, to_store(error)
         session.add(job)
 
     station.run(work)
@@ -426,15 +442,18 @@ def _print_one(
         data = render(station, job, printer, lang)
     except (NotFound, ValueError, KeyError, TypeError, PrinterError) as exc:
         # This job cannot be drawn (parcel gone, bad payload); the printer is fine: go on.
-        _finish(station, job_id, error=f"render: {exc}")
+        reason: Any = exc if isinstance(exc, StationError) else getattr(exc, "message", None)
+        if not isinstance(reason, Message | StationError):
+            reason = str(exc)  # a bug or a library's own refusal: its English, as data
+        _finish(station, job_id, error=Message(CANNOT_DRAW, reason=reason))
         result.failed.append(job_id)
         return True
     try:
         printer.send(data)
     except PrinterError as exc:
-        _finish(station, job_id, error=str(exc))
+        _finish(station, job_id, error=exc.message)
         result.failed.append(job_id)
-        result.error, result.error_code = str(exc), exc.code
+        result.error, result.error_code = exc.message, exc.code
         return False
     _finish(station, job_id, error=None)
     result.printed.append(job_id)

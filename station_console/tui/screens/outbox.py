@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
@@ -81,10 +82,10 @@ class OutboxScreen(QueueListScreen):
                 _(STATUS_LABELS.get(r.status, r.status)),
                 _(KIND_LABELS.get(r.kind, r.kind)),
                 r.pickup_code or "",
-                r.recipient,
+                Text(r.recipient),  # data, never markup
                 str(r.attempts),
                 next_try if r.status == "failed" else "",
-                r.last_error or "",
+                Text(r.last_error or ""),  # a server's answer is data, never markup
                 key=str(r.id),
             )
         failed = sum(1 for r in rows if r.status == "failed")

@@ -1,0 +1,96 @@
+"""A message kept in the database to be read later (a print job's or an outbox row's `last_error`), shown
+in the language of whoever reads it then, not of the moment it was stored.
+
+`to_store(text)` keeps a message of ours (a hardware `Message`, a `StationError`) as JSON of its id and
+parameters, `{"msgid": ..., "params": {...}}`, in the same text column; other text (a remote server's
+own answer, data) is stored as it is. `stored_text(value, lang)` is the one way back to shown text:
+JSON of a message id we know is translated; anything else is a row from before (plain English), a bare
+message id (translated), or data (kept).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hardware.messages import Message
+from station_console.errors import StationError
+from station_console.i18n import LaterText, catalog, get_language, translate
+
+MAX_LEN = 500  # the `last_error` columns
+PARAM_MAX = 200  # a parameter's text (a system's error, a path) kept in a stored message
+_PREFIX = '{"msgid": '
+
+
+def _encoded(text: Any) -> Any:
+    """One message or parameter as JSON-ready data: a message of ours as {"msgid", "params"}."""
+    if isinstance(text, Message):
+        return {"msgid": text.msgid, "params": {k: _param(v) for k, v in text.params.items()}}
+    if isinstance(text, StationError) and text.one is None:
+        return {"msgid": text.msgid, "params": {k: _param(v) for k, v in text.params.items()}}
+    return None
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, LaterText):
+        value = value.text
+    nested = _encoded(value)
+    if nested is not None:
+        return nested
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)[:PARAM_MAX]
+    return value
+
+
+def to_store(text: str | Message | StationError, max_len: int = MAX_LEN) -> str:
+    """`text` as stored for later: a message of ours as its id and parameters (JSON), else as it is;
+    never longer than `max_len` (a message that would be is stored as its English, cut)."""
+    encoded = _encoded(text)
+    if encoded is not None:
+        stored = json.dumps(encoded, ensure_ascii=False)
+        if len(stored) <= max_len:
+            return stored
+    return str(text)[:max_len]
+
+
+def _known(msgid: Any) -> bool:
+    return isinstance(msgid, str) and msgid in catalog("zh")
+
+
+def _decoded(value: Any, lang: str) -> str | None:
+    """A stored {"msgid", "params"} in `lang`; None when it is not one of our messages."""
+    if not isinstance(value, dict) or set(value) != {"msgid", "params"} or not _known(value["msgid"]):
+        return None
+    params = value["params"]
+    if not isinstance(params, dict):
+        return None
+    shown: dict[str, Any] = {}
+    for key, param in params.items():
+        if isinstance(param, dict):
+            nested = _decoded(param, lang)
+            if nested is None:
+                return None
+            shown[key] = nested
+        elif isinstance(param, str | int | float):
+            shown[key] = param
+        else:
+            return None
+    try:
+        return translate(value["msgid"], lang, **shown)
+    except (KeyError, IndexError, ValueError):  # a parameter the template lacks: not ours after all
+        return None
+
+
+def stored_text(value: str | None, lang: str | None = None) -> str:
+    """What `to_store` kept, as shown in `lang` (default: the current language); "" for nothing."""
+    if not value:
+        return ""
+    lang = lang or get_language()
+    if value.startswith(_PREFIX):
+        try:
+            shown = _decoded(json.loads(value), lang)
+        except ValueError:
+            shown = None
+        if shown is not None:
+            return shown
+    return translate(value, lang) if _known(value) else value
