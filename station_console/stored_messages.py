@@ -46,7 +46,7 @@ def to_store(text: str | Message | StationError, max_len: int = MAX_LEN) -> str:
     """`text` as stored for later: a message of ours as its id and parameters (JSON), else as it is;
     never longer than `max_len` (a message that would be is stored as its English, cut)."""
     encoded = _encoded(text)
-    if encoded is not None:
+    if encoded is not None and _decoded(encoded, "en") is not None:  # ours, and readable back
         stored = json.dumps(encoded, ensure_ascii=False)
         if len(stored) <= max_len:
             return stored

@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Protocol
 from hardware.messages import N_, ConfigError, Message, typed
 
 # A device's name (a path, a host:port, a CUPS queue) is what a person typed in the printer's setting.
-NAME_MAX = 80
+NAME_MAX = 120
 
 
 class PrinterError(Exception):

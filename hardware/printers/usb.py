@@ -119,11 +119,24 @@ class UsbTransport:
                 device=device(self.describe()),
             ) from exc
         except usb.core.USBError as exc:
-            code = {errno.ENODEV: "offline", errno.EACCES: "permission", errno.EBUSY: "error"}.get(
-                exc.errno or 0, "error"
-            )
+            name = device(self.describe())
+            if exc.errno == errno.ENODEV:  # unplugged between the find and the write
+                raise PrinterError(
+                    "offline",
+                    N_("{device} not connected: check the printer's power and USB cable"),
+                    device=name,
+                ) from exc
+            if exc.errno in (errno.EACCES, errno.EPERM):
+                raise PrinterError(
+                    "permission",
+                    N_(
+                        "No permission to use {device} ({reason}): ask the manager to check its access rights"
+                    ),
+                    device=name,
+                    reason=system_text(exc),
+                ) from exc
             raise PrinterError(
-                code, N_("{device}: {reason}"), device=device(self.describe()), reason=system_text(exc)
+                "error", N_("{device}: {reason}"), device=name, reason=system_text(exc)
             ) from exc
         finally:
             usb.util.dispose_resources(dev)

@@ -17,8 +17,8 @@ from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
 from station_console.services.printing import render
 from station_console.services.shelves.search import find_parcel_id
-from station_console.stored_messages import stored_text
 from station_console.settings import CounterSettings
+from station_console.stored_messages import stored_text
 
 
 def add_parcel(

@@ -11,9 +11,11 @@ from textual.widgets import Static
 
 from db.models import Carrier, Parcel, PrintJob
 from hardware.printers import DummyTransport, make_printer
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
 from station_console.settings import CounterSettings
+from station_console.stored_messages import stored_text
 from station_console.tui.print_worker import PrintWorker
 from tui import quiet
 from tui.quiet import until
@@ -134,3 +136,28 @@ async def test_kick_prints_a_new_label_without_waiting_for_the_timer(station: St
         app.print_worker.kick()
         await wait_for(pilot, seen, lambda m: m.printed == 1)
     assert len(DummyTransport.named("fast").sent) == 1
+
+
+async def test_a_printer_that_is_off_is_told_in_chinese(station: Station, tmp_path: Any) -> None:
+    """The toast a clerk working in Chinese reads when the label printer's folder is gone: all Chinese
+    but the printer's name and its folder, with what to check."""
+    set_language("zh")
+    queue_parcels(station, 1)
+    folder = f"{tmp_path}/labels/"
+    settings = CounterSettings(
+        counter="test-counter", printer={"language": "tspl", "transport": "file", "target": folder}
+    )
+    seen: list[Message] = []
+    app = Host(station, settings, interval=3600)
+    async with app.run_test(message_hook=seen.append) as pilot:
+        offline = await wait_for(pilot, seen, lambda m: m.state == "offline")
+        why = f"找不到文件夹 {folder}：检查其所在磁盘或网络共享是否已连接"
+        assert offline.error == f"default: {why}"
+        assert app.device_states["printer"] == "offline"  # the header translates the state
+        toasts = [n.message for n in app._notifications]
+        assert toasts == [f"打印机故障：default: {why}。标签在队列中等待。"]
+    with station.read() as session:
+        (job,) = session.exec(select(PrintJob)).all()
+    assert job.status == "failed" and stored_text(job.last_error, "en").startswith(
+        f"Folder {folder} not found"
+    )

@@ -1,0 +1,48 @@
+"""`station print-queue` with a printer that is off: why each job failed, in the language the command
+speaks, whichever language the console spoke when the job failed."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from station_console.cli import cli
+
+
+@pytest.fixture
+def run(db_url: str):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+
+    def invoke(*args: str, lang: str = "en"):  # type: ignore[no-untyped-def]
+        return runner.invoke(cli, ["--db", db_url, "--lang", lang, *args], catch_exceptions=False)
+
+    return invoke
+
+
+def test_a_printer_whose_folder_is_gone_failed_in_english_and_is_read_in_chinese(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = f"{tmp_path}/labels/"
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        f'[printer]\nlanguage = "tspl"\ntransport = "file"\ntarget = "{folder}"\n', encoding="utf-8"
+    )
+    assert run("checkin", "SF1234567890123", "--phone", "13812345678").exit_code == 0
+    english = run("print-queue", "--process")
+    assert english.exit_code == 0, english.output
+    why_en = f"Folder {folder} not found: check that its drive or network share is connected"
+    assert "Printed 0, failed 1; printer offline" in english.output and why_en in english.output
+
+    chinese = run("print-queue", lang="zh")
+    why_zh = f"找不到文件夹 {folder}：检查其所在磁盘或网络共享是否已连接"
+    assert chinese.exit_code == 0 and why_zh in chinese.output
+    assert "失败" in chinese.output and "not found" not in chinese.output and "msgid" not in chinese.output
+
+    listed = json.loads(run("print-queue", "--json", lang="zh").stdout)
+    assert [job["last_error"] for job in listed["jobs"]] == [why_zh]
+
+    # A second label, tried while the command speaks Chinese (the first waits for its backoff).
+    assert run("checkin", "SF1234567890124", "--phone", "13812345678").exit_code == 0
+    again = run("print-queue", "--process", lang="zh")
+    assert again.output.startswith("已打印 0，失败 1；打印机状态 离线\n  " + why_zh), again.output

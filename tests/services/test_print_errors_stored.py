@@ -1,0 +1,170 @@
+"""Why a print job or a notification failed, stored for later and read in the reader's language.
+
+A job that failed while the console spoke English is read later in Chinese (and the other way round);
+rows stored before messages were kept by id (plain English) are shown as they are; a remote server's
+answer is data, kept as it said it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import FakeClock
+from notify_helpers import checkin
+from sendout_helpers import send, staff
+from sqlmodel import col, select
+
+from db.models import PrintJob
+from hardware.messages import Message
+from hardware.printers import DummyTransport, make_printer
+from hardware.printers.transports import FileTransport, PrinterError
+from station_console.errors import NotFound
+from station_console.i18n import LaterText, set_language
+from station_console.services import notify
+from station_console.services.core.station import Station
+from station_console.services.notify import sender
+from station_console.services.notify.channels import ChannelError, DummyChannel
+from station_console.services.printing import jobs as printing
+from station_console.stored_messages import MAX_LEN, stored_text, to_store
+
+
+def stored_jobs(station: Station) -> list[PrintJob]:
+    with station.read() as session:
+        return list(session.exec(select(PrintJob).order_by(col(PrintJob.id))).all())
+
+
+def test_a_message_is_stored_by_id_and_shown_in_either_language() -> None:
+    message = Message(
+        "Folder {folder} not found: check that its drive or network share is connected", folder="/x"
+    )
+    stored = to_store(message)
+    assert json.loads(stored) == {"msgid": message.msgid, "params": {"folder": "/x"}}
+    assert stored_text(stored, "en") == str(message)
+    assert stored_text(stored, "zh") == "找不到文件夹 /x：检查其所在磁盘或网络共享是否已连接"
+
+
+def test_a_message_inside_a_message_and_a_refusal_are_kept_by_id() -> None:
+    inner = Message("{language} printers print labels only", language="zpl")
+    stored = to_store(Message(printing.CANNOT_DRAW, reason=inner))
+    assert stored_text(stored, "zh") == "无法生成此打印任务：zpl 打印机只能打印标签"
+    gone = to_store(Message(printing.CANNOT_DRAW, reason=NotFound("Parcel {parcel} not found", parcel=7)))
+    assert stored_text(gone, "en") == "This job cannot be drawn: Parcel 7 not found"
+    assert stored_text(gone, "zh") == "无法生成此打印任务：找不到包裹 7"
+    later = to_store(Message(printing.CANNOT_DRAW, reason=LaterText(inner)))
+    assert stored_text(later, "zh") == "无法生成此打印任务：zpl 打印机只能打印标签"
+
+
+def test_old_rows_bare_ids_and_remote_answers_are_shown_as_they_are() -> None:
+    assert stored_text("offline: dummy printer p1 is offline", "zh") == "offline: dummy printer p1 is offline"
+    assert stored_text(printing.INTERRUPTED_NOTE, "zh") == "发送时中断：请检查是否已打印，如未打印请重打"
+    assert stored_text(None) == "" and stored_text("") == ""
+    # A server answering with JSON that looks like ours, but with an id we never wrote: its text, as data.
+    spoof = '{"msgid": "{x.__class__}", "params": {"x": "y"}}'
+    assert stored_text(spoof, "zh") == spoof and to_store(spoof) == spoof
+    assert stored_text('{"msgid": broken', "zh") == '{"msgid": broken'
+
+
+def test_a_stored_message_never_outgrows_its_column() -> None:
+    long = Message("The CUPS queue {queue} refused the job: {reason}", queue="q" * 200, reason="r" * 400)
+    stored = to_store(long)
+    assert len(stored) <= MAX_LEN and stored_text(stored, "zh").startswith("CUPS 队列 ")
+    assert len(to_store(long, max_len=100)) == 100  # too long as JSON: its English, cut
+
+
+def test_a_job_that_failed_in_english_is_read_later_in_chinese(station: Station) -> None:
+    checkin(station, 1)
+    DummyTransport.forget_all()
+    printer = make_printer({"language": "tspl", "transport": "dummy", "target": "p1"}, name="default")
+    printer.transport.fail_next(1, "offline")
+    result = printing.process_queue(station, printer, lang="en")
+    assert result.error_code == "offline" and isinstance(result.error, Message)
+    assert result.error == "Dummy printer p1 is offline: check the printer's power and cable"
+    (job,) = stored_jobs(station)
+    assert job.status == "failed" and job.last_error is not None
+    set_language("zh")
+    assert stored_text(job.last_error) == "模拟打印机 p1 离线：检查打印机电源和连接线"
+    assert stored_text(job.last_error, "en") == str(result.error)
+
+
+def test_a_file_printer_whose_folder_is_gone_keeps_the_job_and_says_why(
+    station: Station, tmp_path: Path
+) -> None:
+    checkin(station, 1)
+    folder = f"{tmp_path}/labels/"
+    printer = make_printer({"language": "tspl", "transport": "file", "target": folder}, name="default")
+    assert isinstance(printer.transport, FileTransport)
+    result = printing.process_queue(station, printer)
+    assert result.printer_state == "offline" and not Path(folder).exists()
+    (job,) = stored_jobs(station)
+    assert job.status == "failed" and job.attempts == 1
+    assert stored_text(job.last_error, "zh") == f"找不到文件夹 {folder}：检查其所在磁盘或网络共享是否已连接"
+
+
+def test_a_printer_error_from_before_keeps_working_as_text() -> None:
+    exc = PrinterError("timeout", "printer did not answer in time")  # an id not in the catalog: as is
+    assert exc.code == "timeout" and str(exc) == "timeout: printer did not answer in time"
+    assert stored_text(to_store(exc.message), "zh") == "printer did not answer in time"
+
+
+def test_the_outbox_says_why_in_the_readers_language(station: Station, clock: FakeClock) -> None:
+    checkin(station, 1, phone=None, email="ann@example.com")
+    clock.advance(seconds=121)
+    notify.run_once(station, DummyChannel(address="phone"))
+    (row,) = notify.list_outbox(station)
+    assert row.last_error == "No address for the dummy channel"
+    set_language("zh")
+    (row,) = notify.list_outbox(station)
+    assert row.last_error == "没有可用于dummy渠道的联系方式"
+
+
+def test_a_servers_answer_stays_as_it_said_it(station: Station, clock: FakeClock) -> None:
+    checkin(station, 1)
+    clock.advance(seconds=121)
+    channel = DummyChannel()
+    channel.fail_with = [ChannelError("HTTP 502 [b]Bad Gateway[/b]")]
+    notify.run_once(station, channel)
+    set_language("zh")
+    (row,) = notify.list_outbox(station)
+    assert row.last_error == "HTTP 502 [b]Bad Gateway[/b]"
+
+
+def test_an_interrupted_idempotent_send_is_noted_by_id(station: Station, clock: FakeClock) -> None:
+    checkin(station, 1)
+    clock.advance(seconds=121)
+    channel = DummyChannel(idempotent=True)
+    assert len(sender.claim(station, channel)) == 1  # committed "sending", then the process dies
+    clock.advance(minutes=11)
+    assert sender.recover_stale(station, channel)
+    set_language("zh")
+    row = notify.list_outbox(station)[0]
+    assert row.last_error == "发送时中断：已用同一标识重发，顾客只会收到一次"
+
+
+@pytest.mark.parametrize(
+    ("printer", "zh"),
+    [
+        (
+            {"language": "tspl", "size": "60x40"},
+            "无法生成此打印任务：面单尺寸 60x40 毫米不可用：",
+        ),
+        ({"language": "escpos"}, "无法生成此打印任务：escpos 打印机不能打印面单："),
+    ],
+)
+def test_a_waybill_printer_that_cannot_draw_the_waybill_says_so_later_in_chinese(
+    station: Station, printer: dict[str, str], zh: str
+) -> None:
+    import station_console.services.sendout.drawing  # noqa: F401 - registers the send-out renderer
+
+    counter = staff(station)
+    send(counter, label_printer="waybill")
+    DummyTransport.forget_all()
+    waybill = make_printer({**printer, "transport": "dummy", "target": "wb"}, name="waybill")
+    result = printing.process_queue(counter, waybill, lang="en")
+    assert len(result.failed) == 1 and result.printer_state == "ready"  # the printer itself is fine
+    (job,) = [j for j in stored_jobs(counter) if j.kind == "waybill"]
+    assert job.status == "failed" and stored_text(job.last_error, "en").startswith(
+        "This job cannot be drawn: "
+    )
+    assert stored_text(job.last_error, "zh").startswith(zh)
