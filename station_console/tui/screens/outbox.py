@@ -70,7 +70,7 @@ class OutboxScreen(QueueListScreen):
         self.call("list", partial(notify.list_outbox, self.station, status=self.filter), exclusive=True)
 
     def done_list(self, rows: list[Any]) -> None:
-        table: DataTable[str] = self.query_one(DataTable)
+        table: DataTable[str | Text] = self.query_one(DataTable)
         rows.sort(key=lambda r: (r.status != "failed", -r.id))  # failed first, then newest
         self.rows = {str(r.id): r for r in rows}
         table.clear()
