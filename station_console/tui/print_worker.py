@@ -101,7 +101,8 @@ class PrintWorker(PeriodicWorker):
                 printed, failed = printed + len(result.printed), failed + len(result.failed)
                 if result.error_code is not None:
                     # The printer's own Message, in the console's language (the name is the manager's, data).
-                    state, error = result.error_code, f"{printer.name}: {shown(result.error or '')}"
+                    error = _("{printer}: {reason}", printer=printer.name, reason=shown(result.error or ""))
+                    state = result.error_code
                     send_failed = True
         except StationError as exc:  # the database is busy or gone: try again next tick
             state, error, send_failed = "error", exc.message(), False

@@ -152,10 +152,10 @@ async def test_a_printer_that_is_off_is_told_in_chinese(station: Station, tmp_pa
     async with app.run_test(message_hook=seen.append) as pilot:
         offline = await wait_for(pilot, seen, lambda m: m.state == "offline")
         why = f"找不到文件夹 {folder}：检查其所在磁盘或网络共享是否已连接"
-        assert offline.error == f"default: {why}"
+        assert offline.error == f"default：{why}"
         assert app.device_states["printer"] == "offline"  # the header translates the state
         toasts = [n.message for n in app._notifications]
-        assert toasts == [f"打印机故障：default: {why}。标签在队列中等待。"]
+        assert toasts == [f"打印机故障：default：{why}。标签在队列中等待。"]
     with station.read() as session:
         (job,) = session.exec(select(PrintJob)).all()
     assert job.status == "failed" and stored_text(job.last_error, "en").startswith(
