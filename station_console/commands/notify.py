@@ -73,6 +73,8 @@ def outbox(ctx: click.Context, status: str | None, limit: int, as_json: bool) ->
     if ctx.invoked_subcommand is not None:
         return
     from station_console.services import notify
+    from station_console.services.notify.listing import STATUS_LABELS
+    from station_console.services.notify.templates import KIND_LABELS
 
     app = ctx.find_object(CliApp)
     assert app is not None  # the root command always sets it
@@ -90,8 +92,8 @@ def outbox(ctx: click.Context, status: str | None, limit: int, as_json: bool) ->
     table = [
         [
             str(r.id),
-            r.kind,
-            r.status,
+            _(KIND_LABELS.get(r.kind, r.kind)),
+            _(STATUS_LABELS.get(r.status, r.status)),
             str(r.attempts),
             r.pickup_code or "",
             r.recipient,

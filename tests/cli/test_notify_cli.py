@@ -8,14 +8,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlmodel import Session, col, select
 from station_helpers import act_as_new_clerk
 
-from db.models import Role
+from db.models import Notification, Role
 from db.types import utcnow
 from station_console.cli import cli
 from station_console.services.admin.setup import init_station, open_station
 from station_console.services.checkin.transaction import check_in
 from station_console.services.notify.channels import FILE_NAME, FileChannel
+from station_console.services.notify.sender import LEFT_NOTE
+from station_console.stored_messages import to_store
 
 
 @pytest.fixture
@@ -63,3 +66,24 @@ def test_outbox_resend_requeues_a_sent_message_and_refuses_unknown(db: str) -> N
     assert FileChannel().path.read_text(encoding="utf-8").count("=== ") == 4  # three, and one again
     missing = run(db, "outbox", "resend", "999")
     assert missing.exit_code == 1 and "No message 999" in missing.output
+
+
+def test_outbox_in_chinese_says_why_a_message_failed_in_chinese(db: str) -> None:
+    """A note the sender stored (here: the parcel left the shelf before its message went) is kept by
+    message id and listed in the language the command speaks, its status and kind too."""
+    station = open_station(db)
+
+    def fail_first(session: Session) -> None:
+        note = session.exec(select(Notification).order_by(col(Notification.id))).first()
+        assert note is not None
+        note.status, note.last_error = "failed", to_store(LEFT_NOTE)
+        session.add(note)
+
+    station.run(fail_first)
+    station.engine.dispose()
+    listing = CliRunner().invoke(
+        cli, ["--db", db, "--lang", "zh", "--clerk", "Li", "--pin", "2580", "outbox"], catch_exceptions=False
+    )
+    assert listing.exit_code == 0, listing.output
+    assert "包裹已不在货架上" in listing.output and "失败" in listing.output and "到件通知" in listing.output
+    assert "no longer on the shelf" not in listing.output and "failed" not in listing.output

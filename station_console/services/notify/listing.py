@@ -11,9 +11,19 @@ from typing import Any
 from sqlmodel import col, select
 
 from db.models import Notification, Parcel
+from station_console.i18n import N_
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.stored_messages import stored_text
+
+# Own words for message states ("sending" elsewhere means printing); translated where shown.
+STATUS_LABELS = {
+    "queued": N_("waiting"),
+    "sending": N_("going out"),
+    "sent": N_("sent"),
+    "failed": N_("failed"),
+    "cancelled": N_("withdrawn"),
+}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 
 from station_console.i18n import N_, _, _n
 from station_console.services import notify
+from station_console.services.notify.listing import STATUS_LABELS
 from station_console.services.notify.templates import KIND_LABELS
 from station_console.tui.notify_worker import NotifyWorker
 from station_console.tui.screens.queue_list import QueueListScreen
@@ -30,14 +31,6 @@ COLUMNS = (
 )
 FILTERS = (None, "failed", "queued", "sent")
 FILTER_LABELS = {None: N_("all"), "failed": N_("failed"), "queued": N_("queued"), "sent": N_("sent")}
-# Own words for message states ("sending" elsewhere means printing).
-STATUS_LABELS = {
-    "queued": N_("waiting"),
-    "sending": N_("going out"),
-    "sent": N_("sent"),
-    "failed": N_("failed"),
-    "cancelled": N_("withdrawn"),
-}
 
 
 class OutboxScreen(QueueListScreen):
