@@ -15,3 +15,20 @@ def pad(text: str, width: int, *, left: bool = True) -> str:
     """`text` filled with spaces to `width` columns (left-aligned by default); longer text is kept."""
     space = " " * max(0, width - display_width(text))
     return text + space if left else space + text
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """`rows` (a header first, say) as lines of aligned columns two spaces apart; the last column is
+    not padded (it may be long, and nothing follows it)."""
+    if not rows:
+        return []
+    count = max(len(row) for row in rows)
+    widths = [
+        max((display_width(row[i]) for row in rows if i < len(row)), default=0) for i in range(count - 1)
+    ]
+    return [
+        "  ".join(
+            [pad(cell, width) for cell, width in zip(row[:-1], widths, strict=False)] + row[-1:]
+        ).rstrip()
+        for row in rows
+    ]

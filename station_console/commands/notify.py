@@ -8,6 +8,7 @@ from station_console.commands._support import CliApp, emit_json, fail, pass_app,
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n
 from station_console.logs import setup_logging
+from station_console.text_columns import table_lines
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -103,9 +104,8 @@ def outbox(ctx: click.Context, status: str | None, limit: int, as_json: bool) ->
         for r in rows
     ]
     header = [_(h) for h in HEADERS]
-    widths = [max(len(r[i]) for r in [header, *table]) for i in range(len(header) - 1)]
-    for row in [header, *table]:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])
+    for line in table_lines([header, *table]):
+        click.echo(line)
 
 
 @outbox.command("resend")

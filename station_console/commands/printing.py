@@ -15,6 +15,7 @@ from station_console.errors import Refused, StationError
 from station_console.i18n import N_, LaterText, _, get_language, shown
 from station_console.private_files import write_atomic
 from station_console.stored_messages import stored_text
+from station_console.text_columns import table_lines
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -208,9 +209,8 @@ def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit
         for j in jobs
     ]
     header = [_(h) for h in HEADERS]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
-    for row in [header, *rows]:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])
+    for line in table_lines([header, *rows]):
+        click.echo(line)
 
 
 def job_json(job: Any, code: str | None = None) -> dict[str, Any]:

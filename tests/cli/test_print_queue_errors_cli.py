@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from station_console.cli import cli
+from station_console.text_columns import display_width
 
 
 @pytest.fixture
@@ -38,6 +39,11 @@ def test_a_printer_whose_folder_is_gone_failed_in_english_and_is_read_in_chinese
     why_zh = f"找不到文件夹 {folder}：检查其所在磁盘或网络共享是否已连接"
     assert chinese.exit_code == 0 and why_zh in chinese.output
     assert "失败" in chinese.output and "not found" not in chinese.output and "msgid" not in chinese.output
+    # The columns stay in line under their Chinese headers: each row's third cell (the status, 失败) starts
+    # at the terminal column where the header's third starts.
+    header, row = [line for line in chinese.output.splitlines() if line.strip()][:2]
+    starts = {display_width(line[: line.index(line.split()[2])]) for line in (header, row)}
+    assert len(starts) == 1, chinese.output
 
     listed = json.loads(run("print-queue", "--json", lang="zh").stdout)
     assert [job["last_error"] for job in listed["jobs"]] == [why_zh]

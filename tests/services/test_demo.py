@@ -156,12 +156,18 @@ def test_a_demo_database_prints_and_sends_nothing(demo_db: str) -> None:
     from station_console.services.admin.setup import open_station
     from station_console.services.notify.channels import DummyChannel
     from station_console.services.printing import jobs
+    from station_console.stored_messages import stored_text
 
     station = open_station(demo_db)
     with station.read() as session:
         job_states = set(session.exec(select(PrintJob.status)).all())
         note_states = set(session.exec(select(Notification.status)).all())
     assert job_states == {"printed"} and note_states <= {"sent", "cancelled"}
+    # Why nothing reached a device, in the reader's language.
+    with station.read() as session:
+        notes = set(session.exec(select(PrintJob.last_error)).all())
+    assert {stored_text(n, "zh") for n in notes} == {"演示数据：从未发往设备"}
+    assert {stored_text(n, "en") for n in notes} == {"Demo data: never sent to a device"}
     assert station.settings().notify_channel == "none" and station.settings().reminder_policy == "off"
     assert notify.run_once(station).messages == 0  # the channel chosen for a demo: none
     channel = DummyChannel()

@@ -289,7 +289,8 @@ def refuse_live_data(station: Station) -> None:
         )
 
 
-DEMO_NOTE = "demo data: never sent to a device"
+# Kept as a message id: the outbox and the print queue show it in the language of whoever reads it.
+DEMO_NOTE = N_("Demo data: never sent to a device")
 
 
 def settle_backlog(station: Station) -> None:
