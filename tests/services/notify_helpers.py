@@ -35,11 +35,21 @@ def free_port() -> int:
 
 @dataclass
 class SmtpSink:
-    """Collects every accepted mail; `refuse` answers the next N DATA commands with 451."""
+    """Collects every accepted mail; `refuse` answers the next N DATA commands with 451; an address in
+    `unknown` is refused at RCPT with 550."""
 
     refuse: int = 0
     mails: list[EmailMessage] = field(default_factory=list)
     attempts: int = 0
+    unknown: set[str] = field(default_factory=set)
+
+    async def handle_RCPT(  # noqa: N802 (aiosmtpd's name)
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
+    ) -> str:
+        if address in self.unknown:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.attempts += 1

@@ -7,6 +7,7 @@ from checkin_helpers import configure
 from conftest import FakeClock
 from notify_helpers import checkin, http_gateway, smtp_server
 
+from station_console.i18n import set_language
 from station_console.services import notify
 from station_console.services.core.station import Station
 from station_console.services.notify import sender
@@ -157,3 +158,44 @@ def test_smtp_channel_uses_starttls_when_asked(station: Station, clock: FakeCloc
     with smtp_server() as (sink, port):
         result = notify.run_once(station, SmtpChannel("127.0.0.1", port, security="starttls"))
     assert result.error and "STARTTLS" in result.error and sink.mails == []
+
+
+def test_a_refused_address_is_said_in_the_readers_language_without_the_address(
+    station: Station, clock: FakeClock
+) -> None:
+    """Our sentence is kept by message id (read in English or Chinese); the server's answer is data; the
+    address itself is not repeated (the outbox shows recipients masked)."""
+    checkin(station, 1, phone=None, email="gone@example.com")
+    clock.advance(seconds=121)
+    with smtp_server() as (sink, port):
+        sink.unknown.add("gone@example.com")
+        use_smtp(station, port)
+        result = notify.run_once(station)
+    assert result.gave_up and sink.mails == []
+    (row,) = notify.list_outbox(station)
+    assert row.last_error == "The mail server refused the recipient's address: 550 5.1.1 mailbox unavailable"
+    set_language("zh")
+    (row,) = notify.list_outbox(station)
+    assert row.last_error == "邮件服务器拒收收件地址：550 5.1.1 mailbox unavailable"
+    assert "gone@" not in row.last_error
+
+
+def test_a_gateways_refusal_and_an_unreachable_gateway_read_in_chinese(
+    station: Station, clock: FakeClock
+) -> None:
+    checkin(station, 1)
+    clock.advance(seconds=121)
+    with http_gateway() as (_gateway, url):
+        refused = notify.run_once(station, WebhookChannel(url, secret="wrong"))
+    assert refused.gave_up
+    (row,) = notify.list_outbox(station)
+    assert row.last_error == "The SMS gateway answered HTTP 401 Unauthorized"
+    set_language("zh")
+    (row,) = notify.list_outbox(station)
+    assert row.last_error == "短信网关回复 HTTP 401 Unauthorized"
+    checkin(station, 2, phone="13800000002")
+    clock.advance(seconds=121)
+    down = notify.run_once(station, WebhookChannel(url, secret="s3cret"))  # nothing listens now
+    assert down.error is not None and down.error.startswith(f"无法连接短信网关 {url}：")
+    newest = notify.list_outbox(station)[0]
+    assert newest.status == "failed" and (newest.last_error or "").startswith("无法连接短信网关")

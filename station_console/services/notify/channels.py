@@ -8,7 +8,8 @@
 - `DummyChannel`: records messages, for tests.
 
 A channel raises `ChannelError` when a message did not go out; `permanent` means retrying cannot help
-(a refused address, a 4xx answer). Secrets (SMTP password, webhook secret) never live in the shared
+(a refused address, a 4xx answer). Its `message` is ours (a `Message`, stored by id and read in the
+reader's language); what a server or the system said is a parameter of it, data. Secrets (SMTP password, webhook secret) never live in the shared
 database: `$STATION_SMTP_PASSWORD` / `$STATION_WEBHOOK_SECRET`, else `secrets.toml` next to this
 counter's `counter.toml` (keys `smtp_password`, `webhook_secret`).
 """
@@ -29,7 +30,9 @@ from typing import ClassVar, Protocol
 
 from platformdirs import user_data_dir
 
+from hardware.messages import Message as Text
 from station_console.counter_config import APP_NAME
+from station_console.i18n import N_
 from station_console.logs import mask_text
 from station_console.private_files import private_dir
 from station_console.secrets_file import load_secrets
@@ -40,12 +43,25 @@ TIMEOUT_S = 20.0
 FILE_NAME = "outbox-messages-WITH-PHONE-NUMBERS.txt"
 
 
+PARAM_MAX = 200  # a server's or the system's words, kept in the message
+
+
 class ChannelError(Exception):
-    """The message did not go out. The text is masked: it is stored in the outbox and shown."""
+    """The message did not go out. `message` is what the outbox stores and shows, masked (an address in a
+    server's answer): our sentence as a `Message` (translated where shown), or other text as it is."""
 
     def __init__(self, text: str, *, permanent: bool = False) -> None:
-        super().__init__(mask_text(text)[:480])
+        self.message: str = (
+            Text(text.msgid, **{k: mask_text(str(v))[:PARAM_MAX] for k, v in text.params.items()})
+            if isinstance(text, Text)
+            else mask_text(text)[:480]
+        )
+        super().__init__(self.message)
         self.permanent = permanent
+
+
+def _failed(msgid: str, *, permanent: bool = False, **params: object) -> ChannelError:
+    return ChannelError(Text(msgid, **params), permanent=permanent)
 
 
 class Channel(Protocol):
@@ -89,7 +105,9 @@ class FileChannel:
                 with os.fdopen(fd, "a", encoding="utf-8") as out:
                     out.write(block)
         except OSError as exc:
-            raise ChannelError(f"{self.path}: {exc.strerror or exc}") from exc
+            raise _failed(
+                N_("Cannot write the message file {path}: {error}"), path=self.path, error=exc.strerror or exc
+            ) from exc
 
 
 class SmtpChannel:
@@ -134,13 +152,29 @@ class SmtpChannel:
                     client.login(self.user, self.password)
                 client.send_message(mail)
         except smtplib.SMTPRecipientsRefused as exc:
-            raise ChannelError(f"recipient refused: {exc.recipients}", permanent=True) from exc
+            # The server's answer, not the address: the outbox shows recipients masked.
+            answers = "; ".join(
+                f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+                for code, text in exc.recipients.values()
+            )
+            raise _failed(
+                N_("The mail server refused the recipient's address: {answer}"), permanent=True, answer=answers
+            ) from exc
         except smtplib.SMTPResponseException as exc:
             # 5xx: the server will not take it however often we try; 4xx: try again later.
             text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc)
-            raise ChannelError(f"SMTP {exc.smtp_code}: {text}", permanent=500 <= exc.smtp_code < 600) from exc
+            raise _failed(
+                N_("The mail server answered {code}: {answer}"),
+                permanent=500 <= exc.smtp_code < 600,
+                code=exc.smtp_code,
+                answer=text,
+            ) from exc
         except (smtplib.SMTPException, OSError) as exc:
-            raise ChannelError(f"SMTP {self.host}:{self.port}: {exc}") from exc
+            raise _failed(
+                N_("Cannot reach the mail server {server}: {error}"),
+                server=f"{self.host}:{self.port}",
+                error=exc,
+            ) from exc
 
 
 class WebhookChannel:
@@ -183,10 +217,15 @@ class WebhookChannel:
         except urllib.error.HTTPError as exc:
             # 4xx (but 408/429) is the gateway refusing this message; 5xx and the rest are worth a retry.
             permanent = 400 <= exc.code < 500 and exc.code not in (408, 409, 425, 429)
-            raise ChannelError(f"HTTP {exc.code} {exc.reason}", permanent=permanent) from exc
+            raise _failed(
+                N_("The SMS gateway answered HTTP {code} {reason}"),
+                permanent=permanent,
+                code=exc.code,
+                reason=exc.reason,
+            ) from exc
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise ChannelError(f"{self.url}: {reason}") from exc
+            raise _failed(N_("Cannot reach the SMS gateway {url}: {error}"), url=self.url, error=reason) from exc
 
 
 class DummyChannel:

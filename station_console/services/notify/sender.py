@@ -44,7 +44,7 @@ from db.models import (
 )
 from hardware.messages import Message as Note
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, shown
 from station_console.logs import mask_text
 from station_console.services.core import audit
 from station_console.services.core.roles import require
@@ -276,10 +276,10 @@ def finish(station: Station, group: Group, error: ChannelError | None) -> bool:
             else:
                 note.attempts += 1
                 if error.permanent or note.attempts >= settings.notify_max_attempts:
-                    _give_up(note, str(error))
+                    _give_up(note, error.message)
                     retry = False
                 else:
-                    note.status, note.last_error = NotificationStatus.FAILED, to_store(str(error))
+                    note.status, note.last_error = NotificationStatus.FAILED, to_store(error.message)
                     note.next_attempt_at = now + backoff(settings, note.attempts)
             session.add(note)
         return retry
@@ -337,7 +337,7 @@ def run_once(
                 (result.failed if retry else result.gave_up).extend(group.ids)
                 if not exc.permanent:
                     release(station, groups[n + 1 :])
-                    result.error = str(exc)
+                    result.error = shown(exc.message)  # in the language of whoever reads the pass
                     return result
                 continue
             finish(station, group, None)
