@@ -6,13 +6,24 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, pass_app, repeat
 from station_console.commands.shelves import attempt
-from station_console.i18n import _, _n
+from station_console.i18n import N_, _, _n
 from station_console.logs import setup_logging
+from station_console.text_columns import table_lines
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
 
 STATUSES = click.Choice(["queued", "sending", "sent", "failed", "dead", "dropped", "cancelled"])
+HEADERS = (
+    N_("Id"),
+    N_("Time"),
+    N_("Carrier"),
+    N_("Event"),
+    N_("Waybill"),
+    N_("Status"),
+    N_("Tries"),
+    N_("Error"),
+)
 
 
 def register(cli: click.Group) -> None:
@@ -67,14 +78,25 @@ def events_list(app: CliApp, status: str | None, limit: int, as_json: bool) -> N
     if as_json:
         emit_json({"events": [r.to_json() for r in rows]})
         return
-    zone = app.station.zone()
-    for r in rows:
-        click.echo(
-            f"{r.id:>6}  {r.at.astimezone(zone):%m-%d %H:%M}  {r.carrier:<8} {r.kind:<15} {r.waybill:<22} "
-            f"{r.status:<9} {r.attempts:>2}  {r.last_error or ''}"
-        )
     if not rows:
         click.echo(_("No carrier events."))
+        return
+    zone = app.station.zone()
+    table = [
+        [
+            str(r.id),
+            r.at.astimezone(zone).strftime("%m-%d %H:%M"),
+            r.carrier,
+            _(dead_letters.KIND_LABELS.get(r.kind, r.kind)),
+            r.waybill,
+            _(dead_letters.STATUS_LABELS.get(r.status, r.status)),
+            str(r.attempts),
+            r.last_error or "",
+        ]
+        for r in rows
+    ]
+    for line in table_lines([[_(h) for h in HEADERS], *table]):
+        click.echo(line)
 
 
 @events.command("retry")

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from station_console.cli import cli
 from station_console.services.admin.setup import open_station
 from station_console.services.people.clerks import create_first_manager
+from station_console.text_columns import display_width
 
 pytestmark = pytest.mark.new_station  # its own manager, boss, made as a first run
 
@@ -21,9 +22,9 @@ def run(db_url: str, boss: tuple[str, str]):  # type: ignore[no-untyped-def]
     """`station ARGS` as boss; `clerk=None` for nobody signed in."""
     runner = CliRunner()
 
-    def invoke(*args: str, clerk: tuple[str, str] | None = boss):  # type: ignore[no-untyped-def]
+    def invoke(*args: str, clerk: tuple[str, str] | None = boss, lang: str = "en"):  # type: ignore[no-untyped-def]
         who = ["--clerk", clerk[0], "--pin", clerk[1]] if clerk else []
-        return runner.invoke(cli, ["--db", db_url, "--lang", "en", *who, *args], catch_exceptions=False)
+        return runner.invoke(cli, ["--db", db_url, "--lang", lang, *who, *args], catch_exceptions=False)
 
     return invoke
 
@@ -140,12 +141,21 @@ def test_events_send_list_retry_and_drop(run, boss, db_url: str, tmp_path: Path,
     station.engine.dispose()
     run("checkin", zto(1))
     no_secret = run("events", "send", "--once")
-    assert "ZTO: no secret for ZTO" in no_secret.output
+    assert "ZTO: No secret for ZTO: add it under [carrier_event_secrets]" in no_secret.output
+    assert "ZTO: ZTO 没有密钥" in run("events", "send", "--once", lang="zh").output
     monkeypatch.setenv("STATION_EVENT_SECRET_ZTO", "k")
     sent = json.loads(run("events", "send", "--once", "--json").output)
     assert sent["failed"] and "127.0.0.1:9" in sent["errors"]["ZTO"]  # nothing listens on port 9
     event_id = str(sent["failed"][0])
-    assert "checked_in" in run("events", "list", "--status", "failed").output
+    listed = run("events", "list", "--status", "failed").output
+    assert "arrived" in listed and "Cannot reach the receiver http://127.0.0.1:9/x: " in listed
+    # In Chinese: the state, the kind and our sentence; the carrier code, waybill and the system's words
+    # are data. Columns line up by terminal width (a Chinese character takes two).
+    header, row = run("events", "list", "--status", "failed", lang="zh").output.splitlines()
+    assert "已到站" in row and "失败" in row and "无法连接接收方 http://127.0.0.1:9/x：" in row
+    assert "checked_in" not in row and "failed" not in row and "Cannot reach" not in row
+    for title, cell in (("事件", "已到站"), ("状态", "失败"), ("错误", "无法连接")):
+        assert display_width(header[: header.index(title)]) == display_width(row[: row.index(cell)])
     assert run("events", "retry", event_id, clerk=None).exit_code == 1  # nobody signed in
     assert run("events", "retry", event_id, clerk=boss).exit_code == 0
     assert run("events", "drop", event_id, "--reason", "test station", clerk=None).exit_code == 1

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from db.models import CarrierEvent
 from station_console.errors import PermissionDenied, Refused
+from station_console.i18n import set_language
 from station_console.services.carrier_events import dead_letters, sender
 from station_console.services.carrier_events.channels import EventChannelError, FileChannel, body_of
 from station_console.services.checkin.transaction import check_in, undo_last
@@ -94,7 +95,7 @@ def test_a_refused_event_goes_to_the_dead_letter_list_then_retry_or_drop(
     assert result.dead == [first.id] and result.sent == [second.id]  # the next one went on
     dead = dead_letters.list_events(station, status="dead")
     assert [(row.id, row.waybill, row.last_error) for row in dead] == [
-        (first.id, zto(1), "HTTP 400 Bad Request")
+        (first.id, zto(1), "The receiver answered HTTP 400 Bad Request")
     ]
 
     clerk = as_clerk(station, "ann")
@@ -210,3 +211,47 @@ def test_undone_check_in_withdraws_its_event_or_corrects_it(station: Station, we
 def test_the_body_is_what_is_signed() -> None:
     body = body_of({"b": 1, "a": "中"})
     assert body == '{"a":"中","b":1}'.encode()
+
+
+def test_what_went_wrong_is_read_in_the_readers_language(station: Station, clock: FakeClock, webhook) -> None:  # type: ignore[no-untyped-def]
+    """Our sentences are kept by message id (a receiver's refusal, the note a recovered event gets, a
+    refusal naming a state) and read in English or Chinese; the receiver's own words stay data."""
+    receive(station, 1)
+    webhook.script = ["refuse"]
+    dead_id = sender.run_once(station).dead[0]
+    set_language("zh")
+    (row,) = dead_letters.list_events(station, status="dead")
+    assert row.last_error == "接收方回复 HTTP 400 Bad Request"
+
+    receive(station, 2)
+    channels = sender.Channels(station)
+    (claimed,) = sender.claim(station, channels, sender.PassResult())
+    clock.advance(minutes=3)  # the sender died mid-send: its lease runs out
+    sender.recover_stale(station, channels, sender.PassResult())
+    (recovered,) = dead_letters.list_events(station, status="failed")
+    assert (
+        recovered.id == claimed.id
+        and recovered.last_error == "发送时中断：已用同一标识重发，接收方只会保留一次"
+    )
+    set_language("en")
+    (recovered,) = dead_letters.list_events(station, status="failed")
+    assert recovered.last_error == (
+        "Interrupted while sending: sent again with the same key, so the receiver keeps it once"
+    )
+
+    boss = as_clerk(station, "boss", role="manager")
+    dead_letters.drop(boss, dead_id, "no such parcel")
+    with pytest.raises(Refused) as refused:
+        dead_letters.retry(boss, dead_id)
+    assert refused.value.message("en") == (
+        f"Carrier event {dead_id} is dropped: only dead or failed events can be retried"
+    )
+    assert refused.value.message("zh") == f"快递公司事件 {dead_id} 状态为 已放弃：只能重试死信或失败的事件"
+
+
+def test_a_target_that_cannot_be_used_says_why_in_the_console_language(station: Station) -> None:
+    configure(station, carrier_event_targets={"ZTO": EventTarget(channel="webhook", url="")})
+    receive(station, 1)
+    assert sender.run_once(station).errors == {"ZTO": "No webhook URL for ZTO"}
+    set_language("zh")
+    assert sender.run_once(station).errors == {"ZTO": "ZTO 没有设置 Webhook 地址"}

@@ -11,6 +11,7 @@ from station_helpers import configure
 from textual.widgets import DataTable, Input, Label, Static
 
 from db.models import CarrierEvent, FeeEntry, ParcelEvent, Role
+from station_console.i18n import N_, set_language
 from station_console.services.carrier_events import sender
 from station_console.services.carrier_events.channels import EventChannelError
 from station_console.services.core.station import Station
@@ -109,6 +110,32 @@ async def test_dead_letters_come_first_and_are_retried_or_dropped(station: Stati
     with station.read() as session:
         states = [e.status for e in session.exec(select(CarrierEvent).order_by(col(CarrierEvent.id)))]
     assert states[0] == "dead" and states[1] in ("queued", "sent")
+
+
+async def test_the_carrier_events_screen_reads_in_chinese(station: Station, tmp_path: Any) -> None:
+    """State, kind and why it failed in Chinese (our sentence, kept by message id); the receiver's own
+    words stay as they came, as data."""
+
+    class Refusing:
+        name, idempotent = "webhook", True
+
+        def send(self, event_id: str, kind: str, body: bytes) -> None:
+            raise EventChannelError.failed(
+                N_("The receiver answered HTTP {code} {reason}"), permanent=True, code=400, reason="[/]Nope"
+            )
+
+    configure(station, carrier_event_targets={"*": EventTarget(channel="file", folder=str(tmp_path))})
+    sign_in(station, Role.MANAGER)
+    receive(station, 1, "13812345678")
+    sender.run_once(station, channels={"ZTO": Refusing()})  # type: ignore[dict-item]
+    set_language("zh")
+    console = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    async with console.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "ctrl+s", "ctrl+o")
+        screen = console.screen
+        assert isinstance(screen, CarrierEventsScreen)
+        row = [str(cell) for cell in screen.query_one(DataTable).get_row_at(0)]
+        assert (row[1], row[3], row[7]) == ("死信", "已到站", "接收方回复 HTTP 400 [/]Nope")
 
 
 async def test_the_courier_batch_counts_live_on_the_check_in_screen(

@@ -10,7 +10,9 @@
 - `FileChannel`: appends the same JSON, one line per event, to `<folder>/<CARRIER>-<day>.jsonl` (folder:
   the target's, else `carrier-events/` in the user data folder), for stations that upload by hand.
 
-A channel raises `EventChannelError` when an event did not go out.
+A channel raises `EventChannelError` when an event did not go out. Its `message` is our sentence (a
+`Message`, kept in `last_error` by id and read in the reader's language); what a receiver or the system
+said is a parameter of it, data.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+from hardware.messages import Message
 from station_console.counter_config import config_path
+from station_console.i18n import N_
 from station_console.services.notify.channels import data_dir
 from station_console.settings import EventTarget
 
@@ -35,10 +39,20 @@ TIMEOUT_S = 10.0
 FOLDER = "carrier-events"
 
 
+PARAM_MAX = 200  # a receiver's or the system's words, kept in the message
+
+
 class EventChannelError(Exception):
+    """An event did not go out: `failed(N_("..."), **params)` for our sentence; plain text is kept as it is."""
+
     def __init__(self, text: str, *, permanent: bool = False) -> None:
-        super().__init__(text[:480])
+        self.message: str = text if isinstance(text, Message) else text[:480]
+        super().__init__(self.message)
         self.permanent = permanent
+
+    @classmethod
+    def failed(cls, msgid: str, /, *, permanent: bool = False, **params: object) -> EventChannelError:
+        return cls(Message(msgid, **{k: str(v)[:PARAM_MAX] for k, v in params.items()}), permanent=permanent)
 
 
 class EventChannel(Protocol):
@@ -91,10 +105,17 @@ class WebhookChannel:
             if exc.code == 409:  # the receiver already has this key: it was delivered before
                 return
             permanent = 400 <= exc.code < 500 and exc.code not in (408, 425, 429)
-            raise EventChannelError(f"HTTP {exc.code} {exc.reason}", permanent=permanent) from exc
+            raise EventChannelError.failed(
+                N_("The receiver answered HTTP {code} {reason}"),
+                permanent=permanent,
+                code=exc.code,
+                reason=exc.reason,
+            ) from exc
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise EventChannelError(f"{self.url}: {reason}") from exc
+            raise EventChannelError.failed(
+                N_("Cannot reach the receiver {url}: {error}"), url=self.url, error=reason
+            ) from exc
 
 
 class FileChannel:
@@ -125,7 +146,9 @@ class FileChannel:
             with self._lock, path.open("a", encoding="utf-8") as out:
                 out.write(body.decode() + "\n")
         except OSError as exc:
-            raise EventChannelError(f"{path}: {exc.strerror or exc}") from exc
+            raise EventChannelError.failed(
+                N_("Cannot write the event file {path}: {error}"), path=path, error=exc.strerror or exc
+            ) from exc
 
 
 def channel_for(target: EventTarget, carrier: str, day_of: Any) -> EventChannel:
@@ -133,11 +156,14 @@ def channel_for(target: EventTarget, carrier: str, day_of: Any) -> EventChannel:
     if target.channel == "webhook":
         secret = read_event_secret(carrier)
         if not target.url:
-            raise EventChannelError(f"no webhook URL for {carrier}", permanent=True)
+            raise EventChannelError.failed(
+                N_("No webhook URL for {carrier}"), permanent=True, carrier=carrier
+            )
         if not secret:
-            raise EventChannelError(
-                f"no secret for {carrier}: add it under [carrier_event_secrets] in secrets.toml",
+            raise EventChannelError.failed(
+                N_("No secret for {carrier}: add it under [carrier_event_secrets] in secrets.toml"),
                 permanent=True,
+                carrier=carrier,
             )
         return WebhookChannel(target.url, secret, timeout=target.timeout_s)
     folder = Path(target.folder).expanduser() if target.folder else data_dir() / FOLDER

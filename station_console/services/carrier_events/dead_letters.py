@@ -1,7 +1,9 @@
 """The carrier outbox as the console shows it, and its dead-letter list: retry an event, or drop it.
 
 Both are audited. A retry keeps the event's idempotency key (it is the same event: a receiver that did
-get it keeps one); dropping is a manager's decision, with a reason.
+get it keeps one); dropping is a manager's decision, with a reason. A listed event's state and kind are
+read by their labels (`STATUS_LABELS`, `KIND_LABELS`: the screen and `station events` share them), its
+`last_error` in the reader's language (`stored_messages`).
 """
 
 from __future__ import annotations
@@ -15,15 +17,42 @@ from sqlalchemy import select as columns
 from sqlmodel import Session, col
 
 from db.models import Carrier, CarrierEvent, CarrierEventStatus, EventKind
+from hardware.messages import Message
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, LaterText
 from station_console.services.core import audit
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
+from station_console.stored_messages import stored_text
 
 STATUSES = tuple(s.value for s in CarrierEventStatus)
 RETRYABLE = (CarrierEventStatus.DEAD, CarrierEventStatus.FAILED)
 DROPPABLE = (CarrierEventStatus.DEAD, CarrierEventStatus.FAILED, CarrierEventStatus.QUEUED)
+
+# Translated where shown.
+STATUS_LABELS = {
+    "queued": N_("waiting"),
+    "sending": N_("going out"),
+    "sent": N_("sent"),
+    "failed": N_("failed"),
+    "dead": N_("dead letter"),
+    "dropped": N_("dropped"),
+    "cancelled": N_("withdrawn"),
+}
+KIND_LABELS = {
+    "checked_in": N_("arrived"),
+    "picked_up": N_("picked up"),
+    "returned": N_("returned"),
+    "door_delivered": N_("delivered to the door"),
+    "checkin_undone": N_("arrival undone"),
+    "pickup_undone": N_("pickup undone"),
+    "door_delivery_undone": N_("door delivery undone"),
+}
+
+
+def status_label(status: str) -> LaterText:
+    """An event's state as a refusal's parameter: its label, translated where the refusal is shown."""
+    return LaterText(Message(STATUS_LABELS.get(status, status)))
 
 
 @dataclass(frozen=True)
@@ -36,7 +65,7 @@ class EventRow:
     attempts: int
     at: datetime
     next_attempt_at: datetime | None
-    last_error: str | None
+    last_error: str | None  # shown text, in the current language
     channel: str | None
     sent_at: datetime | None
 
@@ -71,7 +100,23 @@ def list_events(station: Station, *, status: str | None = None, limit: int = 200
     if status:
         query = query.where(col(CarrierEvent.status) == status)
     with station.read() as session:
-        return [EventRow(*row) for row in session.execute(query).all()]
+        rows = session.execute(query).all()
+    return [
+        EventRow(
+            id=row[0],
+            carrier=row[1],
+            kind=row[2],
+            waybill=row[3],
+            status=row[4],
+            attempts=row[5],
+            at=row[6],
+            next_attempt_at=row[7],
+            last_error=stored_text(row[8]) or None,
+            channel=row[9],
+            sent_at=row[10],
+        )
+        for row in rows
+    ]
 
 
 def counts(station: Station) -> dict[str, int]:
@@ -101,7 +146,7 @@ def _row(session: Session, event: CarrierEvent) -> EventRow:
         attempts=event.attempts,
         at=event.at,
         next_attempt_at=event.next_attempt_at,
-        last_error=event.last_error,
+        last_error=stored_text(event.last_error) or None,
         channel=event.channel,
         sent_at=event.sent_at,
     )
@@ -118,7 +163,7 @@ def retry(station: Station, event_id: int) -> EventRow:
                 N_("Carrier event {id} is {status}: only dead or failed events can be retried"),
                 code="not_retryable",
                 id=event_id,
-                status=event.status,
+                status=status_label(event.status),
             )
         previous = event.status
         event.status, event.attempts, event.next_attempt_at = CarrierEventStatus.QUEUED, 0, station.now()
@@ -149,7 +194,7 @@ def drop(station: Station, event_id: int, reason: str) -> EventRow:
                 N_("Carrier event {id} is {status}: it cannot be dropped"),
                 code="not_droppable",
                 id=event_id,
-                status=event.status,
+                status=status_label(event.status),
             )
         previous = event.status
         event.status, event.next_attempt_at = CarrierEventStatus.DROPPED, None

@@ -31,6 +31,7 @@ from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, CarrierEvent, CarrierEventStatus
+from station_console.i18n import N_, shown
 from station_console.services.carrier_events.channels import (
     EventChannel,
     EventChannelError,
@@ -40,6 +41,7 @@ from station_console.services.carrier_events.channels import (
 )
 from station_console.services.carrier_events.outbox import target_for
 from station_console.services.core.station import Station
+from station_console.stored_messages import to_store
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ LEASE = timedelta(minutes=2)  # longer than a webhook's timeout
 BACKOFF_CAP = timedelta(hours=1)
 BATCH = 200
 UNSENT = (CarrierEventStatus.QUEUED, CarrierEventStatus.FAILED)
+RESENT_NOTE = N_("Interrupted while sending: sent again with the same key, so the receiver keeps it once")
 
 
 @dataclass
@@ -64,7 +67,8 @@ class PassResult:
     failed: list[int] = field(default_factory=list)  # will be retried
     dead: list[int] = field(default_factory=list)
     recovered: list[int] = field(default_factory=list)
-    errors: dict[str, str] = field(default_factory=dict)  # carrier -> why its events did not go
+    # carrier -> why its events did not go, in the language of whoever reads the pass
+    errors: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -107,7 +111,9 @@ class Channels:
                 target = target_for(self.station.settings(), carrier)
                 try:
                     if target is None:
-                        raise EventChannelError(f"no event target for {carrier}", permanent=True)
+                        raise EventChannelError.failed(
+                            N_("No event target for {carrier}"), permanent=True, carrier=carrier
+                        )
                     self.built[carrier] = channel_for(target, carrier, self.day_of)
                 except EventChannelError as exc:
                     self.built[carrier] = exc
@@ -145,7 +151,7 @@ def recover_stale(station: Station, channels: Channels, result: PassResult) -> N
                 event.status, event.sent_at, event.next_attempt_at = CarrierEventStatus.SENT, now, None
             else:  # the webhook drops a repeated key; a file without the line never got it
                 event.status, event.next_attempt_at = CarrierEventStatus.FAILED, now
-                event.last_error = "interrupted while sending; sent again with the same key"
+                event.last_error = to_store(RESENT_NOTE)
             session.add(event)
         return [e.id for e in stale if e.id is not None]
 
@@ -175,7 +181,7 @@ def claim(station: Station, channels: Channels, result: PassResult, *, limit: in
             try:
                 channel = channels.get(carrier)
             except EventChannelError as exc:
-                result.errors[carrier] = str(exc)
+                result.errors[carrier] = shown(exc.message)
                 continue
             for event in events:
                 due = event.next_attempt_at is None or event.next_attempt_at <= now
@@ -217,7 +223,7 @@ def finish(station: Station, item: Claimed, error: EventChannelError | None) -> 
             event.last_error = None
         else:
             event.attempts += 1
-            event.last_error = str(error)[:500]
+            event.last_error = to_store(error.message)  # read back in the reader's language
             if error.permanent or event.attempts >= max_attempts:
                 event.status, event.next_attempt_at = CarrierEventStatus.DEAD, None
             else:
@@ -269,7 +275,7 @@ def run_once(
                 status = finish(station, item, exc)
                 (result.dead if status == CarrierEventStatus.DEAD else result.failed).append(item.id)
                 if not exc.permanent:
-                    result.errors[item.carrier] = str(exc)
+                    result.errors[item.carrier] = shown(exc.message)
                 continue
             finish(station, item, None)
             result.sent.append(item.id)

@@ -158,7 +158,9 @@ class SmtpChannel:
                 for code, text in exc.recipients.values()
             )
             raise _failed(
-                N_("The mail server refused the recipient's address: {answer}"), permanent=True, answer=answers
+                N_("The mail server refused the recipient's address: {answer}"),
+                permanent=True,
+                answer=answers,
             ) from exc
         except smtplib.SMTPResponseException as exc:
             # 5xx: the server will not take it however often we try; 4xx: try again later.
@@ -225,7 +227,9 @@ class WebhookChannel:
             ) from exc
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise _failed(N_("Cannot reach the SMS gateway {url}: {error}"), url=self.url, error=reason) from exc
+            raise _failed(
+                N_("Cannot reach the SMS gateway {url}: {error}"), url=self.url, error=reason
+            ) from exc
 
 
 class DummyChannel:

@@ -15,7 +15,7 @@ from textual.widgets import DataTable
 
 from station_console.i18n import N_, _, _n
 from station_console.services.carrier_events import dead_letters
-from station_console.services.carrier_events.dead_letters import EventRow
+from station_console.services.carrier_events.dead_letters import KIND_LABELS, STATUS_LABELS, EventRow
 from station_console.services.core.station import Station
 from station_console.tui.carrier_event_worker import CarrierEventWorker
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
@@ -33,24 +33,6 @@ COLUMNS = (
 )
 FILTERS = ("dead", "failed", "queued", None)
 FILTER_LABELS = {None: N_("all"), "dead": N_("dead letters"), "failed": N_("failed"), "queued": N_("queued")}
-STATUS_LABELS = {
-    "queued": N_("waiting"),
-    "sending": N_("going out"),
-    "sent": N_("sent"),
-    "failed": N_("failed"),
-    "dead": N_("dead letter"),
-    "dropped": N_("dropped"),
-    "cancelled": N_("withdrawn"),
-}
-KIND_LABELS = {
-    "checked_in": N_("arrived"),
-    "picked_up": N_("picked up"),
-    "returned": N_("returned"),
-    "door_delivered": N_("delivered to the door"),
-    "checkin_undone": N_("arrival undone"),
-    "pickup_undone": N_("pickup undone"),
-    "door_delivery_undone": N_("door delivery undone"),
-}
 
 
 class CarrierEventsScreen(QueueListScreen):
