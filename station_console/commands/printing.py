@@ -150,7 +150,7 @@ HEADERS = (
 def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit: int) -> None:
     """Show this counter's print jobs and their states."""
     from station_console.services.printing.jobs import PRINTER_STATES, list_jobs, process_queue
-    from station_console.services.printing.printers import printer_for
+    from station_console.services.printing.printers import KIND_LABELS, printer_for
     from station_console.services.shelves.lists import LABEL_LABELS
 
     outcome: dict[str, Any] | None = None
@@ -198,7 +198,7 @@ def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit
     rows = [
         [
             str(j.id),
-            j.kind,
+            _(KIND_LABELS.get(j.kind, j.kind)),
             _(LABEL_LABELS.get(j.status, j.status)),
             str(j.attempts),
             codes.get(j.parcel_id or 0, ""),

@@ -52,3 +52,29 @@ def test_a_printer_whose_folder_is_gone_failed_in_english_and_is_read_in_chinese
     assert run("checkin", "SF1234567890124", "--phone", "13812345678").exit_code == 0
     again = run("print-queue", "--process", lang="zh")
     assert again.output.startswith("已打印 0，失败 1；打印机状态 离线\n  " + why_zh), again.output
+
+
+def test_a_pass_that_sends_nothing_does_not_call_an_offline_printer_ready(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The label failed (folder gone) and waits for its backoff: the next pass sends nothing, so it cannot
+    know the printer is ready. Each job's kind is read by its label, in the command's language."""
+    folder = f"{tmp_path}/labels/"
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        f'[printer]\nlanguage = "tspl"\ntransport = "file"\ntarget = "{folder}"\n', encoding="utf-8"
+    )
+    assert run("checkin", "SF1234567890123", "--phone", "13812345678").exit_code == 0
+    assert "printer offline" in run("print-queue", "--process").output
+    idle = run("print-queue", "--process")
+    assert "Printed 0, failed 0; printer unknown: nothing was sent to it" in idle.output, idle.output
+    assert "ready" not in idle.output
+    header, row = idle.output.splitlines()[1:3]
+    assert row.split()[1:3] == ["parcel", "label"]
+    chinese = run("print-queue", "--process", lang="zh")
+    assert chinese.output.startswith("已打印 0，失败 0；打印机状态 未知（本次未向其发送任务）\n"), (
+        chinese.output
+    )
+    assert "就绪" not in chinese.output
+    row = chinese.output.splitlines()[2]
+    assert row.split()[1] == "包裹标签"
+    assert json.loads(run("print-queue", "--process", "--json").stdout)["processed"]["printer_state"] == (
+        "untried"
+    )

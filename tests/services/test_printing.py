@@ -13,6 +13,7 @@ from db.models import Carrier, EventKind, JobStatus, Layer, Parcel, ParcelEvent,
 from hardware.printers import DummyTransport, make_printer
 from hardware.printers.transports import PrinterError
 from station_console.errors import NotFound, PermissionDenied, Refused
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
 from station_console.services.printing import render
@@ -308,6 +309,25 @@ def test_printer_error_carries_a_code() -> None:
     exc = PrinterError("timeout", "out of paper")
     assert exc.code == "timeout" and str(exc) == "timeout: out of paper"
     assert timedelta(minutes=2) == printing.STALE_SENDING
+
+
+@pytest.mark.parametrize(
+    ("lang", "why"),
+    [
+        ("en", "receipts takes only receipt, list to sign"),
+        ("zh", "receipts 只接受 凭条、签字清单"),
+    ],
+)
+def test_a_printer_that_takes_other_kinds_names_them_by_their_labels(
+    station: Station, lang: str, why: str
+) -> None:
+    counter = CounterSettings(
+        printers={"receipts": {"language": "escpos", "transport": "dummy", "jobs": ["receipt", "manifest"]}}
+    )
+    set_language(lang)
+    with pytest.raises(Refused) as err:
+        printing.queue_test_print(station, counter, printer="receipts")
+    assert why in err.value.message(lang) and "manifest" not in err.value.message(lang)
 
 
 def test_a_test_print_is_a_sample_label_on_the_chosen_printer(station: Station) -> None:

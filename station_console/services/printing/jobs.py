@@ -66,9 +66,11 @@ PENDING = (JobStatus.QUEUED, JobStatus.FAILED)
 UNSENT = (JobStatus.HELD, *PENDING)
 INTERRUPTED_NOTE = N_("Interrupted while sending: check whether it printed; reprint it if not")
 CANNOT_DRAW = N_("This job cannot be drawn: {reason}")
-# A printer's state (a `PrinterError` code, "ready" or "none"), as a person reads it: translate when shown.
+# A printer's state (a `PrinterError` code, "ready", "untried" or "none"), as a person reads it: translate
+# when shown.
 PRINTER_STATES = {
     "ready": N_("ready"),
+    "untried": N_("unknown: nothing was sent to it"),
     "offline": N_("offline"),
     "timeout": N_("not responding"),
     "permission": N_("no permission"),
@@ -90,7 +92,9 @@ class QueueResult:
 
     @property
     def printer_state(self) -> str:
-        return self.error_code or "ready"
+        """The printer's failure; "ready" when it took a job; "untried" when it was sent nothing (nothing
+        was due, or no job could be drawn): a pass that sent nothing cannot say it is ready."""
+        return self.error_code or ("ready" if self.printed else "untried")
 
 
 # -- queueing (in the caller's transaction) -------------------------------------------------------

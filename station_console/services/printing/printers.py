@@ -72,6 +72,21 @@ def _make(factory: Any, config: dict[str, Any], name: str) -> Any:
 
 # -- can this counter print it? --------------------------------------------------------------------
 
+# A job's kind (hardware.printers.factory.JOB_KINDS) as a person reads it: translated where shown.
+KIND_LABELS = {
+    "label": N_("parcel label"),
+    "receipt": N_("receipt"),
+    "manifest": N_("list to sign"),
+    "test": N_("test print"),
+    "waybill": N_("waybill label"),
+}
+
+
+def kinds_text(kinds: Any, lang: str) -> str:
+    """Job kinds by their labels, as a list in `lang`."""
+    return ("、" if lang == "zh" else ", ").join(translate(KIND_LABELS.get(k, k), lang) for k in kinds)
+
+
 NOBODY_CAN = {
     "manifest": N_(
         "No printer on this counter can print a return manifest ({reasons}). "
@@ -91,7 +106,7 @@ def _reason(printer: Any, kind: str) -> str | None:
     lang = get_language()
     if kind not in printer.jobs:
         return translate(
-            N_("{name} takes only {jobs}"), lang, name=printer.name, jobs=", ".join(printer.jobs)
+            N_("{name} takes only {jobs}"), lang, name=printer.name, jobs=kinds_text(printer.jobs, lang)
         )
     if not printer.takes_kind(kind):
         return translate(
