@@ -55,6 +55,7 @@ def pickup_command(
     """List a customer's parcels on the shelves (code, codes, phone tail, phone or waybill) and any
     storage fee due; with --confirm, mark those parcels picked up (--proxy-name and --proxy-phone: by
     a proxy; a fee due needs --pay or --waive)."""
+    from station_console.services.core.ageing import BAND_LABELS
     from station_console.services.fees.ledger import WAIVE, Settlement
     from station_console.services.pickup import handover
     from station_console.services.pickup.lookup import CHECK_LABELS, lookup
@@ -115,7 +116,7 @@ def pickup_command(
             out = "  " + _("out for delivery") if r.out_for_delivery else ""
             click.echo(
                 f"  {r.pickup_code:<12} {r.location:<6} {r.carrier:<8} {r.waybill:<22} "
-                f"{r.checked_in_at:%Y-%m-%d}  {r.band}{out}"
+                f"{r.checked_in_at:%Y-%m-%d}  {_(BAND_LABELS.get(r.band, r.band))}{out}"
             )
     for old, new in found.moved:
         click.echo(_("{old} moved to {new}.", old=old, new=new), err=True)

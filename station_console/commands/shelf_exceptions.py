@@ -7,7 +7,8 @@ import click
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt, flag
 from station_console.i18n import _, _n
-from station_console.services.exceptions.problems import KINDS
+from station_console.services.exceptions.problems import KIND_LABELS, KINDS
+from station_console.text_columns import pad
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -182,8 +183,9 @@ def problems_list(app: CliApp, as_json: bool) -> None:
         emit_json([r.to_json() for r in rows])
         return
     for r in rows:
+        kind = r.problem_kind or "-"
         click.echo(
-            f"{r.waybill:<22} {r.carrier:<7} {r.location or '-':<6} {r.problem_kind:<14} "
+            f"{r.waybill:<22} {r.carrier:<7} {r.location or '-':<6} {pad(_(KIND_LABELS.get(kind, kind)), 14)} "
             f"{r.problem_note or ''}"
         )
 
@@ -218,6 +220,7 @@ def write_off(app: CliApp, ref: str, reason: str, as_json: bool) -> None:
 @pass_app
 def overdue_cmd(app: CliApp, band: str, carrier: str | None, remind: bool, as_json: bool) -> None:
     """Overdue parcels by age band, with each carrier's policy."""
+    from station_console.services.core.ageing import BAND_LABELS
     from station_console.services.exceptions import overdue
 
     rows = overdue.overdue(app.station, min_band=band, carrier=carrier)
@@ -234,7 +237,7 @@ def overdue_cmd(app: CliApp, band: str, carrier: str | None, remind: bool, as_js
     for r in rows:
         p = r.parcel
         click.echo(
-            f"{r.band:<7} {r.age_hours:>6.0f}h {p.waybill:<22} {p.carrier:<7} {p.location or '-':<6} "
+            f"{pad(_(BAND_LABELS.get(r.band, r.band)), 8)} {r.age_hours:>6.0f}h {p.waybill:<22} {p.carrier:<7} {p.location or '-':<6} "
             f"{p.pickup_code or '-':<12} {p.masked_phone or '-'}" + flag(p.problem_kind)
         )
     if sent:

@@ -41,7 +41,15 @@ def attempt(work: Callable[[], T], *, as_json: bool = False) -> T:
 
 
 def flag(problem_kind: str | None) -> str:
-    return f"  [!{problem_kind}]" if problem_kind else ""
+    from station_console.services.exceptions.problems import KIND_LABELS  # lazily, as each command
+
+    return f"  [!{_(KIND_LABELS.get(problem_kind, problem_kind))}]" if problem_kind else ""
+
+
+def status_text(status: str) -> str:
+    from station_console.services.shelves.lists import STATUS_LABELS  # lazily, as each command
+
+    return _(STATUS_LABELS.get(status, status))
 
 
 @click.group("shelves", invoke_without_command=True)
@@ -291,7 +299,7 @@ def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
             "{waybill}  {carrier}  {status}  code {code}  at {location}  phone {phone}",
             waybill=p.waybill,
             carrier=p.carrier,
-            status=_("undone") if p.status == "cancelled" else p.status,
+            status=status_text(p.status),
             code=p.pickup_code or "-",
             location=p.location or "-",
             phone=p.masked_phone or "-",
@@ -357,7 +365,7 @@ def search_cmd(
         return
     for r in page.rows:
         click.echo(
-            f"{r.waybill:<22} {r.carrier:<7} {_('undone') if r.status == 'cancelled' else r.status:<11} "
+            f"{r.waybill:<22} {r.carrier:<7} {pad(status_text(r.status), 11)} "
             f"{r.pickup_code or '-':<12} "
             f"{r.location or '-':<6} {r.masked_phone or '-':<14} {r.business_day}" + flag(r.problem_kind)
         )
