@@ -60,3 +60,21 @@ def test_bands_problems_and_states_by_their_labels(
         assert f" {state} " in outputs[name] and outputs[name].rstrip().endswith(f"[!{kind}]"), outputs[name]
     for name, text in outputs.items():
         assert not set(raw) & set(text.replace("[!", " ").replace("]", " ").split()), (name, text)
+
+
+def test_a_return_batch_state_by_its_label(db_url: str, code: str) -> None:
+    from station_console.services.exceptions import returns
+
+    station = open_station(db_url)
+    act_as_new_clerk(station, "Wu", Role.CLERK, "2580")
+    batch = returns.open_batch(station, "ZTO").id
+    station.engine.dispose()
+
+    def run(lang: str, *args: str) -> str:
+        result = CliRunner().invoke(cli, ["--db", db_url, "--lang", lang, *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert run("en", "returns", "list") == f"Return batch {batch}  ZTO  open  0 parcels\n"
+    assert run("zh", "returns", "list") == f"退回批次 {batch}  ZTO  进行中  0 件\n"
+    assert run("zh", "returns", "show", str(batch)).startswith(f"退回批次 {batch}  ZTO  进行中")
