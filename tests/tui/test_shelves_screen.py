@@ -193,6 +193,20 @@ async def test_overdue_problems_and_returns_screens(app: StationApp, station: St
     assert problems.list_problems(station)[0].waybill == wb(3)
 
 
+@pytest.mark.parametrize(("lang", "band", "age"), [("en", "return", "8.0 d"), ("zh", "待退回", "8.0 天")])
+async def test_the_overdue_list_says_the_band_and_age_in_the_console_language(
+    app: StationApp, station: Station, clock, lang: str, band: str, age: str
+) -> None:
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))
+    set_language(lang)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f10")
+        await settle(pilot)
+        row = app.screen.query_one("#od-table", DataTable).get_row_at(0)
+    assert (str(row[1]), str(row[2])) == (band, age)
+
+
 async def test_parcels_mode_searches_and_shows_a_timeline(app: StationApp, station: Station) -> None:
     for n in range(1, 4):
         place(station, wb(n), "2-2")

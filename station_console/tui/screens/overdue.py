@@ -90,7 +90,7 @@ class OverdueScreen(ServiceCalls, ModeScreen):
             table.add_row(
                 mark,
                 Text(_(BAND_LABELS[r.band]), style=BAND_STYLES[r.band]),
-                f"{r.age_hours / 24:.1f}d",
+                _("{days} d", days=f"{r.age_hours / 24:.1f}"),  # days on the shelf
                 *parcel_cells(r.parcel, zone),
                 key=r.parcel.waybill,
             )
