@@ -155,3 +155,19 @@ def test_a_translator_speaks_its_documents_language_or_the_consoles() -> None:
         set_language("en")
     assert CURRENT.n(*one, 1, count=1) == "NOT balanced: 1 difference"
     assert CURRENT.n(*one, 2, count=2) == "NOT balanced: 2 differences"
+
+
+def test_no_message_id_has_two_chinese_translations() -> None:
+    """The catalog files are merged into one: an id in two files with two translations silently takes
+    the later file's, so one of the two screens reads a word nobody chose for it (use a distinct id)."""
+    import tomllib
+    from collections import defaultdict
+    from importlib import resources
+
+    translations: dict[str, dict[str, str]] = defaultdict(dict)
+    for entry in (resources.files("station_console") / "locale" / "zh").iterdir():
+        if entry.name.endswith(".toml"):
+            for msgid, text in tomllib.loads(entry.read_text(encoding="utf-8")).items():
+                translations[msgid][entry.name] = text
+    clashes = {m: files for m, files in translations.items() if len(set(files.values())) > 1}
+    assert clashes == {}

@@ -220,7 +220,7 @@ def _echo_batch(view: Any, as_json: bool, *, full: bool = True) -> None:
             label=view.label,
             carrier=view.carrier,
             courier=view.courier_name or "-",
-            status=_("open") if view.status == "open" else _("closed"),
+            status=_("open") if view.status == "open" else _("handed over"),
             **counts,
         )
     )
