@@ -316,3 +316,20 @@ async def test_a_choice_setting_lists_its_choices_by_label_and_saves_the_key(
         await quiet.settle(pilot)
     station.forget_settings()
     assert station.settings().shelf_policy == "fill_in_order"
+
+
+async def test_an_emptied_table_setting_saves_no_rows(app: StationApp, station: Station) -> None:
+    """ "Empty: no fees", its description says: a cleared JSON field is an empty table, not bad JSON."""
+    from station_helpers import configure
+
+    from station_console.settings import FeeRule
+
+    configure(station, storage_fee_rules=[FeeRule(name="std")])
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "ctrl+s")
+        status = await saved_with(
+            app, pilot, _section_of(app, "storage_fee_rules"), "st-storage_fee_rules", ""
+        )
+        assert "Not valid JSON" not in status, status
+    station.forget_settings()
+    assert station.settings().storage_fee_rules == []

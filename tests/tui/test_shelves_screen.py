@@ -12,7 +12,7 @@ from textual.coordinate import Coordinate
 from textual.dom import DOMNode
 from textual.widgets import DataTable, Input, Select
 
-from db.models import EventKind
+from db.models import EventKind, Parcel
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, stocktake
@@ -239,6 +239,13 @@ async def test_parcels_timeline_reads_in_the_clerks_words_in_chinese(
             session, station, EventKind.PROBLEM_MARKED, parcel_id=done.parcel_id, details={"note": hostile}
         )
     )
+
+    def noted(session: Any) -> None:  # the parcel's own note, shown under its facts
+        parcel = session.get(Parcel, done.parcel_id)
+        parcel.problem_kind, parcel.problem_note = "damaged", hostile
+        session.add(parcel)
+
+    station.run(noted)
     async with app.run_test(size=(160, 45)) as pilot:
         await quiet.press(pilot, "f5")
         await settle(pilot)

@@ -18,7 +18,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _, _n
 from station_console.safe_text import visible
 from station_console.services.people.audit_trail import kind_label
-from station_console.services.people.event_details import event_details, label
+from station_console.services.people.event_details import cut, event_details, label
 from station_console.services.shelves.search import Page, Query, Timeline, search, timeline
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
@@ -188,7 +188,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
         text.append(packed(facts, width, indent=""))
         if p.problem_kind:
             text.append_text(problem_text(p.problem_kind))
-            text.append(f" {visible(p.problem_note or '')}\n")
+            text.append(f" {cut(p.problem_note or '')}\n")  # a 5,000-character note must not fill the pane
         zone = self.station.zone()
         for e in t.events:
             when, what = f"{e.at.astimezone(zone):%Y-%m-%d %H:%M} ", kind_label(e.kind)

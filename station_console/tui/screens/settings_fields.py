@@ -93,8 +93,11 @@ def parsed(model: type[BaseModel], name: str, shown: Any) -> Any:
     if not isinstance(shown, str):
         return shown
     text = shown.strip()
-    if not _is_json(_annotation(model, name)):
+    annotation = _annotation(model, name)
+    if not _is_json(annotation):
         return text
+    if not text:  # an emptied table: no rows (the descriptions say "Empty: no fees")
+        return [] if typing.get_origin(annotation) is list else {}
     try:
         return _JSON.validate_python(text)
     except ValidationError as exc:
