@@ -10,6 +10,7 @@ import click
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import NotFound, StationError
 from station_console.i18n import N_, _, get_language
+from station_console.text_columns import pad
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -91,7 +92,7 @@ def carriers_list(app: CliApp, as_json: bool) -> None:
             p.get("regex", "") + (f" [{p['checksum']}]" if p.get("checksum") else "") for p in row.patterns
         )
         state = "" if row.active else " " + _("(inactive)")
-        click.echo(f"{row.code:<8} {_name(row):<24} {row.fee_cents:>4}  {patterns}{state}")
+        click.echo(f"{row.code:<8} {pad(_name(row), 24)} {row.fee_cents:>4}  {patterns}{state}")
 
 
 def _name(row: Any) -> str:

@@ -125,3 +125,17 @@ def test_carrier_refusals_exit_1_without_a_traceback(db_url: str) -> None:
     assert bad.exit_code == 1 and "cannot be used" in bad.stderr and "Traceback" not in bad.output
     missing = run(db_url, "carriers", "edit", "NOPE", "--fee", "1")
     assert missing.exit_code == 1 and "No carrier with code NOPE" in missing.stderr
+
+
+def test_carriers_list_in_chinese_keeps_its_fee_column_in_line(db_url: str) -> None:
+    """Chinese names of two, four and five characters and Latin ones: each fee ends at the same
+    terminal column."""
+    from station_console.text_columns import display_width
+
+    result = CliRunner().invoke(
+        cli, ["--db", db_url, "--lang", "zh", "--clerk", "Boss", "--pin", "2580", "carriers", "list"]
+    )
+    assert result.exit_code == 0, result.output
+    ends = {display_width(line[: line.index("  ^")]) for line in result.stdout.splitlines() if "  ^" in line}
+    assert "菜鸟" in result.stdout and "UPS" in result.stdout
+    assert len(ends) == 1, result.stdout
