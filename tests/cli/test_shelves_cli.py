@@ -81,3 +81,12 @@ def test_shelf_import_needs_a_manager(run, tmp_path) -> None:  # type: ignore[no
     assert "A" not in [s["label"] for s in json.loads(run("shelves", "--json").output)]
     overdue = json.loads(run("overdue", "--json").output)
     assert overdue["summary"]["ok"] == 3 and overdue["parcels"] == []
+
+
+def test_a_parcels_timeline_in_chinese_says_its_status_and_a_reprint_in_words(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("print", WAYBILLS[0]).exit_code == 0  # a reprint of its pickup label
+    shown = run("--lang", "zh", "parcel", WAYBILLS[0])
+    assert shown.exit_code == 0, shown.output
+    head = shown.output.splitlines()[0]
+    assert "在架" in head and "on_shelf" not in head, head
+    assert "已补打标签" in shown.output and "面单" not in shown.output, shown.output
