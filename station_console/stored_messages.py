@@ -15,7 +15,7 @@ from typing import Any
 
 from hardware.messages import Message
 from station_console.errors import StationError
-from station_console.i18n import LaterText, catalog, get_language, translate
+from station_console.i18n import Later, LaterText, catalog, get_language, translate
 
 MAX_LEN = 500  # the `last_error` columns
 PARAM_MAX = 200  # a parameter's text (a system's error, a path) kept in a stored message
@@ -34,6 +34,8 @@ def _encoded(text: Any) -> Any:
 def _param(value: Any) -> Any:
     if isinstance(value, LaterText):
         value = value.text
+    elif isinstance(value, Later):  # no message id of its own to keep: its text, as shown now
+        value = value.message()
     nested = _encoded(value)
     if nested is not None:
         return nested

@@ -20,13 +20,15 @@ from db.models import PrintJob
 from hardware.messages import Message
 from hardware.printers import DummyTransport, make_printer
 from hardware.printers.transports import FileTransport, PrinterError
-from station_console.errors import NotFound
+from station_console.errors import NotFound, Refused
+from station_console.field_labels import FieldLabel
 from station_console.i18n import LaterText, set_language
 from station_console.services import notify
 from station_console.services.core.station import Station
 from station_console.services.notify import sender
 from station_console.services.notify.channels import ChannelError, DummyChannel
 from station_console.services.printing import jobs as printing
+from station_console.settings import StationSettings
 from station_console.stored_messages import MAX_LEN, stored_text, to_store
 
 
@@ -54,6 +56,20 @@ def test_a_message_inside_a_message_and_a_refusal_are_kept_by_id() -> None:
     assert stored_text(gone, "zh") == "无法生成此打印任务：找不到包裹 7"
     later = to_store(Message(printing.CANNOT_DRAW, reason=LaterText(inner)))
     assert stored_text(later, "zh") == "无法生成此打印任务：zpl 打印机只能打印标签"
+
+
+def test_a_refusal_naming_a_setting_by_its_title_is_stored_with_the_title_not_pythons_repr() -> None:
+    """A refusal's parameter that is itself a message with no id of its own (a setting's title, a
+    list of reasons) is kept as its text, in the language of the moment it failed."""
+    refusal = Refused(
+        "Invalid value for {field}: {reason}", field=FieldLabel(StationSettings, "timezone"), reason="x"
+    )
+    set_language("zh")
+    stored = to_store(Message(printing.CANNOT_DRAW, reason=refusal))
+    set_language("en")
+    assert "FieldLabel" not in stored and "<class" not in stored, stored
+    assert stored_text(stored, "zh") == "无法生成此打印任务：“时区”的值无效：x"
+    assert stored_text(stored, "en").startswith("This job cannot be drawn: Invalid value for ")
 
 
 def test_old_rows_bare_ids_and_remote_answers_are_shown_as_they_are() -> None:
