@@ -181,8 +181,9 @@ class Where(Later):
 
 @dataclass(frozen=True)
 class Reasons(Later):
-    """Every error of a refusal as "field: reason; field: reason", translated when shown; each field
-    named as `error_field` names it, given the model that was validated."""
+    """Every error of a refusal as "field: reason; field: reason" (Chinese punctuation in Chinese),
+    translated when shown; each field named as `error_field` names it, given the model that was
+    validated."""
 
     errors: tuple[Mapping[str, Any], ...]
     model: Any = None
@@ -193,7 +194,13 @@ class Reasons(Later):
         return cls(tuple(errors), model, keyed)
 
     def message(self, lang: str | None = None) -> str:
-        return "; ".join(
-            f"{error_field(e, self.model, lang, keyed=self.keyed)}: {validation_reason(e, lang)}"
+        lang = lang or get_language()
+        return translate(N_("; "), lang).join(
+            translate(
+                N_("{label}: {value}"),
+                lang,
+                label=error_field(e, self.model, lang, keyed=self.keyed),
+                value=validation_reason(e, lang),
+            )
             for e in self.errors
         )

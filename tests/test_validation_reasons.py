@@ -179,7 +179,7 @@ def test_a_reason_in_a_refusal_is_translated_when_the_refusal_is_shown() -> None
     with pytest.raises(ValidationError) as refused:
         Probe.model_validate({"at_least": 0, "flag": "maybe", "needed": 1})
     assert (
-        Reasons.of(refused.value.errors()).message("zh") == "at_least: 不能小于 1; flag: 必须是 true 或 false"
+        Reasons.of(refused.value.errors()).message("zh") == "at_least：不能小于 1；flag：必须是 true 或 false"
     )
 
 
@@ -269,5 +269,5 @@ def test_a_refusal_names_its_field_in_the_language_it_is_shown_in() -> None:
         CounterSettings.model_validate({"wedge_min_length": 0, "language": "fr"})
     reasons = Reasons.of(refused.value.errors(), CounterSettings, keyed=True)
     assert reasons.message("zh") == (
-        "语言 [language]: 必须是以下之一：'en', 'zh'; 最短条码长度 [wedge_min_length]: 不能小于 1"
+        "语言 [language]：必须是以下之一：'en', 'zh'；最短条码长度 [wedge_min_length]：不能小于 1"
     )

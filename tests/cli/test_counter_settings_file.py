@@ -24,22 +24,22 @@ from station_console.settings import load_counter_settings
         (  # a value of the wrong type: the field by its title, and its key in the file
             b"counter = 5\n",
             "(Counter name [counter]: Must be text)",
-            "（柜台名称 [counter]: 必须是文本）",
+            "（柜台名称 [counter]：必须是文本）",
         ),
         (
             b'wedge_rejoin_ms = "soon"\n',
             "Split scan wait (ms) [wedge_rejoin_ms]: Must be a whole number",
-            "断码续接等待（毫秒） [wedge_rejoin_ms]: 必须是整数",
+            "断码续接等待（毫秒） [wedge_rejoin_ms]：必须是整数",
         ),
         (
             b'language = "fr"\n',
             "Language [language]: Must be one of: 'en', 'zh'",
-            "语言 [language]: 必须是以下之一：'en', 'zh'",
+            "语言 [language]：必须是以下之一：'en', 'zh'",
         ),
         (
             b"wedge_min_length = 0\n",
             "Shortest code [wedge_min_length]: Must be at least 1",
-            "最短条码长度 [wedge_min_length]: 不能小于 1",
+            "最短条码长度 [wedge_min_length]：不能小于 1",
         ),
         (b'counter = "\xff"\n', "(not UTF-8 text)", "不是 UTF-8 文本"),
     ],
