@@ -214,6 +214,19 @@ def test_hostile_values_come_out_as_one_short_visible_line(value: str) -> None:
     assert "[/]" in details_text(EventKind.PROBLEM_MARKED, {"note": "[/]"})  # shown as typed
 
 
+@pytest.mark.parametrize(
+    ("moment", "day"), [("9999-12-31T23:59:00+00:00", "12-31"), ("0001-01-01T00:00:00+00:00", "01-01")]
+)
+def test_a_moment_at_the_edge_of_the_calendar_is_shown_not_raised(moment: str, day: str) -> None:
+    """A stored moment that the station's zone would push past year 1 or 9999 (a restored or edited
+    database) is shown as stored: the audit dialog and the timeline must not fail on it."""
+    from zoneinfo import ZoneInfo
+
+    for zone in (ZoneInfo("Asia/Shanghai"), ZoneInfo("America/New_York")):
+        (shown_at,) = event_details(EventKind.CLERK_UNLOCKED, {"locked_until": moment}, zone=zone)
+        assert day in shown_at.value, shown_at
+
+
 def test_every_event_kind_has_a_label() -> None:
     for kind in [*EventKind, *SendEvent]:
         assert kind in KIND_LABELS, kind

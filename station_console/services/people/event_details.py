@@ -12,6 +12,7 @@ as markup by the screens that show them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
@@ -157,7 +158,9 @@ def _moment(value: Any, zone: tzinfo | None) -> str:
     except ValueError:
         return str(value)
     if zone is not None and when.tzinfo is not None:
-        when = when.astimezone(zone)
+        # A zone that would push it past year 1 or 9999 (an edited database): shown as stored.
+        with suppress(OverflowError):
+            when = when.astimezone(zone)
     return f"{when:%Y-%m-%d %H:%M}"
 
 
