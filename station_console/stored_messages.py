@@ -16,6 +16,7 @@ from typing import Any
 from hardware.messages import Message
 from station_console.errors import StationError
 from station_console.i18n import Later, LaterText, catalog, get_language, translate
+from station_console.safe_text import visible
 
 MAX_LEN = 500  # the `last_error` columns
 PARAM_MAX = 200  # a parameter's text (a system's error, a path) kept in a stored message
@@ -84,7 +85,8 @@ def _decoded(value: Any, lang: str) -> str | None:
 
 
 def stored_text(value: str | None, lang: str | None = None) -> str:
-    """What `to_store` kept, as shown in `lang` (default: the current language); "" for nothing."""
+    """What `to_store` kept, as shown in `lang` (default: the current language); "" for nothing.
+    Control characters come out as escapes (`safe_text.visible`): a remote server wrote some of it."""
     if not value:
         return ""
     lang = lang or get_language()
@@ -94,5 +96,5 @@ def stored_text(value: str | None, lang: str | None = None) -> str:
         except ValueError:
             shown = None
         if shown is not None:
-            return shown
-    return translate(value, lang) if _known(value) else value
+            return visible(shown)
+    return visible(translate(value, lang) if _known(value) else value)

@@ -23,6 +23,7 @@ from hardware.printers.transports import FileTransport, PrinterError
 from station_console.errors import NotFound, Refused
 from station_console.field_labels import FieldLabel
 from station_console.i18n import LaterText, set_language
+from station_console.safe_text import has_hidden
 from station_console.services import notify
 from station_console.services.core.station import Station
 from station_console.services.notify import sender
@@ -144,6 +145,24 @@ def test_a_servers_answer_stays_as_it_said_it(station: Station, clock: FakeClock
     set_language("zh")
     (row,) = notify.list_outbox(station)
     assert row.last_error == "HTTP 502 [b]Bad Gateway[/b]"
+
+
+def test_a_servers_answer_cannot_drive_the_terminal_it_is_shown_on(
+    station: Station, clock: FakeClock
+) -> None:
+    """An SMS gateway's reason phrase or an SMTP server's reply is whatever that server sent: the
+    outbox screen and the CLI show its control characters as escapes, never send them to the terminal."""
+    checkin(station, 1)
+    clock.advance(seconds=121)
+    channel = DummyChannel()
+    channel.fail_with = [ChannelError("HTTP 502 \x1b[2J\x1b]0;owned\x07Bad \u202eGateway")]
+    notify.run_once(station, channel)
+    (row,) = notify.list_outbox(station)
+    assert row.last_error is not None and not has_hidden(row.last_error), row.last_error
+    assert row.last_error.startswith("HTTP 502 \\x1b[2J")
+    # Our own message, with a parameter a server wrote: the same.
+    ours = json.dumps({"msgid": "{device}: {reason}", "params": {"device": "lp", "reason": "\x1b[31mred"}})
+    assert stored_text(ours, "zh") == "lp：\\x1b[31mred"
 
 
 def test_an_interrupted_idempotent_send_is_noted_by_id(station: Station, clock: FakeClock) -> None:
