@@ -4,11 +4,12 @@ file layouts. Apart from `settings.py`, which re-exports them, to keep that one 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from station_console.i18n import N_
+from station_console.safe_text import clean
 
 
 class FeeRule(BaseModel):
@@ -56,6 +57,12 @@ class FeeRule(BaseModel):
         title=N_("Return from day"),
         description=N_("From this day the parcel goes back to the sender and the fee stops growing."),
     )
+
+    @field_validator("name", "carrier", "recipient_type", mode="before")
+    @classmethod
+    def _one_line(cls, value: Any) -> Any:
+        """Typed text, one line: no control, escape or direction characters (as a station setting's)."""
+        return clean(value) if isinstance(value, str) else value
 
 
 class EventTarget(BaseModel):

@@ -266,3 +266,20 @@ def test_reminders_say_when_the_fee_starts_and_what_is_due(fees: Station, clock:
     assert f"{done.pickup_code}: a storage fee of ¥2.00 is due so far (¥1.00 a day since 2026-11-28)." in (
         channel.sent[-1].body
     )
+
+
+def test_a_rules_typed_text_is_stored_as_one_clean_line() -> None:
+    """A rule typed into the Settings screen's JSON field (where `\\u001b` is an escape) or given to
+    `station fees set`: its name, carrier and recipient type lose control and direction characters,
+    as a station setting's text does, so no screen, receipt or ledger row carries them."""
+    settings = StationSettings.model_validate(
+        {
+            "storage_fee_rules": [
+                {"name": "[b]x\x1b[31m\u202eQ\x07", "carrier": "SF\x1b", "recipient_type": " staff\u2066 "}
+            ]
+        }
+    )
+    (rule,) = settings.storage_fee_rules
+    assert (rule.name, rule.carrier, rule.recipient_type) == ("[b]x [31m Q", "SF", "staff")
+    with pytest.raises(ValueError):
+        FeeRule(name="\x1b\u202e")  # nothing left of the name: refused, as an empty one
