@@ -12,9 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from station_helpers import act_as_new_clerk, new_database_file
 
 from db.models import Role
+from station_console.cli import cli
 from station_console.services.admin.setup import open_station
 
 PIN = "2580"
@@ -35,3 +37,15 @@ def _station_database(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
     station.engine.dispose()
     monkeypatch.setenv("STATION_CLERK", "Tester")
     monkeypatch.setenv("STATION_PIN", PIN)
+
+
+@pytest.fixture
+def run(db_url: str):  # type: ignore[no-untyped-def]
+    """`run(*args, lang="en")`: one `station` command on the test's database (a module may define its
+    own `run`, with the clerk it acts as)."""
+    runner = CliRunner()
+
+    def invoke(*args: str, lang: str = "en"):  # type: ignore[no-untyped-def]
+        return runner.invoke(cli, ["--db", db_url, "--lang", lang, *args], catch_exceptions=False)
+
+    return invoke

@@ -8,20 +8,9 @@ import json
 import os
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from station_console.cli import cli
-
-
-@pytest.fixture
-def run(db_url: str):  # type: ignore[no-untyped-def]
-    runner = CliRunner()
-
-    def invoke(*args: str, lang: str = "en"):  # type: ignore[no-untyped-def]
-        return runner.invoke(cli, ["--db", db_url, "--lang", lang, *args], catch_exceptions=False)
-
-    return invoke
 
 
 def counter_toml(text: str) -> None:

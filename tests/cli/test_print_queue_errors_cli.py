@@ -7,21 +7,7 @@ import json
 import os
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from station_console.cli import cli
 from station_console.text_columns import display_width
-
-
-@pytest.fixture
-def run(db_url: str):  # type: ignore[no-untyped-def]
-    runner = CliRunner()
-
-    def invoke(*args: str, lang: str = "en"):  # type: ignore[no-untyped-def]
-        return runner.invoke(cli, ["--db", db_url, "--lang", lang, *args], catch_exceptions=False)
-
-    return invoke
 
 
 def test_a_printer_whose_folder_is_gone_failed_in_english_and_is_read_in_chinese(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

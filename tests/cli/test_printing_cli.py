@@ -9,25 +9,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pypdf
-import pytest
 import zxingcpp
-from click.testing import CliRunner
 from PIL import Image
 from sqlmodel import select
 
 from db.models import PrintJob
-from station_console.cli import cli
 from station_console.services.admin.setup import open_station
-
-
-@pytest.fixture
-def run(db_url: str):  # type: ignore[no-untyped-def]
-    runner = CliRunner()
-
-    def invoke(*args: str, lang: str = "en"):  # type: ignore[no-untyped-def]
-        return runner.invoke(cli, ["--db", db_url, "--lang", lang, *args], catch_exceptions=False)
-
-    return invoke
 
 
 def checkin(run, waybill: str) -> str:  # type: ignore[no-untyped-def]
