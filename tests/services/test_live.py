@@ -81,3 +81,58 @@ def test_a_closed_feed_returns_at_once(station: Station) -> None:
     started = time.monotonic()
     assert feed.wait(5.0) == []
     assert time.monotonic() - started < 0.5
+
+
+@pytest.mark.sqlite_only
+def test_an_idle_feed_reads_nothing_until_something_commits(station: Station, tmp_path: Any) -> None:
+    """On SQLite the feed asks the file whether anything committed (`PRAGMA data_version`) and reads
+    the events only then: an idle console runs no query on the station's engine, and still hears the
+    next change at once. A station file whose path needs escaping in a URI works the same."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+    event.listen(station.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    feed = ChangeFeed(station.engine, poll_interval=0.05)
+    try:
+        assert feed.wait(0.1) == []  # the first look reads once (nothing is known yet)
+        statements.clear()
+        assert feed.wait(0.5) == []  # some ten looks with nothing committed
+        assert statements == []
+        station.run(lambda session: audit.record(session, station, EventKind.CHECKED_IN, details={}))
+        statements.clear()
+        changes = feed.wait(2.0)
+    finally:
+        feed.close()
+    assert [(c.kind, c.counter) for c in changes] == [(EventKind.CHECKED_IN, "test-counter")]
+    assert len([s for s in statements if "parcel_event" in s]) == 1
+
+
+@pytest.mark.sqlite_only
+def test_the_commit_check_opens_a_path_a_uri_must_escape(tmp_path: Any) -> None:
+    """A station folder named with spaces, #, ? and Chinese: the check opens that file (not a new
+    empty one beside it) and sees another connection's commit."""
+    import sqlite3
+
+    from sqlalchemy import URL, create_engine
+
+    folder = tmp_path / "驿站 #1?x"
+    folder.mkdir()
+    path = folder / "station.sqlite3"
+    sqlite3.connect(path).execute("PRAGMA user_version = 1").connection.commit()
+    feed = ChangeFeed.__new__(ChangeFeed)  # the check alone: no events table in this file
+    feed.engine, feed._version_conn, feed._version = (
+        create_engine(URL.create("sqlite", database=str(path))),
+        None,
+        None,
+    )
+    try:
+        assert feed._committed_since() is True and feed._version_conn is not None  # first look
+        assert feed._committed_since() is False
+        writer = sqlite3.connect(path)
+        writer.execute("PRAGMA user_version = 2")
+        writer.commit()
+        writer.close()
+        assert feed._committed_since() is True
+    finally:
+        feed._disconnect_version()
+    assert sorted(p.name for p in folder.iterdir()) == ["station.sqlite3"]

@@ -3,7 +3,9 @@
 Every state change goes through `audit.record`, which calls `core.changes.announce()` in the same
 transaction. On PostgreSQL that is `pg_notify('station_changes', json)`, sent once the transaction has
 committed (never for a rolled-back one; see core/changes.py for why not inside it). A `ChangeFeed` listens on its own psycopg
-connection (LISTEN), or on SQLite polls the newest `parcel_event` id every `poll_interval` seconds.
+connection (LISTEN), or on SQLite polls the newest `parcel_event` id every `poll_interval` seconds: only
+when the file's `PRAGMA data_version` says another connection committed since the last poll (a query on
+one idle connection of its own, where an ORM read cost most of an idle console's CPU).
 
 Usage (from a thread; `wait` blocks): `feed = ChangeFeed(engine)`, then `feed.wait(0.5)` in a loop
 returns the changes since the last call (often none), and `feed.close()` at the end.
@@ -14,9 +16,11 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func
@@ -49,6 +53,8 @@ class ChangeFeed:
         self._conn: Any = None
         self._waiting = False
         self._last_id: int | None = None
+        self._version_conn: sqlite3.Connection | None = None  # SQLite: asks whether anything committed
+        self._version: int | None = None
         self.postgres = engine.dialect.name == "postgresql"
         if self.postgres:
             self._listen()
@@ -80,6 +86,7 @@ class ChangeFeed:
         if conn is not None:
             with contextlib.suppress(Exception):  # closing a broken connection may fail; nothing to do
                 conn.close()
+        self._disconnect_version()
 
     # -- PostgreSQL -------------------------------------------------------------------------------
 
@@ -117,10 +124,33 @@ class ChangeFeed:
         with Session(self.engine) as session:
             return int(session.exec(select(func.max(ParcelEvent.id))).one() or 0)
 
+    def _committed_since(self) -> bool:
+        """Whether another connection committed since the previous look (True when it cannot tell)."""
+        path = self.engine.url.database
+        if not path or path == ":memory:":
+            return True
+        try:
+            if self._version_conn is None:
+                # mode=rw: never creates a file; check_same_thread off: `close()` may come from any thread.
+                uri = f"{Path(path).resolve().as_uri()}?mode=rw"
+                self._version_conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            version = int(self._version_conn.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:
+            self._disconnect_version()
+            return True
+        changed, self._version = version != self._version, version
+        return changed
+
+    def _disconnect_version(self) -> None:
+        conn, self._version_conn, self._version = self._version_conn, None, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
+
     def _wait_polling(self, timeout: float) -> list[Change]:
         deadline = time.monotonic() + timeout
         while True:
-            changes = self._poll()
+            changes = self._poll() if self._committed_since() else []
             remaining = deadline - time.monotonic()
             if changes or remaining <= 0 or self._closed.wait(min(self.poll_interval, remaining)):
                 return changes
