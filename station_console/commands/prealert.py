@@ -111,10 +111,12 @@ def prealert_list(
 
 
 def _echo_prealerts(rows: list[Any]) -> None:
-    labels = {"expected": _("expected"), "received": _("received"), "not_received": _("not received")}
+    from station_console.services.prealerts.listing import STATE_LABELS
+
     for r in rows:
+        state = _(STATE_LABELS[r.state]) if r.state in STATE_LABELS else r.state
         click.echo(
-            f"{r.waybill:<22} {r.carrier:<8} {r.masked_phone or '-':<20} {pad(labels.get(r.state, r.state), 10)} "
+            f"{r.waybill:<22} {r.carrier:<8} {r.masked_phone or '-':<20} {pad(state, 10)} "
             f"{_('import {id} line {line}', id=r.import_id, line=r.line)}"
         )
     if not rows:

@@ -320,7 +320,6 @@ FIX_LABELS = {
     "failed": N_("failed"),
 }
 WHAT_LABELS = {"person": N_("one person's data")}
-PREALERT_LABELS = {"expected": N_("expected"), "received": N_("received"), "not_received": N_("not received")}
 MOVE_REASON_LABELS = {"move": N_("moved by hand"), "layer_move": N_("whole layer moved")}
 REQUEST_SOURCE_LABELS = {"counter": N_("at the counter"), "phone": N_("by phone")}
 REASON_CODES: dict[str, Mapping[str, str]] = {

@@ -43,7 +43,6 @@ from station_console.services.people.event_detail_labels import (
     NOTIFY_CHANNEL_LABELS,
     NUMBERED,
     PICKUP_METHOD_LABELS,
-    PREALERT_LABELS,
     REASON_CODES,
     REFUSAL_LABELS,
     REQUEST_SOURCE_LABELS,
@@ -54,6 +53,7 @@ from station_console.services.people.event_detail_labels import (
     YES_NO,
     ZERO_QUIET,
 )
+from station_console.services.prealerts.listing import STATE_LABELS as PREALERT_LABELS
 from station_console.services.recipients.fields import CHANNEL_LABELS, CONSENT_LABELS
 from station_console.services.scan.carriers import FIELD_LABELS as CARRIER_FIELDS
 from station_console.services.sendout.identity import ID_TYPE_LABELS
@@ -63,6 +63,25 @@ from station_console.settings import setting_label
 
 VALUE_CUT = 80  # one value's characters at most: a 5,000-character note must not push the rest away
 LINE_CUT = 200  # `details_text`'s characters at most
+
+
+# Keys that hold codes of one catalogue whatever the event (the others depend on it: `_catalogue`).
+CODES_BY_KEY: dict[str, Mapping[Any, str]] = {
+    "problem": PROBLEM_LABELS,
+    "previous": PROBLEM_LABELS,
+    "change": CHANGE_LABELS,
+    "action": CHANGE_LABELS,
+    "role": ROLE_LABELS,
+    "payment": PAYMENT_LABELS,
+    "id_type": ID_TYPE_LABELS,
+    "consent": CONSENT_LABELS,
+    "delivery_preference": PREFERENCE_LABELS,
+    "shape": LOOKUP_LABELS,
+    "waybill_source": WAYBILL_SOURCE_LABELS,
+    "what": WHAT_LABELS,
+    "prealert_status": PREALERT_LABELS,
+}
+SEND_EVENTS = frozenset(SendEvent)
 
 
 def _kind_catalogue(event_kind: str) -> Mapping[Any, str]:
@@ -92,24 +111,9 @@ def _catalogue(event_kind: str, key: str) -> Mapping[Any, str] | None:
         return REQUEST_SOURCE_LABELS
     if key == "channel":
         return NOTIFY_CHANNEL_LABELS if event_kind == EventKind.NOTIFIED else CHANNEL_LABELS
-    if key == "status" and event_kind in set(SendEvent):
+    if key == "status" and event_kind in SEND_EVENTS:
         return SEND_STATUS_LABELS
-    by_key: dict[str, Mapping[Any, str]] = {
-        "problem": PROBLEM_LABELS,
-        "previous": PROBLEM_LABELS,
-        "change": CHANGE_LABELS,
-        "action": CHANGE_LABELS,
-        "role": ROLE_LABELS,
-        "payment": PAYMENT_LABELS,
-        "id_type": ID_TYPE_LABELS,
-        "consent": CONSENT_LABELS,
-        "delivery_preference": PREFERENCE_LABELS,
-        "shape": LOOKUP_LABELS,
-        "waybill_source": WAYBILL_SOURCE_LABELS,
-        "what": WHAT_LABELS,
-        "prealert_status": PREALERT_LABELS,
-    }
-    return by_key.get(key)
+    return CODES_BY_KEY.get(key)
 
 
 @dataclass(frozen=True)

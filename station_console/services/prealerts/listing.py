@@ -16,10 +16,13 @@ from sqlalchemy import select as columns
 from sqlmodel import col
 
 from db.models import Carrier, CourierBatch, Parcel, ParcelStatus, PreAlert, PreAlertImport, PreAlertStatus
+from station_console.i18n import N_
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 
 STATES = ("expected", "received", "not_received")
+# Each state as people read it (translated where shown): the CLI's list, the audit trail's details.
+STATE_LABELS = {"expected": N_("expected"), "received": N_("received"), "not_received": N_("not received")}
 
 
 @dataclass(frozen=True)
