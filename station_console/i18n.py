@@ -12,6 +12,7 @@ from __future__ import annotations
 import locale
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -48,6 +49,12 @@ def translate(msgid: str, lang: str, /, **params: Any) -> str:
 def _(msgid: str, /, **params: Any) -> str:
     """Translate `msgid` into the current language and fill its `{placeholders}`."""
     return translate(msgid, _current, **params)
+
+
+def label_of(labels: Mapping[str, str], code: str) -> str:
+    """A stored code (a status, a kind) as its catalogue labels it, in the current language; a code
+    the catalogue does not know reads as itself."""
+    return _(labels[code]) if code in labels else code
 
 
 def translate_n(singular: str, plural: str, count: int, lang: str, /, **params: Any) -> str:

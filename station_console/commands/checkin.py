@@ -8,7 +8,7 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
-from station_console.i18n import _
+from station_console.i18n import _, label_of
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -116,7 +116,7 @@ def parcels(app: CliApp, status: str | None, limit: int, as_json: bool) -> None:
     for row in rows:
         click.echo(
             f"{row.pickup_code or '-':<14} {row.location or '-':<8} {row.carrier:<8} {row.waybill:<22} "
-            f"{row.masked_phone or '-':<14} {_(STATUS_LABELS.get(row.status, row.status))}"
+            f"{row.masked_phone or '-':<14} {label_of(STATUS_LABELS, row.status)}"
         )
     if not rows:
         click.echo(_("No parcels."))

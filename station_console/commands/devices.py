@@ -11,7 +11,7 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n, shown
+from station_console.i18n import N_, _, _n, label_of, shown
 from station_console.text_columns import pad
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
@@ -59,8 +59,8 @@ def devices(as_json: bool) -> None:
     for dev in found.devices:
         names = " ".join(x for x in (dev.manufacturer, dev.name) if x)
         click.echo(
-            f"{dev.id:<22} {pad(_(KIND_LABELS.get(dev.kind, dev.kind)), 8)} {','.join(dev.interfaces):<14} "
-            f"{_('permission')}: {_(PERMISSION_LABELS.get(dev.permission, dev.permission))}  {names}"
+            f"{dev.id:<22} {pad(label_of(KIND_LABELS, dev.kind), 8)} {','.join(dev.interfaces):<14} "
+            f"{_('permission')}: {label_of(PERMISSION_LABELS, dev.permission)}  {names}"
         )
         if dev.udev_rule:
             click.echo("    " + _("add to /etc/udev/rules.d/70-station-console.rules:"))
@@ -232,9 +232,7 @@ def _read_scanner(config: dict[str, Any], count: int | None, as_json: bool) -> N
             except queue.Empty:
                 continue
             if isinstance(item, ScannerStatus):
-                click.echo(
-                    _("scanner: {state}", state=_(STATUS_LABELS.get(item.value, item.value))), err=True
-                )
+                click.echo(_("scanner: {state}", state=label_of(STATUS_LABELS, item.value)), err=True)
                 if scanner.detail:
                     click.echo(shown(scanner.detail), err=True)
                 continue

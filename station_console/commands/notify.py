@@ -6,7 +6,7 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, fail, pass_app, repeat
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, label_of
 from station_console.logs import setup_logging
 from station_console.text_columns import table_lines
 
@@ -93,8 +93,8 @@ def outbox(ctx: click.Context, status: str | None, limit: int, as_json: bool) ->
     table = [
         [
             str(r.id),
-            _(KIND_LABELS.get(r.kind, r.kind)),
-            _(STATUS_LABELS.get(r.status, r.status)),
+            label_of(KIND_LABELS, r.kind),
+            label_of(STATUS_LABELS, r.status),
             str(r.attempts),
             r.pickup_code or "",
             r.recipient,

@@ -8,7 +8,7 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
-from station_console.i18n import _, _n
+from station_console.i18n import _, _n, label_of
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -116,7 +116,7 @@ def pickup_command(
             out = "  " + _("out for delivery") if r.out_for_delivery else ""
             click.echo(
                 f"  {r.pickup_code:<12} {r.location:<6} {r.carrier:<8} {r.waybill:<22} "
-                f"{r.checked_in_at:%Y-%m-%d}  {_(BAND_LABELS.get(r.band, r.band))}{out}"
+                f"{r.checked_in_at:%Y-%m-%d}  {label_of(BAND_LABELS, r.band)}{out}"
             )
     for old, new in found.moved:
         click.echo(_("{old} moved to {new}.", old=old, new=new), err=True)

@@ -10,7 +10,7 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, pass_app, repeat
 from station_console.commands.shelves import attempt
-from station_console.i18n import _
+from station_console.i18n import _, label_of
 from station_console.logs import setup_logging
 from station_console.private_files import write_atomic
 from station_console.text_columns import pad
@@ -114,9 +114,8 @@ def _echo_prealerts(rows: list[Any]) -> None:
     from station_console.services.prealerts.listing import STATE_LABELS
 
     for r in rows:
-        state = _(STATE_LABELS[r.state]) if r.state in STATE_LABELS else r.state
         click.echo(
-            f"{r.waybill:<22} {r.carrier:<8} {r.masked_phone or '-':<20} {pad(state, 10)} "
+            f"{r.waybill:<22} {r.carrier:<8} {r.masked_phone or '-':<20} {pad(label_of(STATE_LABELS, r.state), 10)} "
             f"{_('import {id} line {line}', id=r.import_id, line=r.line)}"
         )
     if not rows:

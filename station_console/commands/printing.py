@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from db.models import Parcel
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_, LaterText, _, get_language, shown
+from station_console.i18n import N_, LaterText, _, get_language, label_of, shown
 from station_console.private_files import write_atomic
 from station_console.stored_messages import stored_text
 from station_console.text_columns import table_lines
@@ -198,8 +198,8 @@ def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit
     rows = [
         [
             str(j.id),
-            _(KIND_LABELS.get(j.kind, j.kind)),
-            _(LABEL_LABELS.get(j.status, j.status)),
+            label_of(KIND_LABELS, j.kind),
+            label_of(LABEL_LABELS, j.status),
             str(j.attempts),
             codes.get(j.parcel_id or 0, ""),
             j.printer or "",

@@ -11,7 +11,7 @@ import click
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.commands.shelves import attempt
 from station_console.errors import Refused
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, label_of
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -216,7 +216,7 @@ def show_command(app: CliApp, ref: str, as_json: bool) -> None:
             if v is not None
         )
         click.echo(
-            f"  {h.at.astimezone(zone):%Y-%m-%d %H:%M} {_(CHANNEL_LABELS.get(h.channel, h.channel))} "
+            f"  {h.at.astimezone(zone):%Y-%m-%d %H:%M} {label_of(CHANNEL_LABELS, h.channel)} "
             f"{h.clerk or '-'}: {said}" + (f" ({h.note})" if h.note else "")
         )
 

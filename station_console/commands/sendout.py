@@ -15,7 +15,7 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, label_of
 from station_console.private_files import write_atomic
 from station_console.text_columns import pad
 
@@ -339,7 +339,7 @@ def list_command(app: CliApp, day: Any, status: str | None, carrier: str | None,
         manual = "*" if r.weight_manual else " "
         weight = f"{(r.weight_g or 0) / 1000:.3f}{manual}"
         click.echo(
-            f"{r.send_id:>6} {r.created_at.astimezone(zone):%m-%d %H:%M} {pad(_(STATUS_LABELS.get(r.status, r.status)), 10)} "
+            f"{r.send_id:>6} {r.created_at.astimezone(zone):%m-%d %H:%M} {pad(label_of(STATUS_LABELS, r.status), 10)} "
             f"{r.carrier:<6} {r.waybill or '-':<20} {pad(r.destination, 6)} {weight:>9} {money(r.price_cents):>9} "
             f"{r.payment_method or '-':<8} {r.recipient}"
         )

@@ -10,7 +10,7 @@ import click
 from db.migrate import current_revision
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, label_of
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -71,7 +71,7 @@ def init(app: CliApp, demo: bool, zone: str | None, hours: str | None, as_json: 
     click.echo(_("Database ready: {url}", url=station.engine.url.render_as_string(hide_password=True)))
     for key, count in added.items():
         if count:
-            click.echo(_("  added {count} {what}", count=count, what=_(ADDED_LABELS.get(key, key))))
+            click.echo(_("  added {count} {what}", count=count, what=label_of(ADDED_LABELS, key)))
 
 
 @click.group("db")

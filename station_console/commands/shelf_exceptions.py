@@ -6,7 +6,7 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt, flag
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, label_of
 from station_console.services.exceptions.problems import KIND_LABELS, KINDS
 from station_console.text_columns import pad
 
@@ -187,7 +187,7 @@ def problems_list(app: CliApp, as_json: bool) -> None:
     for r in rows:
         kind = r.problem_kind or "-"
         click.echo(
-            f"{r.waybill:<22} {r.carrier:<7} {r.location or '-':<6} {pad(_(KIND_LABELS.get(kind, kind)), 14)} "
+            f"{r.waybill:<22} {r.carrier:<7} {r.location or '-':<6} {pad(label_of(KIND_LABELS, kind), 14)} "
             f"{r.problem_note or ''}"
         )
 
@@ -239,7 +239,7 @@ def overdue_cmd(app: CliApp, band: str, carrier: str | None, remind: bool, as_js
     for r in rows:
         p = r.parcel
         click.echo(
-            f"{pad(_(BAND_LABELS.get(r.band, r.band)), 8)} {r.age_hours:>6.0f}h {p.waybill:<22} {p.carrier:<7} {p.location or '-':<6} "
+            f"{pad(label_of(BAND_LABELS, r.band), 8)} {r.age_hours:>6.0f}h {p.waybill:<22} {p.carrier:<7} {p.location or '-':<6} "
             f"{p.pickup_code or '-':<12} {p.masked_phone or '-'}" + flag(p.problem_kind)
         )
     if sent:

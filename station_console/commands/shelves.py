@@ -14,7 +14,7 @@ import click
 
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
-from station_console.i18n import _
+from station_console.i18n import _, label_of
 from station_console.text_columns import pad
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
@@ -43,13 +43,13 @@ def attempt(work: Callable[[], T], *, as_json: bool = False) -> T:
 def flag(problem_kind: str | None) -> str:
     from station_console.services.exceptions.problems import KIND_LABELS  # lazily, as each command
 
-    return f"  [!{_(KIND_LABELS.get(problem_kind, problem_kind))}]" if problem_kind else ""
+    return f"  [!{label_of(KIND_LABELS, problem_kind)}]" if problem_kind else ""
 
 
 def status_text(status: str) -> str:
     from station_console.services.shelves.lists import STATUS_LABELS  # lazily, as each command
 
-    return _(STATUS_LABELS.get(status, status))
+    return label_of(STATUS_LABELS, status)
 
 
 @click.group("shelves", invoke_without_command=True)

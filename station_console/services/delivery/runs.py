@@ -41,7 +41,7 @@ from db.models import (
     Shelf,
 )
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, _
+from station_console.i18n import N_, label_of
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
 from station_console.services.core.roles import require
@@ -67,7 +67,7 @@ STATUS_LABELS = {
 
 
 def status_label(status: str) -> str:
-    return _(STATUS_LABELS.get(status, status))
+    return label_of(STATUS_LABELS, status)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from sqlmodel import col, select
 from db.models import AuditHead, Clerk, DayClose, EventKind, Parcel, ParcelEvent
 from db.models.sendout import SendEvent
 from station_console.errors import NotFound
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, label_of
 from station_console.services.core import anchors
 from station_console.services.core.audit import event_hash
 from station_console.services.core.roles import require
@@ -111,7 +111,7 @@ KIND_LABELS: dict[str, str] = {
 
 
 def kind_label(kind: str) -> str:
-    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
+    return label_of(KIND_LABELS, kind)
 
 
 @dataclass(frozen=True)

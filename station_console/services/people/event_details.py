@@ -19,7 +19,7 @@ from typing import Any
 
 from db.models import EventKind
 from db.models.sendout import SendEvent
-from station_console.i18n import _
+from station_console.i18n import _, label_of
 from station_console.safe_text import visible
 from station_console.services.core.money import amount
 from station_console.services.exceptions.problems import KIND_LABELS as PROBLEM_LABELS
@@ -201,10 +201,10 @@ def _value(event_kind: str, key: str, value: Any, details: Mapping[str, Any], zo
     if key == "changed" and event_kind == EventKind.SETTINGS_CHANGED and isinstance(value, list):
         return list_separator().join(setting_label(str(v)) for v in value)
     if key == "changed" and isinstance(value, list):  # a sender's changed fields, or that it is new
-        return list_separator().join(_(CHANGE_LABELS[v]) if v in CHANGE_LABELS else str(v) for v in value)
+        return list_separator().join(label_of(CHANGE_LABELS, str(v)) for v in value)
     if key == "changed" and isinstance(value, Mapping):  # the fields; their old values are in the JSON
         names = CARRIER_FIELDS if event_kind == EventKind.CARRIER_CHANGED else {}
-        return list_separator().join(_(names[k]) if k in names else str(k) for k in value)
+        return list_separator().join(label_of(names, str(k)) for k in value)
     if key == "counts":
         return _count_pairs(value, CLASS_LABELS)
     if key == "fixes":

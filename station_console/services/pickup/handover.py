@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Carrier, CodeHold, EventKind, Layer, Parcel, ParcelStatus, PickupMethod, Shelf
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, _
+from station_console.i18n import N_, label_of
 from station_console.safe_text import clean
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
@@ -108,7 +108,7 @@ def whereabouts(session: Session, waybill: str) -> Refused:
 
 def _status_label(status: str) -> str:
 
-    return _(STATUS_LABELS.get(status, status))
+    return label_of(STATUS_LABELS, status)
 
 
 def check_scan(found: Lookup, scanned_text: str, station: Station) -> PickupRow:

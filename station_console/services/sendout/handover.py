@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Carrier, HandoverBatch, Send, SendEvent, SendStatus
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, label_of
 from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -187,7 +187,7 @@ def _wrong(session: Session, waybill: str, carrier_id: int, code: str) -> Refuse
             N_("Wrong parcel: {waybill} is {status}, it must not leave with the courier"),
             code="wrong_parcel",
             waybill=waybill,
-            status=_(STATUS_LABELS.get(send.status, send.status)),
+            status=label_of(STATUS_LABELS, send.status),
         )
     other = session.get(Carrier, send.carrier_id) if send.carrier_id != carrier_id else None
     return Refused(

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Carrier, Send, SendEvent, SendStatus
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, label_of
 from station_console.services.core import audit
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
@@ -102,7 +102,7 @@ def refund(station: Station, send: int | str, reason: str) -> Refund:
                 N_("Send {send} is {status}: only a send still at the counter can be refunded"),
                 code="not_refundable",
                 send=send_id,
-                status=_(STATUS_LABELS.get(send.status, send.status)),
+                status=label_of(STATUS_LABELS, send.status),
             )
         now = station.now()
         changed = session.connection().execute(

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, label_of
 from station_console.services.carrier_events import dead_letters
 from station_console.services.carrier_events.dead_letters import KIND_LABELS, STATUS_LABELS, EventRow
 from station_console.services.core.station import Station
@@ -68,9 +68,9 @@ class CarrierEventsScreen(QueueListScreen):
         for r in rows:
             table.add_row(
                 str(r.id),
-                _(STATUS_LABELS.get(r.status, r.status)),
+                label_of(STATUS_LABELS, r.status),
                 r.carrier,
-                _(KIND_LABELS.get(r.kind, r.kind)),
+                label_of(KIND_LABELS, r.kind),
                 Text(r.waybill),
                 str(r.attempts),
                 r.at.astimezone(zone).strftime("%m-%d %H:%M"),

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, label_of
 from station_console.tui.screens.checkin_writer import ScanRequest
 from station_console.tui.widgets.plain import Static, Table
 
@@ -147,7 +147,7 @@ class AttentionList(Vertical):
         table = self.query_one(DataTable)
         table.clear()
         for item in self.items:
-            kind = Text(_(KIND_LABELS.get(item.kind, item.kind)), style="bold")
+            kind = Text(label_of(KIND_LABELS, item.kind), style="bold")
             table.add_row(item.at, kind, Text(item.text), Text(item.hint, style="italic"), key=str(item.id))
         ids = [i.id for i in self.items]
         if select in ids:

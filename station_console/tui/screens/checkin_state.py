@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from station_console.errors import StationError
-from station_console.i18n import _
+from station_console.i18n import _, label_of
 from station_console.services.checkin.transaction import CheckinResult
 from station_console.services.shelves.lists import LABEL_LABELS, label_status, missing_phone_count
 from station_console.tui.screens.base import report_unexpected
@@ -166,7 +166,7 @@ class CheckinState(CourierBatchScreen):
 
     def show_label(self, table: DataTable[Any], parcel_id: int, status: str) -> None:
         """Row `parcel_id` shows label state `status`."""
-        table.update_cell(str(parcel_id), "label", _(LABEL_LABELS.get(status, status)))
+        table.update_cell(str(parcel_id), "label", label_of(LABEL_LABELS, status))
         self.label_shown[parcel_id] = status
 
 

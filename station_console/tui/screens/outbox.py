@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, label_of
 from station_console.services import notify
 from station_console.services.notify.listing import STATUS_LABELS
 from station_console.services.notify.templates import KIND_LABELS
@@ -72,8 +72,8 @@ class OutboxScreen(QueueListScreen):
             next_try = r.next_attempt_at.astimezone(zone).strftime("%H:%M:%S") if r.next_attempt_at else ""
             table.add_row(
                 str(r.id),
-                _(STATUS_LABELS.get(r.status, r.status)),
-                _(KIND_LABELS.get(r.kind, r.kind)),
+                label_of(STATUS_LABELS, r.status),
+                label_of(KIND_LABELS, r.kind),
                 r.pickup_code or "",
                 Text(r.recipient),  # data, never markup
                 str(r.attempts),

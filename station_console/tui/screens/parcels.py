@@ -15,7 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, DataTable, Input, Select
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
 from station_console.services.people.audit_trail import kind_label
 from station_console.services.people.event_details import cut, event_details, label
@@ -177,7 +177,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
         text = Text.assemble(
             (visible(p.waybill), "bold"),
             visible(f"  {p.carrier}  "),
-            _(STATUS_LABELS.get(p.status, p.status)),
+            label_of(STATUS_LABELS, p.status),
             "\n",
         )
         facts = [

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, label_of
 from station_console.services.notify.templates import PREFERENCE_LABELS
 from station_console.services.recipients import consent, directory, importing, matching
 from station_console.services.recipients.consent import UNCHANGED, Choice
@@ -214,7 +214,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
                 if v is not None
             ]
             text.append(
-                f"\n{h.at.astimezone(zone):%m-%d %H:%M} {_(CHANNEL_LABELS.get(h.channel, h.channel))} "
+                f"\n{h.at.astimezone(zone):%m-%d %H:%M} {label_of(CHANNEL_LABELS, h.channel)} "
                 f"{h.clerk or '-'}: {', '.join(said)}" + (f" ({h.note})" if h.note else "")
             )
         self.query_one("#rc-detail", Static).update(text)

@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.widgets import Checkbox, DataTable, Input, Select
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, label_of
 from station_console.services.scan.carriers import get_detector
 from station_console.services.scan.waybill import normalise
 from station_console.services.sendout import accept, listing, payments, quote, senders
@@ -423,7 +423,7 @@ class SendoutScreen(ServiceCalls, ModeScreen):
                 kg,
                 money(r.price_cents),
                 _(METHOD_LABELS.get(r.payment_method or "", "-")),
-                _(STATUS_LABELS.get(r.status, r.status)),
+                label_of(STATUS_LABELS, r.status),
             ]
             table.add_row(r.send_id, *(Text(cell) for cell in cells))  # data, never markup
 

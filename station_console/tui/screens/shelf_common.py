@@ -8,7 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, label_of
 from station_console.safe_text import visible
 from station_console.services.exceptions.problems import KIND_LABELS
 from station_console.services.shelves.search import ParcelRow
@@ -51,14 +51,14 @@ def heat_style(fill: float) -> str:
 
 
 def problem_text(kind: str | None) -> Text:
-    return Text(f"! {_(KIND_LABELS.get(kind, kind))}", style=PROBLEM_STYLE) if kind else Text("")
+    return Text(f"! {label_of(KIND_LABELS, kind)}", style=PROBLEM_STYLE) if kind else Text("")
 
 
 def parcel_cells(row: ParcelRow, zone: tzinfo) -> tuple[Any, ...]:
     """One parcel as table cells, its check-in time in the station's time zone; a problem parcel's
     waybill and flag are shown in red, an undone check-in struck through and dimmed."""
     checked_in = f"{row.checked_in_at.astimezone(zone):%m-%d %H:%M}"
-    status = _(STATUS_LABELS.get(row.status, row.status))
+    status = label_of(STATUS_LABELS, row.status)
     if row.status == "cancelled":
         cells = (row.waybill, row.carrier, row.pickup_code or "-", row.location or "-", row.size)
         struck = [Text(visible(c), style=UNDONE_STYLE) for c in (*cells, row.masked_phone or "-")]

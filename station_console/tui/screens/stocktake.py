@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, DataTable, Input
 
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
 from station_console.services.exceptions import stocktake
 from station_console.services.shelves.search import normalise_location
@@ -159,7 +159,7 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
         table.clear()
         for cls in ("wrong_shelf", "wrong_layer", "extra", "missing", "match"):
             for item in self.take.items[cls]:
-                status = _(STATUS_LABELS.get(item.status, item.status)) if item.status else _("not on record")
+                status = label_of(STATUS_LABELS, item.status) if item.status else _("not on record")
                 table.add_row(
                     class_text(cls),
                     item.waybill,
