@@ -8,10 +8,15 @@ is the user's cache, and the pickle is written whole (a temporary file, then a r
 python-escpos looks: its own write is not atomic, and two processes starting together could read half a
 file. (python-escpos still makes an empty temporary folder at import: its `mkdtemp()` is the default
 argument of an `environ.get`, evaluated whatever the setting.)
+
+python-escpos also calls `logging.basicConfig()` when it loads: on a process whose root logger has no
+handler yet (a `station` command before its log is set up) that adds one writing every later record to
+the terminal, unmasked and tracebacks included. The handler it adds is taken away again.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import platform
@@ -34,10 +39,20 @@ def new_dummy() -> Dummy:
     with _lock:
         if not _prepared:
             _share_capabilities()
+            _load_without_its_log_handler()
             _prepared = True
     from escpos.printer import Dummy
 
     return Dummy(profile="default")
+
+
+def _load_without_its_log_handler() -> None:
+    root = logging.getLogger()
+    before = list(root.handlers)
+    import escpos.printer  # noqa: F401  (its capabilities module calls basicConfig at import)
+
+    for handler in [h for h in root.handlers if h not in before]:
+        root.removeHandler(handler)
 
 
 def _share_capabilities() -> None:

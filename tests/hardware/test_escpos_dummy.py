@@ -49,3 +49,23 @@ def test_a_cache_older_than_python_escpos_database_is_written_again(tmp_path: Pa
     _print_in_a_new_process(tmp, cache)
     with cached.open("rb") as f:
         assert "profiles" in pickle.load(f)
+
+
+def test_loading_the_printer_leaves_the_log_to_the_station(tmp_path: Path) -> None:
+    """python-escpos's basicConfig() at import would send every later log record of a `station`
+    command to the terminal (unmasked, tracebacks included): no handler is left behind."""
+    check = (
+        "import logging; from hardware.printers.escpos_dummy import new_dummy; new_dummy();"
+        " print(len(logging.getLogger().handlers))"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", check],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=60,
+        capture_output=True,
+        text=True,
+    )
+    assert out.stdout.strip() == "0"
