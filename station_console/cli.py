@@ -6,6 +6,7 @@ Command groups live in `station_console/commands/`, one module per area, each ex
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import pkgutil
@@ -77,6 +78,7 @@ def cli(
     if ctx.invoked_subcommand is not None:
         settle_memory()  # the command is found and loaded
         protect_output()  # what the database holds is printed as text, never as terminal control
+        _log_to_file()
     ctx.obj = CliApp(db_url=db_url, lang=lang, counter=counter, clerk_name=clerk, pin=pin)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is not None:
@@ -87,6 +89,14 @@ def cli(
 
         ctx.obj.ask_pin()  # on the terminal, before the console takes it over
         run_console(ctx.obj)
+
+
+def _log_to_file() -> None:
+    """A command's log records go to the station's log, masked. With no handler set up, Python's last
+    resort printed a library's warning on the terminal as it came: a phone unmasked, or a traceback
+    logged on the way (a sign-in failure that could not be recorded)."""
+    with contextlib.suppress(OSError):  # no writable log folder: the last resort's stderr is all there is
+        setup_logging()
 
 
 def _register_commands(group: click.Group) -> None:

@@ -1,0 +1,32 @@
+"""A command's log records go to the station's masked log file, never to the terminal."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from station_console.logs import log_path
+from station_console.services.shelves import layout
+
+
+def test_a_warning_logged_during_a_command_goes_to_the_log_masked(
+    run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    def shelf_map_that_warns(*args: object, **kwargs: object) -> list[object]:
+        try:
+            raise RuntimeError("database is locked")
+        except RuntimeError:
+            logging.getLogger("station_console.somewhere").warning(
+                "could not record 13812345678", exc_info=True
+            )
+        return []
+
+    monkeypatch.setattr(layout, "shelf_map", shelf_map_that_warns)
+    result = run("shelves")
+    assert result.exit_code == 0
+    assert "13812345678" not in result.output and "Traceback" not in result.output
+    assert "could not record" not in result.output
+    logged = log_path().read_text(encoding="utf-8")
+    assert "could not record 138****5678" in logged and "Traceback" in logged
+    assert "13812345678" not in logged
