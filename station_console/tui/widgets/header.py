@@ -45,10 +45,9 @@ class StationHeader(Horizontal):
             (visible(station.settings().station_name), "bold"), "  ·  ", (_(self.mode_title), "bold")
         )
         self.query_one("#hdr-title", Static).update(title)
+        # The devices first: on a narrow terminal the line is cut at its end, and a printer gone offline
+        # matters to the clerk more than the database's file name.
         status = Text()
-        status.append(f"{_('Clerk')}: {visible(clerk)}  ")
-        status.append(f"{_('Counter')}: {visible(station.counter)}  ")
-        status.append(f"{_('DB')}: {visible(app.database_label)}  ")
         for device, state in app.device_states.items():
             ok = state not in (
                 "none",
@@ -62,4 +61,7 @@ class StationHeader(Horizontal):
             status.append(f"{_(device.capitalize())}: ", style="")
             status.append(_(state), style="green" if ok else "yellow")
             status.append("  ")
+        status.append(f"{_('Clerk')}: {visible(clerk)}  ")
+        status.append(f"{_('Counter')}: {visible(station.counter)}  ")
+        status.append(f"{_('DB')}: {visible(app.database_label)}")
         self.query_one("#hdr-status", Static).update(status, layout=False)  # one line, its width fixed
