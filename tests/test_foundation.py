@@ -15,6 +15,7 @@ from db.engine import create_station_engine, write_session
 from db.migrate import alembic_config, current_revision, head_revision, upgrade
 from db.models import Carrier, Layer, Parcel, Setting, Shelf
 from db.models.shelves import LAYER_FILL
+from station_console.i18n import set_language
 from station_console.services.admin.setup import DEFAULT_LAYOUT, carrier_seed, init_station, open_station
 from station_console.services.core.station import Station
 from station_console.settings import StationSettings
@@ -66,6 +67,15 @@ def test_open_station_seeds_a_new_database_once(db_url: str) -> None:
     assert shelves == len(DEFAULT_LAYOUT)
     assert layers == sum(spec["layers"] for spec in DEFAULT_LAYOUT)
     assert init_station(station) == {"carriers": 0, "shelves": 0, "layers": 0}  # idempotent
+    assert station.settings().station_name == "Parcel Station"
+
+
+def test_a_station_set_up_in_chinese_is_named_in_chinese(tmp_path: Path) -> None:
+    """Its name is on every label and receipt: a Chinese console's new station is not "Parcel Station"."""
+    set_language("zh")
+    station = open_station(f"sqlite:///{tmp_path / 'zh.sqlite3'}")
+    set_language("en")  # a later reading of the settings must not depend on the language
+    assert station.settings().station_name == "快递驿站"
 
 
 def test_sqlite_is_durable_and_strict(db_url: str) -> None:

@@ -38,7 +38,7 @@ from db.models import (
     Role,
 )
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_
+from station_console.i18n import N_, _
 from station_console.services.admin.settings import save_station_settings
 from station_console.services.checkin import transaction
 from station_console.services.core.roles import require
@@ -324,7 +324,8 @@ def settle_backlog(station: Station) -> None:
 def _exceptions(
     station: Station, act: Callable[[str], None], added: dict[str, int], problems: Any, returns: Any
 ) -> None:
-    """A damaged parcel or two, one written off, and the oldest overdue lot returned to its courier."""
+    """A damaged parcel or two, one written off, and the oldest overdue lot returned to its courier; the
+    notes in the language the demo is made in, as a clerk there would write them."""
     with station.read() as session:
         rows = session.exec(
             select(Parcel.waybill, Carrier.code, Parcel.checked_in_at)
@@ -336,14 +337,14 @@ def _exceptions(
         return
     act("demo-clerk")
     for waybill, _carrier, _at in rows[-3:-1]:
-        problems.mark(station, waybill, "damaged", "Box crushed on arrival")
+        problems.mark(station, waybill, "damaged", _("Box crushed on arrival"))
         added["demo_problems"] += 1
     act("demo-manager")
-    problems.write_off(station, rows[-2][0], "Contents destroyed, courier informed")
+    problems.write_off(station, rows[-2][0], _("Contents destroyed, courier informed"))
     added["demo_write_offs"] += 1
     oldest_carrier = rows[0][1]
-    lot = [w for w, c, _ in rows[:-3] if c == oldest_carrier][:3]
+    lot = [w for w, c, _at in rows[:-3] if c == oldest_carrier][:3]
     batch = returns.open_batch(station, oldest_carrier)
     returns.add_many(station, batch.id, lot)
-    returns.close(station, batch.id, "Courier Wang")
+    returns.close(station, batch.id, _("Courier Wang"))
     added["demo_returns"] += len(lot)

@@ -19,7 +19,7 @@ from db.engine import create_station_engine, resolve_url
 from db.migrate import current_revision, head_revision, known_revisions, upgrade_from
 from db.models import AuditHead, Carrier, Clerk, EventKind, Layer, Setting, Shelf
 from station_console.errors import DatabaseUnavailable, Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, _
 from station_console.safe_text import clean
 from station_console.services.core import audit
 from station_console.services.core.health import damaged
@@ -185,7 +185,10 @@ def init_station(station: Station, *, timezone: str | None = None) -> dict[str, 
             session.add(AuditHead(id=1))
 
         if session.get(Setting, STATION_KEY) is None:
-            settings = StationSettings(timezone=timezone or machine_timezone())
+            # Named in the language the station is set up in: the name is on every label and receipt.
+            settings = StationSettings(
+                timezone=timezone or machine_timezone(), station_name=_("Parcel Station")
+            )
             session.add(Setting(key=STATION_KEY, value=settings.model_dump(mode="json")))
         return added
 
