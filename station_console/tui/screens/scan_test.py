@@ -9,6 +9,7 @@ A scanner that can send a prefix makes intake exact: the help line says how.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, ClassVar
@@ -19,12 +20,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import DataTable, Input, Select
 
 from hardware.scanners.wedge import Partial, Scan, Typed, WedgeDecoder, WedgeOutput, propose
 from station_console.i18n import N_, _
 from station_console.settings import CounterSettings, save_counter_settings
+from station_console.tui.one_shot import call_after
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -106,7 +107,7 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
         self.keys: list[tuple[str, float]] = []  # every key seen, with its time
         self.results: list[WedgeOutput] = []
         self._decoder: WedgeDecoder | None = None
-        self._timer: Timer | None = None
+        self._timer: asyncio.TimerHandle | None = None
 
     @property
     def counter(self) -> CounterSettings:
@@ -173,7 +174,7 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
 
     def _arm(self, now: float) -> None:
         if self._timer is not None:
-            self._timer.stop()
+            self._timer.cancel()
             self._timer = None
         deadline = self.decoder().deadline()
         if deadline is not None:
@@ -181,7 +182,7 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
             def in_turn() -> None:
                 self.app.call_later(lambda: self.call_later(self.flush, deadline + 0.001))
 
-            self._timer = self.set_timer(max(0.0, deadline - now) + 0.005, in_turn)
+            self._timer = call_after(self, max(0.0, deadline - now) + 0.005, in_turn)
 
     def flush(self, t: float) -> None:
         self._take(self.decoder().flush(t))

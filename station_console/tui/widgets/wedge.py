@@ -10,6 +10,7 @@ happened. Time comes from `clock(event)`: the key's arrival time by default; tes
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,11 +19,11 @@ from typing import Any
 from textual import events
 from textual.keys import _character_to_key
 from textual.message import Message
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
 
 from hardware.scanners.wedge import Partial, Scan, WedgeDecoder, WedgeOutput
+from station_console.tui.one_shot import call_after
 from station_console.tui.widgets.fixed_input import FixedInput
 
 Clock = Callable[[events.Key | None], float]
@@ -60,7 +61,7 @@ class KeyRouter:
         self.clock = clock
         self._replayed: set[int] = set()  # ids of key events we re-posted ourselves
         self._withdrawn: set[int] = set()  # ...of those, ones taken back before they arrived
-        self._timer: Timer | None = None
+        self._timer: asyncio.TimerHandle | None = None
         self._typed_into: list[tuple[Widget, str, int]] = []  # the last characters replayed, where, event id
         self.scans = 0
         self.refused = 0
@@ -94,11 +95,11 @@ class KeyRouter:
 
     def _arm_flush(self, now: float) -> None:
         if self._timer is not None:
-            self._timer.stop()
+            self._timer.cancel()
             self._timer = None
         deadline = self.decoder.deadline()
         if deadline is not None:
-            self._timer = self.owner.set_timer(max(0.0, deadline - now) + 0.005, self._flush_in_turn)
+            self._timer = call_after(self.owner, max(0.0, deadline - now) + 0.005, self._flush_in_turn)
 
     def _flush_in_turn(self) -> None:
         """The timer's flush, queued behind every key already received.
