@@ -9,26 +9,54 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 
 import click
 
-from station_console import commands, settle_memory
-from station_console.commands._support import CliApp
+from station_console import click_words, commands, settle_memory
+from station_console.cli_help import Group, group, option
+from station_console.commands._support import CliApp, cli_language
 from station_console.errors import StationError
-from station_console.i18n import LANGUAGES, _
+from station_console.i18n import LANGUAGES, _, set_language
 from station_console.logs import setup_logging
 from station_console.safe_text import protect_output
 
 log = logging.getLogger("station")
+click_words.install()
 
 
-class LazyGroup(click.Group):
+class LazyGroup(Group):
     """Imports the command modules only when a command is looked up, so `station` alone (the console)
     starts without loading every service."""
 
     _loaded = False
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # The language before click reads a word: `--help` and a usage error are written while the
+        # arguments are parsed, before any callback (or the database) runs.
+        set_language(cli_language(self._given_language(args)))
+        return super().parse_args(ctx, args)
+
+    def _given_language(self, args: list[str]) -> str | None:
+        """`--lang` among the options before the command, else $STATION_LANG (an unknown one: None,
+        and click refuses it in the language chosen without it)."""
+        takes_value = {
+            name for p in self.params if isinstance(p, click.Option) and not p.is_flag for name in p.opts
+        }
+        given = os.environ.get("STATION_LANG")
+        words = iter(args)
+        for word in words:
+            if word == "--lang":
+                given = next(words, None)
+            elif word.startswith("--lang="):
+                given = word.removeprefix("--lang=")
+            elif word in takes_value:
+                next(words, None)
+            elif word == "--" or not word.startswith("-"):
+                break
+        return given if given in LANGUAGES else None
 
     def _load(self) -> None:
         if not self._loaded:
@@ -44,25 +72,23 @@ class LazyGroup(click.Group):
         return super().list_commands(ctx)
 
 
-@click.group(
-    cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
-)
-@click.option(
+@group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@option(
     "--db",
     "db_url",
     envvar="STATION_DB",
     metavar="URL",
     help="Database URL (default: SQLite in the user data folder). Also $STATION_DB.",
 )
-@click.option(
+@option(
     "--lang",
     type=click.Choice(LANGUAGES),
     envvar="STATION_LANG",
     help="Language of the console and messages (default: setting, then locale).",
 )
-@click.option("--counter", envvar="STATION_COUNTER", help="This counter's name (default: setting).")
-@click.option("--clerk", envvar="STATION_CLERK", help="Act as this clerk (asks for the PIN).")
-@click.option(
+@option("--counter", envvar="STATION_COUNTER", help="This counter's name (default: setting).")
+@option("--clerk", envvar="STATION_CLERK", help="Act as this clerk (asks for the PIN).")
+@option(
     "--pin", envvar="STATION_PIN", metavar="PIN", help="The clerk's PIN (else $STATION_PIN, else asked for)."
 )
 @click.pass_context

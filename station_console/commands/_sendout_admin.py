@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _
@@ -32,14 +33,14 @@ def _read(path: Path) -> str:
         ) from exc
 
 
-@click.group()
+@group()
 def tariff() -> None:
     """Tariff tables per carrier (a manager edits; every edit is a version)."""
 
 
 @tariff.command("show")
-@click.argument("carrier")
-@click.option("--version", type=int, help="An older version.")
+@argument("carrier")
+@option("--version", type=int, help="An older version.")
 @pass_app
 def tariff_show(app: CliApp, carrier: str, version: int | None) -> None:
     """Print a carrier's table as JSON (the current version unless --version)."""
@@ -64,8 +65,8 @@ def tariff_show(app: CliApp, carrier: str, version: int | None) -> None:
 
 
 @tariff.command("set")
-@click.argument("carrier")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@argument("carrier")
+@argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_app
 def tariff_set(app: CliApp, carrier: str, path: Path) -> None:
     """Store a new version of a carrier's table from a .toml file or .csv rates (manager)."""
@@ -93,7 +94,7 @@ def tariff_set(app: CliApp, carrier: str, path: Path) -> None:
 
 
 @tariff.command("history")
-@click.argument("carrier")
+@argument("carrier")
 @pass_app
 def tariff_history(app: CliApp, carrier: str) -> None:
     """The versions of a carrier's table, newest first."""
@@ -102,7 +103,7 @@ def tariff_history(app: CliApp, carrier: str) -> None:
     emit_json({"versions": [v.to_json() for v in tariffs.history(app.station, carrier.strip().upper())]})
 
 
-@click.group()
+@group()
 def checklist() -> None:
     """The inspection checklist (a manager edits; every edit is a version)."""
 
@@ -116,7 +117,7 @@ def checklist_show(app: CliApp) -> None:
 
 
 @checklist.command("set")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_app
 def checklist_set(app: CliApp, path: Path) -> None:
     """Store a new checklist from a TOML ([[items]] id, zh, en) or JSON file (manager)."""
@@ -137,15 +138,15 @@ def checklist_set(app: CliApp, path: Path) -> None:
     click.echo(_("Checklist version {version} stored", version=version.version))
 
 
-@click.group()
+@group()
 def stock() -> None:
     """Waybill numbers the carriers issued to the station."""
 
 
 @stock.command("import")
-@click.argument("carrier")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True)
+@argument("carrier")
+@argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def stock_import(app: CliApp, carrier: str, path: Path, as_json: bool) -> None:
     """Import one number per line (CSV: the first column); all valid, or nothing (manager)."""

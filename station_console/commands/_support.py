@@ -35,7 +35,7 @@ class CliApp:
     def __post_init__(self) -> None:
         # The language now, from the file as it is: the console's sign-in dialog is drawn before the
         # counter settings are loaded (start-up time: pydantic), in a worker with the station.
-        set_language(self.lang or configured_language() or language_from_locale())
+        set_language(cli_language(self.lang))
 
     @property
     def counter_settings(self) -> CounterSettings:
@@ -79,6 +79,12 @@ class CliApp:
 
 
 pass_app = click.make_pass_decorator(CliApp)
+
+
+def cli_language(given: str | None) -> str:
+    """The language of `station`: `--lang` (or $STATION_LANG), else the counter's setting as its
+    file says, else the locale's."""
+    return given or configured_language() or language_from_locale()
 
 
 def _say_busy() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from station_console.cli_help import argument, command, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _
@@ -19,10 +20,10 @@ def register(cli: click.Group) -> None:
     cli.add_command(restore_command)
 
 
-@click.command("backup")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--overwrite", is_flag=True, help="Replace FILE if it exists.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@command("backup")
+@argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@option("--overwrite", is_flag=True, help="Replace FILE if it exists.")
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def backup_command(app: CliApp, file: Path, overwrite: bool, as_json: bool) -> None:
     """Back up the station database into FILE (SQLite; manager); for PostgreSQL, print the pg_dump
@@ -52,10 +53,10 @@ def backup_command(app: CliApp, file: Path, overwrite: bool, as_json: bool) -> N
         click.echo(_("Backed up to {file} ({size} bytes); the copy was checked", file=str(file), size=size))
 
 
-@click.command("restore")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--yes", is_flag=True, help="Do not ask; the current data is replaced (and kept aside).")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@command("restore")
+@argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@option("--yes", is_flag=True, help="Do not ask; the current data is replaced (and kept aside).")
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def restore_command(app: CliApp, file: Path, yes: bool, as_json: bool) -> None:
     """Replace the SQLite station database with the backup FILE (manager). The file is checked first;

@@ -7,6 +7,7 @@ import platform
 
 import click
 
+from station_console.cli_help import command, option
 from station_console.commands._support import emit_json
 from station_console.i18n import _
 
@@ -34,11 +35,11 @@ def register(cli: click.Group) -> None:
     cli.add_command(bench)
 
 
-@click.command()
-@click.option("--quick", is_flag=True, help="50,000 parcels and fewer samples, for a fast look.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object keyed by path.")
-@click.option("--rebuild", is_flag=True, help="Build the dataset again instead of using the cached one.")
-@click.option(
+@command()
+@option("--quick", is_flag=True, help="50,000 parcels and fewer samples, for a fast look.")
+@option("--json", "as_json", is_flag=True, help="One JSON object keyed by path.")
+@option("--rebuild", is_flag=True, help="Build the dataset again instead of using the cached one.")
+@option(
     "--only",
     multiple=True,
     type=click.Choice(PATHS),

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from station_console.cli_help import argument, command, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _, label_of
@@ -23,17 +24,15 @@ def register(cli: click.Group) -> None:
     cli.add_command(undo_checkin)
 
 
-@click.command()
-@click.argument("waybill")
-@click.option("--carrier", help="Carrier code to use whatever the number looks like (e.g. ZTO).")
-@click.option("--batch", help="Carrier being received; a number that looks like another one is refused.")
-@click.option("--phone", help="Recipient phone: full, last 4 digits, 138****5678 or 17012345678-8462.")
-@click.option("--size", type=SIZE_CHOICES, help="Size class (default: the pre-alert's, else the setting).")
-@click.option(
-    "--recipient", metavar="REF", help="The directory entry (external id or #id): its phone and name."
-)
-@click.option("--handover", type=int, metavar="ID", help="The open courier batch it arrives in.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@command()
+@argument("waybill")
+@option("--carrier", help="Carrier code to use whatever the number looks like (e.g. ZTO).")
+@option("--batch", help="Carrier being received; a number that looks like another one is refused.")
+@option("--phone", help="Recipient phone: full, last 4 digits, 138****5678 or 17012345678-8462.")
+@option("--size", type=SIZE_CHOICES, help="Size class (default: the pre-alert's, else the setting).")
+@option("--recipient", metavar="REF", help="The directory entry (external id or #id): its phone and name.")
+@option("--handover", type=int, metavar="ID", help="The open courier batch it arrives in.")
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def checkin(
     app: CliApp,
@@ -100,10 +99,10 @@ def _parcel_json(row: Any) -> dict[str, Any]:
     return {**row.to_json(), "parcel_id": row.id, "shelf": shelf or None, "layer": layer or None}
 
 
-@click.command()
-@click.option("--status", type=STATUS_CHOICES, help="Only parcels with this status.")
-@click.option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@command()
+@option("--status", type=STATUS_CHOICES, help="Only parcels with this status.")
+@option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True)
+@option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @pass_app
 def parcels(app: CliApp, status: str | None, limit: int, as_json: bool) -> None:
     """List parcels, newest check-in first (phones masked)."""
@@ -122,8 +121,8 @@ def parcels(app: CliApp, status: str | None, limit: int, as_json: bool) -> None:
         click.echo(_("No parcels."))
 
 
-@click.command("undo-checkin")
-@click.option("--json", "as_json", is_flag=True, help="Print the undone parcel as JSON.")
+@command("undo-checkin")
+@option("--json", "as_json", is_flag=True, help="Print the undone parcel as JSON.")
 @pass_app
 def undo_checkin(app: CliApp, as_json: bool) -> None:
     """Undo this counter's last check-in still on the shelf (code held back, label and message withdrawn)."""

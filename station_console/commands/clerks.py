@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.errors import Refused
 from station_console.i18n import N_, _, _n
@@ -30,7 +31,7 @@ def register(cli: click.Group) -> None:
 # --- clerks ------------------------------------------------------------------------------------------
 
 
-@click.group("clerk")
+@group("clerk")
 def clerk_group() -> None:
     """Clerks and their PINs. The first clerk added to a new station is its manager."""
 
@@ -48,12 +49,10 @@ def _new_pin(app: CliApp, given: str | None) -> str:
 
 
 @clerk_group.command("add")
-@click.argument("name")
-@click.option("--role", type=click.Choice(["clerk", "manager"]), default="clerk", show_default=True)
-@click.option(
-    "--pin", "new_pin", metavar="PIN", help="The new clerk's PIN (4-12 digits); asked for if left out."
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the clerk as JSON.")
+@argument("name")
+@option("--role", type=click.Choice(["clerk", "manager"]), default="clerk", show_default=True)
+@option("--pin", "new_pin", metavar="PIN", help="The new clerk's PIN (4-12 digits); asked for if left out.")
+@option("--json", "as_json", is_flag=True, help="Print the clerk as JSON.")
 @pass_app
 def clerk_add(app: CliApp, name: str, role: str, new_pin: str | None, as_json: bool) -> None:
     """Add a clerk (a manager does this; on a new station the first one becomes the manager)."""
@@ -68,7 +67,7 @@ def clerk_add(app: CliApp, name: str, role: str, new_pin: str | None, as_json: b
 
 
 @clerk_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="One JSON array of clerks.")
+@option("--json", "as_json", is_flag=True, help="One JSON array of clerks.")
 @pass_app
 def clerk_list(app: CliApp, as_json: bool) -> None:
     """Every clerk, with role, state and last sign-in."""
@@ -88,8 +87,8 @@ def clerk_list(app: CliApp, as_json: bool) -> None:
 
 
 @clerk_group.command("pin")
-@click.argument("name")
-@click.option("--pin", "new_pin", metavar="PIN", help="The new PIN; asked for if left out.")
+@argument("name")
+@option("--pin", "new_pin", metavar="PIN", help="The new PIN; asked for if left out.")
 @pass_app
 def clerk_pin(app: CliApp, name: str, new_pin: str | None) -> None:
     """Change NAME's PIN: your own (signed in as NAME), or anyone's as a manager."""
@@ -103,7 +102,7 @@ def clerk_pin(app: CliApp, name: str, new_pin: str | None) -> None:
 
 
 @clerk_group.command("deactivate")
-@click.argument("name")
+@argument("name")
 @pass_app
 def clerk_deactivate(app: CliApp, name: str) -> None:
     """Stop NAME from signing in (manager). Their past events keep their name."""
@@ -114,7 +113,7 @@ def clerk_deactivate(app: CliApp, name: str) -> None:
 
 
 @clerk_group.command("unlock")
-@click.argument("name")
+@argument("name")
 @pass_app
 def clerk_unlock(app: CliApp, name: str) -> None:
     """End NAME's lock-out after too many wrong PINs (manager)."""
@@ -125,7 +124,7 @@ def clerk_unlock(app: CliApp, name: str) -> None:
 
 
 @clerk_group.command("activate")
-@click.argument("name")
+@argument("name")
 @pass_app
 def clerk_activate(app: CliApp, name: str) -> None:
     """Let a deactivated clerk sign in again (manager)."""
@@ -138,13 +137,13 @@ def clerk_activate(app: CliApp, name: str) -> None:
 # --- audit -------------------------------------------------------------------------------------------
 
 
-@click.group("audit")
+@group("audit")
 def audit_group() -> None:
     """The audit trail: verify its hash chain, a parcel's timeline, a clerk's activity."""
 
 
 @audit_group.command("verify")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def audit_verify(app: CliApp, as_json: bool) -> None:
     """Check every event's hash and link. Exit 0 when the chain holds, 1 naming the first bad event."""
@@ -175,8 +174,8 @@ def _print_entries(app: CliApp, entries: list, *, show_waybill: bool) -> None:  
 
 
 @audit_group.command("timeline")
-@click.argument("waybill")
-@click.option("--json", "as_json", is_flag=True, help="One JSON array of events.")
+@argument("waybill")
+@option("--json", "as_json", is_flag=True, help="One JSON array of events.")
 @pass_app
 def audit_timeline(app: CliApp, waybill: str, as_json: bool) -> None:
     """Every event of the parcel(s) with WAYBILL, oldest first: when, what, who, at which counter."""
@@ -190,10 +189,10 @@ def audit_timeline(app: CliApp, waybill: str, as_json: bool) -> None:
 
 
 @audit_group.command("activity")
-@click.argument("name")
-@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="One business day (default: recent events).")
-@click.option("--limit", type=int, default=200, show_default=True, help="Newest events shown.")
-@click.option("--json", "as_json", is_flag=True, help="Counts and events as JSON.")
+@argument("name")
+@option("--day", type=click.DateTime(["%Y-%m-%d"]), help="One business day (default: recent events).")
+@option("--limit", type=int, default=200, show_default=True, help="Newest events shown.")
+@option("--json", "as_json", is_flag=True, help="Counts and events as JSON.")
 @pass_app
 def audit_activity(app: CliApp, name: str, day: object, limit: int, as_json: bool) -> None:
     """What clerk NAME did: counts by kind, then the newest events."""
@@ -213,13 +212,13 @@ def audit_activity(app: CliApp, name: str, day: object, limit: int, as_json: boo
 # --- privacy -----------------------------------------------------------------------------------------
 
 
-@click.group("privacy")
+@group("privacy")
 def privacy_group() -> None:
     """Personal data: purge old phone numbers, export or delete one person's data."""
 
 
 @privacy_group.command("purge")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def privacy_purge(app: CliApp, as_json: bool) -> None:
     """Clear full phone numbers of parcels that left the station more than phone_purge_days ago."""
@@ -241,8 +240,8 @@ def privacy_purge(app: CliApp, as_json: bool) -> None:
 
 
 @privacy_group.command("export")
-@click.argument("phone")
-@click.option(
+@argument("phone")
+@option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -271,9 +270,9 @@ def privacy_export(app: CliApp, phone: str, output: Path | None) -> None:
 
 
 @privacy_group.command("delete")
-@click.argument("phone")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@argument("phone")
+@option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def privacy_delete(app: CliApp, phone: str, yes: bool, as_json: bool) -> None:
     """Blank the phone, email and name of the person with full number PHONE on all their parcels (manager)."""

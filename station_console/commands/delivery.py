@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt
 from station_console.i18n import _, _n
@@ -23,7 +24,7 @@ def register(cli: click.Group) -> None:
     cli.add_command(delivery_group)
 
 
-@click.group("delivery")
+@group("delivery")
 def delivery_group() -> None:
     """Door delivery: requests, runs in walking order, run sheets, scanning out and back."""
 
@@ -67,9 +68,9 @@ def _echo_run(run: Any, as_json: bool) -> None:
 
 
 @delivery_group.command("request")
-@click.argument("ref")
-@click.option("--by-phone", is_flag=True, help="The recipient asked by phone (default: at the counter).")
-@click.option("--json", "as_json", is_flag=True)
+@argument("ref")
+@option("--by-phone", is_flag=True, help="The recipient asked by phone (default: at the counter).")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def request_command(app: CliApp, ref: str, by_phone: bool, as_json: bool) -> None:
     """The recipient wants this parcel (waybill or code) at their door."""
@@ -80,8 +81,8 @@ def request_command(app: CliApp, ref: str, by_phone: bool, as_json: bool) -> Non
 
 
 @delivery_group.command("cancel")
-@click.argument("ref")
-@click.option("--json", "as_json", is_flag=True)
+@argument("ref")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def cancel_command(app: CliApp, ref: str, as_json: bool) -> None:
     """Withdraw a door delivery not yet out with a runner."""
@@ -91,8 +92,8 @@ def cancel_command(app: CliApp, ref: str, as_json: bool) -> None:
 
 
 @delivery_group.command("waiting")
-@click.option("--building", help="Only this building.")
-@click.option("--json", "as_json", is_flag=True)
+@option("--building", help="Only this building.")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def waiting_command(app: CliApp, building: str | None, as_json: bool) -> None:
     """Parcels waiting for a run, in walking order."""
@@ -109,10 +110,10 @@ def waiting_command(app: CliApp, building: str | None, as_json: bool) -> None:
 
 
 @delivery_group.command("plan")
-@click.option("--runner", required=True, help="Who carries the parcels.")
-@click.option("--building", help="Only this building.")
-@click.option("--limit", type=click.IntRange(1, 500), help="At most this many parcels.")
-@click.option("--json", "as_json", is_flag=True)
+@option("--runner", required=True, help="Who carries the parcels.")
+@option("--building", help="Only this building.")
+@option("--limit", type=click.IntRange(1, 500), help="At most this many parcels.")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def plan_command(app: CliApp, runner: str, building: str | None, limit: int | None, as_json: bool) -> None:
     """Plan a run with the waiting parcels, in walking order (building, floor, room)."""
@@ -123,8 +124,8 @@ def plan_command(app: CliApp, runner: str, building: str | None, limit: int | No
 
 
 @delivery_group.command("runs")
-@click.option("--open", "open_only", is_flag=True, help="Only runs not closed yet.")
-@click.option("--json", "as_json", is_flag=True)
+@option("--open", "open_only", is_flag=True, help="Only runs not closed yet.")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def runs_command(app: CliApp, open_only: bool, as_json: bool) -> None:
     """Delivery runs, newest first."""
@@ -152,8 +153,8 @@ def runs_command(app: CliApp, open_only: bool, as_json: bool) -> None:
 
 
 @delivery_group.command("show")
-@click.argument("run_id", type=int)
-@click.option("--json", "as_json", is_flag=True)
+@argument("run_id", type=int)
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def show_command(app: CliApp, run_id: int, as_json: bool) -> None:
     """One run and its stops."""
@@ -163,9 +164,9 @@ def show_command(app: CliApp, run_id: int, as_json: bool) -> None:
 
 
 @delivery_group.command("sheet")
-@click.argument("run_id", type=int)
-@click.option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=Path), help="Write an A4 PDF here.")
-@click.option("--printer", help="This counter's printer to use (default: one that takes manifests).")
+@argument("run_id", type=int)
+@option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=Path), help="Write an A4 PDF here.")
+@option("--printer", help="This counter's printer to use (default: one that takes manifests).")
 @pass_app
 def sheet_command(app: CliApp, run_id: int, pdf: Path | None, printer: str | None) -> None:
     """Print the run sheet (receipt printer or PDF printer), or write it as a PDF file."""
@@ -180,13 +181,11 @@ def sheet_command(app: CliApp, run_id: int, pdf: Path | None, printer: str | Non
 
 
 @delivery_group.command("out")
-@click.argument("run_id", type=int)
-@click.argument("waybills", nargs=-1, required=True)
-@click.option(
-    "--pay", type=click.Choice(["cash", "qr", "account"]), help="A storage fee due was paid this way."
-)
-@click.option("--waive", metavar="REASON", help="A manager waives a storage fee due, for this reason.")
-@click.option("--json", "as_json", is_flag=True)
+@argument("run_id", type=int)
+@argument("waybills", nargs=-1, required=True)
+@option("--pay", type=click.Choice(["cash", "qr", "account"]), help="A storage fee due was paid this way.")
+@option("--waive", metavar="REASON", help="A manager waives a storage fee due, for this reason.")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def out_command(
     app: CliApp, run_id: int, waybills: tuple[str, ...], pay: str | None, waive: str | None, as_json: bool
@@ -208,12 +207,12 @@ def out_command(
 
 
 @delivery_group.command("delivered")
-@click.argument("run_id", type=int)
-@click.argument("waybill")
-@click.option("--to", "received_by", required=True, help="Who received it (a name, or 'self').")
-@click.option("--signature", help="The name signed, if any.")
-@click.option("--photo", help="The photo's file reference, if one was taken.")
-@click.option("--json", "as_json", is_flag=True)
+@argument("run_id", type=int)
+@argument("waybill")
+@option("--to", "received_by", required=True, help="Who received it (a name, or 'self').")
+@option("--signature", help="The name signed, if any.")
+@option("--photo", help="The photo's file reference, if one was taken.")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def delivered_command(
     app: CliApp,
@@ -237,11 +236,11 @@ def delivered_command(
 
 
 @delivery_group.command("failed")
-@click.argument("run_id", type=int)
-@click.argument("waybill")
-@click.option("--reason", type=REASONS, required=True)
-@click.option("--note", help="A short note (at most 200 characters).")
-@click.option("--json", "as_json", is_flag=True)
+@argument("run_id", type=int)
+@argument("waybill")
+@option("--reason", type=REASONS, required=True)
+@option("--note", help="A short note (at most 200 characters).")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def failed_command(
     app: CliApp, run_id: int, waybill: str, reason: str, note: str | None, as_json: bool
@@ -254,8 +253,8 @@ def failed_command(
 
 
 @delivery_group.command("close")
-@click.argument("run_id", type=int)
-@click.option("--json", "as_json", is_flag=True)
+@argument("run_id", type=int)
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def close_command(app: CliApp, run_id: int, as_json: bool) -> None:
     """Close a run whose parcels are all back; parcels never taken out wait for the next run."""

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from station_console.cli_help import argument, command, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import NotFound, StationError
 from station_console.i18n import N_, _, get_language
@@ -21,12 +22,10 @@ def register(cli: click.Group) -> None:
     cli.add_command(carriers_group)
 
 
-@click.command()
-@click.option(
-    "--batch", metavar="CARRIER", help="The carrier being received; it wins when the number fits it."
-)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
-@click.argument("waybills", nargs=-1)
+@command()
+@option("--batch", metavar="CARRIER", help="The carrier being received; it wins when the number fits it.")
+@option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
+@argument("waybills", nargs=-1)
 @pass_app
 def detect(app: CliApp, batch: str | None, as_json: bool, waybills: tuple[str, ...]) -> None:
     """Tell the carrier of each WAYBILL (or of each line on stdin). Exit 1 if any is rejected."""
@@ -67,7 +66,7 @@ def detect(app: CliApp, batch: str | None, as_json: bool, waybills: tuple[str, .
     sys.exit(1 if rejected else 0)
 
 
-@click.group("carriers")
+@group("carriers")
 def carriers_group() -> None:
     """The carrier table: names, waybill patterns, check-digit rules, fees."""
 
@@ -77,7 +76,7 @@ def _carrier_json(row: Any) -> dict[str, Any]:
 
 
 @carriers_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="One JSON array of carriers.")
+@option("--json", "as_json", is_flag=True, help="One JSON array of carriers.")
 @pass_app
 def carriers_list(app: CliApp, as_json: bool) -> None:
     """Every carrier, in display order."""
@@ -104,31 +103,31 @@ def _pattern_specs(patterns: tuple[str, ...], checksum: str | None) -> list[dict
 
 
 _FIELD_OPTIONS = [
-    click.option("--name-en", help="English name."),
-    click.option("--name-zh", help="Chinese name."),
-    click.option("--short", "short_name", help="Short name printed on the label."),
-    click.option("--fee", "fee_cents", type=int, help="Fee the carrier pays per parcel, in cents."),
-    click.option("--sort-order", type=int, help="Position in lists."),
-    click.option("--amber-hours", type=int, help="Overdue (amber) after this many hours."),
-    click.option("--red-hours", type=int, help="Overdue (red) after this many hours."),
-    click.option("--return-after-days", type=int, help="Return candidate after this many days."),
-    click.option(
+    option("--name-en", help="English name."),
+    option("--name-zh", help="Chinese name."),
+    option("--short", "short_name", help="Short name printed on the label."),
+    option("--fee", "fee_cents", type=int, help="Fee the carrier pays per parcel, in cents."),
+    option("--sort-order", type=int, help="Position in lists."),
+    option("--amber-hours", type=int, help="Overdue (amber) after this many hours."),
+    option("--red-hours", type=int, help="Overdue (red) after this many hours."),
+    option("--return-after-days", type=int, help="Return candidate after this many days."),
+    option(
         "--pattern",
         "patterns",
         multiple=True,
         metavar="REGEX",
         help="Waybill pattern (repeatable); on edit, replaces the patterns.",
     ),
-    click.option(
+    option(
         "--checksum", metavar="RULE", help="Check-digit rule for the given patterns (e.g. s10, gs1_mod10)."
     ),
-    click.option("--json", "as_json", is_flag=True, help="Print the carrier as JSON."),
+    option("--json", "as_json", is_flag=True, help="Print the carrier as JSON."),
 ]
 
 
 def _with_fields(func: Any) -> Any:
-    for option in reversed(_FIELD_OPTIONS):
-        func = option(func)
+    for add in reversed(_FIELD_OPTIONS):
+        func = add(func)
     return func
 
 
@@ -154,7 +153,7 @@ def _done(row: Any, as_json: bool, message: str) -> None:
 
 
 @carriers_group.command("add")
-@click.option("--code", required=True, help="Carrier code, e.g. SF (2-16 letters, digits or _).")
+@option("--code", required=True, help="Carrier code, e.g. SF (2-16 letters, digits or _).")
 @_with_fields
 @pass_app
 def carriers_add(
@@ -175,12 +174,10 @@ def carriers_add(
 
 
 @carriers_group.command("edit")
-@click.argument("code")
+@argument("code")
 @_with_fields
-@click.option(
-    "--add-pattern", "add_patterns", multiple=True, metavar="REGEX", help="Add a pattern (repeatable)."
-)
-@click.option("--active/--inactive", default=None, help="Offer the carrier at check-in, or not.")
+@option("--add-pattern", "add_patterns", multiple=True, metavar="REGEX", help="Add a pattern (repeatable).")
+@option("--active/--inactive", default=None, help="Offer the carrier at check-in, or not.")
 @pass_app
 def carriers_edit(
     app: CliApp,

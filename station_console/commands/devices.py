@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from station_console.cli_help import command, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of, shown
@@ -39,8 +40,8 @@ def register(cli: click.Group) -> None:
     cli.add_command(scan_test)
 
 
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the devices as JSON.")
+@command()
+@option("--json", "as_json", is_flag=True, help="Print the devices as JSON.")
 def devices(as_json: bool) -> None:
     """List the USB scanners and printers this machine can see."""
     from station_console.services.admin.devices import list_devices
@@ -67,16 +68,16 @@ def devices(as_json: bool) -> None:
             click.echo(f"    {dev.udev_rule}")
 
 
-@click.command("scan-test")
-@click.option(
+@command("scan-test")
+@option(
     "--device",
     "device",
     metavar="ID",
     help="A device id from `station devices`, a serial port, or wedge (default: the configured scanner).",
 )
-@click.option("--count", type=click.IntRange(min=1), help="Stop after this many codes.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per code.")
-@click.option(
+@option("--count", type=click.IntRange(min=1), help="Stop after this many codes.")
+@option("--json", "as_json", is_flag=True, help="One JSON object per code.")
+@option(
     "--save",
     is_flag=True,
     help="Keyboard wedge: save the settings measured from the scans to this counter's settings.",

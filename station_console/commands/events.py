@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, pass_app, repeat
 from station_console.commands.shelves import attempt
 from station_console.i18n import N_, _, _n
@@ -30,15 +31,15 @@ def register(cli: click.Group) -> None:
     cli.add_command(events)
 
 
-@click.group()
+@group()
 def events() -> None:
     """Events back to carriers and platforms: arrivals, pickups, returns, door deliveries."""
 
 
 @events.command("send")
-@click.option("--once", is_flag=True, help="One pass over the outbox, then exit.")
-@click.option("--interval", default=10.0, show_default=True, help="Seconds between passes (without --once).")
-@click.option("--json", "as_json", is_flag=True, help="Each pass's outcome as JSON.")
+@option("--once", is_flag=True, help="One pass over the outbox, then exit.")
+@option("--interval", default=10.0, show_default=True, help="Seconds between passes (without --once).")
+@option("--json", "as_json", is_flag=True, help="Each pass's outcome as JSON.")
 @pass_app
 def events_send(app: CliApp, once: bool, interval: float, as_json: bool) -> None:
     """Deliver the queued events to each carrier's webhook or file (as the console does in the background)."""
@@ -66,9 +67,9 @@ def events_send(app: CliApp, once: bool, interval: float, as_json: bool) -> None
 
 
 @events.command("list")
-@click.option("--status", type=STATUSES, help="Only events in this state (dead: the dead-letter list).")
-@click.option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@option("--status", type=STATUSES, help="Only events in this state (dead: the dead-letter list).")
+@option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True)
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def events_list(app: CliApp, status: str | None, limit: int, as_json: bool) -> None:
     """The carrier outbox, newest first."""
@@ -100,7 +101,7 @@ def events_list(app: CliApp, status: str | None, limit: int, as_json: bool) -> N
 
 
 @events.command("retry")
-@click.argument("event_id", type=int, metavar="ID")
+@argument("event_id", type=int, metavar="ID")
 @pass_app
 def events_retry(app: CliApp, event_id: int) -> None:
     """Send a dead (or failed) event again at the next pass."""
@@ -111,8 +112,8 @@ def events_retry(app: CliApp, event_id: int) -> None:
 
 
 @events.command("drop")
-@click.argument("event_id", type=int, metavar="ID")
-@click.option("--reason", required=True, help="Why it will never be sent (kept in the audit trail).")
+@argument("event_id", type=int, metavar="ID")
+@option("--reason", required=True, help="Why it will never be sent (kept in the audit trail).")
 @pass_app
 def events_drop(app: CliApp, event_id: int, reason: str) -> None:
     """Give up on an event for good (manager, with a reason)."""

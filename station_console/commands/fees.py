@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt
 from station_console.i18n import N_, _
@@ -20,7 +21,7 @@ def register(cli: click.Group) -> None:
     cli.add_command(fees)
 
 
-@click.group()
+@group()
 def fees() -> None:
     """Storage fees (超期保管费): the rule table, what a parcel owes, payments and waivers."""
 
@@ -48,7 +49,7 @@ def _rule_line(rule: Any, settings: Any) -> str:
 
 
 @fees.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def fees_list(app: CliApp, as_json: bool) -> None:
     """The rule table; the most specific rule that matches a parcel prices it."""
@@ -75,14 +76,14 @@ OPTIONS = {
 
 
 @fees.command("set")
-@click.argument("name")
-@click.option("--size", type=click.Choice(["S", "M", "L", "XL"]), help="Only parcels of this size.")
-@click.option("--carrier", help="Only this carrier's parcels (code).")
-@click.option("--recipient-type", help="Only recipients of this type.")
-@click.option("--free-days", type=click.IntRange(0, 365), default=3, show_default=True)
-@click.option("--per-day", default="1.00", show_default=True, help="Fee per day after the free days.")
-@click.option("--cap", help="Most one parcel is charged (default: no cap).")
-@click.option("--return-after", type=click.IntRange(1, 365), help="Days until it goes back to the sender.")
+@argument("name")
+@option("--size", type=click.Choice(["S", "M", "L", "XL"]), help="Only parcels of this size.")
+@option("--carrier", help="Only this carrier's parcels (code).")
+@option("--recipient-type", help="Only recipients of this type.")
+@option("--free-days", type=click.IntRange(0, 365), default=3, show_default=True)
+@option("--per-day", default="1.00", show_default=True, help="Fee per day after the free days.")
+@option("--cap", help="Most one parcel is charged (default: no cap).")
+@option("--return-after", type=click.IntRange(1, 365), help="Days until it goes back to the sender.")
 @pass_app
 def fees_set(
     app: CliApp,
@@ -136,7 +137,7 @@ def fees_set(
 
 
 @fees.command("remove")
-@click.argument("name")
+@argument("name")
 @pass_app
 def fees_remove(app: CliApp, name: str) -> None:
     """Remove the rule NAME (manager)."""
@@ -155,8 +156,8 @@ def _save(app: CliApp, change: Any) -> None:
 
 
 @fees.command("due")
-@click.argument("ref")
-@click.option("--json", "as_json", is_flag=True)
+@argument("ref")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def fees_due(app: CliApp, ref: str, as_json: bool) -> None:
     """What the parcel REF (pickup code or waybill) owes now, and from when its fee runs."""
@@ -187,9 +188,9 @@ def fees_due(app: CliApp, ref: str, as_json: bool) -> None:
 
 
 @fees.command("pay")
-@click.argument("ref")
-@click.option("--method", type=METHODS, required=True, help="How the customer paid.")
-@click.option("--expect", help="The amount the customer was shown; refused if the fee is now different.")
+@argument("ref")
+@option("--method", type=METHODS, required=True, help="How the customer paid.")
+@option("--expect", help="The amount the customer was shown; refused if the fee is now different.")
 @pass_app
 def fees_pay(app: CliApp, ref: str, method: str, expect: str | None) -> None:
     """Record the payment of a parcel's fee before its handover."""
@@ -204,8 +205,8 @@ def fees_pay(app: CliApp, ref: str, method: str, expect: str | None) -> None:
 
 
 @fees.command("waive")
-@click.argument("ref")
-@click.option("--reason", required=True, help="Why the fee is waived (kept in the audit trail).")
+@argument("ref")
+@option("--reason", required=True, help="Why the fee is waived (kept in the audit trail).")
 @pass_app
 def fees_waive(app: CliApp, ref: str, reason: str) -> None:
     """Waive what a parcel owes so far (manager, with a reason)."""

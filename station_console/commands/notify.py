@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from station_console.cli_help import argument, command, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app, repeat
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of
@@ -31,10 +32,10 @@ def register(cli: click.Group) -> None:
     cli.add_command(outbox)
 
 
-@click.command("notify")
-@click.option("--once", is_flag=True, help="One pass over the outbox, then exit.")
-@click.option("--interval", default=10.0, show_default=True, help="Seconds between passes (without --once).")
-@click.option("--json", "as_json", is_flag=True, help="Each pass's outcome as JSON.")
+@command("notify")
+@option("--once", is_flag=True, help="One pass over the outbox, then exit.")
+@option("--interval", default=10.0, show_default=True, help="Seconds between passes (without --once).")
+@option("--json", "as_json", is_flag=True, help="Each pass's outcome as JSON.")
 @pass_app
 def notify_command(app: CliApp, once: bool, interval: float, as_json: bool) -> None:
     """Send what waits in the outbox (and queue today's reminders) through the chosen channel."""
@@ -64,10 +65,10 @@ def notify_command(app: CliApp, once: bool, interval: float, as_json: bool) -> N
     repeat(app, one_pass, once=once, interval=interval, as_json=as_json)
 
 
-@click.group(invoke_without_command=True)
-@click.option("--status", type=click.Choice(STATUSES), help="Only messages in this state.")
-@click.option("--limit", default=100, show_default=True, help="How many messages to show, newest first.")
-@click.option("--json", "as_json", is_flag=True, help="The messages as JSON.")
+@group(invoke_without_command=True)
+@option("--status", type=click.Choice(STATUSES), help="Only messages in this state.")
+@option("--limit", default=100, show_default=True, help="How many messages to show, newest first.")
+@option("--json", "as_json", is_flag=True, help="The messages as JSON.")
 @click.pass_context
 def outbox(ctx: click.Context, status: str | None, limit: int, as_json: bool) -> None:
     """List the notification outbox (recipients masked)."""
@@ -109,8 +110,8 @@ def outbox(ctx: click.Context, status: str | None, limit: int, as_json: bool) ->
 
 
 @outbox.command("resend")
-@click.argument("message_id", type=int, metavar="ID")
-@click.option("--json", "as_json", is_flag=True, help="The queued message as JSON.")
+@argument("message_id", type=int, metavar="ID")
+@option("--json", "as_json", is_flag=True, help="The queued message as JSON.")
 @pass_app
 def resend(app: CliApp, message_id: int, as_json: bool) -> None:
     """Queue a failed (or sent) message again; the next sender pass sends it."""

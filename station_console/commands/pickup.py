@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from station_console.cli_help import argument, command, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _, _n, label_of
@@ -19,27 +20,21 @@ def register(cli: click.Group) -> None:
     cli.add_command(undo_pickup_command)
 
 
-@click.command("pickup")
-@click.argument("query")
-@click.option(
+@command("pickup")
+@argument("query")
+@option(
     "--confirm",
     "confirm",
     multiple=True,
     metavar="WAYBILL",
     help="Hand over this parcel (repeat for each); all must be the query's, else none is.",
 )
-@click.option("--proxy-name", metavar="NAME", help="Someone collects for the recipient (代取): their name.")
-@click.option("--proxy-phone", metavar="DIGITS", help="The proxy's phone (its last 4 digits are kept).")
-@click.option(
-    "--proxy-id", metavar="LAST4", help="The last 4 of the proxy's ID card, where the station asks."
-)
-@click.option(
-    "--pay", type=click.Choice(["cash", "qr", "account"]), help="The storage fee due was paid this way."
-)
-@click.option("--waive", metavar="REASON", help="A manager waives the storage fee due, for this reason.")
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print the parcels (or the handed-over waybills) as JSON."
-)
+@option("--proxy-name", metavar="NAME", help="Someone collects for the recipient (代取): their name.")
+@option("--proxy-phone", metavar="DIGITS", help="The proxy's phone (its last 4 digits are kept).")
+@option("--proxy-id", metavar="LAST4", help="The last 4 of the proxy's ID card, where the station asks.")
+@option("--pay", type=click.Choice(["cash", "qr", "account"]), help="The storage fee due was paid this way.")
+@option("--waive", metavar="REASON", help="A manager waives the storage fee due, for this reason.")
+@option("--json", "as_json", is_flag=True, help="Print the parcels (or the handed-over waybills) as JSON.")
 @pass_app
 def pickup_command(
     app: CliApp,
@@ -153,9 +148,9 @@ def _echo_fees(station: Any, fees: dict[int, Any]) -> None:
         )
 
 
-@click.command("undo-pickup")
-@click.argument("waybill")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@command("undo-pickup")
+@argument("waybill")
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def undo_pickup_command(app: CliApp, waybill: str, as_json: bool) -> None:
     """Put a parcel handed out by mistake back on the shelf (manager, within minutes of the pickup)."""

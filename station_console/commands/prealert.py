@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, pass_app, repeat
 from station_console.commands.shelves import attempt
 from station_console.i18n import _, label_of
@@ -26,7 +27,7 @@ def register(cli: click.Group) -> None:
     cli.add_command(handover)
 
 
-@click.group()
+@group()
 def prealert() -> None:
     """Pre-alerts (预到货): parcels a carrier or platform says are coming, with their phones."""
 
@@ -52,13 +53,13 @@ def _echo_report(report: Any) -> None:
 
 
 @prealert.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--source", default="", help="A source's layout from the settings (prealert_sources).")
-@click.option("--carrier", help="Carrier code of rows that name none (e.g. ZTO).")
-@click.option("--map", "pairs", multiple=True, metavar="FIELD=HEADING", help="Read FIELD from this column.")
-@click.option("--strict", is_flag=True, help="Load nothing when any row is refused.")
-@click.option("--dry-run", is_flag=True, help="Check the file and report; load nothing.")
-@click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
+@argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@option("--source", default="", help="A source's layout from the settings (prealert_sources).")
+@option("--carrier", help="Carrier code of rows that name none (e.g. ZTO).")
+@option("--map", "pairs", multiple=True, metavar="FIELD=HEADING", help="Read FIELD from this column.")
+@option("--strict", is_flag=True, help="Load nothing when any row is refused.")
+@option("--dry-run", is_flag=True, help="Check the file and report; load nothing.")
+@option("--json", "as_json", is_flag=True, help="The report as JSON.")
 @pass_app
 def prealert_import(
     app: CliApp,
@@ -91,11 +92,11 @@ def prealert_import(
 
 
 @prealert.command("list")
-@click.option("--state", type=STATES, help="Only pre-alerts in this state.")
-@click.option("--carrier", help="Only this carrier's.")
-@click.option("--import", "import_id", type=int, help="Only this import's.")
-@click.option("--limit", type=click.IntRange(1, 1_000_000), default=200, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@option("--state", type=STATES, help="Only pre-alerts in this state.")
+@option("--carrier", help="Only this carrier's.")
+@option("--import", "import_id", type=int, help="Only this import's.")
+@option("--limit", type=click.IntRange(1, 1_000_000), default=200, show_default=True)
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def prealert_list(
     app: CliApp, state: str | None, carrier: str | None, import_id: int | None, limit: int, as_json: bool
@@ -123,7 +124,7 @@ def _echo_prealerts(rows: list[Any]) -> None:
 
 
 @prealert.command("missing")
-@click.option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def prealert_missing(app: CliApp, as_json: bool) -> None:
     """Problem parcels "not received": missing when their courier's batch closed, not arrived since."""
@@ -143,7 +144,7 @@ def prealert_missing(app: CliApp, as_json: bool) -> None:
 
 
 @prealert.command("imports")
-@click.option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def prealert_imports(app: CliApp, as_json: bool) -> None:
     """The pre-alert files loaded, newest first."""
@@ -168,12 +169,12 @@ def prealert_imports(app: CliApp, as_json: bool) -> None:
 
 
 @prealert.command("watch")
-@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--source", default="", help="A source's layout from the settings.")
-@click.option("--carrier", help="Carrier code of rows that name none.")
-@click.option("--once", is_flag=True, help="One pass over the folder, then exit.")
-@click.option("--interval", default=30.0, show_default=True, help="Seconds between passes.")
-@click.option("--json", "as_json", is_flag=True, help="Each pass's outcome as JSON.")
+@argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@option("--source", default="", help="A source's layout from the settings.")
+@option("--carrier", help="Carrier code of rows that name none.")
+@option("--once", is_flag=True, help="One pass over the folder, then exit.")
+@option("--interval", default=30.0, show_default=True, help="Seconds between passes.")
+@option("--json", "as_json", is_flag=True, help="Each pass's outcome as JSON.")
 @pass_app
 def prealert_watch(
     app: CliApp, folder: Path, source: str, carrier: str | None, once: bool, interval: float, as_json: bool
@@ -204,7 +205,7 @@ def prealert_watch(
 # -- courier handover batches ------------------------------------------------------------------------
 
 
-@click.group()
+@group()
 def handover() -> None:
     """Courier batches at check-in: expected / received / missing / extra, and the signed receipt."""
 
@@ -235,9 +236,9 @@ def _echo_batch(view: Any, as_json: bool, *, full: bool = True) -> None:
 
 
 @handover.command("open")
-@click.argument("carrier")
-@click.option("--courier", help="The courier's name (can also be given at the close).")
-@click.option("--json", "as_json", is_flag=True)
+@argument("carrier")
+@option("--courier", help="The courier's name (can also be given at the close).")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def handover_open(app: CliApp, carrier: str, courier: str | None, as_json: bool) -> None:
     """Open a batch for a courier of CARRIER; check parcels in with `station checkin --handover ID`."""
@@ -247,8 +248,8 @@ def handover_open(app: CliApp, carrier: str, courier: str | None, as_json: bool)
 
 
 @handover.command("show")
-@click.argument("batch", type=int)
-@click.option("--json", "as_json", is_flag=True)
+@argument("batch", type=int)
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def handover_show(app: CliApp, batch: int, as_json: bool) -> None:
     """A batch's counts and its missing, extra and damaged waybills."""
@@ -258,8 +259,8 @@ def handover_show(app: CliApp, batch: int, as_json: bool) -> None:
 
 
 @handover.command("list")
-@click.option("--all", "everything", is_flag=True, help="Closed batches too.")
-@click.option("--json", "as_json", is_flag=True)
+@option("--all", "everything", is_flag=True, help="Closed batches too.")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def handover_list(app: CliApp, everything: bool, as_json: bool) -> None:
     """Open batches (every courier being received now), newest first."""
@@ -276,11 +277,11 @@ def handover_list(app: CliApp, everything: bool, as_json: bool) -> None:
 
 
 @handover.command("close")
-@click.argument("batch", type=int)
-@click.option("--courier", help="The courier's name (required unless given at the opening).")
-@click.option("--no-print", is_flag=True, help="Do not queue the receipt on this counter's printer.")
-@click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="Also write the receipt as PDF.")
-@click.option("--json", "as_json", is_flag=True)
+@argument("batch", type=int)
+@option("--courier", help="The courier's name (required unless given at the opening).")
+@option("--no-print", is_flag=True, help="Do not queue the receipt on this counter's printer.")
+@option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="Also write the receipt as PDF.")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def handover_close(
     app: CliApp, batch: int, courier: str | None, no_print: bool, pdf: Path | None, as_json: bool
@@ -300,8 +301,8 @@ def handover_close(
 
 
 @handover.command("receipt")
-@click.argument("batch", type=int)
-@click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="Write the receipt as PDF here.")
+@argument("batch", type=int)
+@option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="Write the receipt as PDF here.")
 @pass_app
 def handover_receipt(app: CliApp, batch: int, pdf: Path | None) -> None:
     """Print a closed batch's receipt again (or write it as PDF with --pdf)."""

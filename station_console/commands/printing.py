@@ -10,6 +10,7 @@ import click
 from sqlmodel import col, select
 
 from db.models import Parcel
+from station_console.cli_help import argument, command, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, LaterText, _, get_language, label_of, shown
@@ -30,20 +31,20 @@ def register(cli: click.Group) -> None:
     cli.add_command(print_queue)
 
 
-@click.command()
-@click.argument("ref", metavar="CODE_OR_WAYBILL")
-@click.option(
+@command()
+@argument("ref", metavar="CODE_OR_WAYBILL")
+@option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
     help="Printer language (default: this counter's printer, else tspl).",
 )
-@click.option(
+@option(
     "--size",
     help="Sticker size in mm: 40x30, 50x30, 60x40, 70x50, 100x100, 100x150 (another size is scaled).",
 )
-@click.option("--dpi", type=click.Choice(["203", "300"]), help="Printer resolution.")
-@click.option(
+@option("--dpi", type=click.Choice(["203", "300"]), help="Printer resolution.")
+@option(
     "--out",
     "out",
     metavar="FILE",
@@ -101,15 +102,15 @@ def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | N
     click.echo(_("Label for {code} written to {path}", code=data.pickup_code, path=out), err=True)
 
 
-@click.command("print")
-@click.argument("ref", metavar="CODE_OR_WAYBILL")
-@click.option(
+@command("print")
+@argument("ref", metavar="CODE_OR_WAYBILL")
+@option(
     "--printer",
     "printer_name",
     metavar="NAME",
     help="A named printer of this counter (default: its default).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the queued job as JSON.")
+@option("--json", "as_json", is_flag=True, help="Print the queued job as JSON.")
 @pass_app
 def print_label(app: CliApp, ref: str, printer_name: str | None, as_json: bool) -> None:
     """Queue a parcel's label (a reprint: recorded in the audit trail)."""
@@ -141,11 +142,11 @@ HEADERS = (
 )
 
 
-@click.command("print-queue")
-@click.option("--json", "as_json", is_flag=True, help="Jobs (and the pass's outcome) as JSON.")
-@click.option("--process", is_flag=True, help="First send what is waiting, once, to the default printer.")
-@click.option("--all", "all_jobs", is_flag=True, help="Also printed and cancelled jobs.")
-@click.option("--limit", default=50, show_default=True, help="How many jobs to show.")
+@command("print-queue")
+@option("--json", "as_json", is_flag=True, help="Jobs (and the pass's outcome) as JSON.")
+@option("--process", is_flag=True, help="First send what is waiting, once, to the default printer.")
+@option("--all", "all_jobs", is_flag=True, help="Also printed and cancelled jobs.")
+@option("--limit", default=50, show_default=True, help="How many jobs to show.")
 @pass_app
 def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit: int) -> None:
     """Show this counter's print jobs and their states."""

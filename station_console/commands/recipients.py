@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.commands.shelves import attempt
 from station_console.errors import Refused
@@ -25,7 +26,7 @@ def register(cli: click.Group) -> None:
     cli.add_command(recipients_group)
 
 
-@click.group("recipients")
+@group("recipients")
 def recipients_group() -> None:
     """The recipient directory (campus, compound, office): import, look up, edit, consent, matching."""
 
@@ -51,20 +52,20 @@ def _echo_import(result: Any) -> None:
 
 
 @recipients_group.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--mapping", metavar="NAME", help="The source's saved column mapping (saved by this import).")
-@click.option(
+@argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@option("--mapping", metavar="NAME", help="The source's saved column mapping (saved by this import).")
+@option(
     "--column",
     "columns",
     multiple=True,
     metavar="FIELD=HEADER",
     help="Read FIELD from the column HEADER (e.g. external_id=工号); repeat for each.",
 )
-@click.option("--sheet", metavar="NAME", help="The workbook's sheet (default: the first).")
-@click.option("--full", is_flag=True, help="The whole directory of this source: deactivate people not in it.")
-@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
-@click.option("--yes", is_flag=True, help="Write without asking.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@option("--sheet", metavar="NAME", help="The workbook's sheet (default: the first).")
+@option("--full", is_flag=True, help="The whole directory of this source: deactivate people not in it.")
+@option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@option("--yes", is_flag=True, help="Write without asking.")
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def import_command(
     app: CliApp,
@@ -116,7 +117,7 @@ def _show(result: Any, as_json: bool) -> None:
 
 
 @recipients_group.command("mappings")
-@click.option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def mappings_command(app: CliApp, as_json: bool) -> None:
     """The saved column mappings, per source."""
@@ -152,10 +153,10 @@ def _line(view: Any) -> str:
 
 
 @recipients_group.command("list")
-@click.option("--building", help="Only this building.")
-@click.option("--all", "include_inactive", is_flag=True, help="Deactivated people too.")
-@click.option("--limit", type=click.IntRange(1, 100_000), default=500, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="One JSON array (phones and e-mail masked).")
+@option("--building", help="Only this building.")
+@option("--all", "include_inactive", is_flag=True, help="Deactivated people too.")
+@option("--limit", type=click.IntRange(1, 100_000), default=500, show_default=True)
+@option("--json", "as_json", is_flag=True, help="One JSON array (phones and e-mail masked).")
 @pass_app
 def list_command(
     app: CliApp, building: str | None, include_inactive: bool, limit: int, as_json: bool
@@ -179,8 +180,8 @@ def list_command(
 
 
 @recipients_group.command("show")
-@click.argument("ref")
-@click.option("--json", "as_json", is_flag=True)
+@argument("ref")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def show_command(app: CliApp, ref: str, as_json: bool) -> None:
     """One person (external id, or #id) with their consent history."""
@@ -222,8 +223,8 @@ def show_command(app: CliApp, ref: str, as_json: bool) -> None:
 
 
 @recipients_group.command("match")
-@click.argument("text")
-@click.option("--json", "as_json", is_flag=True)
+@argument("text")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def match_command(app: CliApp, text: str, as_json: bool) -> None:
     """Who a typed name, pinyin initials (zs), unit or room (3-502), id or phone tail names."""
@@ -246,8 +247,8 @@ def match_command(app: CliApp, text: str, as_json: bool) -> None:
 
 
 @recipients_group.command("add")
-@click.option("--set", "values", multiple=True, metavar="FIELD=VALUE", help="name=..., phones=..., room=...")
-@click.option("--json", "as_json", is_flag=True)
+@option("--set", "values", multiple=True, metavar="FIELD=VALUE", help="name=..., phones=..., room=...")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def add_command(app: CliApp, values: tuple[str, ...], as_json: bool) -> None:
     """Add one person by hand (manager)."""
@@ -261,9 +262,9 @@ def add_command(app: CliApp, values: tuple[str, ...], as_json: bool) -> None:
 
 
 @recipients_group.command("edit")
-@click.argument("ref")
-@click.option("--set", "values", multiple=True, metavar="FIELD=VALUE", help="room=608, phones=138.../139...")
-@click.option("--json", "as_json", is_flag=True)
+@argument("ref")
+@option("--set", "values", multiple=True, metavar="FIELD=VALUE", help="room=608, phones=138.../139...")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def edit_command(app: CliApp, ref: str, values: tuple[str, ...], as_json: bool) -> None:
     """Change fields of one person (manager); consent and choice: `recipients consent`."""
@@ -276,7 +277,7 @@ def edit_command(app: CliApp, ref: str, values: tuple[str, ...], as_json: bool) 
 
 
 @recipients_group.command("deactivate")
-@click.argument("ref")
+@argument("ref")
 @pass_app
 def deactivate_command(app: CliApp, ref: str) -> None:
     """Deactivate a person who left (manager); their parcels stay theirs, nothing is deleted."""
@@ -286,7 +287,7 @@ def deactivate_command(app: CliApp, ref: str) -> None:
 
 
 @recipients_group.command("activate")
-@click.argument("ref")
+@argument("ref")
 @pass_app
 def activate_command(app: CliApp, ref: str) -> None:
     """Bring a deactivated person back (manager)."""
@@ -296,18 +297,16 @@ def activate_command(app: CliApp, ref: str) -> None:
 
 
 @recipients_group.command("consent")
-@click.argument("ref")
-@click.option("--granted", "answer", flag_value="granted", help="Consents to holding parcels at the station.")
-@click.option("--refused", "answer", flag_value="refused", help="Does not consent.")
-@click.option("--withdrawn", "answer", flag_value="withdrawn", help="Takes back an earlier answer.")
-@click.option("--choice", type=CHOICES, help="Delivery choice.")
-@click.option("--reminders", type=click.Choice(["on", "off"]), help="Reminder messages.")
-@click.option(
-    "--proxy", type=click.Choice(["allow", "deny"]), help="Someone else may collect without the code."
-)
-@click.option("--channel", type=CHANNELS, required=True, help="How the recipient told the station.")
-@click.option("--note", help="A short note (at most 200 characters).")
-@click.option("--json", "as_json", is_flag=True)
+@argument("ref")
+@option("--granted", "answer", flag_value="granted", help="Consents to holding parcels at the station.")
+@option("--refused", "answer", flag_value="refused", help="Does not consent.")
+@option("--withdrawn", "answer", flag_value="withdrawn", help="Takes back an earlier answer.")
+@option("--choice", type=CHOICES, help="Delivery choice.")
+@option("--reminders", type=click.Choice(["on", "off"]), help="Reminder messages.")
+@option("--proxy", type=click.Choice(["allow", "deny"]), help="Someone else may collect without the code.")
+@option("--channel", type=CHANNELS, required=True, help="How the recipient told the station.")
+@option("--note", help="A short note (at most 200 characters).")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def consent_command(
     app: CliApp,
@@ -344,7 +343,7 @@ def _echo_view(view: Any, as_json: bool) -> None:
 
 
 @recipients_group.command("unmatched")
-@click.option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def unmatched_command(app: CliApp, as_json: bool) -> None:
     """Who is this? Parcels on the shelves checked in with a name that matched no one."""
@@ -366,9 +365,9 @@ def unmatched_command(app: CliApp, as_json: bool) -> None:
 
 
 @recipients_group.command("link")
-@click.argument("parcel")
-@click.argument("ref")
-@click.option("--json", "as_json", is_flag=True)
+@argument("parcel")
+@argument("ref")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def link_command(app: CliApp, parcel: str, ref: str, as_json: bool) -> None:
     """Say who a parcel on the shelf (waybill or code) is for: REF is an external id or #id."""
@@ -388,7 +387,7 @@ def link_command(app: CliApp, parcel: str, ref: str, as_json: bool) -> None:
 
 
 @recipients_group.command("report")
-@click.option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def report_command(app: CliApp, as_json: bool) -> None:
     """Consent coverage, delivery choices, and the parcels on the shelves by choice."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from station_console.cli_help import command, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _
@@ -33,12 +34,12 @@ def _to_date(value: str) -> date:
         raise click.BadParameter(_("Use a date like 2026-11-25"), param_hint="--date") from None
 
 
-@click.command()
-@click.option("--date", "day_text", metavar="YYYY-MM-DD", help="Business day (default: today, station time).")
-@click.option(
+@command()
+@option("--date", "day_text", metavar="YYYY-MM-DD", help="Business day (default: today, station time).")
+@option(
     "--format", "fmt", type=click.Choice(["text", "json", "csv", "pdf"]), default="text", show_default=True
 )
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
 @pass_app
 def report(app: CliApp, day_text: str | None, fmt: str, out: Path | None) -> None:
     """The day's reconciliation per carrier and the other end-of-day figures."""
@@ -73,11 +74,11 @@ def _write(path: Path, data: bytes | str) -> None:
         fail(exc)
 
 
-@click.command("close-day")
-@click.option("--date", "day_text", metavar="YYYY-MM-DD", help="Business day (default: today, station time).")
-@click.option("--force", is_flag=True, help="Close even when the day does not balance.")
-@click.option("--early", is_flag=True, help="Close today before its closing hour (ends the day now).")
-@click.option("--json", "as_json", is_flag=True)
+@command("close-day")
+@option("--date", "day_text", metavar="YYYY-MM-DD", help="Business day (default: today, station time).")
+@option("--force", is_flag=True, help="Close even when the day does not balance.")
+@option("--early", is_flag=True, help="Close today before its closing hour (ends the day now).")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def close_day_command(app: CliApp, day_text: str | None, force: bool, early: bool, as_json: bool) -> None:
     """Close a business day (manager): its figures are stored with their SHA-256 and frozen.
@@ -98,10 +99,10 @@ def close_day_command(app: CliApp, day_text: str | None, force: bool, early: boo
         click.echo(_("Closed {day}; SHA-256 {sha}", day=info.day.isoformat(), sha=info.sha256))
 
 
-@click.command("reopen-day")
-@click.option("--date", "day_text", metavar="YYYY-MM-DD", required=True, help="The closed business day.")
-@click.option("--reason", required=True, help="Why (kept in the audit trail).")
-@click.option("--json", "as_json", is_flag=True)
+@command("reopen-day")
+@option("--date", "day_text", metavar="YYYY-MM-DD", required=True, help="The closed business day.")
+@option("--reason", required=True, help="Why (kept in the audit trail).")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def reopen_day_command(app: CliApp, day_text: str, reason: str, as_json: bool) -> None:
     """Reopen a closed business day (manager, with a reason); the next close stores a new hash."""

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from station_console.cli_help import group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _
@@ -16,20 +17,20 @@ def register(cli: click.Group) -> None:
     cli.add_command(scale)
 
 
-@click.group()
+@group()
 def scale() -> None:
     """The counter's scale (settings: `scale` in counter.toml)."""
 
 
 @scale.command("read")
-@click.option(
+@option(
     "--config",
     "config_text",
     metavar="JSON",
     help='A scale to use instead of the configured one, e.g. \'{"kind": "serial", "port": "/dev/ttyUSB0"}\'.',
 )
-@click.option("--timeout", "timeout_s", type=click.FloatRange(0.1, 60), default=5.0, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the reading as JSON.")
+@option("--timeout", "timeout_s", type=click.FloatRange(0.1, 60), default=5.0, show_default=True)
+@option("--json", "as_json", is_flag=True, help="Print the reading as JSON.")
 @pass_app
 def read(app: CliApp, config_text: str | None, timeout_s: float, as_json: bool) -> None:
     """Print one stable reading; exit 1 with the reason when there is no scale or it does not settle."""

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, _n, label_of
@@ -30,7 +31,7 @@ def register(cli: click.Group) -> None:
     cli.add_command(sendout)
 
 
-@click.group()
+@group()
 def sendout() -> None:
     """The send-out counter (寄件): quote, accept, refuse, refund, hand over to the courier."""
 
@@ -55,18 +56,14 @@ def show_quote(data: dict[str, Any]) -> None:
 
 
 @sendout.command()
-@click.option("--carrier", required=True, help="Carrier code, e.g. SF.")
-@click.option(
-    "--to", "destination", required=True, help="Destination: a province (新疆, Xinjiang) or zone key."
-)
-@click.option("--weight", required=True, help="Weight in kg, e.g. 1.2.")
-@click.option("--dims", help="Sides in cm, LxWxH, e.g. 30x20x10 (volumetric weight).")
-@click.option("--value", "declared", help="Declared value, e.g. 500 (with --insure: insurance).")
-@click.option("--insure", is_flag=True, help="Insure the declared value.")
-@click.option("--packaging", help="Packaging the station sells (a name from the tariff).")
-@click.option(
-    "--json", "as_json", is_flag=True, help='Print {"total": cents, "currency": ..., "lines": [...]}.'
-)
+@option("--carrier", required=True, help="Carrier code, e.g. SF.")
+@option("--to", "destination", required=True, help="Destination: a province (新疆, Xinjiang) or zone key.")
+@option("--weight", required=True, help="Weight in kg, e.g. 1.2.")
+@option("--dims", help="Sides in cm, LxWxH, e.g. 30x20x10 (volumetric weight).")
+@option("--value", "declared", help="Declared value, e.g. 500 (with --insure: insurance).")
+@option("--insure", is_flag=True, help="Insure the declared value.")
+@option("--packaging", help="Packaging the station sells (a name from the tariff).")
+@option("--json", "as_json", is_flag=True, help='Print {"total": cents, "currency": ..., "lines": [...]}.')
 @pass_app
 def quote(
     app: CliApp,
@@ -112,8 +109,8 @@ def quote(
 
 
 @sendout.command("sender")
-@click.argument("phone")
-@click.option("--json", "as_json", is_flag=True)
+@argument("phone")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def find_sender(app: CliApp, phone: str, as_json: bool) -> None:
     """Find a returning sender by phone number."""
@@ -166,31 +163,31 @@ def _party(opts: dict[str, Any]) -> Any:
 
 
 def sender_options(func: Any) -> Any:
-    for option in reversed(
+    for add in reversed(
         [
-            click.option("--sender-name", required=True, help="The sender's name."),
-            click.option("--sender-phone", required=True, help="The sender's full phone number."),
-            click.option("--id-type", type=ID_TYPES, help="The sender's document (real-name sending)."),
-            click.option(
+            option("--sender-name", required=True, help="The sender's name."),
+            option("--sender-phone", required=True, help="The sender's full phone number."),
+            option("--id-type", type=ID_TYPES, help="The sender's document (real-name sending)."),
+            option(
                 "--id-number",
                 help="Its number (checked, only the last 4 kept). Better: $STATION_SENDER_ID, or typed when asked.",
             ),
-            click.option("--id-seen", is_flag=True, help="The clerk saw the document."),
-            click.option("--to-name", default="", help="The recipient's name."),
-            click.option("--to-phone", default="", help="The recipient's full phone number."),
-            click.option("--to", "destination", default="", help="Destination province or zone key."),
-            click.option("--address", default="", help="The recipient's address."),
-            click.option("--contents", default="", help="What is inside."),
-            click.option("--count", "item_count", type=click.IntRange(1, 999), default=1, show_default=True),
-            click.option("--value", "declared", default="", help="Declared value, e.g. 500."),
-            click.option("--insure", is_flag=True, help="Insure the declared value."),
-            click.option("--packaging", help="Packaging the station sells."),
-            click.option("--dims", help="Sides in cm, LxWxH."),
-            click.option("--carrier", help="Carrier code, e.g. SF."),
-            click.option("--json", "as_json", is_flag=True, help="Print the result as JSON."),
+            option("--id-seen", is_flag=True, help="The clerk saw the document."),
+            option("--to-name", default="", help="The recipient's name."),
+            option("--to-phone", default="", help="The recipient's full phone number."),
+            option("--to", "destination", default="", help="Destination province or zone key."),
+            option("--address", default="", help="The recipient's address."),
+            option("--contents", default="", help="What is inside."),
+            option("--count", "item_count", type=click.IntRange(1, 999), default=1, show_default=True),
+            option("--value", "declared", default="", help="Declared value, e.g. 500."),
+            option("--insure", is_flag=True, help="Insure the declared value."),
+            option("--packaging", help="Packaging the station sells."),
+            option("--dims", help="Sides in cm, LxWxH."),
+            option("--carrier", help="Carrier code, e.g. SF."),
+            option("--json", "as_json", is_flag=True, help="Print the result as JSON."),
         ]
     ):
-        func = option(func)
+        func = add(func)
     return func
 
 
@@ -229,15 +226,15 @@ def _weight(app: CliApp, opts: dict[str, Any]) -> Any:
 
 @sendout.command("new")
 @sender_options
-@click.option("--weight", help="Weight in kg, typed (recorded as a manual weight).")
-@click.option("--scale", "use_scale", is_flag=True, help="Read a stable weight from the counter's scale.")
-@click.option("--checked", multiple=True, metavar="ITEM", help="A checklist item checked; `all`: every item.")
-@click.option("--waybill", help="The waybill number (scanned, typed or pasted).")
-@click.option("--from-stock", is_flag=True, help="Take the next number from the station's waybill stock.")
-@click.option("--ewaybill", is_flag=True, help="Ask the counter's e-waybill provider for a number.")
-@click.option("--pay", "method", type=PAYMENTS, required=True, help="cash, qr (paid by QR code) or account.")
-@click.option("--ref", "reference", help="QR transaction number, or the account's name.")
-@click.option("--expect", help="The total the customer was shown; a different price is refused.")
+@option("--weight", help="Weight in kg, typed (recorded as a manual weight).")
+@option("--scale", "use_scale", is_flag=True, help="Read a stable weight from the counter's scale.")
+@option("--checked", multiple=True, metavar="ITEM", help="A checklist item checked; `all`: every item.")
+@option("--waybill", help="The waybill number (scanned, typed or pasted).")
+@option("--from-stock", is_flag=True, help="Take the next number from the station's waybill stock.")
+@option("--ewaybill", is_flag=True, help="Ask the counter's e-waybill provider for a number.")
+@option("--pay", "method", type=PAYMENTS, required=True, help="cash, qr (paid by QR code) or account.")
+@option("--ref", "reference", help="QR transaction number, or the account's name.")
+@option("--expect", help="The total the customer was shown; a different price is refused.")
 @pass_app
 def new(app: CliApp, **opts: Any) -> None:
     """Accept one send: checked, weighed, priced, numbered and paid, in one transaction."""
@@ -293,8 +290,8 @@ def new(app: CliApp, **opts: Any) -> None:
 
 @sendout.command()
 @sender_options
-@click.option("--reason", required=True, help="Why the parcel is refused.")
-@click.option("--found", multiple=True, metavar="ITEM", help="A checklist item found in the parcel.")
+@option("--reason", required=True, help="Why the parcel is refused.")
+@option("--found", multiple=True, metavar="ITEM", help="A checklist item found in the parcel.")
 @pass_app
 def refuse(app: CliApp, **opts: Any) -> None:
     """Record a parcel refused at inspection, with its reason."""
@@ -320,10 +317,10 @@ def refuse(app: CliApp, **opts: Any) -> None:
 
 
 @sendout.command("list")
-@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="Business day (default: all, newest first).")
-@click.option("--status", type=click.Choice(["accepted", "handed_over", "cancelled", "refused"]))
-@click.option("--carrier")
-@click.option("--json", "as_json", is_flag=True)
+@option("--day", type=click.DateTime(["%Y-%m-%d"]), help="Business day (default: all, newest first).")
+@option("--status", type=click.Choice(["accepted", "handed_over", "cancelled", "refused"]))
+@option("--carrier")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def list_command(app: CliApp, day: Any, status: str | None, carrier: str | None, as_json: bool) -> None:
     """The sends, newest first (masked phones only)."""
@@ -348,9 +345,9 @@ def list_command(app: CliApp, day: Any, status: str | None, carrier: str | None,
 
 
 @sendout.command()
-@click.argument("send")
-@click.option("--reason", required=True, help="Why the money goes back.")
-@click.option("--json", "as_json", is_flag=True)
+@argument("send")
+@option("--reason", required=True, help="Why the money goes back.")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def refund(app: CliApp, send: str, reason: str, as_json: bool) -> None:
     """Refund a send still at the counter (manager); it is cancelled."""
@@ -375,8 +372,8 @@ def refund(app: CliApp, send: str, reason: str, as_json: bool) -> None:
 
 
 @sendout.command()
-@click.argument("send")
-@click.option("--waybill", "label", is_flag=True, help="The waybill label instead of the receipt.")
+@argument("send")
+@option("--waybill", "label", is_flag=True, help="The waybill label instead of the receipt.")
 @pass_app
 def reprint(app: CliApp, send: str, label: bool) -> None:
     """Queue a send's receipt (or waybill label) again."""
@@ -396,13 +393,13 @@ def reprint(app: CliApp, send: str, label: bool) -> None:
 
 
 @sendout.command()
-@click.argument("carrier")
-@click.option("--courier", help="The courier's name, for the manifest.")
-@click.option("--keep-open", is_flag=True, help="Record the scans but do not close the batch yet.")
-@click.option(
+@argument("carrier")
+@option("--courier", help="The courier's name, for the manifest.")
+@option("--keep-open", is_flag=True, help="Record the scans but do not close the batch yet.")
+@option(
     "--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the manifest here."
 )
-@click.option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def handover(
     app: CliApp, carrier: str, courier: str | None, keep_open: bool, pdf_path: Path | None, as_json: bool

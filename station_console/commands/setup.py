@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from db.migrate import current_revision
+from station_console.cli_help import command, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import N_, _, label_of
@@ -35,11 +36,11 @@ def register(cli: click.Group) -> None:
     cli.add_command(db_group)
 
 
-@click.command()
-@click.option("--demo", is_flag=True, help="Also add a realistic week of parcels (only into a new database).")
-@click.option("--timezone", "zone", metavar="ZONE", help="The station's time zone, e.g. Asia/Shanghai.")
-@click.option("--opening-hours", "hours", metavar="HH:MM-HH:MM", help="Opening hours, e.g. 09:00-21:00.")
-@click.option("--json", "as_json", is_flag=True, help="Print what was added as JSON.")
+@command()
+@option("--demo", is_flag=True, help="Also add a realistic week of parcels (only into a new database).")
+@option("--timezone", "zone", metavar="ZONE", help="The station's time zone, e.g. Asia/Shanghai.")
+@option("--opening-hours", "hours", metavar="HH:MM-HH:MM", help="Opening hours, e.g. 09:00-21:00.")
+@option("--json", "as_json", is_flag=True, help="Print what was added as JSON.")
 @pass_app
 def init(app: CliApp, demo: bool, zone: str | None, hours: str | None, as_json: bool) -> None:
     """Create or upgrade the database and seed carriers, shelves and settings.
@@ -74,7 +75,7 @@ def init(app: CliApp, demo: bool, zone: str | None, hours: str | None, as_json: 
             click.echo(_("  added {count} {what}", count=count, what=label_of(ADDED_LABELS, key)))
 
 
-@click.group("db")
+@group("db")
 def db_group() -> None:
     """Database maintenance."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from station_console.cli_help import argument, command, group, option
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt, flag
 from station_console.i18n import N_, _, _n, label_of
@@ -49,14 +50,14 @@ def _echo_batch(view: object, as_json: bool) -> None:
         )
 
 
-@click.group("returns")
+@group("returns")
 def returns_group() -> None:
     """Return parcels to a courier (退回): open a batch, add parcels, print the manifest, close on signature."""
 
 
 @returns_group.command("open")
-@click.argument("carrier")
-@click.option("--json", "as_json", is_flag=True)
+@argument("carrier")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def returns_open(app: CliApp, carrier: str, as_json: bool) -> None:
     """Open a return batch for one carrier (e.g. ZTO)."""
@@ -66,9 +67,9 @@ def returns_open(app: CliApp, carrier: str, as_json: bool) -> None:
 
 
 @returns_group.command("add")
-@click.argument("batch", type=int)
-@click.argument("refs", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True)
+@argument("batch", type=int)
+@argument("refs", nargs=-1, required=True)
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def returns_add(app: CliApp, batch: int, refs: tuple[str, ...], as_json: bool) -> None:
     """Add parcels (waybills or pickup codes) to an open batch: all of them, or none."""
@@ -79,8 +80,8 @@ def returns_add(app: CliApp, batch: int, refs: tuple[str, ...], as_json: bool) -
 
 
 @returns_group.command("remove")
-@click.argument("batch", type=int)
-@click.argument("ref")
+@argument("batch", type=int)
+@argument("ref")
 @pass_app
 def returns_remove(app: CliApp, batch: int, ref: str) -> None:
     """Take a parcel out of an open batch (it stays on its shelf)."""
@@ -91,7 +92,7 @@ def returns_remove(app: CliApp, batch: int, ref: str) -> None:
 
 
 @returns_group.command("manifest")
-@click.argument("batch", type=int)
+@argument("batch", type=int)
 @pass_app
 def returns_manifest(app: CliApp, batch: int) -> None:
     """Queue the batch's manifest on this counter's printer."""
@@ -102,9 +103,9 @@ def returns_manifest(app: CliApp, batch: int) -> None:
 
 
 @returns_group.command("close")
-@click.argument("batch", type=int)
-@click.option("--signed-by", required=True, help="Name of the courier who signed for the parcels.")
-@click.option("--json", "as_json", is_flag=True)
+@argument("batch", type=int)
+@option("--signed-by", required=True, help="Name of the courier who signed for the parcels.")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def returns_close(app: CliApp, batch: int, signed_by: str, as_json: bool) -> None:
     """Close the batch: its parcels are returned and leave the shelves."""
@@ -114,8 +115,8 @@ def returns_close(app: CliApp, batch: int, signed_by: str, as_json: bool) -> Non
 
 
 @returns_group.command("list")
-@click.option("--open", "only_open", is_flag=True, help="Only open batches.")
-@click.option("--json", "as_json", is_flag=True)
+@option("--open", "only_open", is_flag=True, help="Only open batches.")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def returns_list(app: CliApp, only_open: bool, as_json: bool) -> None:
     """Return batches, newest first."""
@@ -140,8 +141,8 @@ def returns_list(app: CliApp, only_open: bool, as_json: bool) -> None:
 
 
 @returns_group.command("show")
-@click.argument("batch", type=int)
-@click.option("--json", "as_json", is_flag=True)
+@argument("batch", type=int)
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def returns_show(app: CliApp, batch: int, as_json: bool) -> None:
     """One batch and its parcels."""
@@ -150,12 +151,12 @@ def returns_show(app: CliApp, batch: int, as_json: bool) -> None:
     _echo_batch(attempt(lambda: returns.get(app.station, batch), as_json=as_json), as_json)
 
 
-@click.command("problem")
-@click.argument("ref")
-@click.option("--kind", type=click.Choice(KINDS), help="What is wrong.")
-@click.option("--note", default="", help="What the clerk saw (required when marking).")
-@click.option("--resolve", "resolve_it", is_flag=True, help="Clear the flag instead.")
-@click.option("--json", "as_json", is_flag=True)
+@command("problem")
+@argument("ref")
+@option("--kind", type=click.Choice(KINDS), help="What is wrong.")
+@option("--note", default="", help="What the clerk saw (required when marking).")
+@option("--resolve", "resolve_it", is_flag=True, help="Clear the flag instead.")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def problem(app: CliApp, ref: str, kind: str | None, note: str, resolve_it: bool, as_json: bool) -> None:
     """Flag a parcel as a problem (it stays on the shelf), or --resolve it."""
@@ -173,8 +174,8 @@ def problem(app: CliApp, ref: str, kind: str | None, note: str, resolve_it: bool
     click.echo(f"{row.waybill}  {row.location or '-'}  {row.pickup_code or '-'}" + flag(row.problem_kind))
 
 
-@click.command("problems")
-@click.option("--json", "as_json", is_flag=True)
+@command("problems")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def problems_list(app: CliApp, as_json: bool) -> None:
     """Problem parcels on the shelves."""
@@ -192,10 +193,10 @@ def problems_list(app: CliApp, as_json: bool) -> None:
         )
 
 
-@click.command("write-off")
-@click.argument("ref")
-@click.option("--reason", required=True, help="Why the parcel is lost or destroyed.")
-@click.option("--json", "as_json", is_flag=True)
+@command("write-off")
+@argument("ref")
+@option("--reason", required=True, help="Why the parcel is lost or destroyed.")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def write_off(app: CliApp, ref: str, reason: str, as_json: bool) -> None:
     """Write a parcel off (manager): it leaves the shelves as lost or destroyed."""
@@ -208,17 +209,17 @@ def write_off(app: CliApp, ref: str, reason: str, as_json: bool) -> None:
     click.echo(_("{waybill} written off", waybill=row.waybill))
 
 
-@click.command("overdue")
-@click.option(
+@command("overdue")
+@option(
     "--band",
     type=click.Choice(["amber", "red", "return"]),
     default="amber",
     show_default=True,
     help="Show this band and worse.",
 )
-@click.option("--carrier")
-@click.option("--remind", is_flag=True, help="Queue a reminder to each recipient listed.")
-@click.option("--json", "as_json", is_flag=True)
+@option("--carrier")
+@option("--remind", is_flag=True, help="Queue a reminder to each recipient listed.")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def overdue_cmd(app: CliApp, band: str, carrier: str | None, remind: bool, as_json: bool) -> None:
     """Overdue parcels by age band, with each carrier's policy."""

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from station_console.cli_help import argument, command, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _, label_of
@@ -52,9 +53,9 @@ def status_text(status: str) -> str:
     return label_of(STATUS_LABELS, status)
 
 
-@click.group("shelves", invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the shelf map as JSON.")
-@click.option("--all", "include_retired", is_flag=True, help="Include retired shelves and layers.")
+@group("shelves", invoke_without_command=True)
+@option("--json", "as_json", is_flag=True, help="Print the shelf map as JSON.")
+@option("--all", "include_retired", is_flag=True, help="Include retired shelves and layers.")
 @pass_app
 @click.pass_context
 def shelves_group(ctx: click.Context, app: CliApp, as_json: bool, include_retired: bool) -> None:
@@ -89,8 +90,8 @@ def shelves_group(ctx: click.Context, app: CliApp, as_json: bool, include_retire
 
 
 @shelves_group.command("import")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
-@click.option("--json", "as_json", is_flag=True)
+@argument("file", type=click.File("r", encoding="utf-8"))
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def shelves_import(app: CliApp, file: Any, as_json: bool) -> None:
     """Add shelves from a CSV layout: shelf,zone,layers,capacity_units,accepts_sizes (manager)."""
@@ -111,11 +112,11 @@ def shelves_import(app: CliApp, file: Any, as_json: bool) -> None:
 
 
 @shelves_group.command("add")
-@click.argument("label")
-@click.option("--zone", default="main", show_default=True)
-@click.option("--layers", default=5, show_default=True, type=click.IntRange(1, 50))
-@click.option("--capacity", default=40, show_default=True, type=int, help="Capacity of each layer in units.")
-@click.option("--sizes", default="SML", show_default=True, help="Size letters the layers take (X for XL).")
+@argument("label")
+@option("--zone", default="main", show_default=True)
+@option("--layers", default=5, show_default=True, type=click.IntRange(1, 50))
+@option("--capacity", default=40, show_default=True, type=int, help="Capacity of each layer in units.")
+@option("--sizes", default="SML", show_default=True, help="Size letters the layers take (X for XL).")
 @pass_app
 def shelves_add(app: CliApp, label: str, zone: str, layers: int, capacity: int, sizes: str) -> None:
     """Add a shelf with its layers (manager)."""
@@ -130,9 +131,9 @@ def shelves_add(app: CliApp, label: str, zone: str, layers: int, capacity: int, 
 
 
 @shelves_group.command("add-layer")
-@click.argument("shelf")
-@click.option("--capacity", default=40, show_default=True, type=int)
-@click.option("--sizes", default="SML", show_default=True)
+@argument("shelf")
+@option("--capacity", default=40, show_default=True, type=int)
+@option("--sizes", default="SML", show_default=True)
 @pass_app
 def shelves_add_layer(app: CliApp, shelf: str, capacity: int, sizes: str) -> None:
     """Add a layer on top of a shelf (manager)."""
@@ -143,11 +144,11 @@ def shelves_add_layer(app: CliApp, shelf: str, capacity: int, sizes: str) -> Non
 
 
 @shelves_group.command("edit")
-@click.argument("location")
-@click.option("--capacity", type=int, help="New capacity in units (a layer, SHELF-LAYER).")
-@click.option("--sizes", help="Size letters the layer takes (a layer).")
-@click.option("--zone", help="Zone of the shelf (a shelf).")
-@click.option("--walk-order", type=int, help="Walking order of the shelf (a shelf).")
+@argument("location")
+@option("--capacity", type=int, help="New capacity in units (a layer, SHELF-LAYER).")
+@option("--sizes", help="Size letters the layer takes (a layer).")
+@option("--zone", help="Zone of the shelf (a shelf).")
+@option("--walk-order", type=int, help="Walking order of the shelf (a shelf).")
 @pass_app
 def shelves_edit(
     app: CliApp,
@@ -168,8 +169,8 @@ def shelves_edit(
 
 
 @shelves_group.command("retire")
-@click.argument("location")
-@click.option("--restore", is_flag=True, help="Bring it back into use instead.")
+@argument("location")
+@option("--restore", is_flag=True, help="Bring it back into use instead.")
 @pass_app
 def shelves_retire(app: CliApp, location: str, restore: bool) -> None:
     """Retire a shelf (6) or a layer (6-5); refused while it holds parcels (manager)."""
@@ -183,15 +184,13 @@ def shelves_retire(app: CliApp, location: str, restore: bool) -> None:
         click.echo(_("{location} retired", location=location))
 
 
-@click.command()
-@click.argument("ref")
-@click.option("--to", "target", required=True, metavar="SHELF-LAYER", help="Target layer, e.g. 6-5.")
-@click.option(
-    "--layer", "whole_layer", is_flag=True, help="REF is a layer (SHELF-LAYER): move all its parcels."
-)
-@click.option("--keep-code", "policy", flag_value="keep_code", default=None, help="Keep the pickup code.")
-@click.option("--new-code", "policy", flag_value="new_code", help="Issue a new pickup code and reprint.")
-@click.option("--json", "as_json", is_flag=True)
+@command()
+@argument("ref")
+@option("--to", "target", required=True, metavar="SHELF-LAYER", help="Target layer, e.g. 6-5.")
+@option("--layer", "whole_layer", is_flag=True, help="REF is a layer (SHELF-LAYER): move all its parcels.")
+@option("--keep-code", "policy", flag_value="keep_code", default=None, help="Keep the pickup code.")
+@option("--new-code", "policy", flag_value="new_code", help="Issue a new pickup code and reprint.")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def move(app: CliApp, ref: str, target: str, whole_layer: bool, policy: str | None, as_json: bool) -> None:
     """Move a parcel (waybill or pickup code), or a whole layer, to SHELF-LAYER (移库)."""
@@ -220,11 +219,11 @@ def move(app: CliApp, ref: str, target: str, whole_layer: bool, policy: str | No
 FIXES = ("relocate", "missing", "recheck")
 
 
-@click.command("stocktake")
-@click.argument("location")
-@click.option("--resume", is_flag=True, help="Continue the unfinished stocktake on this shelf.")
-@click.option("--close", "close_it", is_flag=True, help="Close at end of input (otherwise it is paused).")
-@click.option(
+@command("stocktake")
+@argument("location")
+@option("--resume", is_flag=True, help="Continue the unfinished stocktake on this shelf.")
+@option("--close", "close_it", is_flag=True, help="Close at end of input (otherwise it is paused).")
+@option(
     "--fix",
     "fixes",
     multiple=True,
@@ -279,9 +278,9 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
     emit_json({**view.to_json(), "errors": errors})
 
 
-@click.command("parcel")
-@click.argument("ref")
-@click.option("--json", "as_json", is_flag=True)
+@command("parcel")
+@argument("ref")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
     """A parcel (waybill or pickup code) and its full timeline."""
@@ -317,19 +316,17 @@ def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
         )
 
 
-@click.command("search")
-@click.argument("text", required=False)
-@click.option("--carrier")
-@click.option(
-    "--status", type=click.Choice(["on_shelf", "picked_up", "returned", "written_off", "cancelled"])
-)
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Checked in on or after this day.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Checked in on or before this day.")
-@click.option("--shelf", help="Only on this shelf or layer (6 or 6-5).")
-@click.option("--problems", is_flag=True, help="Only problem parcels.")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
-@click.option("--before", "before_id", type=int, help="Next page: the id printed after the last page.")
-@click.option("--json", "as_json", is_flag=True)
+@command("search")
+@argument("text", required=False)
+@option("--carrier")
+@option("--status", type=click.Choice(["on_shelf", "picked_up", "returned", "written_off", "cancelled"]))
+@option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Checked in on or after this day.")
+@option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Checked in on or before this day.")
+@option("--shelf", help="Only on this shelf or layer (6 or 6-5).")
+@option("--problems", is_flag=True, help="Only problem parcels.")
+@option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+@option("--before", "before_id", type=int, help="Next page: the id printed after the last page.")
+@option("--json", "as_json", is_flag=True)
 @pass_app
 def search_cmd(
     app: CliApp,

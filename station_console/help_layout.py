@@ -1,0 +1,169 @@
+"""Help text laid out by terminal columns, not characters.
+
+click wraps and aligns help by `len()`: a line of Chinese comes out twice as wide as the terminal
+allows, and a Chinese metavar pushes the option column out of line. This formatter measures with
+`display_width` and may break a line between any two Chinese characters (never before a closing
+punctuation mark); English text wraps where click wraps it, at spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import click
+
+from station_console.click_words import click_gettext
+from station_console.text_columns import display_width, pad
+
+# Never at the start of a line: it hangs at the end of the previous one.
+_CLOSING = set("，。、；：！？）」』》〉】,.;:!?)]")
+
+
+def _pieces(word: str) -> list[str]:
+    """Where a word may break: after a Chinese punctuation mark; in Chinese text (a word mostly of wide
+    characters), between two wide characters too. Elsewhere a word mostly narrow stays whole
+    (`external_id=工号);`, `(移库).`)."""
+    wide = [display_width(ch) == 2 for ch in word]
+    chinese = 2 * sum(wide) > len(word)
+    pieces = [word[:1]]
+    for i in range(1, len(word)):
+        after_mark = wide[i - 1] and word[i - 1] in _CLOSING and word[i] not in _CLOSING
+        if after_mark or (chinese and wide[i - 1] and wide[i]):
+            pieces.append(word[i])
+        else:
+            pieces[-1] += word[i]
+    return pieces
+
+
+def _tokens(text: str) -> list[str]:
+    """Spaces as they are (click puts two before `[required]`), and the pieces of each word."""
+    tokens: list[str] = []
+    for part in re.split(r"( +)", text.replace("\n", " ")):
+        if part.startswith(" "):
+            tokens.append(part)
+        elif part:
+            tokens += _pieces(part)
+    return tokens
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """`text` (one paragraph) in lines of at most `width` columns. A closing mark never starts a line:
+    the piece before it moves down with it. A word longer than a line overflows rather than being cut."""
+    lines: list[list[str]] = [[]]
+    for token in _tokens(text.strip()):
+        line = lines[-1]
+        if token.isspace():
+            if line:
+                line.append(token)
+            continue
+        if not line or display_width("".join(line) + token) <= width:
+            line.append(token)
+            continue
+        carried = [token]
+        while carried[0][0] in _CLOSING and line and not line[-1].isspace():
+            carried.insert(0, line.pop())
+        if "".join(line).strip():
+            lines.append(carried)
+        else:
+            line += carried  # nothing left to break before: it overflows
+    return [text for line in lines if (text := "".join(line).rstrip())]
+
+
+def shorten(text: str, limit: int) -> str:
+    """A command's help in the list of commands: its first sentence, cut to `limit` columns."""
+    first = text.partition("\n\n")[0]
+    first = " ".join(first.split())
+    end = first.find("。")
+    if end >= 0:
+        first = first[: end + 1]
+    if display_width(first) <= limit:
+        return first
+    cut = ""
+    for ch in first:
+        if display_width(cut + ch) > limit - 3:
+            break
+        cut += ch
+    return cut.rstrip() + "..."
+
+
+class WideHelpFormatter(click.HelpFormatter):
+    """click's help formatter, measuring text in terminal columns (English text: click's own layout)."""
+
+    def _wrapped(self, text: str, width: int, first: str, rest: str) -> str:
+        """Paragraphs of `text` wrapped to `width` columns, the first line led by `first`."""
+        out: list[str] = []
+        for paragraph in re.split(r"\n\s*\n", text):
+            lines = wrap(paragraph, max(width - display_width(rest), 10)) or [""]
+            lead = first if not out else rest
+            out.append("\n".join([lead + lines[0], *(rest + line for line in lines[1:])]))
+        return "\n\n".join(out)
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        if prefix is None:
+            usage = click_gettext("Usage:")
+            prefix = usage if usage.endswith("：") else f"{usage} "  # a full-width colon has its space
+        if _narrow(prefix, prog, args):
+            super().write_usage(prog, args, prefix)
+            return
+        lead = f"{prefix:>{self.current_indent}}{prog} "
+        if not args:
+            self.write(lead.rstrip(" ") + "\n")
+            return
+        if self.width - self.current_indent >= display_width(lead) + 20:
+            indent = " " * display_width(lead)
+            self.write(self._wrapped(args, self.width - self.current_indent, lead, indent) + "\n")
+        else:
+            indent = " " * (max(self.current_indent, display_width(prefix)) + 4)
+            self.write(lead + "\n" + self._wrapped(args, self.width, indent, indent) + "\n")
+
+    def write_heading(self, heading: str) -> None:
+        if _narrow(heading):
+            super().write_heading(heading)
+        else:
+            self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    def write_text(self, text: str) -> None:
+        if _narrow(text):
+            super().write_text(text)
+            return
+        indent = " " * self.current_indent
+        self.write(self._wrapped(text, self.width, indent, indent) + "\n")
+
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        if _narrow(*(text for row in rows for text in row)):
+            super().write_dl(rows, col_max, col_spacing)
+            return
+        first_col = min(max((display_width(term) for term, _help in rows), default=0), col_max)
+        indent = " " * self.current_indent
+        hang = " " * (self.current_indent + first_col + col_spacing)
+        text_width = max(self.width - first_col - col_spacing - 2, 10)
+        for term, help_text in rows:
+            lines = self._help_lines(help_text, text_width)
+            if not lines:
+                self.write(f"{indent}{term}\n")
+            elif display_width(term) <= first_col:
+                self.write(f"{indent}{pad(term, first_col + col_spacing)}{lines[0]}\n")
+                self._write_lines(hang, lines[1:])
+            else:
+                self.write(f"{indent}{term}\n")
+                self._write_lines(hang, lines)
+
+    @staticmethod
+    def _help_lines(text: str, width: int) -> list[str]:
+        lines: list[str] = []
+        for paragraph in re.split(r"\n\s*\n", text) if text else []:
+            if lines:
+                lines.append("")
+            lines.extend(wrap(paragraph, width))
+        return lines
+
+    def _write_lines(self, hang: str, lines: Sequence[str]) -> None:
+        for line in lines:
+            self.write(f"{hang}{line}\n" if line else "\n")
+
+
+def _narrow(*texts: str) -> bool:
+    """English (no wide character): laid out by click itself, exactly as it always was."""
+    return all(display_width(text) == len(text) for text in texts)
