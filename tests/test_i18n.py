@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from station_console.cli_help import CLICK_METAVARS, help_paragraphs, metavar_msgid
 from station_console.errors import StationError
 from station_console.i18n import CURRENT, N_, Translator, _, _n, catalog, set_language, translate, translate_n
 
@@ -55,13 +56,58 @@ def calls() -> list[tuple[str, list[str | None], str]]:
 
 
 def message_ids() -> dict[str, str]:
-    """Every literal message id in the code (`_()`, `N_()`, the plural of `_n()`), with where it was seen."""
+    """Every literal message id in the code (`_()`, `N_()`, the plural of `_n()`, the `station`
+    command's help), with where it was seen."""
     found: dict[str, str] = {}
     for name, args, where in calls():
         msgid = args[1] if name in PLURAL_MARKERS and len(args) > 1 else args[0] if args else None
         if msgid is not None:
             found.setdefault(msgid, where)
+    for msgid, where in help_ids().items():
+        found.setdefault(msgid, where)
     return found
+
+
+COMMAND_DECORATORS = {"command", "group"}
+
+
+def help_ids() -> dict[str, str]:
+    """The `station` command's help, translated when shown (`cli_help.py`): each paragraph of a
+    command's docstring and of a `help=`, and each metavar (`metavar=`, an argument's name)."""
+    found: dict[str, str] = {word: "click" for word in map(metavar_msgid, CLICK_METAVARS)}
+    for node, path, root in source_calls():
+        if path.parent.name != "commands" and path.name != "cli.py":
+            continue
+        where = f"{path.relative_to(root.parent)}:{node.lineno}"
+        keywords = {k.arg: _literal(k.value) for k in node.keywords}
+        for paragraph in help_paragraphs(keywords.get("help") or ""):
+            found.setdefault(paragraph, where)
+        metavar = keywords.get("metavar")
+        if metavar is None and _marker(node.func) == "argument" and node.args:
+            metavar = (_literal(node.args[0]) or "").upper() or None
+        if metavar:
+            found.setdefault(metavar_msgid(metavar), where)
+    for path in [PACKAGE / "cli.py", *(PACKAGE / "commands").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and any(_is_command(d) for d in node.decorator_list):
+                for paragraph in help_paragraphs(ast.get_docstring(node, clean=False) or ""):
+                    found.setdefault(paragraph, f"station_console/{path.relative_to(PACKAGE)}:{node.lineno}")
+    return found
+
+
+def _is_command(decorator: ast.expr) -> bool:
+    """`@command(...)`, `@group(...)`, `@some_group.command(...)`."""
+    func = decorator.func if isinstance(decorator, ast.Call) else decorator
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name in COMMAND_DECORATORS
+
+
+def test_the_scan_finds_the_commands_help() -> None:
+    ids = help_ids()
+    assert "List parcels, newest check-in first (phones masked)." in ids  # a docstring
+    assert "Print the result as JSON." in ids  # a help=
+    assert metavar_msgid("WAYBILL") in ids and metavar_msgid("REF") in ids  # an argument, a metavar=
+    assert len(ids) > 350
 
 
 def test_singular_and_plural_say_the_same_things() -> None:

@@ -1,0 +1,85 @@
+"""click's own words go through our catalogue (`click_words.py` reaches into click's modules): these
+fail when a click upgrade moves what it translates, or adds a message without its Chinese."""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import importlib
+from pathlib import Path
+
+import click
+from click.testing import CliRunner
+
+from station_console import click_words
+from station_console.cli import cli
+from station_console.cli_help import HELP_OPTION_HELP
+from station_console.i18n import catalog, set_language
+
+CLICK = Path(click.__file__).parent
+# Modules whose words a clerk never meets (see MODULES in click_words.py).
+UNUSED = {"shell_completion", "_termui_impl", "_winconsole"}
+
+
+def _click_modules_that_translate() -> dict[str, ast.Module]:
+    trees = {path.stem: ast.parse(path.read_text(encoding="utf-8")) for path in CLICK.glob("*.py")}
+    return {
+        name: tree
+        for name, tree in trees.items()
+        if any(isinstance(node, ast.ImportFrom) and node.module == "gettext" for node in ast.walk(tree))
+    }
+
+
+def _message_ids(tree: ast.Module) -> set[str]:
+    found = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("_", "ngettext")
+        ):
+            found |= {
+                a.value for a in node.args[:2] if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            }
+    return found
+
+
+def test_every_click_module_that_translates_is_rebound() -> None:
+    translating = _click_modules_that_translate()
+    assert {f"click.{name}" for name in translating.keys() - UNUSED} == set(click_words.MODULES)
+    click_words.install()
+    for name in click_words.MODULES:
+        module = importlib.import_module(name)
+        assert getattr(module, "_", None) is not gettext.gettext, name
+        assert getattr(module, "ngettext", None) is not gettext.ngettext, name
+
+
+def test_every_click_message_a_clerk_can_meet_has_its_chinese() -> None:
+    zh = catalog("zh")
+    translating = _click_modules_that_translate()
+    ids = set().union(*(_message_ids(translating[name]) for name in translating.keys() - UNUSED))
+    assert {"Usage:", "Show this message and exit.", "Repeat for confirmation", HELP_OPTION_HELP} <= ids
+    assert "required" in zh  # click translates the word it puts in `[required]` by a variable
+    assert sorted(ids - zh.keys()) == []
+
+
+def test_help_says_usage_in_chinese() -> None:
+    out = CliRunner().invoke(cli, ["--lang", "zh", "--help"], prog_name="station").output
+    assert out.startswith("用法：station")
+    assert "显示此帮助并退出。" in out
+
+
+def test_a_prompts_confirmation_is_chinese() -> None:
+    set_language("zh")
+    try:
+        out = (
+            CliRunner()
+            .invoke(
+                click.Command("ask", callback=lambda: click.prompt("PIN", confirmation_prompt=True)),
+                input="1\n2\n3\n3\n",
+            )
+            .output
+        )
+    finally:
+        set_language("en")
+    assert "再输入一次以确认" in out and "错误：两次输入的值不一致。" in out
