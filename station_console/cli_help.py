@@ -3,11 +3,11 @@
 A command's docstring and an option's `help=` stay English in the code: they are the message ids,
 read through `_()` each time click reads them (`TranslatedText`), so nothing is translated at import
 (before `--lang` is known) and the catalogue holds one entry per paragraph. The metavars a clerk
-reads (`WAYBILL`, `TEXT`, `[OPTIONS]`) are translated the same way; choice lists (`[S|M|L|XL]`) are
-what is typed, and stay; a metavar's message id is `metavar: WORD`. Every command module declares with `command`, `group`, `option` and
-`argument` from here instead of click's; `tests/cli/test_help_zh.py` walks every command's help in
-Chinese and fails on any text without its translation. Help is laid out by `WideHelpFormatter`
-(`help_layout.py`): a Chinese character takes two columns.
+reads (`WAYBILL`, `TEXT`, `[OPTIONS]`) are translated the same way, catalogued as `metavar: WORD`;
+choice lists (`[S|M|L|XL]`) are what is typed, and stay. Every command module declares with
+`command`, `group`, `option` and `argument` from here instead of click's; `tests/cli/test_help_zh.py`
+walks every command's help in Chinese and fails on any text without its translation. Help is laid
+out by `WideHelpFormatter` (`help_layout.py`): a Chinese character takes two columns.
 """
 
 from __future__ import annotations

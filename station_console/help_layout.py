@@ -2,8 +2,9 @@
 
 click wraps and aligns help by `len()`: a line of Chinese comes out twice as wide as the terminal
 allows, and a Chinese metavar pushes the option column out of line. This formatter measures with
-`display_width` and may break a line between any two Chinese characters (never before a closing
-punctuation mark); English text wraps where click wraps it, at spaces.
+`display_width`, and breaks a line at a space, after a Chinese punctuation mark, or between two
+Chinese characters (never before a closing mark). Text with no wide character is laid out by click
+itself, exactly as before.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import click
 from station_console.click_words import click_gettext
 from station_console.text_columns import display_width, pad
 
-# Never at the start of a line: it hangs at the end of the previous one.
+# Never at the start of a line: the piece before it moves down with it.
 _CLOSING = set("，。、；：！？）」』》〉】,.;:!?)]")
 
 
