@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from hardware.messages import N_
+
 log = logging.getLogger("station.scanner")
 
 
@@ -26,6 +28,17 @@ class ScannerStatus(StrEnum):
     UNPLUGGED = "unplugged"  # was connected, now gone; it reconnects by itself
     NO_PERMISSION = "no_permission"  # the OS refused access (udev rule missing)
     ERROR = "error"
+
+
+# A scanner's state as the console's header and `station scan-test` name it (translated where shown).
+STATUS_LABELS = {
+    ScannerStatus.STOPPED: N_("stopped"),
+    ScannerStatus.SEARCHING: N_("searching"),
+    ScannerStatus.CONNECTED: N_("connected"),
+    ScannerStatus.UNPLUGGED: N_("unplugged"),
+    ScannerStatus.NO_PERMISSION: N_("no permission"),
+    ScannerStatus.ERROR: N_("error"),
+}
 
 
 @dataclass(frozen=True)

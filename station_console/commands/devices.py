@@ -18,14 +18,6 @@ from station_console.text_columns import pad
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
 
-STATUS_LABELS = {
-    "stopped": N_("stopped"),
-    "searching": N_("searching"),
-    "connected": N_("connected"),
-    "unplugged": N_("unplugged"),
-    "no_permission": N_("no permission"),
-    "error": N_("error"),
-}
 KIND_LABELS = {
     "scanner": N_("scanner"),
     "printer": N_("printer"),
@@ -214,7 +206,7 @@ def _wedge_measure(app: CliApp, count: int | None, as_json: bool, save: bool) ->
 
 def _read_scanner(config: dict[str, Any], count: int | None, as_json: bool) -> None:
     from hardware.messages import reason_of
-    from hardware.scanners.base import ScanEvent, ScannerStatus
+    from hardware.scanners.base import STATUS_LABELS, ScanEvent, ScannerStatus
     from hardware.scanners.factory import make_scanner
 
     events: queue.Queue[ScanEvent | ScannerStatus] = queue.Queue()
@@ -233,7 +225,7 @@ def _read_scanner(config: dict[str, Any], count: int | None, as_json: bool) -> N
             except queue.Empty:
                 continue
             if isinstance(item, ScannerStatus):
-                click.echo(_("scanner: {state}", state=label_of(STATUS_LABELS, item.value)), err=True)
+                click.echo(_("scanner: {state}", state=label_of(STATUS_LABELS, item)), err=True)
                 if scanner.detail:
                     click.echo(shown(scanner.detail), err=True)
                 continue

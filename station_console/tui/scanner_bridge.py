@@ -26,19 +26,9 @@ from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
 from hardware.messages import reason_of
-from hardware.scanners.base import ScanEvent, Scanner, ScannerStatus
+from hardware.scanners.base import STATUS_LABELS, ScanEvent, Scanner, ScannerStatus
 from hardware.scanners.factory import make_scanner
 from station_console.i18n import N_, shown
-
-# Header labels per status (the header translates them).
-STATE_LABELS = {
-    ScannerStatus.STOPPED: N_("stopped"),
-    ScannerStatus.SEARCHING: N_("searching"),
-    ScannerStatus.CONNECTED: N_("connected"),
-    ScannerStatus.UNPLUGGED: N_("unplugged"),
-    ScannerStatus.NO_PERMISSION: N_("no permission"),
-    ScannerStatus.ERROR: N_("error"),
-}
 
 
 class ScannerBridge:
@@ -123,7 +113,7 @@ class ScannerBridge:
     def _show_status(self, status: ScannerStatus, detail: str) -> None:
         if status == ScannerStatus.STOPPED and self._stop.is_set():
             return
-        self.app.set_device_state("scanner", STATE_LABELS[status])  # type: ignore[attr-defined]
+        self.app.set_device_state("scanner", STATUS_LABELS[status])  # type: ignore[attr-defined]
         self.app.screen.post_message(ScannerBridge.StatusChanged(status.value, detail))
         if status in (ScannerStatus.NO_PERMISSION, ScannerStatus.ERROR) and detail:
             self.app.notify(detail, severity="error", timeout=15)

@@ -10,11 +10,24 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from db.models import EventKind
+from station_console.i18n import N_
 from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 
-KINDS = ("partial", "refused", "conflict", "duplicate", "no_room", "phone", "typed", "error")
+# The kinds of refusal as a clerk reads them: the check-in screen's "needs attention" list and the audit
+# trail's details say the same words (short: they fill a table cell).
+KIND_LABELS = {
+    "partial": N_("partial scan"),
+    "refused": N_("not checked in"),
+    "conflict": N_("carrier conflict"),
+    "duplicate": N_("already checked in"),
+    "no_room": N_("shelves full"),
+    "phone": N_("phone missing"),
+    "typed": N_("typed by hand"),
+    "error": N_("error"),
+}
+KINDS = tuple(KIND_LABELS)
 
 
 def record_dismissal(station: Station, *, kind: str, code: str, waybill: str | None, length: int = 0) -> None:

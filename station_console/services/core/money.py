@@ -1,6 +1,12 @@
-"""Money is integer cents everywhere; this is how it is shown."""
+"""Money is integer cents everywhere; this is how it is shown, and how it was paid."""
 
 from __future__ import annotations
+
+from station_console.i18n import N_
+
+# How a customer paid (a storage fee or a send: db.models.FeeMethod, sendout.payments.METHODS), as
+# every screen, receipt and report names it; translated where shown.
+PAYMENT_METHOD_LABELS = {"cash": N_("cash"), "qr": N_("QR code"), "account": N_("account")}
 
 # Symbols for the currencies a station is likely to use; any other shows its ISO code after the amount.
 SYMBOLS = {"CNY": "¥", "JPY": "¥", "USD": "$", "HKD": "HK$", "EUR": "€", "GBP": "£"}

@@ -15,6 +15,7 @@ from typing import Any
 from hardware.printers.document import Document, Table
 from hardware.printers.fonts import cjk_font
 from station_console.i18n import CURRENT, N_, Translator, _, get_language, translate
+from station_console.services.core.money import PAYMENT_METHOD_LABELS
 from station_console.text_columns import display_width, pad
 
 COLUMNS = (
@@ -71,9 +72,7 @@ def send_rows(report: dict[str, Any], tr: Translator = CURRENT) -> list[list[str
         if key == "chargeable_g":
             return f"{int(value) / 1000:.1f}"
         if key == "payment":
-            from station_console.services.sendout.payments import METHOD_LABELS
-
-            return tr(METHOD_LABELS[value]) if value in METHOD_LABELS else str(value)
+            return tr(PAYMENT_METHOD_LABELS[value]) if value in PAYMENT_METHOD_LABELS else str(value)
         return str(value)
 
     rows = [[tr(label) for _key, label in SEND_COLUMNS]]
@@ -297,9 +296,6 @@ def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]
     return lines
 
 
-METHOD_LABELS = {"cash": N_("cash"), "qr": N_("QR"), "account": N_("account")}
-
-
 def fee_rows(report: dict[str, Any]) -> list[tuple[str, Any]]:
     """The day's storage fees as CSV figures (cents), when the day has any."""
     fees = report.get("storage_fees")
@@ -321,7 +317,7 @@ def fee_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
     if not fees:
         return []
     paid = ", ".join(
-        f"{tr(METHOD_LABELS.get(method, method))} {money(cents)}"
+        f"{tr(PAYMENT_METHOD_LABELS.get(method, method))} {money(cents)}"
         for method, cents in fees["paid_cents"].items()
     )
     lines = [

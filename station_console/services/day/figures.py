@@ -14,7 +14,6 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, Clerk, EventKind, Parcel, ParcelEvent, Shelf, Stocktake
-from station_console.i18n import N_
 from station_console.services.core.ageing import Policy
 from station_console.services.core.station import Station, day_bounds
 from station_console.services.day import sql
@@ -24,7 +23,6 @@ from station_console.services.fees.day import fee_figures
 from station_console.services.sendout.figures import day_sends
 
 OVERDUE_BANDS = ("amber", "red", "return")
-BAND_LABELS = {"amber": N_("48 h+"), "red": N_("72 h+"), "return": N_("7 days+")}
 
 
 def day_figures(session: Session, station: Station, day: date) -> dict[str, Any]:

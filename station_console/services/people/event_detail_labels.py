@@ -291,16 +291,6 @@ SIGN_OUT_LABELS = {
     "idle": N_("locked when idle"),
     "switch": N_("clerk switched"),
 }
-REFUSAL_LABELS = {
-    "partial": N_("part of a scan"),
-    "refused": N_("refused scan"),
-    "conflict": N_("carrier conflict"),
-    "duplicate": N_("already checked in"),
-    "no_room": N_("no room on the shelves"),
-    "phone": N_("phone missing"),
-    "typed": N_("typed by hand"),
-    "error": N_("error"),
-}
 LOOKUP_LABELS = {
     "code": N_("pickup code"),
     "phone": N_("phone"),

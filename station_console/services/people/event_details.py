@@ -21,6 +21,7 @@ from db.models import EventKind
 from db.models.sendout import SendEvent
 from station_console.i18n import _, label_of
 from station_console.safe_text import visible
+from station_console.services.checkin.dismissals import KIND_LABELS as REFUSAL_LABELS
 from station_console.services.core.money import amount
 from station_console.services.exceptions.problems import KIND_LABELS as PROBLEM_LABELS
 from station_console.services.exceptions.stocktake import CLASS_LABELS
@@ -44,7 +45,6 @@ from station_console.services.people.event_detail_labels import (
     NUMBERED,
     PICKUP_METHOD_LABELS,
     REASON_CODES,
-    REFUSAL_LABELS,
     REQUEST_SOURCE_LABELS,
     ROLE_LABELS,
     SECONDS,

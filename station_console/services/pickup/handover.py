@@ -40,14 +40,7 @@ from station_console.services.pickup.proxy import Proxy
 from station_console.services.scan.waybill import normalise as normalise_waybill
 from station_console.services.shelves import slots
 from station_console.services.shelves.leaving import leave_shelf
-
-STATUS_LABELS = {
-    "on_shelf": N_("on the shelf"),
-    "picked_up": N_("picked up"),
-    "returned": N_("returned"),
-    "written_off": N_("written off"),
-    "cancelled": N_("undone"),
-}
+from station_console.services.shelves.lists import STATUS_LABELS
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,14 @@ from station_console.services.core.station import Station
 from station_console.services.printing.jobs import hold_over
 from station_console.services.shelves.search import ParcelRow, to_row
 
-# Display names of stored statuses; translate with `_()` when shown.
+# A parcel's stored status as every screen, listing and refusal names it (short: a table cell);
+# translate with `_()` or `label_of` when shown.
 STATUS_LABELS = {
     "on_shelf": N_("on shelf"),
     "picked_up": N_("picked up"),
     "returned": N_("returned"),
     "written_off": N_("written off"),
-    "cancelled": N_("undone"),  # the check-in was undone
+    "cancelled": N_("undone"),  # the check-in was undone: never on a shelf (screens strike it through)
 }
 LABEL_LABELS = {
     "held": N_("waiting for phone"),

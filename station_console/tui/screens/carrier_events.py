@@ -32,7 +32,12 @@ COLUMNS = (
     N_("Error"),
 )
 FILTERS = ("dead", "failed", "queued", None)
-FILTER_LABELS = {None: N_("all"), "dead": N_("dead letters"), "failed": N_("failed"), "queued": N_("queued")}
+# A filter names its state as the Status column does (dead letters: the filter shows many).
+FILTER_LABELS = {
+    None: N_("all"),
+    "dead": N_("dead letters"),
+    **{s: STATUS_LABELS[s] for s in ("failed", "queued")},
+}
 
 
 class CarrierEventsScreen(QueueListScreen):

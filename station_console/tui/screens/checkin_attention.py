@@ -17,20 +17,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable
 
-from station_console.i18n import N_, _, label_of
+from station_console.i18n import _, label_of
+from station_console.services.checkin.dismissals import KIND_LABELS
 from station_console.tui.screens.checkin_writer import ScanRequest
 from station_console.tui.widgets.plain import Static, Table
 
-KIND_LABELS = {
-    "partial": N_("partial scan"),
-    "refused": N_("refused"),
-    "conflict": N_("carrier?"),
-    "duplicate": N_("on the shelf"),
-    "no_room": N_("no room"),
-    "phone": N_("phone"),
-    "typed": N_("typing"),
-    "error": N_("error"),
-}
 _ids = itertools.count(1)
 
 

@@ -30,7 +30,8 @@ COLUMNS = (
     N_("Error"),
 )
 FILTERS = (None, "failed", "queued", "sent")
-FILTER_LABELS = {None: N_("all"), "failed": N_("failed"), "queued": N_("queued"), "sent": N_("sent")}
+# A filter names its state as the Status column does.
+FILTER_LABELS = {None: N_("all"), **{s: STATUS_LABELS[s] for s in ("failed", "queued", "sent")}}
 
 
 class OutboxScreen(QueueListScreen):

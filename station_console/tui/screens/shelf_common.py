@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 from station_console.i18n import N_, _, label_of
 from station_console.safe_text import visible
 from station_console.services.exceptions.problems import KIND_LABELS
+from station_console.services.shelves.lists import STATUS_LABELS
 from station_console.services.shelves.search import ParcelRow
 
 PARCEL_COLUMNS = (
@@ -24,13 +25,6 @@ PARCEL_COLUMNS = (
     N_("Status"),
     N_("Problem"),
 )
-STATUS_LABELS = {
-    "on_shelf": N_("on shelf"),
-    "picked_up": N_("picked up"),
-    "returned": N_("returned"),
-    "written_off": N_("written off"),
-    "cancelled": N_("undone"),  # a check-in the clerk undid: never on a shelf, shown struck through
-}
 PROBLEM_STYLE = "bold white on dark_red"
 UNDONE_STYLE = "strike dim"
 

@@ -20,10 +20,11 @@ from textual.widgets import Checkbox, DataTable, Input
 from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
 from station_console.services.exceptions import stocktake
+from station_console.services.shelves.lists import STATUS_LABELS
 from station_console.services.shelves.search import normalise_location
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
-from station_console.tui.screens.shelf_common import STATUS_LABELS, problem_text
+from station_console.tui.screens.shelf_common import problem_text
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table
 
