@@ -92,10 +92,63 @@ def choices(**labels: str) -> dict[str, Any]:
 def choice_label(model: Any, name: str, value: object, lang: str | None = None) -> str:
     """Value `value` of field `name` as its choice label says, in `lang`; the value itself otherwise
     (sizes S to XL, say, read the same in every language)."""
+    labels = choice_labels(model, name)
+    label = labels.get(str(value)) if labels is not None else None
+    return translate(label, lang or get_language()) if isinstance(label, str) else str(value)
+
+
+def field_at(loc: Sequence[str | int], model: Any) -> tuple[Any, str] | None:
+    """The model and the field name a Pydantic error's `loc` ends at (`storage_fee_rules.0.size`: the
+    fee rule model and `size`); None when it ends elsewhere (an item, a key) or the model is unknown."""
+    current, container, found = model, None, None
+    for part in loc:
+        if container is not None:  # an item of the list or mapping just named
+            container, found = None, None
+            continue
+        field = _field(current, part)
+        if field is None:
+            return None
+        found = (current, str(part))
+        container, current = _contents(field.annotation)
+    return found
+
+
+def choice_labels(model: Any, name: str) -> Mapping[str, str] | None:
+    """The choice labels (message ids) of field `name` of `model`, if it has them."""
     extra = getattr(_field(model, name), "json_schema_extra", None)
     labels = extra.get("choices") if isinstance(extra, Mapping) else None
-    label = labels.get(str(value)) if isinstance(labels, Mapping) else None
-    return translate(label, lang or get_language()) if isinstance(label, str) else str(value)
+    return labels if isinstance(labels, Mapping) else None
+
+
+def choices_text(
+    values: Sequence[str], labels: Mapping[str, str] | None = None, lang: str | None = None
+) -> str:
+    """Values to choose from, each with what it means where its label (a message id) says more than the
+    value: "en (English) or zh (Chinese)", in Chinese "en（英文） 或 zh（中文）". The value stays: it is
+    what counter.toml and the command line take."""
+    lang = lang or get_language()
+    shown = []
+    for value in values:
+        label = translate(labels[value], lang) if labels and value in labels else value
+        shown.append(
+            value if label == value else translate(N_("{value} ({label})"), lang, value=value, label=label)
+        )
+    if len(shown) < 2:
+        return "".join(shown)
+    return translate(
+        N_("{some} or {last}"), lang, some=translate(N_(", "), lang).join(shown[:-1]), last=shown[-1]
+    )
+
+
+@dataclass(frozen=True)
+class Choices(Later):
+    """`choices_text` as a parameter of a refusal: translated when the refusal is shown."""
+
+    values: tuple[str, ...]
+    labels: Mapping[str, str] | None = None
+
+    def message(self, lang: str | None = None) -> str:
+        return choices_text(self.values, self.labels, lang)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from station_console.field_labels import FIELD_MAX as FIELD_MAX
-from station_console.field_labels import where_label
+from station_console.field_labels import choice_labels, choices_text, field_at, where_label
 from station_console.i18n import N_, Later, get_language, translate, translate_n
 from station_console.safe_text import clean
 
@@ -102,9 +102,10 @@ def _characters(text: Any, line: int, column: int) -> int:
     return len(lines[line - 1].encode("utf-8")[:column].decode("utf-8", errors="ignore"))
 
 
-def validation_reason(error: Mapping[str, Any], lang: str | None = None) -> str:
+def validation_reason(error: Mapping[str, Any], lang: str | None = None, model: Any = None) -> str:
     """One Pydantic error (an item of `ValidationError.errors()`) as a sentence in `lang` (default:
-    the console's language)."""
+    the console's language). Given the model that was validated, a refused choice says what each
+    value it takes means."""
     lang = lang or get_language()
     kind = str(error.get("type", ""))
     ctx: Mapping[str, Any] = error.get("ctx") or {}
@@ -134,8 +135,10 @@ def validation_reason(error: Mapping[str, Any], lang: str | None = None) -> str:
             "Must have at most {count} item", "Must have at most {count} items", count, lang, count=count
         )
     if kind in ("literal_error", "enum") and "expected" in ctx:
-        choices = ", ".join(_CHOICE_SPLIT.split(clean(str(ctx["expected"]), 300)))
-        return translate(N_("Must be one of: {choices}"), lang, choices=choices)
+        values = [v.strip("'\"") for v in _CHOICE_SPLIT.split(clean(str(ctx["expected"]), 300))]
+        at = field_at(tuple(error.get("loc", ())), model) if model is not None else None
+        choices = choices_text(values, choice_labels(*at) if at else None, lang)
+        return translate(N_("Use {choices}"), lang, choices=choices)
     if kind == "json_invalid":
         at = _JSON_AT.search(str(ctx.get("error", "")))
         if at:
@@ -162,9 +165,10 @@ class Reason(Later):
     """One error's reason, as a parameter of a refusal: translated when the refusal is shown."""
 
     error: Mapping[str, Any]
+    model: Any = None
 
     def message(self, lang: str | None = None) -> str:
-        return validation_reason(self.error, lang)
+        return validation_reason(self.error, lang, self.model)
 
 
 @dataclass(frozen=True)
@@ -200,7 +204,7 @@ class Reasons(Later):
                 N_("{label}: {value}"),
                 lang,
                 label=error_field(e, self.model, lang, keyed=self.keyed),
-                value=validation_reason(e, lang),
+                value=validation_reason(e, lang, self.model),
             )
             for e in self.errors
         )

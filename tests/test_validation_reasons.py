@@ -70,8 +70,8 @@ CASES = [
     (
         {"policy": "move"},
         "literal_error",
-        "Must be one of: 'keep_code', 'new_code'",
-        "必须是以下之一：'keep_code', 'new_code'",
+        "Use keep_code or new_code",
+        "请使用 keep_code 或 new_code",
     ),
     ({"rules": {"name": "x"}}, "list_type", "Must be a list (JSON [...])", "必须是列表（JSON [...]）"),
     ({"rules": [5]}, "model_type", "Must be a JSON object ({...})", "必须是 JSON 对象（{...}）"),
@@ -103,6 +103,26 @@ def test_a_missing_value_and_the_field_it_belongs_to() -> None:
     assert error["type"] == "missing" and error_field(error) == "needed"
     assert validation_reason(error, "en") == "A value is required"
     assert validation_reason(error, "zh") == "必须填写"
+
+
+def test_a_refused_choice_says_what_each_value_means() -> None:
+    """counter.toml and the command line take the values; the clerk reads what they mean beside them."""
+    with pytest.raises(ValidationError) as refused:
+        StationSettings.model_validate({"move_policy": "move"})
+    error = dict(refused.value.errors()[0])
+    assert error["type"] == "literal_error"
+    assert validation_reason(error, "en", StationSettings) == (
+        "Use keep_code (Keep the code) or new_code (New code and label)"
+    )
+    assert validation_reason(error, "zh", StationSettings) == (
+        "请使用 keep_code（保留原取件码） 或 new_code（新取件码并补打标签）"
+    )
+    assert Reasons.of([error], StationSettings).message("en") == (
+        "Pickup code on a move: Use keep_code (Keep the code) or new_code (New code and label)"
+    )
+    assert validation_reason(error, "en") == "Use keep_code or new_code"  # no model: no labels
+    nested = {**error, "loc": ("rules", 0, "policy")}
+    assert validation_reason(nested, "en", Probe) == "Use keep_code or new_code"  # a field without labels
 
 
 def test_a_nested_field_is_named_by_its_path() -> None:
@@ -269,5 +289,5 @@ def test_a_refusal_names_its_field_in_the_language_it_is_shown_in() -> None:
         CounterSettings.model_validate({"wedge_min_length": 0, "language": "fr"})
     reasons = Reasons.of(refused.value.errors(), CounterSettings, keyed=True)
     assert reasons.message("zh") == (
-        "语言 [language]：必须是以下之一：'en', 'zh'；最短条码长度 [wedge_min_length]：不能小于 1"
+        "语言 [language]：请使用 en（英文） 或 zh（中文）；最短条码长度 [wedge_min_length]：不能小于 1"
     )

@@ -128,7 +128,7 @@ def fees_set(
                 N_("Invalid value for {field}: {reason}"),
                 code="bad_rule",
                 field=option or Where(first, FeeRule),
-                reason=Reason(first),
+                reason=Reason(first, FeeRule),
             ) from exc
 
     rule = attempt(build)

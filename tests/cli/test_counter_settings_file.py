@@ -33,8 +33,8 @@ from station_console.settings import load_counter_settings
         ),
         (
             b'language = "fr"\n',
-            "Language [language]: Must be one of: 'en', 'zh'",
-            "语言 [language]：必须是以下之一：'en', 'zh'",
+            "Language [language]: Use en (English) or zh (Chinese)",
+            "语言 [language]：请使用 en（英文） 或 zh（中文）",
         ),
         (
             b"wedge_min_length = 0\n",

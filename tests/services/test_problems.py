@@ -29,6 +29,8 @@ def test_mark_refusals(station: Station) -> None:
     with pytest.raises(Refused) as exc:
         problems.mark(station, wb(1), "stolen", "x")
     assert exc.value.code == "bad_kind"
+    assert "damaged（破损）、refused（拒收）" in exc.value.message("zh")  # the kinds with what they mean
+    assert "wrong_address (wrong address)" in exc.value.message("en")
     with pytest.raises(Refused) as exc:
         problems.mark(station, wb(1), "damaged", "  ")
     assert exc.value.code == "note_required"

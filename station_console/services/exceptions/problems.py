@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from db.models import EventKind, Parcel, ParcelStatus, ProblemKind
 from station_console.errors import Refused
+from station_console.field_labels import Choices
 from station_console.i18n import N_
 from station_console.safe_text import clean
 from station_console.services.core import audit
@@ -32,7 +33,7 @@ KIND_LABELS = {
 def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: str, note: str) -> None:
     """Flag a parcel on the shelves inside the caller's transaction."""
     if kind not in KINDS:
-        raise Refused(N_("Problem kind must be one of {kinds}"), code="bad_kind", kinds=", ".join(KINDS))
+        raise Refused(N_("Problem kind: use {kinds}"), code="bad_kind", kinds=Choices(KINDS, KIND_LABELS))
     require_on_shelf(parcel)
     note = clean(note, 500)
     now = station.now()

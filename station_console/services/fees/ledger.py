@@ -20,8 +20,10 @@ from sqlmodel import Session, col, select
 from db import fast
 from db.models import Carrier, EventKind, FeeEntry, FeeKind, FeeMethod, Parcel, ParcelStatus
 from station_console.errors import NotFound, Refused
+from station_console.field_labels import Choices
 from station_console.i18n import N_
 from station_console.services.core import audit
+from station_console.services.core.money import PAYMENT_METHOD_LABELS
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 from station_console.services.fees.rules import FeeQuote, money, quote, rule_for
@@ -132,7 +134,9 @@ def settle_in(
         if not reason:
             raise Refused(N_("A waiver needs a reason"), code="reason_required")
     elif settlement.method not in PAY_METHODS:
-        raise Refused(N_("Pay by one of {methods}"), code="bad_fee_method", methods=", ".join(PAY_METHODS))
+        raise Refused(
+            N_("Pay by {methods}"), code="bad_fee_method", methods=Choices(PAY_METHODS, PAYMENT_METHOD_LABELS)
+        )
     now = station.now()
     day = station.business_day(now)
     by_id = {p.id: p for p in parcels}

@@ -206,7 +206,7 @@ class SettingsScreen(ServiceCalls, ModeScreen):
             return model.model_validate(data)
         except ValidationError as exc:
             error = exc.errors()[0]
-            raise BadField(tuple(error.get("loc", ())), validation_reason(error)) from None
+            raise BadField(tuple(error.get("loc", ())), validation_reason(error, model=model)) from None
 
     async def action_save(self) -> None:
         typed = self._typed()
