@@ -26,6 +26,7 @@ from station_console.safe_text import clean
 from station_console.settings_rows import EventTarget as EventTarget
 from station_console.settings_rows import FeeRule as FeeRule
 from station_console.settings_rows import PreAlertSource as PreAlertSource
+from station_console.settings_rows import clean_keys
 from station_console.validation_reasons import InvalidValue, not_too_long
 
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–~至到]\s*(\d{1,2}):(\d{2})\s*$")
@@ -408,6 +409,13 @@ class StationSettings(BaseModel):
             '{"SF": {"channel": "webhook", "url": "https://..."}}. Empty: no events are queued.'
         ),
     )
+
+    @field_validator("prealert_sources", "carrier_event_targets", mode="before")
+    @classmethod
+    def _clean_names(cls, value: Any) -> Any:
+        """A source's name and a carrier code are typed text too."""
+        return clean_keys(value)
+
     carrier_event_max_attempts: int = Field(
         8,
         ge=1,

@@ -10,6 +10,28 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from station_console.i18n import N_
 from station_console.safe_text import clean
+from station_console.validation_reasons import InvalidValue, not_too_long
+
+
+def _one_line(value: Any) -> Any:
+    """Typed text, one line: no control, escape or direction characters (as a station setting's)."""
+    return not_too_long(clean(value)) if isinstance(value, str) else value
+
+
+def clean_keys(value: Any, *, values: bool = False) -> Any:
+    """A table setting's mapping with its typed keys (and, with `values`, its text values) cleaned as
+    one line of text; a key that cleans to nothing, or to another key, is refused."""
+    if not isinstance(value, dict):
+        return value
+    out: dict[Any, Any] = {}
+    for key, item in value.items():
+        name = _one_line(key)
+        if isinstance(key, str) and not name:
+            raise InvalidValue(N_("An entry has no name"))
+        if name in out:
+            raise InvalidValue(N_("{name} is there twice"), name=name)
+        out[name] = _one_line(item) if values else item
+    return out
 
 
 class FeeRule(BaseModel):
@@ -85,6 +107,11 @@ class EventTarget(BaseModel):
         10.0, gt=0, le=120, title=N_("Timeout (s)"), description=N_("Webhook: seconds to wait for an answer.")
     )
 
+    @field_validator("url", "folder", mode="before")
+    @classmethod
+    def _one_line(cls, value: Any) -> Any:
+        return _one_line(value)
+
 
 class PreAlertSource(BaseModel):
     """How one sender's pre-alert files read: which column holds which field, and a default carrier."""
@@ -102,3 +129,13 @@ class PreAlertSource(BaseModel):
     carrier: str | None = Field(
         None, title=N_("Default carrier"), description=N_("Carrier code of rows that name none.")
     )
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _clean_columns(cls, value: Any) -> Any:
+        return clean_keys(value, values=True)
+
+    @field_validator("carrier", mode="before")
+    @classmethod
+    def _one_line(cls, value: Any) -> Any:
+        return _one_line(value)
