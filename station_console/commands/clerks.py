@@ -203,6 +203,9 @@ def audit_activity(app: CliApp, name: str, day: object, limit: int, as_json: boo
     if as_json:
         emit_json(activity.to_json())
         return
+    if not activity.counts and not activity.entries:
+        click.echo(_("No events of {name}.", name=name))
+        return
     for kind, count in activity.counts.items():
         click.echo(f"{pad(kind_label(kind), 20)} {count:>6}")
     click.echo("")

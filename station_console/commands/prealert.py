@@ -154,6 +154,9 @@ def prealert_imports(app: CliApp, as_json: bool) -> None:
     if as_json:
         emit_json({"imports": [r.to_json() for r in rows]})
         return
+    if not rows:
+        click.echo(_("No pre-alert files loaded."))
+        return
     zone = app.station.zone()
     for r in rows:
         click.echo(

@@ -325,11 +325,14 @@ def refuse(app: CliApp, **opts: Any) -> None:
 def list_command(app: CliApp, day: Any, status: str | None, carrier: str | None, as_json: bool) -> None:
     """The sends, newest first (masked phones only)."""
     from station_console.services.sendout.listing import list_sends
-    from station_console.services.sendout.payments import STATUS_LABELS
+    from station_console.services.sendout.payments import METHOD_LABELS, STATUS_LABELS
 
     rows = list_sends(app.station, day=day.date() if day else None, status=status, carrier=carrier)
     if as_json:
         emit_json({"sends": [r.to_json() for r in rows]})
+        return
+    if not rows:
+        click.echo(_("No sends."))
         return
     zone = app.station.zone()
     for r in rows:
@@ -338,7 +341,7 @@ def list_command(app: CliApp, day: Any, status: str | None, carrier: str | None,
         click.echo(
             f"{r.send_id:>6} {r.created_at.astimezone(zone):%m-%d %H:%M} {pad(label_of(STATUS_LABELS, r.status), 10)} "
             f"{r.carrier:<6} {r.waybill or '-':<20} {pad(r.destination, 6)} {weight:>9} {money(r.price_cents):>9} "
-            f"{r.payment_method or '-':<8} {r.recipient}"
+            f"{pad(label_of(METHOD_LABELS, r.payment_method) if r.payment_method else '-', 8)} {r.recipient}"
         )
     if any(r.weight_manual for r in rows):
         click.echo(_("* weight typed in, not read from the scale"))

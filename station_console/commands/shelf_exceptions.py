@@ -126,6 +126,8 @@ def returns_list(app: CliApp, only_open: bool, as_json: bool) -> None:
     if as_json:
         emit_json([v.to_json() for v in views])
         return
+    if not views:
+        click.echo(_("No return batches."))
     for v in views:
         click.echo(
             _n(
@@ -185,6 +187,8 @@ def problems_list(app: CliApp, as_json: bool) -> None:
     if as_json:
         emit_json([r.to_json() for r in rows])
         return
+    if not rows:
+        click.echo(_("No problem parcels."))
     for r in rows:
         kind = r.problem_kind or "-"
         click.echo(
@@ -237,6 +241,8 @@ def overdue_cmd(app: CliApp, band: str, carrier: str | None, remind: bool, as_js
             }
         )
         return
+    if not rows:
+        click.echo(_("No overdue parcels."))
     for r in rows:
         p = r.parcel
         click.echo(

@@ -360,6 +360,8 @@ def search_cmd(
     if as_json:
         emit_json({"rows": [r.to_json() for r in page.rows], "next_before_id": page.next_before_id})
         return
+    if not page.rows:
+        click.echo(_("No parcels."))
     for r in page.rows:
         click.echo(
             f"{r.waybill:<22} {r.carrier:<7} {pad(status_text(r.status), 11)} "
