@@ -273,6 +273,13 @@ def test_the_run_sheet_is_queued_for_a_receipt_printer_without_names_in_the_job(
 
     with pytest.raises(Refused):
         sheet.print_sheet(st, run.id, CounterSettings())  # no printer on this counter
+    labels_only = CounterSettings(printer={"name": "label", "language": "tspl", "transport": "dummy"})
+    with pytest.raises(Refused) as refused:
+        sheet.print_sheet(st, run.id, labels_only)  # named as itself, not as another document
+    assert refused.value.code == "cannot_print" and "print a delivery run sheet" in refused.value.message(
+        "en"
+    )
+    assert "派送单" in refused.value.message("zh") and "退件清单" not in refused.value.message("zh")
     counter = CounterSettings(printer={"language": "escpos", "transport": "dummy", "paper_mm": 80})
     job_id = sheet.print_sheet(st, run.id, counter)
     with st.read() as session:

@@ -106,6 +106,11 @@ def test_the_receipt_lists_what_the_courier_signs_for(expected: Station) -> None
     with pytest.raises(Refused) as no_printer:
         batches.close_batch(clerk, batch.id, counter_settings=CounterSettings())
     assert no_printer.value.code == "no_printer" and batches.get(clerk, batch.id).status == "open"
+    labels_only = CounterSettings(printer={"name": "label", "language": "tspl", "transport": "dummy"})
+    with pytest.raises(Refused) as refused:
+        batches.close_batch(clerk, batch.id, counter_settings=labels_only)
+    assert "print a courier handover receipt" in refused.value.message("en")
+    assert "快递员交接单" in refused.value.message("zh") and "退件清单" not in refused.value.message("zh")
 
     closed = batches.close_batch(clerk, batch.id, counter_settings=PDF_COUNTER)
     with expected.read() as session:

@@ -120,7 +120,11 @@ def test_a_manifest_no_printer_here_can_print_is_refused_not_left_queued(station
         },
     )
     for counter, code, words in (
-        (labels_only, "cannot_print", ["label is a tspl label printer", "receipts takes only receipt"]),
+        (
+            labels_only,
+            "cannot_print",
+            ["a return manifest", "label is a tspl label printer", "receipts takes only receipt"],
+        ),
         (CounterSettings(), "no_printer", ["No printer is configured"]),
     ):
         with pytest.raises(Refused) as err:

@@ -170,7 +170,7 @@ def print_manifest(station: Station, batch_id: int, counter_settings: CounterSet
     Refused first when no printer of this counter can print one: it would wait in the queue for ever.
     """
     require(station, "returns")
-    check_printable(counter_settings, "manifest")
+    check_printable(counter_settings, "manifest", document="return_manifest")
 
     def work(session: Session) -> int:
         batch = session.get(ReturnBatch, batch_id)

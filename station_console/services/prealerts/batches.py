@@ -208,7 +208,7 @@ def close_batch(
     """
     require(station, "courier_batch")
     if print_receipt:
-        check_printable(counter_settings, JOB_KIND)
+        check_printable(counter_settings, JOB_KIND, document="courier_receipt")
 
     def work(session: Session) -> BatchView:
         batch = _batch(session, batch_id)
@@ -304,7 +304,7 @@ def _stored_receipt(session: Session, batch_id: int) -> dict[str, Any]:
 def reprint_receipt(station: Station, batch_id: int, counter_settings: Any) -> int:
     """Queue the closed batch's receipt again (the same content as at the close)."""
     require(station, "courier_batch")
-    check_printable(counter_settings, JOB_KIND)
+    check_printable(counter_settings, JOB_KIND, document="courier_receipt")
 
     def work(session: Session) -> int:
         receipt = _stored_receipt(session, batch_id)

@@ -87,9 +87,19 @@ def kinds_text(kinds: Any, lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(translate(KIND_LABELS.get(k, k), lang) for k in kinds)
 
 
+# Why a job no printer here takes is refused, by the document it prints (a return manifest, a run
+# sheet and a courier's receipt are all "manifest" jobs: each is named as itself).
 NOBODY_CAN = {
-    "manifest": N_(
+    "return_manifest": N_(
         "No printer on this counter can print a return manifest ({reasons}). "
+        "Add a PDF or receipt (ESC/POS) printer in Settings > Printers."
+    ),
+    "run_sheet": N_(
+        "No printer on this counter can print a delivery run sheet ({reasons}). "
+        "Add a PDF or receipt (ESC/POS) printer in Settings > Printers."
+    ),
+    "courier_receipt": N_(
+        "No printer on this counter can print a courier handover receipt ({reasons}). "
         "Add a PDF or receipt (ESC/POS) printer in Settings > Printers."
     ),
     "receipt": N_(
@@ -118,10 +128,13 @@ def _reason(printer: Any, kind: str) -> str | None:
     return None
 
 
-def check_printable(counter_settings: Any, kind: str, *, printer: str | None = None) -> None:
+def check_printable(
+    counter_settings: Any, kind: str, *, printer: str | None = None, document: str | None = None
+) -> None:
     """Refuse, before it is queued, a job that no printer of this counter would ever take.
 
-    Such a job would wait in the queue for ever without a word. `printer` names the one it must go to.
+    Such a job would wait in the queue for ever without a word. `printer` names the one it must go to;
+    `document` (a key of NOBODY_CAN) what it prints, when the job's kind does not say (`manifest`).
     """
     if printer:
         reason = _reason(printer_for(counter_settings, printer), kind)
@@ -138,7 +151,9 @@ def check_printable(counter_settings: Any, kind: str, *, printer: str | None = N
         raise Refused(N_("No printer is configured on this counter"), code="no_printer")
     reasons = [_reason(p, kind) for p in printers]
     if all(reasons):
-        raise Refused(NOBODY_CAN[kind], code="cannot_print", reasons="; ".join(r for r in reasons if r))
+        raise Refused(
+            NOBODY_CAN[document or kind], code="cannot_print", reasons="; ".join(r for r in reasons if r)
+        )
 
 
 # -- which codes the station's scanner must read ---------------------------------------------------

@@ -217,7 +217,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
         """Close and print; with no printer for receipts here, close and keep the receipt as a PDF file."""
         counter = getattr(self.app, "counter_settings", None)
         try:
-            check_printable(counter, "manifest")
+            check_printable(counter, "manifest", document="courier_receipt")
             printable = True
         except StationError:
             printable = False
