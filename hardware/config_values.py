@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hardware.config_keys import config_key
 from hardware.messages import N_, ConfigError, typed
 
 
@@ -24,7 +25,9 @@ def usb_id(config: dict[str, Any], key: str) -> int | None:
         number = -1
     if not 0 <= number <= 0xFFFF:
         raise ConfigError(
-            N_("{key} = {value}: a USB id is 4 hex digits, e.g. 0c2e"), key=key, value=typed(value)
+            N_("{key} = {value}: a USB id is 4 hex digits, e.g. 0c2e"),
+            key=config_key(key),
+            value=typed(value),
         )
     return number
 
@@ -39,7 +42,7 @@ def whole(config: dict[str, Any], key: str, default: int, *, low: int = 1, high:
     if number is None or not low <= number <= high:
         raise ConfigError(
             N_("{key} = {value}: a whole number from {low} to {high}"),
-            key=key,
+            key=config_key(key),
             value=typed(value),
             low=low,
             high=high,
@@ -57,7 +60,7 @@ def decimal(config: dict[str, Any], key: str, default: float, *, low: float, hig
     if number is None or not low <= number <= high:  # NaN fails both comparisons
         raise ConfigError(
             N_("{key} = {value}: a number from {low} to {high}"),
-            key=key,
+            key=config_key(key),
             value=typed(value),
             low=f"{low:g}",
             high=f"{high:g}",

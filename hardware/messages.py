@@ -32,6 +32,18 @@ class Message(str):
         return text
 
 
+class ConfigKey(str):
+    """A device setting's key as a message parameter (`target`): the key in English text, and its
+    `label` (a message id, or None) for the console to name it as its screens do."""
+
+    label: str | None
+
+    def __new__(cls, key: str, label: str | None = None) -> ConfigKey:
+        text = super().__new__(cls, key)
+        text.label = label
+        return text
+
+
 class ConfigError(ValueError):
     """A device setting that cannot be used (a printer, scanner or scale entry), said as a `Message`:
     `ConfigError(N_("kind = {kind}: unknown kind of scale; use one of {choices}"), kind=typed(kind), choices=...)`.

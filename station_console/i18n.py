@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from hardware.messages import Message
+from hardware.messages import ConfigKey, Message
 
 LANGUAGES = ("en", "zh")
 _current = "en"
@@ -96,10 +96,21 @@ class Later:
 
 def shown(text: str, lang: str | None = None) -> str:
     """`text` as shown in `lang` (default: the current language): a hardware `Message` is translated,
-    other text kept."""
+    other text kept. A device setting's key in it reads as the screens label it, the key itself in
+    brackets where it says something else (`目标 [target]`): the same refusal reaches the Printers
+    screen and whoever edits counter.toml."""
     if isinstance(text, Message):
-        return translate(text.msgid, lang or _current, **text.params)
+        lang = lang or _current
+        params = {k: _key_text(v, lang) if isinstance(v, ConfigKey) else v for k, v in text.params.items()}
+        return translate(text.msgid, lang, **params)
     return text
+
+
+def _key_text(key: ConfigKey, lang: str) -> str:
+    label = translate(key.label, lang) if key.label else str(key)
+    if label.casefold() == str(key).casefold():
+        return str(key)
+    return translate(N_("{label} [{key}]"), lang, label=label, key=str(key))
 
 
 @dataclass(frozen=True)

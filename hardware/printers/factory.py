@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hardware.config_keys import config_key
 from hardware.config_values import decimal
 from hardware.messages import N_, ConfigError, typed
 from hardware.printers import escpos, image, pdf, tspl, zpl
@@ -128,7 +129,8 @@ def make_printer(config: dict[str, Any], *, name: str | None = None) -> Printer:
     language = LANGUAGES.get(language_name)
     if language is None:
         raise ConfigError(
-            N_("language = {language}: unknown printer language; use one of {choices}"),
+            N_("{key} = {language}: unknown printer language; use one of {choices}"),
+            key=config_key("language"),
             language=typed(language_name),
             choices=", ".join(LANGUAGES),
         )
@@ -145,7 +147,8 @@ def make_printer(config: dict[str, Any], *, name: str | None = None) -> Printer:
     unknown = sorted(set(jobs) - set(JOB_KINDS))
     if unknown:
         raise ConfigError(
-            N_("jobs = {jobs}: unknown kinds of job; use {choices}"),
+            N_("{key} = {jobs}: unknown kinds of job; use {choices}"),
+            key=config_key("jobs"),
             jobs=typed(", ".join(unknown)),
             choices=", ".join(JOB_KINDS),
         )
@@ -166,7 +169,7 @@ def media_from(config: dict[str, Any]) -> Media:
     except (TypeError, ValueError):
         dpi = -1
     if dpi not in DPIS:
-        raise ConfigError(N_("dpi = {dpi}: use 203 or 300"), dpi=typed(dpi_value))
+        raise ConfigError(N_("{key} = {dpi}: use 203 or 300"), key=config_key("dpi"), dpi=typed(dpi_value))
     size = LabelSize.parse(str(config.get("size", "40x30")))
     preset_for(size)  # a size that cannot be laid out is refused now, not at the first label
     gap_value = config.get("gap_mm", 2.0)
@@ -176,7 +179,8 @@ def media_from(config: dict[str, Any]) -> Media:
         gap = -1.0
     if not 0 <= gap <= 20:  # NaN too
         raise ConfigError(
-            N_("gap_mm = {gap}: the gap between stickers, in mm from 0 (continuous paper) to 20"),
+            N_("{key} = {gap}: the gap between stickers, in mm from 0 (continuous paper) to 20"),
+            key=config_key("gap_mm"),
             gap=typed(gap_value),
         )
     paper_value = config.get("paper_mm", 58)
@@ -185,11 +189,18 @@ def media_from(config: dict[str, Any]) -> Media:
     except (TypeError, ValueError):
         paper = -1
     if paper not in ROLL_PRINTABLE_MM:
-        raise ConfigError(N_("paper_mm = {paper}: the roll width, 58 or 80"), paper=typed(paper_value))
+        raise ConfigError(
+            N_("{key} = {paper}: the roll width, 58 or 80"),
+            key=config_key("paper_mm"),
+            paper=typed(paper_value),
+        )
     cjk = str(config.get("cjk", "resident"))
     if cjk not in CJK_MODES:
         raise ConfigError(
-            N_("cjk = {cjk}: use one of {choices}"), cjk=typed(cjk), choices=", ".join(CJK_MODES)
+            N_("{key} = {cjk}: use one of {choices}"),
+            key=config_key("cjk"),
+            cjk=typed(cjk),
+            choices=", ".join(CJK_MODES),
         )
     return Media(size=size, dpi=dpi, gap_mm=gap, paper_mm=paper, cjk=cjk)
 
@@ -197,9 +208,9 @@ def media_from(config: dict[str, Any]) -> Media:
 # A transport with no default target: saved without one, its labels would go nowhere, or into the
 # console's working folder.
 NEEDS_TARGET = {
-    "tcp": N_("target: a network printer needs its address, e.g. 192.168.1.50:9100"),
-    "cups": N_("target: a CUPS printer needs the name of its queue (see lpstat -p)"),
-    "file": N_("target: a file printer needs a folder or a file to write to"),
+    "tcp": N_("{key}: a network printer needs its address, e.g. 192.168.1.50:9100"),
+    "cups": N_("{key}: a CUPS printer needs the name of its queue (see lpstat -p)"),
+    "file": N_("{key}: a file printer needs a folder or a file to write to"),
 }
 
 
@@ -208,7 +219,7 @@ def make_transport(
 ) -> Transport:
     options = options or {}
     if kind in NEEDS_TARGET and not target.strip():
-        raise ConfigError(NEEDS_TARGET[kind])
+        raise ConfigError(NEEDS_TARGET[kind], key=config_key("target"))
     if kind == "usb":
         return UsbTransport.from_target(target)
     if kind == "tcp":
@@ -222,6 +233,7 @@ def make_transport(
     if kind == "dummy":
         return DummyTransport.named(target or "dummy")
     raise ConfigError(
-        N_("transport = {transport}: use usb, tcp, device, cups, file or dummy"),
+        N_("{key} = {transport}: use usb, tcp, device, cups, file or dummy"),
+        key=config_key("transport"),
         transport=typed(kind),
     )

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from hardware.config_keys import config_key
 from hardware.messages import N_, ConfigError, typed
 from hardware.printers import code128, qr
 
@@ -79,7 +80,9 @@ class LabelSize:
         match = re.fullmatch(r"\s*(\d{1,4})\s*[xX*\u00d7]\s*(\d{1,4})\s*(mm)?\s*", text)
         if not match:
             raise LabelSizeError(
-                N_("size = {size}: the sticker's width x height in mm, e.g. 40x30"), size=typed(text)
+                N_("{key} = {size}: the sticker's width x height in mm, e.g. 40x30"),
+                key=config_key("size"),
+                size=typed(text),
             )
         return cls(int(match.group(1)), int(match.group(2)))
 
@@ -139,7 +142,8 @@ def preset_for(size: LabelSize) -> Preset:
         return found
     if size.width_mm > MAX_SIZE.width_mm or size.height_mm > MAX_SIZE.height_mm:
         raise LabelSizeError(
-            N_("size = {size}: larger than {largest} mm is not a sticker; use one of {sizes}"),
+            N_("{key} = {size}: larger than {largest} mm is not a sticker; use one of {sizes}"),
+            key=config_key("size"),
             size=str(size),
             largest=str(MAX_SIZE),
             sizes=", ".join(SIZES),
@@ -151,7 +155,10 @@ def preset_for(size: LabelSize) -> Preset:
     factor = min(size.width_mm / base.size.width_mm, size.height_mm / base.size.height_mm)
     if factor < MIN_SCALE:
         raise LabelSizeError(
-            N_("size = {size}: too small for readable text; the smallest is about 32x24 mm (sizes: {sizes})"),
+            N_(
+                "{key} = {size}: too small for readable text; the smallest is about 32x24 mm (sizes: {sizes})"
+            ),
+            key=config_key("size"),
             size=str(size),
             sizes=", ".join(SIZES),
         )
@@ -316,7 +323,7 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str) -> LabelLayout:
     if isinstance(size, str):
         size = LabelSize.parse(size)
     if dpi < 100 or dpi > 600:
-        raise ConfigError(N_("dpi = {dpi}: use 203 or 300"), dpi=str(dpi))
+        raise ConfigError(N_("{key} = {dpi}: use 203 or 300"), key=config_key("dpi"), dpi=str(dpi))
     p = preset_for(size)
 
     def d(mm: float) -> int:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+from hardware.config_keys import config_key
 from hardware.messages import N_, ConfigError, Message, typed
 
 # A device's name (a path, a host:port, a CUPS queue) is what a person typed in the printer's setting.
@@ -100,7 +101,8 @@ class TcpTransport:
         number = int(port) if port.isascii() and port.isdigit() else 9100 if not port else -1
         if not host or not 1 <= number <= 65535:
             raise ConfigError(
-                N_("target = {target}: a network printer's host or host:port, e.g. 192.168.1.50:9100"),
+                N_("{key} = {target}: a network printer's host or host:port, e.g. 192.168.1.50:9100"),
+                key=config_key("target"),
                 target=typed(target),
             )
         return cls(host, number, timeout)

@@ -14,6 +14,7 @@ from typing import Any
 import usb.core
 import usb.util
 
+from hardware.config_keys import config_key
 from hardware.messages import N_, ConfigError, typed
 from hardware.printers.transports import PrinterError, device, system_text
 from hardware.usb_backend import libusb_backend
@@ -39,7 +40,8 @@ class UsbTransport:
             return cls(int(vendor, 16), int(product, 16) if product else None, backend=backend)
         except ValueError:
             raise ConfigError(
-                N_("target = {target}: a USB printer's vendor:product in hex, e.g. 0416:5011"),
+                N_("{key} = {target}: a USB printer's vendor:product in hex, e.g. 0416:5011"),
+                key=config_key("target"),
                 target=typed(target),
             ) from None
 

@@ -23,89 +23,97 @@ PRINTERS: list[tuple[dict[str, Any], str, str]] = [
     (
         {"language": "pcl"},
         "language = pcl: unknown printer language; use one of tspl, zpl, escpos, png, pdf",
-        "language = pcl：未知的打印机语言；请使用 tspl, zpl, escpos, png, pdf 之一",
+        "语言 [language] = pcl：未知的打印机语言；请使用 tspl, zpl, escpos, png, pdf 之一",
     ),
     (
         {"jobs": ["label", "fax"]},
         "jobs = fax: unknown kinds of job; use label, receipt, manifest, test, waybill",
-        "jobs = fax：未知的任务类型；可用 label, receipt, manifest, test, waybill",
+        "打印任务 [jobs] = fax：未知的任务类型；可用 label, receipt, manifest, test, waybill",
     ),
-    ({"dpi": 250}, "dpi = 250: use 203 or 300", "dpi = 250：请使用 203 或 300"),
-    ({"dpi": "fine"}, "dpi = fine: use 203 or 300", "dpi = fine：请使用 203 或 300"),
+    (
+        {"dpi": 250},
+        "Resolution (dpi) [dpi] = 250: use 203 or 300",
+        "分辨率（dpi） [dpi] = 250：请使用 203 或 300",
+    ),
+    (
+        {"dpi": "fine"},
+        "Resolution (dpi) [dpi] = fine: use 203 or 300",
+        "分辨率（dpi） [dpi] = fine：请使用 203 或 300",
+    ),
     (
         {"size": "big"},
         "size = big: the sticker's width x height in mm, e.g. 40x30",
-        "size = big：应为标签的宽x高（毫米），例如 40x30",
+        "尺寸 [size] = big：应为标签的宽x高（毫米），例如 40x30",
     ),
     (
         {"size": "300x300"},
         f"size = 300x300: larger than 120x200 mm is not a sticker; use one of {SIZES}",
-        f"size = 300x300：大于 120x200 毫米就不是标签了；请使用 {SIZES} 之一",
+        f"尺寸 [size] = 300x300：大于 120x200 毫米就不是标签了；请使用 {SIZES} 之一",
     ),
     (
         {"size": "30x20"},
         f"size = 30x20: too small for readable text; the smallest is about 32x24 mm (sizes: {SIZES})",
-        f"size = 30x20：太小，文字无法看清；最小约 32x24 毫米（常用尺寸：{SIZES}）",
+        f"尺寸 [size] = 30x20：太小，文字无法看清；最小约 32x24 毫米（常用尺寸：{SIZES}）",
     ),
     (
         {"gap_mm": "wide"},
-        "gap_mm = wide: the gap between stickers, in mm from 0 (continuous paper) to 20",
-        "gap_mm = wide：标签间隙，单位毫米，0（连续纸）到 20",
+        "Gap (mm) [gap_mm] = wide: the gap between stickers, in mm from 0 (continuous paper) to 20",
+        "间隙（毫米） [gap_mm] = wide：标签间隙，单位毫米，0（连续纸）到 20",
     ),
     (
         {"gap_mm": 25},
-        "gap_mm = 25: the gap between stickers, in mm from 0 (continuous paper) to 20",
-        "gap_mm = 25：标签间隙，单位毫米，0（连续纸）到 20",
+        "Gap (mm) [gap_mm] = 25: the gap between stickers, in mm from 0 (continuous paper) to 20",
+        "间隙（毫米） [gap_mm] = 25：标签间隙，单位毫米，0（连续纸）到 20",
     ),
     (
         {"language": "escpos", "paper_mm": 76},
-        "paper_mm = 76: the roll width, 58 or 80",
-        "paper_mm = 76：纸卷宽度，58 或 80",
+        "Roll width (mm) [paper_mm] = 76: the roll width, 58 or 80",
+        "纸卷宽度（毫米） [paper_mm] = 76：纸卷宽度，58 或 80",
     ),
     (
         {"cjk": "guess"},
-        "cjk = guess: use one of resident, bitmap",
-        "cjk = guess：请使用 resident, bitmap 之一",
+        "Chinese text [cjk] = guess: use one of resident, bitmap",
+        "中文文字 [cjk] = guess：请使用 resident, bitmap 之一",
     ),
     (
         {"transport": "pigeon"},
         "transport = pigeon: use usb, tcp, device, cups, file or dummy",
-        "transport = pigeon：请使用 usb、tcp、device、cups、file 或 dummy",
+        "连接方式 [transport] = pigeon：请使用 usb、tcp、device、cups、file 或 dummy",
     ),
     (
         {"transport": "usb", "target": "zebra"},
         "target = zebra: a USB printer's vendor:product in hex, e.g. 0416:5011",
-        "target = zebra：应为 USB 打印机的 厂商:产品 编号（十六进制），例如 0416:5011",
+        "目标 [target] = zebra：应为 USB 打印机的 厂商:产品 编号（十六进制），例如 0416:5011",
     ),
     (
         {"transport": "tcp", "target": "printer.lan:ninety"},
         "target = printer.lan:ninety: a network printer's host or host:port, e.g. 192.168.1.50:9100",
-        "target = printer.lan:ninety：应为网络打印机的主机或 主机:端口，例如 192.168.1.50:9100",
+        "目标 [target] = printer.lan:ninety：应为网络打印机的主机或 主机:端口，例如 192.168.1.50:9100",
     ),
     (
         {"transport": "tcp", "target": "printer.lan:70000"},
         "target = printer.lan:70000: a network printer's host or host:port, e.g. 192.168.1.50:9100",
-        "target = printer.lan:70000：应为网络打印机的主机或 主机:端口，例如 192.168.1.50:9100",
+        "目标 [target] = printer.lan:70000：应为网络打印机的主机或 主机:端口，例如 192.168.1.50:9100",
     ),
     (
         {"transport": "tcp", "target": " "},
         "target: a network printer needs its address, e.g. 192.168.1.50:9100",
-        "target：网络打印机需要填写地址，例如 192.168.1.50:9100",
+        "目标 [target]：网络打印机需要填写地址，例如 192.168.1.50:9100",
     ),
     (
         {"transport": "cups"},
         "target: a CUPS printer needs the name of its queue (see lpstat -p)",
-        "target：CUPS 打印机需要填写队列名称（见 lpstat -p）",
+        "目标 [target]：CUPS 打印机需要填写队列名称（见 lpstat -p）",
     ),
     (
         {"transport": "file"},
         "target: a file printer needs a folder or a file to write to",
-        "target：文件打印机需要填写要写入的文件夹或文件",
+        "目标 [target]：文件打印机需要填写要写入的文件夹或文件",
     ),
     (
         {"transport": "tcp", "target": "10.0.0.9", "timeout": "soon"},
-        "timeout = soon: a number from 0.1 to 120",
-        "timeout = soon：应为 0.1 到 120 之间的数",
+        "Timeout (s) [timeout] = soon: a number from 0.1 to 120",
+        "超时（秒） [timeout] = soon：应为 0.1 到 120 之间的数",
     ),
 ]
 
@@ -272,7 +280,9 @@ def test_what_was_typed_is_quoted_as_data_one_line_and_cut() -> None:
         )
     reason = err.value.message("zh")
     assert "\x1b" not in reason and "\u202e" not in reason
-    assert "size = [2J{dpi} " + "9" * 31 + "：" in reason  # cut at 40 characters; braces are not filled
+    assert (
+        "尺寸 [size] = [2J{dpi} " + "9" * 31 + "：" in reason
+    )  # cut at 40 characters; braces are not filled
 
 
 def test_a_reason_that_is_not_a_message_is_kept_as_it_is() -> None:

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, DataTable, Input, Select
 
+from hardware.config_keys import KEY_LABELS
 from hardware.printers.factory import LANGUAGES
 from hardware.printers.label import SIZES
 from station_console.errors import StationError
@@ -80,7 +81,10 @@ class PrintersScreen(ServiceCalls, ModeScreen):
             with Horizontal():
                 yield FixedInput(placeholder=_(TARGET_HINT), id="p-target")
                 yield FixedInput(
-                    value="2", placeholder=_("gap mm"), id="p-gap", tooltip=_("Gap between stickers, mm")
+                    value="2",
+                    placeholder=_(KEY_LABELS["gap_mm"]),
+                    id="p-gap",
+                    tooltip=_("Gap between stickers, mm"),
                 )
                 yield Select(
                     [(_("{mm} mm roll", mm=mm), mm) for mm in (58, 80)],
@@ -98,7 +102,10 @@ class PrintersScreen(ServiceCalls, ModeScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one("#printer-list", DataTable)
-        table.add_columns(_("Name"), _("Language"), _("Transport"), _("Target"), _("Size"), _("Default"))
+        # Headed as a refusal names the same keys (hardware.config_keys).
+        table.add_columns(
+            *(_(KEY_LABELS[k]) for k in ("name", "language", "transport", "target", "size")), _("Default")
+        )
         self.refresh_list()
 
     @property
