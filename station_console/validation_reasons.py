@@ -136,8 +136,8 @@ def validation_reason(error: Mapping[str, Any], lang: str | None = None, model: 
         )
     if kind in ("literal_error", "enum") and "expected" in ctx:
         values = [v.strip("'\"") for v in _CHOICE_SPLIT.split(clean(str(ctx["expected"]), 300))]
-        at = field_at(tuple(error.get("loc", ())), model) if model is not None else None
-        choices = choices_text(values, choice_labels(*at) if at else None, lang)
+        field = field_at(tuple(error.get("loc", ())), model) if model is not None else None
+        choices = choices_text(values, choice_labels(*field) if field else None, lang)
         return translate(N_("Use {choices}"), lang, choices=choices)
     if kind == "json_invalid":
         at = _JSON_AT.search(str(ctx.get("error", "")))

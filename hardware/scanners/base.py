@@ -31,7 +31,7 @@ class ScannerStatus(StrEnum):
 
 
 # A scanner's state as the console's header and `station scan-test` name it (translated where shown).
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     ScannerStatus.STOPPED: N_("stopped"),
     ScannerStatus.SEARCHING: N_("searching"),
     ScannerStatus.CONNECTED: N_("connected"),

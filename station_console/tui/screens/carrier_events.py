@@ -33,7 +33,7 @@ COLUMNS = (
 )
 FILTERS = ("dead", "failed", "queued", None)
 # A filter names its state as the Status column does (dead letters: the filter shows many).
-FILTER_LABELS = {
+FILTER_LABELS: dict[str | None, str] = {
     None: N_("all"),
     "dead": N_("dead letters"),
     **{s: STATUS_LABELS[s] for s in ("failed", "queued")},

@@ -31,7 +31,10 @@ COLUMNS = (
 )
 FILTERS = (None, "failed", "queued", "sent")
 # A filter names its state as the Status column does.
-FILTER_LABELS = {None: N_("all"), **{s: STATUS_LABELS[s] for s in ("failed", "queued", "sent")}}
+FILTER_LABELS: dict[str | None, str] = {
+    None: N_("all"),
+    **{s: STATUS_LABELS[s] for s in ("failed", "queued", "sent")},
+}
 
 
 class OutboxScreen(QueueListScreen):
