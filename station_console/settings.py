@@ -229,6 +229,16 @@ class StationSettings(BaseModel):
         title=N_("Phone purge (days)"),
         description=N_("Days after pickup or return when the full phone is purged."),
     )
+    send_record_keep_days: int = Field(
+        365,
+        ge=30,
+        le=3650,
+        title=N_("Send record keep (days)"),
+        description=N_(
+            "Days a send's names, address and ID trace are kept after the courier took it (or it was "
+            "refunded or refused); a sender unseen that long leaves the sender list (实名收寄)."
+        ),
+    )
     auto_lock_minutes: int = Field(
         10,
         ge=0,

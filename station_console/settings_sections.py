@@ -64,7 +64,13 @@ GROUPS: tuple[Section, ...] = (
     Section(
         "privacy",
         N_("Sign-in and privacy"),
-        station=("auto_lock_minutes", "pin_fail_limit", "pin_lock_s", "phone_purge_days"),
+        station=(
+            "auto_lock_minutes",
+            "pin_fail_limit",
+            "pin_lock_s",
+            "phone_purge_days",
+            "send_record_keep_days",
+        ),
     ),
     Section(
         "notify",

@@ -47,7 +47,8 @@ class Sender(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=64)
-    # The full number finds a returning sender and goes to the carrier's e-waybill; never shown.
+    # The full number finds a returning sender and goes to the carrier's e-waybill; never shown. A
+    # purged sender holds `purged:<id>` instead (unique, and no phone number can match it).
     phone_full: str = Field(max_length=32, unique=True)
     phone_tail: str = Field(max_length=4)
     masked_phone: str = Field(max_length=32)
@@ -55,6 +56,8 @@ class Sender(SQLModel, table=True):
     id_last4: str | None = Field(default=None, max_length=4)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    # When the keep period (or the person's request) took the name, number and ID trace.
+    purged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class HandoverBatch(SQLModel, table=True):
@@ -144,6 +147,8 @@ class Send(SQLModel, table=True):
     cancelled_by: int | None = Field(default=None, foreign_key="clerk.id")
     refund_cents: int = 0
     refund_reason: str | None = Field(default=None, max_length=200)
+    # When the keep period (or a person's request) took the names, address and ID digits.
+    purged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     version: int = 1  # every update does `WHERE version = :seen`
 
 

@@ -240,6 +240,14 @@ def privacy_purge(app: CliApp, as_json: bool) -> None:
             days=result.days,
         )
     )
+    click.echo(
+        _(
+            "Purged {sends} send record(s) and {senders} sender(s) (sends gone for {days} days or more)",
+            sends=result.sends,
+            senders=result.senders,
+            days=result.send_days,
+        )
+    )
 
 
 @privacy_group.command("export")
@@ -296,3 +304,13 @@ def privacy_delete(app: CliApp, phone: str, yes: bool, as_json: bool) -> None:
             n=result.parcels,
         )
     )
+    if result.senders or result.sends or result.sends_kept:
+        click.echo(
+            _(
+                "Sends: {sends} cleared, {kept} kept until their real-name period ends; "
+                "{senders} sender(s) taken off the sender list",
+                sends=result.sends,
+                kept=result.sends_kept,
+                senders=result.senders,
+            )
+        )

@@ -6,14 +6,14 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from sqlmodel import Session, select
 
-from db.models import Clerk, ParcelEvent, Send
+from db.models import Clerk, ParcelEvent, Send, Sender
 from station_console.cli import cli
 from station_console.services.admin.setup import open_station
 
@@ -260,3 +260,36 @@ def test_scale_read_prints_one_stable_reading(run, tmp_path: Path) -> None:  # t
     plate.write_text("moving 1300")
     moving = run("scale", "read", "--config", config, "--timeout", "0.3")
     assert moving.exit_code == 1 and "did not settle" in moving.stderr
+
+
+def test_privacy_commands_cover_sends_in_english_and_chinese(run, staff, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+    assert (
+        run("sendout", "new", *args, "--waybill", "SF1234567890123", "--pay", "cash", clerk="Li").exit_code
+        == 0
+    )
+    handed = run("sendout", "handover", "SF", "--courier", "Chen", clerk="Li", stdin="SF1234567890123\n\n")
+    assert handed.exit_code == 0, handed.output
+    kept = run("privacy", "delete", "13812345678", "--yes", clerk="Wang")
+    assert kept.exit_code == 0, kept.output
+    assert "Sends: 0 cleared, 1 kept until their real-name period ends; 0 sender(s)" in kept.output
+    station = open_station(db_url)  # the courier took it 400 days ago
+    with Session(station.engine) as s:
+        row, sender = s.exec(select(Send, Sender).join(Sender)).one()
+        row.handed_over_at = row.created_at = datetime.now(UTC) - timedelta(days=400)
+        sender.updated_at = sender.created_at = row.created_at
+        s.add_all([row, sender])
+        s.commit()
+    station.engine.dispose()
+    zh = CliRunner().invoke(cli, ["--db", db_url, "--lang", "zh", "privacy", "purge"], catch_exceptions=False)
+    assert zh.exit_code == 0 and "已清除 1 条寄件记录和 1 位寄件人（寄件离站 365 天及以上）" in zh.output
+    again = run("privacy", "purge", "--json")
+    assert {k: json.loads(again.stdout)[k] for k in ("sends", "senders", "send_days")} == {
+        "sends": 0,
+        "senders": 0,
+        "send_days": 365,
+    }
+    en = run("privacy", "purge")
+    assert "Purged 0 send record(s) and 0 sender(s) (sends gone for 365 days or more)" in en.output
+    [send] = sends(db_url)
+    assert (send.recipient_name, send.address, send.id_last4) == ("", "", None)

@@ -111,6 +111,10 @@ LABELS: dict[str, str] = {
     "proxies": N_("proxy records"),
     "receipts": N_("delivery receipts"),
     "recipients": N_("directory entries"),
+    "sends": N_("send records"),
+    "senders": N_("senders"),
+    "sends_kept": N_("send records kept (real-name period)"),
+    "send_cutoff": N_("sends older than"),
     "notifications_cancelled": N_("messages cancelled"),
     # recipients directory and consent
     "recipient": N_("recipient"),
@@ -234,6 +238,9 @@ ZERO_QUIET = frozenset(
         "proxies",
         "receipts",
         "recipients",
+        "sends",
+        "senders",
+        "sends_kept",
         "notifications_cancelled",
         "cancelled_jobs",
         "work_after_close",
@@ -244,7 +251,7 @@ ZERO_QUIET = frozenset(
 MONEY = frozenset({"fee_cents", "storage_fee_cents", "amount_cents", "price_cents", "refund_cents"})
 GRAMS = frozenset({"weight_g", "chargeable_g"})
 SECONDS = frozenset({"lock_s", "locked_s", "window_s"})
-MOMENTS = frozenset({"picked_up_at", "locked_until", "cutoff"})
+MOMENTS = frozenset({"picked_up_at", "locked_until", "cutoff", "send_cutoff"})
 
 # Shown first, in this order (what a clerk looks for); then the rest as written; the waybill last
 # (screens show it in a column of its own, and a cut line loses its end).

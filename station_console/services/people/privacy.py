@@ -13,6 +13,13 @@ after the pickup or delivery. A person's export and deletion cover their directo
 Pre-alerts (预到货) carry phones too, by the same rules: a pre-alert's full number is only there to fill
 its check-in, so it goes once its parcel has been checked in (the parcel carries it from then on), and
 a pre-alert whose parcel never came keeps it `phone_purge_days` after it was closed or imported.
+
+Send-out (寄件) has its own keep period, `send_record_keep_days` (default a year): real-name sending
+(实名收寄) obliges the station to keep who sent what, to whom. The same purge then blanks a send's
+names, address and ID digits and takes senders unseen that long off the sender list; which column goes
+and why is in sendout/retention.py. Export and deletion find a person's sends by their full number (as
+sender, or as addressee while the carrier still needs it); deletion cannot shorten the real-name
+period, so it says how many sends it had to keep.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 from station_console.services.recipients import directory
+from station_console.services.sendout import retention
 
 LEFT = (ParcelStatus.PICKED_UP, ParcelStatus.RETURNED, ParcelStatus.WRITTEN_OFF, ParcelStatus.CANCELLED)
 
@@ -57,6 +65,10 @@ class PurgeResult:
     proxies: int = 0  # proxy pickup records
     receipts: int = 0  # door deliveries' receivers
     prealerts: int = 0  # pre-alerts' full numbers
+    sends: int = 0  # send records past `send_record_keep_days`
+    senders: int = 0  # senders with no send inside it, taken off the sender list
+    send_days: int = 0
+    send_cutoff: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +79,10 @@ class PurgeResult:
             "proxies": self.proxies,
             "receipts": self.receipts,
             "prealerts": self.prealerts,
+            "sends": self.sends,
+            "senders": self.senders,
+            "send_days": self.send_days,
+            "send_cutoff": self.send_cutoff.isoformat() if self.send_cutoff else None,
         }
 
 
@@ -76,10 +92,11 @@ def _left_at() -> Any:
 
 
 def purge_phones_in(session: Session, station: Station, now: datetime | None = None) -> PurgeResult:
-    """Clear full phones of parcels that left `phone_purge_days` ago or more; the caller owns the transaction.
+    """Clear full phones of parcels that left `phone_purge_days` ago or more, and send records past
+    `send_record_keep_days`; the caller owns the transaction.
 
-    One audit event per run (with the count), not one per parcel: `phone_purged_at` on each parcel
-    says when its number went.
+    One audit event per run (with the counts), not one per parcel: `phone_purged_at` on each parcel
+    (`purged_at` on a send or sender) says when its number went.
     """
     now = now or station.now()
     days = station.settings().phone_purge_days
@@ -109,7 +126,8 @@ def purge_phones_in(session: Session, station: Station, now: datetime | None = N
         )
     )
     prealerts = _purge_prealerts(session, now, cutoff)
-    if purged or recipients or proxies or receipts or prealerts:
+    sent = retention.purge_in(session, now, station.settings().send_record_keep_days)
+    if purged or recipients or proxies or receipts or prealerts or sent.sends or sent.senders:
         audit.record(
             session,
             station,
@@ -123,6 +141,9 @@ def purge_phones_in(session: Session, station: Station, now: datetime | None = N
                 "proxies": proxies,
                 "receipts": receipts,
                 "prealerts": prealerts,
+                "sends": sent.sends,
+                "senders": sent.senders,
+                "send_cutoff": sent.cutoff.isoformat(),
             },
         )
     return PurgeResult(
@@ -133,6 +154,10 @@ def purge_phones_in(session: Session, station: Station, now: datetime | None = N
         proxies=proxies,
         receipts=receipts,
         prealerts=prealerts,
+        sends=sent.sends,
+        senders=sent.senders,
+        send_days=sent.days,
+        send_cutoff=sent.cutoff,
     )
 
 
@@ -189,7 +214,9 @@ def export_person(station: Station, phone: str) -> dict[str, Any]:
         prealerts = session.exec(
             select(PreAlert).where(PreAlert.phone_full == full).order_by(col(PreAlert.id))
         ).all()
-        if not parcels and not entries and not prealerts:
+        sender = retention.sender_with_phone(session, full)
+        sends = retention.sends_of(session, sender, full)
+        if not parcels and not entries and not prealerts and sender is None and not sends:
             raise NotFound(N_("No parcel holds that phone number"), code="no_person")
         ids = [p.id for p in parcels]
         carriers = {c.id: c.code for c in session.exec(select(Carrier)).all()}
@@ -211,6 +238,8 @@ def export_person(station: Station, phone: str) -> dict[str, Any]:
                 "parcels": len(ids),
                 **({"recipients": len(entries)} if entries else {}),
                 **({"prealerts": len(prealerts)} if prealerts else {}),
+                **({"senders": 1} if sender is not None else {}),
+                **({"sends": len(sends)} if sends else {}),
             },
         )
         return {
@@ -231,6 +260,8 @@ def export_person(station: Station, phone: str) -> dict[str, Any]:
                 }
                 for a in prealerts
             ],
+            "senders": [retention.sender_json(sender)] if sender is not None else [],
+            "sends": [retention.send_json(session, s, sender) for s in sends],
             "notifications": [
                 {
                     "parcel_id": n.parcel_id,
@@ -286,18 +317,25 @@ class DeleteResult:
     parcels: int
     notifications_cancelled: int
     recipients: int = 0  # directory entries deactivated and blanked
+    senders: int = 0  # taken off the sender list
+    sends: int = 0  # sends blanked (past the real-name period) or an addressee's number dropped
+    sends_kept: int = 0  # their sends inside the real-name period: the purge takes them later
 
     def to_json(self) -> dict[str, Any]:
         return {
             "parcels": self.parcels,
             "notifications_cancelled": self.notifications_cancelled,
             "recipients": self.recipients,
+            "senders": self.senders,
+            "sends": self.sends,
+            "sends_kept": self.sends_kept,
         }
 
 
 def delete_person(station: Station, phone: str) -> DeleteResult:
     """On request, blank this person's phone (full, masked, tail), email and name on all their parcels
-    and pre-alerts.
+    and pre-alerts, and what names them on their sends and in the sender list as far as the real-name
+    period allows (sendout/retention.py).
 
     Parcels on the shelf stay collectable by pickup code; their unsent messages are withdrawn (there
     is no one left to send them to). Manager only; one audit event with the count.
@@ -310,7 +348,8 @@ def delete_person(station: Station, phone: str) -> DeleteResult:
         entries = [e.id for e in directory.with_phone(session, full) if e.id is not None]
         now = station.now()
         prealerts = _blank_prealerts(session, full, now)  # a pre-alerted person may have no parcel yet
-        if not parcels and not entries and not prealerts:
+        sent = retention.forget_in(session, full, now, station.settings().send_record_keep_days)
+        if not parcels and not entries and not prealerts and not (sent.senders or sent.sends or sent.kept):
             raise NotFound(N_("No parcel holds that phone number"), code="no_person")
         ids = [p.id for p in parcels]
         if entries:
@@ -359,8 +398,18 @@ def delete_person(station: Station, phone: str) -> DeleteResult:
                 "notifications_cancelled": n_cancelled,
                 **({"recipients": entries} if entries else {}),
                 "prealerts": prealerts,
+                **({"senders": sent.senders} if sent.senders else {}),
+                **({"sends": sent.sends} if sent.sends else {}),
+                **({"sends_kept": sent.kept} if sent.kept else {}),
             },
         )
-        return DeleteResult(parcels=len(ids), notifications_cancelled=n_cancelled, recipients=len(entries))
+        return DeleteResult(
+            parcels=len(ids),
+            notifications_cancelled=n_cancelled,
+            recipients=len(entries),
+            senders=sent.senders,
+            sends=sent.sends,
+            sends_kept=sent.kept,
+        )
 
     return station.run(work)
