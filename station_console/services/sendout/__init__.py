@@ -3,4 +3,4 @@
 and its working), `waybills` + `providers` (the number), `payments` (pay, refund), `accept` (one
 transaction), `printouts` + `drawing` (receipt, waybill label, manifest: queued, then drawn),
 `handover` (the courier's batch), `figures` (the day report's sends), `listing` (what the screens and
-commands show)."""
+commands show), `retention` (the records' keep period: the privacy purge's part, a person's sends)."""

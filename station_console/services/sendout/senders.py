@@ -1,7 +1,8 @@
 """Senders: found again by phone, saved (or updated) in the transaction of their send.
 
-The full number stays in the `sender` row (the real-name record and the carrier's e-waybill need it);
-screens, receipts, labels, reports, logs and audit events get the masked form only.
+The full number stays in the `sender` row (the real-name record and the carrier's e-waybill need it)
+until none of the sender's sends is inside `send_record_keep_days` (`retention`); screens, receipts,
+labels, reports, logs and audit events get the masked form only.
 """
 
 from __future__ import annotations
