@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from station_console.tui.notify_worker import NotifyWorker
     from station_console.tui.print_worker import PrintWorker
     from station_console.tui.scanner_bridge import ScannerBridge
+    from station_console.tui.widgets.wedge import KeyRouter
 
 
 # Every mode's screen is imported when the clerk first opens it (check-in: once signed in), and the
@@ -337,6 +338,12 @@ class StationApp(ClerkSessionMixin, App[None]):
         super().notify(
             visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
         )
+
+    def on_key_router_refused(self, event: KeyRouter.Refused) -> None:
+        """A partial scan no screen showed in its own panel: a scanner's burst is never dropped
+        without a word, wherever the focus was."""
+        self.bell()
+        self.notify(event.shown(), severity="error")
 
     def database_busy(self) -> None:
         """Another program holds the database: say so at once; the write retries, then gives up."""

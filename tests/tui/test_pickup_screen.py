@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from textual.widgets import DataTable, Digits, Static
 
 from db.models import Clerk, Parcel, Role
+from station_console.i18n import set_language
 from station_console.services.checkin.transaction import CheckinResult, check_in
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
@@ -20,6 +21,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.widgets.wedge import KeyRouter
 from tui.quiet import burst, press, settle
 
 ANN, SOLO, OTHER = "13812345678", "13900004321", "13700001111"
@@ -263,3 +265,69 @@ async def test_an_old_code_after_a_move_still_finds_the_parcel_and_says_where_it
     assert statuses(station)[parcel.waybill] == "picked_up"
     with station.read() as session:
         assert session.exec(select(LookupFailure)).all() == []  # not counted as a failed guess
+
+
+async def test_a_short_burst_from_the_scanner_is_refused_out_loud(
+    station: Station, console: StationApp
+) -> None:
+    """A scanner's burst too short to be a code (a box's 4-digit barcode) is said, never dropped."""
+    sign_in(station, Role.CLERK)
+    receive(station, 1, ANN)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.scan("5678")
+        assert clerk.bells == 1 and "too short" in clerk.text("#pk-message")
+        assert screen.lookup is None
+
+
+async def test_a_partial_scan_on_a_screen_without_its_own_panel_is_a_toast(
+    station: Station, console: StationApp
+) -> None:
+    sign_in(station, Role.CLERK)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.key("f3")  # send-out: its router has no message of its own for a partial scan
+        console.screen.post_message(KeyRouter.Refused("split", "SF12345"))
+        await clerk.settle()
+        assert clerk.bells == 1
+        assert [n.message for n in console._notifications] == [
+            "Partial scan (SF12345): it arrived in pieces."
+        ]
+
+
+async def test_the_shifts_pickups_read_in_the_clerks_language(station: Station, console: StationApp) -> None:
+    set_language("zh")
+    sign_in(station, Role.CLERK)
+    a = receive(station, 1, ANN)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(a.pickup_code)
+        await clerk.scan(a.waybill)
+        await clerk.key("f10")
+        table = screen.query_one("#pk-recent", DataTable)
+        row = table.get_row(f"r{statuses_ids(station)[a.waybill]}")
+        assert [str(c) for c in row[3:]] == ["中通快递", "凭取件码"]
+
+
+async def test_a_proxys_phone_tail_is_checked_when_typed(station: Station, console: StationApp) -> None:
+    sign_in(station, Role.CLERK)
+    a = receive(station, 1, ANN)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(a.pickup_code)
+        await clerk.key("f9")
+        await clerk.key(*"Li", "tab", *"12a4", "enter")
+        assert screen.proxy is None and clerk.bells == 1
+        assert "last 4 digits" in clerk.text("#pk-message")
+        await clerk.key("f9")
+        await clerk.key(*" Li ", "tab", *"138-0000-5678", "enter")
+        assert screen.proxy is not None and (screen.proxy.name, screen.proxy.phone_tail) == ("Li", "5678")
+        assert "Li ****5678" in clerk.text("#pk-message")
+
+
+def statuses_ids(station: Station) -> dict[str, int]:
+    with station.read() as s:
+        return {p.waybill: p.id for p in s.exec(select(Parcel)).all() if p.id is not None}

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Carrier, CodeHold, EventKind, Layer, Parcel, ParcelStatus, PickupMethod, Shelf
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, label_of
+from station_console.i18n import N_, get_language, label_of
 from station_console.safe_text import clean
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
@@ -49,6 +49,7 @@ class RecentPickup:
     waybill: str
     pickup_code: str
     carrier: str
+    carrier_name: str  # in the current language, as the customer's list beside it shows it
     masked_phone: str | None
     picked_up_at: datetime
     method: str
@@ -315,6 +316,8 @@ _RECENT_COLUMNS: list[Any] = [
     Parcel.waybill,
     Parcel.pickup_code,
     Carrier.code,
+    Carrier.name_en,
+    Carrier.name_zh,
     Parcel.masked_phone,
     Parcel.picked_up_at,
     Parcel.pickup_method,
@@ -327,6 +330,7 @@ def recent_pickups(station: Station, *, limit: int = 50) -> list[RecentPickup]:
     require(station, "view")
     settings, now = station.settings(), station.now()
     undo_after = now - timedelta(minutes=settings.pickup_undo_minutes)
+    zh = get_language() == "zh"
     with station.read() as session:
         day_start = day_bounds(station, station.business_day(now, session=session), session)[0]
         result = session.execute(
@@ -346,11 +350,12 @@ def recent_pickups(station: Station, *, limit: int = 50) -> list[RecentPickup]:
             waybill=wb,
             pickup_code=code or "",
             carrier=carrier,
+            carrier_name=name_zh if zh else name_en,
             masked_phone=masked,
             picked_up_at=at,
             method=method or "",
             clerk_id=clerk,
             can_undo=at >= undo_after,
         )
-        for pid, wb, code, carrier, masked, at, method, clerk in result
+        for pid, wb, code, carrier, name_en, name_zh, masked, at, method, clerk in result
     ]

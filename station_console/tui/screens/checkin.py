@@ -47,12 +47,6 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 DIGITS_CHARS = set("0123456789-ABCDEF")
 PHONE_CHARS = r"[0-9+*xX#,()\s\-转]*"
 UNDONE = "strike dim"
-PARTIAL_TEXT = {
-    "split": N_("Partial scan ({text}): it arrived in pieces."),
-    "short": N_("Not a parcel barcode ({text}): too short."),
-    "framing": N_("Not a whole scan ({text}): the scanner's prefix or suffix is missing."),
-    "garbled": N_("Partial scan ({text}): a key broke into it."),
-}
 
 
 class CheckinScreen(CheckinPhones):
@@ -199,8 +193,7 @@ class CheckinScreen(CheckinPhones):
         self.refused += 1
         self._settle_phone_field()  # a phone typed for the parcel shown goes to it ...
         self.current = None  # ... but one typed now must not (this scan may be the next parcel)
-        shown = event.text if len(event.text) <= 24 else f"{event.text[:20]}…"
-        text = _(PARTIAL_TEXT.get(event.reason, PARTIAL_TEXT["split"]), text=shown)
+        text = event.shown()
         self._attention(
             Attention(
                 "partial",

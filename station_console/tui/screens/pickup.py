@@ -122,6 +122,12 @@ class PickupScreen(PickupHandover):
         event.stop()
         self._scan_or_query(event.code)
 
+    @on(KeyRouter.Refused)
+    def _partial_scan(self, event: KeyRouter.Refused) -> None:
+        """Scanner output that is not a whole code: said where the clerk looks, and nothing looked up."""
+        event.stop()
+        self._refuse(event.shown())
+
     @on(ScannerBridge.Scanned)
     def _device_scan(self, event: ScannerBridge.Scanned) -> None:
         event.stop()

@@ -22,7 +22,7 @@ from station_console.services.fees.ledger import Settlement, quotes
 from station_console.services.fees.rules import FeeQuote
 from station_console.services.pickup import handover
 from station_console.services.pickup.lookup import Lookup, PickupRow
-from station_console.services.pickup.proxy import Proxy
+from station_console.services.pickup.proxy import Proxy, checked
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.pickup_fees import FeeDialog, fee_line, owed
@@ -148,12 +148,17 @@ class PickupHandover(ServiceCalls, ModeScreen):
         def given(values: dict[str, str] | None) -> None:
             if values is None:
                 return
-            self.proxy = Proxy(values["name"], values["phone"], values["id_last4"] or None)
+            typed = Proxy(values["name"], values["phone"], values["id_last4"] or None)
+            try:  # the handover's own check, now: a wrong tail is said while the proxy is here
+                self.proxy = checked(typed, self.station.settings())
+            except StationError as exc:
+                self._refuse(exc.message())
+                return
             self._say(
                 _(
                     "Proxy: {name} ****{tail}. Scan the parcels; F10 hands them over.",
-                    name=values["name"].strip(),
-                    tail=values["phone"].strip()[-4:],
+                    name=self.proxy.name,
+                    tail=self.proxy.phone_tail,
                 ),
                 warn=True,
             )

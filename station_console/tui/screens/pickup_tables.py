@@ -8,7 +8,8 @@ from typing import Any
 
 from rich.text import Text
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, label_of
+from station_console.services.people.event_detail_labels import PICKUP_METHOD_LABELS
 from station_console.services.pickup.handover import RecentPickup
 from station_console.services.pickup.lookup import Lookup, PickupRow
 from station_console.tui.widgets.plain import Table
@@ -89,7 +90,7 @@ class RecentList(_ShowOnly):
                 f"{r.picked_up_at.astimezone(zone):%H:%M:%S}",
                 r.pickup_code,
                 r.waybill,
-                r.carrier,
-                r.method,
+                r.carrier_name,
+                label_of(PICKUP_METHOD_LABELS, r.method),
                 key=f"r{r.parcel_id}",
             )

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from hardware.scanners.wedge import Partial, Scan, WedgeDecoder, WedgeOutput
+from station_console.i18n import N_, _
 from station_console.tui.one_shot import call_after
 from station_console.tui.widgets.fixed_input import FixedInput
 
@@ -30,6 +31,12 @@ Clock = Callable[[events.Key | None], float]
 _ALWAYS_ROUTED = frozenset({"enter", "tab"})
 # Separators inside GS1 and ISO 15434 barcodes arrive as ctrl+ keys: they are part of the code.
 _CODE_CONTROLS = frozenset("\x04\x1c\x1d\x1e\x1f")
+PARTIAL_TEXT = {
+    "split": N_("Partial scan ({text}): it arrived in pieces."),
+    "short": N_("Not a parcel barcode ({text}): too short."),
+    "framing": N_("Not a whole scan ({text}): the scanner's prefix or suffix is missing."),
+    "garbled": N_("Partial scan ({text}): a key broke into it."),
+}
 
 
 def arrival_time(event: events.Key | None) -> float:
@@ -54,6 +61,11 @@ class KeyRouter:
 
         reason: str  # split | short | framing | garbled
         text: str
+
+        def shown(self) -> str:
+            """Why it was refused, in the clerk's language, with the start of what came."""
+            fragment = self.text if len(self.text) <= 24 else f"{self.text[:20]}…"
+            return _(PARTIAL_TEXT.get(self.reason, PARTIAL_TEXT["split"]), text=fragment)
 
     def __init__(self, owner: Widget, decoder: WedgeDecoder, clock: Clock = arrival_time) -> None:
         self.owner = owner
