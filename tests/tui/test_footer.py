@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
 
+from station_console.i18n import set_language
 from station_console.tui.widgets.footer import StationFooter
 from tui import quiet
 
@@ -99,3 +100,18 @@ async def test_a_changed_key_is_shown() -> None:
         undo = next(k for k in keys(app) if k.action == "undo")
         assert undo.has_class("-disabled")
         assert len(keys(app)) == 4
+
+
+class WidgetKeysApp(FooterApp):
+    """A key the way a Textual widget brings it: its description an English id, not translated."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "noop(0)", "Dismiss menu")]
+
+
+async def test_a_widgets_own_key_is_shown_in_the_consoles_language() -> None:
+    set_language("zh")
+    app = WidgetKeysApp(StationFooter)
+    async with app.run_test(size=(100, 6)) as pilot:
+        await quiet.settle(pilot)
+        shown = [k.description for k in keys(app)]
+        assert "关闭菜单" in shown and "Dismiss menu" not in shown

@@ -5,7 +5,8 @@ Textual's `Footer` rebuilds all its keys each time a screen announces that its b
 after. Each new key is then restyled twice more as its `compact` flag starts at True and is bound to the
 footer's False. With the check-in screen's twenty keys that was most of the console's time to first idle.
 This footer gives each key its `compact` state before it mounts and rebuilds only when what the keys show
-changed; it shows exactly what Textual's footer shows.
+changed; it shows exactly what Textual's footer shows, in the console's language: a screen's own keys
+arrive translated, but a Textual widget's (the open Select's "Dismiss menu") come with English ids.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+
+from station_console.i18n import _
 
 
 class StationFooter(Footer):
@@ -26,6 +29,7 @@ class StationFooter(Footer):
         self._shown = self._what_to_show()
         for widget in super().compose():
             if isinstance(widget, FooterKey):
+                widget.description = _(widget.description) if widget.description else ""
                 # The value the footer binds it to, set before mount: no restyle on the way there.
                 widget.set_reactive(FooterKey.compact, self.compact)
                 widget.set_class(self.compact, "-compact", update=False)
