@@ -136,3 +136,14 @@ def test_a_manifest_no_printer_here_can_print_is_refused_not_left_queued(station
     # Once a receipt printer takes manifests too, it is queued.
     labels_only.printers["receipts"]["jobs"] = ["receipt", "manifest"]
     assert returns.print_manifest(station, batch.id, labels_only) > 0
+
+
+def test_a_courier_name_too_long_is_refused_not_cut(station: Station) -> None:
+    place(station, wb(1), "5-1")
+    batch = returns.open_batch(station, "JT")
+    returns.add(station, batch.id, wb(1))
+    with pytest.raises(Refused) as exc:
+        returns.close(station, batch.id, "Wang " + "x" * 64)
+    assert exc.value.code == "too_long"
+    assert returns.get(station, batch.id).status == "open"
+    assert returns.close(station, batch.id, " Wang\u202e  Wei ").signed_by_name == "Wang Wei"

@@ -193,6 +193,29 @@ async def test_overdue_problems_and_returns_screens(app: StationApp, station: St
     assert problems.list_problems(station)[0].waybill == wb(3)
 
 
+async def test_returns_say_how_to_start_and_the_batch_state_in_chinese(
+    app: StationApp, station: Station
+) -> None:
+    set_language("zh")
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f9")
+        await settle(pilot)
+        status = app.screen.query_one("#ret-status")
+        for key in ("f8", "f7", "tab", "enter"):  # keys before any batch: each says what to do
+            app.screen.query_one("#ret-status").update("")  # type: ignore[attr-defined]
+            await quiet.press(pilot, key)
+            await settle(pilot)
+            if key != "tab":
+                assert "请先打开批次" in str(status.render()), key
+        assert app.screen.query_one("#ret-carrier", Input).has_focus
+        await quiet.press(pilot, *"JT", "enter")
+        await settle(pilot)
+        shown = str(status.render())
+        assert "进行中" in shown and "open" not in shown
+
+
 @pytest.mark.parametrize(("lang", "band", "age"), [("en", "return", "8.0 d"), ("zh", "待退回", "8.0 天")])
 async def test_the_overdue_list_says_the_band_and_age_in_the_console_language(
     app: StationApp, station: Station, clock, lang: str, band: str, age: str

@@ -26,6 +26,9 @@ from station_console.services.shelves.leaving import leave_shelf
 from station_console.services.shelves.search import ParcelRow, find_parcel, require_on_shelf, rows_for
 from station_console.settings import CounterSettings
 
+STATE_LABELS = {"open": N_("open"), "closed": N_("closed")}  # a batch's status, translated where shown
+SIGNER_MAX = 64
+
 
 @dataclass(frozen=True)
 class BatchView:
@@ -186,9 +189,11 @@ def print_manifest(station: Station, batch_id: int, counter_settings: CounterSet
 def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
     """The courier signed (name typed): every parcel in the batch is `returned`."""
     require(station, "returns")
-    signed_by = clean(signed_by, 64)
+    signed_by = clean(signed_by)
     if not signed_by:
         raise Refused(N_("Type the name of the courier who signed"), code="signature_required")
+    if len(signed_by) > SIGNER_MAX:  # refused, not cut: the manifest names who signed
+        raise Refused(N_("A name has at most 64 characters"), code="too_long")
     settings = station.settings()
 
     def work(session: Session) -> BatchView:

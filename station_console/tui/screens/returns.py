@@ -12,7 +12,7 @@ from textual.containers import Horizontal
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input
 
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, label_of
 from station_console.services.exceptions import returns
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
@@ -55,7 +55,7 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
             yield Label(_("Carrier"), classes="field-label")
             yield FixedInput(placeholder="ZTO", id="ret-carrier")
             yield Label(_("Courier's name"), classes="field-label")
-            yield FixedInput(id="ret-signer")
+            yield FixedInput(id="ret-signer", max_length=returns.SIGNER_MAX)
         with Horizontal(classes="form-row"):
             yield Label(_("Scan"), classes="field-label")
             yield FixedInput(placeholder=_("open a batch first"), id="ret-scan", disabled=True)
@@ -106,7 +106,7 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
                 batch.count,
                 id=batch.id,
                 carrier=batch.carrier,
-                status=batch.status,
+                status=label_of(returns.STATE_LABELS, batch.status),
                 count=batch.count,
             )
         )
@@ -131,6 +131,20 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
 
         self.call("show", open_or_existing)
 
+    @on(Input.Submitted, "#ret-signer")
+    def _signer_entered(self) -> None:
+        if self._needs_batch():
+            return
+        self.status(_("When the courier has signed, F8 closes the batch."))
+
+    def _needs_batch(self) -> bool:
+        """No batch open: say how to open one, instead of a key that does nothing."""
+        if self.current_batch is not None:
+            return False
+        self.status(_("Open a batch first: type the carrier (e.g. ZTO) and press Enter."), error=True)
+        self.query_one("#ret-carrier", Input).focus()
+        return True
+
     @on(Input.Submitted, "#ret-scan")
     def _scan(self, event: Input.Submitted) -> None:
         event.input.value = ""
@@ -142,7 +156,7 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
 
     def action_remove(self) -> None:
         table = self.query_one("#ret-items", DataTable)
-        if self.current_batch is None or not table.row_count:
+        if self._needs_batch() or self.current_batch is None or not table.row_count:
             return
 
         waybill = str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
@@ -151,7 +165,7 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
         )
 
     def action_manifest(self) -> None:
-        if self.current_batch is None:
+        if self._needs_batch() or self.current_batch is None:
             return
         app: Any = self.app
         self.call(
@@ -163,7 +177,7 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
         self.notify(_("Manifest queued as print job {job}", job=job))
 
     def action_close_batch(self) -> None:
-        if self.current_batch is None:
+        if self._needs_batch() or self.current_batch is None:
             return
         signer = self.query_one("#ret-signer", Input)
         self.call("close", partial(returns.close, self.station, self.current_batch.id, signer.value))
