@@ -54,6 +54,15 @@ async def test_the_map_shows_each_layer_with_its_counts(app: StationApp, station
         assert layer.has_focus
 
 
+async def test_the_maps_zones_read_in_chinese(app: StationApp, station: Station) -> None:
+    set_language("zh")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        table = app.screen.query_one("#sh-map", DataTable)
+        shelves = [str(table.get_cell(key, "shelf")) for key in ("1", "F", "OV")]
+        assert shelves == ["1 主区", "F 地堆", "OV 溢出区"]
+
+
 async def test_move_from_the_map(app: StationApp, station: Station) -> None:
     place(station, wb(1), "1-1")
     async with app.run_test(size=(160, 45)) as pilot:

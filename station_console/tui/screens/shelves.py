@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
 from station_console.services.shelves import layout
 from station_console.tui.screens.base import ModeScreen, translate_bindings
@@ -27,7 +27,7 @@ from station_console.tui.screens.shelf_common import heat_style, parcel_cells, s
 from station_console.tui.widgets.plain import Static, Table
 
 CELL_WIDTH = 15  # "6-5 40/40" over "  9 100% ⚠9 !9"
-SHELF_WIDTH = 9  # "OV overf": the label and the first five letters of its zone
+SHELF_WIDTH = 9  # "OV overf", "OV 溢出区": the label and the first five letters of its zone
 
 
 class ShelvesScreen(ServiceCalls, ModeScreen):
@@ -118,7 +118,10 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         self.cells.clear()
         for row_index, row in enumerate(self.rows):
             shelf = Text(
-                visible(f"{row.label} {row.zone[:5]}"), style="bold", overflow="ellipsis", no_wrap=True
+                visible(f"{row.label} {label_of(layout.ZONE_LABELS, row.zone)[:5].rstrip()}"),
+                style="bold",
+                overflow="ellipsis",
+                no_wrap=True,
             )
             cells: list[Any] = [shelf]
             for col_index, cell in enumerate(row.layers, start=1):
