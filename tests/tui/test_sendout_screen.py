@@ -175,3 +175,21 @@ async def test_refund_and_the_courier_handover(app: StationApp, station: Station
         await quiet.press(pilot, "escape")
         await quiet.settle(pilot)
         assert isinstance(app.screen, SendoutScreen)
+
+
+async def test_a_returning_sender_is_greeted_with_a_count_in_words(app: StationApp, station: Station) -> None:
+    app = counter_app(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "f3")
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SendoutScreen)
+        await fill(pilot, screen, **{"so-weight": "2.5", "so-waybill": "SF1234567890124"})
+        screen.query_one("#so-carrier", Select).value = "SF"
+        await until(pilot, lambda: "Total" in text_of(screen, "#so-quote"))
+        await quiet.press(pilot, "f10")
+        await until(pilot, lambda: "accepted" in text_of(screen, "#so-message"))
+        screen.query_one("#so-phone", Input).focus()
+        await quiet.press(pilot, *"13812345678", "enter")
+        await until(pilot, lambda: "Returning sender" in text_of(screen, "#so-message"))
+        assert "(1 send);" in text_of(screen, "#so-message")

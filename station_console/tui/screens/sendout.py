@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.widgets import Checkbox, DataTable, Input, Select
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, label_of
+from station_console.i18n import N_, _, _n, label_of
 from station_console.services.scan.carriers import get_detector
 from station_console.services.scan.waybill import normalise
 from station_console.services.sendout import accept, listing, payments, quote, senders
@@ -396,8 +396,10 @@ class SendoutScreen(ServiceCalls, ModeScreen):
             self.query_one("#so-idtype", Select).value = found.id_type
         on_file = f" ****{found.id_last4}" if found.id_last4 else ""
         self.say(
-            _(
-                "Returning sender {name} ({sends} send(s)); ID on file{on_file}: check the document.",
+            _n(
+                "Returning sender {name} ({sends} send); ID on file{on_file}: check the document.",
+                "Returning sender {name} ({sends} sends); ID on file{on_file}: check the document.",
+                found.sends,
                 name=found.name,
                 sends=found.sends,
                 on_file=on_file,
