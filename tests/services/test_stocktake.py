@@ -8,8 +8,10 @@ from sqlmodel import select
 
 from db.models import EventKind, ParcelStatus, Stocktake
 from station_console.errors import Refused
+from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.exceptions import stocktake
+from station_console.stored_messages import stored_text
 
 
 def waybills(view: stocktake.View, cls: str) -> list[str]:
@@ -134,3 +136,15 @@ def test_a_relocation_without_room_is_reported_not_applied(station: Station) -> 
     assert closed.result["fixes"]["failed"][0]["waybill"] == wb(2)
     assert str(parcel(station, pid).pickup_code).startswith("6-2-")
     assert layer_figures(station, "6-5") == (2, 1) and layer_figures(station, "6-2") == (2, 1)
+
+
+def test_a_fix_that_fails_says_why_in_the_readers_language(station: Station) -> None:
+    take = stocktake.start(station, "6-5")
+    stocktake.scan(station, take.id, "SF1234567890123")  # extra: not on record
+    check_in(station, "SF1234567890123", phone="13812345678")  # meanwhile, checked in at another counter
+    closed = stocktake.close(station, take.id, recheck_in=["SF1234567890123"])
+    (failure,) = closed.result["fixes"]["failed"]
+    assert failure["fix"] == "recheck_in" and failure["reason"]  # the English, for JSON readers
+    zh = stored_text(failure["message"], "zh")
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in zh)
+    assert stored_text(failure["message"], "en") == failure["reason"]

@@ -10,7 +10,7 @@ import pytest
 from rich.cells import cell_len
 from textual.coordinate import Coordinate
 from textual.dom import DOMNode
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import Checkbox, DataTable, Input, Select
 
 from db.models import EventKind, Parcel
 from station_console.i18n import set_language
@@ -151,6 +151,25 @@ async def test_a_stocktake_scanned_and_closed(app: StationApp, station: Station)
     from tui.shelf_data import location_of
 
     assert location_of(station, wb(3)) == "1-1"
+
+
+async def test_a_parcel_checked_in_again_at_a_stocktake_is_sent_to_its_new_place(
+    app: StationApp, station: Station
+) -> None:
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        app.screen.query_one("#st-scan", Input).value = "SF1234567890123"  # found here, not on record
+        await quiet.press(pilot, "enter", "f8")
+        await settle(pilot)
+        app.screen.query_one("#fix-recheck", Checkbox).value = True
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        parcel = stocktake.view(station, 1).result["fixes"]["rechecked"][0]
+        said = [n.message for n in app._notifications]
+        expected = f"SF1234567890123 checked in as {parcel['pickup_code']}: put it on {parcel['location']}"
+        assert expected in said
 
 
 async def test_escape_pauses_and_the_same_shelf_resumes(app: StationApp, station: Station) -> None:

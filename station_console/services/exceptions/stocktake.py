@@ -32,6 +32,7 @@ from station_console.services.exceptions import problems
 from station_console.services.shelves import moves, slots
 from station_console.services.shelves.layout import resolve
 from station_console.services.shelves.search import ParcelRow, by_waybill, normalise_waybill, rows_for
+from station_console.stored_messages import to_store
 
 CLASSES = ("match", "missing", "wrong_layer", "wrong_shelf", "extra")
 CLASS_LABELS = {
@@ -420,19 +421,28 @@ def _relocate(
     failed: list[dict[str, str]],
 ) -> None:
     if record.found_layer_id is None:
-        failed.append({"waybill": parcel.waybill, "fix": "relocate", "reason": "layer not given at scan"})
+        failed.append(
+            _failure(parcel.waybill, "relocate", N_("The layer it was found on was not given at the scan"))
+        )
         return
     slot = next((s for s in slots.slots(session) if s.layer_id == record.found_layer_id), None)
     if slot is None:
-        failed.append({"waybill": parcel.waybill, "fix": "relocate", "reason": "layer retired"})
+        failed.append(_failure(parcel.waybill, "relocate", N_("The layer it was found on is retired")))
         return
     try:
         with session.begin_nested():  # a refused move leaves nothing half-done
             moved = moves.move_in_session(session, station, settings, parcel, slot, now, reason="stocktake")
     except StationError as exc:
-        failed.append({"waybill": parcel.waybill, "fix": "relocate", "reason": exc.message("en")})
+        failed.append(_failure(parcel.waybill, "relocate", exc))
         return
     fixes["relocated"].append(moved.to_json())
+
+
+def _failure(waybill: str, fix: str, why: StationError | str) -> dict[str, str]:
+    """A fix that could not be applied: why in English (the stored result, JSON) and as a stored
+    message, which `stored_messages.stored_text` shows in the language of whoever reads it."""
+    english = why.message("en") if isinstance(why, StationError) else why
+    return {"waybill": waybill, "fix": fix, "reason": english, "message": to_store(why)}
 
 
 def _recheck(
@@ -445,7 +455,7 @@ def _recheck(
         try:
             result = check_in(station, item.waybill, carrier=item.carrier)
         except StationError as exc:
-            failed.append({"waybill": item.waybill, "fix": "recheck_in", "reason": exc.message("en")})
+            failed.append(_failure(item.waybill, "recheck_in", exc))
             continue
         done.append({"waybill": item.waybill, "pickup_code": result.pickup_code, "location": result.location})
     return done

@@ -22,6 +22,7 @@ from station_console.safe_text import visible
 from station_console.services.exceptions import stocktake
 from station_console.services.shelves.lists import STATUS_LABELS
 from station_console.services.shelves.search import normalise_location
+from station_console.stored_messages import stored_text
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import problem_text
@@ -213,8 +214,18 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
                 rechecked=len(applied.get("rechecked", [])),
             )
         )
+        for done_check_in in applied.get("rechecked", []):  # a new code and slot: the parcel must go there
+            self.notify(
+                _(
+                    "{waybill} checked in as {code}: put it on {location}",
+                    waybill=done_check_in["waybill"],
+                    code=done_check_in["pickup_code"],
+                    location=done_check_in["location"],
+                )
+            )
         for failure in applied.get("failed", []):
-            self.notify(f"{failure['waybill']}: {failure['reason']}", severity="warning")
+            why = stored_text(failure.get("message") or failure["reason"])
+            self.notify(f"{failure['waybill']}: {why}", severity="warning")
         self.take = None
         self.app.pop_screen()
 
