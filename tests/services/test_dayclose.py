@@ -207,3 +207,10 @@ def test_reopening_after_later_work_keeps_that_work_on_the_next_day(
         assert report["balanced"] is True, report["differences"]
         assert report["totals"]["checked_in"] == checked_in
     assert build_report(station, D)["closed"]["matches"] is True
+
+
+def test_the_close_line_gives_times_as_a_person_writes_them() -> None:
+    closed = {"by": "Li", "at": "2026-12-04T21:05:13+08:00", "sha256": "ab" * 32, "reopened_at": None}
+    assert "at 2026-12-04 21:05," in close_line({"closed": closed})
+    reopened = close_line({"closed": {**closed, "reopened_at": "2026-12-05T08:30:00+08:00"}})
+    assert reopened.startswith("Reopened at 2026-12-05 08:30 ")

@@ -347,6 +347,11 @@ def fee_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
     return lines
 
 
+def _minute(iso: str) -> str:
+    """A stored ISO time as a person reads it: `2026-12-04 02:42`, not `2026-12-04T02:42:13+08:00`."""
+    return iso[:16].replace("T", " ")
+
+
 def close_line(report: dict[str, Any], tr: Translator = CURRENT) -> str:
     closed = report.get("closed")
     if not closed:
@@ -354,7 +359,7 @@ def close_line(report: dict[str, Any], tr: Translator = CURRENT) -> str:
     if closed.get("reopened_at"):
         return tr(
             "Reopened at {at} (closed before by {by}); not closed now",
-            at=closed["reopened_at"][:16],
+            at=_minute(closed["reopened_at"]),
             by=closed["by"] or "-",
         )
     state = (
@@ -363,7 +368,7 @@ def close_line(report: dict[str, Any], tr: Translator = CURRENT) -> str:
     return tr(
         "Closed by {by} at {at}, SHA-256 {sha}; {state}",
         by=closed["by"] or "-",
-        at=closed["at"][:16],
+        at=_minute(closed["at"]),
         sha=closed["sha256"],
         state=state,
     )
