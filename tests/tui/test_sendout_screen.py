@@ -193,3 +193,21 @@ async def test_a_returning_sender_is_greeted_with_a_count_in_words(app: StationA
         await quiet.press(pilot, *"13812345678", "enter")
         await until(pilot, lambda: "Returning sender" in text_of(screen, "#so-message"))
         assert "(1 send);" in text_of(screen, "#so-message")
+
+
+async def test_a_refund_asked_for_badly_is_refused_by_the_service_saying_why(
+    app: StationApp, station: Station
+) -> None:
+    app = counter_app(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "f3")
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SendoutScreen)
+        await quiet.press(pilot, "f7", "enter")  # the manager presses Enter before giving a reason
+        await until(pilot, lambda: "is empty" in text_of(screen, "#so-message"))
+        assert isinstance(app.screen, SendoutScreen)
+        station.clerk_role = "clerk"
+        await quiet.press(pilot, "f7", "shift+tab", *"SF0000000000000", "tab", *"x", "enter")
+        await until(pilot, lambda: "Only a manager" in text_of(screen, "#so-message"))
+    assert sends(station) == []

@@ -342,12 +342,9 @@ class SendoutScreen(ServiceCalls, ModeScreen):
         def given(answer: tuple[str, str] | None) -> None:
             if answer:
                 send_ref, reason = answer
-                self.call(
-                    "refund",
-                    lambda: payments.refund(
-                        self.station, payments.find_send_id(self.station, send_ref), reason
-                    ),
-                )
+                # The service finds the send itself, after its role check: a clerk is told who may
+                # refund, not whether the send exists.
+                self.call("refund", lambda: payments.refund(self.station, send_ref, reason))
 
         self.app.push_screen(RefundDialog(ref), given)
 

@@ -47,9 +47,9 @@ class RefundDialog(ModalScreen[tuple[str, str] | None]):
 
     @on(Input.Submitted, "#so-refund-reason")
     def _given(self, event: Input.Submitted) -> None:
-        send = self.query_one("#so-refund-send", Input).value.strip()
-        if send and event.value.strip():
-            self.dismiss((send, event.value.strip()))
+        # Whatever is typed goes to the service, whose refusal says what is missing (a key that did
+        # nothing would not).
+        self.dismiss((self.query_one("#so-refund-send", Input).value.strip(), event.value.strip()))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
