@@ -25,7 +25,11 @@ from station_console.services.shelves.search import ParcelRow, normalise_locatio
 
 ZONES = tuple(z.value for z in Zone)
 # A zone is a code (settings and slot rules name it); screens show it through this catalogue.
-ZONE_LABELS = {Zone.MAIN: N_("main zone"), Zone.FLOOR: N_("floor zone"), Zone.OVERFLOW: N_("overflow zone")}
+ZONE_LABELS: dict[str, str] = {
+    Zone.MAIN: N_("main zone"),
+    Zone.FLOOR: N_("floor zone"),
+    Zone.OVERFLOW: N_("overflow zone"),
+}
 SIZE_LETTERS = "SMLX"
 
 
