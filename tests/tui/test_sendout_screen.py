@@ -15,7 +15,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.sendout_handover import HandoverScreen
-from station_console.tui.widgets.wedge import KeyRouter
+from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 from tui import quiet
 
 
@@ -211,3 +211,34 @@ async def test_a_refund_asked_for_badly_is_refused_by_the_service_saying_why(
         await quiet.press(pilot, "f7", "shift+tab", *"SF0000000000000", "tab", *"x", "enter")
         await until(pilot, lambda: "Only a manager" in text_of(screen, "#so-message"))
     assert sends(station) == []
+
+
+async def test_a_scan_while_the_carrier_list_has_the_focus_picks_nothing(
+    app: StationApp, station: Station
+) -> None:
+    app = counter_app(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "f3")
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SendoutScreen)
+        await fill(pilot, screen, **{"so-weight": "1", "so-waybill": "SF1234567890123"})
+        screen.query_one("#so-carrier", Select).value = "SF"
+        await until(pilot, lambda: "Total" in text_of(screen, "#so-quote"))
+        await quiet.press(pilot, "f10")
+        await until(pilot, lambda: "accepted" in text_of(screen, "#so-message"))
+        await quiet.press(pilot, "f12")
+        await quiet.settle(pilot)
+        courier = app.screen
+        assert isinstance(courier, HandoverScreen)
+        router = courier.query_one("#ho-scan", WedgeInput).router
+        assert router is not None
+        carrier = courier.query_one("#ho-carrier", Select)
+        await until(pilot, lambda: len(carrier._options) > 1)
+        assert carrier.has_focus
+        clock = iter(100.0 + 0.004 * n for n in range(1000))
+        router.clock = lambda _event: next(clock)
+        for _ in range(2):  # the courier scans before anyone chose the carrier: twice
+            await quiet.burst(pilot, *"SF1234567890123", "enter")
+            await until(pilot, lambda: "Choose the carrier first" in text_of(courier, "#ho-message"))
+        assert app.screen is courier and not isinstance(carrier.value, str) and courier.view is None

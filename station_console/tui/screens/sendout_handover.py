@@ -23,6 +23,7 @@ from station_console.services.sendout.quote import kg
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.sendout_form import Choice
 from station_console.tui.widgets.footer import StationFooter
 from station_console.tui.widgets.header import StationHeader
 from station_console.tui.widgets.plain import Label, Static, Table
@@ -52,6 +53,7 @@ class HandoverScreen(ServiceCalls, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.view: handover.BatchView | None = None
+        self.router: KeyRouter | None = None
 
     @property
     def station(self) -> Any:
@@ -62,7 +64,8 @@ class HandoverScreen(ServiceCalls, Screen[None]):
         yield StationHeader(N_("Courier handover"))
         with Horizontal(id="ho-top"):
             yield Label(_("Carrier"), classes="field-label")
-            yield Select([], id="ho-carrier", prompt=_("whose courier is here"))
+            # Its keys pass the router too: a scan while it has the focus must not open it and pick.
+            yield Choice([], id="ho-carrier", prompt=_("whose courier is here"))
             yield Label(_("Courier"), classes="field-label")
             yield WedgeInput(
                 placeholder=_("courier's name, for the manifest"), id="ho-courier", max_length=64
@@ -80,9 +83,10 @@ class HandoverScreen(ServiceCalls, Screen[None]):
     def on_mount(self) -> None:
         translate_bindings(self)
         app: Any = self.app
-        router = KeyRouter.from_settings(self, app.counter_settings)
+        self.router = router = KeyRouter.from_settings(self, app.counter_settings)
         for field in self.query(WedgeInput):
             field.router = router
+        self.query_one("#ho-carrier", Choice).router = router
         table = self.query_one("#ho-table", DataTable)
         table.can_focus = False
         for key, title in (
