@@ -109,7 +109,7 @@ async def test_closing_the_day_shows_the_figures_asks_twice_before_closing_time_
         await _settle(app, pilot)
         assert len(_closes(station)) == 1
         closed = str(screen.query_one("#rp-status", Static).render())
-        assert "Closed by mei at 2026-11-25T10:00" in closed  # station time, as the clerk reads a clock
+        assert "Closed by mei at 2026-11-25 10:00," in closed  # station time, as the clerk reads a clock
         # Reopening takes a reason; the status says so.
         await quiet.press(pilot, "ctrl+o")
         await quiet.settle(pilot)
