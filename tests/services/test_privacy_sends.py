@@ -234,3 +234,16 @@ def test_deletion_keeps_what_the_real_name_period_needs_and_blanks_the_rest(
     deleted = [e for e in events(counter) if e.kind == EventKind.PERSON_DELETED]
     assert [e.details.get("sends_kept") for e in deleted] == [None, 2, 1, None]
     assert audit_trail.verify(counter).ok
+
+
+def test_an_export_holds_none_of_the_other_party_of_a_send(counter: Station) -> None:
+    """A send names two people: the addressee's export carries nothing of the sender's document, and
+    the sender's carries the addressee's number only masked, as every screen shows it."""
+    send(counter, waybill=sf(1))
+    as_manager(counter)
+    [addressed] = privacy.export_person(counter, RECIPIENT_PHONE)["sends"]
+    assert addressed["as"] == "recipient" and addressed["recipient_phone"] == RECIPIENT_PHONE
+    assert "002X" not in json.dumps(addressed) and "resident" not in json.dumps(addressed)
+    [sent] = privacy.export_person(counter, SENDER_PHONE)["sends"]
+    assert sent["as"] == "sender" and sent["id_last4"] == "002X"
+    assert RECIPIENT_PHONE not in json.dumps(sent) and sent["recipient_masked_phone"] == "139****4321"
