@@ -161,17 +161,20 @@ def sender_json(row: Sender) -> dict[str, Any]:
 
 
 def send_json(session: Session, row: Send, sender: Sender | None) -> dict[str, Any]:
+    """One send as its sender or its addressee may see it: the document checked is the sender's, the
+    addressee's full number theirs alone (the sender sees it masked, as every screen shows it)."""
     carrier = session.get(Carrier, row.carrier_id) if row.carrier_id else None
+    as_sender = sender is not None and row.sender_id == sender.id
     return {
         "send_id": row.id,
-        "as": "sender" if sender is not None and row.sender_id == sender.id else "recipient",
+        "as": "sender" if as_sender else "recipient",
         "status": row.status,
         "carrier": carrier.code if carrier else None,
         "waybill": row.waybill,
-        "id_type": row.id_type,
-        "id_last4": row.id_last4,
+        "id_type": row.id_type if as_sender else None,
+        "id_last4": row.id_last4 if as_sender else None,
         "recipient_name": row.recipient_name,
-        "recipient_phone": row.recipient_phone_full,
+        "recipient_phone": None if as_sender else row.recipient_phone_full,
         "recipient_masked_phone": row.recipient_masked_phone,
         "destination": row.destination,
         "address": row.address,
