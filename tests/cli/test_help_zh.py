@@ -132,6 +132,8 @@ def test_a_commands_help_in_chinese_aligns_its_columns() -> None:
             "错误：'--size' 的值无效：'Q' 不是 's', 'm', 'l', 'xl' 之一。",
         ),
         (["nosuch"], {"STATION_LANG": "zh"}, "错误：没有命令 'nosuch'。"),
+        # A name that does not start like a word: click parses the rest again as options.
+        (["--lang", "zh", "{0}%s[/]"], {}, "错误：没有命令 '{0}%s[/]'。"),
         (["--lang", "zh", "checkin", "--x"], {}, "错误：没有选项 '--x'。"),
         (
             ["--lang", "zh", "parcels", "--limit", "0"],
