@@ -24,6 +24,7 @@ from station_console.logs import setup_logging
 from station_console.safe_text import protect_output
 
 log = logging.getLogger("station")
+_LANGUAGE_CHOSEN = "station.language_chosen"
 click_words.install()
 
 
@@ -35,8 +36,11 @@ class LazyGroup(Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # The language before click reads a word: `--help` and a usage error are written while the
-        # arguments are parsed, before any callback (or the database) runs.
-        set_language(cli_language(self._given_language(args)))
+        # arguments are parsed, before any callback (or the database) runs. Once: click parses what
+        # follows a command name that starts like an option (`{0}`) again, and `--lang` is not in that.
+        if not ctx.meta.get(_LANGUAGE_CHOSEN):
+            ctx.meta[_LANGUAGE_CHOSEN] = True
+            set_language(cli_language(self._given_language(args)))
         return super().parse_args(ctx, args)
 
     def _given_language(self, args: list[str]) -> str | None:
