@@ -224,7 +224,8 @@ def privacy_group() -> None:
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def privacy_purge(app: CliApp, as_json: bool) -> None:
-    """Clear full phone numbers of parcels that left the station more than phone_purge_days ago."""
+    """Clear full phone numbers of parcels that left the station more than phone_purge_days ago, and the
+    names, addresses and ID digits of sends older than send_record_keep_days."""
     from station_console.services.people.privacy import purge_phones
 
     result = purge_phones(app.station)
@@ -286,7 +287,8 @@ def privacy_export(app: CliApp, phone: str, output: Path | None) -> None:
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def privacy_delete(app: CliApp, phone: str, yes: bool, as_json: bool) -> None:
-    """Blank the phone, email and name of the person with full number PHONE on all their parcels (manager)."""
+    """Blank the phone, email and name of the person with full number PHONE on all their parcels, and on
+    their sends as far as the real-name period allows (manager)."""
     from station_console.services.people.privacy import delete_person
 
     station = app.station
