@@ -358,3 +358,18 @@ def test_find_parcel_id_prefers_the_shelf_and_forgives_typing(station: Station) 
     with pytest.raises(NotFound) as err:
         find_parcel_id(station, "1-1-1002")
     assert err.value.code == "no_parcel"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_job_of_a_kind_without_its_own_sentence_is_refused_in_words(lang: str) -> None:
+    """A manifest checked without saying which document it is, or a waybill label: a refusal, not a KeyError."""
+    from station_console.services.printing.printers import check_printable
+
+    counter = CounterSettings(
+        printers={"default": {"language": "zpl", "transport": "dummy", "jobs": ["label"]}}
+    )
+    set_language(lang)
+    for kind in ("manifest", "waybill"):
+        with pytest.raises(Refused) as err:
+            check_printable(counter, kind)
+        assert err.value.code == "cannot_print" and "default" in err.value.message(lang)

@@ -109,6 +109,7 @@ NOBODY_CAN = {
     "test": N_("No printer on this counter takes test prints ({reasons})."),
     "label": N_("No printer on this counter takes labels ({reasons})."),
 }
+NOBODY_CAN_ANY = N_("No printer on this counter can print this ({reasons}).")  # a kind not listed above
 
 
 def _reason(printer: Any, kind: str) -> str | None:
@@ -152,7 +153,9 @@ def check_printable(
     reasons = [_reason(p, kind) for p in printers]
     if all(reasons):
         raise Refused(
-            NOBODY_CAN[document or kind], code="cannot_print", reasons="; ".join(r for r in reasons if r)
+            NOBODY_CAN.get(document or kind, NOBODY_CAN_ANY),
+            code="cannot_print",
+            reasons="; ".join(r for r in reasons if r),
         )
 
 
