@@ -7,11 +7,10 @@ import click
 from station_console.cli_help import argument, command, group, option
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt, flag
-from station_console.i18n import N_, _, _n, label_of
+from station_console.i18n import _, _n, label_of
 from station_console.services.exceptions.problems import KIND_LABELS, KINDS
 from station_console.text_columns import pad
 
-BATCH_STATES = {"open": N_("open"), "closed": N_("closed")}  # a return batch's, translated where shown
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -26,7 +25,7 @@ def register(cli: click.Group) -> None:
 
 
 def _echo_batch(view: object, as_json: bool) -> None:
-    from station_console.services.exceptions.returns import BatchView
+    from station_console.services.exceptions.returns import STATE_LABELS, BatchView
 
     assert isinstance(view, BatchView)
     if as_json:
@@ -39,7 +38,7 @@ def _echo_batch(view: object, as_json: bool) -> None:
             view.count,
             id=view.id,
             carrier=view.carrier,
-            status=_(BATCH_STATES.get(view.status, view.status)),
+            status=label_of(STATE_LABELS, view.status),
             count=view.count,
         )
         + (_("  signed by {name}", name=view.signed_by_name) if view.signed_by_name else "")
@@ -136,7 +135,7 @@ def returns_list(app: CliApp, only_open: bool, as_json: bool) -> None:
                 v.count,
                 id=v.id,
                 carrier=v.carrier,
-                status=_(BATCH_STATES.get(v.status, v.status)),
+                status=label_of(returns.STATE_LABELS, v.status),
                 count=v.count,
             )
         )
