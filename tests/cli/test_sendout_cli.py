@@ -293,3 +293,28 @@ def test_privacy_commands_cover_sends_in_english_and_chinese(run, staff, db_url:
     assert "Purged 0 send record(s) and 0 sender(s) (sends gone for 365 days or more)" in en.output
     [send] = sends(db_url)
     assert (send.recipient_name, send.address, send.id_last4) == ("", "", None)
+
+
+@pytest.mark.parametrize(
+    ("lang", "paid", "id_type", "closed"),
+    [
+        ("en", "44.00 CNY paid by QR code", "ID Resident ID card ****002X", "Batch 1 closed:"),
+        ("zh", "44.00 CNY，扫码支付", "证件 居民身份证 ****002X", "批次 1 已结束："),
+    ],
+)
+def test_payment_method_id_type_and_batch_state_by_their_labels(  # type: ignore[no-untyped-def]
+    db_url: str, staff, monkeypatch: pytest.MonkeyPatch, lang: str, paid: str, id_type: str, closed: str
+) -> None:
+    monkeypatch.setenv("STATION_SENDER_ID", ID)
+    runner = CliRunner()
+
+    def run(*args: str, stdin: str | None = None) -> str:
+        who = ["--clerk", "Li", "--pin", PIN]
+        done = runner.invoke(cli, ["--db", db_url, "--lang", lang, *who, *args], input=stdin, catch_exceptions=False)
+        assert done.exit_code == 0, done.output
+        return done.output
+
+    args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
+    assert paid in run("sendout", "new", *args, "--waybill", "SF1234567890123", "--pay", "qr", "--ref", "WX88")
+    assert id_type in run("sendout", "sender", "13812345678")
+    assert closed in run("sendout", "handover", "SF", "--courier", "Chen", stdin="SF1234567890123\n")
