@@ -116,8 +116,11 @@ def test_a_door_run_on_the_command_line(run: Any, gbk_file: Path, tmp_path: Path
     assert stranger.exit_code == 1
     assert run("delivery", "delivered", run_id, "JT0000000000001", "--to", "本人").exit_code == 0
     assert run("delivery", "failed", run_id, "JT0000000000002", "--reason", "not_home").exit_code == 0
+    assert run("delivery", "runs").output.split()[1:3] == ["open", "小刘"]
+    assert run("--lang", "zh", "delivery", "runs").output.split()[1:3] == ["进行中", "小刘"]
     closed = json.loads(run("delivery", "close", run_id, "--json").output)
     assert [s["status"] for s in closed["stops"]] == ["failed", "delivered"]  # walking order
+    assert run("--lang", "zh", "delivery", "show", run_id).output.split()[2:5] == ["已结束", "派送员", "小刘"]
     report = json.loads(run("report", "--format", "json").output)
     assert report["balanced"] and report["door"]["delivered"] == 1 and report["door"]["failed"] == 1
 
