@@ -13,7 +13,7 @@ import click
 from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.errors import Refused
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, label_of
 from station_console.private_files import write_atomic
 from station_console.safe_text import visible
 from station_console.text_columns import pad
@@ -57,13 +57,14 @@ def _new_pin(app: CliApp, given: str | None) -> str:
 def clerk_add(app: CliApp, name: str, role: str, new_pin: str | None, as_json: bool) -> None:
     """Add a clerk (a manager does this; on a new station the first one becomes the manager)."""
     from station_console.services.people import clerks
+    from station_console.services.people.event_detail_labels import ROLE_LABELS
 
     station = app.station
     info = clerks.add_clerk(station, name, _new_pin(app, new_pin), role=role)
     if as_json:
         emit_json(info.to_json())
         return
-    click.echo(_("Added {name} ({role})", name=info.name, role=_(info.role)))
+    click.echo(_("Added {name} ({role})", name=info.name, role=label_of(ROLE_LABELS, info.role)))
 
 
 @clerk_group.command("list")
@@ -72,6 +73,7 @@ def clerk_add(app: CliApp, name: str, role: str, new_pin: str | None, as_json: b
 def clerk_list(app: CliApp, as_json: bool) -> None:
     """Every clerk, with role, state and last sign-in."""
     from station_console.services.people import clerks
+    from station_console.services.people.event_detail_labels import ROLE_LABELS
 
     rows = clerks.list_clerks(app.station)
     if as_json:
@@ -83,7 +85,9 @@ def clerk_list(app: CliApp, as_json: bool) -> None:
         state = _("active") if r.active else _("deactivated")
         if r.locked_until is not None and r.locked_until > app.station.now():
             state = _("locked until {time}", time=r.locked_until.astimezone(zone).strftime("%H:%M"))
-        click.echo(f"{pad(visible(r.name), 20)} {pad(_(r.role), 10)} {pad(state, 12)} {last}")
+        click.echo(
+            f"{pad(visible(r.name), 20)} {pad(label_of(ROLE_LABELS, r.role), 10)} {pad(state, 12)} {last}"
+        )
 
 
 @clerk_group.command("pin")

@@ -11,7 +11,7 @@ import click
 from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt
-from station_console.i18n import _, _n
+from station_console.i18n import _, _n, label_of
 from station_console.private_files import write_atomic
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
@@ -49,6 +49,8 @@ def _echo_stop(stop: Any, as_json: bool) -> None:
 
 
 def _echo_run(run: Any, as_json: bool) -> None:
+    from station_console.services.core.batch_states import BATCH_STATE_LABELS
+
     if as_json:
         emit_json(run.to_json())
         return
@@ -58,7 +60,7 @@ def _echo_run(run: Any, as_json: bool) -> None:
             "Run {number}  {status}  runner {runner}  {count} parcels",
             len(run.stops),
             number=run.number,
-            status=run.status,
+            status=label_of(BATCH_STATE_LABELS, run.status),
             runner=run.runner,
             count=len(run.stops),
         )
@@ -129,6 +131,7 @@ def plan_command(app: CliApp, runner: str, building: str | None, limit: int | No
 @pass_app
 def runs_command(app: CliApp, open_only: bool, as_json: bool) -> None:
     """Delivery runs, newest first."""
+    from station_console.services.core.batch_states import BATCH_STATE_LABELS
     from station_console.services.delivery import runs
 
     found = attempt(lambda: runs.list_runs(app.station, open_only=open_only), as_json=as_json)
@@ -140,7 +143,7 @@ def runs_command(app: CliApp, open_only: bool, as_json: bool) -> None:
             _(
                 "{number}  {status}  {runner}  {count} parcels: {delivered} delivered, {failed} failed, {out} out",
                 number=run.number,
-                status=run.status,
+                status=label_of(BATCH_STATE_LABELS, run.status),
                 runner=run.runner,
                 count=len(run.stops),
                 delivered=run.count("delivered"),

@@ -9,7 +9,7 @@ import click
 from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, label_of
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -194,6 +194,7 @@ def fees_due(app: CliApp, ref: str, as_json: bool) -> None:
 @pass_app
 def fees_pay(app: CliApp, ref: str, method: str, expect: str | None) -> None:
     """Record the payment of a parcel's fee before its handover."""
+    from station_console.services.core.money import PAYMENT_METHOD_LABELS
     from station_console.services.fees.ledger import Settlement, settle
     from station_console.services.fees.rules import money, parse_cents
     from station_console.services.shelves.search import find_parcel_id
@@ -201,7 +202,13 @@ def fees_pay(app: CliApp, ref: str, method: str, expect: str | None) -> None:
     parcel_id = attempt(lambda: find_parcel_id(app.station, ref))
     expected = attempt(lambda: parse_cents(expect)) if expect else None
     paid = attempt(lambda: settle(app.station, parcel_id, Settlement(method, expected_cents=expected)))
-    click.echo(_("Paid: {amount} by {method}.", amount=money(paid, app.station.settings()), method=method))
+    click.echo(
+        _(
+            "Paid: {amount} by {method}.",
+            amount=money(paid, app.station.settings()),
+            method=label_of(PAYMENT_METHOD_LABELS, method),
+        )
+    )
 
 
 @fees.command("waive")

@@ -114,6 +114,7 @@ def quote(
 @pass_app
 def find_sender(app: CliApp, phone: str, as_json: bool) -> None:
     """Find a returning sender by phone number."""
+    from station_console.services.sendout.identity import ID_TYPE_LABELS
     from station_console.services.sendout.senders import find_sender as find
 
     try:
@@ -126,7 +127,7 @@ def find_sender(app: CliApp, phone: str, as_json: bool) -> None:
     elif found is None:
         click.echo(_("New sender"))
     else:
-        id_text = f"{found.id_type} ****{found.id_last4}" if found.id_type else "-"
+        id_text = f"{label_of(ID_TYPE_LABELS, found.id_type)} ****{found.id_last4}" if found.id_type else "-"
         click.echo(
             _(
                 "{name} {phone}, ID {id}, {sends} send(s)",
@@ -238,6 +239,7 @@ def _weight(app: CliApp, opts: dict[str, Any]) -> Any:
 @pass_app
 def new(app: CliApp, **opts: Any) -> None:
     """Accept one send: checked, weighed, priced, numbered and paid, in one transaction."""
+    from station_console.services.core.money import PAYMENT_METHOD_LABELS
     from station_console.services.sendout import accept, inputs, inspection
     from station_console.services.sendout.payments import Payment
     from station_console.services.sendout.providers import make_provider
@@ -282,7 +284,7 @@ def new(app: CliApp, **opts: Any) -> None:
             waybill=result.waybill,
             total=money(result.price_cents),
             currency=result.currency,
-            method=result.payment_method,
+            method=label_of(PAYMENT_METHOD_LABELS, result.payment_method),
         )
     )
     show_quote(result.quote)
@@ -408,6 +410,7 @@ def handover(
     app: CliApp, carrier: str, courier: str | None, keep_open: bool, pdf_path: Path | None, as_json: bool
 ) -> None:
     """Hand a carrier's sends to its courier: each line on stdin is one scan; then the batch closes."""
+    from station_console.services.core.batch_states import BATCH_STATE_LABELS
     from station_console.services.sendout import handover as service
 
     station = app.station
@@ -453,7 +456,7 @@ def handover(
             "Batch {batch} {status}: {count} parcels handed over to {carrier}",
             len(view.scanned),
             batch=view.batch_id,
-            status=view.status,
+            status=label_of(BATCH_STATE_LABELS, view.status),
             count=len(view.scanned),
             carrier=view.carrier,
         )

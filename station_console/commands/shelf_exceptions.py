@@ -11,7 +11,6 @@ from station_console.i18n import _, _n, label_of
 from station_console.services.exceptions.problems import KIND_LABELS, KINDS
 from station_console.text_columns import pad
 
-
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
 

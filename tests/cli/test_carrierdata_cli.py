@@ -163,7 +163,9 @@ def test_events_send_list_retry_and_drop(run, boss, db_url: str, tmp_path: Path,
     assert json.loads(run("events", "list", "--json").output)["events"][0]["status"] == "dropped"
 
 
-@pytest.mark.parametrize(("lang", "says"), [("en", "Paid: ¥1.50 by QR code."), ("zh", "已收费：¥1.50，付款方式：扫码。")])
+@pytest.mark.parametrize(
+    ("lang", "says"), [("en", "Paid: ¥1.50 by QR code."), ("zh", "已收费：¥1.50，付款方式：扫码。")]
+)
 def test_a_paid_fee_names_its_method_by_its_label(run, boss, lang: str, says: str) -> None:  # type: ignore[no-untyped-def]
     assert run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5", clerk=boss).exit_code == 0
     code = json.loads(run("checkin", zto(1), "--phone", "5678", "--json").output)["pickup_code"]

@@ -123,7 +123,7 @@ def test_new_records_a_send_and_the_courier_collects_it(run, staff, db_url: str)
     other = run(
         "sendout", "new", *args, "--waybill", "SF1234567890124", "--pay", "qr", "--ref", "WX88", clerk="Li"
     )
-    assert other.exit_code == 0 and "44.00 CNY paid by qr" in other.output
+    assert other.exit_code == 0 and "44.00 CNY paid by QR code" in other.output
     nobody = run("sendout", "new", *args, "--waybill", "SF1234567890125", "--pay", "cash")
     assert nobody.exit_code == 1 and "Nobody is signed in" in nobody.output
     listed = json.loads(run("sendout", "list", "--json", clerk="Li").stdout)["sends"]
@@ -310,11 +310,15 @@ def test_payment_method_id_type_and_batch_state_by_their_labels(  # type: ignore
 
     def run(*args: str, stdin: str | None = None) -> str:
         who = ["--clerk", "Li", "--pin", PIN]
-        done = runner.invoke(cli, ["--db", db_url, "--lang", lang, *who, *args], input=stdin, catch_exceptions=False)
+        done = runner.invoke(
+            cli, ["--db", db_url, "--lang", lang, *who, *args], input=stdin, catch_exceptions=False
+        )
         assert done.exit_code == 0, done.output
         return done.output
 
     args = [*SENDER, *TO, "--contents", "clothes", "--carrier", "SF", "--weight", "1.2", "--checked", "all"]
-    assert paid in run("sendout", "new", *args, "--waybill", "SF1234567890123", "--pay", "qr", "--ref", "WX88")
+    assert paid in run(
+        "sendout", "new", *args, "--waybill", "SF1234567890123", "--pay", "qr", "--ref", "WX88"
+    )
     assert id_type in run("sendout", "sender", "13812345678")
     assert closed in run("sendout", "handover", "SF", "--courier", "Chen", stdin="SF1234567890123\n")

@@ -18,6 +18,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.safe_text import clean
 from station_console.services.carrier_events import outbox as carrier_outbox
+from station_console.services.core.batch_states import BATCH_STATE_LABELS
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.jobs import queue_manifest
@@ -26,7 +27,7 @@ from station_console.services.shelves.leaving import leave_shelf
 from station_console.services.shelves.search import ParcelRow, find_parcel, require_on_shelf, rows_for
 from station_console.settings import CounterSettings
 
-STATE_LABELS = {"open": N_("open"), "closed": N_("closed")}  # a batch's status, translated where shown
+STATE_LABELS = BATCH_STATE_LABELS  # a batch's status, translated where shown
 SIGNER_MAX = 64
 
 
