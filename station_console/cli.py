@@ -12,6 +12,7 @@ import logging
 import os
 import pkgutil
 import sys
+from typing import cast
 
 import click
 
@@ -40,8 +41,12 @@ class LazyGroup(Group):
         # follows a command name that starts like an option (`{0}`) again, and `--lang` is not in that.
         if not ctx.meta.get(_LANGUAGE_CHOSEN):
             ctx.meta[_LANGUAGE_CHOSEN] = True
-            set_language(cli_language(self._given_language(args)))
+            self.choose_language(args)
         return super().parse_args(ctx, args)
+
+    def choose_language(self, args: list[str]) -> None:
+        """The language of this run, from the arguments as given, without opening the database."""
+        set_language(cli_language(self._given_language(args)))
 
     def _given_language(self, args: list[str]) -> str | None:
         """`--lang` among the options before the command, else $STATION_LANG (an unknown one: None,
@@ -140,6 +145,8 @@ def main() -> None:
     # Arguments that are not UTF-8 arrive with lone surrogates in them: refuse them before they reach
     # a service (or a terminal) as text that cannot be encoded.
     if any(any("\udc80" <= ch <= "\udcff" for ch in arg) for arg in sys.argv[1:]):
+        # The refusal in the language the command would speak (@group(cls=...) is typed as a Group).
+        cast(LazyGroup, cli).choose_language(sys.argv[1:])
         click.echo(f"station: {_('An argument is not valid UTF-8 text; nothing was done')}", err=True)
         sys.exit(1)
     try:
