@@ -30,3 +30,32 @@ def test_a_warning_logged_during_a_command_goes_to_the_log_masked(
     logged = log_path().read_text(encoding="utf-8")
     assert "could not record 138****5678" in logged and "Traceback" in logged
     assert "13812345678" not in logged
+
+
+def test_setting_up_the_log_again_closes_the_file_it_replaces() -> None:
+    """The CLI sets the log up for every command and the console once more: each call replaced the
+    file handler and left the old one's file open (closed only if nothing else held the handler)."""
+    from pathlib import Path
+
+    from station_console.logs import PrivateRotatingFileHandler, setup_logging
+
+    def open_on_the_log() -> int:
+        fds = Path("/proc/self/fd")
+        return sum(1 for fd in fds.iterdir() if fd.exists() and fd.resolve() == log_path().resolve())
+
+    root = logging.getLogger()
+    kept = root.handlers[:]
+    try:
+        replaced = []
+        for _ in range(3):
+            setup_logging()
+            replaced += [h for h in root.handlers if isinstance(h, PrivateRotatingFileHandler)]
+        ours = [h for h in root.handlers if isinstance(h, PrivateRotatingFileHandler)]
+        logging.getLogger("station_console.test").warning("written")
+        assert len(ours) == 1 and open_on_the_log() == 1
+        assert [h.stream is None for h in replaced] == [True, True, False]
+    finally:
+        for handler in root.handlers:
+            if handler not in kept:
+                handler.close()
+        root.handlers = kept
