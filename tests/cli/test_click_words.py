@@ -9,6 +9,7 @@ import importlib
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from station_console import click_words
@@ -83,3 +84,20 @@ def test_a_prompts_confirmation_is_chinese() -> None:
     finally:
         set_language("en")
     assert "再输入一次以确认" in out and "错误：两次输入的值不一致。" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["parcels", "--limit", "x"], "错误：'--limit' 的值无效：'x' 不是有效的整数。"),
+        (["report", "--day", "x"], "错误：没有选项 '--day'。您是不是要输入 '--date'？"),
+        (["clerk", "add"], "错误：缺少参数 '名称'。"),
+        (["clerk", "pinn"], "错误：没有命令 'pinn'。您是不是要输入 'pin'？"),
+    ],
+)
+def test_clicks_sentences_read_as_chinese(run, args: list[str], says: str) -> None:  # type: ignore[no-untyped-def]
+    """click fills its sentences with words of its own (a type's English name) and ends them with its
+    own punctuation (an ASCII full stop, a space before the suggestion)."""
+    out = run(*args, lang="zh")
+    assert out.exit_code == 2
+    assert says in out.output.splitlines()[-1], out.output
