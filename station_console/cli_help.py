@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
-from station_console.click_words import click_gettext
+from station_console.click_words import click_gettext, metavar_msgid
 from station_console.help_layout import WideHelpFormatter, shorten
 from station_console.i18n import _, catalog, get_language
 from station_console.text_columns import display_width
@@ -44,12 +44,6 @@ CLICK_METAVARS = (
 
 # click's help of `--help` (its own message id).
 HELP_OPTION_HELP = "Show this message and exit."
-
-
-def metavar_msgid(word: str) -> str:
-    """A metavar is catalogued as a kind of message of its own: `ID` (a number) is not the `ID` a
-    sender shows (a document)."""
-    return f"metavar: {word}"
 
 
 def metavar_text(word: str | None) -> str | None:

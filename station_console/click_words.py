@@ -7,12 +7,19 @@ $LANGUAGE (process-wide, and read on every call), `install()` rebinds those two 
 modules to our catalogue (`locale/zh/click.toml`, keyed by click's English), in the language the
 console speaks at each call. This reaches into click: `tests/cli/test_click_words.py` fails when a
 click upgrade moves or adds what it translates.
+
+click fills some sentences with words it does not translate (a number type's English name) and joins
+others with its own punctuation (`Missing argument 'NAME'.`, a space before "Did you mean"); a Chinese
+sentence is a `ChineseSentence`, whose `format()` (click fills every message with it) puts both in
+Chinese.
 """
 
 from __future__ import annotations
 
 import gettext
 import importlib
+import re
+from typing import Any
 
 from station_console.i18n import catalog, get_language
 
@@ -31,8 +38,33 @@ MODULES = (
 )
 
 
+# A full stop click writes after a Chinese word or a quoted name, at the end or before more text.
+_ASCII_STOP = re.compile(r"(?<=[\u3400-\u9fff'）])\.(?=\s|$)")
+_SPACE_AFTER_STOP = re.compile(r"([。？！；：])[ ]+")
+
+
+def metavar_msgid(word: str) -> str:
+    """A metavar is catalogued as a kind of message of its own: `ID` (a number) is not the `ID` a
+    sender shows (a document)."""
+    return f"metavar: {word}"
+
+
+class ChineseSentence(str):
+    """A click message in Chinese, filled by click: its type names by the metavars' Chinese (`INTEGER
+    RANGE` is 整数), and its punctuation Chinese."""
+
+    def format(self, *args: Any, **kwargs: Any) -> str:
+        if isinstance(kwargs.get("number_type"), str):  # click.types: the type's `name`, English
+            name = kwargs["number_type"]
+            kwargs["number_type"] = catalog("zh").get(metavar_msgid(name.upper()), name)
+        text = super().format(*args, **kwargs)
+        return _SPACE_AFTER_STOP.sub(r"\1", _ASCII_STOP.sub("。", text))
+
+
 def click_gettext(message: str) -> str:
-    return catalog(get_language()).get(message, message)
+    lang = get_language()
+    text = catalog(lang).get(message, message)
+    return ChineseSentence(text) if lang == "zh" else text
 
 
 def click_ngettext(singular: str, plural: str, count: int) -> str:

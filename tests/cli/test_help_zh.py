@@ -125,7 +125,7 @@ def test_a_commands_help_in_chinese_aligns_its_columns() -> None:
 @pytest.mark.parametrize(
     ("args", "env", "said"),
     [
-        (["--lang", "zh", "checkin"], {}, "错误：缺少参数 '运单号'."),
+        (["--lang", "zh", "checkin"], {}, "错误：缺少参数 '运单号'。"),
         (
             ["--lang", "zh", "checkin", "X", "--size", "Q"],
             {},
