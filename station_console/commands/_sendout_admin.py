@@ -111,6 +111,7 @@ def checklist() -> None:
 @checklist.command("show")
 @pass_app
 def checklist_show(app: CliApp) -> None:
+    """Show the current inspection checklist as JSON."""
     from station_console.services.sendout import inspection
 
     emit_json(inspection.current(app.station).to_json())
@@ -146,7 +147,7 @@ def stock() -> None:
 @stock.command("import")
 @argument("carrier")
 @argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def stock_import(app: CliApp, carrier: str, path: Path, as_json: bool) -> None:
     """Import one number per line (CSV: the first column); all valid, or nothing (manager)."""

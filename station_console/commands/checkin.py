@@ -101,7 +101,13 @@ def _parcel_json(row: Any) -> dict[str, Any]:
 
 @command()
 @option("--status", type=STATUS_CHOICES, help="Only parcels with this status.")
-@option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True)
+@option(
+    "--limit",
+    type=click.IntRange(1, 100_000),
+    default=100,
+    show_default=True,
+    help="How many parcels to show, newest first.",
+)
 @option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @pass_app
 def parcels(app: CliApp, status: str | None, limit: int, as_json: bool) -> None:

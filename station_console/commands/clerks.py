@@ -50,7 +50,13 @@ def _new_pin(app: CliApp, given: str | None) -> str:
 
 @clerk_group.command("add")
 @argument("name")
-@option("--role", type=click.Choice(["clerk", "manager"]), default="clerk", show_default=True)
+@option(
+    "--role",
+    type=click.Choice(["clerk", "manager"]),
+    default="clerk",
+    show_default=True,
+    help="The new clerk's role: clerk, or manager.",
+)
 @option("--pin", "new_pin", metavar="PIN", help="The new clerk's PIN (4-12 digits); asked for if left out.")
 @option("--json", "as_json", is_flag=True, help="Print the clerk as JSON.")
 @pass_app
@@ -194,7 +200,12 @@ def audit_timeline(app: CliApp, waybill: str, as_json: bool) -> None:
 
 @audit_group.command("activity")
 @argument("name")
-@option("--day", type=click.DateTime(["%Y-%m-%d"]), help="One business day (default: recent events).")
+@option(
+    "--day",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="One business day (default: recent events).",
+)
 @option("--limit", type=int, default=200, show_default=True, help="Newest events shown.")
 @option("--json", "as_json", is_flag=True, help="Counts and events as JSON.")
 @pass_app

@@ -72,7 +72,7 @@ def _echo_run(run: Any, as_json: bool) -> None:
 @delivery_group.command("request")
 @argument("ref")
 @option("--by-phone", is_flag=True, help="The recipient asked by phone (default: at the counter).")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def request_command(app: CliApp, ref: str, by_phone: bool, as_json: bool) -> None:
     """The recipient wants this parcel (waybill or code) at their door."""
@@ -84,7 +84,7 @@ def request_command(app: CliApp, ref: str, by_phone: bool, as_json: bool) -> Non
 
 @delivery_group.command("cancel")
 @argument("ref")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def cancel_command(app: CliApp, ref: str, as_json: bool) -> None:
     """Withdraw a door delivery not yet out with a runner."""
@@ -95,7 +95,7 @@ def cancel_command(app: CliApp, ref: str, as_json: bool) -> None:
 
 @delivery_group.command("waiting")
 @option("--building", help="Only this building.")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def waiting_command(app: CliApp, building: str | None, as_json: bool) -> None:
     """Parcels waiting for a run, in walking order."""
@@ -115,7 +115,7 @@ def waiting_command(app: CliApp, building: str | None, as_json: bool) -> None:
 @option("--runner", required=True, help="Who carries the parcels.")
 @option("--building", help="Only this building.")
 @option("--limit", type=click.IntRange(1, 500), help="At most this many parcels.")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def plan_command(app: CliApp, runner: str, building: str | None, limit: int | None, as_json: bool) -> None:
     """Plan a run with the waiting parcels, in walking order (building, floor, room)."""
@@ -127,7 +127,7 @@ def plan_command(app: CliApp, runner: str, building: str | None, limit: int | No
 
 @delivery_group.command("runs")
 @option("--open", "open_only", is_flag=True, help="Only runs not closed yet.")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def runs_command(app: CliApp, open_only: bool, as_json: bool) -> None:
     """Delivery runs, newest first."""
@@ -157,7 +157,7 @@ def runs_command(app: CliApp, open_only: bool, as_json: bool) -> None:
 
 @delivery_group.command("show")
 @argument("run_id", type=int)
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def show_command(app: CliApp, run_id: int, as_json: bool) -> None:
     """One run and its stops."""
@@ -188,7 +188,7 @@ def sheet_command(app: CliApp, run_id: int, pdf: Path | None, printer: str | Non
 @argument("waybills", nargs=-1, required=True)
 @option("--pay", type=click.Choice(["cash", "qr", "account"]), help="A storage fee due was paid this way.")
 @option("--waive", metavar="REASON", help="A manager waives a storage fee due, for this reason.")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def out_command(
     app: CliApp, run_id: int, waybills: tuple[str, ...], pay: str | None, waive: str | None, as_json: bool
@@ -215,7 +215,7 @@ def out_command(
 @option("--to", "received_by", required=True, help="Who received it (a name, or 'self').")
 @option("--signature", help="The name signed, if any.")
 @option("--photo", help="The photo's file reference, if one was taken.")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def delivered_command(
     app: CliApp,
@@ -241,9 +241,9 @@ def delivered_command(
 @delivery_group.command("failed")
 @argument("run_id", type=int)
 @argument("waybill")
-@option("--reason", type=REASONS, required=True)
+@option("--reason", type=REASONS, required=True, help="Why it was not delivered.")
 @option("--note", help="A short note (at most 200 characters).")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def failed_command(
     app: CliApp, run_id: int, waybill: str, reason: str, note: str | None, as_json: bool
@@ -257,7 +257,7 @@ def failed_command(
 
 @delivery_group.command("close")
 @argument("run_id", type=int)
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def close_command(app: CliApp, run_id: int, as_json: bool) -> None:
     """Close a run whose parcels are all back; parcels never taken out wait for the next run."""

@@ -68,8 +68,14 @@ def events_send(app: CliApp, once: bool, interval: float, as_json: bool) -> None
 
 @events.command("list")
 @option("--status", type=STATUSES, help="Only events in this state (dead: the dead-letter list).")
-@option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True)
-@option("--json", "as_json", is_flag=True)
+@option(
+    "--limit",
+    type=click.IntRange(1, 100_000),
+    default=100,
+    show_default=True,
+    help="How many events to show, newest first.",
+)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def events_list(app: CliApp, status: str | None, limit: int, as_json: bool) -> None:
     """The carrier outbox, newest first."""

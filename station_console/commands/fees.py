@@ -49,7 +49,7 @@ def _rule_line(rule: Any, settings: Any) -> str:
 
 
 @fees.command("list")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def fees_list(app: CliApp, as_json: bool) -> None:
     """The rule table; the most specific rule that matches a parcel prices it."""
@@ -80,7 +80,13 @@ OPTIONS = {
 @option("--size", type=click.Choice(["S", "M", "L", "XL"]), help="Only parcels of this size.")
 @option("--carrier", help="Only this carrier's parcels (code).")
 @option("--recipient-type", help="Only recipients of this type.")
-@option("--free-days", type=click.IntRange(0, 365), default=3, show_default=True)
+@option(
+    "--free-days",
+    type=click.IntRange(0, 365),
+    default=3,
+    show_default=True,
+    help="Days free of charge, the check-in day being day 1.",
+)
 @option("--per-day", default="1.00", show_default=True, help="Fee per day after the free days.")
 @option("--cap", help="Most one parcel is charged (default: no cap).")
 @option("--return-after", type=click.IntRange(1, 365), help="Days until it goes back to the sender.")
@@ -157,7 +163,7 @@ def _save(app: CliApp, change: Any) -> None:
 
 @fees.command("due")
 @argument("ref")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def fees_due(app: CliApp, ref: str, as_json: bool) -> None:
     """What the parcel REF (pickup code or waybill) owes now, and from when its fee runs."""

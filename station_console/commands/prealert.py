@@ -95,8 +95,14 @@ def prealert_import(
 @option("--state", type=STATES, help="Only pre-alerts in this state.")
 @option("--carrier", help="Only this carrier's.")
 @option("--import", "import_id", type=int, help="Only this import's.")
-@option("--limit", type=click.IntRange(1, 1_000_000), default=200, show_default=True)
-@option("--json", "as_json", is_flag=True)
+@option(
+    "--limit",
+    type=click.IntRange(1, 1_000_000),
+    default=200,
+    show_default=True,
+    help="How many pre-alerts to show, newest first.",
+)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def prealert_list(
     app: CliApp, state: str | None, carrier: str | None, import_id: int | None, limit: int, as_json: bool
@@ -124,7 +130,7 @@ def _echo_prealerts(rows: list[Any]) -> None:
 
 
 @prealert.command("missing")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def prealert_missing(app: CliApp, as_json: bool) -> None:
     """Problem parcels "not received": missing when their courier's batch closed, not arrived since."""
@@ -144,7 +150,7 @@ def prealert_missing(app: CliApp, as_json: bool) -> None:
 
 
 @prealert.command("imports")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def prealert_imports(app: CliApp, as_json: bool) -> None:
     """The pre-alert files loaded, newest first."""
@@ -241,7 +247,7 @@ def _echo_batch(view: Any, as_json: bool, *, full: bool = True) -> None:
 @handover.command("open")
 @argument("carrier")
 @option("--courier", help="The courier's name (can also be given at the close).")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def handover_open(app: CliApp, carrier: str, courier: str | None, as_json: bool) -> None:
     """Open a batch for a courier of CARRIER; check parcels in with `station checkin --handover ID`."""
@@ -252,7 +258,7 @@ def handover_open(app: CliApp, carrier: str, courier: str | None, as_json: bool)
 
 @handover.command("show")
 @argument("batch", type=int)
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def handover_show(app: CliApp, batch: int, as_json: bool) -> None:
     """A batch's counts and its missing, extra and damaged waybills."""
@@ -263,7 +269,7 @@ def handover_show(app: CliApp, batch: int, as_json: bool) -> None:
 
 @handover.command("list")
 @option("--all", "everything", is_flag=True, help="Closed batches too.")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def handover_list(app: CliApp, everything: bool, as_json: bool) -> None:
     """Open batches (every courier being received now), newest first."""
@@ -284,7 +290,7 @@ def handover_list(app: CliApp, everything: bool, as_json: bool) -> None:
 @option("--courier", help="The courier's name (required unless given at the opening).")
 @option("--no-print", is_flag=True, help="Do not queue the receipt on this counter's printer.")
 @option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="Also write the receipt as PDF.")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def handover_close(
     app: CliApp, batch: int, courier: str | None, no_print: bool, pdf: Path | None, as_json: bool

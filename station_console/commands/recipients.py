@@ -117,7 +117,7 @@ def _show(result: Any, as_json: bool) -> None:
 
 
 @recipients_group.command("mappings")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def mappings_command(app: CliApp, as_json: bool) -> None:
     """The saved column mappings, per source."""
@@ -155,7 +155,13 @@ def _line(view: Any) -> str:
 @recipients_group.command("list")
 @option("--building", help="Only this building.")
 @option("--all", "include_inactive", is_flag=True, help="Deactivated people too.")
-@option("--limit", type=click.IntRange(1, 100_000), default=500, show_default=True)
+@option(
+    "--limit",
+    type=click.IntRange(1, 100_000),
+    default=500,
+    show_default=True,
+    help="How many people to show.",
+)
 @option("--json", "as_json", is_flag=True, help="One JSON array (phones and e-mail masked).")
 @pass_app
 def list_command(
@@ -181,7 +187,7 @@ def list_command(
 
 @recipients_group.command("show")
 @argument("ref")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def show_command(app: CliApp, ref: str, as_json: bool) -> None:
     """One person (external id, or #id) with their consent history."""
@@ -224,7 +230,7 @@ def show_command(app: CliApp, ref: str, as_json: bool) -> None:
 
 @recipients_group.command("match")
 @argument("text")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def match_command(app: CliApp, text: str, as_json: bool) -> None:
     """Who a typed name, pinyin initials (zs), unit or room (3-502), id or phone tail names."""
@@ -248,7 +254,7 @@ def match_command(app: CliApp, text: str, as_json: bool) -> None:
 
 @recipients_group.command("add")
 @option("--set", "values", multiple=True, metavar="FIELD=VALUE", help="name=..., phones=..., room=...")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def add_command(app: CliApp, values: tuple[str, ...], as_json: bool) -> None:
     """Add one person by hand (manager)."""
@@ -264,7 +270,7 @@ def add_command(app: CliApp, values: tuple[str, ...], as_json: bool) -> None:
 @recipients_group.command("edit")
 @argument("ref")
 @option("--set", "values", multiple=True, metavar="FIELD=VALUE", help="room=608, phones=138.../139...")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def edit_command(app: CliApp, ref: str, values: tuple[str, ...], as_json: bool) -> None:
     """Change fields of one person (manager); consent and choice: `recipients consent`."""
@@ -306,7 +312,7 @@ def activate_command(app: CliApp, ref: str) -> None:
 @option("--proxy", type=click.Choice(["allow", "deny"]), help="Someone else may collect without the code.")
 @option("--channel", type=CHANNELS, required=True, help="How the recipient told the station.")
 @option("--note", help="A short note (at most 200 characters).")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def consent_command(
     app: CliApp,
@@ -343,7 +349,7 @@ def _echo_view(view: Any, as_json: bool) -> None:
 
 
 @recipients_group.command("unmatched")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def unmatched_command(app: CliApp, as_json: bool) -> None:
     """Who is this? Parcels on the shelves checked in with a name that matched no one."""
@@ -367,7 +373,7 @@ def unmatched_command(app: CliApp, as_json: bool) -> None:
 @recipients_group.command("link")
 @argument("parcel")
 @argument("ref")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def link_command(app: CliApp, parcel: str, ref: str, as_json: bool) -> None:
     """Say who a parcel on the shelf (waybill or code) is for: REF is an external id or #id."""
@@ -387,7 +393,7 @@ def link_command(app: CliApp, parcel: str, ref: str, as_json: bool) -> None:
 
 
 @recipients_group.command("report")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def report_command(app: CliApp, as_json: bool) -> None:
     """Consent coverage, delivery choices, and the parcels on the shelves by choice."""

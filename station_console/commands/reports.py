@@ -37,7 +37,12 @@ def _to_date(value: str) -> date:
 @command()
 @option("--date", "day_text", metavar="YYYY-MM-DD", help="Business day (default: today, station time).")
 @option(
-    "--format", "fmt", type=click.Choice(["text", "json", "csv", "pdf"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv", "pdf"]),
+    default="text",
+    show_default=True,
+    help="How to write the report.",
 )
 @option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
 @pass_app
@@ -78,7 +83,7 @@ def _write(path: Path, data: bytes | str) -> None:
 @option("--date", "day_text", metavar="YYYY-MM-DD", help="Business day (default: today, station time).")
 @option("--force", is_flag=True, help="Close even when the day does not balance.")
 @option("--early", is_flag=True, help="Close today before its closing hour (ends the day now).")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def close_day_command(app: CliApp, day_text: str | None, force: bool, early: bool, as_json: bool) -> None:
     """Close a business day (manager): its figures are stored with their SHA-256 and frozen.
@@ -102,7 +107,7 @@ def close_day_command(app: CliApp, day_text: str | None, force: bool, early: boo
 @command("reopen-day")
 @option("--date", "day_text", metavar="YYYY-MM-DD", required=True, help="The closed business day.")
 @option("--reason", required=True, help="Why (kept in the audit trail).")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def reopen_day_command(app: CliApp, day_text: str, reason: str, as_json: bool) -> None:
     """Reopen a closed business day (manager, with a reason); the next close stores a new hash."""

@@ -29,7 +29,14 @@ def scale() -> None:
     metavar="JSON",
     help='A scale to use instead of the configured one, e.g. \'{"kind": "serial", "port": "/dev/ttyUSB0"}\'.',
 )
-@option("--timeout", "timeout_s", type=click.FloatRange(0.1, 60), default=5.0, show_default=True)
+@option(
+    "--timeout",
+    "timeout_s",
+    type=click.FloatRange(0.1, 60),
+    default=5.0,
+    show_default=True,
+    help="Seconds to wait for a stable reading.",
+)
 @option("--json", "as_json", is_flag=True, help="Print the reading as JSON.")
 @pass_app
 def read(app: CliApp, config_text: str | None, timeout_s: float, as_json: bool) -> None:

@@ -110,7 +110,7 @@ def quote(
 
 @sendout.command("sender")
 @argument("phone")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def find_sender(app: CliApp, phone: str, as_json: bool) -> None:
     """Find a returning sender by phone number."""
@@ -179,7 +179,14 @@ def sender_options(func: Any) -> Any:
             option("--to", "destination", default="", help="Destination province or zone key."),
             option("--address", default="", help="The recipient's address."),
             option("--contents", default="", help="What is inside."),
-            option("--count", "item_count", type=click.IntRange(1, 999), default=1, show_default=True),
+            option(
+                "--count",
+                "item_count",
+                type=click.IntRange(1, 999),
+                default=1,
+                show_default=True,
+                help="How many pieces.",
+            ),
             option("--value", "declared", default="", help="Declared value, e.g. 500."),
             option("--insure", is_flag=True, help="Insure the declared value."),
             option("--packaging", help="Packaging the station sells."),
@@ -319,10 +326,19 @@ def refuse(app: CliApp, **opts: Any) -> None:
 
 
 @sendout.command("list")
-@option("--day", type=click.DateTime(["%Y-%m-%d"]), help="Business day (default: all, newest first).")
-@option("--status", type=click.Choice(["accepted", "handed_over", "cancelled", "refused"]))
-@option("--carrier")
-@option("--json", "as_json", is_flag=True)
+@option(
+    "--day",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Business day (default: all, newest first).",
+)
+@option(
+    "--status",
+    type=click.Choice(["accepted", "handed_over", "cancelled", "refused"]),
+    help="Only sends with this status.",
+)
+@option("--carrier", help="Only this carrier's (its code).")
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def list_command(app: CliApp, day: Any, status: str | None, carrier: str | None, as_json: bool) -> None:
     """The sends, newest first (masked phones only)."""
@@ -352,7 +368,7 @@ def list_command(app: CliApp, day: Any, status: str | None, carrier: str | None,
 @sendout.command()
 @argument("send")
 @option("--reason", required=True, help="Why the money goes back.")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def refund(app: CliApp, send: str, reason: str, as_json: bool) -> None:
     """Refund a send still at the counter (manager); it is cancelled."""
@@ -404,7 +420,7 @@ def reprint(app: CliApp, send: str, label: bool) -> None:
 @option(
     "--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the manifest here."
 )
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def handover(
     app: CliApp, carrier: str, courier: str | None, keep_open: bool, pdf_path: Path | None, as_json: bool

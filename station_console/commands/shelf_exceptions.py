@@ -55,7 +55,7 @@ def returns_group() -> None:
 
 @returns_group.command("open")
 @argument("carrier")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def returns_open(app: CliApp, carrier: str, as_json: bool) -> None:
     """Open a return batch for one carrier (e.g. ZTO)."""
@@ -67,7 +67,7 @@ def returns_open(app: CliApp, carrier: str, as_json: bool) -> None:
 @returns_group.command("add")
 @argument("batch", type=int)
 @argument("refs", nargs=-1, required=True)
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def returns_add(app: CliApp, batch: int, refs: tuple[str, ...], as_json: bool) -> None:
     """Add parcels (waybills or pickup codes) to an open batch: all of them, or none."""
@@ -103,7 +103,7 @@ def returns_manifest(app: CliApp, batch: int) -> None:
 @returns_group.command("close")
 @argument("batch", type=int)
 @option("--signed-by", required=True, help="Name of the courier who signed for the parcels.")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def returns_close(app: CliApp, batch: int, signed_by: str, as_json: bool) -> None:
     """Close the batch: its parcels are returned and leave the shelves."""
@@ -114,7 +114,7 @@ def returns_close(app: CliApp, batch: int, signed_by: str, as_json: bool) -> Non
 
 @returns_group.command("list")
 @option("--open", "only_open", is_flag=True, help="Only open batches.")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def returns_list(app: CliApp, only_open: bool, as_json: bool) -> None:
     """Return batches, newest first."""
@@ -142,7 +142,7 @@ def returns_list(app: CliApp, only_open: bool, as_json: bool) -> None:
 
 @returns_group.command("show")
 @argument("batch", type=int)
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def returns_show(app: CliApp, batch: int, as_json: bool) -> None:
     """One batch and its parcels."""
@@ -156,7 +156,7 @@ def returns_show(app: CliApp, batch: int, as_json: bool) -> None:
 @option("--kind", type=click.Choice(KINDS), help="What is wrong.")
 @option("--note", default="", help="What the clerk saw (required when marking).")
 @option("--resolve", "resolve_it", is_flag=True, help="Clear the flag instead.")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def problem(app: CliApp, ref: str, kind: str | None, note: str, resolve_it: bool, as_json: bool) -> None:
     """Flag a parcel as a problem (it stays on the shelf), or --resolve it."""
@@ -175,7 +175,7 @@ def problem(app: CliApp, ref: str, kind: str | None, note: str, resolve_it: bool
 
 
 @command("problems")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def problems_list(app: CliApp, as_json: bool) -> None:
     """Problem parcels on the shelves."""
@@ -198,7 +198,7 @@ def problems_list(app: CliApp, as_json: bool) -> None:
 @command("write-off")
 @argument("ref")
 @option("--reason", required=True, help="Why the parcel is lost or destroyed.")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def write_off(app: CliApp, ref: str, reason: str, as_json: bool) -> None:
     """Write a parcel off (manager): it leaves the shelves as lost or destroyed."""
@@ -219,9 +219,9 @@ def write_off(app: CliApp, ref: str, reason: str, as_json: bool) -> None:
     show_default=True,
     help="Show this band and worse.",
 )
-@option("--carrier")
+@option("--carrier", help="Only this carrier's (its code).")
 @option("--remind", is_flag=True, help="Queue a reminder to each recipient listed.")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def overdue_cmd(app: CliApp, band: str, carrier: str | None, remind: bool, as_json: bool) -> None:
     """Overdue parcels by age band, with each carrier's policy."""

@@ -91,7 +91,7 @@ def shelves_group(ctx: click.Context, app: CliApp, as_json: bool, include_retire
 
 @shelves_group.command("import")
 @argument("file", type=click.File("r", encoding="utf-8"))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def shelves_import(app: CliApp, file: Any, as_json: bool) -> None:
     """Add shelves from a CSV layout: shelf,zone,layers,capacity_units,accepts_sizes (manager)."""
@@ -113,8 +113,8 @@ def shelves_import(app: CliApp, file: Any, as_json: bool) -> None:
 
 @shelves_group.command("add")
 @argument("label")
-@option("--zone", default="main", show_default=True)
-@option("--layers", default=5, show_default=True, type=click.IntRange(1, 50))
+@option("--zone", default="main", show_default=True, help="The shelf's zone.")
+@option("--layers", default=5, show_default=True, type=click.IntRange(1, 50), help="How many layers.")
 @option("--capacity", default=40, show_default=True, type=int, help="Capacity of each layer in units.")
 @option("--sizes", default="SML", show_default=True, help="Size letters the layers take (X for XL).")
 @pass_app
@@ -132,8 +132,8 @@ def shelves_add(app: CliApp, label: str, zone: str, layers: int, capacity: int, 
 
 @shelves_group.command("add-layer")
 @argument("shelf")
-@option("--capacity", default=40, show_default=True, type=int)
-@option("--sizes", default="SML", show_default=True)
+@option("--capacity", default=40, show_default=True, type=int, help="The new layer's capacity in units.")
+@option("--sizes", default="SML", show_default=True, help="Size letters the new layer takes (X for XL).")
 @pass_app
 def shelves_add_layer(app: CliApp, shelf: str, capacity: int, sizes: str) -> None:
     """Add a layer on top of a shelf (manager)."""
@@ -190,7 +190,7 @@ def shelves_retire(app: CliApp, location: str, restore: bool) -> None:
 @option("--layer", "whole_layer", is_flag=True, help="REF is a layer (SHELF-LAYER): move all its parcels.")
 @option("--keep-code", "policy", flag_value="keep_code", default=None, help="Keep the pickup code.")
 @option("--new-code", "policy", flag_value="new_code", help="Issue a new pickup code and reprint.")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def move(app: CliApp, ref: str, target: str, whole_layer: bool, policy: str | None, as_json: bool) -> None:
     """Move a parcel (waybill or pickup code), or a whole layer, to SHELF-LAYER (移库)."""
@@ -280,7 +280,7 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
 
 @command("parcel")
 @argument("ref")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
     """A parcel (waybill or pickup code) and its full timeline."""
@@ -318,15 +318,35 @@ def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
 
 @command("search")
 @argument("text", required=False)
-@option("--carrier")
-@option("--status", type=click.Choice(["on_shelf", "picked_up", "returned", "written_off", "cancelled"]))
-@option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Checked in on or after this day.")
-@option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Checked in on or before this day.")
+@option("--carrier", help="Only this carrier's (its code).")
+@option(
+    "--status",
+    type=click.Choice(["on_shelf", "picked_up", "returned", "written_off", "cancelled"]),
+    help="Only parcels with this status.",
+)
+@option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Checked in on or after this day.",
+)
+@option(
+    "--until",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Checked in on or before this day.",
+)
 @option("--shelf", help="Only on this shelf or layer (6 or 6-5).")
 @option("--problems", is_flag=True, help="Only problem parcels.")
-@option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+@option(
+    "--limit",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="How many parcels to show, newest first.",
+)
 @option("--before", "before_id", type=int, help="Next page: the id printed after the last page.")
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def search_cmd(
     app: CliApp,

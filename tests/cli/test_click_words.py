@@ -95,9 +95,9 @@ def test_a_prompts_confirmation_is_chinese() -> None:
         (["clerk", "pinn"], "错误：没有命令 'pinn'。您是不是要输入 'pin'？"),
     ],
 )
-def test_clicks_sentences_read_as_chinese(run, args: list[str], says: str) -> None:  # type: ignore[no-untyped-def]
+def test_clicks_sentences_read_as_chinese(db_url: str, args: list[str], says: str) -> None:
     """click fills its sentences with words of its own (a type's English name) and ends them with its
     own punctuation (an ASCII full stop, a space before the suggestion)."""
-    out = run(*args, lang="zh")
+    out = CliRunner().invoke(cli, ["--db", db_url, "--lang", "zh", *args])
     assert out.exit_code == 2
     assert says in out.output.splitlines()[-1], out.output

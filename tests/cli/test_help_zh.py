@@ -174,7 +174,8 @@ def test_english_help_is_unchanged() -> None:
     root = help_of("--help").output
     assert "Commands:\n  audit         The audit trail: verify its hash chain, a parcel's...\n" in root
     assert (
-        "  --limit INTEGER RANGE           [default: 100; 1<=x<=100000]\n"
+        "  --limit INTEGER RANGE           How many parcels to show, newest first.\n"
+        "                                  [default: 100; 1<=x<=100000]\n"
         in help_of("parcels", "--help").output
     )
     error = help_of("checkin")
