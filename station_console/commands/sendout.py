@@ -291,7 +291,7 @@ def new(app: CliApp, **opts: Any) -> None:
             waybill=result.waybill,
             total=money(result.price_cents),
             currency=result.currency,
-            method=label_of(PAYMENT_METHOD_LABELS, result.payment_method),
+            method=label_of(PAYMENT_METHOD_LABELS, result.payment_method or "-"),
         )
     )
     show_quote(result.quote)
