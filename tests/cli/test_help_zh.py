@@ -187,3 +187,10 @@ def test_a_usage_error_changes_nothing(run, db_url: str) -> None:  # type: ignor
     bad = run("checkin", "731111111111111", "--size", "Q", lang="zh")
     assert bad.exit_code == 2 and "错误" in bad.output
     assert run("parcels", "--json").output == before
+
+
+def test_an_options_default_and_range_are_joined_in_chinese() -> None:
+    """click joins an option's default and range with "; " itself; in Chinese they take "；"."""
+    out = help_of("--lang", "zh", "shelves", "add", "--help").output
+    assert "层数。  [默认：5；1<=x<=50]" in out, out
+    assert "[default: 5; 1<=x<=50]" in help_of("shelves", "add", "--help").output
