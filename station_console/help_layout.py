@@ -141,7 +141,7 @@ class WideHelpFormatter(click.HelpFormatter):
         hang = " " * (self.current_indent + first_col + col_spacing)
         text_width = max(self.width - first_col - col_spacing - 2, 10)
         for term, help_text in rows:
-            lines = self._help_lines(help_text, text_width)
+            lines = self._help_lines(_chinese_extra(help_text), text_width)
             if not lines:
                 self.write(f"{indent}{term}\n")
             elif display_width(term) <= first_col:
@@ -163,6 +163,15 @@ class WideHelpFormatter(click.HelpFormatter):
     def _write_lines(self, hang: str, lines: Sequence[str]) -> None:
         for line in lines:
             self.write(f"{hang}{line}\n" if line else "\n")
+
+
+# What click appends to an option's help itself: `  [default: 5; 1<=x<=50]`, joined by "; ".
+_EXTRA = re.compile(r"(  \[)([^\[\]]*)(\])$")
+
+
+def _chinese_extra(text: str) -> str:
+    """click's `[默认：5; 1<=x<=50]` with a Chinese semicolon (this text has wide characters)."""
+    return _EXTRA.sub(lambda m: m.group(1) + m.group(2).replace("; ", "；") + m.group(3), text)
 
 
 def _narrow(*texts: str) -> bool:
