@@ -22,6 +22,7 @@ KIND_LABELS = {
     "refused": N_("not checked in"),
     "conflict": N_("carrier conflict"),
     "duplicate": N_("already checked in"),
+    "send": N_("outgoing send"),
     "no_room": N_("shelves full"),
     "phone": N_("phone missing"),
     "typed": N_("typed by hand"),

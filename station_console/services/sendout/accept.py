@@ -315,7 +315,8 @@ def _send_row(
 
 
 def _details(send: Send, carrier: str) -> dict[str, Any]:
-    """The audit record: masked phones and the document's type and last 4 only."""
+    """The audit record: masked phones, and of the document only its type and that it was seen. The
+    chain is never edited, so the send-record purge could not clear ID digits written here."""
     return {
         "send_id": send.id,
         "status": send.status,
@@ -326,7 +327,6 @@ def _details(send: Send, carrier: str) -> dict[str, Any]:
         "recipient": send.recipient_masked_phone,
         "destination": send.destination,
         "id_type": send.id_type,
-        "id_last4": send.id_last4,
         "id_seen": send.id_seen,
         "weight_g": send.weight_g,
         "weight_manual": send.weight_manual,

@@ -15,6 +15,7 @@ from station_console.tui.screens.checkin_writer import CheckinWriter, Refusal, S
 KIND_OF = {
     "carrier_conflict": "conflict",
     "duplicate": "duplicate",
+    "outgoing_send": "send",
     "no_room": "no_room",
     "no_code": "no_room",
 }
@@ -61,6 +62,8 @@ class CheckinQuestions(CheckinState):
             )
         if kind == "duplicate":
             return _("Ctrl+Y: reprint its label · Ctrl+X dismiss")
+        if kind == "send":
+            return _("Put it with the outgoing parcels · Ctrl+X dismiss")
         if kind == "no_room":
             return _("Free a layer, then Ctrl+Y: try again · Ctrl+X dismiss")
         return _("Check the number, or type it into the scan field · Ctrl+X dismiss")
