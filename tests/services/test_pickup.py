@@ -210,3 +210,35 @@ def test_lookups_use_the_indexes(station: Station, clock: FakeClock) -> None:
     assert using + "ix_parcel_phone_tail_status" in plans["tail"], plans["tail"]
     assert using + "uq_parcel_waybill_on_shelf" in plans["waybill"], plans["waybill"]
     assert not any("SCAN parcel" in p or "Seq Scan on parcel" in p for p in plans.values())
+
+
+
+def test_a_waybill_or_code_of_a_parcel_that_left_says_how_and_when(station: Station, clock: FakeClock) -> None:
+    from station_console.services.exceptions import problems
+    from station_console.services.pickup.proxy import Proxy
+
+    by_code, by_proxy, gone = (receive(station, n, phone=ANN) for n in (1, 2, 3))
+    clock.advance(hours=2)
+    local = clock.now.astimezone(station.zone()).strftime("%Y-%m-%d %H:%M")  # the station's time
+    pickup.confirm_pickup(station, [by_code.parcel_id], method="code", scanned=[by_code.waybill])
+    proxy = Proxy(name="邻居老王", phone_tail="2222")
+    pickup.confirm_pickup(station, [by_proxy.parcel_id], method="code", scanned=[by_proxy.waybill], proxy=proxy)
+    station.clerk_role = "manager"
+    problems.write_off(station, gone.waybill, "destroyed")
+    for query, how in (
+        (by_code.waybill, "picked up with its pickup code"),
+        (by_code.pickup_code, "picked up with its pickup code"),
+        (by_proxy.waybill, "picked up by a proxy"),
+        (gone.waybill, "written off"),
+    ):
+        with pytest.raises(NotFound) as info:
+            pickup.lookup(station, query)
+        text = info.value.message("en")
+        assert info.value.code == "left" and how in text and local in text, text
+        assert query in text and "****" not in text  # the waybill or code as typed, not masked as a phone
+        assert "老王" not in text and "2222" not in text and ANN[-4:] not in text
+        assert info.value.message("zh") != text  # catalogued in Chinese
+    with pytest.raises(NotFound) as phone:
+        pickup.lookup(station, ANN)  # a phone keeps the plain wording, masked
+    assert phone.value.code == "not_found" and ANN not in phone.value.message("en")
+    assert phone.value.message("en").startswith("No parcel on the shelves for 138****")
