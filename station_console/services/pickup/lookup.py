@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, literal_column
+from sqlalchemy import Connection, bindparam, literal_column, union_all
 from sqlalchemy import select as columns
 from sqlmodel import col
 
-from db.models import Carrier, CodeHold, Layer, Parcel, PickupMethod, Shelf
+from db.models import Carrier, CodeHold, Layer, Parcel, ParcelStatus, PickupMethod, ProxyPickup, Shelf
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, get_language
+from station_console.i18n import N_, Later, get_language, translate
 from station_console.logs import mask_text
 from station_console.services.checkin.phones import mask
 from station_console.services.core.ageing import Policy, band_of_age
@@ -257,6 +257,88 @@ def _query_rows(conn: Connection, parsed: ParsedQuery, now: datetime) -> list[Pi
     return rows
 
 
+# How a parcel left, as the clerk reads it (never who: nothing personal).
+HOW_IT_LEFT = {
+    PickupMethod.CODE: N_("picked up with its pickup code"),
+    PickupMethod.PHONE: N_("picked up with the recipient's phone"),
+    PickupMethod.WAYBILL: N_("picked up by its waybill number"),
+    PickupMethod.OVERRIDE: N_("handed out by a clerk's override"),
+    PickupMethod.DOOR: N_("delivered to the recipient's door"),
+    "proxy": N_("picked up by a proxy"),
+    ParcelStatus.RETURNED: N_("returned to the carrier"),
+    ParcelStatus.WRITTEN_OFF: N_("written off"),
+}
+
+
+@dataclass(frozen=True)
+class _Words(Later):
+    """A catalogue entry as a refusal's parameter, in the language the refusal is shown in."""
+
+    msgid: str
+
+    def message(self, lang: str | None = None) -> str:
+        return translate(self.msgid, lang or get_language())
+
+
+_LEFT_COLUMNS = (
+    col(Parcel.id),
+    col(Parcel.status),
+    col(Parcel.pickup_method),
+    col(Parcel.picked_up_at),
+    col(Parcel.returned_at),
+    col(Parcel.written_off_at),
+)
+_LEFT = col(Parcel.status).in_([ParcelStatus.PICKED_UP, ParcelStatus.RETURNED, ParcelStatus.WRITTEN_OFF])
+# A waybill: its newest exit, on ix_parcel_waybill.
+_LEFT_BY_WAYBILL = (
+    columns(*_LEFT_COLUMNS)
+    .where(col(Parcel.waybill) == bindparam("value"), _LEFT)
+    .order_by(col(Parcel.id).desc())
+    .limit(1)
+)
+# A code: the parcel that freed it left at the moment its hold began (`leave_shelf` stamps both with one
+# time), so each exit's own partial index finds it; a hold that names its parcel (a move) names it.
+_HOLD = columns(col(CodeHold.released_at), col(CodeHold.parcel_id)).where(col(CodeHold.code) == bindparam("code"))
+_LEFT_AT = union_all(
+    *(
+        columns(*_LEFT_COLUMNS).where(stamp == bindparam("at"), col(Parcel.pickup_code) == bindparam("code"))
+        for stamp in (col(Parcel.picked_up_at), col(Parcel.returned_at), col(Parcel.written_off_at))
+    )
+)
+_LEFT_BY_ID = columns(*_LEFT_COLUMNS).where(col(Parcel.id) == bindparam("parcel_id"), _LEFT)
+_BY_PROXY = columns(col(ProxyPickup.id)).where(col(ProxyPickup.parcel_id) == bindparam("parcel_id")).limit(1)
+
+
+def _left(conn: Connection, parsed: ParsedQuery) -> Any:
+    """The parcel a waybill or a single code named, when it has left the shelves; None otherwise."""
+    if parsed.shape == "waybill":
+        return conn.execute(_LEFT_BY_WAYBILL, {"value": parsed.values[0]}).first()
+    if parsed.shape != "code":
+        return None
+    hold = conn.execute(_HOLD, {"code": parsed.values[0]}).first()
+    if hold is None:  # never issued, or past its cooldown (and maybe someone else's code by now)
+        return None
+    if hold.parcel_id is not None:
+        return conn.execute(_LEFT_BY_ID, {"parcel_id": hold.parcel_id}).first()
+    return conn.execute(_LEFT_AT, {"at": hold.released_at, "code": parsed.values[0]}).first()
+
+
+def _left_refusal(conn: Connection, station: Station, found: Any, query: str) -> NotFound:
+    parcel_id, status, method, picked_up_at, returned_at, written_off_at = found
+    if status == ParcelStatus.PICKED_UP:
+        proxy = method != PickupMethod.DOOR and conn.execute(_BY_PROXY, {"parcel_id": parcel_id}).first()
+        how, at = ("proxy" if proxy else method), picked_up_at
+    else:
+        how, at = status, returned_at if status == ParcelStatus.RETURNED else written_off_at
+    return NotFound(
+        N_("{query} is no longer on the shelves: {how}, {when}."),
+        code="left",
+        query=query[:40],
+        how=_Words(HOW_IT_LEFT.get(how, N_("left the shelves"))),
+        when=at.astimezone(station.zone()).strftime("%Y-%m-%d %H:%M") if at else "?",
+    )
+
+
 def _group(rows: list[PickupRow]) -> tuple[tuple[PickupRow, ...], ...]:
     groups: dict[str, list[PickupRow]] = {}
     for row in rows:  # already in walking order, so groups are ordered by their first parcel
@@ -279,6 +361,8 @@ def lookup(station: Station, query: str) -> Lookup:
     with station.engine.connect() as conn:  # Core, not the ORM: this path is timed at 1M parcels
         guard.refuse_if_locked(conn, station)
         rows = _query_rows(conn, parsed, now)
+        left = _left(conn, parsed) if not rows else None
+        gone = _left_refusal(conn, station, left, parsed.values[0]) if left is not None else None
         if parsed.shape in ("code", "codes"):
             found_codes = {r.pickup_code for r in rows}
             moved = _moved_codes(conn, [c for c in parsed.values if c not in found_codes])
@@ -300,6 +384,8 @@ def lookup(station: Station, query: str) -> Lookup:
                 query=mask_text(query.strip()[:40]),
                 seconds=locked,
             )
+        if gone is not None:
+            raise gone  # a waybill or a code names a parcel, not a person: shown unmasked
         if not rows:
             raise NotFound(
                 N_("No parcel on the shelves for {query}"),
