@@ -212,8 +212,9 @@ def test_lookups_use_the_indexes(station: Station, clock: FakeClock) -> None:
     assert not any("SCAN parcel" in p or "Seq Scan on parcel" in p for p in plans.values())
 
 
-
-def test_a_waybill_or_code_of_a_parcel_that_left_says_how_and_when(station: Station, clock: FakeClock) -> None:
+def test_a_waybill_or_code_of_a_parcel_that_left_says_how_and_when(
+    station: Station, clock: FakeClock
+) -> None:
     from station_console.services.exceptions import problems
     from station_console.services.pickup.proxy import Proxy
 
@@ -222,7 +223,9 @@ def test_a_waybill_or_code_of_a_parcel_that_left_says_how_and_when(station: Stat
     local = clock.now.astimezone(station.zone()).strftime("%Y-%m-%d %H:%M")  # the station's time
     pickup.confirm_pickup(station, [by_code.parcel_id], method="code", scanned=[by_code.waybill])
     proxy = Proxy(name="邻居老王", phone_tail="2222")
-    pickup.confirm_pickup(station, [by_proxy.parcel_id], method="code", scanned=[by_proxy.waybill], proxy=proxy)
+    pickup.confirm_pickup(
+        station, [by_proxy.parcel_id], method="code", scanned=[by_proxy.waybill], proxy=proxy
+    )
     station.clerk_role = "manager"
     problems.write_off(station, gone.waybill, "destroyed")
     for query, how in (

@@ -74,3 +74,23 @@ def test_a_sends_audit_details_hold_no_id_digits(counter: Station) -> None:
     assert event.details["id_type"] == "resident" and event.details["id_seen"] is True
     assert "id_last4" not in event.details
     assert RESIDENT_ID[-4:] not in str(event.details)
+
+
+def test_the_check_ins_waybill_statement_is_one_indexed_search_per_table(counter: Station) -> None:
+    """The send check rides the duplicate check's statement, on the send table's live-waybill index
+    (SQLite takes a partial index only when the WHERE repeats its condition)."""
+    from sqlalchemy import text
+
+    from station_console.services.checkin import transaction
+
+    sqlite = counter.engine.dialect.name == "sqlite"
+    statement = transaction._SAME_WAYBILL.statement.params(waybill=sf(1))
+    sql = statement.compile(counter.engine, compile_kwargs={"literal_binds": True})
+    with counter.read() as session:
+        if not sqlite:  # an empty table is cheapest to scan: ask whether the index can serve at all
+            session.execute(text("SET LOCAL enable_seqscan = off"))
+        rows = session.execute(text(f"{'EXPLAIN QUERY PLAN' if sqlite else 'EXPLAIN'} {sql}")).all()
+    plan = " | ".join(str(r[3] if sqlite else r[0]) for r in rows)
+    using = "USING INDEX " if sqlite else " using "
+    assert using + "uq_send_waybill_live" in plan and using + "ix_parcel_waybill" in plan, plan
+    assert "SCAN" not in plan and "Seq Scan" not in plan, plan

@@ -295,7 +295,9 @@ _SAME_WAYBILL = Hot(
         sa_select(
             col(Send.id),
             col(Send.status),
-            case((col(Send.scanned_at).is_(None), literal_column("'counter'")), else_=literal_column("'batch'")),
+            case(
+                (col(Send.scanned_at).is_(None), literal_column("'counter'")), else_=literal_column("'batch'")
+            ),
             literal_column("1"),
         ).where(col(Send.waybill) == bindparam("waybill"), _SEND_LIVE),
     )

@@ -288,7 +288,12 @@ _LEFT_COLUMNS = (
     col(Parcel.returned_at),
     col(Parcel.written_off_at),
 )
-_LEFT = col(Parcel.status).in_([ParcelStatus.PICKED_UP, ParcelStatus.RETURNED, ParcelStatus.WRITTEN_OFF])
+_LEFT = col(Parcel.status).in_(
+    [
+        literal_column(f"'{s}'")
+        for s in (ParcelStatus.PICKED_UP, ParcelStatus.RETURNED, ParcelStatus.WRITTEN_OFF)
+    ]
+)
 # A waybill: its newest exit, on ix_parcel_waybill.
 _LEFT_BY_WAYBILL = (
     columns(*_LEFT_COLUMNS)
@@ -298,7 +303,9 @@ _LEFT_BY_WAYBILL = (
 )
 # A code: the parcel that freed it left at the moment its hold began (`leave_shelf` stamps both with one
 # time), so each exit's own partial index finds it; a hold that names its parcel (a move) names it.
-_HOLD = columns(col(CodeHold.released_at), col(CodeHold.parcel_id)).where(col(CodeHold.code) == bindparam("code"))
+_HOLD = columns(col(CodeHold.released_at), col(CodeHold.parcel_id)).where(
+    col(CodeHold.code) == bindparam("code")
+)
 _LEFT_AT = union_all(
     *(
         columns(*_LEFT_COLUMNS).where(stamp == bindparam("at"), col(Parcel.pickup_code) == bindparam("code"))
