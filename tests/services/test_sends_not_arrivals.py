@@ -60,7 +60,10 @@ def test_a_stocktake_extra_that_is_a_send_is_not_checked_in_again(counter: Stati
     take = stocktake.start(counter, "6-5")
     for raw in (wb(1), sf(1)):
         stocktake.scan(counter, take.id, raw)
-    closed = stocktake.close(counter, take.id, recheck_in=[sf(1)])
+    current = stocktake.view(counter, take.id)
+    assert [i.outgoing_send for i in current.items["extra"]] == [True]  # shown as a send, not "not on record"
+    assert stocktake.all_fixes(current)["recheck_in"] == []  # not offered
+    closed = stocktake.close(counter, take.id, recheck_in=[sf(1)])  # and refused when asked anyway
     assert closed.result["fixes"]["rechecked"] == []
     (failed,) = closed.result["fixes"]["failed"]
     assert failed["waybill"] == sf(1) and "outgoing send" in failed["reason"]

@@ -15,13 +15,24 @@ report.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from db.models import EventKind, Layer, Parcel, ParcelStatus, ProblemKind, Shelf, Stocktake, StocktakeScan
+from db.models import (
+    EventKind,
+    Layer,
+    Parcel,
+    ParcelStatus,
+    ProblemKind,
+    Send,
+    SendStatus,
+    Shelf,
+    Stocktake,
+    StocktakeScan,
+)
 from station_console.errors import NotFound, Refused, StationError
 from station_console.i18n import N_
 from station_console.services.checkin.transaction import check_in
@@ -57,6 +68,9 @@ class Item:
     pickup_code: str | None = None
     problem_kind: str | None = None
     duplicate: bool = False
+    # An extra that is an outgoing send still waiting for its courier: it belongs with the outgoing
+    # parcels, and check-in refuses it, so it is not offered for checking in again.
+    outgoing_send: bool = False
 
 
 @dataclass(frozen=True)
@@ -212,6 +226,16 @@ def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = N
     return station.run(work)
 
 
+def _sends_waiting(session: Session, waybills: list[str]) -> set[str]:
+    """Which of `waybills` are outgoing sends at the counter, waiting for their courier."""
+    if not waybills:
+        return set()
+    found = session.exec(
+        select(Send.waybill).where(col(Send.waybill).in_(waybills), col(Send.status) == SendStatus.ACCEPTED)
+    ).all()
+    return {w for w in found if w}
+
+
 def _item(
     session: Session,
     record: StocktakeScan,
@@ -270,10 +294,12 @@ def _view(session: Session, take: Stocktake) -> View:
             select(Parcel).where(col(Parcel.id).in_([s.parcel_id for s in scans if s.parcel_id]))
         ).all()
     }
+    sends = _sends_waiting(session, [s.waybill for s in scans if s.classification == "extra"])
     for record in scans:
-        items[record.classification].append(
-            _item(session, record, parcels.get(record.parcel_id), labels, take)
-        )
+        item = _item(session, record, parcels.get(record.parcel_id), labels, take)
+        if record.classification == "extra" and record.waybill in sends:
+            item = replace(item, outgoing_send=True)
+        items[record.classification].append(item)
     for row in _missing(session, take):
         items["missing"].append(
             Item(
@@ -471,5 +497,5 @@ def all_fixes(current: View) -> dict[str, list[str]]:
             if i.found and "-" in i.found
         ],
         "mark_missing": [i.waybill for i in current.items["missing"]],
-        "recheck_in": [i.waybill for i in current.items["extra"]],
+        "recheck_in": [i.waybill for i in current.items["extra"] if not i.outgoing_send],
     }

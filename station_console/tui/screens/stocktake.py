@@ -162,6 +162,8 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
         for cls in ("wrong_shelf", "wrong_layer", "extra", "missing", "match"):
             for item in self.take.items[cls]:
                 status = label_of(STATUS_LABELS, item.status) if item.status else _("not on record")
+                if item.outgoing_send:  # put it with the outgoing parcels; check-in refuses it
+                    status = _("outgoing send, waiting for its courier")
                 table.add_row(
                     class_text(cls),
                     item.waybill,
