@@ -125,8 +125,9 @@ class ClerkSessionMixin:
         app: Any = self
         return any(screen.id == "signin" for screen in app.screen_stack)
 
-    def show_sign_in(self, name: str = "") -> None:
-        """The dialog, once a worker has read whether this is a new station (no manager yet)."""
+    def show_sign_in(self, name: str = "", *, locked: bool = False) -> None:
+        """The dialog, once a worker has read whether this is a new station (no manager yet); `locked`:
+        over a screen a clerk was using, which it hides."""
         app: Any = self
         if self.signing_in or self._sign_in_asked:
             return
@@ -141,15 +142,15 @@ class ClerkSessionMixin:
                 first_run = needs_first_manager(station)
             except Exception:  # the database is busy: the plain sign-in, which says so when tried
                 first_run = False
-            app.call_from_thread(self._push_sign_in, first_run, name)
+            app.call_from_thread(self._push_sign_in, first_run, name, locked)
 
         app.run_worker(ask, thread=True, exit_on_error=False, group="sign-in")
 
-    def _push_sign_in(self, first_run: bool, name: str) -> None:
+    def _push_sign_in(self, first_run: bool, name: str, locked: bool) -> None:
         app: Any = self
         self._sign_in_asked = False
         if not self.signing_in:
-            app.push_screen(SignInScreen(first_run=first_run, name=name), self._signed_in)
+            app.push_screen(SignInScreen(first_run=first_run, name=name, locked=locked), self._signed_in)
 
     def _signed_in(self, info: ClerkInfo | None) -> None:
         self.clerk_name = info.name if info else None
@@ -163,8 +164,15 @@ class ClerkSessionMixin:
             return
         if self.station.clerk_id is not None:
             self._sign_out("lock")
+        self._lock()
+
+    def _lock(self) -> None:
+        """Nothing of the last customers stays readable on an unattended counter: the dialog hides the
+        screen behind it, and the toasts (they quote names and waybills) go now."""
+        app: Any = self
         self.clerk_name = None
-        self.show_sign_in()
+        app.clear_notifications()
+        self.show_sign_in(locked=True)
 
     def check_auto_lock(self) -> None:
         """Lock after `auto_lock_minutes` without a key or click (0: never)."""
@@ -177,8 +185,7 @@ class ClerkSessionMixin:
         if self.idle_clock() - self._last_activity >= minutes * 60:
             if self.station.clerk_id is not None:
                 self._sign_out("idle")
-            self.clerk_name = None
-            self.show_sign_in()
+            self._lock()
 
     def _sign_out(self, reason: str) -> None:
         """Recorded in a thread worker; the clerk is gone from this console at once."""

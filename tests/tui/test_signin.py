@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from sqlmodel import col, select
 from textual.widgets import DataTable, Input, Static
@@ -32,6 +35,12 @@ def console(station: Station) -> StationApp:
 
 def header_text(app: StationApp) -> str:
     return " ".join(str(w.render()) for w in app.screen.query("StationHeader Static"))
+
+
+def drawn(app: StationApp) -> str:
+    """The text of every cell drawn now, whichever screen it belongs to (the screenshot's text)."""
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]*>|\s", "", svg.split("<g class=", 1)[-1]))
 
 
 def kinds(station: Station) -> list[str]:
@@ -109,17 +118,25 @@ async def test_ctrl_l_locks_and_switches_clerk(station: Station) -> None:
     clerks.sign_in(station, "Wang", "9071")
     clerks.add_clerk(station, "Li", "1357")
     app = console(station)  # already signed in: no dialog
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await quiet.settle(pilot)  # the name is read in a worker
         assert not isinstance(app.screen, SignInScreen) and app.clerk_name == "Wang"
+        app.notify("Customer ZhangWei 138****5678")  # a toast quoting a customer, as pickups show
+        await quiet.until(pilot, lambda: "ZhangWei" in drawn(app))
+        assert "Check-in" in drawn(app)
         await quiet.press(pilot, "ctrl+l")
         await quiet.settle(pilot)
         assert isinstance(app.screen, SignInScreen) and station.clerk_id is None
+        # Locked: nothing of the screen behind (nor its toasts) is drawn around the dialog.
+        locked = drawn(app)
+        assert "ZhangWei" not in locked and "Check-in" not in locked and "Sign" in locked
         await quiet.press(pilot, "ctrl+l")  # a second lock does not stack dialogs
         assert sum(isinstance(s, SignInScreen) for s in app.screen_stack) == 1
         await type_into(pilot, "Li")
         await type_into(pilot, "1357")
         assert app.clerk_name == "Li"
+        await quiet.settle(pilot)
+        assert "Check-in" in drawn(app)  # the screen comes back as it was
         for header in app.screen.query(StationHeader):
             status = str(header.query_one("#hdr-status", Static).render())
             assert "Li" in status

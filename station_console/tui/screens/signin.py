@@ -36,8 +36,11 @@ if TYPE_CHECKING:
 class SignInScreen(ServiceCalls, ModalScreen["ClerkInfo"]):
     CSS_PATH = "signin.tcss"
 
-    def __init__(self, *, first_run: bool = False, name: str = "", opening: bool = False) -> None:
-        super().__init__(id="signin")
+    def __init__(
+        self, *, first_run: bool = False, name: str = "", opening: bool = False, locked: bool = False
+    ) -> None:
+        # Locked: over a screen a clerk was using, with customers' names and codes on it: opaque.
+        super().__init__(id="signin", classes="-locked" if locked else None)
         self.first_run = first_run
         self.preset_name = name
         self.opening = opening  # the station is still opening: sign-in waits for it
