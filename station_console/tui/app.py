@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
@@ -223,6 +224,25 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.database_label = self.database_label or describe_database(station)
         station.busy_wait_s = self.counter_settings.busy_wait_s
         station.on_busy = self.database_busy
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: unsaved edits on any screen are saved or discarded first (not while locked: nobody
+        is signed in to answer for them)."""
+        screens = [
+            s for mode, stack in self._screen_stacks.items() if mode != self.current_mode for s in stack
+        ]
+        self._leave([*screens, *self.screen_stack], self.exit)
+
+    async def action_switch_mode(self, mode: str) -> None:
+        if mode != self.current_mode:
+            self._leave(self.screen_stack, lambda: self.switch_mode(mode))
+
+    def _leave(self, screens: list[Screen], then: Callable[[], object]) -> None:
+        unsaved = sys.modules.get("station_console.tui.screens.unsaved")  # none imported: no form to ask for
+        if unsaved is None or self.signing_in:
+            then()
+        else:
+            unsaved.leave(self, screens, then)
 
     def get_default_screen(self) -> Screen:
         return StartScreen()

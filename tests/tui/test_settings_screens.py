@@ -18,6 +18,7 @@ from station_console.services.core.station import Station
 from station_console.settings import load_counter_settings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.settings import SettingsScreen
+from station_console.tui.screens.unsaved import LeaveUnsaved
 from tui import quiet
 
 
@@ -157,9 +158,39 @@ async def test_sections_open_on_the_first_and_a_value_typed_survives_switching(
         assert app.screen.query_one("#st-station_name", Input) is name  # kept, not built again
         assert _shown(app, "#st-station_name") and not _shown(app, "#st-code_seq_min")
         assert name.value == "Parcel Station North"
-        await quiet.press(pilot, "ctrl+s")
+        # Leaving with the edit not saved asks; Enter (twice), a scan and Esc answer nothing: it stays.
+        for leaving in ("ctrl+q", "f1"):
+            await quiet.press(pilot, leaving)
+            assert isinstance(app.screen, LeaveUnsaved)
+            await quiet.press(pilot, "enter", "enter")
+            assert isinstance(app.screen, SettingsScreen) and app.return_code is None
+        await quiet.press(pilot, "ctrl+q")
+        await quiet.burst(pilot, *"SF1234567890", "enter")
+        await quiet.press(pilot, "escape", "ctrl+q")  # Ctrl+Q again under the question: still asking
+        assert isinstance(app.screen, LeaveUnsaved) and app.return_code is None
+        assert name.value == "Parcel Station North"
+        await quiet.press(pilot, "ctrl+s")  # save, then quit
+        assert app.return_code == 0
     station.forget_settings()
     assert station.settings().station_name == "Parcel Station North"
+
+
+async def test_discarding_puts_the_saved_values_back_and_leaving_then_asks_nothing(
+    app: StationApp, station: Station
+) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "ctrl+s", "down")  # the second section, built after the first
+        field = app.screen.query_one("#st-code_template", Input)
+        saved = field.value
+        field.value = saved + "X"
+        await quiet.press(pilot, "f2")
+        assert isinstance(app.screen, LeaveUnsaved)
+        await quiet.press(pilot, "ctrl+d")
+        assert app.current_mode == "pickup" and field.value == saved
+        await quiet.press(pilot, "ctrl+s")
+        assert isinstance(app.screen, SettingsScreen)
+        await quiet.press(pilot, "ctrl+q")  # nothing left to ask about
+        assert app.return_code == 0
 
 
 async def test_a_bad_value_in_a_hidden_section_is_named_and_shown_and_nothing_is_saved(

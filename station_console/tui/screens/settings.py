@@ -4,7 +4,8 @@ The sections come from `station_console.settings_sections` and the form from the
 field added to `StationSettings` or `CounterSettings` appears here with its title (its key beneath, as
 counter.toml and the CLI name it) and its description, and no screen change. A section's fields are
 built when it is first shown (the whole form was some 340 widgets) and kept, hidden, while another is
-shown, with what was typed in them; Ctrl+S saves every section at once.
+shown, with what was typed in them; Ctrl+S saves every section at once. Leaving with edits not saved
+(Ctrl+Q, another mode) asks first (`KeepsEdits`).
 Saving is a manager action (checked by the service, not only here).
 """
 
@@ -40,6 +41,7 @@ from station_console.tui.screens.settings_fields import (
     parsed,
     widget_value,
 )
+from station_console.tui.screens.unsaved import KeepsEdits
 from station_console.tui.widgets.form_scroll import FormScroll
 from station_console.tui.widgets.plain import Label, Static
 from station_console.validation_reasons import validation_reason
@@ -58,8 +60,9 @@ STATION, COUNTER = "st", "ct"  # widget id prefixes: #st-station_name, #ct-count
 MODELS: dict[str, type[BaseModel]] = {STATION: StationSettings, COUNTER: CounterSettings}
 
 
-class SettingsScreen(ServiceCalls, ModeScreen):
+class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Settings")
+    EDITS = "#settings-form"
     CSS_PATH = "settings.tcss"
     AUTO_FOCUS = "#settings-sections"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -102,6 +105,7 @@ class SettingsScreen(ServiceCalls, ModeScreen):
 
     def on_mount(self) -> None:  # ModeScreen's on_mount runs too: Textual calls each class's handler
         self.query_one("#settings-sections", OptionList).highlighted = 0
+        self.call_after_refresh(self.remember_saved)  # the first section, as saved
 
     def _saved(self, prefix: str) -> BaseModel:
         if prefix == STATION:
@@ -168,7 +172,9 @@ class SettingsScreen(ServiceCalls, ModeScreen):
         if index in self.built:
             self.built[index].display = True
         else:
-            await form.mount(self._section(index))
+            pane = self._section(index)
+            await form.mount(pane)
+            self.remember_saved(pane)
         self.shown = index
         form.scroll_home(animate=False)
         sections_list = self.query_one("#settings-sections", OptionList)
@@ -229,6 +235,9 @@ class SettingsScreen(ServiceCalls, ModeScreen):
         self._saving = new_counter
         self.call("save", save, exclusive=True)
 
+    def save_now(self) -> None:
+        self.call_later(self.action_save)
+
     async def _refuse(self, prefix: str, bad: BadField) -> None:
         """Say which field refused its value, in which section, and put the cursor in it."""
         name, where = bad.name, where_label(bad.loc, MODELS[prefix])
@@ -250,18 +259,21 @@ class SettingsScreen(ServiceCalls, ModeScreen):
             )
         status.set_class(True, "error")
         self.app.bell()
+        self.edits_not_saved()
 
     def done_save(self, _result: None) -> None:
         self.app.counter_settings = self._saving  # type: ignore[attr-defined]
         status = self.query_one("#settings-status", Static)
         status.update(_("Settings were saved; some take effect after a restart."))
         status.set_class(False, "error")
+        self.edits_saved()
 
     def failed(self, tag: str, text: str) -> None:
         status = self.query_one("#settings-status", Static)
         status.update(text)
         status.set_class(True, "error")
         self.app.bell()
+        self.edits_not_saved()
 
     def action_open(self, which: str) -> None:
         module_name, class_name = SUBSCREENS[which]

@@ -1,0 +1,171 @@
+"""Edits typed and not saved are never dropped without a question: save, discard or stay.
+
+A screen with a save step mixes in `KeepsEdits`: it says which fields count (`EDITS`), remembers their
+values as saved (`edits_saved`, after its own save succeeded) and starts its save in `save_now`. Every
+way out asks first through `leave`: the app's quit and mode keys, and the screen's own Escape. The
+question (`LeaveUnsaved`) is answered only by a deliberate key or a click: its focus rests on Stay, so
+Enter, a scan (which ends in Enter) or a stray letter leave everything as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, Literal
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Select, Switch, TextArea
+
+from station_console.i18n import N_, _
+from station_console.tui.screens.base import translate_bindings
+from station_console.tui.widgets.plain import Static
+
+Answer = Literal["save", "discard", "stay"]
+_EDITORS = (Input, TextArea, Switch, Select)
+
+
+def _value(widget: Widget) -> Any:
+    return widget.text if isinstance(widget, TextArea) else getattr(widget, "value", None)
+
+
+class KeepsEdits:
+    """For a screen with fields and a save step (Settings, a printer, a clerk, a carrier, a person)."""
+
+    EDITS: ClassVar[str] = ""  # the container of the fields that count; "" the whole screen
+    _saved_values: dict[str, Any] | None = None
+    _after_save: Callable[[], None] | None = None
+
+    def _editors(self, root: Widget | None = None) -> Iterable[Widget]:
+        node: Any = root or (self.query_one(self.EDITS) if self.EDITS else self)  # type: ignore[attr-defined]
+        return (w for w in node.query("*") if isinstance(w, _EDITORS) and w.id)
+
+    def remember_saved(self, root: Widget | None = None) -> None:
+        """What the fields (under `root`, else all) hold now is what is saved; fields not seen yet count
+        from when they are first remembered."""
+        values = {w.id: _value(w) for w in self._editors(root) if w.id}
+        self._saved_values = {**(self._saved_values or {}), **values}
+
+    def unsaved_edits(self) -> bool:
+        saved = self._saved_values
+        if saved is None:
+            return False
+        return any(w.id in saved and _value(w) != saved[w.id] for w in self._editors())
+
+    def edits_title(self) -> str:
+        """How the question names this screen."""
+        return _(getattr(self, "MODE_TITLE", "") or "") or _("This form")
+
+    def save_now(self) -> None:
+        """Start the screen's save; it calls `edits_saved` once it succeeded, `edits_not_saved` if not."""
+        raise NotImplementedError
+
+    def save_edits(self, then: Callable[[], None]) -> None:
+        self._after_save = then
+        self.save_now()
+
+    def edits_saved(self) -> None:
+        self.remember_saved()
+        then, self._after_save = self._after_save, None
+        if then is not None:
+            then()
+
+    def edits_not_saved(self) -> None:
+        """The save was refused (the screen says why): whatever waited for it does not happen."""
+        self._after_save = None
+
+    def discard_edits(self) -> None:
+        """Every field back to what was saved."""
+        saved = self._saved_values or {}
+        for widget in self._editors():
+            if widget.id not in saved or _value(widget) == saved[widget.id]:
+                continue
+            if isinstance(widget, TextArea):
+                widget.load_text(saved[widget.id])
+            else:
+                widget.value = saved[widget.id]  # type: ignore[attr-defined]
+
+    def action_leave(self, how: str = "app.pop_screen") -> None:
+        """Escape: back (or `how`, an action of this screen), once unsaved edits are answered for."""
+        screen: Any = self
+        leave(screen.app, [screen], lambda: screen.call_later(screen.run_action, how))
+
+
+def open_edits(screens: Iterable[Screen[Any]]) -> list[KeepsEdits]:
+    return [s for s in screens if isinstance(s, KeepsEdits) and s.is_mounted and s.unsaved_edits()]
+
+
+def leave(app: App[Any], screens: Iterable[Screen[Any]], then: Callable[[], Any]) -> None:
+    """`then` (quit, switch mode, go back), once each of `screens` with unsaved edits (topmost first)
+    was saved or discarded; nothing if the person chose to stay or a save was refused."""
+    screens = list(screens)
+    if isinstance(app.screen, LeaveUnsaved):
+        return  # the question is on screen already: it is answered there, not by the same key again
+    dirty = open_edits(screens)
+    if not dirty:
+        then()
+        return
+    screen = dirty[-1]
+
+    def answered(answer: Answer | None) -> None:
+        if answer == "save":
+            screen.save_edits(lambda: leave(app, screens, then))
+        elif answer == "discard":
+            screen.discard_edits()
+            leave(app, screens, then)
+
+    app.push_screen(LeaveUnsaved(screen.edits_title()), answered)
+
+
+class LeaveUnsaved(ModalScreen[Answer]):
+    """Save, discard or stay; Stay has the focus, so Enter (and a scan) stays."""
+
+    DEFAULT_CSS = """
+    LeaveUnsaved { align: center middle; }
+    LeaveUnsaved > Vertical { width: 64; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    LeaveUnsaved .dialog-title { text-style: bold; margin-bottom: 1; }
+    LeaveUnsaved Horizontal { height: auto; margin-top: 1; }
+    LeaveUnsaved Button { margin-right: 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "answer('stay')", N_("Stay"), id="unsaved.stay", tooltip=N_("Keep editing")),
+        Binding("ctrl+s", "answer('save')", N_("Save"), id="unsaved.save", tooltip=N_("Save, then go")),
+        Binding(
+            "ctrl+d",
+            "answer('discard')",
+            N_("Discard"),
+            id="unsaved.discard",
+            tooltip=N_("Drop the changes, then go"),
+        ),
+    ]
+
+    def __init__(self, where: str) -> None:
+        super().__init__()
+        self.where = where
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(_("{screen}: changes not saved", screen=self.where)), classes="dialog-title")
+            yield Static(_("Ctrl+S saves them, Ctrl+D discards them; Esc or Enter: stay and keep editing."))
+            with Horizontal():
+                yield Button(_("Save"), id="unsaved-save", variant="primary")
+                yield Button(_("Discard"), id="unsaved-discard", variant="error")
+                yield Button(_("Stay"), id="unsaved-stay")
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        self.query_one("#unsaved-stay", Button).focus()  # Enter alone never drops or saves anything
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        answer: Answer = {"unsaved-save": "save", "unsaved-discard": "discard"}.get(  # type: ignore[assignment]
+            event.button.id or "", "stay"
+        )
+        self.dismiss(answer)
+
+    def action_answer(self, answer: Answer) -> None:
+        self.dismiss(answer)
