@@ -99,7 +99,9 @@ async def test_saving_a_printer_says_once_which_codes_the_scanner_must_read(app:
         screen.save_printer()  # type: ignore[attr-defined]
         assert "too small" in await _shows(pilot, status, "too small")
         assert "tiny" not in load_counter_settings().printers
-        await quiet.press(pilot, "escape")
+        await quiet.press(pilot, "escape")  # the refused printer is still in the form: asked, dropped
+        assert isinstance(app.screen, LeaveUnsaved)
+        await quiet.press(pilot, "ctrl+d")
         await quiet.settle(pilot)
         needs = await _shows(pilot, app.screen.query_one("#scanner-needs", Static), "must read")
         assert "small: QR codes for some" in needs and "must read both" in needs
@@ -118,12 +120,46 @@ async def test_a_manager_adds_a_clerk(app: StationApp, station: Station) -> None
     assert clerk.role == Role.CLERK and clerk.pin_hash and "4826" not in clerk.pin_hash
 
 
-async def test_other_settings_screens_open(app: StationApp) -> None:
-    """The carrier editor and the scan test, in turn from Settings in one console."""
+async def test_other_settings_screens_open(app: StationApp, tmp_path: Path) -> None:
+    """The carrier editor, clerks, printers, the directory and the scan test, in turn from Settings in
+    one console; Esc from an editor with something typed asks first (save, discard or stay)."""
     async with app.run_test(size=(160, 50)) as pilot:
         await _open(app, pilot, "f7")
         assert type(app.screen).__name__ == "CarrierEditorScreen"
+        await quiet.press(pilot, "a")
+        form = app.screen
+        form.query_one("#cf-code", Input).value = "kdn"
         await quiet.press(pilot, "escape")
+        assert isinstance(app.screen, LeaveUnsaved)
+        await quiet.press(pilot, "enter")  # Stay
+        assert app.screen is form and form.query_one("#cf-code", Input).value == "kdn"
+        await quiet.press(pilot, "escape", "ctrl+d")  # discard: the form closes
+        assert type(app.screen).__name__ == "CarrierEditorScreen"
+        await quiet.press(pilot, "escape")
+        assert type(app.screen).__name__ == "SettingsScreen"
+
+        await quiet.press(pilot, "f10")
+        app.screen.query_one("#c-name", Input).value = "Zhao"
+        await quiet.press(pilot, "escape")
+        assert isinstance(app.screen, LeaveUnsaved)
+        await quiet.press(pilot, "ctrl+d")
+        assert type(app.screen).__name__ == "SettingsScreen"
+
+        await quiet.press(pilot, "f8")
+        app.screen.query_one("#p-name", Input).value = "counter-lp"
+        app.screen.query_one("#p-transport", Select).value = "file"
+        app.screen.query_one("#p-target", Input).value = str(tmp_path / "labels.tspl")
+        await quiet.press(pilot, "escape", "ctrl+s")  # save, then back
+        assert type(app.screen).__name__ == "SettingsScreen"
+        assert load_counter_settings().printers["counter-lp"]["transport"] == "file"
+
+        await quiet.press(pilot, "f12", "f9")  # the directory, add a person
+        app.screen.query_one("#form-name", Input).value = "Zhao Min"
+        await quiet.press(pilot, "escape")
+        assert isinstance(app.screen, LeaveUnsaved)
+        await quiet.press(pilot, "escape")  # Stay
+        assert app.screen.query_one("#form-name", Input).value == "Zhao Min"
+        await quiet.press(pilot, "escape", "ctrl+d", "escape")
         assert type(app.screen).__name__ == "SettingsScreen"
         await quiet.press(pilot, "f9")
         assert type(app.screen).__name__ == "ScanTestScreen"

@@ -29,6 +29,7 @@ from station_console.services.scan.carriers import (
 from station_console.services.scan.checksums import RULES
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.unsaved import KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table
 
@@ -57,7 +58,7 @@ def text_to_patterns(text: str, old: list[dict[str, Any]] | None = None) -> list
     return patterns
 
 
-class CarrierForm(ServiceCalls, ModalScreen[Carrier | None]):
+class CarrierForm(KeepsEdits, ServiceCalls, ModalScreen[Carrier | None]):
     """Add a carrier (no `carrier`) or edit one; dismissed with the saved row, or None."""
 
     DEFAULT_CSS = """
@@ -117,6 +118,13 @@ class CarrierForm(ServiceCalls, ModalScreen[Carrier | None]):
 
     def on_mount(self) -> None:
         translate_bindings(self)
+        self.call_after_refresh(self.remember_saved)
+
+    def edits_title(self) -> str:
+        return _("Edit carrier {code}", code=self.carrier.code) if self.carrier else _("Add a carrier")
+
+    def save_now(self) -> None:
+        self.action_save()
 
     def values(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -146,16 +154,21 @@ class CarrierForm(ServiceCalls, ModalScreen[Carrier | None]):
             )
 
     def done_save(self, saved: Carrier) -> None:
+        self.edits_saved()
         self.dismiss(saved)
 
     def failed(self, tag: str, text: str) -> None:
         # Shown in the form, which stays open so nothing typed is lost.
         self.query_one("#carrier-form-error", Static).update(text)
         self.app.bell()
+        self.edits_not_saved()
 
     @on(Button.Pressed, "#cf-cancel")
-    def action_cancel(self) -> None:
+    def action_close(self) -> None:  # the button: a deliberate "close without saving"
         self.dismiss(None)
+
+    def action_cancel(self) -> None:  # Esc: asks first if something was typed
+        self.action_leave("close")
 
 
 class CarrierEditorScreen(ServiceCalls, ModeScreen):

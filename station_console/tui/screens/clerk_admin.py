@@ -19,12 +19,14 @@ from station_console.services.people import clerks
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.clerk_activity import ClerkActivityScreen
+from station_console.tui.screens.unsaved import KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table
 
 
-class ClerkAdminScreen(ServiceCalls, ModeScreen):
+class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Clerks")
+    EDITS = "#clerk-form"
     DEFAULT_CSS = """
     ClerkAdminScreen #clerk-form { height: auto; padding: 0 1; }
     ClerkAdminScreen #clerk-form Input { width: 1fr; }
@@ -34,7 +36,7 @@ class ClerkAdminScreen(ServiceCalls, ModeScreen):
     ClerkAdminScreen #clerk-status.error { background: $error; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", N_("Back"), id="clerks.back"),
+        Binding("escape", "leave", N_("Back"), id="clerks.back"),
         Binding("f7", "toggle_active", N_("Activate / deactivate"), id="clerks.toggle"),
         Binding("f8", "activity", N_("Activity"), id="clerks.activity"),
         Binding(
@@ -61,6 +63,7 @@ class ClerkAdminScreen(ServiceCalls, ModeScreen):
         table = self.query_one("#clerk-list", DataTable)
         table.add_columns(_("Name"), _("Role"), _("Active"), _("Last sign-in"))
         self.refresh_list()
+        self.call_after_refresh(self.remember_saved)
 
     def refresh_list(self) -> None:
         self.call("list", partial(clerks.list_clerks, self.station), exclusive=True)
@@ -96,6 +99,7 @@ class ClerkAdminScreen(ServiceCalls, ModeScreen):
 
     def failed(self, tag: str, text: str) -> None:
         self._say(text, error=True)
+        self.edits_not_saved()
 
     def _selected(self) -> str | None:
         table = self.query_one("#clerk-list", DataTable)
@@ -111,9 +115,13 @@ class ClerkAdminScreen(ServiceCalls, ModeScreen):
 
         def added(info: clerks.ClerkInfo) -> str:
             pin_input.value = ""
+            self.edits_saved()
             return _("Clerk {name} added.", name=info.name)
 
         self._act(partial(clerks.add_clerk, self.station, name, pin, role=role), added)
+
+    def save_now(self) -> None:
+        self.add()
 
     def action_toggle_active(self) -> None:
         name = self._selected()

@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Select, Switch
 
 from station_console.i18n import N_, _
 from station_console.safe_text import clean
+from station_console.tui.screens.unsaved import KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static
 
@@ -48,17 +49,23 @@ FormDialog, ConfirmDialog { align: center middle; }
 """
 
 
-class FormDialog(ModalScreen[dict[str, Any] | None]):
-    """Fields in one column; Enter in a field (or OK) returns {key: value}; Esc returns None."""
+class FormDialog(KeepsEdits, ModalScreen[dict[str, Any] | None]):
+    """Fields in one column; Enter in a field (or OK) returns {key: value}; Esc returns None, after
+    asking whether to save or drop what was typed if the form is a record's editor (`keeps_edits`).
+    Saving from that question gives the values back as OK does: the caller's save follows, and a quit
+    waits for the next Ctrl+Q."""
 
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel", tooltip=N_("Close without saving")),
     ]
 
-    def __init__(self, title: str, fields: list[FormField], note: str = "") -> None:
+    def __init__(
+        self, title: str, fields: list[FormField], note: str = "", *, keeps_edits: bool = False
+    ) -> None:
         super().__init__()
         self.title_text, self.fields, self.note = title, fields, note
+        self.keeps_edits = keeps_edits
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form-dialog"):
@@ -93,6 +100,14 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
     def on_mount(self) -> None:
         if self.fields:
             self.query_one(f"#form-{self.fields[0].key}").focus()
+        if self.keeps_edits:
+            self.call_after_refresh(self.remember_saved)
+
+    def edits_title(self) -> str:
+        return self.title_text
+
+    def save_now(self) -> None:
+        self._ok()
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -111,6 +126,9 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
         self.dismiss(self.values())
 
     def action_cancel(self) -> None:
+        self.action_leave("close")
+
+    def action_close(self) -> None:
         self.dismiss(None)
 
 

@@ -30,6 +30,7 @@ from station_console.services.printing.printers import configured_printers, prin
 from station_console.settings import CounterSettings, save_counter_settings
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.unsaved import KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table
 
@@ -42,8 +43,9 @@ CJK_CHOICES = (
 )
 
 
-class PrintersScreen(ServiceCalls, ModeScreen):
+class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Printers")
+    EDITS = "#printer-form"
     DEFAULT_CSS = """
     PrintersScreen #printer-form { height: auto; padding: 0 1; }
     PrintersScreen #printer-form Horizontal { height: auto; }
@@ -56,7 +58,7 @@ class PrintersScreen(ServiceCalls, ModeScreen):
     PrintersScreen #printer-status.error { background: $error; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", N_("Back"), id="printers.back"),
+        Binding("escape", "leave", N_("Back"), id="printers.back"),
         Binding("f7", "test_print", N_("Test print"), id="printers.test"),
         Binding("f8", "make_default", N_("Make default"), id="printers.default"),
         Binding("f9", "delete", N_("Delete"), id="printers.delete"),
@@ -107,6 +109,7 @@ class PrintersScreen(ServiceCalls, ModeScreen):
             *(_(KEY_LABELS[k]) for k in ("name", "language", "transport", "target", "size")), _("Default")
         )
         self.refresh_list()
+        self.call_after_refresh(self.remember_saved)
 
     @property
     def counter(self) -> CounterSettings:
@@ -165,8 +168,9 @@ class PrintersScreen(ServiceCalls, ModeScreen):
             worker.start()
         self.refresh_list()
         self._say(said)
-        if then_tell is not None:
+        if then_tell is not None:  # the form's printer was saved
             self._tell_scanner_needs(then_tell)
+            self.edits_saved()
 
     def done_test(self, job_id: int) -> None:
         worker: Any = getattr(self.app, "print_worker", None)
@@ -176,12 +180,14 @@ class PrintersScreen(ServiceCalls, ModeScreen):
 
     def failed(self, tag: str, text: str) -> None:
         self._say(text, error=True)
+        self.edits_not_saved()
 
     @on(Button.Pressed, "#p-save")
     def save_printer(self) -> None:
         name = self.query_one("#p-name", Input).value.strip()
         if not NAME.fullmatch(name):
             self._say(_("Give the printer a name: letters, digits, spaces, dots or dashes"), error=True)
+            self.edits_not_saved()
             return
         gap = self.query_one("#p-gap", Input).value.strip() or "2"
         try:
@@ -204,6 +210,9 @@ class PrintersScreen(ServiceCalls, ModeScreen):
             default = {"name": name, **cfg}
         new = self.counter.model_copy(update={"printers": printers, "printer": default})
         self._store(new, _("Printer {name} saved.", name=name), then_tell=name)
+
+    def save_now(self) -> None:
+        self.save_printer()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer-setup")
     def _tell_scanner_needs(self, name: str) -> None:

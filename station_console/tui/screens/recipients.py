@@ -289,7 +289,9 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
                 ),
             )
 
-        self.app.push_screen(FormDialog(_("What {name} said", name=view.shown_name), fields), given)
+        self.app.push_screen(
+            FormDialog(_("What {name} said", name=view.shown_name), fields, keeps_edits=True), given
+        )
 
     def _person_form(self, title: str, view: directory.RecipientView | None, done: Any) -> None:
         current = {
@@ -301,7 +303,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             for key, label in EDIT_FIELDS
         ]
         note = _("Phones show masked: type the full numbers only to change them.") if view else ""
-        self.app.push_screen(FormDialog(title, fields, note), done)
+        self.app.push_screen(FormDialog(title, fields, note, keeps_edits=True), done)
 
     def action_edit(self) -> None:
         view = self.current

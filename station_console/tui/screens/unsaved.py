@@ -92,7 +92,12 @@ class KeepsEdits:
     def action_leave(self, how: str = "app.pop_screen") -> None:
         """Escape: back (or `how`, an action of this screen), once unsaved edits are answered for."""
         screen: Any = self
-        leave(screen.app, [screen], lambda: screen.call_later(screen.run_action, how))
+
+        async def back() -> None:
+            if screen in screen.app.screen_stack:  # a save that closes the form has left already
+                await screen.run_action(how)
+
+        leave(screen.app, [screen], lambda: screen.call_later(back))
 
 
 def open_edits(screens: Iterable[Screen[Any]]) -> list[KeepsEdits]:
