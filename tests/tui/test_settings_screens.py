@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlmodel import select
+from textual.visual import Visual
 from textual.widgets import Input, OptionList, Select, Static
 
 from db.models import Clerk, PrintJob, Role
@@ -319,6 +320,23 @@ async def test_a_chinese_console_says_why_in_chinese_and_typed_text_stays_text(
         assert isinstance(app.screen, SettingsScreen)  # still here: no markup error closed it
     station.forget_settings()
     assert station.settings() == before
+
+
+async def test_a_chinese_help_line_never_starts_with_closing_punctuation(app: StationApp) -> None:
+    """Chinese is typeset with no line starting with "、", "。", "）"...: each help of the first
+    section, drawn as the console draws it, at every column width from 16 to 40 (narrower, a word such
+    as "Asia/Shanghai。" is wider than the column and folds where it must)."""
+    set_language("zh")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.press(pilot, "ctrl+s")
+        lines: list[str] = []
+        for help in app.screen.query(".help"):
+            shown = help._render()  # what Textual draws
+            for width in range(16, 41):
+                strips = Visual.to_strips(help, shown, width, None, help.visual_style)
+                lines += [strip.text for strip in strips]
+    assert any("页眉" in line for line in lines), lines
+    assert [line for line in lines if line.strip()[:1] in set("，。、；：！？）」』》〉】")] == []
 
 
 async def test_a_field_edited_on_another_screen_says_where(app: StationApp) -> None:

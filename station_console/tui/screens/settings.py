@@ -44,6 +44,7 @@ from station_console.tui.screens.settings_fields import (
 from station_console.tui.screens.unsaved import KeepsEdits
 from station_console.tui.widgets.form_scroll import FormScroll
 from station_console.tui.widgets.plain import Label, Static
+from station_console.tui.widgets.typeset import typeset
 from station_console.validation_reasons import validation_reason
 
 # Sub-screens of other areas, opened by key; imported when asked so a missing one never breaks Settings.
@@ -141,7 +142,7 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
                     # The key beneath the title: what counter.toml and the CLI call it.
                     Label(Text.assemble(field_label(model, name), "\n", (name, "dim")), classes="name"),
                     editor,
-                    Label(_(description), classes="help"),
+                    Label(typeset(_(description)), classes="help"),  # no line starts with "。"
                     classes="field",
                 )
 
