@@ -46,6 +46,7 @@ _MOVE_KEYS = (
     *("picker.cancel", "who.close", "form.cancel", "sendout.clear"),
     # A yes/no question only answers for the action that asked it; that action checks its own role.
     *("sendout.refund.cancel", "confirm.yes", "confirm.no", "courier.cancel", "pickup.fee.cancel"),
+    *("unsaved.save", "unsaved.discard", "unsaved.stay"),  # the screen's own save checks its role
     *(
         "settings.carrier_events",
         "events.back",
