@@ -51,6 +51,15 @@ async def fill(pilot: Any, screen: SendoutScreen, **overrides: str) -> None:
     screen.query_one("#so-check", SelectionList).select_all()
 
 
+async def accept_send(pilot: Any, screen: SendoutScreen, waybill: str, weight: str = "1") -> None:
+    """The form filled for an SF send of `weight` kg, quoted, then accepted (F10)."""
+    await fill(pilot, screen, **{"so-weight": weight, "so-waybill": waybill})
+    screen.query_one("#so-carrier", Select).value = "SF"
+    await until(pilot, lambda: "Total" in text_of(screen, "#so-quote"))
+    await quiet.press(pilot, "f10")
+    await until(pilot, lambda: waybill in text_of(screen, "#so-message"))
+
+
 def sends(station: Station) -> list[Send]:
     with station.read() as session:
         return list(session.exec(select(Send).order_by(Send.id)).all())
@@ -145,11 +154,7 @@ async def test_refund_and_the_courier_handover(app: StationApp, station: Station
         screen = app.screen
         assert isinstance(screen, SendoutScreen)
         for waybill in ("SF1234567890123", "SF1234567890124", "SF1234567890125"):
-            await fill(pilot, screen, **{"so-weight": "1", "so-waybill": waybill})
-            screen.query_one("#so-carrier", Select).value = "SF"
-            await until(pilot, lambda: "Total" in text_of(screen, "#so-quote"))
-            await quiet.press(pilot, "f10")
-            await until(pilot, lambda w=waybill: w in text_of(screen, "#so-message"))
+            await accept_send(pilot, screen, waybill)
         await quiet.press(pilot, "f7")  # the signed-in manager refunds the last send
         await quiet.settle(pilot)
         await quiet.press(pilot, *"customer left", "enter")
@@ -184,11 +189,7 @@ async def test_a_returning_sender_is_greeted_with_a_count_in_words(app: StationA
         await quiet.settle(pilot)
         screen = app.screen
         assert isinstance(screen, SendoutScreen)
-        await fill(pilot, screen, **{"so-weight": "2.5", "so-waybill": "SF1234567890124"})
-        screen.query_one("#so-carrier", Select).value = "SF"
-        await until(pilot, lambda: "Total" in text_of(screen, "#so-quote"))
-        await quiet.press(pilot, "f10")
-        await until(pilot, lambda: "accepted" in text_of(screen, "#so-message"))
+        await accept_send(pilot, screen, "SF1234567890124", weight="2.5")
         screen.query_one("#so-phone", Input).focus()
         await quiet.press(pilot, *"13812345678", "enter")
         await until(pilot, lambda: "Returning sender" in text_of(screen, "#so-message"))
@@ -222,11 +223,7 @@ async def test_a_scan_while_the_carrier_list_has_the_focus_picks_nothing(
         await quiet.settle(pilot)
         screen = app.screen
         assert isinstance(screen, SendoutScreen)
-        await fill(pilot, screen, **{"so-weight": "1", "so-waybill": "SF1234567890123"})
-        screen.query_one("#so-carrier", Select).value = "SF"
-        await until(pilot, lambda: "Total" in text_of(screen, "#so-quote"))
-        await quiet.press(pilot, "f10")
-        await until(pilot, lambda: "accepted" in text_of(screen, "#so-message"))
+        await accept_send(pilot, screen, "SF1234567890123")
         await quiet.press(pilot, "f12")
         await quiet.settle(pilot)
         courier = app.screen
