@@ -365,3 +365,16 @@ def test_every_key_of_a_demo_week_reads_in_chinese(tmp_path: Path, monkeypatch: 
 def test_codes_read_by_their_catalogues_label(kind: str, details: dict[str, Any], zh: str) -> None:
     set_language("zh")
     assert details_text(kind, details) == zh
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_dismissed_refusal_does_not_call_its_refusal_code_a_pickup_code(lang: str) -> None:
+    from station_console.services.people.event_details import event_details
+
+    set_language(lang)
+    shown = event_details(
+        EventKind.REFUSAL_DISMISSED,
+        {"kind": "duplicate", "code": "outgoing_send", "waybill": "SF1234567890123"},
+    )
+    assert [d.key for d in shown] == ["kind", "waybill"]
+    assert "outgoing_send" not in " ".join(d.value for d in shown)

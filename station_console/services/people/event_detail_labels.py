@@ -196,6 +196,10 @@ HIDDEN = frozenset(
         "values",  # a new carrier's whole row: its code is shown
     }
 )
+# Hidden for one kind of event only, where a key means something other than its label says: a
+# dismissed refusal's `code` is the refusal's internal code (its kind already says it in words), not
+# a pickup code.
+HIDDEN_IN: dict[str, frozenset[str]] = {EventKind.REFUSAL_DISMISSED: frozenset({"code"})}
 
 # Numbers of things a clerk can look up on a screen (a return batch, a delivery run): shown as `#3`.
 NUMBERED = frozenset(

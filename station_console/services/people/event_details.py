@@ -34,6 +34,7 @@ from station_console.services.people.event_detail_labels import (
     FIX_LABELS,
     GRAMS,
     HIDDEN,
+    HIDDEN_IN,
     KIND_KEY_LABELS,
     LABELS,
     LAST,
@@ -263,7 +264,7 @@ def event_details(
     shown: list[Detail] = []
     for key in _keys(items):
         value = items[key]
-        if key in HIDDEN or _left_out(key, value):
+        if key in HIDDEN or key in HIDDEN_IN.get(kind, ()) or _left_out(key, value):
             continue
         if key == "recipient" and isinstance(value, int):
             continue  # a directory row's id; the masked phone of a send stays
