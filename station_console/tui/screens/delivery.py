@@ -25,8 +25,9 @@ from textual.widgets import DataTable
 
 from station_console.counter_config import APP_NAME
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, label_of
 from station_console.private_files import write_atomic
+from station_console.services.core.batch_states import BATCH_STATE_LABELS
 from station_console.services.delivery import requests, runs, sheet
 from station_console.services.fees.ledger import Settlement
 from station_console.services.notify.templates import FAIL_REASONS
@@ -142,7 +143,11 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
         table = self.query_one("#dl-runs", DataTable)
         table.clear()
         for run in found_runs:
-            state = f"{run.count('out')}/{len(run.stops)}" if run.status == "open" else _("closed")
+            state = (
+                f"{run.count('out')}/{len(run.stops)}"
+                if run.status == "open"
+                else label_of(BATCH_STATE_LABELS, run.status)
+            )
             table.add_row(run.number, Text(run.runner), state, key=str(run.id))
         open_runs = [r for r in found_runs if r.status == "open"]
         if self.run_id is None and open_runs:
