@@ -45,7 +45,6 @@ from station_console.services.shelves.layout import resolve
 from station_console.services.shelves.search import ParcelRow, by_waybill, normalise_waybill, rows_for
 from station_console.stored_messages import to_store
 
-CLASSES = ("match", "missing", "wrong_layer", "wrong_shelf", "extra")
 CLASS_LABELS = {
     "match": N_("match"),
     "missing": N_("missing"),
@@ -53,6 +52,7 @@ CLASS_LABELS = {
     "wrong_shelf": N_("wrong shelf"),
     "extra": N_("extra"),
 }
+CLASSES = tuple(CLASS_LABELS)
 
 
 @dataclass(frozen=True)
