@@ -153,6 +153,66 @@ async def test_serve_by_code_refuse_a_wrong_scan_then_serve_by_phone_tail(
     assert statuses(station) == expected
 
 
+async def test_a_parcel_handed_over_at_another_counter_meanwhile_leaves_the_list_and_the_rest_go(
+    station: Station, console: StationApp
+) -> None:
+    from db.models import LookupFailure
+    from station_console.services.pickup.handover import confirm_pickup
+
+    sign_in(station, Role.CLERK)
+    ann = [receive(station, n, ANN) for n in (1, 2, 3)]
+    solo = receive(station, 4, SOLO)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(ann[0].pickup_code)
+        for p in ann:
+            await clerk.scan(p.waybill)
+        # Meanwhile a family member collected one of Ann's parcels at the next counter.
+        confirm_pickup(station, [ann[1].parcel_id], method="code", scanned=[ann[1].waybill])
+        await clerk.key("f10")
+        assert "Nothing was handed over" in clerk.text("#pk-message") and clerk.bells == 1
+        assert {r.waybill for r in screen.active_rows()} == {ann[0].waybill, ann[2].waybill}
+        assert clerk.progress() == ("2", "2") and clerk.ticks() == ["✓", "✓"]  # scans kept
+        await clerk.key("f10")
+        assert statuses(station)[ann[0].waybill] == statuses(station)[ann[2].waybill] == "picked_up"
+        # A customer whose only parcel went meanwhile: nothing left to hand over, and the reason stays.
+        await clerk.type(solo.pickup_code)
+        await clerk.scan(solo.waybill)
+        confirm_pickup(station, [solo.parcel_id], method="code", scanned=[solo.waybill])
+        await clerk.key("f10")
+        assert screen.lookup is None and clerk.ticks() == []
+        assert solo.waybill in clerk.text("#pk-message") and "Nothing was handed over" in clerk.text(
+            "#pk-message"
+        )
+    with station.read() as s:  # reading a found customer's list again is no guess at a code
+        assert not s.exec(select(LookupFailure)).all()
+
+
+async def test_a_change_at_another_counter_reads_the_list_again_and_keeps_the_ticks(
+    station: Station, console: StationApp
+) -> None:
+    from station_console.services.pickup.handover import confirm_pickup
+    from station_console.tui.live_bridge import LiveBridge
+
+    sign_in(station, Role.CLERK)
+    ann = [receive(station, n, ANN) for n in (1, 2, 3)]
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(ann[0].pickup_code)
+        await clerk.scan(ann[0].waybill)
+        await clerk.scan(ann[2].waybill)
+        confirm_pickup(station, [ann[2].parcel_id], method="code", scanned=[ann[2].waybill])
+        screen.post_message(
+            LiveBridge.Changed(frozenset({"parcel"}), frozenset({"counter-2"}), frozenset({ann[2].parcel_id}))
+        )
+        await clerk.settle()
+        assert [r.waybill for r in screen.active_rows()] == [ann[0].waybill, ann[1].waybill]
+        assert clerk.progress() == ("1", "2") and sorted(clerk.ticks()) == ["", "✓"]
+        assert "Another counter" in clerk.text("#pk-message")
+
+
 async def test_partial_pickup_asks_twice(station: Station, console: StationApp) -> None:
     sign_in(station, Role.CLERK)
     a, b = (receive(station, n, ANN) for n in (1, 2))

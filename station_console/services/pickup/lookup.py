@@ -353,11 +353,12 @@ def _group(rows: list[PickupRow]) -> tuple[tuple[PickupRow, ...], ...]:
     return tuple(tuple(g) for g in groups.values())
 
 
-def lookup(station: Station, query: str) -> Lookup:
+def lookup(station: Station, query: str, *, counted: bool = True) -> Lookup:
     """Every parcel on the shelves of the customer(s) the query names, in walking order.
 
     Refuses a locked counter (`lookup_locked`), a shape the verification policy does not accept, and
-    a query that finds nothing (`not_found`, counted against guessing).
+    a query that finds nothing (`not_found`, counted against guessing unless not `counted`: the same
+    customer's list read again after their parcels changed at another counter is no guess).
     """
     require(station, "pickup")
     settings = station.settings()
@@ -379,7 +380,7 @@ def lookup(station: Station, query: str) -> Lookup:
     rows.sort(key=lambda r: r.walk)
     answered = {r.pickup_code for r in rows} | {old for old, _new in moved}
     missing = tuple(c for c in parsed.values if c not in answered) if parsed.shape == "codes" else ()
-    if not rows or missing:
+    if (not rows or missing) and counted:
         locked = guard.record_failures(station, parsed.shape, count=len(missing) or 1)
         if locked:
             raise Refused(
@@ -391,14 +392,12 @@ def lookup(station: Station, query: str) -> Lookup:
                 query=mask_text(query.strip()[:40]),
                 seconds=locked,
             )
-        if gone is not None:
-            raise gone  # a waybill or a code names a parcel, not a person: shown unmasked
-        if not rows:
-            raise NotFound(
-                N_("No parcel on the shelves for {query}"),
-                code="not_found",
-                query=mask_text(query.strip()[:40]),
-            )
+    if gone is not None:
+        raise gone  # a waybill or a code names a parcel, not a person: shown unmasked
+    if not rows:
+        raise NotFound(
+            N_("No parcel on the shelves for {query}"), code="not_found", query=mask_text(query.strip()[:40])
+        )
     return Lookup(
         query=query,
         shape=parsed.shape,

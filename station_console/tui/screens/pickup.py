@@ -152,6 +152,30 @@ class PickupScreen(PickupHandover):
         self.lookup = found
         self._show_lookup()
 
+    def done_still_here(self, found: Lookup) -> None:
+        """The customer's parcels read again (`read_again`): the clerk's ticks stay on those still here."""
+        query, why, error = self._read_again_for
+        if self.lookup is None or self.lookup.query != query:
+            return  # the clerk has moved on to another customer
+        self.lookup, self._subset_armed = found, False
+        here = {row.parcel_id for row in found.rows if not row.out_for_delivery}
+        self.scanned = {pid: waybill for pid, waybill in self.scanned.items() if pid in here}
+        self._show_lookup()
+        table = self.query_one(ParcelList)
+        for row in found.rows:
+            if row.parcel_id in self.scanned:
+                table.tick(row)
+        self._progress()
+        self._say(why, error=error, warn=not error)  # why the list changed
+
+    def nothing_still_here(self) -> None:
+        query, why, error = self._read_again_for
+        if self.lookup is None or self.lookup.query != query:
+            return
+        # None of this customer's parcels is left: the reason says where they went.
+        self._clear_state()
+        self._say(why, error=error, warn=not error)
+
     def scan(self, text: str) -> None:
         assert self.lookup is not None
         row = self._listed(text)
@@ -301,24 +325,19 @@ class PickupScreen(PickupHandover):
         return "; ".join(f"{phone} {name}".strip() for phone, name in sorted(people))  # shown as text
 
     def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
-        """Another counter changed one of the listed parcels: say so, keep the clerk's ticks.
-
-        No automatic new lookup: it would clear the ticks and could count as a failed lookup. Handing
-        over is still safe, since confirm_pickup refuses a parcel another counter already handed out.
-        """
+        """Another counter changed one of the listed parcels: the list is read again, ticks kept."""
         self._refresh_recent()
         if self.lookup is not None and message.parcel_ids & {r.parcel_id for r in self.lookup.rows}:
-            self._say(
-                _(
-                    "Another counter just changed one of these parcels. Press Esc and look the "
-                    "customer up again before handing over."
-                ),
-                warn=True,
+            self.read_again(
+                _("Another counter just changed one of these parcels: the list shows them as they are now."),
+                error=False,
             )
 
     def failed(self, tag: str, text: str) -> None:
         if tag == "scan":
             self._wrong(text)
+        elif tag == "still_here":
+            self.nothing_still_here()  # nothing of theirs is on the shelves now
         else:
             self._refuse(text)
 

@@ -21,7 +21,7 @@ from station_console.i18n import _, _n
 from station_console.services.fees.ledger import Settlement, quotes
 from station_console.services.fees.rules import FeeQuote
 from station_console.services.pickup import handover
-from station_console.services.pickup.lookup import Lookup, PickupRow
+from station_console.services.pickup.lookup import Lookup, PickupRow, lookup
 from station_console.services.pickup.proxy import Proxy, checked
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
@@ -29,6 +29,9 @@ from station_console.tui.screens.pickup_fees import FeeDialog, fee_line, owed
 from station_console.tui.screens.pickup_tables import ParcelList, RecentList
 from station_console.tui.widgets.plain import Static
 from station_console.tui.widgets.wedge import KeyRouter
+
+# Handover refusals that mean a listed parcel left the shelves after the lookup.
+LEFT_MEANWHILE = ("not_on_shelf", "out_for_delivery")
 
 
 class PickupHandover(ServiceCalls, ModeScreen):
@@ -63,6 +66,11 @@ class PickupHandover(ServiceCalls, ModeScreen):
         self._identity_checked = False  # the clerk confirmed the second check the policy asks for
         self.proxy: Proxy | None = None  # who collects for the recipient, when it is not themself
         self.fees: dict[int, FeeQuote] = {}
+        self._read_again_for = (
+            "",
+            "",
+            False,
+        )  # the lookup's query, why it is read again, and whether that is an error
 
     def active_rows(self) -> list[PickupRow]:
         """The parcels being handed over: every listed one, or, when customers share a phone tail, the
@@ -205,9 +213,21 @@ class PickupHandover(ServiceCalls, ModeScreen):
     @on(WriteFailed)
     def _write_failed(self, message: WriteFailed) -> None:
         exc = message.error
-        self._refuse(exc.message() if isinstance(exc, StationError) else report_unexpected(self, exc))
+        shown = exc.message() if isinstance(exc, StationError) else report_unexpected(self, exc)
+        self._refuse(shown)
         if isinstance(exc, StationError) and exc.code in ("fee_due", "fee_changed"):
             self._quote_fees()  # midnight passed, or the fee was not read yet: show what is due now
+        if isinstance(exc, StationError) and exc.code in LEFT_MEANWHILE:
+            # Another counter (or a door run) took a listed parcel since the lookup.
+            self.read_again(shown, error=True)
+
+    def read_again(self, why: str, *, error: bool) -> None:
+        """List this customer's parcels as they are now, keeping the clerk's ticks on those still here,
+        so F10 hands over the rest; `why` stays on screen. Not counted as a guess: they were found."""
+        if self.lookup is None:
+            return
+        self._read_again_for = (self.lookup.query, why, error)
+        self.call("still_here", partial(lookup, self.station, self.lookup.query, counted=False))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="pickup-fees")
     def _quote_fees(self) -> None:
