@@ -29,7 +29,6 @@ from sqlmodel import Session, create_engine
 
 from db.checkpoint import CAP_PAGES, Checkpointer
 from db.fast import Plain, run_on_driver
-from db.idle_ping import ping_after_idle
 from db.models import enums
 
 T = TypeVar("T")
@@ -63,9 +62,7 @@ def is_sqlite(engine: Engine) -> bool:
 def create_station_engine(url: str, *, echo: bool = False) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, echo=echo)
-    engine = create_engine(url, echo=echo)
-    ping_after_idle(engine)
-    return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
 def _private_file(url: str) -> None:
