@@ -7,10 +7,39 @@ from sqlalchemy.exc import OperationalError
 from station_console.errors import DatabaseUnavailable, Refused
 from station_console.i18n import N_
 
+# What drivers say when the server is gone: refused, restarted, or the link dropped mid-way.
+_UNREACHABLE = (
+    "connection refused",
+    "could not connect",
+    "connection is lost",
+    "connection is closed",
+    "server closed the connection",
+    "terminating connection",
+    "connection timed out",
+    "no route to host",
+)
 
-def unavailable(exc: OperationalError) -> DatabaseUnavailable:
-    """The clerk's message for a database that is locked, read-only, full or unreachable."""
+
+def unavailable(exc: OperationalError, *, reading: bool = False) -> DatabaseUnavailable:
+    """The clerk's message for a database that is locked, read-only, full or unreachable; `reading`:
+    the failed work only read (nothing was to be saved)."""
     reason = str(exc.orig if exc.orig is not None else exc).lower()
+    said = " ".join(str(exc.orig if exc.orig is not None else exc).split())[:120]
+    if exc.connection_invalidated or any(words in reason for words in _UNREACHABLE):
+        return DatabaseUnavailable(
+            N_(
+                "The database server cannot be reached ({reason}). Try again in a moment; if it keeps "
+                "failing, check the server and the network."
+            ),
+            code="database_unreachable",
+            reason=said,
+        )
+    if reading:
+        return DatabaseUnavailable(
+            N_("The database cannot be read ({reason}). Try again in a moment."),
+            code="database_unavailable",
+            reason=said,
+        )
     if "locked" in reason or "busy" in reason:
         return DatabaseUnavailable(
             N_("The database is busy: another program holds it. Nothing was saved; try again in a moment."),
@@ -28,7 +57,7 @@ def unavailable(exc: OperationalError) -> DatabaseUnavailable:
     return DatabaseUnavailable(
         N_("The database cannot be written ({reason}). Nothing was saved."),
         code="database_unavailable",
-        reason=" ".join(str(exc.orig if exc.orig is not None else exc).split())[:120],
+        reason=said,
     )
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, bindparam
+from sqlalchemy import Connection, Engine, bindparam
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -85,13 +85,29 @@ class Station:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with read_session(self.engine) as session:
-            yield session
+        """A read-only session; a database that cannot be reached or read is `DatabaseUnavailable`."""
+        try:
+            with read_session(self.engine) as session:
+                yield session
+        except OperationalError as exc:
+            raise unavailable(exc, reading=True) from exc
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A Core connection for reads timed at scale (pickup lookups), refused as `read` refuses."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise unavailable(exc, reading=True) from exc
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with write_session(self.engine) as session:
-            yield session
+        try:
+            with write_session(self.engine) as session:
+                yield session
+        except OperationalError as exc:
+            raise unavailable(exc) from exc
 
     def run(self, work: Callable[[Session], T]) -> T:
         """Run `work` as one transaction, retried from the start on a lock conflict for up to

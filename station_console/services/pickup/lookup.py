@@ -366,7 +366,7 @@ def lookup(station: Station, query: str, *, counted: bool = True) -> Lookup:
     check = second_check_for(settings.verification_policy, parsed.shape)
     now = station.now()
     moved: list[tuple[str, str]] = []
-    with station.engine.connect() as conn:  # Core, not the ORM: this path is timed at 1M parcels
+    with station.connect() as conn:  # Core, not the ORM: this path is timed at 1M parcels
         guard.refuse_if_locked(conn, station)
         rows = _query_rows(conn, parsed, now)
         left = _left(conn, parsed) if not rows else None
