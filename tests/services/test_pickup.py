@@ -165,7 +165,8 @@ def test_a_code_only_policy_refuses_phone_lookups(station: Station, policy: str)
 
 
 def test_lookups_use_the_indexes(station: Station, clock: FakeClock) -> None:
-    """The query plan over a history of parcels: by code, tail and waybill each is one indexed search."""
+    """The query plan over a history of parcels: by code, tail and waybill each is one indexed search,
+    and so is the last parcel that left with a code or waybill."""
     from sqlalchemy import insert, text
     from sqlmodel import col
 
@@ -190,25 +191,26 @@ def test_lookups_use_the_indexes(station: Station, clock: FakeClock) -> None:
     with station.engine.connect() as conn:
         conn.execute(text("ANALYZE"))
         conn.commit()
-    conditions = {
-        "code": col(Parcel.pickup_code) == "1-1-1001",
-        "tail": col(Parcel.phone_tail) == "5678",
-        "waybill": col(Parcel.waybill) == zto(1),
+    statements = {
+        "code": pickup_lookup._rows_select().where(col(Parcel.pickup_code) == "1-1-1001"),
+        "tail": pickup_lookup._rows_select().where(col(Parcel.phone_tail) == "5678"),
+        "waybill": pickup_lookup._rows_select().where(col(Parcel.waybill) == zto(1)),
+        # Nothing on the shelves answered: the newest parcel that left with the code or waybill.
+        "left code": pickup_lookup._LEFT_BY_CODE.params(value="1-1-1001"),
+        "left waybill": pickup_lookup._LEFT_BY_WAYBILL.params(value=zto(1)),
     }
     plans = {}
     with station.read() as session:
-        for name, cond in conditions.items():
-            sql = (
-                pickup_lookup._rows_select()
-                .where(cond)
-                .compile(station.engine, compile_kwargs={"literal_binds": True})
-            )
+        for name, statement in statements.items():
+            sql = statement.compile(station.engine, compile_kwargs={"literal_binds": True})
             rows = session.execute(text(f"{'EXPLAIN QUERY PLAN' if sqlite else 'EXPLAIN'} {sql}")).all()
             plans[name] = " | ".join(str(r[3] if sqlite else r[0]) for r in rows)
     using = "USING INDEX " if sqlite else " using "
     assert using + "uq_parcel_code_on_shelf" in plans["code"], plans["code"]
     assert using + "ix_parcel_phone_tail_status" in plans["tail"], plans["tail"]
     assert using + "uq_parcel_waybill_on_shelf" in plans["waybill"], plans["waybill"]
+    assert using + "ix_parcel_code_left" in plans["left code"], plans["left code"]
+    assert using + "ix_parcel_waybill" in plans["left waybill"], plans["left waybill"]
     assert not any("SCAN parcel" in p or "Seq Scan on parcel" in p for p in plans.values())
 
 
@@ -245,3 +247,43 @@ def test_a_waybill_or_code_of_a_parcel_that_left_says_how_and_when(
         pickup.lookup(station, ANN)  # a phone keeps the plain wording, masked
     assert phone.value.code == "not_found" and ANN not in phone.value.message("en")
     assert phone.value.message("en").startswith("No parcel on the shelves for 138****")
+
+
+def test_an_old_code_says_when_its_last_parcel_left_long_after_its_hold(
+    station: Station, clock: FakeClock
+) -> None:
+    """A code's hold is rewritten by whatever freed the code last (here an undone check-in of a parcel
+    that got the code again); the parcel that left with it still answers, and a later one replaces it."""
+    from station_helpers import keep_layers
+
+    from station_console.services.checkin.transaction import undo_last
+    from station_console.services.exceptions import problems
+
+    configure(station, code_seq_min=1001, code_seq_max=1002, group_recipient=False)
+    keep_layers(station, {"1-1": 20})  # two codes on one layer: the old one comes round again
+    first = receive(station, 1, phone=ANN)
+    code = first.pickup_code
+    picked_at = clock.now.astimezone(station.zone()).strftime("%Y-%m-%d %H:%M")
+    pickup.confirm_pickup(station, [first.parcel_id], method="code", scanned=[first.waybill])
+    clock.advance(days=station.settings().code_cooldown_days + 30)
+    receive(station, 2)  # takes the other code
+    again = receive(station, 3, phone=BEN)
+    assert again.pickup_code == code  # past its cooldown, the code went to a new parcel
+    found = pickup.lookup(station, code)  # on the shelf: the new parcel, never the old one's news
+    assert [r.waybill for r in found.rows] == [again.waybill]
+    undo_last(station)  # that check-in is undone: the code is free (and held) again
+    with pytest.raises(NotFound) as info:
+        pickup.lookup(station, code)
+    text = info.value.message("en")
+    assert info.value.code == "left" and "picked up with its pickup code" in text and picked_at in text, text
+    assert ANN[-4:] not in text and BEN[-4:] not in text
+    clock.advance(days=station.settings().code_cooldown_days + 1)
+    later = receive(station, 4, phone=BEN)
+    assert later.pickup_code == code
+    station.clerk_role = "manager"
+    problems.write_off(station, later.waybill, "destroyed")
+    written_at = clock.now.astimezone(station.zone()).strftime("%Y-%m-%d %H:%M")
+    with pytest.raises(NotFound) as info:
+        pickup.lookup(station, code)
+    text = info.value.message("en")
+    assert info.value.code == "left" and "written off" in text and written_at in text, text

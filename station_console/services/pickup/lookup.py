@@ -2,8 +2,9 @@
 
 One indexed query per query shape (plus one for the guessing lock-out count), on Core statements built
 once; a lookup that finds nothing is counted against guessing (`guard`). A code a move replaced still
-finds its parcel while it is on a shelf, shown as "moved to ..." and not counted as a failure. The pickup
-itself, with its scan checks and transaction, is in `handover.py`.
+finds its parcel while it is on a shelf, shown as "moved to ..." and not counted as a failure. A waybill
+or a single code that finds nothing on the shelves says when and how the last parcel with it left, however
+long ago (still counted as a failure). The pickup itself, with its scan checks and transaction, is in `handover.py`.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, literal_column, union_all
+from sqlalchemy import Connection, bindparam, literal_column
 from sqlalchemy import select as columns
 from sqlmodel import col
 
 from db.models import Carrier, CodeHold, Layer, Parcel, ParcelStatus, PickupMethod, ProxyPickup, Shelf
+from db.models.parcels import LEFT_STATUSES
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, Later, get_language, translate
 from station_console.logs import mask_text
@@ -288,46 +290,44 @@ _LEFT_COLUMNS = (
     col(Parcel.returned_at),
     col(Parcel.written_off_at),
 )
-_LEFT = col(Parcel.status).in_(
-    [
-        literal_column(f"'{s}'")
-        for s in (ParcelStatus.PICKED_UP, ParcelStatus.RETURNED, ParcelStatus.WRITTEN_OFF)
-    ]
-)
-# A waybill: its newest exit, on ix_parcel_waybill.
-_LEFT_BY_WAYBILL = (
-    columns(*_LEFT_COLUMNS)
-    .where(col(Parcel.waybill) == bindparam("value"), _LEFT)
-    .order_by(col(Parcel.id).desc())
-    .limit(1)
-)
-# A code: the parcel that freed it left at the moment its hold began (`leave_shelf` stamps both with one
-# time), so each exit's own partial index finds it; a hold that names its parcel (a move) names it.
-_HOLD = columns(col(CodeHold.released_at), col(CodeHold.parcel_id)).where(
-    col(CodeHold.code) == bindparam("code")
-)
-_LEFT_AT = union_all(
-    *(
-        columns(*_LEFT_COLUMNS).where(stamp == bindparam("at"), col(Parcel.pickup_code) == bindparam("code"))
-        for stamp in (col(Parcel.picked_up_at), col(Parcel.returned_at), col(Parcel.written_off_at))
+# Written as the partial index ix_parcel_code_left writes it: SQLite uses that index only then.
+_LEFT = col(Parcel.status).in_([literal_column(f"'{s.value}'") for s in LEFT_STATUSES])
+
+
+def _newest_left(column: Any) -> Any:
+    """The newest parcel that left with `column` equal to :value (a waybill or a code can recur)."""
+    return (
+        columns(*_LEFT_COLUMNS)
+        .where(column == bindparam("value"), _LEFT)
+        .order_by(col(Parcel.id).desc())
+        .limit(1)
     )
-)
+
+
+_LEFT_BY_WAYBILL = _newest_left(col(Parcel.waybill))  # on ix_parcel_waybill
+_LEFT_BY_CODE = _newest_left(col(Parcel.pickup_code))  # on ix_parcel_code_left
+# A code a move replaced names its parcel in its hold: that parcel no longer carries the code.
+_MOVED_FROM = columns(col(CodeHold.parcel_id)).where(col(CodeHold.code) == bindparam("code"))
 _LEFT_BY_ID = columns(*_LEFT_COLUMNS).where(col(Parcel.id) == bindparam("parcel_id"), _LEFT)
 _BY_PROXY = columns(col(ProxyPickup.id)).where(col(ProxyPickup.parcel_id) == bindparam("parcel_id")).limit(1)
 
 
 def _left(conn: Connection, parsed: ParsedQuery) -> Any:
-    """The parcel a waybill or a single code named, when it has left the shelves; None otherwise."""
+    """The parcel a waybill or a single code last named, when it has left the shelves; None otherwise.
+
+    Asked only when no parcel on the shelves answers the query: a code given to a new parcel finds
+    that one, never the last customer's.
+    """
     if parsed.shape == "waybill":
         return conn.execute(_LEFT_BY_WAYBILL, {"value": parsed.values[0]}).first()
     if parsed.shape != "code":
         return None
-    hold = conn.execute(_HOLD, {"code": parsed.values[0]}).first()
-    if hold is None:  # never issued, or past its cooldown (and maybe someone else's code by now)
-        return None
-    if hold.parcel_id is not None:
-        return conn.execute(_LEFT_BY_ID, {"parcel_id": hold.parcel_id}).first()
-    return conn.execute(_LEFT_AT, {"at": hold.released_at, "code": parsed.values[0]}).first()
+    code = parsed.values[0]
+    # A later release of the code (an exit, a move, an undone check-in) rewrites its hold, so a hold
+    # that still names a moved parcel names the last one that had the code.
+    moved_from = conn.execute(_MOVED_FROM, {"code": code}).scalar()
+    found = conn.execute(_LEFT_BY_ID, {"parcel_id": moved_from}).first() if moved_from is not None else None
+    return found if found is not None else conn.execute(_LEFT_BY_CODE, {"value": code}).first()
 
 
 def _left_refusal(conn: Connection, station: Station, found: Any, query: str) -> NotFound:
@@ -369,14 +369,14 @@ def lookup(station: Station, query: str, *, counted: bool = True) -> Lookup:
     with station.connect() as conn:  # Core, not the ORM: this path is timed at 1M parcels
         guard.refuse_if_locked(conn, station)
         rows = _query_rows(conn, parsed, now)
-        left = _left(conn, parsed) if not rows else None
-        gone = _left_refusal(conn, station, left, parsed.values[0]) if left is not None else None
         if parsed.shape in ("code", "codes"):
             found_codes = {r.pickup_code for r in rows}
             moved = _moved_codes(conn, [c for c in parsed.values if c not in found_codes])
             if moved:
                 more = _same_recipients(conn, _run(conn, _BY_CODE, now, [new for _old, new in moved]), now)
                 rows += [r for r in more if r.parcel_id not in {x.parcel_id for x in rows}]
+        left = _left(conn, parsed) if not rows else None
+        gone = _left_refusal(conn, station, left, parsed.values[0]) if left is not None else None
     rows.sort(key=lambda r: r.walk)
     answered = {r.pickup_code for r in rows} | {old for old, _new in moved}
     missing = tuple(c for c in parsed.values if c not in answered) if parsed.shape == "codes" else ()
