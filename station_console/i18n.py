@@ -12,7 +12,7 @@ from __future__ import annotations
 import locale
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -55,6 +55,16 @@ def label_of(labels: Mapping[str, str], code: str) -> str:
     """A stored code (a status, a kind) as its catalogue labels it, in the current language; a code
     the catalogue does not know reads as itself."""
     return _(labels[code]) if code in labels else code
+
+
+class LabelSubset(dict[Any, str]):
+    """Some codes of a larger label catalogue, with its labels: one catalogue, read through a narrower
+    door (the codes one table stores of a set another table stores whole), never a second copy of the
+    words. `whole` is the catalogue they come from."""
+
+    def __init__(self, whole: Mapping[Any, str], codes: Iterable[Any]) -> None:
+        super().__init__((code, whole[code]) for code in codes)
+        self.whole = whole
 
 
 def translate_n(singular: str, plural: str, count: int, lang: str, /, **params: Any) -> str:

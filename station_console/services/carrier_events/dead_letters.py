@@ -21,6 +21,7 @@ from hardware.messages import Message
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText
 from station_console.services.core import audit
+from station_console.services.core.outbox_states import OUTBOX_STATE_LABELS
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 from station_console.stored_messages import stored_text
@@ -29,16 +30,7 @@ STATUSES = tuple(s.value for s in CarrierEventStatus)
 RETRYABLE = (CarrierEventStatus.DEAD, CarrierEventStatus.FAILED)
 DROPPABLE = (CarrierEventStatus.DEAD, CarrierEventStatus.FAILED, CarrierEventStatus.QUEUED)
 
-# Translated where shown.
-STATUS_LABELS = {
-    "queued": N_("waiting"),
-    "sending": N_("going out"),
-    "sent": N_("sent"),
-    "failed": N_("failed"),
-    "dead": N_("dead letter"),
-    "dropped": N_("dropped"),
-    "cancelled": N_("withdrawn"),
-}
+STATUS_LABELS = OUTBOX_STATE_LABELS  # every state of an outgoing item is a carrier event's
 KIND_LABELS = {
     "checked_in": N_("arrived"),
     "picked_up": N_("picked up"),

@@ -20,7 +20,7 @@ from station_console.services.delivery.stops import Stop, stops_for
 from station_console.services.shelves.search import find_parcel, require_on_shelf
 
 OPEN = (DeliveryStatus.REQUESTED, DeliveryStatus.PLANNED, DeliveryStatus.OUT)
-SOURCES = ("counter", "phone")
+SOURCES = ("counter", "phone")  # some of the directory's channels (recipients/fields.py), labelled there
 
 
 def open_item(session: Session, parcel_id: int) -> DeliveryItem | None:

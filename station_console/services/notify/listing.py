@@ -10,20 +10,15 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from db.models import Notification, Parcel
-from station_console.i18n import N_
+from db.models import Notification, NotificationStatus, Parcel
+from station_console.i18n import LabelSubset
+from station_console.services.core.outbox_states import OUTBOX_STATE_LABELS
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.stored_messages import stored_text
 
-# Own words for message states ("sending" elsewhere means printing); translated where shown.
-STATUS_LABELS = {
-    "queued": N_("waiting"),
-    "sending": N_("going out"),
-    "sent": N_("sent"),
-    "failed": N_("failed"),
-    "cancelled": N_("withdrawn"),
-}
+# A message's states are some of a carrier event's, in the same words; translated where shown.
+STATUS_LABELS = LabelSubset(OUTBOX_STATE_LABELS, (s.value for s in NotificationStatus))
 
 
 @dataclass(frozen=True)

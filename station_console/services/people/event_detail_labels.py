@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from db.models import EventKind
-from station_console.i18n import N_
+from station_console.i18n import N_, LabelSubset
+from station_console.services.delivery.requests import SOURCES as REQUEST_SOURCES
 from station_console.services.notify.templates import FAIL_REASONS
+from station_console.services.recipients.fields import CHANNEL_LABELS
 
 # The label of each key a service writes into an event's details (and the timeline adds).
 LABELS: dict[str, str] = {
@@ -262,7 +264,8 @@ MOMENTS = frozenset({"picked_up_at", "locked_until", "cutoff", "send_cutoff"})
 FIRST = ("code", "pickup_code", "location", "from", "to", "masked_phone", "carrier", "size", "method")
 LAST = ("waybill",)
 
-# What `kind` in the details is, by the event that holds it.
+# What `kind` in the details is, by the event that holds it: keyed by event kinds, as
+# audit_trail.KIND_LABELS is, but each label names a detail of that event, not the event.
 KIND_KEY_LABELS: dict[str, str] = {
     EventKind.PROBLEM_MARKED: N_("problem"),
     EventKind.PROBLEM_RESOLVED: N_("problem"),
@@ -322,7 +325,8 @@ FIX_LABELS = {
 }
 WHAT_LABELS = {"person": N_("one person's data")}
 MOVE_REASON_LABELS = {"move": N_("moved by hand"), "layer_move": N_("whole layer moved")}
-REQUEST_SOURCE_LABELS = {"counter": N_("at the counter"), "phone": N_("by phone")}
+# Where a door delivery was asked for: some of the ways a recipient tells the station things.
+REQUEST_SOURCE_LABELS = LabelSubset(CHANNEL_LABELS, REQUEST_SOURCES)
 REASON_CODES: dict[str, Mapping[str, str]] = {
     EventKind.SIGNED_OUT: SIGN_OUT_LABELS,
     EventKind.DELIVERY_FAILED: FAIL_REASONS,

@@ -259,7 +259,9 @@ def _query_rows(conn: Connection, parsed: ParsedQuery, now: datetime) -> list[Pi
     return rows
 
 
-# How a parcel left, as the clerk reads it (never who: nothing personal).
+# How a parcel left, as the clerk reads it (never who: nothing personal). Not the pickup methods'
+# labels (event_detail_labels.PICKUP_METHOD_LABELS): these codes are ways off the shelves, returns and
+# write-offs among them, each said as what happened to the parcel, a clause of the refusal's sentence.
 HOW_IT_LEFT = {
     PickupMethod.CODE: N_("picked up with its pickup code"),
     PickupMethod.PHONE: N_("picked up with the recipient's phone"),
