@@ -247,3 +247,41 @@ def test_an_export_holds_none_of_the_other_party_of_a_send(counter: Station) -> 
     [sent] = privacy.export_person(counter, SENDER_PHONE)["sends"]
     assert sent["as"] == "sender" and sent["id_last4"] == "002X"
     assert RECIPIENT_PHONE not in json.dumps(sent) and sent["recipient_masked_phone"] == "139****4321"
+
+
+def test_a_refusal_or_refund_reason_is_kept_exported_and_blanked_with_its_record(
+    counter: Station, clock: FakeClock
+) -> None:
+    """Typed reasons may name someone: they follow the send's other personal fields (kept for the period,
+    exported to the person, blanked by the purge and by a deletion past the period, never in the trail)."""
+    from sendout_helpers import parcel, recipient
+
+    from station_console.services.sendout import accept
+
+    refused_why, refund_why = "Wang Wu's lighter fluid", "Zhang San's brother came for it"
+    refused = accept.refuse(
+        counter,
+        party=party(),
+        recipient=recipient(),
+        parcel=parcel(),
+        reason=refused_why,
+        found=["batteries"],
+    ).send_id
+    refunded = send(counter, waybill=sf(1)).send_id
+    as_manager(counter)
+    payments.refund(counter, refunded, refund_why)
+    gone = send(counter, waybill=sf(2), party=party(name="Li Si", phone=OTHER_SENDER)).send_id
+    payments.refund(counter, gone, "Li Si's mistake")
+    trail = json.dumps([e.details for e in events(counter)], ensure_ascii=False)
+    assert "Wang Wu's" not in trail and "Zhang San's" not in trail and "Li Si's" not in trail
+    exported = {s["send_id"]: s for s in privacy.export_person(counter, SENDER_PHONE)["sends"]}
+    assert exported[refused]["refused_reason"] == refused_why
+    assert exported[refunded]["refund_reason"] == refund_why
+    clock.advance(days=365, minutes=1)
+    forgotten = privacy.delete_person(counter, OTHER_SENDER)  # past the period: blanked on request
+    assert forgotten.sends == 1 and row(counter, gone).refund_reason is None
+    assert row(counter, refunded).refund_reason == refund_why  # nobody asked: the purge's to take
+    assert privacy.purge_phones(counter).sends == 2
+    assert (row(counter, refused).refused_reason, row(counter, refunded).refund_reason) == (None, None)
+    assert row(counter, refused).status == "refused" and row(counter, refunded).refund_cents > 0
+    assert audit_trail.verify(counter).ok

@@ -162,7 +162,8 @@ LABELS: dict[str, str] = {
     "payment": N_("payment"),
     "tariff_version": N_("tariff version"),
     "checklist_version": N_("checklist version"),
-    "refused_reason": N_("refused because"),
+    "refused_reason": N_("refused because"),  # in events written before the reason was kept out
+    "found": N_("checklist items found"),
     "accepted_day": N_("accepted on"),
     "batch_id": N_("handover batch"),
     "handed_over": N_("handed over"),

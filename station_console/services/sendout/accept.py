@@ -336,7 +336,6 @@ def _details(send: Send, carrier: str) -> dict[str, Any]:
         "payment": send.payment_method,
         "tariff_version": send.tariff_version,
         "checklist_version": send.inspection.get("checklist_version"),
-        "refused_reason": send.refused_reason,
     }
 
 
@@ -411,7 +410,13 @@ def refuse(
         send.inspection = {"checklist_version": checklist.version, "found": list(found or [])}
         fast.insert(session, send)
         audit.record(
-            session, station, SendEvent.SEND_REFUSED, at=send.created_at, details=_details(send, code or "")
+            session,
+            station,
+            SendEvent.SEND_REFUSED,
+            at=send.created_at,
+            # The checklist items found, not the typed reason: that may name someone, and the purge
+            # cannot clear the chain.
+            details={**_details(send, code or ""), "found": send.inspection["found"]},
         )
         return _result(send, code or "", None, form, [])
 

@@ -12,6 +12,9 @@ at inspection (`created_at`). A send still at the counter keeps everything. Afte
   the day figures and the sends list read them.
 - `id_last4`: the real-name record's ID trace, kept as long as the record; then cleared. `id_type` and
   `id_seen` stay: that a document of that kind was checked names no one.
+- `refused_reason`, `refund_reason`: typed by the clerk, so they may name someone ("Wang's brother
+  cancelled"): kept with the record, then cleared; a person's export shows them. Neither goes into the
+  audit events, which the purge cannot reach (the checklist items a refusal found do: codes).
 - Contents, weights, prices, payment, waybill and times are the send's facts (day figures, a carrier's
   claim), naming no one: kept.
 
@@ -70,6 +73,8 @@ def _blank_sends(session: Session, now: datetime, *where: Any) -> int:
             address="",
             recipient_phone_full=None,
             id_last4=None,
+            refused_reason=None,
+            refund_reason=None,
             purged_at=now,
             version=Send.version + 1,
         )
@@ -179,6 +184,8 @@ def send_json(session: Session, row: Send, sender: Sender | None) -> dict[str, A
         "destination": row.destination,
         "address": row.address,
         "contents": row.contents,
+        "refused_reason": row.refused_reason,
+        "refund_reason": row.refund_reason,
         "weight_g": row.weight_g,
         "price_cents": row.price_cents,
         "currency": row.currency,
