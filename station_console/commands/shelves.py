@@ -236,7 +236,7 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
 
     On a whole shelf, a line `@3` says the following scans are on layer 3.
     """
-    from station_console.services.exceptions import stocktake
+    from station_console.services.exceptions import stocktake, stocktake_close
 
     station = app.station
     if resume:
@@ -265,8 +265,8 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
         except StationError as exc:
             errors.append({"scan": text[:64], "error": exc.code, "message": exc.message()})
     if close_it:
-        offered = stocktake.all_fixes(stocktake.view(station, take.id))
-        view = stocktake.close(
+        offered = stocktake_close.all_fixes(stocktake.view(station, take.id))
+        view = stocktake_close.close(
             station,
             take.id,
             relocate=offered["relocate"] if "relocate" in fixes else (),

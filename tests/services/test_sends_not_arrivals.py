@@ -12,7 +12,7 @@ from db.models import EventKind, SendEvent
 from station_console.errors import Refused
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.exceptions import stocktake
+from station_console.services.exceptions import stocktake, stocktake_close
 from station_console.services.sendout import handover, payments
 from station_console.stored_messages import stored_text
 
@@ -62,8 +62,8 @@ def test_a_stocktake_extra_that_is_a_send_is_not_checked_in_again(counter: Stati
         stocktake.scan(counter, take.id, raw)
     current = stocktake.view(counter, take.id)
     assert [i.outgoing_send for i in current.items["extra"]] == [True]  # shown as a send, not "not on record"
-    assert stocktake.all_fixes(current)["recheck_in"] == []  # not offered
-    closed = stocktake.close(counter, take.id, recheck_in=[sf(1)])  # and refused when asked anyway
+    assert stocktake_close.all_fixes(current)["recheck_in"] == []  # not offered
+    closed = stocktake_close.close(counter, take.id, recheck_in=[sf(1)])  # and refused when asked anyway
     assert closed.result["fixes"]["rechecked"] == []
     (failed,) = closed.result["fixes"]["failed"]
     assert failed["waybill"] == sf(1) and "outgoing send" in failed["reason"]

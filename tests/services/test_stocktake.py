@@ -10,11 +10,11 @@ from db.models import EventKind, ParcelStatus, Stocktake
 from station_console.errors import Refused
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.exceptions import stocktake
+from station_console.services.exceptions import stocktake, stocktake_close, stocktake_view
 from station_console.stored_messages import stored_text
 
 
-def waybills(view: stocktake.View, cls: str) -> list[str]:
+def waybills(view: stocktake_view.View, cls: str) -> list[str]:
     return [i.waybill for i in view.items[cls]]
 
 
@@ -82,9 +82,9 @@ def test_close_applies_the_accepted_fixes_and_stores_the_result(station: Station
     take = stocktake.start(station, "6-5")
     for raw in (wb(1), wb(3), wb(5), "SF1234567890123"):
         stocktake.scan(station, take.id, raw)
-    fixes = stocktake.all_fixes(stocktake.view(station, take.id))
+    fixes = stocktake_close.all_fixes(stocktake.view(station, take.id))
     assert fixes["relocate"] == [wb(3)] and set(fixes["mark_missing"]) == {wb(2), wb(7)}
-    closed = stocktake.close(
+    closed = stocktake_close.close(
         station,
         take.id,
         relocate=fixes["relocate"],
@@ -113,11 +113,11 @@ def test_close_applies_the_accepted_fixes_and_stores_the_result(station: Station
 def test_a_parcel_marked_missing_and_found_again_is_cleared(station: Station) -> None:
     pid = place(station, wb(1), "6-5")
     first = stocktake.start(station, "6-5")
-    stocktake.close(station, first.id, mark_missing=[wb(1)])
+    stocktake_close.close(station, first.id, mark_missing=[wb(1)])
     assert parcel(station, pid).problem_kind == "missing"
     second = stocktake.start(station, "6-5")
     stocktake.scan(station, second.id, wb(1))
-    closed = stocktake.close(station, second.id)
+    closed = stocktake_close.close(station, second.id)
     assert parcel(station, pid).problem_kind is None
     assert closed.result["fixes"]["found_again"] == [wb(1)]
 
@@ -131,7 +131,7 @@ def test_a_relocation_without_room_is_reported_not_applied(station: Station) -> 
     take = stocktake.start(station, "6-5")
     stocktake.scan(station, take.id, wb(1))
     stocktake.scan(station, take.id, wb(2))
-    closed = stocktake.close(station, take.id, relocate=[wb(2)])
+    closed = stocktake_close.close(station, take.id, relocate=[wb(2)])
     assert closed.status == "closed"
     assert closed.result["fixes"]["failed"][0]["waybill"] == wb(2)
     assert str(parcel(station, pid).pickup_code).startswith("6-2-")
@@ -142,7 +142,7 @@ def test_a_fix_that_fails_says_why_in_the_readers_language(station: Station) -> 
     take = stocktake.start(station, "6-5")
     stocktake.scan(station, take.id, "SF1234567890123")  # extra: not on record
     check_in(station, "SF1234567890123", phone="13812345678")  # meanwhile, checked in at another counter
-    closed = stocktake.close(station, take.id, recheck_in=["SF1234567890123"])
+    closed = stocktake_close.close(station, take.id, recheck_in=["SF1234567890123"])
     (failure,) = closed.result["fixes"]["failed"]
     assert failure["fix"] == "recheck_in" and failure["reason"]  # the English, for JSON readers
     zh = stored_text(failure["message"], "zh")

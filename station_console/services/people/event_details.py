@@ -24,7 +24,7 @@ from station_console.safe_text import visible
 from station_console.services.checkin.dismissals import KIND_LABELS as REFUSAL_LABELS
 from station_console.services.core.money import amount
 from station_console.services.exceptions.problems import KIND_LABELS as PROBLEM_LABELS
-from station_console.services.exceptions.stocktake import CLASS_LABELS
+from station_console.services.exceptions.stocktake_view import CLASS_LABELS
 from station_console.services.notify.templates import KIND_LABELS as MESSAGE_LABELS
 from station_console.services.notify.templates import PREFERENCE_LABELS
 from station_console.services.people.audit_trail import KIND_LABELS as EVENT_LABELS

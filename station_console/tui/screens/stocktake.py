@@ -19,7 +19,8 @@ from textual.widgets import Checkbox, DataTable, Input
 
 from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
-from station_console.services.exceptions import stocktake
+from station_console.services.exceptions import stocktake, stocktake_close
+from station_console.services.exceptions.stocktake_view import CLASS_LABELS, CLASSES, View
 from station_console.services.shelves.lists import STATUS_LABELS
 from station_console.services.shelves.search import normalise_location
 from station_console.stored_messages import stored_text
@@ -40,7 +41,7 @@ COLUMNS = (N_("Result"), N_("Waybill"), N_("On record"), N_("Found at"), N_("Sta
 
 
 def class_text(cls: str) -> Text:
-    return Text(_(stocktake.CLASS_LABELS[cls]), style=CLASS_STYLES[cls])
+    return Text(_(CLASS_LABELS[cls]), style=CLASS_STYLES[cls])
 
 
 class StocktakeScreen(ServiceCalls, ModeScreen):
@@ -66,7 +67,7 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
     def __init__(self, scope: str = "") -> None:
         super().__init__()
         self.scope = scope
-        self.take: stocktake.View | None = None
+        self.take: View | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="st-fields", classes="form-row"):
@@ -175,11 +176,11 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
         self.show_counts()
 
     def show_counts(self) -> None:
-        counts = self.take.counts if self.take else dict.fromkeys(stocktake.CLASSES, 0)
+        counts = self.take.counts if self.take else dict.fromkeys(CLASSES, 0)
         text = Text(
             _("Stocktake {id} {scope}: ", id=self.take.id, scope=self.take.scope) if self.take else ""
         )
-        for cls in stocktake.CLASSES:
+        for cls in CLASSES:
             text.append_text(class_text(cls))
             text.append(f" {counts[cls]}   ")
         self.query_one("#st-counts", Static).update(text)
@@ -198,12 +199,12 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
     def action_close(self) -> None:
         if self.take is None:
             return
-        self.app.push_screen(CloseDialog(stocktake.all_fixes(self.take)), self._on_close_chosen)
+        self.app.push_screen(CloseDialog(stocktake_close.all_fixes(self.take)), self._on_close_chosen)
 
     def _on_close_chosen(self, fixes: dict[str, list[str]] | None) -> None:
         if fixes is None or self.take is None:
             return
-        self.call("close", partial(stocktake.close, self.station, self.take.id, **fixes))
+        self.call("close", partial(stocktake_close.close, self.station, self.take.id, **fixes))
 
     def done_close(self, done: Any) -> None:
         applied = done.result.get("fixes", {})

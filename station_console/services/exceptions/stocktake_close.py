@@ -1,0 +1,181 @@
+"""Closing a stocktake (盘库) with the fixes the clerk accepts, all in one transaction with the
+`stocktake_closed` event: relocate (a move to where it was found), mark missing (problem kind `missing`);
+a missing-flagged parcel that was found again is cleared. Re-checking-in an extra is a full check-in
+(new code, label, message), done just before that transaction. The result is stored in
+`Stocktake.result` for the day's report. A fix that cannot be applied is kept with why, in the reader's
+language (`stored_messages`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from db.models import EventKind, Parcel, ParcelStatus, ProblemKind, StocktakeScan
+from station_console.errors import Refused, StationError
+from station_console.i18n import N_
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core import audit
+from station_console.services.core.roles import require
+from station_console.services.core.station import Station
+from station_console.services.exceptions import problems
+from station_console.services.exceptions.stocktake import view
+from station_console.services.exceptions.stocktake_view import CLASSES, View, stocktake_in, view_in
+from station_console.services.shelves import moves, slots
+from station_console.stored_messages import to_store
+
+
+def close(
+    station: Station,
+    stocktake_id: int,
+    *,
+    relocate: Iterable[str] = (),
+    mark_missing: Iterable[str] = (),
+    recheck_in: Iterable[str] = (),
+) -> View:
+    """Close with the fixes the clerk accepted (waybills per fix; see `all_fixes`)."""
+    require(station, "stocktake")
+    relocate, mark_missing, recheck_in = set(relocate), set(mark_missing), set(recheck_in)
+    before = view(station, stocktake_id)
+    if before.status == "closed":
+        raise Refused(N_("Stocktake {id} is already closed"), code="stocktake_closed", id=stocktake_id)
+    failed: list[dict[str, str]] = []
+    rechecked = _recheck(station, before, recheck_in, failed)
+    settings = station.settings()
+
+    def work(session: Session) -> None:
+        take = stocktake_in(session, stocktake_id)
+        current = view_in(session, take)
+        now = station.now()
+        fixes: dict[str, Any] = {
+            "relocated": [],
+            "marked_missing": [],
+            "rechecked": rechecked,
+            "found_again": [],
+        }
+        for record in session.exec(select(StocktakeScan).where(StocktakeScan.stocktake_id == take.id)).all():
+            parcel = session.get(Parcel, record.parcel_id) if record.parcel_id else None
+            if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
+                continue
+            if parcel.problem_kind == ProblemKind.MISSING:
+                parcel.problem_kind = parcel.problem_note = parcel.problem_at = None
+                session.add(parcel)
+                audit.record(
+                    session,
+                    station,
+                    EventKind.PROBLEM_RESOLVED,
+                    parcel_id=parcel.id,
+                    at=now,
+                    details={"waybill": parcel.waybill, "kind": "missing", "stocktake": take.id},
+                )
+                fixes["found_again"].append(parcel.waybill)
+            if record.waybill in relocate and record.classification in ("wrong_layer", "wrong_shelf"):
+                _relocate(session, station, settings, parcel, record, now, fixes, failed)
+        for item in current.items["missing"]:
+            if item.waybill in mark_missing:
+                parcel = session.exec(
+                    select(Parcel).where(
+                        Parcel.waybill == item.waybill, Parcel.status == ParcelStatus.ON_SHELF
+                    )
+                ).first()
+                if parcel is not None:
+                    problems.mark_in_session(
+                        session, station, parcel, ProblemKind.MISSING, f"stocktake {take.id}"
+                    )
+                    fixes["marked_missing"].append(item.waybill)
+        fixes["failed"] = failed
+        result = {
+            "scope": current.scope,
+            "counts": current.counts,
+            **{c: [asdict(i) for i in current.items[c]] for c in CLASSES if c != "match"},
+            "matched": [i.waybill for i in current.items["match"]],
+            "fixes": fixes,
+        }
+        take.status, take.closed_at, take.closed_by = "closed", now, station.clerk_id
+        take.business_day = station.business_day(now, session=session)  # counted on the day it closed
+        take.result = result
+        session.add(take)
+        audit.record(
+            session,
+            station,
+            EventKind.STOCKTAKE_CLOSED,
+            at=now,
+            details={
+                "stocktake": take.id,
+                "scope": current.scope,
+                "counts": current.counts,
+                "fixes": {k: len(v) for k, v in fixes.items()},
+            },
+        )
+
+    station.run(work)
+    return view(station, stocktake_id)
+
+
+def _relocate(
+    session: Session,
+    station: Station,
+    settings: Any,
+    parcel: Parcel,
+    record: StocktakeScan,
+    now: datetime,
+    fixes: dict[str, Any],
+    failed: list[dict[str, str]],
+) -> None:
+    if record.found_layer_id is None:
+        failed.append(
+            _failure(parcel.waybill, "relocate", N_("The layer it was found on was not given at the scan"))
+        )
+        return
+    slot = next((s for s in slots.slots(session) if s.layer_id == record.found_layer_id), None)
+    if slot is None:
+        failed.append(_failure(parcel.waybill, "relocate", N_("The layer it was found on is retired")))
+        return
+    try:
+        with session.begin_nested():  # a refused move leaves nothing half-done
+            moved = moves.move_in_session(session, station, settings, parcel, slot, now, reason="stocktake")
+    except StationError as exc:
+        failed.append(_failure(parcel.waybill, "relocate", exc))
+        return
+    fixes["relocated"].append(moved.to_json())
+
+
+def _failure(waybill: str, fix: str, why: StationError | str) -> dict[str, str]:
+    """A fix that could not be applied: why in English (the stored result, JSON) and as a stored
+    message, which `stored_messages.stored_text` shows in the language of whoever reads it."""
+    english = why.message("en") if isinstance(why, StationError) else why
+    return {"waybill": waybill, "fix": fix, "reason": english, "message": to_store(why)}
+
+
+def _recheck(
+    station: Station, before: View, waybills: set[str], failed: list[dict[str, str]]
+) -> list[dict[str, Any]]:
+    done: list[dict[str, Any]] = []
+    for item in before.items["extra"]:
+        if item.waybill not in waybills:
+            continue
+        try:
+            result = check_in(station, item.waybill, carrier=item.carrier)
+        except StationError as exc:
+            failed.append(_failure(item.waybill, "recheck_in", exc))
+            continue
+        done.append({"waybill": item.waybill, "pickup_code": result.pickup_code, "location": result.location})
+    return done
+
+
+def all_fixes(current: View) -> dict[str, list[str]]:
+    """Every fix the stocktake offers, for a clerk who accepts them all."""
+    return {
+        "relocate": [
+            i.waybill
+            for c in ("wrong_layer", "wrong_shelf")
+            for i in current.items[c]
+            if i.found and "-" in i.found
+        ],
+        "mark_missing": [i.waybill for i in current.items["missing"]],
+        "recheck_in": [i.waybill for i in current.items["extra"] if not i.outgoing_send],
+    }

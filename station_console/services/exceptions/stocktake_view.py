@@ -1,0 +1,191 @@
+"""A stocktake as it reads: the classes of its scans, a line of the live view, and the view itself (the
+scans as classified, and what is on record in scope but not scanned, `missing`), read in the caller's
+session. Scanning (`stocktake.py`) and closing (`stocktake_close.py`) both read through here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from db.models import Layer, Parcel, ParcelStatus, Send, SendStatus, Shelf, Stocktake, StocktakeScan
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_
+from station_console.services.shelves.search import ParcelRow, rows_for
+
+CLASS_LABELS = {
+    "match": N_("match"),
+    "missing": N_("missing"),
+    "wrong_layer": N_("wrong layer"),
+    "wrong_shelf": N_("wrong shelf"),
+    "extra": N_("extra"),
+}
+CLASSES = tuple(CLASS_LABELS)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of the live view: a scan, or a parcel on record that was not scanned."""
+
+    waybill: str
+    classification: str
+    recorded: str | None  # location on record ("6-3"), None when not on the shelves
+    found: str | None  # where it was scanned ("6-5", or "6" when the layer was not given)
+    status: str | None  # the parcel's status, None when unknown to the station
+    carrier: str | None = None
+    pickup_code: str | None = None
+    problem_kind: str | None = None
+    duplicate: bool = False
+    # An extra that is an outgoing send still waiting for its courier: it belongs with the outgoing
+    # parcels, and check-in refuses it, so it is not offered for checking in again.
+    outgoing_send: bool = False
+
+
+@dataclass(frozen=True)
+class View:
+    id: int
+    scope: str
+    status: str
+    started_at: datetime
+    items: dict[str, list[Item]] = field(default_factory=dict)
+    result: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {c: len(self.items.get(c, [])) for c in CLASSES}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "scope": self.scope,
+            "status": self.status,
+            "started_at": self.started_at,
+            "counts": self.counts,
+            **{c: [asdict(i) for i in self.items.get(c, [])] for c in CLASSES},
+            **({"result": self.result} if self.result else {}),
+        }
+
+
+def layer_labels(session: Session) -> dict[int, tuple[int, str]]:
+    """layer id -> (shelf id, "SHELF-LAYER")."""
+    rows = session.exec(select(Layer, Shelf).join(Shelf, col(Shelf.id) == Layer.shelf_id)).all()
+    return {layer.id or 0: (shelf.id or 0, f"{shelf.label}-{layer.label}") for layer, shelf in rows}
+
+
+def _scope(session: Session, take: Stocktake) -> str:
+    shelf = session.get(Shelf, take.shelf_id)
+    layer = session.get(Layer, take.layer_id) if take.layer_id else None
+    label = shelf.label if shelf else "?"
+    return f"{label}-{layer.label}" if layer else label
+
+
+def stocktake_in(session: Session, stocktake_id: int, *, writable: bool = True) -> Stocktake:
+    """The stocktake's row; refused when there is none, or (`writable`) when it is closed."""
+    take = session.get(Stocktake, stocktake_id)
+    if take is None:
+        raise NotFound(N_("There is no stocktake {id}"), code="no_stocktake", id=stocktake_id)
+    if writable and take.status == "closed":
+        raise Refused(N_("Stocktake {id} is already closed"), code="stocktake_closed", id=stocktake_id)
+    return take
+
+
+def _sends_waiting(session: Session, waybills: list[str]) -> set[str]:
+    """Which of `waybills` are outgoing sends at the counter, waiting for their courier."""
+    if not waybills:
+        return set()
+    found = session.exec(
+        select(Send.waybill).where(col(Send.waybill).in_(waybills), col(Send.status) == SendStatus.ACCEPTED)
+    ).all()
+    return {w for w in found if w}
+
+
+def item_of(
+    session: Session,
+    record: StocktakeScan,
+    parcel: Parcel | None,
+    labels: dict[int, tuple[int, str]],
+    take: Stocktake,
+    *,
+    duplicate: bool = False,
+) -> Item:
+    """A scan as a line of the live view, with its parcel as the records have it now."""
+    row = rows_for(session, [parcel])[0] if parcel else None
+    found = labels[record.found_layer_id][1] if record.found_layer_id in labels else _scope(session, take)
+    return Item(
+        waybill=record.waybill,
+        classification=record.classification,
+        recorded=row.location if row else None,
+        found=found,
+        status=row.status if row else None,
+        carrier=row.carrier if row else None,
+        pickup_code=row.pickup_code if row else None,
+        problem_kind=row.problem_kind if row else None,
+        duplicate=duplicate,
+    )
+
+
+def _missing(session: Session, take: Stocktake) -> list[ParcelRow]:
+    scanned = {
+        s.parcel_id
+        for s in session.exec(select(StocktakeScan).where(StocktakeScan.stocktake_id == take.id))
+        if s.parcel_id is not None
+    }
+    # A parcel out with a delivery runner is on the books but not on the shelf: not missing.
+    stmt = select(Parcel).where(
+        Parcel.status == ParcelStatus.ON_SHELF,
+        Parcel.shelf_id == take.shelf_id,
+        col(Parcel.delivery_run_id).is_(None),
+    )
+    if take.layer_id is not None:
+        stmt = stmt.where(Parcel.layer_id == take.layer_id)
+    parcels = [
+        p
+        for p in session.exec(stmt.order_by(col(Parcel.layer_id), col(Parcel.id))).all()
+        if p.id not in scanned
+    ]
+    return rows_for(session, parcels)
+
+
+def view_in(session: Session, take: Stocktake) -> View:
+    """The live view: every scan by its class, and what is on record in scope but was not scanned."""
+    labels = layer_labels(session)
+    items: dict[str, list[Item]] = {c: [] for c in CLASSES}
+    scans = session.exec(
+        select(StocktakeScan).where(StocktakeScan.stocktake_id == take.id).order_by(col(StocktakeScan.id))
+    ).all()
+    parcels = {
+        p.id: p
+        for p in session.exec(
+            select(Parcel).where(col(Parcel.id).in_([s.parcel_id for s in scans if s.parcel_id]))
+        ).all()
+    }
+    sends = _sends_waiting(session, [s.waybill for s in scans if s.classification == "extra"])
+    for record in scans:
+        item = item_of(session, record, parcels.get(record.parcel_id), labels, take)
+        if record.classification == "extra" and record.waybill in sends:
+            item = replace(item, outgoing_send=True)
+        items[record.classification].append(item)
+    for row in _missing(session, take):
+        items["missing"].append(
+            Item(
+                waybill=row.waybill,
+                classification="missing",
+                recorded=row.location,
+                found=None,
+                status=row.status,
+                carrier=row.carrier,
+                pickup_code=row.pickup_code,
+                problem_kind=row.problem_kind,
+            )
+        )
+    return View(
+        id=take.id or 0,
+        scope=_scope(session, take),
+        status=take.status,
+        started_at=take.started_at,
+        items=items,
+        result=dict(take.result or {}),
+    )
