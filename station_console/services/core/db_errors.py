@@ -24,7 +24,7 @@ def unavailable(exc: OperationalError, *, reading: bool = False) -> DatabaseUnav
     """The clerk's message for a database that is locked, read-only, full or unreachable; `reading`:
     the failed work only read (nothing was to be saved)."""
     reason = str(exc.orig if exc.orig is not None else exc).lower()
-    said = " ".join(str(exc.orig if exc.orig is not None else exc).split())[:120]
+    said = _first_line(str(exc.orig if exc.orig is not None else exc))
     if exc.connection_invalidated or any(words in reason for words in _UNREACHABLE):
         return DatabaseUnavailable(
             N_(
@@ -59,6 +59,14 @@ def unavailable(exc: OperationalError, *, reading: bool = False) -> DatabaseUnav
         code="database_unavailable",
         reason=said,
     )
+
+
+def _first_line(text: str, limit: int = 120) -> str:
+    """The driver's own words, short: its first line (psycopg adds hints below), cut at a word."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if len(line) <= limit:
+        return line
+    return line[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def lost_race() -> Refused:
