@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
@@ -24,6 +24,7 @@ from station_console.services.core.settings import load_station_settings
 from station_console.settings import StationSettings
 
 T = TypeVar("T")
+C = TypeVar("C")
 
 
 @dataclass
@@ -83,31 +84,16 @@ class Station:
             return local + timedelta(days=1), closes.get(local + timedelta(days=1), (None, False))[1]
         return local, closed
 
-    @contextmanager
-    def read(self) -> Iterator[Session]:
+    def read(self) -> AbstractContextManager[Session]:
         """A read-only session; a database that cannot be reached or read is `DatabaseUnavailable`."""
-        try:
-            with read_session(self.engine) as session:
-                yield session
-        except OperationalError as exc:
-            raise unavailable(exc, reading=True) from exc
+        return _in_words(read_session(self.engine), reading=True)
 
-    @contextmanager
-    def connect(self) -> Iterator[Connection]:
+    def connect(self) -> AbstractContextManager[Connection]:
         """A Core connection for reads timed at scale (pickup lookups), refused as `read` refuses."""
-        try:
-            with self.engine.connect() as conn:
-                yield conn
-        except OperationalError as exc:
-            raise unavailable(exc, reading=True) from exc
+        return _in_words(self.engine.connect(), reading=True)
 
-    @contextmanager
-    def write(self) -> Iterator[Session]:
-        try:
-            with write_session(self.engine) as session:
-                yield session
-        except OperationalError as exc:
-            raise unavailable(exc) from exc
+    def write(self) -> AbstractContextManager[Session]:
+        return _in_words(write_session(self.engine), reading=False)
 
     def run(self, work: Callable[[Session], T]) -> T:
         """Run `work` as one transaction, retried from the start on a lock conflict for up to
@@ -131,6 +117,16 @@ class Station:
             return run_in_plain_transaction(self.engine, work, wait_s=self.busy_wait_s, on_busy=self.on_busy)
         except OperationalError as exc:
             raise unavailable(exc) from exc
+
+
+@contextmanager
+def _in_words(opened: AbstractContextManager[C], *, reading: bool) -> Iterator[C]:
+    """`opened`, with a database fault inside it refused as `DatabaseUnavailable` (db_errors.py)."""
+    try:
+        with opened as handle:
+            yield handle
+    except OperationalError as exc:
+        raise unavailable(exc, reading=reading) from exc
 
 
 # Two consecutive days' closes: on every event's and every check-in's path (the driver's cursor).

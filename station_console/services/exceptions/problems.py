@@ -7,6 +7,9 @@ released, its pending messages withdrawn).
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from sqlmodel import Session, col, select
 
 from db.models import EventKind, Parcel, ParcelStatus, ProblemKind
@@ -66,6 +69,24 @@ def mark(station: Station, ref: str, kind: str, note: str) -> ParcelRow:
     return station.run(work)
 
 
+def resolve_in_session(
+    session: Session, station: Station, parcel: Parcel, *, at: datetime | None = None, **details: Any
+) -> None:
+    """Clear a parcel's problem flag inside the caller's transaction, with its event (`details` join
+    the waybill and the kind that was cleared)."""
+    kind = parcel.problem_kind
+    parcel.problem_kind = parcel.problem_note = parcel.problem_at = None
+    session.add(parcel)
+    audit.record(
+        session,
+        station,
+        EventKind.PROBLEM_RESOLVED,
+        parcel_id=parcel.id,
+        at=at,
+        details={"waybill": parcel.waybill, "kind": kind, **details},
+    )
+
+
 def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
     """Clear the flag: the problem is sorted out and the parcel waits for pickup as usual."""
     require(station, "problems")
@@ -76,16 +97,7 @@ def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
             raise Refused(
                 N_("{waybill} is not flagged as a problem"), code="no_problem", waybill=parcel.waybill
             )
-        kind = parcel.problem_kind
-        parcel.problem_kind = parcel.problem_note = parcel.problem_at = None
-        session.add(parcel)
-        audit.record(
-            session,
-            station,
-            EventKind.PROBLEM_RESOLVED,
-            parcel_id=parcel.id,
-            details={"waybill": parcel.waybill, "kind": kind, "note": clean(note, 500)},
-        )
+        resolve_in_session(session, station, parcel, note=clean(note, 500))
         return rows_for(session, [parcel])[0]
 
     return station.run(work)

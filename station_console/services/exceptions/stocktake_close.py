@@ -62,16 +62,7 @@ def close(
             if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
                 continue
             if parcel.problem_kind == ProblemKind.MISSING:
-                parcel.problem_kind = parcel.problem_note = parcel.problem_at = None
-                session.add(parcel)
-                audit.record(
-                    session,
-                    station,
-                    EventKind.PROBLEM_RESOLVED,
-                    parcel_id=parcel.id,
-                    at=now,
-                    details={"waybill": parcel.waybill, "kind": "missing", "stocktake": take.id},
-                )
+                problems.resolve_in_session(session, station, parcel, at=now, stocktake=take.id)
                 fixes["found_again"].append(parcel.waybill)
             if record.waybill in relocate and record.classification in ("wrong_layer", "wrong_shelf"):
                 _relocate(session, station, settings, parcel, record, now, fixes, failed)
