@@ -16,6 +16,7 @@ from textual.widgets import Input, OptionList, Select, Static
 from db.models import Clerk, PrintJob, Role
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
+from station_console.services.people import clerks
 from station_console.settings import load_counter_settings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.settings import SettingsScreen
@@ -119,6 +120,14 @@ async def test_a_manager_adds_a_clerk(app: StationApp, station: Station) -> None
     with station.read() as session:
         clerk = session.exec(select(Clerk).where(Clerk.name == "Wang")).one()
     assert clerk.role == Role.CLERK and clerk.pin_hash and "4826" not in clerk.pin_hash
+
+
+async def test_the_new_clerks_pin_field_says_the_lengths_the_service_takes(app: StationApp) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _open(app, pilot, "f10")
+        pin = app.screen.query_one("#c-pin", Input)
+        assert pin.placeholder == f"PIN ({clerks.PIN_MIN} to {clerks.PIN_MAX} digits)"
+        assert pin.max_length == clerks.PIN_MAX
 
 
 async def test_other_settings_screens_open(app: StationApp, tmp_path: Path) -> None:

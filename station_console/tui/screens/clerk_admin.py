@@ -47,7 +47,13 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="clerk-form"):
             yield FixedInput(placeholder=_("name"), id="c-name")
-            yield FixedInput(placeholder=_("PIN (4 to 8 digits)"), password=True, id="c-pin")
+            yield FixedInput(
+                placeholder=_("PIN ({min} to {max} digits)", min=clerks.PIN_MIN, max=clerks.PIN_MAX),
+                password=True,
+                id="c-pin",
+                max_length=clerks.PIN_MAX,
+                restrict=r"[0-9]*",
+            )
             yield Select(
                 [(_("clerk"), Role.CLERK.value), (_("manager"), Role.MANAGER.value)],
                 value=Role.CLERK.value,
