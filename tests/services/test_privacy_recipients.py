@@ -13,7 +13,7 @@ from station_helpers import wb
 from db.models import DeliveryItem, ProxyPickup, Role
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.delivery import runs
+from station_console.services.delivery import requests, runs
 from station_console.services.people import privacy
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.proxy import Proxy
@@ -97,3 +97,33 @@ def test_a_persons_export_and_deletion_cover_their_directory_entry(manager: Stat
     gone = recipient(manager, "1")
     assert (gone.name, gone.active) == ("", False) and phones_of(manager, "1") == [None]
     assert matching.match(manager, "zs") == []
+
+
+def test_a_persons_deletion_blanks_their_parcels_door_receipt_and_proxy(manager: Station) -> None:
+    first = check_in(manager, wb(1), phone=PHONE)
+    confirm_pickup(
+        manager, [first.parcel_id], method="code", scanned=[wb(1)], proxy=Proxy("老王", "2222", "1234")
+    )
+    zhang = directory.add(manager, {"name": "张三", "phones": PHONE, "building": "B2", "room": "502"}).id
+    check_in(manager, wb(2), recipient_id=zhang)
+    requests.request(manager, wb(2))
+    run = runs.plan(manager, "小刘")
+    runs.scan_out(manager, run.id, wb(2))
+    runs.deliver(manager, run.id, wb(2), received_by="门卫张师傅", signature_name="张", photo_ref="p/1.jpg")
+    check_in(manager, wb(3), phone=SECOND)
+    confirm_pickup(
+        manager,
+        [check_in(manager, wb(4), phone=SECOND).parcel_id],
+        method="code",
+        scanned=[wb(4)],
+        proxy=Proxy("小李", "3333"),
+    )
+    privacy.delete_person(manager, PHONE)
+    with manager.read() as session:
+        proxies = {p.name: p for p in session.exec(select(ProxyPickup)).all()}
+        item = session.exec(select(DeliveryItem)).one()
+    assert (item.received_by, item.signature_name, item.photo_ref) == (None, None, None)
+    assert item.purged_at is not None
+    assert set(proxies) == {"", "小李"} and proxies[""].id_last4 is None  # another person's stays
+    assert timeline(manager, wb(2)).events[-1].details["received_by"] == ""
+    assert timeline(manager, wb(1)).events[-1].details["proxy_name"] == ""

@@ -109,22 +109,8 @@ def purge_phones_in(session: Session, station: Station, now: datetime | None = N
     )
     purged = int(result.rowcount)  # type: ignore[attr-defined]
     recipients = directory.purge_in(session, station, now)
-    proxies = _rowcount(
-        session.execute(
-            update(ProxyPickup)
-            .where(col(ProxyPickup.purged_at).is_(None), col(ProxyPickup.at) <= cutoff)
-            .values(name="", id_last4=None, purged_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    )
-    receipts = _rowcount(
-        session.execute(
-            update(DeliveryItem)
-            .where(col(DeliveryItem.purged_at).is_(None), col(DeliveryItem.done_at) <= cutoff)
-            .values(received_by=None, signature_name=None, photo_ref=None, fail_note=None, purged_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    )
+    proxies = _blank_proxies(session, now, col(ProxyPickup.at) <= cutoff)
+    receipts = _blank_receipts(session, now, col(DeliveryItem.done_at) <= cutoff)
     prealerts = _purge_prealerts(session, now, cutoff)
     sent = retention.purge_in(session, now, station.settings().send_record_keep_days)
     if purged or recipients or proxies or receipts or prealerts or sent.sends or sent.senders:
@@ -163,6 +149,30 @@ def purge_phones_in(session: Session, station: Station, now: datetime | None = N
 
 def _rowcount(result: Any) -> int:
     return int(result.rowcount)
+
+
+def _blank_proxies(session: Session, now: datetime, which: Any) -> int:
+    """Who collected a parcel for someone else: the name and ID digits go, the phone tail stays."""
+    return _rowcount(
+        session.execute(
+            update(ProxyPickup)
+            .where(col(ProxyPickup.purged_at).is_(None), which)
+            .values(name="", id_last4=None, purged_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
+
+
+def _blank_receipts(session: Session, now: datetime, which: Any) -> int:
+    """Who took a parcel at the door, their signature, the photo and the note on a failed attempt."""
+    return _rowcount(
+        session.execute(
+            update(DeliveryItem)
+            .where(col(DeliveryItem.purged_at).is_(None), which)
+            .values(received_by=None, signature_name=None, photo_ref=None, fail_note=None, purged_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
 
 
 def _purge_prealerts(session: Session, now: datetime, cutoff: datetime) -> int:
@@ -334,8 +344,8 @@ class DeleteResult:
 
 def delete_person(station: Station, phone: str) -> DeleteResult:
     """On request, blank this person's phone (full, masked, tail), email and name on all their parcels
-    and pre-alerts, and what names them on their sends and in the sender list as far as the real-name
-    period allows (sendout/retention.py).
+    and pre-alerts, who took those parcels (a door receipt, a proxy's name), and what names them on their
+    sends and in the sender list as far as the real-name period allows (sendout/retention.py).
 
     Parcels on the shelf stay collectable by pickup code; their unsent messages are withdrawn (there
     is no one left to send them to). Manager only; one audit event with the count.
@@ -387,6 +397,9 @@ def delete_person(station: Station, phone: str) -> DeleteResult:
             .execution_options(synchronize_session=False)
         )
         n_cancelled = int(cancelled.rowcount)  # type: ignore[attr-defined]
+        # Their parcels' handovers name them (or who took the parcel for them) too.
+        proxies = _blank_proxies(session, now, col(ProxyPickup.parcel_id).in_(ids))
+        receipts = _blank_receipts(session, now, col(DeliveryItem.parcel_id).in_(ids))
         audit.record(
             session,
             station,
@@ -396,6 +409,8 @@ def delete_person(station: Station, phone: str) -> DeleteResult:
                 "parcels": len(ids),
                 "parcel_ids": ids,
                 "notifications_cancelled": n_cancelled,
+                **({"proxies": proxies} if proxies else {}),
+                **({"receipts": receipts} if receipts else {}),
                 **({"recipients": entries} if entries else {}),
                 "prealerts": prealerts,
                 **({"senders": sent.senders} if sent.senders else {}),
