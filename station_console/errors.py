@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from station_console.i18n import Later, get_language, translate, translate_n
+from station_console.i18n import get_language, shown_params, translate, translate_n
 
 
 class StationError(Exception):
@@ -32,7 +32,7 @@ class StationError(Exception):
 
     def message(self, lang: str | None = None) -> str:
         lang = lang or get_language()
-        params = {k: v.message(lang) if isinstance(v, Later) else v for k, v in self.params.items()}
+        params = shown_params(self.params, lang)
         if self.one is not None:
             return translate_n(self.one, self.msgid, int(params["count"]), lang, **params)
         return translate(self.msgid, lang, **params)

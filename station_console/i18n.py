@@ -67,6 +67,11 @@ class LabelSubset(dict[Any, str]):
         self.whole = whole
 
 
+def shown_params(params: dict[str, Any], lang: str, /) -> dict[str, Any]:
+    """A message's parameters as shown in `lang`: one that is itself a message (a `Later`) translated."""
+    return {k: v.message(lang) if isinstance(v, Later) else v for k, v in params.items()}
+
+
 def translate_n(singular: str, plural: str, count: int, lang: str, /, **params: Any) -> str:
     """`singular` or `plural` by `count`, in `lang`: English has a singular form for 1; Chinese has one
     form for every count, translated under the plural's id."""

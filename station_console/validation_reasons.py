@@ -20,7 +20,7 @@ from typing import Any
 
 from station_console.field_labels import FIELD_MAX as FIELD_MAX
 from station_console.field_labels import choice_labels, choices_text, field_at, where_label
-from station_console.i18n import N_, Later, get_language, translate, translate_n
+from station_console.i18n import N_, Later, get_language, shown_params, translate, translate_n
 from station_console.safe_text import clean
 
 TEXT_MAX = 500  # characters of one text setting
@@ -74,7 +74,7 @@ class InvalidValue(ValueError, Later):
 
     def message(self, lang: str | None = None) -> str:
         lang = lang or get_language()
-        params = {k: v.message(lang) if isinstance(v, Later) else v for k, v in self.params.items()}
+        params = shown_params(self.params, lang)
         return translate(self.msgid, lang, **params)
 
 

@@ -19,9 +19,10 @@ from sqlmodel import select
 
 from db.models import EventKind, Parcel, ParcelEvent, Recipient, RecipientConsent, Role
 from station_console.errors import PermissionDenied, Refused
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.recipients import directory
-from station_console.services.recipients.importing import import_file
+from station_console.services.recipients.importing import import_file, summary_lines
 from station_console.services.recipients.parsing import recognise, saved_mappings
 
 
@@ -122,6 +123,20 @@ def test_bad_rows_are_reported_by_line_and_the_rest_imported(manager: Station, t
     ]
     assert phones_of(manager, "3") == [] and recipient(manager, "3").delivery_preference == "door"
     assert recipient(manager, "4").delivery_preference is None
+
+
+def test_the_summary_names_fields_by_their_labels_in_the_consoles_language(
+    manager: Station, tmp_path: Path
+) -> None:
+    import_file(manager, write_csv(tmp_path / "a.csv", [HEADERS_ZH, *PEOPLE]))
+    moved = [row[:] for row in PEOPLE]
+    moved[0][5] = "608"
+    moved[1][1] = "长" * 65
+    set_language("zh")
+    lines = summary_lines(import_file(manager, write_csv(tmp_path / "b.csv", [HEADERS_ZH, *moved])))
+    assert "00123：楼层、房间" in lines
+    assert "第 3 行：名称 超过 64 个字符" in lines
+    assert not any(": " in line or "room" in line or "name" in line for line in lines[3:])
 
 
 def test_upsert_on_the_external_id_updates_only_what_changed(manager: Station, tmp_path: Path) -> None:

@@ -12,8 +12,9 @@ import unicodedata
 from typing import Any
 
 from db.models import Consent, DeliveryPreference
+from hardware.messages import Message
 from station_console.errors import Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, LaterText
 from station_console.services.checkin.phones import Phone, parse_phone
 
 # Longest text per field (the column sizes of db.models.Recipient).
@@ -28,6 +29,33 @@ LENGTHS = {
     "department": 64,
 }
 TEXT_FIELDS = tuple(LENGTHS)
+# What the Settings screen calls each field; a refusal names a field by it, never by its key.
+FIELD_LABELS = {
+    "external_id": N_("Id"),
+    "name": N_("Name"),
+    "preferred_name": N_("Preferred name"),
+    "phones": N_("Phones (first one first)"),
+    "email": N_("E-mail"),
+    "building": N_("Building"),
+    "unit": N_("Unit"),
+    "room": N_("Room"),
+    "floor": N_("Floor"),
+    "department": N_("Department"),
+    "language": N_("Language (zh, en)"),
+}
+# A changed entry's fields as an import's summary names them (its JSON keeps the keys); the consent's
+# own stamp (when, how, by whom) goes with the consent.
+CHANGE_LABELS = {
+    **FIELD_LABELS,
+    "phones": N_("Phones"),
+    "language": N_("Language"),
+    "active": N_("Active"),
+    "source": N_("Source"),
+    "consent": N_("Consent"),
+    "delivery_preference": N_("Choice"),
+    "proxy_allowed": N_("Proxies allowed"),
+    "reminders_opt_out": N_("Reminders"),
+}
 PREFERENCES = tuple(p.value for p in DeliveryPreference)
 CONSENT_LABELS = {"granted": N_("consented"), "refused": N_("did not consent"), None: N_("not asked")}
 CHANNELS = ("counter", "phone", "sms", "app", "paper", "import")
@@ -78,7 +106,10 @@ def text_field(field: str, text: Any) -> str | None:
         return None
     if len(value) > LENGTHS[field]:
         raise Refused(
-            N_("{field} is longer than {max} characters"), code="too_long", field=field, max=LENGTHS[field]
+            N_("{field} is longer than {max} characters"),
+            code="too_long",
+            field=LaterText(Message(FIELD_LABELS[field])),
+            max=LENGTHS[field],
         )
     if field == "email" and not _EMAIL.match(value):
         raise Refused(N_("Not an e-mail address"), code="bad_email")

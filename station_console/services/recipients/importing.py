@@ -387,7 +387,8 @@ def summary_lines(result: ImportResult, *, shown: int = 20) -> list[str]:
             )
         )
     for change in result.changes[:10]:
-        lines.append(_("{id}: {fields}", id=change["external_id"], fields=", ".join(change["fields"])))
+        named = [_(fields.CHANGE_LABELS[f]) for f in change["fields"] if f in fields.CHANGE_LABELS]
+        lines.append(_("{id}: {fields}", id=change["external_id"], fields=_(", ").join(named)))
     for dup in result.duplicates[:shown]:
         lines.append(
             _(
@@ -407,7 +408,9 @@ def summary_lines(result: ImportResult, *, shown: int = 20) -> list[str]:
         )
     for issue in result.issues[:shown]:
         lines.append(
-            (_("Line {line}", line=issue.line) if issue.line else _("File")) + ": " + issue.message()
+            _("Line {line}: {reason}", line=issue.line, reason=issue.message())
+            if issue.line
+            else _("File: {reason}", reason=issue.message())
         )
     more = len(result.issues) - shown
     if more > 0:

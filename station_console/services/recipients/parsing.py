@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from db.models import Setting
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_, get_language, translate
+from station_console.i18n import N_, get_language, shown_params, translate
 from station_console.services.checkin.phones import Phone
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -73,7 +73,8 @@ class Issue:
     params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, lang: str | None = None) -> str:
-        return translate(self.msgid, lang or get_language(), **self.params)
+        lang = lang or get_language()
+        return translate(self.msgid, lang, **shown_params(self.params, lang))
 
     def to_json(self) -> dict[str, Any]:
         return {"line": self.line, "code": self.code, "message": self.message("en")}

@@ -23,7 +23,7 @@ from station_console.i18n import N_, _, label_of
 from station_console.services.notify.templates import PREFERENCE_LABELS
 from station_console.services.recipients import consent, directory, importing, matching
 from station_console.services.recipients.consent import UNCHANGED, Choice
-from station_console.services.recipients.fields import CHANNEL_LABELS, CONSENT_LABELS
+from station_console.services.recipients.fields import CHANNEL_LABELS, CONSENT_LABELS, FIELD_LABELS
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
@@ -31,19 +31,7 @@ from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table
 
 COLUMNS = (N_("Id"), N_("Name"), N_("Address"), N_("Phone"), N_("Choice"), N_("Consent"))
-EDIT_FIELDS = (
-    ("external_id", N_("Id")),
-    ("name", N_("Name")),
-    ("preferred_name", N_("Preferred name")),
-    ("phones", N_("Phones (first one first)")),
-    ("email", N_("E-mail")),
-    ("building", N_("Building")),
-    ("unit", N_("Unit")),
-    ("room", N_("Room")),
-    ("floor", N_("Floor")),
-    ("department", N_("Department")),
-    ("language", N_("Language (zh, en)")),
-)
+EDIT_FIELDS = tuple(FIELD_LABELS.items())
 
 
 def consent_text(value: str | None) -> Text:
