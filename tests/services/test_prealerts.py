@@ -21,7 +21,7 @@ from station_console.services.core.station import Station
 from station_console.services.people.privacy import delete_person, export_person, purge_phones
 from station_console.services.prealerts.importer import CHUNK, import_file
 from station_console.services.prealerts.listing import list_imports, list_prealerts
-from station_console.services.prealerts.watch import import_folder
+from station_console.services.prealerts.watch import import_folder, report_lines
 from station_console.settings import PreAlertSource
 
 
@@ -112,6 +112,9 @@ def test_bad_rows_are_reported_by_line_and_the_good_ones_load(station: Station, 
     set_language("zh")
     assert "未知的快递公司" in report.issues[1].message()
     set_language("en")
+    lines = report_lines(report, "zh")
+    assert lines[1] == "第 3 行：ZTO-?? 含有快递公司不用的字符：-?"  # its waybill once, in the reason
+    assert lines[2].startswith(f"第 4 行：{zto(3)} ") and lines[4] == f"第 6 行：{zto(1)} 与第 2 行重复"
     names = [p.recipient_name for p in stored(station)]
     assert names[2] is not None and len(names[2]) == 64 and "\x1b" not in names[2]
     assert list_imports(station)[0].bad == 3

@@ -16,7 +16,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, get_language, translate
 from station_console.private_files import private_dir, write_atomic
 from station_console.services.core.station import Station
-from station_console.services.prealerts.importer import ImportReport, load_file
+from station_console.services.prealerts.importer import ImportReport, RowIssue, load_file
 
 SUFFIXES = (".csv", ".json", ".txt", ".tsv")
 IMPORTED, FAILED = "imported", "failed"
@@ -44,19 +44,19 @@ def report_lines(report: ImportReport, lang: str, *, most: int | None = None) ->
             on_shelf=report.count("on_shelf"),
         )
     ]
-    lines += [
-        translate(
-            N_("line {line}: {waybill} {reason}"),
-            lang,
-            line=i.line,
-            waybill=i.waybill,
-            reason=i.message(lang),
-        )
-        for i in report.issues[:most]
-    ]
+    lines += [_issue_line(i, lang) for i in report.issues[:most]]
     if most is not None and len(report.issues) > most:
         lines.append(translate(N_("... and {n} more"), lang, n=len(report.issues) - most))
     return lines
+
+
+def _issue_line(issue: RowIssue, lang: str) -> str:
+    reason = issue.message(lang)
+    if issue.waybill and issue.waybill in reason:  # the reason names it already (a refused waybill)
+        return translate(N_("line {line}: {reason}"), lang, line=issue.line, reason=reason)
+    return translate(
+        N_("line {line}: {waybill} {reason}"), lang, line=issue.line, waybill=issue.waybill, reason=reason
+    )
 
 
 def report_text(report: ImportReport, lang: str) -> str:
