@@ -27,12 +27,13 @@ def fees() -> None:
 
 
 def _rule_line(rule: Any, settings: Any) -> str:
+    from station_console.field_labels import field_label
     from station_console.services.fees.rules import money
 
-    scope = ", ".join(
-        f"{name}={value}"
-        for name, value in (("size", rule.size), ("carrier", rule.carrier), ("type", rule.recipient_type))
-        if value
+    scope = _(", ").join(
+        _("{label}: {value}", label=field_label(type(rule), name), value=getattr(rule, name))
+        for name in ("size", "carrier", "recipient_type")
+        if getattr(rule, name)
     ) or _("every parcel")
     text = _(
         "{name}: {scope}; free days: {free}, then {per_day} a day",

@@ -105,6 +105,10 @@ def test_fee_rules_need_a_manager_and_price_the_pickup(run, boss, db_url: str) -
     assert too_much.exit_code == 1
     assert "Invalid value for --per-day: Must be at most ¥10000.00" in too_much.output, too_much.output
     assert "standard: every parcel; free days: 0, then ¥1.50 a day" in run("fees", "list").output
+    assert run("fees", "set", "big", "--size", "L", "--carrier", "zto", clerk=boss).exit_code == 0
+    assert "big: Size: L, Carrier: ZTO; free days: 3" in run("fees", "list").output
+    assert "big：尺寸：L、快递公司：ZTO；免费天数：3" in run("fees", "list", lang="zh").output
+    assert run("fees", "remove", "big", clerk=boss).exit_code == 0
 
     code = json.loads(run("checkin", zto(1), "--phone", "5678", "--json").output)["pickup_code"]
     due = run("fees", "due", code)
