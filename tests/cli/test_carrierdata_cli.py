@@ -109,6 +109,9 @@ def test_fee_rules_need_a_manager_and_price_the_pickup(run, boss, db_url: str) -
     assert "big: Size: L, Carrier: ZTO; free days: 3" in run("fees", "list").output
     assert "big：尺寸：L、快递公司：ZTO；免费天数：3" in run("fees", "list", lang="zh").output
     assert run("fees", "remove", "big", clerk=boss).exit_code == 0
+    unknown = run("fees", "set", "odd", "--carrier", "XXX", clerk=boss)
+    assert unknown.exit_code == 1 and "Unknown carrier XXX" in unknown.output
+    assert "odd" not in run("fees", "list").output
 
     code = json.loads(run("checkin", zto(1), "--phone", "5678", "--json").output)["pickup_code"]
     due = run("fees", "due", code)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from db.models import EventKind, Setting
+from db.models import Carrier, EventKind, Setting
+from station_console.errors import Refused
+from station_console.i18n import N_
 from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
 from station_console.services.core.settings import STATION_KEY, load_station_settings
@@ -17,6 +19,7 @@ def save_station_settings(session: Session, station: Station, new: StationSettin
     require_manager(station, "settings")
 
     old = load_station_settings(session)
+    _check_rule_carriers(session, old, new)
     changed = {k: v for k, v in new.model_dump().items() if old.model_dump().get(k) != v}
     row = session.get(Setting, STATION_KEY) or Setting(key=STATION_KEY)
     row.value = new.model_dump(mode="json")
@@ -24,3 +27,16 @@ def save_station_settings(session: Session, station: Station, new: StationSettin
     if changed:
         audit.record(session, station, EventKind.SETTINGS_CHANGED, details={"changed": sorted(changed)})
     station.forget_settings()
+
+
+def _check_rule_carriers(session: Session, old: StationSettings, new: StationSettings) -> None:
+    """A fee rule for a carrier the station does not know would never price a parcel: refused. Only
+    a carrier newly named is looked up (an old rule's carrier stays as it was saved)."""
+    before = {r.carrier for r in old.storage_fee_rules}
+    named = {r.carrier for r in new.storage_fee_rules if r.carrier and r.carrier not in before}
+    if not named:
+        return
+    known = set(session.exec(select(Carrier.code).where(col(Carrier.code).in_(named))).all())
+    unknown = sorted(named - known)
+    if unknown:
+        raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=", ".join(unknown))
