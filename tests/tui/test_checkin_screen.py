@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from sqlmodel import col, select, update
-from textual.widgets import Input, OptionList
+from textual.widgets import DataTable, Input, OptionList
 
 from db.models import EventKind, ParcelEvent, PrintJob
 from station_console.services.core.station import Station
@@ -289,6 +289,10 @@ async def test_quick_mode_then_phones_from_the_list_tell_the_customer(
         assert "Without phone: 1" in status(screen, "#ci-missing")
         first = screen.results[0]
         assert parcels(station)[first.waybill] == "13812345678"
+        await settle(app, pilot)
+        table = screen.query_one("#ci-table", DataTable)
+        assert str(table.get_cell(str(first.parcel_id), "phone")) == "138****5678"  # the row shows it too
+        assert str(table.get_cell(str(screen.results[1].parcel_id), "phone")) == "-"
         assert notes_of(station, first.parcel_id) == [("checkin", "queued")]
 
 

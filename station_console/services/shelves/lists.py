@@ -92,6 +92,17 @@ def parcels_by_id(station: Station, parcel_ids: Sequence[int]) -> list[ParcelRow
         return _to_rows(session.exec(query.order_by(col(Parcel.id).desc())).all())
 
 
+def masked_phones(station: Station, parcel_ids: Sequence[int]) -> dict[int, str | None]:
+    """The masked phone of each of these parcels (None: none yet), as a list shown earlier reads it now."""
+    if not parcel_ids:
+        return {}
+    with station.read() as session:
+        rows = session.exec(
+            select(Parcel.id, Parcel.masked_phone).where(col(Parcel.id).in_(list(parcel_ids)))
+        ).all()
+    return {pid: masked for pid, masked in rows if pid is not None}
+
+
 def label_status(station: Station, parcel_ids: Sequence[int]) -> dict[int, str]:
     """Newest label job status per parcel (`queued`, `printed`, `failed`...); parcels with none are absent.
 

@@ -347,7 +347,7 @@ class CheckinScreen(CheckinPhones):
 
     def action_missing_phones(self) -> None:
         def closed(done: int | None) -> None:
-            self._refresh_status()
+            self.phones_set_elsewhere()
             self.query_one("#scan", Input).focus()
 
         self.app.push_screen(MissingPhones(self.station), closed)

@@ -4,15 +4,18 @@ named parcels nobody matched."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import on, work
+from textual.message import Message
 from textual.widgets import DataTable, Input
 
 from station_console.errors import StationError
 from station_console.i18n import _
 from station_console.services.checkin.phones import parse_phone
+from station_console.services.shelves.lists import masked_phones
 from station_console.tui.screens.checkin_attention import Attention
 from station_console.tui.screens.checkin_questions import CheckinQuestions
 from station_console.tui.screens.checkin_writer import CheckinWriter
@@ -22,6 +25,10 @@ if TYPE_CHECKING:
 
 
 class CheckinPhones(CheckinQuestions):
+    @dataclass
+    class Phones(Message):
+        masked: dict[int, str | None]
+
     def _settle_phone_field(self) -> None:
         """A scan arrived while the Phone field holds something: a valid phone goes to the parcel it
         was typed for; anything else is cleared, with a warning (never kept for the next parcel)."""
@@ -114,7 +121,27 @@ class CheckinPhones(CheckinQuestions):
         # On demand: the dialog module loads when it is first asked for.
         from station_console.tui.screens.recipient_dialogs import WhoIsThisDialog
 
-        self.app.push_screen(WhoIsThisDialog(), lambda _done: self._refresh_status())
+        self.app.push_screen(WhoIsThisDialog(), lambda _done: self.phones_set_elsewhere())
+
+    def phones_set_elsewhere(self) -> None:
+        """A dialog set phones (F9's list, a "who is this?" match): the rows shown read theirs again."""
+        self._refresh_status()
+        table = self.query_one("#ci-table", DataTable)
+        self._read_phones([int(str(key.value)) for key in table.rows])
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="checkin-phones")
+    def _read_phones(self, ids: list[int]) -> None:
+        try:
+            self.post_message(self.Phones(masked_phones(self.station, ids)))
+        except Exception:
+            return  # a busy database: the rows keep what they showed
+
+    @on(Phones)
+    def _phones(self, message: Phones) -> None:
+        table = self.query_one("#ci-table", DataTable)
+        for pid, masked in message.masked.items():
+            if masked and str(pid) in table.rows:
+                table.update_cell(str(pid), "phone", Text(masked))
 
     @on(CheckinWriter.PhoneRefused)
     def _phone_refused(self, message: CheckinWriter.PhoneRefused) -> None:
