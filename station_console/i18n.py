@@ -72,6 +72,12 @@ def shown_params(params: dict[str, Any], lang: str, /) -> dict[str, Any]:
     return {k: v.message(lang) if isinstance(v, Later) else v for k, v in params.items()}
 
 
+def sentences(*parts: str) -> str:
+    """Sentences one after another as the current language writes them: a space between English
+    sentences, none after Chinese full stops (`已匹配。手机号……`). Empty parts are left out."""
+    return ("" if _current == "zh" else " ").join(p for p in parts if p)
+
+
 def translate_n(singular: str, plural: str, count: int, lang: str, /, **params: Any) -> str:
     """`singular` or `plural` by `count`, in `lang`: English has a singular form for 1; Chinese has one
     form for every count, translated under the plural's id."""

@@ -223,3 +223,11 @@ def test_a_write_off_has_one_chinese_name() -> None:
     """The report's column, the close dialog beside it, the statuses and the audit say the same word."""
     written_off = [zh for en, zh in catalog("zh").items() if "write" in en.lower() and "off" in en.lower()]
     assert written_off and all("核销" not in zh for zh in written_off)
+
+
+def test_sentences_follow_each_other_as_each_language_writes_them() -> None:
+    from station_console.i18n import sentences
+
+    assert sentences("Matched.", "", "Phone saved.") == "Matched. Phone saved."
+    set_language("zh")
+    assert sentences("已匹配。", "", "手机号已保存。") == "已匹配。手机号已保存。"

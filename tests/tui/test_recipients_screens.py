@@ -12,6 +12,7 @@ from station_helpers import configure
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from db.models import DeliveryItem, FeeEntry, Notification, Parcel, ProxyPickup, Recipient, Role
+from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.delivery import requests, runs
@@ -147,6 +148,25 @@ async def test_who_is_this_links_a_named_parcel(app: StationApp, station: Statio
     with station.read() as session:
         parcel = session.get(Parcel, parcel_id)
     assert parcel is not None and parcel.recipient_id == ids["张三"] and parcel.phone_full == "13812345678"
+
+
+async def test_a_match_says_its_sentences_in_chinese_without_a_space_between_them(
+    app: StationApp, station: Station
+) -> None:
+    people(station)
+    check_in(station, "JT0000000000001", recipient_name="张 三")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        set_language("zh")  # after the directory opened: its wait reads the English status
+        await quiet.press(pilot, "f11")
+        await until(pilot, lambda: app.screen.query_one("#who-matches", OptionList).option_count > 0)
+        options = app.screen.query_one("#who-matches", OptionList)
+        options.focus()
+        options.highlighted = 0
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: "已匹配收件人" in text_of(app, "#who-status"))
+        said = text_of(app, "#who-status")
+    assert "已匹配收件人。手机号 138****5678 取自名录。" in said and "。 " not in said
 
 
 async def _delivery(app: StationApp, pilot: Any) -> None:

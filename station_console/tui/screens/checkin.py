@@ -30,7 +30,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Digits, Input
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, sentences
 from station_console.services.checkin.transaction import CheckinResult
 from station_console.services.scan.carriers import get_detector
 from station_console.services.shelves.lists import LABEL_LABELS
@@ -287,7 +287,7 @@ class CheckinScreen(CheckinPhones):
             notes.append(_("Re-delivery: this waybill was here before."))
         if result.overflow:
             notes.append(_("The shelves are full: this parcel went to the overflow zone."))
-        self._say(" ".join(notes), warn=result.overflow or result.redelivery)
+        self._say(sentences(*notes), warn=result.overflow or result.redelivery)
         self._show_current()
         if request.key_time:
             self.call_after_refresh(lambda: self.latencies.append(time.monotonic() - request.key_time))

@@ -23,7 +23,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n, get_language
+from station_console.i18n import N_, _, _n, get_language, sentences
 from station_console.private_files import write_atomic
 from station_console.services.exceptions.problems import mark
 from station_console.services.prealerts import batches
@@ -231,10 +231,9 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
             **counts,
         )
         if printable:
-            return text + " " + _("The receipt is printing."), None
-        return text + " " + _(
-            "No printer here takes receipts; saved as {path}", path=str(self._save_pdf(view))
-        ), None
+            return sentences(text, _("The receipt is printing.")), None
+        saved = _("No printer here takes receipts; saved as {path}", path=str(self._save_pdf(view)))
+        return sentences(text, saved), None
 
     def _save_pdf(self, view: BatchView) -> Path:
         from hardware.printers.pdf import render_document

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input
 
 from station_console.errors import StationError
-from station_console.i18n import _
+from station_console.i18n import _, sentences
 from station_console.services.checkin.phones import parse_phone
 from station_console.services.shelves.lists import masked_phones
 from station_console.tui.screens.checkin_attention import Attention
@@ -114,7 +114,7 @@ class CheckinPhones(CheckinQuestions):
             notes.append(_("No consent on record to hold parcels at the station: ask the recipient."))
         if message.wants_door:
             notes.append(_("The recipient chose door delivery: it goes on the next run."))
-        self._say(" ".join(notes), warn=message.consent_missing)
+        self._say(sentences(*notes), warn=message.consent_missing)
         self._refresh_status()
 
     def action_who_is_this(self) -> None:

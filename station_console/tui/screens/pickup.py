@@ -22,7 +22,7 @@ from textual.containers import Horizontal
 from textual.widgets import Digits
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, sentences
 from station_console.services.core.roles import require_manager
 from station_console.services.pickup import handover
 from station_console.services.pickup.lookup import CHECK_LABELS, Lookup, PickupRow, lookup
@@ -304,7 +304,7 @@ class PickupScreen(PickupHandover):
             notes.append(_("{old} moved to {new}.", old=old, new=new))
         if lk.missing:
             notes.append(_("Not found: {codes}", codes=", ".join(lk.missing)))
-        self._say(" ".join(notes), warn=bool(lk.missing or lk.moved) or len(lk.groups) > 1)
+        self._say(sentences(*notes), warn=bool(lk.missing or lk.moved) or len(lk.groups) > 1)
         if self.station.settings().storage_fee_rules:
             self._quote_fees()
         if lk.second_check:

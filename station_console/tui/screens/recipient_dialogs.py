@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, OptionList
 from textual.widgets.option_list import Option
 
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, sentences
 from station_console.safe_text import clean
 from station_console.services.recipients import matching
 from station_console.tui.screens.calls import ServiceCalls
@@ -149,11 +149,13 @@ class WhoIsThisDialog(ServiceCalls, ModalScreen[int]):
 
     def done_linked(self, linked: matching.Linked) -> None:
         self.linked += 1
-        note = _("{code} is now matched.", code=linked.pickup_code)
-        if linked.phone_added:
-            note += " " + _("Phone {masked} from the directory.", masked=linked.masked_phone)
-        if linked.consent_missing:
-            note += " " + _("No consent on record to hold parcels at the station: ask the recipient.")
+        note = sentences(
+            _("{code} is now matched.", code=linked.pickup_code),
+            _("Phone {masked} from the directory.", masked=linked.masked_phone) if linked.phone_added else "",
+            _("No consent on record to hold parcels at the station: ask the recipient.")
+            if linked.consent_missing
+            else "",
+        )
         self.note = (note, linked.consent_missing)
         self.reload()
 

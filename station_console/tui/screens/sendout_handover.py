@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Digits, Input, Select
 
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _, _n, sentences
 from station_console.services.sendout import handover
 from station_console.services.sendout.quote import kg
 from station_console.tui.scanner_bridge import ScannerBridge
@@ -197,7 +197,9 @@ class HandoverScreen(ServiceCalls, Screen[None]):
             carrier=view.carrier,
         )
         if missing:
-            text += " " + _("NOT collected: {waybills}", waybills=", ".join(m["waybill"] for m in missing))
+            text = sentences(
+                text, _("NOT collected: {waybills}", waybills=", ".join(m["waybill"] for m in missing))
+            )
         self.show(view)
         self.view = None
         self.say(text, warn=bool(missing), ok=not missing)
