@@ -103,6 +103,8 @@ async def test_dead_letters_come_first_and_are_retried_or_dropped(station: Stati
         await quiet.press(pilot, "r")
         await quiet.press(pilot, "d")  # a clerk may open the dialog, but the service refuses the drop
         assert isinstance(console.screen, ReasonDialog)
+        asked = [str(w.render()) for w in console.screen.query(Label)]
+        assert asked == ["Reason"]  # not the pickup's examples (a torn label) for a carrier message
         await quiet.press(pilot, *"wrong parcel", "enter")
         assert "Only a manager can drop a carrier event" in str(
             screen.query_one("#ev-status", Static).render()

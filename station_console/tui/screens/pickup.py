@@ -277,7 +277,11 @@ class PickupScreen(PickupHandover):
 
         waybills = ", ".join(r.waybill for r in missing)
         self.app.push_screen(
-            ReasonDialog(_("Hand over without a scan: {waybills}", waybills=waybills)), given
+            ReasonDialog(
+                _("Hand over without a scan: {waybills}", waybills=waybills),
+                _("Reason (e.g. label torn, barcode unreadable)"),
+            ),
+            given,
         )
 
     def action_clear(self) -> None:

@@ -18,7 +18,8 @@ from station_console.tui.widgets.plain import Label, Static
 
 
 class ReasonDialog(ModalScreen[str | None]):
-    """Ask why (or `prompt`); Enter with an answer gives it back, Escape gives None."""
+    """Ask why (or `prompt`: each caller's own examples); Enter with an answer gives it back, Escape
+    gives None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -33,7 +34,7 @@ class ReasonDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            yield Label(self.prompt or _("Reason (e.g. label torn, barcode unreadable)"))
+            yield Label(self.prompt or _("Reason"))
             yield FixedInput(self.value, id="pk-reason", max_length=200)
 
     def on_mount(self) -> None:
