@@ -43,10 +43,12 @@ FIELD_LABELS = {
     "department": N_("Department"),
     "language": N_("Language (zh, en)"),
 }
-# A changed entry's fields as an import's summary names them (its JSON keeps the keys); the consent's
-# own stamp (when, how, by whom) goes with the consent.
-CHANGE_LABELS = {
+# A field as an import's summary names it, in its columns and an entry's changes (its JSON keeps the
+# keys); the consent's own stamp (when, how, by whom) goes with the consent.
+SUMMARY_LABELS = {
     **FIELD_LABELS,
+    "phone": N_("Phone"),
+    "phone2": N_("Second phone"),
     "phones": N_("Phones"),
     "language": N_("Language"),
     "active": N_("Active"),

@@ -368,7 +368,7 @@ def summary_lines(result: ImportResult, *, shown: int = 20) -> list[str]:
             rows=result.rows_read,
             source=result.source,
         ),
-        _("Columns: {columns}", columns=", ".join(f"{f}={h}" for f, h in result.columns.items())),
+        _("Columns: {columns}", columns=_(", ").join(f"{_label(f)}={h}" for f, h in result.columns.items())),
         _("Would write: {counts}", counts=_counts(result))
         if result.dry_run
         else _("Written: {counts}", counts=_counts(result)),
@@ -387,7 +387,7 @@ def summary_lines(result: ImportResult, *, shown: int = 20) -> list[str]:
             )
         )
     for change in result.changes[:10]:
-        named = [_(fields.CHANGE_LABELS[f]) for f in change["fields"] if f in fields.CHANGE_LABELS]
+        named = [_label(f) for f in change["fields"] if f in fields.SUMMARY_LABELS]
         lines.append(_("{id}: {fields}", id=change["external_id"], fields=_(", ").join(named)))
     for dup in result.duplicates[:shown]:
         lines.append(
@@ -416,6 +416,10 @@ def summary_lines(result: ImportResult, *, shown: int = 20) -> list[str]:
     if more > 0:
         lines.append(_("... and {n} more problems (--json lists them all)", n=more))
     return lines
+
+
+def _label(field: str) -> str:
+    return _(fields.SUMMARY_LABELS[field]) if field in fields.SUMMARY_LABELS else field
 
 
 def _counts(result: ImportResult) -> str:
