@@ -99,7 +99,7 @@ def test_a_persons_export_and_deletion_cover_their_directory_entry(manager: Stat
     assert matching.match(manager, "zs") == []
 
 
-def test_a_persons_deletion_blanks_their_parcels_door_receipt_and_proxy(manager: Station) -> None:
+def test_a_persons_export_shows_and_deletion_blanks_their_parcels_door_receipt_and_proxy(manager: Station) -> None:
     first = check_in(manager, wb(1), phone=PHONE)
     confirm_pickup(
         manager, [first.parcel_id], method="code", scanned=[wb(1)], proxy=Proxy("老王", "2222", "1234")
@@ -110,6 +110,8 @@ def test_a_persons_deletion_blanks_their_parcels_door_receipt_and_proxy(manager:
     run = runs.plan(manager, "小刘")
     runs.scan_out(manager, run.id, wb(2))
     runs.deliver(manager, run.id, wb(2), received_by="门卫张师傅", signature_name="张", photo_ref="p/1.jpg")
+    handovers = privacy.export_person(manager, PHONE)["handovers"]
+    assert {h.get("proxy_name") or h.get("received_by") for h in handovers} == {"老王", "门卫张师傅"}
     check_in(manager, wb(3), phone=SECOND)
     confirm_pickup(
         manager,

@@ -287,9 +287,38 @@ def export_person(station: Station, phone: str) -> dict[str, Any]:
                 {"parcel_id": e.parcel_id, "kind": e.kind, "at": _iso(e.at), "counter": e.counter}
                 for e in events
             ],
+            "handovers": _handovers_json(session, ids),
         }
 
     return station.run(work)
+
+
+def _handovers_json(session: Session, ids: list[Any]) -> list[dict[str, Any]]:
+    """Who took their parcels for them, and who took them at the door: what a deletion blanks."""
+    proxies = session.exec(select(ProxyPickup).where(col(ProxyPickup.parcel_id).in_(ids))).all()
+    doors = session.exec(select(DeliveryItem).where(col(DeliveryItem.parcel_id).in_(ids))).all()
+    return [
+        *(
+            {
+                "parcel_id": p.parcel_id,
+                "proxy_name": p.name,
+                "proxy_phone_tail": p.phone_tail,
+                "at": _iso(p.at),
+            }
+            for p in proxies
+        ),
+        *(
+            {
+                "parcel_id": d.parcel_id,
+                "received_by": d.received_by,
+                "signature_name": d.signature_name,
+                "photo_ref": d.photo_ref,
+                "fail_note": d.fail_note,
+                "at": _iso(d.done_at),
+            }
+            for d in doors
+        ),
+    ]
 
 
 def _iso(value: datetime | None) -> str | None:
