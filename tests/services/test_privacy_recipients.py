@@ -99,7 +99,9 @@ def test_a_persons_export_and_deletion_cover_their_directory_entry(manager: Stat
     assert matching.match(manager, "zs") == []
 
 
-def test_a_persons_export_shows_and_deletion_blanks_their_parcels_door_receipt_and_proxy(manager: Station) -> None:
+def test_a_persons_export_shows_and_deletion_blanks_their_parcels_door_receipt_and_proxy(
+    manager: Station,
+) -> None:
     first = check_in(manager, wb(1), phone=PHONE)
     confirm_pickup(
         manager, [first.parcel_id], method="code", scanned=[wb(1)], proxy=Proxy("老王", "2222", "1234")

@@ -133,17 +133,22 @@ async def test_a_manager_imports_with_a_preview_first(
         ]
 
 
+async def link_the_first_match(app: StationApp, pilot: Any) -> None:
+    """Who-is-this (F11): the first person found for the first parcel, linked."""
+    await quiet.press(pilot, "f11")
+    await until(pilot, lambda: app.screen.query_one("#who-matches", OptionList).option_count > 0)
+    options = app.screen.query_one("#who-matches", OptionList)
+    options.focus()
+    options.highlighted = 0
+    await quiet.press(pilot, "enter")
+
+
 async def test_who_is_this_links_a_named_parcel(app: StationApp, station: Station) -> None:
     ids = people(station)
     parcel_id = check_in(station, "JT0000000000001", recipient_name="张 三", phone="5678").parcel_id
     async with app.run_test(size=(160, 50)) as pilot:
         await open_recipients(app, pilot)
-        await quiet.press(pilot, "f11")
-        await until(pilot, lambda: app.screen.query_one("#who-matches", OptionList).option_count > 0)
-        options = app.screen.query_one("#who-matches", OptionList)
-        options.focus()
-        options.highlighted = 0
-        await quiet.press(pilot, "enter")
+        await link_the_first_match(app, pilot)
         await until(pilot, lambda: "is now matched" in text_of(app, "#who-status"))
     with station.read() as session:
         parcel = session.get(Parcel, parcel_id)
@@ -158,12 +163,7 @@ async def test_a_match_says_its_sentences_in_chinese_without_a_space_between_the
     async with app.run_test(size=(160, 50)) as pilot:
         await open_recipients(app, pilot)
         set_language("zh")  # after the directory opened: its wait reads the English status
-        await quiet.press(pilot, "f11")
-        await until(pilot, lambda: app.screen.query_one("#who-matches", OptionList).option_count > 0)
-        options = app.screen.query_one("#who-matches", OptionList)
-        options.focus()
-        options.highlighted = 0
-        await quiet.press(pilot, "enter")
+        await link_the_first_match(app, pilot)
         await until(pilot, lambda: "已匹配收件人" in text_of(app, "#who-status"))
         said = text_of(app, "#who-status")
     assert "已匹配收件人。手机号 138****5678 取自名录。" in said and "。 " not in said
