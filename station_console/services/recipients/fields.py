@@ -44,7 +44,8 @@ FIELD_LABELS = {
     "language": N_("Language (zh, en)"),
 }
 # A field as an import's summary names it, in its columns and an entry's changes (its JSON keeps the
-# keys); the consent's own stamp (when, how, by whom) goes with the consent.
+# keys); the consent's own stamp (when, how, by whom) goes with the consent. It starts from
+# fields.FIELD_LABELS and says some of them shorter (a summary line has no room for the form's hints).
 SUMMARY_LABELS = {
     **FIELD_LABELS,
     "phone": N_("Phone"),
