@@ -1,7 +1,7 @@
 """User and scanner text is data: never markup, never a terminal control sequence.
 
-Two directions. `clean()` is for what is typed or scanned before it is stored: control characters
-(C0, DEL, C1: escape sequences start with one) and the bidirectional override and isolate marks (which
+Two directions. `clean()` is for what is typed or scanned before it is stored: terminal escape
+sequences whole, control characters (C0, DEL, C1) and the bidirectional override and isolate marks (which
 make `abc` display as `cba`) are removed, runs of spaces are one space, and the length is capped.
 `visible()` is for stored text on its way to a terminal or a screen (older rows, another program's
 writes): the same characters are shown as escapes (`\\x1b`, `\\u202e`), so nothing stored can move the
@@ -21,13 +21,20 @@ from typing import Any, TextIO
 _HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
 _SHOWN = re.compile(_HIDDEN.pattern.replace(r"\x00-\x1f", r"\x00-\x08\x0b-\x1f"))  # new lines and tabs pass
 _SPACES = re.compile(r"\s+")
+# A whole terminal escape sequence (CSI `ESC [ ... m`, OSC `ESC ] ... BEL`, a two-character escape, and
+# the C1 forms): pasted coloured text loses its colour codes, not just their ESC (`[31m` would stay).
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC, to its terminator
+    r"|\x1b[0-~]"  # two characters: ESC 7 (save the cursor), ESC c (reset the terminal), ...
+)
 
 
 def clean(text: str | None, max_len: int | None = None) -> str:
     """One line of typed or scanned text, safe to store: hidden characters out, spaces collapsed."""
     if not text:
         return ""
-    out = _SPACES.sub(" ", _HIDDEN.sub(" ", text)).strip()
+    out = _SPACES.sub(" ", _HIDDEN.sub(" ", _ESCAPES.sub("", text))).strip()
     return out[:max_len] if max_len is not None else out
 
 

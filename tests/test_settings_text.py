@@ -26,11 +26,11 @@ def test_table_settings_typed_names_and_columns_are_one_clean_line() -> None:
         }
     )
     ((name, source),) = settings.prealert_sources.items()
-    assert name == "pdd [31m"
+    assert name == "pdd"
     assert source.columns == {"waybill": "物流 单号", "name": "[bold]x[/]"} and source.carrier == "ZTO"
     targets = settings.carrier_event_targets
     assert set(targets) == {"SF", "[bold]x[/]"}
-    assert targets["SF"].folder == "/tmp/ev [2J" and targets["[bold]x[/]"].url == "https://h/ x"
+    assert targets["SF"].folder == "/tmp/ev" and targets["[bold]x[/]"].url == "https://h/ x"
     for twice in ({"SF": {}, "SF\x1b": {}}, {"\u202e": {}}):  # a name that cleans to another, or to nothing
         with pytest.raises(ValueError):
             StationSettings.model_validate({"carrier_event_targets": twice})

@@ -282,6 +282,6 @@ def test_a_rules_typed_text_is_stored_as_one_clean_line() -> None:
         }
     )
     (rule,) = settings.storage_fee_rules
-    assert (rule.name, rule.carrier, rule.recipient_type) == ("[b]x [31m Q", "SF", "staff")
+    assert (rule.name, rule.carrier, rule.recipient_type) == ("[b]x Q", "SF", "staff")
     with pytest.raises(ValueError):
         FeeRule(name="\x1b\u202e")  # nothing left of the name: refused, as an empty one

@@ -12,7 +12,7 @@ from datetime import date
 
 from station_console.errors import Refused
 from station_console.i18n import N_, _
-from station_console.services.sendout.regions import clean
+from station_console.services.sendout.regions import folded
 
 RESIDENT, PASSPORT, HK_MACAU, TAIWAN = "resident", "passport", "hk_macau", "taiwan"
 ID_TYPES = (RESIDENT, PASSPORT, HK_MACAU, TAIWAN)
@@ -59,7 +59,7 @@ def check_id(id_type: str, number: str) -> IdTrace:
         raise Refused(
             N_("Unknown ID type; use one of {types}"), code="bad_id_type", types=", ".join(ID_TYPES)
         )
-    raw = clean(number).upper().replace(" ", "").replace("-", "")
+    raw = folded(number).upper().replace(" ", "").replace("-", "")
     if id_type == RESIDENT:
         if not re.fullmatch(r"\d{17}[\dX]", raw) or raw[0] not in "12345678":
             raise _bad(id_type)

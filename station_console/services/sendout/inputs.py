@@ -8,14 +8,15 @@ from decimal import Decimal, InvalidOperation
 
 from station_console.errors import Refused
 from station_console.i18n import N_
-from station_console.services.sendout.regions import clean
+from station_console.safe_text import clean
+from station_console.services.sendout.regions import folded
 
 _NUMBER = re.compile(r"^\d{1,7}(\.\d{1,3})?$")
 _DIMS = re.compile(r"^(\d{1,4}(?:\.\d)?)[x*×X](\d{1,4}(?:\.\d)?)[x*×X](\d{1,4}(?:\.\d)?)$")
 
 
 def _decimal(text: str) -> Decimal | None:
-    raw = clean(text).replace(",", ".").replace(" ", "")
+    raw = folded(text).replace(",", ".").replace(" ", "")
     raw = raw.removesuffix("kg").removesuffix("KG")
     if not _NUMBER.match(raw):
         return None
@@ -29,52 +30,47 @@ def grams_from_kg(text: str) -> int:
     """`1.2` (kg) -> 1200 g; more than gram precision is refused, not rounded silently."""
     value = _decimal(text)
     if value is None or value <= 0 or value * 1000 != int(value * 1000):
-        raise Refused(N_("Weight in kg, e.g. 1.25: {text}"), code="bad_weight", text=clean(text)[:20])
+        raise Refused(N_("Weight in kg, e.g. 1.25: {text}"), code="bad_weight", text=folded(text)[:20])
     return int(value * 1000)
 
 
 def dims_mm(text: str) -> tuple[int, int, int]:
     """`30x20x10` (cm, also `30*20*10`, `30×20×10`, one decimal allowed) -> millimetres."""
-    raw = clean(text).replace(" ", "").removesuffix("cm")
+    raw = folded(text).replace(" ", "").removesuffix("cm")
     match = _DIMS.match(raw)
     if not match:
         raise Refused(
-            N_("Sides in cm as LxWxH, e.g. 30x20x10: {text}"), code="bad_dims", text=clean(text)[:20]
+            N_("Sides in cm as LxWxH, e.g. 30x20x10: {text}"), code="bad_dims", text=folded(text)[:20]
         )
     sides = tuple(int(Decimal(side) * 10) for side in match.groups())
     if not all(sides):
         raise Refused(
-            N_("Sides in cm as LxWxH, e.g. 30x20x10: {text}"), code="bad_dims", text=clean(text)[:20]
+            N_("Sides in cm as LxWxH, e.g. 30x20x10: {text}"), code="bad_dims", text=folded(text)[:20]
         )
     return sides[0], sides[1], sides[2]
 
 
 def cents(text: str) -> int:
     """`12.5` -> 1250; empty -> 0."""
-    if not clean(text):
+    if not folded(text):
         return 0
     value = _decimal(text)
     if value is None or value * 100 != int(value * 100):
-        raise Refused(N_("An amount such as 12.50: {text}"), code="bad_amount", text=clean(text)[:20])
+        raise Refused(N_("An amount such as 12.50: {text}"), code="bad_amount", text=folded(text)[:20])
     return int(value * 100)
 
 
 def count(text: str) -> int:
-    raw = clean(text)
+    raw = folded(text)
     if not raw.isdigit() or not 1 <= int(raw) <= 999:
         raise Refused(N_("A count from 1 to 999: {text}"), code="bad_count", text=raw[:20])
     return int(raw)
 
 
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]")
-
-
 def text_field(text: str | None, label: str, *, limit: int, required: bool = True) -> str:
-    """Free text as data: escape sequences and control characters removed, spaces collapsed; empty
-    (when required) or longer than `limit` is refused with the field's name, never cut silently."""
-    raw = _ANSI.sub("", text or "")
-    raw = "".join(" " if ch in "\t\r\n" else ch for ch in raw if ch.isprintable() or ch in "\t\r\n")
-    value = " ".join(raw.split())
+    """Free text as data (`clean`, and any other character that prints nothing out); empty (when
+    required) or longer than `limit` is refused with the field's name, never cut silently."""
+    value = " ".join("".join(ch for ch in clean(text) if ch.isprintable()).split())
     if required and not value:
         raise Refused(N_("{field} is empty"), code="missing", field=label)
     if len(value) > limit:

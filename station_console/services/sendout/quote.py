@@ -14,7 +14,7 @@ from typing import Any
 from station_console.errors import Refused
 from station_console.i18n import N_, get_language, translate
 from station_console.services.core.station import Station
-from station_console.services.sendout.regions import ZONE_LABELS, clean, find_province, province_zone
+from station_console.services.sendout.regions import ZONE_LABELS, find_province, folded, province_zone
 from station_console.services.sendout.tariff import Tariff
 
 MAX_WEIGHT_G = 100_000  # a counter parcel; heavier goes as freight, not express
@@ -159,10 +159,10 @@ def zone_of(station: Station, tariff: Tariff, destination: str) -> tuple[str, st
             raise Refused(
                 N_("Unknown destination {text}: give a province, e.g. 新疆 or Xinjiang"),
                 code="unknown_destination",
-                text=clean(destination)[:40],
+                text=folded(destination)[:40],
             )
         return origin.name, dest.name, province_zone(origin, dest, tariff.remote)
-    keys = [clean(destination).upper()]
+    keys = [folded(destination).upper()]
     if dest is not None:
         keys.append(dest.code)
     for key in keys:
@@ -172,7 +172,7 @@ def zone_of(station: Station, tariff: Tariff, destination: str) -> tuple[str, st
         N_("{carrier} has no zone for {text}; known: {known}"),
         code="unknown_destination",
         carrier=tariff.carrier,
-        text=clean(destination)[:40],
+        text=folded(destination)[:40],
         known=", ".join(sorted(tariff.zones))[:200],
     )
 

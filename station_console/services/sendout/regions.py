@@ -43,19 +43,20 @@ def provinces() -> dict[str, Province]:
     }
 
 
-def clean(text: str) -> str:
+def folded(text: str) -> str:
+    """`text` as typed in any width (全角 digits, letters and spaces as ASCII), trimmed."""
     return unicodedata.normalize("NFKC", text or "").strip()
 
 
 def find_province(text: str) -> Province | None:
     """The province `text` names or starts with; None when it names none (or several)."""
-    raw = clean(text)
+    raw = folded(text)
     if not raw:
         return None
-    folded = raw.casefold().replace(" ", "")
+    key = raw.casefold().replace(" ", "")
     table = provinces()
     for p in table.values():
-        if raw in (p.name, p.full) or folded in (p.en.casefold().replace(" ", ""), p.code.casefold()):
+        if raw in (p.name, p.full) or key in (p.en.casefold().replace(" ", ""), p.code.casefold()):
             return p
     # An address starts with its province: the longest name that fits wins (内蒙古 before 内蒙).
     for p in sorted(table.values(), key=lambda p: -len(p.full)):
@@ -74,7 +75,7 @@ def require_province(text: str) -> Province:
         raise Refused(
             N_("Unknown destination {text}: give a province, e.g. 新疆 or Xinjiang"),
             code="unknown_destination",
-            text=clean(text)[:40],
+            text=folded(text)[:40],
         )
     return found
 

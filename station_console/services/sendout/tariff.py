@@ -23,7 +23,7 @@ from station_console.i18n import N_
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 from station_console.services.sendout import rules
-from station_console.services.sendout.regions import FAR, NEAR, REMOTE, SAME, clean, find_province
+from station_console.services.sendout.regions import FAR, NEAR, REMOTE, SAME, find_province, folded
 
 ZONINGS = ("province", "table")
 ROUNDINGS = ("up", "nearest", "down")
@@ -121,7 +121,7 @@ def parse(carrier: str, body: dict[str, Any], *, version: int = 0, sha256: str =
         for dest, zone in table.items():
             if zone not in rates:
                 raise _bad(N_("Tariff: zone {zone} of {dest} has no rates"), zone=str(zone), dest=str(dest))
-            zones[clean(str(dest)).upper()] = str(zone)
+            zones[folded(str(dest)).upper()] = str(zone)
     packaging = body.get("packaging", {})
     if not isinstance(packaging, dict) or not all(
         isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_CENTS for v in packaging.values()
