@@ -66,6 +66,7 @@ def clerk_add(app: CliApp, name: str, role: str, new_pin: str | None, as_json: b
     from station_console.services.people.event_detail_labels import ROLE_LABELS
 
     station = app.station
+    clerks.check_may_add(station)  # a clerk is refused before being asked for a PIN
     info = clerks.add_clerk(station, name, _new_pin(app, new_pin), role=role)
     if as_json:
         emit_json(info.to_json())
@@ -106,6 +107,7 @@ def clerk_pin(app: CliApp, name: str, new_pin: str | None) -> None:
 
     station = app.station
     own = bool(app.clerk_name) and app.clerk_name.strip().lower() == name.strip().lower()  # type: ignore[union-attr]
+    clerks.check_may_change_pin(station, name, own_with_old_pin=own)  # refused before the PIN is asked
     pin = new_pin or _new_pin(app, None)
     clerks.change_pin(station, name, pin, old_pin=app.pin if own else None)
     click.echo(_("PIN changed for {name}", name=name))

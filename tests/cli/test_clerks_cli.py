@@ -153,3 +153,16 @@ def test_the_clerk_list_keeps_its_columns_in_chinese(db_url: str) -> None:
     # The third column (active or not) starts at the same terminal column on every line.
     starts = {display_width(line[: line.index(line.split()[2])]) for line in lines}
     assert starts == {32}, listed.output
+
+
+def test_a_clerk_is_refused_before_being_asked_for_a_new_pin(db_url: str) -> None:
+    setup_station(db_url)
+    clerk = ["--clerk", "Li", "--pin", "1357"]
+    # No --pin: a manager would be asked for it; a clerk hears the refusal first, not "give the PIN".
+    for args in (["clerk", "add", "Zhao"], ["clerk", "pin", "Wang"]):
+        refused = run(db_url, *clerk, *args)
+        assert isinstance(refused.exception, PermissionDenied), (args, refused.output)
+    asked = run(db_url, *MANAGER, "clerk", "add", "Zhao")  # no terminal to ask on
+    assert isinstance(asked.exception, Refused) and asked.exception.code == "pin_required"
+    own = run(db_url, *clerk, "clerk", "pin", "Li")  # their own: allowed, so the PIN is asked for
+    assert isinstance(own.exception, Refused) and own.exception.code == "pin_required"

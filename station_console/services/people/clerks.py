@@ -236,11 +236,17 @@ def create_first_manager(station: Station, name: str, pin: str) -> ClerkInfo:
     return station.run(work)
 
 
+def check_may_add(station: Station) -> None:
+    """Refuse whoever may not add a clerk, before anyone is asked for the new PIN."""
+    if not needs_first_manager(station):
+        require_manager(station, "clerks")
+
+
 def add_clerk(station: Station, name: str, pin: str, *, role: str = Role.CLERK) -> ClerkInfo:
     """A manager adds a clerk (or another manager). On a new station the first one becomes the manager."""
     if needs_first_manager(station):
         return create_first_manager(station, name, pin)
-    require_manager(station, "clerks")
+    check_may_add(station)
     if role not in ROLES:
         raise Refused(N_("A role is clerk or manager"), code="bad_role")
     name, pin = _validate_name(name), validate_pin(pin)
@@ -377,12 +383,19 @@ def sign_out(station: Station, *, reason: str = "sign_out") -> None:
     act_as(station, None)
 
 
-def change_pin(station: Station, name: str, new_pin: str, *, old_pin: str | None = None) -> None:
-    """A clerk changes their own PIN (giving the old one); a manager may reset anyone's without it."""
+def check_may_change_pin(station: Station, name: str, *, own_with_old_pin: bool) -> bool:
+    """Refuse whoever may not change NAME's PIN, before anyone is asked for the new one: a clerk their
+    own (with the old PIN), a manager anyone's. True when it is the signed-in clerk's own."""
     require(station, "change_own_pin")
     own = station.clerk_id is not None and station.clerk_id == _clerk_id(station, name)
-    if old_pin is None or not own:
+    if not (own and own_with_old_pin):
         require_manager(station, "clerks")
+    return own
+
+
+def change_pin(station: Station, name: str, new_pin: str, *, old_pin: str | None = None) -> None:
+    """A clerk changes their own PIN (giving the old one); a manager may reset anyone's without it."""
+    own = check_may_change_pin(station, name, own_with_old_pin=old_pin is not None)
     new_pin = validate_pin(new_pin)
     if old_pin is not None and own:
         authenticate(station, name, old_pin)
