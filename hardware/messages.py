@@ -66,6 +66,13 @@ def reason_of(exc: BaseException) -> str:
 # the console): control characters and the bidirectional marks that reorder a line.
 _HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"\s+")
+# A whole terminal escape sequence (CSI `ESC [ ... m`, OSC `ESC ] ... BEL`, a two-character escape, and
+# the C1 forms): pasted coloured text loses its colour codes, not just their ESC (`[31m` would stay).
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"  # OSC, to its terminator (BEL or ST)
+    r"|\x1b[0-~]"  # two characters: ESC 7 (save the cursor), ESC c (reset the terminal), ...
+)
 TYPED_MAX = 40
 
 
@@ -73,4 +80,4 @@ def typed(value: object, max_len: int = TYPED_MAX) -> str:
     """What a person typed (a setting's value), as a message parameter: data, never part of the
     sentence. One line, hidden characters out, cut to `max_len`; `""` for nothing typed."""
     text = "" if value is None else str(value)
-    return _SPACES.sub(" ", _HIDDEN.sub(" ", text)).strip()[:max_len]
+    return _SPACES.sub(" ", _HIDDEN.sub(" ", _ESCAPES.sub("", text))).strip()[:max_len]

@@ -135,5 +135,5 @@ def test_a_place_reads_as_a_path_of_titles() -> None:
 def test_a_typed_key_in_a_place_is_cleaned_and_cut() -> None:
     hostile = "\x1b[2J[b]" + "k" * 500
     label = where_label(("carrier_event_targets", hostile, "url"), StationSettings, "en")
-    assert "\x1b" not in label and label.startswith("Carrier event targets [2J[b]kkk")
+    assert "\x1b" not in label and label.startswith("Carrier event targets [b]kkk")
     assert label.endswith(" · Webhook URL") and len(label) < 80

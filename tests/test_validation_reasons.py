@@ -162,7 +162,7 @@ def test_a_typed_value_stays_data_cleaned_and_cut() -> None:
     with pytest.raises(ValidationError) as refused:
         StationSettings(timezone=typed)
     reason = validation_reason(refused.value.errors()[0], "zh")
-    assert reason.startswith("未知时区 [/][b]x [31m{zone}yyy") and "\x1b" not in reason
+    assert reason.startswith("未知时区 [/][b]x{zone}yyy") and "\x1b" not in reason
     assert len(reason) < 80
 
 
@@ -178,7 +178,7 @@ def test_a_text_setting_too_long_is_refused_not_cut() -> None:
 def test_a_typed_mapping_key_in_the_path_is_cleaned_and_cut() -> None:
     error = first_error(units={"\x1b[2J" + "k" * 5000: "many"})
     where = error_field(error)
-    assert where.startswith("units. [2Jkkk") and "\x1b" not in where and len(where) == 80
+    assert where.startswith("units.kkk") and "\x1b" not in where and len(where) == 80
 
 
 def test_an_unknown_kind_gets_a_general_sentence_never_pydantics_english() -> None:

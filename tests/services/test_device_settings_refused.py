@@ -281,7 +281,7 @@ def test_what_was_typed_is_quoted_as_data_one_line_and_cut() -> None:
     reason = err.value.message("zh")
     assert "\x1b" not in reason and "\u202e" not in reason
     assert (
-        "尺寸 [size] = [2J{dpi} " + "9" * 31 + "：" in reason
+        "尺寸 [size] = {dpi} " + "9" * 34 + "：" in reason
     )  # cut at 40 characters; braces are not filled
 
 
