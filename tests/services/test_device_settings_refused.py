@@ -280,9 +280,7 @@ def test_what_was_typed_is_quoted_as_data_one_line_and_cut() -> None:
         )
     reason = err.value.message("zh")
     assert "\x1b" not in reason and "\u202e" not in reason
-    assert (
-        "尺寸 [size] = {dpi} " + "9" * 34 + "：" in reason
-    )  # cut at 40 characters; braces are not filled
+    assert "尺寸 [size] = {dpi} " + "9" * 34 + "：" in reason  # cut at 40 characters; braces are not filled
 
 
 def test_a_reason_that_is_not_a_message_is_kept_as_it_is() -> None:
