@@ -26,6 +26,7 @@ from station_console.safe_text import protect_output
 
 log = logging.getLogger("station")
 _LANGUAGE_CHOSEN = "station.language_chosen"
+_HELP_ONLY = "station.help_only"
 click_words.install()
 
 
@@ -80,6 +81,36 @@ class LazyGroup(Group):
         self._load()
         return super().list_commands(ctx)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        # click runs this group's callback next, and only then lets the command parse its words: a
+        # `--help` among them is seen after the callback. Told now, the callback skips what only a
+        # command that runs needs (the counter's settings: pydantic; the log).
+        name, command, rest = super().resolve_command(ctx, args)
+        ctx.meta[_HELP_ONLY] = (
+            name is not None and command is not None and _shows_help(command, name, rest, ctx)
+        )
+        return name, command, rest
+
+
+def _shows_help(command: click.Command, name: str, words: list[str], parent: click.Context) -> bool:
+    """Whether `command` given `words` shows a help page and stops (`pickup --help`, `audit`, `audit
+    verify -h`), read by click's own parser as it will read them; words it refuses: no (it says why)."""
+    if not words and command.no_args_is_help:
+        return True
+    ctx = click.Context(command, info_name=name, parent=parent)
+    try:
+        _values, rest, given = command.make_parser(ctx).parse_args(list(words))
+        if command.get_help_option(ctx) in given:
+            return True
+        if isinstance(command, click.Group) and not command.chain and rest:
+            sub_name, sub, sub_words = command.resolve_command(ctx, rest)
+            return sub_name is not None and sub is not None and _shows_help(sub, sub_name, sub_words, ctx)
+    except click.UsageError:
+        return False
+    return False
+
 
 @group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @option(
@@ -110,13 +141,14 @@ def cli(
     pin: str | None,
 ) -> None:
     """station: the parcel station console and its commands."""
-    if ctx.invoked_subcommand is not None:
+    runs_command = ctx.invoked_subcommand is not None and not ctx.meta.get(_HELP_ONLY)
+    if runs_command:
         settle_memory()  # the command is found and loaded
         protect_output()  # what the database holds is printed as text, never as terminal control
         _log_to_file()
     ctx.obj = CliApp(db_url=db_url, lang=lang, counter=counter, clerk_name=clerk, pin=pin)
     ctx.call_on_close(ctx.obj.close)
-    if ctx.invoked_subcommand is not None:
+    if runs_command:
         ctx.obj.counter_settings  # noqa: B018  checked before the command runs (the console: in a worker)
     if ctx.invoked_subcommand is None:
         # Textual and the screens load only for the console: a `station` command starts without them.

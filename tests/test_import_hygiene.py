@@ -130,3 +130,37 @@ def test_the_first_screen_loads_only_what_it_shows(tmp_path: Path) -> None:
     assert seen["import"]["gc_threshold"] > DEFAULT_GC_THRESHOLD
     assert seen["open"]["gc_threshold"] == DEFAULT_GC_THRESHOLD
     assert seen["open"]["frozen"] > 100_000
+
+
+# Every help page of `station` (the top one, each command's and each group's commands'), shown in one
+# process as a shell would show them one after another: help is words only, so none loads the station
+# (SQLAlchemy, the models, pydantic, the services that reach them) or the console.
+NOT_FOR_HELP = ("sqlalchemy", "sqlmodel", "db", "pydantic", "textual", "station_console.tui", *NOT_AT_START)
+HELP_PAGES = """
+import contextlib, io, json, sys
+import click
+from station_console.cli import cli
+
+def pages(command, path):
+    yield path
+    if isinstance(command, click.Group):
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            yield from pages(command.get_command(ctx, name), [*path, name])
+
+shown = 0
+for path in pages(cli, []):
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        cli.main([*path, "--help"], prog_name="station", standalone_mode=False)
+    shown += "--help" in out.getvalue()
+print(json.dumps({"pages": shown, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_station_help_loads_no_station() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", HELP_PAGES], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True
+    )
+    seen = json.loads(out.stdout.splitlines()[-1])
+    assert seen["pages"] > 50  # every page was shown, the commands' too
+    assert not _modules(seen["modules"], NOT_FOR_HELP)

@@ -7,9 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlmodel import col, select
 
-from db.models import Parcel
 from station_console.cli_help import argument, command, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
@@ -231,6 +229,10 @@ def job_json(job: Any, code: str | None = None) -> dict[str, Any]:
 
 
 def _codes(app: CliApp, parcel_ids: list[int | None]) -> dict[int, str]:
+    from sqlmodel import col, select
+
+    from db.models import Parcel
+
     if not parcel_ids:
         return {}
     with app.station.read() as session:

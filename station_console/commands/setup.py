@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from db.migrate import current_revision
 from station_console.cli_help import command, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
@@ -84,6 +83,8 @@ def db_group() -> None:
 @pass_app
 def db_upgrade(app: CliApp) -> None:
     """Apply any pending migrations (also done whenever a database is opened)."""
+    from db.migrate import current_revision
+
     station = app.station  # opening migrates
     click.echo(_("Database at revision {rev}", rev=current_revision(station.engine)))
 

@@ -8,7 +8,7 @@ from station_console.cli_help import argument, command, group, option
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt, flag
 from station_console.i18n import _, _n, label_of
-from station_console.services.exceptions.problems import KIND_LABELS, KINDS
+from station_console.services.exceptions.problem_kinds import KIND_LABELS, KINDS
 from station_console.text_columns import pad
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every

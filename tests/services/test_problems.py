@@ -6,11 +6,17 @@ import pytest
 from shelf_helpers import as_manager, events, layer_figures, parcel, place, wb
 from sqlmodel import select
 
-from db.models import CodeHold, EventKind, Notification
+from db.models import CodeHold, EventKind, Notification, ProblemKind
 from station_console.errors import NotFound, PermissionDenied, Refused
 from station_console.services.core.station import Station
-from station_console.services.exceptions import problems
+from station_console.services.exceptions import problem_kinds, problems
 from station_console.services.notify import outbox
+
+
+def test_the_kinds_without_the_models_are_the_models_kinds() -> None:
+    """`station problem --kind` lists its choices from problem_kinds (no models loaded for help)."""
+    assert problem_kinds.KINDS == tuple(kind.value for kind in ProblemKind)
+    assert problems.KINDS is problem_kinds.KINDS
 
 
 def test_mark_keeps_the_parcel_on_the_shelf_and_flags_it(station: Station) -> None:

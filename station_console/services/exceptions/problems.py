@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from db.models import EventKind, Parcel, ParcelStatus, ProblemKind
+from db.models import EventKind, Parcel, ParcelStatus
 from station_console.errors import Refused
 from station_console.field_labels import Choices
 from station_console.i18n import N_
@@ -20,17 +20,9 @@ from station_console.safe_text import clean
 from station_console.services.core import audit
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
+from station_console.services.exceptions.problem_kinds import KIND_LABELS, KINDS
 from station_console.services.shelves.leaving import leave_shelf
 from station_console.services.shelves.search import ParcelRow, find_parcel, require_on_shelf, rows_for
-
-KINDS = tuple(k.value for k in ProblemKind)
-KIND_LABELS = {
-    "damaged": N_("damaged"),
-    "refused": N_("refused"),
-    "wrong_address": N_("wrong address"),
-    "unreadable": N_("label unreadable"),
-    "missing": N_("missing"),
-}
 
 
 def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: str, note: str) -> None:

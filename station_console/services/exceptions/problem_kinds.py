@@ -1,0 +1,16 @@
+"""What can be wrong with a parcel on the shelves: the problem kinds' codes and their labels, kept apart
+from the models so `station problem --kind` lists its choices without loading the database (CLI start-up);
+a test holds the codes equal to `db.models.ProblemKind`."""
+
+from __future__ import annotations
+
+from station_console.i18n import N_
+
+KIND_LABELS = {
+    "damaged": N_("damaged"),
+    "refused": N_("refused"),
+    "wrong_address": N_("wrong address"),
+    "unreadable": N_("label unreadable"),
+    "missing": N_("missing"),
+}
+KINDS = tuple(KIND_LABELS)
