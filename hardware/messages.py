@@ -46,7 +46,7 @@ class ConfigKey(str):
 
 class ConfigError(ValueError):
     """A device setting that cannot be used (a printer, scanner or scale entry), said as a `Message`:
-    `ConfigError(N_("kind = {kind}: unknown kind of scale; use one of {choices}"), kind=typed(kind), choices=...)`.
+    `ConfigError(N_("{key} = {kind}: unknown kind of scale; use one of {choices}"), key=config_key("kind"), ...)`.
     A ValueError, so callers that catch one still do; `str()` is the English, `message` the text the
     console translates where it shows it."""
 

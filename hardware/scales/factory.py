@@ -12,11 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from hardware.config_keys import config_key
 from hardware.config_values import usb_id, whole
 from hardware.messages import N_, ConfigError, typed
 from hardware.scales.base import Scale
 
-KINDS = ("hidpos", "serial", "dummy")
+# The kinds of scale (`kind` in counter.toml) as a person reads them (`station scale read`); translated
+# where shown. Three of a scanner's codes (hardware.scanners.factory.KIND_LABELS), but a scale's own
+# settings: how a scale is connected, which a scanner's kinds (a keyboard wedge) need not follow.
+KIND_LABELS = {"hidpos": N_("USB HID POS"), "serial": N_("serial port"), "dummy": N_("demo")}
+KINDS = tuple(KIND_LABELS)
 
 
 def make_scale(config: dict[str, Any], *, backend: Any = None) -> Scale:
@@ -43,14 +48,17 @@ def make_scale(config: dict[str, Any], *, backend: Any = None) -> Scale:
         from hardware.scales.serial import SerialScale, make_protocol
 
         if not config.get("port"):
-            raise ConfigError(N_("port: a serial scale needs its port, e.g. /dev/ttyUSB0"))
+            raise ConfigError(
+                N_("{key}: a serial scale needs its port, e.g. /dev/ttyUSB0"), key=config_key("port")
+            )
         return SerialScale(
             port=str(config["port"]),
             protocol=make_protocol(config),
             baudrate=whole(config, "baud", 9600, low=50, high=4_000_000),
         )
     raise ConfigError(
-        N_("kind = {kind}: unknown kind of scale; use one of {choices}"),
+        N_("{key} = {kind}: unknown kind of scale; use one of {choices}"),
+        key=config_key("kind"),
         kind=typed(kind),
         choices=", ".join(KINDS),
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from hardware.config_keys import config_key
 from hardware.config_values import whole
 from hardware.messages import N_, ConfigError, Message, typed
 from hardware.scales.base import GRAMS_PER, Reading, Scale, ScaleError, ScaleStatus, to_grams
@@ -27,7 +28,7 @@ except ImportError:  # pragma: no cover - exercised only without the extra
     pyserial = None
 
 PROTOCOLS = ("mtsics", "cas", "regex")
-NEEDS_WEIGHT_GROUP = N_("pattern: a regex scale needs a pattern with a (?P<weight>...) group")
+NEEDS_WEIGHT_GROUP = N_("{key}: a regex scale needs a pattern with a (?P<weight>...) group")
 MAX_LINE = 256  # a stream with no line ends is not a scale talking
 
 
@@ -140,23 +141,27 @@ def make_protocol(config: dict[str, Any]) -> Protocol:
     if name == "regex":
         pattern = config.get("pattern")
         if not pattern:
-            raise ConfigError(NEEDS_WEIGHT_GROUP)
+            raise ConfigError(NEEDS_WEIGHT_GROUP, key=config_key("pattern"))
         try:
             compiled = re.compile(str(pattern))
         except re.error as exc:
             if exc.pos is None:
-                raise ConfigError(N_("pattern: not a valid regular expression")) from exc
+                raise ConfigError(
+                    N_("{key}: not a valid regular expression"), key=config_key("pattern")
+                ) from exc
             raise ConfigError(
-                N_("pattern: not a valid regular expression (at character {position})"),
+                N_("{key}: not a valid regular expression (at character {position})"),
+                key=config_key("pattern"),
                 position=exc.pos + 1,
             ) from exc
         if "weight" not in compiled.groupindex:
-            raise ConfigError(NEEDS_WEIGHT_GROUP)
+            raise ConfigError(NEEDS_WEIGHT_GROUP, key=config_key("pattern"))
         command = config.get("command")
         unit = str(config.get("unit", "kg"))
         if unit.lower() not in GRAMS_PER:
             raise ConfigError(
-                N_("unit = {unit}: use one of {choices}"),
+                N_("{key} = {unit}: use one of {choices}"),
+                key=config_key("unit"),
                 unit=typed(unit),
                 choices=", ".join(GRAMS_PER),
             )
@@ -168,7 +173,8 @@ def make_protocol(config: dict[str, Any]) -> Protocol:
             command=str(command).encode() if command else None,
         )
     raise ConfigError(
-        N_("protocol = {protocol}: unknown scale protocol; use one of {choices}"),
+        N_("{key} = {protocol}: unknown scale protocol; use one of {choices}"),
+        key=config_key("protocol"),
         protocol=typed(name),
         choices=", ".join(PROTOCOLS),
     )

@@ -14,12 +14,22 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from hardware.config_keys import config_key
 from hardware.config_values import decimal, usb_id, whole
 from hardware.messages import N_, ConfigError, typed
 from hardware.scanners.base import ScanCallback, Scanner, ScannerStatus, StatusCallback
 from hardware.scanners.dummy import DummyScanner
 
-KINDS = ("wedge", "hid", "hidpos", "serial", "dummy")
+# The kinds of scanner (`kind` in counter.toml) as a person reads them: `station scan-test`, the
+# console's header; translated where shown.
+KIND_LABELS = {
+    "wedge": N_("wedge"),
+    "hid": N_("USB keyboard (HID)"),
+    "hidpos": N_("USB HID POS"),
+    "serial": N_("serial port"),
+    "dummy": N_("demo"),
+}
+KINDS = tuple(KIND_LABELS)
 
 
 class WedgeScanner(Scanner):
@@ -75,7 +85,9 @@ def make_scanner(
         from hardware.scanners.serial import SerialScanner  # (see hid above)
 
         if not config.get("port"):
-            raise ConfigError(N_("port: a serial scanner needs its port, e.g. /dev/ttyACM0"))
+            raise ConfigError(
+                N_("{key}: a serial scanner needs its port, e.g. /dev/ttyACM0"), key=config_key("port")
+            )
         return SerialScanner(
             port=str(config["port"]),
             baudrate=whole(config, "baud", 9600, low=50, high=4_000_000),
@@ -83,7 +95,8 @@ def make_scanner(
             **callbacks,
         )
     raise ConfigError(
-        N_("kind = {kind}: unknown kind of scanner; use one of {choices}"),
+        N_("{key} = {kind}: unknown kind of scanner; use one of {choices}"),
+        key=config_key("kind"),
         kind=typed(kind),
         choices=", ".join(KINDS),
     )

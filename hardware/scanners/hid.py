@@ -24,6 +24,7 @@ from typing import Any
 import usb.core
 import usb.util
 
+from hardware.config_keys import config_key
 from hardware.messages import N_, ConfigError, Message, typed
 from hardware.scanners.base import Scanner, ScannerStatus
 from hardware.scanners.hidpos import PosReportDecoder, is_pos_descriptor
@@ -100,13 +101,15 @@ class HidScanner(Scanner):
         super().__init__(**kwargs)
         if not isinstance(mode, str) or mode not in MODES:
             raise ConfigError(
-                N_("mode = {mode}: use one of {choices}"),
+                N_("{key} = {mode}: use one of {choices}"),
+                key=config_key("mode"),
                 mode=typed(mode),
                 choices=", ".join(MODES),
             )
         if not isinstance(terminator, str) or terminator not in _TERMINATORS:
             raise ConfigError(
-                N_("terminator = {terminator}: use one of {choices}"),
+                N_("{key} = {terminator}: use one of {choices}"),
+                key=config_key("terminator"),
                 terminator=typed(terminator),
                 choices=", ".join(_TERMINATORS),
             )
@@ -355,7 +358,8 @@ def _excluded(exclude: Any) -> set[str]:
     for item in items:
         if not isinstance(item, str) or not _USB_PAIR.fullmatch(item):
             raise ConfigError(
-                N_("exclude = {value}: USB ids as vendor:product in hex, e.g. 046d:c31c"),
+                N_("{key} = {value}: USB ids as vendor:product in hex, e.g. 046d:c31c"),
+                key=config_key("exclude"),
                 value=typed(item),
             )
     return {item.lower() for item in items}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from hardware.config_keys import config_key
 from hardware.messages import N_, ConfigError, typed
 
 ENTER = "\r"
@@ -85,7 +86,8 @@ def layout(name: str) -> Layout:
         return LAYOUTS[str(name).lower()]
     except KeyError:
         raise ConfigError(
-            N_("layout = {layout}: unknown keyboard layout; use one of {choices}"),
+            N_("{key} = {layout}: unknown keyboard layout; use one of {choices}"),
+            key=config_key("layout"),
             layout=typed(name),
             choices=", ".join(LAYOUTS),
         ) from None

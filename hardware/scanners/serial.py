@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from hardware.config_keys import config_key
 from hardware.messages import N_, ConfigError, Message, typed
 from hardware.scanners.base import ScannerStatus, ThreadedScanner
 
@@ -43,7 +44,8 @@ class SerialScanner(ThreadedScanner):
         super().__init__(**kwargs)
         if not isinstance(terminator, str) or terminator not in TERMINATORS:
             raise ConfigError(
-                N_("terminator = {terminator}: use one of {choices}"),
+                N_("{key} = {terminator}: use one of {choices}"),
+                key=config_key("terminator"),
                 terminator=typed(terminator),
                 choices=", ".join(TERMINATORS),
             )

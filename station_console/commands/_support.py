@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,7 @@ import click
 
 from station_console.counter_config import configured_language
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_, _, language_from_locale, set_language
+from station_console.i18n import N_, _, label_of, language_from_locale, set_language
 
 if TYPE_CHECKING:
     from station_console.services.core.station import Station
@@ -116,6 +116,13 @@ def repeat(app: CliApp, one_pass: Callable[[], None], *, once: bool, interval: f
         except KeyboardInterrupt:
             return
         app.station.forget_settings()
+
+
+def device_text(source: str, kinds: Mapping[str, str]) -> str:
+    """A device as a scanner or a scale names the source of what it read (its kind, or `kind:where`:
+    `serial:/dev/ttyUSB0`), its kind by its label ("serial port /dev/ttyUSB0"); JSON keeps the name."""
+    kind, _colon, where = source.partition(":")
+    return f"{label_of(kinds, kind)} {where}".rstrip() if kind in kinds else source
 
 
 def emit_json(obj: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from station_console.cli_help import command, option
-from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.commands._support import CliApp, device_text, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of, shown
 from station_console.text_columns import pad
@@ -25,6 +25,16 @@ KIND_LABELS = {
     "other": N_("other"),
 }
 PERMISSION_LABELS = {"ok": N_("ok"), "denied": N_("denied"), "unknown": N_("unknown")}
+# What a device's USB interfaces are (hardware.scanners.discovery): a scanner's tell which scanner
+# kind to set, so they read as those kinds do (hardware/scanners/factory.py).
+INTERFACE_LABELS = {
+    "hid-keyboard": N_("USB keyboard (HID)"),
+    "hid-pos": N_("USB HID POS"),
+    "hid-mouse": N_("USB mouse"),
+    "hid": N_("USB HID"),
+    "printer": N_("printer"),
+    "serial": N_("serial port"),
+}
 
 
 def register(cli: click.Group) -> None:
@@ -51,8 +61,9 @@ def devices(as_json: bool) -> None:
         return
     for dev in found.devices:
         names = " ".join(x for x in (dev.manufacturer, dev.name) if x)
+        interfaces = ", ".join(label_of(INTERFACE_LABELS, i) for i in dev.interfaces)
         click.echo(
-            f"{dev.id:<22} {pad(label_of(KIND_LABELS, dev.kind), 8)} {','.join(dev.interfaces):<14} "
+            f"{dev.id:<22} {pad(label_of(KIND_LABELS, dev.kind), 8)} {pad(interfaces, 20)} "
             f"{_('permission')}: {label_of(PERMISSION_LABELS, dev.permission)}  {names}"
         )
         if dev.udev_rule:
@@ -99,10 +110,12 @@ def scan_test(app: CliApp, device: str | None, count: int | None, as_json: bool,
 
 
 def _show(code: str, source: str, as_json: bool) -> None:
+    from hardware.scanners.factory import KIND_LABELS as SCANNER_KINDS
+
     if as_json:
         emit_json({"code": code, "source": source, "at": time.strftime("%Y-%m-%dT%H:%M:%S")})
     else:
-        click.echo(f"{time.strftime('%H:%M:%S')}  {source:<24} {code}")
+        click.echo(f"{time.strftime('%H:%M:%S')}  {pad(device_text(source, SCANNER_KINDS), 24)} {code}")
 
 
 def _wedge_lines(count: int | None, as_json: bool) -> None:
@@ -207,6 +220,7 @@ def _wedge_measure(app: CliApp, count: int | None, as_json: bool, save: bool) ->
 def _read_scanner(config: dict[str, Any], count: int | None, as_json: bool) -> None:
     from hardware.messages import reason_of
     from hardware.scanners.base import STATUS_LABELS, ScanEvent, ScannerStatus
+    from hardware.scanners.factory import KIND_LABELS as SCANNER_KINDS
     from hardware.scanners.factory import make_scanner
 
     events: queue.Queue[ScanEvent | ScannerStatus] = queue.Queue()
@@ -216,7 +230,10 @@ def _read_scanner(config: dict[str, Any], count: int | None, as_json: bool) -> N
         click.echo(f"station: {shown(reason_of(exc))}", err=True)
         sys.exit(1)
     scanner.start()
-    click.echo(_("Reading {kind} scanner; Ctrl-C to stop.", kind=scanner.kind), err=True)
+    click.echo(
+        _("Reading the scanner ({kind}); Ctrl-C to stop.", kind=label_of(SCANNER_KINDS, scanner.kind)),
+        err=True,
+    )
     seen = 0
     try:
         while count is None or seen < count:

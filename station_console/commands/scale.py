@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from station_console.cli_help import group, option
-from station_console.commands._support import CliApp, emit_json, fail, pass_app
+from station_console.commands._support import CliApp, device_text, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _
 
@@ -41,6 +41,7 @@ def scale() -> None:
 @pass_app
 def read(app: CliApp, config_text: str | None, timeout_s: float, as_json: bool) -> None:
     """Print one stable reading; exit 1 with the reason when there is no scale or it does not settle."""
+    from hardware.scales.factory import KIND_LABELS as SCALE_KINDS
     from station_console.services.sendout.weighing import read_scale
 
     config: dict[str, Any] = app.counter_settings.scale
@@ -59,5 +60,9 @@ def read(app: CliApp, config_text: str | None, timeout_s: float, as_json: bool) 
         emit_json({"grams": weight.grams, "kg": weight.grams / 1000, "stable": True, "source": weight.device})
     else:
         click.echo(
-            _("{kg} kg (stable, {source})", kg=f"{weight.grams / 1000:.3f}", source=weight.device or "")
+            _(
+                "{kg} kg (stable, {source})",
+                kg=f"{weight.grams / 1000:.3f}",
+                source=device_text(weight.device or "", SCALE_KINDS),
+            )
         )

@@ -27,8 +27,8 @@ from textual.worker import Worker, get_current_worker
 
 from hardware.messages import reason_of
 from hardware.scanners.base import STATUS_LABELS, ScanEvent, Scanner, ScannerStatus
-from hardware.scanners.factory import make_scanner
-from station_console.i18n import N_, shown
+from hardware.scanners.factory import KIND_LABELS, make_scanner
+from station_console.i18n import shown
 
 
 class ScannerBridge:
@@ -61,7 +61,7 @@ class ScannerBridge:
 
     def start(self) -> None:
         if self.kind == "wedge":
-            self.app.set_device_state("scanner", N_("wedge"))  # type: ignore[attr-defined]
+            self.app.set_device_state("scanner", KIND_LABELS["wedge"])  # type: ignore[attr-defined]
             return
         self._stop.clear()
         self.worker = self.app.run_worker(

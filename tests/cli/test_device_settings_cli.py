@@ -60,16 +60,21 @@ def test_scan_test_refuses_a_bad_scanner_setting_in_chinese() -> None:
     counter_toml('[scanner]\nkind = "hid"\nlayout = "dvorak"\n')
     result = CliRunner().invoke(cli, ["--lang", "zh", "scan-test"])
     assert result.exit_code == 1
-    assert "station: layout = dvorak：未知的键盘布局；请使用 us, de, fr 之一" in result.output
+    assert "station: 键盘布局 [layout] = dvorak：未知的键盘布局；请使用 us, de, fr 之一" in result.output
     english = CliRunner().invoke(cli, ["--lang", "en", "scan-test"])
-    assert "station: layout = dvorak: unknown keyboard layout; use one of us, de, fr" in english.output
+    assert (
+        "station: Keyboard layout [layout] = dvorak: unknown keyboard layout; use one of us, de, fr"
+        in english.output
+    )
 
 
 def test_scale_read_refuses_a_bad_scale_setting_in_chinese() -> None:
     counter_toml('[scale]\nkind = "serial"\nport = "/dev/ttyUSB0"\nprotocol = "regex"\npattern = "ww("\n')
     result = CliRunner().invoke(cli, ["--lang", "zh", "scale", "read"])
     assert result.exit_code == 1
-    assert "秤配置有误：pattern：不是有效的正则表达式（第 3 个字符处）" in result.output
+    assert "秤配置有误：正则表达式 [pattern]：不是有效的正则表达式（第 3 个字符处）" in result.output
     typed = CliRunner().invoke(cli, ["--lang", "zh", "scale", "read", "--config", '{"kind": "balance"}'])
     assert typed.exit_code == 1
-    assert "秤配置有误：kind = balance：未知的秤类型；请使用 hidpos, serial, dummy 之一" in typed.output
+    assert (
+        "秤配置有误：类型 [kind] = balance：未知的秤类型；请使用 hidpos, serial, dummy 之一" in typed.output
+    )

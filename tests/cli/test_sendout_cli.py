@@ -258,6 +258,8 @@ def test_scale_read_prints_one_stable_reading(run, tmp_path: Path) -> None:  # t
         "stable": True,
         "source": "dummy",
     }
+    assert run("scale", "read", "--config", config).stdout == "1.234 kg (stable, demo)\n"  # its kind's label
+    assert run("--lang", "zh", "scale", "read", "--config", config).stdout == "1.234 千克（已稳定，演示）\n"
     plate.write_text("moving 1300")
     moving = run("scale", "read", "--config", config, "--timeout", "0.3")
     assert moving.exit_code == 1 and "did not settle" in moving.stderr

@@ -84,6 +84,11 @@ def test_devices_lists_scanners_printers_and_permission(monkeypatch: pytest.Monk
     assert scanner.detach_calls == [] and scanner.kernel_driver_active  # listing never steals a device
     text = CliRunner().invoke(cli, ["devices"]).output
     assert "05e0:1200:1:4" in text and 'MODE="0660", GROUP="plugdev"' in text
+    # A scanner's interface reads as the scanner kind to set for it; JSON keeps the codes.
+    assert found["0c2e:0b61:1:3"]["interfaces"] == ["hid-keyboard"]
+    assert "USB keyboard (HID)" in text and "hid-keyboard" not in text
+    chinese = CliRunner().invoke(cli, ["--lang", "zh", "devices"]).output
+    assert "0c2e:0b61:1:3          扫码枪   USB 键盘模式（HID）" in chinese
 
 
 def test_devices_finds_a_hid_pos_interface_without_a_kernel_driver(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -110,6 +115,23 @@ def test_scan_test_prints_codes_from_the_configured_scanner(tmp_path: Path) -> N
         ("SF1234567890123", "dummy"),
         ("JT1234567890123", "dummy"),
     ]
+
+
+def test_scan_test_names_the_scanner_by_its_kinds_label_in_either_language() -> None:
+    save_counter_settings(
+        CounterSettings(scanner={"kind": "dummy", "codes": ["SF1234567890123"], "interval_s": 0.01})
+    )
+    english = CliRunner().invoke(cli, ["--lang", "en", "scan-test", "--count", "1"])
+    assert english.exit_code == 0, english.output
+    assert english.stderr.startswith("Reading the scanner (demo); Ctrl-C to stop.")
+    assert english.stdout.split()[1:] == ["demo", "SF1234567890123"]  # after the time
+    chinese = CliRunner().invoke(cli, ["--lang", "zh", "scan-test", "--count", "1"])
+    assert chinese.stderr.startswith("正在读取扫码枪（演示）；按 Ctrl-C 停止。")
+    assert chinese.stdout.split()[1:] == ["演示", "SF1234567890123"]
+    wedge = CliRunner().invoke(
+        cli, ["--lang", "zh", "scan-test", "--device", "wedge"], input="YT1234567890123\n"
+    )
+    assert wedge.stdout.split()[1:] == ["键盘模式", "YT1234567890123"]
 
 
 def test_scan_test_wedge_reads_typed_lines() -> None:

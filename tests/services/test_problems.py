@@ -15,7 +15,7 @@ from station_console.services.notify import outbox
 
 def test_the_kinds_without_the_models_are_the_models_kinds() -> None:
     """`station problem --kind` lists its choices from problem_kinds (no models loaded for help)."""
-    assert problem_kinds.KINDS == tuple(kind.value for kind in ProblemKind)
+    assert tuple(kind.value for kind in ProblemKind) == problem_kinds.KINDS
     assert problems.KINDS is problem_kinds.KINDS
 
 

@@ -73,6 +73,6 @@ async def test_a_bad_scanner_setting_is_said_in_chinese_when_the_console_starts(
             return [m for m in seen if isinstance(m, ScannerBridge.StatusChanged) and m.state == "error"]
 
         await quiet.until(pilot, refusals, what="the scanner's refusal")
-        assert refusals()[0].detail == "baud = fast：应为 50 到 4000000 之间的整数"
+        assert refusals()[0].detail == "波特率 [baud] = fast：应为 50 到 4000000 之间的整数"
         shown = [n.message for n in app._notifications]
-        assert "baud = fast：应为 50 到 4000000 之间的整数" in shown
+        assert "波特率 [baud] = fast：应为 50 到 4000000 之间的整数" in shown

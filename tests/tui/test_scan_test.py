@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
 from hardware.scanners.fakeusb import FakeHidDevice, FakeUsbBackend
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings, load_counter_settings
 from station_console.tui.scanner_bridge import ScannerBridge
@@ -63,6 +64,20 @@ async def test_typed_keys_are_listed_with_their_gaps(app: HostApp) -> None:
         assert rows(screen) == [] and screen.keys == []
         await quiet.press(pilot, "escape")
         assert app.screen is not screen
+
+
+async def test_the_screen_names_this_counters_scanner_by_its_kinds_label(app: HostApp) -> None:
+    async with app.run_test() as pilot:
+        await app.push_screen(ScanTestScreen())
+        await quiet.settle(pilot)
+        assert text(app.screen, "#st-scanner") == "This counter's scanner: wedge."
+        app.counter_settings = CounterSettings(counter="test-counter", scanner={"kind": "hidpos"})
+        set_language("zh")
+        await app.push_screen(ScanTestScreen())
+        await quiet.settle(pilot)
+        assert text(app.screen, "#st-scanner").startswith(
+            "本柜台的扫码枪：USB HID POS。此测试读取键盘模式扫码枪"
+        )
 
 
 async def test_a_scanner_burst_is_decoded_and_a_person_is_not(app: HostApp) -> None:

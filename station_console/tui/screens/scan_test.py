@@ -22,8 +22,9 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Select
 
+from hardware.scanners.factory import KIND_LABELS as SCANNER_KINDS
 from hardware.scanners.wedge import Partial, Scan, Typed, WedgeDecoder, WedgeOutput, propose
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, label_of
 from station_console.settings import CounterSettings, save_counter_settings
 from station_console.tui.one_shot import call_after
 from station_console.tui.screens.base import ModeScreen
@@ -126,6 +127,7 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
                     ),
                     classes="help",
                 )
+                yield Static(self._configured_scanner(), id="st-scanner", classes="help")
                 yield KeyCapture(_("scan here"), id="capture")
                 yield Table(id="keys", cursor_type="none", zebra_stripes=True)
             with Vertical(id="st-right"):
@@ -146,6 +148,17 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
                     yield Label(_(label))
                     yield FixedInput(str(getattr(c, name)), id=widget_id, type="integer")
                 yield Static(id="st-status")
+
+    def _configured_scanner(self) -> str:
+        """Which scanner this counter has, by its kind's label: this test reads a keyboard wedge only."""
+        kind = str(self.counter.scanner.get("kind", "wedge"))
+        if kind == "wedge":
+            return _("This counter's scanner: {kind}.", kind=label_of(SCANNER_KINDS, kind))
+        return _(
+            "This counter's scanner: {kind}. This test reads a keyboard-wedge scanner; "
+            "`station scan-test` reads this one.",
+            kind=label_of(SCANNER_KINDS, kind),
+        )
 
     def on_mount(self) -> None:
         super().on_mount()
