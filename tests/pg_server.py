@@ -31,11 +31,13 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -190,9 +192,12 @@ class PgServer:
             "start",
         )
 
+    def postmaster_pid(self) -> int:
+        return int((self.datadir / "postmaster.pid").read_text().split()[0])
+
     def cpu_seconds(self) -> float:
         """CPU the cluster has used so far: the postmaster, its live processes and those it reaped."""
-        postmaster = int((self.datadir / "postmaster.pid").read_text().split()[0])
+        postmaster = self.postmaster_pid()
         ticks = 0
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
@@ -295,9 +300,9 @@ def _prepare_templates(server: PgServer) -> None:
         engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
-    """This worker's PostgreSQL cluster, started on first use and stopped at session end."""
+@contextmanager
+def cluster() -> Iterator[PgServer]:
+    """A new cluster, running until the block ends, or until this process is gone (see `watch`)."""
     bindir = find_bindir()
     if bindir is None:
         pytest.fail(INSTALL_HINT, pytrace=False)
@@ -313,26 +318,55 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
         if user:
             shutil.chown(datadir, user, user)
 
-    fresh_datadir()
-    server = PgServer(
-        bindir=reachable_bindir(bindir, user, base), datadir=datadir, port=free_port(), user=user
-    )
-    for attempt in range(3):  # another process may take the free port between probe and bind
-        try:
-            server.start()
-            break
-        except RuntimeError:
-            if attempt == 2:
-                raise
-            server.stop()
-            fresh_datadir()
-            server.port = free_port()
+    server = watchdog = None
     try:
-        _prepare_templates(server)
+        fresh_datadir()
+        server = PgServer(
+            bindir=reachable_bindir(bindir, user, base), datadir=datadir, port=free_port(), user=user
+        )
+        for attempt in range(3):  # another process may take the free port between probe and bind
+            try:
+                server.start()
+                break
+            except RuntimeError:
+                if attempt == 2:
+                    raise
+                server.stop()
+                fresh_datadir()
+                server.port = free_port()
+        watchdog = watch(server, base)
         yield server
     finally:
-        server.stop()
+        if server is not None:
+            server.stop()
         shutil.rmtree(base, ignore_errors=True)
+        if watchdog is not None:
+            try:
+                watchdog.wait(timeout=10)  # it ends with the server
+            except subprocess.TimeoutExpired:
+                watchdog.kill()
+
+
+def watch(server: PgServer, base: Path) -> subprocess.Popen[bytes]:
+    """pg_ctl daemonises the server, so it outlived a worker killed before its session ended (SIGKILL,
+    a second Ctrl+C), and its folder stayed: tests/pg_watchdog.py stops it and removes the folder when
+    this process is gone. Its own session: the terminal's Ctrl+C is for pytest."""
+    return subprocess.Popen(
+        [sys.executable, "-S", str(Path(__file__).with_name("pg_watchdog.py"))]
+        + [str(os.getpid()), str(server.postmaster_pid()), str(base)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """This worker's PostgreSQL cluster, started on first use and stopped at session end."""
+    with cluster() as server:
+        _prepare_templates(server)
+        yield server
 
 
 @pytest.fixture
