@@ -25,7 +25,9 @@ from station_console.i18n import set_language
 from station_console.services.admin.setup import init_station
 from station_console.services.core.station import Station
 
-pytest_plugins = ["cpu_times"]  # STATION_TEST_CPU_LOG=path: per-test CPU seconds (tests/cpu_times.py)
+# STATION_TEST_CPU_LOG=path: per-test CPU seconds (tests/cpu_times.py); one collector per folder, so each
+# folder's conftest fixtures reach all its tests whatever the order of the files named (same_directories.py).
+pytest_plugins = ["cpu_times", "same_directories"]
 
 # Test paths (under tests/) whose `db_url` runs on both databases; everything else stays on SQLite.
 BOTH_DATABASES = ("services/", "test_concurrency.py")
