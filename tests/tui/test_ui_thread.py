@@ -188,11 +188,11 @@ def typed(text: str) -> tuple[str, ...]:
 # {code} stands for ON_SHELF's pickup code.
 WALKS: dict[str, Walk] = {
     "check-in: a scan": Walk(("f1",), "CheckinScreen", typed("JT0000000000009")),
-    "check-in: undo": Walk(("f1", *typed("JT0000000000009")), "CheckinScreen", ("ctrl+z",)),
+    "check-in: undo": Walk(("f1", *typed("JT0000000000016")), "CheckinScreen", ("ctrl+z",)),
     "check-in: batch picker": Walk(("f1", "f7"), "BatchPicker", ("enter",)),
     "check-in: phones to add": Walk(("f1", "f9"), "MissingPhones", ("escape",)),
     "check-in: recipient picker (Ctrl+N)": Walk(
-        ("f1", *typed("JT0000000000009"), "ctrl+n"), "RecipientPicker", typed("Wang")
+        ("f1", *typed("JT0000000000023"), "ctrl+n"), "RecipientPicker", typed("Wang")
     ),
     "check-in: who is this? (Ctrl+W)": Walk(("f1", "ctrl+w"), "WhoIsThisDialog", ("escape",)),
     "check-in: a courier's batch": Walk(("f1", "f10"), "CourierDialog", ("enter", *typed("Zhao"))),
@@ -232,19 +232,20 @@ WALKS: dict[str, Walk] = {
 
 
 # Walks that one console takes in turn, each from check-in as a new console starts (its dialogs closed,
-# then F1): none changes what a later one in its tour reads or does. Walks on the same parcel (the
-# scan and its undo, the handover and its undo, the override; the send's refund and its handover),
-# the day closed twice, and the counter with a printer each have a console of their own.
+# then F1): none changes what a later one in its tour reads or does. The check-in walks each scan a
+# waybill of their own, so the scan, its undo and the recipient picker share a console. Walks on the
+# same parcel (the handover and its undo, the override; the send's refund and its handover), the day
+# closed twice, and the counter with a printer each have a console of their own.
 TOURS: dict[str, tuple[str, ...]] = {
     "check-in": (
         "check-in: a scan",
+        "check-in: recipient picker (Ctrl+N)",
+        "check-in: undo",
         "check-in: who is this? (Ctrl+W)",
         "check-in: phones to add",
         "check-in: a courier's batch",
         "check-in: batch picker",  # last: it sets the bag's carrier for the scans after it
     ),
-    "check-in: undo": ("check-in: undo",),
-    "check-in: recipient picker": ("check-in: recipient picker (Ctrl+N)",),
     "pickup": ("pickup: a fee", "pickup: a lookup and handover"),
     "pickup: override": ("pickup: override",),
     "pickup: undo": ("pickup: undo",),
