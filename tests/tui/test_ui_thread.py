@@ -234,8 +234,8 @@ WALKS: dict[str, Walk] = {
 # Walks that one console takes in turn, each from check-in as a new console starts (its dialogs closed,
 # then F1): none changes what a later one in its tour reads or does. The check-in walks each scan a
 # waybill of their own, so the scan, its undo and the recipient picker share a console. Walks on the
-# same parcel (the handover and its undo, the override; the send's refund and its handover), the day
-# closed twice, and the counter with a printer each have a console of their own.
+# same parcel (the send's refund and its handover), the day closed twice, and the counter with a
+# printer each have a console of their own.
 TOURS: dict[str, tuple[str, ...]] = {
     "check-in": (
         "check-in: a scan",
@@ -246,9 +246,9 @@ TOURS: dict[str, tuple[str, ...]] = {
         "check-in: a courier's batch",
         "check-in: batch picker",  # last: it sets the bag's carrier for the scans after it
     ),
-    "pickup": ("pickup: a fee", "pickup: a lookup and handover"),
-    "pickup: override": ("pickup: override",),
-    "pickup: undo": ("pickup: undo",),
+    # F10 hands nothing over before the parcel is scanned: only the fee and the override hand over (OLD,
+    # then ON_SHELF, last). The undo takes back the fee's pickup, from the database's recent pickups.
+    "pickup": ("pickup: a fee", "pickup: a lookup and handover", "pickup: undo", "pickup: override"),
     "send-out": ("send-out: refuse", "send-out: courier handover"),
     "send-out: refund": ("send-out: refund",),
     "shelves": (
