@@ -233,9 +233,9 @@ WALKS: dict[str, Walk] = {
 
 # Walks that one console takes in turn, each from check-in as a new console starts (its dialogs closed,
 # then F1): none changes what a later one in its tour reads or does. The check-in walks each scan a
-# waybill of their own, so the scan, its undo and the recipient picker share a console. Walks on the
-# same parcel (the send's refund and its handover), the day closed twice, and the counter with a
-# printer each have a console of their own.
+# waybill of their own, so the scan, its undo and the recipient picker share a console; the day is
+# closed, reopened and closed again in one. Walks on the same send (its refund and its handover) and
+# the counter with a printer each have a console of their own.
 TOURS: dict[str, tuple[str, ...]] = {
     "check-in": (
         "check-in: a scan",
@@ -260,8 +260,8 @@ TOURS: dict[str, tuple[str, ...]] = {
     ),
     "shelves: stocktake": ("shelves: stocktake, a scan",),
     "shelves: returns": ("shelves: returns, a scan",),
-    "reports": ("reports: export", "reports: close the day"),
-    "reports: reopen": ("reports: reopen",),
+    # The reopen walk closes the day and reopens it; the close after it closes it again.
+    "reports": ("reports: export", "reports: reopen", "reports: close the day"),
     "settings": (
         "settings: save",
         "settings: a carrier",
