@@ -234,8 +234,9 @@ WALKS: dict[str, Walk] = {
 # Walks that one console takes in turn, each from check-in as a new console starts (its dialogs closed,
 # then F1): none changes what a later one in its tour reads or does. The check-in walks each scan a
 # waybill of their own, so the scan, its undo and the recipient picker share a console; the day is
-# closed, reopened and closed again in one. Walks on the same send (its refund and its handover) and
-# the counter with a printer each have a console of their own.
+# closed, reopened and closed again in one; Shelves' walks share one, the stocktake and returns last
+# (each leaves its screen's work open). Walks on the same send (its refund and its handover) and the
+# counter with a printer each have a console of their own.
 TOURS: dict[str, tuple[str, ...]] = {
     "check-in": (
         "check-in: a scan",
@@ -257,9 +258,9 @@ TOURS: dict[str, tuple[str, ...]] = {
         "shelves: door delivery (Ctrl+D)",
         "shelves: move",
         "shelves: problems",
+        "shelves: stocktake, a scan",  # left open: the stocktake pauses when its screen closes
+        "shelves: returns, a scan",  # last: its batch is open, and ON_SHELF is on it
     ),
-    "shelves: stocktake": ("shelves: stocktake, a scan",),
-    "shelves: returns": ("shelves: returns, a scan",),
     # The reopen walk closes the day and reopens it; the close after it closes it again.
     "reports": ("reports: export", "reports: reopen", "reports: close the day"),
     "settings": (
