@@ -192,7 +192,7 @@ def list_command(
 def show_command(app: CliApp, ref: str, as_json: bool) -> None:
     """One person (external id, or #id) with their consent history."""
     from station_console.services.recipients import consent, directory
-    from station_console.services.recipients.fields import CHANNEL_LABELS
+    from station_console.services.recipients.fields import CHANNEL_LABELS, LANGUAGE_LABELS, SOURCE_LABELS
 
     view = attempt(lambda: directory.get(app.station, ref), as_json=as_json)
     history = attempt(lambda: consent.history(app.station, view.id), as_json=as_json)
@@ -204,10 +204,10 @@ def show_command(app: CliApp, ref: str, as_json: bool) -> None:
         (_("E-mail"), view.email),
         (_("Department"), view.department),
         (_("Floor"), view.floor),
-        (_("Language"), view.language),
+        (_("Language"), label_of(LANGUAGE_LABELS, view.language) if view.language else None),
         (_("Proxies allowed"), _("yes") if view.proxy_allowed else _("no")),
         (_("Reminders"), _("off") if view.reminders_opt_out else _("on")),
-        (_("Source"), view.source or "-"),
+        (_("Source"), label_of(SOURCE_LABELS, view.source)),
     ):
         click.echo(f"  {label}: {value if value is not None else '-'}")
     zone = app.station.zone()

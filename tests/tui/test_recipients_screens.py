@@ -16,7 +16,7 @@ from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.delivery import requests, runs
-from station_console.services.recipients import consent, directory
+from station_console.services.recipients import consent, directory, importing
 from station_console.services.recipients.consent import Choice
 from station_console.services.recipients.matching import Match
 from station_console.settings import FeeRule
@@ -383,3 +383,22 @@ def test_the_match_list_keeps_its_columns_aligned() -> None:
     ]
     assert len(set(id_at)) == 1, lines
     assert "no consent" in lines[0] and "no consent" not in lines[1]
+
+
+async def test_the_detail_pane_names_the_language_and_the_source_never_their_codes(
+    app: StationApp, station: Station, tmp_path: Path
+) -> None:
+    person = {"name": "王五", "building": "C2", "room": "301", "phones": "13600002222", "language": "zh"}
+    directory.add(station, person)
+    path = tmp_path / "people.csv"
+    path.write_text(HEADERS + "S1,赵六,13500003333,D1,1,101\r\n", encoding="utf-8")
+    importing.import_file(station, path)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        app.screen.query_one("#rc-search", Input).value = "王五"
+        await until(pilot, lambda: "王五" in text_of(app, "#rc-detail"))
+        detail = text_of(app, "#rc-detail")
+        assert "Language: Chinese" in detail and "Source: typed in" in detail
+        app.screen.query_one("#rc-search", Input).value = "赵六"
+        await until(pilot, lambda: "赵六" in text_of(app, "#rc-detail"))
+        assert "Source: directory import" in text_of(app, "#rc-detail")

@@ -70,6 +70,10 @@ CHANNEL_LABELS = {
     "paper": N_("on paper"),
     "import": N_("directory import"),
 }
+# A person's language, as the detail pane and `recipients show` name it (the field stores the code).
+LANGUAGE_LABELS = {"zh": N_("Chinese"), "en": N_("English")}
+# Where an entry came from: typed in (no source), the default import, else the import mapping's own name.
+SOURCE_LABELS = {"": N_("typed in"), "directory": N_("directory import")}
 
 # What people write in a directory's cells, Chinese and English.
 _PREFERENCE_WORDS = {

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from db.bulk import insert_many
 from db.models import EventKind, Recipient, RecipientConsent, RecipientPhone
-from station_console.i18n import _, _n
+from station_console.i18n import _, _n, label_of
 from station_console.services.checkin.phones import Phone
 from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
@@ -366,7 +366,7 @@ def summary_lines(result: ImportResult, *, shown: int = 20) -> list[str]:
             file=result.file,
             encoding=result.encoding,
             rows=result.rows_read,
-            source=result.source,
+            source=label_of(fields.SOURCE_LABELS, result.source),
         ),
         _("Columns: {columns}", columns=_(", ").join(f"{_label(f)}={h}" for f, h in result.columns.items())),
         _("Would write: {counts}", counts=_counts(result))

@@ -23,7 +23,13 @@ from station_console.i18n import N_, _, label_of
 from station_console.services.notify.templates import PREFERENCE_LABELS
 from station_console.services.recipients import consent, directory, importing, matching
 from station_console.services.recipients.consent import UNCHANGED, Choice
-from station_console.services.recipients.fields import CHANNEL_LABELS, CONSENT_LABELS, FIELD_LABELS
+from station_console.services.recipients.fields import (
+    CHANNEL_LABELS,
+    CONSENT_LABELS,
+    FIELD_LABELS,
+    LANGUAGE_LABELS,
+    SOURCE_LABELS,
+)
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
@@ -163,14 +169,14 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             (_("Phones"), ", ".join(view.phones) or "-"),
             (_("E-mail"), view.email or "-"),
             (_("Department"), view.department or "-"),
-            (_("Language"), view.language or "-"),
+            (_("Language"), label_of(LANGUAGE_LABELS, view.language) if view.language else "-"),
             (
                 _("Choice"),
                 _(PREFERENCE_LABELS[view.delivery_preference]) if view.delivery_preference else "-",
             ),
             (_("Proxies allowed"), _("yes") if view.proxy_allowed else _("no")),
             (_("Reminders"), _("off") if view.reminders_opt_out else _("on")),
-            (_("Source"), view.source or "-"),
+            (_("Source"), label_of(SOURCE_LABELS, view.source)),
         ]
         for label, value in lines:
             text.append(f"\n{label}: {value}")
