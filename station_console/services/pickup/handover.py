@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Carrier, CodeHold, EventKind, Layer, Parcel, ParcelStatus, PickupMethod, Shelf
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, get_language, label_of
+from station_console.i18n import N_, label_of
 from station_console.safe_text import clean
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
@@ -37,6 +37,7 @@ from station_console.services.pickup.lookup import (  # noqa: F401
     second_check_for,
 )
 from station_console.services.pickup.proxy import Proxy
+from station_console.services.scan.detect import shown_name
 from station_console.services.scan.waybill import normalise as normalise_waybill
 from station_console.services.shelves import slots
 from station_console.services.shelves.leaving import leave_shelf
@@ -49,7 +50,7 @@ class RecentPickup:
     waybill: str
     pickup_code: str
     carrier: str
-    carrier_name: str  # in the current language, as the customer's list beside it shows it
+    carrier_name: str  # in the current language, as every counter list names a carrier
     masked_phone: str | None
     picked_up_at: datetime
     method: str
@@ -330,7 +331,6 @@ def recent_pickups(station: Station, *, limit: int = 50) -> list[RecentPickup]:
     require(station, "view")
     settings, now = station.settings(), station.now()
     undo_after = now - timedelta(minutes=settings.pickup_undo_minutes)
-    zh = get_language() == "zh"
     with station.read() as session:
         day_start = day_bounds(station, station.business_day(now, session=session), session)[0]
         result = session.execute(
@@ -350,7 +350,7 @@ def recent_pickups(station: Station, *, limit: int = 50) -> list[RecentPickup]:
             waybill=wb,
             pickup_code=code or "",
             carrier=carrier,
-            carrier_name=name_zh if zh else name_en,
+            carrier_name=shown_name(name_en, name_zh),
             masked_phone=masked,
             picked_up_at=at,
             method=method or "",

@@ -29,6 +29,7 @@ from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.pickup import guard
 from station_console.services.pickup.query import ParsedQuery, parse_query
+from station_console.services.scan.detect import shown_name
 
 # A literal, not a bound parameter: SQLite uses the partial index uq_parcel_code_on_shelf only when
 # the query's WHERE visibly implies the index's `status = 'on_shelf'`.
@@ -57,7 +58,7 @@ class PickupRow:
     shelf: str
     layer: str
     carrier: str
-    carrier_name: str
+    carrier_name: str  # in the current language, as every counter list names a carrier
     masked_phone: str | None
     checked_in_at: datetime
     days_on_shelf: int
@@ -156,7 +157,6 @@ def _rows_select() -> Any:
 
 
 def _to_rows(result: Iterable[Any], now: datetime) -> list[PickupRow]:
-    zh = get_language() == "zh"
     rows = []
     for (
         pid,
@@ -190,7 +190,7 @@ def _to_rows(result: Iterable[Any], now: datetime) -> list[PickupRow]:
                 shelf=shelf or "?",
                 layer=layer or "?",
                 carrier=carrier,
-                carrier_name=name_zh if zh else name_en,
+                carrier_name=shown_name(name_en, name_zh),
                 masked_phone=masked,
                 checked_in_at=at,
                 days_on_shelf=max(0, int(hours // 24)),

@@ -33,6 +33,12 @@ _MAX_INDEXED = 128  # lengths past this are refused as too long before any patte
 SCAN_BUDGET_S = 0.02  # what a pattern that is not plainly linear may take on one scan
 
 
+def shown_name(name_en: str, name_zh: str, lang: str | None = None) -> str:
+    """A carrier as a screen names it: its name in `lang` (default: the current language). Codes stay
+    for filters, commands and exports; the short name is the label's."""
+    return name_zh if (lang or get_language()) == "zh" else name_en
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     carrier: str  # carrier code, e.g. "SF"
@@ -42,7 +48,7 @@ class Candidate:
 
     def name(self, lang: str | None = None) -> str:
         """Display name in `lang` (default: the current language)."""
-        return self.name_zh if (lang or get_language()) == "zh" else self.name_en
+        return shown_name(self.name_en, self.name_zh, lang)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from db.models import Carrier, Send, Sender
 from station_console.errors import StationError
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.scan.detect import shown_name
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class SendSummary:
     created_at: datetime
     status: str
     carrier: str
+    carrier_name: str  # in the current language, as every counter list names a carrier
     waybill: str | None
     destination: str
     weight_g: int | None
@@ -60,7 +62,7 @@ def list_sends(
 ) -> list[SendSummary]:
     require(station, "view")
     query = (
-        select(Send, Carrier.code, Sender.masked_phone)
+        select(Send, Carrier.code, Carrier.name_en, Carrier.name_zh, Sender.masked_phone)
         .join(Carrier, col(Carrier.id) == Send.carrier_id, isouter=True)
         .join(Sender, col(Sender.id) == Send.sender_id)
         .order_by(col(Send.id).desc())
@@ -80,6 +82,7 @@ def list_sends(
             created_at=s.created_at,
             status=s.status,
             carrier=code or "-",
+            carrier_name=shown_name(name_en, name_zh) if code else "-",
             waybill=s.waybill,
             destination=s.destination,
             weight_g=s.weight_g,
@@ -91,7 +94,7 @@ def list_sends(
             recipient=s.recipient_masked_phone,
             refused_reason=s.refused_reason,
         )
-        for s, code, masked in rows
+        for s, code, name_en, name_zh, masked in rows
     ]
 
 
@@ -120,6 +123,6 @@ def counter_setup(station: Station) -> CounterSetup:
                 table = tariff.current(session, carrier.code)
             except StationError:  # no tariff, or one that no longer parses: not offered
                 continue
-            carriers.append((carrier.code, carrier.name_zh if lang == "zh" else carrier.name_en))
+            carriers.append((carrier.code, shown_name(carrier.name_en, carrier.name_zh, lang)))
             packaging[carrier.code] = sorted(table.packaging)
     return CounterSetup(checklist, carriers, packaging)

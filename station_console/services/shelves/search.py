@@ -33,6 +33,7 @@ from station_console.i18n import N_
 from station_console.services.core.phone_shapes import virtual_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.scan.detect import shown_name
 from station_console.services.scan.waybill import normalise
 
 _DASHES = re.compile(r"[\s\u2010-\u2015\u2212\uff0d_]+")
@@ -47,7 +48,8 @@ class ParcelRow:
 
     id: int
     waybill: str
-    carrier: str
+    carrier: str  # its code: what filters, commands and exports take
+    carrier_name: str  # in the current language, as every list on screen names a carrier
     status: str
     pickup_code: str | None
     location: str | None  # "6-5", None once it left the shelves
@@ -208,7 +210,7 @@ def find_parcel_id(station: Station, ref: str) -> int:
 
 def rows_for(session: Session, parcels: list[Parcel]) -> list[ParcelRow]:
     """Read models for parcels, with carrier codes and locations resolved in two queries."""
-    carriers = {c.id: c.code for c in session.exec(select(Carrier)).all()}
+    carriers = {c.id: (c.code, shown_name(c.name_en, c.name_zh)) for c in session.exec(select(Carrier)).all()}
     layer_ids = {p.layer_id for p in parcels if p.layer_id is not None}
     locations: dict[int, str] = {}
     if layer_ids:
@@ -218,14 +220,17 @@ def rows_for(session: Session, parcels: list[Parcel]) -> list[ParcelRow]:
             .where(col(Layer.id).in_(layer_ids))
         ).all():
             locations[layer.id or 0] = f"{shelf.label}-{layer.label}"
-    return [to_row(p, carriers.get(p.carrier_id, "?"), locations.get(p.layer_id or -1)) for p in parcels]
+    return [
+        to_row(p, *carriers.get(p.carrier_id, ("?", "?")), locations.get(p.layer_id or -1)) for p in parcels
+    ]
 
 
-def to_row(p: Parcel, carrier: str, location: str | None) -> ParcelRow:
+def to_row(p: Parcel, carrier: str, carrier_name: str, location: str | None) -> ParcelRow:
     return ParcelRow(
         id=p.id or 0,
         waybill=p.waybill,
         carrier=carrier,
+        carrier_name=carrier_name,
         status=p.status,
         pickup_code=p.pickup_code,
         location=location if p.status == ParcelStatus.ON_SHELF else None,

@@ -282,7 +282,7 @@ class CheckinScreen(CheckinPhones):
         if is_current and self.current is not None:
             self.current.result = result
         self._show_big(result)
-        notes = [_("{carrier} {waybill} checked in.", carrier=result.carrier, waybill=result.waybill)]
+        notes = [_("{carrier} {waybill} checked in.", carrier=result.carrier_name, waybill=result.waybill)]
         if result.redelivery:
             notes.append(_("Re-delivery: this waybill was here before."))
         if result.overflow:
@@ -362,7 +362,7 @@ class CheckinScreen(CheckinPhones):
             self.count,
             Text(result.pickup_code),
             Text(result.location),
-            Text(result.carrier),
+            Text(result.carrier_name),
             Text(result.waybill),
             Text(result.masked_phone or "-"),
             label,

@@ -121,7 +121,7 @@ class MissingPhones(ModalScreen[int]):
             table.add_row(
                 Text(row.pickup_code or ""),
                 Text(row.location or ""),
-                Text(row.carrier),
+                Text(row.carrier_name),
                 Text(row.waybill),
                 row.checked_in_at.astimezone(zone).strftime("%m-%d %H:%M"),
                 key=str(row.parcel_id),

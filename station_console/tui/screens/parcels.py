@@ -176,7 +176,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
         width = self.query_one("#pa-events", Static).size.width or 40
         text = Text.assemble(
             (visible(p.waybill), "bold"),
-            visible(f"  {p.carrier}  "),
+            visible(f"  {p.carrier_name}  "),
             label_of(STATUS_LABELS, p.status),
             "\n",
         )

@@ -416,7 +416,7 @@ class SendoutScreen(ServiceCalls, ModeScreen):
             kg = f"{_kg(r.weight_g or 0)}{'*' if r.weight_manual else ''}"
             cells = [
                 f"{r.created_at.astimezone(zone):%H:%M}",
-                r.carrier,
+                r.carrier_name,
                 r.waybill or "-",
                 r.destination,
                 kg,

@@ -54,14 +54,14 @@ def parcel_cells(row: ParcelRow, zone: tzinfo) -> tuple[Any, ...]:
     checked_in = f"{row.checked_in_at.astimezone(zone):%m-%d %H:%M}"
     status = label_of(STATUS_LABELS, row.status)
     if row.status == "cancelled":
-        cells = (row.waybill, row.carrier, row.pickup_code or "-", row.location or "-", row.size)
+        cells = (row.waybill, row.carrier_name, row.pickup_code or "-", row.location or "-", row.size)
         struck = [Text(visible(c), style=UNDONE_STYLE) for c in (*cells, row.masked_phone or "-")]
         struck.append(Text(checked_in, style=UNDONE_STYLE))
         return (*struck, Text(status, style="bold"), Text(""))
     waybill = Text(visible(row.waybill), style="bold red" if row.flagged else "")
     return (
         waybill,
-        row.carrier,
+        row.carrier_name,
         row.pickup_code or "-",
         row.location or "-",
         row.size,

@@ -1,0 +1,39 @@
+"""The counter's lists name a carrier in the clerk's language, never by its code: check-in, pickup,
+send-out and the shelves' lists read the same words for one carrier."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from db.models import Carrier
+from station_console.i18n import set_language
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.pickup import handover, lookup
+from station_console.services.shelves import lists
+
+
+def _names(station: Station) -> None:
+    """Names that are neither a code nor a name name, so a list showing either fails."""
+
+    def work(session: Session) -> None:
+        for carrier in session.exec(select(Carrier)).all():
+            carrier.name_zh, carrier.name_en = f"{carrier.code}快递", f"{carrier.code} Parcels"
+            session.add(carrier)
+
+    station.run(work)
+
+
+def test_every_counter_list_names_the_carrier_in_the_clerks_language(station: Station) -> None:
+    _names(station)
+    set_language("zh")
+    done = check_in(station, "73000000000001", phone="13812345678")
+    check_in(station, "73000000000002")
+    name = f"{done.carrier}快递"
+    assert done.carrier_name == name
+    assert {r.carrier_name for r in lists.list_parcels(station)} == {name}
+    assert [r.carrier_name for r in lists.missing_phone(station)] == [name]
+    found = lookup.lookup(station, done.pickup_code)
+    assert [r.carrier_name for r in found.rows] == [name]
+    handover.confirm_pickup(station, [done.parcel_id], method="code", scanned=[done.waybill])
+    assert [r.carrier_name for r in handover.recent_pickups(station)] == [name]
