@@ -9,7 +9,7 @@ import click
 from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt
-from station_console.i18n import N_, _, label_of
+from station_console.i18n import N_, _, _n, label_of
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -183,10 +183,9 @@ def fees_due(app: CliApp, ref: str, as_json: bool) -> None:
     settings = app.station.settings()
     click.echo(
         _(
-            "Owed now: {owed} ({days} days charged of {stored} on the shelf; rule {rule}); "
-            "the fee runs from {start}",
+            "Owed now: {owed} ({charged} of {stored} on the shelf; rule {rule}); the fee runs from {start}",
             owed=money(fee.owed_cents, settings),
-            days=fee.chargeable_days,
+            charged=_n("{n} day charged", "{n} days charged", fee.chargeable_days, n=fee.chargeable_days),
             stored=fee.days_stored,
             rule=fee.rule,
             start=fee.fee_starts.isoformat(),

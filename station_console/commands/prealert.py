@@ -154,7 +154,9 @@ def prealert_missing(app: CliApp, as_json: bool) -> None:
 @pass_app
 def prealert_imports(app: CliApp, as_json: bool) -> None:
     """The pre-alert files loaded, newest first."""
+    from station_console.i18n import get_language
     from station_console.services.prealerts.listing import list_imports
+    from station_console.services.prealerts.watch import outcome_text
 
     rows = list_imports(app.station)
     if as_json:
@@ -168,11 +170,9 @@ def prealert_imports(app: CliApp, as_json: bool) -> None:
         click.echo(
             f"{r.id:>5}  {r.imported_at.astimezone(zone):%Y-%m-%d %H:%M}  {r.source or '-':<10} {r.file_name}  "
             + _(
-                "{loaded} loaded, {bad} bad, {duplicates} duplicates, {on_shelf} on the shelf",
+                "{loaded} loaded, {outcome}",
                 loaded=r.loaded,
-                bad=r.bad,
-                duplicates=r.duplicates,
-                on_shelf=r.on_shelf,
+                outcome=outcome_text(r.bad, r.duplicates, r.on_shelf, get_language()),
             )
         )
 

@@ -115,7 +115,8 @@ def test_fee_rules_need_a_manager_and_price_the_pickup(run, boss, db_url: str) -
 
     code = json.loads(run("checkin", zto(1), "--phone", "5678", "--json").output)["pickup_code"]
     due = run("fees", "due", code)
-    assert "Owed now: ¥1.50" in due.output
+    assert "Owed now: ¥1.50 (1 day charged of 1 on the shelf" in due.output, due.output
+    assert "计费 1 天" in run("fees", "due", code, lang="zh").output
     listed = run("pickup", code)
     assert "Storage fee due: ¥1.50" in listed.output
     blocked = run("pickup", code, "--confirm", zto(1))
@@ -178,3 +179,17 @@ def test_a_paid_fee_names_its_method_by_its_label(run, boss, lang: str, says: st
     code = json.loads(run("checkin", zto(1), "--phone", "5678", "--json").output)["pickup_code"]
     paid = run("fees", "pay", code, "--method", "qr", lang=lang)
     assert paid.exit_code == 0 and paid.output == says + "\n", paid.output
+
+
+def test_an_import_report_says_one_duplicate_in_the_singular(run, boss, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    csv_text = "运单号,快递公司,手机\n" + f"{zto(5)},中通,13812345678\n" * 2
+    result = run("prealert", "import", str(write(tmp_path / "d.csv", csv_text)), clerk=boss)
+    assert "d.csv: 1 of 2 rows loaded, 0 bad, 1 duplicate, 0 on the shelf" in result.output, result.output
+    assert "1 loaded, 0 bad, 1 duplicate, 0 on the shelf" in run("prealert", "imports").output
+    assert "错误 0，重复 1，已在货架 0" in run("prealert", "imports", lang="zh").output
+    one = run(
+        "prealert",
+        "import",
+        str(write(tmp_path / "e.csv", csv_text.splitlines()[0] + "\n" + f"{zto(6)},中通,\n")),
+    )
+    assert "e.csv: 1 of 1 row loaded, 0 bad, 0 duplicates" in one.output, one.output

@@ -22,8 +22,8 @@ from station_console.errors import PermissionDenied, Refused
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.recipients import directory
-from station_console.services.recipients.importing import import_file, summary_lines
-from station_console.services.recipients.parsing import recognise, saved_mappings
+from station_console.services.recipients.importing import ImportResult, import_file, summary_lines
+from station_console.services.recipients.parsing import Issue, recognise, saved_mappings
 
 
 @pytest.fixture
@@ -369,3 +369,15 @@ def test_a_broken_workbook_is_refused(tmp_path: Path) -> None:
     with pytest.raises(Refused) as caught:
         list(xlsx.rows(bad))
     assert caught.value.code == "bad_xlsx"
+
+
+def test_the_summary_counts_one_thing_in_the_singular() -> None:
+    result = ImportResult(
+        "directory", "a.csv", "utf-8", {}, full=False, dry_run=False, rows_read=1, choices=1
+    )
+    result.issues = [Issue(line, "bad", "Bad line") for line in (2, 3)]
+    lines = summary_lines(result, shown=1)
+    assert lines[0] == "a.csv (utf-8): 1 row, source directory import"
+    assert "1 consent or choice" in lines[2] and "... and 1 more problem (--json lists them all)" == lines[-1]
+    set_language("zh")
+    assert "同意意见或收件方式 1" in summary_lines(result, shown=1)[2]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from station_console.errors import StationError
-from station_console.i18n import N_, get_language, translate
+from station_console.i18n import N_, get_language, translate, translate_n
 from station_console.private_files import private_dir, write_atomic
 from station_console.services.core.station import Station
 from station_console.services.prealerts.importer import ImportReport, RowIssue, load_file
@@ -28,20 +28,32 @@ class FolderResult:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
 
 
+def outcome_text(bad: int, duplicates: int, on_shelf: int, lang: str) -> str:
+    """What became of an import's refused rows: "2 bad, 1 duplicate, 0 on the shelf" (one count per
+    plural form: a sentence of several counts cannot take its plural from one of them)."""
+    return translate(
+        N_("{bad} bad, {duplicates}, {on_shelf} on the shelf"),
+        lang,
+        bad=bad,
+        duplicates=translate_n("{n} duplicate", "{n} duplicates", duplicates, lang, n=duplicates),
+        on_shelf=on_shelf,
+    )
+
+
 def report_lines(report: ImportReport, lang: str, *, most: int | None = None) -> list[str]:
     """The summary, then one line per refused row (the first `most` of them)."""
     lines = [
-        translate(
-            N_(
-                "{file}: {loaded} of {rows} rows loaded, {bad} bad, {duplicates} duplicates, {on_shelf} on the shelf"
-            ),
+        translate_n(
+            "{file}: {loaded} of {rows} row loaded, {outcome}",
+            "{file}: {loaded} of {rows} rows loaded, {outcome}",
+            report.rows_read,
             lang,
             file=report.file,
             loaded=report.loaded,
             rows=report.rows_read,
-            bad=report.count("bad"),
-            duplicates=report.count("duplicate"),
-            on_shelf=report.count("on_shelf"),
+            outcome=outcome_text(
+                report.count("bad"), report.count("duplicate"), report.count("on_shelf"), lang
+            ),
         )
     ]
     lines += [_issue_line(i, lang) for i in report.issues[:most]]

@@ -414,7 +414,14 @@ def summary_lines(result: ImportResult, *, shown: int = 20) -> list[str]:
         )
     more = len(result.issues) - shown
     if more > 0:
-        lines.append(_("... and {n} more problems (--json lists them all)", n=more))
+        lines.append(
+            _n(
+                "... and {n} more problem (--json lists them all)",
+                "... and {n} more problems (--json lists them all)",
+                more,
+                n=more,
+            )
+        )
     return lines
 
 
@@ -425,11 +432,11 @@ def _label(field: str) -> str:
 def _counts(result: ImportResult) -> str:
     return _(
         "{added} new, {updated} changed ({reactivated} back), {unchanged} unchanged, "
-        "{deactivated} deactivated, {choices} consents or choices",
+        "{deactivated} deactivated, {choices}",
         added=result.added,
         updated=result.updated,
         reactivated=result.reactivated,
         unchanged=result.unchanged,
         deactivated=result.deactivated,
-        choices=result.choices,
+        choices=_n("{n} consent or choice", "{n} consents or choices", result.choices, n=result.choices),
     )
