@@ -1,5 +1,5 @@
-"""The counter's lists name a carrier in the clerk's language, never by its code: check-in, pickup,
-send-out and the shelves' lists read the same words for one carrier."""
+"""The counter's lists name a carrier by its short name (the one its labels print), never by its code
+nor its long name: check-in, pickup and the shelves' lists read the same word for one carrier."""
 
 from __future__ import annotations
 
@@ -18,18 +18,18 @@ def _names(station: Station) -> None:
 
     def work(session: Session) -> None:
         for carrier in session.exec(select(Carrier)).all():
-            carrier.name_zh, carrier.name_en = f"{carrier.code}快递", f"{carrier.code} Parcels"
+            carrier.short_name = f"短{carrier.code}"
             session.add(carrier)
 
     station.run(work)
 
 
-def test_every_counter_list_names_the_carrier_in_the_clerks_language(station: Station) -> None:
+def test_every_counter_list_names_the_carrier_by_its_short_name(station: Station) -> None:
     _names(station)
     set_language("zh")
     done = check_in(station, "73000000000001", phone="13812345678")
     check_in(station, "73000000000002")
-    name = f"{done.carrier}快递"
+    name = f"短{done.carrier}"
     assert done.carrier_name == name
     assert {r.carrier_name for r in lists.list_parcels(station)} == {name}
     assert [r.carrier_name for r in lists.missing_phone(station)] == [name]

@@ -46,7 +46,6 @@ from station_console.services.core.station import Station
 from station_console.services.notify import outbox
 from station_console.services.printing import jobs
 from station_console.services.scan.carriers import carrier_ref, get_detector
-from station_console.services.scan.detect import shown_name
 from station_console.services.shelves import slots
 from station_console.services.shelves.leaving import leave_shelf
 
@@ -58,7 +57,7 @@ class CheckinResult:
     parcel_id: int
     waybill: str
     carrier: str
-    carrier_name: str  # in the current language, as every counter list names a carrier
+    carrier_name: str  # its short name (the label's), as every counter list names a carrier
     shelf: str
     layer: str
     pickup_code: str
@@ -144,7 +143,6 @@ def check_in(
         if carrier_row is None or carrier_row[0] is None:
             raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
         carrier_id, carrier_short = int(carrier_row[0]), str(carrier_row[1])
-        carrier_name = shown_name(str(carrier_row[2]), str(carrier_row[3]))
         redelivery = _check_duplicate(session, waybill)
         if courier_batch is not None:
             prealert.require_open_batch(session, courier_batch)
@@ -255,7 +253,7 @@ def check_in(
             parcel_id=parcel_id,
             waybill=waybill,
             carrier=carrier,
-            carrier_name=carrier_name,
+            carrier_name=carrier_short,
             shelf=slot.shelf_label,
             layer=slot.layer_label,
             pickup_code=code,
@@ -284,7 +282,7 @@ class _NewParcel(NamedTuple):
 
 # The check-in's own reads, on the driver's cursor (db/fast.py).
 _CARRIER = Hot(
-    sa_select(col(Carrier.id), col(Carrier.short_name), col(Carrier.name_en), col(Carrier.name_zh)).where(
+    sa_select(col(Carrier.id), col(Carrier.short_name)).where(
         col(Carrier.code) == bindparam("code"), col(Carrier.active)
     )
 )
@@ -397,7 +395,7 @@ def undo_last(station: Station) -> CheckinResult:
             parcel_id=parcel.id,
             waybill=parcel.waybill,
             carrier=carrier_row.code if carrier_row else "?",
-            carrier_name=shown_name(carrier_row.name_en, carrier_row.name_zh) if carrier_row else "?",
+            carrier_name=carrier_row.short_name if carrier_row else "?",
             shelf=shelf_label,
             layer=layer_label,
             pickup_code=parcel.pickup_code or "",

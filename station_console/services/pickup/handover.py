@@ -37,7 +37,6 @@ from station_console.services.pickup.lookup import (  # noqa: F401
     second_check_for,
 )
 from station_console.services.pickup.proxy import Proxy
-from station_console.services.scan.detect import shown_name
 from station_console.services.scan.waybill import normalise as normalise_waybill
 from station_console.services.shelves import slots
 from station_console.services.shelves.leaving import leave_shelf
@@ -50,7 +49,7 @@ class RecentPickup:
     waybill: str
     pickup_code: str
     carrier: str
-    carrier_name: str  # in the current language, as every counter list names a carrier
+    carrier_name: str  # its short name (the label's), as every counter list names a carrier
     masked_phone: str | None
     picked_up_at: datetime
     method: str
@@ -317,8 +316,7 @@ _RECENT_COLUMNS: list[Any] = [
     Parcel.waybill,
     Parcel.pickup_code,
     Carrier.code,
-    Carrier.name_en,
-    Carrier.name_zh,
+    Carrier.short_name,
     Parcel.masked_phone,
     Parcel.picked_up_at,
     Parcel.pickup_method,
@@ -350,12 +348,12 @@ def recent_pickups(station: Station, *, limit: int = 50) -> list[RecentPickup]:
             waybill=wb,
             pickup_code=code or "",
             carrier=carrier,
-            carrier_name=shown_name(name_en, name_zh),
+            carrier_name=short_name,
             masked_phone=masked,
             picked_up_at=at,
             method=method or "",
             clerk_id=clerk,
             can_undo=at >= undo_after,
         )
-        for pid, wb, code, carrier, name_en, name_zh, masked, at, method, clerk in result
+        for pid, wb, code, carrier, short_name, masked, at, method, clerk in result
     ]

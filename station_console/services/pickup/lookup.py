@@ -29,7 +29,6 @@ from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.pickup import guard
 from station_console.services.pickup.query import ParsedQuery, parse_query
-from station_console.services.scan.detect import shown_name
 
 # A literal, not a bound parameter: SQLite uses the partial index uq_parcel_code_on_shelf only when
 # the query's WHERE visibly implies the index's `status = 'on_shelf'`.
@@ -58,7 +57,7 @@ class PickupRow:
     shelf: str
     layer: str
     carrier: str
-    carrier_name: str  # in the current language, as every counter list names a carrier
+    carrier_name: str  # its short name (the label's), as every counter list names a carrier
     masked_phone: str | None
     checked_in_at: datetime
     days_on_shelf: int
@@ -131,8 +130,7 @@ def _rows_select() -> Any:
         Shelf.label,
         Layer.label,
         Carrier.code,
-        Carrier.name_en,
-        Carrier.name_zh,
+        Carrier.short_name,
         Parcel.masked_phone,
         Parcel.phone_full,
         Parcel.phone_tail,
@@ -165,8 +163,7 @@ def _to_rows(result: Iterable[Any], now: datetime) -> list[PickupRow]:
         shelf,
         layer,
         carrier,
-        name_en,
-        name_zh,
+        short_name,
         masked,
         full,
         tail,
@@ -190,7 +187,7 @@ def _to_rows(result: Iterable[Any], now: datetime) -> list[PickupRow]:
                 shelf=shelf or "?",
                 layer=layer or "?",
                 carrier=carrier,
-                carrier_name=shown_name(name_en, name_zh),
+                carrier_name=short_name,
                 masked_phone=masked,
                 checked_in_at=at,
                 days_on_shelf=max(0, int(hours // 24)),

@@ -1,8 +1,8 @@
 """The carrier table: list, add, edit, and the compiled `Detector` every scan uses.
 
 The detector is built once per `Station` from the table and cached on it, with each active carrier's
-id, short name and names (`carrier_ref`: what a check-in writes and shows), so a scan never queries
-the database; an edit through this module rebuilds both. Another counter's edit is picked up by `forget_detector()` (or
+id and short name (`carrier_ref`, what a check-in writes), so a scan never queries the database; an
+edit through this module rebuilds both. Another counter's edit is picked up by `forget_detector()` (or
 a restart).
 """
 
@@ -62,18 +62,16 @@ def get_detector(station: Station) -> Detector:
         detector = Detector.from_carriers(rows)
         station._detector = detector  # type: ignore[attr-defined]
         station._carrier_refs = {  # type: ignore[attr-defined]
-            row.code: (row.id, row.short_name, row.name_en, row.name_zh)
-            for row in rows
-            if row.active and row.id is not None
+            row.code: (row.id, row.short_name) for row in rows if row.active and row.id is not None
         }
     return detector
 
 
-def carrier_ref(station: Station, code: str) -> tuple[int, str, str, str] | None:
-    """The active carrier `code`'s id, short name, English and Chinese names, from the detector's
-    cache; None when the cache does not have it (the caller then reads the table)."""
+def carrier_ref(station: Station, code: str) -> tuple[int, str] | None:
+    """The active carrier `code`'s id and short name, from the detector's cache; None when the cache
+    does not have it (the caller then reads the table)."""
     get_detector(station)
-    refs: dict[str, tuple[int, str, str, str]] = getattr(station, "_carrier_refs", {})
+    refs: dict[str, tuple[int, str]] = getattr(station, "_carrier_refs", {})
     return refs.get(code)
 
 

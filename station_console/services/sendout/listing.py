@@ -21,7 +21,7 @@ class SendSummary:
     created_at: datetime
     status: str
     carrier: str
-    carrier_name: str  # in the current language, as every counter list names a carrier
+    carrier_name: str  # its short name (the label's), as every counter list names a carrier
     waybill: str | None
     destination: str
     weight_g: int | None
@@ -62,7 +62,7 @@ def list_sends(
 ) -> list[SendSummary]:
     require(station, "view")
     query = (
-        select(Send, Carrier.code, Carrier.name_en, Carrier.name_zh, Sender.masked_phone)
+        select(Send, Carrier.code, Carrier.short_name, Sender.masked_phone)
         .join(Carrier, col(Carrier.id) == Send.carrier_id, isouter=True)
         .join(Sender, col(Sender.id) == Send.sender_id)
         .order_by(col(Send.id).desc())
@@ -82,7 +82,7 @@ def list_sends(
             created_at=s.created_at,
             status=s.status,
             carrier=code or "-",
-            carrier_name=shown_name(name_en, name_zh) if code else "-",
+            carrier_name=short or "-",
             waybill=s.waybill,
             destination=s.destination,
             weight_g=s.weight_g,
@@ -94,7 +94,7 @@ def list_sends(
             recipient=s.recipient_masked_phone,
             refused_reason=s.refused_reason,
         )
-        for s, code, name_en, name_zh, masked in rows
+        for s, code, short, masked in rows
     ]
 
 

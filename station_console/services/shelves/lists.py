@@ -19,7 +19,6 @@ from station_console.i18n import N_
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.jobs import hold_over
-from station_console.services.scan.detect import shown_name
 from station_console.services.shelves.search import ParcelRow, to_row
 
 # A parcel's stored status as every screen, listing and refusal names it (short: a table cell);
@@ -44,7 +43,7 @@ LABEL_LABELS = {
 
 def _rows_query() -> Any:
     return (
-        select(Parcel, Carrier.code, Carrier.name_en, Carrier.name_zh, Shelf.label, Layer.label)
+        select(Parcel, Carrier.code, Carrier.short_name, Shelf.label, Layer.label)
         .join(Carrier, col(Carrier.id) == Parcel.carrier_id)
         .outerjoin(Shelf, col(Shelf.id) == Parcel.shelf_id)
         .outerjoin(Layer, col(Layer.id) == Parcel.layer_id)
@@ -53,8 +52,8 @@ def _rows_query() -> Any:
 
 def _to_rows(result: Iterable[Any]) -> list[ParcelRow]:
     return [
-        to_row(parcel, carrier, shown_name(name_en, name_zh), f"{shelf}-{layer}" if shelf and layer else None)
-        for parcel, carrier, name_en, name_zh, shelf, layer in result
+        to_row(parcel, carrier, short, f"{shelf}-{layer}" if shelf and layer else None)
+        for parcel, carrier, short, shelf, layer in result
     ]
 
 

@@ -33,7 +33,6 @@ from station_console.i18n import N_
 from station_console.services.core.phone_shapes import virtual_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
-from station_console.services.scan.detect import shown_name
 from station_console.services.scan.waybill import normalise
 
 _DASHES = re.compile(r"[\s\u2010-\u2015\u2212\uff0d_]+")
@@ -49,7 +48,7 @@ class ParcelRow:
     id: int
     waybill: str
     carrier: str  # its code: what filters, commands and exports take
-    carrier_name: str  # in the current language, as every list on screen names a carrier
+    carrier_name: str  # its short name (the label's), as every list on screen names a carrier
     status: str
     pickup_code: str | None
     location: str | None  # "6-5", None once it left the shelves
@@ -210,7 +209,7 @@ def find_parcel_id(station: Station, ref: str) -> int:
 
 def rows_for(session: Session, parcels: list[Parcel]) -> list[ParcelRow]:
     """Read models for parcels, with carrier codes and locations resolved in two queries."""
-    carriers = {c.id: (c.code, shown_name(c.name_en, c.name_zh)) for c in session.exec(select(Carrier)).all()}
+    carriers = {c.id: (c.code, c.short_name) for c in session.exec(select(Carrier)).all()}
     layer_ids = {p.layer_id for p in parcels if p.layer_id is not None}
     locations: dict[int, str] = {}
     if layer_ids:
