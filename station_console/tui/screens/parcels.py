@@ -33,6 +33,9 @@ from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table
 
 PAGE = 50
+# Narrower than this, the timeline goes below the table: beside it, it would leave the table too little
+# room for its columns (about 110 cells with a 20-character waybill and a problem flag).
+SIDE_BY_SIDE_MIN = 160
 
 
 class ParcelsScreen(ServiceCalls, ModeScreen):
@@ -57,7 +60,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="form-row"):
-            yield FixedInput(placeholder=_("waybill, pickup code, phone tail or phone"), id="pa-text")
+            yield FixedInput(placeholder=_("waybill, code or phone"), id="pa-text")
             yield FixedInput(placeholder=_("carrier"), id="pa-carrier", max_length=16)
             yield Select(
                 [(_(label), status) for status, label in STATUS_LABELS.items()],
@@ -67,7 +70,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
             yield FixedInput(placeholder=_("from YYYY-MM-DD"), id="pa-since", max_length=10)
             yield FixedInput(placeholder=_("to YYYY-MM-DD"), id="pa-until", max_length=10)
             yield Checkbox(_("problems only"), id="pa-problems")
-        with Horizontal(id="pa-main"):
+        with Horizontal(id="pa-main", classes="-stacked" if self.app.size.width < SIDE_BY_SIDE_MIN else ""):
             yield Table(id="pa-table")
             with VerticalScroll(id="pa-timeline"):
                 yield Static(id="pa-events")
@@ -168,6 +171,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
         self.show_events(t)
 
     def on_resize(self) -> None:
+        self.query_one("#pa-main").set_class(self.size.width < SIDE_BY_SIDE_MIN, "-stacked")
         if self._timeline is not None:  # the details were packed to the old width
             self.show_events(self._timeline)
 
