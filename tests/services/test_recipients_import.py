@@ -378,6 +378,6 @@ def test_the_summary_counts_one_thing_in_the_singular() -> None:
     result.issues = [Issue(line, "bad", "Bad line") for line in (2, 3)]
     lines = summary_lines(result, shown=1)
     assert lines[0] == "a.csv (utf-8): 1 row, source directory import"
-    assert "1 consent or choice" in lines[2] and "... and 1 more problem (--json lists them all)" == lines[-1]
+    assert "1 consent or choice" in lines[2] and lines[-1] == "... and 1 more problem (--json lists them all)"
     set_language("zh")
     assert "同意意见或收件方式 1" in summary_lines(result, shown=1)[2]
