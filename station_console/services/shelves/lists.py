@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, JobStatus, Layer, Parcel, ParcelStatus, PrintJob, Shelf
@@ -43,7 +44,7 @@ LABEL_LABELS = {
 
 def _rows_query() -> Any:
     return (
-        select(Parcel, Carrier.code, Carrier.short_name, Shelf.label, Layer.label)
+        sa_select(Parcel, col(Carrier.code), col(Carrier.short_name), col(Shelf.label), col(Layer.label))
         .join(Carrier, col(Carrier.id) == Parcel.carrier_id)
         .outerjoin(Shelf, col(Shelf.id) == Parcel.shelf_id)
         .outerjoin(Layer, col(Layer.id) == Parcel.layer_id)
