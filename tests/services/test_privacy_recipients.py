@@ -7,10 +7,10 @@ import json
 import pytest
 from conftest import FakeClock
 from recipient_helpers import act_as, phones_of, recipient
-from sqlmodel import select
+from sqlmodel import col, select
 from station_helpers import wb
 
-from db.models import DeliveryItem, ProxyPickup, Role
+from db.models import DeliveryItem, ProxyPickup, RecipientConsent, Role
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.delivery import requests, runs
@@ -131,3 +131,32 @@ def test_a_persons_export_shows_and_deletion_blanks_their_parcels_door_receipt_a
     assert set(proxies) == {"", "小李"} and proxies[""].id_last4 is None  # another person's stays
     assert timeline(manager, wb(2)).events[-1].details["received_by"] == ""
     assert timeline(manager, wb(1)).events[-1].details["proxy_name"] == ""
+
+
+def _consent_notes(station: Station) -> list[str | None]:
+    with station.read() as session:
+        return [c.note for c in session.exec(select(RecipientConsent).order_by(col(RecipientConsent.id))).all()]
+
+
+def test_a_persons_export_shows_and_deletion_blanks_their_consent_notes(manager: Station) -> None:
+    zhang = directory.add(manager, {"name": "张三", "external_id": "1", "phones": PHONE}).id
+    li = directory.add(manager, {"name": "李四", "external_id": "2", "phones": SECOND}).id
+    consent.record(manager, zhang, Choice(consent="granted"), channel="phone", note="张三女儿代接电话")
+    consent.record(manager, li, Choice(consent="granted"), channel="counter", note="李四本人")
+    history = privacy.export_person(manager, PHONE)["directory"][0]["consent_history"]
+    assert [(h["consent"], h["channel"], h["note"]) for h in history] == [("granted", "phone", "张三女儿代接电话")]
+    privacy.delete_person(manager, PHONE)
+    assert _consent_notes(manager) == [None, "李四本人"]  # another person's stays
+    assert [h.consent for h in consent.history(manager, zhang)] == ["granted"]  # what they chose stays
+
+
+def test_the_purge_blanks_a_deactivated_persons_consent_notes(manager: Station, clock: FakeClock) -> None:
+    zhang = directory.add(manager, {"name": "张三", "external_id": "1", "phones": PHONE}).id
+    consent.record(manager, zhang, Choice(consent="granted"), channel="phone", note="住502, 常不在家")
+    directory.set_active(manager, "1", False)
+    clock.advance(days=29)
+    privacy.purge_phones(manager)
+    assert _consent_notes(manager) == ["住502, 常不在家"]
+    clock.advance(days=1, minutes=1)
+    assert privacy.purge_phones(manager).recipients == 1
+    assert _consent_notes(manager) == [None]

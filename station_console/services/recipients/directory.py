@@ -1,8 +1,8 @@
 """The recipient directory: read it (masked, like every parcel list), add and edit people, deactivate.
 
 People are never deleted: one who left is deactivated and keeps their parcels; after the station's
-keep period (`phone_purge_days`) their full phones, e-mail and name are purged (`purge_in`, run by
-people/privacy.py with the parcels' purge). Reading needs a clerk signed in; changes are a manager's,
+keep period (`phone_purge_days`) their full phones, e-mail, name and the notes on their consent
+history are purged (`purge_in`, run by people/privacy.py with the parcels' purge). Reading needs a clerk signed in; changes are a manager's,
 each an audit event that names the fields changed, never their values.
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from db import fast
-from db.models import EventKind, Recipient, RecipientPhone
+from db.models import EventKind, Recipient, RecipientConsent, RecipientPhone
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.checkin.phones import Phone
@@ -356,7 +356,8 @@ def purge_in(session: Session, station: Station, now: datetime) -> int:
 
 
 def blank(session: Session, ids: Sequence[int], now: datetime) -> None:
-    """Remove the personal data of these entries (purge, or a person's deletion on request)."""
+    """Remove the personal data of these entries (purge, or a person's deletion on request). A consent
+    note is free text a clerk typed about the person, so it goes too; what they chose and when stays."""
     session.execute(
         update(Recipient)
         .where(col(Recipient.id).in_(list(ids)))
@@ -367,6 +368,12 @@ def blank(session: Session, ids: Sequence[int], now: datetime) -> None:
         update(RecipientPhone)
         .where(col(RecipientPhone.recipient_id).in_(list(ids)))
         .values(phone_full=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(RecipientConsent)
+        .where(col(RecipientConsent.recipient_id).in_(list(ids)), col(RecipientConsent.note).is_not(None))
+        .values(note=None)
         .execution_options(synchronize_session=False)
     )
 
@@ -383,6 +390,22 @@ def entry_json(session: Session, row: Recipient) -> dict[str, Any]:
     data["phones"] = full_phones(session, row.id or 0)
     data["email"] = row.email
     data["consent_at"] = row.consent_at.isoformat() if row.consent_at else None
+    data["consent_history"] = [
+        {
+            "at": c.at.isoformat(),
+            "channel": c.channel,
+            "consent": c.consent,
+            "delivery_preference": c.delivery_preference,
+            "reminders_opt_out": c.reminders_opt_out,
+            "proxy_allowed": c.proxy_allowed,
+            "note": c.note,
+        }
+        for c in session.exec(
+            select(RecipientConsent)
+            .where(RecipientConsent.recipient_id == row.id)
+            .order_by(col(RecipientConsent.id))
+        ).all()
+    ]
     return data
 
 
