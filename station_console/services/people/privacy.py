@@ -6,8 +6,8 @@ The full phone number exists only for notifications. `purge_phones` clears it N 
 masked form stays: it is what screens and labels show and identifies no one by itself.
 
 The same keep period rules the rest of what names a person: a recipient directory entry deactivated N
-days ago loses its full phones, e-mail and name (recipients/directory.py), and a proxy's name and ID
-digits, and who received a door delivery (with the signature name and photo reference), go N days
+days ago loses its full phones, e-mail, name and consent notes (recipients/directory.py), and a
+proxy's name and ID digits, and who received a door delivery (with the signature name and photo reference), go N days
 after the pickup or delivery. A person's export and deletion cover their directory entries too.
 
 Pre-alerts (预到货) carry phones too, by the same rules: a pre-alert's full number is only there to fill
