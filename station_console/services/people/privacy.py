@@ -7,8 +7,8 @@ masked form stays: it is what screens and labels show and identifies no one by i
 
 The same keep period rules the rest of what names a person: a recipient directory entry deactivated N
 days ago loses its full phones, e-mail, name and consent notes (recipients/directory.py), and a
-proxy's name and ID digits, and who received a door delivery (with the signature name and photo reference), go N days
-after the pickup or delivery. A person's export and deletion cover their directory entries too.
+proxy's name and ID digits, and who received a door delivery (with the signature name and photo
+reference), go N days after the pickup or delivery. A person's export and deletion cover their directory entries too.
 
 Pre-alerts (预到货) carry phones too, by the same rules: a pre-alert's full number is only there to fill
 its check-in, so it goes once its parcel has been checked in (the parcel carries it from then on), and
