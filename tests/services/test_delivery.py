@@ -217,6 +217,42 @@ def test_scans_that_do_not_belong_are_refused(campus: Campus) -> None:
     assert parcel(st, mine).delivery_run_id == run.id  # every refusal above changed nothing
 
 
+def test_a_run_takes_the_pickup_code_off_the_label_as_the_request_does(campus: Campus) -> None:
+    st = campus.station
+    mine = checked_in(campus, 1, "王五")
+    other = checked_in(campus, 2, "李四")
+    code, other_code = parcel(st, mine).pickup_code, parcel(st, other).pickup_code
+    assert code is not None and other_code is not None
+    typed = "\uff0d".join(code.split("-"))  # as an input method types it: full-width dashes
+    requests.request(st, other_code)  # the request dialog has always taken codes
+    run = runs.plan(st, "小刘")
+    assert runs.scan_out(st, run.id, typed).parcel_id == mine
+    with pytest.raises(Refused) as twice:
+        runs.scan_out(st, run.id, code)
+    assert (twice.value.code, twice.value.params["waybill"]) == ("already_out", wb(1))
+    assert runs.deliver(st, run.id, code, received_by="王五").parcel_id == mine
+    runs.scan_out(st, run.id, other_code)
+    assert runs.fail(st, run.id, other_code, reason="not_home").parcel_id == other
+    with pytest.raises(Refused) as gone:  # delivered: its code no longer names a parcel on the shelf
+        runs.scan_out(st, run.id, code)
+    assert gone.value.code == "not_on_run"
+
+
+@pytest.mark.parametrize("garbage", ["hello world!", "运单", "3--2", "<b>x</b>"])
+def test_a_scan_that_is_neither_a_waybill_nor_a_code_says_what_the_field_takes(
+    campus: Campus, garbage: str
+) -> None:
+    st = campus.station
+    checked_in(campus, 1, "王五")
+    run = runs.plan(st, "小刘")
+    for refuse in (lambda: runs.scan_out(st, run.id, garbage), lambda: requests.request(st, garbage)):
+        with pytest.raises(Refused) as bad:
+            refuse()
+        assert bad.value.code == "not_a_parcel_ref"
+        assert "neither a waybill nor a pickup code" in bad.value.message("en")
+        assert "既不是运单号也不是取件码" in bad.value.message("zh")
+
+
 def test_parcels_never_scanned_out_wait_for_the_next_run(campus: Campus) -> None:
     st = campus.station
     checked_in(campus, 1, "王五")

@@ -236,6 +236,32 @@ async def test_a_door_run_on_screen(app: StationApp, station: Station) -> None:
     ]
 
 
+async def test_the_door_scan_field_takes_the_pickup_code_off_the_label(
+    app: StationApp, station: Station
+) -> None:
+    ids = people(station)
+    code = check_in(station, "JT0000000000001", recipient_id=ids["张三"]).pickup_code
+    assert code is not None
+    requests.request(station, code)
+    runs.plan(station, "小刘")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _delivery(app, pilot)
+        await _type(pilot, app, "hello world!")
+        await until(pilot, lambda: "neither a waybill nor a pickup code" in text_of(app, "#dl-status"))
+        assert app.screen.query_one("#dl-status", Static).has_class("-error")
+        await _type(pilot, app, code)
+        await until(pilot, lambda: "out with the runner" in text_of(app, "#dl-status"))
+        await _type(pilot, app, code)  # back from the run, by the same code
+        await until(pilot, lambda: "JT0000000000001 is back" in text_of(app, "#dl-status"))
+        await quiet.press(pilot, "f9")
+        await quiet.settle(pilot)
+        app.screen.query_one("#form-received_by", Input).value = "张三"
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: "delivered." in text_of(app, "#dl-status"))
+    with station.read() as session:
+        assert session.exec(select(Parcel)).one().status == "picked_up"
+
+
 async def test_a_storage_fee_due_is_asked_for_before_the_runner_takes_the_parcel(
     app: StationApp, station: Station
 ) -> None:

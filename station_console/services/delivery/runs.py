@@ -53,7 +53,7 @@ from station_console.services.notify import outbox
 from station_console.services.notify.templates import FAIL_REASONS
 from station_console.services.recipients.fields import clean
 from station_console.services.shelves.leaving import leave_shelf
-from station_console.services.shelves.search import normalise_waybill
+from station_console.services.shelves.search import parcel_candidates
 
 STATUS_LABELS = {
     "wanted": N_("wanted at the door"),
@@ -198,19 +198,20 @@ def plan(station: Station, runner: str, *, building: str | None = None, limit: i
 
 
 def _item_on_run(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, DeliveryItem]:
-    """The parcel a scan names and its item on this run; a parcel not on this run's sheet is refused."""
-    waybill = normalise_waybill(raw)
+    """The parcel a scan or typed pickup code names and its item on this run; a parcel not on this
+    run's sheet is refused."""
+    text, candidates = parcel_candidates(session, raw)
     rows = session.exec(
         select(Parcel, DeliveryItem)
         .join(DeliveryItem, col(DeliveryItem.parcel_id) == Parcel.id)
-        .where(Parcel.waybill == waybill, DeliveryItem.run_id == run.id)
+        .where(col(Parcel.id).in_([p.id for p in candidates]), DeliveryItem.run_id == run.id)
         .order_by(col(DeliveryItem.id).desc())
     ).all()
     if not rows:
         raise Refused(
             N_("{waybill} is not on delivery run {run}: keep it off the trolley"),
             code="not_on_run",
-            waybill=waybill,
+            waybill=candidates[0].waybill if candidates else text[:40],
             run=run.id,
         )
     return rows[0]

@@ -165,19 +165,25 @@ def require_on_shelf(parcel: Parcel) -> None:
         )
 
 
-def find_parcel(session: Session, ref: str, *, on_shelf: bool = False) -> Parcel:
-    """The parcel a scan or typed reference names: waybill first, then pickup code.
-
-    A waybill may have several rows (re-deliveries): the one on the shelf wins, else the newest.
+def parcel_candidates(session: Session, ref: str) -> tuple[str, list[Parcel]]:
+    """The parcels a scanned or typed parcel reference may name, with the reference as typed (cleaned):
+    the rows of its waybill (newest first, cancelled left out), else the parcel on the shelf holding
+    that pickup code. Every field that takes "a parcel" reads it here, so a code read off a label works
+    wherever a waybill does; text that is neither is refused, saying what the field takes.
     """
     text = unicodedata.normalize("NFKC", ref or "").strip()
     if not text:
         raise NotFound(N_("Nothing was scanned."), code="empty")
-    candidates: list[Parcel] = []
     result = normalise(text)
-    if result.waybill:
-        candidates = waybill_rows(session, result.waybill)
-    if not candidates and _CODE.match(_DASHES.sub("-", text)):
+    code_shaped = _CODE.match(_DASHES.sub("-", text)) is not None
+    if result.waybill is None and not code_shaped:
+        raise Refused(
+            N_("{ref} is neither a waybill nor a pickup code: scan the waybill or type the code"),
+            code="not_a_parcel_ref",
+            ref=text[:40],
+        )
+    candidates = waybill_rows(session, result.waybill) if result.waybill else []
+    if not candidates and code_shaped:
         candidates = list(
             session.exec(
                 select(Parcel).where(
@@ -185,6 +191,15 @@ def find_parcel(session: Session, ref: str, *, on_shelf: bool = False) -> Parcel
                 )
             ).all()
         )
+    return text, candidates
+
+
+def find_parcel(session: Session, ref: str, *, on_shelf: bool = False) -> Parcel:
+    """The parcel a scan or typed reference names: waybill first, then pickup code.
+
+    A waybill may have several rows (re-deliveries): the one on the shelf wins, else the newest.
+    """
+    text, candidates = parcel_candidates(session, ref)
     on = [p for p in candidates if p.status == ParcelStatus.ON_SHELF]
     if on:
         return on[0]

@@ -31,7 +31,6 @@ from station_console.services.core.batch_states import BATCH_STATE_LABELS
 from station_console.services.delivery import requests, runs, sheet
 from station_console.services.fees.ledger import Settlement
 from station_console.services.notify.templates import FAIL_REASONS
-from station_console.services.scan.waybill import normalise
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
@@ -62,6 +61,13 @@ class FeeDue:
     raw: str
     cents: int
     since: date | None
+
+
+@dataclass(frozen=True)
+class Back:
+    """A scan of a parcel already out with the runner: it came back, F9 or F10 settles it."""
+
+    waybill: str
 
 
 class DeliveryScreen(ServiceCalls, ModeScreen):
@@ -103,7 +109,10 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
         with Horizontal(id="dl-top"):
             yield Label(_("Scan"), classes="field-label")
             yield WedgeInput(
-                placeholder=_("scan a parcel: out to the runner, or back from the run"), id="dl-scan"
+                placeholder=_(
+                    "scan a waybill or type a pickup code: out to the runner, or back from the run"
+                ),
+                id="dl-scan",
             )
         with Horizontal(id="dl-main"):
             yield Table(id="dl-runs", cursor_type="row")
@@ -211,33 +220,32 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
         if run_id is None:
             self.say(_("Plan a run first (F7)."), error=True)
             return
-        waybill = normalise(raw).waybill
-        table = self.query_one("#dl-stops", DataTable)
-        if waybill is not None and waybill in table.rows:
-            status = str(table.get_cell(waybill, "status"))
-            if status == runs.status_label("out"):
-                self.back = waybill
-                self.say(
-                    _(
-                        "{waybill} is back: F9 delivered (who received it), F10 not delivered (why).",
-                        waybill=waybill,
-                    ),
-                    warn=True,
-                )
-                return
         self.call("out", partial(self._scan_out, run_id, raw, None))
 
     def _scan_out(self, run_id: int, raw: str, fee: Settlement | None) -> Any:
-        """On the worker: scan out; a storage fee due comes back as `FeeDue`, for the dialog."""
+        """On the worker: scan out (a waybill or a pickup code, as the service reads it); a storage fee
+        due comes back as `FeeDue`, for the dialog, and a parcel already out as `Back`."""
         try:
             return runs.scan_out(self.station, run_id, raw, fee=fee)
         except StationError as exc:
+            if exc.code == "already_out":
+                return Back(str(exc.params["waybill"]))
             if exc.code != "fee_due" or fee is not None:
                 raise
             cents, since = runs.fee_due(self.station, run_id, raw)
             return FeeDue(run_id, raw, cents, since)
 
     def done_out(self, stop: Any) -> None:
+        if isinstance(stop, Back):
+            self.back = stop.waybill
+            self.say(
+                _(
+                    "{waybill} is back: F9 delivered (who received it), F10 not delivered (why).",
+                    waybill=stop.waybill,
+                ),
+                warn=True,
+            )
+            return
         if isinstance(stop, FeeDue):
             due = stop
 
