@@ -48,6 +48,21 @@ def test_a_repeated_scan_is_counted_once(station: Station) -> None:
     assert stocktake.view(station, take.id).counts["match"] == 1
 
 
+def test_a_code_read_off_a_label_counts_as_its_parcels_scan(station: Station) -> None:
+    on_layer, elsewhere = place(station, wb(1), "6-5"), place(station, wb(2), "3-1")
+    take = stocktake.start(station, "6-5")
+    code = parcel(station, on_layer).pickup_code or ""
+    assert stocktake.scan(station, take.id, code).classification == "match"
+    assert stocktake.scan(station, take.id, wb(1)).duplicate  # the same parcel, by either
+    wrong = stocktake.scan(station, take.id, parcel(station, elsewhere).pickup_code or "")
+    assert (wrong.classification, wrong.waybill) == ("wrong_shelf", wb(2))
+    for bad, why in (("9-9-9999", "unknown_code"), ("hello world!", "not_a_parcel_ref")):
+        with pytest.raises(Refused) as refused:
+            stocktake.scan(station, take.id, bad)
+        assert refused.value.code == why
+    assert stocktake.view(station, take.id).counts["extra"] == 0  # a refusal recorded nothing
+
+
 def test_a_shelf_stocktake_uses_the_layer_the_clerk_is_on(station: Station) -> None:
     place(station, wb(1), "6-1")
     place(station, wb(2), "6-2")

@@ -27,7 +27,8 @@ from station_console.services.exceptions.stocktake_view import (
     view_in,
 )
 from station_console.services.shelves.layout import resolve
-from station_console.services.shelves.search import by_waybill, normalise_waybill
+from station_console.services.scan.waybill import normalise
+from station_console.services.shelves.search import parcel_candidates
 
 
 def start(station: Station, location: str) -> View:
@@ -90,9 +91,9 @@ def classify(take: Stocktake, parcel: Parcel | None, found_layer_id: int | None)
 def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = None) -> Item:
     """Record one scan and classify it. `layer`: where a shelf stocktake's clerk is scanning now."""
     require(station, "stocktake")
-    waybill = normalise_waybill(raw)
 
     def work(session: Session) -> Item:
+        waybill, parcel = _scanned(session, raw)
         take = stocktake_in(session, stocktake_id)
         if take.status == "paused":
             raise Refused(
@@ -117,7 +118,6 @@ def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = N
                 StocktakeScan.stocktake_id == take.id, StocktakeScan.waybill == waybill
             )
         ).first()
-        parcel = by_waybill(session, waybill)
         labels = layer_labels(session)
         if previous is not None:
             return item_of(session, previous, parcel, labels, take, duplicate=True)
@@ -134,6 +134,24 @@ def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = N
         return item_of(session, record, parcel, labels, take)
 
     return station.run(work)
+
+
+def _scanned(session: Session, raw: str) -> tuple[str, Parcel | None]:
+    """The waybill a scan (or a pickup code read off a label) counts as, and its parcel: the one on
+    the shelf, else the newest. A waybill on no record is an `extra`; a code on no parcel on the
+    shelves has no waybill to count, so the clerk is asked to scan it."""
+    text, candidates = parcel_candidates(session, raw)
+    if candidates:
+        parcel = next((p for p in candidates if p.status == ParcelStatus.ON_SHELF), candidates[0])
+        return parcel.waybill, parcel
+    waybill = normalise(text).waybill
+    if waybill is None:
+        raise Refused(
+            N_("No parcel on the shelves has the pickup code {ref}: scan its waybill"),
+            code="unknown_code",
+            ref=text[:40],
+        )
+    return waybill, None
 
 
 def view(station: Station, stocktake_id: int) -> View:

@@ -115,7 +115,7 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
         self.query_one("#st-layer", Input).disabled = "-" in self.take.scope
         scan = self.query_one("#st-scan", Input)
         scan.disabled = False
-        scan.placeholder = _("scan each parcel on {scope}", scope=self.take.scope)
+        scan.placeholder = _("scan each parcel (or type its code) on {scope}", scope=self.take.scope)
         scan.focus()
         self.refresh_view()
 
