@@ -185,22 +185,23 @@ def sheet_command(app: CliApp, run_id: int, pdf: Path | None, printer: str | Non
 
 @delivery_group.command("out")
 @argument("run_id", type=int)
-@argument("waybills", nargs=-1, required=True)
+@argument("refs", nargs=-1, required=True)
 @option("--pay", type=click.Choice(["cash", "qr", "account"]), help="A storage fee due was paid this way.")
 @option("--waive", metavar="REASON", help="A manager waives a storage fee due, for this reason.")
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def out_command(
-    app: CliApp, run_id: int, waybills: tuple[str, ...], pay: str | None, waive: str | None, as_json: bool
+    app: CliApp, run_id: int, refs: tuple[str, ...], pay: str | None, waive: str | None, as_json: bool
 ) -> None:
-    """Scan parcels out to the runner (each one its own step: a refusal stops at that parcel). A storage
-    fee due is settled here, before the parcel leaves (--pay or --waive); storage ends at the scan-out."""
+    """Scan parcels (waybills or pickup codes) out to the runner (each one its own step: a refusal stops
+    at that parcel). A storage fee due is settled here, before the parcel leaves (--pay or --waive);
+    storage ends at the scan-out."""
     from station_console.services.delivery import runs
     from station_console.services.fees.ledger import WAIVE, Settlement
 
     fee = Settlement(WAIVE, reason=waive) if waive else Settlement(pay) if pay else None
     done = [
-        attempt(partial(runs.scan_out, app.station, run_id, w, fee=fee), as_json=as_json) for w in waybills
+        attempt(partial(runs.scan_out, app.station, run_id, ref, fee=fee), as_json=as_json) for ref in refs
     ]
     if as_json:
         emit_json([s.to_json() for s in done])
@@ -211,7 +212,7 @@ def out_command(
 
 @delivery_group.command("delivered")
 @argument("run_id", type=int)
-@argument("waybill")
+@argument("ref", metavar="CODE_OR_WAYBILL")
 @option("--to", "received_by", required=True, help="Who received it (a name, or 'self').")
 @option("--signature", help="The name signed, if any.")
 @option("--photo", help="The photo's file reference, if one was taken.")
@@ -220,7 +221,7 @@ def out_command(
 def delivered_command(
     app: CliApp,
     run_id: int,
-    waybill: str,
+    ref: str,
     received_by: str,
     signature: str | None,
     photo: str | None,
@@ -231,7 +232,7 @@ def delivered_command(
 
     stop = attempt(
         lambda: runs.deliver(
-            app.station, run_id, waybill, received_by=received_by, signature_name=signature, photo_ref=photo
+            app.station, run_id, ref, received_by=received_by, signature_name=signature, photo_ref=photo
         ),
         as_json=as_json,
     )
@@ -240,18 +241,16 @@ def delivered_command(
 
 @delivery_group.command("failed")
 @argument("run_id", type=int)
-@argument("waybill")
+@argument("ref", metavar="CODE_OR_WAYBILL")
 @option("--reason", type=REASONS, required=True, help="Why it was not delivered.")
 @option("--note", help="A short note (at most 200 characters).")
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
-def failed_command(
-    app: CliApp, run_id: int, waybill: str, reason: str, note: str | None, as_json: bool
-) -> None:
+def failed_command(app: CliApp, run_id: int, ref: str, reason: str, note: str | None, as_json: bool) -> None:
     """Scan a parcel back undelivered: on its shelf again (same slot and code); the recipient is told."""
     from station_console.services.delivery import runs
 
-    stop = attempt(lambda: runs.fail(app.station, run_id, waybill, reason=reason, note=note), as_json=as_json)
+    stop = attempt(lambda: runs.fail(app.station, run_id, ref, reason=reason, note=note), as_json=as_json)
     _echo_stop(stop, as_json)
 
 

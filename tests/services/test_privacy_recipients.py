@@ -135,7 +135,9 @@ def test_a_persons_export_shows_and_deletion_blanks_their_parcels_door_receipt_a
 
 def _consent_notes(station: Station) -> list[str | None]:
     with station.read() as session:
-        return [c.note for c in session.exec(select(RecipientConsent).order_by(col(RecipientConsent.id))).all()]
+        return [
+            c.note for c in session.exec(select(RecipientConsent).order_by(col(RecipientConsent.id))).all()
+        ]
 
 
 def test_a_persons_export_shows_and_deletion_blanks_their_consent_notes(manager: Station) -> None:
@@ -144,7 +146,9 @@ def test_a_persons_export_shows_and_deletion_blanks_their_consent_notes(manager:
     consent.record(manager, zhang, Choice(consent="granted"), channel="phone", note="张三女儿代接电话")
     consent.record(manager, li, Choice(consent="granted"), channel="counter", note="李四本人")
     history = privacy.export_person(manager, PHONE)["directory"][0]["consent_history"]
-    assert [(h["consent"], h["channel"], h["note"]) for h in history] == [("granted", "phone", "张三女儿代接电话")]
+    assert [(h["consent"], h["channel"], h["note"]) for h in history] == [
+        ("granted", "phone", "张三女儿代接电话")
+    ]
     privacy.delete_person(manager, PHONE)
     assert _consent_notes(manager) == [None, "李四本人"]  # another person's stays
     assert [h.consent for h in consent.history(manager, zhang)] == ["granted"]  # what they chose stays

@@ -26,8 +26,8 @@ from station_console.services.exceptions.stocktake_view import (
     stocktake_in,
     view_in,
 )
-from station_console.services.shelves.layout import resolve
 from station_console.services.scan.waybill import normalise
+from station_console.services.shelves.layout import resolve
 from station_console.services.shelves.search import parcel_candidates
 
 
