@@ -183,6 +183,15 @@ async def _type(pilot: Any, app: StationApp, text: str) -> None:
     await quiet.press(pilot, "enter")
 
 
+async def _delivered_to(pilot: Any, app: StationApp, name: str) -> None:
+    """F9 on the parcel that came back: delivered, received by `name`."""
+    await quiet.press(pilot, "f9")
+    await quiet.settle(pilot)
+    app.screen.query_one("#form-received_by", Input).value = name
+    await quiet.press(pilot, "enter")
+    await until(pilot, lambda: "delivered." in text_of(app, "#dl-status"))
+
+
 async def test_a_door_run_on_screen(app: StationApp, station: Station) -> None:
     ids = people(station)
     consent.record(station, ids["张三"], Choice(delivery_preference="door"), channel="app")
@@ -208,11 +217,7 @@ async def test_a_door_run_on_screen(app: StationApp, station: Station) -> None:
         assert app.screen.query_one("#dl-status", Static).has_class("-error")
         await _type(pilot, app, "JT0000000000001")  # back from the run
         await until(pilot, lambda: "is back" in text_of(app, "#dl-status"))
-        await quiet.press(pilot, "f9")
-        await quiet.settle(pilot)
-        app.screen.query_one("#form-received_by", Input).value = "门卫"
-        await quiet.press(pilot, "enter")
-        await until(pilot, lambda: "delivered." in text_of(app, "#dl-status"))
+        await _delivered_to(pilot, app, "门卫")
         await _type(pilot, app, "JT0000000000002")
         await until(pilot, lambda: "is back" in text_of(app, "#dl-status"))
         await quiet.press(pilot, "f10")
@@ -253,11 +258,7 @@ async def test_the_door_scan_field_takes_the_pickup_code_off_the_label(
         await until(pilot, lambda: "out with the runner" in text_of(app, "#dl-status"))
         await _type(pilot, app, code)  # back from the run, by the same code
         await until(pilot, lambda: "JT0000000000001 is back" in text_of(app, "#dl-status"))
-        await quiet.press(pilot, "f9")
-        await quiet.settle(pilot)
-        app.screen.query_one("#form-received_by", Input).value = "张三"
-        await quiet.press(pilot, "enter")
-        await until(pilot, lambda: "delivered." in text_of(app, "#dl-status"))
+        await _delivered_to(pilot, app, "张三")
     with station.read() as session:
         assert session.exec(select(Parcel)).one().status == "picked_up"
 
