@@ -19,7 +19,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from db.engine import create_station_engine
 from db.migrate import upgrade
-from db.models import Clerk, Layer, Parcel, ParcelEvent, Setting, Shelf
+from db.models import Carrier, Clerk, Layer, Parcel, ParcelEvent, Setting, Shelf
 from station_console.services.core.settings import STATION_KEY, load_station_settings
 from station_console.services.core.station import Station
 from station_console.services.people.clerks import hash_pin
@@ -195,3 +195,15 @@ def new_database_file(path: Path) -> str:
     """A new station database at `path` as the first `open_station` leaves it before seeding: migrated,
     empty (a copy of `migrated_template`); its URL. Opening it seeds it as it would a new one."""
     return copy_database_file(migrated_template(), path)
+
+
+def short_names(station: Station) -> None:
+    """Every carrier's short name becomes 短 + its code: neither a code nor a name_en/name_zh, so a list
+    or dialog showing either in its place fails."""
+
+    def work(session: Session) -> None:
+        for carrier in session.exec(select(Carrier)).all():
+            carrier.short_name = f"短{carrier.code}"
+            session.add(carrier)
+
+    station.run(work)

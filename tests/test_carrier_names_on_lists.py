@@ -3,9 +3,8 @@ nor its long name: check-in, pickup and the shelves' lists read the same word fo
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from station_helpers import short_names
 
-from db.models import Carrier
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
@@ -13,19 +12,8 @@ from station_console.services.pickup import handover, lookup
 from station_console.services.shelves import lists
 
 
-def _names(station: Station) -> None:
-    """Names that are neither a code nor a name name, so a list showing either fails."""
-
-    def work(session: Session) -> None:
-        for carrier in session.exec(select(Carrier)).all():
-            carrier.short_name = f"短{carrier.code}"
-            session.add(carrier)
-
-    station.run(work)
-
-
 def test_every_counter_list_names_the_carrier_by_its_short_name(station: Station) -> None:
-    _names(station)
+    short_names(station)
     set_language("zh")
     done = check_in(station, "73000000000001", phone="13812345678")
     check_in(station, "73000000000002")

@@ -63,7 +63,7 @@ async def test_a_scan_checks_in_at_once_and_the_phone_goes_to_the_parcel_shown(
         await settle(app, pilot)
         assert db_counts(station) == (3, 3, 0)  # no phone yet: nobody to tell yet
         last = screen.results[-1]
-        assert f"Phone for {last.pickup_code} · JT…0001" in status(screen, "#ci-phone-for")
+        assert f"Phone for {last.pickup_code} · J&T…0001" in status(screen, "#ci-phone-for")
         assert app.focused is phone_field(screen)
         assert jobs_of(station, last.parcel_id) == ["held"]  # its label waits for the phone
         assert jobs_of(station, screen.results[0].parcel_id) == ["queued"]  # the next scan printed it
@@ -416,9 +416,15 @@ async def test_ctrl_w_from_the_phone_field_opens_who_is_this(
     app: StationApp, station: Station, typed: str
 ) -> None:
     """A scan puts the focus in Phone; Ctrl+W there (as a terminal sends it, with or without digits
-    typed) opens "who is this?" and leaves the field as it was, not a word deleted."""
+    typed) opens "who is this?" and leaves the field as it was, not a word deleted. Its list names
+    a carrier as every counter list does, by its short name."""
+    from station_helpers import short_names
+
+    from station_console.services.checkin.transaction import check_in
     from station_console.tui.screens.recipient_dialogs import WhoIsThisDialog
 
+    short_names(station)
+    check_in(station, "JT0000000000001", recipient_name="张 三")
     async with app.run_test(size=(140, 44)) as pilot:
         screen, clock = await start(app, pilot)
         await scan(pilot, clock, "SF1234567890123")
@@ -430,5 +436,8 @@ async def test_ctrl_w_from_the_phone_field_opens_who_is_this(
         await send_keys(pilot, "ctrl+w")
         await settle(app, pilot)
         assert isinstance(app.screen, WhoIsThisDialog)
+        parcels = app.screen.query_one("#who-parcels", DataTable)
+        await until(pilot, lambda: parcels.row_count == 1)
+        assert str(parcels.get_row_at(0)[2]) == "短JT"
         await quiet.press(pilot, "escape")
         assert app.screen is screen and phone_field(screen).value == typed

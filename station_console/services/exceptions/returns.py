@@ -35,6 +35,7 @@ SIGNER_MAX = 64
 class BatchView:
     id: int
     carrier: str
+    carrier_name: str  # its short name (the label's), as every counter list names a carrier
     status: str
     created_at: datetime
     closed_at: datetime | None
@@ -59,6 +60,7 @@ def _view(session: Session, batch: ReturnBatch) -> BatchView:
     return BatchView(
         id=batch.id or 0,
         carrier=carrier.code if carrier else "?",
+        carrier_name=carrier.short_name if carrier else "?",
         status=batch.status,
         created_at=batch.created_at,
         closed_at=batch.closed_at,

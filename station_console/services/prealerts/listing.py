@@ -40,6 +40,7 @@ class PreAlertRow:
     created_at: datetime
     batch_id: int | None
     courier: str | None
+    carrier_name: str  # its short name (the label's), as every counter list names a carrier
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -86,6 +87,7 @@ def list_prealerts(
             col(PreAlert.created_at),
             col(PreAlert.batch_id),
             col(CourierBatch.courier_name),
+            col(Carrier.short_name),
         )
         .join(Carrier, col(Carrier.id) == col(PreAlert.carrier_id))
         .outerjoin(CourierBatch, col(CourierBatch.id) == col(PreAlert.batch_id))

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, case, func, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
@@ -133,6 +134,7 @@ class Unmatched:
     pickup_code: str
     location: str
     carrier: str
+    carrier_name: str  # its short name (the label's), as every counter list names a carrier
     waybill: str
     name: str  # as typed at check-in
     masked_phone: str | None
@@ -146,13 +148,13 @@ def unmatched(station: Station, *, limit: int = 500) -> list[Unmatched]:
     """Parcels on the shelves checked in with a name but matched to no one, oldest first."""
     require(station, "view")
     with station.read() as session:
-        rows = session.exec(
-            select(Parcel, Carrier.code, Shelf.label, Layer.label)
+        rows = session.execute(
+            sa_select(Parcel, col(Carrier.code), col(Carrier.short_name), col(Shelf.label), col(Layer.label))
             .join(Carrier, col(Carrier.id) == Parcel.carrier_id)
             .outerjoin(Shelf, col(Shelf.id) == Parcel.shelf_id)
             .outerjoin(Layer, col(Layer.id) == Parcel.layer_id)
             .where(
-                Parcel.status == ParcelStatus.ON_SHELF,
+                col(Parcel.status) == ParcelStatus.ON_SHELF,
                 col(Parcel.recipient_id).is_(None),
                 col(Parcel.recipient_name).is_not(None),
                 col(Parcel.recipient_name) != "",
@@ -166,12 +168,13 @@ def unmatched(station: Station, *, limit: int = 500) -> list[Unmatched]:
             pickup_code=p.pickup_code or "",
             location=f"{shelf or '?'}-{layer or '?'}",
             carrier=carrier,
+            carrier_name=carrier_name,
             waybill=p.waybill,
             name=p.recipient_name or "",
             masked_phone=p.masked_phone,
             checked_in_at=p.checked_in_at,
         )
-        for p, carrier, shelf, layer in rows
+        for p, carrier, carrier_name, shelf, layer in rows
     ]
 
 

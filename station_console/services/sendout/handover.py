@@ -66,6 +66,7 @@ class BatchView:
     rows: tuple[SendRow, ...]  # every send of the carrier at the counter, and the ones handed over in it
     courier_name: str | None = None
     summary: dict[str, Any] = field(default_factory=dict)
+    carrier_name: str = ""  # its short name (the label's), as every counter list names a carrier
 
     @property
     def scanned(self) -> list[SendRow]:
@@ -134,8 +135,9 @@ def _view(session: Session, batch: HandoverBatch) -> BatchView:
         )
         for s in sends
     )
+    name = carrier.short_name if carrier else "?"
     return BatchView(
-        batch.id, code, batch.status, batch.opened_at, rows, batch.courier_name, dict(batch.summary)
+        batch.id, code, batch.status, batch.opened_at, rows, batch.courier_name, dict(batch.summary), name
     )
 
 
@@ -324,16 +326,26 @@ def open_batches(station: Station) -> list[BatchView]:
         return [_view(session, b) for b in rows]
 
 
-def at_counter(station: Station) -> dict[str, int]:
-    """Sends waiting for their courier, per carrier code."""
+@dataclass(frozen=True)
+class Waiting:
+    """A carrier's sends waiting at the counter for its courier."""
+
+    carrier: str
+    carrier_name: str  # its short name (the label's), as every counter list names a carrier
+    count: int
+
+
+def at_counter(station: Station) -> list[Waiting]:
+    """Sends waiting for their courier, per carrier, by code."""
     require(station, "view")
     from sqlalchemy import func
 
     with station.read() as session:
         rows = session.exec(
-            select(Carrier.code, func.count(col(Send.id)))
+            select(Carrier.code, Carrier.short_name, func.count(col(Send.id)))
             .join(Carrier, col(Carrier.id) == Send.carrier_id)
             .where(Send.status == SendStatus.ACCEPTED)
-            .group_by(Carrier.code)
+            .group_by(Carrier.code, Carrier.short_name)
+            .order_by(Carrier.code)
         ).all()
-    return {code: int(n) for code, n in rows}
+    return [Waiting(code, name, int(n)) for code, name, n in rows]

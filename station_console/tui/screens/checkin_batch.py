@@ -108,7 +108,7 @@ def panel_text(current: BatchView | None, others: list[BatchView]) -> Text:
                 "{label} {carrier} {courier}: expected {expected} · received {received} · missing {missing} · "
                 "extra {extra} · damaged {damaged}   [F11 close]",
                 label=current.label,
-                carrier=current.carrier,
+                carrier=current.carrier_name,
                 courier=current.courier_name or "-",
                 **current.counts(),
             )
@@ -117,7 +117,7 @@ def panel_text(current: BatchView | None, others: list[BatchView]) -> Text:
         lines.append(_("No courier batch: F10 opens one for the courier's bag"))
     if others:
         also = "; ".join(
-            f"{b.carrier} {b.courier_name or '-'} {len(b.received) + len(b.extra)}/{b.expected} ({b.counter})"
+            f"{b.carrier_name} {b.courier_name or '-'} {len(b.received) + len(b.extra)}/{b.expected} ({b.counter})"
             for b in others
         )
         lines.append(_("Also open: {batches}", batches=also))
@@ -189,7 +189,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
             "{label} open: {carrier}, {expected} parcels pre-alerted",
             view.expected,
             label=view.label,
-            carrier=view.carrier,
+            carrier=view.carrier_name,
             expected=view.expected,
         )
         return text, view.id

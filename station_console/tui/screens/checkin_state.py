@@ -100,7 +100,7 @@ class CheckinState(CourierBatchScreen):
                 _(
                     "Phone for {code} · {waybill}",
                     code=r.pickup_code,
-                    waybill=f"{r.carrier}…{r.waybill[-4:]}",
+                    waybill=f"{r.carrier_name}…{r.waybill[-4:]}",
                 ),
                 layout=False,
             )

@@ -19,7 +19,7 @@ def not_received_text(station: Station) -> Text:
         return Text("")
     lines = [_("Not received ({n}): pre-alerted, missing when the courier's batch closed", n=len(rows))]
     lines += [
-        f"  {r.waybill}  {r.carrier}  {r.masked_phone or '-'}  "
+        f"  {r.waybill}  {r.carrier_name}  {r.masked_phone or '-'}  "
         + _("batch {batch}", batch=f"HB{r.batch_id:06d}" if r.batch_id else "-")
         + (f"  {r.courier}" if r.courier else "")
         for r in rows[:SHOWN]

@@ -88,7 +88,7 @@ class WhoIsThisDialog(ServiceCalls, ModalScreen[int]):
             table.add_row(
                 r.pickup_code,
                 r.location,
-                r.carrier,
+                r.carrier_name,
                 r.waybill,
                 Text(r.name),
                 r.masked_phone or "-",

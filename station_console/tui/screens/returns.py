@@ -93,7 +93,7 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
         self.query_one("#ret-carrier", Input).value = batch.carrier
         scan = self.query_one("#ret-scan", Input)
         scan.disabled = batch.status != "open"
-        scan.placeholder = _("scan each {carrier} parcel going back", carrier=batch.carrier)
+        scan.placeholder = _("scan each {carrier} parcel going back", carrier=batch.carrier_name)
         table = self.query_one("#ret-items", DataTable)
         table.clear()
         zone = self.station.zone()
@@ -105,7 +105,7 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
                 "Return batch {id}  {carrier}  {status}  {count} parcels",
                 batch.count,
                 id=batch.id,
-                carrier=batch.carrier,
+                carrier=batch.carrier_name,
                 status=label_of(returns.STATE_LABELS, batch.status),
                 count=batch.count,
             )
@@ -190,7 +190,7 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
                 "{n} parcels returned to {carrier}",
                 closed.count,
                 n=closed.count,
-                carrier=closed.carrier,
+                carrier=closed.carrier_name,
             )
         )
 

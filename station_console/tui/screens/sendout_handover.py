@@ -101,9 +101,9 @@ class HandoverScreen(ServiceCalls, Screen[None]):
         self.call("waiting", lambda: handover.at_counter(self.station))
         self.query_one("#ho-carrier", Select).focus()
 
-    def done_waiting(self, counts: dict[str, int]) -> None:
+    def done_waiting(self, waiting: list[handover.Waiting]) -> None:
         options = [
-            (Text(_("{carrier}: {n} waiting", carrier=code, n=n)), code) for code, n in sorted(counts.items())
+            (Text(_("{carrier}: {n} waiting", carrier=w.carrier_name, n=w.count)), w.carrier) for w in waiting
         ]
         self.query_one("#ho-carrier", Select).set_options(options)
         if not options:
@@ -121,7 +121,7 @@ class HandoverScreen(ServiceCalls, Screen[None]):
             _(
                 "Batch {batch} for {carrier}: scan each parcel the courier takes.",
                 batch=view.batch_id,
-                carrier=view.carrier,
+                carrier=view.carrier_name,
             )
         )
         self.query_one("#ho-scan", Input).focus()
@@ -194,7 +194,7 @@ class HandoverScreen(ServiceCalls, Screen[None]):
             handed,
             n=handed,
             weight=kg(view.summary.get("weight_g", 0)),
-            carrier=view.carrier,
+            carrier=view.carrier_name,
         )
         if missing:
             text = sentences(
