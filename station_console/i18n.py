@@ -145,6 +145,19 @@ class LaterText(Later):
         return shown(self.text, lang)
 
 
+@dataclass(frozen=True)
+class LaterCount(Later):
+    """A count with its noun ("1 clerk", "2 clerks") as a parameter of a refusal of several counts,
+    each taking its own form (`one=` of a StationError serves a refusal of one count)."""
+
+    singular: str
+    plural: str
+    count: int
+
+    def message(self, lang: str | None = None) -> str:
+        return translate_n(self.singular, self.plural, self.count, lang or _current, n=self.count)
+
+
 def set_language(lang: str) -> None:
     global _current
     if lang not in LANGUAGES:

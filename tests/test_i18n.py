@@ -17,8 +17,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "station_console"
 SOURCES = [PACKAGE, PACKAGE.parent / "hardware", PACKAGE.parent / "db"]
 MARKERS = {"_", "N_", "tr"}
 # (singular, plural, count, ...): Chinese is catalogued by the plural. `tr` is a Translator (a document's
-# own language), `tr.n` its plural.
-PLURAL_MARKERS = {"_n", "translate_n", "tr.n"}
+# own language), `tr.n` its plural; a `LaterCount` is a count as a parameter of a refusal.
+PLURAL_MARKERS = {"_n", "translate_n", "tr.n", "LaterCount"}
 
 
 def _literal(node: ast.expr) -> str | None:
@@ -231,3 +231,46 @@ def test_sentences_follow_each_other_as_each_language_writes_them() -> None:
     assert sentences("Matched.", "", "Phone saved.") == "Matched. Phone saved."
     set_language("zh")
     assert sentences("已匹配。", "", "手机号已保存。") == "已匹配。手机号已保存。"
+
+
+# "{n} <plural noun>" in a message that is not a plural form: each such word, when it is not a noun.
+VERBS_AFTER_A_NAME = {
+    "is", "has", "was", "does", "waits", "takes", "sells", "owes", "needs", "looks", "holds", "goes", "fails",
+    "exists", "differs", "matches",
+}  # fmt: skip
+UNITS = {"ms", "pcs"}  # abbreviations take no plural
+BOUNDS = {"max", "min", "limit"}  # "at most {max} characters": a limit is never one
+NOT_A_COUNT = {"{language} printers", "{carriers} waybills", "{size} parcels", "{capacity} units"}
+NEVER_ONE = {
+    "Backed up to {file} ({size} bytes); the copy was checked": "a database file is never one byte",
+    "Preparing {n} parcels of data": "a benchmark's scale, thousands, formatted with separators",
+    "{waybill} is too long for a waybill ({n} characters, at most {max}).": "more than the longest waybill",
+    "That is too long to be one waybill ({n} characters).": "more than the longest waybill",
+    "{n} customers share this number: check who is here.": "two or more, or it would not be said",
+}
+
+
+def test_a_count_of_things_takes_its_form_from_the_count() -> None:
+    """A message that counts things ("{n} parcels", "{n} sender(s)") is a plural form (`_n`, `one=`,
+    `LaterCount`), or its count is a sub-phrase that is: never a fixed plural that says "1 parcels"."""
+    from station_console.services.notify.templates import INTRO, SUBJECT
+
+    plural_forms = {args[1] for name, args, _where in calls() if name in PLURAL_MARKERS and len(args) > 1}
+    for node, _path, _root in source_calls():
+        if any(k.arg == "one" for k in node.keywords) and node.args:
+            first = node.args[0]
+            plural_forms.add(_literal(first.args[0]) if isinstance(first, ast.Call) and first.args else None)
+    # a notice's "_many" forms are for two parcels or more, its others for one
+    plural_forms |= {
+        text for texts in (SUBJECT, INTRO) for key, text in texts.items() if key.endswith("_many")
+    }
+    fixed = []
+    for msgid, where in message_ids().items():
+        if msgid in plural_forms or msgid in NEVER_ONE:
+            continue
+        if re.search(r"\{\w+\} (\w+ )?\w+\(s\)", msgid):
+            fixed.append(f"{where}: {msgid!r}")
+        for m in re.finditer(r"\{(\w+)\} (\w+s|people)\b", msgid):
+            if m[2] not in VERBS_AFTER_A_NAME | UNITS and m[1] not in BOUNDS and m[0] not in NOT_A_COUNT:
+                fixed.append(f"{where}: {m[0]!r} in {msgid!r}")
+    assert not fixed, "\n".join(fixed)

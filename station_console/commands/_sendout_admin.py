@@ -15,7 +15,7 @@ import click
 from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 
 
 def register(cli: click.Group) -> None:
@@ -162,8 +162,10 @@ def stock_import(app: CliApp, carrier: str, path: Path, as_json: bool) -> None:
         emit_json(done.to_json())
     else:
         click.echo(
-            _(
-                "{carrier}: {n} number(s) imported, {already} already in stock",
+            _n(
+                "{carrier}: {n} number imported, {already} already in stock",
+                "{carrier}: {n} numbers imported, {already} already in stock",
+                done.imported,
                 carrier=done.carrier,
                 n=done.imported,
                 already=done.already,

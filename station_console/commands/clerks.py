@@ -260,10 +260,10 @@ def privacy_purge(app: CliApp, as_json: bool) -> None:
     )
     click.echo(
         _(
-            "Purged {sends} send record(s) and {senders} sender(s) (sends gone for {days} days or more)",
-            sends=result.sends,
-            senders=result.senders,
-            days=result.send_days,
+            "Purged {sends} and {senders} (sends gone for {days} or more)",
+            sends=_n("{n} send record", "{n} send records", result.sends, n=result.sends),
+            senders=_n("{n} sender", "{n} senders", result.senders, n=result.senders),
+            days=_n("{n} day", "{n} days", result.send_days, n=result.send_days),
         )
     )
 
@@ -327,9 +327,9 @@ def privacy_delete(app: CliApp, phone: str, yes: bool, as_json: bool) -> None:
         click.echo(
             _(
                 "Sends: {sends} cleared, {kept} kept until their real-name period ends; "
-                "{senders} sender(s) taken off the sender list",
+                "{senders} taken off the sender list",
                 sends=result.sends,
                 kept=result.sends_kept,
-                senders=result.senders,
+                senders=_n("{n} sender", "{n} senders", result.senders, n=result.senders),
             )
         )

@@ -140,8 +140,10 @@ def runs_command(app: CliApp, open_only: bool, as_json: bool) -> None:
         return
     for run in found:
         click.echo(
-            _(
+            _n(
+                "{number}  {status}  {runner}  {count} parcel: {delivered} delivered, {failed} failed, {out} out",
                 "{number}  {status}  {runner}  {count} parcels: {delivered} delivered, {failed} failed, {out} out",
+                len(run.stops),
                 number=run.number,
                 status=label_of(BATCH_STATE_LABELS, run.status),
                 runner=run.runner,

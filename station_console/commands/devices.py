@@ -203,8 +203,10 @@ def _wedge_measure(app: CliApp, count: int | None, as_json: bool, save: bool) ->
         return
     proposed = found.as_settings()
     click.echo(
-        _(
+        _n(
+            "Measured {scans} scan: largest key gap {gap} ms. Proposed: {settings}",
             "Measured {scans} scans: largest key gap {gap} ms. Proposed: {settings}",
+            found.scans,
             scans=found.scans,
             gap=found.largest_gap_ms,
             settings=", ".join(f"{k} = {v}" for k, v in proposed.items()),

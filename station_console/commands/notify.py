@@ -50,13 +50,12 @@ def notify_command(app: CliApp, once: bool, interval: float, as_json: bool) -> N
         elif result.sent or result.failed or result.gave_up or result.reminders or once:
             click.echo(
                 _(
-                    "Sent {messages} for {parcels}; {failed} to retry, {gave_up} failed; "
-                    "{reminders} reminders queued",
+                    "Sent {messages} for {parcels}; {failed} to retry, {gave_up} failed; {reminders} queued",
                     messages=_n("{n} message", "{n} messages", result.messages, n=result.messages),
                     parcels=_n("{n} parcel", "{n} parcels", len(result.sent), n=len(result.sent)),
                     failed=len(result.failed),
                     gave_up=len(result.gave_up),
-                    reminders=result.reminders,
+                    reminders=_n("{n} reminder", "{n} reminders", result.reminders, n=result.reminders),
                 )
             )
             if result.error:

@@ -12,7 +12,7 @@ from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.commands.shelves import attempt
 from station_console.errors import Refused
-from station_console.i18n import N_, _, label_of
+from station_console.i18n import N_, _, _n, label_of
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -407,8 +407,10 @@ def report_command(app: CliApp, as_json: bool) -> None:
         emit_json({**cover, "parcels_by_preference": shelves})
         return
     click.echo(
-        _(
+        _n(
+            "{active} person; consented {granted}, refused {refused}, not asked {unknown} ({percent}% covered)",
             "{active} people; consented {granted}, refused {refused}, not asked {unknown} ({percent}% covered)",
+            cover["active"],
             active=cover["active"],
             percent=cover["coverage_percent"] if cover["coverage_percent"] is not None else "-",
             **cover["consent"],
@@ -418,15 +420,17 @@ def report_command(app: CliApp, as_json: bool) -> None:
         click.echo(
             f"  {pad(_(label), 30, left=True)} "
             + _(
-                "{people} people, {parcels} parcels on the shelves",
-                people=cover["by_preference"][key],
-                parcels=shelves[key],
+                "{people}, {parcels} on the shelves",
+                people=_n("{n} person", "{n} people", cover["by_preference"][key], n=cover["by_preference"][key]),
+                parcels=_n("{n} parcel", "{n} parcels", shelves[key], n=shelves[key]),
             )
         )
     click.echo(
         "  "
-        + _(
+        + _n(
+            "Not in the directory: {none} parcel; held without consent: {without}",
             "Not in the directory: {none} parcels; held without consent: {without}",
+            shelves["none"],
             none=shelves["none"],
             without=shelves["without_consent"],
         )

@@ -129,8 +129,10 @@ def find_sender(app: CliApp, phone: str, as_json: bool) -> None:
     else:
         id_text = f"{label_of(ID_TYPE_LABELS, found.id_type)} ****{found.id_last4}" if found.id_type else "-"
         click.echo(
-            _(
-                "{name} {phone}, ID {id}, {sends} send(s)",
+            _n(
+                "{name} {phone}, ID {id}, {sends} send",
+                "{name} {phone}, ID {id}, {sends} sends",
+                found.sends,
                 name=found.name,
                 phone=found.masked_phone,
                 id=id_text,
@@ -480,7 +482,7 @@ def handover(
     for m in missing:
         click.echo(_("MISSING: {waybill} is still at the counter", waybill=m["waybill"]))
     if refused:
-        click.echo(_("{n} scan(s) refused", n=len(refused)))
+        click.echo(_n("{n} scan refused", "{n} scans refused", len(refused), n=len(refused)))
 
 
 def _write_manifest(station: Any, batch_id: int, path: Path) -> None:

@@ -15,7 +15,7 @@ import click
 from station_console.cli_help import argument, command, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
-from station_console.i18n import _, label_of
+from station_console.i18n import _, _n, label_of
 from station_console.text_columns import pad
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
@@ -75,16 +75,15 @@ def shelves_group(ctx: click.Context, app: CliApp, as_json: bool, include_retire
             click.echo(
                 "  "
                 + _(
-                    "{shelf}-{layer}  {used}/{capacity} units {fill}%  {count} parcels  "
-                    "{overdue} overdue  {problems} problems",
+                    "{shelf}-{layer}  {used}/{capacity} units {fill}%  {count}  {overdue} overdue  {problems}",
                     shelf=row.label,
                     layer=c.label,
                     used=c.used_units,
                     capacity=c.capacity_units,
                     fill=c.fill_pct,
-                    count=c.parcel_count,
+                    count=_n("{n} parcel", "{n} parcels", c.parcel_count, n=c.parcel_count),
                     overdue=c.overdue_count,
-                    problems=c.problem_count,
+                    problems=_n("{n} problem", "{n} problems", c.problem_count, n=c.problem_count),
                 )
             )
 
@@ -103,9 +102,9 @@ def shelves_import(app: CliApp, file: Any, as_json: bool) -> None:
         return
     click.echo(
         _(
-            "Added {shelves} shelves with {layers} layers; {skipped} already existed",
-            shelves=added["shelves"],
-            layers=added["layers"],
+            "Added {shelves} with {layers}; {skipped} already existed",
+            shelves=_n("{n} shelf", "{n} shelves", added["shelves"], n=added["shelves"]),
+            layers=_n("{n} layer", "{n} layers", added["layers"], n=added["layers"]),
             skipped=added["skipped"],
         )
     )

@@ -275,7 +275,7 @@ def test_privacy_commands_cover_sends_in_english_and_chinese(run, staff, db_url:
     assert handed.exit_code == 0, handed.output
     kept = run("privacy", "delete", "13812345678", "--yes", clerk="Wang")
     assert kept.exit_code == 0, kept.output
-    assert "Sends: 0 cleared, 1 kept until their real-name period ends; 0 sender(s)" in kept.output
+    assert "Sends: 0 cleared, 1 kept until their real-name period ends; 0 senders taken off" in kept.output
     station = open_station(db_url)  # the courier took it 400 days ago
     with Session(station.engine) as s:
         row, sender = s.exec(select(Send, Sender).join(Sender)).one()
@@ -293,7 +293,7 @@ def test_privacy_commands_cover_sends_in_english_and_chinese(run, staff, db_url:
         "send_days": 365,
     }
     en = run("privacy", "purge")
-    assert "Purged 0 send record(s) and 0 sender(s) (sends gone for 365 days or more)" in en.output
+    assert "Purged 0 send records and 0 senders (sends gone for 365 days or more)" in en.output
     [send] = sends(db_url)
     assert (send.recipient_name, send.address, send.id_last4) == ("", "", None)
 

@@ -37,11 +37,11 @@ def test_the_sixth_failure_locks_the_counter_until_the_lock_expires(
     clock.advance(seconds=10)
     with pytest.raises(Refused) as info:
         pickup.lookup(station, "8-5-9999")
-    assert info.value.code == "lookup_locked" and info.value.params["seconds"] == 60
+    assert info.value.code == "lookup_locked" and info.value.params["count"] == 60
     clock.advance(seconds=30)
     with pytest.raises(Refused) as info:  # even a correct code waits: the guesser might have found one
         pickup.lookup(station, a.pickup_code)
-    assert info.value.code == "lookup_locked" and info.value.params["seconds"] == 30
+    assert info.value.code == "lookup_locked" and info.value.params["count"] == 30
     with pytest.raises(Refused):
         pickup.lookup(station, "8-5-9998")
     assert len(events(station, EventKind.LOOKUP_LOCKED)) == 1  # once per lock

@@ -159,6 +159,6 @@ def test_every_export_carries_the_sends(station: Station, day_one: dict[str, int
     )
     text = report_export.to_text(report)
     assert "0 from before + 4 accepted = 1 handed over + 1 cancelled + 2 at the counter; balanced" in text
-    assert "3 weight(s) typed in; 1 refused at inspection" in text
+    assert "3 weights typed in; 1 refused at inspection" in text
     pdf = "".join(p.extract_text() for p in PdfReader(io.BytesIO(report_export.to_pdf(report))).pages)
     assert "At counter" in pdf and "Accepted" in pdf and "4 accepted = 1 handed over" in pdf

@@ -154,9 +154,7 @@ def test_the_receipt_fits_its_roll(accepted: tuple[Station, int], size: str, cha
 
 
 def test_roll_tables_wrap_the_widest_column() -> None:
-    lines = roll.table(
-        ["Charge", "Amount"], [["Additional 0.2 kg in 1 step(s) of 1 kg at 18.00", "18.00"]], 32
-    )
+    lines = roll.table(["Charge", "Amount"], [["Additional 0.2 kg in 1 step of 1 kg at 18.00", "18.00"]], 32)
     assert all(roll.width_of(line) <= 32 for line in lines) and lines[1].endswith("18.00")
     assert roll.barcode_module("SF1234567890123", 384) >= 2 and roll.barcode_module("X" * 60, 384) == 0
 

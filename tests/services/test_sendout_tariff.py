@@ -117,7 +117,9 @@ def test_additional_weight_is_charged_in_rounded_steps(station: Station) -> None
         ("additional", 1000),  # 1.3 kg more: 2 steps of 1 kg at 5.00
     ]
     assert (q.total_cents, q.chargeable_g, q.billed_g) == (2500, 2300, 3000)
-    assert "2 step(s)" in q.lines[3].text("en") and "part steps rounded up" in q.lines[3].text("en")
+    assert "in 2 steps of 1 kg" in q.lines[3].text("en") and "part steps rounded up" in q.lines[3].text("en")
+    one = quote_of(station, destination="北京", weight_g=1800).lines[3]
+    assert "in 1 step of 1 kg" in one.text("en") and "按 1 个 1 千克计" in one.text("zh")
 
 
 def test_minimum_freight_tops_up(station: Station) -> None:

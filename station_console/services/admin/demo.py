@@ -38,7 +38,7 @@ from db.models import (
     Role,
 )
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_, _
+from station_console.i18n import N_, LaterCount, _
 from station_console.services.admin.settings import save_station_settings
 from station_console.services.checkin import transaction
 from station_console.services.core.roles import require
@@ -279,13 +279,13 @@ def refuse_live_data(station: Station) -> None:
     if parcels or clerks:
         raise Refused(
             N_(
-                "This database already holds {parcels} parcels and {clerks} clerks: demo data would mix "
+                "This database already holds {parcels} and {clerks}: demo data would mix "
                 "with them. Put the demo in a file of its own: station --db sqlite:///demo.sqlite3 "
                 "init --demo"
             ),
             code="not_empty",
-            parcels=parcels,
-            clerks=clerks,
+            parcels=LaterCount("{n} parcel", "{n} parcels", parcels),
+            clerks=LaterCount("{n} clerk", "{n} clerks", clerks),
         )
 
 

@@ -98,13 +98,18 @@ def send_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
             state=tr("balanced") if sends["balanced"] else tr("NOT balanced"),
         ),
         tr(
-            "Send revenue {revenue} {currency}, refunds {refunds}, net {net}; {manual} weight(s) typed in; "
+            "Send revenue {revenue} {currency}, refunds {refunds}, net {net}; {manual}; "
             "{refused} refused at inspection",
             revenue=money(totals["revenue_cents"]),
             currency=sends.get("currency", ""),
             refunds=money(totals["refunds_cents"]),
             net=money(totals["net_cents"]),
-            manual=totals["manual_weights"],
+            manual=tr.n(
+                "{n} weight typed in",
+                "{n} weights typed in",
+                totals["manual_weights"],
+                n=totals["manual_weights"],
+            ),
             refused=sends["refused"]["count"],
         ),
     ]

@@ -21,7 +21,7 @@ from sqlmodel import col, select
 from db.models import AuditHead, Clerk, DayClose, EventKind, Parcel, ParcelEvent
 from db.models.sendout import SendEvent
 from station_console.errors import NotFound
-from station_console.i18n import N_, _, label_of
+from station_console.i18n import N_, _, _n, label_of
 from station_console.services.core import anchors
 from station_console.services.core.audit import event_hash
 from station_console.services.core.roles import require
@@ -128,9 +128,9 @@ class VerifyResult:
     def message(self) -> str:
         if self.ok:
             return _(
-                "ok {n} events; {closes} day closes hold ({sealed} sealed here, {anchored} anchored)",
-                n=self.checked,
-                closes=self.closes,
+                "ok {events}; {closes} ({sealed} sealed here, {anchored} anchored)",
+                events=_n("{n} event", "{n} events", self.checked, n=self.checked),
+                closes=_n("{n} day close holds", "{n} day closes hold", self.closes, n=self.closes),
                 sealed=self.sealed,
                 anchored=self.anchored,
             )

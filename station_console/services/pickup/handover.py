@@ -247,9 +247,10 @@ def undo_pickup(station: Station, parcel_id: int) -> None:
             raise NotFound(N_("That parcel has not been picked up"), code="not_picked_up")
         if now - parcel.picked_up_at > timedelta(minutes=settings.pickup_undo_minutes):
             raise Refused(
-                N_("A pickup can only be undone within {minutes} minutes"),
+                N_("A pickup can only be undone within {count} minutes"),
+                one="A pickup can only be undone within {count} minute",
                 code="undo_too_late",
-                minutes=settings.pickup_undo_minutes,
+                count=settings.pickup_undo_minutes,
             )
         clash = session.exec(
             select(Parcel.id).where(

@@ -385,11 +385,12 @@ def lookup(station: Station, query: str, *, counted: bool = True) -> Lookup:
             raise Refused(
                 N_(
                     "Nothing found for {query}. Too many failed lookups: lookups are locked for "
-                    "{seconds} seconds"
+                    "{count} seconds"
                 ),
+                one="Nothing found for {query}. Too many failed lookups: lookups are locked for {count} second",
                 code="lookup_locked",
                 query=mask_text(query.strip()[:40]),
-                seconds=locked,
+                count=locked,
             )
     if gone is not None:
         raise gone  # a waybill or a code names a parcel, not a person: shown unmasked

@@ -213,10 +213,11 @@ class Detector:
                 (),
                 False,
                 Refused(
-                    N_("{waybill} is too short for a waybill ({n} characters, at least {min})."),
+                    N_("{waybill} is too short for a waybill ({count} characters, at least {min})."),
+                    one="{waybill} is too short for a waybill ({count} character, at least {min}).",
                     code="too_short",
                     waybill=waybill,
-                    n=size,
+                    count=size,
                     min=self.min_len,
                 ),
             )

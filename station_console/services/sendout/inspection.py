@@ -55,7 +55,7 @@ class Checklist:
 def parse_items(body: dict[str, Any]) -> tuple[Item, ...]:
     raw = body.get("items") if isinstance(body, dict) else None
     if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_ITEMS:
-        raise Refused(N_("The checklist needs 1 to {n} items"), code="bad_checklist", n=MAX_ITEMS)
+        raise Refused(N_("The checklist needs 1 to {max} items"), code="bad_checklist", max=MAX_ITEMS)
     items: list[Item] = []
     for entry in raw:
         if not isinstance(entry, dict):

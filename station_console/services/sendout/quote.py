@@ -12,7 +12,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from station_console.errors import Refused
-from station_console.i18n import N_, get_language, translate
+from station_console.i18n import N_, get_language, translate, translate_n
 from station_console.services.core.station import Station
 from station_console.services.sendout.regions import ZONE_LABELS, find_province, folded, province_zone
 from station_console.services.sendout.tariff import Tariff
@@ -27,7 +27,7 @@ LINE_TEXT = {
         "{dims} cm / {divisor} = {volumetric} kg"
     ),
     "first": N_("First {first} kg"),
-    "additional": N_("Additional {extra} kg in {steps} step(s) of {step} kg at {price} ({rounding})"),
+    "additional": N_("Additional {extra} kg in {steps} of {step} kg at {price} ({rounding})"),
     "minimum": N_("Raised to the minimum freight of {minimum}"),
     "insurance": N_("Insurance {permille}‰ of the declared {value}, at least {minimum}"),
     "packaging": N_("Packaging: {name}"),
@@ -63,6 +63,8 @@ class QuoteLine:
             params["zone"] = translate(ZONE_LABELS.get(params["zone"], params["zone"]), lang)
         if "rounding" in params:
             params["rounding"] = translate(ROUNDING_LABELS[params["rounding"]], lang)
+        if "steps" in params:  # stored as the count: a saved quote reads in whoever's language shows it
+            params["steps"] = translate_n("{n} step", "{n} steps", params["steps"], lang, n=params["steps"])
         return translate(LINE_TEXT[self.code], lang, **params)
 
     def to_json(self, lang: str | None = None) -> dict[str, Any]:

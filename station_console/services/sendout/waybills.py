@@ -128,7 +128,7 @@ def import_stock(station: Station, carrier: str, text: str, *, source: str = "")
     bad: list[int] = []
     lines = text.lstrip("\ufeff").splitlines()
     if len(lines) > MAX_IMPORT:
-        raise Refused(N_("At most {n} numbers in one file"), code="too_many", n=MAX_IMPORT)
+        raise Refused(N_("At most {max} numbers in one file"), code="too_many", max=MAX_IMPORT)
     for n, line in enumerate(lines, start=1):
         cell = line.split(",")[0].strip().strip('"')
         if not cell or cell.lower() in ("waybill", "运单号"):

@@ -352,11 +352,12 @@ def edit_layer(
         if capacity_units is not None:
             if capacity_units < layer.used_units:
                 raise Refused(
-                    N_("Layer {shelf}-{layer} holds {used} units; capacity cannot go below that"),
+                    N_("Layer {shelf}-{layer} holds {count} units; capacity cannot go below that"),
+                    one="Layer {shelf}-{layer} holds {count} unit; capacity cannot go below that",
                     code="below_used",
                     shelf=shelf.label,
                     layer=layer.label,
-                    used=layer.used_units,
+                    count=layer.used_units,
                 )
             changed["capacity_units"] = layer.capacity_units = capacity_units
         if letters is not None:
@@ -389,10 +390,11 @@ def retire(station: Station, location: str) -> None:
         ).all()
         if held:
             raise Refused(
-                N_("{location} still holds {n} parcels. Move them first."),
+                N_("{location} still holds {count} parcels. Move them first."),
+                one="{location} still holds {count} parcel. Move it first.",
                 code="not_empty",
                 location=location,
-                n=len(held),
+                count=len(held),
             )
         for target in targets:
             if target.retired_at is None:

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input
 
-from station_console.i18n import N_, _, label_of
+from station_console.i18n import N_, _, _n, label_of
 from station_console.services.notify.templates import PREFERENCE_LABELS
 from station_console.services.recipients import consent, directory, importing, matching
 from station_console.services.recipients.consent import UNCHANGED, Choice
@@ -136,7 +136,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
                 key=key,
             )
         note, self.note = self.note, None
-        self.say(note or _("{n} people", n=len(rows)))
+        self.say(note or _n("{n} person", "{n} people", len(rows), n=len(rows)))
         if rows:
             self.show(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0))
         else:

@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Input, Select
 
 from hardware.scanners.factory import KIND_LABELS as SCANNER_KINDS
 from hardware.scanners.wedge import Partial, Scan, Typed, WedgeDecoder, WedgeOutput, propose
-from station_console.i18n import N_, _, label_of
+from station_console.i18n import N_, _, _n, label_of
 from station_console.settings import CounterSettings, save_counter_settings
 from station_console.tui.one_shot import call_after
 from station_console.tui.screens.base import ModeScreen
@@ -273,8 +273,10 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
             burst = bursts[-1]
             gaps = [(b[1] - a[1]) * 1000 for a, b in zip(burst, burst[1:], strict=False)]
             summary.update(
-                _(
+                _n(
+                    "Last burst: {n} key in {total} ms, largest gap {gap} ms, ended with {end}",
                     "Last burst: {n} keys in {total} ms, largest gap {gap} ms, ended with {end}",
+                    len(burst),
                     n=len(burst),
                     total=f"{(burst[-1][1] - burst[0][1]) * 1000:.0f}",
                     gap=f"{max(gaps):.0f}" if gaps else "0",
