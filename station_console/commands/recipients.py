@@ -137,16 +137,18 @@ def mappings_command(app: CliApp, as_json: bool) -> None:
 
 
 def _line(view: Any) -> str:
+    from station_console.services.notify.templates import PREFERENCE_LABELS
     from station_console.services.recipients.fields import CONSENT_LABELS
-    from station_console.text_columns import pad
+    from station_console.text_columns import display_width, pad
 
     state = "" if view.active else "  " + _("deactivated")
+    choice = label_of(PREFERENCE_LABELS, view.delivery_preference) if view.delivery_preference else "-"
     cells = (
         (view.external_id or f"#{view.id}", 12),
         (view.shown_name, 16),
         (view.location or "-", 14),
         (", ".join(view.phones) or "-", 14),
-        (view.delivery_preference or "-", 8),
+        (choice, max(display_width(_(label)) for label in PREFERENCE_LABELS.values())),
     )
     consent = _(CONSENT_LABELS.get(view.consent, view.consent or ""))
     return " ".join(pad(text, width, left=True) for text, width in cells) + f" {consent}{state}"
@@ -212,19 +214,9 @@ def show_command(app: CliApp, ref: str, as_json: bool) -> None:
         click.echo(f"  {label}: {value if value is not None else '-'}")
     zone = app.station.zone()
     for h in history:
-        said = ", ".join(
-            f"{k}={v}"
-            for k, v in (
-                ("consent", h.consent),
-                ("choice", h.delivery_preference),
-                ("reminders_off", h.reminders_opt_out),
-                ("proxy", h.proxy_allowed),
-            )
-            if v is not None
-        )
         click.echo(
             f"  {h.at.astimezone(zone):%Y-%m-%d %H:%M} {label_of(CHANNEL_LABELS, h.channel)} "
-            f"{h.clerk or '-'}: {said}" + (f" ({h.note})" if h.note else "")
+            f"{h.clerk or '-'}: {h.said()}" + (f" ({h.note})" if h.note else "")
         )
 
 
@@ -421,7 +413,9 @@ def report_command(app: CliApp, as_json: bool) -> None:
             f"  {pad(_(label), 30, left=True)} "
             + _(
                 "{people}, {parcels} on the shelves",
-                people=_n("{n} person", "{n} people", cover["by_preference"][key], n=cover["by_preference"][key]),
+                people=_n(
+                    "{n} person", "{n} people", cover["by_preference"][key], n=cover["by_preference"][key]
+                ),
                 parcels=_n("{n} parcel", "{n} parcels", shelves[key], n=shelves[key]),
             )
         )

@@ -89,6 +89,29 @@ def test_consent_match_checkin_and_who_is_this(run: Any, gbk_file: Path) -> None
     assert bad.exit_code == 1 and "Nothing to record" in bad.output
 
 
+def test_show_and_list_say_what_a_person_said_in_words_not_codes(run: Any, gbk_file: Path) -> None:
+    run("recipients", "import", str(gbk_file), "--yes")
+    run(
+        "recipients",
+        "consent",
+        "00123",
+        "--granted",
+        "--choice",
+        "door",
+        "--proxy",
+        "allow",
+        "--channel",
+        "phone",
+    )
+    run("recipients", "consent", "00123", "--withdrawn", "--channel", "sms")
+    shown = run("recipients", "show", "00123").output
+    assert "by phone boss: Consent=consented, Choice=door delivery, Proxies allowed=yes" in shown
+    assert "by text message boss: Consent=answer withdrawn" in shown
+    assert not any(code in shown for code in ("granted", "door=", "consent=", "choice=", "proxy="))
+    listed = run("recipients", "list").output
+    assert "door delivery" in listed and " door " not in listed.replace("door delivery", "")
+
+
 def test_edit_is_a_managers_and_bad_values_change_nothing(run: Any, gbk_file: Path) -> None:
     run("recipients", "import", str(gbk_file), "--yes")
     edited = run("recipients", "edit", "00123", "--set", "room=608", "--set", "phones=13811112222")

@@ -18,11 +18,12 @@ from sqlmodel import Session, col, select
 from db import fast
 from db.models import Clerk, EventKind, Parcel, ParcelStatus, Recipient, RecipientConsent
 from station_console.errors import Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, _, label_of
 from station_console.services.checkin.recipient import consent_missing
 from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.notify.templates import PREFERENCE_LABELS
 from station_console.services.recipients import fields as entry_fields
 from station_console.services.recipients.directory import RecipientView, find_row, views
 
@@ -56,6 +57,30 @@ class HistoryEntry:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    def said(self) -> str:
+        """What the person said, each code as its catalogue labels it ("Consent=consented,
+        Choice=door delivery"): as the detail pane and `station recipients show` list it."""
+        told = (
+            (N_("Consent"), self.consent and _(entry_fields.CONSENT_LABELS.get(self.consent, self.consent))),
+            (
+                N_("Choice"),
+                self.delivery_preference and label_of(PREFERENCE_LABELS, self.delivery_preference),
+            ),
+            (
+                N_("Reminders"),
+                None
+                if self.reminders_opt_out is None
+                else _(N_("off") if self.reminders_opt_out else N_("on")),
+            ),
+            (
+                N_("Proxies allowed"),
+                None if self.proxy_allowed is None else _(N_("yes") if self.proxy_allowed else N_("no")),
+            ),
+        )
+        said = ", ".join(f"{_(name)}={value}" for name, value in told if value)
+        # A withdrawal stores no answer, as "not asked" does: a row that says nothing else is one.
+        return said or f"{_('Consent')}={_('answer withdrawn')}"
 
 
 def check(choice: Choice) -> dict[str, Any]:

@@ -188,28 +188,9 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
         if history:
             text.append("\n\n" + _("What they said"), style="bold")
         for h in history:
-            said = [
-                f"{k}={v}"
-                for k, v in (
-                    (_("Consent"), _(CONSENT_LABELS.get(h.consent, h.consent or "")) if h.consent else None),
-                    (
-                        _("Choice"),
-                        _(PREFERENCE_LABELS[h.delivery_preference]) if h.delivery_preference else None,
-                    ),
-                    (
-                        _("Reminders"),
-                        None if h.reminders_opt_out is None else _("off") if h.reminders_opt_out else _("on"),
-                    ),
-                    (
-                        _("Proxies allowed"),
-                        None if h.proxy_allowed is None else _("yes") if h.proxy_allowed else _("no"),
-                    ),
-                )
-                if v is not None
-            ]
             text.append(
                 f"\n{h.at.astimezone(zone):%m-%d %H:%M} {label_of(CHANNEL_LABELS, h.channel)} "
-                f"{h.clerk or '-'}: {', '.join(said)}" + (f" ({h.note})" if h.note else "")
+                f"{h.clerk or '-'}: {h.said()}" + (f" ({h.note})" if h.note else "")
             )
         self.query_one("#rc-detail", Static).update(text)
 
