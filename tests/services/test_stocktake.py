@@ -163,3 +163,31 @@ def test_a_fix_that_fails_says_why_in_the_readers_language(station: Station) -> 
     zh = stored_text(failure["message"], "zh")
     assert any("\u4e00" <= ch <= "\u9fff" for ch in zh)
     assert stored_text(failure["message"], "en") == failure["reason"]
+
+
+def test_a_stocktake_without_a_shelf_says_so_and_names_no_blank_shelf(station: Station) -> None:
+    from sqlmodel import delete
+
+    from db.models import Layer, Shelf
+    from station_console.errors import NotFound
+
+    refusals = []
+    for scope in ("", " ", "－"):
+        with pytest.raises(NotFound) as exc:
+            stocktake.start(station, scope)
+        refusals.append(exc.value)
+    assert {e.code for e in refusals} == {"no_location"}
+    assert refusals[0].message("en") == "Name a shelf (6) or a layer (6-5)"
+    assert refusals[0].message("zh") == "请写明货架（如 6）或货位（如 6-5）"
+    with pytest.raises(NotFound) as exc:
+        stocktake.start(station, "Q")
+    assert (exc.value.message("en"), exc.value.message("zh")) == ("There is no shelf Q", "没有Q号货架")
+
+    def no_shelves(session) -> None:  # type: ignore[no-untyped-def]
+        session.exec(delete(Layer))
+        session.exec(delete(Shelf))
+
+    station.run(no_shelves)
+    with pytest.raises(NotFound) as exc:
+        stocktake.start(station, "")
+    assert exc.value.code == "no_shelves" and exc.value.message("zh") == "还没有货架：请先添加"

@@ -134,6 +134,10 @@ def layer_parcels(station: Station, layer_id: int) -> list[ParcelRow]:
 def resolve(session: Session, location: str) -> tuple[Shelf, Layer | None]:
     """`6` -> (shelf 6, None); `6-5` -> (shelf 6, layer 5). Retired ones are found too."""
     text = normalise_location(location)
+    if not text:  # said as such: "There is no shelf " would name a blank one
+        if session.exec(select(Shelf.id)).first() is None:
+            raise NotFound(N_("There are no shelves yet: add one first"), code="no_shelves")
+        raise NotFound(N_("Name a shelf (6) or a layer (6-5)"), code="no_location")
     shelf_label, _sep, layer_label = text.rpartition("-") if text.count("-") else (text, "", "")
     shelf = session.exec(select(Shelf).where(Shelf.label == shelf_label)).first()
     if shelf is None and layer_label:  # a shelf label with a dash in it, e.g. "A-1"
