@@ -11,8 +11,9 @@ from rich.cells import cell_len
 from textual.coordinate import Coordinate
 from textual.dom import DOMNode
 from textual.widgets import Checkbox, DataTable, Input, Select
+from textual.widgets.data_table import ColumnKey
 
-from db.models import EventKind, Parcel
+from db.models import EventKind, Parcel, Role
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, stocktake
@@ -52,6 +53,25 @@ async def test_the_map_shows_each_layer_with_its_counts(app: StationApp, station
         await quiet.press(pilot, "left", "enter")  # open 1-1's parcels
         await settle(pilot)
         assert layer.has_focus
+
+
+async def test_the_layers_carrier_column_holds_the_widest_short_name(
+    app: StationApp, station: Station
+) -> None:
+    from station_helpers import act_as_new_clerk
+
+    from station_console.services.scan.carriers import update_carrier
+
+    act_as_new_clerk(station, "Boss", Role.MANAGER, "9071")
+    update_carrier(station, "JT", {"short_name": "极兔速递快运"})  # 12 cells, wider than the heading
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        layer = app.screen.query_one("#sh-layer", DataTable)
+        await quiet.until(pilot, lambda: layer.row_count == 1, what="the layer's parcels")
+        carrier = layer.columns[ColumnKey("Carrier")]
+        assert carrier.width == 12 and str(layer.get_row(wb(1))[1]) == "极兔速递快运"
+        assert not carrier.auto_width  # fixed: a reload never reflows it
 
 
 async def test_the_maps_zones_read_in_chinese(app: StationApp, station: Station) -> None:

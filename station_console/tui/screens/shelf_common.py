@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import tzinfo
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
@@ -73,13 +75,19 @@ def parcel_cells(row: ParcelRow, zone: tzinfo) -> tuple[Any, ...]:
 
 
 # Widths that hold every value (a waybill of 20, a masked phone, "11-25 10:00"), so a list that fills or
-# empties while the live view reloads keeps its columns where they are.
-FIXED_WIDTHS = dict(zip(PARCEL_COLUMNS, (20, 8, 9, 8, 4, 12, 11, 10, 12), strict=True))
+# empties while the live view reloads keeps its columns where they are. The carrier's is its names'.
+FIXED_WIDTHS = dict(zip(PARCEL_COLUMNS, (20, 0, 9, 8, 4, 12, 11, 10, 12), strict=True))
 
 
-def setup_parcel_table(table: DataTable[Any], extra: tuple[str, ...] = (), *, fixed: bool = False) -> None:
-    """The parcel columns (after `extra`); `fixed`: each its own width, never sized by the rows shown."""
+def setup_parcel_table(
+    table: DataTable[Any], extra: tuple[str, ...] = (), *, fixed: bool = False, carriers: Iterable[str] = ()
+) -> None:
+    """The parcel columns (after `extra`); `fixed`: each its own width, never sized by the rows shown;
+    the Carrier column then holds the widest of `carriers` (every short name the station has), as a
+    table sized by its rows would, and its heading."""
     table.clear(columns=True)
     table.cursor_type = "row"
+    widths = dict(FIXED_WIDTHS)
+    widths[N_("Carrier")] = max(cell_len(text) for text in (_(N_("Carrier")), *carriers))
     for name in (*extra, *PARCEL_COLUMNS):
-        table.add_column(_(name), key=name, width=FIXED_WIDTHS.get(name) if fixed else None)
+        table.add_column(_(name), key=name, width=widths.get(name) if fixed else None)

@@ -20,6 +20,7 @@ from textual.widgets import DataTable
 
 from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
+from station_console.services.scan.carriers import list_carriers
 from station_console.services.shelves import layout
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
@@ -87,6 +88,13 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         setup_parcel_table(self.query_one("#sh-layer", DataTable), fixed=True)
         self.query_one("#sh-legend", Static).update(self.legend())
         self.query_one("#sh-map", DataTable).focus()
+        station = self.station
+        self.call("carriers", lambda: [c.short_name for c in list_carriers(station)])
+
+    def done_carriers(self, names: list[str]) -> None:
+        """The layer's Carrier column as wide as the widest short name: laid out again, once."""
+        setup_parcel_table(self.query_one("#sh-layer", DataTable), fixed=True, carriers=names)
+        self.show_layer()
 
     def came_to_front(self) -> None:
         super().came_to_front()
