@@ -284,6 +284,23 @@ def test_directory_edits_are_a_managers_and_keep_keys_and_phones_right(campus: S
     assert event.details["fields"] == ["name", "phones", "room"] and "张" not in str(event.details)
 
 
+def test_prose_keeps_its_characters_and_keys_are_folded(campus: Station) -> None:
+    """A note or a department is kept as written (a full-width ： stays), only escape sequences and
+    control characters go; a room, an id or a name is folded NFKC, as searches and imports match it."""
+    act_as(campus, Role.CLERK, "li")
+    consent.record(
+        campus,
+        "00123",
+        Choice(consent="granted"),
+        channel="phone",
+        note="时间：下午（5点后）\x1b[31m 再打\x07",
+    )
+    assert consent.history(campus, "00123")[-1].note == "时间：下午（5点后） 再打"
+    act_as(campus, Role.MANAGER, "wang")
+    view = directory.edit(campus, "00123", {"department": "研发部：一组（Ａ）", "room": "３０２"})
+    assert (view.department, view.room) == ("研发部：一组（Ａ）", "302")
+
+
 def test_a_typed_tail_of_a_directory_phone_brings_its_full_number(campus: Station) -> None:
     zhang = recipient(campus, "00123")
     result = check_in(campus, wb(1), recipient_id=zhang.id, phone="5678")  # the waybill shows only the tail

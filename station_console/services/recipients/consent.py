@@ -159,7 +159,7 @@ def record(
     require(station, "consent")
     given = check(choice)
     channel = entry_fields.channel(channel)
-    note = (entry_fields.clean(note) or None) if note else None
+    note = entry_fields.prose(note) or None
     if note and len(note) > 200:
         raise Refused(N_("A note has at most 200 characters"), code="too_long_note")
 

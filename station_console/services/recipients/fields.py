@@ -15,6 +15,7 @@ from db.models import Consent, DeliveryPreference
 from hardware.messages import Message
 from station_console.errors import Refused
 from station_console.i18n import N_, LaterText
+from station_console.safe_text import clean as safe_clean
 from station_console.services.checkin.phones import Phone, parse_phone
 
 # Longest text per field (the column sizes of db.models.Recipient).
@@ -29,6 +30,8 @@ LENGTHS = {
     "department": 64,
 }
 TEXT_FIELDS = tuple(LENGTHS)
+# Stored as written (`prose`); the other text fields are matched or compared, so folded (`clean`).
+PROSE_FIELDS = frozenset({"department"})
 # What the Settings screen calls each field; a refusal names a field by it, never by its key.
 FIELD_LABELS = {
     "external_id": N_("Id"),
@@ -105,8 +108,15 @@ def clean(text: Any) -> str:
     return value.strip()
 
 
+def prose(text: Any) -> str:
+    """Text a clerk or a file writes as words (a note, a department): kept as written, only what
+    `safe_text.clean` takes out (escape sequences, control characters) gone. NFKC is for keys that are
+    matched (a room, a phone, an id): folding prose would change what was said (a full-width ： to :)."""
+    return safe_clean(None if text is None else str(text))
+
+
 def text_field(field: str, text: Any) -> str | None:
-    value = clean(text)
+    value = prose(text) if field in PROSE_FIELDS else clean(text)
     if not value:
         if field == "name":
             raise Refused(N_("A recipient needs a name"), code="name_empty")
