@@ -2,8 +2,9 @@
 
 The engine is wrapped with a check of the calling thread (the Pilot runs the app on the main thread),
 then each screen and dialog is opened by its keys, as a clerk would, and its main action is performed
-by keys too (scan, submit, save, close, export...). The action must reach the database (in a worker),
-so a walk that stops doing its work fails as surely as one that does it on the UI thread. Walks that
+by keys too (scan, submit, save, close, export...). The action must reach the database (in a worker)
+and not be refused there, so a walk that stops short of its work (a handover closed with nothing
+scanned) fails as surely as one that does it on the UI thread. Walks that
 leave each other's data alone share a console (`TOURS`), each starting from check-in as a new console
 does: a console's start and a mode's first screen cost more than most walks.
 
@@ -27,14 +28,18 @@ from sqlalchemy import event
 from station_helpers import configure
 from textual.worker import NoActiveWorker, get_current_worker
 
+from station_console.errors import StationError
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.services.delivery import requests
 from station_console.services.people import clerks
+from station_console.services.recipients import directory
 from station_console.settings import CounterSettings, FeeRule
 from station_console.tui import clerk_session
 from station_console.tui.app import OPENING_WORKER, StationApp
 from station_console.tui.carrier_event_worker import CarrierEventWorker
 from station_console.tui.notify_worker import NotifyWorker
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.checkin import CheckinScreen
 from tui.conftest import sign_in_manager
 from tui.quiet import press, settle, until
@@ -52,6 +57,8 @@ SCREENS = {
 
 ON_SHELF = "73000000000001"  # checked in before the console starts; its pickup code is "{code}"
 OLD = "73000000000002"  # three days on the shelf (a storage fee is due at pickup); its code is "{old}"
+SEND = "SF0000000000017"  # accepted before the console starts, for the courier handover
+DOOR = "JT0000000000047"  # asked for at the door before the console starts
 
 
 # Work the console does on its own, on a timer or a feed: it reaches the database whatever a screen does.
@@ -107,7 +114,10 @@ def codes(station: Station, clock: Any) -> dict[str, str]:
     old = check_in(station, OLD, phone="13900001111")
     clock.advance(days=3)  # two days charged on OLD
     on_shelf = check_in(station, ON_SHELF, phone="13812345678")
-    accept_send(station, "SF0000000000017")  # waiting for its courier: the handover has a carrier to pick
+    accept_send(station, SEND)  # waiting for its courier: the handover has a carrier to pick
+    lin = directory.add(station, {"name": "Lin", "building": "A3", "room": "502", "phones": "13700002222"})
+    check_in(station, DOOR, recipient_id=lin.id)
+    requests.request(station, DOOR)  # the door delivery walk has a parcel to plan a run with
     return {"{code}": on_shelf.pickup_code or "", "{old}": old.pickup_code or ""}
 
 
@@ -204,7 +214,9 @@ WALKS: dict[str, Walk] = {
         ("f3", *typed("13600001111"), *typed("Zhao"), "f11"), "ReasonDialog", typed("liquids")
     ),
     "send-out: refund": Walk(("f3", "f7"), "RefundDialog", typed("damaged")),
-    "send-out: courier handover": Walk(("f3", "f12"), "HandoverScreen", ("enter", "down", "enter", "f10")),
+    "send-out: courier handover": Walk(
+        ("f3", "f12"), "HandoverScreen", ("enter", "down", "enter", *typed(SEND), "f10")
+    ),
     "shelves: move": Walk(("f4", "f7"), "MoveDialog", (*typed(ON_SHELF), *typed("1-3"))),
     "shelves: stocktake, a scan": Walk(("f4", "f8"), "StocktakeScreen", (*typed("1"), *typed(ON_SHELF))),
     "shelves: returns, a scan": Walk(("f4", "f9"), "ReturnsScreen", (*typed("ZTO"), *typed(ON_SHELF))),
@@ -226,7 +238,8 @@ WALKS: dict[str, Walk] = {
     "settings: outbox": Walk(("ctrl+s", "f11"), "OutboxScreen", ("f", "r")),
     "settings: recipients": Walk(("ctrl+s", "f12"), "RecipientsScreen", typed("Wang")),
     "settings: carrier events": Walk(("ctrl+s", "ctrl+o"), "CarrierEventsScreen", ("f", "r")),
-    "audit trail (Ctrl+T)": Walk(("ctrl+t",), "ClerkActivityScreen", typed("Manager")),
+    # It opens on the clerk's own activity, the focus in the waybill field: a parcel's timeline.
+    "audit trail (Ctrl+T)": Walk(("ctrl+t",), "ClerkActivityScreen", typed(ON_SHELF)),
     "lock and sign in (Ctrl+L)": Walk(("ctrl+l",), "SignInScreen", (*typed("Manager"), *typed("0000"))),
 }
 
@@ -284,9 +297,31 @@ def test_the_tours_take_every_walk_once() -> None:
         assert len(tour) == 1 or not any(WALKS[name].printer for name in tour), tour
 
 
+@pytest.fixture
+def refusals(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the screens were refused, as they showed it: an action refused reaches the database too
+    (to be refused), so the walk checks it was not, or it would pass without doing its work."""
+    seen: list[str] = []
+    shown = ServiceCalls.on_service_calls_failed
+
+    def record(self: Any, message: ServiceCalls.Failed) -> None:
+        error = message.error
+        seen.append(f"{message.tag}: {error.message() if isinstance(error, StationError) else error!r}")
+        shown(self, message)
+
+    monkeypatch.setattr(ServiceCalls, "on_service_calls_failed", record)
+    return seen
+
+
 @pytest.mark.parametrize("tour", TOURS)
 async def test_a_screen_or_dialog_and_its_action_never_call_the_database_on_the_ui_thread(
-    app: StationApp, codes: dict[str, str], statements: Statements, tour: str, tmp_path: Any, monkeypatch: Any
+    app: StationApp,
+    codes: dict[str, str],
+    statements: Statements,
+    refusals: list[str],
+    tour: str,
+    tmp_path: Any,
+    monkeypatch: Any,
 ) -> None:
     monkeypatch.chdir(tmp_path)  # exports land here
     if any(WALKS[name].printer for name in TOURS[tour]):
@@ -312,6 +347,7 @@ async def test_a_screen_or_dialog_and_its_action_never_call_the_database_on_the_
                 await press(pilot, *keys(key))
             if walk.reads:
                 assert statements.in_workers > before, f"{name}: the action did not reach the database"
+            assert refusals == [], (name, refusals)
             assert statements.on_ui_thread == [], (name, statements.on_ui_thread)
     assert statements.on_ui_thread == [], statements.on_ui_thread
 
