@@ -125,6 +125,8 @@ def find_row(session: Session, ref: str | int) -> Recipient:
         row = session.get(Recipient, ref)
     else:
         text = unicodedata.normalize("NFKC", ref or "").strip()
+        if not text:  # said as such: "No recipient  in the directory" would name a blank one
+            raise NotFound(N_("Name a recipient: their id (00123) or #number"), code="no_ref")
         row = session.exec(select(Recipient).where(Recipient.external_id == text)).first()
         if row is None and text.startswith("#") and text[1:].isdigit():
             row = session.get(Recipient, int(text[1:]))
