@@ -160,13 +160,7 @@ async def test_refund_and_the_courier_handover(app: StationApp, station: Station
         await quiet.press(pilot, *"customer left", "enter")
         await until(pilot, lambda: "Refunded" in text_of(screen, "#so-message"))
         assert [s.status for s in sends(station)] == ["accepted", "accepted", "cancelled"]
-        await quiet.press(pilot, "f12")
-        await quiet.settle(pilot)
-        courier = app.screen
-        assert isinstance(courier, HandoverScreen)
-        await until(pilot, lambda: len(courier.query_one("#ho-carrier", Select)._options) > 1)
-        courier.query_one("#ho-carrier", Select).value = "SF"
-        await until(pilot, lambda: courier.view is not None)
+        courier = await sf_courier_here(app, pilot)
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
         await until(pilot, lambda: "OK (1 of 2)" in text_of(courier, "#ho-message"))
         courier.post_message(KeyRouter.Scanned("SF1234567890125"))  # the refunded one
@@ -180,6 +174,39 @@ async def test_refund_and_the_courier_handover(app: StationApp, station: Station
         await quiet.press(pilot, "escape")
         await quiet.settle(pilot)
         assert isinstance(app.screen, SendoutScreen)
+
+
+async def sf_courier_here(app: StationApp, pilot: Any) -> HandoverScreen:
+    """From send-out, F12: the courier handover, SF's batch open."""
+    await quiet.press(pilot, "f12")
+    await quiet.settle(pilot)
+    courier = app.screen
+    assert isinstance(courier, HandoverScreen)
+    await until(pilot, lambda: len(courier.query_one("#ho-carrier", Select)._options) > 1)
+    courier.query_one("#ho-carrier", Select).value = "SF"
+    await until(pilot, lambda: courier.view is not None)
+    return courier
+
+
+async def test_the_last_handover_stays_on_screen_when_nothing_is_left_waiting(
+    app: StationApp, station: Station
+) -> None:
+    """Closing the last batch re-reads what waits: none does, and the handover's own line stays."""
+    from security.helpers import accept_send as accepted
+
+    accepted(station, "SF1234567890123")
+    app = counter_app(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "f3")
+        await quiet.settle(pilot)
+        courier = await sf_courier_here(app, pilot)
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        await quiet.press(pilot, "f10")
+        await until(pilot, lambda: len(courier.query_one("#ho-carrier", Select)._options) == 1)  # the prompt
+        await quiet.settle(pilot)
+        assert "Handed over 1 parcel," in text_of(courier, "#ho-message")
+    assert [s.status for s in sends(station)] == ["handed_over"]
 
 
 async def test_a_returning_sender_is_greeted_with_a_count_in_words(app: StationApp, station: Station) -> None:

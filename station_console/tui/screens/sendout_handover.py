@@ -102,12 +102,19 @@ class HandoverScreen(ServiceCalls, Screen[None]):
         self.query_one("#ho-carrier", Select).focus()
 
     def done_waiting(self, waiting: list[handover.Waiting]) -> None:
+        self.offer(waiting)
+        if not waiting:
+            self.say(_("No sends are waiting for a courier."), warn=True)
+
+    def done_left_waiting(self, waiting: list[handover.Waiting]) -> None:
+        """After a close: the carriers offered again, the handover's own line left on screen."""
+        self.offer(waiting)
+
+    def offer(self, waiting: list[handover.Waiting]) -> None:
         options = [
             (Text(_("{carrier}: {n} waiting", carrier=w.carrier_name, n=w.count)), w.carrier) for w in waiting
         ]
         self.query_one("#ho-carrier", Select).set_options(options)
-        if not options:
-            self.say(_("No sends are waiting for a courier."), warn=True)
 
     @on(Select.Changed, "#ho-carrier")
     def _carrier(self, event: Select.Changed) -> None:
@@ -203,7 +210,7 @@ class HandoverScreen(ServiceCalls, Screen[None]):
         self.show(view)
         self.view = None
         self.say(text, warn=bool(missing), ok=not missing)
-        self.call("waiting", lambda: handover.at_counter(self.station))
+        self.call("left_waiting", lambda: handover.at_counter(self.station))
 
     def action_back(self) -> None:
         self.dismiss(None)
