@@ -33,7 +33,7 @@ from station_console.tui.screens.unsaved import KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table
 
-COLUMNS = (N_("Carrier code"), N_("Name"), N_("Label name"), N_("Fee"), N_("Patterns"), N_("Active"))
+COLUMNS = (N_("Carrier code"), N_("Carrier name"), N_("Label name"), N_("Fee"), N_("Patterns"), N_("Active"))
 
 
 def patterns_to_text(patterns: list[dict[str, Any]]) -> str:
