@@ -211,7 +211,7 @@ def show_command(app: CliApp, ref: str, as_json: bool) -> None:
         (_("Reminders"), _("off") if view.reminders_opt_out else _("on")),
         (_("Source"), label_of(SOURCE_LABELS, view.source)),
     ):
-        click.echo(f"  {label}: {value if value is not None else '-'}")
+        click.echo("  " + _("{label}: {value}", label=label, value=value if value is not None else "-"))
     zone = app.station.zone()
     for h in history:
         click.echo(

@@ -26,10 +26,10 @@ pytestmark = pytest.mark.new_station  # its own manager, boss, made as a first r
 def run(db_url: str) -> Any:
     runner = CliRunner()
 
-    def invoke(*args: str, clerk: bool = True, input: str | None = None) -> Any:
+    def invoke(*args: str, clerk: bool = True, input: str | None = None, lang: str = "en") -> Any:
         who = ["--clerk", "boss", "--pin", "1357"] if clerk else []
         return runner.invoke(
-            cli, ["--db", db_url, "--lang", "en", *who, *args], input=input, catch_exceptions=False
+            cli, ["--db", db_url, "--lang", lang, *who, *args], input=input, catch_exceptions=False
         )
 
     assert invoke("clerk", "add", "boss", "--role", "manager", "--pin", "1357", clerk=False).exit_code == 0
@@ -67,6 +67,8 @@ def test_list_and_show_mask_phones_and_need_a_clerk(run: Any, gbk_file: Path) ->
     assert rows[0]["phones"] == ["139****4321"] and rows[0]["location"] == "A3-1-1203"
     shown = run("recipients", "show", "00123")
     assert "张三" in shown.output and "directory import" in shown.output
+    in_chinese = run("recipients", "show", "00123", lang="zh").output
+    assert "  来源：" in in_chinese and "  来源:" not in in_chinese  # a Chinese line's own colon
     for output in (listed.output, shown.output):
         assert not any(n in output for n in FULL_NUMBERS)
     anonymous = run("recipients", "list", clerk=False)
