@@ -134,9 +134,9 @@ def test_the_summary_names_fields_by_their_labels_in_the_consoles_language(
     moved[1][1] = "长" * 65
     set_language("zh")
     lines = summary_lines(import_file(manager, write_csv(tmp_path / "b.csv", [HEADERS_ZH, *moved])))
-    assert lines[1] == "列对应：编号=学号、名称=姓名、手机=手机、楼栋=楼栋、单元=单元、房间=房间"
+    assert lines[1] == "列对应：编号=学号、姓名=姓名、手机=手机、楼栋=楼栋、单元=单元、房间=房间"
     assert "00123：楼层、房间" in lines
-    assert "第 3 行：名称 超过 64 个字符" in lines
+    assert "第 3 行：姓名 超过 64 个字符" in lines
     assert not any(": " in line or "room" in line or "name" in line for line in lines)
 
 
