@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, EventKind, JobStatus, Layer, Parcel, ParcelEvent, PrintJob, ReturnBatch, Shelf
 from hardware.printers import DummyTransport, make_printer
 from hardware.printers.transports import PrinterError
-from station_console.errors import NotFound, PermissionDenied, Refused
-from station_console.i18n import set_language
+from station_console.errors import DatabaseUnavailable, NotFound, PermissionDenied, Refused
+from station_console.i18n import N_, set_language
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
 from station_console.services.printing import render
@@ -286,6 +286,31 @@ def test_a_pass_that_stops_on_a_bug_leaves_no_job_sending(
     monkeypatch.setattr(render, "render_job", real)
     assert len(printing.process_queue(station, printer, lang="en").printed) == 2
     assert len(printer.transport.sent) == 3  # each label once
+
+
+def test_a_printed_label_whose_record_failed_is_not_printed_again(
+    station: Station, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The printer took the label but the database refused to record it: the label is on the counter,
+    so the job must not go back to waiting (the next pass would print it again); it is left sending,
+    shown as interrupted once stale, for the clerk to reprint only if no sticker came out."""
+    for n in range(2):
+        add_parcel(station, f"SF12345678901{n:02d}", f"1-1-10{n:02d}")
+    printer = dummy_printer()
+    real = printing._finish
+
+    def refuse_the_record(station: Station, job_id: int, *, error: Any) -> None:
+        raise DatabaseUnavailable(N_("The database is locked by another program."))
+
+    monkeypatch.setattr(printing, "_finish", refuse_the_record)
+    with pytest.raises(DatabaseUnavailable):
+        printing.process_queue(station, printer, lang="en")
+    monkeypatch.setattr(printing, "_finish", real)
+    assert [j.status for j in jobs(station)] == ["sending", "queued"]
+    assert len(printing.process_queue(station, printer, lang="en").printed) == 1
+    clock.advance(minutes=3)
+    assert printing.process_queue(station, printer, lang="en").interrupted == [jobs(station)[0].id]
+    assert len(printer.transport.sent) == 2  # each label once
 
 
 def test_printer_for_reads_the_counter_settings() -> None:

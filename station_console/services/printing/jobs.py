@@ -87,6 +87,7 @@ class QueueResult:
     printed: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     interrupted: list[int] = field(default_factory=list)
+    sent: list[int] = field(default_factory=list)  # the printer took them (printed, or not yet recorded)
     error: str | None = None  # the printer's error (a `Message`, translated where shown), when a send failed
     error_code: str | None = None  # offline | timeout | permission | unsupported | error
 
@@ -459,6 +460,7 @@ def _print_one(
         result.failed.append(job_id)
         result.error, result.error_code = exc.message, exc.code
         return False
+    result.sent.append(job_id)
     _finish(station, job_id, error=None)
     result.printed.append(job_id)
     return True
@@ -481,6 +483,8 @@ def process_queue(station: Station, printer: Any, *, limit: int = 50, lang: str 
                 _release(station, ids[n + 1 :])
                 break
     except BaseException:
-        _release(station, ids[n:])  # claimed and not finished: back to waiting, not stuck as sending
+        # Claimed and not finished: back to waiting, not stuck as sending. A job the printer took whose
+        # record failed stays sending (interrupted once stale): waiting again would print it twice.
+        _release(station, [job_id for job_id in ids[n:] if job_id not in result.sent])
         raise
     return result
