@@ -47,6 +47,9 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 DIGITS_CHARS = set("0123456789-ABCDEF")
 PHONE_CHARS = r"[0-9+*xX#,()\s\-转]*"
 UNDONE = "strike dim"
+# Narrower than this, the scan and phone fields would be squeezed to a few cells beside their labels:
+# the fields take two rows (the scan field alone on the first).
+FIELDS_ONE_ROW_MIN = 120
 
 
 class CheckinScreen(CheckinPhones):
@@ -128,7 +131,7 @@ class CheckinScreen(CheckinPhones):
             yield Static(id="ci-missing")
             yield Static(id="ci-refused")
         yield from self.compose_batch_panel()
-        with Horizontal(id="ci-fields"):
+        with Horizontal(id="ci-fields", classes=self._fields_class(self.app.size.width)):
             yield Label(_("Scan"), classes="field-label")
             yield WedgeInput(placeholder=_("scan, or type a waybill and Enter"), id="scan")
             yield Label(_("Phone"), id="ci-phone-for", classes="field-label phone", markup=False)
@@ -148,6 +151,13 @@ class CheckinScreen(CheckinPhones):
             yield Static(_("Ready: scan a parcel."), id="ci-message")
         yield AttentionList(id="ci-attention")
         yield Table(id="ci-table", cursor_type="row", zebra_stripes=True)
+
+    @staticmethod
+    def _fields_class(width: int) -> str:
+        return "-two-rows" if width < FIELDS_ONE_ROW_MIN else ""
+
+    def on_resize(self) -> None:
+        self.query_one("#ci-fields").set_class(self.size.width < FIELDS_ONE_ROW_MIN, "-two-rows")
 
     def on_mount(self) -> None:
         app: Any = self.app

@@ -1,0 +1,58 @@
+"""Small terminals (80x24, 100x30), English and Chinese: a screen's fields stay wide enough to use,
+inside the screen and clear of each other."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rich.cells import cell_len
+from textual.geometry import Region
+from textual.widget import Widget
+
+from station_console.i18n import set_language
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from tui.checkin_driver import scan, settle, start
+
+SIZES = [(80, 24), (100, 30)]
+
+
+def shown_whole(app: StationApp, widget: Widget) -> Region:
+    """The widget's region, asserted to lie whole inside the screen."""
+    region = widget.region
+    assert region.area, f"{widget!r} is not shown"
+    screen = Region(0, 0, *app.size)
+    assert screen.contains_region(region), f"{widget!r} at {region} is cut off by the {app.size} screen"
+    return region
+
+
+def assert_apart(named: dict[str, Region]) -> None:
+    items = list(named.items())
+    for n, (a, ra) in enumerate(items):
+        for b, rb in items[n + 1 :]:
+            assert not ra.overlaps(rb), f"{a} {ra} overlaps {b} {rb}"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", SIZES)
+async def test_checkin_fields_stay_usable_on_a_small_terminal(
+    app: StationApp, station: Station, lang: str, size: Any
+) -> None:
+    set_language(lang)
+    async with app.run_test(size=size) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "SF1234567890123")
+        await settle(app, pilot)
+        fields = {name: screen.query_one(name) for name in ("#scan", "#phone", "#size", "#ci-phone-for")}
+        regions = {name: shown_whole(app, widget) for name, widget in fields.items()}
+        assert_apart(regions)
+        assert regions["#scan"].width >= 30  # a long waybill typed by hand stays in view
+        assert regions["#phone"].width >= 17  # 11 digits, the input's border and padding
+        assert regions["#size"].width >= 6
+        # What the phone is for is read whole: the code of the parcel just scanned.
+        code = screen.results[-1].pickup_code
+        assert code in str(fields["#ci-phone-for"].render())
+        assert regions["#ci-phone-for"].width >= cell_len(str(fields["#ci-phone-for"].render()))
+        table = shown_whole(app, screen.query_one("#ci-table"))
+        assert table.height >= 4  # the heading and the last rows checked in
