@@ -56,3 +56,22 @@ async def test_checkin_fields_stay_usable_on_a_small_terminal(
         assert regions["#ci-phone-for"].width >= cell_len(str(fields["#ci-phone-for"].render()))
         table = shown_whole(app, screen.query_one("#ci-table"))
         assert table.height >= 4  # the heading and the last rows checked in
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", SIZES)
+async def test_parcel_search_fields_stay_usable_on_a_small_terminal(
+    app: StationApp, station: Station, lang: str, size: Any
+) -> None:
+    set_language(lang)
+    async with app.run_test(size=size) as pilot:
+        await start(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        screen = app.screen
+        names = ("#pa-text", "#pa-carrier", "#pa-state", "#pa-since", "#pa-until", "#pa-problems")
+        regions = {name: shown_whole(app, screen.query_one(name)) for name in names}
+        assert_apart(regions)
+        assert regions["#pa-text"].width >= 30  # the search field itself: a waybill, code or phone
+        assert app.focused is screen.query_one("#pa-text")
+        assert shown_whole(app, screen.query_one("#pa-table")).height >= 4

@@ -36,6 +36,9 @@ PAGE = 50
 # Narrower than this, the timeline goes below the table: beside it, it would leave the table too little
 # room for its columns (about 110 cells with a 20-character waybill and a problem flag).
 SIDE_BY_SIDE_MIN = 160
+# Narrower than this, the dates and the problems box go on a second row: on one, the search field
+# was squeezed to a few cells (2 at 80 columns) and the box pushed off the edge.
+FILTERS_ONE_ROW_MIN = 120
 
 
 class ParcelsScreen(ServiceCalls, ModeScreen):
@@ -59,17 +62,20 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
         self._timeline: Timeline | None = None  # the one shown
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal(classes="form-row"):
-            yield FixedInput(placeholder=_("waybill, code or phone"), id="pa-text")
-            yield FixedInput(placeholder=_("carrier"), id="pa-carrier", max_length=16)
-            yield Select(
-                [(_(label), status) for status, label in STATUS_LABELS.items()],
-                prompt=_("any status"),
-                id="pa-state",
-            )
-            yield FixedInput(placeholder=_("from YYYY-MM-DD"), id="pa-since", max_length=10)
-            yield FixedInput(placeholder=_("to YYYY-MM-DD"), id="pa-until", max_length=10)
-            yield Checkbox(_("problems only"), id="pa-problems")
+        narrow = self.app.size.width < FILTERS_ONE_ROW_MIN
+        with Horizontal(id="pa-filters", classes="form-row -two-rows" if narrow else "form-row"):
+            with Horizontal(id="pa-find"):
+                yield FixedInput(placeholder=_("waybill, code or phone"), id="pa-text")
+                yield FixedInput(placeholder=_("carrier"), id="pa-carrier", max_length=16)
+                yield Select(
+                    [(_(label), status) for status, label in STATUS_LABELS.items()],
+                    prompt=_("any status"),
+                    id="pa-state",
+                )
+            with Horizontal(id="pa-dates"):
+                yield FixedInput(placeholder=_("from YYYY-MM-DD"), id="pa-since", max_length=10)
+                yield FixedInput(placeholder=_("to YYYY-MM-DD"), id="pa-until", max_length=10)
+                yield Checkbox(_("problems only"), id="pa-problems")
         with Horizontal(id="pa-main", classes="-stacked" if self.app.size.width < SIDE_BY_SIDE_MIN else ""):
             yield Table(id="pa-table")
             with VerticalScroll(id="pa-timeline"):
@@ -171,6 +177,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
         self.show_events(t)
 
     def on_resize(self) -> None:
+        self.query_one("#pa-filters").set_class(self.size.width < FILTERS_ONE_ROW_MIN, "-two-rows")
         self.query_one("#pa-main").set_class(self.size.width < SIDE_BY_SIDE_MIN, "-stacked")
         if self._timeline is not None:  # the details were packed to the old width
             self.show_events(self._timeline)
