@@ -75,3 +75,38 @@ async def test_parcel_search_fields_stay_usable_on_a_small_terminal(
         assert regions["#pa-text"].width >= 30  # the search field itself: a waybill, code or phone
         assert app.focused is screen.query_one("#pa-text")
         assert shown_whole(app, screen.query_one("#pa-table")).height >= 4
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", SIZES)
+async def test_sendout_form_stays_usable_on_a_small_terminal(
+    app: StationApp, station: Station, lang: str, size: Any
+) -> None:
+    set_language(lang)
+    async with app.run_test(size=size) as pilot:
+        await start(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        screen = app.screen
+        rows = [
+            ("#so-phone", "#so-name"),
+            ("#so-idtype", "#so-idnum", "#so-seen"),
+            ("#so-contents", "#so-count", "#so-value", "#so-insure"),
+        ]
+        side = {name: shown_whole(app, screen.query_one(name)) for name in ("#so-quote", "#so-message")}
+        for row in rows:
+            for name in row:
+                screen.query_one(name).focus()  # a field out of view is scrolled to when it gets the focus
+                await settle(app, pilot)
+                await pilot.wait_for_scheduled_animations()
+            regions = {name: shown_whole(app, screen.query_one(name)) for name in row}
+            assert_apart({**regions, **side})
+            for name in row:
+                least = 9 if name == "#so-count" else 12  # the count is 3 digits, at its own fixed width
+                assert regions[name].width >= least, f"{name} squeezed to {regions[name].width} cells"
+        waybill = screen.query_one("#so-waybill")
+        waybill.focus()
+        await settle(app, pilot)
+        await pilot.wait_for_scheduled_animations()
+        assert_apart({"#so-waybill": shown_whole(app, waybill), **side})
+        assert shown_whole(app, screen.query_one("#so-sends")).height >= 2

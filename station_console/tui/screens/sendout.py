@@ -38,6 +38,9 @@ from station_console.tui.screens.sendout_form import QUOTE_FIELDS, SendForm
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
+# Narrower than this, the quote, the message and the sends go in a band under the form: beside it,
+# they left the form's fields a few cells each (the document type and number 6 at 80 columns).
+SIDE_BY_SIDE_MIN = 120
 SOURCES = ("entered", "stock", "provider")
 SOURCE_TEXT = {
     "entered": N_("scan or type the number"),
@@ -79,13 +82,18 @@ class SendoutScreen(ServiceCalls, ModeScreen):
         self._quote_seq = 0
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal(id="so-body"):
+        stacked = self.app.size.width < SIDE_BY_SIDE_MIN
+        with Horizontal(id="so-body", classes="-stacked" if stacked else ""):
             yield SendForm(id="so-form")
             with Vertical(id="so-side"):
                 yield Static(_("Quote: choose the carrier, the destination and the weight."), id="so-quote")
                 yield Static(_("Ready: ask for the sender's phone."), id="so-message")
-                yield Label(_("Sends at this counter"), id="so-sends-title")
-                yield Table(id="so-sends", cursor_type="row", zebra_stripes=True)
+                with Vertical(id="so-sends-box"):
+                    yield Label(_("Sends at this counter"), id="so-sends-title")
+                    yield Table(id="so-sends", cursor_type="row", zebra_stripes=True)
+
+    def on_resize(self) -> None:
+        self.query_one("#so-body").set_class(self.size.width < SIDE_BY_SIDE_MIN, "-stacked")
 
     def on_mount(self) -> None:
         super().on_mount()
