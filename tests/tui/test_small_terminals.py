@@ -110,3 +110,24 @@ async def test_sendout_form_stays_usable_on_a_small_terminal(
         await pilot.wait_for_scheduled_animations()
         assert_apart({"#so-waybill": shown_whole(app, waybill), **side})
         assert shown_whole(app, screen.query_one("#so-sends")).height >= 2
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", SIZES)
+async def test_settings_fields_and_their_help_stay_readable_on_a_small_terminal(
+    app: StationApp, station: Station, lang: str, size: Any
+) -> None:
+    set_language(lang)
+    async with app.run_test(size=size) as pilot:
+        await start(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        fields = [f for f in app.screen.query("#settings-form .field") if f.region.area]
+        assert len(fields) >= 2  # the first fields of the section are in view
+        for field in fields:
+            editor, help_text = field.children[1], field.query_one(".help")
+            assert editor.region.right <= app.size.width, f"{editor!r} is cut off at the right"
+            assert editor.region.width >= 16, f"{editor!r} squeezed to {editor.region.width} cells"
+            if help_text.region.area:  # the last field's help may be below the fold
+                assert help_text.region.right <= app.size.width
+                assert help_text.region.width >= 30, f"the help of {editor!r} is {help_text.region.width} wide"

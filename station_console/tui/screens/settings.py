@@ -48,6 +48,9 @@ from station_console.tui.widgets.typeset import typeset
 from station_console.validation_reasons import validation_reason
 
 # Sub-screens of other areas, opened by key; imported when asked so a missing one never breaks Settings.
+# Narrower than this, a field's help goes under it: beside it, it was squeezed to a cell or two and
+# stood each field a dozen lines tall (at 100 columns), or off the screen with half the editor.
+HELP_BESIDE_MIN = 130
 SUBSCREENS = {
     "carriers": ("station_console.tui.screens.carrier_editor", "CarrierEditorScreen"),
     "scan_test": ("station_console.tui.screens.scan_test", "ScanTestScreen"),
@@ -97,12 +100,19 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
                 *(Option(Text(_(s.title)), id=s.key) for s in self.sections), id="settings-sections"
             )
             with Vertical(id="settings-pane"):
-                form = FormScroll(id="settings-form")
+                form = FormScroll(id="settings-form", classes=self._form_class(self.app.size.width))
                 form.can_focus = False  # Tab from the section list goes straight to the first field
                 with form:
                     yield self._section(0)
                 yield Button(_("Save"), id="save", variant="primary")
         yield Static(id="settings-status")
+
+    @staticmethod
+    def _form_class(width: int) -> str:
+        return "-help-below" if width < HELP_BESIDE_MIN else ""
+
+    def on_resize(self) -> None:
+        self.query_one("#settings-form").set_class(self.size.width < HELP_BESIDE_MIN, "-help-below")
 
     def on_mount(self) -> None:  # ModeScreen's on_mount runs too: Textual calls each class's handler
         self.query_one("#settings-sections", OptionList).highlighted = 0
