@@ -131,3 +131,24 @@ async def test_settings_fields_and_their_help_stay_readable_on_a_small_terminal(
             if help_text.region.area:  # the last field's help may be below the fold
                 assert help_text.region.right <= app.size.width
                 assert help_text.region.width >= 30, f"the help of {editor!r} is {help_text.region.width} wide"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", SIZES)
+async def test_printer_form_stays_usable_on_a_small_terminal(
+    app: StationApp, station: Station, lang: str, size: Any
+) -> None:
+    set_language(lang)
+    async with app.run_test(size=size) as pilot:
+        await start(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("f8")
+        await settle(app, pilot)
+        names = ("#p-name", "#p-language", "#p-transport", "#p-size", "#p-dpi")
+        names += ("#p-target", "#p-gap", "#p-paper", "#p-cjk", "#p-save")
+        regions = {name: shown_whole(app, app.screen.query_one(name)) for name in names}
+        assert_apart(regions)
+        assert regions["#p-target"].width >= 40  # a device path or a CUPS queue, read whole
+        assert regions["#p-paper"].width >= 14
+        assert shown_whole(app, app.screen.query_one("#printer-list")).height >= 3

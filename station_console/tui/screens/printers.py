@@ -43,6 +43,11 @@ CJK_CHOICES = (
 )
 
 
+# Narrower than this, the target takes a row of its own: beside the gap, roll, Chinese font and the
+# button it was left 11 cells at 80 columns and the roll 4, drawn under its neighbour.
+DEVICE_ONE_ROW_MIN = 130
+
+
 class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Printers")
     EDITS = "#printer-form"
@@ -53,6 +58,11 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     PrintersScreen #printer-form #p-target { width: 3fr; }
     PrintersScreen #printer-form #p-gap { width: 12; }
     PrintersScreen #printer-form #p-cjk { width: 32; }
+    /* A narrow console: the target on a row of its own, the sticker's and roll's options below it. */
+    PrintersScreen #printer-form #p-device.-two-rows {
+        layout: grid; grid-size: 4; grid-columns: 12 1fr 32 auto; grid-rows: 3;
+    }
+    PrintersScreen #printer-form #p-device.-two-rows #p-target { column-span: 4; }
     PrintersScreen #printer-list { height: 1fr; }
     PrintersScreen #printer-status { height: 2; padding: 0 1; }
     PrintersScreen #printer-status.error { background: $error; }
@@ -80,7 +90,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
                     tooltip=_("Sticker size in mm: {sizes}, or another (scaled)", sizes=", ".join(SIZES)),
                 )
                 yield Select([("203 dpi", 203), ("300 dpi", 300)], value=203, allow_blank=False, id="p-dpi")
-            with Horizontal():
+            with Horizontal(id="p-device", classes=self._device_class(self.app.size.width)):
                 yield FixedInput(placeholder=_(TARGET_HINT), id="p-target")
                 yield FixedInput(
                     value="2",
@@ -100,6 +110,13 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
                 yield Button(_("Save printer"), id="p-save", variant="primary")
         yield Table(id="printer-list", cursor_type="row")
         yield Static(id="printer-status")
+
+    @staticmethod
+    def _device_class(width: int) -> str:
+        return "-two-rows" if width < DEVICE_ONE_ROW_MIN else ""
+
+    def on_resize(self) -> None:
+        self.query_one("#p-device").set_class(self.size.width < DEVICE_ONE_ROW_MIN, "-two-rows")
 
     def on_mount(self) -> None:
         super().on_mount()
