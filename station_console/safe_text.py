@@ -38,6 +38,12 @@ def clean(text: str | None, max_len: int | None = None) -> str:
     return out[:max_len] if max_len is not None else out
 
 
+def printable(text: str | None) -> str:
+    """A name or a line of free text to store: `clean`, and any other character that prints nothing
+    (a zero-width space) out."""
+    return " ".join("".join(ch for ch in clean(text) if ch.isprintable()).split())
+
+
 def has_hidden(text: str) -> bool:
     """True when `text` holds a character `visible` would write out."""
     return _SHOWN.search(text) is not None

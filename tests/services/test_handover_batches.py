@@ -63,6 +63,14 @@ def test_the_batch_counts_as_the_courier_hands_over(expected: Station) -> None:
     assert events(clerk, "courier_batch_opened")[-1].details["courier"] == "张师傅"
 
 
+def test_a_pasted_coloured_courier_name_keeps_no_trace_of_its_colour_codes(expected: Station) -> None:
+    clerk = as_clerk(expected, "ann")
+    batch = batches.open_batch(clerk, "ZTO", "\x1b[31m王师傅\x1b[0m \u200b[bold]x[/]")
+    assert batch.courier_name == "王师傅 [bold]x[/]"  # markup is data: kept as typed
+    closed = batches.close_batch(clerk, batch.id, "\x1b]0;title\x07李师傅", print_receipt=False)
+    assert closed.courier_name == "李师傅"
+
+
 def test_closing_fixes_the_pre_alerts_and_missing_ones_become_problems(expected: Station) -> None:
     clerk = as_clerk(expected, "ann")
     batch = batches.open_batch(clerk, "ZTO")

@@ -98,6 +98,13 @@ def test_the_station_may_ask_for_the_last_4_of_the_proxys_id(clerk: Station) -> 
     assert timeline(clerk, wb(1)).events[-1].details["proxy_id_last4"] == "123X"
 
 
+def test_a_proxy_name_pasted_in_colour_is_recorded_without_its_colour_codes(clerk: Station) -> None:
+    result = check_in(clerk, wb(1), phone="13812345678")
+    proxy = Proxy("\x1b[1;31m老王\x1b[0m", "2222")
+    confirm_pickup(clerk, [result.parcel_id], method="code", scanned=[wb(1)], proxy=proxy)
+    assert timeline(clerk, wb(1)).events[-1].details["proxy_name"] == "老王"
+
+
 @pytest.mark.parametrize(
     "proxy",
     [

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from db import fast
 from db.models import Parcel, ProxyPickup, Recipient
 from station_console.errors import Refused
+from station_console.safe_text import printable
 from station_console.i18n import N_
 from station_console.services.core.station import Station
 from station_console.settings import StationSettings
@@ -35,7 +36,7 @@ class Proxy:
 
 def checked(proxy: Proxy, settings: StationSettings) -> Proxy:
     """The proxy as it will be recorded; refuses a missing or malformed part."""
-    name = "".join(ch for ch in (proxy.name or "") if ch.isprintable()).strip()
+    name = printable(proxy.name)
     if not name:
         raise Refused(N_("Type the proxy's name"), code="proxy_name_required")
     if len(name) > 64:

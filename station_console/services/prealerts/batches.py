@@ -30,6 +30,7 @@ from db.models import (
 )
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.safe_text import printable
 from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -142,7 +143,7 @@ def _batch(session: Session, batch_id: int) -> CourierBatch:
 
 
 def _courier(name: str | None) -> str | None:
-    text = " ".join("".join(c for c in (name or "") if c.isprintable()).split())
+    text = printable(name)  # a pasted coloured name loses its colour codes whole, not just their ESC
     return text[:64] or None
 
 

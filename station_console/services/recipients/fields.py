@@ -16,6 +16,7 @@ from hardware.messages import Message
 from station_console.errors import Refused
 from station_console.i18n import N_, LaterText
 from station_console.safe_text import clean as safe_clean
+from station_console.safe_text import printable
 from station_console.services.checkin.phones import Phone, parse_phone
 
 # Longest text per field (the column sizes of db.models.Recipient).
@@ -104,7 +105,7 @@ def clean(text: Any) -> str:
     if not unicodedata.is_normalized("NFKC", value):
         value = unicodedata.normalize("NFKC", value)
     if not value.isprintable():  # the common case skips the per-character pass (an import has 100,000s)
-        value = "".join(ch for ch in value if ch.isprintable() or ch == " ")
+        value = printable(value)  # a terminal escape goes whole, not just its ESC (`[31m` would stay)
     return value.strip()
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from station_console.errors import Refused
 from station_console.i18n import N_
-from station_console.safe_text import clean
+from station_console.safe_text import printable
 from station_console.services.sendout.regions import folded
 
 _NUMBER = re.compile(r"^\d{1,7}(\.\d{1,3})?$")
@@ -70,7 +70,7 @@ def count(text: str) -> int:
 def text_field(text: str | None, label: str, *, limit: int, required: bool = True) -> str:
     """Free text as data (`clean`, and any other character that prints nothing out); empty (when
     required) or longer than `limit` is refused with the field's name, never cut silently."""
-    value = " ".join("".join(ch for ch in clean(text) if ch.isprintable()).split())
+    value = printable(text)
     if required and not value:
         raise Refused(N_("{field} is empty"), code="missing", field=label)
     if len(value) > limit:
