@@ -52,7 +52,9 @@ def test_a_gbk_csv_from_excel_keeps_chinese_names_and_leading_zeros(manager: Sta
     assert shown.phones == ("138****5678",) and shown.source == "directory"
 
 
-def test_a_cell_pasted_in_colour_is_imported_without_its_colour_codes(manager: Station, tmp_path: Path) -> None:
+def test_a_cell_pasted_in_colour_is_imported_without_its_colour_codes(
+    manager: Station, tmp_path: Path
+) -> None:
     coloured = [[c if n != 1 else f"\x1b[31m{c}\x1b[0m" for n, c in enumerate(row)] for row in PEOPLE]
     import_file(manager, write_csv(tmp_path / "名单.csv", [HEADERS_ZH, *coloured]))
     assert recipient(manager, "00123").name == "张三"

@@ -130,7 +130,9 @@ async def test_settings_fields_and_their_help_stay_readable_on_a_small_terminal(
             assert editor.region.width >= 16, f"{editor!r} squeezed to {editor.region.width} cells"
             if help_text.region.area:  # the last field's help may be below the fold
                 assert help_text.region.right <= app.size.width
-                assert help_text.region.width >= 30, f"the help of {editor!r} is {help_text.region.width} wide"
+                assert help_text.region.width >= 30, (
+                    f"the help of {editor!r} is {help_text.region.width} wide"
+                )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -19,8 +19,8 @@ from sqlmodel import Session, col, select
 from db import fast
 from db.models import Parcel, ProxyPickup, Recipient
 from station_console.errors import Refused
-from station_console.safe_text import printable
 from station_console.i18n import N_
+from station_console.safe_text import printable
 from station_console.services.core.station import Station
 from station_console.settings import StationSettings
 
