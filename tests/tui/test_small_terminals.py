@@ -3,6 +3,8 @@ inside the screen and clear of each other."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -13,9 +15,25 @@ from textual.widget import Widget
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
+from station_console.tui.screens.checkin import CheckinScreen
 from tui.checkin_driver import scan, settle, start
 
-SIZES = [(80, 24), (100, 30)]
+# Each test runs at both sizes, in both languages.
+SMALL = pytest.mark.parametrize(
+    ("size", "lang"), [(size, lang) for size in [(80, 24), (100, 30)] for lang in ("en", "zh")]
+)
+
+
+@asynccontextmanager
+async def console_at(app: StationApp, size: Any, lang: str, *keys: str) -> AsyncIterator[Any]:
+    """The console at `size` in `lang`, started at check-in, then `keys` pressed in turn."""
+    set_language(lang)
+    async with app.run_test(size=size) as pilot:
+        await start(app, pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(app, pilot)
+        yield pilot
 
 
 def shown_whole(app: StationApp, widget: Widget) -> Region:
@@ -34,15 +52,14 @@ def assert_apart(named: dict[str, Region]) -> None:
             assert not ra.overlaps(rb), f"{a} {ra} overlaps {b} {rb}"
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("size", SIZES)
+@SMALL
 async def test_checkin_fields_stay_usable_on_a_small_terminal(
     app: StationApp, station: Station, lang: str, size: Any
 ) -> None:
-    set_language(lang)
-    async with app.run_test(size=size) as pilot:
-        screen, clock = await start(app, pilot)
-        await scan(pilot, clock, "SF1234567890123")
+    async with console_at(app, size, lang) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CheckinScreen) and screen.router is not None
+        await scan(pilot, screen.router.clock, "SF1234567890123")
         await settle(app, pilot)
         fields = {name: screen.query_one(name) for name in ("#scan", "#phone", "#size", "#ci-phone-for")}
         regions = {name: shown_whole(app, widget) for name, widget in fields.items()}
@@ -58,16 +75,11 @@ async def test_checkin_fields_stay_usable_on_a_small_terminal(
         assert table.height >= 4  # the heading and the last rows checked in
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("size", SIZES)
+@SMALL
 async def test_parcel_search_fields_stay_usable_on_a_small_terminal(
     app: StationApp, station: Station, lang: str, size: Any
 ) -> None:
-    set_language(lang)
-    async with app.run_test(size=size) as pilot:
-        await start(app, pilot)
-        await pilot.press("f5")
-        await settle(app, pilot)
+    async with console_at(app, size, lang, "f5"):
         screen = app.screen
         names = ("#pa-text", "#pa-carrier", "#pa-state", "#pa-since", "#pa-until", "#pa-problems")
         regions = {name: shown_whole(app, screen.query_one(name)) for name in names}
@@ -77,16 +89,11 @@ async def test_parcel_search_fields_stay_usable_on_a_small_terminal(
         assert shown_whole(app, screen.query_one("#pa-table")).height >= 4
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("size", SIZES)
+@SMALL
 async def test_sendout_form_stays_usable_on_a_small_terminal(
     app: StationApp, station: Station, lang: str, size: Any
 ) -> None:
-    set_language(lang)
-    async with app.run_test(size=size) as pilot:
-        await start(app, pilot)
-        await pilot.press("f3")
-        await settle(app, pilot)
+    async with console_at(app, size, lang, "f3") as pilot:
         screen = app.screen
         rows = [
             ("#so-phone", "#so-name"),
@@ -112,16 +119,11 @@ async def test_sendout_form_stays_usable_on_a_small_terminal(
         assert shown_whole(app, screen.query_one("#so-sends")).height >= 2
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("size", SIZES)
+@SMALL
 async def test_settings_fields_and_their_help_stay_readable_on_a_small_terminal(
     app: StationApp, station: Station, lang: str, size: Any
 ) -> None:
-    set_language(lang)
-    async with app.run_test(size=size) as pilot:
-        await start(app, pilot)
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+    async with console_at(app, size, lang, "ctrl+s"):
         fields = [f for f in app.screen.query("#settings-form .field") if f.region.area]
         assert len(fields) >= 2  # the first fields of the section are in view
         for field in fields:
@@ -135,18 +137,11 @@ async def test_settings_fields_and_their_help_stay_readable_on_a_small_terminal(
                 )
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("size", SIZES)
+@SMALL
 async def test_printer_form_stays_usable_on_a_small_terminal(
     app: StationApp, station: Station, lang: str, size: Any
 ) -> None:
-    set_language(lang)
-    async with app.run_test(size=size) as pilot:
-        await start(app, pilot)
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
-        await pilot.press("f8")
-        await settle(app, pilot)
+    async with console_at(app, size, lang, "ctrl+s", "f8"):
         names = ("#p-name", "#p-language", "#p-transport", "#p-size", "#p-dpi")
         names += ("#p-target", "#p-gap", "#p-paper", "#p-cjk", "#p-save")
         regions = {name: shown_whole(app, app.screen.query_one(name)) for name in names}
