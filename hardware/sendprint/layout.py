@@ -18,6 +18,7 @@ from hardware.printers.label import Box, LabelSize, mm_to_dots
 SIZES = ("76x130", "100x150")
 MIN_MODULE = 2
 MAX_MODULE = 4
+ADDRESS_LINES = 4  # under the recipient's name; the label's free space below takes the fourth
 QUIET_MODULES = 10
 
 
@@ -184,16 +185,19 @@ def layout_for(size: LabelSize | str, dpi: int, data: WaybillData) -> WaybillLay
     # Recipient.
     cap_w = d(9)
     line_h = d(5.5 * k)
-    to_h = d(24 * k)
+    text_h = line_h - d(0.8)  # an address line's box
+    to_h = line_h + ADDRESS_LINES * (line_h + d(0.8)) + d(1)
     items.append(Text(Box(margin, y, cap_w, d(8 * k)), data.caption("to"), bold=True))
     x = margin + cap_w + d(1)
     w = width - margin - x
     items.append(
         Text(Box(x, y, w, line_h), f"{data.recipient_name}  {data.recipient_phone}".strip(), bold=True)
     )
-    address_lines = wrap(data.address, max(8, int(w / (line_h * 0.62))), 3)
+    # A Chinese character is about as wide as its line's box is high (two half-ems of `wrap`): lines
+    # that fill the width, so the courier reads the whole address (a long one is cut with "…").
+    address_lines = wrap(data.address, max(8, int(2 * w / text_h)), ADDRESS_LINES)
     for n, part in enumerate(address_lines, start=1):
-        items.append(Text(Box(x, y + n * (line_h + d(0.8)), w, line_h - d(0.8)), part))
+        items.append(Text(Box(x, y + n * (line_h + d(0.8)), w, text_h), part))
     y += to_h
     rule()
     # Sender.

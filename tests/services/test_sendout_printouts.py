@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 import pytest
 import zxingcpp
@@ -110,6 +111,25 @@ def test_a_code_too_wide_for_the_label_becomes_a_qr_code() -> None:
     assert decode(png) == [(data.waybill, "QRCode")]
     tspl = waybill.render("tspl", "76x130", 203, data).decode("gb18030")
     assert f'QRCODE {layout.qr.x},{layout.qr.y},M,{layout.qr.cell},A,0,"{data.waybill}"' in tspl
+
+
+@pytest.mark.parametrize("size", ["100x150", "76x130"])
+@pytest.mark.parametrize("dpi", [203, 300])
+def test_a_long_address_is_printed_whole_and_clear_of_the_rest(size: str, dpi: int) -> None:
+    """The courier delivers to what the label says: a 51-character address, the common long kind, is
+    printed whole on both label sizes (not cut with "…" after 36 characters), and no text box of the
+    label overlaps another or leaves the label."""
+    address = "广东省深圳市南山区科技园南区深南大道10000号腾讯滨海大厦南塔28楼2801室前台转交张三先生收"
+    layout = wl.layout_for(size, dpi, replace(printouts_data("SF1000000000017"), address=address))
+    texts = [item for item in layout.items if isinstance(item, wl.Text)]
+    lines = [t.text for t in texts if t.text and t.text in address]
+    assert "".join(lines) == address
+    boxes = [t.box for t in texts]
+    for n, a in enumerate(boxes):
+        assert a.x >= 0 and a.y >= 0 and a.x + a.w <= layout.width and a.y + a.h <= layout.height
+        for b in boxes[n + 1 :]:
+            apart = a.x + a.w <= b.x or b.x + b.w <= a.x or a.y + a.h <= b.y or b.y + b.h <= a.y
+            assert apart, f"{a} overlaps {b}"
 
 
 def printouts_data(number: str) -> wl.WaybillData:
