@@ -27,7 +27,7 @@ from station_console.services.core.station import Station
 
 # STATION_TEST_CPU_LOG=path: per-test CPU seconds (tests/cpu_times.py); one collector per folder, so each
 # folder's conftest fixtures reach all its tests whatever the order of the files named (same_directories.py).
-pytest_plugins = ["cpu_times", "same_directories"]
+pytest_plugins = ["cpu_times", "same_directories", "shared_dialects"]
 
 # Test paths (under tests/) whose `db_url` runs on both databases; everything else stays on SQLite.
 BOTH_DATABASES = ("services/", "test_concurrency.py")
