@@ -3,17 +3,24 @@
 The clerk Tester and the manager Boss share the PIN 2580 (rows added directly, cheap hashes);
 $STATION_CLERK/$STATION_PIN make every `station` call act as Tester, and `--clerk Boss --pin 2580`
 acts as the manager. A test marked `new_station` gets a database with no clerk and nobody signed in.
-Every test's database starts as a copy of the migrated template (what the first `station` command
-would make, without running the migrations again); the first command seeds it as on a new station.
+A `new_station` test's database starts as a copy of the migrated template (what the first `station`
+command would make, without running the migrations again); the first command seeds it as on a new
+station. Every other test's starts as a copy of one made once per process the same way (a copy of that
+template, seeded by `open_station`, the two clerks added): seeding it and adding them for each test cost
+more than the commands most tests run.
 """
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
+from functools import cache
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from station_helpers import act_as_new_clerk, new_database_file
+from station_helpers import act_as_new_clerk, copy_database_file, fold_wal, new_database_file
 
 from db.models import Role
 from station_console.cli import cli
@@ -27,16 +34,30 @@ AS_MANAGER = ("--clerk", "Boss", "--pin", PIN)
 def _station_database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     if "db_url" not in request.fixturenames:
         return
-    db_url = request.getfixturevalue("db_url")
-    new_database_file(Path(db_url.removeprefix("sqlite:///")))
+    path = Path(request.getfixturevalue("db_url").removeprefix("sqlite:///"))
     if request.node.get_closest_marker("new_station"):
+        new_database_file(path)
         return
-    station = open_station(db_url, counter="test-counter")
-    act_as_new_clerk(station, "Boss", Role.MANAGER, PIN)
-    act_as_new_clerk(station, "Tester", Role.CLERK, PIN)
-    station.engine.dispose()
+    copy_database_file(_with_clerks(), path)
     monkeypatch.setenv("STATION_CLERK", "Tester")
     monkeypatch.setenv("STATION_PIN", PIN)
+
+
+@cache
+def _with_clerks() -> Path:
+    """A station database as the first command leaves it (seeded by `open_station`), with Boss and
+    Tester added; made once per process (per xdist worker), in the first test's isolated folders."""
+    folder = Path(tempfile.mkdtemp(prefix="station-cli-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / "station.sqlite3"
+    station = open_station(new_database_file(path), counter="test-counter")
+    try:
+        act_as_new_clerk(station, "Boss", Role.MANAGER, PIN)
+        act_as_new_clerk(station, "Tester", Role.CLERK, PIN)
+    finally:
+        station.engine.dispose()
+    fold_wal(path)
+    return path
 
 
 @pytest.fixture
