@@ -9,6 +9,10 @@ engine of each dialect class, once it has connected (and so initialised its dial
 lends that dialect and its cache to every later engine of the same class; the engines keep their own
 pools, URLs and event listeners. What is compiled is what would be compiled: the cache only saves
 doing it twice, as it does in a running console. A statement that fails to compile is never cached.
+
+The shared cache lives as long as the process, and so does what its keys hold (an Alembic batch
+migration's reflected tables hold the engine they were read through): a test marked `own_dialect`
+makes its engines as a station does, with their own dialect and cache, and can see them freed.
 """
 
 from __future__ import annotations
@@ -28,9 +32,12 @@ import db.engine
 CACHE_SIZE = 20_000
 
 _shared: dict[type[Dialect], tuple[Dialect, LRUCache[Any, Any]]] = {}
+_lending = [True]  # False while a test marked `own_dialect` runs
 
 
 def _lend(engine: Engine) -> Engine:
+    if not _lending[0]:
+        return engine
     kind = type(engine.dialect)
     if kind in _shared:
         own = engine.dialect
@@ -59,3 +66,22 @@ def _shared_dialects() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(db.engine, "create_engine", create_engine)
         yield
+
+
+@pytest.fixture(autouse=True)
+def _own_dialect(request: pytest.FixtureRequest) -> Iterator[None]:
+    if not request.node.get_closest_marker("own_dialect"):
+        yield
+        return
+    _lending[0] = False
+    try:
+        yield
+    finally:
+        _lending[0] = True
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "own_dialect: engines with their own SQLAlchemy dialect and statement cache (elsewhere shared)",
+    )
