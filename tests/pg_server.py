@@ -19,7 +19,11 @@ backend). Half the copy is PostgreSQL's own catalogs (a copy of template1 alone 
 measured, no difference beyond the machine's noise: data checksums off, a Unix socket, io_method=sync,
 wal_level=minimal, track_counts off, shared_buffers 16 MB, sparing the connection a write's NOTIFY
 opens. A pool of databases reset between tests saves nothing: a TRUNCATE of every table costs 16 to 20
-ms before the seed rows are put back, and leaves a database less like a new one.
+ms before the seed rows are put back, and leaves a database less like a new one. Nor does a reused
+database spare the test's backends their cold caches: a clerk and three check-ins cost the server the
+same 37 ms on a database used thirty times before as on a new copy, and a service test opens 1.65
+connections on average (pg_stat_database.sessions over 513 tests), so at most the 23 ms of the create
+and the drop are to be had.
 """
 
 from __future__ import annotations
