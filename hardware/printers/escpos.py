@@ -16,6 +16,7 @@ from hardware.printers.document import Document
 from hardware.printers.escpos_dummy import new_dummy
 from hardware.printers.fonts import has_cjk
 from hardware.printers.label import LabelData, Media, mm_to_dots, roll_symbol
+from hardware.printers.textfit import clip_columns, columns
 
 if TYPE_CHECKING:
     from escpos.printer import Dummy
@@ -82,9 +83,15 @@ def _symbol(p: Dummy, data: str, media: Media) -> None:
 
 
 def render_label(data: LabelData, media: Media) -> bytes:
+    chars = ROLL_CHARS[media.paper_mm]
     p = _printer()
     p.set(align="center")
-    _line(p, f"{data.captions.code}  {data.carrier}")
+    header = f"{data.captions.code}  {data.carrier}"
+    if columns(header) <= chars:
+        _line(p, header)
+    else:  # a long carrier name on a line of its own, shortened to the roll rather than wrapped
+        _line(p, data.captions.code)
+        _line(p, clip_columns(data.carrier, chars))
     p.set(align="center", bold=True, custom_size=True, width=3, height=3)
     _line(p, data.pickup_code)
     p.set(align="center", bold=False, normal_textsize=True)
@@ -99,11 +106,10 @@ def render_label(data: LabelData, media: Media) -> bytes:
 
 
 def _columns(cells: list[str], widths: list[int]) -> str:
-    def width(text: str) -> int:
-        return sum(2 if has_cjk(ch) else 1 for ch in text)
-
+    """One row, each cell shortened to its column less a space, so the next column starts in place."""
+    fitted = [clip_columns(cell, max(1, w - 1)) for cell, w in zip(cells, widths, strict=False)]
     return "".join(
-        cell + " " * max(1, w - width(cell)) for cell, w in zip(cells, widths, strict=False)
+        cell + " " * max(1, w - columns(cell)) for cell, w in zip(fitted, widths, strict=False)
     ).rstrip()
 
 

@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 from hardware.printers import code128, qr
 from hardware.printers.fonts import FontFile, cjk_font, has_cjk, label_font, printable
 from hardware.printers.label import Box, LabelData, LabelLayout, Media, Symbol
+from hardware.printers.textfit import READABLE_MM, ellipsized
 
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
@@ -73,11 +74,37 @@ def _fit(text: str, width: int, height: int, stroke: int, _face: FontFile | None
     return lo, found if found is not None else _ink(font(lo), text, stroke)
 
 
+def shortened(text: str, box: Box, stroke: int, min_h: int) -> str:
+    """`text`, or its start with an ellipsis when the whole would have to shrink below `min_h` dots of
+    ink (a glyph's height) to fit `box`'s width; 0: it shrinks as far as it must."""
+    if min_h <= 0:
+        return text
+    face_file = label_font()
+    size, _ = _fit(text, box.w, box.h, stroke, face_file)
+    readable, _ = _fit(_reference(text), box.w * 100, min(min_h, box.h), stroke, face_file)
+    if size >= readable:
+        return text
+    face = font(readable)
+
+    def fits(part: str) -> bool:
+        left, _, right, _ = _ink(face, part, stroke)
+        return right - left <= box.w
+
+    return ellipsized(text, fits)
+
+
 def draw_text(
-    draw: ImageDraw.ImageDraw, text: str, box: Box, *, align: str = "left", stroke: int = 0
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    box: Box,
+    *,
+    align: str = "left",
+    stroke: int = 0,
+    min_h: int = 0,
 ) -> None:
-    """`text` fitted into `box`, its ink (descenders too) inside it, aligned to the box's bottom."""
-    text = printable(text, cjk=cjk_font() is not None)
+    """`text` fitted into `box`, its ink (descenders too) inside it, aligned to the box's bottom; not
+    smaller than `min_h` dots high (shortened with an ellipsis instead, see `shortened`)."""
+    text = shortened(printable(text, cjk=cjk_font() is not None), box, stroke, min_h)
     if not text:
         return
     size, (left, _, right, bottom) = _fit(text, box.w, box.h, stroke, label_font())
@@ -121,8 +148,11 @@ def label_image(data: LabelData, layout: LabelLayout) -> Image.Image:
     img = Image.new("1", (layout.width, layout.height), 1)
     draw = ImageDraw.Draw(img)
     bold = max(1, layout.dots(0.15))
-    draw_text(draw, data.captions.code, layout.caption)
-    draw_text(draw, data.carrier, layout.carrier, align="right", stroke=bold)
+    readable = layout.dots(READABLE_MM)
+    draw_text(draw, data.captions.code, layout.caption, min_h=readable)
+    # Bold thickens Latin names; small Chinese strokes it would run together.
+    carrier_stroke = 0 if has_cjk(data.carrier) else bold
+    draw_text(draw, data.carrier, layout.carrier, align="right", stroke=carrier_stroke, min_h=readable)
     draw_text(draw, data.pickup_code, layout.code, align="center", stroke=bold)
     draw_text(draw, data.tail_text, layout.tail)
     draw_text(draw, data.phone_text, layout.phone)

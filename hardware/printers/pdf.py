@@ -18,6 +18,7 @@ from hardware.printers.document import Document
 from hardware.printers.fonts import cjk_font, has_cjk, printable
 from hardware.printers.label import Box, LabelData, Media
 from hardware.printers.pdf_fonts import SharedFontPDF
+from hardware.printers.textfit import ASCII_ELLIPSIS, ELLIPSIS, READABLE_MM, ellipsized
 
 PT_PER_MM = 72 / 25.4
 CAP_HEIGHT = 0.72  # digit height as a fraction of the font size, for DejaVu/WenQuanYi-like faces
@@ -41,8 +42,16 @@ def _new_pdf(width_mm: float, height_mm: float) -> tuple[FPDF, bool]:
 
 
 def _fit_text(
-    pdf: FPDF, text: str, box_mm: tuple[float, float, float, float], *, cjk: bool, align: str = "left"
+    pdf: FPDF,
+    text: str,
+    box_mm: tuple[float, float, float, float],
+    *,
+    cjk: bool,
+    align: str = "left",
+    min_mm: float = 0.0,
 ) -> None:
+    """`text` as large as `box_mm` holds; not smaller than `min_mm` of ink high (shortened with an
+    ellipsis instead, measured in the PDF's own font)."""
     x, y, w, h = box_mm
     text = printable(text, cjk=cjk)
     if not cjk:
@@ -56,8 +65,11 @@ def _fit_text(
     pdf.set_font_size(size)
     width = pdf.get_string_width(text)
     if width > w:
-        size *= w / width
+        readable = min(size, min_mm * PT_PER_MM / (above + below))
+        size = max(size * w / width, readable)
         pdf.set_font_size(size)
+        mark = ELLIPSIS if cjk else ASCII_ELLIPSIS
+        text = ellipsized(text, lambda part: pdf.get_string_width(part) <= w + 0.01, mark=mark)
         width = pdf.get_string_width(text)
     left = x if align == "left" else x + w - width if align == "right" else x + (w - width) / 2
     pdf.text(left, y + h - below * size / PT_PER_MM, text)
@@ -108,8 +120,8 @@ def render_label(data: LabelData, media: Media) -> bytes:
     pdf, cjk = _new_pdf(layout.size.width_mm, layout.size.height_mm)
     pdf.add_page()
     dpi = layout.dpi
-    _fit_text(pdf, data.captions.code, _mm(layout.caption, dpi), cjk=cjk)
-    _fit_text(pdf, data.carrier, _mm(layout.carrier, dpi), cjk=cjk, align="right")
+    _fit_text(pdf, data.captions.code, _mm(layout.caption, dpi), cjk=cjk, min_mm=READABLE_MM)
+    _fit_text(pdf, data.carrier, _mm(layout.carrier, dpi), cjk=cjk, align="right", min_mm=READABLE_MM)
     _fit_text(pdf, data.pickup_code, _mm(layout.code, dpi), cjk=cjk, align="center")
     _fit_text(pdf, data.tail_text, _mm(layout.tail, dpi), cjk=cjk)
     _fit_text(pdf, data.phone_text, _mm(layout.phone, dpi), cjk=cjk)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from hardware.printers import code128
 from hardware.printers.fonts import has_cjk
 from hardware.printers.label import Box, LabelData, LabelLayout, Media
+from hardware.printers.textfit import ASCII_ELLIPSIS, ELLIPSIS, READABLE_MM, columns, ellipsized
 
 # Built-in bitmap fonts: name, char width, height in dots. Ties go to the first (the plainest).
 LATIN_FONTS = (("2", 12, 20), ("3", 16, 24), ("4", 24, 32), ("5", 32, 48))
@@ -28,13 +29,14 @@ def _quote(text: str) -> str:
 def _width(text: str, font: tuple[str, int, int]) -> int:
     if font is not CJK_FONT:
         return font[1] * len(text)
-    return sum(font[1] if has_cjk(ch) else font[1] // 2 for ch in text)
+    return font[1] // 2 * columns(text)  # GB double-byte characters full width, ASCII half
 
 
 def text_command(text: str, box: Box, *, align: str = "left") -> str:
     """A TEXT command in the font and whole multiplier that fill `box` best without overflowing it.
 
-    Text too long for the box even in the smallest font is cut short rather than drawn past it.
+    Text too long for the box even in the smallest font (these fonts do not shrink below their
+    size) is shortened with an ellipsis, by that font's own widths, rather than drawn past it.
     """
     fonts = (CJK_FONT,) if has_cjk(text) else LATIN_FONTS
     best: tuple[tuple[str, int, int], int] | None = None
@@ -44,8 +46,8 @@ def text_command(text: str, box: Box, *, align: str = "left") -> str:
             best = (font, mul)
     if best is None:
         font = fonts[0]
-        while text and _width(text, font) > box.w:
-            text = text[:-1]
+        mark = ELLIPSIS if font is CJK_FONT else ASCII_ELLIPSIS
+        text = ellipsized(text, lambda part: _width(part, font) <= box.w, mark=mark)
         best = (font, 1)
     (name, _, height), mul = best
     width = _width(text, best[0]) * mul
@@ -58,7 +60,7 @@ def text_command(text: str, box: Box, *, align: str = "left") -> str:
     return f'TEXT {x},{y},"{name}",0,{mul},{mul},"{_quote(text)}"'
 
 
-def bitmap_command(text: str, box: Box, *, align: str = "left") -> bytes:
+def bitmap_command(text: str, box: Box, *, align: str = "left", min_h: int = 0) -> bytes:
     """`text` drawn with our CJK font as a BITMAP the size of `box` (mode 0: overwrite).
 
     In TSPL bitmap data a 0 bit prints a dot and a 1 bit leaves paper white, which is exactly how
@@ -71,7 +73,7 @@ def bitmap_command(text: str, box: Box, *, align: str = "left") -> bytes:
 
     row_bytes = max(1, box.w // 8)
     img = Image.new("1", (row_bytes * 8, box.h), 1)
-    draw_text(ImageDraw.Draw(img), text, Box(0, 0, row_bytes * 8, box.h), align=align)
+    draw_text(ImageDraw.Draw(img), text, Box(0, 0, row_bytes * 8, box.h), align=align, min_h=min_h)
     return f"BITMAP {box.x},{box.y},{row_bytes},{box.h},0,".encode() + img.tobytes()
 
 
@@ -95,10 +97,11 @@ def symbol_command(waybill: str, layout: LabelLayout) -> str:
 
 def render_label(data: LabelData, media: Media) -> bytes:
     layout = media.layout(data.waybill)
+    readable = layout.dots(READABLE_MM)
 
-    def text(value: str, box: Box, align: str = "left") -> bytes:
+    def text(value: str, box: Box, align: str = "left", min_h: int = 0) -> bytes:
         if media.cjk == "bitmap" and has_cjk(value):
-            return bitmap_command(value, box, align=align)
+            return bitmap_command(value, box, align=align, min_h=min_h)
         # GB18030 is what the printers' Chinese font expects; for ASCII it is ASCII.
         return text_command(value, box, align=align).encode("gb18030")
 
@@ -108,8 +111,8 @@ def render_label(data: LabelData, media: Media) -> bytes:
         b"DIRECTION 1,0",
         b"REFERENCE 0,0",
         b"CLS",
-        text(data.captions.code, layout.caption),
-        text(data.carrier, layout.carrier, "right"),
+        text(data.captions.code, layout.caption, min_h=readable),
+        text(data.carrier, layout.carrier, "right", min_h=readable),
         text(data.pickup_code, layout.code, "center"),
         text(data.tail_text, layout.tail),
     ]

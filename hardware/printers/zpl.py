@@ -14,6 +14,7 @@ from hardware.printers import code128
 from hardware.printers.fonts import has_cjk
 from hardware.printers.image import draw_text
 from hardware.printers.label import Box, LabelData, LabelLayout, Media
+from hardware.printers.textfit import ASCII_ELLIPSIS, READABLE_MM, ellipsized
 
 START = {"B": ">:", "C": ">;"}
 SWITCH = {"B": ">6", "C": ">5"}
@@ -39,13 +40,21 @@ def graphic_field(img: Image.Image, x: int, y: int) -> str:
     return f"^FO{x},{y}^GFA,{total},{total},{row_bytes},{raw.hex().upper()}^FS"
 
 
-def text_field(text: str, box: Box, *, align: str = "left") -> str:
+def text_field(text: str, box: Box, *, align: str = "left", min_h: int = 0) -> str:
+    """`text` in `box`: font 0 as large as fits, Chinese as a bitmap; not below `min_h` dots high (nor
+    font 0's smallest), shortened with an ellipsis instead."""
     if has_cjk(text):
         width = max(8, box.w // 8 * 8)  # whole bytes, so right-aligned text is not cut off
         img = Image.new("1", (width, box.h), 1)
-        draw_text(ImageDraw.Draw(img), text, Box(0, 0, width, box.h), align=align)
+        draw_text(ImageDraw.Draw(img), text, Box(0, 0, width, box.h), align=align, min_h=min_h)
         return graphic_field(img, box.x, box.y)
-    height = max(10, min(box.h, int(box.w / (CHAR_WIDTH * max(1, len(text))))))
+    smallest = min(box.h, max(10, min_h))
+
+    def height_for(part: str) -> int:
+        return min(box.h, int(box.w / (CHAR_WIDTH * max(1, len(part)))))
+
+    text = ellipsized(text, lambda part: height_for(part) >= smallest, mark=ASCII_ELLIPSIS)
+    height = max(smallest, height_for(text))
     y = box.y + box.h - height
     block = ""
     if align != "left":
@@ -72,14 +81,15 @@ def symbol_field(waybill: str, layout: LabelLayout) -> str:
 
 def render_label(data: LabelData, media: Media) -> bytes:
     layout = media.layout(data.waybill)
+    readable = layout.dots(READABLE_MM)
     fields = [
         "^XA",
         "^CI28",
         f"^PW{layout.width}",
         f"^LL{layout.height}",
         "^LH0,0",
-        text_field(data.captions.code, layout.caption),
-        text_field(data.carrier, layout.carrier, align="right"),
+        text_field(data.captions.code, layout.caption, min_h=readable),
+        text_field(data.carrier, layout.carrier, align="right", min_h=readable),
         text_field(data.pickup_code, layout.code, align="center"),
         text_field(data.tail_text, layout.tail),
     ]

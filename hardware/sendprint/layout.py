@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from hardware.messages import N_, ConfigError
 from hardware.printers import code128
-from hardware.printers.fonts import has_cjk
 from hardware.printers.label import Box, LabelSize, mm_to_dots
+from hardware.printers.textfit import READABLE_MM, columns
 
 SIZES = ("76x130", "100x150")
 MIN_MODULE = 2
@@ -50,6 +50,7 @@ class Text:
     text: str
     align: str = "left"
     bold: bool = False
+    min_h: int = 0  # dots: a name or address shortened with an ellipsis rather than shrunk below this
 
 
 @dataclass(frozen=True)
@@ -108,19 +109,14 @@ def qr_modules(data: str) -> int:
     return len(qr.get_matrix())
 
 
-def text_units(text: str) -> int:
-    """Width in half-em units: a Chinese character is two, anything else one."""
-    return sum(2 if has_cjk(ch) else 1 for ch in text)
-
-
 def wrap(text: str, units: int, lines: int) -> list[str]:
     """`text` in at most `lines` lines of `units` half-ems; the last line ends in "…" if cut."""
     out: list[str] = []
     rest = text
     while rest and len(out) < lines:
         n, used = 0, 0
-        while n < len(rest) and used + text_units(rest[n]) <= units:
-            used += text_units(rest[n])
+        while n < len(rest) and used + columns(rest[n]) <= units:
+            used += columns(rest[n])
             n += 1
         n = max(n, 1)
         out.append(rest[:n])
@@ -143,6 +139,7 @@ def layout_for(size: LabelSize | str, dpi: int, data: WaybillData) -> WaybillLay
         return mm_to_dots(mm, dpi)
 
     k = size.height_mm / 150  # the 76x130 label is the 100x150 one, a little tighter
+    readable = d(READABLE_MM)
     margin = d(3)
     inner = width - 2 * margin
     items: list[Item] = []
@@ -155,7 +152,7 @@ def layout_for(size: LabelSize | str, dpi: int, data: WaybillData) -> WaybillLay
 
     # Carrier and date.
     head = d(9 * k)
-    items.append(Text(Box(margin, y, inner // 2, head), data.carrier, bold=True))
+    items.append(Text(Box(margin, y, inner // 2, head), data.carrier, bold=True, min_h=readable))
     items.append(
         Text(Box(margin + inner // 2, y + head // 3, inner - inner // 2, head * 2 // 3), data.date, "right")
     )
@@ -191,19 +188,25 @@ def layout_for(size: LabelSize | str, dpi: int, data: WaybillData) -> WaybillLay
     x = margin + cap_w + d(1)
     w = width - margin - x
     items.append(
-        Text(Box(x, y, w, line_h), f"{data.recipient_name}  {data.recipient_phone}".strip(), bold=True)
+        Text(
+            Box(x, y, w, line_h),
+            f"{data.recipient_name}  {data.recipient_phone}".strip(),
+            bold=True,
+            min_h=readable,
+        )
     )
     # A Chinese character is about as wide as its line's box is high (two half-ems of `wrap`): lines
     # that fill the width, so the courier reads the whole address (a long one is cut with "…").
     address_lines = wrap(data.address, max(8, int(2 * w / text_h)), ADDRESS_LINES)
     for n, part in enumerate(address_lines, start=1):
-        items.append(Text(Box(x, y + n * (line_h + d(0.8)), w, text_h), part))
+        items.append(Text(Box(x, y + n * (line_h + d(0.8)), w, text_h), part, min_h=readable))
     y += to_h
     rule()
     # Sender.
     from_h = d(11 * k)
     items.append(Text(Box(margin, y, cap_w, d(8 * k)), data.caption("from"), bold=True))
-    items.append(Text(Box(x, y, w, d(4.5 * k)), f"{data.sender_name}  {data.sender_phone}".strip()))
+    sender = f"{data.sender_name}  {data.sender_phone}".strip()
+    items.append(Text(Box(x, y, w, d(4.5 * k)), sender, min_h=readable))
     y += from_h
     rule()
     # Weight, contents; the station; a signature line.
@@ -211,12 +214,17 @@ def layout_for(size: LabelSize | str, dpi: int, data: WaybillData) -> WaybillLay
     items.append(Text(Box(margin, y, inner, small), f"{data.caption('weight')} {data.weight}"))
     y += small + d(1.5)
     for part in wrap(data.details, max(10, int(inner / (small * 0.62))), 2):
-        items.append(Text(Box(margin, y, inner, small), part))
+        items.append(Text(Box(margin, y, inner, small), part, min_h=readable))
         y += small + d(1)
     bottom = height - margin
     sign_y = max(y + d(2), bottom - small)
     items.append(Text(Box(margin, sign_y, inner * 3 // 5, small), data.caption("sign")))
     items.append(
-        Text(Box(margin + inner * 3 // 5, sign_y, inner - inner * 3 // 5, small), data.station, "right")
+        Text(
+            Box(margin + inner * 3 // 5, sign_y, inner - inner * 3 // 5, small),
+            data.station,
+            "right",
+            min_h=readable,
+        )
     )
     return WaybillLayout(size=size, dpi=dpi, width=width, height=height, items=tuple(items))

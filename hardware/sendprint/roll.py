@@ -15,6 +15,7 @@ from hardware.printers import code128
 from hardware.printers.document import Document
 from hardware.printers.escpos_dummy import new_dummy
 from hardware.printers.fonts import has_cjk
+from hardware.printers.textfit import columns
 from hardware.sendprint.layout import QUIET_MODULES
 
 if TYPE_CHECKING:
@@ -25,13 +26,13 @@ WIDTHS = {58: (32, 384), 80: (48, 576)}  # font A characters per line, printable
 
 
 def width_of(text: str) -> int:
-    return sum(2 if has_cjk(ch) else 1 for ch in text)
+    return columns(text)
 
 
 def _hard_cut(text: str, width: int) -> list[str]:
     lines, line, used = [], "", 0
     for ch in text:
-        w = 2 if has_cjk(ch) else 1
+        w = columns(ch)
         if used + w > width:
             lines.append(line)
             line, used = "", 0

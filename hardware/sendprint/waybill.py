@@ -36,7 +36,7 @@ def render_tspl(layout: WaybillLayout, *, gap_mm: int = 2) -> bytes:
     ]
     for item in layout.items:
         if isinstance(item, Text) and item.text:
-            lines.append(tspl.text_command(item.text, item.box, align=item.align))
+            lines.append(tspl.text_command(item.text, item.box, align=item.align))  # never below mul 1
         elif isinstance(item, Rule):
             b = item.box
             lines.append(f"BAR {b.x},{b.y},{b.w},{b.h}")
@@ -56,7 +56,7 @@ def render_zpl(layout: WaybillLayout) -> bytes:
     fields = ["^XA", "^CI28", f"^PW{layout.width}", f"^LL{layout.height}", "^LH0,0"]
     for item in layout.items:
         if isinstance(item, Text) and item.text:
-            fields.append(zpl.text_field(item.text, item.box, align=item.align))
+            fields.append(zpl.text_field(item.text, item.box, align=item.align, min_h=item.min_h))
         elif isinstance(item, Rule):
             b = item.box
             fields.append(f"^FO{b.x},{b.y}^GB{b.w},{b.h},{b.h}^FS")
@@ -78,7 +78,8 @@ def label_image(layout: WaybillLayout) -> Image.Image:
     bold = max(1, round(layout.dpi * 0.15 / 25.4))
     for item in layout.items:
         if isinstance(item, Text):
-            image.draw_text(draw, item.text, item.box, align=item.align, stroke=bold if item.bold else 0)
+            stroke = bold if item.bold else 0
+            image.draw_text(draw, item.text, item.box, align=item.align, stroke=stroke, min_h=item.min_h)
         elif isinstance(item, Rule):
             b = item.box
             draw.rectangle([b.x, b.y, b.x + b.w - 1, b.y + b.h - 1], fill=0)
@@ -112,7 +113,7 @@ def render_pdf(layout: WaybillLayout) -> bytes:
     pdf.set_fill_color(0, 0, 0)
     for item in layout.items:
         if isinstance(item, Text) and item.text:
-            fit_text(pdf, item.text, mm(item.box), cjk=cjk, align=item.align)
+            fit_text(pdf, item.text, mm(item.box), cjk=cjk, align=item.align, min_mm=item.min_h * k)
         elif isinstance(item, Rule):
             x, y, w, h = mm(item.box)
             pdf.rect(x, y, w, h, style="F")

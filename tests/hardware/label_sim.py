@@ -170,7 +170,8 @@ def tspl(data: bytes, dpi: int) -> Sheet:
             name, value = _unquote(font), _unquote(text)
             if name in TSPL_CJK:
                 cell = TSPL_CJK[name]
-                width = sum(cell if ord(ch) >= 0x2E80 else cell // 2 for ch in value)
+                # A GB font draws every double-byte character full width, ASCII half.
+                width = sum(cell if len(ch.encode("gb18030")) > 1 else cell // 2 for ch in value)
                 sheet.ink(int(x), int(y), width * int(xm), cell * int(ym))
             else:
                 cw, ch = TSPL_FONTS[name]

@@ -1,0 +1,47 @@
+"""Fitting a field's text into the room it has, by the width the font actually gives it.
+
+A label's name-like fields (a carrier's short name, a recipient's name, an address line) shrink with
+their box down to `READABLE_MM` and are then shortened with an ellipsis, never cut mid-character and
+never drawn past their box (into the next field or a barcode's quiet zone). How wide a text is
+depends on the font that prints it: our TrueType font is measured (image.py, pdf.py); a printer's
+resident GB font and an ESC/POS roll in Chinese mode give every double-byte character two columns
+(`columns`), whatever its Unicode width.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+
+READABLE_MM = 2.4  # smaller text is hard to read on a thermal sticker (label.MIN_SCALE): shorten it instead
+ELLIPSIS = "…"  # in the CJK font, in GB fonts, and in PDF text
+ASCII_ELLIPSIS = "..."  # for printer fonts that have only ASCII (TSPL fonts 1-5, ZPL font 0)
+
+
+def columns(text: str) -> int:
+    """Half-width columns `text` takes in a GB printer font: ASCII one, any other character two (GB18030
+    sends it as two bytes, and the printer draws it full width, "…" and "，" too)."""
+    return sum(0 if unicodedata.combining(ch) else 1 if ord(ch) < 0x80 else 2 for ch in text)
+
+
+def clip_columns(text: str, width: int, *, mark: str = ELLIPSIS) -> str:
+    """`text` in at most `width` columns, shortened with `mark` when it does not fit."""
+    return ellipsized(text, lambda t: columns(t) <= width, mark=mark)
+
+
+def ellipsized(text: str, fits: Callable[[str], bool], *, mark: str = ELLIPSIS) -> str:
+    """`text` when it fits, else its longest start with `mark` after it that fits ("" if not even the
+    mark does). The cut is between characters, never before a combining mark."""
+    if fits(text):
+        return text
+    cuts = [n for n in range(len(text)) if not unicodedata.combining(text[n])]
+    if not cuts or not fits(mark):
+        return ""
+    lo, hi = 0, len(cuts) - 1  # the largest i with fits(text[:cuts[i]] + mark); fits() grows with length
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(text[: cuts[mid]].rstrip() + mark):
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[: cuts[lo]].rstrip() + mark

@@ -1,0 +1,162 @@
+"""Long Chinese names on small stickers: each field's text fits its box by the width its font gives it.
+
+A carrier's short name may be 16 Chinese characters (32 columns); a 40x30 sticker's carrier box holds
+about 15 mm. Every printer language keeps the name inside its box at a readable height (shortened with
+an ellipsis, not shrunk to a smear nor cut silently), the pickup code and the waybill's code unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import label_sim
+import pytest
+from PIL import Image, ImageChops, ImageDraw
+from test_labels_scan import picture, scan_problems
+
+from hardware.printers import Captions, Document, LabelData, escpos, make_printer, tspl
+from hardware.printers.label import DPIS, Box, LabelLayout
+from hardware.printers.pdf import _fit_text, _new_pdf
+from hardware.printers.textfit import ELLIPSIS, READABLE_MM, clip_columns, columns, ellipsized
+from hardware.sendprint import layout as waybill_layout
+
+LONG_NAME = "中国邮政速递物流国内标准快递服务"  # 16 characters, the short name's limit: 32 columns
+WAYBILLS = ("SF1234567890123", "73123456789012")  # a QR code and Code 128 bars on a 40x30 sticker
+PRINTERS = {
+    "tspl": {"language": "tspl"},
+    "tspl-bitmap": {"language": "tspl", "cjk": "bitmap"},
+    "zpl": {"language": "zpl"},
+    "png": {"language": "png"},
+    "pdf": {"language": "pdf"},
+}
+
+
+def zh_label(waybill: str, carrier: str = LONG_NAME) -> LabelData:
+    return LabelData(
+        "6-5-3002", carrier, waybill, "****5678", date(2026, 11, 25), "zh", Captions("取件码", "尾号", "手机")
+    )
+
+
+def ink_outside(img: Image.Image, layout: LabelLayout) -> tuple[int, int, int, int] | None:
+    """Where ink lies outside every field's box (the quiet zone is no field's): None when nowhere."""
+    allowed = Image.new("L", img.size, 0)
+    draw = ImageDraw.Draw(allowed)
+    for name, box in layout.boxes().items():
+        if name != "quiet zone":
+            draw.rectangle([box.x, box.y, box.right - 1, box.bottom - 1], fill=255)
+    ink = img.convert("L").point(lambda v: 255 if v <= 128 else 0)
+    return ImageChops.subtract(ink, allowed).getbbox()
+
+
+def ink_height(img: Image.Image, box: Box) -> int:
+    found = (
+        img.convert("L").crop((box.x, box.y, box.right, box.bottom)).point(lambda v: 255 if v <= 128 else 0)
+    )
+    bbox = found.getbbox()
+    assert bbox is not None, "nothing drawn in the box"
+    return bbox[3] - bbox[1]
+
+
+@pytest.mark.parametrize("waybill", WAYBILLS)
+@pytest.mark.parametrize("dpi", DPIS)
+@pytest.mark.parametrize("kind", PRINTERS)
+def test_a_long_chinese_carrier_name_fits_a_40x30_sticker_readably(kind: str, dpi: int, waybill: str) -> None:
+    printer = make_printer({**PRINTERS[kind], "transport": "dummy", "size": "40x30", "dpi": dpi})
+    layout = printer.media.layout(waybill)
+    data = printer.render_label(zh_label(waybill))
+    img = picture(PRINTERS[kind]["language"], data, dpi)
+    assert scan_problems(img, waybill, dpi) == []
+    assert ink_outside(img, layout) is None
+    if kind == "tspl":  # the printer's own font: the name is the text of a TEXT command
+        shown = re.findall(r'"TSS24\.BF2",0,1,1,"([^"]*)"', data.decode("gb18030"))[1]
+        assert shown.endswith(ELLIPSIS) and LONG_NAME.startswith(shown[:-1]) and len(shown) >= 5, shown
+        assert columns(shown) * 12 <= layout.carrier.w
+    elif kind != "pdf":  # drawn with our font: readable, not shrunk into the box
+        assert ink_height(img, layout.carrier) >= layout.dots(READABLE_MM) * 0.8
+
+
+def test_a_tspl_text_too_long_for_the_resident_font_ends_in_an_ellipsis_inside_its_box() -> None:
+    box = Box(10, 10, 120, 24)
+    command = tspl.text_command(LONG_NAME, box, align="right")
+    text = re.search(r',"([^"]*)"$', command)
+    assert text is not None
+    shown = text.group(1)
+    assert shown == LONG_NAME[:4] + ELLIPSIS  # five full-width cells: "…" is one in a GB font
+    assert columns(shown) * 12 <= box.w
+    x = int(command.split()[1].split(",")[0])
+    assert x >= box.x
+
+
+@pytest.mark.parametrize("dpi", DPIS)
+def test_a_pdf_label_keeps_a_long_name_in_its_box_at_a_readable_size(dpi: int) -> None:
+    pdf, cjk = _new_pdf(40, 30)
+    pdf.add_page()
+    drawn: list[tuple[float, str]] = []
+    pdf.text = lambda x, y, text: drawn.append((x, text))  # type: ignore[method-assign]
+    box = (25.0, 1.2, 14.0, 3.0)
+    _fit_text(pdf, LONG_NAME, box, cjk=cjk, align="right", min_mm=READABLE_MM)
+    [(x, text)] = drawn
+    assert text.endswith(ELLIPSIS) and LONG_NAME.startswith(text[:-1]) and len(text) > 1
+    assert x >= box[0] - 0.01 and x + pdf.get_string_width(text) <= box[0] + box[2] + 0.01
+    assert pdf.font_size >= READABLE_MM * 0.99  # fpdf's font_size is in the document's unit, mm
+
+
+@pytest.mark.parametrize("paper", [58, 80])
+def test_a_receipt_printer_label_never_wraps_a_long_name(paper: int) -> None:
+    printer = make_printer({"language": "escpos", "transport": "dummy", "paper_mm": paper})
+    data = printer.render_label(zh_label("SF1234567890123", LONG_NAME * 2))
+    lines = [
+        part.replace(escpos.CJK_ON, b"").replace(escpos.CJK_OFF, b"").decode("gb18030", "replace")
+        for part in re.findall(rb"\x1c\x26(.*?)\x1c\x2e", data, flags=re.S)
+    ]
+    chars = escpos.ROLL_CHARS[paper]
+    assert lines and all(columns(line) <= chars for line in lines), lines
+    assert any(line.startswith("中国邮政") and line.endswith(ELLIPSIS) for line in lines), lines
+    img = label_sim.escpos(data, printer.media.roll_dots).image()
+    assert scan_problems(img, "SF1234567890123", 203) == []
+
+
+def test_a_receipt_row_keeps_its_columns_when_a_carrier_name_is_long() -> None:
+    doc = Document(
+        "receipt", "取件凭条", columns=["取件码", "快递", "尾号"], rows=[["6-5-3002", LONG_NAME, "0123"]]
+    )
+    data = escpos.render_document(doc, make_printer({"language": "escpos", "transport": "dummy"}).media)
+    row = next(
+        part.decode("gb18030") for part in re.findall(rb"\x1c\x26(.*?)\x1c\x2e", data) if b"6-5-3002" in part
+    )
+    assert columns(row) <= escpos.ROLL_CHARS[58]
+    assert row.endswith("0123") and columns(row[: row.index("0123")]) == 20  # the tail in its column
+
+
+def test_shortening_never_splits_a_character_and_measures_gb_columns() -> None:
+    assert columns("中国…a") == 7
+    assert clip_columns(LONG_NAME, 10) == "中国邮政" + ELLIPSIS
+    assert clip_columns("SF", 10) == "SF"
+    assert ellipsized("e\u0301e\u0301e\u0301", lambda t: len(t) <= 4) == "e\u0301" + ELLIPSIS
+    assert ellipsized(LONG_NAME, lambda t: False) == ""
+
+
+def test_waybill_names_and_addresses_wrap_and_shrink_no_further_than_readable() -> None:
+    data = waybill_layout.WaybillData(
+        carrier=LONG_NAME,
+        waybill="SF1234567890123",
+        sort_code="021",
+        recipient_name="欧阳" * 20,
+        recipient_phone="138****5678",
+        address="上海市浦东新区" * 20,
+        sender_name="张三",
+        sender_phone="139****0000",
+        weight="1.2 kg",
+        details="",
+        date="2026-11-25",
+        station="驿站",
+    )
+    layout = waybill_layout.layout_for("76x130", 203, data)
+    texts = [item for item in layout.items if isinstance(item, waybill_layout.Text)]
+    name = next(t for t in texts if t.text.startswith("欧阳"))
+    readable = round(READABLE_MM * 203 / 25.4)
+    assert name.min_h == readable
+    address = [t for t in texts if t.text.startswith("上海") or t.text.startswith("东新区")]
+    assert address and all(t.min_h == readable for t in address)
+    assert address[-1].text.endswith("…")
