@@ -121,13 +121,14 @@ def test_an_unplugged_printer_loses_nothing_and_prints_each_label_once(station: 
     assert states == {ids[0]: ("failed", 1), ids[1]: ("queued", 0), ids[2]: ("queued", 0)}
     assert jobs(station)[0].last_error and "offline" in jobs(station)[0].last_error
 
-    # Still offline: the failed job waits for its backoff, the next queued one is tried.
+    # Still offline: the queue waits for its oldest job's backoff; nothing behind it is tried.
     second = printing.process_queue(station, printer)
-    assert second.failed == [jobs(station)[1].id]
-    for _ in range(3):
+    assert second.failed == [] and transport.failures == 4
+    for _ in range(4):
         clock.advance(seconds=61)
         printing.process_queue(station, printer)
     assert transport.failures == 0 and transport.sent == []
+    assert [(j.status, j.attempts) for j in jobs(station)] == [("failed", 5), ("queued", 0), ("queued", 0)]
 
     clock.advance(seconds=61)  # the printer is back
     done = printing.process_queue(station, printer)

@@ -4,7 +4,8 @@ Check-in only adds a `PrintJob` row in its own transaction (`queue_label`) and n
 printer. `process_queue` sends jobs later: it claims them (status "sending", committed) before touching
 the printer, marks each "printed" after the printer took it, or "failed" (attempts+1, the error kept,
 retried with backoff) when it did not. A failed send stops the pass and puts the rest back to "queued":
-one unplugged printer costs one attempt, not fifty.
+one unplugged printer costs one attempt, not fifty. A printer's queue drains oldest first, its oldest
+job's backoff holding the rest, and a job the printer keeps refusing steps aside (`order.py`).
 
 A check-in made at the console holds its label ("held") until the phone typed after the scan is in,
 the next scan comes, or `label_hold_s` passes (checked here, so a crashed console's held labels still
@@ -35,6 +36,7 @@ from station_console.i18n import N_, get_language
 from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.printing.order import goes_on_after, in_order, printed_after, set_aside
 from station_console.services.printing.printers import (
     check_printable,
     configured_printers,
@@ -61,7 +63,6 @@ __all__ = [
 ]
 
 STALE_SENDING = timedelta(minutes=2)
-BACKOFF_CAP_S = 60
 PENDING = (JobStatus.QUEUED, JobStatus.FAILED)
 UNSENT = (JobStatus.HELD, *PENDING)
 INTERRUPTED_NOTE = N_("Interrupted while sending: check whether it printed; reprint it if not")
@@ -336,14 +337,6 @@ def list_jobs(
 # -- the worker's pass -----------------------------------------------------------------------------
 
 
-def _due(job: PrintJob, now: datetime) -> bool:
-    """A failed job waits 5 s, 10 s, 20 s ... up to a minute before the next attempt."""
-    if job.status != JobStatus.FAILED or job.updated_at is None:
-        return True
-    wait = min(BACKOFF_CAP_S, 5 * 2 ** max(0, job.attempts - 1))
-    return job.updated_at + timedelta(seconds=wait) <= now
-
-
 def recover_stale(station: Station) -> list[int]:
     """Mark this counter's jobs stuck in "sending" (a crash mid-send) as interrupted."""
 
@@ -371,7 +364,8 @@ def hold_over(station: Station, now: datetime | None = None) -> datetime:
 
 
 def claim(station: Station, printer: Any, *, limit: int = 50) -> list[int]:
-    """Mark up to `limit` due jobs this printer can take as "sending", committed before any send."""
+    """Mark up to `limit` due jobs this printer can take as "sending", committed before any send; their
+    ids in the order they print (`order.in_order`)."""
 
     def work(session: Session) -> list[int]:
         now = station.now()
@@ -385,21 +379,20 @@ def claim(station: Station, printer: Any, *, limit: int = 50) -> list[int]:
             .values(status=JobStatus.QUEUED)
             .execution_options(synchronize_session=False)
         )
+        this_printer = (col(PrintJob.printer).is_(None)) | (PrintJob.printer == printer.name)
         query = (
             select(PrintJob)
             .where(PrintJob.counter == station.counter, col(PrintJob.status).in_(PENDING))
-            .where((col(PrintJob.printer).is_(None)) | (PrintJob.printer == printer.name))
+            .where(this_printer)
             .order_by(col(PrintJob.id))
             .with_for_update(skip_locked=True)
         )  # PostgreSQL: two workers never claim one job
-        claimed: list[PrintJob] = []
-        for job in session.exec(query).all():
-            if len(claimed) >= limit:
-                break
-            if printer.can_print(job.kind) and _due(job, now):
-                job.status, job.updated_at = JobStatus.SENDING, now
-                session.add(job)
-                claimed.append(job)
+        queue = [job for job in session.exec(query).all() if printer.can_print(job.kind)]
+        printed = printed_after(session, queue, (PrintJob.counter == station.counter) & this_printer)
+        claimed = in_order(queue, set_aside(queue, printed), now)[:limit]
+        for job in claimed:
+            job.status, job.updated_at = JobStatus.SENDING, now
+            session.add(job)
         return [job.id for job in claimed if job.id is not None]
 
     return station.run(work)
@@ -438,8 +431,9 @@ def _release(station: Station, job_ids: list[int]) -> None:
 
 def _print_one(
     station: Station, printer: Any, job_id: int, lang: str, render: Any, result: QueueResult
-) -> bool:
-    """Draw and send one claimed job; False when the printer failed (the rest waits)."""
+) -> str:
+    """Draw and send one claimed job: "printed", "undrawable", "refused" (the printer refused this job
+    and the next is to be tried, `order.goes_on_after`) or "stop" (the printer failed: the rest waits)."""
     with station.read() as session:
         job = session.get(PrintJob, job_id)
     assert job is not None  # claimed rows are never deleted
@@ -452,18 +446,18 @@ def _print_one(
             reason = str(exc)  # a bug or a library's own refusal: its English, as data
         _finish(station, job_id, error=Message(CANNOT_DRAW, reason=reason))
         result.failed.append(job_id)
-        return True
+        return "undrawable"
     try:
         printer.send(data)
     except PrinterError as exc:
         _finish(station, job_id, error=exc.message)
         result.failed.append(job_id)
         result.error, result.error_code = exc.message, exc.code
-        return False
+        return "refused" if goes_on_after(exc.code, job.attempts + 1) else "stop"
     result.sent.append(job_id)
     _finish(station, job_id, error=None)
     result.printed.append(job_id)
-    return True
+    return "printed"
 
 
 def process_queue(station: Station, printer: Any, *, limit: int = 50, lang: str | None = None) -> QueueResult:
@@ -478,10 +472,14 @@ def process_queue(station: Station, printer: Any, *, limit: int = 50, lang: str 
     ids = claim(station, printer, limit=limit)
     n = 0
     try:
+        refused = False
         for n, job_id in enumerate(ids):
-            if not _print_one(station, printer, job_id, lang, render, result):
+            outcome = _print_one(station, printer, job_id, lang, render, result)
+            # A refusal lets the next job try; two in a row say the printer, not the jobs: the rest waits.
+            if outcome == "stop" or (refused and outcome == "refused"):
                 _release(station, ids[n + 1 :])
                 break
+            refused = outcome == "refused"
     except BaseException:
         # Claimed and not finished: back to waiting, not stuck as sending. A job the printer took whose
         # record failed stays sending (interrupted once stale): waiting again would print it twice.

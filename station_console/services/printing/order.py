@@ -1,0 +1,76 @@
+"""The order a printer's queue drains in: oldest first, one wait for the whole queue.
+
+Clerks stick labels on parcels in the order they come out, so a counter's jobs for one printer come out
+oldest first, after an outage too. A failed job waits 5 s, 10 s, 20 s ... a minute before its next try,
+but only the oldest waiting job's wait counts: while it is not due nothing behind it is sent, and when
+it is, every job behind it follows in order (their own waits would let a later label out first).
+
+A job the printer refuses for its own reason must not hold the queue forever. When a send fails for a
+reason other than the printer being out of reach (`UNREACHABLE`: then every job would fail alike) and
+that job has failed `REFUSED_AFTER` times, the pass goes on to the next job instead of stopping; if
+that one prints, the printer works and the refused job is *set aside* (a job behind it printed after its
+last failure): it no longer holds the queue and is retried on its own wait. A job that could not be
+drawn (parcel gone, bad payload) never stopped a pass and is set aside the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from db.models import JobStatus, PrintJob
+
+BACKOFF_CAP_S = 60
+REFUSED_AFTER = 3  # failures in a row (about 15 s) before a refusal is taken to be the job's own
+UNREACHABLE = frozenset({"offline", "timeout", "permission"})  # `PrinterError` codes: no job would print
+
+
+def due(job: PrintJob, now: datetime) -> bool:
+    """A failed job waits 5 s, 10 s, 20 s ... up to a minute before the next attempt."""
+    if job.status != JobStatus.FAILED or job.updated_at is None:
+        return True
+    wait = min(BACKOFF_CAP_S, 5 * 2 ** max(0, job.attempts - 1))
+    return job.updated_at + timedelta(seconds=wait) <= now
+
+
+def printed_after(session: Session, queue: list[PrintJob], same_queue: Any) -> list[tuple[int, datetime]]:
+    """(id, printed_at) of the jobs matching `same_queue` (a counter's, for one printer) printed since
+    the earliest failure in `queue`: what `set_aside` weighs."""
+    since = min((j.updated_at for j in queue if j.status == JobStatus.FAILED and j.updated_at), default=None)
+    if since is None:
+        return []
+    rows = session.exec(
+        select(PrintJob.id, PrintJob.printed_at).where(
+            same_queue, PrintJob.status == JobStatus.PRINTED, col(PrintJob.printed_at) >= since
+        )
+    ).all()
+    return [(job_id, at) for job_id, at in rows if job_id is not None and at is not None]
+
+
+def set_aside(queue: Iterable[PrintJob], printed: Iterable[tuple[int, datetime]]) -> set[int]:
+    """The failed jobs of `queue` behind which a job (id, printed_at) printed after their last failure."""
+    later = list(printed)
+    return {
+        job.id
+        for job in queue
+        if job.id is not None
+        and job.status == JobStatus.FAILED
+        and job.updated_at is not None
+        and any(pid > job.id and at >= job.updated_at for pid, at in later)
+    }
+
+
+def in_order(queue: list[PrintJob], aside: set[int], now: datetime) -> list[PrintJob]:
+    """The jobs of a printer's queue (oldest first) that go in this pass, in the order they print: every
+    one held in the queue when its oldest is due (none when it is not), and set-aside ones that are due."""
+    holding = [job for job in queue if job.id not in aside]
+    go = {job.id for job in holding} if holding and due(holding[0], now) else set()
+    return [job for job in queue if job.id in go or (job.id in aside and due(job, now))]
+
+
+def goes_on_after(code: str, attempts: int) -> bool:
+    """After a failed send (`code`, the job's failures so far), whether the pass tries the next job."""
+    return code not in UNREACHABLE and attempts >= REFUSED_AFTER

@@ -1,0 +1,111 @@
+"""After an outage a counter's labels come out oldest first; a job the printer refuses does not hold
+the rest for ever. Clerks stick labels on parcels in the order they come out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from test_printing import add_parcel, dummy_printer, jobs
+
+from hardware.printers import DummyTransport
+from hardware.printers.transports import PrinterError
+from station_console.i18n import N_
+from station_console.services.core.station import Station
+from station_console.services.printing import jobs as printing
+from station_console.services.printing.order import REFUSED_AFTER
+
+CODES = [f"1-1-10{n:02d}".encode() for n in range(6)]
+
+
+def order_sent(transport: DummyTransport) -> list[bytes]:
+    return [next(code for code in CODES if code in sent) for sent in transport.sent]
+
+
+@dataclass
+class RefusesOne(DummyTransport):
+    """A printer that takes every job but the one carrying `refused` (its bytes, not the printer)."""
+
+    refused: bytes = b""
+
+    def send(self, data: bytes) -> None:
+        if self.refused in data:
+            raise PrinterError(
+                "error", N_("Dummy printer {name} failed ({code})"), name=self.name, code="error"
+            )
+        super().send(data)
+
+
+def test_after_an_outage_the_queue_prints_oldest_first(station: Station, clock: Any) -> None:
+    for n in range(4):
+        add_parcel(station, f"SF12345678901{n:02d}", CODES[n].decode())
+    printer = dummy_printer()
+    transport = printer.transport
+    transport.fail_next(1000, "offline")
+    # A pass a second, as the console's worker makes them: offline for 40 s, then back.
+    for second in range(100):
+        if second == 40:
+            transport.fail_next(0)
+        printing.process_queue(station, printer)
+        clock.advance(seconds=1)
+    assert order_sent(transport) == CODES[:4]
+    assert [j.status for j in jobs(station)] == ["printed"] * 4
+
+
+def test_the_oldest_jobs_wait_holds_the_jobs_queued_behind_it(station: Station, clock: Any) -> None:
+    add_parcel(station, "SF1234567890100", CODES[0].decode())
+    printer = dummy_printer()
+    printer.transport.fail_next(1, "timeout")
+    assert printing.process_queue(station, printer).printer_state == "timeout"
+    add_parcel(station, "SF1234567890101", CODES[1].decode())  # checked in while the printer rests
+    assert printing.claim(station, printer) == []  # the oldest waits 5 s: so does the new one
+    clock.advance(seconds=5)
+    assert printing.process_queue(station, printer).printed == [j.id for j in jobs(station)]
+    assert order_sent(printer.transport) == CODES[:2]
+
+
+def test_a_job_the_printer_refuses_steps_aside_and_the_rest_print(station: Station, clock: Any) -> None:
+    for n in range(3):
+        add_parcel(station, f"SF12345678901{n:02d}", CODES[n].decode())
+    printer = dummy_printer()
+    printer.transport = transport = RefusesOne("refuses", refused=CODES[0])
+    refused_job = jobs(station)[0]
+    for _ in range(REFUSED_AFTER - 1):  # refused: the queue waits, as for a printer that is away
+        assert printing.process_queue(station, printer).failed == [refused_job.id]
+        clock.advance(seconds=61)
+    assert transport.sent == []
+    # Refused once more: the next job is tried, prints, and the rest follow.
+    result = printing.process_queue(station, printer)
+    assert result.failed == [refused_job.id] and order_sent(transport) == CODES[1:3]
+    # Set aside: a label queued now does not wait for the refused job's backoff.
+    add_parcel(station, "SF1234567890103", CODES[3].decode())
+    assert printing.process_queue(station, printer).printed == [jobs(station)[3].id]
+    # When its wait is over it is tried again, and still does not stop the others.
+    add_parcel(station, "SF1234567890104", CODES[4].decode())
+    clock.advance(seconds=61)
+    again = printing.process_queue(station, printer)
+    assert again.failed == [refused_job.id] and again.printed == [jobs(station)[4].id]
+    assert order_sent(transport) == [CODES[1], CODES[2], CODES[3], CODES[4]]
+    assert jobs(station)[0].status == "failed" and jobs(station)[0].attempts == REFUSED_AFTER + 1
+
+
+def test_a_printer_gone_while_a_refused_job_is_set_aside_holds_the_rest(station: Station, clock: Any) -> None:
+    for n in range(2):
+        add_parcel(station, f"SF12345678901{n:02d}", CODES[n].decode())
+    printer = dummy_printer()
+    printer.transport = transport = RefusesOne("refuses", refused=CODES[0])
+    for _ in range(REFUSED_AFTER):
+        printing.process_queue(station, printer)
+        clock.advance(seconds=61)
+    assert order_sent(transport) == [CODES[1]]
+    add_parcel(station, "SF1234567890102", CODES[2].decode())
+    add_parcel(station, "SF1234567890103", CODES[3].decode())
+    transport.fail_next(1, "offline")  # the printer goes away
+    gone = printing.process_queue(station, printer)
+    # The refused job, then the next one finds the printer gone: the pass stops, the last one waits.
+    ids = [j.id for j in jobs(station)]
+    assert gone.printer_state == "offline" and gone.failed == [ids[0], ids[2]] and gone.printed == []
+    assert jobs(station)[3].status == "queued"
+    clock.advance(seconds=61)
+    printing.process_queue(station, printer)
+    assert order_sent(transport) == [CODES[1], CODES[2], CODES[3]]
