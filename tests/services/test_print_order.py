@@ -37,13 +37,15 @@ class RefusesOne(DummyTransport):
 
 
 def test_after_an_outage_the_queue_prints_oldest_first(station: Station, clock: Any) -> None:
-    for n in range(4):
-        add_parcel(station, f"SF12345678901{n:02d}", CODES[n].decode())
     printer = dummy_printer()
     transport = printer.transport
     transport.fail_next(1000, "offline")
-    # A pass a second, as the console's worker makes them: offline for 40 s, then back.
-    for second in range(100):
+    # A pass a second, as the console's worker makes them. Two parcels are checked in as the printer
+    # goes away, two more 30 s into the outage (their backoffs are shorter), and it is back at 40 s.
+    for second in range(120):
+        if second in (0, 30):
+            for n in (second // 15, second // 15 + 1):
+                add_parcel(station, f"SF12345678901{n:02d}", CODES[n].decode())
         if second == 40:
             transport.fail_next(0)
         printing.process_queue(station, printer)
