@@ -142,32 +142,23 @@ HEADERS = (
 
 @command("print-queue")
 @option("--json", "as_json", is_flag=True, help="Jobs (and the pass's outcome) as JSON.")
-@option("--process", is_flag=True, help="First send what is waiting, once, to the default printer.")
+@option("--process", is_flag=True, help="First send what is waiting, once, to each printer of this counter.")
+@option("--printer", "printer_name", metavar="NAME", help="With --process: only this printer of the counter.")
 @option("--all", "all_jobs", is_flag=True, help="Also printed and cancelled jobs.")
 @option("--limit", default=50, show_default=True, help="How many jobs to show.")
 @pass_app
-def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit: int) -> None:
+def print_queue(
+    app: CliApp, as_json: bool, process: bool, printer_name: str | None, all_jobs: bool, limit: int
+) -> None:
     """Show this counter's print jobs and their states."""
-    from station_console.services.printing.jobs import PRINTER_STATES, list_jobs, process_queue
-    from station_console.services.printing.printers import KIND_LABELS, printer_for
+    from station_console.services.printing.jobs import PRINTER_STATES, list_jobs
+    from station_console.services.printing.printers import KIND_LABELS
     from station_console.services.shelves.lists import LABEL_LABELS
 
     outcome: dict[str, Any] | None = None
+    passes: dict[str, dict[str, Any]] = {}
     if process:
-        # The send-out flow draws its own jobs; loading it registers that renderer with the queue.
-        import station_console.services.sendout.drawing  # noqa: F401
-
-        try:
-            result = process_queue(app.station, printer_for(app.counter_settings))
-        except StationError as exc:
-            fail(exc, as_json=as_json)
-        outcome = {
-            "printed": result.printed,
-            "failed": result.failed,
-            "interrupted": result.interrupted,
-            "printer_state": result.printer_state,
-            "error": shown(result.error) if result.error else None,
-        }
+        outcome, passes = _process(app, printer_name, as_json=as_json)
     statuses = None if all_jobs else ["queued", "sending", "failed", "interrupted"]
     jobs = list_jobs(app.station, statuses=statuses, limit=limit)
     codes = _codes(app, [j.parcel_id for j in jobs if j.parcel_id is not None])
@@ -176,21 +167,22 @@ def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit
             {
                 "counter": app.station.counter,
                 "processed": outcome,
+                "printers": passes,
                 "jobs": [job_json(j, codes.get(j.parcel_id or 0)) for j in jobs],
             }
         )
         return
-    if outcome is not None:
-        click.echo(
-            _(
-                "Printed {printed}, failed {failed}; printer {state}",
-                printed=len(outcome["printed"]),
-                failed=len(outcome["failed"]),
-                state=_(PRINTER_STATES.get(outcome["printer_state"], N_("error"))),
-            )
+    for name, one in passes.items():
+        line = _(
+            "Printed {printed}, failed {failed}; printer {state}",
+            printed=len(one["printed"]),
+            failed=len(one["failed"]),
+            state=_(PRINTER_STATES.get(one["printer_state"], N_("error"))),
         )
-        if outcome["error"]:
-            click.echo(f"  {outcome['error']}")
+        # One printer as before; several each named, as the console's status line names them.
+        click.echo(_("{printer}: {reason}", printer=name, reason=line) if len(passes) > 1 else line)
+        if one["error"]:
+            click.echo(f"  {one['error']}")
     if not jobs:
         click.echo(_("No print jobs waiting."))
         return
@@ -210,6 +202,47 @@ def print_queue(app: CliApp, as_json: bool, process: bool, all_jobs: bool, limit
     header = [_(h) for h in HEADERS]
     for line in table_lines([header, *rows]):
         click.echo(line)
+
+
+def _process(
+    app: CliApp, printer_name: str | None, *, as_json: bool
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """One pass per printer of the counter (its default first), as the console's print worker makes:
+    a counter's label and receipt printers each take their own jobs. The outcome of all of them, and
+    each printer's."""
+    # The send-out flow draws its own jobs; loading it registers that renderer with the queue.
+    import station_console.services.sendout.drawing  # noqa: F401
+    from station_console.services.printing.jobs import QueueResult, process_queue
+    from station_console.services.printing.printers import configured_printers, printer_for
+
+    merged = QueueResult()
+    passes: dict[str, dict[str, Any]] = {}
+    try:
+        if printer_name:
+            printers = [printer_for(app.counter_settings, printer_name)]
+        else:  # none configured: printer_for refuses with the reason
+            printers = configured_printers(app.counter_settings) or [printer_for(app.counter_settings)]
+        for printer in printers:
+            result = process_queue(app.station, printer)
+            passes[printer.name] = _outcome(result)
+            merged.printed += result.printed
+            merged.failed += result.failed
+            merged.interrupted += result.interrupted
+            if merged.error_code is None and result.error_code is not None:
+                merged.error, merged.error_code = result.error, result.error_code
+    except StationError as exc:
+        fail(exc, as_json=as_json)
+    return _outcome(merged), passes
+
+
+def _outcome(result: Any) -> dict[str, Any]:
+    return {
+        "printed": result.printed,
+        "failed": result.failed,
+        "interrupted": result.interrupted,
+        "printer_state": result.printer_state,
+        "error": shown(result.error) if result.error else None,
+    }
 
 
 def job_json(job: Any, code: str | None = None) -> dict[str, Any]:

@@ -1,0 +1,63 @@
+"""`station print-queue --process` serves every printer of the counter, as the console does: a counter
+with a label printer and a receipt printer gets both kinds out."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from sqlmodel import select
+
+from db.models import Parcel
+from station_console.services.admin.setup import open_station
+from station_console.services.printing import jobs as printing
+
+
+def two_printers(tmp_path: Path) -> tuple[Path, Path]:
+    labels, receipts = tmp_path / "labels", tmp_path / "receipts"
+    labels.write_bytes(b"")
+    receipts.write_bytes(b"")
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        f'[printers.labels]\nlanguage = "tspl"\ntransport = "device"\ntarget = "{labels}"\njobs = ["label"]\n'
+        f'[printers.receipts]\nlanguage = "escpos"\ntransport = "device"\ntarget = "{receipts}"\n'
+        'jobs = ["receipt"]\n',
+        encoding="utf-8",
+    )
+    return labels, receipts
+
+
+def test_process_sends_each_printers_own_jobs(run, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    labels, receipts = two_printers(tmp_path)
+    checked = run("checkin", "SF1234567890123", "--phone", "13812345678", "--json")
+    assert checked.exit_code == 0, checked.output
+    station = open_station(db_url)
+
+    def receipt(session):  # type: ignore[no-untyped-def]
+        parcel = session.exec(select(Parcel)).one()
+        printing.queue_receipt(session, station, [parcel.id])
+
+    station.run(receipt)
+    done = run("print-queue", "--process", "--json")
+    doc = json.loads(done.output)
+    assert doc["jobs"] == [], doc
+    assert len(doc["processed"]["printed"]) == 2 and doc["processed"]["printer_state"] == "ready"
+    assert {name: len(one["printed"]) for name, one in doc["printers"].items()} == {
+        "labels": 1,
+        "receipts": 1,
+    }
+    assert b"PRINT 1,1" in labels.read_bytes() and b"\x1dV" in receipts.read_bytes()  # TSPL; ESC/POS cut
+
+
+def test_process_names_each_printer_and_can_take_one(run, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    labels, receipts = two_printers(tmp_path)
+    receipts.unlink()  # the receipt printer is unplugged
+    assert run("checkin", "SF1234567890123", "--phone", "13812345678").exit_code == 0
+    only = run("print-queue", "--process", "--printer", "receipts")
+    assert only.exit_code == 0 and "Printed 0, failed 0" in only.output and labels.read_bytes() == b""
+    both = run("print-queue", "--process", lang="zh")
+    assert both.exit_code == 0
+    assert "labels：已打印 1，失败 0；打印机状态 就绪" in both.output, both.output
+    assert "receipts：已打印 0，失败 0" in both.output, both.output
+    unknown = run("print-queue", "--process", "--printer", "nope")
+    assert unknown.exit_code == 1 and "nope" in unknown.output
