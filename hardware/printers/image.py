@@ -19,6 +19,7 @@ from hardware.printers.label import Box, LabelData, LabelLayout, Media, Symbol
 from hardware.printers.textfit import READABLE_MM, ellipsized
 
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+BOLD_CJK_MIN = 32  # px: a smaller Chinese glyph thickened by a stroke runs its strokes together
 
 
 @cache
@@ -104,7 +105,10 @@ def draw_text(
 ) -> None:
     """`text` fitted into `box`, its ink (descenders too) inside it, aligned to the box's bottom; not
     smaller than `min_h` dots high (shortened with an ellipsis instead, see `shortened`)."""
-    text = shortened(printable(text, cjk=cjk_font() is not None), box, stroke, min_h)
+    text = printable(text, cjk=cjk_font() is not None)
+    if stroke and has_cjk(text) and _fit(text, box.w, box.h, stroke, label_font())[0] < BOLD_CJK_MIN:
+        stroke = 0
+    text = shortened(text, box, stroke, min_h)
     if not text:
         return
     size, (left, _, right, bottom) = _fit(text, box.w, box.h, stroke, label_font())
@@ -150,9 +154,7 @@ def label_image(data: LabelData, layout: LabelLayout) -> Image.Image:
     bold = max(1, layout.dots(0.15))
     readable = layout.dots(READABLE_MM)
     draw_text(draw, data.captions.code, layout.caption, min_h=readable)
-    # Bold thickens Latin names; small Chinese strokes it would run together.
-    carrier_stroke = 0 if has_cjk(data.carrier) else bold
-    draw_text(draw, data.carrier, layout.carrier, align="right", stroke=carrier_stroke, min_h=readable)
+    draw_text(draw, data.carrier, layout.carrier, align="right", stroke=bold, min_h=readable)
     draw_text(draw, data.pickup_code, layout.code, align="center", stroke=bold)
     draw_text(draw, data.tail_text, layout.tail)
     draw_text(draw, data.phone_text, layout.phone)
@@ -172,5 +174,5 @@ def to_png(img: Image.Image, dpi: int) -> bytes:
 
 
 def render_label(data: LabelData, media: Media) -> bytes:
-    layout = media.layout(data.waybill)
+    layout = media.layout(data.waybill, data.captions.code)
     return to_png(label_image(data, layout), layout.dpi)

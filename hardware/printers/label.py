@@ -19,12 +19,14 @@ from datetime import date
 from hardware.config_keys import config_key
 from hardware.messages import N_, ConfigError, typed
 from hardware.printers import code128, qr
+from hardware.printers.textfit import columns
 
 DPIS = (203, 300)
 MIN_DOTS_PER_MODULE = 2  # thinner bars do not scan reliably on thermal paper
 QUIET_1D = 10  # modules of white each side of Code 128 (ISO/IEC 15417)
 MIN_BAR_MM = 5.0  # shorter bars are hard to hit with a hand scanner's line
 MIN_SCALE = 0.8  # a custom size smaller than 80% of 40x30 has text under 2.4 mm: unreadable
+COLUMN_EM = 0.7  # room for a half-width column of bold text, as a part of its line's height
 
 
 class LabelSizeError(ConfigError):
@@ -263,8 +265,8 @@ class Media:
     paper_mm: int = 58  # ESC/POS: roll width
     cjk: str = "resident"  # TSPL Chinese: the printer's TSS24.BF2 font, or bitmaps drawn with our font
 
-    def layout(self, waybill: str) -> LabelLayout:
-        return layout_for(self.size, self.dpi, waybill)
+    def layout(self, waybill: str, caption: str = "") -> LabelLayout:
+        return layout_for(self.size, self.dpi, waybill, caption)
 
     @property
     def roll_dots(self) -> int:
@@ -318,8 +320,12 @@ def roll_symbol(waybill: str, width: int, dpi: int, *, bar_height: int) -> Symbo
     return replace(found, box=replace(found.box, y=0))
 
 
-def layout_for(size: LabelSize | str, dpi: int, waybill: str) -> LabelLayout:
-    """Lay out a sticker of `size` at `dpi` for `waybill`; LabelSizeError when it cannot be done."""
+def layout_for(size: LabelSize | str, dpi: int, waybill: str, caption: str = "") -> LabelLayout:
+    """Lay out a sticker of `size` at `dpi` for `waybill`; LabelSizeError when it cannot be done.
+
+    The header row is the caption's (`caption`, when given: as wide as it needs at the row's height,
+    at most 3/5 of the row) and the carrier's, which takes the rest: a long carrier name gets what
+    a short caption leaves (three Chinese characters leave it two thirds of the row)."""
     if isinstance(size, str):
         size = LabelSize.parse(size)
     if dpi < 100 or dpi > 600:
@@ -334,7 +340,9 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str) -> LabelLayout:
     inner = width - 2 * margin
     y = margin
     left = inner * 3 // 5
-    caption = Box(margin, y, left - gap, d(p.header))
+    if caption:
+        left = min(left, round(columns(caption) * COLUMN_EM * d(p.header)) + gap)
+    caption_box = Box(margin, y, left - gap, d(p.header))
     carrier = Box(margin + left, y, inner - left, d(p.header))
     y += d(p.header) + gap
     code = Box(margin, y, inner, d(p.code))
@@ -344,7 +352,7 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str) -> LabelLayout:
 
     def finish(tail: Box, phone: Box, date_box: Box, symbol: Symbol, hri: Box | None) -> LabelLayout:
         return LabelLayout(
-            size, dpi, width, height, caption, carrier, code, tail, phone, date_box, hri, symbol
+            size, dpi, width, height, caption_box, carrier, code, tail, phone, date_box, hri, symbol
         )
 
     # Code 128 under two rows of text: [tail   date] and [phone].

@@ -116,7 +116,7 @@ def _qr(pdf: FPDF, data: str, box: Box, cell: int, dpi: int) -> None:
 
 
 def render_label(data: LabelData, media: Media) -> bytes:
-    layout = media.layout(data.waybill)
+    layout = media.layout(data.waybill, data.captions.code)
     pdf, cjk = _new_pdf(layout.size.width_mm, layout.size.height_mm)
     pdf.add_page()
     dpi = layout.dpi

@@ -96,7 +96,7 @@ def symbol_command(waybill: str, layout: LabelLayout) -> str:
 
 
 def render_label(data: LabelData, media: Media) -> bytes:
-    layout = media.layout(data.waybill)
+    layout = media.layout(data.waybill, data.captions.code)
     readable = layout.dots(READABLE_MM)
 
     def text(value: str, box: Box, align: str = "left", min_h: int = 0) -> bytes:

@@ -80,7 +80,7 @@ def symbol_field(waybill: str, layout: LabelLayout) -> str:
 
 
 def render_label(data: LabelData, media: Media) -> bytes:
-    layout = media.layout(data.waybill)
+    layout = media.layout(data.waybill, data.captions.code)
     readable = layout.dots(READABLE_MM)
     fields = [
         "^XA",

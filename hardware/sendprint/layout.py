@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from hardware.messages import N_, ConfigError
 from hardware.printers import code128
-from hardware.printers.label import Box, LabelSize, mm_to_dots
+from hardware.printers.label import COLUMN_EM, Box, LabelSize, mm_to_dots
 from hardware.printers.textfit import READABLE_MM, columns
 
 SIZES = ("76x130", "100x150")
@@ -126,6 +126,18 @@ def wrap(text: str, units: int, lines: int) -> list[str]:
     return out
 
 
+def name_and_phone(box: Box, name: str, phone: str, *, bold: bool, min_h: int) -> list[Text]:
+    """A person's line: the phone at the right in the room its digits need, the name in the rest (a
+    long name is shortened there, never the phone the courier calls)."""
+    if not phone:
+        return [Text(box, name, bold=bold, min_h=min_h)]
+    phone_w = min(box.w // 2, round(columns(phone) * COLUMN_EM * box.h))
+    gap = box.h // 2
+    name_box = Box(box.x, box.y, box.w - phone_w - gap, box.h)
+    phone_box = Box(box.right - phone_w, box.y, phone_w, box.h)
+    return [Text(name_box, name, bold=bold, min_h=min_h), Text(phone_box, phone, "right", bold=bold)]
+
+
 def layout_for(size: LabelSize | str, dpi: int, data: WaybillData) -> WaybillLayout:
     if isinstance(size, str):
         size = LabelSize.parse(size)
@@ -187,13 +199,8 @@ def layout_for(size: LabelSize | str, dpi: int, data: WaybillData) -> WaybillLay
     items.append(Text(Box(margin, y, cap_w, d(8 * k)), data.caption("to"), bold=True))
     x = margin + cap_w + d(1)
     w = width - margin - x
-    items.append(
-        Text(
-            Box(x, y, w, line_h),
-            f"{data.recipient_name}  {data.recipient_phone}".strip(),
-            bold=True,
-            min_h=readable,
-        )
+    items += name_and_phone(
+        Box(x, y, w, line_h), data.recipient_name, data.recipient_phone, bold=True, min_h=readable
     )
     # A Chinese character is about as wide as its line's box is high (two half-ems of `wrap`): lines
     # that fill the width, so the courier reads the whole address (a long one is cut with "…").
@@ -205,8 +212,9 @@ def layout_for(size: LabelSize | str, dpi: int, data: WaybillData) -> WaybillLay
     # Sender.
     from_h = d(11 * k)
     items.append(Text(Box(margin, y, cap_w, d(8 * k)), data.caption("from"), bold=True))
-    sender = f"{data.sender_name}  {data.sender_phone}".strip()
-    items.append(Text(Box(x, y, w, d(4.5 * k)), sender, min_h=readable))
+    items += name_and_phone(
+        Box(x, y, w, d(4.5 * k)), data.sender_name, data.sender_phone, bold=False, min_h=readable
+    )
     y += from_h
     rule()
     # Weight, contents; the station; a signature line.

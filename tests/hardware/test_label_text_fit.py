@@ -16,10 +16,11 @@ from PIL import Image, ImageChops, ImageDraw
 from test_labels_scan import picture, scan_problems
 
 from hardware.printers import Captions, Document, LabelData, escpos, make_printer, tspl
-from hardware.printers.label import DPIS, Box, LabelLayout
+from hardware.printers.label import DPIS, Box, LabelLayout, layout_for
 from hardware.printers.pdf import _fit_text, _new_pdf
 from hardware.printers.textfit import ELLIPSIS, READABLE_MM, clip_columns, columns, ellipsized
 from hardware.sendprint import layout as waybill_layout
+from hardware.sendprint.waybill import label_image as waybill_image
 
 LONG_NAME = "中国邮政速递物流国内标准快递服务"  # 16 characters, the short name's limit: 32 columns
 WAYBILLS = ("SF1234567890123", "73123456789012")  # a QR code and Code 128 bars on a 40x30 sticker
@@ -63,7 +64,7 @@ def ink_height(img: Image.Image, box: Box) -> int:
 @pytest.mark.parametrize("kind", PRINTERS)
 def test_a_long_chinese_carrier_name_fits_a_40x30_sticker_readably(kind: str, dpi: int, waybill: str) -> None:
     printer = make_printer({**PRINTERS[kind], "transport": "dummy", "size": "40x30", "dpi": dpi})
-    layout = printer.media.layout(waybill)
+    layout = printer.media.layout(waybill, "取件码")
     data = printer.render_label(zh_label(waybill))
     img = picture(PRINTERS[kind]["language"], data, dpi)
     assert scan_problems(img, waybill, dpi) == []
@@ -157,6 +158,21 @@ def test_waybill_names_and_addresses_wrap_and_shrink_no_further_than_readable() 
     name = next(t for t in texts if t.text.startswith("欧阳"))
     readable = round(READABLE_MM * 203 / 25.4)
     assert name.min_h == readable
+    # The phone has a box of its own beside the name: a long name is shortened, never the phone.
+    phone = next(t for t in texts if t.text == "138****5678")
+    assert phone.min_h == 0 and phone.align == "right" and name.box.right < phone.box.x
+    png = waybill_image(waybill_layout.layout_for("76x130", 203, data))
+    assert ink_height(png, name.box) >= readable * 0.8
     address = [t for t in texts if t.text.startswith("上海") or t.text.startswith("东新区")]
     assert address and all(t.min_h == readable for t in address)
     assert address[-1].text.endswith("…")
+
+
+def test_a_short_caption_leaves_the_carrier_the_rest_of_the_header_row() -> None:
+    plain = layout_for("40x30", 203, "73123456789012")
+    zh = layout_for("40x30", 203, "73123456789012", "取件码")
+    en = layout_for("40x30", 203, "73123456789012", "Pickup code")
+    assert zh.carrier.w > plain.carrier.w and zh.carrier.right == plain.carrier.right
+    assert zh.caption.right < zh.carrier.x and en.caption == plain.caption  # a long caption keeps 3/5
+    tspl_text = tspl.text_command("取件码", zh.caption)
+    assert tspl_text.endswith('"取件码"')  # the printer's font still fits it whole

@@ -75,7 +75,7 @@ def test_tspl_golden(label: LabelData, size: str, dpi: int) -> None:
 def test_tspl_chinese_as_bitmaps_for_printers_without_the_font() -> None:
     data = tspl.render_label(ZH, media(cjk="bitmap", gap_mm=0))
     assert b"TSS24.BF2" not in data and b"GAP 0 mm,0 mm\r\n" in data
-    layout = layout_for("40x30", 203, ZH.waybill)
+    layout = layout_for("40x30", 203, ZH.waybill, ZH.captions.code)
     head = (
         f"BITMAP {layout.caption.x},{layout.caption.y},{layout.caption.w // 8},{layout.caption.h},0,".encode()
     )
@@ -103,7 +103,7 @@ def test_zpl_golden(label: LabelData, size: str, dpi: int) -> None:
 
 
 def test_zpl_chinese_caption_is_a_bitmap_of_the_text() -> None:
-    layout = layout_for("40x30", 203, ZH.waybill)
+    layout = layout_for("40x30", 203, ZH.waybill, ZH.captions.code)
     field = zpl.text_field("取件码", layout.caption)
     assert field.startswith(f"^FO{layout.caption.x},{layout.caption.y}^GFA,")
     total, _, row_bytes, hexdata = field.split("^GFA,")[1].removesuffix("^FS").split(",")
