@@ -16,7 +16,7 @@ from hardware.printers.document import Document
 from hardware.printers.escpos_dummy import new_dummy
 from hardware.printers.fonts import has_cjk
 from hardware.printers.label import LabelData, Media, mm_to_dots, roll_symbol
-from hardware.printers.textfit import clip_columns, columns
+from hardware.printers.textfit import clip_columns, columns, wrap_columns
 
 if TYPE_CHECKING:
     from escpos.printer import Dummy
@@ -105,12 +105,17 @@ def render_label(data: LabelData, media: Media) -> bytes:
     return p.output
 
 
-def _columns(cells: list[str], widths: list[int]) -> str:
-    """One row, each cell shortened to its column less a space, so the next column starts in place."""
-    fitted = [clip_columns(cell, max(1, w - 1)) for cell, w in zip(cells, widths, strict=False)]
-    return "".join(
-        cell + " " * max(1, w - columns(cell)) for cell, w in zip(fitted, widths, strict=False)
-    ).rstrip()
+def _row_lines(cells: list[str], widths: list[int]) -> list[str]:
+    """One row in lines: each cell wrapped inside its column less a space (an address or a long name
+    goes on under itself), so every column starts in place and no line runs past the roll."""
+    parts = [wrap_columns(cell, max(1, w - 1)) for cell, w in zip(cells, widths, strict=False)]
+    lines = []
+    for k in range(max((len(p) for p in parts), default=0)):
+        texts = [p[k] if k < len(p) else "" for p in parts]
+        lines.append(
+            "".join(t + " " * (w - columns(t)) for t, w in zip(texts, widths, strict=False)).rstrip()
+        )
+    return lines
 
 
 def render_document(doc: Document, media: Media) -> bytes:
@@ -131,7 +136,8 @@ def render_document(doc: Document, media: Media) -> bytes:
         weights = table.widths if len(table.widths) == cols else [1] * cols
         widths = [chars * w // sum(weights) for w in weights]
         for row in [table.columns, *table.rows] if table.columns else table.rows:
-            _line(p, _columns(row, widths))
+            for line in _row_lines(row, widths):
+                _line(p, line)
         _line(p, "-" * chars)
     for foot in doc.footer:
         _line(p, foot)

@@ -45,3 +45,33 @@ def ellipsized(text: str, fits: Callable[[str], bool], *, mark: str = ELLIPSIS) 
         else:
             hi = mid - 1
     return text[: cuts[lo]].rstrip() + mark
+
+
+def _hard_cut(text: str, width: int) -> list[str]:
+    lines, line, used = [], "", 0
+    for ch in text:
+        w = columns(ch)
+        if used + w > width:
+            lines.append(line)
+            line, used = "", 0
+        line += ch
+        used += w
+    return [*lines, line] if line or not lines else lines
+
+
+def wrap_columns(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` columns (a Chinese character takes two), broken between
+    words where it can be; a word longer than a line is cut."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if columns(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        parts = _hard_cut(word, width)
+        lines += parts[:-1]
+        line = parts[-1]
+    return [*lines, line] if line or not lines else lines

@@ -16,6 +16,7 @@ from hardware.printers.document import Document
 from hardware.printers.escpos_dummy import new_dummy
 from hardware.printers.fonts import has_cjk
 from hardware.printers.textfit import columns
+from hardware.printers.textfit import wrap_columns as cut
 from hardware.sendprint.layout import QUIET_MODULES
 
 if TYPE_CHECKING:
@@ -27,36 +28,6 @@ WIDTHS = {58: (32, 384), 80: (48, 576)}  # font A characters per line, printable
 
 def width_of(text: str) -> int:
     return columns(text)
-
-
-def _hard_cut(text: str, width: int) -> list[str]:
-    lines, line, used = [], "", 0
-    for ch in text:
-        w = columns(ch)
-        if used + w > width:
-            lines.append(line)
-            line, used = "", 0
-        line += ch
-        used += w
-    return [*lines, line] if line or not lines else lines
-
-
-def cut(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` columns (a Chinese character takes two), broken between
-    words where it can be; a word longer than a line is cut."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split(" "):
-        candidate = f"{line} {word}" if line else word
-        if width_of(candidate) <= width:
-            line = candidate
-            continue
-        if line:
-            lines.append(line)
-        parts = _hard_cut(word, width)
-        lines += parts[:-1]
-        line = parts[-1]
-    return [*lines, line] if line or not lines else lines
 
 
 def table(columns: list[str], rows: list[list[str]], width: int) -> list[str]:

@@ -118,16 +118,18 @@ def test_a_receipt_printer_label_never_wraps_a_long_name(paper: int) -> None:
     assert scan_problems(img, "SF1234567890123", 203) == []
 
 
-def test_a_receipt_row_keeps_its_columns_when_a_carrier_name_is_long() -> None:
+def test_a_receipt_row_wraps_a_long_name_inside_its_column() -> None:
     doc = Document(
         "receipt", "取件凭条", columns=["取件码", "快递", "尾号"], rows=[["6-5-3002", LONG_NAME, "0123"]]
     )
     data = escpos.render_document(doc, make_printer({"language": "escpos", "transport": "dummy"}).media)
-    row = next(
-        part.decode("gb18030") for part in re.findall(rb"\x1c\x26(.*?)\x1c\x2e", data) if b"6-5-3002" in part
-    )
-    assert columns(row) <= escpos.ROLL_CHARS[58]
-    assert row.endswith("0123") and columns(row[: row.index("0123")]) == 20  # the tail in its column
+    lines = [part.decode("gb18030") for part in re.findall(rb"\x1c\x26(.*?)\x1c\x2e", data)]
+    first = next(n for n, line in enumerate(lines) if "6-5-3002" in line)
+    row = lines[first : first + 4]  # 32 columns of name in a column of 10: four lines of 4 characters
+    assert all(columns(line) <= escpos.ROLL_CHARS[58] for line in row), row
+    assert "".join(line[10:].strip() if n else line.split()[1] for n, line in enumerate(row)) == LONG_NAME
+    assert row[0].endswith("0123") and columns(row[0][: row[0].index("0123")]) == 20  # in its column
+    assert all(columns(line[: line.index(line.strip())]) == 10 for line in row[1:])  # under itself
 
 
 def test_shortening_never_splits_a_character_and_measures_gb_columns() -> None:
