@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
+from sqlmodel import Session, select
+
+from db.models import PrintJob
+from station_console.services.admin.setup import open_station
 from station_console.text_columns import display_width
 
 
-def test_a_printer_whose_folder_is_gone_failed_in_english_and_is_read_in_chinese(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_printer_whose_folder_is_gone_failed_in_english_and_is_read_in_chinese(
+    run, db_url: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     folder = f"{tmp_path}/labels/"
     Path(os.environ["STATION_CONFIG"]).write_text(
         f'[printer]\nlanguage = "tspl"\ntransport = "file"\ntarget = "{folder}"\n', encoding="utf-8"
@@ -34,8 +41,16 @@ def test_a_printer_whose_folder_is_gone_failed_in_english_and_is_read_in_chinese
     listed = json.loads(run("print-queue", "--json", lang="zh").stdout)
     assert [job["last_error"] for job in listed["jobs"]] == [why_zh]
 
-    # A second label, tried while the command speaks Chinese (the first waits for its backoff).
+    # Tried again while the command speaks Chinese, once the queue's backoff has passed.
     assert run("checkin", "SF1234567890124", "--phone", "13812345678").exit_code == 0
+    station = open_station(db_url)
+
+    def backoff_over(session: Session) -> None:
+        for job in session.exec(select(PrintJob)).all():
+            job.updated_at = job.updated_at - timedelta(minutes=5) if job.updated_at else None
+            session.add(job)
+
+    station.run(backoff_over)
     again = run("print-queue", "--process", lang="zh")
     assert again.output.startswith("已打印 0，失败 1；打印机状态 离线\n  " + why_zh), again.output
 
