@@ -9,13 +9,16 @@ from typing import Any
 
 import pytest
 from rich.cells import cell_len
+from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.widget import Widget
+from textual.widgets import DataTable
 
-from station_console.i18n import set_language
+from station_console.i18n import N_, _, set_language
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
+from station_console.tui.screens.shelf_common import PARCEL_COLUMNS
 from tui.checkin_driver import scan, settle, start
 
 # Each test runs at both sizes, in both languages.
@@ -149,3 +152,44 @@ async def test_printer_form_stays_usable_on_a_small_terminal(
         assert regions["#p-target"].width >= 40  # a device path or a CUPS queue, read whole
         assert regions["#p-paper"].width >= 14
         assert shown_whole(app, app.screen.query_one("#printer-list")).height >= 3
+
+
+def columns_in_view(table: DataTable[Any]) -> list[str]:
+    """The labels of the table's columns shown whole, the fixed ones and those scrolled into view."""
+    fixed = sum(c.get_render_width(table) for c in table.ordered_columns[: table.fixed_columns])
+    left, right = table.scroll_x + fixed, table.scroll_x + table.scrollable_content_region.width
+    shown, x = [], 0
+    for n, column in enumerate(table.ordered_columns):
+        width = column.get_render_width(table)
+        if n < table.fixed_columns or (x >= left and x + width <= right):
+            shown.append(column.label.plain)
+        x += width
+    return shown
+
+
+@pytest.mark.parametrize(
+    ("size", "lang"), [(size, lang) for size in [(80, 24), (100, 30), (120, 36)] for lang in ("en", "zh")]
+)
+async def test_the_shelf_map_and_its_layer_list_stay_usable_on_a_small_terminal(
+    app: StationApp, station: Station, lang: str, size: Any
+) -> None:
+    async with console_at(app, size, lang, "f4") as pilot:
+        screen = app.screen
+        table = screen.query_one("#sh-map", DataTable)
+        layer = screen.query_one("#sh-layer", DataTable)
+        regions = {name: shown_whole(app, screen.query_one(name)) for name in ("#sh-map", "#sh-layer")}
+        assert_apart(regions)
+        assert regions["#sh-map"].height >= 5  # the heading and two shelves
+        assert regions["#sh-layer"].height >= 4
+        # The layer list: a waybill, its carrier, code and location read whole without scrolling.
+        assert columns_in_view(layer)[:4] == [_(N_(name)) for name in PARCEL_COLUMNS[:4]]
+        layers = [_("Layer {n}", n=n) for n in range(1, 6)]
+        if size[0] >= 100:
+            assert columns_in_view(table) == [_("Shelf"), *layers]  # the whole map at a glance
+        for n in range(1, 6):  # at 80 columns each layer is scrolled to, its shelf still in view
+            table.cursor_coordinate = Coordinate(0, n)
+            await settle(app, pilot)
+            await pilot.wait_for_scheduled_animations()
+            assert columns_in_view(table)[0] == _("Shelf")
+            assert layers[n - 1] in columns_in_view(table)
+        assert "1-5" in str(screen.query_one("#sh-layer-title").render())

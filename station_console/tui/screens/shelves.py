@@ -29,6 +29,16 @@ from station_console.tui.widgets.plain import Static, Table
 
 CELL_WIDTH = 15  # "6-5 40/40" over "  9 100% ⚠9 !9"
 SHELF_WIDTH = 9  # "OV overf", "OV 溢出区": the label and the first five letters of its zone
+SCROLLBAR_WIDTH = 2  # the map's vertical scrollbar, kept free whether or not it shows
+# The layer list beside the map needs room for a waybill, carrier, code and location; with less, it
+# goes below the map, which then takes the whole width (scrolling sideways if even that is too narrow).
+LAYER_PANE_MIN = 60
+
+
+def map_width(layers: int) -> int:
+    """The cells a map of `layers` layer columns takes: the shelf column, each layer's (a cell of padding
+    either side, the table's default) and the scrollbar."""
+    return SHELF_WIDTH + 2 + layers * (CELL_WIDTH + 2) + SCROLLBAR_WIDTH
 
 
 class ShelvesScreen(ServiceCalls, ModeScreen):
@@ -74,7 +84,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         self._layer_asked: tuple[str, int] | None = None  # (shelf, layer id) whose parcels were asked for
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal(id="sh-main"):
+        with Horizontal(id="sh-main", classes="-stacked" if self.stacked(self.app.size.width) else ""):
             with Vertical(id="sh-map-pane"):
                 yield Static(id="sh-legend")
                 yield Table(id="sh-map", cursor_type="cell", zebra_stripes=False)
@@ -83,8 +93,26 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
                 yield Static(id="sh-layer-title")
                 yield Table(id="sh-layer")
 
+    def layer_columns(self) -> int:
+        """The map's layer columns: the most layers a shelf has (five, as most have, before it is read)."""
+        return max((len(r.layers) for r in self.rows), default=5)
+
+    def stacked(self, width: int) -> bool:
+        """Whether the layer list goes below the map at a screen `width`."""
+        return width < map_width(self.layer_columns()) + LAYER_PANE_MIN
+
+    def lay_out(self) -> None:
+        """Side by side, the map pane as wide as the map; stacked, each pane the whole width."""
+        stacked = self.stacked(self.size.width)
+        self.query_one("#sh-main").set_class(stacked, "-stacked")
+        self.query_one("#sh-map-pane").styles.width = "1fr" if stacked else map_width(self.layer_columns())
+
+    def on_resize(self) -> None:
+        self.lay_out()
+
     def on_mount(self) -> None:
         translate_bindings(self)
+        self.query_one("#sh-map", DataTable).fixed_columns = 1  # the shelf stays in view as layers scroll
         setup_parcel_table(self.query_one("#sh-layer", DataTable), fixed=True)
         self.query_one("#sh-legend", Static).update(self.legend())
         self.query_one("#sh-map", DataTable).focus()
@@ -137,6 +165,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
                 cells.append(self.cell_text(row.label, cell))
             cells += [""] * (width + 1 - len(cells))
             table.add_row(*cells, key=row.label, height=2)
+        self.lay_out()
         if self.rows:
             table.cursor_coordinate = keep if (keep.row, keep.column) in self.cells else Coordinate(0, 1)
         self.show_layer()
