@@ -180,9 +180,10 @@ def _print_entries(app: CliApp, entries: list, *, show_waybill: bool) -> None:  
         when = e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
         who = f"{e.clerk or '-'}@{e.counter or '-'}"
         where = f"{e.waybill} " if show_waybill and e.waybill else ""
-        click.echo(
-            f"{e.id:>7}  {when}  {pad(kind_label(e.kind), 16)} {pad(who, 24)} {where}{details_text(e.kind, e.details, zone=zone, waybill=e.waybill, clerk=e.clerk)}"
+        details = details_text(
+            e.kind, e.details, zone=zone, waybill=e.waybill, clerk=e.clerk, carrier_name=e.carrier_name
         )
+        click.echo(f"{e.id:>7}  {when}  {pad(kind_label(e.kind), 16)} {pad(who, 24)} {where}{details}")
 
 
 @audit_group.command("timeline")

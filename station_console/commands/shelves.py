@@ -308,7 +308,7 @@ def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
         click.echo("  " + _("Problem note: {note}", note=p.problem_note))
     zone = app.station.zone()
     for e in t.events:
-        details = details_text(e.kind, e.details, zone=zone, waybill=p.waybill)
+        details = details_text(e.kind, e.details, zone=zone, waybill=p.waybill, carrier_name=e.carrier_name)
         when = e.at.astimezone(zone)
         click.echo(
             f"  {when:%Y-%m-%d %H:%M}  {pad(kind_label(e.kind), 16)} {pad(e.clerk or '-', 10)} {pad(e.counter, 12)} {details}"

@@ -378,3 +378,27 @@ def test_a_dismissed_refusal_does_not_call_its_refusal_code_a_pickup_code(lang: 
     )
     assert [d.key for d in shown] == ["kind", "waybill"]
     assert "outgoing_send" not in " ".join(d.value for d in shown)
+
+
+def test_a_carrier_reads_by_its_short_name_as_the_lists_show_it(station: Station) -> None:
+    """The trail keeps the carrier's code; the timeline and the audit trail name it as every list does
+    (YD, not YUNDA), in both languages; a carrier the table does not know shows by its code."""
+    from station_console.services.checkin.transaction import check_in
+    from station_console.services.core import audit
+    from station_console.services.people import audit_trail
+    from station_console.services.shelves.search import timeline
+
+    done = check_in(station, "308696896812488", carrier="YUNDA", phone="13812344719")
+    entry = audit_trail.parcel_timeline(station, done.waybill)[0]
+    assert entry.details["carrier"] == "YUNDA" and entry.carrier_name == "YD"
+    assert [e.carrier_name for e in timeline(station, done.waybill).events] == ["YD"]
+    assert shown(entry.kind, entry.details, carrier_name=entry.carrier_name)["carrier"] == "YD"
+    set_language("zh")
+    line = details_text(entry.kind, entry.details, carrier_name=entry.carrier_name)
+    assert "快递公司：YD" in line and "YUNDA" not in line
+    station.run(
+        lambda session: audit.record(session, station, EventKind.CHECKED_IN, details={"carrier": "GONE"})
+    )
+    gone = audit_trail.clerk_activity(station, "Tester").entries[0]
+    assert gone.details == {"carrier": "GONE"} and gone.carrier_name is None
+    assert details_text(gone.kind, gone.details, carrier_name=gone.carrier_name) == "快递公司：GONE"

@@ -214,6 +214,30 @@ async def test_activity_screen_shows_details_in_chinese_without_repeating_its_co
         assert "尺寸：" in detail and "SF1234567890123" not in detail.split("\n", 1)[1]
 
 
+async def test_the_audit_trail_and_the_parcels_timeline_name_a_carrier_by_its_short_name(
+    station: Station,
+) -> None:
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    done = check_in(station, "308696896812488", carrier="YUNDA", phone="13812345678")
+    app = console(station)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+t")
+        await quiet.settle(pilot)
+        await type_into(pilot, done.waybill)
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=0)
+        await quiet.settle(pilot)
+        assert "carrier: YD" in str(table.get_row_at(0)[5])
+        detail = str(app.screen.query_one("#activity-detail", Static).render())
+        assert "carrier: YD" in detail and "YUNDA" not in detail
+        await quiet.press(pilot, "escape", "f5", *done.waybill[-6:], "enter")
+        await quiet.settle(pilot)
+        events = str(app.screen.query_one("#pa-events").render())
+        assert "carrier: YD" in events and "YUNDA" not in events
+
+
 async def test_activity_screen_shows_the_clerk_and_a_parcel_timeline(station: Station) -> None:
     clerks.create_first_manager(station, "Wang", "9071")
     clerks.sign_in(station, "Wang", "9071")

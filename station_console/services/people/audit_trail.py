@@ -27,6 +27,7 @@ from station_console.services.core.audit import event_hash
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.people.clerks import get_clerk
+from station_console.services.scan.carriers import short_names
 from station_console.services.scan.waybill import normalise
 
 _BATCH = 2000  # events read per round trip; a busy station has millions
@@ -291,6 +292,7 @@ class Entry:
     parcel_id: int | None
     waybill: str | None
     details: dict[str, Any] = field(default_factory=dict)
+    carrier_name: str | None = None  # the short name of the carrier the details name by its code
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -312,6 +314,7 @@ def _entries(station: Station, query: Any) -> list[Entry]:
                 Parcel, col(Parcel.id) == ParcelEvent.parcel_id
             )
         ).all()
+        names = short_names(session)
         return [
             Entry(
                 id=ev.id or 0,
@@ -322,6 +325,7 @@ def _entries(station: Station, query: Any) -> list[Entry]:
                 parcel_id=ev.parcel_id,
                 waybill=waybill,
                 details=dict(ev.details or {}),
+                carrier_name=names.get(str((ev.details or {}).get("carrier"))),
             )
             for ev, name, waybill in rows
         ]

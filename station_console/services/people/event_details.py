@@ -243,12 +243,14 @@ def event_details(
     zone: tzinfo | None = None,
     waybill: str | None = None,
     clerk: str | None = None,
+    carrier_name: str | None = None,
 ) -> list[Detail]:
     """The details of an event of `kind` as a clerk reads them, most telling first.
 
     `zone`: the station's, for the moments among the details. `waybill`, `clerk`: what the screen
     already shows for this event (left out of the details; the scan as typed shows only where it
-    differs from the waybill).
+    differs from the waybill). `carrier_name`: the short name of the carrier the details name by its
+    code, as every list shows it (the code shows when the carrier is not known).
     """
     items = dict(details)
     shelf, layer = items.get("shelf"), items.get("layer")
@@ -272,7 +274,7 @@ def event_details(
             continue
         if key == "raw" and str(value).strip() == str(items.get("waybill") or waybill or "").strip():
             continue
-        text = _value(kind, key, value, items, zone)
+        text = carrier_name if key == "carrier" and carrier_name else _value(kind, key, value, items, zone)
         if text == "" and not isinstance(value, bool):
             continue
         shown.append(Detail(key, _key_label(kind, key), cut(text)))
@@ -293,9 +295,10 @@ def details_text(
     zone: tzinfo | None = None,
     waybill: str | None = None,
     clerk: str | None = None,
+    carrier_name: str | None = None,
     limit: int = LINE_CUT,
 ) -> str:
     """`event_details` on one line (two spaces between), cut at `limit` characters."""
-    shown = event_details(kind, details, zone=zone, waybill=waybill, clerk=clerk)
+    shown = event_details(kind, details, zone=zone, waybill=waybill, clerk=clerk, carrier_name=carrier_name)
     line = "  ".join(d.text() for d in shown)
     return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -89,6 +89,12 @@ def list_carriers(station: Station, *, active_only: bool = False) -> list[Carrie
         return list(session.exec(query).all())
 
 
+def short_names(session: Session) -> dict[str, str]:
+    """Every carrier's short name by its code, retired ones too: what an event names by its code
+    (`carrier: YUNDA`) reads as the lists show it (`YD`)."""
+    return dict(session.exec(select(Carrier.code, Carrier.short_name)).all())
+
+
 def get_carrier(station: Station, code: str) -> Carrier:
     with station.read() as session:
         return _find(session, code)

@@ -33,6 +33,7 @@ from station_console.i18n import N_
 from station_console.services.core.phone_shapes import virtual_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.scan.carriers import short_names
 from station_console.services.scan.waybill import normalise
 
 _DASHES = re.compile(r"[\s\u2010-\u2015\u2212\uff0d_]+")
@@ -104,6 +105,7 @@ class TimelineEntry:
     clerk: str | None
     counter: str
     details: dict[str, Any] = field(default_factory=dict)
+    carrier_name: str | None = None  # the short name of the carrier the details name by its code
 
 
 @dataclass(frozen=True)
@@ -353,6 +355,7 @@ def timeline(station: Station, ref: str) -> Timeline:
             select(ParcelEvent).where(ParcelEvent.parcel_id == parcel.id).order_by(col(ParcelEvent.id))
         ).all()
         people = _people(session, parcel.id or 0)
+        names = short_names(session)
         entries = [
             TimelineEntry(
                 at=e.at,
@@ -360,6 +363,7 @@ def timeline(station: Station, ref: str) -> Timeline:
                 clerk=clerks.get(e.clerk_id) if e.clerk_id else None,
                 counter=e.counter,
                 details={**e.details, **people.get(e.id or 0, {})},
+                carrier_name=names.get(str(e.details.get("carrier"))),
             )
             for e in events
         ]

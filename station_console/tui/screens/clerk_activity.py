@@ -7,6 +7,7 @@ cuts them). Details hold masked data only, so nothing personal shows here.
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from functools import partial
 from typing import Any, ClassVar
 
@@ -30,6 +31,12 @@ from station_console.tui.widgets.footer import StationFooter
 from station_console.tui.widgets.plain import Label, Static, Table
 
 COLUMNS = (N_("Time"), N_("Event"), N_("Clerk"), N_("Counter"), N_("Waybill"), N_("Details"))
+
+
+def _shown_with(entry: audit_trail.Entry, zone: tzinfo) -> dict[str, Any]:
+    """What an entry's details are read with: the columns already shown are left out of them, and its
+    carrier is named by its short name."""
+    return {"zone": zone, "waybill": entry.waybill, "clerk": entry.clerk, "carrier_name": entry.carrier_name}
 
 
 class ClerkActivityScreen(ServiceCalls, ModalScreen[None]):
@@ -126,9 +133,7 @@ class ClerkActivityScreen(ServiceCalls, ModalScreen[None]):
         text = Text(audit_trail.kind_label(entry.kind), style="bold")
         if entry.waybill:
             text.append(f"  {visible(entry.waybill)}")
-        details = event_details(
-            entry.kind, entry.details, zone=zone, waybill=entry.waybill, clerk=entry.clerk
-        )
+        details = event_details(entry.kind, entry.details, **_shown_with(entry, zone))
         text.append("\n" + packed([d.text() for d in details], box.size.width or 80).rstrip("\n"))
         box.update(text)
 
@@ -156,6 +161,6 @@ class ClerkActivityScreen(ServiceCalls, ModalScreen[None]):
                 e.clerk or "-",
                 e.counter or "-",
                 e.waybill or "",
-                details_text(e.kind, e.details, zone=zone, waybill=e.waybill, clerk=e.clerk),
+                details_text(e.kind, e.details, **_shown_with(e, zone)),
                 key=str(e.id),
             )

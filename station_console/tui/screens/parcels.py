@@ -209,7 +209,9 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
             # Who and where on the next line when they do not fit whole.
             fits = cell_len(f"{when}{what}  {who}") <= width
             text.append(f"  {who}\n" if fits else f"\n  {who}\n")
-            details = event_details(e.kind, e.details, zone=zone, waybill=p.waybill)
+            details = event_details(
+                e.kind, e.details, zone=zone, waybill=p.waybill, carrier_name=e.carrier_name
+            )
             text.append(packed([d.text() for d in details], width))
         self.query_one("#pa-events", Static).update(text)
 
