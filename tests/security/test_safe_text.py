@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from station_console.safe_text import clean
-from station_console.services.sendout.inputs import text_field
+from station_console.services.core.free_text import text_field
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,19 @@ def test_a_pasted_coloured_courier_name_keeps_no_trace_of_its_colour_codes(expec
     assert closed.courier_name == "李师傅"
 
 
+def test_a_courier_name_past_its_column_is_refused_with_the_limit_not_cut(expected: Station) -> None:
+    clerk = as_clerk(expected, "ann")
+    with pytest.raises(Refused) as refused:
+        batches.open_batch(clerk, "ZTO", "王" * 65)
+    assert refused.value.code == "too_long" and "64" in str(refused.value)
+    assert batches.list_batches(clerk) == []  # nothing opened
+    batch = batches.open_batch(clerk, "ZTO", "王" * 64)  # as long as the column: taken whole
+    assert batch.courier_name == "王" * 64
+    with pytest.raises(Refused, match="64"):
+        batches.close_batch(clerk, batch.id, "李" * 65, print_receipt=False)
+    assert batches.get(clerk, batch.id).courier_name == "王" * 64  # nothing changed
+
+
 def test_closing_fixes_the_pre_alerts_and_missing_ones_become_problems(expected: Station) -> None:
     clerk = as_clerk(expected, "ann")
     batch = batches.open_batch(clerk, "ZTO")

@@ -3,6 +3,8 @@ quote, accept; refuse one; refund (manager); hand sends to the courier with a st
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlmodel import select
@@ -188,10 +190,9 @@ async def sf_courier_here(app: StationApp, pilot: Any) -> HandoverScreen:
     return courier
 
 
-async def test_the_last_handover_stays_on_screen_when_nothing_is_left_waiting(
-    app: StationApp, station: Station
-) -> None:
-    """Closing the last batch re-reads what waits: none does, and the handover's own line stays."""
+@asynccontextmanager
+async def at_sf_handover(station: Station) -> AsyncIterator[tuple[StationApp, Any, HandoverScreen]]:
+    """One SF send accepted, then the console at send-out's courier handover, SF's batch open."""
     from security.helpers import accept_send as accepted
 
     accepted(station, "SF1234567890123")
@@ -199,7 +200,14 @@ async def test_the_last_handover_stays_on_screen_when_nothing_is_left_waiting(
     async with app.run_test(size=(160, 50)) as pilot:
         await quiet.press(pilot, "f3")
         await quiet.settle(pilot)
-        courier = await sf_courier_here(app, pilot)
+        yield app, pilot, await sf_courier_here(app, pilot)
+
+
+async def test_the_last_handover_stays_on_screen_when_nothing_is_left_waiting(
+    app: StationApp, station: Station
+) -> None:
+    """Closing the last batch re-reads what waits: none does, and the handover's own line stays."""
+    async with at_sf_handover(station) as (app, pilot, courier):
         courier.post_message(KeyRouter.Scanned("SF1234567890123"))
         await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
         await quiet.press(pilot, "f10")
@@ -266,3 +274,22 @@ async def test_a_scan_while_the_carrier_list_has_the_focus_picks_nothing(
             await quiet.burst(pilot, *"SF1234567890123", "enter")
             await until(pilot, lambda: "Choose the carrier first" in text_of(courier, "#ho-message"))
         assert app.screen is courier and not isinstance(carrier.value, str) and courier.view is None
+
+
+async def test_a_courier_name_past_the_fields_limit_is_refused_and_the_limit_said(
+    app: StationApp, station: Station
+) -> None:
+    """Typed or pasted past its 64 characters, the courier's name is not cut without a word: what
+    would pass the limit is not taken and a warning says the limit (once for a burst of keys)."""
+    async with at_sf_handover(station) as (app, pilot, courier):
+        name = courier.query_one("#ho-courier", Input)
+        name.focus()
+        name.value, name.cursor_position = "王" * 60, 60
+        name.insert_text_at_cursor("李" * 5)  # a paste, or the last keys of a long name
+        name.insert_text_at_cursor("李" * 5)
+        await quiet.settle(pilot)
+        assert name.value == "王" * 60
+        said = [n.message for n in app._notifications if "64" in n.message]
+        assert said == ["This field takes at most 64 characters."]
+        name.insert_text_at_cursor("李" * 4)  # exactly the limit: taken whole
+        assert name.value == "王" * 60 + "李" * 4

@@ -29,14 +29,16 @@ from db.models import (
     ProblemKind,
 )
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_
-from station_console.safe_text import printable
+from station_console.i18n import N_, _
 from station_console.services.core import audit
+from station_console.services.core.free_text import text_field
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.courier_receipt import JOB_KIND, handover_payload
 from station_console.services.printing.jobs import queue_document
 from station_console.services.printing.printers import check_printable
+
+COURIER_MAX = 64  # the courier_name column's length
 
 
 @dataclass(frozen=True)
@@ -143,8 +145,8 @@ def _batch(session: Session, batch_id: int) -> CourierBatch:
 
 
 def _courier(name: str | None) -> str | None:
-    text = printable(name)  # a pasted coloured name loses its colour codes whole, not just their ESC
-    return text[:64] or None
+    # A pasted coloured name loses its colour codes whole, not just their ESC; a longer one is refused.
+    return text_field(name, _("Courier"), limit=COURIER_MAX, required=False) or None
 
 
 def open_batch(station: Station, carrier: str, courier_name: str | None = None) -> BatchView:

@@ -19,11 +19,11 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
+from station_console.services.core.free_text import text_field
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.sendout import inspection, printouts, tariff, waybills
 from station_console.services.sendout.identity import IdTrace, check_id
-from station_console.services.sendout.inputs import text_field
 from station_console.services.sendout.payments import Payment
 from station_console.services.sendout.providers import EWaybill, EWaybillOrder, Provider
 from station_console.services.sendout.quote import Quote, price

@@ -19,10 +19,10 @@ from db.models import Carrier, HandoverBatch, Send, SendEvent, SendStatus
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _, label_of
 from station_console.services.core import audit
+from station_console.services.core.free_text import text_field
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.scan.waybill import normalise
-from station_console.services.sendout.inputs import text_field
 from station_console.services.sendout.payments import STATUS_LABELS
 from station_console.services.sendout.printouts import queue_manifest
 

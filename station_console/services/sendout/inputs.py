@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 
 from station_console.errors import Refused
 from station_console.i18n import N_
-from station_console.safe_text import printable
 from station_console.services.sendout.regions import folded
 
 _NUMBER = re.compile(r"^\d{1,7}(\.\d{1,3})?$")
@@ -65,16 +64,3 @@ def count(text: str) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 999:
         raise Refused(N_("A count from 1 to 999: {text}"), code="bad_count", text=raw[:20])
     return int(raw)
-
-
-def text_field(text: str | None, label: str, *, limit: int, required: bool = True) -> str:
-    """Free text as data (`clean`, and any other character that prints nothing out); empty (when
-    required) or longer than `limit` is refused with the field's name, never cut silently."""
-    value = printable(text)
-    if required and not value:
-        raise Refused(N_("{field} is empty"), code="missing", field=label)
-    if len(value) > limit:
-        raise Refused(
-            N_("{field} is longer than {limit} characters"), code="too_long", field=label, limit=limit
-        )
-    return value

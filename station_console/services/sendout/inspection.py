@@ -16,10 +16,10 @@ from sqlmodel import Session
 from db.models import SendEvent
 from station_console.errors import Refused
 from station_console.i18n import N_, get_language
+from station_console.services.core.free_text import text_field
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 from station_console.services.sendout import rules
-from station_console.services.sendout.inputs import text_field
 
 MAX_ITEMS = 60
 

@@ -16,10 +16,10 @@ from db.models import Carrier, Send, SendEvent, SendStatus
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _, label_of
 from station_console.services.core import audit
+from station_console.services.core.free_text import text_field
 from station_console.services.core.money import PAYMENT_METHOD_LABELS
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
-from station_console.services.sendout.inputs import text_field
 
 CASH, QR, ACCOUNT = "cash", "qr", "account"
 METHODS = (CASH, QR, ACCOUNT)

@@ -5,6 +5,9 @@ change of its value, so each key typed into a field asked for a layout of the wh
 milliseconds a key on the check-in and send-out screens, though the field's own size is fixed by its
 CSS. Here a value's change repaints the field only; the field still scrolls with its text (the extent is
 read directly). A field sized by its content (`width: auto`, `height: auto`) is laid out as before.
+
+A field with a `max_length` refuses what would pass it (a key, a paste) and says so, with the limit:
+Textual only rings the bell, so a name typed past the limit was cut without a word.
 """
 
 from __future__ import annotations
@@ -13,11 +16,32 @@ from typing import Any
 
 from textual.widgets import Input
 
+from station_console.i18n import _
+
 
 class FixedInput(Input):
     _value_changing = False
+    _too_long = False  # what the last edit would have made is longer than max_length
+    _limit_said = False  # said once until the text is shorter again: a scan's burst says it once
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        start, end = sorted((max(0, start), min(len(self.value), end)))
+        limit = self.max_length or 0  # 0: no limit
+        self._too_long = bool(limit) and len(self.value) - (end - start) + len(text) > limit
+        super().replace(text, start, end)
+
+    def restricted(self) -> None:
+        super().restricted()
+        if self._too_long and not self._limit_said:
+            self._limit_said = True
+            self.notify(
+                _("This field takes at most {limit} characters.", limit=self.max_length),
+                severity="warning",
+            )
 
     def _watch_value(self, value: str) -> None:
+        if not self.max_length or len(value) < self.max_length:
+            self._limit_said = False
         self._value_changing = True
         try:
             super()._watch_value(value)
