@@ -55,15 +55,21 @@ def assert_apart(named: dict[str, Region]) -> None:
             assert not ra.overlaps(rb), f"{a} {ra} overlaps {b} {rb}"
 
 
+async def scanned_at_checkin(app: StationApp, pilot: Any, code: str) -> CheckinScreen:
+    """The check-in screen after `code` came from the scanner."""
+    screen = app.screen
+    assert isinstance(screen, CheckinScreen) and screen.router is not None
+    await scan(pilot, screen.router.clock, code)
+    await settle(app, pilot)
+    return screen
+
+
 @SMALL
 async def test_checkin_fields_stay_usable_on_a_small_terminal(
     app: StationApp, station: Station, lang: str, size: Any
 ) -> None:
     async with console_at(app, size, lang) as pilot:
-        screen = app.screen
-        assert isinstance(screen, CheckinScreen) and screen.router is not None
-        await scan(pilot, screen.router.clock, "SF1234567890123")
-        await settle(app, pilot)
+        screen = await scanned_at_checkin(app, pilot, "SF1234567890123")
         fields = {name: screen.query_one(name) for name in ("#scan", "#phone", "#size", "#ci-phone-for")}
         regions = {name: shown_whole(app, widget) for name, widget in fields.items()}
         assert_apart(regions)
@@ -76,6 +82,22 @@ async def test_checkin_fields_stay_usable_on_a_small_terminal(
         assert regions["#ci-phone-for"].width >= cell_len(str(fields["#ci-phone-for"].render()))
         table = shown_whole(app, screen.query_one("#ci-table"))
         assert table.height >= 4  # the heading and the last rows checked in
+
+
+@SMALL
+async def test_the_checkin_status_line_reads_whole_on_a_small_terminal(
+    app: StationApp, station: Station, lang: str, size: Any
+) -> None:
+    """Batch, quick mode, parcels without a phone and the refused count: each whole, none cut."""
+    async with console_at(app, size, lang) as pilot:
+        screen = await scanned_at_checkin(app, pilot, "garbage!!")  # refused: the count the clerk must see
+        parts = {f"#{w.id}": w for w in screen.query("#ci-status > Static")}
+        regions = {name: shown_whole(app, widget) for name, widget in parts.items()}
+        assert_apart(regions)
+        for name, widget in parts.items():
+            text = str(widget.render())
+            assert regions[name].width >= cell_len(text), f"{name} {text!r} cut to {regions[name].width}"
+        assert str(parts["#ci-refused"].render()).endswith("1")
 
 
 @SMALL

@@ -158,6 +158,7 @@ class CheckinScreen(CheckinPhones):
 
     def on_resize(self) -> None:
         self.query_one("#ci-fields").set_class(self.size.width < FIELDS_ONE_ROW_MIN, "-two-rows")
+        self._refresh_status()
 
     def on_mount(self) -> None:
         app: Any = self.app

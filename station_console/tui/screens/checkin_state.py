@@ -27,6 +27,9 @@ from station_console.tui.widgets.plain import Label, Static
 from station_console.tui.widgets.wedge import KeyRouter
 
 TABLE_ROWS = 200  # this session's newest check-ins kept on screen
+# Narrower than this, the status line leaves out its keys ([F7]...; the footer shows them) so that each
+# count reads whole, the refused one last.
+STATUS_KEYS_MIN = 100
 
 
 @dataclass
@@ -118,13 +121,23 @@ class CheckinState(CourierBatchScreen):
             self.app.bell()
         self._say(text, error=error)
 
+    def _key_hint(self, key: str) -> str:
+        return f"  [{key}]" if self.size.width >= STATUS_KEYS_MIN else ""
+
+    def _say_status(self, selector: str, text: str) -> Static:
+        box = self.query_one(selector, Static)
+        # Wide, each part has its fixed share: a new count repaints it only (a scan must not lay out
+        # the screen); narrow, each is as wide as its text.
+        box.update(text, layout=self.size.width < STATUS_KEYS_MIN)
+        return box
+
     def _refresh_status(self) -> None:
+        self.query_one("#ci-status").set_class(self.size.width < STATUS_KEYS_MIN, "-narrow")
         batch = self.batch_carrier or _("any")
-        self.query_one("#ci-batch", Static).update(_("Batch: {batch}  [F7]", batch=batch), layout=False)
+        self._say_status("#ci-batch", _("Batch: {batch}", batch=batch) + self._key_hint("F7"))
         state = _("on") if self.quick else _("off")
-        self.query_one("#ci-quick", Static).update(_("Quick mode: {state}  [F8]", state=state), layout=False)
-        refused = self.query_one("#ci-refused", Static)
-        refused.update(_("Refused this session: {n}", n=self.refused), layout=False)
+        self._say_status("#ci-quick", _("Quick mode: {state}", state=state) + self._key_hint("F8"))
+        refused = self._say_status("#ci-refused", _("Refused this session: {n}", n=self.refused))
         refused.set_class(self.refused > 0, "-some")
         self._count_missing()
 
@@ -139,9 +152,7 @@ class CheckinState(CourierBatchScreen):
 
     @on(Counts)
     def _counts(self, message: Counts) -> None:
-        self.query_one("#ci-missing", Static).update(
-            _("Without phone: {n}  [F9]", n=message.missing), layout=False
-        )
+        self._say_status("#ci-missing", _("Without phone: {n}", n=message.missing) + self._key_hint("F9"))
 
     def _read_labels(self) -> None:
         if self.label_shown:
