@@ -215,3 +215,18 @@ async def test_the_shelf_map_and_its_layer_list_stay_usable_on_a_small_terminal(
             assert columns_in_view(table)[0] == _("Shelf")
             assert layers[n - 1] in columns_in_view(table)
         assert "1-5" in str(screen.query_one("#sh-layer-title").render())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+@pytest.mark.parametrize("key", ["f8", "f9", "f11", "f12"])  # stocktake, returns, problems, edit shelves
+async def test_the_shelf_work_labels_read_whole_in_chinese_on_a_small_terminal(
+    app: StationApp, station: Station, size: Any, key: str
+) -> None:
+    """A Chinese label breaks between any two characters (a closing bracket alone on its second line);
+    each one fits its line (an English one wraps at a space, whole words)."""
+    async with console_at(app, size, "zh", "f4", key):
+        labels = [w for w in app.screen.query(".field-label") if w.region.area]
+        assert labels
+        for label in labels:
+            text = str(label.render())
+            assert cell_len(text) <= label.content_region.width, f"{text!r} in {label.content_region.width}"
