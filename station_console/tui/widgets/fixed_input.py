@@ -6,6 +6,9 @@ milliseconds a key on the check-in and send-out screens, though the field's own 
 CSS. Here a value's change repaints the field only; the field still scrolls with its text (the extent is
 read directly). A field sized by its content (`width: auto`, `height: auto`) is laid out as before.
 
+A placeholder wider than its field ends in an ellipsis: Textual cut it at its last whole word ("kg, or
+F8 to"), which read as if that were all it says.
+
 A field with a `max_length` refuses what would pass it (a key, a paste) and says so, with the limit:
 Textual only rings the bell, so a name typed past the limit was cut without a word.
 """
@@ -14,6 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
+from rich.text import Text
+from textual.strip import Strip
 from textual.widgets import Input
 
 from station_console.i18n import _
@@ -38,6 +44,18 @@ class FixedInput(Input):
                 _("This field takes at most {limit} characters.", limit=self.max_length),
                 severity="warning",
             )
+
+    def render_line(self, y: int) -> Strip:
+        full, width = self.placeholder, self.scrollable_content_region.width
+        if y or self.value or cell_len(full) <= width:
+            return super().render_line(y)
+        short = Text(full)
+        short.truncate(width, overflow="ellipsis")
+        self.set_reactive(Input.placeholder, short.plain)  # for this line only: no refresh, no watcher
+        try:
+            return super().render_line(y)
+        finally:
+            self.set_reactive(Input.placeholder, full)
 
     def _watch_value(self, value: str) -> None:
         if not self.max_length or len(value) < self.max_length:
