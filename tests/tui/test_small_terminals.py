@@ -230,3 +230,21 @@ async def test_the_shelf_work_labels_read_whole_in_chinese_on_a_small_terminal(
         for label in labels:
             text = str(label.render())
             assert cell_len(text) <= label.content_region.width, f"{text!r} in {label.content_region.width}"
+
+
+@pytest.mark.parametrize("row", [0, 9])  # the first shelf, the last (OV)
+async def test_the_shelf_map_keeps_its_cursor_in_view_when_the_console_narrows(
+    app: StationApp, station: Station, row: int
+) -> None:
+    async with console_at(app, (160, 45), "en", "f4") as pilot:
+        table = app.screen.query_one("#sh-map", DataTable)
+        table.cursor_coordinate = Coordinate(row, 5)
+        await settle(app, pilot)
+        for size in ((120, 36), (80, 24)):  # the layer list goes below the map, then the map scrolls
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+            await pilot.wait_for_scheduled_animations()
+            top = 2 * row  # each shelf two lines, under the heading
+            seen = table.scrollable_content_region.height - 1
+            assert table.scroll_y <= top and top + 2 <= table.scroll_y + seen, f"{size}: {table.scroll_y}"
+            assert _("Layer {n}", n=5) in columns_in_view(table)

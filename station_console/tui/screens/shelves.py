@@ -106,6 +106,9 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         stacked = self.stacked(self.size.width)
         self.query_one("#sh-main").set_class(stacked, "-stacked")
         self.query_one("#sh-map-pane").styles.width = "1fr" if stacked else map_width(self.layer_columns())
+        # A map laid out smaller keeps its scroll offset, which can leave the cursor's layer out of view.
+        table = self.query_one("#sh-map", DataTable)
+        table.move_cursor(row=table.cursor_row, column=table.cursor_column, animate=False)
 
     def on_resize(self) -> None:
         self.lay_out()
