@@ -1,9 +1,13 @@
-"""Small terminals (80x24, 100x30), English and Chinese: a screen's fields stay wide enough to use,
-inside the screen and clear of each other."""
+"""Small terminals (80x24, 100x30; the shelf map also 120x36), English and Chinese: a screen's fields
+stay wide enough to use, inside the screen and clear of each other.
+
+One console per screen and language walks both sizes (started at the first, resized to the next): a
+console's start cost about as much CPU as the checks at one size, and a resize lays the screen out anew.
+A failure names the size it was seen at."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -21,15 +25,16 @@ from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.shelf_common import PARCEL_COLUMNS
 from tui.checkin_driver import scan, settle, start
 
-# Each test runs at both sizes, in both languages.
-SMALL = pytest.mark.parametrize(
-    ("size", "lang"), [(size, lang) for size in [(80, 24), (100, 30)] for lang in ("en", "zh")]
-)
+SIZES = ((80, 24), (100, 30))
+# Each test runs in both languages, and at each of SIZES in each.
+SMALL = pytest.mark.parametrize("lang", ["en", "zh"])
 
 
 @asynccontextmanager
-async def console_at(app: StationApp, size: Any, lang: str, *keys: str) -> AsyncIterator[Any]:
-    """The console at `size` in `lang`, started at check-in, then `keys` pressed in turn."""
+async def console_in(
+    app: StationApp, lang: str, *keys: str, size: tuple[int, int] = SIZES[0]
+) -> AsyncIterator[Any]:
+    """The console in `lang` at `size`, started at check-in, then `keys` pressed in turn."""
     set_language(lang)
     async with app.run_test(size=size) as pilot:
         await start(app, pilot)
@@ -37,6 +42,24 @@ async def console_at(app: StationApp, size: Any, lang: str, *keys: str) -> Async
             await pilot.press(key)
             await settle(app, pilot)
         yield pilot
+
+
+async def at_each_size(
+    app: StationApp,
+    pilot: Any,
+    check: Callable[[], Awaitable[None]],
+    sizes: tuple[tuple[int, int], ...] = SIZES,
+) -> None:
+    """`check` with the console resized to each of `sizes` in turn; a failure names the size."""
+    for width, height in sizes:
+        if (app.size.width, app.size.height) != (width, height):
+            await pilot.resize_terminal(width, height)
+            await settle(app, pilot)
+        assert (app.size.width, app.size.height) == (width, height)
+        try:
+            await check()
+        except AssertionError as failed:
+            raise AssertionError(f"at {width}x{height}: {failed}") from failed
 
 
 def shown_whole(app: StationApp, widget: Widget) -> Region:
@@ -55,125 +78,148 @@ def assert_apart(named: dict[str, Region]) -> None:
             assert not ra.overlaps(rb), f"{a} {ra} overlaps {b} {rb}"
 
 
-async def scanned_at_checkin(app: StationApp, pilot: Any, code: str) -> CheckinScreen:
-    """The check-in screen after `code` came from the scanner."""
-    screen = app.screen
-    assert isinstance(screen, CheckinScreen) and screen.router is not None
-    await scan(pilot, screen.router.clock, code)
-    await settle(app, pilot)
-    return screen
-
-
 @SMALL
 async def test_checkin_fields_stay_usable_on_a_small_terminal(
-    app: StationApp, station: Station, lang: str, size: Any
+    app: StationApp, station: Station, lang: str
 ) -> None:
-    async with console_at(app, size, lang) as pilot:
-        screen = await scanned_at_checkin(app, pilot, "SF1234567890123")
-        fields = {name: screen.query_one(name) for name in ("#scan", "#phone", "#size", "#ci-phone-for")}
-        regions = {name: shown_whole(app, widget) for name, widget in fields.items()}
-        assert_apart(regions)
-        assert regions["#scan"].width >= 30  # a long waybill typed by hand stays in view
-        assert regions["#phone"].width >= 17  # 11 digits, the input's border and padding
-        assert regions["#size"].width >= 6
-        # What the phone is for is read whole: the code of the parcel just scanned.
-        code = screen.results[-1].pickup_code
-        assert code in str(fields["#ci-phone-for"].render())
-        assert regions["#ci-phone-for"].width >= cell_len(str(fields["#ci-phone-for"].render()))
-        table = shown_whole(app, screen.query_one("#ci-table"))
-        assert table.height >= 4  # the heading and the last rows checked in
+    async with console_in(app, lang) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CheckinScreen) and screen.router is not None
+        await scan(pilot, screen.router.clock, "SF1234567890123")
+        await settle(app, pilot)
+
+        async def fields_usable() -> None:
+            fields = {name: screen.query_one(name) for name in ("#scan", "#phone", "#size", "#ci-phone-for")}
+            regions = {name: shown_whole(app, widget) for name, widget in fields.items()}
+            assert_apart(regions)
+            assert regions["#scan"].width >= 30  # a long waybill typed by hand stays in view
+            assert regions["#phone"].width >= 17  # 11 digits, the input's border and padding
+            assert regions["#size"].width >= 6
+            # What the phone is for is read whole: the code of the parcel just scanned.
+            code = screen.results[-1].pickup_code
+            assert code in str(fields["#ci-phone-for"].render())
+            assert regions["#ci-phone-for"].width >= cell_len(str(fields["#ci-phone-for"].render()))
+            table = shown_whole(app, screen.query_one("#ci-table"))
+            assert table.height >= 4  # the heading and the last rows checked in
+
+        await at_each_size(app, pilot, fields_usable)
 
 
 @SMALL
 async def test_the_checkin_status_line_reads_whole_on_a_small_terminal(
-    app: StationApp, station: Station, lang: str, size: Any
+    app: StationApp, station: Station, lang: str
 ) -> None:
     """Batch, quick mode, parcels without a phone and the refused count: each whole, none cut."""
-    async with console_at(app, size, lang) as pilot:
-        screen = await scanned_at_checkin(app, pilot, "garbage!!")  # refused: the count the clerk must see
-        parts = {f"#{w.id}": w for w in screen.query("#ci-status > Static")}
-        regions = {name: shown_whole(app, widget) for name, widget in parts.items()}
-        assert_apart(regions)
-        for name, widget in parts.items():
-            text = str(widget.render())
-            assert regions[name].width >= cell_len(text), f"{name} {text!r} cut to {regions[name].width}"
-        assert str(parts["#ci-refused"].render()).endswith("1")
+    async with console_in(app, lang) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CheckinScreen) and screen.router is not None
+        await scan(pilot, screen.router.clock, "garbage!!")  # refused: the count the clerk must see
+        await settle(app, pilot)
+
+        async def status_whole() -> None:
+            parts = {f"#{w.id}": w for w in screen.query("#ci-status > Static")}
+            regions = {name: shown_whole(app, widget) for name, widget in parts.items()}
+            assert_apart(regions)
+            for name, widget in parts.items():
+                text = str(widget.render())
+                assert regions[name].width >= cell_len(text), f"{name} {text!r} cut to {regions[name].width}"
+            assert str(parts["#ci-refused"].render()).endswith("1")
+
+        await at_each_size(app, pilot, status_whole)
 
 
 @SMALL
 async def test_parcel_search_fields_stay_usable_on_a_small_terminal(
-    app: StationApp, station: Station, lang: str, size: Any
+    app: StationApp, station: Station, lang: str
 ) -> None:
-    async with console_at(app, size, lang, "f5"):
+    async with console_in(app, lang, "f5") as pilot:
         screen = app.screen
-        names = ("#pa-text", "#pa-carrier", "#pa-state", "#pa-since", "#pa-until", "#pa-problems")
-        regions = {name: shown_whole(app, screen.query_one(name)) for name in names}
-        assert_apart(regions)
-        assert regions["#pa-text"].width >= 30  # the search field itself: a waybill, code or phone
-        assert app.focused is screen.query_one("#pa-text")
-        assert shown_whole(app, screen.query_one("#pa-table")).height >= 4
+
+        async def fields_usable() -> None:
+            names = ("#pa-text", "#pa-carrier", "#pa-state", "#pa-since", "#pa-until", "#pa-problems")
+            regions = {name: shown_whole(app, screen.query_one(name)) for name in names}
+            assert_apart(regions)
+            assert regions["#pa-text"].width >= 30  # the search field itself: a waybill, code or phone
+            assert app.focused is screen.query_one("#pa-text")
+            assert shown_whole(app, screen.query_one("#pa-table")).height >= 4
+
+        await at_each_size(app, pilot, fields_usable)
 
 
 @SMALL
 async def test_sendout_form_stays_usable_on_a_small_terminal(
-    app: StationApp, station: Station, lang: str, size: Any
+    app: StationApp, station: Station, lang: str
 ) -> None:
-    async with console_at(app, size, lang, "f3") as pilot:
+    async with console_in(app, lang, "f3") as pilot:
         screen = app.screen
         rows = [
             ("#so-phone", "#so-name"),
             ("#so-idtype", "#so-idnum", "#so-seen"),
             ("#so-contents", "#so-count", "#so-value", "#so-insure"),
         ]
-        side = {name: shown_whole(app, screen.query_one(name)) for name in ("#so-quote", "#so-message")}
-        for row in rows:
-            for name in row:
-                screen.query_one(name).focus()  # a field out of view is scrolled to when it gets the focus
-                await settle(app, pilot)
-                await pilot.wait_for_scheduled_animations()
-            regions = {name: shown_whole(app, screen.query_one(name)) for name in row}
-            assert_apart({**regions, **side})
-            for name in row:
-                least = 9 if name == "#so-count" else 12  # the count is 3 digits, at its own fixed width
-                assert regions[name].width >= least, f"{name} squeezed to {regions[name].width} cells"
-        waybill = screen.query_one("#so-waybill")
-        waybill.focus()
-        await settle(app, pilot)
-        await pilot.wait_for_scheduled_animations()
-        assert_apart({"#so-waybill": shown_whole(app, waybill), **side})
-        assert shown_whole(app, screen.query_one("#so-sends")).height >= 2
+
+        async def form_usable() -> None:
+            side = {name: shown_whole(app, screen.query_one(name)) for name in ("#so-quote", "#so-message")}
+            for row in rows:
+                for name in row:
+                    screen.query_one(
+                        name
+                    ).focus()  # a field out of view is scrolled to when it gets the focus
+                    await settle(app, pilot)
+                    await pilot.wait_for_scheduled_animations()
+                regions = {name: shown_whole(app, screen.query_one(name)) for name in row}
+                assert_apart({**regions, **side})
+                for name in row:
+                    least = 9 if name == "#so-count" else 12  # the count is 3 digits, at its own fixed width
+                    assert regions[name].width >= least, f"{name} squeezed to {regions[name].width} cells"
+            waybill = screen.query_one("#so-waybill")
+            waybill.focus()
+            await settle(app, pilot)
+            await pilot.wait_for_scheduled_animations()
+            assert_apart({"#so-waybill": shown_whole(app, waybill), **side})
+            assert shown_whole(app, screen.query_one("#so-sends")).height >= 2
+
+        await at_each_size(app, pilot, form_usable)
 
 
 @SMALL
 async def test_settings_fields_and_their_help_stay_readable_on_a_small_terminal(
-    app: StationApp, station: Station, lang: str, size: Any
+    app: StationApp, station: Station, lang: str
 ) -> None:
-    async with console_at(app, size, lang, "ctrl+s"):
-        fields = [f for f in app.screen.query("#settings-form .field") if f.region.area]
-        assert len(fields) >= 2  # the first fields of the section are in view
-        for field in fields:
-            editor, help_text = field.children[1], field.query_one(".help")
-            assert editor.region.right <= app.size.width, f"{editor!r} is cut off at the right"
-            assert editor.region.width >= 16, f"{editor!r} squeezed to {editor.region.width} cells"
-            if help_text.region.area:  # the last field's help may be below the fold
-                assert help_text.region.right <= app.size.width
-                assert help_text.region.width >= 30, (
-                    f"the help of {editor!r} is {help_text.region.width} wide"
-                )
+    async with console_in(app, lang, "ctrl+s") as pilot:
+
+        async def fields_readable() -> None:
+            fields = [f for f in app.screen.query("#settings-form .field") if f.region.area]
+            assert len(fields) >= 2  # the first fields of the section are in view
+            for field in fields:
+                editor, help_text = field.children[1], field.query_one(".help")
+                assert editor.region.right <= app.size.width, f"{editor!r} is cut off at the right"
+                assert editor.region.width >= 16, f"{editor!r} squeezed to {editor.region.width} cells"
+                if help_text.region.area:  # the last field's help may be below the fold
+                    assert help_text.region.right <= app.size.width
+                    assert help_text.region.width >= 30, (
+                        f"the help of {editor!r} is {help_text.region.width} wide"
+                    )
+
+        await at_each_size(app, pilot, fields_readable)
 
 
 @SMALL
 async def test_printer_form_stays_usable_on_a_small_terminal(
-    app: StationApp, station: Station, lang: str, size: Any
+    app: StationApp, station: Station, lang: str
 ) -> None:
-    async with console_at(app, size, lang, "ctrl+s", "f8"):
-        names = ("#p-name", "#p-language", "#p-transport", "#p-size", "#p-dpi")
-        names += ("#p-target", "#p-gap", "#p-paper", "#p-cjk", "#p-save")
-        regions = {name: shown_whole(app, app.screen.query_one(name)) for name in names}
-        assert_apart(regions)
-        assert regions["#p-target"].width >= 40  # a device path or a CUPS queue, read whole
-        assert regions["#p-paper"].width >= 14
-        assert shown_whole(app, app.screen.query_one("#printer-list")).height >= 3
+    async with console_in(app, lang, "ctrl+s", "f8") as pilot:
+
+        async def form_usable() -> None:
+            names = ("#p-name", "#p-language", "#p-transport", "#p-size", "#p-dpi")
+            names += ("#p-target", "#p-gap", "#p-paper", "#p-cjk", "#p-save")
+            regions = {name: shown_whole(app, app.screen.query_one(name)) for name in names}
+            assert_apart(regions)
+            assert regions["#p-target"].width >= 40  # a device path or a CUPS queue, read whole
+            assert regions["#p-paper"].width >= 14
+            assert shown_whole(app, app.screen.query_one("#printer-list")).height >= 3
+
+        await at_each_size(app, pilot, form_usable)
 
 
 def columns_in_view(table: DataTable[Any]) -> list[str]:
@@ -189,62 +235,74 @@ def columns_in_view(table: DataTable[Any]) -> list[str]:
     return shown
 
 
-@pytest.mark.parametrize(
-    ("size", "lang"), [(size, lang) for size in [(80, 24), (100, 30), (120, 36)] for lang in ("en", "zh")]
-)
+@SMALL
 async def test_the_shelf_map_and_its_layer_list_stay_usable_on_a_small_terminal(
-    app: StationApp, station: Station, lang: str, size: Any
+    app: StationApp, station: Station, lang: str
 ) -> None:
-    async with console_at(app, size, lang, "f4") as pilot:
+    async with console_in(app, lang, "f4") as pilot:
         screen = app.screen
         table = screen.query_one("#sh-map", DataTable)
         layer = screen.query_one("#sh-layer", DataTable)
-        regions = {name: shown_whole(app, screen.query_one(name)) for name in ("#sh-map", "#sh-layer")}
-        assert_apart(regions)
-        assert regions["#sh-map"].height >= 5  # the heading and two shelves
-        assert regions["#sh-layer"].height >= 4
-        # The layer list: a waybill, its carrier, code and location read whole without scrolling.
-        assert columns_in_view(layer)[:4] == [_(N_(name)) for name in PARCEL_COLUMNS[:4]]
         layers = [_("Layer {n}", n=n) for n in range(1, 6)]
-        if size[0] >= 100:
-            assert columns_in_view(table) == [_("Shelf"), *layers]  # the whole map at a glance
-        for n in range(1, 6):  # at 80 columns each layer is scrolled to, its shelf still in view
-            table.cursor_coordinate = Coordinate(0, n)
+
+        async def map_and_list_usable() -> None:
+            regions = {name: shown_whole(app, screen.query_one(name)) for name in ("#sh-map", "#sh-layer")}
+            assert_apart(regions)
+            assert regions["#sh-map"].height >= 5  # the heading and two shelves
+            assert regions["#sh-layer"].height >= 4
+            # The layer list: a waybill, its carrier, code and location read whole without scrolling.
+            assert columns_in_view(layer)[:4] == [_(N_(name)) for name in PARCEL_COLUMNS[:4]]
+            table.cursor_coordinate = Coordinate(0, 1)
             await settle(app, pilot)
             await pilot.wait_for_scheduled_animations()
-            assert columns_in_view(table)[0] == _("Shelf")
-            assert layers[n - 1] in columns_in_view(table)
-        assert "1-5" in str(screen.query_one("#sh-layer-title").render())
+            if app.size.width >= 100:
+                assert columns_in_view(table) == [_("Shelf"), *layers]  # the whole map at a glance
+            for n in range(1, 6):  # at 80 columns each layer is scrolled to, its shelf still in view
+                table.cursor_coordinate = Coordinate(0, n)
+                await settle(app, pilot)
+                await pilot.wait_for_scheduled_animations()
+                assert columns_in_view(table)[0] == _("Shelf")
+                assert layers[n - 1] in columns_in_view(table)
+            assert "1-5" in str(screen.query_one("#sh-layer-title").render())
+
+        await at_each_size(app, pilot, map_and_list_usable, (*SIZES, (120, 36)))
 
 
-@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
 @pytest.mark.parametrize("key", ["f8", "f9", "f11", "f12"])  # stocktake, returns, problems, edit shelves
 async def test_the_shelf_work_labels_read_whole_in_chinese_on_a_small_terminal(
-    app: StationApp, station: Station, size: Any, key: str
+    app: StationApp, station: Station, key: str
 ) -> None:
     """A Chinese label breaks between any two characters (a closing bracket alone on its second line);
     each one fits its line (an English one wraps at a space, whole words)."""
-    async with console_at(app, size, "zh", "f4", key):
-        labels = [w for w in app.screen.query(".field-label") if w.region.area]
-        assert labels
-        for label in labels:
-            text = str(label.render())
-            assert cell_len(text) <= label.content_region.width, f"{text!r} in {label.content_region.width}"
+    async with console_in(app, "zh", "f4", key) as pilot:
+
+        async def labels_whole() -> None:
+            labels = [w for w in app.screen.query(".field-label") if w.region.area]
+            assert labels
+            for label in labels:
+                text = str(label.render())
+                assert cell_len(text) <= label.content_region.width, (
+                    f"{text!r} in {label.content_region.width}"
+                )
+
+        await at_each_size(app, pilot, labels_whole)
 
 
 @pytest.mark.parametrize("row", [0, 9])  # the first shelf, the last (OV)
 async def test_the_shelf_map_keeps_its_cursor_in_view_when_the_console_narrows(
     app: StationApp, station: Station, row: int
 ) -> None:
-    async with console_at(app, (160, 45), "en", "f4") as pilot:
+    async with console_in(app, "en", "f4", size=(160, 45)) as pilot:
         table = app.screen.query_one("#sh-map", DataTable)
         table.cursor_coordinate = Coordinate(row, 5)
         await settle(app, pilot)
-        for size in ((120, 36), (80, 24)):  # the layer list goes below the map, then the map scrolls
-            await pilot.resize_terminal(*size)
-            await settle(app, pilot)
+
+        async def cursor_in_view() -> None:
             await pilot.wait_for_scheduled_animations()
             top = 2 * row  # each shelf two lines, under the heading
             seen = table.scrollable_content_region.height - 1
-            assert table.scroll_y <= top and top + 2 <= table.scroll_y + seen, f"{size}: {table.scroll_y}"
+            assert table.scroll_y <= top and top + 2 <= table.scroll_y + seen, f"scrolled to {table.scroll_y}"
             assert _("Layer {n}", n=5) in columns_in_view(table)
+
+        # the layer list goes below the map, then the map scrolls
+        await at_each_size(app, pilot, cursor_in_view, ((120, 36), (80, 24)))
