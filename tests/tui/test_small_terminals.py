@@ -161,12 +161,13 @@ async def test_sendout_form_stays_usable_on_a_small_terminal(
         async def form_usable() -> None:
             side = {name: shown_whole(app, screen.query_one(name)) for name in ("#so-quote", "#so-message")}
             for row in rows:
+                # Each field of the row focused in turn: a field out of view is scrolled to when it gets
+                # the focus. The row is read once the last one's scroll is done; waiting out each scroll
+                # before it re-rendered the whole screen every time, and those scrolls only lead there.
                 for name in row:
-                    screen.query_one(
-                        name
-                    ).focus()  # a field out of view is scrolled to when it gets the focus
+                    screen.query_one(name).focus()
                     await settle(app, pilot)
-                    await pilot.wait_for_scheduled_animations()
+                await pilot.wait_for_scheduled_animations()
                 regions = {name: shown_whole(app, screen.query_one(name)) for name in row}
                 assert_apart({**regions, **side})
                 for name in row:
