@@ -78,15 +78,21 @@ def assert_apart(named: dict[str, Region]) -> None:
             assert not ra.overlaps(rb), f"{a} {ra} overlaps {b} {rb}"
 
 
+async def scanned_at_checkin(app: StationApp, pilot: Any, code: str) -> CheckinScreen:
+    """The check-in screen after `code` came from the scanner."""
+    screen = app.screen
+    assert isinstance(screen, CheckinScreen) and screen.router is not None
+    await scan(pilot, screen.router.clock, code)
+    await settle(app, pilot)
+    return screen
+
+
 @SMALL
 async def test_checkin_fields_stay_usable_on_a_small_terminal(
     app: StationApp, station: Station, lang: str
 ) -> None:
     async with console_in(app, lang) as pilot:
-        screen = app.screen
-        assert isinstance(screen, CheckinScreen) and screen.router is not None
-        await scan(pilot, screen.router.clock, "SF1234567890123")
-        await settle(app, pilot)
+        screen = await scanned_at_checkin(app, pilot, "SF1234567890123")
 
         async def fields_usable() -> None:
             fields = {name: screen.query_one(name) for name in ("#scan", "#phone", "#size", "#ci-phone-for")}
@@ -111,10 +117,7 @@ async def test_the_checkin_status_line_reads_whole_on_a_small_terminal(
 ) -> None:
     """Batch, quick mode, parcels without a phone and the refused count: each whole, none cut."""
     async with console_in(app, lang) as pilot:
-        screen = app.screen
-        assert isinstance(screen, CheckinScreen) and screen.router is not None
-        await scan(pilot, screen.router.clock, "garbage!!")  # refused: the count the clerk must see
-        await settle(app, pilot)
+        screen = await scanned_at_checkin(app, pilot, "garbage!!")  # refused: the count the clerk must see
 
         async def status_whole() -> None:
             parts = {f"#{w.id}": w for w in screen.query("#ci-status > Static")}
