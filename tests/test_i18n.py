@@ -63,8 +63,25 @@ def message_ids() -> dict[str, str]:
         msgid = args[1] if name in PLURAL_MARKERS and len(args) > 1 else args[0] if args else None
         if msgid is not None:
             found.setdefault(msgid, where)
-    for msgid, where in help_ids().items():
+    for msgid, where in [*help_ids().items(), *binding_ids().items()]:
         found.setdefault(msgid, where)
+    return found
+
+
+def binding_ids() -> dict[str, str]:
+    """A key's description and tooltip (`Binding(key, action, description, tooltip=...)`): the footer
+    translates them when it shows them, marked or not."""
+    found: dict[str, str] = {}
+    for node, path, root in source_calls():
+        if _marker(node.func) != "Binding":
+            continue
+        texts = [node.args[2]] if len(node.args) > 2 else []
+        texts += [k.value for k in node.keywords if k.arg in ("description", "tooltip")]
+        for text in texts:
+            if isinstance(text, ast.Call) and _marker(text.func) in MARKERS and text.args:
+                text = text.args[0]
+            if (msgid := _literal(text)) is not None:
+                found.setdefault(msgid, f"{path.relative_to(root.parent)}:{node.lineno}")
     return found
 
 
@@ -156,6 +173,8 @@ def test_a_refusal_about_a_count_says_one_or_many() -> None:
 
 def test_the_scan_finds_messages() -> None:
     assert len(message_ids()) > 10
+    assert binding_ids()["Keep the current batch"].startswith("station_console/tui/")  # unmarked
+    assert "Receive parcels" in binding_ids()  # marked: N_("Receive parcels")
 
 
 def test_every_message_has_a_chinese_translation() -> None:
@@ -274,3 +293,36 @@ def test_a_count_of_things_takes_its_form_from_the_count() -> None:
             if m[2] not in VERBS_AFTER_A_NAME | UNITS and m[1] not in BOUNDS and m[0] not in NOT_A_COUNT:
                 fixed.append(f"{where}: {m[0]!r} in {msgid!r}")
     assert not fixed, "\n".join(fixed)
+
+
+@functools.cache
+def library_strings() -> frozenset[str]:
+    """Every string literal in click's and Textual's code: their own messages (click's errors and help
+    headings, a Textual widget's key descriptions) reach the console in English and are translated here."""
+    import click
+    import textual
+
+    found: set[str] = set()
+    for package in (click, textual):
+        for path in Path(package.__file__).parent.rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (text := _literal(node)) is not None:  # type: ignore[arg-type]
+                    found.add(text)
+    return frozenset(found)
+
+
+def test_every_chinese_translation_is_of_a_message_the_console_has() -> None:
+    """A translation left behind when its English changed is dead weight a translator keeps updating,
+    and hides that the new English was never translated."""
+    import tomllib
+    from importlib import resources
+
+    ours, theirs = message_ids(), library_strings()
+    stale = [
+        f"{entry.name}: {msgid!r}"
+        for entry in (resources.files("station_console") / "locale" / "zh").iterdir()
+        if entry.name.endswith(".toml")
+        for msgid in tomllib.loads(entry.read_text(encoding="utf-8"))
+        if msgid not in ours and msgid not in theirs
+    ]
+    assert stale == [], "translations of no message:\n" + "\n".join(sorted(stale))
