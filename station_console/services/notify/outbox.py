@@ -16,7 +16,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from db import fast
@@ -169,13 +169,17 @@ def queue_code_changed(
     return queue(session, station, parcel, "code_changed", payload)
 
 
-def cancel_for_parcel(session: Session, parcel_id: int) -> int:
-    """Withdraw messages not yet sent (the check-in was undone)."""
-    result = session.execute(
-        update(Notification)
-        .where(
-            col(Notification.parcel_id) == parcel_id, col(Notification.status) == NotificationStatus.QUEUED
-        )
-        .values(status=NotificationStatus.CANCELLED)
+# A hot statement: every way off the shelves runs it, and no caller reads a loaded message after it.
+_CANCEL_QUEUED = fast.Hot(
+    update(Notification)
+    .where(
+        col(Notification.parcel_id) == bindparam("parcel_id"),
+        col(Notification.status) == NotificationStatus.QUEUED,
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    .values(status=NotificationStatus.CANCELLED)
+)
+
+
+def cancel_for_parcel(session: Tx, parcel_id: int) -> int:
+    """Withdraw messages not yet sent (the parcel left the shelves, or its check-in was undone)."""
+    return _CANCEL_QUEUED.count(session, parcel_id=parcel_id)

@@ -9,13 +9,15 @@ the cooldown, its messages not yet sent are withdrawn, and the event is recorded
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col
 
+from db.fast import Hot
 from db.models import EventKind, Parcel, ParcelStatus
 from station_console.services.core import audit
 from station_console.services.core.station import Station
@@ -31,6 +33,20 @@ _STAMPS: dict[str, tuple[str, str | None]] = {
     ParcelStatus.WRITTEN_OFF: ("written_off_at", "written_off_by"),
     ParcelStatus.CANCELLED: ("cancelled_at", None),
 }
+
+
+@cache
+def _leaving(columns: tuple[str, ...]) -> Hot:
+    """The parcel row's UPDATE setting `columns`, only from the version and status its caller read."""
+    return Hot(
+        update(Parcel)
+        .where(
+            col(Parcel.id) == bindparam("parcel_id"),
+            col(Parcel.version) == bindparam("read_version"),
+            col(Parcel.status) == ParcelStatus.ON_SHELF,
+        )
+        .values({name: bindparam(name) for name in columns})
+    )
 
 
 def leave_shelf(
@@ -62,19 +78,15 @@ def leave_shelf(
     if status == ParcelStatus.PICKED_UP:
         values["picked_up_counter"] = station.counter
     values.update(changes)
-    # A Core UPDATE rather than a flush: it is the conditional write itself (version and status), so a
-    # row another counter took is seen here, before anything else of this unit is written.
-    result = session.execute(
-        update(Parcel)
-        .where(
-            col(Parcel.id) == parcel.id,
-            col(Parcel.version) == parcel.version,
-            col(Parcel.status) == ParcelStatus.ON_SHELF,
-        )
-        .values(values)
-        .execution_options(synchronize_session=False)
+    # The conditional write itself (version and status), so a row another counter took is seen here,
+    # before anything else of this unit is written. A hot statement rather than a flush or an ORM
+    # UPDATE: the object is brought up to date below, and the Session is flushed first so that its
+    # own pending changes still come before it, as an ORM statement's autoflush would have them.
+    session.flush()
+    changed = _leaving(tuple(values)).count(
+        session, **values, parcel_id=parcel.id, read_version=parcel.version
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if changed != 1:
         raise StaleDataError(f"parcel {parcel.id} changed since version {parcel.version} was read")
     for name, value in values.items():  # the object matches its row again, with nothing to flush
         set_committed_value(parcel, name, value)

@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, EventKind, Layer, Parcel, ParcelStatus, Shelf
@@ -110,11 +109,7 @@ def move_in_session(
         parcel.pickup_code = slots.allocate_code(session, settings, slot, now)
     elif parcel.layer_id is not None:
         # The code stays with the parcel, so only the units are given back (no cooldown hold).
-        session.execute(
-            update(Layer)
-            .where(col(Layer.id) == parcel.layer_id)
-            .values(used_units=Layer.used_units - units, parcel_count=Layer.parcel_count - 1)
-        )
+        slots.give_back(session, parcel.layer_id, units)
     parcel.shelf_id, parcel.layer_id = slot.shelf_id, slot.layer_id
     session.add(parcel)
     session.flush()

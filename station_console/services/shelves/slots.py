@@ -27,6 +27,8 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, case, exists, func, literal_column, or_, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
 from db.fast import Hot, Tx
@@ -284,29 +286,61 @@ def assign(
     )
 
 
+# The releases are hot statements: a pickup runs them at every handover, and no caller reads a
+# loaded Layer's units or a loaded CodeHold after them (an ORM UPDATE would search the Session for both).
+_GIVE_BACK = Hot(
+    update(Layer)
+    .where(col(Layer.id) == bindparam("layer_id"))
+    .values(used_units=Layer.used_units - bindparam("units"), parcel_count=Layer.parcel_count - 1)
+)
+# Codes a move replaced were held while their parcel stayed: from its leaving, the usual cooldown.
+_HOLD_MOVED_FROM = Hot(
+    update(CodeHold)
+    .where(col(CodeHold.parcel_id) == bindparam("parcel_id"), col(CodeHold.until) < bindparam("until"))
+    .values(until=bindparam("until"))
+)
+
+
+def _hold(insert: Any) -> Hot:
+    """Hold a code in one statement, whether or not it was held before; a hold already running
+    longer (a longer cooldown when it began) keeps its end, so a code is never freed sooner than
+    promised."""
+    row = insert(CodeHold).values(
+        code=bindparam("code"),
+        released_at=bindparam("now"),
+        until=bindparam("until"),
+        parcel_id=bindparam("parcel_id"),
+    )
+    new = row.excluded
+    longer = case((col(CodeHold.until) > new.until, col(CodeHold.until)), else_=new.until)
+    return Hot(
+        row.on_conflict_do_update(
+            index_elements=[col(CodeHold.code)],
+            set_={"released_at": new.released_at, "until": longer, "parcel_id": new.parcel_id},
+        )
+    )
+
+
+_HOLD = {"sqlite": _hold(sqlite_insert), "postgresql": _hold(postgresql_insert)}
+
+
+def give_back(session: Tx, layer_id: int, units: int) -> None:
+    """The layer has `units` and one parcel fewer."""
+    _GIVE_BACK.count(session, layer_id=layer_id, units=units)
+
+
 def release(
-    session: Session, parcel: Parcel, settings: StationSettings, now: datetime, *, moved: bool = False
+    session: Tx, parcel: Parcel, settings: StationSettings, now: datetime, *, moved: bool = False
 ) -> None:
     """The parcel leaves its layer: give back its units and hold its code for the cooldown.
 
     `moved`: it only moves to a new code; the old one keeps finding it while it is on a shelf."""
     if parcel.layer_id is not None:
-        units = units_for(parcel.size, settings)
-        session.execute(
-            update(Layer)
-            .where(col(Layer.id) == parcel.layer_id)
-            .values(used_units=Layer.used_units - units, parcel_count=Layer.parcel_count - 1)
-        )
+        give_back(session, parcel.layer_id, units_for(parcel.size, settings))
     if parcel.pickup_code:
         hold_code(session, parcel.pickup_code, settings, now, parcel_id=parcel.id if moved else None)
     if not moved and parcel.id is not None:
-        # Codes it had before a move were held while it stayed: from its leaving, the usual cooldown.
-        session.execute(
-            update(CodeHold)
-            .where(col(CodeHold.parcel_id) == parcel.id, col(CodeHold.until) < now + _cooldown(settings))
-            .values(until=now + _cooldown(settings))
-            .execution_options(synchronize_session=False)
-        )
+        _HOLD_MOVED_FROM.count(session, parcel_id=parcel.id, until=now + _cooldown(settings))
 
 
 def _cooldown(settings: StationSettings) -> timedelta:
@@ -314,15 +348,12 @@ def _cooldown(settings: StationSettings) -> timedelta:
 
 
 def hold_code(
-    session: Session, code: str, settings: StationSettings, now: datetime, *, parcel_id: int | None = None
+    session: Tx, code: str, settings: StationSettings, now: datetime, *, parcel_id: int | None = None
 ) -> None:
-    until = now + _cooldown(settings)
-    hold = session.get(CodeHold, code)
-    if hold is None:
-        session.add(CodeHold(code=code, released_at=now, until=until, parcel_id=parcel_id))
-    else:
-        hold.released_at, hold.until, hold.parcel_id = now, until, parcel_id
-        session.add(hold)
+    """Hold `code` from `now` for the cooldown (or keep a longer hold it has), for `parcel_id` when a
+    move replaced it."""
+    upsert = _HOLD[session.get_bind().dialect.name]
+    upsert.count(session, code=code, now=now, until=now + _cooldown(settings), parcel_id=parcel_id)
 
 
 _CODE_TAKEN = Hot(
