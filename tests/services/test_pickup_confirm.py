@@ -167,37 +167,26 @@ def test_two_counters_confirming_one_parcel_exactly_one_wins(station: Station) -
     assert layer_of(station, a.parcel_id).parcel_count == 0
 
 
-def test_a_stale_version_is_refused(station: Station, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_stale_version_is_refused(station: Station) -> None:
     """The update lands only on the version it read: a change in between refuses the whole pickup."""
-    from sqlalchemy import update
-
-    from db.models import Parcel
+    from sqlalchemy import event
 
     a = receive(station, 1, phone=ANN)
-    real_run = station.run
+    bumped: list[bool] = []
 
-    def run_with_interference(work):  # type: ignore[no-untyped-def]
-        def wrapped(session):  # type: ignore[no-untyped-def]
-            execute = session.execute
+    def interfere(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.startswith("UPDATE parcel SET status"):
+            bumped.append(True)
+            # Another counter's change lands between our read and our update, at every attempt.
+            conn.exec_driver_sql(f"UPDATE parcel SET version = version + 1 WHERE id = {a.parcel_id}")
 
-            def interfering(stmt, *args, **kwargs):  # type: ignore[no-untyped-def]
-                if getattr(stmt, "is_update", False) and stmt.table.name == "parcel":
-                    # Another counter's change lands between our read and our update.
-                    execute(
-                        update(Parcel).where(col(Parcel.id) == a.parcel_id).values(version=Parcel.version + 1)
-                    )
-                return execute(stmt, *args, **kwargs)
-
-            session.execute = interfering
-            return work(session)
-
-        return real_run(wrapped)
-
-    monkeypatch.setattr(station, "run", run_with_interference)
-    with pytest.raises(Refused) as info:
-        pickup.confirm_pickup(station, [a.parcel_id], method="code", scanned=[a.waybill])
-    assert info.value.code == "version_conflict"
-    monkeypatch.undo()
+    event.listen(station.engine, "before_cursor_execute", interfere)
+    try:
+        with pytest.raises(Refused) as info:
+            pickup.confirm_pickup(station, [a.parcel_id], method="code", scanned=[a.waybill])
+    finally:
+        event.remove(station.engine, "before_cursor_execute", interfere)
+    assert info.value.code == "version_conflict" and bumped
     row = parcel(station, a.parcel_id)
     assert (row.status, row.version) == ("on_shelf", 1)  # rolled back, the interference too
     assert events(station, EventKind.PICKED_UP) == []
