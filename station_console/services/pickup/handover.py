@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select as columns
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, CodeHold, EventKind, Layer, Parcel, ParcelStatus, PickupMethod, Shelf
@@ -115,6 +115,10 @@ def check_scan(found: Lookup, scanned_text: str, station: Station) -> PickupRow:
         raise whereabouts(session, waybill)
 
 
+# Built once: a handover is a clerk's every confirm, and building the statement cost as much as running it.
+_CHOSEN = select(Parcel).where(col(Parcel.id).in_(bindparam("ids", expanding=True)))
+
+
 def confirm_pickup(
     station: Station,
     parcel_ids: Sequence[int],
@@ -149,7 +153,7 @@ def confirm_pickup(
 
     def work(session: Session) -> list[int]:
         now = station.now()
-        parcels = {p.id: p for p in session.exec(select(Parcel).where(col(Parcel.id).in_(ids))).all()}
+        parcels = {p.id: p for p in session.exec(_CHOSEN, params={"ids": ids}).all()}
         unscanned = [parcels[i].waybill for i in ids if i in parcels and parcels[i].waybill not in seen]
         if unscanned and not reason:
             raise Refused(
