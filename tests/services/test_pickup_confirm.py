@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from conftest import FakeClock
 from pickup_helpers import as_clerk, events, layer_of, parcel, receive, zto
-from sqlmodel import col, select
+from sqlmodel import select
 
 from db.models import CodeHold, EventKind, ParcelStatus, Role
 from station_console.errors import NotFound, PermissionDenied, Refused, StationError
