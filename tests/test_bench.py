@@ -17,6 +17,7 @@ from station_console.commands import bench as bench_command
 TINY = Scale(parcels=3000, on_shelf=300, day=600, history_days=10)
 PATHS = {
     "checkin",
+    "pickup",
     "lookup_code",
     "lookup_phone",
     "report",
@@ -25,7 +26,7 @@ PATHS = {
     "scan_to_screen",
     "recipients_import",
 }
-FLOORED = {"checkin", "lookup_code", "lookup_phone", "report", "startup"}
+FLOORED = {"checkin", "pickup", "lookup_code", "lookup_phone", "report", "startup"}
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +90,12 @@ def test_harness_json_has_every_path_with_its_figures(tmp_path: Path, dataset_ca
     # commit record), and the same-writes floor close to the check-in's own.
     pages = summary["checkin"]["wal_pages_per_commit"]
     assert 1 <= pages["single_row"] < 2 < 10 < pages["same_writes"] <= pages["checkin"] + 4
+    # The handover: every sample a parcel handed over, beside both floors, against its goal.
+    handed = summary["pickup"]
+    assert handed["samples"] == harness.TINY_SAMPLES.pickup
+    assert handed["same_writes_floor_p50_ms"] > 0 and handed["same_writes_floor_p99_ms"] > 0
+    assert handed["same_writes_ratio"] == pytest.approx(handed["p50_ms"] / handed["same_writes_floor_p50_ms"])
+    assert handed["goal"] == "same writes <= 3x, p99 < 5 ms"
     # Start-up: to the first key the sign-in takes, and on to the station open (which comes later).
     assert summary["startup"]["open_p50_ms"] >= summary["startup"]["p50_ms"]
     table = harness.render_table(results)

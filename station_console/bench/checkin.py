@@ -102,7 +102,7 @@ def measure_checkin_beside_floors(
 ) -> tuple[list[float], list[float], list[float]]:
     """Check-ins, the single-row floor and the same-writes floor, `round_of` of each in turn: the three
     see the same disk (an fsync on a shared machine can take 0.1 ms one minute and 4 ms the next)."""
-    sources = (_checkins(station), _single_rows(sqlite_path), _same_writes(sqlite_path))
+    sources = (_checkins(station), single_rows(sqlite_path), _same_writes(sqlite_path))
     out: tuple[list[float], list[float], list[float]] = ([], [], [])
     try:
         while len(out[0]) < samples:
@@ -126,7 +126,7 @@ def wal_pages_per_commit(station: Station, sqlite_path: str) -> dict[str, float]
     """
     sources = {
         "checkin": _checkins(station),
-        "single_row": _single_rows(sqlite_path),
+        "single_row": single_rows(sqlite_path),
         "same_writes": _same_writes(sqlite_path),
     }
     out: dict[str, float] = {}
@@ -157,7 +157,7 @@ def _empty_wal(conn: sqlite3.Connection) -> bool:
     return False
 
 
-def _station_pragmas(conn: sqlite3.Connection) -> None:
+def station_pragmas(conn: sqlite3.Connection) -> None:
     """The PRAGMAs a station engine's connections run with (db/engine.py), on a floor's raw one."""
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
@@ -167,13 +167,13 @@ def _station_pragmas(conn: sqlite3.Connection) -> None:
 
 def floor_insert(sqlite_path: str, samples: int) -> list[float]:
     """Seconds per raw sqlite3 single-row INSERT + COMMIT (the station's PRAGMAs) into a scratch table."""
-    return list(itertools.islice(_single_rows(sqlite_path), samples))
+    return list(itertools.islice(single_rows(sqlite_path), samples))
 
 
-def _single_rows(sqlite_path: str) -> Iterator[float]:
+def single_rows(sqlite_path: str) -> Iterator[float]:
     conn = sqlite3.connect(sqlite_path, isolation_level=None)
     try:
-        _station_pragmas(conn)
+        station_pragmas(conn)
         conn.execute("CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, waybill TEXT, at REAL)")
         clock = time.perf_counter
         for i in itertools.count():
@@ -260,7 +260,7 @@ def _same_writes(sqlite_path: str) -> Iterator[float]:
     """
     conn = sqlite3.connect(sqlite_path, isolation_level=None)
     try:
-        _station_pragmas(conn)
+        station_pragmas(conn)
         carrier_id = conn.execute("SELECT id FROM carrier ORDER BY id LIMIT 1").fetchone()[0]
         layer_id = conn.execute("SELECT id FROM layer ORDER BY used_units LIMIT 1").fetchone()[0]
         fits = "retired_at IS NULL AND accepts_sizes LIKE '%M%' AND capacity_units - used_units >= 2"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from station_console.bench import checkin, detect, pickup, recipients, report
+from station_console.bench import checkin, detect, handover, pickup, recipients, report
 from station_console.bench.concurrency import measure_concurrent_checkins
 from station_console.bench.dataset import FULL, QUICK, Dataset, Scale, act_as_bench_clerk, working_copy
 from station_console.bench.startup import measure_startup
@@ -30,6 +30,7 @@ Progress = Callable[[str], None]
 @dataclass(frozen=True)
 class Samples:
     checkin: int = 2000
+    pickup: int = 1000  # each hands over a parcel: the shelves hold 5,000 (and the timed check-ins)
     lookup: int = 5000
     report: int = 10
     detect: int = 200_000
@@ -42,10 +43,18 @@ class Samples:
 
 FULL_SAMPLES = Samples()
 QUICK_SAMPLES = Samples(
-    checkin=300, lookup=1000, report=5, detect=50_000, startup=2, scan_to_screen=15, recipients_import=1
+    checkin=300,
+    pickup=300,
+    lookup=1000,
+    report=5,
+    detect=50_000,
+    startup=2,
+    scan_to_screen=15,
+    recipients_import=1,
 )
 TINY_SAMPLES = Samples(
     checkin=20,
+    pickup=20,
     lookup=50,
     report=2,
     detect=2000,
@@ -59,6 +68,10 @@ TINY_SAMPLES = Samples(
 # Goals from the issues: (text for the table, test on the result).
 GOALS: dict[str, tuple[str, Callable[[Result], bool]]] = {
     "checkin": (N_("ratio <= 3, p99 < 5 ms"), lambda r: r["ratio"] <= 3 and r["p99_ms"] < 5),
+    "pickup": (
+        N_("same writes <= 3x, p99 < 5 ms"),
+        lambda r: r["same_writes_ratio"] <= 3 and r["p99_ms"] < 5,
+    ),
     "lookup_code": (N_("p99 < 1 ms"), lambda r: r["p99_ms"] < 1),
     "lookup_phone": (N_("p99 < 1 ms"), lambda r: r["p99_ms"] < 1),
     "report": (N_("p99 < 200 ms"), lambda r: r["p99_ms"] < 200),
@@ -146,6 +159,8 @@ def run_all(
                 )
             if wanted("checkin"):
                 _checkin(station, path, samples, out, say)
+            if wanted("pickup"):  # after the check-ins: their parcels are on the shelves to hand over too
+                _pickup(station, path, samples, out, say)
         finally:
             station.engine.dispose()
         if wanted("recipients_import"):
@@ -196,18 +211,32 @@ def _checkin(station: Station, path: str, samples: Samples, out: dict[str, Resul
     # In turns with both floors, so all three see the same disk (and the same checkpoints).
     checkin_s, single_s, same_s = checkin.measure_checkin_beside_floors(station, path, samples.checkin)
     checkin_ms = _ms(checkin_s)
-    same_writes = percentiles(_ms(same_s))["p50_ms"]
     out["checkin"] = figure(
         "checkin",
         checkin_ms,
         _ms(single_s),
         # The issue's floor is one committed row; this one does the check-in's own statements raw.
-        same_writes_floor_p50_ms=same_writes,
-        same_writes_ratio=percentiles(checkin_ms)["p50_ms"] / same_writes if same_writes else None,
-        same_writes_floor_p99_ms=percentiles(_ms(same_s))["p99_ms"],
+        **_same_writes(checkin_ms, _ms(same_s)),
         # What each commit's fsync carries: the check-in's rows and their index pages against one row.
         wal_pages_per_commit=checkin.wal_pages_per_commit(station, path),
     )
+
+
+def _pickup(station: Station, path: str, samples: Samples, out: dict[str, Result], say: Progress) -> None:
+    say(_("Measuring {path}", path="pickup"))
+    # In turns with both floors, as the check-in: the same disk for all three.
+    pickup_s, single_s, same_s = handover.measure_handover_beside_floors(station, path, samples.pickup)
+    out["pickup"] = figure("pickup", _ms(pickup_s), _ms(single_s), **_same_writes(_ms(pickup_s), _ms(same_s)))
+
+
+def _same_writes(measured_ms: list[float], same_ms: list[float]) -> Result:
+    """The floor doing the path's own statements raw, and the path's p50 over it."""
+    same_writes = percentiles(same_ms)["p50_ms"]
+    return {
+        "same_writes_floor_p50_ms": same_writes,
+        "same_writes_ratio": percentiles(measured_ms)["p50_ms"] / same_writes if same_writes else None,
+        "same_writes_floor_p99_ms": percentiles(same_ms)["p99_ms"],
+    }
 
 
 def _recipients(tmp: Path, samples: Samples, out: dict[str, Result], say: Progress) -> None:
@@ -247,6 +276,7 @@ def _fmt(value: Any, digits: int = 3) -> str:
 
 ORDER = (
     "checkin",
+    "pickup",
     "lookup_code",
     "lookup_phone",
     "report",
@@ -267,7 +297,7 @@ def render_table(results: dict[str, Result]) -> str:
         other = ""
         if name == "detect":
             other = f"{r['per_second']:,.0f}/s"
-        elif name == "checkin" and r.get("same_writes_ratio"):
+        elif name in ("checkin", "pickup") and r.get("same_writes_ratio"):
             other = _(
                 "same writes {ms} ms: {ratio}x",
                 ms=_fmt(r["same_writes_floor_p50_ms"]),

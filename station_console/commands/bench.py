@@ -19,6 +19,7 @@ from station_console.i18n import _
 # that `station --help` does not import the benchmarks.
 PATHS = (
     "checkin",
+    "pickup",
     "lookup",
     "lookup_code",
     "lookup_phone",
@@ -46,7 +47,7 @@ def register(cli: click.Group) -> None:
     help="Measure only this path (repeat for more), e.g. --only report.",
 )
 def bench(quick: bool, as_json: bool, rebuild: bool, only: tuple[str, ...]) -> None:
-    """Measure check-in, lookups, the day report, detection, start-up and scan-to-screen."""
+    """Measure check-in, the pickup handover, lookups, the day report, detection, start-up and scan-to-screen."""
     from station_console.bench.harness import json_summary, render_table, run_all
 
     def progress(message: str) -> None:
