@@ -23,8 +23,10 @@ import sqlite3
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from pathlib import Path
+from typing import TypeVar
 
 from textual import events
 from textual.keys import _character_to_key
@@ -39,6 +41,7 @@ from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
 
+T = TypeVar("T")
 WARM_UP = 20  # check-ins before timing: compiled statements, detector, connection pool
 
 
@@ -258,77 +261,82 @@ def _same_writes(sqlite_path: str) -> Iterator[float]:
     on the bench database, with the station's PRAGMAs: the floor of the check-in itself, not of a
     single row.
     """
+    with closing(sqlite3.connect(sqlite_path)) as conn:
+        carrier_id = conn.execute("SELECT id FROM carrier ORDER BY id LIMIT 1").fetchone()[0]
+        layer_id = conn.execute("SELECT id FROM layer ORDER BY used_units LIMIT 1").fetchone()[0]
+    fits = "retired_at IS NULL AND accepts_sizes LIKE '%M%' AND capacity_units - used_units >= 2"
+    order = f"{LAYER_FILL}, shelf_walk, walk_order"
+    now = "2026-11-25 10:00:00.000000"
+    run = time.time_ns()  # this run's message keys are its own
+
+    def check_in(conn: sqlite3.Connection, i: int) -> None:
+        waybill, code = f"FLOOR{i:010d}", f"FL-{i}"
+        conn.execute(
+            "SELECT id, status, pickup_code FROM parcel WHERE waybill = ? AND status != 'cancelled'",
+            (waybill,),
+        ).fetchall()
+        conn.execute(
+            "SELECT id, status, phone_tail, masked_phone, phone_full, recipient_name, recipient_type, "
+            "size FROM prealert WHERE waybill = ? AND (status = 'expected' OR status = 'not_received')",
+            (waybill,),
+        ).fetchall()
+        # The layer claim: the policy's pick as the first of the recipient's layers (they have none
+        # on the shelves), the least filled outside the overflow zone (an index walk of
+        # ix_layer_pick) and the overflow zone's, the claim (of no units: the layers stay as they
+        # are) and the cursor in one UPDATE.
+        conn.execute(
+            f"UPDATE layer SET used_units = used_units + 0, parcel_count = parcel_count + 0, "
+            f"code_cursor = code_cursor WHERE id = COALESCE((SELECT layer.id FROM layer JOIN "
+            f"(SELECT layer_id, count(*) AS n FROM parcel WHERE phone_full = ? AND phone_tail = ? "
+            f"AND status = 'on_shelf' GROUP BY layer_id) AS mine ON mine.layer_id = layer.id WHERE {fits} "
+            f"AND zone != 'overflow' ORDER BY mine.n DESC, {order} LIMIT 1), "
+            f"(SELECT id FROM layer WHERE {fits} AND zone != 'overflow' ORDER BY {order} LIMIT 1), "
+            f"(SELECT id FROM layer WHERE {fits} AND zone = 'overflow' ORDER BY {order} LIMIT 1)) "
+            "AND used_units + 0 <= capacity_units RETURNING id, shelf_id, "
+            "(SELECT label FROM shelf WHERE shelf.id = layer.shelf_id), label, zone, code_cursor",
+            ("13800005678", "5678"),
+        ).fetchone()
+        conn.execute(
+            "SELECT EXISTS (SELECT * FROM parcel WHERE pickup_code = ? AND status = 'on_shelf'), "
+            "EXISTS (SELECT * FROM code_hold WHERE code = ? AND until > ?)",
+            (code, code, now),
+        ).fetchone()
+        parcel_id = conn.execute(
+            "INSERT INTO parcel (waybill, carrier_id, size, phone_tail, masked_phone, phone_full, status, "
+            "layer_id, pickup_code, redelivery, checked_in_at, checked_in_counter, business_day, version) "
+            "VALUES (?, ?, 'M', '5678', '138****5678', '13800005678', 'floor', ?, ?, 0, ?, 'bench', "
+            "'2026-11-25', 1) RETURNING id",
+            (waybill, carrier_id, layer_id, code, now),
+        ).fetchone()[0]
+        conn.execute(
+            "INSERT INTO print_job (parcel_id, kind, counter, status, attempts, payload, created_at) "
+            "VALUES (?, 'label', 'bench', 'floor', 0, '{}', ?) RETURNING id",
+            (parcel_id, now),
+        ).fetchone()
+        conn.execute(
+            "INSERT INTO notification (parcel_id, kind, status, attempts, idempotency_key, payload, "
+            "created_at) VALUES (?, 'checkin', 'floor', 0, ?, ?, ?) RETURNING id",
+            (parcel_id, f"floor-{run}-{i}", '{"pickup_code": "FL"}', now),
+        ).fetchone()
+        conn.execute("SELECT id FROM day_close LIMIT 1").fetchone()
+        floor_event(conn, parcel_id, now)
+
+    return durable_transactions(sqlite_path, itertools.count(), check_in)
+
+
+def durable_transactions(
+    sqlite_path: str, items: Iterable[T], work: Callable[[sqlite3.Connection, T], None]
+) -> Iterator[float]:
+    """Seconds per raw sqlite3 transaction doing `work` for each item (BEGIN IMMEDIATE, work, COMMIT, on
+    one connection with the station's PRAGMAs), after WARM_UP unmeasured ones: a floor's loop."""
     conn = sqlite3.connect(sqlite_path, isolation_level=None)
     try:
         station_pragmas(conn)
-        carrier_id = conn.execute("SELECT id FROM carrier ORDER BY id LIMIT 1").fetchone()[0]
-        layer_id = conn.execute("SELECT id FROM layer ORDER BY used_units LIMIT 1").fetchone()[0]
-        fits = "retired_at IS NULL AND accepts_sizes LIKE '%M%' AND capacity_units - used_units >= 2"
-        order = f"{LAYER_FILL}, shelf_walk, walk_order"
         clock = time.perf_counter
-        now = "2026-11-25 10:00:00.000000"
-        for i in itertools.count():
-            waybill, code = f"FLOOR{i:010d}", f"FL-{i}"
+        for i, item in enumerate(items):
             t0 = clock()
             conn.execute("BEGIN IMMEDIATE")
-            conn.execute(
-                "SELECT id, status, pickup_code FROM parcel WHERE waybill = ? AND status != 'cancelled'",
-                (waybill,),
-            ).fetchall()
-            conn.execute(
-                "SELECT id, status, phone_tail, masked_phone, phone_full, recipient_name, recipient_type, "
-                "size FROM prealert WHERE waybill = ? AND (status = 'expected' OR status = 'not_received')",
-                (waybill,),
-            ).fetchall()
-            # The layer claim: the policy's pick as the first of the recipient's layers (they have none
-            # on the shelves), the least filled outside the overflow zone (an index walk of
-            # ix_layer_pick) and the overflow zone's, the claim (of no units: the layers stay as they
-            # are) and the cursor in one UPDATE.
-            conn.execute(
-                f"UPDATE layer SET used_units = used_units + 0, parcel_count = parcel_count + 0, "
-                f"code_cursor = code_cursor WHERE id = COALESCE((SELECT layer.id FROM layer JOIN "
-                f"(SELECT layer_id, count(*) AS n FROM parcel WHERE phone_full = ? AND phone_tail = ? "
-                f"AND status = 'on_shelf' GROUP BY layer_id) AS mine ON mine.layer_id = layer.id WHERE {fits} "
-                f"AND zone != 'overflow' ORDER BY mine.n DESC, {order} LIMIT 1), "
-                f"(SELECT id FROM layer WHERE {fits} AND zone != 'overflow' ORDER BY {order} LIMIT 1), "
-                f"(SELECT id FROM layer WHERE {fits} AND zone = 'overflow' ORDER BY {order} LIMIT 1)) "
-                "AND used_units + 0 <= capacity_units RETURNING id, shelf_id, "
-                "(SELECT label FROM shelf WHERE shelf.id = layer.shelf_id), label, zone, code_cursor",
-                ("13800005678", "5678"),
-            ).fetchone()
-            conn.execute(
-                "SELECT EXISTS (SELECT * FROM parcel WHERE pickup_code = ? AND status = 'on_shelf'), "
-                "EXISTS (SELECT * FROM code_hold WHERE code = ? AND until > ?)",
-                (code, code, now),
-            ).fetchone()
-            parcel_id = conn.execute(
-                "INSERT INTO parcel (waybill, carrier_id, size, phone_tail, masked_phone, phone_full, status, "
-                "layer_id, pickup_code, redelivery, checked_in_at, checked_in_counter, business_day, version) "
-                "VALUES (?, ?, 'M', '5678', '138****5678', '13800005678', 'floor', ?, ?, 0, ?, 'bench', "
-                "'2026-11-25', 1) RETURNING id",
-                (waybill, carrier_id, layer_id, code, now),
-            ).fetchone()[0]
-            conn.execute(
-                "INSERT INTO print_job (parcel_id, kind, counter, status, attempts, payload, created_at) "
-                "VALUES (?, 'label', 'bench', 'floor', 0, '{}', ?) RETURNING id",
-                (parcel_id, now),
-            ).fetchone()
-            conn.execute(
-                "INSERT INTO notification (parcel_id, kind, status, attempts, idempotency_key, payload, "
-                "created_at) VALUES (?, 'checkin', 'floor', 0, ?, ?, ?) RETURNING id",
-                (parcel_id, f"floor-{i}-{t0}", '{"pickup_code": "FL"}', now),
-            ).fetchone()
-            conn.execute("SELECT id FROM day_close LIMIT 1").fetchone()
-            event_id = conn.execute(
-                "INSERT INTO parcel_event (parcel_id, kind, at, business_day, counter, details, prev_hash, hash) "
-                "VALUES (?, 'floor', ?, '2026-11-25', 'bench', '{}', '', '') RETURNING id",
-                (parcel_id, now),
-            ).fetchone()[0]
-            conn.execute(  # the chain's head moved only if it is where this writer left it
-                "UPDATE audit_head SET last_event_id = last_event_id WHERE id = 1 AND ? > 0 AND "
-                "last_hash = last_hash",
-                (event_id,),
-            )
+            work(conn, item)
             conn.execute("COMMIT")
             if i >= WARM_UP:
                 yield clock() - t0
@@ -336,3 +344,16 @@ def _same_writes(sqlite_path: str) -> Iterator[float]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         conn.close()
+
+
+def floor_event(conn: sqlite3.Connection, parcel_id: int, now: str) -> None:
+    """A floor's audit event and its chain head (moved only if it is where this writer left it)."""
+    event_id = conn.execute(
+        "INSERT INTO parcel_event (parcel_id, kind, at, business_day, counter, details, prev_hash, hash) "
+        "VALUES (?, 'floor', ?, '2026-11-25', 'bench', '{}', '', '') RETURNING id",
+        (parcel_id, now),
+    ).fetchone()[0]
+    conn.execute(
+        "UPDATE audit_head SET last_event_id = last_event_id WHERE id = 1 AND ? > 0 AND last_hash = last_hash",
+        (event_id,),
+    )

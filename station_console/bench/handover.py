@@ -17,7 +17,8 @@ import time
 from collections.abc import Iterator
 
 from db.models import PickupMethod
-from station_console.bench.checkin import WARM_UP, single_rows, station_pragmas
+from station_console.bench.checkin import WARM_UP, durable_transactions, floor_event, single_rows
+from station_console.bench.dataset import UNITS
 from station_console.services.core.station import Station
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.lookup import lookup
@@ -78,62 +79,42 @@ def _same_writes(sqlite_path: str, parcel_ids: list[int]) -> Iterator[float]:
     the closed-day check, the event and the chain head: on real shelf parcels of the bench database,
     with the station's PRAGMAs, one durable commit each.
     """
-    conn = sqlite3.connect(sqlite_path, isolation_level=None)
-    try:
-        station_pragmas(conn)
-        clock = time.perf_counter
-        now, until = "2026-11-25 10:00:00.000000", "2026-12-02 10:00:00.000000"
-        for i, parcel_id in enumerate(parcel_ids):
-            t0 = clock()
-            conn.execute("BEGIN IMMEDIATE")
-            version, layer_id, size, code = conn.execute(
-                "SELECT version, layer_id, size, pickup_code, status, waybill, delivery_run_id, return_batch_id, "
-                "carrier_id FROM parcel WHERE id = ?",
-                (parcel_id,),
-            ).fetchone()[:4]
-            changed = conn.execute(
-                "UPDATE parcel SET status = 'picked_up', picked_up_at = ?, picked_up_by = 1, "
-                "picked_up_counter = 'bench', pickup_method = 'code', return_batch_id = NULL, "
-                "delivery_run_id = NULL, version = ? WHERE id = ? AND version = ? AND status = 'on_shelf'",
-                (now, version + 1, parcel_id, version),
-            ).rowcount
-            assert changed == 1
-            conn.execute(
-                "UPDATE layer SET used_units = used_units - ?, parcel_count = parcel_count - 1 WHERE id = ?",
-                ({"S": 1, "M": 2, "L": 4}.get(size, 2), layer_id),
-            )
-            conn.execute(
-                "INSERT INTO code_hold (code, released_at, until, parcel_id) VALUES (?, ?, ?, NULL) "
-                "ON CONFLICT (code) DO UPDATE SET released_at = excluded.released_at, until = CASE WHEN "
-                "code_hold.until > excluded.until THEN code_hold.until ELSE excluded.until END, parcel_id = NULL",
-                (code, now, until),
-            )
-            conn.execute(
-                "UPDATE code_hold SET until = ? WHERE parcel_id = ? AND until < ?", (until, parcel_id, until)
-            )
-            conn.execute(
-                "UPDATE notification SET status = 'cancelled' WHERE parcel_id = ? AND status = 'queued'",
-                (parcel_id,),
-            )
-            conn.execute(
-                "SELECT business_day, ends_at, reopened_at FROM day_close WHERE business_day >= ? "
-                "AND business_day <= ?",
-                ("2026-11-25", "2026-11-26"),
-            ).fetchall()
-            event_id = conn.execute(
-                "INSERT INTO parcel_event (parcel_id, kind, at, business_day, counter, details, prev_hash, hash) "
-                "VALUES (?, 'floor', ?, '2026-11-25', 'bench', '{}', '', '') RETURNING id",
-                (parcel_id, now),
-            ).fetchone()[0]
-            conn.execute(  # the chain's head moved only if it is where this writer left it
-                "UPDATE audit_head SET last_event_id = last_event_id WHERE id = 1 AND ? > 0 AND "
-                "last_hash = last_hash",
-                (event_id,),
-            )
-            conn.execute("COMMIT")
-            if i >= WARM_UP:
-                yield clock() - t0
-    finally:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        conn.close()
+    now, until = "2026-11-25 10:00:00.000000", "2026-12-02 10:00:00.000000"
+
+    def hand_over(conn: sqlite3.Connection, parcel_id: int) -> None:
+        version, layer_id, size, code = conn.execute(
+            "SELECT version, layer_id, size, pickup_code, status, waybill, delivery_run_id, return_batch_id, "
+            "carrier_id FROM parcel WHERE id = ?",
+            (parcel_id,),
+        ).fetchone()[:4]
+        changed = conn.execute(
+            "UPDATE parcel SET status = 'picked_up', picked_up_at = ?, picked_up_by = 1, "
+            "picked_up_counter = 'bench', pickup_method = 'code', return_batch_id = NULL, "
+            "delivery_run_id = NULL, version = ? WHERE id = ? AND version = ? AND status = 'on_shelf'",
+            (now, version + 1, parcel_id, version),
+        ).rowcount
+        assert changed == 1
+        conn.execute(
+            "UPDATE layer SET used_units = used_units - ?, parcel_count = parcel_count - 1 WHERE id = ?",
+            (UNITS[size], layer_id),
+        )
+        conn.execute(
+            "INSERT INTO code_hold (code, released_at, until, parcel_id) VALUES (?, ?, ?, NULL) "
+            "ON CONFLICT (code) DO UPDATE SET released_at = excluded.released_at, until = CASE WHEN "
+            "code_hold.until > excluded.until THEN code_hold.until ELSE excluded.until END, parcel_id = NULL",
+            (code, now, until),
+        )
+        conn.execute(
+            "UPDATE code_hold SET until = ? WHERE parcel_id = ? AND until < ?", (until, parcel_id, until)
+        )
+        conn.execute(
+            "UPDATE notification SET status = 'cancelled' WHERE parcel_id = ? AND status = 'queued'",
+            (parcel_id,),
+        )
+        conn.execute(
+            "SELECT business_day, ends_at, reopened_at FROM day_close WHERE business_day >= ? AND business_day <= ?",
+            ("2026-11-25", "2026-11-26"),
+        ).fetchall()
+        floor_event(conn, parcel_id, now)
+
+    return durable_transactions(sqlite_path, parcel_ids, hand_over)
