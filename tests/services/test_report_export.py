@@ -77,6 +77,7 @@ def test_csv_has_one_row_per_carrier_and_the_totals(report: dict) -> None:  # ty
     assert header == [
         "date",
         "carrier",
+        "carrier_name",
         "opening",
         "checked_in",
         "picked_up",
@@ -86,9 +87,9 @@ def test_csv_has_one_row_per_carrier_and_the_totals(report: dict) -> None:  # ty
         "fees_cents",
     ]
     assert body == [
-        ["2026-11-24", "SF", "0", "4", "0", "0", "1", "3", "200"],
-        ["2026-11-24", "ZTO", "0", "7", "1", "1", "0", "5", "280"],
-        ["2026-11-24", "TOTAL", "0", "11", "1", "1", "1", "8", "480"],
+        ["2026-11-24", "SF", "SF", "0", "4", "0", "0", "1", "3", "200"],
+        ["2026-11-24", "ZTO", "ZTO", "0", "7", "1", "1", "0", "5", "280"],
+        ["2026-11-24", "TOTAL", "", "0", "11", "1", "1", "1", "8", "480"],
     ]
     figures = dict(r for r in rows if len(r) == 2)
     assert figures["balanced"] == "True" and figures["closed_sha256"] == report["closed"]["sha256"]

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from rich.console import Console
 from sqlmodel import select
 from textual.widgets import DataTable, Static
 
 from db.models import Clerk, DayClose
+from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.day.report import build_report
+from station_console.services.scan.carriers import update_carrier
+from station_console.text_columns import display_width
 from station_console.tui.app import StationApp
 from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
 from station_console.tui.screens.reports import ReportsScreen
@@ -42,6 +47,29 @@ async def test_reports_mode_shows_the_service_figures(app: StationApp, station: 
         assert rows[-1][-1] == "1.30"  # 50 + 2 x 40 cents
         status = str(screen.query_one("#rp-status", Static).render())
         assert "Balanced" in status and "Not closed" in status
+
+
+LONG = "[/]极长名字快递[b]国际物流"  # a Label name at its limit: brackets and CJK, data never markup
+
+
+@pytest.mark.parametrize(("lang", "total"), [("en", "Total"), ("zh", "合计")])
+@pytest.mark.parametrize("size", [(160, 45), (100, 30)])
+async def test_reports_mode_names_each_carrier_as_the_lists_do(
+    app: StationApp, station: Station, lang: str, total: str, size: tuple[int, int]
+) -> None:
+    _seed(station)
+    update_carrier(station, "SF", {"short_name": "顺丰"})
+    update_carrier(station, "ZTO", {"short_name": LONG})
+    set_language(lang)
+    async with app.run_test(size=size) as pilot:
+        screen = await _open_reports(app, pilot)
+        table = screen.query_one("#rp-table", DataTable)
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["顺丰", LONG, total]
+        assert table.columns[table.ordered_columns[0].key].get_render_width(table) >= display_width(LONG)
+        chart = Console(width=size[0], record=True)
+        chart.print(screen.query_one("#rp-chart", Static).content)
+        names = [line.split()[0] for line in chart.export_text().splitlines() if line.strip()]
+        assert names == [LONG, "顺丰"]  # the week's bars too, busiest first
 
 
 async def test_export_keys_write_the_files(app: StationApp, station: Station, tmp_path: Path) -> None:
@@ -133,8 +161,12 @@ def test_week_chart_bars_scale_with_volume() -> None:
 
     console = Console(width=80, record=True)
     console.print(
-        volume_chart({date(2026, 11, 24): {"ZTO": 30, "SF": 5}, date(2026, 11, 25): {"ZTO": 10}}, width=40)
+        volume_chart(
+            {date(2026, 11, 24): {"ZTO": 30, "SF": 5}, date(2026, 11, 25): {"ZTO": 10}},
+            {"carrier_names": {"ZTO": "中通"}},
+            width=40,
+        )
     )
     lines = {line.split()[0]: line for line in console.export_text().splitlines() if line.strip()}
-    assert lines["ZTO"].count("█") == 40 and lines["ZTO"].rstrip().endswith("40")
-    assert lines["SF"].count("█") == 5 and list(lines)[0] == "ZTO"  # busiest first
+    assert lines["中通"].count("█") == 40 and lines["中通"].rstrip().endswith("40")  # named as on the lists
+    assert lines["SF"].count("█") == 5 and list(lines)[0] == "中通"  # busiest first; no name: its code

@@ -51,12 +51,23 @@ def money(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
+def carrier_shown(report: dict[str, Any], code: str) -> str:
+    """A carrier as a person reads it on the screen and on paper: its short name, as every list names
+    it; its code when it has none (the figures themselves stay keyed by code)."""
+    return report.get("carrier_names", {}).get(code) or code
+
+
 def table_rows(report: dict[str, Any], tr: Translator = CURRENT) -> list[list[str]]:
     """Header plus one row per carrier plus the totals row, as display strings."""
     rows = [[tr(label) for _key, label in COLUMNS]]
-    for line in [*report["carriers"], {**report["totals"], "carrier": tr(TOTAL)}]:
-        rows.append([money(line[k]) if k == "fees_cents" else str(line[k]) for k, _label in COLUMNS])
+    for line in report["carriers"]:
+        rows.append(_figure_cells({**line, "carrier": carrier_shown(report, line["carrier"])}))
+    rows.append(_figure_cells({**report["totals"], "carrier": tr(TOTAL)}))
     return rows
+
+
+def _figure_cells(line: dict[str, Any]) -> list[str]:
+    return [money(line[k]) if k == "fees_cents" else str(line[k]) for k, _label in COLUMNS]
 
 
 def send_rows(report: dict[str, Any], tr: Translator = CURRENT) -> list[list[str]]:
@@ -76,8 +87,11 @@ def send_rows(report: dict[str, Any], tr: Translator = CURRENT) -> list[list[str
         return str(value)
 
     rows = [[tr(label) for _key, label in SEND_COLUMNS]]
-    for line in [*sends["rows"], {**sends["totals"], "carrier": tr(TOTAL), "payment": ""}]:
-        rows.append([cell(line, key) for key, _label in SEND_COLUMNS])
+    for line in sends["rows"]:
+        named = {**line, "carrier": carrier_shown(report, line["carrier"])}
+        rows.append([cell(named, key) for key, _label in SEND_COLUMNS])
+    totals = {**sends["totals"], "carrier": tr(TOTAL), "payment": ""}
+    rows.append([cell(totals, key) for key, _label in SEND_COLUMNS])
     return rows
 
 
@@ -119,7 +133,7 @@ def send_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
                 "Send difference: {send} {waybill} ({carrier}): {issue}",
                 send=diff.get("send_id") or "-",
                 waybill=diff.get("waybill") or "",
-                carrier=diff.get("carrier") or "",
+                carrier=carrier_shown(report, diff.get("carrier") or ""),
                 issue=diff["issue"],
             )
         )
@@ -131,12 +145,17 @@ def to_json(report: dict[str, Any]) -> str:
 
 
 def to_csv(report: dict[str, Any]) -> str:
-    """The reconciliation table (machine keys, fees in cents), then the other figures as key,value rows."""
+    """The reconciliation table (machine keys, fees in cents; each carrier by its code, then its name), then
+    the other figures as key,value rows."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["date", *[k for k, _label in COLUMNS]])
-    for line in [*report["carriers"], {**report["totals"], "carrier": "TOTAL"}]:
-        writer.writerow([report["date"], *[line[k] for k, _label in COLUMNS]])
+    keys = _csv_keys(COLUMNS)
+    writer.writerow(["date", *keys])
+    for line in [
+        *_named(report, report["carriers"]),
+        {**report["totals"], "carrier": "TOTAL", "carrier_name": ""},
+    ]:
+        writer.writerow([report["date"], *[line[k] for k in keys]])
     writer.writerow([])
     writer.writerow(["figure", "value"])
     writer.writerow(["balanced", report["balanced"]])
@@ -169,14 +188,26 @@ def to_csv(report: dict[str, Any]) -> str:
     sends = report.get("sends") or {}
     if sends.get("rows") or sends.get("refused", {}).get("count"):
         writer.writerow([])
-        writer.writerow(["date", *[k for k, _label in SEND_COLUMNS]])
-        for line in [*sends["rows"], {**sends["totals"], "carrier": "TOTAL", "payment": ""}]:
-            writer.writerow([report["date"], *[line[k] for k, _label in SEND_COLUMNS]])
+        keys = _csv_keys(SEND_COLUMNS)
+        writer.writerow(["date", *keys])
+        totals = {**sends["totals"], "carrier": "TOTAL", "carrier_name": "", "payment": ""}
+        for line in [*_named(report, sends["rows"]), totals]:
+            writer.writerow([report["date"], *[line[k] for k in keys]])
         writer.writerow(["sends_balanced", sends["balanced"]])
         writer.writerow(["sends_differences", len(sends["differences"])])
         writer.writerow(["sends_refused", sends["refused"]["count"]])
         writer.writerow(["currency", sends.get("currency", "")])
     return out.getvalue()
+
+
+def _csv_keys(columns: tuple[tuple[str, str], ...]) -> list[str]:
+    """A table's CSV columns: a program keeps reading the carrier's code; its name follows it."""
+    keys = [k for k, _label in columns]
+    return [*keys[:1], "carrier_name", *keys[1:]]
+
+
+def _named(report: dict[str, Any], lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**line, "carrier_name": carrier_shown(report, line["carrier"])} for line in lines]
 
 
 def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]:
@@ -294,7 +325,7 @@ def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]
                 "Difference: parcel {id} {waybill} ({carrier}): {issue}",
                 id=diff["parcel_id"],
                 waybill=diff["waybill"],
-                carrier=diff["carrier"],
+                carrier=carrier_shown(report, diff["carrier"]),
                 issue=diff["issue"],
             )
         )
@@ -418,6 +449,9 @@ def to_pdf(report: dict[str, Any]) -> bytes:
     else:
         font_note = translate(NO_CJK_FONT, "en")
         tr = Translator("en")
+        # The core font draws Latin-1 only: a carrier it cannot name reads as its code, not as "??".
+        names = report.get("carrier_names", {})
+        report = {**report, "carrier_names": {c: n for c, n in names.items() if _latin1(n)}}
 
     header, *rows = table_rows(report, tr)
     more: list[Table] = []
@@ -444,6 +478,14 @@ def to_pdf(report: dict[str, Any]) -> bytes:
         footer=[*summary_lines(report, tr), "", tr("Signature (manager): ____________________")],
     )
     return render_document(document)
+
+
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _hours(minutes: float | None) -> str:

@@ -12,6 +12,7 @@ from station_console.services.core.station import Station
 from station_console.services.day import close, forecast
 from station_console.services.day.figures import day_figures
 from station_console.services.recipients import consent, directory
+from station_console.services.scan.carriers import short_names
 from station_console.services.sendout.figures import empty as no_sends
 
 
@@ -25,6 +26,9 @@ def build_report(station: Station, day: date | None = None, *, with_forecast: bo
         report = dict(figures)
         report.setdefault("sends", no_sends())  # the screen and exports always find the section
         report["closed"] = None
+        # Read now, not frozen with the figures: a closed day stays keyed by code, a renamed carrier
+        # reads as it is called today.
+        report["carrier_names"] = short_names(session)
         if info is not None:
             report["closed"] = {**info.to_json(), "matches": close.digest(figures) == info.sha256}
         if with_forecast:

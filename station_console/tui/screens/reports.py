@@ -35,8 +35,9 @@ from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 
 
-def volume_chart(week: dict[date, dict[str, int]], width: int = 40) -> Grid:
-    """The week's check-ins per carrier as horizontal bars (Rich), busiest carrier first."""
+def volume_chart(week: dict[date, dict[str, int]], report: dict[str, Any], width: int = 40) -> Grid:
+    """The week's check-ins per carrier (by its code) as horizontal bars (Rich), busiest carrier first,
+    each named as the report names it."""
     totals: dict[str, int] = {}
     for counts in week.values():
         for carrier, n in counts.items():
@@ -48,7 +49,7 @@ def volume_chart(week: dict[date, dict[str, int]], width: int = 40) -> Grid:
     top = max(totals.values(), default=0)
     for carrier, n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])):
         bar = "█" * max(1, round(width * n / top)) if top else ""
-        table.add_row(plain(carrier), Text(bar, style="green"), str(n))
+        table.add_row(plain(export.carrier_shown(report, carrier)), Text(bar, style="green"), str(n))
     if not totals:
         table.add_row(_("No check-ins this week"), "", "")
     return table
@@ -151,7 +152,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             table.add_row(*row, key=str(n))
         # Plain text: waiver reasons and waybills are data, never markup.
         self.query_one("#rp-summary", Static).update(Text("\n".join(export.summary_lines(report))))
-        self.query_one("#rp-chart", Static).update(volume_chart(found[1]))
+        self.query_one("#rp-chart", Static).update(volume_chart(found[1], report))
         status = (
             _("Balanced")
             if report["balanced"]
