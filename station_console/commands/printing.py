@@ -146,21 +146,50 @@ HEADERS = (
 @option("--printer", "printer_name", metavar="NAME", help="With --process: only this printer of the counter.")
 @option("--all", "all_jobs", is_flag=True, help="Also printed and cancelled jobs.")
 @option("--limit", default=50, show_default=True, help="How many jobs to show.")
+@option("--retry", "retry", type=int, metavar="JOB", help="Send this failed or set-aside job again now.")
+@option("--cancel", "cancel", type=int, metavar="JOB", help="Take this job, not printed yet, off the queue.")
 @pass_app
 def print_queue(
-    app: CliApp, as_json: bool, process: bool, printer_name: str | None, all_jobs: bool, limit: int
+    app: CliApp,
+    as_json: bool,
+    process: bool,
+    printer_name: str | None,
+    all_jobs: bool,
+    limit: int,
+    retry: int | None,
+    cancel: int | None,
 ) -> None:
     """Show this counter's print jobs and their states."""
-    from station_console.services.printing.jobs import PRINTER_STATES, list_jobs
+    from station_console.services.printing.jobs import PRINTER_STATES
     from station_console.services.printing.printers import KIND_LABELS
+    from station_console.services.printing.queue_view import (
+        SET_ASIDE,
+        SET_ASIDE_HINT,
+        cancel_job,
+        list_jobs,
+        retry_job,
+        set_aside_jobs,
+    )
     from station_console.services.shelves.lists import LABEL_LABELS
 
+    try:
+        if retry is not None:
+            retry_job(app.station, retry)
+            if not as_json:
+                click.echo(_("Print job {job} queued again", job=retry))
+        if cancel is not None:
+            cancel_job(app.station, cancel)
+            if not as_json:
+                click.echo(_("Print job {job} cancelled", job=cancel))
+    except StationError as exc:
+        fail(exc, as_json=as_json)
     outcome: dict[str, Any] | None = None
     passes: dict[str, dict[str, Any]] = {}
     if process:
         outcome, passes = _process(app, printer_name, as_json=as_json)
     statuses = None if all_jobs else ["queued", "sending", "failed", "interrupted"]
     jobs = list_jobs(app.station, statuses=statuses, limit=limit)
+    aside = set_aside_jobs(app.station)
     codes = _codes(app, [j.parcel_id for j in jobs if j.parcel_id is not None])
     if as_json:
         emit_json(
@@ -168,7 +197,7 @@ def print_queue(
                 "counter": app.station.counter,
                 "processed": outcome,
                 "printers": passes,
-                "jobs": [job_json(j, codes.get(j.parcel_id or 0)) for j in jobs],
+                "jobs": [job_json(j, codes.get(j.parcel_id or 0), set_aside=j.id in aside) for j in jobs],
             }
         )
         return
@@ -190,7 +219,7 @@ def print_queue(
         [
             str(j.id),
             label_of(KIND_LABELS, j.kind),
-            label_of(LABEL_LABELS, j.status),
+            _(SET_ASIDE) if j.id in aside else label_of(LABEL_LABELS, j.status),
             str(j.attempts),
             codes.get(j.parcel_id or 0, ""),
             j.printer or "",
@@ -202,6 +231,17 @@ def print_queue(
     header = [_(h) for h in HEADERS]
     for line in table_lines([header, *rows]):
         click.echo(line)
+    shown_aside = sorted(j.id for j in jobs if j.id in aside)
+    if shown_aside:
+        click.echo("")
+        click.echo(_(SET_ASIDE_HINT))
+        for job_id in shown_aside:
+            click.echo(
+                _(
+                    "Job {job}: station print-queue --retry {job}, or --cancel {job}",
+                    job=job_id,
+                )
+            )
 
 
 def _process(
@@ -245,11 +285,12 @@ def _outcome(result: Any) -> dict[str, Any]:
     }
 
 
-def job_json(job: Any, code: str | None = None) -> dict[str, Any]:
+def job_json(job: Any, code: str | None = None, *, set_aside: bool = False) -> dict[str, Any]:
     return {
         "id": job.id,
         "kind": job.kind,
         "status": job.status,
+        "set_aside": set_aside,  # failed, and the printer printed the jobs after it: the clerk's to see to
         "attempts": job.attempts,
         "parcel_id": job.parcel_id,
         "pickup_code": code,
@@ -262,14 +303,6 @@ def job_json(job: Any, code: str | None = None) -> dict[str, Any]:
 
 
 def _codes(app: CliApp, parcel_ids: list[int | None]) -> dict[int, str]:
-    from sqlmodel import col, select
+    from station_console.services.printing.queue_view import pickup_codes
 
-    from db.models import Parcel
-
-    if not parcel_ids:
-        return {}
-    with app.station.read() as session:
-        rows = session.exec(
-            select(Parcel.id, Parcel.pickup_code).where(col(Parcel.id).in_([p for p in parcel_ids if p]))
-        ).all()
-    return {pid: code or "" for pid, code in rows if pid is not None}
+    return pickup_codes(app.station, parcel_ids)

@@ -21,12 +21,24 @@ from textual.app import App
 from textual.message import Message
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, shown
+from station_console.i18n import N_, _, _n, shown
 from station_console.services.printing.jobs import PRINTER_STATES, process_queue
 from station_console.services.printing.printers import configured_printers
 from station_console.tui.periodic import PeriodicWorker
 
 log = logging.getLogger(__name__)
+
+
+def set_aside_text(n: int) -> str:
+    """What the clerk is told when the printer refused jobs and printed the ones after them."""
+    return _n(
+        "The printer refused {n} print job and printed the ones after it. Settings > Printers > "
+        "Print queue (F10) shows why; retry or cancel it there.",
+        "The printer refused {n} print jobs and printed the ones after them. Settings > Printers > "
+        "Print queue (F10) shows why; retry or cancel them there.",
+        n,
+        n=n,
+    )
 
 
 class PrintWorker(PeriodicWorker):
@@ -38,6 +50,7 @@ class PrintWorker(PeriodicWorker):
         failed: int
         state: str
         error: str | None
+        set_aside: int = 0  # jobs the printer refused while it printed the ones after them
 
     NAME, GROUP = "print-queue", "printer"
     INTERVAL = 2.0
@@ -92,13 +105,14 @@ class PrintWorker(PeriodicWorker):
         import station_console.services.sendout.drawing  # noqa: F401
 
         station = self.app.station  # type: ignore[attr-defined]
-        printed = failed = 0
+        printed = failed = aside = 0
         state: str | None
         state, error, send_failed = "ready", None, False
         try:
             for printer in self.printers or []:
                 result = process_queue(station, printer)
                 printed, failed = printed + len(result.printed), failed + len(result.failed)
+                aside += len(result.set_aside)
                 if result.error_code is not None:
                     # The printer's own Message, in the console's language (the name is the manager's, data).
                     error = _("{printer}: {reason}", printer=printer.name, reason=shown(result.error or ""))
@@ -109,14 +123,22 @@ class PrintWorker(PeriodicWorker):
         except Exception as exc:  # a bug must not kill the console; it is logged, the queue keeps its jobs
             log.exception("print queue pass failed")
             state, error, send_failed = "error", str(exc), False
-        if printed == failed == 0 and error is None:
-            state = None  # nothing was sent (none due): the printer is as the last send found it
-        self._post(self._show, printed, failed, state, error, send_failed)
+        if printed == 0 and error is None:
+            # Nothing printed and nothing said of the printer (none due, or only a set-aside job refused
+            # again): the printer is as the last send found it.
+            state = None
+        self._post(self._show, printed, failed, state, error, send_failed, aside)
 
     # -- UI thread ------------------------------------------------------------------------------
 
     def _show(
-        self, printed: int, failed: int, state: str | None, error: str | None, send_failed: bool = False
+        self,
+        printed: int,
+        failed: int,
+        state: str | None,
+        error: str | None,
+        send_failed: bool = False,
+        aside: int = 0,
     ) -> None:
         if state is None:  # nothing sent: as the last send found the printer if it failed, else ready
             state = self.state if self._send_failed else "ready"
@@ -125,10 +147,12 @@ class PrintWorker(PeriodicWorker):
         changed = state != self.state
         self.state = state
         self.app.set_device_state("printer", PRINTER_STATES.get(state, N_("error")))  # type: ignore[attr-defined]
-        self.app.screen.post_message(PrintWorker.Drained(printed, failed, state, error))
+        self.app.screen.post_message(PrintWorker.Drained(printed, failed, state, error, aside))
         if changed and error:
             self.app.notify(
                 _("Printer problem: {error}. Labels wait in the queue.", error=error),
                 severity="warning",
                 timeout=10,
             )
+        if aside:
+            self.app.notify(set_aside_text(aside), severity="warning", timeout=15)

@@ -10,6 +10,7 @@ from hardware.printers.transports import DummyTransport, PrinterError
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
+from station_console.services.printing import queue_view
 
 
 class FaultyTransport(DummyTransport):
@@ -59,7 +60,7 @@ def test_fail_hang_and_half_way_then_recovery_prints_each_label_once(station: St
     for _ in range(4):
         clock.advance(seconds=61)
         printing.process_queue(station, printer)
-    jobs = printing.list_jobs(station)
+    jobs = queue_view.list_jobs(station)
     codes = [r.pickup_code for r in done]
     assert _codes_printed(transport, codes) == dict.fromkeys(codes, 1)
     assert len(jobs) >= len(done) and all(j.status == "printed" for j in jobs if j.kind == "label")

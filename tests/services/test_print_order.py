@@ -6,13 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from test_printing import add_parcel, dummy_printer, jobs
 
 from hardware.printers import DummyTransport
 from hardware.printers.transports import PrinterError
+from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
+from station_console.services.printing import queue_view
 from station_console.services.printing.order import REFUSED_AFTER
 
 CODES = [f"1-1-10{n:02d}".encode() for n in range(6)]
@@ -111,3 +114,51 @@ def test_a_printer_gone_while_a_refused_job_is_set_aside_holds_the_rest(station:
     clock.advance(seconds=61)
     printing.process_queue(station, printer)
     assert order_sent(transport) == [CODES[1], CODES[2], CODES[3]]
+
+
+def test_a_printer_that_printed_past_a_refused_job_reads_ready_and_the_job_is_set_aside(
+    station: Station, clock: Any
+) -> None:
+    for n in range(2):
+        add_parcel(station, f"SF12345678901{n:02d}", CODES[n].decode())
+    printer = dummy_printer()
+    printer.transport = RefusesOne("refuses", refused=CODES[0])
+    refused_job, next_job = (j.id for j in jobs(station))
+    for _ in range(REFUSED_AFTER - 1):
+        assert printing.process_queue(station, printer).printer_state == "error"  # not known yet
+        assert queue_view.set_aside_jobs(station) == set()
+        clock.advance(seconds=61)
+    result = printing.process_queue(station, printer)
+    assert result.printed == [next_job] and result.failed == [refused_job]
+    assert result.printer_state == "ready" and result.error is None  # it just printed
+    assert result.set_aside == [refused_job]
+    assert queue_view.set_aside_jobs(station) == {refused_job}
+    # Retried alone on its own wait and refused again: nothing new about the printer, nothing new aside.
+    clock.advance(seconds=61)
+    again = printing.process_queue(station, printer)
+    assert again.failed == [refused_job] and again.printer_state == "untried" and again.set_aside == []
+    assert queue_view.set_aside_jobs(station) == {refused_job}
+    # Cancelled by the clerk: off the queue, no longer needing anyone.
+    queue_view.cancel_job(station, refused_job)
+    assert queue_view.set_aside_jobs(station) == set() and jobs(station)[0].status == "cancelled"
+    with pytest.raises(Refused):
+        queue_view.cancel_job(station, next_job)  # printed: nothing to cancel
+
+
+def test_a_set_aside_job_retried_by_the_clerk_prints_once_the_cause_is_gone(
+    station: Station, clock: Any
+) -> None:
+    for n in range(2):
+        add_parcel(station, f"SF12345678901{n:02d}", CODES[n].decode())
+    printer = dummy_printer()
+    printer.transport = transport = RefusesOne("refuses", refused=CODES[0])
+    for _ in range(REFUSED_AFTER):
+        printing.process_queue(station, printer)
+        clock.advance(seconds=61)
+    refused_job = jobs(station)[0].id
+    assert queue_view.set_aside_jobs(station) == {refused_job}
+    transport.refused = b"nothing refused now"  # the clerk put the right stickers in
+    queue_view.retry_job(station, refused_job)
+    assert printing.process_queue(station, printer).printed == [refused_job]  # now, not after its wait
+    assert queue_view.set_aside_jobs(station) == set()
+    assert order_sent(transport) == [CODES[1], CODES[0]]

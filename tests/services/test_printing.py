@@ -16,7 +16,7 @@ from station_console.errors import DatabaseUnavailable, NotFound, PermissionDeni
 from station_console.i18n import N_, set_language
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
-from station_console.services.printing import render
+from station_console.services.printing import queue_view, render
 from station_console.services.shelves.search import find_parcel_id
 from station_console.settings import CounterSettings
 from station_console.stored_messages import stored_text
@@ -151,7 +151,7 @@ def test_a_crash_mid_send_is_never_reprinted_automatically(station: Station, clo
     [job] = jobs(station)
     assert result.interrupted == [claimed] and result.printed == [] and printer.transport.sent == []
     assert job.status == JobStatus.INTERRUPTED and "reprint" in (job.last_error or "")
-    printing.retry_job(station, claimed)  # the clerk saw no sticker
+    queue_view.retry_job(station, claimed)  # the clerk saw no sticker
     assert printing.process_queue(station, printer).printed == [claimed]
 
 
@@ -300,7 +300,7 @@ def test_a_printed_label_whose_record_failed_is_not_printed_again(
     printer = dummy_printer()
     real = printing._finish
 
-    def refuse_the_record(station: Station, job_id: int, *, error: Any) -> None:
+    def refuse_the_record(station: Station, job_id: int, *, error: Any, printer: str = "") -> None:
         raise DatabaseUnavailable(N_("The database is locked by another program."))
 
     monkeypatch.setattr(printing, "_finish", refuse_the_record)

@@ -14,6 +14,7 @@ from hardware.printers import DummyTransport, make_printer
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
+from station_console.services.printing.order import REFUSED_AFTER
 from station_console.settings import CounterSettings
 from station_console.stored_messages import stored_text
 from station_console.tui.print_worker import PrintWorker
@@ -161,3 +162,41 @@ async def test_a_printer_that_is_off_is_told_in_chinese(station: Station, tmp_pa
     assert job.status == "failed" and stored_text(job.last_error, "en").startswith(
         f"Folder {folder} not found"
     )
+
+
+async def test_a_label_set_aside_leaves_the_printer_ready_and_tells_the_clerk_where_to_see_it(
+    station: Station, clock: Any
+) -> None:
+    """The printer refuses the first label three times (a wrong sticker for it, say) and prints the next:
+    the header says the printer is ready, and the clerk is told where the refused label waits."""
+    DummyTransport.forget_all()
+    queue_parcels(station, 2)
+    printer = make_printer({"language": "tspl", "transport": "dummy", "target": "picky"}, name="default")
+    picky = DummyTransport.named("picky")
+    seen: list[Message] = []
+    app = Host(station, CounterSettings(counter="test-counter"), interval=0.05, printers=[printer])
+
+    def attempts() -> int:
+        with station.read() as session:
+            return min(j.attempts for j in session.exec(select(PrintJob)).all() if j.id == 1)
+
+    async with app.run_test(message_hook=seen.append) as pilot:
+        for n in range(1, REFUSED_AFTER + 1):
+            picky.fail_next(1, "error")  # the first label's next try only
+            await until(pilot, lambda n=n: attempts() == n, what=f"refusal {n}")
+            clock.advance(seconds=61)
+        aside = await wait_for(pilot, seen, lambda m: m.set_aside == 1)
+        assert aside.state == "ready" and aside.printed == 1 and aside.error is None
+        await quiet.settle(pilot)
+        assert app.device_states["printer"] == "ready"
+        toasts = [n.message for n in app._notifications]
+        assert any("refused 1 print job and printed the ones after it" in t for t in toasts), toasts
+        assert toasts[0].startswith("Printer problem")  # at the first refusal nobody could know whose it was
+        # Retried alone on its own wait and refused again: the printer still reads ready, nothing new is said.
+        picky.fail_next(1, "error")
+        clock.advance(seconds=61)
+        await until(pilot, lambda: attempts() == REFUSED_AFTER + 1, what="the set-aside label tried again")
+        done = len(passes(seen))
+        await until(pilot, lambda: len(passes(seen)) >= done + 2, what="two more passes")
+        assert app.device_states["printer"] == "ready" and len(app._notifications) == len(toasts)
+    assert len(picky.sent) == 1

@@ -233,6 +233,8 @@ WALKS: dict[str, Walk] = {
     "settings: save": Walk(("ctrl+s",), "SettingsScreen", ("ctrl+s",)),
     "settings: a carrier": Walk(("ctrl+s", "f7"), "CarrierEditorScreen", ("enter", "ctrl+s")),
     "settings: printers": Walk(("ctrl+s", "f8"), "PrintersScreen", ("f7",), printer=True),
+    # The counter's labels wait (no printer in this tour): the first is cancelled.
+    "settings: print queue": Walk(("ctrl+s", "f8", "f10"), "PrintQueueScreen", ("c",)),
     "settings: scan test": Walk(("ctrl+s", "f9"), "ScanTestScreen", ("ctrl+s",), reads=False),
     "settings: clerks": Walk(("ctrl+s", "f10"), "ClerkAdminScreen", ("f9", "f8")),
     "settings: outbox": Walk(("ctrl+s", "f11"), "OutboxScreen", ("f", "r")),
@@ -284,6 +286,7 @@ TOURS: dict[str, tuple[str, ...]] = {
         "settings: outbox",
         "settings: recipients",
         "settings: carrier events",
+        "settings: print queue",
     ),
     "settings: printers": ("settings: printers",),
     "parcels, audit trail, lock": ("parcels: a search", "audit trail (Ctrl+T)", "lock and sign in (Ctrl+L)"),

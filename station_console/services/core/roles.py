@@ -41,7 +41,16 @@ _MOVE_KEYS = (
     *("settings.carriers", "settings.printers", "settings.clerks", "settings.outbox", "settings.scan_test"),
     *("settings.recipients", "shelves.overdue", "shelves.problems", "shelves.returns", "shelves.delivery"),
     *("overdue.back", "problems.back", "returns.back", "carriers.back", "clerks.back", "outbox.back"),
-    *("printers.back", "edit.back", "phones.close", "move.cancel", "batch.cancel", "stclose.cancel"),
+    *(
+        "printers.back",
+        "printers.queue",
+        "printqueue.back",
+        "edit.back",
+        "phones.close",
+        "move.cancel",
+        "batch.cancel",
+        "stclose.cancel",
+    ),
     *("carrier_form.cancel", "pickup.reason.cancel", "recipients.back", "delivery.back", "handover.back"),
     *("picker.cancel", "who.close", "form.cancel", "sendout.clear"),
     # A yes/no question only answers for the action that asked it; that action checks its own role.
@@ -60,6 +69,7 @@ _VIEW_KEYS = (
     *("parcels.search", "parcels.next", "parcels.previous", "reports.prev", "reports.next", "reports.reload"),
     *("shelves.reload", "overdue.toggle", "overdue.candidates", "clerks.activity"),
     *("outbox.filter", "outbox.refresh", "delivery.reload", "events.filter", "events.refresh"),
+    "printqueue.refresh",
 )
 
 ACTIONS: dict[str, Action] = {
@@ -145,7 +155,10 @@ ACTIONS: dict[str, Action] = {
         Need.SIGNED_IN, N_("undo a check-in"), commands=("undo-checkin",), keys=("checkin.undo",)
     ),
     "reprint": Action(
-        Need.SIGNED_IN, N_("reprint a label or receipt"), commands=("print", "sendout reprint")
+        Need.SIGNED_IN,
+        N_("reprint a label or receipt"),
+        commands=("print", "sendout reprint"),
+        keys=("printqueue.retry", "printqueue.cancel"),
     ),
     "test_print": Action(Need.SIGNED_IN, N_("print a test label"), keys=("printers.test",)),
     "pickup": Action(

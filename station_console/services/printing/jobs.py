@@ -13,7 +13,7 @@ print): the sticker carries the masked phone without the clerk waiting for it.
 
 Crash rule: a job still "sending" after `STALE_SENDING` was cut off between the send and the mark; we
 cannot know whether the sticker came out. It becomes "interrupted": never retried automatically (that
-could print it twice), shown to the clerk, who reprints (`reprint`/`retry_job`) if the label is missing.
+could print it twice), shown to the clerk, who reprints (`reprint`, or `queue_view.retry_job`) if the label is missing.
 """
 
 from __future__ import annotations
@@ -89,13 +89,15 @@ class QueueResult:
     failed: list[int] = field(default_factory=list)
     interrupted: list[int] = field(default_factory=list)
     sent: list[int] = field(default_factory=list)  # the printer took them (printed, or not yet recorded)
+    set_aside: list[int] = field(default_factory=list)  # refused, then the printer printed the next job
     error: str | None = None  # the printer's error (a `Message`, translated where shown), when a send failed
     error_code: str | None = None  # offline | timeout | permission | unsupported | error
 
     @property
     def printer_state(self) -> str:
-        """The printer's failure; "ready" when it took a job; "untried" when it was sent nothing (nothing
-        was due, or no job could be drawn): a pass that sent nothing cannot say it is ready."""
+        """The printer's failure; "ready" when it took a job (after refusing one it set aside too);
+        "untried" when it was sent nothing (nothing was due, or no job could be drawn): a pass that sent
+        nothing cannot say it is ready."""
         return self.error_code or ("ready" if self.printed else "untried")
 
 
@@ -291,47 +293,11 @@ def reprint(station: Station, parcel_id: int, *, printer: str | None = None) -> 
     return station.run(work)
 
 
-def retry_job(station: Station, job_id: int) -> PrintJob:
-    """Send a failed or interrupted job again now."""
-    require(station, "reprint")
-
-    def work(session: Session) -> PrintJob:
-        job = session.get(PrintJob, job_id)
-        if job is None:
-            raise NotFound(N_("Print job {job} not found"), job=job_id)
-        if job.status not in (JobStatus.FAILED, JobStatus.INTERRUPTED):
-            raise Refused(
-                N_("Print job {job} is {status}: nothing to retry"),
-                code="not_retryable",
-                job=job_id,
-                status=job.status,
-            )
-        job.status, job.updated_at = JobStatus.QUEUED, None
-        session.add(job)
-        return job
-
-    return station.run(work)
-
-
 def queue_test_print(station: Station, counter_settings: Any, *, printer: str | None = None) -> PrintJob:
     """A sample label, to check a printer's setup from Settings (refused if no printer would take it)."""
     require(station, "test_print")
     check_printable(counter_settings, "test", printer=printer)
     return station.run(lambda session: _add_job(session, station, "test", printer=printer))
-
-
-def list_jobs(
-    station: Station, *, statuses: list[str] | None = None, all_counters: bool = False, limit: int = 100
-) -> list[PrintJob]:
-    """Newest first: this counter's jobs (or every counter's)."""
-    require(station, "view")
-    query = select(PrintJob).order_by(col(PrintJob.id).desc()).limit(limit)
-    if not all_counters:
-        query = query.where(PrintJob.counter == station.counter)
-    if statuses:
-        query = query.where(col(PrintJob.status).in_(statuses))
-    with station.read() as session:
-        return list(session.exec(query).all())
 
 
 # -- the worker's pass -----------------------------------------------------------------------------
@@ -363,9 +329,9 @@ def hold_over(station: Station, now: datetime | None = None) -> datetime:
     return (now or station.now()) - timedelta(seconds=station.settings().label_hold_s)
 
 
-def claim(station: Station, printer: Any, *, limit: int = 50) -> list[int]:
+def claim(station: Station, printer: Any, *, limit: int = 50, aside: set[int] | None = None) -> list[int]:
     """Mark up to `limit` due jobs this printer can take as "sending", committed before any send; their
-    ids in the order they print (`order.in_order`)."""
+    ids in the order they print (`order.in_order`). `aside` gets those of them already set aside."""
 
     def work(session: Session) -> list[int]:
         now = station.now()
@@ -389,18 +355,22 @@ def claim(station: Station, printer: Any, *, limit: int = 50) -> list[int]:
         )  # PostgreSQL: two workers never claim one job
         queue = [job for job in session.exec(query).all() if printer.can_print(job.kind)]
         printed = printed_after(session, queue, (PrintJob.counter == station.counter) & this_printer)
-        claimed = in_order(queue, set_aside(queue, printed), now)[:limit]
+        stepped_aside = set_aside(queue, printed)
+        claimed = in_order(queue, stepped_aside, now)[:limit]
         for job in claimed:
             job.status, job.updated_at = JobStatus.SENDING, now
             session.add(job)
+        if aside is not None:
+            aside.update(job.id for job in claimed if job.id in stepped_aside)
         return [job.id for job in claimed if job.id is not None]
 
     return station.run(work)
 
 
-def _finish(station: Station, job_id: int, *, error: Message | None) -> None:
-    """Mark a sent job printed, or failed with `error` kept for later (`stored_messages`: shown in the
-    language of whoever reads the queue then)."""
+def _finish(station: Station, job_id: int, *, error: Message | None, printer: str = "") -> None:
+    """Mark a sent job printed by `printer` (named on it: whose queue it went through, `order.py`), or
+    failed with `error` kept for later (`stored_messages`: shown in the language of whoever reads the
+    queue then)."""
 
     def work(session: Session) -> None:
         job = session.get(PrintJob, job_id)
@@ -409,6 +379,7 @@ def _finish(station: Station, job_id: int, *, error: Message | None) -> None:
         job.updated_at = station.now()
         if error is None:
             job.status, job.printed_at, job.last_error = JobStatus.PRINTED, station.now(), None
+            job.printer = job.printer or printer or None
         else:
             job.status, job.attempts, job.last_error = JobStatus.FAILED, job.attempts + 1, to_store(error)
         session.add(job)
@@ -455,7 +426,7 @@ def _print_one(
         result.error, result.error_code = exc.message, exc.code
         return "refused" if goes_on_after(exc.code, job.attempts + 1) else "stop"
     result.sent.append(job_id)
-    _finish(station, job_id, error=None)
+    _finish(station, job_id, error=None, printer=printer.name)
     result.printed.append(job_id)
     return "printed"
 
@@ -469,17 +440,26 @@ def process_queue(station: Station, printer: Any, *, limit: int = 50, lang: str 
     require(station, "background")
     lang = lang or get_language()
     result = QueueResult(interrupted=recover_stale(station))
-    ids = claim(station, printer, limit=limit)
+    aside: set[int] = set()
+    ids = claim(station, printer, limit=limit, aside=aside)
     n = 0
     try:
-        refused = False
+        refused: int | None = None
         for n, job_id in enumerate(ids):
             outcome = _print_one(station, printer, job_id, lang, render, result)
             # A refusal lets the next job try; two in a row say the printer, not the jobs: the rest waits.
-            if outcome == "stop" or (refused and outcome == "refused"):
+            if outcome == "stop" or (refused is not None and outcome == "refused"):
                 _release(station, ids[n + 1 :])
                 break
-            refused = outcome == "refused"
+            if outcome == "printed" and refused is not None:
+                # The printer printed the job behind the refused one: it works, and that job is set aside.
+                result.error = result.error_code = None
+                if refused not in aside:
+                    result.set_aside.append(refused)
+            refused = job_id if outcome == "refused" else None
+            if refused in aside:
+                # Set aside already: its refusal again says nothing of the printer, which printed since.
+                result.error = result.error_code = None
     except BaseException:
         # Claimed and not finished: back to waiting, not stuck as sending. A job the printer took whose
         # record failed stays sending (interrupted once stale): waiting again would print it twice.

@@ -8,9 +8,10 @@ it is, every job behind it follows in order (their own waits would let a later l
 A job the printer refuses for its own reason must not hold the queue forever. When a send fails for a
 reason other than the printer being out of reach (`UNREACHABLE`: then every job would fail alike) and
 that job has failed `REFUSED_AFTER` times, the pass goes on to the next job instead of stopping; if
-that one prints, the printer works and the refused job is *set aside* (a job behind it printed after its
-last failure): it no longer holds the queue and is retried on its own wait. A job that could not be
-drawn (parcel gone, bad payload) never stopped a pass and is set aside the same way.
+that one prints, the printer works and the refused job is *set aside* (a job behind it printed): it no
+longer holds the queue, is retried on its own wait, and is listed for the clerk to retry or cancel
+(`queue_view.py`). A job that could not be drawn (parcel gone, bad payload) never stopped a pass and
+is set aside the same way.
 """
 
 from __future__ import annotations
@@ -36,31 +37,49 @@ def due(job: PrintJob, now: datetime) -> bool:
     return job.updated_at + timedelta(seconds=wait) <= now
 
 
-def printed_after(session: Session, queue: list[PrintJob], same_queue: Any) -> list[tuple[int, datetime]]:
-    """(id, printed_at) of the jobs matching `same_queue` (a counter's, for one printer) printed since
-    the earliest failure in `queue`: what `set_aside` weighs."""
-    since = min((j.updated_at for j in queue if j.status == JobStatus.FAILED and j.updated_at), default=None)
-    if since is None:
+def printed_after(session: Session, queue: list[PrintJob], same_queue: Any) -> list[int]:
+    """Ids of the jobs matching `same_queue` (a counter's, for one printer) printed behind the oldest
+    failed job of `queue`: what `set_aside` weighs."""
+    oldest = min((j.id for j in queue if j.status == JobStatus.FAILED and j.id is not None), default=None)
+    if oldest is None:
         return []
     rows = session.exec(
-        select(PrintJob.id, PrintJob.printed_at).where(
-            same_queue, PrintJob.status == JobStatus.PRINTED, col(PrintJob.printed_at) >= since
-        )
+        select(PrintJob.id).where(same_queue, PrintJob.status == JobStatus.PRINTED, col(PrintJob.id) > oldest)
     ).all()
-    return [(job_id, at) for job_id, at in rows if job_id is not None and at is not None]
+    return [job_id for job_id in rows if job_id is not None]
 
 
-def set_aside(queue: Iterable[PrintJob], printed: Iterable[tuple[int, datetime]]) -> set[int]:
-    """The failed jobs of `queue` behind which a job (id, printed_at) printed after their last failure."""
-    later = list(printed)
+def set_aside(queue: Iterable[PrintJob], printed: Iterable[int]) -> set[int]:
+    """The failed jobs of `queue` behind which a job printed. Only a job refused `REFUSED_AFTER` times
+    (or one that cannot be drawn) lets the jobs behind it go, so a job behind it printed says it was
+    passed by: it stays aside when it is retried alone and refused again (else it would hold the queue
+    once more, and read as an ordinary failure)."""
+    latest = max(printed, default=None)
     return {
         job.id
         for job in queue
-        if job.id is not None
-        and job.status == JobStatus.FAILED
-        and job.updated_at is not None
-        and any(pid > job.id and at >= job.updated_at for pid, at in later)
+        if job.id is not None and job.status == JobStatus.FAILED and latest is not None and latest > job.id
     }
+
+
+def set_aside_in(session: Session, counter: str) -> set[int]:
+    """The counter's failed jobs set aside now, for the clerk to see: each weighed against the jobs
+    printed behind it on its printer (a printed job names the printer that printed it) or, for a job
+    no printer was named for, the jobs of its kind (each kind's unassigned jobs go to one printer)."""
+    failed = list(
+        session.exec(
+            select(PrintJob)
+            .where(PrintJob.counter == counter, PrintJob.status == JobStatus.FAILED)
+            .order_by(col(PrintJob.id))
+        ).all()
+    )
+    aside: set[int] = set()
+    for name, kind in {(job.printer, job.kind) for job in failed}:
+        queue = [job for job in failed if job.printer == name and (name is not None or job.kind == kind)]
+        same = PrintJob.counter == counter
+        same = same & ((PrintJob.printer == name) if name is not None else (PrintJob.kind == kind))
+        aside |= set_aside(queue, printed_after(session, queue, same))
+    return aside
 
 
 def in_order(queue: list[PrintJob], aside: set[int], now: datetime) -> list[PrintJob]:

@@ -30,6 +30,7 @@ from station_console.services.printing.printers import configured_printers, prin
 from station_console.settings import CounterSettings, save_counter_settings
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.print_queue import PrintQueueScreen
 from station_console.tui.screens.unsaved import KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table
@@ -72,6 +73,13 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
         Binding("f7", "test_print", N_("Test print"), id="printers.test"),
         Binding("f8", "make_default", N_("Make default"), id="printers.default"),
         Binding("f9", "delete", N_("Delete"), id="printers.delete"),
+        Binding(
+            "f10",
+            "print_queue",
+            N_("Print queue"),
+            id="printers.queue",
+            tooltip=N_("Jobs not printed yet: retry or cancel one the printer refused"),
+        ),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -110,6 +118,9 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
                 yield Button(_("Save printer"), id="p-save", variant="primary")
         yield Table(id="printer-list", cursor_type="row")
         yield Static(id="printer-status")
+
+    def action_print_queue(self) -> None:
+        self.app.push_screen(PrintQueueScreen())
 
     @staticmethod
     def _device_class(width: int) -> str:

@@ -1,0 +1,100 @@
+"""The print queue as the clerk reads and works it: the counter's jobs, the ones set aside (the printer
+refused them three times and printed the jobs after them: each needs the clerk, who retries or cancels
+it), and those two actions."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from db.models import JobStatus, Parcel, PrintJob
+from station_console.errors import NotFound, Refused
+from station_console.i18n import N_
+from station_console.services.core.roles import require
+from station_console.services.core.station import Station
+from station_console.services.printing.order import set_aside_in
+
+SET_ASIDE = N_("set aside")  # a failed job's state as the clerk reads it, once the printer printed past it
+# Why a job is set aside and what to do, where a listing explains it.
+SET_ASIDE_HINT = N_(
+    "Set aside: the printer refused it and printed the jobs after it. Retry it once the cause is fixed "
+    "(paper, label size), or cancel it and reprint the parcel's label."
+)
+CANCELLABLE = (JobStatus.HELD, JobStatus.QUEUED, JobStatus.FAILED, JobStatus.INTERRUPTED)
+
+
+def list_jobs(
+    station: Station, *, statuses: list[str] | None = None, all_counters: bool = False, limit: int = 100
+) -> list[PrintJob]:
+    """Newest first: this counter's jobs (or every counter's)."""
+    require(station, "view")
+    query = select(PrintJob).order_by(col(PrintJob.id).desc()).limit(limit)
+    if not all_counters:
+        query = query.where(PrintJob.counter == station.counter)
+    if statuses:
+        query = query.where(col(PrintJob.status).in_(statuses))
+    with station.read() as session:
+        return list(session.exec(query).all())
+
+
+def pickup_codes(station: Station, parcel_ids: list[int | None]) -> dict[int, str]:
+    """The pickup codes of the parcels jobs print for, by parcel id: how a clerk tells labels apart."""
+    wanted = [p for p in parcel_ids if p]
+    if not wanted:
+        return {}
+    with station.read() as session:
+        rows = session.exec(select(Parcel.id, Parcel.pickup_code).where(col(Parcel.id).in_(wanted))).all()
+    return {pid: code or "" for pid, code in rows if pid is not None}
+
+
+def set_aside_jobs(station: Station) -> set[int]:
+    """This counter's jobs set aside now (`order.set_aside_in`): failed, and still needing the clerk."""
+    require(station, "view")
+    with station.read() as session:
+        return set_aside_in(session, station.counter)
+
+
+def retry_job(station: Station, job_id: int) -> PrintJob:
+    """Send a failed or interrupted job again now."""
+    require(station, "reprint")
+
+    def work(session: Session) -> PrintJob:
+        job = _job(session, job_id)
+        if job.status not in (JobStatus.FAILED, JobStatus.INTERRUPTED):
+            raise Refused(
+                N_("Print job {job} is {status}: nothing to retry"),
+                code="not_retryable",
+                job=job_id,
+                status=job.status,
+            )
+        job.status, job.updated_at = JobStatus.QUEUED, None
+        session.add(job)
+        return job
+
+    return station.run(work)
+
+
+def cancel_job(station: Station, job_id: int) -> PrintJob:
+    """Take a job that has not printed out of the queue (a parcel's label is then reprinted from it)."""
+    require(station, "reprint")
+
+    def work(session: Session) -> PrintJob:
+        job = _job(session, job_id)
+        if job.status not in CANCELLABLE:
+            raise Refused(
+                N_("Print job {job} is {status}: nothing to cancel"),
+                code="not_cancellable",
+                job=job_id,
+                status=job.status,
+            )
+        job.status, job.updated_at = JobStatus.CANCELLED, station.now()
+        session.add(job)
+        return job
+
+    return station.run(work)
+
+
+def _job(session: Session, job_id: int) -> PrintJob:
+    job = session.get(PrintJob, job_id)
+    if job is None:
+        raise NotFound(N_("Print job {job} not found"), job=job_id)
+    return job

@@ -1,0 +1,68 @@
+"""`station print-queue` after the printer refused one label three times and printed the next: the
+printer reads ready, the refused job reads "set aside" with its refusal and the commands that retry
+or cancel it, and those commands work."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from db.models import PrintJob
+from hardware.printers import DummyTransport
+from station_console.services.admin.setup import open_station
+from station_console.services.printing.order import REFUSED_AFTER
+
+
+def _backoff_over(db_url: str) -> None:
+    def work(session: Session) -> None:
+        for job in session.exec(select(PrintJob)).all():
+            job.updated_at = job.updated_at - timedelta(minutes=5) if job.updated_at else None
+            session.add(job)
+
+    open_station(db_url).run(work)
+
+
+def test_a_set_aside_label_is_listed_with_its_refusal_and_retried_or_cancelled(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    DummyTransport.forget_all()
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        '[printer]\nlanguage = "tspl"\ntransport = "dummy"\ntarget = "desk"\n', encoding="utf-8"
+    )
+    desk = DummyTransport.named("desk")
+    assert run("checkin", "SF1234567890123", "--phone", "13812345678").exit_code == 0
+    assert run("checkin", "SF1234567890124", "--phone", "13812345679").exit_code == 0
+    for _ in range(REFUSED_AFTER):
+        desk.fail_next(1, "error")  # the first label only: the printer refuses it, as a wrong sticker
+        passed = run("print-queue", "--process")
+        _backoff_over(db_url)
+    # The last pass went past the refused label and printed the next one: the printer is ready.
+    assert "Printed 1, failed 1; printer ready" in passed.output, passed.output
+    assert len(desk.sent) == 1
+    listed = run("print-queue")
+    job_line = next(line for line in listed.output.splitlines() if line.startswith("1 "))
+    assert "set aside" in job_line and "Dummy printer desk failed (error)" in job_line, listed.output
+    assert "Set aside: the printer refused it and printed the jobs after it." in listed.output
+    assert "Job 1: station print-queue --retry 1, or --cancel 1" in listed.output
+    chinese = run("print-queue", lang="zh")
+    assert "已搁置" in chinese.output and "--retry 1" in chinese.output, chinese.output
+    [job] = json.loads(run("print-queue", "--json").stdout)["jobs"]
+    assert job["id"] == 1 and job["set_aside"] is True and job["status"] == "failed"
+
+    retried = run("print-queue", "--retry", "1", "--process")
+    assert "Print job 1 queued again" in retried.output and "Printed 1, failed 0" in retried.output
+    assert len(desk.sent) == 2 and "No print jobs waiting." in retried.output
+
+    refused = run("print-queue", "--cancel", "1")
+    assert refused.exit_code != 0 and "Print job 1 is printed: nothing to cancel" in refused.output
+
+
+def test_cancelling_a_waiting_job_takes_it_off_the_queue(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("checkin", "SF1234567890123", "--phone", "13812345678").exit_code == 0
+    cancelled = run("print-queue", "--cancel", "1")
+    assert cancelled.exit_code == 0 and "Print job 1 cancelled" in cancelled.output
+    assert "No print jobs waiting." in cancelled.output
+    missing = run("print-queue", "--retry", "99")
+    assert missing.exit_code != 0 and "Print job 99 not found" in missing.output

@@ -1,0 +1,74 @@
+"""Settings > Printers > Print queue: a label the printer refused and went past is listed first, as set
+aside, with the printer's refusal; the clerk retries it or cancels it by key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlmodel import select
+from textual.widgets import DataTable, Static
+
+from db.models import PrintJob
+from hardware.printers import DummyTransport, make_printer
+from station_console.i18n import set_language
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.printing import jobs as printing
+from station_console.services.printing.order import REFUSED_AFTER
+from station_console.tui.app import StationApp
+from station_console.tui.screens.print_queue import PrintQueueScreen
+from tui import quiet
+
+
+def set_aside_first_label(station: Station, clock: Any) -> list[int]:
+    """Three labels; the printer refuses the first three times and prints the next two."""
+    DummyTransport.forget_all()
+    for n in range(3):
+        check_in(station, f"SF12345678901{n:02d}", phone=f"138123456{n:02d}")
+    printer = make_printer({"language": "tspl", "transport": "dummy", "target": "picky"}, name="desk")
+    for _ in range(REFUSED_AFTER):
+        DummyTransport.named("picky").fail_next(1, "error")
+        printing.process_queue(station, printer, lang="en")
+        clock.advance(seconds=61)
+    with station.read() as session:
+        return [j.id or 0 for j in session.exec(select(PrintJob).order_by(PrintJob.id)).all()]
+
+
+def statuses(station: Station) -> list[str]:
+    with station.read() as session:
+        return [j.status for j in session.exec(select(PrintJob).order_by(PrintJob.id)).all()]
+
+
+def rows(screen: PrintQueueScreen) -> list[list[str]]:
+    table = screen.query_one(DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+@pytest.mark.parametrize(("lang", "aside_word"), [("en", "set aside"), ("zh", "已搁置")])
+async def test_a_set_aside_label_is_listed_with_its_refusal_and_retried_or_cancelled_by_key(
+    app: StationApp, station: Station, clock: Any, lang: str, aside_word: str
+) -> None:
+    first, *_printed = set_aside_first_label(station, clock)
+    assert statuses(station) == ["failed", "printed", "printed"]
+    set_language(lang)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "ctrl+s", "f8", "f10")
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PrintQueueScreen)
+        [row] = rows(screen)
+        assert row[0] == str(first) and row[1] == aside_word and row[5] == str(REFUSED_AFTER)
+        assert "picky" in row[6]  # the printer's refusal, in the reader's language
+        status = str(screen.query_one("#print-queue-status", Static).render())
+        assert ("Retry it once the cause is fixed" if lang == "en" else "排除原因") in status
+        await quiet.press(pilot, "r")
+        await quiet.settle(pilot)
+        assert statuses(station)[0] == "queued"
+        assert rows(screen)[0][1] != aside_word  # queued again: waiting, no longer set aside
+        await quiet.press(pilot, "c")
+        await quiet.settle(pilot)
+        assert statuses(station)[0] == "cancelled" and rows(screen) == []
+        await quiet.press(pilot, "escape")
+        await quiet.settle(pilot)
+        assert not isinstance(app.screen, PrintQueueScreen)
