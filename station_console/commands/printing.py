@@ -253,17 +253,17 @@ def _process(
     # The send-out flow draws its own jobs; loading it registers that renderer with the queue.
     import station_console.services.sendout.drawing  # noqa: F401
     from station_console.services.printing.jobs import QueueResult, process_queue
-    from station_console.services.printing.printers import configured_printers, printer_for
+    from station_console.services.printing.printers import configured_printers, printer_for, unassigned_kinds
 
     merged = QueueResult()
     passes: dict[str, dict[str, Any]] = {}
     try:
-        if printer_name:
-            printers = [printer_for(app.counter_settings, printer_name)]
-        else:  # none configured: printer_for refuses with the reason
-            printers = configured_printers(app.counter_settings) or [printer_for(app.counter_settings)]
+        # none configured: printer_for refuses with the reason
+        counter = configured_printers(app.counter_settings) or [printer_for(app.counter_settings)]
+        takes = unassigned_kinds(counter)  # the whole counter's: one printer alone takes only its own
+        printers = [printer_for(app.counter_settings, printer_name)] if printer_name else counter
         for printer in printers:
-            result = process_queue(app.station, printer)
+            result = process_queue(app.station, printer, unassigned=takes.get(printer.name))
             passes[printer.name] = _outcome(result)
             merged.printed += result.printed
             merged.failed += result.failed

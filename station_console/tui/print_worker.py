@@ -23,7 +23,7 @@ from textual.message import Message
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, shown
 from station_console.services.printing.jobs import PRINTER_STATES, process_queue
-from station_console.services.printing.printers import configured_printers
+from station_console.services.printing.printers import configured_printers, unassigned_kinds
 from station_console.tui.periodic import PeriodicWorker
 
 log = logging.getLogger(__name__)
@@ -109,8 +109,10 @@ class PrintWorker(PeriodicWorker):
         state: str | None
         state, error, send_failed = "ready", None, False
         try:
-            for printer in self.printers or []:
-                result = process_queue(station, printer)
+            printers = self.printers or []
+            takes = unassigned_kinds(printers)
+            for printer in printers:
+                result = process_queue(station, printer, unassigned=takes[printer.name])
                 printed, failed = printed + len(result.printed), failed + len(result.failed)
                 aside += len(result.set_aside)
                 if result.error_code is not None:

@@ -61,3 +61,32 @@ def test_process_names_each_printer_and_can_take_one(run, db_url: str, tmp_path:
     assert "receipts：已打印 0，失败 0" in both.output, both.output
     unknown = run("print-queue", "--process", "--printer", "nope")
     assert unknown.exit_code == 1 and "nope" in unknown.output
+
+
+def test_two_label_printers_one_counter_every_parcel_label_comes_out_of_the_first(
+    run, db_url: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The counter's label printer (the first that takes labels) prints every parcel label, whichever
+    printer is served first: a label on the other (a send-out waybill printer, say) is one the clerk
+    does not find, and comes out of the order the parcels came in."""
+    desk, waybills = tmp_path / "desk", tmp_path / "waybills"
+    desk.write_bytes(b"")
+    waybills.write_bytes(b"")
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        f'[printers.desk]\nlanguage = "tspl"\ntransport = "device"\ntarget = "{desk}"\n'
+        f'[printers.waybills]\nlanguage = "tspl"\ntransport = "device"\ntarget = "{waybills}"\n'
+        'size = "100x150"\n',
+        encoding="utf-8",
+    )
+    for n in range(3):
+        assert run("checkin", f"SF12345678901{n:02d}", "--phone", "13812345678").exit_code == 0
+    other_first = run("print-queue", "--process", "--printer", "waybills", "--json")
+    assert json.loads(other_first.output)["processed"]["printed"] == [], other_first.output
+    assert waybills.read_bytes() == b""
+    done = json.loads(run("print-queue", "--process", "--json").output)
+    assert {name: len(one["printed"]) for name, one in done["printers"].items()} == {"desk": 3, "waybills": 0}
+    assert desk.read_bytes().count(b"PRINT 1,1") == 3
+    # A job named for the other printer still goes there.
+    assert run("print", "SF1234567890100", "--printer", "waybills").exit_code == 0
+    assert run("print-queue", "--process").exit_code == 0
+    assert waybills.read_bytes().count(b"PRINT 1,1") == 1

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from test_printing import add_parcel, dummy_printer, jobs
 
-from hardware.printers import DummyTransport
+from hardware.printers import DummyTransport, make_printer
 from hardware.printers.transports import PrinterError
 from station_console.errors import Refused
 from station_console.i18n import N_
@@ -17,6 +17,7 @@ from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
 from station_console.services.printing import queue_view
 from station_console.services.printing.order import REFUSED_AFTER
+from station_console.services.printing.printers import unassigned_kinds
 
 CODES = [f"1-1-10{n:02d}".encode() for n in range(6)]
 
@@ -162,3 +163,28 @@ def test_a_set_aside_job_retried_by_the_clerk_prints_once_the_cause_is_gone(
     assert printing.process_queue(station, printer).printed == [refused_job]  # now, not after its wait
     assert queue_view.set_aside_jobs(station) == set()
     assert order_sent(transport) == [CODES[1], CODES[0]]
+
+
+def test_jobs_for_no_printer_in_particular_go_to_the_first_printer_of_their_kind(station: Station) -> None:
+    """Two label printers and a receipt printer at one counter: each kind of job queued for no printer
+    goes to one printer, whichever is served first; a job named for a printer goes to it."""
+    DummyTransport.forget_all()
+    receipts = make_printer(
+        {"language": "escpos", "transport": "dummy", "target": "r", "jobs": ["receipt"]}, name="receipts"
+    )
+    desk = make_printer({"language": "tspl", "transport": "dummy", "target": "d"}, name="desk")
+    big = make_printer(
+        {"language": "tspl", "transport": "dummy", "target": "b", "size": "100x150"}, name="big"
+    )
+    takes = unassigned_kinds([receipts, desk, big])
+    assert takes["receipts"] == {"receipt"} and takes["desk"] >= {"label", "test"} and takes["big"] == set()
+    for n in range(2):
+        add_parcel(station, f"SF12345678901{n:02d}", CODES[n].decode())
+    assert printing.process_queue(station, big, unassigned=takes["big"]).printed == []
+    assert printing.process_queue(station, desk, unassigned=takes["desk"]).printed == [
+        j.id for j in jobs(station)
+    ]
+    assert order_sent(desk.transport) == CODES[:2] and [j.printer for j in jobs(station)] == ["desk", "desk"]
+    named = printing.reprint(station, jobs(station)[0].parcel_id or 0, printer="big")
+    assert printing.process_queue(station, desk, unassigned=takes["desk"]).printed == []
+    assert printing.process_queue(station, big, unassigned=takes["big"]).printed == [named.id]

@@ -329,9 +329,19 @@ def hold_over(station: Station, now: datetime | None = None) -> datetime:
     return (now or station.now()) - timedelta(seconds=station.settings().label_hold_s)
 
 
-def claim(station: Station, printer: Any, *, limit: int = 50, aside: set[int] | None = None) -> list[int]:
+def claim(
+    station: Station,
+    printer: Any,
+    *,
+    limit: int = 50,
+    aside: set[int] | None = None,
+    unassigned: frozenset[str] | None = None,
+) -> list[int]:
     """Mark up to `limit` due jobs this printer can take as "sending", committed before any send; their
-    ids in the order they print (`order.in_order`). `aside` gets those of them already set aside."""
+    ids in the order they print (`order.in_order`). `aside` gets those of them already set aside.
+
+    The jobs named for this printer, and those named for none of the kinds in `unassigned`
+    (`printers.unassigned_kinds`: each kind goes to one printer of the counter); None: of every kind."""
 
     def work(session: Session) -> list[int]:
         now = station.now()
@@ -345,7 +355,10 @@ def claim(station: Station, printer: Any, *, limit: int = 50, aside: set[int] | 
             .values(status=JobStatus.QUEUED)
             .execution_options(synchronize_session=False)
         )
-        this_printer = (col(PrintJob.printer).is_(None)) | (PrintJob.printer == printer.name)
+        anyones = col(PrintJob.printer).is_(None)
+        if unassigned is not None:
+            anyones = anyones & col(PrintJob.kind).in_(sorted(unassigned))
+        this_printer = anyones | (PrintJob.printer == printer.name)
         query = (
             select(PrintJob)
             .where(PrintJob.counter == station.counter, col(PrintJob.status).in_(PENDING))
@@ -431,8 +444,16 @@ def _print_one(
     return "printed"
 
 
-def process_queue(station: Station, printer: Any, *, limit: int = 50, lang: str | None = None) -> QueueResult:
-    """One pass over this counter's queue with `printer` (a hardware.printers.Printer)."""
+def process_queue(
+    station: Station,
+    printer: Any,
+    *,
+    limit: int = 50,
+    lang: str | None = None,
+    unassigned: frozenset[str] | None = None,
+) -> QueueResult:
+    """One pass over this counter's queue with `printer` (a hardware.printers.Printer); `unassigned`:
+    the kinds of the jobs named for no printer it takes (`claim`)."""
     # Imported here: the drawing (fonts, label layouts, PDF) is the print thread's, and queueing a job
     # (every check-in) does not need it (start-up time of the console and the CLI).
     from station_console.services.printing.render import render_job as render
@@ -441,7 +462,7 @@ def process_queue(station: Station, printer: Any, *, limit: int = 50, lang: str 
     lang = lang or get_language()
     result = QueueResult(interrupted=recover_stale(station))
     aside: set[int] = set()
-    ids = claim(station, printer, limit=limit, aside=aside)
+    ids = claim(station, printer, limit=limit, aside=aside, unassigned=unassigned)
     n = 0
     try:
         refused: int | None = None

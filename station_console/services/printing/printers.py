@@ -58,6 +58,20 @@ def configured_printers(counter_settings: Any) -> list[Any]:
     return out
 
 
+def unassigned_kinds(printers: list[Any]) -> dict[str, frozenset[str]]:
+    """Which kinds of the jobs queued for no printer in particular each printer takes: every kind goes
+    to the first printer that can print it (`configured_printers` puts the default first), never to
+    whichever polls first, so a counter with two label printers finds every parcel label on one, in
+    the order the parcels came (clerks stick them on in that order)."""
+    taken: dict[str, set[str]] = {p.name: set() for p in printers}
+    kinds = {kind for p in printers for kind in p.jobs}
+    for kind in kinds:
+        first = next((p for p in printers if p.can_print(kind)), None)
+        if first is not None:
+            taken[first.name].add(kind)
+    return {name: frozenset(found) for name, found in taken.items()}
+
+
 def _make(factory: Any, config: dict[str, Any], name: str) -> Any:
     try:
         return factory(config, name=name)
