@@ -95,7 +95,8 @@ def test_a_job_the_printer_refuses_steps_aside_and_the_rest_print(station: Stati
     assert jobs(station)[0].status == "failed" and jobs(station)[0].attempts == REFUSED_AFTER + 1
 
 
-def test_a_printer_gone_while_a_refused_job_is_set_aside_holds_the_rest(station: Station, clock: Any) -> None:
+def first_of_two_set_aside(station: Station, clock: Any) -> tuple[Any, RefusesOne]:
+    """Two labels; the printer refuses the first `REFUSED_AFTER` times and prints the second."""
     for n in range(2):
         add_parcel(station, f"SF12345678901{n:02d}", CODES[n].decode())
     printer = dummy_printer()
@@ -103,6 +104,11 @@ def test_a_printer_gone_while_a_refused_job_is_set_aside_holds_the_rest(station:
     for _ in range(REFUSED_AFTER):
         printing.process_queue(station, printer)
         clock.advance(seconds=61)
+    return printer, transport
+
+
+def test_a_printer_gone_while_a_refused_job_is_set_aside_holds_the_rest(station: Station, clock: Any) -> None:
+    printer, transport = first_of_two_set_aside(station, clock)
     assert order_sent(transport) == [CODES[1]]
     add_parcel(station, "SF1234567890102", CODES[2].decode())
     add_parcel(station, "SF1234567890103", CODES[3].decode())
@@ -149,13 +155,7 @@ def test_a_printer_that_printed_past_a_refused_job_reads_ready_and_the_job_is_se
 def test_a_set_aside_job_retried_by_the_clerk_prints_once_the_cause_is_gone(
     station: Station, clock: Any
 ) -> None:
-    for n in range(2):
-        add_parcel(station, f"SF12345678901{n:02d}", CODES[n].decode())
-    printer = dummy_printer()
-    printer.transport = transport = RefusesOne("refuses", refused=CODES[0])
-    for _ in range(REFUSED_AFTER):
-        printing.process_queue(station, printer)
-        clock.advance(seconds=61)
+    printer, transport = first_of_two_set_aside(station, clock)
     refused_job = jobs(station)[0].id
     assert queue_view.set_aside_jobs(station) == {refused_job}
     transport.refused = b"nothing refused now"  # the clerk put the right stickers in

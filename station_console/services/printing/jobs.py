@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import ColumnElement, bindparam, update
 from sqlmodel import Session, col, select
 
 from db import fast
@@ -355,7 +355,7 @@ def claim(
             .values(status=JobStatus.QUEUED)
             .execution_options(synchronize_session=False)
         )
-        anyones = col(PrintJob.printer).is_(None)
+        anyones: ColumnElement[bool] = col(PrintJob.printer).is_(None)
         if unassigned is not None:
             anyones = anyones & col(PrintJob.kind).in_(sorted(unassigned))
         this_printer = anyones | (PrintJob.printer == printer.name)
