@@ -61,7 +61,8 @@ async def test_a_set_aside_label_is_listed_with_its_refusal_and_retried_or_cance
         assert row[0] == str(first) and row[1] == aside_word and row[5] == str(REFUSED_AFTER)
         assert "picky" in row[6]  # the printer's refusal, in the reader's language
         status = str(screen.query_one("#print-queue-status", Static).render())
-        assert ("Retry it once the cause is fixed" if lang == "en" else "排除原因") in status
+        said = "1 job waiting. Set aside: " if lang == "en" else "1 个任务等待中。已搁置："
+        assert status.startswith(said), status  # how many, why, and what to do
         await quiet.press(pilot, "r")
         await quiet.settle(pilot)
         assert statuses(station)[0] == "queued"

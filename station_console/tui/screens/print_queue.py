@@ -93,7 +93,7 @@ class PrintQueueScreen(QueueListScreen):
         aside = sum(1 for r in rows if r.set_aside)
         counts = _n("{n} job waiting", "{n} jobs waiting", len(rows), n=len(rows))
         if aside:
-            counts = f"{counts}. {_(queue_view.SET_ASIDE_HINT)}"
+            counts = _("{counts}. {hint}", counts=counts, hint=_(queue_view.SET_ASIDE_HINT))
         self.say_listed(counts)
 
     def action_retry(self) -> None:
