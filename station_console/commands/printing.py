@@ -268,6 +268,7 @@ def _process(
             merged.printed += result.printed
             merged.failed += result.failed
             merged.interrupted += result.interrupted
+            merged.set_aside += result.set_aside
             if merged.error_code is None and result.error_code is not None:
                 merged.error, merged.error_code = result.error, result.error_code
     except StationError as exc:
@@ -280,6 +281,7 @@ def _outcome(result: Any) -> dict[str, Any]:
         "printed": result.printed,
         "failed": result.failed,
         "interrupted": result.interrupted,
+        "set_aside": result.set_aside,  # refused while the printer printed the jobs after them
         "printer_state": result.printer_state,
         "error": shown(result.error) if result.error else None,
     }

@@ -34,12 +34,14 @@ def test_a_set_aside_label_is_listed_with_its_refusal_and_retried_or_cancelled(r
     desk = DummyTransport.named("desk")
     assert run("checkin", "SF1234567890123", "--phone", "13812345678").exit_code == 0
     assert run("checkin", "SF1234567890124", "--phone", "13812345679").exit_code == 0
-    for _ in range(REFUSED_AFTER):
+    for n in range(REFUSED_AFTER):
         desk.fail_next(1, "error")  # the first label only: the printer refuses it, as a wrong sticker
-        passed = run("print-queue", "--process")
+        passed = run("print-queue", "--process", *(["--json"] if n == REFUSED_AFTER - 1 else []))
         _backoff_over(db_url)
     # The last pass went past the refused label and printed the next one: the printer is ready.
-    assert "Printed 1, failed 1; printer ready" in passed.output, passed.output
+    processed = json.loads(passed.stdout)["processed"]
+    assert processed["printer_state"] == "ready" and processed["error"] is None, processed
+    assert processed["printed"] == [2] and processed["failed"] == [1] and processed["set_aside"] == [1]
     assert len(desk.sent) == 1
     listed = run("print-queue")
     job_line = next(line for line in listed.output.splitlines() if line.startswith("1 "))

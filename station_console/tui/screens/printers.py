@@ -1,4 +1,5 @@
-"""Settings > Printers: this counter's label printers, a default, and a test print.
+"""Settings > Printers: this counter's label printers, a default, a test print, and the print queue (F10:
+jobs not printed yet, a set-aside one to retry or cancel; `print_queue.py`).
 
 Printers are counter settings (counter.toml): each PC has its own. Saving restarts the console's print
 worker so the change takes effect at once, and says once whether the chosen sticker makes some
