@@ -15,7 +15,7 @@ from typing import Any
 from textual import events
 from textual.app import App
 from textual.timer import Timer
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 
 class PeriodicWorker:
@@ -29,6 +29,11 @@ class PeriodicWorker:
         self.worker: Worker[None] | None = None
         self._timer: Timer | None = None
         self._stop = threading.Event()
+        # A kick while a pass runs asks for one more: the running pass may have read its queue before
+        # the kick's work was committed. Both flags change under the lock, so no kick falls between a
+        # pass deciding it is done and the next kick seeing it gone.
+        self._lock = threading.Lock()
+        self._busy = self._again = False
 
     def _every_interval(self) -> None:
         self._timer = self.app.set_interval(self.interval, self.kick, name=self.NAME)
@@ -44,14 +49,31 @@ class PeriodicWorker:
         return True
 
     def kick(self) -> None:
-        """Run a pass now, unless one is running (a pass already picks up everything waiting)."""
+        """Run a pass now; if one is running, one more after it."""
         if self._stop.is_set() or not self._can_run():
             return
-        if self.worker is not None and self.worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
-            return
+        with self._lock:
+            if self._busy:
+                self._again = True
+                return
+            self._busy = True
         self.worker = self.app.run_worker(
-            self._drain, name=self.NAME, group=self.GROUP, thread=True, exclusive=True, exit_on_error=False
+            self._passes, name=self.NAME, group=self.GROUP, thread=True, exclusive=True, exit_on_error=False
         )
+
+    def _passes(self) -> None:
+        try:
+            while True:
+                self._drain()
+                with self._lock:
+                    if not self._again or self._stop.is_set():
+                        self._busy = False
+                        return
+                    self._again = False
+        except BaseException:
+            with self._lock:
+                self._busy = False
+            raise
 
     def _drain(self) -> None:
         raise NotImplementedError

@@ -1,0 +1,44 @@
+"""A background pass kicked while another runs: the kick's work is not left for the next interval."""
+
+from __future__ import annotations
+
+import threading
+
+from textual.app import App
+
+from station_console.tui.periodic import PeriodicWorker
+from tui.quiet import until
+
+
+class Passes(PeriodicWorker):
+    NAME = GROUP = "test-passes"
+    INTERVAL = 3600.0
+
+    def __init__(self, app: App[None]) -> None:
+        super().__init__(app)
+        self.reading = threading.Event()  # the first pass has read its queue
+        self.go_on = threading.Event()
+        self.passes = 0
+
+    def _drain(self) -> None:
+        self.passes += 1
+        if self.passes == 1:
+            self.reading.set()
+            assert self.go_on.wait(10)
+
+
+async def test_a_kick_while_a_pass_runs_gets_a_pass_of_its_own() -> None:
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        worker = Passes(app)
+        worker.kick()
+        await until(pilot, worker.reading.is_set, what="the first pass read what was waiting")
+        worker.kick()  # new work was committed after that read
+        worker.kick()  # kicks while it runs ask for one more pass, not one each
+        worker.go_on.set()
+        await until(pilot, lambda: worker.passes == 2, what="a second pass for the kicks")
+        await until(pilot, lambda: worker.worker is not None and worker.worker.is_finished)
+        assert worker.passes == 2
+        worker.kick()  # idle again: a kick starts a pass at once
+        await until(pilot, lambda: worker.passes == 3, what="a pass for a kick when idle")
+        worker.stop()
