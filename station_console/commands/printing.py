@@ -163,6 +163,7 @@ def print_queue(
     from station_console.services.printing.jobs import PRINTER_STATES
     from station_console.services.printing.printers import KIND_LABELS
     from station_console.services.printing.queue_view import (
+        LABEL_LABELS,
         SET_ASIDE,
         SET_ASIDE_HINT,
         cancel_job,
@@ -170,7 +171,6 @@ def print_queue(
         retry_job,
         set_aside_jobs,
     )
-    from station_console.services.shelves.lists import LABEL_LABELS
 
     try:
         if retry is not None:

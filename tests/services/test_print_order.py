@@ -148,8 +148,14 @@ def test_a_printer_that_printed_past_a_refused_job_reads_ready_and_the_job_is_se
     # Cancelled by the clerk: off the queue, no longer needing anyone.
     queue_view.cancel_job(station, refused_job)
     assert queue_view.set_aside_jobs(station) == set() and jobs(station)[0].status == "cancelled"
-    with pytest.raises(Refused):
+    with pytest.raises(Refused) as refused:
         queue_view.cancel_job(station, next_job)  # printed: nothing to cancel
+    # The status as the queue lists it, in the clerk's language, not the stored word.
+    assert refused.value.message("en") == f"Print job {next_job} is printed: nothing to cancel"
+    assert refused.value.message("zh") == f"打印任务 {next_job} 状态为“已打印”，无法取消"
+    with pytest.raises(Refused) as refused:
+        queue_view.retry_job(station, next_job)
+    assert refused.value.message("zh") == f"打印任务 {next_job} 状态为“已打印”，无需重试"
 
 
 def test_a_set_aside_job_retried_by_the_clerk_prints_once_the_cause_is_gone(

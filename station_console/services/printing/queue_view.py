@@ -7,12 +7,24 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from db.models import JobStatus, Parcel, PrintJob
+from hardware.messages import Message
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, LaterText
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.order import set_aside_in
 
+# A print job's stored status as the print queue and the check-in's label column name it (short: a
+# table cell); translate with `_()` or `label_of` when shown.
+LABEL_LABELS = {
+    "held": N_("waiting for phone"),
+    "queued": N_("queued"),
+    "sending": N_("sending"),
+    "printed": N_("printed"),
+    "failed": N_("failed"),
+    "cancelled": N_("undone"),  # the check-in was undone
+    "interrupted": N_("interrupted"),
+}
 SET_ASIDE = N_("set aside")  # a failed job's state as the clerk reads it, once the printer printed past it
 # Why a job is set aside and what to do, where a listing explains it.
 SET_ASIDE_HINT = N_(
@@ -64,7 +76,7 @@ def retry_job(station: Station, job_id: int) -> PrintJob:
                 N_("Print job {job} is {status}: nothing to retry"),
                 code="not_retryable",
                 job=job_id,
-                status=job.status,
+                status=LaterText(Message(LABEL_LABELS.get(job.status, job.status))),
             )
         job.status, job.updated_at = JobStatus.QUEUED, None
         session.add(job)
@@ -84,7 +96,7 @@ def cancel_job(station: Station, job_id: int) -> PrintJob:
                 N_("Print job {job} is {status}: nothing to cancel"),
                 code="not_cancellable",
                 job=job_id,
-                status=job.status,
+                status=LaterText(Message(LABEL_LABELS.get(job.status, job.status))),
             )
         job.status, job.updated_at = JobStatus.CANCELLED, station.now()
         session.add(job)

@@ -31,15 +31,6 @@ STATUS_LABELS = {
     "written_off": N_("written off"),
     "cancelled": N_("undone"),  # the check-in was undone: never on a shelf (screens strike it through)
 }
-LABEL_LABELS = {
-    "held": N_("waiting for phone"),
-    "queued": N_("queued"),
-    "sending": N_("sending"),
-    "printed": N_("printed"),
-    "failed": N_("failed"),
-    "cancelled": N_("undone"),  # the check-in was undone
-    "interrupted": N_("interrupted"),
-}
 
 
 def _rows_query() -> Any:

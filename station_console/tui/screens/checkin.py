@@ -32,8 +32,8 @@ from textual.widgets import DataTable, Digits, Input
 
 from station_console.i18n import N_, _, sentences
 from station_console.services.checkin.transaction import CheckinResult
+from station_console.services.printing.queue_view import LABEL_LABELS
 from station_console.services.scan.carriers import get_detector
-from station_console.services.shelves.lists import LABEL_LABELS
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.checkin_attention import Attention, AttentionList
 from station_console.tui.screens.checkin_batch import BINDINGS as COURIER_BINDINGS

@@ -19,7 +19,8 @@ from textual.widgets import DataTable
 from station_console.errors import StationError
 from station_console.i18n import _, label_of
 from station_console.services.checkin.transaction import CheckinResult
-from station_console.services.shelves.lists import LABEL_LABELS, label_status, missing_phone_count
+from station_console.services.printing.queue_view import LABEL_LABELS
+from station_console.services.shelves.lists import label_status, missing_phone_count
 from station_console.tui.screens.base import report_unexpected
 from station_console.tui.screens.checkin_batch import CourierBatchScreen
 from station_console.tui.screens.checkin_writer import CheckinWriter

@@ -15,7 +15,7 @@ from station_console.i18n import N_, _, _n, label_of
 from station_console.services.core.station import Station
 from station_console.services.printing import queue_view
 from station_console.services.printing.printers import KIND_LABELS
-from station_console.services.shelves.lists import LABEL_LABELS
+from station_console.services.printing.queue_view import LABEL_LABELS
 from station_console.stored_messages import stored_text
 from station_console.tui.print_worker import PrintWorker
 from station_console.tui.screens.queue_list import QueueListScreen
