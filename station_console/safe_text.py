@@ -68,14 +68,23 @@ class VisibleWriter(io.TextIOBase):
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
+        self._cr = ""  # a carriage return that ended a write: its line ending if the next starts one
 
     def write(self, text: str) -> int:
         if not isinstance(text, str):  # click tells binary streams by whether they take bytes
             raise TypeError("VisibleWriter takes text; write bytes to .buffer")
-        self.stream.write(visible(text))
+        whole = self._cr + text
+        self._cr = "\r" if whole.endswith("\r") else ""
+        # A carriage return ending a line (a CSV's, as RFC 4180 writes it) passes; a lone one, which
+        # would overwrite the line, is written out.
+        lines = whole[: len(whole) - len(self._cr)].split("\r\n")
+        self.stream.write("\r\n".join(map(visible, lines)))
         return len(text)
 
     def flush(self) -> None:
+        if self._cr:  # nothing came after it: a lone one
+            self.stream.write(visible(self._cr))
+            self._cr = ""
         self.stream.flush()
 
     def isatty(self) -> bool:

@@ -3,9 +3,11 @@ just their ESC (which left `[31m` in the name), and markup stays text."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
-from station_console.safe_text import clean
+from station_console.safe_text import VisibleWriter, clean
 from station_console.services.core.free_text import text_field
 
 
@@ -26,3 +28,20 @@ def test_escape_sequences_go_whole(typed: str, stored: str) -> None:
     assert clean(typed) == stored
     # Send-out's free text takes the same step (one way to clean typed text).
     assert text_field(typed, "name", limit=64) == stored
+
+
+def test_a_commands_output_keeps_csv_line_endings_and_shows_a_lone_carriage_return() -> None:
+    """A CSV's rows end in CR LF (RFC 4180): on stdout they stay line endings, not `\\x0d` on every
+    row; a carriage return alone would overwrite the line, so it is written out, even when it ends one
+    write and the next does not begin with a new line."""
+    out = io.StringIO()
+    writer = VisibleWriter(out)
+    writer.write("date,carrier\r\n2026-12-04,SF\r\n")
+    writer.write("paid\rPAID\r")
+    writer.write("\n")  # the CR that ended the last write was a line ending after all
+    writer.write("x\r")
+    writer.write("y\x1b[2J")
+    writer.flush()
+    writer.write("last\r")
+    writer.flush()  # nothing came after it
+    assert out.getvalue() == ("date,carrier\r\n2026-12-04,SF\r\npaid\\x0dPAID\r\nx\\x0dy\\x1b[2Jlast\\x0d")
