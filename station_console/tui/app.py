@@ -173,12 +173,18 @@ class StationApp(ClerkSessionMixin, App[None]):
         *,
         require_sign_in: bool = False,
         opening: ConsoleContext | None = None,
+        first_mode: str | None = None,
     ) -> None:
         """Either an open `station` (tests, tools), or `opening`, whose `station` and `counter_settings`
         are read in a thread worker once the sign-in dialog is drawn, so the clerk types while the
-        database opens (`station`)."""
+        database opens (`station`). `first_mode`, with a `station`: the mode shown first instead of
+        check-in (a test of another mode need not build a check-in screen it never looks at)."""
         if (station is None) == (opening is None):
             raise ValueError("StationApp needs a station or a way to open one, not both")
+        if first_mode is not None:
+            if opening is not None or first_mode not in self.MODES:
+                raise ValueError(f"no first mode {first_mode!r} for this console")
+            self.DEFAULT_MODE = first_mode  # type: ignore[misc]  # as below
         if opening is not None:
             # The first screen is an empty one under the sign-in dialog (`get_default_screen`), in
             # Textual's own first mode: a mode from MODES makes Textual parse every stylesheet again

@@ -11,10 +11,25 @@ from station_console.tui.app import StationApp
 
 
 @pytest.fixture
-def app(station: Station) -> StationApp:
+def app(request: pytest.FixtureRequest, station: Station) -> StationApp:
+    """The console on `station`, a manager signed in; at check-in, or in the mode a test marked
+    `first_mode("pickup")` checks (its mode key then changes nothing): a console starting at check-in
+    built, laid out and drew the check-in screen, and restyled it on the way out, for a test that
+    never looked at it (a fifth of such a test's CPU). Check-in and the keys to each mode have tests
+    of their own."""
     sign_in_manager(station)
-    console = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
-    return console
+    return StationApp(
+        station,
+        CounterSettings(counter="test-counter"),
+        database_label="SQLite test",
+        first_mode=first_mode(request),
+    )
+
+
+def first_mode(request: pytest.FixtureRequest) -> str | None:
+    """The mode the test's `first_mode` marker names; None (check-in) without one."""
+    marker = request.node.get_closest_marker("first_mode")
+    return str(marker.args[0]) if marker else None
 
 
 def sign_in_manager(station: Station, name: str = "Manager", pin: str = "0000") -> int:

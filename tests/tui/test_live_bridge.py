@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from textual.message import Message
 
 from db.engine import create_station_engine
@@ -14,6 +15,7 @@ from station_console.tui.live_bridge import LiveBridge
 from tui import quiet
 
 
+@pytest.mark.first_mode("shelves")
 async def test_another_counters_check_in_refreshes_the_shelf_map(
     app: StationApp, station: Station, db_url: str
 ) -> None:

@@ -22,6 +22,7 @@ from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.widgets.wedge import KeyRouter
+from tui.conftest import first_mode
 from tui.quiet import burst, press, settle
 
 ANN, SOLO, OTHER = "13812345678", "13900004321", "13700001111"
@@ -110,10 +111,16 @@ class Clerk_:
 
 
 @pytest.fixture
-def console(station: Station) -> StationApp:
-    return StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
+def console(request: pytest.FixtureRequest, station: Station) -> StationApp:
+    return StationApp(
+        station,
+        CounterSettings(counter="test-counter"),
+        database_label="SQLite test",
+        first_mode=first_mode(request),
+    )
 
 
+@pytest.mark.first_mode("pickup")
 async def test_serve_by_code_refuse_a_wrong_scan_then_serve_by_phone_tail(
     station: Station, console: StationApp
 ) -> None:
@@ -153,6 +160,7 @@ async def test_serve_by_code_refuse_a_wrong_scan_then_serve_by_phone_tail(
     assert statuses(station) == expected
 
 
+@pytest.mark.first_mode("pickup")
 async def test_a_parcel_handed_over_at_another_counter_meanwhile_leaves_the_list_and_the_rest_go(
     station: Station, console: StationApp
 ) -> None:
@@ -189,6 +197,7 @@ async def test_a_parcel_handed_over_at_another_counter_meanwhile_leaves_the_list
         assert not s.exec(select(LookupFailure)).all()
 
 
+@pytest.mark.first_mode("pickup")
 async def test_a_change_at_another_counter_reads_the_list_again_and_keeps_the_ticks(
     station: Station, console: StationApp
 ) -> None:
@@ -213,6 +222,7 @@ async def test_a_change_at_another_counter_reads_the_list_again_and_keeps_the_ti
         assert "Another counter" in clerk.text("#pk-message")
 
 
+@pytest.mark.first_mode("pickup")
 async def test_partial_pickup_asks_twice(station: Station, console: StationApp) -> None:
     sign_in(station, Role.CLERK)
     a, b = (receive(station, n, ANN) for n in (1, 2))
@@ -229,6 +239,7 @@ async def test_partial_pickup_asks_twice(station: Station, console: StationApp) 
     assert statuses(station) == {a.waybill: "picked_up", b.waybill: "on_shelf"}
 
 
+@pytest.mark.first_mode("pickup")
 async def test_a_typed_listed_waybill_ticks_and_another_line_is_a_new_query(
     station: Station, console: StationApp
 ) -> None:
@@ -246,6 +257,7 @@ async def test_a_typed_listed_waybill_ticks_and_another_line_is_a_new_query(
         assert clerk.progress() == ("0", "1")
 
 
+@pytest.mark.first_mode("pickup")
 async def test_a_device_scanner_checks_parcels_too(station: Station, console: StationApp) -> None:
     sign_in(station, Role.CLERK)
     a = receive(station, 1, ANN)
@@ -262,6 +274,7 @@ async def test_a_device_scanner_checks_parcels_too(station: Station, console: St
         assert clerk.progress() == ("1", "1") and not screen.has_class("-wrong")
 
 
+@pytest.mark.first_mode("pickup")
 async def test_override_is_refused_for_a_clerk(station: Station, console: StationApp) -> None:
     sign_in(station, Role.CLERK)
     a = receive(station, 1, ANN)
@@ -275,6 +288,7 @@ async def test_override_is_refused_for_a_clerk(station: Station, console: Statio
     assert statuses(station)[a.waybill] == "on_shelf"
 
 
+@pytest.mark.first_mode("pickup")
 async def test_a_manager_overrides_with_a_reason_and_undoes(station: Station, console: StationApp) -> None:
     sign_in(station, Role.MANAGER)
     a, b = (receive(station, n, ANN) for n in (1, 2))
@@ -295,6 +309,7 @@ async def test_a_manager_overrides_with_a_reason_and_undoes(station: Station, co
         assert "Back on the shelf" in clerk.text("#pk-message")
 
 
+@pytest.mark.first_mode("pickup")
 async def test_nothing_found_is_shown_calmly(station: Station, console: StationApp) -> None:
     sign_in(station, Role.CLERK)
     async with console.run_test(size=(160, 45)) as pilot:
@@ -305,6 +320,7 @@ async def test_nothing_found_is_shown_calmly(station: Station, console: StationA
         assert screen.lookup is None
 
 
+@pytest.mark.first_mode("pickup")
 async def test_an_old_code_after_a_move_still_finds_the_parcel_and_says_where_it_went(
     station: Station, console: StationApp
 ) -> None:
@@ -327,6 +343,7 @@ async def test_an_old_code_after_a_move_still_finds_the_parcel_and_says_where_it
         assert session.exec(select(LookupFailure)).all() == []  # not counted as a failed guess
 
 
+@pytest.mark.first_mode("pickup")
 async def test_a_short_burst_from_the_scanner_is_refused_out_loud(
     station: Station, console: StationApp
 ) -> None:
@@ -341,6 +358,7 @@ async def test_a_short_burst_from_the_scanner_is_refused_out_loud(
         assert screen.lookup is None
 
 
+@pytest.mark.first_mode("sendout")
 async def test_a_partial_scan_on_a_screen_without_its_own_panel_is_a_toast(
     station: Station, console: StationApp
 ) -> None:
@@ -356,6 +374,7 @@ async def test_a_partial_scan_on_a_screen_without_its_own_panel_is_a_toast(
         ]
 
 
+@pytest.mark.first_mode("pickup")
 async def test_the_shifts_pickups_read_in_the_clerks_language(station: Station, console: StationApp) -> None:
     set_language("zh")
     sign_in(station, Role.CLERK)
@@ -374,6 +393,7 @@ async def test_the_shifts_pickups_read_in_the_clerks_language(station: Station, 
         ]  # the short name, as every counter list says it
 
 
+@pytest.mark.first_mode("pickup")
 async def test_a_proxys_phone_tail_is_checked_when_typed(station: Station, console: StationApp) -> None:
     sign_in(station, Role.CLERK)
     a = receive(station, 1, ANN)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.cells import cell_len
 from sqlmodel import select
 from station_helpers import configure
@@ -192,6 +193,7 @@ async def _delivered_to(pilot: Any, app: StationApp, name: str) -> None:
     await until(pilot, lambda: "delivered." in text_of(app, "#dl-status"))
 
 
+@pytest.mark.first_mode("shelves")
 async def test_a_door_run_on_screen(app: StationApp, station: Station) -> None:
     ids = people(station)
     consent.record(station, ids["张三"], Choice(delivery_preference="door"), channel="app")
@@ -241,6 +243,7 @@ async def test_a_door_run_on_screen(app: StationApp, station: Station) -> None:
     ]
 
 
+@pytest.mark.first_mode("shelves")
 async def test_the_door_scan_field_takes_the_pickup_code_off_the_label(
     app: StationApp, station: Station
 ) -> None:
@@ -263,6 +266,7 @@ async def test_the_door_scan_field_takes_the_pickup_code_off_the_label(
         assert session.exec(select(Parcel)).one().status == "picked_up"
 
 
+@pytest.mark.first_mode("shelves")
 async def test_a_storage_fee_due_is_asked_for_before_the_runner_takes_the_parcel(
     app: StationApp, station: Station
 ) -> None:
@@ -288,6 +292,7 @@ async def test_a_storage_fee_due_is_asked_for_before_the_runner_takes_the_parcel
     assert entries == [("charge", 150, None), ("payment", 150, "cash")] and out is not None
 
 
+@pytest.mark.first_mode("pickup")
 async def test_a_proxy_collects_with_the_code(app: StationApp, station: Station) -> None:
     result = check_in(station, "JT0000000000001", phone="13812345678")
     async with app.run_test(size=(160, 50)) as pilot:
@@ -316,6 +321,7 @@ async def test_a_proxy_collects_with_the_code(app: StationApp, station: Station)
     assert (record.name, record.phone_tail, record.by_code) == ("邻居老王", "2222", True)
 
 
+@pytest.mark.first_mode("reports")
 async def test_the_report_shows_door_deliveries_and_consent_coverage(
     app: StationApp, station: Station
 ) -> None:

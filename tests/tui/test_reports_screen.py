@@ -35,6 +35,7 @@ async def _open_reports(app: StationApp, pilot: object) -> ReportsScreen:
     return screen
 
 
+@pytest.mark.first_mode("reports")
 async def test_reports_mode_shows_the_service_figures(app: StationApp, station: Station) -> None:
     _seed(station)
     expected = build_report(station)
@@ -54,6 +55,7 @@ LONG = "[/]极长名字快递[b]国际物流"  # a Label name at its limit: brac
 
 @pytest.mark.parametrize(("lang", "total"), [("en", "Total"), ("zh", "合计")])
 @pytest.mark.parametrize("size", [(160, 45), (100, 30)])
+@pytest.mark.first_mode("reports")
 async def test_reports_mode_names_each_carrier_as_the_lists_do(
     app: StationApp, station: Station, lang: str, total: str, size: tuple[int, int]
 ) -> None:
@@ -72,6 +74,7 @@ async def test_reports_mode_names_each_carrier_as_the_lists_do(
         assert names == [LONG, "顺丰"]  # the week's bars too, busiest first
 
 
+@pytest.mark.first_mode("reports")
 async def test_export_keys_write_the_files(app: StationApp, station: Station, tmp_path: Path) -> None:
     _seed(station)
     async with app.run_test(size=(140, 45)) as pilot:
@@ -95,6 +98,7 @@ def _closes(station: Station) -> list[DayClose]:
         return list(session.exec(select(DayClose)).all())
 
 
+@pytest.mark.first_mode("reports")
 async def test_closing_the_day_shows_the_figures_asks_twice_before_closing_time_and_is_for_a_manager(
     app: StationApp, station: Station
 ) -> None:

@@ -77,6 +77,7 @@ def test_checkin(snap_compare: Any, app: StationApp, station: Station, lang: str
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.first_mode("pickup")
 def test_pickup(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
     """A person should see: the customer field; "0 of 1 scanned" in large digits; the one parcel the
     pickup code finds (code, location, carrier, waybill, masked phone, check-in time), waiting for its
@@ -87,6 +88,7 @@ def test_pickup(snap_compare: Any, app: StationApp, station: Station, lang: str)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.first_mode("sendout")
 def test_sendout(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
     """A person should see: the send-out form (sender's phone, name, recipient, destination, contents,
     weight), its checklist and quote area, and the keys for accepting, paying and handing over."""
@@ -95,6 +97,7 @@ def test_sendout(snap_compare: Any, app: StationApp, station: Station, lang: str
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.first_mode("shelves")
 def test_shelves(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
     """A person should see: the legend of heat colours; the shelf map, one row per shelf (its label and
     zone, the zone in the console's language: "1 main", "1 主区") and one column per layer ("SHELF-LAYER used/capacity" over "parcels fill%"), the three parcels' layers coloured;
@@ -107,6 +110,7 @@ def test_shelves(snap_compare: Any, app: StationApp, station: Station, lang: str
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.first_mode("parcels")
 def test_parcels(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
     """A person should see: the search fields (text, carrier, status, since, until, problems only); the
     three parcels, newest first; the first one's timeline (checked in, by whom, at which counter, then
@@ -118,6 +122,7 @@ def test_parcels(snap_compare: Any, app: StationApp, station: Station, lang: str
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.first_mode("reports")
 def test_reports(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
     """A person should see: today's reconciliation per carrier (opening, in, picked up, returned,
     written off, closing, fees) with the three check-ins and their totals, the day's figures under it,

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
@@ -67,6 +68,7 @@ def sends(station: Station) -> list[Send]:
         return list(session.exec(select(Send).order_by(Send.id)).all())
 
 
+@pytest.mark.first_mode("sendout")
 async def test_a_send_from_the_form_to_the_receipt(app: StationApp, station: Station) -> None:
     app = counter_app(station)
     async with app.run_test(size=(160, 50)) as pilot:
@@ -97,6 +99,7 @@ async def test_a_send_from_the_form_to_the_receipt(app: StationApp, station: Sta
         await until(pilot, lambda: screen.query_one("#so-sends", DataTable).row_count == 1)
 
 
+@pytest.mark.first_mode("sendout")
 async def test_a_typed_weight_is_manual_and_refusals_say_why(app: StationApp, station: Station) -> None:
     app = counter_app(station)
     async with app.run_test(size=(160, 50)) as pilot:
@@ -133,6 +136,7 @@ async def test_a_typed_weight_is_manual_and_refusals_say_why(app: StationApp, st
         )
 
 
+@pytest.mark.first_mode("sendout")
 async def test_hostile_text_is_shown_as_data(app: StationApp, station: Station) -> None:
     app = counter_app(station)
     async with app.run_test(size=(160, 50)) as pilot:
@@ -148,6 +152,7 @@ async def test_hostile_text_is_shown_as_data(app: StationApp, station: Station) 
         await until(pilot, lambda: "[/]" in text_of(screen, "#so-quote"))
 
 
+@pytest.mark.first_mode("sendout")
 async def test_refund_and_the_courier_handover(app: StationApp, station: Station) -> None:
     app = counter_app(station)
     async with app.run_test(size=(160, 50)) as pilot:
@@ -203,6 +208,7 @@ async def at_sf_handover(station: Station) -> AsyncIterator[tuple[StationApp, An
         yield app, pilot, await sf_courier_here(app, pilot)
 
 
+@pytest.mark.first_mode("sendout")
 async def test_the_last_handover_stays_on_screen_when_nothing_is_left_waiting(
     app: StationApp, station: Station
 ) -> None:
@@ -217,6 +223,7 @@ async def test_the_last_handover_stays_on_screen_when_nothing_is_left_waiting(
     assert [s.status for s in sends(station)] == ["handed_over"]
 
 
+@pytest.mark.first_mode("sendout")
 async def test_a_returning_sender_is_greeted_with_a_count_in_words(app: StationApp, station: Station) -> None:
     app = counter_app(station)
     async with app.run_test(size=(160, 50)) as pilot:
@@ -231,6 +238,7 @@ async def test_a_returning_sender_is_greeted_with_a_count_in_words(app: StationA
         assert "(1 send);" in text_of(screen, "#so-message")
 
 
+@pytest.mark.first_mode("sendout")
 async def test_a_refund_asked_for_badly_is_refused_by_the_service_saying_why(
     app: StationApp, station: Station
 ) -> None:
@@ -249,6 +257,7 @@ async def test_a_refund_asked_for_badly_is_refused_by_the_service_saying_why(
     assert sends(station) == []
 
 
+@pytest.mark.first_mode("sendout")
 async def test_a_scan_while_the_carrier_list_has_the_focus_picks_nothing(
     app: StationApp, station: Station
 ) -> None:
@@ -276,6 +285,7 @@ async def test_a_scan_while_the_carrier_list_has_the_focus_picks_nothing(
         assert app.screen is courier and not isinstance(carrier.value, str) and courier.view is None
 
 
+@pytest.mark.first_mode("sendout")
 async def test_a_courier_name_past_the_fields_limit_is_refused_and_the_limit_said(
     app: StationApp, station: Station
 ) -> None:

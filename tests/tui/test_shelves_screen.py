@@ -33,6 +33,7 @@ async def open_shelves(app: StationApp, pilot) -> None:  # type: ignore[no-untyp
     assert app.current_mode == "shelves"
 
 
+@pytest.mark.first_mode("shelves")
 async def test_the_map_shows_each_layer_with_its_counts(app: StationApp, station: Station, clock) -> None:
     place(station, wb(1), "1-1", at=clock.now - timedelta(hours=60))
     place(station, wb(2), "1-1")
@@ -55,6 +56,7 @@ async def test_the_map_shows_each_layer_with_its_counts(app: StationApp, station
         assert layer.has_focus
 
 
+@pytest.mark.first_mode("shelves")
 async def test_the_layers_carrier_column_holds_the_widest_short_name(
     app: StationApp, station: Station
 ) -> None:
@@ -74,6 +76,7 @@ async def test_the_layers_carrier_column_holds_the_widest_short_name(
         assert not carrier.auto_width  # fixed: a reload never reflows it
 
 
+@pytest.mark.first_mode("shelves")
 async def test_the_maps_zones_read_in_chinese(app: StationApp, station: Station) -> None:
     set_language("zh")
     async with app.run_test(size=(160, 45)) as pilot:
@@ -83,6 +86,7 @@ async def test_the_maps_zones_read_in_chinese(app: StationApp, station: Station)
         assert shelves == ["1 主区", "F 地堆", "OV 溢出区"]
 
 
+@pytest.mark.first_mode("shelves")
 async def test_move_from_the_map(app: StationApp, station: Station) -> None:
     place(station, wb(1), "1-1")
     async with app.run_test(size=(160, 45)) as pilot:
@@ -106,6 +110,7 @@ async def test_move_from_the_map(app: StationApp, station: Station) -> None:
     assert location_of(station, wb(1)) == "2-3"
 
 
+@pytest.mark.first_mode("shelves")
 async def test_the_map_is_read_once_each_time_the_screen_comes_back(
     app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -139,6 +144,7 @@ async def test_the_map_is_read_once_each_time_the_screen_comes_back(
         assert asked["call-map"] == 4
 
 
+@pytest.mark.first_mode("shelves")
 async def test_a_stocktake_scanned_and_closed(app: StationApp, station: Station) -> None:
     place(station, wb(1), "1-1")
     place(station, wb(2), "1-1")
@@ -173,6 +179,7 @@ async def test_a_stocktake_scanned_and_closed(app: StationApp, station: Station)
     assert location_of(station, wb(3)) == "1-1"
 
 
+@pytest.mark.first_mode("shelves")
 async def test_a_parcel_checked_in_again_at_a_stocktake_is_sent_to_its_new_place(
     app: StationApp, station: Station
 ) -> None:
@@ -192,6 +199,7 @@ async def test_a_parcel_checked_in_again_at_a_stocktake_is_sent_to_its_new_place
         assert expected in said
 
 
+@pytest.mark.first_mode("shelves")
 async def test_escape_pauses_and_the_same_shelf_resumes(app: StationApp, station: Station) -> None:
     place(station, wb(1), "1-1")
     async with app.run_test(size=(160, 45)) as pilot:
@@ -207,6 +215,7 @@ async def test_escape_pauses_and_the_same_shelf_resumes(app: StationApp, station
         assert not app.screen.query_one("#st-scan", Input).disabled
 
 
+@pytest.mark.first_mode("shelves")
 async def test_overdue_problems_and_returns_screens(app: StationApp, station: Station, clock) -> None:
     place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))  # a return candidate
     place(station, wb(2), "1-2", at=clock.now - timedelta(hours=50))  # amber
@@ -241,6 +250,7 @@ async def test_overdue_problems_and_returns_screens(app: StationApp, station: St
     assert problems.list_problems(station)[0].waybill == wb(3)
 
 
+@pytest.mark.first_mode("shelves")
 async def test_returns_say_how_to_start_and_the_batch_state_in_chinese(
     app: StationApp, station: Station
 ) -> None:
@@ -265,6 +275,7 @@ async def test_returns_say_how_to_start_and_the_batch_state_in_chinese(
 
 
 @pytest.mark.parametrize(("lang", "band", "age"), [("en", "return", "8.0 d"), ("zh", "待退回", "8.0 天")])
+@pytest.mark.first_mode("shelves")
 async def test_the_overdue_list_says_the_band_and_age_in_the_console_language(
     app: StationApp, station: Station, clock, lang: str, band: str, age: str
 ) -> None:
@@ -278,6 +289,7 @@ async def test_the_overdue_list_says_the_band_and_age_in_the_console_language(
     assert (str(row[1]), str(row[2])) == (band, age)
 
 
+@pytest.mark.first_mode("parcels")
 async def test_parcels_mode_searches_and_shows_a_timeline(app: StationApp, station: Station) -> None:
     for n in range(1, 4):
         place(station, wb(n), "2-2")
@@ -294,6 +306,7 @@ async def test_parcels_mode_searches_and_shows_a_timeline(app: StationApp, stati
         assert "problem marked" in events and "problem: refused" in events and "problem_marked" not in events
 
 
+@pytest.mark.first_mode("parcels")
 async def test_parcels_timeline_reads_in_the_clerks_words_in_chinese(
     app: StationApp, station: Station
 ) -> None:
@@ -337,6 +350,7 @@ async def test_parcels_timeline_reads_in_the_clerks_words_in_chinese(
             assert all(cell_len(line) <= pane.size.width for line in details)
 
 
+@pytest.mark.first_mode("parcels")
 async def test_parcels_mode_shows_check_in_times_in_the_station_time_zone(
     app: StationApp, station: Station, clock
 ) -> None:
@@ -358,6 +372,7 @@ async def test_parcels_mode_shows_check_in_times_in_the_station_time_zone(
 
 # English at a small console and a large one (one console, resized), Chinese at the small one.
 @pytest.mark.parametrize(("lang", "sizes"), [("en", ((120, 36), (160, 45))), ("zh", ((120, 36),))])
+@pytest.mark.first_mode("parcels")
 async def test_parcels_mode_shows_every_column_and_placeholder_whole(
     app: StationApp, station: Station, lang: str, sizes: tuple[tuple[int, int], ...]
 ) -> None:

@@ -34,10 +34,14 @@ SMALL = pytest.mark.parametrize("lang", ["en", "zh"])
 async def console_in(
     app: StationApp, lang: str, *keys: str, size: tuple[int, int] = SIZES[0]
 ) -> AsyncIterator[Any]:
-    """The console in `lang` at `size`, started at check-in, then `keys` pressed in turn."""
+    """The console in `lang` at `size`, started in its first mode (check-in unless the test is marked
+    `first_mode`), then `keys` pressed in turn."""
     set_language(lang)
     async with app.run_test(size=size) as pilot:
-        await start(app, pilot)
+        if app.current_mode == "checkin":
+            await start(app, pilot)  # the scanner's clock too
+        else:
+            await settle(app, pilot)
         for key in keys:
             await pilot.press(key)
             await settle(app, pilot)
@@ -132,6 +136,7 @@ async def test_the_checkin_status_line_reads_whole_on_a_small_terminal(
 
 
 @SMALL
+@pytest.mark.first_mode("parcels")
 async def test_parcel_search_fields_stay_usable_on_a_small_terminal(
     app: StationApp, station: Station, lang: str
 ) -> None:
@@ -150,6 +155,7 @@ async def test_parcel_search_fields_stay_usable_on_a_small_terminal(
 
 
 @SMALL
+@pytest.mark.first_mode("sendout")
 async def test_sendout_form_stays_usable_on_a_small_terminal(
     app: StationApp, station: Station, lang: str
 ) -> None:
@@ -240,6 +246,7 @@ def columns_in_view(table: DataTable[Any]) -> list[str]:
 
 
 @SMALL
+@pytest.mark.first_mode("shelves")
 async def test_the_shelf_map_and_its_layer_list_stay_usable_on_a_small_terminal(
     app: StationApp, station: Station, lang: str
 ) -> None:
@@ -273,6 +280,7 @@ async def test_the_shelf_map_and_its_layer_list_stay_usable_on_a_small_terminal(
 
 
 @pytest.mark.parametrize("key", ["f8", "f9", "f11", "f12"])  # stocktake, returns, problems, edit shelves
+@pytest.mark.first_mode("shelves")
 async def test_the_shelf_work_labels_read_whole_in_chinese_on_a_small_terminal(
     app: StationApp, station: Station, key: str
 ) -> None:
@@ -293,6 +301,7 @@ async def test_the_shelf_work_labels_read_whole_in_chinese_on_a_small_terminal(
 
 
 @pytest.mark.parametrize("row", [0, 9])  # the first shelf, the last (OV)
+@pytest.mark.first_mode("shelves")
 async def test_the_shelf_map_keeps_its_cursor_in_view_when_the_console_narrows(
     app: StationApp, station: Station, row: int
 ) -> None:
