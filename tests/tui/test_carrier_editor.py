@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Input, Static, TextArea
 
@@ -14,7 +15,7 @@ from tui import quiet
 
 
 async def open_editor(app: StationApp, pilot) -> CarrierEditorScreen:  # type: ignore[no-untyped-def]
-    await quiet.press(pilot, "ctrl+s")
+    """From Settings (the test's `first_mode`), its carrier table."""
     await quiet.press(pilot, "f7")
     assert isinstance(app.screen, CarrierEditorScreen)
     return app.screen
@@ -25,6 +26,7 @@ def carrier(station: Station, code: str) -> Carrier | None:
         return session.exec(select(Carrier).where(Carrier.code == code)).first()
 
 
+@pytest.mark.first_mode("settings")
 async def test_settings_opens_the_carrier_table(app: StationApp) -> None:
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_editor(app, pilot)
@@ -35,6 +37,7 @@ async def test_settings_opens_the_carrier_table(app: StationApp) -> None:
         assert not isinstance(app.screen, CarrierEditorScreen)
 
 
+@pytest.mark.first_mode("settings")
 async def test_adding_a_carrier_through_the_form(app: StationApp, station: Station) -> None:
     async with app.run_test(size=(140, 48)) as pilot:
         screen = await open_editor(app, pilot)
@@ -57,6 +60,7 @@ async def test_adding_a_carrier_through_the_form(app: StationApp, station: Stati
     assert found.best is not None and found.best.carrier == "KDN"
 
 
+@pytest.mark.first_mode("settings")
 async def test_a_refused_edit_keeps_the_form_open_and_writes_nothing(
     app: StationApp, station: Station
 ) -> None:

@@ -38,7 +38,9 @@ async def test_a_fee_due_is_shown_and_settled_before_the_handover(station: Stati
     sign_in(station, Role.CLERK)
     parcel = receive(station, 1, "13812345678")
     clock.advance(days=2)  # the 3rd day: two days charged
-    console = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    console = StationApp(
+        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="pickup"
+    )
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         screen = await clerk.open()
@@ -64,7 +66,9 @@ async def test_a_manager_waives_the_fee_with_a_reason(station: Station, clock: A
     configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=100)])
     sign_in(station, Role.MANAGER)
     parcel = receive(station, 1, "13812345678")
-    console = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    console = StationApp(
+        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="pickup"
+    )
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         await clerk.open()
@@ -91,9 +95,11 @@ async def test_dead_letters_come_first_and_are_retried_or_dropped(station: Stati
     for n in (1, 2):
         receive(station, n, "13812345678")
     sender.run_once(station, channels={"ZTO": Refusing()})  # type: ignore[dict-item]
-    console = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    console = StationApp(
+        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="settings"
+    )
     async with console.run_test(size=(160, 45)) as pilot:
-        await quiet.press(pilot, "ctrl+s", "ctrl+o")  # Settings, then its carrier events
+        await quiet.press(pilot, "ctrl+o")  # Settings' carrier events
         screen = console.screen
         assert isinstance(screen, CarrierEventsScreen)
         table = screen.query_one(DataTable)
@@ -131,9 +137,11 @@ async def test_the_carrier_events_screen_reads_in_chinese(station: Station, tmp_
     receive(station, 1, "13812345678")
     sender.run_once(station, channels={"ZTO": Refusing()})  # type: ignore[dict-item]
     set_language("zh")
-    console = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    console = StationApp(
+        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="settings"
+    )
     async with console.run_test(size=(160, 45)) as pilot:
-        await quiet.press(pilot, "ctrl+s", "ctrl+o")
+        await quiet.press(pilot, "ctrl+o")
         screen = console.screen
         assert isinstance(screen, CarrierEventsScreen)
         row = [str(cell) for cell in screen.query_one(DataTable).get_row_at(0)]
@@ -220,7 +228,9 @@ async def test_a_pre_alerted_name_is_shown_as_written_at_pickup(station: Station
     )
     import_file(station, csv)
     parcel = receive(station, 1, "")  # the pre-alert gives the phone and the name
-    console = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    console = StationApp(
+        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="pickup"
+    )
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         await clerk.open()

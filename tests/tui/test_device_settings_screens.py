@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -22,10 +23,11 @@ async def _refusal(pilot: Any, status: Static, text: str) -> str:
     return str(status.render())
 
 
+@pytest.mark.first_mode("settings")
 async def test_the_printers_screen_refuses_a_bad_gap_size_or_usb_target_in_chinese(app: StationApp) -> None:
     set_language("zh")
     async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "ctrl+s", "f8")
+        await quiet.press(pilot, "f8")
         screen = app.screen
         status = screen.query_one("#printer-status", Static)
         screen.query_one("#p-name", Input).value = "前台"

@@ -53,12 +53,13 @@ def people(station: Station) -> dict[str, int]:
 
 
 async def open_recipients(app: StationApp, pilot: Any) -> None:
-    await quiet.press(pilot, "ctrl+s")
+    """From Settings (the test's `first_mode`), its recipients directory."""
     await quiet.settle(pilot)
     await quiet.press(pilot, "f12")
     await until(pilot, lambda: "people" in text_of(app, "#rc-status"))
 
 
+@pytest.mark.first_mode("settings")
 async def test_finding_people_by_initials_shows_masked_phones_and_names_as_text(
     app: StationApp, station: Station
 ) -> None:
@@ -77,6 +78,7 @@ async def test_finding_people_by_initials_shows_masked_phones_and_names_as_text(
         assert str(table.get_row_at(0)[1]) == "[b]Bold[/b]"  # shown as typed, never as markup
 
 
+@pytest.mark.first_mode("settings")
 async def test_a_clerk_records_consent_and_cannot_edit(app: StationApp, station: Station) -> None:
     ids = people(station)
     station.clerk_role = Role.CLERK
@@ -107,6 +109,7 @@ async def test_a_clerk_records_consent_and_cannot_edit(app: StationApp, station:
     assert row.consent_by == station.clerk_id and row.room == "502"
 
 
+@pytest.mark.first_mode("settings")
 async def test_a_manager_imports_with_a_preview_first(
     app: StationApp, station: Station, tmp_path: Path
 ) -> None:
@@ -144,6 +147,7 @@ async def link_the_first_match(app: StationApp, pilot: Any) -> None:
     await quiet.press(pilot, "enter")
 
 
+@pytest.mark.first_mode("settings")
 async def test_who_is_this_links_a_named_parcel(app: StationApp, station: Station) -> None:
     ids = people(station)
     parcel_id = check_in(station, "JT0000000000001", recipient_name="张 三", phone="5678").parcel_id
@@ -156,6 +160,7 @@ async def test_who_is_this_links_a_named_parcel(app: StationApp, station: Statio
     assert parcel is not None and parcel.recipient_id == ids["张三"] and parcel.phone_full == "13812345678"
 
 
+@pytest.mark.first_mode("settings")
 async def test_a_match_says_its_sentences_in_chinese_without_a_space_between_them(
     app: StationApp, station: Station
 ) -> None:
@@ -418,6 +423,7 @@ def test_the_match_list_keeps_its_columns_aligned() -> None:
     assert "no consent" in lines[0] and "no consent" not in lines[1]
 
 
+@pytest.mark.first_mode("settings")
 async def test_the_detail_pane_names_the_language_and_the_source_never_their_codes(
     app: StationApp, station: Station, tmp_path: Path
 ) -> None:

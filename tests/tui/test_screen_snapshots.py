@@ -49,6 +49,7 @@ def keys_then_settle(*keys: str) -> Any:
 
     async def run_before(pilot: Any) -> None:
         await quiet.press(pilot, *keys)
+        await quiet.settle(pilot)  # with no keys too
 
     return run_before
 
@@ -133,6 +134,7 @@ def test_reports(snap_compare: Any, app: StationApp, station: Station, lang: str
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.first_mode("settings")
 def test_settings(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
     """A person should see: the list of sections on the left (Station, Pickup codes, Shelves and
     check-in ... This counter, Scanner), the first one chosen, and its fields on the right, each by its
@@ -140,4 +142,4 @@ def test_settings(snap_compare: Any, app: StationApp, station: Station, lang: st
     currency), with the saved values and what each is for; the Save button, and the keys to
     save and open carriers, printers, the scan test, clerks, messages, recipients and carrier events."""
     set_language(lang)
-    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("ctrl+s"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle())

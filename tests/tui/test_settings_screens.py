@@ -23,14 +23,17 @@ from station_console.tui.screens.settings import SettingsScreen
 from station_console.tui.screens.unsaved import LeaveUnsaved
 from tui import quiet
 
+# Every test here starts in Settings (the console opens there: no check-in screen built for nothing).
+pytestmark = pytest.mark.first_mode("settings")
+
 
 async def _open(app: StationApp, pilot, key: str) -> None:  # type: ignore[no-untyped-def]
-    await quiet.press(pilot, "ctrl+s", key)
+    await quiet.press(pilot, key)  # in Settings already (`first_mode`)
 
 
 async def test_manager_saves_station_settings(app: StationApp, station: Station) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "ctrl+s")
+        await quiet.settle(pilot)
         app.screen.query_one("#st-station_name", Input).value = "Campus North"
         await quiet.press(pilot, "ctrl+s")  # and until the save's worker is done
     station.forget_settings()
@@ -40,7 +43,7 @@ async def test_manager_saves_station_settings(app: StationApp, station: Station)
 async def test_a_clerk_cannot_change_settings(app: StationApp, station: Station) -> None:
     station.clerk_role = Role.CLERK
     async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "ctrl+s")
+        await quiet.settle(pilot)
         app.screen.query_one("#st-station_name", Input).value = "Hijacked"
         await quiet.press(pilot, "ctrl+s")
         status = str(app.screen.query_one("#settings-status", Static).render())
@@ -189,7 +192,7 @@ async def test_sections_open_on_the_first_and_a_value_typed_survives_switching(
     app: StationApp, station: Station
 ) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "ctrl+s")
+        await quiet.settle(pilot)
         assert app.focused is _sections(app) and _sections(app).highlighted == 0
         # Opening Settings builds its first section only.
         assert _shown(app, "#st-station_name") and not app.screen.query("#st-code_seq_min")
@@ -225,7 +228,7 @@ async def test_discarding_puts_the_saved_values_back_and_leaving_then_asks_nothi
     app: StationApp, station: Station
 ) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "ctrl+s", "down")  # the second section, built after the first
+        await quiet.press(pilot, "down")  # the second section, built after the first
         field = app.screen.query_one("#st-code_template", Input)
         saved = field.value
         field.value = saved + "X"
@@ -243,7 +246,7 @@ async def test_a_bad_value_in_a_hidden_section_is_named_and_shown_and_nothing_is
     app: StationApp, station: Station
 ) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "ctrl+s", "down", "enter")  # Pickup codes
+        await quiet.press(pilot, "down", "enter")  # Pickup codes
         await quiet.press(pilot, "tab", "ctrl+u", *"many")  # the smallest SEQ number
         await quiet.press(pilot, "shift+tab", "shift+tab", "up", "tab", *"X")  # Station: a name too
         assert not _shown(app, "#st-code_seq_min")
@@ -277,7 +280,7 @@ def _section_of(app: StationApp, field: str) -> int:
 
 async def test_bad_json_and_a_counter_field_are_named_in_their_sections(app: StationApp) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "ctrl+s")
+        await quiet.settle(pilot)
         last = _section_of(app, "wedge_min_length")  # the scanner's timings, on this counter
         status = await saved_with(app, pilot, last, "ct-wedge_min_length", "-")
         assert status.startswith("Invalid value for Shortest code in Scanner (wedge): "), status
@@ -300,7 +303,7 @@ async def test_a_chinese_console_says_why_in_chinese_and_typed_text_stays_text(
     set_language("zh")
     before = station.settings()
     async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "ctrl+s")
+        await quiet.settle(pilot)
         scanner = _section_of(app, "wedge_min_length")
         status = await saved_with(app, pilot, scanner, "ct-wedge_min_length", "0")
         assert status == "扫码枪（键盘模式）中的“最短条码长度”值无效：不能小于 1", status
@@ -338,7 +341,7 @@ async def test_a_chinese_help_line_never_starts_with_closing_punctuation(app: St
     other move most breaks by one character, so every third one still meets each kind of break."""
     set_language("zh")
     async with app.run_test(size=(120, 36)) as pilot:
-        await quiet.press(pilot, "ctrl+s")
+        await quiet.settle(pilot)
         lines: list[str] = []
         for help in app.screen.query(".help"):
             shown = help._render()  # what Textual draws
@@ -351,7 +354,7 @@ async def test_a_chinese_help_line_never_starts_with_closing_punctuation(app: St
 
 async def test_a_field_edited_on_another_screen_says_where(app: StationApp) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "ctrl+s")
+        await quiet.settle(pilot)
         screen: Any = app.screen
         await screen.show_section([s.key for s in screen.sections].index("counter"))
         shown = " ".join(str(label.render()) for label in app.screen.query(".elsewhere"))
@@ -381,7 +384,7 @@ async def test_a_field_is_labelled_by_its_title_in_the_consoles_language_with_it
     set_language(lang)
     keys = ["st-station_name", "st-timezone", "st-code_seq_min", "ct-wedge_prefix"]
     async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "ctrl+s")
+        await quiet.settle(pilot)
         screen: Any = app.screen
         labels = []
         for widget_id in keys:
@@ -401,7 +404,7 @@ async def test_a_choice_setting_lists_its_choices_by_label_and_saves_the_key(
     use."""
     set_language(lang)
     async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "ctrl+s")
+        await quiet.settle(pilot)
         screen: Any = app.screen
         await screen.show_section(_section_of(app, "shelf_policy"))
         select = app.screen.query_one("#st-shelf_policy", Select)
@@ -421,7 +424,7 @@ async def test_an_emptied_table_setting_saves_no_rows(app: StationApp, station: 
 
     configure(station, storage_fee_rules=[FeeRule(name="std")])
     async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "ctrl+s")
+        await quiet.settle(pilot)
         status = await saved_with(
             app, pilot, _section_of(app, "storage_fee_rules"), "st-storage_fee_rules", ""
         )

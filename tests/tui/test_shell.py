@@ -99,3 +99,23 @@ async def test_a_chinese_console_leaves_the_next_english_one_english(station) ->
         assert english.screen._bindings.key_to_bindings  # the mode screen's keys too
         labels = [b.description for bs in english.screen._bindings.key_to_bindings.values() for b in bs]
         assert not any("\u4e00" <= ch <= "\u9fff" for label in labels for ch in label)
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_console_given_its_first_mode_opens_there_and_builds_no_check_in(app: StationApp) -> None:
+    """The seam the tests of other modes open their console through: that mode alone, its key still
+    working (it changes nothing), check-in built only when asked for."""
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        assert app.current_mode == "pickup" and type(app.screen).__name__ == "PickupScreen"
+        await quiet.press(pilot, "f2")
+        assert app.current_mode == "pickup"
+        screens = [s for stack in app._screen_stacks.values() for s in stack]
+        assert [type(s).__name__ for s in screens] == ["PickupScreen"]
+        await quiet.press(pilot, "f1")
+        assert type(app.screen).__name__ == "CheckinScreen"
+
+
+def test_a_first_mode_the_console_does_not_have_is_refused(station: Station) -> None:
+    with pytest.raises(ValueError, match="first mode"):
+        StationApp(station, first_mode="nowhere")

@@ -193,10 +193,11 @@ async def test_sendout_form_stays_usable_on_a_small_terminal(
 
 
 @SMALL
+@pytest.mark.first_mode("settings")
 async def test_settings_fields_and_their_help_stay_readable_on_a_small_terminal(
     app: StationApp, station: Station, lang: str
 ) -> None:
-    async with console_in(app, lang, "ctrl+s") as pilot:
+    async with console_in(app, lang) as pilot:
 
         async def fields_readable() -> None:
             fields = [f for f in app.screen.query("#settings-form .field") if f.region.area]
@@ -215,10 +216,11 @@ async def test_settings_fields_and_their_help_stay_readable_on_a_small_terminal(
 
 
 @SMALL
+@pytest.mark.first_mode("settings")
 async def test_printer_form_stays_usable_on_a_small_terminal(
     app: StationApp, station: Station, lang: str
 ) -> None:
-    async with console_in(app, lang, "ctrl+s", "f8") as pilot:
+    async with console_in(app, lang, "f8") as pilot:
 
         async def form_usable() -> None:
             names = ("#p-name", "#p-language", "#p-transport", "#p-size", "#p-dpi")
