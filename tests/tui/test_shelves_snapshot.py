@@ -22,7 +22,9 @@ def test_shelf_map_with_the_demo_week(snap_compare: Any, new_station: Station) -
     station = new_station  # the demo goes into a new station only: its manager signs in after
     make_demo_week(station, scale=0.3)
     sign_in_manager(station)
-    app = StationApp(station, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    app = StationApp(
+        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="shelves"
+    )
 
     async def run_before(pilot: Any) -> None:
         await quiet.press(pilot, "f4")  # the map, then its layer: each answers from its thread worker
