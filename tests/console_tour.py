@@ -1,6 +1,7 @@
 """A walk through every screen of the console, for tests that look at all of them (privacy, hostile text).
 
-Each mode by its key, optionally the sub-screens and dialogs a mode opens with its own keys (a sequence
+Each mode by its key (unless the console is in it already: a walk's console opens in the walk's
+first mode, `first_of`, so none builds a check-in screen it does not visit), optionally the sub-screens and dialogs a mode opens with its own keys (a sequence
 of keys for a dialog of a sub-screen), phone-tail lookups at pickup, a search in Parcels, and the audit
 trail; a screenshot (SVG) of each, by name. Each step waits for the screen's thread workers, which load
 its rows. A test can walk part of it (`modes`, no tails, no search, no audit query) and share the whole
@@ -27,6 +28,11 @@ MODES = (
 NEEDS_A_SECOND_ESCAPE = {("shelves", "f8")}  # the stocktake asks for a shelf first
 
 
+def first_of(modes: Collection[str]) -> str:
+    """The mode a walk through `modes` starts in: the first of them in the order of MODES."""
+    return next(mode for _key, mode in MODES if mode in modes)
+
+
 async def tour(
     app: Any,
     pilot: Any,
@@ -48,8 +54,9 @@ async def tour(
     for key, mode in MODES:
         if modes is not None and mode not in modes:
             continue
-        await quiet.press(pilot, key)
-        await settle()
+        if app.current_mode != mode:  # Ctrl+S pressed inside Settings would save
+            await quiet.press(pilot, key)
+            await settle()
         shots[mode] = app.export_screenshot()
         for sub in (sub_screens or {}).get(mode, []):
             keys = sub.split()  # "f12 f7": a sub-screen's own sub-screen or dialog

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import FakeClock
-from console_tour import tour
+from console_tour import first_of, tour
 from sqlmodel import select
 from station_helpers import copy_database_file, fold_wal, new_database_file
 
@@ -278,7 +278,12 @@ async def test_every_console_mode_screenshot(day: Station, walk: dict[str, Any])
     from station_console.settings import CounterSettings
     from station_console.tui.app import StationApp
 
-    app = StationApp(day, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    app = StationApp(
+        day,
+        CounterSettings(counter="test-counter"),
+        database_label="SQLite test",
+        first_mode=first_of(walk["modes"]),
+    )
     async with app.run_test(size=(160, 48)) as pilot:
         shots = await tour(app, pilot, **{"audit_query": None, "tails": (), **walk})
     assert set(shots) == shot_names(walk)

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import FakeClock
-from console_tour import MODES, tour
+from console_tour import MODES, first_of, tour
 from sqlalchemy import text
 from sqlmodel import select
 from station_helpers import copy_database_file, fold_wal
@@ -270,7 +270,12 @@ def test_the_walks_cover_every_screen_of_the_tour() -> None:
 
 @pytest.mark.parametrize("walk", list(WALKS.values()), ids=list(WALKS))
 async def test_hostile_text_in_every_field_opens_every_screen(hostile: Station, walk: Walk) -> None:
-    app = StationApp(hostile, CounterSettings(counter="test-counter"), database_label="SQLite test")
+    app = StationApp(
+        hostile,
+        CounterSettings(counter="test-counter"),
+        database_label="SQLite test",
+        first_mode=first_of(walk.modes),
+    )
     async with app.run_test(size=(160, 48)) as pilot:
         shots = await tour(
             app,
