@@ -13,10 +13,11 @@ from station_console.tui.app import StationApp
 @pytest.fixture
 def app(request: pytest.FixtureRequest, station: Station) -> StationApp:
     """The console on `station`, a manager signed in; at check-in, or in the mode a test marked
-    `first_mode("pickup")` checks (its mode key then changes nothing): a console starting at check-in
+    `first_mode("pickup")` checks (its mode key then changes nothing, but Ctrl+S in Settings saves,
+    so a Settings test does not press it to get there): a console starting at check-in
     built, laid out and drew the check-in screen, and restyled it on the way out, for a test that
-    never looked at it (a fifth of such a test's CPU). Check-in and the keys to each mode have tests
-    of their own."""
+    never looked at it (tests/tui took a quarter less CPU without). Check-in and the keys to each mode
+    have tests of their own."""
     sign_in_manager(station)
     return StationApp(
         station,
