@@ -229,9 +229,18 @@ def _stylesheets_parsed_once() -> Iterator[None]:
     .tcss and each widget's DEFAULT_CSS: about 0.3 s of CPU a test). Here parsed rules are kept for the
     session, keyed as Textual's own per-stylesheet cache keys them, plus the CSS variables they were
     parsed with; Textual never changes a parsed rule set (its own cache hands the same ones out again
-    on every re-parse). Rules with errors are not kept, so a bad stylesheet still fails every time."""
+    on every re-parse). Rules with errors are not kept, so a bad stylesheet still fails every time.
+    The variables are found by comparing dicts (one or two sets a session): a key holding them sorted
+    cost a sort and a hash of some 150 pairs for each of the 80-odd sources of every parse."""
     original = Stylesheet._parse_rules
-    shared: dict[tuple[object, ...], Any] = {}
+    shared: list[tuple[dict[str, str], dict[tuple[object, ...], Any]]] = []  # (variables, rules by source)
+
+    def parsed_with(variables: dict[str, str]) -> dict[tuple[object, ...], Any]:
+        for seen, rules_by_source in shared:
+            if seen == variables:
+                return rules_by_source
+        shared.append((dict(variables), {}))
+        return shared[-1][1]
 
     def parse_rules(
         self: Stylesheet,
@@ -241,12 +250,13 @@ def _stylesheets_parsed_once() -> Iterator[None]:
         tie_breaker: int = 0,
         scope: str = "",
     ) -> Any:
-        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(sorted(self._variables.items())))
-        rules = shared.get(key)
+        rules_by_source = parsed_with(self._variables)
+        key = (css, read_from, is_default_rules, tie_breaker, scope)
+        rules = rules_by_source.get(key)
         if rules is None:
             rules = original(self, css, read_from, is_default_rules, tie_breaker, scope)
             if not any(rule.errors for rule in rules):
-                shared[key] = rules
+                rules_by_source[key] = rules
         return rules
 
     Stylesheet._parse_rules = parse_rules  # type: ignore[method-assign]
