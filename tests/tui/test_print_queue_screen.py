@@ -46,6 +46,7 @@ def rows(screen: PrintQueueScreen) -> list[list[str]]:
 
 
 @pytest.mark.parametrize(("lang", "aside_word"), [("en", "set aside"), ("zh", "已搁置")])
+@pytest.mark.first_mode("settings")
 async def test_a_set_aside_label_is_listed_with_its_refusal_and_retried_or_cancelled_by_key(
     app: StationApp, station: Station, clock: Any, lang: str, aside_word: str
 ) -> None:
@@ -53,7 +54,7 @@ async def test_a_set_aside_label_is_listed_with_its_refusal_and_retried_or_cance
     assert statuses(station) == ["failed", "printed", "printed"]
     set_language(lang)
     async with app.run_test(size=(160, 45)) as pilot:
-        await quiet.press(pilot, "ctrl+s", "f8", "f10")
+        await quiet.press(pilot, "f8", "f10")  # from Settings (`first_mode`): printers, their queue
         await quiet.settle(pilot)
         screen = app.screen
         assert isinstance(screen, PrintQueueScreen)
