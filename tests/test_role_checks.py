@@ -67,7 +67,7 @@ MANAGER_ONLY: dict[str, Callable[[Station, dict[str, Any]], Any]] = {
     "edit_layer": _call("shelves.layout", "edit_layer", "1-1", capacity_units=1),
     "retire": _call("shelves.layout", "retire", "2"),
     "restore": _call("shelves.layout", "restore", "2"),
-    "import_layout": _call("shelves.layout", "import_layout", "label,zone,layers\nZ,main,3\n"),
+    "import_layout": _call("shelves.layout_csv", "import_layout", "label,zone,layers\nZ,main,3\n"),
     "override_pickup": lambda st, ids: confirm_pickup(
         st, [ids["on_shelf"]], method="code", override_reason="label torn off"
     ),

@@ -94,7 +94,7 @@ def shelves_group(ctx: click.Context, app: CliApp, as_json: bool, include_retire
 @pass_app
 def shelves_import(app: CliApp, file: Any, as_json: bool) -> None:
     """Add shelves from a CSV layout: shelf,zone,layers,capacity_units,accepts_sizes (manager)."""
-    from station_console.services.shelves.layout import import_layout
+    from station_console.services.shelves.layout_csv import import_layout
 
     added = attempt(lambda: import_layout(app.station, file.read()), as_json=as_json)
     if as_json:

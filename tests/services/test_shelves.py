@@ -12,6 +12,7 @@ from station_console.errors import NotFound, PermissionDenied, Refused
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
 from station_console.services.shelves import layout as shelves
+from station_console.services.shelves import layout_csv
 
 
 def cell(station: Station, location: str) -> shelves.LayerCell:
@@ -113,7 +114,7 @@ def test_unknown_locations_are_named(station: Station) -> None:
 def test_import_layout_from_csv(station: Station) -> None:
     as_manager(station)
     text = "\ufeffshelf,zone,layers,capacity_units,accepts_sizes\nA,main,4,30,SML\nB,floor,2,48,LX\n1,main,5,40,SML\n"
-    assert shelves.import_layout(station, text) == {"shelves": 2, "layers": 6, "skipped": 1}
+    assert layout_csv.import_layout(station, text) == {"shelves": 2, "layers": 6, "skipped": 1}
     b = next(r for r in shelves.shelf_map(station) if r.label == "B")
     assert (b.zone, [c.accepts_sizes for c in b.layers]) == ("floor", ["LX", "LX"])
 
@@ -122,8 +123,8 @@ def test_a_bad_csv_row_refuses_the_whole_file(station: Station) -> None:
     as_manager(station)
     text = "shelf,zone,layers,capacity_units\nA,main,4,30\nB,attic,2,10\n"
     with pytest.raises(Refused) as exc:
-        shelves.import_layout(station, text)
+        layout_csv.import_layout(station, text)
     assert "Line 3" in exc.value.message()
     assert "A" not in [r.label for r in shelves.shelf_map(station)]
     with pytest.raises(Refused):
-        shelves.import_layout(station, "name,size\nx,1\n")
+        layout_csv.import_layout(station, "name,size\nx,1\n")

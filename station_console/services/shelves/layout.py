@@ -1,4 +1,5 @@
-"""Shelves and layers: the shelf map read model, add / edit / retire, and CSV layout import.
+"""Shelves and layers: the shelf map read model, add / edit / retire (the CSV layout import is
+`layout_csv.py`).
 
 Edits are manager-only (`roles.require_manager(station, "shelves")`) and each is a `shelf_changed`
 event. A layer holding parcels cannot be retired or shrunk below what it holds: it is emptied first
@@ -7,8 +8,6 @@ event. A layer holding parcels cannot be retired or shrunk below what it holds: 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -183,7 +182,7 @@ def add_shelf(
     """A new shelf at the end of the walking order with `layers` layers labelled 1..n. Returns its id."""
     require_manager(station, "shelves")
     return station.run(
-        lambda session: _add_shelf(
+        lambda session: add_shelf_in(
             session,
             station,
             label,
@@ -196,7 +195,7 @@ def add_shelf(
     )
 
 
-def _add_shelf(
+def add_shelf_in(
     session: Session,
     station: Station,
     label: str,
@@ -207,6 +206,7 @@ def _add_shelf(
     accepts_sizes: str,
     note: str | None,
 ) -> int:
+    """`add_shelf` inside the caller's transaction (a layout import adds many in one)."""
     label = normalise_location(label)
     if not label or not label.isalnum() or len(label) > 16:
         raise Refused(N_("A shelf label is 1 to 16 letters or digits, without a dash"), code="bad_label")
@@ -439,63 +439,3 @@ def restore(station: Station, location: str) -> None:
         )
 
     station.run(work)
-
-
-CSV_COLUMNS = ("shelf", "zone", "layers", "capacity_units", "accepts_sizes")
-
-
-def import_layout(station: Station, text: str) -> dict[str, int]:
-    """Add the shelves of a CSV layout (header: shelf,zone,layers,capacity_units,accepts_sizes).
-
-    All rows or none: a bad row refuses the whole file, naming its line. Existing shelves are skipped.
-    """
-    require_manager(station, "shelves")
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    if "shelf" not in header:
-        raise Refused(
-            N_("The CSV needs a header row with at least a shelf column: {columns}"),
-            code="bad_csv",
-            columns=",".join(CSV_COLUMNS),
-        )
-    rows = [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
-
-    def work(session: Session) -> dict[str, int]:
-        added = {"shelves": 0, "layers": 0, "skipped": 0}
-        for line, row in enumerate(rows, start=2):
-            if not row.get("shelf"):
-                continue
-            if session.exec(select(Shelf).where(Shelf.label == normalise_location(row["shelf"]))).first():
-                added["skipped"] += 1
-                continue
-            try:
-                layers = int(row.get("layers") or 5)
-                capacity = int(row.get("capacity_units") or 40)
-            except ValueError:
-                raise Refused(
-                    N_("Line {line}: layers and capacity_units must be whole numbers"),
-                    code="bad_csv",
-                    line=line,
-                ) from None
-            if not 1 <= layers <= 50:
-                raise Refused(N_("Line {line}: a shelf has 1 to 50 layers"), code="bad_csv", line=line)
-            try:
-                _add_shelf(
-                    session,
-                    station,
-                    row["shelf"],
-                    zone=row.get("zone") or "main",
-                    layers=layers,
-                    capacity_units=capacity,
-                    accepts_sizes=row.get("accepts_sizes") or "SML",
-                    note=None,
-                )
-            except Refused as exc:
-                raise Refused(
-                    N_("Line {line}: {reason}"), code=exc.code, line=line, reason=exc.message()
-                ) from None
-            added["shelves"] += 1
-            added["layers"] += layers
-        return added
-
-    return station.run(work)

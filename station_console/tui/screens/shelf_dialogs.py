@@ -16,7 +16,7 @@ from textual.widgets import Checkbox, Input
 
 from station_console.i18n import N_, _, _n
 from station_console.services.core.station import Station
-from station_console.services.shelves import layout, moves
+from station_console.services.shelves import layout, layout_csv, moves
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -237,7 +237,7 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
             )
             return
         self.run(
-            partial(layout.import_layout, self.station, text), _("Layout imported from {path}", path=path)
+            partial(layout_csv.import_layout, self.station, text), _("Layout imported from {path}", path=path)
         )
 
     def action_back(self) -> None:

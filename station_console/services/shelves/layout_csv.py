@@ -1,0 +1,76 @@
+"""A shelf layout from a CSV file (header: shelf,zone,layers,capacity_units,accepts_sizes): the
+shelves it names added in one transaction, each as `layout.add_shelf_in` adds one."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlmodel import Session, select
+
+from db.models import Shelf
+from station_console.errors import Refused
+from station_console.i18n import N_
+from station_console.services.core.roles import require_manager
+from station_console.services.core.station import Station
+from station_console.services.shelves import layout
+from station_console.services.shelves.search import normalise_location
+
+CSV_COLUMNS = ("shelf", "zone", "layers", "capacity_units", "accepts_sizes")
+
+
+def import_layout(station: Station, text: str) -> dict[str, int]:
+    """Add the shelves of a CSV layout (header: shelf,zone,layers,capacity_units,accepts_sizes).
+
+    All rows or none: a bad row refuses the whole file, naming its line. Existing shelves are skipped.
+    """
+    require_manager(station, "shelves")
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    if "shelf" not in header:
+        raise Refused(
+            N_("The CSV needs a header row with at least a shelf column: {columns}"),
+            code="bad_csv",
+            columns=",".join(CSV_COLUMNS),
+        )
+    rows = [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
+
+    def work(session: Session) -> dict[str, int]:
+        added = {"shelves": 0, "layers": 0, "skipped": 0}
+        for line, row in enumerate(rows, start=2):
+            if not row.get("shelf"):
+                continue
+            if session.exec(select(Shelf).where(Shelf.label == normalise_location(row["shelf"]))).first():
+                added["skipped"] += 1
+                continue
+            try:
+                layers = int(row.get("layers") or 5)
+                capacity = int(row.get("capacity_units") or 40)
+            except ValueError:
+                raise Refused(
+                    N_("Line {line}: layers and capacity_units must be whole numbers"),
+                    code="bad_csv",
+                    line=line,
+                ) from None
+            if not 1 <= layers <= 50:
+                raise Refused(N_("Line {line}: a shelf has 1 to 50 layers"), code="bad_csv", line=line)
+            try:
+                layout.add_shelf_in(
+                    session,
+                    station,
+                    row["shelf"],
+                    zone=row.get("zone") or "main",
+                    layers=layers,
+                    capacity_units=capacity,
+                    accepts_sizes=row.get("accepts_sizes") or "SML",
+                    note=None,
+                )
+            except Refused as exc:
+                raise Refused(
+                    N_("Line {line}: {reason}"), code=exc.code, line=line, reason=exc.message()
+                ) from None
+            added["shelves"] += 1
+            added["layers"] += layers
+        return added
+
+    return station.run(work)
