@@ -74,7 +74,7 @@ def set_aside_in(session: Session, counter: str) -> set[int]:
         ).all()
     )
     aside: set[int] = set()
-    for name, kind in {(job.printer, job.kind) for job in failed}:
+    for name, kind in {(job.printer, None if job.printer else job.kind) for job in failed}:  # one queue each
         queue = [job for job in failed if job.printer == name and (name is not None or job.kind == kind)]
         same = PrintJob.counter == counter
         same = same & ((PrintJob.printer == name) if name is not None else (PrintJob.kind == kind))

@@ -76,7 +76,7 @@ def retry_job(station: Station, job_id: int) -> PrintJob:
                 N_("Print job {job} is {status}: nothing to retry"),
                 code="not_retryable",
                 job=job_id,
-                status=LaterText(Message(LABEL_LABELS.get(job.status, job.status))),
+                status=_status(job),
             )
         job.status, job.updated_at = JobStatus.QUEUED, None
         session.add(job)
@@ -96,13 +96,18 @@ def cancel_job(station: Station, job_id: int) -> PrintJob:
                 N_("Print job {job} is {status}: nothing to cancel"),
                 code="not_cancellable",
                 job=job_id,
-                status=LaterText(Message(LABEL_LABELS.get(job.status, job.status))),
+                status=_status(job),
             )
         job.status, job.updated_at = JobStatus.CANCELLED, station.now()
         session.add(job)
         return job
 
     return station.run(work)
+
+
+def _status(job: PrintJob) -> LaterText:
+    """The job's status as the queue lists it, in the language its refusal is shown in."""
+    return LaterText(Message(LABEL_LABELS.get(job.status, job.status)))
 
 
 def _job(session: Session, job_id: int) -> PrintJob:
