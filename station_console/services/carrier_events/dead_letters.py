@@ -21,6 +21,7 @@ from hardware.messages import Message
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText
 from station_console.services.core import audit
+from station_console.services.core.free_text import note_text
 from station_console.services.core.outbox_states import OUTBOX_STATE_LABELS
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
@@ -175,7 +176,7 @@ def retry(station: Station, event_id: int) -> EventRow:
 def drop(station: Station, event_id: int, reason: str) -> EventRow:
     """Manager: give up on an event for good (it is kept, marked dropped), with a reason."""
     require_manager(station, "drop_event")
-    reason = (reason or "").strip()
+    reason = note_text(reason, cut=200)
     if not reason:
         raise Refused(N_("Dropping an event needs a reason"), code="reason_required")
 
@@ -201,7 +202,7 @@ def drop(station: Station, event_id: int, reason: str) -> EventRow:
                 "kind": event.kind,
                 "waybill": event.waybill,
                 "was": previous,
-                "reason": reason[:200],
+                "reason": reason,
             },
         )
         return _row(session, event)

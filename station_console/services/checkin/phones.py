@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from station_console.errors import Refused
 from station_console.i18n import N_
-from station_console.services.core.phone_shapes import VIRTUAL
+from station_console.services.core.phone_shapes import VIRTUAL, mask
 
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212().]")
 _MASKED = re.compile(r"^(\d{0,4})[*xX]{3,8}(\d{4})$")
@@ -28,12 +28,6 @@ class Phone:
     tail: str  # last 4 digits the customer will quote
     masked: str  # what screens, labels and reports show
     full: str | None  # kept only for notifications; None when only a tail or a masked form was given
-
-
-def mask(digits: str) -> str:
-    if len(digits) == 11 and digits.startswith("1"):
-        return f"{digits[:3]}****{digits[-4:]}"
-    return f"****{digits[-4:]}"
 
 
 def parse_phone(text: str) -> Phone:

@@ -16,8 +16,8 @@ from db.models import EventKind, Parcel, ParcelStatus
 from station_console.errors import Refused
 from station_console.field_labels import Choices
 from station_console.i18n import N_
-from station_console.safe_text import clean
 from station_console.services.core import audit
+from station_console.services.core.free_text import note_text
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 from station_console.services.exceptions.problem_kinds import KIND_LABELS, KINDS
@@ -30,10 +30,10 @@ def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: st
     if kind not in KINDS:
         raise Refused(N_("Problem kind: use {kinds}"), code="bad_kind", kinds=Choices(KINDS, KIND_LABELS))
     require_on_shelf(parcel)
-    note = clean(note, 500)
+    note = note_text(note, cut=500)
     now = station.now()
     previous = parcel.problem_kind
-    parcel.problem_kind, parcel.problem_note, parcel.problem_at = kind, note[:500], now
+    parcel.problem_kind, parcel.problem_note, parcel.problem_at = kind, note, now
     session.add(parcel)
     session.flush()  # the version check before the audit chain is locked
     audit.record(
@@ -42,7 +42,7 @@ def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: st
         EventKind.PROBLEM_MARKED,
         parcel_id=parcel.id,
         at=now,
-        details={"waybill": parcel.waybill, "kind": kind, "note": note[:500], "previous": previous},
+        details={"waybill": parcel.waybill, "kind": kind, "note": note, "previous": previous},
     )
 
 
@@ -89,7 +89,7 @@ def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
             raise Refused(
                 N_("{waybill} is not flagged as a problem"), code="no_problem", waybill=parcel.waybill
             )
-        resolve_in_session(session, station, parcel, note=clean(note, 500))
+        resolve_in_session(session, station, parcel, note=note_text(note, cut=500))
         return rows_for(session, [parcel])[0]
 
     return station.run(work)
@@ -98,7 +98,7 @@ def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
 def write_off(station: Station, ref: str, reason: str) -> ParcelRow:
     """Manager only: the parcel is lost or destroyed. Status `written_off`, slot and code released."""
     require_manager(station, "write_off")
-    reason = clean(reason, 200)
+    reason = note_text(reason, cut=200)
     if not reason:
         raise Refused(N_("A write-off needs a reason"), code="reason_required")
     settings = station.settings()
@@ -117,7 +117,7 @@ def write_off(station: Station, ref: str, reason: str) -> ParcelRow:
             settings=settings,
             details={
                 "waybill": parcel.waybill,
-                "reason": reason[:500],
+                "reason": reason,
                 "location": row_before.location,
                 "code": parcel.pickup_code,
                 "problem": parcel.problem_kind,

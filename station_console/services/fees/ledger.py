@@ -23,6 +23,7 @@ from station_console.errors import NotFound, Refused
 from station_console.field_labels import Choices
 from station_console.i18n import N_
 from station_console.services.core import audit
+from station_console.services.core.free_text import note_text
 from station_console.services.core.money import PAYMENT_METHOD_LABELS
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
@@ -129,7 +130,7 @@ def settle_in(
             shown=money(settlement.expected_cents, settings),
             cents=total,
         )
-    reason = settlement.reason.strip()
+    reason = note_text(settlement.reason, cut=200)
     if settlement.method == WAIVE:
         if not reason:
             raise Refused(N_("A waiver needs a reason"), code="reason_required")
@@ -145,7 +146,7 @@ def settle_in(
         entry = {"parcel_id": pid, "amount_cents": fee.owed_cents, "at": now, "business_day": day}
         _insert(session, station, FeeKind.CHARGE, entry, rule=fee.rule[:64], days=fee.chargeable_days)
         if waived:
-            _insert(session, station, FeeKind.WAIVER, entry, reason=reason[:200])
+            _insert(session, station, FeeKind.WAIVER, entry, reason=reason)
         else:
             _insert(session, station, FeeKind.PAYMENT, entry, method=settlement.method)
         details = {
@@ -154,7 +155,7 @@ def settle_in(
             "rule": fee.rule,
             "days": fee.chargeable_days,
         }
-        details.update({"reason": reason[:200]} if waived else {"method": settlement.method})
+        details.update({"reason": reason} if waived else {"method": settlement.method})
         audit.record(
             session,
             station,

@@ -18,9 +18,9 @@ from sqlmodel import Session, col, select
 from db.models import Carrier, CodeHold, EventKind, Layer, Parcel, ParcelStatus, PickupMethod, Shelf
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, label_of
-from station_console.safe_text import clean
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
+from station_console.services.core.free_text import note_text
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station, day_bounds
 from station_console.services.fees.ledger import Settlement, settle_in
@@ -145,7 +145,7 @@ def confirm_pickup(
     if method not in set(PickupMethod):
         raise Refused(N_("Unknown pickup method {method}"), code="bad_method", method=method)
     seen = {_clean_waybill(s) for s in scanned if s.strip()}
-    reason = clean(override_reason, 200)
+    reason = note_text(override_reason, cut=200)
     settings = station.settings()
     if proxy is not None:
         proxy = proxy_rules.checked(proxy, settings)
@@ -191,7 +191,7 @@ def confirm_pickup(
                 "scanned": was_scanned,
             }
             if not was_scanned:
-                details["override_reason"] = reason[:200]
+                details["override_reason"] = reason
             if parcel.return_batch_id is not None:
                 # The customer came before the courier took it back: it leaves the open return batch.
                 details["left_return_batch"] = parcel.return_batch_id
