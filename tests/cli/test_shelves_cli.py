@@ -90,3 +90,12 @@ def test_a_parcels_timeline_in_chinese_says_its_status_and_a_reprint_in_words(ru
     head = shown.output.splitlines()[0]
     assert "在架" in head and "on_shelf" not in head, head
     assert "已补打标签" in shown.output and "面单" not in shown.output, shown.output
+
+
+def test_a_phone_typed_into_a_problem_note_is_stored_masked(run) -> None:  # type: ignore[no-untyped-def]
+    typed = "wet box, customer 139-1111-2222 called, will come Friday"
+    flagged = json.loads(run("problem", WAYBILLS[2], "--kind", "damaged", "--note", typed, "--json").output)
+    assert flagged["problem_note"] == "wet box, customer 139****2222 called, will come Friday"
+    timeline = json.loads(run("parcel", WAYBILLS[2], "--json").output)
+    assert "1111" not in json.dumps(timeline)
+    assert timeline["events"][-1]["details"]["note"] == flagged["problem_note"]
