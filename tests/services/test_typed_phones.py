@@ -20,7 +20,16 @@ from sendout_helpers import party, recipient, row, send, staff
 from shelf_helpers import as_manager, events, parcel, place, wb
 from sqlmodel import col, select
 
-from db.models import CarrierEvent, CarrierEventStatus, DeliveryItem, EventKind, FeeEntry, ParcelEvent, Role
+from db.models import (
+    CarrierEvent,
+    CarrierEventStatus,
+    DeliveryItem,
+    EventKind,
+    FeeEntry,
+    ParcelEvent,
+    Role,
+    Shelf,
+)
 from station_console.errors import Refused
 from station_console.services.carrier_events import dead_letters
 from station_console.services.checkin.transaction import check_in
@@ -198,4 +207,16 @@ def test_a_failed_door_delivery_note_and_a_consent_note(station: Station) -> Non
     with station.read() as session:
         item = session.exec(select(DeliveryItem)).one()
     assert item.fail_note == f"敲门无人 打{MASKED}未接"
+    assert FULL not in _trail(station)
+
+
+def test_a_shelf_note(station: Station) -> None:
+    from station_console.services.shelves import layout
+
+    as_manager(station)
+    layout.add_shelf(station, "9", layers=1, note=f"key with the landlord, {FULL}")
+    layout.edit_shelf(station, "9", note=f"key with the neighbour, 010-1234 5678, or {FULL}")
+    with station.read() as session:
+        note = session.exec(select(Shelf.note).where(Shelf.label == "9")).one()
+    assert note == f"key with the neighbour, ****5678, or {MASKED}"
     assert FULL not in _trail(station)
