@@ -210,13 +210,17 @@ def test_a_failed_door_delivery_note_and_a_consent_note(station: Station) -> Non
     assert FULL not in _trail(station)
 
 
+def _shelf_note(station: Station) -> str | None:
+    with station.read() as session:
+        return session.exec(select(Shelf.note).where(Shelf.label == "9")).one()
+
+
 def test_a_shelf_note(station: Station) -> None:
     from station_console.services.shelves import layout
 
     as_manager(station)
     layout.add_shelf(station, "9", layers=1, note=f"key with the landlord, {FULL}")
+    assert _shelf_note(station) == f"key with the landlord, {MASKED}"
     layout.edit_shelf(station, "9", note=f"key with the neighbour, 010-1234 5678, or {FULL}")
-    with station.read() as session:
-        note = session.exec(select(Shelf.note).where(Shelf.label == "9")).one()
-    assert note == f"key with the neighbour, ****5678, or {MASKED}"
+    assert _shelf_note(station) == f"key with the neighbour, ****5678, or {MASKED}"
     assert FULL not in _trail(station)
