@@ -52,7 +52,8 @@ class JobStatus(StrEnum):
     PRINTED = "printed"
     FAILED = "failed"  # last attempt failed; retried by the worker, reprintable
     INTERRUPTED = "interrupted"  # cut off mid-send: maybe printed; not retried, the clerk reprints
-    CANCELLED = "cancelled"
+    CANCELLED = "cancelled"  # withdrawn with its cause: its check-in undone, or replaced by a reprint
+    DISCARDED = "discarded"  # cancelled by a clerk in the print queue (audited); never printed
 
 
 class NotificationStatus(StrEnum):
@@ -107,6 +108,8 @@ class EventKind(StrEnum):
     FEE_RULES_CHANGED = "fee_rules_changed"
     CARRIER_EVENT_RETRIED = "carrier_event_retried"
     CARRIER_EVENT_DROPPED = "carrier_event_dropped"
+    PRINT_JOB_RETRIED = "print_job_retried"  # a clerk sent a failed or interrupted job again
+    PRINT_JOB_CANCELLED = "print_job_cancelled"  # a clerk took a job off the print queue (discarded)
     SIGN_IN_FAILED = "sign_in_failed"  # a wrong name or PIN; the lock-out it may start is in details
     CLERK_UNLOCKED = "clerk_unlocked"  # a manager ended a clerk's PIN lock-out
     DB_RESTORED = "db_restored"  # written in the replaced database's trail and in the restored one's

@@ -95,6 +95,8 @@ KIND_LABELS: dict[str, str] = {
     EventKind.FEE_RULES_CHANGED: N_("fee rules changed"),
     EventKind.CARRIER_EVENT_RETRIED: N_("carrier message retried"),
     EventKind.CARRIER_EVENT_DROPPED: N_("carrier message dropped"),
+    EventKind.PRINT_JOB_RETRIED: N_("print job retried"),
+    EventKind.PRINT_JOB_CANCELLED: N_("print job cancelled"),
     EventKind.SIGN_IN_FAILED: N_("sign-in failed"),
     EventKind.CLERK_UNLOCKED: N_("clerk unlocked"),
     EventKind.DB_RESTORED: N_("database restored"),

@@ -145,8 +145,12 @@ LABELS: dict[str, str] = {
     "missing": N_("missing"),
     "extra": N_("extra"),
     "damaged": N_("damaged"),
-    # carrier events
+    # carrier events, print jobs a clerk retried or cancelled
     "was": N_("was"),
+    "job": N_("print job"),
+    "printer": N_("printer"),
+    "counter": N_("counter"),
+    "set_aside": N_("set aside"),
     # send-out
     "status": N_("status"),
     "waybill_source": N_("waybill from"),
@@ -213,6 +217,7 @@ NUMBERED = frozenset(
         "run",
         "stocktake",
         "left_return_batch",
+        "job",  # listed by its number in the print queue
         "version",
         "previous_version",
         "tariff_version",
@@ -274,6 +279,8 @@ KIND_KEY_LABELS: dict[str, str] = {
     EventKind.REFUSAL_DISMISSED: N_("refused scan"),
     EventKind.CARRIER_EVENT_RETRIED: N_("carrier message"),
     EventKind.CARRIER_EVENT_DROPPED: N_("carrier message"),
+    EventKind.PRINT_JOB_RETRIED: N_("printout"),
+    EventKind.PRINT_JOB_CANCELLED: N_("printout"),
 }
 PICKUP_METHOD_LABELS = {
     "code": N_("by pickup code"),

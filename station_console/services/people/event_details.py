@@ -55,6 +55,8 @@ from station_console.services.people.event_detail_labels import (
     ZERO_QUIET,
 )
 from station_console.services.prealerts.listing import STATE_LABELS as PREALERT_LABELS
+from station_console.services.printing.printers import KIND_LABELS as PRINTOUT_LABELS
+from station_console.services.printing.queue_view import LABEL_LABELS as JOB_STATUS_LABELS
 from station_console.services.recipients.fields import CHANNEL_LABELS, CONSENT_LABELS
 from station_console.services.scan.carriers import FIELD_LABELS as CARRIER_FIELDS
 from station_console.services.sendout.identity import ID_TYPE_LABELS
@@ -83,6 +85,7 @@ CODES_BY_KEY: dict[str, Mapping[Any, str]] = {
     "prealert_status": PREALERT_LABELS,
 }
 SEND_EVENTS = frozenset(SendEvent)
+PRINT_JOB_EVENTS = frozenset({EventKind.PRINT_JOB_RETRIED, EventKind.PRINT_JOB_CANCELLED})
 
 
 def _kind_catalogue(event_kind: str) -> Mapping[Any, str]:
@@ -93,6 +96,8 @@ def _kind_catalogue(event_kind: str) -> Mapping[Any, str]:
         return MESSAGE_LABELS
     if event_kind == EventKind.REFUSAL_DISMISSED:
         return REFUSAL_LABELS
+    if event_kind in PRINT_JOB_EVENTS:
+        return PRINTOUT_LABELS
     return EVENT_LABELS  # a carrier event's kind is mostly an event kind (`picked_up`, `returned`)
 
 
@@ -114,6 +119,8 @@ def _catalogue(event_kind: str, key: str) -> Mapping[Any, str] | None:
         return NOTIFY_CHANNEL_LABELS if event_kind == EventKind.NOTIFIED else CHANNEL_LABELS
     if key == "status" and event_kind in SEND_EVENTS:
         return SEND_STATUS_LABELS
+    if key == "was" and event_kind in PRINT_JOB_EVENTS:
+        return JOB_STATUS_LABELS
     return CODES_BY_KEY.get(key)
 
 

@@ -1,15 +1,19 @@
 """The print queue as the clerk reads and works it: the counter's jobs, the ones set aside (the printer
 refused them three times and printed the jobs after them: each needs the clerk, who retries or cancels
-it), and those two actions."""
+it), and those two actions, each audited (`print_job_retried`, `print_job_cancelled`): who threw a label
+away, or sent it again, is in the trail."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, col, select
 
-from db.models import JobStatus, Parcel, PrintJob
+from db.models import EventKind, JobStatus, Parcel, PrintJob
 from hardware.messages import Message
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText
+from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.order import set_aside_in
@@ -22,7 +26,8 @@ LABEL_LABELS = {
     "sending": N_("sending"),
     "printed": N_("printed"),
     "failed": N_("failed"),
-    "cancelled": N_("undone"),  # the check-in was undone
+    "cancelled": N_("undone"),  # withdrawn with its cause: the check-in was undone
+    "discarded": N_("cancelled"),  # a clerk cancelled it here (`cancel_job`)
     "interrupted": N_("interrupted"),
 }
 SET_ASIDE = N_("set aside")  # a failed job's state as the clerk reads it, once the printer printed past it
@@ -31,7 +36,8 @@ SET_ASIDE_HINT = N_(
     "Set aside: the printer refused it and printed the jobs after it. Retry it once the cause is fixed "
     "(paper, label size), or cancel it and reprint the parcel's label."
 )
-CANCELLABLE = (JobStatus.HELD, JobStatus.QUEUED, JobStatus.FAILED, JobStatus.INTERRUPTED)
+RETRYABLE = (JobStatus.FAILED, JobStatus.INTERRUPTED)
+CANCELLABLE = (JobStatus.HELD, *RETRYABLE, JobStatus.QUEUED)
 
 
 def list_jobs(
@@ -71,13 +77,20 @@ def retry_job(station: Station, job_id: int) -> PrintJob:
 
     def work(session: Session) -> PrintJob:
         job = _job(session, job_id)
-        if job.status not in (JobStatus.FAILED, JobStatus.INTERRUPTED):
+        if job.status not in RETRYABLE:
             raise Refused(
                 N_("Print job {job} is {status}: nothing to retry"),
                 code="not_retryable",
                 job=job_id,
                 status=_status(job),
             )
+        audit.record(
+            session,
+            station,
+            EventKind.PRINT_JOB_RETRIED,
+            parcel_id=job.parcel_id,
+            details=_trace(session, job),
+        )
         job.status, job.updated_at = JobStatus.QUEUED, None
         session.add(job)
         return job
@@ -86,7 +99,8 @@ def retry_job(station: Station, job_id: int) -> PrintJob:
 
 
 def cancel_job(station: Station, job_id: int) -> PrintJob:
-    """Take a job that has not printed out of the queue (a parcel's label is then reprinted from it)."""
+    """Take a job that has not printed out of the queue (a parcel's label is then reprinted from it): it
+    reads "cancelled", not "undone" as a label withdrawn with its check-in does."""
     require(station, "reprint")
 
     def work(session: Session) -> PrintJob:
@@ -98,11 +112,33 @@ def cancel_job(station: Station, job_id: int) -> PrintJob:
                 job=job_id,
                 status=_status(job),
             )
-        job.status, job.updated_at = JobStatus.CANCELLED, station.now()
+        audit.record(
+            session,
+            station,
+            EventKind.PRINT_JOB_CANCELLED,
+            parcel_id=job.parcel_id,
+            details=_trace(session, job),
+        )
+        job.status, job.updated_at = JobStatus.DISCARDED, station.now()
         session.add(job)
         return job
 
     return station.run(work)
+
+
+def _trace(session: Session, job: PrintJob) -> dict[str, Any]:
+    """What the trail keeps of a job a clerk retries or cancels, as it was before: which job, what it
+    printed (and for which pickup code), where, and the status the clerk saw (set aside, if it was)."""
+    parcel = session.get(Parcel, job.parcel_id) if job.parcel_id is not None else None
+    return {
+        "job": job.id,
+        "kind": job.kind,
+        "code": parcel.pickup_code if parcel is not None else None,
+        "printer": job.printer,
+        "counter": job.counter,
+        "was": job.status,
+        "set_aside": job.status == JobStatus.FAILED and job.id in set_aside_in(session, job.counter),
+    }
 
 
 def _status(job: PrintJob) -> LaterText:
