@@ -68,3 +68,39 @@ def test_cancelling_a_waiting_job_takes_it_off_the_queue(run) -> None:  # type: 
     assert "No print jobs waiting." in cancelled.output
     missing = run("print-queue", "--retry", "99")
     assert missing.exit_code != 0 and "Print job 99 not found" in missing.output
+
+
+def test_a_retry_and_a_cancel_from_the_command_line_are_in_the_audit_list(run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    DummyTransport.forget_all()
+    Path(os.environ["STATION_CONFIG"]).write_text(
+        '[printer]\nlanguage = "tspl"\ntransport = "dummy"\ntarget = "desk"\n', encoding="utf-8"
+    )
+    assert run("checkin", "SF1234567890123", "--phone", "13812345678").exit_code == 0
+    assert run("checkin", "SF1234567890124", "--phone", "13812345679").exit_code == 0
+    DummyTransport.named("desk").fail_next(1, "offline")
+    assert run("print-queue", "--process").exit_code == 0  # job 1 failed, job 2 still queued
+    assert run("print-queue", "--retry", "1").exit_code == 0
+    assert run("print-queue", "--cancel", "2").exit_code == 0
+    refused = run("print-queue", "--cancel", "2")  # twice: nothing left to cancel, nothing written
+    assert refused.exit_code != 0 and "Print job 2 is cancelled: nothing to cancel" in refused.output
+    monkeypatch.delenv("STATION_CLERK")
+    monkeypatch.delenv("STATION_PIN")
+    nobody = run("print-queue", "--cancel", "1")
+    assert nobody.exit_code != 0 and "Nobody is signed in" in nobody.output
+    monkeypatch.setenv("STATION_CLERK", "Tester")
+    monkeypatch.setenv("STATION_PIN", "2580")
+
+    trail = json.loads(run("audit", "activity", "Tester", "--json").stdout)
+    printing = [e for e in trail["entries"] if e["kind"].startswith("print_job_")]
+    assert [(e["kind"], e["details"]["job"], e["details"]["was"]) for e in printing] == [
+        ("print_job_cancelled", 2, "queued"),
+        ("print_job_retried", 1, "failed"),
+    ]
+    assert all(e["parcel_id"] == e["details"]["job"] and e["details"]["kind"] == "label" for e in printing)
+    assert all(e["details"]["counter"] == e["counter"] and e["details"]["code"] for e in printing)
+    jobs = {j["id"]: j for j in json.loads(run("print-queue", "--all", "--json").stdout)["jobs"]}
+    assert (jobs[1]["status"], jobs[2]["status"]) == ("queued", "discarded")  # the list and the trail agree
+    assert "取消打印任务" in run("audit", "activity", "Tester", lang="zh").output
+    listed = run("print-queue", "--all", lang="zh").output
+    assert any(line.startswith("2 ") and "已取消" in line for line in listed.splitlines()), listed
+    assert run("audit", "verify").exit_code == 0

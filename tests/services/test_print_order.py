@@ -147,7 +147,7 @@ def test_a_printer_that_printed_past_a_refused_job_reads_ready_and_the_job_is_se
     assert queue_view.set_aside_jobs(station) == {refused_job}
     # Cancelled by the clerk: off the queue, no longer needing anyone.
     queue_view.cancel_job(station, refused_job)
-    assert queue_view.set_aside_jobs(station) == set() and jobs(station)[0].status == "cancelled"
+    assert queue_view.set_aside_jobs(station) == set() and jobs(station)[0].status == "discarded"
     with pytest.raises(Refused) as refused:
         queue_view.cancel_job(station, next_job)  # printed: nothing to cancel
     # The status as the queue lists it, in the clerk's language, not the stored word.

@@ -1,5 +1,6 @@
 """Settings > Printers > Print queue: a label the printer refused and went past is listed first, as set
-aside, with the printer's refusal; the clerk retries it or cancels it by key."""
+aside, with the printer's refusal; the clerk retries it or cancels it by key, each in the audit trail.
+A cancelled label reads "cancelled" in the check-in's label column, an undone check-in's "undone"."""
 
 from __future__ import annotations
 
@@ -7,18 +8,23 @@ from typing import Any
 
 import pytest
 from sqlmodel import select
+from station_helpers import events
 from textual.widgets import DataTable, Static
 
-from db.models import PrintJob
+from db.models import EventKind, PrintJob
 from hardware.printers import DummyTransport, make_printer
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
+from station_console.services.printing import queue_view
 from station_console.services.printing.order import REFUSED_AFTER
 from station_console.tui.app import StationApp
+from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.print_queue import PrintQueueScreen
+from station_console.tui.widgets.plain import Table
 from tui import quiet
+from tui.checkin_driver import scan, start
 
 
 def set_aside_first_label(station: Station, clock: Any) -> list[int]:
@@ -68,9 +74,45 @@ async def test_a_set_aside_label_is_listed_with_its_refusal_and_retried_or_cance
         await quiet.settle(pilot)
         assert statuses(station)[0] == "queued"
         assert rows(screen)[0][1] != aside_word  # queued again: waiting, no longer set aside
+        [retried] = events(station, EventKind.PRINT_JOB_RETRIED)
+        assert retried.clerk_id == station.clerk_id and retried.parcel_id is not None
+        assert retried.details["job"] == first and retried.details["was"] == "failed"
+        assert retried.details["set_aside"] is True and retried.details["kind"] == "label"
         await quiet.press(pilot, "c")
         await quiet.settle(pilot)
-        assert statuses(station)[0] == "cancelled" and rows(screen) == []
+        assert statuses(station)[0] == "discarded" and rows(screen) == []
+        [cancelled] = events(station, EventKind.PRINT_JOB_CANCELLED)
+        assert cancelled.clerk_id == station.clerk_id and cancelled.parcel_id == retried.parcel_id
+        assert cancelled.details["job"] == first and cancelled.details["was"] == "queued"
+        await quiet.press(pilot, "c")  # again, on an empty list: nothing to act on, nothing written
+        await quiet.settle(pilot)
+        assert len(events(station, EventKind.PRINT_JOB_CANCELLED)) == 1
         await quiet.press(pilot, "escape")
         await quiet.settle(pilot)
         assert not isinstance(app.screen, PrintQueueScreen)
+
+
+@pytest.mark.parametrize(
+    ("lang", "cancelled", "undone"), [("en", "cancelled", "undone"), ("zh", "已取消", "已撤销")]
+)
+async def test_the_label_column_tells_a_cancelled_label_from_an_undone_check_in(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, lang: str, cancelled: str, undone: str
+) -> None:
+    monkeypatch.setattr(CheckinScreen, "LABELS_EVERY", 0.05)  # the label column's re-read, at test speed
+    set_language(lang)
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await quiet.press(pilot, "f8")  # quick mode: each label is queued at once
+        for code in ("JT0000000000001", "JT0000000000002"):
+            await scan(pilot, clock, code)
+        await quiet.settle(pilot, routers=False)
+        await quiet.press(pilot, "ctrl+z")  # the second check-in undone: its label goes with it
+        kept = screen.results[0].parcel_id
+        [job] = [j for j in queue_view.list_jobs(station) if j.parcel_id == kept]
+        queue_view.cancel_job(station, job.id or 0)  # from the print queue, or another console
+        table = screen.query_one("#ci-table", Table)
+
+        def labels() -> list[str]:
+            return [str(table.get_row_at(i)[-1]) for i in range(table.row_count)]
+
+        await quiet.until(pilot, lambda: labels() == [undone, cancelled], what="the cancelled label's word")
