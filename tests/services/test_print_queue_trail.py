@@ -65,14 +65,14 @@ def test_a_retried_and_a_cancelled_job_are_in_the_trail_with_how_they_stood(
     # As the trail shows them: the kind, the job's number, what it printed and how it stood.
     assert audit_trail.kind_label(EventKind.PRINT_JOB_CANCELLED) == "print job cancelled"
     assert details_text(EventKind.PRINT_JOB_RETRIED, retried.details) == (
-        f"pickup code: {CODES[0].decode()}  print job: #{refused.id}  printout: parcel label  "
-        "counter: test-counter  was: failed  set aside"
+        f"pickup code: {CODES[0].decode()}  was: failed  set aside  print job: #{refused.id}  "
+        "printout: parcel label  counter: test-counter"
     )
     set_language("zh")
     assert audit_trail.kind_label(EventKind.PRINT_JOB_RETRIED) == "重试打印任务"
     assert audit_trail.kind_label(EventKind.PRINT_JOB_CANCELLED) == "取消打印任务"
     assert details_text(EventKind.PRINT_JOB_CANCELLED, cancelled.details) == (
-        f"取件码：{CODES[2].decode()}  打印任务：#{waiting.id}  打印件：包裹标签  柜台：test-counter  原状态：排队中"
+        f"取件码：{CODES[2].decode()}  原状态：排队中  打印任务：#{waiting.id}  打印件：包裹标签  柜台：test-counter"
     )
 
 

@@ -127,17 +127,18 @@ def cancel_job(station: Station, job_id: int) -> PrintJob:
 
 
 def _trace(session: Session, job: PrintJob) -> dict[str, Any]:
-    """What the trail keeps of a job a clerk retries or cancels, as it was before: which job, what it
-    printed (and for which pickup code), where, and the status the clerk saw (set aside, if it was)."""
+    """What the trail keeps of a job a clerk retries or cancels, as it was before: the status the clerk
+    saw (set aside, if it was) first, as a cut line shows it; which job, what it printed (for which
+    pickup code) and where."""
     parcel = session.get(Parcel, job.parcel_id) if job.parcel_id is not None else None
     return {
-        "job": job.id,
-        "kind": job.kind,
         "code": parcel.pickup_code if parcel is not None else None,
-        "printer": job.printer,
-        "counter": job.counter,
         "was": job.status,
         "set_aside": job.status == JobStatus.FAILED and job.id in set_aside_in(session, job.counter),
+        "job": job.id,
+        "kind": job.kind,
+        "printer": job.printer,
+        "counter": job.counter,
     }
 
 
