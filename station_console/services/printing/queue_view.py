@@ -76,21 +76,7 @@ def retry_job(station: Station, job_id: int) -> PrintJob:
     require(station, "reprint")
 
     def work(session: Session) -> PrintJob:
-        job = _job(session, job_id)
-        if job.status not in RETRYABLE:
-            raise Refused(
-                N_("Print job {job} is {status}: nothing to retry"),
-                code="not_retryable",
-                job=job_id,
-                status=_status(job),
-            )
-        audit.record(
-            session,
-            station,
-            EventKind.PRINT_JOB_RETRIED,
-            parcel_id=job.parcel_id,
-            details=_trace(session, job),
-        )
+        job = _clerk_step(session, station, job_id, EventKind.PRINT_JOB_RETRIED)
         job.status, job.updated_at = JobStatus.QUEUED, None
         session.add(job)
         return job
@@ -104,26 +90,38 @@ def cancel_job(station: Station, job_id: int) -> PrintJob:
     require(station, "reprint")
 
     def work(session: Session) -> PrintJob:
-        job = _job(session, job_id)
-        if job.status not in CANCELLABLE:
-            raise Refused(
-                N_("Print job {job} is {status}: nothing to cancel"),
-                code="not_cancellable",
-                job=job_id,
-                status=_status(job),
-            )
-        audit.record(
-            session,
-            station,
-            EventKind.PRINT_JOB_CANCELLED,
-            parcel_id=job.parcel_id,
-            details=_trace(session, job),
-        )
+        job = _clerk_step(session, station, job_id, EventKind.PRINT_JOB_CANCELLED)
         job.status, job.updated_at = JobStatus.DISCARDED, station.now()
         session.add(job)
         return job
 
     return station.run(work)
+
+
+# What each of the clerk's steps takes a job from, and its refusal when the job is not in one of those.
+_STEPS = {
+    EventKind.PRINT_JOB_RETRIED: (
+        RETRYABLE,
+        N_("Print job {job} is {status}: nothing to retry"),
+        "not_retryable",
+    ),
+    EventKind.PRINT_JOB_CANCELLED: (
+        CANCELLABLE,
+        N_("Print job {job} is {status}: nothing to cancel"),
+        "not_cancellable",
+    ),
+}
+
+
+def _clerk_step(session: Session, station: Station, job_id: int, event: EventKind) -> PrintJob:
+    """The job a clerk retries or cancels, refused unless it can be, its event recorded (as it stood
+    before) in the caller's transaction: the caller then changes it."""
+    job = _job(session, job_id)
+    allowed, refusal, code = _STEPS[event]
+    if job.status not in allowed:
+        raise Refused(refusal, code=code, job=job_id, status=_status(job))
+    audit.record(session, station, event, parcel_id=job.parcel_id, details=_trace(session, job))
+    return job
 
 
 def _trace(session: Session, job: PrintJob) -> dict[str, Any]:
