@@ -16,10 +16,10 @@ from station_console.i18n import N_
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
 from station_console.services.printing import queue_view
-from station_console.services.printing.order import REFUSED_AFTER
+from station_console.services.printing.order import REFUSALS_IN_A_ROW, REFUSED_AFTER
 from station_console.services.printing.printers import unassigned_kinds
 
-CODES = [f"1-1-10{n:02d}".encode() for n in range(6)]
+CODES = [f"1-1-10{n:02d}".encode() for n in range(10)]
 
 
 def order_sent(transport: DummyTransport) -> list[bytes]:
@@ -93,6 +93,68 @@ def test_a_job_the_printer_refuses_steps_aside_and_the_rest_print(station: Stati
     assert again.failed == [refused_job.id] and again.printed == [jobs(station)[4].id]
     assert order_sent(transport) == [CODES[1], CODES[2], CODES[3], CODES[4]]
     assert jobs(station)[0].status == "failed" and jobs(station)[0].attempts == REFUSED_AFTER + 1
+
+
+@dataclass
+class RefusesSome(DummyTransport):
+    """A printer that takes every job but those carrying one of `refused`."""
+
+    refused: tuple[bytes, ...] = ()
+
+    def send(self, data: bytes) -> None:
+        if any(code in data for code in self.refused):
+            raise PrinterError(
+                "error", N_("Dummy printer {name} failed ({code})"), name=self.name, code="error"
+            )
+        super().send(data)
+
+
+def test_two_refused_labels_in_a_row_step_aside_together_and_the_rest_print(
+    station: Station, clock: Any
+) -> None:
+    """Two labels with the same bad data, one after the other: the printer is fine, and the labels
+    behind them print once both have been refused often enough to be theirs."""
+    for n in range(4):
+        add_parcel(station, f"SF12345678901{n:02d}", CODES[n].decode())
+    printer = dummy_printer()
+    printer.transport = transport = RefusesSome("refuses", refused=(CODES[0], CODES[1]))
+    first, second, *rest = (j.id for j in jobs(station))
+    for _ in range(3 * REFUSED_AFTER):
+        result = printing.process_queue(station, printer)
+        if result.printed:
+            break
+        clock.advance(seconds=61)
+    assert result.printed == rest and result.failed == [first, second]
+    assert result.set_aside == [first, second] and result.printer_state == "ready"
+    assert queue_view.set_aside_jobs(station) == {first, second}
+    assert order_sent(transport) == CODES[2:4]
+    # A label checked in now prints at once, though both refused jobs are due again with it.
+    add_parcel(station, "SF1234567890104", CODES[4].decode())
+    clock.advance(seconds=61)
+    again = printing.process_queue(station, printer)
+    assert again.failed == [first, second] and again.printed == [jobs(station)[4].id]
+
+
+def test_a_printer_that_refuses_every_job_stops_each_pass_after_a_run_of_refusals(
+    station: Station, clock: Any
+) -> None:
+    """Not an outage the transport can name, and not the labels either: each pass sends a bounded run
+    and stops; nothing is set aside (nothing printed behind anything) and the queue keeps its order."""
+    count = REFUSALS_IN_A_ROW + 3
+    for n in range(count):
+        add_parcel(station, f"SF12345678901{n:02d}", CODES[n].decode())
+    printer = dummy_printer()
+    printer.transport = RefusesSome("refuses", refused=tuple(CODES[:count]))
+    for _ in range(6 * REFUSED_AFTER):
+        result = printing.process_queue(station, printer)
+        assert len(result.failed) <= REFUSALS_IN_A_ROW and result.printed == []
+        assert result.printer_state == "error" and result.set_aside == []
+        clock.advance(seconds=61)
+    assert len(result.failed) == REFUSALS_IN_A_ROW  # every run now: the jobs have been refused enough
+    assert queue_view.set_aside_jobs(station) == set()
+    printer.transport = RefusesSome("fixed")  # the printer fixed: everything prints, oldest first
+    clock.advance(seconds=61)
+    assert printing.process_queue(station, printer).printed == [j.id for j in jobs(station)]
 
 
 def first_of_two_set_aside(station: Station, clock: Any) -> tuple[Any, RefusesOne]:

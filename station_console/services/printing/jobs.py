@@ -36,7 +36,13 @@ from station_console.i18n import N_, get_language
 from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
-from station_console.services.printing.order import goes_on_after, in_order, printed_after, set_aside
+from station_console.services.printing.order import (
+    REFUSALS_IN_A_ROW,
+    goes_on_after,
+    in_order,
+    printed_after,
+    set_aside,
+)
 from station_console.services.printing.printers import (
     check_printable,
     configured_printers,
@@ -465,20 +471,19 @@ def process_queue(
     ids = claim(station, printer, limit=limit, aside=aside, unassigned=unassigned)
     n = 0
     try:
-        refused: int | None = None
+        refused: list[int] = []  # the jobs refused one after another just before this one
         for n, job_id in enumerate(ids):
             outcome = _print_one(station, printer, job_id, lang, render, result)
-            # A refusal lets the next job try; two in a row say the printer, not the jobs: the rest waits.
-            if outcome == "stop" or (refused is not None and outcome == "refused"):
+            if outcome == "printed" and refused:
+                # The printer printed the job behind the refused ones: it works, and they are set aside.
+                result.error = result.error_code = None
+                result.set_aside.extend(job for job in refused if job not in aside)
+            refused = [*refused, job_id] if outcome == "refused" else []
+            # A refusal lets the next job try; a run of them says the printer, not the jobs: the rest waits.
+            if outcome == "stop" or len(refused) >= REFUSALS_IN_A_ROW:
                 _release(station, ids[n + 1 :])
                 break
-            if outcome == "printed" and refused is not None:
-                # The printer printed the job behind the refused one: it works, and that job is set aside.
-                result.error = result.error_code = None
-                if refused not in aside:
-                    result.set_aside.append(refused)
-            refused = job_id if outcome == "refused" else None
-            if refused in aside:
+            if outcome == "refused" and job_id in aside:
                 # Set aside already: its refusal again says nothing of the printer, which printed since.
                 result.error = result.error_code = None
     except BaseException:

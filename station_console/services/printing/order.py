@@ -11,7 +11,9 @@ that job has failed `REFUSED_AFTER` times, the pass goes on to the next job inst
 that one prints, the printer works and the refused job is *set aside* (a job behind it printed): it no
 longer holds the queue, is retried on its own wait, and is listed for the clerk to retry or cancel
 (`queue_view.py`). A job that could not be drawn (parcel gone, bad payload) never stopped a pass and
-is set aside the same way.
+is set aside the same way. Several refused jobs in a row (a run of labels with the same bad data) go
+aside together once a job behind them prints; only `REFUSALS_IN_A_ROW` of them in one pass stop it, as
+a printer that refuses everything would (its queue then waits, as for a printer that is away).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from db.models import JobStatus, PrintJob
 
 BACKOFF_CAP_S = 60
 REFUSED_AFTER = 3  # failures in a row (about 15 s) before a refusal is taken to be the job's own
+REFUSALS_IN_A_ROW = 5  # jobs refused one after another in one pass before it stops for the printer
 UNREACHABLE = frozenset({"offline", "timeout", "permission"})  # `PrinterError` codes: no job would print
 
 
