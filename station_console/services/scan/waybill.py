@@ -73,32 +73,33 @@ def _clean(raw: str) -> str:
 
 def normalise(raw: str) -> Normalised:
     """Clean `raw`; on a refusal `waybill` is None and `error` says why (nothing is raised)."""
+    waybill, error = clean_waybill(raw)
+    return Normalised(raw, waybill, error)
+
+
+def clean_waybill(raw: str) -> tuple[str | None, StationError | None]:
+    """`normalise` without its record, for the scan path: the clean number, or None and why not."""
     if len(raw) > MAX_RAW_LENGTH * 4:
-        return Normalised(
-            raw,
-            None,
-            Refused(N_("That is too long to be one waybill ({n} characters)."), code="too_long", n=len(raw)),
+        return None, Refused(
+            N_("That is too long to be one waybill ({n} characters)."), code="too_long", n=len(raw)
         )
-    text = _clean(raw)
-    if not text:
-        return Normalised(raw, None, Refused(N_("Nothing was scanned."), code="empty"))
-    if not (text.isascii() and text.isalnum()):
-        bad = "".join(sorted({c for c in text if not (c.isascii() and c.isalnum())}))
-        return Normalised(
-            raw,
-            None,
-            Refused(
+    if raw.isascii() and raw.isalnum():
+        text = raw  # most scans: nothing to clean and nothing to refuse
+    else:
+        text = _clean(raw)
+        if not text:
+            return None, Refused(N_("Nothing was scanned."), code="empty")
+        if not (text.isascii() and text.isalnum()):
+            bad = "".join(sorted({c for c in text if not (c.isascii() and c.isalnum())}))
+            return None, Refused(
                 N_("{waybill} has characters no carrier uses: {chars}"),
                 code="bad_characters",
                 waybill=text[:40],
                 chars=bad[:10],
-            ),
-        )
+            )
     text = _unwrap(text.upper())
     if len(text) > MAX_WAYBILL:
-        return Normalised(
-            raw,
-            None,
-            Refused(N_("That is too long to be one waybill ({n} characters)."), code="too_long", n=len(text)),
+        return None, Refused(
+            N_("That is too long to be one waybill ({n} characters)."), code="too_long", n=len(text)
         )
-    return Normalised(raw, text, None)
+    return text, None
