@@ -1,8 +1,8 @@
 """Which carrier a waybill belongs to: ranked candidates from the carrier table's patterns.
 
 The table is data (`Carrier.patterns`: `{"regex", "checksum", "priority"}` dicts); a `Detector` compiles
-it once and indexes patterns by the lengths they can match, so a scan costs a handful of regex
-matches and no database query. Ranking among candidates: a pattern's explicit `priority` (default 0),
+it once and indexes patterns by the lengths they can match and the characters they can start with, so
+a scan costs one to three regex matches and no database query. Ranking among candidates: a pattern's explicit `priority` (default 0),
 then a verified check digit, then how specific the pattern's fixed prefix is (`SF`, `621`) over a
 generic all-numeric shape; ties keep the table's sort order. A batch carrier that fits goes first.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from re import _constants as sre_constants  # type: ignore[attr-defined]
@@ -24,13 +25,15 @@ from station_console.errors import Refused, StationError
 from station_console.i18n import N_, get_language
 from station_console.services.scan.checksums import RULES, Rule
 from station_console.services.scan.pattern_safety import is_linear
-from station_console.services.scan.waybill import normalise
+from station_console.services.scan.waybill import clean_waybill
 
 log = logging.getLogger(__name__)
 
 CarrierLike = Union[Carrier, Mapping[str, Any]]  # noqa: UP007  (a runtime alias)
 _MAX_INDEXED = 128  # lengths past this are refused as too long before any pattern runs
 SCAN_BUDGET_S = 0.02  # what a pattern that is not plainly linear may take on one scan
+# What a clean waybill is made of (`clean_waybill` refuses the rest): the index's first characters.
+WAYBILL_CHARS = frozenset(string.digits + string.ascii_uppercase)
 
 
 def shown_name(name_en: str, name_zh: str, lang: str | None = None) -> str:
@@ -87,6 +90,7 @@ class CompiledPattern:
     max_len: int  # _MAX_INDEXED when unbounded
     order: int = field(default=0)
     timed: Any = None  # not plainly linear: the same pattern on the `regex` engine, run with a timeout
+    first: frozenset[str] | None = None  # the waybill characters a match can start with; None: any
 
 
 def compile_pattern(carrier: str, spec: Mapping[str, Any], order: int = 0) -> CompiledPattern:
@@ -108,6 +112,7 @@ def compile_pattern(carrier: str, spec: Mapping[str, Any], order: int = 0) -> Co
     low, high = parsed.getwidth()
     if low == 0:
         raise ValueError(f"regex {regex!r} matches an empty waybill")
+    timed = None if is_linear(regex) else slow_engine.compile(regex)
     return CompiledPattern(
         carrier=carrier,
         regex=compiled,
@@ -116,7 +121,9 @@ def compile_pattern(carrier: str, spec: Mapping[str, Any], order: int = 0) -> Co
         min_len=low,
         max_len=min(high, _MAX_INDEXED),
         order=order,
-        timed=None if is_linear(regex) else slow_engine.compile(regex),
+        timed=timed,
+        # The index reads `re`'s parse: a pattern the `regex` engine runs may mean more there.
+        first=first_chars(parsed) if timed is None else None,
     )
 
 
@@ -140,6 +147,73 @@ def _specificity(items: list[Any]) -> float:
     return score
 
 
+def first_chars(parsed: Any) -> frozenset[str] | None:
+    """The waybill characters a match of a parsed pattern can start with, or None when that is not
+    plain: a literal, a class of literals and ranges, `\\d`, `\\w`, groups, alternatives and optional
+    items before them are read; anything else (a negated class, `.`, a lookaround, case-insensitive
+    matching) can start with any character."""
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    chars, _empty = _first_of(list(parsed))
+    return None if chars is None else frozenset(chars & WAYBILL_CHARS)
+
+
+def _first_of(items: list[Any]) -> tuple[set[str] | None, bool]:
+    """(what the sequence can start with, whether it can match nothing)."""
+    found: set[str] = set()
+    for op, arg in items:
+        if op is sre_constants.AT:
+            continue  # `^`, `$`, `\b`: they match no character
+        chars, empty = _first_of_item(op, arg)
+        if chars is None:
+            return None, False
+        found |= chars
+        if not empty:
+            return found, False
+    return found, True
+
+
+def _first_of_item(op: Any, arg: Any) -> tuple[set[str] | None, bool]:
+    if op is sre_constants.LITERAL:
+        return {chr(arg)}, False
+    if op is sre_constants.IN:
+        return _class_chars(arg), False
+    if op is sre_constants.SUBPATTERN:
+        _group, add_flags, _del_flags, items = arg
+        return (None, False) if add_flags & re.IGNORECASE else _first_of(list(items))
+    if op is sre_constants.BRANCH:
+        found: set[str] = set()
+        empty = False
+        for branch in arg[1]:
+            chars, branch_empty = _first_of(list(branch))
+            if chars is None:
+                return None, False
+            found |= chars
+            empty = empty or branch_empty
+        return found, empty
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+        least, _most, items = arg
+        chars, empty = _first_of(list(items))
+        return chars, empty or least == 0
+    return None, False
+
+
+def _class_chars(arg: list[Any]) -> set[str] | None:
+    found: set[str] = set()
+    for kind, value in arg:
+        if kind is sre_constants.LITERAL:
+            found.add(chr(value))
+        elif kind is sre_constants.RANGE:
+            found.update(c for c in WAYBILL_CHARS if value[0] <= ord(c) <= value[1])
+        elif kind is sre_constants.CATEGORY and value is sre_constants.CATEGORY_DIGIT:
+            found.update(string.digits)
+        elif kind is sre_constants.CATEGORY and value is sre_constants.CATEGORY_WORD:
+            found.update(WAYBILL_CHARS)
+        else:
+            return None
+    return found
+
+
 def _get(carrier: CarrierLike, key: str, default: Any = None) -> Any:
     if isinstance(carrier, Mapping):
         return carrier.get(key, default)
@@ -160,6 +234,12 @@ class Detector:
             for n in range(p.min_len, p.max_len + 1):
                 by_length[n].append(p)
         self._by_length = tuple(tuple(ps) for ps in by_length)
+        # Per length and first character, the patterns a scan could match, in table order: a scan tries
+        # only these (the first character of a waybill is read from each pattern, `first_chars`).
+        self._by_start = tuple(
+            {c: tuple(p for p in ps if p.first is None or c in p.first) for c in WAYBILL_CHARS} if ps else {}
+            for ps in self._by_length
+        )
         self._candidates = {
             (code, state): Candidate(code, en, zh, state)
             for code, (en, zh) in self._names.items()
@@ -201,10 +281,9 @@ class Detector:
 
     def detect(self, raw: str, batch: str | None = None) -> Detection:
         """Normalise `raw` and rank the carriers it fits. Never raises for bad input."""
-        norm = normalise(raw)
-        waybill = norm.waybill
+        waybill, error = clean_waybill(raw)
         if waybill is None:
-            return Detection(raw, None, (), False, norm.error)
+            return Detection(raw, None, (), False, error)
         size = len(waybill)
         if size < self.min_len:
             return Detection(
@@ -238,7 +317,10 @@ class Detector:
         found: dict[str, tuple[tuple[float, bool, float, int], bool | None]] = {}
         failed: list[str] = []
         skipped: list[str] = []
-        for p in self._by_length[size]:
+        patterns = self._by_start[size].get(waybill[0])
+        if patterns is None:  # not a waybill character (cleaning refuses those): every pattern of the length
+            patterns = self._by_length[size]
+        for p in patterns:
             if p.timed is None:
                 if p.regex.fullmatch(waybill) is None:
                     continue
@@ -277,6 +359,16 @@ class Detector:
                 Refused(
                     N_("{waybill} matches no known waybill format."), code="unknown_format", waybill=waybill
                 ),
+                tuple(skipped),
+            )
+        if len(found) == 1:  # most scans: nothing to rank
+            ((code, (_key, state)),) = found.items()
+            return Detection(
+                raw,
+                waybill,
+                (self._candidates[(code, state)],),
+                bool(batch and batch.upper() != code),
+                None,
                 tuple(skipped),
             )
         ranked = sorted(found.items(), key=lambda item: item[1][0], reverse=True)
