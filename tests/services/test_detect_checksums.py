@@ -63,3 +63,10 @@ def test_rules_refuse_non_ascii_digits(name: str, text: str) -> None:
 @given(st.sampled_from(sorted(RULES)), st.text(max_size=40))
 def test_rules_never_raise(name: str, text: str) -> None:
     assert get_rule(name)(text) in (True, False)
+
+
+@given(st.text(alphabet="0123456789", min_size=2, max_size=40), st.sampled_from(["", "A", "KD"]))
+def test_gs1_mod10_weighs_the_digits_3_1_from_the_right(number: str, prefix: str) -> None:
+    body, check = number[:-1], int(number[-1])
+    total = sum(int(c) * (3 if i % 2 == 0 else 1) for i, c in enumerate(reversed(body)))
+    assert get_rule("gs1_mod10")(prefix + number) == ((10 - total % 10) % 10 == check)
