@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import string
 
 import pytest
 from hypothesis import given, settings
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from station_console.services.admin.setup import carrier_seed
 from station_console.services.scan.checksums import s10_check_digit
 from station_console.services.scan.detect import Detector
-from station_console.services.scan.waybill import normalise
+from station_console.services.scan.waybill import clean_waybill, normalise
 
 DETECTOR = Detector.from_carriers(carrier_seed())
 
@@ -80,6 +81,25 @@ def test_normalise_never_raises_and_gives_a_waybill_or_a_reason(raw: str) -> Non
         )
     else:
         assert result.error is not None and result.error.message() and result.error.message("zh")
+
+
+def outcome(raw: str) -> tuple[str | None, str | None]:
+    waybill, error = clean_waybill(raw)
+    return waybill, None if error is None else error.message("en")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet=string.ascii_letters + string.digits, min_size=1, max_size=80),
+        st.from_regex(r"\A420[0-9]{5}9[0-9]{21}\Z"),
+        st.from_regex(r"\A[0-9]{28,34}\Z"),
+    ),
+    NOISE.filter(bool),
+)
+def test_a_plain_scan_comes_out_as_through_the_cleaning(plain: str, noise: str) -> None:
+    # Plain letters and digits skip the cleaning; the same scan with noise around it goes through it.
+    assert outcome(plain) == outcome(noise + plain + noise)
 
 
 @settings(max_examples=400, deadline=None)
