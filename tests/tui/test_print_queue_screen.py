@@ -74,6 +74,9 @@ async def test_a_set_aside_label_is_listed_with_its_refusal_and_retried_or_cance
         await quiet.settle(pilot)
         assert statuses(station)[0] == "queued"
         assert rows(screen)[0][1] != aside_word  # queued again: waiting, no longer set aside
+        status = str(screen.query_one("#print-queue-status", Static).render())
+        done = f"Print job {first} queued again" if lang == "en" else f"打印任务 {first} 已重新排队"
+        assert status.startswith(f"{done}  ·  "), status  # what was done, then what the list holds
         [retried] = events(station, EventKind.PRINT_JOB_RETRIED)
         assert retried.clerk_id == station.clerk_id and retried.parcel_id is not None
         assert retried.details["job"] == first and retried.details["was"] == "failed"

@@ -70,7 +70,7 @@ class QueueListScreen(ServiceCalls, ModeScreen):
 
     def say_listed(self, counts: str) -> None:
         """After a read: what the list holds, after what the last action did (said once)."""
-        self.say(f"{self.done_text} {counts}" if self.done_text else counts)
+        self.say(f"{self.done_text}  ·  {counts}" if self.done_text else counts)
         self.done_text = ""
 
     def failed(self, tag: str, text: str) -> None:
