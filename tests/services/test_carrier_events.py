@@ -12,13 +12,14 @@ from event_receiver import receiver
 from pickup_helpers import as_clerk, configure, events, receive, zto
 from sqlmodel import col, select
 
-from db.models import CarrierEvent
+from db.models import CarrierEvent, EventKind
 from station_console.errors import PermissionDenied, Refused
 from station_console.i18n import set_language
 from station_console.services.carrier_events import dead_letters, sender
 from station_console.services.carrier_events.channels import EventChannelError, FileChannel, body_of
 from station_console.services.checkin.transaction import check_in, undo_last
 from station_console.services.core.station import Station
+from station_console.services.people.event_details import details_text
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.settings import EventTarget
 
@@ -100,7 +101,13 @@ def test_a_refused_event_goes_to_the_dead_letter_list_then_retry_or_drop(
 
     clerk = as_clerk(station, "ann")
     dead_letters.retry(clerk, first.id)
-    assert events(clerk, "carrier_event_retried")[-1].details["event"] == first.id
+    retried = events(clerk, "carrier_event_retried")[-1]
+    assert retried.details["event"] == first.id and retried.details["was"] == "dead"
+    # The trail names the state it was in as the dead-letter list does, in the reader's language.
+    assert "was: dead letter" in details_text(EventKind.CARRIER_EVENT_RETRIED, retried.details)
+    set_language("zh")
+    assert "原状态：死信" in details_text(EventKind.CARRIER_EVENT_RETRIED, retried.details)
+    set_language("en")
     assert sender.run_once(station).sent == [first.id]
     assert webhook.keys() == [second.idempotency_key, first.idempotency_key]
     with pytest.raises(Refused):

@@ -23,6 +23,7 @@ from station_console.i18n import _, label_of
 from station_console.safe_text import visible
 from station_console.services.checkin.dismissals import KIND_LABELS as REFUSAL_LABELS
 from station_console.services.core.money import amount
+from station_console.services.core.outbox_states import OUTBOX_STATE_LABELS
 from station_console.services.exceptions.problems import KIND_LABELS as PROBLEM_LABELS
 from station_console.services.exceptions.stocktake_view import CLASS_LABELS
 from station_console.services.notify.templates import KIND_LABELS as MESSAGE_LABELS
@@ -86,6 +87,7 @@ CODES_BY_KEY: dict[str, Mapping[Any, str]] = {
 }
 SEND_EVENTS = frozenset(SendEvent)
 PRINT_JOB_EVENTS = frozenset({EventKind.PRINT_JOB_RETRIED, EventKind.PRINT_JOB_CANCELLED})
+CARRIER_EVENT_EVENTS = frozenset({EventKind.CARRIER_EVENT_RETRIED, EventKind.CARRIER_EVENT_DROPPED})
 
 
 def _kind_catalogue(event_kind: str) -> Mapping[Any, str]:
@@ -121,6 +123,8 @@ def _catalogue(event_kind: str, key: str) -> Mapping[Any, str] | None:
         return SEND_STATUS_LABELS
     if key == "was" and event_kind in PRINT_JOB_EVENTS:
         return JOB_STATUS_LABELS
+    if key == "was" and event_kind in CARRIER_EVENT_EVENTS:
+        return OUTBOX_STATE_LABELS
     return CODES_BY_KEY.get(key)
 
 
