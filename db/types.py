@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+# SQLAlchemy's SQLite storage form of a datetime (its DATETIME's default): what
+# `isoformat(" ", "microseconds")` writes of a naive one, the year always four digits.
+SQLITE_TEXT = "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -30,6 +35,14 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=None)
         return value
 
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        """On SQLite, `process_bind_param` and SQLAlchemy's text form in one step: the same text at a
+        third of the cost (a check-in binds five timestamps)."""
+        impl = self.impl_instance.dialect_impl(dialect)
+        if dialect.name == "sqlite" and getattr(impl, "_storage_format", None) == SQLITE_TEXT:
+            return _sqlite_text
+        return super().bind_processor(dialect)
+
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
@@ -40,3 +53,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _sqlite_text(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]  # without its "+00:00"
