@@ -33,31 +33,66 @@ from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Session, SQLModel
 
-_NOT_FIXED: Any = object()
+_REQUIRED: Any = object()  # a parameter the call must give
+
+
+@dataclass(frozen=True)
+class _Parameter:
+    """One parameter of a compiled statement, worked out once: this runs for every statement of every
+    check-in."""
+
+    name: str  # in our call
+    sql_name: str  # in the SQL, where the dialect escaped it (named drivers)
+    process: Callable[[Any], Any] | None  # its type's conversion, if it has one
+    # What stands in when the call leaves it out: `_REQUIRED` (a KeyError), a value fixed at build
+    # time (a literal in the statement's WHERE, a column's default) or a `_Factory` called each time.
+    default: Any
+    none_is_none: bool  # the conversion gives None for None: a None skips it (a row's many empty columns)
+
+
+@dataclass(frozen=True)
+class _Factory:
+    make: Callable[[Any], Any]
 
 
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     results: tuple[Callable[[Any], Any] | None, ...] | None  # each selected column's conversion, if typed
-    positional: bool  # qmark drivers take a sequence, named ones a dict
-    # Per parameter, in the statement's order (qmark) or any (named): its name in our call, its name in
-    # the SQL (where the dialect escaped it), its type's conversion if it has one, its value when the
-    # statement fixed it at build time (a literal in its WHERE), and whether that conversion gives
-    # None for None (then a None skips it: a parcel row's many empty columns). Worked out once, at
-    # compile time: this runs for every statement of every check-in.
-    plan: tuple[tuple[str, str, Callable[[Any], Any] | None, Any, bool], ...]
+    # The driver's arguments from the call's parameters: a sequence for qmark drivers, a dict for
+    # named ones, each value through its conversion (`_arguments`).
+    arguments: Callable[[Mapping[str, Any]], Sequence[Any] | dict[str, Any]]
 
-    def arguments(self, params: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
-        values = []
-        for name, _sql_name, process, fixed, none_is_none in self.plan:
-            value = params[name] if fixed is _NOT_FIXED else params.get(name, fixed)
-            if process is not None and (value is not None or not none_is_none):
-                value = process(value)
-            values.append(value)
-        if self.positional:
-            return values
-        return {plan[1]: value for plan, value in zip(self.plan, values, strict=True)}
+
+def _arguments(parameters: Sequence[_Parameter], positional: bool) -> Callable[[Mapping[str, Any]], Any]:
+    """The statement's arguments as one expression over the call's parameters `p`, written out once per
+    statement: each parameter read, and converted only where its type has a conversion (and, for a
+    conversion that keeps None, only when it is not None). A loop over the parameters asking the same
+    questions for every value cost as much as SQLite's own work on a small statement.
+
+    Only the parameter names go into the source (as literals); defaults and conversions are passed in."""
+    scope: dict[str, Any] = {}
+    parts = []
+    for n, parameter in enumerate(parameters):
+        key = repr(parameter.name)
+        if parameter.default is _REQUIRED:
+            value = f"p[{key}]"
+        elif isinstance(parameter.default, _Factory):
+            scope[f"make{n}"] = parameter.default.make
+            value = f"(p[{key}] if {key} in p else make{n}(None))"
+        else:
+            scope[f"default{n}"] = parameter.default
+            value = f"p.get({key}, default{n})"
+        if parameter.process is not None:
+            scope[f"process{n}"] = parameter.process
+            if parameter.none_is_none:
+                value = f"(None if (v := {value}) is None else process{n}(v))"
+            else:
+                value = f"process{n}({value})"
+        parts.append(value if positional else f"{parameter.sql_name!r}: {value}")
+    body = f"[{', '.join(parts)}]" if positional else f"{{{', '.join(parts)}}}"
+    built: Callable[[Mapping[str, Any]], Any] = eval(f"lambda p: {body}", scope)
+    return built
 
 
 def _none_is_none(process: Callable[[Any], Any] | None) -> bool:
@@ -73,12 +108,16 @@ def _none_is_none(process: Callable[[Any], Any] | None) -> bool:
 class Hot:
     """A Core statement built from the models, compiled once per dialect, run on the DBAPI cursor.
 
-    Parameters are `bindparam`s named in the statement; anything else it binds is fixed at build time.
+    Parameters are `bindparam`s named in the statement, given by the call or by `defaults`; anything
+    else it binds is fixed at build time.
     """
 
-    def __init__(self, statement: ClauseElement, *, typed: bool = False) -> None:
+    def __init__(
+        self, statement: ClauseElement, *, typed: bool = False, defaults: Mapping[str, Any] | None = None
+    ) -> None:
         self.statement = statement
         self.typed = typed
+        self.defaults = dict(defaults or {})  # what a parameter the call leaves out binds (`_Parameter`)
         self._compiled: dict[str, _Compiled] = {}
 
     def _for(self, dialect: Dialect) -> _Compiled:
@@ -86,46 +125,41 @@ class Hot:
         if found is None:
             compiled = self.statement.compile(dialect=dialect)
             assert isinstance(compiled, SQLCompiler) and "POSTCOMPILE" not in compiled.string
-            types = {name: bind.type for bind, name in compiled.bind_names.items()}
-            processors: dict[str, Callable[[Any], Any]] = {}
-            for name, kind in types.items():
-                process = kind.dialect_impl(dialect).bind_processor(dialect)
-                if process is not None:
-                    processors[name] = process
+            binds = {name: bind for bind, name in compiled.bind_names.items()}
             results = None
             if self.typed:
                 results = tuple(
                     column.type.dialect_impl(dialect).result_processor(dialect, None)
                     for column in self.statement.selected_columns  # type: ignore[attr-defined]
                 )
-            fixed = {
-                name: bind.effective_value
-                for bind, name in compiled.bind_names.items()
-                if bind.effective_value is not None
-            }
             positional = bool(compiled.positional)
-            order = tuple(compiled.positiontup or ()) if positional else tuple(types)
+            order = tuple(compiled.positiontup or ()) if positional else tuple(binds)
             escaped = dict(compiled.escaped_bind_names)
-            found = _Compiled(
-                sql=compiled.string,
-                results=results,
-                positional=positional,
-                plan=tuple(
-                    (
-                        name,
-                        escaped.get(name, name),
-                        processors.get(name),
-                        fixed.get(name, _NOT_FIXED),
-                        _none_is_none(processors.get(name)),
+            parameters = []
+            for name in order:
+                bind = binds[name]
+                process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+                fixed = bind.effective_value
+                parameters.append(
+                    _Parameter(
+                        name=name,
+                        sql_name=escaped.get(name, name),
+                        process=process,
+                        default=self.defaults.get(name, _REQUIRED) if fixed is None else fixed,
+                        none_is_none=_none_is_none(process),
                     )
-                    for name in order
-                ),
+                )
+            found = _Compiled(
+                sql=compiled.string, results=results, arguments=_arguments(parameters, positional)
             )
             self._compiled[dialect.name] = found
         return found
 
     def execute(self, session: Tx, **params: Any) -> Any:
         """Run in the session's transaction; returns the (open) DBAPI cursor."""
+        return self._execute(session, params)
+
+    def _execute(self, session: Tx, params: Mapping[str, Any]) -> Any:
         live = _connection(session)
         compiled = self._compiled.get(live.dialect.name) or self._for(live.dialect)
         args = compiled.arguments(params)
@@ -154,7 +188,10 @@ class Hot:
         ]
 
     def first(self, session: Tx, **params: Any) -> tuple[Any, ...] | None:
-        cursor = self.execute(session, **params)
+        return self._first(session, params)
+
+    def _first(self, session: Tx, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        cursor = self._execute(session, params)
         try:
             row = cursor.fetchone()
             return tuple(row) if row is not None else None
@@ -285,40 +322,30 @@ def _before(conn: Connection, cursor: Any, sql: str, args: Any) -> None:
 
 
 @cache
-def _insert(table: Table) -> tuple[Hot, tuple[str, ...], dict[str, Any]]:
+def _insert(table: Table) -> tuple[Hot, tuple[str, ...]]:
     # One statement per table, every column but the id bound by name; the columns' scalar defaults
-    # stand in for what a dict leaves out (a model object has them already).
+    # (None where a column has none) stand in for what a dict leaves out (a model object has them already).
     columns = tuple(c.name for c in table.columns if c.name != "id")
     statement = table.insert().values({name: bindparam(name) for name in columns}).returning(table.c.id)
-    defaults: dict[str, Any] = {}
+    defaults: dict[str, Any] = dict.fromkeys(columns)
     for c in table.columns:
         default: Any = c.default
         if c.name != "id" and default is not None:
             defaults[c.name] = _Factory(default.arg) if default.is_callable else default.arg
-    return Hot(statement), columns, defaults
-
-
-@dataclass(frozen=True)
-class _Factory:
-    make: Callable[[Any], Any]
+    return Hot(statement, defaults=defaults), columns
 
 
 def insert_row(session: Tx, model: type[SQLModel], values: Mapping[str, Any]) -> int:
     """INSERT one row of `model`'s table from `values` (defaults for the rest); returns its id."""
-    hot, columns, defaults = _insert(model.__table__)  # type: ignore[attr-defined]
-    params: dict[str, Any] = {}
-    for name in columns:
-        if name in values:
-            params[name] = values[name]
-        else:
-            default = defaults.get(name)
-            params[name] = default.make(None) if isinstance(default, _Factory) else default
-    return int(hot.scalar(session, **params))
+    hot, _columns = _insert(model.__table__)  # type: ignore[attr-defined]
+    row = hot._first(session, values)
+    assert row is not None
+    return int(row[0])
 
 
 def insert(session: Tx, obj: SQLModel) -> int:
     """INSERT `obj`'s columns in the session's transaction; sets and returns its id."""
-    _hot, columns, _defaults = _insert(type(obj).__table__)  # type: ignore[attr-defined]
+    _hot, columns = _insert(type(obj).__table__)  # type: ignore[attr-defined]
     new_id = insert_row(session, type(obj), {name: getattr(obj, name) for name in columns})
     obj.id = new_id  # type: ignore[attr-defined]
     return new_id
