@@ -20,7 +20,7 @@ move replaced is held as long as its parcel stays on a shelf (it still finds it 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -97,7 +97,8 @@ def slots(session: Session) -> list[Slot]:
     return [_slot(row) for row in _SLOTS.rows(session)]
 
 
-def _slot(row: Sequence[Any]) -> Slot:
+def _slot(row: Sequence[Any], code_cursor: int | None = None) -> Slot:
+    """The layer's slot; `code_cursor` where its claim found the layer's cursor (and moved it past)."""
     layer_id, shelf_id, shelf_label, layer_label, zone, accepts, capacity, used, shelf_walk, layer_walk = row
     return Slot(
         layer_id=layer_id or 0,
@@ -109,6 +110,8 @@ def _slot(row: Sequence[Any]) -> Slot:
         free_units=capacity - used,
         fill=used / capacity if capacity else 1.0,
         walk=(shelf_walk, layer_walk),
+        code_cursor=code_cursor,
+        cursor_moved=code_cursor is not None,
     )
 
 
@@ -275,7 +278,7 @@ def assign(
             # As the layer was before this claim (RETURNING gives it after), and where its next code
             # starts: `_advanced` moved the cursor one past it.
             before = (*row[:7], row[7] - units, *row[8:10])
-            return replace(_slot(before), code_cursor=low + (row[10] - low - 1) % span, cursor_moved=True)
+            return _slot(before, code_cursor=low + (row[10] - low - 1) % span)
     raise Refused(
         N_(
             "No room for a size {size} parcel, not even in the overflow zone. "
