@@ -244,12 +244,15 @@ class Plain:
         self.info: dict[str, Any] = {}
         self.after_commit: list[Callable[[], None]] = []
         self._conn: Connection | None = None
+        # Asked once a transaction, not at each of its statements: listeners (the tests' fault
+        # injection and statement counts) are added between transactions.
+        self._listened = bool(engine.dispatch.before_cursor_execute)
 
     def get_bind(self) -> Engine:
         return self.engine
 
     def listened(self) -> bool:
-        return bool(self.engine.dispatch.before_cursor_execute)
+        return self._listened
 
     @property
     def conn(self) -> Connection:
