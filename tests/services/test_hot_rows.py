@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import DateTime
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from db import fast
 from db.models import Carrier, EventKind, JobStatus, Parcel, ParcelEvent, ParcelStatus, PrintJob
@@ -107,3 +107,14 @@ def test_a_naive_timestamp_is_refused_on_sqlite_too() -> None:
     assert process is not None
     with pytest.raises(ValueError, match="naive"):
         process(datetime(2026, 11, 25, 7, 30))
+
+
+@pytest.mark.parametrize(
+    "value", [date(2026, 11, 25), date(999, 1, 2), datetime(2026, 11, 25, 23, 59, tzinfo=EAST8)]
+)
+def test_a_hot_statements_sqlite_date_is_sqlalchemys(value: date) -> None:
+    dialect = sqlite.dialect()
+    day = col(Parcel.business_day)
+    hot = fast.Hot(select(Parcel.id).where(day == bindparam("day")))
+    expected = day.type.dialect_impl(dialect).bind_processor(dialect)(value)
+    assert hot._for(dialect).arguments({"day": value}) == [expected]
