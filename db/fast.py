@@ -4,9 +4,9 @@ SQLAlchemy's `Connection.execute` costs several times what SQLite spends on a sm
 key, parameter processing, result object). A `Hot` statement is still built from the models, so the
 tables keep one definition, but it is compiled once per dialect and run on the DBAPI cursor of the
 session's connection, inside the session's transaction: its bound values go through the column types'
-own bind processors, `before_cursor_execute` listeners still see it, and driver errors come out as
-SQLAlchemy's (so `Station.run` retries and refuses them as it does any other statement's). The
-engine's `echo` does not log them.
+own bind processors (a SQLite date through `date.isoformat`, the same text), `before_cursor_execute`
+listeners still see it, and driver errors come out as SQLAlchemy's (so `Station.run` retries and
+refuses them as it does any other statement's). The engine's `echo` does not log them.
 
 Rows come back as the driver gives them, unconverted, unless the statement is made `typed` (then each
 selected column goes through its type's result processor: dates, times, booleans). `insert` writes a model's row this way (no ORM unit of work); `insert_row` writes a row
