@@ -52,7 +52,7 @@ class JobStatus(StrEnum):
     PRINTED = "printed"
     FAILED = "failed"  # last attempt failed; retried by the worker, reprintable
     INTERRUPTED = "interrupted"  # cut off mid-send: maybe printed; not retried, the clerk reprints
-    CANCELLED = "cancelled"  # withdrawn with its cause: its check-in undone, or replaced by a reprint
+    CANCELLED = "cancelled"  # withdrawn with its cause: check-in undone, parcel gone, replaced by a reprint
     DISCARDED = "discarded"  # cancelled by a clerk in the print queue (audited); never printed
 
 

@@ -75,8 +75,8 @@ def _same_writes(sqlite_path: str, parcel_ids: list[int]) -> Iterator[float]:
     """Seconds per raw sqlite3 transaction doing what one handover does, statement for statement.
 
     The parcel read, its conditional UPDATE (from the version and status read), the layer's units given
-    back, the code held (one upsert), the holds of codes a move replaced, the unsent messages withdrawn,
-    the closed-day check, the event and the chain head: on real shelf parcels of the bench database,
+    back, the code held (one upsert), the holds of codes a move replaced, the unsent messages and
+    labels withdrawn, the closed-day check, the event and the chain head: on real shelf parcels of the bench database,
     with the station's PRAGMAs, one durable commit each.
     """
     now, until = "2026-11-25 10:00:00.000000", "2026-12-02 10:00:00.000000"
@@ -109,6 +109,11 @@ def _same_writes(sqlite_path: str, parcel_ids: list[int]) -> Iterator[float]:
         )
         conn.execute(
             "UPDATE notification SET status = 'cancelled' WHERE parcel_id = ? AND status = 'queued'",
+            (parcel_id,),
+        )
+        conn.execute(
+            "UPDATE print_job SET status = 'cancelled' WHERE parcel_id = ? "
+            "AND status IN ('held', 'queued', 'failed')",
             (parcel_id,),
         )
         conn.execute(

@@ -19,8 +19,9 @@ from station_console.services.shelves import slots
 
 ANN = "13812345678"
 # The parcel read, its conditional UPDATE, the units given back, the code held, the holds of codes a
-# move replaced, the unsent messages withdrawn, the closed-day check, the event and the chain head.
-HANDOVER_STATEMENTS = 9
+# move replaced, the unsent messages and labels withdrawn, the closed-day check, the event and the
+# chain head.
+HANDOVER_STATEMENTS = 10
 
 
 @contextmanager

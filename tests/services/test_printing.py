@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from shelf_helpers import as_manager
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, EventKind, JobStatus, Layer, Parcel, ParcelEvent, PrintJob, ReturnBatch, Shelf
@@ -14,7 +15,10 @@ from hardware.printers import DummyTransport, make_printer
 from hardware.printers.transports import PrinterError
 from station_console.errors import DatabaseUnavailable, NotFound, PermissionDenied, Refused
 from station_console.i18n import N_, set_language
+from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.services.exceptions.problems import write_off
+from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.printing import jobs as printing
 from station_console.services.printing import queue_view, render
 from station_console.services.shelves.search import find_parcel_id
@@ -186,6 +190,18 @@ def test_cancel_jobs_for_parcel_leaves_printed_ones(station: Station) -> None:
     station.run(lambda s: printing.queue_label(s, station, s.get(Parcel, pid)))
     assert station.run(lambda s: printing.cancel_jobs_for_parcel(s, pid)) == 1
     assert [j.status for j in jobs(station)] == ["printed", "cancelled"]
+
+
+def test_a_label_still_waiting_when_its_parcel_leaves_is_withdrawn(station: Station) -> None:
+    """The printer was off while parcels were checked in, picked up and written off: printed later,
+    those labels would be stray stickers with pickup codes on the counter. The one on the shelf prints."""
+    picked, gone, kept = (
+        check_in(station, f"SF12345678901{n:02d}", phone=f"138001356{n:02d}") for n in range(3)
+    )
+    confirm_pickup(station, [picked.parcel_id], method="code", scanned=[picked.waybill])
+    write_off(as_manager(station), gone.waybill, "lost in the back room")
+    assert [j.status for j in jobs(station)] == ["cancelled", "cancelled", "queued"]
+    assert printing.process_queue(station, dummy_printer()).printed == [kept.label_job]
 
 
 def test_jobs_of_other_counters_and_printers_are_left_alone(station: Station) -> None:

@@ -218,11 +218,17 @@ def make_demo_week(station: Station, *, scale: float | None = None, seed: int = 
     def act(name: str) -> None:
         station.clerk_id, station.clerk_role = clerks[name]
 
+    unsettled = False  # labels and messages queued since the backlog was last marked done
     try:
         while queue:
             task = heapq.heappop(queue)
             now[0] = task.at
             act("demo-clerk" if task.seq % 3 else "demo-manager")
+            if task.kind != "checkin" and unsettled:
+                # A counter's label prints, and its message goes, long before the customer comes: a
+                # parcel leaving takes what is still unsent with it.
+                settle_backlog(station)
+                unsettled = False
             try:
                 if task.kind == "checkin":
                     d = task.data
@@ -230,6 +236,7 @@ def make_demo_week(station: Station, *, scale: float | None = None, seed: int = 
                         station, d["waybill"], batch=d["carrier"], phone=d["phone"], size=d["size"]
                     )
                     added["demo_parcels"] += 1
+                    unsettled = True
                     delay = _pickup_delay(rng)
                     if delay is not None:
                         at = _into_opening_hours(task.at + timedelta(hours=delay), zone, rng)
@@ -247,6 +254,7 @@ def make_demo_week(station: Station, *, scale: float | None = None, seed: int = 
             except StationError:
                 added["demo_skipped"] += 1  # a full shelf or a taken waybill: a real clerk would move on
         now[0] = end
+        settle_backlog(station)  # before the exceptions take parcels off the shelves
         with contextlib.suppress(StationError):  # the week stands without its exceptions
             _exceptions(station, act, added, problems, returns)
         act("demo-manager")

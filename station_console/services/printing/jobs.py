@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, update
+from sqlalchemy import ColumnElement, bindparam, literal_column, update
 from sqlmodel import Session, col, select
 
 from db import fast
@@ -223,15 +223,22 @@ def queue_document(
     return _add_job(session, station, kind, printer=printer, payload=payload)
 
 
-def cancel_jobs_for_parcel(session: Session, parcel_id: int) -> int:
-    """Cancel the parcel's jobs not yet sent (undo of a check-in). Returns how many."""
-    jobs = session.exec(
-        select(PrintJob).where(PrintJob.parcel_id == parcel_id, col(PrintJob.status).in_(UNSENT))
-    ).all()
-    for job in jobs:
-        job.status = JobStatus.CANCELLED
-        session.add(job)
-    return len(jobs)
+def cancel_jobs_for_parcel(session: Tx, parcel_id: int) -> int:
+    """Withdraw the parcel's jobs not sent yet: it left the shelves (a label printed after it went
+    would be a stray sticker with a pickup code on the counter), its check-in was undone, or a reprint
+    replaces its label. Returns how many."""
+    return _WITHDRAW_UNSENT.count(session, parcel_id=parcel_id)
+
+
+# One statement on the handover's hot path (db/fast.py); the statuses as literals, not an expanding bind.
+_WITHDRAW_UNSENT = Hot(
+    update(PrintJob)
+    .where(
+        col(PrintJob.parcel_id) == bindparam("parcel_id"),
+        col(PrintJob.status).in_([literal_column(f"'{status.value}'") for status in UNSENT]),
+    )
+    .values(status=JobStatus.CANCELLED)
+)
 
 
 def _add_job(

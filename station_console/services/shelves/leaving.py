@@ -93,6 +93,5 @@ def leave_shelf(
     slots.release(session, parcel, settings, now)
     if parcel.id is not None:
         outbox.cancel_for_parcel(session, parcel.id)
-        if status == ParcelStatus.CANCELLED:  # an undone check-in: its label is not wanted either
-            jobs.cancel_jobs_for_parcel(session, parcel.id)
+        jobs.cancel_jobs_for_parcel(session, parcel.id)  # its label, if not printed yet, is not wanted
     audit.record(session, station, event, parcel_id=parcel.id, at=now, details=details)
