@@ -127,16 +127,18 @@ def test_a_refused_retry_or_cancel_changes_nothing_and_writes_no_event(
 
 
 @pytest.mark.parametrize(
-    ("lang", "cancelled", "undone"), [("en", "cancelled", "undone"), ("zh", "已取消", "已撤销")]
+    ("lang", "cancelled", "withdrawn"), [("en", "cancelled", "withdrawn"), ("zh", "已取消", "已撤回")]
 )
-def test_a_cancelled_label_reads_cancelled_and_an_undone_check_ins_undone(
-    station: Station, lang: str, cancelled: str, undone: str
+def test_a_cancelled_label_reads_cancelled_and_one_withdrawn_with_its_check_in_withdrawn(
+    station: Station, lang: str, cancelled: str, withdrawn: str
 ) -> None:
+    """A clerk's cancel, and a label withdrawn with its cause (here an undone check-in; a parcel that
+    left the shelves, or a reprint, withdraw one too): the check-in's own row says "undone"."""
     kept = check_in(station, "SF1234567890100", phone="13812345678").parcel_id
-    withdrawn = check_in(station, "SF1234567890101", phone="13812345679").parcel_id
+    undone = check_in(station, "SF1234567890101", phone="13812345679").parcel_id
     queue_view.cancel_job(station, jobs(station)[0].id or 0)
     undo_last(station)  # withdraws the second label with its check-in
     assert [j.status for j in jobs(station)] == ["discarded", "cancelled"]
     set_language(lang)
-    read = label_status(station, [kept, withdrawn])
-    assert [label_of(LABEL_LABELS, read[pid]) for pid in (kept, withdrawn)] == [cancelled, undone]
+    read = label_status(station, [kept, undone])
+    assert [label_of(LABEL_LABELS, read[pid]) for pid in (kept, undone)] == [cancelled, withdrawn]

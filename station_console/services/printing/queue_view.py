@@ -26,7 +26,7 @@ LABEL_LABELS = {
     "sending": N_("sending"),
     "printed": N_("printed"),
     "failed": N_("failed"),
-    "cancelled": N_("undone"),  # withdrawn with its check-in undone (or replaced by a reprint)
+    "cancelled": N_("withdrawn"),  # with its cause: check-in undone, parcel gone, replaced by a reprint
     "discarded": N_("cancelled"),  # a clerk cancelled it here (`cancel_job`)
     "interrupted": N_("interrupted"),
 }
