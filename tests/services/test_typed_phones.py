@@ -70,6 +70,8 @@ STORED = f"customer {MASKED} called, will come Friday"
         # What a clerk writes that is not a phone stays as typed.
         ("SF1234567890123 damaged", "SF1234567890123 damaged"),
         ("SF13911112222 damaged", "SF13911112222 damaged"),  # letters on it: a waybill
+        ("ＳＦ１３９１１１１２２２２ damaged", "ＳＦ１３９１１１１２２２２ damaged"),  # the same, full-width
+        ("ｊｔ１３９１１１１２２２２ wet", "ｊｔ１３９１１１１２２２２ wet"),
         ("73100000000001 and 773912345678901 wet", "73100000000001 and 773912345678901 wet"),
         ("refund 12.50", "refund 12.50"),
         ("refund ¥1250.00 of 3 sends", "refund ¥1250.00 of 3 sends"),
