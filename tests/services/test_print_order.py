@@ -19,7 +19,7 @@ from station_console.services.printing import queue_view
 from station_console.services.printing.order import REFUSALS_IN_A_ROW, REFUSED_AFTER
 from station_console.services.printing.printers import unassigned_kinds
 
-CODES = [f"1-1-10{n:02d}".encode() for n in range(10)]
+CODES = [f"1-1-10{n:02d}".encode() for n in range(12)]
 
 
 def order_sent(transport: DummyTransport) -> list[bytes]:
@@ -155,6 +155,29 @@ def test_a_printer_that_refuses_every_job_stops_each_pass_after_a_run_of_refusal
     printer.transport = RefusesSome("fixed")  # the printer fixed: everything prints, oldest first
     clock.advance(seconds=61)
     assert printing.process_queue(station, printer).printed == [j.id for j in jobs(station)]
+
+
+def test_set_aside_labels_refused_again_do_not_stop_the_pass(station: Station, clock: Any) -> None:
+    """A run's worth of set-aside labels come due together and are refused again, as they will be till
+    the clerk acts: that says nothing of the printer (it printed since), so a label behind them still
+    prints in the same pass."""
+    for n in range(2 * REFUSALS_IN_A_ROW):  # each bad label followed by a good one
+        add_parcel(station, f"SF12345678901{n:02d}", CODES[n].decode())
+    printer = dummy_printer()
+    printer.transport = RefusesSome("refuses", refused=tuple(CODES[: 2 * REFUSALS_IN_A_ROW : 2]))
+    bad = [j.id for j in jobs(station)[::2]]
+    for _ in range(10 * REFUSED_AFTER):
+        printing.process_queue(station, printer)
+        if queue_view.set_aside_jobs(station) == set(bad):
+            break
+        clock.advance(seconds=61)
+    assert queue_view.set_aside_jobs(station) == set(bad)
+    new = 2 * REFUSALS_IN_A_ROW
+    add_parcel(station, f"SF12345678901{new:02d}", CODES[new].decode())
+    clock.advance(seconds=61)  # every set-aside label due again, with the new one behind them
+    again = printing.process_queue(station, printer)
+    assert again.failed == bad and again.printed == [jobs(station)[new].id]
+    assert again.printer_state == "ready"
 
 
 def first_of_two_set_aside(station: Station, clock: Any) -> tuple[Any, RefusesOne]:

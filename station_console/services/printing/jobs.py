@@ -484,15 +484,17 @@ def process_queue(
             if outcome == "printed" and refused:
                 # The printer printed the job behind the refused ones: it works, and they are set aside.
                 result.error = result.error_code = None
-                result.set_aside.extend(job for job in refused if job not in aside)
+                result.set_aside.extend(refused)
+            if outcome == "refused" and job_id in aside:
+                # Set aside already: its refusal again says nothing of the printer, which printed since.
+                # It neither counts towards a run nor ends one (set-aside jobs come due together).
+                result.error = result.error_code = None
+                continue
             refused = [*refused, job_id] if outcome == "refused" else []
             # A refusal lets the next job try; a run of them says the printer, not the jobs: the rest waits.
             if outcome == "stop" or len(refused) >= REFUSALS_IN_A_ROW:
                 _release(station, ids[n + 1 :])
                 break
-            if outcome == "refused" and job_id in aside:
-                # Set aside already: its refusal again says nothing of the printer, which printed since.
-                result.error = result.error_code = None
     except BaseException:
         # Claimed and not finished: back to waiting, not stuck as sending. A job the printer took whose
         # record failed stays sending (interrupted once stale): waiting again would print it twice.

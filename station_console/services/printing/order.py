@@ -13,7 +13,8 @@ longer holds the queue, is retried on its own wait, and is listed for the clerk 
 (`queue_view.py`). A job that could not be drawn (parcel gone, bad payload) never stopped a pass and
 is set aside the same way. Several refused jobs in a row (a run of labels with the same bad data) go
 aside together once a job behind them prints; only `REFUSALS_IN_A_ROW` of them in one pass stop it, as
-a printer that refuses everything would (its queue then waits, as for a printer that is away).
+a printer that refuses everything would (its queue then waits, as for a printer that is away). A job
+already set aside and refused again is not one of them: set-aside jobs come due together.
 """
 
 from __future__ import annotations
