@@ -4,13 +4,15 @@ withdrawn with its check-in does, and is never printed. A refused retry or cance
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 from station_helpers import events, snapshot
 from test_print_order import CODES, RefusesOne, first_of_two_set_aside
-from test_printing import add_parcel, jobs
+from test_printing import add_parcel, dummy_printer, jobs
 
 from db.models import EventKind
 from station_console.errors import NotFound, PermissionDenied, Refused, StationError
@@ -142,3 +144,40 @@ def test_a_cancelled_label_reads_cancelled_and_one_withdrawn_with_its_check_in_w
     set_language(lang)
     read = label_status(station, [kept, undone])
     assert [label_of(LABEL_LABELS, read[pid]) for pid in (kept, undone)] == [cancelled, withdrawn]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("step", ["cancel", "retry"])
+def test_the_print_worker_claiming_a_job_as_a_clerk_steps_in_never_loses_either(
+    station: Station, clock: Any, step: str
+) -> None:
+    """The counter's print worker claims the job (on its own connection, to its commit) after the clerk's
+    cancel or retry read it and before it writes: the worker passes over the job the clerk holds, or the
+    clerk finds it sending. Never a job sent to the printer that reads cancelled, nor two sends."""
+    add_parcel(station, "SF1234567890100", CODES[0].decode())
+    [job] = jobs(station)
+    printer = dummy_printer()
+    if step == "retry":  # a failed job, due again
+        printer.transport.fail_next(1, "timeout")
+        printing.process_queue(station, printer)
+        clock.advance(seconds=61)
+    main = threading.get_ident()
+    claimed: list[list[int]] = []
+
+    def claim_first(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if threading.get_ident() == main and statement.startswith(("INSERT", "UPDATE")) and not claimed:
+            worker = threading.Thread(target=lambda: claimed.append(printing.claim(station, printer)))
+            worker.start()
+            worker.join(timeout=60)
+
+    event.listen(station.engine, "before_cursor_execute", claim_first)
+    try:
+        action = queue_view.cancel_job if step == "cancel" else queue_view.retry_job
+        outcome = action(station, job.id or 0).status
+    except Refused as exc:
+        outcome = exc.code
+    finally:
+        event.remove(station.engine, "before_cursor_execute", claim_first)
+    done, refused = ("discarded", "not_cancellable") if step == "cancel" else ("queued", "not_retryable")
+    assert (claimed, outcome) in (([[]], done), ([[job.id]], refused))
+    assert jobs(station)[0].status == ("sending" if claimed == [[job.id]] else done)

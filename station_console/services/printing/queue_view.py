@@ -116,7 +116,11 @@ _STEPS = {
 def _clerk_step(session: Session, station: Station, job_id: int, event: EventKind) -> PrintJob:
     """The job a clerk retries or cancels, refused unless it can be, its event recorded (as it stood
     before) in the caller's transaction: the caller then changes it."""
-    job = _job(session, job_id)
+    # Locked as read (PostgreSQL): the print worker's claim passes over it, and a second clerk's step
+    # waits and reads what this one made of it, instead of each writing over the other.
+    job = session.get(PrintJob, job_id, with_for_update=True)
+    if job is None:
+        raise NotFound(N_("Print job {job} not found"), job=job_id)
     allowed, refusal, code = _STEPS[event]
     if job.status not in allowed:
         raise Refused(refusal, code=code, job=job_id, status=_status(job))
@@ -143,10 +147,3 @@ def _trace(session: Session, job: PrintJob) -> dict[str, Any]:
 def _status(job: PrintJob) -> LaterText:
     """The job's status as the queue lists it, in the language its refusal is shown in."""
     return LaterText(Message(LABEL_LABELS.get(job.status, job.status)))
-
-
-def _job(session: Session, job_id: int) -> PrintJob:
-    job = session.get(PrintJob, job_id)
-    if job is None:
-        raise NotFound(N_("Print job {job} not found"), job=job_id)
-    return job
