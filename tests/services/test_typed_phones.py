@@ -32,6 +32,7 @@ from db.models import (
 )
 from station_console.errors import Refused
 from station_console.services.carrier_events import dead_letters
+from station_console.services.checkin.dismissals import record_dismissal
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.free_text import mask_phones, note_field, note_text
 from station_console.services.core.station import Station
@@ -226,3 +227,14 @@ def test_a_shelf_note(station: Station) -> None:
     layout.edit_shelf(station, "9", note=f"key with the neighbour, 010-1234 5678, or {FULL}")
     assert _shelf_note(station) == f"key with the neighbour, ****5678, or {MASKED}"
     assert FULL not in _trail(station)
+
+
+def test_a_phone_scanned_into_the_waybill_field_is_kept_masked_when_its_refusal_is_dismissed(
+    station: Station,
+) -> None:
+    """A clerk types the customer's number where the waybill goes: refused, then let go from the list;
+    the trail keeps which refusal went, not the number. A waybill refused as a duplicate stays whole."""
+    record_dismissal(station, kind="refused", code="unknown_format", waybill=FULL)
+    record_dismissal(station, kind="duplicate", code="duplicate", waybill="SF1234567890123")
+    wrong, duplicate = events(station, EventKind.REFUSAL_DISMISSED)[-2:]
+    assert wrong.details["waybill"] == MASKED and duplicate.details["waybill"] == "SF1234567890123"

@@ -2,7 +2,7 @@
 
 Refusals write nothing (that is the point of refusing), so the list on screen is the only trace of them
 while they wait; once the clerk dismisses one, an event says who let which refusal go, and why it was
-refused. A fragment of a split scan is never stored: only its length.
+refused. A fragment of a split scan is never stored: only its length; a phone number, only masked.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from sqlmodel import Session
 from db.models import EventKind
 from station_console.i18n import N_
 from station_console.services.core import audit
+from station_console.services.core.free_text import mask_phones
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 
@@ -37,7 +38,8 @@ def record_dismissal(station: Station, *, kind: str, code: str, waybill: str | N
     details: dict[str, str | int] = {
         "kind": kind if kind in KINDS else "refused",
         "code": code[:40],
-        "waybill": "" if kind == "partial" else (waybill or "")[:40],
+        # A customer's number typed where the waybill goes is refused like any bad scan: kept masked.
+        "waybill": "" if kind == "partial" else mask_phones((waybill or "")[:40]),
     }
     if kind == "partial":
         details["length"] = length
