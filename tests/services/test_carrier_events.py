@@ -4,12 +4,15 @@ receiver; a dead-letter list with audited retry and drop; withdrawn or corrected
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FakeClock
 from event_receiver import receiver
 from pickup_helpers import as_clerk, configure, events, receive, zto
+from sqlalchemy import event
 from sqlmodel import col, select
 
 from db.models import CarrierEvent, EventKind
@@ -262,3 +265,38 @@ def test_a_target_that_cannot_be_used_says_why_in_the_console_language(station: 
     assert sender.run_once(station).errors == {"ZTO": "No webhook URL for ZTO"}
     set_language("zh")
     assert sender.run_once(station).errors == {"ZTO": "ZTO 没有设置 Webhook 地址"}
+
+
+@pytest.mark.postgres_only
+def test_the_sender_claiming_an_event_as_a_manager_drops_it_never_loses_either(
+    station: Station, webhook
+) -> None:  # type: ignore[no-untyped-def]
+    """The counter's sender claims the event (its own connection, to its commit) after the manager's
+    drop read it and before it writes: the sender passes over the event the drop holds, or the drop
+    finds it sending. Never an event sent to the carrier that reads dropped."""
+    receive(station, 1)
+    [queued] = outbox(station)
+    boss = as_clerk(station, "boss", role="manager")
+    main = threading.get_ident()
+    claimed: list[list[int]] = []
+
+    def claim_first(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if threading.get_ident() == main and statement.startswith(("INSERT", "UPDATE")) and not claimed:
+            pass_ = sender.PassResult()
+            worker = threading.Thread(
+                target=lambda: claimed.append(
+                    [c.id for c in sender.claim(station, sender.Channels(station, None), pass_)]
+                )
+            )
+            worker.start()
+            worker.join(timeout=60)
+
+    event.listen(station.engine, "before_cursor_execute", claim_first)
+    try:
+        outcome = dead_letters.drop(boss, queued.id or 0, "the carrier has no such parcel").status
+    except Refused as exc:
+        outcome = exc.code
+    finally:
+        event.remove(station.engine, "before_cursor_execute", claim_first)
+    assert (claimed, outcome) in (([[]], "dropped"), ([[queued.id]], "not_droppable"))
+    assert outbox(station)[0].status == ("sending" if claimed == [[queued.id]] else "dropped")

@@ -122,7 +122,9 @@ def counts(station: Station) -> dict[str, int]:
 
 
 def _event(session: Session, event_id: int) -> CarrierEvent:
-    event = session.get(CarrierEvent, event_id)
+    """The event a clerk retries or drops, locked as read (PostgreSQL): the sender's claim passes over
+    it, and a second clerk's step waits and reads what this one made of it."""
+    event = session.get(CarrierEvent, event_id, with_for_update=True)
     if event is None:
         raise NotFound(N_("There is no carrier event {id}"), code="no_event", id=event_id)
     return event
