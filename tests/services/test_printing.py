@@ -18,7 +18,7 @@ from station_console.i18n import N_, set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.exceptions.problems import write_off
-from station_console.services.pickup.handover import confirm_pickup
+from station_console.services.pickup.handover import confirm_pickup, undo_pickup
 from station_console.services.printing import jobs as printing
 from station_console.services.printing import queue_view, render
 from station_console.services.shelves.search import find_parcel_id
@@ -202,6 +202,23 @@ def test_a_label_still_waiting_when_its_parcel_leaves_is_withdrawn(station: Stat
     write_off(as_manager(station), gone.waybill, "lost in the back room")
     assert [j.status for j in jobs(station)] == ["cancelled", "cancelled", "queued"]
     assert printing.process_queue(station, dummy_printer()).printed == [kept.label_job]
+
+
+def test_an_undone_pickup_queues_the_label_its_parcel_left_without(station: Station) -> None:
+    """Handed out by mistake before its label printed, and put back: it has no sticker, so its label is
+    queued again. One whose label printed gets none (it still wears it)."""
+    unlabelled = check_in(station, "SF1234567890100", hold_label=True)  # its label waits for a phone
+    labelled = check_in(station, "SF1234567890101", phone="13800135678")
+    assert printing.process_queue(station, dummy_printer()).printed == [labelled.label_job]
+    for parcel in (unlabelled, labelled):
+        confirm_pickup(station, [parcel.parcel_id], method="code", scanned=[parcel.waybill])
+    for parcel in (unlabelled, labelled):
+        undo_pickup(as_manager(station), parcel.parcel_id)
+    assert [(j.parcel_id, j.status) for j in jobs(station)] == [
+        (unlabelled.parcel_id, "cancelled"),
+        (labelled.parcel_id, "printed"),
+        (unlabelled.parcel_id, "queued"),
+    ]
 
 
 def test_jobs_of_other_counters_and_printers_are_left_alone(station: Station) -> None:

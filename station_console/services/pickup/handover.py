@@ -37,6 +37,7 @@ from station_console.services.pickup.lookup import (  # noqa: F401
     second_check_for,
 )
 from station_console.services.pickup.proxy import Proxy
+from station_console.services.printing import jobs
 from station_console.services.scan.waybill import normalise as normalise_waybill
 from station_console.services.shelves import slots
 from station_console.services.shelves.leaving import leave_shelf
@@ -297,6 +298,9 @@ def undo_pickup(station: Station, parcel_id: int) -> None:
             kind,
             carrier=_carrier_codes(session, {parcel.carrier_id}).get(parcel.carrier_id, "?"),
         )
+        label = jobs.restore_withdrawn_label(session, station, parcel)
+        if label is not None:
+            details["job_id"] = label.id  # its label queued again
         audit.record(session, station, EventKind.PICKUP_UNDONE, parcel_id=parcel.id, at=now, details=details)
 
     station.run(work)

@@ -230,6 +230,18 @@ def cancel_jobs_for_parcel(session: Tx, parcel_id: int) -> int:
     return _WITHDRAW_UNSENT.count(session, parcel_id=parcel_id)
 
 
+def restore_withdrawn_label(session: Session, station: Station, parcel: Parcel) -> PrintJob | None:
+    """A parcel back on its shelf (an undone pickup) whose label was withdrawn unprinted as it left: it
+    has no sticker, so its label is queued again. None when its label printed or still waits."""
+    newest = session.exec(
+        select(PrintJob.status)
+        .where(PrintJob.parcel_id == parcel.id, PrintJob.kind == "label")
+        .order_by(col(PrintJob.id).desc())
+        .limit(1)
+    ).first()
+    return queue_label(session, station, parcel) if newest == JobStatus.CANCELLED else None
+
+
 # One statement on the handover's hot path (db/fast.py); the statuses as literals, not an expanding bind.
 _WITHDRAW_UNSENT = Hot(
     update(PrintJob)
