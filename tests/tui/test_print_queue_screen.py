@@ -20,6 +20,7 @@ from station_console.services.printing import jobs as printing
 from station_console.services.printing import queue_view
 from station_console.services.printing.order import REFUSED_AFTER
 from station_console.tui.app import StationApp
+from station_console.tui.print_worker import PrintWorker
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.print_queue import PrintQueueScreen
 from station_console.tui.widgets.plain import Table
@@ -119,3 +120,31 @@ async def test_the_label_column_tells_a_cancelled_label_from_an_undone_check_in(
             return [str(table.get_row_at(i)[-1]) for i in range(table.row_count)]
 
         await quiet.until(pilot, lambda: labels() == [undone, cancelled], what="the cancelled label's word")
+
+
+@pytest.mark.first_mode("settings")
+async def test_what_the_clerk_did_stays_said_when_the_worker_reads_the_list_again(
+    app: StationApp, station: Station, clock: Any
+) -> None:
+    first, *_printed = set_aside_first_label(station, clock)
+    set_language("en")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f8", "f10")
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PrintQueueScreen)
+
+        def status() -> str:
+            return str(screen.query_one("#print-queue-status", Static).render())
+
+        await quiet.press(pilot, "r")
+        await quiet.settle(pilot)
+        done = f"Print job {first} queued again  ·  "
+        assert status().startswith(done), status()
+        queue_view.cancel_job(station, first)  # gone from the list, as when the worker prints it
+        screen.post_message(PrintWorker.Drained(printed=1, failed=0, state="ready", error=None))
+        await quiet.until(pilot, lambda: rows(screen) == [], what="the list read again")
+        assert status() == f"{done}0 jobs waiting", status()  # the retry's words, the list as it is now
+        await quiet.press(pilot, "ctrl+r")  # the clerk's own read: just what the list holds
+        await quiet.settle(pilot)
+        assert status() == "0 jobs waiting", status()

@@ -54,7 +54,9 @@ class CarrierEventsScreen(QueueListScreen):
         Binding(
             "f", "cycle_filter", N_("Filter"), id="events.filter", tooltip=N_("Dead, failed, queued, all")
         ),
-        Binding("ctrl+r", "reload", N_("Refresh"), id="events.refresh", tooltip=N_("Read the outbox again")),
+        Binding(
+            "ctrl+r", "read_again", N_("Refresh"), id="events.refresh", tooltip=N_("Read the outbox again")
+        ),
         Binding("escape", "back", N_("Back"), id="events.back", tooltip=N_("Back to Settings")),
     ]
 

@@ -56,7 +56,9 @@ class OutboxScreen(QueueListScreen):
             id="outbox.filter",
             tooltip=N_("Show all, failed, queued, sent"),
         ),
-        Binding("ctrl+r", "reload", N_("Refresh"), id="outbox.refresh", tooltip=N_("Read the outbox again")),
+        Binding(
+            "ctrl+r", "read_again", N_("Refresh"), id="outbox.refresh", tooltip=N_("Read the outbox again")
+        ),
         Binding("escape", "back", N_("Back"), id="outbox.back", tooltip=N_("Back to Settings")),
     ]
 

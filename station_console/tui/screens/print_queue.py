@@ -63,7 +63,7 @@ class PrintQueueScreen(QueueListScreen):
             tooltip=N_("Take the selected job off the queue"),
         ),
         Binding(
-            "ctrl+r", "reload", N_("Refresh"), id="printqueue.refresh", tooltip=N_("Read the queue again")
+            "ctrl+r", "read_again", N_("Refresh"), id="printqueue.refresh", tooltip=N_("Read the queue again")
         ),
         Binding("escape", "back", N_("Back"), id="printqueue.back", tooltip=N_("Back to Printers")),
     ]

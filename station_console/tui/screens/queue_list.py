@@ -26,7 +26,9 @@ class QueueListScreen(ServiceCalls, ModeScreen):
         super().__init__()
         self.filter: str | None = self.FILTERS[0]
         self.rows: dict[str, Any] = {}  # table row key -> the item shown there
-        self.done_text = ""  # what the status line says once the running action has gone through
+        # What the clerk's last action did: said before what the list holds until they act or read the
+        # list again themselves (a worker's re-read, a moment after a retry, wiped it before it was read).
+        self.done_text = ""
 
     def compose_body(self) -> ComposeResult:
         yield Table(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
@@ -42,6 +44,11 @@ class QueueListScreen(ServiceCalls, ModeScreen):
     def action_reload(self) -> None:
         raise NotImplementedError
 
+    def action_read_again(self) -> None:
+        """The clerk's own read (Ctrl+R): what the list holds, no longer what they did before."""
+        self.done_text = ""
+        self.action_reload()
+
     def selected(self) -> Any | None:
         table: DataTable[str] = self.query_one(DataTable)
         if not self.rows or table.cursor_row < 0:
@@ -51,7 +58,7 @@ class QueueListScreen(ServiceCalls, ModeScreen):
 
     def action_cycle_filter(self) -> None:
         self.filter = self.FILTERS[(self.FILTERS.index(self.filter) + 1) % len(self.FILTERS)]
-        self.action_reload()
+        self.action_read_again()
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -69,10 +76,10 @@ class QueueListScreen(ServiceCalls, ModeScreen):
         self.action_reload()
 
     def say_listed(self, counts: str) -> None:
-        """After a read: what the list holds, after what the last action did (said once)."""
+        """After a read: what the list holds, after what the clerk's last action did."""
         self.say(f"{self.done_text}  ·  {counts}" if self.done_text else counts)
-        self.done_text = ""
 
     def failed(self, tag: str, text: str) -> None:
         self.app.bell()
+        self.done_text = ""  # a refused action did nothing to say afterwards
         self.say(text)
