@@ -125,6 +125,23 @@ def test_undo_only_touches_this_counters_check_ins(station: Station) -> None:
     assert undo_last(station).parcel_id == mine.parcel_id
 
 
+@pytest.mark.parametrize("batch", [None, "ZTO"])
+def test_a_mobile_number_scanned_as_a_waybill_is_asked_about_before_it_is_a_parcel(
+    station: Station, batch: str | None
+) -> None:
+    """13987654321 passes DHL's 11-digit check digit (one mobile number in seven does): scanned into the
+    scan field it was a DHL parcel, with the customer's number stored whole as its waybill."""
+    before = counts(station)
+    with pytest.raises(Refused) as exc:
+        check_in(station, "13987654321", batch=batch)
+    assert exc.value.code == "phone_shaped"
+    assert exc.value.params["detected"] == "DHL"
+    assert exc.value.params["waybill"] == "139****4321"  # the number as screens show phones
+    assert counts(station) == before
+    confirmed = check_in(station, "13987654321", batch=batch, carrier="DHL")  # the clerk says it is one
+    assert confirmed.carrier == "DHL" and confirmed.waybill == "13987654321"
+
+
 def test_carrier_conflict_is_refused_until_the_clerk_chooses(station: Station) -> None:
     before = counts(station)
     with pytest.raises(Refused) as exc:

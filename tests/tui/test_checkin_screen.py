@@ -235,6 +235,23 @@ async def test_carrier_conflicts_queue_and_one_key_answers_each(
         assert "Refused this session: 2" in status(screen, "#ci-refused")
 
 
+async def test_a_scanned_mobile_number_is_a_question_not_a_dhl_parcel(
+    app: StationApp, station: Station, bells: list[int]
+) -> None:
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "13987654321")  # passes DHL's check digit
+        await settle(app, pilot)
+        (item,) = attention(screen)
+        assert item.kind == "conflict" and item.waybill == "139****4321" and bells == [1]
+        assert "looks like a mobile number" in item.text and "13987654321" not in item.text
+        assert item.hint == "Ctrl+Y: it is a DHL waybill · Ctrl+X dismiss"
+        assert list(parcels(station)) == []
+        await quiet.press(pilot, "ctrl+y")  # the clerk says it is a DHL waybill
+        assert attention(screen) == [] and list(parcels(station)) == ["13987654321"]
+        assert screen.results[0].carrier == "DHL"
+
+
 async def test_duplicate_offers_a_reprint(app: StationApp, station: Station, bells: list[int]) -> None:
     async with app.run_test(size=(140, 44)) as pilot:
         screen, clock = await start(app, pilot)

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 
 from station_console.errors import Refused
 from station_console.i18n import N_
-from station_console.services.core.phone_shapes import VIRTUAL, mask
+from station_console.services.core.phone_shapes import MOBILE, VIRTUAL, mask
 
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212().]")
 _MASKED = re.compile(r"^(\d{0,4})[*xX]{3,8}(\d{4})$")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 SHAPES = N_("A phone is its last 4 digits, an 11-digit mobile number, or + country code and number")
 
 
@@ -33,7 +32,7 @@ class Phone:
 def parse_phone(text: str) -> Phone:
     """Read what the clerk typed or the scanner gave; refuse anything that is not a phone."""
     # Most directory cells and most typing: a plain mobile number, without the normalising below.
-    if text and len(text) == 11 and text.isascii() and _MOBILE.fullmatch(text):
+    if text and len(text) == 11 and text.isascii() and MOBILE.fullmatch(text):
         return Phone(tail=text[-4:], masked=mask(text), full=text)
     raw = unicodedata.normalize("NFKC", text or "").strip()
     if not raw:
@@ -61,6 +60,6 @@ def parse_phone(text: str) -> Phone:
         return Phone(tail=compact[-4:], masked=mask(compact), full=f"+{compact}")
     if len(compact) == 11 and not compact.startswith("1"):
         raise Refused(N_("A Chinese mobile number starts with 1"), code="phone_invalid")
-    if not _MOBILE.match(compact):
+    if not MOBILE.match(compact):
         raise Refused(SHAPES, code="phone_invalid")
     return Phone(tail=compact[-4:], masked=mask(compact), full=compact)

@@ -41,6 +41,7 @@ from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.checkin import prealert, recipient
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
+from station_console.services.core.phone_shapes import MOBILE, mask
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.notify import outbox
@@ -118,6 +119,18 @@ def check_in(
     if carrier is None:
         if detection.error is not None:
             raise detection.error
+        if MOBILE.fullmatch(waybill):
+            # A phone scanned or typed into the scan field: one in seven passes DHL's check digit, and it
+            # became a parcel with the customer's number as its waybill. The clerk confirms a real one.
+            best = detection.best
+            raise Refused(
+                N_(
+                    "{waybill} looks like a mobile number, not a waybill. If it is a {detected} waybill, confirm it."
+                ),
+                code="phone_shaped",
+                waybill=mask(waybill),
+                detected=best.carrier if best else "?",
+            )
         if detection.conflict:
             best = detection.best
             raise Refused(

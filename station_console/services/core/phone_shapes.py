@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+MOBILE = re.compile(r"^1[3-9]\d{9}$")  # a mainland mobile number, digits only
 VIRTUAL = re.compile(r"^(1[3-9]\d{9})[-,#转](\d{3,5})$")  # a mainland mobile and its extension
 
 

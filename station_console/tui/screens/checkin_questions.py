@@ -14,6 +14,7 @@ from station_console.tui.screens.checkin_writer import CheckinWriter, Refusal, S
 # Refusal code -> needs-attention kind (anything else is "refused").
 KIND_OF = {
     "carrier_conflict": "conflict",
+    "phone_shaped": "conflict",  # Ctrl+Y checks it in as the carrier it would be
     "duplicate": "duplicate",
     "outgoing_send": "send",
     "no_room": "no_room",
@@ -54,6 +55,11 @@ class CheckinQuestions(CheckinState):
         self._refresh_status()
 
     def _hint(self, kind: str, refusal: Refusal, request: ScanRequest) -> str:
+        if refusal.code == "phone_shaped":
+            return _(
+                "Ctrl+Y: it is a {detected} waybill · Ctrl+X dismiss",
+                detected=refusal.params.get("detected", "?"),
+            )
         if kind == "conflict":
             return _(
                 "Ctrl+Y: use {detected} · Ctrl+B: keep {batch}",
