@@ -142,6 +142,16 @@ def test_a_mobile_number_scanned_as_a_waybill_is_asked_about_before_it_is_a_parc
     assert confirmed.carrier == "DHL" and confirmed.waybill == "13987654321"
 
 
+def test_a_mobile_number_no_carrier_takes_is_refused_with_the_number_masked(station: Station) -> None:
+    """13512345678 fails DHL's check digit: refused as any bad scan, but said as screens show a phone."""
+    before = counts(station)
+    with pytest.raises(Refused) as exc:
+        check_in(station, "13512345678")
+    assert exc.value.code == "phone_not_waybill" and exc.value.params["waybill"] == "135****5678"
+    assert "13512345678" not in exc.value.message("en") + exc.value.message("zh")
+    assert counts(station) == before
+
+
 def test_carrier_conflict_is_refused_until_the_clerk_chooses(station: Station) -> None:
     before = counts(station)
     with pytest.raises(Refused) as exc:

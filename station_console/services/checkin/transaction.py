@@ -117,6 +117,13 @@ def check_in(
         raise detection.error
     waybill = detection.waybill
     if carrier is None:
+        if detection.error is not None and MOBILE.fullmatch(waybill):
+            # Refused either way; said with the number masked, as screens show a customer's phone.
+            raise Refused(
+                N_("{waybill} looks like a mobile number, not a waybill. Type a phone in the phone field."),
+                code="phone_not_waybill",
+                waybill=mask(waybill),
+            )
         if detection.error is not None:
             raise detection.error
         if MOBILE.fullmatch(waybill):
