@@ -19,6 +19,7 @@ from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.widgets.wedge import KeyRouter
@@ -304,7 +305,12 @@ async def test_a_manager_overrides_with_a_reason_and_undoes(station: Station, co
         with station.read() as s:
             methods = {p.waybill: p.pickup_method for p in s.exec(select(Parcel)).all()}
         assert methods == {a.waybill: "code", b.waybill: "override"}
+        await clerk.key("ctrl+z")  # asked first: N (or Esc) changes nothing
+        assert isinstance(console.screen, ConfirmDialog)
+        await clerk.key("n")
+        assert statuses(station) == {a.waybill: "picked_up", b.waybill: "picked_up"}
         await clerk.key("ctrl+z")
+        await clerk.key("y")
         assert statuses(station) == {a.waybill: "on_shelf", b.waybill: "on_shelf"}
         assert "Back on the shelf" in clerk.text("#pk-message")
 

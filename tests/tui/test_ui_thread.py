@@ -208,7 +208,7 @@ WALKS: dict[str, Walk] = {
     "check-in: a courier's batch": Walk(("f1", "f10"), "CourierDialog", ("enter", *typed("Zhao"))),
     "pickup: a lookup and handover": Walk(("f2",), "PickupScreen", (*typed("{code}"), "f10")),
     "pickup: override": Walk(("f2", *typed("{code}"), "ctrl+o"), "ReasonDialog", typed("label torn")),
-    "pickup: undo": Walk(("f2", *typed("{code}"), "f10"), "PickupScreen", ("ctrl+z",)),
+    "pickup: undo": Walk(("f2", *typed("{code}"), "f10", "ctrl+z"), "ConfirmDialog", ("y",)),
     "pickup: a fee": Walk(("f2", *typed("{old}"), *typed(OLD), "f10"), "FeeDialog", ("1",)),
     "send-out: refuse": Walk(
         ("f3", *typed("13600001111"), *typed("Zhao"), "f11"), "ReasonDialog", typed("liquids")

@@ -25,6 +25,7 @@ from station_console.services.pickup.lookup import Lookup, PickupRow, lookup
 from station_console.services.pickup.proxy import Proxy, checked
 from station_console.tui.screens.base import ModeScreen, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.pickup_fees import FeeDialog, fee_line, owed
 from station_console.tui.screens.pickup_tables import ParcelList, RecentList
 from station_console.tui.widgets.plain import Static
@@ -137,7 +138,26 @@ class PickupHandover(ServiceCalls, ModeScreen):
                 handover.undo_pickup(self.station, pid)
             return ids
 
-        self._write(undo_all, PickupHandover.Undone)
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write(undo_all, PickupHandover.Undone)
+
+        # One key would put parcels the customer carried away back on the books: asked first.
+        self.app.push_screen(
+            ConfirmDialog(
+                _n(
+                    "Undo the last pickup ({n} parcel)?",
+                    "Undo the last pickup ({n} parcels)?",
+                    len(ids),
+                    n=len(ids),
+                ),
+                _(
+                    "Only for parcels still at the counter: they go back on their shelves under their old "
+                    "codes, and the customer's pickup is taken back."
+                ),
+            ),
+            answered,
+        )
 
     def action_proxy(self) -> None:
         if self.lookup is None:
