@@ -105,6 +105,22 @@ class Table(DataTable[Any]):
     def add_row(self, *cells: Any, **kwargs: Any) -> Any:
         return super().add_row(*(_literal(c) for c in cells), **kwargs)
 
+    def render_lines(self, crop: Any) -> Any:
+        # Textual measures new rows and changed cells on the table's own Idle, which waits while its
+        # queue is busy; the screen draws on its timer meanwhile, and drew every column at its heading's
+        # width ("2-5-" for "2-5-1023"), for a second and more on a busy console. Measured first here.
+        if self._require_update_dimensions or self._updated_cells:
+            if self._updated_cells:
+                updated = self._updated_cells.copy()
+                self._updated_cells.clear()
+                self._update_column_widths(updated)
+            if self._require_update_dimensions:
+                self._require_update_dimensions = False
+                new_rows = self._new_rows.copy()
+                self._new_rows.clear()
+                self._update_dimensions(new_rows)
+        return super().render_lines(crop)
+
     def update_cell(self, row_key: Any, column_key: Any, value: Any, **kwargs: Any) -> None:
         value = _literal(value)
         if not kwargs.get("update_width") and _same_cell(self.get_cell(row_key, column_key), value):
