@@ -39,9 +39,9 @@ from station_console.i18n import N_
 from station_console.safe_text import clean
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.checkin import prealert, recipient
+from station_console.services.checkin.carrier_choice import chosen_carrier
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
-from station_console.services.core.phone_shapes import MOBILE, mask
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.notify import outbox
@@ -117,39 +117,7 @@ def check_in(
         raise detection.error
     waybill = detection.waybill
     if carrier is None:
-        if detection.error is not None and MOBILE.fullmatch(waybill):
-            # Refused either way; said with the number masked, as screens show a customer's phone.
-            raise Refused(
-                N_("{waybill} looks like a mobile number, not a waybill. Type a phone in the phone field."),
-                code="phone_not_waybill",
-                waybill=mask(waybill),
-            )
-        if detection.error is not None:
-            raise detection.error
-        if MOBILE.fullmatch(waybill):
-            # A phone scanned or typed into the scan field: one in seven passes DHL's check digit, and it
-            # became a parcel with the customer's number as its waybill. The clerk confirms a real one.
-            best = detection.best
-            raise Refused(
-                N_(
-                    "{waybill} looks like a mobile number, not a waybill. If it is a {detected} waybill, confirm it."
-                ),
-                code="phone_shaped",
-                waybill=mask(waybill),
-                detected=best.carrier if best else "?",
-            )
-        if detection.conflict:
-            best = detection.best
-            raise Refused(
-                N_("{waybill} looks like {detected}, but you are receiving {batch}. Confirm the carrier."),
-                code="carrier_conflict",
-                waybill=waybill,
-                detected=best.carrier if best else "?",
-                batch=batch or "?",
-            )
-        carrier = detection.best.carrier if detection.best else None
-    if carrier is None:
-        raise Refused(N_("Unknown waybill format: {waybill}"), code="unknown_format", waybill=waybill)
+        carrier = chosen_carrier(detection, waybill, batch)
     typed_size = size.upper() if size else None
     if typed_size is not None and typed_size not in SIZES:
         raise Refused(N_("Size must be one of S, M, L, XL"), code="bad_size")

@@ -1,0 +1,48 @@
+"""Which carrier a scan is checked in as when the clerk did not choose one, or why it is refused.
+
+A detection with a fault (a check digit, no known format), a mobile number in the scan field, or a
+carrier other than the batch the clerk is receiving is refused; the clerk confirms a carrier by hand
+(`check_in(carrier=...)`).
+"""
+
+from __future__ import annotations
+
+from station_console.errors import Refused
+from station_console.i18n import N_
+from station_console.services.core.phone_shapes import MOBILE, mask
+from station_console.services.scan.detect import Detection
+
+
+def chosen_carrier(detection: Detection, waybill: str, batch: str | None) -> str:
+    """The detection's best carrier for `waybill`, or a `Refused` saying why it is not taken."""
+    if MOBILE.fullmatch(waybill):
+        # A phone scanned or typed into the scan field: one in seven passes DHL's check digit, and it
+        # became a parcel with the customer's number as its waybill. Said masked, as screens show a phone.
+        if detection.error is not None or detection.best is None:
+            raise Refused(
+                N_("{waybill} looks like a mobile number, not a waybill. Type a phone in the phone field."),
+                code="phone_not_waybill",
+                waybill=mask(waybill),
+            )
+        raise Refused(
+            N_(
+                "{waybill} looks like a mobile number, not a waybill. If it is a {detected} waybill, confirm it."
+            ),
+            code="phone_shaped",
+            waybill=mask(waybill),
+            detected=detection.best.carrier,
+        )
+    if detection.error is not None:
+        raise detection.error
+    best = detection.best
+    if detection.conflict:
+        raise Refused(
+            N_("{waybill} looks like {detected}, but you are receiving {batch}. Confirm the carrier."),
+            code="carrier_conflict",
+            waybill=waybill,
+            detected=best.carrier if best else "?",
+            batch=batch or "?",
+        )
+    if best is None:
+        raise Refused(N_("Unknown waybill format: {waybill}"), code="unknown_format", waybill=waybill)
+    return best.carrier
