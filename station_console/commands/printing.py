@@ -112,8 +112,8 @@ def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | N
 @pass_app
 def print_label(app: CliApp, ref: str, printer_name: str | None, as_json: bool) -> None:
     """Queue a parcel's label (a reprint: recorded in the audit trail)."""
-    from station_console.services.printing.jobs import reprint
     from station_console.services.printing.printers import printer_for
+    from station_console.services.printing.queue_view import reprint
     from station_console.services.shelves.search import find_parcel_id
 
     try:

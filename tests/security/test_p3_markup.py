@@ -35,7 +35,7 @@ from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, returns
 from station_console.services.people import clerks
 from station_console.services.pickup.handover import confirm_pickup
-from station_console.services.printing.jobs import reprint
+from station_console.services.printing.queue_view import reprint
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 

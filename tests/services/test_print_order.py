@@ -276,6 +276,6 @@ def test_jobs_for_no_printer_in_particular_go_to_the_first_printer_of_their_kind
         j.id for j in jobs(station)
     ]
     assert order_sent(desk.transport) == CODES[:2] and [j.printer for j in jobs(station)] == ["desk", "desk"]
-    named = printing.reprint(station, jobs(station)[0].parcel_id or 0, printer="big")
+    named = queue_view.reprint(station, jobs(station)[0].parcel_id or 0, printer="big")
     assert printing.process_queue(station, desk, unassigned=takes["desk"]).printed == []
     assert printing.process_queue(station, big, unassigned=takes["big"]).printed == [named.id]

@@ -161,7 +161,7 @@ def test_a_crash_mid_send_is_never_reprinted_automatically(station: Station, clo
 
 def test_reprint_replaces_unsent_labels_and_is_audited(station: Station) -> None:
     pid = add_parcel(station, "SF1234567890123", "1-1-1001")
-    job = printing.reprint(station, pid)
+    job = queue_view.reprint(station, pid)
     assert [(j.id, j.status) for j in jobs(station)][-1] == (job.id, "queued")
     assert [j.status for j in jobs(station)] == ["cancelled", "queued"]
     with station.read() as session:
@@ -173,14 +173,14 @@ def test_reprint_replaces_unsent_labels_and_is_audited(station: Station) -> None
     assert printing.process_queue(station, printer).printed == [job.id]
     assert len(printer.transport.sent) == 1
     with pytest.raises(NotFound):
-        printing.reprint(station, 9999)
+        queue_view.reprint(station, 9999)
 
 
 def test_reprint_refuses_a_parcel_that_left(station: Station) -> None:
     pid = add_parcel(station, "SF1234567890123", "1-1-1001", queue=False)
     station.run(lambda s: s.get(Parcel, pid).__setattr__("status", "picked_up") or s.add(s.get(Parcel, pid)))
     with pytest.raises(Refused) as err:
-        printing.reprint(station, pid)
+        queue_view.reprint(station, pid)
     assert err.value.code == "not_on_shelf" and jobs(station) == []
 
 
@@ -385,7 +385,7 @@ def test_a_printer_that_takes_other_kinds_names_them_by_their_labels(
     )
     set_language(lang)
     with pytest.raises(Refused) as err:
-        printing.queue_test_print(station, counter, printer="receipts")
+        queue_view.queue_test_print(station, counter, printer="receipts")
     assert why in err.value.message(lang) and "manifest" not in err.value.message(lang)
 
 
@@ -397,12 +397,12 @@ def test_a_test_print_is_a_sample_label_on_the_chosen_printer(station: Station) 
         }
     )
     with pytest.raises(Refused) as err:
-        printing.queue_test_print(station, counter, printer="receipts")
+        queue_view.queue_test_print(station, counter, printer="receipts")
     assert err.value.code == "cannot_print" and "takes only receipt" in err.value.message("en")
     with pytest.raises(NotFound):
-        printing.queue_test_print(station, counter, printer="nope")
+        queue_view.queue_test_print(station, counter, printer="nope")
     assert jobs(station) == []
-    job = printing.queue_test_print(station, counter, printer="default")
+    job = queue_view.queue_test_print(station, counter, printer="default")
     printer = dummy_printer("t", "zpl")
     assert printing.process_queue(station, printer, lang="en").printed == [job.id]
     sent = printer.transport.sent[0]

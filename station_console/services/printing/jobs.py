@@ -13,7 +13,7 @@ print): the sticker carries the masked phone without the clerk waiting for it.
 
 Crash rule: a job still "sending" after `STALE_SENDING` was cut off between the send and the mark; we
 cannot know whether the sticker came out. It becomes "interrupted": never retried automatically (that
-could print it twice), shown to the clerk, who reprints (`reprint`, or `queue_view.retry_job`) if the label is missing.
+could print it twice), shown to the clerk, who reprints (`queue_view.reprint` or `queue_view.retry_job`) if the label is missing.
 """
 
 from __future__ import annotations
@@ -28,12 +28,11 @@ from sqlmodel import Session, col, select
 
 from db import fast
 from db.fast import Hot, Tx
-from db.models import Carrier, EventKind, JobStatus, Parcel, ParcelStatus, PrintJob, ReturnBatch
+from db.models import Carrier, JobStatus, Parcel, PrintJob, ReturnBatch
 from hardware.messages import Message
 from hardware.printers.transports import PrinterError
-from station_console.errors import NotFound, Refused, StationError
+from station_console.errors import NotFound, StationError
 from station_console.i18n import N_, get_language
-from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.order import (
@@ -65,7 +64,6 @@ __all__ = [
     "queue_receipt",
     "release_held",
     "queue_run_sheet",
-    "reprint",
 ]
 
 STALE_SENDING = timedelta(minutes=2)
@@ -285,44 +283,6 @@ def _job_row(
         "payload": payload or {},
         "created_at": station.now(),
     }
-
-
-# -- clerk actions (own transactions) ---------------------------------------------------------------
-
-
-def reprint(station: Station, parcel_id: int, *, printer: str | None = None) -> PrintJob:
-    """Queue a new label for a parcel on the shelf; its unsent label jobs are cancelled (one sticker)."""
-    require(station, "reprint")
-
-    def work(session: Session) -> PrintJob:
-        parcel = session.get(Parcel, parcel_id)
-        if parcel is None:
-            raise NotFound(N_("Parcel {parcel} not found"), parcel=parcel_id)
-        if parcel.status != ParcelStatus.ON_SHELF:
-            raise Refused(
-                N_("{waybill} is not on the shelf: no label to print"),
-                code="not_on_shelf",
-                waybill=parcel.waybill,
-            )
-        cancelled = cancel_jobs_for_parcel(session, parcel_id)
-        job = queue_label(session, station, parcel, printer=printer)
-        audit.record(
-            session,
-            station,
-            EventKind.LABEL_REPRINTED,
-            parcel_id=parcel_id,
-            details={"job_id": job.id, "code": parcel.pickup_code, "cancelled_jobs": cancelled},
-        )
-        return job
-
-    return station.run(work)
-
-
-def queue_test_print(station: Station, counter_settings: Any, *, printer: str | None = None) -> PrintJob:
-    """A sample label, to check a printer's setup from Settings (refused if no printer would take it)."""
-    require(station, "test_print")
-    check_printable(counter_settings, "test", printer=printer)
-    return station.run(lambda session: _add_job(session, station, "test", printer=printer))
 
 
 # -- the worker's pass -----------------------------------------------------------------------------

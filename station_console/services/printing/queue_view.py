@@ -9,14 +9,16 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from db.models import EventKind, JobStatus, Parcel, PrintJob
+from db.models import EventKind, JobStatus, Parcel, ParcelStatus, PrintJob
 from hardware.messages import Message
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText
 from station_console.services.core import audit
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.printing import jobs
 from station_console.services.printing.order import set_aside_in
+from station_console.services.printing.printers import check_printable
 
 # A print job's stored status as the print queue and the check-in's label column name it (short: a
 # table cell); translate with `_()` or `label_of` when shown.
@@ -71,6 +73,41 @@ def set_aside_jobs(station: Station) -> set[int]:
         return set_aside_in(session, station.counter)
 
 
+def reprint(station: Station, parcel_id: int, *, printer: str | None = None) -> PrintJob:
+    """Queue a new label for a parcel on the shelf; its unsent label jobs are cancelled (one sticker)."""
+    require(station, "reprint")
+
+    def work(session: Session) -> PrintJob:
+        parcel = session.get(Parcel, parcel_id)
+        if parcel is None:
+            raise NotFound(N_("Parcel {parcel} not found"), parcel=parcel_id)
+        if parcel.status != ParcelStatus.ON_SHELF:
+            raise Refused(
+                N_("{waybill} is not on the shelf: no label to print"),
+                code="not_on_shelf",
+                waybill=parcel.waybill,
+            )
+        cancelled = jobs.cancel_jobs_for_parcel(session, parcel_id)
+        job = jobs.queue_label(session, station, parcel, printer=printer)
+        audit.record(
+            session,
+            station,
+            EventKind.LABEL_REPRINTED,
+            parcel_id=parcel_id,
+            details={"job_id": job.id, "code": parcel.pickup_code, "cancelled_jobs": cancelled},
+        )
+        return job
+
+    return station.run(work)
+
+
+def queue_test_print(station: Station, counter_settings: Any, *, printer: str | None = None) -> PrintJob:
+    """A sample label, to check a printer's setup from Settings (refused if no printer would take it)."""
+    require(station, "test_print")
+    check_printable(counter_settings, "test", printer=printer)
+    return station.run(lambda session: jobs.queue_document(session, station, "test", {}, printer=printer))
+
+
 def retry_job(station: Station, job_id: int) -> PrintJob:
     """Send a failed or interrupted job again now."""
     require(station, "reprint")
@@ -86,7 +123,7 @@ def retry_job(station: Station, job_id: int) -> PrintJob:
 
 def cancel_job(station: Station, job_id: int) -> PrintJob:
     """Take a job that has not printed out of the queue (a parcel's label is then reprinted from it): it
-    reads "cancelled", not "undone" as a label withdrawn with its check-in does."""
+    reads "cancelled", not "withdrawn" as a label withdrawn with its cause does."""
     require(station, "reprint")
 
     def work(session: Session) -> PrintJob:

@@ -26,7 +26,7 @@ from station_console.i18n import N_
 from station_console.services.checkin.dismissals import record_dismissal
 from station_console.services.checkin.transaction import CheckinResult, check_in, set_phone, undo_last
 from station_console.services.core.station import Station
-from station_console.services.printing.jobs import reprint
+from station_console.services.printing.queue_view import reprint
 from station_console.services.scan.carriers import get_detector
 from station_console.tui.screens.base import report_unexpected
 

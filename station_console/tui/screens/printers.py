@@ -26,8 +26,8 @@ from hardware.printers.label import SIZES
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.core.roles import require_manager
-from station_console.services.printing.jobs import queue_test_print
 from station_console.services.printing.printers import configured_printers, printer_for, qr_carriers
+from station_console.services.printing.queue_view import queue_test_print
 from station_console.settings import CounterSettings, save_counter_settings
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
