@@ -21,6 +21,8 @@ import importlib
 import re
 from typing import Any
 
+import click
+
 from station_console.i18n import catalog, get_language
 
 # click's modules that translate, as `import click` loads them; `shell_completion` (loaded only to
@@ -57,6 +59,9 @@ class ChineseSentence(str):
         if isinstance(kwargs.get("number_type"), str):  # click.types: the type's `name`, English
             name = kwargs["number_type"]
             kwargs["number_type"] = catalog("zh").get(metavar_msgid(name.upper()), name)
+        if "filename" in kwargs and isinstance(kwargs.get("name"), str):  # a path's kind, `File`
+            kind = kwargs["name"]
+            kwargs["name"] = catalog("zh").get(kind.lower(), kind)
         text = super().format(*args, **kwargs)
         return _SPACE_AFTER_STOP.sub(r"\1", _ASCII_STOP.sub("。", text))
 
@@ -73,7 +78,18 @@ def click_ngettext(singular: str, plural: str, count: int) -> str:
     return click_gettext(singular if count == 1 else plural)
 
 
+def _path_kind(path: click.Path) -> str:
+    """A path type's kind in English, as click names it. click names it once, as the type is made, in
+    the language spoken at that moment: a command module first imported while Chinese was spoken kept
+    文件 for good, and its metavar was looked up by that. A Chinese sentence translates the kind."""
+    if path.file_okay and not path.dir_okay:
+        return "file"
+    return "directory" if path.dir_okay and not path.file_okay else "path"
+
+
 def install() -> None:
+    # The kind read as the English word whenever it is read; what click's constructor sets is dropped.
+    click.types.Path.name = property(_path_kind, lambda path, value: None)  # type: ignore[assignment]
     for name in MODULES:
         module = importlib.import_module(name)
         if getattr(module, "_", None) is gettext.gettext:

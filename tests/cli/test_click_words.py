@@ -101,3 +101,34 @@ def test_clicks_sentences_read_as_chinese(db_url: str, args: list[str], says: st
     out = CliRunner().invoke(cli, ["--db", db_url, "--lang", "zh", *args])
     assert out.exit_code == 2
     assert says in out.output.splitlines()[-1], out.output
+
+
+@pytest.mark.parametrize(
+    ("okay", "english", "chinese"),
+    [
+        ({"dir_okay": False}, "File", "文件"),
+        ({"file_okay": False}, "Directory", "文件夹"),
+        ({}, "Path", "路径"),
+    ],
+)
+def test_a_path_made_while_chinese_is_spoken_keeps_its_english_kind(
+    tmp_path: Path, okay: dict[str, bool], english: str, chinese: str
+) -> None:
+    # click names a path's kind as the type is made: a command module imported under Chinese kept
+    # 文件, its metavar was looked up by that, and the help test failed in some orders.
+    click_words.install()
+    set_language("zh")
+    try:
+        kind = click.Path(exists=True, **okay)
+        command = click.Command(
+            "read", params=[click.Argument(["src"], type=kind)], callback=lambda src: None
+        )
+        assert kind.name == english.lower()
+        missing = str(tmp_path / "gone")
+        out = CliRunner().invoke(command, [missing]).output
+        assert f"{chinese} '{missing}' 不存在。" in out
+        set_language("en")
+        out = CliRunner().invoke(command, [missing]).output
+        assert f"{english} '{missing}' does not exist." in out
+    finally:
+        set_language("en")
