@@ -10,23 +10,24 @@ import click
 from station_console.cli_help import command, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
-from station_console.i18n import N_, _, label_of
+from station_console.i18n import N_, _
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
 
-# What `station init` reports it added, by key.
-ADDED_LABELS = {
-    "carriers": N_("carriers"),
-    "shelves": N_("shelves"),
-    "layers": N_("shelf layers"),
-    "demo_parcels": N_("demo parcels"),
-    "demo_pickups": N_("demo pickups"),
-    "demo_problems": N_("problem parcels"),
-    "demo_write_offs": N_("write-offs"),
-    "demo_returns": N_("returns"),
-    "demo_closed_days": N_("closed days"),
-    "demo_skipped": N_("demo parcels skipped (no room)"),
+# What `station init` reports it added, by key: a whole line each, the count at its end (no plural
+# to agree with it, and a line for parcels left out is not read as added).
+ADDED_LINES = {
+    "carriers": N_("  carriers added: {count}"),
+    "shelves": N_("  shelves added: {count}"),
+    "layers": N_("  shelf layers added: {count}"),
+    "demo_parcels": N_("  demo parcels added: {count}"),
+    "demo_pickups": N_("  demo pickups added: {count}"),
+    "demo_problems": N_("  problem parcels added: {count}"),
+    "demo_write_offs": N_("  write-offs added: {count}"),
+    "demo_returns": N_("  returns added: {count}"),
+    "demo_closed_days": N_("  closed days added: {count}"),
+    "demo_skipped": N_("  demo parcels left out, the shelves being full: {count}"),
 }
 
 
@@ -71,7 +72,7 @@ def init(app: CliApp, demo: bool, zone: str | None, hours: str | None, as_json: 
     click.echo(_("Database ready: {url}", url=station.engine.url.render_as_string(hide_password=True)))
     for key, count in added.items():
         if count:
-            click.echo(_("  added {count} {what}", count=count, what=label_of(ADDED_LABELS, key)))
+            click.echo(_(ADDED_LINES[key], count=count))
 
 
 @group("db")

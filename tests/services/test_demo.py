@@ -14,6 +14,7 @@ from conftest import isolate
 from station_helpers import copy_database_file, fold_wal, new_database_file
 
 from station_console.cli import cli
+from station_console.commands.setup import ADDED_LINES
 from station_console.services.admin.demo import DEMO_PIN, _plan, waybill_for
 from station_console.services.core.station import Station
 
@@ -36,6 +37,7 @@ def demo_week(tmp_path_factory: pytest.TempPathFactory) -> Path:
     added = json.loads(result.output)["added"]
     assert added["demo_parcels"] > 100 and added["demo_pickups"] > 0.6 * added["demo_parcels"]
     assert added["demo_write_offs"] == 1 and added["demo_returns"] >= 1 and added["demo_closed_days"] == 2
+    assert set(added) <= set(ADDED_LINES), "each count `init` reports has its line"
     fold_wal(path)
     return path
 
