@@ -101,3 +101,19 @@ def test_text_report_lines_up_in_chinese(report: dict) -> None:  # type: ignore[
     table = [line for line in lines[2:7] if not line.startswith("-")]
     widths = {sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in table}
     assert len(widths) == 1  # every row as wide as the header
+
+
+def test_overdue_at_close_reads_by_band(report: dict) -> None:  # type: ignore[type-arg]
+    # Each parcel is in one band, and the bands' hours are each carrier's own: "over 48 h" then
+    # "over 72 h" read as if the second count were part of the first, with hours that may not hold.
+    bands = report["overdue"]["totals"]
+    line = next(line for line in to_text(report).splitlines() if line.startswith("Overdue at close"))
+    assert line == (
+        f"Overdue at close: {bands['amber']} amber, {bands['red']} red, {bands['return']} due for return"
+    )
+    set_language("zh")
+    line = next(line for line in to_text(report).splitlines() if line.startswith("日终滞留"))
+    assert (
+        line
+        == f"日终滞留：黄色预警 {bands['amber']} 件，红色预警 {bands['red']} 件，待退回 {bands['return']} 件"
+    )

@@ -224,7 +224,8 @@ def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]
             count=len(report["differences"]),
         ),
         tr(
-            "Overdue at close: {amber} over 48 h, {red} over 72 h, {ret} over 7 days",
+            # By band, each parcel in one (the hours are each carrier's own, 48/72/7 days by default).
+            "Overdue at close: {amber} amber, {red} red, {ret} due for return",
             amber=overdue["amber"],
             red=overdue["red"],
             ret=overdue["return"],
