@@ -158,7 +158,7 @@ def test_a_manager_reopens_a_day_and_the_next_close_makes_a_new_hash(
     first = close_day(station, D)
     with pytest.raises(Refused) as no_reason:
         reopen_day(station, D, " ")
-    assert no_reason.value.code == "reason_needed"
+    assert no_reason.value.code == "missing"
     clerk = add_clerk(station, "ann")
     manager = station.clerk_id, station.clerk_role
     station.clerk_id, station.clerk_role = clerk, "clerk"

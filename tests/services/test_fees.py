@@ -169,7 +169,7 @@ def test_waivers_are_a_managers_with_a_reason_and_audited(fees: Station, clock: 
     boss = as_clerk(fees, "boss", role="manager")
     with pytest.raises(Refused) as no_reason:
         _pick(boss, 1, done.parcel_id, Settlement("waive", reason="  "))
-    assert no_reason.value.code == "reason_required"
+    assert no_reason.value.code == "missing"
     assert parcel(boss, done.parcel_id).status == ParcelStatus.ON_SHELF
 
     _pick(boss, 1, done.parcel_id, Settlement("waive", reason="our shelf was closed for repairs"))

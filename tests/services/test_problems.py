@@ -39,7 +39,7 @@ def test_mark_refusals(station: Station) -> None:
     assert "wrong_address (wrong address)" in exc.value.message("en")
     with pytest.raises(Refused) as exc:
         problems.mark(station, wb(1), "damaged", "  ")
-    assert exc.value.code == "note_required"
+    assert exc.value.code == "missing"
     with pytest.raises(NotFound):
         problems.mark(station, wb(2), "damaged", "wet")
     assert events(station, EventKind.PROBLEM_MARKED) == []

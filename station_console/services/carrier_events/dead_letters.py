@@ -21,7 +21,7 @@ from hardware.messages import Message
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, LaterText
 from station_console.services.core import audit
-from station_console.services.core.free_text import note_text
+from station_console.services.core.free_text import REASON
 from station_console.services.core.outbox_states import OUTBOX_STATE_LABELS
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
@@ -178,9 +178,7 @@ def retry(station: Station, event_id: int) -> EventRow:
 def drop(station: Station, event_id: int, reason: str) -> EventRow:
     """Manager: give up on an event for good (it is kept, marked dropped), with a reason."""
     require_manager(station, "drop_event")
-    reason = note_text(reason, cut=200)
-    if not reason:
-        raise Refused(N_("Dropping an event needs a reason"), code="reason_required")
+    reason = REASON.read(reason)
 
     def work(session: Session) -> EventRow:
         event = _event(session, event_id)

@@ -22,10 +22,11 @@ digits and full-width letters as letters; the rest of the text is kept as typed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from station_console.errors import Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, Later, get_language, translate
 from station_console.safe_text import printable
 from station_console.services.core.phone_shapes import mask
 
@@ -79,7 +80,7 @@ def mask_phones(text: str) -> str:
     return "".join(out) + text[last:] if out else text
 
 
-def text_field(text: str | None, label: str, *, limit: int, required: bool = True) -> str:
+def text_field(text: str | None, label: str | Later, *, limit: int, required: bool = True) -> str:
     """Free text as data (`clean`, and any other character that prints nothing out); empty (when
     required) or longer than `limit` is refused with the field's name, never cut silently."""
     value = printable(text)
@@ -92,13 +93,29 @@ def text_field(text: str | None, label: str, *, limit: int, required: bool = Tru
     return value
 
 
-def note_field(text: str | None, label: str, *, limit: int, required: bool = True) -> str:
+def note_field(text: str | None, label: str | Later, *, limit: int, required: bool = True) -> str:
     """A reason or a note, refused like `text_field` (on what was typed), stored with its phones masked."""
     return mask_phones(text_field(text, label, limit=limit, required=required))
 
 
-def note_text(text: str | None, *, cut: int | None = None) -> str:
-    """A reason or a note as it is stored: `printable`, phones masked. `cut`: the paths that shorten a
-    long one rather than refuse it, cut after the masking so no half number is left unmasked."""
-    value = mask_phones(printable(text))
-    return value if cut is None else value[:cut]
+@dataclass(frozen=True)
+class NoteRule(Later):
+    """One reason or note field: its name (an English message id, translated where its refusal is
+    shown), how long it may be (its column's length) and whether it may be left empty. The service
+    reads with it, and a screen that asks for the text checks with it before closing its dialog, so
+    both refuse the same text the same way."""
+
+    label: str
+    limit: int
+    required: bool = True
+
+    def read(self, text: str | None) -> str:
+        """`text` as it is stored (`note_field`), refused with this field's name."""
+        return note_field(text, self, limit=self.limit, required=self.required)
+
+    def message(self, lang: str | None = None) -> str:
+        return translate(self.label, lang or get_language())
+
+
+REASON = NoteRule(N_("Reason"), 200)  # a manager's reason for an exception (write-off, waiver, ...)
+NOTE = NoteRule(N_("Note"), 200, required=False)  # a note kept with a record (a shelf, a consent, ...)

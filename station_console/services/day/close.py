@@ -32,7 +32,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _, _n
 from station_console.services.core import anchors, audit
 from station_console.services.core.closed_day import FIGURE_KINDS
-from station_console.services.core.free_text import note_text
+from station_console.services.core.free_text import REASON
 from station_console.services.core.health import check_database
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station, midnight
@@ -213,7 +213,7 @@ class Reopened:
 def reopen_day(station: Station, day: date, reason: str) -> Reopened:
     """A manager reopens a closed day, with a reason (audited); the next close re-makes the hash."""
     require_manager(station, "reopen_day")
-    reason = note_text(reason, cut=200)
+    reason = REASON.read(reason)
     if len(reason) < 3:
         raise Refused(N_("Say why the day is reopened"), code="reason_needed")
 

@@ -44,7 +44,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, label_of
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
-from station_console.services.core.free_text import note_text
+from station_console.services.core.free_text import NOTE
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.delivery.requests import check_deliverable, waiting_in
@@ -346,10 +346,7 @@ def fail(station: Station, run_id: int, raw: str, *, reason: str, note: str | No
     require(station, "door_delivery")
     if reason not in FAIL_REASONS:
         raise Refused(N_("Say why: {reasons}"), code="bad_reason", reasons=", ".join(FAIL_REASONS))
-    typed = clean(note)
-    if len(typed) > 200:
-        raise Refused(N_("A note has at most 200 characters"), code="too_long_note")
-    text = note_text(typed) or None
+    text = NOTE.read(note) or None
 
     def work(session: Session) -> Stop:
         run = _run(session, run_id)

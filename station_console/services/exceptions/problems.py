@@ -17,12 +17,15 @@ from station_console.errors import Refused
 from station_console.field_labels import Choices
 from station_console.i18n import N_
 from station_console.services.core import audit
-from station_console.services.core.free_text import note_text
+from station_console.services.core.free_text import REASON, NoteRule
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 from station_console.services.exceptions.problem_kinds import KIND_LABELS, KINDS
 from station_console.services.shelves.leaving import leave_shelf
 from station_console.services.shelves.search import ParcelRow, find_parcel, require_on_shelf, rows_for
+
+PROBLEM_NOTE = NoteRule(N_("Note"), 500)  # what is wrong: the problem_note column's length
+RESOLVE_NOTE = NoteRule(N_("Note"), 500, required=False)
 
 
 def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: str, note: str) -> None:
@@ -30,7 +33,7 @@ def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: st
     if kind not in KINDS:
         raise Refused(N_("Problem kind: use {kinds}"), code="bad_kind", kinds=Choices(KINDS, KIND_LABELS))
     require_on_shelf(parcel)
-    note = note_text(note, cut=500)
+    note = PROBLEM_NOTE.read(note)
     now = station.now()
     previous = parcel.problem_kind
     parcel.problem_kind, parcel.problem_note, parcel.problem_at = kind, note, now
@@ -49,9 +52,6 @@ def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: st
 def mark(station: Station, ref: str, kind: str, note: str) -> ParcelRow:
     """Flag the parcel a waybill or code names; a note saying what is wrong is required."""
     require(station, "problems")
-    note = (note or "").strip()
-    if not note:
-        raise Refused(N_("Say what is wrong in a note"), code="note_required")
 
     def work(session: Session) -> ParcelRow:
         parcel = find_parcel(session, ref, on_shelf=True)
@@ -89,7 +89,7 @@ def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
             raise Refused(
                 N_("{waybill} is not flagged as a problem"), code="no_problem", waybill=parcel.waybill
             )
-        resolve_in_session(session, station, parcel, note=note_text(note, cut=500))
+        resolve_in_session(session, station, parcel, note=RESOLVE_NOTE.read(note))
         return rows_for(session, [parcel])[0]
 
     return station.run(work)
@@ -98,9 +98,7 @@ def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
 def write_off(station: Station, ref: str, reason: str) -> ParcelRow:
     """Manager only: the parcel is lost or destroyed. Status `written_off`, slot and code released."""
     require_manager(station, "write_off")
-    reason = note_text(reason, cut=200)
-    if not reason:
-        raise Refused(N_("A write-off needs a reason"), code="reason_required")
+    reason = REASON.read(reason)
     settings = station.settings()
 
     def work(session: Session) -> ParcelRow:

@@ -23,7 +23,7 @@ from station_console.errors import NotFound, Refused
 from station_console.field_labels import Choices
 from station_console.i18n import N_
 from station_console.services.core import audit
-from station_console.services.core.free_text import note_text
+from station_console.services.core.free_text import REASON
 from station_console.services.core.money import PAYMENT_METHOD_LABELS
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
@@ -130,11 +130,8 @@ def settle_in(
             shown=money(settlement.expected_cents, settings),
             cents=total,
         )
-    reason = note_text(settlement.reason, cut=200)
-    if settlement.method == WAIVE:
-        if not reason:
-            raise Refused(N_("A waiver needs a reason"), code="reason_required")
-    elif settlement.method not in PAY_METHODS:
+    reason = REASON.read(settlement.reason) if settlement.method == WAIVE else ""
+    if settlement.method != WAIVE and settlement.method not in PAY_METHODS:
         raise Refused(
             N_("Pay by {methods}"), code="bad_fee_method", methods=Choices(PAY_METHODS, PAYMENT_METHOD_LABELS)
         )

@@ -20,7 +20,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, label_of
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
-from station_console.services.core.free_text import note_text
+from station_console.services.core.free_text import REASON, NoteRule
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station, day_bounds
 from station_console.services.fees.ledger import Settlement, settle_in
@@ -42,6 +42,9 @@ from station_console.services.scan.waybill import normalise as normalise_waybill
 from station_console.services.shelves import slots
 from station_console.services.shelves.leaving import leave_shelf
 from station_console.services.shelves.lists import STATUS_LABELS
+
+# Only a handover of an unscanned parcel needs one (refused as `not_scanned` without it).
+OVERRIDE_REASON = NoteRule(REASON.label, REASON.limit, required=False)
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ def confirm_pickup(
     if method not in set(PickupMethod):
         raise Refused(N_("Unknown pickup method {method}"), code="bad_method", method=method)
     seen = {_clean_waybill(s) for s in scanned if s.strip()}
-    reason = note_text(override_reason, cut=200)
+    reason = OVERRIDE_REASON.read(override_reason)
     settings = station.settings()
     if proxy is not None:
         proxy = proxy_rules.checked(proxy, settings)

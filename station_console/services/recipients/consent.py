@@ -21,7 +21,7 @@ from station_console.errors import Refused
 from station_console.i18n import N_, _, label_of
 from station_console.services.checkin.recipient import consent_missing
 from station_console.services.core import audit
-from station_console.services.core.free_text import note_text
+from station_console.services.core.free_text import NOTE
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.notify.templates import PREFERENCE_LABELS
@@ -160,10 +160,7 @@ def record(
     require(station, "consent")
     given = check(choice)
     channel = entry_fields.channel(channel)
-    note = entry_fields.prose(note) or None
-    if note and len(note) > 200:
-        raise Refused(N_("A note has at most 200 characters"), code="too_long_note")
-    note = note_text(note) or None
+    note = NOTE.read(note) or None
 
     def work(session: Session) -> RecipientView:
         row = find_row(session, ref)

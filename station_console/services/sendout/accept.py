@@ -19,7 +19,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _
 from station_console.services.checkin.phones import Phone, parse_phone
 from station_console.services.core import audit
-from station_console.services.core.free_text import note_field, text_field
+from station_console.services.core.free_text import REASON, text_field
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.sendout import inspection, printouts, tariff, waybills
@@ -381,7 +381,7 @@ def refuse(
 ) -> SendResult:
     """Record a parcel refused at inspection, with its reason (and the checklist items found)."""
     require(station, "send")
-    why = note_field(reason, _("Reason"), limit=200)
+    why = REASON.read(reason)
     name, phone, trace = check_party(station, party)
     recipient_phone = parse_phone(recipient.phone) if recipient.phone.strip() else Phone("", "", None)
     form = _Checked(

@@ -16,7 +16,7 @@ from db.models import Carrier, Send, SendEvent, SendStatus
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, _, label_of
 from station_console.services.core import audit
-from station_console.services.core.free_text import note_field, text_field
+from station_console.services.core.free_text import REASON, text_field
 from station_console.services.core.money import PAYMENT_METHOD_LABELS
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
@@ -89,7 +89,7 @@ def refund(station: Station, send: int | str, reason: str) -> Refund:
     so a clerk is told who may refund before whether the send exists.
     """
     require_manager(station, "refund")
-    why = note_field(reason, _("Reason"), limit=200)
+    why = REASON.read(reason)
     send_id = send if isinstance(send, int) else find_send_id(station, send)
 
     def work(session: Session) -> Refund:

@@ -18,7 +18,7 @@ from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.core import audit
 from station_console.services.core.ageing import is_overdue, on_shelf_bands
-from station_console.services.core.free_text import note_text
+from station_console.services.core.free_text import NOTE
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
 from station_console.services.shelves.search import ParcelRow, normalise_location, rows_for
@@ -216,7 +216,7 @@ def add_shelf_in(
     if session.exec(select(Shelf).where(Shelf.label == label)).first() is not None:
         raise Refused(N_("Shelf {shelf} already exists"), code="shelf_exists", shelf=label)
     walk = max(session.exec(select(Shelf.walk_order)).all() or [-1]) + 1
-    shelf = Shelf(label=label, zone=zone, walk_order=walk, note=note_text(note) or None)
+    shelf = Shelf(label=label, zone=zone, walk_order=walk, note=NOTE.read(note) or None)
     session.add(shelf)
     session.flush()
     assert shelf.id is not None
@@ -267,7 +267,7 @@ def edit_shelf(
         if walk_order is not None:
             changed["walk_order"] = shelf.walk_order = walk_order
         if note is not None:
-            changed["note"] = shelf.note = note_text(note) or None
+            changed["note"] = shelf.note = NOTE.read(note) or None
         session.add(shelf)
         if zone is not None or walk_order is not None:
             copy_shelf_onto_layers(session, shelf)
