@@ -16,6 +16,7 @@ from textual.widgets import DataTable
 from station_console.i18n import N_, _, _n, label_of
 from station_console.services.carrier_events import dead_letters
 from station_console.services.carrier_events.dead_letters import KIND_LABELS, STATUS_LABELS, EventRow
+from station_console.services.core.free_text import REASON
 from station_console.services.core.station import Station
 from station_console.tui.carrier_event_worker import CarrierEventWorker
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
@@ -121,7 +122,10 @@ class CarrierEventsScreen(QueueListScreen):
                 )
 
         self.app.push_screen(
-            ReasonDialog(_("Drop event {id} ({waybill}) for good", id=row.id, waybill=row.waybill)), given
+            ReasonDialog(
+                _("Drop event {id} ({waybill}) for good", id=row.id, waybill=row.waybill), rule=REASON
+            ),
+            given,
         )
 
     def on_carrier_event_worker_drained(self, message: CarrierEventWorker.Drained) -> None:

@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, get_language, sentences
 from station_console.private_files import write_atomic
-from station_console.services.exceptions.problems import mark
+from station_console.services.exceptions.problems import PROBLEM_NOTE, mark
 from station_console.services.prealerts import batches
 from station_console.services.prealerts.batches import BatchView
 from station_console.services.printing.printers import check_printable
@@ -256,7 +256,9 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
             if note:
                 self._write_batch(lambda: self._damaged(waybill, note))
 
-        self.app.push_screen(ReasonDialog(_("What is damaged on {waybill}?", waybill=waybill)), noted)
+        self.app.push_screen(
+            ReasonDialog(_("What is damaged on {waybill}?", waybill=waybill), rule=PROBLEM_NOTE), noted
+        )
 
     def _damaged(self, waybill: str, note: str) -> tuple[str, int | None]:
         mark(self.station, waybill, "damaged", note)

@@ -15,7 +15,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input
 
 from station_console.i18n import N_, _
+from station_console.services.core.free_text import REASON
 from station_console.services.day import export
+from station_console.tui.screens.pickup_dialogs import taken
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static
 
@@ -95,12 +97,13 @@ class ReopenDay(ModalScreen[str | None]):
                     "Say why (kept in the audit trail), then Enter."
                 )
             )
-            yield FixedInput(placeholder=_("reason"), id="reopen-reason", max_length=200)
+            yield FixedInput(placeholder=_("reason"), id="reopen-reason")
+            yield Static(id="reopen-refused")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
     @on(Input.Submitted, "#reopen-reason")
     def _submit(self, event: Input.Submitted) -> None:
-        if event.value.strip():
+        if taken(REASON, event.value, self.query_one("#reopen-refused", Static)):
             self.dismiss(event.value.strip())

@@ -23,6 +23,7 @@ from textual.widgets import Digits
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, sentences
+from station_console.services.core.free_text import REASON
 from station_console.services.core.roles import require_manager
 from station_console.services.pickup import handover
 from station_console.services.pickup.lookup import CHECK_LABELS, Lookup, PickupRow, lookup
@@ -280,6 +281,7 @@ class PickupScreen(PickupHandover):
             ReasonDialog(
                 _("Hand over without a scan: {waybills}", waybills=waybills),
                 _("Reason (e.g. label torn, barcode unreadable)"),
+                rule=REASON,
             ),
             given,
         )

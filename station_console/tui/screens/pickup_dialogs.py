@@ -1,5 +1,10 @@
 """A one-line answer to a question (a reason, a courier's name): Pickup's unscanned handover and the other
-screens' reasons use it."""
+screens' reasons use it.
+
+A reason asked with its field's `NoteRule` is checked by that rule when Enter is pressed, as the service
+will read it: a refusal (empty, too long) is shown in the dialog, which stays open with the text so the
+clerk can shorten it. Such a field has no `max_length`: a long paste goes in whole, to be shortened,
+rather than being refused by the field and lost."""
 
 from __future__ import annotations
 
@@ -12,14 +17,28 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
+from station_console.errors import StationError
 from station_console.i18n import N_, _
+from station_console.services.core.free_text import NoteRule
 from station_console.tui.widgets.fixed_input import FixedInput
-from station_console.tui.widgets.plain import Label, Static
+from station_console.tui.widgets.plain import Label, Static, plain
+
+
+def taken(rule: NoteRule, text: str, refusal: Static) -> bool:
+    """Whether `rule` takes `text`; if not, why, in red in `refusal` (the text stays where it is)."""
+    try:
+        rule.read(text)
+    except StationError as exc:
+        refusal.update(plain(exc.message(), "red"))
+        refusal.app.bell()
+        return False
+    refusal.update("")
+    return True
 
 
 class ReasonDialog(ModalScreen[str | None]):
-    """Ask why (or `prompt`: each caller's own examples); Enter with an answer gives it back, Escape
-    gives None."""
+    """Ask why (or `prompt`: each caller's own examples); Enter with an answer gives it back (one `rule`
+    takes, if given), Escape gives None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -27,21 +46,28 @@ class ReasonDialog(ModalScreen[str | None]):
         ),
     ]
 
-    def __init__(self, title: str, prompt: str | None = None, value: str = "") -> None:
+    def __init__(
+        self, title: str, prompt: str | None = None, value: str = "", *, rule: NoteRule | None = None
+    ) -> None:
         super().__init__()
-        self.title_text, self.prompt, self.value = title, prompt, value
+        self.title_text, self.prompt, self.value, self.rule = title, prompt, value, rule
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
             yield Label(self.prompt or _("Reason"))
-            yield FixedInput(self.value, id="pk-reason", max_length=200)
+            yield FixedInput(self.value, id="pk-reason", max_length=0 if self.rule else 200)
+            yield Static(id="pk-reason-refused")
 
     def on_mount(self) -> None:
         self.query_one("#pk-reason", Input).focus()
 
     @on(Input.Submitted, "#pk-reason")
     def _given(self, event: Input.Submitted) -> None:
+        if self.rule is not None and not taken(
+            self.rule, event.value, self.query_one("#pk-reason-refused", Static)
+        ):
+            return
         if event.value.strip():
             self.dismiss(event.value.strip())
 

@@ -15,9 +15,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from station_console.i18n import N_, _
+from station_console.services.core.free_text import REASON
 from station_console.services.fees.ledger import WAIVE, Settlement
 from station_console.services.fees.rules import FeeQuote, money
 from station_console.settings import StationSettings
+from station_console.tui.screens.pickup_dialogs import taken
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static
 
@@ -82,13 +84,13 @@ class FeeDialog(ModalScreen[Settlement | None]):
     async def action_waive(self) -> None:
         # Mounted only now: while no field is there, the number keys choose the payment.
         if not self.query("#fee-reason"):
-            reason = FixedInput(id="fee-reason", max_length=200, placeholder=_("why the fee is waived"))
-            await self.query_one(".dialog", Vertical).mount(reason)
+            reason = FixedInput(id="fee-reason", placeholder=_("why the fee is waived"))
+            await self.query_one(".dialog", Vertical).mount(reason, Static(id="fee-reason-refused"))
         self.query_one("#fee-reason", Input).focus()
 
     @on(Input.Submitted, "#fee-reason")
     def _reason(self, event: Input.Submitted) -> None:
-        if event.value.strip():
+        if taken(REASON, event.value, self.query_one("#fee-reason-refused", Static)):
             self.dismiss(Settlement(WAIVE, reason=event.value.strip(), expected_cents=self.cents))
 
     def action_cancel(self) -> None:

@@ -22,6 +22,7 @@ from textual.widgets import Checkbox, DataTable, Input, Select
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of
+from station_console.services.core.free_text import REASON
 from station_console.services.scan.carriers import get_detector
 from station_console.services.scan.waybill import normalise
 from station_console.services.sendout import accept, listing, payments, quote, senders
@@ -333,7 +334,8 @@ class SendoutScreen(ServiceCalls, ModeScreen):
             )
 
         self.app.push_screen(
-            ReasonDialog(_("Refuse this parcel at inspection"), _("What was found, or why")), given
+            ReasonDialog(_("Refuse this parcel at inspection"), _("What was found, or why"), rule=REASON),
+            given,
         )
 
     def done_refuse(self, result: accept.SendResult) -> None:

@@ -1,0 +1,89 @@
+"""A reason pasted whole (5,000 characters, with markup and a colour code in it) is refused with the
+field's name where it was typed, nothing written, and the text left in place to be shortened."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlmodel import select
+from station_helpers import configure, snapshot
+from textual import events
+from textual.widgets import Input, Static
+
+from db.models import CarrierEvent, CarrierEventStatus, EventKind, ParcelEvent, Role
+from station_console.services.core.station import Station
+from station_console.settings import CounterSettings, EventTarget
+from station_console.tui.app import StationApp
+from station_console.tui.screens.carrier_events import CarrierEventsScreen
+from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.screens.problems import ProblemsScreen
+from tui import quiet
+from tui.shelf_data import place, wb
+
+from .test_pickup_screen import receive, sign_in
+
+PASTED = "[b]wet[/b] \x1b[31mred\x1b[0m " + "x" * 5000
+REFUSED = "Reason is longer than 200 characters"
+
+
+async def paste(pilot: Any, field: Input, text: str) -> None:
+    field.focus()
+    field.post_message(events.Paste(text))
+    await quiet.settle(pilot)
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_pasted_write_off_reason_is_refused_on_the_problems_screen(
+    app: StationApp, station: Station
+) -> None:
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        app.push_screen(ProblemsScreen(wb(1)))
+        await quiet.settle(pilot)
+        note = app.screen.query_one("#pr-note", Input)
+        await paste(pilot, note, PASTED)
+        before = snapshot(station)
+        await quiet.press(pilot, "f9")
+        assert str(app.screen.query_one("#pr-status", Static).render()) == REFUSED
+        assert note.value == PASTED  # still there, to be shortened
+        assert snapshot(station) == before
+        note.value = "[b]wet[/b] \x1b[31mrang 13911112222\x1b[0m"
+        await quiet.press(pilot, "f9")
+        assert "written off" in str(app.screen.query_one("#pr-status", Static).render())
+    with station.read() as session:
+        written = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.WRITTEN_OFF)).one()
+    assert written.details["reason"] == "[b]wet[/b] rang 139****2222"
+
+
+async def test_a_pasted_drop_reason_keeps_the_dialog_open(station: Station) -> None:
+    configure(
+        station, carrier_event_targets={"ZTO": EventTarget(channel="webhook", url="http://127.0.0.1:9")}
+    )
+    sign_in(station, Role.MANAGER)
+    receive(station, 1, "13812345678")
+    with station.write() as session:
+        event = session.exec(select(CarrierEvent)).one()
+        event.status = CarrierEventStatus.DEAD
+        session.add(event)
+    console = StationApp(
+        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="settings"
+    )
+    async with console.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "ctrl+o")  # Settings' carrier events
+        assert isinstance(console.screen, CarrierEventsScreen)
+        await quiet.press(pilot, "d")
+        dialog = console.screen
+        assert isinstance(dialog, ReasonDialog)
+        reason = dialog.query_one("#pk-reason", Input)
+        await paste(pilot, reason, PASTED)
+        before = snapshot(station)
+        await quiet.press(pilot, "enter")
+        assert console.screen is dialog and reason.value == PASTED
+        assert str(dialog.query_one("#pk-reason-refused", Static).render()) == REFUSED
+        assert snapshot(station) == before
+        reason.value = "receiver gone"
+        await quiet.press(pilot, "enter")
+        assert isinstance(console.screen, CarrierEventsScreen)
+    with station.read() as session:
+        assert session.exec(select(CarrierEvent.status)).one() == CarrierEventStatus.DROPPED
