@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from station_helpers import file_snapshot
 
 from station_console.cli import cli
 
@@ -99,3 +101,15 @@ def test_a_phone_typed_into_a_problem_note_is_stored_masked(run) -> None:  # typ
     timeline = json.loads(run("parcel", WAYBILLS[2], "--json").output)
     assert "1111" not in json.dumps(timeline)
     assert timeline["events"][-1]["details"]["note"] == flagged["problem_note"]
+
+
+def test_a_note_too_long_for_its_field_is_refused_and_nothing_is_stored(run, db_url) -> None:  # type: ignore[no-untyped-def]
+    before = file_snapshot(Path(db_url.removeprefix("sqlite:///")))
+    pasted = run("problem", WAYBILLS[2], "--kind", "damaged", "--note", "wet " + "x" * 5000)
+    assert pasted.exit_code == 1 and "Note is longer than 500 characters" in pasted.output
+    in_chinese = run("--lang", "zh", "problem", WAYBILLS[2], "--kind", "damaged", "--note", "x" * 501)
+    assert in_chinese.exit_code == 1 and "备注超过 500 个字符" in in_chinese.output
+    assert file_snapshot(Path(db_url.removeprefix("sqlite:///"))) == before
+    typed = "rang 139-1111-2222 " + "y" * 481  # 500 as typed
+    kept = json.loads(run("problem", WAYBILLS[2], "--kind", "damaged", "--note", typed, "--json").output)
+    assert kept["problem_note"] == "rang 139****2222 " + "y" * 481
