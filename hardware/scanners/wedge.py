@@ -24,6 +24,10 @@ Rules (terminator Enter or Tab):
   `rejoin_ms` inside it are hiccups; a fast burst without the prefix is `Partial("framing")`.
 - A terminator right after a scan is the scanner's own (CR LF) and is dropped; a storm of terminators
   with nothing else produces nothing.
+- A character outside ASCII (not in the configured prefix or suffix) is a person's, like a named key:
+  a scanner types a barcode's ASCII, while an input method commits a word at once (张师傅, three keys
+  a millisecond apart, is a courier's name, not a scanner's head). `interrupt()` settles held keys the
+  same way for a person's act that is no key (a paste).
 - Terminator "none": a scan ends after `idle_timeout_ms` of silence. A hiccup longer than that cannot be
   told from the end of a code, so "none" is only exact with a suffix (it then ends at the suffix).
 
@@ -105,6 +109,7 @@ class WedgeDecoder:
         self.suffix = suffix
         self.terminator = terminator
         self._terminators = _TERMINATOR_KEYS[terminator]
+        self._framing = frozenset(prefix + suffix)
         self._burst: list[Key] = []  # the current run of keys, undecided
         self._head: list[Key] = []  # a scanner burst that stalled: waiting for its continuation
         self._typed: list[Key] = []  # printable keys just released as Typed (a possible short head)
@@ -147,7 +152,7 @@ class WedgeDecoder:
         out = self.flush(t)
         if self._is_terminator(key):
             return out + self._terminator(key, t)
-        if len(key) != 1:
+        if len(key) != 1 or not (key.isascii() or key in self._framing):
             return out + self._named(key, t)
         if self._burst and all(self._is_terminator(k) for k, _ in self._burst):
             out += self._settle_terminators()  # a person's Enter just before a scan, or a storm
@@ -217,9 +222,16 @@ class WedgeDecoder:
             return []
         return self._release()
 
+    def interrupt(self) -> list[WedgeOutput]:
+        """A person acted (a paste): held scanner keys are not a whole code; a person's few go first."""
+        return self._settle_for_person()
+
     def _named(self, key: str, t: float) -> list[WedgeOutput]:
-        """A key with a name (backspace, F9, an arrow): a person's; whatever scanner keys are held are
-        not a whole code."""
+        """A key with a name (backspace, F9, an arrow), or a character no scanner types: a person's;
+        whatever scanner keys are held are not a whole code."""
+        return [*self._settle_for_person(), Typed((key,))]
+
+    def _settle_for_person(self) -> list[WedgeOutput]:
         out: list[WedgeOutput] = []
         if self._burst and all(self._is_terminator(k) for k, _ in self._burst):
             out += self._settle_terminators()
@@ -230,7 +242,7 @@ class WedgeDecoder:
         elif self._burst:
             out += self._release()
         self._typed = []
-        return [*out, Typed((key,))]
+        return out
 
     def _refuse_head(self, reason: str) -> list[WedgeOutput]:
         text = _join([k for k, _ in self._head])

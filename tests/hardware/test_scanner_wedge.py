@@ -222,6 +222,36 @@ def test_a_named_key_inside_a_scanner_burst_refuses_it_and_still_works() -> None
     assert run(WedgeDecoder(), keys) == [Partial("garbled", "SF12345"), Typed(("f9",))]
 
 
+def test_an_input_methods_word_is_typing_however_fast_it_comes() -> None:
+    # An input method commits a word at once: three keys a millisecond apart were held as a scanner's
+    # head and refused as a split scan, so a courier's Chinese name could not be typed.
+    assert run(WedgeDecoder(), burst("张师傅", 0.0, gap_ms=1, end=None)) == [
+        Typed(("张",)),
+        Typed(("师",)),
+        Typed(("傅",)),
+    ]
+    # A person's key held undecided goes first; a scanner's burst broken by the word is refused.
+    assert typed_text(run(WedgeDecoder(), [("a", 0.0), ("王", 0.05)])) == ["a", "王"]
+    assert run(WedgeDecoder(), burst("SF12345", 0.0, end=None) + [("张", 0.03)]) == [
+        Partial("garbled", "SF12345"),
+        Typed(("张",)),
+    ]
+
+
+def test_a_scanners_own_prefix_outside_ascii_still_frames_a_scan() -> None:
+    assert run(WedgeDecoder(prefix="§"), burst("§SF1234567890123", 0.0)) == [Scan("SF1234567890123")]
+
+
+def test_a_paste_settles_what_is_held_first() -> None:
+    dec = WedgeDecoder()
+    dec.feed("a", 1.0)
+    assert dec.interrupt() == [Typed(("a",))] and not dec.pending
+    for key, t in burst("SF12345", 2.0, end=None):
+        dec.feed(key, t)
+    assert dec.interrupt() == [Partial("garbled", "SF12345")] and not dec.pending
+    assert dec.interrupt() == []
+
+
 def test_with_a_prefix_intake_is_exact_through_hiccups() -> None:
     dec = WedgeDecoder(prefix="~", rejoin_ms=400)
     keys = split("~SF1234567890123", 2, 250)  # a hiccup right after the prefix and first letter

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlmodel import select
+from textual import events
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
 from db.models import Send
@@ -20,6 +21,7 @@ from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 from tui import quiet
+from tui.quiet import send_key
 
 
 def counter_app(station: Station, **settings: Any) -> StationApp:
@@ -303,3 +305,28 @@ async def test_a_courier_name_past_the_fields_limit_is_refused_and_the_limit_sai
         assert said == ["This field takes at most 64 characters."]
         name.insert_text_at_cursor("李" * 4)  # exactly the limit: taken whole
         assert name.value == "王" * 60 + "李" * 4
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_courier_name_from_an_input_method_is_typed_and_a_paste_keeps_its_place(
+    app: StationApp, station: Station
+) -> None:
+    """An input method commits a word in one burst (张师傅: three keys a millisecond apart); the name
+    field's router took it for a scanner's head and refused it as a split scan. A paste right after a
+    key the router still held went in ahead of that key."""
+    async with at_sf_handover(station) as (app, pilot, courier):
+        name = courier.query_one("#ho-courier", WedgeInput)
+        router = name.router
+        assert router is not None
+        name.focus()
+        clock = iter(200.0 + 0.001 * n for n in range(1000))
+        router.clock = lambda _event: next(clock)
+        await quiet.burst(pilot, *"张师傅")
+        assert name.value == "张师傅"
+        assert router.refused == 0 and "Partial scan" not in text_of(courier, "#ho-message")
+        name.value = ""
+        send_key(app, "a")
+        await until(pilot, lambda: router.decoder.pending)  # held: a scanner's first key, or a person's?
+        name.post_message(events.Paste("bc"))
+        await quiet.settle(pilot)
+        assert name.value == "abc"

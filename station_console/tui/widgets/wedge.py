@@ -99,6 +99,17 @@ class KeyRouter:
         self._arm_flush(now)
         return True
 
+    def before_paste(self) -> bool:
+        """A paste is a person's: keys held undecided are settled first (a person's few replayed into
+        the field, a scanner's refused). True when some were held: the paste must then follow the
+        replayed keys through the field's queue, or it lands ahead of what was typed before it."""
+        if not self.decoder.pending:
+            return False
+        now = self.clock(None)
+        self._handle(self.decoder.interrupt(), now)
+        self._arm_flush(now)
+        return True
+
     def flush(self) -> None:
         """Decide on held keys once their time is up."""
         now = self.clock(None)
@@ -181,8 +192,19 @@ class WedgeInput(FixedInput):
     it without laying out the screen (`FixedInput`)."""
 
     router: KeyRouter | None = None
+    _pastes_in_turn: frozenset[int] = frozenset()  # ids of pastes re-sent behind the held keys
 
     async def _on_key(self, event: events.Key) -> None:
         if self.router is not None and self.router.route(event):
             event.prevent_default()
             event.stop()
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if id(event) in self._pastes_in_turn:
+            self._pastes_in_turn -= {id(event)}
+        elif self.router is not None and self.router.before_paste():
+            event.prevent_default()
+            event.stop()
+            again = events.Paste(event.text)
+            self._pastes_in_turn |= {id(again)}
+            self.post_message(again)
