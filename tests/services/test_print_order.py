@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from test_printing import add_parcel, dummy_printer, jobs
 
+from db.models import PrintJob
 from hardware.printers import DummyTransport, make_printer
 from hardware.printers.transports import PrinterError
 from station_console.errors import Refused
@@ -279,3 +280,49 @@ def test_jobs_for_no_printer_in_particular_go_to_the_first_printer_of_their_kind
     named = queue_view.reprint(station, jobs(station)[0].parcel_id or 0, printer="big")
     assert printing.process_queue(station, desk, unassigned=takes["desk"]).printed == []
     assert printing.process_queue(station, big, unassigned=takes["big"]).printed == [named.id]
+
+
+def test_the_printer_reads_ready_when_it_printed_past_a_refused_job_and_one_that_cannot_be_drawn(
+    station: Station, clock: Any
+) -> None:
+    """Refused, then a job that cannot be drawn (never sent: nothing of the printer), then a label that
+    prints: the printer's last send worked, so it reads ready, and the refused job is set aside."""
+    add_parcel(station, "SF1234567890100", CODES[0].decode())
+    station.run(
+        lambda s: s.add(
+            PrintJob(
+                kind="label", counter=station.counter, payload={"flow": "gone"}, created_at=station.now()
+            )
+        )
+    )
+    add_parcel(station, "SF1234567890102", CODES[2].decode())
+    refused_job, undrawable, last = (j.id for j in jobs(station))
+    printer = dummy_printer()
+    printer.transport = transport = RefusesOne("refuses", refused=CODES[0])
+    for _ in range(REFUSED_AFTER - 1):
+        printing.process_queue(station, printer)
+        clock.advance(seconds=61)
+    result = printing.process_queue(station, printer)
+    assert result.failed == [refused_job, undrawable] and result.printed == [last]
+    assert result.printer_state == "ready" and result.error is None
+    assert result.set_aside == [refused_job] and order_sent(transport) == [CODES[2]]
+
+
+def test_a_set_aside_job_the_clerk_retries_and_the_printer_refuses_again_says_nothing_of_it(
+    station: Station, clock: Any
+) -> None:
+    """The clerk retries a set-aside label before its cause is fixed: it is refused again, as before
+    the retry, and the printer, which printed since, is not called failing for it; a label behind it
+    in the same pass prints, and nothing is set aside anew."""
+    printer, transport = first_of_two_set_aside(station, clock)
+    refused_job = jobs(station)[0].id
+    queue_view.retry_job(station, refused_job)
+    again = printing.process_queue(station, printer)
+    assert again.failed == [refused_job] and again.printer_state == "untried" and again.error is None
+    assert queue_view.set_aside_jobs(station) == {refused_job}
+    add_parcel(station, "SF1234567890102", CODES[2].decode())
+    queue_view.retry_job(station, refused_job)
+    both = printing.process_queue(station, printer)
+    assert both.failed == [refused_job] and both.printed == [jobs(station)[2].id]
+    assert both.printer_state == "ready" and both.set_aside == []
+    assert order_sent(transport) == [CODES[1], CODES[2]]

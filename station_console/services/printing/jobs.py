@@ -99,9 +99,9 @@ class QueueResult:
 
     @property
     def printer_state(self) -> str:
-        """The printer's failure; "ready" when it took a job (after refusing one it set aside too);
-        "untried" when it was sent nothing (nothing was due, or no job could be drawn): a pass that sent
-        nothing cannot say it is ready."""
+        """What the pass's last send found: the printer's failure, or "ready" when it took the job (after
+        refusing others before it too); "untried" when it was sent nothing (nothing was due, or no job
+        could be drawn) or only set-aside jobs it refused again: such a pass says nothing of it."""
         return self.error_code or ("ready" if self.printed else "untried")
 
 
@@ -400,9 +400,10 @@ def _release(station: Station, job_ids: list[int]) -> None:
 
 def _print_one(
     station: Station, printer: Any, job_id: int, lang: str, render: Any, result: QueueResult
-) -> str:
+) -> tuple[str, PrinterError | None]:
     """Draw and send one claimed job: "printed", "undrawable", "refused" (the printer refused this job
-    and the next is to be tried, `order.goes_on_after`) or "stop" (the printer failed: the rest waits)."""
+    and the next is to be tried, `order.goes_on_after`) or "stop" (the printer failed: the rest waits),
+    with the printer's error when it failed."""
     with station.read() as session:
         job = session.get(PrintJob, job_id)
     assert job is not None  # claimed rows are never deleted
@@ -415,18 +416,17 @@ def _print_one(
             reason = str(exc)  # a bug or a library's own refusal: its English, as data
         _finish(station, job_id, error=Message(CANNOT_DRAW, reason=reason))
         result.failed.append(job_id)
-        return "undrawable"
+        return "undrawable", None
     try:
         printer.send(data)
     except PrinterError as exc:
         _finish(station, job_id, error=exc.message)
         result.failed.append(job_id)
-        result.error, result.error_code = exc.message, exc.code
-        return "refused" if goes_on_after(exc.code, job.attempts + 1) else "stop"
+        return ("refused" if goes_on_after(exc.code, job.attempts + 1) else "stop"), exc
     result.sent.append(job_id)
     _finish(station, job_id, error=None, printer=printer.name)
     result.printed.append(job_id)
-    return "printed"
+    return "printed", None
 
 
 def process_queue(
@@ -452,17 +452,21 @@ def process_queue(
     try:
         refused: list[int] = []  # the jobs refused one after another just before this one
         for n, job_id in enumerate(ids):
-            outcome = _print_one(station, printer, job_id, lang, render, result)
-            if outcome == "printed" and refused:
-                # The printer printed the job behind the refused ones: it works, and they are set aside.
+            outcome, failure = _print_one(station, printer, job_id, lang, render, result)
+            if outcome == "printed":
+                # The printer took the latest job: it works, whatever it refused earlier in this pass,
+                # and the jobs it refused just before this one are set aside.
                 result.error = result.error_code = None
                 result.set_aside.extend(refused)
-            if outcome == "refused" and job_id in aside:
-                # Set aside already: its refusal again says nothing of the printer, which printed since.
-                # It neither counts towards a run nor ends one (set-aside jobs come due together).
-                result.error = result.error_code = None
+                refused = []
                 continue
-            refused = [*refused, job_id] if outcome == "refused" else []
+            if failure is None or (outcome == "refused" and job_id in aside):
+                # Never sent (it could not be drawn), or set aside already and refused again (the printer
+                # printed since): nothing of the printer, no part of a run and no end of one (set-aside
+                # jobs come due together).
+                continue
+            result.error, result.error_code = failure.message, failure.code
+            refused.append(job_id)
             # A refusal lets the next job try; a run of them says the printer, not the jobs: the rest waits.
             if outcome == "stop" or len(refused) >= REFUSALS_IN_A_ROW:
                 _release(station, ids[n + 1 :])

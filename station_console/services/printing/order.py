@@ -14,7 +14,9 @@ longer holds the queue, is retried on its own wait, and is listed for the clerk 
 is set aside the same way. Several refused jobs in a row (a run of labels with the same bad data) go
 aside together once a job behind them prints; only `REFUSALS_IN_A_ROW` of them in one pass stop it, as
 a printer that refuses everything would (its queue then waits, as for a printer that is away). A job
-already set aside and refused again is not one of them: set-aside jobs come due together.
+already set aside and refused again is not one of them: set-aside jobs come due together. A set-aside
+job the clerk retries (queued again, its failures kept: `has_failed`) is still aside: it goes at once,
+and refused again it says nothing new of the printer either.
 """
 
 from __future__ import annotations
@@ -41,10 +43,16 @@ def due(job: PrintJob, now: datetime) -> bool:
     return job.updated_at + timedelta(seconds=wait) <= now
 
 
+def has_failed(job: PrintJob) -> bool:
+    """Failed and waiting: for its next try, or queued again by the clerk (`queue_view.retry_job` keeps
+    its failures; nothing else queues a job that has failed)."""
+    return job.status == JobStatus.FAILED or (job.status == JobStatus.QUEUED and job.attempts > 0)
+
+
 def printed_after(session: Session, queue: list[PrintJob], same_queue: Any) -> list[int]:
     """Ids of the jobs matching `same_queue` (a counter's, for one printer) printed behind the oldest
     failed job of `queue`: what `set_aside` weighs."""
-    oldest = min((j.id for j in queue if j.status == JobStatus.FAILED and j.id is not None), default=None)
+    oldest = min((j.id for j in queue if has_failed(j) and j.id is not None), default=None)
     if oldest is None:
         return []
     rows = session.exec(
@@ -57,12 +65,12 @@ def set_aside(queue: Iterable[PrintJob], printed: Iterable[int]) -> set[int]:
     """The failed jobs of `queue` behind which a job printed. Only a job refused `REFUSED_AFTER` times
     (or one that cannot be drawn) lets the jobs behind it go, so a job behind it printed says it was
     passed by: it stays aside when it is retried alone and refused again (else it would hold the queue
-    once more, and read as an ordinary failure)."""
+    once more, and read as an ordinary failure), and when the clerk retries it."""
     latest = max(printed, default=None)
     return {
         job.id
         for job in queue
-        if job.id is not None and job.status == JobStatus.FAILED and latest is not None and latest > job.id
+        if job.id is not None and has_failed(job) and latest is not None and latest > job.id
     }
 
 
