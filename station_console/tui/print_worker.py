@@ -7,6 +7,11 @@ Textual objects: it hands its outcome to the app's message queue, where the head
 (`app.set_device_state("printer", state)`) and a `PrintWorker.Drained` message goes to the active screen.
 Check-in never waits for any of this.
 
+The header says what each printer's last send found (a pass that sends a printer nothing says nothing
+of it): a failure while the last send to a printer failed, else ready. The toast telling the failure
+goes when the state it told is over: a refusal the printer has printed past is no news (a job it set
+aside stays listed, with its reason, in the print queue).
+
 Usage (App): `self.print_worker = PrintWorker(self); self.print_worker.start()` in `on_mount`,
 `self.print_worker.stop()` in `on_unmount`.
 """
@@ -22,6 +27,7 @@ from textual.message import Message
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, shown
+from station_console.safe_text import visible
 from station_console.services.printing.jobs import PRINTER_STATES, process_queue
 from station_console.services.printing.printers import configured_printers, unassigned_kinds
 from station_console.tui.periodic import PeriodicWorker
@@ -61,7 +67,10 @@ class PrintWorker(PeriodicWorker):
         super().__init__(app, interval=interval)
         self.printers = printers
         self.state = "none"
-        self._send_failed = False  # the last send failed: a pass that sends nothing keeps its state
+        # Each printer's state as its last send found it ("ready" or a `PrinterError` code), with what
+        # it said; a printer sent nothing yet is taken to be ready.
+        self._found: dict[str, tuple[str, str | None]] = {}
+        self._problem: str | None = None  # the toast telling the state's failure, while it holds
 
     def start(self) -> None:
         self._stop.clear()
@@ -76,7 +85,7 @@ class PrintWorker(PeriodicWorker):
 
     def _begin(self) -> None:
         if not self.printers:
-            self._show(0, 0, "none", None)
+            self._show(0, 0, {}, ("none", None))
             return
         self._every_interval()
         self.kick()
@@ -84,7 +93,7 @@ class PrintWorker(PeriodicWorker):
     def _configured(self, printers: list[Any]) -> None:
         if not self._stop.is_set():
             self.printers = printers
-            self._send_failed = False  # these printers have not failed a send yet
+            self._found = {}  # these printers have not failed a send yet
             self._begin()
 
     def _can_run(self) -> bool:
@@ -96,7 +105,7 @@ class PrintWorker(PeriodicWorker):
         try:
             printers = configured_printers(self.app.counter_settings)  # type: ignore[attr-defined]
         except StationError as exc:
-            self._post(self._show, 0, 0, "error", exc.message())
+            self._post(self._show, 0, 0, {}, ("error", exc.message()))
             return
         self._post(self._configured, printers)
 
@@ -106,8 +115,8 @@ class PrintWorker(PeriodicWorker):
 
         station = self.app.station  # type: ignore[attr-defined]
         printed = failed = aside = 0
-        state: str | None
-        state, error, send_failed = "ready", None, False
+        found: dict[str, tuple[str, str | None]] = {}  # what this pass's sends found, by printer
+        whole: tuple[str, str | None] | None = None  # the pass itself failed, not a printer
         try:
             printers = self.printers or []
             takes = unassigned_kinds(printers)
@@ -115,21 +124,19 @@ class PrintWorker(PeriodicWorker):
                 result = process_queue(station, printer, unassigned=takes[printer.name])
                 printed, failed = printed + len(result.printed), failed + len(result.failed)
                 aside += len(result.set_aside)
-                if result.error_code is not None:
-                    # The printer's own Message, in the console's language (the name is the manager's, data).
-                    error = _("{printer}: {reason}", printer=printer.name, reason=shown(result.error or ""))
-                    state = result.error_code
-                    send_failed = True
+                if result.printer_state == "untried":
+                    continue  # nothing sent, or only set-aside jobs refused again: nothing new of it
+                # The printer's own Message, in the console's language (the name is the manager's, data).
+                error = None
+                if result.error is not None:
+                    error = _("{printer}: {reason}", printer=printer.name, reason=shown(result.error))
+                found[printer.name] = (result.printer_state, error)
         except StationError as exc:  # the database is busy or gone: try again next tick
-            state, error, send_failed = "error", exc.message(), False
+            whole = ("error", exc.message())
         except Exception as exc:  # a bug must not kill the console; it is logged, the queue keeps its jobs
             log.exception("print queue pass failed")
-            state, error, send_failed = "error", str(exc), False
-        if printed == 0 and error is None:
-            # Nothing printed and nothing said of the printer (none due, or only a set-aside job refused
-            # again): the printer is as the last send found it.
-            state = None
-        self._post(self._show, printed, failed, state, error, send_failed, aside)
+            whole = ("error", str(exc))
+        self._post(self._show, printed, failed, found, whole, aside)
 
     # -- UI thread ------------------------------------------------------------------------------
 
@@ -137,24 +144,34 @@ class PrintWorker(PeriodicWorker):
         self,
         printed: int,
         failed: int,
-        state: str | None,
-        error: str | None,
-        send_failed: bool = False,
+        found: dict[str, tuple[str, str | None]],
+        whole: tuple[str, str | None] | None = None,
         aside: int = 0,
     ) -> None:
-        if state is None:  # nothing sent: as the last send found the printer if it failed, else ready
-            state = self.state if self._send_failed else "ready"
-        else:
-            self._send_failed = send_failed
-        changed = state != self.state
+        """After a pass: `found`, what its sends found of each printer; `whole`, the state and error when
+        the pass as a whole said (no printer, or the pass failed): for this pass only."""
+        self._found.update(found)
+        failing = ((state, error) for state, error in self._found.values() if state != "ready")
+        state, error = whole or next(failing, ("ready", None))
+        if state != self.state:
+            self._told(error)
         self.state = state
         self.app.set_device_state("printer", PRINTER_STATES.get(state, N_("error")))  # type: ignore[attr-defined]
         self.app.screen.post_message(PrintWorker.Drained(printed, failed, state, error, aside))
-        if changed and error:
-            self.app.notify(
-                _("Printer problem: {error}. Labels wait in the queue.", error=error),
-                severity="warning",
-                timeout=10,
-            )
         if aside:
             self.app.notify(set_aside_text(aside), severity="warning", timeout=15)
+
+    def _told(self, error: str | None) -> None:
+        """The printer's state changed: the toast about the last one goes, and a failure is told."""
+        if self._problem is not None:
+            withdraw_toast(self.app, self._problem)
+        self._problem = None
+        if error:
+            self._problem = _("Printer problem: {error}. Labels wait in the queue.", error=error)
+            self.app.notify(self._problem, severity="warning", timeout=10)
+
+
+def withdraw_toast(app: App[Any], message: str) -> None:
+    """Take down the toasts showing `message` (as `notify` shows it) before their time is up."""
+    for toast in [t for t in app._notifications if t.message == visible(message)]:
+        app._unnotify(toast)

@@ -186,6 +186,9 @@ async def test_a_label_set_aside_leaves_the_printer_ready_and_tells_the_clerk_wh
             if n > 1:
                 picky.fail_next(1, "error")  # the first label's next try only
             await until(pilot, lambda n=n: attempts() == n, what=f"refusal {n}")
+            if n == 1:  # at the first refusal nobody could know whose it was
+                await quiet.settle(pilot)
+                assert [n.message for n in app._notifications][0].startswith("Printer problem")
             if n < REFUSED_AFTER:  # after the last, its wait holds it until the refusal below is set up
                 clock.advance(seconds=61)
         aside = await wait_for(pilot, seen, lambda m: m.set_aside == 1)
@@ -193,8 +196,8 @@ async def test_a_label_set_aside_leaves_the_printer_ready_and_tells_the_clerk_wh
         await quiet.settle(pilot)
         assert app.device_states["printer"] == "ready"
         toasts = [n.message for n in app._notifications]
-        assert any("refused 1 print job and printed the ones after it" in t for t in toasts), toasts
-        assert toasts[0].startswith("Printer problem")  # at the first refusal nobody could know whose it was
+        # The printer printed past the refusal: the problem is over, and the refused label is told of.
+        assert len(toasts) == 1 and "refused 1 print job and printed the ones after it" in toasts[0], toasts
         # Retried alone on its own wait and refused again: the printer still reads ready, nothing new is said.
         picky.fail_next(1, "error")
         clock.advance(seconds=61)
@@ -203,3 +206,66 @@ async def test_a_label_set_aside_leaves_the_printer_ready_and_tells_the_clerk_wh
         await until(pilot, lambda: len(passes(seen)) >= done + 2, what="two more passes")
         assert app.device_states["printer"] == "ready" and len(app._notifications) == len(toasts)
     assert len(picky.sent) == 1
+
+
+async def test_a_refusal_the_printer_then_prints_past_is_not_left_up_as_if_current(
+    station: Station, clock: Any
+) -> None:
+    """Out of paper for one label, then the paper is in: the labels print, the header reads ready and
+    the toast about the refusal is gone, though its time was not up (it said labels wait: none does)."""
+    DummyTransport.forget_all()
+    queue_parcels(station, 2)
+    printer = make_printer({"language": "tspl", "transport": "dummy", "target": "paper"}, name="default")
+    paper = DummyTransport.named("paper")
+    paper.fail_next(1, "error")
+    seen: list[Message] = []
+    app = Host(station, CounterSettings(counter="test-counter"), interval=0.05, printers=[printer])
+    async with app.run_test(message_hook=seen.append) as pilot:
+        await wait_for(pilot, seen, lambda m: m.state == "error")
+        await quiet.settle(pilot)
+        assert app.device_states["printer"] == "error"
+        assert [n.message for n in app._notifications][0].startswith("Printer problem: default: ")
+        clock.advance(seconds=6)  # past the refused label's wait
+        done = await wait_for(pilot, seen, lambda m: m.printed == 2)
+        await quiet.settle(pilot)
+        assert done.state == "ready" and done.error is None and app.device_states["printer"] == "ready"
+        assert [n.message for n in app._notifications] == []
+    assert len(paper.sent) == 2
+
+
+async def test_the_header_reads_a_printers_failure_while_another_prints(station: Station, clock: Any) -> None:
+    """Two label printers: the one a reprint was sent to refuses it; labels keep printing on the other.
+    Until the refusing printer's next try the header says it failed, not ready (a pass that sent it
+    nothing says nothing of it), and once it prints, ready."""
+    DummyTransport.forget_all()
+    desk = make_printer({"language": "tspl", "transport": "dummy", "target": "desk"}, name="desk")
+    big = make_printer({"language": "tspl", "transport": "dummy", "target": "big"}, name="big")
+    DummyTransport.named("big").fail_next(1, "error")
+
+    def for_big(session: Session) -> None:
+        carrier = session.exec(select(Carrier).where(Carrier.code == "SF")).one()
+        parcel = Parcel(
+            waybill="SF1234567890199",
+            carrier_id=carrier.id,
+            pickup_code="2-1-1099",
+            checked_in_at=station.now(),
+            business_day=station.business_day(session=session),
+        )
+        session.add(parcel)
+        printing.queue_label(session, station, parcel, printer="big")
+
+    station.run(for_big)
+    seen: list[Message] = []
+    app = Host(station, CounterSettings(counter="test-counter"), interval=0.05, printers=[desk, big])
+    async with app.run_test(message_hook=seen.append) as pilot:
+        await wait_for(pilot, seen, lambda m: m.state == "error")
+        queue_parcels(station, 2)  # the desk prints them while the big one's label waits its turn
+        await until(pilot, lambda: printed(seen) == 2, what="the desk's labels")
+        done = len(passes(seen))
+        await until(pilot, lambda: len(passes(seen)) >= done + 2, what="two more passes")
+        assert app.device_states["printer"] == "error" and passes(seen)[-1].state == "error"
+        clock.advance(seconds=6)  # the big printer's label tried again: it prints
+        await wait_for(pilot, seen, lambda m: m.state == "ready" and m.printed == 1)
+        await quiet.settle(pilot)
+        assert app.device_states["printer"] == "ready"
+    assert len(DummyTransport.named("big").sent) == 1 and len(DummyTransport.named("desk").sent) == 2
