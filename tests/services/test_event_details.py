@@ -16,6 +16,7 @@ from conftest import isolate
 from pickup_helpers import receive, zto
 from shelf_helpers import as_manager, events
 from station_helpers import act_as_new_clerk, new_database_file
+from test_printing import dummy_printer, jobs
 
 from db.models import EventKind, Role
 from db.models.sendout import SendEvent
@@ -30,6 +31,8 @@ from station_console.services.people.audit_trail import KIND_LABELS, kind_label
 from station_console.services.people.event_detail_labels import HIDDEN, LABELS
 from station_console.services.people.event_details import LINE_CUT, VALUE_CUT, details_text, event_details
 from station_console.services.pickup import handover
+from station_console.services.pickup.handover import undo_pickup
+from station_console.services.printing import jobs as printing
 from station_console.services.scan.carriers import update_carrier
 from station_console.services.shelves.moves import move_parcel
 
@@ -102,6 +105,26 @@ def test_a_pickup_a_move_and_an_undo(station: Station) -> None:
     undo_last(station)
     undone = details_text(EventKind.CHECKIN_UNDONE, last(station, EventKind.CHECKIN_UNDONE))
     assert undone == f"pickup code: {third.pickup_code}  waybill: {third.waybill}"
+
+
+def test_an_undone_pickup_that_queued_its_label_again_says_so(station: Station) -> None:
+    """Handed out before its label printed (the label was withdrawn), then put back: the undo queued its
+    label again, and the trail line says so with the job's number, as the print queue lists it. One
+    whose label had printed says nothing of a label."""
+    labelled, unlabelled = receive(station, 1), receive(station, 2)
+    printing.process_queue(station, dummy_printer(), limit=1)  # the second one's label waits
+    assert [j.status for j in jobs(station)] == ["printed", "queued"]
+    for done in (labelled, unlabelled):
+        handover.confirm_pickup(station, [done.parcel_id], method="code", scanned=[done.waybill])
+        undo_pickup(as_manager(station), done.parcel_id)
+    printed, queued = events(station, EventKind.PICKUP_UNDONE)
+    job = queued.details["job_id"]
+    assert job == jobs(station)[-1].id and "job_id" not in printed.details
+    assert shown(EventKind.PICKUP_UNDONE, queued.details)["label queued again"] == f"#{job}"
+    assert "label" not in details_text(EventKind.PICKUP_UNDONE, printed.details)
+    set_language("zh")
+    line = details_text(EventKind.PICKUP_UNDONE, queued.details, waybill=unlabelled.waybill)
+    assert line.startswith(f"取件码：{unlabelled.pickup_code}  ") and f"标签已重新排队：#{job}" in line
 
 
 def test_problems_and_a_write_off_show_the_problems_label(station: Station) -> None:

@@ -207,6 +207,9 @@ HIDDEN = frozenset(
 # dismissed refusal's `code` is the refusal's internal code (its kind already says it in words), not
 # a pickup code.
 HIDDEN_IN: dict[str, frozenset[str]] = {EventKind.REFUSAL_DISMISSED: frozenset({"code"})}
+# Left out elsewhere, shown in one kind of event under a label of its own, where it says what the event
+# did: an undone pickup's `job_id` is the label it queued again (the parcel came back without one).
+SHOWN_IN: dict[str, dict[str, str]] = {EventKind.PICKUP_UNDONE: {"job_id": N_("label queued again")}}
 
 # Numbers of things a clerk can look up on a screen (a return batch, a delivery run): shown as `#3`.
 NUMBERED = frozenset(
@@ -218,6 +221,7 @@ NUMBERED = frozenset(
         "stocktake",
         "left_return_batch",
         "job",  # listed by its number in the print queue
+        "job_id",  # where it is shown (`SHOWN_IN`): the same number
         "version",
         "previous_version",
         "tariff_version",

@@ -50,6 +50,7 @@ from station_console.services.people.event_detail_labels import (
     REQUEST_SOURCE_LABELS,
     ROLE_LABELS,
     SECONDS,
+    SHOWN_IN,
     WAYBILL_SOURCE_LABELS,
     WHAT_LABELS,
     YES_NO,
@@ -277,7 +278,8 @@ def event_details(
     shown: list[Detail] = []
     for key in _keys(items):
         value = items[key]
-        if key in HIDDEN or key in HIDDEN_IN.get(kind, ()) or _left_out(key, value):
+        hidden = key in HIDDEN and key not in SHOWN_IN.get(kind, {})
+        if hidden or key in HIDDEN_IN.get(kind, ()) or _left_out(key, value):
             continue
         if key == "recipient" and isinstance(value, int):
             continue  # a directory row's id; the masked phone of a send stays
@@ -293,9 +295,12 @@ def event_details(
 
 
 def _key_label(event_kind: str, key: str) -> str:
-    """`label(key)`, but what `kind` is depends on the event."""
+    """`label(key)`, but what `kind` is depends on the event, and a key shown in one event only
+    (`SHOWN_IN`) has its label there."""
     if key == "kind" and event_kind in KIND_KEY_LABELS:
         return _(KIND_KEY_LABELS[event_kind])
+    if key in SHOWN_IN.get(event_kind, {}):
+        return _(SHOWN_IN[event_kind][key])
     return label(key)
 
 
