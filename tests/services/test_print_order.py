@@ -326,3 +326,18 @@ def test_a_set_aside_job_the_clerk_retries_and_the_printer_refuses_again_says_no
     assert both.failed == [refused_job] and both.printed == [jobs(station)[2].id]
     assert both.printer_state == "ready" and both.set_aside == []
     assert order_sent(transport) == [CODES[1], CODES[2]]
+
+
+def test_a_refusal_that_passes_keeps_the_labels_in_order(station: Station, clock: Any) -> None:
+    """The printer refuses a label once ("error": a paused queue, a USB reset, a label it did not
+    like: no printer says which) and takes it on the next try: the label behind it waited, and they
+    come out in check-in order. Were a refused label set aside at once, the one behind would be first."""
+    for n in range(2):
+        add_parcel(station, f"SF12345678901{n:02d}", CODES[n].decode())
+    printer = dummy_printer()
+    printer.transport.fail_next(1, "error")
+    first = printing.process_queue(station, printer)
+    assert first.failed == [jobs(station)[0].id] and first.printed == [] and first.printer_state == "error"
+    clock.advance(seconds=5)
+    assert printing.process_queue(station, printer).printed == [j.id for j in jobs(station)]
+    assert order_sent(printer.transport) == CODES[:2]

@@ -30,7 +30,11 @@ from sqlmodel import Session, col, select
 from db.models import JobStatus, PrintJob
 
 BACKOFF_CAP_S = 60
-REFUSED_AFTER = 3  # failures in a row (about 15 s) before a refusal is taken to be the job's own
+# Failures in a row (about 15 s) before a refusal is taken to be the job's own. Not at the first: no
+# transport tells a job's own refusal from the printer's (raw USB, TCP and device printers take bytes
+# or not, and an "error" is as often a paused CUPS queue, a USB reset or a full disk), and a job set
+# aside at a passing fault would let the label behind it out first.
+REFUSED_AFTER = 3
 REFUSALS_IN_A_ROW = 5  # jobs refused one after another in one pass before it stops for the printer
 UNREACHABLE = frozenset({"offline", "timeout", "permission"})  # `PrinterError` codes: no job would print
 
