@@ -45,10 +45,12 @@ class Host(App[None]):
         self.print_worker.stop()
 
 
-def queue_parcels(station: Station, n: int) -> None:
+def queue_parcels(station: Station, n: int, *, first: int = 0, printer: str | None = None) -> None:
+    """`n` parcels checked in, numbered from `first`, their labels queued (for `printer`, if named)."""
+
     def work(session: Session) -> None:
         carrier = session.exec(select(Carrier).where(Carrier.code == "SF")).one()
-        for i in range(n):
+        for i in range(first, first + n):
             parcel = Parcel(
                 waybill=f"SF12345678901{i:02d}",
                 carrier_id=carrier.id,
@@ -57,7 +59,7 @@ def queue_parcels(station: Station, n: int) -> None:
                 business_day=station.business_day(session=session),
             )
             session.add(parcel)
-            printing.queue_label(session, station, parcel)
+            printing.queue_label(session, station, parcel, printer=printer)
 
     station.run(work)
 
@@ -241,20 +243,7 @@ async def test_the_header_reads_a_printers_failure_while_another_prints(station:
     desk = make_printer({"language": "tspl", "transport": "dummy", "target": "desk"}, name="desk")
     big = make_printer({"language": "tspl", "transport": "dummy", "target": "big"}, name="big")
     DummyTransport.named("big").fail_next(1, "error")
-
-    def for_big(session: Session) -> None:
-        carrier = session.exec(select(Carrier).where(Carrier.code == "SF")).one()
-        parcel = Parcel(
-            waybill="SF1234567890199",
-            carrier_id=carrier.id,
-            pickup_code="2-1-1099",
-            checked_in_at=station.now(),
-            business_day=station.business_day(session=session),
-        )
-        session.add(parcel)
-        printing.queue_label(session, station, parcel, printer="big")
-
-    station.run(for_big)
+    queue_parcels(station, 1, first=99, printer="big")
     seen: list[Message] = []
     app = Host(station, CounterSettings(counter="test-counter"), interval=0.05, printers=[desk, big])
     async with app.run_test(message_hook=seen.append) as pilot:
