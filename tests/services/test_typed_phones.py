@@ -31,10 +31,11 @@ from db.models import (
     Shelf,
 )
 from station_console.errors import Refused
+from station_console.phone_masking import mask_phones
 from station_console.services.carrier_events import dead_letters
 from station_console.services.checkin.dismissals import record_dismissal
 from station_console.services.checkin.transaction import check_in
-from station_console.services.core.free_text import mask_phones, note_field
+from station_console.services.core.free_text import note_field
 from station_console.services.core.station import Station
 from station_console.services.day.close import close_day, reopen_day
 from station_console.services.delivery import requests, runs

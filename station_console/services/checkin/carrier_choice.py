@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from station_console.errors import Refused
 from station_console.i18n import N_
-from station_console.services.core.phone_shapes import MOBILE, mask
+from station_console.phone_masking import mask
+from station_console.services.core.phone_shapes import MOBILE
 from station_console.services.scan.detect import Detection
 
 

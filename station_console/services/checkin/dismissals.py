@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from db.models import EventKind
 from station_console.i18n import N_
+from station_console.phone_masking import mask_phones
 from station_console.services.core import audit
-from station_console.services.core.free_text import mask_phones
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 

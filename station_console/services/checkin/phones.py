@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from station_console.errors import Refused
 from station_console.i18n import N_
-from station_console.services.core.phone_shapes import MOBILE, VIRTUAL, mask
+from station_console.phone_masking import mask
+from station_console.services.core.phone_shapes import MOBILE, VIRTUAL
 
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212().]")
 _MASKED = re.compile(r"^(\d{0,4})[*xX]{3,8}(\d{4})$")

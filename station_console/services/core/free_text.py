@@ -5,79 +5,18 @@ phone number in it masked, the way screens show a phone (`138****5678`, `****567
 audit chain, which is never purged, and onto screens and exports. Names, addresses and contents a
 carrier needs on a waybill are not notes, and a phone field is read by `checkin/phones.py`.
 
-The rule (`mask_phones`). A run is a phone when nothing but its own digits touches it (no ASCII letter
-or digit right before or after it: `SF13812345678` is a waybill, `客户13812345678来电` holds a phone):
-- a mainland mobile: 11 digits `1[3-9]…`, whole or grouped 3-4-4 / 3-8 / 7-4 by spaces or dashes, with
-  or without `+86`, `0086` or `86` in front (`+86 138-1234-5678` -> `138****5678`); a virtual number's
-  extension after it stays (`170****5678-8462`, as check-in shows it);
-- a landline with its area code: `010`/`02x` and 8 digits, `0xxx` and 7 or 8 digits, whole or after a
-  space, a dash or brackets (`010-12345678`, `(0755)1234 5678` -> `****5678`);
-- a number with its country code: `+` or `00`, then 8 to 15 digits in groups of two or more;
-- a local number alone: 8 digits starting 2-8 that are not a date (`87654321`; `20261201` stays).
-Waybills (longer runs, or letters around), pickup codes (`3-4-1037`), amounts (`12.50`), dates
-(`2026-12-01`) and times stay as typed. Full-width digits (from a Chinese input method) count as
-digits and full-width letters as letters; the rest of the text is kept as typed.
+Which runs are phones is `station_console/phone_masking.py` (`mask_phones`): the log masks by the
+same rule.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date
 
 from station_console.errors import Refused
 from station_console.i18n import N_, Later, get_language, translate
+from station_console.phone_masking import mask_phones
 from station_console.safe_text import printable
-from station_console.services.core.phone_shapes import mask
-
-_EDGE = "0-9A-Za-z"
-_MOBILE = r"(?P<cc>(?:\+|00)86[ \-]?|86-?)?(?P<mobile>1[3-9][0-9][ \-]?[0-9]{4}[ \-]?[0-9]{4})"
-_LANDLINE = (
-    r"\(?0(?:10|2[0-9])\)?[ \-]?[1-9][0-9]{3}[ \-]?[0-9]{4}"
-    r"|\(?0[3-9][0-9]{2}\)?[ \-]?[1-9][0-9]{2,3}[ \-]?[0-9]{4}"
-)
-# Groups after a space, a dash or a bracket, never two ways to split one run of digits.
-_INTERNATIONAL = r"(?P<intl>(?:\+|00)[1-9][0-9]*(?:(?:[ \-]\(?|\()[0-9]{2,}\)?)*)"
-_LOCAL = r"(?P<local>[2-8][0-9]{7})"
-_PHONE_LIKE = re.compile(rf"(?<![{_EDGE}])(?:{_MOBILE}|{_INTERNATIONAL}|{_LANDLINE}|{_LOCAL})(?![{_EDGE}])")
-# Read full-width digits, letters (a waybill typed with an input method is still one) and signs, and
-# the other dashes, as their ASCII forms: one character for one, so a match's place in the read copy is
-# its place in the text as typed.
-_AS_ASCII = str.maketrans(
-    {**{0xFF10 + n: str(n) for n in range(10)}, 0xFF0B: "+", 0xFF0D: "-", 0xFF08: "(", 0xFF09: ")"}
-    | {code: chr(code - 0xFEE0) for code in (*range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
-    | {code: "-" for code in (*range(0x2010, 0x2016), 0x2212)}
-)
-
-
-def _masked(match: re.Match[str]) -> str:
-    if match["mobile"]:
-        return mask(re.sub(r"\D", "", match["mobile"]))
-    digits = re.sub(r"\D", "", match.group())
-    if match["intl"] and not 8 <= len(digits) - (2 if match["intl"].startswith("00") else 0) <= 15:
-        return match.group()
-    if match["local"] and _is_date(digits):
-        return match.group()
-    return mask(digits)
-
-
-def _is_date(digits: str) -> bool:
-    try:
-        return 1900 <= date(int(digits[:4]), int(digits[4:6]), int(digits[6:])).year < 2100
-    except ValueError:
-        return False
-
-
-def mask_phones(text: str) -> str:
-    """`text` with every run that looks like a phone number masked (the rule is the module's)."""
-    read = text.translate(_AS_ASCII)
-    out, last = [], 0
-    for match in _PHONE_LIKE.finditer(read):
-        masked = _masked(match)
-        if masked != match.group():
-            out += [text[last : match.start()], masked]
-            last = match.end()
-    return "".join(out) + text[last:] if out else text
 
 
 def text_field(text: str | None, label: str | Later, *, limit: int, required: bool = True) -> str:

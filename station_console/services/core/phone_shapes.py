@@ -12,14 +12,6 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")  # a mainland mobile number, digits only
 VIRTUAL = re.compile(r"^(1[3-9]\d{9})[-,#转](\d{3,5})$")  # a mainland mobile and its extension
 
 
-def mask(digits: str) -> str:
-    """A number's masked form, the one screens, labels and reports show: `138****5678` for a mainland
-    mobile, else `****` and the last 4 digits."""
-    if len(digits) == 11 and digits.startswith("1"):
-        return f"{digits[:3]}****{digits[-4:]}"
-    return f"****{digits[-4:]}"
-
-
 def virtual_number(text: str) -> str | None:
     """`NUMBER-EXT` when `text` (spaces aside) is a virtual number with its extension, else None."""
     m = VIRTUAL.match(text.replace(" ", ""))

@@ -23,8 +23,8 @@ from db.models.parcels import LEFT_STATUSES
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_, Later, get_language, translate
 from station_console.logs import mask_text
+from station_console.phone_masking import mask
 from station_console.services.core.ageing import Policy, band_of_age
-from station_console.services.core.phone_shapes import mask
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.pickup import guard
