@@ -13,7 +13,8 @@ or digit right before or after it: `SF13812345678` is a waybill, `客户13812345
   space, a dash or brackets (`010-12345678`, `(0755)1234 5678` -> `****5678`);
 - a number with its country code: `+` or `00`, then 8 to 15 digits in groups of two or more;
 - a local number alone: 8 digits starting 2-8 that are not a date (`87654321`; `20261201` stays).
-Waybills (longer runs, or letters around), pickup codes (`3-4-1037`), amounts (`12.50`), dates
+Waybills (longer runs, or letters around), pickup codes (`3-4-1037`), amounts and other decimals (a
+run with `.` and a digit before or after it: `12.50`, `23456789.50`), dates
 (`2026-12-01`) and times stay as typed. Full-width digits (from a Chinese input method) count as
 digits and full-width letters as letters; the rest of the text is kept as typed.
 """
@@ -32,12 +33,24 @@ _LANDLINE = (
 # Groups after a space, a dash or a bracket, never two ways to split one run of digits.
 _INTERNATIONAL = r"(?P<intl>(?:\+|00)[1-9][0-9]*(?:(?:[ \-]\(?|\()[0-9]{2,}\)?)*)"
 _LOCAL = r"(?P<local>[2-8][0-9]{7})"
-_PHONE_LIKE = re.compile(rf"(?<![{_EDGE}])(?:{_MOBILE}|{_INTERNATIONAL}|{_LANDLINE}|{_LOCAL})(?![{_EDGE}])")
+# A run with `.` and a digit on either side is part of a decimal number (`23456789.50`, `0.23456789`).
+_DECIMAL_BEFORE, _DECIMAL_AFTER = r"(?<![0-9][.])", r"(?![.][0-9])"
+_PHONE_LIKE = re.compile(
+    rf"(?<![{_EDGE}]){_DECIMAL_BEFORE}(?:{_MOBILE}|{_INTERNATIONAL}|{_LANDLINE}|{_LOCAL})"
+    rf"(?![{_EDGE}]){_DECIMAL_AFTER}"
+)
 # Read full-width digits, letters (a waybill typed with an input method is still one) and signs, and
 # the other dashes, as their ASCII forms: one character for one, so a match's place in the read copy is
 # its place in the text as typed.
 _AS_ASCII = str.maketrans(
-    {**{0xFF10 + n: str(n) for n in range(10)}, 0xFF0B: "+", 0xFF0D: "-", 0xFF08: "(", 0xFF09: ")"}
+    {
+        **{0xFF10 + n: str(n) for n in range(10)},
+        0xFF0B: "+",
+        0xFF0D: "-",
+        0xFF08: "(",
+        0xFF09: ")",
+        0xFF0E: ".",
+    }
     | {code: chr(code - 0xFEE0) for code in (*range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
     | {code: "-" for code in (*range(0x2010, 0x2016), 0x2212)}
 )

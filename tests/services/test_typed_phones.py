@@ -76,6 +76,8 @@ STORED = f"customer {MASKED} called, will come Friday"
         ("ｊｔ１３９１１１１２２２２ wet", "ｊｔ１３９１１１１２２２２ wet"),
         ("73100000000001 and 773912345678901 wet", "73100000000001 and 773912345678901 wet"),
         ("refund 12.50", "refund 12.50"),
+        ("paid 23456789.50 of 0.23456789", "paid 23456789.50 of 0.23456789"),  # decimals, not numbers
+        ("paid ２３４５６７８９．５０", "paid ２３４５６７８９．５０"),
         ("refund ¥1250.00 of 3 sends", "refund ¥1250.00 of 3 sends"),
         ("reopened: 2026-12-01 miscounted 3 parcels", "reopened: 2026-12-01 miscounted 3 parcels"),
         ("batch of 20261201, 09:30-21:00", "batch of 20261201, 09:30-21:00"),
