@@ -6,9 +6,10 @@ log, and the log masks every line through it.
 
 The rule (`mask_phones`). A run is a phone when nothing but its own digits touches it (no ASCII letter
 or digit right before or after it: `SF13812345678` is a waybill, `客户13812345678来电` holds a phone):
-- a mainland mobile: 11 digits `1[3-9]…`, whole or grouped 3-4-4 / 3-8 / 7-4 by spaces or dashes, with
-  or without `+86`, `0086` or `86` in front (`+86 138-1234-5678` -> `138****5678`); a virtual number's
-  extension after it stays (`170****5678-8462`, as check-in shows it);
+- a mainland mobile: 11 digits `1[3-9]…`, whole or grouped 3-4-4 / 3-8 / 7-4 by spaces or dashes (or
+  3-4-4 by dots: `138.1234.5678`), with or without `+86`, `0086` or `86` in front (`+86 138-1234-5678`
+  -> `138****5678`); a virtual number's extension after it stays (`170****5678-8462`, as check-in
+  shows it);
 - a landline with its area code: `010`/`02x` and 8 digits, `0xxx` and 7 or 8 digits, whole or after a
   space, a dash or brackets (`010-12345678`, `(0755)1234 5678` -> `****5678`);
 - a number with its country code: `+` or `00`, then 8 to 15 digits in groups of two or more;
@@ -25,7 +26,11 @@ import re
 from datetime import date
 
 _EDGE = "0-9A-Za-z"
-_MOBILE = r"(?P<cc>(?:\+|00)86[ \-]?|86-?)?(?P<mobile>1[3-9][0-9][ \-]?[0-9]{4}[ \-]?[0-9]{4})"
+# Dots group a mobile only 3-4-4: `139.11112222` or `1391111.2222` reads as a decimal number.
+_MOBILE = (
+    r"(?P<cc>(?:\+|00)86[ \-]?|86-?)?"
+    r"(?P<mobile>1[3-9][0-9](?:[ \-]?[0-9]{4}[ \-]?|\.[0-9]{4}\.)[0-9]{4})"
+)
 _LANDLINE = (
     r"\(?0(?:10|2[0-9])\)?[ \-]?[1-9][0-9]{3}[ \-]?[0-9]{4}"
     r"|\(?0[3-9][0-9]{2}\)?[ \-]?[1-9][0-9]{2,3}[ \-]?[0-9]{4}"

@@ -69,6 +69,8 @@ STORED = f"customer {MASKED} called, will come Friday"
         ("office 075512345678", "office ****5678"),
         ("sister abroad +49 151 23456789", "sister abroad ****6789"),
         ("neighbour 87654321", "neighbour ****4321"),
+        ("call 139.1111.2222 or 139．1111．2222", "call 139****2222 or 139****2222"),  # grouped by dots
+        ("+86 139.1111.2222.", "139****2222."),
         # What a clerk writes that is not a phone stays as typed.
         ("SF1234567890123 damaged", "SF1234567890123 damaged"),
         ("SF13911112222 damaged", "SF13911112222 damaged"),  # letters on it: a waybill
@@ -78,6 +80,9 @@ STORED = f"customer {MASKED} called, will come Friday"
         ("refund 12.50", "refund 12.50"),
         ("paid 23456789.50 of 0.23456789", "paid 23456789.50 of 0.23456789"),  # decimals, not numbers
         ("paid ２３４５６７８９．５０", "paid ２３４５６７８９．５０"),
+        ("v1.139.1111.2222 and 139.1111.2222.3", "v1.139.1111.2222 and 139.1111.2222.3"),  # versions
+        ("ratio 139.11112222 or 1391111.2222", "ratio 139.11112222 or 1391111.2222"),  # dots: 3-4-4 only
+        ("version 2.13.8765.4321", "version 2.13.8765.4321"),
         ("refund ¥1250.00 of 3 sends", "refund ¥1250.00 of 3 sends"),
         ("reopened: 2026-12-01 miscounted 3 parcels", "reopened: 2026-12-01 miscounted 3 parcels"),
         ("batch of 20261201, 09:30-21:00", "batch of 20261201, 09:30-21:00"),
