@@ -5,7 +5,9 @@ It sits outside the layers because both sides use it: services store notes throu
 log, and the log masks every line through it.
 
 The rule (`mask_phones`). A run is a phone when nothing but its own digits touches it (no ASCII letter
-or digit right before or after it: `SF13812345678` is a waybill, `客户13812345678来电` holds a phone):
+or digit right before or after it: `SF13812345678` is a waybill, `客户13812345678来电` holds a phone),
+or a word that introduces a phone comes right before it (`tel13812345678`, `Mobile13812345678`: tel,
+tele, telephone, phone, cellphone, mobile, mob, cell, call, fax; `hotel13812345678` stays):
 - a mainland mobile: 11 digits `1[3-9]…`, whole or grouped 3-4-4 / 3-8 / 7-4 by spaces or dashes (or
   3-4-4 by dots: `138.1234.5678`), with or without `+86`, `0086` or `86` in front (`+86 138-1234-5678`
   -> `138****5678`); a virtual number's extension after it stays (`170****5678-8462`, as check-in
@@ -40,9 +42,15 @@ _INTERNATIONAL = r"(?P<intl>(?:\+|00)[1-9][0-9]*(?:(?:[ \-]\(?|\()[0-9]{2,}\)?)*
 _LOCAL = r"(?P<local>[2-8][0-9]{7})"
 # A run with `.` and a digit on either side is part of a decimal number (`23456789.50`, `0.23456789`).
 _DECIMAL_BEFORE, _DECIMAL_AFTER = r"(?<![0-9][.])", r"(?![.][0-9])"
+# Words that introduce a phone may touch it (`tel13812345678`, `mobile13812345678`). None is a
+# carrier's prefix (the carrier table, the public tracking_number_data formats); `ph` is left out, as an
+# EMS waybill is `P`, a letter and 11 digits (`PH13812345678`), and `ph.`/`ph:` need no word.
+INTRO_WORDS = ("tel", "tele", "telephone", "phone", "cellphone", "mobile", "mob", "cell", "call", "fax")
+_START = "|".join([f"(?<![{_EDGE}])", *(f"(?<=(?<![A-Za-z]){word})" for word in INTRO_WORDS)])
 _PHONE_LIKE = re.compile(
-    rf"(?<![{_EDGE}]){_DECIMAL_BEFORE}(?:{_MOBILE}|{_INTERNATIONAL}|{_LANDLINE}|{_LOCAL})"
-    rf"(?![{_EDGE}]){_DECIMAL_AFTER}"
+    rf"(?:{_START}){_DECIMAL_BEFORE}(?:{_MOBILE}|{_INTERNATIONAL}|{_LANDLINE}|{_LOCAL})"
+    rf"(?![{_EDGE}]){_DECIMAL_AFTER}",
+    re.IGNORECASE,
 )
 # Read full-width digits, letters (a waybill typed with an input method is still one) and signs, and
 # the other dashes, as their ASCII forms: one character for one, so a match's place in the read copy is

@@ -71,6 +71,13 @@ STORED = f"customer {MASKED} called, will come Friday"
         ("neighbour 87654321", "neighbour ****4321"),
         ("call 139.1111.2222 or 139．1111．2222", "call 139****2222 or 139****2222"),  # grouped by dots
         ("+86 139.1111.2222.", "139****2222."),
+        ("tel13911112222, Tel:13911112222", "tel139****2222, Tel:139****2222"),  # a word that introduces it
+        ("TEL 13911112222 mobile13911112222", "TEL 139****2222 mobile139****2222"),
+        ("cellphone13911112222 or ph.13911112222", "cellphone139****2222 or ph.139****2222"),
+        (
+            "tel+8613911112222, phone010-12345678, ｃａｌｌ13911112222",
+            "tel139****2222, phone****5678, ｃａｌｌ139****2222",
+        ),
         # What a clerk writes that is not a phone stays as typed.
         ("SF1234567890123 damaged", "SF1234567890123 damaged"),
         ("SF13911112222 damaged", "SF13911112222 damaged"),  # letters on it: a waybill
@@ -83,6 +90,9 @@ STORED = f"customer {MASKED} called, will come Friday"
         ("v1.139.1111.2222 and 139.1111.2222.3", "v1.139.1111.2222 and 139.1111.2222.3"),  # versions
         ("ratio 139.11112222 or 1391111.2222", "ratio 139.11112222 or 1391111.2222"),  # dots: 3-4-4 only
         ("version 2.13.8765.4321", "version 2.13.8765.4321"),
+        # Only a whole word introduces a phone, and no carrier's prefix is one (EMS: `P` and a letter).
+        ("hotel13911112222 PH13911112222 JTEL13911112222", "hotel13911112222 PH13911112222 JTEL13911112222"),
+        ("tel13911112222X, call1391111222", "tel13911112222X, call1391111222"),
         ("refund ¥1250.00 of 3 sends", "refund ¥1250.00 of 3 sends"),
         ("reopened: 2026-12-01 miscounted 3 parcels", "reopened: 2026-12-01 miscounted 3 parcels"),
         ("batch of 20261201, 09:30-21:00", "batch of 20261201, 09:30-21:00"),
