@@ -5,31 +5,58 @@ Nothing a clerk does prints a traceback on screen; unexpected errors land here i
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import logging.handlers
 import os
 import re
+from importlib import resources
 from pathlib import Path
 
 from platformdirs import user_log_dir
 
+from station_console.phone_masking import mask_phones
 from station_console.private_files import private_dir
 
 APP_NAME = "station-console"
-# 11-digit Chinese mobiles and any run of 7+ digits that could be a phone; waybills are logged rarely and
-# a masked waybill in a log costs nothing.
-_PHONE = re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)")
-# The same typed with +86 and spaces or dashes (`+86 139-8765-4321`), and any `+` international number.
-_PHONE_SPACED = re.compile(r"(?<![\d+])(?:\+?86[\s\-]?)?(1\d{2})[\s\-]\d{4}[\s\-]?(\d{4})(?!\d)")
+# A log line is masked by the rule notes are stored by (`phone_masking.py`): a waybill stays readable,
+# so a parcel can be traced through the log. A log line is not typed by a clerk, though: a server's
+# answer or a key may glue letters to a number (`to=%2B8613812345678`, `phone13812345678`), and a PIN or
+# a number without its country code (`4915123456789`) is a bare run of digits. So the log also masks what
+# the rule leaves: a mainland mobile whatever touches it, grouped by any space or dash; any `+` number;
+# and any other run of 7 to 15 digits no letter touches, but for a shipped carrier's all-digit waybill.
+# What stays: those waybills, runs of 16 or more digits, and shorter ones a carrier's letters touch
+# (`SF1234567890123`, `JDVA00123456789`, `RB123456785GB`) but for an 11-digit `1[3-9]` run.
+_PHONE = re.compile(r"(?<!\d)(?:(?:\+|00)?86)?(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_PHONE_SPACED = re.compile(r"(?<![\d+])(?:\+?86[\s\-]?)?(1[3-9]\d)[\s\-]\d{4}[\s\-]?(\d{4})(?!\d)")
 _INTERNATIONAL = re.compile(r"\+\d[\d\s\-]{5,}(\d{4})(?!\d)")
-_LONG_DIGITS = re.compile(r"(?<!\d)\d{3,11}(\d{4})(?!\d)")  # 7-15 digits: a foreign number without its +
+_BARE_DIGITS = re.compile(r"(?<![\dA-Za-z])\d{7,15}(?![\dA-Za-z])")
+
+
+@functools.cache
+def _waybill_shapes() -> list[re.Pattern[str]]:
+    """The shipped carrier table's all-digit waybill shapes that fix their first digits (ZTO `7[34568]…`,
+    YUNDA, STO, EMS, Cainiao): a shape a run of zeros fits takes any run (FedEx's 15 digits), which could
+    be a foreign number without its `+`, so it is left out."""
+    rows = json.loads((resources.files("station_console") / "data" / "carriers.json").read_text("utf-8"))
+    patterns = [re.compile(spec["regex"]) for row in rows for spec in row["patterns"]]
+    digits_only = [p for p in patterns if not re.search(r"[A-Za-z]", p.pattern.replace("\\d", ""))]
+    return [p for p in digits_only if not any(p.fullmatch("0" * n) for n in range(1, 41))]
+
+
+def _bare_digits(match: re.Match[str]) -> str:
+    run = match.group()
+    if len(run) >= 13 and any(shape.fullmatch(run) for shape in _waybill_shapes()):
+        return run
+    return f"****{run[-4:]}"
 
 
 def mask_text(text: str) -> str:
-    text = _INTERNATIONAL.sub(r"****\1", text)
+    text = _INTERNATIONAL.sub(r"****\1", mask_phones(text))
     text = _PHONE_SPACED.sub(r"\1****\2", text)
     text = _PHONE.sub(r"\1****\2", text)
-    return _LONG_DIGITS.sub(r"****\1", text)
+    return _BARE_DIGITS.sub(_bare_digits, text)
 
 
 class MaskingFormatter(logging.Formatter):
