@@ -330,3 +330,26 @@ async def test_a_courier_name_from_an_input_method_is_typed_and_a_paste_keeps_it
         name.post_message(events.Paste("bc"))
         await quiet.settle(pilot)
         assert name.value == "abc"
+
+
+@pytest.mark.first_mode("sendout")
+async def test_an_address_from_an_input_method_goes_into_the_send_form(
+    app: StationApp, station: Station
+) -> None:
+    """Every field of the send form passes the screen's wedge router (a scan anywhere is a scan); an
+    input method's words came in bursts no person types, and were refused as split scans."""
+    app = counter_app(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "f3")
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SendoutScreen)
+        address = screen.query_one("#so-address", WedgeInput)
+        router = address.router
+        assert router is not None
+        address.focus()
+        clock = iter(300.0 + 0.001 * n for n in range(1000))
+        router.clock = lambda _event: next(clock)
+        await quiet.burst(pilot, *"新疆乌鲁木齐市", "space", *"天山区")
+        assert address.value == "新疆乌鲁木齐市 天山区"
+        assert router.refused == 0
