@@ -8,9 +8,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 from station_helpers import configure, events, parcel, set_walk
 
-from db.models import Clerk, Layer, Parcel, Role, Shelf
+from db.models import CarrierEvent, CarrierEventStatus, Clerk, Layer, Parcel, Role, Shelf
 from station_console.services.checkin.transaction import CheckinResult, check_in
 from station_console.services.core.station import Station
+from station_console.settings import EventTarget
 
 __all__ = [
     "as_clerk",
@@ -75,3 +76,16 @@ def set_layer_walk(station: Station, location: str, walk_order: int) -> None:
         session.add(layer)
 
     station.run(work)
+
+
+def dead_carrier_event(station: Station) -> int:
+    """One ZTO arrival whose event to the carrier gave up (dead): its id, for a drop."""
+    configure(
+        station, carrier_event_targets={"ZTO": EventTarget(channel="webhook", url="http://127.0.0.1:9")}
+    )
+    receive(station, 1, phone="5678")
+    with station.write() as session:
+        event = session.exec(select(CarrierEvent)).one()
+        event.status = CarrierEventStatus.DEAD
+        session.add(event)
+        return event.id or 0

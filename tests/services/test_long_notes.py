@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from conftest import FakeClock
 from day_helpers import act_as_manager, leave, local, put
-from pickup_helpers import as_clerk, configure, receive, zto
+from pickup_helpers import as_clerk, configure, dead_carrier_event, receive, zto
 from recipient_helpers import act_as
 from shelf_helpers import as_manager, events, parcel, place, wb
 from sqlmodel import select
 from station_helpers import snapshot
 
-from db.models import CarrierEvent, CarrierEventStatus, DeliveryItem, EventKind, FeeEntry, Role, Shelf
+from db.models import DeliveryItem, EventKind, FeeEntry, Role, Shelf
 from station_console.errors import Refused
 from station_console.services.carrier_events import dead_letters
 from station_console.services.checkin.transaction import check_in
@@ -33,7 +33,7 @@ from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.recipients import consent, directory
 from station_console.services.recipients.consent import Choice
 from station_console.services.shelves import layout
-from station_console.settings import EventTarget, FeeRule
+from station_console.settings import FeeRule
 
 FULL, MASKED = "13911112222", "139****2222"
 PASTED = "x" * 5000  # a whole document pasted where a reason goes
@@ -132,15 +132,7 @@ def test_a_pickup_override_reason(station: Station) -> None:
 
 
 def test_a_carrier_event_drop_reason(station: Station) -> None:
-    configure(
-        station, carrier_event_targets={"ZTO": EventTarget(channel="webhook", url="http://127.0.0.1:9")}
-    )
-    receive(station, 1, phone="5678")
-    with station.write() as session:
-        event = session.exec(select(CarrierEvent)).one()
-        event.status = CarrierEventStatus.DEAD
-        session.add(event)
-        event_id = event.id or 0
+    event_id = dead_carrier_event(station)
     boss = as_clerk(station, "boss", role="manager")
     refused_unchanged(boss, lambda: dead_letters.drop(boss, event_id, PASTED), "Reason", 200)
     typed, stored = at_limit(200)

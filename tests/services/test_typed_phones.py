@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from conftest import FakeClock
 from day_helpers import act_as_manager, leave, local, put
-from pickup_helpers import as_clerk, configure, receive, zto
+from pickup_helpers import as_clerk, configure, dead_carrier_event, receive, zto
 from recipient_helpers import act_as
 from sendout_helpers import as_manager as send_manager
 from sendout_helpers import parcel as send_parcel
@@ -21,8 +21,6 @@ from shelf_helpers import as_manager, events, parcel, place, wb
 from sqlmodel import col, select
 
 from db.models import (
-    CarrierEvent,
-    CarrierEventStatus,
     DeliveryItem,
     EventKind,
     FeeEntry,
@@ -45,7 +43,7 @@ from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.recipients import consent, directory
 from station_console.services.recipients.consent import Choice
 from station_console.services.sendout import accept, payments
-from station_console.settings import EventTarget, FeeRule
+from station_console.settings import FeeRule
 
 FULL = "13911112222"  # never a parcel's own phone in these tests: only typed text can bring it in
 MASKED = "139****2222"
@@ -175,15 +173,7 @@ def test_a_pickup_override_reason(station: Station) -> None:
 
 
 def test_a_carrier_event_drop_reason(station: Station) -> None:
-    configure(
-        station, carrier_event_targets={"ZTO": EventTarget(channel="webhook", url="http://127.0.0.1:9")}
-    )
-    receive(station, 1, phone="5678")
-    with station.write() as session:
-        event = session.exec(select(CarrierEvent)).one()
-        event.status = CarrierEventStatus.DEAD
-        session.add(event)
-        event_id = event.id or 0
+    event_id = dead_carrier_event(station)
     boss = as_clerk(station, "boss", role="manager")
     dead_letters.drop(boss, event_id, f"carrier said call {FULL}")
     assert (

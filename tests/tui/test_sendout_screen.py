@@ -307,6 +307,16 @@ async def test_a_courier_name_past_the_fields_limit_is_refused_and_the_limit_sai
         assert name.value == "王" * 60 + "李" * 4
 
 
+def keys_a_millisecond_apart(field: WedgeInput) -> KeyRouter:
+    """`field` focused, its router's clock stepping 1 ms a key: an input method's burst."""
+    router = field.router
+    assert router is not None
+    field.focus()
+    clock = iter(200.0 + 0.001 * n for n in range(1000))
+    router.clock = lambda _event: next(clock)
+    return router
+
+
 @pytest.mark.first_mode("sendout")
 async def test_a_courier_name_from_an_input_method_is_typed_and_a_paste_keeps_its_place(
     app: StationApp, station: Station
@@ -316,11 +326,7 @@ async def test_a_courier_name_from_an_input_method_is_typed_and_a_paste_keeps_it
     key the router still held went in ahead of that key."""
     async with at_sf_handover(station) as (app, pilot, courier):
         name = courier.query_one("#ho-courier", WedgeInput)
-        router = name.router
-        assert router is not None
-        name.focus()
-        clock = iter(200.0 + 0.001 * n for n in range(1000))
-        router.clock = lambda _event: next(clock)
+        router = keys_a_millisecond_apart(name)
         await quiet.burst(pilot, *"张师傅")
         assert name.value == "张师傅"
         assert router.refused == 0 and "Partial scan" not in text_of(courier, "#ho-message")
@@ -345,11 +351,7 @@ async def test_an_address_from_an_input_method_goes_into_the_send_form(
         screen = app.screen
         assert isinstance(screen, SendoutScreen)
         address = screen.query_one("#so-address", WedgeInput)
-        router = address.router
-        assert router is not None
-        address.focus()
-        clock = iter(300.0 + 0.001 * n for n in range(1000))
-        router.clock = lambda _event: next(clock)
+        router = keys_a_millisecond_apart(address)
         await quiet.burst(pilot, *"新疆乌鲁木齐市", "space", *"天山区")
         assert address.value == "新疆乌鲁木齐市 天山区"
         assert router.refused == 0
