@@ -11,11 +11,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from conftest import FakeClock
 from sqlmodel import Session, select
 
 from db.models import Carrier, Clerk, EventKind, Parcel, ParcelStatus
 from station_console.services.core import audit
 from station_console.services.core.station import Station
+from station_console.services.day.close import close_day
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EXIT_FIELD = {"picked_up": "picked_up_at", "returned": "returned_at", "written_off": "written_off_at"}
@@ -120,3 +122,13 @@ def add_clerk(station: Station, name: str, role: str = "clerk") -> int:
 
 def act_as_manager(station: Station, name: str = "boss") -> None:
     station.clerk_id, station.clerk_role = add_clerk(station, name, "manager"), "manager"
+
+
+def a_closed_day(station: Station, clock: FakeClock) -> date:
+    """2026-11-25 with one parcel in and out, closed by a manager at 21:00 (the clock is left there)."""
+    day = date(2026, 11, 25)
+    leave(station, put(station, "JT0000000000001", "JT", local(day, 9)), "picked_up", local(day, 10))
+    clock.now = local(day, 21)
+    act_as_manager(station)
+    close_day(station, day)
+    return day

@@ -8,12 +8,11 @@ has (a problem note 500, every other 200).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import pytest
 from conftest import FakeClock
-from day_helpers import act_as_manager, leave, local, put
+from day_helpers import a_closed_day
 from pickup_helpers import as_clerk, configure, dead_carrier_event, receive, zto
 from recipient_helpers import act_as
 from shelf_helpers import as_manager, events, parcel, place, wb
@@ -25,7 +24,7 @@ from station_console.errors import Refused
 from station_console.services.carrier_events import dead_letters
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.day.close import close_day, reopen_day
+from station_console.services.day.close import reopen_day
 from station_console.services.delivery import requests, runs
 from station_console.services.exceptions import problems
 from station_console.services.fees.ledger import Settlement
@@ -89,11 +88,7 @@ def test_a_problem_note_and_a_resolve_note(station: Station) -> None:
 
 
 def test_a_day_reopen_reason(station: Station, clock: FakeClock) -> None:
-    day = date(2026, 11, 25)
-    leave(station, put(station, "JT0000000000001", "JT", local(day, 9)), "picked_up", local(day, 10))
-    clock.now = local(day, 21)
-    act_as_manager(station)
-    close_day(station, day)
+    day = a_closed_day(station, clock)
     refused_unchanged(station, lambda: reopen_day(station, day, PASTED), "Reason", 200)
     typed, stored = at_limit(200)
     reopen_day(station, day, typed)

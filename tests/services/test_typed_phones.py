@@ -7,11 +7,10 @@ path that stores a reason or a note is then driven through its service.
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import pytest
 from conftest import FakeClock
-from day_helpers import act_as_manager, leave, local, put
+from day_helpers import a_closed_day
 from pickup_helpers import as_clerk, configure, dead_carrier_event, receive, zto
 from recipient_helpers import act_as
 from sendout_helpers import as_manager as send_manager
@@ -35,7 +34,7 @@ from station_console.services.checkin.dismissals import record_dismissal
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.free_text import note_field
 from station_console.services.core.station import Station
-from station_console.services.day.close import close_day, reopen_day
+from station_console.services.day.close import reopen_day
 from station_console.services.delivery import requests, runs
 from station_console.services.exceptions import problems
 from station_console.services.fees.ledger import Settlement
@@ -137,11 +136,7 @@ def test_a_problem_note_and_a_write_off_reason(station: Station) -> None:
 
 
 def test_a_day_reopen_reason(station: Station, clock: FakeClock) -> None:
-    day = date(2026, 11, 25)
-    leave(station, put(station, "JT0000000000001", "JT", local(day, 9)), "picked_up", local(day, 10))
-    clock.now = local(day, 21)
-    act_as_manager(station)
-    close_day(station, day)
+    day = a_closed_day(station, clock)
     with pytest.raises(Refused) as short:
         reopen_day(station, day, " ok ")
     assert short.value.code == "reason_needed"

@@ -72,12 +72,7 @@ def sends(station: Station) -> list[Send]:
 
 @pytest.mark.first_mode("sendout")
 async def test_a_send_from_the_form_to_the_receipt(app: StationApp, station: Station) -> None:
-    app = counter_app(station)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "f3")
-        await quiet.settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SendoutScreen)
+    async with at_sendout(station) as (app, pilot, screen):
         await fill(pilot, screen)
         screen.post_message(KeyRouter.Scanned("SF1234567890123"))  # a wedge scan, wherever the focus is
         await until(pilot, lambda: screen.form.carrier == "SF")  # the scanned waybill named its carrier
@@ -103,12 +98,7 @@ async def test_a_send_from_the_form_to_the_receipt(app: StationApp, station: Sta
 
 @pytest.mark.first_mode("sendout")
 async def test_a_typed_weight_is_manual_and_refusals_say_why(app: StationApp, station: Station) -> None:
-    app = counter_app(station)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "f3")
-        await quiet.settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SendoutScreen)
+    async with at_sendout(station) as (app, pilot, screen):
         await fill(pilot, screen, **{"so-weight": "2.5", "so-waybill": "SF1234567890124"})
         screen.query_one("#so-carrier", Select).value = "SF"
         screen.query_one("#so-check", SelectionList).deselect_all()
@@ -140,12 +130,7 @@ async def test_a_typed_weight_is_manual_and_refusals_say_why(app: StationApp, st
 
 @pytest.mark.first_mode("sendout")
 async def test_hostile_text_is_shown_as_data(app: StationApp, station: Station) -> None:
-    app = counter_app(station)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "f3")
-        await quiet.settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SendoutScreen)
+    async with at_sendout(station) as (app, pilot, screen):
         screen.post_message(ScannerBridge.Scanned("[/]\x1b[31m", "dummy"))
         await until(pilot, lambda: "has characters no carrier uses" in text_of(screen, "#so-message"))
         screen.query_one("#so-dest", Input).value = "[/] 新疆 [b]"
@@ -156,12 +141,7 @@ async def test_hostile_text_is_shown_as_data(app: StationApp, station: Station) 
 
 @pytest.mark.first_mode("sendout")
 async def test_refund_and_the_courier_handover(app: StationApp, station: Station) -> None:
-    app = counter_app(station)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "f3")
-        await quiet.settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SendoutScreen)
+    async with at_sendout(station) as (app, pilot, screen):
         for waybill in ("SF1234567890123", "SF1234567890124", "SF1234567890125"):
             await accept_send(pilot, screen, waybill)
         await quiet.press(pilot, "f7")  # the signed-in manager refunds the last send
@@ -198,15 +178,24 @@ async def sf_courier_here(app: StationApp, pilot: Any) -> HandoverScreen:
 
 
 @asynccontextmanager
+async def at_sendout(station: Station) -> AsyncIterator[tuple[StationApp, Any, SendoutScreen]]:
+    """The console at send-out (F3), settled."""
+    app = counter_app(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "f3")
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SendoutScreen)
+        yield app, pilot, screen
+
+
+@asynccontextmanager
 async def at_sf_handover(station: Station) -> AsyncIterator[tuple[StationApp, Any, HandoverScreen]]:
     """One SF send accepted, then the console at send-out's courier handover, SF's batch open."""
     from security.helpers import accept_send as accepted
 
     accepted(station, "SF1234567890123")
-    app = counter_app(station)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "f3")
-        await quiet.settle(pilot)
+    async with at_sendout(station) as (app, pilot, _screen):
         yield app, pilot, await sf_courier_here(app, pilot)
 
 
@@ -227,12 +216,7 @@ async def test_the_last_handover_stays_on_screen_when_nothing_is_left_waiting(
 
 @pytest.mark.first_mode("sendout")
 async def test_a_returning_sender_is_greeted_with_a_count_in_words(app: StationApp, station: Station) -> None:
-    app = counter_app(station)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "f3")
-        await quiet.settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SendoutScreen)
+    async with at_sendout(station) as (app, pilot, screen):
         await accept_send(pilot, screen, "SF1234567890124", weight="2.5")
         screen.query_one("#so-phone", Input).focus()
         await quiet.press(pilot, *"13812345678", "enter")
@@ -244,12 +228,7 @@ async def test_a_returning_sender_is_greeted_with_a_count_in_words(app: StationA
 async def test_a_refund_asked_for_badly_is_refused_by_the_service_saying_why(
     app: StationApp, station: Station
 ) -> None:
-    app = counter_app(station)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "f3")
-        await quiet.settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SendoutScreen)
+    async with at_sendout(station) as (app, pilot, screen):
         await quiet.press(pilot, "f7", "enter")  # the manager presses Enter before giving a reason
         await until(pilot, lambda: "is empty" in text_of(screen, "#so-message"))
         assert isinstance(app.screen, SendoutScreen)
@@ -263,12 +242,7 @@ async def test_a_refund_asked_for_badly_is_refused_by_the_service_saying_why(
 async def test_a_scan_while_the_carrier_list_has_the_focus_picks_nothing(
     app: StationApp, station: Station
 ) -> None:
-    app = counter_app(station)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "f3")
-        await quiet.settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SendoutScreen)
+    async with at_sendout(station) as (app, pilot, screen):
         await accept_send(pilot, screen, "SF1234567890123")
         await quiet.press(pilot, "f12")
         await quiet.settle(pilot)
@@ -344,12 +318,7 @@ async def test_an_address_from_an_input_method_goes_into_the_send_form(
 ) -> None:
     """Every field of the send form passes the screen's wedge router (a scan anywhere is a scan); an
     input method's words came in bursts no person types, and were refused as split scans."""
-    app = counter_app(station)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "f3")
-        await quiet.settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SendoutScreen)
+    async with at_sendout(station) as (app, pilot, screen):
         address = screen.query_one("#so-address", WedgeInput)
         router = keys_a_millisecond_apart(address)
         await quiet.burst(pilot, *"新疆乌鲁木齐市", "space", *"天山区")
