@@ -26,8 +26,10 @@ Rules (terminator Enter or Tab):
   with nothing else produces nothing.
 - A character outside ASCII (not in the configured prefix or suffix) is a person's, like a named key:
   a scanner types a barcode's ASCII, while an input method commits a word at once (张师傅, three keys
-  a millisecond apart, is a courier's name, not a scanner's head). `interrupt()` settles held keys the
-  same way for a person's act that is no key (a paste).
+  a millisecond apart, is a courier's name, not a scanner's head). ASCII keys back to back with it
+  (gaps up to `max_gap_ms`, before or after) are the same word: `3号楼502室 王小明` is an address, and
+  its `502` no scanner's head. `interrupt()` settles held keys the same way for a person's act that is
+  no key (a paste).
 - Terminator "none": a scan ends after `idle_timeout_ms` of silence. A hiccup longer than that cannot be
   told from the end of a code, so "none" is only exact with a suffix (it then ends at the suffix).
 
@@ -115,6 +117,7 @@ class WedgeDecoder:
         self._typed: list[Key] = []  # printable keys just released as Typed (a possible short head)
         self._scan_end: float | None = None  # time of the last key of the last scan
         self._refused_head_end: float | None = None  # last key of a head refused as split
+        self._commit_end: float | None = None  # last key of an input method's word (see _committed)
 
     @classmethod
     def from_settings(cls, settings: Any) -> WedgeDecoder:
@@ -152,8 +155,14 @@ class WedgeDecoder:
         out = self.flush(t)
         if self._is_terminator(key):
             return out + self._terminator(key, t)
-        if len(key) != 1 or not (key.isascii() or key in self._framing):
+        if len(key) != 1:
             return out + self._named(key, t)
+        if not (key.isascii() or key in self._framing):
+            return out + self._committed(key, t)
+        if self._continues_commit(t):
+            self._burst.append((key, t))  # `502` of `王小明502`: the word's own, typed at once
+            self._commit_end = t
+            return out + self._release()
         if self._burst and all(self._is_terminator(k) for k, _ in self._burst):
             out += self._settle_terminators()  # a person's Enter just before a scan, or a storm
         self._burst.append((key, t))
@@ -230,6 +239,27 @@ class WedgeDecoder:
         """A key with a name (backspace, F9, an arrow), or a character no scanner types: a person's;
         whatever scanner keys are held are not a whole code."""
         return [*self._settle_for_person(), Typed((key,))]
+
+    def _committed(self, key: str, t: float) -> list[WedgeOutput]:
+        """A character no scanner types: an input method committing a person's word. ASCII keys back
+        to back with it are the same word (`3号楼502室`: `502` came a millisecond before `室`), not a
+        scanner's burst broken into: no scanner stops within `max_gap` for a person's word to start."""
+        out: list[WedgeOutput] = []
+        burst = self._burst
+        held_by_scanner = self._head or self._framed()
+        if (
+            burst
+            and not (held_by_scanner or self._is_terminator(burst[0][0]))
+            and t - burst[-1][1] <= self.max_gap
+        ):
+            out = self._release()
+        self._commit_end = t
+        return out + self._named(key, t)
+
+    def _continues_commit(self, t: float) -> bool:
+        """An ASCII key back to back after an input method's word (`王小明 502`) is that word's."""
+        end = self._commit_end
+        return end is not None and not (self._burst or self._head) and t - end <= self.max_gap
 
     def _settle_for_person(self) -> list[WedgeOutput]:
         out: list[WedgeOutput] = []

@@ -230,11 +230,35 @@ def test_an_input_methods_word_is_typing_however_fast_it_comes() -> None:
         Typed(("师",)),
         Typed(("傅",)),
     ]
-    # A person's key held undecided goes first; a scanner's burst broken by the word is refused.
+    # A person's key held undecided goes first; a scanner's burst that stalled before the word is
+    # refused (a word that comes back to back with ASCII keys is one word: the next test).
     assert typed_text(run(WedgeDecoder(), [("a", 0.0), ("王", 0.05)])) == ["a", "王"]
-    assert run(WedgeDecoder(), burst("SF12345", 0.0, end=None) + [("张", 0.03)]) == [
+    assert run(WedgeDecoder(), burst("SF12345", 0.0, end=None) + [("张", 0.1)]) == [
         Partial("garbled", "SF12345"),
         Typed(("张",)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["3号楼502室 王小明", "王小明 502", "SOHO现代城A座1001室", "ＳＦ１２３４５６"]
+)
+def test_ascii_inside_an_input_methods_word_is_typed_with_it(text: str) -> None:
+    # A word committed at once with ASCII in it: `502` before `室` was refused as a scan broken into
+    # (so the address lost its room number), `502` after `明` held as a scan's head and refused split.
+    out = run(WedgeDecoder(), burst(text, 0.0, gap_ms=1, end=None))
+    assert typed_text(out) == list(text) and not any(isinstance(o, Partial) for o in out)
+    # ...and its Enter, pressed by the person after it, is one Enter.
+    out = run(WedgeDecoder(), burst(text, 0.0, gap_ms=1, end=None) + [("enter", 0.5)])
+    assert typed_text(out) == [*text, "enter"]
+
+
+def test_a_scan_after_an_input_methods_word_is_still_a_scan() -> None:
+    keys = burst("王小明", 0.0, gap_ms=1, end=None) + burst("SF1234567890123", 0.2)
+    assert run(WedgeDecoder(), keys) == [
+        Typed(("王",)),
+        Typed(("小",)),
+        Typed(("明",)),
+        Scan("SF1234567890123"),
     ]
 
 
