@@ -30,6 +30,17 @@ _ESCAPES = re.compile(
 )
 
 
+# Full-width ASCII (U+FF01..U+FF5E), which an input method in full-width mode types, and the
+# ideographic space, to the ASCII they mean.
+_FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def ascii_forms(text: str) -> str:
+    """`１３８` -> `138`, `ＳＦ` -> `SF`: full-width letters, digits, signs and spaces as the ASCII they
+    mean; every other character unchanged."""
+    return text if text.isascii() else text.translate(_FULL_WIDTH)
+
+
 def clean(text: str | None, max_len: int | None = None) -> str:
     """One line of typed or scanned text, safe to store: hidden characters out, spaces collapsed."""
     if not text:

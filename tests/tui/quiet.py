@@ -132,12 +132,16 @@ async def settle(
 
 def send_key(app: Any, key: str) -> None:
     """One key into the app's input queue, as the terminal driver delivers it (as App._press_keys makes it)."""
+    char: str | None = (
+        key if len(key) == 1 else None
+    )  # a character is its own (`　`, whose name no lookup finds)
     if len(key) == 1 and not key.isalnum():
         key = _character_to_key(key)
-    try:
-        char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
-    except KeyError:
-        char = key if len(key) == 1 else None
+    if char is None:
+        try:
+            char = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+        except KeyError:
+            char = None
     event = events.Key(key, char)
     event.set_sender(app)
     app._driver.send_message(event)

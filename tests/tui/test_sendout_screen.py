@@ -281,12 +281,12 @@ async def test_a_courier_name_past_the_fields_limit_is_refused_and_the_limit_sai
         assert name.value == "王" * 60 + "李" * 4
 
 
-def keys_a_millisecond_apart(field: WedgeInput) -> KeyRouter:
-    """`field` focused, its router's clock stepping 1 ms a key: an input method's burst."""
+def keys_a_millisecond_apart(field: WedgeInput, start: float = 200.0) -> KeyRouter:
+    """`field` focused, its router's clock stepping 1 ms a key from `start` (s): an input method's burst."""
     router = field.router
     assert router is not None
     field.focus()
-    clock = iter(200.0 + 0.001 * n for n in range(1000))
+    clock = iter(start + 0.001 * n for n in range(1000))
     router.clock = lambda _event: next(clock)
     return router
 
@@ -305,6 +305,7 @@ async def test_a_courier_name_from_an_input_method_is_typed_and_a_paste_keeps_it
         assert name.value == "张师傅"
         assert router.refused == 0 and "Partial scan" not in text_of(courier, "#ho-message")
         name.value = ""
+        keys_a_millisecond_apart(name, start=201.0)  # a key of its own, a second after the word
         send_key(app, "a")
         await until(pilot, lambda: router.decoder.pending)  # held: a scanner's first key, or a person's?
         name.post_message(events.Paste("bc"))
@@ -324,3 +325,22 @@ async def test_an_address_from_an_input_method_goes_into_the_send_form(
         await quiet.burst(pilot, *"新疆乌鲁木齐市", "space", *"天山区")
         assert address.value == "新疆乌鲁木齐市 天山区"
         assert router.refused == 0
+        # ASCII inside the word (a room number) came with it; the input method's own space is typed.
+        address.value = ""
+        await quiet.burst(pilot, *"3号楼502　室 王小明")
+        assert address.value == "3号楼502　室 王小明"
+        assert router.refused == 0
+
+
+@pytest.mark.first_mode("sendout")
+async def test_full_width_digits_in_a_phone_field_are_the_digits_they_mean(
+    app: StationApp, station: Station
+) -> None:
+    """An input method in full-width mode types `１３８...`: the phone field took nothing (a bell)."""
+    async with at_sendout(station) as (app, pilot, screen):
+        phone = screen.query_one("#so-to-phone", WedgeInput)
+        keys_a_millisecond_apart(phone)
+        await quiet.burst(pilot, *"１３８　１２３４")
+        phone.insert_text_at_cursor("５６７８")  # a paste
+        await quiet.settle(pilot)
+        assert phone.value == "138 12345678"

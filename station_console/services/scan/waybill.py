@@ -14,14 +14,13 @@ from dataclasses import dataclass
 
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_
+from station_console.safe_text import ascii_forms
 from station_console.services.scan.checksums import fedex12, fedex14, gs1_mod10, usps_legacy20
 
 # Longer than any barcode a carrier prints (34 digits); past this it is not one scan.
 MAX_RAW_LENGTH = 64
 MAX_WAYBILL = 40  # the waybill column's width: a longer one could not be stored on PostgreSQL
 
-# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, to their ASCII forms.
-_FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _AIM_PREFIX = re.compile(r"\][A-Za-z][0-9]")
 _USPS = re.compile(r"9[1-5][0-9]{20}|9[2-5][0-9]{24}|94[0-9]{28}|[0-9]{20}")
 
@@ -61,7 +60,7 @@ def _unwrap(text: str) -> str:
 def _clean(raw: str) -> str:
     text = raw
     if not text.isascii():
-        text = text.translate(_FULL_WIDTH)
+        text = ascii_forms(text)
         # Drop control and format characters (zero-width spaces, BOMs); keep letters for the check.
         text = "".join(c for c in text if unicodedata.category(c)[0] != "C")
     text = "".join(text.split())  # spaces inside: numbers are often typed as printed, in groups

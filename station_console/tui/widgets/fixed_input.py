@@ -11,18 +11,32 @@ F8 to"), which read as if that were all it says.
 
 A field with a `max_length` refuses what would pass it (a key, a paste) and says so, with the limit:
 Textual only rings the bell, so a name typed past the limit was cut without a word.
+
+An input method in full-width mode types `１３８` and `ＳＦ`: a field that takes only some characters
+(`restrict`, or an integer or number field: a phone, a count, a PIN) reads them as the ASCII they mean,
+where Textual refused them with a bell and nothing typed. A space that is not ASCII's (the input
+method's ideographic space `　`) is typed like any character: Textual dropped it, Python not calling
+it printable.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.strip import Strip
 from textual.widgets import Input
 
 from station_console.i18n import _
+from station_console.safe_text import ascii_forms
+
+
+def typed_space(character: str | None) -> bool:
+    """A space key other than ASCII's (`　` from an input method): a character, though not printable."""
+    return character is not None and len(character) == 1 and unicodedata.category(character) == "Zs"
 
 
 class FixedInput(Input):
@@ -31,10 +45,18 @@ class FixedInput(Input):
     _limit_said = False  # said once until the text is shorter again: a scan's burst says it once
 
     def replace(self, text: str, start: int, end: int) -> None:
+        if self.restrict or self.type != "text":
+            text = ascii_forms(text)
         start, end = sorted((max(0, start), min(len(self.value), end)))
         limit = self.max_length or 0  # 0: no limit
         self._too_long = bool(limit) and len(self.value) - (end - start) + len(text) > limit
         super().replace(text, start, end)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not event.is_printable and typed_space(event.character):
+            event.prevent_default()  # Input's own handler would drop it
+            event.stop()
+            self.replace(event.character or " ", *self.selection)
 
     def restricted(self) -> None:
         super().restricted()

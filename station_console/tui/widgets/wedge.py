@@ -25,7 +25,7 @@ from textual.widgets import Input
 from hardware.scanners.wedge import Partial, Scan, WedgeDecoder, WedgeOutput
 from station_console.i18n import N_, _
 from station_console.tui.one_shot import call_after
-from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.tui.widgets.fixed_input import FixedInput, typed_space
 
 Clock = Callable[[events.Key | None], float]
 _ALWAYS_ROUTED = frozenset({"enter", "tab"})
@@ -180,8 +180,8 @@ class KeyRouter:
 
 
 def _token(event: events.Key) -> str:
-    if event.is_printable and event.character:
-        return event.character
+    if event.is_printable and event.character or typed_space(event.character):
+        return event.character or ""
     if event.character in _CODE_CONTROLS:
         return event.character
     return event.key
