@@ -6,25 +6,27 @@ a person's 250 ms apart.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 from sqlmodel import Session, select
 from textual.widgets import DataTable, Digits, Static
 
-from db.models import Clerk, Parcel, Role
+from db.models import Clerk, Parcel, ParcelEvent, Role
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import CheckinResult, check_in
 from station_console.services.core.station import Station
+from station_console.services.pickup import handover
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
-from station_console.tui.widgets.wedge import KeyRouter
+from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 from tui.conftest import first_mode
-from tui.quiet import burst, press, settle
+from tui.quiet import TIMEOUT, burst, press, settle, until
 
 ANN, SOLO, OTHER = "13812345678", "13900004321", "13700001111"
 
@@ -415,6 +417,66 @@ async def test_a_proxys_phone_tail_is_checked_when_typed(station: Station, conso
         await clerk.key(*" Li ", "tab", *"138-0000-5678", "enter")
         assert screen.proxy is not None and (screen.proxy.name, screen.proxy.phone_tail) == ("Li", "5678")
         assert "Li ****5678" in clerk.text("#pk-message")
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_bounced_f10_hands_over_once_and_keeps_the_acknowledgment(
+    station: Station, console: StationApp
+) -> None:
+    sign_in(station, Role.CLERK)
+    a = receive(station, 1, ANN)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(a.pickup_code)
+        await clerk.scan(a.waybill)
+        await clerk.key("f10", "f10")  # a hurried clerk presses twice; the first is served by then
+        assert "Handed over: 1 parcel" in clerk.text("#pk-message")
+        assert not screen.query_one("#pk-message", Static).has_class("-error") and clerk.bells == 0
+    with station.read() as s:
+        kinds = [e.kind for e in s.exec(select(ParcelEvent).where(ParcelEvent.parcel_id == a.parcel_id))]
+    assert kinds.count("picked_up") == 1
+
+
+@pytest.mark.first_mode("pickup")
+async def test_f10_while_the_handover_is_written_asks_for_nothing_more(
+    station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sign_in(station, Role.CLERK)
+    a = receive(station, 1, ANN)
+    release, calls = threading.Event(), []
+    real = handover.confirm_pickup
+
+    def slow(*args: Any, **kwargs: Any) -> list[int]:
+        calls.append(args)
+        assert release.wait(TIMEOUT)  # a busy database: the write is still running
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(handover, "confirm_pickup", slow)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type(a.pickup_code)
+        await clerk.scan(a.waybill)
+        await pilot.press("f10")
+        await until(pilot, lambda: len(calls) == 1)
+        await pilot.press("f10")  # pressed again while the first is written
+        release.set()
+        await clerk.settle()
+        assert len(calls) == 1 and clerk.bells == 0
+        assert "Handed over: 1 parcel" in clerk.text("#pk-message")
+
+
+@pytest.mark.first_mode("pickup")
+async def test_esc_for_the_next_customer_empties_a_half_typed_query(
+    station: Station, console: StationApp
+) -> None:
+    sign_in(station, Role.CLERK)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.key("5", "5", "escape")
+        assert screen.query_one("#pk-query", WedgeInput).value == ""
 
 
 def statuses_ids(station: Station) -> dict[str, int]:

@@ -224,6 +224,8 @@ class PickupScreen(PickupHandover):
             )
 
     def action_confirm(self) -> None:
+        if self.lookup is None and self._acknowledged:
+            return  # the handover's key pressed twice: its acknowledgment stays on the screen
         if self.lookup is None:
             self._refuse(_("Look up a customer first."))
             return
@@ -287,6 +289,8 @@ class PickupScreen(PickupHandover):
         )
 
     def action_clear(self) -> None:
+        # The next customer starts from an empty box, not from what was half typed for the last one.
+        self.query_one("#pk-query", WedgeInput).value = ""
         self._clear_state()
         self._say(_("Ready: ask for the pickup code."))
 

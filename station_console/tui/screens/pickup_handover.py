@@ -67,6 +67,12 @@ class PickupHandover(ServiceCalls, ModeScreen):
         self._identity_checked = False  # the clerk confirmed the second check the policy asks for
         self.proxy: Proxy | None = None  # who collects for the recipient, when it is not themself
         self.fees: dict[int, FeeQuote] = {}
+        # A handover asked for and not answered yet (its fee dialog open, or its write running): a
+        # second F10 or Enter from a hurried clerk must not ask again nor write again.
+        self._handing_over = False
+        # The message line shows a handover just done: F10 again is the same key bounced, not a
+        # request to look someone up, and must not replace the acknowledgment with a refusal.
+        self._acknowledged = False
         self._read_again_for = (
             "",
             "",
@@ -95,6 +101,9 @@ class PickupHandover(ServiceCalls, ModeScreen):
         self, ids: list[int], method: str, scanned: list[str], *, override_reason: str | None = None
     ) -> None:
         """Hand over; a storage fee due is settled first, in the dialog, and in the same transaction."""
+        if self._handing_over:
+            return
+        self._handing_over = True
 
         def write(fee: Settlement | None) -> None:
             self._write(
@@ -116,7 +125,9 @@ class PickupHandover(ServiceCalls, ModeScreen):
             return
 
         def settled(fee: Settlement | None) -> None:
-            if fee is not None:
+            if fee is None:
+                self._handing_over = False
+            else:
                 write(fee)
 
         self.app.push_screen(FeeDialog(cents, since, self.station.settings()), settled)
@@ -202,6 +213,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
 
     @on(HandedOver)
     def _handed_over(self, message: HandedOver) -> None:
+        self._handing_over = False
         count = len(message.parcel_ids)
         self.last_handover = list(message.parcel_ids)
         self._clear_state()
@@ -214,6 +226,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
             ),
             ok=True,
         )
+        self._acknowledged = True
         self._refresh_recent()
 
     @on(Undone)
@@ -232,6 +245,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
 
     @on(WriteFailed)
     def _write_failed(self, message: WriteFailed) -> None:
+        self._handing_over = False
         exc = message.error
         shown = exc.message() if isinstance(exc, StationError) else report_unexpected(self, exc)
         self._refuse(shown)
@@ -289,6 +303,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
         self._say(text, error=True)
 
     def _say(self, text: str, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
+        self._acknowledged = False
         message = self.query_one("#pk-message", Static)
         message.update(text)
         message.set_class(error, "-error")
