@@ -137,7 +137,10 @@ async def test_closing_the_day_shows_the_figures_asks_twice_before_closing_time_
         assert isinstance(second, ConfirmClose) and second.early  # before 21:00: asked again
         assert "before closing time (21:00)" in str(second.query_one("#close-question", Static).render())
         assert _closes(station) == []
-        await quiet.press(pilot, "ctrl+y")
+        await quiet.press(pilot, "ctrl+y")  # Ctrl+Y pressed twice in a hurry is not the second yes
+        await _settle(app, pilot)
+        assert app.screen is second and _closes(station) == []
+        await quiet.press(pilot, "tab", "enter")  # the red button, on purpose
         await _settle(app, pilot)
         assert len(_closes(station)) == 1
         closed = str(screen.query_one("#rp-status", Static).render())

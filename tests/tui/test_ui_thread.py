@@ -228,8 +228,11 @@ WALKS: dict[str, Walk] = {
     "shelves: door delivery (Ctrl+D)": Walk(("f4", "ctrl+d"), "DeliveryScreen", ("f7", *typed("Lin"))),
     "parcels: a search": Walk(("f5",), "ParcelsScreen", typed(ON_SHELF)),
     "reports: export": Walk(("f6",), "ReportsScreen", ("f10",), reads=False),
-    "reports: close the day": Walk(("f6", "f12"), "ConfirmClose", ("ctrl+y", "ctrl+y")),
-    "reports: reopen": Walk(("f6", "f12", "ctrl+y", "ctrl+y", "ctrl+o"), "ReopenDay", typed("late parcel")),
+    # Before closing time: the second yes is the button's (Tab, Enter), never a second Ctrl+Y.
+    "reports: close the day": Walk(("f6", "f12"), "ConfirmClose", ("ctrl+y", "tab", "enter")),
+    "reports: reopen": Walk(
+        ("f6", "f12", "ctrl+y", "tab", "enter", "ctrl+o"), "ReopenDay", typed("late parcel")
+    ),
     "settings: save": Walk(("ctrl+s",), "SettingsScreen", ("ctrl+s",)),
     "settings: a carrier": Walk(("ctrl+s", "f7"), "CarrierEditorScreen", ("enter", "ctrl+s")),
     "settings: printers": Walk(("ctrl+s", "f8"), "PrintersScreen", ("f7",), printer=True),

@@ -23,7 +23,8 @@ from station_console.tui.widgets.plain import Static
 
 
 class ConfirmClose(ModalScreen[bool]):
-    """The day's figures, and one deliberate yes (the button, or Ctrl+Y); anything else cancels."""
+    """The day's figures, and one deliberate yes (the button, or Ctrl+Y; before closing time, asked a
+    second time, the button only); anything else cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(False)", N_("Cancel"), id="close.cancel"),
@@ -61,12 +62,19 @@ class ConfirmClose(ModalScreen[bool]):
                 ),
                 id="close-question",
             )
+            if self.early:
+                yield Static(_("To close it anyway: Tab to “Close the day”, then Enter."), id="close-how")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Close the day"), id="close-yes", variant="error" if self.early else "primary")
                 yield Button(_("Cancel"), id="close-no")
 
     def on_mount(self) -> None:
         self.query_one("#close-no", Button).focus()  # Enter alone never closes a day
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The second yes, before closing time, is given on its button: a Ctrl+Y pressed twice in a
+        # hurry answered the first question and then this one.
+        return not (self.early and action == "dismiss" and parameters == (True,))
 
     @on(Button.Pressed, "#close-yes")
     def _yes(self) -> None:
