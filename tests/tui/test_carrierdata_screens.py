@@ -241,3 +241,28 @@ async def test_a_pre_alerted_name_is_shown_as_written_at_pickup(station: Station
         assert "[/]王[b]芳" in clerk.text("#pk-message")
         await clerk.key("f10")
     assert statuses(station)[parcel.waybill] == "picked_up"
+
+
+async def test_customers_sharing_a_tail_each_see_their_own_fee(station: Station, clock: Any) -> None:
+    # The line summed both customers' fees (¥6.00) while F10 asked the one handed to for ¥3.00.
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
+    sign_in(station, Role.CLERK)
+    first = receive(station, 1, "13812345678")
+    receive(station, 2, "13912345678")
+    receive(station, 3, "13912345678")
+    clock.advance(days=2)
+    console = StationApp(
+        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="pickup"
+    )
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type("5678")
+        line = clerk.text("#pk-fee")
+        assert "by customer: A ¥3.00  B ¥6.00" in line or "by customer: A ¥6.00  B ¥3.00" in line, line
+        await clerk.scan(first.waybill)
+        await clerk.key("f10")  # by phone tail: the customer's number is checked first
+        assert "Press F10 again" in clerk.text("#pk-message")
+        await clerk.key("f10")
+        assert isinstance(console.screen, FeeDialog)
+        assert "¥3.00" in str(console.screen.query_one(".dialog-title", Static).render())

@@ -3,7 +3,7 @@ before the handover (cash, QR, account; or a manager's waiver with a reason)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import ClassVar
 
@@ -30,10 +30,21 @@ def owed(fees: dict[int, FeeQuote], parcel_ids: Iterable[int]) -> tuple[int, dat
     return sum(q.owed_cents for q in due), min((q.fee_starts for q in due), default=None)
 
 
-def fee_line(fees: dict[int, FeeQuote], parcel_ids: Iterable[int], settings: StationSettings) -> str:
-    """One line for the screen: the fee due and since when, or when it will start."""
-    ids = list(parcel_ids)
+def fee_line(
+    fees: dict[int, FeeQuote], customers: Sequence[tuple[str, list[int]]], settings: StationSettings
+) -> str:
+    """One line for the screen: the fee due and since when, or when it will start. `customers`: each
+    customer's mark (A, B; "" for one) and parcels. Customers sharing a phone tail each owe their own,
+    and F10 asks only the one handed to: a sum of both read as one customer's fee."""
+    ids = [pid for _mark, group in customers for pid in group]
     cents, since = owed(fees, ids)
+    by_customer = [(mark, owed(fees, group)[0]) for mark, group in customers if mark]
+    if len([c for _mark, c in by_customer if c]) > 1:
+        return _(
+            "Storage fee due, by customer: {amounts} (charged since {start}).",
+            amounts="  ".join(f"{mark} {money(c, settings)}" for mark, c in by_customer if c),
+            start=since.isoformat() if since else "-",
+        )
     if cents:
         return _(
             "Storage fee due: {amount} (charged since {start}). F10 asks how it is paid.",

@@ -27,7 +27,7 @@ from station_console.tui.screens.base import ModeScreen, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.pickup_fees import FeeDialog, fee_line, owed
-from station_console.tui.screens.pickup_tables import ParcelList, RecentList
+from station_console.tui.screens.pickup_tables import ParcelList, RecentList, group_marks
 from station_console.tui.widgets.plain import Static
 from station_console.tui.widgets.wedge import KeyRouter
 
@@ -280,7 +280,12 @@ class PickupHandover(ServiceCalls, ModeScreen):
         if message.parcel_ids != frozenset(ids):
             return
         self.fees = message.fees
-        self.query_one("#pk-fee", Static).update(fee_line(self.fees, ids, self.station.settings()))
+        marks = group_marks(self.lookup) if self.lookup else {}
+        customers: dict[str, list[int]] = {}
+        for pid in ids:
+            customers.setdefault(marks.get(pid, ""), []).append(pid)
+        line = fee_line(self.fees, list(customers.items()), self.station.settings())
+        self.query_one("#pk-fee", Static).update(line)
 
     def _clear_state(self) -> None:
         self.lookup, self.scanned, self._subset_armed, self._identity_checked = None, {}, False, False
