@@ -318,6 +318,25 @@ async def test_a_manager_overrides_with_a_reason_and_undoes(station: Station, co
 
 
 @pytest.mark.first_mode("pickup")
+async def test_a_clerk_asking_to_undo_a_pickup_is_refused_before_the_question(
+    station: Station, console: StationApp
+) -> None:
+    sign_in(station, Role.CLERK)
+    a = receive(station, 1, ANN)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(a.pickup_code)
+        await clerk.scan(a.waybill)
+        await clerk.key("f10")
+        assert statuses(station) == {a.waybill: "picked_up"}
+        await clerk.key("ctrl+z")  # the question came first, and "Only a manager" after the yes
+        assert console.screen is screen
+        assert "Only a manager can undo a pickup" in clerk.text("#pk-message")
+    assert statuses(station) == {a.waybill: "picked_up"}
+
+
+@pytest.mark.first_mode("pickup")
 async def test_nothing_found_is_shown_calmly(station: Station, console: StationApp) -> None:
     sign_in(station, Role.CLERK)
     async with console.run_test(size=(160, 45)) as pilot:

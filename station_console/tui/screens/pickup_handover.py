@@ -18,6 +18,7 @@ from textual.widgets import Digits
 
 from station_console.errors import StationError
 from station_console.i18n import _, _n
+from station_console.services.core.roles import require
 from station_console.services.fees.ledger import Settlement, quotes
 from station_console.services.fees.rules import FeeQuote
 from station_console.services.pickup import handover
@@ -133,6 +134,11 @@ class PickupHandover(ServiceCalls, ModeScreen):
         self.app.push_screen(FeeDialog(cents, since, self.station.settings()), settled)
 
     def action_undo(self) -> None:
+        try:  # a clerk is told at once, not after answering the question (the service checks again)
+            require(self.station, "undo_pickup")
+        except StationError as exc:
+            self._refuse(exc.message())
+            return
         if self.last_handover:
             self.done_undo_recent([])
         else:
