@@ -4,6 +4,7 @@ soon as a label is translated. Plain-text tables (the CLI, text exports) pad wit
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Collection
 
 
 def display_width(text: str) -> int:
@@ -17,9 +18,12 @@ def pad(text: str, width: int, *, left: bool = True) -> str:
     return text + space if left else space + text
 
 
-def table_lines(rows: list[list[str]]) -> list[str]:
-    """`rows` (a header first, say) as lines of aligned columns two spaces apart; the last column is
-    not padded (it may be long, and nothing follows it)."""
+def table_lines(rows: list[list[str]], *, right: Collection[int] = ()) -> list[str]:
+    """`rows` (a header first, say) as lines of aligned columns two spaces apart, each column as wide
+    as its widest cell, so a long name or room widens its column instead of pushing the rest of its row
+    right (nothing is cut: the CLI's reader may be looking for that very room). Columns numbered in
+    `right` (amounts, counts) are right-aligned; the last column is not padded (it may be long, and
+    nothing follows it)."""
     if not rows:
         return []
     count = max(len(row) for row in rows)
@@ -28,7 +32,11 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     ]
     return [
         "  ".join(
-            [pad(cell, width) for cell, width in zip(row[:-1], widths, strict=False)] + row[-1:]
+            [
+                pad(cell, width, left=i not in right)
+                for i, (cell, width) in enumerate(zip(row[:-1], widths, strict=False))
+            ]
+            + row[-1:]
         ).rstrip()
         for row in rows
     ]

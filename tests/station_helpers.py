@@ -204,3 +204,13 @@ def short_names(station: Station) -> None:
             session.add(carrier)
 
     station.run(work)
+
+
+def column_starts(lines: list[str]) -> list[tuple[int, ...]]:
+    """The terminal column (a Chinese character takes two) each whitespace-separated cell of each line
+    starts at: a table is aligned when its lines give the same tuple."""
+    import re
+
+    from station_console.text_columns import display_width
+
+    return [tuple(display_width(line[: m.start()]) for m in re.finditer(r"\S+", line)) for line in lines]

@@ -16,7 +16,7 @@ from station_console.errors import Refused
 from station_console.i18n import N_, _, _n, label_of
 from station_console.private_files import write_atomic
 from station_console.safe_text import visible
-from station_console.text_columns import pad
+from station_console.text_columns import pad, table_lines
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -87,14 +87,15 @@ def clerk_list(app: CliApp, as_json: bool) -> None:
         emit_json([r.to_json() for r in rows])
         return
     zone = app.station.zone()
+    table = []
     for r in rows:
         last = r.last_sign_in_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if r.last_sign_in_at else "-"
         state = _("active") if r.active else _("deactivated")
         if r.locked_until is not None and r.locked_until > app.station.now():
             state = _("locked until {time}", time=r.locked_until.astimezone(zone).strftime("%H:%M"))
-        click.echo(
-            f"{pad(visible(r.name), 20)} {pad(label_of(ROLE_LABELS, r.role), 10)} {pad(state, 12)} {last}"
-        )
+        table.append([visible(r.name), label_of(ROLE_LABELS, r.role), state, last])
+    for line in table_lines(table):
+        click.echo(line)
 
 
 @clerk_group.command("pin")
@@ -176,6 +177,7 @@ def _print_entries(app: CliApp, entries: list, *, show_waybill: bool) -> None:  
     from station_console.services.people.event_details import details_text
 
     zone = app.station.zone()
+    table = []
     for e in entries:
         when = e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
         who = f"{e.clerk or '-'}@{e.counter or '-'}"
@@ -183,7 +185,9 @@ def _print_entries(app: CliApp, entries: list, *, show_waybill: bool) -> None:  
         details = details_text(
             e.kind, e.details, zone=zone, waybill=e.waybill, clerk=e.clerk, carrier_name=e.carrier_name
         )
-        click.echo(f"{e.id:>7}  {when}  {pad(kind_label(e.kind), 16)} {pad(who, 24)} {where}{details}")
+        table.append([str(e.id), when, kind_label(e.kind), who, where + details])
+    for line in table_lines(table, right={0}):
+        click.echo(line)
 
 
 @audit_group.command("timeline")

@@ -13,6 +13,7 @@ from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt
 from station_console.i18n import _, _n, label_of
 from station_console.private_files import write_atomic
+from station_console.text_columns import table_lines
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -29,15 +30,26 @@ def delivery_group() -> None:
     """Door delivery: requests, runs in walking order, run sheets, scanning out and back."""
 
 
-def stop_line(stop: Any) -> str:
+def stop_lines(stops: list[Any]) -> list[str]:
+    """Stops as a table sized from them: a long name or address widens its column, not its row."""
     from station_console.services.delivery.runs import status_label
-    from station_console.text_columns import pad
 
-    floor = f"{stop.floor}F" if stop.floor is not None else "-"
-    return (
-        f"{stop.stop or '-':>3} {stop.pickup_code:<12} {stop.shelf_location:<6} {stop.address or '-':<14} "
-        f"{floor:<4} {pad(stop.name, 12, left=True)} {stop.masked_phone or '-':<14} {stop.waybill:<22} "
-        f"{status_label(stop.status)}"
+    return table_lines(
+        [
+            [
+                str(stop.stop or "-"),
+                stop.pickup_code,
+                stop.shelf_location,
+                stop.address or "-",
+                f"{stop.floor}F" if stop.floor is not None else "-",
+                stop.name,
+                stop.masked_phone or "-",
+                stop.waybill,
+                status_label(stop.status),
+            ]
+            for stop in stops
+        ],
+        right={0},
     )
 
 
@@ -45,7 +57,7 @@ def _echo_stop(stop: Any, as_json: bool) -> None:
     if as_json:
         emit_json(stop.to_json())
     else:
-        click.echo(stop_line(stop))
+        click.echo(stop_lines([stop])[0])
 
 
 def _echo_run(run: Any, as_json: bool) -> None:
@@ -65,8 +77,8 @@ def _echo_run(run: Any, as_json: bool) -> None:
             count=len(run.stops),
         )
     )
-    for stop in run.stops:
-        click.echo("  " + stop_line(stop))
+    for line in stop_lines(run.stops):
+        click.echo("  " + line)
 
 
 @delivery_group.command("request")
@@ -105,8 +117,8 @@ def waiting_command(app: CliApp, building: str | None, as_json: bool) -> None:
     if as_json:
         emit_json([s.to_json() for s in stops])
         return
-    for stop in stops:
-        click.echo(stop_line(stop))
+    for line in stop_lines(stops):
+        click.echo(line)
     if not stops:
         click.echo(_("No parcel is waiting for a door delivery"))
 
@@ -208,8 +220,8 @@ def out_command(
     if as_json:
         emit_json([s.to_json() for s in done])
         return
-    for stop in done:
-        click.echo(stop_line(stop))
+    for line in stop_lines(done):
+        click.echo(line)
 
 
 @delivery_group.command("delivered")

@@ -11,7 +11,7 @@ from station_console.cli_help import argument, command, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import NotFound, StationError
 from station_console.i18n import N_, _, get_language
-from station_console.text_columns import pad
+from station_console.text_columns import table_lines
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -86,12 +86,15 @@ def carriers_list(app: CliApp, as_json: bool) -> None:
     if as_json:
         emit_json([_carrier_json(row) for row in rows])
         return
+    table = []
     for row in rows:
         patterns = "  ".join(
             p.get("regex", "") + (f" [{p['checksum']}]" if p.get("checksum") else "") for p in row.patterns
         )
         state = "" if row.active else " " + _("(inactive)")
-        click.echo(f"{row.code:<8} {pad(_name(row), 24)} {row.fee_cents:>4}  {patterns}{state}")
+        table.append([row.code, _name(row), str(row.fee_cents), patterns + state])
+    for line in table_lines(table, right={2}):
+        click.echo(line)
 
 
 def _name(row: Any) -> str:

@@ -13,6 +13,7 @@ from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.commands.shelves import attempt
 from station_console.errors import Refused
 from station_console.i18n import N_, _, _n, label_of
+from station_console.text_columns import table_lines
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -136,22 +137,25 @@ def mappings_command(app: CliApp, as_json: bool) -> None:
 # -- reading ------------------------------------------------------------------------------------------
 
 
-def _line(view: Any) -> str:
+def _cells(view: Any) -> list[str]:
     from station_console.services.notify.templates import PREFERENCE_LABELS
     from station_console.services.recipients.fields import CONSENT_LABELS
-    from station_console.text_columns import display_width, pad
 
     state = "" if view.active else "  " + _("deactivated")
     choice = label_of(PREFERENCE_LABELS, view.delivery_preference) if view.delivery_preference else "-"
-    cells = (
-        (view.external_id or f"#{view.id}", 12),
-        (view.shown_name, 16),
-        (view.location or "-", 14),
-        (", ".join(view.phones) or "-", 14),
-        (choice, max(display_width(_(label)) for label in PREFERENCE_LABELS.values())),
-    )
     consent = _(CONSENT_LABELS.get(view.consent, view.consent or ""))
-    return " ".join(pad(text, width, left=True) for text, width in cells) + f" {consent}{state}"
+    return [
+        view.external_id or f"#{view.id}",
+        view.shown_name,
+        view.location or "-",
+        ", ".join(view.phones) or "-",
+        choice,
+        consent + state,
+    ]
+
+
+def _line(view: Any) -> str:
+    return table_lines([_cells(view)])[0]
 
 
 @recipients_group.command("list")
@@ -181,8 +185,8 @@ def list_command(
     if as_json:
         emit_json([r.to_json() for r in rows])
         return
-    for row in rows:
-        click.echo(_line(row))
+    for line in table_lines([_cells(row) for row in rows]):
+        click.echo(line)
     if not rows:
         click.echo(_("Nobody in the directory."))
 
@@ -227,16 +231,23 @@ def show_command(app: CliApp, ref: str, as_json: bool) -> None:
 def match_command(app: CliApp, text: str, as_json: bool) -> None:
     """Who a typed name, pinyin initials (zs), unit or room (3-502), id or phone tail names."""
     from station_console.services.recipients import matching
-    from station_console.text_columns import pad
 
     found = attempt(lambda: matching.match(app.station, text), as_json=as_json)
     if as_json:
         emit_json([m.to_json() for m in found])
         return
-    for m in found:
-        warn = "  " + _("no consent") if m.consent_missing else ""
-        cells = ((m.external_id or f"#{m.id}", 12), (m.name, 16), (m.location or "-", 14))
-        click.echo(" ".join(pad(t, w, left=True) for t, w in cells) + f" {m.phone or '-'}{warn}")
+    table = [
+        [
+            m.external_id or f"#{m.id}",
+            m.name,
+            m.location or "-",
+            m.phone or "-",
+            _("no consent") if m.consent_missing else "",
+        ]
+        for m in found
+    ]
+    for line in table_lines(table):
+        click.echo(line)
     if not found:
         click.echo(_("Nobody matches."))
 
@@ -346,18 +357,26 @@ def _echo_view(view: Any, as_json: bool) -> None:
 def unmatched_command(app: CliApp, as_json: bool) -> None:
     """Who is this? Parcels on the shelves checked in with a name that matched no one."""
     from station_console.services.recipients import matching
-    from station_console.text_columns import pad
 
     rows = attempt(lambda: matching.unmatched(app.station), as_json=as_json)
     if as_json:
         emit_json([r.to_json() for r in rows])
         return
     zone = app.station.zone()
-    for r in rows:
-        click.echo(
-            f"{r.pickup_code:<12} {r.location:<6} {r.carrier:<8} {r.waybill:<22} {pad(r.name, 12, left=True)} "
-            f"{r.masked_phone or '-':<14} {r.checked_in_at.astimezone(zone):%m-%d %H:%M}"
-        )
+    table = [
+        [
+            r.pickup_code,
+            r.location,
+            r.carrier,
+            r.waybill,
+            r.name,
+            r.masked_phone or "-",
+            f"{r.checked_in_at.astimezone(zone):%m-%d %H:%M}",
+        ]
+        for r in rows
+    ]
+    for line in table_lines(table):
+        click.echo(line)
     if not rows:
         click.echo(_("Every named parcel is matched."))
 

@@ -18,7 +18,7 @@ from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, _n, label_of
 from station_console.private_files import write_atomic
-from station_console.text_columns import pad
+from station_console.text_columns import pad, table_lines
 
 PAYMENTS = click.Choice(["cash", "qr", "account"])
 ID_TYPES = click.Choice(["resident", "passport", "hk_macau", "taiwan"])
@@ -355,14 +355,23 @@ def list_command(app: CliApp, day: Any, status: str | None, carrier: str | None,
         click.echo(_("No sends."))
         return
     zone = app.station.zone()
-    for r in rows:
-        manual = "*" if r.weight_manual else " "
-        weight = f"{(r.weight_g or 0) / 1000:.3f}{manual}"
-        click.echo(
-            f"{r.send_id:>6} {r.created_at.astimezone(zone):%m-%d %H:%M} {pad(label_of(STATUS_LABELS, r.status), 10)} "
-            f"{r.carrier:<6} {r.waybill or '-':<20} {pad(r.destination, 6)} {weight:>9} {money(r.price_cents):>9} "
-            f"{pad(label_of(METHOD_LABELS, r.payment_method) if r.payment_method else '-', 8)} {r.recipient}"
-        )
+    table = [
+        [
+            str(r.send_id),
+            f"{r.created_at.astimezone(zone):%m-%d %H:%M}",
+            label_of(STATUS_LABELS, r.status),
+            r.carrier,
+            r.waybill or "-",
+            r.destination,
+            f"{(r.weight_g or 0) / 1000:.3f}" + ("*" if r.weight_manual else " "),
+            money(r.price_cents),
+            label_of(METHOD_LABELS, r.payment_method) if r.payment_method else "-",
+            r.recipient,
+        ]
+        for r in rows
+    ]
+    for line in table_lines(table, right={0, 6, 7}):
+        click.echo(line)
     if any(r.weight_manual for r in rows):
         click.echo(_("* weight typed in, not read from the scale"))
 

@@ -9,7 +9,7 @@ from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt, flag
 from station_console.i18n import _, _n, label_of
 from station_console.services.exceptions.problem_kinds import KIND_LABELS, KINDS
-from station_console.text_columns import pad
+from station_console.text_columns import table_lines
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -187,12 +187,18 @@ def problems_list(app: CliApp, as_json: bool) -> None:
         return
     if not rows:
         click.echo(_("No problem parcels."))
-    for r in rows:
-        kind = r.problem_kind or "-"
-        click.echo(
-            f"{r.waybill:<22} {r.carrier:<7} {r.location or '-':<6} {pad(label_of(KIND_LABELS, kind), 14)} "
-            f"{r.problem_note or ''}"
-        )
+    table = [
+        [
+            r.waybill,
+            r.carrier,
+            r.location or "-",
+            label_of(KIND_LABELS, r.problem_kind or "-"),
+            r.problem_note or "",
+        ]
+        for r in rows
+    ]
+    for line in table_lines(table):
+        click.echo(line)
 
 
 @command("write-off")
@@ -241,12 +247,20 @@ def overdue_cmd(app: CliApp, band: str, carrier: str | None, remind: bool, as_js
         return
     if not rows:
         click.echo(_("No overdue parcels."))
-    for r in rows:
-        p = r.parcel
-        click.echo(
-            f"{pad(label_of(BAND_LABELS, r.band), 8)} {r.age_hours:>6.0f}h {p.waybill:<22} {p.carrier:<7} {p.location or '-':<6} "
-            f"{p.pickup_code or '-':<12} {p.masked_phone or '-'}" + flag(p.problem_kind)
-        )
+    table = [
+        [
+            label_of(BAND_LABELS, r.band),
+            f"{r.age_hours:.0f}h",
+            r.parcel.waybill,
+            r.parcel.carrier,
+            r.parcel.location or "-",
+            r.parcel.pickup_code or "-",
+            (r.parcel.masked_phone or "-") + flag(r.parcel.problem_kind),
+        ]
+        for r in rows
+    ]
+    for line in table_lines(table, right={1}):
+        click.echo(line)
     if sent:
         click.echo(
             _(

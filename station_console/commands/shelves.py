@@ -16,7 +16,7 @@ from station_console.cli_help import argument, command, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
 from station_console.i18n import _, _n, label_of
-from station_console.text_columns import pad
+from station_console.text_columns import table_lines
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -307,12 +307,18 @@ def parcel_cmd(app: CliApp, ref: str, as_json: bool) -> None:
     if p.problem_note:
         click.echo("  " + _("Problem note: {note}", note=p.problem_note))
     zone = app.station.zone()
-    for e in t.events:
-        details = details_text(e.kind, e.details, zone=zone, waybill=p.waybill, carrier_name=e.carrier_name)
-        when = e.at.astimezone(zone)
-        click.echo(
-            f"  {when:%Y-%m-%d %H:%M}  {pad(kind_label(e.kind), 16)} {pad(e.clerk or '-', 10)} {pad(e.counter, 12)} {details}"
-        )
+    events = [
+        [
+            f"{e.at.astimezone(zone):%Y-%m-%d %H:%M}",
+            kind_label(e.kind),
+            e.clerk or "-",
+            e.counter,
+            details_text(e.kind, e.details, zone=zone, waybill=p.waybill, carrier_name=e.carrier_name),
+        ]
+        for e in t.events
+    ]
+    for line in table_lines(events):
+        click.echo("  " + line)
 
 
 @command("search")
@@ -381,11 +387,19 @@ def search_cmd(
         return
     if not page.rows:
         click.echo(_("No parcels."))
-    for r in page.rows:
-        click.echo(
-            f"{r.waybill:<22} {r.carrier:<7} {pad(status_text(r.status), 11)} "
-            f"{r.pickup_code or '-':<12} "
-            f"{r.location or '-':<6} {r.masked_phone or '-':<14} {r.business_day}" + flag(r.problem_kind)
-        )
+    table = [
+        [
+            r.waybill,
+            r.carrier,
+            status_text(r.status),
+            r.pickup_code or "-",
+            r.location or "-",
+            r.masked_phone or "-",
+            f"{r.business_day}{flag(r.problem_kind)}",
+        ]
+        for r in page.rows
+    ]
+    for line in table_lines(table):
+        click.echo(line)
     if page.next_before_id is not None:
         click.echo(_("More: --before {id}", id=page.next_before_id))

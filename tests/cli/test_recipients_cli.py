@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from station_helpers import column_starts
 
 from station_console.cli import cli
 
@@ -73,6 +74,50 @@ def test_list_and_show_mask_phones_and_need_a_clerk(run: Any, gbk_file: Path) ->
         assert not any(n in output for n in FULL_NUMBERS)
     anonymous = run("recipients", "list", clerk=False)
     assert anonymous.exit_code == 1 and "Nobody is signed in" in anonymous.output
+
+
+LONG_NAME = "欧阳" + "娜" * 18  # 20 characters, 40 columns
+LONG_PLACE = ("九号楼东单元", "1201室")
+
+
+def test_a_long_chinese_name_or_room_keeps_the_directory_listings_aligned(run: Any, gbk_file: Path) -> None:
+    """Padded to fixed widths, a 20-character name or 九号楼东单元-1201室 pushed the rest of its row right."""
+    run("recipients", "import", str(gbk_file), "--yes")
+    building, room = LONG_PLACE
+    added = run(
+        "recipients",
+        "add",
+        "--set",
+        f"name={LONG_NAME}",
+        "--set",
+        f"building={building}",
+        "--set",
+        f"room={room}",
+        "--set",
+        "phones=13600001234",
+        lang="zh",
+    )
+    assert added.exit_code == 0, added.output
+    listed = run("recipients", "list", lang="zh").output.splitlines()
+    assert len(listed) == 4 and any(LONG_NAME in line and "九号楼东单元-1201室" in line for line in listed)
+    assert len(set(column_starts(listed))) == 1, listed
+    run("recipients", "edit", "00123", "--set", f"name={LONG_NAME}", lang="zh")
+    matched = run("recipients", "match", "欧阳", lang="zh").output.splitlines()
+    assert len(matched) == 2 and len(set(column_starts(matched))) == 1, matched
+
+
+def test_a_long_chinese_name_keeps_a_door_run_aligned(run: Any, gbk_file: Path) -> None:
+    run("recipients", "import", str(gbk_file), "--yes")
+    run("recipients", "edit", "00124", "--set", f"name={LONG_NAME}")
+    run("checkin", "JT0000000000001", "--recipient", "00124")
+    run("checkin", "JT0000000000002", "--recipient", "00123")
+    for waybill in ("JT0000000000001", "JT0000000000002"):
+        run("delivery", "request", waybill)
+    waiting = run("--lang", "zh", "delivery", "waiting").output.splitlines()
+    assert len(waiting) == 2 and len(set(column_starts(waiting))) == 1, waiting
+    run_id = str(json.loads(run("delivery", "plan", "--runner", "小刘", "--json").output)["id"])
+    stops = run("--lang", "zh", "delivery", "show", run_id).output.splitlines()[1:]
+    assert len(stops) == 2 and len(set(column_starts(stops))) == 1, stops
 
 
 def test_consent_match_checkin_and_who_is_this(run: Any, gbk_file: Path) -> None:
