@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from sqlmodel import Session, select
-from textual.widgets import DataTable, Digits, Static
+from textual.widgets import DataTable, Digits, Input, Static
 
-from db.models import Clerk, Parcel, ParcelEvent, Role
+from db.models import Clerk, Parcel, ParcelEvent, ProxyPickup, Role
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import CheckinResult, check_in
 from station_console.services.core.station import Station
@@ -21,7 +21,8 @@ from station_console.services.pickup import handover
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
-from station_console.tui.screens.form_dialog import ConfirmDialog
+from station_console.services.pickup.proxy import Proxy
+from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
 from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
@@ -421,7 +422,9 @@ async def test_the_shifts_pickups_read_in_the_clerks_language(station: Station, 
 
 
 @pytest.mark.first_mode("pickup")
-async def test_a_proxys_phone_tail_is_checked_when_typed(station: Station, console: StationApp) -> None:
+async def test_a_proxys_short_phone_tail_is_refused_in_the_form_which_keeps_what_was_typed(
+    station: Station, console: StationApp
+) -> None:
     sign_in(station, Role.CLERK)
     a = receive(station, 1, ANN)
     async with console.run_test(size=(160, 45)) as pilot:
@@ -429,13 +432,26 @@ async def test_a_proxys_phone_tail_is_checked_when_typed(station: Station, conso
         screen = await clerk.open()
         await clerk.type(a.pickup_code)
         await clerk.key("f9")
-        await clerk.key(*"Li", "tab", *"12a4", "enter")
-        assert screen.proxy is None and clerk.bells == 1
-        assert "last 4 digits" in clerk.text("#pk-message")
-        await clerk.key("f9")
-        await clerk.key(*" Li ", "tab", *"138-0000-5678", "enter")
-        assert screen.proxy is not None and (screen.proxy.name, screen.proxy.phone_tail) == ("Li", "5678")
-        assert "Li ****5678" in clerk.text("#pk-message")
+        await clerk.key(*" Li ", "tab", *"567", "tab", *"123x", "enter")
+        form = console.screen
+        assert isinstance(form, FormDialog), clerk.text("#pk-message")
+        assert clerk.bells == 1
+        refused = str(form.query_one("#form-refused", Static).render())
+        assert refused == "Type the last 4 digits of the proxy's phone"
+        typed = {key: form.query_one(f"#form-{key}", Input).value for key in ("name", "phone", "id_last4")}
+        assert typed == {"name": " Li ", "phone": "567", "id_last4": "123x"}
+        assert console.focused is form.query_one("#form-phone", Input)  # where the fault is
+        assert screen.proxy is None
+        await clerk.key("home", "1", "enter")  # only the missing digit, in the field the cursor is in
+        assert console.screen is screen
+        assert screen.proxy == Proxy("Li", "1567", "123X")
+        assert "Li ****1567" in clerk.text("#pk-message")
+        await clerk.scan(a.waybill)
+        await clerk.key("f10")
+    assert statuses(station)[a.waybill] == "picked_up"
+    with station.read() as session:
+        recorded = session.exec(select(ProxyPickup)).all()
+    assert [(p.name, p.phone_tail, p.id_last4) for p in recorded] == [("Li", "1567", "123X")]
 
 
 @pytest.mark.first_mode("pickup")

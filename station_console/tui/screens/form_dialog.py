@@ -1,12 +1,18 @@
 """Small forms in a pop-up: a few typed fields, choices and switches; Enter gives them back, Esc cancels.
 
+A form given a `check` (the service's own pure check of the values, never a copy of its rule) runs it on
+Enter: a refusal is shown in the form, which stays open with everything as typed and the cursor in the
+field at fault, so the clerk corrects one field rather than typing the whole form again. A check that
+needs the database does not belong here (the UI thread never reads it): the caller's worker does that.
+
 And a yes/no question over a text (an import's preview). Every text shown here is data, never markup.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar, overload
 
 from rich.text import Text
 from textual import on
@@ -16,8 +22,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Switch
 
-from station_console.i18n import N_, _
+from station_console.errors import StationError
+from station_console.i18n import N_, _, get_language, shown_params
 from station_console.safe_text import clean
+from station_console.tui.screens.pickup_dialogs import show_refusal
 from station_console.tui.screens.unsaved import KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static
@@ -31,7 +39,10 @@ class FormField:
     options: tuple[tuple[str, Any], ...] | None = None  # a choice: (shown, value)
     switch: bool = False
     placeholder: str = ""
-    max_length: int = 200
+    max_length: int = 200  # 0: no limit (a checked field takes a long paste whole, to be shortened)
+
+
+Checked = TypeVar("Checked")
 
 
 # A reusable pop-up: its look travels with it (it opens from screens with their own style sheets).
@@ -49,23 +60,57 @@ FormDialog, ConfirmDialog { align: center middle; }
 """
 
 
-class FormDialog(KeepsEdits, ModalScreen[dict[str, Any] | None]):
-    """Fields in one column; Enter in a field (or OK) returns {key: value}; Esc returns None, after
-    asking whether to save or drop what was typed if the form is a record's editor (`keeps_edits`).
-    Saving from that question gives the values back as OK does: the caller's save follows, and a quit
-    waits for the next Ctrl+Q."""
+class FormDialog(KeepsEdits, ModalScreen[Checked | None], Generic[Checked]):
+    """Fields in one column; Enter in a field (or OK) returns {key: value}, or what `check` makes of
+    them; Esc returns None, after asking whether to save or drop what was typed if the form is a
+    record's editor (`keeps_edits`). Saving from that question gives the values back as OK does: the
+    caller's save follows, and a quit waits for the next Ctrl+Q.
+
+    `check` refuses with a `StationError`; the field at fault is the one `at_fault` names for the
+    refusal's code, else the one whose label the refusal names (its `field`)."""
 
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel", tooltip=N_("Close without saving")),
     ]
 
+    @overload
     def __init__(
-        self, title: str, fields: list[FormField], note: str = "", *, keeps_edits: bool = False
+        self: FormDialog[dict[str, Any]],
+        title: str,
+        fields: list[FormField],
+        note: str = "",
+        *,
+        keeps_edits: bool = False,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        title: str,
+        fields: list[FormField],
+        note: str = "",
+        *,
+        keeps_edits: bool = False,
+        check: Callable[[dict[str, Any]], Checked],
+        at_fault: Mapping[str, str] | None = None,
+    ) -> None: ...
+
+    def __init__(
+        self,
+        title: str,
+        fields: list[FormField],
+        note: str = "",
+        *,
+        keeps_edits: bool = False,
+        check: Callable[[dict[str, Any]], Any] | None = None,
+        at_fault: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.title_text, self.fields, self.note = title, fields, note
         self.keeps_edits = keeps_edits
+        self.check = check
+        self.at_fault = dict(at_fault or {})
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form-dialog"):
@@ -76,6 +121,7 @@ class FormDialog(KeepsEdits, ModalScreen[dict[str, Any] | None]):
                 with Horizontal(classes="form-field"):
                     yield Label(Text(field.label), classes="form-label")
                     yield self._widget(field)
+            yield Static(id="form-refused")
             yield Button(_("OK"), id="form-ok", variant="primary")
 
     def _widget(self, field: FormField) -> Input | Select[Any] | Switch:
@@ -119,11 +165,35 @@ class FormDialog(KeepsEdits, ModalScreen[dict[str, Any] | None]):
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
-        self.dismiss(self.values())
+        self._ok()
 
     @on(Button.Pressed, "#form-ok")
     def _ok(self) -> None:
-        self.dismiss(self.values())
+        values = self.values()
+        if self.check is None:
+            self.dismiss(values)
+            return
+        try:
+            checked = self.check(values)
+        except StationError as exc:
+            self._refused(exc)
+            return
+        self.dismiss(checked)
+
+    def _refused(self, exc: StationError) -> None:
+        """Say why in the form and put the cursor where the fault is; a save asked for on the way out
+        did not happen, so the way out waits."""
+        show_refusal(self.query_one("#form-refused", Static), exc)
+        key = self._field_at_fault(exc)
+        if key is not None:
+            self.query_one(f"#form-{key}").focus()
+        self.edits_not_saved()
+
+    def _field_at_fault(self, exc: StationError) -> str | None:
+        if exc.code in self.at_fault:
+            return self.at_fault[exc.code]
+        named = shown_params(exc.params, get_language()).get("field")
+        return next((f.key for f in self.fields if named is not None and f.label == named), None)
 
     def action_cancel(self) -> None:
         self.action_leave("close")

@@ -24,15 +24,24 @@ from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, plain
 
 
+def show_refusal(refusal: Static, exc: StationError | None) -> None:
+    """Why what was typed is refused, in red in `refusal` with the bell; None: nothing refused (any
+    earlier refusal goes). What was typed stays where it is."""
+    if exc is None:
+        refusal.update("")
+        return
+    refusal.update(plain(exc.message(), "red"))
+    refusal.app.bell()
+
+
 def taken(rule: NoteRule, text: str, refusal: Static) -> bool:
     """Whether `rule` takes `text`; if not, why, in red in `refusal` (the text stays where it is)."""
     try:
         rule.read(text)
     except StationError as exc:
-        refusal.update(plain(exc.message(), "red"))
-        refusal.app.bell()
+        show_refusal(refusal, exc)
         return False
-    refusal.update("")
+    show_refusal(refusal, None)
     return True
 
 

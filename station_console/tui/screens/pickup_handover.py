@@ -34,6 +34,14 @@ from station_console.tui.widgets.wedge import KeyRouter
 
 # Handover refusals that mean a listed parcel left the shelves after the lookup.
 LEFT_MEANWHILE = ("not_on_shelf", "out_for_delivery")
+# The proxy form's field that each of the proxy check's refusals is about.
+PROXY_FIELDS_AT_FAULT = {
+    "proxy_name_required": "name",
+    "too_long": "name",
+    "proxy_tail_required": "phone",
+    "proxy_id_invalid": "id_last4",
+    "proxy_id_required": "id_last4",
+}
 
 
 class PickupHandover(ServiceCalls, ModeScreen):
@@ -183,32 +191,35 @@ class PickupHandover(ServiceCalls, ModeScreen):
         # On demand: the form module loads when a proxy first comes.
         from station_console.tui.screens.form_dialog import FormDialog, FormField
 
-        id_note = _("required here") if self.station.settings().proxy_id_check == "always" else _("optional")
+        settings = self.station.settings()  # cached: the form's check reads no database
+        id_note = _("required here") if settings.proxy_id_check == "always" else _("optional")
         fields = [
             FormField("name", _("Proxy's name"), "", max_length=64),
             FormField("phone", _("Proxy's phone (last 4 digits)"), "", max_length=20),
             FormField("id_last4", _("Last 4 of their ID card ({note})", note=id_note), "", max_length=4),
         ]
 
-        def given(values: dict[str, str] | None) -> None:
-            if values is None:
+        def check(values: dict[str, str]) -> Proxy:
+            # The handover's own check, in the form: a wrong tail is corrected while the proxy is here.
+            return checked(Proxy(values["name"], values["phone"], values["id_last4"] or None), settings)
+
+        def given(proxy: Proxy | None) -> None:
+            if proxy is None:
                 return
-            typed = Proxy(values["name"], values["phone"], values["id_last4"] or None)
-            try:  # the handover's own check, now: a wrong tail is said while the proxy is here
-                self.proxy = checked(typed, self.station.settings())
-            except StationError as exc:
-                self._refuse(exc.message())
-                return
+            self.proxy = proxy
             self._say(
                 _(
                     "Proxy: {name} ****{tail}. Scan the parcels; F10 hands them over.",
-                    name=self.proxy.name,
-                    tail=self.proxy.phone_tail,
+                    name=proxy.name,
+                    tail=proxy.phone_tail,
                 ),
                 warn=True,
             )
 
-        self.app.push_screen(FormDialog(_("Someone collects for the recipient"), fields), given)
+        form = FormDialog(
+            _("Someone collects for the recipient"), fields, check=check, at_fault=PROXY_FIELDS_AT_FAULT
+        )
+        self.app.push_screen(form, given)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="pickup-write")
     def _write(self, call: Callable[[], list[int]], done: type[HandedOver] | type[Undone]) -> None:
