@@ -18,10 +18,10 @@ from station_console.i18n import set_language
 from station_console.services.checkin.transaction import CheckinResult, check_in
 from station_console.services.core.station import Station
 from station_console.services.pickup import handover
+from station_console.services.pickup.proxy import Proxy
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
-from station_console.services.pickup.proxy import Proxy
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
 from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.pickup_dialogs import ReasonDialog

@@ -150,10 +150,15 @@ def _name(text: str | None, missing: str | None) -> str | None:
     return value
 
 
+def runner_of(runner: str) -> str:
+    """The runner's name as the run records it (the screen's form checks with it too)."""
+    return _name(runner, N_("Type the runner's name")) or ""
+
+
 def plan(station: Station, runner: str, *, building: str | None = None, limit: int | None = None) -> RunView:
     """A new run with every parcel waiting for the door (of one building, if given), in walking order."""
     require(station, "door_delivery")
-    runner_name = _name(runner, N_("Type the runner's name")) or ""
+    runner_name = runner_of(runner)
 
     def work(session: Session) -> RunView:
         found = waiting_in(session, building=building)
@@ -280,6 +285,33 @@ def _out_item(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, Del
     return parcel, item
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """Who took a parcel at the door, as its delivery item records it."""
+
+    received_by: str
+    signature_name: str | None = None
+    photo_ref: str | None = None
+
+
+def receipt_of(received_by: str, signature_name: str | None = None, photo_ref: str | None = None) -> Receipt:
+    """The receipt as typed, checked (the screen's form checks with it too); refuses a missing or too long
+    part."""
+    received = _name(received_by, N_("Type who received it (a name, or 'self')")) or ""
+    signature = _name(signature_name, None)
+    photo = clean(photo_ref) or None
+    if photo is not None and len(photo) > 200:
+        raise Refused(N_("A photo reference has at most 200 characters"), code="too_long")
+    return Receipt(received, signature, photo)
+
+
+def failure_of(reason: str, note: str | None) -> tuple[str, str | None]:
+    """Why a parcel came back, and the note as it is stored (the screen's form checks with it too)."""
+    if reason not in FAIL_REASONS:
+        raise Refused(N_("Say why: {reasons}"), code="bad_reason", reasons=", ".join(FAIL_REASONS))
+    return reason, NOTE.read(note) or None
+
+
 def deliver(
     station: Station,
     run_id: int,
@@ -291,11 +323,8 @@ def deliver(
 ) -> Stop:
     """Back from the run, delivered: the parcel leaves the books like a pickup (method `door`)."""
     require(station, "door_delivery")
-    received = _name(received_by, N_("Type who received it (a name, or 'self')"))
-    signature = _name(signature_name, None)
-    photo = clean(photo_ref) or None
-    if photo is not None and len(photo) > 200:
-        raise Refused(N_("A photo reference has at most 200 characters"), code="too_long")
+    receipt = receipt_of(received_by, signature_name, photo_ref)
+    received, signature, photo = receipt.received_by, receipt.signature_name, receipt.photo_ref
     settings = station.settings()
 
     def work(session: Session) -> Stop:
@@ -344,9 +373,7 @@ def deliver(
 def fail(station: Station, run_id: int, raw: str, *, reason: str, note: str | None = None) -> Stop:
     """Back from the run, not delivered: on its shelf again (same slot, same code); the recipient is told."""
     require(station, "door_delivery")
-    if reason not in FAIL_REASONS:
-        raise Refused(N_("Say why: {reasons}"), code="bad_reason", reasons=", ".join(FAIL_REASONS))
-    text = NOTE.read(note) or None
+    reason, text = failure_of(reason, note)
 
     def work(session: Session) -> Stop:
         run = _run(session, run_id)

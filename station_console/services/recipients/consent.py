@@ -96,6 +96,22 @@ def check(choice: Choice) -> dict[str, Any]:
     return given
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One answer as `record` stores it: what was said, how, and the clerk's note as stored."""
+
+    choice: Choice
+    channel: str
+    note: str | None = None
+
+
+def answer_of(choice: Choice, channel: str, note: str | None = None) -> Answer:
+    """The answer checked as `record` checks it (the screen's form checks with it too): refuses nothing
+    said, an unknown consent, choice or channel, a note too long."""
+    check(choice)
+    return Answer(choice, entry_fields.channel(channel), NOTE.read(note) or None)
+
+
 def choice_fields(told: dict[str, Any], channel: str, now: datetime, clerk: int | None) -> dict[str, Any]:
     """The entry's consent stamp when the answer includes the consent itself."""
     if "consent" not in told:
@@ -158,9 +174,8 @@ def record(
 ) -> RecipientView:
     """Record what the recipient told the station (any signed-in clerk, who is named in the record)."""
     require(station, "consent")
-    given = check(choice)
-    channel = entry_fields.channel(channel)
-    note = NOTE.read(note) or None
+    answer = answer_of(choice, channel, note)
+    given, channel, note = answer.choice.given(), answer.channel, answer.note
 
     def work(session: Session) -> RecipientView:
         row = find_row(session, ref)

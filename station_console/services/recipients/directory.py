@@ -192,6 +192,11 @@ def parse_changes(changes: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def parse_new(values: dict[str, Any]) -> dict[str, Any]:
+    """A new person's typed values (`parse_changes`), a name required."""
+    return parse_changes({"name": values.get("name"), **values})
+
+
 def keyed(row: Recipient) -> None:
     """Recompute the matching key after the name or the address changed."""
     row.search_name = search_key(
@@ -262,7 +267,7 @@ def _unique_external_id(session: Session, external_id: str | None, own_id: int |
 def add(station: Station, values: dict[str, Any]) -> RecipientView:
     """A person typed in by a manager (the import adds them in bulk)."""
     require_manager(station, "recipients")
-    parsed = parse_changes({"name": values.get("name"), **values})
+    parsed = parse_new(values)
 
     def work(session: Session) -> RecipientView:
         _unique_external_id(session, parsed.get("external_id"), None)

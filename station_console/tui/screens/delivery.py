@@ -276,12 +276,18 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
             FormField("building", _("Only this building (empty: all)"), "", max_length=32),
         ]
 
-        def given(values: dict[str, Any] | None) -> None:
-            if values is not None:
-                runner, building = values["runner"], values["building"].strip() or None
+        def check(values: dict[str, Any]) -> tuple[str, str | None]:
+            return runs.runner_of(values["runner"]), values["building"].strip() or None
+
+        def given(planned: tuple[str, str | None] | None) -> None:
+            if planned is not None:
+                runner, building = planned
                 self.call("planned", lambda: runs.plan(self.station, runner, building=building))
 
-        self.app.push_screen(FormDialog(_("Plan a door delivery run"), fields), given)
+        form = FormDialog(
+            _("Plan a door delivery run"), fields, check=check, at_fault={"name_required": "runner"}
+        )
+        self.app.push_screen(form, given)
 
     def done_planned(self, run: runs.RunView) -> None:
         self.run_id = run.id
@@ -335,21 +341,28 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
             FormField("photo", _("Photo file (if taken)"), "", max_length=200),
         ]
 
-        def given(values: dict[str, Any] | None) -> None:
-            if values is not None:
+        def check(values: dict[str, Any]) -> runs.Receipt:
+            return runs.receipt_of(
+                values["received_by"], values["signature"] or None, values["photo"] or None
+            )
+
+        def given(receipt: runs.Receipt | None) -> None:
+            if receipt is not None:
                 self.call(
                     "settled",
                     lambda: runs.deliver(
                         self.station,
                         run_id,
                         waybill,
-                        received_by=values["received_by"],
-                        signature_name=values["signature"] or None,
-                        photo_ref=values["photo"] or None,
+                        received_by=receipt.received_by,
+                        signature_name=receipt.signature_name,
+                        photo_ref=receipt.photo_ref,
                     ),
                 )
 
-        self.app.push_screen(FormDialog(_("{waybill} delivered", waybill=waybill), fields), given)
+        title = _("{waybill} delivered", waybill=waybill)
+        form = FormDialog(title, fields, check=check, at_fault={"name_required": "received_by"})
+        self.app.push_screen(form, given)
 
     def action_failed(self) -> None:
         waybill, run_id = self._back_waybill(), self.run_id
@@ -362,19 +375,21 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
                 "not_home",
                 options=tuple((_(label), key) for key, label in FAIL_REASONS.items()),
             ),
-            FormField("note", _("Note"), "", max_length=200),
+            FormField("note", _("Note"), "", max_length=0),  # a long note is refused whole, to shorten
         ]
 
-        def given(values: dict[str, Any] | None) -> None:
-            if values is not None:
+        def check(values: dict[str, Any]) -> tuple[str, str | None]:
+            return runs.failure_of(values["reason"], values["note"] or None)
+
+        def given(failure: tuple[str, str | None] | None) -> None:
+            if failure is not None:
+                reason, note = failure
                 self.call(
-                    "settled",
-                    lambda: runs.fail(
-                        self.station, run_id, waybill, reason=values["reason"], note=values["note"] or None
-                    ),
+                    "settled", lambda: runs.fail(self.station, run_id, waybill, reason=reason, note=note)
                 )
 
-        self.app.push_screen(FormDialog(_("{waybill} not delivered", waybill=waybill), fields), given)
+        title = _("{waybill} not delivered", waybill=waybill)
+        self.app.push_screen(FormDialog(title, fields, check=check), given)
 
     def done_settled(self, stop: Any) -> None:
         self.back = None

@@ -109,7 +109,7 @@ class FormDialog(KeepsEdits, ModalScreen[Checked | None], Generic[Checked]):
         super().__init__()
         self.title_text, self.fields, self.note = title, fields, note
         self.keeps_edits = keeps_edits
-        self.check = check
+        self.check: Callable[[dict[str, Any]], Any] = check if check is not None else dict
         self.at_fault = dict(at_fault or {})
 
     def compose(self) -> ComposeResult:
@@ -169,12 +169,8 @@ class FormDialog(KeepsEdits, ModalScreen[Checked | None], Generic[Checked]):
 
     @on(Button.Pressed, "#form-ok")
     def _ok(self) -> None:
-        values = self.values()
-        if self.check is None:
-            self.dismiss(values)
-            return
         try:
-            checked = self.check(values)
+            checked = self.check(self.values())
         except StationError as exc:
             self._refused(exc)
             return

@@ -9,6 +9,7 @@ never markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -38,6 +39,14 @@ from station_console.tui.widgets.plain import Static, Table
 
 COLUMNS = (N_("Id"), N_("Name"), N_("Address"), N_("Phone"), N_("Choice"), N_("Consent"))
 EDIT_FIELDS = tuple(FIELD_LABELS.items())
+# The person form's field each refusal of a typed value is about (a value too long names its field).
+PERSON_FIELDS_AT_FAULT = {
+    "name_empty": "name",
+    "bad_email": "email",
+    "phone_partial": "phones",
+    "bad_floor": "floor",
+    "bad_language": "language",
+}
 
 
 def consent_text(value: str | None) -> Text:
@@ -239,12 +248,10 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
                 "counter",
                 options=tuple((_(label), key) for key, label in CHANNEL_LABELS.items() if key != "import"),
             ),
-            FormField("note", _("Note"), "", max_length=200),
+            FormField("note", _("Note"), "", max_length=0),  # a long note is refused whole, to shorten
         ]
 
-        def given(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
+        def check(values: dict[str, Any]) -> consent.Answer:
             said = Choice(
                 consent=UNCHANGED
                 if values["consent"] == "keep"
@@ -257,18 +264,28 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
                 else values["reminders"] == "off",
                 proxy_allowed=UNCHANGED if values["proxy"] == "keep" else values["proxy"] == "allow",
             )
+            return consent.answer_of(said, values["channel"], values["note"] or None)
+
+        def given(answer: consent.Answer | None) -> None:
+            if answer is None:
+                return
             self.call(
                 "changed",
                 lambda: consent.record(
-                    self.station, view.id, said, channel=values["channel"], note=values["note"] or None
+                    self.station, view.id, answer.choice, channel=answer.channel, note=answer.note
                 ),
             )
 
-        self.app.push_screen(
-            FormDialog(_("What {name} said", name=view.shown_name), fields, keeps_edits=True), given
-        )
+        title = _("What {name} said", name=view.shown_name)
+        self.app.push_screen(FormDialog(title, fields, keeps_edits=True, check=check), given)
 
-    def _person_form(self, title: str, view: directory.RecipientView | None, done: Any) -> None:
+    def _person_form(
+        self,
+        title: str,
+        view: directory.RecipientView | None,
+        check: Callable[[dict[str, Any]], dict[str, Any]],
+        done: Callable[[dict[str, Any] | None], None],
+    ) -> None:
         current = {
             "phones": " / ".join(view.phones) if view else "",  # masked: typed again to change them
             **({k: getattr(view, k) for k, _label in EDIT_FIELDS if k != "phones"} if view else {}),
@@ -278,35 +295,44 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             for key, label in EDIT_FIELDS
         ]
         note = _("Phones show masked: type the full numbers only to change them.") if view else ""
-        self.app.push_screen(FormDialog(title, fields, note, keeps_edits=True), done)
+        form = FormDialog(title, fields, note, keeps_edits=True, check=check, at_fault=PERSON_FIELDS_AT_FAULT)
+        self.app.push_screen(form, done)
 
     def action_edit(self) -> None:
         view = self.current
         if view is None:
             return
 
-        def given(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
+        def check(values: dict[str, Any]) -> dict[str, Any]:
             before = {
                 k: "" if getattr(view, k, None) is None else str(getattr(view, k)) for k, _l in EDIT_FIELDS
             }
             before["phones"] = " / ".join(view.phones)
             changes = {k: v for k, v in values.items() if str(v).strip() != before.get(k, "")}
+            directory.parse_changes(changes)  # refused in the form; the service reads them again
+            return changes
+
+        def given(changes: dict[str, Any] | None) -> None:
+            if changes is None:
+                return
             if not changes:
                 self.say(_("Nothing changed."))
                 return
             self.call("changed", lambda: directory.edit(self.station, view.id, changes))
 
-        self._person_form(_("Edit {name}", name=view.shown_name), view, given)
+        self._person_form(_("Edit {name}", name=view.shown_name), view, check, given)
 
     def action_add(self) -> None:
-        def given(values: dict[str, Any] | None) -> None:
-            if values is not None:
-                added = {k: v for k, v in values.items() if str(v).strip()}
+        def check(values: dict[str, Any]) -> dict[str, Any]:
+            added = {k: v for k, v in values.items() if str(v).strip()}
+            directory.parse_new(added)  # refused in the form; the service reads them again
+            return added
+
+        def given(added: dict[str, Any] | None) -> None:
+            if added is not None:
                 self.call("changed", lambda: directory.add(self.station, added))
 
-        self._person_form(_("Add a person"), None, given)
+        self._person_form(_("Add a person"), None, check, given)
 
     def action_toggle_active(self) -> None:
         view = self.current
