@@ -1,0 +1,184 @@
+"""Forms the service checks keep what was typed when it refuses: the door delivery's run, delivered and
+not-delivered forms, and a person's consent, new entry and edit. Each types what the service refuses:
+the form stays, every field as typed, the refusal in red in it, the cursor in the field at fault, and
+nothing is written; put right, Enter saves it once. (The proxy form is in test_pickup_screen.py.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlmodel import select
+from station_helpers import snapshot
+from textual.widgets import Input, Static
+
+from db.models import DeliveryItem, DeliveryRun, Recipient, RecipientConsent
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.delivery import requests, runs
+from station_console.tui.app import StationApp
+from station_console.tui.screens.form_dialog import FormDialog
+from tui import quiet
+
+from .test_recipients_screens import _delivery, _type, open_recipients, people, text_of, until
+
+LONG_NOTE = "rang 13911112222 " + "x" * 300  # longer than a note's 200 characters
+
+
+def form(app: StationApp) -> FormDialog[Any]:
+    assert isinstance(app.screen, FormDialog), "the form closed"
+    return app.screen
+
+
+async def fill(pilot: Any, app: StationApp, values: dict[str, str], enter_in: str) -> None:
+    """Type `values` into the open form, then Enter in the field `enter_in`."""
+    dialog = form(app)
+    for key, value in values.items():
+        dialog.query_one(f"#form-{key}", Input).value = value
+    dialog.query_one(f"#form-{enter_in}", Input).focus()
+    await quiet.press(pilot, "enter")
+
+
+def refused_in_form(app: StationApp, message: str, typed: dict[str, str], at_fault: str) -> None:
+    dialog = form(app)
+    assert str(dialog.query_one("#form-refused", Static).render()) == message
+    assert {key: dialog.query_one(f"#form-{key}", Input).value for key in typed} == typed
+    assert app.focused is dialog.query_one(f"#form-{at_fault}")
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_run_without_a_runner_is_refused_in_its_form(app: StationApp, station: Station) -> None:
+    ids = people(station)
+    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
+    requests.request(station, "JT0000000000001")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _delivery(app, pilot)
+        await quiet.press(pilot, "f7")
+        before = snapshot(station)
+        typed = {"runner": "  ", "building": "A3"}
+        await fill(pilot, app, typed, enter_in="building")
+        refused_in_form(app, "Type the runner's name", typed, at_fault="runner")
+        assert snapshot(station) == before
+        await quiet.press(pilot, *"小刘", "enter")
+        await until(pilot, lambda: "Run DR000001" in text_of(app, "#dl-status"))
+    with station.read() as session:
+        assert [(r.runner, r.building) for r in session.exec(select(DeliveryRun)).all()] == [("小刘", "A3")]
+
+
+async def back_from_the_run(station: Station, app: StationApp, pilot: Any) -> None:
+    """One parcel out with the runner and scanned back: the delivery screen waits for F9 or F10."""
+    ids = people(station)
+    code = check_in(station, "JT0000000000001", recipient_id=ids["张三"]).pickup_code
+    assert code is not None
+    requests.request(station, code)
+    runs.plan(station, "小刘")
+    await _delivery(app, pilot)
+    await _type(pilot, app, code)
+    await until(pilot, lambda: "out with the runner" in text_of(app, "#dl-status"))
+    await _type(pilot, app, code)
+    await until(pilot, lambda: "is back" in text_of(app, "#dl-status"))
+
+
+def door_items(station: Station) -> list[tuple[str, str | None, str | None, str | None]]:
+    with station.read() as session:
+        items = session.exec(select(DeliveryItem)).all()
+    return [(i.status, i.received_by, i.signature_name, i.fail_note) for i in items]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_delivered_without_who_received_it_is_refused_in_its_form(
+    app: StationApp, station: Station
+) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await back_from_the_run(station, app, pilot)
+        await quiet.press(pilot, "f9")
+        before = snapshot(station)
+        typed = {"received_by": "", "signature": "王五", "photo": "door-1.jpg"}
+        await fill(pilot, app, typed, enter_in="photo")
+        refused_in_form(app, "Type who received it (a name, or 'self')", typed, at_fault="received_by")
+        assert snapshot(station) == before
+        await quiet.press(pilot, *"门卫", "enter")
+        await until(pilot, lambda: "delivered." in text_of(app, "#dl-status"))
+    assert door_items(station) == [("delivered", "门卫", "王五", None)]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_long_not_delivered_note_is_refused_in_its_form(app: StationApp, station: Station) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await back_from_the_run(station, app, pilot)
+        await quiet.press(pilot, "f10")
+        before = snapshot(station)
+        typed = {"note": LONG_NOTE}
+        await fill(pilot, app, typed, enter_in="note")
+        refused_in_form(app, "Note is longer than 200 characters", typed, at_fault="note")
+        assert snapshot(station) == before
+        form(app).query_one("#form-note", Input).value = LONG_NOTE[:40]
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: "the recipient is told" in text_of(app, "#dl-status"))
+    assert door_items(station) == [("failed", None, None, "rang 139****2222 " + "x" * 23)]
+
+
+async def a_persons_form(app: StationApp, pilot: Any, key: str) -> None:
+    """Settings > Recipients, 张三 shown, and the form behind `key` open."""
+    await open_recipients(app, pilot)
+    app.screen.query_one("#rc-search", Input).value = "zs"
+    await until(pilot, lambda: "张三" in text_of(app, "#rc-detail"))
+    await quiet.press(pilot, key)
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_long_consent_note_is_refused_in_its_form(app: StationApp, station: Station) -> None:
+    ids = people(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await a_persons_form(app, pilot, "f7")
+        form(app).query_one("#form-consent").value = "granted"  # type: ignore[attr-defined]
+        before = snapshot(station)
+        typed = {"note": LONG_NOTE}
+        await fill(pilot, app, typed, enter_in="note")
+        refused_in_form(app, "Note is longer than 200 characters", typed, at_fault="note")
+        assert form(app).query_one("#form-consent").value == "granted"  # type: ignore[attr-defined]
+        assert snapshot(station) == before
+        form(app).query_one("#form-note", Input).value = "asked at the counter"
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: "Saved" in text_of(app, "#rc-status"))
+    with station.read() as session:
+        said = session.exec(select(RecipientConsent)).all()
+    assert [(c.recipient_id, c.consent, c.note) for c in said] == [(ids["张三"], "granted", "asked at the counter")]
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_new_persons_long_room_is_refused_in_the_form(app: StationApp, station: Station) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        await quiet.press(pilot, "f9")
+        before = snapshot(station)
+        typed = {"name": "王五", "building": "C2", "room": "12345678901234567", "phones": "13600001234"}
+        await fill(pilot, app, typed, enter_in="building")
+        refused_in_form(app, "Room is longer than 16 characters", typed, at_fault="room")
+        assert snapshot(station) == before
+        form(app).query_one("#form-room", Input).value = "1203"
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: "Saved: 王五" in text_of(app, "#rc-status"))
+    with station.read() as session:
+        added = session.exec(select(Recipient).where(Recipient.name == "王五")).all()
+    assert [(r.building, r.room, r.floor) for r in added] == [("C2", "1203", 12)]
+
+
+@pytest.mark.first_mode("settings")
+async def test_an_edited_email_that_is_no_address_is_refused_in_the_form(
+    app: StationApp, station: Station
+) -> None:
+    ids = people(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await a_persons_form(app, pilot, "f8")
+        before = snapshot(station)
+        typed = {"email": "zhangsan at example.com", "room": "503"}
+        await fill(pilot, app, typed, enter_in="room")
+        refused_in_form(app, "Not an e-mail address", typed, at_fault="email")
+        assert snapshot(station) == before
+        form(app).query_one("#form-email", Input).value = "zhangsan@example.com"
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: "Saved: 张三" in text_of(app, "#rc-status"))
+    with station.read() as session:
+        row = session.get(Recipient, ids["张三"])
+    assert row is not None and (row.email, row.room) == ("zhangsan@example.com", "503")
