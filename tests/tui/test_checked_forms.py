@@ -143,7 +143,9 @@ async def test_a_long_consent_note_is_refused_in_its_form(app: StationApp, stati
         await until(pilot, lambda: "Saved" in text_of(app, "#rc-status"))
     with station.read() as session:
         said = session.exec(select(RecipientConsent)).all()
-    assert [(c.recipient_id, c.consent, c.note) for c in said] == [(ids["张三"], "granted", "asked at the counter")]
+    assert [(c.recipient_id, c.consent, c.note) for c in said] == [
+        (ids["张三"], "granted", "asked at the counter")
+    ]
 
 
 @pytest.mark.first_mode("settings")
