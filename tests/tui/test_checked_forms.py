@@ -30,20 +30,35 @@ def form(app: StationApp) -> FormDialog[Any]:
     return app.screen
 
 
-async def fill(pilot: Any, app: StationApp, values: dict[str, str], enter_in: str) -> None:
-    """Type `values` into the open form, then Enter in the field `enter_in`."""
+async def refused(
+    pilot: Any,
+    app: StationApp,
+    station: Station,
+    typed: dict[str, str],
+    message: str,
+    *,
+    enter_in: str,
+    at_fault: str,
+) -> None:
+    """Type `typed` into the open form and Enter in `enter_in`: refused with `message` in the form, which
+    keeps every field as typed and the cursor in `at_fault`, with the bell; nothing written."""
     dialog = form(app)
-    for key, value in values.items():
+    for key, value in typed.items():
         dialog.query_one(f"#form-{key}", Input).value = value
     dialog.query_one(f"#form-{enter_in}", Input).focus()
+    before, bells = snapshot(station), []
+    app.bell = lambda: bells.append("bell")  # type: ignore[method-assign]
     await quiet.press(pilot, "enter")
-
-
-def refused_in_form(app: StationApp, message: str, typed: dict[str, str], at_fault: str) -> None:
-    dialog = form(app)
-    assert str(dialog.query_one("#form-refused", Static).render()) == message
+    assert str(form(app).query_one("#form-refused", Static).render()) == message and bells == ["bell"]
     assert {key: dialog.query_one(f"#form-{key}", Input).value for key in typed} == typed
     assert app.focused is dialog.query_one(f"#form-{at_fault}")
+    assert snapshot(station) == before
+
+
+async def put_right(pilot: Any, app: StationApp, key: str, value: str) -> None:
+    """The field at fault corrected (the cursor is in it), and Enter."""
+    form(app).query_one(f"#form-{key}", Input).value = value
+    await quiet.press(pilot, "enter")
 
 
 @pytest.mark.first_mode("shelves")
@@ -54,11 +69,10 @@ async def test_a_run_without_a_runner_is_refused_in_its_form(app: StationApp, st
     async with app.run_test(size=(160, 50)) as pilot:
         await _delivery(app, pilot)
         await quiet.press(pilot, "f7")
-        before = snapshot(station)
         typed = {"runner": "  ", "building": "A3"}
-        await fill(pilot, app, typed, enter_in="building")
-        refused_in_form(app, "Type the runner's name", typed, at_fault="runner")
-        assert snapshot(station) == before
+        await refused(
+            pilot, app, station, typed, "Type the runner's name", enter_in="building", at_fault="runner"
+        )
         await quiet.press(pilot, *"小刘", "enter")
         await until(pilot, lambda: "Run DR000001" in text_of(app, "#dl-status"))
     with station.read() as session:
@@ -92,11 +106,16 @@ async def test_delivered_without_who_received_it_is_refused_in_its_form(
     async with app.run_test(size=(160, 50)) as pilot:
         await back_from_the_run(station, app, pilot)
         await quiet.press(pilot, "f9")
-        before = snapshot(station)
         typed = {"received_by": "", "signature": "王五", "photo": "door-1.jpg"}
-        await fill(pilot, app, typed, enter_in="photo")
-        refused_in_form(app, "Type who received it (a name, or 'self')", typed, at_fault="received_by")
-        assert snapshot(station) == before
+        await refused(
+            pilot,
+            app,
+            station,
+            typed,
+            "Type who received it (a name, or 'self')",
+            enter_in="photo",
+            at_fault="received_by",
+        )
         await quiet.press(pilot, *"门卫", "enter")
         await until(pilot, lambda: "delivered." in text_of(app, "#dl-status"))
     assert door_items(station) == [("delivered", "门卫", "王五", None)]
@@ -107,13 +126,11 @@ async def test_a_long_not_delivered_note_is_refused_in_its_form(app: StationApp,
     async with app.run_test(size=(160, 50)) as pilot:
         await back_from_the_run(station, app, pilot)
         await quiet.press(pilot, "f10")
-        before = snapshot(station)
         typed = {"note": LONG_NOTE}
-        await fill(pilot, app, typed, enter_in="note")
-        refused_in_form(app, "Note is longer than 200 characters", typed, at_fault="note")
-        assert snapshot(station) == before
-        form(app).query_one("#form-note", Input).value = LONG_NOTE[:40]
-        await quiet.press(pilot, "enter")
+        await refused(
+            pilot, app, station, typed, "Note is longer than 200 characters", enter_in="note", at_fault="note"
+        )
+        await put_right(pilot, app, "note", LONG_NOTE[:40])
         await until(pilot, lambda: "the recipient is told" in text_of(app, "#dl-status"))
     assert door_items(station) == [("failed", None, None, "rang 139****2222 " + "x" * 23)]
 
@@ -132,14 +149,12 @@ async def test_a_long_consent_note_is_refused_in_its_form(app: StationApp, stati
     async with app.run_test(size=(160, 50)) as pilot:
         await a_persons_form(app, pilot, "f7")
         form(app).query_one("#form-consent").value = "granted"  # type: ignore[attr-defined]
-        before = snapshot(station)
         typed = {"note": LONG_NOTE}
-        await fill(pilot, app, typed, enter_in="note")
-        refused_in_form(app, "Note is longer than 200 characters", typed, at_fault="note")
+        await refused(
+            pilot, app, station, typed, "Note is longer than 200 characters", enter_in="note", at_fault="note"
+        )
         assert form(app).query_one("#form-consent").value == "granted"  # type: ignore[attr-defined]
-        assert snapshot(station) == before
-        form(app).query_one("#form-note", Input).value = "asked at the counter"
-        await quiet.press(pilot, "enter")
+        await put_right(pilot, app, "note", "asked at the counter")
         await until(pilot, lambda: "Saved" in text_of(app, "#rc-status"))
     with station.read() as session:
         said = session.exec(select(RecipientConsent)).all()
@@ -153,13 +168,10 @@ async def test_a_new_persons_long_room_is_refused_in_the_form(app: StationApp, s
     async with app.run_test(size=(160, 50)) as pilot:
         await open_recipients(app, pilot)
         await quiet.press(pilot, "f9")
-        before = snapshot(station)
         typed = {"name": "王五", "building": "C2", "room": "12345678901234567", "phones": "13600001234"}
-        await fill(pilot, app, typed, enter_in="building")
-        refused_in_form(app, "Room is longer than 16 characters", typed, at_fault="room")
-        assert snapshot(station) == before
-        form(app).query_one("#form-room", Input).value = "1203"
-        await quiet.press(pilot, "enter")
+        message = "Room is longer than 16 characters"
+        await refused(pilot, app, station, typed, message, enter_in="building", at_fault="room")
+        await put_right(pilot, app, "room", "1203")
         await until(pilot, lambda: "Saved: 王五" in text_of(app, "#rc-status"))
     with station.read() as session:
         added = session.exec(select(Recipient).where(Recipient.name == "王五")).all()
@@ -173,13 +185,9 @@ async def test_an_edited_email_that_is_no_address_is_refused_in_the_form(
     ids = people(station)
     async with app.run_test(size=(160, 50)) as pilot:
         await a_persons_form(app, pilot, "f8")
-        before = snapshot(station)
         typed = {"email": "zhangsan at example.com", "room": "503"}
-        await fill(pilot, app, typed, enter_in="room")
-        refused_in_form(app, "Not an e-mail address", typed, at_fault="email")
-        assert snapshot(station) == before
-        form(app).query_one("#form-email", Input).value = "zhangsan@example.com"
-        await quiet.press(pilot, "enter")
+        await refused(pilot, app, station, typed, "Not an e-mail address", enter_in="room", at_fault="email")
+        await put_right(pilot, app, "email", "zhangsan@example.com")
         await until(pilot, lambda: "Saved: 张三" in text_of(app, "#rc-status"))
     with station.read() as session:
         row = session.get(Recipient, ids["张三"])
