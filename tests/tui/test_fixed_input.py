@@ -31,3 +31,35 @@ async def test_a_placeholder_wider_than_its_field_ends_in_an_ellipsis() -> None:
         assert narrow.placeholder == "kg, or F8 to weigh it on the scale"  # the field keeps it whole
         narrow.value = "1.2"
         assert first_line(narrow) == "1.2"
+
+
+class PhoneAndCount(App[None]):
+    def compose(self) -> ComposeResult:
+        yield FixedInput(id="phone", restrict=r"[0-9]*", takes="digits")
+        yield FixedInput(id="count", type="integer")
+        yield FixedInput(id="code", restrict=r"[A-Z]*")
+
+
+async def test_a_character_a_field_does_not_take_is_refused_with_a_word() -> None:
+    # Only the bell rang: Chinese typed into a phone field vanished without a word.
+    app = PhoneAndCount()
+    async with app.run_test(size=(80, 10)) as pilot:
+        phone = app.query_one("#phone", FixedInput)
+        phone.focus()
+        await pilot.press(*"张三")  # an input method's word: said once, not per character
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said == ["This field takes digits only."] and phone.value == ""
+        await pilot.press("1", "x")  # taken, then refused again: said again
+        await pilot.pause()
+        assert [n.message for n in app._notifications][1:] == ["This field takes digits only."]
+        assert phone.value == "1"
+        app.query_one("#count", FixedInput).focus()
+        await pilot.press("a")
+        app.query_one("#code", FixedInput).focus()
+        await pilot.press("a")
+        await pilot.pause()
+        assert [n.message for n in app._notifications][2:] == [
+            "This field takes digits only.",
+            "This field does not take that character.",
+        ]

@@ -140,10 +140,11 @@ class CheckinScreen(CheckinPhones):
                 id="phone",
                 classes="phone",
                 max_length=24,
+                takes=_("a phone number"),
                 restrict=PHONE_CHARS,  # letters of a split scan never land here
             )
             yield Label(_("Size (next scan)"), classes="field-label")
-            yield WedgeInput(id="size", max_length=2, restrict=r"[SMLXsmlx]*")
+            yield WedgeInput(id="size", max_length=2, restrict=r"[SMLXsmlx]*", takes=_("S, M, L or XL"))
         with Horizontal(id="ci-last"):
             with Vertical(id="ci-big"):
                 yield Digits("", id="ci-code")

@@ -53,6 +53,7 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
                 id="c-pin",
                 max_length=clerks.PIN_MAX,
                 restrict=r"[0-9]*",
+                takes=_("digits"),
             )
             yield Select(
                 [(_("clerk"), Role.CLERK.value), (_("manager"), Role.MANAGER.value)],

@@ -97,6 +97,7 @@ class SendForm(FormScroll):
                 placeholder=_("phone, Enter finds a returning sender"),
                 id="so-phone",
                 restrict=PHONE_CHARS,
+                takes=_("a phone number"),
                 max_length=24,
             )
             yield FormInput(placeholder=_("name"), id="so-name", max_length=64)
@@ -117,7 +118,13 @@ class SendForm(FormScroll):
         with Horizontal(classes="so-row"):
             yield _row(_("To"))
             yield FormInput(placeholder=_("name"), id="so-to-name", max_length=64)
-            yield FormInput(placeholder=_("phone"), id="so-to-phone", restrict=PHONE_CHARS, max_length=24)
+            yield FormInput(
+                placeholder=_("phone"),
+                id="so-to-phone",
+                restrict=PHONE_CHARS,
+                takes=_("a phone number"),
+                max_length=24,
+            )
             yield FormInput(placeholder=_("province, e.g. 新疆"), id="so-dest", max_length=32)
         with Horizontal(classes="so-row"):
             yield _row("")
@@ -125,9 +132,13 @@ class SendForm(FormScroll):
         with Horizontal(classes="so-row"):
             yield _row(_("Contents"))
             yield FormInput(placeholder=_("what is inside"), id="so-contents", max_length=120)
-            yield FormInput(value="1", id="so-count", restrict=r"[0-9]*", max_length=3)
+            yield FormInput(value="1", id="so-count", restrict=r"[0-9]*", takes=_("digits"), max_length=3)
             yield FormInput(
-                placeholder=_("declared value"), id="so-value", restrict=r"[0-9.,]*", max_length=10
+                placeholder=_("declared value"),
+                id="so-value",
+                restrict=r"[0-9.,]*",
+                takes=_("a number"),
+                max_length=10,
             )
             yield Tick(_("insure"), id="so-insure")
         yield Label(
@@ -141,7 +152,11 @@ class SendForm(FormScroll):
         with Horizontal(classes="so-row"):
             yield _row(_("Weight"))
             yield FormInput(
-                placeholder=_("kg, or F8 to weigh"), id="so-weight", restrict=r"[0-9.,]*", max_length=8
+                placeholder=_("kg, or F8 to weigh"),
+                id="so-weight",
+                restrict=r"[0-9.,]*",
+                takes=_("a number"),
+                max_length=8,
             )
             yield FormInput(placeholder=_("LxWxH cm (optional)"), id="so-dims", max_length=20)
             yield Label("", id="so-weight-source")

@@ -58,7 +58,12 @@ class SignInScreen(ServiceCalls, ModalScreen["ClerkInfo"]):
                 yield self._manager_hint()
             yield FixedInput(self.preset_name, placeholder=_("Name"), id="signin-name", max_length=64)
             yield FixedInput(
-                placeholder=_("PIN"), password=True, id="signin-pin", max_length=12, restrict=r"[0-9]*"
+                placeholder=_("PIN"),
+                password=True,
+                id="signin-pin",
+                max_length=12,
+                restrict=r"[0-9]*",
+                takes=_("digits"),
             )
             if self.first_run:
                 yield from self._new_station_fields()
@@ -77,7 +82,12 @@ class SignInScreen(ServiceCalls, ModalScreen["ClerkInfo"]):
         settings = self.station.settings()
         return [
             FixedInput(
-                placeholder=_("PIN again"), password=True, id="signin-pin2", max_length=12, restrict=r"[0-9]*"
+                placeholder=_("PIN again"),
+                password=True,
+                id="signin-pin2",
+                max_length=12,
+                restrict=r"[0-9]*",
+                takes=_("digits"),
             ),
             Label(_("Station time zone (defines the business day)"), classes="hint"),
             # A new station's zone is the machine's unless `station init --timezone` said otherwise.

@@ -17,6 +17,10 @@ An input method in full-width mode types `１３８` and `ＳＦ`: a field that 
 where Textual refused them with a bell and nothing typed. A space that is not ASCII's (the input
 method's ideographic space `　`) is typed like any character: Textual dropped it, Python not calling
 it printable.
+
+A character such a field does not take is refused with a word, not only the bell: what the field takes
+(`takes=`, "digits", "S, M, L or XL"), said once until something is typed that it does take (a burst of
+an input method's word into a phone field says it once).
 """
 
 from __future__ import annotations
@@ -43,6 +47,11 @@ class FixedInput(Input):
     _value_changing = False
     _too_long = False  # what the last edit would have made is longer than max_length
     _limit_said = False  # said once until the text is shorter again: a scan's burst says it once
+    _refusal_said = False  # "takes only ...": said once until the field takes a character again
+
+    def __init__(self, *args: Any, takes: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.takes = takes  # what a field that takes only some characters takes, for its refusal
 
     def replace(self, text: str, start: int, end: int) -> None:
         if self.restrict or self.type != "text":
@@ -60,12 +69,22 @@ class FixedInput(Input):
 
     def restricted(self) -> None:
         super().restricted()
-        if self._too_long and not self._limit_said:
-            self._limit_said = True
-            self.notify(
-                _("This field takes at most {limit} characters.", limit=self.max_length),
-                severity="warning",
+        if self._too_long:
+            if not self._limit_said:
+                self._limit_said = True
+                self.notify(
+                    _("This field takes at most {limit} characters.", limit=self.max_length),
+                    severity="warning",
+                )
+        elif not self._refusal_said:
+            self._refusal_said = True
+            what = self.takes or {"integer": _("digits"), "number": _("a number")}.get(self.type)
+            text = (
+                _("This field takes {what} only.", what=what)
+                if what
+                else _("This field does not take that character.")
             )
+            self.notify(text, severity="warning")
 
     def render_line(self, y: int) -> Strip:
         full, width = self.placeholder, self.scrollable_content_region.width
@@ -82,6 +101,7 @@ class FixedInput(Input):
     def _watch_value(self, value: str) -> None:
         if not self.max_length or len(value) < self.max_length:
             self._limit_said = False
+        self._refusal_said = False
         self._value_changing = True
         try:
             super()._watch_value(value)
