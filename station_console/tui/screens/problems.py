@@ -64,6 +64,11 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
         yield Static(id="pr-not-received")
 
     _done_text = ""
+    # A write asked for and not answered yet: a bounced key must not write it again.
+    _writing = False
+    # The status line acknowledges a write just done: the same key bounced, with nothing typed since,
+    # must not hide the acknowledgment under a refusal.
+    _acknowledged = False
 
     def on_mount(self) -> None:
         translate_bindings(self)
@@ -94,18 +99,33 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
     def _submit_note(self) -> None:
         self.action_mark()
 
+    @on(Input.Changed, "#pr-parcel")
+    def _typing(self, event: Input.Changed) -> None:
+        if event.value:
+            self._acknowledged = False
+
     def target(self) -> str:
+        """The parcel typed, else the list's cursor row when the clerk is in the list: never a row
+        the clerk did not choose (the first one, under a bounced key after the fields were emptied)."""
         typed = self.query_one("#pr-parcel", Input).value.strip()
         table = self.query_one("#pr-table", DataTable)
-        if typed or not table.row_count:
+        if typed or not table.row_count or not table.has_focus:
             return typed
         return str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
 
-    def run(self, work: Callable[[], Any], done: str) -> None:
-        self._done_text = done
+    def run(self, ref: str, work: Callable[[], Any], done: str) -> None:
+        if self._writing:
+            return
+        if not ref:
+            if not self._acknowledged:
+                self.failed("target", _("Scan the parcel, or choose it in the list"))
+            return
+        self._writing, self._acknowledged, self._done_text = True, False, done
         self.call("write", work)
 
     def failed(self, tag: str, text: str) -> None:
+        if tag == "write":
+            self._writing = False
         self.query_one("#pr-status", Static).update(plain(text, "red"))
         self.app.bell()
 
@@ -114,6 +134,8 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
         status.update(plain(self._done_text.format(waybill=getattr(row, "waybill", "")), "green"))
         self.query_one("#pr-parcel", Input).value = ""
         self.query_one("#pr-note", Input).value = ""
+        self._writing, self._acknowledged = False, True
+        self.query_one("#pr-parcel", Input).focus()  # ready for the next parcel, out of the list
         self.reload()
 
     def action_mark(self) -> None:
@@ -124,20 +146,25 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
         note = self.query_one("#pr-note", Input).value
         ref = self.target()
         self.run(
-            lambda: problems.mark(self.station, ref, kind, note), _("{waybill} flagged", waybill="{waybill}")
+            ref,
+            lambda: problems.mark(self.station, ref, kind, note),
+            _("{waybill} flagged", waybill="{waybill}"),
         )
 
     def action_resolve(self) -> None:
         ref = self.target()
         note = self.query_one("#pr-note", Input).value
         self.run(
-            lambda: problems.resolve(self.station, ref, note), _("{waybill} resolved", waybill="{waybill}")
+            ref,
+            lambda: problems.resolve(self.station, ref, note),
+            _("{waybill} resolved", waybill="{waybill}"),
         )
 
     def action_write_off(self) -> None:
         ref = self.target()
         reason = self.query_one("#pr-note", Input).value
         self.run(
+            ref,
             lambda: problems.write_off(self.station, ref, reason),
             _("{waybill} written off", waybill="{waybill}"),
         )

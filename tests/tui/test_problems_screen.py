@@ -1,0 +1,55 @@
+"""The problems screen under a hurried clerk: a bounced key writes once, and only for the parcel chosen."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import col, select
+from textual.widgets import DataTable, Input, Static
+
+from db.models import EventKind, ParcelEvent
+from station_console.services.core.station import Station
+from station_console.services.exceptions import problems
+from station_console.tui.app import StationApp
+from station_console.tui.screens.problems import ProblemsScreen
+from tui import quiet
+from tui.shelf_data import place, wb
+
+
+def resolved(station: Station) -> list[str]:
+    with station.read() as session:
+        events = session.exec(
+            select(ParcelEvent)
+            .where(ParcelEvent.kind == EventKind.PROBLEM_RESOLVED)
+            .order_by(col(ParcelEvent.id))
+        ).all()
+        return [e.details["waybill"] for e in events]
+
+
+def status(app: StationApp) -> str:
+    return str(app.screen.query_one("#pr-status", Static).render())
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_bounced_resolve_leaves_the_other_flagged_parcels_alone(
+    app: StationApp, station: Station
+) -> None:
+    for n in (1, 2):
+        place(station, wb(n), "1-1")
+        problems.mark(station, wb(n), "damaged", "wet")
+    async with app.run_test(size=(160, 45)) as pilot:
+        app.push_screen(ProblemsScreen())
+        await quiet.settle(pilot)
+        app.screen.query_one("#pr-parcel", Input).value = wb(2)
+        await quiet.burst(pilot, "f8", "f8")  # the second while the first is written
+        await quiet.press(pilot, "f8")  # and once more after it was acknowledged
+        assert resolved(station) == [wb(2)]
+        assert status(app) == f"{wb(2)} resolved"  # the acknowledgment stays
+        assert [p.waybill for p in problems.list_problems(station)] == [wb(1)]
+        await quiet.press(pilot, *"x")  # something typed since: an empty field is said again
+        app.screen.query_one("#pr-parcel", Input).value = ""
+        await quiet.press(pilot, "f8")
+        assert status(app) == "Scan the parcel, or choose it in the list"
+        table = app.screen.query_one("#pr-table", DataTable)
+        table.focus()  # a row chosen in the list is the parcel
+        await quiet.press(pilot, "f8")
+        assert resolved(station) == [wb(2), wb(1)]
