@@ -68,7 +68,7 @@ def test_the_walk_finds_the_catalogues() -> None:
     from station_console.services.checkin.dismissals import KIND_LABELS
     from station_console.services.notify.templates import SUBJECT
     from station_console.services.printing.jobs import PRINTER_STATES
-    from station_console.services.shelves.lists import STATUS_LABELS
+    from station_console.services.shelves.search import STATUS_LABELS
 
     found = catalogues()
     assert id(STATUS_LABELS) in found and id(KIND_LABELS) in found and len(found) > 30

@@ -112,7 +112,8 @@ def _parcel_json(row: Any) -> dict[str, Any]:
 @pass_app
 def parcels(app: CliApp, status: str | None, limit: int, as_json: bool) -> None:
     """List parcels, newest check-in first (phones masked)."""
-    from station_console.services.shelves.lists import STATUS_LABELS, list_parcels
+    from station_console.services.shelves.lists import list_parcels
+    from station_console.services.shelves.search import STATUS_LABELS
 
     rows = list_parcels(app.station, status=status, limit=limit)
     if as_json:

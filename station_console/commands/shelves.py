@@ -48,7 +48,7 @@ def flag(problem_kind: str | None) -> str:
 
 
 def status_text(status: str) -> str:
-    from station_console.services.shelves.lists import STATUS_LABELS  # lazily, as each command
+    from station_console.services.shelves.search import STATUS_LABELS  # lazily, as each command
 
     return label_of(STATUS_LABELS, status)
 

@@ -147,3 +147,12 @@ def test_a_courier_name_too_long_is_refused_not_cut(station: Station) -> None:
     assert exc.value.code == "too_long"
     assert returns.get(station, batch.id).status == "open"
     assert returns.close(station, batch.id, " Wang\u202e  Wei ").signed_by_name == "Wang Wei"
+
+
+def test_a_parcel_already_picked_up_is_refused_with_its_status_in_words(station: Station) -> None:
+    place(station, wb(3), "5-1", status="picked_up")
+    batch = returns.open_batch(station, "JT")
+    with pytest.raises(NotFound) as refused:
+        returns.add(station, batch.id, wb(3))
+    assert refused.value.message("zh") == f"{wb(3)} 不在货架上（状态：已取件）"
+    assert refused.value.message("en") == f"{wb(3)} is not on the shelves (status: picked up)"

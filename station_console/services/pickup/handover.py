@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Carrier, CodeHold, EventKind, Layer, Parcel, ParcelStatus, PickupMethod, Shelf
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, label_of
+from station_console.i18n import N_
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core import audit
 from station_console.services.core.free_text import REASON, NoteRule
@@ -41,7 +41,7 @@ from station_console.services.printing import jobs
 from station_console.services.scan.waybill import normalise as normalise_waybill
 from station_console.services.shelves import slots
 from station_console.services.shelves.leaving import leave_shelf
-from station_console.services.shelves.lists import STATUS_LABELS
+from station_console.services.shelves.search import status_text
 
 # Only a handover of an unscanned parcel needs one (refused as `not_scanned` without it).
 OVERRIDE_REASON = NoteRule(REASON.label, REASON.limit, required=False)
@@ -99,14 +99,9 @@ def whereabouts(session: Session, waybill: str) -> Refused:
         N_("Wrong parcel: {waybill} is not on the shelves, it was {status}"),
         code="wrong_parcel",
         waybill=waybill,
-        status=_status_label(parcel.status),
+        status=status_text(parcel.status),
         parcel_id=parcel.id,
     )
-
-
-def _status_label(status: str) -> str:
-
-    return label_of(STATUS_LABELS, status)
 
 
 def check_scan(found: Lookup, scanned_text: str, station: Station) -> PickupRow:
@@ -178,7 +173,7 @@ def confirm_pickup(
                     N_("{waybill} is not on the shelves, it was {status}. Nothing was handed over"),
                     code="not_on_shelf",
                     waybill=parcel.waybill,
-                    status=_status_label(parcel.status),
+                    status=status_text(parcel.status),
                 )
             if parcel.delivery_run_id is not None:
                 raise Refused(

@@ -16,21 +16,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, JobStatus, Layer, Parcel, ParcelStatus, PrintJob, Shelf
-from station_console.i18n import N_
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.jobs import hold_over
 from station_console.services.shelves.search import ParcelRow, to_row
-
-# A parcel's stored status as every screen, listing and refusal names it (short: a table cell);
-# translate with `_()` or `label_of` when shown.
-STATUS_LABELS = {
-    "on_shelf": N_("on shelf"),
-    "picked_up": N_("picked up"),
-    "returned": N_("returned"),
-    "written_off": N_("written off"),
-    "cancelled": N_("undone"),  # the check-in was undone: never on a shelf (screens strike it through)
-}
 
 
 def _rows_query() -> Any:

@@ -28,8 +28,9 @@ from db.models import (
     ProxyPickup,
     Shelf,
 )
+from hardware.messages import Message
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, LaterText
 from station_console.services.core.phone_shapes import virtual_number
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -148,6 +149,22 @@ def by_waybill(session: Session, waybill: str) -> Parcel | None:
     return next((p for p in rows if p.status == ParcelStatus.ON_SHELF), rows[0] if rows else None)
 
 
+# A parcel's stored status as every screen, listing and refusal names it (short: a table cell);
+# translate with `_()` or `label_of` when shown.
+STATUS_LABELS = {
+    "on_shelf": N_("on shelf"),
+    "picked_up": N_("picked up"),
+    "returned": N_("returned"),
+    "written_off": N_("written off"),
+    "cancelled": N_("undone"),  # the check-in was undone: never on a shelf (screens strike it through)
+}
+
+
+def status_text(status: str) -> LaterText:
+    """A parcel's status as a refusal's parameter: its label, in the language the refusal is shown in."""
+    return LaterText(Message(STATUS_LABELS.get(status, status)))
+
+
 def require_on_shelf(parcel: Parcel) -> None:
     """Refuse a change to a parcel that has left the shelves (picked up, returned, written off), or
     is out with a delivery runner."""
@@ -156,7 +173,7 @@ def require_on_shelf(parcel: Parcel) -> None:
             N_("{waybill} is not on the shelves (status: {status})"),
             code="not_on_shelf",
             waybill=parcel.waybill,
-            status=parcel.status,
+            status=status_text(parcel.status),
         )
     if parcel.delivery_run_id is not None:
         raise Refused(
@@ -212,7 +229,7 @@ def find_parcel(session: Session, ref: str, *, on_shelf: bool = False) -> Parcel
             N_("{ref} is not on the shelves (status: {status})"),
             code="not_on_shelf",
             ref=text[:40],
-            status=candidates[0].status,
+            status=status_text(candidates[0].status),
         )
     raise NotFound(N_("No parcel matches {ref}"), code="no_parcel", ref=text[:40])
 

@@ -13,8 +13,7 @@ from textual.widgets import DataTable
 from station_console.i18n import N_, _, label_of
 from station_console.safe_text import visible
 from station_console.services.exceptions.problems import KIND_LABELS
-from station_console.services.shelves.lists import STATUS_LABELS
-from station_console.services.shelves.search import ParcelRow
+from station_console.services.shelves.search import STATUS_LABELS, ParcelRow
 
 PARCEL_COLUMNS = (
     N_("Waybill"),

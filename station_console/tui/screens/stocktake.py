@@ -21,8 +21,7 @@ from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
 from station_console.services.exceptions import stocktake, stocktake_close
 from station_console.services.exceptions.stocktake_view import CLASS_LABELS, CLASSES, View
-from station_console.services.shelves.lists import STATUS_LABELS
-from station_console.services.shelves.search import normalise_location
+from station_console.services.shelves.search import STATUS_LABELS, normalise_location
 from station_console.stored_messages import stored_text
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
