@@ -402,3 +402,44 @@ async def test_parcels_mode_shows_every_column_and_placeholder_whole(
                 assert cell_len(field.placeholder) <= field.content_region.width, (at, field.placeholder)
             events = app.screen.query_one("#pa-events")
             assert events.content_region.width >= 40, at  # the timeline is still readable beside or below
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_mode_key_before_the_pause_is_written_leaves_the_console_running(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc pauses the stocktake in a worker, and its answer closed the top screen: after F2 that was
+    Pickup's only one, and the console stopped with ScreenStackError. A second Esc paused twice."""
+    import threading
+
+    from station_console.tui.screens import stocktake as stocktake_screen
+
+    place(station, wb(1), "1-1")
+    written = threading.Event()
+    pauses: list[int] = []
+    pause = stocktake.pause
+
+    def slow_pause(station: Station, stocktake_id: int) -> Any:
+        pauses.append(stocktake_id)
+        written.wait(5)
+        return pause(station, stocktake_id)
+
+    monkeypatch.setattr(stocktake_screen.stocktake, "pause", slow_pause)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        taking = app.screen
+        quiet.send_key(app, "escape")
+        quiet.send_key(app, "escape")
+        await quiet.until(pilot, lambda: pauses)
+        quiet.send_key(app, "f2")
+        await quiet.until(pilot, lambda: app.current_mode == "pickup")
+        written.set()
+        await settle(pilot)
+        assert app.is_running and app.current_mode == "pickup" and len(app.screen_stack) == 1
+        assert pauses == [1] and stocktake.view(station, 1).status == "paused"
+        await quiet.press(pilot, "f4")  # the stocktake is where the clerk left it; Esc closes it
+        assert app.screen is taking
+        await quiet.press(pilot, "escape")
+        assert app.current_mode == "shelves" and app.screen is not taking and pauses == [1]

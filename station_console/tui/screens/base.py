@@ -91,6 +91,15 @@ class ModeScreen(Screen[None]):
             header.refresh_status()
 
 
+def leave(screen: Screen[Any]) -> None:
+    """Close `screen`, pushed over its mode's own, if it is still the one on top. An answer that comes
+    after the clerk switched mode (Esc pauses a stocktake, F2 before the pause is written) found another
+    screen on top and popped it: the last one of its mode, and the console stopped (ScreenStackError).
+    Not on top, it stays where it is, and the clerk finds it there on coming back."""
+    if screen.is_active:
+        screen.app.pop_screen()
+
+
 def translate_bindings(node: Any) -> None:
     """Binding descriptions are English message ids; show them in the console's language.
 

@@ -15,7 +15,7 @@ from station_console.i18n import N_, _
 from station_console.services.core.ageing import BAND_LABELS, BANDS
 from station_console.services.core.station import Station
 from station_console.services.exceptions import overdue, returns
-from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.base import ModeScreen, leave, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.returns import ReturnsScreen
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
@@ -149,10 +149,11 @@ class OverdueScreen(ServiceCalls, ModeScreen):
 
     def done_batch(self, batch_id: int) -> None:
         self.chosen.clear()
-        self.app.switch_screen(ReturnsScreen(batch_id))
+        if self.is_active:  # not after the clerk went to another mode: that mode's screen would go
+            self.app.switch_screen(ReturnsScreen(batch_id))
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        leave(self)
 
 
 def batch_of(station: Station, carrier: str, waybills: list[str]) -> int:

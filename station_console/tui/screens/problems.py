@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Select
 
 from station_console.i18n import N_, _
 from station_console.services.exceptions import problems
-from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.base import ModeScreen, leave, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.prealert_problems import not_received_text
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
@@ -170,4 +170,4 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
         )
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        leave(self)

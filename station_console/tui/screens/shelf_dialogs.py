@@ -17,7 +17,7 @@ from textual.widgets import Checkbox, Input
 from station_console.i18n import N_, _, _n
 from station_console.services.core.station import Station
 from station_console.services.shelves import layout, layout_csv, moves
-from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.base import ModeScreen, leave, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, plain
@@ -241,4 +241,4 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
         )
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        leave(self)
