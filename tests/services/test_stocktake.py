@@ -109,6 +109,7 @@ def test_close_applies_the_accepted_fixes_and_stores_the_result(station: Station
     assert closed.status == "closed"
     assert str(parcel(station, wrong).pickup_code).startswith("6-5-")  # relocated to where it was found
     assert parcel(station, missing).problem_kind == "missing"
+    assert parcel(station, missing).problem_note == f"Not found at stocktake {take.id}"  # not "stocktake 1"
     assert parcel(station, ignored).problem_kind is None
     result = closed.result
     assert result["counts"] == {"match": 1, "missing": 2, "wrong_layer": 1, "wrong_shelf": 0, "extra": 2}
@@ -191,3 +192,16 @@ def test_a_stocktake_without_a_shelf_says_so_and_names_no_blank_shelf(station: S
     with pytest.raises(NotFound) as exc:
         stocktake.start(station, "")
     assert exc.value.code == "no_shelves" and exc.value.message("zh") == "还没有货架：请先添加"
+
+
+def test_a_parcel_marked_missing_reads_in_the_closing_clerks_language(station: Station) -> None:
+    from station_console.i18n import set_language
+
+    missing = place(station, wb(1), "6-5")
+    take = stocktake.start(station, "6-5")
+    set_language("zh")
+    try:
+        stocktake_close.close(station, take.id, mark_missing=[wb(1)])
+    finally:
+        set_language("en")
+    assert parcel(station, missing).problem_note == f"盘库 {take.id} 时未找到"

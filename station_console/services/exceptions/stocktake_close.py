@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from db.models import EventKind, Parcel, ParcelStatus, ProblemKind, StocktakeScan
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_
+from station_console.i18n import N_, _
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core import audit
 from station_console.services.core.roles import require
@@ -74,9 +74,10 @@ def close(
                     )
                 ).first()
                 if parcel is not None:
-                    problems.mark_in_session(
-                        session, station, parcel, ProblemKind.MISSING, f"stocktake {take.id}"
-                    )
+                    # A note like one a clerk types: in the language of whoever closed the stocktake
+                    # ("stocktake 1" read as English in a Chinese list).
+                    note = _("Not found at stocktake {id}", id=take.id)
+                    problems.mark_in_session(session, station, parcel, ProblemKind.MISSING, note)
                     fixes["marked_missing"].append(item.waybill)
         fixes["failed"] = failed
         result = {
