@@ -168,6 +168,9 @@ async def test_a_stocktake_scanned_and_closed(app: StationApp, station: Station)
         assert items.row_count == 3
         await quiet.press(pilot, "f8")
         await settle(pilot)
+        offered = [str(box.label) for box in app.screen.query(Checkbox)]
+        # No extra parcel: "Check in 0 extra parcels again" is not offered.
+        assert offered == ["Relocate 1 parcel to where it was found", "Mark 1 unscanned parcel missing"]
         await quiet.press(pilot, "enter")  # relocate + mark missing ticked by default
         await settle(pilot)
         assert app.screen.query_one("#sh-map", DataTable)

@@ -43,6 +43,28 @@ def class_text(cls: str) -> Text:
     return Text(_(CLASS_LABELS[cls]), style=CLASS_STYLES[cls])
 
 
+# The fixes a close offers: its tick box, its key in the offer, ticked at first.
+CLOSE_FIXES = (
+    ("fix-relocate", "relocate", True),
+    ("fix-missing", "mark_missing", True),
+    ("fix-recheck", "recheck_in", False),
+)
+
+
+def fix_words(key: str, n: int) -> str:
+    """What a fix offers to do, for its `n` parcels."""
+    if key == "relocate":
+        return _n(
+            "Relocate {n} parcel to where it was found",
+            "Relocate {n} parcels to where they were found",
+            n,
+            n=n,
+        )
+    if key == "mark_missing":
+        return _n("Mark {n} unscanned parcel missing", "Mark {n} unscanned parcels missing", n, n=n)
+    return _n("Check in {n} extra parcel again", "Check in {n} extra parcels again", n, n=n)
+
+
 class StocktakeScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Stocktake")
     CSS_PATH = "shelves.tcss"
@@ -260,26 +282,12 @@ class CloseDialog(ModalScreen[dict[str, list[str]] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="st-close", classes="dialog"):
             yield Static(_("Close the stocktake"), classes="dialog-title")
-            yield Checkbox(
-                _n(
-                    "Relocate {n} parcel to where it was found",
-                    "Relocate {n} parcels to where they were found",
-                    len(self.offered["relocate"]),
-                    n=len(self.offered["relocate"]),
-                ),
-                value=True,
-                id="fix-relocate",
-            )
-            yield Checkbox(
-                _("Mark {n} unscanned parcels missing", n=len(self.offered["mark_missing"])),
-                value=True,
-                id="fix-missing",
-            )
-            yield Checkbox(
-                _("Check in {n} extra parcels again", n=len(self.offered["recheck_in"])),
-                value=False,
-                id="fix-recheck",
-            )
+            # Only the fixes there is something to do for ("Check in 0 extra parcels again" was offered).
+            for widget_id, key, ticked in CLOSE_FIXES:
+                if self.offered[key]:
+                    yield Checkbox(fix_words(key, len(self.offered[key])), value=ticked, id=widget_id)
+            if not any(self.offered[key] for _id, key, _ticked in CLOSE_FIXES):
+                yield Static(_("Nothing to fix: every parcel scanned is where it is on record."))
             yield Static(
                 _("Space ticks a fix. Enter: close with the ticked fixes. Escape: keep scanning."),
                 classes="hint",
@@ -290,7 +298,8 @@ class CloseDialog(ModalScreen[dict[str, list[str]] | None]):
 
     def action_confirm(self) -> None:
         def ticked(widget_id: str, key: str) -> list[str]:
-            return self.offered[key] if self.query_one(f"#{widget_id}", Checkbox).value else []
+            boxes = self.query(f"#{widget_id}").results(Checkbox)
+            return self.offered[key] if any(box.value for box in boxes) else []
 
         self.dismiss(
             {
