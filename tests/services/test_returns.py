@@ -62,6 +62,9 @@ def test_only_that_carriers_parcels_on_the_shelf_in_one_batch(station: Station) 
     assert exc.value.code == "in_other_batch"
     with pytest.raises(NotFound):
         returns.open_batch(station, "NOPE")
+    with pytest.raises(Refused) as exc:  # Enter in an empty carrier field: said as such
+        returns.open_batch(station, "  ")
+    assert exc.value.code == "missing" and exc.value.message() == "Carrier is empty"
 
 
 def test_remove_and_empty_batches(station: Station) -> None:

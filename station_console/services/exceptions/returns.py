@@ -15,10 +15,11 @@ from sqlmodel import Session, col, select
 
 from db.models import Carrier, EventKind, Parcel, ParcelStatus, ReturnBatch
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, _
 from station_console.safe_text import clean
 from station_console.services.carrier_events import outbox as carrier_outbox
 from station_console.services.core.batch_states import BATCH_STATE_LABELS
+from station_console.services.core.free_text import text_field
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.printing.jobs import queue_manifest
@@ -82,8 +83,12 @@ def open_batch(station: Station, carrier: str) -> BatchView:
     """A new, empty return batch for one carrier."""
     require(station, "returns")
 
+    code = text_field(
+        carrier, _("Carrier"), limit=32
+    ).upper()  # empty: "Carrier is empty", not "Unknown carrier"
+
     def work(session: Session) -> BatchView:
-        row = session.exec(select(Carrier).where(Carrier.code == carrier.strip().upper())).first()
+        row = session.exec(select(Carrier).where(Carrier.code == code)).first()
         if row is None or row.id is None:
             raise NotFound(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
         batch = ReturnBatch(carrier_id=row.id, created_at=station.now(), created_by=station.clerk_id)
