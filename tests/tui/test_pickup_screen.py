@@ -319,6 +319,25 @@ async def test_a_manager_overrides_with_a_reason_and_undoes(station: Station, co
 
 
 @pytest.mark.first_mode("pickup")
+async def test_enter_twice_on_the_reason_overrides_once(station: Station, console: StationApp) -> None:
+    """Both Enters reached the reason's field before the dialog closed: the second answer closed the
+    screen on top by then, Pickup (its mode's only screen), and the console stopped (ScreenStackError)."""
+    sign_in(station, Role.MANAGER)
+    a, b = (receive(station, n, ANN) for n in (1, 2))
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(a.pickup_code)
+        await clerk.scan(a.waybill)
+        await clerk.key("ctrl+o")
+        assert isinstance(console.screen, ReasonDialog)
+        await press(pilot, *"label torn")
+        await burst(pilot, "enter", "enter")
+        assert console.is_running and console.screen is screen and len(console.screen_stack) == 1
+        assert statuses(station) == {a.waybill: "picked_up", b.waybill: "picked_up"}
+
+
+@pytest.mark.first_mode("pickup")
 async def test_a_clerk_asking_to_undo_a_pickup_is_refused_before_the_question(
     station: Station, console: StationApp
 ) -> None:

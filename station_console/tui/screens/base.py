@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import events, on
 from textual._context import NoActiveAppError
 from textual.app import ComposeResult, ScreenStackError
-from textual.screen import Screen
+from textual.await_complete import AwaitComplete
+from textual.screen import ModalScreen, Screen
 
 from station_console.i18n import _
 from station_console.logs import log_path
@@ -19,8 +20,31 @@ from station_console.tui.widgets.header import StationHeader
 if TYPE_CHECKING:
     from station_console.services.core.station import Station
 
+    _Screen = Screen[Any]
+else:
+    _Screen = object
 
-class ModeScreen(Screen[None]):
+Result = TypeVar("Result")
+
+
+class ClosesOnlyOnTop(_Screen):
+    """`dismiss()` closes the screen only while it is the one on top. Textual's pops whatever is on
+    top: a second answer queued before the first closed the dialog (Enter twice, a scan's Enter and
+    the clerk's, a key and a button's press), or a worker's answer after the clerk moved on, closed
+    the screen under it: the last one of its mode, and the console stopped (ScreenStackError), or
+    another dialog (the sign-in that locks the console). Not on top, it stays where it is."""
+
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        if not self.is_active:
+            return AwaitComplete.nothing()
+        return super().dismiss(result)
+
+
+class Dialog(ClosesOnlyOnTop, ModalScreen[Result]):
+    """Every dialog of the console: a modal screen that closes only from the top."""
+
+
+class ModeScreen(ClosesOnlyOnTop, Screen[None]):
     MODE_TITLE: ClassVar[str] = ""
     _styled_as_shown = False  # mounted and not suspended since: its styles are those of the moment
     _in_front = False  # resumed and not suspended since
@@ -95,7 +119,8 @@ def leave(screen: Screen[Any]) -> None:
     """Close `screen`, pushed over its mode's own, if it is still the one on top. An answer that comes
     after the clerk switched mode (Esc pauses a stocktake, F2 before the pause is written) found another
     screen on top and popped it: the last one of its mode, and the console stopped (ScreenStackError).
-    Not on top, it stays where it is, and the clerk finds it there on coming back."""
+    Not on top, it stays where it is, and the clerk finds it there on coming back (as `dismiss` does,
+    `ClosesOnlyOnTop`, without the result callback)."""
     if screen.is_active:
         screen.app.pop_screen()
 

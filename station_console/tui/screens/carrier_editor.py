@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Switch, TextArea
 
 from db.models import Carrier
@@ -27,7 +26,7 @@ from station_console.services.scan.carriers import (
     update_carrier,
 )
 from station_console.services.scan.checksums import RULES
-from station_console.tui.screens.base import ModeScreen, leave, translate_bindings
+from station_console.tui.screens.base import Dialog, ModeScreen, leave, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.unsaved import KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -58,7 +57,7 @@ def text_to_patterns(text: str, old: list[dict[str, Any]] | None = None) -> list
     return patterns
 
 
-class CarrierForm(KeepsEdits, ServiceCalls, ModalScreen[Carrier | None]):
+class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
     """Add a carrier (no `carrier`) or edit one; dismissed with the saved row, or None."""
 
     DEFAULT_CSS = """

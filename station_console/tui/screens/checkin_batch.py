@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
@@ -30,7 +29,7 @@ from station_console.services.prealerts import batches
 from station_console.services.prealerts.batches import BatchView
 from station_console.services.printing.printers import check_printable
 from station_console.services.scan.carriers import get_detector
-from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.base import Dialog, ModeScreen, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.checkin_dialogs import carrier_choices
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
@@ -62,7 +61,7 @@ BINDINGS: list[BindingType] = [
 ]
 
 
-class CourierDialog(ModalScreen[tuple[str, str] | None]):
+class CourierDialog(Dialog[tuple[str, str] | None]):
     """Choose the carrier, then type the courier's name (Enter; empty is allowed until the close)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

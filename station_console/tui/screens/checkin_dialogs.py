@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, OptionList
 from textual.widgets.option_list import Option
 
@@ -21,14 +20,14 @@ from station_console.services.checkin.transaction import set_phone
 from station_console.services.core.station import Station
 from station_console.services.shelves.lists import missing_phone
 from station_console.services.shelves.search import ParcelRow
-from station_console.tui.screens.base import report_unexpected
+from station_console.tui.screens.base import Dialog, report_unexpected
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table, plain
 
 NO_BATCH = "-"
 
 
-class BatchPicker(ModalScreen[str | None]):
+class BatchPicker(Dialog[str | None]):
     """Pick the carrier being received; "-" receives any carrier (detection decides)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -58,7 +57,7 @@ class BatchPicker(ModalScreen[str | None]):
         self.dismiss(event.option.id)
 
 
-class MissingPhones(ModalScreen[int]):
+class MissingPhones(Dialog[int]):
     """Quick-mode follow-up: pick a parcel, type its phone, Enter. Returns how many phones were set.
 
     The list and each phone go through thread workers (the UI never waits on the database); a phone set

@@ -15,12 +15,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from station_console.i18n import N_, _
 from station_console.services.recipients import matching
+from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import DIALOG_CSS
 from station_console.tui.screens.recipient_dialogs import match_lines
@@ -44,7 +44,7 @@ class Picked:
         return f"{self.name} {self.masked_phone or ''}".strip()
 
 
-class RecipientPicker(ServiceCalls, ModalScreen[Picked | None]):
+class RecipientPicker(ServiceCalls, Dialog[Picked | None]):
     DEFAULT_CSS = DIALOG_CSS.replace("FormDialog, ConfirmDialog", "RecipientPicker") + (
         "#pick-matches { height: auto; max-height: 12; }\n#pick-hint { color: $text-muted; }\n"
     )

@@ -16,14 +16,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input
 
 from station_console.i18n import N_, _, _n
 from station_console.safe_text import visible
 from station_console.services.people import audit_trail
 from station_console.services.people.event_details import details_text, event_details, list_separator
-from station_console.tui.screens.base import translate_bindings
+from station_console.tui.screens.base import Dialog, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.event_text import packed
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -39,7 +38,7 @@ def _shown_with(entry: audit_trail.Entry, zone: tzinfo) -> dict[str, Any]:
     return {"zone": zone, "waybill": entry.waybill, "clerk": entry.clerk, "carrier_name": entry.carrier_name}
 
 
-class ClerkActivityScreen(ServiceCalls, ModalScreen[None]):
+class ClerkActivityScreen(ServiceCalls, Dialog[None]):
     CSS_PATH = "clerk_activity.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 
 from station_console.i18n import _
+from station_console.tui.screens.base import Dialog
 from station_console.tui.widgets.plain import Static
 
 
-class DamagedScreen(ModalScreen[None]):
+class DamagedScreen(Dialog[None]):
     """Cannot be dismissed: only the app's quit key works, like the sign-in dialog."""
 
     def __init__(self, message: str) -> None:

@@ -11,18 +11,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input
 
 from station_console.i18n import N_, _
 from station_console.services.core.free_text import REASON
 from station_console.services.day import export
+from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.pickup_dialogs import taken
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static
 
 
-class ConfirmClose(ModalScreen[bool]):
+class ConfirmClose(Dialog[bool]):
     """The day's figures, and one deliberate yes (the button, or Ctrl+Y; before closing time, asked a
     second time, the button only); anything else cancels."""
 
@@ -85,7 +85,7 @@ class ConfirmClose(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ReopenDay(ModalScreen[str | None]):
+class ReopenDay(Dialog[str | None]):
     """A manager reopens a closed day: the reason is required (it goes into the audit trail)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

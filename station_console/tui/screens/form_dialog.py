@@ -19,12 +19,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Switch
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, get_language, shown_params
 from station_console.safe_text import clean
+from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.pickup_dialogs import show_refusal
 from station_console.tui.screens.unsaved import KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -60,7 +60,7 @@ FormDialog, ConfirmDialog { align: center middle; }
 """
 
 
-class FormDialog(KeepsEdits, ModalScreen[Checked | None], Generic[Checked]):
+class FormDialog(KeepsEdits, Dialog[Checked | None], Generic[Checked]):
     """Fields in one column; Enter in a field (or OK) returns {key: value}, or what `check` makes of
     them; Esc returns None, after asking whether to save or drop what was typed if the form is a
     record's editor (`keeps_edits`). Saving from that question gives the values back as OK does: the
@@ -198,7 +198,7 @@ class FormDialog(KeepsEdits, ModalScreen[Checked | None], Generic[Checked]):
         self.dismiss(None)
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Dialog[bool]):
     """A text to read and a question: Y (or the Yes button) says yes; Esc, N or Enter on No say no."""
 
     DEFAULT_CSS = DIALOG_CSS

@@ -14,12 +14,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.core.free_text import NoteRule
+from station_console.tui.screens.base import Dialog
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, plain
 
@@ -45,7 +45,7 @@ def taken(rule: NoteRule, text: str, refusal: Static) -> bool:
     return True
 
 
-class ReasonDialog(ModalScreen[str | None]):
+class ReasonDialog(Dialog[str | None]):
     """Ask why (or `prompt`: each caller's own examples); Enter with an answer gives it back (one `rule`
     takes, if given), Escape gives None."""
 

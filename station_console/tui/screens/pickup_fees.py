@@ -11,7 +11,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from station_console.i18n import N_, _
@@ -19,6 +18,7 @@ from station_console.services.core.free_text import REASON
 from station_console.services.fees.ledger import WAIVE, Settlement
 from station_console.services.fees.rules import FeeQuote, money
 from station_console.settings import StationSettings
+from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.pickup_dialogs import taken
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static
@@ -58,7 +58,7 @@ def fee_line(
     return ""
 
 
-class FeeDialog(ModalScreen[Settlement | None]):
+class FeeDialog(Dialog[Settlement | None]):
     """Settle the fee shown: 1 cash, 2 QR, 3 account, W waive (a manager, with a reason); Esc cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -15,13 +15,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, OptionList
 from textual.widgets.option_list import Option
 
 from station_console.i18n import N_, _, _n, sentences
 from station_console.safe_text import clean
 from station_console.services.recipients import matching
+from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table, plain
@@ -40,7 +40,7 @@ def match_lines(found: list[matching.Match]) -> list[Text]:
     return lines
 
 
-class WhoIsThisDialog(ServiceCalls, ModalScreen[int]):
+class WhoIsThisDialog(ServiceCalls, Dialog[int]):
     """Returns how many parcels were linked."""
 
     CSS_PATH = "recipients.tcss"

@@ -8,15 +8,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from station_console.i18n import N_, _
+from station_console.tui.screens.base import Dialog
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static
 
 
-class RefundDialog(ModalScreen[tuple[str, str] | None]):
+class RefundDialog(Dialog[tuple[str, str] | None]):
     """Which send (its number or waybill) and why; Enter in the reason gives both back."""
 
     CSS_PATH = "sendout.tcss"

@@ -21,7 +21,7 @@ from station_console.i18n import N_, _, _n, sentences
 from station_console.services.sendout import handover
 from station_console.services.sendout.quote import kg
 from station_console.tui.scanner_bridge import ScannerBridge
-from station_console.tui.screens.base import translate_bindings
+from station_console.tui.screens.base import ClosesOnlyOnTop, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.sendout_form import Choice
 from station_console.tui.widgets.footer import StationFooter
@@ -30,7 +30,7 @@ from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 
-class HandoverScreen(ServiceCalls, Screen[None]):
+class HandoverScreen(ServiceCalls, ClosesOnlyOnTop, Screen[None]):
     CSS_PATH = "sendout.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [

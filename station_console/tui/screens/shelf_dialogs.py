@@ -11,19 +11,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input
 
 from station_console.i18n import N_, _, _n
 from station_console.services.core.station import Station
 from station_console.services.shelves import layout, layout_csv, moves
-from station_console.tui.screens.base import ModeScreen, leave, translate_bindings
+from station_console.tui.screens.base import Dialog, ModeScreen, leave, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, plain
 
 
-class MoveDialog(ServiceCalls, ModalScreen[str | None]):
+class MoveDialog(ServiceCalls, Dialog[str | None]):
     """Scan the parcel (or tick "whole layer"), scan or type the target; Enter moves. Returns a summary."""
 
     CSS_PATH = "shelves.tcss"

@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input
 
 from station_console.errors import StationError
 from station_console.i18n import _
-from station_console.tui.screens.base import report_unexpected
+from station_console.tui.screens.base import Dialog, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static
@@ -33,7 +32,7 @@ if TYPE_CHECKING:
     from station_console.services.people.clerks import ClerkInfo
 
 
-class SignInScreen(ServiceCalls, ModalScreen["ClerkInfo"]):
+class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
     CSS_PATH = "signin.tcss"
 
     def __init__(

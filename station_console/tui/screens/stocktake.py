@@ -14,7 +14,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, DataTable, Input
 
 from station_console.i18n import N_, _, _n, label_of
@@ -23,7 +22,7 @@ from station_console.services.exceptions import stocktake, stocktake_close
 from station_console.services.exceptions.stocktake_view import CLASS_LABELS, CLASSES, View
 from station_console.services.shelves.search import STATUS_LABELS, normalise_location
 from station_console.stored_messages import stored_text
-from station_console.tui.screens.base import ModeScreen, leave, translate_bindings
+from station_console.tui.screens.base import Dialog, ModeScreen, leave, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import problem_text
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -259,7 +258,7 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
         leave(self)
 
 
-class CloseDialog(ModalScreen[dict[str, list[str]] | None]):
+class CloseDialog(Dialog[dict[str, list[str]] | None]):
     """Which offered fixes to apply; Enter closes the stocktake, Escape goes back to scanning."""
 
     CSS_PATH = "shelves.tcss"

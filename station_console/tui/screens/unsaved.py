@@ -17,12 +17,12 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Switch, TextArea
 
 from station_console.i18n import N_, _
-from station_console.tui.screens.base import translate_bindings
+from station_console.tui.screens.base import Dialog, translate_bindings
 from station_console.tui.widgets.plain import Static
 
 Answer = Literal["save", "discard", "stay"]
@@ -126,7 +126,7 @@ def leave(app: App[Any], screens: Iterable[Screen[Any]], then: Callable[[], Any]
     app.push_screen(LeaveUnsaved(screen.edits_title()), answered)
 
 
-class LeaveUnsaved(ModalScreen[Answer]):
+class LeaveUnsaved(Dialog[Answer]):
     """Save, discard or stay; Stay has the focus, so Enter (and a scan) stays."""
 
     DEFAULT_CSS = """
