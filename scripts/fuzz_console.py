@@ -76,6 +76,7 @@ class Outcome:
     sent: list[str]
     crash: Crash | None
     notes: dict[str, int] = field(default_factory=dict)
+    screens: set[str] = field(default_factory=set)  # the screens seen on top when quiet
     keys: int = 0
 
 
@@ -230,6 +231,7 @@ async def drive(
             except TimeoutError as exc:
                 return Crash("hang", str(exc), "not quiet", len(outcome.sent))
             if app.is_running:
+                outcome.screens.add(type(app.screen).__name__)
                 for note in quiet_notes(app):
                     outcome.notes[note] = outcome.notes.get(note, 0) + 1
         elif token.startswith("~"):
@@ -324,11 +326,13 @@ def main() -> None:
     template = demo_template()
     total_keys = 0
     notes: dict[str, int] = {}
+    screens: set[str] = set()
     for seed in range(args.seed, args.seed + args.runs):
         tokens = args.replay.split() if args.replay else None
         started = time.monotonic()
         outcome = asyncio.run(drive(template, args.role, tokens, seed=seed, keys=args.keys))
         total_keys += outcome.keys
+        screens |= outcome.screens
         for note, count in outcome.notes.items():
             notes[note] = notes.get(note, 0) + count
         took = time.monotonic() - started
@@ -344,6 +348,7 @@ def main() -> None:
             print(f"shrunk to {len(short)} tokens:", " ".join(short), flush=True)
         break
     print(f"keys sent in all: {total_keys}")
+    print(f"screens seen ({len(screens)}):", " ".join(sorted(screens)))
     for note, count in sorted(notes.items()):
         print(f"note (seen {count} times when quiet): {note}")
 

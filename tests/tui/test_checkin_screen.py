@@ -354,6 +354,22 @@ async def test_undo_last_leaves_the_row_visibly_undone(
     assert str(cells[-2]) == "undone" and all("strike" in str(c.style) for c in cells[:7])
 
 
+async def test_a_check_in_after_an_undo_goes_on_top(app: StationApp) -> None:
+    """The undone row's number is struck-through text, and sorting it with the next row's plain
+    number stopped the console (TypeError: Text < int)."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await quiet.press(pilot, "ctrl+z")
+        await scan(pilot, clock, "JT0000000000002")
+        await settle(app, pilot)
+        assert app.is_running
+        table = screen.query_one("#ci-table")
+        rows = [table.get_row_at(n) for n in range(2)]  # type: ignore[attr-defined]
+        assert [(str(r[0]), str(r[4])) for r in rows] == [("2", "JT0000000000002"), ("1", "JT0000000000001")]
+        assert str(rows[0][-1]) != "undone" and str(rows[1][-1]) == "undone"
+
+
 async def test_a_label_re_read_changes_only_the_rows_whose_state_changed(
     app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -277,7 +277,7 @@ class CheckinScreen(CheckinPhones):
         label = "held" if held else "queued"
         table.add_row(*self._cells(result, _(LABEL_LABELS[label])), key=str(result.parcel_id))
         self.label_shown[result.parcel_id] = label
-        table.sort("n", reverse=True)
+        table.sort("n", key=_row_number, reverse=True)
         if table.row_count > TABLE_ROWS:
             gone = self.results[-TABLE_ROWS - 1].parcel_id
             table.remove_row(str(gone))
@@ -390,3 +390,8 @@ class CheckinScreen(CheckinPhones):
             layer=result.layer,
         )
         self.query_one("#ci-where", Static).update(where, layout=False)
+
+
+def _row_number(cell: object) -> int:
+    """A row's "#": a number, or the struck-through text of one once undone (Text and int do not sort)."""
+    return int(str(cell))
