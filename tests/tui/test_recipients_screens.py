@@ -79,6 +79,19 @@ async def test_finding_people_by_initials_shows_masked_phones_and_names_as_text(
 
 
 @pytest.mark.first_mode("settings")
+async def test_paging_an_empty_list_leaves_the_console_running(app: StationApp) -> None:
+    """Page Down on a list of nobody moved the cursor to row -1 and Textual said that row was highlighted,
+    with no key: the screen read the key's value and the console stopped (AttributeError)."""
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        table = app.screen.query_one("#rc-table", DataTable)
+        assert table.row_count == 0
+        table.focus()
+        await quiet.press(pilot, "pagedown", "end", "down")
+        assert app.is_running and type(app.screen).__name__ == "RecipientsScreen"
+
+
+@pytest.mark.first_mode("settings")
 async def test_a_clerk_records_consent_and_cannot_edit(app: StationApp, station: Station) -> None:
     ids = people(station)
     station.clerk_role = Role.CLERK

@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets import Label as TextualLabel
 from textual.widgets import Static as TextualStatic
@@ -129,3 +130,10 @@ class Table(DataTable[Any]):
 
     def update_cell_at(self, coordinate: Any, value: Any, **kwargs: Any) -> None:
         super().update_cell_at(coordinate, _literal(value), **kwargs)
+
+    def post_message(self, message: Message) -> bool:
+        # Page Down or End on an empty table puts the cursor on row -1, and Textual says that row is
+        # highlighted, with no key: a screen reading the row's key stopped the console. No row, no word.
+        if isinstance(message, DataTable.RowHighlighted) and message.row_key is None:
+            return False
+        return super().post_message(message)
