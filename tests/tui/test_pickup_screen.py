@@ -94,6 +94,11 @@ class Clerk_:
         self.clock.step, self.clock.idle = 0.004, 0.0
         await burst(self.pilot, *list(code), "enter")
 
+    async def serve(self, parcel: Any) -> None:
+        """The customer's code typed, then the parcel's waybill scanned."""
+        await self.type(parcel.pickup_code)
+        await self.scan(parcel.waybill)
+
     async def key(self, *keys: str) -> None:
         self.clock.t += 1.0
         self.clock.step, self.clock.idle = 0.25, 1.0
@@ -189,8 +194,7 @@ async def test_a_parcel_handed_over_at_another_counter_meanwhile_leaves_the_list
         await clerk.key("f10")
         assert statuses(station)[ann[0].waybill] == statuses(station)[ann[2].waybill] == "picked_up"
         # A customer whose only parcel went meanwhile: nothing left to hand over, and the reason stays.
-        await clerk.type(solo.pickup_code)
-        await clerk.scan(solo.waybill)
+        await clerk.serve(solo)
         confirm_pickup(station, [solo.parcel_id], method="code", scanned=[solo.waybill])
         await clerk.key("f10")
         assert screen.lookup is None and clerk.ticks() == []
@@ -233,8 +237,7 @@ async def test_partial_pickup_asks_twice(station: Station, console: StationApp) 
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         await clerk.open()
-        await clerk.type(a.pickup_code)
-        await clerk.scan(a.waybill)
+        await clerk.serve(a)
         await clerk.key("enter")  # not everything is scanned: Enter does not hand over
         assert statuses(station)[a.waybill] == "on_shelf" and "1 of 2" in clerk.text("#pk-message")
         await clerk.key("f10")
@@ -299,8 +302,7 @@ async def test_a_manager_overrides_with_a_reason_and_undoes(station: Station, co
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         await clerk.open()
-        await clerk.type(a.pickup_code)
-        await clerk.scan(a.waybill)
+        await clerk.serve(a)
         await clerk.key("ctrl+o")
         assert isinstance(console.screen, ReasonDialog)
         await press(pilot, *"label torn", "enter")
@@ -327,8 +329,7 @@ async def test_enter_twice_on_the_reason_overrides_once(station: Station, consol
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         screen = await clerk.open()
-        await clerk.type(a.pickup_code)
-        await clerk.scan(a.waybill)
+        await clerk.serve(a)
         await clerk.key("ctrl+o")
         assert isinstance(console.screen, ReasonDialog)
         await press(pilot, *"label torn")
@@ -346,8 +347,7 @@ async def test_a_clerk_asking_to_undo_a_pickup_is_refused_before_the_question(
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         screen = await clerk.open()
-        await clerk.type(a.pickup_code)
-        await clerk.scan(a.waybill)
+        await clerk.serve(a)
         await clerk.key("f10")
         assert statuses(station) == {a.waybill: "picked_up"}
         await clerk.key("ctrl+z")  # the question came first, and "Only a manager" after the yes
@@ -429,8 +429,7 @@ async def test_the_shifts_pickups_read_in_the_clerks_language(station: Station, 
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         screen = await clerk.open()
-        await clerk.type(a.pickup_code)
-        await clerk.scan(a.waybill)
+        await clerk.serve(a)
         await clerk.key("f10")
         table = screen.query_one("#pk-recent", DataTable)
         row = table.get_row(f"r{statuses_ids(station)[a.waybill]}")
@@ -482,8 +481,7 @@ async def test_a_bounced_f10_hands_over_once_and_keeps_the_acknowledgment(
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         screen = await clerk.open()
-        await clerk.type(a.pickup_code)
-        await clerk.scan(a.waybill)
+        await clerk.serve(a)
         await clerk.key("f10", "f10")  # a hurried clerk presses twice; the first is served by then
         assert "Handed over: 1 parcel" in clerk.text("#pk-message")
         assert not screen.query_one("#pk-message", Static).has_class("-error") and clerk.bells == 0
@@ -510,8 +508,7 @@ async def test_f10_while_the_handover_is_written_asks_for_nothing_more(
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         await clerk.open()
-        await clerk.type(a.pickup_code)
-        await clerk.scan(a.waybill)
+        await clerk.serve(a)
         await pilot.press("f10")
         await until(pilot, lambda: len(calls) == 1)
         await pilot.press("f10")  # pressed again while the first is written
