@@ -320,6 +320,7 @@ def main() -> None:
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     isolate(WORK)
+    os.chdir(WORK)  # what the console exports (a report's CSV and PDF) lands where it stands
     from station_console.i18n import set_language
 
     set_language("en")
