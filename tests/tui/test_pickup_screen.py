@@ -7,6 +7,8 @@ a person's 250 ms apart.
 from __future__ import annotations
 
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -61,6 +63,20 @@ def receive(station: Station, n: int, phone: str) -> CheckinResult:
 def statuses(station: Station) -> dict[str, str]:
     with station.read() as s:
         return {p.waybill: p.status for p in s.exec(select(Parcel)).all()}
+
+
+@asynccontextmanager
+async def one_parcel_served(
+    station: Station, console: StationApp
+) -> AsyncIterator[tuple[Clerk_, PickupScreen, CheckinResult]]:
+    """A clerk at Pickup, one parcel on the shelves, its code typed and the parcel scanned."""
+    sign_in(station, Role.CLERK)
+    parcel = receive(station, 1, ANN)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.serve(parcel)
+        yield clerk, screen, parcel
 
 
 class Clerk_:
@@ -342,12 +358,7 @@ async def test_enter_twice_on_the_reason_overrides_once(station: Station, consol
 async def test_a_clerk_asking_to_undo_a_pickup_is_refused_before_the_question(
     station: Station, console: StationApp
 ) -> None:
-    sign_in(station, Role.CLERK)
-    a = receive(station, 1, ANN)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        screen = await clerk.open()
-        await clerk.serve(a)
+    async with one_parcel_served(station, console) as (clerk, screen, a):
         await clerk.key("f10")
         assert statuses(station) == {a.waybill: "picked_up"}
         await clerk.key("ctrl+z")  # the question came first, and "Only a manager" after the yes
@@ -424,12 +435,7 @@ async def test_a_partial_scan_on_a_screen_without_its_own_panel_is_a_toast(
 @pytest.mark.first_mode("pickup")
 async def test_the_shifts_pickups_read_in_the_clerks_language(station: Station, console: StationApp) -> None:
     set_language("zh")
-    sign_in(station, Role.CLERK)
-    a = receive(station, 1, ANN)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        screen = await clerk.open()
-        await clerk.serve(a)
+    async with one_parcel_served(station, console) as (clerk, screen, a):
         await clerk.key("f10")
         table = screen.query_one("#pk-recent", DataTable)
         row = table.get_row(f"r{statuses_ids(station)[a.waybill]}")
@@ -476,12 +482,7 @@ async def test_a_proxys_short_phone_tail_is_refused_in_the_form_which_keeps_what
 async def test_a_bounced_f10_hands_over_once_and_keeps_the_acknowledgment(
     station: Station, console: StationApp
 ) -> None:
-    sign_in(station, Role.CLERK)
-    a = receive(station, 1, ANN)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        screen = await clerk.open()
-        await clerk.serve(a)
+    async with one_parcel_served(station, console) as (clerk, screen, a):
         await clerk.key("f10", "f10")  # a hurried clerk presses twice; the first is served by then
         assert "Handed over: 1 parcel" in clerk.text("#pk-message")
         assert not screen.query_one("#pk-message", Static).has_class("-error") and clerk.bells == 0

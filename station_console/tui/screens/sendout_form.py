@@ -87,19 +87,23 @@ def _row(label: str) -> Label:
     return Label(label, classes="field-label")
 
 
+def phone_field(placeholder: str, widget_id: str) -> FormInput:
+    return FormInput(
+        placeholder=placeholder,
+        id=widget_id,
+        restrict=PHONE_CHARS,
+        takes=_("a phone number"),
+        max_length=24,
+    )
+
+
 class SendForm(FormScroll):
     """The fields of one send; `party()`, `recipient()`, `parcel()` read them (refusing bad input)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="so-row"):
             yield _row(_("Sender"))
-            yield FormInput(
-                placeholder=_("phone, Enter finds a returning sender"),
-                id="so-phone",
-                restrict=PHONE_CHARS,
-                takes=_("a phone number"),
-                max_length=24,
-            )
+            yield phone_field(_("phone, Enter finds a returning sender"), "so-phone")
             yield FormInput(placeholder=_("name"), id="so-name", max_length=64)
         with Horizontal(classes="so-row"):
             yield _row(_("ID"))
@@ -118,13 +122,7 @@ class SendForm(FormScroll):
         with Horizontal(classes="so-row"):
             yield _row(_("To"))
             yield FormInput(placeholder=_("name"), id="so-to-name", max_length=64)
-            yield FormInput(
-                placeholder=_("phone"),
-                id="so-to-phone",
-                restrict=PHONE_CHARS,
-                takes=_("a phone number"),
-                max_length=24,
-            )
+            yield phone_field(_("phone"), "so-to-phone")
             yield FormInput(placeholder=_("province, e.g. 新疆"), id="so-dest", max_length=32)
         with Horizontal(classes="so-row"):
             yield _row("")

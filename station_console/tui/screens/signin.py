@@ -56,14 +56,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
             if self.first_run:
                 yield self._manager_hint()
             yield FixedInput(self.preset_name, placeholder=_("Name"), id="signin-name", max_length=64)
-            yield FixedInput(
-                placeholder=_("PIN"),
-                password=True,
-                id="signin-pin",
-                max_length=12,
-                restrict=r"[0-9]*",
-                takes=_("digits"),
-            )
+            yield pin_field(_("PIN"), "signin-pin")
             if self.first_run:
                 yield from self._new_station_fields()
             yield Static("", id="signin-error")
@@ -80,14 +73,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         """A new station's: the PIN again, its time zone and opening hours."""
         settings = self.station.settings()
         return [
-            FixedInput(
-                placeholder=_("PIN again"),
-                password=True,
-                id="signin-pin2",
-                max_length=12,
-                restrict=r"[0-9]*",
-                takes=_("digits"),
-            ),
+            pin_field(_("PIN again"), "signin-pin2"),
             Label(_("Station time zone (defines the business day)"), classes="hint"),
             # A new station's zone is the machine's unless `station init --timezone` said otherwise.
             FixedInput(settings.timezone, id="signin-zone", max_length=64),
@@ -194,3 +180,15 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
             if field.password:
                 field.value = ""
         self.query_one("#signin-pin", Input).focus()
+
+
+def pin_field(placeholder: str, widget_id: str) -> FixedInput:
+    """A PIN typed unseen: 4 to 12 digits."""
+    return FixedInput(
+        placeholder=placeholder,
+        password=True,
+        id=widget_id,
+        max_length=12,
+        restrict=r"[0-9]*",
+        takes=_("digits"),
+    )
