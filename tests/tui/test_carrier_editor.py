@@ -91,3 +91,16 @@ def test_pattern_lines_keep_rules_and_extra_keys() -> None:
         {"regex": "^[0-9]{15}$", "checksum": "gs1_mod10", "priority": -1},
         {"regex": "^A B$", "checksum": None},
     ]
+
+
+@pytest.mark.first_mode("settings")
+async def test_enter_twice_on_the_table_opens_one_form(app: StationApp) -> None:
+    # The fuzzer ended with two carrier forms stacked: the second Enter's row selection, queued before
+    # the first form opened, opened another over it.
+    async with app.run_test(size=(140, 48)) as pilot:
+        screen = await open_editor(app, pilot)
+        await quiet.burst(pilot, "enter", "enter")
+        assert isinstance(app.screen, CarrierForm)
+        assert [type(s) for s in app.screen_stack].count(CarrierForm) == 1
+        await quiet.press(pilot, "escape")
+        assert app.screen is screen

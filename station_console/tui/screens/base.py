@@ -115,6 +115,13 @@ class ModeScreen(ClosesOnlyOnTop, Screen[None]):
             header.refresh_status()
 
 
+def open_over(screen: Screen[Any], dialog: Screen[Any], answered: Any = None) -> None:
+    """Open `dialog` over `screen` while `screen` is the one on top. Enter twice on a table queued two
+    row selections before the first dialog opened, and the second opened another over it."""
+    if screen.is_active:
+        screen.app.push_screen(dialog, answered)
+
+
 def leave(screen: Screen[Any]) -> None:
     """Close `screen`, pushed over its mode's own, if it is still the one on top. An answer that comes
     after the clerk switched mode (Esc pauses a stocktake, F2 before the pause is written) found another

@@ -26,7 +26,7 @@ from station_console.services.scan.carriers import (
     update_carrier,
 )
 from station_console.services.scan.checksums import RULES
-from station_console.tui.screens.base import Dialog, ModeScreen, leave, translate_bindings
+from station_console.tui.screens.base import Dialog, ModeScreen, leave, open_over, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.unsaved import KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -235,12 +235,12 @@ class CarrierEditorScreen(ServiceCalls, ModeScreen):
             self.query_one("#carrier-status", Static).update(_("Carrier {code} saved.", code=row.code))
 
     def action_add(self) -> None:
-        self.app.push_screen(CarrierForm(self.station), self._saved)
+        open_over(self, CarrierForm(self.station), self._saved)
 
     def action_edit(self) -> None:
         row = self.selected()
         if row is not None:
-            self.app.push_screen(CarrierForm(self.station, row), self._saved)
+            open_over(self, CarrierForm(self.station, row), self._saved)
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:
