@@ -32,7 +32,8 @@ class ClosesOnlyOnTop(_Screen):
     top: a second answer queued before the first closed the dialog (Enter twice, a scan's Enter and
     the clerk's, a key and a button's press), or a worker's answer after the clerk moved on, closed
     the screen under it: the last one of its mode, and the console stopped (ScreenStackError), or
-    another dialog (the sign-in that locks the console). Not on top, it stays where it is."""
+    another dialog (the sign-in that locks the console). Not on top (Esc paused a stocktake, F2 came
+    before the pause was written), it stays where it is, and the clerk finds it there on coming back."""
 
     def dismiss(self, result: Any = None) -> AwaitComplete:
         if not self.is_active:
@@ -120,16 +121,6 @@ def open_over(screen: Screen[Any], dialog: Screen[Any], answered: Any = None) ->
     row selections before the first dialog opened, and the second opened another over it."""
     if screen.is_active:
         screen.app.push_screen(dialog, answered)
-
-
-def leave(screen: Screen[Any]) -> None:
-    """Close `screen`, pushed over its mode's own, if it is still the one on top. An answer that comes
-    after the clerk switched mode (Esc pauses a stocktake, F2 before the pause is written) found another
-    screen on top and popped it: the last one of its mode, and the console stopped (ScreenStackError).
-    Not on top, it stays where it is, and the clerk finds it there on coming back (as `dismiss` does,
-    `ClosesOnlyOnTop`, without the result callback)."""
-    if screen.is_active:
-        screen.app.pop_screen()
 
 
 def translate_bindings(node: Any) -> None:

@@ -22,6 +22,10 @@ from station_console.tui.screens.base import report_unexpected
 
 
 class ServiceCalls:
+    # Tags of calls sent and not answered yet; an exclusive call is left out (a newer one cancels it,
+    # and a cancelled call is never answered).
+    _in_flight: frozenset[str] = frozenset()
+
     @dataclass
     class Done(Message):
         tag: str
@@ -32,8 +36,15 @@ class ServiceCalls:
         tag: str
         error: BaseException = field(repr=False)
 
+    def calling(self, tag: str) -> bool:
+        """A call `tag` is on its way: a hurried clerk's second key (Esc twice, F8 twice) must not send
+        it again."""
+        return tag in self._in_flight
+
     def call(self, tag: str, fn: Callable[[], Any], *, exclusive: bool = False) -> None:
         screen: Any = self
+        if not exclusive:
+            self._in_flight |= {tag}
 
         def run() -> None:
             try:
@@ -49,10 +60,12 @@ class ServiceCalls:
     # Named handlers, not @on: a plain mixin has no decorated-handler table of its own.
     def on_service_calls_done(self, message: Done) -> None:
         message.stop()
+        self._in_flight -= {message.tag}
         getattr(self, f"done_{message.tag}")(message.result)
 
     def on_service_calls_failed(self, message: Failed) -> None:
         message.stop()
+        self._in_flight -= {message.tag}
         exc = message.error
         text = exc.message() if isinstance(exc, StationError) else report_unexpected(self._screen(), exc)
         self.failed(message.tag, text)

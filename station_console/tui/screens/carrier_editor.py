@@ -26,7 +26,7 @@ from station_console.services.scan.carriers import (
     update_carrier,
 )
 from station_console.services.scan.checksums import RULES
-from station_console.tui.screens.base import Dialog, ModeScreen, leave, open_over, translate_bindings
+from station_console.tui.screens.base import Dialog, ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.unsaved import KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -247,4 +247,4 @@ class CarrierEditorScreen(ServiceCalls, ModeScreen):
         self.action_edit()
 
     def action_back(self) -> None:
-        leave(self)
+        self.dismiss()

@@ -15,7 +15,7 @@ from station_console.i18n import N_, _
 from station_console.services.core.ageing import BAND_LABELS, BANDS
 from station_console.services.core.station import Station
 from station_console.services.exceptions import overdue, returns
-from station_console.tui.screens.base import ModeScreen, leave, translate_bindings
+from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.returns import ReturnsScreen
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
@@ -153,7 +153,7 @@ class OverdueScreen(ServiceCalls, ModeScreen):
             self.app.switch_screen(ReturnsScreen(batch_id))
 
     def action_back(self) -> None:
-        leave(self)
+        self.dismiss()
 
 
 def batch_of(station: Station, carrier: str, waybills: list[str]) -> int:

@@ -297,11 +297,10 @@ class PickupHandover(ServiceCalls, ModeScreen):
         if message.parcel_ids != frozenset(ids):
             return
         self.fees = message.fees
+        groups = self.lookup.groups if self.lookup else ()
         marks = group_marks(self.lookup) if self.lookup else {}
-        customers: dict[str, list[int]] = {}
-        for pid in ids:
-            customers.setdefault(marks.get(pid, ""), []).append(pid)
-        line = fee_line(self.fees, list(customers.items()), self.station.settings())
+        customers = [(marks[g[0].parcel_id], [r.parcel_id for r in g]) for g in groups]
+        line = fee_line(self.fees, customers, self.station.settings())
         self.query_one("#pk-fee", Static).update(line)
 
     def _clear_state(self) -> None:

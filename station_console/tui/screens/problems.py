@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Select
 
 from station_console.i18n import N_, _
 from station_console.services.exceptions import problems
-from station_console.tui.screens.base import ModeScreen, leave, translate_bindings
+from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.prealert_problems import not_received_text
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
@@ -64,8 +64,6 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
         yield Static(id="pr-not-received")
 
     _done_text = ""
-    # A write asked for and not answered yet: a bounced key must not write it again.
-    _writing = False
     # The status line acknowledges a write just done: the same key bounced, with nothing typed since,
     # must not hide the acknowledgment under a refusal.
     _acknowledged = False
@@ -114,18 +112,16 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
         return str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
 
     def run(self, ref: str, work: Callable[[], Any], done: str) -> None:
-        if self._writing:
+        if self.calling("write"):  # a bounced key must not write again
             return
         if not ref:
             if not self._acknowledged:
                 self.failed("target", _("Scan the parcel, or choose it in the list"))
             return
-        self._writing, self._acknowledged, self._done_text = True, False, done
+        self._acknowledged, self._done_text = False, done
         self.call("write", work)
 
     def failed(self, tag: str, text: str) -> None:
-        if tag == "write":
-            self._writing = False
         self.query_one("#pr-status", Static).update(plain(text, "red"))
         self.app.bell()
 
@@ -134,7 +130,7 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
         status.update(plain(self._done_text.format(waybill=getattr(row, "waybill", "")), "green"))
         self.query_one("#pr-parcel", Input).value = ""
         self.query_one("#pr-note", Input).value = ""
-        self._writing, self._acknowledged = False, True
+        self._acknowledged = True
         self.query_one("#pr-parcel", Input).focus()  # ready for the next parcel, out of the list
         self.reload()
 
@@ -170,4 +166,4 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
         )
 
     def action_back(self) -> None:
-        leave(self)
+        self.dismiss()

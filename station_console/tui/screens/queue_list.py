@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable
 
 from station_console.i18n import _
-from station_console.tui.screens.base import ModeScreen, leave
+from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.plain import Static, Table
 
@@ -61,7 +61,7 @@ class QueueListScreen(ServiceCalls, ModeScreen):
         self.action_read_again()
 
     def action_back(self) -> None:
-        leave(self)
+        self.dismiss()
 
     def say(self, text: str) -> None:
         self.query_one(f"#{self.STATUS_ID}", Static).update(text)

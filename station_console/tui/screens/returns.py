@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input
 
 from station_console.i18n import N_, _, _n, label_of
 from station_console.services.exceptions import returns
-from station_console.tui.screens.base import ModeScreen, leave, translate_bindings
+from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -195,4 +195,4 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
         )
 
     def action_back(self) -> None:
-        leave(self)
+        self.dismiss()

@@ -16,7 +16,7 @@ from textual.widgets import Checkbox, Input
 from station_console.i18n import N_, _, _n
 from station_console.services.core.station import Station
 from station_console.services.shelves import layout, layout_csv, moves
-from station_console.tui.screens.base import Dialog, ModeScreen, leave, translate_bindings
+from station_console.tui.screens.base import Dialog, ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, plain
@@ -240,4 +240,4 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
         )
 
     def action_back(self) -> None:
-        leave(self)
+        self.dismiss()

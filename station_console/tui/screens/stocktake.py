@@ -22,7 +22,7 @@ from station_console.services.exceptions import stocktake, stocktake_close
 from station_console.services.exceptions.stocktake_view import CLASS_LABELS, CLASSES, View
 from station_console.services.shelves.search import STATUS_LABELS, normalise_location
 from station_console.stored_messages import stored_text
-from station_console.tui.screens.base import Dialog, ModeScreen, leave, translate_bindings
+from station_console.tui.screens.base import Dialog, ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import problem_text
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -88,7 +88,6 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
         super().__init__()
         self.scope = scope
         self.take: View | None = None
-        self._pausing = False
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="st-fields", classes="form-row"):
@@ -153,7 +152,6 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
         self.call("scan", partial(stocktake.scan, self.station, self.take.id, event.value, layer=layer))
 
     def failed(self, tag: str, text: str) -> None:
-        self._pausing = False
         self.say(text, error=True)
 
     def done_scan(self, item: Any) -> None:
@@ -209,17 +207,15 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
 
     def action_pause(self) -> None:
         if self.take is not None and self.take.status == "open":
-            if not self._pausing:  # a second Esc before the pause is written: one pause, one close
-                self._pausing = True
+            if not self.calling("pause"):  # a second Esc before the pause is written: one pause, one close
                 self.call("pause", partial(stocktake.pause, self.station, self.take.id))
         else:
-            leave(self)
+            self.dismiss()
 
     def done_pause(self, paused: View) -> None:
-        self._pausing = False
         self.take = paused  # paused: an Esc on coming back closes the screen
         self.notify(_("Stocktake {id} paused", id=paused.id))
-        leave(self)
+        self.dismiss()
 
     def action_close(self) -> None:
         if self.take is None:
@@ -255,7 +251,7 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
             why = stored_text(failure.get("message") or failure["reason"])
             self.notify(f"{failure['waybill']}: {why}", severity="warning")
         self.take = None
-        leave(self)
+        self.dismiss()
 
 
 class CloseDialog(Dialog[dict[str, list[str]] | None]):
