@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
@@ -17,7 +16,6 @@ from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, _n, label_of
-from station_console.private_files import write_atomic
 from station_console.text_columns import pad, table_lines
 
 PAYMENTS = click.Choice(["cash", "qr", "account"])
@@ -25,9 +23,10 @@ ID_TYPES = click.Choice(["resident", "passport", "hk_macau", "taiwan"])
 
 
 def register(cli: click.Group) -> None:
-    from station_console.commands import _sendout_admin
+    from station_console.commands import _sendout_admin, _sendout_handover
 
     _sendout_admin.register(sendout)
+    _sendout_handover.register(sendout)
     cli.add_command(sendout)
 
 
@@ -422,81 +421,3 @@ def reprint(app: CliApp, send: str, label: bool) -> None:
         fail(exc)
         return
     click.echo(_("Queued print job {job}", job=job))
-
-
-@sendout.command()
-@argument("carrier")
-@option("--courier", help="The courier's name, for the manifest.")
-@option("--keep-open", is_flag=True, help="Record the scans but do not close the batch yet.")
-@option(
-    "--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the manifest here."
-)
-@option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@pass_app
-def handover(
-    app: CliApp, carrier: str, courier: str | None, keep_open: bool, pdf_path: Path | None, as_json: bool
-) -> None:
-    """Hand a carrier's sends to its courier: each line on stdin is one scan; then the batch closes."""
-    from station_console.services.core.batch_states import BATCH_STATE_LABELS
-    from station_console.services.sendout import handover as service
-
-    station = app.station
-    try:
-        batch = service.open_batch(station, carrier)
-    except StationError as exc:
-        fail(exc, as_json=as_json)
-        return
-    if sys.stdin.isatty():
-        click.echo(_("Scan each parcel the courier takes; Ctrl-D when done."), err=True)
-    refused: list[dict[str, str]] = []
-    for line in sys.stdin:
-        code = line.strip()
-        if not code:
-            continue
-        try:
-            got = service.scan(station, batch.batch_id, code)
-        except StationError as exc:
-            refused.append({"scan": code[:60], "error": exc.code, "message": exc.message()})
-            click.echo(f"\a{_('WRONG')}: {exc.message()}", err=True)
-            continue
-        if not as_json:
-            note = _("already scanned") if got.already else "OK"
-            click.echo(f"{got.row.waybill}  {note}  {got.done}/{got.total}", err=True)
-    try:
-        view = (
-            service.batch_view(station, batch.batch_id)
-            if keep_open
-            else service.close_batch(station, batch.batch_id, courier_name=courier)
-        )
-    except StationError as exc:
-        fail(exc, as_json=as_json)
-        return
-    if pdf_path is not None and not keep_open:
-        _write_manifest(station, view.batch_id, pdf_path)
-    missing = view.summary.get("missing", []) if not keep_open else [r.to_json() for r in view.missing]
-    if as_json:
-        emit_json({**view.to_json(), "missing": missing, "refused": refused})
-        return
-    click.echo(
-        _n(
-            "Batch {batch} {status}: {count} parcel handed over to {carrier}",
-            "Batch {batch} {status}: {count} parcels handed over to {carrier}",
-            len(view.scanned),
-            batch=view.batch_id,
-            status=label_of(BATCH_STATE_LABELS, view.status),
-            count=len(view.scanned),
-            carrier=view.carrier,
-        )
-    )
-    for m in missing:
-        click.echo(_("MISSING: {waybill} is still at the counter", waybill=m["waybill"]))
-    if refused:
-        click.echo(_n("{n} scan refused", "{n} scans refused", len(refused), n=len(refused)))
-
-
-def _write_manifest(station: Any, batch_id: int, path: Path) -> None:
-    from hardware.printers import pdf
-    from station_console.i18n import get_language
-    from station_console.services.sendout.drawing import manifest_document
-
-    write_atomic(path, pdf.render_document(manifest_document(station, batch_id, get_language())))
