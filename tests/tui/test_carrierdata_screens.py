@@ -21,8 +21,7 @@ from station_console.tui.screens.carrier_events import CarrierEventsScreen
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
 from tui import quiet
-
-from .test_pickup_screen import Clerk_, receive, sign_in, statuses
+from tui.pickup_driver import Clerk_, receive, sign_in, statuses
 
 
 def fees(station: Station) -> list[tuple[str, int, str | None]]:

@@ -19,9 +19,8 @@ from station_console.tui.screens.carrier_events import CarrierEventsScreen
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.problems import ProblemsScreen
 from tui import quiet
+from tui.pickup_driver import receive, sign_in
 from tui.shelf_data import place, wb
-
-from .test_pickup_screen import receive, sign_in
 
 PASTED = "[b]wet[/b] \x1b[31mred\x1b[0m " + "x" * 5000
 REFUSED = "Reason is longer than 200 characters"

@@ -1,148 +1,42 @@
 """The Pickup screen, driven like a clerk: look up, fetch, scan each parcel, hand over on one key.
 
 Key timing goes through the router's clock seam (`KeyRouter.clock`): a scanner's keys arrive 4 ms apart,
-a person's 250 ms apart.
+a person's 250 ms apart (`tui/pickup_driver.py`); a hurried clerk's double keys are in
+`test_pickup_hurried.py`.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
-
 import pytest
-from sqlmodel import Session, select
-from textual.widgets import DataTable, Digits, Input, Static
+from sqlmodel import select
+from textual.widgets import DataTable
 
-from db.models import Clerk, Parcel, ParcelEvent, ProxyPickup, Role
+from db.models import Parcel, Role
 from station_console.i18n import set_language
-from station_console.services.checkin.transaction import CheckinResult, check_in
 from station_console.services.core.station import Station
-from station_console.services.pickup import handover
-from station_console.services.pickup.proxy import Proxy
-from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
-from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
-from station_console.tui.screens.pickup import PickupScreen
+from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
-from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
-from tui.conftest import first_mode
-from tui.quiet import TIMEOUT, burst, press, settle, until
-
-ANN, SOLO, OTHER = "13812345678", "13900004321", "13700001111"
-
-
-class KeyClock:
-    def __init__(self) -> None:
-        self.t, self.step, self.idle = 100.0, 0.004, 0.0
-
-    def __call__(self, event: Any) -> float:
-        if event is None:
-            return self.t + self.idle
-        self.t += self.step
-        return self.t
-
-
-def sign_in(station: Station, role: str) -> None:
-    def work(session: Session) -> int:
-        row = Clerk(name=f"{role}-1", role=role, created_at=station.now())
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        return row.id
-
-    station.clerk_id, station.clerk_role = station.run(work), role
-
-
-def receive(station: Station, n: int, phone: str) -> CheckinResult:
-    return check_in(station, f"73{n:012d}", phone=phone)
-
-
-def statuses(station: Station) -> dict[str, str]:
-    with station.read() as s:
-        return {p.waybill: p.status for p in s.exec(select(Parcel)).all()}
-
-
-@asynccontextmanager
-async def one_parcel_served(
-    station: Station, console: StationApp
-) -> AsyncIterator[tuple[Clerk_, PickupScreen, CheckinResult]]:
-    """A clerk at Pickup, one parcel on the shelves, its code typed and the parcel scanned."""
-    sign_in(station, Role.CLERK)
-    parcel = receive(station, 1, ANN)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        screen = await clerk.open()
-        await clerk.serve(parcel)
-        yield clerk, screen, parcel
-
-
-class Clerk_:
-    """Drives the screen: a person types, a scanner scans."""
-
-    def __init__(self, app: StationApp, pilot: Any) -> None:
-        self.app, self.pilot, self.clock = app, pilot, KeyClock()
-        self.bells = 0
-        app.bell = self._bell  # type: ignore[method-assign]
-
-    def _bell(self) -> None:
-        self.bells += 1
-
-    @property
-    def screen(self) -> PickupScreen:
-        assert isinstance(self.app.screen, PickupScreen)
-        return self.app.screen
-
-    async def open(self) -> PickupScreen:
-        await press(self.pilot, "f2")
-        assert self.screen.router is not None
-        self.screen.router.clock = self.clock
-        return self.screen
-
-    async def type(self, text: str) -> None:
-        self.clock.step, self.clock.idle = 0.25, 1.0
-        await press(self.pilot, *list(text), "enter")
-
-    async def scan(self, code: str) -> None:
-        self.clock.t += 0.5
-        self.clock.step, self.clock.idle = 0.004, 0.0
-        await burst(self.pilot, *list(code), "enter")
-
-    async def serve(self, parcel: Any) -> None:
-        """The customer's code typed, then the parcel's waybill scanned."""
-        await self.type(parcel.pickup_code)
-        await self.scan(parcel.waybill)
-
-    async def key(self, *keys: str) -> None:
-        self.clock.t += 1.0
-        self.clock.step, self.clock.idle = 0.25, 1.0
-        await press(self.pilot, *keys)
-
-    async def settle(self) -> None:
-        await settle(self.pilot)
-
-    def text(self, selector: str) -> str:
-        return str(self.screen.query_one(selector, Static).render())
-
-    def progress(self) -> tuple[str, str]:
-        done, total = (self.screen.query_one(s, Digits).value for s in ("#pk-done", "#pk-total"))
-        return done, total
-
-    def ticks(self) -> list[str]:
-        table = self.screen.query_one("#pk-table", DataTable)
-        return [str(table.get_cell(key, "tick")) for key in table.rows]
+from station_console.tui.widgets.wedge import KeyRouter
+from tui.pickup_driver import (
+    ANN,
+    OTHER,
+    SOLO,
+    Clerk_,
+    one_parcel_served,
+    pickup_console,
+    receive,
+    sign_in,
+    statuses,
+    statuses_ids,
+)
+from tui.quiet import press
 
 
 @pytest.fixture
 def console(request: pytest.FixtureRequest, station: Station) -> StationApp:
-    return StationApp(
-        station,
-        CounterSettings(counter="test-counter"),
-        database_label="SQLite test",
-        first_mode=first_mode(request),
-    )
+    return pickup_console(request, station)
 
 
 @pytest.mark.first_mode("pickup")
@@ -337,37 +231,6 @@ async def test_a_manager_overrides_with_a_reason_and_undoes(station: Station, co
 
 
 @pytest.mark.first_mode("pickup")
-async def test_enter_twice_on_the_reason_overrides_once(station: Station, console: StationApp) -> None:
-    """Both Enters reached the reason's field before the dialog closed: the second answer closed the
-    screen on top by then, Pickup (its mode's only screen), and the console stopped (ScreenStackError)."""
-    sign_in(station, Role.MANAGER)
-    a, b = (receive(station, n, ANN) for n in (1, 2))
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        screen = await clerk.open()
-        await clerk.serve(a)
-        await clerk.key("ctrl+o")
-        assert isinstance(console.screen, ReasonDialog)
-        await press(pilot, *"label torn")
-        await burst(pilot, "enter", "enter")
-        assert console.is_running and console.screen is screen and len(console.screen_stack) == 1
-        assert statuses(station) == {a.waybill: "picked_up", b.waybill: "picked_up"}
-
-
-@pytest.mark.first_mode("pickup")
-async def test_a_clerk_asking_to_undo_a_pickup_is_refused_before_the_question(
-    station: Station, console: StationApp
-) -> None:
-    async with one_parcel_served(station, console) as (clerk, screen, a):
-        await clerk.key("f10")
-        assert statuses(station) == {a.waybill: "picked_up"}
-        await clerk.key("ctrl+z")  # the question came first, and "Only a manager" after the yes
-        assert console.screen is screen
-        assert "Only a manager can undo a pickup" in clerk.text("#pk-message")
-    assert statuses(station) == {a.waybill: "picked_up"}
-
-
-@pytest.mark.first_mode("pickup")
 async def test_nothing_found_is_shown_calmly(station: Station, console: StationApp) -> None:
     sign_in(station, Role.CLERK)
     async with console.run_test(size=(160, 45)) as pilot:
@@ -443,94 +306,3 @@ async def test_the_shifts_pickups_read_in_the_clerks_language(station: Station, 
             "ZTO",
             "凭取件码",
         ]  # the short name, as every counter list says it
-
-
-@pytest.mark.first_mode("pickup")
-async def test_a_proxys_short_phone_tail_is_refused_in_the_form_which_keeps_what_was_typed(
-    station: Station, console: StationApp
-) -> None:
-    sign_in(station, Role.CLERK)
-    a = receive(station, 1, ANN)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        screen = await clerk.open()
-        await clerk.type(a.pickup_code)
-        await clerk.key("f9")
-        await clerk.key(*" Li ", "tab", *"567", "tab", *"123x", "enter")
-        form = console.screen
-        assert isinstance(form, FormDialog), clerk.text("#pk-message")
-        assert clerk.bells == 1
-        refused = str(form.query_one("#form-refused", Static).render())
-        assert refused == "Type the last 4 digits of the proxy's phone"
-        typed = {key: form.query_one(f"#form-{key}", Input).value for key in ("name", "phone", "id_last4")}
-        assert typed == {"name": " Li ", "phone": "567", "id_last4": "123x"}
-        assert console.focused is form.query_one("#form-phone", Input)  # where the fault is
-        assert screen.proxy is None
-        await clerk.key("home", "1", "enter")  # only the missing digit, in the field the cursor is in
-        assert console.screen is screen
-        assert screen.proxy == Proxy("Li", "1567", "123X")
-        assert "Li ****1567" in clerk.text("#pk-message")
-        await clerk.scan(a.waybill)
-        await clerk.key("f10")
-    assert statuses(station)[a.waybill] == "picked_up"
-    with station.read() as session:
-        recorded = session.exec(select(ProxyPickup)).all()
-    assert [(p.name, p.phone_tail, p.id_last4) for p in recorded] == [("Li", "1567", "123X")]
-
-
-@pytest.mark.first_mode("pickup")
-async def test_a_bounced_f10_hands_over_once_and_keeps_the_acknowledgment(
-    station: Station, console: StationApp
-) -> None:
-    async with one_parcel_served(station, console) as (clerk, screen, a):
-        await clerk.key("f10", "f10")  # a hurried clerk presses twice; the first is served by then
-        assert "Handed over: 1 parcel" in clerk.text("#pk-message")
-        assert not screen.query_one("#pk-message", Static).has_class("-error") and clerk.bells == 0
-    with station.read() as s:
-        kinds = [e.kind for e in s.exec(select(ParcelEvent).where(ParcelEvent.parcel_id == a.parcel_id))]
-    assert kinds.count("picked_up") == 1
-
-
-@pytest.mark.first_mode("pickup")
-async def test_f10_while_the_handover_is_written_asks_for_nothing_more(
-    station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    sign_in(station, Role.CLERK)
-    a = receive(station, 1, ANN)
-    release, calls = threading.Event(), []
-    real = handover.confirm_pickup
-
-    def slow(*args: Any, **kwargs: Any) -> list[int]:
-        calls.append(args)
-        assert release.wait(TIMEOUT)  # a busy database: the write is still running
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(handover, "confirm_pickup", slow)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        await clerk.open()
-        await clerk.serve(a)
-        await pilot.press("f10")
-        await until(pilot, lambda: len(calls) == 1)
-        await pilot.press("f10")  # pressed again while the first is written
-        release.set()
-        await clerk.settle()
-        assert len(calls) == 1 and clerk.bells == 0
-        assert "Handed over: 1 parcel" in clerk.text("#pk-message")
-
-
-@pytest.mark.first_mode("pickup")
-async def test_esc_for_the_next_customer_empties_a_half_typed_query(
-    station: Station, console: StationApp
-) -> None:
-    sign_in(station, Role.CLERK)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        screen = await clerk.open()
-        await clerk.key("5", "5", "escape")
-        assert screen.query_one("#pk-query", WedgeInput).value == ""
-
-
-def statuses_ids(station: Station) -> dict[str, int]:
-    with station.read() as s:
-        return {p.waybill: p.id for p in s.exec(select(Parcel)).all() if p.id is not None}

@@ -1,0 +1,152 @@
+"""Pickup at a hurried clerk's pace: keys pressed twice, Esc for the next customer, a clerk asking for a
+manager's action, a proxy's form answered badly. Each once, never twice, and nothing lost."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from sqlmodel import select
+from textual.widgets import Input, Static
+
+from db.models import ParcelEvent, ProxyPickup, Role
+from station_console.services.core.station import Station
+from station_console.services.pickup import handover
+from station_console.services.pickup.proxy import Proxy
+from station_console.tui.app import StationApp
+from station_console.tui.screens.form_dialog import FormDialog
+from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.widgets.wedge import WedgeInput
+from tui.pickup_driver import (
+    ANN,
+    Clerk_,
+    one_parcel_served,
+    pickup_console,
+    receive,
+    sign_in,
+    statuses,
+)
+from tui.quiet import TIMEOUT, burst, press, until
+
+
+@pytest.fixture
+def console(request: pytest.FixtureRequest, station: Station) -> StationApp:
+    return pickup_console(request, station)
+
+
+@pytest.mark.first_mode("pickup")
+async def test_enter_twice_on_the_reason_overrides_once(station: Station, console: StationApp) -> None:
+    """Both Enters reached the reason's field before the dialog closed: the second answer closed the
+    screen on top by then, Pickup (its mode's only screen), and the console stopped (ScreenStackError)."""
+    sign_in(station, Role.MANAGER)
+    a, b = (receive(station, n, ANN) for n in (1, 2))
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.serve(a)
+        await clerk.key("ctrl+o")
+        assert isinstance(console.screen, ReasonDialog)
+        await press(pilot, *"label torn")
+        await burst(pilot, "enter", "enter")
+        assert console.is_running and console.screen is screen and len(console.screen_stack) == 1
+        assert statuses(station) == {a.waybill: "picked_up", b.waybill: "picked_up"}
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_clerk_asking_to_undo_a_pickup_is_refused_before_the_question(
+    station: Station, console: StationApp
+) -> None:
+    async with one_parcel_served(station, console) as (clerk, screen, a):
+        await clerk.key("f10")
+        assert statuses(station) == {a.waybill: "picked_up"}
+        await clerk.key("ctrl+z")  # the question came first, and "Only a manager" after the yes
+        assert console.screen is screen
+        assert "Only a manager can undo a pickup" in clerk.text("#pk-message")
+    assert statuses(station) == {a.waybill: "picked_up"}
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_proxys_short_phone_tail_is_refused_in_the_form_which_keeps_what_was_typed(
+    station: Station, console: StationApp
+) -> None:
+    sign_in(station, Role.CLERK)
+    a = receive(station, 1, ANN)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(a.pickup_code)
+        await clerk.key("f9")
+        await clerk.key(*" Li ", "tab", *"567", "tab", *"123x", "enter")
+        form = console.screen
+        assert isinstance(form, FormDialog), clerk.text("#pk-message")
+        assert clerk.bells == 1
+        refused = str(form.query_one("#form-refused", Static).render())
+        assert refused == "Type the last 4 digits of the proxy's phone"
+        typed = {key: form.query_one(f"#form-{key}", Input).value for key in ("name", "phone", "id_last4")}
+        assert typed == {"name": " Li ", "phone": "567", "id_last4": "123x"}
+        assert console.focused is form.query_one("#form-phone", Input)  # where the fault is
+        assert screen.proxy is None
+        await clerk.key("home", "1", "enter")  # only the missing digit, in the field the cursor is in
+        assert console.screen is screen
+        assert screen.proxy == Proxy("Li", "1567", "123X")
+        assert "Li ****1567" in clerk.text("#pk-message")
+        await clerk.scan(a.waybill)
+        await clerk.key("f10")
+    assert statuses(station)[a.waybill] == "picked_up"
+    with station.read() as session:
+        recorded = session.exec(select(ProxyPickup)).all()
+    assert [(p.name, p.phone_tail, p.id_last4) for p in recorded] == [("Li", "1567", "123X")]
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_bounced_f10_hands_over_once_and_keeps_the_acknowledgment(
+    station: Station, console: StationApp
+) -> None:
+    async with one_parcel_served(station, console) as (clerk, screen, a):
+        await clerk.key("f10", "f10")  # a hurried clerk presses twice; the first is served by then
+        assert "Handed over: 1 parcel" in clerk.text("#pk-message")
+        assert not screen.query_one("#pk-message", Static).has_class("-error") and clerk.bells == 0
+    with station.read() as s:
+        kinds = [e.kind for e in s.exec(select(ParcelEvent).where(ParcelEvent.parcel_id == a.parcel_id))]
+    assert kinds.count("picked_up") == 1
+
+
+@pytest.mark.first_mode("pickup")
+async def test_f10_while_the_handover_is_written_asks_for_nothing_more(
+    station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sign_in(station, Role.CLERK)
+    a = receive(station, 1, ANN)
+    release, calls = threading.Event(), []
+    real = handover.confirm_pickup
+
+    def slow(*args: Any, **kwargs: Any) -> list[int]:
+        calls.append(args)
+        assert release.wait(TIMEOUT)  # a busy database: the write is still running
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(handover, "confirm_pickup", slow)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.serve(a)
+        await pilot.press("f10")
+        await until(pilot, lambda: len(calls) == 1)
+        await pilot.press("f10")  # pressed again while the first is written
+        release.set()
+        await clerk.settle()
+        assert len(calls) == 1 and clerk.bells == 0
+        assert "Handed over: 1 parcel" in clerk.text("#pk-message")
+
+
+@pytest.mark.first_mode("pickup")
+async def test_esc_for_the_next_customer_empties_a_half_typed_query(
+    station: Station, console: StationApp
+) -> None:
+    sign_in(station, Role.CLERK)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.key("5", "5", "escape")
+        assert screen.query_one("#pk-query", WedgeInput).value == ""
