@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from station_console.safe_text import ascii_forms
+
 _EDGE = "0-9A-Za-z"
 # Dots group a mobile only 3-4-4: `139.11112222` or `1391111.2222` reads as a decimal number.
 _MOBILE = (
@@ -52,21 +54,10 @@ _PHONE_LIKE = re.compile(
     rf"(?![{_EDGE}]){_DECIMAL_AFTER}",
     re.IGNORECASE,
 )
-# Read full-width digits, letters (a waybill typed with an input method is still one) and signs, and
-# the other dashes, as their ASCII forms: one character for one, so a match's place in the read copy is
-# its place in the text as typed.
-_AS_ASCII = str.maketrans(
-    {
-        **{0xFF10 + n: str(n) for n in range(10)},
-        0xFF0B: "+",
-        0xFF0D: "-",
-        0xFF08: "(",
-        0xFF09: ")",
-        0xFF0E: ".",
-    }
-    | {code: chr(code - 0xFEE0) for code in (*range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
-    | {code: "-" for code in (*range(0x2010, 0x2016), 0x2212)}
-)
+# The other dashes read as ASCII's; full-width digits, letters (a waybill typed with an input method is
+# still one) and signs as theirs (`ascii_forms`). One character for one, so a match's place in the read
+# copy is its place in the text as typed.
+_DASHES = str.maketrans({code: "-" for code in (*range(0x2010, 0x2016), 0x2212)})
 
 
 def mask(digits: str) -> str:
@@ -97,7 +88,7 @@ def _is_date(digits: str) -> bool:
 
 def mask_phones(text: str) -> str:
     """`text` with every run that looks like a phone number masked (the rule is the module's)."""
-    read = text.translate(_AS_ASCII)
+    read = ascii_forms(text).translate(_DASHES)
     out, last = [], 0
     for match in _PHONE_LIKE.finditer(read):
         masked = _masked(match)
