@@ -19,6 +19,16 @@ def app(request: pytest.FixtureRequest, station: Station) -> StationApp:
     never looked at it (tests/tui took a quarter less CPU without). Check-in and the keys to each mode
     have tests of their own."""
     sign_in_manager(station)
+    return console_on(request, station)
+
+
+@pytest.fixture
+def console(request: pytest.FixtureRequest, station: Station) -> StationApp:
+    """The console on `station` as `app` builds it, with no clerk signed in: the test signs in its own."""
+    return console_on(request, station)
+
+
+def console_on(request: pytest.FixtureRequest, station: Station) -> StationApp:
     return StationApp(
         station,
         CounterSettings(counter="test-counter"),

@@ -7,30 +7,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import pytest
 from sqlmodel import Session, select
 from textual.widgets import DataTable, Digits, Static
 
 from db.models import Clerk, Parcel, Role
 from station_console.services.checkin.transaction import CheckinResult, check_in
 from station_console.services.core.station import Station
-from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.pickup import PickupScreen
-from tui.conftest import first_mode
 from tui.quiet import burst, press, settle
 
 ANN, SOLO, OTHER = "13812345678", "13900004321", "13700001111"
-
-
-def pickup_console(request: pytest.FixtureRequest, station: Station) -> StationApp:
-    """The console on `station`, in the mode the test's `first_mode` marker names."""
-    return StationApp(
-        station,
-        CounterSettings(counter="test-counter"),
-        database_label="SQLite test",
-        first_mode=first_mode(request),
-    )
 
 
 class KeyClock:

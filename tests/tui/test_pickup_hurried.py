@@ -22,17 +22,11 @@ from tui.pickup_driver import (
     ANN,
     Clerk_,
     one_parcel_served,
-    pickup_console,
     receive,
     sign_in,
     statuses,
 )
 from tui.quiet import TIMEOUT, burst, press, until
-
-
-@pytest.fixture
-def console(request: pytest.FixtureRequest, station: Station) -> StationApp:
-    return pickup_console(request, station)
 
 
 @pytest.mark.first_mode("pickup")

@@ -25,18 +25,12 @@ from tui.pickup_driver import (
     SOLO,
     Clerk_,
     one_parcel_served,
-    pickup_console,
     receive,
     sign_in,
     statuses,
     statuses_ids,
 )
 from tui.quiet import press
-
-
-@pytest.fixture
-def console(request: pytest.FixtureRequest, station: Station) -> StationApp:
-    return pickup_console(request, station)
 
 
 @pytest.mark.first_mode("pickup")
