@@ -28,6 +28,7 @@ from textual.message import Message
 from station_console.services.admin.live import ChangeFeed
 
 log = logging.getLogger(__name__)
+RETRY_S = 1.0  # after the feed failed to read the database
 
 
 class LiveBridge:
@@ -67,7 +68,14 @@ class LiveBridge:
             return
         try:
             while not self._stop.is_set():
-                changes = [c for c in self._feed.wait(self.wait) if c.counter != station.counter]
+                try:
+                    found = self._feed.wait(self.wait)
+                except Exception as exc:  # noqa: BLE001  the file gone for a moment (a restore), a full disk
+                    # The thread ended there, and other counters' work stopped reaching the screens.
+                    log.warning("live view: %s; trying again", exc)
+                    self._stop.wait(RETRY_S)
+                    continue
+                changes = [c for c in found if c.counter != station.counter]
                 if changes and not self._stop.is_set():
                     message = LiveBridge.Changed(
                         kinds=frozenset(c.kind for c in changes),

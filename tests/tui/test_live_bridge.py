@@ -52,3 +52,44 @@ async def test_another_counters_check_in_refreshes_the_shelf_map(
         after = sum(cell.parcel_count for row in screen.rows for cell in row.layers)  # type: ignore[attr-defined]
         assert after == before + 2
     other.engine.dispose()
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_failed_read_does_not_end_the_live_view(
+    app: StationApp, station: Station, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A read that failed (the database file gone for a moment during a restore) ended the thread, and
+    # other counters' work stopped reaching the screens for the rest of the day.
+    from station_console.services.admin.live import ChangeFeed
+    from station_console.tui import live_bridge
+
+    monkeypatch.setattr(live_bridge, "RETRY_S", 0.01)
+    wait = ChangeFeed.wait
+    failures = [OSError("unable to open database file")]
+
+    def failing_once(feed: ChangeFeed, timeout: float) -> list:  # type: ignore[type-arg]
+        if failures:
+            raise failures.pop()
+        return wait(feed, timeout)
+
+    monkeypatch.setattr(ChangeFeed, "wait", failing_once)
+    seen: list[LiveBridge.Changed] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, LiveBridge.Changed):
+            seen.append(message)
+
+    other = Station(
+        engine=create_station_engine(db_url),
+        counter="counter-2",
+        clerk_id=station.clerk_id,
+        clerk_role=station.clerk_role,
+        clock=station.clock,
+    )
+    async with app.run_test(message_hook=hook) as pilot:
+        await quiet.until(pilot, lambda: not failures, what="the failed read", timeout=3)
+        result = check_in(other, "JT0000000000009")
+        await quiet.until(pilot, lambda: seen, what="a LiveBridge.Changed after the failure", timeout=3)
+        assert result.parcel_id in seen[0].parcel_ids and app.live_bridge.thread is not None
+        assert app.live_bridge.thread.is_alive()
+    other.engine.dispose()
