@@ -116,11 +116,18 @@ class ModeScreen(ClosesOnlyOnTop, Screen[None]):
             header.refresh_status()
 
 
-def open_over(screen: Screen[Any], dialog: Screen[Any], answered: Any = None) -> None:
-    """Open `dialog` over `screen` while `screen` is the one on top. Enter twice on a table queued two
-    row selections before the first dialog opened, and the second opened another over it."""
-    if screen.is_active:
-        screen.app.push_screen(dialog, answered)
+def open_over(screen: Screen[Any], dialog: Screen[Any], answered: Any = None) -> bool:
+    """Open `dialog` over `screen` while `screen` is the one on top; say whether it opened. Every
+    screen and dialog opens the next one this way (only the app's own, the sign-in and the damaged
+    database, open over whatever is on top). A worker's answer reaches its screen after the clerk
+    moved on (another mode, another dialog), and two keys or row selections queued before the first
+    dialog was up both reach the screen: the dialog would open over another mode's screen, or a second
+    copy over the first. Not opened, the step is dropped: the caller puts back what it was holding for
+    it (a handover under way) and, when the clerk must know, says so on its screen."""
+    if not screen.is_active:
+        return False
+    screen.app.push_screen(dialog, answered)
+    return True
 
 
 def translate_bindings(node: Any) -> None:

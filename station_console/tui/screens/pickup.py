@@ -30,6 +30,7 @@ from station_console.services.pickup.lookup import CHECK_LABELS, Lookup, PickupR
 from station_console.services.scan.waybill import normalise as normalise_waybill
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.screens.base import open_over
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.pickup_handover import PickupHandover
 from station_console.tui.screens.pickup_tables import ParcelList, RecentList, group_marks
@@ -279,7 +280,8 @@ class PickupScreen(PickupHandover):
                 self._hand_over([r.parcel_id for r in active], method, scanned, override_reason=reason)
 
         waybills = ", ".join(r.waybill for r in missing)
-        self.app.push_screen(
+        open_over(
+            self,
             ReasonDialog(
                 _("Hand over without a scan: {waybills}", waybills=waybills),
                 _("Reason (e.g. label torn, barcode unreadable)"),

@@ -24,7 +24,7 @@ from station_console.services.fees.rules import FeeQuote
 from station_console.services.pickup import handover
 from station_console.services.pickup.lookup import Lookup, PickupRow, lookup
 from station_console.services.pickup.proxy import Proxy, checked
-from station_console.tui.screens.base import ModeScreen, report_unexpected
+from station_console.tui.screens.base import ModeScreen, open_over, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.pickup_fees import FeeDialog, fee_line, owed
@@ -139,7 +139,11 @@ class PickupHandover(ServiceCalls, ModeScreen):
             else:
                 write(fee)
 
-        self.app.push_screen(FeeDialog(cents, since, self.station.settings()), settled)
+        if not open_over(self, FeeDialog(cents, since, self.station.settings()), settled):
+            # Pickup was no longer on top (the clerk left): nothing handed over, and F10 asks again
+            # on coming back, not refused as a handover under way.
+            self._handing_over = False
+            self._say(_("Not handed over yet: F10 asks for the storage fee."), warn=True)
 
     def action_undo(self) -> None:
         try:  # a clerk is told at once, not after answering the question (the service checks again)
@@ -168,7 +172,8 @@ class PickupHandover(ServiceCalls, ModeScreen):
                 self._write(undo_all, PickupHandover.Undone)
 
         # One key would put parcels the customer carried away back on the books: asked first.
-        self.app.push_screen(
+        asked = open_over(
+            self,
             ConfirmDialog(
                 _n(
                     "Undo the last pickup ({n} parcel)?",
@@ -183,6 +188,8 @@ class PickupHandover(ServiceCalls, ModeScreen):
             ),
             answered,
         )
+        if not asked:  # Pickup was no longer on top when the last pickup was read
+            self._say(_("Nothing undone: Ctrl+Z asks again."), warn=True)
 
     def action_proxy(self) -> None:
         if self.lookup is None:
@@ -219,7 +226,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
         form = FormDialog(
             _("Someone collects for the recipient"), fields, check=check, at_fault=PROXY_FIELDS_AT_FAULT
         )
-        self.app.push_screen(form, given)
+        open_over(self, form, given)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="pickup-write")
     def _write(self, call: Callable[[], list[int]], done: type[HandedOver] | type[Undone]) -> None:
