@@ -343,6 +343,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         try:
             check_database(self.station.engine)
         except DatabaseDamaged as exc:
+            # Over whatever is on top (not `open_over`): nothing else can be done on a broken database.
             self.call_from_thread(self.push_screen, DamagedScreen(exc.message()))
 
     def on_unmount(self) -> None:

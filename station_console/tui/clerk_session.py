@@ -150,6 +150,7 @@ class ClerkSessionMixin:
         app: Any = self
         self._sign_in_asked = False
         if not self.signing_in:
+            # The app's own dialog, over whatever is on top (not `open_over`): a lock hides every screen.
             app.push_screen(SignInScreen(first_run=first_run, name=name, locked=locked), self._signed_in)
 
     def _signed_in(self, info: ClerkInfo | None) -> None:
@@ -206,4 +207,5 @@ class ClerkSessionMixin:
         from station_console.tui.screens.clerk_activity import ClerkActivityScreen
 
         app: Any = self
+        # The app's own key, over whatever is on top (not `open_over`): any screen shows it.
         app.push_screen(ClerkActivityScreen(clerk=self.clerk_name or ""))

@@ -81,3 +81,16 @@ async def test_an_undo_read_as_the_clerk_left_for_check_in_asks_nothing_there(
         assert isinstance(console.screen, PickupScreen)
     assert statuses(station) == {parcel.waybill: "picked_up"}
 
+
+async def test_a_courier_batch_asked_for_as_the_clerk_left_for_pickup_opens_no_dialog_there(
+    app: StationApp,
+) -> None:
+    """F10 reads the carriers in a worker; F2 came before its answer, and the courier's dialog opened
+    over Pickup (a courier's batch opened from another mode's screen)."""
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.burst(pilot, "f10", "f2")
+        assert isinstance(app.screen, PickupScreen)
+        assert "CourierDialog" not in stacks(app)
+        await quiet.press(pilot, "f1", "f10")
+        assert type(app.screen).__name__ == "CourierDialog"

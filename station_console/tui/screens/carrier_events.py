@@ -19,6 +19,7 @@ from station_console.services.carrier_events.dead_letters import KIND_LABELS, ST
 from station_console.services.core.free_text import REASON
 from station_console.services.core.station import Station
 from station_console.tui.carrier_event_worker import CarrierEventWorker
+from station_console.tui.screens.base import open_over
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.queue_list import QueueListScreen
 
@@ -121,7 +122,8 @@ class CarrierEventsScreen(QueueListScreen):
                     _("Event {id} dropped.", id=row.id),
                 )
 
-        self.app.push_screen(
+        open_over(
+            self,
             ReasonDialog(
                 _("Drop event {id} ({waybill}) for good", id=row.id, waybill=row.waybill), rule=REASON
             ),

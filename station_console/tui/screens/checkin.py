@@ -35,6 +35,7 @@ from station_console.services.checkin.transaction import CheckinResult
 from station_console.services.printing.queue_view import LABEL_LABELS
 from station_console.services.scan.carriers import get_detector
 from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.screens.base import open_over
 from station_console.tui.screens.checkin_attention import Attention, AttentionList
 from station_console.tui.screens.checkin_batch import BINDINGS as COURIER_BINDINGS
 from station_console.tui.screens.checkin_dialogs import NO_BATCH, BatchPicker, MissingPhones, carrier_choices
@@ -348,7 +349,7 @@ class CheckinScreen(CheckinPhones):
                 self.batch_carrier = None if code == NO_BATCH else code
                 self._refresh_status()
 
-        self.app.push_screen(BatchPicker(choices, self.batch_carrier), chosen)
+        open_over(self, BatchPicker(choices, self.batch_carrier), chosen)
 
     def action_toggle_quick(self) -> None:
         self.quick = not self.quick
@@ -362,7 +363,7 @@ class CheckinScreen(CheckinPhones):
             self.phones_set_elsewhere()
             self.query_one("#scan", Input).focus()
 
-        self.app.push_screen(MissingPhones(self.station), closed)
+        open_over(self, MissingPhones(self.station), closed)
 
     def action_clear(self) -> None:
         self.query_one("#phone", Input).value = ""

@@ -29,7 +29,7 @@ from station_console.services.prealerts import batches
 from station_console.services.prealerts.batches import BatchView
 from station_console.services.printing.printers import check_printable
 from station_console.services.scan.carriers import get_detector
-from station_console.tui.screens.base import Dialog, ModeScreen, report_unexpected
+from station_console.tui.screens.base import Dialog, ModeScreen, open_over, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.checkin_dialogs import carrier_choices
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
@@ -179,7 +179,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
                 self.batch_carrier = carrier  # the courier's carrier settles ambiguous numbers too
                 self._write_batch(lambda: self._open(carrier, courier))
 
-        self.app.push_screen(CourierDialog(choices, self.batch_carrier), chosen)
+        open_over(self, CourierDialog(choices, self.batch_carrier), chosen)
 
     def _open(self, carrier: str, courier: str) -> tuple[str, int | None]:
         view = batches.open_batch(self.station, carrier, courier)
@@ -203,7 +203,8 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
             if courier:
                 self._write_batch(lambda: self._close(batch_id, courier))
 
-        self.app.push_screen(
+        open_over(
+            self,
             ReasonDialog(
                 _("Close the batch and print the receipt to sign"),
                 prompt=_("Courier's name"),
@@ -255,8 +256,8 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
             if note:
                 self._write_batch(lambda: self._damaged(waybill, note))
 
-        self.app.push_screen(
-            ReasonDialog(_("What is damaged on {waybill}?", waybill=waybill), rule=PROBLEM_NOTE), noted
+        open_over(
+            self, ReasonDialog(_("What is damaged on {waybill}?", waybill=waybill), rule=PROBLEM_NOTE), noted
         )
 
     def _damaged(self, waybill: str, note: str) -> tuple[str, int | None]:

@@ -16,6 +16,7 @@ from station_console.errors import StationError
 from station_console.i18n import _, sentences
 from station_console.services.checkin.phones import parse_phone
 from station_console.services.shelves.lists import masked_phones
+from station_console.tui.screens.base import open_over
 from station_console.tui.screens.checkin_attention import Attention
 from station_console.tui.screens.checkin_questions import CheckinQuestions
 from station_console.tui.screens.checkin_writer import CheckinWriter
@@ -101,7 +102,7 @@ class CheckinPhones(CheckinQuestions):
             if picked is not None:
                 self.writer.submit(self.writer.recipient, current.seq, picked)
 
-        self.app.push_screen(RecipientPicker(), chosen)
+        open_over(self, RecipientPicker(), chosen)
 
     @on(CheckinWriter.RecipientSaved)
     def _recipient_saved(self, message: CheckinWriter.RecipientSaved) -> None:
@@ -121,7 +122,7 @@ class CheckinPhones(CheckinQuestions):
         # On demand: the dialog module loads when it is first asked for.
         from station_console.tui.screens.recipient_dialogs import WhoIsThisDialog
 
-        self.app.push_screen(WhoIsThisDialog(), lambda _done: self.phones_set_elsewhere())
+        open_over(self, WhoIsThisDialog(), lambda _done: self.phones_set_elsewhere())
 
     def phones_set_elsewhere(self) -> None:
         """A dialog set phones (F9's list, a "who is this?" match): the rows shown read theirs again."""

@@ -16,7 +16,7 @@ from textual.widgets import Button, DataTable, Input, Select
 from db.models import Role
 from station_console.i18n import N_, _
 from station_console.services.people import clerks
-from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.clerk_activity import ClerkActivityScreen
 from station_console.tui.screens.unsaved import KeepsEdits
@@ -158,4 +158,4 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         )
 
     def action_activity(self) -> None:
-        self.app.push_screen(ClerkActivityScreen(clerk=self._selected() or ""))
+        open_over(self, ClerkActivityScreen(clerk=self._selected() or ""))

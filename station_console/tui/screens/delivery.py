@@ -32,7 +32,7 @@ from station_console.services.delivery import requests, runs, sheet
 from station_console.services.fees.ledger import Settlement
 from station_console.services.notify.templates import FAIL_REASONS
 from station_console.tui.scanner_bridge import ScannerBridge
-from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.pickup_fees import FeeDialog
@@ -255,7 +255,8 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
                 else:
                     self.call("out", partial(self._scan_out, due.run_id, due.raw, fee))
 
-            self.app.push_screen(FeeDialog(due.cents, due.since, self.station.settings()), settled)
+            if not open_over(self, FeeDialog(due.cents, due.since, self.station.settings()), settled):
+                settled(None)  # the clerk left the runs before the fee came: not scanned out, said so
             return
         self.say(
             _(
@@ -287,7 +288,7 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
         form = FormDialog(
             _("Plan a door delivery run"), fields, check=check, at_fault={"name_required": "runner"}
         )
-        self.app.push_screen(form, given)
+        open_over(self, form, given)
 
     def done_planned(self, run: runs.RunView) -> None:
         self.run_id = run.id
@@ -362,7 +363,7 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
 
         title = _("{waybill} delivered", waybill=waybill)
         form = FormDialog(title, fields, check=check, at_fault={"name_required": "received_by"})
-        self.app.push_screen(form, given)
+        open_over(self, form, given)
 
     def action_failed(self) -> None:
         waybill, run_id = self._back_waybill(), self.run_id
@@ -389,7 +390,7 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
                 )
 
         title = _("{waybill} not delivered", waybill=waybill)
-        self.app.push_screen(FormDialog(title, fields, check=check), given)
+        open_over(self, FormDialog(title, fields, check=check), given)
 
     def done_settled(self, stop: Any) -> None:
         self.back = None
@@ -435,7 +436,7 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
                 source = "phone" if values["phone"] else "counter"
                 self.call("requested", lambda: requests.request(self.station, values["ref"], source=source))
 
-        self.app.push_screen(FormDialog(_("Door delivery for a parcel"), fields), given)
+        open_over(self, FormDialog(_("Door delivery for a parcel"), fields), given)
 
     def done_requested(self, stop: Any) -> None:
         self.say(

@@ -29,7 +29,7 @@ from station_console.services.core.roles import require_manager
 from station_console.services.printing.printers import configured_printers, printer_for, qr_carriers
 from station_console.services.printing.queue_view import queue_test_print
 from station_console.settings import CounterSettings, save_counter_settings
-from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.print_queue import PrintQueueScreen
 from station_console.tui.screens.unsaved import KeepsEdits
@@ -121,7 +121,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
         yield Static(id="printer-status")
 
     def action_print_queue(self) -> None:
-        self.app.push_screen(PrintQueueScreen())
+        open_over(self, PrintQueueScreen())
 
     @staticmethod
     def _device_class(width: int) -> str:

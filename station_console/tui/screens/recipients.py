@@ -31,7 +31,7 @@ from station_console.services.recipients.fields import (
     LANGUAGE_LABELS,
     SOURCE_LABELS,
 )
-from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -277,7 +277,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             )
 
         title = _("What {name} said", name=view.shown_name)
-        self.app.push_screen(FormDialog(title, fields, keeps_edits=True, check=check), given)
+        open_over(self, FormDialog(title, fields, keeps_edits=True, check=check), given)
 
     def _person_form(
         self,
@@ -296,7 +296,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
         ]
         note = _("Phones show masked: type the full numbers only to change them.") if view else ""
         form = FormDialog(title, fields, note, keeps_edits=True, check=check, at_fault=PERSON_FIELDS_AT_FAULT)
-        self.app.push_screen(form, done)
+        open_over(self, form, done)
 
     def action_edit(self) -> None:
         view = self.current
@@ -376,7 +376,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
                 lambda: importing.import_file(self.station, path, mapping=mapping, full=full, dry_run=True),
             )
 
-        self.app.push_screen(FormDialog(_("Import the directory"), fields), given)
+        open_over(self, FormDialog(_("Import the directory"), fields), given)
 
     def done_preview(self, result: importing.ImportResult) -> None:
         body = "\n".join(importing.summary_lines(result))
@@ -390,7 +390,8 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
                 "imported", lambda: importing.import_file(self.station, path, mapping=mapping, full=full)
             )
 
-        self.app.push_screen(ConfirmDialog(_("Write these changes?"), body), answered)
+        if not open_over(self, ConfirmDialog(_("Write these changes?"), body), answered):
+            self.say(_("Nothing was written."))  # the clerk left the directory before the preview came
 
     def done_imported(self, result: importing.ImportResult) -> None:
         self.note = _(
@@ -408,7 +409,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
         # On demand: the dialog module loads when it is first asked for.
         from station_console.tui.screens.recipient_dialogs import WhoIsThisDialog
 
-        self.app.push_screen(WhoIsThisDialog(), lambda _done: self.reload())
+        open_over(self, WhoIsThisDialog(), lambda _done: self.reload())
 
     # -- display -------------------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from station_console.i18n import N_, _, _n
 from station_console.private_files import write_atomic
 from station_console.services.core.station import Station
 from station_console.services.day import export
-from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -194,7 +194,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             if yes:
                 self._close(date.fromisoformat(report["date"]), early=False)
 
-        self.app.push_screen(ConfirmClose(report), confirmed)
+        open_over(self, ConfirmClose(report), confirmed)
 
     def _close(self, day: date, early: bool) -> None:
         self.call("close", partial(close_or_ask, self.station, day, early), exclusive=True)
@@ -209,7 +209,9 @@ class ReportsScreen(ServiceCalls, ModeScreen):
                 if yes:
                     self._close(day, early=True)
 
-            self.app.push_screen(ConfirmClose(self.report, question=answer.question, early=True), again)
+            question = ConfirmClose(self.report, question=answer.question, early=True)
+            if not open_over(self, question, again):  # the clerk left Reports meanwhile
+                self.query_one("#rp-status", Static).update(_("The day is not closed: F12 asks again."))
             return
         self.notify(answer)
         self.load()
@@ -225,7 +227,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             if reason:
                 self.call("reopen", partial(reopen, self.station, date.fromisoformat(report["date"]), reason))
 
-        self.app.push_screen(ReopenDay(report["date"]), reason_given)
+        open_over(self, ReopenDay(report["date"]), reason_given)
 
     def done_reopen(self, text: str) -> None:
         self.notify(text)

@@ -31,7 +31,7 @@ from station_console.services.sendout.quote import money
 from station_console.services.sendout.weighing import Weight, read_scale
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.scanner_bridge import ScannerBridge
-from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.sendout_dialogs import RefundDialog
@@ -333,7 +333,8 @@ class SendoutScreen(ServiceCalls, ModeScreen):
                 ),
             )
 
-        self.app.push_screen(
+        open_over(
+            self,
             ReasonDialog(_("Refuse this parcel at inspection"), _("What was found, or why"), rule=REASON),
             given,
         )
@@ -356,7 +357,7 @@ class SendoutScreen(ServiceCalls, ModeScreen):
                 # refund, not whether the send exists.
                 self.call("refund", lambda: payments.refund(self.station, send_ref, reason))
 
-        self.app.push_screen(RefundDialog(ref), given)
+        open_over(self, RefundDialog(ref), given)
 
     def done_refund(self, done: payments.Refund) -> None:
         self.say(
@@ -373,7 +374,7 @@ class SendoutScreen(ServiceCalls, ModeScreen):
     def action_handover(self) -> None:
         from station_console.tui.screens.sendout_handover import HandoverScreen
 
-        self.app.push_screen(HandoverScreen(), lambda _result: self.refresh_sends())
+        open_over(self, HandoverScreen(), lambda _result: self.refresh_sends())
 
     def action_clear(self) -> None:
         self.clear_form()

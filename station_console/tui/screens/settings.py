@@ -31,7 +31,7 @@ from station_console.i18n import N_, _
 from station_console.services.admin.settings import save_station_settings
 from station_console.settings import CounterSettings, StationSettings, save_counter_settings
 from station_console.settings_sections import Section, sections
-from station_console.tui.screens.base import ModeScreen
+from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.settings_fields import (
     BadField,
@@ -293,4 +293,4 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
         except (ImportError, AttributeError):
             self.notify(_("Not available yet on this console."), severity="warning")
             return
-        self.app.push_screen(screen_class())
+        open_over(self, screen_class())

@@ -22,7 +22,7 @@ from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
 from station_console.services.scan.carriers import list_carriers
 from station_console.services.shelves import layout
-from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import heat_style, parcel_cells, setup_parcel_table
 from station_console.tui.widgets.plain import Static, Table
@@ -276,8 +276,8 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         # On demand: sub-screens are kept off the console's start-up.
         from station_console.tui.screens.shelf_dialogs import MoveDialog
 
-        self.app.push_screen(
-            MoveDialog(parcel=self.selected_parcel(), source=self.selected_location()), self._after_move
+        open_over(
+            self, MoveDialog(parcel=self.selected_parcel(), source=self.selected_location()), self._after_move
         )
 
     def _after_move(self, message: str | None) -> None:
@@ -288,34 +288,34 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         # On demand: sub-screens are kept off the console's start-up.
         from station_console.tui.screens.stocktake import StocktakeScreen
 
-        self.app.push_screen(StocktakeScreen(self.selected_location()))
+        open_over(self, StocktakeScreen(self.selected_location()))
 
     def action_returns(self) -> None:
         # On demand: sub-screens are kept off the console's start-up.
         from station_console.tui.screens.returns import ReturnsScreen
 
-        self.app.push_screen(ReturnsScreen())
+        open_over(self, ReturnsScreen())
 
     def action_overdue(self) -> None:
         # On demand: sub-screens are kept off the console's start-up.
         from station_console.tui.screens.overdue import OverdueScreen
 
-        self.app.push_screen(OverdueScreen())
+        open_over(self, OverdueScreen())
 
     def action_problems(self) -> None:
         # On demand: sub-screens are kept off the console's start-up.
         from station_console.tui.screens.problems import ProblemsScreen
 
-        self.app.push_screen(ProblemsScreen(self.selected_parcel()))
+        open_over(self, ProblemsScreen(self.selected_parcel()))
 
     def action_delivery(self) -> None:
         # On demand: sub-screens are kept off the console's start-up.
         from station_console.tui.screens.delivery import DeliveryScreen
 
-        self.app.push_screen(DeliveryScreen())
+        open_over(self, DeliveryScreen())
 
     def action_edit(self) -> None:
         # On demand: sub-screens are kept off the console's start-up.
         from station_console.tui.screens.shelf_dialogs import ShelfEditScreen
 
-        self.app.push_screen(ShelfEditScreen(self.selected_location()))
+        open_over(self, ShelfEditScreen(self.selected_location()))

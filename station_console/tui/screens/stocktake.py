@@ -22,7 +22,7 @@ from station_console.services.exceptions import stocktake, stocktake_close
 from station_console.services.exceptions.stocktake_view import CLASS_LABELS, CLASSES, View
 from station_console.services.shelves.search import STATUS_LABELS, normalise_location
 from station_console.stored_messages import stored_text
-from station_console.tui.screens.base import Dialog, ModeScreen, translate_bindings
+from station_console.tui.screens.base import Dialog, ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import problem_text
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -220,7 +220,7 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
     def action_close(self) -> None:
         if self.take is None:
             return
-        self.app.push_screen(CloseDialog(stocktake_close.all_fixes(self.take)), self._on_close_chosen)
+        open_over(self, CloseDialog(stocktake_close.all_fixes(self.take)), self._on_close_chosen)
 
     def _on_close_chosen(self, fixes: dict[str, list[str]] | None) -> None:
         if fixes is None or self.take is None:

@@ -123,6 +123,7 @@ def leave(app: App[Any], screens: Iterable[Screen[Any]], then: Callable[[], Any]
             screen.discard_edits()
             leave(app, screens, then)
 
+    # Over whatever is on top (not `open_over`): asked as the clerk leaves, for a screen under it too.
     app.push_screen(LeaveUnsaved(screen.edits_title()), answered)
 
 
