@@ -51,9 +51,12 @@ async def test_a_fee_due_is_shown_and_settled_before_the_handover(station: Stati
         await clerk.key("escape")  # the customer walks off: nothing handed over
         assert console.screen is screen and statuses(station)[parcel.waybill] == "on_shelf"
         await clerk.key("f10")
-        await clerk.key("w")  # a clerk tries to waive it
-        await quiet.press(pilot, *"regular", "enter")
-        assert "Only a manager can waive a storage fee" in clerk.text("#pk-message")
+        await clerk.key("w")  # a clerk tries to waive it: told at once, no reason asked
+        dialog = console.screen
+        assert isinstance(dialog, FeeDialog) and not dialog.query("#fee-reason")
+        said = str(dialog.query_one("#fee-refused", Static).render())
+        assert "Only a manager can waive a storage fee. Ask a manager to sign in." in said
+        await clerk.key("escape")
         assert statuses(station)[parcel.waybill] == "on_shelf" and fees(station) == []
         await clerk.key("f10")
         await clerk.key("2")  # paid by QR
@@ -106,14 +109,17 @@ async def test_dead_letters_come_first_and_are_retried_or_dropped(station: Stati
         assert str(table.get_row_at(0)[7]) == "HTTP 400 [/]Bad Request"
         # Retry the newest: the console's worker sends it through the file channel.
         await quiet.press(pilot, "r")
-        await quiet.press(pilot, "d")  # a clerk may open the dialog, but the service refuses the drop
-        assert isinstance(console.screen, ReasonDialog)
-        asked = [str(w.render()) for w in console.screen.query(Label)]
-        assert asked == ["Reason"]  # not the pickup's examples (a torn label) for a carrier message
-        await quiet.press(pilot, *"wrong parcel", "enter")
+        await quiet.press(pilot, "d")  # a clerk is told at once that the drop is a manager's
+        assert console.screen is screen
         assert "Only a manager can drop a carrier event" in str(
             screen.query_one("#ev-status", Static).render()
         )
+        station.clerk_role = Role.MANAGER  # the manager is asked for a reason, and leaves it
+        await quiet.press(pilot, "d")
+        assert isinstance(console.screen, ReasonDialog)
+        asked = [str(w.render()) for w in console.screen.query(Label)]
+        assert asked == ["Reason"]  # not the pickup's examples (a torn label) for a carrier message
+        await quiet.press(pilot, "escape")
     with station.read() as session:
         states = [e.status for e in session.exec(select(CarrierEvent).order_by(col(CarrierEvent.id)))]
     assert states[0] == "dead" and states[1] in ("queued", "sent")

@@ -118,6 +118,12 @@ async def test_closing_the_day_shows_the_figures_asks_twice_before_closing_time_
     station.clerk_id, station.clerk_role = add("ann", "clerk"), "clerk"
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await _open_reports(app, pilot)
+        await quiet.press(pilot, "f12", "ctrl+y")  # a clerk: told at once, no figures to say yes to
+        await _settle(app, pilot)
+        assert app.screen is screen and _closes(station) == []
+        said = [n.message for n in app._notifications]
+        assert "Only a manager can close the day. Ask a manager to sign in." in said
+        station.clerk_id, station.clerk_role = add("mei", "manager"), "manager"
         await quiet.press(pilot, "f12")
         await quiet.settle(pilot)
         dialog = app.screen
@@ -127,10 +133,6 @@ async def test_closing_the_day_shows_the_figures_asks_twice_before_closing_time_
         await quiet.press(pilot, "enter")  # the focus is on Cancel: Enter alone never closes a day
         await quiet.settle(pilot)
         assert app.screen is screen and _closes(station) == []
-        await quiet.press(pilot, "f12", "ctrl+y")  # a clerk says yes: the service refuses
-        await _settle(app, pilot)
-        assert app.screen is screen and _closes(station) == []
-        station.clerk_id, station.clerk_role = add("mei", "manager"), "manager"
         await quiet.press(pilot, "f12", "ctrl+y")
         await _settle(app, pilot)
         second = app.screen

@@ -114,6 +114,8 @@ class ModeScreen(ClosesOnlyOnTop, Screen[None]):
         # Device states may have changed while another mode or a dialog was on top.
         for header in self.query(StationHeader):
             header.refresh_status()
+        # So may the clerk (the sign-in dialog was on top): the footer dims what is not theirs.
+        self.refresh_bindings()
 
 
 def open_over(screen: Screen[Any], dialog: Screen[Any], answered: Any = None) -> bool:

@@ -26,6 +26,7 @@ from station_console.services.scan.carriers import (
     update_carrier,
 )
 from station_console.services.scan.checksums import RULES
+from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import Dialog, ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.unsaved import KeepsEdits
@@ -143,6 +144,7 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
         return data
 
     @on(Button.Pressed, "#cf-save")
+    @role_key("carrier_form.save")
     def action_save(self) -> None:
         values = self.values()
         if self.carrier is None:
@@ -234,9 +236,11 @@ class CarrierEditorScreen(ServiceCalls, ModeScreen):
             self.reload(select=row.code)
             self.query_one("#carrier-status", Static).update(_("Carrier {code} saved.", code=row.code))
 
+    @role_key("carriers.add")
     def action_add(self) -> None:
         open_over(self, CarrierForm(self.station), self._saved)
 
+    @role_key("carriers.edit")
     def action_edit(self) -> None:
         row = self.selected()
         if row is not None:

@@ -19,6 +19,7 @@ from station_console.services.carrier_events.dead_letters import KIND_LABELS, ST
 from station_console.services.core.free_text import REASON
 from station_console.services.core.station import Station
 from station_console.tui.carrier_event_worker import CarrierEventWorker
+from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import open_over
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.queue_list import QueueListScreen
@@ -110,6 +111,7 @@ class CarrierEventsScreen(QueueListScreen):
         if worker is not None:
             worker.kick()  # a retried event goes now, not at the next round
 
+    @role_key("events.drop")
     def action_drop(self) -> None:
         row = self.selected()
         if row is None:

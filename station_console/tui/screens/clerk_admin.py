@@ -16,6 +16,7 @@ from textual.widgets import Button, DataTable, Input, Select
 from db.models import Role
 from station_console.i18n import N_, _
 from station_console.services.people import clerks
+from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.clerk_activity import ClerkActivityScreen
@@ -130,6 +131,7 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def save_now(self) -> None:
         self.add()
 
+    @role_key("clerks.toggle")
     def action_toggle_active(self) -> None:
         name = self._selected()
         if name is None:
@@ -148,6 +150,7 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
             ),
         )
 
+    @role_key("clerks.unlock")
     def action_unlock(self) -> None:
         name = self._selected()
         if name is None:

@@ -16,6 +16,7 @@ from textual.widgets import Button, Input
 from station_console.i18n import N_, _
 from station_console.services.core.free_text import REASON
 from station_console.services.day import export
+from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.pickup_dialogs import taken
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -28,7 +29,7 @@ class ConfirmClose(Dialog[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(False)", N_("Cancel"), id="close.cancel"),
-        Binding("ctrl+y", "dismiss(True)", N_("Close the day"), id="close.yes"),
+        Binding("ctrl+y", "yes", N_("Close the day"), id="close.yes"),
     ]
 
     def __init__(self, report: dict[str, Any], *, question: str = "", early: bool = False) -> None:
@@ -74,10 +75,11 @@ class ConfirmClose(Dialog[bool]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The second yes, before closing time, is given on its button: a Ctrl+Y pressed twice in a
         # hurry answered the first question and then this one.
-        return not (self.early and action == "dismiss" and parameters == (True,))
+        return not (self.early and action == "yes")
 
     @on(Button.Pressed, "#close-yes")
-    def _yes(self) -> None:
+    @role_key("close.yes")
+    def action_yes(self) -> None:
         self.dismiss(True)
 
     @on(Button.Pressed, "#close-no")

@@ -29,6 +29,7 @@ from station_console.services.pickup import handover
 from station_console.services.pickup.lookup import CHECK_LABELS, Lookup, PickupRow, lookup
 from station_console.services.scan.waybill import normalise as normalise_waybill
 from station_console.tui.live_bridge import LiveBridge
+from station_console.tui.role_keys import role_key
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import open_over
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
@@ -261,6 +262,7 @@ class PickupScreen(PickupHandover):
         method = self.lookup.method if self.lookup else "code"
         self._hand_over([r.parcel_id for r in ready], method, [r.waybill for r in ready])
 
+    @role_key("pickup.override")
     def action_override(self) -> None:
         active = self.active_rows()
         missing = [r for r in active if r.parcel_id not in self.scanned]

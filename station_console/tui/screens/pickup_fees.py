@@ -18,6 +18,7 @@ from station_console.services.core.free_text import REASON
 from station_console.services.fees.ledger import WAIVE, Settlement
 from station_console.services.fees.rules import FeeQuote, money
 from station_console.settings import StationSettings
+from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.pickup_dialogs import taken
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -92,6 +93,7 @@ class FeeDialog(Dialog[Settlement | None]):
     def action_pay(self, method: str) -> None:
         self.dismiss(Settlement(method, expected_cents=self.cents))
 
+    @role_key("pickup.fee.waive")
     async def action_waive(self) -> None:
         # Mounted only now: while no field is there, the number keys choose the payment.
         if not self.query("#fee-reason"):
@@ -106,3 +108,11 @@ class FeeDialog(Dialog[Settlement | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def failed(self, tag: str, text: str) -> None:
+        """A key refused (W, for a clerk): said in the dialog, which stays open for a payment."""
+        self.app.bell()
+        if said := self.query("#fee-refused"):
+            said.first(Static).update(text)
+        else:
+            self.query_one(".dialog", Vertical).mount(Static(text, id="fee-refused"))

@@ -18,12 +18,12 @@ from textual.widgets import Digits
 
 from station_console.errors import StationError
 from station_console.i18n import _, _n
-from station_console.services.core.roles import require
 from station_console.services.fees.ledger import Settlement, quotes
 from station_console.services.fees.rules import FeeQuote
 from station_console.services.pickup import handover
 from station_console.services.pickup.lookup import Lookup, PickupRow, lookup
 from station_console.services.pickup.proxy import Proxy, checked
+from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import ConfirmDialog
@@ -145,12 +145,8 @@ class PickupHandover(ServiceCalls, ModeScreen):
             self._handing_over = False
             self._say(_("Not handed over yet: F10 asks for the storage fee."), warn=True)
 
+    @role_key("pickup.undo")
     def action_undo(self) -> None:
-        try:  # a clerk is told at once, not after answering the question (the service checks again)
-            require(self.station, "undo_pickup")
-        except StationError as exc:
-            self._refuse(exc.message())
-            return
         if self.last_handover:
             self.done_undo_recent([])
         else:

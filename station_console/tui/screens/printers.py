@@ -29,6 +29,7 @@ from station_console.services.core.roles import require_manager
 from station_console.services.printing.printers import configured_printers, printer_for, qr_carriers
 from station_console.services.printing.queue_view import queue_test_print
 from station_console.settings import CounterSettings, save_counter_settings
+from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.print_queue import PrintQueueScreen
@@ -268,6 +269,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
             )
         self.app.call_from_thread(self._say, text)
 
+    @role_key("printers.default")
     def action_make_default(self) -> None:
         name = self._selected()
         if name is None:
@@ -275,6 +277,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
         new = self.counter.model_copy(update={"printer": {"name": name, **self.counter.printers[name]}})
         self._store(new, _("{name} is now this counter's default printer.", name=name))
 
+    @role_key("printers.delete")
     def action_delete(self) -> None:
         name = self._selected()
         if name is None:

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Select
 
 from station_console.i18n import N_, _
 from station_console.services.exceptions import problems
+from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.prealert_problems import not_received_text
@@ -156,6 +157,7 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
             _("{waybill} resolved", waybill="{waybill}"),
         )
 
+    @role_key("problems.write_off")
     def action_write_off(self) -> None:
         ref = self.target()
         reason = self.query_one("#pr-note", Input).value

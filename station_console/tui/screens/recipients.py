@@ -31,6 +31,7 @@ from station_console.services.recipients.fields import (
     LANGUAGE_LABELS,
     SOURCE_LABELS,
 )
+from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
@@ -298,6 +299,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
         form = FormDialog(title, fields, note, keeps_edits=True, check=check, at_fault=PERSON_FIELDS_AT_FAULT)
         open_over(self, form, done)
 
+    @role_key("recipients.edit")
     def action_edit(self) -> None:
         view = self.current
         if view is None:
@@ -322,6 +324,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
 
         self._person_form(_("Edit {name}", name=view.shown_name), view, check, given)
 
+    @role_key("recipients.add")
     def action_add(self) -> None:
         def check(values: dict[str, Any]) -> dict[str, Any]:
             added = {k: v for k, v in values.items() if str(v).strip()}
@@ -334,6 +337,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
 
         self._person_form(_("Add a person"), None, check, given)
 
+    @role_key("recipients.toggle")
     def action_toggle_active(self) -> None:
         view = self.current
         if view is not None:
@@ -345,6 +349,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
 
     # -- import --------------------------------------------------------------------------------------
 
+    @role_key("recipients.import")
     def action_import(self) -> None:
         fields = [
             FormField(

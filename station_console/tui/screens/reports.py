@@ -28,6 +28,7 @@ from station_console.i18n import N_, _, _n
 from station_console.private_files import write_atomic
 from station_console.services.core.station import Station
 from station_console.services.day import export
+from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
@@ -181,6 +182,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
     def done_export(self, path: Path) -> None:
         self.notify(_("Wrote {path}", path=str(path)))
 
+    @role_key("reports.close")
     def action_close_day(self) -> None:
         report = self.report
         if report is None or self.day is None or report["date"] != self.day.isoformat():
@@ -216,6 +218,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         self.notify(answer)
         self.load()
 
+    @role_key("reports.reopen")
     def action_reopen_day(self) -> None:
         report = self.report
         closed = report.get("closed") if report else None

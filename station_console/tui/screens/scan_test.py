@@ -27,6 +27,7 @@ from hardware.scanners.wedge import Partial, Scan, Typed, WedgeDecoder, WedgeOut
 from station_console.i18n import N_, _, _n, label_of
 from station_console.settings import CounterSettings, save_counter_settings
 from station_console.tui.one_shot import call_after
+from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -316,6 +317,7 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
         status.update(_("Suggested settings filled in; Ctrl+S saves them."))
         self.query_one("#capture").focus()
 
+    @role_key("scan_test.save")
     def action_save(self) -> None:
         try:  # the numbers as typed: the decoder's fallback to the saved value is no answer here
             new = CounterSettings.model_validate(

@@ -30,6 +30,7 @@ from station_console.services.sendout.payments import METHOD_LABELS, STATUS_LABE
 from station_console.services.sendout.quote import money
 from station_console.services.sendout.weighing import Weight, read_scale
 from station_console.tui.live_bridge import LiveBridge
+from station_console.tui.role_keys import role_key
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
@@ -344,6 +345,7 @@ class SendoutScreen(ServiceCalls, ModeScreen):
         self.clear_form()
         self.refresh_sends()
 
+    @role_key("sendout.refund")
     def action_refund(self) -> None:
         table = self.query_one("#so-sends", DataTable)
         ref = str(self.last_send or "")

@@ -6,7 +6,9 @@ counter.toml and the CLI name it) and its description, and no screen change. A s
 built when it is first shown (the whole form was some 340 widgets) and kept, hidden, while another is
 shown, with what was typed in them; Ctrl+S saves every section at once. Leaving with edits not saved
 (Ctrl+Q, another mode) asks first (`KeepsEdits`).
-Saving is a manager action (checked by the service, not only here).
+Saving is a manager action (checked by the service, not only here): a clerk reads the form, its fields
+not editable, with the status line saying why and no Save button; the sub-screens are opened as usual,
+and each of their manager keys is refused as it is pressed (`role_keys`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from station_console.i18n import N_, _
 from station_console.services.admin.settings import save_station_settings
 from station_console.settings import CounterSettings, StationSettings, save_counter_settings
 from station_console.settings_sections import Section, sections
+from station_console.tui.role_keys import refused, role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.settings_fields import (
@@ -66,6 +69,7 @@ MODELS: dict[str, type[BaseModel]] = {STATION: StationSettings, COUNTER: Counter
 
 class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Settings")
+    _role_line = ""  # what the status line says to a clerk, while it says it
     EDITS = "#settings-form"
     CSS_PATH = "settings.tcss"
     AUTO_FOCUS = "#settings-sections"
@@ -89,6 +93,7 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
+        self.read_only = refused(self.app, "settings.save") is not None  # a clerk's: see show_role
         self.sections = sections()
         self.shown = 0  # the section on screen
         # The sections built so far, by index: each is built when first shown and then kept (building
@@ -147,6 +152,7 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
                     editor: Widget = Label(_(section.elsewhere[name]), classes="elsewhere")
                 else:
                     editor = field_widget(model, name, form_value(model, name, saved[name]), widget_id)
+                    editor.disabled = self.read_only
                 description = model.model_fields[name].description or ""
                 yield Horizontal(
                     # The key beneath the title: what counter.toml and the CLI call it.
@@ -194,7 +200,29 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
 
     def came_to_front(self) -> None:
         super().came_to_front()
+        self.show_role()  # again after a sign-in: another clerk may be at the counter
         self._show_scanner_needs()  # again after Printers, where they may have changed
+
+    def show_role(self) -> None:
+        """Only a manager changes settings: for anyone else the form is read-only, with one line saying
+        so (the refusal a save would get) and no Save button; Tab then reaches the form itself, whose
+        keys scroll it. The service refuses a clerk's save anyway."""
+        why = refused(self.app, "settings.save")
+        self.read_only = why is not None
+        form = self.query_one("#settings-form", FormScroll)
+        for editor in form.query(".value"):
+            editor.disabled = self.read_only
+        form.can_focus = self.read_only
+        self.query_one("#save", Button).display = not self.read_only
+        status = self.query_one("#settings-status", Static)
+        if why is not None:
+            status.update(why)
+            status.set_class(False, "error")
+            self._role_line = why
+        elif self._role_line:  # a manager now: the clerk's line goes
+            if str(status.render()) == self._role_line:
+                status.update("")
+            self._role_line = ""
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scanner-needs")
     def _show_scanner_needs(self) -> None:
@@ -225,6 +253,7 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
             error = exc.errors()[0]
             raise BadField(tuple(error.get("loc", ())), validation_reason(error, model=model)) from None
 
+    @role_key("settings.save")
     async def action_save(self) -> None:
         typed = self._typed()
         values: dict[str, BaseModel] = {}

@@ -16,6 +16,7 @@ from textual.widgets import Checkbox, Input
 from station_console.i18n import N_, _, _n
 from station_console.services.core.station import Station
 from station_console.services.shelves import layout, layout_csv, moves
+from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import Dialog, ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -171,6 +172,7 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
         self.query_one("#edit-result", Static).update(plain(text, "red"))
         self.app.bell()
 
+    @role_key("edit.save")
     def action_save(self) -> None:
         cap = self.value("edit-capacity")
         location = self.value("edit-location")
@@ -185,6 +187,7 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
             _("{location} updated", location=location),
         )
 
+    @role_key("edit.add_shelf")
     def action_add_shelf(self) -> None:
         layers = self.value("edit-layers")
         cap = self.value("edit-capacity")
@@ -202,6 +205,7 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
             _("Shelf {shelf} added", shelf=location.upper()),
         )
 
+    @role_key("edit.add_layer")
     def action_add_layer(self) -> None:
         cap = self.value("edit-capacity")
         shelf = self.value("edit-location").split("-")[0]
@@ -216,16 +220,19 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
             _("Layer added to shelf {shelf}", shelf=shelf),
         )
 
+    @role_key("edit.retire")
     def action_retire(self) -> None:
         location = self.value("edit-location")
         self.run(partial(layout.retire, self.station, location), _("{location} retired", location=location))
 
+    @role_key("edit.restore")
     def action_restore(self) -> None:
         location = self.value("edit-location")
         self.run(
             partial(layout.restore, self.station, location), _("{location} is back in use", location=location)
         )
 
+    @role_key("edit.import")
     def action_import_csv(self) -> None:
         path = Path(self.value("edit-csv")).expanduser()
         try:

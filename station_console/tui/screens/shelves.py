@@ -22,6 +22,7 @@ from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
 from station_console.services.scan.carriers import list_carriers
 from station_console.services.shelves import layout
+from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import heat_style, parcel_cells, setup_parcel_table
@@ -314,6 +315,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
 
         open_over(self, DeliveryScreen())
 
+    @role_key("shelves.edit")
     def action_edit(self) -> None:
         # On demand: sub-screens are kept off the console's start-up.
         from station_console.tui.screens.shelf_dialogs import ShelfEditScreen

@@ -7,6 +7,8 @@ footer's False. With the check-in screen's twenty keys that was most of the cons
 This footer gives each key its `compact` state before it mounts and rebuilds only when what the keys show
 changed; it shows exactly what Textual's footer shows, in the console's language: a screen's own keys
 arrive translated, but a Textual widget's (the open Select's "Dismiss menu") come with English ids.
+A key the signed-in clerk may not use (a manager's, `role_keys`) is shown dimmed; pressed or clicked,
+it still says why.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from station_console.i18n import _
+from station_console.tui.role_keys import refused
 
 
 class StationFooter(Footer):
@@ -27,9 +30,14 @@ class StationFooter(Footer):
 
     def compose(self) -> ComposeResult:
         self._shown = self._what_to_show()
+        not_theirs = self._shown[-1] if isinstance(self._shown, tuple) else frozenset()
         for widget in super().compose():
             if isinstance(widget, FooterKey):
                 widget.description = _(widget.description) if widget.description else ""
+                if (widget.key, widget.action) in not_theirs:
+                    # Dimmed as Textual dims a disabled key, but not disabled: a click still sends the
+                    # key, and the screen says who may use it (a disabled key only rings the bell).
+                    widget.add_class("-disabled", update=False)
                 # The value the footer binds it to, set before mount: no restyle on the way there.
                 widget.set_reactive(FooterKey.compact, self.compact)
                 widget.set_class(self.compact, "-compact", update=False)
@@ -40,10 +48,13 @@ class StationFooter(Footer):
             await super().recompose()
 
     def _what_to_show(self) -> object:
-        """Everything a footer key is built from; None before the screen's bindings are ready."""
+        """Everything a footer key is built from; None before the screen's bindings are ready. Last,
+        the keys (key, action) the signed-in clerk may not use: another clerk signs in, the same keys
+        are dimmed or not."""
         if not self._bindings_ready or not self.is_attached:
             return None
         app: Any = self.app
+        shown = [active for active in self.screen.active_bindings.values() if active.binding.show]
         return (
             self.compact,
             self.show_command_palette and app.ENABLE_COMMAND_PALETTE,
@@ -58,7 +69,7 @@ class StationFooter(Footer):
                     tooltip,
                     binding.tooltip,
                 )
-                for (_node, binding, enabled, tooltip) in self.screen.active_bindings.values()
-                if binding.show
+                for (_node, binding, enabled, tooltip) in shown
             ),
+            frozenset((b.key, b.action) for (_node, b, _e, _t) in shown if refused(app, b.id)),
         )
