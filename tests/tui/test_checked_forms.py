@@ -1,24 +1,29 @@
-"""Forms the service checks keep what was typed when it refuses: the door delivery's run, delivered and
-not-delivered forms, and a person's consent, new entry and edit. Each types what the service refuses:
-the form stays, every field as typed, the refusal in red in it, the cursor in the field at fault, and
-nothing is written; put right, Enter saves it once. (The proxy form is in test_pickup_screen.py.)"""
+"""Forms the service checks keep what was typed when it refuses: the door delivery's run, delivered,
+not-delivered and request forms, and a person's consent, new entry and edit. Each types what the
+service refuses, by its pure check or, what only the database knows, by the write itself on the form's
+worker: the form stays, every field as typed, the refusal in red in it, the cursor in the field at
+fault, and nothing is written; put right, Enter saves it once. (The proxy form is in
+test_pickup_hurried.py.)"""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 from sqlmodel import select
 from station_helpers import snapshot
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, Switch
 
 from db.models import DeliveryItem, DeliveryRun, Recipient, RecipientConsent
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.delivery import requests, runs
+from station_console.services.recipients import directory
 from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import FormDialog
 from tui import quiet
+from tui.quiet import TIMEOUT
 
 from .test_recipients_screens import _delivery, _type, open_recipients, people, text_of, until
 
@@ -192,3 +197,126 @@ async def test_an_edited_email_that_is_no_address_is_refused_in_the_form(
     with station.read() as session:
         row = session.get(Recipient, ids["张三"])
     assert row is not None and (row.email, row.room) == ("zhangsan@example.com", "503")
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_new_person_with_an_id_another_has_is_refused_in_the_form(
+    app: StationApp, station: Station
+) -> None:
+    """Only the database knows the id is taken: the add itself, on the form's worker, refuses it."""
+    people(station)
+    directory.add(station, {"name": "赵六", "external_id": "00123"})
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        await quiet.press(pilot, "f9")
+        typed = {
+            "external_id": "00123",
+            "name": "王五",
+            "building": "C2",
+            "room": "1203",
+            "phones": "13600001234",
+        }
+        message = "Another recipient already has the id 00123"
+        await refused(pilot, app, station, typed, message, enter_in="room", at_fault="external_id")
+        await put_right(pilot, app, "external_id", "00125")
+        await until(pilot, lambda: "Saved: 王五" in text_of(app, "#rc-status"))
+    with station.read() as session:
+        added = session.exec(select(Recipient).where(Recipient.name == "王五")).all()
+    assert [(r.external_id, r.building, r.room) for r in added] == [("00125", "C2", "1203")]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_door_request_for_a_parcel_with_no_address_is_refused_in_its_form(
+    app: StationApp, station: Station
+) -> None:
+    ids = people(station)
+    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
+    check_in(station, "JT0000000000002", phone="13600001234")  # in no one's entry: no address
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _delivery(app, pilot)
+        await quiet.press(pilot, "f12")
+        form(app).query_one("#form-phone", Switch).value = True
+        message = "JT0000000000002 has no address: match it to a recipient with a building or room first"
+        typed = {"ref": "JT0000000000002"}
+        await refused(pilot, app, station, typed, message, enter_in="ref", at_fault="ref")
+        assert form(app).query_one("#form-phone", Switch).value is True
+        await put_right(pilot, app, "ref", "JT0000000000001")
+        await until(pilot, lambda: "waits for the next run" in text_of(app, "#dl-status"))
+    with station.read() as session:
+        asked = session.exec(select(DeliveryItem)).all()
+    assert [(i.status, i.source) for i in asked] == [("requested", "phone")]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_run_for_a_building_with_nothing_waiting_is_refused_in_its_form(
+    app: StationApp, station: Station
+) -> None:
+    ids = people(station)
+    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
+    requests.request(station, "JT0000000000001")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _delivery(app, pilot)
+        await quiet.press(pilot, "f7")
+        typed = {"runner": "小刘", "building": "B1"}
+        message = "No parcel is waiting for a door delivery"
+        await refused(pilot, app, station, typed, message, enter_in="building", at_fault="building")
+        await put_right(pilot, app, "building", "A3")
+        await until(pilot, lambda: "Run DR000001" in text_of(app, "#dl-status"))
+    with station.read() as session:
+        assert [(r.runner, r.building) for r in session.exec(select(DeliveryRun)).all()] == [("小刘", "A3")]
+
+
+@pytest.mark.first_mode("settings")
+async def test_enter_and_esc_while_the_form_saves_wait_for_its_answer_and_it_saves_once(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy database: the form says it is working, a second Enter writes nothing more and Esc does not
+    drop an answer on its way; the answer closes the form."""
+    release, calls = threading.Event(), []
+    real = directory.add
+
+    def slow(*args: Any) -> Any:
+        calls.append(args)
+        assert release.wait(TIMEOUT)
+        return real(*args)
+
+    monkeypatch.setattr(directory, "add", slow)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        await quiet.press(pilot, "f9")
+        dialog = form(app)
+        dialog.query_one("#form-name", Input).value = "王五"
+        dialog.query_one("#form-name", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: len(calls) == 1)
+        assert str(dialog.query_one("#form-refused", Static).render()) == "One moment..."
+        await pilot.press("enter")
+        await pilot.press("escape")
+        assert app.screen is dialog
+        release.set()
+        await until(pilot, lambda: not isinstance(app.screen, FormDialog))
+        await until(pilot, lambda: "Saved: 王五" in text_of(app, "#rc-status"))
+        assert len(calls) == 1
+    with station.read() as session:
+        assert len(session.exec(select(Recipient).where(Recipient.name == "王五")).all()) == 1
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_bug_in_the_forms_service_call_is_one_calm_line_in_the_form(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(requests, "request", broken)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _delivery(app, pilot)
+        await quiet.press(pilot, "f12")
+        dialog = form(app)
+        dialog.query_one("#form-ref", Input).value = "JT0000000000001"
+        await quiet.press(pilot, "enter")
+        shown = str(form(app).query_one("#form-refused", Static).render())
+        assert (
+            shown.startswith("An unexpected error happened; details were written to ") and "\n" not in shown
+        )
+        assert dialog.query_one("#form-ref", Input).value == "JT0000000000001" and app.is_running

@@ -3,7 +3,8 @@
 `call("accept", fn)` runs `fn()` off the UI thread (`thread=True, exit_on_error=False`); the screen then
 gets `Done("accept", result)`, handled by its `done_accept(result)`, or `Failed("accept", error)`, shown
 in one place, `failed(tag, text)` (by default a bell and a notification; a refusal's own message, or
-one calm line for a bug, which is logged). The screen never waits on the database, a scale or an
+one calm line for a bug, which is logged); a refusal comes through `call_refused(tag, error)` first, for a
+screen that shows more of it than its message. The screen never waits on the database, a scale or an
 e-waybill service. A screen closed before the answer drops it.
 """
 
@@ -67,12 +68,18 @@ class ServiceCalls:
         message.stop()
         self._in_flight -= {message.tag}
         exc = message.error
-        text = exc.message() if isinstance(exc, StationError) else report_unexpected(self._screen(), exc)
-        self.failed(message.tag, text)
+        if isinstance(exc, StationError):
+            self.call_refused(message.tag, exc)
+        else:
+            self.failed(message.tag, report_unexpected(self._screen(), exc))
 
     def _screen(self) -> Screen[Any]:
         screen: Any = self
         return screen  # type: ignore[no-any-return]
+
+    def call_refused(self, tag: str, exc: StationError) -> None:
+        """The service refused (a form shows which field); by default shown as any failure is."""
+        self.failed(tag, exc.message())
 
     def failed(self, tag: str, text: str) -> None:
         screen: Any = self

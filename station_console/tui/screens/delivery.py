@@ -280,17 +280,23 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
         def check(values: dict[str, Any]) -> tuple[str, str | None]:
             return runs.runner_of(values["runner"]), values["building"].strip() or None
 
-        def given(planned: tuple[str, str | None] | None) -> None:
-            if planned is not None:
-                runner, building = planned
-                self.call("planned", lambda: runs.plan(self.station, runner, building=building))
+        def plan(planned: tuple[str, str | None]) -> runs.RunView:
+            runner, building = planned
+            return runs.plan(self.station, runner, building=building)
 
         form = FormDialog(
-            _("Plan a door delivery run"), fields, check=check, at_fault={"name_required": "runner"}
+            _("Plan a door delivery run"),
+            fields,
+            check=check,
+            submit=plan,
+            at_fault={"name_required": "runner", "nothing_waiting": "building"},
         )
-        open_over(self, form, given)
+        open_over(self, form, self._planned)
 
-    def done_planned(self, run: runs.RunView) -> None:
+    def _planned(self, run: runs.RunView | None) -> None:
+        """The plan form's answer: the run as written (None: Esc)."""
+        if run is None:
+            return
         self.run_id = run.id
         self.say(
             _n(
@@ -347,23 +353,21 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
                 values["received_by"], values["signature"] or None, values["photo"] or None
             )
 
-        def given(receipt: runs.Receipt | None) -> None:
-            if receipt is not None:
-                self.call(
-                    "settled",
-                    lambda: runs.deliver(
-                        self.station,
-                        run_id,
-                        waybill,
-                        received_by=receipt.received_by,
-                        signature_name=receipt.signature_name,
-                        photo_ref=receipt.photo_ref,
-                    ),
-                )
+        def deliver(receipt: runs.Receipt) -> Any:
+            return runs.deliver(
+                self.station,
+                run_id,
+                waybill,
+                received_by=receipt.received_by,
+                signature_name=receipt.signature_name,
+                photo_ref=receipt.photo_ref,
+            )
 
         title = _("{waybill} delivered", waybill=waybill)
-        form = FormDialog(title, fields, check=check, at_fault={"name_required": "received_by"})
-        open_over(self, form, given)
+        form = FormDialog(
+            title, fields, check=check, submit=deliver, at_fault={"name_required": "received_by"}
+        )
+        open_over(self, form, self._settled)
 
     def action_failed(self) -> None:
         waybill, run_id = self._back_waybill(), self.run_id
@@ -382,17 +386,17 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
         def check(values: dict[str, Any]) -> tuple[str, str | None]:
             return runs.failure_of(values["reason"], values["note"] or None)
 
-        def given(failure: tuple[str, str | None] | None) -> None:
-            if failure is not None:
-                reason, note = failure
-                self.call(
-                    "settled", lambda: runs.fail(self.station, run_id, waybill, reason=reason, note=note)
-                )
+        def fail(failure: tuple[str, str | None]) -> Any:
+            reason, note = failure
+            return runs.fail(self.station, run_id, waybill, reason=reason, note=note)
 
         title = _("{waybill} not delivered", waybill=waybill)
-        open_over(self, FormDialog(title, fields, check=check), given)
+        open_over(self, FormDialog(title, fields, check=check, submit=fail), self._settled)
 
-    def done_settled(self, stop: Any) -> None:
+    def _settled(self, stop: Any) -> None:
+        """The delivered or not-delivered form's answer: the stop as written (None: Esc)."""
+        if stop is None:
+            return
         self.back = None
         if stop.status == "failed":
             self.say(
@@ -431,14 +435,19 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
             FormField("phone", _("Asked by phone"), False, switch=True),
         ]
 
-        def given(values: dict[str, Any] | None) -> None:
-            if values is not None and values["ref"].strip():
-                source = "phone" if values["phone"] else "counter"
-                self.call("requested", lambda: requests.request(self.station, values["ref"], source=source))
+        def request(values: dict[str, Any]) -> Any:
+            if not values["ref"].strip():
+                return None
+            source = "phone" if values["phone"] else "counter"
+            return requests.request(self.station, values["ref"], source=source)
 
-        open_over(self, FormDialog(_("Door delivery for a parcel"), fields), given)
+        # Its one text field keeps the cursor: every refusal is about the parcel it names.
+        open_over(self, FormDialog(_("Door delivery for a parcel"), fields, submit=request), self._requested)
 
-    def done_requested(self, stop: Any) -> None:
+    def _requested(self, stop: Any) -> None:
+        """The request form's answer: the parcel's stop as written (None: Esc, or no parcel typed)."""
+        if stop is None:
+            return
         self.say(
             _("{code} waits for the next run ({address}).", code=stop.pickup_code, address=stop.address),
             ok=True,

@@ -2,8 +2,10 @@
 
 A form given a `check` (the service's own pure check of the values, never a copy of its rule) runs it on
 Enter: a refusal is shown in the form, which stays open with everything as typed and the cursor in the
-field at fault, so the clerk corrects one field rather than typing the whole form again. A check that
-needs the database does not belong here (the UI thread never reads it): the caller's worker does that.
+field at fault, so the clerk corrects one field rather than typing the whole form again. What only the
+database can refuse (an id another person has, a parcel that cannot go to a door) is the form's
+`submit`: the service call itself, on a thread worker (the UI thread never waits on the database); its
+refusal is shown the same way, and its answer is what the form closes with.
 
 And a yes/no question over a text (an import's preview). Every text shown here is data, never markup.
 """
@@ -25,10 +27,11 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _, get_language, shown_params
 from station_console.safe_text import clean
 from station_console.tui.screens.base import Dialog
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.pickup_dialogs import show_refusal
 from station_console.tui.screens.unsaved import KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
-from station_console.tui.widgets.plain import Label, Static
+from station_console.tui.widgets.plain import Label, Static, plain
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class FormField:
 
 
 Checked = TypeVar("Checked")
+Typed = TypeVar("Typed")
 
 
 # A reusable pop-up: its look travels with it (it opens from screens with their own style sheets).
@@ -60,14 +64,15 @@ FormDialog, ConfirmDialog { align: center middle; }
 """
 
 
-class FormDialog(KeepsEdits, Dialog[Checked | None], Generic[Checked]):
+class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Checked]):
     """Fields in one column; Enter in a field (or OK) returns {key: value}, or what `check` makes of
-    them; Esc returns None, after asking whether to save or drop what was typed if the form is a
-    record's editor (`keeps_edits`). Saving from that question gives the values back as OK does: the
-    caller's save follows, and a quit waits for the next Ctrl+Q.
+    them, or what `submit` answers for that; Esc returns None, after asking whether to save or drop
+    what was typed if the form is a record's editor (`keeps_edits`). Saving from that question gives
+    the values back as OK does: the caller's save follows, and a quit waits for the next Ctrl+Q.
 
-    `check` refuses with a `StationError`; the field at fault is the one `at_fault` names for the
-    refusal's code, else the one whose label the refusal names (its `field`)."""
+    `check` and `submit` refuse with a `StationError`; the field at fault is the one `at_fault` names
+    for the refusal's code, else the one whose label the refusal names (its `field`). While `submit`
+    runs, the form says so and a second Enter or Esc waits for its answer (it may have written)."""
 
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -96,6 +101,31 @@ class FormDialog(KeepsEdits, Dialog[Checked | None], Generic[Checked]):
         at_fault: Mapping[str, str] | None = None,
     ) -> None: ...
 
+    @overload
+    def __init__(
+        self,
+        title: str,
+        fields: list[FormField],
+        note: str = "",
+        *,
+        keeps_edits: bool = False,
+        check: Callable[[dict[str, Any]], Typed],
+        submit: Callable[[Typed], Checked],
+        at_fault: Mapping[str, str] | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        title: str,
+        fields: list[FormField],
+        note: str = "",
+        *,
+        keeps_edits: bool = False,
+        submit: Callable[[dict[str, Any]], Checked],
+        at_fault: Mapping[str, str] | None = None,
+    ) -> None: ...
+
     def __init__(
         self,
         title: str,
@@ -104,13 +134,18 @@ class FormDialog(KeepsEdits, Dialog[Checked | None], Generic[Checked]):
         *,
         keeps_edits: bool = False,
         check: Callable[[dict[str, Any]], Any] | None = None,
+        submit: Callable[[Any], Any] | None = None,
         at_fault: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.title_text, self.fields, self.note = title, fields, note
         self.keeps_edits = keeps_edits
         self.check: Callable[[dict[str, Any]], Any] = check if check is not None else dict
+        self.submit = submit
         self.at_fault = dict(at_fault or {})
+        # The submit's answer, kept while another screen is over the form (the quit's question):
+        # it is written, so the form closes with it when it is on top again, never asks twice.
+        self._answer: tuple[Any] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form-dialog"):
@@ -169,12 +204,46 @@ class FormDialog(KeepsEdits, Dialog[Checked | None], Generic[Checked]):
 
     @on(Button.Pressed, "#form-ok")
     def _ok(self) -> None:
+        if self.calling("submit") or self._answer is not None:
+            return  # the first Enter's answer is on its way: a second would write twice
         try:
             checked = self.check(self.values())
         except StationError as exc:
             self._refused(exc)
             return
-        self.dismiss(checked)
+        if self.submit is None:
+            self.dismiss(checked)
+            return
+        submit = self.submit
+        self._working(True)
+        self.call("submit", lambda: submit(checked))
+
+    def _working(self, working: bool) -> None:
+        self.query_one("#form-refused", Static).update(plain(_("One moment..."), "italic") if working else "")
+        self.set_class(working, "-working")
+
+    def done_submit(self, result: Any) -> None:
+        self._working(False)
+        self._answer = (result,)
+        self._close_answered()
+
+    def on_screen_resume(self) -> None:
+        self._close_answered()
+
+    def _close_answered(self) -> None:
+        if self._answer is not None and self.is_active:
+            self.dismiss(self._answer[0])
+
+    def call_refused(self, tag: str, exc: StationError) -> None:
+        self._working(False)
+        self._refused(exc)
+
+    def failed(self, tag: str, text: str) -> None:
+        """A bug in the submit (logged by now): one calm line in the form, which keeps what was typed."""
+        self._working(False)
+        self.query_one("#form-refused", Static).update(plain(text, "red"))
+        self.app.bell()
+        self.edits_not_saved()
 
     def _refused(self, exc: StationError) -> None:
         """Say why in the form and put the cursor where the fault is; a save asked for on the way out
@@ -192,10 +261,12 @@ class FormDialog(KeepsEdits, Dialog[Checked | None], Generic[Checked]):
         return next((f.key for f in self.fields if named is not None and f.label == named), None)
 
     def action_cancel(self) -> None:
-        self.action_leave("close")
+        if not self.calling("submit"):  # it may be writing: its answer closes the form
+            self.action_leave("close")
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        if not self.calling("submit"):
+            self.dismiss(None)
 
 
 class ConfirmDialog(Dialog[bool]):

@@ -47,7 +47,16 @@ PERSON_FIELDS_AT_FAULT = {
     "phone_partial": "phones",
     "bad_floor": "floor",
     "bad_language": "language",
+    "external_id_taken": "external_id",
 }
+# The import form's field each refusal of the file is about.
+IMPORT_FIELDS_AT_FAULT = {
+    code: "path"
+    for code in ("no_file", "file_too_large", "xls_format", "bad_encoding", "bad_csv", "empty_file")
+}
+
+ImportArgs = tuple[Path, str | None, bool]  # the file, its source's mapping, a full directory or not
+NOTHING_TO_SAVE = "nothing to save"  # the edit form's answer when every field is as it was
 
 
 def consent_text(value: str | None) -> Text:
@@ -267,25 +276,20 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             )
             return consent.answer_of(said, values["channel"], values["note"] or None)
 
-        def given(answer: consent.Answer | None) -> None:
-            if answer is None:
-                return
-            self.call(
-                "changed",
-                lambda: consent.record(
-                    self.station, view.id, answer.choice, channel=answer.channel, note=answer.note
-                ),
+        def record(answer: consent.Answer) -> directory.RecipientView:
+            return consent.record(
+                self.station, view.id, answer.choice, channel=answer.channel, note=answer.note
             )
 
         title = _("What {name} said", name=view.shown_name)
-        open_over(self, FormDialog(title, fields, keeps_edits=True, check=check), given)
+        open_over(self, FormDialog(title, fields, keeps_edits=True, check=check, submit=record), self._saved)
 
     def _person_form(
         self,
         title: str,
         view: directory.RecipientView | None,
         check: Callable[[dict[str, Any]], dict[str, Any]],
-        done: Callable[[dict[str, Any] | None], None],
+        save: Callable[[dict[str, Any]], directory.RecipientView | str],
     ) -> None:
         current = {
             "phones": " / ".join(view.phones) if view else "",  # masked: typed again to change them
@@ -296,8 +300,17 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             for key, label in EDIT_FIELDS
         ]
         note = _("Phones show masked: type the full numbers only to change them.") if view else ""
-        form = FormDialog(title, fields, note, keeps_edits=True, check=check, at_fault=PERSON_FIELDS_AT_FAULT)
-        open_over(self, form, done)
+        form = FormDialog(
+            title, fields, note, keeps_edits=True, check=check, submit=save, at_fault=PERSON_FIELDS_AT_FAULT
+        )
+        open_over(self, form, self._saved)
+
+    def _saved(self, saved: directory.RecipientView | str | None) -> None:
+        """A person's form's answer: the person as saved, nothing to save, or None (Esc)."""
+        if saved == NOTHING_TO_SAVE:
+            self.say(_("Nothing changed."))
+        elif isinstance(saved, directory.RecipientView):
+            self.done_changed(saved)
 
     @role_key("recipients.edit")
     def action_edit(self) -> None:
@@ -314,15 +327,10 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             directory.parse_changes(changes)  # refused in the form; the service reads them again
             return changes
 
-        def given(changes: dict[str, Any] | None) -> None:
-            if changes is None:
-                return
-            if not changes:
-                self.say(_("Nothing changed."))
-                return
-            self.call("changed", lambda: directory.edit(self.station, view.id, changes))
+        def save(changes: dict[str, Any]) -> directory.RecipientView | str:
+            return directory.edit(self.station, view.id, changes) if changes else NOTHING_TO_SAVE
 
-        self._person_form(_("Edit {name}", name=view.shown_name), view, check, given)
+        self._person_form(_("Edit {name}", name=view.shown_name), view, check, save)
 
     @role_key("recipients.add")
     def action_add(self) -> None:
@@ -331,11 +339,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             directory.parse_new(added)  # refused in the form; the service reads them again
             return added
 
-        def given(added: dict[str, Any] | None) -> None:
-            if added is not None:
-                self.call("changed", lambda: directory.add(self.station, added))
-
-        self._person_form(_("Add a person"), None, check, given)
+        self._person_form(_("Add a person"), None, check, lambda added: directory.add(self.station, added))
 
     @role_key("recipients.toggle")
     def action_toggle_active(self) -> None:
@@ -366,24 +370,27 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             ),
         ]
 
-        def given(values: dict[str, Any] | None) -> None:
-            if values is None or not values["path"].strip():
-                return
-            self.import_args = (
+        def preview(values: dict[str, Any]) -> tuple[ImportArgs, importing.ImportResult] | None:
+            # On the worker: the file read and matched against the directory, nothing written.
+            if not values["path"].strip():
+                return None
+            args = (
                 Path(values["path"].strip()).expanduser(),
                 values["mapping"].strip() or None,
                 values["full"],
             )
-            path, mapping, full = self.import_args
-            self.say(_("Reading {file} ...", file=path.name))
-            self.call(
-                "preview",
-                lambda: importing.import_file(self.station, path, mapping=mapping, full=full, dry_run=True),
-            )
+            path, mapping, full = args
+            return args, importing.import_file(self.station, path, mapping=mapping, full=full, dry_run=True)
 
-        open_over(self, FormDialog(_("Import the directory"), fields), given)
+        def given(previewed: tuple[ImportArgs, importing.ImportResult] | None) -> None:
+            if previewed is not None:
+                self.import_args, result = previewed
+                self._ask_to_write(result)
 
-    def done_preview(self, result: importing.ImportResult) -> None:
+        form = FormDialog(_("Import the directory"), fields, submit=preview, at_fault=IMPORT_FIELDS_AT_FAULT)
+        open_over(self, form, given)
+
+    def _ask_to_write(self, result: importing.ImportResult) -> None:
         body = "\n".join(importing.summary_lines(result))
 
         def answered(yes: bool | None) -> None:
