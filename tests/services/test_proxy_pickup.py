@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from recipient_helpers import act_as, count
 from sqlmodel import select
-from station_helpers import configure, events, parcel, wb
+from station_helpers import configure, events, parcel, snapshot, wb
 
 from db.models import EventKind, ParcelStatus, ProxyPickup, Role
 from station_console.errors import PermissionDenied, Refused
@@ -13,7 +13,7 @@ from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.pickup.lookup import lookup
-from station_console.services.pickup.proxy import Proxy
+from station_console.services.pickup.proxy import Proxy, check_for
 from station_console.services.recipients import consent, directory
 from station_console.services.recipients.consent import Choice
 from station_console.services.shelves.search import timeline
@@ -54,6 +54,33 @@ def test_without_the_code_the_recipient_must_allow_proxies(clerk: Station) -> No
     consent.record(clerk, zhang, Choice(proxy_allowed=True), channel="counter")
     hand_over_by_tail(clerk, wb(1), "5678", NEIGHBOUR)
     assert count(clerk, ProxyPickup) == 1
+
+
+def test_the_proxys_form_is_refused_as_the_handover_would_be_before_anything_is_scanned(
+    clerk: Station,
+) -> None:
+    """Checked while the proxy is at the counter: refused when none of the customers listed allows
+    proxies; one who does is enough (which one the proxy collects for shows as the parcels are scanned,
+    and the handover checks those); with the code anyone may collect."""
+    zhang = directory.add(clerk, {"name": "张三", "phones": "13812345678"}).id
+    li = directory.add(clerk, {"name": "李四", "phones": "13987655678"}).id
+    zhangs = check_in(clerk, wb(1), recipient_id=zhang).parcel_id
+    lis = check_in(clerk, wb(2), recipient_id=li).parcel_id
+    before = snapshot(clerk)
+    with pytest.raises(Refused) as refused:
+        check_for(clerk, NEIGHBOUR, [[zhangs], [lis]], method="phone")
+    assert (
+        refused.value.code == "proxy_not_allowed" and refused.value.params["waybills"] == f"{wb(1)}, {wb(2)}"
+    )
+    assert snapshot(clerk) == before
+    assert check_for(clerk, NEIGHBOUR, [[zhangs]], method="code") == Proxy("邻居老王", "2222")
+    consent.record(clerk, li, Choice(proxy_allowed=True), channel="counter")
+    assert check_for(clerk, NEIGHBOUR, [[zhangs], [lis]], method="phone") == Proxy("邻居老王", "2222")
+    with pytest.raises(Refused):
+        check_for(clerk, NEIGHBOUR, [[zhangs]], method="phone")
+    with pytest.raises(Refused) as no_tail:
+        check_for(clerk, Proxy("老王", "12"), [[lis]], method="phone")
+    assert no_tail.value.code == "proxy_tail_required"
 
 
 def test_a_recipient_who_chose_a_proxy_allows_one(clerk: Station) -> None:

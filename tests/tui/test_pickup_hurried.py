@@ -8,12 +8,16 @@ from typing import Any
 
 import pytest
 from sqlmodel import select
+from station_helpers import snapshot
 from textual.widgets import Input, Static
 
 from db.models import ParcelEvent, ProxyPickup, Role
+from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.pickup import handover
 from station_console.services.pickup.proxy import Proxy
+from station_console.services.recipients import consent, directory
+from station_console.services.recipients.consent import Choice
 from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
@@ -91,6 +95,43 @@ async def test_a_proxys_short_phone_tail_is_refused_in_the_form_which_keeps_what
     with station.read() as session:
         recorded = session.exec(select(ProxyPickup)).all()
     assert [(p.name, p.phone_tail, p.id_last4) for p in recorded] == [("Li", "1567", "123X")]
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_proxy_the_recipient_has_not_allowed_is_refused_in_the_form_which_keeps_what_was_typed(
+    station: Station, console: StationApp
+) -> None:
+    """Looked up by the phone tail, no code: the recipient's consent is in the directory, so the form
+    asks the service on its worker. Refused there, the form stays with every field, nothing written; the
+    recipient then allows proxies (on the phone, recorded at another counter) and Enter again takes it."""
+    sign_in(station, Role.MANAGER)
+    zhang = directory.add(station, {"name": "张三", "phones": ANN}).id
+    a = check_in(station, "73000000000001", recipient_id=zhang)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(ANN[-4:])
+        await clerk.key("f9")
+        before = snapshot(station)
+        await clerk.key(*"Li", "tab", *"1567", "tab", *"123x", "enter")
+        form = console.screen
+        assert isinstance(form, FormDialog), clerk.text("#pk-message")
+        assert str(form.query_one("#form-refused", Static).render()) == (
+            "A proxy may collect 73000000000001 only with the pickup code: the recipient has not allowed proxies"
+        )
+        assert clerk.bells == 1 and console.focused is form.query_one("#form-name", Input)
+        typed = {key: form.query_one(f"#form-{key}", Input).value for key in ("name", "phone", "id_last4")}
+        assert typed == {"name": "Li", "phone": "1567", "id_last4": "123x"}
+        assert screen.proxy is None and snapshot(station) == before
+        consent.record(station, zhang, Choice(proxy_allowed=True), channel="phone")
+        await clerk.key("enter")
+        assert console.screen is screen and screen.proxy == Proxy("Li", "1567", "123X")
+        await clerk.scan(a.waybill)
+        await clerk.key("f10", "f10")  # a phone tail: the second check, then the handover
+    assert statuses(station)[a.waybill] == "picked_up"
+    with station.read() as session:
+        recorded = session.exec(select(ProxyPickup)).all()
+    assert [(p.name, p.phone_tail, p.by_code) for p in recorded] == [("Li", "1567", False)]
 
 
 @pytest.mark.first_mode("pickup")

@@ -11,16 +11,17 @@ parcel's timeline.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from db import fast
-from db.models import Parcel, ProxyPickup, Recipient
+from db.models import Parcel, PickupMethod, ProxyPickup, Recipient
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.safe_text import printable
+from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.settings import StationSettings
 
@@ -76,6 +77,29 @@ def check_allowed(session: Session, parcels: Iterable[Parcel], *, by_code: bool)
             code="proxy_not_allowed",
             waybills=", ".join(refused),
         )
+
+
+def check_for(station: Station, proxy: Proxy, customers: Sequence[Sequence[int]], *, method: str) -> Proxy:
+    """The proxy as the handover will record it, checked while they are at the counter: refused as the
+    handover by `method` refuses it, unless one of the `customers` (each a recipient's parcel ids) allows
+    proxies.
+    Which of them the proxy collects for shows only as the parcels are scanned; the handover checks
+    those again, in its own transaction."""
+    require(station, "pickup")
+    proxy = checked(proxy, station.settings())
+    if method == PickupMethod.CODE:
+        return proxy
+    wanted = [i for ids in customers for i in ids]
+    with station.read() as session:
+        found = {p.id: p for p in session.exec(select(Parcel).where(col(Parcel.id).in_(wanted))).all()}
+        for ids in customers:
+            try:
+                check_allowed(session, [found[i] for i in ids if i in found], by_code=False)
+            except Refused:
+                continue
+            return proxy
+        check_allowed(session, [found[i] for i in wanted if i in found], by_code=False)  # none allows
+    return proxy
 
 
 def record_in(session: Session, station: Station, parcel_id: int, proxy: Proxy, *, by_code: bool) -> int:

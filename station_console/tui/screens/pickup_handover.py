@@ -22,7 +22,7 @@ from station_console.services.fees.ledger import Settlement, quotes
 from station_console.services.fees.rules import FeeQuote
 from station_console.services.pickup import handover
 from station_console.services.pickup.lookup import Lookup, PickupRow, lookup
-from station_console.services.pickup.proxy import Proxy, checked
+from station_console.services.pickup.proxy import Proxy, check_for, checked
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
@@ -41,6 +41,7 @@ PROXY_FIELDS_AT_FAULT = {
     "proxy_tail_required": "phone",
     "proxy_id_invalid": "id_last4",
     "proxy_id_required": "id_last4",
+    "proxy_not_allowed": "name",  # this person may not collect without the code
 }
 
 
@@ -206,6 +207,16 @@ class PickupHandover(ServiceCalls, ModeScreen):
             # The handover's own check, in the form: a wrong tail is corrected while the proxy is here.
             return checked(Proxy(values["name"], values["phone"], values["id_last4"] or None), settings)
 
+        lookup_now = self.lookup
+        active = {r.parcel_id for r in self.active_rows()}
+        customers = [
+            [r.parcel_id for r in g] for g in lookup_now.groups if any(r.parcel_id in active for r in g)
+        ]
+
+        def allowed(proxy: Proxy) -> Proxy:
+            # On the worker: whether the recipients allow proxies is in the directory.
+            return check_for(self.station, proxy, customers, method=lookup_now.method)
+
         def given(proxy: Proxy | None) -> None:
             if proxy is None:
                 return
@@ -220,7 +231,11 @@ class PickupHandover(ServiceCalls, ModeScreen):
             )
 
         form = FormDialog(
-            _("Someone collects for the recipient"), fields, check=check, at_fault=PROXY_FIELDS_AT_FAULT
+            _("Someone collects for the recipient"),
+            fields,
+            check=check,
+            submit=allowed,
+            at_fault=PROXY_FIELDS_AT_FAULT,
         )
         open_over(self, form, given)
 
