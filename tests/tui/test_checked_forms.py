@@ -206,7 +206,7 @@ async def test_a_new_person_with_an_id_another_has_is_refused_in_the_form(
     """Only the database knows the id is taken: the add itself, on the form's worker, refuses it."""
     people(station)
     directory.add(station, {"name": "赵六", "external_id": "00123"})
-    async with app.run_test(size=(160, 50)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:  # the form is longer than the terminal
         await open_recipients(app, pilot)
         await quiet.press(pilot, "f9")
         typed = {
@@ -218,6 +218,8 @@ async def test_a_new_person_with_an_id_another_has_is_refused_in_the_form(
         }
         message = "Another recipient already has the id 00123"
         await refused(pilot, app, station, typed, message, enter_in="room", at_fault="external_id")
+        shown, box = (form(app).query_one(s).region for s in ("#form-refused", ".form-dialog"))
+        assert shown.height == 1 and box.contains_region(shown), "the refusal is below the form's bottom"
         await put_right(pilot, app, "external_id", "00125")
         await until(pilot, lambda: "Saved: 王五" in text_of(app, "#rc-status"))
     with station.read() as session:

@@ -56,6 +56,8 @@ FormDialog, ConfirmDialog { align: center middle; }
 .form-dialog.wide { width: 110; }
 .form-dialog .dialog-title { text-style: bold; margin-bottom: 1; }
 .form-note { color: $text-muted; margin-bottom: 1; }
+.form-refused { display: none; margin-bottom: 1; }
+.form-refused.-shown { display: block; }
 .form-field { height: auto; }
 .form-label { width: 30; padding: 1 1 0 0; }
 .form-field Input, .form-field Select { width: 1fr; }
@@ -152,11 +154,12 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
             yield Static(Text(self.title_text), classes="dialog-title")
             if self.note:
                 yield Static(Text(self.note), classes="form-note")
+            # Above the fields: a long form runs past the bottom of a 40-line terminal.
+            yield Static(id="form-refused", classes="form-refused")
             for field in self.fields:
                 with Horizontal(classes="form-field"):
                     yield Label(Text(field.label), classes="form-label")
                     yield self._widget(field)
-            yield Static(id="form-refused")
             yield Button(_("OK"), id="form-ok", variant="primary")
 
     def _widget(self, field: FormField) -> Input | Select[Any] | Switch:
@@ -219,8 +222,13 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
         self.call("submit", lambda: submit(checked))
 
     def _working(self, working: bool) -> None:
-        self.query_one("#form-refused", Static).update(plain(_("One moment..."), "italic") if working else "")
+        self._say(plain(_("One moment..."), "italic") if working else None)
         self.set_class(working, "-working")
+
+    def _say(self, text: Text | None) -> None:
+        line = self.query_one("#form-refused", Static)
+        line.update(text or "")
+        line.set_class(text is not None, "-shown")
 
     def done_submit(self, result: Any) -> None:
         self._working(False)
@@ -241,14 +249,16 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
     def failed(self, tag: str, text: str) -> None:
         """A bug in the submit (logged by now): one calm line in the form, which keeps what was typed."""
         self._working(False)
-        self.query_one("#form-refused", Static).update(plain(text, "red"))
+        self._say(plain(text, "red"))
         self.app.bell()
         self.edits_not_saved()
 
     def _refused(self, exc: StationError) -> None:
         """Say why in the form and put the cursor where the fault is; a save asked for on the way out
         did not happen, so the way out waits."""
-        show_refusal(self.query_one("#form-refused", Static), exc)
+        line = self.query_one("#form-refused", Static)
+        show_refusal(line, exc)
+        line.add_class("-shown")
         key = self._field_at_fault(exc)
         if key is not None:
             self.query_one(f"#form-{key}").focus()
