@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -23,6 +23,7 @@ from station_console.i18n import N_, _
 from station_console.logs import log_path, setup_logging
 from station_console.safe_text import visible
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
+from station_console.tui.key_bounce import SCAN_GAP, BounceGuard
 from station_console.tui.screens.base import translate_bindings
 
 if TYPE_CHECKING:
@@ -201,6 +202,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         self._opening = opening
         self.open_failure: str | None = None  # why the station could not be opened, as the clerk read it
         self._devices: list[ScannerBridge | PrintWorker | NotifyWorker | CarrierEventWorker | LiveBridge] = []
+        self.key_bounce = BounceGuard(self._scan_gap)  # a dialog's answer key, repeated, goes nowhere
         self.init_clerk_session(require_sign_in)
         if station is not None:
             self._use_station(station)
@@ -220,6 +222,20 @@ class StationApp(ClerkSessionMixin, App[None]):
     @counter_settings.setter
     def counter_settings(self, settings: CounterSettings) -> None:  # saved by a settings screen
         self._counter_settings = settings
+
+    def _scan_gap(self) -> float:
+        settings = self._counter_settings
+        return settings.wedge_max_key_gap_ms / 1000 if settings is not None else SCAN_GAP
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys from the terminal pass the bounce guard first (a dialog's answer pressed again)."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            for key in self.key_bounce.arrived(event, self.screen_stack[-1] if self.screen_stack else None):
+                await super().on_event(key)
+            return
+        if isinstance(event, (events.MouseDown, events.Paste)) and not event.is_forwarded:
+            self.key_bounce.other_input()
+        await super().on_event(event)
 
     @property
     def station_open(self) -> bool:

@@ -29,12 +29,27 @@ def console(request: pytest.FixtureRequest, station: Station) -> StationApp:
 
 
 def console_on(request: pytest.FixtureRequest, station: Station) -> StationApp:
-    return StationApp(
+    app = StationApp(
         station,
         CounterSettings(counter="test-counter"),
         database_label="SQLite test",
         first_mode=first_mode(request),
     )
+    app.key_bounce.clock = PersonPace()  # tests/tui/test_key_bounce.py sets its own
+    return app
+
+
+class PersonPace:
+    """The bounce guard's clock for a test that presses keys at the machine's speed as a person's: each
+    key a second after the one before, so none repeats a dialog's answer (nor joins a scanner's burst)."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self, event: object) -> float:
+        if event is not None:
+            self.t += 1.0
+        return self.t
 
 
 def first_mode(request: pytest.FixtureRequest) -> str | None:

@@ -42,7 +42,14 @@ class ClosesOnlyOnTop(_Screen):
 
 
 class Dialog(ClosesOnlyOnTop, ModalScreen[Result]):
-    """Every dialog of the console: a modal screen that closes only from the top."""
+    """Every dialog of the console: a modal screen that closes only from the top; closed by a key, the
+    same key pressed again a moment later goes nowhere (`tui/key_bounce.py`)."""
+
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        guard = getattr(self.app, "key_bounce", None)
+        if guard is not None and self.is_active:
+            guard.closed(self)
+        return super().dismiss(result)
 
 
 class ModeScreen(ClosesOnlyOnTop, Screen[None]):
