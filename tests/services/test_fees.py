@@ -19,6 +19,7 @@ from station_console.services.day.report import build_report
 from station_console.services.fees.ledger import Settlement, quotes, settle
 from station_console.services.fees.rules import money, parse_cents, quote, rule_for
 from station_console.services.pickup.handover import confirm_pickup, undo_pickup
+from station_console.services.pickup.lookup import lookup
 from station_console.settings import FeeRule, StationSettings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -113,6 +114,24 @@ def test_money_in_cents() -> None:
 def fees(station: Station) -> Station:
     configure(station, storage_fee_rules=[STANDARD])
     return station
+
+
+def test_the_pickup_list_counts_the_days_the_fee_is_charged_by(fees: Station, clock: FakeClock) -> None:
+    """Checked in at 23:30 station time: an hour later, past midnight, it is day 2 for the fee, and the
+    list says 2 (it said 0: whole 24-hour periods), not a figure the customer is charged differently by."""
+    clock.now = at(SHANGHAI, 2026, 11, 24, 23, 30)
+    result = receive(fees, 1, "13812345678")
+
+    def days() -> tuple[int, int]:
+        (row,) = lookup(fees, result.pickup_code).rows
+        return row.days_on_shelf, quotes(fees, [row.parcel_id])[row.parcel_id].days_stored
+
+    clock.now = at(SHANGHAI, 2026, 11, 24, 23, 59)
+    assert days() == (1, 1)
+    clock.now = at(SHANGHAI, 2026, 11, 25, 0, 30)
+    assert days() == (2, 2)
+    clock.now = at(SHANGHAI, 2026, 11, 27, 23, 59)  # day 4: the first day charged (3 free)
+    assert days() == (4, 4)
 
 
 def _pick(station: Station, n: int, parcel_id: int, fee: Settlement | None = None) -> list[int]:

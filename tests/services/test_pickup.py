@@ -32,7 +32,7 @@ def test_a_code_brings_every_parcel_of_that_recipient_in_walking_order(station: 
     assert [r.location for r in found.rows] == list(reversed(locations))
     assert len(found.groups) == 1
     row = found.rows[0]
-    assert row.masked_phone == "138****5678" and row.carrier == "ZTO" and row.days_on_shelf == 0
+    assert row.masked_phone == "138****5678" and row.carrier == "ZTO" and row.days_on_shelf == 1
 
 
 def test_a_code_with_only_a_masked_phone_matches_the_same_masked_phone(station: Station) -> None:
@@ -123,7 +123,8 @@ def test_nothing_found_is_refused(station: Station) -> None:
 
 def test_bands_follow_the_carrier_policy(station: Station, clock: FakeClock) -> None:
     a = receive(station, 1, phone=ANN)
-    expected = {0: ("ok", 0), 50: ("amber", 2), 80: ("red", 3), 24 * 8: ("return", 8)}
+    # Checked in Wednesday 10:00 station time, the day the fee counts as day 1.
+    expected = {0: ("ok", 1), 50: ("amber", 3), 80: ("red", 4), 24 * 8: ("return", 9)}
     start = clock.now
     for hours, (band, days) in expected.items():
         clock.now = start

@@ -9,7 +9,7 @@ sender: the fee stops growing on the day before. Money is integer cents througho
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -58,8 +58,15 @@ def rule_for(
     return best[1] if best else None
 
 
-def local_day(at: datetime, zone: ZoneInfo) -> date:
+def local_day(at: datetime, zone: tzinfo) -> date:
     return at.astimezone(zone).date()
+
+
+def days_stored(checked_in_at: datetime, at: datetime, zone: tzinfo) -> int:
+    """Which local day of its storage `at` is: 1 on the day of check-in, 2 from the next midnight. The
+    day count the fee is charged by, and the one the counter's lists show the customer."""
+    first = local_day(checked_in_at, zone)
+    return (max(first, local_day(at, zone)) - first).days + 1
 
 
 def quote(
@@ -77,7 +84,7 @@ def quote(
         accrued = min(accrued, rule.cap_cents)
     return FeeQuote(
         rule=rule.name,
-        days_stored=(today - first).days + 1,
+        days_stored=days_stored(checked_in_at, at, zone),
         chargeable_days=chargeable,
         per_day_cents=rule.per_day_cents,
         cap_cents=rule.cap_cents,

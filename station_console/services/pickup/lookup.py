@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, literal_column
@@ -27,6 +27,7 @@ from station_console.phone_masking import mask
 from station_console.services.core.ageing import Policy, band_of_age
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.fees.rules import days_stored
 from station_console.services.pickup import guard
 from station_console.services.pickup.query import ParsedQuery, parse_query
 
@@ -190,7 +191,7 @@ def _to_rows(result: Iterable[Any], now: datetime) -> list[PickupRow]:
                 carrier_name=short_name,
                 masked_phone=masked,
                 checked_in_at=at,
-                days_on_shelf=max(0, int(hours // 24)),
+                days_on_shelf=days_stored(at, now, now.tzinfo or UTC),
                 band=band_of_age(hours, Policy(amber, red, ret)),
                 problem_kind=problem,
                 recipient_name=name,
@@ -363,7 +364,7 @@ def lookup(station: Station, query: str, *, counted: bool = True) -> Lookup:
     settings = station.settings()
     parsed = parse_query(query, settings.code_template, (settings.code_seq_min, settings.code_seq_max))
     check = second_check_for(settings.verification_policy, parsed.shape)
-    now = station.now()
+    now = station.now().astimezone(station.zone())  # a row's Days are the station's days, as its fee's
     moved: list[tuple[str, str]] = []
     with station.connect() as conn:  # Core, not the ORM: this path is timed at 1M parcels
         guard.refuse_if_locked(conn, station)
