@@ -87,18 +87,44 @@ def test_every_managers_key_is_pressed_here() -> None:
     assert managers == set(KEYS) | set(INNER) | ELSEWHERE
 
 
-@pytest.mark.parametrize("key", sorted(KEYS))
+def by_screen(keys: dict[str, tuple[Any, ...]]) -> dict[tuple[str, tuple[str, ...]], list[str]]:
+    """The keys grouped by the screen they are pressed on (mode and keys that reach it): a refused key
+    opens nothing, so the next one is pressed on the same screen, one console a screen."""
+    groups: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for key, (mode, path, *_rest) in sorted(keys.items()):
+        groups.setdefault((mode, path), []).append(key)
+    return groups
+
+
+async def press_refused(app: StationApp, pilot: Any, keys: list[str], press_of: dict[str, str]) -> None:
+    """Each key in turn: the stack stays as it was and the console says the key's own refusal."""
+    stack = list(app.screen_stack)
+    for key in keys:
+        # Each key must say its sentence itself: the one the key before left (keys of one action share
+        # it) is taken off the screen first.
+        app.clear_notifications()
+        for line in app.screen.query(Static):
+            if refusal(key) in str(line.render()):
+                line.update("")
+        assert refusal(key) not in said(app)
+        await quiet.press(pilot, press_of[key])
+        assert list(app.screen_stack) == stack, f"{key} opened {app.screen!r} for a clerk"
+        assert refusal(key) in said(app), key
+
+
+def screens(keys: dict[str, tuple[Any, ...]]) -> list[Any]:
+    return [pytest.param(mode, path, id="+".join((mode, *path))) for mode, path in sorted(by_screen(keys))]
+
+
+@pytest.mark.parametrize(("mode", "path"), screens(KEYS))
 async def test_a_clerk_is_refused_at_once_and_nothing_opens(
-    console: StationApp, station: Station, key: str
+    console: StationApp, station: Station, mode: str, path: tuple[str, ...]
 ) -> None:
     act_as_new_clerk(station, "Li", Role.CLERK)
-    mode, path, press, _opens = KEYS[key]
     async with console.run_test(size=(160, 50)) as pilot:
         await reach(console, pilot, mode, path)
-        stack = list(console.screen_stack)
-        await quiet.press(pilot, press)
-        assert list(console.screen_stack) == stack, f"{key} opened {console.screen!r} for a clerk"
-        assert refusal(key) in said(console)
+        keys = by_screen(KEYS)[(mode, path)]
+        await press_refused(console, pilot, keys, {key: KEYS[key][2] for key in keys})
 
 
 @pytest.mark.parametrize("key", sorted(k for k, case in KEYS.items() if case[3]))
@@ -111,18 +137,15 @@ async def test_a_manager_is_not_stopped(app: StationApp, key: str) -> None:
         assert refusal(key) not in said(app)
 
 
-@pytest.mark.parametrize("key", sorted(INNER))
+@pytest.mark.parametrize(("mode", "path"), screens(INNER))
 async def test_a_clerk_taking_over_a_managers_form_is_refused_at_once(
-    app: StationApp, station: Station, key: str
+    app: StationApp, station: Station, mode: str, path: tuple[str, ...]
 ) -> None:
-    mode, path, press = INNER[key]
     async with app.run_test(size=(160, 50)) as pilot:
         await reach(app, pilot, mode, path)
         station.clerk_role = Role.CLERK  # the manager left; a clerk signed in at this counter
-        stack = list(app.screen_stack)
-        await quiet.press(pilot, press)
-        assert list(app.screen_stack) == stack, f"{key} went on for a clerk"
-        assert refusal(key) in said(app)
+        keys = by_screen(INNER)[(mode, path)]
+        await press_refused(app, pilot, keys, {key: INNER[key][2] for key in keys})
 
 
 async def test_nobody_signed_in_is_refused_the_same_way(console: StationApp) -> None:
