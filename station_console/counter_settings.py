@@ -178,6 +178,7 @@ def load_counter_settings(path: Path | None = None) -> CounterSettings:
 
 
 def save_counter_settings(settings: CounterSettings, path: Path | None = None) -> None:
+    """Write the file whole. Called by `services/admin/counter.py` alone, which checks the role first."""
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

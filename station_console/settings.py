@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from station_console.counter_settings import CounterSettings as CounterSettings
 from station_console.counter_settings import load_counter_settings as load_counter_settings
-from station_console.counter_settings import save_counter_settings as save_counter_settings
 from station_console.field_labels import FieldLabel, choices, field_label
 from station_console.i18n import N_
 from station_console.safe_text import clean

@@ -21,6 +21,7 @@ from station_console.services.people import clerks
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.sendout import accept, inspection, payments
 from station_console.services.sendout.weighing import Weight
+from station_console.settings import CounterSettings
 
 PHONE = "13812345678"
 
@@ -86,6 +87,9 @@ MANAGER_ONLY: dict[str, Callable[[Station, dict[str, Any]], Any]] = {
     "import_waybill_stock": _call("sendout.waybills", "import_stock", "SF", "SF1234567890125\n"),
     "waive_fee": lambda st, ids: _waive(st, ids["on_shelf"]),
     "drop_carrier_event": _call("carrier_events.dead_letters", "drop", 1, "the carrier has no such parcel"),
+    "change_counter_settings": _call(
+        "admin.counter", "change_counter_settings", CounterSettings(counter="x")
+    ),
 }
 
 

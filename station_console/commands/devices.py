@@ -83,7 +83,7 @@ def devices(as_json: bool) -> None:
 @option(
     "--save",
     is_flag=True,
-    help="Keyboard wedge: save the settings measured from the scans to this counter's settings.",
+    help="Keyboard wedge: save the settings measured from the scans to this counter's settings (manager).",
 )
 @pass_app
 def scan_test(app: CliApp, device: str | None, count: int | None, as_json: bool, save: bool) -> None:
@@ -94,8 +94,11 @@ def scan_test(app: CliApp, device: str | None, count: int | None, as_json: bool,
     prefix (its manual's "add prefix" code, e.g. ~): scan here to see it, then set wedge_prefix.
     """
     from station_console.services.admin.devices import scanner_config
+    from station_console.services.core.roles import require
 
     try:
+        if save:  # a manager's change: said before any scanning, and checked again as it is written
+            require(app.station, "settings")
         config = scanner_config(app.counter_settings, device)
     except StationError as exc:
         fail(exc, as_json=as_json)
@@ -157,7 +160,7 @@ def _wedge_measure(app: CliApp, count: int | None, as_json: bool, save: bool) ->
     import tty
 
     from hardware.scanners.wedge import propose
-    from station_console.settings import save_counter_settings
+    from station_console.services.admin.counter import change_counter_settings
 
     fd = sys.stdin.fileno()
 
@@ -215,7 +218,11 @@ def _wedge_measure(app: CliApp, count: int | None, as_json: bool, save: bool) ->
     )
     if save:
         new = app.counter_settings.model_copy(update=proposed)
-        save_counter_settings(new)
+        try:
+            change_counter_settings(app.station, new)
+        except StationError as exc:
+            fail(exc, as_json=as_json)
+            return
         click.echo(_("Saved to this counter's settings."), err=True)
 
 

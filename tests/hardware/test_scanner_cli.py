@@ -13,12 +13,16 @@ from pathlib import Path
 import pytest
 import usb.core
 from click.testing import CliRunner
+from station_helpers import act_as_new_clerk, new_database_file
 
+from db.models import Role
 from hardware.scanners.discovery import discover
 from hardware.scanners.fakeusb import FakeHidDevice, FakeUsbBackend
 from station_console.cli import cli
+from station_console.counter_settings import save_counter_settings  # setting up the file, as a person would
 from station_console.services.admin import devices as devices_service
-from station_console.settings import CounterSettings, load_counter_settings, save_counter_settings
+from station_console.services.admin.setup import open_station
+from station_console.settings import CounterSettings, load_counter_settings
 
 
 def no_backend(*args: object, **kwargs: object) -> None:
@@ -144,11 +148,17 @@ def test_scan_test_wedge_reads_typed_lines() -> None:
     assert [line.split()[-1] for line in result.output.splitlines()] == ["YT1234567890123", "7312345678901"]
 
 
-def test_scan_test_on_a_terminal_measures_the_scanners_key_gaps_and_saves_them() -> None:
-    """A wedge scanner typing into a terminal (a pty): keys timed one by one, settings proposed and saved."""
+def test_scan_test_on_a_terminal_measures_the_scanners_key_gaps_and_saves_them(tmp_path: Path) -> None:
+    """A wedge scanner typing into a terminal (a pty): keys timed one by one, settings proposed and saved
+    (a manager's change: the manager signs in)."""
+    station = open_station(new_database_file(tmp_path / "station.sqlite3"))
+    act_as_new_clerk(station, "Boss", Role.MANAGER, "2580")
+    station.engine.dispose()
+    manager = ["--db", f"sqlite:///{tmp_path}/station.sqlite3", "--clerk", "Boss", "--pin", "2580"]
     master, slave = os.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "station_console", "scan-test", "--device", "wedge", "--count", "2", "--save"],
+        [sys.executable, "-m", "station_console", *manager, "scan-test", "--device", "wedge", "--count", "2"]
+        + ["--save"],
         stdin=slave,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

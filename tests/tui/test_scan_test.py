@@ -10,12 +10,14 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
 from hardware.scanners.fakeusb import FakeHidDevice, FakeUsbBackend
+from station_console.counter_config import config_path
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings, load_counter_settings
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.scan_test import ScanTestScreen
 from tui import quiet
+from tui.conftest import sign_in_manager
 
 
 class HostApp(App[None]):
@@ -99,6 +101,7 @@ async def test_a_scanner_burst_is_decoded_and_a_person_is_not(app: HostApp) -> N
 
 
 async def test_suggest_and_save_write_the_wedge_settings(app: HostApp) -> None:
+    sign_in_manager(app.station)  # a manager's change
     async with app.run_test() as pilot:
         screen = ScanTestScreen()
         await app.push_screen(screen)
@@ -121,6 +124,21 @@ async def test_suggest_and_save_write_the_wedge_settings(app: HostApp) -> None:
         screen.record_key("tab", 50.0 + 12 * 0.005)
         await quiet.settle(pilot)
         assert "scan: XYZ123456" in text(screen, "#decoded")
+
+
+async def test_a_clerks_save_is_refused_by_the_service_and_writes_nothing(app: HostApp) -> None:
+    """This host is no console and does not refuse the key early (the console's `@role_key` does): what
+    stops the clerk here is the service the screen saves through."""
+    assert app.station.clerk_role == "clerk"
+    async with app.run_test() as pilot:
+        screen = ScanTestScreen()
+        await app.push_screen(screen)
+        await quiet.settle(pilot)
+        screen.query_one("#prefix", Input).value = "~"
+        await quiet.press(pilot, "ctrl+s")
+        assert text(screen, "#st-status") == "Only a manager can change settings. Ask a manager to sign in."
+        assert app.counter_settings.wedge_prefix == ""
+    assert not config_path().exists()
 
 
 async def test_a_refused_save_says_which_field_and_why_and_saves_nothing(app: HostApp) -> None:

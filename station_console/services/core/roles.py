@@ -262,7 +262,7 @@ ACTIONS: dict[str, Action] = {
     "settings": Action(
         Need.MANAGER,
         N_("change settings"),
-        commands=("fees set", "fees remove"),
+        commands=("fees set", "fees remove", "scan-test --save"),
         keys=("settings.save", "printers.default", "printers.delete", "scan_test.save"),
     ),
     "shelves": Action(

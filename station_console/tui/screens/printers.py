@@ -25,10 +25,11 @@ from hardware.printers.factory import LANGUAGES
 from hardware.printers.label import SIZES
 from station_console.errors import StationError
 from station_console.i18n import N_, _
+from station_console.services.admin.counter import change_counter_settings
 from station_console.services.core.roles import require_manager
 from station_console.services.printing.printers import configured_printers, printer_for, qr_carriers
 from station_console.services.printing.queue_view import queue_test_print
-from station_console.settings import CounterSettings, save_counter_settings
+from station_console.settings import CounterSettings
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
@@ -182,9 +183,9 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
         station = self.station
 
         def store() -> None:
-            require_manager(station, "settings")
+            require_manager(station, "settings")  # said before the printer check; the service checks too
             configured_printers(new)
-            save_counter_settings(new)
+            change_counter_settings(station, new)
 
         self.call("store", store, exclusive=True)
 

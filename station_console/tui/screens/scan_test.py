@@ -25,7 +25,9 @@ from textual.widgets import DataTable, Input, Select
 from hardware.scanners.factory import KIND_LABELS as SCANNER_KINDS
 from hardware.scanners.wedge import Partial, Scan, Typed, WedgeDecoder, WedgeOutput, propose
 from station_console.i18n import N_, _, _n, label_of
-from station_console.settings import CounterSettings, save_counter_settings
+from station_console.services.admin.counter import change_counter_settings
+from station_console.services.core.station import Station
+from station_console.settings import CounterSettings
 from station_console.tui.one_shot import call_after
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen
@@ -335,7 +337,8 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
                 self.query_one(f"#{widget_id}").focus()
             return
         self._saving = new
-        self.call("save", partial(save_or_say_why, new), exclusive=True)  # a file write: off the UI thread
+        # A file write: off the UI thread.
+        self.call("save", partial(save_or_say_why, self.station, new), exclusive=True)
 
     def done_save(self, refused: str | None) -> None:
         if refused is not None:
@@ -349,9 +352,10 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
         self.app.bell()
 
 
-def save_or_say_why(new: CounterSettings) -> str | None:
+def save_or_say_why(station: Station, new: CounterSettings) -> str | None:
+    """None once saved; why the file could not be written. A refused role comes back as a refusal."""
     try:
-        save_counter_settings(new)
+        change_counter_settings(station, new)
     except OSError as exc:
         return _("Not saved: {reason}", reason=str(exc).splitlines()[0])
     return None

@@ -30,8 +30,9 @@ from textual.widgets.option_list import Option
 from station_console.errors import StationError
 from station_console.field_labels import field_label, where_label
 from station_console.i18n import N_, _
+from station_console.services.admin.counter import change_counter_settings
 from station_console.services.admin.settings import save_station_settings
-from station_console.settings import CounterSettings, StationSettings, save_counter_settings
+from station_console.settings import CounterSettings, StationSettings
 from station_console.settings_sections import Section, sections
 from station_console.tui.role_keys import refused, role_key
 from station_console.tui.screens.base import ModeScreen, open_over
@@ -269,7 +270,7 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
 
         def save() -> None:
             station.run(lambda session: save_station_settings(session, station, new_station))
-            save_counter_settings(new_counter)
+            change_counter_settings(station, new_counter)
             station.settings()  # read again here, so the screens that follow find them cached
 
         self._saving = new_counter
