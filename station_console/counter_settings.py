@@ -6,8 +6,10 @@ PC, not in the database, and are read, checked and refused on their own.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -177,10 +179,25 @@ def load_counter_settings(path: Path | None = None) -> CounterSettings:
     )
 
 
-def save_counter_settings(settings: CounterSettings, path: Path | None = None) -> None:
-    """Write the file whole. Called by `services/admin/counter.py` alone, which checks the role first."""
+def save_counter_settings(
+    settings: CounterSettings, path: Path | None = None, *, before_rename: Callable[[], None] | None = None
+) -> None:
+    """Write the file whole: a temporary file beside it, flushed to disk, then renamed over it, so a
+    crash or a full disk leaves the old file or the new one, never half of one. `before_rename` runs
+    once the new text is safely on disk and before it replaces the old (the audit event's commit): if
+    it raises, the file stays as it was. Called by `services/admin/counter.py` alone, which checks the
+    role first."""
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(settings.model_dump(exclude_none=True)), encoding="utf-8")
-    tmp.replace(path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as out:
+            out.write(tomli_w.dumps(settings.model_dump(exclude_none=True)))
+            out.flush()
+            os.fsync(out.fileno())
+        if before_rename is not None:
+            before_rename()
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -84,6 +84,7 @@ class EventKind(StrEnum):
     DAY_CLOSED = "day_closed"
     DAY_REOPENED = "day_reopened"  # by a manager, with a reason
     SETTINGS_CHANGED = "settings_changed"
+    COUNTER_SETTINGS_CHANGED = "counter_settings_changed"  # one counter's counter.toml, not the station's
     SHELF_CHANGED = "shelf_changed"
     CARRIER_CHANGED = "carrier_changed"
     CLERK_CHANGED = "clerk_changed"

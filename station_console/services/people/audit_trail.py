@@ -71,6 +71,7 @@ KIND_LABELS: dict[str, str] = {
     EventKind.DAY_CLOSED: N_("day closed"),
     EventKind.DAY_REOPENED: N_("day reopened"),
     EventKind.SETTINGS_CHANGED: N_("settings changed"),
+    EventKind.COUNTER_SETTINGS_CHANGED: N_("counter settings changed"),
     EventKind.SHELF_CHANGED: N_("shelf changed"),
     EventKind.CARRIER_CHANGED: N_("carrier changed"),
     EventKind.CLERK_CHANGED: N_("clerk changed"),

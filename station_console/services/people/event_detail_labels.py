@@ -95,6 +95,8 @@ LABELS: dict[str, str] = {
     "work_after_close": N_("work after the close"),
     "changed": N_("changed"),
     "first_start": N_("first start"),
+    "secrets_changed": N_("secrets changed (not recorded)"),
+    "replaced_unreadable": N_("replaced a file that could not be read"),
     "first_run": N_("first start"),
     "action": N_("action"),
     "shelf": N_("shelf"),

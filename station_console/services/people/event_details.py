@@ -29,6 +29,7 @@ from station_console.services.exceptions.stocktake_view import CLASS_LABELS
 from station_console.services.notify.templates import KIND_LABELS as MESSAGE_LABELS
 from station_console.services.notify.templates import PREFERENCE_LABELS
 from station_console.services.people.audit_trail import KIND_LABELS as EVENT_LABELS
+from station_console.services.people.counter_change_text import change_lines, setting_name
 from station_console.services.people.event_detail_labels import (
     CHANGE_LABELS,
     FIRST,
@@ -213,6 +214,8 @@ def _value(event_kind: str, key: str, value: Any, details: Mapping[str, Any], zo
         return _moment(value, zone)
     if key == "changed" and event_kind == EventKind.SETTINGS_CHANGED and isinstance(value, list):
         return list_separator().join(setting_label(str(v)) for v in value)
+    if key == "secrets_changed" and isinstance(value, list):
+        return list_separator().join(setting_name(str(v)) for v in value)
     if key == "changed" and isinstance(value, list):  # a sender's changed fields, or that it is new
         return list_separator().join(label_of(CHANGE_LABELS, str(v)) for v in value)
     if key == "changed" and isinstance(value, Mapping):  # the fields; their old values are in the JSON
@@ -286,6 +289,10 @@ def event_details(
         if (key == "waybill" and waybill and str(value) == waybill) or (key == "clerk" and clerk == value):
             continue
         if key == "raw" and str(value).strip() == str(items.get("waybill") or waybill or "").strip():
+            continue
+        if kind == EventKind.COUNTER_SETTINGS_CHANGED and key == "changed" and isinstance(value, Mapping):
+            # One line a setting, old and new: what a switched printer was switched from.
+            shown.extend(Detail(key, cut(name), text) for name, text in change_lines(value))
             continue
         text = carrier_name if key == "carrier" and carrier_name else _value(kind, key, value, items, zone)
         if text == "" and not isinstance(value, bool):
