@@ -16,13 +16,17 @@ from rich.cells import cell_len
 from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input, Static
 
 from station_console.i18n import N_, _, set_language
 from station_console.services.core.station import Station
+from station_console.services.recipients import directory
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
+from station_console.tui.screens.form_dialog import FormDialog
+from station_console.tui.screens.recipients import RecipientsScreen
 from station_console.tui.screens.shelf_common import PARCEL_COLUMNS
+from tui import quiet
 from tui.checkin_driver import scan, settle, start
 
 SIZES = ((80, 24), (100, 30))
@@ -321,3 +325,86 @@ async def test_the_shelf_map_keeps_its_cursor_in_view_when_the_console_narrows(
 
         # the layer list goes below the map, then the map scrolls
         await at_each_size(app, pilot, cursor_in_view, ((120, 36), (80, 24)))
+
+
+def in_the_form(app: StationApp, form: FormDialog[Any], widget: Widget) -> Region:
+    """The widget's region, asserted whole inside the screen and the form's box, and clear of the
+    form's title and OK (which do not scroll with the fields)."""
+    region = shown_whole(app, widget)
+    assert form.query_one(".form-dialog").region.contains_region(region), f"{widget!r} is cut off by the form"
+    for fixed in (form.query_one(".dialog-title"), form.query_one("#form-ok")):
+        if fixed is not widget:
+            assert not region.overlaps(shown_whole(app, fixed)), f"{widget!r} at {region} is under {fixed!r}"
+    return region
+
+
+async def form_walked_by_tab(app: StationApp, pilot: Any) -> None:
+    """The open form's fields, then OK, each reached by Tab from the first field and shown whole when
+    focused."""
+    form = app.screen
+    assert isinstance(form, FormDialog)
+    order = [f"form-{field.key}" for field in form.fields] + ["form-ok"]
+    form.query_one(f"#{order[0]}").focus()
+    for n, name in enumerate(order):
+        if n:
+            await pilot.press("tab")
+        await settle(app, pilot)
+        await pilot.wait_for_scheduled_animations()
+        focused = app.focused
+        assert focused is not None and focused.id == name, f"Tab reached {focused!r}, not #{name}"
+        in_the_form(app, form, focused)
+
+
+async def refusal_in_view(app: StationApp, pilot: Any, enter_in: str, at_fault: str) -> None:
+    """Enter in the form's `enter_in` field refuses: why is read under the title, the cursor back in
+    `at_fault`, shown whole, and OK still in view."""
+    form = app.screen
+    assert isinstance(form, FormDialog)
+    form.query_one(f"#form-{enter_in}").focus()
+    await settle(app, pilot)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    await pilot.wait_for_scheduled_animations()
+    assert app.screen is form, "the form closed"
+    line = form.query_one("#form-refused", Static)
+    assert str(line.render()).strip(), "the form said nothing"
+    in_the_form(app, form, line)
+    assert app.focused is form.query_one(f"#form-{at_fault}")
+    in_the_form(app, form, app.focused)
+    in_the_form(app, form, form.query_one("#form-ok"))
+
+
+async def the_directory(app: StationApp, pilot: Any, station: Station) -> None:
+    """Settings > F12, its people listed and 张三 shown."""
+    directory.add(station, {"name": "张三", "building": "A3", "room": "502", "phones": "13812345678"})
+    await pilot.press("f12")
+    await quiet.until(pilot, lambda: isinstance(app.screen, RecipientsScreen) and bool(app.screen.people))
+    await quiet.until(pilot, lambda: "张三" in str(app.screen.query_one("#rc-detail", Static).render()))
+
+
+@SMALL
+@pytest.mark.first_mode("settings")
+async def test_a_new_persons_form_stays_usable_on_a_small_terminal(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """Eleven fields and OK: longer than 24 lines, and than 40."""
+    async with console_in(app, lang) as pilot:
+        await the_directory(app, pilot, station)
+        await quiet.press(pilot, "f9")
+        await at_each_size(app, pilot, lambda: form_walked_by_tab(app, pilot))
+        # No name: refused, the cursor back at the top of the form.
+        await at_each_size(app, pilot, lambda: refusal_in_view(app, pilot, "language", "name"), SIZES[:1])
+
+
+@SMALL
+@pytest.mark.first_mode("settings")
+async def test_a_persons_edit_form_stays_usable_on_a_small_terminal(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """The edit form has a note over its fields besides."""
+    async with console_in(app, lang) as pilot:
+        await the_directory(app, pilot, station)
+        await quiet.press(pilot, "f8")
+        await at_each_size(app, pilot, lambda: form_walked_by_tab(app, pilot))
+        app.screen.query_one("#form-email", Input).value = "zhangsan at example.com"
+        await at_each_size(app, pilot, lambda: refusal_in_view(app, pilot, "language", "email"), SIZES[:1])

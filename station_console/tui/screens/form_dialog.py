@@ -52,9 +52,12 @@ Typed = TypeVar("Typed")
 # A reusable pop-up: its look travels with it (it opens from screens with their own style sheets).
 DIALOG_CSS = """
 FormDialog, ConfirmDialog { align: center middle; }
-.form-dialog { width: 80; height: auto; max-height: 90%; border: thick $accent; background: $surface; padding: 1 2; }
+.form-dialog { width: 80; max-width: 100%; height: auto; max-height: 90%; border: thick $accent; background: $surface; padding: 1 2; }
 .form-dialog.wide { width: 110; }
 .form-dialog .dialog-title { text-style: bold; margin-bottom: 1; }
+.form-head { dock: top; height: auto; }
+.form-body { height: auto; max-height: 100%; }
+#form-ok { dock: bottom; }
 .form-note { color: $text-muted; margin-bottom: 1; }
 .form-refused { display: none; margin-bottom: 1; }
 .form-refused.-shown { display: block; }
@@ -150,17 +153,20 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
         self._answer: tuple[Any] | None = None
 
     def compose(self) -> ComposeResult:
+        # The title, why it was refused and OK stay in view (docked); the fields between them scroll: a
+        # long form (a person's) runs past the bottom of a small terminal.
         with Vertical(classes="form-dialog"):
-            yield Static(Text(self.title_text), classes="dialog-title")
-            if self.note:
-                yield Static(Text(self.note), classes="form-note")
-            # Above the fields: a long form runs past the bottom of a 40-line terminal.
-            yield Static(id="form-refused", classes="form-refused")
-            for field in self.fields:
-                with Horizontal(classes="form-field"):
-                    yield Label(Text(field.label), classes="form-label")
-                    yield self._widget(field)
-            yield Button(_("OK"), id="form-ok", variant="primary")
+            with Vertical(classes="form-head"):
+                yield Static(Text(self.title_text), classes="dialog-title")
+                yield Static(id="form-refused", classes="form-refused")
+            with VerticalScroll(classes="form-body", can_focus=False):
+                if self.note:
+                    yield Static(Text(self.note), classes="form-note")
+                for field in self.fields:
+                    with Horizontal(classes="form-field"):
+                        yield Label(Text(field.label), classes="form-label")
+                        yield self._widget(field)
+            yield Button(_("OK"), id="form-ok", variant="primary")  # after the fields: Tab reaches it last
 
     def _widget(self, field: FormField) -> Input | Select[Any] | Switch:
         widget_id = f"form-{field.key}"
