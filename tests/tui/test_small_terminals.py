@@ -23,7 +23,7 @@ from station_console.services.core.station import Station
 from station_console.services.recipients import directory
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
-from station_console.tui.screens.form_dialog import FormDialog
+from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
 from station_console.tui.screens.recipients import RecipientsScreen
 from station_console.tui.screens.shelf_common import PARCEL_COLUMNS
 from tui import quiet
@@ -408,3 +408,26 @@ async def test_a_persons_edit_form_stays_usable_on_a_small_terminal(
         await at_each_size(app, pilot, lambda: form_walked_by_tab(app, pilot))
         app.screen.query_one("#form-email", Input).value = "zhangsan at example.com"
         await at_each_size(app, pilot, lambda: refusal_in_view(app, pilot, "language", "email"), SIZES[:1])
+
+
+@SMALL
+async def test_a_long_question_keeps_its_answers_in_view_on_a_small_terminal(
+    app: StationApp, lang: str
+) -> None:
+    """An import's preview runs past the screen: it scrolls between the question and Yes / No."""
+    async with console_in(app, lang) as pilot:
+        body = "\n".join(f"{n}: 张三 A3-502" for n in range(60))
+        await app.push_screen(ConfirmDialog(_("Write these changes?"), body))
+        await settle(app, pilot)
+
+        async def answers_in_view() -> None:
+            dialog = app.screen
+            question, text = (
+                shown_whole(app, dialog.query_one(".dialog-title")),
+                dialog.query_one(".confirm-body"),
+            )
+            for button in ("#confirm-yes", "#confirm-no"):
+                assert not shown_whole(app, dialog.query_one(button)).overlaps(shown_whole(app, text))
+            assert not question.overlaps(text.region) and text.region.height >= 5
+
+        await at_each_size(app, pilot, answers_in_view, (*SIZES, (120, 40)))

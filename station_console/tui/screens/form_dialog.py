@@ -65,7 +65,8 @@ FormDialog, ConfirmDialog { align: center middle; }
 .form-label { width: 30; padding: 1 1 0 0; }
 .form-field Input, .form-field Select { width: 1fr; }
 .confirm-body { height: auto; max-height: 24; border: round $panel; padding: 0 1; }
-.confirm-buttons { height: auto; margin-top: 1; }
+ConfirmDialog.-short .confirm-body { max-height: 100%; }
+.confirm-buttons { dock: bottom; height: auto; margin-top: 1; }
 """
 
 
@@ -289,6 +290,8 @@ class ConfirmDialog(Dialog[bool]):
     """A text to read and a question: Y (or the Yes button) says yes; Esc, N or Enter on No say no."""
 
     DEFAULT_CSS = DIALOG_CSS
+    # Under 40 lines the text takes what room is left between the question and the buttons.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "answer(False)", N_("No"), id="confirm.no", tooltip=N_("Change nothing")),
         Binding("y", "answer(True)", N_("Yes"), id="confirm.yes", tooltip=N_("Go ahead")),
@@ -299,8 +302,9 @@ class ConfirmDialog(Dialog[bool]):
         self.question, self.body = question, body
 
     def compose(self) -> ComposeResult:
+        # The question and its buttons stay in view (docked), the text between them scrolls.
         with Vertical(classes="form-dialog wide"):
-            yield Static(Text(self.question), classes="dialog-title")
+            yield Static(Text(self.question), classes="dialog-title form-head")
             with VerticalScroll(classes="confirm-body"):
                 yield Static(Text(self.body))
             with Horizontal(classes="confirm-buttons"):
