@@ -21,6 +21,7 @@ layers it inherits, one concern each: `checkin_state.py` (current parcel, status
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -184,10 +185,30 @@ class CheckinScreen(CheckinPhones):
             table.add_column(title, key=key, width=width)
         self._refresh_status()
         self._show_current()
-        self.set_interval(self.LABELS_EVERY, self._read_labels)
+        self._skipped_reads: list[Callable[[], None]] = []
+        self.set_interval(self.LABELS_EVERY, self._while_in_view(self._read_labels))
         self.refresh_batches()
-        self.set_interval(self.BATCHES_EVERY, self.refresh_batches)  # other counters' couriers
+        self.set_interval(self.BATCHES_EVERY, self._while_in_view(self.refresh_batches))  # other counters'
         self.query_one("#scan", Input).focus()  # the scan field has the focus by default
+
+    def _while_in_view(self, read: Callable[[], None]) -> Callable[[], None]:
+        """A timer's re-read, skipped while another mode is shown: nobody sees this screen then, and
+        each read is a query of the shared database every few seconds all day. One that was skipped
+        is done as the screen comes back."""
+
+        def tick() -> None:
+            if self in self.app.screen_stack:  # in front, or under a dialog of its own
+                read()
+            elif read not in self._skipped_reads:
+                self._skipped_reads.append(read)
+
+        return tick
+
+    def came_to_front(self) -> None:
+        super().came_to_front()
+        skipped, self._skipped_reads = self._skipped_reads, []
+        for read in skipped:
+            read()
 
     @on(KeyRouter.Scanned)
     def _scanned(self, event: KeyRouter.Scanned) -> None:
