@@ -16,12 +16,14 @@ from rich.cells import cell_len
 from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Static, TextArea
 
 from station_console.i18n import N_, _, set_language
 from station_console.services.core.station import Station
 from station_console.services.recipients import directory
+from station_console.services.scan.carriers import NUMBER_FIELDS, TEXT_FIELDS
 from station_console.tui.app import StationApp
+from station_console.tui.screens.carrier_editor import CarrierForm
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
 from station_console.tui.screens.recipients import RecipientsScreen
@@ -30,6 +32,7 @@ from tui import quiet
 from tui.checkin_driver import scan, settle, start
 
 SIZES = ((80, 24), (100, 30))
+SIZES_TO_80 = ((120, 40), (80, 24))  # the console's usual size, then the smallest
 # Each test runs in both languages, and at each of SIZES in each.
 SMALL = pytest.mark.parametrize("lang", ["en", "zh"])
 
@@ -327,15 +330,42 @@ async def test_the_shelf_map_keeps_its_cursor_in_view_when_the_console_narrows(
         await at_each_size(app, pilot, cursor_in_view, ((120, 36), (80, 24)))
 
 
-def in_the_form(app: StationApp, form: FormDialog[Any], widget: Widget) -> Region:
-    """The widget's region, asserted whole inside the screen and the form's box, and clear of the
-    form's title and OK (which do not scroll with the fields)."""
+def in_the_dialog(app: StationApp, box: Widget, fixed: list[Widget], widget: Widget) -> Region:
+    """The widget's region, asserted whole inside the screen and the dialog's `box`, and clear of the
+    dialog's `fixed` parts (its title and buttons, which do not scroll with the fields)."""
     region = shown_whole(app, widget)
-    assert form.query_one(".form-dialog").region.contains_region(region), f"{widget!r} is cut off by the form"
-    for fixed in (form.query_one(".dialog-title"), form.query_one("#form-ok")):
-        if fixed is not widget:
-            assert not region.overlaps(shown_whole(app, fixed)), f"{widget!r} at {region} is under {fixed!r}"
+    assert box.region.contains_region(region), f"{widget!r} is cut off by the dialog"
+    for part in fixed:
+        if part is not widget:
+            assert not region.overlaps(shown_whole(app, part)), f"{widget!r} at {region} is under {part!r}"
     return region
+
+
+def in_the_form(app: StationApp, form: FormDialog[Any], widget: Widget) -> Region:
+    """`in_the_dialog` for a form: its title and OK stay in view."""
+    fixed = [form.query_one(".dialog-title"), form.query_one("#form-ok")]
+    return in_the_dialog(app, form.query_one(".form-dialog"), fixed, widget)
+
+
+def dialog_box(dialog: Widget) -> Widget:
+    """The dialog's box: what the screen of a dialog holds."""
+    (box,) = dialog.children
+    return box
+
+
+async def walked_by_tab(app: StationApp, pilot: Any, order: list[str], fixed: list[Widget]) -> None:
+    """The open dialog's widgets `order` (ids), each reached by Tab from the first and shown whole in
+    the dialog, clear of its `fixed` parts, when focused."""
+    dialog = app.screen
+    dialog.query_one(f"#{order[0]}").focus()
+    for n, name in enumerate(order):
+        if n:
+            await pilot.press("tab")
+        await settle(app, pilot)
+        await pilot.wait_for_scheduled_animations()
+        focused = app.focused
+        assert focused is not None and focused.id == name, f"Tab reached {focused!r}, not #{name}"
+        in_the_dialog(app, dialog_box(dialog), fixed, focused)
 
 
 async def form_walked_by_tab(app: StationApp, pilot: Any) -> None:
@@ -344,15 +374,7 @@ async def form_walked_by_tab(app: StationApp, pilot: Any) -> None:
     form = app.screen
     assert isinstance(form, FormDialog)
     order = [f"form-{field.key}" for field in form.fields] + ["form-ok"]
-    form.query_one(f"#{order[0]}").focus()
-    for n, name in enumerate(order):
-        if n:
-            await pilot.press("tab")
-        await settle(app, pilot)
-        await pilot.wait_for_scheduled_animations()
-        focused = app.focused
-        assert focused is not None and focused.id == name, f"Tab reached {focused!r}, not #{name}"
-        in_the_form(app, form, focused)
+    await walked_by_tab(app, pilot, order, [form.query_one(".dialog-title"), form.query_one("#form-ok")])
 
 
 async def refusal_in_view(app: StationApp, pilot: Any, enter_in: str, at_fault: str) -> None:
@@ -431,3 +453,35 @@ async def test_a_long_question_keeps_its_answers_in_view_on_a_small_terminal(
             assert not question.overlaps(text.region) and text.region.height >= 5
 
         await at_each_size(app, pilot, answers_in_view, (*SIZES, (120, 40)))
+
+
+CARRIER_FORM = [f"cf-{name}" for name, _label in (*TEXT_FIELDS, *NUMBER_FIELDS)]
+CARRIER_FORM += ["cf-active", "cf-patterns", "cf-cancel", "cf-save"]
+
+
+@SMALL
+@pytest.mark.first_mode("settings")
+async def test_the_carrier_form_fits_the_usual_and_a_small_terminal(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """Its fields, the patterns and Cancel / Save: longer than 40 lines, and wider than 80 columns."""
+    async with console_in(app, lang, "f7", size=(120, 40)) as pilot:
+        await quiet.press(pilot, "a")
+        form = app.screen
+        assert isinstance(form, CarrierForm)
+        title = form.query(Static).first()  # above the fields
+        fixed = [title, form.query_one("#cf-cancel"), form.query_one("#cf-save")]
+
+        async def form_usable() -> None:
+            await walked_by_tab(app, pilot, CARRIER_FORM, fixed)
+            # The check-digit rules over the patterns, each name read whole: the lines fit the form.
+            help_text, patterns = form.query_one("#cf-patterns-help"), form.query_one("#cf-patterns")
+            assert help_text.outer_size.width <= patterns.outer_size.width, "the rules run past the form"
+
+        await at_each_size(app, pilot, form_usable, SIZES_TO_80)
+        form.query_one("#cf-patterns", TextArea).text = "^KD[0-9"
+        await quiet.press(pilot, "ctrl+s")
+        await quiet.until(pilot, lambda: bool(str(form.query_one("#carrier-form-error").render()).strip()))
+        assert app.screen is form, "the form closed"
+        in_the_dialog(app, dialog_box(form), fixed, form.query_one("#carrier-form-error"))
+        in_the_dialog(app, dialog_box(form), fixed, form.query_one("#cf-save"))

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Switch, TextArea
 
 from db.models import Carrier
@@ -29,6 +29,7 @@ from station_console.services.scan.checksums import RULES
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import Dialog, ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.form_dialog import DIALOG_CSS
 from station_console.tui.screens.unsaved import KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table
@@ -61,16 +62,21 @@ def text_to_patterns(text: str, old: list[dict[str, Any]] | None = None) -> list
 class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
     """Add a carrier (no `carrier`) or edit one; dismissed with the saved row, or None."""
 
-    DEFAULT_CSS = """
+    # The form's layout (title and refusal on top, Cancel and Save at the bottom, the fields scrolling
+    # between) is the one every form has: longer than a 40-line terminal, narrower ones cut it.
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
     CarrierForm { align: center middle; }
-    CarrierForm > Vertical { width: 90; height: auto; max-height: 95%; border: thick $accent; background: $surface;
-                             padding: 0 1; }
+    CarrierForm .form-dialog { width: 90; }
     CarrierForm Grid { grid-size: 2; grid-columns: 22 1fr; grid-rows: auto; height: auto; }
     CarrierForm Grid Label { padding: 1 0 0 0; }
+    CarrierForm #cf-patterns-help { width: 100%; }
     CarrierForm TextArea { height: 6; }
-    CarrierForm #carrier-form-error { color: $error; height: auto; }
-    CarrierForm Horizontal { height: auto; align-horizontal: right; }
+    CarrierForm #carrier-form-error { color: $error; }
+    CarrierForm .form-foot { align-horizontal: right; }
     """
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape", "cancel", N_("Cancel"), id="carrier_form.cancel", tooltip=N_("Close without saving")
@@ -85,34 +91,38 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
 
     def compose(self) -> ComposeResult:
         row = self.carrier
-        with Vertical():
-            yield Static(
-                _("Edit carrier {code}", code=row.code) if row else _("Add a carrier"), classes="title"
-            )
-            with Grid():
-                for name, label in TEXT_FIELDS:
-                    yield Label(_(label))
-                    yield FixedInput(
-                        value=str(getattr(row, name, "") or ""),
-                        id=f"cf-{name}",
-                        disabled=name == "code" and row is not None,
-                    )
-                for name, label in NUMBER_FIELDS:
-                    yield Label(_(label))
-                    value = getattr(row, name) if row else Carrier.model_fields[name].default
-                    value = "" if row is None and name == "sort_order" else value  # blank: placed last
-                    yield FixedInput(value=str(value), id=f"cf-{name}", type="integer")
-                yield Label(_("Active"))
-                yield Switch(value=row.active if row else True, id="cf-active")
-            yield Label(
-                _(
-                    "Patterns: one regex a line, then a check-digit rule ({rules})",
-                    rules=", ".join(sorted(RULES)),
+        with Vertical(classes="form-dialog"):
+            with Vertical(classes="form-head"):
+                yield Static(
+                    _("Edit carrier {code}", code=row.code) if row else _("Add a carrier"),
+                    classes="dialog-title",
                 )
-            )
-            yield TextArea(patterns_to_text(row.patterns if row else []), id="cf-patterns")
-            yield Static("", id="carrier-form-error")
-            with Horizontal():
+                yield Static("", id="carrier-form-error", classes="form-refused")
+            with VerticalScroll(classes="form-body", can_focus=False):
+                with Grid():
+                    for name, label in TEXT_FIELDS:
+                        yield Label(_(label))
+                        yield FixedInput(
+                            value=str(getattr(row, name, "") or ""),
+                            id=f"cf-{name}",
+                            disabled=name == "code" and row is not None,
+                        )
+                    for name, label in NUMBER_FIELDS:
+                        yield Label(_(label))
+                        value = getattr(row, name) if row else Carrier.model_fields[name].default
+                        value = "" if row is None and name == "sort_order" else value  # blank: placed last
+                        yield FixedInput(value=str(value), id=f"cf-{name}", type="integer")
+                    yield Label(_("Active"))
+                    yield Switch(value=row.active if row else True, id="cf-active")
+                yield Label(
+                    _(
+                        "Patterns: one regex a line, then a check-digit rule ({rules})",
+                        rules=", ".join(sorted(RULES)),
+                    ),
+                    id="cf-patterns-help",  # the rules' names wrap: one line is wider than the form
+                )
+                yield TextArea(patterns_to_text(row.patterns if row else []), id="cf-patterns")
+            with Horizontal(classes="form-foot"):  # after the fields: Tab reaches the buttons last
                 yield Button(_("Cancel"), id="cf-cancel")
                 yield Button(_("Save"), id="cf-save", variant="primary")
 
@@ -160,7 +170,9 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
 
     def failed(self, tag: str, text: str) -> None:
         # Shown in the form, which stays open so nothing typed is lost.
-        self.query_one("#carrier-form-error", Static).update(text)
+        error = self.query_one("#carrier-form-error", Static)
+        error.update(text)
+        error.add_class("-shown")
         self.app.bell()
         self.edits_not_saved()
 

@@ -49,7 +49,10 @@ Checked = TypeVar("Checked")
 Typed = TypeVar("Typed")
 
 
-# A reusable pop-up: its look travels with it (it opens from screens with their own style sheets).
+# A reusable pop-up: its look travels with it (it opens from screens with their own style sheets). Other
+# dialogs take the same layout into their own DEFAULT_CSS: a box no bigger than the screen, its head
+# (`form-head`) and foot (`form-foot`: the buttons, or the field the dialog is for) docked, what lies
+# between them scrolling.
 DIALOG_CSS = """
 FormDialog, ConfirmDialog { align: center middle; }
 .form-dialog { width: 80; max-width: 100%; height: auto; max-height: 90%; border: thick $accent; background: $surface; padding: 1 2; }
@@ -66,7 +69,7 @@ FormDialog, ConfirmDialog { align: center middle; }
 .form-field Input, .form-field Select { width: 1fr; }
 .confirm-body { height: auto; max-height: 24; border: round $panel; padding: 0 1; }
 ConfirmDialog.-short .confirm-body { max-height: 100%; }
-.confirm-buttons { dock: bottom; height: auto; margin-top: 1; }
+.form-foot { dock: bottom; height: auto; margin-top: 1; }
 """
 
 
@@ -307,7 +310,7 @@ class ConfirmDialog(Dialog[bool]):
             yield Static(Text(self.question), classes="dialog-title form-head")
             with VerticalScroll(classes="confirm-body"):
                 yield Static(Text(self.body))
-            with Horizontal(classes="confirm-buttons"):
+            with Horizontal(classes="form-foot"):
                 yield Button(_("Yes"), id="confirm-yes", variant="primary")
                 yield Button(_("No"), id="confirm-no")
 
