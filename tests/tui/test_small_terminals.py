@@ -19,12 +19,15 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from station_console.i18n import N_, _, set_language
+from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.recipients import directory
 from station_console.services.scan.carriers import NUMBER_FIELDS, TEXT_FIELDS
 from station_console.tui.app import StationApp
 from station_console.tui.screens.carrier_editor import CarrierForm
 from station_console.tui.screens.checkin import CheckinScreen
+from station_console.tui.screens.checkin_dialogs import MissingPhones
+from station_console.tui.screens.day_close_dialogs import ReopenDay
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
 from station_console.tui.screens.recipients import RecipientsScreen
 from station_console.tui.screens.shelf_common import PARCEL_COLUMNS
@@ -485,3 +488,51 @@ async def test_the_carrier_form_fits_the_usual_and_a_small_terminal(
         assert app.screen is form, "the form closed"
         in_the_dialog(app, dialog_box(form), fixed, form.query_one("#carrier-form-error"))
         in_the_dialog(app, dialog_box(form), fixed, form.query_one("#cf-save"))
+
+
+@SMALL
+async def test_the_parcels_without_a_phone_fit_a_small_terminal(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """Their table, the phone field and what it said: whole, inside the dialog, at 80 columns."""
+    for n in range(1, 13):
+        check_in(station, f"JT{n:013d}", batch="JT")
+    async with console_in(app, lang, "f9") as pilot:
+        dialog = app.screen
+        assert isinstance(dialog, MissingPhones)
+        table = dialog.query_one("#missing-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 12)
+        await quiet.press(pilot, *"12", "enter")  # not a phone: refused in the dialog
+        await quiet.until(pilot, lambda: bool(str(dialog.query_one("#missing-message").render()).strip()))
+
+        async def dialog_fits() -> None:
+            box, fixed = dialog_box(dialog), [dialog.query_one(".dialog-title")]
+            fixed += [dialog.query_one("#missing-phone"), dialog.query_one("#missing-message")]
+            regions = {f"#{w.id}": in_the_dialog(app, box, fixed, w) for w in fixed}
+            assert regions["#missing-phone"].width >= 40  # a phone, or a masked one, read whole
+            assert in_the_dialog(app, box, fixed, table).height >= 4  # the heading and some parcels
+
+        await at_each_size(app, pilot, dialog_fits, SIZES[:1])
+
+
+@SMALL
+@pytest.mark.first_mode("reports")
+async def test_reopening_a_day_fits_a_small_terminal(app: StationApp, lang: str) -> None:
+    """The question, why it is asked, the reason field and its refusal: whole, inside the dialog."""
+    async with console_in(app, lang) as pilot:
+        await app.push_screen(ReopenDay("2026-11-25"))
+        await settle(app, pilot)
+        dialog = app.screen
+        await quiet.press(pilot, "enter")  # no reason: refused in the dialog
+        refused = dialog.query_one("#reopen-refused")
+        assert str(refused.render()).strip(), "the dialog said nothing"
+
+        async def dialog_fits() -> None:
+            parts = [w for w in dialog.query("Static, Input") if w.display]  # title, why, reason, refusal
+            assert len(parts) == 4
+            regions = {f"{w!r}": in_the_dialog(app, dialog_box(dialog), [], w) for w in parts}
+            assert_apart(regions)
+            reason = dialog.query_one("#reopen-reason")
+            assert regions[f"{reason!r}"].width >= 40  # the reason read back whole as it is typed
+
+        await at_each_size(app, pilot, dialog_fits, SIZES[:1])

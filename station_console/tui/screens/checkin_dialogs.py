@@ -21,6 +21,7 @@ from station_console.services.core.station import Station
 from station_console.services.shelves.lists import missing_phone
 from station_console.services.shelves.search import ParcelRow
 from station_console.tui.screens.base import Dialog, report_unexpected
+from station_console.tui.screens.form_dialog import DIALOG_CSS
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table, plain
 
@@ -63,6 +64,7 @@ class MissingPhones(Dialog[int]):
     The list and each phone go through thread workers (the UI never waits on the database); a phone set
     here tells the customer like any other (`set_phone`)."""
 
+    DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="phones.close", tooltip="Back to check-in"),
     ]
@@ -85,13 +87,19 @@ class MissingPhones(Dialog[int]):
         self.done = 0
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
+        # The form's layout: no wider than the screen, the phone field held at the bottom, the list
+        # between (it scrolls itself, both ways).
+        with Vertical(classes="form-dialog wide"):
             yield Static(
-                _("Parcels without a phone: pick one, type the phone, Enter"), classes="dialog-title"
+                _("Parcels without a phone: pick one, type the phone, Enter"),
+                classes="dialog-title form-head",
             )
             yield Table(id="missing-table", cursor_type="row", zebra_stripes=True)
-            yield FixedInput(placeholder=_("phone, its last 4 digits, or 138****5678"), id="missing-phone")
-            yield Static("", id="missing-message", markup=False)
+            with Vertical(classes="form-foot"):
+                yield FixedInput(
+                    placeholder=_("phone, its last 4 digits, or 138****5678"), id="missing-phone"
+                )
+                yield Static("", id="missing-message", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

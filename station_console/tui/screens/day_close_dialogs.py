@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input
 
 from station_console.i18n import N_, _
@@ -18,6 +18,7 @@ from station_console.services.core.free_text import REASON
 from station_console.services.day import export
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import Dialog
+from station_console.tui.screens.form_dialog import DIALOG_CSS
 from station_console.tui.screens.pickup_dialogs import taken
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static
@@ -90,6 +91,7 @@ class ConfirmClose(Dialog[bool]):
 class ReopenDay(Dialog[str | None]):
     """A manager reopens a closed day: the reason is required (it goes into the audit trail)."""
 
+    DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", N_("Cancel"), id="reopen.cancel"),
     ]
@@ -99,21 +101,28 @@ class ReopenDay(Dialog[str | None]):
         self.day = day
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(_("Reopen business day {day}?", day=self.day), classes="dialog-title")
-            yield Static(
-                _(
-                    "Its close is withdrawn; closing it again stores new figures and a new hash. "
-                    "Say why (kept in the audit trail), then Enter."
+        # A form's layout: no wider than the screen, the question and why it was refused on top.
+        with Vertical(classes="form-dialog"):
+            with Vertical(classes="form-head"):
+                yield Static(_("Reopen business day {day}?", day=self.day), classes="dialog-title")
+                yield Static(id="reopen-refused", classes="form-refused")
+            with VerticalScroll(classes="form-body", can_focus=False):
+                yield Static(
+                    _(
+                        "Its close is withdrawn; closing it again stores new figures and a new hash. "
+                        "Say why (kept in the audit trail), then Enter."
+                    ),
+                    classes="form-note",
                 )
-            )
-            yield FixedInput(placeholder=_("reason"), id="reopen-reason")
-            yield Static(id="reopen-refused")
+                yield FixedInput(placeholder=_("reason"), id="reopen-reason")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
     @on(Input.Submitted, "#reopen-reason")
     def _submit(self, event: Input.Submitted) -> None:
-        if taken(REASON, event.value, self.query_one("#reopen-refused", Static)):
+        refused = self.query_one("#reopen-refused", Static)
+        ok = taken(REASON, event.value, refused)
+        refused.set_class(not ok, "-shown")
+        if ok:
             self.dismiss(event.value.strip())
