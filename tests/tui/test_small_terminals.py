@@ -536,3 +536,18 @@ async def test_reopening_a_day_fits_a_small_terminal(app: StationApp, lang: str)
             assert regions[f"{reason!r}"].width >= 40  # the reason read back whole as it is typed
 
         await at_each_size(app, pilot, dialog_fits, SIZES[:1])
+
+
+@SMALL
+async def test_closing_the_day_fits_a_small_terminal(app: StationApp, lang: str) -> None:
+    """The day's figures, the question and both buttons: whole, inside the dialog."""
+    async with console_in(app, lang, "f6", "f12") as pilot:
+        dialog = app.screen
+        assert type(dialog).__name__ == "ConfirmClose"
+
+        async def dialog_fits() -> None:
+            parts = [w for w in dialog.query("Static, Button") if w.display]
+            assert {"close-yes", "close-no", "close-figures", "close-question"} <= {w.id for w in parts}
+            assert_apart({f"{w!r}": in_the_dialog(app, dialog_box(dialog), [], w) for w in parts})
+
+        await at_each_size(app, pilot, dialog_fits, SIZES[:1])
