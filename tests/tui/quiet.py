@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -175,3 +176,20 @@ async def until(
         if time.monotonic() > deadline:
             raise TimeoutError(f"not true after {timeout} s: {what or predicate}")
         await asyncio.sleep(step)
+
+
+def workers_started(monkeypatch: Any, of: type = object) -> Counter[str]:
+    """From now on, the workers each node of type `of` starts, counted by group (a read or a service
+    call a screen asks for)."""
+    from textual.dom import DOMNode
+
+    started: Counter[str] = Counter()
+    run_worker = DOMNode.run_worker
+
+    def counted(node: DOMNode, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(node, of):
+            started[str(kwargs.get("group"))] += 1
+        return run_worker(node, *args, **kwargs)
+
+    monkeypatch.setattr(DOMNode, "run_worker", counted)
+    return started

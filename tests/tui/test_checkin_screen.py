@@ -7,13 +7,11 @@ hiccup in between. Helpers live in `checkin_driver.py` (the shift replay uses th
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from sqlmodel import col, select, update
-from textual.dom import DOMNode
 from textual.widgets import DataTable, Input, OptionList
 
 from db.models import EventKind, ParcelEvent, PrintJob
@@ -485,15 +483,7 @@ async def test_the_timed_rereads_wait_while_another_mode_is_shown(
     of the shared database. While the clerk works in another mode nobody sees them: the ticks are
     skipped, and a skipped read is done as Check-in comes back."""
     monkeypatch.setattr(CheckinScreen, "BATCHES_EVERY", 0.3)
-    started: Counter[str] = Counter()
-    run_worker = DOMNode.run_worker
-
-    def counted(node: DOMNode, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(node, CheckinScreen):
-            started[str(kwargs.get("group"))] += 1
-        return run_worker(node, *args, **kwargs)
-
-    monkeypatch.setattr(DOMNode, "run_worker", counted)
+    started = quiet.workers_started(monkeypatch, of=CheckinScreen)
     async with app.run_test(size=(140, 44)) as pilot:
         await quiet.settle(pilot)
         checkin = app.screen

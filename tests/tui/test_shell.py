@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
-
 import pytest
-from textual.dom import DOMNode
 from textual.screen import Screen
 
 from station_console.i18n import set_language
@@ -35,15 +31,7 @@ async def test_every_mode_is_reachable_by_its_key_and_asks_for_each_read_once(
     again, so each mode, first shown and shown again after another, starts each of its workers (a
     service call, a read) at most once."""
     place(station, wb(1), "1-1")  # a layer with a parcel (Shelves), a parcel with a timeline (Parcels)
-    started: Counter[str] = Counter()
-    run_worker = DOMNode.run_worker
-
-    def counted(node: DOMNode, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(node, Screen):
-            started[str(kwargs.get("group"))] += 1
-        return run_worker(node, *args, **kwargs)
-
-    monkeypatch.setattr(DOMNode, "run_worker", counted)
+    started = quiet.workers_started(monkeypatch, of=Screen)
     async with app.run_test(size=(120, 36)) as pilot:
         assert app.current_mode == "checkin"  # the console opens ready to receive parcels
         await quiet.settle(pilot)
