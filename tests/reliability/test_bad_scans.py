@@ -99,11 +99,11 @@ async def test_the_console_survives_bad_scans(tmp_path: Path, mode: str, field: 
 
     station = open_station(new_database_file(tmp_path / "ui.sqlite3"), counter="ui")
     act_as_new_clerk(station, "Li", Role.CLERK)
-    app = StationApp(station, CounterSettings(counter="ui"), database_label="scans")
+    app = StationApp(station, CounterSettings(counter="ui"), database_label="scans", first_mode=mode)
     texts = ["'; DROP TABLE parcel; --", "\x1d\x1b[31m", "漢字" * 200, "x" * 10_000, "", "1-1-1001", "0000"]
     async with app.run_test(size=(140, 40)) as pilot:
-        await app.switch_mode(mode)
         await quiet.settle(pilot)
+        assert app.current_mode == mode
         box = app.screen.query_one(field, Input) if field else app.screen.query(Input).first()
         for text in texts:
             box.focus()

@@ -25,8 +25,10 @@ from tui.quiet import send_key
 
 
 def counter_app(station: Station, **settings: Any) -> StationApp:
+    """The console with a dummy scale, opening at send-out: a console opening at check-in built, laid
+    out and drew the check-in screen for tests that never look at it."""
     config = CounterSettings(counter="test-counter", scale={"kind": "dummy", "grams": 1200}, **settings)
-    return StationApp(station, config, database_label="SQLite test")
+    return StationApp(station, config, database_label="SQLite test", first_mode="sendout")
 
 
 async def until(pilot: Any, check: Any) -> None:
@@ -182,7 +184,6 @@ async def at_sendout(station: Station) -> AsyncIterator[tuple[StationApp, Any, S
     """The console at send-out (F3), settled."""
     app = counter_app(station)
     async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.press(pilot, "f3")
         await quiet.settle(pilot)
         screen = app.screen
         assert isinstance(screen, SendoutScreen)
