@@ -76,8 +76,11 @@ def said(app: StationApp) -> str:
 
 
 async def reach(app: StationApp, pilot: Any, mode: str, path: tuple[str, ...]) -> None:
-    await app.switch_mode(mode)
+    """The screen `path` leads to from `mode` (the console opens in it: `first_mode`)."""
+    if app.current_mode != mode:
+        await app.switch_mode(mode)
     await quiet.settle(pilot)
+    assert app.current_mode == mode
     for key in path:
         await quiet.press(pilot, key)
 
@@ -113,7 +116,10 @@ async def press_refused(app: StationApp, pilot: Any, keys: list[str], press_of: 
 
 
 def screens(keys: dict[str, tuple[Any, ...]]) -> list[Any]:
-    return [pytest.param(mode, path, id="+".join((mode, *path))) for mode, path in sorted(by_screen(keys))]
+    return [
+        pytest.param(mode, path, id="+".join((mode, *path)), marks=pytest.mark.first_mode(mode))
+        for mode, path in sorted(by_screen(keys))
+    ]
 
 
 @pytest.mark.parametrize(("mode", "path"), screens(KEYS))
@@ -127,7 +133,10 @@ async def test_a_clerk_is_refused_at_once_and_nothing_opens(
         await press_refused(console, pilot, keys, {key: KEYS[key][2] for key in keys})
 
 
-@pytest.mark.parametrize("key", sorted(k for k, case in KEYS.items() if case[3]))
+@pytest.mark.parametrize(
+    "key",
+    [pytest.param(k, marks=pytest.mark.first_mode(case[0])) for k, case in sorted(KEYS.items()) if case[3]],
+)
 async def test_a_manager_is_not_stopped(app: StationApp, key: str) -> None:
     mode, path, press, opens = KEYS[key]
     async with app.run_test(size=(160, 50)) as pilot:
