@@ -539,6 +539,7 @@ async def test_reopening_a_day_fits_a_small_terminal(app: StationApp, lang: str)
 
 
 @SMALL
+@pytest.mark.first_mode("reports")
 async def test_closing_the_day_fits_a_small_terminal(app: StationApp, lang: str) -> None:
     """The day's figures, the question and both buttons: whole, inside the dialog."""
     async with console_in(app, lang, "f6", "f12") as pilot:
