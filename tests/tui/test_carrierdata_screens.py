@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import pytest
 from sqlmodel import col, select
 from station_helpers import configure
 from textual.widgets import DataTable, Input, Label, Static
@@ -210,6 +211,7 @@ async def test_the_courier_batch_counts_live_on_the_check_in_screen(
     assert batches.get(station, other.id).status == "open"
 
 
+@pytest.mark.first_mode("reports")
 async def test_the_days_storage_fees_show_in_reports_as_text(app: StationApp, station: Station) -> None:
     from station_console.services.fees.ledger import Settlement, settle
 
