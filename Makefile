@@ -13,14 +13,20 @@ unexport PYTHONDONTWRITEBYTECODE
 
 # The project-local environment, rebuilt when the lock or the project metadata changes. pip puts the
 # lock's own uv in first, and uv installs the rest: 6 s where pip took 20, most of a fresh clone's
-# set-up. uv reads no pip.conf, so where it fails (a site's own index, say) pip installs the lock.
+# set-up. The environment starts without pip (installing ensurepip's pip and setuptools took 4.5 s of
+# a fresh `make test`) and the machine's own pip puts uv in; where it has none (Debian without
+# python3-pip) or one too old for `--python`, the environment gets its own pip for that. uv reads no
+# pip.conf, so where it fails (a site's own index, say) pip installs the lock.
 $(STAMP): requirements.lock pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet "$$(grep '^uv==' requirements.lock)"
+	$(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip --python $(BIN)/python install --quiet "$$(grep '^uv==' requirements.lock)" 2>/dev/null \
+	  || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet "$$(grep '^uv==' requirements.lock)"; }
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements.lock \
-	  || $(BIN)/python -m pip install --quiet -r requirements.lock
+	  || { $(BIN)/python -m ensurepip --default-pip >/dev/null 2>&1; \
+	       $(BIN)/python -m pip install --quiet -r requirements.lock; }
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e . \
-	  || $(BIN)/python -m pip install --quiet --no-deps -e .
+	  || { $(BIN)/python -m ensurepip --default-pip >/dev/null 2>&1; \
+	       $(BIN)/python -m pip install --quiet --no-deps -e .; }
 	$(BIN)/python -m compileall -q station_console db hardware
 	touch $(STAMP)
 
