@@ -1,0 +1,73 @@
+"""Checking that a screen fits a small terminal: the console in a language at a size, resized to each
+size in turn, and a widget whole on screen and clear of the others (tests/tui/test_small_terminal*.py)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from textual.geometry import Region
+from textual.widget import Widget
+
+from station_console.i18n import set_language
+from station_console.tui.app import StationApp
+from tui.checkin_driver import settle, start
+
+SIZES = ((80, 24), (100, 30))
+SIZES_TO_80 = ((120, 40), (80, 24))  # the console's usual size, then the smallest
+# Each test runs in both languages, and at each of SIZES in each.
+SMALL = pytest.mark.parametrize("lang", ["en", "zh"])
+
+
+@asynccontextmanager
+async def console_in(
+    app: StationApp, lang: str, *keys: str, size: tuple[int, int] = SIZES[0]
+) -> AsyncIterator[Any]:
+    """The console in `lang` at `size`, started in its first mode (check-in unless the test is marked
+    `first_mode`), then `keys` pressed in turn."""
+    set_language(lang)
+    async with app.run_test(size=size) as pilot:
+        if app.current_mode == "checkin":
+            await start(app, pilot)  # the scanner's clock too
+        else:
+            await settle(app, pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(app, pilot)
+        yield pilot
+
+
+async def at_each_size(
+    app: StationApp,
+    pilot: Any,
+    check: Callable[[], Awaitable[None]],
+    sizes: tuple[tuple[int, int], ...] = SIZES,
+) -> None:
+    """`check` with the console resized to each of `sizes` in turn; a failure names the size."""
+    for width, height in sizes:
+        if (app.size.width, app.size.height) != (width, height):
+            await pilot.resize_terminal(width, height)
+            await settle(app, pilot)
+        assert (app.size.width, app.size.height) == (width, height)
+        try:
+            await check()
+        except AssertionError as failed:
+            raise AssertionError(f"at {width}x{height}: {failed}") from failed
+
+
+def shown_whole(app: StationApp, widget: Widget) -> Region:
+    """The widget's region, asserted to lie whole inside the screen."""
+    region = widget.region
+    assert region.area, f"{widget!r} is not shown"
+    screen = Region(0, 0, *app.size)
+    assert screen.contains_region(region), f"{widget!r} at {region} is cut off by the {app.size} screen"
+    return region
+
+
+def assert_apart(named: dict[str, Region]) -> None:
+    items = list(named.items())
+    for n, (a, ra) in enumerate(items):
+        for b, rb in items[n + 1 :]:
+            assert not ra.overlaps(rb), f"{a} {ra} overlaps {b} {rb}"

@@ -1,0 +1,248 @@
+"""Dialogs on small terminals (80x24, and the console's usual 120x40 where a dialog was cut even there),
+English and Chinese: a form's fields scroll between its title (with why it was refused) and its
+buttons, which stay in view; every field and button is reached by Tab and shown whole when focused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.geometry import Region
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, Static, TextArea
+
+from station_console.i18n import _
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.recipients import directory
+from station_console.services.scan.carriers import NUMBER_FIELDS, TEXT_FIELDS
+from station_console.tui.app import StationApp
+from station_console.tui.screens.carrier_editor import CarrierForm
+from station_console.tui.screens.checkin_dialogs import MissingPhones
+from station_console.tui.screens.day_close_dialogs import ReopenDay
+from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
+from station_console.tui.screens.recipients import RecipientsScreen
+from tui import quiet
+from tui.checkin_driver import settle
+from tui.terminal_fit import SIZES, SIZES_TO_80, SMALL, assert_apart, at_each_size, console_in, shown_whole
+
+
+def in_the_dialog(app: StationApp, box: Widget, fixed: list[Widget], widget: Widget) -> Region:
+    """The widget's region, asserted whole inside the screen and the dialog's `box`, and clear of the
+    dialog's `fixed` parts (its title and buttons, which do not scroll with the fields)."""
+    region = shown_whole(app, widget)
+    assert box.region.contains_region(region), f"{widget!r} is cut off by the dialog"
+    for part in fixed:
+        if part is not widget:
+            assert not region.overlaps(shown_whole(app, part)), f"{widget!r} at {region} is under {part!r}"
+    return region
+
+
+def in_the_form(app: StationApp, form: FormDialog[Any], widget: Widget) -> Region:
+    """`in_the_dialog` for a form: its title and OK stay in view."""
+    fixed = [form.query_one(".dialog-title"), form.query_one("#form-ok")]
+    return in_the_dialog(app, form.query_one(".form-dialog"), fixed, widget)
+
+
+def dialog_box(dialog: Widget) -> Widget:
+    """The dialog's box: what the screen of a dialog holds."""
+    (box,) = dialog.children
+    return box
+
+
+async def walked_by_tab(app: StationApp, pilot: Any, order: list[str], fixed: list[Widget]) -> None:
+    """The open dialog's widgets `order` (ids), each reached by Tab from the first and shown whole in
+    the dialog, clear of its `fixed` parts, when focused."""
+    dialog = app.screen
+    dialog.query_one(f"#{order[0]}").focus()
+    for n, name in enumerate(order):
+        if n:
+            await pilot.press("tab")
+        await settle(app, pilot)
+        await pilot.wait_for_scheduled_animations()
+        focused = app.focused
+        assert focused is not None and focused.id == name, f"Tab reached {focused!r}, not #{name}"
+        in_the_dialog(app, dialog_box(dialog), fixed, focused)
+
+
+async def form_walked_by_tab(app: StationApp, pilot: Any) -> None:
+    """The open form's fields, then OK, each reached by Tab from the first field and shown whole when
+    focused."""
+    form = app.screen
+    assert isinstance(form, FormDialog)
+    order = [f"form-{field.key}" for field in form.fields] + ["form-ok"]
+    await walked_by_tab(app, pilot, order, [form.query_one(".dialog-title"), form.query_one("#form-ok")])
+
+
+async def refusal_in_view(app: StationApp, pilot: Any, enter_in: str, at_fault: str) -> None:
+    """Enter in the form's `enter_in` field refuses: why is read under the title, the cursor back in
+    `at_fault`, shown whole, and OK still in view."""
+    form = app.screen
+    assert isinstance(form, FormDialog)
+    form.query_one(f"#form-{enter_in}").focus()
+    await settle(app, pilot)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    await pilot.wait_for_scheduled_animations()
+    assert app.screen is form, "the form closed"
+    line = form.query_one("#form-refused", Static)
+    assert str(line.render()).strip(), "the form said nothing"
+    in_the_form(app, form, line)
+    assert app.focused is form.query_one(f"#form-{at_fault}")
+    in_the_form(app, form, app.focused)
+    in_the_form(app, form, form.query_one("#form-ok"))
+
+
+async def the_directory(app: StationApp, pilot: Any, station: Station) -> None:
+    """Settings > F12, its people listed and 张三 shown."""
+    directory.add(station, {"name": "张三", "building": "A3", "room": "502", "phones": "13812345678"})
+    await pilot.press("f12")
+    await quiet.until(pilot, lambda: isinstance(app.screen, RecipientsScreen) and bool(app.screen.people))
+    await quiet.until(pilot, lambda: "张三" in str(app.screen.query_one("#rc-detail", Static).render()))
+
+
+@SMALL
+@pytest.mark.first_mode("settings")
+async def test_a_new_persons_form_stays_usable_on_a_small_terminal(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """Eleven fields and OK: longer than 24 lines, and than 40."""
+    async with console_in(app, lang) as pilot:
+        await the_directory(app, pilot, station)
+        await quiet.press(pilot, "f9")
+        await at_each_size(app, pilot, lambda: form_walked_by_tab(app, pilot))
+        # No name: refused, the cursor back at the top of the form.
+        await at_each_size(app, pilot, lambda: refusal_in_view(app, pilot, "language", "name"), SIZES[:1])
+
+
+@SMALL
+@pytest.mark.first_mode("settings")
+async def test_a_persons_edit_form_stays_usable_on_a_small_terminal(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """The edit form has a note over its fields besides."""
+    async with console_in(app, lang) as pilot:
+        await the_directory(app, pilot, station)
+        await quiet.press(pilot, "f8")
+        await at_each_size(app, pilot, lambda: form_walked_by_tab(app, pilot))
+        app.screen.query_one("#form-email", Input).value = "zhangsan at example.com"
+        await at_each_size(app, pilot, lambda: refusal_in_view(app, pilot, "language", "email"), SIZES[:1])
+
+
+@SMALL
+async def test_a_long_question_keeps_its_answers_in_view_on_a_small_terminal(
+    app: StationApp, lang: str
+) -> None:
+    """An import's preview runs past the screen: it scrolls between the question and Yes / No."""
+    async with console_in(app, lang) as pilot:
+        body = "\n".join(f"{n}: 张三 A3-502" for n in range(60))
+        await app.push_screen(ConfirmDialog(_("Write these changes?"), body))
+        await settle(app, pilot)
+
+        async def answers_in_view() -> None:
+            dialog = app.screen
+            question, text = (
+                shown_whole(app, dialog.query_one(".dialog-title")),
+                dialog.query_one(".confirm-body"),
+            )
+            for button in ("#confirm-yes", "#confirm-no"):
+                assert not shown_whole(app, dialog.query_one(button)).overlaps(shown_whole(app, text))
+            assert not question.overlaps(text.region) and text.region.height >= 5
+
+        await at_each_size(app, pilot, answers_in_view, (*SIZES, (120, 40)))
+
+
+CARRIER_FORM = [f"cf-{name}" for name, _label in (*TEXT_FIELDS, *NUMBER_FIELDS)]
+CARRIER_FORM += ["cf-active", "cf-patterns", "cf-cancel", "cf-save"]
+
+
+@SMALL
+@pytest.mark.first_mode("settings")
+async def test_the_carrier_form_fits_the_usual_and_a_small_terminal(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """Its fields, the patterns and Cancel / Save: longer than 40 lines, and wider than 80 columns."""
+    async with console_in(app, lang, "f7", size=(120, 40)) as pilot:
+        await quiet.press(pilot, "a")
+        form = app.screen
+        assert isinstance(form, CarrierForm)
+        title = form.query(Static).first()  # above the fields
+        fixed = [title, form.query_one("#cf-cancel"), form.query_one("#cf-save")]
+
+        async def form_usable() -> None:
+            await walked_by_tab(app, pilot, CARRIER_FORM, fixed)
+            # The check-digit rules over the patterns, each name read whole: the lines fit the form.
+            help_text, patterns = form.query_one("#cf-patterns-help"), form.query_one("#cf-patterns")
+            assert help_text.outer_size.width <= patterns.outer_size.width, "the rules run past the form"
+
+        await at_each_size(app, pilot, form_usable, SIZES_TO_80)
+        form.query_one("#cf-patterns", TextArea).text = "^KD[0-9"
+        await quiet.press(pilot, "ctrl+s")
+        await quiet.until(pilot, lambda: bool(str(form.query_one("#carrier-form-error").render()).strip()))
+        assert app.screen is form, "the form closed"
+        in_the_dialog(app, dialog_box(form), fixed, form.query_one("#carrier-form-error"))
+        in_the_dialog(app, dialog_box(form), fixed, form.query_one("#cf-save"))
+
+
+@SMALL
+async def test_the_parcels_without_a_phone_fit_a_small_terminal(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """Their table, the phone field and what it said: whole, inside the dialog, at 80 columns."""
+    for n in range(1, 13):
+        check_in(station, f"JT{n:013d}", batch="JT")
+    async with console_in(app, lang, "f9") as pilot:
+        dialog = app.screen
+        assert isinstance(dialog, MissingPhones)
+        table = dialog.query_one("#missing-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 12)
+        await quiet.press(pilot, *"12", "enter")  # not a phone: refused in the dialog
+        await quiet.until(pilot, lambda: bool(str(dialog.query_one("#missing-message").render()).strip()))
+
+        async def dialog_fits() -> None:
+            box, fixed = dialog_box(dialog), [dialog.query_one(".dialog-title")]
+            fixed += [dialog.query_one("#missing-phone"), dialog.query_one("#missing-message")]
+            regions = {f"#{w.id}": in_the_dialog(app, box, fixed, w) for w in fixed}
+            assert regions["#missing-phone"].width >= 40  # a phone, or a masked one, read whole
+            assert in_the_dialog(app, box, fixed, table).height >= 4  # the heading and some parcels
+
+        await at_each_size(app, pilot, dialog_fits, SIZES[:1])
+
+
+@SMALL
+@pytest.mark.first_mode("reports")
+async def test_reopening_a_day_fits_a_small_terminal(app: StationApp, lang: str) -> None:
+    """The question, why it is asked, the reason field and its refusal: whole, inside the dialog."""
+    async with console_in(app, lang) as pilot:
+        await app.push_screen(ReopenDay("2026-11-25"))
+        await settle(app, pilot)
+        dialog = app.screen
+        await quiet.press(pilot, "enter")  # no reason: refused in the dialog
+        refused = dialog.query_one("#reopen-refused")
+        assert str(refused.render()).strip(), "the dialog said nothing"
+
+        async def dialog_fits() -> None:
+            parts = [w for w in dialog.query("Static, Input") if w.display]  # title, why, reason, refusal
+            assert len(parts) == 4
+            regions = {f"{w!r}": in_the_dialog(app, dialog_box(dialog), [], w) for w in parts}
+            assert_apart(regions)
+            reason = dialog.query_one("#reopen-reason")
+            assert regions[f"{reason!r}"].width >= 40  # the reason read back whole as it is typed
+
+        await at_each_size(app, pilot, dialog_fits, SIZES[:1])
+
+
+@SMALL
+@pytest.mark.first_mode("reports")
+async def test_closing_the_day_fits_a_small_terminal(app: StationApp, lang: str) -> None:
+    """The day's figures, the question and both buttons: whole, inside the dialog."""
+    async with console_in(app, lang, "f6", "f12") as pilot:
+        dialog = app.screen
+        assert type(dialog).__name__ == "ConfirmClose"
+
+        async def dialog_fits() -> None:
+            parts = [w for w in dialog.query("Static, Button") if w.display]
+            assert {"close-yes", "close-no", "close-figures", "close-question"} <= {w.id for w in parts}
+            assert_apart({f"{w!r}": in_the_dialog(app, dialog_box(dialog), [], w) for w in parts})
+
+        await at_each_size(app, pilot, dialog_fits, SIZES[:1])
