@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from textual.message import Message
@@ -15,6 +17,23 @@ from station_console.tui.live_bridge import LiveBridge
 from tui import quiet
 
 
+@asynccontextmanager
+async def another_counter(station: Station, db_url: str) -> AsyncIterator[Station]:
+    """The same clerk at counter-2, on an engine of its own (as another PC is): what the live view
+    hears about."""
+    other = Station(
+        engine=create_station_engine(db_url),
+        counter="counter-2",
+        clerk_id=station.clerk_id,
+        clerk_role=station.clerk_role,
+        clock=station.clock,
+    )
+    try:
+        yield other
+    finally:
+        other.engine.dispose()
+
+
 @pytest.mark.first_mode("shelves")
 async def test_another_counters_check_in_refreshes_the_shelf_map(
     app: StationApp, station: Station, db_url: str
@@ -25,14 +44,7 @@ async def test_another_counters_check_in_refreshes_the_shelf_map(
         if isinstance(message, LiveBridge.Changed):
             seen.append((time.monotonic(), message))
 
-    other = Station(
-        engine=create_station_engine(db_url),
-        counter="counter-2",
-        clerk_id=station.clerk_id,
-        clerk_role=station.clerk_role,
-        clock=station.clock,
-    )
-    async with app.run_test(message_hook=hook) as pilot:
+    async with app.run_test(message_hook=hook) as pilot, another_counter(station, db_url) as other:
         await quiet.press(pilot, "f4")
         screen = app.screen
         before = sum(cell.parcel_count for row in screen.rows for cell in row.layers)  # type: ignore[attr-defined]
@@ -51,7 +63,6 @@ async def test_another_counters_check_in_refreshes_the_shelf_map(
         assert own.parcel_id not in {pid for _, m in seen for pid in m.parcel_ids}
         after = sum(cell.parcel_count for row in screen.rows for cell in row.layers)  # type: ignore[attr-defined]
         assert after == before + 2
-    other.engine.dispose()
 
 
 @pytest.mark.first_mode("shelves")
@@ -79,17 +90,9 @@ async def test_a_failed_read_does_not_end_the_live_view(
         if isinstance(message, LiveBridge.Changed):
             seen.append(message)
 
-    other = Station(
-        engine=create_station_engine(db_url),
-        counter="counter-2",
-        clerk_id=station.clerk_id,
-        clerk_role=station.clerk_role,
-        clock=station.clock,
-    )
-    async with app.run_test(message_hook=hook) as pilot:
+    async with app.run_test(message_hook=hook) as pilot, another_counter(station, db_url) as other:
         await quiet.until(pilot, lambda: not failures, what="the failed read", timeout=3)
         result = check_in(other, "JT0000000000009")
         await quiet.until(pilot, lambda: seen, what="a LiveBridge.Changed after the failure", timeout=3)
         assert result.parcel_id in seen[0].parcel_ids and app.live_bridge.thread is not None
         assert app.live_bridge.thread.is_alive()
-    other.engine.dispose()
