@@ -11,7 +11,7 @@ from station_helpers import configure
 from db.models import Role
 from station_console.services.core.station import Station
 from station_console.services.pickup import handover
-from station_console.settings import CounterSettings, FeeRule
+from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.form_dialog import ConfirmDialog
@@ -26,8 +26,9 @@ def stacks(app: StationApp) -> list[str]:
     return [type(s).__name__ for stack in app._screen_stacks.values() for s in stack]
 
 
+@pytest.mark.first_mode("pickup")
 async def test_a_handover_asked_for_as_the_clerk_left_for_check_in_opens_no_fee_dialog_there(
-    station: Station, clock: Any
+    station: Station, console: StationApp, clock: Any
 ) -> None:
     """The scanner's Enter, then F1 before Pickup had read it: the fee question opened over Check-in,
     and back at Pickup, F10 was refused as a handover already under way."""
@@ -35,9 +36,6 @@ async def test_a_handover_asked_for_as_the_clerk_left_for_check_in_opens_no_fee_
     sign_in(station, Role.CLERK)
     parcel = receive(station, 1, ANN)
     clock.advance(days=2)
-    console = StationApp(
-        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="pickup"
-    )
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         screen = await clerk.open()
