@@ -66,11 +66,18 @@ async def put_right(pilot: Any, app: StationApp, key: str, value: str) -> None:
     await quiet.press(pilot, "enter")
 
 
+def door_request(station: Station) -> str:
+    """The directory's people; a parcel for 张三 (in A3) checked in and asked for at the door; its code."""
+    ids = people(station)
+    code = check_in(station, "JT0000000000001", recipient_id=ids["张三"]).pickup_code
+    assert code is not None
+    requests.request(station, code)
+    return code
+
+
 @pytest.mark.first_mode("shelves")
 async def test_a_run_without_a_runner_is_refused_in_its_form(app: StationApp, station: Station) -> None:
-    ids = people(station)
-    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
-    requests.request(station, "JT0000000000001")
+    door_request(station)
     async with app.run_test(size=(160, 50)) as pilot:
         await _delivery(app, pilot)
         await quiet.press(pilot, "f7")
@@ -86,10 +93,7 @@ async def test_a_run_without_a_runner_is_refused_in_its_form(app: StationApp, st
 
 async def back_from_the_run(station: Station, app: StationApp, pilot: Any) -> None:
     """One parcel out with the runner and scanned back: the delivery screen waits for F9 or F10."""
-    ids = people(station)
-    code = check_in(station, "JT0000000000001", recipient_id=ids["张三"]).pickup_code
-    assert code is not None
-    requests.request(station, code)
+    code = door_request(station)
     runs.plan(station, "小刘")
     await _delivery(app, pilot)
     await _type(pilot, app, code)
@@ -253,9 +257,7 @@ async def test_a_door_request_for_a_parcel_with_no_address_is_refused_in_its_for
 async def test_a_run_for_a_building_with_nothing_waiting_is_refused_in_its_form(
     app: StationApp, station: Station
 ) -> None:
-    ids = people(station)
-    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
-    requests.request(station, "JT0000000000001")
+    door_request(station)
     async with app.run_test(size=(160, 50)) as pilot:
         await _delivery(app, pilot)
         await quiet.press(pilot, "f7")
