@@ -20,6 +20,7 @@ from typing import Any
 
 from textual import events
 
+from hardware.scanners.wedge import WedgeDecoder
 from station_console.tui.widgets.wedge import Clock, arrival_time
 
 # The first auto-repeat comes 250-660 ms after a key goes down (the shortest setting of common
@@ -29,7 +30,7 @@ from station_console.tui.widgets.wedge import Clock, arrival_time
 WINDOW = 0.4
 # A held key repeats every 30-150 ms: a run of repeats that began inside the window is dropped whole.
 RUN_GAP = 0.15
-SCAN_GAP = 0.03  # a scanner's largest key gap when the counter's own setting is not loaded yet
+SCAN_GAP = WedgeDecoder().max_gap  # the decoder's own default, while the counter's setting is not loaded
 
 
 class BounceGuard:
