@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import textual.constants
 from pg_server import memory_dir, pg_database_url, pg_enabled, pg_server  # noqa: F401  (fixtures for PostgreSQL runs)
 from station_helpers import CHEAP_SCRYPT_N, act_as_new_clerk, copy_database_file, fold_wal, migrated_template
 from textual.css.stylesheet import Stylesheet
@@ -28,6 +29,12 @@ from station_console.services.core.station import Station
 # STATION_TEST_CPU_LOG=path: per-test CPU seconds (tests/cpu_times.py); one collector per folder, so each
 # folder's conftest fixtures reach all its tests whatever the order of the files named (same_directories.py).
 pytest_plugins = ["cpu_times", "same_directories", "shared_dialects"]
+
+# The tests look at where a scroll ends, not at how it gets there: with Textual's animations on, a Tab
+# into a scrolled form waited for each scroll's animation to play out (a tenth of the Pilot tests' wall
+# time). Textual reads $TEXTUAL_ANIMATIONS once, at import (the snapshot plugin imports it before this
+# file), and every App takes its level from there: the level a clerk can set with that variable too.
+textual.constants.TEXTUAL_ANIMATIONS = "none"
 
 # Test paths (under tests/) whose `db_url` runs on both databases; everything else stays on SQLite.
 BOTH_DATABASES = ("services/", "test_concurrency.py")

@@ -24,6 +24,7 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from textual import events
+from textual.geometry import Size
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.worker import WorkerState
 
@@ -57,7 +58,10 @@ def _held_keys(app: Any) -> bool:
 
 def _layout_pending(app: Any) -> bool:
     """The screen has widgets to lay out (just mounted, resized): Textual does it on its update timer,
-    so a screenshot taken before then shows the old layout."""
+    so a screenshot taken before then shows the old layout; or the terminal was resized and the app
+    has not told the screens yet (it does on a timer, 8 ms later, so that a drag sends one size)."""
+    if getattr(app, "_resize_event", None) is not None:
+        return True
     try:
         screen = app.screen
     except Exception:  # no screen (the app is closing)
@@ -153,6 +157,14 @@ async def press(pilot: Any, *keys: str, leave_running: Collection[str] = ()) -> 
     for key in keys:
         send_key(pilot.app, key)
         await settle(pilot, leave_running=leave_running)
+
+
+async def resize(pilot: Any, width: int, height: int, *, routers: bool = True) -> None:
+    """The terminal resized (as Pilot's `resize_terminal` does), then until the console is quiet."""
+    size = Size(width, height)
+    pilot.app._driver._size = size  # the headless driver answers the app's size questions with it
+    pilot.app.post_message(events.Resize(size, size))
+    await settle(pilot, routers=routers)
 
 
 async def burst(pilot: Any, *keys: str) -> None:

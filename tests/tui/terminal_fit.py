@@ -13,6 +13,7 @@ from textual.widget import Widget
 
 from station_console.i18n import set_language
 from station_console.tui.app import StationApp
+from tui import quiet
 from tui.checkin_driver import settle, start
 
 SIZES = ((80, 24), (100, 30))
@@ -34,7 +35,7 @@ async def console_in(
         else:
             await settle(app, pilot)
         for key in keys:
-            await pilot.press(key)
+            quiet.send_key(app, key)
             await settle(app, pilot)
         yield pilot
 
@@ -48,8 +49,7 @@ async def at_each_size(
     """`check` with the console resized to each of `sizes` in turn; a failure names the size."""
     for width, height in sizes:
         if (app.size.width, app.size.height) != (width, height):
-            await pilot.resize_terminal(width, height)
-            await settle(app, pilot)
+            await quiet.resize(pilot, width, height, routers=False)
         assert (app.size.width, app.size.height) == (width, height)
         try:
             await check()

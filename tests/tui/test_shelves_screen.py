@@ -337,8 +337,7 @@ async def test_parcels_timeline_reads_in_the_clerks_words_in_chinese(
         await quiet.press(pilot, "f5")
         await settle(pilot)
         for width, height in ((160, 45), (120, 36)):
-            await pilot.resize_terminal(width, height)
-            await settle(pilot)
+            await quiet.resize(pilot, width, height)
             pane = app.screen.query_one("#pa-events")
             events = str(pane.render())
             assert "已入库" in events and f"取件码：{done.pickup_code}" in events
@@ -389,8 +388,7 @@ async def test_parcels_mode_shows_every_column_and_placeholder_whole(
         await quiet.press(pilot, "f5")
         await settle(pilot)
         for width, height in sizes:
-            await pilot.resize_terminal(width, height)
-            await settle(pilot)
+            await quiet.resize(pilot, width, height)
             at = f"at {width}x{height}"
             assert (app.size.width, app.size.height) == (width, height)
             table = app.screen.query_one("#pa-table", DataTable)

@@ -57,9 +57,8 @@ async def walked_by_tab(app: StationApp, pilot: Any, order: list[str], fixed: li
     dialog.query_one(f"#{order[0]}").focus()
     for n, name in enumerate(order):
         if n:
-            await pilot.press("tab")
+            quiet.send_key(app, "tab")
         await settle(app, pilot)
-        await pilot.wait_for_scheduled_animations()
         focused = app.focused
         assert focused is not None and focused.id == name, f"Tab reached {focused!r}, not #{name}"
         in_the_dialog(app, dialog_box(dialog), fixed, focused)
@@ -81,9 +80,8 @@ async def refusal_in_view(app: StationApp, pilot: Any, enter_in: str, at_fault: 
     assert isinstance(form, FormDialog)
     form.query_one(f"#form-{enter_in}").focus()
     await settle(app, pilot)
-    await pilot.press("enter")
+    quiet.send_key(app, "enter")
     await settle(app, pilot)
-    await pilot.wait_for_scheduled_animations()
     assert app.screen is form, "the form closed"
     line = form.query_one("#form-refused", Static)
     assert str(line.render()).strip(), "the form said nothing"
@@ -96,7 +94,7 @@ async def refusal_in_view(app: StationApp, pilot: Any, enter_in: str, at_fault: 
 async def the_directory(app: StationApp, pilot: Any, station: Station) -> None:
     """Settings > F12, its people listed and 张三 shown."""
     directory.add(station, {"name": "张三", "building": "A3", "room": "502", "phones": "13812345678"})
-    await pilot.press("f12")
+    await quiet.press(pilot, "f12")
     await quiet.until(pilot, lambda: isinstance(app.screen, RecipientsScreen) and bool(app.screen.people))
     await quiet.until(pilot, lambda: "张三" in str(app.screen.query_one("#rc-detail", Static).render()))
 

@@ -117,7 +117,6 @@ async def test_sendout_form_stays_usable_on_a_small_terminal(
                 for name in row:
                     screen.query_one(name).focus()
                     await settle(app, pilot)
-                await pilot.wait_for_scheduled_animations()
                 regions = {name: shown_whole(app, screen.query_one(name)) for name in row}
                 assert_apart({**regions, **side})
                 for name in row:
@@ -126,7 +125,6 @@ async def test_sendout_form_stays_usable_on_a_small_terminal(
             waybill = screen.query_one("#so-waybill")
             waybill.focus()
             await settle(app, pilot)
-            await pilot.wait_for_scheduled_animations()
             assert_apart({"#so-waybill": shown_whole(app, waybill), **side})
             assert shown_whole(app, screen.query_one("#so-sends")).height >= 2
 
@@ -208,13 +206,11 @@ async def test_the_shelf_map_and_its_layer_list_stay_usable_on_a_small_terminal(
             assert columns_in_view(layer)[:4] == [_(N_(name)) for name in PARCEL_COLUMNS[:4]]
             table.cursor_coordinate = Coordinate(0, 1)
             await settle(app, pilot)
-            await pilot.wait_for_scheduled_animations()
             if app.size.width >= 100:
                 assert columns_in_view(table) == [_("Shelf"), *layers]  # the whole map at a glance
             for n in range(1, 6):  # at 80 columns each layer is scrolled to, its shelf still in view
                 table.cursor_coordinate = Coordinate(0, n)
                 await settle(app, pilot)
-                await pilot.wait_for_scheduled_animations()
                 assert columns_in_view(table)[0] == _("Shelf")
                 assert layers[n - 1] in columns_in_view(table)
             assert "1-5" in str(screen.query_one("#sh-layer-title").render())
@@ -254,7 +250,6 @@ async def test_the_shelf_map_keeps_its_cursor_in_view_when_the_console_narrows(
         await settle(app, pilot)
 
         async def cursor_in_view() -> None:
-            await pilot.wait_for_scheduled_animations()
             top = 2 * row  # each shelf two lines, under the heading
             seen = table.scrollable_content_region.height - 1
             assert table.scroll_y <= top and top + 2 <= table.scroll_y + seen, f"scrolled to {table.scroll_y}"
