@@ -59,9 +59,10 @@ def _held_keys(app: Any) -> bool:
 def _layout_pending(app: Any) -> bool:
     """The screen has widgets to lay out (just mounted, resized): Textual does it on its update timer,
     so a screenshot taken before then shows the old layout; or the terminal was resized and the app
-    has not told the screens yet (it does on a timer, 8 ms later, so that a drag sends one size)."""
-    if getattr(app, "_resize_event", None) is not None:
-        return True
+    has not told the screens yet (it does on a timer, 8 ms later, so that a drag sends one size); or a
+    scroll is still on its way."""
+    if getattr(app, "_resize_event", None) is not None or app.animator._animations:
+        return True  # a scroll to a focused widget is an animation even at level none: one frame long
     try:
         screen = app.screen
     except Exception:  # no screen (the app is closing)
