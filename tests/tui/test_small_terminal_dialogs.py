@@ -13,15 +13,21 @@ from textual.widgets import DataTable, Input, Static, TextArea
 
 from station_console.i18n import _
 from station_console.services.checkin.transaction import check_in
+from station_console.services.core.health import damaged
 from station_console.services.core.station import Station
 from station_console.services.recipients import directory
 from station_console.services.scan.carriers import NUMBER_FIELDS, TEXT_FIELDS
+from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.carrier_editor import CarrierForm
 from station_console.tui.screens.checkin_dialogs import MissingPhones
+from station_console.tui.screens.clerk_activity import ClerkActivityScreen
+from station_console.tui.screens.damaged import DamagedScreen
 from station_console.tui.screens.day_close_dialogs import ReopenDay
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
 from station_console.tui.screens.recipients import RecipientsScreen
+from station_console.tui.screens.signin import SignInScreen
+from station_console.tui.widgets.footer import StationFooter
 from tui import quiet
 from tui.checkin_driver import settle
 from tui.terminal_fit import SIZES, SIZES_TO_80, SMALL, assert_apart, at_each_size, console_in, shown_whole
@@ -50,9 +56,11 @@ def dialog_box(dialog: Widget) -> Widget:
     return box
 
 
-async def walked_by_tab(app: StationApp, pilot: Any, order: list[str], fixed: list[Widget]) -> None:
+async def walked_by_tab(
+    app: StationApp, pilot: Any, order: list[str], fixed: list[Widget], box: Widget | None = None
+) -> None:
     """The open dialog's widgets `order` (ids), each reached by Tab from the first and shown whole in
-    the dialog, clear of its `fixed` parts, when focused."""
+    the dialog (its `box`, if it holds more than that), clear of its `fixed` parts, when focused."""
     dialog = app.screen
     dialog.query_one(f"#{order[0]}").focus()
     for n, name in enumerate(order):
@@ -61,7 +69,7 @@ async def walked_by_tab(app: StationApp, pilot: Any, order: list[str], fixed: li
         await settle(app, pilot)
         focused = app.focused
         assert focused is not None and focused.id == name, f"Tab reached {focused!r}, not #{name}"
-        in_the_dialog(app, dialog_box(dialog), fixed, focused)
+        in_the_dialog(app, box or dialog_box(dialog), fixed, focused)
 
 
 async def form_walked_by_tab(app: StationApp, pilot: Any) -> None:
@@ -244,3 +252,87 @@ async def test_closing_the_day_fits_a_small_terminal(app: StationApp, lang: str)
             assert_apart({f"{w!r}": in_the_dialog(app, dialog_box(dialog), [], w) for w in parts})
 
         await at_each_size(app, pilot, dialog_fits, SIZES[:1])
+
+
+def sign_in_fixed(dialog: Widget) -> list[Widget]:
+    """The sign-in's parts that stay in view: its title, why it refused, what it is doing, its keys."""
+    return [dialog.query_one(f"#signin-{name}") for name in ("title", "error", "status", "keys")]
+
+
+@SMALL
+async def test_a_new_stations_sign_in_fits_a_small_terminal(new_station: Station, lang: str) -> None:
+    """The manager's name, the PIN twice, the time zone and the hours: longer than 24 lines."""
+    app = StationApp(
+        new_station,
+        CounterSettings(counter="test-counter"),
+        database_label="SQLite test",
+        require_sign_in=True,
+        first_mode="reports",
+    )
+    async with console_in(app, lang) as pilot:
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen) and dialog.first_run
+        order = ["signin-name", "signin-pin", "signin-pin2", "signin-zone", "signin-hours"]
+        await at_each_size(app, pilot, lambda: walked_by_tab(app, pilot, order, sign_in_fixed(dialog)))
+        dialog.query_one("#signin-pin", Input).value = "9071"
+        dialog.query_one("#signin-pin2", Input).value = "9091"
+        dialog.query_one("#signin-pin2").focus()
+        await quiet.press(pilot, "enter")  # the two PINs differ: said in the dialog
+
+        async def refusal_in_view() -> None:
+            assert str(dialog.query_one("#signin-error", Static).render()).strip(), "the dialog said nothing"
+            for part in sign_in_fixed(dialog):
+                in_the_dialog(app, dialog_box(dialog), [], part)
+
+        await at_each_size(app, pilot, refusal_in_view)
+
+
+@SMALL
+async def test_the_sign_in_after_a_lock_fits_a_small_terminal(app: StationApp, lang: str) -> None:
+    async with console_in(app, lang, "ctrl+l") as pilot:
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen) and not dialog.first_run
+        fixed = sign_in_fixed(dialog)
+        await at_each_size(
+            app, pilot, lambda: walked_by_tab(app, pilot, ["signin-name", "signin-pin"], fixed)
+        )
+
+
+@SMALL
+async def test_the_audit_trail_fits_a_small_terminal(app: StationApp, lang: str) -> None:
+    """Both fields, the table with some rows, the summary and the event's details, and the keys below."""
+    async with console_in(app, lang, "ctrl+t") as pilot:
+        dialog = app.screen
+        assert isinstance(dialog, ClerkActivityScreen)
+        box = dialog.query_one("#activity-box")
+        parts = [dialog.query_one(f"#activity-{name}") for name in ("title", "summary", "detail")]
+
+        async def dialog_fits() -> None:
+            order = ["activity-clerk", "activity-waybill", "activity-table"]
+            await walked_by_tab(app, pilot, order, parts, box)
+            regions = {f"#{w.id}": in_the_dialog(app, box, [], w) for w in [*parts, *dialog.query(Input)]}
+            regions["#activity-table"] = table = in_the_dialog(app, box, [], dialog.query_one(DataTable))
+            assert_apart(regions)
+            assert table.height >= 5  # the heading and some events
+            keys = shown_whole(app, dialog.query_one(StationFooter))
+            assert not keys.overlaps(box.region), "the keys are over the dialog"
+
+        await at_each_size(app, pilot, dialog_fits)
+
+
+@SMALL
+async def test_the_damaged_database_fits_a_small_terminal(app: StationApp, lang: str) -> None:
+    """What is wrong (SQLite's words, up to 200 characters) and what to do, and how to quit, whole."""
+    detail = "; ".join(f"row {n} missing from index ix_parcel_waybill" for n in range(1, 9))
+    async with console_in(app, lang) as pilot:
+        await app.push_screen(DamagedScreen(damaged(detail).message()))
+        await settle(app, pilot)
+        dialog = app.screen
+
+        async def dialog_fits() -> None:
+            parts = [w for w in dialog.query(Static) if w.display]  # title, what to do, how to quit
+            assert len(parts) == 3
+            assert_apart({f"{w!r}": in_the_dialog(app, dialog_box(dialog), [], w) for w in parts})
+
+        await at_each_size(app, pilot, dialog_fits, (*SIZES, (120, 40)))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -51,17 +51,23 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         return app.station
 
     def compose(self) -> ComposeResult:
+        # The title, and why it refused with the keys under the fields, stay in view (docked); the fields
+        # between them scroll: a new station's run past the bottom of an 80x24 terminal.
         with Vertical(id="signin-box"):
-            yield Label(self._title(), id="signin-title")
-            if self.first_run:
-                yield self._manager_hint()
-            yield FixedInput(self.preset_name, placeholder=_("Name"), id="signin-name", max_length=64)
-            yield pin_field(_("PIN"), "signin-pin")
-            if self.first_run:
-                yield from self._new_station_fields()
-            yield Static("", id="signin-error")
-            yield Static(_("Opening the database...") if self.opening else "", id="signin-status")
-            yield Static(_("Enter: next field, then sign in · Ctrl+Q: quit"), classes="hint")
+            yield Label(self._title(), id="signin-title", classes="form-head")
+            with VerticalScroll(id="signin-fields", can_focus=False):
+                if self.first_run:
+                    yield self._manager_hint()
+                yield FixedInput(self.preset_name, placeholder=_("Name"), id="signin-name", max_length=64)
+                yield pin_field(_("PIN"), "signin-pin")
+                if self.first_run:
+                    yield from self._new_station_fields()
+            with Vertical(classes="form-foot"):
+                yield Static("", id="signin-error")
+                yield Static(_("Opening the database...") if self.opening else "", id="signin-status")
+                yield Static(
+                    _("Enter: next field, then sign in · Ctrl+Q: quit"), id="signin-keys", classes="hint"
+                )
 
     def _title(self) -> str:
         return _("New station: create the manager") if self.first_run else _("Sign in")
@@ -89,9 +95,9 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         if first_run and not self.first_run:
             self.first_run = True
             self.query_one("#signin-title", Label).update(self._title())
-            box = self.query_one("#signin-box", Vertical)
-            box.mount(self._manager_hint(), after="#signin-title")
-            box.mount_all(self._new_station_fields(), after="#signin-pin")
+            fields = self.query_one("#signin-fields", VerticalScroll)
+            fields.mount(self._manager_hint(), before="#signin-name")
+            fields.mount_all(self._new_station_fields(), after="#signin-pin")
             if self._asked_while_opening:
                 self.call_after_refresh(self.query_one("#signin-pin2", Input).focus)
         elif self._asked_while_opening:
