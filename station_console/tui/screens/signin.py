@@ -23,7 +23,7 @@ from textual.widgets import Input
 
 from station_console.errors import StationError
 from station_console.i18n import _
-from station_console.tui.screens.base import Dialog, report_unexpected
+from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static
@@ -139,7 +139,11 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         self.attempt()
 
     def attempt(self) -> None:
-        """Check what was typed (in a worker); on success close with the clerk, else say why, clear the PIN."""
+        """Check what was typed (in a worker); on success close with the clerk, else say why, clear the PIN.
+        Once: an Enter that bounces or is pressed again while the first is checked waits for its answer
+        (a second sign-in would be recorded twice, and a new station's second manager refused)."""
+        if self.calling("sign_in"):
+            return
         name = self.query_one("#signin-name", Input).value
         pin = self.query_one("#signin-pin", Input).value
         station = self.station
@@ -148,7 +152,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
         from station_console.services.people import clerks
 
         if not self.first_run:
-            self.call("sign_in", partial(clerks.sign_in, station, name, pin), exclusive=True)
+            self.call("sign_in", partial(clerks.sign_in, station, name, pin))
             return
         if pin != self.query_one("#signin-pin2", Input).value:
             self._show_error(_("The two PINs differ"))
@@ -164,18 +168,17 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
             station.settings()  # read again here, not by the screens that follow
             return info
 
-        self.call("sign_in", first_manager, exclusive=True)
+        self.call("sign_in", first_manager)
 
     def done_sign_in(self, info: ClerkInfo) -> None:
         self.dismiss(info)
 
-    def on_service_calls_failed(self, message: ServiceCalls.Failed) -> None:
-        message.stop()
-        exc = message.error
-        if isinstance(exc, StationError):
-            self._show_error(exc.message(), keep_pins=exc.code in ("bad_timezone", "bad_hours"))
-        else:
-            self._show_error(report_unexpected(self, exc))  # type: ignore[arg-type]
+    def call_refused(self, tag: str, exc: StationError) -> None:
+        self._show_error(exc.message(), keep_pins=exc.code in ("bad_timezone", "bad_hours"))
+
+    def failed(self, tag: str, text: str) -> None:
+        """A bug (logged by now): one calm line in the dialog."""
+        self._show_error(text)
 
     def _show_error(self, text: str, *, keep_pins: bool = False) -> None:
         self.query_one("#signin-error", Static).update(text)
