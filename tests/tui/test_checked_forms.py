@@ -305,6 +305,46 @@ async def test_enter_and_esc_while_the_form_saves_wait_for_its_answer_and_it_sav
         assert len(session.exec(select(Recipient).where(Recipient.name == "王五")).all()) == 1
 
 
+@pytest.mark.first_mode("settings")
+async def test_quit_and_mode_keys_while_the_form_saves_wait_for_its_answer(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+Q while the form saves asks nothing over it (Discard there would quit as the person is
+    written, and the form's answer would be lost): the form says it is saving; a mode key changes
+    nothing either. The answer closes the form, and the next Ctrl+Q has nothing left to ask about."""
+    release, calls = threading.Event(), []
+    real = directory.add
+
+    def slow(*args: Any) -> Any:
+        calls.append(args)
+        assert release.wait(TIMEOUT)
+        return real(*args)
+
+    monkeypatch.setattr(directory, "add", slow)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        await quiet.press(pilot, "f9")
+        dialog = form(app)
+        dialog.query_one("#form-name", Input).value = "王五"
+        dialog.query_one("#form-name", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: len(calls) == 1)
+        await pilot.press("ctrl+q")
+        assert app.screen is dialog and app.is_running
+        line = str(dialog.query_one("#form-refused", Static).render())
+        assert line == "One moment: saving. Quit or leave once it is done."
+        await pilot.press("f2", "ctrl+d")  # a mode key; the question's Discard, had it been asked
+        assert app.screen is dialog and app.current_mode == "settings"
+        release.set()
+        await until(pilot, lambda: not isinstance(app.screen, FormDialog))
+        await until(pilot, lambda: "Saved: 王五" in text_of(app, "#rc-status"))
+        assert len(calls) == 1
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: not app.is_running)
+    with station.read() as session:
+        assert len(session.exec(select(Recipient).where(Recipient.name == "王五")).all()) == 1
+
+
 @pytest.mark.first_mode("shelves")
 async def test_a_bug_in_the_forms_service_call_is_one_calm_line_in_the_form(
     app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch

@@ -81,7 +81,8 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
 
     `check` and `submit` refuse with a `StationError`; the field at fault is the one `at_fault` names
     for the refusal's code, else the one whose label the refusal names (its `field`). While `submit`
-    runs, the form says so and a second Enter or Esc waits for its answer (it may have written)."""
+    runs, the form says so and a second Enter or Esc waits for its answer (it may have written), as
+    the app's quit does (`saving`): the unsaved-edits question never comes over a form saving."""
 
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -202,6 +203,12 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
 
     def save_now(self) -> None:
         self._ok()
+
+    def saving(self) -> bool:
+        return self.calling("submit")
+
+    def say_saving(self) -> None:
+        self._say(plain(_("One moment: saving. Quit or leave once it is done."), "italic"))
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -2,9 +2,10 @@
 
 A screen with a save step mixes in `KeepsEdits`: it says which fields count (`EDITS`), remembers their
 values as saved (`edits_saved`, after its own save succeeded) and starts its save in `save_now`. Every
-way out asks first through `leave`: the app's quit and mode keys, and the screen's own Escape. The
-question (`LeaveUnsaved`) is answered only by a deliberate key or a click: its focus rests on Stay, so
-Enter, a scan (which ends in Enter) or a stray letter leave everything as it is.
+way out asks first through `leave`: the app's quit and mode keys, and the screen's own Escape. While a
+save is on its way (`saving`) none is taken and nothing asked: the screen says it waits for the save.
+The question (`LeaveUnsaved`) is answered only by a deliberate key or a click: its focus rests on Stay,
+so Enter, a scan (which ends in Enter) or a stray letter leave everything as it is.
 """
 
 from __future__ import annotations
@@ -64,6 +65,14 @@ class KeepsEdits:
         """Start the screen's save; it calls `edits_saved` once it succeeded, `edits_not_saved` if not."""
         raise NotImplementedError
 
+    def saving(self) -> bool:
+        """A save is on its way and not answered yet: it may have written, so no way out is taken and
+        nothing is asked over it until its answer is back."""
+        return False
+
+    def say_saving(self) -> None:
+        """A way out was asked for while `saving`: say on the screen that it waits for the save."""
+
     def save_edits(self, then: Callable[[], None]) -> None:
         self._after_save = then
         self.save_now()
@@ -110,6 +119,13 @@ def leave(app: App[Any], screens: Iterable[Screen[Any]], then: Callable[[], Any]
     screens = list(screens)
     if isinstance(app.screen, LeaveUnsaved):
         return  # the question is on screen already: it is answered there, not by the same key again
+    busy = [s for s in screens if isinstance(s, KeepsEdits) and s.is_mounted and s.saving()]
+    if busy:
+        # Its answer closes the screen (or says why not): a question over it, or quitting, could drop
+        # the answer, or discard what the save has written.
+        app.bell()
+        busy[-1].say_saving()
+        return
     dirty = open_edits(screens)
     if not dirty:
         then()
