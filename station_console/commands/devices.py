@@ -11,7 +11,7 @@ import click
 
 from station_console.cli_help import command, option
 from station_console.commands._support import CliApp, device_text, emit_json, fail, pass_app
-from station_console.errors import StationError
+from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, _n, label_of, shown
 from station_console.text_columns import pad
 
@@ -100,6 +100,8 @@ def scan_test(app: CliApp, device: str | None, count: int | None, as_json: bool,
         if save:  # a manager's change: said before any scanning, and checked again as it is written
             require(app.station, "settings")
         config = scanner_config(app.counter_settings, device)
+        if save:
+            _can_measure(config)
     except StationError as exc:
         fail(exc, as_json=as_json)
         return
@@ -110,6 +112,31 @@ def scan_test(app: CliApp, device: str | None, count: int | None, as_json: bool,
             _wedge_lines(count, as_json)
         return
     _read_scanner(config, count, as_json)
+
+
+def _can_measure(config: dict[str, Any]) -> None:
+    """--save measures a keyboard-wedge scanner typing into this terminal: refused, before any scan is
+    read, where there are no keys to time."""
+    from hardware.scanners.factory import KIND_LABELS as SCANNER_KINDS
+
+    kind = config.get("kind", "wedge")
+    if kind != "wedge":
+        raise Refused(
+            N_(
+                "Nothing saved: --save measures the keys a keyboard-wedge scanner types, and this scanner "
+                "({kind}) sends whole codes. Leave out --save to read it."
+            ),
+            code="nothing_to_measure",
+            kind=label_of(SCANNER_KINDS, kind),
+        )
+    if not sys.stdin.isatty():
+        raise Refused(
+            N_(
+                "Nothing saved: --save times the keys a keyboard-wedge scanner types into this terminal, "
+                "and these codes are piped in. Run it at the counter's terminal, or leave out --save."
+            ),
+            code="nothing_to_measure",
+        )
 
 
 def _show(code: str, source: str, as_json: bool) -> None:
@@ -140,7 +167,10 @@ def read_bursts(read_key: Any, count: int | None, on_code: Any) -> list[list[tup
     bursts: list[list[tuple[str, float]]] = []
     keys: list[tuple[str, float]] = []
     while count is None or len(bursts) < count:
-        got = read_key()
+        try:
+            got = read_key()
+        except KeyboardInterrupt:  # Ctrl-C stops the reading: the codes read so far still count
+            break
         if got is None:
             break
         keys.append(got)
@@ -196,12 +226,17 @@ def _wedge_measure(app: CliApp, count: int | None, as_json: bool, save: bool) ->
     tty.setcbreak(fd)  # keys one by one, as the scanner types them
     try:
         bursts = read_bursts(read_key, count, on_code)
-    except KeyboardInterrupt:
-        bursts = []
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, old)
     found = propose(bursts)
     if found is None:
+        if save:
+            fail(
+                Refused(
+                    N_("Not enough scans to measure the scanner: nothing saved."), code="nothing_measured"
+                ),
+                as_json=as_json,
+            )
         click.echo(_("Not enough scans to measure the scanner."), err=True)
         return
     proposed = found.as_settings()

@@ -3,6 +3,7 @@ sign-in it is refused in one line before anything is read, exit status 1, counte
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from station_console.cli import cli
+from station_console.commands.devices import read_bursts
 from tests.cli.conftest import AS_MANAGER
 
 BEFORE = 'counter = "front"\nwedge_max_key_gap_ms = 30\n'
@@ -49,11 +51,51 @@ def test_the_refusal_in_chinese(run, counter_file: Path) -> None:  # type: ignor
     assert result.stderr == "station: 只有店长可以修改设置。请店长登录。\n"
 
 
-def test_a_manager_goes_on_to_read_the_scanner(db_url: str, counter_file: Path) -> None:
-    """Piped in, there are no key gaps to measure: the code is shown and the file left alone."""
+PIPED = (
+    "station: Nothing saved: --save times the keys a keyboard-wedge scanner types into this terminal, and"
+    " these codes are piped in. Run it at the counter's terminal, or leave out --save.\n"
+)
+
+
+def test_a_manager_piping_codes_in_is_told_nothing_can_be_saved(db_url: str, counter_file: Path) -> None:
+    """Piped in, there are no key gaps to measure: said before anything is read, exit status 1."""
     result = CliRunner().invoke(
         cli, ["--db", db_url, "--lang", "en", *AS_MANAGER, *SAVE], input="SF1234567890123\n"
     )
+    assert result.exit_code == 1
+    assert result.stderr == PIPED and result.stdout == ""
+    assert counter_file.read_text(encoding="utf-8") == BEFORE
+
+
+def test_a_scanner_that_sends_whole_codes_is_said_to_have_nothing_to_measure_in_chinese(
+    db_url: str, counter_file: Path
+) -> None:
+    args = ["--db", db_url, "--lang", "zh", *AS_MANAGER, "scan-test", "--device", "dummy", "--save", "--json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    said = "未保存任何设置：--save 测量的是键盘模式扫码枪逐键输入的按键，而此扫码枪（演示）一次发送整条条码。"
+    assert result.stderr.startswith(f"station: {said}")
+    assert json.loads(result.stdout) == {"error": "nothing_to_measure", "message": result.stderr[9:].strip()}
+    assert counter_file.read_text(encoding="utf-8") == BEFORE
+
+
+def test_the_codes_piped_in_are_shown_without_save(db_url: str, counter_file: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["--db", db_url, "--lang", "en", *AS_MANAGER, *SAVE[:-1]], input="SF1234567890123\n"
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.split()[-1] == "SF1234567890123"
-    assert counter_file.read_text(encoding="utf-8") == BEFORE
+
+
+def test_ctrl_c_at_the_terminal_keeps_the_scans_read_before_it() -> None:
+    """The prompt says Ctrl-C stops the reading: the scans before it are measured (and saved), not lost."""
+    keys = iter([*((c, 0.004 * n) for n, c in enumerate("SF1234567890123\r"))])
+
+    def read_key() -> tuple[str, float] | None:
+        try:
+            return next(keys)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    bursts = read_bursts(read_key, None, lambda code, keys: None)
+    assert ["".join(k for k, _t in b) for b in bursts] == ["SF1234567890123\r"]
