@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Static
 
@@ -15,6 +17,7 @@ from station_console.services.notify.channels import ChannelError, DummyChannel,
 from station_console.services.notify.templates import KIND_LABELS, SUBJECT
 from station_console.tui.app import StationApp
 from station_console.tui.notify_worker import NotifyWorker
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.outbox import OutboxScreen
 from tui import quiet
 
@@ -40,6 +43,9 @@ async def test_outbox_lists_failed_first_masked_and_resends(
         assert first[1] == "failed" and first[4] == "138****5678" and "number barred" in first[7]
         cells = " ".join(str(c) for r in range(table.row_count) for c in table.get_row_at(r))
         assert "13812345678" not in cells and "13987654321" not in cells and "139****4321" in cells
+        # The console starts its devices once its first screen is drawn; here the Outbox went over
+        # that screen at once, which could hold the start back past the key (no worker to kick).
+        app.start_devices()
         await quiet.press(
             pilot, "r"
         )  # queued again, and the console's worker is kicked: the file channel sends it
@@ -50,6 +56,54 @@ async def test_outbox_lists_failed_first_masked_and_resends(
         # Both are sent: the resent one and the one that was waiting its turn.
         await quiet.until(pilot, lambda: statuses() == ["sent", "sent"], what="both sent", timeout=5.0)
     assert "to 13812345678" in FileChannel().path.read_text(encoding="utf-8")
+
+
+def statuses(table: DataTable[str]) -> list[str]:
+    return [str(table.get_row_at(r)[1]) for r in range(table.row_count)]
+
+
+async def test_the_list_read_before_a_resend_went_out_never_answers_last(
+    app: StationApp, station: Station, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read a resend starts sees the message still queued; the sent message starts a read of its
+    own. If the first one's thread is held up after its read (a busy machine), its answer comes last:
+    it is dropped, so the list does not go back to "queued" with nothing left to read it again."""
+    two_messages(station, clock)
+    answering, answer_on, answered = threading.Event(), threading.Event(), threading.Event()
+    run_once = notify.run_once
+
+    def pass_after_the_read(*args: Any, **kwargs: Any) -> Any:
+        assert answering.wait(10)  # the first read is done: it saw the message queued
+        return run_once(*args, **kwargs)
+
+    async with app.run_test(size=(160, 40)) as pilot:
+        await app.push_screen(OutboxScreen())
+        await quiet.settle(pilot)
+        screen = app.screen
+        post = screen.post_message
+
+        def held_first_list_answer(message: Any) -> bool:
+            first = (
+                isinstance(message, ServiceCalls.Done) and message.tag == "list" and not answering.is_set()
+            )
+            if not first or threading.current_thread() is threading.main_thread():
+                return post(message)
+            answering.set()
+            assert answer_on.wait(10)  # the thread is held between its read and its answer
+            posted = post(message)
+            answered.set()
+            return posted
+
+        monkeypatch.setattr(screen, "post_message", held_first_list_answer)
+        monkeypatch.setattr(notify, "run_once", pass_after_the_read)
+        table: DataTable[str] = screen.query_one(DataTable)
+        app.start_devices()  # as in the test above
+        await quiet.press(pilot, "r")
+        await quiet.until(pilot, lambda: statuses(table) == ["sent", "sent"], what="the newer read shown")
+        answer_on.set()
+        await quiet.until(pilot, answered.is_set, what="the first read answered")
+        await quiet.settle(pilot)
+        assert statuses(table) == ["sent", "sent"]
 
 
 class Host(App[None]):

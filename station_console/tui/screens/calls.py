@@ -16,7 +16,7 @@ from typing import Any
 
 from textual.message import Message
 from textual.screen import Screen
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from station_console.errors import StationError
 from station_console.tui.screens.base import report_unexpected
@@ -24,13 +24,14 @@ from station_console.tui.screens.base import report_unexpected
 
 class ServiceCalls:
     # Tags of calls sent and not answered yet; an exclusive call is left out (a newer one cancels it,
-    # and a cancelled call is never answered).
+    # and a cancelled call's answer is dropped).
     _in_flight: frozenset[str] = frozenset()
 
     @dataclass
     class Done(Message):
         tag: str
         result: Any = field(repr=False)
+        worker: Worker[None] | None = field(default=None, repr=False)
 
     @dataclass
     class Failed(Message):
@@ -53,14 +54,17 @@ class ServiceCalls:
             except BaseException as exc:  # shown on the screen, never a traceback
                 screen.post_message(ServiceCalls.Failed(tag, exc))
             else:
-                if not get_current_worker().is_cancelled:  # an exclusive call's newer one answers
-                    screen.post_message(ServiceCalls.Done(tag, result))
+                screen.post_message(ServiceCalls.Done(tag, result, get_current_worker()))
 
         screen.run_worker(run, thread=True, group=f"call-{tag}", exclusive=exclusive, exit_on_error=False)
 
     # Named handlers, not @on: a plain mixin has no decorated-handler table of its own.
     def on_service_calls_done(self, message: Done) -> None:
         message.stop()
+        # An exclusive call's newer one answers. Checked here, on the UI thread that cancels it: a
+        # thread held up between its own check and its answer would put an older read over a newer one.
+        if message.worker is not None and message.worker.is_cancelled:
+            return
         self._in_flight -= {message.tag}
         getattr(self, f"done_{message.tag}")(message.result)
 
