@@ -382,6 +382,12 @@ def test_a_clerk_does_a_clerks_work_and_no_managers(
 )
 def test_a_manager_may(path: str, station_file: Path) -> None:
     result = attempt(path, station_file, "--clerk", "Wang", "--pin", PIN)
+    if path == "scan-test --save":
+        # Past the role check to the measuring, which needs a terminal to time the keys: here they are
+        # piped in, and it says so (nothing saved) rather than refusing the manager.
+        assert result.code == 1 and "piped in" in result.err, result.output
+        assert refusal(result) is None and "Only a manager" not in result.err, result.output
+        return
     assert result.code == 0, result.output
 
 
