@@ -3,6 +3,10 @@
 A subclass sets `NAME`, `GROUP` and `INTERVAL` (seconds between passes: a class attribute, so tests can
 shorten it), writes `_drain` (runs in a thread, touches no Textual object) and hands results to the UI
 thread with `_post(callback, *args)`, which drops them once `stop()` was called.
+
+A pass is never cancelled: a worker cancelled before its thread began would leave the worker marked
+busy, and every later kick would only ask that pass for one more. `stop()` lets a running pass finish
+its drain and end there instead (it looks at the stop before each drain).
 """
 
 from __future__ import annotations
@@ -42,8 +46,6 @@ class PeriodicWorker:
         self._stop.set()
         if self._timer is not None:
             self._timer.stop()
-        if self.worker is not None:
-            self.worker.cancel()
 
     def _can_run(self) -> bool:
         return True
@@ -57,17 +59,20 @@ class PeriodicWorker:
                 self._again = True
                 return
             self._busy = True
+        # Not exclusive: the flags already keep it to one pass at a time, and cancelling a pass in
+        # its group is what could leave them stuck.
         self.worker = self.app.run_worker(
-            self._passes, name=self.NAME, group=self.GROUP, thread=True, exclusive=True, exit_on_error=False
+            self._passes, name=self.NAME, group=self.GROUP, thread=True, exit_on_error=False
         )
 
     def _passes(self) -> None:
         try:
             while True:
-                self._drain()
+                if not self._stop.is_set():
+                    self._drain()
                 with self._lock:
                     if not self._again or self._stop.is_set():
-                        self._busy = False
+                        self._busy = self._again = False
                         return
                     self._again = False
         except BaseException:

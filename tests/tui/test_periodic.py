@@ -1,4 +1,5 @@
-"""A background pass kicked while another runs: the kick's work is not left for the next interval."""
+"""A background pass kicked while another runs: the kick's work is not left for the next interval; a
+pass stopped before its thread began leaves the next kicks working."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ class Passes(PeriodicWorker):
         self.reading = threading.Event()  # the first pass has read its queue
         self.go_on = threading.Event()
         self.passes = 0
+
+    def start(self) -> None:
+        self._stop.clear()
 
     def _drain(self) -> None:
         self.passes += 1
@@ -41,4 +45,24 @@ async def test_a_kick_while_a_pass_runs_gets_a_pass_of_its_own() -> None:
         assert worker.passes == 2
         worker.kick()  # idle again: a kick starts a pass at once
         await until(pilot, lambda: worker.passes == 3, what="a pass for a kick when idle")
+        worker.stop()
+
+
+async def test_a_stop_and_start_before_a_kicked_pass_began_loses_no_kick() -> None:
+    """The printers' save stops and starts the print worker: a pass kicked just before (a check-in's
+    label), its thread not yet begun, must not leave the worker taken for busy, every later kick only
+    asking that pass, which never comes, for one more."""
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        worker = Passes(app)
+        worker.go_on.set()
+        worker.kick()  # all on the UI thread: the pass's worker cannot have begun before the stop
+        worker.stop()
+        worker.start()
+        worker.kick()
+        await until(pilot, lambda: worker.passes >= 1, what="a pass for the kicks around the restart")
+        await until(pilot, lambda: worker.worker is not None and worker.worker.is_finished)
+        done = worker.passes
+        worker.kick()
+        await until(pilot, lambda: worker.passes == done + 1, what="a pass for a later kick")
         worker.stop()

@@ -141,6 +141,26 @@ async def test_kick_prints_a_new_label_without_waiting_for_the_timer(station: St
     assert len(DummyTransport.named("fast").sent) == 1
 
 
+async def test_labels_print_after_a_restart_right_behind_a_kick(station: Station) -> None:
+    """The printers' save stops and starts the worker; a check-in's kick just before it must not leave
+    every later label unprinted until the console restarts."""
+    DummyTransport.forget_all()
+    printer = make_printer({"language": "zpl", "transport": "dummy", "target": "saved"}, name="default")
+    seen: list[Message] = []
+    app = Host(station, CounterSettings(counter="test-counter"), interval=3600, printers=[printer])
+    async with app.run_test(message_hook=seen.append) as pilot:
+        await wait_for(pilot, seen, lambda m: True)  # the first pass at start: nothing queued
+        queue_parcels(station, 1)
+        worker = app.print_worker
+        worker.kick()  # the check-in's label...
+        worker.stop()  # ...and the save, before that pass's thread began
+        worker.start()
+        queue_parcels(station, 1, first=1)
+        worker.kick()
+        await until(pilot, lambda: printed(seen) == 2, what="both labels printed")
+    assert len(DummyTransport.named("saved").sent) == 2
+
+
 async def test_a_printer_that_is_off_is_told_in_chinese(station: Station, tmp_path: Any) -> None:
     """The toast a clerk working in Chinese reads when the label printer's folder is gone: all Chinese
     but the printer's name and its folder, with what to check."""
