@@ -40,6 +40,8 @@ class PeriodicWorker:
         self._busy = self._again = False
 
     def _every_interval(self) -> None:
+        if self._timer is not None:  # started again: one timer still, not one more each start
+            self._timer.stop()
         self._timer = self.app.set_interval(self.interval, self.kick, name=self.NAME)
 
     def stop(self) -> None:

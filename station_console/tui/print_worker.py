@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from textual.app import App
@@ -71,14 +72,23 @@ class PrintWorker(PeriodicWorker):
         # it said; a printer sent nothing yet is taken to be ready.
         self._found: dict[str, tuple[str, str | None]] = {}
         self._problem: str | None = None  # the toast telling the state's failure, while it holds
+        # Which start a setup answers for: a save started again while the last one still built its
+        # printers (two saves in a row) must not have the older printers arrive last and stay.
+        self._setup = 0
 
     def start(self) -> None:
         self._stop.clear()
+        self._setup += 1
         if self.printers is None:
             # Building printers imports the renderers (Pillow, fpdf2, escpos): off the UI thread, so
-            # the console is up before they load.
+            # the console is up before they load. A group of its own: nothing of the queue's passes
+            # touches it.
             self.app.run_worker(
-                self._configure, name="print-setup", group="printer", thread=True, exit_on_error=False
+                partial(self._configure, self._setup),
+                name="print-setup",
+                group="print-setup",
+                thread=True,
+                exit_on_error=False,
             )
             return
         self._begin()
@@ -90,24 +100,28 @@ class PrintWorker(PeriodicWorker):
         self._every_interval()
         self.kick()
 
-    def _configured(self, printers: list[Any]) -> None:
-        if not self._stop.is_set():
-            self.printers = printers
-            self._found = {}  # these printers have not failed a send yet
-            self._begin()
+    def _configured(self, setup: int, printers: list[Any] | None, error: str | None = None) -> None:
+        if self._stop.is_set() or setup != self._setup:
+            return  # stopped, or started again since: a newer setup answers
+        if printers is None:
+            self._show(0, 0, {}, ("error", error))
+            return
+        self.printers = printers
+        self._found = {}  # these printers have not failed a send yet
+        self._begin()
 
     def _can_run(self) -> bool:
         return bool(self.printers)
 
     # -- worker thread --------------------------------------------------------------------------
 
-    def _configure(self) -> None:
+    def _configure(self, setup: int) -> None:
         try:
             printers = configured_printers(self.app.counter_settings)  # type: ignore[attr-defined]
         except StationError as exc:
-            self._post(self._show, 0, 0, {}, ("error", exc.message()))
+            self._post(self._configured, setup, None, exc.message())
             return
-        self._post(self._configured, printers)
+        self._post(self._configured, setup, printers)
 
     def _drain(self) -> None:
         # The send-out flow draws its own jobs; loading it registers that renderer with the queue.

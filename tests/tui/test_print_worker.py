@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+import pytest
 from sqlmodel import Session, select
 from textual.app import App, ComposeResult
 from textual.message import Message
@@ -15,8 +17,10 @@ from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
 from station_console.services.printing.order import REFUSED_AFTER
+from station_console.services.printing.printers import configured_printers
 from station_console.settings import CounterSettings
 from station_console.stored_messages import stored_text
+from station_console.tui import print_worker
 from station_console.tui.print_worker import PrintWorker
 from tui import quiet
 from tui.quiet import until
@@ -159,6 +163,46 @@ async def test_labels_print_after_a_restart_right_behind_a_kick(station: Station
         worker.kick()
         await until(pilot, lambda: printed(seen) == 2, what="both labels printed")
     assert len(DummyTransport.named("saved").sent) == 2
+
+
+async def test_printers_saved_twice_print_on_the_last_saved_whatever_setup_answers_last(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two saves in a row: the first save's setup, held up building its printers, answers after the
+    second's; the printer saved last is the one that prints."""
+    DummyTransport.forget_all()
+    built: list[CounterSettings] = []
+    first_goes_on = threading.Event()
+
+    def configured(settings: CounterSettings) -> list[Any]:
+        built.append(settings)
+        if len(built) == 1:
+            assert first_goes_on.wait(10)
+        return configured_printers(settings)
+
+    monkeypatch.setattr(print_worker, "configured_printers", configured)
+    seen: list[Message] = []
+
+    def at(target: str) -> CounterSettings:
+        return CounterSettings(
+            counter="test-counter", printer={"language": "zpl", "transport": "dummy", "target": target}
+        )
+
+    app = Host(station, at("before"), interval=3600)
+    async with app.run_test(message_hook=seen.append) as pilot:
+        await until(pilot, lambda: len(built) == 1, what="the first setup building its printers")
+        app.counter_settings = at("saved")  # saved again, as Settings > Printers does it
+        worker = app.print_worker
+        worker.stop()
+        worker.printers = None
+        worker.start()
+        await wait_for(pilot, seen, lambda m: True)  # the second setup's printers made their first pass
+        first_goes_on.set()
+        await quiet.settle(pilot)
+        queue_parcels(station, 1)
+        worker.kick()
+        await until(pilot, lambda: printed(seen) == 1, what="the label printed")
+    assert len(DummyTransport.named("saved").sent) == 1 and DummyTransport.named("before").sent == []
 
 
 async def test_a_printer_that_is_off_is_told_in_chinese(station: Station, tmp_path: Any) -> None:
