@@ -7,7 +7,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
 from rich.text import Text
 from textual import events, work
@@ -84,6 +84,9 @@ def _settings() -> Screen:
 class StartScreen(Screen[None]):
     """What is under the sign-in dialog while the station opens: nothing of a station yet."""
 
+
+# The background passes a screen may kick (`StationApp.kick_worker`), by the app's attribute.
+PassWorker = Literal["print_worker", "notify_worker", "carrier_event_worker"]
 
 START_MODE = "_default"  # Textual's mode for the app's default screen: StartScreen here
 OPENING_WORKER = "load-station"  # the worker that opens the station while the sign-in takes keys
@@ -202,6 +205,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         self._opening = opening
         self.open_failure: str | None = None  # why the station could not be opened, as the clerk read it
         self._devices: list[ScannerBridge | PrintWorker | NotifyWorker | CarrierEventWorker | LiveBridge] = []
+        self._kicks_waiting: set[PassWorker] = set()  # kicked before the devices started
         self.key_bounce = BounceGuard(self._scan_gap)  # a dialog's answer key, repeated, goes nowhere
         self.init_clerk_session(require_sign_in)
         if station is not None:
@@ -280,8 +284,12 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.after_station_open()
 
     def after_station_open(self) -> None:
-        self.call_after_refresh(self.start_devices)
-        self.call_after_refresh(self.check_database)  # it reads the whole file: not before the first draw
+        # On the app's own queue, not after the next refresh: Textual holds such a callback on the
+        # screen on top at the time, and a screen pushed over it at once (a mode key, Settings > Outbox
+        # right after sign-in) kept it, and the devices, waiting until the clerk came back to it. The
+        # first screen is drawn by now: `station` draws the sign-in dialog before the station opens.
+        self.call_later(self.start_devices)
+        self.call_later(self.check_database)
 
     @work(thread=True, exit_on_error=False, name=OPENING_WORKER, group=OPENING_WORKER)
     def load_station(self) -> None:
@@ -347,6 +355,18 @@ class StationApp(ClerkSessionMixin, App[None]):
         ]
         for device in self._devices:
             device.start()
+        for name in sorted(self._kicks_waiting):
+            getattr(self, name).kick()
+        self._kicks_waiting.clear()
+
+    def kick_worker(self, name: PassWorker) -> None:
+        """Run that background pass now: a label, message or event queued again goes at once, not at
+        the next round. Asked before the devices have started, it runs as they start."""
+        worker: PrintWorker | NotifyWorker | CarrierEventWorker | None = getattr(self, name, None)
+        if worker is None:
+            self._kicks_waiting.add(name)
+        else:
+            worker.kick()
 
     @work(thread=True, exit_on_error=False, name="quick-check", group="quick-check")
     def check_database(self) -> None:

@@ -18,6 +18,7 @@ from station_console.services.notify.templates import KIND_LABELS, SUBJECT
 from station_console.tui.app import StationApp
 from station_console.tui.notify_worker import NotifyWorker
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.outbox import OutboxScreen
 from tui import quiet
 
@@ -43,9 +44,6 @@ async def test_outbox_lists_failed_first_masked_and_resends(
         assert first[1] == "failed" and first[4] == "138****5678" and "number barred" in first[7]
         cells = " ".join(str(c) for r in range(table.row_count) for c in table.get_row_at(r))
         assert "13812345678" not in cells and "13987654321" not in cells and "139****4321" in cells
-        # The console starts its devices once its first screen is drawn; here the Outbox went over
-        # that screen at once, which could hold the start back past the key (no worker to kick).
-        app.start_devices()
         await quiet.press(
             pilot, "r"
         )  # queued again, and the console's worker is kicked: the file channel sends it
@@ -60,6 +58,42 @@ async def test_outbox_lists_failed_first_masked_and_resends(
 
 def statuses(table: DataTable[str]) -> list[str]:
     return [str(table.get_row_at(r)[1]) for r in range(table.row_count)]
+
+
+async def test_a_resend_goes_out_at_once_though_check_in_was_never_drawn_under_the_outbox(
+    app: StationApp, station: Station, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual holds a callback asked for after the next refresh on the screen on top, until that
+    screen is drawn: check-in, covered by the Outbox at once, is not drawn until the clerk comes back
+    (here never: what waits for it is held). The devices start all the same, and the resend's kick
+    sends at once, not at the outbox's next round."""
+    two_messages(station, clock)
+    monkeypatch.setattr(NotifyWorker, "INTERVAL", 3600.0)  # only the kick can send it in time
+    monkeypatch.setattr(CheckinScreen, "_invoke_later", lambda self, callback, sender: None)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await app.push_screen(OutboxScreen())
+        await quiet.settle(pilot)
+        table: DataTable[str] = app.screen.query_one(DataTable)
+        await quiet.press(pilot, "r")
+        await quiet.until(pilot, lambda: statuses(table) == ["sent", "sent"], what="both sent", timeout=5.0)
+
+
+async def test_a_kick_asked_before_the_workers_started_runs_as_they_start(
+    app: StationApp, station: Station, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check_in(station, "73" + "1" * 12, batch="ZTO", phone="13812345678")
+    clock.advance(seconds=121)
+    monkeypatch.setattr(NotifyWorker, "INTERVAL", 3600.0)  # only the kick can send it in time
+    app.kick_worker("notify_worker")  # the console is not running yet: no worker to kick
+    async with app.run_test(size=(160, 40)) as pilot:
+        await quiet.until(
+            pilot, lambda: "to 13812345678" in read_sent(), what="the message sent", timeout=5.0
+        )
+
+
+def read_sent() -> str:
+    path = FileChannel().path
+    return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
 async def test_the_list_read_before_a_resend_went_out_never_answers_last(
@@ -97,7 +131,6 @@ async def test_the_list_read_before_a_resend_went_out_never_answers_last(
         monkeypatch.setattr(screen, "post_message", held_first_list_answer)
         monkeypatch.setattr(notify, "run_once", pass_after_the_read)
         table: DataTable[str] = screen.query_one(DataTable)
-        app.start_devices()  # as in the test above
         await quiet.press(pilot, "r")
         await quiet.until(pilot, lambda: statuses(table) == ["sent", "sent"], what="the newer read shown")
         answer_on.set()

@@ -7,7 +7,7 @@ for good (a manager, with a reason). Both are audited by the service.
 from __future__ import annotations
 
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -107,9 +107,8 @@ class CarrierEventsScreen(QueueListScreen):
 
     def done_act(self, result: object) -> None:
         super().done_act(result)
-        worker = getattr(self.app, "carrier_event_worker", None)
-        if worker is not None:
-            worker.kick()  # a retried event goes now, not at the next round
+        app: Any = self.app
+        app.kick_worker("carrier_event_worker")  # a retried event goes now, not at the next round
 
     @role_key("events.drop")
     def action_drop(self) -> None:

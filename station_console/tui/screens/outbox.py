@@ -105,9 +105,8 @@ class OutboxScreen(QueueListScreen):
 
     def done_act(self, result: object) -> None:
         super().done_act(result)
-        worker = getattr(self.app, "notify_worker", None)
-        if worker is not None:
-            worker.kick()  # the message goes now, not at the next round
+        app: Any = self.app
+        app.kick_worker("notify_worker")  # the message goes now, not at the next round
 
     def on_notify_worker_drained(self, message: NotifyWorker.Drained) -> None:
         if message.messages or message.failed:

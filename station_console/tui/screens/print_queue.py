@@ -114,9 +114,8 @@ class PrintQueueScreen(QueueListScreen):
 
     def done_act(self, result: object) -> None:
         super().done_act(result)
-        worker = getattr(self.app, "print_worker", None)
-        if worker is not None:
-            worker.kick()  # a retried job goes now, not at the next round
+        app: Any = self.app
+        app.kick_worker("print_worker")  # a retried job goes now, not at the next round
 
     def on_print_worker_drained(self, message: PrintWorker.Drained) -> None:
         if message.printed or message.failed:

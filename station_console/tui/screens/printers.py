@@ -204,9 +204,8 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
             self.edits_saved()
 
     def done_test(self, job_id: int) -> None:
-        worker: Any = getattr(self.app, "print_worker", None)
-        if worker is not None:
-            worker.kick()
+        app: Any = self.app
+        app.kick_worker("print_worker")
         self._say(_("Test print queued (job {id}); the header shows the printer state.", id=job_id))
 
     def failed(self, tag: str, text: str) -> None:
