@@ -29,7 +29,7 @@ from station_console.safe_text import clean
 from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.pickup_dialogs import show_refusal
-from station_console.tui.screens.unsaved import KeepsEdits
+from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, plain
 
@@ -85,6 +85,7 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
     the app's quit does (`saving`): the unsaved-edits question never comes over a form saving."""
 
     DEFAULT_CSS = DIALOG_CSS
+    SAVE_CALL = "submit"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel", tooltip=N_("Close without saving")),
     ]
@@ -204,11 +205,8 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
     def save_now(self) -> None:
         self._ok()
 
-    def saving(self) -> bool:
-        return self.calling("submit")
-
     def say_saving(self) -> None:
-        self._say(plain(_("One moment: saving. Quit or leave once it is done."), "italic"))
+        self._say(plain(_(SAVING), "italic"))
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

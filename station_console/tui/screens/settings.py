@@ -45,7 +45,7 @@ from station_console.tui.screens.settings_fields import (
     parsed,
     widget_value,
 )
-from station_console.tui.screens.unsaved import KeepsEdits
+from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.form_scroll import FormScroll
 from station_console.tui.widgets.plain import Label, Static
 from station_console.tui.widgets.typeset import typeset
@@ -72,6 +72,7 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Settings")
     _role_line = ""  # what the status line says to a clerk, while it says it
     EDITS = "#settings-form"
+    SAVE_CALL = "save"
     CSS_PATH = "settings.tcss"
     AUTO_FOCUS = "#settings-sections"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -256,14 +257,29 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
 
     @role_key("settings.save")
     async def action_save(self) -> None:
+        if self.save_waits():
+            return
+        bad = self._send_save()
+        if bad is not None:
+            await self._refuse(*bad)
+
+    @role_key("settings.save")
+    def save_now(self) -> None:
+        # Sent now, not on a later turn: a way-out key pressed right after the question's Save finds
+        # the save on its way, and waits for it.
+        bad = self._send_save()
+        if bad is not None:
+            self.call_later(self._refuse, *bad)
+
+    def _send_save(self) -> tuple[str, BadField] | None:
+        """Every section's values checked and sent to be saved; else the field that refused its value."""
         typed = self._typed()
         values: dict[str, BaseModel] = {}
         for prefix in (STATION, COUNTER):
             try:
                 values[prefix] = self._validated(prefix, typed)
             except BadField as bad:
-                await self._refuse(prefix, bad)
-                return
+                return prefix, bad
         new_station = cast(StationSettings, values[STATION])
         new_counter = cast(CounterSettings, values[COUNTER])
         station = self.station
@@ -274,10 +290,8 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
             station.settings()  # read again here, so the screens that follow find them cached
 
         self._saving = new_counter
-        self.call("save", save, exclusive=True)
-
-    def save_now(self) -> None:
-        self.call_later(self.action_save)
+        self.call("save", save)
+        return None
 
     async def _refuse(self, prefix: str, bad: BadField) -> None:
         """Say which field refused its value, in which section, and put the cursor in it."""
@@ -302,6 +316,11 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
         self.app.bell()
         self.edits_not_saved()
 
+    def say_saving(self) -> None:
+        status = self.query_one("#settings-status", Static)
+        status.update(_(SAVING))
+        status.set_class(False, "error")
+
     def done_save(self, _result: None) -> None:
         self.app.counter_settings = self._saving  # type: ignore[attr-defined]
         status = self.query_one("#settings-status", Static)
@@ -317,6 +336,8 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
         self.edits_not_saved()
 
     def action_open(self, which: str) -> None:
+        if self.save_waits():  # Printers would start from the counter settings this save replaces
+            return
         module_name, class_name = SUBSCREENS[which]
         try:
             screen_class = getattr(importlib.import_module(module_name), class_name)

@@ -3,7 +3,9 @@
 A screen with a save step mixes in `KeepsEdits`: it says which fields count (`EDITS`), remembers their
 values as saved (`edits_saved`, after its own save succeeded) and starts its save in `save_now`. Every
 way out asks first through `leave`: the app's quit and mode keys, and the screen's own Escape. While a
-save is on its way (`saving`) none is taken and nothing asked: the screen says it waits for the save.
+save is on its way (`saving`: the screen's service call `SAVE_CALL` is not answered yet, whether its
+own save key or the question's Save sent it) none is taken and nothing asked, and a second save is
+not sent (`save_waits`): the screen says it waits for the save.
 The question (`LeaveUnsaved`) is answered only by a deliberate key or a click: its focus rests on Stay,
 so Enter, a scan (which ends in Enter) or a stray letter leave everything as it is.
 """
@@ -24,9 +26,11 @@ from textual.widgets import Button, Input, Select, Switch, TextArea
 
 from station_console.i18n import N_, _
 from station_console.tui.screens.base import Dialog, translate_bindings
+from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.widgets.plain import Static
 
 Answer = Literal["save", "discard", "stay"]
+SAVING = N_("One moment: saving. Quit or leave once it is done.")
 _EDITORS = (Input, TextArea, Switch, Select)
 
 
@@ -38,6 +42,8 @@ class KeepsEdits:
     """For a screen with fields and a save step (Settings, a printer, a clerk, a carrier, a person)."""
 
     EDITS: ClassVar[str] = ""  # the container of the fields that count; "" the whole screen
+    # The tag of the screen's service call (`ServiceCalls.call`, not exclusive) that saves or writes.
+    SAVE_CALL: ClassVar[str] = ""
     _saved_values: dict[str, Any] | None = None
     _after_save: Callable[[], None] | None = None
 
@@ -68,10 +74,23 @@ class KeepsEdits:
     def saving(self) -> bool:
         """A save is on its way and not answered yet: it may have written, so no way out is taken and
         nothing is asked over it until its answer is back."""
-        return False
+        return bool(self.SAVE_CALL) and isinstance(self, ServiceCalls) and self.calling(self.SAVE_CALL)
 
     def say_saving(self) -> None:
-        """A way out was asked for while `saving`: say on the screen that it waits for the save."""
+        """A way out was asked for while `saving`: say on the screen that it waits for the save (a
+        screen says it in its own status line; this is for one that has none)."""
+        screen: Any = self
+        screen.notify(_(SAVING), markup=False)
+
+    def save_waits(self) -> bool:
+        """A save asked for while one is on its way is not sent again (two writes, the first's answer
+        dropped): the screen says it waits, and the caller sends nothing."""
+        if not self.saving():
+            return False
+        screen: Any = self
+        screen.app.bell()
+        self.say_saving()
+        return True
 
     def save_edits(self, then: Callable[[], None]) -> None:
         self._after_save = then
