@@ -1,5 +1,6 @@
 """While a screen's save is on its way, no way out is taken and nothing is asked over it: Settings,
-whether its own save key sent it or the unsaved-edits question's Save did. The save is held back on its worker (a slow disk, a busy database) while the
+Printers, Clerks and the carrier form, whether their own save key sent it or the unsaved-edits
+question's Save did. The save is held back on its worker (a slow disk, a busy database) while the
 keys come; the screen says it is saving, and once its answer is back the next way out works as ever.
 (A form's own, FormDialog's, is in test_checked_forms.py.)"""
 
@@ -10,11 +11,16 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from textual.widgets import Input, Static
+from sqlmodel import select
+from textual.widgets import Button, Input, Select, Static
 
+from db.models import Clerk
 from station_console.services.core.station import Station
+from station_console.services.people import clerks
+from station_console.settings import load_counter_settings
 from station_console.tui.app import StationApp
-from station_console.tui.screens import settings
+from station_console.tui.screens import carrier_editor, printers, settings
+from station_console.tui.screens.carrier_editor import CarrierEditorScreen, CarrierForm
 from station_console.tui.screens.settings import SettingsScreen
 from station_console.tui.screens.unsaved import LeaveUnsaved
 from tui import quiet
@@ -102,3 +108,98 @@ async def test_a_way_out_during_the_questions_save_waits_and_the_first_then_goes
         await quiet.until(pilot, lambda: not app.is_running, what="quit")
     station.forget_settings()
     assert station.settings().station_name == "Campus North"
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "owner", "write", "status", "saved"),
+    [
+        pytest.param(
+            "f8",
+            {"#p-name": "counter-lp", "#p-transport": "dummy"},
+            printers,
+            "change_counter_settings",
+            "#printer-status",
+            "Printer counter-lp saved",
+            id="printers",
+        ),
+        pytest.param(
+            "f10",
+            {"#c-name": "Wang", "#c-pin": "4826"},
+            clerks,
+            "add_clerk",
+            "#clerk-status",
+            "Clerk Wang added.",
+            id="clerks",
+        ),
+    ],
+)
+async def test_esc_quit_and_mode_keys_while_a_sub_screen_saves_wait_for_its_answer(
+    app: StationApp,
+    station: Station,
+    monkeypatch: pytest.MonkeyPatch,
+    key: str,
+    typed: dict[str, str],
+    owner: object,
+    write: str,
+    status: str,
+    saved: str,
+) -> None:
+    """Printers' Save printer, Clerks' Add clerk: Esc, Ctrl+Q or F2 before the answer changes nothing
+    and the screen says it is saving; a second click sends nothing. Answered, Esc goes back at once."""
+    release, calls = held_back(monkeypatch, owner, write)
+    bells: list[str] = []
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, key)
+        app.bell = lambda: bells.append("bell")  # type: ignore[method-assign]
+        screen = app.screen
+        for selector, value in typed.items():
+            widget = screen.query_one(selector)
+            assert isinstance(widget, Input | Select)
+            widget.value = value
+        button = screen.query_one("#p-save, #c-add", Button)
+        button.press()
+        await quiet.until(pilot, lambda: len(calls) == 1, what="the save sent")
+        await pilot.press("escape", "ctrl+d", "ctrl+q", "f2")
+        assert app.screen is screen and app.current_mode == "settings" and app.is_running
+        assert says(app, status) == SAYS_SAVING and len(bells) == 3  # Esc, Ctrl+Q, F2
+        button.press()
+        await quiet.until(pilot, lambda: len(bells) == 4, what="the second click answered")
+        release.set()
+        await quiet.until(pilot, lambda: saved in says(app, status), what="saved")
+        assert len(calls) == 1
+        await quiet.press(pilot, "escape")
+        assert isinstance(app.screen, SettingsScreen)
+    if key == "f8":
+        assert load_counter_settings().printers["counter-lp"]["transport"] == "dummy"
+    else:
+        with station.read() as session:
+            assert session.exec(select(Clerk).where(Clerk.name == "Wang")).one()
+
+
+async def test_the_carrier_form_waits_for_its_save_even_for_cancel(
+    app: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The carrier form's Esc, its Cancel button, Ctrl+Q and F2 while it saves: the form stays and says
+    it is saving (Cancel would have closed it as the carrier was written, the table never told)."""
+    release, calls = held_back(monkeypatch, carrier_editor, "add_carrier")
+    bells: list[str] = []
+    async with app.run_test(size=(140, 48)) as pilot:
+        await quiet.press(pilot, "f7", "a")
+        form = app.screen
+        assert isinstance(form, CarrierForm)
+        form.query_one("#cf-code", Input).value = "kdn"
+        form.query_one("#cf-name_en", Input).value = "Kuaidi Nine"
+        form.query_one("#cf-name_zh", Input).value = "快递九"
+        await pilot.press("ctrl+s")
+        await quiet.until(pilot, lambda: len(calls) == 1, what="the save sent")
+        app.bell = lambda: bells.append("bell")  # type: ignore[method-assign]
+        await pilot.press("escape", "ctrl+q", "f2")  # F2 goes nowhere over a dialog
+        form.query_one("#cf-cancel", Button).press()
+        await quiet.until(pilot, lambda: len(bells) == 3, what="Cancel answered")
+        assert app.screen is form and app.current_mode == "settings" and app.is_running
+        assert says(app, "#carrier-form-error") == SAYS_SAVING
+        release.set()
+        await quiet.until(pilot, lambda: isinstance(app.screen, CarrierEditorScreen), what="closed")
+        await quiet.until(pilot, lambda: "KDN" in says(app, "#carrier-status"), what="the table told")
+        assert len(calls) == 1

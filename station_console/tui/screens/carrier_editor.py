@@ -30,7 +30,7 @@ from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import Dialog, ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import DIALOG_CSS
-from station_console.tui.screens.unsaved import KeepsEdits
+from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table
 
@@ -62,6 +62,8 @@ def text_to_patterns(text: str, old: list[dict[str, Any]] | None = None) -> list
 class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
     """Add a carrier (no `carrier`) or edit one; dismissed with the saved row, or None."""
 
+    SAVE_CALL = "save"
+
     # The form's layout (title and refusal on top, Cancel and Save at the bottom, the fields scrolling
     # between) is the one every form has: longer than a 40-line terminal, narrower ones cut it.
     DEFAULT_CSS = (
@@ -74,6 +76,7 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
     CarrierForm #cf-patterns-help { width: 100%; }
     CarrierForm TextArea { height: 6; }
     CarrierForm #carrier-form-error { color: $error; }
+    CarrierForm #carrier-form-error.-note { color: $text; text-style: italic; }
     CarrierForm .form-foot { align-horizontal: right; }
     """
     )
@@ -156,13 +159,13 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
     @on(Button.Pressed, "#cf-save")
     @role_key("carrier_form.save")
     def action_save(self) -> None:
+        if self.save_waits():
+            return
         values = self.values()
         if self.carrier is None:
-            self.call("save", partial(add_carrier, self.station, values), exclusive=True)
+            self.call("save", partial(add_carrier, self.station, values))
         else:
-            self.call(
-                "save", partial(update_carrier, self.station, self.carrier.code, values), exclusive=True
-            )
+            self.call("save", partial(update_carrier, self.station, self.carrier.code, values))
 
     def done_save(self, saved: Carrier) -> None:
         self.edits_saved()
@@ -170,15 +173,23 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
 
     def failed(self, tag: str, text: str) -> None:
         # Shown in the form, which stays open so nothing typed is lost.
-        error = self.query_one("#carrier-form-error", Static)
-        error.update(text)
-        error.add_class("-shown")
+        self._say(text)
         self.app.bell()
         self.edits_not_saved()
 
+    def say_saving(self) -> None:
+        self._say(_(SAVING), note=True)
+
+    def _say(self, text: str, *, note: bool = False) -> None:
+        line = self.query_one("#carrier-form-error", Static)
+        line.update(text)
+        line.add_class("-shown")
+        line.set_class(note, "-note")  # waiting for the save is no refusal: not in red
+
     @on(Button.Pressed, "#cf-cancel")
     def action_close(self) -> None:  # the button: a deliberate "close without saving"
-        self.dismiss(None)
+        if not self.save_waits():  # it may be writing: its answer closes the form
+            self.dismiss(None)
 
     def action_cancel(self) -> None:  # Esc: asks first if something was typed
         self.action_leave("close")

@@ -20,7 +20,7 @@ from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.clerk_activity import ClerkActivityScreen
-from station_console.tui.screens.unsaved import KeepsEdits
+from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table
 
@@ -28,6 +28,7 @@ from station_console.tui.widgets.plain import Static, Table
 class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Clerks")
     EDITS = "#clerk-form"
+    SAVE_CALL = "act"  # a clerk added, (de)activated or unlocked
     DEFAULT_CSS = """
     ClerkAdminScreen #clerk-form { height: auto; padding: 0 1; }
     ClerkAdminScreen #clerk-form Input { width: 1fr; }
@@ -98,12 +99,17 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
 
     def _act(self, fn: Callable[[], clerks.ClerkInfo], said: Callable[[clerks.ClerkInfo], str]) -> None:
         """Change a clerk in a worker; then the list again and what was done (`said` of the answer)."""
+        if self.save_waits():
+            return
         self._said = said
-        self.call("act", fn, exclusive=True)
+        self.call("act", fn)
 
     def done_act(self, info: clerks.ClerkInfo) -> None:
         self.refresh_list()
         self._say(self._said(info))
+
+    def say_saving(self) -> None:
+        self._say(_(SAVING))
 
     def failed(self, tag: str, text: str) -> None:
         self._say(text, error=True)

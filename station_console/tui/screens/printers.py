@@ -34,7 +34,7 @@ from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.print_queue import PrintQueueScreen
-from station_console.tui.screens.unsaved import KeepsEdits
+from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table
 
@@ -55,6 +55,7 @@ DEVICE_ONE_ROW_MIN = 130
 class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Printers")
     EDITS = "#printer-form"
+    SAVE_CALL = "store"  # a printer saved, made the default or deleted: counter.toml written
     DEFAULT_CSS = """
     PrintersScreen #printer-form { height: auto; padding: 0 1; }
     PrintersScreen #printer-form Horizontal { height: auto; }
@@ -179,6 +180,8 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
 
     def _store(self, new: CounterSettings, said: str, *, then_tell: str | None = None) -> None:
         """Check and save in a worker (a manager's change; a misconfigured printer is refused first)."""
+        if self.save_waits():
+            return
         self._after_store = (new, said, then_tell)
         station = self.station
 
@@ -187,7 +190,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
             configured_printers(new)
             change_counter_settings(station, new)
 
-        self.call("store", store, exclusive=True)
+        self.call("store", store)
 
     def done_store(self, _result: None) -> None:
         new, said, then_tell = self._after_store
@@ -202,6 +205,9 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
         if then_tell is not None:  # the form's printer was saved
             self._tell_scanner_needs(then_tell)
             self.edits_saved()
+
+    def say_saving(self) -> None:
+        self._say(_(SAVING))
 
     def done_test(self, job_id: int) -> None:
         app: Any = self.app
