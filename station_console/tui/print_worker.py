@@ -128,6 +128,7 @@ class PrintWorker(PeriodicWorker):
         import station_console.services.sendout.drawing  # noqa: F401
 
         station = self.app.station  # type: ignore[attr-defined]
+        setup = self._setup  # read before the printers: a save after it makes what this pass found old
         printed = failed = aside = 0
         found: dict[str, tuple[str, str | None]] = {}  # what this pass's sends found, by printer
         whole: tuple[str, str | None] | None = None  # the pass itself failed, not a printer
@@ -150,7 +151,7 @@ class PrintWorker(PeriodicWorker):
         except Exception as exc:  # a bug must not kill the console; it is logged, the queue keeps its jobs
             log.exception("print queue pass failed")
             whole = ("error", str(exc))
-        self._post(self._show, printed, failed, found, whole, aside)
+        self._post(self._show, printed, failed, found, whole, aside, setup)
 
     # -- UI thread ------------------------------------------------------------------------------
 
@@ -161,10 +162,13 @@ class PrintWorker(PeriodicWorker):
         found: dict[str, tuple[str, str | None]],
         whole: tuple[str, str | None] | None = None,
         aside: int = 0,
+        setup: int | None = None,
     ) -> None:
         """After a pass: `found`, what its sends found of each printer; `whole`, the state and error when
-        the pass as a whole said (no printer, or the pass failed): for this pass only."""
-        self._found.update(found)
+        the pass as a whole said (no printer, or the pass failed): for this pass only. A pass begun
+        before the printers were saved again (`setup`) found nothing of the printers saved since."""
+        if setup is None or setup == self._setup:
+            self._found.update(found)
         failing = ((state, error) for state, error in self._found.values() if state != "ready")
         state, error = whole or next(failing, ("ready", None))
         if state != self.state:

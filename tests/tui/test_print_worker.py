@@ -205,6 +205,47 @@ async def test_printers_saved_twice_print_on_the_last_saved_whatever_setup_answe
     assert len(DummyTransport.named("saved").sent) == 1 and DummyTransport.named("before").sent == []
 
 
+async def test_a_pass_over_the_printers_before_a_save_tells_nothing_of_the_saved_ones(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manager fixes an offline printer's target and saves while a pass still sends to the old one:
+    that pass, answering after the save, does not put "offline" and its toast back over the printer
+    just saved, which has had nothing sent to it yet."""
+    DummyTransport.forget_all()
+    DummyTransport.named("old").fail_next(10**6, "offline")
+    before = make_printer({"language": "zpl", "transport": "dummy", "target": "old"}, name="default")
+    saved = CounterSettings(
+        counter="test-counter", printer={"language": "zpl", "transport": "dummy", "target": "new"}
+    )
+    held, goes_on = threading.Event(), threading.Event()
+    real = print_worker.process_queue
+
+    def first_pass_held(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        if not held.is_set():
+            held.set()
+            assert goes_on.wait(10)  # sent to the old printer; its answer not posted yet
+        return result
+
+    monkeypatch.setattr(print_worker, "process_queue", first_pass_held)
+    queue_parcels(station, 1)
+    seen: list[Message] = []
+    app = Host(station, saved, interval=3600, printers=[before])
+    async with app.run_test(message_hook=seen.append) as pilot:
+        await until(pilot, held.is_set, what="the pass sending to the old printer")
+        worker = app.print_worker
+        worker.stop()  # the save, as Settings > Printers does it
+        worker.printers = None
+        worker.start()
+        await until(pilot, lambda: worker.printers is not None, what="the saved printers built")
+        goes_on.set()
+        await until(pilot, lambda: len(passes(seen)) == 2, what="the old pass and the one it was asked for")
+        await quiet.settle(pilot)
+        assert (worker.state, app.device_states["printer"]) == ("ready", "ready")
+        assert not any("Printer problem" in n.message for n in app._notifications)
+    assert DummyTransport.named("new").sent == []  # the label waits out its backoff: nothing new was tried
+
+
 async def test_a_printer_that_is_off_is_told_in_chinese(station: Station, tmp_path: Any) -> None:
     """The toast a clerk working in Chinese reads when the label printer's folder is gone: all Chinese
     but the printer's name and its folder, with what to check."""
