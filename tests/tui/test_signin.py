@@ -10,7 +10,8 @@ from sqlmodel import col, select
 from textual.widgets import DataTable, Input, Static
 
 from db.models import EventKind, ParcelEvent
-from station_console.i18n import set_language
+from station_console.errors import StationError
+from station_console.i18n import N_, set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
@@ -86,6 +87,40 @@ async def test_first_run_creates_the_manager_and_signs_in(station: Station) -> N
     station.forget_settings()
     assert (station.settings().timezone, station.settings().opening_hours) == ("Europe/Berlin", "08:00-20:00")
     assert kinds(station) == [EventKind.CLERK_CHANGED, EventKind.SIGNED_IN, EventKind.SETTINGS_CHANGED]
+
+
+async def test_a_first_manager_made_before_a_busy_database_refused_the_sign_in_signs_in_on_retry(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manager was written, then the sign-in found the database busy: Enter again signs in as that
+    manager (every retry was refused: "The station already has clerks"), and no second manager is made."""
+    real, tries = clerks.sign_in, []
+
+    def busy_once(*args: object) -> object:
+        tries.append(args)
+        if len(tries) == 1:
+            raise StationError(N_("The database is busy; try again"), code="busy")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(clerks, "sign_in", busy_once)
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        for text in ("Wang", "9071", "9071", "", ""):
+            await type_into(pilot, text)
+        dialog = app.screen
+        assert isinstance(dialog, SignInScreen)
+        assert "busy" in str(dialog.query_one("#signin-error", Static).render())
+        assert not clerks.needs_first_manager(station)  # the manager was written before the refusal
+        dialog.query_one("#signin-pin", Input).value = "9071"
+        dialog.query_one("#signin-pin2", Input).value = "9071"
+        dialog.query_one("#signin-hours", Input).focus()
+        await type_into(pilot, "")
+        assert not isinstance(app.screen, SignInScreen), str(
+            dialog.query_one("#signin-error", Static).render()
+        )
+        assert app.clerk_name == "Wang" and station.clerk_role == "manager"
+    assert [c.name for c in clerks.list_clerks(station)] == ["Wang"]
 
 
 async def test_wrong_pin_is_refused_then_the_clerk_signs_in(station: Station) -> None:

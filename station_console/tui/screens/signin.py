@@ -162,7 +162,10 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
 
         def first_manager() -> ClerkInfo:
             setup.station_basics(zone, hours)  # checked before anything is created
-            clerks.create_first_manager(station, name, pin)
+            # Made already when a try of this dialog made it and then failed (a busy database at the
+            # sign-in) or another counter did: signed in with the same name and PIN, not refused again.
+            if clerks.needs_first_manager(station):
+                clerks.create_first_manager(station, name, pin)
             info = clerks.sign_in(station, name, pin)
             setup.set_station_basics(station, zone, hours)
             station.settings()  # read again here, not by the screens that follow
