@@ -166,20 +166,20 @@ def read_bursts(read_key: Any, count: int | None, on_code: Any) -> list[list[tup
     CR, LF or Tab. `on_code(code, keys)` is called for each code as it completes."""
     bursts: list[list[tuple[str, float]]] = []
     keys: list[tuple[str, float]] = []
-    while count is None or len(bursts) < count:
-        try:
+    try:
+        while count is None or len(bursts) < count:
             got = read_key()
-        except KeyboardInterrupt:  # Ctrl-C stops the reading: the codes read so far still count
-            break
-        if got is None:
-            break
-        keys.append(got)
-        if got[0] in "\r\n\t":
-            code = "".join(k for k, _t in keys[:-1])
-            if code:
-                bursts.append(keys)
-                on_code(code, keys)
-            keys = []
+            if got is None:
+                break
+            keys.append(got)
+            if got[0] in "\r\n\t":
+                code = "".join(k for k, _t in keys[:-1])
+                if code:
+                    bursts.append(keys)
+                    on_code(code, keys)
+                keys = []
+    except KeyboardInterrupt:  # Ctrl-C stops the reading, wherever it lands: the codes read still count
+        pass
     return bursts
 
 

@@ -99,3 +99,21 @@ def test_ctrl_c_at_the_terminal_keeps_the_scans_read_before_it() -> None:
 
     bursts = read_bursts(read_key, None, lambda code, keys: None)
     assert ["".join(k for k, _t in b) for b in bursts] == ["SF1234567890123\r"]
+
+
+def test_ctrl_c_while_a_code_is_shown_keeps_the_scans_read() -> None:
+    """Ctrl-C can land while a code is being printed, not only while a key is awaited: no traceback,
+    and the scans read so far are still measured."""
+    keys = iter([*((c, 0.004 * n) for n, c in enumerate("SF1234567890123\rYT1234567890123\r"))])
+    shown: list[str] = []
+
+    def read_key() -> tuple[str, float] | None:
+        return next(keys, None)
+
+    def on_code(code: str, _keys: object) -> None:
+        shown.append(code)
+        if len(shown) == 2:
+            raise KeyboardInterrupt
+
+    bursts = read_bursts(read_key, None, on_code)
+    assert ["".join(k for k, _t in b).strip() for b in bursts] == ["SF1234567890123", "YT1234567890123"]
