@@ -11,6 +11,7 @@ its drain and end there instead (it looks at the stop before each drain).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from functools import partial
@@ -20,6 +21,8 @@ from textual import events
 from textual.app import App
 from textual.timer import Timer
 from textual.worker import Worker
+
+log = logging.getLogger(__name__)
 
 
 class PeriodicWorker:
@@ -78,8 +81,10 @@ class PeriodicWorker:
                         return
                     self._again = False
         except BaseException:
+            # Logged here: the worker runs with exit_on_error=False, and Textual keeps its error silent.
+            log.exception("%s pass failed", self.NAME)
             with self._lock:
-                self._busy = False
+                self._busy = self._again = False
             raise
 
     def _drain(self) -> None:

@@ -66,3 +66,27 @@ async def test_a_stop_and_start_before_a_kicked_pass_began_loses_no_kick() -> No
         worker.kick()
         await until(pilot, lambda: worker.passes == done + 1, what="a pass for a later kick")
         worker.stop()
+
+
+class Breaks(Passes):
+    def _drain(self) -> None:
+        self.passes += 1
+        if self.passes == 1:
+            raise RuntimeError("a bug outside the pass's own error handling")
+
+
+async def test_a_pass_that_breaks_is_logged_and_the_next_kick_runs(caplog: object) -> None:
+    """Textual keeps a thread worker's error to itself (exit_on_error=False): the pass logs it, and the
+    worker is free for the next kick."""
+    import logging
+
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        worker = Breaks(app)
+        with caplog.at_level(logging.ERROR, logger="station_console.tui.periodic"):  # type: ignore[attr-defined]
+            worker.kick()
+            await until(pilot, lambda: worker.worker is not None and worker.worker.is_finished)
+        assert "test-passes pass failed" in caplog.text  # type: ignore[attr-defined]
+        worker.kick()
+        await until(pilot, lambda: worker.passes == 2, what="the next kick's pass")
+        worker.stop()
