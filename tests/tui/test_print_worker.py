@@ -132,11 +132,16 @@ async def test_no_printer_configured_says_none(station: Station) -> None:
         assert session.exec(select(PrintJob.status)).all() == ["queued"]  # kept for when one is set up
 
 
-async def test_kick_prints_a_new_label_without_waiting_for_the_timer(station: Station) -> None:
+def host_with_a_dummy_printer(station: Station, target: str) -> tuple[Host, list[Message]]:
+    """A console whose one printer records what it is sent (under `target`), its passes only kicked;
+    the messages it posts are listed."""
     DummyTransport.forget_all()
-    printer = make_printer({"language": "zpl", "transport": "dummy", "target": "fast"}, name="default")
-    seen: list[Message] = []
-    app = Host(station, CounterSettings(counter="test-counter"), interval=3600, printers=[printer])
+    printer = make_printer({"language": "zpl", "transport": "dummy", "target": target}, name="default")
+    return Host(station, CounterSettings(counter="test-counter"), interval=3600, printers=[printer]), []
+
+
+async def test_kick_prints_a_new_label_without_waiting_for_the_timer(station: Station) -> None:
+    app, seen = host_with_a_dummy_printer(station, "fast")
     async with app.run_test(message_hook=seen.append) as pilot:
         await wait_for(pilot, seen, lambda m: True)  # the first pass at start: nothing queued
         queue_parcels(station, 1)
@@ -148,10 +153,7 @@ async def test_kick_prints_a_new_label_without_waiting_for_the_timer(station: St
 async def test_labels_print_after_a_restart_right_behind_a_kick(station: Station) -> None:
     """The printers' save stops and starts the worker; a check-in's kick just before it must not leave
     every later label unprinted until the console restarts."""
-    DummyTransport.forget_all()
-    printer = make_printer({"language": "zpl", "transport": "dummy", "target": "saved"}, name="default")
-    seen: list[Message] = []
-    app = Host(station, CounterSettings(counter="test-counter"), interval=3600, printers=[printer])
+    app, seen = host_with_a_dummy_printer(station, "saved")
     async with app.run_test(message_hook=seen.append) as pilot:
         await wait_for(pilot, seen, lambda m: True)  # the first pass at start: nothing queued
         queue_parcels(station, 1)
