@@ -157,7 +157,12 @@ def translate_bindings(node: Any) -> None:
         node.refresh_bindings()
 
 
+def log_unexpected(exc: BaseException) -> None:
+    """Log a bug with its traceback, whether or not the clerk is told of it."""
+    logging.getLogger("station.tui").error("unexpected error", exc_info=exc)
+
+
 def report_unexpected(screen: Screen[None], exc: BaseException) -> str:
     """Log a bug and give the clerk one calm line instead of a traceback."""
-    logging.getLogger("station.tui").error("unexpected error", exc_info=exc)
+    log_unexpected(exc)
     return _("An unexpected error happened; details were written to {path}", path=log_path())

@@ -5,7 +5,8 @@ gets `Done("accept", result)`, handled by its `done_accept(result)`, or `Failed(
 in one place, `failed(tag, text)` (by default a bell and a notification; a refusal's own message, or
 one calm line for a bug, which is logged); a refusal comes through `call_refused(tag, error)` first, for a
 screen that shows more of it than its message. The screen never waits on the database, a scale or an
-e-waybill service. A screen closed before the answer drops it.
+e-waybill service. A screen closed before the answer drops it, and an exclusive call replaced by a newer
+one drops its answer and its failure alike (a bug among them is still logged).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
 from station_console.errors import StationError
-from station_console.tui.screens.base import report_unexpected
+from station_console.tui.screens.base import log_unexpected, report_unexpected
 
 
 class ServiceCalls:
@@ -37,6 +38,7 @@ class ServiceCalls:
     class Failed(Message):
         tag: str
         error: BaseException = field(repr=False)
+        worker: Worker[None] | None = field(default=None, repr=False)
 
     def calling(self, tag: str) -> bool:
         """A call `tag` is on its way: a hurried clerk's second key (Esc twice, F8 twice) must not send
@@ -52,7 +54,7 @@ class ServiceCalls:
             try:
                 result = fn()
             except BaseException as exc:  # shown on the screen, never a traceback
-                screen.post_message(ServiceCalls.Failed(tag, exc))
+                screen.post_message(ServiceCalls.Failed(tag, exc, get_current_worker()))
             else:
                 screen.post_message(ServiceCalls.Done(tag, result, get_current_worker()))
 
@@ -70,8 +72,14 @@ class ServiceCalls:
 
     def on_service_calls_failed(self, message: Failed) -> None:
         message.stop()
-        self._in_flight -= {message.tag}
         exc = message.error
+        if message.worker is not None and message.worker.is_cancelled:
+            # Replaced, as an answer would be: its failure must not land over the newer call's answer
+            # (an error over a list read since, "not saved" over "Saved"). A bug is still logged.
+            if not isinstance(exc, StationError):
+                log_unexpected(exc)
+            return
+        self._in_flight -= {message.tag}
         if isinstance(exc, StationError):
             self.call_refused(message.tag, exc)
         else:

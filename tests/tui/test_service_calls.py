@@ -1,0 +1,83 @@
+"""An exclusive service call replaced by a newer one: its late failure is dropped like its late answer
+(a bug among them still logged), so an old read's error never lands over the newer read's answer."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import pytest
+from textual.app import App
+from textual.screen import Screen
+
+from station_console.errors import DatabaseUnavailable
+from station_console.tui.screens.calls import ServiceCalls
+from tui import quiet
+
+
+class Listing(ServiceCalls, Screen[None]):
+    """A screen reading a list, each read replacing the last (as every list screen reads)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: list[str] = []
+        self.failures: list[str] = []
+        self.failed_calls = 0  # failures that reached the screen, shown or not
+
+    def on_service_calls_failed(self, message: ServiceCalls.Failed) -> None:
+        self.failed_calls += 1
+        super().on_service_calls_failed(message)
+
+    def read(self, fn: object) -> None:
+        self.call("list", fn, exclusive=True)  # type: ignore[arg-type]
+
+    def done_list(self, result: str) -> None:
+        self.shown.append(result)
+
+    def failed(self, tag: str, text: str) -> None:
+        self.failures.append(text)
+        super().failed(tag, text)
+
+
+def held_read(error: BaseException) -> tuple[threading.Event, threading.Event, object]:
+    """A read that waits until let go, then fails with `error`; and whether it has begun."""
+    begun, let_go = threading.Event(), threading.Event()
+
+    def read() -> str:
+        begun.set()
+        assert let_go.wait(10)
+        raise error
+
+    return begun, let_go, read
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        DatabaseUnavailable(
+            "The database is busy: another program holds it. Nothing was saved; try again in a moment."
+        ),
+        RuntimeError("a bug in the old read"),
+    ],
+    ids=["refusal", "bug"],
+)
+async def test_a_replaced_read_failing_after_the_newer_answered_shows_nothing(
+    error: BaseException, caplog: pytest.LogCaptureFixture
+) -> None:
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        screen = Listing()
+        await app.push_screen(screen)
+        begun, let_go, old_read = held_read(error)
+        screen.read(old_read)
+        await quiet.until(pilot, begun.is_set, what="the old read begun")
+        screen.read(lambda: "the newer list")
+        await quiet.until(pilot, lambda: screen.shown == ["the newer list"], what="the newer list shown")
+        with caplog.at_level(logging.ERROR, logger="station.tui"):
+            let_go.set()
+            await quiet.until(pilot, lambda: screen.failed_calls == 1, what="the old read's failure")
+            await quiet.settle(pilot)
+        assert screen.failures == [] and not app._notifications
+        assert screen.shown == ["the newer list"]
+        # A bug is never silent: logged though not shown; a refusal is nothing to log.
+        assert ("a bug in the old read" in caplog.text) == isinstance(error, RuntimeError)
