@@ -24,6 +24,7 @@ from station_console.logs import log_path, setup_logging
 from station_console.safe_text import visible
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
 from station_console.tui.key_bounce import SCAN_GAP, BounceGuard
+from station_console.tui.quitting import run_to_the_end
 from station_console.tui.screens.base import translate_bindings
 
 if TYPE_CHECKING:
@@ -437,6 +438,6 @@ def console_app(context: ConsoleContext) -> StationApp:
 
 def run_console(context: ConsoleContext) -> None:
     app = console_app(context)
-    app.run()
+    run_to_the_end(app)
     if app.return_code:
         sys.exit(app.return_code)

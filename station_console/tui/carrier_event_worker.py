@@ -38,6 +38,7 @@ class CarrierEventWorker(PeriodicWorker):
     def __init__(self, app: App[Any], *, interval: float | None = None) -> None:
         super().__init__(app, interval=interval)
         self.error: str | None = None
+        self._timeout: float | None = None  # the longest webhook wait for an answer, this pass
 
     def start(self) -> None:
         self._stop.clear()
@@ -49,7 +50,9 @@ class CarrierEventWorker(PeriodicWorker):
         error: str | None = None
         try:
             station.reload_settings()  # a manager may have changed a target on another counter
-            result = sender.run_once(station)
+            targets = station.settings().carrier_event_targets.values()
+            self._timeout = max((t.timeout_s for t in targets if t.channel == "webhook"), default=None)
+            result = sender.run_once(station, should_continue=self.should_continue)
             sent, failed = len(result.sent), len(result.failed) + len(result.dead)
             error = "; ".join(f"{carrier}: {why}" for carrier, why in sorted(result.errors.items())) or None
         except StationError as exc:  # the database is busy or gone: next tick
@@ -58,6 +61,14 @@ class CarrierEventWorker(PeriodicWorker):
             log.exception("carrier event pass failed")
             error = str(exc)
         self._post(self._show, sent, failed, error)
+
+    def _in_hand(self) -> str:
+        if self._timeout:
+            return _(
+                "an event being sent to a carrier (given up after {seconds} s without an answer)",
+                seconds=f"{self._timeout:g}",
+            )
+        return _("an event being sent to a carrier")
 
     def _show(self, sent: int, failed: int, error: str | None) -> None:
         changed = error != self.error

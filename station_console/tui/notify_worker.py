@@ -42,6 +42,7 @@ class NotifyWorker(PeriodicWorker):
         super().__init__(app, interval=interval)
         self.channel = channel  # None: the channel chosen in Settings, read each pass
         self.error: str | None = None
+        self._timeout: float | None = None  # the channel's wait for an answer, this pass
 
     def start(self) -> None:
         self._stop.clear()
@@ -56,7 +57,9 @@ class NotifyWorker(PeriodicWorker):
         error: str | None = None
         try:
             station.reload_settings()  # a manager may have changed the channel on another counter
-            result = notify.run_once(station, self.channel)
+            channel = self.channel or notify.make_channel(station.settings())
+            self._timeout = getattr(channel, "timeout", None)  # SMTP and the webhook have one
+            result = notify.run_once(station, channel, should_continue=self.should_continue)
             messages, failed, error = result.messages, len(result.failed) + len(result.gave_up), result.error
         except StationError as exc:  # the database is busy or gone: try again next tick
             error = exc.message()
@@ -64,6 +67,14 @@ class NotifyWorker(PeriodicWorker):
             log.exception("notification pass failed")
             error = str(exc)
         self._post(self._show, messages, failed, error)
+
+    def _in_hand(self) -> str:
+        if self._timeout:
+            return _(
+                "a customer message being sent (given up after {seconds} s without an answer)",
+                seconds=f"{self._timeout:g}",
+            )
+        return _("a customer message being sent")
 
     # -- UI thread ------------------------------------------------------------------------------
 

@@ -6,7 +6,12 @@ thread with `_post(callback, *args)`, which drops them once `stop()` was called.
 
 A pass is never cancelled: a worker cancelled before its thread began would leave the worker marked
 busy, and every later kick would only ask that pass for one more. `stop()` lets a running pass finish
-its drain and end there instead (it looks at the stop before each drain).
+the item in hand and end there instead: `_drain` hands `should_continue` to its service, which asks it
+before each item (a message, a label, an event), and the pass looks at the stop before each drain.
+
+Textual does not wait for its thread workers as it exits, but asyncio's executor does, for as long as
+they take: `finishing()` says what the pass in hand still sends (`tui/quitting.py` prints it once the
+screen is gone, rather than the terminal hanging without a word).
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ class PeriodicWorker:
         # pass deciding it is done and the next kick seeing it gone.
         self._lock = threading.Lock()
         self._busy = self._again = False
+        self._idle = threading.Event()  # no pass's thread is running
+        self._idle.set()
 
     def _every_interval(self) -> None:
         if self._timer is not None:  # started again: one timer still, not one more each start
@@ -51,6 +58,20 @@ class PeriodicWorker:
         self._stop.set()
         if self._timer is not None:
             self._timer.stop()
+
+    def should_continue(self) -> bool:
+        """Asked by the service before each item it sends: False once stopped (the console quits)."""
+        return not self._stop.is_set()
+
+    def finishing(self, wait: float = 0.0) -> str | None:
+        """What the pass still running sends before it ends, in the clerk's words (`_in_hand`), after
+        waiting up to `wait` s for it to end; None when no pass runs."""
+        if self._idle.wait(wait):
+            return None
+        return self._in_hand()
+
+    def _in_hand(self) -> str:
+        raise NotImplementedError
 
     def _can_run(self) -> bool:
         return True
@@ -71,6 +92,7 @@ class PeriodicWorker:
         )
 
     def _passes(self) -> None:
+        self._idle.clear()
         try:
             while True:
                 if not self._stop.is_set():
@@ -86,6 +108,8 @@ class PeriodicWorker:
             with self._lock:
                 self._busy = self._again = False
             raise
+        finally:
+            self._idle.set()
 
     def _drain(self) -> None:
         raise NotImplementedError

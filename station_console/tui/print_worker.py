@@ -136,7 +136,11 @@ class PrintWorker(PeriodicWorker):
             printers = self.printers or []
             takes = unassigned_kinds(printers)
             for printer in printers:
-                result = process_queue(station, printer, unassigned=takes[printer.name])
+                if not self.should_continue():
+                    break
+                result = process_queue(
+                    station, printer, unassigned=takes[printer.name], should_continue=self.should_continue
+                )
                 printed, failed = printed + len(result.printed), failed + len(result.failed)
                 aside += len(result.set_aside)
                 if result.printer_state == "untried":
@@ -152,6 +156,9 @@ class PrintWorker(PeriodicWorker):
             log.exception("print queue pass failed")
             whole = ("error", str(exc))
         self._post(self._show, printed, failed, found, whole, aside, setup)
+
+    def _in_hand(self) -> str:
+        return _("a print job being sent to the printer")
 
     # -- UI thread ------------------------------------------------------------------------------
 

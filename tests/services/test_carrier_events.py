@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from conftest import FakeClock
 from event_receiver import receiver
+from held_sends import HeldSend, stopped_mid_send
 from pickup_helpers import as_clerk, configure, events, receive, zto
 from sqlalchemy import event
 from sqlmodel import col, select
@@ -300,3 +301,31 @@ def test_the_sender_claiming_an_event_as_a_manager_drops_it_never_loses_either(
         event.remove(station.engine, "before_cursor_execute", claim_first)
     assert (claimed, outcome) in (([[]], "dropped"), ([[queued.id]], "not_droppable"))
     assert outbox(station)[0].status == ("sending" if claimed == [[queued.id]] else "dropped")
+
+
+def test_a_pass_stopped_while_sending_sends_that_event_and_leaves_the_rest_queued(
+    station: Station, tmp_path: Path
+) -> None:
+    """The console quitting: the event in hand is sent and marked; the others wait, no attempt
+    counted, and the next pass sends them, in order."""
+    held = HeldSend()
+    got: list[str] = []
+
+    class Slow:
+        name, idempotent = "webhook", True
+
+        def send(self, event_id: str, kind: str, body: bytes) -> None:
+            held.hold()
+            got.append(json.loads(body)["waybill"])
+
+    configure(station, carrier_event_targets={"*": EventTarget(channel="file", folder=str(tmp_path))})
+    for n in range(4):
+        receive(station, n)
+    channel: Any = Slow()
+    result = stopped_mid_send(
+        held, lambda going: sender.run_once(station, channels={"ZTO": channel}, should_continue=going)
+    )
+    assert len(result.sent) == 1 and got == [zto(0)]
+    assert [(e.status, e.attempts) for e in outbox(station)] == [("sent", 0)] + [("queued", 0)] * 3
+    assert len(sender.run_once(station, channels={"ZTO": channel}).sent) == 3
+    assert got == [zto(n) for n in range(4)]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from checkin_helpers import configure
 from conftest import FakeClock
+from held_sends import HeldSend, stopped_mid_send
 from notify_helpers import checkin
 from sqlmodel import col, select
 
@@ -190,3 +191,28 @@ def test_listing_masks_recipients(station: Station, clock: FakeClock) -> None:
     assert phone_row.recipient == "138****5678" and email_row.recipient == "w***@example.com"
     assert notify.list_outbox(station, status="sent") == []
     assert "13812345678" not in str([r.as_json() for r in notify.list_outbox(station)])
+
+
+def test_a_pass_stopped_while_sending_sends_that_message_and_leaves_the_rest_queued(
+    station: Station, clock: FakeClock
+) -> None:
+    """The console quitting: the message in hand goes out and is marked sent; the others wait, no
+    attempt counted, for the next pass, which sends each once."""
+    held = HeldSend()
+
+    class Slow(DummyChannel):
+        def send(self, message: notify.Message) -> None:
+            held.hold()
+            super().send(message)
+
+    for n in range(5):
+        checkin(station, n, phone=f"1381234567{n}")
+    clock.advance(seconds=121)
+    channel = Slow()
+    result = stopped_mid_send(held, lambda going: notify.run_once(station, channel, should_continue=going))
+    assert result.messages == 1 and held.held == 1 and len(channel.sent) == 1
+    statuses = [r.status for r in rows(station)]
+    assert statuses.count(NotificationStatus.SENT) == 1
+    assert statuses.count(NotificationStatus.QUEUED) == 4 and all(r.attempts == 0 for r in rows(station))
+    assert notify.run_once(station, channel).messages == 4
+    assert sorted(m.to for m in channel.sent) == [f"1381234567{n}" for n in range(5)]

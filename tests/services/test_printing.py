@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from held_sends import HeldSend, stopped_mid_send
 from shelf_helpers import as_manager
 from sqlmodel import Session, col, select
 
@@ -432,3 +433,28 @@ def test_a_job_of_a_kind_without_its_own_sentence_is_refused_in_words(lang: str)
         with pytest.raises(Refused) as err:
             check_printable(counter, kind)
         assert err.value.code == "cannot_print" and "default" in err.value.message(lang)
+
+
+def test_a_pass_stopped_while_printing_prints_that_label_and_leaves_the_rest_queued(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The console quitting: the label in hand is printed and marked; the others wait, no attempt
+    counted, and the next pass prints each once."""
+    for n in range(4):
+        add_parcel(station, f"SF12345678901{n:02d}", f"1-1-10{n:02d}")
+    printer = dummy_printer()
+    held = HeldSend()
+    send = printer.transport.send
+
+    def slow(data: bytes) -> None:
+        held.hold()
+        send(data)
+
+    monkeypatch.setattr(printer.transport, "send", slow)
+    result = stopped_mid_send(
+        held, lambda going: printing.process_queue(station, printer, lang="en", should_continue=going)
+    )
+    assert len(result.printed) == 1 and len(printer.transport.sent) == 1
+    assert [(j.status, j.attempts) for j in jobs(station)] == [("printed", 0)] + [("queued", 0)] * 3
+    assert len(printing.process_queue(station, printer, lang="en").printed) == 3
+    assert len(printer.transport.sent) == 4

@@ -13,7 +13,8 @@ A pass (`run_once`):
 4. Mark each in its own transaction: `sent`; or `failed` with attempts+1 and the next try after a
    doubling backoff; or `dead` after `carrier_event_max_attempts` or a permanent refusal (a 4xx). A
    transient failure stops that carrier for this pass (its other claimed events go back unclaimed, no
-   attempt counted); the other carriers go on.
+   attempt counted); the other carriers go on. A stop asked between events (`should_continue`: the
+   console quitting) sends the rest back the same way, the event in hand sent and marked.
 
 A carrier whose target cannot be used (a webhook without URL or secret) keeps its events queued and the
 pass reports why.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -251,22 +253,28 @@ def release(station: Station, ids: list[int]) -> None:
 
 
 def run_once(
-    station: Station, *, channels: dict[str, EventChannel] | None = None, limit: int = BATCH
+    station: Station,
+    *,
+    channels: dict[str, EventChannel] | None = None,
+    limit: int = BATCH,
+    should_continue: Callable[[], bool] = lambda: True,
 ) -> PassResult:
-    """One pass over the carrier outbox (see the module docstring)."""
+    """One pass over the carrier outbox (see the module docstring). `should_continue` is asked before
+    each event: once it says no (the console quits), the event in hand has been sent and marked, and
+    the rest claimed go back to waiting, no attempt counted."""
     result = PassResult()
     if not station.settings().carrier_event_targets and not channels:
         return result
     pass_channels = Channels(station, channels)
     recover_stale(station, pass_channels, result)
-    while True:
+    while should_continue():
         claimed = claim(station, pass_channels, result, limit=limit)
         if not claimed:
             return result
-        stopped: dict[str, list[int]] = defaultdict(list)
+        unsent: list[int] = []  # its carrier failed earlier in this pass, or the pass was stopped
         for item in claimed:
-            if item.carrier in result.errors:
-                stopped[item.carrier].append(item.id)
+            if item.carrier in result.errors or not should_continue():
+                unsent.append(item.id)
                 continue
             try:
                 pass_channels.get(item.carrier).send(item.key, item.kind, item.body)
@@ -279,4 +287,5 @@ def run_once(
                 continue
             finish(station, item, None)
             result.sent.append(item.id)
-        release(station, [i for ids in stopped.values() for i in ids])
+        release(station, unsent)
+    return result

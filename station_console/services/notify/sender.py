@@ -13,7 +13,8 @@ then repeatedly claims a batch of due messages and sends them:
 3. Mark (one transaction per message): `sent` (+ a `notified` audit event per parcel), or `failed` with
    attempts+1, `last_error` and `next_attempt_at` = now + backoff (doubling), or failed for good
    (`next_attempt_at` NULL) after `notify_max_attempts` or a permanent refusal. A transient failure ends
-   the pass; the rest of the batch goes back unclaimed, no attempt counted.
+   the pass; the rest of the batch goes back unclaimed, no attempt counted. So does a stop asked
+   between messages (`should_continue`: the console quitting), the message in hand sent and marked.
 
 Crash rule: a row still `sending` after its lease was cut off between claim and mark; it may or may not
 have gone out. If its channel is idempotent (the webhook: the gateway drops a repeated key) it is sent
@@ -26,6 +27,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -314,9 +316,17 @@ def message_for(station: Station, group: Group) -> Message:
 
 
 def run_once(
-    station: Station, channel: Channel | None = None, *, reminders: bool = True, limit: int = BATCH
+    station: Station,
+    channel: Channel | None = None,
+    *,
+    reminders: bool = True,
+    limit: int = BATCH,
+    should_continue: Callable[[], bool] = lambda: True,
 ) -> PassResult:
-    """One pass: reminders, crash recovery, then everything due, batch by batch, until a transient error."""
+    """One pass: reminders, crash recovery, then everything due, batch by batch, until a transient error.
+
+    `should_continue` is asked before each message: once it says no (the console quits), the message
+    in hand has been sent and marked, and the rest of the batch goes back to waiting, no attempt counted."""
     result = PassResult()
     channel = channel or make_channel(station.settings())
     if channel is None:  # notify_channel = none: messages stay queued
@@ -324,11 +334,14 @@ def run_once(
     if reminders:
         result.reminders = queue_reminders(station)
     result.recovered = recover_stale(station, channel)
-    while True:
+    while should_continue():
         groups = claim(station, channel, limit=limit, result=result)
         if not groups:
             return result
         for n, group in enumerate(groups):
+            if not should_continue():
+                release(station, groups[n:])
+                return result
             try:
                 channel.send(message_for(station, group))
             except ChannelError as exc:
@@ -346,6 +359,7 @@ def run_once(
             log.info(
                 "notification %s sent to %s (%d parcels)", group.key, mask_text(group.to), len(group.ids)
             )
+    return result
 
 
 def resend(station: Station, notification_id: int) -> Notification:

@@ -4,8 +4,10 @@ Check-in only adds a `PrintJob` row in its own transaction (`queue_label`) and n
 printer. `process_queue` sends jobs later: it claims them (status "sending", committed) before touching
 the printer, marks each "printed" after the printer took it, or "failed" (attempts+1, the error kept,
 retried with backoff) when it did not. A failed send stops the pass and puts the rest back to "queued":
-one unplugged printer costs one attempt, not fifty. A printer's queue drains oldest first, its oldest
-job's backoff holding the rest, and a job the printer keeps refusing steps aside (`order.py`).
+one unplugged printer costs one attempt, not fifty; a stop asked between jobs (the console quitting)
+puts the rest back the same way, the job in hand sent and marked. A printer's queue drains oldest
+first, its oldest job's backoff holding the rest, and a job the printer keeps refusing steps aside
+(`order.py`).
 
 A check-in made at the console holds its label ("held") until the phone typed after the scan is in,
 the next scan comes, or `label_hold_s` passes (checked here, so a crashed console's held labels still
@@ -19,6 +21,7 @@ could print it twice), shown to the clerk, who reprints (`queue_view.reprint` or
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -436,9 +439,12 @@ def process_queue(
     limit: int = 50,
     lang: str | None = None,
     unassigned: frozenset[str] | None = None,
+    should_continue: Callable[[], bool] = lambda: True,
 ) -> QueueResult:
     """One pass over this counter's queue with `printer` (a hardware.printers.Printer); `unassigned`:
-    the kinds of the jobs named for no printer it takes (`claim`)."""
+    the kinds of the jobs named for no printer it takes (`claim`). `should_continue` is asked before
+    each job: once it says no (the console quits), the job in hand has been sent and marked, and the
+    rest go back to waiting, no attempt counted."""
     # Imported here: the drawing (fonts, label layouts, PDF) is the print thread's, and queueing a job
     # (every check-in) does not need it (start-up time of the console and the CLI).
     from station_console.services.printing.render import render_job as render
@@ -452,6 +458,9 @@ def process_queue(
     try:
         refused: list[int] = []  # the jobs refused one after another just before this one
         for n, job_id in enumerate(ids):
+            if not should_continue():
+                _release(station, ids[n:])
+                break
             outcome, failure = _print_one(station, printer, job_id, lang, render, result)
             if outcome == "printed":
                 # The printer took the latest job: it works, whatever it refused earlier in this pass,

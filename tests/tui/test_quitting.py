@@ -1,0 +1,99 @@
+"""Quitting while customer messages go out: the console ends after the message in hand, not after the
+whole outbox, and the terminal says what it is finishing once the screen is gone."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+from typing import Any
+
+from sqlmodel import select
+
+from db.models import Notification, NotificationStatus
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.notify.channels import DummyChannel
+from station_console.services.notify.templates import Message
+from station_console.tui.app import StationApp
+from station_console.tui.quitting import finishing_line, run_to_the_end
+from tui import quiet
+
+QUEUED = 12
+SEND_S = 0.4  # each message after the first, as a slow gateway answers: the whole queue takes 4.4 s
+BOUND_S = 2.0  # from Ctrl+Q to the console's end: the message in hand, not the queue
+
+
+class SlowGateway(DummyChannel):
+    """The first message is held until the terminal says it is being finished; each after takes SEND_S."""
+
+    timeout = 20.0  # what the console says it may wait, as SMTP's
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_hand = threading.Event()
+        self.told = threading.Event()
+
+    def send(self, message: Message) -> None:
+        if not self.in_hand.is_set():
+            self.in_hand.set()
+            assert self.told.wait(10), "the terminal was never told"
+        else:
+            threading.Event().wait(SEND_S)
+        super().send(message)
+
+
+class Terminal(io.StringIO):
+    """What the console prints after its screen is gone; the first line lets the held message go."""
+
+    def __init__(self, told: threading.Event) -> None:
+        super().__init__()
+        self.told = told
+
+    def write(self, text: str) -> int:
+        written = super().write(text)
+        self.told.set()
+        return written
+
+
+def test_quitting_while_messages_go_out_ends_after_the_one_in_hand_and_says_so(
+    app: StationApp, station: Station, clock: Any
+) -> None:
+    for n in range(QUEUED):
+        check_in(station, f"73{n:012d}", batch="ZTO", phone=f"138123456{n:02d}")
+    clock.advance(seconds=121)  # past the grouping window: every message is due
+    gateway = SlowGateway()
+    terminal = Terminal(gateway.told)
+    quit_at: list[float] = []
+
+    async def clerk(pilot: Any) -> None:
+        await quiet.until(pilot, lambda: getattr(app, "notify_worker", None) is not None, what="devices")
+        app.notify_worker.channel = gateway
+        app.kick_worker("notify_worker")
+        await quiet.until(pilot, gateway.in_hand.is_set, what="a message in hand")
+        quit_at.append(time.monotonic())
+        await pilot.press("ctrl+q")
+
+    run_to_the_end(app, out=terminal, headless=True, size=(120, 40), auto_pilot=clerk)
+    took = time.monotonic() - quit_at[0]
+    assert took < BOUND_S, f"the console took {took:.1f} s to end"
+    assert terminal.getvalue() == (
+        "Finishing before quitting: a customer message being sent "
+        "(given up after 20 s without an answer)...\n"
+    )
+    with station.read() as session:
+        statuses = [n.status for n in session.exec(select(Notification)).all()]
+    # The message in hand went and was marked; the rest wait for the next console, none left sending.
+    assert len(gateway.sent) == statuses.count(NotificationStatus.SENT) == 1
+    assert statuses.count(NotificationStatus.QUEUED) == QUEUED - 1
+
+
+def test_nothing_is_said_when_no_pass_is_running(app: StationApp) -> None:
+    async def clerk(pilot: Any) -> None:
+        await quiet.until(pilot, lambda: getattr(app, "notify_worker", None) is not None, what="devices")
+        await quiet.settle(pilot)
+        await pilot.press("ctrl+q")
+
+    terminal = io.StringIO()
+    run_to_the_end(app, out=terminal, headless=True, size=(120, 40), auto_pilot=clerk)
+    assert terminal.getvalue() == "" and finishing_line(app, grace=0) is None
