@@ -14,7 +14,7 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.screen import Screen
 
 from station_console import settle_memory
@@ -29,7 +29,7 @@ from station_console.tui.screens.base import translate_bindings
 
 if TYPE_CHECKING:
     from station_console.services.core.station import Station
-    from station_console.settings import CounterSettings
+    from station_console.settings import CounterSettings, StationSettings
     from station_console.tui.carrier_event_worker import CarrierEventWorker
     from station_console.tui.live_bridge import LiveBridge
     from station_console.tui.notify_worker import NotifyWorker
@@ -108,6 +108,8 @@ class StationApp(ClerkSessionMixin, App[None]):
     # What every screen's header shows, watched by the headers (StationHeader).
     clerk_name: reactive[str | None] = reactive(None)
     device_states: reactive[dict[str, str]] = reactive(lambda: {"scanner": "wedge", "printer": "none"})
+    # The station settings as last read (`settings_read`): the screens that show one watch them.
+    station_settings: var[StationSettings | None] = var(None)
 
     # The first screens' styles load with the app's: a screen that brings a new .tcss makes Textual parse
     # every stylesheet again (start-up time: twice more before the first screen is drawn).
@@ -280,7 +282,7 @@ class StationApp(ClerkSessionMixin, App[None]):
             self.start_clerk_session()  # the sign-in dialog, waiting for the station
             self.call_after_refresh(self.load_station)  # once the dialog is drawn
             return
-        self.title = visible(self.station.settings().station_name)
+        self.settings_read(self.station.settings())
         self.start_clerk_session()
         self.after_station_open()
 
@@ -320,9 +322,15 @@ class StationApp(ClerkSessionMixin, App[None]):
     def _station_opened(self, station: Station, counter_settings: CounterSettings, first_run: bool) -> None:
         self._counter_settings = counter_settings
         self._use_station(station)
-        self.title = visible(station.settings().station_name)
+        self.settings_read(station.settings())
         self.station_is_open(first_run)
         self.after_station_open()
+
+    def settings_read(self, settings: StationSettings) -> None:
+        """The station settings were read (as the station opened, after a save here, or when the live
+        view heard of a change made elsewhere): the title, and the screens watching them, follow."""
+        self.title = visible(settings.station_name)
+        self.station_settings = settings
 
     def _open_failed(self, message: str) -> None:
         """The same line `station` printed before the console existed: the screen closes, the line stays."""

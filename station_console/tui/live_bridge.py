@@ -5,6 +5,11 @@ parcel_ids)` to the app's active screen whenever other counters committed someth
 counts or lists handles it with `def on_live_bridge_changed(self, message)` and reloads. Changes made at
 this console's own counter are left out: the screen that made them has already refreshed.
 
+A change to what the console keeps in memory (the station settings, the carrier table) is read again
+in this thread first (`admin/catch_up.py`), this counter's own included (the `station` command on
+this PC names the same counter), and the settings read are handed to the app (`settings_read`), whose
+screens watch them; so a screen told of the change already finds the new values.
+
 Usage (App): `self.live_bridge = LiveBridge(self); self.live_bridge.start()` in `on_mount`,
 `self.live_bridge.stop()` in `on_unmount`.
 
@@ -19,13 +24,17 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
 from textual.message import Message
 
+from station_console.services.admin import catch_up
 from station_console.services.admin.live import ChangeFeed
+
+if TYPE_CHECKING:
+    from station_console.settings import StationSettings
 
 log = logging.getLogger(__name__)
 RETRY_S = 1.0  # after the feed failed to read the database
@@ -66,6 +75,7 @@ class LiveBridge:
         except Exception as exc:  # noqa: BLE001  no live view is better than no console
             log.warning("live view unavailable: %s", exc)
             return
+        stale: frozenset[str] = frozenset()  # kinds heard whose caches were not read again yet
         try:
             while not self._stop.is_set():
                 try:
@@ -75,18 +85,32 @@ class LiveBridge:
                     log.warning("live view: %s; trying again", exc)
                     self._stop.wait(RETRY_S)
                     continue
+                stale |= catch_up.stale(c.kind for c in found)
+                settings = None
+                if stale:
+                    try:
+                        settings = catch_up.catch_up(station, stale)
+                        stale = frozenset()
+                    except Exception as exc:  # noqa: BLE001  as above: kept, and read again next time round
+                        log.warning("live view: could not read the settings again (%s); trying again", exc)
+                        self._stop.wait(RETRY_S)
                 changes = [c for c in found if c.counter != station.counter]
-                if changes and not self._stop.is_set():
+                message = None
+                if changes:
                     message = LiveBridge.Changed(
                         kinds=frozenset(c.kind for c in changes),
                         counters=frozenset(c.counter for c in changes if c.counter),
                         parcel_ids=frozenset(c.parcel_id for c in changes if c.parcel_id is not None),
                     )
-                    self.app.post_message(events.Callback(callback=partial(self._deliver, message)))
+                if (message is not None or settings is not None) and not self._stop.is_set():
+                    self.app.post_message(events.Callback(callback=partial(self._deliver, message, settings)))
         finally:
             self._feed.close()
 
     # -- UI thread ------------------------------------------------------------------------------
 
-    def _deliver(self, message: LiveBridge.Changed) -> None:
-        self.app.screen.post_message(message)
+    def _deliver(self, message: LiveBridge.Changed | None, settings: StationSettings | None) -> None:
+        if settings is not None:  # first: a screen told of the change reads the new settings
+            self.app.settings_read(settings)  # type: ignore[attr-defined]
+        if message is not None:
+            self.app.screen.post_message(message)

@@ -1,20 +1,28 @@
-"""Live view in the console: another counter's check-in reaches the active screen within a second."""
+"""Live view in the console: another counter's check-in reaches the active screen within a second, and
+a settings or carrier change made at another counter (or with `station`) the next check-in and the
+screens that show the settings."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
+from click.testing import CliRunner
 from textual.message import Message
+from textual.widgets import Input, Static
 
 from db.engine import create_station_engine
+from station_console.cli import cli
+from station_console.services.admin.settings import save_station_settings
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.services.scan.carriers import update_carrier
 from station_console.tui.app import StationApp
 from station_console.tui.live_bridge import LiveBridge
-from tui import quiet
+from tui import checkin_driver, quiet
 
 
 @asynccontextmanager
@@ -96,3 +104,106 @@ async def test_a_failed_read_does_not_end_the_live_view(
         await quiet.until(pilot, lambda: seen, what="a LiveBridge.Changed after the failure", timeout=3)
         assert result.parcel_id in seen[0].parcel_ids and app.live_bridge.thread is not None
         assert app.live_bridge.thread.is_alive()
+
+
+async def test_settings_changed_at_another_counter_reach_the_next_check_in(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    seen: list[LiveBridge.Changed] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, LiveBridge.Changed):
+            seen.append(message)
+
+    async with (
+        app.run_test(size=(140, 44), message_hook=hook) as pilot,
+        another_counter(station, db_url) as other,
+    ):
+        screen, clock = await checkin_driver.start(app, pilot)
+        assert screen.query_one("#size", Input).placeholder == "M"
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
+        changed = other.settings().model_copy(
+            update={
+                "code_template": "{shelf}{layer}-{seq}",
+                "default_size": "L",
+                "station_name": "North Gate",
+            }
+        )
+        other.run(lambda session: save_station_settings(session, other, changed))
+        await quiet.until(
+            pilot,
+            lambda: any("settings_changed" in m.kinds for m in seen),
+            what="counter-2's save",
+            timeout=3,
+        )
+        await quiet.settle(pilot)
+        # What the screen shows from the settings, read again as the change arrived.
+        assert screen.query_one("#size", Input).placeholder == "L"
+        assert "North Gate" in str(screen.query_one("#hdr-title", Static).render())
+        # And the next check-in allocates by them: the new code layout, the new default size.
+        await checkin_driver.scan(pilot, clock, "JT0000000000011")
+        await checkin_driver.settle(app, pilot)
+        result = screen.results[-1]
+        assert result.size == "L"
+        assert (
+            result.pickup_code.startswith(f"{result.shelf}{result.layer}-")
+            and result.pickup_code.count("-") == 1
+        )
+
+
+async def test_a_carrier_changed_at_another_counter_reaches_the_next_check_in(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    seen: list[LiveBridge.Changed] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, LiveBridge.Changed):
+            seen.append(message)
+
+    async with (
+        app.run_test(size=(140, 44), message_hook=hook) as pilot,
+        another_counter(station, db_url) as other,
+    ):
+        screen, clock = await checkin_driver.start(app, pilot)
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
+        await checkin_driver.scan(pilot, clock, "JT0000000000012")  # the carrier table is in memory now
+        await checkin_driver.settle(app, pilot)
+        assert screen.results[-1].carrier_name == "J&T"
+        update_carrier(other, "JT", {"short_name": "JiTu"})
+        await quiet.until(
+            pilot, lambda: any("carrier_changed" in m.kinds for m in seen), what="counter-2's edit", timeout=3
+        )
+        await checkin_driver.scan(pilot, clock, "JT0000000000013")
+        await checkin_driver.settle(app, pilot)
+        assert screen.results[-1].carrier_name == "JiTu"  # its label and lists name it as edited
+
+
+async def test_settings_changed_with_the_station_command_reach_the_console(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    # On the same PC the command names the console's own counter: its change is no other counter's.
+    assert station.settings().storage_fee_rules == []
+    async with app.run_test(size=(140, 44)) as pilot:
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
+        args = [
+            "--db",
+            db_url,
+            "--lang",
+            "en",
+            "--counter",
+            station.counter,
+            "--clerk",
+            "Manager",
+            "--pin",
+            "0000",
+        ]
+        args += ["fees", "set", "standard", "--free-days", "2", "--per-day", "1.5"]
+        done = await asyncio.to_thread(CliRunner().invoke, cli, args, catch_exceptions=False)
+        assert done.exit_code == 0, done.output
+        await quiet.until(
+            pilot,
+            lambda: [r.name for r in app.station.settings().storage_fee_rules] == ["standard"],
+            what="the command's fee rule in the console's settings",
+            timeout=3,
+        )
+        assert app.station_settings is app.station.settings()  # the screens were told

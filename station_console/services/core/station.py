@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +45,9 @@ class Station:
     busy_wait_s: float = 5.0  # how long a write waits for a busy database before it is refused
     on_busy: Callable[[], None] | None = field(default=None, repr=False)  # "busy, retrying", said once
     _settings: StationSettings | None = field(default=None, repr=False)
+    # One reload at a time, so the settings read last are the ones kept (the live view's thread and a
+    # worker may reload together).
+    _reloading: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
     def now(self) -> datetime:
         return self.clock()
@@ -58,9 +62,9 @@ class Station:
     def reload_settings(self) -> StationSettings:
         """Read the settings again and swap them in whole: another thread never finds them missing
         (so the console's UI thread, which reads them often, never has to go to the database)."""
-        with self.read() as session:
-            self._settings = load_station_settings(session)
-        return self._settings
+        with self._reloading, self.read() as session:
+            self._settings = settings = load_station_settings(session)
+        return settings
 
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.settings().timezone)

@@ -2,8 +2,8 @@
 
 The detector is built once per `Station` from the table and cached on it, with each active carrier's
 id and short name (`carrier_ref`, what a check-in writes), so a scan never queries the database; an
-edit through this module rebuilds both. Another counter's edit is picked up by `forget_detector()` (or
-a restart).
+edit through this module rebuilds both. Another counter's edit is picked up by `reload_detector()`
+(the console's live view calls it, see admin/catch_up.py) or `forget_detector()`.
 """
 
 from __future__ import annotations
@@ -56,14 +56,19 @@ FIELD_LABELS = dict(TEXT_FIELDS + NUMBER_FIELDS) | {"patterns": N_("Patterns"), 
 def get_detector(station: Station) -> Detector:
     """The station's compiled carrier table (built on first use, then cached on the Station)."""
     detector: Detector | None = getattr(station, "_detector", None)
-    if detector is None:
-        with station.read() as session:
-            rows = list(session.exec(select(Carrier)).all())
-        detector = Detector.from_carriers(rows)
-        station._detector = detector  # type: ignore[attr-defined]
-        station._carrier_refs = {  # type: ignore[attr-defined]
-            row.code: (row.id, row.short_name) for row in rows if row.active and row.id is not None
-        }
+    return detector if detector is not None else reload_detector(station)
+
+
+def reload_detector(station: Station) -> Detector:
+    """Build the detector from the table as it is now and swap it in: a scan meanwhile uses the old one
+    (never none, so it never waits for the rebuild)."""
+    with station.read() as session:
+        rows = list(session.exec(select(Carrier)).all())
+    detector = Detector.from_carriers(rows)
+    station._carrier_refs = {  # type: ignore[attr-defined]
+        row.code: (row.id, row.short_name) for row in rows if row.active and row.id is not None
+    }
+    station._detector = detector  # type: ignore[attr-defined]
     return detector
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -45,6 +45,9 @@ from station_console.tui.screens.checkin_state import TABLE_ROWS, Current
 from station_console.tui.screens.checkin_writer import CheckinWriter, ScanRequest
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
+
+if TYPE_CHECKING:
+    from station_console.settings import StationSettings
 
 DIGITS_CHARS = set("0123456789-ABCDEF")
 PHONE_CHARS = r"[0-9+*xX#,()\s\-转]*"
@@ -169,7 +172,9 @@ class CheckinScreen(CheckinPhones):
         for field in self.query(WedgeInput):
             field.router = self.router
         self.writer.submit(self.writer.warm_up)
-        self.query_one("#size", Input).placeholder = self.station.settings().default_size
+        self.watch(
+            app, "station_settings", self._show_default_size
+        )  # and when read again (changed elsewhere)
         table = self.query_one("#ci-table", DataTable)
         table.can_focus = False  # focus stays in the fields; the table only shows
         # Phone and label change after the row is added: sized up front, so no change re-lays the table.
@@ -190,6 +195,9 @@ class CheckinScreen(CheckinPhones):
         self.refresh_batches()
         self.set_interval(self.BATCHES_EVERY, self._while_in_view(self.refresh_batches))  # other counters'
         self.query_one("#scan", Input).focus()  # the scan field has the focus by default
+
+    def _show_default_size(self, settings: StationSettings | None) -> None:
+        self.query_one("#size", Input).placeholder = (settings or self.station.settings()).default_size
 
     def _while_in_view(self, read: Callable[[], None]) -> Callable[[], None]:
         """A timer's re-read, skipped while another mode is shown: nobody sees this screen then, and

@@ -29,9 +29,10 @@ class StationHeader(Horizontal):
         yield Static(id="hdr-status")
 
     def on_mount(self) -> None:
-        # The app's reactives: a clerk signing in or out, a device's state.
+        # The app's reactives: a clerk signing in or out, a device's state, the settings read again.
         self.watch(self.app, "clerk_name", self._changed, init=False)
         self.watch(self.app, "device_states", self._changed, init=False)
+        self.watch(self.app, "station_settings", self._changed, init=False)
         self.refresh_status()
 
     def _changed(self, _value: object) -> None:

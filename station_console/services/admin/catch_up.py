@@ -1,0 +1,36 @@
+"""What a console keeps in memory, read again when a change made elsewhere makes it stale.
+
+A console reads the station settings once (`Station.settings`) and compiles the carrier table once
+(`scan/carriers.py`), so that a scan never waits on the database for them. Another counter, or the
+`station` command at this one, may change either: its event reaches the live view (`live.py`), whose
+thread calls `catch_up` with the kinds it heard. Each cache is read again whole and swapped in, so the
+next transaction uses the new values and the console's UI thread never finds them missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from db.models import EventKind
+from station_console.services.admin.live import RESYNC
+from station_console.services.core.station import Station
+from station_console.services.scan.carriers import reload_detector
+from station_console.settings import StationSettings
+
+# A restore replaces everything; a resync means the feed may have missed any change.
+SETTINGS_STALE = frozenset({EventKind.SETTINGS_CHANGED, EventKind.DB_RESTORED, RESYNC})
+CARRIERS_STALE = frozenset({EventKind.CARRIER_CHANGED, EventKind.DB_RESTORED, RESYNC})
+
+
+def stale(kinds: Iterable[str]) -> frozenset[str]:
+    """The kinds among `kinds` that make a cache stale (most changes, a check-in, make none)."""
+    return frozenset(kinds) & (SETTINGS_STALE | CARRIERS_STALE)
+
+
+def catch_up(station: Station, kinds: Collection[str]) -> StationSettings | None:
+    """Read again what changes of `kinds` made stale; the settings when they were read again."""
+    if CARRIERS_STALE.intersection(kinds):
+        reload_detector(station)
+    if SETTINGS_STALE.intersection(kinds):
+        return station.reload_settings()
+    return None
