@@ -207,3 +207,57 @@ async def test_settings_changed_with_the_station_command_reach_the_console(
             timeout=3,
         )
         assert app.station_settings is app.station.settings()  # the screens were told
+
+
+def save_at(other: Station, **changes: object) -> None:
+    """A manager's save of the station settings at that counter, as its Settings screen saves."""
+    changed = other.settings().model_copy(update=changes)
+    other.run(lambda session: save_station_settings(session, other, changed))
+
+
+def status_of(app: StationApp) -> str:
+    return str(app.screen.query_one("#settings-status", Static).render())
+
+
+@pytest.mark.first_mode("settings")
+async def test_settings_open_here_show_a_change_saved_at_another_counter(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    async with app.run_test(size=(160, 50)) as pilot, another_counter(station, db_url) as other:
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
+        name = app.screen.query_one("#st-station_name", Input)
+        hours = app.screen.query_one("#st-opening_hours", Input)
+        save_at(other, station_name="North Gate", opening_hours="08:00-20:00")
+        await quiet.until(
+            pilot, lambda: name.value == "North Gate", what="the new name in the form", timeout=3
+        )
+        assert hours.value == "08:00-20:00"
+        assert "Changed elsewhere" in status_of(app) and "Station name, Opening hours" in status_of(app)
+        assert "North Gate" in str(app.screen.query_one("#hdr-title", Static).render())
+        await quiet.press(pilot, "ctrl+q")  # the form shows what is saved: nothing to ask
+        assert app.return_code == 0
+
+
+@pytest.mark.first_mode("settings")
+async def test_settings_being_edited_here_keep_what_was_typed_and_save_only_that_over_the_change(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    async with app.run_test(size=(160, 50)) as pilot, another_counter(station, db_url) as other:
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
+        name = app.screen.query_one("#st-station_name", Input)
+        hours = app.screen.query_one("#st-opening_hours", Input)
+        await quiet.press(pilot, "tab", "end", *" South")  # the manager is typing a new name
+        save_at(other, station_name="North Gate", opening_hours="08:00-20:00")
+        await quiet.until(
+            pilot, lambda: "Changed elsewhere" in status_of(app), what="the status line", timeout=3
+        )
+        assert name.value == "Parcel Station South"  # what was typed stays
+        assert hours.value == "08:00-20:00"  # a field not touched here shows the new value
+        assert "kept what you typed in Station name" in status_of(app)
+        await quiet.press(pilot, "ctrl+s")
+    station.forget_settings()
+    # The typed name over the other counter's; its hours kept, not put back to the ones the form opened with.
+    assert (station.settings().station_name, station.settings().opening_hours) == (
+        "Parcel Station South",
+        "08:00-20:00",
+    )

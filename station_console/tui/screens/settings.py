@@ -6,6 +6,9 @@ counter.toml and the CLI name it) and its description, and no screen change. A s
 built when it is first shown (the whole form was some 340 widgets) and kept, hidden, while another is
 shown, with what was typed in them; Ctrl+S saves every section at once. Leaving with edits not saved
 (Ctrl+Q, another mode) asks first (`KeepsEdits`).
+Settings changed elsewhere (another counter, the `station` command) while the form is open are shown
+as the live view reads them again: a field edited here keeps what was typed, and the status line
+names the fields that changed (`saved_elsewhere`).
 Saving is a manager action (checked by the service, not only here): a clerk reads the form, its fields
 not editable, with the status line saying why and no Save button; the sub-screens are opened as usual,
 and each of their manager keys is refused as it is pressed (`role_keys`).
@@ -42,6 +45,7 @@ from station_console.tui.screens.settings_fields import (
     FieldWidget,
     field_widget,
     form_value,
+    held_value,
     parsed,
     widget_value,
 )
@@ -71,6 +75,7 @@ MODELS: dict[str, type[BaseModel]] = {STATION: StationSettings, COUNTER: Counter
 class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Settings")
     _role_line = ""  # what the status line says to a clerk, while it says it
+    _read_while_saving = False  # the settings were read again while a save was on its way
     EDITS = "#settings-form"
     SAVE_CALL = "save"
     CSS_PATH = "settings.tcss"
@@ -124,6 +129,7 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def on_mount(self) -> None:  # ModeScreen's on_mount runs too: Textual calls each class's handler
         self.query_one("#settings-sections", OptionList).highlighted = 0
         self.call_after_refresh(self.remember_saved)  # the first section, as saved
+        self.watch(self.app, "station_settings", self._settings_read, init=False)
 
     def _saved(self, prefix: str) -> BaseModel:
         if prefix == STATION:
@@ -163,6 +169,45 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
                     Label(typeset(_(description)), classes="help"),  # no line starts with "。"
                     classes="field",
                 )
+
+    def _settings_read(self, settings: StationSettings | None) -> None:
+        """The station settings were read again: changed elsewhere, or saved here."""
+        if settings is None:
+            return
+        if self.saving():  # its answer says what it wrote; what was read meanwhile is shown after it
+            self._read_while_saving = True
+            return
+        self._show_saved(settings)
+
+    def _show_saved(self, settings: StationSettings) -> None:
+        """The fields built so far show `settings`, except those edited here (see `saved_elsewhere`); the
+        status line names what changed. Nothing changes for a save made here: its fields are saved."""
+        values = settings.model_dump(mode="json")
+        shown = {
+            widget.id: held_value(cast(FieldWidget, widget), form_value(StationSettings, name, values[name]))
+            for widget in self.query_one("#settings-form").query(".value")
+            if widget.id and (name := widget.id.removeprefix(f"{STATION}-")) != widget.id
+        }
+        changed, kept = self.saved_elsewhere(shown)
+        self._show_scanner_needs()  # the labels' codes may be among them
+        if not changed or self.read_only:  # a clerk's status line keeps saying why the form is read-only
+            return
+
+        def titles(ids: list[str]) -> str:
+            return _(", ").join(field_label(StationSettings, i.removeprefix(f"{STATION}-")) for i in ids)
+
+        # One line (the status line's height): the fields by title, the kept ones again.
+        if kept:
+            text = _(
+                "Changed elsewhere: {fields}; kept what you typed in {kept} (Ctrl+S saves it)",
+                fields=titles(changed),
+                kept=titles(kept),
+            )
+        else:
+            text = _("Changed elsewhere, now shown: {fields}", fields=titles(changed))
+        status = self.query_one("#settings-status", Static)
+        status.update(text)
+        status.set_class(False, "error")
 
     def _typed(self) -> dict[str, Any]:
         """What the editors of every section built so far hold (widget id -> form value)."""
@@ -327,6 +372,8 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
         status.update(_("Settings were saved; some take effect after a restart."))
         status.set_class(False, "error")
         self.edits_saved()
+        self._after_saving()
+        self.app.settings_read(self.station.settings())  # type: ignore[attr-defined]  # the headers
 
     def failed(self, tag: str, text: str) -> None:
         status = self.query_one("#settings-status", Static)
@@ -334,6 +381,14 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
         status.set_class(True, "error")
         self.app.bell()
         self.edits_not_saved()
+        if tag == self.SAVE_CALL:
+            self._after_saving()
+
+    def _after_saving(self) -> None:
+        """Settings read again while the save was on its way are shown now, against what it saved."""
+        if self._read_while_saving:
+            self._read_while_saving = False
+            self._show_saved(self.station.settings())
 
     def action_open(self, which: str) -> None:
         if self.save_waits():  # Printers would start from the counter settings this save replaces

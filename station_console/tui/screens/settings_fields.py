@@ -81,6 +81,11 @@ def field_widget(model: type[BaseModel], name: str, shown: Any, widget_id: str) 
     return FixedInput(value=shown, id=widget_id, classes="value")
 
 
+def held_value(widget: FieldWidget, shown: Any) -> Any:
+    """What `widget` holds once it shows the form value `shown` (a Select's blank is not None)."""
+    return Select.NULL if isinstance(widget, Select) and shown is None else shown
+
+
 def widget_value(widget: FieldWidget) -> Any:
     """What a field's editor holds now, as a form value."""
     if isinstance(widget, Select):

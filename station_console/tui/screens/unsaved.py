@@ -7,7 +7,8 @@ save is on its way (`saving`: the screen's service call `SAVE_CALL` is not answe
 own save key or the question's Save sent it) none is taken and nothing asked, and a second save is
 not sent (`save_waits`): the screen says it waits for the save.
 The question (`LeaveUnsaved`) is answered only by a deliberate key or a click: its focus rests on Stay,
-so Enter, a scan (which ends in Enter) or a stray letter leave everything as it is.
+so Enter, a scan (which ends in Enter) or a stray letter leave everything as it is. Values saved by
+someone else meanwhile (`saved_elsewhere`) are shown in the fields not edited here, never over an edit.
 """
 
 from __future__ import annotations
@@ -112,10 +113,28 @@ class KeepsEdits:
         for widget in self._editors():
             if widget.id not in saved or _value(widget) == saved[widget.id]:
                 continue
-            if isinstance(widget, TextArea):
-                widget.load_text(saved[widget.id])
-            else:
-                widget.value = saved[widget.id]  # type: ignore[attr-defined]
+            _put(widget, saved[widget.id])
+
+    def saved_elsewhere(self, values: dict[str, Any]) -> tuple[list[str], list[str]]:
+        """`values` (by field id, as the fields hold them) were saved by someone else: a field not
+        edited here shows its new value, one edited here keeps what was typed (a save puts it over the
+        new value). The ids whose saved value changed, and those of them that kept what was typed."""
+        saved = self._saved_values
+        if saved is None:
+            return [], []
+        changed: list[str] = []
+        kept: list[str] = []
+        for widget in self._editors():
+            key = widget.id
+            if key is None or key not in saved or key not in values or values[key] == saved[key]:
+                continue
+            changed.append(key)
+            if _value(widget) == saved[key]:
+                _put(widget, values[key])
+            elif _value(widget) != values[key]:
+                kept.append(key)
+            saved[key] = values[key]
+        return changed, kept
 
     def action_leave(self, how: str = "app.pop_screen") -> None:
         """Escape: back (or `how`, an action of this screen), once unsaved edits are answered for."""
@@ -126,6 +145,13 @@ class KeepsEdits:
                 await screen.run_action(how)
 
         leave(screen.app, [screen], lambda: screen.call_later(back))
+
+
+def _put(widget: Widget, value: Any) -> None:
+    if isinstance(widget, TextArea):
+        widget.load_text(value)
+    else:
+        widget.value = value  # type: ignore[attr-defined]
 
 
 def open_edits(screens: Iterable[Screen[Any]]) -> list[KeepsEdits]:
