@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -22,7 +23,9 @@ from station_console.services.core.station import Station
 from station_console.services.scan.carriers import update_carrier
 from station_console.tui.app import StationApp
 from station_console.tui.live_bridge import LiveBridge
+from station_console.tui.screens.checkin import CheckinScreen
 from tui import checkin_driver, quiet
+from tui.checkin_driver import KeyClock
 
 
 @asynccontextmanager
@@ -43,6 +46,17 @@ async def another_counter(station: Station, db_url: str) -> AsyncIterator[Statio
 
 
 @pytest.mark.first_mode("shelves")
+def changes_seen() -> tuple[list[LiveBridge.Changed], Callable[[Message], None]]:
+    """The live view's messages to the screens, listed by the message hook this returns."""
+    seen: list[LiveBridge.Changed] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, LiveBridge.Changed):
+            seen.append(message)
+
+    return seen, hook
+
+
 async def test_another_counters_check_in_refreshes_the_shelf_map(
     app: StationApp, station: Station, db_url: str
 ) -> None:
@@ -92,11 +106,7 @@ async def test_a_failed_read_does_not_end_the_live_view(
         return wait(feed, timeout)
 
     monkeypatch.setattr(ChangeFeed, "wait", failing_once)
-    seen: list[LiveBridge.Changed] = []
-
-    def hook(message: Message) -> None:
-        if isinstance(message, LiveBridge.Changed):
-            seen.append(message)
+    seen, hook = changes_seen()
 
     async with app.run_test(message_hook=hook) as pilot, another_counter(station, db_url) as other:
         await quiet.until(pilot, lambda: not failures, what="the failed read", timeout=3)
@@ -106,22 +116,27 @@ async def test_a_failed_read_does_not_end_the_live_view(
         assert app.live_bridge.thread.is_alive()
 
 
-async def test_settings_changed_at_another_counter_reach_the_next_check_in(
+@asynccontextmanager
+async def beside_another_counter(
     app: StationApp, station: Station, db_url: str
-) -> None:
-    seen: list[LiveBridge.Changed] = []
-
-    def hook(message: Message) -> None:
-        if isinstance(message, LiveBridge.Changed):
-            seen.append(message)
-
+) -> AsyncIterator[tuple[Any, Station, list[LiveBridge.Changed], CheckinScreen, KeyClock]]:
+    """The console at check-in, its live view listening, and a second counter on the same database;
+    the live view's messages listed."""
+    seen, hook = changes_seen()
     async with (
         app.run_test(size=(140, 44), message_hook=hook) as pilot,
         another_counter(station, db_url) as other,
     ):
         screen, clock = await checkin_driver.start(app, pilot)
-        assert screen.query_one("#size", Input).placeholder == "M"
         await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
+        yield pilot, other, seen, screen, clock
+
+
+async def test_settings_changed_at_another_counter_reach_the_next_check_in(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    async with beside_another_counter(app, station, db_url) as (pilot, other, seen, screen, clock):
+        assert screen.query_one("#size", Input).placeholder == "M"
         changed = other.settings().model_copy(
             update={
                 "code_template": "{shelf}{layer}-{seq}",
@@ -154,18 +169,7 @@ async def test_settings_changed_at_another_counter_reach_the_next_check_in(
 async def test_a_carrier_changed_at_another_counter_reaches_the_next_check_in(
     app: StationApp, station: Station, db_url: str
 ) -> None:
-    seen: list[LiveBridge.Changed] = []
-
-    def hook(message: Message) -> None:
-        if isinstance(message, LiveBridge.Changed):
-            seen.append(message)
-
-    async with (
-        app.run_test(size=(140, 44), message_hook=hook) as pilot,
-        another_counter(station, db_url) as other,
-    ):
-        screen, clock = await checkin_driver.start(app, pilot)
-        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
+    async with beside_another_counter(app, station, db_url) as (pilot, other, seen, screen, clock):
         await checkin_driver.scan(pilot, clock, "JT0000000000012")  # the carrier table is in memory now
         await checkin_driver.settle(app, pilot)
         assert screen.results[-1].carrier_name == "J&T"
@@ -219,14 +223,23 @@ def status_of(app: StationApp) -> str:
     return str(app.screen.query_one("#settings-status", Static).render())
 
 
+@asynccontextmanager
+async def settings_beside_another_counter(
+    app: StationApp, station: Station, db_url: str
+) -> AsyncIterator[tuple[Any, Station, Input, Input]]:
+    """Settings open here, the live view listening, a second counter on the same database; the name and
+    opening-hours fields."""
+    async with app.run_test(size=(160, 50)) as pilot, another_counter(station, db_url) as other:
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
+        name = app.screen.query_one("#st-station_name", Input)
+        yield pilot, other, name, app.screen.query_one("#st-opening_hours", Input)
+
+
 @pytest.mark.first_mode("settings")
 async def test_settings_open_here_show_a_change_saved_at_another_counter(
     app: StationApp, station: Station, db_url: str
 ) -> None:
-    async with app.run_test(size=(160, 50)) as pilot, another_counter(station, db_url) as other:
-        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
-        name = app.screen.query_one("#st-station_name", Input)
-        hours = app.screen.query_one("#st-opening_hours", Input)
+    async with settings_beside_another_counter(app, station, db_url) as (pilot, other, name, hours):
         save_at(other, station_name="North Gate", opening_hours="08:00-20:00")
         await quiet.until(
             pilot, lambda: name.value == "North Gate", what="the new name in the form", timeout=3
@@ -242,10 +255,7 @@ async def test_settings_open_here_show_a_change_saved_at_another_counter(
 async def test_settings_being_edited_here_keep_what_was_typed_and_save_only_that_over_the_change(
     app: StationApp, station: Station, db_url: str
 ) -> None:
-    async with app.run_test(size=(160, 50)) as pilot, another_counter(station, db_url) as other:
-        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
-        name = app.screen.query_one("#st-station_name", Input)
-        hours = app.screen.query_one("#st-opening_hours", Input)
+    async with settings_beside_another_counter(app, station, db_url) as (pilot, other, name, hours):
         await quiet.press(pilot, "tab", "end", *" South")  # the manager is typing a new name
         save_at(other, station_name="North Gate", opening_hours="08:00-20:00")
         await quiet.until(
