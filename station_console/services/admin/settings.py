@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, EventKind, Setting
@@ -26,7 +27,10 @@ def save_station_settings(session: Session, station: Station, new: StationSettin
     session.add(row)
     if changed:
         audit.record(session, station, EventKind.SETTINGS_CHANGED, details={"changed": sorted(changed)})
-    station.forget_settings()
+    # The cache takes them once they are committed, and keeps the old ones on a rollback: cleared here,
+    # the console's UI thread read them from the database until a worker did, and on a failed save
+    # went on without them.
+    event.listen(session, "after_commit", lambda _session: station.use_settings(new), once=True)
 
 
 def _check_rule_carriers(session: Session, old: StationSettings, new: StationSettings) -> None:

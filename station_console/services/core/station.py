@@ -59,6 +59,11 @@ class Station:
         """Drop cached settings (after a change, or when another counter changed them)."""
         self._settings = None
 
+    def use_settings(self, settings: StationSettings) -> None:
+        """Swap in settings just committed (by this process): no read, and never a moment without any."""
+        with self._reloading:
+            self._settings = settings
+
     def reload_settings(self) -> StationSettings:
         """Read the settings again and swap them in whole: another thread never finds them missing
         (so the console's UI thread, which reads them often, never has to go to the database)."""
