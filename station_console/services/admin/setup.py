@@ -179,6 +179,13 @@ def init_station(station: Station, *, timezone: str | None = None) -> dict[str, 
             if row["code"] not in known:
                 session.add(Carrier.model_validate(row))
                 added["carriers"] += 1
+                if known:  # an upgrade's new carrier: recorded, and running consoles read the table again
+                    audit.record(
+                        session,
+                        station,
+                        EventKind.CARRIER_CHANGED,
+                        details={"action": "added", "carrier": row["code"]},
+                    )
         if session.exec(select(Shelf.id).limit(1)).first() is None:
             added.update(_seed_layout(session))
         if session.get(AuditHead, 1) is None:

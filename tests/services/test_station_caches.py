@@ -1,0 +1,61 @@
+"""What a console keeps in memory stays right: a settings save swaps the new settings into the station's
+cache once committed and leaves it as it was when the save rolls back (the console's UI thread reads the
+cache, never the database); an upgrade's new carriers are recorded, so running consoles read the
+carrier table again."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+from station_helpers import act_as_new_clerk
+
+from db.models import Carrier, EventKind, ParcelEvent, Role
+from station_console.errors import Refused
+from station_console.services.admin.settings import save_station_settings
+from station_console.services.admin.setup import init_station
+from station_console.services.core.station import Station
+
+
+@pytest.fixture
+def manager(new_station: Station) -> Station:
+    act_as_new_clerk(new_station, "Boss", Role.MANAGER)
+    return new_station
+
+
+def test_a_committed_save_is_in_the_cache_without_a_read(manager: Station) -> None:
+    station = manager
+    new = station.settings().model_copy(update={"station_name": "North Gate"})
+    station.run(lambda session: save_station_settings(session, station, new))
+    assert station._settings is new  # swapped in at the commit: nothing left for a screen to read
+
+
+def test_a_save_that_rolls_back_leaves_the_cache_as_it_was(manager: Station) -> None:
+    station = manager
+    before = station.settings()
+    new = before.model_copy(update={"station_name": "North Gate"})
+
+    def save_then_refuse(session: Session) -> None:
+        save_station_settings(session, station, new)
+        raise Refused("the counter settings could not be written", code="test")
+
+    with pytest.raises(Refused):
+        station.run(save_then_refuse)
+    assert station._settings is before
+    station.forget_settings()
+    assert station.settings().station_name == before.station_name  # nothing was written either
+
+
+def test_an_upgrades_new_carrier_is_recorded_for_the_running_consoles(manager: Station) -> None:
+    """`station init` on a station that has carriers adds the seed's new ones: each is a carrier change
+    in the audit trail, which is what tells running consoles to read the carrier table again."""
+    station = manager
+    with station.read() as session:
+        events_before = len(session.exec(select(ParcelEvent)).all())
+    station.run(lambda session: session.execute(delete(Carrier).where(col(Carrier.code) == "DHL")))
+    assert init_station(station)["carriers"] == 1
+    with station.read() as session:
+        added = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.CARRIER_CHANGED)).all()
+        assert [(e.details["action"], e.details["carrier"]) for e in added] == [("added", "DHL")]
+        assert len(session.exec(select(ParcelEvent)).all()) == events_before + 1
+    assert init_station(station)["carriers"] == 0  # nothing new: nothing recorded again
