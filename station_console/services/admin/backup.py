@@ -40,6 +40,7 @@ from station_console.services.core.health import check_database, check_file
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.people.audit_trail import verify
+from station_console.services.scan.carriers import forget_detector
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ def restore_sqlite(station: Station, source: Path) -> Restored:
                 leftover.unlink()
     station.engine = create_station_engine(str(station.engine.url))
     station.forget_settings()
-    station._detector = None  # type: ignore[attr-defined]
+    forget_detector(station)
     station.run(lambda session: audit.record(session, station, EventKind.DB_RESTORED, details=details))
     return Restored(source=source, revision=revision, events=events, kept_as=kept)
 
