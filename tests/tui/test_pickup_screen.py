@@ -273,6 +273,25 @@ async def test_a_short_burst_from_the_scanner_is_refused_out_loud(
         assert screen.lookup is None
 
 
+@pytest.mark.first_mode("pickup")
+async def test_a_wedge_setting_saved_takes_effect_from_the_next_scan(
+    station: Station, console: StationApp
+) -> None:
+    """Settings saves a shorter shortest code (a new `counter_settings`, as its save sets): the screen
+    built before reads the next scan by it, with no restart."""
+    sign_in(station, Role.CLERK)
+    receive(station, 1, ANN)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.scan("5678")
+        assert clerk.bells == 1 and "too short" in clerk.text("#pk-message")
+        console.counter_settings = console.counter_settings.model_copy(update={"wedge_min_length": 4})
+        await clerk.scan("5679")
+        assert "too short" not in clerk.text("#pk-message"), clerk.text("#pk-message")
+        assert "5679" in clerk.text("#pk-message")
+
+
 @pytest.mark.first_mode("sendout")
 async def test_a_partial_scan_on_a_screen_without_its_own_panel_is_a_toast(
     station: Station, console: StationApp

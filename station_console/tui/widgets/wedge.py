@@ -77,10 +77,25 @@ class KeyRouter:
         self._typed_into: list[tuple[Widget, str, int]] = []  # the last characters replayed, where, event id
         self.scans = 0
         self.refused = 0
+        self._settings: Any = None  # the counter settings the decoder was built from, when it follows them
 
     @classmethod
     def from_settings(cls, owner: Widget, counter_settings: Any) -> KeyRouter:
-        return cls(owner, WedgeDecoder.from_settings(counter_settings))
+        """A router whose decoder follows the counter's settings as they are saved (see `_follow`)."""
+        router = cls(owner, WedgeDecoder.from_settings(counter_settings))
+        router._settings = counter_settings
+        return router
+
+    def _follow(self) -> None:
+        """Settings saved since (a new `app.counter_settings`): a new decoder by them, from the next key
+        on, so the clerk need not restart for a prefix or timing just saved. Not while keys are held:
+        they are decided by the settings they came under."""
+        if self._settings is None or self.decoder.pending:
+            return
+        settings = getattr(self.owner.app, "counter_settings", None)
+        if settings is not None and settings is not self._settings:
+            self.decoder = WedgeDecoder.from_settings(settings)
+            self._settings = settings
 
     def route(self, event: events.Key) -> bool:
         """Take `event` if the decoder must see it; False lets the widget handle it now."""
@@ -90,6 +105,7 @@ class KeyRouter:
                 self._withdrawn.discard(id(event))
                 return True  # a scan's head, taken back while the key was on its way: dropped
             return False
+        self._follow()
         token = _token(event)
         if not (len(token) == 1 or token in _ALWAYS_ROUTED or self.decoder.pending):
             self._typed_into.clear()  # a person's own key (arrow, backspace...): nothing to take back
