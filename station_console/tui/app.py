@@ -203,6 +203,8 @@ class StationApp(ClerkSessionMixin, App[None]):
 
             counter_settings = CounterSettings()
         self._counter_settings = counter_settings
+        # What this console started with: the settings that wait for a restart run by these.
+        self.counter_settings_at_start = counter_settings
         self.database_label = database_label
         self._station: Station | None = None
         self._opening = opening
@@ -228,7 +230,16 @@ class StationApp(ClerkSessionMixin, App[None]):
 
     @counter_settings.setter
     def counter_settings(self, settings: CounterSettings) -> None:  # saved by a settings screen
-        self._counter_settings = settings
+        """What the running console can take at once, it takes: the busy-database wait and the labels'
+        font here, the wedge scanner's from the next key (`KeyRouter`); the counter's name, language and
+        device scanner wait for a restart (`tui/restart_needed.py`)."""
+        old, self._counter_settings = self._counter_settings, settings
+        if self._station is not None:
+            self._station.busy_wait_s = settings.busy_wait_s
+        if old is not None and old.label_font != settings.label_font:
+            from hardware.printers.fonts import use_cjk_font  # start-up time: as the file is loaded
+
+            use_cjk_font(settings.label_font)
 
     def _scan_gap(self) -> float:
         settings = self._counter_settings
@@ -320,7 +331,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.call_from_thread(self._station_opened, station, counter_settings, first_run)
 
     def _station_opened(self, station: Station, counter_settings: CounterSettings, first_run: bool) -> None:
-        self._counter_settings = counter_settings
+        self._counter_settings = self.counter_settings_at_start = counter_settings
         self._use_station(station)
         self.settings_read(station.settings())
         self.station_is_open(first_run)

@@ -431,3 +431,52 @@ async def test_an_emptied_table_setting_saves_no_rows(app: StationApp, station: 
         assert "Not valid JSON" not in status, status
     station.forget_settings()
     assert station.settings().storage_fee_rules == []
+
+
+def _status(app: StationApp) -> str:
+    return str(app.screen.query_one("#settings-status", Static).render())
+
+
+async def test_a_station_setting_saved_says_nothing_of_a_restart(app: StationApp) -> None:
+    """The station's settings take effect at once (this console at the commit, the others through the
+    live view): the line says it saved, and no more."""
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.settle(pilot)
+        app.screen.query_one("#st-station_name", Input).value = "Campus North"
+        await quiet.press(pilot, "ctrl+s")
+        assert _status(app) == "Settings were saved."
+
+
+async def test_a_counter_change_that_waits_for_a_restart_is_named_and_the_rest_take_effect_now(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The counter's name and language are named as waiting for a restart, and still are at a later
+    save until the console restarts; put back as they were, nothing waits. The busy-database wait and
+    the label font are not named: they are taken at once."""
+    from hardware.printers import fonts
+
+    fonts_used: list[str] = []
+    monkeypatch.setattr(fonts, "use_cjk_font", fonts_used.append)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        screen: Any = app.screen
+        await screen.show_section(_section_of(app, "counter"))
+        screen.query_one("#ct-counter", Input).value = "counter-9"
+        screen.query_one("#ct-language", Select).value = "zh"
+        screen.query_one("#ct-busy_wait_s", Input).value = "9"
+        screen.query_one("#ct-label_font", Input).value = "bundled"
+        await quiet.press(pilot, "ctrl+s")
+        said = "Saved. Counter name, Language take effect after a restart (Ctrl+Q, then start the console again)."
+        assert _status(app) == said
+        assert station.busy_wait_s == 9 and fonts_used == ["bundled"]
+        assert load_counter_settings().counter == "counter-9"
+        screen.query_one("#ct-busy_wait_s", Input).value = "7"
+        await quiet.press(pilot, "ctrl+s")
+        assert _status(app) == said  # not restarted yet
+        screen.query_one("#ct-counter", Input).value = "test-counter"
+        await quiet.press(pilot, "ctrl+s")
+        assert _status(app).startswith("Saved. Language takes effect after a restart"), _status(app)
+        screen.query_one("#ct-language", Select).value = Select.NULL
+        await quiet.press(pilot, "ctrl+s")
+        assert _status(app) == "Settings were saved."
+    assert station.busy_wait_s == 7

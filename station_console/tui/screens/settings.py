@@ -32,11 +32,12 @@ from textual.widgets.option_list import Option
 
 from station_console.errors import StationError
 from station_console.field_labels import field_label, where_label
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.services.admin.counter import change_counter_settings
 from station_console.services.admin.settings import save_station_settings
 from station_console.settings import CounterSettings, StationSettings
 from station_console.settings_sections import Section, sections
+from station_console.tui.restart_needed import needs_restart
 from station_console.tui.role_keys import refused, role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
@@ -367,9 +368,24 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
         status.set_class(False, "error")
 
     def done_save(self, _result: None) -> None:
-        self.app.counter_settings = self._saving  # type: ignore[attr-defined]
+        app: Any = self.app
+        # Against what the console started with: a change saved before and not yet restarted for still
+        # waits, and one put back as it was no longer does.
+        later = needs_restart(app.counter_settings_at_start or app.counter_settings, self._saving)
+        app.counter_settings = self._saving  # the rest take effect now (`restart_needed`)
         status = self.query_one("#settings-status", Static)
-        status.update(_("Settings were saved; some take effect after a restart."))
+        if later:
+            fields = _(", ").join(field_label(CounterSettings, name) for name in later)
+            status.update(
+                _n(
+                    "Saved. {fields} takes effect after a restart (Ctrl+Q, then start the console again).",
+                    "Saved. {fields} take effect after a restart (Ctrl+Q, then start the console again).",
+                    len(later),
+                    fields=fields,
+                )
+            )
+        else:
+            status.update(_("Settings were saved."))
         status.set_class(False, "error")
         self.edits_saved()
         self._after_saving()
