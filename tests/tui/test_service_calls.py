@@ -12,6 +12,9 @@ from textual.screen import Screen
 
 from station_console.errors import DatabaseUnavailable
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.overdue import OverdueScreen
+from station_console.tui.screens.queue_list import QueueListScreen
+from station_console.tui.screens.shelf_dialogs import MoveDialog, ShelfEditScreen
 from tui import quiet
 
 
@@ -25,8 +28,7 @@ class Listing(ServiceCalls, Screen[None]):
         self.failed_calls = 0  # failures that reached the screen, shown or not
 
     def on_service_calls_failed(self, message: ServiceCalls.Failed) -> None:
-        self.failed_calls += 1
-        super().on_service_calls_failed(message)
+        self.failed_calls += 1  # Textual calls ServiceCalls' own handler after this one
 
     def read(self, fn: object) -> None:
         self.call("list", fn, exclusive=True)  # type: ignore[arg-type]
@@ -81,3 +83,40 @@ async def test_a_replaced_read_failing_after_the_newer_answered_shows_nothing(
         assert screen.shown == ["the newer list"]
         # A bug is never silent: logged though not shown; a refusal is nothing to log.
         assert ("a bug in the old read" in caplog.text) == isinstance(error, RuntimeError)
+
+
+class Acting(Listing):
+    """A screen whose exclusive call writes (an action on the selected row, as the queue lists do)."""
+
+    WRITES = frozenset({"list"})
+
+
+async def test_a_replaced_write_refused_after_the_newer_answered_is_still_said() -> None:
+    # A newer action does not undo the older one: its refusal ("nothing was saved") is the clerk's to
+    # know, or they go on as if it had been done.
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        screen = Acting()
+        await app.push_screen(screen)
+        refusal = "The database is busy: another program holds it. Nothing was saved; try again in a moment."
+        begun, let_go, old_write = held_read(DatabaseUnavailable(refusal))
+        screen.read(old_write)
+        await quiet.until(pilot, begun.is_set, what="the old write begun")
+        screen.read(lambda: "the newer action done")
+        await quiet.until(pilot, lambda: screen.shown == ["the newer action done"], what="the newer answer")
+        let_go.set()
+        await quiet.until(pilot, lambda: screen.failed_calls == 1, what="the old write's failure")
+        await quiet.settle(pilot)
+        assert screen.failures == [refusal]
+
+
+def test_the_screens_whose_exclusive_calls_write_say_so() -> None:
+    writes = {
+        cls.__name__: cls.WRITES for cls in (QueueListScreen, ShelfEditScreen, MoveDialog, OverdueScreen)
+    }
+    assert writes == {
+        "QueueListScreen": {"act"},
+        "ShelfEditScreen": {"edit"},
+        "MoveDialog": {"move"},
+        "OverdueScreen": {"remind", "batch"},
+    }

@@ -6,14 +6,15 @@ in one place, `failed(tag, text)` (by default a bell and a notification; a refus
 one calm line for a bug, which is logged); a refusal comes through `call_refused(tag, error)` first, for a
 screen that shows more of it than its message. The screen never waits on the database, a scale or an
 e-waybill service. A screen closed before the answer drops it, and an exclusive call replaced by a newer
-one drops its answer and its failure alike (a bug among them is still logged).
+one drops its answer and its failure alike (a bug among them is still logged); the failure of one that
+writes (`WRITES`) is still said, since the newer call does not stand for what it left undone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.message import Message
 from textual.screen import Screen
@@ -27,6 +28,9 @@ class ServiceCalls:
     # Tags of calls sent and not answered yet; an exclusive call is left out (a newer one cancels it,
     # and a cancelled call's answer is dropped).
     _in_flight: frozenset[str] = frozenset()
+    # Exclusive calls that change something (an action on a row, an edit): a newer one is another
+    # change, so a replaced one's refusal ("nothing was saved") is still said, not taken as done.
+    WRITES: ClassVar[frozenset[str]] = frozenset()
 
     @dataclass
     class Done(Message):
@@ -73,7 +77,7 @@ class ServiceCalls:
     def on_service_calls_failed(self, message: Failed) -> None:
         message.stop()
         exc = message.error
-        if message.worker is not None and message.worker.is_cancelled:
+        if message.worker is not None and message.worker.is_cancelled and message.tag not in self.WRITES:
             # Replaced, as an answer would be: its failure must not land over the newer call's answer
             # (an error over a list read since, "not saved" over "Saved"). A bug is still logged.
             if not isinstance(exc, StationError):

@@ -30,6 +30,7 @@ BAND_STYLES = {
 
 
 class OverdueScreen(ServiceCalls, ModeScreen):
+    WRITES = frozenset({"remind", "batch"})
     MODE_TITLE = N_("Overdue")
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -17,6 +17,7 @@ from station_console.tui.widgets.plain import Static, Table
 
 
 class QueueListScreen(ServiceCalls, ModeScreen):
+    WRITES = frozenset({"act"})  # resend, cancel, retry: each on its own row
     FILTERS: ClassVar[tuple[str | None, ...]] = (None,)
     COLUMNS: ClassVar[tuple[str, ...]] = ()  # English message ids of the table's headings
     TABLE_ID: ClassVar[str] = ""

@@ -26,6 +26,7 @@ from station_console.tui.widgets.plain import Label, Static, plain
 class MoveDialog(ServiceCalls, Dialog[str | None]):
     """Scan the parcel (or tick "whole layer"), scan or type the target; Enter moves. Returns a summary."""
 
+    WRITES = frozenset({"move"})
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel"), id="move.cancel", tooltip=N_("Close without moving")),
@@ -93,6 +94,7 @@ class MoveDialog(ServiceCalls, Dialog[str | None]):
 class ShelfEditScreen(ServiceCalls, ModeScreen):
     """Manager work: a layer's capacity and sizes, add a shelf or layer, retire or restore, import CSV."""
 
+    WRITES = frozenset({"edit"})
     MODE_TITLE = N_("Edit shelves")
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
