@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, stocktake
 from station_console.tui.app import StationApp
+from station_console.tui.screens import shelves
 from tui import quiet
 from tui.shelf_data import place, wb
 
@@ -444,3 +446,28 @@ async def test_a_mode_key_before_the_pause_is_written_leaves_the_console_running
         assert app.screen is taking
         await quiet.press(pilot, "escape")
         assert app.current_mode == "shelves" and app.screen is not taking and pauses == [1]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_the_carriers_answering_after_the_layer_read_it_no_second_time(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The layer table's Carrier column is sized once the carriers are read; when that answer comes
+    after the map's and the layer's, the layer's rows are laid out again, not read again."""
+    place(station, wb(1), "1-1")
+    release = threading.Event()
+    real = shelves.list_carriers
+
+    def late(*args: Any) -> Any:
+        assert release.wait(quiet.TIMEOUT)
+        return real(*args)
+
+    monkeypatch.setattr(shelves, "list_carriers", late)
+    started = quiet.workers_started(monkeypatch, of=DOMNode)
+    async with app.run_test(size=(160, 45)) as pilot:
+        layer = app.screen.query_one("#sh-layer", DataTable)
+        await quiet.until(pilot, lambda: layer.row_count == 1, what="the layer's parcel")
+        release.set()
+        await settle(pilot)
+        assert started["call-layer"] == 1, dict(started)
+        assert layer.row_count == 1 and str(layer.get_row_at(0)[0])  # the row, under the new widths

@@ -83,6 +83,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         self.cells: dict[tuple[int, int], layout.LayerCell] = {}  # (row, column) -> layer
         self.shelf_labels: dict[int, str] = {}
         self._layer_asked: tuple[str, int] | None = None  # (shelf, layer id) whose parcels were asked for
+        self._layer_shown: tuple[str, layout.LayerCell, list[Any]] | None = None  # the last answer shown
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="sh-main", classes="-stacked" if self.stacked(self.app.size.width) else ""):
@@ -126,7 +127,10 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
     def done_carriers(self, names: list[str]) -> None:
         """The layer's Carrier column as wide as the widest short name: laid out again, once."""
         setup_parcel_table(self.query_one("#sh-layer", DataTable), fixed=True, carriers=names)
-        self.show_layer()
+        if self._layer_shown is not None:
+            # Its rows again under the new widths: no second read (a read still on its way, or the
+            # map's first, fills the new columns itself).
+            self.done_layer(self._layer_shown)
 
     def came_to_front(self) -> None:
         super().came_to_front()
@@ -247,6 +251,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         shelf, cell, parcels = answer
         if self.selected() != (shelf, cell):
             return  # the cursor moved on; its own read answers
+        self._layer_shown = answer
         table = self.query_one("#sh-layer", DataTable)
         table.clear()  # an older read of the same layer may answer too (it ended as a newer one began)
         title = self.query_one("#sh-layer-title", Static)
