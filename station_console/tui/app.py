@@ -7,7 +7,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.text import Text
 from textual import events, work
@@ -24,6 +24,7 @@ from station_console.logs import log_path, setup_logging
 from station_console.safe_text import visible
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
 from station_console.tui.key_bounce import SCAN_GAP, BounceGuard
+from station_console.tui.periodic import PassWorker
 from station_console.tui.quitting import run_to_the_end
 from station_console.tui.screens.base import translate_bindings
 
@@ -85,9 +86,6 @@ def _settings() -> Screen:
 class StartScreen(Screen[None]):
     """What is under the sign-in dialog while the station opens: nothing of a station yet."""
 
-
-# The background passes a screen may kick (`StationApp.kick_worker`), by the app's attribute.
-PassWorker = Literal["print_worker", "notify_worker", "carrier_event_worker"]
 
 START_MODE = "_default"  # Textual's mode for the app's default screen: StartScreen here
 OPENING_WORKER = "load-station"  # the worker that opens the station while the sign-in takes keys

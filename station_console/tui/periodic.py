@@ -20,7 +20,7 @@ import logging
 import threading
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from textual import events
 from textual.app import App
@@ -28,6 +28,10 @@ from textual.timer import Timer
 from textual.worker import Worker
 
 log = logging.getLogger(__name__)
+
+# The app's attributes holding the passes a screen may kick (`StationApp.kick_worker`) and the quit
+# waits for (`tui/quitting.py`).
+PassWorker = Literal["print_worker", "notify_worker", "carrier_event_worker"]
 
 
 class PeriodicWorker:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from typing import Any, TextIO
+from typing import Any, TextIO, get_args
 
-from station_console.i18n import _, get_language
+from station_console.i18n import _
+from station_console.tui.periodic import PassWorker
 
 # A pass that was only between two items ends at once on the stop: no line for it.
 GRACE_S = 0.3
-PASSES = ("print_worker", "notify_worker", "carrier_event_worker")
+PASSES: tuple[PassWorker, ...] = get_args(PassWorker)
 
 
 def run_to_the_end(app: Any, *, out: TextIO | None = None, **run: Any) -> None:
@@ -42,6 +43,4 @@ def finishing_line(app: Any, grace: float = GRACE_S) -> str | None:
                 items.append(item)
     if not items:
         return None
-    return _(
-        "Finishing before quitting: {items}...", items=("；" if get_language() == "zh" else "; ").join(items)
-    )
+    return _("Finishing before quitting: {items}...", items=_("; ").join(items))

@@ -333,7 +333,6 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
         def save() -> None:
             station.run(lambda session: save_station_settings(session, station, new_station))
             change_counter_settings(station, new_counter)
-            station.settings()  # read again here, so the screens that follow find them cached
 
         self._saving = new_counter
         self.call("save", save)
