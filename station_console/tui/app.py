@@ -27,6 +27,7 @@ from station_console.tui.key_bounce import SCAN_GAP, BounceGuard
 from station_console.tui.periodic import PassWorker
 from station_console.tui.quitting import run_to_the_end
 from station_console.tui.screens.base import translate_bindings
+from station_console.tui.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
     from station_console.services.core.station import Station
@@ -210,6 +211,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         self._devices: list[ScannerBridge | PrintWorker | NotifyWorker | CarrierEventWorker | LiveBridge] = []
         self._kicks_waiting: set[PassWorker] = set()  # kicked before the devices started
         self.key_bounce = BounceGuard(self._scan_gap)  # a dialog's answer key, repeated, goes nowhere
+        self.type_ahead = TypeAhead(self, super().on_event)  # keys after an Enter wait for its answer
         self.init_clerk_session(require_sign_in)
         if station is not None:
             self._use_station(station)
@@ -244,10 +246,11 @@ class StationApp(ClerkSessionMixin, App[None]):
         return settings.wedge_max_key_gap_ms / 1000 if settings is not None else SCAN_GAP
 
     async def on_event(self, event: events.Event) -> None:
-        """Keys from the terminal pass the bounce guard first (a dialog's answer pressed again)."""
+        """Keys from the terminal pass the bounce guard first (a dialog's answer pressed again), then wait
+        behind an Enter a field has not answered yet (`TypeAhead`)."""
         if isinstance(event, events.Key) and not event.is_forwarded:
             for key in self.key_bounce.arrived(event, self.screen_stack[-1] if self.screen_stack else None):
-                await super().on_event(key)
+                await self.type_ahead.arrived(key)
             return
         if isinstance(event, (events.MouseDown, events.Paste)) and not event.is_forwarded:
             self.key_bounce.other_input()

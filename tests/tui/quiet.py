@@ -45,7 +45,10 @@ def _busy_workers(app: Any, held: Collection[str] = ()) -> list[str]:
 
 
 def _held_keys(app: Any) -> bool:
-    """A screen's wedge router (or the scan test's decoder) waits for its flush timer to decide on keys."""
+    """A screen's wedge router (or the scan test's decoder) waits for its flush timer to decide on keys,
+    or the app holds keys typed behind an Enter its form has not answered yet."""
+    if getattr(app, "type_ahead", None) is not None and app.type_ahead.holding:
+        return True
     for screen in app.screen_stack:
         fields = screen.walk_children(WedgeInput)  # a type filter: a CSS query matched every node's selectors
         routers = {id(r): r for r in [getattr(screen, "router", None), *(f.router for f in fields)]}

@@ -1,0 +1,82 @@
+"""Keys typed after an Enter in a field wait until the form has answered that Enter.
+
+Textual hands each key to the widget focused when the app reads it, while the field's Enter is answered
+later: the key reaches the field, the field's `submit` runs when the key has bubbled up to the app, and
+the form's handler moves the focus after that. A clerk who types `name`, Enter, `2468`, Enter in one go
+(or a console still busy opening the station) had the PIN land in the name field, in clear, and the
+sign-in refuse. `TypeAhead` holds the keys that come after an Enter given to a field, follows that
+Enter's answer through every queue it passes (the field, its containers up to the screen, the app, and
+once more for the field's Submitted message), and only then passes the held keys on, in order, to
+whatever has the focus by then. A field whose keys a scanner router decides (`WedgeInput`) keeps its own
+timing: its Enter holds nothing. If the answer closed the dialog (its queues closed with it), the keys
+are passed on after `LONGEST_HOLD`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from textual import events
+from textual.message_pump import MessagePump
+from textual.widgets import Input
+
+# A dialog that the Enter closed never answers the probe: the held keys go on after this long.
+LONGEST_HOLD = 0.25
+_ROUNDS = 2  # the key's own trip up to the app, then the field's Submitted message's
+
+
+class TypeAhead:
+    """One per console: sees every key the app passes on (after the bounce guard)."""
+
+    def __init__(self, app: Any, pass_on: Callable[[events.Key], Awaitable[None]]) -> None:
+        self.app = app
+        self.pass_on = pass_on  # hands a key to Textual's own dispatch
+        self._held: list[events.Key] = []
+        self._hold = 0  # the current hold's number (0: none); a stale probe or timer finds another
+        self._timer: Any = None
+
+    @property
+    def holding(self) -> bool:
+        return bool(self._hold)
+
+    async def arrived(self, event: events.Key) -> None:
+        """Pass `event` on now, or hold it behind an Enter not yet answered."""
+        if self._hold:
+            self._held.append(event)
+            return
+        await self._give(event)
+
+    async def _give(self, event: events.Key) -> None:
+        field = self.app.focused
+        await self.pass_on(event)
+        if event.key == "enter" and isinstance(field, Input) and getattr(field, "router", None) is None:
+            self._start(field)
+
+    def _start(self, field: Input) -> None:
+        self._hold += 1
+        hold = self._hold
+        path: list[MessagePump] = [field, *field.ancestors_with_self[1:]]
+        path = [pump for pump in path if pump is not self.app]
+        self._follow([*([*path, self.app] * _ROUNDS)], hold)
+        self._timer = self.app.set_timer(LONGEST_HOLD, lambda: self._release(hold), name="type-ahead")
+
+    def _follow(self, pumps: list[MessagePump], hold: int) -> None:
+        """A callback queued behind what each pump holds, one pump after another; the release after
+        the last. A pump already closed (a dialog the Enter dismissed) is passed by."""
+        while pumps:
+            pump = pumps.pop(0)
+            if pump.call_later(self._follow, pumps, hold):
+                return
+        self.app.call_later(self._release, hold)
+
+    async def _release(self, hold: int) -> None:
+        if hold != self._hold:
+            return  # answered already, or a later Enter's hold
+        self._hold = 0
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        while self._held and not self._hold:
+            # Another Enter among them starts a hold of its own: the rest wait for it.
+            await self._give(self._held.pop(0))
