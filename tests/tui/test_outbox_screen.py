@@ -9,6 +9,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Static
 
+from station_console.errors import DatabaseUnavailable
 from station_console.i18n import translate
 from station_console.services import notify
 from station_console.services.checkin.transaction import check_in
@@ -17,10 +18,11 @@ from station_console.services.notify.channels import ChannelError, DummyChannel,
 from station_console.services.notify.templates import KIND_LABELS, SUBJECT
 from station_console.tui.app import StationApp
 from station_console.tui.notify_worker import NotifyWorker
-from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.outbox import OutboxScreen
 from tui import quiet
+from tui.quiet import TIMEOUT
 
 
 def two_messages(station: Station, clock: Any) -> None:
@@ -137,6 +139,51 @@ async def test_the_list_read_before_a_resend_went_out_never_answers_last(
         await quiet.until(pilot, answered.is_set, what="the first read answered")
         await quiet.settle(pilot)
         assert statuses(table) == ["sent", "sent"]
+
+
+BUSY = "The database is busy: another program holds it. Nothing was saved; try again in a moment."
+
+
+@pytest.mark.parametrize("first", ["queued", "refused"])
+async def test_a_resend_asked_while_one_is_on_its_way_waits_and_the_first_is_said(
+    app: StationApp, station: Station, clock: Any, monkeypatch: pytest.MonkeyPatch, first: str
+) -> None:
+    """A hurried clerk resends one row, then another before the first answered: the second is not
+    sent, the status line says to wait, and the first's answer, queued or refused, is said (a resend
+    a newer one replaced went out unsaid, and the clerk pressed again not knowing)."""
+    two_messages(station, clock)
+    release, calls = threading.Event(), []
+    resend = notify.resend
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        assert release.wait(TIMEOUT)
+        if first == "refused":
+            raise DatabaseUnavailable(BUSY)
+        return resend(*args, **kwargs)
+
+    monkeypatch.setattr(notify, "resend", held)
+    bells: list[str] = []
+    async with app.run_test(size=(160, 40)) as pilot:
+        await app.push_screen(OutboxScreen())
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, OutboxScreen)
+        first_id = screen.selected().id
+
+        def status() -> str:
+            return str(screen.query_one("#outbox-status", Static).render())
+
+        await pilot.press("r")
+        await quiet.until(pilot, lambda: len(calls) == 1, what="the first resend sent")
+        app.bell = lambda: bells.append("bell")  # type: ignore[method-assign]
+        await pilot.press("down", "r")
+        assert status() == STILL_WRITING and bells == ["bell"]
+        release.set()
+        said = f"Message {first_id} queued again" if first == "queued" else BUSY
+        await quiet.until(pilot, lambda: said in status(), what="the first resend's answer said")
+        await quiet.settle(pilot)
+        assert said in status() and len(calls) == 1
 
 
 class Host(App[None]):

@@ -1,5 +1,6 @@
-"""An exclusive service call replaced by a newer one: its late failure is dropped like its late answer
-(a bug among them still logged), so an old read's error never lands over the newer read's answer."""
+"""A read replaced by a newer one: its late failure is dropped like its late answer (a bug among them
+still logged), so an old read's error never lands over the newer read's answer. A write is never
+replaced: a second asked while one is on its way is not sent, and the first's answer is said."""
 
 from __future__ import annotations
 
@@ -11,10 +12,7 @@ from textual.app import App
 from textual.screen import Screen
 
 from station_console.errors import DatabaseUnavailable
-from station_console.tui.screens.calls import ServiceCalls
-from station_console.tui.screens.overdue import OverdueScreen
-from station_console.tui.screens.queue_list import QueueListScreen
-from station_console.tui.screens.shelf_dialogs import MoveDialog, ShelfEditScreen
+from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from tui import quiet
 
 
@@ -86,37 +84,42 @@ async def test_a_replaced_read_failing_after_the_newer_answered_shows_nothing(
 
 
 class Acting(Listing):
-    """A screen whose exclusive call writes (an action on the selected row, as the queue lists do)."""
+    """A screen whose call writes (an action on the selected row, as the queue lists do)."""
 
-    WRITES = frozenset({"list"})
+    def act(self, fn: object) -> bool:
+        return self.write("list", fn)  # type: ignore[arg-type]
 
 
-async def test_a_replaced_write_refused_after_the_newer_answered_is_still_said() -> None:
-    # A newer action does not undo the older one: its refusal ("nothing was saved") is the clerk's to
-    # know, or they go on as if it had been done.
+@pytest.mark.parametrize("first", ["done", "refused"])
+async def test_a_write_asked_while_one_is_on_its_way_is_not_sent_and_the_first_is_said(first: str) -> None:
+    # A write is never replaced: a thread cannot be stopped, so a replaced one wrote all the same and
+    # its answer was lost. The second is refused instead, and the first's answer or refusal is said.
     app: App[None] = App()
+    notes: list[str] = []
     async with app.run_test() as pilot:
+        app.notify = lambda text, **_kw: notes.append(text)  # type: ignore[method-assign,assignment]
         screen = Acting()
         await app.push_screen(screen)
         refusal = "The database is busy: another program holds it. Nothing was saved; try again in a moment."
-        begun, let_go, old_write = held_read(DatabaseUnavailable(refusal))
-        screen.read(old_write)
-        await quiet.until(pilot, begun.is_set, what="the old write begun")
-        screen.read(lambda: "the newer action done")
-        await quiet.until(pilot, lambda: screen.shown == ["the newer action done"], what="the newer answer")
+        begun, let_go = threading.Event(), threading.Event()
+
+        def first_write() -> str:
+            begun.set()
+            assert let_go.wait(10)
+            if first == "refused":
+                raise DatabaseUnavailable(refusal)
+            return "the first action done"
+
+        assert screen.act(first_write)
+        await quiet.until(pilot, begun.is_set, what="the first write begun")
+        assert not screen.act(lambda: "the second action done")
+        assert notes == [STILL_WRITING]
         let_go.set()
-        await quiet.until(pilot, lambda: screen.failed_calls == 1, what="the old write's failure")
         await quiet.settle(pilot)
-        assert screen.failures == [refusal]
-
-
-def test_the_screens_whose_exclusive_calls_write_say_so() -> None:
-    writes = {
-        cls.__name__: cls.WRITES for cls in (QueueListScreen, ShelfEditScreen, MoveDialog, OverdueScreen)
-    }
-    assert writes == {
-        "QueueListScreen": {"act"},
-        "ShelfEditScreen": {"edit"},
-        "MoveDialog": {"move"},
-        "OverdueScreen": {"remind", "batch"},
-    }
+        if first == "refused":
+            assert screen.failures == [refusal] and screen.shown == []
+        else:
+            assert screen.shown == ["the first action done"] and screen.failures == []
+        assert screen.act(lambda: "asked again once answered")
+        await quiet.settle(pilot)
+        assert screen.shown[-1] == "asked again once answered"

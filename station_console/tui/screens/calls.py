@@ -5,32 +5,37 @@ gets `Done("accept", result)`, handled by its `done_accept(result)`, or `Failed(
 in one place, `failed(tag, text)` (by default a bell and a notification; a refusal's own message, or
 one calm line for a bug, which is logged); a refusal comes through `call_refused(tag, error)` first, for a
 screen that shows more of it than its message. The screen never waits on the database, a scale or an
-e-waybill service. A screen closed before the answer drops it, and an exclusive call replaced by a newer
-one drops its answer and its failure alike (a bug among them is still logged); the failure of one that
-writes (`WRITES`) is still said, since the newer call does not stand for what it left undone.
+e-waybill service. A screen closed before the answer drops it.
+
+A read is exclusive (`call(tag, fn, exclusive=True)`): a newer read replaces it, and the replaced one's
+answer and failure are dropped alike (a bug among them is still logged), so an old list never lands over
+a newer one. A call that changes something is `write(tag, fn)` (or a plain `call` its screen guards
+with `calling`), never exclusive: a thread cannot be stopped, so a replaced write would still have
+written, its answer unsaid. Each write's answer or refusal is said, and a second one asked while the
+first is on its way is not sent (`still_writing`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
 from station_console.errors import StationError
+from station_console.i18n import N_, _
 from station_console.tui.screens.base import log_unexpected, report_unexpected
+
+STILL_WRITING = N_("One moment: the last action is still on its way.")
 
 
 class ServiceCalls:
     # Tags of calls sent and not answered yet; an exclusive call is left out (a newer one cancels it,
     # and a cancelled call's answer is dropped).
     _in_flight: frozenset[str] = frozenset()
-    # Exclusive calls that change something (an action on a row, an edit): a newer one is another
-    # change, so a replaced one's refusal ("nothing was saved") is still said, not taken as done.
-    WRITES: ClassVar[frozenset[str]] = frozenset()
 
     @dataclass
     class Done(Message):
@@ -64,6 +69,23 @@ class ServiceCalls:
 
         screen.run_worker(run, thread=True, group=f"call-{tag}", exclusive=exclusive, exit_on_error=False)
 
+    def write(self, tag: str, fn: Callable[[], Any]) -> bool:
+        """A call that changes something: sent unless a write `tag` is on its way (a bounced key, a
+        hurried second press), which is said instead (`still_writing`) and sends nothing. Whether it
+        was sent."""
+        if self.calling(tag):
+            self.still_writing(tag)
+            return False
+        self.call(tag, fn)
+        return True
+
+    def still_writing(self, tag: str) -> None:
+        """A write asked for while `tag` is on its way: by default a bell and a line saying to wait (a
+        screen with a status line says it there)."""
+        screen: Any = self
+        screen.app.bell()
+        screen.notify(_(STILL_WRITING), markup=False)
+
     # Named handlers, not @on: a plain mixin has no decorated-handler table of its own.
     def on_service_calls_done(self, message: Done) -> None:
         message.stop()
@@ -77,9 +99,9 @@ class ServiceCalls:
     def on_service_calls_failed(self, message: Failed) -> None:
         message.stop()
         exc = message.error
-        if message.worker is not None and message.worker.is_cancelled and message.tag not in self.WRITES:
-            # Replaced, as an answer would be: its failure must not land over the newer call's answer
-            # (an error over a list read since, "not saved" over "Saved"). A bug is still logged.
+        if message.worker is not None and message.worker.is_cancelled:
+            # A read replaced, as an answer would be: its failure must not land over the newer read's
+            # answer (an error over a list read since). A bug is still logged.
             if not isinstance(exc, StationError):
                 log_unexpected(exc)
             return

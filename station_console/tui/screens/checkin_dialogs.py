@@ -21,6 +21,7 @@ from station_console.services.core.station import Station
 from station_console.services.shelves.lists import missing_phone
 from station_console.services.shelves.search import ParcelRow
 from station_console.tui.screens.base import Dialog, report_unexpected
+from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.form_dialog import DIALOG_CSS
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table, plain
@@ -80,11 +81,13 @@ class MissingPhones(Dialog[int]):
     @dataclass
     class Failed(Message):
         text: str
+        saving: bool = False  # a phone's save refused, not the list's read
 
     def __init__(self, station: Station) -> None:
         super().__init__()
         self.station = station
         self.done = 0
+        self._saving_phone = False  # a phone's save is on its way: Enter again sends nothing
 
     def compose(self) -> ComposeResult:
         # The form's layout: no wider than the screen, the phone field held at the bottom, the list
@@ -140,23 +143,29 @@ class MissingPhones(Dialog[int]):
         if table.row_count == 0:
             self.dismiss(self.done)
             return
+        if self._saving_phone:
+            self.app.bell()
+            self.query_one("#missing-message", Static).update(_(STILL_WRITING))
+            return
         row_key, _col = table.coordinate_to_cell_key(table.cursor_coordinate)
+        self._saving_phone = True
         self._save(int(str(row_key.value)), event.value)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="missing-phones-save")
+    @work(thread=True, exit_on_error=False, group="missing-phones-save")
     def _save(self, parcel_id: int, phone: str) -> None:
         try:
             masked = set_phone(self.station, parcel_id, phone)
         except StationError as exc:
-            self.post_message(self.Failed(exc.message()))
+            self.post_message(self.Failed(exc.message(), saving=True))
             return
         except Exception as exc:
-            self.post_message(self.Failed(report_unexpected(self, exc)))  # type: ignore[arg-type]
+            self.post_message(self.Failed(report_unexpected(self, exc), saving=True))  # type: ignore[arg-type]
             return
         self.post_message(self.Saved(masked))
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
+        self._saving_phone = False
         self.done += 1
         self.query_one("#missing-message", Static).update(_("Phone {masked} saved", masked=message.masked))
         self.query_one("#missing-phone", Input).value = ""
@@ -164,6 +173,8 @@ class MissingPhones(Dialog[int]):
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
+        if message.saving:
+            self._saving_phone = False
         self.app.bell()
         self.query_one("#missing-message", Static).update(message.text)
 

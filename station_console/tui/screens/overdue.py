@@ -30,7 +30,6 @@ BAND_STYLES = {
 
 
 class OverdueScreen(ServiceCalls, ModeScreen):
-    WRITES = frozenset({"remind", "batch"})
     MODE_TITLE = N_("Overdue")
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -127,7 +126,7 @@ class OverdueScreen(ServiceCalls, ModeScreen):
     def action_remind(self) -> None:
         picked = self.selection()
         if picked:
-            self.call("remind", partial(overdue.resend, self.station, picked), exclusive=True)
+            self.write("remind", partial(overdue.resend, self.station, picked))
 
     def done_remind(self, result: overdue.ResendResult) -> None:
         self.notify(
@@ -146,7 +145,7 @@ class OverdueScreen(ServiceCalls, ModeScreen):
                 _("A return batch takes one carrier's parcels; select one carrier's"), severity="error"
             )
             return
-        self.call("batch", partial(batch_of, self.station, carriers.pop(), picked), exclusive=True)
+        self.write("batch", partial(batch_of, self.station, carriers.pop(), picked))
 
     def done_batch(self, batch_id: int) -> None:
         self.chosen.clear()

@@ -239,7 +239,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
         )
         open_over(self, form, given)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="pickup-write")
+    @work(thread=True, exit_on_error=False, group="pickup-write")
     def _write(self, call: Callable[[], list[int]], done: type[HandedOver] | type[Undone]) -> None:
         try:
             self.post_message(done(call()))

@@ -32,7 +32,7 @@ from station_console.services.printing.queue_view import queue_test_print
 from station_console.settings import CounterSettings
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
-from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.print_queue import PrintQueueScreen
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
@@ -218,6 +218,10 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
         self._say(text, error=True)
         self.edits_not_saved()
 
+    def still_writing(self, tag: str) -> None:
+        self.app.bell()
+        self._say(_(STILL_WRITING))
+
     @on(Button.Pressed, "#p-save")
     def save_printer(self) -> None:
         name = self.query_one("#p-name", Input).value.strip()
@@ -295,4 +299,4 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
 
     def action_test_print(self) -> None:
         name, station, counter = self._selected(), self.station, self.counter
-        self.call("test", lambda: queue_test_print(station, counter, printer=name).id, exclusive=True)
+        self.write("test", lambda: queue_test_print(station, counter, printer=name).id)

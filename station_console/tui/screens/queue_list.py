@@ -12,12 +12,11 @@ from textual.widgets import DataTable
 
 from station_console.i18n import _
 from station_console.tui.screens.base import ModeScreen
-from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.widgets.plain import Static, Table
 
 
 class QueueListScreen(ServiceCalls, ModeScreen):
-    WRITES = frozenset({"act"})  # resend, cancel, retry: each on its own row
     FILTERS: ClassVar[tuple[str | None, ...]] = (None,)
     COLUMNS: ClassVar[tuple[str, ...]] = ()  # English message ids of the table's headings
     TABLE_ID: ClassVar[str] = ""
@@ -68,13 +67,18 @@ class QueueListScreen(ServiceCalls, ModeScreen):
         self.query_one(f"#{self.STATUS_ID}", Static).update(text)
 
     def act(self, fn: Callable[[], object], done: str) -> None:
-        """Run an action on the selected item in a worker; say `done` and read the list again after."""
-        self.done_text = done
-        self.call("act", fn, exclusive=True)
+        """Run an action on the selected item in a worker; say `done` and read the list again after. One
+        at a time: a second asked while the first is on its way is refused (`still_writing`)."""
+        if self.write("act", fn):  # its answer comes on a later message: `done` is there by then
+            self.done_text = done
 
     def done_act(self, _result: object) -> None:
         self.say(self.done_text)
         self.action_reload()
+
+    def still_writing(self, tag: str) -> None:
+        self.app.bell()
+        self.say(_(STILL_WRITING))
 
     def say_listed(self, counts: str) -> None:
         """After a read: what the list holds, after what the clerk's last action did."""

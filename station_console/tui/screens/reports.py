@@ -184,6 +184,9 @@ class ReportsScreen(ServiceCalls, ModeScreen):
 
     @role_key("reports.close")
     def action_close_day(self) -> None:
+        if self.calling("close"):  # its answer (closed, or asked again) comes first
+            self.still_writing("close")
+            return
         report = self.report
         if report is None or self.day is None or report["date"] != self.day.isoformat():
             return  # the figures shown must be the day's before anyone confirms them
@@ -199,7 +202,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         open_over(self, ConfirmClose(report), confirmed)
 
     def _close(self, day: date, early: bool) -> None:
-        self.call("close", partial(close_or_ask, self.station, day, early), exclusive=True)
+        self.write("close", partial(close_or_ask, self.station, day, early))
 
     def done_close(self, answer: str | EarlyClose) -> None:
         if isinstance(answer, EarlyClose):

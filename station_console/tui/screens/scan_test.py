@@ -31,7 +31,7 @@ from station_console.settings import CounterSettings
 from station_console.tui.one_shot import call_after
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen
-from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.validation_reasons import error_field, validation_reason
@@ -321,6 +321,9 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
 
     @role_key("scan_test.save")
     def action_save(self) -> None:
+        if self.calling("save"):  # the file is being written: a second save waits for its answer
+            self.still_writing("save")
+            return
         try:  # the numbers as typed: the decoder's fallback to the saved value is no answer here
             new = CounterSettings.model_validate(
                 {**self.form_settings().model_dump(), **self._typed_numbers()}
@@ -338,7 +341,7 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
             return
         self._saving = new
         # A file write: off the UI thread.
-        self.call("save", partial(save_or_say_why, self.station, new), exclusive=True)
+        self.write("save", partial(save_or_say_why, self.station, new))
 
     def done_save(self, refused: str | None) -> None:
         if refused is not None:
@@ -350,6 +353,9 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
     def failed(self, tag: str, text: str) -> None:
         self.query_one("#st-status", Static).update(text)
         self.app.bell()
+
+    def still_writing(self, tag: str) -> None:
+        self.failed(tag, _(STILL_WRITING))
 
 
 def save_or_say_why(station: Station, new: CounterSettings) -> str | None:

@@ -120,6 +120,9 @@ class HandoverScreen(ServiceCalls, ClosesOnlyOnTop, Screen[None]):
     def _carrier(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
             code = event.value
+            # Exclusive though it may open a batch: only the batch of the carrier chosen last may be
+            # shown, or the courier's scans go into another carrier's. An earlier choice's batch,
+            # found or opened empty, stays open for its own courier.
             self.call("opened", lambda: handover.open_batch(self.station, code), exclusive=True)
 
     def done_opened(self, view: handover.BatchView) -> None:

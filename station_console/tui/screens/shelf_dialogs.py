@@ -18,7 +18,7 @@ from station_console.services.core.station import Station
 from station_console.services.shelves import layout, layout_csv, moves
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import Dialog, ModeScreen, translate_bindings
-from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, plain
 
@@ -26,7 +26,6 @@ from station_console.tui.widgets.plain import Label, Static, plain
 class MoveDialog(ServiceCalls, Dialog[str | None]):
     """Scan the parcel (or tick "whole layer"), scan or type the target; Enter moves. Returns a summary."""
 
-    WRITES = frozenset({"move"})
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel"), id="move.cancel", tooltip=N_("Close without moving")),
@@ -64,10 +63,10 @@ class MoveDialog(ServiceCalls, Dialog[str | None]):
     def _submit(self) -> None:
         target = self.query_one("#move-target", Input).value.strip()
         if self.query_one("#move-layer", Checkbox).value:
-            self.call("move", partial(moves.move_layer, self.station, self.source, target), exclusive=True)
+            self.write("move", partial(moves.move_layer, self.station, self.source, target))
         else:
             parcel, station = self.query_one("#move-parcel", Input).value, self.station
-            self.call("move", lambda: [moves.move_parcel(station, parcel, target)], exclusive=True)
+            self.write("move", lambda: [moves.move_parcel(station, parcel, target)])
 
     def done_move(self, results: list[moves.MoveResult]) -> None:
         last = results[-1]
@@ -87,6 +86,9 @@ class MoveDialog(ServiceCalls, Dialog[str | None]):
         self.query_one("#move-error", Static).update(text)
         self.app.bell()
 
+    def still_writing(self, tag: str) -> None:
+        self.failed(tag, _(STILL_WRITING))
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 
@@ -94,7 +96,6 @@ class MoveDialog(ServiceCalls, Dialog[str | None]):
 class ShelfEditScreen(ServiceCalls, ModeScreen):
     """Manager work: a layer's capacity and sizes, add a shelf or layer, retire or restore, import CSV."""
 
-    WRITES = frozenset({"edit"})
     MODE_TITLE = N_("Edit shelves")
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -163,15 +164,20 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
         self.fill_from_location()
 
     def run(self, work: Callable[[], object], done: str) -> None:
-        """`work` (its values read from the form already) in a worker; `done` said when it went through."""
-        self._done_text = done
-        self.call("edit", work, exclusive=True)
+        """`work` (its values read from the form already) in a worker; `done` said when it went through.
+        One at a time: a second asked while the first is on its way is refused (`still_writing`)."""
+        if self.write("edit", work):  # its answer comes on a later message: `done` is there by then
+            self._done_text = done
 
     def done_edit(self, _result: object) -> None:
         self.query_one("#edit-result", Static).update(plain(self._done_text, "green"))
 
     def failed(self, tag: str, text: str) -> None:
         self.query_one("#edit-result", Static).update(plain(text, "red"))
+        self.app.bell()
+
+    def still_writing(self, tag: str) -> None:
+        self.query_one("#edit-result", Static).update(plain(_(STILL_WRITING), "italic"))
         self.app.bell()
 
     @role_key("edit.save")

@@ -1,0 +1,53 @@
+"""Quick mode's follow-up (F9): a phone typed for a parcel checked in without one."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable
+
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.screens import checkin_dialogs
+from station_console.tui.screens.calls import STILL_WRITING
+from station_console.tui.screens.checkin_dialogs import MissingPhones
+from tui import quiet
+from tui.quiet import TIMEOUT
+
+
+async def test_enter_again_while_a_phone_is_saved_sends_it_once_and_says_to_wait(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enter twice (a hurried clerk, a bounced key) while the phone's save is on its way: one save,
+    so one message to the customer; the dialog says to wait, then that the phone was saved."""
+    check_in(station, "JT0000000000001", batch="JT")
+    release, calls = threading.Event(), []
+    set_phone = checkin_dialogs.set_phone
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        assert release.wait(TIMEOUT)
+        return set_phone(*args, **kwargs)
+
+    monkeypatch.setattr(checkin_dialogs, "set_phone", held)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = MissingPhones(station)
+        await app.push_screen(dialog)
+        await quiet.settle(pilot)
+        assert dialog.query_one("#missing-table", DataTable).row_count == 1
+
+        def message() -> str:
+            return str(dialog.query_one("#missing-message").render())
+
+        await quiet.press(pilot, *"13812345678")
+        await pilot.press("enter")
+        await quiet.until(pilot, lambda: len(calls) == 1, what="the phone's save sent")
+        await pilot.press("enter")
+        assert message() == STILL_WRITING
+        release.set()
+        await quiet.until(pilot, lambda: message() == "Phone 138****5678 saved", what="the save said")
+        await quiet.settle(pilot)
+        assert len(calls) == 1 and dialog.done == 1
