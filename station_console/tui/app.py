@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import events, work
 from textual.app import App
@@ -210,6 +211,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         self.open_failure: str | None = None  # why the station could not be opened, as the clerk read it
         self._devices: list[ScannerBridge | PrintWorker | NotifyWorker | CarrierEventWorker | LiveBridge] = []
         self._kicks_waiting: set[PassWorker] = set()  # kicked before the devices started
+        self._quitting = False  # the devices were stopped for good: none starts again
         self.key_bounce = BounceGuard(self._scan_gap)  # a dialog's answer key, repeated, goes nowhere
         self.type_ahead = TypeAhead(self, super().on_event)  # keys after an Enter wait for its answer
         self.init_clerk_session(require_sign_in)
@@ -273,6 +275,21 @@ class StationApp(ClerkSessionMixin, App[None]):
             s for mode, stack in self._screen_stacks.items() if mode != self.current_mode for s in stack
         ]
         self._leave([*screens, *self.screen_stack], self.exit)
+
+    def exit(self, result: None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
+        """Every way out (Ctrl+Q, a station that cannot be opened): the passes are stopped first, so
+        none starts another item (a message, a label, an event) while Textual shuts down, and what
+        they still finish once the screen is gone is only the item each had in hand
+        (`tui/quitting.py` says it)."""
+        self.stop_devices()
+        super().exit(result, return_code, message)
+
+    def stop_devices(self) -> None:
+        """The scanner, the passes and the live view stop, for good: each pass after its item in hand."""
+        self._quitting = True
+        devices, self._devices = self._devices, []
+        for device in devices:
+            device.stop()
 
     async def action_switch_mode(self, mode: str) -> None:
         if mode != self.current_mode:
@@ -358,7 +375,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         from station_console.tui.print_worker import PrintWorker
         from station_console.tui.scanner_bridge import ScannerBridge
 
-        if self._devices or not self.is_running or self._station is None:
+        if self._devices or self._quitting or not self.is_running or self._station is None:
             return
         settle_memory()
         # Device scanners (HID, serial, dummy) post Scanned messages.
@@ -404,8 +421,7 @@ class StationApp(ClerkSessionMixin, App[None]):
             self.call_from_thread(self.push_screen, DamagedScreen(exc.message()))
 
     def on_unmount(self) -> None:
-        for device in self._devices:
-            device.stop()
+        self.stop_devices()  # stopped at the exit already, unless the app ended another way
         if self._station is not None and self._opening is not None:
             self._station.engine.dispose()  # the console opened it
 

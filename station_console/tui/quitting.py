@@ -1,9 +1,11 @@
 """Running the console to its end: a background pass still sending as it quits is waited for, and said.
 
 Textual's exit does not wait for its thread workers, but asyncio's does (the default executor's shutdown,
-with no time limit), after the screen is gone. A pass stopped at quit ends after the item in hand (a
-message, a label, an event: `tui/periodic.py`), which can still take a channel's whole timeout (SMTP's
-20 s): the terminal says what it waits for instead of hanging without a word.
+with no time limit), after the screen is gone. The app's exit stops every pass before Textual shuts
+down, so none starts an item after the quit: a pass still running once the screen is gone is one that
+had its item in hand (a message, a label, an event: `tui/periodic.py`), which can still take a
+channel's whole timeout (SMTP's 20 s): the terminal says what it waits for instead of hanging without
+a word.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import threading
 import time
 from typing import Any
 
+import pytest
 from sqlmodel import select
 
 from db.models import Notification, NotificationStatus
@@ -97,3 +98,67 @@ def test_nothing_is_said_when_no_pass_is_running(app: StationApp) -> None:
     terminal = io.StringIO()
     run_to_the_end(app, out=terminal, headless=True, size=(120, 40), auto_pilot=clerk)
     assert terminal.getvalue() == "" and finishing_line(app, grace=0) is None
+
+
+class HeldGateway(DummyChannel):
+    """The first message is held until let go; the others go at once, each counted as it starts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_hand, self.let_go = threading.Event(), threading.Event()
+        self.started = 0
+
+    def send(self, message: Message) -> None:
+        self.started += 1
+        if not self.in_hand.is_set():
+            self.in_hand.set()
+            assert self.let_go.wait(10), "the held message was never let go"
+        super().send(message)
+
+
+def test_a_pass_asks_for_no_other_item_once_ctrl_q_was_handled(
+    app: StationApp, station: Station, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The message in hand ends right after Ctrl+Q, before Textual has shut the console down (here the
+    UI loop is held just after the quit, as a busy machine holds it): the pass asks whether to go on,
+    hears no, and starts no other message; the console ends. It went on sending until the app was
+    unmounted."""
+    for n in range(3):
+        check_in(station, f"73{n:012d}", batch="ZTO", phone=f"138123456{n:02d}")
+    clock.advance(seconds=121)  # past the grouping window: every message is due
+    gateway = HeldGateway()
+    asked_after: list[bool] = []  # the pass's question before its next item, once the held one went
+    answered = threading.Event()
+    quit_app = StationApp.action_quit
+
+    async def quit_then_let_go(self: StationApp) -> None:
+        await quit_app(self)
+        gateway.let_go.set()
+        # The UI thread held between the quit and Textual's shutdown, until the pass has asked.
+        assert answered.wait(10), "the pass never asked whether to send another"
+
+    monkeypatch.setattr(StationApp, "action_quit", quit_then_let_go)
+
+    async def clerk(pilot: Any) -> None:
+        await quiet.until(pilot, lambda: getattr(app, "notify_worker", None) is not None, what="devices")
+        worker = app.notify_worker
+        should_continue = worker.should_continue
+
+        def recorded() -> bool:
+            going_on = should_continue()
+            if gateway.let_go.is_set():
+                asked_after.append(going_on)
+                answered.set()
+            return going_on
+
+        worker.should_continue = recorded  # type: ignore[method-assign]
+        worker.channel = gateway
+        app.kick_worker("notify_worker")
+        await quiet.until(pilot, gateway.in_hand.is_set, what="a message in hand")
+        await pilot.press("ctrl+q")
+
+    run_to_the_end(app, out=io.StringIO(), headless=True, size=(120, 40), auto_pilot=clerk)
+    assert asked_after[:1] == [False] and gateway.started == 1
+    with station.read() as session:
+        statuses = [n.status for n in session.exec(select(Notification)).all()]
+    assert statuses.count(NotificationStatus.SENT) == 1 and statuses.count(NotificationStatus.QUEUED) == 2
