@@ -180,7 +180,7 @@ def _counter_clerk(station: Station, name: str, role: str, counter: str) -> Stat
     # A race's loser waits for the winner's commit; on a loaded test machine that can take longer
     # than a clerk's 5 s, and `database_locked` would then say nothing about the race itself.
     return replace(
-        station, clerk_id=station.run(work), clerk_role=role, counter=counter, _settings=None, busy_wait_s=30
+        station, clerk_id=station.run(work), clerk_role=role, counter=counter, _cached=None, busy_wait_s=30
     )
 
 

@@ -31,7 +31,7 @@ from station_console.tui.screens.base import translate_bindings
 from station_console.tui.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
-    from station_console.services.core.station import Station
+    from station_console.services.core.station import SettingsRead, Station
     from station_console.settings import CounterSettings, StationSettings
     from station_console.tui.carrier_event_worker import CarrierEventWorker
     from station_console.tui.live_bridge import LiveBridge
@@ -110,6 +110,7 @@ class StationApp(ClerkSessionMixin, App[None]):
     device_states: reactive[dict[str, str]] = reactive(lambda: {"scanner": "wedge", "printer": "none"})
     # The station settings as last read (`settings_read`): the screens that show one watch them.
     station_settings: var[StationSettings | None] = var(None)
+    _settings_order = 0  # their place among the station's swaps (`SettingsRead.order`)
 
     # The first screens' styles load with the app's: a screen that brings a new .tcss makes Textual parse
     # every stylesheet again (start-up time: twice more before the first screen is drawn).
@@ -311,7 +312,7 @@ class StationApp(ClerkSessionMixin, App[None]):
             self.start_clerk_session()  # the sign-in dialog, waiting for the station
             self.call_after_refresh(self.load_station)  # once the dialog is drawn
             return
-        self.settings_read(self.station.settings())
+        self.settings_read(self.station.current_settings())
         self.start_clerk_session()
         self.after_station_open()
 
@@ -351,15 +352,22 @@ class StationApp(ClerkSessionMixin, App[None]):
     def _station_opened(self, station: Station, counter_settings: CounterSettings, first_run: bool) -> None:
         self._counter_settings = self.counter_settings_at_start = counter_settings
         self._use_station(station)
-        self.settings_read(station.settings())
+        self.settings_read(station.current_settings())
         self.station_is_open(first_run)
         self.after_station_open()
 
-    def settings_read(self, settings: StationSettings) -> None:
+    def settings_read(self, read: SettingsRead) -> bool:
         """The station settings were read (as the station opened, after a save here, or when the live
-        view heard of a change made elsewhere): the title, and the screens watching them, follow."""
+        view heard of a change made elsewhere): the title, and the screens watching them, follow.
+        Settings older than those held are dropped: a re-read begun before a save here committed, and
+        answered after it, would show the values the save replaced. True when they changed."""
+        if read.order < self._settings_order:
+            return False
+        self._settings_order = read.order
+        held, settings = self.station_settings, read.settings
         self.title = visible(settings.station_name)
         self.station_settings = settings
+        return settings != held
 
     def _open_failed(self, message: str) -> None:
         """The same line `station` printed before the console existed: the screen closes, the line stays."""

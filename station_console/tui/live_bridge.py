@@ -8,7 +8,8 @@ this console's own counter are left out: the screen that made them has already r
 A change to what the console keeps in memory (the station settings, the carrier table) is read again
 in this thread first (`admin/catch_up.py`), this counter's own included (the `station` command on
 this PC names the same counter), and the settings read are handed to the app (`settings_read`), whose
-screens watch them; so a screen told of the change already finds the new values.
+screens watch them; so a screen told of the change already finds the new values. The app keeps them
+only if no newer ones came first (a save here, answered while this read was on its way).
 
 Usage (App): `self.live_bridge = LiveBridge(self); self.live_bridge.start()` in `on_mount`,
 `self.live_bridge.stop()` in `on_unmount`.
@@ -34,7 +35,7 @@ from station_console.services.admin import catch_up
 from station_console.services.admin.live import ChangeFeed
 
 if TYPE_CHECKING:
-    from station_console.settings import StationSettings
+    from station_console.services.core.station import SettingsRead
 
 log = logging.getLogger(__name__)
 RETRY_S = 1.0  # after the feed failed to read the database
@@ -109,7 +110,7 @@ class LiveBridge:
 
     # -- UI thread ------------------------------------------------------------------------------
 
-    def _deliver(self, message: LiveBridge.Changed | None, settings: StationSettings | None) -> None:
+    def _deliver(self, message: LiveBridge.Changed | None, settings: SettingsRead | None) -> None:
         if settings is not None:  # first: a screen told of the change reads the new settings
             self.app.settings_read(settings)  # type: ignore[attr-defined]
         if message is not None:

@@ -49,7 +49,7 @@ def as_clerk(station: Station, name: str, role: str = Role.CLERK, counter: str |
 
     clerk_id = station.run(work)
     return replace(
-        station, clerk_id=clerk_id, clerk_role=role, counter=counter or station.counter, _settings=None
+        station, clerk_id=clerk_id, clerk_role=role, counter=counter or station.counter, _cached=None
     )
 
 

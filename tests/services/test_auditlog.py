@@ -165,7 +165,7 @@ def test_clerk_activity_counts_what_each_clerk_did(busy: Station, clock: FakeClo
 
 
 def test_each_counter_writes_its_own_chain(busy: Station, clock: FakeClock) -> None:
-    other = replace(busy, counter="counter-2", _settings=None)
+    other = replace(busy, counter="counter-2", _cached=None)
     for n, waybill in enumerate(["SF2234567890123", "JT2234567890123", "YT2234567890123"]):
         clock.advance(minutes=1)
         check_in(other if n % 2 == 0 else busy, waybill, phone="13812345678")
@@ -181,7 +181,7 @@ def test_each_counter_writes_its_own_chain(busy: Station, clock: FakeClock) -> N
 
 
 def test_a_deleted_last_event_of_one_counter_disagrees_with_its_head(busy: Station, clock: FakeClock) -> None:
-    other = replace(busy, counter="counter-2", _settings=None)
+    other = replace(busy, counter="counter-2", _cached=None)
     check_in(other, "SF2234567890123", phone="13812345678")
     clock.advance(minutes=1)
     check_in(busy, "JT2234567890123", phone="13812345678")
@@ -211,7 +211,7 @@ def test_two_processes_of_one_counter_extend_its_chain_without_forking(
     busy: Station, clock: FakeClock
 ) -> None:
     # Each Station remembers its own last head; the other's writes make that memory stale every time.
-    console, command = busy, replace(busy, _settings=None)
+    console, command = busy, replace(busy, _cached=None)
     for n, waybill in enumerate(["SF2234567890123", "JT2234567890123", "YT2234567890123", "SF2234567890124"]):
         clock.advance(minutes=1)
         check_in(console if n % 2 == 0 else command, waybill, phone="13812345678")
@@ -225,7 +225,7 @@ def test_two_processes_of_one_counter_extend_its_chain_without_forking(
 def test_chain_heads_name_every_chain_with_its_newest_event_and_count(
     busy: Station, clock: FakeClock
 ) -> None:
-    other = replace(busy, counter="counter-2", _settings=None)
+    other = replace(busy, counter="counter-2", _cached=None)
     clock.advance(minutes=1)
     check_in(other, "SF2234567890123", phone="13812345678")
     with busy.read() as session:

@@ -120,7 +120,7 @@ def test_undo_last_reverses_everything_but_the_audit(station: Station, clock) ->
 
 def test_undo_only_touches_this_counters_check_ins(station: Station) -> None:
     mine = check_in(station, wb(1))
-    other = replace(station, counter="counter-2", _settings=None)  # the same clerk at another counter
+    other = replace(station, counter="counter-2", _cached=None)  # the same clerk at another counter
     check_in(other, wb(2))
     assert undo_last(station).parcel_id == mine.parcel_id
 

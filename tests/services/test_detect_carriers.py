@@ -136,7 +136,7 @@ def test_only_a_manager_edits_the_table(station: Station) -> None:
 
 def test_another_counters_edit_is_seen_after_forget(station: Station) -> None:
     detector = get_detector(station)
-    other = replace(station, counter="counter-2", _settings=None)  # the same clerk at another counter
+    other = replace(station, counter="counter-2", _cached=None)  # the same clerk at another counter
     update_carrier(other, "ZTO", {"active": False})
     assert get_detector(station) is detector
     forget_detector(station)

@@ -224,7 +224,7 @@ def test_an_undone_pickup_queues_the_label_its_parcel_left_without(station: Stat
 
 def test_jobs_of_other_counters_and_printers_are_left_alone(station: Station) -> None:
     add_parcel(station, "SF1234567890123", "1-1-1001")
-    other = replace(station, counter="counter-2", _settings=None)  # the same clerk at another counter
+    other = replace(station, counter="counter-2", _cached=None)  # the same clerk at another counter
     add_parcel(other, "SF1234567890124", "1-1-1002")
     pid = add_parcel(station, "SF1234567890125", "1-1-1003", queue=False)
     station.run(lambda s: printing.queue_label(s, station, s.get(Parcel, pid), printer="zebra"))

@@ -27,7 +27,7 @@ def test_a_committed_save_is_in_the_cache_without_a_read(manager: Station) -> No
     station = manager
     new = station.settings().model_copy(update={"station_name": "North Gate"})
     station.run(lambda session: save_station_settings(session, station, new))
-    assert station._settings is new  # swapped in at the commit: nothing left for a screen to read
+    assert station.settings() is new  # swapped in at the commit: nothing left for a screen to read
 
 
 def test_a_save_that_rolls_back_leaves_the_cache_as_it_was(manager: Station) -> None:
@@ -41,7 +41,7 @@ def test_a_save_that_rolls_back_leaves_the_cache_as_it_was(manager: Station) -> 
 
     with pytest.raises(Refused):
         station.run(save_then_refuse)
-    assert station._settings is before
+    assert station.settings() is before
     station.forget_settings()
     assert station.settings().station_name == before.station_name  # nothing was written either
 

@@ -13,9 +13,8 @@ from collections.abc import Collection, Iterable
 
 from db.models import EventKind
 from station_console.services.admin.live import RESYNC
-from station_console.services.core.station import Station
+from station_console.services.core.station import SettingsRead, Station
 from station_console.services.scan.carriers import reload_detector
-from station_console.settings import StationSettings
 
 # A restore replaces everything; a resync means the feed may have missed any change.
 SETTINGS_STALE = frozenset({EventKind.SETTINGS_CHANGED, EventKind.DB_RESTORED, RESYNC})
@@ -27,10 +26,11 @@ def stale(kinds: Iterable[str]) -> frozenset[str]:
     return frozenset(kinds) & (SETTINGS_STALE | CARRIERS_STALE)
 
 
-def catch_up(station: Station, kinds: Collection[str]) -> StationSettings | None:
-    """Read again what changes of `kinds` made stale; the settings when they were read again."""
+def catch_up(station: Station, kinds: Collection[str]) -> SettingsRead | None:
+    """Read again what changes of `kinds` made stale; the settings when they were read again, with
+    their place among the station's (a save here may swap in newer ones before they are handed on)."""
     if CARRIERS_STALE.intersection(kinds):
         reload_detector(station)
     if SETTINGS_STALE.intersection(kinds):
-        return station.reload_settings()
+        return station.read_settings_again()
     return None

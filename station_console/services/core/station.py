@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -26,6 +27,17 @@ from station_console.settings import StationSettings
 
 T = TypeVar("T")
 C = TypeVar("C")
+# Every swap of cached settings in this process, numbered in order (a copy of a Station counts on).
+_SWAPS = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class SettingsRead:
+    """Settings as the station's cache took them, and when: of two, the one with the higher `order`
+    is the newer (a re-read begun before a save committed is answered after it, and is older)."""
+
+    settings: StationSettings
+    order: int
 
 
 @dataclass
@@ -44,32 +56,48 @@ class Station:
     clock: Callable[[], datetime] = utcnow
     busy_wait_s: float = 5.0  # how long a write waits for a busy database before it is refused
     on_busy: Callable[[], None] | None = field(default=None, repr=False)  # "busy, retrying", said once
-    _settings: StationSettings | None = field(default=None, repr=False)
-    # One reload at a time, so the settings read last are the ones kept (the live view's thread and a
-    # worker may reload together).
+    # The cached settings and their place among the swaps (`SettingsRead`), one object so that the UI
+    # thread reads both without a lock.
+    _cached: SettingsRead | None = field(default=None, repr=False)
+    # One swap at a time, each reload's read inside it, so the settings swapped in last are the newest
+    # (the live view's thread and a worker may reload together, and a save's commit swap in its own).
     _reloading: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
     def now(self) -> datetime:
         return self.clock()
 
     def settings(self) -> StationSettings:
-        return self._settings if self._settings is not None else self.reload_settings()
+        return self.current_settings().settings
+
+    def current_settings(self) -> SettingsRead:
+        """The cached settings with their place among the swaps (read first if there are none)."""
+        cached = self._cached
+        return cached if cached is not None else self.read_settings_again()
 
     def forget_settings(self) -> None:
         """Drop cached settings (after a change, or when another counter changed them)."""
-        self._settings = None
+        with self._reloading:
+            self._cached = None
 
     def use_settings(self, settings: StationSettings) -> None:
         """Swap in settings just committed (by this process): no read, and never a moment without any."""
         with self._reloading:
-            self._settings = settings
+            self._swap(settings)
 
     def reload_settings(self) -> StationSettings:
         """Read the settings again and swap them in whole: another thread never finds them missing
         (so the console's UI thread, which reads them often, never has to go to the database)."""
+        return self.read_settings_again().settings
+
+    def read_settings_again(self) -> SettingsRead:
+        """`reload_settings`, with the read's place among the swaps: whoever hands the settings on
+        later (the live view, to the screens) can tell them from newer ones swapped in since."""
         with self._reloading, self.read() as session:
-            self._settings = settings = load_station_settings(session)
-        return settings
+            return self._swap(load_station_settings(session))
+
+    def _swap(self, settings: StationSettings) -> SettingsRead:
+        self._cached = cached = SettingsRead(settings, next(_SWAPS))
+        return cached
 
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.settings().timezone)

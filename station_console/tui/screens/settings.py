@@ -388,7 +388,7 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
         status.set_class(False, "error")
         self.edits_saved()
         self._after_saving()
-        self.app.settings_read(self.station.settings())  # type: ignore[attr-defined]  # the headers
+        self.app.settings_read(self.station.current_settings())  # type: ignore[attr-defined]  # the headers
 
     def failed(self, tag: str, text: str) -> None:
         status = self.query_one("#settings-status", Static)

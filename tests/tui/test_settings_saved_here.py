@@ -1,0 +1,64 @@
+"""Settings saved here while the live view reads them again: the form keeps showing what was saved,
+not the older values a re-read begun before the commit brings after the save's answer, and the
+save's answer shows the settings once."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from station_console.services.admin import catch_up as catch_up_module
+from station_console.services.core.station import SettingsRead, Station
+from station_console.tui.app import StationApp
+from tui import quiet
+from tui.test_live_bridge import save_at, settings_beside_another_counter, status_of
+
+pytestmark = pytest.mark.first_mode("settings")
+
+
+class HeldReads:
+    """The live view's catch-ups: the first, once it has read, waits for `release` before it is handed
+    on; the later ones wait for `release_rest` before they read (so nothing puts right what the first
+    did until the test has looked)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.read, self.release, self.release_rest = threading.Event(), threading.Event(), threading.Event()
+        self.calls = 0
+        real = catch_up_module.catch_up
+
+        def held(station: Station, kinds: Any) -> SettingsRead | None:
+            self.calls += 1
+            if self.calls > 1:
+                assert self.release_rest.wait(quiet.TIMEOUT)
+                return real(station, kinds)
+            got = real(station, kinds)
+            self.read.set()
+            assert self.release.wait(quiet.TIMEOUT)
+            return got
+
+        monkeypatch.setattr(catch_up_module, "catch_up", held)
+
+
+async def test_a_re_read_answered_after_the_save_does_not_put_the_old_values_back(
+    app: StationApp, station: Station, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = HeldReads(monkeypatch)
+    async with settings_beside_another_counter(app, station, db_url) as (pilot, other, _name, hours):
+        try:
+            save_at(other, default_size="L")  # heard by the live view: read again, then held back
+            await quiet.until(pilot, reads.read.is_set, what="the live view's re-read", timeout=5)
+            hours.value = "07:00-19:00"
+            await quiet.press(pilot, "ctrl+s")  # and until its worker is done: the save's answer is in
+            assert status_of(app) == "Settings were saved."
+            reads.release.set()  # the re-read, older than the save, is handed on now
+            await quiet.until(pilot, lambda: reads.calls > 1, what="the re-read handed on", timeout=5)
+            await quiet.settle(pilot)
+            assert app.station_settings is not None
+            assert app.station_settings.opening_hours == "07:00-19:00"
+            assert hours.value == "07:00-19:00"
+            assert status_of(app) == "Settings were saved."  # no "changed elsewhere" naming the hours
+        finally:
+            reads.release.set()
+            reads.release_rest.set()
