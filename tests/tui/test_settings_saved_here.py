@@ -12,8 +12,11 @@ import pytest
 from station_console.services.admin import catch_up as catch_up_module
 from station_console.services.core.station import SettingsRead, Station
 from station_console.tui.app import StationApp
+from station_console.tui.screens import settings
+from station_console.tui.screens.settings import SettingsScreen
 from tui import quiet
 from tui.test_live_bridge import save_at, settings_beside_another_counter, status_of
+from tui.test_saving_screens import held_back
 
 pytestmark = pytest.mark.first_mode("settings")
 
@@ -62,3 +65,30 @@ async def test_a_re_read_answered_after_the_save_does_not_put_the_old_values_bac
         finally:
             reads.release.set()
             reads.release_rest.set()
+
+
+async def test_settings_read_while_the_save_was_on_its_way_are_shown_once_after_its_answer(
+    app: StationApp, station: Station, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release, calls = held_back(monkeypatch, settings, "save_station_settings")
+    async with settings_beside_another_counter(app, station, db_url) as (pilot, other, _name, hours):
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        hours.value = "07:00-19:00"
+        await pilot.press("ctrl+s")
+        await quiet.until(pilot, lambda: len(calls) == 1, what="the save sent")
+        save_at(other, default_size="L")  # read again and handed to the console while the save waits
+        await quiet.until(
+            pilot,
+            lambda: app.station_settings is not None and app.station_settings.default_size == "L",
+            what="counter-2's change in the console",
+            timeout=5,
+        )
+        shows: list[str] = []
+        real = screen._show_scanner_needs
+        screen._show_scanner_needs = lambda: (shows.append("read"), real())  # type: ignore[method-assign]
+        release.set()
+        await quiet.until(pilot, lambda: status_of(app) == "Settings were saved.", what="the save's answer")
+        await quiet.settle(pilot)
+        assert app.station_settings is not None and app.station_settings.opening_hours == "07:00-19:00"
+        assert shows == ["read"]  # one show of the settings, one read of what the scanner needs

@@ -388,7 +388,6 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
         status.set_class(False, "error")
         self.edits_saved()
         self._after_saving()
-        self.app.settings_read(self.station.current_settings())  # type: ignore[attr-defined]  # the headers
 
     def failed(self, tag: str, text: str) -> None:
         status = self.query_one("#settings-status", Static)
@@ -400,10 +399,14 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
             self._after_saving()
 
     def _after_saving(self) -> None:
-        """Settings read again while the save was on its way are shown now, against what it saved."""
-        if self._read_while_saving:
-            self._read_while_saving = False
-            self._show_saved(self.station.settings())
+        """The save answered: the console is told the settings held now (the save's own, or newer),
+        and this screen's watcher shows them; read while the save was on its way and held already, the
+        watcher hears nothing new, and they are shown here instead. Shown once either way (each show
+        reads what the scanner must read)."""
+        read_meanwhile, self._read_while_saving = self._read_while_saving, False
+        app: Any = self.app
+        if not app.settings_read(self.station.current_settings()) and read_meanwhile:
+            self._show_saved(app.station_settings)
 
     def action_open(self, which: str) -> None:
         if self.save_waits():  # Printers would start from the counter settings this save replaces
