@@ -62,6 +62,10 @@ class Station:
     # One swap at a time, each reload's read inside it, so the settings swapped in last are the newest
     # (the live view's thread and a worker may reload together, and a save's commit swap in its own).
     _reloading: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+    # One carrier-table rebuild or drop at a time (scan/carriers.py), for the same reason.
+    _detector_swap: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
 
     def now(self) -> datetime:
         return self.clock()

@@ -61,14 +61,17 @@ def get_detector(station: Station) -> Detector:
 
 def reload_detector(station: Station) -> Detector:
     """Build the detector from the table as it is now and swap it in: a scan meanwhile uses the old one
-    (never none, so it never waits for the rebuild)."""
-    with station.read() as session:
-        rows = list(session.exec(select(Carrier)).all())
-    detector = Detector.from_carriers(rows)
-    station._carrier_refs = {  # type: ignore[attr-defined]
-        row.code: (row.id, row.short_name) for row in rows if row.active and row.id is not None
-    }
-    station._detector = detector  # type: ignore[attr-defined]
+    (never none, so it never waits for the rebuild). One rebuild at a time, its read inside: the one
+    that reads last swaps in last, so an edit's rebuild and the live view's, together, end with the
+    newer table, whichever began first."""
+    with station._detector_swap:
+        with station.read() as session:
+            rows = list(session.exec(select(Carrier)).all())
+        detector = Detector.from_carriers(rows)
+        station._carrier_refs = {  # type: ignore[attr-defined]
+            row.code: (row.id, row.short_name) for row in rows if row.active and row.id is not None
+        }
+        station._detector = detector  # type: ignore[attr-defined]
     return detector
 
 
@@ -81,8 +84,10 @@ def carrier_ref(station: Station, code: str) -> tuple[int, str] | None:
 
 
 def forget_detector(station: Station) -> None:
-    """Drop the cached detector; the next scan rebuilds it from the table."""
-    station._detector = None  # type: ignore[attr-defined]
+    """Drop the cached detector; the next scan rebuilds it from the table. A rebuild on its way (its
+    table read before the change) is waited for, so it cannot put its older table back after this."""
+    with station._detector_swap:
+        station._detector = None  # type: ignore[attr-defined]
 
 
 def list_carriers(station: Station, *, active_only: bool = False) -> list[Carrier]:
