@@ -132,6 +132,17 @@ class WedgeDecoder:
             rejoin_ms=settings.wedge_rejoin_ms,
         )
 
+    def following(self, previous: WedgeDecoder) -> WedgeDecoder:
+        """This decoder, taking over from `previous` between two keys (new settings saved): what that one
+        remembers of the keys just before carries on (the last scan's end, whose extra CR/LF may still
+        come; a head refused as split; an input method's word; keys released as typing), so the first
+        keys after the swap are read as they would have been without it. `previous` holds no keys."""
+        self._scan_end = previous._scan_end
+        self._refused_head_end = previous._refused_head_end
+        self._commit_end = previous._commit_end
+        self._typed = list(previous._typed)
+        return self
+
     @property
     def pending(self) -> bool:
         """True while keys are held back, undecided."""

@@ -89,12 +89,13 @@ class KeyRouter:
     def _follow(self) -> None:
         """Settings saved since (a new `app.counter_settings`): a new decoder by them, from the next key
         on, so the clerk need not restart for a prefix or timing just saved. Not while keys are held:
-        they are decided by the settings they came under."""
+        they are decided by the settings they came under. What the old one remembers of the keys just
+        before goes on (a scanner's extra CR/LF right after its code is still its own)."""
         if self._settings is None or self.decoder.pending:
             return
         settings = getattr(self.owner.app, "counter_settings", None)
         if settings is not None and settings is not self._settings:
-            self.decoder = WedgeDecoder.from_settings(settings)
+            self.decoder = WedgeDecoder.from_settings(settings).following(self.decoder)
             self._settings = settings
 
     def route(self, event: events.Key) -> bool:
