@@ -92,3 +92,25 @@ async def test_settings_read_while_the_save_was_on_its_way_are_shown_once_after_
         await quiet.settle(pilot)
         assert app.station_settings is not None and app.station_settings.opening_hours == "07:00-19:00"
         assert shows == ["read"]  # one show of the settings, one read of what the scanner needs
+
+
+async def test_a_save_here_writes_only_the_fields_edited_here(
+    app: StationApp, station: Station, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counter-2 saved a new name a moment ago, and this form does not show it yet; the manager here
+    changes the opening hours and saves: the name stays counter-2's."""
+    reads = HeldReads(monkeypatch)
+    async with settings_beside_another_counter(app, station, db_url) as (pilot, other, name, hours):
+        try:
+            save_at(other, station_name="North Gate")
+            await quiet.until(pilot, reads.read.is_set, what="the live view's re-read", timeout=5)
+            assert name.value == "Parcel Station"  # not shown here yet
+            hours.value = "07:00-19:00"
+            await quiet.press(pilot, "ctrl+s")
+            assert name.value == "North Gate"  # shown with what the save kept
+            assert "Station name" in status_of(app)
+        finally:
+            reads.release.set()
+            reads.release_rest.set()
+    other.forget_settings()
+    assert (other.settings().station_name, other.settings().opening_hours) == ("North Gate", "07:00-19:00")

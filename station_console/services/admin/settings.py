@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
+from pydantic import ValidationError
 from sqlalchemy import event
 from sqlmodel import Session, col, select
 
@@ -13,13 +17,25 @@ from station_console.services.core.roles import require_manager
 from station_console.services.core.settings import STATION_KEY, load_station_settings
 from station_console.services.core.station import Station
 from station_console.settings import StationSettings
+from station_console.validation_reasons import Reason, Where
 
 
-def save_station_settings(session: Session, station: Station, new: StationSettings) -> None:
-    """Store `new` and record what changed; the caller owns the transaction. Manager only."""
+def save_station_settings(
+    session: Session, station: Station, new: StationSettings, *, only: Collection[str] | None = None
+) -> None:
+    """Store `new` and record what changed; the caller owns the transaction. Manager only.
+
+    `only`: the fields this save changes (a manager's form: those edited there); every other field
+    keeps what is stored now, which another counter may have saved since the form was read. None: all
+    of `new` (a command that read the settings a moment ago)."""
     require_manager(station, "settings")
 
+    # Locked until the commit (PostgreSQL; SQLite's write transaction holds the file): a save at another
+    # counter waits, then reads this one's fields, and keeps them.
+    session.get(Setting, STATION_KEY, with_for_update=True)
     old = load_station_settings(session)
+    if only is not None:
+        new = _over(old, new, only)
     _check_rule_carriers(session, old, new)
     changed = {k: v for k, v in new.model_dump().items() if old.model_dump().get(k) != v}
     row = session.get(Setting, STATION_KEY) or Setting(key=STATION_KEY)
@@ -31,6 +47,23 @@ def save_station_settings(session: Session, station: Station, new: StationSettin
     # the console's UI thread read them from the database until a worker did, and on a failed save
     # went on without them.
     event.listen(session, "after_commit", lambda _session: station.use_settings(new), once=True)
+
+
+def _over(stored: StationSettings, new: StationSettings, fields: Collection[str]) -> StationSettings:
+    """`stored` with `fields` as in `new`, checked together (a range's two ends may come one from each)."""
+    values: dict[str, Any] = stored.model_dump()
+    changed = new.model_dump()
+    values.update({name: changed[name] for name in fields})
+    try:
+        return StationSettings.model_validate(values)
+    except ValidationError as exc:
+        first = dict(exc.errors()[0])
+        raise Refused(
+            N_("Invalid value for {field}: {reason}"),
+            code="bad_setting",
+            field=Where(first, StationSettings),
+            reason=Reason(first, StationSettings),
+        ) from exc
 
 
 def _check_rule_carriers(session: Session, old: StationSettings, new: StationSettings) -> None:

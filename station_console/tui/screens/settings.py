@@ -4,7 +4,8 @@ The sections come from `station_console.settings_sections` and the form from the
 field added to `StationSettings` or `CounterSettings` appears here with its title (its key beneath, as
 counter.toml and the CLI name it) and its description, and no screen change. A section's fields are
 built when it is first shown (the whole form was some 340 widgets) and kept, hidden, while another is
-shown, with what was typed in them; Ctrl+S saves every section at once. Leaving with edits not saved
+shown, with what was typed in them; Ctrl+S saves every section at once, and of the station settings
+only the fields edited here (another counter's save meanwhile stays in the rest). Leaving with edits not saved
 (Ctrl+Q, another mode) asks first (`KeepsEdits`).
 Settings changed elsewhere (another counter, the `station` command) while the form is open are shown
 as the live view reads them again: a field edited here keeps what was typed, and the status line
@@ -329,14 +330,28 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
         new_station = cast(StationSettings, values[STATION])
         new_counter = cast(CounterSettings, values[COUNTER])
         station = self.station
+        edited = self._edited_here()
 
         def save() -> None:
-            station.run(lambda session: save_station_settings(session, station, new_station))
+            station.run(lambda session: save_station_settings(session, station, new_station, only=edited))
             change_counter_settings(station, new_counter)
 
         self._saving = new_counter
         self.call("save", save)
         return None
+
+    def _edited_here(self) -> frozenset[str]:
+        """The station fields edited in this form (their editors no longer hold what they last showed
+        as saved): the save writes only these, and keeps what another counter saved in the others
+        since (the form may not show it yet). A field never remembered as saved counts as edited."""
+        saved = self._saved_values or {}
+        return frozenset(
+            name
+            for editor in self.query_one("#settings-form").query(".value")
+            if editor.id
+            and (name := editor.id.removeprefix(f"{STATION}-")) != editor.id
+            and (editor.id not in saved or getattr(editor, "value", None) != saved[editor.id])
+        )
 
     async def _refuse(self, prefix: str, bad: BadField) -> None:
         """Say which field refused its value, in which section, and put the cursor in it."""
