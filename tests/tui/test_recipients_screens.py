@@ -92,6 +92,19 @@ async def test_paging_an_empty_list_leaves_the_console_running(app: StationApp) 
 
 
 @pytest.mark.first_mode("settings")
+async def test_a_key_for_a_person_with_nobody_chosen_says_so(app: StationApp) -> None:
+    """Consent, edit and deactivate on an empty list did nothing at all: the clerk could not tell why."""
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        for key in ("f7", "f8", "f12"):
+            app.screen.query_one("#rc-status", Static).update("")
+            await quiet.press(pilot, key)
+            assert type(app.screen).__name__ == "RecipientsScreen"
+            assert "Nobody is chosen" in text_of(app, "#rc-status"), key
+            assert app.screen.query_one("#rc-status", Static).has_class("-error")
+
+
+@pytest.mark.first_mode("settings")
 async def test_a_clerk_records_consent_and_cannot_edit(app: StationApp, station: Station) -> None:
     ids = people(station)
     station.clerk_role = Role.CLERK

@@ -215,8 +215,14 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
 
     # -- changes -------------------------------------------------------------------------------------
 
+    def _chosen(self) -> directory.RecipientView | None:
+        """The person shown on the right; with nobody shown, the key says so rather than nothing."""
+        if self.current is None:
+            self.say(_("Nobody is chosen: find the person in the list first."), error=True)
+        return self.current
+
     def action_consent(self) -> None:
-        view = self.current
+        view = self._chosen()
         if view is None:
             return
         fields = [
@@ -314,7 +320,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
 
     @role_key("recipients.edit")
     def action_edit(self) -> None:
-        view = self.current
+        view = self._chosen()
         if view is None:
             return
 
@@ -343,7 +349,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
 
     @role_key("recipients.toggle")
     def action_toggle_active(self) -> None:
-        view = self.current
+        view = self._chosen()
         if view is not None:
             self.call("changed", lambda: directory.set_active(self.station, view.id, not view.active))
 
