@@ -272,6 +272,19 @@ async def test_a_door_run_on_screen(app: StationApp, station: Station) -> None:
 
 
 @pytest.mark.first_mode("shelves")
+async def test_the_run_keys_with_no_run_say_to_plan_one(app: StationApp) -> None:
+    """The run sheet and close-the-run keys with no run on screen did nothing at all."""
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _delivery(app, pilot)
+        for key in ("f8", "f11"):
+            app.screen.query_one("#dl-status", Static).update("")
+            await quiet.press(pilot, key)
+            await quiet.settle(pilot)
+            assert "Plan a run first (F7)." in text_of(app, "#dl-status"), key
+            assert app.screen.query_one("#dl-status", Static).has_class("-error")
+
+
+@pytest.mark.first_mode("shelves")
 async def test_the_door_scan_field_takes_the_pickup_code_off_the_label(
     app: StationApp, station: Station
 ) -> None:

@@ -215,10 +215,15 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
         if text:
             self.scan(text)
 
-    def scan(self, raw: str) -> None:
-        run_id = self.run_id
-        if run_id is None:
+    def _run(self) -> int | None:
+        """The run on screen; with none, the key says to plan one rather than nothing."""
+        if self.run_id is None:
             self.say(_("Plan a run first (F7)."), error=True)
+        return self.run_id
+
+    def scan(self, raw: str) -> None:
+        run_id = self._run()
+        if run_id is None:
             return
         self.call("out", partial(self._scan_out, run_id, raw, None))
 
@@ -311,7 +316,7 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
         self.reload()
 
     def action_sheet(self) -> None:
-        run_id = self.run_id
+        run_id = self._run()
         if run_id is None:
             return
         counter = self.app.counter_settings  # type: ignore[attr-defined]
@@ -412,7 +417,7 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
         self.reload()
 
     def action_close_run(self) -> None:
-        run_id = self.run_id
+        run_id = self._run()
         if run_id is not None:
             self.call("closed", lambda: runs.close(self.station, run_id))
 
