@@ -211,6 +211,25 @@ async def test_the_courier_batch_counts_live_on_the_check_in_screen(
     assert batches.get(station, other.id).status == "open"
 
 
+async def test_the_courier_name_entered_with_no_carrier_chosen_says_to_choose_it(app: StationApp) -> None:
+    """Tab from the carrier list to the name and Enter: the cursor went back to the list, nothing said."""
+    from station_console.tui.screens.checkin_batch import CourierDialog
+
+    from .checkin_driver import settle, start, type_slowly
+
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen, keys = await start(app, pilot)
+        await type_slowly(pilot, keys, "f10")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CourierDialog)
+        why = dialog.query_one("#courier-why", Static)
+        assert not why.display
+        await quiet.press(pilot, "tab", *"Zhao", "enter")
+        assert app.screen is dialog and screen.courier_batch is None
+        assert why.display and "Choose the carrier first." in str(why.render())
+
+
 @pytest.mark.first_mode("reports")
 async def test_the_days_storage_fees_show_in_reports_as_text(app: StationApp, station: Station) -> None:
     from station_console.services.fees.ledger import Settlement, settle

@@ -76,6 +76,7 @@ class CourierDialog(Dialog[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(_("Whose bag is it? Carrier, then the courier's name"), classes="dialog-title")
+            yield Static(id="courier-why")
             yield OptionList(*(Option(plain(f"{code:<8} {name}"), id=code) for code, name in self.carriers))
             yield FixedInput(id="courier-name", max_length=64, placeholder=_("courier's name"))
 
@@ -93,6 +94,10 @@ class CourierDialog(Dialog[tuple[str, str] | None]):
     @on(Input.Submitted, "#courier-name")
     def _named(self, event: Input.Submitted) -> None:
         if self.carrier is None:
+            # Tab past the list chose nothing: say so, or Enter seems to only move the cursor back.
+            why = self.query_one("#courier-why", Static)
+            why.update(plain(_("Choose the carrier first."), "bold red"))
+            why.display = True
             self.query_one(OptionList).focus()
             return
         self.dismiss((self.carrier, event.value.strip()))
