@@ -226,3 +226,29 @@ def test_every_message_kind_has_a_name_in_both_languages() -> None:
     `code_changed`)."""
     assert set(KIND_LABELS) == {kind for kind in SUBJECT if not kind.endswith("_many")}
     assert all(translate(label, "zh") != label for label in KIND_LABELS.values())
+
+
+@pytest.mark.first_mode("settings")
+@pytest.mark.parametrize(
+    ("opening", "action", "status"),
+    [
+        (("f11",), "r", "#outbox-status"),  # a message to resend
+        (("ctrl+o",), "r", "#ev-status"),  # a carrier event to retry
+        (("f8", "f10"), "c", "#print-queue-status"),  # a print job to cancel
+    ],
+)
+async def test_a_row_key_on_an_empty_list_says_there_is_nothing_to_act_on(
+    app: StationApp, opening: tuple[str, ...], action: str, status: str
+) -> None:
+    """Resend, retry or cancel on a list of nothing did nothing at all: the clerk could not tell why."""
+    async with app.run_test(size=(160, 40)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, *opening)
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert screen.query_one(DataTable).row_count == 0
+        await quiet.press(pilot, action)
+        await quiet.settle(pilot)
+        assert app.screen is screen
+        said = str(screen.query_one(status, Static).render())
+        assert "The list is empty: there is nothing to act on." in said

@@ -50,8 +50,10 @@ class QueueListScreen(ServiceCalls, ModeScreen):
         self.action_reload()
 
     def selected(self) -> Any | None:
+        """The row an action key is for; with none, the key says so (it did nothing, silently)."""
         table: DataTable[str] = self.query_one(DataTable)
         if not self.rows or table.cursor_row < 0:
+            self.failed("act", _("The list is empty: there is nothing to act on."))
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return self.rows.get(key or "")
