@@ -114,3 +114,16 @@ async def test_a_save_here_writes_only_the_fields_edited_here(
             reads.release_rest.set()
     other.forget_settings()
     assert (other.settings().station_name, other.settings().opening_hours) == ("North Gate", "07:00-19:00")
+
+
+async def test_a_value_the_save_tidies_is_shown_as_saved_not_as_changed_elsewhere(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    async with settings_beside_another_counter(app, station, db_url) as (pilot, _other, name, _hours):
+        name.value = "  East   Gate "  # stored as one line, its spaces collapsed
+        await quiet.press(pilot, "ctrl+s")
+        await quiet.settle(pilot)
+        assert station.current_settings().settings.station_name == "East Gate"
+        assert name.value == "East Gate"
+        assert status_of(app) == "Settings were saved."  # not "Changed elsewhere, now shown: Station name"
+        assert not app.screen.unsaved_edits()  # type: ignore[attr-defined]

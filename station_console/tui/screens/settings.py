@@ -51,7 +51,7 @@ from station_console.tui.screens.settings_fields import (
     parsed,
     widget_value,
 )
-from station_console.tui.screens.unsaved import SAVING, KeepsEdits
+from station_console.tui.screens.unsaved import SAVING, KeepsEdits, put_value
 from station_console.tui.widgets.form_scroll import FormScroll
 from station_console.tui.widgets.plain import Label, Static
 from station_console.tui.widgets.typeset import typeset
@@ -78,6 +78,7 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Settings")
     _role_line = ""  # what the status line says to a clerk, while it says it
     _read_while_saving = False  # the settings were read again while a save was on its way
+    _sent: tuple[StationSettings, dict[str, Any]]  # the last save's station settings, and what was typed
     EDITS = "#settings-form"
     SAVE_CALL = "save"
     CSS_PATH = "settings.tcss"
@@ -337,8 +338,24 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
             change_counter_settings(station, new_counter)
 
         self._saving = new_counter
+        self._sent = (new_station, typed)
         self.call("save", save)
         return None
+
+    def _show_as_stored(self) -> None:
+        """The station fields just saved here show their values as stored (a name's runs of spaces made
+        one), so the form remembers that as saved: what was typed would read as changed elsewhere
+        when the settings come back. A field typed over while the save was on its way keeps it."""
+        new, typed = self._sent
+        values = new.model_dump(mode="json")
+        for widget in self.query_one("#settings-form").query(".value"):
+            name = widget.id.removeprefix(f"{STATION}-") if widget.id else ""
+            if not widget.id or name == widget.id or name not in values:
+                continue  # a counter setting: no other counter saves it
+            editor = cast(FieldWidget, widget)
+            shown = held_value(editor, form_value(StationSettings, name, values[name]))
+            if widget_value(editor) == typed.get(widget.id) and widget_value(editor) != shown:
+                put_value(editor, shown)
 
     def _edited_here(self) -> frozenset[str]:
         """The station fields edited in this form (their editors no longer hold what they last showed
@@ -401,6 +418,7 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
         else:
             status.update(_("Settings were saved."))
         status.set_class(False, "error")
+        self._show_as_stored()
         self.edits_saved()
         self._after_saving()
 

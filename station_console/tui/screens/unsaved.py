@@ -113,7 +113,7 @@ class KeepsEdits:
         for widget in self._editors():
             if widget.id not in saved or _value(widget) == saved[widget.id]:
                 continue
-            _put(widget, saved[widget.id])
+            put_value(widget, saved[widget.id])
 
     def saved_elsewhere(self, values: dict[str, Any]) -> tuple[list[str], list[str]]:
         """`values` (by field id, as the fields hold them) were saved by someone else: a field not
@@ -130,7 +130,7 @@ class KeepsEdits:
                 continue
             changed.append(key)
             if _value(widget) == saved[key]:
-                _put(widget, values[key])
+                put_value(widget, values[key])
             elif _value(widget) != values[key]:
                 kept.append(key)
             saved[key] = values[key]
@@ -147,7 +147,7 @@ class KeepsEdits:
         leave(screen.app, [screen], lambda: screen.call_later(back))
 
 
-def _put(widget: Widget, value: Any) -> None:
+def put_value(widget: Widget, value: Any) -> None:
     if isinstance(widget, TextArea):
         widget.load_text(value)
     else:
