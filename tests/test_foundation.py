@@ -11,7 +11,7 @@ import pytest
 from alembic import command
 from sqlmodel import col, func, select, update
 
-from db.engine import create_station_engine, write_session
+from db.engine import create_station_engine, plain_transaction, write_session
 from db.migrate import alembic_config, current_revision, head_revision, upgrade
 from db.models import Carrier, Layer, Parcel, Setting, Shelf
 from db.models.shelves import LAYER_FILL
@@ -84,6 +84,21 @@ def test_sqlite_is_durable_and_strict(db_url: str) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_back_to_back_writes_run_on_the_connection_used_last(tmp_path: Path) -> None:
+    """Not on the pool's connections in turn: each would find its page cache stale from the other's
+    commit and read its pages again."""
+    engine = create_station_engine(f"sqlite:///{tmp_path / 'station.sqlite3'}")
+    first, second = engine.raw_connection(), engine.raw_connection()
+    first.close()
+    second.close()  # two connections wait in the pool
+    used = []
+    for _ in range(3):
+        with plain_transaction(engine) as tx:
+            used.append(tx.dbapi)
+    engine.dispose()
+    assert used[1] is used[0] and used[2] is used[0]
 
 
 @pytest.mark.own_dialect  # the tests' shared statement cache would hold the migration's tables, and so it
