@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -237,3 +239,35 @@ def test_chain_heads_name_every_chain_with_its_newest_event_and_count(
         busy.counter: {"id": mine[-1].id, "hash": mine[-1].hash, "count": len(mine)},
         "counter-2": {"id": theirs[-1].id, "hash": theirs[-1].hash, "count": 1},
     }
+
+
+def test_an_events_hash_is_the_sha256_of_its_canonical_json() -> None:
+    """The text every stored chain was hashed over (sorted keys, no spaces, UTF-8 as it is, a value
+    JSON has no form for as its text), so chains written before still verify."""
+    at = datetime(2026, 11, 25, 2, 3, 4, 5, tzinfo=UTC)
+    details = {"shelf": "冷柜", "waybill": "SF1234567890123", "when": date(2026, 11, 25), "n": [1, None]}
+    body = {
+        "at": "2026-11-25T02:03:04.000005+00:00",
+        "business_day": "2026-11-25",
+        "clerk_id": 7,
+        "counter": "柜台-1",
+        "details": details,
+        "kind": "checked_in",
+        "parcel_id": 42,
+        "prev_hash": "ab" * 32,
+    }
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    assert '"shelf":"冷柜"' in text and '"when":"2026-11-25"' in text
+    assert (
+        audit._hash(
+            parcel_id=42,
+            kind="checked_in",
+            at=at,
+            business_day=date(2026, 11, 25),
+            clerk_id=7,
+            counter="柜台-1",
+            details=details,
+            prev_hash="ab" * 32,
+        )
+        == hashlib.sha256(text.encode()).hexdigest()
+    )

@@ -56,8 +56,12 @@ def _hash(
         "details": details,
         "prev_hash": prev_hash,
     }
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(body).encode()).hexdigest()
+
+
+# What `json.dumps` with these arguments would build for every call (an encoder: a third of the hash's
+# cost inside every check-in), made once: the same text.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 # This counter's chain head read and locked (FOR UPDATE on PostgreSQL; SQLite's write lock already
