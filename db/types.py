@@ -56,8 +56,18 @@ def utcnow() -> datetime:
 
 
 def _sqlite_text(value: datetime | None) -> str | None:
+    global _last
+    last = _last  # read once: another thread may replace it meanwhile, never half of it
+    if value is last[0]:
+        return last[1]
     if value is None:
         return None
     if value.tzinfo is None:
         raise ValueError("naive datetime given to a UTC column")
-    return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]  # without its "+00:00"
+    text = value.astimezone(UTC).isoformat(" ", "microseconds")[:26]  # without its "+00:00"
+    _last = (value, text)
+    return text
+
+
+# The last timestamp written and its text: a check-in writes its one time into five columns.
+_last: tuple[datetime | None, str | None] = (None, None)

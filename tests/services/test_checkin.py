@@ -49,6 +49,22 @@ def test_each_check_in_writes_one_parcel_label_event_and_a_message_when_it_has_a
     assert [check_in(station, wb(100)).carrier] == ["JT"]
 
 
+def test_the_label_job_message_and_event_carry_the_check_ins_own_time(station: Station) -> None:
+    """One check-in, one instant: its label job and message are queued at the time the parcel was
+    checked in, not a moment the clock reached later in the same transaction."""
+    start = station.now()
+    ticks = iter(range(1, 100))
+    station.clock = lambda: start + timedelta(microseconds=next(ticks))  # moves at every reading
+    result = check_in(station, wb(1), phone="13812345678")
+    with station.read() as s:
+        parcel = s.get(Parcel, result.parcel_id)
+        job = s.exec(select(PrintJob).where(PrintJob.parcel_id == result.parcel_id)).one()
+        note = s.exec(select(Notification).where(Notification.parcel_id == result.parcel_id)).one()
+    [event] = events(station, result.parcel_id)
+    assert parcel is not None
+    assert job.created_at == note.created_at == note.next_attempt_at == event.at == parcel.checked_in_at
+
+
 def test_nothing_is_written_when_a_later_step_fails(
     station: Station, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -101,6 +101,21 @@ def test_sqlites_utc_text_is_sqlalchemys(value: datetime | None) -> None:
     assert process(value) == expected
 
 
+def test_a_timestamp_written_again_is_converted_once() -> None:
+    """A check-in writes its one time into several columns: its text is made once, and every other
+    value between still gets its own."""
+    dialect = sqlite.dialect()
+    kind = UTCDateTime()
+    plain = DateTime().dialect_impl(dialect).bind_processor(dialect)
+    process = kind.dialect_impl(dialect).bind_processor(dialect)
+    assert plain is not None and process is not None
+    now = datetime(2026, 11, 25, 7, 30, 15, 123456, tzinfo=EAST8)
+    first = process(now)
+    assert process(now) is first
+    for value in (datetime(2026, 11, 25, 7, 30, 15, 123457, tzinfo=EAST8), None, now, now.astimezone(UTC)):
+        assert process(value) == plain(kind.process_bind_param(value, dialect))
+
+
 def test_a_naive_timestamp_is_refused_on_sqlite_too() -> None:
     dialect = sqlite.dialect()
     process = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)

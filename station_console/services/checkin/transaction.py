@@ -184,7 +184,7 @@ def check_in(
         parcel_id = fast.insert_row(session, Parcel, row)
         if hold_label:
             jobs.release_held(session, station)
-        job_id = jobs.queue_label_row(session, station, parcel_id, hold=hold_label and phone is None)
+        job_id = jobs.queue_label_row(session, station, parcel_id, hold=hold_label and phone is None, at=now)
         if row["phone_full"] or row["email"]:  # reachable (notify/outbox.py)
             outbox.queue_checkin_row(
                 session,

@@ -41,9 +41,14 @@ def queue(
 
 
 def _row(
-    station: Station, parcel_id: int | None, kind: str, payload: dict[str, Any], key: str | None
+    station: Station,
+    parcel_id: int | None,
+    kind: str,
+    payload: dict[str, Any],
+    key: str | None,
+    at: datetime | None = None,
 ) -> dict[str, Any]:
-    now = station.now()
+    now = at or station.now()
     return {
         "parcel_id": parcel_id,
         "kind": kind,
@@ -98,9 +103,11 @@ def queue_checkin_row(
     shelf: str,
     layer: str,
 ) -> int:
-    """`queue_checkin` for a parcel written as a plain row (check-in): the message's id, no model object."""
+    """`queue_checkin` for a parcel written as a plain row (check-in): the message's id, no model object,
+    queued at the check-in's time."""
     payload = _payload(pickup_code, checked_in_at, carrier, shelf, layer, {})
-    return fast.insert_row(session, Notification, _row(station, parcel_id, "checkin", payload, None))
+    row = _row(station, parcel_id, "checkin", payload, None, checked_in_at)
+    return fast.insert_row(session, Notification, row)
 
 
 def reachable(parcel: Parcel) -> bool:

@@ -122,9 +122,13 @@ def queue_label(
     return _add_job(session, station, "label", parcel_id=parcel.id, printer=printer, held=hold)
 
 
-def queue_label_row(session: Tx, station: Station, parcel_id: int, *, hold: bool = False) -> int:
-    """`queue_label` for a parcel written as a plain row (check-in): the job's id, no model object."""
-    return fast.insert_row(session, PrintJob, _job_row(station, "label", parcel_id, None, None, hold))
+def queue_label_row(
+    session: Tx, station: Station, parcel_id: int, *, hold: bool = False, at: datetime | None = None
+) -> int:
+    """`queue_label` for a parcel written as a plain row (check-in): the job's id, no model object.
+    `at`: the check-in's time, the job's too."""
+    row = _job_row(station, "label", parcel_id, None, None, hold, at)
+    return fast.insert_row(session, PrintJob, row)
 
 
 def release_held(session: Tx, station: Station, *, parcel_id: int | None = None) -> int:
@@ -276,6 +280,7 @@ def _job_row(
     printer: str | None,
     payload: dict[str, Any] | None,
     held: bool,
+    at: datetime | None = None,
 ) -> dict[str, Any]:
     return {
         "kind": kind,
@@ -284,7 +289,7 @@ def _job_row(
         "counter": station.counter,
         "status": JobStatus.HELD if held else JobStatus.QUEUED,
         "payload": payload or {},
-        "created_at": station.now(),
+        "created_at": at or station.now(),
     }
 
 
