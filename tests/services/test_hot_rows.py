@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, insert, select, text
+from sqlalchemy import bindparam, event, insert, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import DateTime
 from sqlmodel import SQLModel, col
@@ -77,6 +77,29 @@ def test_a_hot_insert_writes_what_sqlalchemys_insert_writes(station: Station) ->
     assert hot == own
     hot, own = _both_ways(station, PrintJob, {**job, "payload": None})
     assert hot == own
+
+
+def test_a_hot_insert_gives_the_new_rows_id(station: Station) -> None:
+    """On SQLite the id the driver read as the row went in (no RETURNING row buffered on the way),
+    on PostgreSQL the RETURNING's; either way the row's own id, one after another."""
+    seen: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    job = {"kind": "label", "counter": "counter-1", "status": JobStatus.QUEUED, "created_at": WHEN}
+    event.listen(station.engine, "before_cursor_execute", note)
+    try:
+        ids = [station.run_plain(lambda tx: fast.insert_row(tx, PrintJob, job)) for _ in range(3)]
+    finally:
+        event.remove(station.engine, "before_cursor_execute", note)
+    with station.read() as session:
+        stored = session.exec(select(col(PrintJob.id)).order_by(col(PrintJob.id).desc()).limit(3)).scalars()
+        assert ids == sorted(stored) and ids == sorted(set(ids))
+    inserts = [s for s in seen if s.startswith("INSERT INTO print_job")]
+    assert len(inserts) == 3
+    returning = station.engine.dialect.name == "postgresql"
+    assert all(("RETURNING" in s) == returning for s in inserts), inserts
 
 
 @pytest.mark.parametrize(
