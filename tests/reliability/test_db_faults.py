@@ -152,6 +152,33 @@ async def test_the_console_keeps_running_while_the_database_is_locked(db_file: P
     station.engine.dispose()
 
 
+async def test_a_scan_refused_at_a_locked_database_says_to_scan_it_again(db_file: Path) -> None:
+    """The number was fine: the hint under the refusal is not to check it or type it in."""
+    from textual.widgets import Input
+
+    from station_console.tui.screens.checkin_attention import AttentionList
+
+    station = open_as_li(f"sqlite:///{db_file}", counter="c1")
+    app = StationApp(station, CounterSettings(counter="c1", busy_wait_s=0.2), database_label="faults")
+    holder = sqlite3.connect(db_file, isolation_level=None)
+    async with app.run_test(size=(140, 40)) as pilot:
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            scan = app.screen.query_one("#scan", Input)
+            scan.focus()
+            scan.value = "JT0000000000012"
+            await press(pilot, "enter")
+            listed = app.screen.query_one(AttentionList)
+            await until(pilot, lambda: listed.items, what="the refusal at a locked database")
+        finally:
+            holder.execute("ROLLBACK")
+        (item,) = listed.items
+        assert item.code == "database_locked" and "Nothing was saved" in item.text
+        assert item.hint == "Scan it again in a moment · Ctrl+X dismiss"
+    holder.close()
+    station.engine.dispose()
+
+
 def test_a_checkin_waits_out_a_short_lock_says_busy_once_and_lands(db_file: Path) -> None:
     """The check-in's plain transaction retries as `Station.run` does: from the start, telling once."""
     station = open_as_li(f"sqlite:///{db_file}", counter="c1")

@@ -252,6 +252,21 @@ async def test_a_scanned_mobile_number_is_a_question_not_a_dhl_parcel(
         assert screen.results[0].carrier == "DHL"
 
 
+async def test_a_database_that_needs_fixing_says_to_scan_again_once_it_is(app: StationApp) -> None:
+    """A full disk or a read-only file: the waybill was fine, the clerk scans it again once fixed."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, _clock = await start(app, pilot)
+        for seq, code in enumerate(("disk_full", "database_read_only"), start=1):
+            refusal = checkin_writer.Refusal(code, "Nothing was saved.")
+            request = checkin_writer.ScanRequest(raw=f"JT000000000000{seq}", seq=seq)
+            screen.post_message(checkin_writer.CheckinWriter.ScanRefused(request, refusal))
+        await settle(app, pilot)
+        hints = {item.code: item.hint for item in attention(screen)}
+        assert hints == dict.fromkeys(
+            ("disk_full", "database_read_only"), "Scan it again once that is fixed · Ctrl+X dismiss"
+        )
+
+
 async def test_duplicate_offers_a_reprint(app: StationApp, station: Station, bells: list[int]) -> None:
     async with app.run_test(size=(140, 44)) as pilot:
         screen, clock = await start(app, pilot)

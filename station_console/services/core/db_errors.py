@@ -19,6 +19,11 @@ _UNREACHABLE = (
     "no route to host",
 )
 
+# The refusal codes `unavailable` gives: those a moment's wait may clear (a lock let go, the server
+# back), and those that wait for someone to fix the file or the disk. Screens pick their hint by them.
+PASSING_CODES = frozenset({"database_locked", "database_unreachable", "database_unavailable"})
+LASTING_CODES = frozenset({"database_read_only", "disk_full"})
+
 
 def unavailable(exc: OperationalError, *, reading: bool = False) -> DatabaseUnavailable:
     """The clerk's message for a database that is locked, read-only, full or unreachable; `reading`:

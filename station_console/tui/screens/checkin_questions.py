@@ -7,6 +7,7 @@ from textual import on
 from textual.widgets import Input
 
 from station_console.i18n import _
+from station_console.services.core.db_errors import LASTING_CODES, PASSING_CODES
 from station_console.tui.screens.checkin_attention import Attention, AttentionList
 from station_console.tui.screens.checkin_state import CheckinState
 from station_console.tui.screens.checkin_writer import CheckinWriter, Refusal, ScanRequest
@@ -72,6 +73,11 @@ class CheckinQuestions(CheckinState):
             return _("Put it with the outgoing parcels · Ctrl+X dismiss")
         if kind == "no_room":
             return _("Free a layer, then Ctrl+Y: try again · Ctrl+X dismiss")
+        # The number was fine; the database was not: nothing to check or type.
+        if refusal.code in PASSING_CODES:
+            return _("Scan it again in a moment · Ctrl+X dismiss")
+        if refusal.code in LASTING_CODES:
+            return _("Scan it again once that is fixed · Ctrl+X dismiss")
         return _("Check the number, or type it into the scan field · Ctrl+X dismiss")
 
     def _attention(self, item: Attention) -> None:
