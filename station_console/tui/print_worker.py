@@ -8,7 +8,8 @@ Textual objects: it hands its outcome to the app's message queue, where the head
 Check-in never waits for any of this.
 
 The header says what each printer's last send found (a pass that sends a printer nothing says nothing
-of it): a failure while the last send to a printer failed, else ready. The toast telling the failure
+of it): a failure while the last send to a printer failed, else ready. A pass the database refused
+(another program holds it) sent nothing, so it says nothing of the printers either. The toast telling the failure
 goes when the state it told is over: a refusal the printer has printed past is no news (a job it set
 aside stays listed, with its reason, in the print queue).
 
@@ -150,8 +151,10 @@ class PrintWorker(PeriodicWorker):
                 if result.error is not None:
                     error = _("{printer}: {reason}", printer=printer.name, reason=shown(result.error))
                 found[printer.name] = (result.printer_state, error)
-        except StationError as exc:  # the database is busy or gone: try again next tick
-            whole = ("error", exc.message())
+        except StationError:
+            # The database refused the pass (busy, or gone): the jobs stay queued for the next tick.
+            # No fault of a printer's: each keeps what its last send found (told in `found` so far).
+            pass
         except Exception as exc:  # a bug must not kill the console; it is logged, the queue keeps its jobs
             log.exception("print queue pass failed")
             whole = ("error", str(exc))

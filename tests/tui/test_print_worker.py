@@ -365,3 +365,38 @@ async def test_the_header_reads_a_printers_failure_while_another_prints(station:
         await quiet.settle(pilot)
         assert app.device_states["printer"] == "ready"
     assert len(DummyTransport.named("big").sent) == 1 and len(DummyTransport.named("desk").sent) == 2
+
+
+async def test_a_busy_database_leaves_the_printer_as_it_was_and_its_labels_queued(station: Station) -> None:
+    """Another program holds the database: the pass cannot claim its jobs. That is no printer fault:
+    the header keeps what the last send found, no printer toast, and the label prints once it is let go."""
+    import sqlite3
+
+    station.busy_wait_s = 0.2
+    app, seen = host_with_a_dummy_printer(station, "held")
+    path = station.engine.url.database
+    assert path is not None
+    async with app.run_test(message_hook=seen.append) as pilot:
+        queue_parcels(station, 1)
+        app.print_worker.kick()
+        await wait_for(pilot, seen, lambda m: m.printed == 1)
+        assert app.device_states["printer"] == "ready"
+        queue_parcels(station, 1, first=1)
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            done = len(passes(seen))
+            app.print_worker.kick()
+            await until(pilot, lambda: len(passes(seen)) > done, what="a pass at the busy database")
+            assert passes(seen)[-1].state == "ready" and app.device_states["printer"] == "ready"
+            assert [n.message for n in app._notifications] == []
+            assert holder.execute("SELECT status FROM print_job ORDER BY id").fetchall() == [
+                ("printed",),
+                ("queued",),
+            ]
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        app.print_worker.kick()
+        await until(pilot, lambda: printed(seen) == 2, what="the label held back, printed")
+    assert len(DummyTransport.named("held").sent) == 2
