@@ -44,7 +44,12 @@ def _to_date(value: str) -> date:
     show_default=True,
     help="How to write the report.",
 )
-@option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (a PDF without it: the reports folder in the station's data folder).",
+)
 @pass_app
 def report(app: CliApp, day_text: str | None, fmt: str, out: Path | None) -> None:
     """The day's reconciliation per carrier and the other end-of-day figures."""
@@ -59,7 +64,7 @@ def report(app: CliApp, day_text: str | None, fmt: str, out: Path | None) -> Non
         return
     if fmt == "pdf":
         blob = export.to_pdf(data)
-        target = out or Path(f"report-{data['date']}.pdf")
+        target = out or export.report_file(data, "pdf")
         _write(target, blob)
         click.echo(_("Wrote {path}", path=str(target)), err=True)
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -75,18 +76,28 @@ async def test_reports_mode_names_each_carrier_as_the_lists_do(
 
 
 @pytest.mark.first_mode("reports")
-async def test_export_keys_write_the_files(app: StationApp, station: Station, tmp_path: Path) -> None:
+async def test_export_keys_write_the_files_into_the_stations_data_folder(
+    app: StationApp, station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not into the folder the console was started in; the folder is made, and the toast names it whole."""
     _seed(station)
+    started_in = tmp_path / "started-here"
+    started_in.mkdir()
+    monkeypatch.chdir(started_in)
+    folder = Path(os.environ["XDG_DATA_HOME"]) / "station-console" / "reports"
+    assert not folder.exists()
     async with app.run_test(size=(140, 45)) as pilot:
-        screen = await _open_reports(app, pilot)
-        screen.export_dir = tmp_path
+        await _open_reports(app, pilot)
         for key in ("f9", "f10", "f11"):
             await quiet.press(pilot, key)
         await quiet.settle(pilot)
+        said = [str(n.message) for n in app._notifications]
     day = station.business_day().isoformat()
-    assert (tmp_path / f"report-{day}.pdf").read_bytes().startswith(b"%PDF")
-    assert "ZTO" in (tmp_path / f"report-{day}.csv").read_text()
-    assert '"balanced": true' in (tmp_path / f"report-{day}.json").read_text()
+    assert (folder / f"report-{day}.pdf").read_bytes().startswith(b"%PDF")
+    assert "ZTO" in (folder / f"report-{day}.csv").read_text()
+    assert '"balanced": true' in (folder / f"report-{day}.json").read_text()
+    assert list(started_in.iterdir()) == []
+    assert f"Wrote {folder / f'report-{day}.pdf'}" in said
 
 
 async def _settle(app: StationApp, pilot: object) -> None:

@@ -10,13 +10,31 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 from typing import Any
+
+from platformdirs import user_data_dir
 
 from hardware.printers.document import Document, Table
 from hardware.printers.fonts import cjk_font
+from station_console.counter_config import APP_NAME
 from station_console.i18n import CURRENT, N_, Translator, _, get_language, translate
 from station_console.services.core.money import PAYMENT_METHOD_LABELS
 from station_console.text_columns import display_width, pad
+
+REPORTS_FOLDER = "reports"
+
+
+def reports_folder() -> Path:
+    """Where a report is saved unless told otherwise: in the station's data folder, whatever folder the
+    console or `station` was started in (a repository checkout, /)."""
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / REPORTS_FOLDER
+
+
+def report_file(report: dict[str, Any], fmt: str) -> Path:
+    """The file a report of `fmt` (pdf, csv, json) is saved as by default."""
+    return reports_folder() / f"report-{report['date']}.{fmt}"
+
 
 COLUMNS = (
     ("carrier", N_("Carrier")),

@@ -91,7 +91,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         super().__init__()
         self.day: date | None = None
         self.report: dict[str, Any] | None = None
-        self.export_dir = Path.cwd()
+        self.export_dir = export.reports_folder()  # never the folder the console was started in
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="rp-bar"):
@@ -176,7 +176,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
     def action_export(self, fmt: str) -> None:
         if self.report is None:
             return
-        path = self.export_dir / f"report-{self.report['date']}.{fmt}"
+        path = self.export_dir / export.report_file(self.report, fmt).name
         self.call("export", partial(write_export, self.report, path, fmt))  # a PDF takes a moment
 
     def done_export(self, path: Path) -> None:

@@ -1,0 +1,25 @@
+"""`station report --format pdf`: saved in the station's data folder unless `--out` says where."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+def test_a_pdf_report_goes_to_the_data_folder_or_where_out_says(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started_in = tmp_path / "started-here"
+    started_in.mkdir()
+    monkeypatch.chdir(started_in)
+    saved = run("report", "--format", "pdf", "--date", "2026-11-25")
+    assert saved.exit_code == 0, saved.output
+    path = Path(os.environ["XDG_DATA_HOME"]) / "station-console" / "reports" / "report-2026-11-25.pdf"
+    assert path.read_bytes().startswith(b"%PDF") and f"Wrote {path}" in saved.stderr
+    assert list(started_in.iterdir()) == []
+    chosen = tmp_path / "elsewhere" / "day.pdf"
+    out = run("report", "--format", "pdf", "--date", "2026-11-25", "--out", str(chosen))
+    assert out.exit_code == 0, out.output
+    assert chosen.read_bytes().startswith(b"%PDF") and f"Wrote {chosen}" in out.stderr
