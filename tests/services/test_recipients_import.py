@@ -234,6 +234,23 @@ def test_a_file_without_an_id_column_is_refused_with_the_headers(manager: Statio
     assert count(manager, Recipient) == 0
 
 
+def test_a_note_column_is_no_id_and_a_file_without_one_is_refused_naming_its_columns(
+    manager: Station, tmp_path: Path
+) -> None:
+    """Ids are what an import keeps people by: with no id column nothing is imported, and the line says
+    which columns the file has (the note's text never becomes anyone's id)."""
+    rows = [["姓名", "手机", "note"], ["张三", "13812345678", "夜班"], ["李四", "13812345679", "夜班"]]
+    with pytest.raises(Refused) as caught:
+        import_file(manager, write_csv(tmp_path / "a.csv", rows), dry_run=True)
+    assert caught.value.code == "column_missing"
+    said = caught.value.message("en")
+    assert said.startswith("The file has no id column") and "its columns: 姓名, 手机, note." in said
+    assert "文件中没有编号列" in caught.value.message("zh") and "姓名, 手机, note" in caught.value.message(
+        "zh"
+    )
+    assert count(manager, Recipient) == 0
+
+
 def test_files_we_cannot_read_are_refused(manager: Station, tmp_path: Path) -> None:
     old = tmp_path / "old.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
@@ -291,6 +308,13 @@ def test_only_a_manager_imports_and_one_event_records_it(station: Station, tmp_p
             {"external_id": 0, "name": 1, "phone": 2, "floor": 3},
         ),
         (["Student ID", "Name", "E-mail", "Room No"], {"external_id": 0, "name": 1, "email": 2, "room": 3}),
+        (
+            ["Staff ID No.", "Full name", "Mobile (required)", "E-mail address", "StaffIDNumber"],
+            {"external_id": 0, "name": 1, "phone": 2, "email": 3},
+        ),
+        # Letters inside a word are not an alias ("no" of note, "tel" of hotel); No. alone is the id.
+        (["Name", "Note", "Hotel", "No."], {"name": 0, "external_id": 3}),
+        (["Name", "Notes", "Room number", "Phone No."], {"name": 0, "room": 2, "phone": 3}),
     ],
 )
 def test_headers_are_recognised_in_chinese_and_english(headers: list[str], expected: dict[str, int]) -> None:
@@ -389,3 +413,4 @@ def test_the_summary_counts_one_thing_in_the_singular() -> None:
     assert "1 consent or choice" in lines[2] and lines[-1] == "... and 1 more problem (--json lists them all)"
     set_language("zh")
     assert "同意意见或收件方式 1" in summary_lines(result, shown=1)[2]
+

@@ -15,6 +15,7 @@ Nothing here writes, except `save_mapping` inside the import's own transaction (
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -108,9 +109,26 @@ def _header_key(text: str) -> str:
     return value
 
 
+# Said only by a whole heading: a "No." or "Number" column may be the id, but inside a longer heading
+# these words are another field's ("Room number", "Phone No.").
+WHOLE_HEADING_ONLY = frozenset({"no", "number"})
+
+
+def _word_runs(text: str) -> set[str]:
+    """The heading's latin words and every run of them joined, as aliases are written: "Staff ID No."
+    and "StaffIDNo" give staff, id, no, staffid, idno, staffidno. A latin alias matches a run, never
+    letters inside a word (the "no" of "note", the "tel" of "hotel")."""
+    words = [w.lower() for w in _LATIN_WORD.findall(unicodedata.normalize("NFKC", text or ""))]
+    return {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+
+
+_LATIN_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
 def recognise(headers: Sequence[str]) -> dict[str, int]:
     """field -> column index for the headers we know; exact names first, then the longest alias a
-    header contains (手机号码（必填） is a phone)."""
+    header contains (手机号码（必填） is a phone, "Mobile (required)" too): a Chinese alias anywhere in
+    it, a latin one as whole words."""
     keys = [_header_key(h) for h in headers]
     found: dict[str, int] = {}
     taken: set[int] = set()
@@ -120,15 +138,19 @@ def recognise(headers: Sequence[str]) -> dict[str, int]:
                 found[name] = i
                 taken.add(i)
                 break
+    runs = [_word_runs(h) for h in headers]
     pairs = sorted(
         ((len(alias), name, alias) for name, aliases in HEADERS.items() for alias in aliases),
         reverse=True,
     )
     for _len, name, alias in pairs:
-        if name in found or len(alias) < 2:
+        if name in found or len(alias) < 2 or alias in WHOLE_HEADING_ONLY:
             continue
+        latin = _header_key(alias) if alias.isascii() else None
         for i, key in enumerate(keys):
-            if i not in taken and key and alias in key:
+            if i in taken or not key:
+                continue
+            if (latin in runs[i]) if latin is not None else (alias in key):
                 found[name] = i
                 taken.add(i)
                 break
@@ -196,16 +218,28 @@ def _columns(
     for name, index in recognised.items():
         if name not in chosen and index not in chosen.values():
             chosen[name] = index
-    missing = [name for name in REQUIRED if name not in chosen]
-    if missing:
+    # Every person is kept by their id and shown by their name: a file without either imports nothing.
+    missing = next((name for name in REQUIRED if name not in chosen), None)
+    if missing is not None:
         raise Refused(
-            N_("No {fields} column found (headers: {headers}). Map it: --column {example}=HEADER"),
+            _NO_COLUMN[missing],
             code="column_missing",
-            fields=" / ".join(missing),
+            field=missing,
             headers=", ".join(h for h in headers if h.strip())[:200],
-            example=missing[0],
         )
     return chosen
+
+
+_NO_COLUMN = {
+    "external_id": N_(
+        "The file has no id column (a heading such as 学号, 工号, 编号 or id); its columns: {headers}. "
+        "Nothing was imported: rename the heading, or map it: --column external_id=HEADER"
+    ),
+    "name": N_(
+        "The file has no name column (a heading such as 姓名 or name); its columns: {headers}. "
+        "Nothing was imported: rename the heading, or map it: --column name=HEADER"
+    ),
+}
 
 
 # -- rows ----------------------------------------------------------------------------------------------
