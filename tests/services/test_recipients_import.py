@@ -414,3 +414,18 @@ def test_the_summary_counts_one_thing_in_the_singular() -> None:
     set_language("zh")
     assert "同意意见或收件方式 1" in summary_lines(result, shown=1)[2]
 
+
+def test_the_summary_says_every_line_of_the_file_one_way(manager: Station, tmp_path: Path) -> None:
+    """A row as read, a repeated id and a problem: each "Line n:" ("第 n 行："), from one message."""
+    rows = [["学号", "姓名"], ["001", "张伟"], ["001", "张伟伟"], ["002", ""]]
+    result = import_file(manager, write_csv(tmp_path / "a.csv", rows), dry_run=True)
+    lines = [line for line in summary_lines(result) if "line" in line.lower()]
+    assert lines == [
+        "Line 2: 001 张伟 -",
+        "Line 3: id 001 again (first on line 2): skipped",
+        "Line 4: A recipient needs a name",
+    ]
+    set_language("zh")
+    lines = [line for line in summary_lines(result) if line.startswith("第")]
+    assert lines[:2] == ["第 2 行：001 张伟 -", "第 3 行：编号 001 重复（首次出现在第 2 行）：已跳过"]
+    assert lines[2].startswith("第 4 行：") and len(lines) == 3

@@ -377,27 +377,15 @@ def summary_lines(result: ImportResult, *, shown: int = 20) -> list[str]:
         lines.append(_("People missing from this file stay as they are (--full deactivates them)."))
     for row in result.preview:
         phones = ", ".join(row.get("phones", [])) or "-"
-        lines.append(
-            _(
-                "line {line}: {id} {name} {phones}",
-                line=row["line"],
-                id=row.get("external_id"),
-                name=row.get("name"),
-                phones=phones,
-            )
-        )
+        lines.append(_on_line(row["line"], f"{row.get('external_id')} {row.get('name')} {phones}"))
     for change in result.changes[:10]:
         named = [_label(f) for f in change["fields"] if f in fields.SUMMARY_LABELS]
         lines.append(_("{id}: {fields}", id=change["external_id"], fields=_(", ").join(named)))
     for dup in result.duplicates[:shown]:
-        lines.append(
-            _(
-                "Line {line}: id {id} again (first on line {first}): skipped",
-                line=dup["line"],
-                id=dup["external_id"],
-                first=dup["first_line"],
-            )
+        again = _(
+            "id {id} again (first on line {first}): skipped", id=dup["external_id"], first=dup["first_line"]
         )
+        lines.append(_on_line(dup["line"], again))
     for clash in result.clashes[:shown]:
         lines.append(
             _(
@@ -408,7 +396,7 @@ def summary_lines(result: ImportResult, *, shown: int = 20) -> list[str]:
         )
     for issue in result.issues[:shown]:
         lines.append(
-            _("Line {line}: {reason}", line=issue.line, reason=issue.message())
+            _on_line(issue.line, issue.message())
             if issue.line
             else _("File: {reason}", reason=issue.message())
         )
@@ -423,6 +411,11 @@ def summary_lines(result: ImportResult, *, shown: int = 20) -> list[str]:
             )
         )
     return lines
+
+
+def _on_line(line: int, text: str) -> str:
+    """What the summary says of one line of the file: every such line spelled by this one message."""
+    return _("Line {line}: {reason}", line=line, reason=text)
 
 
 def _label(field: str) -> str:
