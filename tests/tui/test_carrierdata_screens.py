@@ -60,9 +60,50 @@ async def test_a_fee_due_is_shown_and_settled_before_the_handover(station: Stati
         await clerk.key("escape")
         assert statuses(station)[parcel.waybill] == "on_shelf" and fees(station) == []
         await clerk.key("f10")
+        assert clerk_saw(console) == "3 puts it on the account of: 138****5678"
         await clerk.key("2")  # paid by QR
         assert statuses(station)[parcel.waybill] == "picked_up"
     assert fees(station) == [("charge", 300, None), ("payment", 300, "qr")]
+
+
+def clerk_saw(console: StationApp) -> str:
+    """The fee dialog's line saying whose account 3 puts the fee on."""
+    return str(console.screen.query_one("#fee-account", Label).render())
+
+
+async def test_the_fee_dialog_names_whose_account_before_3_puts_it_on_one(
+    station: Station, clock: Any, tmp_path: Any
+) -> None:
+    """The ledger keeps no account reference: the dialog says whose account it is, as recorded."""
+    from station_console.services.prealerts.importer import import_file
+
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=1, per_day_cents=150)])
+    sign_in(station, Role.CLERK)
+    csv = tmp_path / "p.csv"
+    csv.write_text(
+        "运单号,快递公司,手机,姓名\n73000000000001,中通,13812345678,[/]王[b]芳\n", encoding="utf-8"
+    )
+    import_file(station, csv)
+    named = receive(station, 1, "")  # the pre-alert gives the phone and the name
+    nobody = receive(station, 2, "")  # no phone, no name
+    clock.advance(days=2)
+    console = StationApp(
+        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="pickup"
+    )
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        for parcel in (named, nobody):
+            await clerk.type(parcel.pickup_code)
+            await clerk.scan(parcel.waybill)
+            await clerk.key("f10")
+            assert isinstance(console.screen, FeeDialog)
+            if parcel is named:
+                assert clerk_saw(console) == "3 puts it on the account of: [/]王[b]芳 138****5678"
+            else:
+                assert clerk_saw(console) == "3 puts it on an account with no name or phone on record."
+            await clerk.key("3")
+    assert fees(station) == [("charge", 300, None), ("payment", 300, "account")] * 2
 
 
 async def test_a_manager_waives_the_fee_with_a_reason(station: Station, clock: Any) -> None:

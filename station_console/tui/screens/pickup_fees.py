@@ -17,6 +17,7 @@ from station_console.i18n import N_, _
 from station_console.services.core.free_text import REASON
 from station_console.services.fees.ledger import WAIVE, Settlement
 from station_console.services.fees.rules import FeeQuote, money
+from station_console.services.pickup.lookup import PickupRow
 from station_console.settings import StationSettings
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import Dialog
@@ -59,6 +60,18 @@ def fee_line(
     return ""
 
 
+def account_holder(rows: Iterable[PickupRow]) -> str:
+    """Whose account "3 account" puts the fee on: each customer handed to, by the name and masked phone
+    their parcels were recorded with ("" when none has either). The fee ledger keeps no account
+    reference, so the clerk sees whose it is before pressing 3."""
+    seen: dict[tuple[str, str], None] = {}
+    for row in rows:
+        who = (row.recipient_name or "", row.masked_phone or "")
+        if any(who):
+            seen[who] = None
+    return _(", ").join(" ".join(part for part in who if part) for who in seen)
+
+
 class FeeDialog(Dialog[Settlement | None]):
     """Settle the fee shown: 1 cash, 2 QR, 3 account, W waive (a manager, with a reason); Esc cancels."""
 
@@ -74,9 +87,13 @@ class FeeDialog(Dialog[Settlement | None]):
         ),
     ]
 
-    def __init__(self, cents: int, since: date | None, settings: StationSettings) -> None:
+    def __init__(
+        self, cents: int, since: date | None, settings: StationSettings, *, account: str | None = None
+    ) -> None:
+        """`account`: whose account 3 puts it on (`account_holder`); None where it is not known."""
         super().__init__()
         self.cents, self.since, self.settings = cents, since, settings
+        self.account = account
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -88,6 +105,13 @@ class FeeDialog(Dialog[Settlement | None]):
                 ),
                 classes="dialog-title",
             )
+            if self.account is not None:
+                yield Label(
+                    _("3 puts it on the account of: {who}", who=self.account)
+                    if self.account
+                    else _("3 puts it on an account with no name or phone on record."),
+                    id="fee-account",
+                )
             yield Label(_("1 cash · 2 QR · 3 account · W waive (manager) · Esc cancel"))
 
     def action_pay(self, method: str) -> None:

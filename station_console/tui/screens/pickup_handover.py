@@ -27,7 +27,7 @@ from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import ConfirmDialog
-from station_console.tui.screens.pickup_fees import FeeDialog, fee_line, owed
+from station_console.tui.screens.pickup_fees import FeeDialog, account_holder, fee_line, owed
 from station_console.tui.screens.pickup_tables import ParcelList, RecentList, group_marks
 from station_console.tui.widgets.plain import Static
 from station_console.tui.widgets.wedge import KeyRouter
@@ -140,7 +140,9 @@ class PickupHandover(ServiceCalls, ModeScreen):
             else:
                 write(fee)
 
-        if not open_over(self, FeeDialog(cents, since, self.station.settings()), settled):
+        handed = [row for row in self.lookup.rows if row.parcel_id in ids] if self.lookup else []
+        dialog = FeeDialog(cents, since, self.station.settings(), account=account_holder(handed))
+        if not open_over(self, dialog, settled):
             # Pickup was no longer on top (the clerk left): nothing handed over, and F10 asks again
             # on coming back, not refused as a handover under way.
             self._handing_over = False
