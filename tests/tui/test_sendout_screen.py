@@ -19,6 +19,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.sendout_handover import HandoverScreen
+from station_console.tui.screens.unsaved import LeaveUnsaved
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 from tui import quiet
 from tui.quiet import send_key
@@ -345,3 +346,36 @@ async def test_full_width_digits_in_a_phone_field_are_the_digits_they_mean(
         phone.insert_text_at_cursor("５６７８")  # a paste
         await quiet.settle(pilot)
         assert phone.value == "138 12345678"
+
+
+def form_values(screen: SendoutScreen) -> dict[str, str]:
+    return {str(field.id): field.value for field in screen.query(WedgeInput)}
+
+
+@pytest.mark.first_mode("sendout")
+async def test_next_sender_asks_before_it_drops_a_filled_form(app: StationApp, station: Station) -> None:
+    """Esc on a filled form asks (discard or stay, nothing to save: the send is the record); an empty
+    form, or one just sent, clears at once."""
+    async with at_sendout(station) as (app, pilot, screen):
+        await fill(pilot, screen, **{"so-weight": "1.25"})
+        typed = form_values(screen)
+        await quiet.press(pilot, "escape")
+        await until(pilot, lambda: isinstance(app.screen, LeaveUnsaved))
+        assert not app.screen.query("#unsaved-save")  # no Save: Discard or Stay
+        await quiet.press(pilot, "enter")  # Stay has the focus
+        await until(pilot, lambda: app.screen is screen)
+        assert form_values(screen) == typed
+        assert screen.query_one("#so-check", SelectionList).selected
+        await quiet.press(pilot, "escape")
+        await until(pilot, lambda: isinstance(app.screen, LeaveUnsaved))
+        await quiet.press(pilot, "ctrl+d")
+        await until(pilot, lambda: app.screen is screen)
+        assert (
+            screen.query_one("#so-phone", Input).value == ""
+            and screen.query_one("#so-weight", Input).value == ""
+        )
+        assert not screen.query_one("#so-check", SelectionList).selected
+        await accept_send(pilot, screen, "SF1234567890123")  # sent: the form is empty again
+        await quiet.press(pilot, "escape")
+        await quiet.settle(pilot)
+        assert app.screen is screen and "Ready" in text_of(screen, "#so-message")

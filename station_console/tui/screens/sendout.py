@@ -37,6 +37,7 @@ from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.sendout_dialogs import RefundDialog
 from station_console.tui.screens.sendout_form import QUOTE_FIELDS, SendForm
+from station_console.tui.screens.unsaved import LeaveUnsaved
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
@@ -82,6 +83,7 @@ class SendoutScreen(ServiceCalls, ModeScreen):
         self.last_send: int | None = None
         self.busy = False
         self._quote_seq = 0
+        self._cleared: tuple[object, ...] = ()  # what the form holds as the next sender comes
 
     def compose_body(self) -> ComposeResult:
         stacked = self.app.size.width < SIDE_BY_SIDE_MIN
@@ -120,6 +122,7 @@ class SendoutScreen(ServiceCalls, ModeScreen):
             table.add_column(title, key=key)
         self.call("setup", lambda: listing.counter_setup(self.station))
         self.refresh_sends()
+        self._cleared = self.form.held()
         self.query_one("#so-phone", Input).focus()
 
     @property
@@ -379,11 +382,28 @@ class SendoutScreen(ServiceCalls, ModeScreen):
         open_over(self, HandoverScreen(), lambda _result: self.refresh_sends())
 
     def action_clear(self) -> None:
+        """Esc, the next sender: a form with anything typed is cleared only once the clerk says so (a
+        stray key dropped a minute of typing); an empty one, or one just sent, clears at once."""
+        if self.busy:  # its answer clears the form, or says why not with everything still in it
+            self.say(_("Still recording the last send..."), warn=True)
+            return
+        if self.form.held() == self._cleared:
+            self.next_sender()
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "discard":
+                self.next_sender()
+
+        open_over(self, LeaveUnsaved(_(self.MODE_TITLE), saves=False), answered)
+
+    def next_sender(self) -> None:
         self.clear_form()
         self.say(_("Ready: ask for the sender's phone."))
 
     def clear_form(self) -> None:
         self.form.clear()
+        self._cleared = self.form.held()
         self.scale_weight, self.source, self.shown_total = None, "entered", None
         self.query_one("#so-waybill", Input).placeholder = _("scan the waybill, or F9 for the next number")
         self.show_quote(None, _("Quote: choose the carrier, the destination and the weight."))

@@ -210,6 +210,16 @@ class SendForm(FormScroll):
         self.query_one("#so-pay", Select).value = "cash"
         self.query_one("#so-weight-source", Label).update("")
 
+    def held(self) -> tuple[object, ...]:
+        """Everything `clear` empties (not the carrier, which stays): a form that holds what it held
+        when cleared has nothing typed in it."""
+        return (
+            tuple(field.value for field in self.query(WedgeInput)),
+            tuple(box.value for box in self.query(Checkbox)),
+            tuple(self.query_one("#so-check", SelectionList).selected),
+            *(self.query_one(f"#{key}", Select).value for key in ("so-idtype", "so-pack", "so-pay")),
+        )
+
     # -- reading ---------------------------------------------------------------------------------
 
     @property

@@ -7,7 +7,8 @@ save is on its way (`saving`: the screen's service call `SAVE_CALL` is not answe
 own save key or the question's Save sent it) none is taken and nothing asked, and a second save is
 not sent (`save_waits`): the screen says it waits for the save.
 The question (`LeaveUnsaved`) is answered only by a deliberate key or a click: its focus rests on Stay,
-so Enter, a scan (which ends in Enter) or a stray letter leave everything as it is. Values saved by
+so Enter, a scan (which ends in Enter) or a stray letter leave everything as it is. A form with no
+save step (send-out's, whose only record is the send itself) asks it without Save: discard or stay. Values saved by
 someone else meanwhile (`saved_elsewhere`) are shown in the fields not edited here, never over an edit.
 """
 
@@ -189,7 +190,8 @@ def leave(app: App[Any], screens: Iterable[Screen[Any]], then: Callable[[], Any]
 
 
 class LeaveUnsaved(Dialog[Answer]):
-    """Save, discard or stay; Stay has the focus, so Enter (and a scan) stays."""
+    """Save, discard or stay (`saves=False`: discard or stay); Stay has the focus, so Enter (and a
+    scan) stays."""
 
     DEFAULT_CSS = """
     LeaveUnsaved { align: center middle; }
@@ -210,16 +212,23 @@ class LeaveUnsaved(Dialog[Answer]):
         ),
     ]
 
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str, *, saves: bool = True) -> None:
         super().__init__()
         self.where = where
+        self.saves = saves
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(_("{screen}: changes not saved", screen=self.where)), classes="dialog-title")
-            yield Static(_("Ctrl+S saves them, Ctrl+D discards them; Esc or Enter: stay and keep editing."))
+            if self.saves:
+                yield Static(
+                    _("Ctrl+S saves them, Ctrl+D discards them; Esc or Enter: stay and keep editing.")
+                )
+            else:
+                yield Static(_("Ctrl+D discards them; Esc or Enter: stay and keep editing."))
             with Horizontal():
-                yield Button(_("Save"), id="unsaved-save", variant="primary")
+                if self.saves:
+                    yield Button(_("Save"), id="unsaved-save", variant="primary")
                 yield Button(_("Discard"), id="unsaved-discard", variant="error")
                 yield Button(_("Stay"), id="unsaved-stay")
 
@@ -233,6 +242,9 @@ class LeaveUnsaved(Dialog[Answer]):
             event.button.id or "", "stay"
         )
         self.dismiss(answer)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.saves or (action, parameters) != ("answer", ("save",))
 
     def action_answer(self, answer: Answer) -> None:
         self.dismiss(answer)
