@@ -4,7 +4,7 @@ soon as a label is translated. Plain-text tables (the CLI, text exports) pad wit
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 
 def display_width(text: str) -> int:
@@ -40,3 +40,18 @@ def table_lines(rows: list[list[str]], *, right: Collection[int] = ()) -> list[s
         ).rstrip()
         for row in rows
     ]
+
+
+def columns_that_fit(widths: Sequence[int], room: int, *, wanted: Sequence[int], gap: int = 0) -> list[int]:
+    """Which of a table's columns (`widths`, each `gap` wider on screen: its padding) fit side by side
+    in `room` cells, so none is cut at the edge: taken in the order of `wanted` (the most wanted
+    first; the first is always shown), a column too wide for what is left skipped for the next one.
+    Their indexes, in the table's order."""
+    taken: set[int] = set()
+    used = 0
+    for index in wanted:
+        width = widths[index] + gap
+        if not taken or used + width <= room:
+            taken.add(index)
+            used += width
+    return sorted(taken)

@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from sqlmodel import select
 from textual import events
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
 from db.models import Send
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
@@ -379,3 +381,56 @@ async def test_next_sender_asks_before_it_drops_a_filled_form(app: StationApp, s
         await quiet.press(pilot, "escape")
         await quiet.settle(pilot)
         assert app.screen is screen and "Ready" in text_of(screen, "#so-message")
+
+
+def sent_weighing(station: Station, waybill: str, grams: int) -> None:
+    """A cash SF send to 新疆 of `grams`, accepted at the counter."""
+    from station_console.services.sendout import accept, inspection, payments
+    from station_console.services.sendout.weighing import Weight
+
+    accept.accept(
+        station,
+        carrier="SF",
+        party=accept.Party("Zhang San", "13712345678", "passport", "E12345678", id_seen=True),
+        recipient=accept.Recipient("Wang Wu", "13987654321", "新疆"),
+        parcel=accept.Parcel("books"),
+        checked=inspection.current(station).ids,
+        weight=Weight.typed(grams),
+        payment=payments.Payment("qr", "TX1"),
+        waybill=waybill,
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.first_mode("sendout")
+async def test_the_sends_fit_their_panel_whole(app: StationApp, station: Station, lang: str) -> None:
+    """At 120x40 the counter's sends show number, waybill, weight, price and status inside the panel,
+    none cut at its edge (the weight read "1.2" for 1.25 kg, the price was off screen); at 80x24 the
+    columns that fit, whole."""
+    set_language(lang)
+    sent_weighing(station, "SF1234567890123", 1250)
+    sent_weighing(station, "SF1234567890124", 23456)
+    app = counter_app(station)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SendoutScreen)
+        table = screen.query_one("#so-sends", DataTable)
+        await until(pilot, lambda: table.row_count == 2)
+        await quiet.settle(pilot)
+        shown = [str(c.key.value) for c in table.ordered_columns]
+        assert {"id", "waybill", "kg", "total"} <= set(shown)
+        assert ("status" in shown) == (lang == "zh")  # "at the counter" is wider than the room left
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert [str(table.get_cell_at(Coordinate(row, shown.index("kg")))) for row in (0, 1)] == [
+            "23.456",
+            "1.25",
+        ]
+        assert table.get_cell_at(Coordinate(1, shown.index("total"))).justify == "right"
+        shot = app.export_screenshot()
+        assert all(text in shot for text in ("1.25", "23.456", "44.00"))
+        await quiet.resize(pilot, 80, 24, routers=False)
+        await until(pilot, lambda: table.size.width < 40)
+        await quiet.settle(pilot)
+        assert "waybill" in [str(c.key.value) for c in table.ordered_columns]
+        assert table.virtual_size.width <= table.scrollable_content_region.width

@@ -27,8 +27,9 @@ from station_console.services.scan.carriers import get_detector
 from station_console.services.scan.waybill import normalise
 from station_console.services.sendout import accept, listing, payments, quote, senders
 from station_console.services.sendout.payments import METHOD_LABELS, STATUS_LABELS
-from station_console.services.sendout.quote import money
+from station_console.services.sendout.quote import kg, money
 from station_console.services.sendout.weighing import Weight, read_scale
+from station_console.text_columns import columns_that_fit, display_width
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
 from station_console.tui.scanner_bridge import ScannerBridge
@@ -45,6 +46,21 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 # they left the form's fields a few cells each (the document type and number 6 at 80 columns).
 SIDE_BY_SIDE_MIN = 120
 SOURCES = ("entered", "stock", "provider")
+# The counter's sends, in the table's order: key, heading, right-aligned. The panel shows those that
+# fit it whole, most wanted first (SENDS_WANTED): cut at its edge, "1.25" kg read "1.2" and the price
+# was off screen.
+SEND_COLUMNS = (
+    ("id", "#", False),
+    ("time", N_("Time"), False),
+    ("carrier", N_("Carrier"), False),
+    ("waybill", N_("Waybill"), False),
+    ("to", N_("To"), False),
+    ("kg", "kg", True),
+    ("total", N_("Total"), True),
+    ("pay", N_("Pay"), False),
+    ("status", N_("Status"), False),
+)
+SENDS_WANTED = ("id", "waybill", "kg", "total", "status", "time", "carrier", "to", "pay")
 SOURCE_TEXT = {
     "entered": N_("scan or type the number"),
     "stock": N_("next number from the station's stock"),
@@ -84,6 +100,7 @@ class SendoutScreen(ServiceCalls, ModeScreen):
         self.busy = False
         self._quote_seq = 0
         self._cleared: tuple[object, ...] = ()  # what the form holds as the next sender comes
+        self.send_rows: list[dict[str, str]] = []  # the counter's sends, as the table shows them
 
     def compose_body(self) -> ComposeResult:
         stacked = self.app.size.width < SIDE_BY_SIDE_MIN
@@ -98,6 +115,7 @@ class SendoutScreen(ServiceCalls, ModeScreen):
 
     def on_resize(self) -> None:
         self.query_one("#so-body").set_class(self.size.width < SIDE_BY_SIDE_MIN, "-stacked")
+        self.call_after_refresh(self.show_sends)  # once the table has its new width
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -107,19 +125,6 @@ class SendoutScreen(ServiceCalls, ModeScreen):
             field.router = router
         for widget in self.query("#so-form Choice, #so-form CheckList, #so-form Tick"):
             widget.router = router  # type: ignore[attr-defined]
-        table = self.query_one("#so-sends", DataTable)
-        for key, title in (
-            ("id", "#"),
-            ("time", _("Time")),
-            ("carrier", _("Carrier")),
-            ("waybill", _("Waybill")),
-            ("to", _("To")),
-            ("kg", "kg"),
-            ("total", _("Total")),
-            ("pay", _("Payment")),
-            ("status", _("Status")),
-        ):
-            table.add_column(title, key=key)
         self.call("setup", lambda: listing.counter_setup(self.station))
         self.refresh_sends()
         self._cleared = self.form.held()
@@ -442,22 +447,55 @@ class SendoutScreen(ServiceCalls, ModeScreen):
         self.call("sends", lambda: listing.list_sends(self.station, limit=50), exclusive=True)
 
     def done_sends(self, rows: list[listing.SendSummary]) -> None:
-        table = self.query_one("#so-sends", DataTable)
-        table.clear()
         zone = self.station.zone()
-        for r in rows:
-            kg = f"{_kg(r.weight_g or 0)}{'*' if r.weight_manual else ''}"
-            cells = [
-                f"{r.created_at.astimezone(zone):%H:%M}",
-                r.carrier_name,
-                r.waybill or "-",
-                r.destination,
-                kg,
-                money(r.price_cents),
-                _(METHOD_LABELS.get(r.payment_method or "", "-")),
-                label_of(STATUS_LABELS, r.status),
-            ]
-            table.add_row(r.send_id, *(Text(cell) for cell in cells))  # data, never markup
+        self.send_rows = [
+            {
+                "id": str(r.send_id),
+                "time": f"{r.created_at.astimezone(zone):%H:%M}",
+                "carrier": r.carrier_name,
+                "waybill": r.waybill or "-",
+                "to": r.destination,
+                "kg": kg(r.weight_g or 0),
+                "total": money(r.price_cents),
+                "pay": _(METHOD_LABELS.get(r.payment_method or "", "-")),
+                "status": label_of(STATUS_LABELS, r.status),
+            }
+            for r in rows
+        ]
+        self.show_sends()
+
+    def show_sends(self) -> None:
+        """The sends in the columns that fit the table's width (again after a resize)."""
+        table = self.query_one("#so-sends", DataTable)
+        headings = [
+            _(title) if title != "#" and title != "kg" else title for _key, title, _right in SEND_COLUMNS
+        ]
+        widths = [
+            max([display_width(heading), *(display_width(row[key]) for row in self.send_rows)])
+            for heading, (key, _title, _right) in zip(headings, SEND_COLUMNS, strict=True)
+        ]
+        keys = [key for key, _title, _right in SEND_COLUMNS]
+        room = table.size.width - table.styles.scrollbar_size_vertical  # room for the bar, rows or not
+        shown = columns_that_fit(
+            widths, room, wanted=[keys.index(key) for key in SENDS_WANTED], gap=2 * table.cell_padding
+        )
+        row = table.cursor_row
+        table.clear(columns=True)
+        for index in shown:
+            key, _title, right = SEND_COLUMNS[index]
+            table.add_column(
+                Text(headings[index], justify="right" if right else "left"), key=key, width=widths[index]
+            )
+        for values in self.send_rows:
+            table.add_row(
+                *(
+                    Text(values[SEND_COLUMNS[i][0]], justify="right" if SEND_COLUMNS[i][2] else "left")
+                    for i in shown
+                ),
+                key=values["id"],
+            )  # data, never markup
+        if self.send_rows:
+            table.move_cursor(row=min(row, len(self.send_rows) - 1))
 
     def failed(self, tag: str, text: str) -> None:
         if tag == "accept":
