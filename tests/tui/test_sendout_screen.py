@@ -434,3 +434,27 @@ async def test_the_sends_fit_their_panel_whole(app: StationApp, station: Station
         await quiet.settle(pilot)
         assert "waybill" in [str(c.key.value) for c in table.ordered_columns]
         assert table.virtual_size.width <= table.scrollable_content_region.width
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_phone_scanned_goes_into_the_phone_field_or_is_refused(
+    app: StationApp, station: Station
+) -> None:
+    """A phone at a scanner's speed is never a waybill: in a phone field it is that field's; elsewhere it
+    is refused with check-in's sentence."""
+    async with at_sendout(station) as (app, pilot, screen):
+        screen.query_one("#so-phone", Input).focus()
+        screen.post_message(KeyRouter.Scanned("13800138000"))
+        await until(pilot, lambda: screen.query_one("#so-phone", Input).value == "13800138000")
+        screen.query_one("#so-to-phone", Input).focus()
+        await quiet.settle(pilot)
+        screen.post_message(ScannerBridge.Scanned("139****5678", "dummy"))  # a privacy waybill's form
+        await until(pilot, lambda: screen.query_one("#so-to-phone", Input).value == "139****5678")
+        screen.query_one("#so-address", Input).focus()
+        await quiet.settle(pilot)
+        screen.post_message(KeyRouter.Scanned("13900139000"))
+        await until(pilot, lambda: "looks like a mobile number" in text_of(screen, "#so-message"))
+        assert "139****9000" in text_of(screen, "#so-message")
+        assert "Type a phone in the phone field." in text_of(screen, "#so-message")
+        assert screen.query_one("#so-waybill", Input).value == ""
+        assert screen.query_one("#so-address", Input).value == ""

@@ -13,18 +13,23 @@ from station_console.phone_masking import mask
 from station_console.services.core.phone_shapes import MOBILE
 from station_console.services.scan.detect import Detection
 
+PHONE_NOT_WAYBILL = N_(
+    "{waybill} looks like a mobile number, not a waybill. Type a phone in the phone field."
+)
+
+
+def phone_not_waybill(phone: str) -> Refused:
+    """A phone scanned (or typed) where a waybill goes, refused: said masked, as screens show a phone."""
+    return Refused(PHONE_NOT_WAYBILL, code="phone_not_waybill", waybill=mask(phone.strip()))
+
 
 def chosen_carrier(detection: Detection, waybill: str, batch: str | None) -> str:
     """The detection's best carrier for `waybill`, or a `Refused` saying why it is not taken."""
     if MOBILE.fullmatch(waybill):
         # A phone scanned or typed into the scan field: one in seven passes DHL's check digit, and it
-        # became a parcel with the customer's number as its waybill. Said masked, as screens show a phone.
+        # became a parcel with the customer's number as its waybill.
         if detection.error is not None or detection.best is None:
-            raise Refused(
-                N_("{waybill} looks like a mobile number, not a waybill. Type a phone in the phone field."),
-                code="phone_not_waybill",
-                waybill=mask(waybill),
-            )
+            raise phone_not_waybill(waybill)
         raise Refused(
             N_(
                 "{waybill} looks like a mobile number, not a waybill. If it is a {detected} waybill, confirm it."

@@ -9,17 +9,14 @@ is none of these (the head of a split scan, `7739100`) is refused, so no message
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.phone_masking import mask
-from station_console.services.core.phone_shapes import MOBILE, VIRTUAL
+from station_console.services.core.phone_shapes import MASKED, MOBILE, SEPARATORS, VIRTUAL
 
-_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212().]")
-_MASKED = re.compile(r"^(\d{0,4})[*xX]{3,8}(\d{4})$")
 SHAPES = N_("A phone is its last 4 digits, an 11-digit mobile number, or + country code and number")
 
 
@@ -43,8 +40,8 @@ def parse_phone(text: str) -> Phone:
         return Phone(
             tail=ext[-4:].rjust(4, "0"), masked=f"{number[:3]}****{number[-4:]}-{ext}", full=f"{number}-{ext}"
         )
-    compact = _SEPARATORS.sub("", raw)
-    if m := _MASKED.match(compact):
+    compact = SEPARATORS.sub("", raw)
+    if m := MASKED.match(compact):
         head, tail = m.groups()
         return Phone(tail=tail, masked=f"{head}****{tail}", full=None)
     if len(compact) == 4 and compact.isdigit():

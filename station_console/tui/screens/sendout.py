@@ -10,6 +10,7 @@ the courier's handover. Every service call runs on a thread worker (calls.py).
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -22,7 +23,9 @@ from textual.widgets import Checkbox, DataTable, Input, Select
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of
+from station_console.services.checkin.carrier_choice import phone_not_waybill
 from station_console.services.core.free_text import REASON
+from station_console.services.core.phone_shapes import phone_shaped
 from station_console.services.scan.carriers import get_detector
 from station_console.services.scan.waybill import normalise
 from station_console.services.sendout import accept, listing, payments, quote, senders
@@ -46,6 +49,7 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 # they left the form's fields a few cells each (the document type and number 6 at 80 columns).
 SIDE_BY_SIDE_MIN = 120
 SOURCES = ("entered", "stock", "provider")
+PHONE_FIELDS = ("so-phone", "so-to-phone")
 # The counter's sends, in the table's order: key, heading, right-aligned. The panel shows those that
 # fit it whole, most wanted first (SENDS_WANTED): cut at its edge, "1.25" kg read "1.2" and the price
 # was off screen.
@@ -138,7 +142,10 @@ class SendoutScreen(ServiceCalls, ModeScreen):
 
     @on(Input.Submitted, "#so-phone")
     def _find_sender(self, event: Input.Submitted) -> None:
-        phone = event.value.strip()
+        self.find_sender(event.value)
+
+    def find_sender(self, typed: str) -> None:
+        phone = typed.strip()
         if phone:
             self.call("sender", lambda: senders.find_sender(self.station, phone), exclusive=True)
 
@@ -178,7 +185,10 @@ class SendoutScreen(ServiceCalls, ModeScreen):
         self.scanned(event.code)
 
     def scanned(self, code: str) -> None:
-        """A scan anywhere on this screen is the waybill being stuck on the parcel."""
+        """A scan anywhere on this screen is the waybill being stuck on the parcel; a phone is not."""
+        if phone_shaped(code):
+            self.scanned_phone(code)
+            return
         result = normalise(code)
         if result.waybill is None:
             self.refuse_text(result.error.message() if result.error else _("That scan is not a waybill."))
@@ -188,6 +198,19 @@ class SendoutScreen(ServiceCalls, ModeScreen):
         self.say(_("Waybill {waybill} scanned.", waybill=result.waybill), ok=True)
         if self.form.carrier is None:  # a pre-printed waybill names its carrier: offer it
             self.call("detected", lambda: get_detector(self.station).detect(result.waybill or ""))
+
+    def scanned_phone(self, code: str) -> None:
+        """A phone typed at a scanner's speed, or a scanned phone barcode: into the phone field that has
+        the focus, as if typed there and Enter pressed; anywhere else it is refused, never a waybill."""
+        field = self.focused
+        if not isinstance(field, Input) or field.id not in PHONE_FIELDS:
+            self.refuse_text(phone_not_waybill(code).message())
+            return
+        self.form.set_value(field.id, unicodedata.normalize("NFKC", code).strip())
+        if field.id == "so-phone":
+            self.find_sender(field.value)
+        else:
+            self.focus_next()
 
     def done_detected(self, detection: Any) -> None:
         offered = {code for code, _name in self.setup.carriers} if self.setup else set()
