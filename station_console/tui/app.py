@@ -275,7 +275,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         screens = [
             s for mode, stack in self._screen_stacks.items() if mode != self.current_mode for s in stack
         ]
-        self._leave([*screens, *self.screen_stack], self.exit)
+        self._leave([*screens, *self.screen_stack], self.exit, quitting=True)
 
     def exit(self, result: None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
         """Every way out (Ctrl+Q, a station that cannot be opened): the passes are stopped first, so
@@ -296,12 +296,12 @@ class StationApp(ClerkSessionMixin, App[None]):
         if mode != self.current_mode:
             self._leave(self.screen_stack, lambda: self.switch_mode(mode))
 
-    def _leave(self, screens: list[Screen], then: Callable[[], object]) -> None:
+    def _leave(self, screens: list[Screen], then: Callable[[], object], *, quitting: bool = False) -> None:
         unsaved = sys.modules.get("station_console.tui.screens.unsaved")  # none imported: no form to ask for
         if unsaved is None or self.signing_in:
             then()
         else:
-            unsaved.leave(self, screens, then)
+            unsaved.leave(self, screens, then, quitting=quitting)
 
     def get_default_screen(self) -> Screen:
         return StartScreen()

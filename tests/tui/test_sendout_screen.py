@@ -458,3 +458,28 @@ async def test_a_phone_scanned_goes_into_the_phone_field_or_is_refused(
         assert "Type a phone in the phone field." in text_of(screen, "#so-message")
         assert screen.query_one("#so-waybill", Input).value == ""
         assert screen.query_one("#so-address", Input).value == ""
+
+
+async def test_quitting_asks_before_it_drops_a_filled_form_and_a_mode_key_keeps_it(
+    app: StationApp, station: Station
+) -> None:
+    """The form stays as typed behind another mode (nothing asked); quitting would drop it: asked."""
+    async with at_sendout(station) as (app, pilot, screen):
+        await fill(pilot, screen, **{"so-weight": "1.25"})
+        typed = form_values(screen)
+        await quiet.press(pilot, "f2")
+        await until(pilot, lambda: app.current_mode != "sendout")
+        assert not isinstance(app.screen, LeaveUnsaved)
+        await quiet.press(pilot, "f3")
+        await until(pilot, lambda: app.screen is screen)
+        assert form_values(screen) == typed
+        await quiet.press(pilot, "ctrl+q")
+        await until(pilot, lambda: isinstance(app.screen, LeaveUnsaved))
+        assert not app.screen.query("#unsaved-save")  # the send is the record: discard or stay
+        await quiet.press(pilot, "escape")  # stay
+        await until(pilot, lambda: app.screen is screen)
+        assert app.is_running and form_values(screen) == typed
+        await quiet.press(pilot, "ctrl+q")
+        await until(pilot, lambda: isinstance(app.screen, LeaveUnsaved))
+        await quiet.press(pilot, "ctrl+d")
+        await until(pilot, lambda: not app.is_running)

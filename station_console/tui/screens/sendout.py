@@ -41,7 +41,7 @@ from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.sendout_dialogs import RefundDialog
 from station_console.tui.screens.sendout_form import QUOTE_FIELDS, SendForm
-from station_console.tui.screens.unsaved import LeaveUnsaved
+from station_console.tui.screens.unsaved import KeepsEdits, LeaveUnsaved
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
@@ -72,8 +72,12 @@ SOURCE_TEXT = {
 }
 
 
-class SendoutScreen(ServiceCalls, ModeScreen):
+class SendoutScreen(KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Send-out")
+    # The send is the record: a form typed and not sent is dropped or kept, never saved. Another mode
+    # leaves it as typed; quitting asks.
+    SAVES = False
+    KEPT_ACROSS_MODES = True
     CSS_PATH = "sendout.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -415,7 +419,7 @@ class SendoutScreen(ServiceCalls, ModeScreen):
         if self.busy:  # its answer clears the form, or says why not with everything still in it
             self.say(_("Still recording the last send..."), warn=True)
             return
-        if self.form.held() == self._cleared:
+        if not self.unsaved_edits():
             self.next_sender()
             return
 
@@ -424,6 +428,13 @@ class SendoutScreen(ServiceCalls, ModeScreen):
                 self.next_sender()
 
         open_over(self, LeaveUnsaved(_(self.MODE_TITLE), saves=False), answered)
+
+    def unsaved_edits(self) -> bool:
+        """Something typed since the form was last cleared (a send accepted clears it)."""
+        return self.form.held() != self._cleared
+
+    def discard_edits(self) -> None:
+        self.clear_form()
 
     def next_sender(self) -> None:
         self.clear_form()

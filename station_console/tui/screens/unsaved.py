@@ -44,6 +44,10 @@ class KeepsEdits:
     """For a screen with fields and a save step (Settings, a printer, a clerk, a carrier, a person)."""
 
     EDITS: ClassVar[str] = ""  # the container of the fields that count; "" the whole screen
+    # False: nothing to save (send-out's form: the send is the record): the question is discard or stay.
+    SAVES: ClassVar[bool] = True
+    # True: another mode leaves the fields as typed (asked only when the console quits).
+    KEPT_ACROSS_MODES: ClassVar[bool] = False
     # The tag of the screen's service call (`ServiceCalls.call`, not exclusive) that saves or writes.
     SAVE_CALL: ClassVar[str] = ""
     _saved_values: dict[str, Any] | None = None
@@ -159,10 +163,13 @@ def open_edits(screens: Iterable[Screen[Any]]) -> list[KeepsEdits]:
     return [s for s in screens if isinstance(s, KeepsEdits) and s.is_mounted and s.unsaved_edits()]
 
 
-def leave(app: App[Any], screens: Iterable[Screen[Any]], then: Callable[[], Any]) -> None:
+def leave(
+    app: App[Any], screens: Iterable[Screen[Any]], then: Callable[[], Any], *, quitting: bool = False
+) -> None:
     """`then` (quit, switch mode, go back), once each of `screens` with unsaved edits (topmost first)
-    was saved or discarded; nothing if the person chose to stay or a save was refused."""
-    screens = list(screens)
+    was saved or discarded; nothing if the person chose to stay or a save was refused. A screen whose
+    fields another mode keeps as typed is asked for only when `quitting`."""
+    screens = [s for s in screens if quitting or not (isinstance(s, KeepsEdits) and s.KEPT_ACROSS_MODES)]
     if isinstance(app.screen, LeaveUnsaved):
         return  # the question is on screen already: it is answered there, not by the same key again
     busy = [s for s in screens if isinstance(s, KeepsEdits) and s.is_mounted and s.saving()]
@@ -180,13 +187,13 @@ def leave(app: App[Any], screens: Iterable[Screen[Any]], then: Callable[[], Any]
 
     def answered(answer: Answer | None) -> None:
         if answer == "save":
-            screen.save_edits(lambda: leave(app, screens, then))
+            screen.save_edits(lambda: leave(app, screens, then, quitting=quitting))
         elif answer == "discard":
             screen.discard_edits()
-            leave(app, screens, then)
+            leave(app, screens, then, quitting=quitting)
 
     # Over whatever is on top (not `open_over`): asked as the clerk leaves, for a screen under it too.
-    app.push_screen(LeaveUnsaved(screen.edits_title()), answered)
+    app.push_screen(LeaveUnsaved(screen.edits_title(), saves=screen.SAVES), answered)
 
 
 class LeaveUnsaved(Dialog[Answer]):
