@@ -8,8 +8,11 @@ from sqlmodel import select
 
 from db.models import EventKind, ParcelStatus, Stocktake
 from station_console.errors import Refused
+from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.services.day.export import summary_lines
+from station_console.services.day.report import build_report
 from station_console.services.exceptions import stocktake, stocktake_close, stocktake_view
 from station_console.stored_messages import stored_text
 
@@ -205,3 +208,24 @@ def test_a_parcel_marked_missing_reads_in_the_closing_clerks_language(station: S
     finally:
         set_language("en")
     assert parcel(station, missing).problem_note == f"盘库 {take.id} 时未找到"
+
+
+def test_the_day_report_reads_a_closed_stocktake_as_sentences(station: Station) -> None:
+    place(station, wb(1), "6-5")
+    place(station, wb(2), "6-5")
+    place(station, wb(3), "6-2")
+    take = stocktake.start(station, "6-5")
+    for raw in (wb(1), wb(3), "SF1234567890123"):
+        stocktake.scan(station, take.id, raw)
+    stocktake_close.close(station, take.id, relocate=[wb(3)], mark_missing=[wb(2)])
+    report = build_report(station, station.business_day(station.now()))
+    expected = (
+        f"Stocktake {take.id} of 6-5: match 1, missing 1, wrong layer 1, wrong shelf 0, extra 1; "
+        "fixes: relocated 1, marked missing 1, checked in again 0, not applied 0"
+    )
+    assert expected in summary_lines(report)  # not the stored result as JSON
+    set_language("zh")
+    assert (
+        f"盘库 {take.id}（6-5）：相符 1、缺失 1、层错误 1、货架错误 0、多出 1；处理：移位 1、标记缺失 1"
+        in "\n".join(summary_lines(report))
+    )

@@ -20,6 +20,7 @@ from hardware.printers.fonts import cjk_font
 from station_console.counter_config import APP_NAME
 from station_console.i18n import CURRENT, N_, Translator, _, get_language, translate
 from station_console.services.core.money import PAYMENT_METHOD_LABELS
+from station_console.services.exceptions.stocktake_view import CLASS_LABELS
 from station_console.text_columns import display_width, pad
 
 REPORTS_FOLDER = "reports"
@@ -310,14 +311,7 @@ def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]
                 picked_up=clerk["picked_up"],
             )
         )
-    for st in report["stocktakes"]:
-        lines.append(
-            tr(
-                "Stocktake of shelf {shelf}: {result}",
-                shelf=st["shelf"],
-                result=json.dumps(st["result"], ensure_ascii=False, sort_keys=True),
-            )
-        )
+    lines += [stocktake_line(st, tr) for st in report["stocktakes"]]
     lines += fee_lines(report, tr)
     fc = report.get("forecast")
     if fc:
@@ -349,6 +343,25 @@ def summary_lines(report: dict[str, Any], tr: Translator = CURRENT) -> list[str]
             )
         )
     return lines
+
+
+def stocktake_line(stocktake: dict[str, Any], tr: Translator = CURRENT) -> str:
+    """A closed stocktake as the clerk reads it: where, what each class counted, the fixes applied (its
+    stored result stays whole in the JSON export)."""
+    result = stocktake["result"] or {}
+    counts, fixes = result.get("counts", {}), result.get("fixes", {})
+    counted = tr(", ").join(f"{tr(label)} {counts.get(cls, 0)}" for cls, label in CLASS_LABELS.items())
+    return tr(
+        "Stocktake {id} of {scope}: {counted}; fixes: relocated {moved}, marked missing {missing}, "
+        "checked in again {rechecked}, not applied {failed}",
+        id=stocktake["id"],
+        scope=result.get("scope") or stocktake["shelf"],
+        counted=counted,
+        moved=len(fixes.get("relocated", [])),
+        missing=len(fixes.get("marked_missing", [])),
+        rechecked=len(fixes.get("rechecked", [])),
+        failed=len(fixes.get("failed", [])),
+    )
 
 
 def fee_rows(report: dict[str, Any]) -> list[tuple[str, Any]]:
