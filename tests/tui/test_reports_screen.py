@@ -172,6 +172,39 @@ async def test_closing_the_day_shows_the_figures_asks_twice_before_closing_time_
         assert "Reopened" in str(screen.query_one("#rp-status", Static).render())
 
 
+@pytest.mark.first_mode("reports")
+async def test_a_close_freezes_only_the_figures_the_manager_confirmed(
+    app: StationApp, station: Station
+) -> None:
+    """Another counter checks a parcel in while the figures are on screen: the yes closes nothing and the
+    figures are read again (the day was frozen with figures nobody had seen)."""
+    _seed(station)
+    station.clerk_role = "manager"
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await _open_reports(app, pilot)
+        await quiet.press(pilot, "f12")
+        await _settle(app, pilot)
+        assert "checked in 3" in str(app.screen.query_one("#close-figures", Static).render())
+        check_in(station, "73100000000003", batch="ZTO", phone="5680")  # the other counter, meanwhile
+        await quiet.press(pilot, "ctrl+y")
+        await _settle(app, pilot)
+        await quiet.press(pilot, "tab", "enter")  # before closing time: the second yes
+        await _settle(app, pilot)
+        assert _closes(station) == []
+        said = [n.message for n in app._notifications]
+        assert (
+            "The day's figures changed while they were being confirmed: read them again, then close" in said
+        )
+        table = screen.query_one("#rp-table", DataTable)
+        assert str(table.get_row_at(table.row_count - 1)[2]) == "4"  # read again: the figures as they are now
+        await quiet.press(pilot, "f12", "ctrl+y")
+        await _settle(app, pilot)
+        await quiet.press(pilot, "tab", "enter")
+        await _settle(app, pilot)
+        (closed,) = _closes(station)
+        assert '"checked_in":4' in closed.figures
+
+
 def test_week_chart_bars_scale_with_volume() -> None:
     from datetime import date
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -107,10 +108,16 @@ def _clerk_name(session: Session, clerk_id: int | None) -> str | None:
 
 
 def close_day(
-    station: Station, day: date | None = None, *, allow_unbalanced: bool = False, early: bool = False
+    station: Station,
+    day: date | None = None,
+    *,
+    allow_unbalanced: bool = False,
+    early: bool = False,
+    confirmed: Mapping[str, int] | None = None,
 ) -> CloseInfo:
     """Close `day` (default: the current business day): manager only, not before it has begun, once
-    (again after a reopen), balanced unless allowed, and today before closing time only when `early`."""
+    (again after a reopen), balanced unless allowed, and today before closing time only when `early`.
+    `confirmed`: the totals the manager said yes to; figures that differ by now are refused."""
     require_manager(station, "close_day")
     now = station.now()
     today = station.local_date(now)
@@ -144,6 +151,13 @@ def close_day(
         session.add(row)
         session.flush()  # the figures below see the day's end
         figures = day_figures(session, station, day)
+        if confirmed is not None and any(figures["totals"][k] != n for k, n in confirmed.items()):
+            # Another counter kept working while the figures were on screen: what is frozen must be
+            # what the manager confirmed.
+            raise Refused(
+                N_("The day's figures changed while they were being confirmed: read them again, then close"),
+                code="figures_changed",
+            )
         if not figures["balanced"] and not allow_unbalanced:
             raise Refused(
                 N_("The day does not balance ({count} differences); fix them or close anyway"),

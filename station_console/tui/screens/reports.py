@@ -172,6 +172,8 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         if tag in ("today", "report"):
             self.query_one("#rp-status", Static).update(text)
         self.notify(text, severity="error")
+        if tag == "close":
+            self.load()  # a close refused for figures that changed shows the day's figures as they are now
 
     def action_export(self, fmt: str) -> None:
         if self.report is None:
@@ -197,22 +199,22 @@ class ReportsScreen(ServiceCalls, ModeScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._close(date.fromisoformat(report["date"]), early=False)
+                self._close(date.fromisoformat(report["date"]), early=False, totals=shown_totals(report))
 
         open_over(self, ConfirmClose(report), confirmed)
 
-    def _close(self, day: date, early: bool) -> None:
-        self.write("close", partial(close_or_ask, self.station, day, early))
+    def _close(self, day: date, early: bool, totals: dict[str, int]) -> None:
+        self.write("close", partial(close_or_ask, self.station, day, early, totals))
 
     def done_close(self, answer: str | EarlyClose) -> None:
         if isinstance(answer, EarlyClose):
             if self.report is None:
                 return
-            day = date.fromisoformat(self.report["date"])
+            day, totals = date.fromisoformat(self.report["date"]), shown_totals(self.report)
 
             def again(yes: bool | None) -> None:
                 if yes:
-                    self._close(day, early=True)
+                    self._close(day, early=True, totals=totals)
 
             question = ConfirmClose(self.report, question=answer.question, early=True)
             if not open_over(self, question, again):  # the clerk left Reports meanwhile
@@ -257,11 +259,16 @@ def read_report(station: Station, day: date) -> tuple[dict[str, Any], dict[date,
         return report, daily_counts(session, day - timedelta(days=6), day)
 
 
-def close_or_ask(station: Station, day: date, early: bool) -> str | EarlyClose:
+def shown_totals(report: dict[str, Any]) -> dict[str, int]:
+    """The totals a manager confirms a close on: the close freezes these or none."""
+    return {k: report["totals"][k] for k in export.FIGURE_KEYS}
+
+
+def close_or_ask(station: Station, day: date, early: bool, totals: dict[str, int]) -> str | EarlyClose:
     from station_console.services.day.close import close_day  # (see read_report)
 
     try:
-        info = close_day(station, day, early=early)
+        info = close_day(station, day, early=early, confirmed=totals)
     except StationError as exc:
         if exc.code == "close_early":
             return EarlyClose(exc.message())
