@@ -56,7 +56,7 @@ def test_import_list_and_check_in_a_pre_alerted_privacy_waybill(run, boss, tmp_p
     assert nobody.exit_code == 1
     result = run("prealert", "import", str(write(tmp_path / "a.csv", csv_text, "gbk")), clerk=boss)
     assert result.exit_code == 0, result.output
-    assert "a.csv: 2 of 3 rows loaded, 1 bad" in result.output and "line 4: NOT A WAYBILL" in result.output
+    assert "a.csv: 2 of 3 rows loaded, 1 bad" in result.output and "Line 4: NOT A WAYBILL" in result.output
     listed = json.loads(run("prealert", "list", "--json").output)["prealerts"]
     assert [(p["waybill"], p["masked_phone"], p["state"]) for p in listed] == [
         (zto(2), "170****5678-0002", "expected"),

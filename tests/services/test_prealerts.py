@@ -261,7 +261,7 @@ def test_the_watched_folder_takes_settled_files(station: Station, tmp_path: Path
     assert [r.file for r in result.imported] == ["good.csv"]
     assert sorted(name for name, _ in result.failed) == ["all-bad.csv", "junk.json"]
     assert sorted(p.name for p in (inbox / "imported").iterdir()) == ["good.csv", "good.csv.report.txt"]
-    assert "line 4: bad!" in (inbox / "imported" / "good.csv.report.txt").read_text(encoding="utf-8")
+    assert "Line 4: bad!" in (inbox / "imported" / "good.csv.report.txt").read_text(encoding="utf-8")
     assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == ["fresh.csv", "notes.docx"]
 
 

@@ -63,12 +63,11 @@ def report_lines(report: ImportReport, lang: str, *, most: int | None = None) ->
 
 
 def _issue_line(issue: RowIssue, lang: str) -> str:
+    """One line of the file, said as every import's summary says one (the directory's, the shelves')."""
     reason = issue.message(lang)
-    if issue.waybill and issue.waybill in reason:  # the reason names it already (a refused waybill)
-        return translate(N_("line {line}: {reason}"), lang, line=issue.line, reason=reason)
-    return translate(
-        N_("line {line}: {waybill} {reason}"), lang, line=issue.line, waybill=issue.waybill, reason=reason
-    )
+    if issue.waybill and issue.waybill not in reason:  # a refused waybill's reason names it already
+        reason = f"{issue.waybill} {reason}"
+    return translate(N_("Line {line}: {reason}"), lang, line=issue.line, reason=reason)
 
 
 def report_text(report: ImportReport, lang: str) -> str:
