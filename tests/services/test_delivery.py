@@ -348,13 +348,14 @@ def test_a_storage_fee_due_is_settled_at_the_scan_out_and_the_delivery_is_report
         runs.scan_out(st, run.id, wb(1))
     assert due.value.code == "fee_due" and "¥2.00" in due.value.message()
     assert parcel(st, owing).delivery_run_id is None  # nothing written: still on the shelf
-    assert runs.fee_due(st, run.id, wb(1))[0] == 200
+    owed = runs.fee_due(st, run.id, wb(1))
+    assert (owed.cents, owed.recipient_name, owed.masked_phone) == (200, "李四", "138****0002")
     with pytest.raises(PermissionDenied):  # a clerk cannot waive it
         runs.scan_out(st, run.id, wb(1), fee=Settlement("waive", reason="asked nicely"))
     assert runs.scan_out(st, run.id, wb(1), fee=Settlement("qr", expected_cents=200)).status == "out"
     runs.scan_out(st, run.id, wb(2), fee=Settlement("qr", expected_cents=200))  # 赵六's own 2.00
     assert runs.scan_out(st, run.id, wb(3)).status == "out"  # in its free days: nothing asked
-    assert runs.fee_due(st, run.id, wb(3)) == (0, None)
+    assert runs.fee_due(st, run.id, wb(3)) == runs.FeeOwed(0, None)
     with st.read() as session:
         ledger = [(e.parcel_id, e.kind, e.amount_cents) for e in session.exec(select(FeeEntry)).all()]
     assert sorted(ledger) == sorted(

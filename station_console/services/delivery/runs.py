@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
@@ -223,16 +223,26 @@ def _item_on_run(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, 
     return rows[0]
 
 
-def fee_due(station: Station, run_id: int, raw: str) -> tuple[int, date | None]:
-    """(cents of storage fee this parcel of the run owes now, the first day it was charged), for the
-    dialog that settles it before the scan-out."""
+class FeeOwed(NamedTuple):
+    """What a parcel of the run owes now, for the dialog that settles it before the scan-out: the
+    cents, the first day it was charged, and whose account "account" puts it on (the name and masked
+    phone the parcel was recorded with; the run's stops name its address's person, not the account)."""
+
+    cents: int
+    since: date | None
+    recipient_name: str | None = None
+    masked_phone: str | None = None
+
+
+def fee_due(station: Station, run_id: int, raw: str) -> FeeOwed:
+    """The storage fee this parcel of the run owes now (0 and no date when none)."""
     require(station, "door_delivery")
     with station.read() as session:
         parcel, _item = _item_on_run(session, _run(session, run_id, writable=False), raw)
         quote = quotes_in(session, station, [parcel]).get(parcel.id or 0)
     if quote is None or not quote.owed_cents:
-        return 0, None
-    return quote.owed_cents, quote.fee_starts
+        return FeeOwed(0, None)
+    return FeeOwed(quote.owed_cents, quote.fee_starts, parcel.recipient_name, parcel.masked_phone)
 
 
 def scan_out(station: Station, run_id: int, raw: str, *, fee: Settlement | None = None) -> Stop:

@@ -10,7 +10,6 @@ addresses and scanned text are shown as text, never markup.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -35,7 +34,7 @@ from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import FormDialog, FormField
-from station_console.tui.screens.pickup_fees import FeeDialog
+from station_console.tui.screens.pickup_fees import FeeDialog, account_holder
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
@@ -59,8 +58,7 @@ class FeeDue:
 
     run_id: int
     raw: str
-    cents: int
-    since: date | None
+    owed: runs.FeeOwed
 
 
 @dataclass(frozen=True)
@@ -237,8 +235,7 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
                 return Back(str(exc.params["waybill"]))
             if exc.code != "fee_due" or fee is not None:
                 raise
-            cents, since = runs.fee_due(self.station, run_id, raw)
-            return FeeDue(run_id, raw, cents, since)
+            return FeeDue(run_id, raw, runs.fee_due(self.station, run_id, raw))
 
     def done_out(self, stop: Any) -> None:
         if isinstance(stop, Back):
@@ -260,7 +257,11 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
                 else:
                     self.call("out", partial(self._scan_out, due.run_id, due.raw, fee))
 
-            if not open_over(self, FeeDialog(due.cents, due.since, self.station.settings()), settled):
+            owed = due.owed
+            dialog = FeeDialog(
+                owed.cents, owed.since, self.station.settings(), account=account_holder([owed])
+            )
+            if not open_over(self, dialog, settled):
                 settled(None)  # the clerk left the runs before the fee came: not scanned out, said so
             return
         self.say(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,7 +17,6 @@ from station_console.i18n import N_, _
 from station_console.services.core.free_text import REASON
 from station_console.services.fees.ledger import WAIVE, Settlement
 from station_console.services.fees.rules import FeeQuote, money
-from station_console.services.pickup.lookup import PickupRow
 from station_console.settings import StationSettings
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import Dialog
@@ -60,7 +59,17 @@ def fee_line(
     return ""
 
 
-def account_holder(rows: Iterable[PickupRow]) -> str:
+class Recorded(Protocol):
+    """A parcel as recorded: a pickup's row, a door delivery's fee due."""
+
+    @property
+    def recipient_name(self) -> str | None: ...
+
+    @property
+    def masked_phone(self) -> str | None: ...
+
+
+def account_holder(rows: Iterable[Recorded]) -> str:
     """Whose account "3 account" puts the fee on: each customer handed to, by the name and masked phone
     their parcels were recorded with ("" when none has either). The fee ledger keeps no account
     reference, so the clerk sees whose it is before pressing 3."""
