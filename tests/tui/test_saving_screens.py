@@ -6,15 +6,18 @@ keys come; the screen says it is saving, and once its answer is back the next wa
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 from textual.widgets import Button, Input, Select, Static
 
 from db.models import Clerk
+from station_console.services.core.db_errors import unavailable
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.settings import load_counter_settings
@@ -108,6 +111,38 @@ async def test_a_way_out_during_the_questions_save_waits_and_the_first_then_goes
         await quiet.until(pilot, lambda: not app.is_running, what="quit")
     station.forget_settings()
     assert station.settings().station_name == "Campus North"
+
+
+async def test_the_questions_save_says_it_saves_then_leaves_and_its_refusal_replaces_that(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+Q asks; its Save sends the save, held back (the database busy): the status line says it
+    saves and then leaves, not nothing. The save refused, the refusal takes that line's place, and
+    the console stays, with the edit kept."""
+    release, calls = threading.Event(), []
+
+    def busy(*args: Any, **kwargs: Any) -> None:
+        calls.append(args)
+        assert release.wait(TIMEOUT)
+        raise unavailable(OperationalError("COMMIT", {}, sqlite3.OperationalError("database is locked")))
+
+    monkeypatch.setattr(settings, "save_station_settings", busy)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.settle(pilot)
+        screen = app.screen
+        screen.query_one("#st-station_name", Input).value = "Campus North"
+        await quiet.press(pilot, "ctrl+q")
+        assert isinstance(app.screen, LeaveUnsaved)
+        await pilot.press("ctrl+s")
+        await quiet.until(pilot, lambda: len(calls) == 1, what="the save sent")
+        assert app.screen is screen and says(app, "#settings-status") == "Saving, then leaving..."
+        release.set()
+        await quiet.until(pilot, lambda: "busy" in says(app, "#settings-status"), what="the refusal")
+        assert says(app, "#settings-status") == (
+            "The database is busy: another program holds it. Nothing was saved; try again in a moment."
+        )
+        assert app.is_running and app.screen is screen
+        assert screen.query_one("#st-station_name", Input).value == "Campus North"
 
 
 @pytest.mark.parametrize(

@@ -177,8 +177,8 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
         self.app.bell()
         self.edits_not_saved()
 
-    def say_saving(self) -> None:
-        self._say(_(SAVING), note=True)
+    def say_saving(self, text: str = SAVING) -> None:
+        self._say(_(text), note=True)
 
     def _say(self, text: str, *, note: bool = False) -> None:
         line = self.query_one("#carrier-form-error", Static)

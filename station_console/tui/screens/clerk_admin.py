@@ -108,8 +108,8 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         self.refresh_list()
         self._say(self._said(info))
 
-    def say_saving(self) -> None:
-        self._say(_(SAVING))
+    def say_saving(self, text: str = SAVING) -> None:
+        self._say(_(text))
 
     def failed(self, tag: str, text: str) -> None:
         self._say(text, error=True)

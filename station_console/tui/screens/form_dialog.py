@@ -205,8 +205,8 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
     def save_now(self) -> None:
         self._ok()
 
-    def say_saving(self) -> None:
-        self._say(plain(_(SAVING), "italic"))
+    def say_saving(self, text: str = SAVING) -> None:
+        self._say(plain(_(text), "italic"))
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

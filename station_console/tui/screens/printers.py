@@ -206,8 +206,8 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
             self._tell_scanner_needs(then_tell)
             self.edits_saved()
 
-    def say_saving(self) -> None:
-        self._say(_(SAVING))
+    def say_saving(self, text: str = SAVING) -> None:
+        self._say(_(text))
 
     def done_test(self, job_id: int) -> None:
         app: Any = self.app

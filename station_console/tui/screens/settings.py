@@ -393,9 +393,9 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
         self.app.bell()
         self.edits_not_saved()
 
-    def say_saving(self) -> None:
+    def say_saving(self, text: str = SAVING) -> None:
         status = self.query_one("#settings-status", Static)
-        status.update(_(SAVING))
+        status.update(_(text))
         status.set_class(False, "error")
 
     def done_save(self, _result: None) -> None:

@@ -5,7 +5,8 @@ values as saved (`edits_saved`, after its own save succeeded) and starts its sav
 way out asks first through `leave`: the app's quit and mode keys, and the screen's own Escape. While a
 save is on its way (`saving`: the screen's service call `SAVE_CALL` is not answered yet, whether its
 own save key or the question's Save sent it) none is taken and nothing asked, and a second save is
-not sent (`save_waits`): the screen says it waits for the save.
+not sent (`save_waits`): the screen says it waits for the save. The question's Save says on the
+screen that it saves, then leaves, until the save's answer (or its refusal) takes its place.
 The question (`LeaveUnsaved`) is answered only by a deliberate key or a click: its focus rests on Stay,
 so Enter, a scan (which ends in Enter) or a stray letter leave everything as it is. A form with no
 save step (send-out's, whose only record is the send itself) asks it without Save: discard or stay. Values saved by
@@ -33,6 +34,8 @@ from station_console.tui.widgets.plain import Static
 
 Answer = Literal["save", "discard", "stay"]
 SAVING = N_("One moment: saving. Quit or leave once it is done.")
+# The question's Save sent the save: the clerk has asked to leave, and the save may wait (a busy database).
+LEAVING = N_("Saving, then leaving...")
 _EDITORS = (Input, TextArea, Switch, Select)
 
 
@@ -82,11 +85,12 @@ class KeepsEdits:
         nothing is asked over it until its answer is back."""
         return bool(self.SAVE_CALL) and isinstance(self, ServiceCalls) and self.calling(self.SAVE_CALL)
 
-    def say_saving(self) -> None:
-        """A way out was asked for while `saving`: say on the screen that it waits for the save (a
-        screen says it in its own status line; this is for one that has none)."""
+    def say_saving(self, text: str = SAVING) -> None:
+        """Say on the screen that a way out waits for the save (`text`: a message id, `SAVING` when
+        one was asked for while `saving`, `LEAVING` when the question's Save sent it). A screen says
+        it in its own status line, where its save's refusal replaces it; this is for one that has none."""
         screen: Any = self
-        screen.notify(_(SAVING), markup=False)
+        screen.notify(_(text), markup=False)
 
     def save_waits(self) -> bool:
         """A save asked for while one is on its way is not sent again (two writes, the first's answer
@@ -101,6 +105,8 @@ class KeepsEdits:
     def save_edits(self, then: Callable[[], None]) -> None:
         self._after_save = then
         self.save_now()
+        if self.saving():  # on its way (a save its own check refused says why instead)
+            self.say_saving(LEAVING)
 
     def edits_saved(self) -> None:
         self.remember_saved()
