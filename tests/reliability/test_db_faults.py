@@ -152,7 +152,7 @@ async def test_the_console_keeps_running_while_the_database_is_locked(db_file: P
     station.engine.dispose()
 
 
-async def test_a_scan_refused_at_a_locked_database_says_to_scan_it_again(db_file: Path) -> None:
+async def test_a_scan_refused_at_a_locked_database_says_to_try_it_again(db_file: Path) -> None:
     """The number was fine: the hint under the refusal is not to check it or type it in."""
     from textual.widgets import Input
 
@@ -174,8 +174,117 @@ async def test_a_scan_refused_at_a_locked_database_says_to_scan_it_again(db_file
             holder.execute("ROLLBACK")
         (item,) = listed.items
         assert item.code == "database_locked" and "Nothing was saved" in item.text
-        assert item.hint == "Scan it again in a moment · Ctrl+X dismiss"
+        assert item.hint == "Ctrl+Y try again · Ctrl+X dismiss"
     holder.close()
+    station.engine.dispose()
+
+
+def _parcels(path: Path) -> list[tuple[str, str, str, str | None, str | None]]:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(
+            "SELECT p.waybill, c.code, p.size, p.masked_phone, p.status FROM parcel p"
+            " JOIN carrier c ON c.id = p.carrier_id ORDER BY p.id"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+async def test_ctrl_y_tries_a_scan_the_locked_database_refused_again_as_it_was_scanned(db_file: Path) -> None:
+    """Refused at a locked database, with its size, batch and the phone typed for it on the way: Ctrl+Y
+    still locked leaves the item with its reason; once the lock is gone, Ctrl+Y checks it in with them,
+    the item goes and the row comes as for a scan."""
+    from textual.widgets import DataTable, Input
+
+    from station_console.tui.screens.checkin import CheckinScreen
+    from station_console.tui.screens.checkin_attention import AttentionList
+
+    station = open_as_li(f"sqlite:///{db_file}", counter="c1")
+    # Long enough a wait that the phone is typed while the check-in still waits on the lock.
+    app = StationApp(station, CounterSettings(counter="c1", busy_wait_s=1.0), database_label="faults")
+    holder = sqlite3.connect(db_file, isolation_level=None)
+    answers: list[str] = []  # the writer's answers, as the screen hears them (each once, as it bubbles)
+    heard: list[Any] = []
+
+    def hook(message: Any) -> None:
+        answer = isinstance(message, CheckinWriter.ScanRefused | CheckinWriter.CheckedIn)
+        if answer and not any(m is message for m in heard):
+            heard.append(message)
+            answers.append(type(message).__name__)
+
+    async with app.run_test(size=(140, 40), message_hook=hook) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CheckinScreen)
+        screen.batch_carrier = "JT"
+        listed = screen.query_one(AttentionList)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            screen.query_one("#size", Input).value = "L"
+            scan = screen.query_one("#scan", Input)
+            scan.focus()
+            scan.value = "JT0000000000013"
+            await pilot.press("enter")
+            assert screen.current is not None and screen.current.result is None  # still on its way
+            screen.query_one("#phone", Input).value = "13812345678"
+            await pilot.press("enter")
+            await until(pilot, lambda: answers == ["ScanRefused"], what="the refusal at a locked database")
+            await until(pilot, lambda: "kept" in str(screen.query_one("#ci-message").render()), what="kept")
+            sent: list[Any] = []
+            submit = screen.writer.submit
+
+            def sending(job: Any, *args: Any, **kwargs: Any) -> None:
+                sent.append(args)
+                submit(job, *args, **kwargs)
+
+            screen.writer.submit = sending  # type: ignore[method-assign]
+            await pilot.press("ctrl+y", "ctrl+y")  # still locked; pressed twice, sent once
+            assert len(sent) == 1
+            await until(pilot, lambda: len(answers) == 2, what="the retry's answer")
+            assert answers == ["ScanRefused"] * 2
+            (item,) = listed.items
+            assert item.code == "database_locked" and item.hint == "Ctrl+Y try again · Ctrl+X dismiss"
+        finally:
+            holder.execute("ROLLBACK")
+        assert _parcels(db_file) == []
+        await press(pilot, "ctrl+y")
+        await until(pilot, lambda: len(answers) == 3, what="the retry once the lock is gone")
+        assert answers[-1] == "CheckedIn" and listed.items == [] and screen.refused == 1
+        assert screen.query_one("#ci-table", DataTable).row_count == 1
+        assert screen.results[0].masked_phone == "138****5678"
+    holder.close()
+    assert _parcels(db_file) == [("JT0000000000013", "JT", "L", "138****5678", "on_shelf")]
+    station.engine.dispose()
+
+
+async def test_ctrl_y_on_a_scan_checked_in_meanwhile_is_refused_as_a_duplicate(db_file: Path) -> None:
+    """The waybill checked in at another counter after the lock refused it here: Ctrl+Y's check-in is
+    refused as a duplicate, as a scan is, and nothing is written twice."""
+    from textual.widgets import Input
+
+    from station_console.tui.screens.checkin_attention import AttentionList
+
+    station = open_as_li(f"sqlite:///{db_file}", counter="c1")
+    app = StationApp(station, CounterSettings(counter="c1", busy_wait_s=0.2), database_label="faults")
+    holder = sqlite3.connect(db_file, isolation_level=None)
+    async with app.run_test(size=(140, 40)) as pilot:
+        listed = app.screen.query_one(AttentionList)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            scan = app.screen.query_one("#scan", Input)
+            scan.focus()
+            scan.value = "JT0000000000014"
+            await press(pilot, "enter")
+            await until(pilot, lambda: listed.items, what="the refusal at a locked database")
+        finally:
+            holder.execute("ROLLBACK")
+        other = open_as_li(f"sqlite:///{db_file}", counter="c2")
+        check_in(other, "JT0000000000014", size="S")
+        other.engine.dispose()
+        await press(pilot, "ctrl+y")
+        await until(pilot, lambda: listed.items and listed.items[0].kind == "duplicate", what="a duplicate")
+        assert [i.kind for i in listed.items] == ["duplicate"]
+    holder.close()
+    assert [row[0] for row in _parcels(db_file)] == ["JT0000000000014"]
     station.engine.dispose()
 
 

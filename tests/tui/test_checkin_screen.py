@@ -265,6 +265,9 @@ async def test_a_database_that_needs_fixing_says_to_scan_again_once_it_is(app: S
         assert hints == dict.fromkeys(
             ("disk_full", "database_read_only"), "Scan it again once that is fixed · Ctrl+X dismiss"
         )
+        await quiet.press(pilot, "ctrl+y")  # a moment's wait fixes neither: Ctrl+Y sends nothing
+        assert "Nothing to do for this one" in str(screen.query_one("#ci-message").render())
+        assert len(attention(screen)) == 2
 
 
 async def test_duplicate_offers_a_reprint(app: StationApp, station: Station, bells: list[int]) -> None:

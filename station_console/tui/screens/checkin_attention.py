@@ -37,6 +37,7 @@ class Attention:
     parcel_id: int | None = None  # a duplicate: the parcel already on the shelf
     length: int = 0  # a partial scan: how many characters came
     fragment: str = ""  # ...and what they were, on screen only (never stored), to settle it on a rescan
+    trying: bool = False  # Ctrl+Y's check-in is on its way: not sent twice (the second a duplicate)
     id: int = 0
     at: str = ""  # station time, set when it is listed
 

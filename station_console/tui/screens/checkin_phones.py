@@ -144,6 +144,16 @@ class CheckinPhones(CheckinQuestions):
             if masked and str(pid) in table.rows:
                 table.update_cell(str(pid), "phone", Text(masked))
 
+    @on(CheckinWriter.PhoneKept)
+    def _phone_kept(self, message: CheckinWriter.PhoneKept) -> None:
+        self._say(
+            _(
+                "Phone {masked} kept: it goes with its parcel when Ctrl+Y tries it again.",
+                masked=message.masked,
+            ),
+            warn=True,
+        )
+
     @on(CheckinWriter.PhoneRefused)
     def _phone_refused(self, message: CheckinWriter.PhoneRefused) -> None:
         self._attention(Attention("phone", message.refusal.code, message.refusal.text, _("Ctrl+X dismiss")))

@@ -1,7 +1,14 @@
 """The check-in screen's open questions: a refused scan goes to the "needs attention" list, with what
-the clerk can do about it (Ctrl+Y do it, Ctrl+B keep the batch carrier, Ctrl+X dismiss, recorded)."""
+the clerk can do about it (Ctrl+Y do it, Ctrl+B keep the batch carrier, Ctrl+X dismiss, recorded).
+
+A scan refused because the database was busy or away is tried again by Ctrl+Y, as it was scanned
+(its size, batch, carrier answer, courier batch, and a phone typed for it since): the check-in's own
+duplicate check refuses it if the waybill came in meanwhile.
+"""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from textual import on
 from textual.widgets import Input
@@ -75,7 +82,7 @@ class CheckinQuestions(CheckinState):
             return _("Free a layer, then Ctrl+Y: try again · Ctrl+X dismiss")
         # The number was fine; the database was not: nothing to check or type.
         if refusal.code in PASSING_CODES:
-            return _("Scan it again in a moment · Ctrl+X dismiss")
+            return _("Ctrl+Y try again · Ctrl+X dismiss")
         if refusal.code in LASTING_CODES:
             return _("Scan it again once that is fixed · Ctrl+X dismiss")
         return _("Check the number, or type it into the scan field · Ctrl+X dismiss")
@@ -97,6 +104,13 @@ class CheckinQuestions(CheckinState):
             self._retry(item, carrier=item.detected or None)
         elif item.kind == "no_room" and item.request is not None:
             self._retry(item, carrier=item.request.carrier)
+        elif item.kind == "refused" and item.code in PASSING_CODES and item.request is not None:
+            if item.trying:
+                self._say(_("Trying {waybill} again...", waybill=item.waybill), warn=True)
+                return
+            item.trying = True  # its answer replaces or removes the item
+            self._say(_("Trying {waybill} again...", waybill=item.waybill))
+            self._retry(item, carrier=item.request.carrier)
         elif item.kind == "duplicate" and item.parcel_id is not None:
             self.writer.submit(self.writer.reprint, item.id, item.parcel_id)
         else:
@@ -111,16 +125,7 @@ class CheckinQuestions(CheckinState):
         request = item.request
         if request is None:
             return
-        again = ScanRequest(
-            raw=request.raw,
-            seq=request.seq,
-            size=request.size,
-            batch=request.batch,
-            carrier=carrier,
-            key_time=0.0,
-            item=item.id,
-            courier_batch=request.courier_batch,
-        )
+        again = replace(request, carrier=carrier, key_time=0.0, item=item.id)
         self.writer.submit(self.writer.check_in, again, hold_label=not self.quick)
 
     def action_dismiss_item(self) -> None:
@@ -144,4 +149,6 @@ class CheckinQuestions(CheckinState):
 
     @on(CheckinWriter.Crashed)
     def _crashed(self, message: CheckinWriter.Crashed) -> None:
+        for item in self.query_one(AttentionList).items:
+            item.trying = False  # whichever retry this was, it will not answer: Ctrl+Y may send it again
         self._attention(Attention("error", "unexpected", message.text, _("Ctrl+X dismiss")))

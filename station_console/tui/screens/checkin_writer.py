@@ -24,7 +24,9 @@ from textual.widget import Widget
 from station_console.errors import NotFound, StationError
 from station_console.i18n import N_
 from station_console.services.checkin.dismissals import record_dismissal
+from station_console.services.checkin.phones import parse_phone
 from station_console.services.checkin.transaction import CheckinResult, check_in, set_phone, undo_last
+from station_console.services.core.db_errors import PASSING_CODES
 from station_console.services.core.station import Station
 from station_console.services.printing.queue_view import reprint
 from station_console.services.scan.carriers import get_detector
@@ -37,7 +39,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ScanRequest:
     """One scan to check in. `carrier`: the clerk's answer to a carrier question; `item`: the
-    needs-attention entry this request resolves."""
+    needs-attention entry this request resolves (a retry keeps the rest as scanned, `seq` too, so a
+    phone typed for the scan goes with it)."""
 
     raw: str
     seq: int
@@ -83,6 +86,13 @@ class CheckinWriter:
         refusal: Refusal
 
     @dataclass
+    class PhoneKept(Message):
+        """A phone typed for a scan the busy database refused: it goes with that scan's retry."""
+
+        seq: int
+        masked: str
+
+    @dataclass
     class RecipientSaved(Message):
         seq: int
         parcel_id: int
@@ -118,6 +128,9 @@ class CheckinWriter:
         self.station = station
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkin")
         self._parcels: dict[int, int] = {}  # scan seq -> parcel id (writer thread only)
+        # Scans a moment's wait may let in (the database busy or away): scan seq -> the phone typed
+        # for it since, or None; a retry checks it in with that phone (writer thread only).
+        self._retryable: dict[int, str | None] = {}
 
     def submit(self, job: Any, *args: Any, **kwargs: Any) -> None:
         """Queue `job(*args)` behind every job before it; its message goes to the screen."""
@@ -145,17 +158,21 @@ class CheckinWriter:
         get_detector(self.station)
 
     def check_in(self, request: ScanRequest, *, hold_label: bool) -> Message:
+        phone = self._retryable.pop(request.seq, None)
         try:
             result = check_in(
                 self.station,
                 request.raw,
                 batch=request.batch,
                 carrier=request.carrier,
+                phone=phone,
                 size=request.size,
                 hold_label=hold_label,
                 courier_batch=request.courier_batch,
             )
         except StationError as exc:
+            if exc.code in PASSING_CODES:
+                self._retryable[request.seq] = phone
             return CheckinWriter.ScanRefused(request, Refusal.of(exc))
         self._parcels[request.seq] = result.parcel_id
         return CheckinWriter.CheckedIn(request, result)
@@ -163,6 +180,9 @@ class CheckinWriter:
     def set_phone(self, seq: int, phone: str) -> Message:
         parcel_id = self._parcels.get(seq)
         try:
+            if parcel_id is None and seq in self._retryable:
+                self._retryable[seq] = phone
+                return CheckinWriter.PhoneKept(seq, parse_phone(phone).masked)
             if parcel_id is None:
                 raise NotFound(
                     N_("That scan was not checked in: scan the parcel again"), code="not_checked_in"
