@@ -492,3 +492,17 @@ async def test_ctrl_w_from_the_phone_field_opens_who_is_this(
         assert str(parcels.get_row_at(0)[2]) == "短JT"
         await quiet.press(pilot, "escape")
         assert app.screen is screen and phone_field(screen).value == typed
+
+
+async def test_ctrl_y_twice_on_a_duplicate_reprints_once(app: StationApp, station: Station) -> None:
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        (item,) = attention(screen)
+        assert item.kind == "duplicate"
+        await quiet.burst(pilot, "ctrl+y", "ctrl+y")  # a hurried double press: the reprint is on its way
+        await settle(app, pilot)
+        assert jobs_of(station, screen.results[0].parcel_id) == ["cancelled", "queued"]  # one more sticker
+        assert attention(screen) == []

@@ -15,6 +15,7 @@ from textual.widgets import Input
 
 from station_console.i18n import _
 from station_console.services.core.db_errors import LASTING_CODES, PASSING_CODES
+from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.checkin_attention import Attention, AttentionList
 from station_console.tui.screens.checkin_state import CheckinState
 from station_console.tui.screens.checkin_writer import CheckinWriter, Refusal, ScanRequest
@@ -100,31 +101,34 @@ class CheckinQuestions(CheckinState):
         item = self.query_one(AttentionList).selected()
         if item is None:
             return
+        if item.trying:  # Ctrl+Y twice: the second would check in a duplicate, or print a second label
+            self._say(_(STILL_WRITING), warn=True)
+            return
         if item.kind == "conflict" and item.request is not None:
             self._retry(item, carrier=item.detected or None)
         elif item.kind == "no_room" and item.request is not None:
             self._retry(item, carrier=item.request.carrier)
         elif item.kind == "refused" and item.code in PASSING_CODES and item.request is not None:
-            if item.trying:
-                self._say(_("Trying {waybill} again...", waybill=item.waybill), warn=True)
-                return
-            item.trying = True  # its answer replaces or removes the item
             self._say(_("Trying {waybill} again...", waybill=item.waybill))
             self._retry(item, carrier=item.request.carrier)
         elif item.kind == "duplicate" and item.parcel_id is not None:
+            item.trying = True  # its answer removes the item, or its refusal lets Ctrl+Y try again
             self.writer.submit(self.writer.reprint, item.id, item.parcel_id)
         else:
             self._say(_("Nothing to do for this one but dismiss it (Ctrl+X) once it is handled."), warn=True)
 
     def action_keep_batch(self) -> None:
         item = self.query_one(AttentionList).selected()
-        if item is not None and item.kind == "conflict" and item.request is not None:
+        if item is not None and item.trying:
+            self._say(_(STILL_WRITING), warn=True)
+        elif item is not None and item.kind == "conflict" and item.request is not None:
             self._retry(item, carrier=item.request.batch)
 
     def _retry(self, item: Attention, *, carrier: str | None) -> None:
         request = item.request
         if request is None:
             return
+        item.trying = True  # its answer replaces or removes the item
         again = replace(request, carrier=carrier, key_time=0.0, item=item.id)
         self.writer.submit(self.writer.check_in, again, hold_label=not self.quick)
 
@@ -144,6 +148,9 @@ class CheckinQuestions(CheckinState):
 
     @on(CheckinWriter.ActionRefused)
     def _action_refused(self, message: CheckinWriter.ActionRefused) -> None:
+        for item in self.query_one(AttentionList).items:
+            if item.id == message.item:
+                item.trying = False  # refused: Ctrl+Y may ask again
         self.app.bell()
         self._say(message.refusal.text, error=True)
 
