@@ -1,4 +1,8 @@
-"""Returns to the courier (退回): one carrier's batch, scanned in, manifest printed, closed on signature."""
+"""Returns to the courier (退回): one carrier's batch, scanned in, manifest printed, closed on signature.
+
+Scans are told from typing by key timing (`KeyRouter`): a scan goes into the open batch wherever the
+focus is, so it never becomes the carrier or the courier's name.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +18,12 @@ from textual.widgets import DataTable, Input
 
 from station_console.i18n import N_, _, _n, label_of
 from station_console.services.exceptions import returns
+from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
-from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table, plain
+from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 
 class ReturnsScreen(ServiceCalls, ModeScreen):
@@ -53,17 +58,21 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="form-row"):
             yield Label(_("Carrier"), classes="field-label")
-            yield FixedInput(placeholder="ZTO", id="ret-carrier")
+            yield WedgeInput(placeholder="ZTO", id="ret-carrier")
             yield Label(_("Courier's name"), classes="field-label")
-            yield FixedInput(id="ret-signer", max_length=returns.SIGNER_MAX)
+            yield WedgeInput(id="ret-signer", max_length=returns.SIGNER_MAX)
         with Horizontal(classes="form-row"):
             yield Label(_("Scan"), classes="field-label")
-            yield FixedInput(placeholder=_("open a batch first"), id="ret-scan", disabled=True)
+            yield WedgeInput(placeholder=_("open a batch first"), id="ret-scan", disabled=True)
         yield Static(id="ret-status")
         yield Table(id="ret-items")
 
     def on_mount(self) -> None:
         translate_bindings(self)
+        app: Any = self.app
+        router = KeyRouter.from_settings(self, app.counter_settings)
+        for field in self.query(WedgeInput):
+            field.router = router
         setup_parcel_table(self.query_one("#ret-items", DataTable))
         if self.batch_id is not None:
             self.call("show", partial(returns.get, self.station, self.batch_id))
@@ -150,9 +159,29 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
         event.input.value = ""
         if self.current_batch is None or not event.value.strip():
             return
-        self.call(
-            "show", self._then_show(partial(returns.add, self.station, self.current_batch.id, event.value))
-        )
+        self.add(event.value)
+
+    @on(KeyRouter.Scanned)
+    def _wedge_scan(self, event: KeyRouter.Scanned) -> None:
+        event.stop()
+        self.add(event.code)
+
+    @on(ScannerBridge.Scanned)
+    def _device_scan(self, event: ScannerBridge.Scanned) -> None:
+        event.stop()
+        self.add(event.code)
+
+    @on(KeyRouter.Refused)
+    def _partial_scan(self, event: KeyRouter.Refused) -> None:
+        """Scanner output that is not a whole code: said on the status line, and nothing added."""
+        event.stop()
+        self.status(event.shown(), error=True)
+
+    def add(self, ref: str) -> None:
+        """A parcel into the open batch, whichever field has the focus."""
+        if self._needs_batch() or self.current_batch is None:
+            return
+        self.call("show", self._then_show(partial(returns.add, self.station, self.current_batch.id, ref)))
 
     def action_remove(self) -> None:
         table = self.query_one("#ret-items", DataTable)

@@ -1,0 +1,59 @@
+"""Scans on the shelf-work screens with more than one field: a scan reaches the screen's scan handler
+wherever the focus is, and never becomes a courier's name, a layer, a note or a target."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from station_console.services.core.station import Station
+from station_console.services.exceptions import returns
+from station_console.tui.app import StationApp
+from tui import quiet
+from tui.shelf_data import place, wb
+
+
+async def open_shelves(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    await quiet.press(pilot, "f4")
+    assert app.current_mode == "shelves"
+
+
+def status_of(app: StationApp, widget_id: str) -> str:
+    return str(app.screen.query_one(widget_id).render())
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_scan_while_the_couriers_name_has_the_focus_goes_into_the_return_batch(
+    app: StationApp, station: Station
+) -> None:
+    place(station, wb(1), "1-1")
+    place(station, wb(2), "1-2")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f9", *"JT", "enter")
+        await quiet.burst(pilot, *wb(1), "enter")
+        await quiet.press(pilot, "f8")  # no name typed: the service refuses, the name field has the focus
+        signer = app.screen.query_one("#ret-signer", Input)
+        assert signer.has_focus
+        await quiet.burst(pilot, *wb(2), "enter")
+        assert signer.value == ""
+        (batch,) = returns.list_batches(station, status="open")
+        assert batch.count == 2
+        assert "2 parcels" in status_of(app, "#ret-status")
+        await quiet.press(pilot, "f8")  # still no name: nothing closes on a waybill
+        assert returns.list_batches(station, status="open")[0].signed_by_name is None
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_partial_scan_on_returns_is_said_and_kept_nowhere(app: StationApp, station: Station) -> None:
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f9", *"JT", "enter")
+        signer = app.screen.query_one("#ret-signer", Input)
+        signer.focus()
+        await quiet.settle(pilot)
+        await quiet.burst(pilot, *"7762", "enter")  # too short to be a code
+        assert signer.value == ""
+        assert "too short" in status_of(app, "#ret-status")
+        assert returns.list_batches(station, status="open")[0].count == 0
