@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import Input
 
 from station_console.services.core.station import Station
-from station_console.services.exceptions import returns
+from station_console.services.exceptions import returns, stocktake
 from station_console.tui.app import StationApp
 from tui import quiet
 from tui.shelf_data import place, wb
@@ -57,3 +57,37 @@ async def test_a_partial_scan_on_returns_is_said_and_kept_nowhere(app: StationAp
         assert signer.value == ""
         assert "too short" in status_of(app, "#ret-status")
         assert returns.list_batches(station, status="open")[0].count == 0
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_scan_while_the_layer_field_has_the_focus_is_counted_on_that_layer(
+    app: StationApp, station: Station
+) -> None:
+    place(station, wb(1), "1-2")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8")
+        scope = app.screen.query_one("#st-scope", Input)
+        scope.value = ""
+        await quiet.press(pilot, "1", "enter")  # the whole shelf 1
+        layer = app.screen.query_one("#st-layer", Input)
+        layer.value = "1-2"  # typed a while before
+        layer.focus()
+        await quiet.settle(pilot)
+        await quiet.burst(pilot, *wb(1), "enter")
+        assert layer.value == "1-2"
+        (item,) = stocktake.view(station, 1).items["match"]
+        assert (item.waybill, item.found) == (wb(1), "1-2")
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_scan_before_the_stocktake_starts_says_to_start_it(app: StationApp, station: Station) -> None:
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8")
+        scope = app.screen.query_one("#st-scope", Input)
+        scope.value = ""
+        await quiet.burst(pilot, *wb(1), "enter")
+        assert scope.value == ""
+        assert "Start the stocktake first" in status_of(app, "#st-last")
+        assert stocktake.unfinished(station) == []

@@ -1,7 +1,8 @@
 """Stocktake (盘库): pick a shelf or layer, scan everything on it, see each class live, close with fixes.
 
 Escape pauses the stocktake (resume it later by starting on the same shelf); F8 closes it, asking which
-of the offered fixes to apply.
+of the offered fixes to apply. Scans are told from typing by key timing (`KeyRouter`): a scan is counted
+wherever the focus is, so it never becomes the shelf or the layer scanned now.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from station_console.services.exceptions import stocktake, stocktake_close
 from station_console.services.exceptions.stocktake_view import CLASS_LABELS, CLASSES, View
 from station_console.services.shelves.search import STATUS_LABELS, normalise_location
 from station_console.stored_messages import stored_text
+from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import Dialog, ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.shelf_common import problem_text
-from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table
+from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 CLASS_STYLES = {
     "match": "green",
@@ -92,18 +94,22 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="st-fields", classes="form-row"):
             yield Label(_("Shelf or layer"), classes="field-label")
-            yield FixedInput(value=self.scope, placeholder="6 / 6-5", id="st-scope")
+            yield WedgeInput(value=self.scope, placeholder="6 / 6-5", id="st-scope")
             yield Label(_("Layer scanned now"), classes="field-label")
-            yield FixedInput(placeholder=_("on a whole shelf"), id="st-layer")
+            yield WedgeInput(placeholder=_("on a whole shelf"), id="st-layer")
         with Horizontal(classes="form-row"):
             yield Label(_("Scan"), classes="field-label")
-            yield FixedInput(placeholder=_("Enter on the shelf first"), id="st-scan", disabled=True)
+            yield WedgeInput(placeholder=_("Enter on the shelf first"), id="st-scan", disabled=True)
         yield Static(id="st-counts")
         yield Static(id="st-last")
         yield Table(id="st-items", cursor_type="row")
 
     def on_mount(self) -> None:
         translate_bindings(self)
+        app: Any = self.app
+        router = KeyRouter.from_settings(self, app.counter_settings)
+        for field in self.query(WedgeInput):
+            field.router = router
         table = self.query_one("#st-items", DataTable)
         for name in COLUMNS:
             table.add_column(_(name), key=name)
@@ -148,8 +154,32 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
         event.input.value = ""
         if self.take is None or not event.value.strip():
             return
+        self.scan(event.value)
+
+    @on(KeyRouter.Scanned)
+    def _wedge_scan(self, event: KeyRouter.Scanned) -> None:
+        event.stop()
+        self.scan(event.code)
+
+    @on(ScannerBridge.Scanned)
+    def _device_scan(self, event: ScannerBridge.Scanned) -> None:
+        event.stop()
+        self.scan(event.code)
+
+    @on(KeyRouter.Refused)
+    def _partial_scan(self, event: KeyRouter.Refused) -> None:
+        """Scanner output that is not a whole code: said where the last scan is, and nothing counted."""
+        event.stop()
+        self.say(event.shown(), error=True)
+
+    def scan(self, ref: str) -> None:
+        """A parcel found on the shelf, whichever field has the focus; on the layer typed, if one is."""
+        if self.take is None:
+            self.say(_("Start the stocktake first: type the shelf or layer and press Enter."), error=True)
+            self.query_one("#st-scope", Input).focus()
+            return
         layer = self.query_one("#st-layer", Input).value.strip() or None
-        self.call("scan", partial(stocktake.scan, self.station, self.take.id, event.value, layer=layer))
+        self.call("scan", partial(stocktake.scan, self.station, self.take.id, ref, layer=layer))
 
     def failed(self, tag: str, text: str) -> None:
         self.say(text, error=True)
