@@ -4,10 +4,10 @@ wherever the focus is, and never becomes a courier's name, a layer, a note or a 
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from station_console.services.core.station import Station
-from station_console.services.exceptions import returns, stocktake
+from station_console.services.exceptions import problems, returns, stocktake
 from station_console.tui.app import StationApp
 from tui import quiet
 from tui.shelf_data import place, wb
@@ -91,3 +91,26 @@ async def test_a_scan_before_the_stocktake_starts_says_to_start_it(app: StationA
         assert scope.value == ""
         assert "Start the stocktake first" in status_of(app, "#st-last")
         assert stocktake.unfinished(station) == []
+
+
+@pytest.mark.parametrize("focus", ["#pr-note", "#pr-kind"])
+@pytest.mark.first_mode("shelves")
+async def test_a_scan_on_problems_names_the_parcel_wherever_the_focus_is(
+    app: StationApp, station: Station, focus: str
+) -> None:
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f11")
+        note = app.screen.query_one("#pr-note", Input)
+        kind = app.screen.query_one("#pr-kind", Select)
+        app.screen.query_one(focus).focus()
+        await quiet.settle(pilot)
+        await quiet.burst(pilot, *wb(1), "enter")
+        assert app.screen.query_one("#pr-parcel", Input).value == wb(1)
+        assert (note.value, kind.expanded, kind.is_blank()) == ("", False, True)
+        assert problems.list_problems(station) == []
+        kind.value = "damaged"
+        note.value = "wet"
+        await quiet.press(pilot, "f7")
+        assert [p.waybill for p in problems.list_problems(station)] == [wb(1)]

@@ -1,4 +1,8 @@
-"""Problem parcels: flag with a kind and a note, resolve, or write off (manager, with a reason)."""
+"""Problem parcels: flag with a kind and a note, resolve, or write off (manager, with a reason).
+
+Scans are told from typing by key timing (`KeyRouter`): a scan names the parcel wherever the focus is,
+so it never becomes the note (nor opens the kind's list).
+"""
 
 from __future__ import annotations
 
@@ -16,12 +20,17 @@ from textual.widgets import DataTable, Input, Select
 from station_console.i18n import N_, _
 from station_console.services.exceptions import problems
 from station_console.tui.role_keys import role_key
+from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.prealert_problems import not_received_text
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
-from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table, plain
+from station_console.tui.widgets.wedge import KeyRouter, RoutedKeys, WedgeInput
+
+
+class KindChoice(RoutedKeys, Select[str]):
+    pass
 
 
 class ProblemsScreen(ServiceCalls, ModeScreen):
@@ -49,17 +58,17 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="form-row"):
             yield Label(_("Parcel"), classes="field-label")
-            yield FixedInput(
+            yield WedgeInput(
                 value=self.waybill, placeholder=_("scan the waybill or type the code"), id="pr-parcel"
             )
-            yield Select(
+            yield KindChoice(
                 [(_(label), kind) for kind, label in problems.KIND_LABELS.items()],
                 prompt=_("Kind"),
                 id="pr-kind",
             )
         with Horizontal(classes="form-row"):
             yield Label(_("Note / reason"), classes="field-label")
-            yield FixedInput(id="pr-note")
+            yield WedgeInput(id="pr-note")
         yield Static(id="pr-status")
         yield Table(id="pr-table")
         yield Static(id="pr-not-received")
@@ -71,6 +80,11 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
 
     def on_mount(self) -> None:
         translate_bindings(self)
+        app: Any = self.app
+        router = KeyRouter.from_settings(self, app.counter_settings)
+        for field in self.query(WedgeInput):
+            field.router = router
+        self.query_one(KindChoice).router = router
         setup_parcel_table(self.query_one("#pr-table", DataTable), extra=(N_("Note"),))
         self.reload()
         self.query_one("#pr-parcel", Input).focus()
@@ -93,6 +107,31 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
     @on(Input.Submitted, "#pr-parcel")
     def _to_kind(self) -> None:
         self.query_one("#pr-kind", Select).focus()
+
+    @on(KeyRouter.Scanned)
+    def _wedge_scan(self, event: KeyRouter.Scanned) -> None:
+        event.stop()
+        self.scanned(event.code)
+
+    @on(ScannerBridge.Scanned)
+    def _device_scan(self, event: ScannerBridge.Scanned) -> None:
+        event.stop()
+        self.scanned(event.code)
+
+    @on(KeyRouter.Refused)
+    def _partial_scan(self, event: KeyRouter.Refused) -> None:
+        """Scanner output that is not a whole code: said, and no parcel named by it."""
+        event.stop()
+        self.failed("scan", event.shown())
+
+    def scanned(self, code: str) -> None:
+        """The parcel the flag is for, whichever field has the focus; from the parcel field, on to the
+        kind as its Enter does."""
+        parcel = self.query_one("#pr-parcel", Input)
+        parcel.value = code
+        self.query_one("#pr-status", Static).update("")
+        if parcel.has_focus:
+            self._to_kind()
 
     @on(Input.Submitted, "#pr-note")
     def _submit_note(self) -> None:

@@ -24,7 +24,7 @@ from station_console.services.sendout.inspection import Checklist
 from station_console.services.sendout.payments import METHOD_LABELS, Payment
 from station_console.tui.widgets.form_scroll import FormScroll
 from station_console.tui.widgets.plain import Label, plain
-from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
+from station_console.tui.widgets.wedge import RoutedKeys, WedgeInput
 
 PHONE_CHARS = r"[0-9+\-\s()*#]*"
 _MOVES = frozenset({"tab", "shift+tab"})
@@ -57,18 +57,6 @@ class FormInput(WedgeInput):
 
 
 QUOTE_FIELDS = {"so-dest", "so-weight", "so-dims", "so-value", "so-carrier", "so-pack", "so-insure"}
-
-
-class RoutedKeys:
-    """Keys of a non-text widget (a list, a drop-down, a tick box) pass the screen's wedge router too,
-    so a scan that arrives while one of them has the focus still reaches the scan handler."""
-
-    router: KeyRouter | None = None
-
-    async def _on_key(self, event: events.Key) -> None:
-        if self.router is not None and self.router.route(event):
-            event.prevent_default()
-            event.stop()
 
 
 class CheckList(RoutedKeys, SelectionList[str]):

@@ -204,6 +204,18 @@ def _token(event: events.Key) -> str:
     return event.key
 
 
+class RoutedKeys:
+    """Keys of a non-text widget (a list, a drop-down, a tick box) pass the screen's wedge router too,
+    so a scan that arrives while one of them has the focus still reaches the scan handler."""
+
+    router: KeyRouter | None = None
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.router is not None and self.router.route(event):
+            event.prevent_default()
+            event.stop()
+
+
 class WedgeInput(FixedInput):
     """An Input whose keys pass through a `KeyRouter` first (set `router` after mounting); typing repaints
     it without laying out the screen (`FixedInput`)."""
