@@ -4,13 +4,13 @@ wherever the focus is, and never becomes a courier's name, a layer, a note or a 
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, Select
+from textual.widgets import Checkbox, Input, Select
 
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, returns, stocktake
 from station_console.tui.app import StationApp
 from tui import quiet
-from tui.shelf_data import place, wb
+from tui.shelf_data import location_of, place, wb
 
 
 async def open_shelves(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]
@@ -114,3 +114,25 @@ async def test_a_scan_on_problems_names_the_parcel_wherever_the_focus_is(
         note.value = "wet"
         await quiet.press(pilot, "f7")
         assert [p.waybill for p in problems.list_problems(station)] == [wb(1)]
+
+
+@pytest.mark.parametrize("focus", ["#move-target", "#move-layer"])
+@pytest.mark.first_mode("shelves")
+async def test_a_scan_in_the_move_dialog_names_the_parcel_never_the_target(
+    app: StationApp, station: Station, focus: str
+) -> None:
+    place(station, wb(1), "1-1")
+    place(station, wb(2), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "enter", "f7")  # the layer's first parcel chosen: the target has the focus
+        target = app.screen.query_one("#move-target", Input)
+        layer = app.screen.query_one("#move-layer", Checkbox)
+        layer.value = True
+        app.screen.query_one(focus).focus()
+        await quiet.settle(pilot)
+        await quiet.burst(pilot, *wb(2), "enter")
+        assert app.screen.query_one("#move-parcel", Input).value == wb(2)
+        assert (target.value, target.has_focus, layer.value) == ("", True, False)
+        await quiet.press(pilot, *"2-3", "enter")
+    assert (location_of(station, wb(1)), location_of(station, wb(2))) == ("1-1", "2-3")

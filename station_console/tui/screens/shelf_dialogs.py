@@ -17,14 +17,22 @@ from station_console.i18n import N_, _, _n
 from station_console.services.core.station import Station
 from station_console.services.shelves import layout, layout_csv, moves
 from station_console.tui.role_keys import role_key
+from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import Dialog, ModeScreen, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, plain
+from station_console.tui.widgets.wedge import KeyRouter, RoutedKeys, WedgeInput
+
+
+class LayerTick(RoutedKeys, Checkbox):
+    pass
 
 
 class MoveDialog(ServiceCalls, Dialog[str | None]):
-    """Scan the parcel (or tick "whole layer"), scan or type the target; Enter moves. Returns a summary."""
+    """Scan the parcel (or tick "whole layer"), type the target; Enter moves. Returns a summary.
+
+    A scan names the parcel wherever the focus is (`KeyRouter`): it never becomes the target."""
 
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -45,15 +53,45 @@ class MoveDialog(ServiceCalls, Dialog[str | None]):
         with Vertical(id="move-box", classes="dialog"):
             yield Static(_("Move parcels (移库)"), classes="dialog-title")
             yield Label(_("Parcel: scan the waybill or type its pickup code"))
-            yield FixedInput(value=self.parcel, id="move-parcel")
-            yield Checkbox(_("Move the whole layer {location}", location=self.source or "?"), id="move-layer")
+            yield WedgeInput(value=self.parcel, id="move-parcel")
+            yield LayerTick(
+                _("Move the whole layer {location}", location=self.source or "?"), id="move-layer"
+            )
             yield Label(_("Target layer (SHELF-LAYER)"))
-            yield FixedInput(placeholder="6-5", id="move-target")
+            yield WedgeInput(placeholder="6-5", id="move-target")
             yield Static(id="move-error", classes="error")
 
     def on_mount(self) -> None:
         translate_bindings(self)
+        app: Any = self.app
+        router = KeyRouter.from_settings(self, app.counter_settings)
+        for field in self.query(WedgeInput):
+            field.router = router
+        self.query_one(LayerTick).router = router
         self.query_one("#move-target" if self.parcel else "#move-parcel", Input).focus()
+
+    @on(KeyRouter.Scanned)
+    def _wedge_scan(self, event: KeyRouter.Scanned) -> None:
+        event.stop()
+        self.scanned(event.code)
+
+    @on(ScannerBridge.Scanned)
+    def _device_scan(self, event: ScannerBridge.Scanned) -> None:
+        event.stop()
+        self.scanned(event.code)
+
+    @on(KeyRouter.Refused)
+    def _partial_scan(self, event: KeyRouter.Refused) -> None:
+        event.stop()
+        self.failed("scan", event.shown())
+
+    def scanned(self, code: str) -> None:
+        """The parcel to move, whichever field has the focus (a scanned parcel, not the whole layer);
+        then the target."""
+        self.query_one("#move-parcel", Input).value = code
+        self.query_one("#move-layer", Checkbox).value = False
+        self.query_one("#move-error", Static).update("")
+        self.query_one("#move-target", Input).focus()
 
     @on(Input.Submitted, "#move-parcel")
     def _to_target(self) -> None:
