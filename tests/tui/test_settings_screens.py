@@ -125,6 +125,21 @@ async def test_a_manager_adds_a_clerk(app: StationApp, station: Station) -> None
     assert clerk.role == Role.CLERK and clerk.pin_hash and "4826" not in clerk.pin_hash
 
 
+async def test_enter_in_the_new_clerks_pin_adds_the_clerk_or_says_what_is_missing(
+    app: StationApp, station: Station
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot, "f10")
+        status = app.screen.query_one("#clerk-status", Static)
+        await quiet.press(pilot, *"Wang", "enter", "enter")  # Enter in the name goes on to the PIN
+        assert app.screen.query_one("#c-pin", Input).has_focus
+        assert "PIN" in str(status.render())  # no PIN: said, nobody added
+        await quiet.press(pilot, *"4826", "enter")
+        assert "Clerk Wang added." in str(status.render())
+    with station.read() as session:
+        assert session.exec(select(Clerk).where(Clerk.name == "Wang")).one().role == Role.CLERK
+
+
 async def test_the_new_clerks_pin_field_says_the_lengths_the_service_takes(app: StationApp) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
         await _open(app, pilot, "f10")

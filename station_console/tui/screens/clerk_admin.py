@@ -121,8 +121,15 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
+    @on(Input.Submitted, "#c-name")
+    def _to_pin(self) -> None:
+        self.query_one("#c-pin", Input).focus()
+
+    @on(Input.Submitted, "#c-pin")
     @on(Button.Pressed, "#c-add")
     def add(self) -> None:
+        """The clerk typed, by Enter in the PIN (the form's last field) or the button; the service says
+        what is missing."""
         name = self.query_one("#c-name", Input).value.strip()
         pin_input = self.query_one("#c-pin", Input)
         pin, role = pin_input.value, str(self.query_one("#c-role", Select).value)
