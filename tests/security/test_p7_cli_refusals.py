@@ -45,7 +45,7 @@ def test_hostile_arguments_are_refused_in_one_line(cli: Callable[..., Run], db: 
     url = ["--db", f"sqlite:///{db}", "--lang", "en"]
     before = db.read_bytes()
     one_line_refusal(cli([*url, *MANAGER, "search", "\udcff\udcfe"]), "not valid UTF-8")
-    one_line_refusal(cli([*url, *MANAGER, "search", "A" * 50_000]), "at most 100 characters")
+    one_line_refusal(cli([*url, *MANAGER, "search", "A" * 50_000]), "A search is at most 100 characters.")
     one_line_refusal(cli([*url, *MANAGER, "pickup", "1-1-1001 " * 6_000]), "at most 500 characters")
     one_line_refusal(cli([*url, "--counter", "c" * 33, *MANAGER, "checkin", "SF1234567890123"]), "1 to 32")
     one_line_refusal(cli([*url, *MANAGER, "checkin", "GM" + "1" * 39]), "too long to be one waybill")

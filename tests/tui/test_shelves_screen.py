@@ -316,6 +316,26 @@ async def test_parcels_mode_searches_and_shows_a_timeline(app: StationApp, stati
         assert "problem marked" in events and "problem: refused" in events and "problem_marked" not in events
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"), [("en", "A search is at most 100 characters."), ("zh", "搜索内容最多 100 个字符。")]
+)
+@pytest.mark.first_mode("parcels")
+async def test_a_search_too_long_is_refused_with_the_services_sentence_and_no_stale_answer(
+    app: StationApp, station: Station, lang: str, said: str
+) -> None:
+    set_language(lang)
+    place(station, wb(1), "2-2")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f5")
+        table = app.screen.query_one("#pa-table", DataTable)
+        assert table.row_count == 1
+        app.screen.query_one("#pa-text", Input).value = "7" * 5000
+        await quiet.press(pilot, "enter")
+        assert str(app.screen.query_one("#pa-status").render()) == said
+        assert table.row_count == 0
+        assert str(app.screen.query_one("#pa-events").render()) == ""
+
+
 @pytest.mark.first_mode("parcels")
 async def test_parcels_timeline_reads_in_the_clerks_words_in_chinese(
     app: StationApp, station: Station

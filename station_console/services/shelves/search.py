@@ -311,7 +311,7 @@ def search(station: Station, query: Query, *, limit: int = 50, before_id: int | 
     require(station, "view")
     for typed in (query.text, query.waybill, query.code, query.phone_tail, query.carrier, query.shelf):
         if typed is not None and len(typed) > MAX_SEARCH:
-            raise Refused(N_("A search is at most {max} characters"), code="query_too_long", max=MAX_SEARCH)
+            raise Refused(N_("A search is at most {max} characters."), code="query_too_long", max=MAX_SEARCH)
     stmt = select(Parcel)
     if query.status != ParcelStatus.CANCELLED:
         stmt = stmt.where(Parcel.status != ParcelStatus.CANCELLED)

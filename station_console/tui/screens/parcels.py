@@ -169,7 +169,12 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
             self._timeline = None
             self.query_one("#pa-events", Static).update(Text(text))
         else:
+            # A refused search has no answer: the last one's rows and timeline would read as its own.
             self.app.bell()
+            self.query_one("#pa-table", DataTable).clear()
+            self.next_before = None
+            self._timeline = self._timeline_asked = None
+            self.query_one("#pa-events", Static).update("")
             self.query_one("#pa-status", Static).update(Text(text, style="red"))
 
     def done_timeline(self, t: Timeline) -> None:
