@@ -210,7 +210,13 @@ async def test_settings_changed_with_the_station_command_reach_the_console(
             what="the command's fee rule in the console's settings",
             timeout=3,
         )
-        assert app.station_settings is app.station.settings()  # the screens were told
+        # The screens are told on the app's queue, a moment after the live view's thread took them.
+        await quiet.until(
+            pilot,
+            lambda: app.station_settings is app.station.settings(),
+            what="the screens told of the new settings",
+            timeout=3,
+        )
 
 
 def save_at(other: Station, **changes: object) -> None:
