@@ -444,6 +444,7 @@ async def test_a_phone_scanned_goes_into_the_phone_field_or_is_refused(
     is refused with check-in's sentence."""
     async with at_sendout(station) as (app, pilot, screen):
         screen.query_one("#so-phone", Input).focus()
+        await quiet.settle(pilot)  # the focus moves on the app's queue: the scan must find it there
         screen.post_message(KeyRouter.Scanned("13800138000"))
         await until(pilot, lambda: screen.query_one("#so-phone", Input).value == "13800138000")
         screen.query_one("#so-to-phone", Input).focus()
