@@ -30,11 +30,11 @@ from station_console.services.core.batch_states import BATCH_STATE_LABELS
 from station_console.services.delivery import requests, runs, sheet
 from station_console.services.fees.ledger import Settlement
 from station_console.services.notify.templates import FAIL_REASONS
-from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.pickup_fees import FeeDialog, account_holder
+from station_console.tui.screens.scans import TakesScans
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
@@ -68,7 +68,7 @@ class Back:
     waybill: str
 
 
-class DeliveryScreen(ServiceCalls, ModeScreen):
+class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Door delivery")
     CSS_PATH = "recipients.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -196,15 +196,8 @@ class DeliveryScreen(ServiceCalls, ModeScreen):
 
     # -- scans ---------------------------------------------------------------------------------------
 
-    @on(KeyRouter.Scanned)
-    def _wedge(self, event: KeyRouter.Scanned) -> None:
-        event.stop()
-        self.scan(event.code)
-
-    @on(ScannerBridge.Scanned)
-    def _device(self, event: ScannerBridge.Scanned) -> None:
-        event.stop()
-        self.scan(event.code)
+    def take_scan(self, code: str) -> None:
+        self.scan(code)
 
     @on(WedgeInput.Submitted, "#dl-scan")
     def _typed(self, event: WedgeInput.Submitted) -> None:

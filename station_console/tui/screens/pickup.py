@@ -30,16 +30,16 @@ from station_console.services.pickup.lookup import CHECK_LABELS, Lookup, PickupR
 from station_console.services.scan.waybill import normalise as normalise_waybill
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
-from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import open_over
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.pickup_handover import PickupHandover
 from station_console.tui.screens.pickup_tables import ParcelList, RecentList, group_marks
+from station_console.tui.screens.scans import TakesScans
 from station_console.tui.widgets.plain import Label, Static
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 
-class PickupScreen(PickupHandover):
+class PickupScreen(TakesScans, PickupHandover):
     MODE_TITLE = N_("Pickup")
     CSS_PATH = "pickup.tcss"
 
@@ -120,21 +120,14 @@ class PickupScreen(PickupHandover):
         else:
             self.look_up(text)
 
-    @on(KeyRouter.Scanned)
-    def _wedge_scan(self, event: KeyRouter.Scanned) -> None:
-        event.stop()
-        self._scan_or_query(event.code)
+    def take_scan(self, code: str) -> None:
+        self._scan_or_query(code)
 
     @on(KeyRouter.Refused)
     def _partial_scan(self, event: KeyRouter.Refused) -> None:
         """Scanner output that is not a whole code: said where the clerk looks, and nothing looked up."""
         event.stop()
         self._refuse(event.shown())
-
-    @on(ScannerBridge.Scanned)
-    def _device_scan(self, event: ScannerBridge.Scanned) -> None:
-        event.stop()
-        self._scan_or_query(event.code)
 
     def _scan_or_query(self, code: str) -> None:
         # While a customer is being served, every scan is a parcel check, never a new query.

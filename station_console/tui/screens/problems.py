@@ -20,10 +20,10 @@ from textual.widgets import DataTable, Input, Select
 from station_console.i18n import N_, _
 from station_console.services.exceptions import problems
 from station_console.tui.role_keys import role_key
-from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.prealert_problems import not_received_text
+from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 from station_console.tui.widgets.wedge import KeyRouter, RoutedKeys, WedgeInput
@@ -33,7 +33,7 @@ class KindChoice(RoutedKeys, Select[str]):
     pass
 
 
-class ProblemsScreen(ServiceCalls, ModeScreen):
+class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Problems")
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -108,15 +108,8 @@ class ProblemsScreen(ServiceCalls, ModeScreen):
     def _to_kind(self) -> None:
         self.query_one("#pr-kind", Select).focus()
 
-    @on(KeyRouter.Scanned)
-    def _wedge_scan(self, event: KeyRouter.Scanned) -> None:
-        event.stop()
-        self.scanned(event.code)
-
-    @on(ScannerBridge.Scanned)
-    def _device_scan(self, event: ScannerBridge.Scanned) -> None:
-        event.stop()
-        self.scanned(event.code)
+    def take_scan(self, code: str) -> None:
+        self.scanned(code)
 
     @on(KeyRouter.Refused)
     def _partial_scan(self, event: KeyRouter.Refused) -> None:

@@ -18,15 +18,15 @@ from textual.widgets import DataTable, Input
 
 from station_console.i18n import N_, _, _n, label_of
 from station_console.services.exceptions import returns
-from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 
-class ReturnsScreen(ServiceCalls, ModeScreen):
+class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Returns")
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -161,15 +161,8 @@ class ReturnsScreen(ServiceCalls, ModeScreen):
             return
         self.add(event.value)
 
-    @on(KeyRouter.Scanned)
-    def _wedge_scan(self, event: KeyRouter.Scanned) -> None:
-        event.stop()
-        self.add(event.code)
-
-    @on(ScannerBridge.Scanned)
-    def _device_scan(self, event: ScannerBridge.Scanned) -> None:
-        event.stop()
-        self.add(event.code)
+    def take_scan(self, code: str) -> None:
+        self.add(code)
 
     @on(KeyRouter.Refused)
     def _partial_scan(self, event: KeyRouter.Refused) -> None:

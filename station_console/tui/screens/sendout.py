@@ -35,10 +35,10 @@ from station_console.services.sendout.weighing import Weight, read_scale
 from station_console.text_columns import columns_that_fit, display_width
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
-from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.sendout_dialogs import RefundDialog
 from station_console.tui.screens.sendout_form import QUOTE_FIELDS, SendForm
 from station_console.tui.screens.unsaved import KeepsEdits, LeaveUnsaved
@@ -72,7 +72,7 @@ SOURCE_TEXT = {
 }
 
 
-class SendoutScreen(KeepsEdits, ServiceCalls, ModeScreen):
+class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Send-out")
     # The send is the record: a form typed and not sent is dropped or kept, never saved. Another mode
     # leaves it as typed; quitting asks.
@@ -178,15 +178,8 @@ class SendoutScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def _insure(self) -> None:
         self.requote()
 
-    @on(KeyRouter.Scanned)
-    def _wedge_scan(self, event: KeyRouter.Scanned) -> None:
-        event.stop()
-        self.scanned(event.code)
-
-    @on(ScannerBridge.Scanned)
-    def _device_scan(self, event: ScannerBridge.Scanned) -> None:
-        event.stop()
-        self.scanned(event.code)
+    def take_scan(self, code: str) -> None:
+        self.scanned(code)
 
     def scanned(self, code: str) -> None:
         """A scan anywhere on this screen is the waybill being stuck on the parcel; a phone is not."""

@@ -20,9 +20,9 @@ from textual.widgets import DataTable, Digits, Input, Select
 from station_console.i18n import N_, _, _n, sentences
 from station_console.services.sendout import handover
 from station_console.services.sendout.quote import kg
-from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import ClosesOnlyOnTop, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.sendout_form import Choice
 from station_console.tui.widgets.footer import StationFooter
 from station_console.tui.widgets.header import StationHeader
@@ -30,7 +30,7 @@ from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 
-class HandoverScreen(ServiceCalls, ClosesOnlyOnTop, Screen[None]):
+class HandoverScreen(TakesScans, ServiceCalls, ClosesOnlyOnTop, Screen[None]):
     CSS_PATH = "sendout.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -136,15 +136,8 @@ class HandoverScreen(ServiceCalls, ClosesOnlyOnTop, Screen[None]):
         )
         self.query_one("#ho-scan", Input).focus()
 
-    @on(KeyRouter.Scanned)
-    def _wedge(self, event: KeyRouter.Scanned) -> None:
-        event.stop()
-        self.scan(event.code)
-
-    @on(ScannerBridge.Scanned)
-    def _device(self, event: ScannerBridge.Scanned) -> None:
-        event.stop()
-        self.scan(event.code)
+    def take_scan(self, code: str) -> None:
+        self.scan(code)
 
     @on(Input.Submitted, "#ho-scan")
     def _typed(self, event: Input.Submitted) -> None:

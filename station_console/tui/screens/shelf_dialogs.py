@@ -17,9 +17,9 @@ from station_console.i18n import N_, _, _n
 from station_console.services.core.station import Station
 from station_console.services.shelves import layout, layout_csv, moves
 from station_console.tui.role_keys import role_key
-from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import Dialog, ModeScreen, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
+from station_console.tui.screens.scans import TakesScans
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, plain
 from station_console.tui.widgets.wedge import KeyRouter, RoutedKeys, WedgeInput
@@ -29,7 +29,7 @@ class LayerTick(RoutedKeys, Checkbox):
     pass
 
 
-class MoveDialog(ServiceCalls, Dialog[str | None]):
+class MoveDialog(TakesScans, ServiceCalls, Dialog[str | None]):
     """Scan the parcel (or tick "whole layer"), type the target; Enter moves. Returns a summary.
 
     A scan names the parcel wherever the focus is (`KeyRouter`): it never becomes the target."""
@@ -70,15 +70,8 @@ class MoveDialog(ServiceCalls, Dialog[str | None]):
         self.query_one(LayerTick).router = router
         self.query_one("#move-target" if self.parcel else "#move-parcel", Input).focus()
 
-    @on(KeyRouter.Scanned)
-    def _wedge_scan(self, event: KeyRouter.Scanned) -> None:
-        event.stop()
-        self.scanned(event.code)
-
-    @on(ScannerBridge.Scanned)
-    def _device_scan(self, event: ScannerBridge.Scanned) -> None:
-        event.stop()
-        self.scanned(event.code)
+    def take_scan(self, code: str) -> None:
+        self.scanned(code)
 
     @on(KeyRouter.Refused)
     def _partial_scan(self, event: KeyRouter.Refused) -> None:

@@ -23,9 +23,9 @@ from station_console.services.exceptions import stocktake, stocktake_close
 from station_console.services.exceptions.stocktake_view import CLASS_LABELS, CLASSES, View
 from station_console.services.shelves.search import STATUS_LABELS, normalise_location
 from station_console.stored_messages import stored_text
-from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import Dialog, ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import problem_text
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
@@ -66,7 +66,7 @@ def fix_words(key: str, n: int) -> str:
     return _n("Check in {n} extra parcel again", "Check in {n} extra parcels again", n, n=n)
 
 
-class StocktakeScreen(ServiceCalls, ModeScreen):
+class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Stocktake")
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -156,15 +156,8 @@ class StocktakeScreen(ServiceCalls, ModeScreen):
             return
         self.scan(event.value)
 
-    @on(KeyRouter.Scanned)
-    def _wedge_scan(self, event: KeyRouter.Scanned) -> None:
-        event.stop()
-        self.scan(event.code)
-
-    @on(ScannerBridge.Scanned)
-    def _device_scan(self, event: ScannerBridge.Scanned) -> None:
-        event.stop()
-        self.scan(event.code)
+    def take_scan(self, code: str) -> None:
+        self.scan(code)
 
     @on(KeyRouter.Refused)
     def _partial_scan(self, event: KeyRouter.Refused) -> None:
