@@ -175,6 +175,8 @@ async def test_a_scan_refused_at_a_locked_database_says_to_try_it_again(db_file:
         (item,) = listed.items
         assert item.code == "database_locked" and "Nothing was saved" in item.text
         assert item.hint == "Ctrl+Y try again · Ctrl+X dismiss"
+        # The reason names no parcel: the row does, so the clerk knows which one to try again.
+        assert item.text.startswith("JT0000000000012: The database is busy")
     holder.close()
     station.engine.dispose()
 

@@ -46,10 +46,15 @@ class CheckinQuestions(CheckinState):
             self.refresh_batches()
         kind = KIND_OF.get(refusal.code, "refused")
         waybill = str(refusal.params.get("waybill") or request.raw)[:40]
+        text = refusal.text
+        if waybill not in text:
+            # A refusal about the database, not the number, names no parcel: the row must, or the
+            # clerk with several in hand cannot tell which to set aside or scan again.
+            text = _("{waybill}: {reason}", waybill=waybill, reason=text)
         item = Attention(
             kind,
             refusal.code,
-            refusal.text,
+            text,
             self._hint(kind, refusal, request),
             waybill=waybill,
             request=request,
