@@ -64,7 +64,7 @@ def _closed_port() -> int:
         return int(s.getsockname()[1])  # nothing listens there once the socket is closed
 
 
-@pytest.mark.parametrize("what", ["read", "lookup", "write"])
+@pytest.mark.parametrize("what", ["read", "connect", "lookup", "write"])
 def test_a_server_that_cannot_be_reached_is_refused_in_words(what: str) -> None:
     url = f"postgresql+psycopg://station@127.0.0.1:{_closed_port()}/station?connect_timeout=2"
     station = Station(engine=create_station_engine(url), clerk_id=1, clerk_role=Role.CLERK)
@@ -72,6 +72,9 @@ def test_a_server_that_cannot_be_reached_is_refused_in_words(what: str) -> None:
         if what == "read":
             with station.read() as session:
                 session.exec(select(Parcel)).all()
+        elif what == "connect":  # a console's pickup lookup, its settings read before the server went
+            with station.connect() as conn:
+                conn.execute(text("SELECT 1"))
         elif what == "lookup":
             lookup(station, "1-1-1001")
         else:

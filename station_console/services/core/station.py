@@ -131,7 +131,7 @@ class Station:
 
     def connect(self) -> AbstractContextManager[Connection]:
         """A Core connection for reads timed at scale (pickup lookups), refused as `read` refuses."""
-        return _in_words(self.engine.connect(), reading=True)
+        return _in_words(_connecting(self.engine), reading=True)
 
     def write(self) -> AbstractContextManager[Session]:
         return _in_words(write_session(self.engine), reading=False)
@@ -158,6 +158,14 @@ class Station:
             return run_in_plain_transaction(self.engine, work, wait_s=self.busy_wait_s, on_busy=self.on_busy)
         except OperationalError as exc:
             raise unavailable(exc) from exc
+
+
+@contextmanager
+def _connecting(engine: Engine) -> Iterator[Connection]:
+    """`engine.connect()` made inside the `with`: called outright it connects at once, so a server
+    that cannot be reached raised before `_in_words` could put it in words."""
+    with engine.connect() as conn:
+        yield conn
 
 
 @contextmanager
