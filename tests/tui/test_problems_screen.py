@@ -53,3 +53,27 @@ async def test_a_bounced_resolve_leaves_the_other_flagged_parcels_alone(
         table.focus()  # a row chosen in the list is the parcel
         await quiet.press(pilot, "f8")
         assert resolved(station) == [wb(2), wb(1)]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_another_key_after_an_acknowledgment_says_what_it_needs(
+    app: StationApp, station: Station
+) -> None:
+    """Flagged, then F8 with the field emptied by the flag: not a bounce of F7, so the clerk is told
+    to scan or choose the parcel, and nothing is resolved."""
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        app.push_screen(ProblemsScreen())
+        await quiet.settle(pilot)
+        screen = app.screen
+        screen.query_one("#pr-parcel", Input).value = wb(1)
+        screen.query_one("#pr-kind").value = "damaged"
+        screen.query_one("#pr-note", Input).value = "wet"
+        await quiet.press(pilot, "f7")
+        assert status(app) == f"{wb(1)} flagged"
+        await quiet.press(pilot, "f7")  # the same key again: the acknowledgment stays
+        assert status(app) == f"{wb(1)} flagged"
+        await quiet.press(pilot, "f8")
+        assert status(app) == "Scan the parcel, or choose it in the list"
+        assert resolved(station) == []
+        assert [p.waybill for p in problems.list_problems(station)] == [wb(1)]

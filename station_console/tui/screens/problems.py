@@ -74,9 +74,11 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
         yield Static(id="pr-not-received")
 
     _done_text = ""
+    _action = ""  # the write on its way: its acknowledgment is this key's
     # The status line acknowledges a write just done: the same key bounced, with nothing typed since,
-    # must not hide the acknowledgment under a refusal.
-    _acknowledged = False
+    # must not hide the acknowledgment under a refusal. Another key is the clerk's next step, which
+    # needs its refusal said ("flagged", then F8 to resolve: it did nothing, in silence).
+    _acknowledged = ""
 
     def on_mount(self) -> None:
         translate_bindings(self)
@@ -133,7 +135,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
     @on(Input.Changed, "#pr-parcel")
     def _typing(self, event: Input.Changed) -> None:
         if event.value:
-            self._acknowledged = False
+            self._acknowledged = ""
 
     def target(self) -> str:
         """The parcel typed, else the list's cursor row when the clerk is in the list: never a row
@@ -144,14 +146,14 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
             return typed
         return str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
 
-    def run(self, ref: str, work: Callable[[], Any], done: str) -> None:
+    def run(self, action: str, ref: str, work: Callable[[], Any], done: str) -> None:
         if self.calling("write"):  # a bounced key must not write again
             return
         if not ref:
-            if not self._acknowledged:
+            if self._acknowledged != action:
                 self.failed("target", _("Scan the parcel, or choose it in the list"))
             return
-        self._acknowledged, self._done_text = False, done
+        self._acknowledged, self._done_text, self._action = "", done, action
         self.call("write", work)
 
     def failed(self, tag: str, text: str) -> None:
@@ -163,7 +165,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
         status.update(plain(self._done_text.format(waybill=getattr(row, "waybill", "")), "green"))
         self.query_one("#pr-parcel", Input).value = ""
         self.query_one("#pr-note", Input).value = ""
-        self._acknowledged = True
+        self._acknowledged = self._action
         self.query_one("#pr-parcel", Input).focus()  # ready for the next parcel, out of the list
         self.reload()
 
@@ -175,6 +177,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
         note = self.query_one("#pr-note", Input).value
         ref = self.target()
         self.run(
+            "mark",
             ref,
             lambda: problems.mark(self.station, ref, kind, note),
             _("{waybill} flagged", waybill="{waybill}"),
@@ -184,6 +187,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
         ref = self.target()
         note = self.query_one("#pr-note", Input).value
         self.run(
+            "resolve",
             ref,
             lambda: problems.resolve(self.station, ref, note),
             _("{waybill} resolved", waybill="{waybill}"),
@@ -194,6 +198,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
         ref = self.target()
         reason = self.query_one("#pr-note", Input).value
         self.run(
+            "write_off",
             ref,
             lambda: problems.write_off(self.station, ref, reason),
             _("{waybill} written off", waybill="{waybill}"),
