@@ -141,8 +141,11 @@ def test_resend_sends_a_failed_message_again_under_a_new_key(station: Station, c
     with pytest.raises(NotFound):
         notify.resend(station, 10_000)
     checkin(station, 5, phone="13900000000")
-    with pytest.raises(Refused):  # still queued: nothing to resend
+    with pytest.raises(Refused) as refused:  # still queued: nothing to resend
         notify.resend(station, rows(station)[-1].id or 0)
+    # Its state in the clerk's words, in either language, never the stored value.
+    assert "is waiting: only failed" in refused.value.message("en")
+    assert "状态为等待发送" in refused.value.message("zh")
 
 
 def test_messages_of_parcels_that_left_are_cancelled_not_sent(station: Station, clock: FakeClock) -> None:

@@ -46,9 +46,10 @@ from db.models import (
 )
 from hardware.messages import Message as Note
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_, shown
+from station_console.i18n import N_, LaterText, shown
 from station_console.logs import mask_text
 from station_console.services.core import audit
+from station_console.services.core.outbox_states import OUTBOX_STATE_LABELS
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.fees.ledger import quotes_in
@@ -375,7 +376,7 @@ def resend(station: Station, notification_id: int) -> Notification:
                 N_("Message {id} is {status}: only failed or sent messages can be resent"),
                 code="not_resendable",
                 id=notification_id,
-                status=note.status,
+                status=LaterText(Note(OUTBOX_STATE_LABELS.get(note.status, note.status))),
             )
         parcel = session.get(Parcel, note.parcel_id) if note.parcel_id else None
         if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
