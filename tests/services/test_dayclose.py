@@ -214,3 +214,20 @@ def test_the_close_line_gives_times_as_a_person_writes_them() -> None:
     assert "at 2026-12-04 21:05," in close_line({"closed": closed})
     reopened = close_line({"closed": {**closed, "reopened_at": "2026-12-05T08:30:00+08:00"}})
     assert reopened.startswith("Reopened at 2026-12-05 08:30 ")
+
+
+def test_reopening_an_earlier_day_says_todays_work_stays_on_today(
+    station: Station, busy_day: list[int], clock: object
+) -> None:
+    """Reopened days later for a correction: the manager is not told that work from now on belongs to
+    it, because it does not; a check-in now is today's."""
+    act_as_manager(station)
+    close_day(station, D)
+    today = D + timedelta(days=3)
+    clock.now = local(today, 10)  # type: ignore[attr-defined]
+    done = reopen_day(station, D, "a late correction")
+    assert done.describe() == (
+        f"Reopened {D.isoformat()} for corrections; work from now on stays on today's business day."
+    )
+    late = check_in(station, "JT0000000009999", phone="5678")
+    assert _day_of(station, late.parcel_id)[0] == today

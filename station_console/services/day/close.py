@@ -207,6 +207,7 @@ class Reopened:
     day: date
     work_after_close: int  # figure events recorded after the close (they stay on the next day)
     ends_at: datetime | None  # the day still ends there (None: it runs on to midnight)
+    current: bool = True  # it is today's date: work from now on belongs to it
 
     def describe(self) -> str:
         """What reopening did, for the clerk, in the current language."""
@@ -217,6 +218,12 @@ class Reopened:
                 self.work_after_close,
                 day=self.day.isoformat(),
                 n=self.work_after_close,
+            )
+        if not self.current:
+            # An earlier day is reopened for corrections only: today's work stays on today.
+            return _(
+                "Reopened {day} for corrections; work from now on stays on today's business day.",
+                day=self.day.isoformat(),
             )
         return _(
             "Reopened {day}: work from now on belongs to it until it is closed again.",
@@ -267,6 +274,7 @@ def reopen_day(station: Station, day: date, reason: str) -> Reopened:
                 "work_after_close": later,
             },
         )
-        return Reopened(day=day, work_after_close=later, ends_at=row.ends_at)
+        current = station.local_date(now) == day
+        return Reopened(day=day, work_after_close=later, ends_at=row.ends_at, current=current)
 
     return station.run(work)
