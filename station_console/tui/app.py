@@ -214,7 +214,8 @@ class StationApp(ClerkSessionMixin, App[None]):
         self._kicks_waiting: set[PassWorker] = set()  # kicked before the devices started
         self._quitting = False  # the devices were stopped for good: none starts again
         self.key_bounce = BounceGuard(self._scan_gap)  # a dialog's answer key, repeated, goes nowhere
-        self.type_ahead = TypeAhead(self, super().on_event)  # keys after an Enter wait for its answer
+        # Keys after an Enter wait for its answer, then pass the bounce guard again (a dialog it closed).
+        self.type_ahead = TypeAhead(self, super().on_event, self.key_bounce.held_behind)
         self.init_clerk_session(require_sign_in)
         if station is not None:
             self._use_station(station)

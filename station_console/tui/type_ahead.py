@@ -9,7 +9,9 @@ Enter's answer through every queue it passes (the field, its containers up to th
 once more for the field's Submitted message), and only then passes the held keys on, in order, to
 whatever has the focus by then. A field whose keys a scanner router decides (`WedgeInput`) keeps its own
 timing: its Enter holds nothing. If the answer closed the dialog (its queues closed with it), the keys
-are passed on after `LONGEST_HOLD`.
+are passed on after `LONGEST_HOLD`. Released keys pass the bounce guard again (`again`) as they would
+have arrived after the answer: the same Enter bounced on a dialog that Enter closed is dropped, not
+given to the screen below (on Pickup, an Enter there hands the parcels over).
 """
 
 from __future__ import annotations
@@ -29,10 +31,17 @@ _ROUNDS = 2  # the key's own trip up to the app, then the field's Submitted mess
 class TypeAhead:
     """One per console: sees every key the app passes on (after the bounce guard)."""
 
-    def __init__(self, app: Any, pass_on: Callable[[events.Key], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        app: Any,
+        pass_on: Callable[[events.Key], Awaitable[None]],
+        again: Callable[[list[events.Key], events.Key], list[events.Key]] = lambda held, _enter: held,
+    ) -> None:
         self.app = app
         self.pass_on = pass_on  # hands a key to Textual's own dispatch
+        self.again = again  # the held keys as they go on now: those the bounce guard keeps
         self._held: list[events.Key] = []
+        self._enter: events.Key | None = None  # the Enter the current hold waits behind
         self._hold = 0  # the current hold's number (0: none); a stale probe or timer finds another
         self._timer: Any = None
 
@@ -51,10 +60,11 @@ class TypeAhead:
         field = self.app.focused
         await self.pass_on(event)
         if event.key == "enter" and isinstance(field, Input) and getattr(field, "router", None) is None:
-            self._start(field)
+            self._start(field, event)
 
-    def _start(self, field: Input) -> None:
+    def _start(self, field: Input, enter: events.Key) -> None:
         self._hold += 1
+        self._enter = enter
         hold = self._hold
         path: list[MessagePump] = [field, *field.ancestors_with_self[1:]]
         path = [pump for pump in path if pump is not self.app]
@@ -77,6 +87,10 @@ class TypeAhead:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        # Passed on after the answer: an Enter that closed a dialog and bounced is the same press, not
+        # a key for the screen below.
+        if self._enter is not None:
+            self._held, self._enter = self.again(self._held, self._enter), None
         while self._held and not self._hold:
             # Another Enter among them starts a hold of its own: the rest wait for it.
             await self._give(self._held.pop(0))

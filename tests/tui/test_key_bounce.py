@@ -163,3 +163,28 @@ def test_a_close_by_click_guards_nothing() -> None:
     clock.now += 0.05
     enter = events.Key("enter", None)
     assert guard.arrived(enter, None) == [enter]
+
+
+def test_keys_held_behind_the_enter_that_closed_a_dialog_lose_only_its_repeat() -> None:
+    """Held behind the Enter while the dialog answered (tui/type_ahead.py), they go on after the close:
+    the same Enter again is the press bouncing; a different key and all after it are the clerk's."""
+    dialog, clock = object(), GuardClock()
+    guard = BounceGuard(clock=clock)
+    first, again, typed, then = (events.Key(k, None) for k in ("enter", "enter", "x", "enter"))
+    for key in (first, again, typed):  # all before the close: the type-ahead holds all but the first
+        assert guard.arrived(key, dialog) == [key]
+    guard.closed(dialog)
+    assert guard.held_behind([again, typed, then], first) == [typed, then]
+    assert guard.dropped == 1
+
+
+def test_a_key_typed_behind_the_enter_that_closed_a_dialog_is_kept() -> None:
+    """The last key to reach the guard before the close was typed after the answer: it is no bounce."""
+    dialog, clock = object(), GuardClock()
+    guard = BounceGuard(clock=clock)
+    enter, typed = events.Key("enter", None), events.Key("y", "y")
+    for key in (enter, typed):
+        assert guard.arrived(key, dialog) == [key]
+    guard.closed(dialog)
+    assert guard.held_behind([typed], enter) == [typed]
+    assert guard.dropped == 0

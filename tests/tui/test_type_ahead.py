@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
+from textual import on
+from textual.app import ComposeResult
 from textual.widgets import Input
 
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
+from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.signin import SignInScreen
+from station_console.tui.widgets.wedge import arrival_time
 from tui import quiet
+from tui.pickup_driver import one_parcel_served, statuses
+from tui.quiet import until
 
 
 def console(station: Station) -> StationApp:
@@ -45,3 +52,47 @@ async def test_a_pin_typed_ahead_and_refused_never_shows_in_the_name_field(new_s
         assert "Wrong name or PIN" in str(dialog.query_one("#signin-error").render())
         assert name.value == "Wang"  # never the PIN, in clear
         assert app.focused is pin
+
+
+class NoteDialog(Dialog[str]):
+    """A dialog whose field's Enter closes it, as a reason or a note does."""
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="note")
+
+    @on(Input.Submitted, "#note")
+    def _given(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+
+@pytest.mark.first_mode("pickup")
+async def test_an_enter_bouncing_on_a_dialog_it_closed_never_reaches_the_screen_below(
+    station: Station, console: StationApp
+) -> None:
+    async with one_parcel_served(station, console) as (clerk, screen, parcel):
+        answers: list[str | None] = []
+        console.push_screen(NoteDialog(), answers.append)
+        await until(clerk.pilot, lambda: isinstance(console.focused, Input) and console.focused.id == "note")
+        # The Enter bounces before the dialog has answered it (a console still busy): held behind it,
+        # it is the same press, not the clerk's Enter on Pickup, which would hand the parcel over.
+        clerk.clock.t += 1.0
+        clerk.clock.step, clerk.clock.idle = 0.25, 1.0  # the router hears a person's keys
+        console.key_bounce.clock = arrival_time  # the keys' own times, as at the counter
+        await quiet.burst(clerk.pilot, "x", "enter", "enter")
+        assert answers == ["x"] and console.screen is screen
+        assert statuses(station) == {parcel.waybill: "on_shelf"}
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_key_typed_behind_the_enter_that_closed_a_dialog_reaches_the_screen_below(
+    station: Station, console: StationApp
+) -> None:
+    async with one_parcel_served(station, console) as (clerk, screen, _parcel):
+        answers: list[str | None] = []
+        console.push_screen(NoteDialog(), answers.append)
+        await until(clerk.pilot, lambda: isinstance(console.focused, Input) and console.focused.id == "note")
+        clerk.clock.t += 1.0
+        clerk.clock.step, clerk.clock.idle = 0.25, 1.0
+        console.key_bounce.clock = arrival_time
+        await quiet.burst(clerk.pilot, "x", "enter", "y")
+        assert answers == ["x"] and screen.query_one("#pk-query", Input).value == "y"
