@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 import pytest
 from sqlmodel import col, select
 from textual.widgets import DataTable, Input, Static
@@ -10,6 +13,7 @@ from db.models import EventKind, ParcelEvent
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
 from station_console.tui.app import StationApp
+from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.problems import ProblemsScreen
 from tui import quiet
 from tui.shelf_data import place, wb
@@ -77,3 +81,34 @@ async def test_another_key_after_an_acknowledgment_says_what_it_needs(
         assert status(app) == "Scan the parcel, or choose it in the list"
         assert resolved(station) == []
         assert [p.waybill for p in problems.list_problems(station)] == [wb(1)]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_key_pressed_again_while_the_write_is_on_its_way_says_to_wait(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F8, then F8 again before the first was written (a busy database): the second is not sent, and
+    the status line says to wait rather than nothing; the first's answer then takes its place."""
+    place(station, wb(1), "1-1")
+    problems.mark(station, wb(1), "damaged", "wet")
+    release, calls = threading.Event(), []
+    resolve = problems.resolve
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        assert release.wait(quiet.TIMEOUT)
+        return resolve(*args, **kwargs)
+
+    monkeypatch.setattr(problems, "resolve", held)
+    async with app.run_test(size=(160, 45)) as pilot:
+        app.push_screen(ProblemsScreen())
+        await quiet.settle(pilot)
+        app.screen.query_one("#pr-parcel", Input).value = wb(1)
+        await pilot.press("f8")
+        await quiet.until(pilot, lambda: len(calls) == 1, what="the first resolve sent")
+        await pilot.press("f8")
+        assert status(app) == STILL_WRITING
+        release.set()
+        await quiet.until(pilot, lambda: status(app) == f"{wb(1)} resolved", what="the resolve said")
+        await quiet.settle(pilot)
+        assert len(calls) == 1 and resolved(station) == [wb(1)]

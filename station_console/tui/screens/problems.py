@@ -21,7 +21,7 @@ from station_console.i18n import N_, _
 from station_console.services.exceptions import problems
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, translate_bindings
-from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.prealert_problems import not_received_text
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
@@ -147,18 +147,21 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
         return str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
 
     def run(self, action: str, ref: str, work: Callable[[], Any], done: str) -> None:
-        if self.calling("write"):  # a bounced key must not write again
-            return
-        if not ref:
+        if not ref and not self.calling("write"):
             if self._acknowledged != action:
                 self.failed("target", _("Scan the parcel, or choose it in the list"))
             return
-        self._acknowledged, self._done_text, self._action = "", done, action
-        self.call("write", work)
+        # A key pressed again while the write is on its way is not sent, and the status line says to
+        # wait; the write's answer replaces that.
+        if self.write("write", work):
+            self._acknowledged, self._done_text, self._action = "", done, action
 
     def failed(self, tag: str, text: str) -> None:
         self.query_one("#pr-status", Static).update(plain(text, "red"))
         self.app.bell()
+
+    def still_writing(self, tag: str) -> None:
+        self.failed(tag, _(STILL_WRITING))
 
     def done_write(self, row: Any) -> None:
         status = self.query_one("#pr-status", Static)
