@@ -69,7 +69,11 @@ class TypeAhead:
         path: list[MessagePump] = [field, *field.ancestors_with_self[1:]]
         path = [pump for pump in path if pump is not self.app]
         self._follow([*([*path, self.app] * _ROUNDS)], hold)
-        self._timer = self.app.set_timer(LONGEST_HOLD, lambda: self._release(hold), name="type-ahead")
+        # Released on the app's queue, like the probe's release: the timer's own task would be cancelled
+        # by stopping the timer in `_release`, half-way through the keys if passing one on awaits.
+        self._timer = self.app.set_timer(
+            LONGEST_HOLD, lambda: self.app.call_later(self._release, hold), name="type-ahead"
+        )
 
     def _follow(self, pumps: list[MessagePump], hold: int) -> None:
         """A callback queued behind what each pump holds, one pump after another; the release after

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.widgets import Input
 
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.settings import CounterSettings
+from station_console.tui import type_ahead
 from station_console.tui.app import StationApp
 from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.signin import SignInScreen
@@ -96,3 +99,28 @@ async def test_a_key_typed_behind_the_enter_that_closed_a_dialog_reaches_the_scr
         console.key_bounce.clock = arrival_time
         await quiet.burst(clerk.pilot, "x", "enter", "y")
         assert answers == ["x"] and screen.query_one("#pk-query", Input).value == "y"
+
+
+async def test_keys_released_by_the_fallback_all_arrive_though_passing_one_on_waits(
+    new_station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Released when the answer never reports back (a dialog the Enter closed): from the app's queue,
+    never from the timer's own task, which stopping the timer would cancel half-way through the keys."""
+    clerks.create_first_manager(new_station, "Wang", "9071")
+    clerks.act_as(new_station, None)
+    app = console(new_station)
+    monkeypatch.setattr(type_ahead.TypeAhead, "_follow", lambda self, pumps, hold: None)  # only the timer
+    real = app.type_ahead.pass_on
+
+    async def slow(event: events.Key) -> None:
+        await asyncio.sleep(0.001)  # a key whose handling awaits something
+        await real(event)
+
+    app.type_ahead.pass_on = slow
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.burst(pilot, *"Wang", "enter", *"9071", "enter")
+        await quiet.until(
+            pilot, lambda: not isinstance(app.screen, SignInScreen), what="signed in", timeout=5
+        )
+        assert app.clerk_name == "Wang"
