@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.binding import Binding
 
-from station_console.i18n import N_
+from station_console.i18n import N_, _
 from station_console.tui.screens.signin import SignInScreen
 
 if TYPE_CHECKING:
@@ -41,6 +41,8 @@ CLERK_BINDINGS = [
         id="app.activity",
         tooltip=N_("Audit trail: a clerk's activity or a parcel's timeline"),
     ),
+    # Ctrl+P: no screen's key and no field's (the command palette it opens in Textual is off).
+    Binding("ctrl+p", "change_pin", N_("Change PIN"), id="app.pin", tooltip=N_("Change your own PIN")),
 ]
 
 _ACTIVITY_EVENTS = (events.Key, events.MouseDown, events.Paste)
@@ -209,3 +211,17 @@ class ClerkSessionMixin:
         app: Any = self
         # The app's own key, over whatever is on top (not `open_over`): any screen shows it.
         app.push_screen(ClerkActivityScreen(clerk=self.clerk_name or ""))
+
+    def action_change_pin(self) -> None:
+        """The signed-in clerk's own PIN, over whatever is on top; the service refuses nobody."""
+        from station_console.tui.screens.own_pin import own_pin_form  # start-up time: on first use
+
+        app: Any = self
+        if self.signing_in:
+            return  # the sign-in dialog hides the console: nobody is there to change a PIN
+        app.push_screen(own_pin_form(self.station), self._pin_changed)
+
+    def _pin_changed(self, changed: bool | None) -> None:
+        if changed:
+            app: Any = self
+            app.notify(_("Your PIN is changed: sign in with the new one from now on."))

@@ -248,7 +248,9 @@ ACTIONS: dict[str, Action] = {
     "carrier_events": Action(
         Need.SIGNED_IN, N_("retry a carrier event"), commands=("events retry",), keys=("events.retry",)
     ),
-    "change_own_pin": Action(Need.SIGNED_IN, N_("change your own PIN"), commands=("clerk pin",)),
+    "change_own_pin": Action(
+        Need.SIGNED_IN, N_("change your own PIN"), commands=("clerk pin",), keys=("app.pin",)
+    ),
     "export_report": Action(
         Need.SIGNED_IN, N_("export a report"), keys=("reports.pdf", "reports.csv", "reports.json")
     ),

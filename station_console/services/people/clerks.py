@@ -417,6 +417,16 @@ def change_pin(station: Station, name: str, new_pin: str, *, old_pin: str | None
     station.run(work)
 
 
+def change_own_pin(station: Station, old_pin: str, new_pin: str) -> None:
+    """The signed-in clerk changes their own PIN, giving the old one (the console's Ctrl+P)."""
+    require(station, "change_own_pin")
+    assert station.clerk_id is not None  # `require` refuses nobody signed in
+    with station.read() as session:
+        row = session.get(Clerk, station.clerk_id)
+        name = row.name if row is not None else ""
+    change_pin(station, name, new_pin, old_pin=old_pin)
+
+
 def set_active(station: Station, name: str, active: bool) -> ClerkInfo:
     """A manager deactivates (or brings back) a clerk. The last active manager cannot be deactivated."""
     require_manager(station, "clerks")

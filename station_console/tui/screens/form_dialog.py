@@ -29,6 +29,7 @@ from station_console.safe_text import clean
 from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.pickup_dialogs import show_refusal
+from station_console.tui.screens.signin import pin_field
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, plain
@@ -43,6 +44,7 @@ class FormField:
     switch: bool = False
     placeholder: str = ""
     max_length: int = 200  # 0: no limit (a checked field takes a long paste whole, to be shortened)
+    pin: bool = False  # typed unseen, digits only, as at the sign-in
 
 
 Checked = TypeVar("Checked")
@@ -186,6 +188,8 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
                 allow_blank=False,
                 id=widget_id,
             )
+        if field.pin:
+            return pin_field(field.placeholder, widget_id)
         return FixedInput(
             value=clean(str(field.value or "")),  # stored text to edit: no terminal sequences
             placeholder=field.placeholder,

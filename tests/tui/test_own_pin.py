@@ -1,0 +1,109 @@
+"""Ctrl+P: the signed-in clerk changes their own PIN in a form that stays open on a refusal."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import col, select
+from textual.widgets import Input, Static
+
+from db.models import EventKind, ParcelEvent
+from station_console.errors import StationError
+from station_console.services.core.station import Station
+from station_console.services.people import clerks
+from station_console.settings import CounterSettings
+from station_console.tui.app import StationApp
+from station_console.tui.screens.form_dialog import FormDialog
+from station_console.tui.screens.signin import SignInScreen
+from tui import quiet
+
+
+@pytest.fixture
+def station(new_station: Station) -> Station:
+    clerks.create_first_manager(new_station, "Wang", "9071")
+    clerks.sign_in(new_station, "Wang", "9071")
+    clerks.add_clerk(new_station, "Li", "1357")
+    clerks.act_as(new_station, None)
+    clerks.sign_in(new_station, "Li", "1357")
+    return new_station
+
+
+def pin_changes(station: Station) -> list[dict]:
+    with station.read() as session:
+        events = session.exec(
+            select(ParcelEvent)
+            .where(ParcelEvent.kind == EventKind.CLERK_CHANGED)
+            .order_by(col(ParcelEvent.id))
+        ).all()
+        return [e.details for e in events if (e.details or {}).get("change") == "pin"]
+
+
+async def fill(pilot, app: StationApp, old: str, new: str, again: str) -> FormDialog:  # type: ignore[no-untyped-def]
+    form = app.screen
+    assert isinstance(form, FormDialog)
+    for key, value in (("old", old), ("new", new), ("again", again)):
+        form.query_one(f"#form-{key}", Input).value = value
+    await quiet.press(pilot, "enter")
+    await quiet.settle(pilot)
+    return form
+
+
+def refusal(form: FormDialog) -> str:
+    return str(form.query_one("#form-refused", Static).render())
+
+
+async def test_a_clerk_changes_their_own_pin_and_signs_in_with_it(station: Station) -> None:
+    app = StationApp(station, CounterSettings(counter="test-counter"), require_sign_in=True)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+p")
+        await quiet.settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        assert all(form.query_one(f"#form-{k}", Input).password for k in ("old", "new", "again"))
+
+        await fill(pilot, app, "0000", "8642", "8642")
+        assert app.screen is form and "Wrong name or PIN" in refusal(form)
+        assert app.focused is form.query_one("#form-old", Input)
+        await fill(pilot, app, "1357", "8642", "8643")
+        assert app.screen is form and "differ" in refusal(form)
+        await fill(pilot, app, "1357", "86", "86")
+        assert app.screen is form and "4 to 12 digits" in refusal(form)
+        assert pin_changes(station) == []
+        assert clerks.authenticate(station, "Li", "1357").name == "Li"  # nothing changed
+
+        await fill(pilot, app, "1357", "8642", "8642")
+        assert not isinstance(app.screen, FormDialog)
+        assert any("PIN is changed" in str(n.message) for n in app._notifications)
+    assert [d["clerk"] for d in pin_changes(station)] == ["Li"]
+    with pytest.raises(StationError, match="Wrong name or PIN"):
+        clerks.authenticate(station, "Li", "1357")
+    assert clerks.authenticate(station, "Li", "8642").name == "Li"
+
+
+async def test_sign_in_takes_the_new_pin_and_refuses_the_old(station: Station) -> None:
+    app = StationApp(station, CounterSettings(counter="test-counter"), require_sign_in=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+p")
+        await quiet.settle(pilot)
+        await fill(pilot, app, "1357", "8642", "8642")
+        await quiet.press(pilot, "ctrl+l")
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        await quiet.press(pilot, *"Li", "enter", *"1357", "enter")
+        assert isinstance(app.screen, SignInScreen) and station.clerk_id is None
+        assert "Wrong name or PIN" in str(app.screen.query_one("#signin-error", Static).render())
+        await quiet.press(pilot, *"8642", "enter")
+        assert not isinstance(app.screen, SignInScreen) and app.clerk_name == "Li"
+
+
+def test_own_pin_is_anyone_signed_ins_and_refused_to_nobody(station: Station) -> None:
+    from station_console.services.core.roles import ACTIONS, Need
+
+    action = ACTIONS["change_own_pin"]
+    assert action.need is Need.SIGNED_IN and "app.pin" in action.keys
+    clerks.act_as(station, None)
+    with pytest.raises(StationError) as refused:
+        clerks.change_own_pin(station, "1357", "8642")
+    assert refused.value.code == "not_signed_in"
+    assert pin_changes(station) == []
