@@ -7,13 +7,33 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from db.models import EventKind
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
-from station_console.services.day import close, forecast
+from station_console.services.day import close, forecast, reconcile
 from station_console.services.day.figures import day_figures
 from station_console.services.recipients import consent, directory
 from station_console.services.scan.carriers import short_names
+from station_console.services.sendout.figures import SEND_KINDS
 from station_console.services.sendout.figures import empty as no_sends
+
+# The events another counter records today that move today's figures: parcels in and out, problems,
+# fees, door runs, stocktakes and sends.
+TODAYS_FIGURE_KINDS = frozenset(
+    {
+        *reconcile.EVENT_KINDS,
+        EventKind.PROBLEM_MARKED,
+        EventKind.PROBLEM_RESOLVED,
+        EventKind.FEE_PAID,
+        EventKind.FEE_WAIVED,
+        EventKind.OUT_FOR_DELIVERY,
+        EventKind.DELIVERY_FAILED,
+        EventKind.STOCKTAKE_CLOSED,
+        *SEND_KINDS,
+    }
+)
+# A close or a reopening changes the report of the day it names, whichever day that is.
+ANY_DAY_KINDS = frozenset({EventKind.DAY_CLOSED, EventKind.DAY_REOPENED})
 
 
 def build_report(station: Station, day: date | None = None, *, with_forecast: bool = True) -> dict[str, Any]:

@@ -27,6 +27,7 @@ _EVENT_PART = {
     SendEvent.SEND_HANDED_OVER: "handed_over",
     SendEvent.SEND_REFUNDED: "cancelled",
 }
+SEND_KINDS = frozenset(_EVENT_PART)  # the events the day's send figures count
 
 
 def _zero() -> dict[str, int]:

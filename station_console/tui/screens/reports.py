@@ -1,6 +1,7 @@
 """The Reports mode: the day's reconciliation per carrier, the other figures, the week's volume as bars,
 a date to pick (F7/F8 or type it), exports (F9 PDF, F10 CSV, F11 JSON), the day close (F12, manager) and
-its reopening (Ctrl+O, manager, with a reason).
+its reopening (Ctrl+O, manager, with a reason). Another counter's work that moves the figures of the day
+shown reads them again (at most once a second), where the manager was in the table.
 
 A close is deliberate: a dialog shows the figures and needs an explicit yes; closing today before the
 closing hour asks a second time (the service refuses it otherwise). The report, the close and the
@@ -9,6 +10,7 @@ reopen run in thread workers that only post messages.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -21,19 +23,24 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.timer import Timer
 from textual.widgets import DataTable, Input
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n
 from station_console.private_files import write_atomic
+from station_console.services.admin.live import RESYNC
 from station_console.services.core.station import Station
 from station_console.services.day import export
+from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table, plain
+
+LIVE_GAP_S = 1.0  # another counter's work reads the figures again at most this often
 
 
 def volume_chart(week: dict[date, dict[str, int]], report: dict[str, Any], width: int = 40) -> Grid:
@@ -92,6 +99,10 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         self.day: date | None = None
         self.report: dict[str, Any] | None = None
         self.export_dir = export.reports_folder()  # never the folder the console was started in
+        # Another counter's change, heard and not read yet: whether it moved only today's figures.
+        self._live_heard: bool | None = None
+        self._live_timer: Timer | None = None
+        self._live_last = 0.0  # when the last such read was sent
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="rp-bar"):
@@ -145,12 +156,60 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         self.query_one("#rp-status", Static).update(_("Reading…"))
         self.call("report", partial(read_report, self.station, self.day), exclusive=True)
 
+    def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
+        """Another counter's work: the figures are read again if it may have moved the day shown."""
+        # Imported here: the report's modules load with the first report (see read_report).
+        from station_console.services.day.report import ANY_DAY_KINDS, TODAYS_FIGURE_KINDS
+
+        kinds = message.kinds
+        if kinds & ANY_DAY_KINDS or RESYNC in kinds:
+            self._live_heard = False  # a close, a reopening, or changes missed: whichever day is shown
+        elif kinds & TODAYS_FIGURE_KINDS:
+            self._live_heard = True if self._live_heard is None else self._live_heard
+        else:
+            return
+        self._live_soon()
+
+    def came_to_front(self) -> None:
+        super().came_to_front()
+        # Back from a question or another mode: other counters' work meanwhile went to the screen in
+        # front, and what was heard just before waited.
+        if self.report is not None:
+            self._live_heard = True if self._live_heard is None else self._live_heard
+            self._live_soon()
+
+    def _live_soon(self) -> None:
+        if self._live_timer is None:
+            wait = max(0.05, self._live_last + LIVE_GAP_S - time.monotonic())  # a 0 s timer fails
+            self._live_timer = self.set_timer(wait, self._live_read)
+
+    def _live_read(self) -> None:
+        self._live_timer = None
+        heard, day = self._live_heard, self.day
+        # Never under the close question (a close is refused on figures that changed, then read again)
+        # nor while a close is on its way: what is heard waits until the report is on top again.
+        if heard is None or day is None or not self.is_active or self.calling("close"):
+            return
+        self._live_heard = None
+        self._live_last = time.monotonic()
+        self.call("live", partial(read_report_if_moved, self.station, day, only_today=heard), exclusive=True)
+
+    def done_live(self, found: tuple[dict[str, Any], dict[date, dict[str, int]]] | None) -> None:
+        if found is not None and self.day is not None and found[0]["date"] == self.day.isoformat():
+            self.done_report(found)
+
     def done_report(self, found: tuple[dict[str, Any], dict[date, dict[str, int]]]) -> None:
+        same_day = self.report is not None and self.report["date"] == found[0]["date"]
         self.report = report = found[0]
         table = self.query_one("#rp-table", DataTable)
+        body = self.query_one("#rp-body", VerticalScroll)
+        row, scroll_y = table.cursor_row, body.scroll_y
         table.clear()
-        for n, row in enumerate(export.table_rows(report)[1:]):
-            table.add_row(*row, key=str(n))
+        for n, row_cells in enumerate(export.table_rows(report)[1:]):
+            table.add_row(*row_cells, key=str(n))
+        if same_day:  # the same day read again: the manager stays on the row and the part they read
+            table.move_cursor(row=min(row, table.row_count - 1), scroll=False)
+            self.call_after_refresh(body.scroll_to, y=scroll_y, animate=False, immediate=True)
         # Plain text: waiver reasons and waybills are data, never markup.
         self.query_one("#rp-summary", Static).update(Text("\n".join(export.summary_lines(report))))
         self.query_one("#rp-chart", Static).update(volume_chart(found[1], report))
@@ -169,6 +228,8 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         widget.set_class(not report["balanced"], "-unbalanced")
 
     def failed(self, tag: str, text: str) -> None:
+        if tag == "live":
+            return  # a read no one asked for: the figures shown stay, Ctrl+R reads them again
         if tag in ("today", "report"):
             self.query_one("#rp-status", Static).update(text)
         self.notify(text, severity="error")
@@ -257,6 +318,16 @@ def read_report(station: Station, day: date) -> tuple[dict[str, Any], dict[date,
     report = build_report(station, day)
     with station.read() as session:
         return report, daily_counts(session, day - timedelta(days=6), day)
+
+
+def read_report_if_moved(
+    station: Station, day: date, *, only_today: bool
+) -> tuple[dict[str, Any], dict[date, dict[str, int]]] | None:
+    """The report of `day` read again, unless what was heard moves only today's figures and `day` is
+    another day (None: nothing to show anew)."""
+    if only_today and station.business_day() != day:
+        return None
+    return read_report(station, day)
 
 
 def shown_totals(report: dict[str, Any]) -> dict[str, int]:

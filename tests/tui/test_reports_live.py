@@ -1,0 +1,109 @@
+"""Reports follows other counters: their check-ins today read the day's figures again, where the manager
+was, and never under the day-close question."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from textual.widgets import DataTable
+
+from db.engine import create_station_engine
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.screens import reports
+from station_console.tui.screens.day_close_dialogs import ConfirmClose
+from station_console.tui.screens.reports import ReportsScreen
+from tui import quiet
+
+
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The days the screen reads the report of, as they are read."""
+    reads: list[str] = []
+    read = reports.read_report
+
+    def counting(station: Station, day):  # type: ignore[no-untyped-def]
+        reads.append(day.isoformat())
+        return read(station, day)
+
+    monkeypatch.setattr(reports, "read_report", counting)
+    return reads
+
+
+def total_checked_in(screen: ReportsScreen) -> str:
+    table = screen.query_one("#rp-table", DataTable)
+    return str(table.get_row_at(table.row_count - 1)[2])
+
+
+def other_counter(station: Station, db_url: str) -> Station:
+    return Station(
+        engine=create_station_engine(db_url),
+        counter="counter-2",
+        clerk_id=station.clerk_id,
+        clerk_role=station.clerk_role,
+        clock=station.clock,
+    )
+
+
+async def _reports_listening(app: StationApp, pilot: object) -> ReportsScreen:
+    await quiet.settle(pilot)
+    await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
+    screen = app.screen
+    assert isinstance(screen, ReportsScreen) and screen.report is not None
+    return screen
+
+
+def until_total(pilot: object, screen: ReportsScreen, total: str) -> Callable[[], object]:
+    return quiet.until(pilot, lambda: total_checked_in(screen) == total, what=f"total {total}", timeout=5)
+
+
+@pytest.mark.first_mode("reports")
+async def test_another_counters_check_in_today_updates_the_figures_where_the_manager_was(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    check_in(station, "SF1000000000001", batch="SF", phone="13812345678")
+    check_in(station, "73100000000001", batch="ZTO", phone="5678")
+    other = other_counter(station, db_url)
+    try:
+        async with app.run_test(size=(140, 45)) as pilot:
+            screen = await _reports_listening(app, pilot)
+            assert total_checked_in(screen) == "2"
+            table = screen.query_one("#rp-table", DataTable)
+            table.move_cursor(row=1)
+            check_in(other, "73100000000002", batch="ZTO", phone="5679")
+            await until_total(pilot, screen, "3")
+            assert table.cursor_row == 1  # the manager's row, not the top again
+    finally:
+        other.engine.dispose()
+
+
+@pytest.mark.first_mode("reports")
+async def test_a_burst_of_check_ins_reads_the_figures_about_once_a_second_never_under_the_close_question(
+    app: StationApp, station: Station, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = counted(monkeypatch)
+    other = other_counter(station, db_url)
+    try:
+        async with app.run_test(size=(140, 45)) as pilot:
+            screen = await _reports_listening(app, pilot)
+            first = len(reads)
+            for n in range(6):  # six check-ins, one every 0.1 s, each heard on its own
+                check_in(other, f"7310000000001{n}", batch="ZTO", phone="5679")
+                await pilot.pause(0.1)
+            await until_total(pilot, screen, "6")
+            assert len(reads) - first <= 2  # at once, then once the second was over
+            # Heard just after a read, so its own read waits; the manager opens the close question.
+            screen._live_last = time.monotonic()
+            check_in(other, "73100000000020", batch="ZTO", phone="5679")
+            await quiet.until(pilot, lambda: screen._live_timer is not None, what="heard", timeout=3)
+            asked = len(reads)
+            screen.action_close_day()  # a manager's F12: the question over the figures
+            assert isinstance(app.screen, ConfirmClose)
+            await pilot.pause(1.5)
+            assert len(reads) == asked and total_checked_in(screen) == "6"
+            await quiet.press(pilot, "enter")  # on Cancel: the day stays open
+            await until_total(pilot, screen, "7")  # read once the question is gone
+    finally:
+        other.engine.dispose()
