@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
+import threading
 import time
 from typing import Any
 
+import psycopg
 import pytest
+from sqlalchemy import create_engine
 
 from db.models import EventKind
-from station_console.services.admin.live import ChangeFeed
+from station_console.services.admin.live import RESYNC, ChangeFeed
 from station_console.services.core import audit
 from station_console.services.core.station import Station
 
@@ -136,3 +140,71 @@ def test_the_commit_check_opens_a_path_a_uri_must_escape(tmp_path: Any) -> None:
     finally:
         feed._disconnect_version()
     assert sorted(p.name for p in folder.iterdir()) == ["station.sqlite3"]
+
+
+class _Waits(threading.Event):
+    """The feed's closed flag, never set: records each pause before a retry instead of sleeping it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[float] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits.append(timeout or 0.0)
+        return False
+
+
+class _Gone:
+    """A LISTEN connection whose server went away."""
+
+    def notifies(self, **_kwargs: Any) -> Any:
+        raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+    def close(self) -> None:
+        pass
+
+
+class _Back:
+    def notifies(self, **_kwargs: Any) -> Any:
+        return iter(())
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_lost_postgresql_connection_is_logged_once_then_once_a_minute_then_back(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """30 failed reconnections 7 s apart (3.5 min): the loss, 'still reconnecting' 3 times, 'reconnected'."""
+    failures = 30
+    now = [0.0]
+    tries = [0]
+
+    def listen(feed: ChangeFeed) -> None:
+        tries[0] += 1
+        if tries[0] == 1:
+            feed._conn = _Gone()  # the feed's first connection, lost at its first wait
+        elif tries[0] <= failures + 1:
+            raise psycopg.OperationalError("connection refused")
+        else:
+            feed._conn = _Back()
+
+    monkeypatch.setattr(ChangeFeed, "_listen", listen)
+    feed = ChangeFeed(create_engine("postgresql+psycopg://clerk@db.invalid/station"))
+    feed.clock = lambda: now[0]
+    feed._closed = closed = _Waits()
+    caplog.set_level(logging.INFO, logger="station_console.services.admin.live")
+    seen: list[Any] = []
+    for _ in range(failures + 2):
+        seen += feed.wait(0.25)
+        now[0] += 7.0
+    said = [r.getMessage() for r in caplog.records]
+    assert said[0].startswith("live view: lost the database connection (server closed")
+    assert [m.split(" (")[0] for m in said[1:-1]] == [
+        "live view: still reconnecting, 9 tries",
+        "live view: still reconnecting, 18 tries",
+        "live view: still reconnecting, 27 tries",
+    ]
+    assert said[-1] == "live view: reconnected after 217 s" and len(said) == 5
+    assert [c.kind for c in seen] == [RESYNC]  # back: everything read again once
+    assert closed.waits[:6] == [0.25, 0.5, 1.0, 2.0, 4.0, 5.0] and max(closed.waits) == 5.0

@@ -30,6 +30,12 @@ from db.models import ParcelEvent
 from station_console.services.core.changes import CHANNEL
 
 POLL_INTERVAL = 0.5
+# While the PostgreSQL server cannot be reached, the feed tries again after 0.25 s, then twice as long
+# each time up to 5 s (the console refuses writes meanwhile anyway), and says it is still trying
+# once a minute: the loss and the return are logged once each.
+RECONNECT_FIRST_S = 0.25
+RECONNECT_MAX_S = 5.0
+STILL_LOST_LOG_S = 60.0
 RESYNC = "resync"  # a change kind meaning "the feed was interrupted: reload everything"
 
 log = logging.getLogger(__name__)
@@ -55,6 +61,8 @@ class ChangeFeed:
         self._last_id: int | None = None
         self._version_conn: sqlite3.Connection | None = None  # SQLite: asks whether anything committed
         self._version: int | None = None
+        self.clock = time.monotonic
+        self._lost: _Lost | None = None  # PostgreSQL: the connection is gone and not back yet
         self.postgres = engine.dialect.name == "postgresql"
         if self.postgres:
             self._listen()
@@ -104,6 +112,7 @@ class ChangeFeed:
         try:
             if self._conn is None:
                 self._listen()
+                self._back()
                 changes.append(Change(kind=RESYNC, counter=""))  # missed notifications while away
             for note in self._conn.notifies(timeout=timeout, stop_after=1):
                 changes.append(_parse(note.payload))
@@ -113,10 +122,29 @@ class ChangeFeed:
         except psycopg.Error as exc:
             if self._closed.is_set():
                 return []
-            log.warning("live view: lost the database connection (%s); reconnecting", exc)
             self._conn = None
-            self._closed.wait(min(timeout, 1.0))
+            self._closed.wait(self._still_lost(exc))
         return changes
+
+    def _still_lost(self, exc: Exception) -> float:
+        """Log the loss once, then once a minute while it lasts; the seconds to wait before trying again."""
+        now = self.clock()
+        lost = self._lost
+        if lost is None:
+            log.warning("live view: lost the database connection (%s); reconnecting", exc)
+            self._lost = _Lost(since=now, said=now)
+            return RECONNECT_FIRST_S
+        lost.tries += 1
+        if now - lost.said >= STILL_LOST_LOG_S:
+            log.warning("live view: still reconnecting, %d tries (%s)", lost.tries, exc)
+            lost.said = now
+        lost.wait = min(lost.wait * 2, RECONNECT_MAX_S)
+        return lost.wait
+
+    def _back(self) -> None:
+        lost, self._lost = self._lost, None
+        if lost is not None:
+            log.warning("live view: reconnected after %.0f s", self.clock() - lost.since)
 
     # -- SQLite -----------------------------------------------------------------------------------
 
@@ -168,6 +196,16 @@ class ChangeFeed:
             Change(kind=kind, counter=counter or "", parcel_id=pid, event_id=eid)
             for eid, kind, counter, pid in rows
         ]
+
+
+@dataclass
+class _Lost:
+    """The PostgreSQL connection is lost since `since`; `said` when that was last logged."""
+
+    since: float
+    said: float
+    tries: int = 0  # reconnections that failed
+    wait: float = RECONNECT_FIRST_S
 
 
 def _parse(payload: str) -> Change:
