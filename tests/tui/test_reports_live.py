@@ -3,6 +3,7 @@ was, and never under the day-close question."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
@@ -88,12 +89,14 @@ async def test_a_burst_of_check_ins_reads_the_figures_about_once_a_second_never_
     try:
         async with app.run_test(size=(140, 45)) as pilot:
             screen = await _reports_listening(app, pilot)
-            first = len(reads)
+            first, began = len(reads), time.monotonic()
             for n in range(6):  # six check-ins, one every 0.1 s, each heard on its own
                 check_in(other, f"7310000000001{n}", batch="ZTO", phone="5679")
                 await pilot.pause(0.1)
             await until_total(pilot, screen, "6")
-            assert len(reads) - first <= 2  # at once, then once the second was over
+            # At once, then at most once a second while they keep coming (a loaded machine stretches
+            # the burst past a second); each heard on its own would be six.
+            assert len(reads) - first <= 1 + math.ceil(time.monotonic() - began) < 6
             # Heard just after a read, so its own read waits; the manager opens the close question.
             screen._live_last = time.monotonic()
             check_in(other, "73100000000020", batch="ZTO", phone="5679")
