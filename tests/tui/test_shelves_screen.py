@@ -261,6 +261,40 @@ async def test_overdue_problems_and_returns_screens(app: StationApp, station: St
 
 
 @pytest.mark.first_mode("shelves")
+async def test_f9_on_a_parcel_not_yet_a_return_candidate_asks_before_it_goes_in_a_batch(
+    app: StationApp, station: Station, clock
+) -> None:
+    from sqlmodel import select
+
+    from db.models import ReturnBatch
+    from station_console.tui.screens.form_dialog import ConfirmDialog
+
+    place(station, wb(1), "1-1", at=clock.now - timedelta(hours=80))  # red, not a return candidate
+
+    def batches() -> int:
+        with station.read() as session:
+            return len(session.exec(select(ReturnBatch)).all())
+
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f10")
+        await settle(pilot)
+        await quiet.press(pilot, "f9")  # nothing chosen: the highlighted parcel
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        said = f"{app.screen.question}\n{app.screen.body}"
+        assert wb(1) in said and "3.3 d" in said and "not yet a return candidate" in said
+        await quiet.press(pilot, "n")
+        await settle(pilot)
+        assert app.screen.query_one("#od-table", DataTable).row_count == 1  # still the overdue list
+        assert batches() == 0
+        await quiet.press(pilot, "f9", "y")
+        await settle(pilot)
+        assert app.screen.query_one("#ret-items", DataTable).row_count == 1
+        assert batches() == 1
+
+
+@pytest.mark.first_mode("shelves")
 async def test_returns_say_how_to_start_and_the_batch_state_in_chinese(
     app: StationApp, station: Station
 ) -> None:

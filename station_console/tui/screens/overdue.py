@@ -11,12 +11,13 @@ from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.services.core.ageing import BAND_LABELS, BANDS
 from station_console.services.core.station import Station
 from station_console.services.exceptions import overdue, returns
-from station_console.tui.screens.base import ModeScreen, translate_bindings
+from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.returns import ReturnsScreen
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 from station_console.tui.widgets.plain import Static, Table
@@ -145,7 +146,34 @@ class OverdueScreen(ServiceCalls, ModeScreen):
                 _("A return batch takes one carrier's parcels; select one carrier's"), severity="error"
             )
             return
-        self.write("batch", partial(batch_of, self.station, carriers.pop(), picked))
+        put = partial(self.write, "batch", partial(batch_of, self.station, carriers.pop(), picked))
+        early = [r for r in self.rows if r.parcel.waybill in picked and r.band != "return"]
+        if not early:
+            put()
+            return
+        # The service takes any parcel on the shelf (a courier may recall one early), so one key on
+        # the highlighted row must not send back a parcel the recipient can still collect: asked first.
+        lines = [
+            _(
+                "{waybill}: on the shelf {days} d, not yet a return candidate",
+                waybill=r.parcel.waybill,
+                days=f"{r.age_hours / 24:.1f}",
+            )
+            for r in early
+        ]
+        question = _n(
+            "Return {n} parcel before its return deadline?",
+            "Return {n} parcels before their return deadline?",
+            len(early),
+            n=len(early),
+        )
+        answer = _n(
+            "Yes puts it in a new return batch; No changes nothing.",
+            "Yes puts them in a new return batch; No changes nothing.",
+            len(early),
+        )
+        body = "\n".join([*lines, "", answer])
+        open_over(self, ConfirmDialog(question, body), lambda yes: put() if yes else None)
 
     def done_batch(self, batch_id: int) -> None:
         self.chosen.clear()
