@@ -231,3 +231,21 @@ def test_reopening_an_earlier_day_says_todays_work_stays_on_today(
     )
     late = check_in(station, "JT0000000009999", phone="5678")
     assert _day_of(station, late.parcel_id)[0] == today
+
+
+def test_the_close_freezes_the_overdue_bands_the_report_showed(station: Station, clock: object) -> None:
+    # At the 21:00 close these are 47 h and 71 h on the shelf; at the day's end, 50 h and 74 h.
+    put(station, "JT0000000000001", "JT", local(D - timedelta(days=2), 22))
+    put(station, "JT0000000000002", "JT", local(D - timedelta(days=3), 22))
+    put(station, "JT0000000000003", "JT", local(D - timedelta(days=5), 9))  # red either way
+    act_as_manager(station)
+    clock.now = local(D, 20, 50)  # type: ignore[attr-defined]
+    shown = build_report(station, D)["overdue"]
+    assert shown["totals"] == {"amber": 1, "red": 2, "return": 0}
+    clock.now = local(D, 21)  # type: ignore[attr-defined]
+    close_day(station, D)
+    with station.read() as session:
+        frozen = json.loads(session.exec(select(DayClose)).one().figures)["overdue"]
+    assert frozen == shown
+    after = build_report(station, D)
+    assert after["overdue"] == shown and after["closed"]["matches"] is True

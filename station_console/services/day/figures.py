@@ -7,7 +7,7 @@ forecast and the close status.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select as sa_select
@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Carrier, Clerk, EventKind, Parcel, ParcelEvent, Shelf, Stocktake
 from station_console.services.core.ageing import Policy
-from station_console.services.core.station import Station, day_bounds
+from station_console.services.core.station import Station, day_bounds, midnight
 from station_console.services.day import sql
 from station_console.services.day.reconcile import CarrierInfo, load_carriers, reconcile_in
 from station_console.services.day.sql import DayKeys
@@ -30,7 +30,7 @@ def day_figures(session: Session, station: Station, day: date) -> dict[str, Any]
     start, end = day_bounds(station, day, session)
     keys = sql.day_keys(session, day, start, end)
     carriers = load_carriers(session)
-    records = sql.record_figures(session, keys, band_limits(keys, carriers))
+    records = sql.record_figures(session, keys, band_limits(keys, carriers, overdue_as_of(station, day)))
     rec = reconcile_in(session, station, day, records)
     figures = rec.to_json()
     figures["station"] = station.settings().station_name
@@ -76,11 +76,20 @@ def add_storage_fees(figures: dict[str, Any], session: Session, day: date) -> No
         )
 
 
-def band_limits(keys: DayKeys, carriers: dict[int, CarrierInfo]) -> dict[int, list[tuple[str, Any]]]:
-    """Per carrier, each band (worst first) with the latest check-in that falls in it at the end of
-    the day, in the stored form."""
+def overdue_as_of(station: Station, day: date) -> datetime:
+    """The instant a day's overdue bands are counted back from: the end of its date (local midnight).
+    Not the close: the report shows these bands all day, before anyone knows when the close comes, and
+    the close must freeze what the manager read (an early close still ends the day's work there)."""
+    return midnight(station, day + timedelta(days=1))
+
+
+def band_limits(
+    keys: DayKeys, carriers: dict[int, CarrierInfo], as_of: datetime
+) -> dict[int, list[tuple[str, Any]]]:
+    """Per carrier, each band (worst first) with the latest check-in that falls in it at `as_of`,
+    in the stored form."""
     return {
-        cid: [(band, keys.before(hours)) for band, hours in Policy.of(info).thresholds()]
+        cid: [(band, keys.before(hours, as_of)) for band, hours in Policy.of(info).thresholds()]
         for cid, info in carriers.items()
     }
 

@@ -225,12 +225,11 @@ class DayKeys:
     def _naive(self, at: Any) -> datetime:
         return datetime.fromisoformat(at) if self.sqlite else at.astimezone(UTC).replace(tzinfo=None)
 
-    def before(self, hours: float) -> Any:
-        """The instant `hours` before the end of the day, in the same form."""
+    def before(self, hours: float, at: datetime) -> Any:
+        """The instant `hours` before `at` (an aware instant), in the same form."""
         if self.sqlite:
-            at = datetime.fromisoformat(self.end) - timedelta(hours=hours)
-            return at.strftime(_STORED)
-        return self.end - timedelta(hours=hours)
+            return (at.astimezone(UTC).replace(tzinfo=None) - timedelta(hours=hours)).strftime(_STORED)
+        return at - timedelta(hours=hours)
 
 
 def day_keys(session: Session, day: date, start: datetime, end: datetime) -> DayKeys:
