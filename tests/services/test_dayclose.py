@@ -14,6 +14,7 @@ from db.models import DayClose, EventKind, Parcel, ParcelEvent
 from station_console.errors import NotFound, PermissionDenied, Refused
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station, day_bounds
+from station_console.services.day import figures
 from station_console.services.day.close import canonical, close_day, reopen_day
 from station_console.services.day.export import close_line
 from station_console.services.day.report import build_report
@@ -249,3 +250,19 @@ def test_the_close_freezes_the_overdue_bands_the_report_showed(station: Station,
     assert frozen == shown
     after = build_report(station, D)
     assert after["overdue"] == shown and after["closed"]["matches"] is True
+
+
+def test_a_day_closed_early_by_an_earlier_version_still_matches_its_hash(
+    station: Station, clock: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closes made before the bands were counted from midnight froze them counted from the close: a
+    parcel crossing 48 h between the close and midnight must not make that day read as changed."""
+    put(station, "JT0000000000001", "JT", local(D - timedelta(days=2), 22))  # 47 h at 21:00, 50 h at 24:00
+    act_as_manager(station)
+    clock.now = local(D, 21)  # type: ignore[attr-defined]
+    with monkeypatch.context() as old:  # the earlier version: the bands from the day's end, its close
+        old.setattr(figures, "overdue_as_of", lambda _station, _day: local(D, 21))
+        close_day(station, D)
+    report = build_report(station, D)
+    assert report["overdue"]["totals"]["amber"] == 1  # read today: from midnight
+    assert report["closed"]["matches"] is True

@@ -25,12 +25,18 @@ from station_console.services.sendout.figures import day_sends
 OVERDUE_BANDS = ("amber", "red", "return")
 
 
-def day_figures(session: Session, station: Station, day: date) -> dict[str, Any]:
-    """Everything the report says about `day`, from that day's facts only (the hashed part)."""
+def day_figures(
+    session: Session, station: Station, day: date, *, bands_from_day_end: bool = False
+) -> dict[str, Any]:
+    """Everything the report says about `day`, from that day's facts only (the hashed part).
+
+    `bands_from_day_end`: the overdue bands counted back from the day's end (its close, if early), as
+    closes made before the bands were counted from midnight froze them: their hash is checked so."""
     start, end = day_bounds(station, day, session)
     keys = sql.day_keys(session, day, start, end)
     carriers = load_carriers(session)
-    records = sql.record_figures(session, keys, band_limits(keys, carriers, overdue_as_of(station, day)))
+    as_of = end if bands_from_day_end else overdue_as_of(station, day)
+    records = sql.record_figures(session, keys, band_limits(keys, carriers, as_of))
     rec = reconcile_in(session, station, day, records)
     figures = rec.to_json()
     figures["station"] = station.settings().station_name
