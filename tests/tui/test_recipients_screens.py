@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from station_console.services.recipients.consent import Choice
 from station_console.services.recipients.matching import Match
 from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
+from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
 from station_console.tui.screens.recipient_dialogs import match_lines
@@ -480,3 +482,34 @@ async def test_the_detail_pane_names_the_language_and_the_source_never_their_cod
         app.screen.query_one("#rc-search", Input).value = "赵六"
         await until(pilot, lambda: "赵六" in text_of(app, "#rc-detail"))
         assert "Source: directory import" in text_of(app, "#rc-detail")
+
+
+@pytest.mark.first_mode("settings")
+async def test_deactivate_pressed_again_while_it_is_on_its_way_sends_it_once_and_says_to_wait(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F12 (deactivate) twice on a busy database: a second deactivate was sent, and as the first had
+    written, it brought the person back. The second is not sent; the status line says to wait, then
+    the first's answer."""
+    people(station)
+    release, calls = threading.Event(), []
+    set_active = directory.set_active
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        assert release.wait(quiet.TIMEOUT)
+        return set_active(*args, **kwargs)
+
+    monkeypatch.setattr(directory, "set_active", held)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        await pilot.press("f12")
+        await until(pilot, lambda: len(calls) == 1)
+        await pilot.press("f12")
+        assert text_of(app, "#rc-status") == STILL_WRITING
+        release.set()
+        await until(pilot, lambda: text_of(app, "#rc-status").startswith("Saved: "))
+        await quiet.settle(pilot)
+        assert len(calls) == 1 and calls[0][2] is False
+        with station.read() as session:
+            assert [r.active for r in session.exec(select(Recipient))].count(False) == 1

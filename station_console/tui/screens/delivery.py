@@ -31,7 +31,7 @@ from station_console.services.delivery import requests, runs, sheet
 from station_console.services.fees.ledger import Settlement
 from station_console.services.notify.templates import FAIL_REASONS
 from station_console.tui.screens.base import ModeScreen, open_over
-from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.pickup_fees import FeeDialog, account_holder
 from station_console.tui.screens.scans import TakesScans
@@ -413,7 +413,7 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
     def action_close_run(self) -> None:
         run_id = self._run()
         if run_id is not None:
-            self.call("closed", lambda: runs.close(self.station, run_id))
+            self.write("closed", lambda: runs.close(self.station, run_id))
 
     def done_closed(self, run: runs.RunView) -> None:
         self.say(
@@ -457,6 +457,9 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
 
     def failed(self, tag: str, text: str) -> None:
         self.say(text, error=True)
+
+    def still_writing(self, tag: str) -> None:
+        self.failed(tag, _(STILL_WRITING))
 
     def say(self, text: str, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
         status = self.query_one("#dl-status", Static)

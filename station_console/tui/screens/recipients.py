@@ -33,7 +33,7 @@ from station_console.services.recipients.fields import (
 )
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
-from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table
@@ -351,7 +351,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
     def action_toggle_active(self) -> None:
         view = self._chosen()
         if view is not None:
-            self.call("changed", lambda: directory.set_active(self.station, view.id, not view.active))
+            self.write("changed", lambda: directory.set_active(self.station, view.id, not view.active))
 
     def done_changed(self, view: directory.RecipientView) -> None:
         self.note = _("Saved: {name}", name=view.shown_name)
@@ -433,6 +433,9 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
 
     def failed(self, tag: str, text: str) -> None:
         self.say(text, error=True)
+
+    def still_writing(self, tag: str) -> None:
+        self.failed(tag, _(STILL_WRITING))
 
     def say(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#rc-status", Static)

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Input
 from station_console.i18n import N_, _, _n, label_of
 from station_console.services.exceptions import returns
 from station_console.tui.screens.base import ModeScreen, translate_bindings
-from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 from station_console.tui.widgets.plain import Label, Static, Table, plain
@@ -83,6 +83,9 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         self.status(text, error=True)
         if tag == "close":
             self.query_one("#ret-signer", Input).focus()
+
+    def still_writing(self, tag: str) -> None:
+        self.failed(tag, _(STILL_WRITING))
 
     def done_show(self, batch: returns.BatchView) -> None:
         self.show(batch)
@@ -202,7 +205,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         if self._needs_batch() or self.current_batch is None:
             return
         signer = self.query_one("#ret-signer", Input)
-        self.call("close", partial(returns.close, self.station, self.current_batch.id, signer.value))
+        self.write("close", partial(returns.close, self.station, self.current_batch.id, signer.value))
 
     def done_close(self, closed: returns.BatchView) -> None:
         self.show(closed)

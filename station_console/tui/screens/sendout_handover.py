@@ -21,7 +21,7 @@ from station_console.i18n import N_, _, _n, sentences
 from station_console.services.sendout import handover
 from station_console.services.sendout.quote import kg
 from station_console.tui.screens.base import ClosesOnlyOnTop, translate_bindings
-from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.sendout_form import Choice
 from station_console.tui.widgets.footer import StationFooter
@@ -186,7 +186,7 @@ class HandoverScreen(TakesScans, ServiceCalls, ClosesOnlyOnTop, Screen[None]):
             return
         batch_id = self.view.batch_id
         courier = self.query_one("#ho-courier", Input).value
-        self.call("closed", lambda: handover.close_batch(self.station, batch_id, courier_name=courier))
+        self.write("closed", lambda: handover.close_batch(self.station, batch_id, courier_name=courier))
 
     def done_closed(self, view: handover.BatchView) -> None:
         missing = view.summary.get("missing", [])
@@ -213,6 +213,9 @@ class HandoverScreen(TakesScans, ServiceCalls, ClosesOnlyOnTop, Screen[None]):
 
     def failed(self, tag: str, text: str) -> None:
         self.wrong(text)
+
+    def still_writing(self, tag: str) -> None:
+        self.failed(tag, _(STILL_WRITING))
 
     # -- display ------------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from station_console.services.exceptions.stocktake_view import CLASS_LABELS, CLA
 from station_console.services.shelves.search import STATUS_LABELS, normalise_location
 from station_console.stored_messages import stored_text
 from station_console.tui.screens.base import Dialog, ModeScreen, open_over, translate_bindings
-from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import problem_text
 from station_console.tui.widgets.plain import Label, Static, Table
@@ -177,6 +177,9 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
     def failed(self, tag: str, text: str) -> None:
         self.say(text, error=True)
 
+    def still_writing(self, tag: str) -> None:
+        self.failed(tag, _(STILL_WRITING))
+
     def done_scan(self, item: Any) -> None:
         where = (
             _(" (on record at {location})", location=item.recorded)
@@ -248,7 +251,7 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
     def _on_close_chosen(self, fixes: dict[str, list[str]] | None) -> None:
         if fixes is None or self.take is None:
             return
-        self.call("close", partial(stocktake_close.close, self.station, self.take.id, **fixes))
+        self.write("close", partial(stocktake_close.close, self.station, self.take.id, **fixes))
 
     def done_close(self, done: Any) -> None:
         applied = done.result.get("fixes", {})
