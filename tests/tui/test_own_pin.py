@@ -80,6 +80,28 @@ async def test_a_clerk_changes_their_own_pin_and_signs_in_with_it(station: Stati
     assert clerks.authenticate(station, "Li", "8642").name == "Li"
 
 
+async def test_the_form_typed_as_a_person_would_goes_field_by_field_and_changes_the_pin(
+    station: Station,
+) -> None:
+    """Current PIN, Enter: the cursor goes on to the new PIN and nothing is refused yet (Enter sent the
+    half-typed form, which said "4 to 12 digits"). New, Enter, again, Enter: the PIN is changed."""
+    app = StationApp(station, CounterSettings(counter="test-counter"), require_sign_in=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+p")
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        await quiet.press(pilot, *"1357", "enter")
+        assert app.screen is form and app.focused is form.query_one("#form-new", Input)
+        assert refusal(form) == "" and pin_changes(station) == []
+        await quiet.press(pilot, *"8642", "enter")
+        assert app.screen is form and app.focused is form.query_one("#form-again", Input)
+        await quiet.press(pilot, *"8642", "enter")
+        assert not isinstance(app.screen, FormDialog)
+    assert [d["clerk"] for d in pin_changes(station)] == ["Li"]
+    assert clerks.authenticate(station, "Li", "8642").name == "Li"
+
+
 async def test_sign_in_takes_the_new_pin_and_refuses_the_old(station: Station) -> None:
     app = StationApp(station, CounterSettings(counter="test-counter"), require_sign_in=True)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -148,7 +148,7 @@ async def test_a_manager_imports_with_a_preview_first(
         await quiet.settle(pilot)
         app.screen.query_one("#form-path", Input).value = str(path)
         app.screen.query_one("#form-path", Input).focus()
-        await quiet.press(pilot, "enter")
+        await quiet.press(pilot, "enter", "enter")  # on to the empty column map, then sent
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         assert "Would write: 2 new" in str(app.screen.query_one(".confirm-body Static", Static).render())
         with station.read() as session:
@@ -219,7 +219,7 @@ async def _delivered_to(pilot: Any, app: StationApp, name: str) -> None:
     await quiet.press(pilot, "f9")
     await quiet.settle(pilot)
     app.screen.query_one("#form-received_by", Input).value = name
-    await quiet.press(pilot, "enter")
+    await quiet.press(pilot, "enter", "enter", "enter")  # past no signature and no photo, then sent
     await until(pilot, lambda: "delivered." in text_of(app, "#dl-status"))
 
 
@@ -237,7 +237,7 @@ async def test_a_door_run_on_screen(app: StationApp, station: Station) -> None:
         await quiet.press(pilot, "f7")
         await quiet.settle(pilot)
         app.screen.query_one("#form-runner", Input).value = "小刘"
-        await quiet.press(pilot, "enter")
+        await quiet.press(pilot, "enter", "enter")  # on to the empty building (all of them), then sent
         await until(pilot, lambda: "Run DR000001" in text_of(app, "#dl-status"))
         await quiet.press(pilot, "f8")  # no printer here: a PDF in the data folder
         await until(pilot, lambda: "run-DR000001.pdf" in text_of(app, "#dl-status"))
@@ -353,7 +353,7 @@ async def test_a_proxy_collects_with_the_code(app: StationApp, station: Station)
         await quiet.settle(pilot)
         app.screen.query_one("#form-name", Input).value = "邻居老王"
         app.screen.query_one("#form-phone", Input).value = "13911112222"
-        await quiet.press(pilot, "enter")
+        await quiet.press(pilot, "enter", "enter")  # on to the empty ID, then sent
         await quiet.settle(pilot)
         assert "邻居老王 ****2222" in str(app.screen.query_one("#pk-message", Static).render())
         query.value = "JT0000000000001"

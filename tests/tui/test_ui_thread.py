@@ -225,7 +225,10 @@ WALKS: dict[str, Walk] = {
         ("f4", "f11"), "ProblemsScreen", (*typed(ON_SHELF), "enter", "down", "enter", "tab", *typed("torn"))
     ),
     "shelves: edit a layer": Walk(("f4", "f12"), "ShelfEditScreen", (*typed("1-1"), "f7")),
-    "shelves: door delivery (Ctrl+D)": Walk(("f4", "ctrl+d"), "DeliveryScreen", ("f7", *typed("Lin"))),
+    # The runner, then Enter again past the building left empty (all of them): the plan is sent.
+    "shelves: door delivery (Ctrl+D)": Walk(
+        ("f4", "ctrl+d"), "DeliveryScreen", ("f7", *typed("Lin"), "enter")
+    ),
     "parcels: a search": Walk(("f5",), "ParcelsScreen", typed(ON_SHELF)),
     "reports: export": Walk(("f6",), "ReportsScreen", ("f10",), reads=False),
     # Before closing time: the second yes is the button's (Tab, Enter), never a second Ctrl+Y.

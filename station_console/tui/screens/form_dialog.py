@@ -1,4 +1,5 @@
-"""Small forms in a pop-up: a few typed fields, choices and switches; Enter gives them back, Esc cancels.
+"""Small forms in a pop-up: a few typed fields, choices and switches; Enter goes on to the next empty
+field, and with none left gives them back; Esc cancels.
 
 A form given a `check` (the service's own pure check of the values, never a copy of its rule) runs it on
 Enter: a refusal is shown in the form, which stays open with everything as typed and the cursor in the
@@ -76,10 +77,11 @@ ConfirmDialog.-short .confirm-body { max-height: 100%; }
 
 
 class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Checked]):
-    """Fields in one column; Enter in a field (or OK) returns {key: value}, or what `check` makes of
-    them, or what `submit` answers for that; Esc returns None, after asking whether to save or drop
-    what was typed if the form is a record's editor (`keeps_edits`). Saving from that question gives
-    the values back as OK does: the caller's save follows, and a quit waits for the next Ctrl+Q.
+    """Fields in one column; Enter (or OK) returns {key: value}, or what `check` makes of them, or what
+    `submit` answers for that (while a later typed field is empty, Enter goes on to it instead); Esc
+    returns None, after asking whether to save or drop what was typed if the form is a record's editor
+    (`keeps_edits`). Saving from that question gives the values back as OK does: the caller's save
+    follows, and a quit waits for the next Ctrl+Q.
 
     `check` and `submit` refuse with a `StationError`; the field at fault is the one `at_fault` names
     for the refusal's code, else the one whose label the refusal names (its `field`). While `submit`
@@ -159,6 +161,7 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
         # The submit's answer, kept while another screen is over the form (the quit's question):
         # it is written, so the form closes with it when it is on top again, never asks twice.
         self._answer: tuple[Any] | None = None
+        self._was_refused = False
 
     def compose(self) -> ComposeResult:
         # The title, why it was refused and OK stay in view (docked); the fields between them scroll: a
@@ -221,8 +224,17 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
         return out
 
     @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self._ok()
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter in a typed field goes on to the next one still empty, as the sign-in does; with none
+        left, it sends the form. Once refused, Enter sends: the clerk puts one field right, as told.
+        Choices and switches are left to Tab: Enter there opens or flips them."""
+        typed = [w for f in self.fields if isinstance(w := self.query_one(f"#form-{f.key}"), Input)]
+        later = typed[typed.index(event.input) + 1 :] if event.input in typed else []
+        empty = None if self._was_refused else next((field for field in later if not field.value), None)
+        if empty is not None:
+            empty.focus()
+        else:
+            self._ok()
 
     @on(Button.Pressed, "#form-ok")
     def _ok(self) -> None:
@@ -275,6 +287,7 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
     def _refused(self, exc: StationError) -> None:
         """Say why in the form and put the cursor where the fault is; a save asked for on the way out
         did not happen, so the way out waits."""
+        self._was_refused = True
         line = self.query_one("#form-refused", Static)
         show_refusal(line, exc)
         line.add_class("-shown")
