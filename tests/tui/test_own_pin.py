@@ -62,7 +62,7 @@ async def test_a_clerk_changes_their_own_pin_and_signs_in_with_it(station: Stati
         assert all(form.query_one(f"#form-{k}", Input).password for k in ("old", "new", "again"))
 
         await fill(pilot, app, "0000", "8642", "8642")
-        assert app.screen is form and "Wrong name or PIN" in refusal(form)
+        assert app.screen is form and refusal(form) == "The current PIN is wrong"
         assert app.focused is form.query_one("#form-old", Input)
         await fill(pilot, app, "1357", "8642", "8643")
         assert app.screen is form and "differ" in refusal(form)
@@ -128,4 +128,19 @@ def test_own_pin_is_anyone_signed_ins_and_refused_to_nobody(station: Station) ->
     with pytest.raises(StationError) as refused:
         clerks.change_own_pin(station, "1357", "8642")
     assert refused.value.code == "not_signed_in"
+    assert pin_changes(station) == []
+
+
+def test_a_wrong_current_pin_says_so_and_counts_towards_the_lock_out(station: Station) -> None:
+    """The clerk typed no name: "Wrong name or PIN" sent them looking at a name. The wrong PIN still
+    counts as a sign-in's does, so guessing here locks the clerk out as guessing there would."""
+    from db.models import Clerk
+
+    with pytest.raises(StationError) as refused:
+        clerks.change_own_pin(station, "0000", "8642")
+    assert refused.value.message("en") == "The current PIN is wrong"
+    assert refused.value.message("zh") == "当前 PIN 码不对"
+    assert refused.value.code == "bad_credentials"  # the form puts the cursor back in the current PIN
+    with station.read() as session:
+        assert session.exec(select(Clerk).where(Clerk.name == "Li")).one().failed_sign_ins == 1
     assert pin_changes(station) == []

@@ -424,7 +424,13 @@ def change_own_pin(station: Station, old_pin: str, new_pin: str) -> None:
     with station.read() as session:
         row = session.get(Clerk, station.clerk_id)
         name = row.name if row is not None else ""
-    change_pin(station, name, new_pin, old_pin=old_pin)
+    try:
+        change_pin(station, name, new_pin, old_pin=old_pin)
+    except Refused as exc:
+        if exc.code != "bad_credentials":
+            raise
+        # Counted towards a lock-out as a sign-in's is; but the clerk typed no name here.
+        raise Refused(N_("The current PIN is wrong"), code="bad_credentials") from None
 
 
 def set_active(station: Station, name: str, active: bool) -> ClerkInfo:
