@@ -110,16 +110,13 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
     def _to_kind(self) -> None:
         self.query_one("#pr-kind", Select).focus()
 
-    def take_scan(self, code: str) -> None:
-        self.scanned(code)
-
     @on(KeyRouter.Refused)
     def _partial_scan(self, event: KeyRouter.Refused) -> None:
         """Scanner output that is not a whole code: said, and no parcel named by it."""
         event.stop()
         self.failed("scan", event.shown())
 
-    def scanned(self, code: str) -> None:
+    def take_scan(self, code: str) -> None:
         """The parcel the flag is for, whichever field has the focus; from the parcel field, on to the
         kind as its Enter does."""
         parcel = self.query_one("#pr-parcel", Input)

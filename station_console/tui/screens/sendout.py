@@ -179,9 +179,6 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
         self.requote()
 
     def take_scan(self, code: str) -> None:
-        self.scanned(code)
-
-    def scanned(self, code: str) -> None:
         """A scan anywhere on this screen is the waybill being stuck on the parcel; a phone is not."""
         if phone_shaped(code):
             self.scanned_phone(code)

@@ -70,15 +70,12 @@ class MoveDialog(TakesScans, ServiceCalls, Dialog[str | None]):
         self.query_one(LayerTick).router = router
         self.query_one("#move-target" if self.parcel else "#move-parcel", Input).focus()
 
-    def take_scan(self, code: str) -> None:
-        self.scanned(code)
-
     @on(KeyRouter.Refused)
     def _partial_scan(self, event: KeyRouter.Refused) -> None:
         event.stop()
         self.failed("scan", event.shown())
 
-    def scanned(self, code: str) -> None:
+    def take_scan(self, code: str) -> None:
         """The parcel to move, whichever field has the focus (a scanned parcel, not the whole layer);
         then the target."""
         self.query_one("#move-parcel", Input).value = code
