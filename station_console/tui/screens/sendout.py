@@ -13,7 +13,6 @@ from __future__ import annotations
 import unicodedata
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,17 +21,16 @@ from textual.content import Content
 from textual.widgets import Checkbox, DataTable, Input, Select
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n, label_of
+from station_console.i18n import N_, _, _n
 from station_console.services.checkin.carrier_choice import phone_not_waybill
 from station_console.services.core.free_text import REASON
 from station_console.services.core.phone_shapes import phone_shaped
 from station_console.services.scan.carriers import get_detector
 from station_console.services.scan.waybill import normalise
 from station_console.services.sendout import accept, listing, payments, quote, senders
-from station_console.services.sendout.payments import METHOD_LABELS, STATUS_LABELS
-from station_console.services.sendout.quote import kg, money
+from station_console.services.sendout.payments import METHOD_LABELS
+from station_console.services.sendout.quote import money
 from station_console.services.sendout.weighing import Weight, read_scale
-from station_console.text_columns import columns_that_fit, display_width
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
@@ -41,8 +39,9 @@ from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.sendout_dialogs import RefundDialog
 from station_console.tui.screens.sendout_form import QUOTE_FIELDS, SendForm
+from station_console.tui.screens.sendout_sends import SendsTable
 from station_console.tui.screens.unsaved import KeepsEdits, LeaveUnsaved
-from station_console.tui.widgets.plain import Label, Static, Table
+from station_console.tui.widgets.plain import Label, Static
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 # Narrower than this, the quote, the message and the sends go in a band under the form: beside it,
@@ -50,21 +49,6 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 SIDE_BY_SIDE_MIN = 120
 SOURCES = ("entered", "stock", "provider")
 PHONE_FIELDS = ("so-phone", "so-to-phone")
-# The counter's sends, in the table's order: key, heading, right-aligned. The panel shows those that
-# fit it whole, most wanted first (SENDS_WANTED): cut at its edge, "1.25" kg read "1.2" and the price
-# was off screen.
-SEND_COLUMNS = (
-    ("id", "#", False),
-    ("time", N_("Time"), False),
-    ("carrier", N_("Carrier"), False),
-    ("waybill", N_("Waybill"), False),
-    ("to", N_("To"), False),
-    ("kg", "kg", True),
-    ("total", N_("Total"), True),
-    ("pay", N_("Pay"), False),
-    ("status", N_("Status"), False),
-)
-SENDS_WANTED = ("id", "waybill", "kg", "total", "status", "time", "carrier", "to", "pay")
 SOURCE_TEXT = {
     "entered": N_("scan or type the number"),
     "stock": N_("next number from the station's stock"),
@@ -108,7 +92,6 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
         self.busy = False
         self._quote_seq = 0
         self._cleared: tuple[object, ...] = ()  # what the form holds as the next sender comes
-        self.send_rows: list[dict[str, str]] = []  # the counter's sends, as the table shows them
 
     def compose_body(self) -> ComposeResult:
         stacked = self.app.size.width < SIDE_BY_SIDE_MIN
@@ -119,11 +102,11 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
                 yield Static(_("Ready: ask for the sender's phone."), id="so-message")
                 with Vertical(id="so-sends-box"):
                     yield Label(_("Sends at this counter"), id="so-sends-title")
-                    yield Table(id="so-sends", cursor_type="row", zebra_stripes=True)
+                    yield SendsTable(id="so-sends")
 
     def on_resize(self) -> None:
         self.query_one("#so-body").set_class(self.size.width < SIDE_BY_SIDE_MIN, "-stacked")
-        self.call_after_refresh(self.show_sends)  # once the table has its new width
+        self.call_after_refresh(self.query_one(SendsTable).lay_out)  # once the table has its new width
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -471,55 +454,7 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
         self.call("sends", lambda: listing.list_sends(self.station, limit=50), exclusive=True)
 
     def done_sends(self, rows: list[listing.SendSummary]) -> None:
-        zone = self.station.zone()
-        self.send_rows = [
-            {
-                "id": str(r.send_id),
-                "time": f"{r.created_at.astimezone(zone):%H:%M}",
-                "carrier": r.carrier_name,
-                "waybill": r.waybill or "-",
-                "to": r.destination,
-                "kg": kg(r.weight_g or 0),
-                "total": money(r.price_cents),
-                "pay": _(METHOD_LABELS.get(r.payment_method or "", "-")),
-                "status": label_of(STATUS_LABELS, r.status),
-            }
-            for r in rows
-        ]
-        self.show_sends()
-
-    def show_sends(self) -> None:
-        """The sends in the columns that fit the table's width (again after a resize)."""
-        table = self.query_one("#so-sends", DataTable)
-        headings = [
-            _(title) if title != "#" and title != "kg" else title for _key, title, _right in SEND_COLUMNS
-        ]
-        widths = [
-            max([display_width(heading), *(display_width(row[key]) for row in self.send_rows)])
-            for heading, (key, _title, _right) in zip(headings, SEND_COLUMNS, strict=True)
-        ]
-        keys = [key for key, _title, _right in SEND_COLUMNS]
-        room = table.size.width - table.styles.scrollbar_size_vertical  # room for the bar, rows or not
-        shown = columns_that_fit(
-            widths, room, wanted=[keys.index(key) for key in SENDS_WANTED], gap=2 * table.cell_padding
-        )
-        row = table.cursor_row
-        table.clear(columns=True)
-        for index in shown:
-            key, _title, right = SEND_COLUMNS[index]
-            table.add_column(
-                Text(headings[index], justify="right" if right else "left"), key=key, width=widths[index]
-            )
-        for values in self.send_rows:
-            table.add_row(
-                *(
-                    Text(values[SEND_COLUMNS[i][0]], justify="right" if SEND_COLUMNS[i][2] else "left")
-                    for i in shown
-                ),
-                key=values["id"],
-            )  # data, never markup
-        if self.send_rows:
-            table.move_cursor(row=min(row, len(self.send_rows) - 1))
+        self.query_one(SendsTable).show(rows, self.station.zone())
 
     def failed(self, tag: str, text: str) -> None:
         if tag == "accept":
