@@ -16,8 +16,8 @@ from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station, day_bounds
 from station_console.services.day import figures
 from station_console.services.day.close import canonical, close_day, reopen_day
-from station_console.services.day.export import close_line
 from station_console.services.day.report import build_report
+from station_console.services.day.summary import close_line
 
 D = date(2026, 11, 25)
 

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from db.models import FeeEntry, ParcelStatus
 from station_console.errors import PermissionDenied, Refused
 from station_console.services.core.station import Station
-from station_console.services.day import export
+from station_console.services.day import export, summary
 from station_console.services.day.close import close_day
 from station_console.services.day.report import build_report
 from station_console.services.fees.ledger import Settlement, quotes, settle
@@ -231,7 +231,7 @@ def test_the_days_money_balances_and_shows_in_the_report(fees: Station, clock: F
     assert money_today["balanced"] and report["balanced"]
     assert money_today["waivers"][0]["reason"] == "damaged on our shelf"
     assert "storage_fees" not in build_report(fees, quiet_day, with_forecast=False)
-    lines = export.summary_lines(report)
+    lines = summary.summary_lines(report)
     assert (
         "Storage fees: 6.00 charged on 3 parcels; paid account 2.00, cash 2.00; waived 2.00; balanced"
         in lines

@@ -18,8 +18,9 @@ from db.models import DayClose
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.day.close import close_day
-from station_console.services.day.export import send_rows, summary_lines, table_rows, to_csv, to_pdf, to_text
+from station_console.services.day.export import send_rows, table_rows, to_csv, to_pdf, to_text
 from station_console.services.day.report import build_report
+from station_console.services.day.summary import summary_lines
 from station_console.services.scan.carriers import update_carrier
 
 D = date(2026, 11, 24)

@@ -11,8 +11,8 @@ from station_console.errors import Refused
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.day.export import summary_lines
 from station_console.services.day.report import build_report
+from station_console.services.day.summary import summary_lines
 from station_console.services.exceptions import stocktake, stocktake_close, stocktake_view
 from station_console.stored_messages import stored_text
 

@@ -15,7 +15,7 @@ from textual.widgets import Button, Input
 
 from station_console.i18n import N_, _
 from station_console.services.core.free_text import REASON
-from station_console.services.day import export
+from station_console.services.day import export, summary
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.form_dialog import DIALOG_CSS
@@ -52,7 +52,7 @@ class ConfirmClose(Dialog[bool]):
                             "{returned} - written off {written_off} = closing {closing}",
                             **{k: totals[k] for k in export.FIGURE_KEYS},
                         ),
-                        *export.summary_lines(report)[:2],
+                        *summary.summary_lines(report)[:2],
                     ]
                 ),
                 id="close-figures",

@@ -31,7 +31,7 @@ from station_console.i18n import N_, _, _n
 from station_console.private_files import write_atomic
 from station_console.services.admin.live import RESYNC
 from station_console.services.core.station import Station
-from station_console.services.day import export
+from station_console.services.day import export, summary
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
@@ -57,7 +57,7 @@ def volume_chart(week: dict[date, dict[str, int]], report: dict[str, Any], width
     top = max(totals.values(), default=0)
     for carrier, n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])):
         bar = "█" * max(1, round(width * n / top)) if top else ""
-        table.add_row(plain(export.carrier_shown(report, carrier)), Text(bar, style="green"), str(n))
+        table.add_row(plain(summary.carrier_shown(report, carrier)), Text(bar, style="green"), str(n))
     if not totals:
         table.add_row(_("No check-ins this week"), "", "")
     return table
@@ -211,7 +211,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             table.move_cursor(row=min(row, table.row_count - 1), scroll=False)
             self.call_after_refresh(body.scroll_to, y=scroll_y, animate=False, immediate=True)
         # Plain text: waiver reasons and waybills are data, never markup.
-        self.query_one("#rp-summary", Static).update(Text("\n".join(export.summary_lines(report))))
+        self.query_one("#rp-summary", Static).update(Text("\n".join(summary.summary_lines(report))))
         self.query_one("#rp-chart", Static).update(volume_chart(found[1], report))
         status = (
             _("Balanced")
@@ -224,7 +224,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             )
         )
         widget = self.query_one("#rp-status", Static)
-        widget.update(f"{status} · {export.close_line(report)}")
+        widget.update(f"{status} · {summary.close_line(report)}")
         widget.set_class(not report["balanced"], "-unbalanced")
 
     def failed(self, tag: str, text: str) -> None:
