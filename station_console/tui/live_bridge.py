@@ -56,6 +56,9 @@ class LiveBridge:
         self.thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._feed: ChangeFeed | None = None
+        # Changes handed to whichever screen was in front, so far: a screen that comes back to front
+        # knows whether it missed some (only the one in front is told).
+        self.delivered = 0
 
     def start(self) -> None:
         self._stop.clear()
@@ -114,4 +117,5 @@ class LiveBridge:
         if settings is not None:  # first: a screen told of the change reads the new settings
             self.app.settings_read(settings)  # type: ignore[attr-defined]
         if message is not None:
+            self.delivered += 1
             self.app.screen.post_message(message)

@@ -19,6 +19,8 @@ from station_console.tui.screens.day_close_dialogs import ConfirmClose
 from station_console.tui.screens.reports import ReportsScreen
 from tui import quiet
 
+LIVE_WAIT_S = reports.LIVE_GAP_S + 0.2  # longer than a paced read waits
+
 
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The days the screen reads the report of, as they are read."""
@@ -108,5 +110,28 @@ async def test_a_burst_of_check_ins_reads_the_figures_about_once_a_second_never_
             assert len(reads) == asked and total_checked_in(screen) == "6"
             await quiet.press(pilot, "enter")  # on Cancel: the day stays open
             await until_total(pilot, screen, "7")  # read once the question is gone
+    finally:
+        other.engine.dispose()
+
+
+@pytest.mark.first_mode("reports")
+async def test_coming_back_reads_the_figures_again_only_if_other_counters_worked_meanwhile(
+    app: StationApp, station: Station, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = counted(monkeypatch)
+    other = other_counter(station, db_url)
+    try:
+        async with app.run_test(size=(140, 45)) as pilot:
+            screen = await _reports_listening(app, pilot)
+            first = len(reads)
+            await quiet.press(pilot, "f1", "f6")  # to Check-in and back: nothing happened meanwhile
+            await pilot.pause(LIVE_WAIT_S)
+            await quiet.settle(pilot)
+            assert len(reads) == first
+            await quiet.press(pilot, "f1")
+            check_in(other, "73100000000030", batch="ZTO", phone="5679")  # heard by Check-in, in front
+            await quiet.until(pilot, lambda: app.live_bridge.delivered > 0, what="heard", timeout=5)
+            await quiet.press(pilot, "f6")
+            await until_total(pilot, screen, "1")
     finally:
         other.engine.dispose()

@@ -103,6 +103,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         self._live_heard: bool | None = None
         self._live_timer: Timer | None = None
         self._live_last = 0.0  # when the last such read was sent
+        self._live_seen = 0  # the live view's changes delivered when the figures shown were asked for
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="rp-bar"):
@@ -154,7 +155,12 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         if self.day is None:
             return
         self.query_one("#rp-status", Static).update(_("Reading…"))
+        self._live_seen = self._delivered()
         self.call("report", partial(read_report, self.station, self.day), exclusive=True)
+
+    def _delivered(self) -> int:
+        bridge = getattr(self.app, "live_bridge", None)
+        return bridge.delivered if bridge is not None else 0
 
     def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
         """Another counter's work: the figures are read again if it may have moved the day shown."""
@@ -173,8 +179,8 @@ class ReportsScreen(ServiceCalls, ModeScreen):
     def came_to_front(self) -> None:
         super().came_to_front()
         # Back from a question or another mode: other counters' work meanwhile went to the screen in
-        # front, and what was heard just before waited.
-        if self.report is not None:
+        # front, and what was heard just before waited. Nothing new: nothing to read.
+        if self.report is not None and (self._live_heard is not None or self._delivered() != self._live_seen):
             self._live_heard = True if self._live_heard is None else self._live_heard
             self._live_soon()
 
@@ -191,7 +197,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         if heard is None or day is None or not self.is_active or self.calling("close"):
             return
         self._live_heard = None
-        self._live_last = time.monotonic()
+        self._live_last, self._live_seen = time.monotonic(), self._delivered()
         self.call("live", partial(read_report_if_moved, self.station, day, only_today=heard), exclusive=True)
 
     def done_live(self, found: tuple[dict[str, Any], dict[date, dict[str, int]]] | None) -> None:
