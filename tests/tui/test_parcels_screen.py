@@ -1,0 +1,151 @@
+"""Parcels mode: search by waybill, code or phone tail, the timeline, times in the station's zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from rich.cells import cell_len
+from textual.widgets import DataTable, Input
+
+from db.models import EventKind, Parcel
+from station_console.i18n import set_language
+from station_console.services.core.station import Station
+from station_console.services.exceptions import problems
+from station_console.tui.app import StationApp
+from tui import quiet
+from tui.shelf_data import place, wb
+
+
+@pytest.mark.first_mode("parcels")
+async def test_parcels_mode_searches_and_shows_a_timeline(app: StationApp, station: Station) -> None:
+    for n in range(1, 4):
+        place(station, wb(n), "2-2")
+    problems.mark(station, wb(2), "refused", "customer refused")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f5")
+        await quiet.settle(pilot)
+        table = app.screen.query_one("#pa-table", DataTable)
+        assert table.row_count == 3
+        await quiet.press(pilot, *wb(2)[-5:], "enter")
+        await quiet.settle(pilot)
+        assert table.row_count == 1
+        events = str(app.screen.query_one("#pa-events").render())
+        assert "problem marked" in events and "problem: refused" in events and "problem_marked" not in events
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("en", "A search is at most 100 characters."), ("zh", "搜索内容最多 100 个字符。")]
+)
+@pytest.mark.first_mode("parcels")
+async def test_a_search_too_long_is_refused_with_the_services_sentence_and_no_stale_answer(
+    app: StationApp, station: Station, lang: str, said: str
+) -> None:
+    set_language(lang)
+    place(station, wb(1), "2-2")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f5")
+        table = app.screen.query_one("#pa-table", DataTable)
+        assert table.row_count == 1
+        app.screen.query_one("#pa-text", Input).value = "7" * 5000
+        await quiet.press(pilot, "enter")
+        assert str(app.screen.query_one("#pa-status").render()) == said
+        assert table.row_count == 0
+        assert str(app.screen.query_one("#pa-events").render()) == ""
+
+
+@pytest.mark.first_mode("parcels")
+async def test_parcels_timeline_reads_in_the_clerks_words_in_chinese(
+    app: StationApp, station: Station
+) -> None:
+    """The event kinds and detail keys are labels in Chinese; a check-in's shelf and layer read as its
+    location; hostile stored text (markup, escapes, 5,000 characters) shows cut and as typed."""
+    from station_console.services.checkin.transaction import check_in
+    from station_console.services.core import audit
+
+    set_language("zh")
+    done = check_in(station, "JT0000000000001", phone="13812344719")
+    hostile = "[/] [bold]x[/bold] \x1b[2J\x1b[31m\u202e" + "y" * 5000
+    station.run(
+        lambda session: audit.record(
+            session, station, EventKind.PROBLEM_MARKED, parcel_id=done.parcel_id, details={"note": hostile}
+        )
+    )
+
+    def noted(session: Any) -> None:  # the parcel's own note, shown under its facts
+        parcel = session.get(Parcel, done.parcel_id)
+        parcel.problem_kind, parcel.problem_note = "damaged", hostile
+        session.add(parcel)
+
+    station.run(noted)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f5")
+        await quiet.settle(pilot)
+        for width, height in ((160, 45), (120, 36)):
+            await quiet.resize(pilot, width, height)
+            pane = app.screen.query_one("#pa-events")
+            events = str(pane.render())
+            assert "已入库" in events and f"取件码：{done.pickup_code}" in events
+            assert f"位置：{done.shelf}-{done.layer}" in events and "手机号：138****4719" in events
+            for raw in ("checked_in", "code=", "shelf=", "layer=", "masked_phone", "raw="):
+                assert raw not in events
+            assert "标记问题件" in events and "备注：[/] [bold]x[/bold] \\x1b[2J" in events
+            assert "\x1b" not in events and "y" * 100 not in events and "…" in events
+            # Each detail whole on a line of its own width, the lines indented under their event.
+            details = [line for line in events.splitlines() if "尺寸：" in line or "快递公司：" in line]
+            assert details and all(line.startswith("  ") for line in details)
+            assert all(cell_len(line) <= pane.size.width for line in details)
+
+
+@pytest.mark.first_mode("parcels")
+async def test_parcels_mode_shows_check_in_times_in_the_station_time_zone(
+    app: StationApp, station: Station, clock
+) -> None:
+    """The station is in Asia/Shanghai (UTC+8): a check-in at 18:30 UTC shows as 02:30 the next day,
+    in the list and in the parcel's timeline."""
+    from station_console.services.checkin.transaction import check_in
+
+    assert station.settings().timezone == "Asia/Shanghai"
+    clock.now = datetime(2026, 11, 24, 18, 30, tzinfo=UTC)
+    check_in(station, "JT0000000000001", phone="13812345678")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f5")
+        await quiet.settle(pilot)
+        table = app.screen.query_one("#pa-table", DataTable)
+        assert str(table.get_row_at(0)[6]) == "11-25 02:30"
+        events = str(app.screen.query_one("#pa-events").render())
+        assert "2026-11-25 02:30" in events and "18:30" not in events
+
+
+# English at a small console and a large one (one console, resized), Chinese at the small one.
+@pytest.mark.parametrize(("lang", "sizes"), [("en", ((120, 36), (160, 45))), ("zh", ((120, 36),))])
+@pytest.mark.first_mode("parcels")
+async def test_parcels_mode_shows_every_column_and_placeholder_whole(
+    app: StationApp, station: Station, lang: str, sizes: tuple[tuple[int, int], ...]
+) -> None:
+    """No column past the table's right edge (checked in, status, problem are what a clerk reads) and
+    no search field's placeholder cut, at a small console and a large one."""
+    set_language(lang)
+    for n in range(1, 4):
+        place(station, wb(n), "2-2")
+    problems.mark(station, wb(2), "wrong_address", "building C")
+    async with app.run_test(size=sizes[0]) as pilot:
+        await quiet.press(pilot, "f5")
+        await quiet.settle(pilot)
+        for width, height in sizes:
+            await quiet.resize(pilot, width, height)
+            at = f"at {width}x{height}"
+            assert (app.size.width, app.size.height) == (width, height)
+            table = app.screen.query_one("#pa-table", DataTable)
+            assert table.row_count == 3
+            needed = sum(column.get_render_width(table) for column in table.ordered_columns)
+            assert needed <= table.scrollable_content_region.width, (
+                at,
+                needed,
+                table.scrollable_content_region,
+            )
+            for field in app.screen.query(".form-row Input").results(Input):
+                assert cell_len(field.placeholder) <= field.content_region.width, (at, field.placeholder)
+            events = app.screen.query_one("#pa-events")
+            assert events.content_region.width >= 40, at  # the timeline is still readable beside or below
