@@ -1,4 +1,4 @@
-"""Pilot tests of Settings > Recipients, who-is-this, Shelves > Door delivery, proxy pickup, the report."""
+"""Pilot tests of Settings > Recipients, who-is-this, proxy pickup, the report (door delivery: test_delivery_screen.py)."""
 
 from __future__ import annotations
 
@@ -10,22 +10,19 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 from sqlmodel import select
-from station_helpers import configure
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from db.models import DeliveryItem, FeeEntry, Notification, Parcel, ProxyPickup, Recipient, Role
+from db.models import Notification, Parcel, ProxyPickup, Recipient, Role
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
-from station_console.services.delivery import requests, runs
+from station_console.services.delivery import runs
 from station_console.services.recipients import consent, directory, importing
 from station_console.services.recipients.consent import Choice
 from station_console.services.recipients.matching import Match
-from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
 from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
-from station_console.tui.screens.pickup_fees import FeeDialog
 from station_console.tui.screens.recipient_dialogs import match_lines
 from tui import quiet
 
@@ -200,144 +197,6 @@ async def test_a_match_says_its_sentences_in_chinese_without_a_space_between_the
     assert "已匹配收件人。手机号 138****5678 取自名录。" in said and "。 " not in said
 
 
-async def _delivery(app: StationApp, pilot: Any) -> None:
-    await quiet.press(pilot, "f4")
-    await quiet.settle(pilot)
-    await quiet.press(pilot, "ctrl+d")
-    await until(pilot, lambda: "Waiting for a run" in text_of(app, "#dl-summary"))
-
-
-async def _type(pilot: Any, app: StationApp, text: str) -> None:
-    field = app.screen.query_one("#dl-scan", Input)
-    field.value = text
-    field.focus()
-    await quiet.press(pilot, "enter")
-
-
-async def _delivered_to(pilot: Any, app: StationApp, name: str) -> None:
-    """F9 on the parcel that came back: delivered, received by `name`."""
-    await quiet.press(pilot, "f9")
-    await quiet.settle(pilot)
-    app.screen.query_one("#form-received_by", Input).value = name
-    await quiet.press(pilot, "enter", "enter", "enter")  # past no signature and no photo, then sent
-    await until(pilot, lambda: "delivered." in text_of(app, "#dl-status"))
-
-
-@pytest.mark.first_mode("shelves")
-async def test_a_door_run_on_screen(app: StationApp, station: Station) -> None:
-    ids = people(station)
-    consent.record(station, ids["张三"], Choice(delivery_preference="door"), channel="app")
-    consent.record(station, ids["李四"], Choice(delivery_preference="door"), channel="app")
-    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
-    check_in(station, "JT0000000000002", recipient_id=ids["李四"])
-    check_in(station, "JT0000000000003", phone="13000000000")  # nobody asked for this one
-    async with app.run_test(size=(160, 50)) as pilot:
-        await _delivery(app, pilot)
-        assert "Waiting for a run: 2" in text_of(app, "#dl-summary")
-        await quiet.press(pilot, "f7")
-        await quiet.settle(pilot)
-        app.screen.query_one("#form-runner", Input).value = "小刘"
-        await quiet.press(pilot, "enter", "enter")  # on to the empty building (all of them), then sent
-        await until(pilot, lambda: "Run DR000001" in text_of(app, "#dl-status"))
-        await quiet.press(pilot, "f8")  # no printer here: a PDF in the data folder
-        await until(pilot, lambda: "run-DR000001.pdf" in text_of(app, "#dl-status"))
-        for waybill in ("JT0000000000001", "JT0000000000002"):
-            await _type(pilot, app, waybill)
-            await until(pilot, lambda: "out with the runner" in text_of(app, "#dl-status"))
-        await _type(pilot, app, "JT0000000000003")
-        await until(pilot, lambda: "not on delivery run" in text_of(app, "#dl-status"))
-        assert app.screen.query_one("#dl-status", Static).has_class("-error")
-        await _type(pilot, app, "JT0000000000001")  # back from the run
-        await until(pilot, lambda: "is back" in text_of(app, "#dl-status"))
-        await _delivered_to(pilot, app, "门卫")
-        await _type(pilot, app, "JT0000000000002")
-        await until(pilot, lambda: "is back" in text_of(app, "#dl-status"))
-        await quiet.press(pilot, "f10")
-        await quiet.settle(pilot)
-        app.screen.query_one("#form-note", Input).focus()  # the reason stays the first: nobody at home
-        await quiet.press(pilot, "enter")
-        await until(pilot, lambda: "the recipient is told" in text_of(app, "#dl-status"))
-        await quiet.press(pilot, "f11")
-        await until(pilot, lambda: "closed: 1 delivered, 1 not delivered" in text_of(app, "#dl-status"))
-    with station.read() as session:
-        items = {i.parcel_id: i for i in session.exec(select(DeliveryItem)).all()}
-        statuses = {p.waybill: p.status for p in session.exec(select(Parcel)).all()}
-    assert statuses == {
-        "JT0000000000001": "picked_up",
-        "JT0000000000002": "on_shelf",
-        "JT0000000000003": "on_shelf",
-    }
-    assert sorted((i.status, i.received_by, i.fail_reason) for i in items.values()) == [
-        ("delivered", "门卫", None),
-        ("failed", None, "not_home"),
-    ]
-
-
-@pytest.mark.first_mode("shelves")
-async def test_the_run_keys_with_no_run_say_to_plan_one(app: StationApp) -> None:
-    """The run sheet and close-the-run keys with no run on screen did nothing at all."""
-    async with app.run_test(size=(160, 50)) as pilot:
-        await _delivery(app, pilot)
-        for key in ("f8", "f11"):
-            app.screen.query_one("#dl-status", Static).update("")
-            await quiet.press(pilot, key)
-            await quiet.settle(pilot)
-            assert "Plan a run first (F7)." in text_of(app, "#dl-status"), key
-            assert app.screen.query_one("#dl-status", Static).has_class("-error")
-
-
-@pytest.mark.first_mode("shelves")
-async def test_the_door_scan_field_takes_the_pickup_code_off_the_label(
-    app: StationApp, station: Station
-) -> None:
-    ids = people(station)
-    code = check_in(station, "JT0000000000001", recipient_id=ids["张三"]).pickup_code
-    assert code is not None
-    requests.request(station, code)
-    runs.plan(station, "小刘")
-    async with app.run_test(size=(160, 50)) as pilot:
-        await _delivery(app, pilot)
-        await _type(pilot, app, "hello world!")
-        await until(pilot, lambda: "neither a waybill nor a pickup code" in text_of(app, "#dl-status"))
-        assert app.screen.query_one("#dl-status", Static).has_class("-error")
-        await _type(pilot, app, code)
-        await until(pilot, lambda: "out with the runner" in text_of(app, "#dl-status"))
-        await _type(pilot, app, code)  # back from the run, by the same code
-        await until(pilot, lambda: "JT0000000000001 is back" in text_of(app, "#dl-status"))
-        await _delivered_to(pilot, app, "张三")
-    with station.read() as session:
-        assert session.exec(select(Parcel)).one().status == "picked_up"
-
-
-@pytest.mark.first_mode("shelves")
-async def test_a_storage_fee_due_is_asked_for_before_the_runner_takes_the_parcel(
-    app: StationApp, station: Station
-) -> None:
-    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=150)])
-    ids = people(station)
-    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
-    requests.request(station, "JT0000000000001")
-    runs.plan(station, "小刘")
-    async with app.run_test(size=(160, 50)) as pilot:
-        await _delivery(app, pilot)
-        await _type(pilot, app, "JT0000000000001")
-        await until(pilot, lambda: isinstance(app.screen, FeeDialog))
-        assert "¥1.50" in str(app.screen.query_one(".dialog-title", Static).render())
-        # The run's stop names the address's person; whose account 3 puts it on is read with the fee.
-        account = str(app.screen.query_one("#fee-account", Static).render())
-        assert account == "3 puts it on the account of: 张三 138****5678"
-        await quiet.press(pilot, "escape")  # not paid: it stays on the shelf
-        await until(pilot, lambda: "not settled" in text_of(app, "#dl-status"))
-        await _type(pilot, app, "JT0000000000001")
-        await until(pilot, lambda: isinstance(app.screen, FeeDialog))
-        await quiet.press(pilot, "1")  # cash
-        await until(pilot, lambda: "out with the runner" in text_of(app, "#dl-status"))
-    with station.read() as session:
-        entries = [(e.kind, e.amount_cents, e.method) for e in session.exec(select(FeeEntry)).all()]
-        out = session.exec(select(Parcel)).one().delivery_run_id
-    assert entries == [("charge", 150, None), ("payment", 150, "cash")] and out is not None
-
-
 @pytest.mark.first_mode("pickup")
 async def test_a_proxy_collects_with_the_code(app: StationApp, station: Station) -> None:
     result = check_in(station, "JT0000000000001", phone="13812345678")
@@ -371,7 +230,6 @@ async def test_a_proxy_collects_with_the_code(app: StationApp, station: Station)
 async def test_the_report_shows_door_deliveries_and_consent_coverage(
     app: StationApp, station: Station
 ) -> None:
-    from station_console.services.delivery import runs
 
     ids = people(station)
     consent.record(station, ids["张三"], Choice(consent="granted", delivery_preference="door"), channel="app")

@@ -1,0 +1,160 @@
+"""Pilot tests of Shelves > Door delivery: a run on screen, its keys, the scan field, a storage fee due."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlmodel import select
+from station_helpers import configure
+from textual.widgets import Input, Static
+
+from db.models import DeliveryItem, FeeEntry, Parcel
+from station_console.services.checkin.transaction import check_in
+from station_console.services.core.station import Station
+from station_console.services.delivery import requests, runs
+from station_console.services.recipients import consent
+from station_console.services.recipients.consent import Choice
+from station_console.settings import FeeRule
+from station_console.tui.app import StationApp
+from station_console.tui.screens.pickup_fees import FeeDialog
+from tui import quiet
+from tui.test_recipients_screens import people, text_of, until
+
+
+async def _delivery(app: StationApp, pilot: Any) -> None:
+    await quiet.press(pilot, "f4")
+    await quiet.settle(pilot)
+    await quiet.press(pilot, "ctrl+d")
+    await until(pilot, lambda: "Waiting for a run" in text_of(app, "#dl-summary"))
+
+
+async def _type(pilot: Any, app: StationApp, text: str) -> None:
+    field = app.screen.query_one("#dl-scan", Input)
+    field.value = text
+    field.focus()
+    await quiet.press(pilot, "enter")
+
+
+async def _delivered_to(pilot: Any, app: StationApp, name: str) -> None:
+    """F9 on the parcel that came back: delivered, received by `name`."""
+    await quiet.press(pilot, "f9")
+    await quiet.settle(pilot)
+    app.screen.query_one("#form-received_by", Input).value = name
+    await quiet.press(pilot, "enter", "enter", "enter")  # past no signature and no photo, then sent
+    await until(pilot, lambda: "delivered." in text_of(app, "#dl-status"))
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_door_run_on_screen(app: StationApp, station: Station) -> None:
+    ids = people(station)
+    consent.record(station, ids["张三"], Choice(delivery_preference="door"), channel="app")
+    consent.record(station, ids["李四"], Choice(delivery_preference="door"), channel="app")
+    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
+    check_in(station, "JT0000000000002", recipient_id=ids["李四"])
+    check_in(station, "JT0000000000003", phone="13000000000")  # nobody asked for this one
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _delivery(app, pilot)
+        assert "Waiting for a run: 2" in text_of(app, "#dl-summary")
+        await quiet.press(pilot, "f7")
+        await quiet.settle(pilot)
+        app.screen.query_one("#form-runner", Input).value = "小刘"
+        await quiet.press(pilot, "enter", "enter")  # on to the empty building (all of them), then sent
+        await until(pilot, lambda: "Run DR000001" in text_of(app, "#dl-status"))
+        await quiet.press(pilot, "f8")  # no printer here: a PDF in the data folder
+        await until(pilot, lambda: "run-DR000001.pdf" in text_of(app, "#dl-status"))
+        for waybill in ("JT0000000000001", "JT0000000000002"):
+            await _type(pilot, app, waybill)
+            await until(pilot, lambda: "out with the runner" in text_of(app, "#dl-status"))
+        await _type(pilot, app, "JT0000000000003")
+        await until(pilot, lambda: "not on delivery run" in text_of(app, "#dl-status"))
+        assert app.screen.query_one("#dl-status", Static).has_class("-error")
+        await _type(pilot, app, "JT0000000000001")  # back from the run
+        await until(pilot, lambda: "is back" in text_of(app, "#dl-status"))
+        await _delivered_to(pilot, app, "门卫")
+        await _type(pilot, app, "JT0000000000002")
+        await until(pilot, lambda: "is back" in text_of(app, "#dl-status"))
+        await quiet.press(pilot, "f10")
+        await quiet.settle(pilot)
+        app.screen.query_one("#form-note", Input).focus()  # the reason stays the first: nobody at home
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: "the recipient is told" in text_of(app, "#dl-status"))
+        await quiet.press(pilot, "f11")
+        await until(pilot, lambda: "closed: 1 delivered, 1 not delivered" in text_of(app, "#dl-status"))
+    with station.read() as session:
+        items = {i.parcel_id: i for i in session.exec(select(DeliveryItem)).all()}
+        statuses = {p.waybill: p.status for p in session.exec(select(Parcel)).all()}
+    assert statuses == {
+        "JT0000000000001": "picked_up",
+        "JT0000000000002": "on_shelf",
+        "JT0000000000003": "on_shelf",
+    }
+    assert sorted((i.status, i.received_by, i.fail_reason) for i in items.values()) == [
+        ("delivered", "门卫", None),
+        ("failed", None, "not_home"),
+    ]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_the_run_keys_with_no_run_say_to_plan_one(app: StationApp) -> None:
+    """The run sheet and close-the-run keys with no run on screen did nothing at all."""
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _delivery(app, pilot)
+        for key in ("f8", "f11"):
+            app.screen.query_one("#dl-status", Static).update("")
+            await quiet.press(pilot, key)
+            await quiet.settle(pilot)
+            assert "Plan a run first (F7)." in text_of(app, "#dl-status"), key
+            assert app.screen.query_one("#dl-status", Static).has_class("-error")
+
+
+@pytest.mark.first_mode("shelves")
+async def test_the_door_scan_field_takes_the_pickup_code_off_the_label(
+    app: StationApp, station: Station
+) -> None:
+    ids = people(station)
+    code = check_in(station, "JT0000000000001", recipient_id=ids["张三"]).pickup_code
+    assert code is not None
+    requests.request(station, code)
+    runs.plan(station, "小刘")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _delivery(app, pilot)
+        await _type(pilot, app, "hello world!")
+        await until(pilot, lambda: "neither a waybill nor a pickup code" in text_of(app, "#dl-status"))
+        assert app.screen.query_one("#dl-status", Static).has_class("-error")
+        await _type(pilot, app, code)
+        await until(pilot, lambda: "out with the runner" in text_of(app, "#dl-status"))
+        await _type(pilot, app, code)  # back from the run, by the same code
+        await until(pilot, lambda: "JT0000000000001 is back" in text_of(app, "#dl-status"))
+        await _delivered_to(pilot, app, "张三")
+    with station.read() as session:
+        assert session.exec(select(Parcel)).one().status == "picked_up"
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_storage_fee_due_is_asked_for_before_the_runner_takes_the_parcel(
+    app: StationApp, station: Station
+) -> None:
+    configure(station, storage_fee_rules=[FeeRule(name="standard", free_days=0, per_day_cents=150)])
+    ids = people(station)
+    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
+    requests.request(station, "JT0000000000001")
+    runs.plan(station, "小刘")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _delivery(app, pilot)
+        await _type(pilot, app, "JT0000000000001")
+        await until(pilot, lambda: isinstance(app.screen, FeeDialog))
+        assert "¥1.50" in str(app.screen.query_one(".dialog-title", Static).render())
+        # The run's stop names the address's person; whose account 3 puts it on is read with the fee.
+        account = str(app.screen.query_one("#fee-account", Static).render())
+        assert account == "3 puts it on the account of: 张三 138****5678"
+        await quiet.press(pilot, "escape")  # not paid: it stays on the shelf
+        await until(pilot, lambda: "not settled" in text_of(app, "#dl-status"))
+        await _type(pilot, app, "JT0000000000001")
+        await until(pilot, lambda: isinstance(app.screen, FeeDialog))
+        await quiet.press(pilot, "1")  # cash
+        await until(pilot, lambda: "out with the runner" in text_of(app, "#dl-status"))
+    with station.read() as session:
+        entries = [(e.kind, e.amount_cents, e.method) for e in session.exec(select(FeeEntry)).all()]
+        out = session.exec(select(Parcel)).one().delivery_run_id
+    assert entries == [("charge", 150, None), ("payment", 150, "cash")] and out is not None
