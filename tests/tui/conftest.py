@@ -70,3 +70,11 @@ def _no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     from textual.widgets import Input
 
     monkeypatch.setattr(Input, "cursor_blink", False, raising=False)
+
+
+@pytest.fixture
+def bells(app: StationApp, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The console's bell, counted instead of rung."""
+    rung: list[int] = []
+    monkeypatch.setattr(app, "bell", lambda: rung.append(1))
+    return rung

@@ -1,0 +1,139 @@
+"""Check-in's Needs attention: carrier questions, a scanned phone, database refusals, a duplicate's
+reprint, dismissals; one key answers each, once. Driven as in test_checkin_screen.py."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+from textual.widgets import OptionList
+
+from db.models import EventKind, ParcelEvent
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.screens import checkin_writer
+from tui import quiet
+from tui.checkin_driver import (
+    attention,
+    db_counts,
+    jobs_of,
+    parcels,
+    scan,
+    scan_split,
+    settle,
+    start,
+    status,
+    type_slowly,
+)
+
+
+async def test_carrier_conflicts_queue_and_one_key_answers_each(
+    app: StationApp, station: Station, bells: list[int]
+) -> None:
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await quiet.press(pilot, "f7")  # the picker opens once a worker has read the carrier table
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        for _ in range(ids.index("ZTO") - (options.highlighted or 0)):
+            await quiet.press(pilot, "down")
+        await quiet.press(pilot, "enter")
+        assert screen.batch_carrier == "ZTO"
+        await scan(pilot, clock, "SF1234567890123")
+        await scan(pilot, clock, "SF1234567890124")  # the next scan does not drop the first question
+        await scan(pilot, clock, "73123456789012")  # a ZTO number: no question
+        await settle(app, pilot)
+        assert [i.kind for i in attention(screen)] == ["conflict", "conflict"] and len(bells) == 2
+        assert "Ctrl+Y: use SF · Ctrl+B: keep ZTO" in attention(screen)[0].hint
+        await type_slowly(pilot, clock, "enter", "enter")  # stray Enters answer nothing
+        await settle(app, pilot)
+        assert len(attention(screen)) == 2 and list(parcels(station)) == ["73123456789012"]
+        await quiet.press(pilot, "ctrl+y")  # the highlighted (newest): use SF
+        await quiet.press(pilot, "ctrl+b")  # the other: keep the batch carrier
+        assert attention(screen) == []
+        carriers = {r.waybill: r.carrier for r in screen.results}
+        assert carriers == {"73123456789012": "ZTO", "SF1234567890124": "SF", "SF1234567890123": "ZTO"}
+        assert "Refused this session: 2" in status(screen, "#ci-refused")
+
+
+async def test_a_scanned_mobile_number_is_a_question_not_a_dhl_parcel(
+    app: StationApp, station: Station, bells: list[int]
+) -> None:
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "13987654321")  # passes DHL's check digit
+        await settle(app, pilot)
+        (item,) = attention(screen)
+        assert item.kind == "conflict" and item.waybill == "139****4321" and bells == [1]
+        assert "looks like a mobile number" in item.text and "13987654321" not in item.text
+        assert item.hint == "Ctrl+Y: it is a DHL waybill · Ctrl+X dismiss"
+        assert list(parcels(station)) == []
+        await quiet.press(pilot, "ctrl+y")  # the clerk says it is a DHL waybill
+        assert attention(screen) == [] and list(parcels(station)) == ["13987654321"]
+        assert screen.results[0].carrier == "DHL"
+
+
+async def test_a_database_that_needs_fixing_says_to_scan_again_once_it_is(app: StationApp) -> None:
+    """A full disk or a read-only file: the waybill was fine, the clerk scans it again once fixed."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, _clock = await start(app, pilot)
+        for seq, code in enumerate(("disk_full", "database_read_only"), start=1):
+            refusal = checkin_writer.Refusal(code, "Nothing was saved.")
+            request = checkin_writer.ScanRequest(raw=f"JT000000000000{seq}", seq=seq)
+            screen.post_message(checkin_writer.CheckinWriter.ScanRefused(request, refusal))
+        await settle(app, pilot)
+        hints = {item.code: item.hint for item in attention(screen)}
+        assert hints == dict.fromkeys(
+            ("disk_full", "database_read_only"), "Scan it again once that is fixed · Ctrl+X dismiss"
+        )
+        await quiet.press(pilot, "ctrl+y")  # a moment's wait fixes neither: Ctrl+Y sends nothing
+        assert "Nothing to do for this one" in str(screen.query_one("#ci-message").render())
+        assert len(attention(screen)) == 2
+
+
+async def test_duplicate_offers_a_reprint(app: StationApp, station: Station, bells: list[int]) -> None:
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        (item,) = attention(screen)
+        assert item.kind == "duplicate" and "already on the shelf" in item.text and bells == [1]
+        assert db_counts(station) == (1, 1, 0)
+        await quiet.press(pilot, "ctrl+y")
+        assert jobs_of(station, screen.results[0].parcel_id) == ["cancelled", "queued"]  # one sticker
+        assert "queued again" in status(screen, "#ci-message") and attention(screen) == []
+
+
+async def test_a_dismissed_refusal_is_recorded_without_the_fragment(
+    app: StationApp, station: Station
+) -> None:
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan_split(pilot, clock, "SF1234567890123", at=2, hiccup=0.1)
+        await scan(pilot, clock, "NOT-A-WAYBILL-!", gap=1.0)
+        await settle(app, pilot)
+        assert [i.kind for i in attention(screen)] == ["refused", "partial"]
+        await quiet.press(pilot, "ctrl+x", "ctrl+x")
+        assert attention(screen) == []
+        with station.read() as s:
+            events = s.exec(
+                select(ParcelEvent)
+                .where(ParcelEvent.kind == EventKind.REFUSAL_DISMISSED)
+                .order_by(col(ParcelEvent.id))
+            ).all()
+        assert [e.details["kind"] for e in events] == ["refused", "partial"]
+        assert events[1].details["length"] == 13 and events[1].details["waybill"] == ""
+        assert "1234567890123" not in str(events[1].details)  # a fragment is stored nowhere
+
+
+async def test_ctrl_y_twice_on_a_duplicate_reprints_once(app: StationApp, station: Station) -> None:
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        (item,) = attention(screen)
+        assert item.kind == "duplicate"
+        await quiet.burst(pilot, "ctrl+y", "ctrl+y")  # a hurried double press: the reprint is on its way
+        await settle(app, pilot)
+        assert jobs_of(station, screen.results[0].parcel_id) == ["cancelled", "queued"]  # one more sticker
+        assert attention(screen) == []
