@@ -25,7 +25,8 @@ from station_console.tui.screens.form_dialog import FormDialog
 from tui import quiet
 from tui.quiet import TIMEOUT
 
-from .test_recipients_screens import _delivery, _type, open_recipients, people, text_of, until
+from .test_delivery_screen import _delivery, _type
+from .test_recipients_screens import open_recipients, people, text_of, until
 
 LONG_NOTE = "rang 13911112222 " + "x" * 300  # longer than a note's 200 characters
 
