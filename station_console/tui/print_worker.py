@@ -49,6 +49,18 @@ def set_aside_text(n: int) -> str:
     )
 
 
+def interrupted_text(n: int) -> str:
+    """What the clerk is told of labels a console stopped mid-send (a crash, a power cut) left unsure."""
+    return _n(
+        "{n} print job was being sent when the console stopped: check whether it printed. Settings > "
+        "Printers > Print queue (F10) reprints it.",
+        "{n} print jobs were being sent when the console stopped: check whether they printed. Settings > "
+        "Printers > Print queue (F10) reprints them.",
+        n,
+        n=n,
+    )
+
+
 class PrintWorker(PeriodicWorker):
     @dataclass
     class Drained(Message):
@@ -130,7 +142,7 @@ class PrintWorker(PeriodicWorker):
 
         station = self.app.station  # type: ignore[attr-defined]
         setup = self._setup  # read before the printers: a save after it makes what this pass found old
-        printed = failed = aside = 0
+        printed = failed = aside = interrupted = 0
         found: dict[str, tuple[str, str | None]] = {}  # what this pass's sends found, by printer
         whole: tuple[str, str | None] | None = None  # the pass itself failed, not a printer
         try:
@@ -144,6 +156,7 @@ class PrintWorker(PeriodicWorker):
                 )
                 printed, failed = printed + len(result.printed), failed + len(result.failed)
                 aside += len(result.set_aside)
+                interrupted += len(result.interrupted)
                 if result.printer_state == "untried":
                     continue  # nothing sent, or only set-aside jobs refused again: nothing new of it
                 # The printer's own Message, in the console's language (the name is the manager's, data).
@@ -158,7 +171,7 @@ class PrintWorker(PeriodicWorker):
         except Exception as exc:  # a bug must not kill the console; it is logged, the queue keeps its jobs
             log.exception("print queue pass failed")
             whole = ("error", str(exc))
-        self._post(self._show, printed, failed, found, whole, aside, setup)
+        self._post(self._show, printed, failed, found, whole, aside, setup, interrupted)
 
     def _in_hand(self) -> str:
         return _("a print job being sent to the printer")
@@ -173,6 +186,7 @@ class PrintWorker(PeriodicWorker):
         whole: tuple[str, str | None] | None = None,
         aside: int = 0,
         setup: int | None = None,
+        interrupted: int = 0,
     ) -> None:
         """After a pass: `found`, what its sends found of each printer; `whole`, the state and error when
         the pass as a whole said (no printer, or the pass failed): for this pass only. A pass begun
@@ -188,6 +202,8 @@ class PrintWorker(PeriodicWorker):
         self.app.screen.post_message(PrintWorker.Drained(printed, failed, state, error, aside))
         if aside:
             self.app.notify(set_aside_text(aside), severity="warning", timeout=15)
+        if interrupted:  # marked so once, by this pass: told once
+            self.app.notify(interrupted_text(interrupted), severity="warning", timeout=30)
 
     def _told(self, error: str | None) -> None:
         """The printer's state changed: the toast about the last one goes, and a failure is told."""

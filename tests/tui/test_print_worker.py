@@ -167,6 +167,35 @@ async def test_labels_print_after_a_restart_right_behind_a_kick(station: Station
     assert len(DummyTransport.named("saved").sent) == 2
 
 
+async def test_a_label_a_crash_left_mid_send_is_told_to_the_clerk_once(station: Station, clock: Any) -> None:
+    """The console stopped (a power cut, a kill) while a label was going to the printer: at the next
+    start the job is marked interrupted and the clerk is told to check it and where to reprint it."""
+    queue_parcels(station, 2)
+
+    def mid_send(session: Session) -> None:
+        job = session.exec(select(PrintJob).where(PrintJob.id == 1)).one()
+        job.status, job.updated_at = "sending", station.now()
+        session.add(job)
+
+    station.run(mid_send)
+    clock.advance(seconds=printing.STALE_SENDING.total_seconds() + 1)
+    app, seen = host_with_a_dummy_printer(station, "after-crash")
+    async with app.run_test(message_hook=seen.append) as pilot:
+        await wait_for(pilot, seen, lambda m: m.printed == 1)
+        await quiet.settle(pilot)
+        toasts = [n.message for n in app._notifications]
+        assert len(toasts) == 1 and "1 print job was being sent when the console stopped" in toasts[0], toasts
+        assert "check whether it printed" in toasts[0] and "Print queue (F10)" in toasts[0]
+        app.print_worker.kick()  # a later pass finds nothing new: nothing more is said
+        done = len(passes(seen))
+        await until(pilot, lambda: len(passes(seen)) > done, what="another pass")
+        await quiet.settle(pilot)
+        assert len(app._notifications) == 1
+    with station.read() as session:
+        statuses = dict(session.exec(select(PrintJob.id, PrintJob.status)).all())
+    assert statuses == {1: "interrupted", 2: "printed"}
+
+
 async def test_printers_saved_twice_print_on_the_last_saved_whatever_setup_answers_last(
     station: Station, monkeypatch: pytest.MonkeyPatch
 ) -> None:
