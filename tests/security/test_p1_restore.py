@@ -113,6 +113,27 @@ def test_an_extra_manager_row_is_refused(cli: Callable[..., Run], live: Station,
     refused_and_untouched(cli, live, mallory, "clerk Mallory (manager) is not in its audit trail")
 
 
+def test_a_refused_backup_says_why_in_chinese(cli: Callable[..., Run], live: Station, tmp_path: Path) -> None:
+    """The reason a file is refused is in the console's language, the schema's and clerks' names as they are."""
+    spy = crafted(tmp_path, "spy.sqlite3", "CREATE INDEX ix_spy ON parcel (phone_full)")
+    mallory = crafted(
+        tmp_path,
+        "mallory.sqlite3",
+        "INSERT INTO clerk (name, role, pin_hash, active, created_at) "
+        "VALUES ('Mallory', 'manager', '', 1, '2026-11-25 00:00:00')",
+    )
+    said = {}
+    for file in (spy, mallory):
+        result = cli(["--db", str(live.engine.url), "--lang", "zh", *MANAGER, "restore", "--yes", str(file)])
+        assert result.code == 1, result.output
+        said[file.name] = result.err
+    assert "此文件不能用于恢复：含有驿站数据库没有的内容：index ix_spy" in said["spy.sqlite3"], said
+    assert "店员 Mallory（店长）不在该备份的审计记录中" in said["mallory.sqlite3"], said
+    assert not any(
+        word in text for text in said.values() for word in ("not a station", "audit trail", "manager")
+    )
+
+
 def test_files_that_are_not_station_databases_are_refused(
     cli: Callable[..., Run], live: Station, tmp_path: Path
 ) -> None:
@@ -121,7 +142,8 @@ def test_files_that_are_not_station_databases_are_refused(
     for table in ("parcel", "parcel_event", "layer", "shelf"):  # what the old check looked for
         conn.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)")
     conn.close()
-    refused_and_untouched(cli, live, bare, "is not a station database")
+    # The file the manager named, not the copy the check reads.
+    refused_and_untouched(cli, live, bare, f"{bare} is not a station database")
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
     refused_and_untouched(cli, live, junk, "is not a readable SQLite database")

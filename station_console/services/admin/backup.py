@@ -33,13 +33,14 @@ from db.engine import create_station_engine
 from db.migrate import head_revision, known_revisions, schema_at, schema_objects, upgrade
 from db.models import EventKind
 from station_console.errors import Refused, StationError
-from station_console.i18n import N_
+from station_console.i18n import N_, Later, get_language, shown_params, translate
 from station_console.private_files import PRIVATE_FILE, staged, write_failed
 from station_console.services.core import anchors, audit
 from station_console.services.core.health import check_database, check_file
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.people.audit_trail import verify
+from station_console.services.people.event_detail_labels import ROLE_LABELS
 from station_console.services.scan.carriers import forget_detector
 
 
@@ -125,7 +126,7 @@ def restore_sqlite(station: Station, source: Path) -> Restored:
     try:
         os.close(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
         _copy_file(source, copy)
-        revision = _check_backup(station, copy)
+        revision = _check_backup(station, copy, source)
         _migrate(copy)  # safe now: the file holds exactly a known revision's schema
         events, newest = _check_trail(station, copy)
         details = {
@@ -181,12 +182,29 @@ def _copy_file(source: Path, copy: Path) -> None:
         ) from None
 
 
-def _refuse(reason: str, **params: Any) -> Refused:
+@dataclass(frozen=True)
+class _Why(Later):
+    """Why a backup is refused, in the language the refusal is shown in (a clerk's name stays as it is)."""
+
+    msgid: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def message(self, lang: str | None = None) -> str:
+        lang = lang or get_language()
+        return translate(self.msgid, lang, **shown_params(dict(self.params), lang))
+
+
+def _why(msgid: str, **params: Any) -> _Why:
+    return _Why(msgid, tuple(params.items()))
+
+
+def _refuse(reason: str | Later, **params: Any) -> Refused:
     return Refused(N_("This file cannot be restored: {reason}"), code="bad_backup", reason=reason, **params)
 
 
-def _check_backup(station: Station, copy: Path) -> str:
-    """Refuse a copy that is not exactly a station database of a known revision; its revision."""
+def _check_backup(station: Station, copy: Path, source: Path) -> str:
+    """Refuse a copy (of `source`, the file named) that is not exactly a station database of a known
+    revision; its revision."""
     check_file(copy)
     conn = sqlite3.connect(copy)
     try:
@@ -194,7 +212,7 @@ def _check_backup(station: Station, copy: Path) -> str:
             versions = [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")]
         except sqlite3.DatabaseError:
             raise Refused(
-                N_("{file} is not a station database"), code="not_a_backup", file=copy.name
+                N_("{file} is not a station database"), code="not_a_backup", file=str(source)
             ) from None
         if len(versions) != 1 or versions[0] not in known_revisions():
             newer = len(versions) == 1 and str(versions[0]) > (head_revision() or "")
@@ -204,7 +222,7 @@ def _check_backup(station: Station, copy: Path) -> str:
                     code="backup_too_new",
                     revision=str(versions[0]),
                 )
-            raise Refused(N_("{file} is not a station database"), code="not_a_backup", file=copy.name)
+            raise Refused(N_("{file} is not a station database"), code="not_a_backup", file=str(source))
         revision = str(versions[0])
         found, expected = schema_objects(conn), schema_at(revision)
         extra = sorted(f"{kind} {name}" for kind, name, *_ in found - expected)
@@ -223,7 +241,10 @@ def _check_backup(station: Station, copy: Path) -> str:
         conn.close()
     for clerk_id, name, role in clerks:
         if (clerk_id, role) not in created:
-            raise _refuse(f"clerk {name} ({role}) is not in its audit trail")
+            role_label = _why(ROLE_LABELS.get(role, str(role)))
+            raise _refuse(
+                _why(N_("clerk {name} ({role}) is not in its audit trail"), name=name, role=role_label)
+            )
     return revision
 
 
@@ -245,13 +266,17 @@ def _check_trail(station: Station, copy: Path) -> tuple[int, int]:
     return result.checked, int(newest)
 
 
-def _describe(extra: list[str], missing: list[str]) -> str:
-    parts = []
+def _describe(extra: list[str], missing: list[str]) -> _Why:
+    def listed(names: list[str]) -> str:  # the schema's own names (table parcel): not translated
+        return ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
+
+    if extra and missing:
+        return _why(
+            N_("not a station's: {extra}; missing: {missing}"), extra=listed(extra), missing=listed(missing)
+        )
     if extra:
-        parts.append("not a station's: " + ", ".join(extra[:4]) + (" ..." if len(extra) > 4 else ""))
-    if missing:
-        parts.append("missing: " + ", ".join(missing[:4]) + (" ..." if len(missing) > 4 else ""))
-    return "; ".join(parts)
+        return _why(N_("not a station's: {extra}"), extra=listed(extra))
+    return _why(N_("missing: {missing}"), missing=listed(missing))
 
 
 def _migrate(copy: Path) -> None:
@@ -259,7 +284,7 @@ def _migrate(copy: Path) -> None:
     try:
         upgrade(engine)
     except Exception as exc:  # noqa: BLE001  any failure to migrate refuses the file; nothing changed
-        raise _refuse(f"it cannot be brought up to date ({exc})") from exc
+        raise _refuse(_why(N_("it cannot be brought up to date ({error})"), error=str(exc))) from exc
     finally:
         engine.dispose()
 
