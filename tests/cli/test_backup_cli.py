@@ -48,6 +48,7 @@ def test_backup_then_restore_brings_the_data_back(station: Station, db_url: str,
     assert _parcels(station) == 2
     again = runner.invoke(cli, ["--db", db_url, *AS_MANAGER, "backup", str(target)])
     assert again.exit_code == 1 and "exists already" in again.output
+    station.engine.dispose()  # closed, as another console must be for a restore
     result = runner.invoke(cli, ["--db", db_url, *AS_MANAGER, "restore", "--yes", str(target)])
     assert result.exit_code == 0, result.output
     station.engine.dispose()

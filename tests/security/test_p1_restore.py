@@ -10,6 +10,7 @@ trails, and the replaced database is kept aside so the restore can be undone.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import sqlite3
@@ -52,6 +53,10 @@ def file_hash(path: Path) -> str:
 
 
 def restore(cli: Callable[..., Run], station: Station, file: Path, *who: str) -> Run:
+    """`station restore FILE`, the test's own station closed first as another console would be (and the
+    engines of the commands run before it in this process, which nothing else closes)."""
+    station.engine.dispose()
+    gc.collect()
     return cli(["--db", str(station.engine.url), "--lang", "en", *who, "restore", "--yes", str(file)])
 
 
@@ -257,6 +262,28 @@ def test_a_good_backup_is_restored_recorded_twice_and_can_be_undone(
     undo = restore(cli, live, kept, *MANAGER)  # the replaced database goes back the same way
     assert undo.code == 0, undo.output
     assert "JT1234567890124" in {r[0] for r in sqlite3.connect(db).execute("SELECT waybill FROM parcel")}
+
+
+def test_a_restore_while_another_console_has_the_database_open_is_refused(
+    cli: Callable[..., Run], live: Station, tmp_path: Path
+) -> None:
+    """A console still open would go on checking parcels in to the file renamed aside: refused, nothing
+    changed; once it is closed the same restore goes in."""
+    good = tmp_path / "good.sqlite3"
+    live.engine.dispose()
+    other_console = sqlite3.connect(tmp_path / "station.sqlite3")
+    other_console.execute("SELECT count(*) FROM parcel").fetchone()  # open, as an idle console's is
+    before = snapshot(live)
+    live.engine.dispose()
+    result = cli(["--db", str(live.engine.url), "--lang", "en", *MANAGER, "restore", "--yes", str(good)])
+    assert result.code == 1, result.output
+    assert "Another console or program has the station database open" in result.err
+    live.engine.dispose()
+    assert snapshot(live) == before
+    assert not list(tmp_path.glob("station.sqlite3.before-restore-*"))
+    assert other_console.execute("SELECT count(*) FROM parcel").fetchone() == (3,)  # it still works
+    other_console.close()
+    assert restore(cli, live, good, *MANAGER).code == 0
 
 
 def test_a_backup_of_an_older_schema_is_migrated(

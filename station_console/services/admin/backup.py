@@ -109,7 +109,8 @@ def backup_sqlite(station: Station, target: Path, *, overwrite: bool = False) ->
 def restore_sqlite(station: Station, source: Path) -> Restored:
     """Replace the station's SQLite database with the backup `source`, after checking a copy of it.
 
-    Other consoles must be closed first: they would keep working on the file that was renamed aside.
+    Other consoles must be closed first (refused while one has the file open): they would keep
+    working on the file that was renamed aside.
     """
     require(station, "restore")
     target = _sqlite_path(station.engine)
@@ -129,6 +130,7 @@ def restore_sqlite(station: Station, source: Path) -> Restored:
         revision = _check_backup(station, copy, source)
         _migrate(copy)  # safe now: the file holds exactly a known revision's schema
         events, newest = _check_trail(station, copy)
+        _refuse_if_open_elsewhere(station, target)
         details = {
             "file": source.name,
             "sha256": digest,
@@ -155,6 +157,32 @@ def restore_sqlite(station: Station, source: Path) -> Restored:
     forget_detector(station)
     station.run(lambda session: audit.record(session, station, EventKind.DB_RESTORED, details=details))
     return Restored(source=source, revision=revision, events=events, kept_as=kept)
+
+
+def _refuse_if_open_elsewhere(station: Station, target: Path) -> None:
+    """Refuse while another console (or program) has the database open: it would go on writing into the
+    file renamed aside, and a check-in it acknowledged would be missing from the restored station.
+
+    Leaving WAL mode needs the only connection to the file, so it tells; WAL is set back at once. A
+    console opened in the few seconds between this and the swap is not caught."""
+    station.engine.dispose()  # our own pooled connections are not another console's
+    conn = sqlite3.connect(target, timeout=1)
+    try:
+        try:
+            mode = str(conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]).lower()
+        except sqlite3.OperationalError:
+            mode = "wal"  # locked: another connection holds it
+        if mode != "delete":
+            raise Refused(
+                N_(
+                    "Another console or program has the station database open: close it (Ctrl+Q), "
+                    "then restore again. Nothing was changed"
+                ),
+                code="database_in_use",
+            )
+        conn.execute("PRAGMA journal_mode=WAL")
+    finally:
+        conn.close()
 
 
 def _sha256(path: Path) -> str:
