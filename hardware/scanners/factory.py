@@ -5,7 +5,7 @@ Config keys by kind (all optional unless noted):
 - `hid` / `hidpos`: `vendor`, `product` ("0c2e" hex strings or ints), `serial`, `layout` (us, de, fr),
   `terminator` (enter, tab), `exclude` (["vvvv:pppp"]), `mode` (auto, keyboard, pos; hidpos = pos),
   `backend: "fake"` with `codes` for a demo on a pretend USB bus.
-- `serial`: `port` (required), `baud`, `terminator` (cr, lf, crlf, any).
+- `serial`: `port` (required), `baud`, `terminator` (cr, lf, crlf, tab, any: the first of CR, LF, Tab).
 - `dummy`: `codes`, `interval_s`, `loop`.
 """
 

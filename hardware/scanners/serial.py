@@ -1,7 +1,7 @@
 """Serial and USB-CDC scanners (a virtual COM port) through pyserial, an optional extra.
 
-The scanner sends each code followed by a terminator (CR, LF or CR LF). The reader thread reopens the
-port by itself when it disappears (USB-CDC unplugged), like the HID reader.
+The scanner sends each code followed by a terminator (CR, LF, CR LF or Tab, a common suffix setting).
+The reader thread reopens the port by itself when it disappears (USB-CDC unplugged), like the HID reader.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - exercised only without the extra
 
 log = logging.getLogger("station.scanner.serial")
 
-TERMINATORS = {"cr": b"\r", "lf": b"\n", "crlf": b"\r\n", "any": b""}
+TERMINATORS = {"cr": b"\r", "lf": b"\n", "crlf": b"\r\n", "tab": b"\t", "any": b""}
 
 
 def serial_available() -> bool:
@@ -68,7 +68,9 @@ class SerialScanner(ThreadedScanner):
         lines: list[bytes] = []
         if self.terminator == "any":
             while True:
-                ends = [i for i in (buffer.find(b"\r"), buffer.find(b"\n")) if i >= 0]
+                # A Tab ends a code too: no barcode a parcel carries holds one, and a Tab suffix would
+                # otherwise hold every scan back until some later CR or LF, glued to the next code.
+                ends = [i for i in (buffer.find(b"\r"), buffer.find(b"\n"), buffer.find(b"\t")) if i >= 0]
                 if not ends:
                     return lines
                 cut = min(ends)
@@ -113,7 +115,7 @@ class SerialScanner(ThreadedScanner):
                             continue
                         buffer += chunk
                         for line in self.split(buffer):
-                            code = line.decode(self.encoding, errors="replace").strip("\r\n")
+                            code = line.decode(self.encoding, errors="replace").strip("\r\n\t")
                             self._emit(code)
             except (pyserial.SerialException, OSError) as exc:
                 log.info("serial scanner %s lost: %s", self.port, exc)

@@ -62,6 +62,16 @@ def test_serial_scanner_reads_codes_split_on_any_terminator(pty_pair) -> None:  
     assert got.empty()
 
 
+def test_serial_scanner_with_a_tab_suffix_sends_each_code_as_it_is_scanned() -> None:
+    """A scanner set to end codes with Tab: each code is read at its Tab, not held until a later CR and
+    glued to the codes after it (JT0001234567815JT0001234567816)."""
+    for terminator in ("any", "tab"):
+        scanner = SerialScanner(port="/dev/null", terminator=terminator)
+        buffer = bytearray(b"JT0001234567815\tJT0001234567816\tYT12")
+        assert scanner.split(buffer) == [b"JT0001234567815", b"JT0001234567816"], terminator
+        assert buffer == bytearray(b"YT12")
+
+
 def test_serial_crlf_terminator_keeps_a_lone_cr_inside() -> None:
     scanner = SerialScanner(port="/dev/null", terminator="crlf")
     buffer = bytearray(b"AB\rC\r\nDE")

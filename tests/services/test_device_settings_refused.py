@@ -225,8 +225,8 @@ SCANNERS: list[tuple[dict[str, Any], str, str]] = [
     ),
     (
         {"kind": "serial", "port": "/dev/ttyACM0", "terminator": "semicolon"},
-        "terminator = semicolon: use one of cr, lf, crlf, any",
-        "结束键 [terminator] = semicolon：请使用 cr, lf, crlf, any 之一",
+        "terminator = semicolon: use one of cr, lf, crlf, tab, any",
+        "结束键 [terminator] = semicolon：请使用 cr, lf, crlf, tab, any 之一",
     ),
     (
         {"kind": "hid", "mode": "magic"},
