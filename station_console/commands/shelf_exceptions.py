@@ -250,7 +250,7 @@ def overdue_cmd(app: CliApp, band: str, carrier: str | None, remind: bool, as_js
     table = [
         [
             label_of(BAND_LABELS, r.band),
-            f"{r.age_hours:.0f}h",
+            _("{days} d {hours} h", days=r.age[0], hours=r.age[1]),
             r.parcel.waybill,
             r.parcel.carrier,
             r.parcel.location or "-",

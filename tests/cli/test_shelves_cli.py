@@ -113,3 +113,27 @@ def test_a_note_too_long_for_its_field_is_refused_and_nothing_is_stored(run, db_
     typed = "rang 139-1111-2222 " + "y" * 481  # 500 as typed
     kept = json.loads(run("problem", WAYBILLS[2], "--kind", "damaged", "--note", typed, "--json").output)
     assert kept["problem_note"] == "rang 139****2222 " + "y" * 481
+
+
+@pytest.mark.parametrize(
+    ("lang", "band", "age"), [("en", "amber", "2 d 23 h"), ("zh", "黄色预警", "2 天 23 小时")]
+)
+def test_overdue_says_the_age_in_the_whole_hours_its_band_counts(
+    run, db_url, lang: str, band: str, age: str
+) -> None:  # type: ignore[no-untyped-def]
+    """71.6 h on the shelf is amber under the 72 h red band: it read "72h", the red band's start."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlmodel import Session, create_engine, select
+
+    from db.models import Parcel
+
+    engine = create_engine(db_url)
+    with Session(engine) as session:
+        parcel = session.exec(select(Parcel).where(Parcel.waybill == WAYBILLS[0])).one()
+        parcel.checked_in_at = datetime.now(UTC) - timedelta(hours=71.6)
+        session.add(parcel)
+        session.commit()
+    engine.dispose()
+    (line,) = run("--lang", lang, "overdue").output.splitlines()
+    assert line.startswith(f"{band}  {age}  {WAYBILLS[0]}"), line

@@ -48,3 +48,12 @@ def test_resend_queues_a_reminder_for_reachable_parcels(station: Station, clock)
     assert note.kind == "reminder" and note.status == "queued" and "13812345678" not in str(note.payload)
     (event,) = events(station, EventKind.NOTIFIED)
     assert event.details["kind"] == "reminder"
+
+
+def test_the_age_is_counted_down_to_the_whole_hours_the_bands_start_at(station: Station, clock) -> None:
+    """71.96 h is amber under a 72 h red band: shown rounded it read as 72 h (3.0 d), the red band's."""
+    place(station, wb(1), "1-1", at=clock.now - timedelta(hours=71.96))
+    place(station, wb(2), "1-1", at=clock.now - timedelta(hours=72))
+    young, old = sorted(overdue.overdue(station), key=lambda r: r.age_hours)
+    assert (young.band, young.age, young.to_json()["age_hours"]) == ("amber", (2, 23), 71.9)
+    assert (old.band, old.age, old.to_json()["age_hours"]) == ("red", (3, 0), 72.0)

@@ -282,7 +282,7 @@ async def test_f9_on_a_parcel_not_yet_a_return_candidate_asks_before_it_goes_in_
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         said = f"{app.screen.question}\n{app.screen.body}"
-        assert wb(1) in said and "3.3 d" in said and "not yet a return candidate" in said
+        assert f"{wb(1)}: on the shelf 3 d 8 h, not yet a return candidate" in said
         await quiet.press(pilot, "n")
         await settle(pilot)
         assert app.screen.query_one("#od-table", DataTable).row_count == 1  # still the overdue list
@@ -317,12 +317,21 @@ async def test_returns_say_how_to_start_and_the_batch_state_in_chinese(
         assert "进行中" in shown and "open" not in shown
 
 
-@pytest.mark.parametrize(("lang", "band", "age"), [("en", "return", "8.0 d"), ("zh", "待退回", "8.0 天")])
+@pytest.mark.parametrize(
+    ("lang", "hours", "band", "age"),
+    [
+        ("en", 24 * 8, "return", "8 d 0 h"),
+        ("zh", 24 * 8, "待退回", "8 天 0 小时"),
+        # Whole hours reached, as the band counts: 71.6 h is not yet the 72 h red band (it read "3.0 d").
+        ("en", 71.6, "amber", "2 d 23 h"),
+        ("zh", 71.6, "黄色预警", "2 天 23 小时"),
+    ],
+)
 @pytest.mark.first_mode("shelves")
 async def test_the_overdue_list_says_the_band_and_age_in_the_console_language(
-    app: StationApp, station: Station, clock, lang: str, band: str, age: str
+    app: StationApp, station: Station, clock, lang: str, hours: float, band: str, age: str
 ) -> None:
-    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))
+    place(station, wb(1), "1-1", at=clock.now - timedelta(hours=hours))
     set_language(lang)
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)

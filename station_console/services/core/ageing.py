@@ -7,6 +7,7 @@ reminders, the overdue list and the day report all band parcels by these rules.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -54,6 +55,13 @@ class Policy:
 
 def band_of_age(hours: float, policy: Policy) -> str:
     return next((band for band, start in policy.thresholds() if hours >= start), "ok")
+
+
+def age_reached(hours: float) -> tuple[int, int]:
+    """An age on the shelf as the (days, hours) it has fully reached. A band starts at a whole hour and
+    holds from that hour on, so the age is counted down to whole hours: rounded (71.6 h as "72 h" or
+    "3.0 d"), a parcel read as old as a band it has not reached yet."""
+    return divmod(max(0, math.floor(hours)), 24)
 
 
 def band_for(checked_in_at: datetime, now: datetime, policy: Policy) -> str:

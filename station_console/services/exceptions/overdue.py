@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,14 @@ from sqlmodel import Session, col, select
 
 from db.models import Carrier, EventKind, Parcel, ParcelStatus
 from station_console.services.core import audit
-from station_console.services.core.ageing import BANDS, Policy, band_for, on_shelf_bands, policies
+from station_console.services.core.ageing import (
+    BANDS,
+    Policy,
+    age_reached,
+    band_for,
+    on_shelf_bands,
+    policies,
+)
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.notify import outbox
@@ -23,8 +31,15 @@ class OverdueRow:
     band: str
     age_hours: float
 
+    @property
+    def age(self) -> tuple[int, int]:
+        """(days, hours) on the shelf, counted as the band is."""
+        return age_reached(self.age_hours)
+
     def to_json(self) -> dict[str, Any]:
-        return {**self.parcel.to_json(), "band": self.band, "age_hours": round(self.age_hours, 1)}
+        # Down to the tenth, never up: 71.96 h must not read as the 72 h a band starts at.
+        age = math.floor(self.age_hours * 10) / 10
+        return {**self.parcel.to_json(), "band": self.band, "age_hours": age}
 
 
 def overdue(station: Station, *, min_band: str = "amber", carrier: str | None = None) -> list[OverdueRow]:

@@ -91,7 +91,7 @@ class OverdueScreen(ServiceCalls, ModeScreen):
             table.add_row(
                 mark,
                 Text(_(BAND_LABELS[r.band]), style=BAND_STYLES[r.band]),
-                _("{days} d", days=f"{r.age_hours / 24:.1f}"),  # days on the shelf
+                age_text(r),
                 *parcel_cells(r.parcel, zone),
                 key=r.parcel.waybill,
             )
@@ -155,9 +155,9 @@ class OverdueScreen(ServiceCalls, ModeScreen):
         # the highlighted row must not send back a parcel the recipient can still collect: asked first.
         lines = [
             _(
-                "{waybill}: on the shelf {days} d, not yet a return candidate",
+                "{waybill}: on the shelf {age}, not yet a return candidate",
                 waybill=r.parcel.waybill,
-                days=f"{r.age_hours / 24:.1f}",
+                age=age_text(r),
             )
             for r in early
         ]
@@ -189,3 +189,9 @@ def batch_of(station: Station, carrier: str, waybills: list[str]) -> int:
     batch = returns.open_batch(station, carrier)
     returns.add_many(station, batch.id, waybills)
     return batch.id
+
+
+def age_text(row: overdue.OverdueRow) -> str:
+    """Days and whole hours on the shelf, as the band counts them ("2 d 23 h" is not yet a 72 h band)."""
+    days, hours = row.age
+    return _("{days} d {hours} h", days=days, hours=hours)
