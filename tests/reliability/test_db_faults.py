@@ -330,7 +330,7 @@ def test_statement_listeners_see_the_checkins_begin_and_every_statement(db_file:
 
 
 def test_a_database_that_cannot_be_reached_refuses_the_checkin_clearly(
-    db_file: Path, monkeypatch: pytest.MonkeyPatch
+    db_file: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     station = open_as_li(f"sqlite:///{db_file}")
     check_in(station, "JT0000000000011", size="S")  # the settings and the detector, read before
@@ -344,7 +344,9 @@ def test_a_database_that_cannot_be_reached_refuses_the_checkin_clearly(
     with pytest.raises(DatabaseUnavailable) as refused:
         check_in(station, "JT0000000000010", size="S")
     assert refused.value.code == "database_unavailable"
-    assert "unable to open database file" in refused.value.message("en")
+    assert refused.value.message("en") == "The database cannot be written. Nothing was saved."
+    assert refused.value.message("zh") == "无法写入数据库，未保存任何内容。"  # the driver's English: logged
+    assert any("unable to open database file" in r.getMessage() for r in caplog.records)
     monkeypatch.undo()
     assert _counts(db_file) == before
     station.engine.dispose()

@@ -4,6 +4,7 @@ for reads as for writes, never as an unexpected error."""
 
 from __future__ import annotations
 
+import re
 import socket
 import time
 
@@ -65,7 +66,9 @@ def _closed_port() -> int:
 
 
 @pytest.mark.parametrize("what", ["read", "connect", "lookup", "write"])
-def test_a_server_that_cannot_be_reached_is_refused_in_words(what: str) -> None:
+def test_a_server_that_cannot_be_reached_is_refused_in_words(
+    what: str, caplog: pytest.LogCaptureFixture
+) -> None:
     url = f"postgresql+psycopg://station@127.0.0.1:{_closed_port()}/station?connect_timeout=2"
     station = Station(engine=create_station_engine(url), clerk_id=1, clerk_role=Role.CLERK)
     with pytest.raises(DatabaseUnavailable) as refused:
@@ -81,6 +84,12 @@ def test_a_server_that_cannot_be_reached_is_refused_in_words(what: str) -> None:
             check_in(station, "JT0000000000003")
     assert refused.value.code == "database_unreachable"
     said = refused.value.message("en")
-    assert "cannot be reached" in said and "Connection refused" in said and "\n" not in said
-    assert "Is the server running" not in said  # the driver's hint lines are left out
+    assert "cannot be reached" in said and "\n" not in said
+    # The driver's English is logged, its first line only, never inside the clerk's sentence: in
+    # Chinese the sentence is all Chinese.
+    assert "Connection refused" not in said
+    assert not re.search("[A-Za-z]", refused.value.message("zh")), refused.value.message("zh")
+    logged = [r.getMessage() for r in caplog.records if r.name.endswith("db_errors")]
+    assert any("Connection refused" in line for line in logged), logged
+    assert not any("Is the server running" in line for line in logged)  # the hint lines left out
     station.engine.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.exc import OperationalError
 
 from station_console.errors import DatabaseUnavailable, Refused
@@ -24,26 +26,27 @@ _UNREACHABLE = (
 PASSING_CODES = frozenset({"database_locked", "database_unreachable", "database_unavailable"})
 LASTING_CODES = frozenset({"database_read_only", "disk_full"})
 
+log = logging.getLogger(__name__)
+
 
 def unavailable(exc: OperationalError, *, reading: bool = False) -> DatabaseUnavailable:
     """The clerk's message for a database that is locked, read-only, full or unreachable; `reading`:
     the failed work only read (nothing was to be saved)."""
     reason = str(exc.orig if exc.orig is not None else exc).lower()
-    said = _first_line(str(exc.orig if exc.orig is not None else exc))
+    # The driver's own words are English whatever the console's language: the log keeps them for
+    # whoever fixes the server, the clerk reads a sentence in their language alone.
+    log.warning("database refused the work: %s", _first_line(str(exc.orig if exc.orig is not None else exc)))
     if exc.connection_invalidated or any(words in reason for words in _UNREACHABLE):
         return DatabaseUnavailable(
             N_(
-                "The database server cannot be reached ({reason}). Try again in a moment; if it keeps "
-                "failing, check the server and the network."
+                "The database server cannot be reached. Try again in a moment; if it keeps failing, "
+                "check the server and the network."
             ),
             code="database_unreachable",
-            reason=said,
         )
     if reading:
         return DatabaseUnavailable(
-            N_("The database cannot be read ({reason}). Try again in a moment."),
-            code="database_unavailable",
-            reason=said,
+            N_("The database cannot be read. Try again in a moment."), code="database_unavailable"
         )
     if "locked" in reason or "busy" in reason:
         return DatabaseUnavailable(
@@ -60,9 +63,7 @@ def unavailable(exc: OperationalError, *, reading: bool = False) -> DatabaseUnav
             N_("The disk is full. Nothing was saved; free some space and try again."), code="disk_full"
         )
     return DatabaseUnavailable(
-        N_("The database cannot be written ({reason}). Nothing was saved."),
-        code="database_unavailable",
-        reason=said,
+        N_("The database cannot be written. Nothing was saved."), code="database_unavailable"
     )
 
 
