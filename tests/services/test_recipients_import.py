@@ -315,6 +315,11 @@ def test_only_a_manager_imports_and_one_event_records_it(station: Station, tmp_p
         # Letters inside a word are not an alias ("no" of note, "tel" of hotel); No. alone is the id.
         (["Name", "Note", "Hotel", "No."], {"name": 0, "external_id": 3}),
         (["Name", "Notes", "Room number", "Phone No."], {"name": 0, "room": 2, "phone": 3}),
+        # An id's Chinese heading is the whole heading, trimmed, in either width, as "No." is: inside
+        # another it is that column's (an ID document's number, a note), never the directory's id.
+        (["人员ID", "姓名", "证件编号"], {"external_id": 0, "name": 1}),
+        (["姓名", "手机", "学号备注"], {"name": 0, "phone": 1}),
+        ([" 工号 ", "姓名"], {"external_id": 0, "name": 1}),
     ],
 )
 def test_headers_are_recognised_in_chinese_and_english(headers: list[str], expected: dict[str, int]) -> None:

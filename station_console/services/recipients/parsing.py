@@ -110,8 +110,9 @@ def _header_key(text: str) -> str:
 
 
 # Said only by a whole heading: a "No." or "Number" column may be the id, but inside a longer heading
-# these words are another field's ("Room number", "Phone No.").
-WHOLE_HEADING_ONLY = frozenset({"no", "number"})
+# these words are another field's ("Room number", "Phone No."); so are the Chinese ids' (证件编号 is an
+# ID document's number, 学号备注 a note), or the id would be a column the file never meant as one.
+WHOLE_HEADING_ONLY = frozenset({"no", "number", *(a for a in HEADERS["external_id"] if not a.isascii())})
 
 
 def _word_runs(text: str) -> set[str]:
@@ -128,7 +129,7 @@ _LATIN_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 def recognise(headers: Sequence[str]) -> dict[str, int]:
     """field -> column index for the headers we know; exact names first, then the longest alias a
     header contains (手机号码（必填） is a phone, "Mobile (required)" too): a Chinese alias anywhere in
-    it, a latin one as whole words."""
+    it, a latin one as whole words; an id's Chinese heading only as the whole heading."""
     keys = [_header_key(h) for h in headers]
     found: dict[str, int] = {}
     taken: set[int] = set()
