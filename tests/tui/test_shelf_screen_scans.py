@@ -9,7 +9,9 @@ from textual.widgets import Checkbox, Input, Select
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, returns, stocktake
 from station_console.tui.app import StationApp
+from station_console.tui.widgets.wedge import WedgeInput
 from tui import quiet
+from tui.checkin_driver import KeyClock, scan, type_slowly
 from tui.shelf_data import location_of, place, wb
 
 
@@ -42,6 +44,36 @@ async def test_a_scan_while_the_couriers_name_has_the_focus_goes_into_the_return
         assert "2 parcels" in status_of(app, "#ret-status")
         await quiet.press(pilot, "f8")  # still no name: nothing closes on a waybill
         assert returns.list_batches(station, status="open")[0].signed_by_name is None
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_scan_while_the_couriers_name_is_typed_leaves_the_clerk_in_the_name(
+    app: StationApp, station: Station
+) -> None:
+    """The scan went into the batch and the focus jumped to the scan field: the rest of the name,
+    typed on, went nowhere it was meant to. A scan typed in the scan field keeps it there."""
+    place(station, wb(1), "1-1")
+    place(station, wb(2), "1-2")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f9", *"JT", "enter")
+        scan_field = app.screen.query_one("#ret-scan", Input)
+        assert scan_field.has_focus
+        await quiet.press(pilot, *wb(1), "enter")  # typed by hand in the scan field
+        assert returns.list_batches(station, status="open")[0].count == 1
+        assert scan_field.has_focus
+        signer = app.screen.query_one("#ret-signer", WedgeInput)
+        assert signer.router is not None
+        signer.router.clock = clock = KeyClock()
+        signer.focus()
+        await quiet.settle(pilot)
+        await type_slowly(pilot, clock, *"Wa")
+        await scan(pilot, clock, wb(2))
+        await quiet.settle(pilot)
+        assert "2 parcels" in status_of(app, "#ret-status")
+        assert signer.has_focus
+        await type_slowly(pilot, clock, *"ng")
+        assert signer.value == "Wang"
 
 
 @pytest.mark.first_mode("shelves")

@@ -100,7 +100,12 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
 
         return run
 
-    def show(self, batch: returns.BatchView) -> None:
+    def done_added(self, batch: returns.BatchView) -> None:
+        # The clerk's field kept: a scan typed in the scan field is still there, and one a scanner sent
+        # while they typed the courier's name must not take them out of it.
+        self.show(batch, focus_scan=False)
+
+    def show(self, batch: returns.BatchView, *, focus_scan: bool = True) -> None:
         self.current_batch = batch
         self.query_one("#ret-carrier", Input).value = batch.carrier
         scan = self.query_one("#ret-scan", Input)
@@ -122,7 +127,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
                 count=batch.count,
             )
         )
-        if not scan.disabled:
+        if focus_scan and not scan.disabled:
             scan.focus()
 
     def status(self, text: str, *, error: bool = False) -> None:
@@ -177,7 +182,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         """A parcel into the open batch, whichever field has the focus."""
         if self._needs_batch() or self.current_batch is None:
             return
-        self.call("show", self._then_show(partial(returns.add, self.station, self.current_batch.id, ref)))
+        self.call("added", self._then_show(partial(returns.add, self.station, self.current_batch.id, ref)))
 
     def action_remove(self) -> None:
         table = self.query_one("#ret-items", DataTable)
