@@ -15,6 +15,7 @@ from sqlmodel import col, select, update
 from textual.widgets import DataTable, Input
 
 from db.models import PrintJob
+from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.shelves.search import Query, search
 from station_console.tui.app import StationApp
@@ -197,6 +198,38 @@ async def test_a_bad_phone_is_refused_in_place_and_nothing_is_saved(
             from db.models import Parcel
 
             assert s.exec(select(Parcel.phone_tail)).all() == [None]  # nothing saved, either time
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "The last scan was refused: scan the parcel again, then type its phone."),
+        ("zh", "上一次扫码被拒：请重新扫描包裹，再输入手机号。"),
+    ],
+)
+async def test_a_phone_after_a_refused_scan_says_to_scan_that_parcel_again(
+    app: StationApp, station: Station, lang: str, said: str
+) -> None:
+    """It said "Scan the parcel first", as if nothing had been scanned: the clerk had just scanned it."""
+    set_language(lang)
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await type_slowly(pilot, clock, *"5678", "enter")
+        await scan(pilot, clock, "JT0000000000001")  # on the shelf already: refused
+        await settle(app, pilot)
+        assert [i.kind for i in attention(screen)] == ["duplicate"]
+        for refused in ("duplicate", "partial"):
+            phone_field(screen).focus()  # the clerk goes on to the phone
+            await type_slowly(pilot, clock, *"1234", "enter")
+            await settle(app, pilot)
+            assert status(screen, "#ci-message") == said, refused
+            assert phone_field(screen).value == "1234"  # kept for the parcel scanned again
+            if refused == "duplicate":
+                await scan_split(pilot, clock, "JT0000000000002", at=6, hiccup=None)  # in pieces
+                clock.person()  # the rest never comes: the router's timer refuses the piece
+                await quiet.settle(pilot)
+                assert "partial" in [i.kind for i in attention(screen)]
 
 
 async def test_quick_mode_then_phones_from_the_list_tell_the_customer(

@@ -235,6 +235,7 @@ class CheckinScreen(CheckinPhones):
         self.refused += 1
         self._settle_phone_field()  # a phone typed for the parcel shown goes to it ...
         self.current = None  # ... but one typed now must not (this scan may be the next parcel)
+        self.last_scan_refused = True
         text = event.shown()
         self._attention(
             Attention(
@@ -275,6 +276,7 @@ class CheckinScreen(CheckinPhones):
             courier_batch=self.courier_batch,
         )
         self.current = Current(seq, raw)
+        self.last_scan_refused = False
         self._show_current()
         if not self.quick:
             self.query_one("#phone", Input).focus()  # the clerk types this parcel's phone next
@@ -355,6 +357,7 @@ class CheckinScreen(CheckinPhones):
         shown = self.current.result if self.current is not None else None
         if shown is not None and shown.parcel_id == result.parcel_id:
             self.current = None
+            self.last_scan_refused = False
             self._show_current()
         self.query_one("#ci-code", Digits).update("")
         self.query_one("#ci-where", Static).update("", layout=False)

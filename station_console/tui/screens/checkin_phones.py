@@ -62,7 +62,11 @@ class CheckinPhones(CheckinQuestions):
         if event.input.value.strip() != text:
             return  # a scan came first and took this phone to its parcel: never a second parcel
         if self.current is None:
-            self._refuse_text(_("Scan the parcel first: a phone goes to the parcel just scanned."))
+            self._refuse_text(
+                _("The last scan was refused: scan the parcel again, then type its phone.")
+                if self.last_scan_refused
+                else _("Scan the parcel first: a phone goes to the parcel just scanned.")
+            )
             return
         try:
             parse_phone(text)
@@ -92,7 +96,11 @@ class CheckinPhones(CheckinQuestions):
         """Like a phone, the person a parcel is for goes to the parcel shown (the one just scanned)."""
         current = self.current
         if current is None:
-            self._refuse_text(_("Scan the parcel first: a recipient goes to the parcel just scanned."))
+            self._refuse_text(
+                _("The last scan was refused: scan the parcel again, then choose its recipient.")
+                if self.last_scan_refused
+                else _("Scan the parcel first: a recipient goes to the parcel just scanned.")
+            )
             return
         # On demand: the finder (and the directory's matching) load when a recipient is first looked for.
         from station_console.tui.screens.checkin_recipient import RecipientPicker

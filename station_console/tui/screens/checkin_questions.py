@@ -37,6 +37,7 @@ class CheckinQuestions(CheckinState):
         request, refusal = message.request, message.refusal
         if self.current is not None and self.current.seq == request.seq:
             self.current = None
+            self.last_scan_refused = True
             self._show_current()
             self.query_one("#scan", Input).focus()
         if request.item is None:

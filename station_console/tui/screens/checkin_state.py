@@ -61,6 +61,8 @@ class CheckinState(CourierBatchScreen):
         self.undone: set[int] = set()
         self.latencies: list[float] = []  # scan (terminator key) to row on screen, seconds
         self.current: Current | None = None
+        # No parcel shown because the last scan was refused (a phone typed now is told to rescan it).
+        self.last_scan_refused = False
         self._held_row: int | None = None  # the parcel whose label waits for its phone
         # The label state each row of the table shows (parcel id -> state), undone rows left out: a
         # re-read touches only the rows whose state changed.
