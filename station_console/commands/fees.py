@@ -159,7 +159,9 @@ def _save(app: CliApp, change: Any) -> None:
 
     station = app.station
     new = attempt(lambda: change(station.settings()))
-    attempt(lambda: station.run(lambda session: save_station_settings(session, station, new)))
+    # Only the fee table: a setting another counter saved since the read above keeps its new value.
+    only = {"storage_fee_rules"}
+    attempt(lambda: station.run(lambda session: save_station_settings(session, station, new, only=only)))
 
 
 @fees.command("due")

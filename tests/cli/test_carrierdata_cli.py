@@ -193,3 +193,39 @@ def test_an_import_report_says_one_duplicate_in_the_singular(run, boss, tmp_path
         str(write(tmp_path / "e.csv", csv_text.splitlines()[0] + "\n" + f"{zto(6)},中通,\n")),
     )
     assert "e.csv: 1 of 1 row loaded, 0 bad, 0 duplicates" in one.output, one.output
+
+
+@pytest.mark.parametrize("command", [("set", "standard", "--free-days", "2"), ("remove", "standard")])
+def test_a_fee_rule_saved_keeps_what_another_counter_saved_since_it_was_read(  # type: ignore[no-untyped-def]
+    run, boss, db_url: str, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+) -> None:
+    """The command saved the whole settings it read a moment before: a station name another counter
+    saved in that moment went back to the old one."""
+    from station_console.services.admin.settings import save_station_settings
+    from station_console.services.fees import rules
+
+    assert run("fees", "set", "standard").exit_code == 0
+    other = open_station(db_url, counter="counter-2", clerk_name=boss[0], pin=boss[1])
+
+    def meanwhile(change):  # type: ignore[no-untyped-def]
+        def changed(settings, *args):  # type: ignore[no-untyped-def]
+            renamed = other.settings().model_copy(update={"station_name": "East Gate"})
+            other.run(lambda s: save_station_settings(s, other, renamed, only={"station_name"}))
+            return change(settings, *args)  # from the settings read before the rename
+
+        return changed
+
+    monkeypatch.setattr(rules, "with_rule", meanwhile(rules.with_rule))
+    monkeypatch.setattr(rules, "without_rule", meanwhile(rules.without_rule))
+    result = run("fees", *command)
+    assert result.exit_code == 0, result.output
+    other.engine.dispose()
+    station = open_station(db_url)
+    try:
+        settings = station.settings()
+        assert settings.station_name == "East Gate"
+        assert [(r.name, r.free_days) for r in settings.storage_fee_rules] == (
+            [("standard", 2)] if command[0] == "set" else []
+        )
+    finally:
+        station.engine.dispose()
