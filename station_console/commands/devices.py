@@ -13,7 +13,7 @@ from station_console.cli_help import command, option
 from station_console.commands._support import CliApp, device_text, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, _n, label_of, shown
-from station_console.text_columns import pad
+from station_console.text_columns import display_width, pad
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -139,23 +139,35 @@ def _can_measure(config: dict[str, Any]) -> None:
         )
 
 
-def _show(code: str, source: str, as_json: bool) -> None:
-    from hardware.scanners.factory import KIND_LABELS as SCANNER_KINDS
+class ScanLines:
+    """Each code read, one a line as it comes: the time, its source, the code. The source column is as
+    wide as the widest name seen so far (lines are printed before the next name is known), not a
+    fixed width that a long name overran and a short one filled with spaces."""
 
-    if as_json:
-        emit_json({"code": code, "source": source, "at": time.strftime("%Y-%m-%dT%H:%M:%S")})
-    else:
-        click.echo(f"{time.strftime('%H:%M:%S')}  {pad(device_text(source, SCANNER_KINDS), 24)} {code}")
+    def __init__(self, as_json: bool) -> None:
+        self.as_json = as_json
+        self.width = 0
+
+    def __call__(self, code: str, source: str) -> None:
+        from hardware.scanners.factory import KIND_LABELS as SCANNER_KINDS
+
+        if self.as_json:
+            emit_json({"code": code, "source": source, "at": time.strftime("%Y-%m-%dT%H:%M:%S")})
+            return
+        name = device_text(source, SCANNER_KINDS)
+        self.width = max(self.width, display_width(name))
+        click.echo(f"{time.strftime('%H:%M:%S')}  {pad(name, self.width)}  {code}")
 
 
 def _wedge_lines(count: int | None, as_json: bool) -> None:
     """Codes piped in, one a line (no key timing to measure)."""
+    show = ScanLines(as_json)
     seen = 0
     for line in sys.stdin:
         code = line.rstrip("\r\n")
         if not code:
             continue
-        _show(code, "wedge", as_json)
+        show(code, "wedge")
         seen += 1
         if count is not None and seen >= count:
             return
@@ -278,6 +290,7 @@ def _read_scanner(config: dict[str, Any], count: int | None, as_json: bool) -> N
         _("Reading the scanner ({kind}); Ctrl-C to stop.", kind=label_of(SCANNER_KINDS, scanner.kind)),
         err=True,
     )
+    show = ScanLines(as_json)
     seen = 0
     try:
         while count is None or seen < count:
@@ -290,7 +303,7 @@ def _read_scanner(config: dict[str, Any], count: int | None, as_json: bool) -> N
                 if scanner.detail:
                     click.echo(shown(scanner.detail), err=True)
                 continue
-            _show(item.code, item.source, as_json)
+            show(item.code, item.source)
             seen += 1
     except KeyboardInterrupt:
         pass

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 import usb.core
@@ -19,6 +20,7 @@ from db.models import Role
 from hardware.scanners.discovery import discover
 from hardware.scanners.fakeusb import FakeHidDevice, FakeUsbBackend
 from station_console.cli import cli
+from station_console.commands import devices as devices_command
 from station_console.counter_settings import save_counter_settings  # setting up the file, as a person would
 from station_console.services.admin import devices as devices_service
 from station_console.services.admin.setup import open_station
@@ -136,6 +138,23 @@ def test_scan_test_names_the_scanner_by_its_kinds_label_in_either_language() -> 
         cli, ["--lang", "zh", "scan-test", "--device", "wedge"], input="YT1234567890123\n"
     )
     assert wedge.stdout.split()[1:] == ["键盘模式", "YT1234567890123"]
+
+
+@pytest.mark.parametrize(("lang", "name"), [("en", "demo"), ("zh", "演示")])
+def test_scan_test_sizes_the_source_column_to_the_names_shown(lang: str, name: str) -> None:
+    """Each name was padded to 24 columns: a short one left a gap, a longer one pushed its code right."""
+    save_counter_settings(
+        CounterSettings(scanner={"kind": "dummy", "codes": ["SF1234567890123"] * 2, "interval_s": 0.01})
+    )
+    result = CliRunner().invoke(cli, ["--lang", lang, "scan-test", "--count", "2"])
+    assert result.exit_code == 0, result.output
+    assert [line[8:] for line in result.stdout.splitlines()] == [f"  {name}  SF1234567890123"] * 2
+    show, lines = devices_command.ScanLines(as_json=False), []
+    with patch.object(devices_command.click, "echo", lines.append):
+        for source in ("dummy", "serial:/dev/ttyUSB0", "dummy"):
+            show("JT1234567890123", source)
+    codes_at = [line.index("JT") for line in lines]
+    assert codes_at[0] < codes_at[1] == codes_at[2]  # a longer name widens the column from there on
 
 
 def test_scan_test_wedge_reads_typed_lines() -> None:
