@@ -139,8 +139,9 @@ async def settle(
         quiet_looks = quiet_looks + 1 if await _drain(app) else 0
 
 
-def send_key(app: Any, key: str) -> None:
-    """One key into the app's input queue, as the terminal driver delivers it (as App._press_keys makes it)."""
+def send_key(app: Any, key: str, *, at: float | None = None) -> None:
+    """One key into the app's input queue, as the terminal driver delivers it (as App._press_keys makes it);
+    `at` stamps its arrival time (monotonic) instead of now."""
     char: str | None = (
         key if len(key) == 1 else None
     )  # a character is its own (`　`, whose name no lookup finds)
@@ -152,6 +153,8 @@ def send_key(app: Any, key: str) -> None:
         except KeyError:
             char = None
     event = events.Key(key, char)
+    if at is not None:
+        event.time = at
     event.set_sender(app)
     app._driver.send_message(event)
 
@@ -172,9 +175,13 @@ async def resize(pilot: Any, width: int, height: int, *, routers: bool = True) -
 
 
 async def burst(pilot: Any, *keys: str) -> None:
-    """A scanner: every key back to back (nothing waits between them), then until the console is quiet."""
+    """A scanner: every key back to back (nothing waits between them), then until the console is quiet.
+
+    The keys share one arrival time: a busy machine may stop this process between two of them for longer
+    than a scanner's gap, and the router would rightly call that a split scan."""
+    at = time.monotonic()
     for key in keys:
-        send_key(pilot.app, key)
+        send_key(pilot.app, key, at=at)
     await settle(pilot)
 
 
