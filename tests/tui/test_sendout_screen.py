@@ -447,6 +447,8 @@ async def test_a_phone_scanned_goes_into_the_phone_field_or_is_refused(
         await quiet.settle(pilot)  # the focus moves on the app's queue: the scan must find it there
         screen.post_message(KeyRouter.Scanned("13800138000"))
         await until(pilot, lambda: screen.query_one("#so-phone", Input).value == "13800138000")
+        # the sender lookup that phone started answers by moving the focus to the name: let it first
+        await until(pilot, lambda: screen.focused is screen.query_one("#so-name", Input))
         screen.query_one("#so-to-phone", Input).focus()
         await quiet.settle(pilot)
         screen.post_message(ScannerBridge.Scanned("139****5678", "dummy"))  # a privacy waybill's form
