@@ -45,8 +45,8 @@ def in_the_dialog(app: StationApp, box: Widget, fixed: list[Widget], widget: Wid
 
 
 def in_the_form(app: StationApp, form: FormDialog[Any], widget: Widget) -> Region:
-    """`in_the_dialog` for a form: its title and OK stay in view."""
-    fixed = [form.query_one(".dialog-title"), form.query_one("#form-ok")]
+    """`in_the_dialog` for a form: its title, OK and the line of its keys stay in view."""
+    fixed = [form.query_one(".dialog-title"), form.query_one("#form-ok"), form.query_one(".form-keys")]
     return in_the_dialog(app, form.query_one(".form-dialog"), fixed, widget)
 
 

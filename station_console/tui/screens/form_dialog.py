@@ -1,5 +1,6 @@
 """Small forms in a pop-up: a few typed fields, choices and switches; Enter goes on to the next empty
-field, and with none left gives them back; Esc cancels.
+field, and with none left gives them back; Ctrl+S gives them back from any field; Esc cancels. A line
+under OK says so.
 
 A form given a `check` (the service's own pure check of the values, never a copy of its rule) runs it on
 Enter: a refusal is shown in the form, which stays open with everything as typed and the cursor in the
@@ -63,7 +64,8 @@ FormDialog, ConfirmDialog { align: center middle; }
 .form-dialog .dialog-title { text-style: bold; margin-bottom: 1; }
 .form-head { dock: top; height: auto; }
 .form-body { height: auto; max-height: 100%; }
-#form-ok { dock: bottom; }
+.form-end { dock: bottom; height: auto; }
+.form-keys { color: $text-muted; }
 .form-note { color: $text-muted; margin-bottom: 1; }
 .form-refused { display: none; margin-bottom: 1; }
 .form-refused.-shown { display: block; }
@@ -92,6 +94,9 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
     SAVE_CALL = "submit"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel", tooltip=N_("Close without saving")),
+        # Enter in a field goes on while a later one is empty: this sends from wherever the cursor is (in
+        # a form it takes the place of the app's Ctrl+S, Settings, as inside Settings it saves).
+        Binding("ctrl+s", "send", N_("Save"), id="form.save", tooltip=N_("Send the form as it is")),
     ]
 
     @overload
@@ -177,7 +182,9 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
                     with Horizontal(classes="form-field"):
                         yield Label(Text(field.label), classes="form-label")
                         yield self._widget(field)
-            yield Button(_("OK"), id="form-ok", variant="primary")  # after the fields: Tab reaches it last
+            with Vertical(classes="form-end"):  # after the fields: Tab reaches OK last
+                yield Button(_("OK"), id="form-ok", variant="primary")
+                yield Static(_("Enter: next field · Ctrl+S: save · Esc: cancel"), classes="form-keys")
 
     def _widget(self, field: FormField) -> Input | Select[Any] | Switch:
         widget_id = f"form-{field.key}"
@@ -235,6 +242,9 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
             empty.focus()
         else:
             self._ok()
+
+    def action_send(self) -> None:
+        self._ok()
 
     @on(Button.Pressed, "#form-ok")
     def _ok(self) -> None:
