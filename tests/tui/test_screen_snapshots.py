@@ -92,7 +92,8 @@ def test_pickup(snap_compare: Any, app: StationApp, station: Station, lang: str)
 @pytest.mark.first_mode("sendout")
 def test_sendout(snap_compare: Any, app: StationApp, station: Station, lang: str) -> None:
     """A person should see: the send-out form (sender's phone, name, recipient, destination, contents,
-    weight), its checklist and quote area, and the keys for accepting, paying and handing over."""
+    weight, "document" whole in its choice), its checklist and quote area, the counter's sends under
+    their title with "* weight typed in", and the keys for accepting, paying and handing over."""
     set_language(lang)
     assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("f3"))
 

@@ -383,33 +383,40 @@ async def test_next_sender_asks_before_it_drops_a_filled_form(app: StationApp, s
         assert app.screen is screen and "Ready" in text_of(screen, "#so-message")
 
 
-def sent_weighing(station: Station, waybill: str, grams: int) -> None:
-    """A cash SF send to 新疆 of `grams`, accepted at the counter."""
+def sent_weighing(
+    station: Station, waybill: str, grams: int, *, typed: bool = True, carrier: str = "SF"
+) -> None:
+    """A cash send to 新疆 of `grams` (typed in, or read from the scale), accepted at the counter."""
     from station_console.services.sendout import accept, inspection, payments
     from station_console.services.sendout.weighing import Weight
 
     accept.accept(
         station,
-        carrier="SF",
+        carrier=carrier,
         party=accept.Party("Zhang San", "13712345678", "passport", "E12345678", id_seen=True),
         recipient=accept.Recipient("Wang Wu", "13987654321", "新疆"),
         parcel=accept.Parcel("books"),
         checked=inspection.current(station).ids,
-        weight=Weight.typed(grams),
+        weight=Weight.typed(grams) if typed else Weight(grams, manual=False, device="dummy"),
         payment=payments.Payment("qr", "TX1"),
         waybill=waybill,
     )
 
 
+def table_lines(table: DataTable) -> list[str]:
+    """The table's lines as drawn (its heading first), trailing spaces dropped."""
+    return [table.render_line(y).text.rstrip() for y in range(table.row_count + 1)]
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.first_mode("sendout")
 async def test_the_sends_fit_their_panel_whole(app: StationApp, station: Station, lang: str) -> None:
-    """At 120x40 the counter's sends show number, waybill, weight, price and status inside the panel,
-    none cut at its edge (the weight read "1.2" for 1.25 kg, the price was off screen); at 80x24 the
-    columns that fit, whole."""
+    """At 120x40 the counter's sends show carrier and waybill, status, weight (with `*` when typed in)
+    and price inside the panel, none cut at its edge ("at the counter" pushed the status out in English;
+    the typed mark was gone); at 80x24 the waybill and its status still, whole."""
     set_language(lang)
-    sent_weighing(station, "SF1234567890123", 1250)
-    sent_weighing(station, "SF1234567890124", 23456)
+    sent_weighing(station, "SF1234567890123", 1250, typed=False)
+    sent_weighing(station, "73123456789012", 23456, carrier="ZTO")
     app = counter_app(station)
     async with app.run_test(size=(120, 40)) as pilot:
         await quiet.settle(pilot)
@@ -419,21 +426,31 @@ async def test_the_sends_fit_their_panel_whole(app: StationApp, station: Station
         await until(pilot, lambda: table.row_count == 2)
         await quiet.settle(pilot)
         shown = [str(c.key.value) for c in table.ordered_columns]
-        assert {"id", "waybill", "kg", "total"} <= set(shown)
-        assert ("status" in shown) == (lang == "zh")  # "at the counter" is wider than the room left
+        assert {"waybill", "status", "kg", "total"} <= set(shown)
         assert table.virtual_size.width <= table.scrollable_content_region.width
-        assert [str(table.get_cell_at(Coordinate(row, shown.index("kg")))) for row in (0, 1)] == [
-            "23.456",
-            "1.25",
+        cells = [[str(table.get_cell_at(Coordinate(row, shown.index(k)))) for k in shown] for row in (0, 1)]
+        assert [row[shown.index("waybill")].rstrip() for row in cells] == [
+            "ZTO 73123456789012",
+            "SF  SF1234567890123",
         ]
-        assert table.get_cell_at(Coordinate(1, shown.index("total"))).justify == "right"
-        shot = app.export_screenshot()
-        assert all(text in shot for text in ("1.25", "23.456", "44.00"))
+        assert [row[shown.index("kg")].strip() for row in cells] == ["23.456*", "1.25"]  # typed; weighed
+        heading, *rows = table_lines(table)
+        here = "在柜台" if lang == "zh" else "at counter"
+        assert all(row.endswith(here) for row in rows)
+        assert heading.split()[-1] == ("状态" if lang == "zh" else "Status")
+        # Right-aligned, the digits of a typed weight over a weighed one's, the prices' ends in line.
+        assert rows[0].index("23.456*") + len("23.456") == rows[1].index("1.25 ") + len("1.25")
+        assert rows[0].index("365.00") + len("365.00") == rows[1].index("44.00") + len("44.00")
+        assert ("* 手工录入的重量" if lang == "zh" else "* weight typed in") in str(
+            screen.query_one("#so-sends-title", Static).render()
+        )
         await quiet.resize(pilot, 80, 24, routers=False)
-        await until(pilot, lambda: table.size.width < 40)
+        await until(pilot, lambda: table.size.width < 50)
         await quiet.settle(pilot)
-        assert "waybill" in [str(c.key.value) for c in table.ordered_columns]
+        shown = [str(c.key.value) for c in table.ordered_columns]
+        assert {"waybill", "status"} <= set(shown)
         assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert all(line.endswith(here) for line in table_lines(table)[1:])
 
 
 @pytest.mark.first_mode("sendout")

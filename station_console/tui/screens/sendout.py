@@ -13,6 +13,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -101,7 +102,10 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
                 yield Static(_("Quote: choose the carrier, the destination and the weight."), id="so-quote")
                 yield Static(_("Ready: ask for the sender's phone."), id="so-message")
                 with Vertical(id="so-sends-box"):
-                    yield Label(_("Sends at this counter"), id="so-sends-title")
+                    yield Label(
+                        Text.assemble(_("Sends at this counter"), "   ", (_("* weight typed in"), "dim")),
+                        id="so-sends-title",
+                    )
                     yield SendsTable(id="so-sends")
 
     def on_resize(self) -> None:

@@ -1,7 +1,10 @@
 """The counter's sends on the Send-out screen, in the columns that fit the table whole.
 
-The panel shows the columns that fit it, most wanted first (`SENDS_WANTED`): cut at its edge, "1.25" kg
-read "1.2" and the price was off screen. Laid out again when its width changes.
+The panel shows the columns that fit it, most wanted first (`SENDS_WANTED`: the carrier and waybill,
+the status, the weight with `*` when typed in, the price; then the rest as room allows): cut at its
+edge, "1.25" kg read "1.2" and the price was off screen. Laid out again when its width changes. The
+carrier's code leads the waybill in one column (its own heading took a column's room for two or
+three letters), padded so the numbers line up.
 """
 
 from __future__ import annotations
@@ -15,14 +18,13 @@ from station_console.i18n import N_, _, label_of
 from station_console.services.sendout.listing import SendSummary
 from station_console.services.sendout.payments import METHOD_LABELS, STATUS_LABELS
 from station_console.services.sendout.quote import kg, money
-from station_console.text_columns import columns_that_fit, display_width
+from station_console.text_columns import columns_that_fit, display_width, pad
 from station_console.tui.widgets.plain import Table
 
 # Key, heading (`#` and `kg` the same in every language), right-aligned; in the table's order.
 SEND_COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("id", "#", False),
     ("time", N_("Time"), False),
-    ("carrier", N_("Carrier"), False),
     ("waybill", N_("Waybill"), False),
     ("to", N_("To"), False),
     ("kg", "kg", True),
@@ -30,8 +32,11 @@ SEND_COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("pay", N_("Pay"), False),
     ("status", N_("Status"), False),
 )
-SENDS_WANTED = ("id", "waybill", "kg", "total", "status", "time", "carrier", "to", "pay")
+SENDS_WANTED = ("waybill", "status", "kg", "total", "id", "time", "to", "pay")
+TYPED_MARK = "*"  # after a weight typed in, not read from the scale (the title says so)
 _UNTRANSLATED = frozenset({"#", "kg"})
+# A send still here, in a table's few cells ("at the counter" took the room of two columns at 120x40).
+AT_COUNTER = N_("at counter")
 
 
 class SendsTable(Table):
@@ -40,20 +45,23 @@ class SendsTable(Table):
         self.send_rows: list[dict[str, str]] = []  # the counter's sends, as the table shows them
 
     def show(self, rows: list[SendSummary], zone: tzinfo) -> None:
+        code_width = max((display_width(r.carrier_name) for r in rows), default=0)
         self.send_rows = [
             {
                 "id": str(r.send_id),
                 "time": f"{r.created_at.astimezone(zone):%H:%M}",
-                "carrier": r.carrier_name,
-                "waybill": r.waybill or "-",
+                "waybill": f"{pad(r.carrier_name, code_width)} {r.waybill or '-'}",
                 "to": r.destination,
-                "kg": kg(r.weight_g or 0),
+                "kg": kg(r.weight_g or 0) + (TYPED_MARK if r.weight_manual else ""),
                 "total": money(r.price_cents),
                 "pay": _(METHOD_LABELS.get(r.payment_method or "", "-")),
-                "status": label_of(STATUS_LABELS, r.status),
+                "status": _(AT_COUNTER) if r.status == "accepted" else label_of(STATUS_LABELS, r.status),
             }
             for r in rows
         ]
+        if any(r.weight_manual for r in rows):  # a space where a weighed one has no mark: digits aligned
+            for values, r in zip(self.send_rows, rows, strict=True):
+                values["kg"] += "" if r.weight_manual else " "
         self.lay_out()
 
     def lay_out(self) -> None:
@@ -71,17 +79,17 @@ class SendsTable(Table):
         row = self.cursor_row
         self.clear(columns=True)
         for index in shown:
-            key, _title, right = SEND_COLUMNS[index]
-            self.add_column(
-                Text(headings[index], justify="right" if right else "left"), key=key, width=widths[index]
-            )
+            key = SEND_COLUMNS[index][0]
+            self.add_column(self._cell(headings[index], index, widths), key=key, width=widths[index])
         for values in self.send_rows:
             self.add_row(
-                *(
-                    Text(values[SEND_COLUMNS[i][0]], justify="right" if SEND_COLUMNS[i][2] else "left")
-                    for i in shown
-                ),
-                key=values["id"],
-            )  # data, never markup
+                *(self._cell(values[SEND_COLUMNS[i][0]], i, widths) for i in shown), key=values["id"]
+            )
         if self.send_rows:
             self.move_cursor(row=min(row, len(self.send_rows) - 1))
+
+    @staticmethod
+    def _cell(text: str, index: int, widths: list[int]) -> Text:
+        """A cell as text, never markup; a right-aligned column's padded here (Rich's right justify would
+        drop the space that keeps a weighed weight's digits under a typed one's)."""
+        return Text(pad(text, widths[index], left=not SEND_COLUMNS[index][2]))
