@@ -20,7 +20,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.shelf_common import PARCEL_COLUMNS
 from tui.checkin_driver import scan, settle
-from tui.terminal_fit import SIZES, SMALL, assert_apart, at_each_size, console_in, shown_whole
+from tui.terminal_fit import SIZES, SIZES_TO_80, SMALL, assert_apart, at_each_size, console_in, shown_whole
 
 
 async def scanned_at_checkin(app: StationApp, pilot: Any, code: str) -> CheckinScreen:
@@ -257,3 +257,22 @@ async def test_the_shelf_map_keeps_its_cursor_in_view_when_the_console_narrows(
 
         # the layer list goes below the map, then the map scrolls
         await at_each_size(app, pilot, cursor_in_view, ((120, 36), (80, 24)))
+
+
+@SMALL
+@pytest.mark.first_mode("shelves")
+async def test_the_shelves_legend_keeps_its_fill_colours_on_one_line(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """At 120x40 and 80x24 the legend's five fill colours read on one line, after what a cell says
+    (at 80 columns a word wrap left "<30% 30%" on one line and "60% 80% 95%+" on the next)."""
+    async with console_in(app, lang, size=SIZES_TO_80[0]) as pilot:
+
+        async def check() -> None:
+            legend = app.screen.query_one("#sh-legend")
+            lines = [legend.render_line(y).text for y in range(legend.size.height)]
+            (colours,) = [line for line in lines if "<30%" in line]
+            assert all(label in colours for label in ("30%", "60%", "80%", "95%+")), lines
+            assert "Fill" in " ".join(lines) or "占用" in " ".join(lines)
+
+        await at_each_size(app, pilot, check, SIZES_TO_80)

@@ -114,6 +114,7 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
 
     def on_resize(self) -> None:
         self.lay_out()
+        self.query_one("#sh-legend", Static).update(self.legend())
 
     def on_mount(self) -> None:
         translate_bindings(self)
@@ -140,10 +141,17 @@ class ShelvesScreen(ServiceCalls, ModeScreen):
         self.reload()  # another counter checked in, picked up or moved parcels
 
     def legend(self) -> Text:
+        """What a cell says, then the fill colours: on a line of their own when both do not fit in one
+        (at 80 columns a word wrap broke the colours in two)."""
         text = Text(_("Cell: used/capacity units, parcels; ⚠ overdue, ! problems. Fill: "))
+        swatches = Text()
         for fill, label in ((0.1, "<30%"), (0.4, "30%"), (0.7, "60%"), (0.85, "80%"), (1.0, "95%+")):
-            text.append(f" {label} ", style=heat_style(fill))
-        return text
+            swatches.append(f" {label} ", style=heat_style(fill))
+        room = self.app.size.width - 2  # the legend's padding
+        if text.cell_len + swatches.cell_len > room:
+            text.rstrip()
+            text.append("\n")
+        return text.append_text(swatches)
 
     def reload(self) -> None:
         self.call("map", partial(layout.shelf_map, self.station), exclusive=True)
