@@ -129,7 +129,7 @@ def restore_sqlite(station: Station, source: Path) -> Restored:
         _copy_file(source, copy)
         revision = _check_backup(station, copy, source)
         _migrate(copy)  # safe now: the file holds exactly a known revision's schema
-        events, newest = _check_trail(station, copy)
+        events, newest, restored_id = _check_trail(station, copy)
         _refuse_if_open_elsewhere(station, target)
         details = {
             "file": source.name,
@@ -145,7 +145,7 @@ def restore_sqlite(station: Station, source: Path) -> Restored:
         except StationError as exc:
             details["old_trail"] = exc.code
         _swap(station, target, copy, kept)
-        anchors.append_restore(station.engine, newest, digest)
+        anchors.append_restore(station.engine, newest, digest, restored_id)
     except OSError as exc:
         raise write_failed(target, exc) from exc
     finally:
@@ -276,12 +276,15 @@ def _check_backup(station: Station, copy: Path, source: Path) -> str:
     return revision
 
 
-def _check_trail(station: Station, copy: Path) -> tuple[int, int]:
+def _check_trail(station: Station, copy: Path) -> tuple[int, int, str | None]:
     """The copy's audit chain verifies, through every close this counter anchored before the backup;
-    (events, the newest event's id)."""
+    (events, the newest event's id, the id of the station it is a backup of)."""
     engine = create_engine(f"sqlite:///{copy}")
     try:
-        result = verify(Station(engine=engine, counter=station.counter), backup_of=station.engine)
+        backup = Station(engine=engine, counter=station.counter)
+        result = verify(backup, backup_of=station.engine)
+        with backup.read() as session:
+            restored_id = anchors.station_id(session)
     finally:
         engine.dispose()
     if not result.ok:
@@ -291,7 +294,7 @@ def _check_trail(station: Station, copy: Path) -> tuple[int, int]:
         newest = conn.execute("SELECT coalesce(max(id), 0) FROM parcel_event").fetchone()[0]
     finally:
         conn.close()
-    return result.checked, int(newest)
+    return result.checked, int(newest), restored_id
 
 
 def _describe(extra: list[str], missing: list[str]) -> _Why:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 from importlib import resources
 from pathlib import Path
@@ -21,13 +22,15 @@ from db.models import AuditHead, Carrier, Clerk, EventKind, Layer, Setting, Shel
 from station_console.errors import DatabaseUnavailable, Refused
 from station_console.i18n import N_, _
 from station_console.safe_text import clean
-from station_console.services.core import audit
+from station_console.services.core import anchors, audit
 from station_console.services.core.health import damaged
 from station_console.services.core.roles import require_manager
 from station_console.services.core.settings import STATION_KEY, load_station_settings
 from station_console.services.core.station import Station
 from station_console.services.people.clerks import act_as, authenticate
 from station_console.settings import StationSettings
+
+log = logging.getLogger(__name__)
 
 # A sensible small station: shelves 1-8 with 5 layers, a floor zone for XL, an overflow zone.
 DEFAULT_LAYOUT: list[dict[str, Any]] = [
@@ -192,6 +195,8 @@ def init_station(station: Station, *, timezone: str | None = None) -> dict[str, 
             session.add(AuditHead(id=1))
 
         if session.get(Setting, STATION_KEY) is None:
+            made[:] = [anchors.new_identity()["id"]]
+            session.add(Setting(key=anchors.IDENTITY_KEY, value={"id": made[0]}))
             # Named in the language the station is set up in: the name is on every label and receipt.
             settings = StationSettings(
                 timezone=timezone or machine_timezone(), station_name=_("Parcel Station")
@@ -199,8 +204,14 @@ def init_station(station: Station, *, timezone: str | None = None) -> dict[str, 
             session.add(Setting(key=STATION_KEY, value=settings.model_dump(mode="json")))
         return added
 
+    made: list[str] = []
     result = station.run(work)
     station.forget_settings()
+    if made:
+        try:  # a new station at a path another was made at does not inherit its closes' anchors
+            anchors.append_made(station.engine, made[0])
+        except OSError as exc:
+            log.warning("station made, but the anchor file could not say so: %s", exc)
     return result
 
 

@@ -9,6 +9,12 @@ hold. `people.audit_trail.verify` checks that the chain still runs through every
 anchored head and that each seal made here is intact.
 
 The heads are a mapping of chains (today one, "main"), so the same record extends to several chains.
+
+Lines are kept by the database's URL, and say which station wrote them: a station gets an id when it
+is made (`IDENTITY_KEY`, in the database) and a line saying it was made at that URL. So a station made
+anew at a path where another one was (its file deleted) does not inherit the other's closes, while a
+file put in place of a station, a copy of it or not, is still checked against them or named as
+replaced.
 """
 
 from __future__ import annotations
@@ -17,19 +23,43 @@ import hashlib
 import hmac
 import json
 import secrets
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
 from sqlalchemy import Engine
+from sqlmodel import Session
 
+from db.models import Setting
 from station_console.counter_config import APP_NAME
 from station_console.private_files import open_private_append
 from station_console.secrets_file import load_secrets, save_secret
 
 KEY_NAME = "audit_key"
 FILE_NAME = "audit-anchors.jsonl"
+IDENTITY_KEY = "station_identity"  # the settings row holding {"id": ...}, written once, when made
+
+
+def new_identity() -> dict[str, str]:
+    return {"id": secrets.token_hex(16)}
+
+
+def station_id(session: Session) -> str | None:
+    """The id this station was given when it was made (None: made before stations had ids)."""
+    row = session.get(Setting, IDENTITY_KEY)
+    value = row.value.get("id") if row is not None else None
+    return str(value) if value else None
+
+
+@dataclass(frozen=True)
+class PathAnchors:
+    """What the anchor file says of the database at one URL, for the station found there."""
+
+    closes: list[dict[str, Any]] = field(default_factory=list)  # its anchored closes, oldest first
+    replaced: bool = False  # another station was made, restored or closed here after it
+    last_day: str | None = None  # the last day anchored here, by whichever station
 
 
 def _canonical(day: date, sha256: str, heads: dict[str, Any]) -> bytes:
@@ -63,36 +93,65 @@ def anchors_path() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False)) / FILE_NAME
 
 
-def append_anchor(engine: Engine, day: date, sha256: str, heads: dict[str, Any], mac: str) -> None:
+def _append(line: dict[str, Any]) -> None:
+    with open_private_append(anchors_path()) as out:
+        out.write((json.dumps(line, sort_keys=True, ensure_ascii=False) + "\n").encode())
+
+
+def _station_field(station_id: str | None) -> dict[str, str]:
+    return {"station": station_id} if station_id else {}
+
+
+def append_made(engine: Engine, station_id: str) -> None:
+    """Say that a new station was made at this URL: closes anchored here before are another's."""
+    _append({"db": database_label(engine), "made": station_id, "station": station_id})
+
+
+def append_anchor(
+    engine: Engine, day: date, sha256: str, heads: dict[str, Any], mac: str, station_id: str | None = None
+) -> None:
     """One line per close, appended (never rewritten) to this counter's anchor file."""
     line = {
+        **_station_field(station_id),
         "db": database_label(engine),
         "day": day.isoformat(),
         "sha256": sha256,
         "heads": heads,
         "hmac": mac,
     }
-    with open_private_append(anchors_path()) as out:
-        out.write((json.dumps(line, sort_keys=True, ensure_ascii=False) + "\n").encode())
+    _append(line)
 
 
-def append_restore(engine: Engine, newest_event: int, sha256: str) -> None:
-    """Say that the database was restored from a backup whose chain ends at `newest_event`: closes
-    anchored after that event are no longer in it, rightly."""
-    line = {"db": database_label(engine), "restored": sha256, "newest_event": newest_event}
-    with open_private_append(anchors_path()) as out:
-        out.write((json.dumps(line, sort_keys=True) + "\n").encode())
+def append_restore(engine: Engine, newest_event: int, sha256: str, station_id: str | None = None) -> None:
+    """Say that the database was restored from a backup (of station `station_id`) whose chain ends at
+    `newest_event`: closes anchored after that event are no longer in it, rightly."""
+    _append(
+        {
+            **_station_field(station_id),
+            "db": database_label(engine),
+            "restored": sha256,
+            "newest_event": newest_event,
+        }
+    )
 
 
-def read_anchors(engine: Engine) -> list[dict[str, Any]]:
-    """This database's anchored closes, oldest first (lines for other databases are left out, and
-    closes a later restore went back before)."""
+def read_anchors(engine: Engine, station_id: str | None = None, *, restoring: bool = False) -> PathAnchors:
+    """The closes anchored at this database's URL for station `station_id` (None: a station made
+    before stations had ids), oldest first: lines for other URLs are left out, and closes a later
+    restore went back before, or that a station made here since leaves behind.
+
+    `restoring`: checking a backup of `station_id` about to be put at this URL, which may put back a
+    station that another replaced here; only that station's own closes count.
+    """
     label = database_label(engine)
-    found: list[dict[str, Any]] = []
+    closes: dict[str | None, list[dict[str, Any]]] = {}  # by the station that anchored them
+    owner: str | None = None  # the station last made, restored or closed here (None: before ids)
+    last_day: str | None = None
+    seen = False  # any line at this URL (a station moved to a new path has none there)
     try:
         text = anchors_path().read_text(encoding="utf-8")
     except FileNotFoundError:
-        return []
+        return PathAnchors()
     for raw in text.splitlines():
         try:
             line = json.loads(raw)
@@ -100,12 +159,22 @@ def read_anchors(engine: Engine) -> list[dict[str, Any]]:
             continue  # a torn last line (power cut while appending) anchors nothing
         if not isinstance(line, dict) or line.get("db") != label:
             continue
-        if "restored" in line:
+        of = line.get("station")
+        if restoring and of != station_id:
+            continue
+        seen = True
+        if "made" in line:
+            owner = of
+        elif "restored" in line:
             newest = int(line.get("newest_event") or 0)
-            found = [a for a in found if max(head_ids(a), default=0) <= newest]
+            kept = closes.get(of, [])
+            closes[of] = [a for a in kept if max(head_ids(a), default=0) <= newest]
+            owner = of
         else:
-            found.append(line)
-    return found
+            closes.setdefault(of, []).append(line)
+            owner, last_day = of, str(line.get("day"))
+    replaced = seen and owner != station_id and not restoring
+    return PathAnchors(closes=closes.get(station_id, []), replaced=replaced, last_day=last_day)
 
 
 def head_ids(line: dict[str, Any]) -> list[int]:

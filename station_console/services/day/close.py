@@ -179,7 +179,7 @@ def close_day(
         purge_phones_in(session, station, now)  # full phones past their keep period go with the close
         # The chain's heads, with the close event and the purge, sealed with this counter's key.
         heads = {"counter": station.counter, "chains": audit.chain_heads(session)}
-        sealed[:] = [heads, anchors.seal(day, sha, heads, key)]
+        sealed[:] = [heads, anchors.seal(day, sha, heads, key), anchors.station_id(session)]
         row.audit_heads, row.heads_hmac = heads, sealed[1]
         session.add(row)
         session.flush()
@@ -190,7 +190,7 @@ def close_day(
     sealed: list[Any] = []
     info = station.run(work)
     try:
-        anchors.append_anchor(station.engine, day, info.sha256, sealed[0], sealed[1])
+        anchors.append_anchor(station.engine, day, info.sha256, sealed[0], sealed[1], sealed[2])
     except OSError as exc:  # the close stands, sealed in the database; only the outside copy is missing
         log.warning("day %s closed, but its anchor could not be written: %s", day, exc)
     return info

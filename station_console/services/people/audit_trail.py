@@ -47,6 +47,11 @@ REASONS = {
         "the close of {day}, recorded outside the database, is missing from it: closes were deleted"
     ),
     "anchor_mismatch": N_("the close of {day} differs from its record outside the database"),
+    "replaced": N_(
+        "the database at this path is not the station whose closes were recorded here: it may have "
+        "been replaced by another file. If that was meant, put the file in place with station restore, "
+        "which records it; if not, restore this station's last good backup"
+    ),
 }
 
 
@@ -174,6 +179,7 @@ def _marks(station: Station, backup_of: Engine | None) -> tuple[list[_Mark], Ver
     sealed = 0
     with station.read() as session:
         closes = session.exec(select(DayClose).order_by(col(DayClose.business_day))).all()
+        here = anchors.station_id(session)
     stored = {c.business_day.isoformat(): c for c in closes}
     for close in closes:
         heads = close.audit_heads
@@ -191,7 +197,10 @@ def _marks(station: Station, backup_of: Engine | None) -> tuple[list[_Mark], Ver
             newest = session.exec(select(func.max(col(AuditHead.last_event_id)))).one() or 0
     outside = []
     latest: dict[str, dict[str, Any]] = {}
-    for line in anchors.read_anchors(backup_of or station.engine):
+    path = anchors.read_anchors(backup_of or station.engine, here, restoring=backup_of is not None)
+    if path.replaced:
+        return [], VerifyResult(False, 0, None, "replaced", path.last_day), 0, 0
+    for line in path.closes:
         if newest is not None and max(anchors.head_ids(line), default=0) > newest:
             continue
         outside.append(line)
