@@ -152,6 +152,21 @@ def test_closing_today_before_closing_time_needs_a_second_yes(station: Station, 
     assert future.value.code == "future_day"
 
 
+def test_closing_again_after_an_early_close_says_the_day_is_closed(station: Station, clock: object) -> None:
+    """With no day named, a second close of today (another counter, the same command twice) is told
+    today is already closed, not that the next day "has not happened yet"."""
+    put(station, "JT0000000000001", "JT", local(D, 9))
+    clock.now = local(D, 15)  # type: ignore[attr-defined]
+    act_as_manager(station)
+    close_day(station, early=True)
+    clock.now = local(D, 15, 1)  # type: ignore[attr-defined]  # a minute on: work now goes to tomorrow
+    with pytest.raises(Refused) as again:
+        close_day(station, early=True)
+    assert again.value.code == "already_closed" and D.isoformat() in again.value.message()
+    reopen_day(station, D, reason="a parcel missed")
+    assert close_day(station, early=True).day == D  # reopened: today is the day to close again
+
+
 def test_a_manager_reopens_a_day_and_the_next_close_makes_a_new_hash(
     station: Station, busy_day: list[int], clock: object
 ) -> None:

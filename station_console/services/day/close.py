@@ -36,7 +36,7 @@ from station_console.services.core.closed_day import FIGURE_KINDS
 from station_console.services.core.free_text import REASON
 from station_console.services.core.health import check_database
 from station_console.services.core.roles import require_manager
-from station_console.services.core.station import Station, midnight
+from station_console.services.core.station import Station, day_closes, midnight
 from station_console.services.day.figures import day_figures
 from station_console.services.day.forecast import checkins_of
 from station_console.services.people.privacy import purge_phones_in
@@ -121,7 +121,13 @@ def close_day(
     require_manager(station, "close_day")
     now = station.now()
     today = station.local_date(now)
+    named = day is not None
     day = day or station.business_day(now)
+    if day > today and not named and day_closes(station, [today]).get(today, (None, False))[1]:
+        # Today ended early at a close, so the business day is already tomorrow's: say what happened to today.
+        raise Refused(
+            N_("Business day {day} is already closed"), code="already_closed", day=today.isoformat()
+        )
     if day > today:
         raise Refused(
             N_("Cannot close {day}: it has not happened yet"), code="future_day", day=day.isoformat()
