@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static, TextArea
@@ -319,6 +320,33 @@ async def test_the_audit_trail_fits_a_small_terminal(app: StationApp, lang: str)
             assert not keys.overlaps(box.region), "the keys are over the dialog"
 
         await at_each_size(app, pilot, dialog_fits)
+
+
+@SMALL
+async def test_a_parcels_timeline_shows_its_waybill_whole_at_80_columns(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """The waybill column is shown whole first; the columns that do not fit beside it give way (at 80
+    columns the table was wider than the dialog, the waybill cut at its edge), at 120 too."""
+    waybill = "JT0012345678901"
+    check_in(station, waybill, phone="13800138000")
+    async with console_in(app, lang, "ctrl+t") as pilot:
+        dialog = app.screen
+        assert isinstance(dialog, ClerkActivityScreen)
+        table = dialog.query_one(DataTable)
+        dialog.show_timeline(waybill)
+        await quiet.until(pilot, lambda: table.row_count == 1)
+
+        async def waybill_whole() -> None:
+            await settle(app, pilot)
+            assert table.virtual_size.width <= table.scrollable_content_region.width
+            headings = [c.label.plain for c in table.ordered_columns]
+            assert {_("Waybill"), _("Time"), _("Event")} <= set(headings)
+            column = headings.index(_("Waybill"))
+            assert table.ordered_columns[column].content_width >= len(waybill)
+            assert waybill in str(table.get_cell_at(Coordinate(0, column)))
+
+        await at_each_size(app, pilot, waybill_whole, SIZES_TO_80)
 
 
 @SMALL

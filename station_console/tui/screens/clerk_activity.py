@@ -2,7 +2,9 @@
 
 Type a clerk's name (Enter) or a waybill (Enter, or scan it); the table lists the events with when,
 what, who and at which counter, and under it the highlighted event's details whole (the table's column
-cuts them). Details hold masked data only, so nothing personal shows here.
+cuts them). Details hold masked data only, so nothing personal shows here. The columns are those that
+fit the table whole, the waybill first (at 80 columns it was scrolled off the edge, cut), and the
+details take the room left.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from station_console.i18n import N_, _, _n
 from station_console.safe_text import visible
 from station_console.services.people import audit_trail
 from station_console.services.people.event_details import details_text, event_details, list_separator
+from station_console.text_columns import columns_that_fit, display_width
 from station_console.tui.screens.base import Dialog, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.event_text import packed
@@ -30,12 +33,49 @@ from station_console.tui.widgets.footer import StationFooter
 from station_console.tui.widgets.plain import Label, Static, Table
 
 COLUMNS = (N_("Time"), N_("Event"), N_("Clerk"), N_("Counter"), N_("Waybill"), N_("Details"))
+WANTED = (4, 0, 1, 2, 3)  # the waybill, when, what, who, where; the details (5) take what is left
+DETAILS_MIN = 10  # narrower than this, the details column is left out: they are read under the table
 
 
 def _shown_with(entry: audit_trail.Entry, zone: tzinfo) -> dict[str, Any]:
     """What an entry's details are read with: the columns already shown are left out of them, and its
     carrier is named by its short name."""
     return {"zone": zone, "waybill": entry.waybill, "clerk": entry.clerk, "carrier_name": entry.carrier_name}
+
+
+class ActivityTable(Table):
+    """The events in the columns that fit the table's width whole (laid out again when it changes)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.events: list[tuple[str, tuple[str, ...]]] = []  # key, cells in COLUMNS' order
+
+    def show(self, rows: list[tuple[str, tuple[str, ...]]]) -> None:
+        self.events = rows
+        self.lay_out(row=0)
+
+    def lay_out(self, row: int | None = None) -> None:
+        """The rows again in the columns that fit, on the cursor's row (`row`: another one)."""
+        headings = [_(c) for c in COLUMNS]
+        widths = [
+            max([display_width(h), *(display_width(cells[i]) for _key, cells in self.events)])
+            for i, h in enumerate(headings)
+        ]
+        gap = 2 * self.cell_padding
+        room = self.size.width - self.styles.scrollbar_size_vertical
+        shown = columns_that_fit(widths, room, wanted=WANTED, gap=gap) if room > 0 else list(WANTED)
+        details = room - sum(widths[i] + gap for i in shown) - gap if room > 0 else widths[-1]
+        if details >= DETAILS_MIN:
+            shown.append(len(COLUMNS) - 1)
+            widths[-1] = min(widths[-1], details)
+        row = self.cursor_row if row is None else row
+        self.clear(columns=True)
+        for i in sorted(shown):
+            self.add_column(headings[i], width=widths[i])
+        for key, cells in self.events:
+            self.add_row(*(Text(cells[i], no_wrap=True, overflow="ellipsis") for i in sorted(shown)), key=key)
+        if self.events:
+            self.move_cursor(row=min(row, len(self.events) - 1))
 
 
 class ClerkActivityScreen(ServiceCalls, Dialog[None]):
@@ -70,19 +110,21 @@ class ClerkActivityScreen(ServiceCalls, Dialog[None]):
                     id="activity-waybill",
                 )
             yield Static("", id="activity-summary")
-            yield Table(id="activity-table", cursor_type="row", zebra_stripes=True)
+            yield ActivityTable(id="activity-table")
             yield Static("", id="activity-detail")
         yield StationFooter()
 
     def on_mount(self) -> None:
         translate_bindings(self)
-        table = self.query_one(DataTable)
-        table.add_columns(*(_(c) for c in COLUMNS))
+        self.query_one(ActivityTable).lay_out()
         if self.initial_waybill:
             self.show_timeline(self.initial_waybill)
         elif self.initial_clerk:
             self.show_activity(self.initial_clerk)
         self.query_one("#activity-waybill" if self.initial_clerk else "#activity-clerk", Input).focus()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.query_one(ActivityTable).lay_out)  # once the table has its new width
 
     @on(Input.Submitted, "#activity-clerk")
     def _clerk_submitted(self, event: Input.Submitted) -> None:
@@ -137,7 +179,7 @@ class ClerkActivityScreen(ServiceCalls, Dialog[None]):
         box.update(text)
 
     def failed(self, tag: str, text: str) -> None:
-        self.query_one(DataTable).clear()
+        self.query_one(ActivityTable).show([])
         self._entries = {}
         self.query_one("#activity-detail", Static).update("")
         summary = self.query_one("#activity-summary", Static)
@@ -148,18 +190,22 @@ class ClerkActivityScreen(ServiceCalls, Dialog[None]):
         box = self.query_one("#activity-summary", Static)
         box.update(summary)
         box.remove_class("error")
-        table = self.query_one(DataTable)
-        table.clear()
         self._entries = {str(e.id): e for e in entries}
         self.query_one("#activity-detail", Static).update("")
         zone = self.station.zone()
-        for e in entries:
-            table.add_row(
-                e.at.astimezone(zone).strftime("%m-%d %H:%M:%S"),
-                audit_trail.kind_label(e.kind),
-                e.clerk or "-",
-                e.counter or "-",
-                e.waybill or "",
-                details_text(e.kind, e.details, **_shown_with(e, zone)),
-                key=str(e.id),
-            )
+        self.query_one(ActivityTable).show(
+            [
+                (
+                    str(e.id),
+                    (
+                        e.at.astimezone(zone).strftime("%m-%d %H:%M:%S"),
+                        audit_trail.kind_label(e.kind),
+                        e.clerk or "-",
+                        e.counter or "-",
+                        e.waybill or "",
+                        details_text(e.kind, e.details, **_shown_with(e, zone)),
+                    ),
+                )
+                for e in entries
+            ]
+        )
