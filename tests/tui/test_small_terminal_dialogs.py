@@ -168,15 +168,19 @@ CARRIER_FORM += ["cf-active", "cf-patterns", "cf-cancel", "cf-save"]
 async def test_the_carrier_form_fits_the_usual_and_a_small_terminal(
     app: StationApp, station: Station, lang: str
 ) -> None:
-    """Its fields, the patterns and Cancel / Save: longer than 40 lines, and wider than 80 columns."""
+    """Its fields, the patterns and Cancel / Save: longer than 40 lines, and wider than 80 columns; the
+    line of its keys under the buttons, whole, as a pop-up form has."""
     async with console_in(app, lang, "f7", size=(120, 40)) as pilot:
         await quiet.press(pilot, "a")
         form = app.screen
         assert isinstance(form, CarrierForm)
         title = form.query(Static).first()  # above the fields
-        fixed = [title, form.query_one("#cf-cancel"), form.query_one("#cf-save")]
+        keys = form.query_one(".form-keys", Static)
+        fixed = [title, form.query_one("#cf-cancel"), form.query_one("#cf-save"), keys]
+        assert str(keys.render()) == _("Tab: next field · Ctrl+S: save · Esc: cancel")
 
         async def form_usable() -> None:
+            in_the_dialog(app, dialog_box(form), [], keys)
             await walked_by_tab(app, pilot, CARRIER_FORM, fixed)
             # The check-digit rules over the patterns, each name read whole: the lines fit the form.
             help_text, patterns = form.query_one("#cf-patterns-help"), form.query_one("#cf-patterns")

@@ -77,7 +77,7 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
     CarrierForm TextArea { height: 6; }
     CarrierForm #carrier-form-error { color: $error; }
     CarrierForm #carrier-form-error.-note { color: $text; text-style: italic; }
-    CarrierForm .form-foot { align-horizontal: right; }
+    CarrierForm .form-buttons { height: auto; align-horizontal: right; }
     """
     )
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -125,9 +125,13 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
                     id="cf-patterns-help",  # the rules' names wrap: one line is wider than the form
                 )
                 yield TextArea(patterns_to_text(row.patterns if row else []), id="cf-patterns")
-            with Horizontal(classes="form-foot"):  # after the fields: Tab reaches the buttons last
-                yield Button(_("Cancel"), id="cf-cancel")
-                yield Button(_("Save"), id="cf-save", variant="primary")
+            with Vertical(classes="form-foot"):  # after the fields: Tab reaches the buttons last
+                with Horizontal(classes="form-buttons"):
+                    yield Button(_("Cancel"), id="cf-cancel")
+                    yield Button(_("Save"), id="cf-save", variant="primary")
+                # Enter in a field stays there (the patterns take lines): Tab goes on, as a pop-up form's
+                # Enter does.
+                yield Static(_("Tab: next field · Ctrl+S: save · Esc: cancel"), classes="form-keys")
 
     def on_mount(self) -> None:
         translate_bindings(self)
