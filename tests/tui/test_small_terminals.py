@@ -12,13 +12,15 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable
+from textual.widgets import Checkbox, DataTable, Input, Select, Static
+from textual.widgets._select import InvalidSelectValueError
 
 from station_console.i18n import N_, _
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.shelf_common import PARCEL_COLUMNS
+from tui import quiet
 from tui.checkin_driver import scan, settle
 from tui.terminal_fit import SIZES, SIZES_TO_80, SMALL, assert_apart, at_each_size, console_in, shown_whole
 
@@ -276,3 +278,47 @@ async def test_the_shelves_legend_keeps_its_fill_colours_on_one_line(
             assert "Fill" in " ".join(lines) or "占用" in " ".join(lines)
 
         await at_each_size(app, pilot, check, SIZES_TO_80)
+
+
+@SMALL
+@pytest.mark.first_mode("sendout")
+async def test_a_long_quote_shows_its_total_in_the_box_on_a_small_terminal(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """Every line a quote can list (a remote zone, a volumetric weight, the steps, insurance, packaging):
+    the Total under them is still inside the quote's box (at 80 columns the box is a fifth of the width
+    under the form), in both languages."""
+    async with console_in(app, lang, "f3", size=SIZES_TO_80[0]) as pilot:
+        screen = app.screen
+        values = {"so-dest": "新疆", "so-weight": "7.5", "so-dims": "60x40x40", "so-value": "2000"}
+        for field, value in values.items():
+            screen.query_one(f"#{field}", Input).value = value
+        screen.query_one("#so-insure", Checkbox).value = True
+        screen.query_one("#so-carrier", Select).value = "SF"
+        pack = screen.query_one("#so-pack", Select)
+
+        def packed() -> bool:  # the carrier's packaging is offered once the carrier is chosen
+            try:
+                pack.value = "纸箱 box L"
+            except InvalidSelectValueError:
+                return False
+            return True
+
+        await quiet.until(pilot, packed, what="no packaging offered")
+        box = screen.query_one("#so-quote", Static)
+        await quiet.until(pilot, lambda: "纸箱 box L" in str(box.render()), what="no quote with packaging")
+        lines = str(box.render()).splitlines()
+        assert len(lines) >= 7  # zone, weight, first and steps, insurance, packaging, a blank line, Total
+        word = _("Total {total} {currency}", total="", currency="").strip()
+        (total,) = [line for line in lines if line.startswith(word)]
+
+        async def total_in_the_box() -> None:
+            await settle(app, pilot)
+            region = shown_whole(app, box)
+            screen_lines = app.screen._compositor.render_strips()  # what the terminal shows now
+            drawn = [
+                line.crop(region.x, region.right).text for line in screen_lines[region.y : region.bottom]
+            ]
+            assert any(total in line for line in drawn), f"{total!r} is cut off: {drawn}"
+
+        await at_each_size(app, pilot, total_in_the_box, SIZES_TO_80)

@@ -236,7 +236,9 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
             for line in got.lines
         ]
         total = _("Total {total} {currency}", total=money(got.total_cents), currency=got.currency)
-        panel.update(Content("\n".join([*lines, "", total])))
+        # The total first: under the form (80 columns) the box is a fifth of the width, and a long quote's
+        # lines (a remote zone, volumetric weight, insurance, packaging) wrap past its foot.
+        panel.update(Content("\n".join([total, "", *lines])))
 
     # -- actions --------------------------------------------------------------------------------
 
