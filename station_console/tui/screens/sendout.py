@@ -437,7 +437,7 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
     def done_sender(self, found: senders.SenderInfo | None) -> None:
         if found is None:
             self.say(_("New sender: take the name and check the ID."))
-            self.query_one("#so-name", Input).focus()
+            self._focus_after_lookup("#so-name")
             return
         self.form.set_value("so-name", found.name)
         if found.id_type:
@@ -454,7 +454,13 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
             ),
             ok=True,
         )
-        self.query_one("#so-idnum", Input).focus()
+        self._focus_after_lookup("#so-idnum")
+
+    def _focus_after_lookup(self, selector: str) -> None:
+        """The lookup's next field, unless the clerk went on to another field while it ran (a slow
+        database): the focus taken from under their typing would send the rest into the wrong field."""
+        if self.focused is None or self.focused.id == "so-phone":
+            self.query_one(selector, Input).focus()
 
     def refresh_sends(self) -> None:
         self.call("sends", lambda: listing.list_sends(self.station, limit=50), exclusive=True)

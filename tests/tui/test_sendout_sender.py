@@ -1,0 +1,49 @@
+"""Send-out's sender lookup: its answer moves the focus on from the phone field, never from the field
+the clerk went on to while it ran."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from textual.widgets import Input
+
+from station_console.services.core.station import Station
+from station_console.services.sendout import senders
+from station_console.tui.app import StationApp
+from tui import quiet
+
+from .test_sendout_screen import at_sendout, text_of
+
+
+@pytest.mark.parametrize("moved_on", [True, False])
+@pytest.mark.first_mode("sendout")
+async def test_the_sender_lookup_moves_the_focus_only_from_the_phone_field(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, moved_on: bool
+) -> None:
+    """A slow lookup: the clerk moved on to the destination meanwhile and stays there as it answers (the
+    focus jumped to the name, and what they typed next went into it); still on the phone, the focus
+    goes on to the name."""
+    asked, answer = threading.Event(), threading.Event()
+    lookup = senders.find_sender
+
+    def slow(*args: object, **kwargs: object) -> senders.SenderInfo | None:
+        asked.set()
+        answer.wait(timeout=10)
+        return lookup(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(senders, "find_sender", slow)
+    async with at_sendout(station) as (app, pilot, screen):
+        phone = screen.query_one("#so-phone", Input)
+        phone.focus()
+        phone.value = "13812345678"
+        quiet.send_key(app, "enter")  # not `press`: it would wait for the lookup held here
+        await quiet.until(pilot, asked.is_set, what="no lookup")
+        if moved_on:
+            dest = screen.query_one("#so-dest", Input)
+            dest.focus()
+            await quiet.until(pilot, lambda: screen.focused is dest, what="the focus did not move")
+        answer.set()
+        await quiet.until(pilot, lambda: "New sender" in text_of(screen, "#so-message"), what="no answer")
+        await quiet.settle(pilot)
+        assert screen.focused is screen.query_one("#so-dest" if moved_on else "#so-name", Input)
