@@ -19,9 +19,10 @@ from sqlmodel import Session, select
 from db.engine import create_station_engine, resolve_url
 from db.migrate import current_revision, head_revision, known_revisions, upgrade_from
 from db.models import AuditHead, Carrier, Clerk, EventKind, Layer, Setting, Shelf
-from station_console.errors import DatabaseUnavailable, Refused
+from station_console.errors import Refused
 from station_console.i18n import N_, _
 from station_console.safe_text import clean
+from station_console.services.admin.open_errors import cannot_open, not_a_database
 from station_console.services.core import anchors, audit
 from station_console.services.core.health import damaged
 from station_console.services.core.roles import require_manager
@@ -64,17 +65,11 @@ def open_station(
         with station.read() as session:
             empty = session.exec(select(Carrier.id).limit(1)).first() is None
     except OperationalError as exc:
-        reason = clean(str(exc.orig), 200)  # a driver's message spans lines; a refusal is one
-        raise DatabaseUnavailable(N_("Cannot open the database: {reason}"), reason=reason) from exc
+        raise cannot_open(exc, engine) from exc
     except DatabaseError as exc:  # the file is not a database at all, or its pages are damaged
         if "malformed" in str(exc.orig).lower():
             raise damaged(str(exc.orig)) from exc
-        raise Refused(
-            N_("{url} is not a station database: {reason}"),
-            code="not_a_database",
-            url=engine.url.render_as_string(hide_password=True),
-            reason=clean(str(exc.orig), 200),
-        ) from exc
+        raise not_a_database(exc, engine) from exc
     if empty:
         init_station(station)
     if clerk_name:

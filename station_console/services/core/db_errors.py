@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from station_console.errors import DatabaseUnavailable, Refused
 from station_console.i18n import N_
@@ -35,8 +35,8 @@ def unavailable(exc: OperationalError, *, reading: bool = False) -> DatabaseUnav
     reason = str(exc.orig if exc.orig is not None else exc).lower()
     # The driver's own words are English whatever the console's language: the log keeps them for
     # whoever fixes the server, the clerk reads a sentence in their language alone.
-    log.warning("database refused the work: %s", _first_line(str(exc.orig if exc.orig is not None else exc)))
-    if exc.connection_invalidated or any(words in reason for words in _UNREACHABLE):
+    log.warning("database refused the work: %s", first_line(str(exc.orig if exc.orig is not None else exc)))
+    if server_unreachable(exc):
         return DatabaseUnavailable(
             N_(
                 "The database server cannot be reached. Try again in a moment; if it keeps failing, "
@@ -67,7 +67,13 @@ def unavailable(exc: OperationalError, *, reading: bool = False) -> DatabaseUnav
     )
 
 
-def _first_line(text: str, limit: int = 120) -> str:
+def server_unreachable(exc: DBAPIError) -> bool:
+    """The driver says the server is gone: refused, restarted, or the link dropped."""
+    reason = str(exc.orig if exc.orig is not None else exc).lower()
+    return exc.connection_invalidated or any(words in reason for words in _UNREACHABLE)
+
+
+def first_line(text: str, limit: int = 120) -> str:
     """The driver's own words, short: its first line (psycopg adds hints below), cut at a word."""
     line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if len(line) <= limit:

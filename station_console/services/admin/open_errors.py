@@ -1,0 +1,112 @@
+"""Why a database could not be opened at start-up, in the manager's language.
+
+The driver's own words are English whatever the console's language (and a Chinese sentence around
+them read badly): the log keeps them, their first line; the manager reads what can be told apart from
+them (no such folder, no permission, not a database file, the server gone or refusing the login) as a
+sentence of its own, and otherwise that the log says why.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+from station_console.errors import DatabaseUnavailable, Refused, StationError
+from station_console.i18n import N_
+from station_console.logs import log_path
+from station_console.services.core.db_errors import first_line, server_unreachable
+
+log = logging.getLogger(__name__)
+
+_LOCKED = ("database is locked", "database is busy")
+_LOGIN = ("password authentication failed", "authentication failed", "no password supplied")
+
+
+def cannot_open(exc: DBAPIError, engine: Engine) -> StationError:
+    """The refusal for a database that did not open (`exc`: an OperationalError); the driver's words
+    logged."""
+    said = first_line(str(exc.orig if exc.orig is not None else exc))
+    log.warning("the database did not open: %s", said)
+    words = said.lower()
+    path = _sqlite_file(engine)
+    if path is not None and ("unable to open" in words or "readonly" in words):
+        if not path.parent.is_dir():
+            return DatabaseUnavailable(
+                N_("Cannot open the database: the folder {folder} does not exist."),
+                code="database_missing",
+                folder=str(path.parent),
+            )
+        if path.is_dir():
+            return DatabaseUnavailable(
+                N_("Cannot open the database: {file} is a folder, not a database file."),
+                code="database_missing",
+                file=str(path),
+            )
+        if "readonly" in words or not _may_write(path):
+            return DatabaseUnavailable(
+                N_("Cannot open the database: this user may not read and write {file} (permission denied)."),
+                code="database_permission",
+                file=str(path),
+            )
+    if any(w in words for w in _LOCKED):
+        return DatabaseUnavailable(
+            N_("Cannot open the database: another program holds it locked. Try again in a moment."),
+            code="database_locked",
+        )
+    if server_unreachable(exc):
+        return DatabaseUnavailable(
+            N_("Cannot open the database: the server cannot be reached. Check the server and the network."),
+            code="database_unreachable",
+        )
+    if any(w in words for w in _LOGIN):
+        return DatabaseUnavailable(
+            N_("Cannot open the database: the server refused the user name or password."),
+            code="database_login",
+        )
+    if "does not exist" in words and path is None:
+        return DatabaseUnavailable(
+            N_("Cannot open the database: the server has no database of that name."),
+            code="database_missing",
+        )
+    return DatabaseUnavailable(
+        N_("Cannot open the database; the log says why: {log}"),
+        code="database_unavailable",
+        log=str(log_path()),
+    )
+
+
+def not_a_database(exc: DBAPIError, engine: Engine) -> Refused:
+    """The refusal for a file that is not a database at all (`exc`: a DatabaseError); the driver's words
+    logged."""
+    said = first_line(str(exc.orig if exc.orig is not None else exc))
+    log.warning("the database did not open: %s", said)
+    url = engine.url.render_as_string(hide_password=True)
+    if "not a database" in said.lower():
+        return Refused(
+            N_("{url} is not a station database: it is not a database file."), code="not_a_database", url=url
+        )
+    return Refused(
+        N_("{url} is not a station database; the log says why: {log}"),
+        code="not_a_database",
+        url=url,
+        log=str(log_path()),
+    )
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    """The database's file (SQLite on a file), else None."""
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database).expanduser()
+
+
+def _may_write(path: Path) -> bool:
+    """This user may read and write the file (or, none yet, create it in its folder)."""
+    if path.exists():
+        return os.access(path, os.R_OK | os.W_OK)
+    return os.access(path.parent, os.W_OK | os.X_OK)

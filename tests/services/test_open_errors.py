@@ -1,0 +1,81 @@
+"""A database that does not open at start-up: the manager reads why in the console's language (no
+such folder, no permission, not a database file, the server gone), never the driver's English inside
+a Chinese sentence; the log keeps the driver's words."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from station_console.errors import StationError
+from station_console.i18n import set_language
+from station_console.logs import log_path
+from station_console.services.admin import setup
+from station_console.services.admin.setup import open_station
+
+
+def refusal(url: str, caplog: pytest.LogCaptureFixture) -> tuple[str, str]:
+    """The Chinese sentence `open_station(url)` is refused with, and what the log got."""
+    set_language("zh")
+    with pytest.raises(StationError) as refused:
+        open_station(url)
+    return refused.value.message(), caplog.text
+
+
+def driver_says(monkeypatch: pytest.MonkeyPatch, words: str) -> None:
+    """The database answers its first statement with SQLite's `words`."""
+
+    def fails(*_args: object) -> None:
+        raise OperationalError("SELECT version_num FROM alembic_version", {}, sqlite3.OperationalError(words))
+
+    monkeypatch.setattr(setup, "current_revision", fails)
+
+
+def test_a_missing_folder_is_named_in_chinese(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    folder = tmp_path / "no-such-folder"
+    said, logged = refusal(f"sqlite:///{folder / 'station.sqlite3'}", caplog)
+    assert said == f"无法打开数据库：文件夹 {folder} 不存在。"
+    assert "unable to open database file" in logged
+
+
+def test_a_file_that_is_no_database_is_said_in_chinese(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    notes = tmp_path / "notes.sqlite3"
+    notes.write_text("shopping list\n" * 200)
+    said, logged = refusal(f"sqlite:///{notes}", caplog)
+    assert said == f"sqlite:///{notes} 不是驿站数据库：它不是数据库文件。"
+    assert "file is not a database" in logged
+
+
+def test_a_folder_given_as_the_file(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    said, _logged = refusal(f"sqlite:///{tmp_path}", caplog)
+    assert said == f"无法打开数据库：{tmp_path} 是文件夹，不是数据库文件。"
+
+
+def test_a_file_this_user_may_not_write_is_permission_denied(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "station.sqlite3"
+    driver_says(monkeypatch, "attempt to write a readonly database")
+    said, logged = refusal(f"sqlite:///{path}", caplog)
+    assert said == f"无法打开数据库：当前用户没有读写 {path} 的权限。"
+    assert "attempt to write a readonly database" in logged
+
+
+def test_what_cannot_be_told_apart_points_at_the_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    driver_says(monkeypatch, "disk I/O error")
+    said, logged = refusal(f"sqlite:///{tmp_path / 'station.sqlite3'}", caplog)
+    assert said == f"无法打开数据库，原因见日志：{log_path()}"
+    assert "disk I/O error" in logged
+
+
+def test_a_server_that_cannot_be_reached(caplog: pytest.LogCaptureFixture) -> None:
+    said, logged = refusal("postgresql+psycopg://station@127.0.0.1:1/station", caplog)
+    assert said == "无法打开数据库：连不上数据库服务器，请检查服务器和网络。"
+    assert "Connection refused" in logged or "connection failed" in logged
