@@ -13,7 +13,7 @@ from station_console.cli_help import command, option
 from station_console.commands._support import CliApp, device_text, emit_json, fail, pass_app
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _, _n, label_of, shown
-from station_console.text_columns import display_width, pad
+from station_console.text_columns import display_width, pad, table_lines
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
 # command module for any `station` call, and a command should load only what it runs (CLI start-up).
@@ -59,13 +59,20 @@ def devices(as_json: bool) -> None:
     if not found.devices:
         click.echo(_("No scanners or printers found."))
         return
-    for dev in found.devices:
-        names = " ".join(x for x in (dev.manufacturer, dev.name) if x)
-        interfaces = ", ".join(label_of(INTERFACE_LABELS, i) for i in dev.interfaces)
-        click.echo(
-            f"{dev.id:<22} {pad(label_of(KIND_LABELS, dev.kind), 8)} {pad(interfaces, 20)} "
-            f"{_('permission')}: {label_of(PERMISSION_LABELS, dev.permission)}  {names}"
-        )
+    # Columns as wide as what they hold (fixed widths left gaps, or were overrun by a long interface
+    # list or a Chinese label).
+    rows = [
+        [
+            dev.id,
+            label_of(KIND_LABELS, dev.kind),
+            ", ".join(label_of(INTERFACE_LABELS, i) for i in dev.interfaces),
+            f"{_('permission')}: {label_of(PERMISSION_LABELS, dev.permission)}",
+            " ".join(x for x in (dev.manufacturer, dev.name) if x),
+        ]
+        for dev in found.devices
+    ]
+    for dev, line in zip(found.devices, table_lines(rows), strict=True):
+        click.echo(line)
         if dev.udev_rule:
             click.echo("    " + _("add to /etc/udev/rules.d/70-station-console.rules:"))
             click.echo(f"    {dev.udev_rule}")

@@ -94,7 +94,9 @@ def test_devices_lists_scanners_printers_and_permission(monkeypatch: pytest.Monk
     assert found["0c2e:0b61:1:3"]["interfaces"] == ["hid-keyboard"]
     assert "USB keyboard (HID)" in text and "hid-keyboard" not in text
     chinese = CliRunner().invoke(cli, ["--lang", "zh", "devices"]).output
-    assert "0c2e:0b61:1:3          扫码枪   USB 键盘模式（HID）" in chinese
+    assert (
+        "0c2e:0b61:1:3  扫码枪  USB 键盘模式（HID）  权限: 正常" in chinese
+    )  # columns as wide as their cells
 
 
 def test_devices_finds_a_hid_pos_interface_without_a_kernel_driver(monkeypatch: pytest.MonkeyPatch) -> None:
