@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 from textual.coordinate import Coordinate
-from textual.widgets import Checkbox, DataTable, Input, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 from textual.widgets._select import InvalidSelectValueError
 
 from station_console.i18n import N_, _
@@ -124,13 +124,23 @@ async def test_sendout_form_stays_usable_on_a_small_terminal(
                 for name in row:
                     least = 9 if name == "#so-count" else 12  # the count is 3 digits, at its own fixed width
                     assert regions[name].width >= least, f"{name} squeezed to {regions[name].width} cells"
+            screen.query_one("#so-check").focus()
+            await settle(app, pilot)
+            section = screen.query_one("#so-check-title", Label)
+            region = shown_whole(app, section)
+            strips = app.screen._compositor.render_strips()  # what the terminal shows now
+            drawn = "".join(
+                line.crop(region.x, region.right).text.strip() for line in strips[region.y : region.bottom]
+            )
+            said = str(section.content)
+            assert "".join(said.split()) in "".join(drawn.split()), f"the inspection line is cut: {drawn!r}"
             waybill = screen.query_one("#so-waybill")
             waybill.focus()
             await settle(app, pilot)
             assert_apart({"#so-waybill": shown_whole(app, waybill), **side})
             assert shown_whole(app, screen.query_one("#so-sends")).height >= 2
 
-        await at_each_size(app, pilot, form_usable)
+        await at_each_size(app, pilot, form_usable, (*SIZES, SIZES_TO_80[0]))  # and 120x40: two columns
 
 
 @SMALL

@@ -128,7 +128,9 @@ class SendForm(FormScroll):
             )
             yield Tick(_("insure"), id="so-insure")
         yield Label(
-            _("Inspection: tick each item you checked the parcel does not hold"), classes="so-section"
+            _("Inspection: tick each item you checked is not inside"),
+            id="so-check-title",
+            classes="so-section",
         )
         yield CheckList(id="so-check")
         with Horizontal(classes="so-row"):
