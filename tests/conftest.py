@@ -163,6 +163,7 @@ LONG_FIRST = (
     "tui/test_shift_replay.py",
     "security/test_p3_markup.py",
     "test_bench.py",
+    "tui/test_ui_thread.py",
     "tui/test_shell.py",
     "test_privacy_scan.py",
     "reliability/test_crash.py",
