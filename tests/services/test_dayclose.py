@@ -167,6 +167,25 @@ def test_closing_again_after_an_early_close_says_the_day_is_closed(station: Stat
     assert close_day(station, early=True).day == D  # reopened: today is the day to close again
 
 
+def test_a_day_reopened_after_work_moved_on_is_the_one_closed_when_none_is_named(
+    station: Station, clock: object
+) -> None:
+    """Reopened for corrections after a check-in went to the next day, today still ends at its first
+    close, so the business day is tomorrow's: a close naming no day closes the reopened today, it was
+    refused as tomorrow 'has not happened yet'."""
+    put(station, "JT0000000000001", "JT", local(D, 9))
+    clock.now = local(D, 15)  # type: ignore[attr-defined]
+    act_as_manager(station)
+    first = close_day(station, early=True)
+    put(station, "JT0000000000002", "JT", local(D, 15, 5))  # after the close: the next day's
+    clock.now = local(D, 15, 10)  # type: ignore[attr-defined]
+    reopen_day(station, D, reason="a parcel missed")
+    assert station.business_day() > D  # the day stays ended where it was
+    again = close_day(station, early=True)
+    assert again.day == D and again.sha256 == first.sha256  # the same figures: the later one is not its
+    assert station.business_day() == D + timedelta(days=1)  # the check-in after it stays the next day's
+
+
 def test_a_manager_reopens_a_day_and_the_next_close_makes_a_new_hash(
     station: Station, busy_day: list[int], clock: object
 ) -> None:

@@ -123,11 +123,14 @@ def close_day(
     today = station.local_date(now)
     named = day is not None
     day = day or station.business_day(now)
-    if day > today and not named and day_closes(station, [today]).get(today, (None, False))[1]:
-        # Today ended early at a close, so the business day is already tomorrow's: say what happened to today.
-        raise Refused(
-            N_("Business day {day} is already closed"), code="already_closed", day=today.isoformat()
-        )
+    if day > today and not named and today in (closes := day_closes(station, [today])):
+        # Today ended early at a close, so the business day is already tomorrow's, which cannot be
+        # closed yet: today is the day meant, closed (say so) or reopened for corrections (close it).
+        if closes[today][1]:
+            raise Refused(
+                N_("Business day {day} is already closed"), code="already_closed", day=today.isoformat()
+            )
+        day = today
     if day > today:
         raise Refused(
             N_("Cannot close {day}: it has not happened yet"), code="future_day", day=day.isoformat()
