@@ -187,6 +187,24 @@ def test_the_receipt_as_pdf(accepted: tuple[Station, int]) -> None:
     no_full_numbers(text)
 
 
+def test_a_collection_manifest_and_a_courier_receipt_never_share_a_batch_code(
+    accepted: tuple[Station, int],
+) -> None:
+    """The first send-out handover and the first courier batch received at check-in are both batch 1:
+    the two papers a courier signs carried the same code (HB000001) and the same barcode."""
+    from station_console.services.prealerts import batches as courier_batches
+
+    station, _ = accepted
+    received = courier_batches.open_batch(station, "ZTO", courier_name="Wang")
+    collected = handover.open_batch(station, "SF")
+    handover.scan(station, collected.batch_id, "SF1234567890123")
+    handover.close_batch(station, collected.batch_id, courier_name="Chen")
+    assert received.id == collected.batch_id == 1
+    manifest = drawing.manifest_document(station, collected.batch_id, "en")
+    assert manifest.barcode == "SB000001" and "Batch: SB000001" in manifest.meta
+    assert manifest.barcode != received.label
+
+
 def test_the_manifest_lists_every_parcel_and_flags_the_missing(accepted: tuple[Station, int]) -> None:
     station, _ = accepted
     send(station, waybill=sf(2))
@@ -203,4 +221,4 @@ def test_the_manifest_lists_every_parcel_and_flags_the_missing(accepted: tuple[S
     assert "Courier signature" in text and "Total weight: 1.2 kg" in text
     station.run(lambda s: printouts.queue_manifest(s, station, batch.batch_id))
     (escpos,) = printed(station, {"language": "escpos", "size": "80x80", "jobs": ["manifest"]}, "roll")
-    assert b"HB000001" in escpos and sf(2).encode() in escpos
+    assert b"SB000001" in escpos and sf(2).encode() in escpos

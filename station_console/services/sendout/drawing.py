@@ -176,7 +176,9 @@ def manifest_document(station: Station, batch_id: int, lang: str) -> Document:
         ).all()
     assert batch is not None
     at = (batch.closed_at or batch.opened_at).astimezone(station.zone())
-    name = f"HB{batch_id:06d}"
+    # SB, not HB: a check-in courier batch (prealerts/batches.py) has its own HB numbers from 1, and
+    # two papers a courier signs must never carry the same batch code.
+    name = f"SB{batch_id:06d}"
     rows = [
         [str(n), r.waybill, kg(r.weight_g), str(r.item_count), r.destination]
         for n, r in enumerate(view.scanned, start=1)
