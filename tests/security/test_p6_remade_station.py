@@ -98,3 +98,23 @@ def test_the_station_before_put_back_with_restore_verifies(cli: Callable[..., Ru
     assert restored.code == 0, restored.output
     result = verify(cli, db)
     assert result["exit"] == 0 and result["closes"] == 2 and result["anchored"] == 2
+
+
+def test_a_station_with_its_history_kept_and_its_settings_deleted_is_not_made_anew(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    """Whoever edits the file deletes the closes, the station's settings, its id and the carriers:
+    the console seeds what is missing, but a file with parcels and events is not a new station whose
+    closes start afresh."""
+    db = tmp_path / "station.sqlite3"
+    two_closed_days(db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DELETE FROM day_close")
+        conn.execute("DELETE FROM setting WHERE key IN ('station', 'station_identity')")
+        conn.execute("DELETE FROM carrier")
+    result = verify(cli, db)
+    assert result["exit"] == 1 and result["reason"] == "replaced"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM carrier").fetchone()[0] > 0  # seeded again
+        assert conn.execute("SELECT count(*) FROM setting WHERE key = 'station_identity'").fetchone() == (0,)

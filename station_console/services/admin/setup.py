@@ -18,7 +18,18 @@ from sqlmodel import Session, select
 
 from db.engine import create_station_engine, resolve_url
 from db.migrate import current_revision, head_revision, known_revisions, upgrade_from
-from db.models import AuditHead, Carrier, Clerk, EventKind, Layer, Setting, Shelf
+from db.models import (
+    AuditHead,
+    Carrier,
+    Clerk,
+    DayClose,
+    EventKind,
+    Layer,
+    Parcel,
+    ParcelEvent,
+    Setting,
+    Shelf,
+)
 from station_console.errors import Refused
 from station_console.i18n import N_, _
 from station_console.safe_text import clean
@@ -189,9 +200,10 @@ def init_station(station: Station, *, timezone: str | None = None) -> dict[str, 
         if session.get(AuditHead, 1) is None:
             session.add(AuditHead(id=1))
 
-        if session.get(Setting, STATION_KEY) is None:
+        if session.get(Setting, anchors.IDENTITY_KEY) is None and _nothing_recorded(session):
             made[:] = [anchors.new_identity()["id"]]
             session.add(Setting(key=anchors.IDENTITY_KEY, value={"id": made[0]}))
+        if session.get(Setting, STATION_KEY) is None:
             # Named in the language the station is set up in: the name is on every label and receipt.
             settings = StationSettings(
                 timezone=timezone or machine_timezone(), station_name=_("Parcel Station")
@@ -208,6 +220,13 @@ def init_station(station: Station, *, timezone: str | None = None) -> dict[str, 
         except OSError as exc:
             log.warning("station made, but the anchor file could not say so: %s", exc)
     return result
+
+
+def _nothing_recorded(session: Session) -> bool:
+    """A new station's database: no parcel, event or close yet. Settings and carriers are not enough:
+    whoever can edit the file can delete them, and a file with a history made a new station would
+    leave the closes anchored for it unchecked."""
+    return all(session.exec(select(c.id).limit(1)).first() is None for c in (ParcelEvent, Parcel, DayClose))
 
 
 def _seed_layout(session: Session) -> dict[str, int]:
