@@ -3,8 +3,8 @@
 The attacks: restore with nobody signed in and as a clerk; restore a good backup into which a trigger
 was planted that copies every new phone number into a table of its own (with an extra manager row);
 a file of four empty tables; a backup from a newer schema; a file that is not a database; a backup
-whose trail was edited, or rewritten with every hash recomputed. Each is refused and the station is
-byte-for-byte as it was. A good backup (also one of an older schema) goes in, is recorded in both
+whose trail was edited, or rewritten with every hash recomputed, or whose closes were deleted under a
+changed station id. Each is refused and the station is byte-for-byte as it was. A good backup (also one of an older schema) goes in, is recorded in both
 trails, and the replaced database is kept aside so the restore can be undone.
 """
 
@@ -207,6 +207,31 @@ def test_a_recomputed_trail_is_refused_by_the_anchored_close(
         conn.exec_driver_sql("UPDATE audit_head SET last_hash = ?", (prev,))
     engine.dispose()
     refused_and_untouched(cli, live, path, "where")
+
+
+FORGED_ID = "UPDATE setting SET value = '{\"id\": \"forged\"}' WHERE key = 'station_identity'"
+
+
+def test_a_backup_with_its_closes_deleted_and_its_station_id_changed_is_refused(
+    cli: Callable[..., Run], live: Station, tmp_path: Path
+) -> None:
+    """The id is the backup's own word: one never seen at this path answers for the closes of the
+    station here now, and a deleted close is still missed."""
+    path = crafted(tmp_path, "forged.sqlite3", "DELETE FROM day_close", FORGED_ID)
+    refused_and_untouched(cli, live, path, "is missing from it: closes were deleted")
+
+
+def test_a_backup_let_in_under_a_new_station_id_is_still_checked_after_it(
+    cli: Callable[..., Run], live: Station, tmp_path: Path
+) -> None:
+    """A backup under an id never seen here goes in when it holds the closes of the station here; those
+    closes stay anchored for it, so one deleted from the restored file afterwards is still missed."""
+    path = crafted(tmp_path, "renamed.sqlite3", FORGED_ID)
+    assert restore(cli, live, path, *MANAGER).code == 0
+    with sqlite3.connect(tmp_path / "station.sqlite3") as conn:
+        conn.execute("DELETE FROM day_close")
+    checked = cli(["--db", str(live.engine.url), "--lang", "en", "audit", "verify", "--json"])
+    assert checked.code == 1 and json.loads(checked.out)["reason"] == "anchor_missing", checked.output
 
 
 def _event(row: tuple, *, waybill_for_first: bool) -> ParcelEvent:  # type: ignore[type-arg]

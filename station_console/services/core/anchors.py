@@ -141,17 +141,23 @@ def read_anchors(engine: Engine, station_id: str | None = None, *, restoring: bo
     restore went back before, or that a station made here since leaves behind.
 
     `restoring`: checking a backup of `station_id` about to be put at this URL, which may put back a
-    station that another replaced here; only that station's own closes count.
+    station that another replaced here; only that station's own closes count. A station never seen
+    here answers for the closes of the station here now: its id is the backup's own word, and a
+    changed one must not let a backup through unchecked.
     """
     label = database_label(engine)
     closes: dict[str | None, list[dict[str, Any]]] = {}  # by the station that anchored them
+    seen: set[str | None] = set()  # the stations with a line at this URL
     owner: str | None = None  # the station last made, restored or closed here (None: before ids)
     last_day: str | None = None
-    seen = False  # any line at this URL (a station moved to a new path has none there)
     try:
         text = anchors_path().read_text(encoding="utf-8")
     except FileNotFoundError:
         return PathAnchors()
+
+    def answers_for(of: str | None) -> list[dict[str, Any]]:
+        return closes.get(of if of in seen else owner, [])
+
     for raw in text.splitlines():
         try:
             line = json.loads(raw)
@@ -160,20 +166,19 @@ def read_anchors(engine: Engine, station_id: str | None = None, *, restoring: bo
         if not isinstance(line, dict) or line.get("db") != label:
             continue
         of = line.get("station")
-        if restoring and of != station_id:
-            continue
-        seen = True
         if "made" in line:
             owner = of
-        elif "restored" in line:
+        elif "restored" in line:  # what the restore was checked against stays checked after it
             newest = int(line.get("newest_event") or 0)
-            kept = closes.get(of, [])
-            closes[of] = [a for a in kept if max(head_ids(a), default=0) <= newest]
+            closes[of] = [a for a in answers_for(of) if max(head_ids(a), default=0) <= newest]
             owner = of
         else:
             closes.setdefault(of, []).append(line)
             owner, last_day = of, str(line.get("day"))
-    replaced = seen and owner != station_id and not restoring
+        seen.add(of)
+    if restoring:
+        return PathAnchors(closes=answers_for(station_id))
+    replaced = bool(seen) and owner != station_id
     return PathAnchors(closes=closes.get(station_id, []), replaced=replaced, last_day=last_day)
 
 
