@@ -311,6 +311,46 @@ def test_a_restore_while_another_console_has_the_database_open_is_refused(
     assert restore(cli, live, good, *MANAGER).code == 0
 
 
+def test_a_program_that_opens_the_database_during_the_check_is_refused_too(
+    cli: Callable[..., Run], live: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between leaving WAL mode and going back to it, a program opens the file and reads: WAL cannot be
+    set back, and the restore says the database is in use (it said an unexpected error had happened);
+    the next console to open the file has it in WAL mode again."""
+    db = tmp_path / "station.sqlite3"
+    real_connect = sqlite3.connect
+    reader: list[sqlite3.Connection] = []
+
+    def connect(database: object, *args: object, **kwargs: object) -> sqlite3.Connection:
+        conn = real_connect(database, *args, **kwargs)  # type: ignore[arg-type]
+        left: list[bool] = []
+
+        def opened_meanwhile(statement: str) -> None:
+            if statement == "PRAGMA journal_mode=DELETE":
+                left.append(True)
+            elif statement == "PRAGMA journal_mode=WAL" and left and not reader:
+                other = real_connect(db, isolation_level=None)
+                other.execute("BEGIN")
+                other.execute("SELECT count(*) FROM parcel").fetchone()  # holds the file while it reads
+                reader.append(other)
+
+        if Path(str(database)) == db:
+            conn.set_trace_callback(opened_meanwhile)
+        return conn
+
+    before = snapshot(live)
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    result = restore(cli, live, tmp_path / "good.sqlite3", *MANAGER)
+    monkeypatch.undo()
+    assert reader, "the check never left WAL mode"
+    reader[0].close()
+    assert result.code == 1 and "has the station database open" in result.err, result.output
+    assert not list(tmp_path.glob("station.sqlite3.before-restore-*"))
+    assert snapshot(live) == before  # a console's connection: it sets WAL again
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
 def test_a_backup_of_an_older_schema_is_migrated(
     cli: Callable[..., Run], live: Station, tmp_path: Path
 ) -> None:

@@ -166,6 +166,13 @@ def _refuse_if_open_elsewhere(station: Station, target: Path) -> None:
     Leaving WAL mode needs the only connection to the file, so it tells; WAL is set back at once. A
     console opened in the few seconds between this and the swap is not caught."""
     station.engine.dispose()  # our own pooled connections are not another console's
+    in_use = Refused(
+        N_(
+            "Another console or program has the station database open: close it (Ctrl+Q), "
+            "then restore again. Nothing was changed"
+        ),
+        code="database_in_use",
+    )
     conn = sqlite3.connect(target, timeout=1)
     try:
         try:
@@ -173,14 +180,11 @@ def _refuse_if_open_elsewhere(station: Station, target: Path) -> None:
         except sqlite3.OperationalError:
             mode = "wal"  # locked: another connection holds it
         if mode != "delete":
-            raise Refused(
-                N_(
-                    "Another console or program has the station database open: close it (Ctrl+Q), "
-                    "then restore again. Nothing was changed"
-                ),
-                code="database_in_use",
-            )
-        conn.execute("PRAGMA journal_mode=WAL")
+            raise in_use
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:  # a program opened it meanwhile and is reading: in use too
+            raise in_use from None  # (the next console to connect sets WAL again)
     finally:
         conn.close()
 
