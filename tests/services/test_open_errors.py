@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from pg_server import PgServer
 from sqlalchemy.exc import OperationalError
 
 from station_console.errors import StationError
@@ -79,3 +80,24 @@ def test_a_server_that_cannot_be_reached(caplog: pytest.LogCaptureFixture) -> No
     said, logged = refusal("postgresql+psycopg://station@127.0.0.1:1/station", caplog)
     assert said == "无法打开数据库：连不上数据库服务器，请检查服务器和网络。"
     assert "Connection refused" in logged or "connection failed" in logged
+
+
+@pytest.mark.postgres
+def test_a_user_the_server_does_not_know_is_the_login_not_the_database(
+    pg_server: PgServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The server says role "..." does not exist: the user name is wrong, the database is there."""
+    said, logged = refusal(pg_server.url("postgres").replace("postgres@", "nobody@"), caplog)
+    assert said == "无法打开数据库：服务器拒绝了用户名或密码。"
+    assert 'role "nobody" does not exist' in logged
+
+
+@pytest.mark.postgres
+def test_a_missing_database_with_a_long_name_is_still_named(
+    pg_server: PgServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The driver's sentence runs past the log's first-line length; what it says is read whole."""
+    name = "parcel_station_main_counter_database"
+    said, logged = refusal(pg_server.url(name), caplog)
+    assert said == "无法打开数据库：服务器上没有这个名称的数据库。"
+    assert f'database "{name}" does not exist' in logged

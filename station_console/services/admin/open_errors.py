@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -24,14 +25,18 @@ log = logging.getLogger(__name__)
 
 _LOCKED = ("database is locked", "database is busy")
 _LOGIN = ("password authentication failed", "authentication failed", "no password supplied")
+_NO_ROLE = re.compile(r'role "[^"]*" does not exist')  # the user name is wrong, not the database's
+_NO_DATABASE = re.compile(r'database "[^"]*" does not exist')
+# The log's line for the driver's words: long enough for a server's whole sentence (host, port, names).
+_LOGGED = 400
 
 
 def cannot_open(exc: DBAPIError, engine: Engine) -> StationError:
     """The refusal for a database that did not open (`exc`: an OperationalError); the driver's words
     logged."""
-    said = first_line(str(exc.orig if exc.orig is not None else exc))
-    log.warning("the database did not open: %s", said)
-    words = said.lower()
+    driver = str(exc.orig if exc.orig is not None else exc)
+    log.warning("the database did not open: %s", first_line(driver, _LOGGED))
+    words = driver.lower()  # all of it: a long host or name must not cut off what tells the cause
     path = _sqlite_file(engine)
     if path is not None and ("unable to open" in words or "readonly" in words):
         if not path.parent.is_dir():
@@ -62,12 +67,12 @@ def cannot_open(exc: DBAPIError, engine: Engine) -> StationError:
             N_("Cannot open the database: the server cannot be reached. Check the server and the network."),
             code="database_unreachable",
         )
-    if any(w in words for w in _LOGIN):
+    if any(w in words for w in _LOGIN) or _NO_ROLE.search(words):
         return DatabaseUnavailable(
             N_("Cannot open the database: the server refused the user name or password."),
             code="database_login",
         )
-    if "does not exist" in words and path is None:
+    if _NO_DATABASE.search(words) and path is None:
         return DatabaseUnavailable(
             N_("Cannot open the database: the server has no database of that name."),
             code="database_missing",
@@ -82,7 +87,7 @@ def cannot_open(exc: DBAPIError, engine: Engine) -> StationError:
 def not_a_database(exc: DBAPIError, engine: Engine) -> Refused:
     """The refusal for a file that is not a database at all (`exc`: a DatabaseError); the driver's words
     logged."""
-    said = first_line(str(exc.orig if exc.orig is not None else exc))
+    said = first_line(str(exc.orig if exc.orig is not None else exc), _LOGGED)
     log.warning("the database did not open: %s", said)
     url = engine.url.render_as_string(hide_password=True)
     if "not a database" in said.lower():
