@@ -233,8 +233,9 @@ async def test_reopening_a_day_fits_a_small_terminal(app: StationApp, lang: str)
         assert str(refused.render()).strip(), "the dialog said nothing"
 
         async def dialog_fits() -> None:
-            parts = [w for w in dialog.query("Static, Input") if w.display]  # title, why, reason, refusal
-            assert len(parts) == 4
+            # title, why, reason, refusal, keys
+            parts = [w for w in dialog.query("Static, Input") if w.display]
+            assert len(parts) == 5
             regions = {f"{w!r}": in_the_dialog(app, dialog_box(dialog), [], w) for w in parts}
             assert_apart(regions)
             reason = dialog.query_one("#reopen-reason")

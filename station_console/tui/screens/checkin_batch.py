@@ -29,10 +29,11 @@ from station_console.services.prealerts import batches
 from station_console.services.prealerts.batches import BatchView
 from station_console.services.printing.printers import check_printable
 from station_console.services.scan.carriers import get_detector
-from station_console.tui.screens.base import Dialog, ModeScreen, open_over, report_unexpected
+from station_console.tui.screens.base import ModeScreen, open_over, report_unexpected
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.checkin_dialogs import carrier_choices
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.screens.typed_dialog import NEXT_FIELD_KEYS, TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, plain
 
@@ -61,8 +62,9 @@ BINDINGS: list[BindingType] = [
 ]
 
 
-class CourierDialog(Dialog[tuple[str, str] | None]):
-    """Choose the carrier, then type the courier's name (Enter; empty is allowed until the close)."""
+class CourierDialog(TypedDialog[tuple[str, str] | None]):
+    """Choose the carrier, then type the courier's name (Enter, or Ctrl+S; empty is allowed until the
+    close)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", N_("Cancel"), id="courier.cancel", tooltip=N_("No batch")),
@@ -79,6 +81,7 @@ class CourierDialog(Dialog[tuple[str, str] | None]):
             yield Static(id="courier-why")
             yield OptionList(*(Option(plain(f"{code:<8} {name}"), id=code) for code, name in self.carriers))
             yield FixedInput(id="courier-name", max_length=64, placeholder=_("courier's name"))
+            yield keys_line(NEXT_FIELD_KEYS)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -92,7 +95,7 @@ class CourierDialog(Dialog[tuple[str, str] | None]):
         self.query_one("#courier-name", Input).focus()
 
     @on(Input.Submitted, "#courier-name")
-    def _named(self, event: Input.Submitted) -> None:
+    def action_send(self) -> None:
         if self.carrier is None:
             # Tab past the list chose nothing: say so, or Enter seems to only move the cursor back.
             why = self.query_one("#courier-why", Static)
@@ -100,7 +103,7 @@ class CourierDialog(Dialog[tuple[str, str] | None]):
             why.display = True
             self.query_one(OptionList).focus()
             return
-        self.dismiss((self.carrier, event.value.strip()))
+        self.dismiss((self.carrier, self.query_one("#courier-name", Input).value.strip()))
 
 
 def panel_text(current: BatchView | None, others: list[BatchView]) -> Text:

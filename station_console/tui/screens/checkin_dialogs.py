@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, OptionList
 from textual.widgets.option_list import Option
 
 from station_console.errors import StationError
-from station_console.i18n import _
+from station_console.i18n import N_, _
 from station_console.services.checkin.transaction import set_phone
 from station_console.services.core.station import Station
 from station_console.services.shelves.lists import missing_phone
@@ -23,6 +23,7 @@ from station_console.services.shelves.search import ParcelRow
 from station_console.tui.screens.base import Dialog, report_unexpected
 from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.form_dialog import DIALOG_CSS
+from station_console.tui.screens.typed_dialog import TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table, plain
 
@@ -59,8 +60,9 @@ class BatchPicker(Dialog[str | None]):
         self.dismiss(event.option.id)
 
 
-class MissingPhones(Dialog[int]):
-    """Quick-mode follow-up: pick a parcel, type its phone, Enter. Returns how many phones were set.
+class MissingPhones(TypedDialog[int]):
+    """Quick-mode follow-up: pick a parcel, type its phone, Enter (or Ctrl+S). Returns how many phones
+    were set.
 
     The list and each phone go through thread workers (the UI never waits on the database); a phone set
     here tells the customer like any other (`set_phone`)."""
@@ -103,6 +105,7 @@ class MissingPhones(Dialog[int]):
                     placeholder=_("phone, its last 4 digits, or 138****5678"), id="missing-phone"
                 )
                 yield Static("", id="missing-message", markup=False)
+                yield keys_line(N_("Enter or Ctrl+S: save · Esc: close"))
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -138,7 +141,7 @@ class MissingPhones(Dialog[int]):
             )
 
     @on(Input.Submitted, "#missing-phone")
-    def _submit(self, event: Input.Submitted) -> None:
+    def action_send(self) -> None:
         table = self.query_one(DataTable)
         if table.row_count == 0:
             self.dismiss(self.done)
@@ -149,7 +152,7 @@ class MissingPhones(Dialog[int]):
             return
         row_key, _col = table.coordinate_to_cell_key(table.cursor_coordinate)
         self._saving_phone = True
-        self._save(int(str(row_key.value)), event.value)
+        self._save(int(str(row_key.value)), self.query_one("#missing-phone", Input).value)
 
     @work(thread=True, exit_on_error=False, group="missing-phones-save")
     def _save(self, parcel_id: int, phone: str) -> None:

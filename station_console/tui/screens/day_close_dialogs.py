@@ -20,6 +20,7 @@ from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.form_dialog import DIALOG_CSS
 from station_console.tui.screens.pickup_dialogs import taken
+from station_console.tui.screens.typed_dialog import ONE_FIELD_KEYS, TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static
 
@@ -88,8 +89,9 @@ class ConfirmClose(Dialog[bool]):
         self.dismiss(False)
 
 
-class ReopenDay(Dialog[str | None]):
-    """A manager reopens a closed day: the reason is required (it goes into the audit trail)."""
+class ReopenDay(TypedDialog[str | None]):
+    """A manager reopens a closed day: the reason is required (it goes into the audit trail). Typed,
+    then Enter or Ctrl+S: the reason is the deliberate part."""
 
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -115,14 +117,17 @@ class ReopenDay(Dialog[str | None]):
                     classes="form-note",
                 )
                 yield FixedInput(placeholder=_("reason"), id="reopen-reason")
+            with Vertical(classes="form-end"):
+                yield keys_line(ONE_FIELD_KEYS)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
     @on(Input.Submitted, "#reopen-reason")
-    def _submit(self, event: Input.Submitted) -> None:
+    def action_send(self) -> None:
+        value = self.query_one("#reopen-reason", Input).value
         refused = self.query_one("#reopen-refused", Static)
-        ok = taken(REASON, event.value, refused)
+        ok = taken(REASON, value, refused)
         refused.set_class(not ok, "-shown")
         if ok:
-            self.dismiss(event.value.strip())
+            self.dismiss(value.strip())

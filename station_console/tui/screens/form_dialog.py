@@ -32,6 +32,7 @@ from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.pickup_dialogs import show_refusal
 from station_console.tui.screens.signin import pin_field
+from station_console.tui.screens.typed_dialog import NEXT_FIELD_KEYS, TypedDialog, keys_line
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, plain
@@ -78,7 +79,7 @@ ConfirmDialog.-short .confirm-body { max-height: 100%; }
 """
 
 
-class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Checked]):
+class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[Checked]):
     """Fields in one column; Enter (or OK) returns {key: value}, or what `check` makes of them, or what
     `submit` answers for that (while a later typed field is empty, Enter goes on to it instead); Esc
     returns None, after asking whether to save or drop what was typed if the form is a record's editor
@@ -94,10 +95,7 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
     SAVE_CALL = "submit"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel", tooltip=N_("Close without saving")),
-        # Enter in a field goes on while a later one is empty: this sends from wherever the cursor is (in
-        # a form it takes the place of the app's Ctrl+S, Settings, as inside Settings it saves).
-        Binding("ctrl+s", "send", N_("Save"), id="form.save", tooltip=N_("Send the form as it is")),
-    ]
+    ]  # and Ctrl+S (`TypedDialog`): Enter goes on while a later field is empty, Ctrl+S sends from any
 
     @overload
     def __init__(
@@ -184,7 +182,7 @@ class FormDialog(ServiceCalls, KeepsEdits, Dialog[Checked | None], Generic[Check
                         yield self._widget(field)
             with Vertical(classes="form-end"):  # after the fields: Tab reaches OK last
                 yield Button(_("OK"), id="form-ok", variant="primary")
-                yield Static(_("Enter: next field · Ctrl+S: save · Esc: cancel"), classes="form-keys")
+                yield keys_line(NEXT_FIELD_KEYS)
 
     def _widget(self, field: FormField) -> Input | Select[Any] | Switch:
         widget_id = f"form-{field.key}"

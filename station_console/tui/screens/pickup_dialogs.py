@@ -19,7 +19,7 @@ from textual.widgets import Input
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.core.free_text import NoteRule
-from station_console.tui.screens.base import Dialog
+from station_console.tui.screens.typed_dialog import ONE_FIELD_KEYS, TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, plain
 
@@ -45,9 +45,9 @@ def taken(rule: NoteRule, text: str, refusal: Static) -> bool:
     return True
 
 
-class ReasonDialog(Dialog[str | None]):
-    """Ask why (or `prompt`: each caller's own examples); Enter with an answer gives it back (one `rule`
-    takes, if given), Escape gives None."""
+class ReasonDialog(TypedDialog[str | None]):
+    """Ask why (or `prompt`: each caller's own examples); Enter (or Ctrl+S) with an answer gives it back
+    (one `rule` takes, if given), Escape gives None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -67,18 +67,20 @@ class ReasonDialog(Dialog[str | None]):
             yield Label(self.prompt or _("Reason"))
             yield FixedInput(self.value, id="pk-reason", max_length=0 if self.rule else 200)
             yield Static(id="pk-reason-refused")
+            yield keys_line(ONE_FIELD_KEYS)
 
     def on_mount(self) -> None:
         self.query_one("#pk-reason", Input).focus()
 
     @on(Input.Submitted, "#pk-reason")
-    def _given(self, event: Input.Submitted) -> None:
+    def action_send(self) -> None:
+        value = self.query_one("#pk-reason", Input).value
         if self.rule is not None and not taken(
-            self.rule, event.value, self.query_one("#pk-reason-refused", Static)
+            self.rule, value, self.query_one("#pk-reason-refused", Static)
         ):
             return
-        if event.value.strip():
-            self.dismiss(event.value.strip())
+        if value.strip():
+            self.dismiss(value.strip())
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -19,8 +19,8 @@ from station_console.services.fees.ledger import WAIVE, Settlement
 from station_console.services.fees.rules import FeeQuote, money
 from station_console.settings import StationSettings
 from station_console.tui.role_keys import role_key
-from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.pickup_dialogs import taken
+from station_console.tui.screens.typed_dialog import TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static
 
@@ -81,8 +81,9 @@ def account_holder(rows: Iterable[Recorded]) -> str:
     return _(", ").join(" ".join(part for part in who if part) for who in seen)
 
 
-class FeeDialog(Dialog[Settlement | None]):
-    """Settle the fee shown: 1 cash, 2 QR, 3 account, W waive (a manager, with a reason); Esc cancels."""
+class FeeDialog(TypedDialog[Settlement | None]):
+    """Settle the fee shown: 1 cash, 2 QR, 3 account, W waive (a manager, with a reason, sent by Enter
+    or Ctrl+S); Esc cancels. Ctrl+S pays nothing: a payment has its own key."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "pay('cash')", N_("Cash"), id="pickup.fee.cash"),
@@ -131,13 +132,19 @@ class FeeDialog(Dialog[Settlement | None]):
         # Mounted only now: while no field is there, the number keys choose the payment.
         if not self.query("#fee-reason"):
             reason = FixedInput(id="fee-reason", placeholder=_("why the fee is waived"))
-            await self.query_one(".dialog", Vertical).mount(reason, Static(id="fee-reason-refused"))
+            await self.query_one(".dialog", Vertical).mount(
+                reason, Static(id="fee-reason-refused"), keys_line(N_("Enter or Ctrl+S: waive · Esc: cancel"))
+            )
         self.query_one("#fee-reason", Input).focus()
 
     @on(Input.Submitted, "#fee-reason")
-    def _reason(self, event: Input.Submitted) -> None:
-        if taken(REASON, event.value, self.query_one("#fee-reason-refused", Static)):
-            self.dismiss(Settlement(WAIVE, reason=event.value.strip(), expected_cents=self.cents))
+    def action_send(self) -> None:
+        reasons = list(self.query("#fee-reason").results(Input))
+        if not reasons:
+            return  # W not pressed: nothing typed to send (a payment has its own key)
+        value = reasons[0].value
+        if taken(REASON, value, self.query_one("#fee-reason-refused", Static)):
+            self.dismiss(Settlement(WAIVE, reason=value.strip(), expected_cents=self.cents))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

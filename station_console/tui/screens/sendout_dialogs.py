@@ -11,13 +11,13 @@ from textual.containers import Vertical
 from textual.widgets import Input
 
 from station_console.i18n import N_, _
-from station_console.tui.screens.base import Dialog
+from station_console.tui.screens.typed_dialog import NEXT_FIELD_KEYS, TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static
 
 
-class RefundDialog(Dialog[tuple[str, str] | None]):
-    """Which send (its number or waybill) and why; Enter in the reason gives both back."""
+class RefundDialog(TypedDialog[tuple[str, str] | None]):
+    """Which send (its number or waybill) and why; Enter in the reason (or Ctrl+S) gives both back."""
 
     CSS_PATH = "sendout.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -37,6 +37,7 @@ class RefundDialog(Dialog[tuple[str, str] | None]):
             yield FixedInput(value=self.send_ref, id="so-refund-send", max_length=40)
             yield Label(_("Reason"))
             yield FixedInput(id="so-refund-reason", max_length=200)
+            yield keys_line(NEXT_FIELD_KEYS)
 
     def on_mount(self) -> None:
         self.query_one("#so-refund-reason", Input).focus()
@@ -46,10 +47,13 @@ class RefundDialog(Dialog[tuple[str, str] | None]):
         self.query_one("#so-refund-reason", Input).focus()
 
     @on(Input.Submitted, "#so-refund-reason")
-    def _given(self, event: Input.Submitted) -> None:
+    def action_send(self) -> None:
         # Whatever is typed goes to the service, whose refusal says what is missing (a key that did
         # nothing would not).
-        self.dismiss((self.query_one("#so-refund-send", Input).value.strip(), event.value.strip()))
+        send, reason = (
+            self.query_one(f"#so-refund-{key}", Input).value.strip() for key in ("send", "reason")
+        )
+        self.dismiss((send, reason))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -10,16 +10,18 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input
 
 from station_console.i18n import N_, _, _n
 from station_console.services.core.station import Station
 from station_console.services.shelves import layout, layout_csv, moves
 from station_console.tui.role_keys import role_key
-from station_console.tui.screens.base import Dialog, ModeScreen, translate_bindings
+from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
+from station_console.tui.screens.form_dialog import DIALOG_CSS
 from station_console.tui.screens.scans import TakesScans
+from station_console.tui.screens.typed_dialog import TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, plain
 from station_console.tui.widgets.wedge import KeyRouter, RoutedKeys, WedgeInput
@@ -29,12 +31,14 @@ class LayerTick(RoutedKeys, Checkbox):
     pass
 
 
-class MoveDialog(TakesScans, ServiceCalls, Dialog[str | None]):
-    """Scan the parcel (or tick "whole layer"), type the target; Enter moves. Returns a summary.
+class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
+    """Scan the parcel (or tick "whole layer"), type the target; Enter (or Ctrl+S from any field)
+    moves. Returns a summary.
 
     A scan names the parcel wherever the focus is (`KeyRouter`): it never becomes the target."""
 
     CSS_PATH = "shelves.tcss"
+    DEFAULT_CSS = DIALOG_CSS + "#move-box { max-height: 100%; }"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel"), id="move.cancel", tooltip=N_("Close without moving")),
     ]
@@ -50,16 +54,21 @@ class MoveDialog(TakesScans, ServiceCalls, Dialog[str | None]):
         return app.station  # type: ignore[no-any-return]
 
     def compose(self) -> ComposeResult:
+        # A form's layout: the title, and why it refused with the keys, stay in view (docked); the fields
+        # between them scroll (at 80x24 the box is taller than the screen allows).
         with Vertical(id="move-box", classes="dialog"):
-            yield Static(_("Move parcels (移库)"), classes="dialog-title")
-            yield Label(_("Parcel: scan the waybill or type its pickup code"))
-            yield WedgeInput(value=self.parcel, id="move-parcel")
-            yield LayerTick(
-                _("Move the whole layer {location}", location=self.source or "?"), id="move-layer"
-            )
-            yield Label(_("Target layer (SHELF-LAYER)"))
-            yield WedgeInput(placeholder="6-5", id="move-target")
-            yield Static(id="move-error", classes="error")
+            yield Static(_("Move parcels (移库)"), classes="dialog-title form-head")
+            with VerticalScroll(classes="form-body", can_focus=False):
+                yield Label(_("Parcel: scan the waybill or type its pickup code"))
+                yield WedgeInput(value=self.parcel, id="move-parcel")
+                yield LayerTick(
+                    _("Move the whole layer {location}", location=self.source or "?"), id="move-layer"
+                )
+                yield Label(_("Target layer (SHELF-LAYER)"))
+                yield WedgeInput(placeholder="6-5", id="move-target")
+            with Vertical(classes="form-end"):
+                yield Static(id="move-error", classes="error")
+                yield keys_line(N_("Enter: next field · Ctrl+S: move · Esc: cancel"))
 
     def on_mount(self) -> None:
         translate_bindings(self)
@@ -88,7 +97,7 @@ class MoveDialog(TakesScans, ServiceCalls, Dialog[str | None]):
         self.query_one("#move-target", Input).focus()
 
     @on(Input.Submitted, "#move-target")
-    def _submit(self) -> None:
+    def action_send(self) -> None:
         target = self.query_one("#move-target", Input).value.strip()
         if self.query_one("#move-layer", Checkbox).value:
             self.write("move", partial(moves.move_layer, self.station, self.source, target))
