@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from security.helpers import accept_send
 from textual.widgets import Input
 
 from station_console.services.core.station import Station
@@ -47,3 +48,42 @@ async def test_the_sender_lookup_moves_the_focus_only_from_the_phone_field(
         await quiet.until(pilot, lambda: "New sender" in text_of(screen, "#so-message"), what="no answer")
         await quiet.settle(pilot)
         assert screen.focused is screen.query_one("#so-dest" if moved_on else "#so-name", Input)
+
+
+@pytest.mark.parametrize("typed", ["Li Si", ""])
+@pytest.mark.first_mode("sendout")
+async def test_a_name_typed_while_the_lookup_ran_is_kept_and_the_directorys_is_named(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, typed: str
+) -> None:
+    """A slow lookup finds the phone's returning sender, Zhang San; the clerk had typed Li Si meanwhile:
+    Li Si stays in the field and the line names Zhang San, for the clerk to choose. Nothing typed, the
+    directory's name fills the field as before."""
+    accept_send(station, "SF1234567890123")  # Zhang San, 13712345678
+    asked, answer = threading.Event(), threading.Event()
+    lookup = senders.find_sender
+
+    def slow(*args: object, **kwargs: object) -> senders.SenderInfo | None:
+        asked.set()
+        answer.wait(timeout=10)
+        return lookup(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(senders, "find_sender", slow)
+    async with at_sendout(station) as (app, pilot, screen):
+        phone, name = screen.query_one("#so-phone", Input), screen.query_one("#so-name", Input)
+        phone.focus()
+        phone.value = "13712345678"
+        quiet.send_key(app, "enter")
+        await quiet.until(pilot, asked.is_set, what="no lookup")
+        name.value = typed
+        answer.set()
+        await quiet.until(pilot, lambda: "Zhang San" in text_of(screen, "#so-message"), what="no answer")
+        await quiet.settle(pilot)
+        if typed:
+            assert name.value == "Li Si"
+            assert text_of(screen, "#so-message") == (
+                "This phone's returning sender (1 send) is Zhang San in the directory; kept the name "
+                "typed, Li Si: check which is right."
+            )
+        else:
+            assert name.value == "Zhang San"
+            assert text_of(screen, "#so-message").startswith("Returning sender Zhang San (1 send);")

@@ -439,6 +439,24 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
             self.say(_("New sender: take the name and check the ID."))
             self._focus_after_lookup("#so-name")
             return
+        typed = self.form.value("so-name").strip()
+        if typed and typed != found.name:
+            # The clerk typed a name while the lookup ran: theirs stays, and they choose.
+            self.say(
+                _n(
+                    "This phone's returning sender ({sends} send) is {name} in the directory; kept the "
+                    "name typed, {typed}: check which is right.",
+                    "This phone's returning sender ({sends} sends) is {name} in the directory; kept the "
+                    "name typed, {typed}: check which is right.",
+                    found.sends,
+                    name=found.name,
+                    sends=found.sends,
+                    typed=typed,
+                ),
+                warn=True,
+            )
+            self._focus_after_lookup("#so-name")
+            return
         self.form.set_value("so-name", found.name)
         if found.id_type:
             self.query_one("#so-idtype", Select).value = found.id_type
