@@ -124,3 +124,24 @@ def test_the_migration_counts_the_days_closed_before_it(station: Station, clock:
     assert again == {**stored, last: None}  # the reopened day is left to its next close
     zto, sf = str(carrier_id(station, "ZTO")), str(carrier_id(station, "SF"))
     assert again[last - timedelta(days=1)] == {zto: 2, sf: 1}
+
+
+def test_a_day_closed_early_is_neither_learned_from_nor_measured(station: Station, clock: FakeClock) -> None:
+    """Two weeks of three ZTO a day, then a day closed at noon with one: a near-empty day counted as
+    whole dragged the estimate down and read as 'off by 200%' (its one parcel against three)."""
+    act_as_manager(station)
+    today = date(2026, 11, 25)
+    for n in range(15, 1, -1):
+        day = today - timedelta(days=n)
+        for i in range(3):
+            put(station, f"73{n:02d}{i:010d}", "ZTO", local(day, 10, i))
+    early = today - timedelta(days=1)
+    put(station, "73010000000000", "ZTO", local(early, 10))
+    clock.now = local(early, 12)
+    close_day(station, early=True)
+    clock.now = local(today, 10)
+    with station.read() as session:
+        fc = forecast(session, station, today + timedelta(days=1))
+    assert fc.total == 3 and fc.mape_percent == 0.0
+    assert early.isoformat() not in [b["date"] for b in fc.backtest]
+    assert len(fc.backtest) == 11 and {b["actual"] for b in fc.backtest} == {3}  # whole days, measured

@@ -23,7 +23,7 @@ from db.models import DayClose
 from db.types import utcnow
 from station_console.services.core.db_errors import lost_race, unavailable
 from station_console.services.core.settings import load_station_settings
-from station_console.settings import StationSettings
+from station_console.settings import StationSettings, parse_hours
 
 T = TypeVar("T")
 C = TypeVar("C")
@@ -212,6 +212,14 @@ def _as_date(value: date | str) -> date:
 def midnight(station: Station, day: date) -> datetime:
     """The UTC instant where the station-local calendar `day` starts (DST-safe)."""
     return datetime.combine(day, time(0), tzinfo=station.zone()).astimezone(UTC)
+
+
+def closing_time(station: Station, day: date) -> datetime:
+    """When `day` closes by the opening hours (local midnight when they cannot be read)."""
+    hours = parse_hours(station.settings().opening_hours)
+    if hours is None:
+        return midnight(station, day + timedelta(days=1))
+    return datetime.combine(day, hours[1], tzinfo=station.zone())
 
 
 def day_bounds(station: Station, day: date, session: Session | None = None) -> tuple[datetime, datetime]:

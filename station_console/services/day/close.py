@@ -36,11 +36,10 @@ from station_console.services.core.closed_day import FIGURE_KINDS
 from station_console.services.core.free_text import REASON
 from station_console.services.core.health import check_database
 from station_console.services.core.roles import require_manager
-from station_console.services.core.station import Station, day_closes, midnight
+from station_console.services.core.station import Station, closing_time, day_closes, midnight
 from station_console.services.day.figures import day_figures
 from station_console.services.day.forecast import checkins_of
 from station_console.services.people.privacy import purge_phones_in
-from station_console.settings import parse_hours
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +59,6 @@ class CloseInfo:
             "sha256": self.sha256,
             "reopened_at": self.reopened_at.isoformat() if self.reopened_at else None,
         }
-
-
-def closing_time(station: Station, day: date) -> datetime:
-    """When `day` closes by the opening hours (local midnight when they cannot be read)."""
-    hours = parse_hours(station.settings().opening_hours)
-    if hours is None:
-        return midnight(station, day + timedelta(days=1))
-    return datetime.combine(day, hours[1], tzinfo=station.zone())
 
 
 def canonical(figures: dict[str, Any]) -> str:

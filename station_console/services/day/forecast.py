@@ -1,11 +1,14 @@
 """Tomorrow's expected check-ins per carrier: an estimate, never a promise.
 
 Method: a weekday pattern with exponential smoothing (see `predict`). How far off it tends to be: the same method, run for each of the last 14 days using only the history before that
-day, against what actually came in (MAPE, days with no volume left out).
+day, against what actually came in (MAPE, days with no volume left out). A day closed before its
+closing time (an early close) holds only part of a day's arrivals: it is neither learned from nor
+measured against, as if not known.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -15,7 +18,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import Carrier, DayClose, Parcel, ParcelStatus
-from station_console.services.core.station import Station
+from station_console.services.core.station import Station, closing_time
 
 WEEKS = 6  # of history read
 ALPHA = 0.3
@@ -91,11 +94,30 @@ def _counted(session: Session, days: list[date]) -> dict[date, dict[int, int]]:
     return out
 
 
-def predict(history: dict[date, dict[str, int]], target: date, *, alpha: float = ALPHA) -> dict[str, float]:
+def partial_days(session: Session, station: Station, first: date, last: date) -> set[date]:
+    """The days of [first, last] that ended before their closing time: closed early."""
+    rows = session.execute(
+        sa_select(col(DayClose.business_day), col(DayClose.ends_at)).where(
+            col(DayClose.business_day) >= first,
+            col(DayClose.business_day) <= last,
+            col(DayClose.ends_at).is_not(None),
+        )
+    ).all()
+    return {day for day, ends in rows if ends < closing_time(station, day)}
+
+
+def predict(
+    history: dict[date, dict[str, int]],
+    target: date,
+    *,
+    alpha: float = ALPHA,
+    partial: Collection[date] = (),
+) -> dict[str, float]:
     """Expected count per carrier on `target`, from the days of `history` strictly before it.
 
     A weekday factor (how a weekday ran against its week's mean, averaged over the whole weeks seen;
-    1 without a full week) scales an exponentially smoothed, weekday-adjusted daily level.
+    1 without a full week) scales an exponentially smoothed, weekday-adjusted daily level. A `partial`
+    day (closed early) is left out: its week gives no factors, and the level passes over it.
     """
     days = sorted(d for d in history if d < target)
     if not days:
@@ -108,6 +130,8 @@ def predict(history: dict[date, dict[str, int]], target: date, *, alpha: float =
         series = {d: history.get(d, {}).get(carrier, 0) for d in span}
         ratios: dict[int, list[float]] = {}
         for week in weeks:
+            if any(d in partial for d in week):
+                continue
             week_mean = sum(series[d] for d in week) / 7
             if week_mean:
                 for d in week:
@@ -115,6 +139,8 @@ def predict(history: dict[date, dict[str, int]], target: date, *, alpha: float =
         factor = {w: sum(r) / len(r) for w, r in ratios.items() if r}
         level: float | None = None
         for d in span:
+            if d in partial:
+                continue
             value = series[d] / (factor.get(d.weekday()) or 1.0)
             level = value if level is None else alpha * value + (1 - alpha) * level
         out[carrier] = (level or 0.0) * factor.get(target.weekday(), 1.0)
@@ -127,17 +153,20 @@ def forecast(session: Session, station: Station, target: date) -> Forecast:
     today = station.business_day(session=session)
     last = min(target, today) - timedelta(days=1)  # today is not over: not history yet
     history = daily_counts(session, first, last)
-    expected = {c: round(v) for c, v in predict(history, target).items() if round(v) > 0}
+    partial = partial_days(session, station, first, last)
+    expected = {c: round(v) for c, v in predict(history, target, partial=partial).items() if round(v) > 0}
     errors: list[float] = []
     backtest: list[dict[str, Any]] = []
     for n in range(BACKTEST_DAYS, 0, -1):
         day = target - timedelta(days=n)
         if day > last:
             break
+        if day in partial:
+            continue  # part of a day: no measure of how far off a whole day's estimate was
         before = {d: v for d, v in history.items() if d < day}
         if len(before) < MIN_HISTORY_DAYS:
             continue
-        guess = round(sum(predict(before, day).values()))
+        guess = round(sum(predict(before, day, partial=partial).values()))
         actual = sum(history.get(day, {}).values())
         backtest.append({"date": day.isoformat(), "expected": guess, "actual": actual})
         if actual:
