@@ -9,10 +9,12 @@ e-waybill service. A screen closed before the answer drops it.
 
 A read is exclusive (`call(tag, fn, exclusive=True)`): a newer read replaces it, and the replaced one's
 answer and failure are dropped alike (a bug among them is still logged), so an old list never lands over
-a newer one. A call that changes something is `write(tag, fn)` (or a plain `call` its screen guards
-with `calling`), never exclusive: a thread cannot be stopped, so a replaced write would still have
-written, its answer unsaid. Each write's answer or refusal is said, and a second one asked while the
-first is on its way is not sent (`still_writing`).
+a newer one. A read refused because the console locked while it ran is not said over the sign-in dialog
+(which asks for a sign-in already) but read again when the screen is back in front. A call that changes
+something is `write(tag, fn)` (or a plain `call` its screen guards with `calling`), never exclusive: a
+thread cannot be stopped, so a replaced write would still have written, its answer unsaid. Each write's
+answer or refusal is said, and a second one asked while the first is on its way is not sent
+(`still_writing`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ class ServiceCalls:
     # Tags of calls sent and not answered yet; an exclusive call is left out (a newer one cancels it,
     # and a cancelled call's answer is dropped).
     _in_flight: frozenset[str] = frozenset()
+    # Reads refused because nobody was signed in (the console locked while they ran), by tag: read again
+    # when the screen comes back from under the sign-in dialog.
+    _read_again: dict[str, Callable[[], Any]] | None = None
 
     @dataclass
     class Done(Message):
@@ -48,6 +53,7 @@ class ServiceCalls:
         tag: str
         error: BaseException = field(repr=False)
         worker: Worker[None] | None = field(default=None, repr=False)
+        read: Callable[[], Any] | None = field(default=None, repr=False)  # an exclusive call's, to ask again
 
     def calling(self, tag: str) -> bool:
         """A call `tag` is on its way: a hurried clerk's second key (Esc twice, F8 twice) must not send
@@ -63,7 +69,8 @@ class ServiceCalls:
             try:
                 result = fn()
             except BaseException as exc:  # shown on the screen, never a traceback
-                screen.post_message(ServiceCalls.Failed(tag, exc, get_current_worker()))
+                read = fn if exclusive else None
+                screen.post_message(ServiceCalls.Failed(tag, exc, get_current_worker(), read))
             else:
                 screen.post_message(ServiceCalls.Done(tag, result, get_current_worker()))
 
@@ -106,10 +113,27 @@ class ServiceCalls:
                 log_unexpected(exc)
             return
         self._in_flight -= {message.tag}
-        if isinstance(exc, StationError):
+        if message.read is not None and self._locked_meanwhile(exc):
+            self._read_again = {**(self._read_again or {}), message.tag: message.read}
+        elif isinstance(exc, StationError):
             self.call_refused(message.tag, exc)
         else:
             self.failed(message.tag, report_unexpected(self._screen(), exc))
+
+    def _locked_meanwhile(self, exc: BaseException) -> bool:
+        """Refused as nobody signed in, and the sign-in dialog is up: the console was locked meanwhile."""
+        app: Any = self._screen().app
+        return (
+            isinstance(exc, StationError)
+            and exc.code == "not_signed_in"
+            and bool(getattr(app, "signing_in", False))
+        )
+
+    def on_screen_resume(self) -> None:
+        # A mixin's handler: Textual runs it as well as the screen's own.
+        again, self._read_again = self._read_again or {}, None
+        for tag, read in again.items():
+            self.call(tag, read, exclusive=True)
 
     def _screen(self) -> Screen[Any]:
         screen: Any = self

@@ -1,0 +1,48 @@
+"""A screen's read still running when the console locks: refused (nobody is signed in), not said over the
+sign-in dialog, and read again once the clerk is back."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable
+
+from station_console.services.core.station import Station
+from station_console.services.exceptions import overdue
+from station_console.tui.app import StationApp
+from station_console.tui.screens.overdue import OverdueScreen
+from station_console.tui.screens.signin import SignInScreen
+from tui import quiet
+from tui.shelf_data import place, wb
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_read_the_lock_refused_is_not_said_over_the_sign_in_and_is_read_again(
+    app: StationApp, station: Station, clock: Any, bells: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))
+    held = threading.Event()
+    real = overdue.overdue
+
+    def slow(station: Station) -> Any:
+        assert held.wait(quiet.TIMEOUT)
+        return real(station)
+
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        monkeypatch.setattr(overdue, "overdue", slow)
+        await quiet.press(pilot, "f10", leave_running=["run"])  # its read (a call's worker, "run") waits
+        assert isinstance(app.screen, OverdueScreen)
+        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
+        held.set()  # the read goes on, as nobody
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert [n.message for n in app._notifications] == [] and bells == []
+        await quiet.press(pilot, *"Manager", "enter", *"0000", "enter")
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, OverdueScreen)
+        assert app.screen.query_one("#od-table", DataTable).row_count == 1
