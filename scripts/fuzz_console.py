@@ -12,8 +12,12 @@ It stops at the first crash: the app exiting with an exception, an error logged 
 (`report_unexpected`'s "unexpected error"), or a console that is not quiet again after 30 s (keys held,
 a worker stuck); prints the seed, the sequence and the traceback, then shrinks the sequence (the
 shortest crashing prefix, then chunks dropped) and prints the short one. Along the way it notes what
-is not a crash but looks wrong when the console is quiet: two dialogs on one stack, a mode with no
-screen, a sign-in dialog over a signed-in console.
+is not a crash but looks wrong when the console is quiet: two dialogs on one stack (the sign-in over
+one is a lock, not counted), a mode with no screen, a sign-in dialog over a signed-in console, a
+screen over the sign-in dialog, nobody signed in and no sign-in dialog, the focus on a screen that is
+not on top, a Select open under a screen of its mode; and, whenever it happens, a toast on a locked console
+raised by anything but the sign-in dialog (the lock cleared the toasts: they quote customers). Each
+run has a counter.toml of its own (Settings saves it), so a replay starts as its run did.
 
     .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5]
     .venv/bin/python scripts/fuzz_console.py --replay "f4 f8 enter escape ~40 f2"   (a printed sequence)
@@ -138,17 +142,65 @@ def signature(exc: BaseException) -> str:
 def quiet_notes(app: Any) -> list[str]:
     """What looks wrong on a quiet console without stopping it."""
     from textual.screen import ModalScreen
+    from textual.widgets import Select
+
+    from station_console.tui.screens.signin import SignInScreen
 
     notes = []
     for mode, stack in app._screen_stacks.items():
         if not stack:
             notes.append(f"mode {mode} has no screen")
-        dialogs = [type(s).__name__ for s in stack if isinstance(s, ModalScreen)]
+        # The sign-in goes over whatever is open (a lock hides every screen): not a dialog too many.
+        dialogs = [
+            type(s).__name__ for s in stack if isinstance(s, ModalScreen) and not isinstance(s, SignInScreen)
+        ]
         if len(dialogs) > 1:
             notes.append(f"mode {mode}: {len(dialogs)} dialogs stacked: {' > '.join(dialogs)}")
+    # Another mode's screens wait as they were left, a Select open too; so do those a lock hides.
+    under = [] if isinstance(app.screen, SignInScreen) else app.screen_stack[:-1]
+    for screen in under:
+        notes += [
+            f"a Select open on {type(screen).__name__}, under {type(app.screen).__name__}"
+            for select in screen.query(Select)
+            if select.expanded
+        ]
     if app.signing_in and app.station.clerk_id is not None:
         notes.append("sign-in dialog over a signed-in console")
+    if app.signing_in and not isinstance(app.screen, SignInScreen):
+        notes.append(f"{type(app.screen).__name__} over the sign-in dialog")
+    if app.station_open and app.station.clerk_id is None and not app.signing_in:
+        notes.append(f"nobody signed in and no sign-in dialog: {type(app.screen).__name__} shown")
+    focused = app.focused
+    if focused is not None and focused.screen is not app.screen:
+        owner, top = type(focused.screen).__name__, type(app.screen).__name__
+        notes.append(f"focus on {type(focused).__name__} of {owner}, under {top}")
     return notes
+
+
+def watch_locked_toasts(app: Any, notes: dict[str, int]) -> None:
+    """A toast raised while nobody is signed in by anything but the sign-in dialog is noted: a lock
+    clears the toasts (they quote names and waybills), one from a screen behind it shows them again."""
+    from textual.widget import Widget
+
+    from station_console.tui.screens.signin import SignInScreen
+
+    notify = app.notify
+
+    def noted(message: str, **kwargs: Any) -> None:
+        frame = sys._getframe(1)
+        while frame is not None and not (isinstance(frame.f_locals.get("self"), Widget)):
+            frame = frame.f_back  # type: ignore[assignment]
+        raiser = frame.f_locals["self"] if frame is not None else app
+        try:
+            by = type(raiser.screen).__name__ if raiser is not app else "the app"
+        except Exception:  # noqa: BLE001  a widget no longer on a screen
+            by = type(raiser).__name__
+        if app.station_open and app.station.clerk_id is None and by != SignInScreen.__name__:
+            note = f"a toast on the locked console from {by}: {message[:60]!r}"
+            notes[note] = notes.get(note, 0) + 1
+        notify(message, **kwargs)
+
+    app.notify = noted
 
 
 def sign_in_keys(app: Any, name: str) -> list[str]:
@@ -195,6 +247,8 @@ async def drive(
 
     run = Path(tempfile.mkdtemp(prefix="run-", dir=WORK))
     shutil.copy(template, run / "station.sqlite3")
+    # Its own counter.toml: what one run's Settings saved (a wedge timing, a printer) is not the next run's.
+    os.environ["STATION_CONFIG"] = str(run / "counter.toml")
     engine = create_station_engine(f"sqlite:///{run / 'station.sqlite3'}")
     station = Station(engine, counter="fuzz")
     clerks.sign_in(station, CLERKS[role], PIN)
@@ -206,6 +260,7 @@ async def drive(
     rng = random.Random(seed)
     codes = scans(template)
     outcome = Outcome(sent=[], crash=None)
+    watch_locked_toasts(app, outcome.notes)
     locked_for = 0
 
     def crashed() -> Crash | None:
