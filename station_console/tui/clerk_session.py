@@ -127,11 +127,16 @@ class ClerkSessionMixin:
         app: Any = self
         return any(screen.id == "signin" for screen in app.screen_stack)
 
-    def show_sign_in(self, name: str = "", *, locked: bool = False) -> None:
+    def show_sign_in(self, name: str = "", *, locked: bool = False, had_clerk: bool = False) -> None:
         """The dialog, once a worker has read whether this is a new station (no manager yet); `locked`:
-        over a screen a clerk was using, which it hides."""
+        over a screen a clerk was using, which it hides. `had_clerk`: a clerk was signed in, so the
+        station has its clerks: the dialog at once (keys typed meanwhile reached the screen, with
+        nobody signed in, and a slow database kept the screen in view for seconds)."""
         app: Any = self
         if self.signing_in or self._sign_in_asked:
+            return
+        if had_clerk:
+            self._push_sign_in(False, name, locked)
             return
         self._sign_in_asked = True
         station = self.station
@@ -165,17 +170,18 @@ class ClerkSessionMixin:
         """Sign the clerk out and ask for the next one (switching clerk is Ctrl+L, then the name)."""
         if self.signing_in:
             return
-        if self.station.clerk_id is not None:
+        had_clerk = self.station.clerk_id is not None
+        if had_clerk:
             self._sign_out("lock")
-        self._lock()
+        self._lock(had_clerk)
 
-    def _lock(self) -> None:
+    def _lock(self, had_clerk: bool) -> None:
         """Nothing of the last customers stays readable on an unattended counter: the dialog hides the
         screen behind it, and the toasts (they quote names and waybills) go now."""
         app: Any = self
         self.clerk_name = None
         app.clear_notifications()
-        self.show_sign_in(locked=True)
+        self.show_sign_in(locked=True, had_clerk=had_clerk)
 
     def check_auto_lock(self) -> None:
         """Lock after `auto_lock_minutes` without a key or click (0: never)."""
@@ -188,7 +194,7 @@ class ClerkSessionMixin:
         if self.idle_clock() - self._last_activity >= minutes * 60:
             if self.station.clerk_id is not None:
                 self._sign_out("idle")
-            self._lock()
+            self._lock(True)
 
     def _sign_out(self, reason: str) -> None:
         """Recorded in a thread worker; the clerk is gone from this console at once."""

@@ -1,5 +1,5 @@
-"""A screen's read still running when the console locks: refused (nobody is signed in), not said over the
-sign-in dialog, and read again once the clerk is back."""
+"""The console locking: the sign-in dialog covers it at once, and a screen's read still running then is
+refused (nobody is signed in), not said over the dialog, and read again once the clerk is back."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 
 from station_console.services.core.station import Station
 from station_console.services.exceptions import overdue
+from station_console.services.people import clerks
 from station_console.tui.app import StationApp
 from station_console.tui.screens.overdue import OverdueScreen
 from station_console.tui.screens.signin import SignInScreen
@@ -46,3 +47,27 @@ async def test_a_read_the_lock_refused_is_not_said_over_the_sign_in_and_is_read_
         await quiet.settle(pilot)
         assert isinstance(app.screen, OverdueScreen)
         assert app.screen.query_one("#od-table", DataTable).row_count == 1
+
+
+async def test_the_sign_in_covers_the_screen_as_the_lock_key_is_pressed_however_slow_the_database(
+    app: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow = threading.Event()
+    real = clerks.needs_first_manager
+
+    def held(station: Station) -> bool:
+        assert slow.wait(quiet.TIMEOUT)
+        return real(station)
+
+    monkeypatch.setattr(clerks, "needs_first_manager", held)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.settle(pilot)
+        try:
+            await quiet.press(pilot, "ctrl+l", leave_running=["ask"])
+            await quiet.press(pilot, "f6", leave_running=["ask"])  # nobody signed in: no key reaches a mode
+            assert isinstance(app.screen, SignInScreen)
+            assert app.current_mode == "checkin"
+        finally:
+            slow.set()
+        await quiet.settle(pilot)
+        assert sum(isinstance(s, SignInScreen) for s in app.screen_stack) == 1
