@@ -3,7 +3,8 @@
 The chain alone shows that no event was changed, inserted or removed *between* its ends; whoever can
 write the file could still cut its tail (and move the head back) or recompute every hash. So each day
 close stores the chain's heads (per chain: newest event id, its hash, how many events) with the close,
-seals them with an HMAC under this counter's key (`audit_key` in secrets.toml, made on the first close),
+seals them with an HMAC under this counter's key (`audit_key` in secrets.toml, made on the first close;
+the heads name the key by its `key_id`, so a seal made on a PC since replaced reads as such),
 and appends them to `audit-anchors.jsonl` in this counter's data folder, which the database does not
 hold. `people.audit_trail.verify` checks that the chain still runs through every stored and every
 anchored head and that each seal made here is intact.
@@ -38,6 +39,7 @@ from station_console.private_files import open_private_append
 from station_console.secrets_file import load_secrets, save_secret
 
 KEY_NAME = "audit_key"
+KEY_ID_TEXT = b"station-console audit key id"  # what `key_id` seals: a fixed text
 FILE_NAME = "audit-anchors.jsonl"
 IDENTITY_KEY = "station_identity"  # the settings row holding {"id": ...}, written once, when made
 
@@ -63,6 +65,10 @@ class PathAnchors:
 
 
 def _canonical(day: date, sha256: str, heads: dict[str, Any]) -> bytes:
+    # The heads' `key_id` is sealed with them, like all a close stores: one changed on an intact close
+    # breaks its seal rather than sitting there unchecked. Sealing it grants it no trust: it is read
+    # only to word a seal that already failed, so it can excuse nothing. A close from before key ids
+    # has none, and seals the same bytes as then.
     body = {"day": day.isoformat(), "sha256": sha256, "heads": heads}
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -76,12 +82,25 @@ def audit_key(*, create: bool = False) -> bytes | None:
     return bytes.fromhex(value) if value else None
 
 
+def key_id(key: bytes) -> str:
+    """Which key sealed a close, stored with it: an HMAC of a fixed text under the key (not the key,
+    nor anything that helps guess it), so a seal made under another key can be told from a changed
+    close."""
+    return hmac.new(key, KEY_ID_TEXT, hashlib.sha256).hexdigest()[:16]
+
+
 def seal(day: date, sha256: str, heads: dict[str, Any], key: bytes) -> str:
     return hmac.new(key, _canonical(day, sha256, heads), hashlib.sha256).hexdigest()
 
 
 def seal_holds(day: date, sha256: str, heads: dict[str, Any], mac: str, key: bytes) -> bool:
     return hmac.compare_digest(seal(day, sha256, heads, key), mac)
+
+
+def sealed_with_another_key(heads: dict[str, Any], key: bytes) -> bool:
+    """The heads say another key than `key` sealed them (False for a close from before they said)."""
+    stored = heads.get("key_id")
+    return isinstance(stored, str) and stored != key_id(key)
 
 
 def database_label(engine: Engine) -> str:

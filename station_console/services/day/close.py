@@ -178,7 +178,11 @@ def close_day(
         )
         purge_phones_in(session, station, now)  # full phones past their keep period go with the close
         # The chain's heads, with the close event and the purge, sealed with this counter's key.
-        heads = {"counter": station.counter, "chains": audit.chain_heads(session)}
+        heads = {
+            "counter": station.counter,
+            "chains": audit.chain_heads(session),
+            "key_id": anchors.key_id(key),
+        }
         sealed[:] = [heads, anchors.seal(day, sha, heads, key), anchors.station_id(session)]
         row.audit_heads, row.heads_hmac = heads, sealed[1]
         session.add(row)

@@ -43,6 +43,11 @@ REASONS = {
         "the trail no longer runs through event {id}, where {day} was closed: events were rewritten"
     ),
     "close_seal_broken": N_("the close of {day} was changed after it was made: its seal does not match"),
+    "close_sealed_elsewhere": N_(
+        "the close of {day} was sealed with another audit key than this counter's: if this PC's secrets "
+        "were replaced, put the old secrets file back (see README); otherwise the close may have been "
+        "changed"
+    ),
     "anchor_missing": N_(
         "the close of {day}, recorded outside the database, is missing from it: closes were deleted"
     ),
@@ -188,7 +193,11 @@ def _marks(station: Station, backup_of: Engine | None) -> tuple[list[_Mark], Ver
         day = close.business_day.isoformat()
         if key is not None and heads.get("counter") == station.counter:
             if not anchors.seal_holds(close.business_day, close.sha256, heads, close.heads_hmac or "", key):
-                return [], VerifyResult(False, 0, None, "close_seal_broken", day), 0, 0
+                # Still a failure: the key named is the close's own word, which whoever changed it
+                # could have changed too; only the sentence sends the manager to the likelier cause.
+                elsewhere = anchors.sealed_with_another_key(heads, key)
+                reason = "close_sealed_elsewhere" if elsewhere else "close_seal_broken"
+                return [], VerifyResult(False, 0, None, reason, day), 0, 0
             sealed += 1
         marks += _chain_marks(day, heads, "close")
     newest: int | None = None
