@@ -214,6 +214,7 @@ def _marks(station: Station, backup_of: Engine | None) -> tuple[list[_Mark], Ver
             continue
         outside.append(line)
         latest[str(line.get("day"))] = line  # a day reopened and closed again: its last close is stored
+    superseded: set[str] = set()  # days closed again at another counter after this one's last close
     for day, line in latest.items():
         found = stored.get(day)
         if found is None:
@@ -223,11 +224,35 @@ def _marks(station: Station, backup_of: Engine | None) -> tuple[list[_Mark], Ver
             line["hmac"],
             line["sha256"],
         ):
-            return [], VerifyResult(False, 0, None, "anchor_mismatch", found.business_day.isoformat()), 0, 0
+            if not _closed_again_elsewhere(station, found, line):
+                return [], VerifyResult(False, 0, None, "anchor_mismatch", day), 0, 0
+            superseded.add(day)
     for line in outside:  # an earlier close of a reopened day: the trail must still run through it
-        if line is not latest[str(line.get("day"))]:
-            marks += _chain_marks(str(line.get("day")), line["heads"], "anchor")
+        day = str(line.get("day"))
+        if line is not latest[day] or day in superseded:
+            marks += _chain_marks(day, line["heads"], "anchor")
     return marks, None, sealed, len(outside)
+
+
+def _closed_again_elsewhere(station: Station, found: DayClose, line: dict[str, Any]) -> bool:
+    """Whether the stored close of the day is a later one than this counter's anchored close: made at
+    another counter (which anchors it in its own file), after the day was reopened in the trail. This
+    counter's anchor then stands as an earlier close, which the trail must still run through."""
+    heads = found.audit_heads or {}
+    if heads.get("counter") == station.counter:
+        return False  # every close made here was anchored here
+    anchored_at = max(anchors.head_ids(line), default=0)
+    closed_at = max(anchors.head_ids({"heads": heads}), default=0)
+    with station.read() as session:
+        reopens = session.exec(
+            select(ParcelEvent).where(
+                ParcelEvent.kind == EventKind.DAY_REOPENED,
+                col(ParcelEvent.id) > anchored_at,
+                col(ParcelEvent.id) < closed_at,
+            )
+        ).all()
+    day = found.business_day.isoformat()
+    return any((event.details or {}).get("day") == day for event in reopens)
 
 
 def _chain_marks(day: str, heads: dict[str, Any], source: str) -> list[_Mark]:
