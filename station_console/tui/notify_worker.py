@@ -84,7 +84,11 @@ class NotifyWorker(PeriodicWorker):
         self.app.screen.post_message(NotifyWorker.Drained(messages, failed, error))
         if changed and error:
             self.app.notify(
-                _("Customer messages are not going out: {error}. They wait in the outbox.", error=error),
+                # A cause that is a sentence (a database fault) brings its own full stop.
+                _(
+                    "Customer messages are not going out: {error}. They wait in the outbox.",
+                    error=error.rstrip(".。"),
+                ),
                 severity="warning",
                 timeout=10,
             )
