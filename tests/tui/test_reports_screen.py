@@ -223,3 +223,33 @@ def test_week_chart_bars_scale_with_volume() -> None:
     lines = {line.split()[0]: line for line in console.export_text().splitlines() if line.strip()}
     assert lines["中通"].count("█") == 40 and lines["中通"].rstrip().endswith("40")  # named as on the lists
     assert lines["SF"].count("█") == 5 and list(lines)[0] == "中通"  # busiest first; no name: its code
+
+
+@pytest.mark.first_mode("reports")
+async def test_refresh_reads_the_report_once_the_database_is_back(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reports opened while the server was gone knew no day: Ctrl+R asks which day it is again."""
+    from station_console.errors import DatabaseUnavailable
+    from tui.quiet import until
+
+    _seed(station)
+    gone = [True]
+    business_day = station.business_day
+
+    def flaky(*args: object, **kwargs: object) -> object:
+        if gone[0]:
+            raise DatabaseUnavailable("The database server cannot be reached.")
+        return business_day(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(station, "business_day", flaky)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await _open_reports(app, pilot)
+        status = screen.query_one("#rp-status", Static)
+        await until(pilot, lambda: "cannot be reached" in str(status.render()), what="the fault shown")
+        assert screen.day is None and screen.query_one("#rp-table", DataTable).row_count == 0
+        gone[0] = False
+        await quiet.press(pilot, "ctrl+r")
+        await until(pilot, lambda: "Balanced" in str(status.render()), what="the report read again")
+        assert screen.day is not None
+        assert screen.query_one("#rp-table", DataTable).row_count > 0

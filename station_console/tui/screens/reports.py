@@ -149,6 +149,9 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         self.load()
 
     def action_reload(self) -> None:
+        if self.day is None:  # which day it is could not be read (the server was gone): ask again
+            self._today()
+            return
         self.load()
 
     def load(self) -> None:
