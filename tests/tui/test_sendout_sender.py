@@ -87,3 +87,26 @@ async def test_a_name_typed_while_the_lookup_ran_is_kept_and_the_directorys_is_n
         else:
             assert name.value == "Zhang San"
             assert text_of(screen, "#so-message").startswith("Returning sender Zhang San (1 send);")
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_name_the_last_lookup_filled_in_gives_way_to_the_next_phones_sender(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clerk corrects the phone: the name the first lookup filled in is the console's, not typed,
+    so the corrected phone's sender takes its place (it stayed, said as a name the clerk had typed)."""
+    directory = {"13712345678": "Zhang San", "13812345678": "Li Si"}
+
+    def found(station: Station, phone: str) -> senders.SenderInfo:
+        return senders.SenderInfo(1, directory[phone], "138****5678", None, None, 2, None)
+
+    monkeypatch.setattr(senders, "find_sender", found)
+    async with at_sendout(station) as (app, pilot, screen):
+        phone, name = screen.query_one("#so-phone", Input), screen.query_one("#so-name", Input)
+        for number, sender in directory.items():
+            phone.focus()
+            phone.value = number
+            quiet.send_key(app, "enter")
+            await quiet.until(pilot, lambda s=sender: name.value == s, what=f"{sender} not filled in")
+            await quiet.settle(pilot)
+            assert text_of(screen, "#so-message").startswith(f"Returning sender {sender} (2 sends);")

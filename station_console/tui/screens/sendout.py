@@ -93,6 +93,7 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
         self.busy = False
         self._quote_seq = 0
         self._cleared: tuple[object, ...] = ()  # what the form holds as the next sender comes
+        self._filled_name = ""  # the name the last sender lookup put in the field (not typed)
 
     def compose_body(self) -> ComposeResult:
         stacked = self.app.size.width < SIDE_BY_SIDE_MIN
@@ -440,8 +441,9 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
             self._focus_after_lookup("#so-name")
             return
         typed = self.form.value("so-name").strip()
-        if typed and typed != found.name:
-            # The clerk typed a name while the lookup ran: theirs stays, and they choose.
+        if typed and typed != found.name and typed != self._filled_name:
+            # The clerk typed a name while the lookup ran: theirs stays, and they choose. A name an
+            # earlier lookup filled in (the phone corrected since) is the console's: it gives way.
             self.say(
                 _n(
                     "This phone's returning sender ({sends} send) is {name} in the directory; kept the "
@@ -458,6 +460,7 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
             self._focus_after_lookup("#so-name")
             return
         self.form.set_value("so-name", found.name)
+        self._filled_name = self.form.value("so-name").strip()
         if found.id_type:
             self.query_one("#so-idtype", Select).value = found.id_type
         on_file = f" ****{found.id_last4}" if found.id_last4 else ""
