@@ -23,6 +23,9 @@ class DayClose(SQLModel, table=True):
     figures: str  # canonical JSON, exactly what was hashed
     sha256: str = Field(max_length=64)
     ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Whether `ends_at` came before the closing time of the opening hours then in force (a confirmed
+    # early close); None for a close made before this was kept. The forecast leaves such a day out.
+    ended_early: bool | None = Field(default=None)
     reopened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # The audit chain's heads at the close ({"counter", "chains": {name: {"id", "hash", "count"}}}) and
     # their HMAC with the closing counter's key: `audit verify` checks the chain still runs through them.

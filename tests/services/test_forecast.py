@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from alembic import command
 from conftest import FakeClock
 from day_helpers import act_as_manager, carrier_id, local, put, tamper
+from sqlalchemy import update as sa_update
 from sqlmodel import col, select
 
 from db.migrate import alembic_config
@@ -145,3 +146,32 @@ def test_a_day_closed_early_is_neither_learned_from_nor_measured(station: Statio
     assert fc.total == 3 and fc.mape_percent == 0.0
     assert early.isoformat() not in [b["date"] for b in fc.backtest]
     assert len(fc.backtest) == 11 and {b["actual"] for b in fc.backtest} == {3}  # whole days, measured
+    # A close made before the close kept whether it ended early: judged by today's hours instead.
+    station.run(lambda session: session.execute(sa_update(DayClose).values(ended_early=None)))
+    with station.read() as session:
+        assert forecast(session, station, today + timedelta(days=1)).backtest == fc.backtest
+
+
+def test_days_closed_at_their_closing_time_stay_whole_after_the_hours_change(
+    station: Station, clock: FakeClock
+) -> None:
+    """Two weeks closed at 21:05 (hours 09:00-21:00), then the station stays open till 22:00: judged
+    by today's hours every one of them looked closed early and the forecast had no history left."""
+    from station_console.services.admin.settings import save_station_settings
+
+    act_as_manager(station)
+    today = date(2026, 11, 25)
+    for n in range(15, 0, -1):
+        day = today - timedelta(days=n)
+        for i in range(3):
+            put(station, f"73{n:02d}{i:010d}", "ZTO", local(day, 10, i))
+        clock.now = local(day, 21, 5)
+        close_day(station, day)
+    later = station.settings().model_copy(update={"opening_hours": "09:00-22:00"})
+    station.run(lambda session: save_station_settings(session, station, later, only={"opening_hours"}))
+    station.forget_settings()
+    clock.now = local(today, 10)
+    with station.read() as session:
+        fc = forecast(session, station, today + timedelta(days=1))
+    assert fc.total == 3 and fc.mape_percent == 0.0
+    assert len(fc.backtest) == 12 and {b["actual"] for b in fc.backtest} == {3}

@@ -148,6 +148,7 @@ def close_day(
             # The day ends right after its close (what was recorded at that very instant is its own);
             # work after it belongs to the next business day.
             row.ends_at = now + timedelta(microseconds=1)
+            row.ended_early = now < closes_at  # by the hours of today: they may change later
         session.add(row)
         session.flush()  # the figures below see the day's end
         figures = day_figures(session, station, day)
@@ -261,7 +262,8 @@ def reopen_day(station: Station, day: date, reason: str) -> Reopened:
                 ).one()
             )
             if not later:
-                row.ends_at = None  # nothing happened since: the day runs on to midnight again
+                # Nothing happened since: the day runs on to midnight again.
+                row.ends_at, row.ended_early = None, None
         now = station.now()
         previous = row.sha256
         row.reopened_at = now

@@ -95,15 +95,20 @@ def _counted(session: Session, days: list[date]) -> dict[date, dict[int, int]]:
 
 
 def partial_days(session: Session, station: Station, first: date, last: date) -> set[date]:
-    """The days of [first, last] that ended before their closing time: closed early."""
+    """The days of [first, last] that ended before their closing time: closed early, as the close
+    judged it by the hours then in force (a close made before that was kept: by today's hours)."""
     rows = session.execute(
-        sa_select(col(DayClose.business_day), col(DayClose.ends_at)).where(
+        sa_select(col(DayClose.business_day), col(DayClose.ends_at), col(DayClose.ended_early)).where(
             col(DayClose.business_day) >= first,
             col(DayClose.business_day) <= last,
             col(DayClose.ends_at).is_not(None),
         )
     ).all()
-    return {day for day, ends in rows if ends < closing_time(station, day)}
+    return {
+        day
+        for day, ends, early in rows
+        if (early if early is not None else ends < closing_time(station, day))
+    }
 
 
 def predict(
