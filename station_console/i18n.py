@@ -78,6 +78,11 @@ def sentences(*parts: str) -> str:
     return ("" if _current == "zh" else " ").join(p for p in parts if p)
 
 
+def listed(items: list[str]) -> str:
+    """Items one after another as the current language lists them: `a, b` in English, `a、b` in Chinese."""
+    return ("、" if _current == "zh" else ", ").join(items)
+
+
 def translate_n(singular: str, plural: str, count: int, lang: str, /, **params: Any) -> str:
     """`singular` or `plural` by `count`, in `lang`: English has a singular form for 1; Chinese has one
     form for every count, translated under the plural's id."""

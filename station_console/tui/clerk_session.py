@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.binding import Binding
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, listed
 from station_console.tui.screens.signin import SignInScreen
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ class ClerkSessionMixin:
     idle_clock: Callable[[], float]
     _last_activity: float
     _sign_in_asked: bool
+    _left_by: tuple[int, str | None] | None
 
     @property
     def station(self) -> Station:
@@ -67,6 +68,7 @@ class ClerkSessionMixin:
         self._last_activity = self.idle_clock()
         self.clerk_name = None
         self._sign_in_asked = False  # a worker is finding out which sign-in dialog to show
+        self._left_by = None  # the clerk (id, name) a lock signed out, until the next one signs in
 
     def start_clerk_session(self) -> None:
         """On mount: the sign-in dialog if one is needed, and the idle watch.
@@ -163,8 +165,27 @@ class ClerkSessionMixin:
     def _signed_in(self, info: ClerkInfo | None) -> None:
         self.clerk_name = info.name if info else None
         self._last_activity = self.idle_clock()
-        if info is not None:
-            self._to_first_mode()
+        left_by, self._left_by = self._left_by, None
+        if info is None:
+            return
+        self._to_first_mode()
+        if left_by is not None and left_by[0] != info.id:
+            self._hand_over(left_by[1])
+
+    def _hand_over(self, last_clerk: str | None) -> None:
+        """Another clerk than the one who locked: the last one's dialogs and customer entries go
+        (`tui/clerk_handover.py`), and the toast says what went; the same clerk finds them as left."""
+        from station_console.tui.clerk_handover import close_left_open  # start-up time: on first use
+
+        app: Any = self
+        closed = close_left_open(app)
+        if not closed:
+            return
+        what = listed(closed)
+        if last_clerk:
+            app.notify(_("Closed what {clerk} left open: {what}", clerk=last_clerk, what=what))
+        else:
+            app.notify(_("Closed what the last clerk left open: {what}", what=what))
 
     def action_lock(self) -> None:
         """Sign the clerk out and ask for the next one (switching clerk is Ctrl+L, then the name)."""
@@ -201,6 +222,8 @@ class ClerkSessionMixin:
         from station_console.services.people import clerks  # start-up time, as above
 
         app: Any = self
+        if self.station.clerk_id is not None:
+            self._left_by = (self.station.clerk_id, self.clerk_name)
         station = replace(self.station)  # as it is now: the next clerk signs in on `self.station`
         clerks.act_as(self.station, None)
         app.run_worker(

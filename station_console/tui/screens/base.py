@@ -11,6 +11,7 @@ from textual._context import NoActiveAppError
 from textual.app import ComposeResult, ScreenStackError
 from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
 
 from station_console.i18n import _
 from station_console.logs import log_path
@@ -43,7 +44,22 @@ class ClosesOnlyOnTop(_Screen):
 
 class Dialog(ClosesOnlyOnTop, ModalScreen[Result]):
     """Every dialog of the console: a modal screen that closes only from the top; closed by a key, the
-    same key pressed again a moment later goes nowhere (`tui/key_bounce.py`)."""
+    same key pressed again a moment later goes nowhere (`tui/key_bounce.py`).
+
+    A dialog is the clerk's who opened it: when a lock hands the console to another clerk, it closes
+    as its Esc closes it (`tui/clerk_handover.py`), with what `cancelled` answers."""
+
+    # False: the console's own, whoever is signed in (the sign-in, a damaged database).
+    CLERKS_OWN: ClassVar[bool] = True
+
+    def cancelled(self) -> Any:
+        """What the dialog's Esc answers, asking nothing."""
+        return None
+
+    def handover_title(self) -> str:
+        """How the toast to the next clerk names it: its title ("" names nothing)."""
+        titles = self.query(".dialog-title")
+        return str(titles.first(Static).content) if titles else ""
 
     def dismiss(self, result: Any = None) -> AwaitComplete:
         guard = getattr(self.app, "key_bounce", None)
@@ -123,6 +139,12 @@ class ModeScreen(ClosesOnlyOnTop, Screen[None]):
             header.refresh_status()
         # So may the clerk (the sign-in dialog was on top): the footer dims what is not theirs.
         self.refresh_bindings()
+
+    def clear_for_next_clerk(self) -> str:
+        """Another clerk signed in after a lock: what the last one typed here for a customer goes, as
+        the screen's "next customer" would clear it, asking nothing. How the toast names what was
+        cleared; "" when the screen held nothing of a customer's (most hold none)."""
+        return ""
 
 
 def open_over(screen: Screen[Any], dialog: Screen[Any], answered: Any = None) -> bool:

@@ -60,6 +60,10 @@ class ServiceCalls:
         it again."""
         return tag in self._in_flight
 
+    def writing(self) -> bool:
+        """Any call that may change something is on its way (every one but an exclusive read)."""
+        return bool(self._in_flight)
+
     def call(self, tag: str, fn: Callable[[], Any], *, exclusive: bool = False) -> None:
         screen: Any = self
         if not exclusive:

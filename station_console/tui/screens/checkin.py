@@ -402,6 +402,17 @@ class CheckinScreen(CheckinPhones):
         self._say(_("Ready: scan a parcel."))
         self.query_one("#scan", Input).focus()
 
+    def clear_for_next_clerk(self) -> str:
+        """A waybill, phone or size typed and not sent: the next clerk's first scan must not take
+        them (a phone would go to the last clerk's parcel). What was checked in stays listed."""
+        typed = [field for field in self.query("#scan, #phone, #size").results(Input) if field.value]
+        if not typed:
+            return ""
+        for field in typed:
+            field.value = ""
+        self.action_clear()
+        return _("Check-in: typed fields")
+
     def _cells(self, result: CheckinResult, label: str) -> tuple[Any, ...]:
         return (
             self.count,

@@ -182,7 +182,10 @@ class MissingPhones(TypedDialog[int]):
         self.query_one("#missing-message", Static).update(message.text)
 
     def action_close(self) -> None:
-        self.dismiss(self.done)
+        self.dismiss(self.cancelled())
+
+    def cancelled(self) -> int:
+        return self.done
 
 
 def carrier_choices(detector: Any) -> list[tuple[str, str]]:

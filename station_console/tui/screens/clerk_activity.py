@@ -97,6 +97,9 @@ class ClerkActivityScreen(ServiceCalls, Dialog[None]):
         app: Any = self.app
         return app.station
 
+    def handover_title(self) -> str:
+        return _("Audit trail")
+
     def compose(self) -> ComposeResult:
         with Vertical(id="activity-box"):
             yield Label(_("Audit trail"), id="activity-title")

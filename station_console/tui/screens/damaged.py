@@ -13,6 +13,8 @@ from station_console.tui.widgets.plain import Static
 class DamagedScreen(Dialog[None]):
     """Cannot be dismissed: only the app's quit key works, like the sign-in dialog."""
 
+    CLERKS_OWN = False  # the database's state, whoever is signed in
+
     def __init__(self, message: str) -> None:
         super().__init__(id="damaged")
         self.message = message

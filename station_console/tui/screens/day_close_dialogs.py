@@ -34,6 +34,9 @@ class ConfirmClose(Dialog[bool]):
         Binding("ctrl+y", "yes", N_("Close the day"), id="close.yes"),
     ]
 
+    def cancelled(self) -> bool:
+        return False
+
     def __init__(self, report: dict[str, Any], *, question: str = "", early: bool = False) -> None:
         super().__init__()
         self.report = report

@@ -353,3 +353,6 @@ class ConfirmDialog(Dialog[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+    def cancelled(self) -> bool:
+        return False

@@ -291,6 +291,14 @@ class PickupScreen(TakesScans, PickupHandover):
         self._clear_state()
         self._say(_("Ready: ask for the pickup code."))
 
+    def clear_for_next_clerk(self) -> str:
+        """A pickup code typed, or a customer's parcels listed: the next clerk starts from an empty box,
+        not from the last clerk's customer (their name, phone and parcels). The shift's list stays."""
+        if not self.query_one("#pk-query", WedgeInput).value and self.lookup is None:
+            return ""
+        self.action_clear()
+        return _("Pickup: the customer's lookup")
+
     def _show_lookup(self) -> None:
         assert self.lookup is not None
         lk = self.lookup

@@ -171,4 +171,7 @@ class WhoIsThisDialog(ServiceCalls, Dialog[int]):
             self.app.bell()
 
     def action_close(self) -> None:
-        self.dismiss(self.linked)
+        self.dismiss(self.cancelled())
+
+    def cancelled(self) -> int:
+        return self.linked

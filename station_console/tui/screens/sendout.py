@@ -409,6 +409,14 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
 
         open_over(self, LeaveUnsaved(_(self.MODE_TITLE), saves=False), answered)
 
+    def clear_for_next_clerk(self) -> str:
+        """A sender's form half typed (names, phones, a document number, an address): cleared without
+        the "discard?" question, as its owner is gone. A send on its way clears it with its answer."""
+        if self.busy or not self.unsaved_edits():
+            return ""
+        self.next_sender()
+        return _("Send-out: the sender's form")
+
     def unsaved_edits(self) -> bool:
         """Something typed since the form was last cleared (a send accepted clears it)."""
         return self.form.held() != self._cleared

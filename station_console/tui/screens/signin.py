@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
     CSS_PATH = "signin.tcss"
+    CLERKS_OWN = False
 
     def __init__(
         self, *, first_run: bool = False, name: str = "", opening: bool = False, locked: bool = False

@@ -261,3 +261,9 @@ class LeaveUnsaved(Dialog[Answer]):
 
     def action_answer(self, answer: Answer) -> None:
         self.dismiss(answer)
+
+    def cancelled(self) -> Answer:
+        return "stay"
+
+    def handover_title(self) -> str:
+        return ""  # the form it asks about is named, or cleared, on its own

@@ -1,0 +1,152 @@
+"""A lock handed to another clerk: the last one's dialogs and half-typed customer entries do not pass
+to the next; the same clerk signing back in finds everything as left."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+from textual.widgets import Input
+
+from db.models.carrierdata import CourierBatch
+from station_console.services.core.station import Station
+from station_console.services.people import clerks
+from station_console.settings import CounterSettings
+from station_console.tui.app import StationApp
+from station_console.tui.screens.checkin_batch import CourierDialog
+from station_console.tui.screens.sendout import SendoutScreen
+from station_console.tui.screens.signin import SignInScreen
+from station_console.tui.screens.unsaved import LeaveUnsaved
+from tui import quiet
+
+
+@pytest.fixture
+def station(new_station: Station) -> Station:
+    """A manager, Wang, signed in, and a clerk, Li."""
+    clerks.create_first_manager(new_station, "Wang", "9071")
+    clerks.sign_in(new_station, "Wang", "9071")
+    clerks.add_clerk(new_station, "Li", "1357")
+    return new_station
+
+
+def console(station: Station) -> StationApp:
+    app = StationApp(
+        station, CounterSettings(counter="test-counter"), database_label="SQLite test", require_sign_in=True
+    )
+    now = [1000.0]
+    app.idle_clock = lambda: now[0]
+    app._last_activity = now[0]
+    app.idle_now = now  # type: ignore[attr-defined]  # the test moves the idle clock
+    return app
+
+
+async def idle_lock(pilot, app: StationApp) -> None:  # type: ignore[no-untyped-def]
+    """The console left alone past `auto_lock_minutes` (a dialog keeps Ctrl+L, as every app key)."""
+    app.idle_now[0] += 60 * 60  # type: ignore[attr-defined]
+    app.check_auto_lock()
+    await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen))
+    await quiet.settle(pilot)
+
+
+async def sign_in(pilot, name: str, pin: str) -> None:  # type: ignore[no-untyped-def]
+    await quiet.press(pilot, *name, "enter")
+    await quiet.press(pilot, *pin, "enter")
+
+
+def toasts(app: StationApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def open_courier_dialog(pilot, app: StationApp) -> CourierDialog:  # type: ignore[no-untyped-def]
+    await quiet.press(pilot, "f10")
+    await quiet.until(pilot, lambda: isinstance(app.screen, CourierDialog))
+    await quiet.press(pilot, "enter")  # the first carrier, then the courier's name
+    await quiet.press(pilot, *"Zhao Liu")
+    dialog = app.screen
+    assert isinstance(dialog, CourierDialog)
+    assert dialog.query_one("#courier-name", Input).value == "Zhao Liu"
+    return dialog
+
+
+def batches(station: Station) -> list[CourierBatch]:
+    with station.read() as session:
+        return list(session.exec(select(CourierBatch)).all())
+
+
+async def test_the_same_clerk_finds_the_dialog_and_what_was_typed(station: Station) -> None:
+    app = console(station)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        dialog = await open_courier_dialog(pilot, app)
+        await idle_lock(pilot, app)
+        await sign_in(pilot, "Wang", "9071")
+        await quiet.settle(pilot)
+        assert app.clerk_name == "Wang"
+        assert app.screen is dialog
+        assert dialog.query_one("#courier-name", Input).value == "Zhao Liu"
+        assert not any("left open" in t for t in toasts(app))
+
+
+async def test_another_clerk_finds_the_dialog_closed_nothing_written_and_is_told(station: Station) -> None:
+    app = console(station)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        dialog = await open_courier_dialog(pilot, app)
+        await idle_lock(pilot, app)
+        await sign_in(pilot, "Li", "1357")
+        await quiet.settle(pilot)
+        assert app.clerk_name == "Li"
+        assert dialog not in app.screen_stack and not isinstance(app.screen, CourierDialog)
+        assert batches(station) == []  # closed as Esc closes it: no batch opened
+        assert "Closed what Wang left open: Whose bag is it? Carrier, then the courier's name" in toasts(app)
+        await quiet.press(pilot, "f10")  # the console goes on: a new dialog, empty
+        await quiet.until(pilot, lambda: isinstance(app.screen, CourierDialog))
+        assert app.screen.query_one("#courier-name", Input).value == ""
+
+
+async def test_a_dialog_on_another_modes_stack_is_closed_too(station: Station) -> None:
+    """Behind another mode (a mode key does not pass a dialog, but a dialog can be left there): its
+    caller gets Esc's answer, and the mode shows its own screen when the clerk comes back."""
+    app = console(station)
+    answers: list[object] = []
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        dialog = LeaveUnsaved("Check-in")
+        app.push_screen(dialog, answers.append)
+        await quiet.settle(pilot)
+        await app.switch_mode("pickup")
+        await quiet.settle(pilot)
+        await idle_lock(pilot, app)
+        await sign_in(pilot, "Li", "1357")
+        await quiet.settle(pilot)
+        assert dialog not in app._screen_stacks["checkin"] and answers == ["stay"]
+        await quiet.press(pilot, "f1")
+        await quiet.settle(pilot)
+        assert app.current_mode == "checkin" and type(app.screen).__name__ == "CheckinScreen"
+
+
+@pytest.mark.parametrize(("who", "pin", "kept"), [("Wang", "9071", True), ("Li", "1357", False)])
+async def test_a_half_filled_send_out_form_is_kept_for_its_clerk_and_cleared_for_another(
+    station: Station, who: str, pin: str, kept: bool
+) -> None:
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f3")
+        await quiet.until(pilot, lambda: isinstance(app.screen, SendoutScreen))
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SendoutScreen)
+        screen.query_one("#so-name", Input).value = "Zhang San"
+        screen.query_one("#so-phone", Input).value = "13812345678"
+        assert screen.unsaved_edits()
+        await idle_lock(pilot, app)
+        await sign_in(pilot, who, pin)
+        await quiet.settle(pilot)
+        assert app.screen is screen and app.clerk_name == who
+        typed = (screen.query_one("#so-name", Input).value, screen.query_one("#so-phone", Input).value)
+        if kept:
+            assert typed == ("Zhang San", "13812345678")
+            assert not any("left open" in t for t in toasts(app))
+        else:
+            assert typed == ("", "") and not screen.unsaved_edits()
+            assert "Closed what Wang left open: Send-out: the sender's form" in toasts(app)
