@@ -12,6 +12,7 @@ import io
 import sys
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +110,23 @@ def change_settings(station: Station, **changes: object) -> None:
 
     station.run(work)
     station.forget_settings()
+
+
+def two_closed_days(path: Path, *, after: tuple[str, ...] = ()) -> None:
+    """A new station at `path` (its files deleted first) with two days closed early, three days ago and
+    two, then `after` checked in on the day after them (events after the last close)."""
+    from station_console.services.checkin.transaction import check_in
+    from station_console.services.day.close import close_day
+
+    for leftover in (path, *(Path(f"{path}{s}") for s in ("-wal", "-shm", "-journal"))):
+        leftover.unlink(missing_ok=True)
+    station = make_station(path)
+    start = datetime.now(UTC) - timedelta(days=3)
+    station.clock = lambda: start
+    for waybill in ("SF1234567890123", "JT1234567890123"):
+        check_in(station, waybill, phone="13812345678")
+        close_day(station, station.business_day(start), early=True)
+        start += timedelta(days=1)
+    for waybill in after:
+        check_in(station, waybill, phone="13812345678")
+    station.engine.dispose()

@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from db.models import ParcelEvent
-from security.helpers import PIN, Run, make_station
-from station_console.services.checkin.transaction import check_in
+from security.helpers import PIN, Run, two_closed_days
 from station_console.services.core.audit import event_hash
 from station_console.services.day.close import close_day, reopen_day
 
@@ -29,17 +28,7 @@ MANAGER = ["--clerk", "Wang", "--pin", PIN]
 def db(tmp_path: Path) -> Path:
     """Two closed days, a few events after the last close."""
     path = tmp_path / "station.sqlite3"
-    station = make_station(path)
-    start = datetime.now(UTC) - timedelta(days=3)
-    station.clock = lambda: start
-    check_in(station, "SF1234567890123", phone="13812345678")
-    close_day(station, station.business_day(start), early=True)
-    start += timedelta(days=1)
-    check_in(station, "JT1234567890123", phone="13812345678")
-    close_day(station, station.business_day(start), early=True)
-    start += timedelta(days=1)
-    check_in(station, "JT1234567890124", phone="13812345678")
-    station.engine.dispose()
+    two_closed_days(path, after=("JT1234567890124",))
     return path
 
 

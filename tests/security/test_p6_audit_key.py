@@ -12,31 +12,22 @@ import re
 import secrets
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from security.helpers import Run, make_station
+from security.helpers import Run, two_closed_days
 from station_console.secrets_file import secrets_path
-from station_console.services.checkin.transaction import check_in
 from station_console.services.core import anchors
-from station_console.services.day.close import close_day
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     """Two days closed on this counter."""
     path = tmp_path / "station.sqlite3"
-    station = make_station(path)
-    start = datetime.now(UTC) - timedelta(days=3)
-    station.clock = lambda: start
-    for waybill in ("SF1234567890123", "JT1234567890123"):
-        check_in(station, waybill, phone="13812345678")
-        close_day(station, station.business_day(start), early=True)
-        start += timedelta(days=1)
-    station.engine.dispose()
+    two_closed_days(path)
     return path
 
 

@@ -10,28 +10,11 @@ import json
 import shutil
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from security.helpers import PIN, Run, make_station
-from station_console.services.checkin.transaction import check_in
-from station_console.services.day.close import close_day
+from security.helpers import PIN, Run, two_closed_days
 
 MANAGER = ["--clerk", "Wang", "--pin", PIN]
-
-
-def two_closed_days(path: Path) -> None:
-    """A new station at `path` (its files deleted first) with two closed days."""
-    for leftover in (path, *(Path(f"{path}{s}") for s in ("-wal", "-shm", "-journal"))):
-        leftover.unlink(missing_ok=True)
-    station = make_station(path)
-    start = datetime.now(UTC) - timedelta(days=3)
-    station.clock = lambda: start
-    for waybill in ("SF1234567890123", "JT1234567890123"):
-        check_in(station, waybill, phone="13812345678")
-        close_day(station, station.business_day(start), early=True)
-        start += timedelta(days=1)
-    station.engine.dispose()
 
 
 def verify(cli: Callable[..., Run], db: Path) -> dict:  # type: ignore[type-arg]
