@@ -149,4 +149,4 @@ async def test_a_half_filled_send_out_form_is_kept_for_its_clerk_and_cleared_for
             assert not any("left open" in t for t in toasts(app))
         else:
             assert typed == ("", "") and not screen.unsaved_edits()
-            assert "Closed what Wang left open: Send-out: the sender's form" in toasts(app)
+            assert "Closed what Wang left open: the half-filled form on Send-out" in toasts(app)

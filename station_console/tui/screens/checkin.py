@@ -411,7 +411,7 @@ class CheckinScreen(CheckinPhones):
         for field in typed:
             field.value = ""
         self.action_clear()
-        return _("Check-in: typed fields")
+        return _("what was typed on Check-in")
 
     def _cells(self, result: CheckinResult, label: str) -> tuple[Any, ...]:
         return (

@@ -297,7 +297,7 @@ class PickupScreen(TakesScans, PickupHandover):
         if not self.query_one("#pk-query", WedgeInput).value and self.lookup is None:
             return ""
         self.action_clear()
-        return _("Pickup: the customer's lookup")
+        return _("the customer looked up on Pickup")
 
     def _show_lookup(self) -> None:
         assert self.lookup is not None

@@ -415,7 +415,7 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
         if self.busy or not self.unsaved_edits():
             return ""
         self.next_sender()
-        return _("Send-out: the sender's form")
+        return _("the half-filled form on Send-out")
 
     def unsaved_edits(self) -> bool:
         """Something typed since the form was last cleared (a send accepted clears it)."""
