@@ -13,7 +13,7 @@ from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens import checkin_dialogs
 from station_console.tui.screens.calls import STILL_WRITING
-from station_console.tui.screens.checkin_dialogs import MissingPhones
+from station_console.tui.screens.checkin_dialogs import LISTING, MissingPhones
 from tui import quiet
 from tui.quiet import TIMEOUT
 
@@ -51,3 +51,31 @@ async def test_enter_again_while_a_phone_is_saved_sends_it_once_and_says_to_wait
         await quiet.until(pilot, lambda: message() == "Phone 138****5678 saved", what="the save said")
         await quiet.settle(pilot)
         assert len(calls) == 1 and dialog.done == 1
+
+
+async def test_enter_before_the_list_is_read_says_to_wait_and_keeps_the_dialog(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow database: the phone typed and Enter pressed before the list arrived neither closes the
+    dialog (it took the empty table for "nothing left") nor loses the phone; once listed, Enter saves."""
+    check_in(station, "JT0000000000001", batch="JT")
+    release = threading.Event()
+    missing_phone = checkin_dialogs.missing_phone
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        assert release.wait(TIMEOUT)
+        return missing_phone(*args, **kwargs)
+
+    monkeypatch.setattr(checkin_dialogs, "missing_phone", held)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = MissingPhones(station)
+        await app.push_screen(dialog)
+        await quiet.press(pilot, *"13812345678", leave_running=["_load"])
+        await quiet.press(pilot, "enter", leave_running=["_load"])
+        assert app.screen is dialog
+        assert str(dialog.query_one("#missing-message").render()) == LISTING
+        release.set()
+        table = dialog.query_one("#missing-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 1, what="the list read")
+        await quiet.press(pilot, "enter")
+        await quiet.until(pilot, lambda: dialog.done == 1, what="the phone saved")

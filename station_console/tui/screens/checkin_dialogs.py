@@ -60,6 +60,9 @@ class BatchPicker(Dialog[str | None]):
         self.dismiss(event.option.id)
 
 
+LISTING = N_("One moment: the parcels without a phone are still being read.")
+
+
 class MissingPhones(TypedDialog[int]):
     """Quick-mode follow-up: pick a parcel, type its phone, Enter (or Ctrl+S). Returns how many phones
     were set.
@@ -90,6 +93,7 @@ class MissingPhones(TypedDialog[int]):
         self.station = station
         self.done = 0
         self._saving_phone = False  # a phone's save is on its way: Enter again sends nothing
+        self._listed = False  # the list has been read: before, an empty table is not "nothing left"
 
     def compose(self) -> ComposeResult:
         # The form's layout: no wider than the screen, the phone field held at the bottom, the list
@@ -127,6 +131,7 @@ class MissingPhones(TypedDialog[int]):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        self._listed = True
         table = self.query_one(DataTable)
         table.clear()
         zone = self.station.zone()
@@ -143,6 +148,10 @@ class MissingPhones(TypedDialog[int]):
     @on(Input.Submitted, "#missing-phone")
     def action_send(self) -> None:
         table = self.query_one(DataTable)
+        if not self._listed:  # a slow database: the phone waits in its field
+            self.app.bell()
+            self.query_one("#missing-message", Static).update(_(LISTING))
+            return
         if table.row_count == 0:
             self.dismiss(self.done)
             return
