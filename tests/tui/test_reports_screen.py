@@ -141,6 +141,10 @@ async def test_closing_the_day_shows_the_figures_asks_twice_before_closing_time_
         assert isinstance(dialog, ConfirmClose)
         figures = str(dialog.query_one("#close-figures", Static).render())
         assert "checked in 3" in figures and "closing 3" in figures
+        keys = [str(line.render()) for line in dialog.query(".form-keys")]
+        assert keys == ["Ctrl+Y: close the day · Enter or Esc: cancel"]  # Enter is no yes: it says so
+        body = dialog.query_one("#close-figures", Static).styles.color
+        assert dialog.query_one(".form-keys", Static).styles.color != body  # muted, as every key line
         await quiet.press(pilot, "enter")  # the focus is on Cancel: Enter alone never closes a day
         await quiet.settle(pilot)
         assert app.screen is screen and _closes(station) == []
@@ -149,6 +153,7 @@ async def test_closing_the_day_shows_the_figures_asks_twice_before_closing_time_
         second = app.screen
         assert isinstance(second, ConfirmClose) and second.early  # before 21:00: asked again
         assert "before closing time (21:00)" in str(second.query_one("#close-question", Static).render())
+        assert not second.query(".form-keys")  # the second yes is the button's: no Ctrl+Y offered
         assert _closes(station) == []
         await quiet.press(pilot, "ctrl+y")  # Ctrl+Y pressed twice in a hurry is not the second yes
         await _settle(app, pilot)

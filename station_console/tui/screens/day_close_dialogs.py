@@ -29,6 +29,7 @@ class ConfirmClose(Dialog[bool]):
     """The day's figures, and one deliberate yes (the button, or Ctrl+Y; before closing time, asked a
     second time, the button only); anything else cancels."""
 
+    DEFAULT_CSS = ".form-keys { color: $text-muted; }"  # as every dialog's key line
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(False)", N_("Cancel"), id="close.cancel"),
         Binding("ctrl+y", "yes", N_("Close the day"), id="close.yes"),
@@ -73,6 +74,8 @@ class ConfirmClose(Dialog[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Close the day"), id="close-yes", variant="error" if self.early else "primary")
                 yield Button(_("Cancel"), id="close-no")
+            if not self.early:  # the focus starts on Cancel: a hurried Enter would close nothing, unsaid
+                yield keys_line(N_("Ctrl+Y: close the day · Enter or Esc: cancel"))
 
     def on_mount(self) -> None:
         self.query_one("#close-no", Button).focus()  # Enter alone never closes a day
