@@ -27,12 +27,15 @@ if TYPE_CHECKING:
 IDLE_CHECK_SECONDS = 5.0
 
 CLERK_BINDINGS = [
+    # Priority: a dialog is modal and keeps every other app key, and a clerk stepping away from a fee,
+    # a move or a half-typed form must still lock (no screen or field has Ctrl+L of its own).
     Binding(
         "ctrl+l",
         "lock",
         N_("Lock"),
         id="app.lock",
         tooltip=N_("Lock the console; the next clerk signs in with name and PIN"),
+        priority=True,
     ),
     Binding(
         "ctrl+t",

@@ -4,15 +4,17 @@ to the next; the same clerk signing back in finds everything as left."""
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
-from textual.widgets import Input
+from sqlmodel import col, select
+from textual.widgets import DataTable, Input
 
+from db.models import EventKind, ParcelEvent
 from db.models.carrierdata import CourierBatch
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin_batch import CourierDialog
+from station_console.tui.screens.scan_test import ScanTestScreen
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.screens.unsaved import LeaveUnsaved
@@ -40,7 +42,7 @@ def console(station: Station) -> StationApp:
 
 
 async def idle_lock(pilot, app: StationApp) -> None:  # type: ignore[no-untyped-def]
-    """The console left alone past `auto_lock_minutes` (a dialog keeps Ctrl+L, as every app key)."""
+    """The console left alone past `auto_lock_minutes`."""
     app.idle_now[0] += 60 * 60  # type: ignore[attr-defined]
     app.check_auto_lock()
     await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen))
@@ -70,6 +72,51 @@ async def open_courier_dialog(pilot, app: StationApp) -> CourierDialog:  # type:
 def batches(station: Station) -> list[CourierBatch]:
     with station.read() as session:
         return list(session.exec(select(CourierBatch)).all())
+
+
+def sign_outs(station: Station) -> list[object]:
+    with station.read() as session:
+        events = session.exec(select(ParcelEvent).order_by(col(ParcelEvent.id))).all()
+        return [e.details for e in events if e.kind == EventKind.SIGNED_OUT]
+
+
+async def test_ctrl_l_locks_over_a_dialog_and_the_same_clerk_finds_it_as_left(station: Station) -> None:
+    """A dialog is modal, and keeps the app's keys: Ctrl+L passes it, and the keys after it go to the
+    sign-in."""
+    app = console(station)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        dialog = await open_courier_dialog(pilot, app)
+        await quiet.press(pilot, "ctrl+l", *"Wang", "enter")
+        await quiet.until(pilot, lambda: bool(sign_outs(station)))
+        assert isinstance(app.screen, SignInScreen) and station.clerk_id is None
+        assert sign_outs(station) == [{"reason": "lock"}]
+        assert dialog.query_one("#courier-name", Input).value == "Zhao Liu"  # nothing typed into it
+        await quiet.press(pilot, *"9071", "enter")
+        await quiet.settle(pilot)
+        assert app.clerk_name == "Wang" and app.screen is dialog
+        assert dialog.query_one("#courier-name", Input).value == "Zhao Liu"
+
+
+async def test_the_scan_test_clears_by_f7_and_ctrl_l_locks_there(station: Station) -> None:
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+s")
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f9")
+        await quiet.until(pilot, lambda: isinstance(app.screen, ScanTestScreen))
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ScanTestScreen)
+        await quiet.press(pilot, *"SF1", "enter")
+        assert screen.query_one("#keys", DataTable).row_count == 4
+        await quiet.press(pilot, "f7")
+        assert screen.keys == [] and screen.query_one("#keys", DataTable).row_count == 0
+        assert screen.query_one("#capture").has_focus
+        await quiet.press(pilot, "a", "ctrl+l")
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        assert station.clerk_id is None and screen.keys != []  # a lock, not a clear
 
 
 async def test_the_same_clerk_finds_the_dialog_and_what_was_typed(station: Station) -> None:

@@ -62,7 +62,7 @@ async def test_typed_keys_are_listed_with_their_gaps(app: HostApp) -> None:
         assert [r[0] for r in listed] == ["1", "2", "3", "4", "5", "6"]
         assert app.screen is screen  # Tab and Enter were captured, not acted on
         assert "ended with <enter>" in text(screen, "#summary")
-        await quiet.press(pilot, "ctrl+l")
+        await quiet.press(pilot, "f7")
         assert rows(screen) == [] and screen.keys == []
         await quiet.press(pilot, "escape")
         assert app.screen is not screen

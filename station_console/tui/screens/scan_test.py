@@ -51,7 +51,7 @@ FIELDS = {
     "terminator": ("wedge_terminator", N_("Terminator")),
     **NUMBERS,
 }
-_PASS_THROUGH = ("escape", "shift+tab")  # keys the capture leaves to the screen
+_PASS_THROUGH = ("escape", "shift+tab", "f7")  # keys the capture leaves to the screen (F7: Clear)
 
 
 def key_label(key: str) -> str:
@@ -93,9 +93,8 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
     CSS_PATH = "scan_test.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", N_("Back"), id="scan_test.back", tooltip=N_("Back to settings")),
-        Binding(
-            "ctrl+l", "clear", N_("Clear"), id="scan_test.clear", tooltip=N_("Forget the keys seen so far")
-        ),
+        # F7, not Ctrl+L (the console's lock from every screen) nor Ctrl+K (a field's delete-to-end).
+        Binding("f7", "clear", N_("Clear"), id="scan_test.clear", tooltip=N_("Forget the keys seen so far")),
         Binding(
             "ctrl+g",
             "suggest",
