@@ -3,8 +3,9 @@
 The same clerk signing back in finds everything as they left it (they locked to step away mid-task).
 Another clerk finds none of the last one's dialogs on any mode's screen stack: each closes as its Esc
 closes it (`Dialog.cancelled`), nothing written, and without the "discard?" some ask, as their owner
-is gone; nor a customer's half-typed entry on a mode screen (`ModeScreen.clear_for_next_clerk`). The
-caller's toast names what was closed.
+is gone; nor a customer's half-typed entry on a mode screen (`ModeScreen.clear_for_next_clerk`). A
+dialog whose write is on its way, or answered under the sign-in (`Dialog.answer_kept`), stays to close
+with its answer. The caller's toast names what was closed.
 """
 
 from __future__ import annotations
@@ -41,9 +42,9 @@ def close_left_open(app: Any) -> list[str]:
 
 
 def _theirs(screen: Screen[Any]) -> bool:
-    """A clerk's dialog, with no write on its way (its answer closes it, or says why not: it may have
-    written, so it is not dropped unsaid)."""
-    if not isinstance(screen, Dialog) or not screen.CLERKS_OWN:
+    """A clerk's dialog, with no write on its way nor its answer kept (that answer closes it, or says
+    why not: it may have written, so it is not dropped unsaid)."""
+    if not isinstance(screen, Dialog) or not screen.CLERKS_OWN or screen.answer_kept():
         return False
     return not (isinstance(screen, ServiceCalls) and screen.writing())
 

@@ -3,6 +3,8 @@ to the next; the same clerk signing back in finds everything as left."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlmodel import col, select
 from textual.widgets import DataTable, Input
@@ -14,6 +16,7 @@ from station_console.services.people import clerks
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin_batch import CourierDialog
+from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.scan_test import ScanTestScreen
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.signin import SignInScreen
@@ -96,6 +99,37 @@ async def test_ctrl_l_locks_over_a_dialog_and_the_same_clerk_finds_it_as_left(st
         await quiet.settle(pilot)
         assert app.clerk_name == "Wang" and app.screen is dialog
         assert dialog.query_one("#courier-name", Input).value == "Zhao Liu"
+
+
+@pytest.mark.parametrize(("who", "pin"), [("Wang", "9071"), ("Li", "1357")])
+async def test_a_write_on_its_way_as_ctrl_l_locks_gives_its_answer_to_whoever_signs_in(
+    station: Station, who: str, pin: str
+) -> None:
+    """The form's write answers under the sign-in: it was written, so the form closes with that answer
+    for the same clerk and for another (closed as by Esc, the caller would not learn it was written)."""
+    app = console(station)
+    release = threading.Event()
+    answers: list[object] = []
+
+    def submit(values: dict[str, object]) -> str:
+        release.wait(5)
+        return f"written: {values['note']}"
+
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        form = FormDialog("A note", [FormField("note", "Note")], submit=submit)
+        app.push_screen(form, answers.append)
+        await quiet.settle(pilot)
+        await quiet.press(pilot, *"ok", "enter", leave_running=["run"])
+        assert form.writing()
+        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
+        assert isinstance(app.screen, SignInScreen)
+        release.set()
+        await quiet.until(pilot, lambda: not form.writing())
+        assert form in app.screen_stack and answers == []  # under the sign-in: no answer yet
+        await sign_in(pilot, who, pin)
+        await quiet.until(pilot, lambda: bool(answers))
+        assert answers == ["written: ok"] and form not in app.screen_stack
 
 
 async def test_the_scan_test_clears_by_f7_and_ctrl_l_locks_there(station: Station) -> None:

@@ -56,6 +56,11 @@ class Dialog(ClosesOnlyOnTop, ModalScreen[Result]):
         """What the dialog's Esc answers, asking nothing."""
         return None
 
+    def answer_kept(self) -> bool:
+        """An answer to a write it made is kept while another screen is over it, to close with once it
+        is on top again (a lock's sign-in hands it to whoever signs in: it was written)."""
+        return False
+
     def handover_title(self) -> str:
         """How the toast to the next clerk names it: its title ("" names nothing)."""
         titles = self.query(".dialog-title")

@@ -274,6 +274,9 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         self._answer = (result,)
         self._close_answered()
 
+    def answer_kept(self) -> bool:
+        return self._answer is not None
+
     def on_screen_resume(self) -> None:
         self._close_answered()
 
