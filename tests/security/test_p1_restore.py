@@ -90,6 +90,9 @@ def test_nobody_and_a_clerk_cannot_restore(cli: Callable[..., Run], live: Statio
     )
 
 
+EXTRA = "This file cannot be restored: it has tables or other parts a station database does not have: "
+
+
 def test_a_planted_trigger_and_manager_are_refused(
     cli: Callable[..., Run], live: Station, tmp_path: Path
 ) -> None:
@@ -101,11 +104,25 @@ def test_a_planted_trigger_and_manager_are_refused(
         "INSERT INTO clerk (name, role, pin_hash, active, created_at) "
         "VALUES ('Mallory', 'manager', '', 1, '2026-11-25 00:00:00')",
     )
-    refused_and_untouched(cli, live, evil, "not a station's: table exfil, trigger steal")
+    refused_and_untouched(cli, live, evil, EXTRA + "table exfil, trigger steal")
     quiet = crafted(tmp_path, "quiet.sqlite3", "CREATE VIEW phones AS SELECT phone_full FROM parcel")
-    refused_and_untouched(cli, live, quiet, "not a station's: view phones")
+    refused_and_untouched(cli, live, quiet, EXTRA + "view phones")
     index = crafted(tmp_path, "index.sqlite3", "CREATE INDEX ix_spy ON parcel (phone_full)")
-    refused_and_untouched(cli, live, index, "not a station's: index ix_spy")
+    refused_and_untouched(cli, live, index, EXTRA + "index ix_spy")
+
+
+def test_a_backup_lacking_part_of_the_schema_is_refused(
+    cli: Callable[..., Run], live: Station, tmp_path: Path
+) -> None:
+    """What a station database has and the file lacks is named, and both lists when it also has more."""
+    bare = crafted(tmp_path, "bare.sqlite3", "DROP INDEX ix_carrier_code")
+    refused_and_untouched(
+        cli, live, bare, "it lacks tables or other parts a station database has: index ix_carrier_code"
+    )
+    both = crafted(tmp_path, "both.sqlite3", "DROP INDEX ix_carrier_code", "CREATE TABLE exfil (phone TEXT)")
+    refused_and_untouched(
+        cli, live, both, EXTRA + "table exfil; it lacks some a station database has: index ix_carrier_code"
+    )
 
 
 def test_an_extra_manager_row_is_refused(cli: Callable[..., Run], live: Station, tmp_path: Path) -> None:

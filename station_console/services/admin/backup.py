@@ -307,11 +307,20 @@ def _describe(extra: list[str], missing: list[str]) -> _Why:
 
     if extra and missing:
         return _why(
-            N_("not a station's: {extra}; missing: {missing}"), extra=listed(extra), missing=listed(missing)
+            N_(
+                "it has tables or other parts a station database does not have: {extra}; "
+                "it lacks some a station database has: {missing}"
+            ),
+            extra=listed(extra),
+            missing=listed(missing),
         )
     if extra:
-        return _why(N_("not a station's: {extra}"), extra=listed(extra))
-    return _why(N_("missing: {missing}"), missing=listed(missing))
+        return _why(
+            N_("it has tables or other parts a station database does not have: {extra}"), extra=listed(extra)
+        )
+    return _why(
+        N_("it lacks tables or other parts a station database has: {missing}"), missing=listed(missing)
+    )
 
 
 def _migrate(copy: Path) -> None:
