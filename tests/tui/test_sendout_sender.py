@@ -81,8 +81,7 @@ async def test_a_name_typed_while_the_lookup_ran_is_kept_and_the_directorys_is_n
         if typed:
             assert name.value == "Li Si"
             assert text_of(screen, "#so-message") == (
-                "This phone's returning sender (1 send) is Zhang San in the directory; kept the name "
-                "typed, Li Si: check which is right."
+                "On file for this phone: Zhang San (1 send). You typed Li Si: check which is right."
             )
         else:
             assert name.value == "Zhang San"

@@ -454,10 +454,8 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
             # earlier lookup filled in (the phone corrected since) is the console's: it gives way.
             self.say(
                 _n(
-                    "This phone's returning sender ({sends} send) is {name} in the directory; kept the "
-                    "name typed, {typed}: check which is right.",
-                    "This phone's returning sender ({sends} sends) is {name} in the directory; kept the "
-                    "name typed, {typed}: check which is right.",
+                    "On file for this phone: {name} ({sends} send). You typed {typed}: check which is right.",
+                    "On file for this phone: {name} ({sends} sends). You typed {typed}: check which is right.",
                     found.sends,
                     name=found.name,
                     sends=found.sends,
