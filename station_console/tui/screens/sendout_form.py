@@ -128,7 +128,7 @@ class SendForm(FormScroll):
             )
             yield Tick(_("insure"), id="so-insure")
         yield Label(
-            _("Inspection: tick each item you checked is not inside"),
+            _("Inspection: tick each item you have made sure is not inside"),
             id="so-check-title",
             classes="so-section",
         )
