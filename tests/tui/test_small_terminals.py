@@ -332,3 +332,22 @@ async def test_a_long_quote_shows_its_total_in_the_box_on_a_small_terminal(
             assert any(total in line for line in drawn), f"{total!r} is cut off: {drawn}"
 
         await at_each_size(app, pilot, total_in_the_box, SIZES_TO_80)
+
+
+@SMALL
+@pytest.mark.first_mode("sendout")
+async def test_each_sendout_placeholder_fits_its_field_at_120x40(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """At the console's usual size every send-out field's placeholder reads whole in its field: one
+    wider than the field ends in an ellipsis ("ID numb…", "kg, or F8 to we…"), half a hint."""
+    async with console_in(app, lang, "f3", size=SIZES_TO_80[0]) as pilot:
+        await settle(app, pilot)
+        fields = [field for field in app.screen.query("#so-form Input") if field.placeholder]
+        assert len(fields) >= 10, [field.id for field in fields]
+        cut = {
+            field.id: (str(field.placeholder), cell_len(str(field.placeholder)), field.content_region.width)
+            for field in fields
+            if cell_len(str(field.placeholder)) > field.content_region.width
+        }
+        assert not cut, f"placeholders wider than their fields (text, cells, field width): {cut}"

@@ -91,7 +91,7 @@ class SendForm(FormScroll):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="so-row"):
             yield _row(_("Sender"))
-            yield phone_field(_("phone, Enter finds a returning sender"), "so-phone")
+            yield phone_field(_("phone + Enter"), "so-phone")
             yield FormInput(placeholder=_("name"), id="so-name", max_length=64)
         with Horizontal(classes="so-row"):
             yield _row(_("ID"))
@@ -101,7 +101,8 @@ class SendForm(FormScroll):
                 prompt=_("document"),
             )
             yield FormInput(
-                placeholder=_("ID number (only the last 4 are kept)"),
+                placeholder=_("ID no."),
+                tooltip=_("ID number (only the last 4 are kept)"),
                 id="so-idnum",
                 password=True,
                 max_length=24,
@@ -111,16 +112,16 @@ class SendForm(FormScroll):
             yield _row(_("To"))
             yield FormInput(placeholder=_("name"), id="so-to-name", max_length=64)
             yield phone_field(_("phone"), "so-to-phone")
-            yield FormInput(placeholder=_("province, e.g. 新疆"), id="so-dest", max_length=32)
+            yield FormInput(placeholder=_("province"), id="so-dest", max_length=32)
         with Horizontal(classes="so-row"):
             yield _row("")
             yield FormInput(placeholder=_("address"), id="so-address", max_length=200)
         with Horizontal(classes="so-row"):
             yield _row(_("Contents"))
-            yield FormInput(placeholder=_("what is inside"), id="so-contents", max_length=120)
+            yield FormInput(placeholder=_("contents"), id="so-contents", max_length=120)
             yield FormInput(value="1", id="so-count", restrict=r"[0-9]*", takes=_("digits"), max_length=3)
             yield FormInput(
-                placeholder=_("declared value"),
+                placeholder=_("value ¥"),
                 id="so-value",
                 restrict=r"[0-9.,]*",
                 takes=_("a number"),
@@ -140,13 +141,13 @@ class SendForm(FormScroll):
         with Horizontal(classes="so-row"):
             yield _row(_("Weight"))
             yield FormInput(
-                placeholder=_("kg, or F8 to weigh"),
+                placeholder=_("kg (F8 weighs)"),
                 id="so-weight",
                 restrict=r"[0-9.,]*",
                 takes=_("a number"),
                 max_length=8,
             )
-            yield FormInput(placeholder=_("LxWxH cm (optional)"), id="so-dims", max_length=20)
+            yield FormInput(placeholder=_("LxWxH cm"), id="so-dims", max_length=20)
             yield Label("", id="so-weight-source")
         with Horizontal(classes="so-row"):
             yield _row(_("Waybill"))
@@ -161,7 +162,7 @@ class SendForm(FormScroll):
                 value="cash",
                 allow_blank=False,
             )
-            yield FormInput(placeholder=_("QR transaction or account name"), id="so-ref", max_length=64)
+            yield FormInput(placeholder=_("QR ref or account"), id="so-ref", max_length=64)
 
     # -- filling ---------------------------------------------------------------------------------
 
