@@ -351,3 +351,7 @@ async def test_each_sendout_placeholder_fits_its_field_at_120x40(
             if cell_len(str(field.placeholder)) > field.content_region.width
         }
         assert not cut, f"placeholders wider than their fields (text, cells, field width): {cut}"
+        names = {
+            str(app.screen.query_one(f"#{name}", Input).placeholder) for name in ("so-name", "so-to-name")
+        }
+        assert names == {"full name" if lang == "en" else "姓名"}  # a person's, not a printer's 名称

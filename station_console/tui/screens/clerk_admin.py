@@ -48,7 +48,7 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="clerk-form"):
-            yield FixedInput(placeholder=_("name"), id="c-name")
+            yield FixedInput(placeholder=_("full name"), id="c-name")
             yield FixedInput(
                 placeholder=_("PIN ({min} to {max} digits)", min=clerks.PIN_MIN, max=clerks.PIN_MAX),
                 password=True,

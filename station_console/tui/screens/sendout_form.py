@@ -92,7 +92,7 @@ class SendForm(FormScroll):
         with Horizontal(classes="so-row"):
             yield _row(_("Sender"))
             yield phone_field(_("phone + Enter"), "so-phone")
-            yield FormInput(placeholder=_("name"), id="so-name", max_length=64)
+            yield FormInput(placeholder=_("full name"), id="so-name", max_length=64)
         with Horizontal(classes="so-row"):
             yield _row(_("ID"))
             yield Choice(
@@ -110,7 +110,7 @@ class SendForm(FormScroll):
             yield Tick(_("document seen"), id="so-seen")
         with Horizontal(classes="so-row"):
             yield _row(_("To"))
-            yield FormInput(placeholder=_("name"), id="so-to-name", max_length=64)
+            yield FormInput(placeholder=_("full name"), id="so-to-name", max_length=64)
             yield phone_field(_("phone"), "so-to-phone")
             yield FormInput(placeholder=_("province"), id="so-dest", max_length=32)
         with Horizontal(classes="so-row"):
