@@ -4,24 +4,31 @@ to the next; the same clerk signing back in finds everything as left."""
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from sqlmodel import col, select
-from textual.widgets import DataTable, Input
+from textual.widgets import Checkbox, DataTable, Input, Static, TextArea
 
 from db.models import EventKind, ParcelEvent
 from db.models.carrierdata import CourierBatch
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
+from station_console.services.shelves import moves
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
+from station_console.tui.screens import carrier_editor
+from station_console.tui.screens.carrier_editor import CarrierEditorScreen, CarrierForm
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.scan_test import ScanTestScreen
 from station_console.tui.screens.sendout import SendoutScreen
+from station_console.tui.screens.shelf_dialogs import MoveDialog
+from station_console.tui.screens.shelves import ShelvesScreen
 from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.screens.unsaved import LeaveUnsaved
 from tui import quiet
+from tui.shelf_data import location_of, place, wb
 
 
 @pytest.fixture
@@ -130,6 +137,96 @@ async def test_a_write_on_its_way_as_ctrl_l_locks_gives_its_answer_to_whoever_si
         await sign_in(pilot, who, pin)
         await quiet.until(pilot, lambda: bool(answers))
         assert answers == ["written: ok"] and form not in app.screen_stack
+
+
+class HeldBack:
+    """A service call that writes at once and answers only once released: its answer comes under the
+    sign-in of a lock made meanwhile."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.written, self.release = threading.Event(), threading.Event()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        answer = self.real(*args, **kwargs)
+        self.written.set()
+        self.release.wait(5)
+        return answer
+
+
+async def lock_as_it_saves(pilot, app: StationApp, dialog: Any, held: HeldBack) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+S sends the dialog's save, Ctrl+L locks once it has written and before it answers, and it
+    answers under the sign-in, which stays over the dialog."""
+    await quiet.press(pilot, "ctrl+s", leave_running=["run"])
+    await quiet.until(pilot, held.written.is_set, what="written")
+    assert dialog.writing()
+    await quiet.press(pilot, "ctrl+l", leave_running=["run"])
+    assert isinstance(app.screen, SignInScreen)
+    held.release.set()
+    await quiet.until(pilot, lambda: not dialog.writing())
+    await quiet.settle(pilot)
+    assert isinstance(app.screen, SignInScreen) and dialog in app.screen_stack
+
+
+@pytest.mark.parametrize(("who", "pin"), [("Wang", "9071"), ("Li", "1357")])
+async def test_a_move_that_answers_under_the_sign_in_closes_with_its_answer(
+    station: Station, who: str, pin: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Move dialog closes itself when its move answers: under the sign-in it waited there for good
+    (the same clerk found it open, the move unsaid), or another clerk's sign-in closed it as by Esc."""
+    place(station, wb(1), "1-1")
+    held = HeldBack(moves.move_parcel)
+    monkeypatch.setattr(moves, "move_parcel", held)
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f4")
+        await quiet.until(pilot, lambda: isinstance(app.screen, ShelvesScreen))
+        await quiet.press(pilot, "f7")
+        dialog = app.screen
+        assert isinstance(dialog, MoveDialog)
+        dialog.query_one("#move-parcel", Input).value = wb(1)
+        dialog.query_one("#move-layer", Checkbox).value = False
+        dialog.query_one("#move-target", Input).value = "2-3"
+        await lock_as_it_saves(pilot, app, dialog, held)
+        await sign_in(pilot, who, pin)
+        await quiet.until(pilot, lambda: dialog not in app.screen_stack, what="the dialog closed")
+        await quiet.settle(pilot)
+        assert app.clerk_name == who and isinstance(app.screen, ShelvesScreen)
+        assert any(t.startswith("Moved 1 parcel to 2-3.") for t in toasts(app))
+        assert location_of(station, wb(1)) == "2-3"
+        assert not any("left open" in t for t in toasts(app))
+
+
+@pytest.mark.parametrize(("who", "pin"), [("Wang", "9071"), ("Li", "1357")])
+async def test_a_carrier_saved_under_the_sign_in_is_said_saved(
+    station: Station, who: str, pin: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = HeldBack(carrier_editor.add_carrier)
+    monkeypatch.setattr(carrier_editor, "add_carrier", held)
+    app = console(station)
+    async with app.run_test(size=(140, 48), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await app.switch_mode("settings")
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f7")
+        editor = app.screen
+        assert isinstance(editor, CarrierEditorScreen)
+        await quiet.press(pilot, "a")
+        form = app.screen
+        assert isinstance(form, CarrierForm)
+        form.query_one("#cf-code", Input).value = "kdn"
+        form.query_one("#cf-name_en", Input).value = "Kuaidi Nine"
+        form.query_one("#cf-name_zh", Input).value = "快递九"
+        form.query_one("#cf-patterns", TextArea).text = "^KD[0-9]{11}$ luhn\n"
+        await lock_as_it_saves(pilot, app, form, held)
+        await sign_in(pilot, who, pin)
+        await quiet.settle(pilot)
+        await quiet.until(pilot, lambda: form not in app.screen_stack, what="the form closed")
+        await quiet.settle(pilot)
+        assert app.clerk_name == who and app.screen is editor
+        assert "Carrier KDN saved." in str(editor.query_one("#carrier-status", Static).render())
+        assert "KDN" in [str(row[0]) for row in map(editor.query_one(DataTable).get_row_at, range(17))]
 
 
 async def test_the_scan_test_clears_by_f7_and_ctrl_l_locks_there(station: Station) -> None:

@@ -47,19 +47,24 @@ class Dialog(ClosesOnlyOnTop, ModalScreen[Result]):
     same key pressed again a moment later goes nowhere (`tui/key_bounce.py`).
 
     A dialog is the clerk's who opened it: when a lock hands the console to another clerk, it closes
-    as its Esc closes it (`tui/clerk_handover.py`), with what `cancelled` answers."""
+    as its Esc closes it (`tui/clerk_handover.py`), with what `cancelled` answers.
+
+    An answer it gives while another screen is over it (a save that finished under the lock's sign-in
+    or a question of its own) is kept, and it closes with that answer once it is on top again: the
+    save happened, so its caller must hear of it, whoever signs in."""
 
     # False: the console's own, whoever is signed in (the sign-in, a damaged database).
     CLERKS_OWN: ClassVar[bool] = True
+    _held: tuple[Any] | None = None  # the answer given while not on top, to close with
 
     def cancelled(self) -> Any:
         """What the dialog's Esc answers, asking nothing."""
         return None
 
     def answer_kept(self) -> bool:
-        """An answer to a write it made is kept while another screen is over it, to close with once it
-        is on top again (a lock's sign-in hands it to whoever signs in: it was written)."""
-        return False
+        """An answer is kept while another screen is over it, to close with once it is on top again (a
+        lock's sign-in hands it to whoever signs in: it may have written)."""
+        return self._held is not None
 
     def handover_title(self) -> str:
         """How the toast to the next clerk names it: its title ("" names nothing)."""
@@ -67,10 +72,27 @@ class Dialog(ClosesOnlyOnTop, ModalScreen[Result]):
         return str(titles.first(Static).content) if titles else ""
 
     def dismiss(self, result: Any = None) -> AwaitComplete:
+        if not self.is_active:
+            # Under another screen: kept for when it is back on top. The first answer stands (it may be
+            # a write's); a dialog already closed keeps nothing (a second key queued before it went).
+            if self._held is None and self._on_a_stack():
+                self._held = (result,)
+            return AwaitComplete.nothing()
         guard = getattr(self.app, "key_bounce", None)
-        if guard is not None and self.is_active:
+        if guard is not None:
             guard.closed(self)
         return super().dismiss(result)
+
+    def _on_a_stack(self) -> bool:
+        stacks: dict[str, list[Screen[Any]]] = getattr(self.app, "_screen_stacks", {})
+        return any(self in stack for stack in stacks.values())
+
+    @on(events.ScreenResume)
+    def _close_with_held_answer(self) -> None:
+        if self._held is not None and self.is_active:
+            (result,) = self._held
+            self._held = None
+            self.dismiss(result)
 
 
 class ModeScreen(ClosesOnlyOnTop, Screen[None]):

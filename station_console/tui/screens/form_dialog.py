@@ -161,8 +161,8 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         self.check: Callable[[dict[str, Any]], Any] = check if check is not None else dict
         self.submit = submit
         self.at_fault = dict(at_fault or {})
-        # The submit's answer, kept while another screen is over the form (the quit's question):
-        # it is written, so the form closes with it when it is on top again, never asks twice.
+        # The submit's answer: written, so a second Enter queued before the form closed (or while it
+        # waits under another screen to close with it) sends nothing.
         self._answer: tuple[Any] | None = None
         self._was_refused = False
 
@@ -272,17 +272,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
     def done_submit(self, result: Any) -> None:
         self._working(False)
         self._answer = (result,)
-        self._close_answered()
-
-    def answer_kept(self) -> bool:
-        return self._answer is not None
-
-    def on_screen_resume(self) -> None:
-        self._close_answered()
-
-    def _close_answered(self) -> None:
-        if self._answer is not None and self.is_active:
-            self.dismiss(self._answer[0])
+        self.dismiss(result)  # under another screen, kept to close with once on top (`Dialog`)
 
     def call_refused(self, tag: str, exc: StationError) -> None:
         self._working(False)
