@@ -17,14 +17,9 @@ from tui import quiet
 from .test_sendout_screen import at_sendout, text_of
 
 
-@pytest.mark.parametrize("moved_on", [True, False])
-@pytest.mark.first_mode("sendout")
-async def test_the_sender_lookup_moves_the_focus_only_from_the_phone_field(
-    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, moved_on: bool
-) -> None:
-    """A slow lookup: the clerk moved on to the destination meanwhile and stays there as it answers (the
-    focus jumped to the name, and what they typed next went into it); still on the phone, the focus
-    goes on to the name."""
+def slow_lookup(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """The sender lookup held like a slow database: `asked` is set as it starts, and it answers (the real
+    lookup's answer) once the test sets `answer`."""
     asked, answer = threading.Event(), threading.Event()
     lookup = senders.find_sender
 
@@ -34,6 +29,18 @@ async def test_the_sender_lookup_moves_the_focus_only_from_the_phone_field(
         return lookup(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(senders, "find_sender", slow)
+    return asked, answer
+
+
+@pytest.mark.parametrize("moved_on", [True, False])
+@pytest.mark.first_mode("sendout")
+async def test_the_sender_lookup_moves_the_focus_only_from_the_phone_field(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, moved_on: bool
+) -> None:
+    """A slow lookup: the clerk moved on to the destination meanwhile and stays there as it answers (the
+    focus jumped to the name, and what they typed next went into it); still on the phone, the focus
+    goes on to the name."""
+    asked, answer = slow_lookup(monkeypatch)
     async with at_sendout(station) as (app, pilot, screen):
         phone = screen.query_one("#so-phone", Input)
         phone.focus()
@@ -59,15 +66,7 @@ async def test_a_name_typed_while_the_lookup_ran_is_kept_and_the_directorys_is_n
     Li Si stays in the field and the line names Zhang San, for the clerk to choose. Nothing typed, the
     directory's name fills the field as before."""
     accept_send(station, "SF1234567890123")  # Zhang San, 13712345678
-    asked, answer = threading.Event(), threading.Event()
-    lookup = senders.find_sender
-
-    def slow(*args: object, **kwargs: object) -> senders.SenderInfo | None:
-        asked.set()
-        answer.wait(timeout=10)
-        return lookup(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(senders, "find_sender", slow)
+    asked, answer = slow_lookup(monkeypatch)
     async with at_sendout(station) as (app, pilot, screen):
         phone, name = screen.query_one("#so-phone", Input), screen.query_one("#so-name", Input)
         phone.focus()
