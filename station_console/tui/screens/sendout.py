@@ -22,13 +22,13 @@ from textual.content import Content
 from textual.widgets import Checkbox, DataTable, Input, Select
 
 from station_console.errors import StationError
-from station_console.i18n import N_, _, _n
+from station_console.i18n import N_, _
 from station_console.services.checkin.carrier_choice import phone_not_waybill
 from station_console.services.core.free_text import REASON
 from station_console.services.core.phone_shapes import phone_shaped
 from station_console.services.scan.carriers import get_detector
 from station_console.services.scan.waybill import normalise
-from station_console.services.sendout import accept, listing, payments, quote, senders
+from station_console.services.sendout import accept, listing, payments, quote
 from station_console.services.sendout.payments import METHOD_LABELS
 from station_console.services.sendout.quote import money
 from station_console.services.sendout.weighing import Weight, read_scale
@@ -40,6 +40,7 @@ from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.sendout_dialogs import RefundDialog
 from station_console.tui.screens.sendout_form import QUOTE_FIELDS, SendForm
+from station_console.tui.screens.sendout_sender import SenderLookup
 from station_console.tui.screens.sendout_sends import SendsTable
 from station_console.tui.screens.unsaved import KeepsEdits, LeaveUnsaved
 from station_console.tui.widgets.plain import Label, Static
@@ -57,7 +58,7 @@ SOURCE_TEXT = {
 }
 
 
-class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
+class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Send-out")
     # The send is the record: a form typed and not sent is dropped or kept, never saved. Another mode
     # leaves it as typed; quitting asks.
@@ -93,7 +94,6 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
         self.busy = False
         self._quote_seq = 0
         self._cleared: tuple[object, ...] = ()  # what the form holds as the next sender comes
-        self._filled_name = ""  # the name the last sender lookup put in the field (not typed)
 
     def compose_body(self) -> ComposeResult:
         stacked = self.app.size.width < SIDE_BY_SIDE_MIN
@@ -135,11 +135,6 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
     @on(Input.Submitted, "#so-phone")
     def _find_sender(self, event: Input.Submitted) -> None:
         self.find_sender(event.value)
-
-    def find_sender(self, typed: str) -> None:
-        phone = typed.strip()
-        if phone:
-            self.call("sender", lambda: senders.find_sender(self.station, phone), exclusive=True)
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
@@ -442,52 +437,6 @@ class SendoutScreen(TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
         self.setup = setup
         self.form.show_checklist(setup.checklist)
         self.form.show_carriers([(f"{code} {name}", code) for code, name in setup.carriers], [])
-
-    def done_sender(self, found: senders.SenderInfo | None) -> None:
-        if found is None:
-            self.say(_("New sender: take the name and check the ID."))
-            self._focus_after_lookup("#so-name")
-            return
-        typed = self.form.value("so-name").strip()
-        if typed and typed != found.name and typed != self._filled_name:
-            # The clerk typed a name while the lookup ran: theirs stays, and they choose. A name an
-            # earlier lookup filled in (the phone corrected since) is the console's: it gives way.
-            self.say(
-                _n(
-                    "On file for this phone: {name} ({sends} send). You typed {typed}: check which is right.",
-                    "On file for this phone: {name} ({sends} sends). You typed {typed}: check which is right.",
-                    found.sends,
-                    name=found.name,
-                    sends=found.sends,
-                    typed=typed,
-                ),
-                warn=True,
-            )
-            self._focus_after_lookup("#so-name")
-            return
-        self.form.set_value("so-name", found.name)
-        self._filled_name = self.form.value("so-name").strip()
-        if found.id_type:
-            self.query_one("#so-idtype", Select).value = found.id_type
-        on_file = f" ****{found.id_last4}" if found.id_last4 else ""
-        self.say(
-            _n(
-                "Returning sender {name} ({sends} send); ID on file{on_file}: check the document.",
-                "Returning sender {name} ({sends} sends); ID on file{on_file}: check the document.",
-                found.sends,
-                name=found.name,
-                sends=found.sends,
-                on_file=on_file,
-            ),
-            ok=True,
-        )
-        self._focus_after_lookup("#so-idnum")
-
-    def _focus_after_lookup(self, selector: str) -> None:
-        """The lookup's next field, unless the clerk went on to another field while it ran (a slow
-        database): the focus taken from under their typing would send the rest into the wrong field."""
-        if self.focused is None or self.focused.id == "so-phone":
-            self.query_one(selector, Input).focus()
 
     def refresh_sends(self) -> None:
         self.call("sends", lambda: listing.list_sends(self.station, limit=50), exclusive=True)

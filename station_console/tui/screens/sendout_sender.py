@@ -1,0 +1,75 @@
+"""Send-out's returning sender: Enter on the sender's phone (or a phone scanned into it) looks the phone
+up; a sender found fills the name and the document type, unless the clerk typed another name meanwhile
+(theirs stays, and the line names the one on file). The focus moves on only from the phone field: on a
+slow database the clerk may have gone on to another field, and their typing must stay there.
+
+A mixin of `SendoutScreen` (its `call`, `form`, `say`): named methods, as a plain mixin has no
+decorated-handler table of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Input, Select
+
+from station_console.i18n import _, _n
+from station_console.services.sendout import senders
+
+
+class SenderLookup:
+    _filled_name = ""  # the name the last lookup put in the field (not typed by the clerk)
+
+    def find_sender(self, typed: str) -> None:
+        screen: Any = self
+        phone = typed.strip()
+        if phone:
+            screen.call("sender", lambda: senders.find_sender(screen.station, phone), exclusive=True)
+
+    def done_sender(self, found: senders.SenderInfo | None) -> None:
+        screen: Any = self
+        if found is None:
+            screen.say(_("New sender: take the name and check the ID."))
+            self._focus_after_lookup("#so-name")
+            return
+        typed = screen.form.value("so-name").strip()
+        if typed and typed != found.name and typed != self._filled_name:
+            # The clerk typed a name while the lookup ran: theirs stays, and they choose. A name an
+            # earlier lookup filled in (the phone corrected since) is the console's: it gives way.
+            screen.say(
+                _n(
+                    "On file for this phone: {name} ({sends} send). You typed {typed}: check which is right.",
+                    "On file for this phone: {name} ({sends} sends). You typed {typed}: check which is right.",
+                    found.sends,
+                    name=found.name,
+                    sends=found.sends,
+                    typed=typed,
+                ),
+                warn=True,
+            )
+            self._focus_after_lookup("#so-name")
+            return
+        screen.form.set_value("so-name", found.name)
+        self._filled_name = screen.form.value("so-name").strip()
+        if found.id_type:
+            screen.query_one("#so-idtype", Select).value = found.id_type
+        on_file = f" ****{found.id_last4}" if found.id_last4 else ""
+        screen.say(
+            _n(
+                "Returning sender {name} ({sends} send); ID on file{on_file}: check the document.",
+                "Returning sender {name} ({sends} sends); ID on file{on_file}: check the document.",
+                found.sends,
+                name=found.name,
+                sends=found.sends,
+                on_file=on_file,
+            ),
+            ok=True,
+        )
+        self._focus_after_lookup("#so-idnum")
+
+    def _focus_after_lookup(self, selector: str) -> None:
+        """The lookup's next field, unless the clerk went on to another field while it ran (a slow
+        database): the focus taken from under their typing would send the rest into the wrong field."""
+        screen: Any = self
+        if screen.focused is None or screen.focused.id == "so-phone":
+            screen.query_one(selector, Input).focus()
