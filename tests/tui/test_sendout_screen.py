@@ -219,16 +219,6 @@ async def test_the_last_handover_stays_on_screen_when_nothing_is_left_waiting(
 
 
 @pytest.mark.first_mode("sendout")
-async def test_a_returning_sender_is_greeted_with_a_count_in_words(app: StationApp, station: Station) -> None:
-    async with at_sendout(station) as (app, pilot, screen):
-        await accept_send(pilot, screen, "SF1234567890124", weight="2.5")
-        screen.query_one("#so-phone", Input).focus()
-        await quiet.press(pilot, *"13812345678", "enter")
-        await until(pilot, lambda: "Returning sender" in text_of(screen, "#so-message"))
-        assert "(1 send);" in text_of(screen, "#so-message")
-
-
-@pytest.mark.first_mode("sendout")
 async def test_a_refund_asked_for_badly_is_refused_by_the_service_saying_why(
     app: StationApp, station: Station
 ) -> None:
@@ -336,6 +326,10 @@ async def test_an_address_from_an_input_method_goes_into_the_send_form(
         assert router.refused == 0
 
 
+def form_values(screen: SendoutScreen) -> dict[str, str]:
+    return {str(field.id): field.value for field in screen.query(WedgeInput)}
+
+
 @pytest.mark.first_mode("sendout")
 async def test_full_width_digits_in_a_phone_field_are_the_digits_they_mean(
     app: StationApp, station: Station
@@ -348,10 +342,6 @@ async def test_full_width_digits_in_a_phone_field_are_the_digits_they_mean(
         phone.insert_text_at_cursor("５６７８")  # a paste
         await quiet.settle(pilot)
         assert phone.value == "138 12345678"
-
-
-def form_values(screen: SendoutScreen) -> dict[str, str]:
-    return {str(field.id): field.value for field in screen.query(WedgeInput)}
 
 
 @pytest.mark.first_mode("sendout")
@@ -451,33 +441,6 @@ async def test_the_sends_fit_their_panel_whole(app: StationApp, station: Station
         assert {"waybill", "status"} <= set(shown)
         assert table.virtual_size.width <= table.scrollable_content_region.width
         assert all(line.endswith(here) for line in table_lines(table)[1:])
-
-
-@pytest.mark.first_mode("sendout")
-async def test_a_phone_scanned_goes_into_the_phone_field_or_is_refused(
-    app: StationApp, station: Station
-) -> None:
-    """A phone at a scanner's speed is never a waybill: in a phone field it is that field's; elsewhere it
-    is refused with check-in's sentence."""
-    async with at_sendout(station) as (app, pilot, screen):
-        screen.query_one("#so-phone", Input).focus()
-        await quiet.settle(pilot)  # the focus moves on the app's queue: the scan must find it there
-        screen.post_message(KeyRouter.Scanned("13800138000"))
-        await until(pilot, lambda: screen.query_one("#so-phone", Input).value == "13800138000")
-        # the sender lookup that phone started answers by moving the focus to the name: let it first
-        await until(pilot, lambda: screen.focused is screen.query_one("#so-name", Input))
-        screen.query_one("#so-to-phone", Input).focus()
-        await quiet.settle(pilot)
-        screen.post_message(ScannerBridge.Scanned("139****5678", "dummy"))  # a privacy waybill's form
-        await until(pilot, lambda: screen.query_one("#so-to-phone", Input).value == "139****5678")
-        screen.query_one("#so-address", Input).focus()
-        await quiet.settle(pilot)
-        screen.post_message(KeyRouter.Scanned("13900139000"))
-        await until(pilot, lambda: "looks like a mobile number" in text_of(screen, "#so-message"))
-        assert "139****9000" in text_of(screen, "#so-message")
-        assert "Type a phone in the phone field." in text_of(screen, "#so-message")
-        assert screen.query_one("#so-waybill", Input).value == ""
-        assert screen.query_one("#so-address", Input).value == ""
 
 
 async def test_quitting_asks_before_it_drops_a_filled_form_and_a_mode_key_keeps_it(

@@ -1,5 +1,6 @@
-"""Send-out's sender lookup: its answer moves the focus on from the phone field, never from the field
-the clerk went on to while it ran."""
+"""Send-out's sender: a phone typed or scanned into its field is looked up, and the lookup's answer moves
+the focus on from the phone field, never from the field the clerk went on to while it ran; a phone
+scanned anywhere else is refused, never a waybill."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from textual.widgets import Input
 from station_console.services.core.station import Station
 from station_console.services.sendout import senders
 from station_console.tui.app import StationApp
+from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.widgets.wedge import KeyRouter
 from tui import quiet
 
-from .test_sendout_screen import at_sendout, text_of
+from .test_sendout_screen import accept_send as accept_at_counter
+from .test_sendout_screen import at_sendout, text_of, until
 
 
 def slow_lookup(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
@@ -108,3 +112,40 @@ async def test_a_name_the_last_lookup_filled_in_gives_way_to_the_next_phones_sen
             await quiet.until(pilot, lambda s=sender: name.value == s, what=f"{sender} not filled in")
             await quiet.settle(pilot)
             assert text_of(screen, "#so-message").startswith(f"Returning sender {sender} (2 sends);")
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_returning_sender_is_greeted_with_a_count_in_words(app: StationApp, station: Station) -> None:
+    async with at_sendout(station) as (app, pilot, screen):
+        await accept_at_counter(pilot, screen, "SF1234567890124", weight="2.5")
+        screen.query_one("#so-phone", Input).focus()
+        await quiet.press(pilot, *"13812345678", "enter")
+        await until(pilot, lambda: "Returning sender" in text_of(screen, "#so-message"))
+        assert "(1 send);" in text_of(screen, "#so-message")
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_phone_scanned_goes_into_the_phone_field_or_is_refused(
+    app: StationApp, station: Station
+) -> None:
+    """A phone at a scanner's speed is never a waybill: in a phone field it is that field's; elsewhere it
+    is refused with check-in's sentence."""
+    async with at_sendout(station) as (app, pilot, screen):
+        screen.query_one("#so-phone", Input).focus()
+        await quiet.settle(pilot)  # the focus moves on the app's queue: the scan must find it there
+        screen.post_message(KeyRouter.Scanned("13800138000"))
+        await until(pilot, lambda: screen.query_one("#so-phone", Input).value == "13800138000")
+        # the sender lookup that phone started answers by moving the focus to the name: let it first
+        await until(pilot, lambda: screen.focused is screen.query_one("#so-name", Input))
+        screen.query_one("#so-to-phone", Input).focus()
+        await quiet.settle(pilot)
+        screen.post_message(ScannerBridge.Scanned("139****5678", "dummy"))  # a privacy waybill's form
+        await until(pilot, lambda: screen.query_one("#so-to-phone", Input).value == "139****5678")
+        screen.query_one("#so-address", Input).focus()
+        await quiet.settle(pilot)
+        screen.post_message(KeyRouter.Scanned("13900139000"))
+        await until(pilot, lambda: "looks like a mobile number" in text_of(screen, "#so-message"))
+        assert "139****9000" in text_of(screen, "#so-message")
+        assert "Type a phone in the phone field." in text_of(screen, "#so-message")
+        assert screen.query_one("#so-waybill", Input).value == ""
+        assert screen.query_one("#so-address", Input).value == ""
