@@ -53,6 +53,7 @@ class Dialog(ClosesOnlyOnTop, ModalScreen[Result]):
     or a question of its own) is kept, and it closes with that answer once it is on top again: the
     save happened, so its caller must hear of it, whoever signs in."""
 
+    DEFAULT_CSS = ".form-keys { color: $text-muted; }"  # the line saying a dialog's keys (`keys_line`)
     # False: the console's own, whoever is signed in (the sign-in, a damaged database).
     CLERKS_OWN: ClassVar[bool] = True
     _held: tuple[Any] | None = None  # the answer given while not on top, to close with

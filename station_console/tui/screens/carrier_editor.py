@@ -30,6 +30,7 @@ from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import Dialog, ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import DIALOG_CSS
+from station_console.tui.screens.typed_dialog import keys_line
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table
@@ -131,7 +132,7 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
                     yield Button(_("Save"), id="cf-save", variant="primary")
                 # Enter in a field stays there (the patterns take lines): Tab goes on, as a pop-up form's
                 # Enter does.
-                yield Static(_("Tab: next field · Ctrl+S: save · Esc: cancel"), classes="form-keys")
+                yield keys_line(N_("Tab: next field · Ctrl+S: save · Esc: cancel"))
 
     def on_mount(self) -> None:
         translate_bindings(self)

@@ -29,7 +29,6 @@ class ConfirmClose(Dialog[bool]):
     """The day's figures, and one deliberate yes (the button, or Ctrl+Y; before closing time, asked a
     second time, the button only); anything else cancels."""
 
-    DEFAULT_CSS = ".form-keys { color: $text-muted; }"  # as every dialog's key line
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(False)", N_("Cancel"), id="close.cancel"),
         Binding("ctrl+y", "yes", N_("Close the day"), id="close.yes"),

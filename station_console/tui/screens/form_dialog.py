@@ -66,7 +66,6 @@ FormDialog, ConfirmDialog { align: center middle; }
 .form-head { dock: top; height: auto; }
 .form-body { height: auto; max-height: 100%; }
 .form-end { dock: bottom; height: auto; }
-.form-keys { color: $text-muted; }
 .form-note { color: $text-muted; margin-bottom: 1; }
 .form-refused { display: none; margin-bottom: 1; }
 .form-refused.-shown { display: block; }

@@ -22,7 +22,6 @@ ONE_FIELD_KEYS = N_("Enter or Ctrl+S: save · Esc: cancel")
 class TypedDialog(Dialog[Result]):
     """`action_send` is what the dialog's Enter in its last field (or its OK) does."""
 
-    DEFAULT_CSS = ".form-keys { color: $text-muted; }"
     BINDINGS: ClassVar[list[BindingType]] = [
         # In a dialog it takes the place of the app's Ctrl+S (Settings), as inside Settings it saves.
         Binding("ctrl+s", "send", N_("Save"), id="form.save", tooltip=N_("Send the form as it is")),
