@@ -66,6 +66,19 @@ def _append(segments: list[Segment], subset: str, text: str) -> None:
         segments.append(Segment(subset, text))
 
 
+def escpos_payload(data: str) -> str:
+    """The plan as ESC/POS function B's CODE128 data: `{B`/`{C` before each run, subset C as digit pairs."""
+    payload = ""
+    for seg in plan(data):
+        payload += "{" + seg.subset
+        payload += (
+            seg.text
+            if seg.subset == "B"
+            else "".join(chr(int(seg.text[i : i + 2])) for i in range(0, len(seg.text), 2))
+        )
+    return payload
+
+
 def symbols(data: str) -> list[int]:
     """Symbol values from the start code to the last data symbol (no checksum)."""
     out: list[int] = []

@@ -59,14 +59,7 @@ def _symbol(p: Dummy, data: str, media: Media) -> None:
         p.qr(data, ec=QR_ECLEVEL_M, size=sym.module, native=True)
         _feed(p, white)
         return
-    payload = ""
-    for seg in code128.plan(data):
-        payload += "{" + seg.subset
-        payload += (
-            seg.text
-            if seg.subset == "B"
-            else "".join(chr(int(seg.text[i : i + 2])) for i in range(0, len(seg.text), 2))
-        )
+    payload = code128.escpos_payload(data)
     # The hardware path directly: `barcode()` would print a notice on stdout.
     p._hw_barcode(
         payload,

@@ -71,14 +71,7 @@ def _code(p: Dummy, data: str, dots: int) -> None:
     if not module:
         p.qr(data, size=4, native=True, center=False)
         return
-    payload = ""
-    for seg in code128.plan(data):
-        payload += "{" + seg.subset
-        payload += (
-            seg.text
-            if seg.subset == "B"
-            else "".join(chr(int(seg.text[i : i + 2])) for i in range(0, len(seg.text), 2))
-        )
+    payload = code128.escpos_payload(data)
     p._hw_barcode(
         payload,
         "CODE128",
