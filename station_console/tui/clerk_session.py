@@ -60,6 +60,9 @@ class ClerkSessionMixin:
     _last_activity: float
     _sign_in_asked: bool
     _left_by: tuple[int, str | None] | None
+    # Bumped as each clerk signs out and as the next signs in: a call started under another count
+    # ran across a lock (`ServiceCalls`: a read the lock refused is read again, not said).
+    clerk_turns: int
 
     @property
     def station(self) -> Station:
@@ -72,6 +75,7 @@ class ClerkSessionMixin:
         self.clerk_name = None
         self._sign_in_asked = False  # a worker is finding out which sign-in dialog to show
         self._left_by = None  # the clerk (id, name) a lock signed out, until the next one signs in
+        self.clerk_turns = 0
 
     def start_clerk_session(self) -> None:
         """On mount: the sign-in dialog if one is needed, and the idle watch.
@@ -166,6 +170,7 @@ class ClerkSessionMixin:
             app.push_screen(SignInScreen(first_run=first_run, name=name, locked=locked), self._signed_in)
 
     def _signed_in(self, info: ClerkInfo | None) -> None:
+        self.clerk_turns += 1
         self.clerk_name = info.name if info else None
         self._last_activity = self.idle_clock()
         left_by, self._left_by = self._left_by, None
@@ -225,6 +230,7 @@ class ClerkSessionMixin:
         from station_console.services.people import clerks  # start-up time, as above
 
         app: Any = self
+        self.clerk_turns += 1
         if self.station.clerk_id is not None:
             self._left_by = (self.station.clerk_id, self.clerk_name)
         station = replace(self.station)  # as it is now: the next clerk signs in on `self.station`

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from textual.widgets import DataTable
 
+from station_console.errors import StationError
+from station_console.services.core import roles
 from station_console.services.core.station import Station
 from station_console.services.exceptions import overdue
 from station_console.services.people import clerks
@@ -46,6 +48,70 @@ async def test_a_read_the_lock_refused_is_not_said_over_the_sign_in_and_is_read_
         await quiet.press(pilot, *"Manager", "enter", *"0000", "enter")
         await quiet.settle(pilot)
         assert isinstance(app.screen, OverdueScreen)
+        assert app.screen.query_one("#od-table", DataTable).row_count == 1
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_refusal_the_lock_caused_arriving_after_the_sign_in_is_not_said_and_is_read_again(
+    app: StationApp, station: Station, clock: Any, bells: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read runs while the console is locked and is refused; its refusal comes only once the clerk
+    has signed in again (a slow thread): still the lock's, so it is read again and nothing said."""
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))
+    locked, back = threading.Event(), threading.Event()
+    real = overdue.overdue
+
+    def slow(station: Station) -> Any:
+        assert locked.wait(quiet.TIMEOUT)
+        try:
+            return real(station)
+        except StationError:
+            assert back.wait(quiet.TIMEOUT)  # refused as nobody; its answer comes after the sign-in
+            raise
+
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        monkeypatch.setattr(overdue, "overdue", slow)
+        await quiet.press(pilot, "f10", leave_running=["run"])
+        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
+        locked.set()
+        await quiet.press(pilot, *"Manager", "enter", *"0000", "enter", leave_running=["run"])
+        await quiet.until(pilot, lambda: isinstance(app.screen, OverdueScreen), what="signed in again")
+        back.set()
+        await quiet.settle(pilot)
+        assert [n.message for n in app._notifications] == [] and bells == []
+        assert app.screen.query_one("#od-table", DataTable).row_count == 1
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_manager_read_the_lock_refused_is_not_said_as_a_role_and_is_read_again(
+    app: StationApp, station: Station, clock: Any, bells: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nobody signed in fails a manager's read with the role sentence ("Only a manager..."): it is
+    the lock's refusal all the same."""
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))
+    held = threading.Event()
+    real = overdue.overdue
+
+    def managers(station: Station) -> Any:
+        assert held.wait(quiet.TIMEOUT)
+        roles.require_manager(station, "close_day")  # a read only a manager may make
+        return real(station)
+
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        monkeypatch.setattr(overdue, "overdue", managers)
+        await quiet.press(pilot, "f10", leave_running=["run"])
+        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in dialog")
+        held.set()
+        await quiet.settle(pilot)
+        assert [n.message for n in app._notifications] == [] and bells == []
+        await quiet.press(pilot, *"Manager", "enter", *"0000", "enter")
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, OverdueScreen)
+        assert [n.message for n in app._notifications] == [] and bells == []
         assert app.screen.query_one("#od-table", DataTable).row_count == 1
 
 

@@ -9,8 +9,9 @@ e-waybill service. A screen closed before the answer drops it.
 
 A read is exclusive (`call(tag, fn, exclusive=True)`): a newer read replaces it, and the replaced one's
 answer and failure are dropped alike (a bug among them is still logged), so an old list never lands over
-a newer one. A read refused because the console locked while it ran is not said over the sign-in dialog
-(which asks for a sign-in already) but read again when the screen is back in front. A call that changes
+a newer one. A read refused because the console locked while it ran (nobody signed in, so any role
+refused: "Nobody is signed in", "Only a manager") is not said, over the sign-in dialog or after it,
+whenever the refusal arrives, but read again as whoever signed in, once the screen is in front. A call that changes
 something is `write(tag, fn)` (or a plain `call` its screen guards with `calling`), never exclusive: a
 thread cannot be stopped, so a replaced write would still have written, its answer unsaid. Each write's
 answer or refusal is said, and a second one asked while the first is on its way is not sent
@@ -27,7 +28,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
-from station_console.errors import StationError
+from station_console.errors import PermissionDenied, StationError
 from station_console.i18n import N_, _
 from station_console.tui.screens.base import log_unexpected, report_unexpected
 
@@ -54,6 +55,7 @@ class ServiceCalls:
         error: BaseException = field(repr=False)
         worker: Worker[None] | None = field(default=None, repr=False)
         read: Callable[[], Any] | None = field(default=None, repr=False)  # an exclusive call's, to ask again
+        turn: int = 0  # the app's `clerk_turns` as the call was sent
 
     def calling(self, tag: str) -> bool:
         """A call `tag` is on its way: a hurried clerk's second key (Esc twice, F8 twice) must not send
@@ -68,13 +70,14 @@ class ServiceCalls:
         screen: Any = self
         if not exclusive:
             self._in_flight |= {tag}
+        turn = _clerk_turns(screen.app)
 
         def run() -> None:
             try:
                 result = fn()
             except BaseException as exc:  # shown on the screen, never a traceback
                 read = fn if exclusive else None
-                screen.post_message(ServiceCalls.Failed(tag, exc, get_current_worker(), read))
+                screen.post_message(ServiceCalls.Failed(tag, exc, get_current_worker(), read, turn))
             else:
                 screen.post_message(ServiceCalls.Done(tag, result, get_current_worker()))
 
@@ -117,21 +120,29 @@ class ServiceCalls:
                 log_unexpected(exc)
             return
         self._in_flight -= {message.tag}
-        if message.read is not None and self._locked_meanwhile(exc):
-            self._read_again = {**(self._read_again or {}), message.tag: message.read}
+        if message.read is not None and self._locked_meanwhile(exc, message.turn):
+            self._read_later(message.tag, message.read)
         elif isinstance(exc, StationError):
             self.call_refused(message.tag, exc)
         else:
             self.failed(message.tag, report_unexpected(self._screen(), exc))
 
-    def _locked_meanwhile(self, exc: BaseException) -> bool:
-        """Refused as nobody signed in, and the sign-in dialog is up: the console was locked meanwhile."""
+    def _locked_meanwhile(self, exc: BaseException, turn: int) -> bool:
+        """Refused for who was signed in (nobody, or a role), and the console locked since the call was
+        sent (its refusal may come after the next sign-in) or is locked now: the lock's refusal."""
         app: Any = self._screen().app
-        return (
-            isinstance(exc, StationError)
-            and exc.code == "not_signed_in"
-            and bool(getattr(app, "signing_in", False))
-        )
+        if not isinstance(exc, PermissionDenied):
+            return False
+        return bool(getattr(app, "signing_in", False)) or _clerk_turns(app) != turn
+
+    def _read_later(self, tag: str, read: Callable[[], Any]) -> None:
+        """Read again as whoever is signed in: now if the screen is in front and someone signed in
+        (the refusal came after the sign-in), else once it is back in front."""
+        screen = self._screen()
+        if screen.is_active and not getattr(screen.app, "signing_in", False):
+            self.call(tag, read, exclusive=True)
+        else:
+            self._read_again = {**(self._read_again or {}), tag: read}
 
     def on_screen_resume(self) -> None:
         # A mixin's handler: Textual runs it as well as the screen's own.
@@ -151,3 +162,8 @@ class ServiceCalls:
         screen: Any = self
         screen.app.bell()
         screen.notify(text, severity="error", markup=False)
+
+
+def _clerk_turns(app: Any) -> int:
+    """How many times the clerk changed (`ClerkSessionMixin.clerk_turns`; 0 for an app without one)."""
+    return int(getattr(app, "clerk_turns", 0))
