@@ -21,6 +21,7 @@ from station_console.tui.screens import carrier_editor
 from station_console.tui.screens.carrier_editor import CarrierEditorScreen, CarrierForm
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.form_dialog import FormDialog, FormField
+from station_console.tui.screens.pickup_fees import FeeDialog
 from station_console.tui.screens.scan_test import ScanTestScreen
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.shelf_dialogs import MoveDialog
@@ -275,7 +276,7 @@ async def test_another_clerk_finds_the_dialog_closed_nothing_written_and_is_told
         assert app.clerk_name == "Li"
         assert dialog not in app.screen_stack and not isinstance(app.screen, CourierDialog)
         assert batches(station) == []  # closed as Esc closes it: no batch opened
-        assert "Closed what Wang left open: Whose bag is it? Carrier, then the courier's name" in toasts(app)
+        assert "Closed what Wang left open: a courier's batch being opened" in toasts(app)
         await quiet.press(pilot, "f10")  # the console goes on: a new dialog, empty
         await quiet.until(pilot, lambda: isinstance(app.screen, CourierDialog))
         assert app.screen.query_one("#courier-name", Input).value == ""
@@ -328,3 +329,19 @@ async def test_a_half_filled_send_out_form_is_kept_for_its_clerk_and_cleared_for
         else:
             assert typed == ("", "") and not screen.unsaved_edits()
             assert "Closed what Wang left open: the half-filled form on Send-out" in toasts(app)
+
+
+async def test_the_toast_names_a_dialog_by_what_it_is_not_by_its_title(station: Station) -> None:
+    """The fee dialog's title carries the amount, and the account's holder beneath it: the next clerk
+    reads neither in the toast."""
+    app = console(station)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        app.push_screen(FeeDialog(1250, None, station.settings(), account="Zhang San"))
+        await quiet.settle(pilot)
+        await idle_lock(pilot, app)
+        await sign_in(pilot, "Li", "1357")
+        await quiet.settle(pilot)
+        assert not isinstance(app.screen, FeeDialog)
+        assert "Closed what Wang left open: a storage fee payment" in toasts(app)
+        assert not any("12.50" in t or "Zhang" in t for t in toasts(app))

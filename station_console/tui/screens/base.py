@@ -11,7 +11,6 @@ from textual._context import NoActiveAppError
 from textual.app import ComposeResult, ScreenStackError
 from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
 
 from station_console.i18n import _
 from station_console.logs import log_path
@@ -57,6 +56,9 @@ class Dialog(ClosesOnlyOnTop, ModalScreen[Result]):
     # False: the console's own, whoever is signed in (the sign-in, a damaged database).
     CLERKS_OWN: ClassVar[bool] = True
     _held: tuple[Any] | None = None  # the answer given while not on top, to close with
+    # What it is, as the toast to the next clerk names it (a message id: "a move"); a generic dialog's
+    # caller sets its own.
+    what: str = ""
 
     def cancelled(self) -> Any:
         """What the dialog's Esc answers, asking nothing."""
@@ -68,9 +70,9 @@ class Dialog(ClosesOnlyOnTop, ModalScreen[Result]):
         return self._held is not None
 
     def handover_title(self) -> str:
-        """How the toast to the next clerk names it: its title ("" names nothing)."""
-        titles = self.query(".dialog-title")
-        return str(titles.first(Static).content) if titles else ""
+        """How the toast to the next clerk names it: by what it is (`what`), never by its title, which
+        may carry an amount, a waybill or a customer's name ("" names nothing)."""
+        return _(self.what) if self.what else ""
 
     def dismiss(self, result: Any = None) -> AwaitComplete:
         if not self.is_active:

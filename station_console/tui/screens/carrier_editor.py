@@ -63,6 +63,8 @@ def text_to_patterns(text: str, old: list[dict[str, Any]] | None = None) -> list
 class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
     """Add a carrier (no `carrier`) or edit one; dismissed with the saved row, or None."""
 
+    what = N_("a carrier's form")
+
     SAVE_CALL = "save"
 
     # The form's layout (title and refusal on top, Cancel and Save at the bottom, the fields scrolling

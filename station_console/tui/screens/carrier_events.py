@@ -126,7 +126,9 @@ class CarrierEventsScreen(QueueListScreen):
         open_over(
             self,
             ReasonDialog(
-                _("Drop event {id} ({waybill}) for good", id=row.id, waybill=row.waybill), rule=REASON
+                _("Drop event {id} ({waybill}) for good", id=row.id, waybill=row.waybill),
+                rule=REASON,
+                what=N_("a carrier event being dropped"),
             ),
             given,
         )

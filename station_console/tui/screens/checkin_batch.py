@@ -66,6 +66,8 @@ class CourierDialog(TypedDialog[tuple[str, str] | None]):
     """Choose the carrier, then type the courier's name (Enter, or Ctrl+S; empty is allowed until the
     close)."""
 
+    what = N_("a courier's batch being opened")
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", N_("Cancel"), id="courier.cancel", tooltip=N_("No batch")),
     ]
@@ -217,6 +219,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
                 _("Close the batch and print the receipt to sign"),
                 prompt=_("Courier's name"),
                 value=self.batch_courier,
+                what=N_("a courier's batch being closed"),
             ),
             named,
         )
@@ -264,9 +267,8 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
             if note:
                 self._write_batch(lambda: self._damaged(waybill, note))
 
-        open_over(
-            self, ReasonDialog(_("What is damaged on {waybill}?", waybill=waybill), rule=PROBLEM_NOTE), noted
-        )
+        question = _("What is damaged on {waybill}?", waybill=waybill)
+        open_over(self, ReasonDialog(question, rule=PROBLEM_NOTE, what=N_("a damage note")), noted)
 
     def _damaged(self, waybill: str, note: str) -> tuple[str, int | None]:
         mark(self.station, waybill, "damaged", note)

@@ -33,6 +33,8 @@ NO_BATCH = "-"
 class BatchPicker(Dialog[str | None]):
     """Pick the carrier being received; "-" receives any carrier (detection decides)."""
 
+    what = N_("the batch's carrier choice")
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Cancel", id="batch.cancel", tooltip="Keep the current batch"),
     ]
@@ -69,6 +71,8 @@ class MissingPhones(TypedDialog[int]):
 
     The list and each phone go through thread workers (the UI never waits on the database); a phone set
     here tells the customer like any other (`set_phone`)."""
+
+    what = N_("the parcels without a phone")
 
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -45,6 +45,7 @@ class Picked:
 
 
 class RecipientPicker(ServiceCalls, Dialog[Picked | None]):
+    what = N_("the recipient search")
     DEFAULT_CSS = DIALOG_CSS.replace("FormDialog, ConfirmDialog", "RecipientPicker") + (
         "#pick-matches { height: auto; max-height: 12; }\n#pick-hint { color: $text-muted; }\n"
     )

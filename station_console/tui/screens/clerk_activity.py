@@ -79,6 +79,7 @@ class ActivityTable(Table):
 
 
 class ClerkActivityScreen(ServiceCalls, Dialog[None]):
+    what = N_("the audit trail")
     CSS_PATH = "clerk_activity.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -96,9 +97,6 @@ class ClerkActivityScreen(ServiceCalls, Dialog[None]):
     def station(self) -> Any:
         app: Any = self.app
         return app.station
-
-    def handover_title(self) -> str:
-        return _("Audit trail")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="activity-box"):

@@ -29,6 +29,8 @@ class ConfirmClose(Dialog[bool]):
     """The day's figures, and one deliberate yes (the button, or Ctrl+Y; before closing time, asked a
     second time, the button only); anything else cancels."""
 
+    what = N_("the day close")
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(False)", N_("Cancel"), id="close.cancel"),
         Binding("ctrl+y", "yes", N_("Close the day"), id="close.yes"),
@@ -97,6 +99,8 @@ class ConfirmClose(Dialog[bool]):
 class ReopenDay(TypedDialog[str | None]):
     """A manager reopens a closed day: the reason is required (it goes into the audit trail). Typed,
     then Enter or Ctrl+S: the reason is the deliberate part."""
+
+    what = N_("a day being reopened")
 
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [

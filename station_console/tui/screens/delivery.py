@@ -289,6 +289,7 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
             check=check,
             submit=plan,
             at_fault={"name_required": "runner", "nothing_waiting": "building"},
+            what=N_("a delivery run being planned"),
         )
         open_over(self, form, self._planned)
 
@@ -364,7 +365,12 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
 
         title = _("{waybill} delivered", waybill=waybill)
         form = FormDialog(
-            title, fields, check=check, submit=deliver, at_fault={"name_required": "received_by"}
+            title,
+            fields,
+            check=check,
+            submit=deliver,
+            at_fault={"name_required": "received_by"},
+            what=N_("a delivery's outcome"),
         )
         open_over(self, form, self._settled)
 
@@ -390,7 +396,8 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
             return runs.fail(self.station, run_id, waybill, reason=reason, note=note)
 
         title = _("{waybill} not delivered", waybill=waybill)
-        open_over(self, FormDialog(title, fields, check=check, submit=fail), self._settled)
+        form = FormDialog(title, fields, check=check, submit=fail, what=N_("a delivery's outcome"))
+        open_over(self, form, self._settled)
 
     def _settled(self, stop: Any) -> None:
         """The delivered or not-delivered form's answer: the stop as written (None: Esc)."""
@@ -441,7 +448,10 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
             return requests.request(self.station, values["ref"], source=source)
 
         # Its one text field keeps the cursor: every refusal is about the parcel it names.
-        open_over(self, FormDialog(_("Door delivery for a parcel"), fields, submit=request), self._requested)
+        form = FormDialog(
+            _("Door delivery for a parcel"), fields, submit=request, what=N_("a door delivery request")
+        )
+        open_over(self, form, self._requested)
 
     def _requested(self, stop: Any) -> None:
         """The request form's answer: the parcel's stop as written (None: Esc, or no parcel typed)."""

@@ -90,6 +90,8 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
     runs, the form says so and a second Enter or Esc waits for its answer (it may have written), as
     the app's quit does (`saving`): the unsaved-edits question never comes over a form saving."""
 
+    what = N_("a form")
+
     DEFAULT_CSS = DIALOG_CSS
     SAVE_CALL = "submit"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -104,6 +106,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         note: str = "",
         *,
         keeps_edits: bool = False,
+        what: str = "",
     ) -> None: ...
 
     @overload
@@ -114,6 +117,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         note: str = "",
         *,
         keeps_edits: bool = False,
+        what: str = "",
         check: Callable[[dict[str, Any]], Checked],
         at_fault: Mapping[str, str] | None = None,
     ) -> None: ...
@@ -126,6 +130,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         note: str = "",
         *,
         keeps_edits: bool = False,
+        what: str = "",
         check: Callable[[dict[str, Any]], Typed],
         submit: Callable[[Typed], Checked],
         at_fault: Mapping[str, str] | None = None,
@@ -139,6 +144,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         note: str = "",
         *,
         keeps_edits: bool = False,
+        what: str = "",
         submit: Callable[[dict[str, Any]], Checked],
         at_fault: Mapping[str, str] | None = None,
     ) -> None: ...
@@ -150,12 +156,14 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         note: str = "",
         *,
         keeps_edits: bool = False,
+        what: str = "",
         check: Callable[[dict[str, Any]], Any] | None = None,
         submit: Callable[[Any], Any] | None = None,
         at_fault: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.title_text, self.fields, self.note = title, fields, note
+        self.what = what or self.what  # `what`: how a clerk's hand-over names it (its title may carry a name)
         self.keeps_edits = keeps_edits
         self.check: Callable[[dict[str, Any]], Any] = check if check is not None else dict
         self.submit = submit
@@ -314,6 +322,8 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
 class ConfirmDialog(Dialog[bool]):
     """A text to read and a question: Y (or the Yes button) says yes; Esc, N or Enter on No say no."""
 
+    what = N_("a question")
+
     DEFAULT_CSS = DIALOG_CSS
     # Under 40 lines the text takes what room is left between the question and the buttons.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
@@ -322,9 +332,11 @@ class ConfirmDialog(Dialog[bool]):
         Binding("y", "answer(True)", N_("Yes"), id="confirm.yes", tooltip=N_("Go ahead")),
     ]
 
-    def __init__(self, question: str, body: str) -> None:
+    def __init__(self, question: str, body: str, *, what: str = "") -> None:
+        """`what`: how a clerk's hand-over names it (a message id; the question may carry a count)."""
         super().__init__()
         self.question, self.body = question, body
+        self.what = what or self.what
 
     def compose(self) -> ComposeResult:
         # The question and its buttons stay in view (docked), the text between them scrolls.

@@ -173,7 +173,9 @@ class OverdueScreen(ServiceCalls, ModeScreen):
             len(early),
         )
         body = "\n".join([*lines, "", answer])
-        open_over(self, ConfirmDialog(question, body), lambda yes: put() if yes else None)
+        open_over(
+            self, ConfirmDialog(question, body, what=N_("a return batch")), lambda yes: put() if yes else None
+        )
 
     def done_batch(self, batch_id: int) -> None:
         self.chosen.clear()

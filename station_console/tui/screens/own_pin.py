@@ -45,4 +45,11 @@ def own_pin_form(station: Station) -> FormDialog[bool]:
         ),
         FormField("again", _("New PIN again"), pin=True),
     ]
-    return FormDialog(_("Change your PIN"), fields, check=_typed_twice, submit=change, at_fault=AT_FAULT)
+    return FormDialog(
+        _("Change your PIN"),
+        fields,
+        check=_typed_twice,
+        submit=change,
+        at_fault=AT_FAULT,
+        what=N_("a PIN change"),
+    )

@@ -281,6 +281,7 @@ class PickupScreen(TakesScans, PickupHandover):
                 _("Hand over without a scan: {waybills}", waybills=waybills),
                 _("Reason (e.g. label torn, barcode unreadable)"),
                 rule=REASON,
+                what=N_("a handover without a scan"),
             ),
             given,
         )

@@ -49,6 +49,8 @@ class ReasonDialog(TypedDialog[str | None]):
     """Ask why (or `prompt`: each caller's own examples); Enter (or Ctrl+S) with an answer gives it back
     (one `rule` takes, if given), Escape gives None."""
 
+    what = N_("a reason being typed")
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape", "cancel", N_("Cancel"), id="pickup.reason.cancel", tooltip=N_("Close without saving")
@@ -56,10 +58,18 @@ class ReasonDialog(TypedDialog[str | None]):
     ]
 
     def __init__(
-        self, title: str, prompt: str | None = None, value: str = "", *, rule: NoteRule | None = None
+        self,
+        title: str,
+        prompt: str | None = None,
+        value: str = "",
+        *,
+        rule: NoteRule | None = None,
+        what: str = "",
     ) -> None:
+        """`what`: how a clerk's hand-over names it (a message id; its title may carry a waybill)."""
         super().__init__()
         self.title_text, self.prompt, self.value, self.rule = title, prompt, value, rule
+        self.what = what or self.what
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

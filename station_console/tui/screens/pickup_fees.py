@@ -85,6 +85,8 @@ class FeeDialog(TypedDialog[Settlement | None]):
     """Settle the fee shown: 1 cash, 2 QR, 3 account, W waive (a manager, with a reason, sent by Enter
     or Ctrl+S); Esc cancels. Ctrl+S pays nothing: a payment has its own key."""
 
+    what = N_("a storage fee payment")
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "pay('cash')", N_("Cash"), id="pickup.fee.cash"),
         Binding("2", "pay('qr')", N_("QR"), id="pickup.fee.qr"),

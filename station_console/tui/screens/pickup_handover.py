@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Digits
 
 from station_console.errors import StationError
-from station_console.i18n import _, _n
+from station_console.i18n import N_, _, _n
 from station_console.services.fees.ledger import Settlement, quotes
 from station_console.services.fees.rules import FeeQuote
 from station_console.services.pickup import handover
@@ -184,6 +184,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
                     "Only for parcels still at the counter: they go back on their shelves under their old "
                     "codes, and the customer's pickup is taken back."
                 ),
+                what=N_("a pickup being undone"),
             ),
             answered,
         )
@@ -238,6 +239,7 @@ class PickupHandover(ServiceCalls, ModeScreen):
             check=check,
             submit=allowed,
             at_fault=PROXY_FIELDS_AT_FAULT,
+            what=N_("a proxy's details"),
         )
         open_over(self, form, given)
 

@@ -43,6 +43,8 @@ def match_lines(found: list[matching.Match]) -> list[Text]:
 class WhoIsThisDialog(ServiceCalls, Dialog[int]):
     """Returns how many parcels were linked."""
 
+    what = N_("the 'who is this?' list")
+
     CSS_PATH = "recipients.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -288,7 +288,10 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             )
 
         title = _("What {name} said", name=view.shown_name)
-        open_over(self, FormDialog(title, fields, keeps_edits=True, check=check, submit=record), self._saved)
+        form = FormDialog(
+            title, fields, keeps_edits=True, check=check, submit=record, what=N_("a recipient's consent")
+        )
+        open_over(self, form, self._saved)
 
     def _person_form(
         self,
@@ -307,7 +310,14 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
         ]
         note = _("Phones show masked: type the full numbers only to change them.") if view else ""
         form = FormDialog(
-            title, fields, note, keeps_edits=True, check=check, submit=save, at_fault=PERSON_FIELDS_AT_FAULT
+            title,
+            fields,
+            note,
+            keeps_edits=True,
+            check=check,
+            submit=save,
+            at_fault=PERSON_FIELDS_AT_FAULT,
+            what=N_("a recipient's details"),
         )
         open_over(self, form, self._saved)
 
@@ -393,7 +403,13 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
                 self.import_args, result = previewed
                 self._ask_to_write(result)
 
-        form = FormDialog(_("Import the directory"), fields, submit=preview, at_fault=IMPORT_FIELDS_AT_FAULT)
+        form = FormDialog(
+            _("Import the directory"),
+            fields,
+            submit=preview,
+            at_fault=IMPORT_FIELDS_AT_FAULT,
+            what=N_("a directory import"),
+        )
         open_over(self, form, given)
 
     def _ask_to_write(self, result: importing.ImportResult) -> None:
@@ -408,7 +424,9 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
                 "imported", lambda: importing.import_file(self.station, path, mapping=mapping, full=full)
             )
 
-        if not open_over(self, ConfirmDialog(_("Write these changes?"), body), answered):
+        if not open_over(
+            self, ConfirmDialog(_("Write these changes?"), body, what=N_("a directory import")), answered
+        ):
             self.say(_("Nothing was written."))  # the clerk left the directory before the preview came
 
     def done_imported(self, result: importing.ImportResult) -> None:

@@ -346,7 +346,12 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
 
         open_over(
             self,
-            ReasonDialog(_("Refuse this parcel at inspection"), _("What was found, or why"), rule=REASON),
+            ReasonDialog(
+                _("Refuse this parcel at inspection"),
+                _("What was found, or why"),
+                rule=REASON,
+                what=N_("a refusal at inspection"),
+            ),
             given,
         )
 

@@ -19,6 +19,8 @@ from station_console.tui.widgets.plain import Label, Static
 class RefundDialog(TypedDialog[tuple[str, str] | None]):
     """Which send (its number or waybill) and why; Enter in the reason (or Ctrl+S) gives both back."""
 
+    what = N_("a refund")
+
     CSS_PATH = "sendout.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(

@@ -37,6 +37,8 @@ class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
 
     A scan names the parcel wherever the focus is (`KeyRouter`): it never becomes the target."""
 
+    what = N_("a move")
+
     CSS_PATH = "shelves.tcss"
     DEFAULT_CSS = DIALOG_CSS + "#move-box { max-height: 100%; }"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -283,6 +283,8 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
 class CloseDialog(Dialog[dict[str, list[str]] | None]):
     """Which offered fixes to apply; Enter closes the stocktake, Escape goes back to scanning."""
 
+    what = N_("the stocktake's close")
+
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Back"), id="stclose.cancel", tooltip=N_("Keep scanning")),
