@@ -5,11 +5,14 @@ Another clerk finds none of the last one's dialogs on any mode's screen stack: e
 closes it (`Dialog.cancelled`), nothing written, and without the "discard?" some ask, as their owner
 is gone; nor a customer's half-typed entry on a mode screen (`ModeScreen.clear_for_next_clerk`). A
 dialog whose write is on its way, or answered under the sign-in (`Dialog.answer_kept`), stays to close
-with its answer. The caller's toast names what was closed.
+with its answer; the last clerk's dialogs beneath it close as by Esc once it has closed and they are on
+top (`Dialog.when_on_top`), not before: its answer goes to the screen that opened it, which may be the
+dialog beneath. The caller's toast names what was closed.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from textual.screen import Screen
@@ -35,10 +38,32 @@ def close_left_open(app: Any) -> list[str]:
                 _close_behind(app, stack, dialog)
             if title:
                 closed.append(title)
+        closed += _close_once_on_top(stack)
         base = stack[0]
         if isinstance(base, ModeScreen) and (cleared := base.clear_for_next_clerk()):
             closed.append(cleared)
     return closed
+
+
+def _close_once_on_top(stack: list[Screen[Any]]) -> list[str]:
+    """The last clerk's dialogs beneath one that stays for its answer (and above the first screen that
+    is no dialog): each closes as by Esc when it is on top again, if still the last clerk's then."""
+    names: list[str] = []
+    for screen in reversed(stack[1:-1]):
+        if not isinstance(screen, Dialog):
+            break
+        if _theirs(screen):
+            screen.when_on_top = partial(_close_if_theirs, screen)
+            if title := screen.handover_title():
+                names.append(title)
+    return names
+
+
+def _close_if_theirs(dialog: Dialog[Any]) -> None:
+    """On top again, once the dialog above answered: the answer it gave this one may have started a
+    write (a Save chosen under the lock), which closes it with its own answer instead."""
+    if _theirs(dialog):
+        dialog.dismiss(dialog.cancelled())
 
 
 def _theirs(screen: Screen[Any]) -> bool:

@@ -345,3 +345,38 @@ async def test_the_toast_names_a_dialog_by_what_it_is_not_by_its_title(station: 
         assert not isinstance(app.screen, FeeDialog)
         assert "Closed what Wang left open: a storage fee payment" in toasts(app)
         assert not any("12.50" in t or "Zhang" in t for t in toasts(app))
+
+
+async def test_the_dialogs_beneath_one_kept_for_its_answer_close_once_it_has_answered(
+    station: Station,
+) -> None:
+    """A form writing as the console locked stays for its answer; the courier dialog beneath it (the
+    last clerk's, nothing on its way) does not pass to the next clerk either: it closes as by Esc once
+    the form has closed, so the answer still reaches the screen beneath it first."""
+    app = console(station)
+    release = threading.Event()
+    answers: list[object] = []
+
+    def submit(values: dict[str, object]) -> str:
+        release.wait(5)
+        return f"written: {values['note']}"
+
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        courier = await open_courier_dialog(pilot, app)
+        form = FormDialog("A note", [FormField("note", "Note")], submit=submit)
+        app.push_screen(form, answers.append)
+        await quiet.settle(pilot)
+        await quiet.press(pilot, *"ok", "enter", leave_running=["run"])
+        await quiet.press(pilot, "ctrl+l", leave_running=["run"])
+        assert isinstance(app.screen, SignInScreen)
+        await quiet.press(pilot, *"Li", "enter", *"1357", "enter", leave_running=["run"])
+        await quiet.until(pilot, lambda: app.clerk_name == "Li", what="Li signed in")
+        assert app.screen is form  # still writing: it stays for its answer
+        release.set()
+        await quiet.until(pilot, lambda: bool(answers))
+        await quiet.settle(pilot)
+        assert answers == ["written: ok"]
+        assert courier not in app.screen_stack and type(app.screen).__name__ == "CheckinScreen"
+        assert batches(station) == []  # closed as Esc closes it: no batch opened
+        assert "Closed what Wang left open: a courier's batch being opened" in toasts(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -59,6 +60,8 @@ class Dialog(ClosesOnlyOnTop, ModalScreen[Result]):
     # What it is, as the toast to the next clerk names it (a message id: "a move"); a generic dialog's
     # caller sets its own.
     what: str = ""
+    # Run once when it is on top again (a clerk's hand-over closes it once the dialog over it answered).
+    when_on_top: Callable[[], None] | None = None
 
     def cancelled(self) -> Any:
         """What the dialog's Esc answers, asking nothing."""
@@ -92,10 +95,15 @@ class Dialog(ClosesOnlyOnTop, ModalScreen[Result]):
 
     @on(events.ScreenResume)
     def _close_with_held_answer(self) -> None:
-        if self._held is not None and self.is_active:
+        if not self.is_active:
+            return
+        if self._held is not None:
             (result,) = self._held
             self._held = None
             self.dismiss(result)
+        elif self.when_on_top is not None:
+            then, self.when_on_top = self.when_on_top, None
+            then()
 
 
 class ModeScreen(ClosesOnlyOnTop, Screen[None]):
