@@ -29,6 +29,7 @@ from station_console.tui.screens.shelves import ShelvesScreen
 from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.screens.unsaved import LeaveUnsaved
 from tui import quiet
+from tui.checkin_driver import jobs_of, parcels, scan, start, status, type_slowly
 from tui.shelf_data import location_of, place, wb
 
 
@@ -380,3 +381,38 @@ async def test_the_dialogs_beneath_one_kept_for_its_answer_close_once_it_has_ans
         assert courier not in app.screen_stack and type(app.screen).__name__ == "CheckinScreen"
         assert batches(station) == []  # closed as Esc closes it: no batch opened
         assert "Closed what Wang left open: a courier's batch being opened" in toasts(app)
+
+
+@pytest.mark.parametrize(("who", "pin", "kept"), [("Wang", "9071", True), ("Li", "1357", False)])
+async def test_the_parcel_waiting_for_its_phone_is_let_go_for_another_clerk(
+    station: Station, who: str, pin: str, kept: bool
+) -> None:
+    """The last scan's parcel waits for its phone, its label held: the next clerk does not know that
+    parcel, so a phone they type must not go to it. It stays checked in, its label prints now without
+    the phone, and the toast says F9 adds it; the same clerk finds it waiting as left."""
+    app = console(station)
+    async with app.run_test(size=(140, 44), notifications=True) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "SF1234567890123")
+        await quiet.settle(pilot)
+        parcel = screen.results[-1]
+        assert jobs_of(station, parcel.parcel_id) == ["held"]
+        await idle_lock(pilot, app)
+        await sign_in(pilot, who, pin)
+        await quiet.settle(pilot)
+        assert app.screen is screen and app.clerk_name == who
+        if kept:
+            assert f"Phone for {parcel.pickup_code}" in status(screen, "#ci-phone-for")
+            assert jobs_of(station, parcel.parcel_id) == ["held"]
+            return
+        assert status(screen, "#ci-phone-for") == "Phone (scan first)"
+        assert jobs_of(station, parcel.parcel_id) == ["queued"]  # the screen's row says so too
+        assert (
+            str(screen.query_one("#ci-table", DataTable).get_cell(str(parcel.parcel_id), "label")) == "queued"
+        )
+        what = f"{parcel.pickup_code} on Check-in, still without its phone (F9 adds it)"
+        assert f"Closed what Wang left open: {what}" in toasts(app)
+        screen.query_one("#phone", Input).focus()
+        await type_slowly(pilot, clock, *"13812345678", "enter")
+        await quiet.settle(pilot)
+        assert parcels(station) == {"SF1234567890123": None}  # not given to the last clerk's parcel

@@ -445,6 +445,14 @@ def set_phone(station: Station, parcel_id: int, phone: str) -> str:
     return station.run(work)
 
 
+def let_held_label_go(station: Station) -> int:
+    """The clerk at the counter changed: the label this counter holds for its last scan's phone prints
+    now, without it, as the next scan would print it (the next clerk does not know that parcel; its
+    phone is added later, F9's list, which tells the customer). How many labels were let go."""
+    require(station, "checkin")
+    return station.run_plain(lambda session: jobs.release_held(session, station))
+
+
 def tell_after_phone(
     session: Session, station: Station, parcel: Parcel, *, number_changed: bool
 ) -> Notification | None:

@@ -404,14 +404,42 @@ class CheckinScreen(CheckinPhones):
 
     def clear_for_next_clerk(self) -> str:
         """A waybill, phone or size typed and not sent: the next clerk's first scan must not take
-        them (a phone would go to the last clerk's parcel). What was checked in stays listed."""
+        them (a phone would go to the last clerk's parcel). Nor does the parcel the last scan waits a
+        phone for pass: the next clerk does not know it. It stays checked in, its label prints now
+        without the phone (as the next scan would print it), and its phone is added later (F9's list,
+        which tells the customer). What was checked in stays listed."""
         typed = [field for field in self.query("#scan, #phone, #size").results(Input) if field.value]
-        if not typed:
-            return ""
         for field in typed:
             field.value = ""
+        current, self.current = self.current, None
+        if current is None and not typed:
+            return ""
         self.action_clear()
-        return _("what was typed on Check-in")
+        if current is None:
+            return _("what was typed on Check-in")
+        self.last_scan_refused = False
+        self._show_current()
+        if not self.quick:  # its label is held (or will be: its check-in may still be on its way)
+            self.writer.submit(self.writer.let_label_go)
+        result = current.result
+        if result is None or not self._without_phone(result.parcel_id):
+            return _("what was typed on Check-in") if typed else ""
+        if typed:
+            return _(
+                "what was typed on Check-in, and {code} still without its phone (F9 adds it)",
+                code=result.pickup_code,
+            )
+        return _("{code} on Check-in, still without its phone (F9 adds it)", code=result.pickup_code)
+
+    def _without_phone(self, parcel_id: int) -> bool:
+        table = self.query_one("#ci-table", DataTable)
+        return str(parcel_id) in table.rows and str(table.get_cell(str(parcel_id), "phone")) == "-"
+
+    @on(CheckinWriter.LabelLetGo)
+    def _label_let_go(self, message: CheckinWriter.LabelLetGo) -> None:
+        held, self._held_row = self._held_row, None
+        if held is not None and self.label_shown.get(held) == "held":
+            self.show_label(self.query_one("#ci-table", DataTable), held, "queued")
 
     def _cells(self, result: CheckinResult, label: str) -> tuple[Any, ...]:
         return (

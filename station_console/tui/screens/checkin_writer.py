@@ -25,7 +25,13 @@ from station_console.errors import NotFound, StationError
 from station_console.i18n import N_
 from station_console.services.checkin.dismissals import record_dismissal
 from station_console.services.checkin.phones import parse_phone
-from station_console.services.checkin.transaction import CheckinResult, check_in, set_phone, undo_last
+from station_console.services.checkin.transaction import (
+    CheckinResult,
+    check_in,
+    let_held_label_go,
+    set_phone,
+    undo_last,
+)
 from station_console.services.core.db_errors import PASSING_CODES
 from station_console.services.core.station import Station
 from station_console.services.printing.queue_view import reprint
@@ -109,6 +115,10 @@ class CheckinWriter:
     class Reprinted(Message):
         item: int
         job_id: int
+
+    @dataclass
+    class LabelLetGo(Message):
+        """The label held for the last parcel's phone prints without it (another clerk signed in)."""
 
     @dataclass
     class ActionRefused(Message):
@@ -219,6 +229,13 @@ class CheckinWriter:
             return CheckinWriter.ActionRefused(Refusal.of(exc))
         self._parcels = {seq: pid for seq, pid in self._parcels.items() if pid != result.parcel_id}
         return CheckinWriter.Undone(result)
+
+    def let_label_go(self) -> Message:
+        try:
+            let_held_label_go(self.station)
+        except StationError as exc:
+            return CheckinWriter.ActionRefused(Refusal.of(exc))
+        return CheckinWriter.LabelLetGo()
 
     def reprint(self, item: int, parcel_id: int) -> Message:
         try:
