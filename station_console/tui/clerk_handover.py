@@ -3,7 +3,8 @@
 The same clerk signing back in finds everything as they left it (they locked to step away mid-task).
 Another clerk finds none of the last one's dialogs on any mode's screen stack: each closes as its Esc
 closes it (`Dialog.cancelled`), nothing written, and without the "discard?" some ask, as their owner
-is gone; nor a customer's half-typed entry on a mode screen (`ModeScreen.clear_for_next_clerk`). A
+is gone; nor a customer's half-typed entry on a mode screen (`ModeScreen.clear_for_next_clerk`), nor a
+screen the new clerk's role may not open, nor edits typed and not saved. A
 dialog whose write is on its way, or answered under the sign-in (`Dialog.answer_kept`), stays to close
 with its answer; the last clerk's dialogs beneath it close as by Esc once it has closed and they are on
 top (`Dialog.when_on_top`), not before: its answer goes to the screen that opened it, which may be the
@@ -13,12 +14,15 @@ dialog beneath. The caller's toast names what was closed.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from textual.screen import Screen
 
+from station_console.i18n import _
+from station_console.tui.role_keys import refused
 from station_console.tui.screens.base import Dialog, ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.unsaved import KeepsEdits
 
 
 def close_left_open(app: Any) -> list[str]:
@@ -39,10 +43,54 @@ def close_left_open(app: Any) -> list[str]:
             if title:
                 closed.append(title)
         closed += _close_once_on_top(stack)
+        closed += _close_refused_screens(app, stack, in_front)
+        closed += _discard_edits(stack)
         base = stack[0]
         if isinstance(base, ModeScreen) and (cleared := base.clear_for_next_clerk()):
             closed.append(cleared)
     return closed
+
+
+def _close_refused_screens(app: Any, stack: list[Screen[Any]], in_front: bool) -> list[str]:
+    """A screen on top that the new clerk's role may not open (`ModeScreen.OPENED_BY`: a manager's,
+    such as Edit shelves) closes, what was typed there with it: it shows what only its role reads. A
+    screen any clerk may open stays, as the new clerk could open it anyway."""
+    names: list[str] = []
+    while len(stack) > 1 and isinstance(screen := stack[-1], ModeScreen):
+        if refused(app, screen.OPENED_BY) is None or _saving(screen):
+            break  # theirs to open too, or a save on its way, whose answer says what it wrote
+        if in_front:
+            if not screen.is_active:
+                break
+            app.pop_screen()
+        else:
+            stack.pop()
+            app.call_later(app._replace_screen, screen)
+        names.append(
+            _(
+                "{screen}, a manager's screen (anything not saved there discarded)",
+                screen=_(screen.MODE_TITLE),
+            )
+        )
+    return names
+
+
+def _discard_edits(stack: list[Screen[Any]]) -> list[str]:
+    """Edits typed and not saved (Settings, Printers, Clerks...) are the last clerk's unfinished work:
+    the next clerk's save would record them under the next clerk's name, so they go back to what is
+    saved, whatever the new clerk's role (a clerk's form is read-only, a manager's stays editable)."""
+    names: list[str] = []
+    for screen in stack:
+        if not isinstance(screen, KeepsEdits) or not screen.SAVES or _saving(screen):
+            continue
+        if cast(Screen[Any], screen).is_mounted and screen.unsaved_edits():
+            screen.discard_edits()
+            names.append(_("the unsaved edits on {screen} (discarded)", screen=screen.edits_title()))
+    return names
+
+
+def _saving(screen: Screen[Any]) -> bool:
+    return isinstance(screen, KeepsEdits) and screen.saving()
 
 
 def _close_once_on_top(stack: list[Screen[Any]]) -> list[str]:

@@ -20,11 +20,12 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens import carrier_editor
 from station_console.tui.screens.carrier_editor import CarrierEditorScreen, CarrierForm
 from station_console.tui.screens.checkin_batch import CourierDialog
+from station_console.tui.screens.clerk_admin import ClerkAdminScreen
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.pickup_fees import FeeDialog
 from station_console.tui.screens.scan_test import ScanTestScreen
 from station_console.tui.screens.sendout import SendoutScreen
-from station_console.tui.screens.shelf_dialogs import MoveDialog
+from station_console.tui.screens.shelf_dialogs import MoveDialog, ShelfEditScreen
 from station_console.tui.screens.shelves import ShelvesScreen
 from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.screens.unsaved import LeaveUnsaved
@@ -416,3 +417,47 @@ async def test_the_parcel_waiting_for_its_phone_is_let_go_for_another_clerk(
         await type_slowly(pilot, clock, *"13812345678", "enter")
         await quiet.settle(pilot)
         assert parcels(station) == {"SF1234567890123": None}  # not given to the last clerk's parcel
+
+
+async def test_a_managers_screen_closes_for_a_clerk_signing_in_after_the_manager(station: Station) -> None:
+    """Edit shelves is a manager's screen (its key is the role table's): a clerk signing in after a lock
+    finds the shelf map, not the manager's editor, and the toast says what went."""
+    place(station, wb(1), "1-1")
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f4")
+        await quiet.until(pilot, lambda: isinstance(app.screen, ShelvesScreen))
+        await quiet.press(pilot, "f12")
+        await quiet.until(pilot, lambda: isinstance(app.screen, ShelfEditScreen))
+        editor = app.screen
+        await idle_lock(pilot, app)
+        await sign_in(pilot, "Li", "1357")
+        await quiet.settle(pilot)
+        assert app.clerk_name == "Li"
+        assert editor not in app.screen_stack and isinstance(app.screen, ShelvesScreen)
+        what = "Edit shelves, a manager's screen (anything not saved there discarded)"
+        assert f"Closed what Wang left open: {what}" in toasts(app)
+
+
+async def test_unsaved_edits_are_discarded_for_another_clerk_the_screen_stays(station: Station) -> None:
+    """Clerks (any clerk may open it): the manager's half-typed new clerk does not pass to the next
+    one, whose save would record it under their own name; the screen itself stays."""
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+s")
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f10")
+        await quiet.until(pilot, lambda: isinstance(app.screen, ClerkAdminScreen))
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClerkAdminScreen)
+        screen.query_one("#c-name", Input).value = "Zhou Qi"
+        assert screen.unsaved_edits()
+        await idle_lock(pilot, app)
+        await sign_in(pilot, "Li", "1357")
+        await quiet.settle(pilot)
+        assert app.clerk_name == "Li" and app.screen is screen
+        assert screen.query_one("#c-name", Input).value == "" and not screen.unsaved_edits()
+        assert "Closed what Wang left open: the unsaved edits on Clerks (discarded)" in toasts(app)

@@ -108,6 +108,9 @@ class Dialog(ClosesOnlyOnTop, ModalScreen[Result]):
 
 class ModeScreen(ClosesOnlyOnTop, Screen[None]):
     MODE_TITLE: ClassVar[str] = ""
+    # The key (binding id) that opens this screen, when the role table gives it to a role: a clerk's
+    # hand-over closes it for a next clerk that role refuses (`tui/clerk_handover.py`).
+    OPENED_BY: ClassVar[str] = ""
     _styled_as_shown = False  # mounted and not suspended since: its styles are those of the moment
     _in_front = False  # resumed and not suspended since
 

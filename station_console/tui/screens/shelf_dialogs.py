@@ -136,6 +136,7 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
     """Manager work: a layer's capacity and sizes, add a shelf or layer, retire or restore, import CSV."""
 
     MODE_TITLE = N_("Edit shelves")
+    OPENED_BY = "shelves.edit"
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Back"), id="edit.back", tooltip=N_("Back to the shelf map")),
