@@ -174,7 +174,7 @@ async def test_printer_form_stays_usable_on_a_small_terminal(
     async with console_in(app, lang, "f8") as pilot:
 
         async def form_usable() -> None:
-            names = ("#p-name", "#p-language", "#p-transport", "#p-size", "#p-dpi")
+            names: tuple[str, ...] = ("#p-name", "#p-language", "#p-transport", "#p-size", "#p-dpi")
             names += ("#p-target", "#p-gap", "#p-paper", "#p-cjk", "#p-save")
             regions = {name: shown_whole(app, app.screen.query_one(name)) for name in names}
             assert_apart(regions)
@@ -343,7 +343,7 @@ async def test_each_sendout_placeholder_fits_its_field_at_120x40(
     wider than the field ends in an ellipsis ("ID numb…", "kg, or F8 to we…"), half a hint."""
     async with console_in(app, lang, "f3", size=SIZES_TO_80[0]) as pilot:
         await settle(app, pilot)
-        fields = [field for field in app.screen.query("#so-form Input") if field.placeholder]
+        fields = [field for field in app.screen.query("#so-form Input").results(Input) if field.placeholder]
         assert len(fields) >= 10, [field.id for field in fields]
         cut = {
             field.id: (str(field.placeholder), cell_len(str(field.placeholder)), field.content_region.width)
