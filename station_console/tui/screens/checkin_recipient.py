@@ -73,7 +73,7 @@ class RecipientPicker(ServiceCalls, Dialog[Picked | None]):
             )
             yield OptionList(id="pick-matches")
             yield Static(
-                _("Enter: pick · a name nobody matches: Enter keeps it for the who-is-this list"),
+                _("Enter: pick · no match: Enter keeps the name for Who is this? (Ctrl+W)"),
                 id="pick-hint",
             )
 

@@ -27,6 +27,7 @@ from station_console.tui.screens.base import Dialog, ModeScreen, open_over, tran
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import problem_text
+from station_console.tui.screens.typed_dialog import keys_line
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
@@ -311,10 +312,7 @@ class CloseDialog(Dialog[dict[str, list[str]] | None]):
                     yield Checkbox(fix_words(key, len(self.offered[key])), value=ticked, id=widget_id)
             if not any(self.offered[key] for _id, key, _ticked in CLOSE_FIXES):
                 yield Static(_("Nothing to fix: every parcel scanned is where it is on record."))
-            yield Static(
-                _("Space ticks a fix. Enter: close with the ticked fixes. Escape: keep scanning."),
-                classes="hint",
-            )
+            yield keys_line(N_("Space: tick · Enter: close with the ticked · Esc: keep scanning"))
 
     def on_mount(self) -> None:
         translate_bindings(self)
