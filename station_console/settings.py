@@ -235,7 +235,7 @@ class StationSettings(BaseModel):
         title=N_("Send record keep (days)"),
         description=N_(
             "Days a send's names, address and ID trace are kept after the courier took it (or it was "
-            "refunded or refused); a sender unseen that long leaves the sender list (实名收寄)."
+            "refunded or refused); a sender unseen that long leaves the sender list (real-name sending)."
         ),
     )
     auto_lock_minutes: int = Field(
@@ -387,7 +387,7 @@ class StationSettings(BaseModel):
     send_real_name: bool = Field(
         True,
         title=N_("Real-name sending"),
-        description=N_("Sending needs the sender's ID checked and its last 4 characters kept (实名收寄)."),
+        description=N_("Sending needs the sender's ID checked and its last 4 characters kept."),
     )
 
     # Storage fees. Money is in integer cents.

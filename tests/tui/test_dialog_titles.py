@@ -5,11 +5,13 @@ line of keys on one line."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from textual.screen import Screen
+from textual.widget import Widget
 
 from station_console.i18n import _
 from station_console.tui.app import StationApp
@@ -29,6 +31,7 @@ from tui.checkin_driver import settle
 from tui.terminal_fit import SIZES_TO_80, SMALL, at_each_size, console_in, shown_whole
 
 CARRIERS = [("SF", "SF Express"), ("ZTO", "ZTO Express")]
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def dialogs(app: StationApp) -> dict[str, Callable[[], Screen[Any]]]:
@@ -85,3 +88,27 @@ async def test_a_dialog_has_one_blank_line_under_its_title_and_its_keys_on_one_l
             dialog.dismiss(None)
             await quiet.resize(pilot, *SIZES_TO_80[0], routers=False)
             await settle(app, pilot)
+
+
+@SMALL
+async def test_the_move_dialog_reads_tidy_and_in_one_language(app: StationApp, lang: str) -> None:
+    """Opened from Shelves (F7): its title in the console's language alone ("Move parcels (移库)" mixed
+    them), one blank line under it, each field shown whole, the keys on one line."""
+    async with console_in(app, lang, "f4", "f7", size=SIZES_TO_80[0]) as pilot:
+        dialog = app.screen
+        assert isinstance(dialog, MoveDialog)
+        title = str(dialog.query_one(".dialog-title").render())
+        assert title == _("Move parcels")
+        assert bool(CJK.search(title)) == (lang == "zh")
+
+        async def tidy() -> None:
+            assert blank_lines_under_the_title(dialog) == 1
+            keys_on_one_line(dialog)
+            box = dialog.query_one("#move-box")
+            for field in ("#move-parcel", "#move-layer", "#move-target"):
+                widget: Widget = dialog.query_one(field)
+                widget.focus()
+                await settle(app, pilot)
+                assert box.region.contains_region(shown_whole(app, widget)), f"{field} is cut off"
+
+        await at_each_size(app, pilot, tidy, SIZES_TO_80)

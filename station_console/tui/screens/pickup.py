@@ -70,7 +70,7 @@ class PickupScreen(TakesScans, PickupHandover):
             "proxy",
             N_("Proxy"),
             id="pickup.proxy",
-            tooltip=N_("Someone collects for the recipient (代取): record who"),
+            tooltip=N_("Someone collects for the recipient: record who"),
         ),
         Binding(
             "escape",

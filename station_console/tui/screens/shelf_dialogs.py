@@ -59,7 +59,7 @@ class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
         # A form's layout: the title, and why it refused with the keys, stay in view (docked); the fields
         # between them scroll (at 80x24 the box is taller than the screen allows).
         with Vertical(id="move-box", classes="dialog"):
-            yield Static(_("Move parcels (移库)"), classes="dialog-title form-head")
+            yield Static(_("Move parcels"), classes="dialog-title form-head")
             with VerticalScroll(classes="form-body", can_focus=False):
                 yield Label(_("Parcel: scan the waybill or type its pickup code"))
                 yield WedgeInput(value=self.parcel, id="move-parcel")
