@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
-from textual.widgets import DataTable, Input, Static, TextArea
+from textual.widgets import DataTable, Input, Static, Switch, TextArea
 
 from db.models import Carrier, EventKind, ParcelEvent
 from station_console.services.core.station import Station
@@ -83,6 +83,33 @@ async def test_a_refused_edit_keeps_the_form_open_and_writes_nothing(
     with station.read() as session:
         events = session.exec(select(ParcelEvent).where(ParcelEvent.kind == EventKind.CARRIER_CHANGED)).all()
     assert len(events) == 1
+
+
+@pytest.mark.first_mode("settings")
+async def test_enter_goes_to_the_next_field_and_ctrl_s_saves(app: StationApp, station: Station) -> None:
+    """As in every typed form: Enter moves on, over the Active switch (Enter would flip it) to the
+    patterns, where it starts a new line; Ctrl+S saves from there."""
+    async with app.run_test(size=(140, 48)) as pilot:
+        screen = await open_editor(app, pilot)
+        await quiet.press(pilot, "a")
+        form = app.screen
+        assert isinstance(form, CarrierForm)
+        assert form.query_one("#cf-code").has_focus
+        order = ["cf-name_en", "cf-name_zh", "cf-short_name", "cf-fee_cents", "cf-sort_order"]
+        order += ["cf-amber_hours", "cf-red_hours", "cf-return_after_days", "cf-patterns"]
+        for typed, name in zip(
+            ["KDN", "Kuaidi Nine", "快递九", "KDN", "35", "", "", "", ""], order, strict=True
+        ):
+            await quiet.press(pilot, *typed, "enter")
+            assert app.focused is not None and app.focused.id == name, f"Enter reached {app.focused!r}"
+        assert form.query_one("#cf-active", Switch).value  # passed over, not flipped
+        await quiet.press(pilot, *"^KD[0-9]{11}$", "enter", *"^KDX[0-9]{10}$")
+        assert form.query_one("#cf-patterns", TextArea).text == "^KD[0-9]{11}$\n^KDX[0-9]{10}$"
+        await quiet.press(pilot, "ctrl+s")
+        assert app.screen is screen
+    row = carrier(station, "KDN")
+    assert row is not None and row.name_zh == "快递九" and row.fee_cents == 35 and row.active
+    assert [p["regex"] for p in row.patterns] == ["^KD[0-9]{11}$", "^KDX[0-9]{10}$"]
 
 
 def test_pattern_lines_keep_rules_and_extra_keys() -> None:

@@ -177,7 +177,9 @@ async def test_the_carrier_form_fits_the_usual_and_a_small_terminal(
         title = form.query(Static).first()  # above the fields
         keys = form.query_one(".form-keys", Static)
         fixed = [title, form.query_one("#cf-cancel"), form.query_one("#cf-save"), keys]
-        assert str(keys.render()) == _("Tab: next field · Ctrl+S: save · Esc: cancel")
+        assert str(keys.render()) == _(
+            "Enter: next field, a new line in Patterns · Ctrl+S: save · Esc: cancel"
+        )
 
         async def form_usable() -> None:
             in_the_dialog(app, dialog_box(form), [], keys)

@@ -132,13 +132,21 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
                 with Horizontal(classes="form-buttons"):
                     yield Button(_("Cancel"), id="cf-cancel")
                     yield Button(_("Save"), id="cf-save", variant="primary")
-                # Enter in a field stays there (the patterns take lines): Tab goes on, as a pop-up form's
-                # Enter does.
-                yield keys_line(N_("Tab: next field · Ctrl+S: save · Esc: cancel"))
+                # Enter goes on as in every typed form, but in the patterns it starts a line: said here.
+                yield keys_line(N_("Enter: next field, a new line in Patterns · Ctrl+S: save · Esc: cancel"))
 
     def on_mount(self) -> None:
         translate_bindings(self)
         self.call_after_refresh(self.remember_saved)
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        """Enter goes on to the next field, after the last to the patterns: the Active switch is left to
+        Tab (Enter there would flip it). Ctrl+S saves from any field."""
+        event.stop()
+        fields = [field for field in self.query(Input) if not field.disabled]
+        later = fields[fields.index(event.input) + 1 :] if event.input in fields else []
+        (later[0] if later else self.query_one("#cf-patterns", TextArea)).focus()
 
     def edits_title(self) -> str:
         return _("Edit carrier {code}", code=self.carrier.code) if self.carrier else _("Add a carrier")
