@@ -14,6 +14,7 @@ from station_console.counter_config import config_path
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings, load_counter_settings
+from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.scan_test import ScanTestScreen
 from tui import quiet
@@ -66,6 +67,21 @@ async def test_typed_keys_are_listed_with_their_gaps(app: HostApp) -> None:
         assert rows(screen) == [] and screen.keys == []
         await quiet.press(pilot, "escape")
         assert app.screen is not screen
+
+
+async def test_a_mode_key_leaves_the_scan_test_while_the_box_has_the_focus(station: Station) -> None:
+    """A scanner types no F-key: F2 goes to Pickup from the capture box, as from any screen, unlisted."""
+    sign_in_manager(station)
+    app = StationApp(station, CounterSettings(counter="test-counter"), first_mode="settings")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f9")
+        await quiet.until(pilot, lambda: isinstance(app.screen, ScanTestScreen))
+        screen = app.screen
+        assert isinstance(screen, ScanTestScreen) and screen.query_one("#capture").has_focus
+        await quiet.press(pilot, "a", "f2")
+        assert app.current_mode == "pickup"
+        assert [key for key, _t in screen.keys] == ["a"]
 
 
 async def test_the_screen_names_this_counters_scanner_by_its_kinds_label(app: HostApp) -> None:

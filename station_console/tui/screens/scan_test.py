@@ -10,6 +10,7 @@ A scanner that can send a prefix makes intake exact: the help line says how.
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, ClassVar
@@ -51,7 +52,9 @@ FIELDS = {
     "terminator": ("wedge_terminator", N_("Terminator")),
     **NUMBERS,
 }
-_PASS_THROUGH = ("escape", "shift+tab", "f7")  # keys the capture leaves to the screen (F7: Clear)
+_PASS_THROUGH = ("escape", "shift+tab")  # keys the capture leaves to the screen, with every F-key
+# A scanner types no F-key: F1-F6 change mode and F7 clears, as everywhere, while the box has the focus.
+_FUNCTION_KEY = re.compile(r"f\d+")
 
 
 def key_label(key: str) -> str:
@@ -78,8 +81,10 @@ class KeyCapture(Static, can_focus=True):
         time: float
 
     def on_key(self, event: events.Key) -> None:
-        if event.key in _PASS_THROUGH or (
-            event.key.startswith("ctrl+") and event.key not in ("ctrl+j", "ctrl+m")
+        if (
+            event.key in _PASS_THROUGH
+            or _FUNCTION_KEY.fullmatch(event.key)
+            or (event.key.startswith("ctrl+") and event.key not in ("ctrl+j", "ctrl+m"))
         ):
             return
         event.prevent_default()
