@@ -46,6 +46,29 @@ def test_overflow_zone_then_refusal_when_it_is_full(station: Station) -> None:
     assert layer_used(station, "1-1") == (2, 1) and layer_used(station, "OV-1") == (2, 1)
 
 
+def test_a_station_with_no_layer_for_the_size_says_to_add_one_not_that_it_is_full(station: Station) -> None:
+    keep_layers(station, {})  # a new station's shelves all taken away: nothing to free
+    before = counts(station)
+    with pytest.raises(Refused) as exc:
+        check_in(station, wb(1))
+    assert exc.value.code == "no_room"  # Ctrl+Y tries it again once a manager added a shelf
+    assert "No shelf layer takes a size M parcel" in exc.value.message()
+    assert "Shelves (F4, then F12)" in exc.value.message()
+    assert counts(station) == before
+
+
+def test_only_layers_too_small_or_outside_its_zone_count_as_no_layer_for_it(station: Station) -> None:
+    keep_layers(station, {"1-1": 1, "1-2": 40})  # 1-1: one unit, an M takes two; no floor for an XL
+    with pytest.raises(Refused) as exc:
+        check_in(station, wb(3), size="XL")  # 8 units, and only the floor or overflow zone takes one
+    assert "No shelf layer takes a size XL parcel" in exc.value.message()
+    keep_layers(station, {"1-1": 1, "OV-1": 1})
+    with pytest.raises(Refused) as exc:
+        check_in(station, wb(4), size="M")
+    assert "No shelf layer takes a size M parcel" in exc.value.message()
+    assert check_in(station, wb(5), size="S").location == "1-1"
+
+
 def test_xl_goes_to_the_floor_zone_never_a_shelf(station: Station) -> None:
     result = check_in(station, wb(1), size="XL")
     assert result.shelf == "F"

@@ -279,6 +279,17 @@ def assign(
             # starts: `_advanced` moved the cursor one past it.
             before = (*row[:7], row[7] - units, *row[8:10])
             return _slot(before, code_cursor=low + (row[10] - low - 1) % span)
+    if not _any_layer_takes(session, params):
+        # A new station, or shelves set up for other sizes: "full" would send the clerk to free a
+        # layer that does not exist. The same code, so Ctrl+Y tries again once a manager added one.
+        raise Refused(
+            N_(
+                "No shelf layer takes a size {size} parcel. A manager adds a shelf, or lets a layer "
+                "take that size, in Shelves (F4, then F12); then scan again."
+            ),
+            code="no_room",
+            size=size,
+        )
     raise Refused(
         N_(
             "No room for a size {size} parcel, not even in the overflow zone. "
@@ -287,6 +298,25 @@ def assign(
         code="no_room",
         size=size,
     )
+
+
+def _layer_takes(xl: bool) -> Hot:
+    """Whether any active layer would take the parcel were it empty: read only once none had room."""
+    takes = and_(
+        col(Layer.retired_at).is_(None),
+        col(Layer.accepts_sizes).contains(bindparam("letter")),
+        col(Layer.capacity_units) >= bindparam("units"),
+    )
+    if xl:
+        takes = and_(takes, col(Layer.zone).in_([bindparam("xl_zone"), bindparam("overflow")]))
+    return Hot(sa_select(exists().where(takes)))
+
+
+_LAYER_TAKES = {xl: _layer_takes(xl) for xl in (False, True)}
+
+
+def _any_layer_takes(session: Tx, params: dict[str, Any]) -> bool:
+    return bool(_LAYER_TAKES["xl_zone" in params].scalar(session, **params))
 
 
 # The releases are hot statements: a pickup runs them at every handover, and no caller reads a
