@@ -13,7 +13,7 @@ from __future__ import annotations
 from hardware.messages import N_, ConfigKey
 
 KEY_LABELS = {
-    "name": N_("Name"),
+    "name": N_("Printer name"),  # a person's "Name" reads 姓名 in Chinese; a printer's, 名称
     "language": N_("Language"),
     "transport": N_("Transport"),
     "target": N_("Target"),

@@ -24,6 +24,18 @@ async def _refusal(pilot: Any, status: Static, text: str) -> str:
 
 
 @pytest.mark.first_mode("settings")
+async def test_the_printer_list_heads_its_names_as_a_printer_s_not_a_person_s_in_chinese(
+    app: StationApp,
+) -> None:
+    set_language("zh")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.press(pilot, "f8")
+        headers = [str(c.label) for c in app.screen.query_one("#printer-list", DataTable).columns.values()]
+        assert headers[0] == "打印机名称"  # 姓名 is a person's name
+        assert "姓名" not in headers
+
+
+@pytest.mark.first_mode("settings")
 async def test_the_printers_screen_refuses_a_bad_gap_size_or_usb_target_in_chinese(app: StationApp) -> None:
     set_language("zh")
     async with app.run_test(size=(160, 50)) as pilot:
