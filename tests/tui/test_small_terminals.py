@@ -185,6 +185,24 @@ async def test_printer_form_stays_usable_on_a_small_terminal(
         await at_each_size(app, pilot, form_usable)
 
 
+@SMALL
+@pytest.mark.first_mode("settings")
+async def test_each_printer_choice_reads_on_one_line_in_its_box(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """A choice wider than its box wraps onto the box's bottom edge ('58 毫米卷纸' at 80x24)."""
+    async with console_in(app, lang, "f8") as pilot:
+
+        async def choices_fit() -> None:
+            for select in app.screen.query_one("#printer-form").query(Select):
+                shown = select.query_one("SelectCurrent #label").region
+                for prompt, _value in select._options:
+                    text = prompt if isinstance(prompt, str) else str(prompt)
+                    assert cell_len(text) <= shown.width, f"{select.id}: {text!r} in {shown.width} columns"
+
+        await at_each_size(app, pilot, choices_fit, ((140, 40), (120, 40), *SIZES))
+
+
 def columns_in_view(table: DataTable[Any]) -> list[str]:
     """The labels of the table's columns shown whole, the fixed ones and those scrolled into view."""
     fixed = sum(c.get_render_width(table) for c in table.ordered_columns[: table.fixed_columns])

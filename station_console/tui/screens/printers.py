@@ -61,11 +61,13 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     PrintersScreen #printer-form Horizontal { height: auto; }
     PrintersScreen #printer-form Input, PrintersScreen #printer-form Select { width: 1fr; }
     PrintersScreen #printer-form #p-target { width: 3fr; }
-    PrintersScreen #printer-form #p-gap { width: 12; }
-    PrintersScreen #printer-form #p-cjk { width: 32; }
+    /* Each choice reads on one line: "Chinese: drawn as bitmaps" in the font's box, and at 80 columns
+       "58 毫米卷纸" in what the gap leaves the roll (a wider choice wraps onto its box's edge). */
+    PrintersScreen #printer-form #p-gap { width: 10; }
+    PrintersScreen #printer-form #p-cjk { width: 33; }
     /* A narrow console: the target on a row of its own, the sticker's and roll's options below it. */
     PrintersScreen #printer-form #p-device.-two-rows {
-        layout: grid; grid-size: 4; grid-columns: 12 1fr 32 auto; grid-rows: 3;
+        layout: grid; grid-size: 4; grid-columns: 10 1fr 33 auto; grid-rows: 3;
     }
     PrintersScreen #printer-form #p-device.-two-rows #p-target { column-span: 4; }
     PrintersScreen #printer-list { height: 1fr; }
