@@ -448,3 +448,29 @@ async def test_a_layer_saved_again_while_its_save_is_on_its_way_waits_and_the_fi
         assert result() == said and len(calls) == 1
     capacity = next(c.capacity_units for r in layout.shelf_map(station) for c in r.layers if r.label == "1")
     assert capacity == (30 if first == "saved" else 40)
+
+
+async def test_the_shelf_editor_names_a_shelf_typed_full_width_as_it_was_saved(
+    app: StationApp, station: Station
+) -> None:
+    """A Chinese keyboard types `Ｃ` and `Ｃ－１`: the shelf is saved as C and the layer added to it, and
+    the editor says so by that name (it said `Ｃ`, and 'shelf Ｃ－１')."""
+    async with app.run_test(size=(160, 45)) as pilot:
+        await app.push_screen(ShelfEditScreen())
+        await settle(pilot)
+        screen = app.screen
+        location = screen.query_one("#edit-location", Input)
+
+        def result() -> str:
+            return str(screen.query_one("#edit-result").render())
+
+        location.value = "Ｃ"
+        await pilot.press("f8")
+        await quiet.until(pilot, lambda: result() != "", what="the shelf's answer")
+        assert result() == "Shelf C added"
+        location.value = "Ｃ－１"
+        await pilot.press("f9")
+        await quiet.until(pilot, lambda: result() != "Shelf C added", what="the layer's answer")
+        assert result() == "Layer added to shelf C"
+    layers = next(len(r.layers) for r in layout.shelf_map(station) if r.label == "C")
+    assert layers == 6

@@ -16,6 +16,7 @@ from textual.widgets import Checkbox, Input
 from station_console.i18n import N_, _, _n
 from station_console.services.core.station import Station
 from station_console.services.shelves import layout, layout_csv, moves
+from station_console.services.shelves.search import normalise_location
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
@@ -188,11 +189,16 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
     def value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value.strip()
 
+    def location_typed(self) -> str:
+        """The shelf or layer as the service reads it (`６－５`, `ov 1` -> `6-5`, `OV-1`): what each
+        answer names, and the shelf a layer is added to."""
+        return normalise_location(self.value("edit-location"))
+
     def fill_from_location(self) -> None:
         self.call("map", partial(layout.shelf_map, self.station), exclusive=True)
 
     def done_map(self, rows: list[layout.ShelfRow]) -> None:
-        text = self.value("edit-location")
+        text = self.location_typed()
         for row in rows:
             for cell in row.layers:
                 if f"{row.label}-{cell.label}" == text:
@@ -223,7 +229,7 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
     @role_key("edit.save")
     def action_save(self) -> None:
         cap = self.value("edit-capacity")
-        location = self.value("edit-location")
+        location = self.location_typed()
         self.run(
             partial(
                 layout.edit_layer,
@@ -239,7 +245,7 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
     def action_add_shelf(self) -> None:
         layers = self.value("edit-layers")
         cap = self.value("edit-capacity")
-        location = self.value("edit-location")
+        location = self.location_typed()
         self.run(
             partial(
                 layout.add_shelf,
@@ -250,13 +256,13 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
                 capacity_units=int(cap or 40),
                 accepts_sizes=self.value("edit-sizes") or "SML",
             ),
-            _("Shelf {shelf} added", shelf=location.upper()),
+            _("Shelf {shelf} added", shelf=location),
         )
 
     @role_key("edit.add_layer")
     def action_add_layer(self) -> None:
         cap = self.value("edit-capacity")
-        shelf = self.value("edit-location").split("-")[0]
+        shelf = self.location_typed().split("-")[0]
         self.run(
             partial(
                 layout.add_layer,
@@ -270,12 +276,12 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
 
     @role_key("edit.retire")
     def action_retire(self) -> None:
-        location = self.value("edit-location")
+        location = self.location_typed()
         self.run(partial(layout.retire, self.station, location), _("{location} retired", location=location))
 
     @role_key("edit.restore")
     def action_restore(self) -> None:
-        location = self.value("edit-location")
+        location = self.location_typed()
         self.run(
             partial(layout.restore, self.station, location), _("{location} is back in use", location=location)
         )
