@@ -27,6 +27,7 @@ from station_console.tui.screens.damaged import DamagedScreen
 from station_console.tui.screens.day_close_dialogs import ReopenDay
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
 from station_console.tui.screens.recipients import RecipientsScreen
+from station_console.tui.screens.shelf_dialogs import MoveDialog
 from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.widgets.footer import StationFooter
 from tui import quiet
@@ -260,6 +261,30 @@ async def test_closing_the_day_fits_a_small_terminal(app: StationApp, lang: str)
             assert_apart({f"{w!r}": in_the_dialog(app, dialog_box(dialog), [], w) for w in parts})
 
         await at_each_size(app, pilot, dialog_fits, SIZES[:1])
+
+
+@SMALL
+@pytest.mark.first_mode("shelves")
+async def test_the_move_dialog_shows_each_field_under_its_label_on_a_small_terminal(
+    app: StationApp, lang: str
+) -> None:
+    """As it opens: what the first field is for (scan the parcel) in view above it; it was scrolled
+    out of the dialog at 80x24, leaving a field with nothing to say what to type."""
+    async with console_in(app, lang) as pilot:
+        await app.push_screen(MoveDialog(source="1-1"))
+        await settle(app, pilot)
+        dialog = app.screen
+
+        async def dialog_fits() -> None:
+            fixed = [dialog.query_one(".dialog-title"), dialog.query_one(".form-keys")]
+            parts = list(dialog.query("Label, Input, Checkbox"))
+            assert len(parts) == 5
+            assert_apart({f"{w!r}": in_the_dialog(app, dialog_box(dialog), fixed, w) for w in parts})
+            fields = dialog.query_one(".form-body").region  # what they scroll in: outside it, not drawn
+            for part in parts:
+                assert fields.contains_region(part.region), f"{part!r} at {part.region} is scrolled away"
+
+        await at_each_size(app, pilot, dialog_fits, SIZES_TO_80)
 
 
 def sign_in_fixed(dialog: Widget) -> list[Widget]:
