@@ -144,6 +144,33 @@ async def test_sendout_form_stays_usable_on_a_small_terminal(
 
 
 @SMALL
+@pytest.mark.first_mode("sendout")
+async def test_a_sendout_choice_too_long_for_its_box_stays_on_its_line(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """'港澳居民来往内地通行证' in the ID box: shortened with '…' on the box's one line; it wrapped onto the
+    box's bottom edge, and at 120x40 lost '通行证' under it."""
+    async with console_in(app, lang, "f3") as pilot:
+        selects = list(app.screen.query_one("#so-form").query(Select))
+        assert {s.id for s in selects} >= {"so-idtype", "so-pay"}
+
+        async def each_choice_on_one_line() -> None:
+            for select in selects:
+                for _prompt, value in select._options:
+                    if value is Select.BLANK:
+                        continue
+                    select.value = value
+                    await settle(app, pilot)
+                    label = select.query_one("SelectCurrent #label")
+                    assert label.region.height == 1, (
+                        f"{select.id}: {value!r} takes {label.region.height} lines"
+                    )
+                    assert label.region.y == select.region.y + 1  # inside the box, between its edges
+
+        await at_each_size(app, pilot, each_choice_on_one_line, SIZES_TO_80)
+
+
+@SMALL
 @pytest.mark.first_mode("settings")
 async def test_settings_fields_and_their_help_stay_readable_on_a_small_terminal(
     app: StationApp, station: Station, lang: str
