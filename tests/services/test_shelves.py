@@ -69,6 +69,19 @@ def test_add_shelf_with_layers_then_add_and_edit_a_layer(station: Station) -> No
     assert len(events(station, EventKind.SHELF_CHANGED)) == 3
 
 
+def test_a_shelf_label_is_ascii_so_its_pickup_codes_can_be_looked_up(station: Station) -> None:
+    """A Chinese shelf label is letters to Python, but its codes (冷-1-1001) were refused at pickup as
+    not a pickup code; a full-width Ａ is read as A."""
+    as_manager(station)
+    for label in ("冷", "A区"):
+        with pytest.raises(Refused) as exc:
+            shelves.add_shelf(station, label, layers=1)
+        assert exc.value.code == "bad_label" and "A-Z" in exc.value.message()
+    assert {"冷", "A区"}.isdisjoint(r.label for r in shelves.shelf_map(station))
+    shelves.add_shelf(station, "Ａ", layers=1)
+    assert "A" in [r.label for r in shelves.shelf_map(station)]
+
+
 def test_capacity_cannot_drop_below_what_the_layer_holds(station: Station) -> None:
     as_manager(station)
     for n in range(3):

@@ -209,8 +209,10 @@ def add_shelf_in(
 ) -> int:
     """`add_shelf` inside the caller's transaction (a layout import adds many in one)."""
     label = normalise_location(label)
-    if not label or not label.isalnum() or len(label) > 16:
-        raise Refused(N_("A shelf label is 1 to 16 letters or digits, without a dash"), code="bad_label")
+    # ASCII only: the label starts every pickup code on its layers, and pickup finds a code by its
+    # letters A-Z and digits (a code 冷-1-1001 was refused as "not a pickup code" at the counter).
+    if not label or not label.isalnum() or not label.isascii() or len(label) > 16:
+        raise Refused(N_("A shelf label is 1 to 16 letters A-Z or digits, without a dash"), code="bad_label")
     _check_zone(zone)
     letters = _check_layer_fields(capacity_units, accepts_sizes)
     if session.exec(select(Shelf).where(Shelf.label == label)).first() is not None:
