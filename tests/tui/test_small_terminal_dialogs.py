@@ -287,6 +287,22 @@ async def test_the_move_dialog_shows_each_field_under_its_label_on_a_small_termi
         await at_each_size(app, pilot, dialog_fits, SIZES_TO_80)
 
 
+@SMALL
+async def test_who_is_this_opened_first_is_a_box_on_the_check_in_screen(app: StationApp, lang: str) -> None:
+    """Ctrl+W before any other form: its box (border, no taller than the screen) came from the forms'
+    style, which a form opened earlier had brought; the first time it filled the screen, unframed."""
+    async with console_in(app, lang, "ctrl+w") as pilot:
+        dialog = app.screen
+        assert type(dialog).__name__ == "WhoIsThisDialog"
+
+        async def boxed() -> None:
+            box = dialog_box(dialog)
+            assert box.styles.border_top[0] != "", "no border"
+            assert box.region.height < app.size.height and box.region.width <= app.size.width
+
+        await at_each_size(app, pilot, boxed, SIZES_TO_80)
+
+
 def sign_in_fixed(dialog: Widget) -> list[Widget]:
     """The sign-in's parts that stay in view: its title, why it refused, what it is doing, its keys."""
     return [dialog.query_one(f"#signin-{name}") for name in ("title", "error", "status", "keys")]

@@ -23,6 +23,7 @@ from station_console.safe_text import clean
 from station_console.services.recipients import matching
 from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.form_dialog import DIALOG_CSS
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table, plain
 
@@ -46,6 +47,8 @@ class WhoIsThisDialog(ServiceCalls, Dialog[int]):
     what = N_("the 'who is this?' list")
 
     CSS_PATH = "recipients.tcss"
+    # Its box is a form's: without the forms' style it was unframed until some form had brought it.
+    DEFAULT_CSS = DIALOG_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", N_("Close"), id="who.close", tooltip=N_("Back")),
