@@ -61,6 +61,38 @@ async def test_adding_a_carrier_through_the_form(app: StationApp, station: Stati
 
 
 @pytest.mark.first_mode("settings")
+async def test_a_carrier_saved_without_a_waybill_pattern_is_said_to_be_refused_at_check_in(
+    app: StationApp, station: Station
+) -> None:
+    """A new station's local courier added by name only: saved, and the manager told that check-in
+    cannot know its parcels yet (it said only "saved"; every scan was then "no known format"), read
+    whole at 80 columns."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_editor(app, pilot)
+        await quiet.press(pilot, "a")
+        form = app.screen
+        assert isinstance(form, CarrierForm)
+        form.query_one("#cf-code", Input).value = "XHKD"
+        form.query_one("#cf-name_en", Input).value = "Xiaohong"
+        form.query_one("#cf-name_zh", Input).value = "小红快递"
+        await quiet.press(pilot, "ctrl+s")
+        assert app.screen is screen
+        status = screen.query_one("#carrier-status", Static)
+        said = str(status.render())
+        assert "Carrier XHKD saved." in said and "no waybill pattern" in said
+        await pilot.pause()
+        assert status.region.height * (status.region.width - 2) >= len(said)  # none of it cut off
+        await quiet.press(pilot, "e")  # its first pattern
+        app.screen.query_one("#cf-patterns", TextArea).text = "^XH[0-9]{11}$\n"
+        await quiet.press(pilot, "ctrl+s")
+        assert app.screen is screen
+        said = str(screen.query_one("#carrier-status", Static).render())
+        assert "Carrier XHKD saved." in said and "pattern" not in said
+    row = carrier(station, "XHKD")
+    assert row is not None and row.patterns == [{"regex": "^XH[0-9]{11}$", "checksum": None}]
+
+
+@pytest.mark.first_mode("settings")
 async def test_a_refused_edit_keeps_the_form_open_and_writes_nothing(
     app: StationApp, station: Station
 ) -> None:

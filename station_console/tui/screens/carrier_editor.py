@@ -216,7 +216,7 @@ class CarrierEditorScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Carriers")
     DEFAULT_CSS = """
     CarrierEditorScreen #carrier-table { height: 1fr; }
-    CarrierEditorScreen #carrier-status { height: 1; padding: 0 1; }
+    CarrierEditorScreen #carrier-status { height: auto; max-height: 3; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", N_("Add"), id="carriers.add", tooltip=N_("Add a carrier")),
@@ -272,7 +272,13 @@ class CarrierEditorScreen(ServiceCalls, ModeScreen):
     def _saved(self, row: Carrier | None) -> None:
         if row is not None:
             self.reload(select=row.code)
-            self.query_one("#carrier-status", Static).update(_("Carrier {code} saved.", code=row.code))
+            said = _("Carrier {code} saved.", code=row.code)
+            if row.active and not row.patterns:
+                # Check-in knows a carrier's parcels only by its waybill patterns, even in its batch.
+                said += " " + _(
+                    "It has no waybill pattern yet: check-in refuses its parcels until one is added (e)."
+                )
+            self.query_one("#carrier-status", Static).update(said)
 
     @role_key("carriers.add")
     def action_add(self) -> None:
