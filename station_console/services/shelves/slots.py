@@ -283,10 +283,7 @@ def assign(
         # A new station, or shelves set up for other sizes: "full" would send the clerk to free a
         # layer that does not exist. The same code, so Ctrl+Y tries again once a manager added one.
         raise Refused(
-            N_(
-                "No shelf layer takes a size {size} parcel. A manager adds a shelf, or lets a layer "
-                "take that size, in Shelves (F4, then F12); then scan again."
-            ),
+            N_("No shelf layer takes a size {size} parcel: a manager adds one in Shelves (F4, then F12)."),
             code="no_room",
             size=size,
         )
