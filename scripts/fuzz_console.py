@@ -16,10 +16,15 @@ is not a crash but looks wrong when the console is quiet: two dialogs on one sta
 one is a lock, not counted), a mode with no screen, a sign-in dialog over a signed-in console, a
 screen over the sign-in dialog, nobody signed in and no sign-in dialog, the focus on a screen that is
 not on top, a Select open under a screen of its mode; and, whenever it happens, a toast on a locked console
-raised by anything but the sign-in dialog (the lock cleared the toasts: they quote customers). Each
-run has a counter.toml of its own (Settings saves it), so a replay starts as its run did.
+raised by anything but the sign-in dialog (the lock cleared the toasts: they quote customers). On
+what the terminal shows when quiet it also notes Rich markup shown raw, a widget reaching past the
+terminal's edge with no scroll bar, and in a zh console an English phrase of the catalogue (not the
+demo's own data) shown untranslated. A check-in the screen showed done whose parcel row is not in the
+database at the end is a crash ("lost"). `--markup` also types Rich markup into whatever has the
+focus. Each run has a counter.toml of its own (Settings saves it), so a replay starts as its run did.
 
-    .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5]
+    .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5] [--size 80x24]
+        [--lang zh]   (a terminal of 160x45 and English unless told)
     .venv/bin/python scripts/fuzz_console.py --replay "f4 f8 enter escape ~40 f2"   (a printed sequence)
 
 Not part of the test suite (its time is a goal of its own): each bug it finds gets a Pilot test.
@@ -32,6 +37,7 @@ import asyncio
 import logging
 import os
 import random
+import re
 import shutil
 import sqlite3
 import sys
@@ -65,6 +71,16 @@ ALPHABET: list[tuple[int, list[str]]] = [
     (2, ["backspace", "delete"]),
 ]
 SCAN_WEIGHT = 6  # a whole scan, against the alphabet's total
+# With --markup: text that is Rich markup typed into whatever has the focus, back to back as a scanner
+# would or key by key as a person, then Enter or not; the console shows it as typed or refuses it.
+MARKUP_WEIGHT = 2
+MARKUP_TYPED = ["[magenta]x[/magenta]", "[/magenta]", "[@click=app.quit]q[/magenta]"]
+# The console's own markup, shown raw (a Text given markup, markup given to a Text): its tags on screen.
+# The typed text's tags are not among them: shown as data (a refusal quoting it) is right.
+RAW_MARKUP = re.compile(
+    r"\[/?(?:b|i|u|s|bold|dim|italic|reverse|underline|strike|red|green|yellow|blue|cyan|white|"
+    r"\$[\w-]+)(?: [^\]]*)?\]|\[/\]"
+)
 
 
 @dataclass
@@ -103,8 +119,11 @@ def isolate(folder: Path) -> None:
 
 
 def demo_template() -> Path:
-    """The demo station, made once (a week at a twentieth of the volume: a dozen parcels on shelves)."""
-    path = WORK / "demo.sqlite3"
+    """The demo station, made once per schema (a week at a twentieth of the volume: a dozen parcels on
+    shelves); one made before a migration lacks its columns, and every screen reading them refuses."""
+    from db.migrate import head_revision
+
+    path = WORK / f"demo-{head_revision()}.sqlite3"
     if path.exists():
         return path
     from click.testing import CliRunner
@@ -112,8 +131,7 @@ def demo_template() -> Path:
     from station_console.cli import cli
 
     os.environ["STATION_DEMO_SCALE"] = "0.05"
-    made = WORK / "making.sqlite3"
-    made.unlink(missing_ok=True)
+    made = WORK / f"making-{os.getpid()}.sqlite3"  # two fuzzers starting at once each make their own
     args = ["--db", f"sqlite:///{made}", "init", "--demo", "--timezone", "Asia/Shanghai"]
     result = CliRunner().invoke(cli, [*args, "--opening-hours", "09:00-21:00"], catch_exceptions=False)
     if result.exit_code != 0:
@@ -121,6 +139,8 @@ def demo_template() -> Path:
     with sqlite3.connect(made) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     made.rename(path)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{made}{suffix}").unlink(missing_ok=True)
     return path
 
 
@@ -177,6 +197,101 @@ def quiet_notes(app: Any) -> list[str]:
     return notes
 
 
+def screen_lines(app: Any) -> list[str]:
+    """What the terminal shows now, line by line, the fields' own text left out (what was typed shows
+    there as typed, scrolled or cut at either end)."""
+    from textual.widgets import Input, TextArea
+
+    strips = app.screen._compositor.render_strips()
+    lines = [strip.text for strip in strips]
+    width = app.size.width
+    for widget, (region, _clip) in app.screen._compositor.visible_widgets.items():
+        if not isinstance(widget, Input | TextArea):
+            continue
+        left, right = max(region.x, 0), min(region.right, width)
+        for y in range(max(region.y, 0), min(region.bottom, len(strips))):
+            strip = strips[y]  # cropped by cells (a Chinese character takes two), not characters
+            lines[y] = strip.crop(0, left).text + " " * (right - left) + strip.crop(right, width).text
+    return lines
+
+
+def english_msgids(template: Path) -> list[str]:
+    """The catalogue's English phrases a zh console must never show as they are: two words at least,
+    no placeholder, a Chinese that differs; longest first. Those the demo station holds as data (its
+    name 'Parcel Station', a reason typed in English) are its own words, shown as they were stored."""
+    from station_console.i18n import catalog
+
+    with sqlite3.connect(template) as db:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        data = "\n".join(
+            value
+            for table in tables
+            for row in db.execute(f'SELECT * FROM "{table}"')  # noqa: S608  names from the schema itself
+            for value in row
+            if isinstance(value, str)
+        )
+    phrases = {
+        msgid
+        for msgid, zh in catalog("zh").items()
+        if zh != msgid and "{" not in msgid and msgid.isascii() and len(msgid.split()) >= 2
+    }
+    return sorted((p for p in phrases if p not in data), key=len, reverse=True)
+
+
+def screen_notes(app: Any, english: list[str]) -> list[str]:
+    """What looks wrong in what the terminal shows: markup shown raw, a widget reaching past the
+    terminal's edge (with no scroll bar to reach it), and in a zh console an English phrase of the
+    catalogue shown untranslated."""
+    notes = []
+    lines = screen_lines(app)
+    screen = type(app.screen).__name__
+    text = "\n".join(lines)
+    notes += [
+        f"raw markup on {screen}: {text[max(0, m.start() - 30) : m.end() + 10].strip()!r}"
+        for m in RAW_MARKUP.finditer(text)
+    ]
+    width = app.size.width
+    for widget, (region, _clip) in app.screen._compositor.visible_widgets.items():
+        if region.x >= 0 and region.right <= width:
+            continue
+        if any(getattr(a, "show_horizontal_scrollbar", False) for a in widget.ancestors_with_self):
+            continue
+        name = type(widget).__name__ + (f"#{widget.id}" if widget.id else "")
+        notes.append(f"{name} on {screen} spans columns {region.x}-{region.right} of {width}")
+    flat = " ".join(" ".join(line.split()) for line in lines)
+    for msgid in english:
+        if msgid in flat:
+            notes.append(f"English on the zh {screen}: {msgid[:60]!r}")
+            flat = flat.replace(msgid, "")
+    return notes
+
+
+def watch_checkins(acknowledged: dict[int, str]) -> Any:
+    """Every check-in the check-in screen showed as done, by parcel id (its waybill); returns the undo."""
+    from station_console.tui.screens.checkin import CheckinScreen
+
+    show_big = CheckinScreen._show_big
+
+    def shown(self: Any, result: Any) -> None:
+        acknowledged[result.parcel_id] = result.waybill
+        show_big(self, result)
+
+    CheckinScreen._show_big = shown  # type: ignore[method-assign]
+
+    def restore() -> None:
+        CheckinScreen._show_big = show_big  # type: ignore[method-assign]
+
+    return restore
+
+
+def lost_checkins(path: Path, acknowledged: dict[int, str]) -> list[str]:
+    """The check-ins the screen acknowledged whose parcel row is not in the database (an undo keeps
+    the row, cancelled)."""
+    with sqlite3.connect(path) as db:
+        rows = dict(db.execute("SELECT id, waybill FROM parcel").fetchall())
+    return [f"{pid} {waybill}" for pid, waybill in acknowledged.items() if rows.get(pid) != waybill]
+
+
 def watch_locked_toasts(app: Any, notes: dict[str, int]) -> None:
     """A toast raised while nobody is signed in by anything but the sign-in dialog is noted: a lock
     clears the toasts (they quote names and waybills), one from a screen behind it shows them again."""
@@ -210,10 +325,17 @@ def sign_in_keys(app: Any, name: str) -> list[str]:
     return [*keys, "ctrl+u", "ctrl+k", *name, "enter", "ctrl+u", "ctrl+k", *PIN, "enter"]
 
 
-def generate(rng: random.Random, app: Any, codes: list[str], name: str, locked_for: int) -> list[str]:
+def generate(
+    rng: random.Random, app: Any, codes: list[str], name: str, locked_for: int, markup: bool = False
+) -> list[str]:
     """The next tokens: one key or a scan (back to back), each maybe followed by a pause or a wait."""
     if app.signing_in and locked_for > 8 and rng.random() < 0.3:
         tokens = sign_in_keys(app, name)
+    elif markup and rng.random() < MARKUP_WEIGHT / 100:
+        typed = list(rng.choice(MARKUP_TYPED))
+        if rng.random() < 0.5:  # a person types it
+            typed = [t for key in typed for t in (key, f"~{rng.randint(60, 200)}")]
+        tokens = [*typed, "enter"] if rng.random() < 0.5 else typed
     else:
         total = sum(w for w, _ in ALPHABET) + SCAN_WEIGHT
         pick = rng.uniform(0, total)
@@ -234,12 +356,20 @@ def generate(rng: random.Random, app: Any, codes: list[str], name: str, locked_f
 
 
 async def drive(
-    template: Path, role: str, tokens: list[str] | None, *, seed: int = 0, keys: int = 0
+    template: Path,
+    role: str,
+    tokens: list[str] | None,
+    *,
+    seed: int = 0,
+    keys: int = 0,
+    size: tuple[int, int] = SIZE,
+    markup: bool = False,
 ) -> Outcome:
     """One console on a fresh copy of `template`: `tokens` replayed, or `keys` random keys from `seed`."""
     from tui import quiet  # tests/tui/quiet.py: the Pilot tests' keys and waits
 
     from db.engine import create_station_engine
+    from station_console.i18n import get_language
     from station_console.services.core.station import Station
     from station_console.services.people import clerks
     from station_console.settings import CounterSettings
@@ -261,6 +391,9 @@ async def drive(
     codes = scans(template)
     outcome = Outcome(sent=[], crash=None)
     watch_locked_toasts(app, outcome.notes)
+    acknowledged: dict[int, str] = {}
+    unwatch = watch_checkins(acknowledged)
+    english = english_msgids(template) if get_language() == "zh" else []
     locked_for = 0
 
     def crashed() -> Crash | None:
@@ -287,7 +420,7 @@ async def drive(
                 return Crash("hang", str(exc), "not quiet", len(outcome.sent))
             if app.is_running:
                 outcome.screens.add(type(app.screen).__name__)
-                for note in quiet_notes(app):
+                for note in quiet_notes(app) + screen_notes(app, english):
                     outcome.notes[note] = outcome.notes.get(note, 0) + 1
         elif token.startswith("~"):
             await asyncio.sleep(int(token[1:]) / 1000)
@@ -298,7 +431,7 @@ async def drive(
         return crashed()
 
     try:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await quiet.settle(pilot)
             source = iter(tokens) if tokens is not None else None
             while outcome.crash is None:
@@ -306,7 +439,7 @@ async def drive(
                     batch = [t] if (t := next(source, None)) is not None else []
                 elif outcome.keys < keys:
                     locked_for = locked_for + 1 if app.signing_in else 0
-                    batch = generate(rng, app, codes, CLERKS[role], locked_for)
+                    batch = generate(rng, app, codes, CLERKS[role], locked_for, markup)
                 else:
                     batch = []
                 if not batch:
@@ -324,28 +457,37 @@ async def drive(
                 "exception", "".join(traceback.format_exception(exc)), signature(exc), len(outcome.sent)
             )
     finally:
+        unwatch()
         logger.removeHandler(errors)
         engine.dispose()
+        lost = lost_checkins(run / "station.sqlite3", acknowledged)
+        if lost and outcome.crash is None:
+            text = "checked in on screen, not in the database: " + ", ".join(lost)
+            outcome.crash = Crash("lost", text, "acknowledged check-in lost", len(outcome.sent))
         shutil.rmtree(run, ignore_errors=True)
     return outcome
 
 
-def replays(template: Path, role: str, tokens: list[str], want: str, tries: int = 2) -> bool:
+def replays(
+    template: Path, role: str, tokens: list[str], want: str, size: tuple[int, int], tries: int = 2
+) -> bool:
     """The sequence still crashes the same way (a worker's timing varies: `tries` attempts)."""
     for _ in range(tries):
-        crash = asyncio.run(drive(template, role, tokens)).crash
+        crash = asyncio.run(drive(template, role, tokens, size=size)).crash
         if crash is not None and crash.signature == want:
             return True
     return False
 
 
-def shrink(template: Path, role: str, tokens: list[str], want: str, budget_s: float) -> list[str]:
+def shrink(
+    template: Path, role: str, tokens: list[str], want: str, budget_s: float, size: tuple[int, int]
+) -> list[str]:
     """The shortest prefix that still crashes, then chunks dropped (halves, quarters, ... single keys)."""
     deadline = time.monotonic() + budget_s
     low, high = 1, len(tokens)  # the shortest prefix: a binary search (a longer prefix crashes too)
     while low < high and time.monotonic() < deadline:
         middle = (low + high) // 2
-        if replays(template, role, tokens[:middle], want):
+        if replays(template, role, tokens[:middle], want, size):
             high = middle
         else:
             low = middle + 1
@@ -355,12 +497,21 @@ def shrink(template: Path, role: str, tokens: list[str], want: str, budget_s: fl
         start = 0
         while start < len(tokens) and time.monotonic() < deadline:
             candidate = tokens[:start] + tokens[start + chunk :]
-            if candidate and replays(template, role, candidate, want):
+            if candidate and replays(template, role, candidate, want, size):
                 tokens = candidate
             else:
                 start += chunk
         chunk //= 2
     return tokens
+
+
+def terminal_size(text: str) -> tuple[int, int]:
+    """`80x24` as (80, 24)."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WIDTHxHEIGHT, e.g. 80x24") from None
+    return width, height
 
 
 def main() -> None:
@@ -369,6 +520,9 @@ def main() -> None:
     parser.add_argument("--keys", type=int, default=1000, help="keys per run")
     parser.add_argument("--runs", type=int, default=1, help="runs, seeds --seed, --seed + 1, ...")
     parser.add_argument("--role", choices=sorted(CLERKS), default="manager")
+    parser.add_argument("--size", type=terminal_size, default=SIZE, help="the terminal, e.g. 80x24 (160x45)")
+    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="the console's language (en)")
+    parser.add_argument("--markup", action="store_true", help="also type Rich markup into the fields")
     parser.add_argument("--replay", help="a printed sequence (tokens separated by spaces) instead")
     parser.add_argument("--no-shrink", action="store_true")
     parser.add_argument("--shrink-budget", type=float, default=600.0, help="seconds")
@@ -378,7 +532,7 @@ def main() -> None:
     os.chdir(WORK)  # what the console exports (a report's CSV and PDF) lands where it stands
     from station_console.i18n import set_language
 
-    set_language("en")
+    set_language(args.lang)
     template = demo_template()
     total_keys = 0
     notes: dict[str, int] = {}
@@ -386,13 +540,17 @@ def main() -> None:
     for seed in range(args.seed, args.seed + args.runs):
         tokens = args.replay.split() if args.replay else None
         started = time.monotonic()
-        outcome = asyncio.run(drive(template, args.role, tokens, seed=seed, keys=args.keys))
+        outcome = asyncio.run(
+            drive(template, args.role, tokens, seed=seed, keys=args.keys, size=args.size, markup=args.markup)
+        )
         total_keys += outcome.keys
         screens |= outcome.screens
         for note, count in outcome.notes.items():
             notes[note] = notes.get(note, 0) + count
         took = time.monotonic() - started
-        print(f"seed {seed} role {args.role}: {outcome.keys} keys in {took:.0f} s", flush=True)
+        width, height = args.size
+        setup = f"role {args.role} {width}x{height} {args.lang}"
+        print(f"seed {seed} {setup}: {outcome.keys} keys in {took:.0f} s", flush=True)
         if outcome.crash is None:
             continue
         crash = outcome.crash
@@ -400,7 +558,7 @@ def main() -> None:
         print("sequence:", " ".join(outcome.sent))
         print(crash.text, flush=True)
         if not args.no_shrink:
-            short = shrink(template, args.role, outcome.sent, crash.signature, args.shrink_budget)
+            short = shrink(template, args.role, outcome.sent, crash.signature, args.shrink_budget, args.size)
             print(f"shrunk to {len(short)} tokens:", " ".join(short), flush=True)
         break
     print(f"keys sent in all: {total_keys}")
