@@ -35,6 +35,9 @@ class ConfirmClose(Dialog[bool]):
         Binding("escape", "dismiss(False)", N_("Cancel"), id="close.cancel"),
         Binding("ctrl+y", "yes", N_("Close the day"), id="close.yes"),
     ]
+    # Enter alone never closes a day: Cancel has the focus as the dialog opens, before a hurried Enter
+    # typed right after the key that opened it (a focus() in on_mount came a moment too late).
+    AUTO_FOCUS = "#close-no"
 
     def cancelled(self) -> bool:
         return False
@@ -77,9 +80,6 @@ class ConfirmClose(Dialog[bool]):
                 yield Button(_("Cancel"), id="close-no")
             if not self.early:  # the focus starts on Cancel: a hurried Enter would close nothing, unsaid
                 yield keys_line(N_("Ctrl+Y: close the day · Enter or Esc: cancel"))
-
-    def on_mount(self) -> None:
-        self.query_one("#close-no", Button).focus()  # Enter alone never closes a day
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The second yes, before closing time, is given on its button: a Ctrl+Y pressed twice in a

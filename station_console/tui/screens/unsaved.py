@@ -224,6 +224,9 @@ class LeaveUnsaved(Dialog[Answer]):
             tooltip=N_("Drop the changes, then go"),
         ),
     ]
+    # Enter alone never drops or saves anything: Stay has the focus as the dialog opens, before a
+    # hurried Enter typed right after the key that asked (a focus() in on_mount came a moment too late).
+    AUTO_FOCUS = "#unsaved-stay"
 
     def __init__(self, where: str, *, saves: bool = True) -> None:
         super().__init__()
@@ -247,7 +250,6 @@ class LeaveUnsaved(Dialog[Answer]):
 
     def on_mount(self) -> None:
         translate_bindings(self)
-        self.query_one("#unsaved-stay", Button).focus()  # Enter alone never drops or saves anything
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
