@@ -84,6 +84,14 @@ class Dialog(ClosesOnlyOnTop, ModalScreen[Result]):
             if self._held is None and self._on_a_stack():
                 self._held = (result,)
             return AwaitComplete.nothing()
+        if not self.is_mounted and self._on_a_stack():
+            # Not laid out yet (a key held behind an Enter, let go as a worker's answer opened it): closed
+            # once mounted, after its on_mount, which finds its widgets; closed now, they were never made.
+            def close() -> None:  # not awaited: Textual refuses a dismiss awaited in the screen's handler
+                self.dismiss(result)
+
+            self.call_later(close)
+            return AwaitComplete.nothing()
         guard = getattr(self.app, "key_bounce", None)
         if guard is not None:
             guard.closed(self)
