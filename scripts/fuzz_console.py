@@ -13,15 +13,16 @@ It stops at the first crash: the app exiting with an exception, an error logged 
 a worker stuck); prints the seed, the sequence and the traceback, then shrinks the sequence (the
 shortest crashing prefix, then chunks dropped) and prints the short one. Along the way it notes what
 is not a crash but looks wrong when the console is quiet: two dialogs on one stack (the sign-in over
-one is a lock, not counted), a mode with no screen, a sign-in dialog over a signed-in console, a
-screen over the sign-in dialog, nobody signed in and no sign-in dialog, the focus on a screen that is
-not on top, a Select open under a screen of its mode; and, whenever it happens, a toast on a locked console
-raised by anything but the sign-in dialog (the lock cleared the toasts: they quote customers). On
-what the terminal shows when quiet it also notes Rich markup shown raw, a widget reaching past the
-terminal's edge with no scroll bar, and in a zh console an English phrase of the catalogue (not the
-demo's own data) shown untranslated. A check-in the screen showed done whose parcel row is not in the
-database at the end is a crash ("lost"). `--markup` also types Rich markup into whatever has the
-focus. Each run has a counter.toml of its own (Settings saves it), so a replay starts as its run did.
+one is a lock, the unsaved-changes question over a form is asked as the clerk leaves: not counted), a
+mode with no screen, a sign-in dialog over a signed-in console, a screen over the sign-in dialog,
+nobody signed in and no sign-in dialog, the focus on a screen that is not on top, a Select open under
+a screen of its mode; and, whenever it happens, a toast on a locked console raised by anything but the
+sign-in dialog (the lock cleared the toasts: they quote customers). On what the terminal shows when
+quiet it also notes Rich markup shown raw, a widget reaching past the terminal's edge with no scroll
+bar, and in a zh console an English phrase of the catalogue (not the demo's own data) untranslated. A
+check-in the screen showed done whose parcel row is not in the database at the end is a crash
+("lost"). `--markup` also types Rich markup into whatever has the focus. Each run has a counter.toml
+of its own (Settings saves it), so a replay starts as its run did.
 
     .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5] [--size 80x24]
         [--lang zh]   (a terminal of 160x45 and English unless told)
@@ -165,14 +166,17 @@ def quiet_notes(app: Any) -> list[str]:
     from textual.widgets import Select
 
     from station_console.tui.screens.signin import SignInScreen
+    from station_console.tui.screens.unsaved import LeaveUnsaved
 
     notes = []
     for mode, stack in app._screen_stacks.items():
         if not stack:
             notes.append(f"mode {mode} has no screen")
-        # The sign-in goes over whatever is open (a lock hides every screen): not a dialog too many.
+        # The sign-in goes over whatever is open (a lock hides every screen), and so does the question
+        # about a form's unsaved changes as the clerk leaves (a carrier's form): not a dialog too many.
+        over_any = (SignInScreen, LeaveUnsaved)
         dialogs = [
-            type(s).__name__ for s in stack if isinstance(s, ModalScreen) and not isinstance(s, SignInScreen)
+            type(s).__name__ for s in stack if isinstance(s, ModalScreen) and not isinstance(s, over_any)
         ]
         if len(dialogs) > 1:
             notes.append(f"mode {mode}: {len(dialogs)} dialogs stacked: {' > '.join(dialogs)}")
