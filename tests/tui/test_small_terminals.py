@@ -400,3 +400,25 @@ async def test_each_sendout_placeholder_fits_its_field_at_120x40(
             str(app.screen.query_one(f"#{name}", Input).placeholder) for name in ("so-name", "so-to-name")
         }
         assert names == {"full name" if lang == "en" else "姓名"}  # a person's, not a printer's 名称
+
+
+@SMALL
+@pytest.mark.first_mode("settings")
+async def test_the_scan_tests_settings_read_whole_on_a_small_terminal(app: StationApp, lang: str) -> None:
+    """Each wedge setting on the right, focused in turn, is in view with its label whole: the longest
+    label ('Largest gap inside a scan (ms)') ran past the 80th column, and the last fields below the fold."""
+    async with console_in(app, lang, "f9") as pilot:
+        screen = app.screen
+        right = screen.query_one("#st-right")
+
+        async def settings_readable() -> None:
+            for label in right.query(Label):
+                field = right.children[right.children.index(label) + 1]
+                field.focus()
+                await settle(app, pilot)
+                said = str(label.render())
+                region = shown_whole(app, label)
+                assert region.right <= right.region.right, f"{said!r} runs past its column"
+                shown_whole(app, field)
+
+        await at_each_size(app, pilot, settings_readable)

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Input, Select
 
@@ -137,7 +137,8 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
                 yield Static(self._configured_scanner(), id="st-scanner", classes="help")
                 yield KeyCapture(_("scan here"), id="capture")
                 yield Table(id="keys", cursor_type="none", zebra_stripes=True)
-            with Vertical(id="st-right"):
+            # Scrolls: at 80x24 its last fields are below the fold, and the focus brings each into view.
+            with VerticalScroll(id="st-right", can_focus=False):
                 yield Static(id="summary")
                 yield Static(id="decoded")
                 yield Label(_(FIELDS["prefix"][1]))
