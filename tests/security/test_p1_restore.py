@@ -90,7 +90,7 @@ def test_nobody_and_a_clerk_cannot_restore(cli: Callable[..., Run], live: Statio
     )
 
 
-EXTRA = "This file cannot be restored: it has tables or other parts a station database does not have: "
+EXTRA = "This file cannot be restored: it has tables or other parts a station database does not have ("
 
 
 def test_a_planted_trigger_and_manager_are_refused(
@@ -104,11 +104,11 @@ def test_a_planted_trigger_and_manager_are_refused(
         "INSERT INTO clerk (name, role, pin_hash, active, created_at) "
         "VALUES ('Mallory', 'manager', '', 1, '2026-11-25 00:00:00')",
     )
-    refused_and_untouched(cli, live, evil, EXTRA + "table exfil, trigger steal")
+    refused_and_untouched(cli, live, evil, EXTRA + "table exfil, trigger steal)")
     quiet = crafted(tmp_path, "quiet.sqlite3", "CREATE VIEW phones AS SELECT phone_full FROM parcel")
-    refused_and_untouched(cli, live, quiet, EXTRA + "view phones")
+    refused_and_untouched(cli, live, quiet, EXTRA + "view phones)")
     index = crafted(tmp_path, "index.sqlite3", "CREATE INDEX ix_spy ON parcel (phone_full)")
-    refused_and_untouched(cli, live, index, EXTRA + "index ix_spy")
+    refused_and_untouched(cli, live, index, EXTRA + "index ix_spy)")
 
 
 def test_a_backup_lacking_part_of_the_schema_is_refused(
@@ -117,12 +117,25 @@ def test_a_backup_lacking_part_of_the_schema_is_refused(
     """What a station database has and the file lacks is named, and both lists when it also has more."""
     bare = crafted(tmp_path, "bare.sqlite3", "DROP INDEX ix_carrier_code")
     refused_and_untouched(
-        cli, live, bare, "it lacks tables or other parts a station database has: index ix_carrier_code"
+        cli, live, bare, "it lacks tables or other parts a station database has (index ix_carrier_code)"
     )
     both = crafted(tmp_path, "both.sqlite3", "DROP INDEX ix_carrier_code", "CREATE TABLE exfil (phone TEXT)")
     refused_and_untouched(
-        cli, live, both, EXTRA + "table exfil; it lacks some a station database has: index ix_carrier_code"
+        cli, live, both, EXTRA + "table exfil) and lacks some it should have (index ix_carrier_code)"
     )
+
+
+def test_a_refused_backup_reads_as_one_sentence_with_one_colon(
+    cli: Callable[..., Run], live: Station, tmp_path: Path
+) -> None:
+    """The names come in brackets: 'cannot be restored: it has ...: table x' read as two colons."""
+    both = crafted(tmp_path, "both.sqlite3", "DROP INDEX ix_carrier_code", "CREATE TABLE exfil (phone TEXT)")
+    for lang, colon in (("en", ":"), ("zh", "：")):
+        result = cli(["--db", str(live.engine.url), "--lang", lang, *MANAGER, "restore", "--yes", str(both)])
+        assert result.code == 1, result.output
+        said = result.err.strip().removeprefix("station: ")  # the command's own name before it
+        assert said.count(colon) == 1, said
+        assert "table exfil" in said and "index ix_carrier_code" in said, said
 
 
 def test_an_extra_manager_row_is_refused(cli: Callable[..., Run], live: Station, tmp_path: Path) -> None:
@@ -149,7 +162,9 @@ def test_a_refused_backup_says_why_in_chinese(cli: Callable[..., Run], live: Sta
         result = cli(["--db", str(live.engine.url), "--lang", "zh", *MANAGER, "restore", "--yes", str(file)])
         assert result.code == 1, result.output
         said[file.name] = result.err
-    assert "此文件不能用于恢复：多出驿站数据库没有的结构：index ix_spy" in said["spy.sqlite3"], said
+    assert "此文件不能用于恢复：其中有驿站数据库没有的表或其他结构（index ix_spy）" in said["spy.sqlite3"], (
+        said
+    )
     assert "该备份的审计记录中查不到店员 Mallory（店长）的创建记录" in said["mallory.sqlite3"], said
     assert not any(
         word in text for text in said.values() for word in ("not a station", "audit trail", "manager")

@@ -305,21 +305,22 @@ def _describe(extra: list[str], missing: list[str]) -> _Why:
     def listed(names: list[str]) -> str:  # the schema's own names (table parcel): not translated
         return ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
 
+    # The names in brackets, not after a colon: the refusal's own colon comes just before.
     if extra and missing:
         return _why(
             N_(
-                "it has tables or other parts a station database does not have: {extra}; "
-                "it lacks some a station database has: {missing}"
+                "it has tables or other parts a station database does not have ({extra}) "
+                "and lacks some it should have ({missing})"
             ),
             extra=listed(extra),
             missing=listed(missing),
         )
     if extra:
         return _why(
-            N_("it has tables or other parts a station database does not have: {extra}"), extra=listed(extra)
+            N_("it has tables or other parts a station database does not have ({extra})"), extra=listed(extra)
         )
     return _why(
-        N_("it lacks tables or other parts a station database has: {missing}"), missing=listed(missing)
+        N_("it lacks tables or other parts a station database has ({missing})"), missing=listed(missing)
     )
 
 
