@@ -26,7 +26,15 @@ def run_online() -> None:
         config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool
     )
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        # All pending migrations in one transaction, SQLite's too (Alembic takes SQLite's DDL for
+        # non-transactional and commits each migration alone; our engine issues BEGIN itself, so its
+        # DDL rolls back): a failed upgrade leaves the database as it was, openable by the old release.
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            transactional_ddl=True,
+        )
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()

@@ -8,9 +8,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic import command
 from pg_server import PgServer
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import create_engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from db.migrate import alembic_config, current_revision
 from station_console.errors import StationError
 from station_console.i18n import set_language
 from station_console.logs import log_path
@@ -101,3 +104,57 @@ def test_a_missing_database_with_a_long_name_is_still_named(
     said, logged = refusal(pg_server.url(name), caplog)
     assert said == "无法打开数据库：服务器上没有这个名称的数据库。"
     assert f'database "{name}" does not exist' in logged
+
+
+UPGRADE_FAILED = (
+    "数据库未能升级到当前版本，库中内容没有任何改动，上一版 station-console 仍能打开它。"
+    "请先换回上一版，并把日志发给技术支持："
+)
+
+
+def test_a_failed_migration_changes_nothing_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A database at 0013 whose day_close already has 0015's column: 0014 runs, 0015 fails. Every
+    migration runs in one transaction, so 0014's index is rolled back with it and the file stays at
+    0013, which the previous release opens."""
+    path = tmp_path / "station.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    command.upgrade(alembic_config(engine), "0013")
+    engine.dispose()
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE day_close ADD COLUMN ended_early BOOLEAN")
+    conn.commit()
+    conn.close()
+    said, logged = refusal(f"sqlite:///{path}", caplog)
+    assert said == f"{UPGRADE_FAILED}{log_path()}"
+    assert "duplicate column name: ended_early" in logged
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0013",)]
+        assert not conn.execute(
+            "SELECT name FROM sqlite_master WHERE name = 'ix_parcel_code_left'"
+        ).fetchall()
+    finally:
+        conn.close()
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        assert current_revision(engine) == "0013"
+    finally:
+        engine.dispose()
+
+
+def test_a_migration_refused_by_a_constraint_is_no_foreign_file(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A constraint a migration's data breaks (a DatabaseError) read 'not a station database'."""
+
+    def breaks(*_args: object) -> None:
+        raise IntegrityError(
+            "CREATE UNIQUE INDEX ...", {}, sqlite3.IntegrityError("UNIQUE constraint failed")
+        )
+
+    monkeypatch.setattr(setup, "upgrade_from", breaks)
+    said, logged = refusal(f"sqlite:///{tmp_path / 'station.sqlite3'}", caplog)
+    assert said == f"{UPGRADE_FAILED}{log_path()}"
+    assert "UNIQUE constraint failed" in logged

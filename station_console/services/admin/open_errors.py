@@ -3,7 +3,8 @@
 The driver's own words are English whatever the console's language (and a Chinese sentence around
 them read badly): the log keeps them, their first line; the manager reads what can be told apart from
 them (no such folder, no permission, not a database file, the server gone or refusing the login) as a
-sentence of its own, and otherwise that the log says why.
+sentence of its own, and otherwise that the log says why. A migration that fails once the file
+opened is said as that, not as a file that is no station database.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import re
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
+from db.migrate import head_revision
 from station_console.errors import DatabaseUnavailable, Refused, StationError
 from station_console.i18n import N_
 from station_console.logs import log_path
@@ -98,6 +100,33 @@ def not_a_database(exc: DBAPIError, engine: Engine) -> Refused:
         N_("{url} is not a station database; the log says why: {log}"),
         code="not_a_database",
         url=url,
+        log=str(log_path()),
+    )
+
+
+def not_brought_up_to_date(exc: Exception, engine: Engine, revision: str | None) -> StationError:
+    """The refusal for a migration that failed on a database that opened; the whole error logged.
+
+    The migrations run in one transaction (db/migrations/env.py), so a failure leaves the file as it
+    was: the release before this one still opens it. A lock or a server gone meanwhile is said as such.
+    """
+    if isinstance(exc, OperationalError):
+        told = cannot_open(exc, engine)
+        if told.code != "database_unavailable":
+            return told
+    log.error(
+        "the database could not be brought up to date from schema %s to %s",
+        revision,
+        head_revision(),
+        exc_info=exc,
+    )
+    return Refused(
+        N_(
+            "The database could not be brought up to date; nothing in it was changed, and the previous "
+            "version of station-console still opens it. Go back to that version and send the log to "
+            "support: {log}"
+        ),
+        code="migration_failed",
         log=str(log_path()),
     )
 

@@ -33,7 +33,7 @@ from db.models import (
 from station_console.errors import Refused
 from station_console.i18n import N_, _
 from station_console.safe_text import clean
-from station_console.services.admin.open_errors import cannot_open, not_a_database
+from station_console.services.admin.open_errors import cannot_open, not_a_database, not_brought_up_to_date
 from station_console.services.core import anchors, audit
 from station_console.services.core.health import damaged
 from station_console.services.core.roles import require_manager
@@ -72,7 +72,7 @@ def open_station(
     try:
         revision = current_revision(engine)
         _refuse_unknown_revision(revision)
-        upgrade_from(engine, revision)
+        _bring_up_to_date(engine, revision)
         with station.read() as session:
             empty = session.exec(select(Carrier.id).limit(1)).first() is None
     except OperationalError as exc:
@@ -86,6 +86,14 @@ def open_station(
     if clerk_name:
         act_as(station, authenticate(station, clerk_name, pin or ""))
     return station
+
+
+def _bring_up_to_date(engine: Engine, revision: str | None) -> None:
+    """Run the pending migrations; any failure of theirs is refused as one (the file did open)."""
+    try:
+        upgrade_from(engine, revision)
+    except Exception as exc:  # noqa: BLE001  a migration's own bug too: logged whole, never a traceback
+        raise not_brought_up_to_date(exc, engine, revision) from exc
 
 
 COUNTER_MAX = 32  # the counter columns' width
