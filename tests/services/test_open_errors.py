@@ -4,8 +4,10 @@ a Chinese sentence; the log keeps the driver's words."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from alembic import command
@@ -68,6 +70,56 @@ def test_a_file_this_user_may_not_write_is_permission_denied(
     said, logged = refusal(f"sqlite:///{path}", caplog)
     assert said == f"无法打开数据库：当前用户没有读写 {path} 的权限。"
     assert "attempt to write a readonly database" in logged
+
+
+def not_writable(monkeypatch: pytest.MonkeyPatch, *paths: Path) -> None:
+    """`os.access` says these paths are not writable, as it does to a user without the permission (the
+    suite may run as root, whom a folder's mode does not stop)."""
+    real = os.access
+
+    def access(path: object, mode: int, **kwargs: object) -> bool:
+        if mode & os.W_OK and Path(str(path)) in paths:
+            return False
+        return real(path, mode, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", access)
+
+
+def test_a_folder_this_user_may_not_write_in_is_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is there and writable; SQLite cannot create its -wal and -shm beside it."""
+    path = tmp_path / "station.sqlite3"
+    path.touch()
+    not_writable(monkeypatch, tmp_path)
+    driver_says(monkeypatch, "unable to open database file")
+    said, logged = refusal(f"sqlite:///{path}", caplog)
+    assert said == (
+        f"无法打开数据库：当前用户不能在文件夹 {tmp_path} 里新建文件，而 SQLite 需要在数据库旁边建立 -wal 和 -shm 文件。"
+    )
+    assert "unable to open database file" in logged
+
+
+def test_a_read_only_file_system_is_said_as_such(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only mount: neither the file nor its folder can be written, and no permission changes it."""
+    path = tmp_path / "station.sqlite3"
+    path.touch()
+    not_writable(monkeypatch, tmp_path, path)
+    real = os.statvfs
+
+    def statvfs(where: object) -> object:
+        if Path(str(where)) == tmp_path:
+            return SimpleNamespace(f_flag=os.ST_RDONLY)
+        return real(where)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "statvfs", statvfs)
+    driver_says(monkeypatch, "attempt to write a readonly database")
+    said, _logged = refusal(f"sqlite:///{path}", caplog)
+    assert said == (
+        f"无法打开数据库：文件夹 {tmp_path} 所在的磁盘是只读的，而 SQLite 需要在那里写入数据库以及旁边的 -wal 和 -shm 文件。"
+    )
 
 
 def test_what_cannot_be_told_apart_points_at_the_log(

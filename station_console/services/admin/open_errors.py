@@ -2,9 +2,9 @@
 
 The driver's own words are English whatever the console's language (and a Chinese sentence around
 them read badly): the log keeps them, their first line; the manager reads what can be told apart from
-them (no such folder, no permission, not a database file, the server gone or refusing the login) as a
-sentence of its own, and otherwise that the log says why. A migration that fails once the file
-opened is said as that, not as a file that is no station database.
+them (no such folder, a folder or file system it may not write in, no permission, not a database file,
+the server gone or refusing the login) as a sentence of its own, and otherwise that the log says why.
+A migration that fails once the file opened is said as that, not as a file that is no station database.
 """
 
 from __future__ import annotations
@@ -53,11 +53,34 @@ def cannot_open(exc: DBAPIError, engine: Engine) -> StationError:
                 code="database_missing",
                 file=str(path),
             )
-        if "readonly" in words or not _may_write(path):
+        # SQLite writes beside the file too (its -wal and -shm): a folder it cannot write in is named
+        # as the cause, not the file, which may well be writable itself.
+        if _read_only_file_system(path.parent):
+            return DatabaseUnavailable(
+                N_(
+                    "Cannot open the database: the folder {folder} is on a read-only file system, and "
+                    "SQLite must write there (the database and its -wal and -shm files beside it)."
+                ),
+                code="database_permission",
+                folder=str(path.parent),
+            )
+        folder_denied = not os.access(path.parent, os.W_OK | os.X_OK)
+        if (path.exists() and not os.access(path, os.R_OK | os.W_OK)) or (
+            "readonly" in words and not folder_denied
+        ):
             return DatabaseUnavailable(
                 N_("Cannot open the database: this user may not read and write {file} (permission denied)."),
                 code="database_permission",
                 file=str(path),
+            )
+        if folder_denied:
+            return DatabaseUnavailable(
+                N_(
+                    "Cannot open the database: this user may not create files in the folder {folder}, "
+                    "and SQLite must create its -wal and -shm files there, beside the database."
+                ),
+                code="database_permission",
+                folder=str(path.parent),
             )
     if any(w in words for w in _LOCKED):
         return DatabaseUnavailable(
@@ -139,8 +162,9 @@ def _sqlite_file(engine: Engine) -> Path | None:
     return Path(database).expanduser()
 
 
-def _may_write(path: Path) -> bool:
-    """This user may read and write the file (or, none yet, create it in its folder)."""
-    if path.exists():
-        return os.access(path, os.R_OK | os.W_OK)
-    return os.access(path.parent, os.W_OK | os.X_OK)
+def _read_only_file_system(folder: Path) -> bool:
+    """The folder is on a file system mounted read-only (not known where statvfs is not)."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (AttributeError, OSError):
+        return False
