@@ -136,6 +136,23 @@ def test_work_after_a_close_belongs_to_the_next_business_day(
     }
 
 
+def test_figures_changed_under_the_manager_say_what_to_do(station: Station, busy_day: list[int]) -> None:
+    """The totals confirmed on screen are no longer the day's (another counter kept checking in): the
+    refusal says to have the other counters pause, in the manager's language, and closes nothing."""
+    act_as_manager(station, "mei")
+    seen = build_report(station, D)["totals"]
+    put(station, "JT0000000000099", "JT", local(D, 20))  # the other counter, meanwhile
+    with pytest.raises(Refused) as refused:
+        close_day(station, D, confirmed={"checked_in": seen["checked_in"]})
+    assert refused.value.code == "figures_changed"
+    assert refused.value.message("zh") == (
+        "您确认期间，其他柜台改动了当日数据，这次没有日结。请让其他柜台先暂停操作，重新核对数据后再日结。"
+    )
+    assert "Ask the other counters to pause" in refused.value.message("en")
+    with station.read() as session:
+        assert session.exec(select(DayClose)).all() == []
+
+
 def test_closing_today_before_closing_time_needs_a_second_yes(station: Station, clock: object) -> None:
     put(station, "JT0000000000001", "JT", local(D, 9))
     clock.now = local(D, 15)  # type: ignore[attr-defined]

@@ -198,7 +198,8 @@ async def test_a_close_freezes_only_the_figures_the_manager_confirmed(
         assert _closes(station) == []
         said = [n.message for n in app._notifications]
         assert (
-            "The day's figures changed while they were being confirmed: read them again, then close" in said
+            "Another counter changed the day's figures while you were confirming them; nothing was closed. "
+            "Ask the other counters to pause, check the figures again, then close." in said
         )
         table = screen.query_one("#rp-table", DataTable)
         assert str(table.get_row_at(table.row_count - 1)[2]) == "4"  # read again: the figures as they are now

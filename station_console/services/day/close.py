@@ -156,7 +156,10 @@ def close_day(
             # Another counter kept working while the figures were on screen: what is frozen must be
             # what the manager confirmed.
             raise Refused(
-                N_("The day's figures changed while they were being confirmed: read them again, then close"),
+                N_(
+                    "Another counter changed the day's figures while you were confirming them; nothing was "
+                    "closed. Ask the other counters to pause, check the figures again, then close."
+                ),
                 code="figures_changed",
             )
         if not figures["balanced"] and not allow_unbalanced:
