@@ -152,6 +152,29 @@ def test_a_day_closed_early_is_neither_learned_from_nor_measured(station: Statio
         assert forecast(session, station, today + timedelta(days=1)).backtest == fc.backtest
 
 
+def test_days_closed_early_do_not_count_towards_the_backtests_history(
+    station: Station, clock: FakeClock
+) -> None:
+    """Two days closed early, then six whole days of three ZTO: a backtest day needs three whole days
+    before it. Counting the early ones, the fourth and fifth days were measured against an estimate
+    learned from one or two days."""
+    act_as_manager(station)
+    today = date(2026, 11, 25)
+    for n in range(8, 0, -1):
+        day = today - timedelta(days=n)
+        if n > 6:
+            put(station, f"73{n:02d}0000000000", "ZTO", local(day, 10))
+            clock.now = local(day, 12)
+            close_day(station, early=True)
+            continue
+        for i in range(3):
+            put(station, f"73{n:02d}{i:010d}", "ZTO", local(day, 10, i))
+    clock.now = local(today, 10)
+    with station.read() as session:
+        fc = forecast(session, station, today + timedelta(days=1))
+    assert [b["date"] for b in fc.backtest] == [(today - timedelta(days=n)).isoformat() for n in (3, 2, 1)]
+
+
 def test_days_closed_at_their_closing_time_stay_whole_after_the_hours_change(
     station: Station, clock: FakeClock
 ) -> None:

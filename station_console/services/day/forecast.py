@@ -22,7 +22,7 @@ from station_console.services.core.station import Station, closing_time
 
 WEEKS = 6  # of history read
 ALPHA = 0.3
-MIN_HISTORY_DAYS = 3  # a backtest day needs this much history before it
+MIN_HISTORY_DAYS = 3  # a backtest day needs this many whole days (none closed early) before it
 BACKTEST_DAYS = 14
 
 
@@ -169,7 +169,7 @@ def forecast(session: Session, station: Station, target: date) -> Forecast:
         if day in partial:
             continue  # part of a day: no measure of how far off a whole day's estimate was
         before = {d: v for d, v in history.items() if d < day}
-        if len(before) < MIN_HISTORY_DAYS:
+        if sum(1 for d in before if d not in partial) < MIN_HISTORY_DAYS:
             continue
         guess = round(sum(predict(before, day, partial=partial).values()))
         actual = sum(history.get(day, {}).values())
