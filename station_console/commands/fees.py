@@ -158,10 +158,16 @@ def _save(app: CliApp, change: Any) -> None:
     from station_console.services.admin.settings import save_station_settings
 
     station = app.station
-    new = attempt(lambda: change(station.settings()))
-    # Only the fee table: a setting another counter saved since the read above keeps its new value.
+    read = station.settings()
+    new = attempt(lambda: change(read))
+    # Only the fee table: a setting another counter saved since the read above keeps its new value,
+    # and a fee table saved since is refused (its change would be lost under this one's).
     only = {"storage_fee_rules"}
-    attempt(lambda: station.run(lambda session: save_station_settings(session, station, new, only=only)))
+    attempt(
+        lambda: station.run(
+            lambda session: save_station_settings(session, station, new, only=only, based_on=read)
+        )
+    )
 
 
 @fees.command("due")

@@ -129,6 +129,43 @@ def test_fee_rules_need_a_manager_and_price_the_pickup(run, boss, db_url: str) -
     assert "storage is free" in run("fees", "list").output
 
 
+def test_a_fee_rule_saved_over_a_table_changed_meanwhile_is_refused(  # type: ignore[no-untyped-def]
+    run, boss, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another manager saves a rule between this command's read of the table and its save: this save
+    is refused and the other rule stays (the table read before it was saved over it, losing it)."""
+    from station_console.services.admin.settings import save_station_settings
+    from station_console.services.fees import rules
+    from station_console.settings import FeeRule
+
+    assert run("fees", "set", "standard", "--free-days", "0", "--per-day", "1.5").exit_code == 0
+    real = rules.with_rule
+
+    def another_manager_meanwhile(settings, rule):  # type: ignore[no-untyped-def]
+        other = open_station(db_url, clerk_name=boss[0], pin=boss[1])
+        try:
+            theirs = real(other.settings(), FeeRule(name="bulky", size="XL", free_days=1, per_day_cents=300))
+            other.run(
+                lambda session: save_station_settings(session, other, theirs, only={"storage_fee_rules"})
+            )
+        finally:
+            other.engine.dispose()
+        return real(settings, rule)
+
+    monkeypatch.setattr(rules, "with_rule", another_manager_meanwhile)
+    late = run("fees", "set", "cold", "--free-days", "1", "--per-day", "2")
+    assert late.exit_code == 1, late.output
+    assert (
+        "Storage fee rules: another counter or command saved a change while this one was being made, so "
+        "nothing was saved. Make the change again: it starts from what is saved now." in late.output
+    ), late.output
+    monkeypatch.setattr(rules, "with_rule", real)
+    listed = run("fees", "list").output
+    assert "standard:" in listed and "bulky:" in listed and "cold:" not in listed, listed
+    assert run("fees", "set", "cold", "--free-days", "1", "--per-day", "2").exit_code == 0  # again: saved
+    assert "bulky:" in run("fees", "list").output
+
+
 def test_events_send_list_retry_and_drop(run, boss, db_url: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from sqlmodel import Session
 

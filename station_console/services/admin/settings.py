@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Carrier, EventKind, Setting
 from station_console.errors import Refused
+from station_console.field_labels import FieldLabel
 from station_console.i18n import N_
 from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
@@ -21,19 +22,28 @@ from station_console.validation_reasons import Reason, Where
 
 
 def save_station_settings(
-    session: Session, station: Station, new: StationSettings, *, only: Collection[str] | None = None
+    session: Session,
+    station: Station,
+    new: StationSettings,
+    *,
+    only: Collection[str] | None = None,
+    based_on: StationSettings | None = None,
 ) -> None:
     """Store `new` and record what changed; the caller owns the transaction. Manager only.
 
     `only`: the fields this save changes (a manager's form: those edited there); every other field
     keeps what is stored now, which another counter may have saved since the form was read. None: all
-    of `new` (a command that read the settings a moment ago)."""
+    of `new` (a command that read the settings a moment ago).
+    `based_on`: the settings `new` was made from (an edit of one entry in a table); refused when one of
+    the saved fields is no longer stored as it was there, so another manager's change is not lost."""
     require_manager(station, "settings")
 
     # Locked until the commit (PostgreSQL; SQLite's write transaction holds the file): a save at another
     # counter waits, then reads this one's fields, and keeps them.
     session.get(Setting, STATION_KEY, with_for_update=True)
     old = load_station_settings(session)
+    if based_on is not None:
+        _refuse_if_saved_meanwhile(old, based_on, only if only is not None else StationSettings.model_fields)
     if only is not None:
         new = _over(old, new, only)
     _check_rule_carriers(session, old, new)
@@ -47,6 +57,23 @@ def save_station_settings(
     # the console's UI thread read them from the database until a worker did, and on a failed save
     # went on without them.
     event.listen(session, "after_commit", lambda _session: station.use_settings(new), once=True)
+
+
+def _refuse_if_saved_meanwhile(
+    stored: StationSettings, read: StationSettings, fields: Collection[str]
+) -> None:
+    """Compare and set: the fields saved are still stored as they were read."""
+    now, then = stored.model_dump(), read.model_dump()
+    changed = [name for name in fields if now.get(name) != then.get(name)]
+    if changed:
+        raise Refused(
+            N_(
+                "{field}: another counter or command saved a change while this one was being made, so "
+                "nothing was saved. Make the change again: it starts from what is saved now."
+            ),
+            code="settings_saved_meanwhile",
+            field=FieldLabel(StationSettings, changed[0]),
+        )
 
 
 def _over(stored: StationSettings, new: StationSettings, fields: Collection[str]) -> StationSettings:
