@@ -14,7 +14,8 @@ behind.
 
 The thread opens a connection of its own for each checkpoint (never one of the pool's, so no service's
 statement listener sees it, and a database file swapped by a restore is not held open), and ends after
-`IDLE_S` without a commit; the next commit starts it again.
+`IDLE_S` without a commit; the next commit starts it again. `paused()` holds checkpoints off while
+this process itself must be the file's only user (a restore's check that no other console has it open).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 TRIGGER_PAGES = 1000  # SQLite's own default threshold, now reached off the write path
@@ -43,6 +46,7 @@ class Checkpointer:
         self._wal = f"{path}-wal"
         self._wake = threading.Event()
         self._lock = threading.Lock()
+        self._checkpointing = threading.Lock()  # held by a checkpoint's connection, and by `paused`
         self._thread: threading.Thread | None = None
         self.checkpoints = 0  # how many this process ran (the tests read it)
         self._copied = 0  # frames of the WAL's run `_copied_run` that the last checkpoint had copied
@@ -122,8 +126,19 @@ class Checkpointer:
         finally:
             os.close(fd)
 
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """No connection of this checkpointer is open meanwhile: a checkpoint under way is waited for,
+        the next waits its turn."""
+        with self._checkpointing:
+            yield
+
     def checkpoint(self) -> None:
         """One PASSIVE checkpoint (as much of the WAL as no reader still needs)."""
+        with self._checkpointing:
+            self._checkpoint()
+
+    def _checkpoint(self) -> None:
         try:
             # mode=rw: a file renamed away meanwhile (a restore's swap) is not created again empty.
             uri = f"{Path(self.path).as_uri()}?mode=rw"

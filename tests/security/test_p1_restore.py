@@ -427,3 +427,60 @@ def test_a_backup_of_an_older_schema_is_migrated(
     assert sqlite3.connect(db).execute("SELECT failed_sign_ins FROM clerk").fetchall() == [(0,)]
     assert cli(["--db", f"sqlite:///{db}", *MANAGER, "clerk", "list"]).code == 0
     assert cli(["--db", f"sqlite:///{db}", "audit", "verify"]).code == 0
+
+
+def test_restore_is_not_refused_for_its_own_checkpointer(
+    live: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Right after a crash the WAL is past the checkpointer's 1,000 pages: the restore's own process,
+    once it has written, checkpoints them in the background, and its connection was open at the check
+    that no other console has the file: the restore was refused as 'in use'. It waits for it now."""
+    import threading
+    from types import SimpleNamespace
+
+    from db import checkpoint
+    from db.engine import checkpointer_of
+    from db.migrate import schema_at
+    from station_console.services.admin.backup import restore_sqlite
+    from station_console.services.admin.setup import open_station
+
+    url = str(live.engine.url)
+    live.engine.dispose()
+    pooled = sqlite3.connect(tmp_path / "station.sqlite3")  # open throughout: the WAL is not folded in
+    pooled.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    writer = sqlite3.connect(tmp_path / "station.sqlite3", isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint=0")  # as a crash leaves it: nothing copied back yet
+    writer.execute("BEGIN")
+    writer.execute("CREATE TABLE filler (blob BLOB)")
+    writer.executemany("INSERT INTO filler VALUES (?)", ((bytes(4000),) for _ in range(1200)))
+    writer.execute("COMMIT")
+    writer.close()
+    schema_at(head_revision())  # made once per process: the restore reaches its check at once
+
+    reading, done = threading.Event(), threading.Event()
+    real_connect = sqlite3.connect
+
+    def slow_checkpoint(*args: object, **kwargs: object) -> sqlite3.Connection:
+        """The checkpoint's connection, reading the WAL a while (copying 1,200 pages takes time)."""
+        conn = real_connect(*args, **kwargs)  # type: ignore[arg-type]
+        conn.execute("BEGIN")
+        conn.execute("SELECT count(*) FROM filler").fetchone()
+        reading.set()
+        done.wait(2)
+        conn.execute("COMMIT")
+        return conn
+
+    monkeypatch.setattr(checkpoint, "sqlite3", SimpleNamespace(connect=slow_checkpoint, Error=sqlite3.Error))
+    station = open_station(url, clerk_name="Wang", pin=PIN)  # as `station restore` opens it
+    background = checkpointer_of(station.engine)
+    assert background is not None and background.due()
+    background.nudge()  # as the restore's first commit does
+    assert reading.wait(5)
+    pooled.close()
+    try:
+        restored = restore_sqlite(station, tmp_path / "good.sqlite3")
+    finally:
+        done.set()
+    assert restored.kept_as.exists()
+    assert background.checkpoints == 1  # its checkpoint ran whole, before the check
+    station.engine.dispose()

@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 
-from db.engine import create_station_engine
+from db.engine import checkpointer_of, create_station_engine
 from db.migrate import head_revision, known_revisions, schema_at, schema_objects, upgrade
 from db.models import EventKind
 from station_console.errors import Refused, StationError
@@ -165,7 +165,16 @@ def _refuse_if_open_elsewhere(station: Station, target: Path) -> None:
 
     Leaving WAL mode needs the only connection to the file, so it tells; WAL is set back at once. A
     console opened in the few seconds between this and the swap is not caught."""
-    station.engine.dispose()  # our own pooled connections are not another console's
+    checkpointer = checkpointer_of(station.engine)
+    # Our own connections are not another console's: the pool's closed, and our checkpointer's (a big
+    # WAL left by a crash keeps it checkpointing for a while) waited for and held off meanwhile.
+    with checkpointer.paused() if checkpointer is not None else contextlib.nullcontext():
+        station.engine.dispose()
+        _refuse_if_held(target)
+
+
+def _refuse_if_held(target: Path) -> None:
+    """The check itself: this process's own connections all closed."""
     in_use = Refused(
         N_(
             "Another console or program has the station database open: close it (Ctrl+Q), "
