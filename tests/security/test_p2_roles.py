@@ -22,6 +22,7 @@ from station_helpers import Rows, file_snapshot
 from security.helpers import PIN, Run, accept_send, change_settings, make_station, run_cli
 from station_console.cli import cli as station_cli
 from station_console.i18n import set_language
+from station_console.secrets_file import secrets_path
 from station_console.services.admin.setup import open_station
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.roles import ACTIONS, Need, markdown_table
@@ -227,6 +228,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     clerks.sign_in(station, "Wang", PIN)  # yesterday, closed: for `reopen-day`
     close_day(station, station.business_day() - timedelta(days=1))
     station.engine.dispose()
+    # This counter's audit key, which sealed the close: each test's counter has it, as the real one does.
+    shutil.copy(secrets_path(), path.with_name("secrets.toml"))
     return path
 
 
@@ -313,6 +316,8 @@ def station_file(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         f'[printer]\nlanguage = "pdf"\ntransport = "file"\ntarget = "{tmp_path}/"\n', encoding="utf-8"
     )
     monkeypatch.setenv("STATION_CONFIG", str(tmp_path / "counter.toml"))
+    shutil.copy(template.with_name("secrets.toml"), secrets_path())
+    secrets_path().chmod(0o600)
     monkeypatch.setenv("STATION_SENDER_ID", "11010519491231002X")  # real-name sending, off the command line
     shutil.copy(template, tmp_path / "backup.sqlite3")
     monkeypatch.setenv("STATION_DEMO_SCALE", "0.02")

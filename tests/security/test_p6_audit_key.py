@@ -104,6 +104,37 @@ def test_closes_sealed_before_the_pc_was_replaced_say_so(cli: Callable[..., Run]
     assert verify(cli, db)["ok"]
 
 
+def test_closes_sealed_here_with_the_key_gone_cannot_pass(cli: Callable[..., Run], db: Path) -> None:
+    """The secrets file lost (or deleted to hide a changed close): verify passed with '0 sealed here'.
+    Now it fails, saying the closes cannot be checked and where the key was."""
+    old_secrets = secrets_path().read_bytes()
+    day, _heads, _mac = first_close(db)
+    secrets_path().unlink()
+    result = verify(cli, db)
+    assert (result["exit"], result["ok"], result["reason"], result["day"]) == (
+        1,
+        False,
+        "audit_key_missing",
+        day,
+    )
+    english = said(cli, db, "en")
+    assert english.code == 1
+    assert (
+        f"The closes sealed at this counter (the first of them on {day}) cannot be checked: its audit key is "
+        f"missing from {secrets_path()}. Put back the secrets file this counter had (see README), then verify "
+        "again."
+    ) in english.err
+    chinese = said(cli, db, "zh")
+    assert chinese.code == 1
+    assert (
+        f"本柜台签章的日结（最早一次在 {day}）无法核对：{secrets_path()} 中缺少本柜台的审计密钥。"
+        in chinese.err
+    )
+    secrets_path().write_bytes(old_secrets)
+    secrets_path().chmod(0o600)
+    assert verify(cli, db)["ok"]
+
+
 def test_a_close_changed_under_this_counters_key_still_reads_as_changed(
     cli: Callable[..., Run], db: Path
 ) -> None:

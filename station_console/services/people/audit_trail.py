@@ -22,6 +22,7 @@ from db.models import AuditHead, Clerk, DayClose, EventKind, Parcel, ParcelEvent
 from db.models.sendout import SendEvent
 from station_console.errors import NotFound
 from station_console.i18n import N_, _, _n, label_of
+from station_console.secrets_file import secrets_path
 from station_console.services.core import anchors
 from station_console.services.core.audit import event_hash
 from station_console.services.core.roles import require
@@ -140,6 +141,14 @@ class VerifyResult:
     anchored: int = 0  # closes recorded outside the database that were checked
 
     def message(self) -> str:
+        if self.reason == "audit_key_missing":  # nothing found broken: the check could not be made
+            return _(
+                "The closes sealed at this counter (the first of them on {day}) cannot be checked: its "
+                "audit key is missing from {file}. Put back the secrets file this counter had (see "
+                "README), then verify again.",
+                day=self.day,
+                file=str(secrets_path()),
+            )
         if self.ok:
             return _(
                 "ok {events}; {closes} ({sealed} sealed here, {anchored} anchored)",
@@ -191,6 +200,10 @@ def _marks(station: Station, backup_of: Engine | None) -> tuple[list[_Mark], Ver
         if not heads:
             continue  # closed before heads were stored
         day = close.business_day.isoformat()
+        if key is None and heads.get("counter") == station.counter and close.heads_hmac:
+            # A failure, not a pass with none sealed here: deleting the secrets file would otherwise
+            # be all it takes to have this counter's closes changed unseen.
+            return [], VerifyResult(False, 0, None, "audit_key_missing", day), 0, 0
         if key is not None and heads.get("counter") == station.counter:
             if not anchors.seal_holds(close.business_day, close.sha256, heads, close.heads_hmac or "", key):
                 # Still a failure: the key named is the close's own word, which whoever changed it
