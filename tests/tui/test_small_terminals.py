@@ -275,25 +275,36 @@ async def test_the_shelf_map_and_its_layer_list_stay_usable_on_a_small_terminal(
         await at_each_size(app, pilot, map_and_list_usable, (*SIZES, (120, 36)))
 
 
-@pytest.mark.parametrize("key", ["f8", "f9", "f11", "f12"])  # stocktake, returns, problems, edit shelves
 @pytest.mark.first_mode("shelves")
 async def test_the_shelf_work_labels_read_whole_in_chinese_on_a_small_terminal(
-    app: StationApp, station: Station, key: str
+    app: StationApp, station: Station, subtests: Any
 ) -> None:
     """A Chinese label breaks between any two characters (a closing bracket alone on its second line);
-    each one fits its line (an English one wraps at a space, whole words)."""
-    async with console_in(app, "zh", "f4", key) as pilot:
+    each one fits its line (an English one wraps at a space, whole words). One console opens each
+    screen in turn from the shelves, at the smallest size first as a new console would show it; each
+    screen is a subtest of its own, and the next opens from the shelves whatever the one before left."""
+    async with console_in(app, "zh", "f4") as pilot:
+        shelves = app.screen
+        for key in ("f8", "f9", "f11", "f12"):  # stocktake, returns, problems, edit shelves
+            with subtests.test(msg=key):
+                await quiet.resize(pilot, *SIZES[0], routers=False)
+                quiet.send_key(app, key)
+                await settle(app, pilot)
+                assert app.screen is not shelves, f"{key} opened nothing"
 
-        async def labels_whole() -> None:
-            labels = [w for w in app.screen.query(".field-label") if w.region.area]
-            assert labels
-            for label in labels:
-                text = str(label.render())
-                assert cell_len(text) <= label.content_region.width, (
-                    f"{text!r} in {label.content_region.width}"
-                )
+                async def labels_whole() -> None:
+                    labels = [w for w in app.screen.query(".field-label") if w.region.area]
+                    assert labels
+                    for label in labels:
+                        text = str(label.render())
+                        assert cell_len(text) <= label.content_region.width, (
+                            f"{text!r} in {label.content_region.width}"
+                        )
 
-        await at_each_size(app, pilot, labels_whole)
+                await at_each_size(app, pilot, labels_whole)
+            while app.screen is not shelves:
+                app.pop_screen()
+            await settle(app, pilot)
 
 
 @pytest.mark.parametrize("row", [0, 9])  # the first shelf, the last (OV)
