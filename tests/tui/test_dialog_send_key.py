@@ -157,27 +157,41 @@ def stocked(station: Station) -> None:
     check_in(station, "JT0000000000099", batch="JT")  # no phone: the phones' dialog lists it
 
 
-@pytest.mark.parametrize("name", list(CASES))
-async def test_ctrl_s_sends_the_dialog_as_its_enter_does(
-    app: StationApp, station: Station, name: str
-) -> None:
+async def sent_by_ctrl_s(app: StationApp, pilot: Any, station: Station, name: str) -> None:
+    """The dialog `name` opened, typed into, sent by Ctrl+S: it closed with its Enter's answer."""
     case = CASES[name]
-    stocked(station)
     answers: list[object] = []
-    async with app.run_test(size=(120, 40)) as pilot:
-        await quiet.settle(pilot)
-        dialog = case.make(station)
-        app.push_screen(dialog, answers.append)
-        await quiet.settle(pilot)
-        await case.typed(app, pilot, dialog)
-        await quiet.press(pilot, "ctrl+s")
-        if name == "phones":  # saved, the dialog waits for the next parcel's phone
-            await quiet.until(pilot, lambda: "saved" in str(dialog.query_one("#missing-message").render()))
-            await quiet.press(pilot, "escape")
-        await quiet.until(pilot, lambda: app.screen is not dialog, what="the dialog stayed open")
-        assert app.current_mode != "settings"  # the dialog's Ctrl+S, not the app's
+    dialog = case.make(station)
+    app.push_screen(dialog, answers.append)
+    await quiet.settle(pilot)
+    await case.typed(app, pilot, dialog)
+    await quiet.press(pilot, "ctrl+s")
+    if name == "phones":  # saved, the dialog waits for the next parcel's phone
+        await quiet.until(pilot, lambda: "saved" in str(dialog.query_one("#missing-message").render()))
+        await quiet.press(pilot, "escape")
+    await quiet.until(pilot, lambda: app.screen is not dialog, what="the dialog stayed open")
+    assert app.current_mode != "settings"  # the dialog's Ctrl+S, not the app's
     assert answers == [ANSWERS[name]]
     assert case.sent(station) == AFTER.get(name)
+
+
+async def test_ctrl_s_sends_the_dialog_as_its_enter_does(
+    app: StationApp, station: Station, subtests: Any
+) -> None:
+    """One console sends each dialog in turn (each leaves the others' parcels alone); each dialog is a
+    subtest of its own, and the next opens on the bare console whatever the one before left."""
+    stocked(station)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        mode, under = app.current_mode, app.screen
+        for name in CASES:
+            with subtests.test(msg=name):
+                await sent_by_ctrl_s(app, pilot, station, name)
+            if app.current_mode != mode:
+                await app.switch_mode(mode)
+            while app.screen is not under:
+                app.pop_screen()
+            await quiet.settle(pilot)
 
 
 async def test_ctrl_s_in_the_fee_dialog_pays_nothing(app: StationApp, station: Station) -> None:
