@@ -115,46 +115,62 @@ async def press_refused(app: StationApp, pilot: Any, keys: list[str], press_of: 
         assert refusal(key) in said(app), key
 
 
-def screens(keys: dict[str, tuple[Any, ...]]) -> list[Any]:
-    return [
-        pytest.param(mode, path, id="+".join((mode, *path)), marks=pytest.mark.first_mode(mode))
-        for mode, path in sorted(by_screen(keys))
-    ]
+async def first_screen(app: StationApp, pilot: Any) -> None:
+    """Back on the mode's own screen, whatever the walk before left open over it."""
+    while len(app.screen_stack) > 1:
+        app.pop_screen()
+    await quiet.settle(pilot)
 
 
-@pytest.mark.parametrize(("mode", "path"), screens(KEYS))
+def named(mode: str, path: tuple[str, ...]) -> str:
+    return "+".join((mode, *path))
+
+
+# Each test below walks every screen in one console (a console's start cost more than most screens'
+# keys), each screen a subtest of its own, named by its mode and the keys to it, reached afresh from
+# its mode's own screen. The console starts in Settings, where most of them are (no check-in screen
+# built for nothing).
+
+
+@pytest.mark.first_mode("settings")
 async def test_a_clerk_is_refused_at_once_and_nothing_opens(
-    console: StationApp, station: Station, mode: str, path: tuple[str, ...]
+    console: StationApp, station: Station, subtests: Any
 ) -> None:
     act_as_new_clerk(station, "Li", Role.CLERK)
     async with console.run_test(size=(160, 50)) as pilot:
-        await reach(console, pilot, mode, path)
-        keys = by_screen(KEYS)[(mode, path)]
-        await press_refused(console, pilot, keys, {key: KEYS[key][2] for key in keys})
+        for (mode, path), keys in sorted(by_screen(KEYS).items()):
+            with subtests.test(msg=named(mode, path)):
+                await reach(console, pilot, mode, path)
+                await press_refused(console, pilot, keys, {key: KEYS[key][2] for key in keys})
+            await first_screen(console, pilot)
 
 
-@pytest.mark.parametrize(
-    "key",
-    [pytest.param(k, marks=pytest.mark.first_mode(case[0])) for k, case in sorted(KEYS.items()) if case[3]],
-)
-async def test_a_manager_is_not_stopped(app: StationApp, key: str) -> None:
-    mode, path, press, opens = KEYS[key]
+@pytest.mark.first_mode("settings")
+async def test_a_manager_is_not_stopped(app: StationApp, subtests: Any) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
-        await reach(app, pilot, mode, path)
-        await quiet.press(pilot, press)
-        assert type(app.screen).__name__ == opens
-        assert refusal(key) not in said(app)
+        for key, (mode, path, press, opens) in sorted(KEYS.items()):
+            if opens is None:
+                continue
+            with subtests.test(msg=key):
+                await reach(app, pilot, mode, path)
+                await quiet.press(pilot, press)
+                assert type(app.screen).__name__ == opens
+                assert refusal(key) not in said(app)
+            await first_screen(app, pilot)
 
 
-@pytest.mark.parametrize(("mode", "path"), screens(INNER))
+@pytest.mark.first_mode("settings")
 async def test_a_clerk_taking_over_a_managers_form_is_refused_at_once(
-    app: StationApp, station: Station, mode: str, path: tuple[str, ...]
+    app: StationApp, station: Station, subtests: Any
 ) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
-        await reach(app, pilot, mode, path)
-        station.clerk_role = Role.CLERK  # the manager left; a clerk signed in at this counter
-        keys = by_screen(INNER)[(mode, path)]
-        await press_refused(app, pilot, keys, {key: INNER[key][2] for key in keys})
+        for (mode, path), keys in sorted(by_screen(INNER).items()):
+            station.clerk_role = Role.MANAGER  # the manager opens the form...
+            with subtests.test(msg=named(mode, path)):
+                await reach(app, pilot, mode, path)
+                station.clerk_role = Role.CLERK  # ...and leaves; a clerk signed in at this counter
+                await press_refused(app, pilot, keys, {key: INNER[key][2] for key in keys})
+            await first_screen(app, pilot)
 
 
 async def test_nobody_signed_in_is_refused_the_same_way(console: StationApp) -> None:
