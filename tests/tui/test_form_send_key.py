@@ -51,18 +51,19 @@ async def own_pin_form(app: StationApp, pilot: Any) -> FormDialog[Any]:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
-async def test_the_forms_keys_are_written_under_it(
-    station: Station, lang: str, size: tuple[int, int]
-) -> None:
+async def test_the_forms_keys_are_written_under_it(station: Station, lang: str, subtests: Any) -> None:
+    """One console a language, the form open at 120x40, then resized to 80x24: each size a subtest."""
     set_language(lang)
     app = StationApp(station, CounterSettings(counter="test-counter"))
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         form = await own_pin_form(app, pilot)
-        await quiet.settle(pilot)
-        assert re.sub(r"\s", "", HINT[lang]) in drawn(app)
-        line = form.query_one(".form-keys", Static)
-        assert form.query_one(".form-dialog").region.contains_region(line.region)
+        for width, height in ((120, 40), (80, 24)):
+            await quiet.resize(pilot, width, height)
+            with subtests.test(msg=f"{width}x{height}"):
+                assert app.screen is form
+                assert re.sub(r"\s", "", HINT[lang]) in drawn(app)
+                line = form.query_one(".form-keys", Static)
+                assert form.query_one(".form-dialog").region.contains_region(line.region)
 
 
 async def test_ctrl_s_sends_the_form_from_its_first_field(station: Station) -> None:
