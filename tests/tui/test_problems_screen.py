@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from typing import Any
 
 import pytest
 from sqlmodel import col, select
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets._select import SelectOverlay
 
 from db.models import EventKind, ParcelEvent
 from station_console.services.core.station import Station
@@ -112,3 +114,26 @@ async def test_a_key_pressed_again_while_the_write_is_on_its_way_says_to_wait(
         await quiet.until(pilot, lambda: status(app) == f"{wb(1)} resolved", what="the resolve said")
         await quiet.settle(pilot)
         assert len(calls) == 1 and resolved(station) == [wb(1)]
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_page_key_typed_with_the_enter_that_opens_the_kind_list_leaves_it_open(
+    app: StationApp, subtests: Any
+) -> None:
+    """The wedge router gives held keys back to back: the page key reaches the list before it is laid
+    out (Textual's list then failed looking up a line, and the console stopped with an error)."""
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f11")
+        kind = app.screen.query_one("#pr-kind", Select)
+        for key in ("pageup", "pagedown"):
+            with subtests.test(msg=key):
+                kind.focus()
+                await quiet.settle(pilot)
+                for typed in ("enter", "5", key):  # as a hurried clerk's keys reach the router
+                    quiet.send_key(app, typed)
+                    await asyncio.sleep(0)
+                await quiet.settle(pilot)
+                assert app.is_running and kind.expanded
+                assert app.focused is kind.query_one(SelectOverlay)
+                await quiet.press(pilot, "escape")
+                assert not kind.expanded

@@ -26,10 +26,11 @@ from station_console.tui.screens.prealert_problems import not_received_text
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 from station_console.tui.widgets.plain import Label, Static, Table, plain
-from station_console.tui.widgets.wedge import KeyRouter, RoutedKeys, WedgeInput
+from station_console.tui.widgets.routed_choice import RoutedChoice
+from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 
-class KindChoice(RoutedKeys, Select[str]):
+class KindChoice(RoutedChoice):
     pass
 
 

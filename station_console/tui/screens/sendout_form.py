@@ -24,6 +24,7 @@ from station_console.services.sendout.inspection import Checklist
 from station_console.services.sendout.payments import METHOD_LABELS, Payment
 from station_console.tui.widgets.form_scroll import FormScroll
 from station_console.tui.widgets.plain import Label, plain
+from station_console.tui.widgets.routed_choice import RoutedChoice
 from station_console.tui.widgets.wedge import RoutedKeys, WedgeInput
 
 PHONE_CHARS = r"[0-9+\-\s()*#]*"
@@ -63,7 +64,7 @@ class CheckList(RoutedKeys, SelectionList[str]):
     pass
 
 
-class Choice(RoutedKeys, Select[str]):
+class Choice(RoutedChoice):
     pass
 
 
