@@ -6,7 +6,8 @@ demo clerk signed in. It presses keys from a weighted alphabet: mode and screen 
 Z/Y/X/N/O/L), Esc, Enter, Tab, arrows, space, y/n, digits, letters, and whole scans (a waybill or a
 pickup code from the database typed back to back, then Enter), with a random short pause (0-150 ms)
 or a wait until the console is quiet between some keys, so workers answer at random moments. Locked
-(Ctrl+L), it signs the clerk in again by keys now and then.
+(Ctrl+L), it signs the clerk in again by keys now and then (unlocked first, as a manager at another
+counter would: the random digits and Enters typed into the PIN field lock the clerk out).
 
 It stops at the first crash: the app exiting with an exception, an error logged on `station.tui`
 (`report_unexpected`'s "unexpected error"), or a console that is not quiet again after 30 s (keys held,
@@ -322,18 +323,37 @@ def watch_locked_toasts(app: Any, notes: dict[str, int]) -> None:
     app.notify = noted
 
 
+def unlock(path: Path, name: str) -> None:
+    """A manager at another counter unlocks the clerk: random digits and Enters in the PIN field lock
+    a clerk out after five, and a run's every key after that went to a sign-in that refused them."""
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE clerk SET failed_sign_ins = 0, locked_until = NULL WHERE name = ?", (name,))
+
+
 def sign_in_keys(app: Any, name: str) -> list[str]:
-    """The clerk signs in again by keys: the name field cleared and typed, Enter, the PIN, Enter."""
+    """The clerk signs in again by keys: the name field cleared and typed, Enter, the PIN, Enter. A
+    person's pause ("|") after the keys that move or clear: those are bindings, answered as they come
+    back up from the field, after characters sent right behind them (Ctrl+U took back the 'de' of
+    'demo-manager', and no sign-in by keys ever succeeded)."""
     focused = app.focused
-    keys = ["shift+tab"] if focused is not None and focused.id == "signin-pin" else []
-    return [*keys, "ctrl+u", "ctrl+k", *name, "enter", "ctrl+u", "ctrl+k", *PIN, "enter"]
+    keys = ["shift+tab", "|"] if focused is not None and focused.id == "signin-pin" else []
+    clear = ["ctrl+u", "ctrl+k", "|"]
+    return [*keys, *clear, *name, "enter", "|", *clear, *PIN, "enter"]
 
 
 def generate(
-    rng: random.Random, app: Any, codes: list[str], name: str, locked_for: int, markup: bool = False
+    rng: random.Random,
+    app: Any,
+    codes: list[str],
+    name: str,
+    locked_for: int,
+    markup: bool = False,
+    database: Path | None = None,
 ) -> list[str]:
     """The next tokens: one key or a scan (back to back), each maybe followed by a pause or a wait."""
     if app.signing_in and locked_for > 8 and rng.random() < 0.3:
+        if database is not None:
+            unlock(database, name)
         tokens = sign_in_keys(app, name)
     elif markup and rng.random() < MARKUP_WEIGHT / 100:
         typed = list(rng.choice(MARKUP_TYPED))
@@ -443,7 +463,9 @@ async def drive(
                     batch = [t] if (t := next(source, None)) is not None else []
                 elif outcome.keys < keys:
                     locked_for = locked_for + 1 if app.signing_in else 0
-                    batch = generate(rng, app, codes, CLERKS[role], locked_for, markup)
+                    batch = generate(
+                        rng, app, codes, CLERKS[role], locked_for, markup, run / "station.sqlite3"
+                    )
                 else:
                     batch = []
                 if not batch:
