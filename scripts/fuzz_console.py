@@ -19,8 +19,8 @@ mode with no screen, a sign-in dialog over a signed-in console, a screen over th
 nobody signed in and no sign-in dialog, the focus on a screen that is not on top, a Select open under
 a screen of its mode; and, whenever it happens, a toast on a locked console raised by anything but the
 sign-in dialog (the lock cleared the toasts: they quote customers). On what the terminal shows when
-quiet it also notes Rich markup shown raw, a widget reaching past the terminal's edge with no scroll
-bar, and in a zh console an English phrase of the catalogue (not the demo's own data) untranslated. A
+quiet it also notes Rich markup shown raw, a widget reaching past the terminal's edge (right or bottom)
+with no scroll bar, the focused widget not shown at all, and in a zh console an English phrase of the catalogue (not the demo's own data) untranslated. A
 check-in the screen showed done whose parcel row is not in the database at the end is a crash
 ("lost"). `--markup` also types Rich markup into whatever has the focus. Each run has a counter.toml
 of its own (Settings saves it), so a replay starts as its run did.
@@ -255,14 +255,23 @@ def screen_notes(app: Any, english: list[str]) -> list[str]:
         f"raw markup on {screen}: {text[max(0, m.start() - 30) : m.end() + 10].strip()!r}"
         for m in RAW_MARKUP.finditer(text)
     ]
-    width = app.size.width
-    for widget, (region, _clip) in app.screen._compositor.visible_widgets.items():
-        if region.x >= 0 and region.right <= width:
-            continue
-        if any(getattr(a, "show_horizontal_scrollbar", False) for a in widget.ancestors_with_self):
-            continue
+    width, height = app.size
+    shown = app.screen._compositor.visible_widgets
+    for widget, (region, _clip) in shown.items():
         name = type(widget).__name__ + (f"#{widget.id}" if widget.id else "")
-        notes.append(f"{name} on {screen} spans columns {region.x}-{region.right} of {width}")
+        ancestors = widget.ancestors_with_self
+        wide = region.x < 0 or region.right > width
+        if wide and not any(getattr(a, "show_horizontal_scrollbar", False) for a in ancestors):
+            notes.append(f"{name} on {screen} spans columns {region.x}-{region.right} of {width}")
+        # Below the last line with no scroll bar to bring it up: a field or a button out of reach.
+        if region.bottom > height and not any(
+            getattr(a, "show_vertical_scrollbar", False) for a in ancestors
+        ):
+            notes.append(f"{name} on {screen} spans lines {region.y}-{region.bottom} of {height}")
+    focused = app.focused
+    if focused is not None and focused.screen is app.screen and focused not in shown:
+        name = type(focused).__name__ + (f"#{focused.id}" if focused.id else "")
+        notes.append(f"the focus on {name} of {screen}, not shown")
     flat = " ".join(" ".join(line.split()) for line in lines)
     for msgid in english:
         if msgid in flat:
