@@ -29,6 +29,7 @@ from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
 from station_console.tui.screens.recipients import RecipientsScreen
 from station_console.tui.screens.shelf_dialogs import MoveDialog
 from station_console.tui.screens.signin import SignInScreen
+from station_console.tui.screens.unsaved import DISCARD_KEYS, SAVE_KEYS, LeaveUnsaved
 from station_console.tui.widgets.footer import StationFooter
 from tui import quiet
 from tui.checkin_driver import settle
@@ -412,3 +413,28 @@ async def test_the_damaged_database_fits_a_small_terminal(app: StationApp, lang:
             assert_apart({f"{w!r}": in_the_dialog(app, dialog_box(dialog), [], w) for w in parts})
 
         await at_each_size(app, pilot, dialog_fits, (*SIZES, (120, 40)))
+
+
+@SMALL
+async def test_the_unsaved_changes_question_reads_on_one_line_with_its_keys_under_it(
+    app: StationApp, lang: str
+) -> None:
+    """Its sentence is short, one line at 120x40 and at 80x24; the keys are in the muted key line
+    under the buttons, as in the other dialogs (the sentence that named them wrapped at every size)."""
+    async with console_in(app, lang) as pilot:
+        for saves, keys in ((True, SAVE_KEYS), (False, DISCARD_KEYS)):
+            await app.push_screen(LeaveUnsaved(_("Settings"), saves=saves))
+            await settle(app, pilot)
+            question = app.screen
+            assert isinstance(question, LeaveUnsaved)
+
+            async def one_line(question: LeaveUnsaved = question, keys: str = keys) -> None:
+                title, body = list(question.query(Static))[:2]
+                assert shown_whole(app, body).height == 1, f"{body.render()} wraps"
+                line = question.query_one(".form-keys", Static)
+                assert str(line.render()) == _(keys)
+                assert shown_whole(app, line).y > shown_whole(app, question.query_one("#unsaved-stay")).y
+
+            await at_each_size(app, pilot, one_line, SIZES_TO_80)
+            quiet.send_key(app, "escape")
+            await settle(app, pilot)

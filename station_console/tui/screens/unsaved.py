@@ -30,6 +30,7 @@ from textual.widgets import Button, Input, Select, Switch, TextArea
 from station_console.i18n import N_, _
 from station_console.tui.screens.base import Dialog, translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.typed_dialog import keys_line
 from station_console.tui.widgets.plain import Static
 
 Answer = Literal["save", "discard", "stay"]
@@ -37,6 +38,8 @@ SAVING = N_("One moment: saving. Quit or leave once it is done.")
 # The question's Save sent the save: the clerk has asked to leave, and the save may wait (a busy database).
 LEAVING = N_("Saving, then leaving...")
 _EDITORS = (Input, TextArea, Switch, Select)
+SAVE_KEYS = N_("Ctrl+S: save · Ctrl+D: discard · Esc or Enter: stay")
+DISCARD_KEYS = N_("Ctrl+D: discard · Esc or Enter: stay")
 
 
 def _value(widget: Widget) -> Any:
@@ -236,17 +239,16 @@ class LeaveUnsaved(Dialog[Answer]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(_("{screen}: changes not saved", screen=self.where)), classes="dialog-title")
-            if self.saves:
-                yield Static(
-                    _("Ctrl+S saves them, Ctrl+D discards them; Esc or Enter: stay and keep editing.")
-                )
-            else:
-                yield Static(_("Ctrl+D discards them; Esc or Enter: stay and keep editing."))
+            # Short enough for one line at 80 columns; the keys in the muted line every dialog has.
+            yield Static(
+                _("Save them, discard them, or stay?") if self.saves else _("Discard them, or stay?")
+            )
             with Horizontal():
                 if self.saves:
                     yield Button(_("Save"), id="unsaved-save", variant="primary")
                 yield Button(_("Discard"), id="unsaved-discard", variant="error")
                 yield Button(_("Stay"), id="unsaved-stay")
+            yield keys_line(SAVE_KEYS if self.saves else DISCARD_KEYS)
 
     def on_mount(self) -> None:
         translate_bindings(self)
