@@ -134,10 +134,18 @@ async def test_enter_in_the_new_clerks_pin_adds_the_clerk_or_says_what_is_missin
         await quiet.press(pilot, *"Wang", "enter", "enter")  # Enter in the name goes on to the PIN
         assert app.screen.query_one("#c-pin", Input).has_focus
         assert "PIN" in str(status.render())  # no PIN: said, nobody added
+        app.screen.query_one("#c-role", Select).value = Role.MANAGER.value
         await quiet.press(pilot, *"4826", "enter")
         assert "Clerk Wang added." in str(status.render())
+        # The form is empty for the next clerk, the cursor in its name, the role back to clerk.
+        screen = app.screen
+        assert screen.query_one("#c-name", Input).value == "" and screen.query_one("#c-name", Input).has_focus
+        assert screen.query_one("#c-role", Select).value == Role.CLERK.value
+        await quiet.press(pilot, *"Zhao", "enter", *"1357", "enter")
+        assert "Clerk Zhao added." in str(status.render())
     with station.read() as session:
-        assert session.exec(select(Clerk).where(Clerk.name == "Wang")).one().role == Role.CLERK
+        assert session.exec(select(Clerk).where(Clerk.name == "Wang")).one().role == Role.MANAGER
+        assert session.exec(select(Clerk).where(Clerk.name == "Zhao")).one().role == Role.CLERK
 
 
 async def test_the_new_clerks_pin_field_says_the_lengths_the_service_takes(app: StationApp) -> None:

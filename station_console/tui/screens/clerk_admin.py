@@ -135,7 +135,12 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         pin, role = pin_input.value, str(self.query_one("#c-role", Select).value)
 
         def added(info: clerks.ClerkInfo) -> str:
-            pin_input.value = ""
+            # The whole form cleared, ready for the next clerk: a name kept would be added twice by
+            # the next PIN typed, and a manager's role kept would make the next one a manager unasked.
+            name_input = self.query_one("#c-name", Input)
+            name_input.value = pin_input.value = ""
+            self.query_one("#c-role", Select).value = Role.CLERK.value
+            name_input.focus()
             self.edits_saved()
             return _("Clerk {name} added.", name=info.name)
 
