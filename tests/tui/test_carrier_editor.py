@@ -118,6 +118,27 @@ async def test_a_refused_edit_keeps_the_form_open_and_writes_nothing(
 
 
 @pytest.mark.first_mode("settings")
+async def test_the_red_line_goes_when_the_field_it_names_changes(app: StationApp, station: Station) -> None:
+    """A code refused stays said while another field is typed in; once the code itself changes, the
+    line about the old code goes (it said the code was still wrong until the next save)."""
+    async with app.run_test(size=(140, 48)) as pilot:
+        await open_editor(app, pilot)
+        await quiet.press(pilot, "a")
+        form = app.screen
+        assert isinstance(form, CarrierForm)
+        line = form.query_one("#carrier-form-error", Static)
+        await quiet.press(pilot, *"[red]X", "ctrl+s")
+        assert "[RED]X" in str(line.render()) and line.has_class("-shown")
+        form.query_one("#cf-name_en", Input).focus()
+        await quiet.press(pilot, *"Kuaidi")
+        assert "[RED]X" in str(line.render()) and line.has_class("-shown")  # not the field it names
+        form.query_one("#cf-code", Input).focus()
+        await quiet.press(pilot, "backspace")
+        assert str(line.render()).strip() == "" and not line.has_class("-shown")
+        assert app.screen is form and carrier(station, "[RED]X") is None
+
+
+@pytest.mark.first_mode("settings")
 async def test_enter_goes_to_the_next_field_and_ctrl_s_saves(app: StationApp, station: Station) -> None:
     """As in every typed form: Enter moves on, over the Active switch (Enter would flip it) to the
     patterns, where it starts a new line; Ctrl+S saves from there."""

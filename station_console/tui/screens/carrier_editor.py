@@ -16,6 +16,7 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Switch, TextArea
 
 from db.models import Carrier
+from station_console.errors import StationError
 from station_console.i18n import N_, _, get_language
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import (
@@ -35,6 +36,13 @@ from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table
 
+# The field a refusal is about, by its code, when it does not name it itself (`field`).
+REFUSED_FIELD = {
+    "bad_code": "code",
+    "carrier_exists": "code",
+    "bad_pattern": "patterns",
+    "bad_checksum": "patterns",
+}
 COLUMNS = (N_("Carrier code"), N_("Carrier name"), N_("Label name"), N_("Fee"), N_("Patterns"), N_("Active"))
 
 
@@ -66,6 +74,7 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
     what = N_("a carrier's form")
 
     SAVE_CALL = "save"
+    _refused_field: str | None = None  # the field the red line's refusal names (its key: "code")
 
     # The form's layout (title and refusal on top, Cancel and Save at the bottom, the fields scrolling
     # between) is the one every form has: longer than a 40-line terminal, narrower ones cut it.
@@ -186,16 +195,34 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
         self.edits_saved()
         self.dismiss(saved)
 
+    def call_refused(self, tag: str, exc: StationError) -> None:
+        super().call_refused(tag, exc)
+        self._refused_field = REFUSED_FIELD.get(exc.code) or str(exc.params.get("field") or "") or None
+
     def failed(self, tag: str, text: str) -> None:
         # Shown in the form, which stays open so nothing typed is lost.
         self._say(text)
         self.app.bell()
         self.edits_not_saved()
 
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Switch.Changed)
+    def _field_changed(self, event: Input.Changed | TextArea.Changed | Switch.Changed) -> None:
+        """The field the refusal names, changed: its red line goes (it would say the code is still
+        wrong as the clerk reads the one put right). A refusal naming no field stays until the save."""
+        field = self._refused_field
+        if field is not None and event.control.id == f"cf-{field}":
+            self._refused_field = None
+            line = self.query_one("#carrier-form-error", Static)
+            line.update("")
+            line.remove_class("-shown")
+
     def say_saving(self, text: str = SAVING) -> None:
         self._say(_(text), note=True)
 
     def _say(self, text: str, *, note: bool = False) -> None:
+        self._refused_field = None  # a newer line: its own refusal (`call_refused`) names its field
         line = self.query_one("#carrier-form-error", Static)
         line.update(text)
         line.add_class("-shown")
