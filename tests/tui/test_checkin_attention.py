@@ -3,10 +3,13 @@ reprint, dismissals; one key answers each, once. Driven as in test_checkin_scree
 
 from __future__ import annotations
 
-from sqlmodel import col, select
-from textual.widgets import OptionList
+from sqlmodel import Session, col, select
+from station_helpers import keep_layers
+from textual.widgets import DataTable, OptionList
 
-from db.models import EventKind, ParcelEvent
+from db.models import EventKind, Layer, ParcelEvent
+from station_console.i18n import label_of
+from station_console.services.checkin.dismissals import KIND_LABELS
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens import checkin_writer
@@ -137,3 +140,36 @@ async def test_ctrl_y_twice_on_a_duplicate_reprints_once(app: StationApp, statio
         await settle(app, pilot)
         assert jobs_of(station, screen.results[0].parcel_id) == ["cancelled", "queued"]  # one more sticker
         assert attention(screen) == []
+
+
+async def test_no_layer_for_the_size_is_listed_as_such_and_ctrl_y_tries_again_once_one_is_added(
+    app: StationApp, station: Station
+) -> None:
+    """No layer takes the size at all: the list says so and sends the clerk to a manager, as the
+    refusal does, not "shelves full" and "free a layer" (there is none to free)."""
+    keep_layers(station, {})
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        (item,) = attention(screen)
+        assert item.kind == "no_layer" and "No shelf layer takes a size M parcel" in item.text
+        assert label_of(KIND_LABELS, item.kind) == "no layer for size"
+        assert item.hint.startswith("A manager adds a layer in Shelves (F4, then F12), then Ctrl+Y")
+        table = screen.query_one("#att-table", DataTable)
+        assert [str(cell) for cell in table.get_row_at(0)[1:]] == [
+            "no layer for size",
+            item.text,
+            item.hint,
+        ]
+        station.run(bring_back_a_layer)  # a manager added one meanwhile
+        await quiet.press(pilot, "ctrl+y")
+        await settle(app, pilot)
+        assert attention(screen) == [] and list(parcels(station)) == ["JT0000000000001"]
+
+
+def bring_back_a_layer(session: Session) -> None:
+    layer = session.exec(select(Layer).order_by(col(Layer.id))).first()
+    assert layer is not None
+    layer.retired_at = None
+    session.add(layer)

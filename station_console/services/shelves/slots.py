@@ -281,10 +281,11 @@ def assign(
             return _slot(before, code_cursor=low + (row[10] - low - 1) % span)
     if not _any_layer_takes(session, params):
         # A new station, or shelves set up for other sizes: "full" would send the clerk to free a
-        # layer that does not exist. The same code, so Ctrl+Y tries again once a manager added one.
+        # layer that does not exist. A code of its own, so check-in's list says so too; Ctrl+Y tries
+        # again once a manager added one.
         raise Refused(
             N_("No shelf layer takes a size {size} parcel: a manager adds one in Shelves (F4, then F12)."),
-            code="no_room",
+            code="no_layer",
             size=size,
         )
     raise Refused(

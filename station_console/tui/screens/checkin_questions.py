@@ -27,6 +27,7 @@ KIND_OF = {
     "duplicate": "duplicate",
     "outgoing_send": "send",
     "no_room": "no_room",
+    "no_layer": "no_layer",
     "no_code": "no_room",
 }
 
@@ -87,6 +88,10 @@ class CheckinQuestions(CheckinState):
             return _("Put it with the outgoing parcels · Ctrl+X dismiss")
         if kind == "no_room":
             return _("Free a layer, then Ctrl+Y: try again · Ctrl+X dismiss")
+        if kind == "no_layer":
+            return _(
+                "A manager adds a layer in Shelves (F4, then F12), then Ctrl+Y: try again · Ctrl+X dismiss"
+            )
         # The number was fine; the database was not: nothing to check or type.
         if refusal.code in PASSING_CODES:
             return _("Ctrl+Y try again · Ctrl+X dismiss")
@@ -112,7 +117,7 @@ class CheckinQuestions(CheckinState):
             return
         if item.kind == "conflict" and item.request is not None:
             self._retry(item, carrier=item.detected or None)
-        elif item.kind == "no_room" and item.request is not None:
+        elif item.kind in ("no_room", "no_layer") and item.request is not None:
             self._retry(item, carrier=item.request.carrier)
         elif item.kind == "refused" and item.code in PASSING_CODES and item.request is not None:
             self._say(_("Trying {waybill} again...", waybill=item.waybill))
