@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from sqlmodel import col, select
-from textual.widgets import Checkbox, DataTable, Input, Static, TextArea
+from textual.widgets import Checkbox, DataTable, Digits, Input, Static, TextArea
 
 from db.models import EventKind, ParcelEvent
 from db.models.carrierdata import CourierBatch
@@ -405,8 +405,11 @@ async def test_the_parcel_waiting_for_its_phone_is_let_go_for_another_clerk(
         if kept:
             assert f"Phone for {parcel.pickup_code}" in status(screen, "#ci-phone-for")
             assert jobs_of(station, parcel.parcel_id) == ["held"]
+            assert parcel.pickup_code in status(screen, "#ci-where")  # the big code, as left
             return
         assert status(screen, "#ci-phone-for") == "Phone (scan first)"
+        # Nor does the big code show Wang's parcel to Li: it stays on its row of the table.
+        assert status(screen, "#ci-where") == "" and screen.query_one("#ci-code", Digits).value == ""
         assert jobs_of(station, parcel.parcel_id) == ["queued"]  # the screen's row says so too
         assert (
             str(screen.query_one("#ci-table", DataTable).get_cell(str(parcel.parcel_id), "label")) == "queued"

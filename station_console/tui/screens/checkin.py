@@ -411,6 +411,10 @@ class CheckinScreen(CheckinPhones):
         typed = [field for field in self.query("#scan, #phone, #size").results(Input) if field.value]
         for field in typed:
             field.value = ""
+        # The big code is the last clerk's parcel: the next one would take it for their own scan's
+        # (and write it on the wrong box). Their parcels stay in the table, each on its own row.
+        self.query_one("#ci-code", Digits).update("")
+        self.query_one("#ci-where", Static).update("", layout=False)
         current, self.current = self.current, None
         if current is None and not typed:
             return ""
