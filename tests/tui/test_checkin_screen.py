@@ -18,6 +18,7 @@ from db.models import PrintJob
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.shelves.search import Query, search
+from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens import checkin_writer
@@ -39,6 +40,7 @@ from tui.checkin_driver import (
     status,
     type_slowly,
 )
+from tui.conftest import sign_in_manager
 from tui.quiet import until
 
 
@@ -418,3 +420,35 @@ async def test_ctrl_w_from_the_phone_field_opens_who_is_this(
         assert str(parcels.get_row_at(0)[2]) == "短JT"
         await quiet.press(pilot, "escape")
         assert app.screen is screen and phone_field(screen).value == typed
+
+
+async def test_a_counter_without_a_printer_says_once_that_labels_wait_for_one(
+    app: StationApp, station: Station
+) -> None:
+    """No printer in counter.toml: the first check-in says its label waits until a printer is added
+    in Settings > Printers (F8); the next ones do not say it again."""
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        said = status(screen, "#ci-message")
+        assert "JT0000000000001 checked in." in said and "Printers (F8)" in said
+        assert screen.query_one("#ci-message").has_class("-warn")
+        await scan(pilot, clock, "JT0000000000002")
+        await settle(app, pilot)
+        assert "JT0000000000002 checked in." in status(screen, "#ci-message")
+        assert "Printers (F8)" not in status(screen, "#ci-message")
+
+
+async def test_a_counter_with_a_printer_says_nothing_of_printers(station: Station) -> None:
+    printer = {"language": "tspl", "transport": "dummy", "target": "desk"}
+    sign_in_manager(station)
+    app = StationApp(
+        station, CounterSettings(counter="test-counter", printer=printer), database_label="SQLite"
+    )
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        await scan(pilot, clock, "JT0000000000001")
+        await settle(app, pilot)
+        assert "JT0000000000001 checked in." in status(screen, "#ci-message")
+        assert "Printers" not in status(screen, "#ci-message")

@@ -35,9 +35,14 @@ def printer_for(counter_settings: Any, name: str | None = None) -> Any:
     raise Refused(N_("No printer is configured on this counter"), code="no_printer")
 
 
+def any_printer(counter_settings: Any) -> bool:
+    """This counter has a printer set up (what it prints is the printer's own)."""
+    return bool(counter_settings.printer or counter_settings.printers)
+
+
 def configured_printers(counter_settings: Any) -> list[Any]:
     """Every printer of this counter: the default one first."""
-    if not counter_settings.printer and not counter_settings.printers:
+    if not any_printer(counter_settings):
         return []  # nothing configured: do not load the renderers at all
     # The factory loads every printer language (escpos, fpdf, PIL: ~0.2 s): only when a printer is
     # built, in the print worker's thread, never on the console's start-up path.

@@ -33,6 +33,7 @@ from textual.widgets import DataTable, Digits, Input
 
 from station_console.i18n import N_, _, sentences
 from station_console.services.checkin.transaction import CheckinResult
+from station_console.services.printing.printers import any_printer
 from station_console.services.printing.queue_view import LABEL_LABELS
 from station_console.services.scan.carriers import get_detector
 from station_console.tui.scanner_bridge import ScannerBridge
@@ -63,6 +64,7 @@ class CheckinScreen(CheckinPhones):
     # Seconds between re-reads of the table's label states and of other counters' couriers (tests shorten them).
     LABELS_EVERY = 3.0
     BATCHES_EVERY = 5.0
+    _told_no_printer = False  # the clerk was told labels wait for a printer (once a console)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -331,7 +333,17 @@ class CheckinScreen(CheckinPhones):
             notes.append(_("Re-delivery: this waybill was here before."))
         if result.overflow:
             notes.append(_("The shelves are full: this parcel went to the overflow zone."))
-        self._say(sentences(*notes), warn=result.overflow or result.redelivery)
+        app: Any = self.app
+        no_printer = not self._told_no_printer and not any_printer(app.counter_settings)
+        if no_printer:  # said once: every label waits the same way, and the header says so all along
+            self._told_no_printer = True
+            notes.append(
+                _(
+                    "This counter has no printer: labels wait in the print queue until one is added in "
+                    "Settings (Ctrl+S) > Printers (F8)."
+                )
+            )
+        self._say(sentences(*notes), warn=result.overflow or result.redelivery or no_printer)
         self._show_current()
         if request.key_time:
             self.call_after_refresh(lambda: self.latencies.append(time.monotonic() - request.key_time))
