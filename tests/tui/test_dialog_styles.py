@@ -1,0 +1,41 @@
+"""A dialog looks the same whichever screens the clerk opened before it: the rules shared by every
+dialog live in app.tcss, and a screen's sheet (loaded once that screen opens, then applied to every
+screen) styles only its own dialogs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.geometry import Region
+
+from station_console.tui.app import StationApp
+from station_console.tui.screens.checkin_dialogs import BatchPicker
+from station_console.tui.screens.shelves import ShelvesScreen
+from tui import quiet
+from tui.checkin_driver import start
+
+
+async def batch_picker_box(app: StationApp, pilot: Any) -> tuple[Region, Any]:
+    """F7's carrier picker opened at check-in: its box's region and border, then closed."""
+    await quiet.press(pilot, "f7")
+    await quiet.until(pilot, lambda: isinstance(app.screen, BatchPicker))
+    await quiet.settle(pilot)
+    box = app.screen.query_one(".dialog")
+    seen = (box.region, box.styles.border)
+    await quiet.press(pilot, "escape")
+    assert not isinstance(app.screen, BatchPicker)
+    return seen
+
+
+async def test_a_check_in_dialog_is_the_same_size_before_and_after_shelves_was_opened(
+    app: StationApp,
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        before = await batch_picker_box(app, pilot)
+        await quiet.press(pilot, "f4")
+        assert isinstance(app.screen, ShelvesScreen)  # its sheet, shelves.tcss, is loaded now
+        await quiet.press(pilot, "f1")
+        after = await batch_picker_box(app, pilot)
+        assert after == before
+        assert before[0].width == 60
