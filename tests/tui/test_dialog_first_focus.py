@@ -11,6 +11,7 @@ from db.models import DayClose
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
+from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.reports import ReportsScreen
 from tui import quiet
 
@@ -42,3 +43,17 @@ async def test_enter_right_behind_a_mode_key_keeps_unsaved_settings_unsaved(
         assert screen.query_one("#st-station_name", Input).value == "Campus North"
     station.forget_settings()
     assert station.settings().station_name != "Campus North"
+
+
+async def test_a_questions_enter_says_no_even_typed_right_as_it_opens(app: StationApp) -> None:
+    """A yes/no question over a text (an import's preview, a pickup undone, a return batch): No has the
+    focus from the start, so an Enter right behind what opened it answers no and closes it; the focus
+    went to the scrolling text first, where Enter did nothing and said nothing."""
+    answers: list[bool | None] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        screen = app.screen
+        app.push_screen(ConfirmDialog("Write these changes?", "1: 张三 A3-502\n" * 60), answers.append)
+        quiet.send_key(app, "enter")  # before a breath: the dialog is not laid out yet
+        await quiet.settle(pilot)
+        assert answers == [False] and app.screen is screen

@@ -332,6 +332,10 @@ class ConfirmDialog(Dialog[bool]):
         Binding("y", "answer(True)", N_("Yes"), id="confirm.yes", tooltip=N_("Go ahead")),
     ]
 
+    # No has the focus as the dialog opens (not the scrolling text, where Enter says nothing), before an
+    # Enter typed right behind the key that asked; a caller whose safe answer is Yes sets its own.
+    AUTO_FOCUS = "#confirm-no"
+
     def __init__(self, question: str, body: str, *, what: str = "") -> None:
         """`what`: how a clerk's hand-over names it (a message id; the question may carry a count)."""
         super().__init__()
@@ -347,9 +351,6 @@ class ConfirmDialog(Dialog[bool]):
             with Horizontal(classes="form-foot"):
                 yield Button(_("Yes"), id="confirm-yes", variant="primary")
                 yield Button(_("No"), id="confirm-no")
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-no", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
