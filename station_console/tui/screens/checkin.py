@@ -337,12 +337,7 @@ class CheckinScreen(CheckinPhones):
         no_printer = not self._told_no_printer and not any_printer(app.counter_settings)
         if no_printer:  # said once: every label waits the same way, and the header says so all along
             self._told_no_printer = True
-            notes.append(
-                _(
-                    "This counter has no printer: labels wait in the print queue until one is added in "
-                    "Settings (Ctrl+S) > Printers (F8)."
-                )
-            )
+            notes.append(_("No printer here: labels wait until one is added in Settings > Printers (F8)."))
         self._say(sentences(*notes), warn=result.overflow or result.redelivery or no_printer)
         self._show_current()
         if request.key_time:
