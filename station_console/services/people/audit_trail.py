@@ -200,9 +200,11 @@ def _marks(station: Station, backup_of: Engine | None) -> tuple[list[_Mark], Ver
         if not heads:
             continue  # closed before heads were stored
         day = close.business_day.isoformat()
-        if key is None and heads.get("counter") == station.counter and close.heads_hmac:
+        if key is None and backup_of is None and heads.get("counter") == station.counter and close.heads_hmac:
             # A failure, not a pass with none sealed here: deleting the secrets file would otherwise
-            # be all it takes to have this counter's closes changed unseen.
+            # be all it takes to have this counter's closes changed unseen. Not a restore's refusal: a
+            # PC whose old secrets file is lost must still get its station back, and `audit verify`
+            # on the restored file goes on saying its closes cannot be checked.
             return [], VerifyResult(False, 0, None, "audit_key_missing", day), 0, 0
         if key is not None and heads.get("counter") == station.counter:
             if not anchors.seal_holds(close.business_day, close.sha256, heads, close.heads_hmac or "", key):
