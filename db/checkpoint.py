@@ -14,8 +14,9 @@ behind.
 
 The thread opens a connection of its own for each checkpoint (never one of the pool's, so no service's
 statement listener sees it, and a database file swapped by a restore is not held open), and ends after
-`IDLE_S` without a commit; the next commit starts it again. `paused()` holds checkpoints off while
-this process itself must be the file's only user (a restore's check that no other console has it open).
+`IDLE_S` without a commit; the next commit starts it again. `paused()` holds off every checkpoint of
+the file in this process while it must be the file's only user (a restore's check that no other
+console has it open).
 """
 
 from __future__ import annotations
@@ -38,6 +39,17 @@ SETTLE_S = 0.05  # after a nudge, for the commit that sent it to finish
 log = logging.getLogger(__name__)
 
 
+_FILE_LOCKS: dict[str, threading.Lock] = {}
+_FILE_LOCKS_GUARD = threading.Lock()
+
+
+def _file_lock(path: str) -> threading.Lock:
+    """One lock a file, shared by every checkpointer of it in this process (engines come and go: a
+    restore makes a new one while the last one's thread may still be checkpointing)."""
+    with _FILE_LOCKS_GUARD:
+        return _FILE_LOCKS.setdefault(path, threading.Lock())
+
+
 class Checkpointer:
     """One database file's background checkpoints; `nudge()` after each commit."""
 
@@ -46,7 +58,7 @@ class Checkpointer:
         self._wal = f"{path}-wal"
         self._wake = threading.Event()
         self._lock = threading.Lock()
-        self._checkpointing = threading.Lock()  # held by a checkpoint's connection, and by `paused`
+        self._checkpointing = _file_lock(path)  # held by a checkpoint's connection, and by `paused`
         self._thread: threading.Thread | None = None
         self.checkpoints = 0  # how many this process ran (the tests read it)
         self._copied = 0  # frames of the WAL's run `_copied_run` that the last checkpoint had copied
@@ -128,8 +140,9 @@ class Checkpointer:
 
     @contextmanager
     def paused(self) -> Iterator[None]:
-        """No connection of this checkpointer is open meanwhile: a checkpoint under way is waited for,
-        the next waits its turn."""
+        """No checkpoint connection of this process to the file is open meanwhile, this checkpointer's
+        or another engine's on the same file (the one a restore replaced): one under way is waited
+        for, the next waits its turn."""
         with self._checkpointing:
             yield
 

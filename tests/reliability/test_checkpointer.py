@@ -7,6 +7,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import text
@@ -115,3 +116,43 @@ def test_at_a_clerks_pace_the_wal_starts_over_long_before_the_cap(
     engine.dispose()
     assert background.checkpoints >= 2
     assert longest <= 100, longest  # started over after each checkpoint, not grown towards 200 and on
+
+
+def test_a_pause_holds_off_every_checkpointer_of_the_file_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two engines on one file in one process (the one a restore replaced, its thread still about, and
+    the new one): a pause asked of either waits for the other's checkpoint under way, as a restore's
+    check that the file is nobody else's must."""
+    path = tmp_path / "c.sqlite3"
+    engine = create_station_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE filler (body TEXT)")
+    engine.dispose()
+    reading, done = threading.Event(), threading.Event()
+    real_connect = sqlite3.connect
+
+    def slow(*args: object, **kwargs: object) -> sqlite3.Connection:
+        conn = real_connect(*args, **kwargs)  # type: ignore[arg-type]
+        reading.set()
+        done.wait(30)
+        return conn
+
+    monkeypatch.setattr(checkpoint, "sqlite3", SimpleNamespace(connect=slow, Error=sqlite3.Error))
+    old, new = checkpoint.Checkpointer(str(path)), checkpoint.Checkpointer(str(path))
+    busy = threading.Thread(target=old.checkpoint)
+    busy.start()
+    assert reading.wait(30)
+    seen: list[int] = []
+
+    def pause() -> None:
+        with new.paused():
+            seen.append(old.checkpoints)
+
+    waiting = threading.Thread(target=pause)
+    waiting.start()
+    waiting.join(0.5)  # time enough to get in if nothing held it off
+    done.set()
+    waiting.join(30)
+    busy.join(30)
+    assert seen == [1]  # in only once the other's checkpoint was over

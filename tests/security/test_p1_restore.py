@@ -438,9 +438,13 @@ def test_restore_is_not_refused_for_its_own_checkpointer(
     import threading
     from types import SimpleNamespace
 
+    from sqlalchemy import Engine
+
     from db import checkpoint
+    from db.checkpoint import Checkpointer
     from db.engine import checkpointer_of
     from db.migrate import schema_at
+    from station_console.services.admin import backup
     from station_console.services.admin.backup import restore_sqlite
     from station_console.services.admin.setup import open_station
 
@@ -461,26 +465,37 @@ def test_restore_is_not_refused_for_its_own_checkpointer(
     real_connect = sqlite3.connect
 
     def slow_checkpoint(*args: object, **kwargs: object) -> sqlite3.Connection:
-        """The checkpoint's connection, reading the WAL a while (copying 1,200 pages takes time)."""
+        """The checkpoint's connection, reading the WAL until the restore comes to its check."""
         conn = real_connect(*args, **kwargs)  # type: ignore[arg-type]
         conn.execute("BEGIN")
         conn.execute("SELECT count(*) FROM filler").fetchone()
         reading.set()
-        done.wait(2)
+        done.wait(30)
         conn.execute("COMMIT")
         return conn
 
+    real_checkpointer_of = backup.checkpointer_of
+    under_way: list[bool] = []
+
+    def at_the_check(engine: Engine) -> Checkpointer | None:
+        """The restore comes to its check: the checkpoint under way ends a moment later (checked at
+        once, the file would be found open)."""
+        under_way.append(reading.is_set() and not done.is_set())
+        threading.Timer(0.3, done.set).start()
+        return real_checkpointer_of(engine)
+
+    monkeypatch.setattr(backup, "checkpointer_of", at_the_check)
     monkeypatch.setattr(checkpoint, "sqlite3", SimpleNamespace(connect=slow_checkpoint, Error=sqlite3.Error))
     station = open_station(url, clerk_name="Wang", pin=PIN)  # as `station restore` opens it
     background = checkpointer_of(station.engine)
     assert background is not None and background.due()
     background.nudge()  # as the restore's first commit does
-    assert reading.wait(5)
+    assert reading.wait(30)
     pooled.close()
     try:
         restored = restore_sqlite(station, tmp_path / "good.sqlite3")
     finally:
         done.set()
+    assert under_way == [True]  # a checkpoint of this process had the file open as the check began
     assert restored.kept_as.exists()
-    assert background.checkpoints == 1  # its checkpoint ran whole, before the check
     station.engine.dispose()
