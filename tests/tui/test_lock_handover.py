@@ -122,7 +122,7 @@ async def test_a_write_on_its_way_as_ctrl_l_locks_gives_its_answer_to_whoever_si
     answers: list[object] = []
 
     def submit(values: dict[str, object]) -> str:
-        release.wait(5)
+        release.wait(quiet.TIMEOUT)
         return f"written: {values['note']}"
 
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
@@ -153,7 +153,7 @@ class HeldBack:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         answer = self.real(*args, **kwargs)
         self.written.set()
-        self.release.wait(5)
+        self.release.wait(quiet.TIMEOUT)
         return answer
 
 
@@ -360,7 +360,7 @@ async def test_the_dialogs_beneath_one_kept_for_its_answer_close_once_it_has_ans
     answers: list[object] = []
 
     def submit(values: dict[str, object]) -> str:
-        release.wait(5)
+        release.wait(quiet.TIMEOUT)
         return f"written: {values['note']}"
 
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
