@@ -111,6 +111,16 @@ async def test_ctrl_l_locks_over_a_dialog_and_the_same_clerk_finds_it_as_left(st
         assert dialog.query_one("#courier-name", Input).value == "Zhao Liu"
 
 
+def note_form(release: threading.Event) -> FormDialog[str]:
+    """A one-field form whose write waits for `release`, then answers what it wrote."""
+
+    def submit(values: dict[str, object]) -> str:
+        release.wait(quiet.TIMEOUT)
+        return f"written: {values['note']}"
+
+    return FormDialog("A note", [FormField("note", "Note")], submit=submit)
+
+
 @pytest.mark.parametrize(("who", "pin"), [("Wang", "9071"), ("Li", "1357")])
 async def test_a_write_on_its_way_as_ctrl_l_locks_gives_its_answer_to_whoever_signs_in(
     station: Station, who: str, pin: str
@@ -121,13 +131,9 @@ async def test_a_write_on_its_way_as_ctrl_l_locks_gives_its_answer_to_whoever_si
     release = threading.Event()
     answers: list[object] = []
 
-    def submit(values: dict[str, object]) -> str:
-        release.wait(quiet.TIMEOUT)
-        return f"written: {values['note']}"
-
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await quiet.settle(pilot)
-        form = FormDialog("A note", [FormField("note", "Note")], submit=submit)
+        form = note_form(release)
         app.push_screen(form, answers.append)
         await quiet.settle(pilot)
         await quiet.press(pilot, *"ok", "enter", leave_running=["run"])
@@ -359,14 +365,10 @@ async def test_the_dialogs_beneath_one_kept_for_its_answer_close_once_it_has_ans
     release = threading.Event()
     answers: list[object] = []
 
-    def submit(values: dict[str, object]) -> str:
-        release.wait(quiet.TIMEOUT)
-        return f"written: {values['note']}"
-
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await quiet.settle(pilot)
         courier = await open_courier_dialog(pilot, app)
-        form = FormDialog("A note", [FormField("note", "Note")], submit=submit)
+        form = note_form(release)
         app.push_screen(form, answers.append)
         await quiet.settle(pilot)
         await quiet.press(pilot, *"ok", "enter", leave_running=["run"])
