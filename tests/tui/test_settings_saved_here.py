@@ -127,3 +127,37 @@ async def test_a_value_the_save_tidies_is_shown_as_saved_not_as_changed_elsewher
         assert name.value == "East Gate"
         assert status_of(app) == "Settings were saved."  # not "Changed elsewhere, now shown: Station name"
         assert not app.screen.unsaved_edits()  # type: ignore[attr-defined]
+
+
+async def test_a_fee_table_saved_elsewhere_meanwhile_is_not_replaced_by_the_one_edited_here(
+    app: StationApp, station: Station, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counter-2 added a fee rule a moment ago, and this form does not show it yet; the manager here
+    edits the fee table and saves: refused, counter-2's rule kept, and the field shows the rows saved
+    now for the change to be made again; the opening hours edited with it are not saved either."""
+    from textual.widgets import Input
+
+    from station_console.settings import FeeRule
+
+    reads = HeldReads(monkeypatch)
+    async with settings_beside_another_counter(app, station, db_url) as (pilot, other, _name, hours):
+        try:
+            screen: Any = app.screen
+            section = next(i for i, s in enumerate(screen.sections) if "storage_fee_rules" in s.station)
+            await screen.show_section(section)
+            rules = screen.query_one("#st-storage_fee_rules", Input)
+            save_at(other, storage_fee_rules=[FeeRule(name="theirs")])
+            await quiet.until(pilot, reads.read.is_set, what="the live view's re-read", timeout=5)
+            assert "theirs" not in rules.value  # not shown here yet
+            rules.value = '[{"name": "mine"}]'
+            hours.value = "07:00-19:00"
+            await quiet.press(pilot, "ctrl+s")
+            await quiet.settle(pilot)
+            assert "another counter or command saved a change" in status_of(app)
+            assert "theirs" in rules.value and "mine" not in rules.value
+        finally:
+            reads.release.set()
+            reads.release_rest.set()
+    other.forget_settings()
+    assert [rule.name for rule in other.settings().storage_fee_rules] == ["theirs"]
+    assert other.settings().opening_hours != "07:00-19:00"

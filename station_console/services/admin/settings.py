@@ -28,6 +28,7 @@ def save_station_settings(
     *,
     only: Collection[str] | None = None,
     based_on: StationSettings | None = None,
+    checked: Collection[str] | None = None,
 ) -> None:
     """Store `new` and record what changed; the caller owns the transaction. Manager only.
 
@@ -35,7 +36,9 @@ def save_station_settings(
     keeps what is stored now, which another counter may have saved since the form was read. None: all
     of `new` (a command that read the settings a moment ago).
     `based_on`: the settings `new` was made from (an edit of one entry in a table); refused when one of
-    the saved fields is no longer stored as it was there, so another manager's change is not lost."""
+    the saved fields is no longer stored as it was there, so another manager's change is not lost.
+    `checked`: the fields compared with `based_on` (None: every field saved); a form's tables, whose
+    edit replaces every row, where a one-value field edited there is saved over a newer value."""
     require_manager(station, "settings")
 
     # Locked until the commit (PostgreSQL; SQLite's write transaction holds the file): a save at another
@@ -43,7 +46,8 @@ def save_station_settings(
     session.get(Setting, STATION_KEY, with_for_update=True)
     old = load_station_settings(session)
     if based_on is not None:
-        _refuse_if_saved_meanwhile(old, based_on, only if only is not None else StationSettings.model_fields)
+        saved = only if only is not None else StationSettings.model_fields
+        _refuse_if_saved_meanwhile(old, based_on, saved if checked is None else checked)
     if only is not None:
         new = _over(old, new, only)
     _check_rule_carriers(session, old, new)

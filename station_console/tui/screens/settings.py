@@ -48,6 +48,7 @@ from station_console.tui.screens.settings_fields import (
     field_widget,
     form_value,
     held_value,
+    is_table,
     parsed,
     widget_value,
 )
@@ -79,6 +80,8 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
     _role_line = ""  # what the status line says to a clerk, while it says it
     _read_while_saving = False  # the settings were read again while a save was on its way
     _sent: tuple[StationSettings, dict[str, Any]]  # the last save's station settings, and what was typed
+    _tables_sent: frozenset[str] = frozenset()  # the ids of the tables the last save replaced
+    _tables_refused: frozenset[str] = frozenset()  # of those, refused as saved elsewhere meanwhile
     EDITS = "#settings-form"
     SAVE_CALL = "save"
     CSS_PATH = "settings.tcss"
@@ -191,6 +194,7 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
             for widget in self.query_one("#settings-form").query(".value")
             if widget.id and (name := widget.id.removeprefix(f"{STATION}-")) != widget.id
         }
+        self._start_tables_again(shown)
         changed, kept = self.saved_elsewhere(shown)
         self._show_scanner_needs()  # the labels' codes may be among them
         if not changed or self.read_only:  # a clerk's status line keeps saying why the form is read-only
@@ -211,6 +215,16 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
         status = self.query_one("#settings-status", Static)
         status.update(text)
         status.set_class(False, "error")
+
+    def _start_tables_again(self, shown: dict[str, Any]) -> None:
+        """A table whose save was refused, saved elsewhere meanwhile, starts again from the rows saved
+        now, as the refusal says: kept as typed, the next Ctrl+S would replace the other rows unseen."""
+        refused, self._tables_refused = self._tables_refused, frozenset()
+        saved = self._saved_values or {}
+        for widget in self.query_one("#settings-form").query(".value"):
+            key = widget.id
+            if key in refused and key in saved and key in shown and shown[key] != saved[key]:
+                put_value(widget, saved[key])  # as last shown saved: `saved_elsewhere` shows the new rows
 
     def _typed(self) -> dict[str, Any]:
         """What the editors of every section built so far hold (widget id -> form value)."""
@@ -332,10 +346,18 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
         new_counter = cast(CounterSettings, values[COUNTER])
         station = self.station
         edited = self._edited_here()
+        tables = frozenset(name for name in edited if is_table(StationSettings, name))
+        read = self._tables_as_read(tables)
 
         def save() -> None:
-            station.run(lambda session: save_station_settings(session, station, new_station, only=edited))
+            station.run(
+                lambda session: save_station_settings(
+                    session, station, new_station, only=edited, based_on=read, checked=tables
+                )
+            )
             change_counter_settings(station, new_counter)
+
+        self._tables_sent = frozenset(f"{STATION}-{name}" for name in tables)
 
         self._saving = new_counter
         self._sent = (new_station, typed)
@@ -356,6 +378,16 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
             shown = held_value(editor, form_value(StationSettings, name, values[name]))
             if widget_value(editor) == typed.get(widget.id) and widget_value(editor) != shown:
                 put_value(editor, shown)
+
+    def _tables_as_read(self, tables: frozenset[str]) -> StationSettings:
+        """The station settings with `tables` as this form last showed them saved: their edits start
+        there, and the service refuses to replace rows another counter saved since."""
+        saved = self._saved_values or {}
+        data = self.station.settings().model_dump()
+        for name in tables:
+            if f"{STATION}-{name}" in saved:
+                data[name] = parsed(StationSettings, name, saved[f"{STATION}-{name}"])
+        return StationSettings.model_validate(data)
 
     def _edited_here(self) -> frozenset[str]:
         """The station fields edited in this form (their editors no longer hold what they last showed
@@ -422,14 +454,19 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
         self.edits_saved()
         self._after_saving()
 
+    def call_refused(self, tag: str, exc: StationError) -> None:
+        if tag == self.SAVE_CALL and exc.code == "settings_saved_meanwhile":
+            self._tables_refused = self._tables_sent
+        super().call_refused(tag, exc)
+
     def failed(self, tag: str, text: str) -> None:
+        if tag == self.SAVE_CALL:
+            self._after_saving()  # first: what it shows of the settings read again, the refusal replaces
         status = self.query_one("#settings-status", Static)
         status.update(text)
         status.set_class(True, "error")
         self.app.bell()
         self.edits_not_saved()
-        if tag == self.SAVE_CALL:
-            self._after_saving()
 
     def _after_saving(self) -> None:
         """The save answered: the console is told the settings held now (the save's own, or newer),

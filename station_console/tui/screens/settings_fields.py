@@ -51,6 +51,11 @@ def _is_json(annotation: Any) -> bool:
     return typing.get_origin(annotation) in (dict, list)
 
 
+def is_table(model: type[BaseModel], name: str) -> bool:
+    """Field `name` is a table (its rows typed as JSON): a save replaces every row."""
+    return _is_json(_annotation(model, name))
+
+
 def form_value(model: type[BaseModel], name: str, value: Any) -> Any:
     """The form value that shows `value` (the field's value as `model_dump(mode="json")` gives it)."""
     annotation = _annotation(model, name)
