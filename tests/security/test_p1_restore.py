@@ -499,3 +499,40 @@ def test_restore_is_not_refused_for_its_own_checkpointer(
     assert under_way == [True]  # a checkpoint of this process had the file open as the check began
     assert restored.kept_as.exists()
     station.engine.dispose()
+
+
+def test_a_backup_that_cannot_be_brought_up_to_date_says_so_in_the_managers_words(
+    cli: Callable[..., Run],
+    live: Station,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The driver's English went inside the Chinese sentence; it goes to the log now."""
+    from station_console.logs import log_path
+    from station_console.services.admin import backup
+
+    def fails(_engine: object) -> None:
+        raise sqlite3.OperationalError('near "ALTER": syntax error')
+
+    monkeypatch.setattr(backup, "upgrade", fails)
+    live.engine.dispose()
+    result = cli(
+        [
+            "--db",
+            str(live.engine.url),
+            "--lang",
+            "zh",
+            *MANAGER,
+            "restore",
+            "--yes",
+            str(tmp_path / "good.sqlite3"),
+        ]
+    )
+    assert result.code == 1, result.output
+    assert f"此文件不能用于恢复：无法升级到本版本的数据库结构（原因见日志 {log_path()}）" in result.err, (
+        result.err
+    )
+    assert "syntax error" not in result.err and "ALTER" not in result.err, result.err
+    assert "syntax error" in caplog.text
+    assert not list(tmp_path.glob("station.sqlite3.before-restore-*"))

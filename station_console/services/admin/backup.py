@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import secrets
 import shlex
@@ -34,6 +35,7 @@ from db.migrate import head_revision, known_revisions, schema_at, schema_objects
 from db.models import EventKind
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, Later, get_language, shown_params, translate
+from station_console.logs import log_path
 from station_console.private_files import PRIVATE_FILE, staged, write_failed
 from station_console.services.core import anchors, audit
 from station_console.services.core.health import check_database, check_file
@@ -42,6 +44,8 @@ from station_console.services.core.station import Station
 from station_console.services.people.audit_trail import verify
 from station_console.services.people.event_detail_labels import ROLE_LABELS
 from station_console.services.scan.carriers import forget_detector
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -338,7 +342,14 @@ def _migrate(copy: Path) -> None:
     try:
         upgrade(engine)
     except Exception as exc:  # noqa: BLE001  any failure to migrate refuses the file; nothing changed
-        raise _refuse(_why(N_("it cannot be brought up to date ({error})"), error=str(exc))) from exc
+        # The driver's words are English whatever the manager's language: they go to the log.
+        log.error("the backup could not be brought up to date", exc_info=exc)
+        raise _refuse(
+            _why(
+                N_("it could not be brought up to date for this version (the reason is in the log, {log})"),
+                log=str(log_path()),
+            )
+        ) from exc
     finally:
         engine.dispose()
 
