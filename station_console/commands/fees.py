@@ -23,7 +23,7 @@ def register(cli: click.Group) -> None:
 
 @group()
 def fees() -> None:
-    """Storage fees (超期保管费): the rule table, what a parcel owes, payments and waivers."""
+    """Storage fees: the rule table, what a parcel owes, payments and waivers."""
 
 
 def _rule_line(rule: Any, settings: Any) -> str:

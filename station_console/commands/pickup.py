@@ -29,7 +29,7 @@ def register(cli: click.Group) -> None:
     metavar="WAYBILL",
     help="Hand over this parcel (repeat for each); all must be the query's, else none is.",
 )
-@option("--proxy-name", metavar="NAME", help="Someone collects for the recipient (代取): their name.")
+@option("--proxy-name", metavar="NAME", help="Someone collects for the recipient (a proxy): their name.")
 @option("--proxy-phone", metavar="DIGITS", help="The proxy's phone (its last 4 digits are kept).")
 @option("--proxy-id", metavar="LAST4", help="The last 4 of the proxy's ID card, where the station asks.")
 @option("--pay", type=click.Choice(["cash", "qr", "account"]), help="The storage fee due was paid this way.")

@@ -29,7 +29,7 @@ def register(cli: click.Group) -> None:
 
 @group()
 def prealert() -> None:
-    """Pre-alerts (预到货): parcels a carrier or platform says are coming, with their phones."""
+    """Pre-alerts: parcels a carrier or platform says are coming, with their phones."""
 
 
 def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -32,7 +32,7 @@ def register(cli: click.Group) -> None:
 
 @group()
 def sendout() -> None:
-    """The send-out counter (寄件): quote, accept, refuse, refund, hand over to the courier."""
+    """The send-out counter: quote, accept, refuse, refund, hand over to the courier."""
 
 
 def money(cents: int) -> str:

@@ -50,7 +50,7 @@ def _echo_batch(view: object, as_json: bool) -> None:
 
 @group("returns")
 def returns_group() -> None:
-    """Return parcels to a courier (退回): open a batch, add parcels, print the manifest, close on signature."""
+    """Return parcels to a courier: open a batch, add parcels, print the manifest, close on signature."""
 
 
 @returns_group.command("open")

@@ -192,7 +192,7 @@ def shelves_retire(app: CliApp, location: str, restore: bool) -> None:
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def move(app: CliApp, ref: str, target: str, whole_layer: bool, policy: str | None, as_json: bool) -> None:
-    """Move a parcel (waybill or pickup code), or a whole layer, to SHELF-LAYER (移库)."""
+    """Move a parcel (waybill or pickup code), or a whole layer, to SHELF-LAYER."""
     from station_console.services.shelves.moves import move_layer, move_parcel
 
     if whole_layer:
@@ -231,7 +231,7 @@ FIXES = ("relocate", "missing", "recheck")
 )
 @pass_app
 def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixes: tuple[str, ...]) -> None:
-    """Stocktake SHELF or SHELF-LAYER (盘库): scans from stdin, one per line; JSON on EOF.
+    """Stocktake SHELF or SHELF-LAYER: scans from stdin, one per line; JSON on EOF.
 
     On a whole shelf, a line `@3` says the following scans are on layer 3.
     """
