@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import FakeClock
 from pickup_helpers import configure, receive, set_layer_walk, set_walk, zto
+from sqlmodel import col, update
 
+from db.models import Parcel
 from station_console.errors import NotFound, Refused
 from station_console.services.checkin.transaction import set_phone
 from station_console.services.core.station import Station
@@ -288,3 +290,34 @@ def test_an_old_code_says_when_its_last_parcel_left_long_after_its_hold(
         pickup.lookup(station, code)
     text = info.value.message("en")
     assert info.value.code == "left" and "written off" in text and written_at in text, text
+
+
+def test_a_code_of_a_shelf_labelled_in_chinese_before_labels_were_a_to_z_still_finds_its_parcel(
+    station: Station,
+) -> None:
+    """Shelves labelled 冷 before today keep their labels and their parcels' codes (冷-1-1001), which
+    are in the customers' messages: typed as stored, or full-width and spaced, they find the parcel."""
+    with station.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE shelf SET label = '冷' WHERE label = '1'")
+        conn.exec_driver_sql("UPDATE shelf SET label = '冷' || label WHERE label <> '冷'")
+    a = receive(station, 1, phone=ANN)
+    assert a.pickup_code.startswith("冷")
+    shelf, layer, seq = a.pickup_code.split("-")
+    for text in (a.pickup_code, f" {shelf} － {layer}－０{seq} "):
+        found = pickup.lookup(station, text)
+        assert found.shape == "code" and [r.waybill for r in found.rows] == [a.waybill], text
+
+
+def test_a_code_as_stored_beyond_a_to_z_is_not_read_as_the_a_to_z_code_inside_it(station: Station) -> None:
+    """冷1-1-1001 (shelf 冷1) holds 1-1-1001 (shelf 1), another customer's: the code as stored wins."""
+    ann = receive(station, 1, phone=ANN)
+    ben = receive(station, 2, phone=BEN)
+    with station.engine.begin() as conn:
+        conn.execute(
+            update(Parcel)
+            .where(col(Parcel.waybill) == ben.waybill)
+            .values(pickup_code=f"冷{ann.pickup_code}")
+        )
+    found = pickup.lookup(station, f"冷{ann.pickup_code}")
+    assert [r.waybill for r in found.rows] == [ben.waybill]
+    assert [r.waybill for r in pickup.lookup(station, f"您的取件码{ann.pickup_code}").rows] == [ann.waybill]

@@ -368,7 +368,12 @@ def lookup(station: Station, query: str, *, counted: bool = True) -> Lookup:
     moved: list[tuple[str, str]] = []
     with station.connect() as conn:  # Core, not the ORM: this path is timed at 1M parcels
         guard.refuse_if_locked(conn, station)
-        rows = _query_rows(conn, parsed, now)
+        rows = []
+        if parsed.as_stored is not None:  # a code as stored on a shelf labelled beyond A-Z, if there is one
+            as_stored = ParsedQuery("code", (parsed.as_stored,))
+            rows = _query_rows(conn, as_stored, now)
+            parsed = as_stored if rows else parsed
+        rows = rows or _query_rows(conn, parsed, now)
         if parsed.shape in ("code", "codes"):
             found_codes = {r.pickup_code for r in rows}
             moved = _moved_codes(conn, [c for c in parsed.values if c not in found_codes])

@@ -31,6 +31,9 @@ _PART = r"[0-9A-Za-z]+"
 class ParsedQuery:
     shape: str  # "code" | "codes" | "tail" | "phone" | "waybill"
     values: tuple[str, ...]  # codes (normalised), the tail, the 11 digits, or the waybill
+    # The whole query read as one code with letters beyond A-Z (冷1-1-1001, a shelf labelled before
+    # labels were A-Z or digits): looked up first, as `values` reads only its A-Z part (1-1-1001).
+    as_stored: str | None = None
 
 
 def normalise_text(text: str) -> str:
@@ -53,6 +56,27 @@ def _code_pattern(template: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
     # Not glued to other letters or digits, so `16-5-30021` is not read as `6-5-3002`.
     body = "".join(out)
     return re.compile(rf"(?<![0-9A-Za-z\-]){body}(?![0-9A-Za-z]|-[0-9A-Za-z])"), tuple(names)
+
+
+@lru_cache(maxsize=8)
+def _stored_code_pattern(template: str) -> re.Pattern[str]:
+    """A whole query that is one code of `template` whose parts are any letters or digits: the codes
+    of a shelf labelled before labels were A-Z or digits (冷-1-1001), still on their parcels and in
+    the customers' messages. The whole query only, and found only if stored: a message pasted whole
+    (您的取件码6-5-3002) reads as this too, its code found by `find_codes`."""
+    out: list[str] = []
+    for literal, field in _split_template(template):
+        out.extend(r"\s*-\s*" if char == "-" else r"\s*" + re.escape(char) + r"\s*" for char in literal)
+        if field:
+            out.append(rf"(?P<{field}>\d+)" if field == "seq" else rf"(?P<{field}>[^\W_]+)")
+    return re.compile("".join(out))
+
+
+def _stored_code(text: str, template: str) -> str | None:
+    m = _stored_code_pattern(template).fullmatch(text)
+    if m is None or m.group(0).isascii():  # an ASCII code is `find_codes`' to read, range and all
+        return None
+    return template.format(**{name: _strip_zeros(value) for name, value in m.groupdict().items()})
 
 
 def _split_template(template: str) -> list[tuple[str, str]]:
@@ -106,8 +130,11 @@ def parse_query(text: str, template: str, seq_range: tuple[int, int] | None = No
     codes = find_codes(clean, template, seq_range)
     if len(codes) > MAX_CODES:
         raise Refused(N_("At most {n} pickup codes at once"), code="too_many_codes", n=MAX_CODES)
+    stored = _stored_code(clean, template)
     if codes:
-        return ParsedQuery("codes" if len(codes) > 1 else "code", tuple(codes))
+        return ParsedQuery("codes" if len(codes) > 1 else "code", tuple(codes), as_stored=stored)
+    if stored is not None:
+        return ParsedQuery("code", (stored,))
     if digits and len(compact) == 4:
         return ParsedQuery("tail", (compact,))
     waybill = normalise_waybill(clean).waybill
