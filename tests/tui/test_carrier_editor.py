@@ -184,3 +184,28 @@ async def test_enter_twice_on_the_table_opens_one_form(app: StationApp) -> None:
         assert [type(s) for s in app.screen_stack].count(CarrierForm) == 1
         await quiet.press(pilot, "escape")
         assert app.screen is screen
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_carrier_changed_at_another_counter_while_its_form_is_open_is_not_saved_over(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    """The form saves every field of the carrier: counter-2's new fee, saved after this form opened,
+    would go back to the fee the form shows. Refused, said in the form, and counter-2's fee kept."""
+    from station_console.services.scan.carriers import update_carrier
+    from tui.test_live_bridge import another_counter
+
+    async with app.run_test(size=(140, 48)) as pilot, another_counter(station, db_url) as other:
+        await open_editor(app, pilot)
+        await quiet.press(pilot, "enter")  # edit the selected row: SF
+        form = app.screen
+        assert isinstance(form, CarrierForm)
+        update_carrier(other, "SF", {"fee_cents": 99})
+        form.query_one("#cf-name_en", Input).value = "SF Express (Shunfeng)"
+        await quiet.press(pilot, "ctrl+s")
+        assert app.screen is form  # still open, with what was typed
+        said = str(form.query_one("#carrier-form-error", Static).render())
+        assert "another counter or command saved a change" in said and "open the carrier again" in said
+        assert form.query_one("#cf-name_en", Input).value == "SF Express (Shunfeng)"
+    row = carrier(station, "SF")
+    assert row is not None and (row.fee_cents, row.name_en) == (99, "SF Express")

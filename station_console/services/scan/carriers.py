@@ -228,8 +228,13 @@ def add_carrier(station: Station, data: dict[str, Any]) -> Carrier:
     return row
 
 
-def update_carrier(station: Station, code: str, changes: dict[str, Any]) -> Carrier:
-    """Change some fields of carrier `code` (not the code itself); records old and new values."""
+def update_carrier(
+    station: Station, code: str, changes: dict[str, Any], *, based_on: Carrier | None = None
+) -> Carrier:
+    """Change some fields of carrier `code` (not the code itself); records old and new values.
+
+    `based_on`: the row the changes were made from (a form that saves every field); refused when it is
+    no longer stored as it was there, so another manager's change to the carrier is not lost."""
     require(station, "carriers")
     if "code" in changes and str(changes["code"]).strip().upper() != code.strip().upper():
         raise Refused(N_("A carrier's code cannot be changed."), code="bad_field", field="code")
@@ -237,6 +242,8 @@ def update_carrier(station: Station, code: str, changes: dict[str, Any]) -> Carr
 
     def work(session: Session) -> Carrier:
         row = _find(session, code)
+        if based_on is not None:
+            _refuse_if_saved_meanwhile(row, based_on)
         changed = {k: [getattr(row, k), v] for k, v in values.items() if getattr(row, k) != v}
         if not changed:
             return row
@@ -254,6 +261,21 @@ def update_carrier(station: Station, code: str, changes: dict[str, Any]) -> Carr
     row = station.run(work)
     forget_detector(station)
     return row
+
+
+def _refuse_if_saved_meanwhile(stored: Carrier, read: Carrier) -> None:
+    """Compare and set: the row is still stored as it was read (no version column; the stored row is
+    the one the write transaction holds)."""
+    if any(getattr(stored, name) != getattr(read, name) for name in EDITABLE):
+        raise Refused(
+            N_(
+                "Carrier {carrier}: another counter or command saved a change while this one was being "
+                "made, so nothing was saved. Close this form and open the carrier again: it shows what "
+                "is saved now."
+            ),
+            code="carrier_saved_meanwhile",
+            carrier=stored.code,
+        )
 
 
 def _jsonable(value: Any) -> Any:

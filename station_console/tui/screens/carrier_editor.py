@@ -189,7 +189,9 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
         if self.carrier is None:
             self.call("save", partial(add_carrier, self.station, values))
         else:
-            self.call("save", partial(update_carrier, self.station, self.carrier.code, values))
+            # The row the form shows: refused if another counter changed it since (every field is sent).
+            save = partial(update_carrier, self.station, self.carrier.code, values, based_on=self.carrier)
+            self.call("save", save)
 
     def done_save(self, saved: Carrier) -> None:
         self.edits_saved()
