@@ -161,3 +161,33 @@ async def test_a_fee_table_saved_elsewhere_meanwhile_is_not_replaced_by_the_one_
     other.forget_settings()
     assert [rule.name for rule in other.settings().storage_fee_rules] == ["theirs"]
     assert other.settings().opening_hours != "07:00-19:00"
+
+
+async def test_a_fee_table_the_live_view_showed_changed_elsewhere_is_not_replaced_by_the_one_edited_here(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    """The manager here is editing the fee table when counter-2 adds a rule: the live view says so and
+    keeps what was typed here, but Ctrl+S would replace a rule the manager here cannot see. Refused
+    as any save over a table saved meanwhile, counter-2's rule kept, and the field shows it."""
+    from textual.widgets import Input
+
+    from station_console.settings import FeeRule
+
+    async with settings_beside_another_counter(app, station, db_url) as (pilot, other, _name, _hours):
+        screen: Any = app.screen
+        section = next(i for i, s in enumerate(screen.sections) if "storage_fee_rules" in s.station)
+        await screen.show_section(section)
+        rules = screen.query_one("#st-storage_fee_rules", Input)
+        rules.value = '[{"name": "mine"}]'
+        save_at(other, storage_fee_rules=[FeeRule(name="theirs")])
+        await quiet.until(
+            pilot, lambda: "Changed elsewhere" in status_of(app), what="the live view's line", timeout=5
+        )
+        assert "cannot be saved over it" in status_of(app)
+        assert rules.value == '[{"name": "mine"}]'  # kept as typed
+        await quiet.press(pilot, "ctrl+s")
+        await quiet.settle(pilot)
+        assert "another counter or command saved a change" in status_of(app)
+        assert "theirs" in rules.value and "mine" not in rules.value
+    other.forget_settings()
+    assert [rule.name for rule in other.settings().storage_fee_rules] == ["theirs"]

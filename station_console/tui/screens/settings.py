@@ -9,7 +9,8 @@ only the fields edited here (another counter's save meanwhile stays in the rest)
 (Ctrl+Q, another mode) asks first (`KeepsEdits`).
 Settings changed elsewhere (another counter, the `station` command) while the form is open are shown
 as the live view reads them again: a field edited here keeps what was typed, and the status line
-names the fields that changed (`saved_elsewhere`).
+names the fields that changed (`saved_elsewhere`); a table (fee rules) so kept is not saved over the
+other rows, which the manager may not read: its save is refused and it shows them.
 Saving is a manager action (checked by the service, not only here): a clerk reads the form, its fields
 not editable, with the status line saying why and no Save button; the sub-screens are opened as usual,
 and each of their manager keys is refused as it is pressed (`role_keys`).
@@ -82,6 +83,9 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
     _sent: tuple[StationSettings, dict[str, Any]]  # the last save's station settings, and what was typed
     _tables_sent: frozenset[str] = frozenset()  # the ids of the tables the last save replaced
     _tables_refused: frozenset[str] = frozenset()  # of those, refused as saved elsewhere meanwhile
+    # A table being edited here that the live view showed changed elsewhere: the rows its edit started
+    # from (form value, by widget id), sent as what the save is based on so that it is refused.
+    _tables_started: dict[str, Any]
     EDITS = "#settings-form"
     SAVE_CALL = "save"
     CSS_PATH = "settings.tcss"
@@ -106,6 +110,7 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
+        self._tables_started = {}
         self.read_only = refused(self.app, "settings.save") is not None  # a clerk's: see show_role
         self.sections = sections()
         self.shown = 0  # the section on screen
@@ -195,6 +200,7 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
             if widget.id and (name := widget.id.removeprefix(f"{STATION}-")) != widget.id
         }
         self._start_tables_again(shown)
+        self._remember_where_tables_started(shown)
         changed, kept = self.saved_elsewhere(shown)
         self._show_scanner_needs()  # the labels' codes may be among them
         if not changed or self.read_only:  # a clerk's status line keeps saying why the form is read-only
@@ -204,7 +210,15 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
             return _(", ").join(field_label(StationSettings, i.removeprefix(f"{STATION}-")) for i in ids)
 
         # One line (the status line's height): the fields by title, the kept ones again.
-        if kept:
+        tables = [key for key in kept if key in self._tables_started]
+        if tables:  # a save is refused: their rows would replace the other counter's unseen
+            text = _(
+                "Changed elsewhere: {fields}; your edit of {tables} cannot be saved over it: Ctrl+S "
+                "shows the rows saved now",
+                fields=titles(changed),
+                tables=titles(tables),
+            )
+        elif kept:
             text = _(
                 "Changed elsewhere: {fields}; kept what you typed in {kept} (Ctrl+S saves it)",
                 fields=titles(changed),
@@ -218,13 +232,32 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
 
     def _start_tables_again(self, shown: dict[str, Any]) -> None:
         """A table whose save was refused, saved elsewhere meanwhile, starts again from the rows saved
-        now, as the refusal says: kept as typed, the next Ctrl+S would replace the other rows unseen."""
+        now, as the refusal says: kept as typed, the next Ctrl+S would replace the other rows unseen.
+        `shown`: the settings read again now (those saved elsewhere since are in no other field)."""
         refused, self._tables_refused = self._tables_refused, frozenset()
         saved = self._saved_values or {}
         for widget in self.query_one("#settings-form").query(".value"):
             key = widget.id
-            if key in refused and key in saved and key in shown and shown[key] != saved[key]:
-                put_value(widget, saved[key])  # as last shown saved: `saved_elsewhere` shows the new rows
+            if key not in refused or key not in saved:
+                continue
+            if self._tables_started.pop(key, None) is not None or shown.get(key, saved[key]) != saved[key]:
+                put_value(widget, saved[key])  # as last shown saved: `saved_elsewhere` shows newer rows
+
+    def _remember_where_tables_started(self, shown: dict[str, Any]) -> None:
+        """A table edited here and now `shown` changed elsewhere keeps what was typed, but its save is
+        based on the rows the edit started from (not the new ones, which the manager may not read)."""
+        saved = self._saved_values or {}
+        for widget in self.query_one("#settings-form").query(".value"):
+            key = widget.id
+            if (
+                key
+                and key in saved
+                and key in shown
+                and shown[key] != saved[key]
+                and widget_value(cast(FieldWidget, widget)) not in (saved[key], shown[key])
+                and is_table(StationSettings, key.removeprefix(f"{STATION}-"))
+            ):
+                self._tables_started.setdefault(key, saved[key])
 
     def _typed(self) -> dict[str, Any]:
         """What the editors of every section built so far hold (widget id -> form value)."""
@@ -382,7 +415,7 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def _tables_as_read(self, tables: frozenset[str]) -> StationSettings:
         """The station settings with `tables` as this form last showed them saved: their edits start
         there, and the service refuses to replace rows another counter saved since."""
-        saved = self._saved_values or {}
+        saved = {**(self._saved_values or {}), **self._tables_started}
         data = self.station.settings().model_dump()
         for name in tables:
             if f"{STATION}-{name}" in saved:
@@ -451,8 +484,13 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
             status.update(_("Settings were saved."))
         status.set_class(False, "error")
         self._show_as_stored()
+        self._tables_started = {}  # what a later edit starts from is what was just saved
         self.edits_saved()
         self._after_saving()
+
+    def discard_edits(self) -> None:
+        super().discard_edits()
+        self._tables_started = {}  # the tables show what is saved: an edit starts there again
 
     def call_refused(self, tag: str, exc: StationError) -> None:
         if tag == self.SAVE_CALL and exc.code == "settings_saved_meanwhile":
@@ -462,6 +500,8 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def failed(self, tag: str, text: str) -> None:
         if tag == self.SAVE_CALL:
             self._after_saving()  # first: what it shows of the settings read again, the refusal replaces
+            if self._tables_refused:  # nothing newer to show: the live view showed it already
+                self._start_tables_again({})
         status = self.query_one("#settings-status", Static)
         status.update(text)
         status.set_class(True, "error")
