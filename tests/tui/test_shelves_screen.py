@@ -474,3 +474,32 @@ async def test_the_shelf_editor_names_a_shelf_typed_full_width_as_it_was_saved(
         assert result() == "Layer added to shelf C"
     layers = next(len(r.layers) for r in layout.shelf_map(station) if r.label == "C")
     assert layers == 6
+
+
+async def test_a_layer_changed_at_another_counter_after_the_editor_showed_it_is_not_saved_over(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    """The editor sends a layer's capacity and sizes together: counter-2's new sizes, saved after the
+    form showed the layer, would go back to those it shows. Refused, and the form shows the layer as
+    saved now; a save from there goes through."""
+    from tui.test_live_bridge import another_counter
+
+    async with app.run_test(size=(160, 45)) as pilot, another_counter(station, db_url) as other:
+        await app.push_screen(ShelfEditScreen("1-1"))
+        await settle(pilot)
+        screen = app.screen
+        sizes = screen.query_one("#edit-sizes", Input)
+        assert sizes.value == "SML"  # filled from the layer
+        layout.edit_layer(other, "1-1", accepts_sizes="SM")
+        screen.query_one("#edit-capacity", Input).value = "30"
+        await quiet.press(pilot, "f7")
+        await settle(pilot)
+        assert "another counter or command saved a change" in str(screen.query_one("#edit-result").render())
+        assert sizes.value == "SM"
+        assert screen.query_one("#edit-capacity", Input).value == "40"  # as saved: the change made again
+        screen.query_one("#edit-capacity", Input).value = "30"
+        await quiet.press(pilot, "f7")
+        await settle(pilot)
+        assert str(screen.query_one("#edit-result").render()) == "1-1 updated"
+    cell = next(c for r in layout.shelf_map(station) for c in r.layers if r.label == "1" and c.label == "1")
+    assert (cell.capacity_units, cell.accepts_sizes) == (30, "SM")

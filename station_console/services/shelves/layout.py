@@ -345,15 +345,34 @@ def add_layer(
 
 
 def edit_layer(
-    station: Station, location: str, *, capacity_units: int | None = None, accepts_sizes: str | None = None
+    station: Station,
+    location: str,
+    *,
+    capacity_units: int | None = None,
+    accepts_sizes: str | None = None,
+    read: tuple[int, str] | None = None,
 ) -> None:
-    """Change a layer's capacity (never below what it holds) or the sizes it accepts."""
+    """Change a layer's capacity (never below what it holds) or the sizes it accepts.
+
+    `read`: its capacity and sizes as the form that sends both showed them; refused when either is no
+    longer stored so, as another manager's change would be put back unseen."""
     require_manager(station, "shelves")
 
     def work(session: Session) -> None:
         shelf, layer = resolve(session, location)
         if layer is None:
             raise Refused(N_("Give a layer as SHELF-LAYER, e.g. 6-5"), code="need_layer")
+        if read is not None and read != (layer.capacity_units, layer.accepts_sizes):
+            raise Refused(
+                N_(
+                    "Layer {shelf}-{layer}: another counter or command saved a change while this one was "
+                    "being made, so nothing was saved. Its capacity and sizes now show what is saved: "
+                    "make the change again."
+                ),
+                code="layer_saved_meanwhile",
+                shelf=shelf.label,
+                layer=layer.label,
+            )
         letters = _check_layer_fields(capacity_units, accepts_sizes)
         changed: dict[str, Any] = {}
         if capacity_units is not None:

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input
 
+from station_console.errors import StationError
 from station_console.i18n import N_, _, _n
 from station_console.services.core.station import Station
 from station_console.services.shelves import layout, layout_csv, moves
@@ -153,6 +154,10 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
         ),
     ]
 
+    # The layer whose capacity and sizes the form was filled with, and them: a save of both is refused
+    # if another counter changed them since.
+    _filled: tuple[str, int, str] | None = None
+
     def __init__(self, location: str = "") -> None:
         super().__init__()
         self.location = location
@@ -204,6 +209,7 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
                 if f"{row.label}-{cell.label}" == text:
                     self.query_one("#edit-capacity", Input).value = str(cell.capacity_units)
                     self.query_one("#edit-sizes", Input).value = cell.accepts_sizes
+                    self._filled = (text, cell.capacity_units, cell.accepts_sizes)
 
     @on(Input.Submitted, "#edit-location")
     def _location_given(self) -> None:
@@ -217,6 +223,12 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
 
     def done_edit(self, _result: object) -> None:
         self.query_one("#edit-result", Static).update(plain(self._done_text, "green"))
+        self.fill_from_location()  # what the next save of the layer starts from
+
+    def call_refused(self, tag: str, exc: StationError) -> None:
+        super().call_refused(tag, exc)
+        if exc.code == "layer_saved_meanwhile":
+            self.fill_from_location()  # as the refusal says: the layer as saved now
 
     def failed(self, tag: str, text: str) -> None:
         self.query_one("#edit-result", Static).update(plain(text, "red"))
@@ -230,6 +242,7 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
     def action_save(self) -> None:
         cap = self.value("edit-capacity")
         location = self.location_typed()
+        filled = self._filled
         self.run(
             partial(
                 layout.edit_layer,
@@ -237,6 +250,7 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
                 location,
                 capacity_units=int(cap) if cap else None,
                 accepts_sizes=self.value("edit-sizes") or None,
+                read=filled[1:] if filled is not None and filled[0] == location else None,
             ),
             _("{location} updated", location=location),
         )
