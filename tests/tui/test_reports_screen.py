@@ -259,3 +259,31 @@ async def test_refresh_reads_the_report_once_the_database_is_back(
         await until(pilot, lambda: "Balanced" in str(status.render()), what="the report read again")
         assert screen.day is not None
         assert screen.query_one("#rp-table", DataTable).row_count > 0
+
+
+@pytest.mark.first_mode("checkin")
+async def test_keys_that_need_the_figures_pressed_while_they_load_say_so(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F6 and at once F12 (or an export key): the day's figures are still being read; the key says so
+    and opens nothing, and once they show F12 asks about them."""
+    from station_console.tui.screens import reports
+    from tui.test_saving_screens import held_back
+
+    _seed(station)
+    station.clerk_role = "manager"
+    release, calls = held_back(monkeypatch, reports, "read_report")
+    async with app.run_test(size=(140, 45)) as pilot:
+        try:
+            await quiet.press(pilot, "f6", "f12", "f9", leave_running=["run"])
+            await quiet.until(pilot, lambda: calls, what="the report's read sent")
+            said = [str(n.message) for n in app._notifications]
+            still = "One moment: the day's figures are still being read. Press the key again once they show."
+            assert said == [still, still]
+            assert isinstance(app.screen, ReportsScreen)  # no question over figures not shown
+        finally:
+            release.set()
+        await _settle(app, pilot)
+        await quiet.press(pilot, "f12")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, ConfirmClose)

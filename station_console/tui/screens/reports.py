@@ -142,8 +142,9 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         self.load()
 
     def action_shift_day(self, days: int) -> None:
-        if self.day is None:
-            return  # today is still being read; it loads its report when known
+        if self.day is None:  # today is still being read; it loads its report when known
+            self._still_reading()
+            return
         self.day += timedelta(days=days)
         self.query_one("#rp-day", Input).value = self.day.isoformat()
         self.load()
@@ -153,6 +154,12 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             self._today()
             return
         self.load()
+
+    def _still_reading(self) -> None:
+        """A key that needs the day's figures, pressed before they are shown: said, not dropped."""
+        self.notify(
+            _("One moment: the day's figures are still being read. Press the key again once they show.")
+        )
 
     def load(self) -> None:
         if self.day is None:
@@ -247,6 +254,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
 
     def action_export(self, fmt: str) -> None:
         if self.report is None:
+            self._still_reading()
             return
         path = self.export_dir / export.report_file(self.report, fmt).name
         self.call("export", partial(write_export, self.report, path, fmt))  # a PDF takes a moment
@@ -261,7 +269,8 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             return
         report = self.report
         if report is None or self.day is None or report["date"] != self.day.isoformat():
-            return  # the figures shown must be the day's before anyone confirms them
+            self._still_reading()  # the figures shown must be the day's before anyone confirms them
+            return
         closed = report.get("closed")
         if closed and not closed.get("reopened_at"):
             self.notify(_("Business day {day} is already closed", day=report["date"]), severity="warning")
