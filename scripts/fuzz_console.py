@@ -10,8 +10,9 @@ or a wait until the console is quiet between some keys, so workers answer at ran
 counter would: the random digits and Enters typed into the PIN field lock the clerk out).
 
 It stops at the first crash: the app exiting with an exception, an error logged on `station.tui`
-(`report_unexpected`'s "unexpected error"), or a console that is not quiet again after 30 s (keys held,
-a worker stuck); prints the seed, the sequence and the traceback, then shrinks the sequence (the
+(`report_unexpected`'s "unexpected error"), a worker ending in an exception its code let out (run
+with exit_on_error=False, Textual keeps it silent: the screen waits for an answer that never comes),
+or a console that is not quiet again after 30 s (keys held, a worker stuck); prints the seed, the sequence and the traceback, then shrinks the sequence (the
 shortest crashing prefix, then chunks dropped) and prints the short one. Along the way it notes what
 is not a crash but looks wrong when the console is quiet: two dialogs on one stack (the sign-in over
 one is a lock, the unsaved-changes question over a form is asked as the clerk leaves: not counted), a
@@ -87,7 +88,7 @@ RAW_MARKUP = re.compile(
 
 @dataclass
 class Crash:
-    kind: str  # "exception", "logged", "hang"
+    kind: str  # "exception", "logged", "worker", "hang", "lost"
     text: str  # the traceback, or what was busy
     signature: str  # what tells one crash from another: the error and where it was raised
     at: int  # how many tokens were sent when it was seen
@@ -298,6 +299,27 @@ def watch_checkins(acknowledged: dict[int, str]) -> Any:
     return restore
 
 
+def watch_failed_workers(app: Any, failed: list[Any]) -> Any:
+    """Every worker of `app` that ended with an exception its code let out while the console ran; those
+    run with exit_on_error=False, and Textual keeps such an error silent: the screen waits for an answer
+    that never comes, and nothing is logged. Returns the undo."""
+    from textual.worker import Worker, WorkerState
+
+    run = Worker._run
+
+    async def watched(self: Any, on: Any) -> None:
+        await run(self, on)
+        if on is app and self.state == WorkerState.ERROR and app.is_running:
+            failed.append(self)
+
+    Worker._run = watched  # type: ignore[method-assign,assignment]
+
+    def restore() -> None:
+        Worker._run = run  # type: ignore[method-assign]
+
+    return restore
+
+
 def lost_checkins(path: Path, acknowledged: dict[int, str]) -> list[str]:
     """The check-ins the screen acknowledged whose parcel row is not in the database (an undo keeps
     the row, cancelled)."""
@@ -426,6 +448,8 @@ async def drive(
     watch_locked_toasts(app, outcome.notes)
     acknowledged: dict[int, str] = {}
     unwatch = watch_checkins(acknowledged)
+    failed: list[Any] = []
+    unwatch_workers = watch_failed_workers(app, failed)
     english = english_msgids(template) if get_language() == "zh" else []
     locked_for = 0
 
@@ -441,6 +465,10 @@ async def drive(
                 text = f"{record.getMessage()}\n" + "".join(traceback.format_exception(exc_info[1]))
                 return Crash("logged", text, signature(exc_info[1]), len(outcome.sent))
             return Crash("logged", record.getMessage(), record.getMessage(), len(outcome.sent))
+        if failed:
+            worker, exc = failed[0], failed[0].error
+            text = f"worker {worker.name!r} failed silently\n" + "".join(traceback.format_exception(exc))
+            return Crash("worker", text, signature(exc), len(outcome.sent))
         if not app.is_running:
             return Crash("exception", "the console stopped", "stopped", len(outcome.sent))
         return None
@@ -493,6 +521,7 @@ async def drive(
             )
     finally:
         unwatch()
+        unwatch_workers()
         logger.removeHandler(errors)
         engine.dispose()
         lost = lost_checkins(run / "station.sqlite3", acknowledged)
