@@ -10,7 +10,7 @@ import pytest
 from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Static, TextArea
+from textual.widgets import DataTable, Input, OptionList, Static, TextArea
 
 from station_console.i18n import _
 from station_console.services.checkin.transaction import check_in
@@ -21,7 +21,8 @@ from station_console.services.scan.carriers import NUMBER_FIELDS, TEXT_FIELDS
 from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.carrier_editor import CarrierForm
-from station_console.tui.screens.checkin_dialogs import MissingPhones
+from station_console.tui.screens.checkin_batch import CourierDialog
+from station_console.tui.screens.checkin_dialogs import BatchPicker, MissingPhones
 from station_console.tui.screens.clerk_activity import ClerkActivityScreen
 from station_console.tui.screens.damaged import DamagedScreen
 from station_console.tui.screens.day_close_dialogs import ReopenDay
@@ -438,3 +439,37 @@ async def test_the_unsaved_changes_question_reads_on_one_line_with_its_keys_unde
             await at_each_size(app, pilot, one_line, SIZES_TO_80)
             quiet.send_key(app, "escape")
             await settle(app, pilot)
+
+
+@SMALL
+async def test_the_carrier_pickers_keep_every_carrier_and_the_couriers_name_in_view_on_a_small_terminal(
+    app: StationApp, lang: str
+) -> None:
+    """Every carrier is listed (more than 24 lines' worth with the title): the list scrolls inside the
+    box, the last carrier shown once reached, and the courier's name field below it stays in view."""
+    async with console_in(app, lang) as pilot:
+        for key, kind in (("f7", BatchPicker), ("f10", CourierDialog)):
+            await quiet.press(pilot, key)
+            await quiet.until(pilot, lambda kind=kind: isinstance(app.screen, kind))
+            dialog = app.screen
+            listed = dialog.query_one(OptionList)
+            assert listed.option_count >= 15  # every carrier, taller than the box at 80x24
+
+            async def fits(dialog: Any = dialog, listed: OptionList = listed) -> None:
+                box, fixed = dialog_box(dialog), [dialog.query_one(".dialog-title")]
+                if isinstance(dialog, CourierDialog):
+                    fixed += [dialog.query_one("#courier-name"), dialog.query_one(".form-keys")]
+                    for part in fixed:
+                        in_the_dialog(app, box, fixed, part)
+                assert in_the_dialog(app, box, fixed, listed).height >= 5
+                quiet.send_key(app, "end")
+                await settle(app, pilot)
+                last = listed.get_option_at_index(listed.option_count - 1).id
+                assert listed.highlighted == listed.option_count - 1, last
+                assert listed.scroll_y == listed.max_scroll_y > 0, f"{last} is below the list's view"
+                quiet.send_key(app, "home")
+                await settle(app, pilot)
+
+            await at_each_size(app, pilot, fits, SIZES[:1])
+            await quiet.press(pilot, "escape")
+            assert not isinstance(app.screen, kind)

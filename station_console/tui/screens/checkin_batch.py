@@ -79,11 +79,13 @@ class CourierDialog(TypedDialog[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(_("Whose bag is it? Carrier, then the courier's name"), classes="dialog-title")
-            yield Static(id="courier-why")
+            with Vertical(id="courier-head"):
+                yield Static(_("Whose bag is it? Carrier, then the courier's name"), classes="dialog-title")
+                yield Static(id="courier-why")
             yield OptionList(*(Option(plain(f"{code:<8} {name}"), id=code) for code, name in self.carriers))
-            yield FixedInput(id="courier-name", max_length=64, placeholder=_("courier's name"))
-            yield keys_line(NEXT_FIELD_KEYS)
+            with Vertical(id="courier-end"):
+                yield FixedInput(id="courier-name", max_length=64, placeholder=_("courier's name"))
+                yield keys_line(NEXT_FIELD_KEYS)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
