@@ -28,6 +28,7 @@ of its own (Settings saves it), so a replay starts as its run did.
 
     .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5] [--size 80x24]
         [--lang zh]   (a terminal of 160x45 and English unless told)
+        [--stop-on "not shown"]   (a note holding that text stops the run as a crash, and is shrunk)
     .venv/bin/python scripts/fuzz_console.py --replay "f4 f8 enter escape ~40 f2"   (a printed sequence)
 
 Not part of the test suite (its time is a goal of its own): each bug it finds gets a Pilot test.
@@ -88,7 +89,7 @@ RAW_MARKUP = re.compile(
 
 @dataclass
 class Crash:
-    kind: str  # "exception", "logged", "worker", "hang", "lost"
+    kind: str  # "exception", "logged", "worker", "hang", "lost", "note" (--stop-on)
     text: str  # the traceback, or what was busy
     signature: str  # what tells one crash from another: the error and where it was raised
     at: int  # how many tokens were sent when it was seen
@@ -419,6 +420,7 @@ async def drive(
     keys: int = 0,
     size: tuple[int, int] = SIZE,
     markup: bool = False,
+    stop_on: str | None = None,
 ) -> Outcome:
     """One console on a fresh copy of `template`: `tokens` replayed, or `keys` random keys from `seed`."""
     from tui import quiet  # tests/tui/quiet.py: the Pilot tests' keys and waits
@@ -483,6 +485,8 @@ async def drive(
                 outcome.screens.add(type(app.screen).__name__)
                 for note in quiet_notes(app) + screen_notes(app, english):
                     outcome.notes[note] = outcome.notes.get(note, 0) + 1
+                    if stop_on is not None and stop_on in note:
+                        return Crash("note", note, f"note: {stop_on}", len(outcome.sent))
         elif token.startswith("~"):
             await asyncio.sleep(int(token[1:]) / 1000)
         else:
@@ -533,25 +537,37 @@ async def drive(
 
 
 def replays(
-    template: Path, role: str, tokens: list[str], want: str, size: tuple[int, int], tries: int = 2
+    template: Path,
+    role: str,
+    tokens: list[str],
+    want: str,
+    size: tuple[int, int],
+    tries: int = 2,
+    stop_on: str | None = None,
 ) -> bool:
     """The sequence still crashes the same way (a worker's timing varies: `tries` attempts)."""
     for _ in range(tries):
-        crash = asyncio.run(drive(template, role, tokens, size=size)).crash
+        crash = asyncio.run(drive(template, role, tokens, size=size, stop_on=stop_on)).crash
         if crash is not None and crash.signature == want:
             return True
     return False
 
 
 def shrink(
-    template: Path, role: str, tokens: list[str], want: str, budget_s: float, size: tuple[int, int]
+    template: Path,
+    role: str,
+    tokens: list[str],
+    want: str,
+    budget_s: float,
+    size: tuple[int, int],
+    stop_on: str | None = None,
 ) -> list[str]:
     """The shortest prefix that still crashes, then chunks dropped (halves, quarters, ... single keys)."""
     deadline = time.monotonic() + budget_s
     low, high = 1, len(tokens)  # the shortest prefix: a binary search (a longer prefix crashes too)
     while low < high and time.monotonic() < deadline:
         middle = (low + high) // 2
-        if replays(template, role, tokens[:middle], want, size):
+        if replays(template, role, tokens[:middle], want, size, stop_on=stop_on):
             high = middle
         else:
             low = middle + 1
@@ -561,7 +577,7 @@ def shrink(
         start = 0
         while start < len(tokens) and time.monotonic() < deadline:
             candidate = tokens[:start] + tokens[start + chunk :]
-            if candidate and replays(template, role, candidate, want, size):
+            if candidate and replays(template, role, candidate, want, size, stop_on=stop_on):
                 tokens = candidate
             else:
                 start += chunk
@@ -587,6 +603,9 @@ def main() -> None:
     parser.add_argument("--size", type=terminal_size, default=SIZE, help="the terminal, e.g. 80x24 (160x45)")
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="the console's language (en)")
     parser.add_argument("--markup", action="store_true", help="also type Rich markup into the fields")
+    parser.add_argument(
+        "--stop-on", metavar="TEXT", help="a note holding TEXT is a crash too: stops the run and is shrunk"
+    )
     parser.add_argument("--replay", help="a printed sequence (tokens separated by spaces) instead")
     parser.add_argument("--no-shrink", action="store_true")
     parser.add_argument("--shrink-budget", type=float, default=600.0, help="seconds")
@@ -605,7 +624,16 @@ def main() -> None:
         tokens = args.replay.split() if args.replay else None
         started = time.monotonic()
         outcome = asyncio.run(
-            drive(template, args.role, tokens, seed=seed, keys=args.keys, size=args.size, markup=args.markup)
+            drive(
+                template,
+                args.role,
+                tokens,
+                seed=seed,
+                keys=args.keys,
+                size=args.size,
+                markup=args.markup,
+                stop_on=args.stop_on,
+            )
         )
         total_keys += outcome.keys
         screens |= outcome.screens
@@ -622,7 +650,15 @@ def main() -> None:
         print("sequence:", " ".join(outcome.sent))
         print(crash.text, flush=True)
         if not args.no_shrink:
-            short = shrink(template, args.role, outcome.sent, crash.signature, args.shrink_budget, args.size)
+            short = shrink(
+                template,
+                args.role,
+                outcome.sent,
+                crash.signature,
+                args.shrink_budget,
+                args.size,
+                stop_on=args.stop_on,
+            )
             print(f"shrunk to {len(short)} tokens:", " ".join(short), flush=True)
         break
     print(f"keys sent in all: {total_keys}")
