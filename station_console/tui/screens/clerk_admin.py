@@ -22,6 +22,7 @@ from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.clerk_activity import ClerkActivityScreen
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Static, Table
 
 
@@ -57,7 +58,7 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
                 restrict=r"[0-9]*",
                 takes=_("digits"),
             )
-            yield Select(
+            yield PagedSelect(
                 [(_("clerk"), Role.CLERK.value), (_("manager"), Role.MANAGER.value)],
                 value=Role.CLERK.value,
                 allow_blank=False,

@@ -35,6 +35,7 @@ from station_console.tui.screens.signin import pin_field
 from station_console.tui.screens.typed_dialog import NEXT_FIELD_KEYS, TypedDialog, keys_line
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Label, Static, plain
 
 
@@ -197,7 +198,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
             return Switch(value=bool(field.value), id=widget_id)
         if field.options is not None:
             values = [v for _label, v in field.options]
-            return Select(
+            return PagedSelect(
                 list(field.options),
                 value=field.value if field.value in values else values[0],
                 allow_blank=False,

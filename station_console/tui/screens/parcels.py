@@ -30,6 +30,7 @@ from station_console.tui.screens.shelf_common import (
     setup_parcel_table,
 )
 from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Static, Table
 
 PAGE = 50
@@ -67,7 +68,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
             with Horizontal(id="pa-find"):
                 yield FixedInput(placeholder=_("waybill, code or phone"), id="pa-text")
                 yield FixedInput(placeholder=_("carrier"), id="pa-carrier", max_length=16)
-                yield Select(
+                yield PagedSelect(
                     [(_(label), status) for status, label in STATUS_LABELS.items()],
                     prompt=_("any status"),
                     id="pa-state",

@@ -36,6 +36,7 @@ from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.print_queue import PrintQueueScreen
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Static, Table
 
 TRANSPORTS = ("usb", "tcp", "device", "cups", "file", "dummy")
@@ -92,10 +93,12 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
         with Vertical(id="printer-form"):
             with Horizontal():
                 yield FixedInput(placeholder=_("name"), id="p-name")
-                yield Select(
+                yield PagedSelect(
                     [(lang, lang) for lang in LANGUAGES], value="tspl", allow_blank=False, id="p-language"
                 )
-                yield Select([(t, t) for t in TRANSPORTS], value="usb", allow_blank=False, id="p-transport")
+                yield PagedSelect(
+                    [(t, t) for t in TRANSPORTS], value="usb", allow_blank=False, id="p-transport"
+                )
                 yield FixedInput(
                     value="40x30",
                     placeholder=_("size WxH mm"),
@@ -103,7 +106,9 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
                     id="p-size",
                     tooltip=_("Sticker size in mm: {sizes}, or another (scaled)", sizes=", ".join(SIZES)),
                 )
-                yield Select([("203 dpi", 203), ("300 dpi", 300)], value=203, allow_blank=False, id="p-dpi")
+                yield PagedSelect(
+                    [("203 dpi", 203), ("300 dpi", 300)], value=203, allow_blank=False, id="p-dpi"
+                )
             with Horizontal(id="p-device", classes=self._device_class(self.app.size.width)):
                 yield FixedInput(placeholder=_(TARGET_HINT), id="p-target")
                 yield FixedInput(
@@ -112,13 +117,13 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
                     id="p-gap",
                     tooltip=_("Gap between stickers, mm"),
                 )
-                yield Select(
+                yield PagedSelect(
                     [(_("{mm} mm roll", mm=mm), mm) for mm in (58, 80)],
                     value=58,
                     allow_blank=False,
                     id="p-paper",
                 )
-                yield Select(
+                yield PagedSelect(
                     [(_(t), v) for t, v in CJK_CHOICES], value="resident", allow_blank=False, id="p-cjk"
                 )
                 yield Button(_("Save printer"), id="p-save", variant="primary")

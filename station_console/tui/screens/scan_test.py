@@ -34,6 +34,7 @@ from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.validation_reasons import error_field, validation_reason
 
@@ -146,7 +147,7 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
                 yield Label(_(FIELDS["suffix"][1]))
                 yield FixedInput(c.wedge_suffix, id="suffix")
                 yield Label(_(FIELDS["terminator"][1]))
-                yield Select(
+                yield PagedSelect(
                     [(_(label), t) for t, label in TERMINATORS.items()],
                     value=c.wedge_terminator,
                     allow_blank=False,

@@ -17,6 +17,7 @@ from textual.widgets import Input, Select, Switch
 from station_console.field_labels import choice_label
 from station_console.i18n import _
 from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.validation_reasons import validation_reason
 
 FieldWidget = Input | Select[Any] | Switch
@@ -75,7 +76,7 @@ def field_widget(model: type[BaseModel], name: str, shown: Any, widget_id: str) 
         return Switch(value=bool(shown), id=widget_id, classes="value")
     options = _literal_options(annotation)
     if options is not None:
-        return Select(
+        return PagedSelect(
             [(choice_label(model, name, o), o) for o in options],
             value=shown if shown in options else Select.NULL,
             allow_blank=type(None) in typing.get_args(annotation),
