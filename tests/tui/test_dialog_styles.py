@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.geometry import Region
 
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin_dialogs import BatchPicker
+from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.shelves import ShelvesScreen
 from tui import quiet
 from tui.checkin_driver import start
@@ -39,3 +41,18 @@ async def test_a_check_in_dialog_is_the_same_size_before_and_after_shelves_was_o
         after = await batch_picker_box(app, pilot)
         assert after == before
         assert before[0].width == 60
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_reason_asked_before_any_screen_with_its_own_sheet_is_as_wide_as_ever(
+    app: StationApp,
+) -> None:
+    """A reason is typed on one long line: its box is 70 wide, by one rule in app.tcss (three screens'
+    sheets each carried a copy of it)."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, ShelvesScreen)
+        app.push_screen(ReasonDialog("Why?"))
+        await quiet.until(pilot, lambda: isinstance(app.screen, ReasonDialog))
+        await quiet.settle(pilot)
+        assert app.screen.query_one(".dialog").region.width == 70
