@@ -44,6 +44,8 @@ from station_console.tui.role_keys import refused, role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.settings_fields import (
+    COUNTER,
+    STATION,
     BadField,
     FieldWidget,
     field_widget,
@@ -53,6 +55,7 @@ from station_console.tui.screens.settings_fields import (
     parsed,
     widget_value,
 )
+from station_console.tui.screens.settings_tables import TableBaselines
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits, put_value
 from station_console.tui.widgets.form_scroll import FormScroll
 from station_console.tui.widgets.plain import Label, Static
@@ -72,20 +75,14 @@ SUBSCREENS = {
     "recipients": ("station_console.tui.screens.recipients", "RecipientsScreen"),
     "carrier_events": ("station_console.tui.screens.carrier_events", "CarrierEventsScreen"),
 }
-STATION, COUNTER = "st", "ct"  # widget id prefixes: #st-station_name, #ct-counter
 MODELS: dict[str, type[BaseModel]] = {STATION: StationSettings, COUNTER: CounterSettings}
 
 
-class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
+class SettingsScreen(TableBaselines, KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Settings")
     _role_line = ""  # what the status line says to a clerk, while it says it
     _read_while_saving = False  # the settings were read again while a save was on its way
     _sent: tuple[StationSettings, dict[str, Any]]  # the last save's station settings, and what was typed
-    _tables_sent: frozenset[str] = frozenset()  # the ids of the tables the last save replaced
-    _tables_refused: frozenset[str] = frozenset()  # of those, refused as saved elsewhere meanwhile
-    # A table being edited here that the live view showed changed elsewhere: the rows its edit started
-    # from (form value, by widget id), sent as what the save is based on so that it is refused.
-    _tables_started: dict[str, Any]
     EDITS = "#settings-form"
     SAVE_CALL = "save"
     CSS_PATH = "settings.tcss"
@@ -229,35 +226,6 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
         status = self.query_one("#settings-status", Static)
         status.update(text)
         status.set_class(False, "error")
-
-    def _start_tables_again(self, shown: dict[str, Any]) -> None:
-        """A table whose save was refused, saved elsewhere meanwhile, starts again from the rows saved
-        now, as the refusal says: kept as typed, the next Ctrl+S would replace the other rows unseen.
-        `shown`: the settings read again now (those saved elsewhere since are in no other field)."""
-        refused, self._tables_refused = self._tables_refused, frozenset()
-        saved = self._saved_values or {}
-        for widget in self.query_one("#settings-form").query(".value"):
-            key = widget.id
-            if key not in refused or key not in saved:
-                continue
-            if self._tables_started.pop(key, None) is not None or shown.get(key, saved[key]) != saved[key]:
-                put_value(widget, saved[key])  # as last shown saved: `saved_elsewhere` shows newer rows
-
-    def _remember_where_tables_started(self, shown: dict[str, Any]) -> None:
-        """A table edited here and now `shown` changed elsewhere keeps what was typed, but its save is
-        based on the rows the edit started from (not the new ones, which the manager may not read)."""
-        saved = self._saved_values or {}
-        for widget in self.query_one("#settings-form").query(".value"):
-            key = widget.id
-            if (
-                key
-                and key in saved
-                and key in shown
-                and shown[key] != saved[key]
-                and widget_value(cast(FieldWidget, widget)) not in (saved[key], shown[key])
-                and is_table(StationSettings, key.removeprefix(f"{STATION}-"))
-            ):
-                self._tables_started.setdefault(key, saved[key])
 
     def _typed(self) -> dict[str, Any]:
         """What the editors of every section built so far hold (widget id -> form value)."""
@@ -411,16 +379,6 @@ class SettingsScreen(KeepsEdits, ServiceCalls, ModeScreen):
             shown = held_value(editor, form_value(StationSettings, name, values[name]))
             if widget_value(editor) == typed.get(widget.id) and widget_value(editor) != shown:
                 put_value(editor, shown)
-
-    def _tables_as_read(self, tables: frozenset[str]) -> StationSettings:
-        """The station settings with `tables` as this form last showed them saved: their edits start
-        there, and the service refuses to replace rows another counter saved since."""
-        saved = {**(self._saved_values or {}), **self._tables_started}
-        data = self.station.settings().model_dump()
-        for name in tables:
-            if f"{STATION}-{name}" in saved:
-                data[name] = parsed(StationSettings, name, saved[f"{STATION}-{name}"])
-        return StationSettings.model_validate(data)
 
     def _edited_here(self) -> frozenset[str]:
         """The station fields edited in this form (their editors no longer hold what they last showed

@@ -20,6 +20,8 @@ from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.validation_reasons import validation_reason
 
+STATION, COUNTER = "st", "ct"  # widget id prefixes: #st-station_name, #ct-counter
+
 FieldWidget = Input | Select[Any] | Switch
 _JSON: TypeAdapter[Any] = TypeAdapter(Json[Any])  # JSON read by Pydantic: its refusal has a reason
 
