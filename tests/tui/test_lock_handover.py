@@ -4,7 +4,7 @@ to the next; the same clerk signing back in finds everything as left."""
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlmodel import col, select
@@ -80,6 +80,22 @@ async def open_courier_dialog(pilot, app: StationApp) -> CourierDialog:  # type:
     assert isinstance(dialog, CourierDialog)
     assert dialog.query_one("#courier-name", Input).value == "Zhao Liu"
     return dialog
+
+
+T = TypeVar("T")
+
+
+async def open_from_settings(pilot, app: StationApp, key: str, kind: type[T]) -> T:  # type: ignore[no-untyped-def]
+    """Settings (Ctrl+S), then its screen under `key`, once the console is quiet."""
+    await quiet.settle(pilot)
+    await quiet.press(pilot, "ctrl+s")
+    await quiet.settle(pilot)
+    await quiet.press(pilot, key)
+    await quiet.until(pilot, lambda: isinstance(app.screen, kind))
+    await quiet.settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, kind)
+    return screen
 
 
 def batches(station: Station) -> list[CourierBatch]:
@@ -241,14 +257,7 @@ async def test_a_carrier_saved_under_the_sign_in_is_said_saved(
 async def test_the_scan_test_clears_by_f7_and_ctrl_l_locks_there(station: Station) -> None:
     app = console(station)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await quiet.settle(pilot)
-        await quiet.press(pilot, "ctrl+s")
-        await quiet.settle(pilot)
-        await quiet.press(pilot, "f9")
-        await quiet.until(pilot, lambda: isinstance(app.screen, ScanTestScreen))
-        await quiet.settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ScanTestScreen)
+        screen = await open_from_settings(pilot, app, "f9", ScanTestScreen)
         await quiet.press(pilot, *"SF1", "enter")
         assert screen.query_one("#keys", DataTable).row_count == 4
         await quiet.press(pilot, "f7")
@@ -450,14 +459,7 @@ async def test_unsaved_edits_are_discarded_for_another_clerk_the_screen_stays(st
     one, whose save would record it under their own name; the screen itself stays."""
     app = console(station)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await quiet.settle(pilot)
-        await quiet.press(pilot, "ctrl+s")
-        await quiet.settle(pilot)
-        await quiet.press(pilot, "f10")
-        await quiet.until(pilot, lambda: isinstance(app.screen, ClerkAdminScreen))
-        await quiet.settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ClerkAdminScreen)
+        screen = await open_from_settings(pilot, app, "f10", ClerkAdminScreen)
         screen.query_one("#c-name", Input).value = "Zhou Qi"
         assert screen.unsaved_edits()
         await idle_lock(pilot, app)
