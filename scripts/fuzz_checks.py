@@ -1,0 +1,211 @@
+"""What the console fuzzer checks on a quiet console (scripts/fuzz_console.py): notes that look wrong
+without stopping it (stacked dialogs, raw markup, widgets past the edge, English on a zh screen, focus
+out of sight), and the watches that turn a lost check-in, a failed worker or a toast on a locked
+console into what the run reports."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+# The console's own markup, shown raw (a Text given markup, markup given to a Text): its tags on screen.
+# The typed text's tags are not among them: shown as data (a refusal quoting it) is right.
+RAW_MARKUP = re.compile(
+    r"\[/?(?:b|i|u|s|bold|dim|italic|reverse|underline|strike|red|green|yellow|blue|cyan|white|"
+    r"\$[\w-]+)(?: [^\]]*)?\]|\[/\]"
+)
+
+
+def quiet_notes(app: Any) -> list[str]:
+    """What looks wrong on a quiet console without stopping it."""
+    from textual.screen import ModalScreen
+    from textual.widgets import Select
+
+    from station_console.tui.screens.signin import SignInScreen
+    from station_console.tui.screens.unsaved import LeaveUnsaved
+
+    notes = []
+    for mode, stack in app._screen_stacks.items():
+        if not stack:
+            notes.append(f"mode {mode} has no screen")
+        # The sign-in goes over whatever is open (a lock hides every screen), and so does the question
+        # about a form's unsaved changes as the clerk leaves (a carrier's form): not a dialog too many.
+        over_any = (SignInScreen, LeaveUnsaved)
+        dialogs = [
+            type(s).__name__ for s in stack if isinstance(s, ModalScreen) and not isinstance(s, over_any)
+        ]
+        if len(dialogs) > 1:
+            notes.append(f"mode {mode}: {len(dialogs)} dialogs stacked: {' > '.join(dialogs)}")
+    # Another mode's screens wait as they were left, a Select open too; so do those a lock hides.
+    under = [] if isinstance(app.screen, SignInScreen) else app.screen_stack[:-1]
+    for screen in under:
+        notes += [
+            f"a Select open on {type(screen).__name__}, under {type(app.screen).__name__}"
+            for select in screen.query(Select)
+            if select.expanded
+        ]
+    if app.signing_in and app.station.clerk_id is not None:
+        notes.append("sign-in dialog over a signed-in console")
+    if app.signing_in and not isinstance(app.screen, SignInScreen):
+        notes.append(f"{type(app.screen).__name__} over the sign-in dialog")
+    if app.station_open and app.station.clerk_id is None and not app.signing_in:
+        notes.append(f"nobody signed in and no sign-in dialog: {type(app.screen).__name__} shown")
+    focused = app.focused
+    if focused is not None and focused.screen is not app.screen:
+        owner, top = type(focused.screen).__name__, type(app.screen).__name__
+        notes.append(f"focus on {type(focused).__name__} of {owner}, under {top}")
+    return notes
+
+
+def screen_lines(app: Any) -> list[str]:
+    """What the terminal shows now, line by line, the fields' own text left out (what was typed shows
+    there as typed, scrolled or cut at either end)."""
+    from textual.widgets import Input, TextArea
+
+    strips = app.screen._compositor.render_strips()
+    lines = [strip.text for strip in strips]
+    width = app.size.width
+    for widget, (region, _clip) in app.screen._compositor.visible_widgets.items():
+        if not isinstance(widget, Input | TextArea):
+            continue
+        left, right = max(region.x, 0), min(region.right, width)
+        for y in range(max(region.y, 0), min(region.bottom, len(strips))):
+            strip = strips[y]  # cropped by cells (a Chinese character takes two), not characters
+            lines[y] = strip.crop(0, left).text + " " * (right - left) + strip.crop(right, width).text
+    return lines
+
+
+def english_msgids(template: Path) -> list[str]:
+    """The catalogue's English phrases a zh console must never show as they are: two words at least,
+    no placeholder, a Chinese that differs; longest first. Those the demo station holds as data (its
+    name 'Parcel Station', a reason typed in English) are its own words, shown as they were stored."""
+    from station_console.i18n import catalog
+
+    with sqlite3.connect(template) as db:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        data = "\n".join(
+            value
+            for table in tables
+            for row in db.execute(f'SELECT * FROM "{table}"')  # noqa: S608  names from the schema itself
+            for value in row
+            if isinstance(value, str)
+        )
+    phrases = {
+        msgid
+        for msgid, zh in catalog("zh").items()
+        if zh != msgid and "{" not in msgid and msgid.isascii() and len(msgid.split()) >= 2
+    }
+    return sorted((p for p in phrases if p not in data), key=len, reverse=True)
+
+
+def screen_notes(app: Any, english: list[str]) -> list[str]:
+    """What looks wrong in what the terminal shows: markup shown raw, a widget reaching past the
+    terminal's edge (with no scroll bar to reach it), and in a zh console an English phrase of the
+    catalogue shown untranslated."""
+    notes = []
+    lines = screen_lines(app)
+    screen = type(app.screen).__name__
+    text = "\n".join(lines)
+    notes += [
+        f"raw markup on {screen}: {text[max(0, m.start() - 30) : m.end() + 10].strip()!r}"
+        for m in RAW_MARKUP.finditer(text)
+    ]
+    width, height = app.size
+    shown = app.screen._compositor.visible_widgets
+    for widget, (region, _clip) in shown.items():
+        name = type(widget).__name__ + (f"#{widget.id}" if widget.id else "")
+        ancestors = widget.ancestors_with_self
+        wide = region.x < 0 or region.right > width
+        if wide and not any(getattr(a, "show_horizontal_scrollbar", False) for a in ancestors):
+            notes.append(f"{name} on {screen} spans columns {region.x}-{region.right} of {width}")
+        # Below the last line with no scroll bar to bring it up: a field or a button out of reach.
+        if region.bottom > height and not any(
+            getattr(a, "show_vertical_scrollbar", False) for a in ancestors
+        ):
+            notes.append(f"{name} on {screen} spans lines {region.y}-{region.bottom} of {height}")
+    focused = app.focused
+    if focused is not None and focused.screen is app.screen and focused not in shown:
+        name = type(focused).__name__ + (f"#{focused.id}" if focused.id else "")
+        notes.append(f"the focus on {name} of {screen}, not shown")
+    flat = " ".join(" ".join(line.split()) for line in lines)
+    for msgid in english:
+        if msgid in flat:
+            notes.append(f"English on the zh {screen}: {msgid[:60]!r}")
+            flat = flat.replace(msgid, "")
+    return notes
+
+
+def watch_checkins(acknowledged: dict[int, str]) -> Any:
+    """Every check-in the check-in screen showed as done, by parcel id (its waybill); returns the undo."""
+    from station_console.tui.screens.checkin import CheckinScreen
+
+    show_big = CheckinScreen._show_big
+
+    def shown(self: Any, result: Any) -> None:
+        acknowledged[result.parcel_id] = result.waybill
+        show_big(self, result)
+
+    CheckinScreen._show_big = shown  # type: ignore[method-assign]
+
+    def restore() -> None:
+        CheckinScreen._show_big = show_big  # type: ignore[method-assign]
+
+    return restore
+
+
+def watch_failed_workers(app: Any, failed: list[Any]) -> Any:
+    """Every worker of `app` that ended with an exception its code let out while the console ran; those
+    run with exit_on_error=False, and Textual keeps such an error silent: the screen waits for an answer
+    that never comes, and nothing is logged. Returns the undo."""
+    from textual.worker import Worker, WorkerState
+
+    run = Worker._run
+
+    async def watched(self: Any, on: Any) -> None:
+        await run(self, on)
+        if on is app and self.state == WorkerState.ERROR and app.is_running:
+            failed.append(self)
+
+    Worker._run = watched  # type: ignore[method-assign,assignment]
+
+    def restore() -> None:
+        Worker._run = run  # type: ignore[method-assign]
+
+    return restore
+
+
+def lost_checkins(path: Path, acknowledged: dict[int, str]) -> list[str]:
+    """The check-ins the screen acknowledged whose parcel row is not in the database (an undo keeps
+    the row, cancelled)."""
+    with sqlite3.connect(path) as db:
+        rows = dict(db.execute("SELECT id, waybill FROM parcel").fetchall())
+    return [f"{pid} {waybill}" for pid, waybill in acknowledged.items() if rows.get(pid) != waybill]
+
+
+def watch_locked_toasts(app: Any, notes: dict[str, int]) -> None:
+    """A toast raised while nobody is signed in by anything but the sign-in dialog is noted: a lock
+    clears the toasts (they quote names and waybills), one from a screen behind it shows them again."""
+    from textual.widget import Widget
+
+    from station_console.tui.screens.signin import SignInScreen
+
+    notify = app.notify
+
+    def noted(message: str, **kwargs: Any) -> None:
+        frame = sys._getframe(1)
+        while frame is not None and not (isinstance(frame.f_locals.get("self"), Widget)):
+            frame = frame.f_back  # type: ignore[assignment]
+        raiser = frame.f_locals["self"] if frame is not None else app
+        try:
+            by = type(raiser.screen).__name__ if raiser is not app else "the app"
+        except Exception:  # noqa: BLE001  a widget no longer on a screen
+            by = type(raiser).__name__
+        if app.station_open and app.station.clerk_id is None and by != SignInScreen.__name__:
+            note = f"a toast on the locked console from {by}: {message[:60]!r}"
+            notes[note] = notes.get(note, 0) + 1
+        notify(message, **kwargs)
+
+    app.notify = noted
