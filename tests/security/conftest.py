@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from security.helpers import Run, run_cli
+from security.restore_helpers import backed_up_station
+from station_console.services.core.station import Station
 
 
 @pytest.fixture
 def cli() -> Callable[..., Run]:
     """`station ARGS` through the real entry point, in this process."""
     return run_cli
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Station:
+    """The restore tests' station: two parcels, yesterday closed, a good backup, a third parcel."""
+    return backed_up_station(tmp_path)
