@@ -14,17 +14,12 @@ from textual.widgets import Checkbox, DataTable, Input, Select
 from textual.widgets.data_table import ColumnKey
 
 from db.models import Role
-from station_console.errors import DatabaseUnavailable
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, stocktake
-from station_console.services.shelves import layout
 from station_console.tui.app import StationApp
 from station_console.tui.screens import shelves
-from station_console.tui.screens.calls import STILL_WRITING
-from station_console.tui.screens.shelf_dialogs import ShelfEditScreen
 from tui import quiet
-from tui.quiet import TIMEOUT
 from tui.shelf_data import place, wb
 
 
@@ -405,101 +400,3 @@ async def test_the_carriers_answering_after_the_layer_read_it_no_second_time(
         await settle(pilot)
         assert started["call-layer"] == 1, dict(started)
         assert layer.row_count == 1 and str(layer.get_row_at(0)[0])  # the row, under the new widths
-
-
-@pytest.mark.parametrize("first", ["saved", "refused"])
-async def test_a_layer_saved_again_while_its_save_is_on_its_way_waits_and_the_first_is_said(
-    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch, first: str
-) -> None:
-    """F7 twice on a layer's edit (a hurried or bounced key): one save is sent, the screen says to
-    wait, and the first's answer, saved or refused, is said (a save a newer one replaced was written
-    unsaid)."""
-    busy = "The database is busy: another program holds it. Nothing was saved; try again in a moment."
-    release, calls = threading.Event(), []
-    edit_layer = layout.edit_layer
-
-    def held(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args)
-        assert release.wait(TIMEOUT)
-        if first == "refused":
-            raise DatabaseUnavailable(busy)
-        return edit_layer(*args, **kwargs)
-
-    monkeypatch.setattr(layout, "edit_layer", held)
-    bells: list[str] = []
-    async with app.run_test(size=(160, 45)) as pilot:
-        await app.push_screen(ShelfEditScreen("1-1"))
-        await settle(pilot)
-        screen = app.screen
-        screen.query_one("#edit-capacity", Input).value = "30"
-
-        def result() -> str:
-            return str(screen.query_one("#edit-result").render())
-
-        await pilot.press("f7")
-        await quiet.until(pilot, lambda: len(calls) == 1, what="the first save sent")
-        app.bell = lambda: bells.append("bell")  # type: ignore[method-assign]
-        await pilot.press("f7")
-        assert result() == STILL_WRITING and bells == ["bell"]
-        release.set()
-        said = "1-1 updated" if first == "saved" else busy
-        await quiet.until(pilot, lambda: result() == said, what="the first save's answer said")
-        await settle(pilot)
-        assert result() == said and len(calls) == 1
-    capacity = next(c.capacity_units for r in layout.shelf_map(station) for c in r.layers if r.label == "1")
-    assert capacity == (30 if first == "saved" else 40)
-
-
-async def test_the_shelf_editor_names_a_shelf_typed_full_width_as_it_was_saved(
-    app: StationApp, station: Station
-) -> None:
-    """A Chinese keyboard types `Ｃ` and `Ｃ－１`: the shelf is saved as C and the layer added to it, and
-    the editor says so by that name (it said `Ｃ`, and 'shelf Ｃ－１')."""
-    async with app.run_test(size=(160, 45)) as pilot:
-        await app.push_screen(ShelfEditScreen())
-        await settle(pilot)
-        screen = app.screen
-        location = screen.query_one("#edit-location", Input)
-
-        def result() -> str:
-            return str(screen.query_one("#edit-result").render())
-
-        location.value = "Ｃ"
-        await pilot.press("f8")
-        await quiet.until(pilot, lambda: result() != "", what="the shelf's answer")
-        assert result() == "Shelf C added"
-        location.value = "Ｃ－１"
-        await pilot.press("f9")
-        await quiet.until(pilot, lambda: result() != "Shelf C added", what="the layer's answer")
-        assert result() == "Layer added to shelf C"
-    layers = next(len(r.layers) for r in layout.shelf_map(station) if r.label == "C")
-    assert layers == 6
-
-
-async def test_a_layer_changed_at_another_counter_after_the_editor_showed_it_is_not_saved_over(
-    app: StationApp, station: Station, db_url: str
-) -> None:
-    """The editor sends a layer's capacity and sizes together: counter-2's new sizes, saved after the
-    form showed the layer, would go back to those it shows. Refused, and the form shows the layer as
-    saved now; a save from there goes through."""
-    from tui.test_live_bridge import another_counter
-
-    async with app.run_test(size=(160, 45)) as pilot, another_counter(station, db_url) as other:
-        await app.push_screen(ShelfEditScreen("1-1"))
-        await settle(pilot)
-        screen = app.screen
-        sizes = screen.query_one("#edit-sizes", Input)
-        assert sizes.value == "SML"  # filled from the layer
-        layout.edit_layer(other, "1-1", accepts_sizes="SM")
-        screen.query_one("#edit-capacity", Input).value = "30"
-        await quiet.press(pilot, "f7")
-        await settle(pilot)
-        assert "another counter or command saved a change" in str(screen.query_one("#edit-result").render())
-        assert sizes.value == "SM"
-        assert screen.query_one("#edit-capacity", Input).value == "40"  # as saved: the change made again
-        screen.query_one("#edit-capacity", Input).value = "30"
-        await quiet.press(pilot, "f7")
-        await settle(pilot)
-        assert str(screen.query_one("#edit-result").render()) == "1-1 updated"
-    cell = next(c for r in layout.shelf_map(station) for c in r.layers if r.label == "1" and c.label == "1")
-    assert (cell.capacity_units, cell.accepts_sizes) == (30, "SM")
