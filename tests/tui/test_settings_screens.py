@@ -1,6 +1,6 @@
 """Settings: the form in sections saves for a manager and refuses a clerk, keeps what was typed in a
-section while another is shown, and names a refused field in its section; printers and clerks are
-managed on screen."""
+section while another is shown, and names a refused field in its section; printers are managed on
+screen (clerks: test_clerk_admin_screen.py)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,9 @@ from sqlmodel import select
 from textual.visual import Visual
 from textual.widgets import Input, OptionList, Select, Static
 
-from db.models import Clerk, PrintJob, Role
+from db.models import PrintJob, Role
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
-from station_console.services.people import clerks
 from station_console.settings import load_counter_settings
 from station_console.tui.app import StationApp
 from station_console.tui.screens.settings import SettingsScreen
@@ -110,50 +109,6 @@ async def test_saving_a_printer_says_once_which_codes_the_scanner_must_read(app:
         await quiet.settle(pilot)
         needs = await _shows(pilot, app.screen.query_one("#scanner-needs", Static), "must read")
         assert "small: QR codes for some" in needs and "must read both" in needs
-
-
-async def test_a_manager_adds_a_clerk(app: StationApp, station: Station) -> None:
-    async with app.run_test(size=(160, 50)) as pilot:
-        await _open(app, pilot, "f10")
-        screen = app.screen
-        screen.query_one("#c-name", Input).value = "Wang"
-        screen.query_one("#c-pin", Input).value = "4826"
-        screen.add()  # type: ignore[attr-defined]
-        await quiet.settle(pilot)
-    with station.read() as session:
-        clerk = session.exec(select(Clerk).where(Clerk.name == "Wang")).one()
-    assert clerk.role == Role.CLERK and clerk.pin_hash and "4826" not in clerk.pin_hash
-
-
-async def test_enter_in_the_new_clerks_pin_adds_the_clerk_or_says_what_is_missing(
-    app: StationApp, station: Station
-) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _open(app, pilot, "f10")
-        status = app.screen.query_one("#clerk-status", Static)
-        await quiet.press(pilot, *"Wang", "enter", "enter")  # Enter in the name goes on to the PIN
-        assert app.screen.query_one("#c-pin", Input).has_focus
-        assert "PIN" in str(status.render())  # no PIN: said, nobody added
-        app.screen.query_one("#c-role", Select).value = Role.MANAGER.value
-        await quiet.press(pilot, *"4826", "enter")
-        assert "Clerk Wang added." in str(status.render())
-        # The form is empty for the next clerk, the cursor in its name, the role back to clerk.
-        screen = app.screen
-        assert screen.query_one("#c-name", Input).value == "" and screen.query_one("#c-name", Input).has_focus
-        assert screen.query_one("#c-role", Select).value == Role.CLERK.value
-        await quiet.press(pilot, *"Zhao", "enter", *"1357", "enter")
-        assert "Clerk Zhao added." in str(status.render())
-    with station.read() as session:
-        assert session.exec(select(Clerk).where(Clerk.name == "Wang")).one().role == Role.MANAGER
-        assert session.exec(select(Clerk).where(Clerk.name == "Zhao")).one().role == Role.CLERK
-
-
-async def test_the_new_clerks_pin_field_says_the_lengths_the_service_takes(app: StationApp) -> None:
-    async with app.run_test(size=(160, 50)) as pilot:
-        await _open(app, pilot, "f10")
-        pin = app.screen.query_one("#c-pin", Input)
-        assert pin.placeholder == f"PIN ({clerks.PIN_MIN} to {clerks.PIN_MAX} digits)"
-        assert pin.max_length == clerks.PIN_MAX
 
 
 async def test_other_settings_screens_open(app: StationApp, tmp_path: Path) -> None:

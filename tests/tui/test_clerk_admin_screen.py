@@ -1,0 +1,60 @@
+"""Clerks (F10 in Settings): a manager adds a clerk, Enter in the PIN adds or says what is missing and
+leaves the form empty for the next one, the PIN field says the lengths the service takes."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+from textual.widgets import Input, Select, Static
+
+from db.models import Clerk, Role
+from station_console.services.core.station import Station
+from station_console.services.people import clerks
+from station_console.tui.app import StationApp
+from tui import quiet
+
+pytestmark = pytest.mark.first_mode("settings")
+
+
+async def test_a_manager_adds_a_clerk(app: StationApp, station: Station) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "f10")  # in Settings already (`first_mode`)
+        screen = app.screen
+        screen.query_one("#c-name", Input).value = "Wang"
+        screen.query_one("#c-pin", Input).value = "4826"
+        screen.add()  # type: ignore[attr-defined]
+        await quiet.settle(pilot)
+    with station.read() as session:
+        clerk = session.exec(select(Clerk).where(Clerk.name == "Wang")).one()
+    assert clerk.role == Role.CLERK and clerk.pin_hash and "4826" not in clerk.pin_hash
+
+
+async def test_enter_in_the_new_clerks_pin_adds_the_clerk_or_says_what_is_missing(
+    app: StationApp, station: Station
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.press(pilot, "f10")  # in Settings already (`first_mode`)
+        status = app.screen.query_one("#clerk-status", Static)
+        await quiet.press(pilot, *"Wang", "enter", "enter")  # Enter in the name goes on to the PIN
+        assert app.screen.query_one("#c-pin", Input).has_focus
+        assert "PIN" in str(status.render())  # no PIN: said, nobody added
+        app.screen.query_one("#c-role", Select).value = Role.MANAGER.value
+        await quiet.press(pilot, *"4826", "enter")
+        assert "Clerk Wang added." in str(status.render())
+        # The form is empty for the next clerk, the cursor in its name, the role back to clerk.
+        screen = app.screen
+        assert screen.query_one("#c-name", Input).value == "" and screen.query_one("#c-name", Input).has_focus
+        assert screen.query_one("#c-role", Select).value == Role.CLERK.value
+        await quiet.press(pilot, *"Zhao", "enter", *"1357", "enter")
+        assert "Clerk Zhao added." in str(status.render())
+    with station.read() as session:
+        assert session.exec(select(Clerk).where(Clerk.name == "Wang")).one().role == Role.MANAGER
+        assert session.exec(select(Clerk).where(Clerk.name == "Zhao")).one().role == Role.CLERK
+
+
+async def test_the_new_clerks_pin_field_says_the_lengths_the_service_takes(app: StationApp) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "f10")  # in Settings already (`first_mode`)
+        pin = app.screen.query_one("#c-pin", Input)
+        assert pin.placeholder == f"PIN ({clerks.PIN_MIN} to {clerks.PIN_MAX} digits)"
+        assert pin.max_length == clerks.PIN_MAX
