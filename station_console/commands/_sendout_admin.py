@@ -6,8 +6,6 @@ The leading underscore keeps `station` from registering this module at the top l
 
 from __future__ import annotations
 
-import json
-import tomllib
 from pathlib import Path
 
 import click
@@ -125,13 +123,8 @@ def checklist_set(app: CliApp, path: Path) -> None:
     from station_console.services.sendout import inspection
 
     try:
-        text = _read(path)
-        try:
-            body = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-        except (ValueError, tomllib.TOMLDecodeError) as exc:
-            raise Refused(
-                N_("Cannot read {path}: {reason}"), code="bad_file", path=str(path), reason=str(exc)[:80]
-            ) from exc
+        fmt = "json" if path.suffix.lower() == ".json" else "toml"
+        body = inspection.body_from_text(_read(path), fmt, str(path))
         version = inspection.set_checklist(app.station, body)
     except StationError as exc:
         fail(exc)

@@ -107,8 +107,9 @@ def statements(station: Station) -> Iterator[Statements]:
 
 
 @pytest.fixture
-def codes(station: Station, clock: Any) -> dict[str, str]:
-    """Parcels checked in before the console starts; their pickup codes, by placeholder."""
+def codes(station: Station, clock: Any, tmp_path: Any) -> dict[str, str]:
+    """Parcels checked in before the console starts; their pickup codes, by placeholder. And a file
+    of waybill numbers for Send-out rules' stock import ("{stock}", its path)."""
     fees = [FeeRule(name="standard", free_days=1, per_day_cents=150)]
     configure(station, storage_fee_rules=fees, send_real_name=False)  # a sender refused needs no ID here
     old = check_in(station, OLD, phone="13900001111")
@@ -118,7 +119,9 @@ def codes(station: Station, clock: Any) -> dict[str, str]:
     lin = directory.add(station, {"name": "Lin", "building": "A3", "room": "502", "phones": "13700002222"})
     check_in(station, DOOR, recipient_id=lin.id)
     requests.request(station, DOOR)  # the door delivery walk has a parcel to plan a run with
-    return {"{code}": on_shelf.pickup_code or "", "{old}": old.pickup_code or ""}
+    stock = tmp_path / "stock.csv"
+    stock.write_text("SF1234567890130\n", encoding="utf-8")
+    return {"{code}": on_shelf.pickup_code or "", "{old}": old.pickup_code or "", "{stock}": str(stock)}
 
 
 QUICK = 0.1  # seconds between two passes of each periodic refresh, in these tests
@@ -246,6 +249,9 @@ WALKS: dict[str, Walk] = {
     "settings: outbox": Walk(("ctrl+s", "f11"), "OutboxScreen", ("f", "r")),
     "settings: recipients": Walk(("ctrl+s", "f12"), "RecipientsScreen", typed("Wang")),
     "settings: carrier events": Walk(("ctrl+s", "ctrl+o"), "CarrierEventsScreen", ("f", "r")),
+    "settings: send-out rules, stock": Walk(
+        ("ctrl+s", "ctrl+r"), "SendoutRulesScreen", ("f12", "tab", *typed("{stock}"))
+    ),
     # It opens on the clerk's own activity, the focus in the waybill field: a parcel's timeline.
     "audit trail (Ctrl+T)": Walk(("ctrl+t",), "ClerkActivityScreen", typed(ON_SHELF)),
     "lock and sign in (Ctrl+L)": Walk(("ctrl+l",), "SignInScreen", (*typed("Manager"), *typed("0000"))),
@@ -292,6 +298,7 @@ TOURS: dict[str, tuple[str, ...]] = {
         "settings: outbox",
         "settings: recipients",
         "settings: carrier events",
+        "settings: send-out rules, stock",
         "settings: print queue",
     ),
     "settings: printers": ("settings: printers",),

@@ -59,6 +59,8 @@ _MOVE_KEYS = (
     "form.save",  # a form's OK by key: the key that opened the form, and its service, check the role
     *(
         "settings.carrier_events",
+        "settings.sendout_rules",
+        "rules.back",
         "events.back",
         "checkin.up",
         "checkin.down",
@@ -94,6 +96,7 @@ ACTIONS: dict[str, Action] = {
         N_("read the send-out prices, checklist and waybill stock"),
         commands=("sendout quote", "sendout tariff show", "sendout tariff history", "sendout checklist show")
         + ("sendout stock list",),
+        keys=("rules.tariffs", "rules.checklist", "rules.stock"),
     ),
     # Duties that run in the background, locked console or not: deliver what a signed-in clerk
     # queued (messages, labels, carrier events), purge the phone numbers the privacy setting says are
@@ -313,11 +316,21 @@ ACTIONS: dict[str, Action] = {
     "drop_event": Action(
         Need.MANAGER, N_("drop a carrier event"), commands=("events drop",), keys=("events.drop",)
     ),
-    "tariffs": Action(Need.MANAGER, N_("edit tariffs"), commands=("sendout tariff set",)),
-    "checklist": Action(
-        Need.MANAGER, N_("edit the inspection checklist"), commands=("sendout checklist set",)
+    "tariffs": Action(
+        Need.MANAGER, N_("edit tariffs"), commands=("sendout tariff set",), keys=("rules.import_tariff",)
     ),
-    "waybill_stock": Action(Need.MANAGER, N_("import waybill numbers"), commands=("sendout stock import",)),
+    "checklist": Action(
+        Need.MANAGER,
+        N_("edit the inspection checklist"),
+        commands=("sendout checklist set",),
+        keys=("rules.import_checklist",),
+    ),
+    "waybill_stock": Action(
+        Need.MANAGER,
+        N_("import waybill numbers"),
+        commands=("sendout stock import",),
+        keys=("rules.import_stock",),
+    ),
     "backup": Action(Need.MANAGER, N_("back up the database"), commands=("backup",)),
     "restore": Action(Need.MANAGER, N_("restore a backup"), commands=("restore",)),
     "demo": Action(Need.MANAGER, N_("add demo parcels"), commands=("init --demo",), first_run=True),

@@ -7,6 +7,8 @@ with the send. A parcel that fails is refused with its reason, and that is recor
 
 from __future__ import annotations
 
+import json
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -104,11 +106,27 @@ def verify(checklist: Checklist, checked: Iterable[str]) -> dict[str, Any]:
     }
 
 
+def stored_body(items: tuple[Item, ...]) -> dict[str, Any]:
+    """What a checklist version stores: its items, cleaned, and nothing else of the file."""
+    return {"items": [{"id": i.id, "zh": i.zh, "en": i.en} for i in items]}
+
+
+def body_from_text(text: str, fmt: str, name: str) -> dict[str, Any]:
+    """A checklist's data from a file's text: JSON when `fmt` is "json", else TOML ([[items]] id, zh,
+    en); `name` is the file's, for the refusal."""
+    try:
+        body = json.loads(text) if fmt == "json" else tomllib.loads(text)
+    except (ValueError, tomllib.TOMLDecodeError) as exc:
+        raise Refused(
+            N_("Cannot read {path}: {reason}"), code="bad_file", path=name, reason=str(exc)[:80]
+        ) from exc
+    return body if isinstance(body, dict) else {}  # a JSON list: no items, refused as such
+
+
 def set_checklist(station: Station, body: dict[str, Any]) -> rules.RuleVersion:
     """A manager stores a new checklist version (checked first; unchanged: nothing written)."""
     require_manager(station, "checklist")
-    items = parse_items(body)
-    clean_body = {"items": [{"id": i.id, "zh": i.zh, "en": i.en} for i in items]}
+    clean_body = stored_body(parse_items(body))
 
     def work(session: Session) -> rules.RuleVersion:
         previous = rules.latest(session, rules.CHECKLIST, "")

@@ -223,9 +223,9 @@ def body_from_text(text: str, fmt: str, carrier: str, base: dict[str, Any] | Non
     return body
 
 
-def set_tariff(station: Station, carrier: str, body: dict[str, Any]) -> rules.RuleVersion:
-    """A manager stores a new version of `carrier`'s table (checked first; unchanged: nothing written)."""
-    require_manager(station, "tariffs")
+def checked(station: Station, carrier: str, body: dict[str, Any]) -> Tariff:
+    """`body` as the table `set_tariff` would store for `carrier` (a known carrier, in the station's
+    currency); a `Refused` naming what is wrong otherwise."""
     from station_console.services.scan.carriers import get_carrier
 
     carrier = get_carrier(station, carrier).code
@@ -236,6 +236,13 @@ def set_tariff(station: Station, carrier: str, body: dict[str, Any]) -> rules.Ru
             currency=tariff.currency,
             station_currency=station.settings().currency,
         )
+    return tariff
+
+
+def set_tariff(station: Station, carrier: str, body: dict[str, Any]) -> rules.RuleVersion:
+    """A manager stores a new version of `carrier`'s table (checked first; unchanged: nothing written)."""
+    require_manager(station, "tariffs")
+    carrier = checked(station, carrier, body).carrier
 
     def work(session: Session) -> rules.RuleVersion:
         previous = current_version(session, carrier)

@@ -74,6 +74,7 @@ SUBSCREENS = {
     "outbox": ("station_console.tui.screens.outbox", "OutboxScreen"),
     "recipients": ("station_console.tui.screens.recipients", "RecipientsScreen"),
     "carrier_events": ("station_console.tui.screens.carrier_events", "CarrierEventsScreen"),
+    "sendout_rules": ("station_console.tui.screens.sendout_rules", "SendoutRulesScreen"),
 }
 MODELS: dict[str, type[BaseModel]] = {STATION: StationSettings, COUNTER: CounterSettings}
 
@@ -103,6 +104,15 @@ class SettingsScreen(TableBaselines, KeepsEdits, ServiceCalls, ModeScreen):
             N_("Carrier events"),
             id="settings.carrier_events",
             tooltip=N_("Events sent back to carriers; the dead-letter list"),
+        ),
+        Binding(
+            # R for send-out Rules: Settings reads changes made elsewhere itself (no Refresh key of
+            # its own) and its fields keep no Ctrl+R; Send-out's keys are all the counter's.
+            "ctrl+r",
+            "open('sendout_rules')",
+            N_("Send-out rules"),
+            id="settings.sendout_rules",
+            tooltip=N_("Tariffs, the inspection checklist, waybill stock"),
         ),
     ]
 

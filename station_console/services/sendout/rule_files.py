@@ -1,0 +1,103 @@
+"""A manager's send-out rule files, named by a path typed at the console: a carrier's tariff, the
+inspection checklist, waybill stock.
+
+The file is read here, off the screen's thread, and refused with nothing stored when it is a folder,
+missing, larger than a rule file can be, or not UTF-8 text. What it holds goes through the same
+parsers and checks as `station sendout ...`: a tariff and a checklist are previewed first (what would
+be stored, and the version it replaces), then stored by `tariff.set_tariff` and
+`inspection.set_checklist`; stock is imported whole or not at all by `waybills.import_stock`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from station_console.errors import Refused
+from station_console.i18n import N_
+from station_console.services.core.roles import require_manager
+from station_console.services.core.station import Station
+from station_console.services.sendout import inspection, rules, tariff, waybills
+
+# A tariff or a checklist is a few KB; a stock file of `waybills.MAX_IMPORT` numbers about 2 MB.
+MAX_BYTES = 4 * 1024 * 1024
+TARIFF_FORMATS = {".toml": "toml", ".csv": "csv"}
+
+
+def read_text(path: Path) -> str:
+    """The file's text (UTF-8, a byte-order mark dropped); a `Refused` saying what is wrong with it."""
+    shown = str(path)[:200]
+    if path.is_dir():
+        raise Refused(N_("{path} is a folder: type the path of a file"), code="is_folder", path=shown)
+    if not path.is_file():
+        raise Refused(N_("No such file: {path}"), code="no_file", path=shown)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise Refused(
+                N_("{path} is larger than {mb} MB: not a rule or stock file"),
+                code="file_too_large",
+                path=shown,
+                mb=MAX_BYTES // (1024 * 1024),
+            )
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Refused(
+            N_("Cannot read {path}: {reason}"), code="bad_file", path=shown, reason=str(exc)[:80]
+        ) from exc
+
+
+@dataclass(frozen=True)
+class TariffPreview:
+    carrier: str
+    body: dict[str, Any]  # what `set_tariff` is given on confirm
+    table: tariff.Tariff  # the body as checked: what the screen shows
+    replaces: int | None  # the version it replaces (0: the built-in one), None: the carrier had none
+
+
+def preview_tariff(station: Station, carrier: str, path: Path) -> TariffPreview:
+    """What storing `path` as `carrier`'s tariff would store: a TOML table, or CSV rates over the
+    current table (as `station sendout tariff set`). Nothing is written."""
+    require_manager(station, "tariffs")
+    fmt = TARIFF_FORMATS.get(path.suffix.lower(), "")
+    text = read_text(path)
+    code = carrier.strip().upper()
+    with station.read() as session:
+        base = tariff.current_version(session, code)
+    body = tariff.body_from_text(text, fmt, code, base.body if base else None)
+    table = tariff.checked(station, code, body)
+    if base is not None and base.sha256 == rules.body_hash(body):
+        raise Refused(
+            N_("The {carrier} tariff is unchanged (version {version})"),
+            code="unchanged",
+            carrier=table.carrier,
+            version=base.version,
+        )
+    return TariffPreview(table.carrier, body, table, base.version if base else None)
+
+
+@dataclass(frozen=True)
+class ChecklistPreview:
+    body: dict[str, Any]  # what `set_checklist` is given on confirm
+    items: tuple[inspection.Item, ...]
+    replaces: int
+
+
+def preview_checklist(station: Station, path: Path) -> ChecklistPreview:
+    """What storing `path` (TOML [[items]] id, zh, en; or JSON) as the checklist would store."""
+    require_manager(station, "checklist")
+    fmt = "json" if path.suffix.lower() == ".json" else "toml"
+    items = inspection.parse_items(inspection.body_from_text(read_text(path), fmt, path.name))
+    body = inspection.stored_body(items)
+    now = inspection.current(station)
+    if now.sha256 == rules.body_hash(body):
+        raise Refused(
+            N_("The checklist is unchanged (version {version})"), code="unchanged", version=now.version
+        )
+    return ChecklistPreview(body, items, now.version)
+
+
+def import_stock(station: Station, carrier: str, path: Path) -> waybills.ImportResult:
+    """`path`'s waybill numbers into `carrier`'s stock: every line valid, or nothing imported."""
+    require_manager(station, "waybill_stock")  # before the file is read: a clerk learns nothing of it
+    return waybills.import_stock(station, carrier, read_text(path), source=path.name)

@@ -1,0 +1,99 @@
+"""Send-out rule data in rows and lines, the same on the Send-out rules screen's tables and in an
+import's preview: a tariff's rates and terms, a version's line, the checklist's items. Every value
+from a file is data: the screens show these rows as plain text."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from station_console.i18n import N_, _, label_of
+from station_console.services.sendout.inspection import Item
+from station_console.services.sendout.quote import kg, money
+from station_console.services.sendout.regions import REMOTE, ZONE_LABELS
+from station_console.services.sendout.rule_view import Version
+from station_console.services.sendout.tariff import Tariff
+from station_console.text_columns import table_lines
+
+RATE_COLUMNS = (
+    N_("Zone"),
+    N_("First kg"),
+    N_("First price"),
+    N_("Each further kg"),
+    N_("Further price"),
+    N_("Destinations"),
+)
+RATE_NUMBERS = (1, 2, 3, 4)  # right-aligned
+VERSION_COLUMNS = (N_("Version"), N_("Stored"), N_("By"), N_("SHA-256"))
+ITEM_COLUMNS = (N_("Id"), N_("Chinese"), N_("English"))
+STOCK_COLUMNS = (N_("Carrier"), N_("Unused numbers"))
+ROUNDING_LABELS = {"up": N_("up"), "nearest": N_("to the nearest step"), "down": N_("down")}
+SHA_SHOWN = 12
+
+
+def rate_rows(table: Tariff) -> list[list[str]]:
+    """One row a zone: its name, first weight and price, each further step and its price, and the
+    destinations it covers (a zone table's; a province tariff's remote provinces)."""
+    where: dict[str, list[str]] = {}
+    for destination, zone in table.zones.items():
+        where.setdefault(zone, []).append(destination)
+    if table.zoning == "province":
+        where[REMOTE] = sorted(table.remote)
+    return [
+        [
+            label_of(ZONE_LABELS, zone) if table.zoning == "province" else zone,
+            kg(rate.first_g),
+            money(rate.first_cents),
+            kg(rate.step_g),
+            money(rate.step_cents),
+            _(", ").join(where.get(zone, [])),
+        ]
+        for zone, rate in table.rates.items()
+    ]
+
+
+def terms_line(table: Tariff) -> str:
+    return _(
+        "{currency}; weight past the first rounded {rounding}; minimum {minimum}; volumetric divisor "
+        "{divisor}; insurance {permille}‰, at least {insurance_min}; {packaging} packaging items",
+        currency=table.currency,
+        rounding=label_of(ROUNDING_LABELS, table.rounding),
+        minimum=money(table.minimum_cents),
+        divisor=table.volumetric_divisor or _("none"),
+        permille=f"{table.insurance_permille.normalize():f}",
+        insurance_min=money(table.insurance_min_cents),
+        packaging=len(table.packaging),
+    )
+
+
+def stored_text(version: Version, zone: tzinfo) -> str:
+    """When and by whom a version was stored; the built-in one says so."""
+    if version.at is None:
+        return _("built in")
+    return version.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def version_row(version: Version, zone: tzinfo) -> list[str]:
+    return [str(version.version), stored_text(version, zone), version.by or "-", version.sha256[:SHA_SHOWN]]
+
+
+def version_line(what: str, version: Version, zone: tzinfo) -> str:
+    """`what` ("SF tariff", "Inspection checklist") with its version, when, who and its hash."""
+    if version.at is None:
+        return _("{what}: version 0, the built-in one · sha {sha}", what=what, sha=version.sha256[:SHA_SHOWN])
+    return _(
+        "{what}: version {version}, stored {when} by {who} · sha {sha}",
+        what=what,
+        version=version.version,
+        when=stored_text(version, zone),
+        who=version.by or "-",
+        sha=version.sha256[:SHA_SHOWN],
+    )
+
+
+def item_rows(items: tuple[Item, ...]) -> list[list[str]]:
+    return [[item.id, item.zh, item.en] for item in items]
+
+
+def preview_lines(columns: tuple[str, ...], rows: list[list[str]], right: tuple[int, ...] = ()) -> list[str]:
+    """A preview's table as aligned lines (a Chinese character takes two columns)."""
+    return table_lines([[_(c) for c in columns], *rows], right=right)

@@ -1,0 +1,80 @@
+"""A rule or stock file named by a path at the console: refused when it is a folder, missing, too large
+or not UTF-8 (nothing stored); previewed by the same parsers as the CLI; a manager's alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sendout_helpers import as_clerk, as_manager, staff
+
+from station_console.errors import PermissionDenied, Refused
+from station_console.services.core.station import Station
+from station_console.services.sendout import inspection, rule_files, rules, tariff, waybills
+
+RATES = "zone,first_g,first_cents,step_g,step_cents\n" + "".join(
+    f"{zone},1000,{cents},1000,200\n"
+    for zone, cents in (("same", 1100), ("near", 1400), ("far", 1900), ("remote", 2800))
+)
+
+
+def test_a_folder_a_missing_file_a_huge_one_and_not_utf8_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "big.csv").write_text("x" * 101)
+    (tmp_path / "gbk.csv").write_bytes("运单号".encode("gbk"))
+    monkeypatch.setattr(rule_files, "MAX_BYTES", 100)
+    for path, code in (
+        (tmp_path, "is_folder"),
+        (tmp_path / "gone.csv", "no_file"),
+        (tmp_path / "big.csv", "file_too_large"),
+        (tmp_path / "gbk.csv", "bad_file"),
+    ):
+        with pytest.raises(Refused) as refused:
+            rule_files.read_text(path)
+        assert refused.value.code == code, path
+
+
+def test_a_tariff_preview_is_the_clis_body_and_stores_nothing(station: Station, tmp_path: Path) -> None:
+    staff(station)
+    as_manager(station)
+    (tmp_path / "sf.csv").write_text(RATES)
+    shown = rule_files.preview_tariff(station, "sf", tmp_path / "sf.csv")
+    with station.read() as session:
+        base = tariff.current_version(session, "SF")
+        assert rules.history(session, rules.TARIFF, "SF") == []
+    assert base is not None
+    assert shown.body == tariff.body_from_text(RATES, "csv", "SF", base.body)
+    assert (shown.carrier, shown.replaces, shown.table.rates["same"].first_cents) == ("SF", 0, 1100)
+    tariff.set_tariff(station, shown.carrier, shown.body)
+    with pytest.raises(Refused) as unchanged:
+        rule_files.preview_tariff(station, "SF", tmp_path / "sf.csv")
+    assert unchanged.value.code == "unchanged"
+
+
+def test_a_clerk_is_refused_every_preview_and_import(station: Station, tmp_path: Path) -> None:
+    staff(station)
+    as_clerk(station)
+    (tmp_path / "sf.csv").write_text(RATES)
+    (tmp_path / "checklist.json").write_text('{"items": [{"id": "a", "zh": "甲", "en": "A"}]}')
+    for call in (
+        lambda: rule_files.preview_tariff(station, "SF", tmp_path / "sf.csv"),
+        lambda: rule_files.preview_checklist(station, tmp_path / "checklist.json"),
+        lambda: rule_files.import_stock(station, "SF", tmp_path / "gone.csv"),  # before the file is read
+    ):
+        with pytest.raises(PermissionDenied) as denied:
+            call()
+        assert denied.value.code == "manager_only"
+    assert inspection.current(station).version == 0 and waybills.stock_left(station) == {}
+
+
+def test_a_checklist_preview_reads_json_as_the_cli_does(station: Station, tmp_path: Path) -> None:
+    staff(station)
+    as_manager(station)
+    (tmp_path / "checklist.json").write_text('{"items": [{"id": "a", "zh": " 甲 ", "en": "A"}]}')
+    shown = rule_files.preview_checklist(station, tmp_path / "checklist.json")
+    assert shown.body == {"items": [{"id": "a", "zh": "甲", "en": "A"}]} and shown.replaces == 0
+    (tmp_path / "list.json").write_text("[1, 2]")
+    with pytest.raises(Refused) as refused:
+        rule_files.preview_checklist(station, tmp_path / "list.json")
+    assert refused.value.code == "bad_checklist"

@@ -1,0 +1,249 @@
+"""Settings > Send-out rules (Ctrl+R): a carrier's rates as a table, a tariff and a checklist imported
+from a typed path after a preview, waybill stock imported whole or not at all; refusals said in the
+form with nothing stored; a clerk reads and imports nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from db.models import Role
+from station_console.i18n import set_language
+from station_console.services.core.station import Station
+from station_console.services.sendout import inspection, rule_files, tariff, waybills
+from station_console.text_columns import display_width
+from station_console.tui.app import StationApp
+from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
+from station_console.tui.screens.sendout_rules import SendoutRulesScreen
+from station_console.tui.widgets.plain import Static
+from tui import quiet
+
+BUILT_IN_SF = [
+    ["same province", "1", "12.00", "1", "2.00", ""],
+    ["neighbouring province", "1", "15.00", "1", "4.00", ""],
+    ["far province", "1", "20.00", "1", "8.00", ""],
+    ["remote region", "1", "26.00", "1", "18.00", "新疆, 西藏"],
+]
+RATES_CSV = (
+    "zone,first_g,first_cents,step_g,step_cents\n"
+    "same,1000,1100,1000,200\nnear,1000,1400,1000,400\nfar,1000,1900,1000,800\nremote,1000,2800,500,1500\n"
+)
+CHECKLIST_TOML = """
+[[items]]
+id = "explosives"
+zh = "枪支弹药、爆炸物"
+en = "Guns, explosives"
+
+[[items]]
+id = "batteries"
+zh = "锂电池、充电宝"
+en = "Lithium batteries, power banks"
+"""
+
+
+def rows(screen: Any, selector: str) -> list[list[str]]:
+    table = screen.query_one(selector, DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def text(screen: Any, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def open_rules(app: StationApp, pilot: Any) -> SendoutRulesScreen:
+    await quiet.settle(pilot)
+    await quiet.press(pilot, "ctrl+r")
+    await quiet.until(
+        pilot,
+        lambda: isinstance(app.screen, SendoutRulesScreen) and app.screen.view is not None,
+        what="the rules read",
+    )
+    assert isinstance(app.screen, SendoutRulesScreen)
+    return app.screen
+
+
+async def send_form(app: StationApp, pilot: Any, key: str, path: Path | str) -> FormDialog[Any]:
+    """`key` opens an import form; the path typed, then Enter sends it."""
+    await quiet.press(pilot, key)
+    form = app.screen
+    assert isinstance(form, FormDialog)
+    field = form.query_one("#form-path", Input)
+    field.value = str(path)
+    field.focus()
+    await quiet.press(pilot, "enter")
+    return form
+
+
+def refused_in(form: FormDialog[Any]) -> str:
+    return str(form.query_one("#form-refused", Static).render())
+
+
+async def preview(app: StationApp, pilot: Any) -> str:
+    await quiet.until(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="the preview")
+    return str(app.screen.query_one(".confirm-body Static", Static).render())
+
+
+def sf_versions(station: Station) -> list[int]:
+    with station.read() as session:
+        return [v.version for v in tariff.rules.history(session, tariff.rules.TARIFF, "SF")]
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_new_tariff_from_csv_is_shown_first_then_stored_and_listed(
+    app: StationApp, station: Station, tmp_path: Path
+) -> None:
+    (tmp_path / "sf.csv").write_text(RATES_CSV, encoding="utf-8")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rules(app, pilot)
+        assert rows(screen, "#sr-rates") == BUILT_IN_SF
+        assert "SF tariff: version 0, the built-in one" in text(screen, "#sr-tariff-head")
+
+        await send_form(app, pilot, "f10", tmp_path / "sf.csv")
+        shown = await preview(app, pilot)
+        assert "remote region" in shown and "28.00" in shown and "0.5" in shown
+        assert "It replaces version 0." in shown
+        assert sf_versions(station) == []  # a preview stores nothing
+        await quiet.press(pilot, "y")
+        await quiet.until(pilot, lambda: "version 1 stored" in text(screen, "#sr-status"), what="stored")
+
+        assert sf_versions(station) == [1]
+        stored = tariff.load(station, "SF")
+        assert stored.rates["remote"].first_cents == 2800 and stored.rates["remote"].step_g == 500
+        assert stored.remote == frozenset({"新疆", "西藏"})  # CSV rates over the table: the rest kept
+        assert rows(screen, "#sr-rates")[3] == ["remote region", "1", "28.00", "0.5", "15.00", "新疆, 西藏"]
+        assert rows(screen, "#sr-versions")[0][::2] == ["1", "Manager"]
+        assert "SF tariff: version 1, stored" in text(screen, "#sr-tariff-head")
+
+
+@pytest.mark.first_mode("settings")
+async def test_no_at_the_preview_and_bad_files_store_nothing(
+    app: StationApp, station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "sf.csv").write_text(RATES_CSV, encoding="utf-8")
+    (tmp_path / "bad.csv").write_text("zone,first_g,first_cents,step_g,step_cents\nsame,1kg,1100,1,2\n")
+    (tmp_path / "big.toml").write_text("x" * 2000)
+    (tmp_path / "sf.txt").write_text(RATES_CSV)
+    monkeypatch.setattr(rule_files, "MAX_BYTES", 1000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rules(app, pilot)
+        await send_form(app, pilot, "f10", tmp_path / "sf.csv")
+        await preview(app, pilot)
+        await quiet.press(pilot, "n")
+        assert app.screen is screen and text(screen, "#sr-status") == "Nothing was stored."
+
+        for path, said in (
+            (tmp_path, "is a folder: type the path of a file"),
+            (tmp_path / "gone.csv", "No such file"),
+            (tmp_path / "big.toml", "is larger than 0 MB"),
+            (tmp_path / "bad.csv", "Tariff: CSV line 2 needs whole numbers"),
+            (tmp_path / "sf.txt", "Tariff: the file must be .toml or .csv"),
+            ("  ", "Type the path of the file"),
+        ):
+            form = await send_form(app, pilot, "f10", path)
+            await quiet.until(pilot, lambda: said in refused_in(form), what=said)  # noqa: B023
+            assert app.screen is form  # still open, the path as typed, to be put right
+            assert form.query_one("#form-path", Input).has_focus
+            await quiet.press(pilot, "escape")
+            await quiet.until(pilot, lambda: app.screen is screen, what="the form closed")
+        assert sf_versions(station) == []
+        assert rows(screen, "#sr-rates") == BUILT_IN_SF
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_checklist_is_previewed_then_stored_and_a_bad_one_is_not(
+    app: StationApp, station: Station, tmp_path: Path
+) -> None:
+    (tmp_path / "checklist.toml").write_text(CHECKLIST_TOML, encoding="utf-8")
+    (tmp_path / "twice.toml").write_text(CHECKLIST_TOML.replace('"batteries"', '"explosives"'))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rules(app, pilot)
+        assert len(rows(screen, "#sr-items")) == 8  # the built-in list
+        await send_form(app, pilot, "f11", tmp_path / "checklist.toml")
+        shown = await preview(app, pilot)
+        assert "锂电池、充电宝" in shown and "It replaces version 0." in shown
+        assert app.screen.query_one(".dialog-title", Static).render().plain.endswith("of 2 items?")
+        await quiet.press(pilot, "y")
+        await quiet.until(
+            pilot, lambda: "Checklist version 1 stored" in text(screen, "#sr-status"), what="stored"
+        )
+        assert inspection.current(station).version == 1
+        assert rows(screen, "#sr-items") == [
+            ["explosives", "枪支弹药、爆炸物", "Guns, explosives"],
+            ["batteries", "锂电池、充电宝", "Lithium batteries, power banks"],
+        ]
+
+        form = await send_form(app, pilot, "f11", tmp_path / "twice.toml")
+        await quiet.until(pilot, lambda: "must be unique" in refused_in(form), what="refused")
+        await quiet.press(pilot, "escape")
+        assert inspection.current(station).version == 1
+
+
+@pytest.mark.first_mode("settings")
+async def test_stock_is_imported_whole_and_says_what_it_did(
+    app: StationApp, station: Station, tmp_path: Path
+) -> None:
+    (tmp_path / "two.csv").write_text("waybill\nSF1234567890130\nSF1234567890131\n")
+    (tmp_path / "three.csv").write_text("SF1234567890130\nSF1234567890131\nSF1234567890147\n")
+    (tmp_path / "bad.csv").write_text("SF1234567890150\nnot a number\n")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rules(app, pilot)
+        await send_form(app, pilot, "f12", tmp_path / "two.csv")
+        await quiet.until(pilot, lambda: app.screen is screen, what="imported")
+        await quiet.until(pilot, lambda: "SF: 2 numbers imported" in text(screen, "#sr-status"), what="said")
+        assert text(screen, "#sr-status") == "SF: 2 numbers imported, 0 already in stock"
+        assert ["SF SF Express", "2"] in rows(screen, "#sr-stock")
+
+        await send_form(app, pilot, "f12", tmp_path / "three.csv")
+        await quiet.until(
+            pilot, lambda: "1 number imported, 2 already" in text(screen, "#sr-status"), what="said"
+        )
+
+        form = await send_form(app, pilot, "f12", tmp_path / "bad.csv")
+        await quiet.until(pilot, lambda: "lines 2: nothing was imported" in refused_in(form), what="refused")
+        await quiet.press(pilot, "escape")
+    assert waybills.stock_left(station) == {"SF": 3}
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_clerk_reads_every_table_and_imports_nothing(
+    app: StationApp, station: Station, tmp_path: Path
+) -> None:
+    station.clerk_role = Role.CLERK
+    (tmp_path / "sf.csv").write_text(RATES_CSV, encoding="utf-8")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rules(app, pilot)
+        assert rows(screen, "#sr-rates") == BUILT_IN_SF
+        assert len(rows(screen, "#sr-items")) == 8 and rows(screen, "#sr-stock")[0] == ["SF SF Express", "0"]
+        for key, action in (
+            ("f10", "edit tariffs"),
+            ("f11", "edit the inspection"),
+            ("f12", "import waybill"),
+        ):
+            await quiet.press(pilot, key)
+            assert app.screen is screen  # refused as pressed: no form to fill in
+            assert f"Only a manager can {action}" in text(screen, "#sr-status")
+    assert sf_versions(station) == []
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.first_mode("settings")
+async def test_in_chinese_the_rates_and_their_preview_line_up(
+    app: StationApp, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    set_language("zh")
+    (tmp_path / "sf.csv").write_text(RATES_CSV, encoding="utf-8")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_rules(app, pilot)
+        assert [row[0] for row in rows(screen, "#sr-rates")] == ["省内", "邻省", "远省", "偏远地区"]
+        await send_form(app, pilot, "f10", tmp_path / "sf.csv")
+        shown = (await preview(app, pilot)).splitlines()
+        assert shown[0].startswith("区域")
+        # Each price column ends at one terminal column, whatever the width of the zone's name.
+        for price in ("11.00", "14.00", "19.00", "28.00"):
+            line = next(line for line in shown if price in line)
+            assert display_width(line[: line.index(price) + len(price)]) == display_width(
+                shown[1][: shown[1].index("11.00") + 5]
+            ), line
