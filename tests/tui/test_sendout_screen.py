@@ -466,3 +466,19 @@ async def test_quitting_asks_before_it_drops_a_filled_form_and_a_mode_key_keeps_
         await until(pilot, lambda: isinstance(app.screen, LeaveUnsaved))
         await quiet.press(pilot, "ctrl+d")
         await until(pilot, lambda: not app.is_running)
+
+
+@pytest.mark.first_mode("sendout")
+async def test_an_empty_stock_says_where_a_manager_imports_more(station: Station) -> None:
+    """F9 to the station's stock with none left: the refusal names the screen and the key, not only
+    "import more"."""
+    async with at_sendout(station) as (_app, pilot, screen):
+        await fill(pilot, screen, **{"so-weight": "1"})
+        screen.query_one("#so-carrier", Select).value = "SF"
+        await until(pilot, lambda: "Total" in text_of(screen, "#so-quote"))
+        await quiet.press(pilot, "f9")  # entered -> stock
+        assert screen.source == "stock"
+        await quiet.press(pilot, "f10")
+        await until(pilot, lambda: "left in stock" in text_of(screen, "#so-message"))
+        assert "Settings (Ctrl+S) > Send-out rules (Ctrl+R) > F12" in text_of(screen, "#so-message")
+    assert sends(station) == []

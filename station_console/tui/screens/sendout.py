@@ -449,6 +449,17 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
     def done_sends(self, rows: list[listing.SendSummary]) -> None:
         self.query_one(SendsTable).show(rows, self.station.zone())
 
+    def call_refused(self, tag: str, exc: StationError) -> None:
+        if exc.code == "stock_empty":  # the service's "import more" said where, at this console
+            text = _(
+                "No {carrier} waybill numbers left in stock: scan a pre-printed one, or a manager imports "
+                "more in Settings (Ctrl+S) > Send-out rules (Ctrl+R) > F12.",
+                carrier=exc.params.get("carrier", ""),
+            )
+            self.failed(tag, text)
+            return
+        super().call_refused(tag, exc)
+
     def failed(self, tag: str, text: str) -> None:
         if tag == "accept":
             self.busy = False
