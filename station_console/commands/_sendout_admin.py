@@ -77,7 +77,8 @@ def tariff_set(app: CliApp, carrier: str, path: Path) -> None:
             base = tariffs.current_version(session, code)
         fmt = "csv" if path.suffix.lower() == ".csv" else "toml"
         body = tariffs.body_from_text(_read(path), fmt, code, base.body if base else None)
-        version = tariffs.set_tariff(station, code, body)
+        # Refused if another version was stored since the read above (the CSV's rates go over it).
+        version = tariffs.set_tariff(station, code, body, based_on=base.version if base else 0)
     except StationError as exc:
         fail(exc)
         return

@@ -325,3 +325,46 @@ def test_payment_method_id_type_and_batch_state_by_their_labels(  # type: ignore
     )
     assert id_type in run("sendout", "sender", "13812345678")
     assert closed in run("sendout", "handover", "SF", "--courier", "Chen", stdin="SF1234567890123\n")
+
+
+def test_a_tariff_set_over_a_version_stored_meanwhile_is_refused(  # type: ignore[no-untyped-def]
+    run, staff, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another manager stores a version between this command's read of the table and its write: the CSV's
+    rates would go over the table it read, that version replaced unseen. Refused, theirs kept; again: saved."""
+    from station_console.services.sendout import tariff as tariffs
+
+    rates = tmp_path / "sf.csv"
+    rates.write_text(
+        "zone,first_g,first_cents,step_g,step_cents\nsame,1000,900,1000,100\nnear,1000,1000,1000,200\n"
+        "far,1000,1100,1000,300\nremote,1000,1900,1000,900\n",
+        encoding="utf-8",
+    )
+    real = tariffs.body_from_text
+
+    def another_manager_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        other = open_station(db_url, clerk_name="Wang", pin=PIN)
+        try:
+            with other.read() as session:
+                theirs = tariffs.current_version(session, "SF")
+            assert theirs is not None  # the built-in table
+            tariffs.set_tariff(other, "SF", {**theirs.body, "minimum_cents": 1200})
+        finally:
+            other.engine.dispose()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tariffs, "body_from_text", another_manager_meanwhile)
+    late = run("sendout", "tariff", "set", "SF", str(rates), clerk="Wang")
+    assert late.exit_code == 1, late.output
+    assert (
+        "SF tariff: another counter or command saved a change while this one was being made, so nothing "
+        "was saved. Make the change again: it starts from what is saved now." in late.output
+    ), late.output
+    monkeypatch.setattr(tariffs, "body_from_text", real)
+    history = json.loads(run("sendout", "tariff", "history", "SF").stdout)["versions"]
+    assert [v["version"] for v in history] == [1]  # theirs alone
+    again = run("sendout", "tariff", "set", "SF", str(rates), clerk="Wang")
+    assert again.exit_code == 0 and "version 2" in again.output, again.output
+    shown = json.loads(run("sendout", "tariff", "show", "SF").stdout)
+    assert shown["table"]["minimum_cents"] == 1200  # their change under this one's rates
+    assert shown["table"]["rates"]["remote"]["first_cents"] == 1900

@@ -3,10 +3,13 @@ and a manager's edits as audited versions."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from sendout_helpers import as_manager, events, staff
+from sqlalchemy import event
 from station_helpers import configure
 
 from station_console.errors import NotFound, PermissionDenied, Refused
@@ -231,6 +234,58 @@ def test_the_manager_edits_a_tariff_as_a_new_audited_version(station: Station) -
     assert changes[1]["previous_sha256"] == v1.sha256
     assert [v.version for v in tariff.history(station, "SF")] == [2, 1]
     assert tariff.load(station, "SF", version=1).minimum_cents == 0  # old versions stay readable
+
+
+def test_a_tariff_made_from_a_version_another_manager_replaced_is_refused(station: Station) -> None:
+    """Two managers each make a table from version 0; the second to store is refused (its table would
+    replace the first's unseen) and stores nothing; made again from version 1 it is stored as 2."""
+    staff(station)
+    as_manager(station)
+    there = replace(station, counter="counter-2", _cached=None)
+    tariff.set_tariff(there, "SF", table(minimum_cents=800), based_on=0)
+    with pytest.raises(Refused) as exc:
+        tariff.set_tariff(station, "SF", table(grace_g=50), based_on=0)
+    assert exc.value.code == "tariff_saved_meanwhile"
+    assert "SF tariff: another counter or command saved a change" in exc.value.message()
+    assert [v.version for v in tariff.history(station, "SF")] == [1]
+    assert len(events(station, "tariff_changed")) == 1
+    again = tariff.set_tariff(station, "SF", table(minimum_cents=800, grace_g=50), based_on=1)
+    assert again.version == 2
+
+
+@pytest.mark.postgres_only
+def test_two_tariffs_stored_at_once_give_one_version_and_one_refusal(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: the other counter stores its version (own connection, to its commit) after this one
+    checked the version it was made from and before it inserts the next: the two inserts race for
+    version 1. The loser starts again, sees version 1 and refuses, never a database error or a lost one."""
+    staff(station)
+    as_manager(station)
+    there = replace(station, counter="counter-2", _cached=None)
+    main = threading.get_ident()
+    theirs: list[object] = []
+
+    def store_theirs_first(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if threading.get_ident() == main and statement.startswith("INSERT INTO send_rule") and not theirs:
+            worker = threading.Thread(
+                target=lambda: theirs.append(
+                    tariff.set_tariff(there, "SF", table(minimum_cents=800), based_on=0)
+                )
+            )
+            worker.start()
+            worker.join(timeout=60)
+
+    event.listen(station.engine, "before_cursor_execute", store_theirs_first)
+    try:
+        with pytest.raises(Refused) as exc:
+            tariff.set_tariff(station, "SF", table(grace_g=50), based_on=0)
+    finally:
+        event.remove(station.engine, "before_cursor_execute", store_theirs_first)
+    assert exc.value.code == "tariff_saved_meanwhile"
+    assert [getattr(v, "version", v) for v in theirs] == [1]
+    history = tariff.history(station, "SF")
+    assert [(v.version, v.body["minimum_cents"]) for v in history] == [(1, 800)]
 
 
 def test_a_tariff_in_another_currency_is_refused(station: Station) -> None:

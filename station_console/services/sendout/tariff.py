@@ -239,13 +239,28 @@ def checked(station: Station, carrier: str, body: dict[str, Any]) -> Tariff:
     return tariff
 
 
-def set_tariff(station: Station, carrier: str, body: dict[str, Any]) -> rules.RuleVersion:
-    """A manager stores a new version of `carrier`'s table (checked first; unchanged: nothing written)."""
+def set_tariff(
+    station: Station, carrier: str, body: dict[str, Any], *, based_on: int | None = None
+) -> rules.RuleVersion:
+    """A manager stores a new version of `carrier`'s table (checked first; unchanged: nothing written).
+
+    `based_on`: the version `body` was made from (0: the built-in table, or none); refused when another
+    version was stored since, checked in the write's own transaction, so that manager's table is not
+    replaced unseen."""
     require_manager(station, "tariffs")
     carrier = checked(station, carrier, body).carrier
 
     def work(session: Session) -> rules.RuleVersion:
         previous = current_version(session, carrier)
+        if based_on is not None and (previous.version if previous else 0) != based_on:
+            raise Refused(
+                N_(
+                    "{carrier} tariff: another counter or command saved a change while this one was being "
+                    "made, so nothing was saved. Make the change again: it starts from what is saved now."
+                ),
+                code="tariff_saved_meanwhile",
+                carrier=carrier,
+            )
         if previous is not None and previous.sha256 == rules.body_hash(body):
             raise Refused(
                 N_("The {carrier} tariff is unchanged (version {version})"),
