@@ -1,5 +1,6 @@
 """Clerks (F10 in Settings): a manager adds a clerk, Enter in the PIN adds or says what is missing and
-leaves the form empty for the next one, the PIN field says the lengths the service takes."""
+leaves the form empty for the next one, the PIN field says the lengths the service takes; F7 asks for
+the other state than the list shows."""
 
 from __future__ import annotations
 
@@ -58,3 +59,28 @@ async def test_the_new_clerks_pin_field_says_the_lengths_the_service_takes(app: 
         pin = app.screen.query_one("#c-pin", Input)
         assert pin.placeholder == f"PIN ({clerks.PIN_MIN} to {clerks.PIN_MAX} digits)"
         assert pin.max_length == clerks.PIN_MAX
+
+
+async def test_f7_on_a_clerk_deactivated_at_another_counter_meanwhile_leaves_them_deactivated(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    """The list shows Li active; counter-2's manager deactivates Li before F7 here, which asks to
+    deactivate too. Li stays deactivated and the line says so (a flip of the state read at the write
+    made Li active again, undoing both managers' deactivation)."""
+    from textual.widgets import DataTable
+
+    from tui.test_live_bridge import another_counter
+
+    clerks.add_clerk(station, "Li", "4826")
+    async with app.run_test(size=(160, 50)) as pilot, another_counter(station, db_url) as other:
+        await quiet.press(pilot, "f10")  # in Settings already (`first_mode`)
+        await quiet.settle(pilot)
+        table = app.screen.query_one("#clerk-list", DataTable)
+        table.move_cursor(row=table.get_row_index("Li"))
+        assert str(table.get_row("Li")[2]) == "✓"
+        clerks.set_active(other, "Li", False)
+        await quiet.press(pilot, "f7")
+        await quiet.settle(pilot)
+        assert str(app.screen.query_one("#clerk-status", Static).render()) == "Li can no longer sign in."
+        assert str(table.get_row("Li")[2]) == "✗"  # the list read again
+    assert clerks.get_clerk(station, "Li").active is False

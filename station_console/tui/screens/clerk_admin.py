@@ -47,6 +47,11 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         ),
     ]
 
+    # Each clerk as the list shows them: F7 asks for the other state than the one shown, so two managers
+    # deactivating one clerk at once both leave them deactivated (a flip of the state read at the write
+    # put back what the other had just done).
+    shown: dict[str, clerks.ClerkInfo]
+
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="clerk-form"):
             yield FixedInput(placeholder=_("full name"), id="c-name")
@@ -72,6 +77,7 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         super().on_mount()
         table = self.query_one("#clerk-list", DataTable)
         table.add_columns(_("Name"), _("Role"), _("Active"), _("Last sign-in"))
+        self.shown = {}
         self.refresh_list()
         self.call_after_refresh(self.remember_saved)
 
@@ -81,6 +87,7 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def done_list(self, found: list[clerks.ClerkInfo]) -> None:
         table = self.query_one("#clerk-list", DataTable)
         table.clear()
+        self.shown = {info.name: info for info in found}
         zone = self.station.zone()
         for info in found:
             last = (
@@ -153,15 +160,10 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
     @role_key("clerks.toggle")
     def action_toggle_active(self) -> None:
         name = self._selected()
-        if name is None:
+        if name is None or name not in self.shown:
             return
-        station = self.station
-
-        def toggle() -> clerks.ClerkInfo:
-            return clerks.set_active(station, name, not clerks.get_clerk(station, name).active)
-
         self._act(
-            toggle,
+            partial(clerks.set_active, self.station, name, not self.shown[name].active),
             lambda info: (
                 _("{name} can sign in.", name=name)
                 if info.active
