@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from recipient_helpers import HEADERS_ZH, PEOPLE, act_as, recipient, write_csv
+from recipient_helpers import HEADERS_ZH, PEOPLE, act_as, phones_of, recipient, write_csv
 from station_helpers import events, layer_figures, parcel, wb
 
 from db.models import EventKind, Role
@@ -282,6 +283,26 @@ def test_directory_edits_are_a_managers_and_keep_keys_and_phones_right(campus: S
     assert directory.get(campus, "00123").room == "301"
     event = events(campus, EventKind.RECIPIENT_CHANGED)[-1]
     assert event.details["fields"] == ["name", "phones", "room"] and "张" not in str(event.details)
+
+
+def test_an_edit_over_a_person_changed_meanwhile_is_refused_and_changes_nothing(campus: Station) -> None:
+    """Two managers' forms show 张三 with one phone; counter-2 adds a second phone and saves first. This
+    form's phones (replaced whole) and room would put that back unseen: refused, counter-2's entry kept.
+    A form opened on the entry as saved now goes through."""
+    there = replace(campus, counter="counter-2", _cached=None)
+    shown = directory.get(campus, "00123")
+    theirs = directory.get(there, "00123")
+    directory.edit(there, "00123", {"phones": "13812345678 / 13899990000"}, based_on=theirs)
+    with pytest.raises(Refused) as caught:
+        directory.edit(campus, "00123", {"phones": "13811112222", "room": "301"}, based_on=shown)
+    assert caught.value.code == "recipient_saved_meanwhile"
+    assert caught.value.message().startswith("张三: another counter or command saved a change to this person")
+    stored = directory.get(campus, "00123")
+    assert (stored.phones, stored.room) == (("138****5678", "138****0000"), "502")
+    assert phones_of(campus, "00123") == ["13812345678", "13899990000"]
+    assert [e.details["fields"] for e in events(campus, EventKind.RECIPIENT_CHANGED)][-1] == ["phones"]
+    view = directory.edit(campus, "00123", {"room": "301"}, based_on=stored)
+    assert (view.room, view.phones) == ("301", ("138****5678", "138****0000"))
 
 
 def test_prose_keeps_its_characters_and_keys_are_folded(campus: Station) -> None:

@@ -371,3 +371,35 @@ async def test_deactivate_pressed_again_while_it_is_on_its_way_sends_it_once_and
         assert len(calls) == 1 and calls[0][2] is False
         with station.read() as session:
             assert [r.active for r in session.exec(select(Recipient))].count(False) == 1
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_person_changed_at_another_counter_while_their_form_is_open_is_not_saved_over(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    """Counter-2 adds a phone to 张三 after this form opened on him; this form's save is refused in the
+    form (what was typed kept), the pane behind it shows him as saved now, and counter-2's phone stays."""
+    from tui.test_live_bridge import another_counter
+
+    ids = people(station)
+    async with app.run_test(size=(160, 50)) as pilot, another_counter(station, db_url) as other:
+        await open_recipients(app, pilot)
+        screen = app.screen
+        screen.query_one("#rc-search", Input).value = "zs"
+        await until(pilot, lambda: "张三" in text_of(app, "#rc-detail"))
+        await quiet.press(pilot, "f8")
+        await quiet.settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        directory.edit(other, ids["张三"], {"phones": "13812345678 / 13899990000"})
+        form.query_one("#form-room", Input).value = "301"
+        await quiet.press(pilot, "ctrl+s")
+        await until(pilot, lambda: "another counter" in str(form.query_one("#form-refused", Static).render()))
+        said = str(form.query_one("#form-refused", Static).render())
+        assert said.startswith("张三: ") and "open the person again" in said
+        assert app.screen is form and form.query_one("#form-room", Input).value == "301"
+        await until(pilot, lambda: "138****0000" in str(screen.query_one("#rc-detail", Static).render()))
+    with station.read() as session:
+        row = session.get(Recipient, ids["张三"])
+    assert row is not None and row.room == "502"
+    assert directory.get(station, ids["张三"]).phones == ("138****5678", "138****0000")

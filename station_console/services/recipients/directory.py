@@ -292,14 +292,23 @@ def add(station: Station, values: dict[str, Any]) -> RecipientView:
     return station.run(work)
 
 
-def edit(station: Station, ref: str | int, changes: dict[str, Any]) -> RecipientView:
-    """Change some fields of one person (text as typed; `phones` is every phone, first one first)."""
+def edit(
+    station: Station, ref: str | int, changes: dict[str, Any], *, based_on: RecipientView | None = None
+) -> RecipientView:
+    """Change some fields of one person (text as typed; `phones` is every phone, first one first).
+
+    `based_on`: the entry as the form the changes were typed in showed it; refused when it is no longer
+    stored so, as the phones (replaced whole) or a field would put another manager's change back unseen."""
     require_manager(station, "recipients")
     parsed = parse_changes(changes)
 
     def work(session: Session) -> RecipientView:
         row = find_row(session, ref)
         assert row.id is not None
+        # PostgreSQL: a save of this entry at another counter waits for the commit, then compares.
+        session.refresh(row, with_for_update=True)
+        if based_on is not None:
+            _refuse_if_saved_meanwhile(views(session, [row])[0], based_on)
         if "external_id" in parsed:
             _unique_external_id(session, parsed["external_id"], row.id)
         changed = apply_changes(row, parsed)
@@ -320,6 +329,21 @@ def edit(station: Station, ref: str | int, changes: dict[str, Any]) -> Recipient
         return views(session, [row])[0]
 
     return station.run(work)
+
+
+def _refuse_if_saved_meanwhile(stored: RecipientView, read: RecipientView) -> None:
+    """Compare and set: every field the form shows is still stored as it showed them (phones and
+    e-mail masked, as shown)."""
+    if any(getattr(stored, name) != getattr(read, name) for name in EDITABLE):
+        raise Refused(
+            N_(
+                "{name}: another counter or command saved a change to this person while this one was being "
+                "made, so nothing was saved. Close this form and open the person again: it shows what is "
+                "saved now."
+            ),
+            code="recipient_saved_meanwhile",
+            name=read.shown_name,
+        )
 
 
 def set_active(station: Station, ref: str | int, active: bool) -> RecipientView:

@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input
 
+from station_console.errors import Refused
 from station_console.i18n import N_, _, _n, label_of
 from station_console.services.notify.templates import PREFERENCE_LABELS
 from station_console.services.recipients import consent, directory, importing, matching
@@ -344,7 +345,16 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             return changes
 
         def save(changes: dict[str, Any]) -> directory.RecipientView | str:
-            return directory.edit(self.station, view.id, changes) if changes else NOTHING_TO_SAVE
+            # On the form's worker. Based on the person the form shows: refused if another counter
+            # changed them since, and then the pane behind shows them as saved now (F8 starts from it).
+            if not changes:
+                return NOTHING_TO_SAVE
+            try:
+                return directory.edit(self.station, view.id, changes, based_on=view)
+            except Refused as exc:
+                if exc.code == "recipient_saved_meanwhile":
+                    self.app.call_from_thread(self.show, view.id)
+                raise
 
         self._person_form(_("Edit {name}", name=view.shown_name), view, check, save)
 
