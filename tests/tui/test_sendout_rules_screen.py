@@ -119,6 +119,28 @@ async def test_a_new_tariff_from_csv_is_shown_first_then_stored_and_listed(
 
 
 @pytest.mark.first_mode("settings")
+async def test_a_tariff_stored_elsewhere_after_the_preview_is_not_replaced(
+    app: StationApp, station: Station, tmp_path: Path
+) -> None:
+    (tmp_path / "sf.csv").write_text(RATES_CSV, encoding="utf-8")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rules(app, pilot)
+        await send_form(app, pilot, "f10", tmp_path / "sf.csv")
+        assert "It replaces version 0." in await preview(app, pilot)
+        with station.read() as session:
+            base = tariff.current_version(session, "SF")
+        assert base is not None
+        theirs = tariff.body_from_text(RATES_CSV.replace("1100", "1300"), "csv", "SF", base.body)
+        tariff.set_tariff(station, "SF", theirs)  # another counter, while this preview is shown
+        await quiet.press(pilot, "y")
+        await quiet.until(
+            pilot, lambda: "nothing was saved" in text(screen, "#sr-status"), what="the refusal"
+        )
+        assert sf_versions(station) == [1]
+        assert tariff.load(station, "SF").rates["same"].first_cents == 1300  # theirs kept
+
+
+@pytest.mark.first_mode("settings")
 async def test_no_at_the_preview_and_bad_files_store_nothing(
     app: StationApp, station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

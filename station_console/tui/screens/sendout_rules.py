@@ -99,7 +99,9 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
         super().__init__()
         self.view: rule_view.RulesView | None = None
         self.carrier = ""  # the carrier whose tariff is shown
-        self.note = ""  # what the last import said, kept over the read after it
+        # What the last import said and whether it was a refusal: kept over the reads after it (the
+        # dialog closing reads again, and that read may arrive after the refusal).
+        self.note = ("", False)
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="sr-tabs", initial="tariffs"):
@@ -157,7 +159,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             self.show_tariff(self.carrier)
         self.show_checklist(view)
         self.show_stock(view)
-        self.say(self.note)
+        self.show_note()
 
     @on(OptionList.OptionHighlighted, "#sr-carriers")
     def _carrier_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -276,7 +278,12 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             if not yes:
                 self.say(_(NOTHING_STORED))
                 return
-            self.write("tariff", lambda: tariff.set_tariff(self.station, preview.carrier, preview.body))
+            self.write(
+                "tariff",
+                lambda: tariff.set_tariff(
+                    self.station, preview.carrier, preview.body, based_on=preview.replaces or 0
+                ),
+            )
 
         question = _("Store this as the new {carrier} tariff?", carrier=table.carrier)
         if not open_over(self, ConfirmDialog(question, body, what=N_("a tariff import")), answered):
@@ -390,14 +397,17 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
         self.failed(tag, _(STILL_WRITING))
 
     def say(self, text: str, *, error: bool = False) -> None:
-        """The status line; what it says stays over the rules read again after it (an error until
-        the next read)."""
-        self.note = "" if error else text
+        """The status line; what it says stays over the rules read again after it."""
+        self.note = (text, error)
+        self.show_note()
+        if error:
+            self.app.bell()
+
+    def show_note(self) -> None:
+        text, error = self.note
         status = self.query_one("#sr-status", Static)
         status.update(Text(text))  # a refusal may quote a path or a file's line: data, never markup
         status.set_class(error, "-error")
-        if error:
-            self.app.bell()
 
 
 def _rate_cells(row: list[str]) -> list[Text]:
