@@ -1,0 +1,86 @@
+"""Chinese text on the console breaks as Chinese is typeset: no line starts with a closing mark
+(，。：；！？）」』、) nor ends with an opening one (（「『), wherever Textual wraps it."""
+
+from __future__ import annotations
+
+import pytest
+from rich._wrap import divide_line as rich_divide_line
+from rich.cells import cell_len
+from textual.widget import Widget
+
+from station_console.i18n import catalog, set_language
+from station_console.tui.app import StationApp
+from station_console.tui.line_breaks import divide_line
+from station_console.tui.screens.scan_test import ScanTestScreen
+from tui import quiet
+from tui.checkin_driver import scan, settle
+from tui.terminal_fit import console_in
+
+CLOSING = set("，。：；！？）」』、")
+OPENING = set("（「『")
+
+
+def broken(text: str, width: int) -> list[str]:
+    offsets = divide_line(text, width)
+    return [text[a:b] for a, b in zip([0, *offsets], [*offsets, len(text)], strict=True)]
+
+
+def badly_broken(lines: list[str]) -> list[str]:
+    """The lines (with the one before) that start with a closing mark or end with an opening one."""
+    return [
+        f"{lines[n - 1] if n else ''!r} / {line!r}"
+        for n, line in enumerate(lines)
+        if (n and line.lstrip()[:1] in CLOSING) or (n < len(lines) - 1 and line.rstrip()[-1:] in OPENING)
+    ]
+
+
+def shown_lines(app: StationApp, widget: Widget) -> list[str]:
+    """The lines of `widget`'s text as the terminal shows them now."""
+    box = widget.content_region
+    strips = app.screen._compositor.render_strips()[box.y : box.bottom]
+    return [line for strip in strips if (line := strip.crop(box.x, box.right).text.strip())]
+
+
+def test_every_chinese_message_breaks_as_chinese_is_typeset_at_any_width() -> None:
+    chinese = {msgid: text for msgid, text in catalog("zh").items() if cell_len(text) > len(text)}
+    lines = {
+        (msgid, width): broken(text, width) for msgid, text in chinese.items() for width in range(12, 80, 5)
+    }
+    assert all("".join(parts) == chinese[msgid] for (msgid, _w), parts in lines.items())
+    assert {key: bad for key, parts in lines.items() if (bad := badly_broken(parts))} == {}
+
+
+def test_a_long_run_folds_with_its_closing_marks_kept_off_the_next_line() -> None:
+    assert broken("已入库。本柜台无打印机：在", 22) == ["已入库。本柜台无打印", "机：在"]  # Rich: "：在"
+    assert broken("前缀（例如", 6) == ["前缀", "（例如"]
+    assert broken("ABCDEFGHIJ）。中", 10) == ["ABCDEFGHI", "J）。中"]  # nowhere to break: folded
+
+
+@pytest.mark.parametrize("width", [9, 20, 33, 60])
+def test_english_is_broken_by_rich_as_before(width: int) -> None:
+    text = "No printer here: labels wait until one is added in Settings > Printers (F8). " * 2
+    assert divide_line(text, width) == rich_divide_line(text, width)
+
+
+async def test_the_no_printer_note_and_the_scan_tests_help_break_as_chinese_at_80_columns(
+    app: StationApp,
+) -> None:
+    async with console_in(app, "zh") as pilot:  # 80x24, at check-in, no printer on this counter
+        screen = app.screen
+        await scan(pilot, screen.router.clock, "SF1234567890123")  # type: ignore[attr-defined]
+        await settle(app, pilot)
+        note = shown_lines(app, screen.query_one("#ci-message"))
+        assert len(note) > 2 and "打印机" in "".join(note), note  # wrapped, and said
+        assert badly_broken(note) == []
+
+        await app.push_screen(ScanTestScreen())
+        await quiet.settle(pilot)
+        help_box = app.screen.query(".help").first()
+        help_lines = shown_lines(app, help_box)
+        assert len(help_lines) > 2 and "前缀" in "".join(help_lines), help_lines
+        assert badly_broken(help_lines) == []
+        # Chinese breaks between any two characters: a line is full but for a character or two moved
+        # down with a mark (Rich broke at spaces only: "……间隔；Ctrl+G" ended 18 columns short).
+        width = help_box.content_region.width
+        assert [line for line in help_lines[:-1] if cell_len(line) < width - 4] == [], (width, help_lines)
+    set_language("en")
