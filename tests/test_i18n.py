@@ -336,3 +336,18 @@ def test_every_chinese_translation_is_of_a_message_the_console_has() -> None:
         if msgid not in ours and msgid not in theirs
     ]
     assert stale == [], "translations of no message:\n" + "\n".join(sorted(stale))
+
+
+def test_a_path_through_the_screens_is_quoted_in_chinese() -> None:
+    """ "在“设置 > 打印机”中添加" reads the path as one name; "在 设置 > 打印机 中" set it off with spaces,
+    which Chinese does not put between its characters and the console breaks a line at."""
+
+    def quoted(text: str, at: int) -> bool:
+        return any(q.start() < at < q.end() for q in re.finditer(r"“[^“”]*”", text))
+
+    unquoted = [
+        text
+        for text in catalog("zh").values()
+        if any(not quoted(text, m.start()) for m in re.finditer(" > ", text))
+    ]
+    assert unquoted == []
