@@ -24,6 +24,7 @@ from station_console.i18n import N_, _
 from station_console.logs import log_path, setup_logging
 from station_console.safe_text import visible
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
+from station_console.tui.focus_in_view import bring_focus_into_view
 from station_console.tui.key_bounce import SCAN_GAP, BounceGuard
 from station_console.tui.periodic import PassWorker
 from station_console.tui.quitting import run_to_the_end
@@ -215,7 +216,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         self._quitting = False  # the devices were stopped for good: none starts again
         self.key_bounce = BounceGuard(self._scan_gap)  # a dialog's answer key, repeated, goes nowhere
         # Keys after an Enter wait for its answer, then pass the bounce guard again (a dialog it closed).
-        self.type_ahead = TypeAhead(self, super().on_event, self.key_bounce.held_behind)
+        self.type_ahead = TypeAhead(self, self._to_focus, self.key_bounce.held_behind)
         self.init_clerk_session(require_sign_in)
         if station is not None:
             self._use_station(station)
@@ -258,6 +259,11 @@ class StationApp(ClerkSessionMixin, App[None]):
             return
         if isinstance(event, (events.MouseDown, events.Paste)) and not event.is_forwarded:
             self.key_bounce.other_input()
+        await super().on_event(event)
+
+    async def _to_focus(self, event: events.Key) -> None:
+        """A key passed on to Textual's own dispatch: its field shown first (`tui/focus_in_view.py`)."""
+        bring_focus_into_view(self, event)
         await super().on_event(event)
 
     @property

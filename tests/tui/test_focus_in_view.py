@@ -1,0 +1,73 @@
+"""A field scrolled out of its form's view (PageDown at 80x24) is brought back into view by the key
+typed into it: what the clerk types is seen where it goes (send-out, Settings, a carrier's form)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.widget import Widget
+from textual.widgets import Input
+
+from station_console.i18n import set_language
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.screens.carrier_editor import CarrierForm
+from tui import quiet
+from tui.test_sendout_screen import counter_app
+
+
+def shown_whole(widget: Widget) -> bool:
+    geometry = widget.screen.find_widget(widget)
+    return geometry.clip.contains_region(geometry.region)
+
+
+async def paged_away_then_typed(pilot: Any, field: Input, *screen_keys: str) -> None:
+    """PageDown scrolls the form and leaves `field` focused off-screen; `screen_keys`, which do not
+    go to the field, leave it there; then a digit is typed."""
+    assert pilot.app.focused is field and shown_whole(field)
+    await quiet.press(pilot, "pagedown")
+    assert pilot.app.focused is field and not shown_whole(field)  # what the fix is about
+    await quiet.press(pilot, *screen_keys)
+    assert not shown_whole(field)
+    await quiet.press(pilot, "7")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.first_mode("sendout")
+async def test_a_key_typed_into_a_sendout_field_paged_out_of_view_shows_the_field(
+    station: Station, lang: str
+) -> None:
+    set_language(lang)
+    app = counter_app(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        phone = app.screen.query_one("#so-phone", Input)
+        # Esc (the next sender: an empty form stays empty) is the screen's, not the field's.
+        await paged_away_then_typed(pilot, phone, "escape")
+        assert phone.value == "7" and app.focused is phone
+        assert shown_whole(phone)
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_key_typed_into_a_settings_field_paged_out_of_view_shows_the_field(app: StationApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        field = app.screen.query_one("#st-station_name", Input)
+        field.focus()
+        await quiet.settle(pilot)
+        await paged_away_then_typed(pilot, field)
+        assert field.value.endswith("7") and shown_whole(field)
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_key_typed_into_a_carrier_form_field_paged_out_of_view_shows_the_field(
+    app: StationApp,
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.press(pilot, "f7", "a")
+        form = app.screen
+        assert isinstance(form, CarrierForm)
+        field = form.query_one("#cf-code", Input)
+        await paged_away_then_typed(pilot, field)
+        assert field.value == "7" and shown_whole(field)
