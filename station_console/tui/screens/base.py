@@ -12,6 +12,8 @@ from textual._context import NoActiveAppError
 from textual.app import ComposeResult, ScreenStackError
 from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Select
+from textual.widgets._select import SelectOverlay
 
 from station_console.i18n import _
 from station_console.logs import log_path
@@ -40,6 +42,16 @@ class ClosesOnlyOnTop(_Screen):
         if not self.is_active:
             return AwaitComplete.nothing()
         return super().dismiss(result)
+
+    def on_screen_suspend(self) -> None:
+        """A drop-down open as another screen comes over this one (a mode key, the lock) is closed,
+        its field keeping the focus: coming back, the clerk found the list still open over the form.
+        An open list always holds the focus (losing it closes the list), so it is the one to look at."""
+        overlay = self.focused
+        select = overlay.parent if isinstance(overlay, SelectOverlay) else None
+        if isinstance(select, Select) and select.expanded:
+            select.expanded = False
+            select.focus(scroll_visible=False)
 
 
 class Dialog(ClosesOnlyOnTop, ModalScreen[Result]):
