@@ -35,7 +35,7 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
     ClerkAdminScreen #clerk-form Input { width: 1fr; }
     ClerkAdminScreen #clerk-form Select { width: 20; }
     ClerkAdminScreen #clerk-list { height: 1fr; }
-    ClerkAdminScreen #clerk-status { height: 2; padding: 0 1; }
+    ClerkAdminScreen #clerk-status { height: auto; min-height: 2; max-height: 4; padding: 0 1; }  /* wraps, read whole */
     ClerkAdminScreen #clerk-status.error { background: $error; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -72,7 +72,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     }
     PrintersScreen #printer-form #p-device.-two-rows #p-target { column-span: 4; }
     PrintersScreen #printer-list { height: 1fr; }
-    PrintersScreen #printer-status { height: 2; padding: 0 1; }
+    PrintersScreen #printer-status { height: auto; min-height: 2; max-height: 4; padding: 0 1; }  /* wraps, read whole */
     PrintersScreen #printer-status.error { background: $error; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -216,7 +216,7 @@ class SettingsScreen(TableBaselines, KeepsEdits, ServiceCalls, ModeScreen):
         def titles(ids: list[str]) -> str:
             return _(", ").join(field_label(StationSettings, i.removeprefix(f"{STATION}-")) for i in ids)
 
-        # One line (the status line's height): the fields by title, the kept ones again.
+        # Short (the status line wraps to four lines at most): the fields by title, the kept ones again.
         tables = [key for key in kept if key in self._tables_started]
         if tables:  # a save is refused: their rows would replace the other counter's unseen
             text = _(
