@@ -8,7 +8,7 @@ from datetime import tzinfo
 
 from station_console.i18n import N_, _, label_of
 from station_console.services.sendout.inspection import Item
-from station_console.services.sendout.quote import kg, money
+from station_console.services.sendout.quote import ROUNDING_LABELS, kg, money
 from station_console.services.sendout.regions import REMOTE, ZONE_LABELS
 from station_console.services.sendout.rule_view import Version
 from station_console.services.sendout.tariff import Tariff
@@ -26,7 +26,6 @@ RATE_NUMBERS = (1, 2, 3, 4)  # right-aligned
 VERSION_COLUMNS = (N_("Version"), N_("Stored"), N_("By"), N_("SHA-256"))
 ITEM_COLUMNS = (N_("Id"), N_("Chinese"), N_("English"))
 STOCK_COLUMNS = (N_("Carrier"), N_("Unused numbers"))
-ROUNDING_LABELS = {"up": N_("up"), "nearest": N_("to the nearest step"), "down": N_("down")}
 SHA_SHOWN = 12
 
 
@@ -53,7 +52,7 @@ def rate_rows(table: Tariff) -> list[list[str]]:
 
 def terms_line(table: Tariff) -> str:
     return _(
-        "{currency}; weight past the first rounded {rounding}; minimum {minimum}; volumetric divisor "
+        "{currency}; {rounding}; minimum {minimum}; volumetric divisor "
         "{divisor}; insurance {permille}‰, at least {insurance_min}; {packaging} packaging items",
         currency=table.currency,
         rounding=label_of(ROUNDING_LABELS, table.rounding),
