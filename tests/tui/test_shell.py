@@ -48,7 +48,7 @@ async def test_every_mode_is_reachable_by_its_key_and_asks_for_each_read_once(
         # What the counts must not lose: Shelves reads its map again when it comes back (other modes may
         # have moved parcels), Settings what the scanner must read (Printers may have changed it).
         assert shown["shelves"] == {"call-map": 1}
-        assert shown["settings"] == {"scanner-needs": 1}
+        assert shown["settings"] == {"call-scanner_needs": 1}
         await quiet.press(pilot, "ctrl+q")
     assert app.return_code == 0
 

@@ -13,7 +13,7 @@ import re
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -261,14 +261,19 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def save_now(self) -> None:
         self.save_printer()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="printer-setup")
     def _tell_scanner_needs(self, name: str) -> None:
-        """Once, at setup: which carriers' waybills this sticker turns into QR codes."""
-        try:
-            printer = printer_for(self.counter, name)
-            carriers = qr_carriers(self.station, printer)
-        except StationError:
-            return  # the printer was just saved; a busy database only costs this hint
+        """Once, at setup: which carriers' waybills this sticker turns into QR codes (a read: its
+        answer comes as every call's does, so a screen closed meanwhile drops it)."""
+        station, counter = self.station, self.counter
+
+        def read() -> tuple[str, Any, list[str]]:
+            printer = printer_for(counter, name)
+            return name, printer, qr_carriers(station, printer)
+
+        self.call("scanner_needs", read, exclusive=True)
+
+    def done_scanner_needs(self, answer: tuple[str, Any, list[str]]) -> None:
+        name, printer, carriers = answer
         if printer.language.roll:
             paper = _("{mm} mm roll", mm=printer.media.paper_mm)
         else:
@@ -284,7 +289,12 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
                 dpi=printer.dpi,
                 carriers=", ".join(carriers),
             )
-        self.app.call_from_thread(self._say, text)
+        self._say(text)
+
+    def call_refused(self, tag: str, exc: StationError) -> None:
+        if tag == "scanner_needs":
+            return  # the printer was just saved; a busy database only costs this hint
+        super().call_refused(tag, exc)
 
     @role_key("printers.default")
     def action_make_default(self) -> None:

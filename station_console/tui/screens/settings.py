@@ -24,7 +24,7 @@ from typing import Any, ClassVar, cast
 
 from pydantic import BaseModel, ValidationError
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -299,16 +299,17 @@ class SettingsScreen(TableBaselines, KeepsEdits, ServiceCalls, ModeScreen):
                 status.update("")
             self._role_line = ""
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="scanner-needs")
     def _show_scanner_needs(self) -> None:
+        """Which codes the labels use (a read: its answer comes as every call's does, so a screen
+        closed meanwhile drops it)."""
         from station_console.services.printing.printers import scanner_needs
 
+        station = self.station
         counter: CounterSettings = getattr(self.app, "counter_settings", CounterSettings())
-        try:
-            text = scanner_needs(self.station, counter)
-        except StationError as exc:
-            text = exc.message()
-        self.app.call_from_thread(self.query_one("#scanner-needs", Static).update, text)
+        self.call("scanner_needs", lambda: scanner_needs(station, counter), exclusive=True)
+
+    def done_scanner_needs(self, text: str) -> None:
+        self.query_one("#scanner-needs", Static).update(text)
 
     @on(Button.Pressed, "#save")
     async def _save_pressed(self) -> None:
@@ -466,6 +467,9 @@ class SettingsScreen(TableBaselines, KeepsEdits, ServiceCalls, ModeScreen):
         super().call_refused(tag, exc)
 
     def failed(self, tag: str, text: str) -> None:
+        if tag == "scanner_needs":  # said where its answer goes, not as a save refused
+            self.done_scanner_needs(text)
+            return
         if tag == self.SAVE_CALL:
             self._after_saving()  # first: what it shows of the settings read again, the refusal replaces
             if self._tables_refused:  # nothing newer to show: the live view showed it already
