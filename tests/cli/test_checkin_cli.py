@@ -117,3 +117,20 @@ def test_undo_checkin_cancels_the_last_one(run) -> None:  # type: ignore[no-unty
     run("undo-checkin")
     nothing = run("undo-checkin")
     assert nothing.exit_code == 1 and "Nothing to undo" in nothing.stderr
+
+
+def test_no_pickup_code_free_is_its_own_refusal_saying_what_a_manager_changes(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    from station_helpers import configure, keep_layers
+
+    station = open_station(db_url)
+    keep_layers(station, {"1-1": 40})
+    configure(station, code_seq_min=1001, code_seq_max=1002)
+    station.engine.dispose()
+    assert run("checkin", "SF1234567890123").exit_code == 0
+    assert run("checkin", "SF1234567890124").exit_code == 0
+    refused = run("checkin", "SF1234567890125", "--json")
+    assert refused.exit_code == 1
+    said = json.loads(refused.stdout)
+    assert said["error"] == "no_code"  # not "no_room": the layer has room, its codes are used up
+    assert said["message"].startswith("No pickup code is free on layer 1-1")
+    assert "raises the Last SEQ number in Settings (Ctrl+S), Pickup codes" in said["message"]

@@ -4,7 +4,7 @@ reprint, dismissals; one key answers each, once. Driven as in test_checkin_scree
 from __future__ import annotations
 
 from sqlmodel import Session, col, select
-from station_helpers import keep_layers
+from station_helpers import configure, keep_layers
 from textual.widgets import DataTable, OptionList
 
 from db.models import EventKind, Layer, ParcelEvent
@@ -166,6 +166,50 @@ async def test_no_layer_for_the_size_is_listed_as_such_and_ctrl_y_tries_again_on
         await quiet.press(pilot, "ctrl+y")
         await settle(app, pilot)
         assert attention(screen) == [] and list(parcels(station)) == ["JT0000000000001"]
+
+
+async def test_no_pickup_code_free_is_listed_as_such_and_ctrl_y_tries_again_once_the_range_is_wider(
+    app: StationApp, station: Station
+) -> None:
+    """The layer has room but every code of its range is used: the list says so and sends the clerk to
+    a manager's setting, not "shelves full" and "free a layer" (freeing one would not help); its
+    dismissal is recorded as what it was, and the waybill scanned again once it checks in settles it."""
+    keep_layers(station, {"1-1": 40})
+    configure(station, code_seq_min=1001, code_seq_max=1002)
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen, clock = await start(app, pilot)
+        for n in range(1, 6):
+            await scan(pilot, clock, f"JT000000000000{n}")
+        await settle(app, pilot)
+        assert list(parcels(station)) == ["JT0000000000001", "JT0000000000002"]
+        fifth, fourth, third = attention(screen)  # newest first
+        assert fifth.kind == fourth.kind == third.kind == "no_code"
+        assert "No pickup code is free on layer 1-1" in third.text
+        assert label_of(KIND_LABELS, third.kind) == "no pickup code free"
+        assert third.hint.startswith(
+            "A manager raises the Last SEQ number (Settings, Pickup codes), then Ctrl+Y"
+        )
+        table = screen.query_one("#att-table", DataTable)
+        assert [str(cell) for cell in table.get_row_at(2)[1:]] == [
+            "no pickup code free",
+            third.text,
+            third.hint,
+        ]
+        await quiet.press(pilot, "ctrl+x")  # the newest, let go
+        await settle(app, pilot)
+        with station.read() as session:
+            dismissed = session.exec(
+                select(ParcelEvent).where(ParcelEvent.kind == EventKind.REFUSAL_DISMISSED)
+            ).one()
+        assert dismissed.details["kind"] == "no_code"
+        configure(station, code_seq_max=1004)  # a manager widened the range meanwhile
+        await quiet.press(pilot, "ctrl+y")  # the fourth, highlighted now
+        await settle(app, pilot)
+        assert attention(screen) == [third]
+        await scan(pilot, clock, "JT0000000000003")  # the third scanned again
+        await settle(app, pilot)
+        assert attention(screen) == []
+        assert list(parcels(station)) == [f"JT000000000000{n}" for n in (1, 2, 4, 3)]
 
 
 def bring_back_a_layer(session: Session) -> None:

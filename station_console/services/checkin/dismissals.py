@@ -25,6 +25,7 @@ KIND_LABELS = {
     "duplicate": N_("already checked in"),
     "send": N_("outgoing send"),
     "no_room": N_("shelves full"),
+    "no_code": N_("no pickup code free"),
     "no_layer": N_("no layer for size"),
     "phone": N_("phone missing"),
     "typed": N_("typed by hand"),

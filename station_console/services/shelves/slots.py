@@ -434,7 +434,11 @@ def allocate_code(session: Tx, settings: StationSettings, slot: Slot, now: datet
                 _MOVE_CURSOR.count(session, layer_id=slot.layer_id, cursor=low + (seq - low + 1) % span)
             return code
     raise Refused(
-        N_("Every pickup code of layer {shelf}-{layer} is in use or cooling down"),
+        N_(
+            "No pickup code is free on layer {shelf}-{layer}: each is on a parcel or held back after its "
+            "parcel left. A manager raises the Last SEQ number in Settings (Ctrl+S), Pickup codes; then scan "
+            "again."
+        ),
         code="no_code",
         shelf=slot.shelf_label,
         layer=slot.layer_label,

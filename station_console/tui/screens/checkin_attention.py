@@ -110,7 +110,7 @@ class AttentionList(Vertical):
         whole = _plain(waybill)
 
         def settled(item: Attention) -> bool:
-            if item.kind in ("conflict", "no_room", "no_layer"):
+            if item.kind in ("conflict", "no_room", "no_code", "no_layer"):
                 return item.waybill == waybill
             if item.kind == "refused":
                 return item.waybill == waybill or _is_piece(item.waybill or "", whole)

@@ -28,7 +28,7 @@ KIND_OF = {
     "outgoing_send": "send",
     "no_room": "no_room",
     "no_layer": "no_layer",
-    "no_code": "no_room",
+    "no_code": "no_code",
 }
 
 
@@ -88,6 +88,11 @@ class CheckinQuestions(CheckinState):
             return _("Put it with the outgoing parcels · Ctrl+X dismiss")
         if kind == "no_room":
             return _("Free a layer, then Ctrl+Y: try again · Ctrl+X dismiss")
+        if kind == "no_code":
+            return _(
+                "A manager raises the Last SEQ number (Settings, Pickup codes), then Ctrl+Y: try again "
+                "· Ctrl+X dismiss"
+            )
         if kind == "no_layer":
             return _(
                 "A manager adds a layer in Shelves (F4, then F12), then Ctrl+Y: try again · Ctrl+X dismiss"
@@ -117,7 +122,7 @@ class CheckinQuestions(CheckinState):
             return
         if item.kind == "conflict" and item.request is not None:
             self._retry(item, carrier=item.detected or None)
-        elif item.kind in ("no_room", "no_layer") and item.request is not None:
+        elif item.kind in ("no_room", "no_code", "no_layer") and item.request is not None:
             self._retry(item, carrier=item.request.carrier)
         elif item.kind == "refused" and item.code in PASSING_CODES and item.request is not None:
             self._say(_("Trying {waybill} again...", waybill=item.waybill))
