@@ -104,3 +104,13 @@ def test_a_layer_move_without_room_moves_nothing(station: Station) -> None:
     with pytest.raises(Refused) as exc:
         move_layer(station, "1-2", "1-1")
     assert exc.value.code == "empty_layer"
+
+
+def test_a_parcel_reference_too_long_for_a_waybill_is_refused_as_check_in_refuses_it(
+    station: Station,
+) -> None:
+    place(station, wb(1), "1-1")
+    with pytest.raises(Refused) as exc:
+        move_parcel(station, "X" * 5000, "1-2")
+    assert exc.value.code == "too_long"  # not "neither a waybill nor a pickup code"
+    assert exc.value.message() == "That is too long to be one waybill (5000 characters)."

@@ -4,6 +4,7 @@ wherever the focus is, and never becomes a courier's name, a layer, a note or a 
 from __future__ import annotations
 
 import pytest
+from textual import events
 from textual.widgets import Checkbox, Input, Select
 
 from station_console.services.core.station import Station
@@ -168,3 +169,29 @@ async def test_a_scan_in_the_move_dialog_names_the_parcel_never_the_target(
         assert (target.value, target.has_focus, layer.value) == ("", True, False)
         await quiet.press(pilot, *"2-3", "enter")
     assert (location_of(station, wb(1)), location_of(station, wb(2))) == ("1-1", "2-3")
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_paste_too_long_for_a_waybill_in_the_move_dialog_says_so_and_moves_nothing(
+    app: StationApp, station: Station
+) -> None:
+    """5,000 characters with no Enter, typed as fast as a scanner (a terminal pasting keys) or pasted
+    into the parcel field and sent: both say what check-in says of a scan that long, not that nothing
+    was scanned or that it arrived in pieces."""
+    place(station, wb(1), "1-1")
+    pasted = "X" * 5000
+    too_long = "That is too long to be one waybill (5000 characters)."
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f7")
+        parcel = app.screen.query_one("#move-parcel", Input)
+        assert parcel.has_focus
+        await quiet.burst(pilot, *pasted)
+        assert status_of(app, "#move-error") == too_long
+        assert parcel.value == ""  # refused as a scan is: kept nowhere
+        parcel.post_message(events.Paste(pasted))
+        await quiet.settle(pilot)
+        assert parcel.value == pasted
+        await quiet.press(pilot, "enter", *"2-3", "enter")
+        assert status_of(app, "#move-error") == too_long
+    assert location_of(station, wb(1)) == "1-1"

@@ -194,6 +194,8 @@ def parcel_candidates(session: Session, ref: str) -> tuple[str, list[Parcel]]:
     if not text:
         raise NotFound(N_("Nothing was scanned."), code="empty")
     result = normalise(text)
+    if result.error is not None and result.error.code == "too_long":
+        raise result.error  # a paste, not a parcel: said as check-in says it
     code_shaped = _CODE.match(_DASHES.sub("-", text)) is not None
     if result.waybill is None and not code_shaped:
         raise Refused(

@@ -63,7 +63,14 @@ class KeyRouter:
         text: str
 
         def shown(self) -> str:
-            """Why it was refused, in the clerk's language, with the start of what came."""
+            """Why it was refused, in the clerk's language, with the start of what came. Past what a
+            waybill can be (a paste with no Enter), in the words a scan that long gets at check-in."""
+            # Here, not at the top: the sign-in screen uses this widget before any service is loaded.
+            from station_console.services.scan.waybill import clean_waybill
+
+            _waybill, error = clean_waybill(self.text)
+            if error is not None and error.code == "too_long":
+                return error.message()
             fragment = self.text if len(self.text) <= 24 else f"{self.text[:20]}…"
             return _(PARTIAL_TEXT.get(self.reason, PARTIAL_TEXT["split"]), text=fragment)
 
