@@ -146,10 +146,8 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
         carriers = self.query_one("#sr-carriers", OptionList)
         carriers.clear_options()
         carriers.add_options(
-            Option(
-                Text(f"{c.code:<8}{shown_name(c.name_en, c.name_zh)}", no_wrap=True, overflow="ellipsis"),
-                id=c.code,
-            )
+            # A name is data, never markup; one line each, cut with "…" (sendout_rules.tcss).
+            Option(Text(f"{c.code:<8}{shown_name(c.name_en, c.name_zh)}"), id=c.code)
             for c in view.carriers
         )
         codes = [c.code for c in view.carriers]
