@@ -1,18 +1,23 @@
 """Settings > Send-out rules laid out at the console's usual size and the smallest, in English and
-Chinese: one line per carrier in the list (a long name ends in "…")."""
+Chinese: one line per carrier in the list (a long name ends in "…"), and every checklist item read
+whole, wrapped in its row rather than cut at the screen's edge."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from textual.widget import Widget
 from textual.widgets import OptionList
 
-from station_console.i18n import set_language
+from station_console.i18n import _, set_language
+from station_console.services.core.station import Station
+from station_console.services.sendout import inspection
 from station_console.tui.app import StationApp
+from station_console.tui.screens.sendout_rule_rows import ITEM_COLUMNS
 from tui import quiet
-from tui.terminal_fit import SIZES_TO_80, at_each_size
+from tui.terminal_fit import SIZES_TO_80, at_each_size, shown_whole
 
 LANGS = pytest.mark.parametrize("lang", ["en", "zh"])
 
@@ -23,6 +28,19 @@ def shown_lines(app: StationApp, widget: Widget, left: int = 0, right: int | Non
     strips = app.screen._compositor.render_strips()[box.y : box.bottom]
     end = box.right if right is None else box.x + right
     return [strip.crop(box.x + left, end).text.rstrip() for strip in strips]
+
+
+def column_bands(app: StationApp, table: Widget, headings: list[str]) -> list[str]:
+    """What each column of `table` shows, read down the column from its heading to the next one's
+    (spaces dropped: a wrapped cell reads as one text)."""
+    lines = shown_lines(app, table)
+    top = next(n for n, line in enumerate(lines) if all(h in line for h in headings))
+    starts = [cell_len(lines[top][: lines[top].index(h)]) for h in headings]
+    ends = [*starts[1:], table.content_region.width]
+    return [
+        "".join("".join(line.split()) for line in shown_lines(app, table, a, b)[top + 1 :])
+        for a, b in zip(starts, ends, strict=True)
+    ]
 
 
 async def open_rules(app: StationApp, pilot: Any, lang: str) -> Any:
@@ -56,4 +74,26 @@ async def test_each_carrier_is_one_line_of_the_list(app: StationApp, lang: str) 
                 ), line
 
         await at_each_size(app, pilot, one_line_each, SIZES_TO_80)
+    set_language("en")
+
+
+@LANGS
+@pytest.mark.first_mode("settings")
+async def test_every_checklist_item_is_read_whole(app: StationApp, station: Station, lang: str) -> None:
+    """'Flammable liquids or gases (alcohol, paint, lighters,' and the rest of it past the screen's
+    edge: each item's Chinese and English are shown whole, wrapped in their row, inside the screen."""
+    items = inspection.current(station).items
+    async with app.run_test(size=SIZES_TO_80[0]) as pilot:
+        screen = await open_rules(app, pilot, lang)
+        await quiet.press(pilot, "f8")
+        table = screen.query_one("#sr-items")
+
+        async def whole() -> None:
+            shown_whole(app, table)
+            bands = column_bands(app, table, [_(c) for c in ITEM_COLUMNS])
+            for item in items:
+                for said, band in zip((item.id, item.zh, item.en), bands, strict=True):
+                    assert "".join(said.split()) in band, f"{said!r} is not whole in its column: {band}"
+
+        await at_each_size(app, pilot, whole, SIZES_TO_80)
     set_language("en")

@@ -19,6 +19,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
 from station_console.tui.screens.sendout_rules import SendoutRulesScreen
 from station_console.tui.widgets.plain import Static
+from station_console.tui.widgets.wrapped_table import WrappedTable
 from tui import quiet
 
 BUILT_IN_SF = [
@@ -45,6 +46,8 @@ en = "Lithium batteries, power banks"
 
 
 def rows(screen: Any, selector: str) -> list[list[str]]:
+    if isinstance(wrapped := screen.query_one(selector), WrappedTable):
+        return wrapped.rows()
     table = screen.query_one(selector, DataTable)
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 

@@ -43,6 +43,7 @@ from station_console.tui.screens.sendout_rule_rows import (
     version_row,
 )
 from station_console.tui.widgets.plain import Static, Table
+from station_console.tui.widgets.wrapped_table import WrappedTable
 
 VIEWS = ("tariffs", "checklist", "stock")
 PATH_LENGTH = 500
@@ -115,7 +116,8 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
                     yield Table(id="sr-versions", cursor_type="none", show_cursor=False)
             with TabPane(_("Checklist"), id="checklist"):
                 yield Static(id="sr-checklist-head")
-                yield Table(id="sr-items", cursor_type="row", zebra_stripes=True)
+                # Wrapped in its row: a DataTable cut an item at the screen's edge.
+                yield WrappedTable([_(c) for c in ITEM_COLUMNS], id="sr-items")
             with TabPane(_("Waybill stock"), id="stock"):
                 yield Static(_("Unused waybill numbers per carrier."), id="sr-stock-head")
                 yield Table(id="sr-stock", cursor_type="row", zebra_stripes=True)
@@ -126,7 +128,6 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
         for table_id, columns in (
             ("#sr-rates", RATE_COLUMNS),
             ("#sr-versions", VERSION_COLUMNS),
-            ("#sr-items", ITEM_COLUMNS),
             ("#sr-stock", STOCK_COLUMNS),
         ):
             self.query_one(table_id, DataTable).add_columns(*(_(c) for c in columns))
@@ -196,10 +197,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
         line = version_line(_("Inspection checklist"), current, self.station.zone())
         count = _n("{n} item", "{n} items", len(view.checklist.items), n=len(view.checklist.items))
         self.query_one("#sr-checklist-head", Static).update(f"{line} · {count}")
-        items = self.query_one("#sr-items", DataTable)
-        items.clear()
-        for row in item_rows(view.checklist.items):
-            items.add_row(*row)
+        self.query_one("#sr-items", WrappedTable).show(item_rows(view.checklist.items))
 
     def show_stock(self, view: rule_view.RulesView) -> None:
         stock = self.query_one("#sr-stock", DataTable)
