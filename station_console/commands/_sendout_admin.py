@@ -12,23 +12,18 @@ import click
 
 from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
-from station_console.errors import Refused, StationError
-from station_console.i18n import N_, _, _n
+from station_console.errors import StationError
+from station_console.i18n import _, _n
+
+# A rule file is named by a plain path: `rule_files.read_text` says what is wrong with it (a folder,
+# missing, too large, not UTF-8) as the console's Send-out rules screen does, not click.
+RULE_FILE = click.Path(path_type=Path)
 
 
 def register(cli: click.Group) -> None:
     cli.add_command(tariff)
     cli.add_command(checklist)
     cli.add_command(stock)
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise Refused(
-            N_("Cannot read {path}: {reason}"), code="bad_file", path=str(path), reason=str(exc)[:80]
-        ) from exc
 
 
 @group()
@@ -64,10 +59,11 @@ def tariff_show(app: CliApp, carrier: str, version: int | None) -> None:
 
 @tariff.command("set")
 @argument("carrier")
-@argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@argument("path", type=RULE_FILE)
 @pass_app
 def tariff_set(app: CliApp, carrier: str, path: Path) -> None:
     """Store a new version of a carrier's table from a .toml file or .csv rates (manager)."""
+    from station_console.services.sendout import rule_files
     from station_console.services.sendout import tariff as tariffs
 
     station = app.station
@@ -76,7 +72,7 @@ def tariff_set(app: CliApp, carrier: str, path: Path) -> None:
         with station.read() as session:
             base = tariffs.current_version(session, code)
         fmt = "csv" if path.suffix.lower() == ".csv" else "toml"
-        body = tariffs.body_from_text(_read(path), fmt, code, base.body if base else None)
+        body = tariffs.body_from_text(rule_files.read_text(path), fmt, code, base.body if base else None)
         # Refused if another version was stored since the read above (the CSV's rates go over it).
         version = tariffs.set_tariff(station, code, body, based_on=base.version if base else 0)
     except StationError as exc:
@@ -117,16 +113,17 @@ def checklist_show(app: CliApp) -> None:
 
 
 @checklist.command("set")
-@argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@argument("path", type=RULE_FILE)
 @pass_app
 def checklist_set(app: CliApp, path: Path) -> None:
     """Store a new checklist from a TOML ([[items]] id, zh, en) or JSON file (manager)."""
-    from station_console.services.sendout import inspection
+    from station_console.services.sendout import inspection, rule_files
 
+    station = app.station
     try:
         fmt = "json" if path.suffix.lower() == ".json" else "toml"
-        body = inspection.body_from_text(_read(path), fmt, str(path))
-        version = inspection.set_checklist(app.station, body)
+        body = inspection.body_from_text(rule_files.read_text(path), fmt, str(path))
+        version = inspection.set_checklist(station, body)
     except StationError as exc:
         fail(exc)
         return
@@ -140,15 +137,15 @@ def stock() -> None:
 
 @stock.command("import")
 @argument("carrier")
-@argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@argument("path", type=RULE_FILE)
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def stock_import(app: CliApp, carrier: str, path: Path, as_json: bool) -> None:
     """Import one number per line (CSV: the first column); all valid, or nothing (manager)."""
-    from station_console.services.sendout import waybills
+    from station_console.services.sendout import rule_files
 
     try:
-        done = waybills.import_stock(app.station, carrier, _read(path), source=path.name)
+        done = rule_files.import_stock(app.station, carrier, path)  # a manager's, before the file is read
     except StationError as exc:
         fail(exc, as_json=as_json)
         return

@@ -368,3 +368,35 @@ def test_a_tariff_set_over_a_version_stored_meanwhile_is_refused(  # type: ignor
     shown = json.loads(run("sendout", "tariff", "show", "SF").stdout)
     assert shown["table"]["minimum_cents"] == 1200  # their change under this one's rates
     assert shown["table"]["rates"]["remote"]["first_cents"] == 1900
+
+
+def test_rule_files_are_read_as_the_console_reads_them(  # type: ignore[no-untyped-def]
+    run, staff, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tariff set, checklist set and stock import refuse a folder, a missing file, one too large for a
+    rule file and one not UTF-8 in the words of the Send-out rules screen, and store nothing; a clerk
+    is refused stock before the file is looked at."""
+    from station_console.services.sendout import rule_files
+
+    monkeypatch.setattr(rule_files, "MAX_BYTES", 100)
+    (tmp_path / "big.csv").write_text("SF0000000000011\n" * 10, encoding="utf-8")
+    (tmp_path / "gbk.toml").write_bytes('[[items]]\nid = "knives"\nzh = "管制刀具"\n'.encode("gbk"))
+    commands = (("tariff", "set", "SF"), ("checklist", "set"), ("stock", "import", "SF"))
+    for path, said in (
+        (tmp_path, "is a folder: type the path of a file"),
+        (tmp_path / "gone.csv", "No such file:"),
+        (tmp_path / "big.csv", "is larger than 0 MB: not a rule or stock file"),
+        (tmp_path / "gbk.toml", "Cannot read"),
+    ):
+        for command in commands:
+            done = run("sendout", *command, str(path), clerk="Wang")
+            assert done.exit_code == 1 and said in done.output, (command, done.output)
+    assert (
+        "Only a manager"
+        in run("sendout", "stock", "import", "SF", str(tmp_path / "gone.csv"), clerk="Li").output
+    )
+    assert json.loads(run("sendout", "stock", "list").stdout) == {"stock": {}}
+    assert json.loads(run("sendout", "checklist", "show").stdout)["version"] == 0
+    assert [
+        v["version"] for v in json.loads(run("sendout", "tariff", "history", "SF").stdout)["versions"]
+    ] == [0]
