@@ -121,9 +121,11 @@ def checklist_set(app: CliApp, path: Path) -> None:
 
     station = app.station
     try:
+        base = inspection.current(station).version
         fmt = "json" if path.suffix.lower() == ".json" else "toml"
         body = inspection.body_from_text(rule_files.read_text(path), fmt, str(path))
-        version = inspection.set_checklist(station, body)
+        # Refused if another version was stored since the read above: it would be replaced unseen.
+        version = inspection.set_checklist(station, body, based_on=base)
     except StationError as exc:
         fail(exc)
         return

@@ -370,6 +370,38 @@ def test_a_tariff_set_over_a_version_stored_meanwhile_is_refused(  # type: ignor
     assert shown["table"]["rates"]["remote"]["first_cents"] == 1900
 
 
+def test_a_checklist_set_over_a_version_stored_meanwhile_is_refused(  # type: ignore[no-untyped-def]
+    run, staff, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another manager stores a checklist between this command's read of the current one and its
+    write: this file would replace theirs unseen. Refused, theirs kept; run again: stored over it."""
+    from station_console.services.sendout import inspection
+
+    mine = tmp_path / "checklist.toml"
+    mine.write_text('[[items]]\nid = "knives"\nzh = "管制刀具"\nen = "Controlled knives"\n', encoding="utf-8")
+    real = inspection.body_from_text
+
+    def another_manager_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        other = open_station(db_url, clerk_name="Wang", pin=PIN)
+        try:
+            inspection.set_checklist(other, {"items": [{"id": "cash", "zh": "现金", "en": "Cash"}]})
+        finally:
+            other.engine.dispose()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(inspection, "body_from_text", another_manager_meanwhile)
+    late = run("sendout", "checklist", "set", str(mine), clerk="Wang")
+    assert late.exit_code == 1, late.output
+    assert "The inspection checklist: another counter or command saved a new version" in late.output, (
+        late.output
+    )
+    monkeypatch.setattr(inspection, "body_from_text", real)
+    shown = json.loads(run("sendout", "checklist", "show").stdout)
+    assert (shown["version"], [i["id"] for i in shown["items"]]) == (1, ["cash"])  # theirs kept
+    again = run("sendout", "checklist", "set", str(mine), clerk="Wang")
+    assert again.exit_code == 0 and "Checklist version 2 stored" in again.output, again.output
+
+
 def test_rule_files_are_read_as_the_console_reads_them(  # type: ignore[no-untyped-def]
     run, staff, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -78,3 +78,23 @@ def test_a_checklist_preview_reads_json_as_the_cli_does(station: Station, tmp_pa
     with pytest.raises(Refused) as refused:
         rule_files.preview_checklist(station, tmp_path / "list.json")
     assert refused.value.code == "bad_checklist"
+
+
+def test_a_checklist_previewed_then_replaced_elsewhere_is_not_stored_over_theirs(
+    station: Station, tmp_path: Path
+) -> None:
+    """The preview said it replaces version 0; another manager stored version 1 before Yes: storing it
+    based on 0 is refused (theirs would go unseen), nothing written; previewed again, it replaces 1."""
+    staff(station)
+    as_manager(station)
+    (tmp_path / "checklist.json").write_text('{"items": [{"id": "a", "zh": "甲", "en": "A"}]}')
+    shown = rule_files.preview_checklist(station, tmp_path / "checklist.json")
+    assert shown.replaces == 0
+    inspection.set_checklist(station, {"items": [{"id": "b", "zh": "乙", "en": "B"}]}, based_on=0)
+    with pytest.raises(Refused) as refused:
+        inspection.set_checklist(station, shown.body, based_on=shown.replaces)
+    assert refused.value.code == "checklist_saved_meanwhile"
+    assert "another counter or command saved a new version" in refused.value.message()
+    assert (inspection.current(station).version, inspection.current(station).ids) == (1, ["b"])
+    again = rule_files.preview_checklist(station, tmp_path / "checklist.json")
+    assert inspection.set_checklist(station, again.body, based_on=again.replaces).version == 2

@@ -207,6 +207,28 @@ async def test_a_checklist_is_previewed_then_stored_and_a_bad_one_is_not(
 
 
 @pytest.mark.first_mode("settings")
+async def test_a_checklist_stored_elsewhere_after_the_preview_is_not_replaced(
+    app: StationApp, station: Station, tmp_path: Path
+) -> None:
+    (tmp_path / "checklist.toml").write_text(CHECKLIST_TOML, encoding="utf-8")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rules(app, pilot)
+        await send_form(app, pilot, "f11", tmp_path / "checklist.toml")
+        assert "It replaces version 0." in await preview(app, pilot)
+        theirs = {"items": [{"id": "cash", "zh": "现金", "en": "Cash"}]}
+        inspection.set_checklist(station, theirs)  # another counter, while this preview is shown
+        await quiet.press(pilot, "y")
+        await quiet.until(
+            pilot, lambda: "nothing was saved" in text(screen, "#sr-status"), what="the refusal"
+        )
+        assert "Look at the version saved now" in text(screen, "#sr-status")
+        assert (inspection.current(station).version, inspection.current(station).ids) == (1, ["cash"])
+        await quiet.until(
+            pilot, lambda: rows(screen, "#sr-items") == [["cash", "现金", "Cash"]], what="theirs"
+        )
+
+
+@pytest.mark.first_mode("settings")
 async def test_stock_is_imported_whole_and_says_what_it_did(
     app: StationApp, station: Station, tmp_path: Path
 ) -> None:

@@ -123,14 +123,29 @@ def body_from_text(text: str, fmt: str, name: str) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}  # a JSON list: no items, refused as such
 
 
-def set_checklist(station: Station, body: dict[str, Any]) -> rules.RuleVersion:
-    """A manager stores a new checklist version (checked first; unchanged: nothing written)."""
+def set_checklist(
+    station: Station, body: dict[str, Any], *, based_on: int | None = None
+) -> rules.RuleVersion:
+    """A manager stores a new checklist version (checked first; unchanged: nothing written).
+
+    `based_on`: the version the manager saw it replace (0: the built-in list); refused when another
+    version was stored since, checked in the write's own transaction, so that manager's list is not
+    replaced unseen."""
     require_manager(station, "checklist")
     clean_body = stored_body(parse_items(body))
 
     def work(session: Session) -> rules.RuleVersion:
         previous = rules.latest(session, rules.CHECKLIST, "")
         now = current_in(session)
+        if based_on is not None and now.version != based_on:
+            raise Refused(
+                N_(
+                    "The inspection checklist: another counter or command saved a new version while this "
+                    "one was being made, so nothing was saved. Look at the version saved now, then import "
+                    "yours again if it should replace it."
+                ),
+                code="checklist_saved_meanwhile",
+            )
         if now.sha256 == rules.body_hash(clean_body):
             raise Refused(
                 N_("The checklist is unchanged (version {version})"), code="unchanged", version=now.version

@@ -322,7 +322,10 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             if not yes:
                 self.say(_(NOTHING_STORED))
                 return
-            self.write("checklist", lambda: inspection.set_checklist(self.station, preview.body))
+            self.write(
+                "checklist",
+                lambda: inspection.set_checklist(self.station, preview.body, based_on=preview.replaces),
+            )
 
         question = _n(
             "Store this checklist of {n} item?",
