@@ -10,11 +10,24 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from db.models import Carrier, Clerk, WaybillStock
+from db.models import Carrier, Clerk, EventKind, SendEvent, WaybillStock
 from station_console.errors import StationError
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.sendout import inspection, rules, tariff
+
+# The changes (audit event kinds) that may change what `read` shows: a new tariff or checklist, stock
+# imported or used by a send, the carrier table edited, the database restored.
+CHANGED_BY = frozenset(
+    {
+        SendEvent.TARIFF_CHANGED,
+        SendEvent.CHECKLIST_CHANGED,
+        SendEvent.WAYBILLS_IMPORTED,
+        SendEvent.SEND_ACCEPTED,
+        EventKind.CARRIER_CHANGED,
+        EventKind.DB_RESTORED,
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ F7, F8 and F9 show each; F10, F11 and F12 import a new tariff version, a new che
 from a file whose path the manager types. A tariff or checklist is previewed first (read and checked
 by the services, nothing written) and stored only on Yes; stock is imported whole or not at all. Anyone
 signed in reads; the imports are a manager's (refused as the key is pressed, and by the services).
+What another counter stores, imports or uses is read again as it happens (the live view).
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from textual.widgets.option_list import Option
 
 from station_console.errors import Refused
 from station_console.i18n import N_, _, _n
+from station_console.services.admin.live import RESYNC
 from station_console.services.scan.detect import shown_name
 from station_console.services.sendout import inspection, rule_files, rule_view, rules, tariff, waybills
+from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
@@ -137,6 +140,12 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
         super().came_to_front()
         self.reload()  # another counter or the CLI may have stored a version meanwhile
 
+    def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
+        """Another counter stored a version, imported or used stock: shown as it happens (a change
+        while a dialog is on top is read as the screen comes back to the front)."""
+        if message.kinds & rule_view.CHANGED_BY or RESYNC in message.kinds:
+            self.reload()
+
     # -- reading -------------------------------------------------------------------------------------
 
     def reload(self) -> None:
@@ -201,9 +210,11 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
 
     def show_stock(self, view: rule_view.RulesView) -> None:
         stock = self.query_one("#sr-stock", DataTable)
+        row = stock.cursor_row  # the manager's row stays theirs over a read another counter's send made
         stock.clear()
         for c in view.carriers:
             stock.add_row(f"{c.code} {shown_name(c.name_en, c.name_zh)}", Text(str(c.stock), justify="right"))
+        stock.move_cursor(row=row)
 
     def action_show(self, which: str) -> None:
         self.query_one("#sr-tabs", TabbedContent).active = which
