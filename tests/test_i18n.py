@@ -338,16 +338,39 @@ def test_every_chinese_translation_is_of_a_message_the_console_has() -> None:
     assert stale == [], "translations of no message:\n" + "\n".join(sorted(stale))
 
 
+def _quoted(text: str, at: int) -> bool:
+    return any(q.start() < at < q.end() for q in re.finditer(r"“[^“”]*”", text))
+
+
 def test_a_path_through_the_screens_is_quoted_in_chinese() -> None:
     """ "在“设置 > 打印机”中添加" reads the path as one name; "在 设置 > 打印机 中" set it off with spaces,
-    which Chinese does not put between its characters and the console breaks a line at."""
-
-    def quoted(text: str, at: int) -> bool:
-        return any(q.start() < at < q.end() for q in re.finditer(r"“[^“”]*”", text))
-
+    which Chinese does not put between its characters and the console breaks a line at ("设置（Ctrl+S）>
+    寄件规则" too, its '>' after a full-width bracket)."""
     unquoted = [
         text
         for text in catalog("zh").values()
-        if any(not quoted(text, m.start()) for m in re.finditer(" > ", text))
+        if any(not _quoted(text, m.start()) for m in re.finditer("(?<!-)> ", text))
     ]
     assert unquoted == []
+
+
+# Spaces between Chinese characters that lay text out rather than set a word off: a label's fields,
+# and two field hints as short as their English.
+SPACED_ON_PURPOSE = frozenset(
+    {"{code}  shelf {shelf} layer {layer}  {carrier} {waybill}", "size WxH mm", "LxWxH cm"}
+)
+
+
+def test_a_format_or_an_example_is_quoted_in_chinese_not_set_off_by_spaces() -> None:
+    """ "请以“货架-层”的形式" and "例如“新疆”或“Xinjiang”" read the format and the example as one thing;
+    "请以 货架-层 的形式" put spaces between Chinese characters, which Chinese does not write."""
+    spaced = [
+        text
+        for msgid, text in catalog("zh").items()
+        if msgid not in SPACED_ON_PURPOSE
+        and any(
+            not _quoted(text, m.start())
+            for m in re.finditer(r"(?<=[\u3400-\u9fff（）]) +(?=[\u3400-\u9fff])", text)
+        )
+    ]
+    assert spaced == []

@@ -84,17 +84,17 @@ PRINTERS: list[tuple[dict[str, Any], str, str]] = [
     (
         {"transport": "usb", "target": "zebra"},
         "target = zebra: a USB printer's vendor:product in hex, e.g. 0416:5011",
-        "目标 [target] = zebra：应为 USB 打印机的 厂商:产品 编号（十六进制），例如 0416:5011",
+        "目标 [target] = zebra：应为 USB 打印机的“厂商:产品”编号（十六进制），例如 0416:5011",
     ),
     (
         {"transport": "tcp", "target": "printer.lan:ninety"},
         "target = printer.lan:ninety: a network printer's host or host:port, e.g. 192.168.1.50:9100",
-        "目标 [target] = printer.lan:ninety：应为网络打印机的主机或 主机:端口，例如 192.168.1.50:9100",
+        "目标 [target] = printer.lan:ninety：应为网络打印机的主机或“主机:端口”，例如 192.168.1.50:9100",
     ),
     (
         {"transport": "tcp", "target": "printer.lan:70000"},
         "target = printer.lan:70000: a network printer's host or host:port, e.g. 192.168.1.50:9100",
-        "目标 [target] = printer.lan:70000：应为网络打印机的主机或 主机:端口，例如 192.168.1.50:9100",
+        "目标 [target] = printer.lan:70000：应为网络打印机的主机或“主机:端口”，例如 192.168.1.50:9100",
     ),
     (
         {"transport": "tcp", "target": " "},
@@ -246,7 +246,7 @@ SCANNERS: list[tuple[dict[str, Any], str, str]] = [
     (
         {"kind": "hid", "exclude": ["logitech"]},
         "Excluded devices [exclude] = logitech: USB ids as vendor:product in hex, e.g. 046d:c31c",
-        "排除的设备 [exclude] = logitech：应为 厂商:产品 形式的十六进制 USB 编号，例如 046d:c31c",
+        "排除的设备 [exclude] = logitech：应为“厂商:产品”形式的十六进制 USB 编号，例如 046d:c31c",
     ),
     (
         {"kind": "hidpos", "product": "0x1g"},

@@ -66,7 +66,7 @@ async def test_the_printers_screen_refuses_a_bad_gap_size_or_usb_target_in_chine
         # The field named as the screen heads its column, the key after it for counter.toml.
         headers = [str(c.label) for c in screen.query_one("#printer-list", DataTable).columns.values()]
         assert "目标" in headers and "尺寸" in headers
-        assert "目标 [target] = zebra：应为 USB 打印机的 厂商:产品 编号（十六进制），例如 0416:5011" in said
+        assert "目标 [target] = zebra：应为 USB 打印机的“厂商:产品”编号（十六进制），例如 0416:5011" in said
         assert "misconfigured" not in said and "vendor:product" not in said
     assert "前台" not in load_counter_settings().printers  # nothing refused was saved
 
