@@ -59,7 +59,6 @@ from station_console.tui.screens.settings_tables import TableBaselines
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits, put_value
 from station_console.tui.widgets.form_scroll import FormScroll
 from station_console.tui.widgets.plain import Label, Static
-from station_console.tui.widgets.typeset import typeset
 from station_console.validation_reasons import validation_reason
 
 # Sub-screens of other areas, opened by key; imported when asked so a missing one never breaks Settings.
@@ -184,7 +183,7 @@ class SettingsScreen(TableBaselines, KeepsEdits, ServiceCalls, ModeScreen):
                     # The key beneath the title: what counter.toml and the CLI call it.
                     Label(Text.assemble(field_label(model, name), "\n", (name, "dim")), classes="name"),
                     editor,
-                    Label(typeset(_(description)), classes="help"),  # no line starts with "。"
+                    Label(_(description), classes="help"),  # Chinese wrapped as typeset: line_breaks.py
                     classes="field",
                 )
 
