@@ -417,7 +417,9 @@ async def test_each_sendout_placeholder_fits_its_field_at_120x40(
 @pytest.mark.first_mode("settings")
 async def test_the_scan_tests_settings_read_whole_on_a_small_terminal(app: StationApp, lang: str) -> None:
     """Each wedge setting on the right, focused in turn, is in view with its label whole: the longest
-    label ('Largest gap inside a scan (ms)') ran past the 80th column, and the last fields below the fold."""
+    label ('Largest gap inside a scan (ms)') ran past the 80th column, and the last fields below the fold;
+    in Chinese it wraps in its column as Chinese is typeset ('一次扫码内最大按键间隔（' / '毫秒）' was cut
+    at its bracket)."""
     async with console_in(app, lang, "f9") as pilot:
         screen = app.screen
         right = screen.query_one("#st-right")
@@ -431,5 +433,13 @@ async def test_the_scan_tests_settings_read_whole_on_a_small_terminal(app: Stati
                 region = shown_whole(app, label)
                 assert region.right <= right.region.right, f"{said!r} runs past its column"
                 shown_whole(app, field)
+                lines = [
+                    strip.crop(region.x, region.right).text.strip()
+                    for strip in app.screen._compositor.render_strips()[region.y : region.bottom]
+                ]
+                assert "".join(lines) == said.replace(" ", "") or " ".join(lines) == said, lines
+                assert not [
+                    n for n, line in enumerate(lines) if line.endswith("（") or line.startswith("）")
+                ], lines
 
         await at_each_size(app, pilot, settings_readable)
