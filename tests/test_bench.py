@@ -90,6 +90,9 @@ def test_harness_json_has_every_path_with_its_figures(tmp_path: Path, dataset_ca
     # commit record), and the same-writes floor close to the check-in's own.
     pages = summary["checkin"]["wal_pages_per_commit"]
     assert 1 <= pages["single_row"] < 2 < 10 < pages["same_writes"] <= pages["checkin"] + 4
+    # Those pages by table and index: the parcel's row and its on-shelf entries among them.
+    by_btree = summary["checkin"]["wal_pages_by_btree"]
+    assert by_btree["parcel"] >= 1 and by_btree["uq_parcel_waybill_on_shelf"] >= 1
     # The handover: every sample a parcel handed over, beside both floors, against its goal.
     handed = summary["pickup"]
     assert handed["samples"] == harness.TINY_SAMPLES.pickup

@@ -34,6 +34,7 @@ from textual.keys import _character_to_key
 from db.checkpoint import CAP_PAGES
 from db.models.shelves import LAYER_FILL
 from station_console.bench.dataset import act_as_bench_clerk
+from station_console.bench.wal_frames import pages_by_btree
 from station_console.services.admin.setup import open_station
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
@@ -148,6 +149,17 @@ def wal_pages_per_commit(station: Station, sqlite_path: str) -> dict[str, float]
         for source in sources.values():
             source.close()  # type: ignore[attr-defined]
     return out
+
+
+def checkin_pages_by_btree(station: Station, sqlite_path: str, n: int = PAGES_SAMPLE) -> dict[str, float]:
+    """Each check-in's WAL frames by the table or index they hold (`wal_frames.pages_by_btree`), over
+    `n` check-ins: which rows and index entries its fsync carries."""
+    commits = _checkins(station)
+    try:
+        next(commits)  # its warm-up, and one commit
+        return pages_by_btree(sqlite_path, commits, n)
+    finally:
+        commits.close()  # type: ignore[attr-defined]
 
 
 def _empty_wal(conn: sqlite3.Connection) -> bool:

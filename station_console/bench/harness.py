@@ -219,6 +219,8 @@ def _checkin(station: Station, path: str, samples: Samples, out: dict[str, Resul
         **_same_writes(checkin_ms, _ms(same_s)),
         # What each commit's fsync carries: the check-in's rows and their index pages against one row.
         wal_pages_per_commit=checkin.wal_pages_per_commit(station, path),
+        # And which tables and indexes those pages belong to (in --json).
+        wal_pages_by_btree=checkin.checkin_pages_by_btree(station, path),
     )
 
 

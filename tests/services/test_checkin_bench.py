@@ -5,9 +5,18 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from checkin_helpers import counts
 
-from station_console.bench.checkin import WARM_UP, floor_insert, measure_checkin, phones, waybills
+from station_console.bench.checkin import (
+    WARM_UP,
+    checkin_pages_by_btree,
+    floor_insert,
+    measure_checkin,
+    phones,
+    waybills,
+)
+from station_console.bench.wal_frames import PageOwners, frame_pages
 from station_console.services.checkin.phones import parse_phone
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import get_detector
@@ -44,3 +53,47 @@ def test_floor_insert_commits_rows_and_cleans_up(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'bench_floor'").fetchone()[0] == 0
+
+
+def _wal_database(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT)")
+    conn.execute("CREATE INDEX ix_t_k ON t (k)")
+    conn.execute("CREATE TABLE other (id INTEGER PRIMARY KEY, v TEXT)")
+    return conn
+
+
+def test_wal_frames_name_each_page_a_commit_wrote_by_its_table_or_index(tmp_path: Path) -> None:
+    path = tmp_path / "wal.sqlite3"
+    conn = _wal_database(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("INSERT INTO t (k) VALUES ('a')")
+    pages = frame_pages(Path(f"{path}-wal"))
+    assert PageOwners(conn).count(pages) == {"t": 1, "ix_t_k": 1}
+
+
+def test_wal_frames_left_over_from_before_the_wal_started_again_are_not_counted(tmp_path: Path) -> None:
+    path = tmp_path / "wal.sqlite3"
+    conn = _wal_database(path)
+    for n in range(5):
+        conn.execute("INSERT INTO other (v) VALUES (?)", (f"v{n}",))
+    # Copied back whole: the next commit writes the WAL from its start again, with new salts, and the
+    # older frames behind it stay in the file.
+    conn.execute("PRAGMA wal_checkpoint(RESTART)")
+    conn.execute("INSERT INTO t (k) VALUES ('a')")
+    wal = Path(f"{path}-wal")
+    assert wal.stat().st_size > 32 + 3 * (24 + 4096)  # the older frames are still there
+    assert PageOwners(conn).count(frame_pages(wal)) == {"t": 1, "ix_t_k": 1}
+
+
+@pytest.mark.sqlite_only
+def test_checkin_pages_by_btree_are_its_rows_and_their_index_entries(station: Station) -> None:
+    url = station.engine.url.database
+    assert url is not None
+    pages = checkin_pages_by_btree(station, url, 3)
+    # The parcel, its label job and its event, and the on-shelf indexes a check-in writes ...
+    for btree in ("parcel", "print_job", "parcel_event", "audit_head", "uq_parcel_code_on_shelf"):
+        assert pages.get(btree, 0) >= 1, (btree, pages)
+    # ... and none of the indexes that hold only parcels that left.
+    assert not {"ix_parcel_picked_up", "ix_parcel_code_left", "ix_parcel_returned_at"} & set(pages)
