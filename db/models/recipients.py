@@ -45,6 +45,9 @@ class Recipient(RecipientBase, table=True):
     updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     purged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # One up on every write to the entry or its phones (services/recipients/directory.py `touch`): a
+    # form's save compares the one it read, as the phones and e-mail it showed were masked.
+    version: int = 1
 
 
 class RecipientPhone(SQLModel, table=True):

@@ -395,7 +395,7 @@ def delete_person(station: Station, phone: str) -> DeleteResult:
             session.execute(
                 update(Recipient)
                 .where(col(Recipient.id).in_(entries))
-                .values(active=False, deactivated_at=now)
+                .values(active=False, deactivated_at=now, version=directory.NEXT_VERSION)
                 .execution_options(synchronize_session=False)
             )
             directory.blank(session, entries, now)

@@ -26,7 +26,7 @@ from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.notify.templates import PREFERENCE_LABELS
 from station_console.services.recipients import fields as entry_fields
-from station_console.services.recipients.directory import RecipientView, find_row, views
+from station_console.services.recipients.directory import RecipientView, find_row, touch, views
 
 UNCHANGED: Any = object()
 
@@ -154,7 +154,7 @@ def record_in(
     now = station.now()
     for key, value in {**told, **choice_fields(told, channel, now, station.clerk_id)}.items():
         setattr(row, key, value)
-    row.updated_at = now
+    touch(row, now)
     session.add(row)
     fast.insert(
         session, RecipientConsent(**history_row(row.id or 0, told, channel, now, station.clerk_id, note))

@@ -57,6 +57,7 @@ class RecipientView:
     reminders_opt_out: bool
     active: bool
     source: str
+    version: int  # one up on every write to the entry (`touch`): what a form's save is based on
 
     @property
     def location(self) -> str:
@@ -114,6 +115,7 @@ def views(session: Session, rows: Iterable[Recipient]) -> list[RecipientView]:
             reminders_opt_out=r.reminders_opt_out,
             active=r.active,
             source=r.source,
+            version=r.version,
         )
         for r in rows
     ]
@@ -224,6 +226,17 @@ def apply_changes(row: Recipient, values: dict[str, Any]) -> list[str]:
     return changed
 
 
+# A Core UPDATE's value for `version`: every statement that writes the entry sets it.
+NEXT_VERSION = col(Recipient.version) + 1
+
+
+def touch(row: Recipient, now: datetime) -> None:
+    """An ORM write to the entry or its phones: stamped and its version one up, so a form's save
+    based on the version before refuses (the phones it showed were masked, the change may be hidden)."""
+    row.updated_at = now
+    row.version += 1
+
+
 def set_phones(session: Session, recipient_id: int, phones: Sequence[Phone]) -> None:
     session.execute(delete(RecipientPhone).where(col(RecipientPhone.recipient_id) == recipient_id))
     for n, phone in enumerate(phones):
@@ -308,7 +321,7 @@ def edit(
         # PostgreSQL: a save of this entry at another counter waits for the commit, then compares.
         session.refresh(row, with_for_update=True)
         if based_on is not None:
-            _refuse_if_saved_meanwhile(views(session, [row])[0], based_on)
+            _refuse_if_saved_meanwhile(row, based_on)
         if "external_id" in parsed:
             _unique_external_id(session, parsed["external_id"], row.id)
         changed = apply_changes(row, parsed)
@@ -318,7 +331,7 @@ def edit(
                 set_phones(session, row.id, parsed["phones"])
                 changed.append("phones")
         if changed:
-            row.updated_at = station.now()
+            touch(row, station.now())
             session.add(row)
             audit.record(
                 session,
@@ -331,10 +344,10 @@ def edit(
     return station.run(work)
 
 
-def _refuse_if_saved_meanwhile(stored: RecipientView, read: RecipientView) -> None:
-    """Compare and set: every field the form shows is still stored as it showed them (phones and
-    e-mail masked, as shown)."""
-    if any(getattr(stored, name) != getattr(read, name) for name in EDITABLE):
+def _refuse_if_saved_meanwhile(stored: Recipient, read: RecipientView) -> None:
+    """Compare and set: the entry's version is still the one the form read. Its fields would not
+    do: the phones and e-mail it showed are masked, and a change to their hidden digits looks the same."""
+    if stored.version != read.version:
         raise Refused(
             N_(
                 "{name}: another counter or command saved a change to this person while this one was being "
@@ -354,8 +367,9 @@ def set_active(station: Station, ref: str | int, active: bool) -> RecipientView:
         row = find_row(session, ref)
         if row.active != active:
             now = station.now()
-            row.active, row.updated_at = active, now
+            row.active = active
             row.deactivated_at = None if active else now
+            touch(row, now)
             session.add(row)
             audit.record(
                 session,
@@ -392,7 +406,7 @@ def blank(session: Session, ids: Sequence[int], now: datetime) -> None:
     session.execute(
         update(Recipient)
         .where(col(Recipient.id).in_(list(ids)))
-        .values(name="", preferred_name=None, email=None, search_name="", purged_at=now)
+        .values(name="", preferred_name=None, email=None, search_name="", purged_at=now, version=NEXT_VERSION)
         .execution_options(synchronize_session=False)
     )
     session.execute(

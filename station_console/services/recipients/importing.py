@@ -30,6 +30,7 @@ from station_console.services.core.station import Station
 from station_console.services.notify.listing import mask_email
 from station_console.services.recipients import fields
 from station_console.services.recipients.consent import choice_fields, history_row
+from station_console.services.recipients.directory import NEXT_VERSION
 from station_console.services.recipients.names import search_key
 from station_console.services.recipients.parsing import (
     CHOICE_FIELDS,
@@ -300,7 +301,7 @@ def _write(
         conn.execute(
             update(Recipient)
             .where(col(Recipient.id) == bindparam("v_id"))
-            .values({k: bindparam(f"v_{k}") for k in keys}),
+            .values({**{k: bindparam(f"v_{k}") for k in keys}, "version": NEXT_VERSION}),
             params,
         )
     if new_phones:
@@ -328,7 +329,7 @@ def _write(
         conn.execute(
             update(Recipient)
             .where(col(Recipient.id).in_(gone[start : start + 500]))
-            .values(active=False, deactivated_at=now, updated_at=now)
+            .values(active=False, deactivated_at=now, updated_at=now, version=NEXT_VERSION)
         )
 
 
