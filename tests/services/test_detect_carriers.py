@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from saves_at_once import other_save_before
 from sqlmodel import select
 from station_helpers import act_as_new_clerk
 
@@ -141,3 +142,26 @@ def test_another_counters_edit_is_seen_after_forget(station: Station) -> None:
     assert get_detector(station) is detector
     forget_detector(station)
     assert "ZTO" not in get_detector(station).carriers
+
+
+@pytest.mark.postgres_only
+def test_two_saves_of_one_carrier_at_once_keep_one_and_refuse_the_other(station: Station) -> None:
+    """PostgreSQL: counter-2 saves SF from the same form as this counter, after this save checked the
+    row it was made from and before it writes: one of the two is refused, never both stored, the first
+    put back under the second unseen."""
+    there = replace(station, counter="counter-2", _cached=None)
+    for counter in (station, there):  # each counter's audit chain begun: appending to it waits on nothing
+        update_carrier(counter, "YTO", {"fee_cents": 40 + len(counter.counter)})
+    read = next(c for c in list_carriers(station) if c.code == "SF")
+
+    def theirs() -> object:
+        return update_carrier(there, "SF", {"fee_cents": 99}, based_on=read)
+
+    with other_save_before(station, "UPDATE carrier", theirs) as outcome:
+        saved = update_carrier(station, "SF", {"fee_cents": 77}, based_on=read)
+    assert saved.fee_cents == 77
+    assert isinstance(outcome[0], Refused) and outcome[0].code == "carrier_saved_meanwhile"
+    stored = next(c for c in list_carriers(station) if c.code == "SF")
+    assert stored.fee_cents == 77
+    changes = [e.details["changed"] for e in events(station) if e.details["carrier"] == "SF"]
+    assert changes == [{"fee_cents": [read.fee_cents, 77]}]

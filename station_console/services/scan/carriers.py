@@ -110,8 +110,9 @@ def get_carrier(station: Station, code: str) -> Carrier:
         return _find(session, code)
 
 
-def _find(session: Session, code: str) -> Carrier:
-    row = session.exec(select(Carrier).where(Carrier.code == code.strip().upper())).first()
+def _find(session: Session, code: str, *, for_update: bool = False) -> Carrier:
+    query = select(Carrier).where(Carrier.code == code.strip().upper())
+    row = session.exec(query.with_for_update() if for_update else query).first()
     if row is None:
         raise NotFound(N_("No carrier with code {carrier}."), code="carrier_not_found", carrier=code)
     return row
@@ -241,7 +242,9 @@ def update_carrier(
     values = _clean({k: v for k, v in changes.items() if k != "code"})
 
     def work(session: Session) -> Carrier:
-        row = _find(session, code)
+        # Locked until the commit (PostgreSQL; SQLite's write transaction holds the file): a save of
+        # this carrier at another counter waits, then compares with what this one stored.
+        row = _find(session, code, for_update=True)
         if based_on is not None:
             _refuse_if_saved_meanwhile(row, based_on)
         changed = {k: [getattr(row, k), v] for k, v in values.items() if getattr(row, k) != v}
@@ -265,7 +268,7 @@ def update_carrier(
 
 def _refuse_if_saved_meanwhile(stored: Carrier, read: Carrier) -> None:
     """Compare and set: the row is still stored as it was read (no version column; the stored row is
-    the one the write transaction holds)."""
+    the one the write transaction holds locked)."""
     if any(getattr(stored, name) != getattr(read, name) for name in EDITABLE):
         raise Refused(
             N_(
