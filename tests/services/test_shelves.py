@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from saves_at_once import other_save_before
 from shelf_helpers import as_manager, events, place, wb
 
 from db.models import EventKind
@@ -141,3 +143,24 @@ def test_a_bad_csv_row_refuses_the_whole_file(station: Station) -> None:
     assert "A" not in [r.label for r in shelves.shelf_map(station)]
     with pytest.raises(Refused):
         layout_csv.import_layout(station, "name,size\nx,1\n")
+
+
+@pytest.mark.postgres_only
+def test_two_saves_of_one_layer_at_once_keep_one_and_refuse_the_other(station: Station) -> None:
+    """PostgreSQL: counter-2 saves layer 1-1's sizes from the same form as this counter saves its
+    capacity (both send both), after this save checked the layer and before it writes: one of the two
+    is refused, never the first put back under the second unseen."""
+    as_manager(station)
+    there = replace(station, counter="counter-2", _cached=None)
+    for counter in (station, there):  # each counter's audit chain begun: appending to it waits on nothing
+        shelves.edit_layer(counter, "2-1", capacity_units=30 + len(counter.counter))
+    read = (cell(station, "1-1").capacity_units, cell(station, "1-1").accepts_sizes)
+    assert read == (40, "SML")
+
+    def theirs() -> object:
+        return shelves.edit_layer(there, "1-1", capacity_units=40, accepts_sizes="SM", read=read)
+
+    with other_save_before(station, "UPDATE layer", theirs) as outcome:
+        shelves.edit_layer(station, "1-1", capacity_units=30, accepts_sizes="SML", read=read)
+    assert isinstance(outcome[0], Refused) and outcome[0].code == "layer_saved_meanwhile"
+    assert (cell(station, "1-1").capacity_units, cell(station, "1-1").accepts_sizes) == (30, "SML")

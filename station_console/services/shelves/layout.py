@@ -362,6 +362,10 @@ def edit_layer(
         shelf, layer = resolve(session, location)
         if layer is None:
             raise Refused(N_("Give a layer as SHELF-LAYER, e.g. 6-5"), code="need_layer")
+        # Locked until the commit (PostgreSQL; SQLite's write transaction holds the file): a save of
+        # this layer at another counter waits, then compares with what this one stored, and a check-in
+        # waits to add to what the capacity is checked against.
+        session.refresh(layer, with_for_update=True)
         if read is not None and read != (layer.capacity_units, layer.accepts_sizes):
             raise Refused(
                 N_(
