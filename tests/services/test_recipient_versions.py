@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from recipient_helpers import HEADERS_ZH, PEOPLE, act_as, phones_of, write_csv
+from saves_at_once import other_save_before
 from sqlalchemy import inspect
 
 from db.migrate import alembic_config
@@ -131,3 +132,22 @@ def test_entries_stored_before_the_version_start_at_one(campus: Station) -> None
     shown = directory.get(campus, "00123")
     assert shown.room == "503" and phones_of(campus, "00123") == ["13812345678"]
     assert directory.edit(campus, "00123", {"room": "301"}, based_on=shown).version == 2
+
+
+@pytest.mark.postgres_only
+def test_a_consent_written_over_an_edit_committed_after_its_read_still_counts_on(campus: Station) -> None:
+    """PostgreSQL: a consent recorded for 张三 reads him unlocked; counter-2's edit commits before the
+    consent is written. Both count: a form opened between the two commits is refused after both."""
+    there = replace(campus, counter="counter-2", _cached=None)
+    directory.edit(there, "00125", {"room": "306"})  # counter-2's audit chain begun: it waits on nothing
+    before = directory.get(campus, "00123")
+
+    def theirs() -> object:
+        return directory.edit(there, "00123", {"phones": "13800005678"}, based_on=before)
+
+    with other_save_before(campus, "INSERT INTO recipient_consent", theirs) as outcome:
+        consent.record(campus, "00123", Choice(delivery_preference="door"), channel="phone")
+    assert isinstance(outcome[0], directory.RecipientView)
+    after = directory.get(campus, "00123")
+    assert after.version == before.version + 2
+    assert phones_of(campus, "00123") == ["13800005678"] and after.delivery_preference == "door"

@@ -232,9 +232,11 @@ NEXT_VERSION = col(Recipient.version) + 1
 
 def touch(row: Recipient, now: datetime) -> None:
     """An ORM write to the entry or its phones: stamped and its version one up, so a form's save
-    based on the version before refuses (the phones it showed were masked, the change may be hidden)."""
+    based on the version before refuses (the phones it showed were masked, the change may be hidden).
+    One up in the UPDATE itself: a writer that read the row unlocked (a consent) still counts on from
+    a write committed meanwhile; read again after the flush."""
     row.updated_at = now
-    row.version += 1
+    row.version = NEXT_VERSION  # type: ignore[assignment]  # an SQL expression the ORM writes as such
 
 
 def set_phones(session: Session, recipient_id: int, phones: Sequence[Phone]) -> None:
