@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Select
 
 from db.engine import create_station_engine
 from db.models import Role
@@ -253,6 +253,24 @@ async def test_stock_is_imported_whole_and_says_what_it_did(
         await quiet.until(pilot, lambda: "lines 2: nothing was imported" in refused_in(form), what="refused")
         await quiet.press(pilot, "escape")
     assert waybills.stock_left(station) == {"SF": 3}
+
+
+@pytest.mark.first_mode("settings")
+async def test_stock_is_imported_for_the_carrier_whose_row_the_cursor_is_on(
+    app: StationApp, station: Station, tmp_path: Path
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rules(app, pilot)
+        await quiet.press(pilot, "f9", "down", "down")
+        assert (
+            rows(screen, "#sr-stock")[screen.query_one("#sr-stock", DataTable).cursor_row][0]
+            == "YTO YTO Express"
+        )
+        await quiet.press(pilot, "f12")
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        assert form.query_one("#form-carrier", Select).value == "YTO"
+        await quiet.press(pilot, "escape")
 
 
 @pytest.mark.first_mode("settings")

@@ -19,6 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, OptionList, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
@@ -213,7 +214,11 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
         row = stock.cursor_row  # the manager's row stays theirs over a read another counter's send made
         stock.clear()
         for c in view.carriers:
-            stock.add_row(f"{c.code} {shown_name(c.name_en, c.name_zh)}", Text(str(c.stock), justify="right"))
+            stock.add_row(
+                f"{c.code} {shown_name(c.name_en, c.name_zh)}",
+                Text(str(c.stock), justify="right"),
+                key=c.code,
+            )
         stock.move_cursor(row=row)
 
     def action_show(self, which: str) -> None:
@@ -360,7 +365,8 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
         table = self.query_one("#sr-stock", DataTable)
         chosen = self.carrier
         if table.row_count and table.cursor_row >= 0:
-            chosen = str(table.get_row_at(table.cursor_row)[0])
+            # the row's key is its carrier's code; its first cell also names the carrier
+            chosen = str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
         station = self.station
 
         def check(values: dict[str, Any]) -> tuple[str, Path]:
