@@ -35,6 +35,31 @@ def test_a_folder_a_missing_file_a_huge_one_and_not_utf8_are_refused(
         assert refused.value.code == code, path
 
 
+def test_a_file_not_utf8_or_not_readable_is_refused_in_the_clerks_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "bin.toml").write_bytes(bytes(range(128, 256)))
+    with pytest.raises(Refused) as binary:
+        rule_files.read_text(tmp_path / "bin.toml")
+    assert binary.value.code == "bad_file"
+    assert (
+        binary.value.message("zh")
+        == f"{tmp_path / 'bin.toml'} 不是 UTF-8 文本：请另存为 UTF-8 编码后重新输入路径"
+    )
+
+    def no_permission(*args: object, **kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    (tmp_path / "locked.toml").write_text("[SF]\n")
+    monkeypatch.setattr(Path, "read_text", no_permission)
+    with pytest.raises(Refused) as locked:
+        rule_files.read_text(tmp_path / "locked.toml")
+    assert locked.value.code == "bad_file"
+    assert locked.value.message("zh").startswith("本机没有读取") and "Permission" not in locked.value.message(
+        "zh"
+    )
+
+
 def test_a_tariff_preview_is_the_clis_body_and_stores_nothing(station: Station, tmp_path: Path) -> None:
     staff(station)
     as_manager(station)

@@ -41,7 +41,19 @@ def read_text(path: Path) -> str:
                 mb=MAX_BYTES // (1024 * 1024),
             )
         return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:  # Python's own words would be English on a Chinese screen
+        raise Refused(
+            N_("{path} is not UTF-8 text: save it as UTF-8 and type its path again"),
+            code="bad_file",
+            path=shown,
+        ) from exc
+    except PermissionError as exc:
+        raise Refused(
+            N_("{path} may not be read by this console: let it be read, or copy it elsewhere"),
+            code="bad_file",
+            path=shown,
+        ) from exc
+    except OSError as exc:
         raise Refused(
             N_("Cannot read {path}: {reason}"), code="bad_file", path=shown, reason=str(exc)[:80]
         ) from exc
