@@ -63,6 +63,17 @@ def test_what_is_none_of_the_shapes_is_refused(text: str) -> None:
     assert info.value.code in ("empty_query", "bad_query")
 
 
+def test_a_run_too_long_for_a_waybill_is_refused_as_check_in_refuses_it() -> None:
+    with pytest.raises(Refused) as info:
+        parse_query("JT" + "1" * 70, T, SEQ)
+    assert info.value.code == "too_long"
+    assert info.value.message() == "That is too long to be one waybill (72 characters)."
+    # A pasted message is not one waybill: it is read for codes, and refused as none of the shapes.
+    with pytest.raises(Refused) as message:
+        parse_query("your parcel has arrived at the station, collect it before friday evening", T, SEQ)
+    assert message.value.code == "bad_query"
+
+
 def test_too_many_codes_at_once_is_refused() -> None:
     with pytest.raises(Refused) as info:
         parse_query(" ".join(f"1-1-{1001 + n}" for n in range(11)), T, SEQ)

@@ -137,9 +137,12 @@ def parse_query(text: str, template: str, seq_range: tuple[int, int] | None = No
         return ParsedQuery("code", (stored,))
     if digits and len(compact) == 4:
         return ParsedQuery("tail", (compact,))
-    waybill = normalise_waybill(clean).waybill
+    read = normalise_waybill(clean)
+    waybill = read.waybill
     if waybill is not None and len(waybill) >= 8 and sum(c.isdigit() for c in waybill) >= 6:
         return ParsedQuery("waybill", (waybill,))
+    if read.error is not None and read.error.code == "too_long" and clean.isascii() and clean.isalnum():
+        raise read.error  # one run of letters and digits past any waybill: a paste, said as check-in does
     raise Refused(
         N_("Not a pickup code, phone number or waybill: {text}"), code="bad_query", text=mask_text(clean[:30])
     )
