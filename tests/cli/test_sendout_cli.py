@@ -418,7 +418,7 @@ def test_rule_files_are_read_as_the_console_reads_them(  # type: ignore[no-untyp
         (tmp_path, "is a folder: type the path of a file"),
         (tmp_path / "gone.csv", "No such file:"),
         (tmp_path / "big.csv", "is larger than 0 MB: not a rule or stock file"),
-        (tmp_path / "gbk.toml", "Cannot read"),
+        (tmp_path / "gbk.toml", "is not UTF-8 text: save it as UTF-8"),
     ):
         for command in commands:
             done = run("sendout", *command, str(path), clerk="Wang")
