@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import pytest
+from saves_at_once import other_save_before
 from sqlmodel import select
 
-from db.models import Clerk, EventKind, ParcelEvent
+from db.models import Clerk, EventKind, ParcelEvent, Role
 from station_console.errors import NotFound, PermissionDenied, Refused
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
@@ -136,6 +138,25 @@ def test_change_pin_needs_the_old_pin_or_a_manager(station: Station) -> None:
     assert clerks.authenticate(station, "Li", "7261").name == "Li"
     pins = [e.details for e in _events(station, EventKind.CLERK_CHANGED) if e.details.get("change") == "pin"]
     assert len(pins) == 2 and all("7261" not in str(d) and "4173" not in str(d) for d in pins)
+
+
+@pytest.mark.postgres_only
+def test_two_managers_deactivating_each_other_at_once_leave_one_manager(station: Station) -> None:
+    """PostgreSQL: Zhao, at counter-2, deactivates Wang after Wang's deactivation of Zhao counted the
+    two managers and before it writes: one is refused as the last manager, never both deactivated."""
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    clerks.add_clerk(station, "Zhao", "5813", role=Role.MANAGER)
+    there = replace(station, counter="counter-2", _cached=None)
+    clerks.sign_in(
+        there, "Zhao", "5813"
+    )  # each counter's audit chain begun: appending to it waits on nothing
+
+    with other_save_before(station, "UPDATE clerk", lambda: clerks.deactivate(there, "Wang")) as outcome:
+        clerks.deactivate(station, "Zhao")
+    assert isinstance(outcome[0], Refused) and outcome[0].code == "last_manager"
+    assert outcome[0].params == {"name": "Wang"}
+    assert [c.name for c in clerks.list_clerks(station, include_inactive=False)] == ["Wang"]
 
 
 def test_deactivated_clerk_cannot_sign_in_and_the_last_manager_stays(station: Station) -> None:

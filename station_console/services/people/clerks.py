@@ -438,21 +438,21 @@ def set_active(station: Station, name: str, active: bool) -> ClerkInfo:
     require_manager(station, "clerks")
 
     def work(session: Session) -> ClerkInfo:
+        # The active managers are locked before the clerk is read and they are counted: two managers
+        # deactivating the last two at once (PostgreSQL) then count one after the other, the second
+        # seeing what the first left. SQLite runs one writer at a time already.
+        managers = _lock_active_managers(session) if not active else []
         row = _find(session, name)
         if row is None:
             raise NotFound(N_("No clerk named {name}"), code="no_clerk", name=name)
         if row.active == active:
             return ClerkInfo.of(row)
-        if not active and row.role == Role.MANAGER:
-            managers = session.exec(
-                select(func.count()).select_from(Clerk).where(Clerk.role == Role.MANAGER, col(Clerk.active))
-            ).one()
-            if managers <= 1:
-                raise Refused(
-                    N_("{name} is the last manager and cannot be deactivated"),
-                    code="last_manager",
-                    name=row.name,
-                )
+        if not active and row.role == Role.MANAGER and len(managers) <= 1:
+            raise Refused(
+                N_("{name} is the last manager and cannot be deactivated"),
+                code="last_manager",
+                name=row.name,
+            )
         row.active = active
         session.add(row)
         audit.record(
@@ -468,6 +468,11 @@ def set_active(station: Station, name: str, active: bool) -> ClerkInfo:
         return ClerkInfo.of(row)
 
     return station.run(work)
+
+
+def _lock_active_managers(session: Session) -> list[int | None]:
+    query = select(Clerk.id).where(Clerk.role == Role.MANAGER, col(Clerk.active)).with_for_update()
+    return list(session.exec(query).all())
 
 
 def deactivate(station: Station, name: str) -> ClerkInfo:
