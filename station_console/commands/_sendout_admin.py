@@ -69,10 +69,7 @@ def tariff_set(app: CliApp, carrier: str, path: Path) -> None:
     station = app.station
     code = carrier.strip().upper()
     try:
-        with station.read() as session:
-            base = tariffs.current_version(session, code)
-        fmt = "csv" if path.suffix.lower() == ".csv" else "toml"
-        body = tariffs.body_from_text(rule_files.read_text(path), fmt, code, base.body if base else None)
+        body, base = rule_files.tariff_body(station, code, path)  # a .toml or .csv file, as the screen's
         # Refused if another version was stored since the read above (the CSV's rates go over it).
         version = tariffs.set_tariff(station, code, body, based_on=base.version if base else 0)
     except StationError as exc:

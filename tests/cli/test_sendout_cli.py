@@ -217,6 +217,27 @@ def test_stock_and_tariff_are_a_managers(run, staff, tmp_path: Path) -> None:  #
     assert [v["version"] for v in history] == [1]
 
 
+def test_tariff_set_takes_a_toml_or_csv_file_as_the_screen_does(run, staff, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A tariff in a file ending neither .toml nor .csv is refused in the Send-out rules screen's
+    words and nothing is stored; the same table as .toml is stored."""
+    table = 'currency = "CNY"\nzoning = "province"\n' + "".join(
+        f"[rates.{zone}]\nfirst_g = 1000\nfirst_cents = {cents}\nstep_g = 1000\nstep_cents = 100\n"
+        for zone, cents in (("same", 900), ("near", 1000), ("far", 1100), ("remote", 1900))
+    )
+    for name in ("sf.txt", "sf"):
+        (tmp_path / name).write_text(table, encoding="utf-8")
+        refused = run("sendout", "tariff", "set", "SF", str(tmp_path / name), clerk="Wang")
+        assert refused.exit_code == 1 and "Tariff: the file must be .toml or .csv" in refused.output, (
+            refused.output
+        )
+    assert [
+        v["version"] for v in json.loads(run("sendout", "tariff", "history", "SF").stdout)["versions"]
+    ] == [0]
+    (tmp_path / "sf.toml").write_text(table, encoding="utf-8")
+    stored = run("sendout", "tariff", "set", "SF", str(tmp_path / "sf.toml"), clerk="Wang")
+    assert stored.exit_code == 0 and "version 1" in stored.output, stored.output
+
+
 def test_a_fresh_print_queue_process_prints_a_send_receipt(run, staff, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The send-out flow registers its renderer with the print queue: `station print-queue --process` in
     a process that loaded nothing of send-out still draws the receipt a send queued."""

@@ -71,12 +71,8 @@ def preview_tariff(station: Station, carrier: str, path: Path) -> TariffPreview:
     """What storing `path` as `carrier`'s tariff would store: a TOML table, or CSV rates over the
     current table (as `station sendout tariff set`). Nothing is written."""
     require_manager(station, "tariffs")
-    fmt = TARIFF_FORMATS.get(path.suffix.lower(), "")
-    text = read_text(path)
     code = carrier.strip().upper()
-    with station.read() as session:
-        base = tariff.current_version(session, code)
-    body = tariff.body_from_text(text, fmt, code, base.body if base else None)
+    body, base = tariff_body(station, code, path)
     table = tariff.checked(station, code, body)
     if base is not None and base.sha256 == rules.body_hash(body):
         raise Refused(
@@ -86,6 +82,17 @@ def preview_tariff(station: Station, carrier: str, path: Path) -> TariffPreview:
             version=base.version,
         )
     return TariffPreview(table.carrier, body, table, base.version if base else None)
+
+
+def tariff_body(station: Station, code: str, path: Path) -> tuple[dict[str, Any], rules.RuleVersion | None]:
+    """`path`'s table for carrier `code`: a .toml file's, or a .csv file's rates over the current
+    table, with the version it was made over (None: the carrier had none). Any other file is refused
+    (the screen and `station sendout tariff set` alike)."""
+    fmt = TARIFF_FORMATS.get(path.suffix.lower(), "")  # body_from_text refuses "" in its words
+    text = read_text(path)
+    with station.read() as session:
+        base = tariff.current_version(session, code)
+    return tariff.body_from_text(text, fmt, code, base.body if base else None), base
 
 
 @dataclass(frozen=True)
