@@ -195,3 +195,30 @@ async def test_a_paste_too_long_for_a_waybill_in_the_move_dialog_says_so_and_mov
         await quiet.press(pilot, "enter", *"2-3", "enter")
         assert status_of(app, "#move-error") == too_long
     assert location_of(station, wb(1)) == "1-1"
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_move_sent_after_a_refused_paste_says_it_was_refused_not_that_nothing_was_scanned(
+    app: StationApp, station: Station
+) -> None:
+    """Ctrl+S on the parcel field a refused 5,000-key burst left empty keeps the refusal, saying that
+    nothing of it was kept; once the clerk has typed in the field, the move is the service's to judge."""
+    place(station, wb(1), "1-1")
+    refused = "That is too long to be one waybill (5000 characters)."
+    kept_none = f"{refused} Nothing of it was kept: scan the parcel or type its pickup code."
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f7")
+        parcel = app.screen.query_one("#move-parcel", Input)
+        await quiet.burst(pilot, *("X" * 5000))
+        assert (status_of(app, "#move-error"), parcel.value) == (refused, "")
+        for _ in range(2):  # said once, however often it is sent
+            await quiet.press(pilot, "ctrl+s")
+            assert status_of(app, "#move-error") == kept_none
+        await quiet.press(pilot, "a", "backspace", "ctrl+s")
+        await quiet.until(
+            pilot,
+            lambda: status_of(app, "#move-error") == "Nothing was scanned.",
+            what="the service's answer",
+        )
+    assert location_of(station, wb(1)) == "1-1"

@@ -41,6 +41,10 @@ class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
 
     what = N_("a move")
 
+    # Why the last burst was refused, until the clerk types a parcel or scans again: the parcel field is
+    # empty because nothing of the burst was kept, and a move sent so says that, not "nothing scanned".
+    _refused_burst = ""
+
     CSS_PATH = "shelves.tcss"
     DEFAULT_CSS = DIALOG_CSS + "#move-box { max-height: 100%; }"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -86,11 +90,18 @@ class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
     @on(KeyRouter.Refused)
     def _partial_scan(self, event: KeyRouter.Refused) -> None:
         event.stop()
-        self.failed("scan", event.shown())
+        self._refused_burst = event.shown()
+        self.failed("scan", self._refused_burst)
+
+    @on(Input.Changed, "#move-parcel")
+    def _parcel_typed(self, event: Input.Changed) -> None:
+        if event.value:
+            self._refused_burst = ""
 
     def take_scan(self, code: str) -> None:
         """The parcel to move, whichever field has the focus (a scanned parcel, not the whole layer);
         then the target."""
+        self._refused_burst = ""
         self.query_one("#move-parcel", Input).value = code
         self.query_one("#move-layer", Checkbox).value = False
         self.query_one("#move-error", Static).update("")
@@ -107,6 +118,10 @@ class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
             self.write("move", partial(moves.move_layer, self.station, self.source, target))
         else:
             parcel, station = self.query_one("#move-parcel", Input).value, self.station
+            if self._refused_burst and not parcel.strip():
+                kept_none = N_("{refused} Nothing of it was kept: scan the parcel or type its pickup code.")
+                self.failed("scan", _(kept_none, refused=self._refused_burst))
+                return
             self.write("move", lambda: [moves.move_parcel(station, parcel, target)])
 
     def done_move(self, results: list[moves.MoveResult]) -> None:
