@@ -1,21 +1,30 @@
 """Settings > Send-out rules laid out at the console's usual size and the smallest, in English and
-Chinese: one line per carrier in the list (a long name ends in "…"), and every checklist item read
-whole, wrapped in its row rather than cut at the screen's edge."""
+Chinese: one line per carrier in the list (a long name ends in "…"), every checklist item read
+whole, wrapped in its row rather than cut at the screen's edge, and so are a tariff's rates, its
+destinations and an imported checklist's preview."""
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from rich.cells import cell_len
+from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
-from station_console.i18n import _, set_language
+from station_console.i18n import _, label_of, set_language
 from station_console.services.core.station import Station
-from station_console.services.sendout import inspection
+from station_console.services.sendout import inspection, tariff
+from station_console.services.sendout.quote import money
+from station_console.services.sendout.regions import ZONE_LABELS
 from station_console.tui.app import StationApp
+from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
 from station_console.tui.screens.sendout_rule_rows import ITEM_COLUMNS
+from station_console.tui.widgets.plain import Static
 from tui import quiet
 from tui.terminal_fit import SIZES_TO_80, at_each_size, shown_whole
 
@@ -94,6 +103,73 @@ async def test_every_checklist_item_is_read_whole(app: StationApp, station: Stat
             for item in items:
                 for said, band in zip((item.id, item.zh, item.en), bands, strict=True):
                     assert "".join(said.split()) in band, f"{said!r} is not whole in its column: {band}"
+
+        await at_each_size(app, pilot, whole, SIZES_TO_80)
+    set_language("en")
+
+
+@LANGS
+@pytest.mark.first_mode("settings")
+async def test_each_zones_rates_and_destinations_are_read_whole(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """At 80 columns 'Each f' was cut at the screen's edge, the further prices and the destinations
+    past it: each zone's line shows both its prices, and its destinations are read under the table."""
+    sf = tariff.load(station, "SF")
+    assert sf.remote
+    async with app.run_test(size=SIZES_TO_80[0]) as pilot:
+        screen = await open_rules(app, pilot, lang)
+
+        async def whole() -> None:
+            lines = shown_lines(app, screen.query_one("#sr-tariff"))
+            for zone, rate in sf.rates.items():
+                line = next(line for line in lines if label_of(ZONE_LABELS, zone) in line)
+                prices = [money(rate.first_cents), money(rate.step_cents)]
+                assert re.findall(r"\d+\.\d\d\b", line) == prices, line
+            shown = "\n".join(lines)
+            assert all(place in shown for place in sf.remote), shown
+
+        await at_each_size(app, pilot, whole, SIZES_TO_80)
+    set_language("en")
+
+
+@LANGS
+@pytest.mark.first_mode("settings")
+async def test_a_checklists_preview_shows_each_item_whole(
+    app: StationApp, station: Station, lang: str, tmp_path: Path
+) -> None:
+    """The preview's three aligned columns wrapped into each other at 80 columns: each item is its id,
+    then its Chinese, then its English, each whole on its line, those two indented under the id."""
+    items = inspection.current(station).items
+    path = tmp_path / "checklist.toml"
+    path.write_text(  # the built-in items, last first: a new checklist that says the same
+        "".join(
+            f"[[items]]\nid = {json.dumps(i.id)}\nzh = {json.dumps(i.zh)}\nen = {json.dumps(i.en)}\n"
+            for i in reversed(items)
+        ),
+        encoding="utf-8",
+    )
+    async with app.run_test(size=SIZES_TO_80[0]) as pilot:
+        await open_rules(app, pilot, lang)
+        await quiet.press(pilot, "f11")
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one("#form-path", Input).value = str(path)
+        await quiet.press(pilot, "ctrl+s")
+        await quiet.until(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="the preview")
+        body = app.screen.query_one(".confirm-body")
+
+        async def whole() -> None:
+            await quiet.settle(pilot)
+            text = body.query_one(Static)  # laid out whole at the body's width, the body scrolling it
+            strips = text.render_lines(Region(0, 0, text.size.width, text.size.height))
+            lines = [strip.text.rstrip() for strip in strips if strip.text.strip()]
+            for item in items:
+                at = next(n for n, line in enumerate(lines) if line.strip() == item.id)
+                said = [line.strip() for line in lines[at + 1 : at + 3]]
+                assert said == [item.zh, item.en], lines[at : at + 4]
+                indents = {len(line) - len(line.lstrip()) for line in lines[at + 1 : at + 3]}
+                assert len(indents) == 1 and indents.pop() > len(lines[at]) - len(lines[at].lstrip())
 
         await at_each_size(app, pilot, whole, SIZES_TO_80)
     set_language("en")

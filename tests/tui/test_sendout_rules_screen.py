@@ -24,10 +24,10 @@ from station_console.tui.widgets.wrapped_table import WrappedTable
 from tui import quiet
 
 BUILT_IN_SF = [
-    ["same province", "1", "12.00", "1", "2.00", ""],
-    ["neighbouring province", "1", "15.00", "1", "4.00", ""],
-    ["far province", "1", "20.00", "1", "8.00", ""],
-    ["remote region", "1", "26.00", "1", "18.00", "新疆, 西藏"],
+    ["same province", "1 kg: 12.00", "1 kg:  2.00"],
+    ["neighbouring province", "1 kg: 15.00", "1 kg:  4.00"],
+    ["far province", "1 kg: 20.00", "1 kg:  8.00"],
+    ["remote region", "1 kg: 26.00", "1 kg: 18.00"],
 ]
 RATES_CSV = (
     "zone,first_g,first_cents,step_g,step_cents\n"
@@ -103,11 +103,13 @@ async def test_a_new_tariff_from_csv_is_shown_first_then_stored_and_listed(
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_rules(app, pilot)
         assert rows(screen, "#sr-rates") == BUILT_IN_SF
+        assert text(screen, "#sr-destinations") == "Destinations of remote region: 新疆, 西藏"
         assert "SF tariff: version 0, the built-in one" in text(screen, "#sr-tariff-head")
 
         await send_form(app, pilot, "f10", tmp_path / "sf.csv")
         shown = await preview(app, pilot)
-        assert "remote region" in shown and "28.00" in shown and "0.5" in shown
+        assert "remote region" in shown and "1 kg: 28.00" in shown and "0.5 kg: 15.00" in shown
+        assert "Destinations of remote region: 新疆, 西藏" in shown
         assert "It replaces version 0." in shown
         assert sf_versions(station) == []  # a preview stores nothing
         await quiet.press(pilot, "y")
@@ -117,7 +119,8 @@ async def test_a_new_tariff_from_csv_is_shown_first_then_stored_and_listed(
         stored = tariff.load(station, "SF")
         assert stored.rates["remote"].first_cents == 2800 and stored.rates["remote"].step_g == 500
         assert stored.remote == frozenset({"新疆", "西藏"})  # CSV rates over the table: the rest kept
-        assert rows(screen, "#sr-rates")[3] == ["remote region", "1", "28.00", "0.5", "15.00", "新疆, 西藏"]
+        assert rows(screen, "#sr-rates")[3] == ["remote region", "1 kg: 28.00", "0.5 kg: 15.00"]
+        assert text(screen, "#sr-destinations") == "Destinations of remote region: 新疆, 西藏"
         assert rows(screen, "#sr-versions")[0][::2] == ["1", "Manager"]
         assert "SF tariff: version 1, stored" in text(screen, "#sr-tariff-head")
 
@@ -346,7 +349,7 @@ async def test_what_another_counter_stores_is_shown_while_the_screen_is_open(
                 what="their tariff",
                 timeout=5,
             )
-            assert rows(screen, "#sr-rates")[3][2] == "28.00"
+            assert rows(screen, "#sr-rates")[3][1] == "1 kg: 28.00"
             inspection.set_checklist(other, {"items": [{"id": "cash", "zh": "现金", "en": "Cash"}]})
             await quiet.until(
                 pilot,

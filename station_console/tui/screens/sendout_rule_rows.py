@@ -1,6 +1,6 @@
 """Send-out rule data in rows and lines, the same on the Send-out rules screen's tables and in an
-import's preview: a tariff's rates and terms, a version's line, the checklist's items. Every value
-from a file is data: the screens show these rows as plain text."""
+import's preview: a tariff's rates, destinations and terms, a version's line, the checklist's items.
+Every value from a file is data: the screens show these rows as plain text."""
 
 from __future__ import annotations
 
@@ -14,39 +14,52 @@ from station_console.services.sendout.rule_view import Version
 from station_console.services.sendout.tariff import Tariff
 from station_console.text_columns import table_lines
 
-RATE_COLUMNS = (
-    N_("Zone"),
-    N_("First kg"),
-    N_("First price"),
-    N_("Each further kg"),
-    N_("Further price"),
-    N_("Destinations"),
-)
-RATE_NUMBERS = (1, 2, 3, 4)  # right-aligned
+# A weight and its price share a column and the destinations go under the table: six columns ran past
+# the right edge of an 80-column screen (and wrapped into a jumble in the import's preview).
+RATE_COLUMNS = (N_("Zone"), N_("First"), N_("Each further"))
+RATE_NUMBERS = (1, 2)  # right-aligned: the prices line up
 VERSION_COLUMNS = (N_("Version"), N_("Stored"), N_("By"), N_("SHA-256"))
 ITEM_COLUMNS = (N_("Id"), N_("Chinese"), N_("English"))
 STOCK_COLUMNS = (N_("Carrier"), N_("Unused numbers"))
 SHA_SHOWN = 12
 
 
+def _zone_name(table: Tariff, zone: str) -> str:
+    return label_of(ZONE_LABELS, zone) if table.zoning == "province" else zone
+
+
 def rate_rows(table: Tariff) -> list[list[str]]:
-    """One row a zone: its name, first weight and price, each further step and its price, and the
-    destinations it covers (a zone table's; a province tariff's remote provinces)."""
+    """One row a zone: its name, the first weight with its price, each further step with its price
+    (the prices padded to one width, so that they line up under each other)."""
+    rates = table.rates.values()
+    first = max((len(money(r.first_cents)) for r in rates), default=0)
+    step = max((len(money(r.step_cents)) for r in rates), default=0)
+    return [
+        [
+            _zone_name(table, zone),
+            _("{kg} kg: {price}", kg=kg(rate.first_g), price=money(rate.first_cents).rjust(first)),
+            _("{kg} kg: {price}", kg=kg(rate.step_g), price=money(rate.step_cents).rjust(step)),
+        ]
+        for zone, rate in table.rates.items()
+    ]
+
+
+def destination_lines(table: Tariff) -> list[str]:
+    """A line for each zone that lists its destinations (a zone table's; a province tariff's remote
+    provinces), under the rates: a list of places wraps as a sentence does."""
     where: dict[str, list[str]] = {}
     for destination, zone in table.zones.items():
         where.setdefault(zone, []).append(destination)
     if table.zoning == "province":
         where[REMOTE] = sorted(table.remote)
     return [
-        [
-            label_of(ZONE_LABELS, zone) if table.zoning == "province" else zone,
-            kg(rate.first_g),
-            money(rate.first_cents),
-            kg(rate.step_g),
-            money(rate.step_cents),
-            _(", ").join(where.get(zone, [])),
-        ]
-        for zone, rate in table.rates.items()
+        _(
+            "Destinations of {zone}: {destinations}",
+            zone=_zone_name(table, zone),
+            destinations=_(", ").join(where[zone]),
+        )
+        for zone in table.rates
+        if where.get(zone)
     ]
 
 
@@ -91,6 +104,12 @@ def version_line(what: str, version: Version, zone: tzinfo) -> str:
 
 def item_rows(items: tuple[Item, ...]) -> list[list[str]]:
     return [[item.id, item.zh, item.en] for item in items]
+
+
+def item_lines(items: tuple[Item, ...]) -> list[str]:
+    """The checklist as a preview shows it, an item a block: its id, then its Chinese and English
+    indented under it (three columns side by side wrapped into each other at 80 columns)."""
+    return [line for item in items for line in (item.id, f"    {item.zh}", f"    {item.en}")]
 
 
 def preview_lines(columns: tuple[str, ...], rows: list[list[str]], right: tuple[int, ...] = ()) -> list[str]:

@@ -39,6 +39,8 @@ from station_console.tui.screens.sendout_rule_rows import (
     RATE_NUMBERS,
     STOCK_COLUMNS,
     VERSION_COLUMNS,
+    destination_lines,
+    item_lines,
     item_rows,
     preview_lines,
     rate_rows,
@@ -115,6 +117,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
                 with VerticalScroll(id="sr-tariff", can_focus=False):
                     yield Static(id="sr-tariff-head")
                     yield Table(id="sr-rates", cursor_type="none", show_cursor=False)
+                    yield Static(id="sr-destinations")
                     yield Static(id="sr-terms")
                     yield Static(_("Versions, newest first"), classes="sr-title")
                     yield Table(id="sr-versions", cursor_type="none", show_cursor=False)
@@ -184,6 +187,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
         rates.clear()
         versions.clear()
         self.query_one("#sr-terms", Static).update("")
+        self._show_destinations([])
         if found is None:
             return
         zone = self.station.zone()
@@ -200,7 +204,13 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
         if found.table is not None:
             for row in rate_rows(found.table):
                 rates.add_row(*_rate_cells(row))
+            self._show_destinations(destination_lines(found.table))
             self.query_one("#sr-terms", Static).update(terms_line(found.table))
+
+    def _show_destinations(self, lines: list[str]) -> None:
+        destinations = self.query_one("#sr-destinations", Static)
+        destinations.update("\n".join(lines))
+        destinations.display = bool(lines)
 
     def show_checklist(self, view: rule_view.RulesView) -> None:
         current = view.checklist_versions[0]
@@ -277,10 +287,13 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             if preview.replaces is not None
             else _("{carrier} has no tariff yet.", carrier=table.carrier)
         )
+        destinations = destination_lines(table)
         body = "\n".join(
             [
                 *preview_lines(RATE_COLUMNS, rate_rows(table), RATE_NUMBERS),
                 "",
+                *destinations,
+                *([""] if destinations else []),
                 terms_line(table),
                 replaces,
             ]
@@ -331,8 +344,8 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
     def _confirm_checklist(self, preview: rule_files.ChecklistPreview | None) -> None:
         if preview is None:
             return
-        lines = preview_lines(ITEM_COLUMNS, item_rows(preview.items))
-        body = "\n".join([*lines, "", _("It replaces version {version}.", version=preview.replaces)])
+        replaces = _("It replaces version {version}.", version=preview.replaces)
+        body = "\n".join([*item_lines(preview.items), "", replaces])
 
         def answered(yes: bool | None) -> None:
             if not yes:
