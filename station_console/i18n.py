@@ -78,9 +78,10 @@ def sentences(*parts: str) -> str:
     return ("" if _current == "zh" else " ").join(p for p in parts if p)
 
 
-def listed(items: list[str]) -> str:
-    """Items one after another as the current language lists them: `a, b` in English, `a、b` in Chinese."""
-    return ("、" if _current == "zh" else ", ").join(items)
+def listed(items: Iterable[str], lang: str | None = None) -> str:
+    """Items one after another as the language (default: the current one) lists them: `a, b` in
+    English, `a、b` in Chinese."""
+    return ("、" if (lang or _current) == "zh" else ", ").join(items)
 
 
 def translate_n(singular: str, plural: str, count: int, lang: str, /, **params: Any) -> str:
@@ -161,6 +162,21 @@ class LaterCount(Later):
 
     def message(self, lang: str | None = None) -> str:
         return translate_n(self.singular, self.plural, self.count, lang or _current, n=self.count)
+
+
+@dataclass(frozen=True)
+class LaterList(Later):
+    """Names as a parameter of a refusal, listed as the language it is shown in lists them (`listed`):
+    the first `at_most`, then how many more."""
+
+    items: tuple[str, ...]
+    at_most: int
+
+    def message(self, lang: str | None = None) -> str:
+        lang = lang or _current
+        names = listed(self.items[: self.at_most], lang)
+        more = len(self.items) - self.at_most
+        return translate(N_("{names} and {n} more"), lang, names=names, n=more) if more > 0 else names
 
 
 def set_language(lang: str) -> None:

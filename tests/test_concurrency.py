@@ -22,12 +22,12 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func
 from sqlmodel import Session, col, select
-from station_helpers import keep_layers
+from station_helpers import configure, keep_layers
 
 from db.models import Clerk, EventKind, Layer, Parcel, ParcelEvent, ParcelStatus, PickupMethod, Role, Shelf
 from station_console.bench.concurrency import checkin_worker, pickup_worker, run_parallel
 from station_console.errors import StationError
-from station_console.services.checkin.transaction import check_in
+from station_console.services.checkin.transaction import CheckinResult, check_in
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, returns
 from station_console.services.people import audit_trail
@@ -331,3 +331,30 @@ def test_a_pickup_between_a_writes_read_and_its_update(station: Station, kind: s
     rest = [p for p, _, _ in parcels[1:]]
     confirm_pickup(picker, rest, method=PickupMethod.CODE, scanned=[w for _, w, _ in parcels[1:]])
     _assert_books_add_up(station, [pid, *rest])
+
+
+def test_two_counters_as_a_layer_runs_out_of_codes_never_share_one(station: Station) -> None:
+    """Two counters scan at once, round after round, while layer after layer runs out of codes (7 each):
+    the one that finds its layer out takes the next layer's code, and no code is given twice, whichever
+    counter claimed which layer first. Only the scans after the last code are refused, as such."""
+    keep_layers(station, {"1-1": 100, "1-2": 100, "2-1": 100})
+    configure(
+        station, shelf_policy="fill_in_order", group_recipient=False, code_seq_min=1001, code_seq_max=1007
+    )
+    counters = [_counter_clerk(station, f"clerk{n}", Role.CLERK, f"counter-{n}") for n in (1, 2)]
+    outcomes: list[object] = []
+    # The last two rounds: every layer out, both refused at once (on PostgreSQL each holds the layer it
+    # found out and waits for the other's: the deadlock is broken by the database, and tried again).
+    for n in range(13):
+        outcomes += _race(
+            [partial(check_in, st, f"JT{n:06d}{c:07d}", size="S") for c, st in enumerate(counters)]
+        )
+    refused = [o for o in outcomes if isinstance(o, str)]
+    codes = sorted(o.pickup_code for o in outcomes if isinstance(o, CheckinResult))
+    assert refused == ["no_code"] * 5, refused
+    every = [f"{place}-{seq}" for place in ("1-1", "1-2", "2-1") for seq in range(1001, 1008)]
+    assert codes == sorted(every)  # each code once
+    with station.read() as session:
+        assert sorted(p.pickup_code or "" for p in session.exec(select(Parcel)).all()) == codes
+        for label, _capacity, used, units in _layer_figures(session):
+            assert used == units == 7, f"layer {label}: used_units {used}, its parcels take {units}"

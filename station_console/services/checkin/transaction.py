@@ -47,7 +47,7 @@ from station_console.services.core.station import Station
 from station_console.services.notify import outbox
 from station_console.services.printing import jobs
 from station_console.services.scan.carriers import carrier_ref, get_detector
-from station_console.services.shelves import slots
+from station_console.services.shelves import placing
 from station_console.services.shelves.leaving import leave_shelf
 
 SIZES = tuple(s.value for s in Size)
@@ -142,17 +142,17 @@ def check_in(
         else:
             addressee = recipient.by_phone(session, parsed.full) if parsed and parsed.full else None
         phone = addressee.phone_for(parsed) if addressee else parsed
-        slot = slots.assign(
+        now = station.now()
+        slot, code = placing.place(
             session,
             settings,
             size,
+            now,
             phone_full=phone.full if phone else None,
             masked_phone=phone.masked if phone else None,
             phone_tail=phone.tail if phone else None,
             recipient_id=addressee.id if addressee else None,
         )
-        now = station.now()
-        code = slots.allocate_code(session, settings, slot, now)
         day_of = station.day_of(now, session=session)
         # A plain row, not a model object: the check-in's hot path (db/fast.py).
         row: dict[str, Any] = {

@@ -15,6 +15,8 @@ claiming at that moment (SKIP LOCKED) rather than queue behind it.
 Pickup codes follow the template (default `{shelf}-{layer}-{seq}`); SEQ is next-fit from the layer's cursor,
 skipping codes on the shelves and codes in cooldown, so a freed code is not reissued for N days. A code a
 move replaced is held as long as its parcel stays on a shelf (it still finds it at pickup), then N days.
+A check-in takes its layer and code through `placing.py`, where a layer with no code free gives way to
+the policy's next.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from db.fast import Hot, Tx
 from db.models import CodeHold, Layer, Parcel, ParcelStatus, Shelf, Size
 from db.models.shelves import LAYER_FILL
 from station_console.errors import Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, LaterList
 from station_console.settings import StationSettings
 
 
@@ -130,7 +132,9 @@ def _recipient_condition(kind: str) -> Any:
 
 
 @cache
-def _claim_best(recipient: str | None, fill_in_order: bool, xl: bool, skip_locked: bool) -> Hot:
+def _claim_best(
+    recipient: str | None, fill_in_order: bool, xl: bool, skip_locked: bool, passed: int = 0
+) -> Hot:
     """One UPDATE that picks the layer the policy wants and claims its units, returning the slot.
 
     The pick reads the layer table alone (each layer carries its shelf's zone and walking order) as
@@ -140,7 +144,8 @@ def _claim_best(recipient: str | None, fill_in_order: bool, xl: bool, skip_locke
     usual pick reads one or two index entries instead of sorting every layer. The claim re-checks the
     capacity on the row it updates, so a counter that lost a race gets no row and picks again. With
     `skip_locked` (PostgreSQL) a layer another counter is claiming right now is passed over rather
-    than waited for.
+    than waited for. `passed`: how many layers (`passed0`, ...) the pick leaves out, those it gave
+    this check-in before with no code free; none on the usual check-in, whose statement stays as it was.
     """
     units: Any = bindparam("units")
     overflow: Any = bindparam("overflow")
@@ -154,6 +159,8 @@ def _claim_best(recipient: str | None, fill_in_order: bool, xl: bool, skip_locke
     )
     if xl:
         fits = and_(fits, col(Layer.zone).in_([bindparam("xl_zone"), overflow]))
+    if passed:
+        fits = and_(fits, col(Layer.id).not_in([bindparam(f"passed{n}") for n in range(passed)]))
     walk = (col(Layer.shelf_walk), col(Layer.walk_order))
     by_fill = (fill, *walk)
 
@@ -253,8 +260,12 @@ def assign(
     masked_phone: str | None,
     phone_tail: str | None = None,
     recipient_id: int | None = None,
+    passed: Sequence[Slot] = (),
 ) -> Slot:
-    """Choose and claim a slot for one parcel in one statement, or refuse with the reason."""
+    """Choose and claim a slot for one parcel in one statement, or refuse with the reason.
+
+    `passed`: layers this check-in was given before and gave back for want of a pickup code (`placing.py`):
+    the policy's next layer is claimed instead, and with none left the refusal is theirs."""
     recipient, params = _recipient(phone_full, masked_phone, phone_tail, recipient_id)
     if not settings.group_recipient:
         recipient, params = None, {}
@@ -267,18 +278,25 @@ def assign(
         overflow=settings.overflow_zone,
         **({"xl_zone": settings.xl_zone} if size == Size.XL else {}),
     )
+    # Padded to a power of two with 0, an id no layer has: a few statements cover any number passed.
+    width = 1 << (len(passed) - 1).bit_length() if passed else 0
+    for n in range(width):
+        params[f"passed{n}"] = passed[n].layer_id if n < len(passed) else 0
     policy = (recipient, settings.shelf_policy == "fill_in_order", size == Size.XL)
     # SQLite's write lock makes the first pick exact. On PostgreSQL: first a layer nobody is claiming,
     # then (every fitting layer busy) waiting for one; a pick whose layer filled up meanwhile picks again.
     tries = [True, False, False, False] if session.get_bind().dialect.name == "postgresql" else [False]
     for skip_locked in tries:
-        row = _claim_best(*policy, skip_locked).first(session, **params)
+        row = _claim_best(*policy, skip_locked, width).first(session, **params)
         if row is not None:
             units, low, span = params["units"], params["low"], params["span"]
             # As the layer was before this claim (RETURNING gives it after), and where its next code
             # starts: `_advanced` moved the cursor one past it.
             before = (*row[:7], row[7] - units, *row[8:10])
             return _slot(before, code_cursor=low + (row[10] - low - 1) % span)
+    if passed:
+        # Those layers have room, but no code: freeing a layer would not help, a wider SEQ range would.
+        raise no_code_free(passed)
     if not _any_layer_takes(session, params):
         # A new station, or shelves set up for other sizes: "full" would send the clerk to free a
         # layer that does not exist. A code of its own, so check-in's list says so too; Ctrl+Y tries
@@ -355,6 +373,25 @@ def _hold(insert: Any) -> Hot:
 _HOLD = {"sqlite": _hold(sqlite_insert), "postgresql": _hold(postgresql_insert)}
 
 
+# A claim given back in the transaction that made it: units, count and cursor as they were (its row
+# is still this transaction's, locked since the claim).
+_UNCLAIM = Hot(
+    update(Layer)
+    .where(col(Layer.id) == bindparam("layer_id"))
+    .values(
+        used_units=Layer.used_units - bindparam("units"),
+        parcel_count=Layer.parcel_count - 1,
+        code_cursor=bindparam("cursor"),
+    )
+)
+
+
+def unclaim(session: Tx, slot: Slot, units: int) -> None:
+    """Undo `assign`'s claim of `slot` (`units` it took), its code cursor back where the claim found it."""
+    assert slot.code_cursor is not None, "a slot `assign` claimed knows where its cursor was"
+    _UNCLAIM.count(session, layer_id=slot.layer_id, units=units, cursor=slot.code_cursor)
+
+
 def give_back(session: Tx, layer_id: int, units: int) -> None:
     """The layer has `units` and one parcel fewer."""
     _GIVE_BACK.count(session, layer_id=layer_id, units=units)
@@ -418,7 +455,16 @@ def code_is_free(session: Tx, code: str, now: datetime) -> bool:
 
 
 def allocate_code(session: Tx, settings: StationSettings, slot: Slot, now: datetime) -> str:
-    """Next free code on the slot's layer, next-fit from its cursor (the layer row is locked by `claim`)."""
+    """Next free code on the slot's layer, next-fit from its cursor (the layer row is locked by `claim`);
+    refused when every code of the layer is on a parcel or held back."""
+    code = free_code(session, settings, slot, now)
+    if code is None:
+        raise no_code_free([slot])
+    return code
+
+
+def free_code(session: Tx, settings: StationSettings, slot: Slot, now: datetime) -> str | None:
+    """`allocate_code`'s code, or None (nothing written) when the layer has none free."""
     # The cursor as it is now: `claim` has just locked this row (and read it, when `slot` came from there).
     cursor = slot.code_cursor
     if cursor is None:
@@ -433,13 +479,31 @@ def allocate_code(session: Tx, settings: StationSettings, slot: Slot, now: datet
             if step or not slot.cursor_moved:
                 _MOVE_CURSOR.count(session, layer_id=slot.layer_id, cursor=low + (seq - low + 1) % span)
             return code
-    raise Refused(
+    return None
+
+
+def no_code_free(layers: Sequence[Slot]) -> Refused:
+    """The refusal for layers with room but no pickup code free (each is on a parcel or held back)."""
+    if len(layers) == 1:
+        slot = layers[0]
+        return Refused(
+            N_(
+                "No pickup code is free on layer {shelf}-{layer}: each is on a parcel or held back after its "
+                "parcel left. A manager raises the Last SEQ number in Settings (Ctrl+S), Pickup codes; then "
+                "scan again."
+            ),
+            code="no_code",
+            shelf=slot.shelf_label,
+            layer=slot.layer_label,
+        )
+    names = tuple(f"{s.shelf_label}-{s.layer_label}" for s in layers)
+    return Refused(
         N_(
-            "No pickup code is free on layer {shelf}-{layer}: each is on a parcel or held back after its "
-            "parcel left. A manager raises the Last SEQ number in Settings (Ctrl+S), Pickup codes; then scan "
-            "again."
+            "No pickup code is free on layers {layers}, the ones with room: each code is on a parcel or held "
+            "back after its parcel left. A manager raises the Last SEQ number in Settings (Ctrl+S), Pickup "
+            "codes; then scan again."
         ),
         code="no_code",
-        shelf=slot.shelf_label,
-        layer=slot.layer_label,
+        # The first few: a station short of codes everywhere needs a wider range, not a long list.
+        layers=LaterList(names, at_most=4),
     )
