@@ -11,9 +11,11 @@ exactly as before.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import textual.content
 from rich._wrap import divide_line as rich_divide_line
-from rich.cells import cell_len, get_character_cell_size
+from rich.cells import get_character_cell_size, split_graphemes
 
 # Never at the start of a line: the character before it goes down with it.
 CLOSING = frozenset("，。、；：！？）」』》〉】〕〗”’…,.;:!?)]}%")
@@ -21,52 +23,63 @@ CLOSING = frozenset("，。、；：！？）」』》〉】〕〗”’…,.;:!
 OPENING = frozenset("（「『《〈【〔〖“‘([{")
 
 
-def _wide(ch: str) -> bool:
-    return get_character_cell_size(ch) == 2
-
-
-def may_break_before(text: str, i: int) -> bool:
-    """A line may start at `text[i]`: after a space, or where Chinese meets Chinese or other text,
-    unless that would start a line with a closing mark or end one with an opening mark."""
-    before, ch = text[i - 1], text[i]
-    if ch.isspace():
-        return False  # a space stays at the end of its line, where it is trimmed
-    if before.isspace():  # as Rich breaks, unless a Chinese mark would start a line or end one
-        return not (ch in CLOSING and _wide(ch)) and text[:i].rstrip()[-1:] not in OPENING
-    if ch in CLOSING or before in OPENING:
-        return False
-    return _wide(before) or _wide(ch)
+def _break_points(marks: Sequence[str], wide: list[bool]) -> list[bool]:
+    """For each grapheme (given by its first character and whether it takes two cells): may a line
+    start at it? After a space, or where Chinese meets Chinese or other text, unless that would start
+    a line with a closing mark or end one with an opening mark."""
+    allowed = [False] * len(marks)
+    visible = ""  # the last character before this one that is not a space
+    for k in range(1, len(marks)):
+        before, ch = marks[k - 1], marks[k]
+        if not before.isspace():
+            visible = before
+        if ch.isspace():
+            continue  # a space stays at the end of its line, where it is trimmed
+        if before.isspace():  # as Rich breaks, unless a Chinese mark would start a line or end one
+            allowed[k] = not (ch in CLOSING and wide[k]) and visible not in OPENING
+        elif ch not in CLOSING and before not in OPENING:
+            allowed[k] = wide[k - 1] or wide[k]
+    return allowed
 
 
 def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     """The offsets to break `text` at so each line fits `width` cells (Rich's signature). A run with
-    no place to break folds where the line is full, keeping a closing mark with the character before."""
-    if not any(_wide(ch) for ch in text):
+    no place to break folds where the line is full, keeping a closing mark with the character before.
+    It breaks between graphemes only: an emoji sequence or a character with its accents stays whole."""
+    cells = [get_character_cell_size(ch) for ch in text]
+    if 2 not in cells:
         return rich_divide_line(text, width, fold)
+    starts: Sequence[int] = range(len(text))
+    marks: Sequence[str] = text
+    if 0 in cells or "\u200d" in text or "\ufe0f" in text:  # a character that joins the one before
+        graphemes, _cells = split_graphemes(text)
+        starts = [at for at, _end, _size in graphemes]
+        marks = [text[at] for at in starts]
+        cells = [size for _at, _end, size in graphemes]
+    allowed = _break_points(marks, [size == 2 for size in cells])
     breaks: list[int] = []
-    start = 0  # where the current line starts
-    used = 0  # its cells, up to the character before `i`
-    last = 0  # the last place after `start` where it may break
-    for i, ch in enumerate(text):
-        if i > start and may_break_before(text, i):
-            last = i
-        cells = get_character_cell_size(ch)
+    start = 0  # the grapheme the current line starts at
+    used = 0  # its cells, up to the grapheme before `k`
+    last = 0  # the last grapheme after `start` a line may start at
+    for k, mark in enumerate(marks):
+        if k > start and allowed[k]:
+            last = k
         # A space may hang past the end: it is trimmed where the line is drawn.
-        while not ch.isspace() and used + cells > width and i > start:
+        while used + cells[k] > width and k > start and not mark.isspace():
             if last > start:
                 cut = last
             elif fold:
                 # Nowhere to break: fold here, but closing marks take the character before them along.
-                cut = i
-                while text[cut] in CLOSING and cut - 1 > start and not text[cut - 1].isspace():
+                cut = k
+                while marks[cut] in CLOSING and cut - 1 > start and not marks[cut - 1].isspace():
                     cut -= 1
             else:
                 break  # not folded: the line is cropped where it is drawn
-            breaks.append(cut)
+            breaks.append(starts[cut])
             start = cut
-            used = cell_len(text[start:i])
-            last = max((j for j in range(start + 1, i + 1) if may_break_before(text, j)), default=start)
-        used += cells
+            used = sum(cells[start:k])
+            last = max((j for j in range(start + 1, k + 1) if allowed[j]), default=start)
+        used += cells[k]
     return breaks
 
 

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from rich._wrap import divide_line as rich_divide_line
-from rich.cells import cell_len
+from rich.cells import cell_len, split_graphemes
 from textual.widget import Widget
 
 from station_console.i18n import catalog, set_language
@@ -54,6 +56,26 @@ def test_a_long_run_folds_with_its_closing_marks_kept_off_the_next_line() -> Non
     assert broken("已入库。本柜台无打印机：在", 22) == ["已入库。本柜台无打印", "机：在"]  # Rich: "：在"
     assert broken("前缀（例如", 6) == ["前缀", "（例如"]
     assert broken("ABCDEFGHIJ）。中", 10) == ["ABCDEFGHI", "J）。中"]  # nowhere to break: folded
+
+
+def test_an_emoji_sequence_or_an_accented_letter_is_never_broken_nor_counted_by_its_parts() -> None:
+    family, heart = "\U0001f468\u200d\U0001f469\u200d\U0001f467", "\u2764\ufe0f"  # 2 cells each
+    assert broken("中文" + family * 4 + "中文", 6) == ["中文" + family, family * 3, "中文"]
+    assert broken("中文" + heart * 6, 6) == ["中文" + heart, heart * 3, heart * 2]
+    assert broken("中文中\u0301）", 6) == ["中文", "中\u0301）"]  # the accent kept on its character
+
+
+def test_any_mix_of_text_is_cut_into_lines_that_fit_between_graphemes_losing_nothing() -> None:
+    pieces = [*"中文，。（）「」ab .:(", " ", "  ", "\U0001f468\u200d\U0001f469", "\u2764\ufe0f", "e\u0301"]
+    rng = random.Random(24)
+    for _ in range(400):
+        text = "中" + "".join(rng.choices(pieces, k=rng.randrange(1, 60)))
+        width = rng.randrange(2, 20)
+        offsets = divide_line(text, width)
+        assert offsets == sorted(set(offsets)) and all(0 < at < len(text) for at in offsets), text
+        assert set(offsets) <= {at for at, _end, _cells in split_graphemes(text)[0]}, (text, offsets)
+        too_wide = [line for line in broken(text, width) if cell_len(line.rstrip()) > width]
+        assert too_wide == [], (text, width)
 
 
 @pytest.mark.parametrize("width", [9, 20, 33, 60])
