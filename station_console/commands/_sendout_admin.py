@@ -13,7 +13,7 @@ import click
 from station_console.cli_help import argument, group, option
 from station_console.commands._support import CliApp, emit_json, fail, pass_app
 from station_console.errors import StationError
-from station_console.i18n import _, _n
+from station_console.i18n import _
 
 # A rule file is named by a plain path: `rule_files.read_text` says what is wrong with it (a folder,
 # missing, too large, not UTF-8) as the console's Send-out rules screen does, not click.
@@ -151,16 +151,7 @@ def stock_import(app: CliApp, carrier: str, path: Path, as_json: bool) -> None:
     if as_json:
         emit_json(done.to_json())
     else:
-        click.echo(
-            _n(
-                "{carrier}: {n} number imported, {already} already in stock",
-                "{carrier}: {n} numbers imported, {already} already in stock",
-                done.imported,
-                carrier=done.carrier,
-                n=done.imported,
-                already=done.already,
-            )
-        )
+        click.echo(done.said())
 
 
 @stock.command("list")

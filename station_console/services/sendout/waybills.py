@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Carrier, Send, SendEvent, SendStatus, WaybillStock
 from station_console.errors import NotFound, Refused
-from station_console.i18n import N_
+from station_console.i18n import N_, _n
 from station_console.services.core import audit
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
@@ -117,6 +117,17 @@ class ImportResult:
             "already": self.already,
             "source": self.source,
         }
+
+    def said(self) -> str:
+        """What the import did, in the console's language (the CLI and the rules screen say it alike)."""
+        return _n(
+            "{carrier}: {n} number imported, {already} already in stock",
+            "{carrier}: {n} numbers imported, {already} already in stock",
+            self.imported,
+            carrier=self.carrier,
+            n=self.imported,
+            already=self.already,
+        )
 
 
 def import_stock(station: Station, carrier: str, text: str, *, source: str = "") -> ImportResult:

@@ -405,16 +405,7 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
     def _stock_imported(self, done: waybills.ImportResult | None) -> None:
         if done is None:
             return
-        self.say(
-            _n(
-                "{carrier}: {n} number imported, {already} already in stock",
-                "{carrier}: {n} numbers imported, {already} already in stock",
-                done.imported,
-                carrier=done.carrier,
-                n=done.imported,
-                already=done.already,
-            )
-        )
+        self.say(done.said())
         self.reload()
 
     # -- saying things -------------------------------------------------------------------------------
