@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from textual.widgets import DataTable, Input, Select
 
-from db.engine import create_station_engine
 from db.models import Role
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
@@ -22,6 +21,7 @@ from station_console.tui.screens.sendout_rules import SendoutRulesScreen
 from station_console.tui.widgets.plain import Static
 from station_console.tui.widgets.wrapped_table import WrappedTable
 from tui import quiet
+from tui.test_live_bridge import another_counter
 
 BUILT_IN_SF = [
     ["same province", "1 kg: 12.00", "1 kg:  2.00"],
@@ -324,44 +324,32 @@ async def test_what_another_counter_stores_is_shown_while_the_screen_is_open(
 ) -> None:
     """A tariff, a checklist and stock from another counter show up where the manager is looking, the
     stock's row staying where the manager put it; it waited for the screen to come back to the front."""
-    other = Station(
-        engine=create_station_engine(db_url),
-        counter="counter-2",
-        clerk_id=station.clerk_id,
-        clerk_role=station.clerk_role,
-        clock=station.clock,
-    )
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            screen = await open_rules(app, pilot)
-            await quiet.until(
-                pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3
-            )
-            stock = screen.query_one("#sr-stock", DataTable)
-            stock.move_cursor(row=2)
-            with other.read() as session:
-                base = tariff.current_version(session, "SF")
-            assert base is not None
-            tariff.set_tariff(other, "SF", tariff.body_from_text(RATES_CSV, "csv", "SF", base.body))
-            await quiet.until(
-                pilot,
-                lambda: "SF tariff: version 1, stored" in text(screen, "#sr-tariff-head"),
-                what="their tariff",
-                timeout=5,
-            )
-            assert rows(screen, "#sr-rates")[3][1] == "1 kg: 28.00"
-            inspection.set_checklist(other, {"items": [{"id": "cash", "zh": "现金", "en": "Cash"}]})
-            await quiet.until(
-                pilot,
-                lambda: rows(screen, "#sr-items") == [["cash", "现金", "Cash"]],
-                what="theirs",
-                timeout=5,
-            )
-            waybills.import_stock(other, "SF", "SF1234567890130\n", source="theirs.csv")
-            await quiet.until(
-                pilot, lambda: ["SF SF Express", "1"] in rows(screen, "#sr-stock"), what="stock", timeout=5
-            )
-            assert stock.cursor_row == 2
-            assert app.screen is screen
-    finally:
-        other.engine.dispose()
+    async with another_counter(station, db_url) as other, app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rules(app, pilot)
+        await quiet.until(pilot, lambda: app.live_bridge._feed is not None, what="the live view", timeout=3)
+        stock = screen.query_one("#sr-stock", DataTable)
+        stock.move_cursor(row=2)
+        with other.read() as session:
+            base = tariff.current_version(session, "SF")
+        assert base is not None
+        tariff.set_tariff(other, "SF", tariff.body_from_text(RATES_CSV, "csv", "SF", base.body))
+        await quiet.until(
+            pilot,
+            lambda: "SF tariff: version 1, stored" in text(screen, "#sr-tariff-head"),
+            what="their tariff",
+            timeout=5,
+        )
+        assert rows(screen, "#sr-rates")[3][1] == "1 kg: 28.00"
+        inspection.set_checklist(other, {"items": [{"id": "cash", "zh": "现金", "en": "Cash"}]})
+        await quiet.until(
+            pilot,
+            lambda: rows(screen, "#sr-items") == [["cash", "现金", "Cash"]],
+            what="theirs",
+            timeout=5,
+        )
+        waybills.import_stock(other, "SF", "SF1234567890130\n", source="theirs.csv")
+        await quiet.until(
+            pilot, lambda: ["SF SF Express", "1"] in rows(screen, "#sr-stock"), what="stock", timeout=5
+        )
+        assert stock.cursor_row == 2
+        assert app.screen is screen
