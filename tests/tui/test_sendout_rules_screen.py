@@ -166,6 +166,7 @@ async def test_no_at_the_preview_and_bad_files_store_nothing(
         for path, said in (
             (tmp_path, "is a folder: type the path of a file"),
             (tmp_path / "gone.csv", "No such file"),
+            ("~no-such-user-here/sf.csv", "No such file: ~no-such-user-here/sf.csv"),  # no home to expand
             (tmp_path / "big.toml", "is larger than 0 MB"),
             (tmp_path / "bad.csv", "Tariff: CSV line 2 needs whole numbers"),
             (tmp_path / "sf.txt", "Tariff: the file must be .toml or .csv"),
@@ -179,6 +180,14 @@ async def test_no_at_the_preview_and_bad_files_store_nothing(
             await quiet.until(pilot, lambda: app.screen is screen, what="the form closed")
         assert sf_versions(station) == []
         assert rows(screen, "#sr-rates") == BUILT_IN_SF
+
+        # "~" is the user's folder, and a folder's name may have spaces.
+        (tmp_path / "my rates").mkdir()
+        (tmp_path / "my rates" / "sf.csv").write_text(RATES_CSV, encoding="utf-8")
+        monkeypatch.setenv("HOME", str(tmp_path))
+        await send_form(app, pilot, "f10", "~/my rates/sf.csv")
+        assert "It replaces version 0." in await preview(app, pilot)
+        await quiet.press(pilot, "n")
 
 
 @pytest.mark.first_mode("settings")

@@ -68,7 +68,11 @@ def typed_path(values: dict[str, Any]) -> Path:
     text = str(values["path"]).strip()
     if not text:
         raise Refused(N_("Type the path of the file"), code="no_path")
-    return Path(text).expanduser()
+    path = Path(text)
+    try:
+        return path.expanduser()
+    except RuntimeError:  # "~name" of no user here: kept as typed, and read as no such file
+        return path
 
 
 class SendoutRulesScreen(ServiceCalls, ModeScreen):
