@@ -3,7 +3,6 @@ clerk) is dropped: nothing is written into the closing screen, and its worker en
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from typing import Any
 
@@ -28,15 +27,9 @@ class HeldTeardown(Widget):
         self.gone, self.answer, self.answered = gone, answer, answered
 
     async def on_unmount(self) -> None:
-        await _until(self.gone)
+        await quiet.until(None, self.gone, what="the other part removed")  # it polls: no pilot needed
         self.answer.set()
-        await _until(self.answered)
-
-
-async def _until(predicate: Any, timeout: float = quiet.TIMEOUT) -> None:
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(quiet.STEP)
+        await quiet.until(None, self.answered, what="the worker answered")
 
 
 @pytest.mark.first_mode("settings")
