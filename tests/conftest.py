@@ -34,7 +34,7 @@ pytest_plugins = ["cpu_times", "same_directories", "shared_dialects"]
 # into a scrolled form waited for each scroll's animation to play out (a tenth of the Pilot tests' wall
 # time). Textual reads $TEXTUAL_ANIMATIONS once, at import (the snapshot plugin imports it before this
 # file), and every App takes its level from there: the level a clerk can set with that variable too.
-textual.constants.TEXTUAL_ANIMATIONS = "none"
+textual.constants.TEXTUAL_ANIMATIONS = "none"  # type: ignore[misc]  # Final to Textual; set on purpose
 
 # Test paths (under tests/) whose `db_url` runs on both databases; everything else stays on SQLite.
 BOTH_DATABASES = ("services/", "test_concurrency.py")

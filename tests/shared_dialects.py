@@ -43,7 +43,7 @@ def _lend(engine: Engine) -> Engine:
         own = engine.dialect
         # Its first connection would still initialise the engine's own dialect, now unused: on
         # PostgreSQL five round trips (the server's version, schema, isolation level, hstore).
-        own.initialize = lambda _connection: None  # type: ignore[method-assign]
+        own.initialize = lambda connection: None  # type: ignore[method-assign]
         engine.dialect, engine._compiled_cache = _shared[kind]  # type: ignore[assignment]
         return engine
 

@@ -105,10 +105,10 @@ def help_ids() -> dict[str, str]:
         if metavar:
             found.setdefault(metavar_msgid(metavar), where)
     for path in [PACKAGE / "cli.py", *(PACKAGE / "commands").glob("*.py")]:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef) and any(_is_command(d) for d in node.decorator_list):
-                for paragraph in help_paragraphs(ast.get_docstring(node, clean=False) or ""):
-                    found.setdefault(paragraph, f"station_console/{path.relative_to(PACKAGE)}:{node.lineno}")
+        for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(fn, ast.FunctionDef) and any(_is_command(d) for d in fn.decorator_list):
+                for paragraph in help_paragraphs(ast.get_docstring(fn, clean=False) or ""):
+                    found.setdefault(paragraph, f"station_console/{path.relative_to(PACKAGE)}:{fn.lineno}")
     return found
 
 
@@ -314,6 +314,7 @@ def library_strings() -> frozenset[str]:
 
     found: set[str] = set()
     for package in (click, textual):
+        assert package.__file__ is not None
         for path in Path(package.__file__).parent.rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if (text := _literal(node)) is not None:  # type: ignore[arg-type]

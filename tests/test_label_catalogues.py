@@ -24,7 +24,7 @@ from station_console.services.core.outbox_states import OUTBOX_STATE_LABELS
 def _catalogue_names() -> list[tuple[ModuleType, str, Mapping[object, str]]]:
     """Every module-level name bound to a label catalogue: (module, name, catalogue)."""
     messages = catalog("zh")
-    found = []
+    found: list[tuple[ModuleType, str, Mapping[object, str]]] = []
     for package in (station_console, hardware):
         for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
             if info.name.endswith("__main__"):  # runs the command line
@@ -122,13 +122,13 @@ def test_a_catalogue_of_some_codes_of_another_takes_them_from_it() -> None:
 
 
 # Two catalogues of some outbox states, for the test below: one copied, one taken from the whole.
-_COPIED_STATES = {"dead": N_("dead letter"), "dropped": N_("dropped")}
+_COPIED_STATES: dict[object, str] = {"dead": N_("dead letter"), "dropped": N_("dropped")}
 _TAKEN_STATES = LabelSubset(OUTBOX_STATE_LABELS, ("dead", "dropped"))
 
 
 def test_a_subset_copy_is_caught() -> None:
     here = sys.modules[__name__]
-    names = [
+    names: list[tuple[ModuleType, str, Mapping[object, str]]] = [
         *_catalogue_names(),
         (here, "_COPIED_STATES", _COPIED_STATES),
         (here, "_TAKEN_STATES", _TAKEN_STATES),

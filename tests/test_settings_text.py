@@ -31,6 +31,7 @@ def test_table_settings_typed_names_and_columns_are_one_clean_line() -> None:
     targets = settings.carrier_event_targets
     assert set(targets) == {"SF", "[bold]x[/]"}
     assert targets["SF"].folder == "/tmp/ev" and targets["[bold]x[/]"].url == "https://h/ x"
-    for twice in ({"SF": {}, "SF\x1b": {}}, {"\u202e": {}}):  # a name that cleans to another, or to nothing
+    collide: list[dict[str, dict[str, str]]] = [{"SF": {}, "SF\x1b": {}}, {"\u202e": {}}]
+    for twice in collide:  # a name that cleans to another, or to nothing
         with pytest.raises(ValueError):
             StationSettings.model_validate({"carrier_event_targets": twice})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
+from sqlmodel import col
 
 from db.engine import create_station_engine
 from db.models import Carrier
@@ -14,7 +15,7 @@ def _carrier_codes(engine_url: str) -> list[str]:
     engine = create_station_engine(engine_url)
     try:
         with engine.connect() as conn:
-            return list(conn.execute(select(Carrier.code).order_by(Carrier.code)).scalars())
+            return list(conn.execute(select(col(Carrier.code)).order_by(col(Carrier.code))).scalars())
     finally:
         engine.dispose()
 
@@ -29,7 +30,9 @@ def test_a_later_engine_finds_the_statements_an_earlier_one_compiled(station: St
         assert cache is station.engine._compiled_cache and cache is not None
         size = len(cache)
         with engine.connect() as conn:
-            assert list(conn.execute(select(Carrier.code).order_by(Carrier.code)).scalars()) == first
+            assert (
+                list(conn.execute(select(col(Carrier.code)).order_by(col(Carrier.code))).scalars()) == first
+            )
         assert len(cache) == size  # found, not compiled again
     finally:
         engine.dispose()

@@ -7,6 +7,7 @@ import ast
 import gettext
 import importlib
 from pathlib import Path
+from typing import TypedDict
 
 import click
 import pytest
@@ -103,6 +104,11 @@ def test_clicks_sentences_read_as_chinese(db_url: str, args: list[str], says: st
     assert says in out.output.splitlines()[-1], out.output
 
 
+class Okay(TypedDict, total=False):
+    file_okay: bool
+    dir_okay: bool
+
+
 @pytest.mark.parametrize(
     ("okay", "english", "chinese"),
     [
@@ -112,7 +118,7 @@ def test_clicks_sentences_read_as_chinese(db_url: str, args: list[str], says: st
     ],
 )
 def test_a_path_made_while_chinese_is_spoken_keeps_its_english_kind(
-    tmp_path: Path, okay: dict[str, bool], english: str, chinese: str
+    tmp_path: Path, okay: Okay, english: str, chinese: str
 ) -> None:
     # click names a path's kind as the type is made: a command module imported under Chinese kept
     # 文件, its metavar was looked up by that, and the help test failed in some orders.

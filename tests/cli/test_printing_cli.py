@@ -11,7 +11,7 @@ from pathlib import Path
 import pypdf
 import zxingcpp
 from PIL import Image
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from db.models import PrintJob
 from station_console.services.admin.setup import open_station
@@ -82,13 +82,13 @@ def test_unplugged_printer_keeps_the_label_and_prints_it_when_back(run, db_url: 
 
     device.write_bytes(b"")  # plugged back in; let the backoff pass
     station = open_station(db_url)
-    station.run(
-        lambda s: setattr(
-            s.get(PrintJob, job["id"]),
-            "updated_at",
-            s.get(PrintJob, job["id"]).updated_at - timedelta(minutes=5),
-        )
-    )
+
+    def back_off_passed(s: Session) -> None:
+        stored = s.get(PrintJob, job["id"])
+        assert stored is not None and stored.updated_at is not None
+        stored.updated_at -= timedelta(minutes=5)
+
+    station.run(back_off_passed)
     back = run("print-queue", "--process")
     assert back.exit_code == 0 and "Printed 1, failed 0; printer ready" in back.output
     assert f'"{code}"'.encode() in device.read_bytes()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import pypdf
 import zxingcpp
@@ -69,7 +70,7 @@ class Sheet:
         symbol = zxingcpp.create_barcode(data, zxingcpp.BarcodeFormat.QRCode, ec_level=ecc)
         matrix = symbol.to_image(scale=1, add_quiet_zones=False)
         rows, cols = matrix.shape
-        pixels = bytes(memoryview(matrix))
+        pixels = bytes(memoryview(matrix))  # type: ignore[arg-type]  # a buffer; the zxingcpp stub omits it
         for r in range(rows):
             for c in range(cols):
                 if pixels[r * cols + c] == 0:
@@ -149,10 +150,10 @@ def tspl(data: bytes, dpi: int) -> Sheet:
             head_end = pos
             for _ in range(5):
                 head_end = data.index(b",", head_end) + 1
-            x, y, wb, h, _mode = (int(v) for v in data[pos + 7 : head_end - 1].split(b","))
+            left, top, wb, h, _bitmap_mode = (int(v) for v in data[pos + 7 : head_end - 1].split(b","))
             raw = data[head_end : head_end + wb * h]
             assert sheet is not None
-            sheet.bitmaps.append((x, y, Image.frombytes("1", (wb * 8, h), raw)))  # TSPL: 0 bit = dot
+            sheet.bitmaps.append((left, top, Image.frombytes("1", (wb * 8, h), raw)))  # TSPL: 0 bit = dot
             pos = head_end + wb * h
             assert data.startswith(b"\r\n", pos), "BITMAP data not followed by CRLF"
             pos += 2
@@ -184,8 +185,8 @@ def tspl(data: bytes, dpi: int) -> Sheet:
             sheet.bars(int(x), int(y), int(narrow), int(height), values, code128_text(values))
         elif command == "QRCODE":
             assert sheet is not None
-            x, y, ecc, cell, _mode, _rot, content = _tspl_args(rest)
-            sheet.qr(int(x), int(y), int(cell), _unquote(content), ecc)
+            x, y, ecc, qr_cell, _mode, _rot, content = _tspl_args(rest)
+            sheet.qr(int(x), int(y), int(qr_cell), _unquote(content), ecc)
     assert sheet is not None, "no SIZE command"
     return sheet
 
@@ -259,7 +260,7 @@ def zpl(data: bytes) -> Sheet:
 
 def escpos(data: bytes, width: int) -> Sheet:
     """A roll `width` dots wide: text lines as ink boxes (font A 12x24), barcodes and QR codes."""
-    ops: list[tuple[str, int, int, int, object]] = []  # kind, x, y, w|cell, payload
+    ops: list[Callable[[Sheet], None]] = []  # each draws its line or code once the roll's length is known
     y = 0
     align = 0
     mag_w = mag_h = 1
@@ -278,7 +279,7 @@ def escpos(data: bytes, width: int) -> Sheet:
         w = chars * 12 * mag_w
         h = 24 * mag_h
         if w:
-            ops.append(("ink", x_for(w), y, w, h))
+            ops.append(partial(Sheet.ink, x=x_for(w), y=y, w=w, h=h))
         y += max(ESCPOS_LINE, h + 6)
         line = bytearray()
 
@@ -328,7 +329,8 @@ def escpos(data: bytes, width: int) -> Sheet:
                 m, n = data[i + 2], data[i + 3]
                 assert m == 73, f"barcode system {m}: only CODE128 (73) expected"
                 payload = data[i + 4 : i + 4 + n]
-                values, j, subset = [], 0, ""
+                values: list[int] = []
+                j, subset = 0, ""
                 while j < len(payload):
                     if payload[j] == ord("{"):
                         code = chr(payload[j + 1])
@@ -343,7 +345,17 @@ def escpos(data: bytes, width: int) -> Sheet:
                         values.append(payload[j] - 32)
                         j += 1
                 w = len(code128_bits(values)) * bar_w
-                ops.append(("bars", x_for(w), y, bar_w, (values, bar_h)))
+                ops.append(
+                    partial(
+                        Sheet.bars,
+                        x=x_for(w),
+                        y=y,
+                        module=bar_w,
+                        height=bar_h,
+                        values=values,
+                        data=code128_text(values),
+                    )
+                )
                 y += bar_h
                 i += 4 + n
             elif op == 0x28 and data[i + 2] == 0x6B:  # GS ( k pL pH cn fn ...
@@ -360,7 +372,7 @@ def escpos(data: bytes, width: int) -> Sheet:
                 elif fn == 81:
                     probe = zxingcpp.create_barcode(qr_data, zxingcpp.BarcodeFormat.QRCode, ec_level=qr_ecc)
                     side = probe.to_image(scale=1, add_quiet_zones=False).shape[0] * qr_cell
-                    ops.append(("qr", x_for(side), y, qr_cell, (qr_data, qr_ecc)))
+                    ops.append(partial(Sheet.qr, x=x_for(side), y=y, cell=qr_cell, data=qr_data, ecc=qr_ecc))
                     y += side
                 i += 5 + length
             elif op == 0x56:  # GS V m: cut
@@ -371,15 +383,8 @@ def escpos(data: bytes, width: int) -> Sheet:
             line.append(b)
             i += 1
     sheet = Sheet(width, y + 10)
-    for kind, x, top, size, payload in ops:
-        if kind == "ink":
-            sheet.ink(x, top, size, payload)  # type: ignore[arg-type]
-        elif kind == "bars":
-            values, height = payload  # type: ignore[misc]
-            sheet.bars(x, top, size, height, values, code128_text(values))
-        else:
-            content, ecc = payload  # type: ignore[misc]
-            sheet.qr(x, top, size, content, ecc)
+    for draw in ops:
+        draw(sheet)
     return sheet
 
 

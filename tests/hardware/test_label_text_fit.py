@@ -94,7 +94,11 @@ def test_a_pdf_label_keeps_a_long_name_in_its_box_at_a_readable_size(dpi: int) -
     pdf, cjk = _new_pdf(40, 30)
     pdf.add_page()
     drawn: list[tuple[float, str]] = []
-    pdf.text = lambda x, y, text: drawn.append((x, text))  # type: ignore[method-assign]
+
+    def draw_text(x: float, y: float, text: str = "") -> None:
+        drawn.append((x, text))
+
+    pdf.text = draw_text  # type: ignore[method-assign]
     box = (25.0, 1.2, 14.0, 3.0)
     _fit_text(pdf, LONG_NAME, box, cjk=cjk, align="right", min_mm=READABLE_MM)
     [(x, text)] = drawn

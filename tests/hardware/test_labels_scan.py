@@ -96,7 +96,7 @@ def read(img: Image.Image) -> list[zxingcpp.Barcode]:
     The pictures are black and white at the printer's own dots (a 1-bit PNG; `label_sim` draws only ink
     and paper), so the decoder reads them at that resolution with a fixed threshold (there is no grey
     to adapt to), not from downscaled or inverted copies: half the decoding work, the same codes found."""
-    formats = [zxingcpp.BarcodeFormat.Code128, zxingcpp.BarcodeFormat.QRCode]
+    formats = zxingcpp.BarcodeFormats([zxingcpp.BarcodeFormat.Code128, zxingcpp.BarcodeFormat.QRCode])
     return zxingcpp.read_barcodes(
         img,
         formats=formats,
@@ -113,6 +113,13 @@ def _runs_left(row: bytes, x: int) -> int:
     while x - n - 1 >= 0 and row[x - n - 1] > 128:
         n += 1
     return n
+
+
+def _grey(img: Image.Image, xy: tuple[int, int]) -> int:
+    """One dot of a one-band ("L") picture, 0 ink to 255 paper."""
+    value = img.getpixel(xy)
+    assert isinstance(value, int)
+    return value
 
 
 def scan_problems(img: Image.Image, waybill: str, dpi: int) -> list[str]:
@@ -154,7 +161,7 @@ def scan_problems(img: Image.Image, waybill: str, dpi: int) -> list[str]:
     elif result.format == zxingcpp.BarcodeFormat.QRCode:
         left, top, right, bottom = min(xs), min(ys), max(xs), max(ys)
         ring = 0
-        while img.getpixel((left + ring, top + 1)) <= 128:
+        while _grey(img, (left + ring, top + 1)) <= 128:
             ring += 1
         module = max(1, round(ring / 7))  # the finder pattern's top edge is 7 modules
         pad = 4 * module
@@ -164,7 +171,9 @@ def scan_problems(img: Image.Image, waybill: str, dpi: int) -> list[str]:
             around = img.crop((left - pad, top - pad, right + pad + 1, bottom + pad + 1))
             # Blank the symbol (and a pixel of corner-position slack); what is left must be white.
             around.paste(255, (pad - 1, pad - 1, pad + (right - left) + 2, pad + (bottom - top) + 2))
-            if around.getextrema()[0] <= 128:
+            darkest = around.getextrema()[0]
+            assert isinstance(darkest, int)  # one band ("L"): a lowest and a highest number
+            if darkest <= 128:
                 problems.append(f"ink in the QR quiet zone around {(left, top, right, bottom)}")
     else:
         problems.append(f"unexpected symbology {result.format}")

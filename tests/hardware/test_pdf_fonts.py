@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from typing import Any
 
 import label_sim
 import pypdf
@@ -38,7 +39,8 @@ def whole() -> ttLib.TTFont:
 def font_problems(data: bytes, whole: ttLib.TTFont) -> tuple[str, list[str]]:
     """The text of the PDF's first page, and every character whose embedded glyph is not the font's."""
     page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
-    (font,) = [f.get_object() for f in page["/Resources"]["/Font"].values()]
+    resources: Any = page["/Resources"]  # pypdf types every PDF object as PdfObject: walked untyped
+    (font,) = [f.get_object() for f in resources["/Font"].values()]
     cid_font = font["/DescendantFonts"][0].get_object()
     program = cid_font["/FontDescriptor"]["/FontFile2"].get_object().get_data()
     embedded = ttLib.TTFont(io.BytesIO(program))

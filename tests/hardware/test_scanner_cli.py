@@ -151,7 +151,7 @@ def test_scan_test_sizes_the_source_column_to_the_names_shown(lang: str, name: s
     result = CliRunner().invoke(cli, ["--lang", lang, "scan-test", "--count", "2"])
     assert result.exit_code == 0, result.output
     assert [line[8:] for line in result.stdout.splitlines()] == [f"  {name}  SF1234567890123"] * 2
-    show, lines = devices_command.ScanLines(as_json=False), []
+    show, lines = devices_command.ScanLines(as_json=False), list[str]()
     with patch.object(devices_command.click, "echo", lines.append):
         for source in ("dummy", "serial:/dev/ttyUSB0", "dummy"):
             show("JT1234567890123", source)

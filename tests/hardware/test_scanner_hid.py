@@ -5,6 +5,7 @@ from __future__ import annotations
 import queue
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import usb.core
@@ -52,9 +53,7 @@ def scanners() -> Iterator[list[HidScanner]]:
         scanner.stop()
 
 
-def start(
-    scanners: list[HidScanner], rec: Recorder, backend: FakeUsbBackend, **options: object
-) -> HidScanner:
+def start(scanners: list[HidScanner], rec: Recorder, backend: FakeUsbBackend, **options: Any) -> HidScanner:
     scanner = HidScanner(
         backend=backend,
         on_scan=rec.on_scan,
@@ -62,7 +61,7 @@ def start(
         poll_s=0.05,
         read_timeout_ms=20,
         **options,
-    )  # type: ignore[arg-type]
+    )
     scanner.start()
     scanners.append(scanner)
     return scanner

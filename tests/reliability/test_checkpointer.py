@@ -8,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -132,8 +133,8 @@ def test_a_pause_holds_off_every_checkpointer_of_the_file_in_this_process(
     reading, done = threading.Event(), threading.Event()
     real_connect = sqlite3.connect
 
-    def slow(*args: object, **kwargs: object) -> sqlite3.Connection:
-        conn = real_connect(*args, **kwargs)  # type: ignore[arg-type]
+    def slow(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = real_connect(*args, **kwargs)
         reading.set()
         done.wait(30)
         return conn

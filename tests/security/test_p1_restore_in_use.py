@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from station_helpers import snapshot
@@ -49,8 +50,8 @@ def test_a_program_that_opens_the_database_during_the_check_is_refused_too(
     real_connect = sqlite3.connect
     reader: list[sqlite3.Connection] = []
 
-    def connect(database: object, *args: object, **kwargs: object) -> sqlite3.Connection:
-        conn = real_connect(database, *args, **kwargs)  # type: ignore[arg-type]
+    def connect(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = real_connect(database, *args, **kwargs)
         left: list[bool] = []
 
         def opened_meanwhile(statement: str) -> None:
@@ -114,9 +115,9 @@ def test_restore_is_not_refused_for_its_own_checkpointer(
     reading, done = threading.Event(), threading.Event()
     real_connect = sqlite3.connect
 
-    def slow_checkpoint(*args: object, **kwargs: object) -> sqlite3.Connection:
+    def slow_checkpoint(*args: Any, **kwargs: Any) -> sqlite3.Connection:
         """The checkpoint's connection, reading the WAL until the restore comes to its check."""
-        conn = real_connect(*args, **kwargs)  # type: ignore[arg-type]
+        conn = real_connect(*args, **kwargs)
         conn.execute("BEGIN")
         conn.execute("SELECT count(*) FROM filler").fetchone()
         reading.set()

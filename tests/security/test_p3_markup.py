@@ -63,7 +63,7 @@ def plant(station: Station) -> None:
     door_and_sends(station)
     carrier_data(station)
     hostile_json = json.dumps({"note": LONG, "reason": HOSTILE, "clerk": HOSTILE, "waybill": HOSTILE})
-    statements = [
+    statements: list[tuple[str, dict[str, object]]] = [
         ("UPDATE clerk SET name = :long WHERE name = 'Li'", {}),
         ("UPDATE carrier SET name_en = :h, name_zh = :h, short_name = :h WHERE code = 'SF'", {}),
         ("UPDATE shelf SET zone = :h WHERE label = '8'", {}),

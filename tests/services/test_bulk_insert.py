@@ -31,7 +31,7 @@ def _rows(prefix: str) -> list[dict[str, Any]]:
 
 
 def test_rows_read_back_the_same_as_sqlalchemys_insert(station: Station) -> None:
-    table: Any = Recipient.__table__
+    table: Any = Recipient.__table__  # type: ignore[attr-defined]  # SQLModel's class does not declare it
     with station.engine.begin() as conn:
         conn.execute(insert(table), _rows("orm-"))
         insert_many(conn, table, _rows("bulk-"))

@@ -97,6 +97,7 @@ def test_a_refused_event_goes_to_the_dead_letter_list_then_retry_or_drop(
     webhook.script = ["refuse"]  # 400: retrying cannot help
     result = sender.run_once(station)
     first, second = outbox(station)
+    assert first.id is not None
     assert result.dead == [first.id] and result.sent == [second.id]  # the next one went on
     dead = dead_letters.list_events(station, status="dead")
     assert [(row.id, row.waybill, row.last_error) for row in dead] == [

@@ -173,7 +173,9 @@ def test_a_move_before_the_message_went_needs_no_second_message(station: Station
     assert notes(station, result.parcel_id) == [("checkin", "queued")]
     send_all(station, clock, channel)
     (message,) = channel.sent
-    assert moved.old_code not in message.body and "3-1-" in message.body  # the code it has now
+    assert (
+        moved.old_code is not None and moved.old_code not in message.body and "3-1-" in message.body
+    )  # the code it has now
 
 
 def test_two_moves_after_the_message_tell_one_change(station: Station, clock: FakeClock) -> None:

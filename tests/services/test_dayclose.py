@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from day_helpers import act_as_manager, add_clerk, leave, local, put, tamper, undo_checkin
-from sqlmodel import select
+from sqlmodel import col, select
 
 from db.models import DayClose, EventKind, Parcel, ParcelEvent
 from station_console.errors import NotFound, PermissionDenied, Refused
@@ -105,7 +105,7 @@ def _day_of(station: Station, parcel_id: int) -> tuple[object, list[object]]:
     with station.read() as session:
         parcel = session.get(Parcel, parcel_id)
         events = session.exec(
-            select(ParcelEvent.business_day).where(ParcelEvent.parcel_id == parcel_id)
+            select(col(ParcelEvent.business_day)).where(ParcelEvent.parcel_id == parcel_id)
         ).all()
     assert parcel is not None
     return parcel.business_day, list(events)

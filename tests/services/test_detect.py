@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -127,7 +128,7 @@ def test_a_weak_fedex_ground_check_digit_does_not_outrank_a_chinese_carrier() ->
 
 
 def test_a_verified_check_digit_outranks_a_prefix_which_outranks_a_generic_shape() -> None:
-    table = [
+    table: list[dict[str, Any]] = [
         {
             "code": "GEN",
             "name_en": "Generic",
@@ -159,7 +160,7 @@ def test_a_verified_check_digit_outranks_a_prefix_which_outranks_a_generic_shape
 
 
 def test_inactive_carriers_and_broken_patterns_are_left_out() -> None:
-    table = [
+    table: list[dict[str, Any]] = [
         {
             "code": "AAA",
             "name_en": "A",

@@ -297,14 +297,10 @@ def written_keys() -> dict[str, str]:
                         found.update(dict.fromkeys(helpers.get(kw.value.func.id, set()), where))
                     found.update(dict.fromkeys(_literal_keys(kw.value), where))
             for node in ast.walk(fn):
-                targets = (
-                    node.targets
-                    if isinstance(node, ast.Assign)
-                    else [node.target]
-                    if isinstance(node, ast.AnnAssign)
-                    else []
-                )
-                value = getattr(node, "value", None)
+                if not isinstance(node, ast.Assign | ast.AnnAssign):
+                    continue
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                value = node.value
                 for target in targets:
                     where = f"{path.relative_to(SERVICES)}:{node.lineno}"
                     if isinstance(target, ast.Name) and target.id in names and value is not None:

@@ -28,7 +28,7 @@ STANDARD = FeeRule(name="standard", free_days=3, per_day_cents=100)
 
 
 def at(zone: ZoneInfo, *parts: int) -> datetime:
-    return datetime(*parts, tzinfo=zone)  # type: ignore[misc]
+    return datetime(*parts, tzinfo=zone)  # type: ignore[arg-type, misc]  # parts: year to second, no tzinfo
 
 
 # -- arithmetic -------------------------------------------------------------------------------------

@@ -101,6 +101,7 @@ def test_closed_days_come_from_their_close_and_open_days_from_the_parcels(
     with station.read() as session:
         ids = session.exec(select(Parcel.id).where(col(Parcel.business_day).in_([first, open_day]))).all()
     for pid in ids:
+        assert pid is not None
         tamper(station, pid, status=ParcelStatus.CANCELLED)
     with station.read() as session:
         after = daily_counts(session, first, open_day)

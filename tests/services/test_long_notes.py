@@ -8,6 +8,7 @@ has (a problem note 500, every other 200).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -59,7 +60,7 @@ def test_a_write_off_reason(station: Station) -> None:
     pid = place(station, wb(1), "2-2")
     as_manager(station)
     for reason in (PASTED, "x" * 201):
-        refused_unchanged(station, lambda r=reason: problems.write_off(station, wb(1), r), "Reason", 200)
+        refused_unchanged(station, partial(problems.write_off, station, wb(1), reason), "Reason", 200)
     before = snapshot(station)
     with pytest.raises(Refused) as empty:
         problems.write_off(station, wb(1), " ")

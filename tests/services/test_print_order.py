@@ -217,6 +217,7 @@ def test_a_printer_that_printed_past_a_refused_job_reads_ready_and_the_job_is_se
     printer = dummy_printer()
     printer.transport = RefusesOne("refuses", refused=CODES[0])
     refused_job, next_job = (j.id for j in jobs(station))
+    assert refused_job is not None and next_job is not None
     for _ in range(REFUSED_AFTER - 1):
         assert printing.process_queue(station, printer).printer_state == "error"  # not known yet
         assert queue_view.set_aside_jobs(station) == set()
@@ -249,6 +250,7 @@ def test_a_set_aside_job_retried_by_the_clerk_prints_once_the_cause_is_gone(
 ) -> None:
     printer, transport = first_of_two_set_aside(station, clock)
     refused_job = jobs(station)[0].id
+    assert refused_job is not None
     assert queue_view.set_aside_jobs(station) == {refused_job}
     transport.refused = b"nothing refused now"  # the clerk put the right stickers in
     queue_view.retry_job(station, refused_job)
@@ -316,6 +318,7 @@ def test_a_set_aside_job_the_clerk_retries_and_the_printer_refuses_again_says_no
     in the same pass prints, and nothing is set aside anew."""
     printer, transport = first_of_two_set_aside(station, clock)
     refused_job = jobs(station)[0].id
+    assert refused_job is not None
     queue_view.retry_job(station, refused_job)
     again = printing.process_queue(station, printer)
     assert again.failed == [refused_job] and again.printer_state == "untried" and again.error is None

@@ -27,6 +27,12 @@ from station_console.settings import CounterSettings
 from station_console.stored_messages import stored_text
 
 
+def parcel_at(session: Session, parcel_id: int) -> Parcel:
+    parcel = session.get(Parcel, parcel_id)
+    assert parcel is not None
+    return parcel
+
+
 def add_parcel(
     station: Station,
     waybill: str,
@@ -42,6 +48,7 @@ def add_parcel(
         carrier_row = session.exec(select(Carrier).where(Carrier.code == carrier)).one()
         shelf = session.exec(select(Shelf).where(Shelf.label == "1")).one()
         layer = session.exec(select(Layer).where(Layer.shelf_id == shelf.id, Layer.label == "1")).one()
+        assert carrier_row.id is not None
         parcel = Parcel(
             waybill=waybill,
             carrier_id=carrier_row.id,
@@ -78,6 +85,7 @@ def dummy_printer(name: str = "p1", language: str = "tspl") -> Any:
 def test_queue_label_joins_the_callers_transaction(station: Station) -> None:
     def work(session: Session) -> None:
         carrier = session.exec(select(Carrier).where(Carrier.code == "ZTO")).one()
+        assert carrier.id is not None
         parcel = Parcel(
             waybill="73123456789012",
             carrier_id=carrier.id,
@@ -124,7 +132,7 @@ def test_an_unplugged_printer_loses_nothing_and_prints_each_label_once(station: 
     states = {j.parcel_id: (j.status, j.attempts) for j in jobs(station)}
     # One attempt is spent on the first job; the others go back to waiting, untried.
     assert states == {ids[0]: ("failed", 1), ids[1]: ("queued", 0), ids[2]: ("queued", 0)}
-    assert jobs(station)[0].last_error and "offline" in jobs(station)[0].last_error
+    assert "offline" in (jobs(station)[0].last_error or "")
 
     # Still offline: the queue waits for its oldest job's backoff; nothing behind it is tried.
     second = printing.process_queue(station, printer)
@@ -179,7 +187,11 @@ def test_reprint_replaces_unsent_labels_and_is_audited(station: Station) -> None
 
 def test_reprint_refuses_a_parcel_that_left(station: Station) -> None:
     pid = add_parcel(station, "SF1234567890123", "1-1-1001", queue=False)
-    station.run(lambda s: s.get(Parcel, pid).__setattr__("status", "picked_up") or s.add(s.get(Parcel, pid)))
+
+    def hand_over(s: Session) -> None:
+        parcel_at(s, pid).status = "picked_up"
+
+    station.run(hand_over)
     with pytest.raises(Refused) as err:
         queue_view.reprint(station, pid)
     assert err.value.code == "not_on_shelf" and jobs(station) == []
@@ -188,7 +200,7 @@ def test_reprint_refuses_a_parcel_that_left(station: Station) -> None:
 def test_cancel_jobs_for_parcel_leaves_printed_ones(station: Station) -> None:
     pid = add_parcel(station, "SF1234567890123", "1-1-1001")
     printing.process_queue(station, dummy_printer())
-    station.run(lambda s: printing.queue_label(s, station, s.get(Parcel, pid)))
+    station.run(lambda s: printing.queue_label(s, station, parcel_at(s, pid)))
     assert station.run(lambda s: printing.cancel_jobs_for_parcel(s, pid)) == 1
     assert [j.status for j in jobs(station)] == ["printed", "cancelled"]
 
@@ -227,7 +239,7 @@ def test_jobs_of_other_counters_and_printers_are_left_alone(station: Station) ->
     other = replace(station, counter="counter-2", _cached=None)  # the same clerk at another counter
     add_parcel(other, "SF1234567890124", "1-1-1002")
     pid = add_parcel(station, "SF1234567890125", "1-1-1003", queue=False)
-    station.run(lambda s: printing.queue_label(s, station, s.get(Parcel, pid), printer="zebra"))
+    station.run(lambda s: printing.queue_label(s, station, parcel_at(s, pid), printer="zebra"))
     result = printing.process_queue(station, dummy_printer())
     assert len(result.printed) == 1
     assert [j.status for j in jobs(station)] == ["printed", "queued", "queued"]
@@ -254,10 +266,12 @@ def test_manifest_lists_the_batch_and_prints_as_pdf(station: Station) -> None:
 
     def make_batch(session: Session) -> int:
         carrier = session.exec(select(Carrier).where(Carrier.code == "SF")).one()
+        assert carrier.id is not None
         batch = ReturnBatch(carrier_id=carrier.id, created_at=station.now())
         session.add(batch)
         session.flush()
-        session.get(Parcel, pid).return_batch_id = batch.id
+        assert batch.id is not None
+        parcel_at(session, pid).return_batch_id = batch.id
         return batch.id
 
     batch_id = station.run(make_batch)

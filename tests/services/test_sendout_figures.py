@@ -12,6 +12,7 @@ from conftest import FakeClock
 from pypdf import PdfReader
 from sendout_helpers import as_clerk, as_manager, parcel, party, recipient, send, sf, staff
 from sqlalchemy import update
+from sqlmodel import col
 
 from db.models import Send
 from station_console.errors import Refused
@@ -105,7 +106,7 @@ def test_a_record_that_disagrees_with_its_events_unbalances_the_day(
     station.run(
         lambda s: s.connection().execute(
             update(Send)
-            .where(Send.id == day_one["cash2"])
+            .where(col(Send.id) == day_one["cash2"])
             .values(status="handed_over", handed_over_at=clock.now)
         )
     )

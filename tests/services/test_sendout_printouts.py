@@ -211,7 +211,7 @@ def test_the_manifest_lists_every_parcel_and_flags_the_missing(accepted: tuple[S
     batch = handover.open_batch(station, "SF")
     handover.scan(station, batch.batch_id, "SF1234567890123")
     handover.close_batch(station, batch.batch_id, courier_name="Chen")
-    config = {"language": "pdf", "jobs": ["manifest"]}
+    config: dict[str, object] = {"language": "pdf", "jobs": ["manifest"]}
     (blob,) = printed(station, config, "a4")
     reader = PdfReader(io.BytesIO(blob))
     text = "".join(p.extract_text() for p in reader.pages)

@@ -157,8 +157,8 @@ def test_two_saves_of_one_layer_at_once_keep_one_and_refuse_the_other(station: S
     read = (cell(station, "1-1").capacity_units, cell(station, "1-1").accepts_sizes)
     assert read == (40, "SML")
 
-    def theirs() -> object:
-        return shelves.edit_layer(there, "1-1", capacity_units=40, accepts_sizes="SM", read=read)
+    def theirs() -> None:
+        shelves.edit_layer(there, "1-1", capacity_units=40, accepts_sizes="SM", read=read)
 
     with other_save_before(station, "UPDATE layer", theirs) as outcome:
         shelves.edit_layer(station, "1-1", capacity_units=30, accepts_sizes="SML", read=read)

@@ -169,7 +169,9 @@ async def test_a_resend_asked_while_one_is_on_its_way_waits_and_the_first_is_sai
         await quiet.settle(pilot)
         screen = app.screen
         assert isinstance(screen, OutboxScreen)
-        first_id = screen.selected().id
+        chosen = screen.selected()
+        assert chosen is not None
+        first_id = chosen.id
 
         def status() -> str:
             return str(screen.query_one("#outbox-status", Static).render())

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 from station_helpers import events
 from textual.widgets import DataTable, Static
 
@@ -39,12 +39,12 @@ def set_aside_first_label(station: Station, clock: Any) -> list[int]:
         printing.process_queue(station, printer, lang="en")
         clock.advance(seconds=61)
     with station.read() as session:
-        return [j.id or 0 for j in session.exec(select(PrintJob).order_by(PrintJob.id)).all()]
+        return [j.id or 0 for j in session.exec(select(PrintJob).order_by(col(PrintJob.id))).all()]
 
 
 def statuses(station: Station) -> list[str]:
     with station.read() as session:
-        return [j.status for j in session.exec(select(PrintJob).order_by(PrintJob.id)).all()]
+        return [j.status for j in session.exec(select(PrintJob).order_by(col(PrintJob.id))).all()]
 
 
 def rows(screen: PrintQueueScreen) -> list[list[str]]:

@@ -54,6 +54,7 @@ def queue_parcels(station: Station, n: int, *, first: int = 0, printer: str | No
 
     def work(session: Session) -> None:
         carrier = session.exec(select(Carrier).where(Carrier.code == "SF")).one()
+        assert carrier.id is not None
         for i in range(first, first + n):
             parcel = Parcel(
                 waybill=f"SF12345678901{i:02d}",
@@ -323,7 +324,11 @@ async def test_a_label_set_aside_leaves_the_printer_ready_and_tells_the_clerk_wh
         for n in range(1, REFUSED_AFTER + 1):
             if n > 1:
                 picky.fail_next(1, "error")  # the first label's next try only
-            await until(pilot, lambda n=n: attempts() == n, what=f"refusal {n}")
+
+            def refused(n: int = n) -> bool:
+                return attempts() == n
+
+            await until(pilot, refused, what=f"refusal {n}")
             if n == 1:  # at the first refusal nobody could know whose it was
                 await quiet.settle(pilot)
                 assert [n.message for n in app._notifications][0].startswith("Printer problem")

@@ -73,7 +73,7 @@ async def test_another_key_after_an_acknowledgment_says_what_it_needs(
         await quiet.settle(pilot)
         screen = app.screen
         screen.query_one("#pr-parcel", Input).value = wb(1)
-        screen.query_one("#pr-kind").value = "damaged"
+        screen.query_one("#pr-kind", Select).value = "damaged"
         screen.query_one("#pr-note", Input).value = "wet"
         await quiet.press(pilot, "f7")
         assert status(app) == f"{wb(1)} flagged"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable
 
 import pytest
 from textual.widgets import DataTable
@@ -58,7 +58,7 @@ async def _reports_listening(app: StationApp, pilot: object) -> ReportsScreen:
     return screen
 
 
-def until_total(pilot: object, screen: ReportsScreen, total: str) -> Callable[[], object]:
+def until_total(pilot: object, screen: ReportsScreen, total: str) -> Awaitable[None]:
     return quiet.until(pilot, lambda: total_checked_in(screen) == total, what=f"total {total}", timeout=5)
 
 

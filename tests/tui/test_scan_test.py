@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static
 
 from hardware.scanners.fakeusb import FakeHidDevice, FakeUsbBackend
@@ -47,7 +48,7 @@ def rows(screen: ScanTestScreen) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-def text(screen: ScanTestScreen, selector: str) -> str:
+def text(screen: Screen[object], selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 

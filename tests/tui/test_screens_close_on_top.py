@@ -31,8 +31,9 @@ def test_every_screen_closes_only_from_the_top() -> None:
 
 
 def _subclasses(cls: type) -> set[type]:
-    found = set()
-    for sub in cls.__subclasses__():
+    found: set[type] = set()
+    subs: list[type] = cls.__subclasses__()
+    for sub in subs:
         found |= {sub, *_subclasses(sub)}
     return found
 

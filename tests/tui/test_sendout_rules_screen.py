@@ -202,7 +202,7 @@ async def test_a_checklist_is_previewed_then_stored_and_a_bad_one_is_not(
         await send_form(app, pilot, "f11", tmp_path / "checklist.toml")
         shown = await preview(app, pilot)
         assert "锂电池、充电宝" in shown and "It replaces version 0." in shown
-        assert app.screen.query_one(".dialog-title", Static).render().plain.endswith("of 2 items?")
+        assert str(app.screen.query_one(".dialog-title", Static).render()).endswith("of 2 items?")
         await quiet.press(pilot, "y")
         await quiet.until(
             pilot, lambda: "Checklist version 1 stored" in text(screen, "#sr-status"), what="stored"

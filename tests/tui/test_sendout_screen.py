@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 from textual import events
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
@@ -72,7 +72,7 @@ async def accept_send(pilot: Any, screen: SendoutScreen, waybill: str, weight: s
 
 def sends(station: Station) -> list[Send]:
     with station.read() as session:
-        return list(session.exec(select(Send).order_by(Send.id)).all())
+        return list(session.exec(select(Send).order_by(col(Send.id))).all())
 
 
 @pytest.mark.first_mode("sendout")

@@ -109,7 +109,11 @@ async def test_a_name_the_last_lookup_filled_in_gives_way_to_the_next_phones_sen
             phone.focus()
             phone.value = number
             quiet.send_key(app, "enter")
-            await quiet.until(pilot, lambda s=sender: name.value == s, what=f"{sender} not filled in")
+
+            def filled(s: str = sender) -> bool:
+                return name.value == s
+
+            await quiet.until(pilot, filled, what=f"{sender} not filled in")
             await quiet.settle(pilot)
             assert text_of(screen, "#so-message").startswith(f"Returning sender {sender} (2 sends);")
 

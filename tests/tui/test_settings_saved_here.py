@@ -86,7 +86,12 @@ async def test_settings_read_while_the_save_was_on_its_way_are_shown_once_after_
         )
         shows: list[str] = []
         real = screen._show_scanner_needs
-        screen._show_scanner_needs = lambda: (shows.append("read"), real())  # type: ignore[method-assign]
+
+        def show_scanner_needs() -> None:
+            shows.append("read")
+            real()
+
+        screen._show_scanner_needs = show_scanner_needs  # type: ignore[method-assign]
         release.set()
         await quiet.until(pilot, lambda: status_of(app) == "Settings were saved.", what="the save's answer")
         await quiet.settle(pilot)

@@ -450,7 +450,11 @@ async def test_the_carrier_pickers_keep_every_carrier_and_the_couriers_name_in_v
     async with console_in(app, lang) as pilot:
         for key, kind in (("f7", BatchPicker), ("f10", CourierDialog)):
             await quiet.press(pilot, key)
-            await quiet.until(pilot, lambda kind=kind: isinstance(app.screen, kind))
+
+            def shown(kind: type = kind) -> bool:
+                return isinstance(app.screen, kind)
+
+            await quiet.until(pilot, shown)
             dialog = app.screen
             listed = dialog.query_one(OptionList)
             assert listed.option_count >= 15  # every carrier, taller than the box at 80x24

@@ -21,7 +21,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.shelf_common import PARCEL_COLUMNS
 from tui import quiet
-from tui.checkin_driver import scan, settle
+from tui.checkin_driver import KeyClock, scan, settle
 from tui.terminal_fit import SIZES, SIZES_TO_80, SMALL, assert_apart, at_each_size, console_in, shown_whole
 
 
@@ -29,7 +29,9 @@ async def scanned_at_checkin(app: StationApp, pilot: Any, code: str) -> CheckinS
     """The check-in screen after `code` came from the scanner."""
     screen = app.screen
     assert isinstance(screen, CheckinScreen) and screen.router is not None
-    await scan(pilot, screen.router.clock, code)
+    clock = screen.router.clock
+    assert isinstance(clock, KeyClock)  # console_in put it in
+    await scan(pilot, clock, code)
     await settle(app, pilot)
     return screen
 
