@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import click
 import pytest
 
+from cli.conftest import AS_MANAGER
 from station_console.cli import cli
-from tests.cli.conftest import AS_MANAGER
 
 # Every command that lists the station's records, with what it needs typed after it, on a new station.
 LISTINGS: dict[tuple[str, ...], tuple[str, ...]] = {

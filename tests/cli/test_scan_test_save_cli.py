@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from cli.conftest import AS_MANAGER
 from station_console.cli import cli
 from station_console.commands.devices import read_bursts
-from tests.cli.conftest import AS_MANAGER
 
 BEFORE = 'counter = "front"\nwedge_max_key_gap_ms = 30\n'
 SAVE = ("scan-test", "--device", "wedge", "--count", "1", "--save")
