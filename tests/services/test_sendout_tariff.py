@@ -314,6 +314,31 @@ def test_csv_rates_over_the_current_table() -> None:
     assert tariff.parse("UPS", zoned).zones == {"JP": "asia", "KR": "asia"}
 
 
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("L" * 5000, "LLLLLLLLLLLLLLLLLLLL…"),
+        ("\x1b[31mzz\x1b[0m", "\\x1b[31mzz\\x1b[0m"),
+        ("bell\x07", "bell\\x07"),
+    ],
+)
+def test_a_zone_or_destination_that_cannot_be_read_whole_is_refused(name: str, shown: str) -> None:
+    header = "zone,first_g,first_cents,step_g,step_cents,destinations\n"
+    as_zone = tariff.body_from_text(
+        f'{header}"{name}",500,100,500,50,JP\n', "csv", "UPS", {"currency": "CNY"}
+    )
+    as_destination = tariff.body_from_text(
+        f'{header}asia,500,100,500,50,"{name}"\n', "csv", "UPS", {"currency": "CNY"}
+    )
+    for body in (as_zone, as_destination):
+        with pytest.raises(Refused) as exc:
+            tariff.parse("UPS", body)
+        assert exc.value.code == "bad_tariff" and shown in exc.value.message()
+    assert tariff.parse(
+        "UPS", tariff.body_from_text(f"{header}{'z' * 40},1,1,1,1,JP\n", "csv", "UPS", {"currency": "CNY"})
+    )
+
+
 def test_no_tariff_for_a_carrier_without_one(station: Station) -> None:
     with pytest.raises(NotFound) as exc:
         quote.quote(station, "AMAZON", destination="北京", weight_g=1000)

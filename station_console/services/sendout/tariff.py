@@ -20,6 +20,7 @@ from sqlmodel import Session
 from db.models import SendEvent
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.safe_text import has_hidden, visible
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
 from station_console.services.sendout import rules
@@ -30,6 +31,7 @@ ROUNDINGS = ("up", "nearest", "down")
 PROVINCE_ZONES = (SAME, NEAR, FAR, REMOTE)
 MAX_CENTS = 10_000_000  # 100,000.00: a price past this is a typing mistake
 MAX_GRAMS = 1_000_000
+MAX_NAME = 40  # a zone or destination is a word or two: the rates table and a quote show it whole
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,20 @@ def _bad(msgid: str, **params: Any) -> Refused:
     return Refused(msgid, code="bad_tariff", **params)
 
 
+def _name(text: Any) -> str:
+    """A zone's or destination's name as given; a `Refused` when it could not be read whole on the rules
+    screen or a quote: past `MAX_NAME` characters, or holding an escape or control character."""
+    name = str(text)
+    if len(name) > MAX_NAME or has_hidden(name) or not name.isprintable():
+        shown = visible(name if len(name) <= 24 else f"{name[:20]}…")
+        raise _bad(
+            N_("Tariff: a zone or destination is a name of at most {max} characters, printable ({name})"),
+            max=MAX_NAME,
+            name=shown,
+        )
+    return name
+
+
 def _int(body: dict[str, Any], key: str, *, low: int = 0, high: int = MAX_CENTS, default: Any = None) -> int:
     value = body.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -92,7 +108,7 @@ def parse(carrier: str, body: dict[str, Any], *, version: int = 0, sha256: str =
     for zone, rate in raw_rates.items():
         if not isinstance(rate, dict):
             raise _bad(N_("Tariff: rates.{zone} must be a table"), zone=zone)
-        rates[str(zone)] = Rate(
+        rates[_name(zone)] = Rate(
             first_g=_int(rate, "first_g", low=1, high=MAX_GRAMS),
             first_cents=_int(rate, "first_cents"),
             step_g=_int(rate, "step_g", low=1, high=MAX_GRAMS),
@@ -121,7 +137,7 @@ def parse(carrier: str, body: dict[str, Any], *, version: int = 0, sha256: str =
         for dest, zone in table.items():
             if zone not in rates:
                 raise _bad(N_("Tariff: zone {zone} of {dest} has no rates"), zone=str(zone), dest=str(dest))
-            zones[folded(str(dest)).upper()] = str(zone)
+            zones[folded(_name(dest)).upper()] = str(zone)
     packaging = body.get("packaging", {})
     if not isinstance(packaging, dict) or not all(
         isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_CENTS for v in packaging.values()
