@@ -1,5 +1,6 @@
 """Where Textual may break a line of Chinese: as Chinese is typeset, never before a closing mark
-(，。：；！？）」』、…) nor after an opening one (（「『《…).
+(，。：；！？）」』、…) nor after an opening one (（「『《…), nor between a number and the Chinese
+right after it (its measure word: 2-2 层, 3 件).
 
 Textual wraps every text it draws (labels, message lines, dialogs, toasts) with Rich's `divide_line`,
 which breaks at spaces only and folds a longer run of Chinese wherever the line is full: a line could
@@ -21,12 +22,14 @@ from rich.cells import get_character_cell_size, split_graphemes
 CLOSING = frozenset("，。、；：！？）」』》〉】〕〗”’…,.;:!?)]}%")
 # Never at the end of a line: it goes down with the character after it.
 OPENING = frozenset("（「『《〈【〔〖“‘([{")
+_DIGITS = frozenset("0123456789")
 
 
 def _break_points(marks: Sequence[str], wide: list[bool]) -> list[bool]:
     """For each grapheme (given by its first character and whether it takes two cells): may a line
     start at it? After a space, or where Chinese meets Chinese or other text, unless that would start
-    a line with a closing mark or end one with an opening mark."""
+    a line with a closing mark or end one with an opening mark, or part a number from the Chinese
+    right after it."""
     allowed = [False] * len(marks)
     visible = ""  # the last character before this one that is not a space
     for k in range(1, len(marks)):
@@ -35,6 +38,10 @@ def _break_points(marks: Sequence[str], wide: list[bool]) -> list[bool]:
             visible = before
         if ch.isspace():
             continue  # a space stays at the end of its line, where it is trimmed
+        # A number keeps the Chinese right after it, a space between or not (its measure word: 2-2 层,
+        # 3 件, 5 元): "层" alone at the start of a line reads as nothing.
+        if wide[k] and visible in _DIGITS:
+            continue
         if before.isspace():  # as Rich breaks, unless a Chinese mark would start a line or end one
             allowed[k] = not (ch in CLOSING and wide[k]) and visible not in OPENING
         elif ch not in CLOSING and before not in OPENING:

@@ -1,9 +1,11 @@
 """Chinese text on the console breaks as Chinese is typeset: no line starts with a closing mark
-(，。：；！？）」』、) nor ends with an opening one (（「『), wherever Textual wraps it."""
+(，。：；！？）」』、) nor ends with an opening one (（「『), and no number is parted from its measure
+word (2-2 / 层), wherever Textual wraps it."""
 
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from rich._wrap import divide_line as rich_divide_line
@@ -28,12 +30,22 @@ def broken(text: str, width: int) -> list[str]:
 
 
 def badly_broken(lines: list[str]) -> list[str]:
-    """The lines (with the one before) that start with a closing mark or end with an opening one."""
+    """The lines (with the one before) that start with a closing mark, end with an opening one, or
+    end with a number the next line's Chinese belongs to."""
     return [
         f"{lines[n - 1] if n else ''!r} / {line!r}"
         for n, line in enumerate(lines)
-        if (n and line.lstrip()[:1] in CLOSING) or (n < len(lines) - 1 and line.rstrip()[-1:] in OPENING)
+        if (n and line.lstrip()[:1] in CLOSING)
+        or (n < len(lines) - 1 and line.rstrip()[-1:] in OPENING)
+        or (n and cell_len(line[:1]) == 2 and _number_parted(lines[n - 1]))
     ]
+
+
+def _number_parted(line: str) -> bool:
+    """`line` ends with a number that could have gone down with the Chinese after it: something is
+    on the line before it (a number as wide as the line has to be folded where it is)."""
+    number = re.search(r"[0-9][0-9.:/*+-]*\s*$", line)
+    return number is not None and bool(line[: number.start()].strip())
 
 
 def shown_lines(app: StationApp, widget: Widget) -> list[str]:
@@ -76,6 +88,13 @@ def test_any_mix_of_text_is_cut_into_lines_that_fit_between_graphemes_losing_not
         assert set(offsets) <= {at for at, _end, _cells in split_graphemes(text)[0]}, (text, offsets)
         too_wide = [line for line in broken(text, width) if cell_len(line.rstrip()) > width]
         assert too_wide == [], (text, width)
+
+
+def test_a_number_keeps_its_measure_word_on_its_line() -> None:
+    assert broken("JT0001234567895：2-2层没有", 21) == ["JT0001234567895：", "2-2层没有"]  # was "2-2" / "层"
+    assert broken("共有 12件包裹", 8) == ["共有 ", "12件包裹"]
+    assert broken("JT0001234567895：2-2 层没有", 22) == ["JT0001234567895：", "2-2 层没有"]  # a space too
+    assert broken("第 3 件", 4) == ["第 ", "3 件"]
 
 
 @pytest.mark.parametrize("width", [9, 20, 33, 60])
