@@ -19,23 +19,41 @@ class StationError(Exception):
     code = "error"
 
     def __init__(
-        self, msgid: str, /, *, code: str | None = None, one: str | None = None, **params: Any
+        self,
+        msgid: str,
+        /,
+        *,
+        code: str | None = None,
+        one: str | None = None,
+        advice: str | None = None,
+        **params: Any,
     ) -> None:
         """`one`: the English singular of a message about `count` things, `msgid` being its plural
-        (as `_n`: Chinese is catalogued under the plural)."""
+        (as `_n`: Chinese is catalogued under the plural). `advice`: a sentence of its own saying what
+        to do, said after the message; a screen whose own hint says it shows `reason()` alone."""
         super().__init__(msgid)
         self.msgid = msgid
         self.one = one
+        self.advice = advice
         self.params = params
         if code is not None:
             self.code = code
 
-    def message(self, lang: str | None = None) -> str:
+    def reason(self, lang: str | None = None) -> str:
+        """What was refused and why, without the advice."""
         lang = lang or get_language()
         params = shown_params(self.params, lang)
         if self.one is not None:
             return translate_n(self.one, self.msgid, int(params["count"]), lang, **params)
         return translate(self.msgid, lang, **params)
+
+    def message(self, lang: str | None = None) -> str:
+        """The reason, then the advice (if any)."""
+        lang = lang or get_language()
+        if self.advice is None:
+            return self.reason(lang)
+        # Sentences as the language writes them: a space between English ones, none after a "。".
+        return ("" if lang == "zh" else " ").join((self.reason(lang), translate(self.advice, lang)))
 
     def __str__(self) -> str:
         return self.message()

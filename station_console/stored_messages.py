@@ -27,7 +27,7 @@ def _encoded(text: Any) -> Any:
     """One message or parameter as JSON-ready data: a message of ours as {"msgid", "params"}."""
     if isinstance(text, Message):
         return {"msgid": text.msgid, "params": {k: _param(v) for k, v in text.params.items()}}
-    if isinstance(text, StationError) and text.one is None:
+    if isinstance(text, StationError) and text.one is None and text.advice is None:
         return {"msgid": text.msgid, "params": {k: _param(v) for k, v in text.params.items()}}
     return None
 

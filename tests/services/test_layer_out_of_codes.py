@@ -74,7 +74,7 @@ def test_every_layer_with_room_out_of_codes_is_refused_naming_them_and_writes_no
     text = exc.value.message("en")
     assert text.startswith("No pickup code is free on layers 1-1, 1-2, the ones with room"), text
     assert "raises the Last SEQ number in Settings (Ctrl+S), Pickup codes" in text
-    assert exc.value.message("zh").startswith("有空位的货架层都没有空闲的取件码：1-1、1-2。")
+    assert exc.value.message("zh").startswith("有空位的货架层都没有空闲的取件码：1-1、1-2。每个码")
     assert (
         counts(station),
         cursors(station),
@@ -104,4 +104,4 @@ def test_one_layer_out_of_codes_alone_keeps_its_refusal(station: Station) -> Non
     with pytest.raises(Refused) as exc:
         check_in(station, wb(5))
     assert exc.value.code == "no_code"
-    assert exc.value.message("en").startswith("No pickup code is free on layer 1-1: each is on a parcel")
+    assert exc.value.message("en").startswith("No pickup code is free on layer 1-1. Each code is on a parcel")

@@ -187,7 +187,7 @@ async def test_no_pickup_code_free_is_listed_as_such_and_ctrl_y_tries_again_once
         assert "No pickup code is free on layer 1-1" in third.text
         assert label_of(KIND_LABELS, third.kind) == "no pickup code free"
         assert third.hint.startswith(
-            "A manager raises the Last SEQ number (Settings, Pickup codes), then Ctrl+Y"
+            "A manager raises the Last SEQ number in Settings (Ctrl+S), Pickup codes, then Ctrl+Y"
         )
         table = screen.query_one("#att-table", DataTable)
         assert [str(cell) for cell in table.get_row_at(2)[1:]] == [

@@ -482,28 +482,29 @@ def free_code(session: Tx, settings: StationSettings, slot: Slot, now: datetime)
     return None
 
 
+# Why, and what a manager does about it: check-in's list says it in the row's hint instead.
+_RAISE_LAST_SEQ = N_(
+    "Each code is on a parcel or held back after its parcel left: a manager raises the Last SEQ number "
+    "in Settings (Ctrl+S), Pickup codes; then scan again."
+)
+
+
 def no_code_free(layers: Sequence[Slot]) -> Refused:
     """The refusal for layers with room but no pickup code free (each is on a parcel or held back)."""
     if len(layers) == 1:
         slot = layers[0]
         return Refused(
-            N_(
-                "No pickup code is free on layer {shelf}-{layer}: each is on a parcel or held back after its "
-                "parcel left. A manager raises the Last SEQ number in Settings (Ctrl+S), Pickup codes; then "
-                "scan again."
-            ),
+            N_("No pickup code is free on layer {shelf}-{layer}."),
             code="no_code",
+            advice=_RAISE_LAST_SEQ,
             shelf=slot.shelf_label,
             layer=slot.layer_label,
         )
     names = tuple(f"{s.shelf_label}-{s.layer_label}" for s in layers)
     return Refused(
-        N_(
-            "No pickup code is free on layers {layers}, the ones with room: each code is on a parcel or held "
-            "back after its parcel left. A manager raises the Last SEQ number in Settings (Ctrl+S), Pickup "
-            "codes; then scan again."
-        ),
+        N_("No pickup code is free on layers {layers}, the ones with room."),
         code="no_code",
+        advice=_RAISE_LAST_SEQ,
         # The first few: a station short of codes everywhere needs a wider range, not a long list.
         layers=LaterList(names, at_most=4),
     )

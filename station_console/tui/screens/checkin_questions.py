@@ -48,7 +48,9 @@ class CheckinQuestions(CheckinState):
             self.refresh_batches()
         kind = KIND_OF.get(refusal.code, "refused")
         waybill = str(refusal.params.get("waybill") or request.raw)[:40]
-        text = refusal.text
+        # A question's hint says what to do: the service's advice would say it a second time, and push
+        # the hint out of the message box.
+        text = refusal.reason or refusal.text if kind != "refused" else refusal.text
         if waybill not in text:
             # A refusal about the database, not the number, names no parcel: the row must, or the
             # clerk with several in hand cannot tell which to set aside or scan again.
@@ -90,7 +92,7 @@ class CheckinQuestions(CheckinState):
             return _("Free a layer, then Ctrl+Y: try again · Ctrl+X dismiss")
         if kind == "no_code":
             return _(
-                "A manager raises the Last SEQ number (Settings, Pickup codes), then Ctrl+Y: try again "
+                "A manager raises the Last SEQ number in Settings (Ctrl+S), Pickup codes, then Ctrl+Y "
                 "· Ctrl+X dismiss"
             )
         if kind == "no_layer":

@@ -63,10 +63,11 @@ class Refusal:
     code: str
     text: str
     params: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""  # the text without the service's advice, for a row whose hint says what to do
 
     @classmethod
     def of(cls, exc: StationError) -> Refusal:
-        return cls(exc.code, exc.message(), dict(exc.params))
+        return cls(exc.code, exc.message(), dict(exc.params), exc.reason())
 
 
 class CheckinWriter:
