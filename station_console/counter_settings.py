@@ -7,7 +7,6 @@ PC, not in the database, and are read, checked and refused on their own.
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -20,9 +19,8 @@ from station_console.counter_config import config_path
 from station_console.errors import Refused
 from station_console.field_labels import choices
 from station_console.i18n import N_, Later
+from station_console.parse_errors import toml_at
 from station_console.validation_reasons import InvalidValue, Reasons, not_too_long
-
-_TOML_AT = re.compile(r"at line (\d+), column (\d+)")
 
 
 class CounterSettings(BaseModel):
@@ -160,9 +158,9 @@ def load_counter_settings(path: Path | None = None) -> CounterSettings:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         return CounterSettings.model_validate(data)
     except tomllib.TOMLDecodeError as exc:
-        at = _TOML_AT.search(str(exc))
+        at = toml_at(exc)
         problem = (
-            InvalidValue(N_("not valid TOML (line {line}, column {column})"), line=at[1], column=at[2])
+            InvalidValue(N_("not valid TOML (line {line}, column {column})"), line=at[0], column=at[1])
             if at
             else InvalidValue(N_("not valid TOML"))
         )

@@ -20,6 +20,7 @@ from typing import Any
 
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.parse_errors import json_error
 
 FIELDS = ("waybill", "carrier", "phone", "name", "size", "weight", "recipient_type")
 MAX_BYTES = 200 * 1024 * 1024  # a pre-alert file is never this big; refuse rather than fill the memory
@@ -180,7 +181,7 @@ def _json_records(data: bytes, name: str) -> tuple[list[str], Records]:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Refused(
-            N_("{file} is not valid JSON: {reason}"), code="bad_json", file=name, reason=str(exc)[:80]
+            N_("Cannot read {path}: {reason}"), code="bad_json", path=name, reason=json_error(exc)
         ) from exc
     if isinstance(doc, dict):
         doc = next((doc[k] for k in _LIST_KEYS if isinstance(doc.get(k), list)), None)

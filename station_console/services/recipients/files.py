@@ -15,6 +15,7 @@ from pathlib import Path
 
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.parse_errors import csv_error
 from station_console.services.recipients import xlsx
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -66,11 +67,12 @@ def _csv(data: bytes) -> Table:
     text, encoding = decode(data)
     first = text.split("\n", 1)[0]
     delimiter = max(("\t", ",", ";"), key=first.count) if first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = list(reader)
     except csv.Error as exc:
         raise Refused(
-            N_("The CSV file cannot be read: {reason}"), code="bad_csv", reason=str(exc)[:80]
+            N_("The CSV file cannot be read: {reason}"), code="bad_csv", reason=csv_error(reader.line_num)
         ) from exc
     return Table(rows=_trim(rows), encoding=encoding)
 

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from db.models import SendEvent
 from station_console.errors import Refused
 from station_console.i18n import N_, get_language
+from station_console.parse_errors import json_error, toml_error
 from station_console.services.core.free_text import text_field
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
@@ -116,9 +117,13 @@ def body_from_text(text: str, fmt: str, name: str) -> dict[str, Any]:
     en); `name` is the file's, for the refusal."""
     try:
         body = json.loads(text) if fmt == "json" else tomllib.loads(text)
-    except (ValueError, tomllib.TOMLDecodeError) as exc:
+    except tomllib.TOMLDecodeError as exc:
         raise Refused(
-            N_("Cannot read {path}: {reason}"), code="bad_file", path=name, reason=str(exc)[:80]
+            N_("Cannot read {path}: {reason}"), code="bad_file", path=name, reason=toml_error(exc)
+        ) from exc
+    except ValueError as exc:
+        raise Refused(
+            N_("Cannot read {path}: {reason}"), code="bad_file", path=name, reason=json_error(exc)
         ) from exc
     return body if isinstance(body, dict) else {}  # a JSON list: no items, refused as such
 

@@ -20,6 +20,7 @@ from sqlmodel import Session
 from db.models import SendEvent
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
+from station_console.parse_errors import toml_error
 from station_console.safe_text import has_hidden, visible
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
@@ -210,7 +211,7 @@ def body_from_text(text: str, fmt: str, carrier: str, base: dict[str, Any] | Non
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise _bad(N_("Tariff: not valid TOML: {reason}"), reason=str(exc)[:120]) from exc
+            raise _bad(N_("Tariff: {reason}"), reason=toml_error(exc)) from exc
         section = data.get(carrier)
         return dict(section) if isinstance(section, dict) else data
     if fmt != "csv":
