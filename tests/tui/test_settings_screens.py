@@ -425,6 +425,39 @@ async def test_a_station_setting_saved_says_nothing_of_a_restart(app: StationApp
         assert _status(app) == "Settings were saved."
 
 
+async def test_ctrl_s_with_nothing_changed_says_so_and_records_nothing(
+    app: StationApp, station: Station
+) -> None:
+    """ "Saved" would tell the clerk something was recorded: nothing is sent, and the line says why."""
+    before = station.settings()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+s")
+        assert _status(app) == "Nothing changed: nothing to save."
+        app.screen.query_one("#st-station_name", Input).value = "Campus North"  # a change is still saved
+        await quiet.press(pilot, "ctrl+s")
+        assert _status(app) == "Settings were saved."
+        await quiet.press(pilot, "ctrl+s")  # and once saved, there is nothing more to save
+        assert _status(app) == "Nothing changed: nothing to save."
+    station.forget_settings()
+    assert station.settings().model_copy(update={"station_name": before.station_name}) == before
+
+
+async def test_a_printer_saved_again_unchanged_says_nothing_changed(app: StationApp) -> None:
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _open(app, pilot, "f8")
+        screen = app.screen
+        status = screen.query_one("#printer-status", Static)
+        screen.query_one("#p-name", Input).value = "small"
+        screen.query_one("#p-transport", Select).value = "dummy"
+        screen.save_printer()  # type: ignore[attr-defined]
+        await _shows(pilot, status, "saved")
+        saved = load_counter_settings()
+        screen.save_printer()  # type: ignore[attr-defined]
+        assert await _shows(pilot, status, "Nothing") == "Nothing changed: nothing to save."
+        assert load_counter_settings() == saved
+
+
 async def test_a_counter_change_that_waits_for_a_restart_is_named_and_the_rest_take_effect_now(
     app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -239,7 +239,8 @@ WALKS: dict[str, Walk] = {
     "reports: reopen": Walk(
         ("f6", "f12", "ctrl+y", "tab", "enter", "ctrl+o"), "ReopenDay", typed("late parcel")
     ),
-    "settings: save": Walk(("ctrl+s",), "SettingsScreen", ("ctrl+s",)),
+    # A field changed first: Ctrl+S with nothing changed sends nothing.
+    "settings: save": Walk(("ctrl+s",), "SettingsScreen", ("tab", "x", "ctrl+s")),
     "settings: a carrier": Walk(("ctrl+s", "f7"), "CarrierEditorScreen", ("enter", "ctrl+s")),
     "settings: printers": Walk(("ctrl+s", "f8"), "PrintersScreen", ("f7",), printer=True),
     # The counter's labels wait (no printer in this tour): the first is cancelled.

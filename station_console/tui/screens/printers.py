@@ -256,6 +256,10 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
         if default.get("name") == name:
             default = {"name": name, **cfg}
         new = self.counter.model_copy(update={"printers": printers, "printer": default})
+        if new == self.counter:  # "saved" would tell the clerk something was recorded
+            self._say(_("Nothing changed: nothing to save."))
+            self.edits_saved()  # what the fields hold is what is saved (a way out waiting goes on)
+            return
         self._store(new, _("Printer {name} saved.", name=name), then_tell=name)
 
     def save_now(self) -> None:

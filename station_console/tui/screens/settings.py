@@ -332,6 +332,11 @@ class SettingsScreen(TableBaselines, KeepsEdits, ServiceCalls, ModeScreen):
     async def action_save(self) -> None:
         if self.save_waits():
             return
+        if not self.unsaved_edits():  # "saved" would tell the clerk something was recorded
+            status = self.query_one("#settings-status", Static)
+            status.update(_("Nothing changed: nothing to save."))
+            status.set_class(False, "error")
+            return
         bad = self._send_save()
         if bad is not None:
             await self._refuse(*bad)
