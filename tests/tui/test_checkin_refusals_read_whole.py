@@ -9,7 +9,7 @@ from station_helpers import configure, keep_layers
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens.checkin import CheckinScreen
-from tui.checkin_driver import attention, scan, settle
+from tui.checkin_driver import KeyClock, attention, scan, settle
 from tui.terminal_fit import SIZES_TO_80, SMALL, at_each_size, console_in
 from tui.test_chinese_line_breaks import badly_broken, shown_lines
 
@@ -30,8 +30,10 @@ async def test_no_pickup_code_free_reads_whole_with_where_a_manager_raises_last_
     async with console_in(app, lang, size=SIZES_TO_80[0]) as pilot:
         screen = app.screen
         assert isinstance(screen, CheckinScreen) and screen.router is not None
+        clock = screen.router.clock
+        assert isinstance(clock, KeyClock)  # console_in put it in
         for n in range(1, 4):
-            await scan(pilot, screen.router.clock, f"JT000000000000{n}")
+            await scan(pilot, clock, f"JT000000000000{n}")
         await settle(app, pilot)
         item = attention(screen)[0]
         assert item.kind == "no_code" and item.waybill == "JT0000000000003"
