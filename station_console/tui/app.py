@@ -259,6 +259,8 @@ class StationApp(ClerkSessionMixin, App[None]):
             return
         if isinstance(event, (events.MouseDown, events.Paste)) and not event.is_forwarded:
             self.key_bounce.other_input()
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            bring_focus_into_view(self, event)  # a paste goes to the focused field as typing does
         await super().on_event(event)
 
     async def _to_focus(self, event: events.Key) -> None:

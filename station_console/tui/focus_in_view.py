@@ -1,4 +1,4 @@
-"""A key typed into a field scrolled out of view brings the field back into view first.
+"""A key typed (or a paste) into a field scrolled out of view brings the field back into view first.
 
 A long form (send-out, Settings, a carrier's or a recipient's dialog) scrolls on PageDown, the wheel or
 its scroll bar, and the field with the focus stays focused off-screen: what the clerk typed next went
@@ -15,9 +15,9 @@ from textual import events
 from textual.errors import NoWidget
 
 
-def bring_focus_into_view(app: Any, event: events.Key) -> None:
+def bring_focus_into_view(app: Any, event: events.Key | events.Paste) -> None:
     """Before `event` is handed to the focused widget: scroll that widget wholly into view if the key
-    goes to it and it is not shown whole."""
+    goes to it (a paste always does) and it is not shown whole."""
     focused = app.focused
     if focused is None:
         return
@@ -28,7 +28,7 @@ def bring_focus_into_view(app: Any, event: events.Key) -> None:
         return
     if geometry.clip.contains_region(geometry.region):
         return  # shown whole: the usual case, so the bindings are looked at only past here
-    if not _goes_to(focused, event):
+    if isinstance(event, events.Key) and not _goes_to(focused, event):
         return
     screen.scroll_to_widget(focused, animate=False, immediate=True)
 

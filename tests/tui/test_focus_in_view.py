@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual import events
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -71,3 +72,17 @@ async def test_a_key_typed_into_a_carrier_form_field_paged_out_of_view_shows_the
         field = form.query_one("#cf-code", Input)
         await paged_away_then_typed(pilot, field)
         assert field.value == "7" and shown_whole(field)
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_paste_into_a_sendout_field_paged_out_of_view_shows_the_field(station: Station) -> None:
+    app = counter_app(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        phone = app.screen.query_one("#so-phone", Input)
+        await quiet.press(pilot, "pagedown")
+        assert app.focused is phone and not shown_whole(phone)
+        app.post_message(events.Paste("138"))  # as the terminal sends a paste
+        await quiet.settle(pilot)
+        assert phone.value == "138" and app.focused is phone
+        assert shown_whole(phone)
