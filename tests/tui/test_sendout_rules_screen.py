@@ -148,6 +148,23 @@ async def test_a_tariff_stored_elsewhere_after_the_preview_is_not_replaced(
 
 
 @pytest.mark.first_mode("settings")
+async def test_an_import_form_opens_on_its_file_field_the_carrier_already_chosen(app: StationApp) -> None:
+    """A manager types the path straight away: it went to the carrier drop-down's type-to-search, and
+    Enter then opened the carrier list."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rules(app, pilot)
+        for key in ("f10", "f12"):
+            await quiet.press(pilot, key)
+            form = app.screen
+            assert isinstance(form, FormDialog)
+            await quiet.until(pilot, lambda: app.focused is not None, what="the form's focus")  # noqa: B023
+            assert form.query_one("#form-path", Input).has_focus, (key, app.focused)
+            assert form.query_one(Select).value == "SF"  # the carrier shown, already chosen
+            await quiet.press(pilot, "escape")
+            await quiet.until(pilot, lambda: app.screen is screen, what="the form closed")
+
+
+@pytest.mark.first_mode("settings")
 async def test_no_at_the_preview_and_bad_files_store_nothing(
     app: StationApp, station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -255,9 +255,11 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             self.say(_("One moment: the carriers are still being read."))
             return
         self.action_show("tariffs")
+        # The file first, where the focus opens: the carrier is the one on screen, and a path typed
+        # into the carrier's drop-down went to its type-to-search.
         fields = [
-            FormField("carrier", _("Carrier"), self.carrier, options=self._carrier_choices()),
             self._path_field(_("File (.toml or .csv)"), "/media/usb/SF.toml"),
+            FormField("carrier", _("Carrier"), self.carrier, options=self._carrier_choices()),
         ]
         station = self.station
 
@@ -391,9 +393,9 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
 
         form = FormDialog(
             _("Import waybill numbers"),
-            [
-                FormField("carrier", _("Carrier"), chosen, options=self._carrier_choices()),
+            [  # the file first, as in the tariff's form
                 self._path_field(_("File (one number a line)"), "/media/usb/SF-stock.csv"),
+                FormField("carrier", _("Carrier"), chosen, options=self._carrier_choices()),
             ],
             _(
                 "One number a line (a CSV: its first column). Every line must be a valid number of the "
