@@ -4,6 +4,7 @@ buttons, which stay in view; every field and button is reached by Tab and shown 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +29,7 @@ from station_console.tui.screens.damaged import DamagedScreen
 from station_console.tui.screens.day_close_dialogs import ReopenDay
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
 from station_console.tui.screens.recipients import RecipientsScreen
+from station_console.tui.screens.sendout_rules import SendoutRulesScreen
 from station_console.tui.screens.shelf_dialogs import MoveDialog
 from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.screens.unsaved import DISCARD_KEYS, SAVE_KEYS, LeaveUnsaved
@@ -477,3 +479,21 @@ async def test_the_carrier_pickers_keep_every_carrier_and_the_couriers_name_in_v
             await at_each_size(app, pilot, fits, SIZES[:1])
             await quiet.press(pilot, "escape")
             assert not isinstance(app.screen, kind)
+
+
+@SMALL
+@pytest.mark.first_mode("settings")
+async def test_a_missing_files_long_path_leaves_its_field_in_view(
+    app: StationApp, lang: str, tmp_path: Path
+) -> None:
+    """Settings > Send-out rules > F12: a long path refused fills three lines over the fields, and the
+    path's field, the cursor in it, stays in view (it was scrolled under OK, the form's top kept)."""
+    async with console_in(app, lang, "ctrl+r") as pilot:
+        await quiet.until(
+            pilot, lambda: isinstance(app.screen, SendoutRulesScreen) and app.screen.view is not None
+        )
+        await quiet.press(pilot, "f12")
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one("#form-path", Input).value = str(tmp_path / ("很长的文件名-" * 12 + "missing.csv"))
+        await refusal_in_view(app, pilot, "path", "path")

@@ -302,7 +302,11 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         line.add_class("-shown")
         key = self._field_at_fault(exc)
         if key is not None:
-            self.query_one(f"#form-{key}").focus()
+            field = self.query_one(f"#form-{key}")
+            field.focus()
+            # Once the refusal's lines are laid out: they shrink the fields' room, and a field that
+            # already had the cursor is not scrolled to by focus() again.
+            self.call_after_refresh(field.scroll_visible, animate=False, immediate=True)
         self.edits_not_saved()
 
     def _field_at_fault(self, exc: StationError) -> str | None:
