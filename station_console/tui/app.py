@@ -458,7 +458,10 @@ class StationApp(ClerkSessionMixin, App[None]):
 
     def on_key_router_refused(self, event: KeyRouter.Refused) -> None:
         """A partial scan no screen showed in its own panel: a scanner's burst is never dropped
-        without a word, wherever the focus was."""
+        without a word, wherever the focus was. Not on a locked console: keys typed as the clerk
+        locked it are decided under the sign-in, and the toast would quote them (a customer's code)."""
+        if self.signing_in:
+            return
         self.bell()
         self.notify(event.shown(), severity="error")
 

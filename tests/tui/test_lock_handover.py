@@ -29,6 +29,7 @@ from station_console.tui.screens.shelf_dialogs import MoveDialog, ShelfEditScree
 from station_console.tui.screens.shelves import ShelvesScreen
 from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.screens.unsaved import LeaveUnsaved
+from station_console.tui.widgets.wedge import WedgeInput
 from tui import quiet
 from tui.checkin_driver import jobs_of, parcels, scan, start, status, type_slowly
 from tui.shelf_data import location_of, place, wb
@@ -468,3 +469,24 @@ async def test_unsaved_edits_are_discarded_for_another_clerk_the_screen_stays(st
         assert app.clerk_name == "Li" and app.screen is screen
         assert screen.query_one("#c-name", Input).value == "" and not screen.unsaved_edits()
         assert "Closed what Wang left open: the unsaved edits on Clerks (discarded)" in toasts(app)
+
+
+async def test_a_partial_scan_decided_under_the_lock_is_no_toast_on_the_locked_console(
+    station: Station,
+) -> None:
+    """Keys at a scanner's pace, Ctrl+L right behind them: the router decides they were a partial scan
+    only once the sign-in is up, and its toast quoted them (a customer's code) to whoever came by."""
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f3")
+        assert isinstance(app.screen, SendoutScreen)  # no panel of its own for a partial scan: a toast
+        router = app.screen.query(WedgeInput).first().router
+        assert router is not None
+        for key in [*"SF1234", "ctrl+l"]:
+            quiet.send_key(app, key)
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await quiet.settle(pilot)
+        assert station.clerk_id is None
+        assert router.refused == 1  # decided as a partial scan, once the lock was up
+        assert toasts(app) == []
