@@ -24,10 +24,13 @@ quiet it also notes Rich markup shown raw, a widget reaching past the terminal's
 with no scroll bar, the focused widget not shown at all, and in a zh console an English phrase of the catalogue (not the demo's own data) untranslated. A
 check-in the screen showed done whose parcel row is not in the database at the end is a crash
 ("lost"). `--markup` also types Rich markup into whatever has the focus. Each run has a counter.toml
-of its own (Settings saves it), so a replay starts as its run did.
+of its own (Settings saves it), so a replay starts as its run did. `--rules` also presses Ctrl+R
+(Settings > Send-out rules; more often in Settings) and types the paths of rule files (fuzz_files.py
+writes them into the work folder: good and bad tariffs, checklists and stock, a folder, a missing
+file) into the import forms, now and then anywhere.
 
     .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5] [--size 80x24]
-        [--lang zh]   (a terminal of 160x45 and English unless told)
+        [--lang zh] [--rules]   (a terminal of 160x45 and English unless told)
         [--stop-on "not shown"]   (a note holding that text stops the run as a crash, and is shrunk)
     .venv/bin/python scripts/fuzz_console.py --replay "f4 f8 enter escape ~40 f2"   (a printed sequence)
 
@@ -62,6 +65,7 @@ from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
     watch_failed_workers,
     watch_locked_toasts,
 )
+from fuzz_files import rule_paths  # noqa: E402  (beside this script, on its path)
 
 WORK = Path(tempfile.gettempdir()) / "station-fuzz"
 SIZE = (160, 45)
@@ -88,6 +92,11 @@ SCAN_WEIGHT = 6  # a whole scan, against the alphabet's total
 # would or key by key as a person, then Enter or not; the console shows it as typed or refuses it.
 MARKUP_WEIGHT = 2
 MARKUP_TYPED = ["[magenta]x[/magenta]", "[/magenta]", "[@click=app.quit]q[/magenta]"]
+# With --rules: Ctrl+R (Settings > Send-out rules) among the screen keys, and the path of a rule file
+# (fuzz_files.py: good, bad, a folder, a missing one) typed where an import form asks for one, now and
+# then anywhere else.
+RULES_KEYS = ["ctrl+r"]
+PATH_WEIGHT = 2
 
 
 @dataclass
@@ -192,22 +201,30 @@ def generate(
     locked_for: int,
     markup: bool = False,
     database: Path | None = None,
+    paths: list[str] | None = None,
 ) -> list[str]:
     """The next tokens: one key or a scan (back to back), each maybe followed by a pause or a wait."""
+    focused = getattr(app.focused, "id", None)
     if app.signing_in and locked_for > 8 and rng.random() < 0.3:
         if database is not None:
             unlock(database, name)
         tokens = sign_in_keys(app, name)
+    elif paths and type(app.screen).__name__ == "SettingsScreen" and rng.random() < 0.1:
+        tokens = list(RULES_KEYS)  # Settings is a way in of a dozen keys: the rules are one of them
+    elif paths and rng.random() < (0.4 if focused == "form-path" else PATH_WEIGHT / 100):
+        typed = list(rng.choice(paths))  # pasted: back to back
+        tokens = [*typed, "enter"] if rng.random() < 0.7 else typed
     elif markup and rng.random() < MARKUP_WEIGHT / 100:
         typed = list(rng.choice(MARKUP_TYPED))
         if rng.random() < 0.5:  # a person types it
             typed = [t for key in typed for t in (key, f"~{rng.randint(60, 200)}")]
         tokens = [*typed, "enter"] if rng.random() < 0.5 else typed
     else:
-        total = sum(w for w, _ in ALPHABET) + SCAN_WEIGHT
+        alphabet = ALPHABET if paths is None else [*ALPHABET, (1, RULES_KEYS)]
+        total = sum(w for w, _ in alphabet) + SCAN_WEIGHT
         pick = rng.uniform(0, total)
         tokens = []
-        for weight, keys in ALPHABET:
+        for weight, keys in alphabet:
             if pick < weight:
                 tokens = [rng.choice(keys)]
                 break
@@ -232,6 +249,7 @@ async def drive(
     size: tuple[int, int] = SIZE,
     markup: bool = False,
     stop_on: str | None = None,
+    rules: bool = False,
 ) -> Outcome:
     """One console on a fresh copy of `template`: `tokens` replayed, or `keys` random keys from `seed`."""
     from tui import quiet  # tests/tui/quiet.py: the Pilot tests' keys and waits
@@ -264,6 +282,8 @@ async def drive(
     failed: list[Any] = []
     unwatch_workers = watch_failed_workers(app, failed)
     english = english_msgids(template) if get_language() == "zh" else []
+    files = rule_paths(WORK / "files")  # written for a replay too: its sequence may type their paths
+    paths = files if rules else None
     locked_for = 0
 
     def crashed() -> Crash | None:
@@ -316,7 +336,7 @@ async def drive(
                 elif outcome.keys < keys:
                     locked_for = locked_for + 1 if app.signing_in else 0
                     batch = generate(
-                        rng, app, codes, CLERKS[role], locked_for, markup, run / "station.sqlite3"
+                        rng, app, codes, CLERKS[role], locked_for, markup, run / "station.sqlite3", paths
                     )
                 else:
                     batch = []
@@ -415,6 +435,9 @@ def main() -> None:
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="the console's language (en)")
     parser.add_argument("--markup", action="store_true", help="also type Rich markup into the fields")
     parser.add_argument(
+        "--rules", action="store_true", help="also Ctrl+R (Send-out rules) and rule files' paths typed"
+    )
+    parser.add_argument(
         "--stop-on", metavar="TEXT", help="a note holding TEXT is a crash too: stops the run and is shrunk"
     )
     parser.add_argument("--replay", help="a printed sequence (tokens separated by spaces) instead")
@@ -444,6 +467,7 @@ def main() -> None:
                 size=args.size,
                 markup=args.markup,
                 stop_on=args.stop_on,
+                rules=args.rules,
             )
         )
         total_keys += outcome.keys
