@@ -304,6 +304,10 @@ async def drive(
             return Crash("worker", text, signature(exc), len(outcome.sent))
         if not app.is_running:
             return Crash("exception", "the console stopped", "stopped", len(outcome.sent))
+        # A toast on a locked console is noted as it is raised, not when quiet: --stop-on holds it too.
+        held = next((note for note in outcome.notes if stop_on is not None and stop_on in note), None)
+        if held is not None:
+            return Crash("note", held, f"note: {stop_on}", len(outcome.sent))
         return None
 
     async def send(token: str) -> Crash | None:
