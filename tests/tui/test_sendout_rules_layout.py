@@ -5,14 +5,12 @@ destinations and an imported checklist's preview."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rich.cells import cell_len
-from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Input, OptionList
 
@@ -22,9 +20,8 @@ from station_console.services.sendout import inspection, tariff
 from station_console.services.sendout.quote import money
 from station_console.services.sendout.regions import ZONE_LABELS
 from station_console.tui.app import StationApp
-from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
+from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.sendout_rule_rows import ITEM_COLUMNS
-from station_console.tui.widgets.plain import Static
 from tui import quiet
 from tui.terminal_fit import SIZES_TO_80, at_each_size, shown_whole
 
@@ -135,41 +132,37 @@ async def test_each_zones_rates_and_destinations_are_read_whole(
 
 @LANGS
 @pytest.mark.first_mode("settings")
-async def test_a_checklists_preview_shows_each_item_whole(
+async def test_a_checklists_preview_reads_each_item_whole(
     app: StationApp, station: Station, lang: str, tmp_path: Path
 ) -> None:
-    """The preview's three aligned columns wrapped into each other at 80 columns: each item is its id,
-    then its Chinese, then its English, each whole on its line, those two indented under the id."""
-    items = inspection.current(station).items
-    path = tmp_path / "checklist.toml"
-    path.write_text(  # the built-in items, last first: a new checklist that says the same
-        "".join(
-            f"[[items]]\nid = {json.dumps(i.id)}\nzh = {json.dumps(i.zh)}\nen = {json.dumps(i.en)}\n"
-            for i in reversed(items)
-        ),
+    """The preview before a checklist is stored: its items were lines of aligned columns, and a line
+    longer than the dialog wrapped into the next one, 'Flammable liquids' under the ids (at 120x40
+    too)."""
+    built_in = {i.id: i for i in inspection.current(station).items}
+    items = [
+        built_in["flammables"],
+        inspection.Item("batteries", "锂电池、充电宝（超过一百瓦时）", "Power banks"),
+    ]
+    (tmp_path / "checklist.toml").write_text(
+        "".join(f'[[items]]\nid = "{i.id}"\nzh = "{i.zh}"\nen = "{i.en}"\n\n' for i in items),
         encoding="utf-8",
     )
     async with app.run_test(size=SIZES_TO_80[0]) as pilot:
         await open_rules(app, pilot, lang)
         await quiet.press(pilot, "f11")
-        form = app.screen
-        assert isinstance(form, FormDialog)
-        form.query_one("#form-path", Input).value = str(path)
-        await quiet.press(pilot, "ctrl+s")
+        field = app.screen.query_one("#form-path", Input)
+        field.value = str(tmp_path / "checklist.toml")
+        field.focus()
+        await quiet.press(pilot, "enter")
         await quiet.until(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="the preview")
         body = app.screen.query_one(".confirm-body")
 
         async def whole() -> None:
-            await quiet.settle(pilot)
-            text = body.query_one(Static)  # laid out whole at the body's width, the body scrolling it
-            strips = text.render_lines(Region(0, 0, text.size.width, text.size.height))
-            lines = [strip.text.rstrip() for strip in strips if strip.text.strip()]
+            shown_whole(app, body)
+            bands = column_bands(app, body, [_(c) for c in ITEM_COLUMNS])
             for item in items:
-                at = next(n for n, line in enumerate(lines) if line.strip() == item.id)
-                said = [line.strip() for line in lines[at + 1 : at + 3]]
-                assert said == [item.zh, item.en], lines[at : at + 4]
-                indents = {len(line) - len(line.lstrip()) for line in lines[at + 1 : at + 3]}
-                assert len(indents) == 1 and indents.pop() > len(lines[at]) - len(lines[at].lstrip())
+                for said, band in zip((item.id, item.zh, item.en), bands, strict=True):
+                    assert "".join(said.split()) in band, f"{said!r} is not whole in its column: {band}"
 
         await at_each_size(app, pilot, whole, SIZES_TO_80)
     set_language("en")

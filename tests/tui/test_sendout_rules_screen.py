@@ -86,8 +86,10 @@ def refused_in(form: FormDialog[Any]) -> str:
 
 
 async def preview(app: StationApp, pilot: Any) -> str:
+    """The preview's rows (a checklist's, in a table), then its text."""
     await quiet.until(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="the preview")
-    return str(app.screen.query_one(".confirm-body Static", Static).render())
+    rows = ["  ".join(row) for table in app.screen.query(WrappedTable) for row in table.rows()]
+    return "\n".join([*rows, str(app.screen.query_one(".confirm-body > Static", Static).render())])
 
 
 def sf_versions(station: Station) -> list[int]:

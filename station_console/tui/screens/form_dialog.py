@@ -14,7 +14,7 @@ And a yes/no question over a text (an import's preview). Every text shown here i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar, overload
 
@@ -37,6 +37,7 @@ from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Label, Static, plain
+from station_console.tui.widgets.wrapped_table import WrappedTable
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ FormDialog, ConfirmDialog { align: center middle; }
 .form-field Input, .form-field Select { width: 1fr; }
 .confirm-body { height: auto; max-height: 24; border: round $panel; padding: 0 1; }
 ConfirmDialog.-short .confirm-body { max-height: 100%; }
+#confirm-table { height: auto; }
+#confirm-table > Grid { grid-columns: auto 1fr 1fr; }
 .form-foot { dock: bottom; height: auto; margin-top: 1; }
 """
 
@@ -341,10 +344,19 @@ class ConfirmDialog(Dialog[bool]):
     # Enter typed right behind the key that asked; a caller whose safe answer is Yes sets its own.
     AUTO_FOCUS = "#confirm-no"
 
-    def __init__(self, question: str, body: str, *, what: str = "") -> None:
-        """`what`: how a clerk's hand-over names it (a message id; the question may carry a count)."""
+    def __init__(
+        self,
+        question: str,
+        body: str,
+        *,
+        what: str = "",
+        table: tuple[Sequence[str], Sequence[Sequence[str]]] | None = None,
+    ) -> None:
+        """`what`: how a clerk's hand-over names it (a message id; the question may carry a count).
+        `table`: headings and rows shown over the text, long cells wrapped in their row (a checklist's
+        items: as aligned lines of text, a line longer than the dialog wrapped into the next column)."""
         super().__init__()
-        self.question, self.body = question, body
+        self.question, self.body, self.table = question, body, table
         self.what = what or self.what
 
     def compose(self) -> ComposeResult:
@@ -352,10 +364,16 @@ class ConfirmDialog(Dialog[bool]):
         with Vertical(classes="form-dialog wide"):
             yield Static(Text(self.question), classes="dialog-title form-head")
             with VerticalScroll(classes="confirm-body"):
+                if self.table is not None:
+                    yield WrappedTable(self.table[0], id="confirm-table")
                 yield Static(Text(self.body))
             with Horizontal(classes="form-foot"):
                 yield Button(_("Yes"), id="confirm-yes", variant="primary")
                 yield Button(_("No"), id="confirm-no")
+
+    def on_mount(self) -> None:
+        if self.table is not None:
+            self.query_one("#confirm-table", WrappedTable).show(self.table[1])
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -350,8 +350,8 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
     def _confirm_checklist(self, preview: rule_files.ChecklistPreview | None) -> None:
         if preview is None:
             return
-        replaces = _("It replaces version {version}.", version=preview.replaces)
-        body = "\n".join([*item_lines(preview.items), "", replaces])
+        items = ([_(c) for c in ITEM_COLUMNS], item_rows(preview.items))
+        body = _("It replaces version {version}.", version=preview.replaces)
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -368,7 +368,8 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             len(preview.items),
             n=len(preview.items),
         )
-        if not open_over(self, ConfirmDialog(question, body, what=N_("a checklist import")), answered):
+        confirm = ConfirmDialog(question, body, what=N_("a checklist import"), table=items)
+        if not open_over(self, confirm, answered):
             self.say(_(NOTHING_STORED))
 
     def done_checklist(self, stored: rules.RuleVersion) -> None:
