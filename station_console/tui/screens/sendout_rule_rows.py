@@ -106,12 +106,6 @@ def item_rows(items: tuple[Item, ...]) -> list[list[str]]:
     return [[item.id, item.zh, item.en] for item in items]
 
 
-def item_lines(items: tuple[Item, ...]) -> list[str]:
-    """The checklist as a preview shows it, an item a block: its id, then its Chinese and English
-    indented under it (three columns side by side wrapped into each other at 80 columns)."""
-    return [line for item in items for line in (item.id, f"    {item.zh}", f"    {item.en}")]
-
-
 def preview_lines(columns: tuple[str, ...], rows: list[list[str]], right: tuple[int, ...] = ()) -> list[str]:
     """A preview's table as aligned lines (a Chinese character takes two columns)."""
     return table_lines([[_(c) for c in columns], *rows], right=right)

@@ -40,7 +40,6 @@ from station_console.tui.screens.sendout_rule_rows import (
     STOCK_COLUMNS,
     VERSION_COLUMNS,
     destination_lines,
-    item_lines,
     item_rows,
     preview_lines,
     rate_rows,
