@@ -30,6 +30,7 @@ from station_console.tui.periodic import PassWorker
 from station_console.tui.quitting import run_to_the_end
 from station_console.tui.screens.base import translate_bindings
 from station_console.tui.type_ahead import TypeAhead
+from station_console.tui.widgets.status_line import clerk_acted
 
 if TYPE_CHECKING:
     from station_console.services.core.station import SettingsRead, Station
@@ -259,6 +260,7 @@ class StationApp(ClerkSessionMixin, App[None]):
             return
         if isinstance(event, (events.MouseDown, events.Paste)) and not event.is_forwarded:
             self.key_bounce.other_input()
+            clerk_acted(self.screen)
         if isinstance(event, events.Paste) and not event.is_forwarded:
             bring_focus_into_view(self, event)  # a paste goes to the focused field as typing does
         await super().on_event(event)
@@ -266,6 +268,7 @@ class StationApp(ClerkSessionMixin, App[None]):
     async def _to_focus(self, event: events.Key) -> None:
         """A key passed on to Textual's own dispatch: its field shown first (`tui/focus_in_view.py`)."""
         bring_focus_into_view(self, event)
+        clerk_acted(self.screen)  # a refusal on its status line has stood until now
         await super().on_event(event)
 
     @property

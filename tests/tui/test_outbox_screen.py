@@ -254,3 +254,37 @@ async def test_a_row_key_on_an_empty_list_says_there_is_nothing_to_act_on(
         assert app.screen is screen
         said = str(screen.query_one(status, Static).render())
         assert "The list is empty: there is nothing to act on." in said
+
+
+@pytest.mark.first_mode("settings")
+@pytest.mark.parametrize(
+    ("opening", "action", "status"),
+    [
+        (("f11",), "r", "#outbox-status"),
+        (("ctrl+o",), "r", "#ev-status"),
+        (("f8", "f10"), "c", "#print-queue-status"),
+    ],
+)
+async def test_a_refusal_stays_over_the_list_read_again_until_the_clerks_next_key(
+    app: StationApp, opening: tuple[str, ...], action: str, status: str
+) -> None:
+    """The list is read again when its pass ends a round (`action_reload`, as each pass's message
+    asks): the counts it said wiped the refusal before the clerk had read it. After their next key,
+    the next read says the counts again."""
+    async with app.run_test(size=(160, 40)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, *opening)
+        await quiet.settle(pilot)
+        screen: Any = app.screen
+        line = screen.query_one(status, Static)
+        counts = str(line.render())
+        await quiet.press(pilot, action)
+        refusal = "The list is empty: there is nothing to act on."
+        assert refusal in str(line.render())
+        screen.action_reload()  # the pass's round, no key of the clerk's
+        await quiet.settle(pilot)
+        assert refusal in str(line.render()) and line.has_class("-error")
+        await quiet.press(pilot, "down")
+        screen.action_reload()
+        await quiet.settle(pilot)
+        assert str(line.render()) == counts

@@ -1,6 +1,7 @@
 """What the outbox screens share (customer messages, carrier events): a table of queued items, a status
 filter cycled with one key, the selected row, a status line, Esc back to Settings. Reads and actions
-run through `calls.py` workers; a refusal is said on the status line."""
+run through `calls.py` workers; a refusal is said on the status line, where it stays over the list read
+again (the passes' rounds, another counter's work) until the clerk's next key."""
 
 from __future__ import annotations
 
@@ -13,14 +14,15 @@ from textual.widgets import DataTable
 from station_console.i18n import _
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
-from station_console.tui.widgets.plain import Static, Table
+from station_console.tui.widgets.plain import Table
+from station_console.tui.widgets.status_line import StatusLine
 
 
 class QueueListScreen(ServiceCalls, ModeScreen):
     FILTERS: ClassVar[tuple[str | None, ...]] = (None,)
     COLUMNS: ClassVar[tuple[str, ...]] = ()  # English message ids of the table's headings
     TABLE_ID: ClassVar[str] = ""
-    STATUS_ID: ClassVar[str] = ""  # the Static that says what is shown
+    STATUS_ID: ClassVar[str] = ""  # the StatusLine that says what is shown
 
     def __init__(self) -> None:
         super().__init__()
@@ -32,7 +34,7 @@ class QueueListScreen(ServiceCalls, ModeScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Table(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
-        yield Static("", id=self.STATUS_ID)
+        yield StatusLine("", id=self.STATUS_ID)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -65,8 +67,11 @@ class QueueListScreen(ServiceCalls, ModeScreen):
     def action_back(self) -> None:
         self.dismiss()
 
-    def say(self, text: str) -> None:
-        self.query_one(f"#{self.STATUS_ID}", Static).update(text)
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.status_line().say(text, error=error)
+
+    def status_line(self) -> StatusLine:
+        return self.query_one(f"#{self.STATUS_ID}", StatusLine)
 
     def act(self, fn: Callable[[], object], done: str) -> None:
         """Run an action on the selected item in a worker; say `done` and read the list again after. One
@@ -84,9 +89,9 @@ class QueueListScreen(ServiceCalls, ModeScreen):
 
     def say_listed(self, counts: str) -> None:
         """After a read: what the list holds, after what the clerk's last action did."""
-        self.say(f"{self.done_text}  ·  {counts}" if self.done_text else counts)
+        self.status_line().show_read(f"{self.done_text}  ·  {counts}" if self.done_text else counts)
 
     def failed(self, tag: str, text: str) -> None:
         self.app.bell()
         self.done_text = ""  # a refused action did nothing to say afterwards
-        self.say(text)
+        self.say(text, error=True)

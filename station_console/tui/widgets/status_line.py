@@ -1,0 +1,55 @@
+"""A screen's status line, where a refusal stays until the clerk has done something since.
+
+A screen says two kinds of things on one line: what the clerk's own action did (`say`: a save, a key, a
+scan), and what a read found (`show_read`: a count, a list's state). Reads land whenever they are
+answered: a dialog closing reads again, another counter's change is read as it happens (the live view),
+a worker's answer arrives late. Each wiped a refusal said a moment before, before the clerk had read it.
+Here a refusal stands over every read until the clerk's next key or click on its screen (the app tells
+each line, `clerk_acted`); a success line is replaced by the next read as before. The bell is the
+screen's to ring, once, as it says the refusal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.screen import Screen
+
+from station_console.tui.widgets.plain import Static
+
+
+class StatusLine(Static):
+    def __init__(self, content: Any = "", *, error_class: str = "-error", **kwargs: Any) -> None:
+        super().__init__(content, **kwargs)
+        self.error_class = error_class  # the screen's stylesheet's name for a refusal
+        self.refusal_stands = False
+
+    def say(self, text: Any, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
+        """What the clerk's action did; a refusal (`error`) stays over any read until they act again."""
+        self.refusal_stands = error
+        self._show(text, error=error, warn=warn, ok=ok)
+
+    def show_read(self, text: Any, *, warn: bool = False, ok: bool = False) -> bool:
+        """What a read found, unless a refusal stands; whether it is shown."""
+        if self.refusal_stands:
+            return False
+        self._show(text, error=False, warn=warn, ok=ok)
+        return True
+
+    def clerk_acted(self) -> None:
+        """The clerk pressed a key or clicked on this screen: the refusal was there to be read, and the
+        next thing said or read may take its place."""
+        self.refusal_stands = False
+
+    def _show(self, text: Any, *, error: bool, warn: bool, ok: bool) -> None:
+        self.update(text)
+        self.set_class(error, self.error_class)
+        self.set_class(warn and not error, "-warn")
+        self.set_class(ok and not (error or warn), "-ok")
+
+
+def clerk_acted(screen: Screen[Any]) -> None:
+    """A key or a click for `screen`: its status lines' refusals may now be replaced (a dialog's key
+    leaves the screen under it as it was)."""
+    for line in screen.walk_children(StatusLine):  # a type filter: a CSS query matches every node
+        line.clerk_acted()
