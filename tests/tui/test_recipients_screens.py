@@ -17,7 +17,7 @@ from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.delivery import runs
-from station_console.services.recipients import consent, directory, importing
+from station_console.services.recipients import consent, directory, importing, matching
 from station_console.services.recipients.consent import Choice
 from station_console.services.recipients.matching import Match
 from station_console.tui.app import StationApp
@@ -403,3 +403,32 @@ async def test_a_person_changed_at_another_counter_while_their_form_is_open_is_n
         row = session.get(Recipient, ids["张三"])
     assert row is not None and row.room == "502"
     assert directory.get(station, ids["张三"]).phones == ("138****5678", "138****0000")
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_refusal_stays_over_a_search_answered_after_it(
+    app: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search typed just before a refused key: its answer, landing after the refusal, said the count
+    over it before the clerk had read it. Their next key lets the next answer say the count again."""
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        asked, release = threading.Event(), threading.Event()
+        real = matching.match
+
+        def held(*args: Any, **kwargs: Any) -> Any:
+            asked.set()
+            assert release.wait(quiet.TIMEOUT)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(matching, "match", held)
+        app.screen.query_one("#rc-search", Input).value = "zs"
+        await until(pilot, asked.is_set)
+        quiet.send_key(app, "f7")  # nobody is chosen: refused at once, the search still on its way
+        await until(pilot, lambda: "Nobody is chosen" in text_of(app, "#rc-status"))
+        release.set()
+        await quiet.settle(pilot)
+        assert "Nobody is chosen" in text_of(app, "#rc-status")
+        assert app.screen.query_one("#rc-status", Static).has_class("-error")
+        await quiet.press(pilot, "s")  # the clerk types on: the next answer is said
+        assert text_of(app, "#rc-status") == "0 people"

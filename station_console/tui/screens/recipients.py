@@ -38,6 +38,7 @@ from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table
+from station_console.tui.widgets.status_line import StatusLine
 
 COLUMNS = (N_("Id"), N_("Name"), N_("Address"), N_("Phone"), N_("Choice"), N_("Consent"))
 EDIT_FIELDS = tuple(FIELD_LABELS.items())
@@ -103,7 +104,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             yield Table(id="rc-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="rc-detail-pane"):
                 yield Static(id="rc-detail")
-        yield Static(id="rc-status")
+        yield StatusLine(id="rc-status")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -156,7 +157,10 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
                 key=key,
             )
         note, self.note = self.note, None
-        self.say(note or _n("{n} person", "{n} people", len(rows), n=len(rows)))
+        # A read: a refusal said before it lands stays (a search typed just before a refused key).
+        self.query_one("#rc-status", StatusLine).show_read(
+            note or _n("{n} person", "{n} people", len(rows), n=len(rows))
+        )
         if rows:
             self.show(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0))
         else:
@@ -375,6 +379,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
 
     def done_changed(self, view: directory.RecipientView) -> None:
         self.note = _("Saved: {name}", name=view.shown_name)
+        self.say(self.note)  # the answer to the clerk's change, said over a refusal of a second key
         self.reload()
 
     # -- import --------------------------------------------------------------------------------------
@@ -447,6 +452,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             updated=result.updated,
             deactivated=result.deactivated,
         )
+        self.say(self.note)
         self.reload()
 
     # -- who is this? --------------------------------------------------------------------------------
@@ -466,8 +472,6 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
         self.failed(tag, _(STILL_WRITING))
 
     def say(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#rc-status", Static)
-        status.update(Text(text))
-        status.set_class(error, "-error")
+        self.query_one("#rc-status", StatusLine).say(Text(text), error=error)
         if error:
             self.app.bell()
