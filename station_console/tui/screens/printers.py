@@ -37,7 +37,8 @@ from station_console.tui.screens.print_queue import PrintQueueScreen
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.paged_select import PagedSelect
-from station_console.tui.widgets.plain import Static, Table
+from station_console.tui.widgets.plain import Table
+from station_console.tui.widgets.status_line import StatusLine
 
 TRANSPORTS = ("usb", "tcp", "device", "cups", "file", "dummy")
 NAME = re.compile(r"[\w .\-]{1,40}")  # letters (Chinese too), digits, space, dot, dash
@@ -128,7 +129,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
                 )
                 yield Button(_("Save printer"), id="p-save", variant="primary")
         yield Table(id="printer-list", cursor_type="row")
-        yield Static(id="printer-status")
+        yield StatusLine(id="printer-status", error_class="error")
 
     def action_print_queue(self) -> None:
         open_over(self, PrintQueueScreen())
@@ -173,9 +174,8 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
             )
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#printer-status", Static)
-        status.update(Text(text))  # names and targets are data, never markup
-        status.set_class(error, "error")
+        # Names and targets are data, never markup.
+        self.query_one("#printer-status", StatusLine).say(Text(text), error=error)
         if error:
             self.app.bell()
 
@@ -293,7 +293,8 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
                 dpi=printer.dpi,
                 carriers=", ".join(carriers),
             )
-        self._say(text)
+        # A read after the save: a refusal said meanwhile (the next save, a delete) stays.
+        self.query_one("#printer-status", StatusLine).show_read(Text(text))
 
     def call_refused(self, tag: str, exc: StationError) -> None:
         if tag == "scanner_needs":

@@ -48,6 +48,7 @@ from station_console.tui.screens.sendout_rule_rows import (
     version_row,
 )
 from station_console.tui.widgets.plain import Static, Table
+from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wrapped_table import WrappedTable
 
 VIEWS = ("tariffs", "checklist", "stock")
@@ -109,9 +110,6 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
         super().__init__()
         self.view: rule_view.RulesView | None = None
         self.carrier = ""  # the carrier whose tariff is shown
-        # What the last import said and whether it was a refusal: kept over the reads after it (the
-        # dialog closing reads again, and that read may arrive after the refusal).
-        self.note = ("", False)
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="sr-tabs", initial="tariffs"):
@@ -131,7 +129,8 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             with TabPane(_("Waybill stock"), id="stock"):
                 yield Static(_("Unused waybill numbers per carrier."), id="sr-stock-head")
                 yield Table(id="sr-stock", cursor_type="row", zebra_stripes=True)
-        yield Static(id="sr-status")
+        # What the last import said: the reads after it (the dialog closing, the live view) leave it.
+        yield StatusLine(id="sr-status")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -174,7 +173,6 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
             self.show_tariff(self.carrier)
         self.show_checklist(view)
         self.show_stock(view)
-        self.show_note()
 
     @on(OptionList.OptionHighlighted, "#sr-carriers")
     def _carrier_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -423,17 +421,10 @@ class SendoutRulesScreen(ServiceCalls, ModeScreen):
         self.failed(tag, _(STILL_WRITING))
 
     def say(self, text: str, *, error: bool = False) -> None:
-        """The status line; what it says stays over the rules read again after it."""
-        self.note = (text, error)
-        self.show_note()
+        # A refusal may quote a path or a file's line: data, never markup.
+        self.query_one("#sr-status", StatusLine).say(Text(text), error=error)
         if error:
             self.app.bell()
-
-    def show_note(self) -> None:
-        text, error = self.note
-        status = self.query_one("#sr-status", Static)
-        status.update(Text(text))  # a refusal may quote a path or a file's line: data, never markup
-        status.set_class(error, "-error")
 
 
 def _rate_cells(row: list[str]) -> list[Text]:
