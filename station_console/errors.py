@@ -13,6 +13,12 @@ from typing import Any
 from station_console.i18n import get_language, shown_params, translate, translate_n
 
 
+def advised(reason: str, advice: str, lang: str) -> str:
+    """A reason, then the advice (a message id) in `lang`: sentences as the language writes them, a
+    space between English ones, none after a "。"."""
+    return ("" if lang == "zh" else " ").join((reason, translate(advice, lang)))
+
+
 class StationError(Exception):
     """A refusal with a reason the clerk can act on. Nothing was written."""
 
@@ -52,8 +58,7 @@ class StationError(Exception):
         lang = lang or get_language()
         if self.advice is None:
             return self.reason(lang)
-        # Sentences as the language writes them: a space between English ones, none after a "。".
-        return ("" if lang == "zh" else " ").join((self.reason(lang), translate(self.advice, lang)))
+        return advised(self.reason(lang), self.advice, lang)
 
     def __str__(self) -> str:
         return self.message()

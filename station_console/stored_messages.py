@@ -2,8 +2,8 @@
 in the language of whoever reads it then, not of the moment it was stored.
 
 `to_store(text)` keeps a message of ours (a hardware `Message`, a `StationError`) as JSON of its id and
-parameters, `{"msgid": ..., "params": {...}}`, in the same text column; other text (a remote server's
-own answer, data) is stored as it is. `stored_text(value, lang)` is the one way back to shown text:
+parameters, `{"msgid": ..., "params": {...}}` (a refusal's advice by its id too, `"advice": ...`), in the
+same text column; other text (a remote server's own answer, data) is stored as it is. `stored_text(value, lang)` is the one way back to shown text:
 JSON of a message id we know is translated; anything else is a row from before (plain English), a bare
 message id (translated), or data (kept).
 """
@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from hardware.messages import Message
-from station_console.errors import StationError
+from station_console.errors import StationError, advised
 from station_console.i18n import Later, LaterText, catalog, get_language, translate
 from station_console.safe_text import visible
 
@@ -27,8 +27,11 @@ def _encoded(text: Any) -> Any:
     """One message or parameter as JSON-ready data: a message of ours as {"msgid", "params"}."""
     if isinstance(text, Message):
         return {"msgid": text.msgid, "params": {k: _param(v) for k, v in text.params.items()}}
-    if isinstance(text, StationError) and text.one is None and text.advice is None:
-        return {"msgid": text.msgid, "params": {k: _param(v) for k, v in text.params.items()}}
+    if isinstance(text, StationError) and text.one is None:
+        encoded = {"msgid": text.msgid, "params": {k: _param(v) for k, v in text.params.items()}}
+        if text.advice is not None:
+            encoded["advice"] = text.advice
+        return encoded
     return None
 
 
@@ -62,7 +65,9 @@ def _known(msgid: Any) -> bool:
 
 def _decoded(value: Any, lang: str) -> str | None:
     """A stored {"msgid", "params"} in `lang`; None when it is not one of our messages."""
-    if not isinstance(value, dict) or set(value) != {"msgid", "params"} or not _known(value["msgid"]):
+    if not isinstance(value, dict) or set(value) - {"advice"} != {"msgid", "params"}:
+        return None
+    if not _known(value["msgid"]) or ("advice" in value and not _known(value["advice"])):
         return None
     params = value["params"]
     if not isinstance(params, dict):
@@ -79,9 +84,10 @@ def _decoded(value: Any, lang: str) -> str | None:
         else:
             return None
     try:
-        return translate(value["msgid"], lang, **shown)
+        reason = translate(value["msgid"], lang, **shown)
     except (KeyError, IndexError, ValueError):  # a parameter the template lacks: not ours after all
         return None
+    return advised(reason, value["advice"], lang) if "advice" in value else reason
 
 
 def stored_text(value: str | None, lang: str | None = None) -> str:

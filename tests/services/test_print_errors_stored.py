@@ -205,3 +205,18 @@ def test_a_waybill_printer_that_cannot_draw_the_waybill_says_so_later_in_chinese
         "This job cannot be drawn: "
     )
     assert stored_text(job.last_error, "zh").startswith(zh)
+
+
+def test_a_refusal_with_advice_is_kept_by_id_and_read_whole_in_either_language() -> None:
+    """A stocktake fix refused for want of room is read later with what to do, in Chinese too."""
+    refusal = Refused(
+        "No room for a size {size} parcel, not even in the overflow zone.",
+        code="no_room",
+        advice="Free a layer or add shelves, then scan again.",
+        size="M",
+    )
+    stored = to_store(refusal)
+    assert stored_text(stored, "en") == refusal.message("en")
+    assert (
+        stored_text(stored, "zh") == "没有空间存放 M 号包裹，临时区也已满。请腾出货架层或增加货架后重新扫描。"
+    )

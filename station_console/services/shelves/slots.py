@@ -302,16 +302,16 @@ def assign(
         # layer that does not exist. A code of its own, so check-in's list says so too; Ctrl+Y tries
         # again once a manager added one.
         raise Refused(
-            N_("No shelf layer takes a size {size} parcel: a manager adds one in Shelves (F4, then F12)."),
+            N_("No shelf layer takes a size {size} parcel."),
             code="no_layer",
+            advice=N_("A manager adds one in Shelves (F4, then F12), then scan again."),
             size=size,
         )
+    # What to do is advice of its own: check-in's list says it in the row's hint instead.
     raise Refused(
-        N_(
-            "No room for a size {size} parcel, not even in the overflow zone. "
-            "Free a layer or add shelves, then scan again."
-        ),
+        N_("No room for a size {size} parcel, not even in the overflow zone."),
         code="no_room",
+        advice=N_("Free a layer or add shelves, then scan again."),
         size=size,
     )
 
