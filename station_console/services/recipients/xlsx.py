@@ -10,6 +10,7 @@ empty cell keeps the columns straight.
 
 from __future__ import annotations
 
+import logging
 import posixpath
 import re
 import zipfile
@@ -22,6 +23,8 @@ from xml.etree.ElementTree import Element, iterparse
 from station_console.errors import Refused
 from station_console.i18n import N_
 
+_log = logging.getLogger(__name__)
+_SAVE_AGAIN = N_("Open it in Excel or WPS, save it as an .xlsx workbook, then import it again.")
 MAX_UNPACKED = 512 * 1024 * 1024  # a sheet this large unpacked is no directory (or a zip bomb)
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _REF = re.compile(r"^([A-Z]+)")
@@ -79,7 +82,7 @@ def _sheet_path(book: zipfile.ZipFile, sheet: str | None) -> str:
             if _local(el.tag) == "Relationship" and el.get("Id") == rid:
                 target = el.get("Target", "")
                 return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-    raise Refused(N_("The workbook cannot be read: {reason}"), code="bad_xlsx", reason=f"no sheet for {rid}")
+    raise KeyError(f"no sheet for {rid}")  # a damaged workbook, said as such by `rows`
 
 
 def _shared_strings(book: zipfile.ZipFile) -> list[str]:
@@ -151,11 +154,21 @@ def _number(value: str, fmt: str) -> str:
 
 def rows(path: Path, sheet: str | None = None) -> Iterator[list[str]]:
     """Every row of the sheet as text cells (a missing row is an empty list)."""
+    # zipfile's and the XML parser's words are English: the log keeps them, the clerk is told what to do.
     try:
         book = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except zipfile.BadZipFile as exc:
+        _log.warning("workbook %s refused: %s", path, exc)
         raise Refused(
-            N_("The workbook cannot be read: {reason}"), code="bad_xlsx", reason=str(exc)[:80]
+            N_("{file} is not an XLSX workbook."), code="bad_xlsx", advice=_SAVE_AGAIN, file=path.name
+        ) from exc
+    except OSError as exc:
+        _log.warning("workbook %s refused: %s", path, exc)
+        raise Refused(
+            N_("{file} could not be read: its disk or network share did not answer."),
+            code="bad_xlsx",
+            advice=N_("Check that it is connected, then import it again."),
+            file=path.name,
         ) from exc
     with book:
         try:
@@ -164,8 +177,12 @@ def rows(path: Path, sheet: str | None = None) -> Iterator[list[str]]:
             styles = _formats(book)
             yield from _sheet_rows(book, target, shared, styles)
         except (KeyError, ValueError, SyntaxError) as exc:  # a missing part, a broken number, bad XML
+            _log.warning("workbook %s refused: %s", path, exc)
             raise Refused(
-                N_("The workbook cannot be read: {reason}"), code="bad_xlsx", reason=str(exc)[:80]
+                N_("{file} is damaged: a part of the workbook is missing or cannot be read."),
+                code="bad_xlsx",
+                advice=_SAVE_AGAIN,
+                file=path.name,
             ) from exc
 
 

@@ -23,7 +23,7 @@ from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.scan.checksums import RULES
 from station_console.services.scan.detect import Detector, compile_pattern
-from station_console.services.scan.pattern_safety import vet
+from station_console.services.scan.pattern_safety import PatternProblem, vet
 
 _CODE = re.compile(r"[A-Z0-9_]{2,16}")
 _TEXT_FIELDS = {"name_en": 64, "name_zh": 64, "short_name": 16}
@@ -140,12 +140,12 @@ def validate_patterns(patterns: Any) -> list[dict[str, Any]]:
         try:
             compile_pattern("?", spec)
             vet(str(spec["regex"]))  # a pattern that stalls a backtracking engine is not saved
-        except ValueError as exc:
+        except PatternProblem as exc:  # said in the clerk's language, with what to change
             raise Refused(
                 N_("Pattern {regex} cannot be used: {reason}"),
                 code="bad_pattern",
                 regex=str(spec.get("regex"))[:60],
-                reason=str(exc),
+                reason=exc,
             ) from exc
         clean.append(spec)
     return clean

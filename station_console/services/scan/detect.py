@@ -24,7 +24,7 @@ from db.models import Carrier
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, get_language
 from station_console.services.scan.checksums import RULES, Rule
-from station_console.services.scan.pattern_safety import is_linear
+from station_console.services.scan.pattern_safety import PatternProblem, is_linear
 from station_console.services.scan.waybill import clean_waybill
 
 log = logging.getLogger(__name__)
@@ -97,21 +97,30 @@ def compile_pattern(carrier: str, spec: Mapping[str, Any], order: int = 0) -> Co
     """One pattern of the table, compiled; ValueError with the reason when it is unusable."""
     regex = spec.get("regex")
     if not isinstance(regex, str) or not regex:
-        raise ValueError("a pattern needs a regex")
+        raise PatternProblem(N_("it has no regular expression: type one"))
     try:
         compiled = re.compile(regex)
         parsed = sre_parse.parse(regex)
     except re.error as exc:
-        raise ValueError(f"bad regex {regex!r}: {exc}") from exc
+        # re's own words are English: the log keeps them, the clerk is shown where to look.
+        logging.getLogger(__name__).info("regex %r refused: %s", regex, exc)
+        raise PatternProblem(
+            N_("it is not a valid regular expression: check it at character {at}"),
+            at=(exc.pos or 0) + 1,
+        ) from exc
     checksum = spec.get("checksum")
     if checksum is not None and checksum not in RULES:
-        raise ValueError(f"unknown checksum rule {checksum!r}; known: {', '.join(sorted(RULES))}")
+        raise PatternProblem(
+            N_("Unknown check-digit rule {rule}; known rules: {rules}."),
+            rule=str(checksum),
+            rules=", ".join(sorted(RULES)),
+        )
     priority = spec.get("priority", 0)
     if not isinstance(priority, int | float) or isinstance(priority, bool):
-        raise ValueError("priority must be a number")
+        raise PatternProblem(N_("its priority must be a number"))
     low, high = parsed.getwidth()
     if low == 0:
-        raise ValueError(f"regex {regex!r} matches an empty waybill")
+        raise PatternProblem(N_("it matches an empty waybill: make it match at least one character"))
     timed = None if is_linear(regex) else slow_engine.compile(regex)
     return CompiledPattern(
         carrier=carrier,

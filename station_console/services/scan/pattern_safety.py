@@ -19,13 +19,28 @@ from typing import Any
 
 import regex
 
+from station_console.i18n import N_, Later, get_language, translate
+
 MAX_PATTERN = 200  # characters of a carrier regex
 VET_BUDGET_S = 0.05  # what a pattern may take on one adversarial input before it is refused
 _LENGTHS = (16, 40, 128)  # adversarial input lengths; detection never runs patterns on longer scans
 _ALL = frozenset(chr(c) for c in range(0x20, 0x7F))
 
 
-class SlowPattern(ValueError):
+class PatternProblem(ValueError, Later):
+    """Why a carrier pattern cannot be used, and what to do: its English for the log, the reader's
+    language where a refusal shows it (as its `reason`)."""
+
+    def __init__(self, msgid: str, /, **params: Any) -> None:
+        super().__init__(msgid.format(**params))
+        self.msgid = msgid
+        self.params = params
+
+    def message(self, lang: str | None = None) -> str:
+        return translate(self.msgid, lang or get_language(), **self.params)
+
+
+class SlowPattern(PatternProblem):
     """The pattern took too long on an adversarial input."""
 
 
@@ -121,10 +136,15 @@ def adversarial_inputs(pattern: str) -> list[str]:
     return inputs
 
 
+_TOO_SLOW = N_(
+    "it takes too long on some inputs (over {ms} ms): write it without nested or overlapping repeats"
+)
+
+
 def vet(pattern: str) -> None:
     """Refuse (`SlowPattern`) a pattern that takes over VET_BUDGET_S on any adversarial input."""
     if len(pattern) > MAX_PATTERN:
-        raise SlowPattern(f"longer than {MAX_PATTERN} characters")
+        raise SlowPattern(N_("it is longer than {max} characters: shorten it"), max=MAX_PATTERN)
     if is_linear(pattern):
         return
     compiled = regex.compile(pattern)
@@ -133,9 +153,6 @@ def vet(pattern: str) -> None:
         try:
             compiled.fullmatch(text, timeout=VET_BUDGET_S)
         except TimeoutError:
-            raise SlowPattern(
-                f"it takes too long on some inputs (over {VET_BUDGET_S * 1000:.0f} ms on {len(text)} "
-                "characters): write it without nested or overlapping repeats"
-            ) from None
+            raise SlowPattern(_TOO_SLOW, ms=round(VET_BUDGET_S * 1000)) from None
         if time.perf_counter() - start > VET_BUDGET_S:
-            raise SlowPattern(f"it takes too long on some inputs ({len(text)} characters)")
+            raise SlowPattern(_TOO_SLOW, ms=round(VET_BUDGET_S * 1000))

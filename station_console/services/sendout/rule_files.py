@@ -10,6 +10,7 @@ be stored, and the version it replaces), then stored by `tariff.set_tariff` and
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,9 +54,13 @@ def read_text(path: Path) -> str:
             code="bad_file",
             path=shown,
         ) from exc
-    except OSError as exc:
+    except OSError as exc:  # its words are the system's English: the log keeps them
+        logging.getLogger(__name__).warning("cannot read %s: %s", shown, exc)
         raise Refused(
-            N_("Cannot read {path}: {reason}"), code="bad_file", path=shown, reason=str(exc)[:80]
+            N_("{path} could not be read: its disk or network share did not answer."),
+            code="bad_file",
+            advice=N_("Check that it is connected, then type the path again."),
+            path=shown,
         ) from exc
 
 
