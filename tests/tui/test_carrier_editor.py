@@ -118,6 +118,39 @@ async def test_a_refused_edit_keeps_the_form_open_and_writes_nothing(
 
 
 @pytest.mark.first_mode("settings")
+async def test_saving_a_carrier_unchanged_says_nothing_changed_and_writes_nothing(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Carrier SF saved." would tell the clerk something was recorded: nothing is sent, the form
+    says why and stays open; Esc then closes it without asking."""
+    from station_console.tui.screens import carrier_editor
+
+    sent: list[dict[str, object]] = []
+    update = carrier_editor.update_carrier
+
+    def recorded(station: Station, code: str, changes: dict[str, object], **kw: object) -> Carrier:
+        sent.append(changes)
+        return update(station, code, changes, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(carrier_editor, "update_carrier", recorded)
+    before = carrier(station, "SF")
+    async with app.run_test(size=(140, 48)) as pilot:
+        screen = await open_editor(app, pilot)
+        await quiet.press(pilot, "enter")  # edit the selected row: SF
+        form = app.screen
+        assert isinstance(form, CarrierForm)
+        await quiet.press(pilot, "ctrl+s")
+        assert app.screen is form and sent == []
+        line = form.query_one("#carrier-form-error", Static)
+        assert str(line.render()) == "Nothing changed: nothing to save."
+        assert line.has_class("-note")  # no refusal: not in red
+        await quiet.press(pilot, "escape")
+        assert app.screen is screen  # nothing typed: no question
+        assert "saved" not in str(screen.query_one("#carrier-status", Static).render())
+    assert carrier(station, "SF") == before
+
+
+@pytest.mark.first_mode("settings")
 async def test_the_red_line_goes_when_the_field_it_names_changes(app: StationApp, station: Station) -> None:
     """A code refused stays said while another field is typed in; once the code itself changes, the
     line about the old code goes (it said the code was still wrong until the next save)."""

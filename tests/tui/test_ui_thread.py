@@ -241,7 +241,8 @@ WALKS: dict[str, Walk] = {
     ),
     # A field changed first: Ctrl+S with nothing changed sends nothing.
     "settings: save": Walk(("ctrl+s",), "SettingsScreen", ("tab", "x", "ctrl+s")),
-    "settings: a carrier": Walk(("ctrl+s", "f7"), "CarrierEditorScreen", ("enter", "ctrl+s")),
+    # A field changed first, as above.
+    "settings: a carrier": Walk(("ctrl+s", "f7"), "CarrierEditorScreen", ("enter", "x", "ctrl+s")),
     "settings: printers": Walk(("ctrl+s", "f8"), "PrintersScreen", ("f7",), printer=True),
     # The counter's labels wait (no printer in this tour): the first is cancelled.
     "settings: print queue": Walk(("ctrl+s", "f8", "f10"), "PrintQueueScreen", ("c",)),

@@ -185,6 +185,11 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
     def action_save(self) -> None:
         if self.save_waits():
             return
+        if self.carrier is not None and not self.unsaved_edits():
+            # "Carrier saved." would tell the clerk something was recorded.
+            self._say(_("Nothing changed: nothing to save."), note=True)
+            self.edits_saved()  # what the fields hold is what is saved (a way out waiting goes on)
+            return
         values = self.values()
         if self.carrier is None:
             self.call("save", partial(add_carrier, self.station, values))
