@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 from pickup_helpers import zto
 from sqlalchemy import event
+from station_helpers import keep_layers
 
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.services.shelves import slots
 
 _BY_INDEX = re.compile(r"^(?:SEARCH|SCAN) (\w+) USING (?:COVERING )?INDEX (\w+)")
 _WHOLE_TABLE = re.compile(r"^SCAN (\w+)$")
@@ -55,6 +57,13 @@ def test_a_check_ins_reads_search_by_index_and_never_scan_a_big_table(station: S
     for n in range(1, 40):
         check_in(station, zto(n), phone=f"1380000{n:04d}")
     statements = _statements_of_one_check_in(station, zto(100), "13800000007")
+    by_index, whole = _plans(station, statements)
+    assert not SEARCHES - by_index, SEARCHES - by_index
+    assert not whole & BIG_TABLES, whole
+
+
+def _plans(station: Station, statements: list[tuple[str, Any]]) -> tuple[set[tuple[str, str]], set[str]]:
+    """((table, index) the statements search by, tables they read whole), as SQLite plans them."""
     path = station.engine.url.database
     assert path is not None
     by_index: set[tuple[str, str]] = set()
@@ -66,5 +75,21 @@ def test_a_check_ins_reads_search_by_index_and_never_scan_a_big_table(station: S
                     by_index.add((found.group(1), found.group(2)))
                 elif found := _WHOLE_TABLE.match(row[3]):
                     whole.add(found.group(1))
-    assert not SEARCHES - by_index, SEARCHES - by_index
-    assert not whole & BIG_TABLES, whole
+    return by_index, whole
+
+
+@pytest.mark.sqlite_only
+def test_the_codes_after_a_taken_cursor_are_looked_up_code_by_code(station: Station) -> None:
+    """Past a taken code, a layer's next codes are asked about a batch at a time: each code by the
+    index holding it, not every parcel on the shelves by its status."""
+    keep_layers(station, {"1-1": 400})
+    for n in range(1, 40):
+        check_in(station, zto(n), phone=f"1380000{n:04d}")
+    now = station.now()
+    station.run_plain(lambda tx: slots.hold_code(tx, "1-1-1040", station.settings(), now))
+    statements = _statements_of_one_check_in(station, zto(100), "13800000007")
+    batches = [(sql, p) for sql, p in statements if "code_hold" in sql and "IN (" in sql]
+    assert batches, "the codes after the cursor's were asked about one by one"
+    by_index, whole = _plans(station, batches)
+    assert by_index == {("parcel", "uq_parcel_code_on_shelf"), ("code_hold", "sqlite_autoindex_code_hold_1")}
+    assert not whole, whole
