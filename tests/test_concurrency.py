@@ -16,15 +16,28 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func
+from sqlalchemy import event, func, insert
 from sqlmodel import Session, col, select
 from station_helpers import configure, keep_layers
 
-from db.models import Clerk, EventKind, Layer, Parcel, ParcelEvent, ParcelStatus, PickupMethod, Role, Shelf
+from db import engine as db_engine
+from db.models import (
+    Clerk,
+    CodeHold,
+    EventKind,
+    Layer,
+    Parcel,
+    ParcelEvent,
+    ParcelStatus,
+    PickupMethod,
+    Role,
+    Shelf,
+)
 from station_console.bench.concurrency import checkin_worker, pickup_worker, run_parallel
 from station_console.errors import StationError
 from station_console.services.checkin.transaction import CheckinResult, check_in
@@ -343,8 +356,8 @@ def test_two_counters_as_a_layer_runs_out_of_codes_never_share_one(station: Stat
     )
     counters = [_counter_clerk(station, f"clerk{n}", Role.CLERK, f"counter-{n}") for n in (1, 2)]
     outcomes: list[object] = []
-    # The last two rounds: every layer out, both refused at once (on PostgreSQL each holds the layer it
-    # found out and waits for the other's: the deadlock is broken by the database, and tried again).
+    # The last two rounds: every layer out, both refused at once (each keeps the layer it found out
+    # and looks at the other's without waiting for it: see the test after this one).
     for n in range(13):
         outcomes += _race(
             [partial(check_in, st, f"JT{n:06d}{c:07d}", size="S") for c, st in enumerate(counters)]
@@ -358,3 +371,38 @@ def test_two_counters_as_a_layer_runs_out_of_codes_never_share_one(station: Stat
         assert sorted(p.pickup_code or "" for p in session.exec(select(Parcel)).all()) == codes
         for label, _capacity, used, units in _layer_figures(session):
             assert used == units == 7, f"layer {label}: used_units {used}, its parcels take {units}"
+
+
+@pytest.mark.postgres_only
+def test_two_counters_refused_at_once_with_every_layer_out_of_codes_wait_for_no_deadlock(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every layer with room is out of codes and two counters scan at once: each first claims a layer of
+    its own and finds it out. Neither then waits for the other's layer while keeping its own (a deadlock
+    PostgreSQL breaks after a second, the check-in then tried again): both are refused at the first try."""
+    keep_layers(station, {"1-1": 100, "1-2": 100})
+    configure(
+        station, shelf_policy="fill_in_order", group_recipient=False, code_seq_min=1001, code_seq_max=1200
+    )
+    now = station.now()
+    held = [
+        {"code": f"{place}-{seq}", "released_at": now, "until": now + timedelta(days=7), "parcel_id": None}
+        for place in ("1-1", "1-2")
+        for seq in range(1001, 1201)
+    ]
+    station.run(lambda session: session.execute(insert(CodeHold), held))
+    counters = [_counter_clerk(station, f"clerk{n}", Role.CLERK, f"counter-{n}") for n in (1, 2)]
+    tried_again: list[BaseException] = []
+    retryable = db_engine.is_retryable
+
+    def noted(exc: BaseException) -> bool:
+        tried_again.append(exc)
+        return retryable(exc)
+
+    monkeypatch.setattr(db_engine, "is_retryable", noted)
+    for n in range(4):
+        outcomes = _race(
+            [partial(check_in, st, f"JT{n:06d}{c:07d}", size="S") for c, st in enumerate(counters)]
+        )
+        assert outcomes == ["no_code", "no_code"], outcomes
+    assert not tried_again, [str(exc) for exc in tried_again]

@@ -1,10 +1,16 @@
 """A check-in's place: the layer the policy gives and a pickup code on it, in the caller's transaction.
 
 A layer can have room and no code: each SEQ of the range is on a parcel or held back for its cooldown.
-Such a layer is given back (units, count, cursor as they were) and the policy's next layer claimed
+Such a layer is given back (units, count, cursor as they were) and the policy's next layer taken
 instead, so a parcel another layer of its size can take is shelved; "no pickup code free" is said only
 when every layer with room for it has none. The usual check-in, whose first layer has a code, runs the
 same statements as `assign` then `allocate_code`.
+
+The layer given back stays locked to the end of the transaction (PostgreSQL keeps a row's lock), so the
+next ones are looked at before they are claimed, and only one with a code free is claimed (and waited
+for, when another counter is claiming it): two counters that each hold a layer out of codes never wait
+for each other's, which PostgreSQL would break as a deadlock after a second and the check-in be tried
+again.
 """
 
 from __future__ import annotations
@@ -29,21 +35,46 @@ def place(
     recipient_id: int | None = None,
 ) -> tuple[Slot, str]:
     """Claim a slot for one parcel and its pickup code, or refuse with the reason (`slots.assign`)."""
-    out_of_codes: list[Slot] = []
+    units = slots.units_for(size, settings)
+    slot = slots.assign(
+        session,
+        settings,
+        size,
+        phone_full=phone_full,
+        masked_phone=masked_phone,
+        phone_tail=phone_tail,
+        recipient_id=recipient_id,
+    )
+    code = slots.free_code(session, settings, slot, now)
+    if code is not None:
+        return slot, code
+    slots.unclaim(session, slot, units)
+    out_of_codes = [slot]
     while True:
-        # Each pass leaves out the layers given back before it: at most one pass a layer.
-        slot = slots.assign(
+        # Each pass leaves out the layers found out of codes before it: at most one pass a layer.
+        ahead = slots.look_ahead(
             session,
             settings,
             size,
+            now,
             phone_full=phone_full,
             masked_phone=masked_phone,
             phone_tail=phone_tail,
             recipient_id=recipient_id,
             passed=out_of_codes,
         )
+        if ahead is None:
+            # Those layers have room, but no code: freeing a layer would not help, a wider SEQ range would.
+            raise slots.no_code_free(out_of_codes)
+        slot, has_code = ahead
+        if not has_code:
+            out_of_codes.append(slot)
+            continue
+        if not slots.claim(session, slot, units):
+            continue  # another counter filled it since: the policy's next, as it is now
+        # Under the claim's lock now: another counter may have taken its last code since.
         code = slots.free_code(session, settings, slot, now)
         if code is not None:
             return slot, code
-        slots.unclaim(session, slot, slots.units_for(size, settings))
+        slots.give_back(session, slot.layer_id, units)
         out_of_codes.append(slot)

@@ -132,21 +132,15 @@ def _recipient_condition(kind: str) -> Any:
     }[kind]
 
 
-@cache
-def _claim_best(
-    recipient: str | None, fill_in_order: bool, xl: bool, skip_locked: bool, passed: int = 0
-) -> Hot:
-    """One UPDATE that picks the layer the policy wants and claims its units, returning the slot.
+def _picks(recipient: str | None, fill_in_order: bool, xl: bool, skip_locked: bool, passed: int) -> list[Any]:
+    """The policy's picks, each a subquery giving one layer id or none: the first that gives one wins.
 
-    The pick reads the layer table alone (each layer carries its shelf's zone and walking order) as
-    the first of up to three picks that finds one: the recipient's layers outside the overflow zone
-    (most of their parcels first), then the other layers outside it by fill (or walking order), then
-    the overflow zone by fill; ties by walking order. The picks by fill walk `ix_layer_pick`, so the
-    usual pick reads one or two index entries instead of sorting every layer. The claim re-checks the
-    capacity on the row it updates, so a counter that lost a race gets no row and picks again. With
-    `skip_locked` (PostgreSQL) a layer another counter is claiming right now is passed over rather
-    than waited for. `passed`: how many layers (`passed0`, ...) the pick leaves out, those it gave
-    this check-in before with no code free; none on the usual check-in, whose statement stays as it was.
+    They read the layer table alone (each layer carries its shelf's zone and walking order): the
+    recipient's layers outside the overflow zone (most of their parcels first), then the other layers
+    outside it by fill (or walking order), then the overflow zone by fill; ties by walking order. The
+    picks by fill walk `ix_layer_pick`, so the usual pick reads one or two index entries instead of
+    sorting every layer. With `skip_locked` (PostgreSQL) a layer another counter is claiming right now
+    is passed over rather than waited for. `passed`: how many layers (`passed0`, ...) they leave out.
     """
     units: Any = bindparam("units")
     overflow: Any = bindparam("overflow")
@@ -188,11 +182,36 @@ def _claim_best(
         )
     picks.append(first(layers, col(Layer.zone) != overflow, walk if fill_in_order else by_fill))
     picks.append(first(layers, col(Layer.zone) == overflow, by_fill))
+    return picks
 
+
+def _slot_columns() -> tuple[Any, ...]:
+    """A layer as `_slot` reads it, then its code cursor."""
+    return (
+        col(Layer.id),
+        col(Layer.shelf_id),
+        sa_select(col(Shelf.label)).where(col(Shelf.id) == Layer.shelf_id).scalar_subquery(),
+        col(Layer.label),
+        col(Layer.zone),
+        col(Layer.accepts_sizes),
+        col(Layer.capacity_units),
+        col(Layer.used_units),
+        col(Layer.shelf_walk),
+        col(Layer.walk_order),
+        col(Layer.code_cursor),
+    )
+
+
+@cache
+def _claim_best(recipient: str | None, fill_in_order: bool, xl: bool, skip_locked: bool) -> Hot:
+    """One UPDATE that picks the layer the policy wants (`_picks`) and claims its units, returning the
+    slot. The claim re-checks the capacity on the row it updates, so a counter that lost a race gets no
+    row and picks again."""
+    units: Any = bindparam("units")
     return Hot(
         update(Layer)
         .where(
-            col(Layer.id) == func.coalesce(*picks),
+            col(Layer.id) == func.coalesce(*_picks(recipient, fill_in_order, xl, skip_locked, 0)),
             col(Layer.used_units) + units <= col(Layer.capacity_units),
         )
         .values(
@@ -200,20 +219,15 @@ def _claim_best(
             parcel_count=Layer.parcel_count + 1,
             code_cursor=_advanced(col(Layer.code_cursor)),
         )
-        .returning(
-            col(Layer.id),
-            col(Layer.shelf_id),
-            sa_select(col(Shelf.label)).where(col(Shelf.id) == Layer.shelf_id).scalar_subquery(),
-            col(Layer.label),
-            col(Layer.zone),
-            col(Layer.accepts_sizes),
-            col(Layer.capacity_units),
-            col(Layer.used_units),
-            col(Layer.shelf_walk),
-            col(Layer.walk_order),
-            col(Layer.code_cursor),
-        )
+        .returning(*_slot_columns())
     )
+
+
+@cache
+def _look_best(recipient: str | None, fill_in_order: bool, xl: bool, passed: int) -> Hot:
+    """The layer the policy wants next, leaving out `passed` (`passed0`, ...): read, not claimed."""
+    picks = _picks(recipient, fill_in_order, xl, False, passed)
+    return Hot(sa_select(*_slot_columns()).where(col(Layer.id) == func.coalesce(*picks)))
 
 
 def _advanced(cursor: Any) -> Any:
@@ -235,7 +249,7 @@ _CLAIM = Hot(
 )
 
 
-def claim(session: Session, slot: Slot, units: int) -> bool:
+def claim(session: Tx, slot: Slot, units: int) -> bool:
     """Take `units` on the layer if it still has them; False when another counter got there first."""
     return _CLAIM.count(session, layer_id=slot.layer_id, units=units) == 1
 
@@ -252,21 +266,15 @@ def _recipient(
     return None, {}
 
 
-def assign(
-    session: Tx,
+def _policy(
     settings: StationSettings,
     size: str,
-    *,
     phone_full: str | None,
     masked_phone: str | None,
-    phone_tail: str | None = None,
-    recipient_id: int | None = None,
-    passed: Sequence[Slot] = (),
-) -> Slot:
-    """Choose and claim a slot for one parcel in one statement, or refuse with the reason.
-
-    `passed`: layers this check-in was given before and gave back for want of a pickup code (`placing.py`):
-    the policy's next layer is claimed instead, and with none left the refusal is theirs."""
+    phone_tail: str | None,
+    recipient_id: int | None,
+) -> tuple[tuple[str | None, bool, bool], dict[str, Any]]:
+    """The policy's statement key (`_claim_best`, `_look_best`) and its parameters for this parcel."""
     recipient, params = _recipient(phone_full, masked_phone, phone_tail, recipient_id)
     if not settings.group_recipient:
         recipient, params = None, {}
@@ -279,25 +287,32 @@ def assign(
         overflow=settings.overflow_zone,
         **({"xl_zone": settings.xl_zone} if size == Size.XL else {}),
     )
-    # Padded to a power of two with 0, an id no layer has: a few statements cover any number passed.
-    width = 1 << (len(passed) - 1).bit_length() if passed else 0
-    for n in range(width):
-        params[f"passed{n}"] = passed[n].layer_id if n < len(passed) else 0
-    policy = (recipient, settings.shelf_policy == "fill_in_order", size == Size.XL)
+    return (recipient, settings.shelf_policy == "fill_in_order", size == Size.XL), params
+
+
+def assign(
+    session: Tx,
+    settings: StationSettings,
+    size: str,
+    *,
+    phone_full: str | None,
+    masked_phone: str | None,
+    phone_tail: str | None = None,
+    recipient_id: int | None = None,
+) -> Slot:
+    """Choose and claim a slot for one parcel in one statement, or refuse with the reason."""
+    policy, params = _policy(settings, size, phone_full, masked_phone, phone_tail, recipient_id)
     # SQLite's write lock makes the first pick exact. On PostgreSQL: first a layer nobody is claiming,
     # then (every fitting layer busy) waiting for one; a pick whose layer filled up meanwhile picks again.
     tries = [True, False, False, False] if session.get_bind().dialect.name == "postgresql" else [False]
     for skip_locked in tries:
-        row = _claim_best(*policy, skip_locked, width).first(session, **params)
+        row = _claim_best(*policy, skip_locked).first(session, **params)
         if row is not None:
             units, low, span = params["units"], params["low"], params["span"]
             # As the layer was before this claim (RETURNING gives it after), and where its next code
             # starts: `_advanced` moved the cursor one past it.
             before = (*row[:7], row[7] - units, *row[8:10])
             return _slot(before, code_cursor=low + (row[10] - low - 1) % span)
-    if passed:
-        # Those layers have room, but no code: freeing a layer would not help, a wider SEQ range would.
-        raise no_code_free(passed)
     if not _any_layer_takes(session, params):
         # A new station, or shelves set up for other sizes: "full" would send the clerk to free a
         # layer that does not exist. A code of its own, so check-in's list says so too; Ctrl+Y tries
@@ -315,6 +330,35 @@ def assign(
         advice=N_("Free a layer or add shelves, then scan again."),
         size=size,
     )
+
+
+def look_ahead(
+    session: Tx,
+    settings: StationSettings,
+    size: str,
+    now: datetime,
+    *,
+    phone_full: str | None,
+    masked_phone: str | None,
+    phone_tail: str | None = None,
+    recipient_id: int | None = None,
+    passed: Sequence[Slot],
+) -> tuple[Slot, bool] | None:
+    """The layer the policy gives next, leaving out `passed`, as committed, and whether it has a code
+    free: read, neither claimed nor locked (so a counter holding a layer out of codes never waits for
+    one another counter holds for the same reason). None when no other layer has room."""
+    policy, params = _policy(settings, size, phone_full, masked_phone, phone_tail, recipient_id)
+    # Padded to a power of two with 0, an id no layer has: a few statements cover any number passed.
+    width = 1 << (len(passed) - 1).bit_length() if passed else 0
+    for n in range(width):
+        params[f"passed{n}"] = passed[n].layer_id if n < len(passed) else 0
+    row = _look_best(*policy, width).first(session, **params)
+    if row is None:
+        return None
+    slot = _slot(row[:10])
+    low, high = settings.code_seq_min, settings.code_seq_max
+    start = row[10] if low <= row[10] <= high else low
+    return slot, first_free_seq(session, settings, slot, start, now) is not None
 
 
 def _layer_takes(xl: bool) -> Hot:
