@@ -1,16 +1,21 @@
-"""A drop-down whose list is safe to page as it opens.
+"""A drop-down whose list is safe to page as it opens, and holds the focus only while it is shown.
 
 Keys typed back to back (a hurried clerk, a held key, the wedge router giving held keys back): a
 PageUp or PageDown right behind the key that opens the list reaches it before it is laid out, and
 Textual's OptionList, paging a list with no lines yet, fails looking up the highlighted line (the
 console stopped with an error). A page key that early does nothing; the list opens with its highlight
-where it was. Every drop-down of the console is one of these.
+where it was. The focus the list asks for as it opens is handed over a moment later, after keys right
+behind the opening one (Tab, Tab) may have taken the focus past it: the list, focused again by that
+late hand-over, then closed for the focus it had lost before, and held the focus unseen, the clerk's
+keys going into it. A loss of focus already made up for closes nothing. Every drop-down of the console
+is one of these.
 """
 
 from __future__ import annotations
 
 from typing import Literal, TypeVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Select
 from textual.widgets._select import SelectCurrent, SelectOverlay
@@ -19,6 +24,10 @@ T = TypeVar("T")
 
 
 class _LaidOutPages(SelectOverlay):
+    def _on_blur(self, event: events.Blur) -> None:
+        if self.screen.focused is self:  # focused again since: it stays open, as it is shown
+            event.prevent_default()  # Textual's own handler, which closes the list, is not called
+
     def _move_page(self, direction: Literal[-1, 1]) -> None:
         if not self.scrollable_content_region:
             return  # not laid out yet: no lines to page through
