@@ -11,8 +11,10 @@ from textual.widgets._select import SelectOverlay
 
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
+from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
+from tui.test_drop_down_hidden_focus import given_back
 from tui.test_sendout_screen import counter_app
 
 
@@ -49,3 +51,24 @@ async def test_a_drop_down_left_open_under_the_lock_is_closed_after_the_sign_in(
         await quiet.press(pilot, *"Manager", "enter", *"0000", "enter")
         assert app.screen is screen
         assert not language.expanded and app.focused is language
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_drop_down_opened_right_before_a_screen_came_over_it_is_closed_too(station: Station) -> None:
+    """Enter on the field and F12 right behind it, given back together by the wedge router: the list
+    opened, the dialog came over it before the list had the focus (the field still had it), and the
+    list stayed open under the courier hand-over; its late focus then went to the list once closed."""
+    app = counter_app(station)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        screen = app.screen
+        payment = screen.query_one("#so-pay", Select)
+        payment.focus()
+        await quiet.settle(pilot)
+        given_back(app, "enter", "f12")  # the field's key, then the courier hand-over's
+        await quiet.until(pilot, lambda: isinstance(app.screen, HandoverScreen), what="no hand-over")
+        await quiet.settle(pilot)
+        assert not payment.expanded
+        await quiet.press(pilot, "escape")
+        assert app.screen is screen
+        assert not payment.expanded and app.focused is payment

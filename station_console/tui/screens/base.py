@@ -44,14 +44,18 @@ class ClosesOnlyOnTop(_Screen):
         return super().dismiss(result)
 
     def on_screen_suspend(self) -> None:
-        """A drop-down open as another screen comes over this one (a mode key, the lock) is closed,
-        its field keeping the focus: coming back, the clerk found the list still open over the form.
-        An open list always holds the focus (losing it closes the list), so it is the one to look at."""
-        overlay = self.focused
-        select = overlay.parent if isinstance(overlay, SelectOverlay) else None
-        if isinstance(select, Select) and select.expanded:
+        """Every drop-down open as another screen comes over this one (a mode key, the lock, a dialog) is
+        closed, a field whose list had the focus keeping it: coming back, the clerk found the list still
+        open over the form. Not only the focused one: a list opened right before (its Enter and the key
+        that opened the dialog given back together) is open while its field still has the focus."""
+        for select in self.walk_children(Select):  # a type filter: a CSS query matches every node
+            if not select.expanded:
+                continue
+            overlay = self.focused
+            had_focus = isinstance(overlay, SelectOverlay) and overlay.parent is select
             select.expanded = False
-            select.focus(scroll_visible=False)
+            if had_focus:
+                select.focus(scroll_visible=False)
 
 
 class Dialog(ClosesOnlyOnTop, ModalScreen[Result]):

@@ -7,8 +7,8 @@ console stopped with an error). A page key that early does nothing; the list ope
 where it was. The focus the list asks for as it opens is handed over a moment later, after keys right
 behind the opening one (Tab, Tab) may have taken the focus past it: the list, focused again by that
 late hand-over, then closed for the focus it had lost before, and held the focus unseen, the clerk's
-keys going into it. A loss of focus already made up for closes nothing. Every drop-down of the console
-is one of these.
+keys going into it. A loss of focus already made up for closes nothing, and a list closed before the
+hand-over does not take the focus. Every drop-down of the console is one of these.
 """
 
 from __future__ import annotations
@@ -24,6 +24,12 @@ T = TypeVar("T")
 
 
 class _LaidOutPages(SelectOverlay):
+    def allow_focus(self) -> bool:
+        """Only while open: the focus asked for as it opened comes late, maybe after it was closed
+        (a screen came over it right after its Enter and closed it)."""
+        select = self.parent
+        return super().allow_focus() and isinstance(select, Select) and select.expanded
+
     def _on_blur(self, event: events.Blur) -> None:
         if self.screen.focused is self:  # focused again since: it stays open, as it is shown
             event.prevent_default()  # Textual's own handler, which closes the list, is not called
