@@ -453,11 +453,31 @@ class StationApp(ClerkSessionMixin, App[None]):
         severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = True,
+        names_nobody: bool = False,
     ) -> None:
-        """Every toast shows its text as text: messages quote waybills, names and notes."""
-        super().notify(
-            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
-        )
+        """Every toast shows its text as text: messages quote waybills, names and notes. On a locked
+        console a toast waits for the clerk who signs in: over the sign-in it quoted a customer's
+        waybill or code to whoever came to the counter (a printer's problem names the label's).
+        `names_nobody`: a toast that can name no customer (the database is busy) shows at once."""
+        toast = (visible(message), visible(title), severity, timeout)
+        if self.locked and not names_nobody:
+            if toast not in self.held_toasts:
+                self.held_toasts.append(toast)
+            return
+        self._toast(*toast)
+
+    def _toast(self, message: str, title: str, severity: SeverityLevel, timeout: float | None) -> None:
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def show_held_toasts(self) -> None:
+        """The toasts raised while the console was locked, once a clerk has signed in."""
+        held, self.held_toasts = self.held_toasts, []
+        for toast in held:
+            self._toast(*toast)
+
+    def withdraw_held_toast(self, message: str) -> None:
+        """A toast taken back before its time (the printer is ready again) is not shown at the sign-in."""
+        self.held_toasts = [toast for toast in self.held_toasts if toast[0] != visible(message)]
 
     def on_key_router_refused(self, event: KeyRouter.Refused) -> None:
         """A partial scan no screen showed in its own panel: a scanner's burst is never dropped
@@ -472,9 +492,9 @@ class StationApp(ClerkSessionMixin, App[None]):
         """Another program holds the database: say so at once; the write retries, then gives up."""
         message = _("The database is busy (another program holds it); retrying...")
         if threading.get_ident() == self._thread_id:
-            self.notify(message, severity="warning", timeout=4)
+            self.notify(message, severity="warning", timeout=4, names_nobody=True)
         else:  # from a worker thread
-            self.call_from_thread(self.notify, message, severity="warning", timeout=4)
+            self.call_from_thread(self.notify, message, severity="warning", timeout=4, names_nobody=True)
 
     def set_device_state(self, device: str, state: str) -> None:
         """Hardware workers report here (on the UI thread); the headers watch `device_states`."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from station_console.i18n import N_, _, listed
 from station_console.tui.screens.signin import SignInScreen
@@ -60,6 +61,9 @@ class ClerkSessionMixin:
     _last_activity: float
     _sign_in_asked: bool
     _left_by: tuple[int, str | None] | None
+    # Toasts raised while the console is locked, for the clerk who signs in: (message, title, severity,
+    # timeout) as `notify` shows them.
+    held_toasts: list[tuple[str, str, SeverityLevel, float | None]]
     # Bumped as each clerk signs out and as the next signs in: a call started under another count
     # ran across a lock (`ServiceCalls`: a read the lock refused is read again, not said).
     clerk_turns: int
@@ -75,6 +79,7 @@ class ClerkSessionMixin:
         self.clerk_name = None
         self._sign_in_asked = False  # a worker is finding out which sign-in dialog to show
         self._left_by = None  # the clerk (id, name) a lock signed out, until the next one signs in
+        self.held_toasts = []
         self.clerk_turns = 0
 
     def start_clerk_session(self) -> None:
@@ -136,6 +141,11 @@ class ClerkSessionMixin:
         app: Any = self
         return any(screen.id == "signin" for screen in app.screen_stack)
 
+    @property
+    def locked(self) -> bool:
+        """Nobody signed in is at the counter: the sign-in dialog is up, or on its way."""
+        return self.signing_in or self._sign_in_asked
+
     def show_sign_in(self, name: str = "", *, locked: bool = False, had_clerk: bool = False) -> None:
         """The dialog, once a worker has read whether this is a new station (no manager yet); `locked`:
         over a screen a clerk was using, which it hides. `had_clerk`: a clerk was signed in, so the
@@ -179,6 +189,8 @@ class ClerkSessionMixin:
         self._to_first_mode()
         if left_by is not None and left_by[0] != info.id:
             self._hand_over(left_by[1])
+        app: Any = self
+        app.show_held_toasts()  # what happened while locked, now to a clerk
 
     def _hand_over(self, last_clerk: str | None) -> None:
         """Another clerk than the one who locked: the last one's dialogs and customer entries go

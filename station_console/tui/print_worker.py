@@ -219,3 +219,6 @@ def withdraw_toast(app: App[Any], message: str) -> None:
     """Take down the toasts showing `message` (as `notify` shows it) before their time is up."""
     for toast in [t for t in app._notifications if t.message == visible(message)]:
         app._unnotify(toast)
+    withdraw_held = getattr(app, "withdraw_held_toast", None)  # the console's; a test's host has none
+    if withdraw_held is not None:
+        withdraw_held(message)

@@ -490,3 +490,36 @@ async def test_a_partial_scan_decided_under_the_lock_is_no_toast_on_the_locked_c
         assert station.clerk_id is None
         assert router.refused == 1  # decided as a partial scan, once the lock was up
         assert toasts(app) == []
+
+
+async def test_a_printer_problem_under_the_lock_waits_for_the_clerk_who_signs_in(station: Station) -> None:
+    """The printer fails while the console is locked: its toast named the label's waybill and code over
+    the sign-in, to whoever came to the counter. It waits for the next clerk, who must hear of it."""
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await idle_lock(pilot, app)
+        app.print_worker._told("75836893774689k2-1-1009n: usb:first printer")
+        await quiet.settle(pilot)
+        assert toasts(app) == []  # nothing over the sign-in
+        await sign_in(pilot, "Li", "1357")
+        await quiet.settle(pilot)
+        assert app.clerk_name == "Li"
+        problem = "Printer problem: 75836893774689k2-1-1009n: usb:first printer. Labels wait in the queue."
+        assert problem in toasts(app)
+
+
+async def test_a_printer_problem_over_before_the_sign_in_is_not_told(station: Station) -> None:
+    """Taken back while still locked (the printer is ready again): the clerk who signs in is not told of
+    a problem that is gone, as a toast up then would have gone too."""
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+l")
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        app.print_worker._told("usb:first printer: offline")
+        app.print_worker._told(None)
+        await sign_in(pilot, "Wang", "9071")
+        await quiet.settle(pilot)
+        assert app.clerk_name == "Wang"
+        assert not any("Printer problem" in t for t in toasts(app))
