@@ -186,15 +186,16 @@ def lost_checkins(path: Path, acknowledged: dict[int, str]) -> list[str]:
 
 
 def watch_locked_toasts(app: Any, notes: dict[str, int]) -> None:
-    """A toast raised while nobody is signed in by anything but the sign-in dialog is noted: a lock
-    clears the toasts (they quote names and waybills), one from a screen behind it shows them again."""
+    """A toast shown while nobody is signed in, raised by anything but the sign-in dialog, is noted: a
+    lock clears the toasts (they quote names and waybills), one from a screen behind it shows them
+    again. One raised then and held for the next clerk (`StationApp.notify`) is not shown: not noted."""
     from textual.widget import Widget
 
     from station_console.tui.screens.signin import SignInScreen
 
-    notify = app.notify
+    toast = app._toast  # what `notify` shows, past its hold while locked
 
-    def noted(message: str, **kwargs: Any) -> None:
+    def noted(message: str, *args: Any) -> None:
         frame = sys._getframe(1)
         while frame is not None and not (isinstance(frame.f_locals.get("self"), Widget)):
             frame = frame.f_back  # type: ignore[assignment]
@@ -206,6 +207,6 @@ def watch_locked_toasts(app: Any, notes: dict[str, int]) -> None:
         if app.station_open and app.station.clerk_id is None and by != SignInScreen.__name__:
             note = f"a toast on the locked console from {by}: {message[:60]!r}"
             notes[note] = notes.get(note, 0) + 1
-        notify(message, **kwargs)
+        toast(message, *args)
 
-    app.notify = noted
+    app._toast = noted
