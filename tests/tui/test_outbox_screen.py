@@ -288,3 +288,27 @@ async def test_a_refusal_stays_over_the_list_read_again_until_the_clerks_next_ke
         screen.action_reload()
         await quiet.settle(pilot)
         assert str(line.render()) == counts
+
+
+@pytest.mark.first_mode("settings")
+@pytest.mark.parametrize(
+    ("opening", "action", "status"),
+    [
+        (("f11",), "r", "#outbox-status"),
+        (("ctrl+o",), "r", "#ev-status"),
+        (("f8", "f10"), "c", "#print-queue-status"),
+    ],
+)
+async def test_a_refusal_on_a_queue_screen_reads_as_one(
+    app: StationApp, opening: tuple[str, ...], action: str, status: str
+) -> None:
+    """The queue screens' status lines had no style for a refusal: it read like the counts it replaced."""
+    async with app.run_test(size=(160, 40)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, *opening)
+        await quiet.settle(pilot)
+        line = app.screen.query_one(status, Static)
+        counts_color = line.styles.color
+        await quiet.press(pilot, action)
+        assert "nothing to act on" in str(line.render())
+        assert line.styles.color != counts_color and line.styles.text_style.bold

@@ -19,6 +19,11 @@ from station_console.tui.widgets.plain import Static
 
 
 class StatusLine(Static):
+    # A refusal reads as one on every screen; a screen's stylesheet may say it louder (a background).
+    DEFAULT_CSS = """
+    StatusLine.-error { color: $error; text-style: bold; }
+    """
+
     def __init__(self, content: Any = "", *, error_class: str = "-error", **kwargs: Any) -> None:
         super().__init__(content, **kwargs)
         self.error_class = error_class  # the screen's stylesheet's name for a refusal
