@@ -4,11 +4,13 @@ was, and never under the day-close question."""
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Awaitable
+from typing import Any
 
 import pytest
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from db.engine import create_station_engine
 from station_console.services.checkin.transaction import check_in
@@ -133,5 +135,48 @@ async def test_coming_back_reads_the_figures_again_only_if_other_counters_worked
             await quiet.until(pilot, lambda: app.live_bridge.delivered > 0, what="heard", timeout=5)
             await quiet.press(pilot, "f6")
             await until_total(pilot, screen, "1")
+    finally:
+        other.engine.dispose()
+
+
+@pytest.mark.first_mode("reports")
+async def test_the_day_not_closed_stays_over_the_figures_read_again_on_coming_back(
+    app: StationApp, station: Station, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A close asked a second time after the manager left Reports is not closed, and said so on its
+    status line: the figures read again as they came back (another counter's check-in meanwhile) put
+    the balance over it before it was read. Their next key lets a read say the balance again."""
+    station.clerk_role = "manager"
+    asked, release = threading.Event(), threading.Event()
+    close = reports.close_or_ask
+
+    def held(*args: Any) -> Any:
+        asked.set()
+        assert release.wait(quiet.TIMEOUT)
+        return close(*args)
+
+    monkeypatch.setattr(reports, "close_or_ask", held)
+    other = other_counter(station, db_url)
+    not_closed = "The day is not closed: F12 asks again."
+    try:
+        async with app.run_test(size=(140, 45)) as pilot:
+            screen = await _reports_listening(app, pilot)
+            line = screen.query_one("#rp-status", Static)
+            await quiet.press(pilot, "f12")
+            assert isinstance(app.screen, ConfirmClose)
+            quiet.send_key(app, "ctrl+y")  # the first yes: the close is on its way, held
+            await quiet.until(pilot, asked.is_set, what="the close asked", timeout=5)
+            await quiet.press(pilot, "f1", leave_running=("run",))  # to Check-in before the second question
+            release.set()
+            await quiet.until(pilot, lambda: not_closed in str(line.render()), what="not closed", timeout=5)
+            check_in(other, "73100000000040", batch="ZTO", phone="5679")  # heard by Check-in, in front
+            await quiet.until(pilot, lambda: app.live_bridge.delivered > 0, what="heard", timeout=5)
+            await quiet.press(pilot, "f6")
+            await until_total(pilot, screen, "1")  # the figures read again on coming back
+            await quiet.settle(pilot)
+            assert not_closed in str(line.render()) and line.has_class("-error")
+            await quiet.press(pilot, "ctrl+r")  # the manager's next key: the balance is said again
+            await quiet.until(pilot, lambda: "Balanced" in str(line.render()), what="balance", timeout=5)
+            assert not line.has_class("-error")
     finally:
         other.engine.dispose()

@@ -39,6 +39,7 @@ from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.day_close_dialogs import ConfirmClose, ReopenDay
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table, plain
+from station_console.tui.widgets.status_line import StatusLine
 
 LIVE_GAP_S = 1.0  # another counter's work reads the figures again at most this often
 
@@ -109,7 +110,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         with Horizontal(id="rp-bar"):
             yield Label(_("Business day"), id="rp-day-label")
             yield FixedInput(placeholder="YYYY-MM-DD", id="rp-day", max_length=10)
-            yield Static("", id="rp-status")
+            yield StatusLine("", id="rp-status")
         with VerticalScroll(id="rp-body"):
             yield Table(id="rp-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="rp-summary")
@@ -164,7 +165,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
     def load(self) -> None:
         if self.day is None:
             return
-        self.query_one("#rp-status", Static).update(_("Reading…"))
+        self._status().show_read(_("Reading…"))
         self._live_seen = self._delivered()
         self.call("report", partial(read_report, self.station, self.day), exclusive=True)
 
@@ -239,15 +240,24 @@ class ReportsScreen(ServiceCalls, ModeScreen):
                 count=len(report["differences"]),
             )
         )
-        widget = self.query_one("#rp-status", Static)
-        widget.update(f"{status} · {summary.close_line(report)}")
-        widget.set_class(not report["balanced"], "-unbalanced")
+        # A read: a refusal said since the clerk's last key stays over it (see `StatusLine`).
+        widget = self._status()
+        if widget.show_read(f"{status} · {summary.close_line(report)}"):
+            widget.set_class(not report["balanced"], "-unbalanced")
+
+    def _status(self) -> StatusLine:
+        return self.query_one("#rp-status", StatusLine)
+
+    def _refuse(self, text: str) -> None:
+        line = self._status()
+        line.set_class(False, "-unbalanced")
+        line.say(text, error=True)
 
     def failed(self, tag: str, text: str) -> None:
         if tag == "live":
             return  # a read no one asked for: the figures shown stay, Ctrl+R reads them again
         if tag in ("today", "report"):
-            self.query_one("#rp-status", Static).update(text)
+            self._refuse(text)
         self.notify(text, severity="error")
         if tag == "close":
             self.load()  # a close refused for figures that changed shows the day's figures as they are now
@@ -297,7 +307,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
 
             question = ConfirmClose(self.report, question=answer.question, early=True)
             if not open_over(self, question, again):  # the clerk left Reports meanwhile
-                self.query_one("#rp-status", Static).update(_("The day is not closed: F12 asks again."))
+                self._refuse(_("The day is not closed: F12 asks again."))
             return
         self.notify(answer)
         self.load()
