@@ -319,3 +319,36 @@ async def test_the_shifts_pickups_read_in_the_clerks_language(station: Station, 
             "ZTO",
             "凭取件码",
         ]  # the short name, as every counter list says it
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_change_at_another_counter_is_said_below_a_wrong_parcel_refusal_not_over_it(
+    station: Station, console: StationApp
+) -> None:
+    """A wrong parcel scanned, then another counter changes one of the customer's: its note wiped the
+    refusal (where the wrong parcel belongs) before the clerk had read it. Both are said, the refusal
+    first; the clerk's next scan says its own answer."""
+    from station_console.services.pickup.handover import confirm_pickup
+    from station_console.tui.live_bridge import LiveBridge
+
+    sign_in(station, Role.CLERK)
+    ann = [receive(station, n, ANN) for n in (1, 2, 3)]
+    stranger = receive(station, 5, OTHER)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type(ann[0].pickup_code)
+        await clerk.scan(stranger.waybill)
+        refusal = clerk.text("#pk-message")
+        assert stranger.location in refusal and screen.has_class("-wrong")
+        confirm_pickup(station, [ann[2].parcel_id], method="code", scanned=[ann[2].waybill])
+        screen.post_message(
+            LiveBridge.Changed(frozenset({"parcel"}), frozenset({"counter-2"}), frozenset({ann[2].parcel_id}))
+        )
+        await clerk.settle()
+        assert [r.waybill for r in screen.active_rows()] == [ann[0].waybill, ann[1].waybill]  # read again
+        said = clerk.text("#pk-message")
+        assert said.startswith(refusal) and "Another counter just changed" in said
+        assert screen.query_one("#pk-message").has_class("-error") and screen.has_class("-wrong")
+        await clerk.scan(ann[0].waybill)
+        assert "Another counter" not in clerk.text("#pk-message") and "OK" in clerk.text("#pk-message")

@@ -36,6 +36,7 @@ from station_console.tui.screens.pickup_handover import PickupHandover
 from station_console.tui.screens.pickup_tables import ParcelList, RecentList, group_marks
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.widgets.plain import Label, Static
+from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 
@@ -94,7 +95,7 @@ class PickupScreen(TakesScans, PickupHandover):
                 yield Static(_("of"), classes="pk-of")
                 yield Digits("0", id="pk-total")
                 yield Static(_("scanned"), classes="pk-of")
-            yield Static(_("Ready: ask for the pickup code."), id="pk-message")
+            yield StatusLine(_("Ready: ask for the pickup code."), id="pk-message")
         yield Static("", id="pk-check")
         yield Static("", id="pk-fee")
         yield ParcelList(id="pk-table")
@@ -156,13 +157,13 @@ class PickupScreen(TakesScans, PickupHandover):
         self.lookup, self._subset_armed = found, False
         here = {row.parcel_id for row in found.rows if not row.out_for_delivery}
         self.scanned = {pid: waybill for pid, waybill in self.scanned.items() if pid in here}
-        self._show_lookup()
+        self._show_lookup(say=False)  # why the list changed is said instead, below
         table = self.query_one(ParcelList)
         for row in found.rows:
             if row.parcel_id in self.scanned:
                 table.tick(row)
         self._progress()
-        self._say(why, error=error, warn=not error)  # why the list changed
+        self._say_why_read_again(why, error=error)
 
     def nothing_still_here(self) -> None:
         query, why, error = self._read_again_for
@@ -170,7 +171,16 @@ class PickupScreen(TakesScans, PickupHandover):
             return
         # None of this customer's parcels is left: the reason says where they went.
         self._clear_state()
-        self._say(why, error=error, warn=not error)
+        self._say_why_read_again(why, error=error)
+
+    def _say_why_read_again(self, why: str, *, error: bool) -> None:
+        """A handover refused (`error`) is said as any refusal; another counter's change goes below a
+        refusal still standing (a wrong parcel scanned is what the clerk must deal with first)."""
+        if error:
+            self._say(why, error=True)
+        else:
+            self._acknowledged = False
+            self.query_one("#pk-message", StatusLine).show_read(why, warn=True, under_refusal=True)
 
     def scan(self, text: str) -> None:
         assert self.lookup is not None
@@ -300,7 +310,7 @@ class PickupScreen(TakesScans, PickupHandover):
         self.action_clear()
         return _("the customer looked up on Pickup")
 
-    def _show_lookup(self) -> None:
+    def _show_lookup(self, *, say: bool = True) -> None:
         assert self.lookup is not None
         lk = self.lookup
         self.query_one(ParcelList).show(lk, self.station.zone())
@@ -320,7 +330,8 @@ class PickupScreen(TakesScans, PickupHandover):
             notes.append(_("{old} moved to {new}.", old=old, new=new))
         if lk.missing:
             notes.append(_("Not found: {codes}", codes=", ".join(lk.missing)))
-        self._say(sentences(*notes), warn=bool(lk.missing or lk.moved) or len(lk.groups) > 1)
+        if say:
+            self._say(sentences(*notes), warn=bool(lk.missing or lk.moved) or len(lk.groups) > 1)
         if self.station.settings().storage_fee_rules:
             self._quote_fees()
         if lk.second_check:

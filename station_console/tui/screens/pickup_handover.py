@@ -30,6 +30,7 @@ from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.pickup_fees import FeeDialog, account_holder, fee_line, owed
 from station_console.tui.screens.pickup_tables import ParcelList, RecentList, group_marks
 from station_console.tui.widgets.plain import Static
+from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter
 
 # Handover refusals that mean a listed parcel left the shelves after the lookup.
@@ -347,8 +348,4 @@ class PickupHandover(ServiceCalls, ModeScreen):
 
     def _say(self, text: str, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
         self._acknowledged = False
-        message = self.query_one("#pk-message", Static)
-        message.update(text)
-        message.set_class(error, "-error")
-        message.set_class(warn and not error, "-warn")
-        message.set_class(ok and not (error or warn), "-ok")
+        self.query_one("#pk-message", StatusLine).say(text, error=error, warn=warn, ok=ok)

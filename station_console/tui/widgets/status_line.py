@@ -6,13 +6,15 @@ answered: a dialog closing reads again, another counter's change is read as it h
 a worker's answer arrives late. Each wiped a refusal said a moment before, before the clerk had read it.
 Here a refusal stands over every read until the clerk's next key or click on its screen (the app tells
 each line, `clerk_acted`); a success line is replaced by the next read as before. The bell is the
-screen's to ring, once, as it says the refusal.
+screen's to ring, once, as it says the refusal. A read the clerk must hear of even so (another
+counter changed the parcels in front of them) goes below the refusal (`show_read(under_refusal=True)`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.screen import Screen
 
 from station_console.tui.widgets.plain import Static
@@ -28,16 +30,22 @@ class StatusLine(Static):
         super().__init__(content, **kwargs)
         self.error_class = error_class  # the screen's stylesheet's name for a refusal
         self.refusal_stands = False
+        self._refusal: Any = ""  # what the standing refusal says
 
     def say(self, text: Any, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
         """What the clerk's action did; a refusal (`error`) stays over any read until they act again."""
-        self.refusal_stands = error
+        self.refusal_stands, self._refusal = error, text if error else ""
         self._show(text, error=error, warn=warn, ok=ok)
 
-    def show_read(self, text: Any, *, warn: bool = False, ok: bool = False) -> bool:
-        """What a read found, unless a refusal stands; whether it is shown."""
+    def show_read(
+        self, text: Any, *, warn: bool = False, ok: bool = False, under_refusal: bool = False
+    ) -> bool:
+        """What a read found, unless a refusal stands (then, `under_refusal`, on the line below it, the
+        refusal still first and in its style); whether it is shown."""
         if self.refusal_stands:
-            return False
+            if under_refusal:
+                self._show(Text.assemble(self._refusal, "\n", text), error=True, warn=False, ok=False)
+            return under_refusal
         self._show(text, error=False, warn=warn, ok=ok)
         return True
 
