@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -149,3 +150,40 @@ async def test_parcels_mode_shows_every_column_and_placeholder_whole(
                 assert cell_len(field.placeholder) <= field.content_region.width, (at, field.placeholder)
             events = app.screen.query_one("#pa-events")
             assert events.content_region.width >= 40, at  # the timeline is still readable beside or below
+
+
+@pytest.mark.first_mode("parcels")
+async def test_a_bad_date_refused_while_a_search_is_on_its_way_is_not_answered_by_that_search(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A valid search still running, then a date refused at once: the old search's answer replaced the
+    refusal and filled the table, which then showed rows for input the clerk had been told was wrong."""
+    from station_console.tui.screens import parcels
+
+    place(station, wb(1), "2-2")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f5")
+        screen = app.screen
+        table = screen.query_one("#pa-table", DataTable)
+        assert table.row_count == 1
+        asked, release = threading.Event(), threading.Event()
+        real = parcels.search
+
+        def held(*args: Any, **kwargs: Any) -> Any:
+            asked.set()
+            assert release.wait(quiet.TIMEOUT)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(parcels, "search", held)
+        screen.query_one("#pa-text", Input).value = wb(1)[-5:]
+        quiet.send_key(app, "enter")
+        await quiet.until(pilot, asked.is_set, what="the search asked", timeout=5)
+        screen.query_one("#pa-since", Input).focus()
+        screen.query_one("#pa-since", Input).value = "2026-13-01"
+        await quiet.press(pilot, "enter", leave_running=("run",))  # refused at once
+        refusal = "Dates look like 2026-11-25"
+        assert str(screen.query_one("#pa-status").render()) == refusal
+        release.set()
+        await quiet.settle(pilot)
+        assert str(screen.query_one("#pa-status").render()) == refusal
+        assert table.row_count == 0

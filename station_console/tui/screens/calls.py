@@ -9,7 +9,7 @@ e-waybill service. A screen closed before the answer drops it.
 
 A read is exclusive (`call(tag, fn, exclusive=True)`): a newer read replaces it, and the replaced one's
 answer and failure are dropped alike (a bug among them is still logged), so an old list never lands over
-a newer one. A read refused because the console locked while it ran (nobody signed in, so any role
+a newer one; `drop(tag)` drops it the same way when the newer input was refused before any read. A read refused because the console locked while it ran (nobody signed in, so any role
 refused: "Nobody is signed in", "Only a manager") is not said, over the sign-in dialog or after it,
 whenever the refusal arrives, but read again as whoever signed in, once the screen is in front. A call that changes
 something is `write(tag, fn)` (or a plain `call` its screen guards with `calling`), never exclusive: a
@@ -82,6 +82,12 @@ class ServiceCalls:
                 screen.post_message(ServiceCalls.Done(tag, result, get_current_worker()))
 
         screen.run_worker(run, thread=True, group=f"call-{tag}", exclusive=exclusive, exit_on_error=False)
+
+    def drop(self, tag: str) -> None:
+        """The exclusive read `tag` on its way is no longer wanted (what it was asked for was replaced by
+        input refused at once): its answer and failure are dropped, as a replaced read's are."""
+        screen: Any = self
+        screen.workers.cancel_group(screen, f"call-{tag}")
 
     def write(self, tag: str, fn: Callable[[], Any]) -> bool:
         """A call that changes something: sent unless a write `tag` is on its way (a bounced key, a

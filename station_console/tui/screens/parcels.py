@@ -170,7 +170,10 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
             self._timeline = None
             self.query_one("#pa-events", Static).update(Text(text))
         else:
-            # A refused search has no answer: the last one's rows and timeline would read as its own.
+            # A refused search has no answer: the last one's rows and timeline would read as its own, and
+            # one still on its way would land over the refusal.
+            self.drop("search")
+            self.drop("timeline")
             self.app.bell()
             self.query_one("#pa-table", DataTable).clear()
             self.next_before = None
