@@ -400,3 +400,36 @@ async def test_the_carriers_answering_after_the_layer_read_it_no_second_time(
         await settle(pilot)
         assert started["call-layer"] == 1, dict(started)
         assert layer.row_count == 1 and str(layer.get_row_at(0)[0])  # the row, under the new widths
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_refusal_on_returns_stays_over_the_batch_read_as_the_screen_opens(
+    app: StationApp, station: Station, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key refused while the batch put together on Overdue is still being read: the batch's line,
+    read after, wiped the refusal before the clerk had read it."""
+    from station_console.services.exceptions import returns
+
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))  # a return candidate
+    asked, release = threading.Event(), threading.Event()
+    real = returns.get
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        asked.set()
+        assert release.wait(quiet.TIMEOUT)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(returns, "get", held)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f10", "f8")
+        quiet.send_key(app, "f9")  # the batch is made, and Returns opens to read it
+        await quiet.until(pilot, asked.is_set, what="the batch asked for", timeout=5)
+        await quiet.press(pilot, "f7", leave_running=("run",))  # the manifest: no batch shown yet
+        status = app.screen.query_one("#ret-status")
+        refusal = "Open a batch first"
+        assert refusal in str(status.render())
+        release.set()
+        await settle(pilot)
+        assert app.screen.query_one("#ret-items", DataTable).row_count == 1  # the batch was read
+        assert refusal in str(status.render()) and status.has_class("-error")

@@ -22,7 +22,8 @@ from station_console.tui.screens.base import ModeScreen, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
-from station_console.tui.widgets.plain import Label, Static, Table, plain
+from station_console.tui.widgets.plain import Label, Table
+from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 
@@ -64,7 +65,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         with Horizontal(classes="form-row"):
             yield Label(_("Scan"), classes="field-label")
             yield WedgeInput(placeholder=_("open a batch first"), id="ret-scan", disabled=True)
-        yield Static(id="ret-status")
+        yield StatusLine(id="ret-status")
         yield Table(id="ret-items")
 
     def on_mount(self) -> None:
@@ -116,7 +117,9 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         zone = self.station.zone()
         for row in batch.parcels:
             table.add_row(*parcel_cells(row, zone), key=row.waybill)
-        self.status(
+        # A read: a refusal said since the clerk's last key stays over it (the batch read as the screen
+        # opens, an answer to a scan typed before a refused key).
+        self.query_one("#ret-status", StatusLine).show_read(
             _n(
                 "Return batch {id}  {carrier}  {status}  {count} parcel",
                 "Return batch {id}  {carrier}  {status}  {count} parcels",
@@ -131,7 +134,7 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
             scan.focus()
 
     def status(self, text: str, *, error: bool = False) -> None:
-        self.query_one("#ret-status", Static).update(plain(text, "red") if error else text)
+        self.query_one("#ret-status", StatusLine).say(text, error=error)
         if error:
             self.app.bell()
 
