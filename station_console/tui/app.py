@@ -23,6 +23,7 @@ from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.logs import log_path, setup_logging
 from station_console.safe_text import visible
+from station_console.tui import error_toasts
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
 from station_console.tui.focus_in_view import bring_focus_into_view
 from station_console.tui.key_bounce import SCAN_GAP, BounceGuard
@@ -261,6 +262,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         if isinstance(event, (events.MouseDown, events.Paste)) and not event.is_forwarded:
             self.key_bounce.other_input()
             clerk_acted(self.screen)
+            error_toasts.clerk_acted(self)
         if isinstance(event, events.Paste) and not event.is_forwarded:
             bring_focus_into_view(self, event)  # a paste goes to the focused field as typing does
         await super().on_event(event)
@@ -269,6 +271,7 @@ class StationApp(ClerkSessionMixin, App[None]):
         """A key passed on to Textual's own dispatch: its field shown first (`tui/focus_in_view.py`)."""
         bring_focus_into_view(self, event)
         clerk_acted(self.screen)  # a refusal on its status line has stood until now
+        error_toasts.clerk_acted(self)  # and an error toast read by now
         await super().on_event(event)
 
     @property
@@ -458,7 +461,8 @@ class StationApp(ClerkSessionMixin, App[None]):
         """Every toast shows its text as text: messages quote waybills, names and notes. On a locked
         console a toast waits for the clerk who signs in: over the sign-in it quoted a customer's
         waybill or code to whoever came to the counter (a printer's problem names the label's).
-        `names_nobody`: a toast that can name no customer (the database is busy) shows at once."""
+        `names_nobody`: a toast that can name no customer (the database is busy) shows at once. An
+        error toast stays up until the clerk has acted since reading it (`tui/error_toasts.py`)."""
         toast = (visible(message), visible(title), severity, timeout)
         if self.locked and not names_nobody:
             if toast not in self.held_toasts:
@@ -467,7 +471,13 @@ class StationApp(ClerkSessionMixin, App[None]):
         self._toast(*toast)
 
     def _toast(self, message: str, title: str, severity: SeverityLevel, timeout: float | None) -> None:
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        super().notify(
+            message,
+            title=title,
+            severity=severity,
+            timeout=error_toasts.timeout_for(severity, timeout),
+            markup=False,
+        )
 
     def show_held_toasts(self) -> None:
         """The toasts raised while the console was locked, once a clerk has signed in."""

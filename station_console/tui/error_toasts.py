@@ -1,0 +1,34 @@
+"""Error toasts stay up until the clerk has done something after they had time to read them.
+
+Textual takes every toast down after its timeout (5 s), whatever the clerk does: an error said while
+they looked at the customer (a worker's refusal landing late, a scan's) was gone before it was read. An
+error toast without a timeout of its own stays until the clerk's first key, click or paste once it has
+been up as long as any toast (keys typed on in the first seconds do not take it down); information and
+warning toasts go as before.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from textual.notifications import SeverityLevel
+
+READ_S = 5.0  # as long as Textual shows any toast
+UP_TO_S = 3600.0  # a console left alone: taken down in the end (locking the console clears them too)
+
+
+def timeout_for(severity: SeverityLevel, timeout: float | None) -> float | None:
+    """The timeout a toast is shown with: an error's stays up (see the module docstring)."""
+    return UP_TO_S if severity == "error" and timeout is None else timeout
+
+
+def clerk_acted(app: Any) -> None:
+    """A key, click or paste: error toasts up at least `READ_S` were there to be read, and go."""
+    now = time.time()
+    for toast in [
+        t
+        for t in app._notifications
+        if t.severity == "error" and t.timeout == UP_TO_S and now - t.raised_at >= READ_S
+    ]:
+        app._unnotify(toast)
