@@ -432,3 +432,33 @@ async def test_a_refusal_stays_over_a_search_answered_after_it(
         assert app.screen.query_one("#rc-status", Static).has_class("-error")
         await quiet.press(pilot, "s")  # the clerk types on: the next answer is said
         assert text_of(app, "#rc-status") == "0 people"
+
+
+@pytest.mark.first_mode("settings")
+async def test_an_edit_that_cleans_to_what_is_stored_says_nothing_changed_and_writes_nothing(
+    app: StationApp, station: Station
+) -> None:
+    """A full-width room and the phones typed again as they are: the service stores nothing and
+    records no event, so the pane does not say "Saved: 张三"."""
+    from station_helpers import events
+
+    from db.models import EventKind
+
+    ids = people(station)
+    before = len(events(station, EventKind.RECIPIENT_CHANGED))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        app.screen.query_one("#rc-search", Input).value = "zs"
+        await until(pilot, lambda: "张三" in text_of(app, "#rc-detail"))
+        await quiet.press(pilot, "f8")
+        await quiet.settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one("#form-room", Input).value = "５０２"
+        form.query_one("#form-phones", Input).value = "13812345678"
+        await quiet.press(pilot, "ctrl+s")
+        await until(pilot, lambda: app.screen is not form)
+        await until(pilot, lambda: "Nothing changed" in text_of(app, "#rc-status"))
+        assert text_of(app, "#rc-status") == "Nothing changed: nothing to save."
+    assert len(events(station, EventKind.RECIPIENT_CHANGED)) == before
+    assert directory.get(station, ids["张三"]).version == 1

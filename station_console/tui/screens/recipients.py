@@ -10,6 +10,7 @@ never markup.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -296,7 +297,7 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
         form = FormDialog(
             title, fields, keeps_edits=True, check=check, submit=record, what=N_("a recipient's consent")
         )
-        open_over(self, form, self._saved)
+        open_over(self, form, partial(self._saved, view))
 
     def _person_form(
         self,
@@ -324,12 +325,21 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             at_fault=PERSON_FIELDS_AT_FAULT,
             what=N_("a recipient's details"),
         )
-        open_over(self, form, self._saved)
+        open_over(self, form, partial(self._saved, view))
 
-    def _saved(self, saved: directory.RecipientView | str | None) -> None:
-        """A person's form's answer: the person as saved, nothing to save, or None (Esc)."""
-        if saved == NOTHING_TO_SAVE:
-            self.say(_("Nothing changed."))
+    def _saved(
+        self, shown: directory.RecipientView | None, saved: directory.RecipientView | str | None
+    ) -> None:
+        """A person's form's answer: the person as saved, nothing to save, or None (Esc). `shown`: the
+        person as the form opened on them (None: a new one)."""
+        # The service writes nothing when what was typed cleans to what is stored (a full-width digit,
+        # the phones typed again as they are): the version tells, and "Saved" would say otherwise.
+        if saved == NOTHING_TO_SAVE or (
+            isinstance(saved, directory.RecipientView)
+            and shown is not None
+            and saved.version == shown.version
+        ):
+            self.say(_("Nothing changed: nothing to save."))
         elif isinstance(saved, directory.RecipientView):
             self.done_changed(saved)
 
