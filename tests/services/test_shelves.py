@@ -52,6 +52,16 @@ def test_shelf_edits_are_for_managers(station: Station) -> None:
     assert "9" not in [r.label for r in shelves.shelf_map(station)]
 
 
+def test_a_layer_edited_to_what_it_is_writes_nothing_and_records_no_event(station: Station) -> None:
+    as_manager(station)
+    before = len(events(station, EventKind.SHELF_CHANGED))
+    assert shelves.edit_layer(station, "1-1", capacity_units=40, accepts_sizes="lms") is False
+    assert len(events(station, EventKind.SHELF_CHANGED)) == before
+    assert shelves.edit_layer(station, "1-1", capacity_units=40, accepts_sizes="SM") is True
+    assert events(station, EventKind.SHELF_CHANGED)[-1].details["accepts_sizes"] == "SM"
+    assert "capacity_units" not in events(station, EventKind.SHELF_CHANGED)[-1].details
+
+
 def test_add_shelf_with_layers_then_add_and_edit_a_layer(station: Station) -> None:
     as_manager(station)
     shelves.add_shelf(station, "9", layers=3, capacity_units=30, accepts_sizes="sm")

@@ -115,3 +115,27 @@ async def test_a_layer_changed_at_another_counter_after_the_editor_showed_it_is_
         assert str(screen.query_one("#edit-result").render()) == "1-1 updated"
     cell = next(c for r in layout.shelf_map(station) for c in r.layers if r.label == "1" and c.label == "1")
     assert (cell.capacity_units, cell.accepts_sizes) == (30, "SM")
+
+
+async def test_a_layer_saved_as_it_is_stored_says_nothing_changed_and_records_nothing(
+    app: StationApp, station: Station
+) -> None:
+    """Its sizes typed again in lower case and back to front, its capacity as it was: the layer is as
+    stored, so nothing is written and no event recorded; '1-1 updated' said it was."""
+    from station_helpers import events
+
+    from db.models import EventKind
+
+    before = len(events(station, EventKind.SHELF_CHANGED))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await app.push_screen(ShelfEditScreen("1-1"))
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert screen.query_one("#edit-capacity", Input).value == "40"  # filled from the layer
+        screen.query_one("#edit-sizes", Input).value = "lms"
+        await quiet.press(pilot, "f7")
+        await quiet.until(
+            pilot, lambda: str(screen.query_one("#edit-result").render()) != "", what="the answer"
+        )
+        assert str(screen.query_one("#edit-result").render()) == "Nothing changed: nothing to save."
+    assert len(events(station, EventKind.SHELF_CHANGED)) == before

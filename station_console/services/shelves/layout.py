@@ -351,14 +351,15 @@ def edit_layer(
     capacity_units: int | None = None,
     accepts_sizes: str | None = None,
     read: tuple[int, str] | None = None,
-) -> None:
-    """Change a layer's capacity (never below what it holds) or the sizes it accepts.
+) -> bool:
+    """Change a layer's capacity (never below what it holds) or the sizes it accepts; False when both
+    are as stored already (nothing written, no event).
 
     `read`: its capacity and sizes as the form that sends both showed them; refused when either is no
     longer stored so, as another manager's change would be put back unseen."""
     require_manager(station, "shelves")
 
-    def work(session: Session) -> None:
+    def work(session: Session) -> bool:
         shelf, layer = resolve(session, location)
         if layer is None:
             raise Refused(N_("Give a layer as SHELF-LAYER, e.g. 6-5"), code="need_layer")
@@ -389,9 +390,12 @@ def edit_layer(
                     layer=layer.label,
                     count=layer.used_units,
                 )
-            changed["capacity_units"] = layer.capacity_units = capacity_units
-        if letters is not None:
+            if capacity_units != layer.capacity_units:
+                changed["capacity_units"] = layer.capacity_units = capacity_units
+        if letters is not None and letters != layer.accepts_sizes:
             changed["accepts_sizes"] = layer.accepts_sizes = letters
+        if not changed:
+            return False
         session.add(layer)
         audit.record(
             session,
@@ -399,8 +403,9 @@ def edit_layer(
             EventKind.SHELF_CHANGED,
             details={"action": "edit_layer", "shelf": shelf.label, "layer": layer.label, **changed},
         )
+        return True
 
-    station.run(work)
+    return station.run(work)
 
 
 def retire(station: Station, location: str) -> None:

@@ -236,8 +236,11 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
         if self.write("edit", work):  # its answer comes on a later message: `done` is there by then
             self._done_text = done
 
-    def done_edit(self, _result: object) -> None:
-        self.query_one("#edit-result", Static).update(plain(self._done_text, "green"))
+    def done_edit(self, result: object) -> None:
+        if result is False:  # a layer's save found it as stored: "updated" would say it was written
+            self.query_one("#edit-result", Static).update(plain(_("Nothing changed: nothing to save.")))
+        else:
+            self.query_one("#edit-result", Static).update(plain(self._done_text, "green"))
         self.fill_from_location()  # what the next save of the layer starts from
 
     def call_refused(self, tag: str, exc: StationError) -> None:
