@@ -151,6 +151,32 @@ async def test_saving_a_carrier_unchanged_says_nothing_changed_and_writes_nothin
 
 
 @pytest.mark.first_mode("settings")
+async def test_a_carrier_saved_with_only_a_space_added_says_nothing_changed_and_writes_nothing(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A space typed after the name is trimmed as the service stores it: the carrier is as stored, so
+    nothing is sent and the form says so (it said 'Carrier SF saved.')."""
+    from station_console.tui.screens import carrier_editor
+
+    sent: list[dict[str, object]] = []
+    monkeypatch.setattr(carrier_editor, "update_carrier", lambda *a, **kw: sent.append(a[2]))
+    before = carrier(station, "SF")
+    async with app.run_test(size=(140, 48)) as pilot:
+        await open_editor(app, pilot)
+        await quiet.press(pilot, "enter")  # edit the selected row: SF
+        form = app.screen
+        assert isinstance(form, CarrierForm)
+        name = form.query_one("#cf-name_en", Input)
+        name.value += "  "
+        await quiet.press(pilot, "ctrl+s")
+        assert app.screen is form and sent == []
+        assert (
+            str(form.query_one("#carrier-form-error", Static).render()) == "Nothing changed: nothing to save."
+        )
+    assert carrier(station, "SF") == before
+
+
+@pytest.mark.first_mode("settings")
 async def test_the_red_line_goes_when_the_field_it_names_changes(app: StationApp, station: Station) -> None:
     """A code refused stays said while another field is typed in; once the code itself changes, the
     line about the old code goes (it said the code was still wrong until the next save)."""

@@ -229,6 +229,16 @@ def add_carrier(station: Station, data: dict[str, Any]) -> Carrier:
     return row
 
 
+def changes_nothing(carrier: Carrier, changes: dict[str, Any]) -> bool:
+    """True when `changes`, cleaned as `update_carrier` would store them (a space trimmed), are what
+    `carrier` holds: a form's save would write nothing. A value refused is a change (the save says why)."""
+    try:
+        values = _clean({k: v for k, v in changes.items() if k != "code"})
+    except Refused:
+        return False
+    return all(getattr(carrier, k) == v for k, v in values.items())
+
+
 def update_carrier(
     station: Station, code: str, changes: dict[str, Any], *, based_on: Carrier | None = None
 ) -> Carrier:

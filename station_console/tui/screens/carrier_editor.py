@@ -23,6 +23,7 @@ from station_console.services.scan.carriers import (
     NUMBER_FIELDS,
     TEXT_FIELDS,
     add_carrier,
+    changes_nothing,
     list_carriers,
     update_carrier,
 )
@@ -185,8 +186,10 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
     def action_save(self) -> None:
         if self.save_waits():
             return
-        if self.carrier is not None and not self.unsaved_edits():
-            # "Carrier saved." would tell the clerk something was recorded.
+        if self.carrier is not None and (
+            not self.unsaved_edits() or changes_nothing(self.carrier, self.values())
+        ):
+            # "Carrier saved." would tell the clerk something was recorded (a space typed is trimmed).
             self._say(_("Nothing changed: nothing to save."), note=True)
             self.edits_saved()  # what the fields hold is what is saved (a way out waiting goes on)
             return
