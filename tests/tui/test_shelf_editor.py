@@ -139,3 +139,44 @@ async def test_a_layer_saved_as_it_is_stored_says_nothing_changed_and_records_no
         )
         assert str(screen.query_one("#edit-result").render()) == "Nothing changed: nothing to save."
     assert len(events(station, EventKind.SHELF_CHANGED)) == before
+
+
+async def test_a_layout_file_that_cannot_be_read_is_said_with_what_to_do_not_the_systems_words(
+    app: StationApp, station: Station, tmp_path: Any
+) -> None:
+    """A path typed wrong, a folder: the editor says which and what to do; it said the system's
+    English ('No such file or directory') on a Chinese screen too. Nothing is imported."""
+    shelves = len(layout.shelf_map(station))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await app.push_screen(ShelfEditScreen())
+        await quiet.settle(pilot)
+        screen = app.screen
+
+        def result() -> str:
+            return str(screen.query_one("#edit-result").render())
+
+        for typed, said in (
+            (tmp_path / "none.csv", f"No such file: {tmp_path / 'none.csv'}"),
+            (tmp_path, f"{tmp_path} is a folder: type the path of a file"),
+        ):
+            screen.query_one("#edit-csv", Input).value = str(typed)
+            await quiet.press(pilot, "f12")
+            assert result() == said
+    assert len(layout.shelf_map(station)) == shelves
+
+
+def test_a_disk_that_does_not_answer_is_said_in_chinese() -> None:
+    from pathlib import Path
+
+    from station_console.i18n import set_language
+    from station_console.tui.screens.shelf_dialogs import unreadable
+
+    set_language("zh")
+    try:
+        said = unreadable(Path("/media/usb/layout.csv"), OSError(5, "Input/output error"))
+    finally:
+        set_language("en")
+    assert (
+        said
+        == "无法读取 /media/usb/layout.csv：所在磁盘或网络共享没有响应。请检查是否已连接，然后重新输入路径。"
+    )
