@@ -160,11 +160,18 @@ def shelves_edit(
     """Change a layer's capacity or sizes, or a shelf's zone or walking order (manager)."""
     from station_console.services.shelves.layout import edit_layer, edit_shelf
 
+    changed = False
     if capacity is not None or sizes is not None:
-        attempt(lambda: edit_layer(app.station, location, capacity_units=capacity, accepts_sizes=sizes))
+        changed = attempt(
+            lambda: edit_layer(app.station, location, capacity_units=capacity, accepts_sizes=sizes)
+        )
     if zone is not None or walk_order is not None:
         attempt(lambda: edit_shelf(app.station, location.split("-")[0], zone=zone, walk_order=walk_order))
-    click.echo(_("{location} updated", location=location))
+        changed = True
+    # A layer given as stored is not written: saying "updated" would tell of a change never made.
+    click.echo(
+        _("{location} updated", location=location) if changed else _("Nothing changed: nothing to save.")
+    )
 
 
 @shelves_group.command("retire")

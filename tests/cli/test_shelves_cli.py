@@ -11,6 +11,7 @@ from station_helpers import file_snapshot
 
 from station_console.cli import cli
 
+AS_MANAGER = ("--clerk", "Boss", "--pin", "2580")
 WAYBILLS = ["JT0000000000001", "JT0000000000002", "SF1234567890123"]
 
 
@@ -137,3 +138,12 @@ def test_overdue_says_the_age_in_the_whole_hours_its_band_counts(
     engine.dispose()
     (line,) = run("--lang", lang, "overdue").output.splitlines()
     assert line.startswith(f"{band}  {age}  {WAYBILLS[0]}"), line
+
+
+def test_a_layer_edited_to_what_it_is_says_nothing_changed(run) -> None:  # type: ignore[no-untyped-def]
+    layer = next(c for c in json.loads(run("shelves", "--json").output)[0]["layers"] if c["label"] == "1")
+    same = run(*AS_MANAGER, "shelves", "edit", "1-1", "--capacity", str(layer["capacity_units"]))
+    assert same.exit_code == 0, same.output
+    assert same.output.strip() == "Nothing changed: nothing to save."
+    changed = run(*AS_MANAGER, "shelves", "edit", "1-1", "--capacity", str(layer["capacity_units"] + 1))
+    assert changed.output.strip() == "1-1 updated"
