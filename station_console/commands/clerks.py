@@ -132,8 +132,11 @@ def clerk_unlock(app: CliApp, name: str) -> None:
     """End NAME's lock-out after too many wrong PINs (manager)."""
     from station_console.services.people import clerks
 
-    info = clerks.unlock(app.station, name)
-    click.echo(_("{name} can sign in again", name=info.name))
+    info, ended = clerks.unlock(app.station, name)
+    if ended:
+        click.echo(_("{name} can sign in again", name=info.name))
+    else:
+        click.echo(_("{name} was not locked: nothing to do.", name=info.name))
 
 
 @clerk_group.command("activate")

@@ -177,3 +177,18 @@ def test_deactivated_clerk_cannot_sign_in_and_the_last_manager_stays(station: St
     assert clerks.sign_in(station, "Li", "1357").name == "Li"
     with pytest.raises(PermissionDenied):
         clerks.deactivate(station, "Wang")
+
+
+def test_unlocking_a_clerk_who_is_not_locked_writes_nothing(station: Station) -> None:
+    """An unlock that ends nothing says so and records no event; a wrong PIN counted is still cleared."""
+    clerks.create_first_manager(station, "Wang", "4826")
+    clerks.sign_in(station, "Wang", "4826")
+    clerks.add_clerk(station, "Li", "5803")
+    done = clerks.unlock(station, "li")
+    assert (done.clerk.name, done.ended) == ("Li", False)
+    assert _events(station, EventKind.CLERK_UNLOCKED) == []
+    with pytest.raises(Refused):
+        clerks.authenticate(station, "Li", "9001")
+    assert clerks.unlock(station, "Li").ended is True
+    assert len(_events(station, EventKind.CLERK_UNLOCKED)) == 1
+    assert clerks.unlock(station, "Li").ended is False  # the count cleared: nothing more to end

@@ -84,3 +84,27 @@ async def test_f7_on_a_clerk_deactivated_at_another_counter_meanwhile_leaves_the
         assert str(app.screen.query_one("#clerk-status", Static).render()) == "Li can no longer sign in."
         assert str(table.get_row("Li")[2]) == "✗"  # the list read again
     assert clerks.get_clerk(station, "Li").active is False
+
+
+async def test_f9_on_a_clerk_who_is_not_locked_says_there_was_nothing_to_do(
+    app: StationApp, station: Station
+) -> None:
+    """ "Li can sign in again" would tell of a lock-out ended: Li had none, and no event is recorded."""
+    from textual.widgets import DataTable
+
+    from db.models import EventKind, ParcelEvent
+
+    clerks.add_clerk(station, "Li", "4826")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.press(pilot, "f10")  # in Settings already (`first_mode`)
+        await quiet.settle(pilot)
+        table = app.screen.query_one("#clerk-list", DataTable)
+        table.move_cursor(row=table.get_row_index("Li"))
+        await quiet.press(pilot, "f9")
+        await quiet.settle(pilot)
+        assert (
+            str(app.screen.query_one("#clerk-status", Static).render()) == "Li was not locked: nothing to do."
+        )
+    with station.read() as session:
+        kinds = session.exec(select(ParcelEvent.kind)).all()
+    assert EventKind.CLERK_UNLOCKED not in kinds

@@ -20,6 +20,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -325,14 +326,22 @@ def _succeeded(station: Station, clerk_id: int | None) -> None:
     station.run(work)
 
 
-def unlock(station: Station, name: str) -> ClerkInfo:
-    """A manager ends a clerk's lock-out (and its count) before its time."""
+class Unlocked(NamedTuple):
+    clerk: ClerkInfo
+    ended: bool  # False: nothing was locked or counted, so nothing was written
+
+
+def unlock(station: Station, name: str) -> Unlocked:
+    """A manager ends a clerk's lock-out (and its count) before its time; a clerk with no wrong PIN,
+    lock-out or lock time to clear is left as is, with no event (an unlock that ended nothing)."""
     require_manager(station, "clerks")
 
-    def work(session: Session) -> ClerkInfo:
+    def work(session: Session) -> Unlocked:
         row = _find(session, name)
         if row is None:
             raise NotFound(N_("No clerk named {name}"), code="no_clerk", name=clean(name, 64))
+        if not (row.failed_sign_ins or row.lockouts or row.locked_until):
+            return Unlocked(ClerkInfo.of(row), ended=False)
         was = row.locked_until
         row.failed_sign_ins, row.lockouts, row.locked_until = 0, 0, None
         session.add(row)
@@ -342,7 +351,7 @@ def unlock(station: Station, name: str) -> ClerkInfo:
             EventKind.CLERK_UNLOCKED,
             details={"clerk": row.name, "clerk_id": row.id, "locked_until": was.isoformat() if was else None},
         )
-        return ClerkInfo.of(row)
+        return Unlocked(ClerkInfo.of(row), ended=True)
 
     return station.run(work)
 

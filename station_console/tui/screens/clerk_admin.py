@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -24,6 +24,8 @@ from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Static, Table
+
+T = TypeVar("T")
 
 
 class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
@@ -105,16 +107,16 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
         if error:
             self.app.bell()
 
-    def _act(self, fn: Callable[[], clerks.ClerkInfo], said: Callable[[clerks.ClerkInfo], str]) -> None:
+    def _act(self, fn: Callable[[], T], said: Callable[[T], str]) -> None:
         """Change a clerk in a worker; then the list again and what was done (`said` of the answer)."""
         if self.save_waits():
             return
-        self._said = said
+        self._said: Callable[[Any], str] = said
         self.call("act", fn)
 
-    def done_act(self, info: clerks.ClerkInfo) -> None:
+    def done_act(self, answer: object) -> None:
         self.refresh_list()
-        self._say(self._said(info))
+        self._say(self._said(answer))
 
     def say_saving(self, text: str = SAVING) -> None:
         self._say(_(text))
@@ -178,7 +180,11 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
             return
         self._act(
             partial(clerks.unlock, self.station, name),
-            lambda info: _("{name} can sign in again", name=info.name),
+            lambda done: (
+                _("{name} can sign in again", name=done.clerk.name)
+                if done.ended
+                else _("{name} was not locked: nothing to do.", name=done.clerk.name)
+            ),
         )
 
     def action_activity(self) -> None:
