@@ -189,6 +189,29 @@ async def test_a_refused_save_says_which_field_and_why_and_saves_nothing(app: Ho
     assert load_counter_settings() == CounterSettings()  # nothing was written
 
 
+async def test_a_settings_folder_that_cannot_be_written_is_said_in_words_with_what_to_do(
+    app: HostApp, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The system's English ("[Errno 13] Permission denied: ...") goes to the log, not the screen."""
+    from station_console.tui.screens import scan_test
+
+    def refuse(*_args: object) -> None:
+        raise PermissionError(13, "Permission denied", "/etc/station")
+
+    monkeypatch.setattr(scan_test, "change_counter_settings", refuse)
+    sign_in_manager(app.station)
+    async with app.run_test() as pilot:
+        screen = ScanTestScreen()
+        await app.push_screen(screen)
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+s")
+        await quiet.settle(pilot)
+        assert text(screen, "#st-status") == (
+            "Not saved: this console may not write its settings folder. Let it be written, then save again."
+        )
+    assert "Permission denied" in caplog.text
+
+
 def scanned(seen: list[Message]) -> list[ScannerBridge.Scanned]:
     """Each Scanned message once (the hook sees it again as it bubbles from the screen to the app)."""
     unique = {id(m): m for m in seen if isinstance(m, ScannerBridge.Scanned)}

@@ -10,6 +10,7 @@ A scanner that can send a prefix makes intake exact: the help line says how.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from dataclasses import dataclass
 from functools import partial
@@ -369,5 +370,11 @@ def save_or_say_why(station: Station, new: CounterSettings) -> str | None:
     try:
         change_counter_settings(station, new)
     except OSError as exc:
-        return _("Not saved: {reason}", reason=str(exc).splitlines()[0])
+        # The system's words are English on a Chinese screen: the log keeps them.
+        logging.getLogger(__name__).warning("counter settings not written: %s", exc)
+        if isinstance(exc, PermissionError):
+            return _(
+                "Not saved: this console may not write its settings folder. Let it be written, then save again."
+            )
+        return _("Not saved: the settings folder could not be written. Check the disk, then save again.")
     return None
