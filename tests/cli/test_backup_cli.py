@@ -74,3 +74,29 @@ def test_pg_dump_command_keeps_the_password_off_the_command_line(tmp_path: Path)
     assert command.startswith("pg_dump --format=custom --file=")
     assert "postgresql://station@db.local:5432/station" in command
     assert "s3cret" not in command
+
+
+def test_a_copy_sqlite_refuses_is_said_in_words_with_what_to_do(
+    station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SQLite's English ("disk I/O error") goes to the log; the refusal says what to do, and no file is left."""
+    import sqlite3
+
+    from station_console.errors import Refused
+    from station_console.services.admin import backup
+
+    real = sqlite3.connect
+
+    def failing(path: object, *args: object, **kwargs: object) -> sqlite3.Connection:
+        if ".tmp" in str(path):
+            raise sqlite3.OperationalError("disk I/O error")
+        return real(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(backup.sqlite3, "connect", failing)
+    target = tmp_path / "backup.sqlite3"
+    with pytest.raises(Refused) as refused:
+        backup.backup_sqlite(station, target)
+    said = str(refused.value)
+    assert said.startswith(f"{target} was not written: the database could not be copied into it.")
+    assert "disk I/O" not in said and "disk I/O error" in caplog.text
+    assert not target.exists()

@@ -103,8 +103,16 @@ def backup_sqlite(station: Station, target: Path, *, overwrite: bool = False) ->
         except sqlite3.Error as exc:
             if "full" in str(exc).lower():
                 raise write_failed(target, OSError(28, str(exc))) from exc
+            # SQLite's words are English whatever the manager's language: they go to the log.
+            log.error("the backup copy to %s failed", target, exc_info=exc)
             raise Refused(
-                N_("Cannot write {file}: {reason}"), code="write_failed", file=str(target), reason=str(exc)
+                N_(
+                    "{file} was not written: the database could not be copied into it. Check the disk and "
+                    "the folder, then back up again (the reason is in the log, {log})."
+                ),
+                code="write_failed",
+                file=str(target),
+                log=str(log_path()),
             ) from exc
         check_file(tmp)  # the copy itself is read back and checked before it takes the name
     return target.stat().st_size
