@@ -155,7 +155,9 @@ class KeepsEdits:
         screen: Any = self
 
         async def back() -> None:
-            if screen in screen.app.screen_stack:  # a save that closes the form has left already
+            # On top only: a save that closes the form has left already, and a screen opened over it
+            # since the Esc (Ctrl+T) is not the one leaving (`app.pop_screen` closed that one, unmade).
+            if screen.is_active:
                 await screen.run_action(how)
 
         leave(screen.app, [screen], lambda: screen.call_later(back))

@@ -1,0 +1,28 @@
+"""Esc on a screen that leaves through `KeepsEdits.action_leave` (Printers, Clerks) and Ctrl+T right
+after it: the Esc closes that screen, not the audit trail opened over it before its turn came."""
+
+from __future__ import annotations
+
+import pytest
+
+from station_console.tui.app import StationApp
+from station_console.tui.screens.clerk_activity import ClerkActivityScreen
+from station_console.tui.screens.printers import PrintersScreen
+from tui import quiet
+
+
+@pytest.mark.first_mode("settings")
+async def test_esc_then_ctrl_t_at_once_leaves_printers_under_the_audit_trail(app: StationApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.press(pilot, "f8")
+        printers = app.screen
+        assert isinstance(printers, PrintersScreen)
+        await quiet.burst(pilot, "escape", "ctrl+t")
+        assert app._exception is None
+        activity = app.screen
+        assert isinstance(activity, ClerkActivityScreen) and activity.is_mounted
+        assert app.screen_stack[-2] is printers  # still there: Esc came before the trail was on top
+        await quiet.press(pilot, "escape")
+        assert app.screen is printers
+        await quiet.press(pilot, "ctrl+q")
+    assert app.return_code == 0
