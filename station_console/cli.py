@@ -12,7 +12,7 @@ import logging
 import os
 import pkgutil
 import sys
-from typing import cast
+from typing import NoReturn, cast
 
 import click
 
@@ -185,7 +185,11 @@ def main() -> None:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.Abort:
+    except click.Abort as exc:
+        # click turns any EOFError into its Ctrl+D abort; its prompts raise Abort themselves, so one
+        # arriving here is no answer to a question (a damaged cached .pyc read as the command loads).
+        if isinstance(exc.__cause__, EOFError):
+            _unexpected(exc.__cause__)
         click.echo(_("Aborted."), err=True)
         sys.exit(130)
     except click.ClickException as exc:
@@ -196,13 +200,16 @@ def main() -> None:
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception:
-        # A bug, not a user error: the details go to the log, the clerk gets one line.
+    except Exception as exc:
+        _unexpected(exc)
 
-        path = setup_logging()
-        log.exception("unexpected error in `station %s`", " ".join(sys.argv[1:2]))
-        click.echo(
-            f"station: {_('An unexpected error happened; details were written to {path}', path=path)}",
-            err=True,
-        )
-        sys.exit(2)
+
+def _unexpected(exc: BaseException) -> NoReturn:
+    """A bug, not a user error: the details go to the log, the clerk gets one line."""
+    path = setup_logging()
+    log.error("unexpected error in `station %s`", " ".join(sys.argv[1:2]), exc_info=exc)
+    click.echo(
+        f"station: {_('An unexpected error happened; details were written to {path}', path=path)}",
+        err=True,
+    )
+    sys.exit(2)
