@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from station_console.errors import DatabaseUnavailable
 from station_console.services.core.station import Station
@@ -161,22 +161,37 @@ async def test_a_layout_file_that_cannot_be_read_is_said_with_what_to_do_not_the
         ):
             screen.query_one("#edit-csv", Input).value = str(typed)
             await quiet.press(pilot, "f12")
+            await quiet.until(pilot, lambda: result() != "", what="the answer")  # read on a worker
             assert result() == said
+            screen.query_one("#edit-result", Static).update("")
     assert len(layout.shelf_map(station)) == shelves
 
 
-def test_a_disk_that_does_not_answer_is_said_in_chinese() -> None:
+def test_a_disk_that_does_not_answer_is_said_in_chinese(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
     from pathlib import Path
 
+    from station_console.errors import Refused
     from station_console.i18n import set_language
-    from station_console.tui.screens.shelf_dialogs import unreadable
+    from station_console.services.core.typed_files import read_typed_file
 
+    layout_file = tmp_path / "layout.csv"
+    layout_file.write_text("shelf\n", encoding="utf-8")
+
+    read = Path.read_text
+
+    def no_answer(self: Path, *args: Any, **kwargs: Any) -> str:
+        if self == layout_file:
+            raise OSError(5, "Input/output error")
+        return read(self, *args, **kwargs)  # the catalogues
+
+    monkeypatch.setattr(Path, "read_text", no_answer)
     set_language("zh")
     try:
-        said = unreadable(Path("/media/usb/layout.csv"), OSError(5, "Input/output error"))
+        with pytest.raises(Refused) as refused:
+            read_typed_file(layout_file)
+        said = refused.value.message()
     finally:
         set_language("en")
-    assert (
-        said
-        == "无法读取 /media/usb/layout.csv：所在磁盘或网络共享没有响应。请检查是否已连接，然后重新输入路径。"
-    )
+    assert said == f"无法读取 {layout_file}：所在磁盘或网络共享没有响应。请检查是否已连接，然后重新输入路径。"

@@ -10,7 +10,6 @@ be stored, and the version it replaces), then stored by `tariff.set_tariff` and
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
+from station_console.services.core.typed_files import read_typed_file
 from station_console.services.sendout import inspection, rules, tariff, waybills
 
 # A tariff or a checklist is a few KB; a stock file of `waybills.MAX_IMPORT` numbers about 2 MB.
@@ -27,41 +27,10 @@ TARIFF_FORMATS = {".toml": "toml", ".csv": "csv"}
 
 
 def read_text(path: Path) -> str:
-    """The file's text (UTF-8, a byte-order mark dropped); a `Refused` saying what is wrong with it."""
-    shown = str(path)[:200]
-    if path.is_dir():
-        raise Refused(N_("{path} is a folder: type the path of a file"), code="is_folder", path=shown)
-    if not path.is_file():
-        raise Refused(N_("No such file: {path}"), code="no_file", path=shown)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise Refused(
-                N_("{path} is larger than {mb} MB: not a rule or stock file"),
-                code="file_too_large",
-                path=shown,
-                mb=MAX_BYTES // (1024 * 1024),
-            )
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:  # Python's own words would be English on a Chinese screen
-        raise Refused(
-            N_("{path} is not UTF-8 text: save it as UTF-8 and type its path again"),
-            code="bad_file",
-            path=shown,
-        ) from exc
-    except PermissionError as exc:
-        raise Refused(
-            N_("{path} may not be read by this console: let it be read, or copy it elsewhere"),
-            code="bad_file",
-            path=shown,
-        ) from exc
-    except OSError as exc:  # its words are the system's English: the log keeps them
-        logging.getLogger(__name__).warning("cannot read %s: %s", shown, exc)
-        raise Refused(
-            N_("{path} could not be read: its disk or network share did not answer."),
-            code="bad_file",
-            advice=N_("Check that it is connected, then type the path again."),
-            path=shown,
-        ) from exc
+    """A rule or stock file's text; a `Refused` saying what is wrong with it (`read_typed_file`)."""
+    return read_typed_file(
+        path, max_bytes=MAX_BYTES, too_large=N_("{path} is larger than {mb} MB: not a rule or stock file")
+    )
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -13,10 +14,17 @@ from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
+from station_console.services.core.typed_files import read_typed_file
 from station_console.services.shelves import layout
 from station_console.services.shelves.search import normalise_location
 
 CSV_COLUMNS = ("shelf", "zone", "layers", "capacity_units", "accepts_sizes")
+
+
+def import_layout_file(station: Station, path: Path) -> dict[str, int]:
+    """`import_layout` of the file a manager typed the path of, read here (off the screen's thread)."""
+    require_manager(station, "shelves")
+    return import_layout(station, read_typed_file(path))
 
 
 def import_layout(station: Station, text: str) -> dict[str, int]:

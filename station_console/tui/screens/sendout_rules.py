@@ -64,15 +64,12 @@ NOTHING_STORED = N_("Nothing was stored.")
 
 
 def typed_path(values: dict[str, Any]) -> Path:
-    """The form's path as typed (`~` is the user's folder); an empty one is refused in the form."""
+    """The form's path as typed (the service reads `~` as the user's folder); an empty one is refused
+    in the form."""
     text = str(values["path"]).strip()
     if not text:
         raise Refused(N_("Type the path of the file"), code="no_path")
-    path = Path(text)
-    try:
-        return path.expanduser()
-    except RuntimeError:  # "~name" of no user here: kept as typed, and read as no such file
-        return path
+    return Path(text)
 
 
 class SendoutRulesScreen(ServiceCalls, ModeScreen):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -148,24 +147,6 @@ class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-def unreadable(path: Path, exc: OSError | UnicodeDecodeError) -> str:
-    """Why a layout file could not be read, in the clerk's language, with what to do."""
-    shown = str(path)[:200]
-    if isinstance(exc, UnicodeDecodeError):
-        return _("{path} is not UTF-8 text: save it as UTF-8 and type its path again", path=shown)
-    if isinstance(exc, FileNotFoundError):
-        return _("No such file: {path}", path=shown)
-    if isinstance(exc, IsADirectoryError):
-        return _("{path} is a folder: type the path of a file", path=shown)
-    if isinstance(exc, PermissionError):
-        return _("{path} may not be read by this console: let it be read, or copy it elsewhere", path=shown)
-    return _(
-        "{path} could not be read: its disk or network share did not answer. Check that it is connected, "
-        "then type the path again.",
-        path=shown,
-    )
 
 
 class ShelfEditScreen(ServiceCalls, ModeScreen):
@@ -339,16 +320,10 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
 
     @role_key("edit.import")
     def action_import_csv(self) -> None:
-        path = Path(self.value("edit-csv")).expanduser()
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            # The system's words are English on a Chinese screen: the log keeps them.
-            logging.getLogger(__name__).warning("cannot read %s: %s", path, exc)
-            self.query_one("#edit-result", Static).update(plain(unreadable(path, exc), "red"))
-            return
+        path = Path(self.value("edit-csv"))  # `~` read as the user's folder where the file is read
         self.run(
-            partial(layout_csv.import_layout, self.station, text), _("Layout imported from {path}", path=path)
+            partial(layout_csv.import_layout_file, self.station, path),
+            _("Layout imported from {path}", path=path),
         )
 
     def action_back(self) -> None:

@@ -1,0 +1,49 @@
+"""A file a manager names by a path typed at the console (a rule file, waybill stock, a shelf layout),
+read off the screen's thread and refused in the clerk's words when it is a folder, missing, too large
+or not UTF-8 text; the system's English goes to the log."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from pathlib import Path
+
+from station_console.errors import Refused
+from station_console.i18n import N_
+
+
+def read_typed_file(path: Path, *, max_bytes: int | None = None, too_large: str = "") -> str:
+    """The file's text (UTF-8, a byte-order mark dropped); a `Refused` saying what is wrong with it.
+    Past `max_bytes` it is refused with `too_large` (a msgid taking `path` and `mb`). `~` is the user's
+    folder."""
+    with contextlib.suppress(RuntimeError):  # "~name" of no user here: kept, read as no such file
+        path = path.expanduser()
+    shown = str(path)[:200]
+    if path.is_dir():
+        raise Refused(N_("{path} is a folder: type the path of a file"), code="is_folder", path=shown)
+    if not path.is_file():
+        raise Refused(N_("No such file: {path}"), code="no_file", path=shown)
+    try:
+        if max_bytes is not None and path.stat().st_size > max_bytes:
+            raise Refused(too_large, code="file_too_large", path=shown, mb=max_bytes // (1024 * 1024))
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:  # Python's own words would be English on a Chinese screen
+        raise Refused(
+            N_("{path} is not UTF-8 text: save it as UTF-8 and type its path again"),
+            code="bad_file",
+            path=shown,
+        ) from exc
+    except PermissionError as exc:
+        raise Refused(
+            N_("{path} may not be read by this console: let it be read, or copy it elsewhere"),
+            code="bad_file",
+            path=shown,
+        ) from exc
+    except OSError as exc:  # its words are the system's English: the log keeps them
+        logging.getLogger(__name__).warning("cannot read %s: %s", shown, exc)
+        raise Refused(
+            N_("{path} could not be read: its disk or network share did not answer."),
+            code="bad_file",
+            advice=N_("Check that it is connected, then type the path again."),
+            path=shown,
+        ) from exc
