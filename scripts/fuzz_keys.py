@@ -1,0 +1,111 @@
+"""What the console fuzzer presses (scripts/fuzz_console.py): one key or a whole scan at a time, drawn
+from a weighted alphabet of mode and screen keys, Esc, Enter, arrows, digits and letters, or a waybill
+or pickup code from the database; with --markup Rich markup typed, with --rules Ctrl+R and rule files'
+paths; a pause or a wait until quiet after some; and, locked, the clerk signing in again by keys."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+PIN = "2468"  # the demo clerks'
+
+# (weight, keys): one key is drawn from each group by weight.
+ALPHABET: list[tuple[int, list[str]]] = [
+    (14, [f"f{n}" for n in range(1, 13)]),
+    (5, ["ctrl+s", "ctrl+t", "ctrl+z", "ctrl+y", "ctrl+x", "ctrl+n", "ctrl+o"]),
+    (1, ["ctrl+l"]),
+    (12, ["escape"]),
+    (14, ["enter"]),
+    (6, ["tab", "shift+tab"]),
+    (10, ["up", "down", "left", "right", "pageup", "pagedown", "home", "end"]),
+    (3, ["space"]),
+    (5, ["y", "n"]),
+    (10, list("0123456789")),
+    (6, list("abcdefghijklmnopqrstuvwxyz")),
+    (2, ["backspace", "delete"]),
+]
+SCAN_WEIGHT = 6  # a whole scan, against the alphabet's total
+# With --markup: text that is Rich markup typed into whatever has the focus, back to back as a scanner
+# would or key by key as a person, then Enter or not; the console shows it as typed or refuses it.
+MARKUP_WEIGHT = 2
+MARKUP_TYPED = ["[magenta]x[/magenta]", "[/magenta]", "[@click=app.quit]q[/magenta]"]
+# With --rules: Ctrl+R (Settings > Send-out rules) among the screen keys, and the path of a rule file
+# (fuzz_files.py: good, bad, a folder, a missing one) typed where an import form asks for one, now and
+# then anywhere else.
+RULES_KEYS = ["ctrl+r"]
+PATH_WEIGHT = 2
+
+
+def scans(path: Path) -> list[str]:
+    """What a scanner reads at this station: waybills (on the shelves and gone) and pickup codes."""
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT waybill, pickup_code, status FROM parcel").fetchall()
+    codes = [code for _, code, status in rows if status == "on_shelf" and code]
+    return [waybill for waybill, _, _ in rows] + codes * 3
+
+
+def unlock(path: Path, name: str) -> None:
+    """A manager at another counter unlocks the clerk: random digits and Enters in the PIN field lock
+    a clerk out after five, and a run's every key after that went to a sign-in that refused them."""
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE clerk SET failed_sign_ins = 0, locked_until = NULL WHERE name = ?", (name,))
+
+
+def sign_in_keys(app: Any, name: str) -> list[str]:
+    """The clerk signs in again by keys: the name field cleared and typed, Enter, the PIN, Enter. A
+    person's pause ("|") after the keys that move or clear: those are bindings, answered as they come
+    back up from the field, after characters sent right behind them (Ctrl+U took back the 'de' of
+    'demo-manager', and no sign-in by keys ever succeeded)."""
+    focused = app.focused
+    keys = ["shift+tab", "|"] if focused is not None and focused.id == "signin-pin" else []
+    clear = ["ctrl+u", "ctrl+k", "|"]
+    return [*keys, *clear, *name, "enter", "|", *clear, *PIN, "enter"]
+
+
+def generate(
+    rng: random.Random,
+    app: Any,
+    codes: list[str],
+    name: str,
+    locked_for: int,
+    markup: bool = False,
+    database: Path | None = None,
+    paths: list[str] | None = None,
+) -> list[str]:
+    """The next tokens: one key or a scan (back to back), each maybe followed by a pause or a wait."""
+    focused = getattr(app.focused, "id", None)
+    if app.signing_in and locked_for > 8 and rng.random() < 0.3:
+        if database is not None:
+            unlock(database, name)
+        tokens = sign_in_keys(app, name)
+    elif paths and type(app.screen).__name__ == "SettingsScreen" and rng.random() < 0.1:
+        tokens = list(RULES_KEYS)  # Settings is a way in of a dozen keys: the rules are one of them
+    elif paths and rng.random() < (0.4 if focused == "form-path" else PATH_WEIGHT / 100):
+        typed = list(rng.choice(paths))  # pasted: back to back
+        tokens = [*typed, "enter"] if rng.random() < 0.7 else typed
+    elif markup and rng.random() < MARKUP_WEIGHT / 100:
+        typed = list(rng.choice(MARKUP_TYPED))
+        if rng.random() < 0.5:  # a person types it
+            typed = [t for key in typed for t in (key, f"~{rng.randint(60, 200)}")]
+        tokens = [*typed, "enter"] if rng.random() < 0.5 else typed
+    else:
+        alphabet = ALPHABET if paths is None else [*ALPHABET, (1, RULES_KEYS)]
+        total = sum(w for w, _ in alphabet) + SCAN_WEIGHT
+        pick = rng.uniform(0, total)
+        tokens = []
+        for weight, keys in alphabet:
+            if pick < weight:
+                tokens = [rng.choice(keys)]
+                break
+            pick -= weight
+        if not tokens:
+            tokens = [*rng.choice(codes), "enter"]
+    roll = rng.random()
+    if roll < 0.35:
+        tokens.append(f"~{rng.randint(0, 150)}")
+    elif roll < 0.5:
+        tokens.append("|")  # until quiet
+    return tokens
