@@ -8,7 +8,7 @@ shown, with what was typed in them; Ctrl+S saves every section at once, and of t
 only the fields edited here (another counter's save meanwhile stays in the rest). Leaving with edits not saved
 (Ctrl+Q, another mode) asks first (`KeepsEdits`).
 Settings changed elsewhere (another counter, the `station` command) while the form is open are shown
-as the live view reads them again: a field edited here keeps what was typed, and the status line
+as the live view reads them again (`settings_elsewhere`): a field edited here keeps what was typed, and the status line
 names the fields that changed (`saved_elsewhere`); a table (fee rules) so kept is not saved over the
 other rows, which the manager may not read: its save is refused and it shows them.
 Saving is a manager action (checked by the service, not only here): a clerk reads the form, its fields
@@ -43,6 +43,7 @@ from station_console.tui.restart_needed import needs_restart
 from station_console.tui.role_keys import refused, role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.settings_elsewhere import ChangedElsewhere
 from station_console.tui.screens.settings_fields import (
     COUNTER,
     STATION,
@@ -78,10 +79,9 @@ SUBSCREENS = {
 MODELS: dict[str, type[BaseModel]] = {STATION: StationSettings, COUNTER: CounterSettings}
 
 
-class SettingsScreen(TableBaselines, KeepsEdits, ServiceCalls, ModeScreen):
+class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Settings")
     _role_line = ""  # what the status line says to a clerk, while it says it
-    _read_while_saving = False  # the settings were read again while a save was on its way
     _sent: tuple[StationSettings, dict[str, Any]]  # the last save's station settings, and what was typed
     EDITS = "#settings-form"
     SAVE_CALL = "save"
@@ -186,55 +186,6 @@ class SettingsScreen(TableBaselines, KeepsEdits, ServiceCalls, ModeScreen):
                     Label(_(description), classes="help"),  # Chinese wrapped as typeset: line_breaks.py
                     classes="field",
                 )
-
-    def _settings_read(self, settings: StationSettings | None) -> None:
-        """The station settings were read again: changed elsewhere, or saved here."""
-        if settings is None:
-            return
-        if self.saving():  # its answer says what it wrote; what was read meanwhile is shown after it
-            self._read_while_saving = True
-            return
-        self._show_saved(settings)
-
-    def _show_saved(self, settings: StationSettings) -> None:
-        """The fields built so far show `settings`, except those edited here (see `saved_elsewhere`); the
-        status line names what changed. Nothing changes for a save made here: its fields are saved."""
-        values = settings.model_dump(mode="json")
-        shown = {
-            widget.id: held_value(cast(FieldWidget, widget), form_value(StationSettings, name, values[name]))
-            for widget in self.query_one("#settings-form").query(".value")
-            if widget.id and (name := widget.id.removeprefix(f"{STATION}-")) != widget.id
-        }
-        self._start_tables_again(shown)
-        self._remember_where_tables_started(shown)
-        changed, kept = self.saved_elsewhere(shown)
-        self._show_scanner_needs()  # the labels' codes may be among them
-        if not changed or self.read_only:  # a clerk's status line keeps saying why the form is read-only
-            return
-
-        def titles(ids: list[str]) -> str:
-            return _(", ").join(field_label(StationSettings, i.removeprefix(f"{STATION}-")) for i in ids)
-
-        # Short (the status line wraps to four lines at most): the fields by title, the kept ones again.
-        tables = [key for key in kept if key in self._tables_started]
-        if tables:  # a save is refused: their rows would replace the other counter's unseen
-            text = _(
-                "Changed elsewhere: {fields}; your edit of {tables} cannot be saved over it: Ctrl+S "
-                "shows the rows saved now",
-                fields=titles(changed),
-                tables=titles(tables),
-            )
-        elif kept:
-            text = _(
-                "Changed elsewhere: {fields}; kept what you typed in {kept} (Ctrl+S saves it)",
-                fields=titles(changed),
-                kept=titles(kept),
-            )
-        else:
-            text = _("Changed elsewhere, now shown: {fields}", fields=titles(changed))
-        status = self.query_one("#settings-status", Static)
-        status.update(text)
-        status.set_class(False, "error")
 
     def _typed(self) -> dict[str, Any]:
         """What the editors of every section built so far hold (widget id -> form value)."""
@@ -483,16 +434,6 @@ class SettingsScreen(TableBaselines, KeepsEdits, ServiceCalls, ModeScreen):
         status.set_class(True, "error")
         self.app.bell()
         self.edits_not_saved()
-
-    def _after_saving(self) -> None:
-        """The save answered: the console is told the settings held now (the save's own, or newer),
-        and this screen's watcher shows them; read while the save was on its way and held already, the
-        watcher hears nothing new, and they are shown here instead. Shown once either way (each show
-        reads what the scanner must read)."""
-        read_meanwhile, self._read_while_saving = self._read_while_saving, False
-        app: Any = self.app
-        if not app.settings_read(self.station.current_settings()) and read_meanwhile:
-            self._show_saved(app.station_settings)
 
     def action_open(self, which: str) -> None:
         if self.save_waits():  # Printers would start from the counter settings this save replaces
