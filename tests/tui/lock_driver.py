@@ -1,0 +1,68 @@
+"""A console that locks: two clerks on a fresh station, an idle clock the test moves, and the steps of
+locking, signing back in and reading what the next clerk is told."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from textual.widgets import Input
+
+from db.models.carrierdata import CourierBatch
+from station_console.services.core.station import Station
+from station_console.services.people import clerks
+from station_console.settings import CounterSettings
+from station_console.tui.app import StationApp
+from station_console.tui.screens.checkin_batch import CourierDialog
+from station_console.tui.screens.signin import SignInScreen
+from tui import quiet
+
+
+def wang_and_li(new_station: Station) -> Station:
+    """A manager, Wang, signed in, and a clerk, Li."""
+    clerks.create_first_manager(new_station, "Wang", "9071")
+    clerks.sign_in(new_station, "Wang", "9071")
+    clerks.add_clerk(new_station, "Li", "1357")
+    return new_station
+
+
+def console(station: Station) -> StationApp:
+    app = StationApp(
+        station, CounterSettings(counter="test-counter"), database_label="SQLite test", require_sign_in=True
+    )
+    now = [1000.0]
+    app.idle_clock = lambda: now[0]
+    app._last_activity = now[0]
+    app.idle_now = now  # type: ignore[attr-defined]  # the test moves the idle clock
+    return app
+
+
+async def idle_lock(pilot, app: StationApp) -> None:  # type: ignore[no-untyped-def]
+    """The console left alone past `auto_lock_minutes`."""
+    app.idle_now[0] += 60 * 60  # type: ignore[attr-defined]
+    app.check_auto_lock()
+    await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen))
+    await quiet.settle(pilot)
+
+
+async def sign_in(pilot, name: str, pin: str) -> None:  # type: ignore[no-untyped-def]
+    await quiet.press(pilot, *name, "enter")
+    await quiet.press(pilot, *pin, "enter")
+
+
+def toasts(app: StationApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def open_courier_dialog(pilot, app: StationApp) -> CourierDialog:  # type: ignore[no-untyped-def]
+    await quiet.press(pilot, "f10")
+    await quiet.until(pilot, lambda: isinstance(app.screen, CourierDialog))
+    await quiet.press(pilot, "enter")  # the first carrier, then the courier's name
+    await quiet.press(pilot, *"Zhao Liu")
+    dialog = app.screen
+    assert isinstance(dialog, CourierDialog)
+    assert dialog.query_one("#courier-name", Input).value == "Zhao Liu"
+    return dialog
+
+
+def batches(station: Station) -> list[CourierBatch]:
+    with station.read() as session:
+        return list(session.exec(select(CourierBatch)).all())

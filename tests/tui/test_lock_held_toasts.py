@@ -1,0 +1,72 @@
+"""Toasts that come while the console is locked: nothing of a customer's over the sign-in; a printer
+problem waits for the clerk who signs in, unless it is over by then."""
+
+from __future__ import annotations
+
+import pytest
+
+from station_console.services.core.station import Station
+from station_console.tui.screens.sendout import SendoutScreen
+from station_console.tui.screens.signin import SignInScreen
+from station_console.tui.widgets.wedge import WedgeInput
+from tui import quiet
+from tui.lock_driver import console, idle_lock, sign_in, toasts, wang_and_li
+
+
+@pytest.fixture
+def station(new_station: Station) -> Station:
+    return wang_and_li(new_station)
+
+
+async def test_a_partial_scan_decided_under_the_lock_is_no_toast_on_the_locked_console(
+    station: Station,
+) -> None:
+    """Keys at a scanner's pace, Ctrl+L right behind them: the router decides they were a partial scan
+    only once the sign-in is up, and its toast quoted them (a customer's code) to whoever came by."""
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f3")
+        assert isinstance(app.screen, SendoutScreen)  # no panel of its own for a partial scan: a toast
+        router = app.screen.query(WedgeInput).first().router
+        assert router is not None
+        for key in [*"SF1234", "ctrl+l"]:
+            quiet.send_key(app, key)
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await quiet.settle(pilot)
+        assert station.clerk_id is None
+        assert router.refused == 1  # decided as a partial scan, once the lock was up
+        assert toasts(app) == []
+
+
+async def test_a_printer_problem_under_the_lock_waits_for_the_clerk_who_signs_in(station: Station) -> None:
+    """The printer fails while the console is locked: its toast named the label's waybill and code over
+    the sign-in, to whoever came to the counter. It waits for the next clerk, who must hear of it."""
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await idle_lock(pilot, app)
+        app.print_worker._told("75836893774689k2-1-1009n: usb:first printer")
+        await quiet.settle(pilot)
+        assert toasts(app) == []  # nothing over the sign-in
+        await sign_in(pilot, "Li", "1357")
+        await quiet.settle(pilot)
+        assert app.clerk_name == "Li"
+        problem = "Printer problem: 75836893774689k2-1-1009n: usb:first printer. Labels wait in the queue."
+        assert problem in toasts(app)
+
+
+async def test_a_printer_problem_over_before_the_sign_in_is_not_told(station: Station) -> None:
+    """Taken back while still locked (the printer is ready again): the clerk who signs in is not told of
+    a problem that is gone, as a toast up then would have gone too."""
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+l")
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        app.print_worker._told("usb:first printer: offline")
+        app.print_worker._told(None)
+        await sign_in(pilot, "Wang", "9071")
+        await quiet.settle(pilot)
+        assert app.clerk_name == "Wang"
+        assert not any("Printer problem" in t for t in toasts(app))
