@@ -4,7 +4,7 @@ A layer can have room and no code: each SEQ of the range is on a parcel or held 
 Such a layer is given back (units, count, cursor as they were) and the policy's next layer taken
 instead, so a parcel another layer of its size can take is shelved; "no pickup code free" is said only
 when every layer with room for it has none. The usual check-in, whose first layer has a code, runs the
-same statements as `assign` then `allocate_code`.
+same statements as `layer_pick.assign` then `slots.allocate_code`.
 
 The layer given back stays locked to the end of the transaction (PostgreSQL keeps a row's lock), so the
 next ones are looked at before they are claimed, and only one with a code free is claimed (and waited
@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from db.fast import Tx
-from station_console.services.shelves import slots
+from station_console.services.shelves import layer_pick, slots
 from station_console.services.shelves.slots import Slot
 from station_console.settings import StationSettings
 
@@ -34,9 +34,9 @@ def place(
     phone_tail: str | None = None,
     recipient_id: int | None = None,
 ) -> tuple[Slot, str]:
-    """Claim a slot for one parcel and its pickup code, or refuse with the reason (`slots.assign`)."""
+    """Claim a slot for one parcel and its pickup code, or refuse with the reason (`layer_pick.assign`)."""
     units = slots.units_for(size, settings)
-    slot = slots.assign(
+    slot = layer_pick.assign(
         session,
         settings,
         size,
@@ -48,11 +48,11 @@ def place(
     code = slots.free_code(session, settings, slot, now)
     if code is not None:
         return slot, code
-    slots.unclaim(session, slot, units)
+    layer_pick.unclaim(session, slot, units)
     out_of_codes = [slot]
     while True:
         # Each pass leaves out the layers found out of codes before it: at most one pass a layer.
-        ahead = slots.look_ahead(
+        ahead = layer_pick.look_ahead(
             session,
             settings,
             size,
