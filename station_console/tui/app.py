@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol
@@ -12,9 +11,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 from rich.console import RenderableType
 from rich.text import Text
 from textual import events, work
-from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.notifications import SeverityLevel
 from textual.reactive import reactive, var
 from textual.screen import Screen
 
@@ -26,6 +23,7 @@ from station_console.safe_text import visible
 from station_console.tui import error_toasts
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
 from station_console.tui.focus_in_view import bring_focus_into_view
+from station_console.tui.held_toasts import HeldToastsApp
 from station_console.tui.key_bounce import SCAN_GAP, BounceGuard
 from station_console.tui.periodic import PassWorker
 from station_console.tui.quitting import run_to_the_end
@@ -107,7 +105,7 @@ class ConsoleContext(Protocol):
     def counter_settings(self) -> CounterSettings: ...
 
 
-class StationApp(ClerkSessionMixin, App[None]):
+class StationApp(ClerkSessionMixin, HeldToastsApp):
     # What every screen's header shows, watched by the headers (StationHeader).
     clerk_name: reactive[str | None] = reactive(None)
     device_states: reactive[dict[str, str]] = reactive(lambda: {"scanner": "wedge", "printer": "none"})
@@ -448,47 +446,6 @@ class StationApp(ClerkSessionMixin, App[None]):
         if self._station is not None and self._opening is not None:
             self._station.engine.dispose()  # the console opened it
 
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-        names_nobody: bool = False,
-    ) -> None:
-        """Every toast shows its text as text: messages quote waybills, names and notes. On a locked
-        console a toast waits for the clerk who signs in: over the sign-in it quoted a customer's
-        waybill or code to whoever came to the counter (a printer's problem names the label's).
-        `names_nobody`: a toast that can name no customer (the database is busy) shows at once. An
-        error toast stays up until the clerk has acted since reading it (`tui/error_toasts.py`)."""
-        toast = (visible(message), visible(title), severity, timeout)
-        if self.locked and not names_nobody:
-            if toast not in self.held_toasts:
-                self.held_toasts.append(toast)
-            return
-        self._toast(*toast)
-
-    def _toast(self, message: str, title: str, severity: SeverityLevel, timeout: float | None) -> None:
-        super().notify(
-            message,
-            title=title,
-            severity=severity,
-            timeout=error_toasts.timeout_for(severity, timeout),
-            markup=False,
-        )
-
-    def show_held_toasts(self) -> None:
-        """The toasts raised while the console was locked, once a clerk has signed in."""
-        held, self.held_toasts = self.held_toasts, []
-        for toast in held:
-            self._toast(*toast)
-
-    def withdraw_held_toast(self, message: str) -> None:
-        """A toast taken back before its time (the printer is ready again) is not shown at the sign-in."""
-        self.held_toasts = [toast for toast in self.held_toasts if toast[0] != visible(message)]
-
     def on_key_router_refused(self, event: KeyRouter.Refused) -> None:
         """A partial scan no screen showed in its own panel: a scanner's burst is never dropped
         without a word, wherever the focus was. Not on a locked console: keys typed as the clerk
@@ -497,14 +454,6 @@ class StationApp(ClerkSessionMixin, App[None]):
             return
         self.bell()
         self.notify(event.shown(), severity="error")
-
-    def database_busy(self) -> None:
-        """Another program holds the database: say so at once; the write retries, then gives up."""
-        message = _("The database is busy (another program holds it); retrying...")
-        if threading.get_ident() == self._thread_id:
-            self.notify(message, severity="warning", timeout=4, names_nobody=True)
-        else:  # from a worker thread
-            self.call_from_thread(self.notify, message, severity="warning", timeout=4, names_nobody=True)
 
     def set_device_state(self, device: str, state: str) -> None:
         """Hardware workers report here (on the UI thread); the headers watch `device_states`."""

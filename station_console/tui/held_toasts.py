@@ -1,0 +1,78 @@
+"""The console's toasts: shown as text, and held while the console is locked for the clerk who signs in.
+
+Messages quote waybills, names and notes, so a toast never reads Rich markup. Over the sign-in a toast
+quoted a customer's waybill or code to whoever came to the counter: a locked console keeps it for the
+clerk who signs in (`ClerkSessionMixin` shows them then), unless it can name nobody (the database is
+busy). An error toast stays up until the clerk has acted since reading it (`tui/error_toasts.py`).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from textual.app import App
+from textual.notifications import SeverityLevel
+
+from station_console.i18n import _
+from station_console.safe_text import visible
+from station_console.tui import error_toasts
+
+
+class HeldToastsApp(App[None]):
+    """`notify` for the console app; expects `locked` and `held_toasts` from `ClerkSessionMixin`."""
+
+    # (message, title, severity, timeout) as `notify` shows them; set by `init_clerk_session`.
+    held_toasts: list[tuple[str, str, SeverityLevel, float | None]]
+
+    @property
+    def locked(self) -> bool:
+        raise NotImplementedError  # the clerk session's
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+        names_nobody: bool = False,
+    ) -> None:
+        """Every toast shows its text as text: messages quote waybills, names and notes. On a locked
+        console a toast waits for the clerk who signs in: over the sign-in it quoted a customer's
+        waybill or code to whoever came to the counter (a printer's problem names the label's).
+        `names_nobody`: a toast that can name no customer (the database is busy) shows at once. An
+        error toast stays up until the clerk has acted since reading it (`tui/error_toasts.py`)."""
+        toast = (visible(message), visible(title), severity, timeout)
+        if self.locked and not names_nobody:
+            if toast not in self.held_toasts:
+                self.held_toasts.append(toast)
+            return
+        self._toast(*toast)
+
+    def _toast(self, message: str, title: str, severity: SeverityLevel, timeout: float | None) -> None:
+        super().notify(
+            message,
+            title=title,
+            severity=severity,
+            timeout=error_toasts.timeout_for(severity, timeout),
+            markup=False,
+        )
+
+    def show_held_toasts(self) -> None:
+        """The toasts raised while the console was locked, once a clerk has signed in."""
+        held, self.held_toasts = self.held_toasts, []
+        for toast in held:
+            self._toast(*toast)
+
+    def withdraw_held_toast(self, message: str) -> None:
+        """A toast taken back before its time (the printer is ready again) is not shown at the sign-in."""
+        self.held_toasts = [toast for toast in self.held_toasts if toast[0] != visible(message)]
+
+    def database_busy(self) -> None:
+        """Another program holds the database: say so at once; the write retries, then gives up."""
+        message = _("The database is busy (another program holds it); retrying...")
+        if threading.get_ident() == self._thread_id:
+            self.notify(message, severity="warning", timeout=4, names_nobody=True)
+        else:  # from a worker thread
+            self.call_from_thread(self.notify, message, severity="warning", timeout=4, names_nobody=True)
