@@ -259,8 +259,7 @@ class StationApp(ClerkSessionMixin, HeldToastsApp):
             return
         if isinstance(event, (events.MouseDown, events.Paste)) and not event.is_forwarded:
             self.key_bounce.other_input()
-            clerk_acted(self.screen)
-            error_toasts.clerk_acted(self)
+            self._clerk_acted()
         if isinstance(event, events.Paste) and not event.is_forwarded:
             bring_focus_into_view(self, event)  # a paste goes to the focused field as typing does
         await super().on_event(event)
@@ -268,9 +267,14 @@ class StationApp(ClerkSessionMixin, HeldToastsApp):
     async def _to_focus(self, event: events.Key) -> None:
         """A key passed on to Textual's own dispatch: its field shown first (`tui/focus_in_view.py`)."""
         bring_focus_into_view(self, event)
-        clerk_acted(self.screen)  # a refusal on its status line has stood until now
-        error_toasts.clerk_acted(self)  # and an error toast read by now
+        self._clerk_acted()
         await super().on_event(event)
+
+    def _clerk_acted(self) -> None:
+        """A key, click or paste of the clerk's: a refusal on the screen's status line has stood until
+        now, and an error toast up long enough has been read."""
+        clerk_acted(self.screen)
+        error_toasts.clerk_acted(self)
 
     @property
     def station_open(self) -> bool:
