@@ -166,9 +166,11 @@ def shelves_edit(
             lambda: edit_layer(app.station, location, capacity_units=capacity, accepts_sizes=sizes)
         )
     if zone is not None or walk_order is not None:
-        attempt(lambda: edit_shelf(app.station, location.split("-")[0], zone=zone, walk_order=walk_order))
-        changed = True
-    # A layer given as stored is not written: saying "updated" would tell of a change never made.
+        shelf_changed = attempt(
+            lambda: edit_shelf(app.station, location.split("-")[0], zone=zone, walk_order=walk_order)
+        )
+        changed = changed or shelf_changed
+    # A layer or shelf given as stored is not written: "updated" would tell of a change never made.
     click.echo(
         _("{location} updated", location=location) if changed else _("Nothing changed: nothing to save.")
     )

@@ -147,3 +147,12 @@ def test_a_layer_edited_to_what_it_is_says_nothing_changed(run) -> None:  # type
     assert same.output.strip() == "Nothing changed: nothing to save."
     changed = run(*AS_MANAGER, "shelves", "edit", "1-1", "--capacity", str(layer["capacity_units"] + 1))
     assert changed.output.strip() == "1-1 updated"
+
+
+def test_a_shelf_edited_to_what_it_is_says_nothing_changed(run) -> None:  # type: ignore[no-untyped-def]
+    shelf = json.loads(run("shelves", "--json").output)[0]
+    same = run(*AS_MANAGER, "shelves", "edit", shelf["label"], "--zone", shelf["zone"])
+    assert same.exit_code == 0, same.output
+    assert same.output.strip() == "Nothing changed: nothing to save."
+    changed = run(*AS_MANAGER, "shelves", "edit", shelf["label"], "--zone", "overflow")
+    assert changed.output.strip() == f"{shelf['label']} updated"

@@ -62,6 +62,17 @@ def test_a_layer_edited_to_what_it_is_writes_nothing_and_records_no_event(statio
     assert "capacity_units" not in events(station, EventKind.SHELF_CHANGED)[-1].details
 
 
+def test_a_shelf_edited_to_what_it_is_writes_nothing_and_records_no_event(station: Station) -> None:
+    as_manager(station)
+    shelf = next(r for r in shelves.shelf_map(station) if r.label == "1")
+    before = len(events(station, EventKind.SHELF_CHANGED))
+    assert shelves.edit_shelf(station, "1", zone=shelf.zone, walk_order=shelf.walk_order) is False
+    assert len(events(station, EventKind.SHELF_CHANGED)) == before
+    assert shelves.edit_shelf(station, "1", zone="overflow", walk_order=shelf.walk_order) is True
+    details = events(station, EventKind.SHELF_CHANGED)[-1].details
+    assert details["zone"] == "overflow" and "walk_order" not in details
+
+
 def test_add_shelf_with_layers_then_add_and_edit_a_layer(station: Station) -> None:
     as_manager(station)
     shelves.add_shelf(station, "9", layers=3, capacity_units=30, accepts_sizes="sm")

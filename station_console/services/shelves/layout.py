@@ -257,21 +257,28 @@ def edit_shelf(
     zone: str | None = None,
     walk_order: int | None = None,
     note: str | None = None,
-) -> None:
+) -> bool:
+    """Change a shelf's zone, walking order or note; False when each given is as stored already
+    (nothing written, no event)."""
     require_manager(station, "shelves")
 
-    def work(session: Session) -> None:
+    def work(session: Session) -> bool:
         shelf, _layer = resolve(session, location)
         changed: dict[str, Any] = {}
         if zone is not None:
             _check_zone(zone)
-            changed["zone"] = shelf.zone = zone
-        if walk_order is not None:
+            if zone != shelf.zone:
+                changed["zone"] = shelf.zone = zone
+        if walk_order is not None and walk_order != shelf.walk_order:
             changed["walk_order"] = shelf.walk_order = walk_order
         if note is not None:
-            changed["note"] = shelf.note = NOTE.read(note) or None
+            cleaned = NOTE.read(note) or None
+            if cleaned != shelf.note:
+                changed["note"] = shelf.note = cleaned
+        if not changed:
+            return False
         session.add(shelf)
-        if zone is not None or walk_order is not None:
+        if "zone" in changed or "walk_order" in changed:
             copy_shelf_onto_layers(session, shelf)
         audit.record(
             session,
@@ -279,8 +286,9 @@ def edit_shelf(
             EventKind.SHELF_CHANGED,
             details={"action": "edit_shelf", "shelf": shelf.label, **changed},
         )
+        return True
 
-    station.run(work)
+    return station.run(work)
 
 
 def copy_shelf_onto_layers(session: Session, shelf: Shelf) -> None:
