@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
 import secrets
 import stat
@@ -21,10 +22,21 @@ from typing import BinaryIO
 
 from station_console.errors import Refused
 from station_console.i18n import N_
+from station_console.validation_reasons import InvalidValue
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 _FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+_DENIED = N_("this user may not write there (permission denied)")
+# Why a write failed, in the reader's language: the system's `strerror` is English on a Chinese screen.
+_WRITE_REASONS = {
+    errno.EACCES: _DENIED,
+    errno.EPERM: _DENIED,
+    errno.EROFS: N_("the disk it is on is read-only"),
+    errno.ENOENT: N_("its folder does not exist"),
+    errno.ENOTDIR: N_("its folder does not exist"),
+    errno.EISDIR: N_("it is a folder, not a file"),
+}
 
 
 def private_dir(path: Path, *, tighten: bool = False) -> Path:
@@ -49,7 +61,9 @@ def tighten_file(path: Path) -> None:
 
 
 def write_failed(path: Path, exc: OSError) -> Refused:
-    """The refusal for a file that could not be written (nothing of it was left behind)."""
+    """The refusal for a file that could not be written (nothing of it was left behind); the system's
+    words go to the log."""
+    logging.getLogger(__name__).warning("cannot write %s: %s", path, exc)
     if exc.errno in _FULL:
         return Refused(
             N_("The disk is full: {file} was not written (nothing of it was left)"),
@@ -60,8 +74,17 @@ def write_failed(path: Path, exc: OSError) -> Refused:
         N_("Cannot write {file}: {reason}"),
         code="write_failed",
         file=str(path),
-        reason=exc.strerror or str(exc),
+        reason=write_reason(exc),
     )
+
+
+def write_reason(exc: OSError) -> InvalidValue | str:
+    """Why `exc` stopped a write, translated when shown; an error this console has no words for by its
+    errno's name (`EIO`), which the log explains."""
+    msgid = _WRITE_REASONS.get(exc.errno or 0)
+    if msgid is not None:
+        return InvalidValue(msgid)
+    return errno.errorcode.get(exc.errno or 0, type(exc).__name__)
 
 
 @contextmanager

@@ -1,0 +1,63 @@
+"""A file that could not be written says why in the reader's language: the system's `strerror` is
+English whatever the console's language, so it goes to the log, not into the refusal."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pytest
+
+from station_console.errors import Refused
+from station_console.private_files import write_atomic
+
+
+def refusal(target: Path, code: int, strerror: str) -> Refused:
+    def fails(out: object) -> None:
+        raise OSError(code, strerror)
+
+    with pytest.raises(Refused) as refused:
+        write_atomic(target, fails)
+    return refused.value
+
+
+@pytest.mark.parametrize(
+    ("code", "strerror", "en", "zh"),
+    [
+        (
+            errno.EACCES,
+            "Permission denied",
+            "this user may not write there (permission denied)",
+            "没有写入权限",
+        ),
+        (
+            errno.EPERM,
+            "Operation not permitted",
+            "this user may not write there (permission denied)",
+            "没有写入权限",
+        ),
+        (errno.EROFS, "Read-only file system", "the disk it is on is read-only", "磁盘是只读的"),
+        (errno.ENOENT, "No such file or directory", "its folder does not exist", "文件夹不存在"),
+        (errno.EISDIR, "Is a directory", "it is a folder, not a file", "这是文件夹"),
+        (errno.EIO, "Input/output error", "EIO", "EIO"),  # no words of ours: its errno's name
+    ],
+)
+def test_the_reason_is_in_the_readers_language(
+    tmp_path: Path, code: int, strerror: str, en: str, zh: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    target = tmp_path / "report.csv"
+    refused = refusal(target, code, strerror)
+    assert refused.code == "write_failed"
+    assert refused.message("en") == f"Cannot write {target}: {en}"
+    assert refused.message("zh").startswith(f"无法写入 {target}：") and zh in refused.message("zh")
+    assert strerror not in refused.message("zh") and strerror not in refused.message("en")
+    assert strerror in caplog.text  # the system's words, for whoever reads the log
+
+
+def test_a_folder_where_the_file_goes_is_said_so(tmp_path: Path) -> None:
+    """A real rename over a folder: the system's IsADirectoryError, said in Chinese."""
+    target = tmp_path / "report.csv"
+    target.mkdir()
+    with pytest.raises(Refused) as refused:
+        write_atomic(target, b"rows")
+    assert refused.value.message("zh") == f"无法写入 {target}：这是文件夹，不是文件"
