@@ -158,9 +158,13 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         self.status(_("When the courier has signed, F8 closes the batch."))
 
     def _needs_batch(self) -> bool:
-        """No batch open: say how to open one, instead of a key that does nothing."""
+        """No batch open: say how to open one, instead of a key that does nothing; one on its way (put
+        together on Overdue, or the carrier's Enter) is said to be loading, a line its read replaces."""
         if self.current_batch is not None:
             return False
+        if self.calling("show"):
+            self.status(_("One moment: the batch is still loading. Press the key again once it shows."))
+            return True
         self.status(_("Open a batch first: type the carrier (e.g. ZTO) and press Enter."), error=True)
         self.query_one("#ret-carrier", Input).focus()
         return True
