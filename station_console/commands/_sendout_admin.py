@@ -37,7 +37,6 @@ def tariff() -> None:
 @pass_app
 def tariff_show(app: CliApp, carrier: str, version: int | None) -> None:
     """Print a carrier's table as JSON (the current version unless --version)."""
-    from station_console.services.sendout import rules
     from station_console.services.sendout import tariff as tariffs
 
     station = app.station
@@ -46,9 +45,9 @@ def tariff_show(app: CliApp, carrier: str, version: int | None) -> None:
         table = tariffs.load(station, code, version)
         with station.read() as session:
             found = (
-                rules.at_version(session, rules.TARIFF, code, version)
-                if version
-                else tariffs.current_version(session, code)
+                tariffs.current_version(session, code)
+                if version is None
+                else tariffs.at_version(session, code, version)
             )
     except StationError as exc:
         fail(exc, as_json=True)

@@ -214,7 +214,9 @@ def test_stock_and_tariff_are_a_managers(run, staff, tmp_path: Path) -> None:  #
         == 1900
     )
     history = json.loads(run("sendout", "tariff", "history", "SF").stdout)["versions"]
-    assert [v["version"] for v in history] == [1]
+    assert [v["version"] for v in history] == [1, 0]  # the built-in table stays listed
+    builtin = json.loads(run("sendout", "tariff", "show", "SF", "--version", "0").stdout)
+    assert (builtin["version"], builtin["sha256"]) == (0, history[1]["sha256"])
 
 
 def test_tariff_set_takes_a_toml_or_csv_file_as_the_screen_does(run, staff, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -383,7 +385,7 @@ def test_a_tariff_set_over_a_version_stored_meanwhile_is_refused(  # type: ignor
     ), late.output
     monkeypatch.setattr(tariffs, "body_from_text", real)
     history = json.loads(run("sendout", "tariff", "history", "SF").stdout)["versions"]
-    assert [v["version"] for v in history] == [1]  # theirs alone
+    assert [v["version"] for v in history] == [1, 0]  # theirs alone, over the built-in one
     again = run("sendout", "tariff", "set", "SF", str(rates), clerk="Wang")
     assert again.exit_code == 0 and "version 2" in again.output, again.output
     shown = json.loads(run("sendout", "tariff", "show", "SF").stdout)

@@ -124,6 +124,7 @@ async def test_a_new_tariff_from_csv_is_shown_first_then_stored_and_listed(
         assert rows(screen, "#sr-rates")[3] == ["remote region", "1 kg: 28.00", "0.5 kg: 15.00"]
         assert text(screen, "#sr-destinations") == "Destinations of remote region: 新疆, 西藏"
         assert rows(screen, "#sr-versions")[0][::2] == ["1", "Manager"]
+        assert rows(screen, "#sr-versions")[1][:3] == ["0", "built in", "-"]  # what it replaced
         assert "SF tariff: version 1, stored" in text(screen, "#sr-tariff-head")
 
 

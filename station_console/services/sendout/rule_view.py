@@ -76,9 +76,9 @@ def read(station: Station) -> RulesView:
 
 
 def _carrier(session: Session, row: Carrier, names: dict[int | None, str], stock: int) -> CarrierRules:
-    stored = rules.history(session, rules.TARIFF, row.code)
-    current = stored[0] if stored else tariff.current_version(session, row.code)
-    versions = [_version(v, names) for v in stored] or ([_version(current, names)] if current else [])
+    found = tariff.versions_in(session, row.code)
+    current = found[0] if found else None
+    versions = [_version(v, names) for v in found]
     table, problem = None, ""
     if current is not None:
         try:

@@ -169,13 +169,27 @@ def parse(carrier: str, body: dict[str, Any], *, version: int = 0, sha256: str =
     )
 
 
-def current_version(session: Session, carrier: str) -> rules.RuleVersion | None:
-    """The newest stored table of `carrier`, else the built-in one, else None."""
-    stored = rules.latest(session, rules.TARIFF, carrier)
-    if stored is not None:
-        return stored
+def builtin_version(carrier: str) -> rules.RuleVersion | None:
+    """`carrier`'s built-in table (version 0), if the package has one."""
     body = rules.builtin("tariffs.toml").get(carrier)
     return rules.builtin_version(rules.TARIFF, carrier, body) if isinstance(body, dict) else None
+
+
+def current_version(session: Session, carrier: str) -> rules.RuleVersion | None:
+    """The newest stored table of `carrier`, else the built-in one, else None."""
+    return rules.latest(session, rules.TARIFF, carrier) or builtin_version(carrier)
+
+
+def at_version(session: Session, carrier: str, version: int) -> rules.RuleVersion | None:
+    """`carrier`'s table as it was at `version` (0: the built-in one)."""
+    return rules.at_version(session, rules.TARIFF, carrier, version) if version else builtin_version(carrier)
+
+
+def versions_in(session: Session, carrier: str) -> list[rules.RuleVersion]:
+    """Every version of `carrier`'s table, newest first: the stored ones, then the built-in one they
+    replaced (the sends before them were priced with it)."""
+    builtin = builtin_version(carrier)
+    return rules.history(session, rules.TARIFF, carrier) + ([builtin] if builtin else [])
 
 
 def current(session: Session, carrier: str) -> Tariff:
@@ -193,7 +207,7 @@ def load(station: Station, carrier: str, version: int | None = None) -> Tariff:
     with station.read() as session:
         if version is None:
             return current(session, carrier)
-        found = rules.at_version(session, rules.TARIFF, carrier, version)
+        found = at_version(session, carrier, version)
         if found is None:
             raise NotFound(
                 N_("{carrier} has no tariff version {version}"),
@@ -294,8 +308,4 @@ def set_tariff(
 
 def history(station: Station, carrier: str) -> list[rules.RuleVersion]:
     with station.read() as session:
-        found = rules.history(session, rules.TARIFF, carrier)
-        if not found:
-            builtin = current_version(session, carrier)
-            found = [builtin] if builtin else []
-    return found
+        return versions_in(session, carrier)
