@@ -25,7 +25,7 @@ quiet it also notes Rich markup shown raw, a widget reaching past the terminal's
 with no scroll bar, the focused widget not shown at all, and in a zh console an English phrase of the catalogue (not the demo's own data) untranslated. A
 check-in the screen showed done whose parcel row is not in the database at the end is a crash
 ("lost"). `--markup` also types Rich markup into whatever has the focus. Each run has a counter.toml
-of its own (Settings saves it), so a replay starts as its run did. `--rules` also presses Ctrl+R
+of its own (Settings saves it), so a replay starts as its run did. `--rules` also presses Ctrl+F
 (Settings > Send-out rules; more often in Settings) and types the paths of rule files (fuzz_files.py
 writes them into the work folder: good and bad tariffs, checklists and stock, a folder, a missing
 file) into the import forms, now and then anywhere.
@@ -342,7 +342,7 @@ def main() -> None:
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="the console's language (en)")
     parser.add_argument("--markup", action="store_true", help="also type Rich markup into the fields")
     parser.add_argument(
-        "--rules", action="store_true", help="also Ctrl+R (Send-out rules) and rule files' paths typed"
+        "--rules", action="store_true", help="also Ctrl+F (Send-out rules) and rule files' paths typed"
     )
     parser.add_argument(
         "--stop-on", metavar="TEXT", help="a note holding TEXT is a crash too: stops the run and is shrunk"

@@ -1,6 +1,6 @@
 """What the console fuzzer presses (scripts/fuzz_console.py): one key or a whole scan at a time, drawn
 from a weighted alphabet of mode and screen keys, Esc, Enter, arrows, digits and letters, or a waybill
-or pickup code from the database; with --markup Rich markup typed, with --rules Ctrl+R and rule files'
+or pickup code from the database; with --markup Rich markup typed, with --rules Ctrl+F and rule files'
 paths; a pause or a wait until quiet after some; and, locked, the clerk signing in again by keys."""
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ SCAN_WEIGHT = 6  # a whole scan, against the alphabet's total
 # would or key by key as a person, then Enter or not; the console shows it as typed or refuses it.
 MARKUP_WEIGHT = 2
 MARKUP_TYPED = ["[magenta]x[/magenta]", "[/magenta]", "[@click=app.quit]q[/magenta]"]
-# With --rules: Ctrl+R (Settings > Send-out rules) among the screen keys, and the path of a rule file
+# With --rules: Ctrl+F (Settings > Send-out rules) among the screen keys, and the path of a rule file
 # (fuzz_files.py: good, bad, a folder, a missing one) typed where an import form asks for one, now and
 # then anywhere else.
-RULES_KEYS = ["ctrl+r"]
+RULES_KEYS = ["ctrl+f"]
 PATH_WEIGHT = 2
 
 

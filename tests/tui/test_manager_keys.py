@@ -47,9 +47,9 @@ KEYS: dict[str, tuple[str, tuple[str, ...], str, str | None]] = {
     "recipients.import": ("settings", ("f12",), "f10", None),
     "recipients.toggle": ("settings", ("f12",), "f12", None),
     "events.drop": ("settings", ("ctrl+o",), "d", None),
-    "rules.import_tariff": ("settings", ("ctrl+r",), "f10", "FormDialog"),
-    "rules.import_checklist": ("settings", ("ctrl+r",), "f11", "FormDialog"),
-    "rules.import_stock": ("settings", ("ctrl+r",), "f12", "FormDialog"),
+    "rules.import_tariff": ("settings", ("ctrl+f",), "f10", "FormDialog"),
+    "rules.import_checklist": ("settings", ("ctrl+f",), "f11", "FormDialog"),
+    "rules.import_stock": ("settings", ("ctrl+f",), "f12", "FormDialog"),
 }
 # Keys of a screen or dialog only a manager's key opens: pressed after a clerk took over from the
 # manager who opened it (the screen's own keys still there under the sign-in).

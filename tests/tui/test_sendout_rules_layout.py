@@ -52,7 +52,7 @@ def column_bands(app: StationApp, table: Widget, headings: list[str]) -> list[st
 async def open_rules(app: StationApp, pilot: Any, lang: str) -> Any:
     set_language(lang)
     await quiet.settle(pilot)
-    await quiet.press(pilot, "ctrl+r")
+    await quiet.press(pilot, "ctrl+f")
     await quiet.until(pilot, lambda: getattr(app.screen, "view", None) is not None, what="the rules read")
     return app.screen
 

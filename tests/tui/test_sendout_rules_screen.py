@@ -1,4 +1,4 @@
-"""Settings > Send-out rules (Ctrl+R): a carrier's rates as a table, a tariff and a checklist imported
+"""Settings > Send-out rules (Ctrl+F): a carrier's rates as a table, a tariff and a checklist imported
 from a typed path after a preview, waybill stock imported whole or not at all; refusals said in the
 form with nothing stored; a clerk reads and imports nothing."""
 
@@ -59,7 +59,7 @@ def text(screen: Any, selector: str) -> str:
 
 async def open_rules(app: StationApp, pilot: Any) -> SendoutRulesScreen:
     await quiet.settle(pilot)
-    await quiet.press(pilot, "ctrl+r")
+    await quiet.press(pilot, "ctrl+f")
     await quiet.until(
         pilot,
         lambda: isinstance(app.screen, SendoutRulesScreen) and app.screen.view is not None,
@@ -67,6 +67,21 @@ async def open_rules(app: StationApp, pilot: Any) -> SendoutRulesScreen:
     )
     assert isinstance(app.screen, SendoutRulesScreen)
     return app.screen
+
+
+@pytest.mark.first_mode("settings")
+async def test_ctrl_r_in_settings_is_no_way_to_the_rules_and_ctrl_f_is(app: StationApp) -> None:
+    """Ctrl+R is Refresh on five screens: in Settings it opened Send-out rules instead. Their key is
+    Ctrl+F, which means nothing else, and the footer says so."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        settings = app.screen
+        await quiet.press(pilot, "ctrl+r")
+        assert app.screen is settings
+        bound = app.screen.active_bindings.items()
+        keys = {key for key, b in bound if b.binding.action == "open('sendout_rules')"}
+        assert keys == {"ctrl+f"}
+        await open_rules(app, pilot)
 
 
 async def send_form(app: StationApp, pilot: Any, key: str, path: Path | str) -> FormDialog[Any]:

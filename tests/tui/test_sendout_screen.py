@@ -480,5 +480,5 @@ async def test_an_empty_stock_says_where_a_manager_imports_more(station: Station
         assert screen.source == "stock"
         await quiet.press(pilot, "f10")
         await until(pilot, lambda: "left in stock" in text_of(screen, "#so-message"))
-        assert "Settings (Ctrl+S) > Send-out rules (Ctrl+R) > F12" in text_of(screen, "#so-message")
+        assert "Settings (Ctrl+S) > Send-out rules (Ctrl+F) > F12" in text_of(screen, "#so-message")
     assert sends(station) == []

@@ -488,7 +488,7 @@ async def test_a_missing_files_long_path_leaves_its_field_in_view(
 ) -> None:
     """Settings > Send-out rules > F12: a long path refused fills three lines over the fields, and the
     path's field, the cursor in it, stays in view (it was scrolled under OK, the form's top kept)."""
-    async with console_in(app, lang, "ctrl+r") as pilot:
+    async with console_in(app, lang, "ctrl+f") as pilot:
         await quiet.until(
             pilot, lambda: isinstance(app.screen, SendoutRulesScreen) and app.screen.view is not None
         )

@@ -253,7 +253,7 @@ WALKS: dict[str, Walk] = {
     "settings: carrier events": Walk(("ctrl+s", "ctrl+o"), "CarrierEventsScreen", ("f", "r")),
     # The import form opens on its file field.
     "settings: send-out rules, stock": Walk(
-        ("ctrl+s", "ctrl+r"), "SendoutRulesScreen", ("f12", *typed("{stock}"))
+        ("ctrl+s", "ctrl+f"), "SendoutRulesScreen", ("f12", *typed("{stock}"))
     ),
     # It opens on the clerk's own activity, the focus in the waybill field: a parcel's timeline.
     "audit trail (Ctrl+T)": Walk(("ctrl+t",), "ClerkActivityScreen", typed(ON_SHELF)),

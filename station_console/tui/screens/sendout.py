@@ -453,7 +453,7 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
         if exc.code == "stock_empty":  # the service's "import more" said where, at this console
             text = _(
                 "No {carrier} waybill numbers left in stock: scan a pre-printed one, or a manager imports "
-                "more in Settings (Ctrl+S) > Send-out rules (Ctrl+R) > F12.",
+                "more in Settings (Ctrl+S) > Send-out rules (Ctrl+F) > F12.",
                 carrier=exc.params.get("carrier", ""),
             )
             self.failed(tag, text)

@@ -1,4 +1,4 @@
-"""Settings > Send-out rules (Ctrl+R): what a manager keeps for send-out, which was only `station
+"""Settings > Send-out rules (Ctrl+F): what a manager keeps for send-out, which was only `station
 sendout tariff|checklist|stock`: each carrier's tariff (its rates, terms and versions), the inspection
 checklist, the waybill numbers left in stock.
 

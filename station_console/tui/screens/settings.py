@@ -105,9 +105,9 @@ class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls,
             tooltip=N_("Events sent back to carriers; the dead-letter list"),
         ),
         Binding(
-            # R for send-out Rules: Settings reads changes made elsewhere itself (no Refresh key of
-            # its own) and its fields keep no Ctrl+R; Send-out's keys are all the counter's.
-            "ctrl+r",
+            # A key no other screen or field uses: Ctrl+R is Refresh on five screens, and the fields
+            # keep Ctrl+A/E/D/W/U/K/X/C/V for editing.
+            "ctrl+f",
             "open('sendout_rules')",
             N_("Send-out rules"),
             id="settings.sendout_rules",
