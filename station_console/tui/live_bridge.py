@@ -3,7 +3,8 @@
 `LiveBridge(app)` runs a `ChangeFeed` in a thread worker and posts `LiveBridge.Changed(kinds, counters,
 parcel_ids)` to the app's active screen whenever other counters committed something; a screen that shows
 counts or lists handles it with `def on_live_bridge_changed(self, message)` and reloads. Changes made at
-this console's own counter are left out: the screen that made them has already refreshed.
+this console's own counter are left out: the screen that made them has already refreshed; only a screen
+with `HEARS_OWN_COUNTER` (Reports: every mode's work moves its figures) is told of them too.
 
 A change to what the console keeps in memory (the station settings, the carrier table) is read again
 in this thread first (`admin/catch_up.py`), this counter's own included (the `station` command on
@@ -32,7 +33,7 @@ from textual.app import App
 from textual.message import Message
 
 from station_console.services.admin import catch_up
-from station_console.services.admin.live import ChangeFeed
+from station_console.services.admin.live import Change, ChangeFeed
 
 if TYPE_CHECKING:
     from station_console.services.core.station import SettingsRead
@@ -59,6 +60,9 @@ class LiveBridge:
         # Changes handed to whichever screen was in front, so far: a screen that comes back to front
         # knows whether it missed some (only the one in front is told).
         self.delivered = 0
+        # Changes made at this counter, heard so far: told only to a screen that shows what any screen
+        # changes (`HEARS_OWN_COUNTER`: Reports, whose figures the other modes' work moves).
+        self.own_heard = 0
 
     def start(self) -> None:
         self._stop.clear()
@@ -98,24 +102,38 @@ class LiveBridge:
                     except Exception as exc:  # noqa: BLE001  as above: kept, and read again next time round
                         log.warning("live view: could not read the settings again (%s); trying again", exc)
                         self._stop.wait(RETRY_S)
-                changes = [c for c in found if c.counter != station.counter]
-                message = None
-                if changes:
-                    message = LiveBridge.Changed(
-                        kinds=frozenset(c.kind for c in changes),
-                        counters=frozenset(c.counter for c in changes if c.counter),
-                        parcel_ids=frozenset(c.parcel_id for c in changes if c.parcel_id is not None),
-                    )
-                if (message is not None or settings is not None) and not self._stop.is_set():
-                    self.app.post_message(events.Callback(callback=partial(self._deliver, message, settings)))
+                message = _changed([c for c in found if c.counter != station.counter])
+                own = _changed([c for c in found if c.counter == station.counter])
+                if any(x is not None for x in (message, settings, own)) and not self._stop.is_set():
+                    deliver = partial(self._deliver, message, settings, own)
+                    self.app.post_message(events.Callback(callback=deliver))
         finally:
             self._feed.close()
 
     # -- UI thread ------------------------------------------------------------------------------
 
-    def _deliver(self, message: LiveBridge.Changed | None, settings: SettingsRead | None) -> None:
+    def _deliver(
+        self,
+        message: LiveBridge.Changed | None,
+        settings: SettingsRead | None,
+        own: LiveBridge.Changed | None = None,
+    ) -> None:
         if settings is not None:  # first: a screen told of the change reads the new settings
             self.app.settings_read(settings)  # type: ignore[attr-defined]
         if message is not None:
             self.delivered += 1
             self.app.screen.post_message(message)
+        if own is not None:
+            self.own_heard += 1
+            if getattr(self.app.screen, "HEARS_OWN_COUNTER", False):
+                self.app.screen.post_message(own)
+
+
+def _changed(changes: list[Change]) -> LiveBridge.Changed | None:
+    if not changes:
+        return None
+    return LiveBridge.Changed(
+        kinds=frozenset(c.kind for c in changes),
+        counters=frozenset(c.counter for c in changes if c.counter),
+        parcel_ids=frozenset(c.parcel_id for c in changes if c.parcel_id is not None),
+    )

@@ -180,3 +180,20 @@ async def test_the_day_not_closed_stays_over_the_figures_read_again_on_coming_ba
             assert not line.has_class("-error")
     finally:
         other.engine.dispose()
+
+
+@pytest.mark.first_mode("reports")
+async def test_this_counters_own_check_in_in_another_mode_is_in_the_figures_on_coming_back(
+    app: StationApp, station: Station
+) -> None:
+    """The manager leaves Reports, a parcel is checked in at this very counter, and F6 shows it: the
+    figures the day close is then confirmed on are today's, not the ones read before (the close was
+    refused as 'another counter changed the figures', with no other counter at all)."""
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await _reports_listening(app, pilot)
+        assert total_checked_in(screen) == "0"
+        await quiet.press(pilot, "f1")
+        check_in(station, "73100000000050", batch="ZTO", phone="5679")  # this counter's own
+        await quiet.press(pilot, "f6")
+        await until_total(pilot, screen, "1")
+        assert reports.shown_totals(screen.report or {})["checked_in"] == 1

@@ -67,6 +67,9 @@ def volume_chart(week: dict[date, dict[str, int]], report: dict[str, Any], width
 class ReportsScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Reports")
     CSS_PATH = "reports.tcss"
+    # This counter's own check-ins and pickups move the figures too: they are read again as another
+    # counter's are, or the day close is refused on figures the manager never saw change.
+    HEARS_OWN_COUNTER = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f7", "shift_day(-1)", N_("Day before"), id="reports.prev", tooltip=N_("The day before")),
@@ -170,11 +173,14 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         self.call("report", partial(read_report, self.station, self.day), exclusive=True)
 
     def _delivered(self) -> int:
+        """Changes heard so far, this counter's own among them: the work of the other modes here moves
+        the figures as much as another counter's does."""
         bridge = getattr(self.app, "live_bridge", None)
-        return bridge.delivered if bridge is not None else 0
+        return bridge.delivered + bridge.own_heard if bridge is not None else 0
 
     def on_live_bridge_changed(self, message: LiveBridge.Changed) -> None:
-        """Another counter's work: the figures are read again if it may have moved the day shown."""
+        """Any counter's work, this one's too: the figures are read again if it may have moved the day
+        shown."""
         # Imported here: the report's modules load with the first report (see read_report).
         from station_console.services.day.report import ANY_DAY_KINDS, TODAYS_FIGURE_KINDS
 
@@ -189,8 +195,8 @@ class ReportsScreen(ServiceCalls, ModeScreen):
 
     def came_to_front(self) -> None:
         super().came_to_front()
-        # Back from a question or another mode: other counters' work meanwhile went to the screen in
-        # front, and what was heard just before waited. Nothing new: nothing to read.
+        # Back from a question or another mode: any counter's work meanwhile (this one's, in the other
+        # modes, too) went unread here, and what was heard just before waited. Nothing new: nothing to read.
         if self.report is not None and (self._live_heard is not None or self._delivered() != self._live_seen):
             self._live_heard = True if self._live_heard is None else self._live_heard
             self._live_soon()
