@@ -137,3 +137,25 @@ async def test_a_page_key_typed_with_the_enter_that_opens_the_kind_list_leaves_i
                 assert app.focused is kind.query_one(SelectOverlay)
                 await quiet.press(pilot, "escape")
                 assert not kind.expanded
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_long_note_leaves_the_parcels_columns_on_a_120_column_screen(
+    app: StationApp, station: Station
+) -> None:
+    """A note of 500 characters (the most a note holds) is cut in the list: the waybill and the problem
+    flag beside it stay in view, not pushed off the screen to the right by the note."""
+    place(station, wb(1), "1-1")
+    problems.mark(station, wb(1), "damaged", "Wet box, " * 55)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(ProblemsScreen())
+        await quiet.settle(pilot)
+        table = app.screen.query_one("#pr-table", DataTable)
+        await quiet.until(pilot, lambda: table.row_count == 1, what="the flagged parcel listed")
+        await quiet.settle(pilot)
+        columns = table.ordered_columns
+        keys = [str(column.key.value) for column in columns]
+        widths = [column.get_render_width(table) for column in columns]
+        assert sum(widths[: keys.index("Problem") + 1]) <= table.scrollable_content_region.width
+        note = table.get_row_at(0)[keys.index("Note")]
+        assert str(note).startswith("Wet box, Wet box,") and str(note).endswith("…")

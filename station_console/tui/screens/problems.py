@@ -18,6 +18,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Select
 
 from station_console.i18n import N_, _
+from station_console.safe_text import visible
 from station_console.services.exceptions import problems
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, translate_bindings
@@ -29,9 +30,21 @@ from station_console.tui.widgets.plain import Label, Static, Table, plain
 from station_console.tui.widgets.routed_choice import RoutedChoice
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
+# The note's column, last, at most (a note may hold 500 characters): it never pushes the parcel's own
+# columns off the screen.
+NOTE_CELLS = 40
+
 
 class KindChoice(RoutedChoice):
     pass
+
+
+def note_cell(note: str | None) -> Text:
+    """A note on one line, cut to `NOTE_CELLS` terminal cells with an ellipsis (a Chinese character
+    takes two), shown as text."""
+    cell = Text(" ".join(visible(note or "").split()), no_wrap=True)
+    cell.truncate(NOTE_CELLS, overflow="ellipsis")
+    return cell
 
 
 class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
@@ -88,7 +101,9 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
         for field in self.query(WedgeInput):
             field.router = router
         self.query_one(KindChoice).router = router
-        setup_parcel_table(self.query_one("#pr-table", DataTable), extra=(N_("Note"),))
+        table = self.query_one("#pr-table", DataTable)
+        setup_parcel_table(table)
+        table.add_column(_("Note"), key="Note")
         self.reload()
         self.query_one("#pr-parcel", Input).focus()
 
@@ -104,7 +119,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
         table.clear()
         zone = self.station.zone()
         for row in rows:
-            table.add_row(row.problem_note or "", *parcel_cells(row, zone), key=row.waybill)
+            table.add_row(*parcel_cells(row, zone), note_cell(row.problem_note), key=row.waybill)
         self.query_one("#pr-not-received", Static).update(not_received)
 
     @on(Input.Submitted, "#pr-parcel")
