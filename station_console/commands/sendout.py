@@ -141,9 +141,10 @@ def find_sender(app: CliApp, phone: str, as_json: bool) -> None:
 
 
 def _id_number(id_type: str | None, given: str | None) -> str | None:
-    """The document number: from --id-number or $STATION_SENDER_ID, else asked for without echo."""
+    """The document number: from --id-number or $STATION_SENDER_ID, else asked for without echo; with
+    no --id-type, --id-number as given."""
     if not id_type:
-        return None
+        return given  # a number with no --id-type: the service says to choose its kind
     number = given or os.environ.get("STATION_SENDER_ID")
     if number:
         return number

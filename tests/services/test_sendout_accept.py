@@ -93,6 +93,7 @@ def test_a_waybill_printer_gets_the_label(counter: Station) -> None:
     ("changes", "code"),
     [
         ({"party": party(id_number=None)}, "id_required"),
+        ({"party": party(id_type=None)}, "id_type_missing"),
         ({"party": party(id_seen=False)}, "id_not_seen"),
         ({"party": party(id_number="110105194912310021")}, "bad_id"),
         ({"party": party(phone="5678")}, "phone_incomplete"),
@@ -127,6 +128,17 @@ def test_a_station_without_real_name_rules_takes_no_id(counter: Station) -> None
     configure(counter, send_real_name=False)
     result = send(counter, party=party(id_type=None, id_number=None, id_seen=False))
     assert row(counter, result.send_id).id_type is None
+
+
+def test_an_id_number_with_no_kind_of_id_is_refused_not_dropped(counter: Station) -> None:
+    """Even where no ID is required: the number the clerk typed was thrown away in silence."""
+    configure(counter, send_real_name=False)
+    before = snapshot(counter)
+    with pytest.raises(StationError) as exc:
+        send(counter, party=party(id_type=None, id_seen=False))
+    assert exc.value.code == "id_type_missing"
+    assert exc.value.message() == "Choose the kind of the sender's ID for the number typed"
+    assert snapshot(counter) == before
 
 
 def test_nobody_signed_in_is_refused(counter: Station) -> None:

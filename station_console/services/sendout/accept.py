@@ -114,6 +114,9 @@ def check_party(station: Station, party: Party) -> tuple[str, Phone, IdTrace | N
     """The sender's name, phone and document trace; real-name stations need the document, seen."""
     name = text_field(party.name, _("Sender's name"), limit=64)
     phone = sender_phone(party.phone)
+    if party.id_number and party.id_number.strip() and not party.id_type:
+        # A number typed with no kind of ID was dropped in silence (or refused as not typed at all).
+        raise Refused(N_("Choose the kind of the sender's ID for the number typed"), code="id_type_missing")
     trace = check_id(party.id_type, party.id_number) if party.id_type and party.id_number else None
     if station.settings().send_real_name:
         if trace is None:
