@@ -287,3 +287,28 @@ async def test_keys_that_need_the_figures_pressed_while_they_load_say_so(
         await quiet.press(pilot, "f12")
         await _settle(app, pilot)
         assert isinstance(app.screen, ConfirmClose)
+
+
+@pytest.mark.first_mode("reports")
+@pytest.mark.parametrize(("lang", "size"), [("en", (120, 40)), ("zh", (80, 24))])
+async def test_a_closed_days_status_line_shows_whether_its_figures_still_match(
+    app: StationApp, station: Station, lang: str, size: tuple[int, int]
+) -> None:
+    """The whole SHA-256 pushed the end of the line, whether the figures still match the close, out of
+    the status line's two lines; its start is enough there (the summary below has it whole)."""
+    from station_console.services.day.close import close_day
+
+    _seed(station)
+    station.clerk_role = "manager"
+    info = close_day(station, early=True)
+    set_language(lang)
+    async with app.run_test(size=size) as pilot:
+        screen = await _open_reports(app, pilot)
+        await _settle(app, pilot)
+        line = screen.query_one("#rp-status", Static)
+        shown = str(line.render())
+        assert info.sha256[:16] in shown and info.sha256 not in shown
+        assert ("figures still match" if lang == "en" else "数据仍然一致") in shown
+        region = line.content_region
+        assert line.get_content_height(region.size, app.size, region.width) <= region.height
+        assert info.sha256 in str(screen.query_one("#rp-summary", Static).render())

@@ -256,7 +256,9 @@ def _minute(iso: str) -> str:
     return iso[:16].replace("T", " ")
 
 
-def close_line(report: dict[str, Any], tr: Translator = CURRENT) -> str:
+def close_line(report: dict[str, Any], tr: Translator = CURRENT, *, sha_chars: int | None = None) -> str:
+    """Whether and by whom the day is closed; `sha_chars`: the SHA-256's start only (a status line of two
+    lines, where the whole of it pushed whether the figures still match out of view)."""
     closed = report.get("closed")
     if not closed:
         return tr("Not closed")
@@ -273,7 +275,7 @@ def close_line(report: dict[str, Any], tr: Translator = CURRENT) -> str:
         "Closed by {by} at {at}, SHA-256 {sha}; {state}",
         by=closed["by"] or "-",
         at=_minute(closed["at"]),
-        sha=closed["sha256"],
+        sha=closed["sha256"] if sha_chars is None else f"{closed['sha256'][:sha_chars]}…",
         state=state,
     )
 

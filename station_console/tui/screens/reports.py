@@ -42,6 +42,7 @@ from station_console.tui.widgets.plain import Label, Static, Table, plain
 from station_console.tui.widgets.status_line import StatusLine
 
 LIVE_GAP_S = 1.0  # another counter's work reads the figures again at most this often
+STATUS_SHA_CHARS = 16  # of a closed day's SHA-256 on the status line, as the close's own answer shows it
 
 
 def volume_chart(week: dict[date, dict[str, int]], report: dict[str, Any], width: int = 40) -> Grid:
@@ -248,7 +249,8 @@ class ReportsScreen(ServiceCalls, ModeScreen):
         )
         # A read: a refusal said since the clerk's last key stays over it (see `StatusLine`).
         widget = self._status()
-        if widget.show_read(f"{status} · {summary.close_line(report)}"):
+        # The hash's start (the whole one is in the summary below): its two lines keep the figures' state.
+        if widget.show_read(f"{status} · {summary.close_line(report, sha_chars=STATUS_SHA_CHARS)}"):
             widget.set_class(not report["balanced"], "-unbalanced")
 
     def _status(self) -> StatusLine:
