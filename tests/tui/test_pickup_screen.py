@@ -7,6 +7,8 @@ a person's 250 ms apart (`tui/pickup_driver.py`); a hurried clerk's double keys 
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlmodel import select
 from textual.widgets import DataTable
@@ -16,6 +18,7 @@ from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.screens import pickup
 from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.widgets.wedge import KeyRouter
@@ -30,7 +33,7 @@ from tui.pickup_driver import (
     statuses,
     statuses_ids,
 )
-from tui.quiet import press
+from tui.quiet import TIMEOUT, press, send_key, until
 
 
 @pytest.mark.first_mode("pickup")
@@ -352,3 +355,44 @@ async def test_a_change_at_another_counter_is_said_below_a_wrong_parcel_refusal_
         assert screen.query_one("#pk-message").has_class("-error") and screen.has_class("-wrong")
         await clerk.scan(ann[0].waybill)
         assert "Another counter" not in clerk.text("#pk-message") and "OK" in clerk.text("#pk-message")
+
+
+@pytest.mark.first_mode("pickup")
+@pytest.mark.parametrize("found", [True, False], ids=["listed", "nothing-found"])
+async def test_a_refusal_said_while_the_lookup_runs_stays_first_over_its_answer(
+    station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch, found: bool
+) -> None:
+    """A partial scan refused while the customer's lookup ran: the lookup's answer (the list, or nothing
+    found) replaced the refusal before it was read. The refusal stays first, the answer below it."""
+    sign_in(station, Role.CLERK)
+    ann = receive(station, 1, ANN)
+    release, asked = threading.Event(), threading.Event()
+    real = pickup.lookup
+
+    def slow(*args: object, **kwargs: object) -> object:
+        asked.set()
+        assert release.wait(TIMEOUT)  # a busy database: the lookup is still running
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pickup, "lookup", slow)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.key(*(ann.pickup_code if found else "8-5-9999"))
+        send_key(console, "enter")
+        await until(pilot, asked.is_set)
+        clerk.clock.t += 0.5
+        clerk.clock.step, clerk.clock.idle = 0.004, 0.0
+        for key in [*"5678", "enter"]:
+            send_key(console, key)
+        await until(pilot, lambda: "too short" in clerk.text("#pk-message"))
+        refusal = clerk.text("#pk-message")
+        release.set()
+        await clerk.settle()
+        said = clerk.text("#pk-message")
+        answer = "1 parcel: fetch it" if found else "No parcel on the shelves"
+        assert said.startswith(refusal) and answer in said, said
+        assert screen.query_one("#pk-message").has_class("-error")
+        assert (screen.lookup is not None) is found  # the list is filled all the same
+        await clerk.key("escape")
+        assert "too short" not in clerk.text("#pk-message")  # the clerk's next key lets it go

@@ -143,11 +143,24 @@ class PickupScreen(TakesScans, PickupHandover):
 
     def look_up(self, query: str) -> None:
         self._clear_state()
+        # Asking for a customer lets go of a refusal still standing (a device scan is no key): only one
+        # said while the lookup runs (a partial scan) stands over its answer.
+        self.query_one("#pk-message", StatusLine).clerk_acted()
         self.call("lookup", partial(lookup, self.station, query))
 
     def done_lookup(self, found: Lookup) -> None:
         self.lookup = found
         self._show_lookup()
+
+    def _say_answer(self, text: str, *, error: bool = False, warn: bool = False) -> None:
+        """The lookup's answer; a refusal said while it ran stays first, the answer on the line below,
+        so the clerk reads both, the refusal in its own style."""
+        line = self.query_one("#pk-message", StatusLine)
+        if line.refusal_stands:
+            self._acknowledged = False
+            line.show_read(text, under_refusal=True)
+        else:
+            self._say(text, error=error, warn=warn)
 
     def done_still_here(self, found: Lookup) -> None:
         """The customer's parcels read again (`read_again`): the clerk's ticks stay on those still here."""
@@ -331,7 +344,7 @@ class PickupScreen(TakesScans, PickupHandover):
         if lk.missing:
             notes.append(_("Not found: {codes}", codes=", ".join(lk.missing)))
         if say:
-            self._say(sentences(*notes), warn=bool(lk.missing or lk.moved) or len(lk.groups) > 1)
+            self._say_answer(sentences(*notes), warn=bool(lk.missing or lk.moved) or len(lk.groups) > 1)
         if self.station.settings().storage_fee_rules:
             self._quote_fees()
         if lk.second_check:
@@ -365,6 +378,9 @@ class PickupScreen(TakesScans, PickupHandover):
             self._wrong(text)
         elif tag == "still_here":
             self.nothing_still_here()  # nothing of theirs is on the shelves now
+        elif tag == "lookup":
+            self.app.bell()
+            self._say_answer(text, error=True)
         else:
             self._refuse(text)
 
