@@ -5,6 +5,12 @@ its scroll bar, and the field with the focus stays focused off-screen: what the 
 into a field they could not see. The focus is not moved to a field that is in view instead: typing goes
 on where the cursor was, and is shown there; Tab is what moves on. Keys that do not reach the field (a
 screen's F-keys, the form's own PageDown) leave the form where it was scrolled to.
+
+A page key scrolls its form only once it has passed up from the field to the app (its binding's
+action), and the scroll waits for the form's next turn: a key typed right behind it (a hurried clerk, a
+drop-down's letter) still found the field in view, and the scroll then took it away. So a key typed into
+a field of a form that scrolls sends `LookAgain` up the same way behind it: at the app, the page key's
+scroll has been asked for, and the field is looked at again once it is made.
 """
 
 from __future__ import annotations
@@ -13,11 +19,22 @@ from typing import Any
 
 from textual import events
 from textual.errors import NoWidget
+from textual.message import Message
+from textual.widget import Widget
 
 
-def bring_focus_into_view(app: Any, event: events.Key | events.Paste) -> None:
+class LookAgain(Message):
+    """Behind a key for `focused`, a field of the scrolling `form`, shown whole as the key came."""
+
+    def __init__(self, focused: Widget, form: Widget, event: events.Key | events.Paste) -> None:
+        super().__init__()
+        self.focused, self.form, self.event = focused, form, event
+
+
+def bring_focus_into_view(app: Any, event: events.Key | events.Paste, *, again: bool = True) -> None:
     """Before `event` is handed to the focused widget: scroll that widget wholly into view if the key
-    goes to it (a paste always does) and it is not shown whole."""
+    goes to it (a paste always does) and it is not shown whole; `again`: or look again behind the keys
+    before it, if it is in a form that scrolls."""
     focused = app.focused
     if focused is None:
         return
@@ -27,10 +44,36 @@ def bring_focus_into_view(app: Any, event: events.Key | events.Paste) -> None:
     except NoWidget:  # not laid out yet
         return
     if geometry.clip.contains_region(geometry.region):
+        form = next((node for node in focused.ancestors if _scrolls(node)), None) if again else None
+        if form is not None:
+            focused.post_message(LookAgain(focused, form, event))  # up the page key's way, behind it
         return  # shown whole: the usual case, so the bindings are looked at only past here
     if isinstance(event, events.Key) and not _goes_to(focused, event):
         return
     screen.scroll_to_widget(focused, animate=False, immediate=True)
+
+
+def look_again(app: Any, message: LookAgain) -> None:
+    """At the app, behind the keys before it: once the form has made the scrolls they asked for (each
+    waits for the form's turn, in order), the field is shown whole again if the key went to it and it
+    still has the focus. A scroll asked for after the key (the clerk paged on) comes after this look."""
+    focused, form, event = message.focused, message.form, message.event
+
+    def scrolled() -> None:
+        if app.focused is not focused or not focused.is_attached:
+            return
+        for attribute in ("scroll_x", "scroll_y"):
+            app.animator.force_stop_animation(form, attribute)  # where a page key's glide ends
+        if isinstance(event, events.Key) and not _goes_to(focused, event):
+            return
+        # By the form's scroll offsets, not the screen's map, which is redrawn only after this.
+        focused.screen.scroll_to_widget(focused, animate=False, immediate=True)
+
+    form.call_after_refresh(scrolled)
+
+
+def _scrolls(node: Any) -> bool:
+    return isinstance(node, Widget) and (node.allow_vertical_scroll or node.allow_horizontal_scroll)
 
 
 def _goes_to(focused: Any, event: events.Key) -> bool:

@@ -86,3 +86,37 @@ async def test_a_paste_into_a_sendout_field_paged_out_of_view_shows_the_field(st
         await quiet.settle(pilot)
         assert phone.value == "138" and app.focused is phone
         assert shown_whole(phone)
+
+
+@pytest.mark.parametrize("field_id", ["#so-idtype", "#so-name"])
+@pytest.mark.first_mode("sendout")
+async def test_a_key_right_behind_pagedown_shows_the_drop_down_or_field_it_goes_to(
+    station: Station, field_id: str
+) -> None:
+    """PageDown and a letter back to back (a hurried clerk; a drop-down's letter searches its list):
+    the page key scrolls only once it has passed up to the app, after the letter found its widget still
+    in view, and the scroll then took it away. The widget the letter went to is shown whole."""
+    app = counter_app(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        widget = app.screen.query_one(field_id)
+        widget.focus()
+        await quiet.settle(pilot)
+        assert shown_whole(widget)
+        await quiet.burst(pilot, "pagedown", "c")
+        assert app.focused is widget and shown_whole(widget)
+        if isinstance(widget, Input):
+            assert widget.value == "c"
+
+
+@pytest.mark.first_mode("sendout")
+async def test_pagedown_right_behind_a_key_keeps_its_page(station: Station) -> None:
+    """The letter first, then PageDown: the clerk paged on after typing, and the form stays paged."""
+    app = counter_app(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        name = app.screen.query_one("#so-name", Input)
+        name.focus()
+        await quiet.settle(pilot)
+        await quiet.burst(pilot, "c", "pagedown")
+        assert name.value == "c" and app.focused is name and not shown_whole(name)
