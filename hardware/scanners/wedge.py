@@ -19,7 +19,8 @@ Rules (terminator Enter or Tab):
 - A stall after only 1 or 2 keys cannot be told from typing: those keys are released as `Typed` at
   once (a person must not wait), but a scan that follows them within `rejoin_ms` may be their tail, so
   it is refused as `Partial("split")` with `retract` = those keys. So is a scan right after a refused
-  head (within twice the window): it may be that head's tail.
+  head (within twice the window): it may be that head's tail. One or two keys right behind a refused
+  head (within `rejoin_ms`) are its last keys (a long paste's, arriving in pieces) and go with it.
 - With a prefix configured, intake is exact: a scan is prefix ... [suffix] terminator, and gaps up to
   `rejoin_ms` inside it are hiccups; a fast burst without the prefix is `Partial("framing")`.
 - A terminator right after a scan is the scanner's own (CR LF) and is dropped; a storm of terminators
@@ -212,6 +213,8 @@ class WedgeDecoder:
         body = self._body()
         keys = self._head + self._burst
         if not (self._head or self._framed() or len(self._burst) >= _ESTABLISHED):
+            if self._tail_of_refused():
+                return self._drop_tail()
             return self._release()  # "8⏎" from a quick person: one key and Enter
         first = keys[0][1]
         self._head, self._burst = [], []
@@ -240,7 +243,22 @@ class WedgeDecoder:
             self._head += self._burst  # a scanner stalled mid-code: wait for the rest
             self._burst = []
             return []
+        if self._tail_of_refused():
+            return self._drop_tail()
         return self._release()
+
+    def _tail_of_refused(self) -> bool:
+        """The held keys (1 or 2) came right behind a head just refused as split, within the time its
+        continuation would have joined it: its last keys (a long paste's, decided by a timer that ran
+        late behind keys still on their way), not a person's."""
+        end = self._refused_head_end
+        return bool(self._burst) and end is not None and self._burst[0][1] - end <= self.rejoin
+
+    def _drop_tail(self) -> list[WedgeOutput]:
+        """A refused head's tail goes with it, unsaid (its refusal was said): nothing typed."""
+        self._refused_head_end = self._burst[-1][1]
+        self._burst, self._typed = [], []
+        return []
 
     def interrupt(self) -> list[WedgeOutput]:
         """A person acted (a paste): held scanner keys are not a whole code; a person's few go first."""

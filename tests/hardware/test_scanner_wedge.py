@@ -302,3 +302,21 @@ def test_settings_are_proposed_from_the_scanners_own_gaps() -> None:
     decoder = WedgeDecoder(max_gap_ms=found.max_gap_ms, min_length=found.min_length)
     assert run(decoder, burst("SF1234567890123", 0.0, gap_ms=6)) == [Scan("SF1234567890123")]
     assert propose([burst("ab", 0.0)]) is None  # two characters say nothing about a scanner
+
+
+@pytest.mark.parametrize("tail", ["7", "77", "7\n"], ids=["one", "two", "one-and-enter"])
+def test_a_long_pastes_last_keys_behind_its_refused_head_go_with_it(tail: str) -> None:
+    """A 5,000-character paste arriving in pieces: the timer decides on what has come (a split head,
+    refused) while its last keys are still on their way, stamped right behind it. They were released
+    as typing, one stray character (and its Enter) left in the field; they go with the refusal."""
+    d = WedgeDecoder()
+    keys = burst("7" * 4998, 0.0, gap_ms=1, end=None)
+    out: list[WedgeOutput] = []
+    for key, t in keys:
+        out += d.feed(key, t)
+    out += d.flush(keys[-1][1] + 1.0)  # the timer, run late behind the keys queued so far
+    rest = [("enter" if k == "\n" else k, keys[-1][1] + (i + 1) / 1000) for i, k in enumerate(tail)]
+    out += run(d, rest)
+    assert [type(o) for o in out] == [Partial] and typed_text(out) == []
+    # A person typing after the refusal (its rejoin time gone) is typing again.
+    assert typed_text(run(d, [("5", rest[-1][1] + 1.0)])) == ["5"]
