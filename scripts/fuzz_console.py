@@ -3,8 +3,8 @@
 The console runs headless (Textual's `run_test`, as the Pilot tests run it) on a copy of a small demo
 station (`station init --demo` at STATION_DEMO_SCALE=0.05, made once into the work folder) with a
 demo clerk signed in. It presses keys (fuzz_keys.py picks them) from a weighted alphabet: mode and
-screen keys (F1-F12, Ctrl+S/T/Z/Y/X/N/O/L), Esc, Enter, Tab, arrows, space, y/n, digits, letters,
-and whole scans (a waybill or a pickup code from the database typed back to back, then Enter), with
+screen keys (F1-F12, Ctrl+S/T/Z/Y/X/N/O/L; Ctrl+D on Shelves, Ctrl+W/B on Check-in), Esc, Enter, Tab,
+arrows, space, y/n, digits, letters, and whole scans (a waybill or a pickup code from the database typed back to back, then Enter), with
 a random short pause (0-150 ms) or a wait until the console is quiet between some keys, so workers
 answer at random moments. Locked (Ctrl+L), it signs the clerk in again by keys now and then (unlocked
 first, as a manager at another counter would: the random digits and Enters typed into the PIN field

@@ -1,7 +1,8 @@
-"""What the console fuzzer presses (scripts/fuzz_console.py): one key or a whole scan at a time, drawn
-from a weighted alphabet of mode and screen keys, Esc, Enter, arrows, digits and letters, or a waybill
-or pickup code from the database; with --markup Rich markup typed, with --rules Ctrl+F and rule files'
-paths; a pause or a wait until quiet after some; and, locked, the clerk signing in again by keys."""
+"""What the console fuzzer presses (scripts/fuzz_console.py): one key or a whole scan at a time, drawn from
+a weighted alphabet of mode and screen keys (and a screen's own way in to what they do not open), Esc,
+Enter, arrows, digits and letters, or a waybill or pickup code from the database; with --markup Rich
+markup typed, with --rules Ctrl+F and rule files' paths; a pause or a wait until quiet after some; and,
+locked, the clerk signing in again by keys."""
 
 from __future__ import annotations
 
@@ -37,6 +38,10 @@ MARKUP_TYPED = ["[magenta]x[/magenta]", "[/magenta]", "[@click=app.quit]q[/magen
 # then anywhere else.
 RULES_KEYS = ["ctrl+f"]
 PATH_WEIGHT = 2
+# A screen's own Ctrl keys that open what no key of the alphabet opens (Door delivery from Shelves,
+# Who is this and Keep batch from Check-in): pressed now and then on that screen, as Ctrl+F in Settings.
+WAYS_IN = {"ShelvesScreen": ["ctrl+d"], "CheckinScreen": ["ctrl+w", "ctrl+b"]}
+WAY_IN_CHANCE = 0.05
 
 
 def scans(path: Path) -> list[str]:
@@ -83,6 +88,8 @@ def generate(
         tokens = sign_in_keys(app, name)
     elif paths and type(app.screen).__name__ == "SettingsScreen" and rng.random() < 0.1:
         tokens = list(RULES_KEYS)  # Settings is a way in of a dozen keys: the rules are one of them
+    elif (way_in := WAYS_IN.get(type(app.screen).__name__)) and rng.random() < WAY_IN_CHANCE:
+        tokens = [rng.choice(way_in)]
     elif paths and rng.random() < (0.4 if focused == "form-path" else PATH_WEIGHT / 100):
         typed = list(rng.choice(paths))  # pasted: back to back
         tokens = [*typed, "enter"] if rng.random() < 0.7 else typed
