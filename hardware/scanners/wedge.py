@@ -20,7 +20,7 @@ Rules (terminator Enter or Tab):
   once (a person must not wait), but a scan that follows them within `rejoin_ms` may be their tail, so
   it is refused as `Partial("split")` with `retract` = those keys. So is a scan right after a refused
   head (within twice the window): it may be that head's tail. One or two keys right behind a refused
-  head (within `rejoin_ms`) are its last keys (a long paste's, arriving in pieces) and go with it.
+  head (within `max_gap_ms`) are its last keys (a long paste's, arriving in pieces) and go with it.
 - With a prefix configured, intake is exact: a scan is prefix ... [suffix] terminator, and gaps up to
   `rejoin_ms` inside it are hiccups; a fast burst without the prefix is `Partial("framing")`.
 - A terminator right after a scan is the scanner's own (CR LF) and is dropped; a storm of terminators
@@ -248,11 +248,11 @@ class WedgeDecoder:
         return self._release()
 
     def _tail_of_refused(self) -> bool:
-        """The held keys (1 or 2) came right behind a head just refused as split, within the time its
-        continuation would have joined it: its last keys (a long paste's, decided by a timer that ran
-        late behind keys still on their way), not a person's."""
+        """The held keys (1 or 2) came right behind a head just refused as split, within a scanner's
+        gap between two keys: its last keys (a long paste's, decided by a timer that ran late behind
+        keys still on their way). A person's first key after a refusal comes later than that."""
         end = self._refused_head_end
-        return bool(self._burst) and end is not None and self._burst[0][1] - end <= self.rejoin
+        return bool(self._burst) and end is not None and self._burst[0][1] - end <= self.max_gap
 
     def _drop_tail(self) -> list[WedgeOutput]:
         """A refused head's tail goes with it, unsaid (its refusal was said): nothing typed."""

@@ -320,3 +320,16 @@ def test_a_long_pastes_last_keys_behind_its_refused_head_go_with_it(tail: str) -
     assert [type(o) for o in out] == [Partial] and typed_text(out) == []
     # A person typing after the refusal (its rejoin time gone) is typing again.
     assert typed_text(run(d, [("5", rest[-1][1] + 1.0)])) == ["5"]
+
+
+def test_a_person_typing_soon_after_a_refused_head_is_typing() -> None:
+    """Only keys within a scanner's gap of the refused head are its tail: a clerk's phone typed a
+    quarter of a second after it (a test clock, or a timer that ran early) is typed, not dropped."""
+    d = WedgeDecoder()
+    keys = burst("JT0000", 0.0, gap_ms=4, end=None)
+    out: list[WedgeOutput] = []
+    for key, t in keys:
+        out += d.feed(key, t)
+    out += d.flush(keys[-1][1] + 1.0)
+    assert [type(o) for o in out] == [Partial]
+    assert typed_text(run(d, [("1", keys[-1][1] + 0.25)])) == ["1"]
