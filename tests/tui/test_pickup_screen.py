@@ -396,3 +396,31 @@ async def test_a_refusal_said_while_the_lookup_runs_stays_first_over_its_answer(
         assert (screen.lookup is not None) is found  # the list is filled all the same
         await clerk.key("escape")
         assert "too short" not in clerk.text("#pk-message")  # the clerk's next key lets it go
+
+
+@pytest.mark.first_mode("pickup")
+async def test_the_second_check_offers_enter_only_when_enter_hands_over(
+    station: Station, console: StationApp
+) -> None:
+    """After a phone-tail lookup Enter on the empty box hands a complete set over, so the check's line
+    says so; with only some scanned, Enter does not, and the line offers F10 alone."""
+    sign_in(station, Role.CLERK)
+    solo = receive(station, 4, SOLO)
+    ann = [receive(station, n, ANN) for n in (1, 2)]
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type("4321")
+        await clerk.scan(solo.waybill)
+        await clerk.key("enter")
+        said = clerk.text("#pk-message")
+        assert "Checked? Press Enter or F10 again." in said and statuses(station)[solo.waybill] == "on_shelf"
+        await clerk.key("enter")  # what the line said works
+        assert statuses(station)[solo.waybill] == "picked_up"
+        await clerk.type("5678")
+        await clerk.scan(ann[0].waybill)
+        await clerk.key("f10")
+        said = clerk.text("#pk-message")
+        assert "Checked? Press F10 again." in said and "Enter" not in said
+        await clerk.key("enter")  # not a complete set: Enter does not hand over
+        assert statuses(station)[ann[0].waybill] == "on_shelf"

@@ -255,14 +255,13 @@ class PickupScreen(TakesScans, PickupHandover):
         if self.lookup.needs_second_check and not self._identity_checked:
             # Policy: a phone tail (or waybill) alone is not enough; the clerk confirms who is here.
             self._identity_checked = True
-            self._say(
-                _(
-                    "{check} ({who}). Checked? Press F10 again.",
-                    check=self._check_text(ready),
-                    who=self._who(ready),
-                ),
-                warn=True,
-            )
+            check, who = self._check_text(ready), self._who(ready)
+            # Enter on the empty box hands over only a complete set, so it is offered only then.
+            if len(ready) == len(active):
+                said = _("{check} ({who}). Checked? Press Enter or F10 again.", check=check, who=who)
+            else:
+                said = _("{check} ({who}). Checked? Press F10 again.", check=check, who=who)
+            self._say(said, warn=True)
             return
         if len(ready) < len(active) and not self._subset_armed:
             self._subset_armed = True
