@@ -235,3 +235,26 @@ def test_recent_pickups_are_this_counters_shift(station: Station, clock: FakeClo
     ]
     assert [r.waybill for r in pickup.recent_pickups(other)] == [c.waybill]
     assert pickup.picked_up_parcel(station, a.waybill) == a.parcel_id
+
+
+def test_the_shifts_list_names_a_proxy_masked_and_only_for_the_pickup_they_made(
+    station: Station, clock: FakeClock
+) -> None:
+    from station_console.services.pickup.proxy import Proxy
+
+    a, b = (receive(station, n, phone=ANN) for n in (1, 2))
+    pickup.confirm_pickup(
+        station, [a.parcel_id], method="code", scanned=[a.waybill], proxy=Proxy("王小明", "2222")
+    )
+    pickup.confirm_pickup(
+        station, [b.parcel_id], method="code", scanned=[b.waybill], proxy=Proxy("老王", "3333")
+    )
+    pickup.undo_pickup(as_clerk(station, "wang", role=Role.MANAGER), b.parcel_id)
+    clock.advance(minutes=1)
+    pickup.confirm_pickup(
+        station, [b.parcel_id], method="code", scanned=[b.waybill]
+    )  # the recipient, this time
+    assert {r.waybill: (r.method, r.proxy) for r in pickup.recent_pickups(station)} == {
+        a.waybill: ("code", "王** ****2222"),
+        b.waybill: ("code", None),
+    }

@@ -424,3 +424,17 @@ async def test_the_second_check_offers_enter_only_when_enter_hands_over(
         assert "Checked? Press F10 again." in said and "Enter" not in said
         await clerk.key("enter")  # not a complete set: Enter does not hand over
         assert statuses(station)[ann[0].waybill] == "on_shelf"
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_proxy_pickup_shows_in_the_shifts_list_as_a_proxy_masked(
+    station: Station, console: StationApp
+) -> None:
+    set_language("zh")
+    async with one_parcel_served(station, console) as (clerk, screen, a):
+        await clerk.key("f9", *"王小明", "tab", *"2222", "ctrl+s")
+        assert screen.proxy is not None
+        await clerk.key("f10")
+        table = screen.query_one("#pk-recent", DataTable)
+        row = table.get_row(f"r{statuses_ids(station)[a.waybill]}")
+        assert str(row[4]) == "代取：王** ****2222"  # not 凭取件码, and no whole name on the counter's list

@@ -59,6 +59,7 @@ class RecentPickup:
     method: str
     clerk_id: int | None
     can_undo: bool
+    proxy: str | None = None  # who collected for the recipient, masked (`张** ****5678`)
 
 
 def _clean_waybill(text: str) -> str:
@@ -349,6 +350,7 @@ def recent_pickups(station: Station, *, limit: int = 50) -> list[RecentPickup]:
             .order_by(col(Parcel.picked_up_at).desc(), col(Parcel.id).desc())
             .limit(limit)
         ).all()
+        proxies = proxy_rules.collectors(session, {row[0]: row[6] for row in result})
     return [
         RecentPickup(
             parcel_id=pid,
@@ -361,6 +363,7 @@ def recent_pickups(station: Station, *, limit: int = 50) -> list[RecentPickup]:
             method=method or "",
             clerk_id=clerk,
             can_undo=at >= undo_after,
+            proxy=proxies.get(pid),
         )
         for pid, wb, code, carrier, short_name, masked, at, method, clerk in result
     ]

@@ -11,8 +11,9 @@ parcel's timeline.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -21,6 +22,7 @@ from db.models import Parcel, PickupMethod, ProxyPickup, Recipient
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.safe_text import printable
+from station_console.services.core.name_masking import mask_name
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.settings import StationSettings
@@ -117,3 +119,23 @@ def record_in(session: Session, station: Station, parcel_id: int, proxy: Proxy, 
             counter=station.counter,
         ),
     )
+
+
+def collectors(session: Session, picked_up: Mapping[int, datetime]) -> dict[int, str]:
+    """Who collected each parcel for its recipient in its last pickup (parcel id -> when), masked as lists
+    show a person (`张** ****5678`; a purged name leaves the tail). A record older than the pickup is
+    of one undone since."""
+    if not picked_up:
+        return {}
+    rows = session.exec(
+        select(ProxyPickup)
+        .where(col(ProxyPickup.parcel_id).in_(list(picked_up)))
+        .order_by(col(ProxyPickup.at), col(ProxyPickup.id))
+    ).all()
+    found: dict[int, str] = {}
+    for row in rows:  # oldest first: the last record of a pickup wins
+        if row.at >= picked_up[row.parcel_id]:
+            found[row.parcel_id] = " ".join(
+                part for part in (mask_name(row.name), f"****{row.phone_tail}") if part
+            )
+    return found

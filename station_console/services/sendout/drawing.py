@@ -21,6 +21,7 @@ from db.models import Carrier, HandoverBatch, PrintJob, Send, Sender
 from hardware.printers.document import Document
 from station_console.errors import NotFound
 from station_console.i18n import N_, Translator
+from station_console.services.core.name_masking import mask_name
 from station_console.services.core.station import Station
 from station_console.services.printing.render import needs_cjk_fallback, register_renderer
 from station_console.services.sendout.handover import batch_view
@@ -34,13 +35,6 @@ from station_console.services.sendout.quote import QuoteLine, kg, money
 def privacy_rules() -> dict[str, dict[str, str]]:
     text = (resources.files("station_console") / "data" / "waybill_privacy.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
-
-
-def mask_name(name: str, rule: str) -> str:
-    if rule == "full" or len(name) < 2:
-        return name
-    stars = "*" * min(3, len(name) - 1)
-    return stars + name[-1] if rule == "last" else name[0] + stars
 
 
 def mask_phone(masked: str, rule: str) -> str:

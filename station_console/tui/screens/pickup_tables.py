@@ -91,6 +91,6 @@ class RecentList(_ShowOnly):
                 r.pickup_code,
                 r.waybill,
                 r.carrier_name,
-                label_of(PICKUP_METHOD_LABELS, r.method),
+                _("by proxy: {who}", who=r.proxy) if r.proxy else label_of(PICKUP_METHOD_LABELS, r.method),
                 key=f"r{r.parcel_id}",
             )
