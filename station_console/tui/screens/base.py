@@ -12,11 +12,13 @@ from textual._context import NoActiveAppError
 from textual.app import ComposeResult, ScreenStackError
 from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Select
 from textual.widgets._select import SelectOverlay
 
 from station_console.i18n import _
 from station_console.logs import log_path
+from station_console.tui.screens import clerks_entry
 from station_console.tui.widgets.footer import StationFooter
 from station_console.tui.widgets.header import StationHeader
 
@@ -135,6 +137,9 @@ class ModeScreen(ClosesOnlyOnTop, Screen[None]):
     # The key (binding id) that opens this screen, when the role table gives it to a role: a clerk's
     # hand-over closes it for a next clerk that role refuses (`tui/clerk_handover.py`).
     OPENED_BY: ClassVar[str] = ""
+    # The fields of the clerk's unfinished entry (a CSS selector): another clerk signing in after a
+    # lock finds them empty (`clear_for_next_clerk`); what shows the station's state is left out.
+    CLERKS_ENTRY: ClassVar[str] = ""
     _styled_as_shown = False  # mounted and not suspended since: its styles are those of the moment
     _in_front = False  # resumed and not suspended since
 
@@ -206,10 +211,22 @@ class ModeScreen(ClosesOnlyOnTop, Screen[None]):
         self.refresh_bindings()
 
     def clear_for_next_clerk(self) -> str:
-        """Another clerk signed in after a lock: what the last one typed here for a customer goes, as
-        the screen's "next customer" would clear it, asking nothing. How the toast names what was
-        cleared; "" when the screen held nothing of a customer's (most hold none)."""
-        return ""
+        """Another clerk signed in after a lock: what the last one typed here goes, asking nothing (the
+        fields of `clerks_entry`; a customer's screen clears as its "next customer" would). How the
+        toast names what was cleared; "" when the screen held nothing of the clerk's."""
+        typed = clerks_entry.held(self.clerks_entry())
+        if not typed:
+            return ""
+        clerks_entry.clear(typed)
+        self.entry_cleared()
+        return _("what was typed on {screen}", screen=_(self.MODE_TITLE))
+
+    def clerks_entry(self) -> list[Widget]:
+        """The fields of the clerk's unfinished entry, as they are now (`CLERKS_ENTRY`)."""
+        return list(self.query(self.CLERKS_ENTRY)) if self.CLERKS_ENTRY else []
+
+    def entry_cleared(self) -> None:
+        """The clerk's entry was cleared for the next clerk: a screen showing what it selected reads again."""
 
 
 def open_over(screen: Screen[Any], dialog: Screen[Any], answered: Any = None) -> bool:

@@ -44,6 +44,7 @@ FILTERS_ONE_ROW_MIN = 120
 
 class ParcelsScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Parcels")
+    CLERKS_ENTRY = "#pa-text, #pa-carrier, #pa-since, #pa-until"  # the typed search; its choices are the view
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -118,6 +119,9 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
     def _search(self) -> None:
         self.pages = [None]
         self.run_search()
+
+    def entry_cleared(self) -> None:
+        self._search()  # the list the last clerk's search found goes with it
 
     def run_search(self) -> None:
         try:

@@ -49,6 +49,7 @@ def note_cell(note: str | None) -> Text:
 
 class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Problems")
+    CLERKS_ENTRY = "#pr-parcel, #pr-kind, #pr-note"
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Back"), id="problems.back", tooltip=N_("Back to the shelf map")),

@@ -69,6 +69,7 @@ def consent_text(value: str | None) -> Text:
 
 class RecipientsScreen(ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Recipients")
+    CLERKS_ENTRY = "#rc-search"  # the list reads again as the search empties
     CSS_PATH = "recipients.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", N_("Back"), id="recipients.back"),

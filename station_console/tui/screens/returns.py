@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.coordinate import Coordinate
+from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
 from station_console.i18n import N_, _, _n, label_of
@@ -30,6 +31,7 @@ from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Returns")
     CSS_PATH = "shelves.tcss"
+    CLERKS_ENTRY = "#ret-signer, #ret-scan"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape", "back", N_("Back"), id="returns.back", tooltip=N_("Back; an open batch stays open")
@@ -79,6 +81,12 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
             self.call("show", partial(returns.get, self.station, self.batch_id))
         else:
             self.query_one("#ret-carrier", Input).focus()
+
+    def clerks_entry(self) -> list[Widget]:
+        """The carrier is the clerk's typing only while no batch is open: an open batch's carrier shows
+        the station's batch, which stays for the next clerk."""
+        entry = super().clerks_entry()
+        return entry if self.current_batch is not None else [self.query_one("#ret-carrier", Input), *entry]
 
     def failed(self, tag: str, text: str) -> None:
         self.status(text, error=True)

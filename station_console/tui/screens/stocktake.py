@@ -69,6 +69,7 @@ def fix_words(key: str, n: int) -> str:
 
 class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Stocktake")
+    CLERKS_ENTRY = "#st-scope, #st-layer, #st-scan"  # the scope of a stocktake under way is shown, disabled
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(

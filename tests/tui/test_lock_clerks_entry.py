@@ -1,0 +1,75 @@
+"""A lock handed to another clerk: what the last one was typing on a screen opened over a mode (Problems,
+Returns, Recipients) goes, as it does on Check-in, Pickup and Send-out; what shows the station (an open
+return batch) stays; the same clerk finds it all as left."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Select
+
+from station_console.services.core.station import Station
+from station_console.services.exceptions import returns
+from station_console.tui.screens.problems import ProblemsScreen
+from station_console.tui.screens.returns import ReturnsScreen
+from station_console.tui.screens.shelves import ShelvesScreen
+from tui import quiet
+from tui.lock_driver import console, idle_lock, sign_in, toasts, wang_and_li
+
+
+@pytest.fixture
+def station(new_station: Station) -> Station:
+    return wang_and_li(new_station)
+
+
+async def open_over_shelves(pilot, app, key: str, kind: type) -> object:  # type: ignore[no-untyped-def]
+    await quiet.settle(pilot)
+    await quiet.press(pilot, "f4")
+    await quiet.until(pilot, lambda: isinstance(app.screen, ShelvesScreen))
+    await quiet.press(pilot, key)
+    await quiet.until(pilot, lambda: isinstance(app.screen, kind))
+    await quiet.settle(pilot)
+    return app.screen
+
+
+@pytest.mark.parametrize(("who", "pin", "kept"), [("Wang", "9071", True), ("Li", "1357", False)])
+async def test_a_half_typed_problem_is_kept_for_its_clerk_and_cleared_for_another(
+    station: Station, who: str, pin: str, kept: bool
+) -> None:
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_over_shelves(pilot, app, "f11", ProblemsScreen)
+        assert isinstance(screen, ProblemsScreen)
+        screen.query_one("#pr-parcel", Input).value = "JT00"
+        screen.query_one("#pr-kind", Select).value = "damaged"
+        await idle_lock(pilot, app)
+        await sign_in(pilot, who, pin)
+        await quiet.settle(pilot)
+        assert app.screen is screen and app.clerk_name == who
+        typed = (screen.query_one("#pr-parcel", Input).value, screen.query_one("#pr-kind", Select).value)
+        if kept:
+            assert typed == ("JT00", "damaged")
+        else:
+            assert typed[0] == "" and screen.query_one("#pr-kind", Select).is_blank()
+            assert "Closed what Wang left open: what was typed on Problems" in toasts(app)
+
+
+async def test_an_open_return_batch_stays_and_the_courier_typed_for_it_goes(station: Station) -> None:
+    batch = returns.open_batch(station, "ZTO")
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_over_shelves(pilot, app, "f9", ReturnsScreen)
+        assert isinstance(screen, ReturnsScreen)
+        await quiet.press(pilot, *"ZTO", "enter")
+        await quiet.until(pilot, lambda: screen.current_batch is not None)
+        screen.query_one("#ret-signer", Input).value = "Zhao Liu"
+        screen.query_one("#ret-scan", Input).value = "7300"
+        await idle_lock(pilot, app)
+        await sign_in(pilot, "Li", "1357")
+        await quiet.settle(pilot)
+        assert app.clerk_name == "Li" and app.screen is screen
+        assert screen.current_batch is not None and screen.current_batch.id == batch.id
+        assert screen.query_one("#ret-carrier", Input).value == "ZTO"  # the station's open batch
+        assert (
+            screen.query_one("#ret-signer", Input).value == screen.query_one("#ret-scan", Input).value == ""
+        )
+        assert "Closed what Wang left open: what was typed on Returns" in toasts(app)
