@@ -49,6 +49,8 @@ def test_only_that_carriers_parcels_on_the_shelf_in_one_batch(station: Station) 
     with pytest.raises(Refused) as exc:
         returns.add(station, batch.id, "SF1234567890123")
     assert exc.value.code == "wrong_carrier"
+    # Each carrier by its short name, as every counter list says it (J&T, not its code JT).
+    assert exc.value.message() == "SF1234567890123 is a SF parcel; this batch goes back to J&T"
     with pytest.raises(NotFound) as missing:
         returns.add(station, batch.id, wb(3))
     assert missing.value.code == "not_on_shelf"

@@ -143,8 +143,8 @@ def _check_add(session: Session, batch: ReturnBatch, parcel: Parcel) -> None:
             N_("{waybill} is a {carrier} parcel; this batch goes back to {batch_carrier}"),
             code="wrong_carrier",
             waybill=parcel.waybill,
-            carrier=carrier.code if carrier else "?",
-            batch_carrier=mine.code if mine else "?",
+            carrier=carrier.short_name if carrier else "?",  # as every counter list names a carrier
+            batch_carrier=mine.short_name if mine else "?",
         )
     if parcel.return_batch_id == batch.id:
         raise Refused(
