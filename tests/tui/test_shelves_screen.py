@@ -434,3 +434,24 @@ async def test_a_key_on_returns_while_its_batch_loads_says_it_is_loading(
         await settle(pilot)
         assert app.screen.query_one("#ret-items", DataTable).row_count == 1  # the batch was read
         assert str(status.render()).startswith("Return batch ")  # its line, over the loading one
+
+
+@pytest.mark.first_mode("shelves")
+async def test_returns_from_overdue_wait_on_the_scan_field_and_a_closed_batch_asks_for_no_scan(
+    app: StationApp, station: Station, clock: Any
+) -> None:
+    """A batch put together on Overdue opens with the focus on the scan field (the next parcel going
+    back), not on the carrier; once the courier signed, the disabled field no longer asks for scans."""
+    place(station, wb(1), "1-1", at=clock.now - timedelta(days=8))  # a return candidate
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f10", "f8", "f9")
+        await settle(pilot)
+        scan = app.screen.query_one("#ret-scan", Input)
+        assert app.screen.query_one("#ret-items", DataTable).row_count == 1
+        assert scan.has_focus and scan.placeholder.startswith("scan each ")
+        app.screen.query_one("#ret-signer", Input).value = "Wang"
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        assert scan.disabled and "scan each" not in scan.placeholder
+        assert scan.placeholder == "batch closed: type a carrier above for a new one"

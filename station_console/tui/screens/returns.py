@@ -119,7 +119,11 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         self.query_one("#ret-carrier", Input).value = batch.carrier
         scan = self.query_one("#ret-scan", Input)
         scan.disabled = batch.status != "open"
-        scan.placeholder = _("scan each {carrier} parcel going back", carrier=batch.carrier_name)
+        scan.placeholder = (
+            _("scan each {carrier} parcel going back", carrier=batch.carrier_name)
+            if batch.status == "open"
+            else _("batch closed: type a carrier above for a new one")
+        )
         table = self.query_one("#ret-items", DataTable)
         table.clear()
         zone = self.station.zone()
