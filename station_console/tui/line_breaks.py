@@ -1,13 +1,14 @@
 """Where Textual may break a line of Chinese: as Chinese is typeset, never before a closing mark
 (，。：；！？）」』、…) nor after an opening one (（「『《…), nor between a number and the Chinese
-right after it (its measure word: 2-2 层, 3 件).
+right after it (its measure word: 2-2 层, 3 件). A no-break space (`NO_BREAK`, `unbroken()`) holds the
+words either side of it on one line, in either language: Rich breaks at any space, that one too.
 
 Textual wraps every text it draws (labels, message lines, dialogs, toasts) with Rich's `divide_line`,
 which breaks at spaces only and folds a longer run of Chinese wherever the line is full: a line could
 start with "：" or "。". Catalogue text cannot avoid that (a sentence without spaces is one long run),
 and neither library has a hook, so `install()` puts `divide_line` here in the one place Textual's
-`Content` calls it. A line with no wide character is left to Rich's own, so English is laid out
-exactly as before.
+`Content` calls it. A line with no wide character (nor a no-break space) is left to Rich's own, so
+English is laid out exactly as before.
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ CLOSING = frozenset("，。、；：！？）」』》〉】〕〗”’…,.;:!
 # Never at the end of a line: it goes down with the character after it.
 OPENING = frozenset("（「『《〈【〔〖“‘([{")
 _DIGITS = frozenset("0123456789")
+# Joins words no line may part (a figure and its words: "closing 219", "期末 219"), the run of them
+# between two other spaces; Python and Rich count it a space.
+NO_BREAK = "\u00a0"
+
+
+def unbroken(words: str) -> str:
+    """`words` held on one line wherever Textual wraps them (their spaces made no-break ones)."""
+    return words.replace(" ", NO_BREAK)
 
 
 def _break_points(marks: Sequence[str], wide: list[bool]) -> list[bool]:
@@ -46,7 +55,20 @@ def _break_points(marks: Sequence[str], wide: list[bool]) -> list[bool]:
             allowed[k] = not (ch in CLOSING and wide[k]) and visible not in OPENING
         elif ch not in CLOSING and before not in OPENING:
             allowed[k] = wide[k - 1] or wide[k]
-    return allowed
+    return [may and not held for may, held in zip(allowed, _held(marks), strict=True)]
+
+
+def _held(marks: Sequence[str]) -> list[bool]:
+    """For each grapheme: is it inside words joined by a no-break space, which no line may part? The
+    whole run between two other spaces ("期末\u00a0219" as much as "closing\u00a0219")."""
+    held = [False] * len(marks)
+    start = 0  # the run's first grapheme
+    for k in range(len(marks) + 1):
+        if k == len(marks) or (marks[k].isspace() and marks[k] != NO_BREAK):
+            if NO_BREAK in marks[start:k]:
+                held[start + 1 : k] = [True] * (k - start - 1)
+            start = k + 1
+    return held
 
 
 def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
@@ -54,7 +76,7 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     no place to break folds where the line is full, keeping a closing mark with the character before.
     It breaks between graphemes only: an emoji sequence or a character with its accents stays whole."""
     cells = [get_character_cell_size(ch) for ch in text]
-    if 2 not in cells:
+    if 2 not in cells and NO_BREAK not in text:
         return rich_divide_line(text, width, fold)
     starts: Sequence[int] = range(len(text))
     marks: Sequence[str] = text
@@ -72,7 +94,7 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
         if k > start and allowed[k]:
             last = k
         # A space may hang past the end: it is trimmed where the line is drawn.
-        while used + cells[k] > width and k > start and not mark.isspace():
+        while used + cells[k] > width and k > start and (mark == NO_BREAK or not mark.isspace()):
             if last > start:
                 cut = last
             elif fold:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
 from sqlmodel import select
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from db.models import Clerk, DayClose
@@ -27,6 +29,11 @@ def _seed(station: Station) -> None:
     check_in(station, "SF1000000000001", batch="SF", phone="13812345678")
     check_in(station, "73100000000001", batch="ZTO", phone="5678")
     check_in(station, "73100000000002", batch="ZTO", phone="5679")
+
+
+def figures_of(dialog: Screen[Any]) -> str:
+    """The day close's figures as read (the no-break spaces that hold each figure to its words, as spaces)."""
+    return str(dialog.query_one("#close-figures", Static).render()).replace("\u00a0", " ")
 
 
 async def _open_reports(app: StationApp, pilot: object) -> ReportsScreen:
@@ -139,7 +146,7 @@ async def test_closing_the_day_shows_the_figures_asks_twice_before_closing_time_
         await quiet.settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ConfirmClose)
-        figures = str(dialog.query_one("#close-figures", Static).render())
+        figures = figures_of(dialog)
         assert "checked in 3" in figures and "closing 3" in figures
         keys = [str(line.render()) for line in dialog.query(".form-keys")]
         assert keys == ["Ctrl+Y: close the day · Enter or Esc: cancel"]  # Enter is no yes: it says so
@@ -189,7 +196,7 @@ async def test_a_close_freezes_only_the_figures_the_manager_confirmed(
         screen = await _open_reports(app, pilot)
         await quiet.press(pilot, "f12")
         await _settle(app, pilot)
-        assert "checked in 3" in str(app.screen.query_one("#close-figures", Static).render())
+        assert "checked in 3" in figures_of(app.screen)
         check_in(station, "73100000000003", batch="ZTO", phone="5680")  # the other counter, meanwhile
         await quiet.press(pilot, "ctrl+y")
         await _settle(app, pilot)

@@ -5,6 +5,7 @@ Each dialog only asks; the Reports screen runs the service (which decides who ma
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from textual import on
@@ -16,6 +17,7 @@ from textual.widgets import Button, Input
 from station_console.i18n import N_, _
 from station_console.services.core.free_text import REASON
 from station_console.services.day import export, summary
+from station_console.tui.line_breaks import unbroken
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.form_dialog import DIALOG_CSS
@@ -23,6 +25,19 @@ from station_console.tui.screens.pickup_dialogs import taken
 from station_console.tui.screens.typed_dialog import ONE_FIELD_KEYS, TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static
+
+_SIGNS = re.compile(r"( [+=-] )")  # the balance's signs, between its figures, where its line may break
+
+
+def balance_line(totals: dict[str, Any]) -> str:
+    """`opening + checked in - ... = closing`, each figure held on its line with its words: "closing"
+    at the end of one line and "219" alone on the next read as nothing."""
+    line = _(
+        "Opening {opening} + checked in {checked_in} - picked up {picked_up} - returned "
+        "{returned} - written off {written_off} = closing {closing}",
+        **{k: totals[k] for k in export.FIGURE_KEYS},
+    )
+    return "".join(part if _SIGNS.fullmatch(part) else unbroken(part) for part in _SIGNS.split(line))
 
 
 class ConfirmClose(Dialog[bool]):
@@ -56,11 +71,7 @@ class ConfirmClose(Dialog[bool]):
             yield Static(
                 "\n".join(
                     [
-                        _(
-                            "Opening {opening} + checked in {checked_in} - picked up {picked_up} - returned "
-                            "{returned} - written off {written_off} = closing {closing}",
-                            **{k: totals[k] for k in export.FIGURE_KEYS},
-                        ),
+                        balance_line(totals),
                         *summary.summary_lines(report)[:2],
                     ]
                 ),
