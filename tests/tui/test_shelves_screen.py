@@ -19,6 +19,7 @@ from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, stocktake
 from station_console.tui.app import StationApp
 from station_console.tui.screens import shelves
+from station_console.tui.screens.stocktake import counts_head, resumed_line
 from tui import quiet
 from tui.shelf_data import place, wb
 
@@ -145,6 +146,20 @@ async def test_the_map_is_read_once_each_time_the_screen_comes_back(
         assert asked["call-map"] == 4
 
 
+def test_a_stocktake_says_which_shelf_or_layer_it_counts(station: Station) -> None:
+    place(station, wb(1), "3-2")
+    place(station, wb(2), "1-1")
+    whole, layer = stocktake.start(station, "3"), stocktake.start(station, "1-1")
+    assert counts_head(whole) == "Stocktake 1 of shelf 3: "  # it read "Stocktake 1 3:"
+    assert resumed_line(layer) == "Resumed stocktake 2 of layer 1-1"
+    set_language("zh")
+    try:
+        assert (counts_head(whole), counts_head(layer)) == ("盘库 1（3号货架）：", "盘库 2（1-1 层）：")
+        assert resumed_line(whole) == "已继续3号货架的盘库 1"
+    finally:
+        set_language("en")
+
+
 @pytest.mark.first_mode("shelves")
 async def test_a_stocktake_scanned_and_closed(app: StationApp, station: Station) -> None:
     place(station, wb(1), "1-1")
@@ -164,6 +179,7 @@ async def test_a_stocktake_scanned_and_closed(app: StationApp, station: Station)
             await quiet.press(pilot, "enter")
             await settle(pilot)
         counts = str(app.screen.query_one("#st-counts").render())
+        assert counts.startswith("Stocktake 1 of layer 1-1: ")  # it read "Stocktake 1 1-1:"
         assert "match 1" in counts and "missing 1" in counts and "wrong shelf 1" in counts
         items = app.screen.query_one("#st-items", DataTable)
         assert items.row_count == 3

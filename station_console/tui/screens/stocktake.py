@@ -67,6 +67,19 @@ def fix_words(key: str, n: int) -> str:
     return _n("Check in {n} extra parcel again", "Check in {n} extra parcels again", n, n=n)
 
 
+def counts_head(take: View) -> str:
+    """What the counts are of: "Stocktake 1 of shelf 3", "... of layer 3-2" (a scope with its layer)."""
+    if "-" in take.scope:
+        return _("Stocktake {id} of layer {layer}: ", id=take.id, layer=take.scope)
+    return _("Stocktake {id} of shelf {shelf}: ", id=take.id, shelf=take.scope)
+
+
+def resumed_line(take: View) -> str:
+    if "-" in take.scope:
+        return _("Resumed stocktake {id} of layer {layer}", id=take.id, layer=take.scope)
+    return _("Resumed stocktake {id} of shelf {shelf}", id=take.id, shelf=take.scope)
+
+
 class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Stocktake")
     CLERKS_ENTRY = "#st-scope, #st-layer, #st-scan"  # the scope of a stocktake under way is shown, disabled
@@ -137,7 +150,7 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
     def done_start(self, answer: tuple[Any, Any]) -> None:
         self.take, resumed = answer
         if resumed is not None:
-            self.notify(_("Resumed stocktake {id} on {scope}", id=resumed.id, scope=resumed.scope))
+            self.notify(resumed_line(resumed))
         assert self.take is not None
         self.query_one("#st-scope", Input).disabled = True
         self.query_one("#st-layer", Input).disabled = "-" in self.take.scope
@@ -225,9 +238,7 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
 
     def show_counts(self) -> None:
         counts = self.take.counts if self.take else dict.fromkeys(CLASSES, 0)
-        text = Text(
-            _("Stocktake {id} {scope}: ", id=self.take.id, scope=self.take.scope) if self.take else ""
-        )
+        text = Text(counts_head(self.take) if self.take else "")
         for cls in CLASSES:
             text.append_text(class_text(cls))
             text.append(f" {counts[cls]}   ")
