@@ -8,7 +8,9 @@ where it was. The focus the list asks for as it opens is handed over a moment la
 behind the opening one (Tab, Tab) may have taken the focus past it: the list, focused again by that
 late hand-over, then closed for the focus it had lost before, and held the focus unseen, the clerk's
 keys going into it. A loss of focus already made up for closes nothing, and a list closed before the
-hand-over does not take the focus. Every drop-down of the console is one of these.
+hand-over does not take the focus. Its open list stays above the screen's last line, the footer's
+keys: Textual keeps a list inside the screen only, and one opened near the bottom (Send-out's carrier)
+covered the keys. Every drop-down of the console is one of these.
 """
 
 from __future__ import annotations
@@ -41,6 +43,11 @@ class _LaidOutPages(SelectOverlay):
 
 
 class PagedSelect(Select[T]):
+    # The list is kept inside the screen less its margin (Textual's `constrain`): the footer's line.
+    DEFAULT_CSS = """
+    PagedSelect > SelectOverlay { margin-bottom: 1; }
+    """
+
     def compose(self) -> ComposeResult:
         """Select's own two parts, its list the one that pages only once laid out."""
         yield SelectCurrent(self.prompt)
