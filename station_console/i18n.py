@@ -122,15 +122,22 @@ class Later:
 
 
 def shown(text: str, lang: str | None = None) -> str:
-    """`text` as shown in `lang` (default: the current language): a hardware `Message` is translated,
-    other text kept. A device setting's key in it reads as the screens label it, the key itself in
-    brackets where it says something else (`目标 [target]`): the same refusal reaches the Printers
-    screen and whoever edits counter.toml."""
+    """`text` as shown in `lang` (default: the current language): a hardware `Message` is translated
+    (a message among its parameters too), other text kept. A device setting's key in it reads as the
+    screens label it, the key itself in brackets where it says something else (`目标 [target]`): the
+    same refusal reaches the Printers screen and whoever edits counter.toml."""
     if isinstance(text, Message):
         lang = lang or _current
-        params = {k: _key_text(v, lang) if isinstance(v, ConfigKey) else v for k, v in text.params.items()}
+        params = {k: _param_text(v, lang) for k, v in text.params.items()}
         return translate(text.msgid, lang, **params)
     return text
+
+
+def _param_text(value: Any, lang: str) -> Any:
+    """A message's parameter as shown: a message itself (a file printer's reason) translated too."""
+    if isinstance(value, ConfigKey):
+        return _key_text(value, lang)
+    return shown(value, lang) if isinstance(value, Message) else value
 
 
 def _key_text(key: ConfigKey, lang: str) -> str:

@@ -87,6 +87,18 @@ def _os_error(exc: OSError, what: str) -> PrinterError:
     return PrinterError("error", N_("{device}: {reason}"), device=name, reason=reason)
 
 
+# A file printer's write that failed, said as the console says any file it could not write; the
+# console puts its own words in place of the system's English `reason` (the error is the `__cause__`).
+CANNOT_WRITE = N_("Cannot write {file}: {reason}")
+
+
+def _write_error(exc: OSError, path: str) -> PrinterError:
+    """A file or folder the file printer could not write: its state as a device's would be (a folder
+    gone is offline, no permission is permission), said as a file not written."""
+    code = _os_error(exc, path).code
+    return PrinterError(code, CANNOT_WRITE, file=device(path), reason=system_text(exc))
+
+
 @dataclass
 class TcpTransport:
     """Raw TCP, port 9100 ("JetDirect"), which network label printers all speak."""
@@ -233,7 +245,7 @@ class FileTransport:
             with os.fdopen(fd, "ab") as out:
                 out.write(data)
         except OSError as exc:
-            raise _os_error(exc, self.path) from exc
+            raise _write_error(exc, self.path) from exc
 
     def describe(self) -> str:
         return f"file:{self.path}"

@@ -75,7 +75,9 @@ def test_a_file_printer_whose_folder_is_gone(tmp_path: Path) -> None:
     nowhere = str(tmp_path / "nowhere" / "spool.tspl")
     exc = refusal(lambda: FileTransport(nowhere, suffix=".tspl").send(b"3"))
     assert exc.code == "offline"
-    assert both(exc)[1] == f"找不到 {nowhere}（No such file or directory）：检查打印机电源和连接线"
+    # A file not written, as the console says any (the services put the clerk's reason in its place).
+    assert both(exc)[0] == f"Cannot write {nowhere}: No such file or directory"
+    assert isinstance(exc.__cause__, FileNotFoundError)
 
 
 def test_a_device_node_that_is_gone_or_is_no_printer(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from hardware.printers import DummyTransport, make_printer
 from hardware.printers.transports import FileTransport, PrinterError
 from station_console.errors import NotFound, Refused
 from station_console.field_labels import FieldLabel
-from station_console.i18n import LaterText, set_language
+from station_console.i18n import LaterText, set_language, shown
 from station_console.safe_text import has_hidden
 from station_console.services import notify
 from station_console.services.core.station import Station
@@ -117,6 +117,25 @@ def test_a_file_printer_whose_folder_is_gone_keeps_the_job_and_says_why(
     (job,) = stored_jobs(station)
     assert job.status == "failed" and job.attempts == 1
     assert stored_text(job.last_error, "zh") == f"找不到文件夹 {folder}：检查其所在磁盘或网络共享是否已连接"
+
+
+def test_a_file_printer_that_cannot_write_says_why_in_the_clerks_words(
+    station: Station, tmp_path: Path
+) -> None:
+    """Not the system's English ("Not a directory"): the reason every file write gives, in the
+    language of whoever reads it, live and stored."""
+    checkin(station, 1)
+    (tmp_path / "labels").write_text("")  # a file where the spool's folder should be
+    spool = f"{tmp_path}/labels/spool.tspl"
+    printer = make_printer({"language": "tspl", "transport": "file", "target": spool}, name="default")
+    result = printing.process_queue(station, printer, lang="en")
+    assert result.error is not None and result.printer_state == "error"
+    assert shown(result.error, "en") == f"Cannot write {spool}: its folder does not exist"
+    assert shown(result.error, "zh") == f"无法写入 {spool}：所在的文件夹不存在"
+    (job,) = stored_jobs(station)
+    assert job.status == "failed"
+    assert stored_text(job.last_error, "zh") == f"无法写入 {spool}：所在的文件夹不存在"
+    assert stored_text(job.last_error, "en") == f"Cannot write {spool}: its folder does not exist"
 
 
 def test_a_printer_error_from_before_keeps_working_as_text() -> None:

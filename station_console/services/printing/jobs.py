@@ -38,6 +38,7 @@ from station_console.errors import NotFound, StationError
 from station_console.i18n import N_, get_language
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
+from station_console.services.printing.failed_writes import in_clerks_words
 from station_console.services.printing.order import (
     REFUSALS_IN_A_ROW,
     goes_on_after,
@@ -427,10 +428,11 @@ def _print_one(
         return "undrawable", None
     try:
         printer.send(data)
-    except PrinterError as exc:
-        _finish(station, job_id, error=exc.message)
+    except PrinterError as refused:
+        said = in_clerks_words(refused)
+        _finish(station, job_id, error=said.message)
         result.failed.append(job_id)
-        return ("refused" if goes_on_after(exc.code, job.attempts + 1) else "stop"), exc
+        return ("refused" if goes_on_after(said.code, job.attempts + 1) else "stop"), said
     result.sent.append(job_id)
     _finish(station, job_id, error=None, printer=printer.name)
     result.printed.append(job_id)
