@@ -108,6 +108,15 @@ def checklist_show(app: CliApp) -> None:
     emit_json(inspection.current(app.station).to_json())
 
 
+@checklist.command("history")
+@pass_app
+def checklist_history(app: CliApp) -> None:
+    """The versions of the inspection checklist, newest first (0: the built-in one)."""
+    from station_console.services.sendout import inspection
+
+    emit_json({"versions": [v.to_json() for v in inspection.history(app.station)]})
+
+
 @checklist.command("set")
 @argument("path", type=RULE_FILE)
 @pass_app

@@ -423,6 +423,9 @@ def test_a_checklist_set_over_a_version_stored_meanwhile_is_refused(  # type: ig
     assert (shown["version"], [i["id"] for i in shown["items"]]) == (1, ["cash"])  # theirs kept
     again = run("sendout", "checklist", "set", str(mine), clerk="Wang")
     assert again.exit_code == 0 and "Checklist version 2 stored" in again.output, again.output
+    history = json.loads(run("sendout", "checklist", "history").stdout)["versions"]
+    assert [v["version"] for v in history] == [2, 1, 0]  # the built-in list stays listed under them
+    assert history[2]["sha256"] == inspection.builtin_version().sha256
 
 
 def test_rule_files_are_read_as_the_console_reads_them(  # type: ignore[no-untyped-def]

@@ -28,7 +28,7 @@ from station_helpers import configure, snapshot
 from station_console.errors import NotFound, PermissionDenied, Refused, StationError
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
-from station_console.services.sendout import accept, inspection, waybills
+from station_console.services.sendout import accept, inspection, rule_view, waybills
 from station_console.services.sendout import senders as sender_service
 from station_console.services.sendout.payments import Payment
 from station_console.services.sendout.providers import FakeProvider, ProviderFailed
@@ -300,6 +300,8 @@ def test_the_checklist_is_data_a_manager_edits(counter: Station) -> None:
     version = inspection.set_checklist(counter, body)
     assert version.version == 1
     assert inspection.current(counter).ids == ["knives"]
+    # The built-in list stays in its history, under the one that replaced it, as a tariff's does.
+    assert [v.version for v in rule_view.read(counter).checklist_versions] == [1, 0]
     assert row(counter, send(counter, checked=["knives"]).send_id).inspection["checklist_version"] == 1
     with pytest.raises(Refused):
         inspection.set_checklist(counter, {"items": [{"id": "a b", "zh": "x", "en": "y"}]})

@@ -78,11 +78,25 @@ def parse_items(body: dict[str, Any]) -> tuple[Item, ...]:
     return tuple(items)
 
 
+def builtin_version() -> rules.RuleVersion:
+    """The built-in checklist (version 0)."""
+    return rules.builtin_version(rules.CHECKLIST, "", rules.builtin("checklist.toml"))
+
+
 def current_in(session: Session) -> Checklist:
-    found = rules.latest(session, rules.CHECKLIST, "") or rules.builtin_version(
-        rules.CHECKLIST, "", rules.builtin("checklist.toml")
-    )
+    found = rules.latest(session, rules.CHECKLIST, "") or builtin_version()
     return Checklist(found.version, found.sha256, parse_items(found.body))
+
+
+def versions_in(session: Session) -> list[rules.RuleVersion]:
+    """Every version of the checklist, newest first: the stored ones, then the built-in one they
+    replaced (the sends before them were inspected with it), as a tariff's history keeps its own."""
+    return rules.versions(session, rules.CHECKLIST, "", builtin_version())
+
+
+def history(station: Station) -> list[rules.RuleVersion]:
+    with station.read() as session:
+        return versions_in(session)
 
 
 def current(station: Station) -> Checklist:
@@ -156,7 +170,7 @@ def set_checklist(
                 N_("The checklist is unchanged (version {version})"), code="unchanged", version=now.version
             )
         if previous is None:
-            previous = rules.builtin_version(rules.CHECKLIST, "", rules.builtin("checklist.toml"))
+            previous = builtin_version()
         return rules.store(
             session,
             station,

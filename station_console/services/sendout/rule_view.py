@@ -53,7 +53,7 @@ class CarrierRules:
 class RulesView:
     carriers: list[CarrierRules]
     checklist: inspection.Checklist
-    checklist_versions: list[Version]
+    checklist_versions: list[Version]  # newest first, down to the built-in one (version 0)
 
 
 def read(station: Station) -> RulesView:
@@ -70,8 +70,7 @@ def read(station: Station) -> RulesView:
             ).all()
         ]
         checklist = inspection.current_in(session)
-        stored = rules.history(session, rules.CHECKLIST, "")
-    checklist_versions = [_version(v, names) for v in stored] or [Version(0, None, None, checklist.sha256)]
+        checklist_versions = [_version(v, names) for v in inspection.versions_in(session)]
     return RulesView(carriers, checklist, checklist_versions)
 
 

@@ -75,6 +75,12 @@ def history(session: Session, kind: str, scope: str) -> list[RuleVersion]:
     return [_of(r) for r in rows]
 
 
+def versions(session: Session, kind: str, scope: str, builtin: RuleVersion | None) -> list[RuleVersion]:
+    """Every version, newest first: the stored ones, then the built-in one they replaced (version 0;
+    what came before them was priced or inspected with it), when the package has one."""
+    return history(session, kind, scope) + ([builtin] if builtin else [])
+
+
 def at_version(session: Session, kind: str, scope: str, version: int) -> RuleVersion | None:
     row = session.exec(
         select(SendRule).where(SendRule.kind == kind, SendRule.scope == scope, SendRule.version == version)

@@ -188,8 +188,7 @@ def at_version(session: Session, carrier: str, version: int) -> rules.RuleVersio
 def versions_in(session: Session, carrier: str) -> list[rules.RuleVersion]:
     """Every version of `carrier`'s table, newest first: the stored ones, then the built-in one they
     replaced (the sends before them were priced with it)."""
-    builtin = builtin_version(carrier)
-    return rules.history(session, rules.TARIFF, carrier) + ([builtin] if builtin else [])
+    return rules.versions(session, rules.TARIFF, carrier, builtin_version(carrier))
 
 
 def current(session: Session, carrier: str) -> Tariff:
