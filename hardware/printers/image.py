@@ -19,7 +19,9 @@ from hardware.printers.label import Box, LabelData, LabelLayout, Media, Symbol
 from hardware.printers.textfit import READABLE_MM, ellipsized
 
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
-BOLD_CJK_MIN = 32  # px: a smaller Chinese glyph thickened by a stroke runs its strokes together
+# A stroke thickens a Chinese glyph by `stroke` dots each side; under 32 px of font size per dot it
+# added, its strokes run together (the bundled font is bold already).
+BOLD_CJK_EM = 32
 
 
 @cache
@@ -106,7 +108,8 @@ def draw_text(
     """`text` fitted into `box`, its ink (descenders too) inside it, aligned to the box's bottom; not
     smaller than `min_h` dots high (shortened with an ellipsis instead, see `shortened`)."""
     text = printable(text, cjk=cjk_font() is not None)
-    if stroke and has_cjk(text) and _fit(text, box.w, box.h, stroke, label_font())[0] < BOLD_CJK_MIN:
+    size = _fit(text, box.w, box.h, stroke, label_font())[0]
+    if stroke and has_cjk(text) and size < BOLD_CJK_EM * 2 * stroke:
         stroke = 0
     text = shortened(text, box, stroke, min_h)
     if not text:

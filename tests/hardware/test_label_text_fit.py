@@ -182,3 +182,23 @@ def test_a_short_caption_leaves_the_carrier_the_rest_of_the_header_row() -> None
     assert zh.caption.right < zh.carrier.x and en.caption == plain.caption  # a long caption keeps 3/5
     tspl_text = tspl.text_command("取件码", zh.caption)
     assert tspl_text.endswith('"取件码"')  # the printer's font still fits it whole
+
+
+def ink_share(img: Image.Image, box: Box) -> float:
+    """The share of the ink's own bounding box, inside `box`, that is black."""
+    found = (
+        img.convert("L").crop((box.x, box.y, box.right, box.bottom)).point(lambda v: 255 if v <= 128 else 0)
+    )
+    bbox = found.getbbox()
+    assert bbox is not None, "nothing drawn in the box"
+    inked = found.crop(bbox)
+    return sum(1 for v in inked.get_flattened_data() if v) / (inked.width * inked.height)
+
+
+@pytest.mark.parametrize(("size", "dpi"), [("120x200", 203), ("100x100", 300), ("120x200", 300)])
+def test_a_chinese_carrier_name_on_a_large_sticker_keeps_its_strokes_apart(size: str, dpi: int) -> None:
+    # The bundled font is bold already: about 45% of a line of its Chinese is ink. A stroke of 0.15 mm
+    # round glyphs some 5 mm high fills their counters (70% and more), a black smear.
+    data = zh_label(WAYBILLS[1], carrier="中国邮政速递物流国际快递公司")
+    img = picture("png", make_printer({"language": "png", "size": size, "dpi": dpi}).render_label(data), dpi)
+    assert ink_share(img, layout_for(size, dpi, data.waybill, data.captions.code).carrier) < 0.55
