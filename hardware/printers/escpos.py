@@ -16,7 +16,7 @@ from hardware.printers.document import Document
 from hardware.printers.escpos_dummy import new_dummy
 from hardware.printers.fonts import has_cjk
 from hardware.printers.label import LabelData, Media, mm_to_dots, roll_symbol
-from hardware.printers.textfit import clip_columns, columns, wrap_columns
+from hardware.printers.textfit import clip_columns, columns, plain, wrap_columns
 
 if TYPE_CHECKING:
     from escpos.printer import Dummy
@@ -33,6 +33,7 @@ def _printer() -> Dummy:
 
 
 def _line(p: Dummy, text: str) -> None:
+    text = plain(text)
     if has_cjk(text):
         p._raw(CJK_ON + text.encode("gb18030") + CJK_OFF + b"\n")
     else:
@@ -101,7 +102,7 @@ def render_label(data: LabelData, media: Media) -> bytes:
 def _row_lines(cells: list[str], widths: list[int]) -> list[str]:
     """One row in lines: each cell wrapped inside its column less a space (an address or a long name
     goes on under itself), so every column starts in place and no line runs past the roll."""
-    parts = [wrap_columns(cell, max(1, w - 1)) for cell, w in zip(cells, widths, strict=False)]
+    parts = [wrap_columns(plain(cell), max(1, w - 1)) for cell, w in zip(cells, widths, strict=False)]
     lines = []
     for k in range(max((len(p) for p in parts), default=0)):
         texts = [p[k] if k < len(p) else "" for p in parts]

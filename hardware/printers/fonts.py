@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from hardware.printers.textfit import plain
+
 CJK_MISSING = (
     "No Chinese font found: Chinese text is printed in English. Set label_font in counter.toml to a "
     "font file, or to auto."
@@ -144,7 +146,8 @@ def has_cjk(text: str) -> bool:
 
 
 def printable(text: str, *, cjk: bool) -> str:
-    """`text` as a font without CJK glyphs can show it: CJK characters become '?'."""
+    """`text` as a font shows it on one line (`plain`); without CJK glyphs, CJK characters become '?'."""
+    text = plain(text)
     if cjk:
         return text
     return "".join("?" if ord(ch) >= 0x2E80 else ch for ch in text)

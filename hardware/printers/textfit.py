@@ -10,12 +10,30 @@ resident GB font and an ESC/POS roll in Chinese mode give every double-byte char
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 
 READABLE_MM = 2.4  # smaller text is hard to read on a thermal sticker (label.MIN_SCALE): shorten it instead
 ELLIPSIS = "…"  # in the CJK font, in GB fonts, and in PDF text
 ASCII_ELLIPSIS = "..."  # for printer fonts that have only ASCII (TSPL fonts 1-5, ZPL font 0)
+
+
+# A terminal escape sequence whole (CSI, OSC, two characters), then any other C0 or C1 control: a printer
+# takes ESC, GS and a line break in its stream as commands (ESC/POS opens the drawer on ESC p, TSPL
+# reads the rest of a line as its next command).
+_CONTROLS = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[0-~]"
+    r"|[\x00-\x1f\x7f-\x9f]"
+)
+
+
+def plain(text: str) -> str:
+    """`text` as one line of print: escape sequences and control characters gone, a tab or line break a
+    space."""
+    return _CONTROLS.sub(lambda m: " " if m.group() in "\t\r\n" else "", text)
 
 
 def columns(text: str) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from hardware.printers import code128
 from hardware.printers.fonts import has_cjk
 from hardware.printers.label import Box, LabelData, LabelLayout, Media
-from hardware.printers.textfit import ASCII_ELLIPSIS, ELLIPSIS, READABLE_MM, columns, ellipsized
+from hardware.printers.textfit import ASCII_ELLIPSIS, ELLIPSIS, READABLE_MM, columns, ellipsized, plain
 
 # Built-in bitmap fonts: name, char width, height in dots. Ties go to the first (the plainest).
 LATIN_FONTS = (("2", 12, 20), ("3", 16, 24), ("4", 24, 32), ("5", 32, 48))
@@ -38,6 +38,7 @@ def text_command(text: str, box: Box, *, align: str = "left") -> str:
     Text too long for the box even in the smallest font (these fonts do not shrink below their
     size) is shortened with an ellipsis, by that font's own widths, rather than drawn past it.
     """
+    text = plain(text)
     fonts = (CJK_FONT,) if has_cjk(text) else LATIN_FONTS
     best: tuple[tuple[str, int, int], int] | None = None
     for font in fonts:

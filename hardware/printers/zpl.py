@@ -14,7 +14,7 @@ from hardware.printers import code128
 from hardware.printers.fonts import has_cjk
 from hardware.printers.image import draw_text
 from hardware.printers.label import Box, LabelData, LabelLayout, Media
-from hardware.printers.textfit import ASCII_ELLIPSIS, READABLE_MM, ellipsized
+from hardware.printers.textfit import ASCII_ELLIPSIS, READABLE_MM, ellipsized, plain
 
 START = {"B": ">:", "C": ">;"}
 SWITCH = {"B": ">6", "C": ">5"}
@@ -43,6 +43,7 @@ def graphic_field(img: Image.Image, x: int, y: int) -> str:
 def text_field(text: str, box: Box, *, align: str = "left", min_h: int = 0) -> str:
     """`text` in `box`: font 0 as large as fits, Chinese as a bitmap; not below `min_h` dots high (nor
     font 0's smallest), shortened with an ellipsis instead."""
+    text = plain(text)
     if has_cjk(text):
         width = max(8, box.w // 8 * 8)  # whole bytes, so right-aligned text is not cut off
         img = Image.new("1", (width, box.h), 1)

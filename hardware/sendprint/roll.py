@@ -15,7 +15,7 @@ from hardware.printers import code128
 from hardware.printers.document import Document
 from hardware.printers.escpos_dummy import new_dummy
 from hardware.printers.fonts import has_cjk
-from hardware.printers.textfit import columns
+from hardware.printers.textfit import columns, plain
 from hardware.printers.textfit import wrap_columns as cut
 from hardware.sendprint.layout import QUIET_MODULES
 
@@ -32,7 +32,7 @@ def width_of(text: str) -> int:
 
 def table(columns: list[str], rows: list[list[str]], width: int) -> list[str]:
     """Rows laid out in `width` columns; the widest column wraps when they do not fit."""
-    every = [columns, *rows]
+    every = [[plain(c) for c in row] for row in (columns, *rows)]
     n = len(columns)
     natural = [max(width_of(r[i]) if i < len(r) else 0 for r in every) for i in range(n)]
     gaps = n - 1
@@ -53,6 +53,7 @@ def table(columns: list[str], rows: list[list[str]], width: int) -> list[str]:
 
 
 def _line(p: Dummy, text: str) -> None:
+    text = plain(text)
     if has_cjk(text):
         p._raw(CJK_ON + text.encode("gb18030", "replace") + CJK_OFF + b"\n")
     else:
