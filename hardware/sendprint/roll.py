@@ -60,6 +60,10 @@ def _line(p: Dummy, text: str) -> None:
         p._raw(text.encode("ascii", "replace") + b"\n")
 
 
+QR_CELL = 4  # dots per QR cell
+QR_QUIET = 4  # cells of white round a QR code
+
+
 def barcode_module(data: str, dots: int) -> int:
     """Dots per module (2 or 3) that fit the roll with the quiet zones; 0 when 2 do not."""
     total = code128.module_count(data) + 2 * QUIET_MODULES
@@ -70,7 +74,12 @@ def _code(p: Dummy, data: str, dots: int) -> None:
     module = barcode_module(data, dots)
     p.set(align="center")
     if not module:
-        p.qr(data, size=4, native=True, center=False)
+        # The QR code's quiet zone (4 cells, and one more: the next line's glyphs may start at the top of
+        # their cell) fed as white above and below it; the lines around it would touch it.
+        white = bytes([(QR_QUIET + 1) * QR_CELL])
+        p._raw(b"\x1bJ" + white)
+        p.qr(data, size=QR_CELL, native=True, center=False)
+        p._raw(b"\x1bJ" + white)
         return
     payload = code128.escpos_payload(data)
     p._hw_barcode(
