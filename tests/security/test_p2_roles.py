@@ -108,6 +108,7 @@ ARGS: dict[str, list[str]] = {
     "sendout quote": ["--carrier", "SF", "--to", "新疆", "--weight", "1.2"],
     "sendout tariff show": ["SF"],
     "sendout tariff history": ["SF"],
+    "sendout checklist history": [],
     "sendout checklist show": [],
     "sendout stock list": [],
     "sendout list": [],

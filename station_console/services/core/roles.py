@@ -94,7 +94,13 @@ ACTIONS: dict[str, Action] = {
     "sendout_setup": Action(
         Need.NOBODY,
         N_("read the send-out prices, checklist and waybill stock"),
-        commands=("sendout quote", "sendout tariff show", "sendout tariff history", "sendout checklist show")
+        commands=(
+            "sendout quote",
+            "sendout tariff show",
+            "sendout tariff history",
+            "sendout checklist show",
+            "sendout checklist history",
+        )
         + ("sendout stock list",),
         keys=("rules.tariffs", "rules.checklist", "rules.stock"),
     ),
