@@ -17,6 +17,7 @@ from hardware.printers import code128, qr
 from hardware.printers.document import Document
 from hardware.printers.fonts import cjk_font, has_cjk, printable
 from hardware.printers.label import Box, LabelData, Media
+from hardware.printers.pdf_columns import CELL_PADDING_MM, column_widths
 from hardware.printers.pdf_fonts import SharedFontPDF
 from hardware.printers.textfit import ASCII_ELLIPSIS, ELLIPSIS, READABLE_MM, ellipsized
 
@@ -173,18 +174,24 @@ def render_document(doc: Document, media: Media | None = None) -> bytes:
         pdf.set_font_size(size)
         count = len(table.columns or table.rows[0])
         aligns = table.aligns if len(table.aligns) == count else ["L"] * count
+        heads = [printable(c, cjk=cjk) for c in table.columns]
+        rows = [[printable(c, cjk=cjk) for c in row] for row in table.rows]
+        # Sized by what the cells say (the relative `widths` are for roll paper's fixed columns).
+        widths = column_widths(pdf.get_string_width, heads, rows, aligns, usable)
         # Plain headings: the CJK font has no bold face.
         with pdf.table(
-            col_widths=table.widths if len(table.widths) == count else [1] * count,
+            width=usable,
+            col_widths=widths,
             text_align=tuple("RIGHT" if a == "R" else "LEFT" for a in aligns),
             line_height=4 if table.small else 5,
             headings_style=FontFace(emphasis=""),
             first_row_as_headings=bool(table.columns),
+            padding=(0.3, CELL_PADDING_MM),
         ) as drawn:
-            if table.columns:
-                drawn.row([printable(c, cjk=cjk) for c in table.columns])
-            for row in table.rows:
-                drawn.row([printable(c, cjk=cjk) for c in row])
+            if heads:
+                drawn.row(heads)
+            for row in rows:
+                drawn.row(row)
         pdf.ln(2)
     for foot in doc.footer:
         line(foot, 9 if roll else 11)
