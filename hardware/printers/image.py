@@ -96,6 +96,31 @@ def shortened(text: str, box: Box, stroke: int, min_h: int) -> str:
     return ellipsized(text, fits)
 
 
+def wrapped(text: str, width: int, height: int, lines: int) -> list[str]:
+    """`text` in at most `lines` lines, each as wide as `width` dots holds at the size a `height`-dot
+    box gives the whole text, so every line prints at that one size (draw each with `size_by=text`);
+    the last ends in "…" when text is left."""
+    text = printable(text, cjk=cjk_font() is not None)
+    face_file = label_font()
+    face = font(_fit(text, width * 100, height, 0, face_file)[0])  # its tallest glyph fits `height`
+
+    def fits(part: str) -> bool:
+        left, _, right, _ = _ink(face, part, 0)
+        return right - left <= width
+
+    out: list[str] = []
+    rest = text.strip()
+    while rest and len(out) < lines:
+        n = 1
+        while n < len(rest) and fits(rest[: n + 1]):
+            n += 1
+        out.append(rest[:n].rstrip())
+        rest = rest[n:].lstrip()
+    if rest and out:
+        out[-1] = ellipsized(out[-1] + rest, fits)
+    return out
+
+
 def draw_text(
     draw: ImageDraw.ImageDraw,
     text: str,
@@ -104,10 +129,21 @@ def draw_text(
     align: str = "left",
     stroke: int = 0,
     min_h: int = 0,
+    size_by: str = "",
 ) -> None:
     """`text` fitted into `box`, its ink (descenders too) inside it, aligned to the box's bottom; not
-    smaller than `min_h` dots high (shortened with an ellipsis instead, see `shortened`)."""
+    smaller than `min_h` dots high (shortened with an ellipsis instead, see `shortened`). `size_by`: a
+    line of this text (see `wrapped`), drawn at the size the whole fills the box's height with."""
     text = printable(text, cjk=cjk_font() is not None)
+    if size_by:
+        whole = printable(size_by, cjk=cjk_font() is not None)
+        size, _ = _fit(whole, box.w * 100, box.h, stroke, label_font())
+        face = font(size)
+        left, _, right, _ = _ink(face, text, stroke)
+        _, _, _, bottom = _ink(face, whole, stroke)
+        x = box.x - left if align == "left" else box.x + box.w - right if align == "right" else box.x
+        draw.text((x, box.y + box.h - bottom), text, font=face, fill=0, stroke_width=stroke, stroke_fill=0)
+        return
     size = _fit(text, box.w, box.h, stroke, label_font())[0]
     if stroke and has_cjk(text) and size < BOLD_CJK_EM * 2 * stroke:
         stroke = 0

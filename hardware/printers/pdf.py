@@ -50,18 +50,21 @@ def _fit_text(
     cjk: bool,
     align: str = "left",
     min_mm: float = 0.0,
+    size_by: str = "",
 ) -> None:
     """`text` as large as `box_mm` holds; not smaller than `min_mm` of ink high (shortened with an
-    ellipsis instead, measured in the PDF's own font)."""
+    ellipsis instead, measured in the PDF's own font). `size_by`: the whole text this is a wrapped
+    line of, whose glyphs set the size, so its lines print alike."""
     x, y, w, h = box_mm
     text = printable(text, cjk=cjk)
     if not cjk:
         text = text.encode("latin-1", "replace").decode("latin-1")
+    whole = size_by or text
     # The text's ink (descenders and Chinese too) fills the box: above the baseline, and below it.
-    if cjk and has_cjk(text):
+    if cjk and has_cjk(whole):
         above, below = CJK_HEIGHT, CJK_DESCENT
     else:
-        above, below = CAP_HEIGHT, DESCENT if any(ch in "gjpqy,;()" for ch in text) else 0.0
+        above, below = CAP_HEIGHT, DESCENT if any(ch in "gjpqy,;()" for ch in whole) else 0.0
     size = h * PT_PER_MM / (above + below)
     pdf.set_font_size(size)
     width = pdf.get_string_width(text)

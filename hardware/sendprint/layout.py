@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hardware.messages import N_, ConfigError
-from hardware.printers import code128
+from hardware.printers import code128, image
 from hardware.printers.label import COLUMN_EM, Box, LabelSize, mm_to_dots
 from hardware.printers.textfit import READABLE_MM, columns
 
@@ -51,6 +51,7 @@ class Text:
     align: str = "left"
     bold: bool = False
     min_h: int = 0  # dots: a name or address shortened with an ellipsis rather than shrunk below this
+    size_by: str = ""  # a wrapped line: sized as this whole text would be, so its lines match
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,10 @@ def name_and_phone(box: Box, name: str, phone: str, *, bold: bool, min_h: int) -
     gap = box.h // 2
     name_box = Box(box.x, box.y, box.w - phone_w - gap, box.h)
     phone_box = Box(box.right - phone_w, box.y, phone_w, box.h)
-    return [Text(name_box, name, bold=bold, min_h=min_h), Text(phone_box, phone, "right", bold=bold)]
+    # A long name is cut at near the phone's size rather than shrunk to the smallest readable text
+    # beside it: the courier reads the surname at arm's length.
+    name_h = max(min_h, box.h * 3 // 4)
+    return [Text(name_box, name, bold=bold, min_h=name_h), Text(phone_box, phone, "right", bold=bold)]
 
 
 def layout_for(size: LabelSize | str, dpi: int, data: WaybillData) -> WaybillLayout:
@@ -163,11 +167,13 @@ def layout_for(size: LabelSize | str, dpi: int, data: WaybillData) -> WaybillLay
         y += d(1.5)
 
     # Carrier and date.
+    # The date takes the room its digits need; the carrier's name has the rest of the row.
     head = d(9 * k)
-    items.append(Text(Box(margin, y, inner // 2, head), data.carrier, bold=True, min_h=readable))
-    items.append(
-        Text(Box(margin + inner // 2, y + head // 3, inner - inner // 2, head * 2 // 3), data.date, "right")
-    )
+    date_h = max(d(READABLE_MM), head * 2 // 5)
+    date_w = min(inner // 2, round(columns(data.date) * COLUMN_EM * date_h))
+    carrier_w = inner - date_w - d(2)
+    items.append(Text(Box(margin, y, carrier_w, head), data.carrier, bold=True, min_h=readable))
+    items.append(Text(Box(margin + inner - date_w, y + head - date_h, date_w, date_h), data.date, "right"))
     y += head + d(1)
     rule()
     # Sort code (大头笔): read across the sorting hall.
@@ -213,7 +219,7 @@ def layout_for(size: LabelSize | str, dpi: int, data: WaybillData) -> WaybillLay
     from_h = d(11 * k)
     items.append(Text(Box(margin, y, cap_w, d(8 * k)), data.caption("from"), bold=True))
     items += name_and_phone(
-        Box(x, y, w, d(4.5 * k)), data.sender_name, data.sender_phone, bold=False, min_h=readable
+        Box(x, y, w, line_h), data.sender_name, data.sender_phone, bold=False, min_h=readable
     )
     y += from_h
     rule()
@@ -221,8 +227,9 @@ def layout_for(size: LabelSize | str, dpi: int, data: WaybillData) -> WaybillLay
     small = d(4.5 * k)
     items.append(Text(Box(margin, y, inner, small), f"{data.caption('weight')} {data.weight}"))
     y += small + d(1.5)
-    for part in wrap(data.details, max(10, int(inner / (small * 0.62))), 2):
-        items.append(Text(Box(margin, y, inner, small), part, min_h=readable))
+    # Measured in the label's font at the line's size: both lines fill the width at one size.
+    for part in image.wrapped(data.details, inner, small, 2):
+        items.append(Text(Box(margin, y, inner, small), part, size_by=data.details))
         y += small + d(1)
     bottom = height - margin
     sign_y = max(y + d(2), bottom - small)

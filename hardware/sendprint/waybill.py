@@ -79,7 +79,15 @@ def label_image(layout: WaybillLayout) -> Image.Image:
     for item in layout.items:
         if isinstance(item, Text):
             stroke = bold if item.bold else 0
-            image.draw_text(draw, item.text, item.box, align=item.align, stroke=stroke, min_h=item.min_h)
+            image.draw_text(
+                draw,
+                item.text,
+                item.box,
+                align=item.align,
+                stroke=stroke,
+                min_h=item.min_h,
+                size_by=item.size_by,
+            )
         elif isinstance(item, Rule):
             b = item.box
             draw.rectangle([b.x, b.y, b.x + b.w - 1, b.y + b.h - 1], fill=0)
@@ -113,7 +121,15 @@ def render_pdf(layout: WaybillLayout) -> bytes:
     pdf.set_fill_color(0, 0, 0)
     for item in layout.items:
         if isinstance(item, Text) and item.text:
-            fit_text(pdf, item.text, mm(item.box), cjk=cjk, align=item.align, min_mm=item.min_h * k)
+            fit_text(
+                pdf,
+                item.text,
+                mm(item.box),
+                cjk=cjk,
+                align=item.align,
+                min_mm=item.min_h * k,
+                size_by=item.size_by,
+            )
         elif isinstance(item, Rule):
             x, y, w, h = mm(item.box)
             pdf.rect(x, y, w, h, style="F")

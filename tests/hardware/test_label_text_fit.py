@@ -163,7 +163,7 @@ def test_waybill_names_and_addresses_wrap_and_shrink_no_further_than_readable() 
     texts = [item for item in layout.items if isinstance(item, waybill_layout.Text)]
     name = next(t for t in texts if t.text.startswith("欧阳"))
     readable = round(READABLE_MM * 203 / 25.4)
-    assert name.min_h == readable
+    assert name.min_h >= readable  # cut near the phone's size, never shrunk below readable
     # The phone has a box of its own beside the name: a long name is shortened, never the phone.
     phone = next(t for t in texts if t.text == "138****5678")
     assert phone.min_h == 0 and phone.align == "right" and name.box.right < phone.box.x
