@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from hardware.printers import code128, qr
 from hardware.printers.fonts import FontFile, cjk_font, has_cjk, label_font, printable
-from hardware.printers.label import Box, LabelData, LabelLayout, Media, Symbol
+from hardware.printers.label import Box, LabelData, LabelLayout, Media, Symbol, caption_for
 from hardware.printers.textfit import READABLE_MM, ellipsized
 
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
@@ -192,7 +192,7 @@ def label_image(data: LabelData, layout: LabelLayout) -> Image.Image:
     draw = ImageDraw.Draw(img)
     bold = max(1, layout.dots(0.15))
     readable = layout.dots(READABLE_MM)
-    draw_text(draw, data.captions.code, layout.caption, min_h=readable)
+    draw_text(draw, caption_for(data.captions, layout.size, layout.dpi), layout.caption, min_h=readable)
     draw_text(draw, data.carrier, layout.carrier, align="right", stroke=bold, min_h=readable)
     draw_text(draw, data.pickup_code, layout.code, align="center", stroke=bold)
     draw_text(draw, data.tail_text, layout.tail)
@@ -213,5 +213,5 @@ def to_png(img: Image.Image, dpi: int) -> bytes:
 
 
 def render_label(data: LabelData, media: Media) -> bytes:
-    layout = media.layout(data.waybill, data.captions.code)
+    layout = media.layout(data.waybill, media.caption(data.captions))
     return to_png(label_image(data, layout), layout.dpi)

@@ -19,7 +19,7 @@ from datetime import date
 from hardware.config_keys import config_key
 from hardware.messages import N_, ConfigError, typed
 from hardware.printers import code128, qr
-from hardware.printers.textfit import columns
+from hardware.printers.textfit import READABLE_MM, columns
 
 DPIS = (203, 300)
 MIN_DOTS_PER_MODULE = 2  # thinner bars do not scan reliably on thermal paper
@@ -40,6 +40,16 @@ class Captions:
     code: str = "Pickup code"
     tail: str = "Tail"
     phone: str = "Phone"
+    code_short: str = "Code"  # on a sticker too small for `code` at a readable size
+
+
+def caption_for(captions: Captions, size: LabelSize, dpi: int) -> str:
+    """The pickup code's caption, or its short form where the long one would be cut: at a readable
+    height it needs more than the 3/5 of the header row a caption may take."""
+    p = preset_for(size)
+    room = (mm_to_dots(size.width_mm, dpi) - 2 * mm_to_dots(p.margin, dpi)) * 3 // 5
+    need = columns(captions.code) * COLUMN_EM * mm_to_dots(READABLE_MM, dpi)
+    return captions.code if need + mm_to_dots(p.gap, dpi) <= room else captions.code_short
 
 
 @dataclass(frozen=True)
@@ -268,6 +278,9 @@ class Media:
     def layout(self, waybill: str, caption: str = "") -> LabelLayout:
         return layout_for(self.size, self.dpi, waybill, caption)
 
+    def caption(self, captions: Captions) -> str:
+        return caption_for(captions, self.size, self.dpi)
+
     @property
     def roll_dots(self) -> int:
         """Printable width of the roll in dots, a whole number of bytes as the raster commands want."""
@@ -341,7 +354,8 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str, caption: str = "")
     y = margin
     left = inner * 3 // 5
     if caption:
-        left = min(left, round(columns(caption) * COLUMN_EM * d(p.header)) + gap)
+        # Six columns at least: a short word's capitals ("Code") are wider than COLUMN_EM each.
+        left = min(left, round(max(6, columns(caption)) * COLUMN_EM * d(p.header)) + gap)
     caption_box = Box(margin, y, left - gap, d(p.header))
     carrier = Box(margin + left, y, inner - left, d(p.header))
     y += d(p.header) + gap

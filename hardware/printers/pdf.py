@@ -120,11 +120,12 @@ def _qr(pdf: FPDF, data: str, box: Box, cell: int, dpi: int) -> None:
 
 
 def render_label(data: LabelData, media: Media) -> bytes:
-    layout = media.layout(data.waybill, data.captions.code)
+    caption = media.caption(data.captions)
+    layout = media.layout(data.waybill, caption)
     pdf, cjk = _new_pdf(layout.size.width_mm, layout.size.height_mm)
     pdf.add_page()
     dpi = layout.dpi
-    _fit_text(pdf, data.captions.code, _mm(layout.caption, dpi), cjk=cjk, min_mm=READABLE_MM)
+    _fit_text(pdf, caption, _mm(layout.caption, dpi), cjk=cjk, min_mm=READABLE_MM)
     _fit_text(pdf, data.carrier, _mm(layout.carrier, dpi), cjk=cjk, align="right", min_mm=READABLE_MM)
     _fit_text(pdf, data.pickup_code, _mm(layout.code, dpi), cjk=cjk, align="center")
     _fit_text(pdf, data.tail_text, _mm(layout.tail, dpi), cjk=cjk)

@@ -97,7 +97,8 @@ def symbol_command(waybill: str, layout: LabelLayout) -> str:
 
 
 def render_label(data: LabelData, media: Media) -> bytes:
-    layout = media.layout(data.waybill, data.captions.code)
+    caption = media.caption(data.captions)
+    layout = media.layout(data.waybill, caption)
     readable = layout.dots(READABLE_MM)
 
     def text(value: str, box: Box, align: str = "left", min_h: int = 0) -> bytes:
@@ -112,7 +113,7 @@ def render_label(data: LabelData, media: Media) -> bytes:
         b"DIRECTION 1,0",
         b"REFERENCE 0,0",
         b"CLS",
-        text(data.captions.code, layout.caption, min_h=readable),
+        text(caption, layout.caption, min_h=readable),
         text(data.carrier, layout.carrier, "right", min_h=readable),
         text(data.pickup_code, layout.code, "center"),
         text(data.tail_text, layout.tail),

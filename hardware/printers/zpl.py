@@ -81,7 +81,8 @@ def symbol_field(waybill: str, layout: LabelLayout) -> str:
 
 
 def render_label(data: LabelData, media: Media) -> bytes:
-    layout = media.layout(data.waybill, data.captions.code)
+    caption = media.caption(data.captions)
+    layout = media.layout(data.waybill, caption)
     readable = layout.dots(READABLE_MM)
     fields = [
         "^XA",
@@ -89,7 +90,7 @@ def render_label(data: LabelData, media: Media) -> bytes:
         f"^PW{layout.width}",
         f"^LL{layout.height}",
         "^LH0,0",
-        text_field(data.captions.code, layout.caption, min_h=readable),
+        text_field(caption, layout.caption, min_h=readable),
         text_field(data.carrier, layout.carrier, align="right", min_h=readable),
         text_field(data.pickup_code, layout.code, align="center"),
         text_field(data.tail_text, layout.tail),

@@ -7,16 +7,18 @@ an ellipsis, not shrunk to a smear nor cut silently), the pickup code and the wa
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 
 import label_sim
+import pypdf
 import pytest
 from PIL import Image, ImageChops, ImageDraw
 from test_labels_scan import picture, scan_problems
 
-from hardware.printers import Captions, Document, LabelData, escpos, make_printer, tspl
-from hardware.printers.label import DPIS, Box, LabelLayout, layout_for
+from hardware.printers import Captions, Document, LabelData, escpos, make_printer, pdf, tspl
+from hardware.printers.label import DPIS, Box, LabelLayout, LabelSize, Media, layout_for
 from hardware.printers.pdf import _fit_text, _new_pdf
 from hardware.printers.textfit import ELLIPSIS, READABLE_MM, clip_columns, columns, ellipsized
 from hardware.sendprint import layout as waybill_layout
@@ -202,3 +204,27 @@ def test_a_chinese_carrier_name_on_a_large_sticker_keeps_its_strokes_apart(size:
     data = zh_label(WAYBILLS[1], carrier="中国邮政速递物流国际快递公司")
     img = picture("png", make_printer({"language": "png", "size": size, "dpi": dpi}).render_label(data), dpi)
     assert ink_share(img, layout_for(size, dpi, data.waybill, data.captions.code).carrier) < 0.55
+
+
+@pytest.mark.parametrize(
+    ("size", "lang", "caption"),
+    [
+        ("32x24", "en", "Code"),
+        ("32x24", "zh", "取件码"),
+        ("40x30", "en", "Pickup code"),
+        ("40x30", "zh", "取件码"),
+    ],
+)
+def test_a_small_sticker_prints_the_short_caption_whole(size: str, lang: str, caption: str) -> None:
+    captions = (
+        Captions(code="取件码", tail="尾号", phone="手机", code_short="取件码")
+        if lang == "zh"
+        else Captions()
+    )
+    data = LabelData("8-8-8888", "FedEx", "SF1234567890123", "****5678", date(2026, 3, 1), lang, captions)
+    media = Media(size=LabelSize.parse(size), dpi=203)
+    texts: list[str] = []
+    page = pypdf.PdfReader(io.BytesIO(pdf.render_label(data, media))).pages[0]
+    page.extract_text(visitor_text=lambda text, *_: texts.append(text.strip()))
+    assert caption in texts
+    assert not any("…" in t or "..." in t for t in texts)

@@ -43,6 +43,7 @@ def captions(lang: str) -> Captions:
         code=translate(N_("Pickup code"), lang),
         tail=translate(N_("Tail"), lang),
         phone=translate(N_("Phone"), lang),
+        code_short=translate(N_("Code"), lang),
     )
 
 
