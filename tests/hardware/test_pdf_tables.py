@@ -24,7 +24,9 @@ REPORT = Document(
 
 def _cells(data: bytes) -> list[tuple[float, float, float, float]]:
     """Every bordered cell (x, y, w, h in pt) in drawing order: heading row first."""
-    content = pypdf.PdfReader(io.BytesIO(data)).pages[0].get_contents().get_data().decode("latin-1")
+    stream = pypdf.PdfReader(io.BytesIO(data)).pages[0].get_contents()
+    assert stream is not None
+    content = stream.get_data().decode("latin-1")
     found = re.findall(r"([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+) re S", content)
     return [(float(x), float(y), float(w), float(h)) for x, y, w, h in found]
 
