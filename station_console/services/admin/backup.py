@@ -38,7 +38,7 @@ from station_console.i18n import N_, Later, get_language, shown_params, translat
 from station_console.logs import log_path
 from station_console.private_files import PRIVATE_FILE, staged, write_failed
 from station_console.services.core import anchors, audit
-from station_console.services.core.health import check_database, check_file
+from station_console.services.core.health import DatabaseDamaged, check_database, check_file
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.people.audit_trail import verify
@@ -258,7 +258,10 @@ def _refuse(reason: str | Later, **params: Any) -> Refused:
 def _check_backup(station: Station, copy: Path, source: Path) -> str:
     """Refuse a copy (of `source`, the file named) that is not exactly a station database of a known
     revision; its revision."""
-    check_file(copy)
+    try:
+        check_file(copy)
+    except DatabaseDamaged as exc:  # the file named is damaged, not the station's database: say so
+        raise _refuse(_why(N_("it is damaged ({detail})"), detail=exc.params["detail"])) from None
     conn = sqlite3.connect(copy)
     try:
         try:
