@@ -252,6 +252,41 @@ async def test_the_courier_batch_counts_live_on_the_check_in_screen(
     assert batches.get(station, other.id).status == "open"
 
 
+async def test_a_batch_left_open_at_this_counter_is_taken_back_when_the_console_starts(
+    app: StationApp, station: Station, tmp_path: Any
+) -> None:
+    """The console closed while a courier's bag was received: started again, its batch is current again
+    (scans count to it, F11 closes it); it was listed under 'Also open' and F11 said none was open here."""
+    from station_console.services.prealerts import batches
+    from station_console.services.prealerts.importer import import_file
+    from station_console.tui.screens.checkin import CheckinScreen
+
+    from .checkin_driver import scan, settle, start, type_slowly
+
+    csv = tmp_path / "zto.csv"
+    csv.write_text("运单号,快递公司,手机\n" + "".join(f"73{n:012d},中通,1381234{n:04d}\n" for n in (1, 2)))
+    import_file(station, csv)
+    other = batches.open_batch(replace(station, counter="counter-2"), "ZTO", "李师傅")
+    left = batches.open_batch(station, "ZTO", "张师傅")  # newer than the other counter's
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen, keys = await start(app, pilot)
+        await settle(app, pilot)
+        panel = str(screen.query_one("#ci-courier", Static).render())
+        assert isinstance(screen, CheckinScreen) and screen.courier_batch == left.id
+        assert f"{left.label} ZTO 张师傅: expected 2 · received 0" in panel
+        assert "Also open: ZTO 李师傅 0/2 (counter-2)" in panel
+        await scan(pilot, keys, "73000000000001")
+        await settle(app, pilot)
+        assert batches.get(station, left.id).received == ["73000000000001"]
+        await type_slowly(pilot, keys, "f11")
+        assert isinstance(app.screen, ReasonDialog)
+        await quiet.press(pilot, "enter")
+        await settle(app, pilot)
+        assert screen.courier_batch is None
+    assert batches.get(station, left.id).status == "closed"
+    assert batches.get(station, other.id).status == "open"
+
+
 async def test_the_courier_name_entered_with_no_carrier_chosen_says_to_choose_it(app: StationApp) -> None:
     """Tab from the carrier list to the name and Enter: the cursor went back to the list, nothing said."""
     from station_console.tui.screens.checkin_batch import CourierDialog

@@ -140,6 +140,9 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
 
     courier_batch: int | None = None
     batch_carrier: str | None = None
+    # The first read takes back the batch left open at this counter (the console was closed or restarted
+    # while a courier's bag was being received): its scans count to it again and F11 closes it.
+    resume_open_batch = True
     batch_courier: str = ""  # the courier's name as given at the open, offered again at the close
     results: list[Any]
 
@@ -147,6 +150,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
     class BatchesRead(Message):
         current: BatchView | None
         others: list[BatchView]
+        resumed: bool = False  # current is this counter's open batch, taken back at the first read
 
     @dataclass
     class BatchDone(Message):
@@ -160,19 +164,32 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
         yield Static(id="ci-courier")
 
     def refresh_batches(self) -> None:
-        self._read_batches(self.courier_batch)
+        resume = self.resume_open_batch and self.courier_batch is None
+        self.resume_open_batch = False
+        self._read_batches(self.courier_batch, resume)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="courier-batch-read")
-    def _read_batches(self, batch_id: int | None) -> None:
+    def _read_batches(self, batch_id: int | None, resume: bool = False) -> None:
         try:
             current = batches.get(self.station, batch_id) if batch_id else None
             others = [b for b in batches.list_batches(self.station) if b.id != batch_id]
         except StationError:
             return  # a busy database: the next refresh shows it
+        here = next((b for b in others if b.counter == self.station.counter), None) if resume else None
+        if here is not None:  # the newest one open here
+            others.remove(here)
+            self.post_message(CourierBatchScreen.BatchesRead(here, others, resumed=True))
+            return
         self.post_message(CourierBatchScreen.BatchesRead(current, others))
 
     @on(BatchesRead)
     def _batches_read(self, message: BatchesRead) -> None:
+        if message.resumed and message.current is not None:
+            if self.courier_batch is not None:
+                return  # the clerk opened a batch meanwhile: it stays current, the next read shows both
+            self.courier_batch = message.current.id
+            self.batch_carrier = message.current.carrier
+            self.batch_changed()
         if message.current is not None and message.current.status != "open":
             self.courier_batch = None  # closed at another counter
             message = CourierBatchScreen.BatchesRead(None, message.others)
