@@ -261,6 +261,23 @@ def test_what_went_wrong_is_read_in_the_readers_language(station: Station, clock
     assert refused.value.message("zh") == f"快递公司事件 {dead_id} 状态为 已放弃：只能重试死信或失败的事件"
 
 
+def test_a_file_lying_where_the_event_folder_should_be_is_said_so_in_the_readers_language(
+    station: Station, tmp_path: Path
+) -> None:
+    """The system said "File exists" (English on a Chinese screen, and not what is wrong)."""
+    folder = tmp_path / "upload"
+    folder.write_text("not a folder")
+    configure(station, carrier_event_targets={"*": EventTarget(channel="file", folder=str(folder))})
+    receive(station, 1)
+    sender.run_once(station)
+    path = folder / f"ZTO-{station.business_day().isoformat()}.jsonl"
+    (row,) = dead_letters.list_events(station)
+    assert row.last_error == f"Cannot write the event file {path}: a file is where its folder should be"
+    set_language("zh")
+    (row,) = dead_letters.list_events(station)
+    assert row.last_error == f"无法写入事件文件 {path}：该放文件夹的位置是一个文件"
+
+
 def test_a_target_that_cannot_be_used_says_why_in_the_console_language(station: Station) -> None:
     configure(station, carrier_event_targets={"ZTO": EventTarget(channel="webhook", url="")})
     receive(station, 1)

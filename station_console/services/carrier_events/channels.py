@@ -17,6 +17,7 @@ said is a parameter of it, data.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import json
@@ -52,7 +53,8 @@ class EventChannelError(Exception):
 
     @classmethod
     def failed(cls, msgid: str, /, *, permanent: bool = False, **params: object) -> EventChannelError:
-        return cls(Message(msgid, **{k: str(v)[:PARAM_MAX] for k, v in params.items()}), permanent=permanent)
+        kept = {k: v if isinstance(v, Message) else str(v)[:PARAM_MAX] for k, v in params.items()}
+        return cls(Message(msgid, **kept), permanent=permanent)  # a reason of ours stays translatable
 
 
 class EventChannel(Protocol):
@@ -147,8 +149,27 @@ class FileChannel:
                 out.write(body.decode() + "\n")
         except OSError as exc:
             raise EventChannelError.failed(
-                N_("Cannot write the event file {path}: {error}"), path=path, error=exc.strerror or exc
+                N_("Cannot write the event file {path}: {error}"), path=path, error=_write_reason(exc)
             ) from exc
+
+
+# Why the event file was not written, in the reader's language (the system's strerror is English, and
+# says "File exists" of a file lying where the folder should be); other errors by their errno's name.
+_WRITE_REASONS = {
+    errno.EEXIST: N_("a file is where its folder should be"),
+    errno.ENOTDIR: N_("a file is where its folder should be"),
+    errno.ENOENT: N_("its folder does not exist"),
+    errno.EACCES: N_("this user may not write there (permission denied)"),
+    errno.EPERM: N_("this user may not write there (permission denied)"),
+    errno.EROFS: N_("the disk it is on is read-only"),
+    errno.EISDIR: N_("it is a folder, not a file"),
+    errno.ENOSPC: N_("the disk is full"),
+}
+
+
+def _write_reason(exc: OSError) -> Message | str:
+    msgid = _WRITE_REASONS.get(exc.errno or 0)
+    return Message(msgid) if msgid else errno.errorcode.get(exc.errno or 0, type(exc).__name__)
 
 
 def channel_for(target: EventTarget, carrier: str, day_of: Any) -> EventChannel:
