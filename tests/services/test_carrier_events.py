@@ -269,13 +269,14 @@ def test_a_file_lying_where_the_event_folder_should_be_is_said_so_in_the_readers
     folder.write_text("not a folder")
     configure(station, carrier_event_targets={"*": EventTarget(channel="file", folder=str(folder))})
     receive(station, 1)
-    sender.run_once(station)
     path = folder / f"ZTO-{station.business_day().isoformat()}.jsonl"
-    (row,) = dead_letters.list_events(station)
-    assert row.last_error == f"Cannot write the event file {path}: a file is where its folder should be"
-    set_language("zh")
+    set_language("zh")  # the pass's own words (the console's toast) read the reason in Chinese too
+    assert sender.run_once(station).errors == {"ZTO": f"无法写入事件文件 {path}：该放文件夹的位置是一个文件"}
     (row,) = dead_letters.list_events(station)
     assert row.last_error == f"无法写入事件文件 {path}：该放文件夹的位置是一个文件"
+    set_language("en")
+    (row,) = dead_letters.list_events(station)
+    assert row.last_error == f"Cannot write the event file {path}: a file is where its folder should be"
 
 
 def test_a_target_that_cannot_be_used_says_why_in_the_console_language(station: Station) -> None:
