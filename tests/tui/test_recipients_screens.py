@@ -245,6 +245,48 @@ async def test_the_report_shows_door_deliveries_and_consent_coverage(
     assert "Recipients: 3 in the directory, 33.3% consented" in summary
 
 
+async def test_a_phone_typed_after_the_scan_that_is_a_directory_persons_says_what_they_chose(
+    app: StationApp, station: Station, tmp_path: Path
+) -> None:
+    """The phone links the person (as Ctrl+N does): no consent on record, or their choice of door
+    delivery, is said with the phone saved, and with the check-in when a pre-alert gave the phone; it
+    was said only when the person was chosen by name."""
+    from station_console.services.prealerts.importer import import_file
+
+    ids = people(station)
+    prealert = tmp_path / "jt.csv"
+    prealert.write_text("运单号,快递公司,手机\nJT0000000000003,JT,13812345678\n")
+    import_file(station, prealert)
+    consent.record(station, ids["李四"], Choice(consent="granted", delivery_preference="door"), channel="app")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.settle(pilot)
+        scan = app.screen.query_one("#scan", Input)
+        for waybill, phone, said in (
+            ("JT0000000000001", "13812345678", "No consent on record to hold parcels at the station"),
+            ("JT0000000000002", "13987654321", "The recipient chose door delivery"),
+        ):
+            scan.value = waybill
+            scan.focus()
+            await quiet.press(pilot, "enter")
+            shown = f"{waybill} checked in"
+            await until(pilot, lambda: shown in text_of(app, "#ci-message"))  # noqa: B023  awaited here
+            app.screen.query_one("#phone", Input).value = phone
+            app.screen.query_one("#phone", Input).focus()
+            await quiet.press(pilot, "enter")
+            await until(pilot, lambda: "saved for" in text_of(app, "#ci-message"))
+            message = text_of(app, "#ci-message")
+            assert said in message, message
+        assert "No consent" not in message  # 李四 consented
+        scan.value = "JT0000000000003"
+        scan.focus()
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: "JT0000000000003 checked in" in text_of(app, "#ci-message"))
+        assert "No consent on record" in text_of(app, "#ci-message")
+    with station.read() as session:
+        linked = {p.waybill: p.recipient_id for p in session.exec(select(Parcel)).all()}
+    assert linked["JT0000000000001"] == ids["张三"] and linked["JT0000000000002"] == ids["李四"]
+
+
 async def test_check_in_finds_the_recipient_by_initials_and_warns_without_consent(
     app: StationApp, station: Station
 ) -> None:

@@ -398,9 +398,24 @@ def undo_last(station: Station) -> CheckinResult:
     return station.run(work)
 
 
+@dataclass(frozen=True)
+class PhoneSet:
+    """A phone given to a checked-in parcel, and what the directory says of the person it is for (as
+    a check-in's result says it)."""
+
+    masked: str
+    consent_missing: bool = False  # that person has not consented to holding parcels at the station
+    wants_door: bool = False  # that person's delivery choice is door delivery
+
+
 def set_phone(station: Station, parcel_id: int, phone: str) -> str:
+    """`set_phone_for`, the masked form alone."""
+    return set_phone_for(station, parcel_id, phone).masked
+
+
+def set_phone_for(station: Station, parcel_id: int, phone: str) -> PhoneSet:
     """Give a checked-in parcel its recipient's phone (typed after the scan, in quick mode's list, or
-    a correction); returns the masked form. The arrival message is queued when the parcel now has a
+    a correction). The arrival message is queued when the parcel now has a
     number and its customer was not told yet, and a label held for the phone prints now.
 
     As at check-in, the directory fills in: a tail of the linked person's phone gets its full number,
@@ -408,7 +423,7 @@ def set_phone(station: Station, parcel_id: int, phone: str) -> str:
     require(station, "checkin")
     parsed = parse_phone(phone)
 
-    def work(session: Session) -> str:
+    def work(session: Session) -> PhoneSet:
         parcel = session.get(Parcel, parcel_id)
         if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
             raise NotFound(N_("That parcel is not on the shelf"), code="not_on_shelf")
@@ -440,7 +455,9 @@ def set_phone(station: Station, parcel_id: int, phone: str) -> str:
                 **({"recipient": addressee.id} if addressee else {}),
             },
         )
-        return given.masked
+        if addressee is None:
+            return PhoneSet(given.masked)
+        return PhoneSet(given.masked, addressee.consent_missing, addressee.preference == "door")
 
     return station.run(work)
 

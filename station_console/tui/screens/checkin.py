@@ -41,7 +41,7 @@ from station_console.tui.screens.base import open_over
 from station_console.tui.screens.checkin_attention import Attention, AttentionList
 from station_console.tui.screens.checkin_batch import BINDINGS as COURIER_BINDINGS
 from station_console.tui.screens.checkin_dialogs import NO_BATCH, BatchPicker, MissingPhones, carrier_choices
-from station_console.tui.screens.checkin_phones import CheckinPhones
+from station_console.tui.screens.checkin_phones import CheckinPhones, recipient_notes
 from station_console.tui.screens.checkin_state import TABLE_ROWS, Current
 from station_console.tui.screens.checkin_writer import CheckinWriter, ScanRequest
 from station_console.tui.widgets.plain import Label, Static, Table
@@ -338,7 +338,9 @@ class CheckinScreen(CheckinPhones):
         if no_printer:  # said once: every label waits the same way, and the header says so all along
             self._told_no_printer = True
             notes.append(_("No printer here: labels wait until one is added in Settings > Printers (F8)."))
-        self._say(sentences(*notes), warn=result.overflow or result.redelivery or no_printer)
+        notes += recipient_notes(result)  # a pre-alert's phone, or one typed with the scan, is theirs
+        warn = result.overflow or result.redelivery or no_printer or result.consent_missing
+        self._say(sentences(*notes), warn=warn)
         self._show_current()
         if request.key_time:
             self.call_after_refresh(lambda: self.latencies.append(time.monotonic() - request.key_time))

@@ -5,7 +5,7 @@ named parcels nobody matched."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
 from textual import on, work
@@ -89,7 +89,8 @@ class CheckinPhones(CheckinQuestions):
         if message.parcel_id in self.label_shown:
             self.show_label(table, message.parcel_id, "queued")
         code = next((r.pickup_code for r in reversed(self.results) if r.parcel_id == message.parcel_id), "")
-        self._say(_("Phone {masked} saved for {code}.", masked=message.masked, code=code))
+        notes = [_("Phone {masked} saved for {code}.", masked=message.masked, code=code)]
+        self._say(sentences(*notes, *recipient_notes(message)), warn=message.consent_missing)
         self._refresh_status()
 
     def action_pick_recipient(self) -> None:
@@ -119,11 +120,7 @@ class CheckinPhones(CheckinQuestions):
             table.update_cell(str(message.parcel_id), "phone", Text(message.masked))
         code = next((r.pickup_code for r in reversed(self.results) if r.parcel_id == message.parcel_id), "")
         notes = [_("{code} is for {who}.", code=code, who=message.who)]
-        if message.consent_missing:
-            notes.append(_("No consent on record to hold parcels at the station: ask the recipient."))
-        if message.wants_door:
-            notes.append(_("The recipient chose door delivery: it goes on the next run."))
-        self._say(sentences(*notes), warn=message.consent_missing)
+        self._say(sentences(*notes, *recipient_notes(message)), warn=message.consent_missing)
         self._refresh_status()
 
     def action_who_is_this(self) -> None:
@@ -165,3 +162,22 @@ class CheckinPhones(CheckinQuestions):
     @on(CheckinWriter.PhoneRefused)
     def _phone_refused(self, message: CheckinWriter.PhoneRefused) -> None:
         self._attention(Attention("phone", message.refusal.code, message.refusal.text, _("Ctrl+X dismiss")))
+
+
+class RecipientFacts(Protocol):
+    @property
+    def consent_missing(self) -> bool: ...
+
+    @property
+    def wants_door(self) -> bool: ...
+
+
+def recipient_notes(facts: RecipientFacts) -> list[str]:
+    """What the clerk is told of a directory person a parcel turned out to be for (by the phone typed,
+    a pre-alert's or the person chosen): no consent on record, door delivery chosen."""
+    notes = []
+    if facts.consent_missing:
+        notes.append(_("No consent on record to hold parcels at the station: ask the recipient."))
+    if facts.wants_door:
+        notes.append(_("The recipient chose door delivery: it goes on the next run."))
+    return notes

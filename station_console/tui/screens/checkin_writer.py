@@ -29,7 +29,7 @@ from station_console.services.checkin.transaction import (
     CheckinResult,
     check_in,
     let_held_label_go,
-    set_phone,
+    set_phone_for,
     undo_last,
 )
 from station_console.services.core.db_errors import PASSING_CODES
@@ -86,6 +86,8 @@ class CheckinWriter:
         seq: int
         parcel_id: int
         masked: str
+        consent_missing: bool = False  # the phone is a directory person's who has not consented
+        wants_door: bool = False
 
     @dataclass
     class PhoneRefused(Message):
@@ -198,10 +200,10 @@ class CheckinWriter:
                 raise NotFound(
                     N_("That scan was not checked in: scan the parcel again"), code="not_checked_in"
                 )
-            masked = set_phone(self.station, parcel_id, phone)
+            saved = set_phone_for(self.station, parcel_id, phone)
         except StationError as exc:
             return CheckinWriter.PhoneRefused(seq, Refusal.of(exc))
-        return CheckinWriter.PhoneSaved(seq, parcel_id, masked)
+        return CheckinWriter.PhoneSaved(seq, parcel_id, saved.masked, saved.consent_missing, saved.wants_door)
 
     def recipient(self, seq: int, picked: Picked) -> Message:
         # On demand: the directory's matching loads when a recipient is first looked for.
