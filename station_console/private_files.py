@@ -34,8 +34,10 @@ _WRITE_REASONS = {
     errno.EPERM: _DENIED,
     errno.EROFS: N_("the disk it is on is read-only"),
     errno.ENOENT: N_("its folder does not exist"),
-    errno.ENOTDIR: N_("its folder does not exist"),
+    errno.ENOTDIR: N_("a file is where its folder should be"),
+    errno.EEXIST: N_("a file is where its folder should be"),  # a folder made over a file
     errno.EISDIR: N_("it is a folder, not a file"),
+    errno.ENOSPC: N_("the disk is full"),
 }
 
 

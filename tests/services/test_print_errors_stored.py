@@ -130,12 +130,12 @@ def test_a_file_printer_that_cannot_write_says_why_in_the_clerks_words(
     printer = make_printer({"language": "tspl", "transport": "file", "target": spool}, name="default")
     result = printing.process_queue(station, printer, lang="en")
     assert result.error is not None and result.printer_state == "error"
-    assert shown(result.error, "en") == f"Cannot write {spool}: its folder does not exist"
-    assert shown(result.error, "zh") == f"无法写入 {spool}：所在的文件夹不存在"
+    assert shown(result.error, "en") == f"Cannot write {spool}: a file is where its folder should be"
+    assert shown(result.error, "zh") == f"无法写入 {spool}：应是文件夹的位置上是一个文件"
     (job,) = stored_jobs(station)
     assert job.status == "failed"
-    assert stored_text(job.last_error, "zh") == f"无法写入 {spool}：所在的文件夹不存在"
-    assert stored_text(job.last_error, "en") == f"Cannot write {spool}: its folder does not exist"
+    assert stored_text(job.last_error, "zh") == f"无法写入 {spool}：应是文件夹的位置上是一个文件"
+    assert stored_text(job.last_error, "en") == f"Cannot write {spool}: a file is where its folder should be"
 
 
 def test_a_printer_error_from_before_keeps_working_as_text() -> None:

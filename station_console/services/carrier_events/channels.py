@@ -17,7 +17,6 @@ said is a parameter of it, data.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import hmac
 import json
@@ -33,8 +32,10 @@ from typing import Any, ClassVar, Protocol
 from hardware.messages import Message
 from station_console.counter_config import config_path
 from station_console.i18n import N_
+from station_console.private_files import write_reason
 from station_console.services.notify.channels import data_dir
 from station_console.settings import EventTarget
+from station_console.validation_reasons import InvalidValue
 
 TIMEOUT_S = 10.0
 FOLDER = "carrier-events"
@@ -153,23 +154,11 @@ class FileChannel:
             ) from exc
 
 
-# Why the event file was not written, in the reader's language (the system's strerror is English, and
-# says "File exists" of a file lying where the folder should be); other errors by their errno's name.
-_WRITE_REASONS = {
-    errno.EEXIST: N_("a file is where its folder should be"),
-    errno.ENOTDIR: N_("a file is where its folder should be"),
-    errno.ENOENT: N_("its folder does not exist"),
-    errno.EACCES: N_("this user may not write there (permission denied)"),
-    errno.EPERM: N_("this user may not write there (permission denied)"),
-    errno.EROFS: N_("the disk it is on is read-only"),
-    errno.EISDIR: N_("it is a folder, not a file"),
-    errno.ENOSPC: N_("the disk is full"),
-}
-
-
 def _write_reason(exc: OSError) -> Message | str:
-    msgid = _WRITE_REASONS.get(exc.errno or 0)
-    return Message(msgid) if msgid else errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+    """Why the event file was not written, as every file the console writes says it, kept by its id
+    (read in the reader's language)."""
+    reason = write_reason(exc)
+    return Message(reason.msgid) if isinstance(reason, InvalidValue) else reason
 
 
 def channel_for(target: EventTarget, carrier: str, day_of: Any) -> EventChannel:
