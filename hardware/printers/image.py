@@ -8,6 +8,7 @@ layout's whole dots per module, so a preview scans like the sticker does.
 from __future__ import annotations
 
 import io
+import math
 import zlib
 from functools import cache, lru_cache
 
@@ -130,11 +131,17 @@ def draw_text(
     stroke: int = 0,
     min_h: int = 0,
     size_by: str = "",
+    stretch: float = 1.0,
 ) -> None:
     """`text` fitted into `box`, its ink (descenders too) inside it, aligned to the box's bottom; not
     smaller than `min_h` dots high (shortened with an ellipsis instead, see `shortened`). `size_by`: a
-    line of this text (see `wrapped`), drawn at the size the whole fills the box's height with."""
+    line of this text (see `wrapped`), drawn at the size the whole fills the box's height with.
+    `stretch` > 1: text the box's width holds lower than its height is drawn up to that much taller,
+    centred in the box's height."""
     text = printable(text, cjk=cjk_font() is not None)
+    if stretch > 1:
+        _draw_stretched(draw, text, box, align, stroke, stretch)
+        return
     if size_by:
         whole = printable(size_by, cjk=cjk_font() is not None)
         size, _ = _fit(whole, box.w * 100, box.h, stroke, label_font())
@@ -159,6 +166,22 @@ def draw_text(
         x = box.x + (box.w - (right - left)) // 2 - left
     y = box.y + box.h - bottom
     draw.text((x, y), text, font=face, fill=0, stroke_width=stroke, stroke_fill=0)
+
+
+def _draw_stretched(
+    draw: ImageDraw.ImageDraw, text: str, box: Box, align: str, stroke: int, stretch: float
+) -> None:
+    size, (left, top, right, bottom) = _fit(text, box.w, box.h, stroke, label_font())
+    w, h = math.ceil(right - left), math.ceil(bottom - top)
+    tall = min(box.h, int(h * stretch))
+    # Drawn in grey and scaled smoothly, then made black and white: strokes keep an even width.
+    grey = Image.new("L", (w, h), 255)
+    ImageDraw.Draw(grey).text(
+        (-left, -top), text, font=font(size), fill=0, stroke_width=stroke, stroke_fill=0
+    )
+    ink = grey.resize((w, tall), Image.Resampling.LANCZOS).point(lambda v: 255 if v < 128 else 0, "1")
+    x = box.x if align == "left" else box.right - w if align == "right" else box.x + (box.w - w) // 2
+    draw.bitmap((x, box.y + (box.h - tall) // 2), ink, fill=0)
 
 
 def draw_bars(draw: ImageDraw.ImageDraw, data: str, box: Box, module: int) -> None:
@@ -193,8 +216,8 @@ def label_image(data: LabelData, layout: LabelLayout) -> Image.Image:
     bold = max(1, layout.dots(0.15))
     readable = layout.dots(READABLE_MM)
     draw_text(draw, caption_for(data.captions, layout.size, layout.dpi), layout.caption, min_h=readable)
-    draw_text(draw, data.carrier, layout.carrier, align="right", stroke=bold, min_h=readable)
-    draw_text(draw, data.pickup_code, layout.code, align="center", stroke=bold)
+    draw_text(draw, data.carrier, layout.carrier, align=layout.carrier_align, stroke=bold, min_h=readable)
+    draw_text(draw, data.pickup_code, layout.code, align="center", stroke=bold, stretch=layout.code_stretch)
     draw_text(draw, data.tail_text, layout.tail)
     draw_text(draw, data.phone_text, layout.phone)
     draw_text(draw, data.date_text, layout.date, align=layout.date_align)

@@ -27,6 +27,9 @@ QUIET_1D = 10  # modules of white each side of Code 128 (ISO/IEC 15417)
 MIN_BAR_MM = 5.0  # shorter bars are hard to hit with a hand scanner's line
 MIN_SCALE = 0.8  # a custom size smaller than 80% of 40x30 has text under 2.4 mm: unreadable
 COLUMN_EM = 0.7  # room for a half-width column of bold text, as a part of its line's height
+# On a tall sticker the pickup code, held to the width by its length, is drawn up to this much taller
+# than its font's own shape (narrow, like a condensed face) to fill its box.
+CODE_STRETCH = 1.8
 
 
 class LabelSizeError(ConfigError):
@@ -114,6 +117,9 @@ class Preset:
     gap: float  # between rows
     bar_max: float  # the tallest the bars get
     hri: float = 0.0
+    # > 0: a tall sticker's carrier has its own full-width line this high at the top, read from across
+    # the shelf; the caption shares the header row with the date, and the tail and phone rows are full width.
+    carrier_line: float = 0.0
 
     def scaled(self, size: LabelSize, factor: float) -> Preset:
         def k(mm: float) -> float:
@@ -128,6 +134,7 @@ class Preset:
             k(self.gap),
             k(self.bar_max),
             k(self.hri),
+            k(self.carrier_line),
         )
 
 
@@ -139,7 +146,17 @@ PRESETS: dict[str, Preset] = {
         Preset(LabelSize(60, 40), margin=1.5, header=4.0, code=10.0, row=3.5, gap=0.8, bar_max=12, hri=2.5),
         Preset(LabelSize(70, 50), margin=2.0, header=4.5, code=12.0, row=4.0, gap=0.8, bar_max=15, hri=3.0),
         Preset(LabelSize(100, 100), margin=3.0, header=7.0, code=20.0, row=6.0, gap=1.0, bar_max=25, hri=4.0),
-        Preset(LabelSize(100, 150), margin=4.0, header=9.0, code=24.0, row=7.0, gap=1.5, bar_max=30, hri=5.0),
+        Preset(
+            LabelSize(100, 150),
+            margin=4.0,
+            header=8.0,
+            code=26.0,
+            row=10.0,
+            gap=1.5,
+            bar_max=30,
+            hri=5.0,
+            carrier_line=13.0,
+        ),
     )
 }
 SIZES = tuple(PRESETS)
@@ -228,14 +245,25 @@ class LabelLayout:
     date: Box  # check-in date
     hri: Box | None  # the full waybill as text, on larger stickers
     symbol: Symbol
+    carrier_line: bool = False  # the carrier has a full-width line of its own (a tall sticker)
 
     def dots(self, mm: float) -> int:
         return mm_to_dots(mm, self.dpi)
 
     @property
     def date_align(self) -> str:
-        """Right, at the end of the tail's row; left in the column beside a QR code."""
-        return "left" if self.symbol.is_qr else "right"
+        """Right, at the end of the tail's (or the caption's) row; left in the column beside a QR code."""
+        return "left" if self.symbol.is_qr and not self.carrier_line else "right"
+
+    @property
+    def code_stretch(self) -> float:
+        """How much taller than its font the pickup code may be drawn to fill its box (1: not at all)."""
+        return CODE_STRETCH if self.carrier_line else 1.0
+
+    @property
+    def carrier_align(self) -> str:
+        """Centred on a line of its own; right, at the end of the caption's row."""
+        return "center" if self.carrier_line else "right"
 
     def boxes(self) -> dict[str, Box]:
         """Every element's box (the symbol with its quiet zone), for checking nothing leaves the sticker."""
@@ -338,7 +366,9 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str, caption: str = "")
 
     The header row is the caption's (`caption`, when given: as wide as it needs at the row's height,
     at most 3/5 of the row) and the carrier's, which takes the rest: a long carrier name gets what
-    a short caption leaves (three Chinese characters leave it two thirds of the row)."""
+    a short caption leaves (three Chinese characters leave it two thirds of the row). A tall sticker
+    (`Preset.carrier_line`) gives the carrier a full-width line above it and the date the rest of
+    the header row instead, so the tail and phone rows below the code each have the full width."""
     if isinstance(size, str):
         size = LabelSize.parse(size)
     if dpi < 100 or dpi > 600:
@@ -352,12 +382,18 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str, caption: str = "")
     margin, gap, row = d(p.margin), d(p.gap), d(p.row)
     inner = width - 2 * margin
     y = margin
+    tall = p.carrier_line > 0
+    if tall:
+        carrier = Box(margin, y, inner, d(p.carrier_line))
+        y += carrier.h + gap
     left = inner * 3 // 5
     if caption:
         # Six columns at least: a short word's capitals ("Code") are wider than COLUMN_EM each.
         left = min(left, round(max(6, columns(caption)) * COLUMN_EM * d(p.header)) + gap)
     caption_box = Box(margin, y, left - gap, d(p.header))
-    carrier = Box(margin + left, y, inner - left, d(p.header))
+    beside = Box(margin + left, y, inner - left, d(p.header))
+    if not tall:
+        carrier = beside
     y += d(p.header) + gap
     code = Box(margin, y, inner, d(p.code))
     y += d(p.code) + gap
@@ -366,10 +402,10 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str, caption: str = "")
 
     def finish(tail: Box, phone: Box, date_box: Box, symbol: Symbol, hri: Box | None) -> LabelLayout:
         return LabelLayout(
-            size, dpi, width, height, caption_box, carrier, code, tail, phone, date_box, hri, symbol
+            size, dpi, width, height, caption_box, carrier, code, tail, phone, date_box, hri, symbol, tall
         )
 
-    # Code 128 under two rows of text: [tail   date] and [phone].
+    # Code 128 under two rows of text: [tail   date] and [phone] (a tall sticker: [tail] and [phone]).
     module = bar_module(waybill, width, dpi)
     bars_top = y + 2 * row + 2 * gap
     bar_h = min(d(p.bar_max), bottom - hri_h - bars_top)
@@ -381,14 +417,14 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str, caption: str = "")
         bars = Box((width - modules * module) // 2, top, modules * module, bar_h)
         # The tail takes 2/5 of the row and the date the right half: a clear gap between them.
         return finish(
-            Box(margin, y, inner * 2 // 5, row),
+            Box(margin, y, inner if tall else inner * 2 // 5, row),
             Box(margin, y + row + gap, inner, row),
-            Box(margin + inner - inner // 2, y, inner // 2, row),
+            beside if tall else Box(margin + inner - inner // 2, y, inner // 2, row),
             Symbol("code128", bars, module, modules, QUIET_1D),
             Box(margin, bars.bottom + gap, inner, d(p.hri)) if p.hri else None,
         )
 
-    # A QR code at the right (2/5 of the width, half if it needs it), the three rows stacked at its left.
+    # A QR code at the right (2/5 of the width, half if it needs it), the rows stacked at its left.
     hri = Box(margin, bottom - d(p.hri), inner, d(p.hri)) if p.hri else None
     bottom -= hri_h
     area_h = bottom - y
@@ -405,12 +441,13 @@ def layout_for(size: LabelSize | str, dpi: int, waybill: str, caption: str = "")
         )
     block_left = symbol.box.x - symbol.quiet * symbol.module
     column = block_left - margin - gap
-    rows_h = min(row, (area_h - 2 * gap) // 3)
-    top = y + max(0, (area_h - 3 * rows_h - 2 * gap) // 2)
+    stacked = 2 if tall else 3  # a tall sticker's date is in the header row
+    rows_h = min(row, (area_h - (stacked - 1) * gap) // stacked)
+    top = y + max(0, (area_h - stacked * rows_h - (stacked - 1) * gap) // 2)
     return finish(
         Box(margin, top, column, rows_h),
         Box(margin, top + rows_h + gap, column, rows_h),
-        Box(margin, top + 2 * (rows_h + gap), column, rows_h),
+        beside if tall else Box(margin, top + 2 * (rows_h + gap), column, rows_h),
         symbol,
         hri,
     )

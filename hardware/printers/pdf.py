@@ -51,10 +51,13 @@ def _fit_text(
     align: str = "left",
     min_mm: float = 0.0,
     size_by: str = "",
+    stretch: float = 1.0,
 ) -> None:
     """`text` as large as `box_mm` holds; not smaller than `min_mm` of ink high (shortened with an
     ellipsis instead, measured in the PDF's own font). `size_by`: the whole text this is a wrapped
-    line of, whose glyphs set the size, so its lines print alike."""
+    line of, whose glyphs set the size, so its lines print alike. `stretch` > 1: text held to the
+    box's width is drawn up to that much taller (narrowed to its width), centred in the box's height,
+    as the PNG draws it."""
     x, y, w, h = box_mm
     text = printable(text, cjk=cjk)
     if not cjk:
@@ -68,6 +71,17 @@ def _fit_text(
     size = h * PT_PER_MM / (above + below)
     pdf.set_font_size(size)
     width = pdf.get_string_width(text)
+    if stretch > 1 and width > w:
+        natural = size * w / width
+        size = min(size, natural * stretch)
+        pdf.set_font_size(size)
+        pdf.set_stretching(100 * natural / size)
+        ink = (above + below) * size / PT_PER_MM
+        width = pdf.get_string_width(text)
+        left = x if align == "left" else x + w - width if align == "right" else x + (w - width) / 2
+        pdf.text(left, y + (h + ink) / 2 - below * size / PT_PER_MM, text)
+        pdf.set_stretching(100)
+        return
     if width > w:
         readable = min(size, min_mm * PT_PER_MM / (above + below))
         size = max(size * w / width, readable)
@@ -126,8 +140,12 @@ def render_label(data: LabelData, media: Media) -> bytes:
     pdf.add_page()
     dpi = layout.dpi
     _fit_text(pdf, caption, _mm(layout.caption, dpi), cjk=cjk, min_mm=READABLE_MM)
-    _fit_text(pdf, data.carrier, _mm(layout.carrier, dpi), cjk=cjk, align="right", min_mm=READABLE_MM)
-    _fit_text(pdf, data.pickup_code, _mm(layout.code, dpi), cjk=cjk, align="center")
+    _fit_text(
+        pdf, data.carrier, _mm(layout.carrier, dpi), cjk=cjk, align=layout.carrier_align, min_mm=READABLE_MM
+    )
+    _fit_text(
+        pdf, data.pickup_code, _mm(layout.code, dpi), cjk=cjk, align="center", stretch=layout.code_stretch
+    )
     _fit_text(pdf, data.tail_text, _mm(layout.tail, dpi), cjk=cjk)
     _fit_text(pdf, data.phone_text, _mm(layout.phone, dpi), cjk=cjk)
     _fit_text(pdf, data.date_text, _mm(layout.date, dpi), cjk=cjk, align=layout.date_align)

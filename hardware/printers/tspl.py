@@ -32,36 +32,43 @@ def _width(text: str, font: tuple[str, int, int]) -> int:
     return font[1] // 2 * columns(text)  # GB double-byte characters full width, ASCII half
 
 
-def text_command(text: str, box: Box, *, align: str = "left") -> str:
-    """A TEXT command in the font and whole multiplier that fill `box` best without overflowing it.
+def text_command(text: str, box: Box, *, align: str = "left", stretch: float = 1.0) -> str:
+    """A TEXT command in the font and whole multiplier that fill `box` best without overflowing it;
+    `stretch` > 1: the height's multiplier may be up to that much the width's (centred in the box's
+    height), as the PNG draws a pickup code held to its width taller.
 
     Text too long for the box even in the smallest font (these fonts do not shrink below their
     size) is shortened with an ellipsis, by that font's own widths, rather than drawn past it.
     """
     text = plain(text)
     fonts = (CJK_FONT,) if has_cjk(text) else LATIN_FONTS
-    best: tuple[tuple[str, int, int], int] | None = None
+    best: tuple[tuple[str, int, int], int, int] | None = None
     for font in fonts:
-        mul = min(box.h // font[2], box.w // max(1, _width(text, font)), MAX_MUL)
-        if mul >= 1 and (best is None or font[2] * mul > best[0][2] * best[1]):
-            best = (font, mul)
+        tall = min(box.h // font[2], MAX_MUL)
+        mul = min(tall, box.w // max(1, _width(text, font)))
+        y_mul = min(tall, int(mul * stretch))
+        if mul >= 1 and (best is None or font[2] * y_mul > best[0][2] * best[2]):
+            best = (font, mul, y_mul)
     if best is None:
         font = fonts[0]
         mark = ELLIPSIS if font is CJK_FONT else ASCII_ELLIPSIS
         text = ellipsized(text, lambda part: _width(part, font) <= box.w, mark=mark)
-        best = (font, 1)
-    (name, _, height), mul = best
+        best = (font, 1, 1)
+    (name, _, height), mul, y_mul = best
     width = _width(text, best[0]) * mul
     x = box.x
     if align == "right":
         x = box.x + max(0, box.w - width)
     elif align == "center":
         x = box.x + max(0, (box.w - width) // 2)
-    y = box.y + max(0, box.h - height * mul)
-    return f'TEXT {x},{y},"{name}",0,{mul},{mul},"{_quote(text)}"'
+    room = max(0, box.h - height * y_mul)
+    y = box.y + (room // 2 if stretch > 1 else room)
+    return f'TEXT {x},{y},"{name}",0,{mul},{y_mul},"{_quote(text)}"'
 
 
-def bitmap_command(text: str, box: Box, *, align: str = "left", min_h: int = 0) -> bytes:
+def bitmap_command(
+    text: str, box: Box, *, align: str = "left", min_h: int = 0, stretch: float = 1.0
+) -> bytes:
     """`text` drawn with our CJK font as a BITMAP the size of `box` (mode 0: overwrite).
 
     In TSPL bitmap data a 0 bit prints a dot and a 1 bit leaves paper white, which is exactly how
@@ -74,7 +81,9 @@ def bitmap_command(text: str, box: Box, *, align: str = "left", min_h: int = 0) 
 
     row_bytes = max(1, box.w // 8)
     img = Image.new("1", (row_bytes * 8, box.h), 1)
-    draw_text(ImageDraw.Draw(img), text, Box(0, 0, row_bytes * 8, box.h), align=align, min_h=min_h)
+    draw_text(
+        ImageDraw.Draw(img), text, Box(0, 0, row_bytes * 8, box.h), align=align, min_h=min_h, stretch=stretch
+    )
     return f"BITMAP {box.x},{box.y},{row_bytes},{box.h},0,".encode() + img.tobytes()
 
 
@@ -101,11 +110,11 @@ def render_label(data: LabelData, media: Media) -> bytes:
     layout = media.layout(data.waybill, caption)
     readable = layout.dots(READABLE_MM)
 
-    def text(value: str, box: Box, align: str = "left", min_h: int = 0) -> bytes:
+    def text(value: str, box: Box, align: str = "left", min_h: int = 0, stretch: float = 1.0) -> bytes:
         if media.cjk == "bitmap" and has_cjk(value):
-            return bitmap_command(value, box, align=align, min_h=min_h)
+            return bitmap_command(value, box, align=align, min_h=min_h, stretch=stretch)
         # GB18030 is what the printers' Chinese font expects; for ASCII it is ASCII.
-        return text_command(value, box, align=align).encode("gb18030")
+        return text_command(value, box, align=align, stretch=stretch).encode("gb18030")
 
     lines = [
         f"SIZE {layout.size.width_mm} mm,{layout.size.height_mm} mm".encode(),
@@ -114,8 +123,8 @@ def render_label(data: LabelData, media: Media) -> bytes:
         b"REFERENCE 0,0",
         b"CLS",
         text(caption, layout.caption, min_h=readable),
-        text(data.carrier, layout.carrier, "right", min_h=readable),
-        text(data.pickup_code, layout.code, "center"),
+        text(data.carrier, layout.carrier, layout.carrier_align, min_h=readable),
+        text(data.pickup_code, layout.code, "center", stretch=layout.code_stretch),
         text(data.tail_text, layout.tail),
     ]
     if data.phone_text:

@@ -40,14 +40,17 @@ def graphic_field(img: Image.Image, x: int, y: int) -> str:
     return f"^FO{x},{y}^GFA,{total},{total},{row_bytes},{raw.hex().upper()}^FS"
 
 
-def text_field(text: str, box: Box, *, align: str = "left", min_h: int = 0) -> str:
+def text_field(text: str, box: Box, *, align: str = "left", min_h: int = 0, stretch: float = 1.0) -> str:
     """`text` in `box`: font 0 as large as fits, Chinese as a bitmap; not below `min_h` dots high (nor
-    font 0's smallest), shortened with an ellipsis instead."""
+    font 0's smallest), shortened with an ellipsis instead. `stretch` > 1: up to that much taller than
+    wide (font 0's height and width apart), centred in the box's height, as the PNG draws it."""
     text = plain(text)
     if has_cjk(text):
         width = max(8, box.w // 8 * 8)  # whole bytes, so right-aligned text is not cut off
         img = Image.new("1", (width, box.h), 1)
-        draw_text(ImageDraw.Draw(img), text, Box(0, 0, width, box.h), align=align, min_h=min_h)
+        draw_text(
+            ImageDraw.Draw(img), text, Box(0, 0, width, box.h), align=align, min_h=min_h, stretch=stretch
+        )
         return graphic_field(img, box.x, box.y)
     smallest = min(box.h, max(10, min_h))
 
@@ -56,11 +59,12 @@ def text_field(text: str, box: Box, *, align: str = "left", min_h: int = 0) -> s
 
     text = ellipsized(text, lambda part: height_for(part) >= smallest, mark=ASCII_ELLIPSIS)
     height = max(smallest, height_for(text))
-    y = box.y + box.h - height
+    tall = min(box.h, int(height * stretch))
+    y = box.y + (box.h - tall) // 2 if stretch > 1 else box.y + box.h - height
     block = ""
     if align != "left":
         block = f"^FB{box.w},1,0,{'R' if align == 'right' else 'C'},0"
-    return f"^FO{box.x},{y}^A0N,{height},{height}{block}^FH^FD{_escape(text)}^FS"
+    return f"^FO{box.x},{y}^A0N,{tall},{height}{block}^FH^FD{_escape(text)}^FS"
 
 
 def barcode_data(waybill: str) -> str:
@@ -91,8 +95,8 @@ def render_label(data: LabelData, media: Media) -> bytes:
         f"^LL{layout.height}",
         "^LH0,0",
         text_field(caption, layout.caption, min_h=readable),
-        text_field(data.carrier, layout.carrier, align="right", min_h=readable),
-        text_field(data.pickup_code, layout.code, align="center"),
+        text_field(data.carrier, layout.carrier, align=layout.carrier_align, min_h=readable),
+        text_field(data.pickup_code, layout.code, align="center", stretch=layout.code_stretch),
         text_field(data.tail_text, layout.tail),
     ]
     if data.phone_text:

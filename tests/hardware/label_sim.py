@@ -242,8 +242,9 @@ def zpl(data: bytes) -> Sheet:
                 # Printers put a ^FO'd QR code lower by the ^BY bar height (Zebra firmware, Labelary).
                 sheet.qr(x, y + by_height, cell, content, ecc[0])
             elif "A0" in field:
-                h = int(field["A0"][1:].split(",")[1])
-                w = round(ZPL_FONT0_WIDTH * h * len(value))
+                _, h, char_w = (int(v) if v else 0 for v in field["A0"][1:].split(",")[:3])
+                # ^A0 height,width: the width scales the characters apart from the height.
+                w = round(ZPL_FONT0_WIDTH * (char_w or h) * len(value))
                 left = x
                 if "FB" in field:
                     block_w, _lines, _sp, just = field["FB"].split(",")[:4]
