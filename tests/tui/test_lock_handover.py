@@ -3,6 +3,7 @@ to the next; the same clerk signing back in finds everything as left."""
 
 from __future__ import annotations
 
+import threading
 from typing import TypeVar
 
 import pytest
@@ -10,10 +11,13 @@ from sqlmodel import col, select
 from textual.widgets import DataTable, Digits, Input
 
 from db.models import EventKind, ParcelEvent
+from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
+from station_console.tui.screens import pickup
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.clerk_admin import ClerkAdminScreen
+from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.pickup_fees import FeeDialog
 from station_console.tui.screens.scan_test import ScanTestScreen
 from station_console.tui.screens.sendout import SendoutScreen
@@ -255,3 +259,38 @@ async def test_unsaved_edits_are_discarded_for_another_clerk_the_screen_stays(st
         assert app.clerk_name == "Li" and app.screen is screen
         assert screen.query_one("#c-name", Input).value == "" and not screen.unsaved_edits()
         assert "Closed what Wang left open: the unsaved edits on Clerks (discarded)" in toasts(app)
+
+
+@pytest.mark.parametrize(("who", "pin", "listed"), [("Wang", "9071", True), ("Li", "1357", False)])
+async def test_a_lookup_the_lock_cut_short_is_read_again_for_its_clerk_only(
+    station: Station, monkeypatch: pytest.MonkeyPatch, who: str, pin: str, listed: bool
+) -> None:
+    """A customer's lookup still running as the console locks is refused (nobody signed in): the same
+    clerk signing back in finds the customer listed, another clerk an empty Pickup."""
+    parcel = check_in(station, "73000000000001", phone="13812345678")
+    held = threading.Event()
+    real = pickup.lookup
+
+    def slow(station_: Station, query: str) -> object:
+        assert held.wait(quiet.TIMEOUT)  # a busy database: the console locks meanwhile
+        return real(station_, query)
+
+    monkeypatch.setattr(pickup, "lookup", slow)
+    app = console(station)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await app.switch_mode("pickup")
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PickupScreen)
+        await quiet.press(pilot, *parcel.pickup_code, "enter", leave_running=["run"])
+        app.idle_now[0] += 60 * 60  # type: ignore[attr-defined]
+        app.check_auto_lock()
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        held.set()  # the lookup goes on, as nobody
+        await quiet.settle(pilot)
+        await sign_in(pilot, who, pin)
+        await quiet.settle(pilot)
+        assert app.screen is screen and app.clerk_name == who
+        assert (screen.lookup is not None) is listed
+        assert (parcel.waybill in [r.waybill for r in screen.active_rows()]) is listed

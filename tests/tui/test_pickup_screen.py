@@ -399,6 +399,71 @@ async def test_a_refusal_said_while_the_lookup_runs_stays_first_over_its_answer(
 
 
 @pytest.mark.first_mode("pickup")
+async def test_a_customer_scanned_while_the_last_lookup_runs_is_the_one_listed(
+    station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second customer's code scanned while the first one's lookup is held up: the first one's answer,
+    landing last, is dropped; the list stays the second customer's."""
+    sign_in(station, Role.CLERK)
+    ann, other = receive(station, 1, ANN), receive(station, 2, OTHER)
+    release, asked = threading.Event(), threading.Event()
+    real = pickup.lookup
+
+    def first_slow(station_: Station, query: str) -> object:
+        if query == ann.pickup_code:
+            asked.set()
+            assert release.wait(TIMEOUT)  # a busy database: the first lookup is still running
+        return real(station_, query)
+
+    monkeypatch.setattr(pickup, "lookup", first_slow)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.key(*ann.pickup_code)
+        send_key(console, "enter")
+        await until(pilot, asked.is_set)
+        clerk.clock.t += 0.5
+        clerk.clock.step, clerk.clock.idle = 0.004, 0.0
+        for key in [*other.pickup_code, "enter"]:
+            send_key(console, key)
+        await until(pilot, lambda: screen.lookup is not None)
+        release.set()
+        await clerk.settle()
+        assert screen.lookup is not None
+        assert [r.waybill for r in screen.active_rows()] == [other.waybill]
+        assert "1 parcel: fetch it" in clerk.text("#pk-message")
+
+
+@pytest.mark.first_mode("pickup")
+async def test_esc_while_the_lookup_runs_lists_nobody_when_it_answers(
+    station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc while a customer's lookup is held up: the clerk cleared the counter, so its answer is dropped."""
+    sign_in(station, Role.CLERK)
+    ann = receive(station, 1, ANN)
+    release, asked = threading.Event(), threading.Event()
+    real = pickup.lookup
+
+    def slow(station_: Station, query: str) -> object:
+        asked.set()
+        assert release.wait(TIMEOUT)
+        return real(station_, query)
+
+    monkeypatch.setattr(pickup, "lookup", slow)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.key(*ann.pickup_code)
+        send_key(console, "enter")
+        await until(pilot, asked.is_set)
+        await press(pilot, "escape", leave_running=["run"])  # the lookup's worker is held
+        release.set()
+        await clerk.settle()
+        assert screen.lookup is None and screen.active_rows() == []
+        assert "Ready" in clerk.text("#pk-message")
+
+
+@pytest.mark.first_mode("pickup")
 async def test_the_second_check_offers_enter_only_when_enter_hands_over(
     station: Station, console: StationApp
 ) -> None:

@@ -85,9 +85,12 @@ class ServiceCalls:
 
     def drop(self, tag: str) -> None:
         """The exclusive read `tag` on its way is no longer wanted (what it was asked for was replaced by
-        input refused at once): its answer and failure are dropped, as a replaced read's are."""
+        input refused at once, or cleared): its answer and failure are dropped, as a replaced read's are,
+        and a read kept to ask again after a sign-in is forgotten."""
         screen: Any = self
         screen.workers.cancel_group(screen, f"call-{tag}")
+        if self._read_again and tag in self._read_again:
+            self._read_again = {t: read for t, read in self._read_again.items() if t != tag}
 
     def write(self, tag: str, fn: Callable[[], Any]) -> bool:
         """A call that changes something: sent unless a write `tag` is on its way (a bounced key, a

@@ -146,7 +146,9 @@ class PickupScreen(TakesScans, PickupHandover):
         # Asking for a customer lets go of a refusal still standing (a device scan is no key): only one
         # said while the lookup runs (a partial scan) stands over its answer.
         self.query_one("#pk-message", StatusLine).clerk_acted()
-        self.call("lookup", partial(lookup, self.station, query))
+        # Exclusive: a customer scanned while the last one's lookup runs replaces it, so the older answer,
+        # landing last, never lists the wrong customer.
+        self.call("lookup", partial(lookup, self.station, query), exclusive=True)
 
     def done_lookup(self, found: Lookup) -> None:
         self.lookup = found
@@ -311,12 +313,14 @@ class PickupScreen(TakesScans, PickupHandover):
     def action_clear(self) -> None:
         # The next customer starts from an empty box, not from what was half typed for the last one.
         self.query_one("#pk-query", WedgeInput).value = ""
+        self.drop("lookup")  # a customer's lookup on its way would list them again
         self._clear_state()
         self._say(_("Ready: ask for the pickup code."))
 
     def clear_for_next_clerk(self) -> str:
         """A pickup code typed, or a customer's parcels listed: the next clerk starts from an empty box,
         not from the last clerk's customer (their name, phone and parcels). The shift's list stays."""
+        self.drop("lookup")  # one on its way (or refused by the lock, to read again) lists nobody now
         if not self.query_one("#pk-query", WedgeInput).value and self.lookup is None:
             return ""
         self.action_clear()
