@@ -38,7 +38,7 @@ from station_console.errors import NotFound, StationError
 from station_console.i18n import N_, get_language
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
-from station_console.services.printing.failed_writes import in_clerks_words
+from station_console.services.printing.failed_sends import in_clerks_words
 from station_console.services.printing.order import (
     REFUSALS_IN_A_ROW,
     goes_on_after,
