@@ -15,20 +15,9 @@ from station_console.services.core.station import Station
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.tui.app import StationApp
 from station_console.tui.live_bridge import LiveBridge
+from tui.drawn_text import reads_whole
 from tui.pickup_driver import ANN, OTHER, Clerk_, receive, sign_in
 from tui.quiet import resize
-
-
-def reads_whole(app: StationApp, box: Static) -> str:
-    """What `box` says, checked to be drawn whole inside its region (by cells: a Chinese character takes
-    two; spaces and line ends aside, as a wrap drops them)."""
-    said = str(box.render())
-    region = box.content_region  # inside its border
-    rows = app.screen._compositor.render_strips()[region.y : region.bottom]  # what the terminal shows now
-    drawn = "".join(row.crop(region.x, region.right).text for row in rows)
-    assert "".join(said.split()) in "".join(drawn.split()), f"{said!r} drawn as {drawn!r}"
-    return said
-
 
 LONG_WAYBILL = "SF" + "7" * 38  # the longest a waybill may be (40)
 

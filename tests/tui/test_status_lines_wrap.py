@@ -13,19 +13,10 @@ from station_console.i18n import set_language
 from station_console.services.people import clerks
 from station_console.tui.app import StationApp
 from tui import quiet
+from tui.drawn_text import reads_whole
 from tui.test_settings_screens import _section_of, saved_with
 
 pytestmark = pytest.mark.first_mode("settings")
-
-
-def reads_whole(app: StationApp, status: Static) -> str:
-    """What `status` says, checked to be drawn whole inside its region (spaces aside: a wrap drops one)."""
-    said = str(status.render())
-    region = status.region
-    rows = app.screen._compositor.render_strips()[region.y : region.bottom]  # what the terminal shows now
-    drawn = "".join(row.text[region.x : region.right] for row in rows)
-    assert said.replace(" ", "") in drawn.replace(" ", ""), f"{said!r} drawn as {drawn!r}"
-    return said
 
 
 async def test_a_settings_refusal_reads_whole_at_80_columns(app: StationApp) -> None:
