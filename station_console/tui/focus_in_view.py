@@ -10,7 +10,9 @@ A page key scrolls its form only once it has passed up from the field to the app
 action), and the scroll waits for the form's next turn: a key typed right behind it (a hurried clerk, a
 drop-down's letter) still found the field in view, and the scroll then took it away. So a key typed into
 a field of a form that scrolls sends `LookAgain` up the same way behind it: at the app, the page key's
-scroll has been asked for, and the field is looked at again once it is made.
+scroll has been asked for, and the field is looked at again once it is made. Only a form that has
+scrolled since the key is looked at: every key of a scan comes this way, and a form that stayed put
+still shows its field whole.
 """
 
 from __future__ import annotations
@@ -24,17 +26,19 @@ from textual.widget import Widget
 
 
 class LookAgain(Message):
-    """Behind a key for `focused`, a field of the scrolling `form`, shown whole as the key came."""
+    """Behind a key for `focused`, a field of the scrolling `form`, shown whole as the key came (the
+    form scrolled to `offset`)."""
 
     def __init__(self, focused: Widget, form: Widget, event: events.Key | events.Paste) -> None:
         super().__init__()
         self.focused, self.form, self.event = focused, form, event
+        self.offset = form.scroll_offset
 
 
-def bring_focus_into_view(app: Any, event: events.Key | events.Paste, *, again: bool = True) -> None:
+def bring_focus_into_view(app: Any, event: events.Key | events.Paste) -> None:
     """Before `event` is handed to the focused widget: scroll that widget wholly into view if the key
-    goes to it (a paste always does) and it is not shown whole; `again`: or look again behind the keys
-    before it, if it is in a form that scrolls."""
+    goes to it (a paste always does) and it is not shown whole, or look again behind the keys before
+    it, if it is in a form that scrolls."""
     focused = app.focused
     if focused is None:
         return
@@ -44,7 +48,7 @@ def bring_focus_into_view(app: Any, event: events.Key | events.Paste, *, again: 
     except NoWidget:  # not laid out yet
         return
     if geometry.clip.contains_region(geometry.region):
-        form = next((node for node in focused.ancestors if _scrolls(node)), None) if again else None
+        form = next((node for node in focused.ancestors if _scrolls(node)), None)
         if form is not None:
             focused.post_message(LookAgain(focused, form, event))  # up the page key's way, behind it
         return  # shown whole: the usual case, so the bindings are looked at only past here
@@ -62,7 +66,10 @@ def look_again(app: Any, message: LookAgain) -> None:
     def scrolled() -> None:
         if app.focused is not focused or not focused.is_attached:
             return
-        for attribute in ("scroll_x", "scroll_y"):
+        gliding = [a for a in ("scroll_x", "scroll_y") if app.animator.is_being_animated(form, a)]
+        if not gliding and form.scroll_offset == message.offset:
+            return  # the form stayed put: its field is shown whole as the key found it
+        for attribute in gliding:
             app.animator.force_stop_animation(form, attribute)  # where a page key's glide ends
         if isinstance(event, events.Key) and not _goes_to(focused, event):
             return

@@ -120,3 +120,22 @@ async def test_pagedown_right_behind_a_key_keeps_its_page(station: Station) -> N
         await quiet.settle(pilot)
         await quiet.burst(pilot, "c", "pagedown")
         assert name.value == "c" and app.focused is name and not shown_whole(name)
+
+
+@pytest.mark.first_mode("sendout")
+async def test_keys_into_a_field_shown_whole_scroll_nothing(station: Station, monkeypatch: Any) -> None:
+    """Keys into a field of a form that stayed put: each looks again behind the keys before it and
+    finds the form where it was; none asks the screen to scroll (a look at the layout on the UI thread,
+    some 0.3 ms, for every key of every scan)."""
+    app = counter_app(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        name = app.screen.query_one("#so-name", Input)
+        name.focus()
+        await quiet.settle(pilot)
+        assert shown_whole(name)
+        scrolls: list[Widget] = []
+        monkeypatch.setattr(type(app.screen), "scroll_to_widget", lambda _s, w, **_k: scrolls.append(w))
+        await quiet.press(pilot, *"Wang")
+        assert name.value == "Wang" and shown_whole(name)
+        assert scrolls == []
