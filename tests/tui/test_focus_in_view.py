@@ -3,6 +3,8 @@ typed into it: what the clerk types is seen where it goes (send-out, Settings, a
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -21,6 +23,19 @@ from tui.test_sendout_screen import counter_app
 def shown_whole(widget: Widget) -> bool:
     geometry = widget.screen.find_widget(widget)
     return geometry.clip.contains_region(geometry.region)
+
+
+@asynccontextmanager
+async def sendout_focused_on(station: Station, selector: str) -> AsyncIterator[tuple[Any, StationApp, Any]]:
+    """Send-out at 80x24, `selector`'s widget focused and shown whole."""
+    app = counter_app(station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        widget = app.screen.query_one(selector)
+        widget.focus()
+        await quiet.settle(pilot)
+        assert shown_whole(widget)
+        yield pilot, app, widget
 
 
 async def paged_away_then_typed(pilot: Any, field: Input, *screen_keys: str) -> None:
@@ -96,15 +111,9 @@ async def test_a_key_right_behind_pagedown_shows_the_drop_down_or_field_it_goes_
     """PageDown and a letter back to back (a hurried clerk; a drop-down's letter searches its list):
     the page key scrolls only once it has passed up to the app, after the letter found its widget still
     in view, and the scroll then took it away. The widget the letter went to is shown whole."""
-    app = counter_app(station)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await quiet.settle(pilot)
-        widget = app.screen.query_one(field_id)
-        widget.focus()
-        await quiet.settle(pilot)
-        assert shown_whole(widget)
+    async with sendout_focused_on(station, field_id) as (pilot, app, widget):
         await quiet.burst(pilot, "pagedown", "c")
-        assert app.focused is widget and shown_whole(widget)
+        assert shown_whole(widget) and app.focused is widget
         if isinstance(widget, Input):
             assert widget.value == "c"
 
@@ -112,14 +121,9 @@ async def test_a_key_right_behind_pagedown_shows_the_drop_down_or_field_it_goes_
 @pytest.mark.first_mode("sendout")
 async def test_pagedown_right_behind_a_key_keeps_its_page(station: Station) -> None:
     """The letter first, then PageDown: the clerk paged on after typing, and the form stays paged."""
-    app = counter_app(station)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await quiet.settle(pilot)
-        name = app.screen.query_one("#so-name", Input)
-        name.focus()
-        await quiet.settle(pilot)
+    async with sendout_focused_on(station, "#so-name") as (pilot, app, name):
         await quiet.burst(pilot, "c", "pagedown")
-        assert name.value == "c" and app.focused is name and not shown_whole(name)
+        assert name.value == "c" and not shown_whole(name) and app.focused is name
 
 
 @pytest.mark.first_mode("sendout")
@@ -127,13 +131,7 @@ async def test_keys_into_a_field_shown_whole_scroll_nothing(station: Station, mo
     """Keys into a field of a form that stayed put: each looks again behind the keys before it and
     finds the form where it was; none asks the screen to scroll (a look at the layout on the UI thread,
     some 0.3 ms, for every key of every scan)."""
-    app = counter_app(station)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await quiet.settle(pilot)
-        name = app.screen.query_one("#so-name", Input)
-        name.focus()
-        await quiet.settle(pilot)
-        assert shown_whole(name)
+    async with sendout_focused_on(station, "#so-name") as (pilot, app, name):
         scrolls: list[Widget] = []
         monkeypatch.setattr(type(app.screen), "scroll_to_widget", lambda _s, w, **_k: scrolls.append(w))
         await quiet.press(pilot, *"Wang")
