@@ -31,6 +31,23 @@ async def open_over_shelves(pilot, app, key: str, kind: type) -> object:  # type
     return app.screen
 
 
+async def returns_showing_zto(pilot, app) -> ReturnsScreen:  # type: ignore[no-untyped-def]
+    """Returns over Shelves, ZTO's open batch shown (typed and Enter)."""
+    screen = await open_over_shelves(pilot, app, "f9", ReturnsScreen)
+    assert isinstance(screen, ReturnsScreen)
+    await quiet.press(pilot, *"ZTO", "enter")
+    await quiet.until(pilot, lambda: screen.current_batch is not None)
+    return screen
+
+
+async def handed_to_li(pilot, app, screen: ReturnsScreen) -> None:  # type: ignore[no-untyped-def]
+    """The console locked and Li signing in after Wang, on `screen`."""
+    await idle_lock(pilot, app)
+    await sign_in(pilot, "Li", "1357")
+    await quiet.settle(pilot)
+    assert app.clerk_name == "Li" and app.screen is screen
+
+
 @pytest.mark.parametrize(("who", "pin", "kept"), [("Wang", "9071", True), ("Li", "1357", False)])
 async def test_a_half_typed_problem_is_kept_for_its_clerk_and_cleared_for_another(
     station: Station, who: str, pin: str, kept: bool
@@ -57,19 +74,30 @@ async def test_an_open_return_batch_stays_and_the_courier_typed_for_it_goes(stat
     batch = returns.open_batch(station, "ZTO")
     app = console(station)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        screen = await open_over_shelves(pilot, app, "f9", ReturnsScreen)
-        assert isinstance(screen, ReturnsScreen)
-        await quiet.press(pilot, *"ZTO", "enter")
-        await quiet.until(pilot, lambda: screen.current_batch is not None)
+        screen = await returns_showing_zto(pilot, app)
         screen.query_one("#ret-signer", Input).value = "Zhao Liu"
         screen.query_one("#ret-scan", Input).value = "7300"
-        await idle_lock(pilot, app)
-        await sign_in(pilot, "Li", "1357")
-        await quiet.settle(pilot)
-        assert app.clerk_name == "Li" and app.screen is screen
+        await handed_to_li(pilot, app, screen)
         assert screen.current_batch is not None and screen.current_batch.id == batch.id
         assert screen.query_one("#ret-carrier", Input).value == "ZTO"  # the station's open batch
         assert (
             screen.query_one("#ret-signer", Input).value == screen.query_one("#ret-scan", Input).value == ""
         )
+        assert "Closed what Wang left open: what was typed on Returns" in toasts(app)
+
+
+async def test_a_carrier_typed_over_the_batch_shown_goes_and_the_batch_names_its_own(
+    station: Station,
+) -> None:
+    """A batch shown and another carrier typed over its own for a next batch: that typing goes for
+    another clerk, and the field names the batch shown again."""
+    batch = returns.open_batch(station, "ZTO")
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await returns_showing_zto(pilot, app)
+        carrier = screen.query_one("#ret-carrier", Input)
+        carrier.value = "JT"
+        await handed_to_li(pilot, app, screen)
+        assert screen.current_batch is not None and screen.current_batch.id == batch.id
+        assert carrier.value == "ZTO"
         assert "Closed what Wang left open: what was typed on Returns" in toasts(app)

@@ -83,10 +83,17 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
             self.query_one("#ret-carrier", Input).focus()
 
     def clerks_entry(self) -> list[Widget]:
-        """The carrier is the clerk's typing only while no batch is open: an open batch's carrier shows
-        the station's batch, which stays for the next clerk."""
+        """The carrier is the clerk's typing unless it names the batch shown: that one shows the
+        station's batch, which stays for the next clerk (a carrier typed over it for another batch, a
+        new one after a close, goes)."""
         entry = super().clerks_entry()
-        return entry if self.current_batch is not None else [self.query_one("#ret-carrier", Input), *entry]
+        carrier = self.query_one("#ret-carrier", Input)
+        shown = self.current_batch.carrier if self.current_batch is not None else None
+        return entry if carrier.value == shown else [carrier, *entry]
+
+    def entry_cleared(self) -> None:
+        if self.current_batch is not None:  # the batch shown names its carrier again
+            self.query_one("#ret-carrier", Input).value = self.current_batch.carrier
 
     def failed(self, tag: str, text: str) -> None:
         self.status(text, error=True)
