@@ -17,7 +17,7 @@ from hardware.printers import code128, qr
 from hardware.printers.document import Document
 from hardware.printers.fonts import cjk_font, has_cjk, printable
 from hardware.printers.label import Box, LabelData, Media
-from hardware.printers.pdf_columns import CELL_PADDING_MM, column_widths
+from hardware.printers.pdf_columns import CELL_PADDING_MM, column_widths, least_width
 from hardware.printers.pdf_fonts import SharedFontPDF
 from hardware.printers.textfit import ASCII_ELLIPSIS, ELLIPSIS, READABLE_MM, ellipsized
 
@@ -26,6 +26,7 @@ CAP_HEIGHT = 0.72  # digit height as a fraction of the font size, for DejaVu/Wen
 DESCENT = 0.21  # how far p, g, y reach below the baseline, as a fraction of the font size
 CJK_HEIGHT, CJK_DESCENT = 0.88, 0.12  # Chinese glyphs fill the em square, this much below the baseline
 _FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)  # reproducible files: no wall-clock timestamp inside
+_SMALLEST_PT = 5.0  # a table's type is made no smaller than this to fit its page
 
 
 def _new_pdf(width_mm: float, height_mm: float) -> tuple[FPDF, bool]:
@@ -192,12 +193,17 @@ def render_document(doc: Document, media: Media | None = None) -> bytes:
     for table in tables:
         if table.heading:
             line(table.heading, 9 if roll else 11)
-        size = (8 if roll else 10) - (2 if table.small else 0)
+        base = size = float((8 if roll else 10) - (2 if table.small else 0))
         pdf.set_font_size(size)
         count = len(table.columns or table.rows[0])
         aligns = table.aligns if len(table.aligns) == count else ["L"] * count
         heads = [printable(c, cjk=cjk) for c in table.columns]
         rows = [[printable(c, cjk=cjk) for c in row] for row in table.rows]
+        # A table too wide for its headings and figures whole is set in a smaller type, not broken
+        # mid-word ("Accepte/d", "106.0/0").
+        while size > _SMALLEST_PT and least_width(pdf.get_string_width, heads, rows, aligns) > usable:
+            size -= 0.5
+            pdf.set_font_size(size)
         # Sized by what the cells say (the relative `widths` are for roll paper's fixed columns).
         widths = column_widths(pdf.get_string_width, heads, rows, aligns, usable)
         # Plain headings: the CJK font has no bold face.
@@ -205,7 +211,7 @@ def render_document(doc: Document, media: Media | None = None) -> bytes:
             width=usable,
             col_widths=widths,
             text_align=tuple("RIGHT" if a == "R" else "LEFT" for a in aligns),
-            line_height=4 if table.small else 5,
+            line_height=(4 if table.small else 5) * size / base,
             headings_style=FontFace(emphasis=""),
             first_row_as_headings=bool(table.columns),
             padding=(0.3, CELL_PADDING_MM),

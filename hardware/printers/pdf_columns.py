@@ -27,21 +27,7 @@ def column_widths(
     """Widths in mm adding up to `usable`; `measure` gives a text's width in mm at the table's size and
     `aligns` says which columns are numbers ("R")."""
     count = len(aligns)
-    pad = 2 * padding + _SLACK_MM
-    cells = [list(columns), *rows] if columns else list(rows)
-    natural = [
-        max((measure(row[i]) for row in cells if i < len(row)), default=0.0) + pad for i in range(count)
-    ]
-    # Not narrower than the heading, nor than a code or number in it: a waybill number broken over
-    # lines is misread (Chinese text breaks anywhere and has no such word).
-    least = [
-        max(
-            [measure(columns[i]) if i < len(columns) else 0.0]
-            + [measure(word) for row in rows if i < len(row) for word in _codes(row[i])]
-        )
-        + pad
-        for i in range(count)
-    ]
+    natural, least = _needs(measure, columns, rows, count, padding)
     numbers = [i for i in range(count) if aligns[i] == "R"]
     texts = [i for i in range(count) if aligns[i] != "R"]
     widths = [0.0] * count
@@ -76,6 +62,46 @@ def column_widths(
             room -= widths[i]
             open_.remove(i)
     return widths
+
+
+def least_width(
+    measure: Callable[[str], float],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    aligns: Sequence[str],
+    *,
+    padding: float = CELL_PADDING_MM,
+) -> float:
+    """The narrowest the table can be with no heading, figure or code broken over lines: its number
+    columns whole, its text columns at their headings and codes. Wider than the page: a smaller type."""
+    natural, least = _needs(measure, columns, rows, len(aligns), padding)
+    return sum(natural[i] if a == "R" else least[i] for i, a in enumerate(aligns))
+
+
+def _needs(
+    measure: Callable[[str], float],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    count: int,
+    padding: float,
+) -> tuple[list[float], list[float]]:
+    """Each column's width on one line, and the least it may have (padding included)."""
+    pad = 2 * padding + _SLACK_MM
+    cells = [list(columns), *rows] if columns else list(rows)
+    natural = [
+        max((measure(row[i]) for row in cells if i < len(row)), default=0.0) + pad for i in range(count)
+    ]
+    # Not narrower than the heading, nor than a code or number in it: a waybill number broken over
+    # lines is misread (Chinese text breaks anywhere and has no such word).
+    least = [
+        max(
+            [measure(columns[i]) if i < len(columns) else 0.0]
+            + [measure(word) for row in rows if i < len(row) for word in _codes(row[i])]
+        )
+        + pad
+        for i in range(count)
+    ]
+    return natural, least
 
 
 def _codes(text: str) -> list[str]:
