@@ -4,6 +4,7 @@ The same clerk signing back in finds everything as they left it (they locked to 
 Another clerk finds none of the last one's dialogs on any mode's screen stack: each closes as its Esc
 closes it (`Dialog.cancelled`), nothing written, and without the "discard?" some ask, as their owner
 is gone; nor what was typed on any mode's screens (`ModeScreen.clear_for_next_clerk`), nor a
+refusal said to the last clerk on their message lines (`ModeScreen.drop_refusals`), nor a
 screen the new clerk's role may not open, nor edits typed and not saved. A
 dialog whose write is on its way, or answered under the sign-in (`Dialog.answer_kept`), stays to close
 with its answer; the last clerk's dialogs beneath it close as by Esc once it has closed and they are on
@@ -46,11 +47,10 @@ def close_left_open(app: Any) -> list[str]:
         closed += _close_refused_screens(app, stack, in_front)
         closed += _discard_edits(stack)
         for screen in stack:  # the mode's own screen and those opened over it (Problems, Returns...)
-            if (
-                isinstance(screen, ModeScreen)
-                and screen.is_mounted
-                and (cleared := screen.clear_for_next_clerk())
-            ):
+            if not (isinstance(screen, ModeScreen) and screen.is_mounted):
+                continue
+            screen.drop_refusals()  # said to the last clerk; not worth a word in the toast
+            if cleared := screen.clear_for_next_clerk():
                 closed.append(cleared)
     return closed
 

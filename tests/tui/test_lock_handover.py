@@ -8,7 +8,8 @@ from typing import TypeVar
 
 import pytest
 from sqlmodel import col, select
-from textual.widgets import DataTable, Digits, Input
+from textual.screen import Screen
+from textual.widgets import DataTable, Digits, Input, Static
 
 from db.models import EventKind, ParcelEvent
 from station_console.services.checkin.transaction import check_in
@@ -19,12 +20,14 @@ from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.clerk_admin import ClerkAdminScreen
 from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.pickup_fees import FeeDialog
+from station_console.tui.screens.printers import PrintersScreen
 from station_console.tui.screens.scan_test import ScanTestScreen
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.shelf_dialogs import ShelfEditScreen
 from station_console.tui.screens.shelves import ShelvesScreen
 from station_console.tui.screens.signin import SignInScreen
 from station_console.tui.screens.unsaved import LeaveUnsaved
+from station_console.tui.widgets.status_line import StatusLine
 from tui import quiet
 from tui.checkin_driver import jobs_of, parcels, scan, start, status, type_slowly
 from tui.lock_driver import batches, console, idle_lock, open_courier_dialog, sign_in, toasts, wang_and_li
@@ -294,3 +297,54 @@ async def test_a_lookup_the_lock_cut_short_is_read_again_for_its_clerk_only(
         assert app.screen is screen and app.clerk_name == who
         assert (screen.lookup is not None) is listed
         assert (parcel.waybill in [r.waybill for r in screen.active_rows()]) is listed
+
+
+async def refused_on(pilot, app: StationApp, settings_key: str, kind: type[T], key: str) -> T:  # type: ignore[no-untyped-def]
+    """Li, signed in after Wang, opens a Settings screen and presses a manager's key there."""
+    await idle_lock(pilot, app)
+    await sign_in(pilot, "Li", "1357")
+    await quiet.until(pilot, lambda: app.clerk_name == "Li")
+    screen = await open_from_settings(pilot, app, settings_key, kind)
+    await quiet.press(pilot, key)
+    await quiet.settle(pilot)
+    return screen
+
+
+def line(screen: Screen[None], selector: str) -> tuple[str, bool]:
+    """What a message line says, and whether as a refusal."""
+    widget = screen.query_one(selector, Static)
+    return str(widget.render()), widget.has_class("error") or widget.has_class("-error")
+
+
+async def test_a_refusal_on_a_screens_own_line_goes_with_the_clerk_it_was_said_to(station: Station) -> None:
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await refused_on(pilot, app, "f10", ClerkAdminScreen, "f7")
+        said, refused = line(screen, "#clerk-status")
+        assert "Only a manager can manage clerks" in said and refused
+        await quiet.press(pilot, "ctrl+l")
+        await sign_in(pilot, "Li", "1357")  # the same clerk finds it as left
+        await quiet.until(pilot, lambda: app.clerk_name == "Li" and app.screen is screen)
+        assert line(screen, "#clerk-status") == (said, True)
+        await quiet.press(pilot, "ctrl+l")
+        await sign_in(pilot, "Wang", "9071")
+        await quiet.until(pilot, lambda: app.clerk_name == "Wang" and app.screen is screen)
+        await quiet.settle(pilot)
+        assert line(screen, "#clerk-status") == ("", False)
+
+
+async def test_a_refusal_on_a_status_line_gives_way_to_the_last_read_for_the_next_clerk(
+    station: Station,
+) -> None:
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await refused_on(pilot, app, "f8", PrintersScreen, "f8")
+        printer_line = screen.query_one("#printer-status", StatusLine)
+        said = str(printer_line.render())
+        assert "Only a manager" in said and printer_line.has_class("error")
+        printer_line.show_read("2 printers")  # a read that landed under the refusal
+        await quiet.press(pilot, "ctrl+l")
+        await sign_in(pilot, "Wang", "9071")
+        await quiet.until(pilot, lambda: app.clerk_name == "Wang" and app.screen is screen)
+        await quiet.settle(pilot)
+        assert str(printer_line.render()) == "2 printers" and not printer_line.has_class("error")

@@ -60,6 +60,8 @@ FIELDS_ONE_ROW_MIN = 120
 
 class CheckinScreen(CheckinPhones):
     MODE_TITLE = N_("Check-in")
+    MESSAGE_LINES = "#ci-message"
+    READY_LINE = N_("Ready: scan a parcel.")
     CSS_PATH = "checkin.tcss"
     # Seconds between re-reads of the table's label states and of other counters' couriers (tests shorten them).
     LABELS_EVERY = 3.0

@@ -30,6 +30,7 @@ T = TypeVar("T")
 
 class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Clerks")
+    MESSAGE_LINES = "#clerk-status"
     EDITS = "#clerk-form"
     SAVE_CALL = "act"  # a clerk added, (de)activated or unlocked
     DEFAULT_CSS = """

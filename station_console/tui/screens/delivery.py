@@ -71,6 +71,7 @@ class Back:
 class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Door delivery")
     CLERKS_ENTRY = "#dl-scan"
+    MESSAGE_LINES = "#dl-status"
     CSS_PATH = "recipients.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", N_("Back"), id="delivery.back"),

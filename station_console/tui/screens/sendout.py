@@ -60,6 +60,8 @@ SOURCE_TEXT = {
 
 class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Send-out")
+    MESSAGE_LINES = "#so-message"
+    READY_LINE = N_("Ready: ask for the sender's phone.")
     # The send is the record: a form typed and not sent is dropped or kept, never saved. Another mode
     # leaves it as typed; quitting asks.
     SAVES = False

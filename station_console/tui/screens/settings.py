@@ -81,6 +81,7 @@ MODELS: dict[str, type[BaseModel]] = {STATION: StationSettings, COUNTER: Counter
 
 class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Settings")
+    MESSAGE_LINES = "#settings-status"
     _role_line = ""  # what the status line says to a clerk, while it says it
     _sent: tuple[StationSettings, dict[str, Any]]  # the last save's station settings, and what was typed
     EDITS = "#settings-form"

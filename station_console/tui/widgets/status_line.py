@@ -8,6 +8,8 @@ Here a refusal stands over every read until the clerk's next key or click on its
 each line, `clerk_acted`); a success line is replaced by the next read as before. The bell is the
 screen's to ring, once, as it says the refusal. A read the clerk must hear of even so (another
 counter changed the parcels in front of them) goes below the refusal (`show_read(under_refusal=True)`).
+A refusal is the clerk's who was refused: another clerk signing in finds the last read instead
+(`drop_refusal`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class StatusLine(Static):
         self.error_class = error_class  # the screen's stylesheet's name for a refusal
         self.refusal_stands = False
         self._refusal: Any = ""  # what the standing refusal says
+        self._read: tuple[Any, bool, bool] = ("", False, False)  # the last read: text, warn, ok
 
     def say(self, text: Any, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
         """What the clerk's action did; a refusal (`error`) stays over any read until they act again."""
@@ -42,6 +45,7 @@ class StatusLine(Static):
     ) -> bool:
         """What a read found, unless a refusal stands (then, `under_refusal`, on the line below it, the
         refusal still first and in its style); whether it is shown."""
+        self._read = (text, warn, ok)
         if self.refusal_stands:
             if under_refusal:
                 self._show(Text.assemble(self._refusal, "\n", text), error=True, warn=False, ok=False)
@@ -53,6 +57,16 @@ class StatusLine(Static):
         """The clerk pressed a key or clicked on this screen: the refusal was there to be read, and the
         next thing said or read may take its place."""
         self.refusal_stands = False
+
+    def drop_refusal(self) -> bool:
+        """Another clerk signed in: a refusal shown here was said to the last one, and the line shows
+        the last read in its place. Whether one was shown."""
+        if not self.has_class(self.error_class):
+            return False
+        self.refusal_stands, self._refusal = False, ""
+        text, warn, ok = self._read
+        self._show(text, error=False, warn=warn, ok=ok)
+        return True
 
     def _show(self, text: Any, *, error: bool, warn: bool, ok: bool) -> None:
         self.update(text)
