@@ -293,11 +293,17 @@ class StationApp(ClerkSessionMixin, HeldToastsApp):
 
     async def action_quit(self) -> None:
         """Ctrl+Q: unsaved edits on any screen are saved or discarded first (not while locked: nobody
-        is signed in to answer for them)."""
+        is signed in to answer for them); then the clerk signs out."""
         screens = [
             s for mode, stack in self._screen_stacks.items() if mode != self.current_mode for s in stack
         ]
-        self._leave([*screens, *self.screen_stack], self.exit, quitting=True)
+        self._leave([*screens, *self.screen_stack], self._quit, quitting=True)
+
+    def _quit(self) -> None:
+        """The clerk signed in signs out as the console goes (recorded as a lock records it)."""
+        if self.station_open:
+            self.sign_out_to_quit()
+        self.exit()
 
     def exit(self, result: None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
         """Every way out (Ctrl+Q, a station that cannot be opened): the passes are stopped first, so

@@ -7,6 +7,8 @@ start the app with a signed-in station go straight to their screen.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -26,6 +28,9 @@ if TYPE_CHECKING:
 
 # How often the idle check runs; locking is at most this late.
 IDLE_CHECK_SECONDS = 5.0
+# How long Ctrl+Q waits for the sign-out it records: a busy or unreachable database does not hold the
+# quit longer (the sign-out then goes unrecorded, as when the power goes).
+QUIT_SIGN_OUT_WAIT_S = 1.0
 
 CLERK_BINDINGS = [
     # Priority: a dialog is modal and keeps every other app key, and a clerk stepping away from a fee,
@@ -254,6 +259,24 @@ class ClerkSessionMixin:
             group="sign-out",
         )
 
+    def sign_out_to_quit(self) -> None:
+        """Ctrl+Q with a clerk signed in: their sign-out is recorded as a lock's is, waited for at most
+        `QUIT_SIGN_OUT_WAIT_S` (and SQLite's own wait for one statement) and then left behind."""
+        from station_console.services.people import clerks  # start-up time, as above
+
+        if self.station.clerk_id is None:
+            return
+        station = replace(self.station, busy_wait_s=QUIT_SIGN_OUT_WAIT_S, on_busy=None)
+        clerks.act_as(self.station, None)
+        self.clerk_turns += 1
+        # A daemon thread, not a worker: the quit waits for neither Textual's workers nor, after its
+        # time, this one.
+        thread = threading.Thread(
+            target=_recorded_if_it_can, args=(station,), name="sign-out-on-quit", daemon=True
+        )
+        thread.start()
+        thread.join(QUIT_SIGN_OUT_WAIT_S + 1.0)
+
     def action_clerk_activity(self) -> None:
         # On demand: sub-screens are kept off the console's start-up.
         from station_console.tui.screens.clerk_activity import ClerkActivityScreen
@@ -275,3 +298,12 @@ class ClerkSessionMixin:
         if changed:
             app: Any = self
             app.notify(_("Your PIN is changed: sign in with the new one from now on."))
+
+
+def _recorded_if_it_can(station: Station) -> None:
+    from station_console.services.people import clerks  # loaded by the caller already
+
+    try:
+        clerks.sign_out(station, reason="quit")
+    except Exception:  # the console is going: the log says why no sign-out was recorded
+        logging.getLogger(__name__).warning("sign-out on quit not recorded", exc_info=True)

@@ -3,7 +3,9 @@ to the next; the same clerk signing back in finds everything as left."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from typing import TypeVar
 
 import pytest
@@ -15,6 +17,7 @@ from db.models import EventKind, ParcelEvent
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
+from station_console.tui.clerk_session import QUIT_SIGN_OUT_WAIT_S
 from station_console.tui.screens import pickup
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.clerk_admin import ClerkAdminScreen
@@ -348,3 +351,31 @@ async def test_a_refusal_on_a_status_line_gives_way_to_the_last_read_for_the_nex
         await quiet.until(pilot, lambda: app.clerk_name == "Wang" and app.screen is screen)
         await quiet.settle(pilot)
         assert str(printer_line.render()) == "2 printers" and not printer_line.has_class("error")
+
+
+async def test_ctrl_q_records_the_clerks_sign_out_as_a_lock_does(station: Station) -> None:
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+q")
+        await quiet.until(pilot, lambda: not app.is_running, what="quit")
+    assert sign_outs(station) == [{"reason": "quit"}]
+    assert station.clerk_id is None
+
+
+async def test_ctrl_q_on_a_locked_database_quits_after_a_bounded_wait(station: Station) -> None:
+    """Another program holding the write lock: the quit waits a moment for the sign-out, then goes."""
+    app = console(station)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await quiet.settle(pilot)
+        other = sqlite3.connect(str(station.engine.url.database), isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            started = time.monotonic()
+            await quiet.press(pilot, "ctrl+q")
+            await quiet.until(pilot, lambda: not app.is_running, what="quit")
+            waited = time.monotonic() - started
+        finally:
+            other.close()
+    assert 0.9 < waited < QUIT_SIGN_OUT_WAIT_S + 2.0
+    assert sign_outs(station) == [] and station.clerk_id is None

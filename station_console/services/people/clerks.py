@@ -383,7 +383,7 @@ def sign_in(station: Station, name: str, pin: str) -> ClerkInfo:
 
 
 def sign_out(station: Station, *, reason: str = "sign_out") -> None:
-    """Stop acting as the signed-in clerk (`reason`: sign_out, lock or switch)."""
+    """Stop acting as the signed-in clerk (`reason`: sign_out, lock, idle, switch or quit)."""
     if station.clerk_id is None:
         return
     station.run(

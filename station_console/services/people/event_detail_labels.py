@@ -318,6 +318,7 @@ SIGN_OUT_LABELS = {
     "lock": N_("screen locked"),
     "idle": N_("locked when idle"),
     "switch": N_("clerk switched"),
+    "quit": N_("console quit"),
 }
 LOOKUP_LABELS = {
     "code": N_("pickup code"),
