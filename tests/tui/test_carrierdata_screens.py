@@ -278,11 +278,17 @@ async def test_a_batch_left_open_at_this_counter_is_taken_back_when_the_console_
         await scan(pilot, keys, "73000000000001")
         await settle(app, pilot)
         assert batches.get(station, left.id).received == ["73000000000001"]
+
+        def status() -> str:
+            return str(screen.query_one("#ci-batch", Static).render())
+
+        assert status().startswith("Batch: ZTO")
         await type_slowly(pilot, keys, "f11")
         assert isinstance(app.screen, ReasonDialog)
         await quiet.press(pilot, "enter")
         await settle(app, pilot)
         assert screen.courier_batch is None
+        assert status().startswith("Batch: any")  # the courier's carrier is no longer being received
     assert batches.get(station, left.id).status == "closed"
     assert batches.get(station, other.id).status == "open"
 

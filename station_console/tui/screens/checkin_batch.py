@@ -159,6 +159,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
         text: str
         error: bool
         batch: int | None
+        closed: bool = False  # the courier's batch closed: its carrier is no longer being received
 
     def compose_batch_panel(self) -> ComposeResult:
         yield Static(id="ci-courier")
@@ -192,6 +193,9 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
             self.batch_changed()
         if message.current is not None and message.current.status != "open":
             self.courier_batch = None  # closed at another counter
+            if self.batch_carrier == message.current.carrier:
+                self.batch_carrier = None
+                self.batch_changed()
             message = CourierBatchScreen.BatchesRead(None, message.others)
         if message.current is not None:
             self.batch_courier = message.current.courier_name or ""
@@ -230,7 +234,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
 
         def named(courier: str | None) -> None:
             if courier:
-                self._write_batch(lambda: self._close(batch_id, courier))
+                self._write_batch(lambda: self._close(batch_id, courier), closing=True)
 
         open_over(
             self,
@@ -294,7 +298,7 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
         return _("{waybill} flagged as damaged.", waybill=waybill), self.courier_batch
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="courier-batch-write")
-    def _write_batch(self, call: Any) -> None:
+    def _write_batch(self, call: Any, closing: bool = False) -> None:
         try:
             text, batch = call()
         except StationError as exc:
@@ -305,11 +309,13 @@ class CourierBatchScreen(ServiceCalls, ModeScreen):
                 CourierBatchScreen.BatchDone(report_unexpected(self, exc), True, self.courier_batch)
             )
             return
-        self.post_message(CourierBatchScreen.BatchDone(text, False, batch))
+        self.post_message(CourierBatchScreen.BatchDone(text, False, batch, closed=closing))
 
     @on(BatchDone)
     def _batch_done(self, message: BatchDone) -> None:
         self.courier_batch = message.batch
+        if message.closed:
+            self.batch_carrier = None
         self.say_batch(message.text, error=message.error)
         self.refresh_batches()
         self.batch_changed()
