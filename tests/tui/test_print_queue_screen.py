@@ -69,7 +69,8 @@ async def test_a_set_aside_label_is_listed_with_its_refusal_and_retried_or_cance
         assert row[0] == str(first) and row[1] == aside_word and row[5] == str(REFUSED_AFTER)
         assert "picky" in row[6]  # the printer's refusal, in the reader's language
         status = str(screen.query_one("#print-queue-status", Static).render())
-        said = "1 job waiting. Set aside: " if lang == "en" else "1 个任务等待中。已搁置："
+        # The failed job is counted as failed, not as waiting to print.
+        said = "1 failed. Set aside: " if lang == "en" else "1 个打印失败。已搁置："
         assert status.startswith(said), status  # how many, why, and what to do
         await quiet.press(pilot, "r")
         await quiet.settle(pilot)
@@ -78,6 +79,8 @@ async def test_a_set_aside_label_is_listed_with_its_refusal_and_retried_or_cance
         status = str(screen.query_one("#print-queue-status", Static).render())
         done = f"Print job {first} queued again" if lang == "en" else f"打印任务 {first} 已重新排队"
         assert status.startswith(f"{done}  ·  "), status  # what was done, then what the list holds
+        waiting = "1 job waiting to print" if lang == "en" else "1 个任务等待打印"
+        assert status.endswith(waiting), status  # queued again: now it waits to print
         [retried] = events(station, EventKind.PRINT_JOB_RETRIED)
         assert retried.clerk_id == station.clerk_id and retried.parcel_id is not None
         assert retried.details["job"] == first and retried.details["was"] == "failed"
@@ -144,7 +147,9 @@ async def test_what_the_clerk_did_stays_said_when_the_worker_reads_the_list_agai
         queue_view.cancel_job(station, first)  # gone from the list, as when the worker prints it
         screen.post_message(PrintWorker.Drained(printed=1, failed=0, state="ready", error=None))
         await quiet.until(pilot, lambda: rows(screen) == [], what="the list read again")
-        assert status() == f"{done}0 jobs waiting", status()  # the retry's words, the list as it is now
+        assert status() == f"{done}0 jobs waiting to print", (
+            status()
+        )  # the retry's words, the list as it is now
         await quiet.press(pilot, "ctrl+r")  # the clerk's own read: just what the list holds
         await quiet.settle(pilot)
-        assert status() == "0 jobs waiting", status()
+        assert status() == "0 jobs waiting to print", status()

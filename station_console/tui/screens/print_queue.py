@@ -45,6 +45,22 @@ def read_queue(station: Station) -> list[Listed]:
     return [Listed(j, codes.get(j.parcel_id or 0, ""), j.id in aside) for j in jobs]
 
 
+def queue_counts(rows: list[Listed]) -> str:
+    """How many jobs the list holds, each kind by its own word as its Status column says it: a failed
+    or interrupted job is not one waiting to print."""
+    failed = sum(1 for r in rows if r.set_aside or r.status == "failed")
+    interrupted = sum(1 for r in rows if r.status == "interrupted" and not r.set_aside)
+    waiting = len(rows) - failed - interrupted
+    parts = []
+    if waiting or not (failed or interrupted):
+        parts.append(_n("{n} job waiting to print", "{n} jobs waiting to print", waiting, n=waiting))
+    if failed:
+        parts.append(_n("{n} failed", "{n} failed", failed, n=failed))
+    if interrupted:
+        parts.append(_n("{n} interrupted", "{n} interrupted", interrupted, n=interrupted))
+    return _("; ").join(parts)
+
+
 class PrintQueueScreen(QueueListScreen):
     MODE_TITLE = N_("Print queue")
     DEFAULT_CSS = """
@@ -91,7 +107,7 @@ class PrintQueueScreen(QueueListScreen):
                 key=str(r.id),
             )
         aside = sum(1 for r in rows if r.set_aside)
-        counts = _n("{n} job waiting", "{n} jobs waiting", len(rows), n=len(rows))
+        counts = queue_counts(rows)
         if aside:
             counts = _("{counts}. {hint}", counts=counts, hint=_(queue_view.SET_ASIDE_HINT))
         self.say_listed(counts)
