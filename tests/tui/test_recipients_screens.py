@@ -77,6 +77,26 @@ async def test_finding_people_by_initials_shows_masked_phones_and_names_as_text(
         assert str(table.get_row_at(0)[1]) == "[b]Bold[/b]"  # shown as typed, never as markup
 
 
+@pytest.mark.parametrize("width", [80, 160])
+@pytest.mark.first_mode("settings")
+async def test_the_list_shows_every_column_beside_or_above_the_detail_pane(
+    app: StationApp, station: Station, width: int
+) -> None:
+    """At 80 columns the pane beside the list covered its phone column: it goes below the list there."""
+    people(station)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await open_recipients(app, pilot)
+        await until(pilot, lambda: "A3" in text_of(app, "#rc-detail"))
+        table = app.screen.query_one("#rc-table", DataTable)
+        pane = app.screen.query_one("#rc-detail-pane").region
+        assert table.virtual_size.width <= table.content_region.width  # every column whole, phone too
+        if width == 80:
+            assert pane.y >= table.region.bottom and pane.width >= table.region.width
+        else:
+            assert pane.x >= table.region.right and pane.y == table.region.y
+        assert pane.height >= 5
+
+
 @pytest.mark.first_mode("settings")
 async def test_paging_an_empty_list_leaves_the_console_running(app: StationApp) -> None:
     """Page Down on a list of nobody moved the cursor to row -1 and Textual said that row was highlighted,

@@ -58,6 +58,9 @@ IMPORT_FIELDS_AT_FAULT = {
     for code in ("no_file", "file_too_large", "xls_format", "bad_encoding", "bad_csv", "empty_file")
 }
 
+# Narrower than this, the detail pane goes below the list: beside it, it covered the list's phone and
+# consent columns at 80 columns.
+PANE_BESIDE_MIN = 110
 ImportArgs = tuple[Path, str | None, bool]  # the file, its source's mapping, a full directory or not
 NOTHING_TO_SAVE = "nothing to save"  # the edit form's answer when every field is as it was
 
@@ -107,6 +110,9 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             with VerticalScroll(id="rc-detail-pane"):
                 yield Static(id="rc-detail")
         yield StatusLine(id="rc-status")
+
+    def on_resize(self) -> None:
+        self.query_one("#rc-main").set_class(self.size.width < PANE_BESIDE_MIN, "-stacked")
 
     def on_mount(self) -> None:
         super().on_mount()
