@@ -8,7 +8,9 @@ which breaks at spaces only and folds a longer run of Chinese wherever the line 
 start with "：" or "。". Catalogue text cannot avoid that (a sentence without spaces is one long run),
 and neither library has a hook, so `install()` puts `divide_line` here in the one place Textual's
 `Content` calls it. A line with no wide character (nor a no-break space) is left to Rich's own, so
-English is laid out exactly as before.
+English is laid out exactly as before, unless Rich folded a path: a run too long for its line folds
+after its last `/` that fits, so a file's path ("...receipts/HB000002.pdf") breaks only at its
+separators, in either language ("HB000002.pd" and "f" on two lines read as no file).
 """
 
 from __future__ import annotations
@@ -77,7 +79,9 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     It breaks between graphemes only: an emoji sequence or a character with its accents stays whole."""
     cells = [get_character_cell_size(ch) for ch in text]
     if 2 not in cells and NO_BREAK not in text:
-        return rich_divide_line(text, width, fold)
+        by_rich = rich_divide_line(text, width, fold)
+        if not any(_folded_at_a_slash_run(text, at) for at in by_rich):
+            return by_rich
     starts: Sequence[int] = range(len(text))
     marks: Sequence[str] = text
     if 0 in cells or "\u200d" in text or "\ufe0f" in text:  # a character that joins the one before
@@ -97,6 +101,8 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
         while used + cells[k] > width and k > start and (mark == NO_BREAK or not mark.isspace()):
             if last > start:
                 cut = last
+            elif fold and (after_slash := _after_last_slash(marks, start, k)):
+                cut = after_slash  # a path breaks at its separators only
             elif fold:
                 # Nowhere to break: fold here, but closing marks take the character before them along.
                 cut = k
@@ -110,6 +116,23 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
             last = max((j for j in range(start + 1, k + 1) if allowed[j]), default=start)
         used += cells[k]
     return breaks
+
+
+def _folded_at_a_slash_run(text: str, at: int) -> bool:
+    """Did Rich fold the run of non-spaces around offset `at` inside it, a run with a `/` (a path)?"""
+    if text[at - 1].isspace() or text[at].isspace():
+        return False
+    begin, end = at, at
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return "/" in text[begin:end]
+
+
+def _after_last_slash(marks: Sequence[str], start: int, k: int) -> int:
+    """The last grapheme after `start` and before `k` that follows a `/`; 0 if none does."""
+    return max((j for j in range(start + 1, k) if marks[j - 1] == "/"), default=0)
 
 
 def install() -> None:

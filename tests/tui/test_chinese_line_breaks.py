@@ -125,3 +125,20 @@ async def test_the_no_printer_note_and_the_scan_tests_help_break_as_chinese_at_8
         width = help_box.content_region.width
         assert [line for line in help_lines[:-1] if cell_len(line) < width - 4] == [], (width, help_lines)
     set_language("en")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", [30, 47, 58])
+def test_a_path_too_long_for_its_line_breaks_only_after_a_separator(lang: str, width: int) -> None:
+    path = "/home/clerk/.local/share/station-console/receipts/HB000002.pdf"
+    said = (
+        "No printer here takes receipts; saved as "
+        if lang == "en"
+        else "本柜台没有可打印交接单的打印机；已保存为 "
+    )
+    lines = broken(said + path, width)
+    assert "".join(lines) == said + path and all(cell_len(line.rstrip()) <= width for line in lines)
+    first = next(n for n, line in enumerate(lines) if "/" in line)
+    assert lines[-1].endswith("HB000002.pdf"), lines  # the file's name whole
+    for line in lines[first:-1]:  # each line of the path ends at one of its separators
+        assert line.endswith("/"), lines
