@@ -24,7 +24,7 @@ from db.models import Carrier, Clerk, Layer, Parcel, ParcelEvent, Setting, Shelf
 from station_console.services.core.settings import STATION_KEY, load_station_settings
 from station_console.services.core.station import Station
 from station_console.services.people.clerks import hash_pin
-from station_console.services.shelves.layout import copy_shelf_onto_layers
+from station_console.services.shelves.edits import copy_shelf_onto_layers
 
 
 def wb(n: int) -> str:

@@ -158,18 +158,19 @@ def shelves_edit(
     walk_order: int | None,
 ) -> None:
     """Change a layer's capacity or sizes, or a shelf's zone or walking order (manager)."""
-    from station_console.services.shelves.layout import edit_layer, edit_shelf
+    from station_console.services.shelves.edits import edit
 
-    changed = False
-    if capacity is not None or sizes is not None:
-        changed = attempt(
-            lambda: edit_layer(app.station, location, capacity_units=capacity, accepts_sizes=sizes)
+    # One call, one transaction: a value refused (a bad zone after a good capacity) saves nothing.
+    changed = attempt(
+        lambda: edit(
+            app.station,
+            location,
+            capacity_units=capacity,
+            accepts_sizes=sizes,
+            zone=zone,
+            walk_order=walk_order,
         )
-    if zone is not None or walk_order is not None:
-        shelf_changed = attempt(
-            lambda: edit_shelf(app.station, location.split("-")[0], zone=zone, walk_order=walk_order)
-        )
-        changed = changed or shelf_changed
+    )
     # A layer or shelf given as stored is not written: "updated" would tell of a change never made.
     click.echo(
         _("{location} updated", location=location) if changed else _("Nothing changed: nothing to save.")

@@ -156,3 +156,29 @@ def test_a_shelf_edited_to_what_it_is_says_nothing_changed(run) -> None:  # type
     assert same.output.strip() == "Nothing changed: nothing to save."
     changed = run(*AS_MANAGER, "shelves", "edit", shelf["label"], "--zone", "overflow")
     assert changed.output.strip() == f"{shelf['label']} updated"
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("3-2", "--capacity", "50", "--zone", "bogus"), "Zone must be one of main, floor, overflow"),
+        (("3-2", "--capacity", "0", "--zone", "floor"), "Capacity must be at least 1 unit"),
+        (("3-2", "--capacity", "50", "--walk-order", str(10**20)), "Walking order must be a whole number"),
+        (("3-9", "--zone", "floor"), "Shelf 3 has no layer 9"),
+        (("99-1", "--capacity", "50", "--zone", "floor"), "There is no shelf 99"),
+    ],
+)
+def test_a_refused_shelf_edit_saves_none_of_its_values(run, db_url, args, said) -> None:  # type: ignore[no-untyped-def]
+    """A layer's capacity and its shelf's zone or walking order in one command: one refused, none saved."""
+    before = file_snapshot(Path(db_url.removeprefix("sqlite:///")))
+    refused = run(*AS_MANAGER, "shelves", "edit", *args)
+    assert refused.exit_code == 1 and said in refused.output, refused.output
+    assert "updated" not in refused.output
+    assert file_snapshot(Path(db_url.removeprefix("sqlite:///"))) == before
+    saved = run(
+        *AS_MANAGER, "shelves", "edit", "3-2", "--capacity", "50", "--zone", "floor", "--walk-order", "7"
+    )
+    assert saved.exit_code == 0 and saved.output.strip() == "3-2 updated", saved.output
+    shelf = next(s for s in json.loads(run("shelves", "--json").output) if s["label"] == "3")
+    layer = next(c for c in shelf["layers"] if c["label"] == "2")
+    assert (layer["capacity_units"], shelf["zone"], shelf["walk_order"]) == (50, "floor", 7)

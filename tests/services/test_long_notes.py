@@ -32,7 +32,7 @@ from station_console.services.fees.ledger import Settlement
 from station_console.services.pickup.handover import confirm_pickup
 from station_console.services.recipients import consent, directory
 from station_console.services.recipients.consent import Choice
-from station_console.services.shelves import layout
+from station_console.services.shelves import edits, layout
 from station_console.settings import FeeRule
 
 FULL, MASKED = "13911112222", "139****2222"
@@ -140,9 +140,9 @@ def test_a_shelf_note(station: Station) -> None:
     as_manager(station)
     refused_unchanged(station, lambda: layout.add_shelf(station, "9", layers=1, note=PASTED), "Note", 200)
     layout.add_shelf(station, "9", layers=1)
-    refused_unchanged(station, lambda: layout.edit_shelf(station, "9", note="x" * 201), "Note", 200)
+    refused_unchanged(station, lambda: edits.edit_shelf(station, "9", note="x" * 201), "Note", 200)
     typed, stored = at_limit(200)
-    layout.edit_shelf(station, "9", note=typed)
+    edits.edit_shelf(station, "9", note=typed)
     with station.read() as session:
         assert session.exec(select(Shelf.note).where(Shelf.label == "9")).one() == stored
 

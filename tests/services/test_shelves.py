@@ -13,8 +13,8 @@ from db.models import EventKind
 from station_console.errors import NotFound, PermissionDenied, Refused
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
+from station_console.services.shelves import edits, layout_csv
 from station_console.services.shelves import layout as shelves
-from station_console.services.shelves import layout_csv
 
 
 def cell(station: Station, location: str) -> shelves.LayerCell:
@@ -55,9 +55,9 @@ def test_shelf_edits_are_for_managers(station: Station) -> None:
 def test_a_layer_edited_to_what_it_is_writes_nothing_and_records_no_event(station: Station) -> None:
     as_manager(station)
     before = len(events(station, EventKind.SHELF_CHANGED))
-    assert shelves.edit_layer(station, "1-1", capacity_units=40, accepts_sizes="lms") is False
+    assert edits.edit_layer(station, "1-1", capacity_units=40, accepts_sizes="lms") is False
     assert len(events(station, EventKind.SHELF_CHANGED)) == before
-    assert shelves.edit_layer(station, "1-1", capacity_units=40, accepts_sizes="SM") is True
+    assert edits.edit_layer(station, "1-1", capacity_units=40, accepts_sizes="SM") is True
     assert events(station, EventKind.SHELF_CHANGED)[-1].details["accepts_sizes"] == "SM"
     assert "capacity_units" not in events(station, EventKind.SHELF_CHANGED)[-1].details
 
@@ -66,9 +66,9 @@ def test_a_shelf_edited_to_what_it_is_writes_nothing_and_records_no_event(statio
     as_manager(station)
     shelf = next(r for r in shelves.shelf_map(station) if r.label == "1")
     before = len(events(station, EventKind.SHELF_CHANGED))
-    assert shelves.edit_shelf(station, "1", zone=shelf.zone, walk_order=shelf.walk_order) is False
+    assert edits.edit_shelf(station, "1", zone=shelf.zone, walk_order=shelf.walk_order) is False
     assert len(events(station, EventKind.SHELF_CHANGED)) == before
-    assert shelves.edit_shelf(station, "1", zone="overflow", walk_order=shelf.walk_order) is True
+    assert edits.edit_shelf(station, "1", zone="overflow", walk_order=shelf.walk_order) is True
     details = events(station, EventKind.SHELF_CHANGED)[-1].details
     assert details["zone"] == "overflow" and "walk_order" not in details
 
@@ -84,7 +84,7 @@ def test_add_shelf_with_layers_then_add_and_edit_a_layer(station: Station) -> No
     ]
     assert row.walk_order > max(r.walk_order for r in shelves.shelf_map(station) if r.label != "9")
     shelves.add_layer(station, "9", capacity_units=10)
-    shelves.edit_layer(station, "9-4", capacity_units=12, accepts_sizes="SMLX")
+    edits.edit_layer(station, "9-4", capacity_units=12, accepts_sizes="SMLX")
     assert (cell(station, "9-4").capacity_units, cell(station, "9-4").accepts_sizes) == (12, "SMLX")
     with pytest.raises(Refused) as exc:
         shelves.add_shelf(station, "9")
@@ -110,10 +110,10 @@ def test_capacity_cannot_drop_below_what_the_layer_holds(station: Station) -> No
     for n in range(3):
         place(station, wb(n), "3-1")  # 6 units
     with pytest.raises(Refused) as exc:
-        shelves.edit_layer(station, "3-1", capacity_units=5)
+        edits.edit_layer(station, "3-1", capacity_units=5)
     assert exc.value.code == "below_used"
     assert cell(station, "3-1").capacity_units == 40
-    shelves.edit_layer(station, "3-1", capacity_units=6)
+    edits.edit_layer(station, "3-1", capacity_units=6)
     assert cell(station, "3-1").fill_pct == 100
 
 
@@ -174,14 +174,14 @@ def test_two_saves_of_one_layer_at_once_keep_one_and_refuse_the_other(station: S
     as_manager(station)
     there = replace(station, counter="counter-2", _cached=None)
     for counter in (station, there):  # each counter's audit chain begun: appending to it waits on nothing
-        shelves.edit_layer(counter, "2-1", capacity_units=30 + len(counter.counter))
+        edits.edit_layer(counter, "2-1", capacity_units=30 + len(counter.counter))
     read = (cell(station, "1-1").capacity_units, cell(station, "1-1").accepts_sizes)
     assert read == (40, "SML")
 
     def theirs() -> None:
-        shelves.edit_layer(there, "1-1", capacity_units=40, accepts_sizes="SM", read=read)
+        edits.edit_layer(there, "1-1", capacity_units=40, accepts_sizes="SM", read=read)
 
     with other_save_before(station, "UPDATE layer", theirs) as outcome:
-        shelves.edit_layer(station, "1-1", capacity_units=30, accepts_sizes="SML", read=read)
+        edits.edit_layer(station, "1-1", capacity_units=30, accepts_sizes="SML", read=read)
     assert isinstance(outcome[0], Refused) and outcome[0].code == "layer_saved_meanwhile"
     assert (cell(station, "1-1").capacity_units, cell(station, "1-1").accepts_sizes) == (30, "SML")

@@ -8,7 +8,7 @@ from checkin_helpers import configure, counts, keep_layers, layer_used, pick_up,
 from station_console.errors import Refused
 from station_console.services.checkin.transaction import check_in, undo_last
 from station_console.services.core.station import Station
-from station_console.services.shelves import layout
+from station_console.services.shelves import edits, layout
 
 
 def test_layer_takes_parcels_until_exactly_full_then_overflow(station: Station) -> None:
@@ -118,10 +118,10 @@ def test_a_shelf_edited_or_added_is_picked_by_its_new_zone_and_walk(station: Sta
     keep_layers(station, {"1-1": 40, "2-1": 40, "OV-1": 40})
     station.clerk_role = "manager"
     assert [check_in(station, wb(n)).location for n in (1, 2)] == ["1-1", "2-1"]
-    layout.edit_shelf(station, "2", walk_order=-5)
+    edits.edit_shelf(station, "2", walk_order=-5)
     assert check_in(station, wb(3)).location == "2-1"  # equal fill: shelf 2 is walked first now
-    layout.edit_shelf(station, "1", zone="overflow")
-    layout.edit_shelf(station, "2", zone="overflow")
+    edits.edit_shelf(station, "1", zone="overflow")
+    edits.edit_shelf(station, "2", zone="overflow")
     # Every layer is in the overflow zone now, where the least filled comes first (an empty OV-1).
     assert check_in(station, wb(4)).location == "OV-1"
     layout.add_shelf(station, "9", layers=1, capacity_units=40)

@@ -11,7 +11,7 @@ from textual.widgets import Input, Static
 
 from station_console.errors import DatabaseUnavailable
 from station_console.services.core.station import Station
-from station_console.services.shelves import layout
+from station_console.services.shelves import edits, layout
 from station_console.tui.app import StationApp
 from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.shelf_dialogs import ShelfEditScreen
@@ -28,7 +28,7 @@ async def test_a_layer_saved_again_while_its_save_is_on_its_way_waits_and_the_fi
     unsaid)."""
     busy = "The database is busy: another program holds it. Nothing was saved; try again in a moment."
     release, calls = threading.Event(), []
-    edit_layer = layout.edit_layer
+    edit_layer = edits.edit_layer
 
     def held(*args: Any, **kwargs: Any) -> Any:
         calls.append(args)
@@ -37,7 +37,7 @@ async def test_a_layer_saved_again_while_its_save_is_on_its_way_waits_and_the_fi
             raise DatabaseUnavailable(busy)
         return edit_layer(*args, **kwargs)
 
-    monkeypatch.setattr(layout, "edit_layer", held)
+    monkeypatch.setattr(edits, "edit_layer", held)
     bells: list[str] = []
     async with app.run_test(size=(160, 45)) as pilot:
         await app.push_screen(ShelfEditScreen("1-1"))
@@ -102,7 +102,7 @@ async def test_a_layer_changed_at_another_counter_after_the_editor_showed_it_is_
         screen = app.screen
         sizes = screen.query_one("#edit-sizes", Input)
         assert sizes.value == "SML"  # filled from the layer
-        layout.edit_layer(other, "1-1", accepts_sizes="SM")
+        edits.edit_layer(other, "1-1", accepts_sizes="SM")
         screen.query_one("#edit-capacity", Input).value = "30"
         await quiet.press(pilot, "f7")
         await quiet.settle(pilot)

@@ -1,7 +1,7 @@
-"""Shelves and layers: the shelf map read model, add / edit / retire (the CSV layout import is
-`layout_csv.py`).
+"""Shelves and layers: the shelf map read model, add / retire (an edit is `edits.py`, the CSV layout
+import `layout_csv.py`).
 
-Edits are manager-only (`roles.require_manager(station, "shelves")`) and each is a `shelf_changed`
+Changes are manager-only (`roles.require_manager(station, "shelves")`) and each is a `shelf_changed`
 event. A layer holding parcels cannot be retired or shrunk below what it holds: it is emptied first
 (move its parcels), so no parcel ever sits on a layer the map does not show.
 """
@@ -154,7 +154,7 @@ def resolve(session: Session, location: str) -> tuple[Shelf, Layer | None]:
     return shelf, layer
 
 
-def _check_layer_fields(capacity_units: int | None, accepts_sizes: str | None) -> str | None:
+def check_layer_fields(capacity_units: int | None, accepts_sizes: str | None) -> str | None:
     if capacity_units is not None and capacity_units < 1:
         raise Refused(N_("Capacity must be at least 1 unit"), code="bad_capacity")
     if accepts_sizes is None:
@@ -165,7 +165,7 @@ def _check_layer_fields(capacity_units: int | None, accepts_sizes: str | None) -
     return letters
 
 
-def _check_zone(zone: str) -> None:
+def check_zone(zone: str) -> None:
     if zone not in ZONES:
         raise Refused(N_("Zone must be one of {zones}"), code="bad_zone", zones=", ".join(ZONES))
 
@@ -213,8 +213,8 @@ def add_shelf_in(
     # letters A-Z and digits (a code 冷-1-1001 was refused as "not a pickup code" at the counter).
     if not label or not label.isalnum() or not label.isascii() or len(label) > 16:
         raise Refused(N_("A shelf label is 1 to 16 letters A-Z or digits, without a dash"), code="bad_label")
-    _check_zone(zone)
-    letters = _check_layer_fields(capacity_units, accepts_sizes)
+    check_zone(zone)
+    letters = check_layer_fields(capacity_units, accepts_sizes)
     if session.exec(select(Shelf).where(Shelf.label == label)).first() is not None:
         raise Refused(N_("Shelf {shelf} already exists"), code="shelf_exists", shelf=label)
     walk = max(session.exec(select(Shelf.walk_order)).all() or [-1]) + 1
@@ -250,56 +250,6 @@ def add_shelf_in(
     return shelf.id
 
 
-def edit_shelf(
-    station: Station,
-    location: str,
-    *,
-    zone: str | None = None,
-    walk_order: int | None = None,
-    note: str | None = None,
-) -> bool:
-    """Change a shelf's zone, walking order or note; False when each given is as stored already
-    (nothing written, no event)."""
-    require_manager(station, "shelves")
-
-    def work(session: Session) -> bool:
-        shelf, _layer = resolve(session, location)
-        changed: dict[str, Any] = {}
-        if zone is not None:
-            _check_zone(zone)
-            if zone != shelf.zone:
-                changed["zone"] = shelf.zone = zone
-        if walk_order is not None and walk_order != shelf.walk_order:
-            changed["walk_order"] = shelf.walk_order = walk_order
-        if note is not None:
-            cleaned = NOTE.read(note) or None
-            if cleaned != shelf.note:
-                changed["note"] = shelf.note = cleaned
-        if not changed:
-            return False
-        session.add(shelf)
-        if "zone" in changed or "walk_order" in changed:
-            copy_shelf_onto_layers(session, shelf)
-        audit.record(
-            session,
-            station,
-            EventKind.SHELF_CHANGED,
-            details={"action": "edit_shelf", "shelf": shelf.label, **changed},
-        )
-        return True
-
-    return station.run(work)
-
-
-def copy_shelf_onto_layers(session: Session, shelf: Shelf) -> None:
-    """Every layer of `shelf` carries its zone and walking order (the check-in's pick reads layers
-    alone); whatever changes either calls this in the same transaction. Through the session, so a
-    layer already loaded holds its new copy (a shelf has a handful of layers)."""
-    for layer in session.exec(select(Layer).where(col(Layer.shelf_id) == shelf.id)).all():
-        layer.zone, layer.shelf_walk = shelf.zone, shelf.walk_order
-        session.add(layer)
-
-
 def add_layer(
     station: Station,
     shelf_label: str,
@@ -314,7 +264,7 @@ def add_layer(
         shelf, _layer = resolve(session, shelf_label)
         if shelf.retired_at is not None:
             raise Refused(N_("Shelf {shelf} is retired"), code="retired", shelf=shelf.label)
-        letters = _check_layer_fields(capacity_units, accepts_sizes)
+        letters = check_layer_fields(capacity_units, accepts_sizes)
         existing = session.exec(select(Layer).where(Layer.shelf_id == shelf.id)).all()
         new_label = label or str(max([int(x.label) for x in existing if x.label.isdigit()] or [0]) + 1)
         if any(x.label == new_label for x in existing):
@@ -348,70 +298,6 @@ def add_layer(
             },
         )
         return layer.id or 0
-
-    return station.run(work)
-
-
-def edit_layer(
-    station: Station,
-    location: str,
-    *,
-    capacity_units: int | None = None,
-    accepts_sizes: str | None = None,
-    read: tuple[int, str] | None = None,
-) -> bool:
-    """Change a layer's capacity (never below what it holds) or the sizes it accepts; False when both
-    are as stored already (nothing written, no event).
-
-    `read`: its capacity and sizes as the form that sends both showed them; refused when either is no
-    longer stored so, as another manager's change would be put back unseen."""
-    require_manager(station, "shelves")
-
-    def work(session: Session) -> bool:
-        shelf, layer = resolve(session, location)
-        if layer is None:
-            raise Refused(N_("Give a layer as SHELF-LAYER, e.g. 6-5"), code="need_layer")
-        # Locked until the commit (PostgreSQL; SQLite's write transaction holds the file): a save of
-        # this layer at another counter waits, then compares with what this one stored, and a check-in
-        # waits to add to what the capacity is checked against.
-        session.refresh(layer, with_for_update=True)
-        if read is not None and read != (layer.capacity_units, layer.accepts_sizes):
-            raise Refused(
-                N_(
-                    "Layer {shelf}-{layer}: another counter or command saved a change while this one was "
-                    "being made, so nothing was saved. Its capacity and sizes now show what is saved: "
-                    "make the change again."
-                ),
-                code="layer_saved_meanwhile",
-                shelf=shelf.label,
-                layer=layer.label,
-            )
-        letters = _check_layer_fields(capacity_units, accepts_sizes)
-        changed: dict[str, Any] = {}
-        if capacity_units is not None:
-            if capacity_units < layer.used_units:
-                raise Refused(
-                    N_("Layer {shelf}-{layer} holds {count} units; capacity cannot go below that"),
-                    one="Layer {shelf}-{layer} holds {count} unit; capacity cannot go below that",
-                    code="below_used",
-                    shelf=shelf.label,
-                    layer=layer.label,
-                    count=layer.used_units,
-                )
-            if capacity_units != layer.capacity_units:
-                changed["capacity_units"] = layer.capacity_units = capacity_units
-        if letters is not None and letters != layer.accepts_sizes:
-            changed["accepts_sizes"] = layer.accepts_sizes = letters
-        if not changed:
-            return False
-        session.add(layer)
-        audit.record(
-            session,
-            station,
-            EventKind.SHELF_CHANGED,
-            details={"action": "edit_layer", "shelf": shelf.label, "layer": layer.label, **changed},
-        )
-        return True
 
     return station.run(work)
 

@@ -16,7 +16,7 @@ from textual.widgets import Checkbox, Input
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n
 from station_console.services.core.station import Station
-from station_console.services.shelves import layout, layout_csv, moves
+from station_console.services.shelves import edits, layout, layout_csv, moves
 from station_console.services.shelves.search import normalise_location
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, translate_bindings
@@ -263,7 +263,7 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
         filled = self._filled
         self.run(
             partial(
-                layout.edit_layer,
+                edits.edit_layer,
                 self.station,
                 location,
                 capacity_units=int(cap) if cap else None,
