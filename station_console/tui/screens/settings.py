@@ -101,7 +101,7 @@ class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls,
             # F7-F12 are taken; not ctrl+e, which the focused field keeps (end of line).
             "ctrl+o",
             "open('carrier_events')",
-            N_("Carrier events"),
+            N_("Events"),  # short: Settings' own keys fit a 120-column footer
             id="settings.carrier_events",
             tooltip=N_("Events sent back to carriers; the dead-letter list"),
         ),
@@ -110,7 +110,7 @@ class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls,
             # keep Ctrl+A/E/D/W/U/K/X/C/V for editing.
             "ctrl+f",
             "open('sendout_rules')",
-            N_("Send-out rules"),
+            N_("Rules"),
             id="settings.sendout_rules",
             tooltip=N_("Tariffs, the inspection checklist, waybill stock"),
         ),

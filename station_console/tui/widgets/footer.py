@@ -9,12 +9,17 @@ changed; it shows exactly what Textual's footer shows, in the console's language
 arrive translated, but a Textual widget's (the open Select's "Dismiss menu") come with English ids.
 A key the signed-in clerk may not use (a manager's, `role_keys`) is shown dimmed; pressed or clicked,
 it still says why.
+
+Keys that do not fit the footer's width are not shown, from the first that would be cut on: a key
+shown reads whole ("^f Send-o" said nothing). A screen's own keys come first, the modes' and the
+clerk's after them, so those go first on a narrow terminal; every key still works.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -46,6 +51,29 @@ class StationFooter(Footer):
     async def recompose(self) -> None:
         if self._what_to_show() != self._shown:
             await super().recompose()
+            self._fit_keys()
+
+    def on_mount(self) -> None:  # Footer's own on_mount runs too (Textual calls each class's)
+        self._fit_keys()
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._fit_keys()
+
+    def _fit_keys(self) -> None:
+        """Show the parts (keys, key groups) that fit the footer's width, up to the first that does not:
+        measured as they draw, not where the last layout put them (a rebuilt footer has no layout yet)."""
+        width = self.content_region.width
+        if not width:
+            return  # not laid out yet: fitted when it is (a resize)
+        used, fits = 0, True
+        for part in self.children:
+            styles = part.styles
+            used += (
+                part.get_content_width(self.size, self.app.size) + styles.gutter.width + styles.margin.width
+            )
+            fits = fits and used <= width
+            if part.display != fits:
+                part.display = fits
 
     def _what_to_show(self) -> object:
         """Everything a footer key is built from; None before the screen's bindings are ready. Last,

@@ -1,0 +1,82 @@
+"""Every key the footer shows reads whole, on every screen, at 80x24 and 120x40, in both languages: the
+keys that do not fit are left out from the first that would be cut ("^f Send-o" said nothing)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from station_console.i18n import set_language
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from tui import quiet
+from tui.conftest import console_on, sign_in_manager
+
+# Each mode, and the sub-screens and dialogs its own keys open (the stocktake asks for a shelf first).
+SUB_SCREENS = {
+    "checkin": ["ctrl+n", "ctrl+w", "f10"],
+    "pickup": [],
+    "sendout": ["f12"],
+    "shelves": ["f8", "f9", "f10", "f11", "f12", "ctrl+d"],
+    "parcels": [],
+    "reports": [],
+    "settings": ["f7", "f8", "f9", "f10", "f11", "f12", "ctrl+o", "ctrl+f"],
+}
+SECOND_ESCAPE = {("shelves", "f8")}
+
+
+def cut_or_shown(app: StationApp) -> tuple[list[str], list[str]]:
+    """The footer's keys cut at the screen's edge, and the keys it shows (as they read)."""
+    cut, shown = [], []
+    for key in app.screen.query(FooterKey):
+        if not key.display or not key.region.width:
+            continue
+        said = f"{key.key} {key.description}"
+        (cut if key.region.right > app.size.width else shown).append(said)
+    return cut, shown
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("mode", list(SUB_SCREENS))
+async def test_no_footer_key_is_cut(
+    request: pytest.FixtureRequest, station: Station, lang: str, size: tuple[int, int], mode: str
+) -> None:
+    set_language(lang)
+    sign_in_manager(station)
+    request.node.add_marker(pytest.mark.first_mode(mode))
+    app = console_on(request, station)
+    cut: dict[str, list[str]] = {}
+    async with app.run_test(size=size) as pilot:
+        await quiet.settle(pilot)
+        cut[mode], shown = cut_or_shown(app)
+        assert shown, "the footer shows no key"
+        for sub in SUB_SCREENS[mode]:
+            await quiet.press(pilot, sub)
+            cut[f"{mode} {sub}"], shown = cut_or_shown(app)
+            has_footer = bool(app.screen.query(Footer))  # a dialog may have none
+            assert shown or not has_footer, f"{mode} {sub}: the footer shows no key"
+            for _n in range(1 + ((mode, sub) in SECOND_ESCAPE)):
+                await quiet.press(pilot, "escape")
+    assert {screen: keys for screen, keys in cut.items() if keys} == {}
+
+
+@pytest.mark.first_mode("settings")
+async def test_settings_shows_all_its_own_keys_at_120_columns(app: StationApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        _cut, shown = cut_or_shown(app)
+    own = ["ctrl+s Save", "f7 Carriers", "f8 Printers", "f9 Scan test", "f10 Clerks", "f11 Messages"]
+    assert [*own, "f12 Recipients", "ctrl+o Events", "ctrl+f Rules"] == shown[:9]
+
+
+async def test_a_wider_terminal_shows_the_keys_left_out_again(app: StationApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        narrow = cut_or_shown(app)[1]
+        await pilot.resize_terminal(200, 24)
+        await quiet.settle(pilot)
+        await pilot.pause()
+        wide = cut_or_shown(app)[1]
+    assert len(wide) > len(narrow) and wide[: len(narrow)] == narrow
