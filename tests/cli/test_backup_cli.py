@@ -62,7 +62,7 @@ def test_restore_refuses_a_file_that_is_not_a_station_database(
     junk.write_bytes(b"not a database at all" * 100)
     result = CliRunner().invoke(cli, ["--db", db_url, *AS_MANAGER, "restore", "--yes", str(junk)])
     assert result.exit_code == 1
-    assert "not a readable SQLite database" in result.output
+    assert "is not a station backup" in result.output
     check_in(station, "JT0000000000003")  # the station database is untouched
     assert _parcels(station) == 1
 
@@ -100,3 +100,47 @@ def test_a_copy_sqlite_refuses_is_said_in_words_with_what_to_do(
     assert said.startswith(f"{target} was not written: the database could not be copied into it.")
     assert "disk I/O" not in said and "disk I/O error" in caplog.text
     assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("/dev/null", "/dev/null is not a file"),
+        ("photo.jpg", "photo.jpg is not a station backup"),
+        ("empty.sqlite3", "empty.sqlite3 is not a station backup"),
+        ("other.sqlite3", "other.sqlite3 is not a station backup"),
+    ],
+)
+def test_restore_checks_the_file_before_asking(
+    station: Station, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, said: str
+) -> None:
+    """The file is refused before the [y/N] question: the manager is not asked about a file that cannot go in."""
+    import sqlite3
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "photo.jpg").write_bytes(bytes(range(256)) * 40)
+    (tmp_path / "empty.sqlite3").write_bytes(b"")
+    other = sqlite3.connect(tmp_path / "other.sqlite3")  # a SQLite file, but not a station's
+    other.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY)")
+    other.close()
+    station.engine.dispose()
+    result = CliRunner().invoke(cli, ["--db", db_url, *AS_MANAGER, "restore", name], input="y\n")
+    assert result.exit_code == 1, result.output
+    assert said in result.output
+    assert "Replace every record" not in result.output
+    assert "No file" not in result.output
+    assert _parcels(station) == 0  # the station database is untouched
+
+
+def test_restore_asks_about_a_good_backup_and_no_changes_nothing(
+    station: Station, db_url: str, tmp_path: Path
+) -> None:
+    check_in(station, "JT0000000000001")
+    target = tmp_path / "backup.sqlite3"
+    assert CliRunner().invoke(cli, ["--db", db_url, *AS_MANAGER, "backup", str(target)]).exit_code == 0
+    check_in(station, "JT0000000000002")
+    station.engine.dispose()
+    result = CliRunner().invoke(cli, ["--db", db_url, *AS_MANAGER, "restore", str(target)], input="n\n")
+    assert "Replace every record in the station database" in result.output
+    assert result.exit_code == 1
+    assert _parcels(station) == 2

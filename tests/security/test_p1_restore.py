@@ -154,13 +154,13 @@ def test_files_that_are_not_station_databases_are_refused(
         conn.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)")
     conn.close()
     # The file the manager named, not the copy the check reads.
-    refused_and_untouched(cli, live, bare, f"{bare} is not a station database")
+    refused_and_untouched(cli, live, bare, f"{bare} is not a station backup")
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
-    refused_and_untouched(cli, live, junk, "is not a readable SQLite database")
+    refused_and_untouched(cli, live, junk, "is not a station backup")
     text = tmp_path / "notes.txt"
     text.write_text("not a database at all\n" * 100)
-    refused_and_untouched(cli, live, text, "is not a readable SQLite database")
+    refused_and_untouched(cli, live, text, "is not a station backup")
 
 
 def test_a_backup_from_a_newer_schema_is_refused(
@@ -169,7 +169,7 @@ def test_a_backup_from_a_newer_schema_is_refused(
     newer = crafted(tmp_path, "newer.sqlite3", "UPDATE alembic_version SET version_num = '9999'")
     refused_and_untouched(cli, live, newer, "made by a newer station-console (schema 9999)")
     unknown = crafted(tmp_path, "unknown.sqlite3", "UPDATE alembic_version SET version_num = '0001x'")
-    refused_and_untouched(cli, live, unknown, "is not a station database")
+    refused_and_untouched(cli, live, unknown, "is not a station backup")
 
 
 def test_a_corrupted_backup_is_refused(cli: Callable[..., Run], live: Station, tmp_path: Path) -> None:

@@ -124,12 +124,7 @@ def restore_sqlite(station: Station, source: Path) -> Restored:
     Other consoles must be closed first (refused while one has the file open): they would keep
     working on the file that was renamed aside.
     """
-    require(station, "restore")
-    target = _sqlite_path(station.engine)
-    if not source.is_file():
-        raise Refused(N_("No file {file}"), code="no_file", file=str(source))
-    if source.resolve() == target.resolve():
-        raise Refused(N_("{file} is the station database itself"), code="same_file", file=str(source))
+    target = _check_source(station, source)
     digest = _sha256(source)
     stamp = station.now().strftime("%Y%m%dT%H%M%S")
     kept = target.with_name(f"{target.name}.before-restore-{stamp}")
@@ -139,7 +134,7 @@ def restore_sqlite(station: Station, source: Path) -> Restored:
     try:
         os.close(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
         _copy_file(source, copy)
-        revision = _check_backup(station, copy, source)
+        revision = _check_backup(copy, source)
         _migrate(copy)  # safe now: the file holds exactly a known revision's schema
         events, newest, restored_id = _check_trail(station, copy)
         _refuse_if_open_elsewhere(station, target)
@@ -169,6 +164,42 @@ def restore_sqlite(station: Station, source: Path) -> Restored:
     forget_detector(station)
     station.run(lambda session: audit.record(session, station, EventKind.DB_RESTORED, details=details))
     return Restored(source=source, revision=revision, events=events, kept_as=kept)
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_restore_file(station: Station, source: Path) -> None:
+    """Refuse `source` as `restore_sqlite` would, writing nothing: asked before the manager is asked to
+    confirm, so a file that cannot be restored is said at once. The audit chain is checked by the
+    restore itself (an older backup's must be migrated first, which writes)."""
+    _check_source(station, source)
+    _check_backup(source, source)
+
+
+def _check_source(station: Station, source: Path) -> Path:
+    """The file named is a station backup's file at all (a regular file, a SQLite one, not the station
+    database itself); the station database's path."""
+    require(station, "restore")
+    target = _sqlite_path(station.engine)
+    if not source.exists():
+        raise Refused(N_("No file {file}"), code="no_file", file=str(source))
+    if not source.is_file():  # a folder, /dev/null, a pipe
+        raise Refused(N_("{file} is not a file"), code="not_a_file", file=str(source))
+    if source.resolve() == target.resolve():
+        raise Refused(N_("{file} is the station database itself"), code="same_file", file=str(source))
+    try:
+        with open(source, "rb") as data:
+            header = data.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise write_failed(source, exc) from exc
+    if header != SQLITE_HEADER:
+        raise _not_a_backup(source)
+    return target
+
+
+def _not_a_backup(source: Path) -> Refused:
+    return Refused(N_("{file} is not a station backup"), code="not_a_backup", file=str(source))
 
 
 def _refuse_if_open_elsewhere(station: Station, target: Path) -> None:
@@ -230,9 +261,7 @@ def _copy_file(source: Path, copy: Path) -> None:
             dst.close()
             src.close()
     except sqlite3.DatabaseError:
-        raise Refused(
-            N_("{file} is not a readable SQLite database"), code="not_a_backup", file=str(source)
-        ) from None
+        raise _not_a_backup(source) from None
 
 
 @dataclass(frozen=True)
@@ -255,21 +284,21 @@ def _refuse(reason: str | Later, **params: Any) -> Refused:
     return Refused(N_("This file cannot be restored: {reason}"), code="bad_backup", reason=reason, **params)
 
 
-def _check_backup(station: Station, copy: Path, source: Path) -> str:
-    """Refuse a copy (of `source`, the file named) that is not exactly a station database of a known
-    revision; its revision."""
+def _check_backup(copy: Path, source: Path) -> str:
+    """Refuse a copy (of `source`, the file named; or that file itself) that is not exactly a station
+    database of a known revision, reading it only; its revision."""
     try:
         check_file(copy)
     except DatabaseDamaged as exc:  # the file named is damaged, not the station's database: say so
+        if "not a database" in str(exc.params["detail"]):
+            raise _not_a_backup(source) from None
         raise _refuse(_why(N_("it is damaged ({detail})"), detail=exc.params["detail"])) from None
-    conn = sqlite3.connect(copy)
+    conn = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
     try:
         try:
             versions = [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")]
         except sqlite3.DatabaseError:
-            raise Refused(
-                N_("{file} is not a station database"), code="not_a_backup", file=str(source)
-            ) from None
+            raise _not_a_backup(source) from None
         if len(versions) != 1 or versions[0] not in known_revisions():
             newer = len(versions) == 1 and str(versions[0]) > (head_revision() or "")
             if newer:
@@ -278,7 +307,7 @@ def _check_backup(station: Station, copy: Path, source: Path) -> str:
                     code="backup_too_new",
                     revision=str(versions[0]),
                 )
-            raise Refused(N_("{file} is not a station database"), code="not_a_backup", file=str(source))
+            raise _not_a_backup(source)
         revision = str(versions[0])
         found, expected = schema_objects(conn), schema_at(revision)
         extra = sorted(f"{kind} {name}" for kind, name, *_ in found - expected)
