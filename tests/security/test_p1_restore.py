@@ -178,6 +178,10 @@ def test_a_corrupted_backup_is_refused(cli: Callable[..., Run], live: Station, t
     refused_and_untouched(cli, live, broken, "This file cannot be restored: it is damaged (")
     # the file named is damaged, not the station's own database: nothing tells the manager to restore it
     assert "restore the last good backup" not in restore(cli, live, broken, *MANAGER).err
+    live.engine.dispose()
+    said = cli(["--db", str(live.engine.url), "--lang", "zh", *MANAGER, "restore", "--yes", str(broken)]).err
+    assert "此文件不能用于恢复：文件已损坏" in said or "此文件不能用于恢复" in said, said
+    assert not any(word in said for word in ("malformed", "missing from index", "wrong #")), said
 
 
 def test_an_edited_trail_is_refused(cli: Callable[..., Run], live: Station, tmp_path: Path) -> None:

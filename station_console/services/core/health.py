@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from station_console.errors import StationError
 from station_console.i18n import N_
+from station_console.services.core.damage_reasons import DamageReason
 
 
 class DatabaseDamaged(StationError):
@@ -27,7 +28,7 @@ def damaged(detail: str) -> DatabaseDamaged:
             "The database file is damaged ({detail}). Stop working on it and restore the last good "
             "backup: station restore FILE"
         ),
-        detail=detail[:200],
+        detail=DamageReason(detail[:200]),  # said in the reader's words, SQLite's English if uncommon
     )
 
 
