@@ -87,7 +87,7 @@ def prealert_import(
     else:
         _echo_report(report)
         click.echo(f"{report.seconds:.2f} s")
-    if strict and report.issues:
+    if strict and report.refused:
         raise SystemExit(1)
 
 

@@ -266,3 +266,28 @@ def test_a_fee_rule_saved_keeps_what_another_counter_saved_since_it_was_read(  #
         )
     finally:
         station.engine.dispose()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_name_longer_than_its_column_is_loaded_cut_and_said_on_its_line(  # type: ignore[no-untyped-def]
+    run, boss, tmp_path: Path, lang: str
+) -> None:
+    long_name = "王" * 5000
+    csv_text = (
+        f"运单号,快递公司,手机,姓名\n{zto(7)},中通,13812345678,{long_name}\n{zto(8)},中通,13812345679,李四\n"
+    )
+    result = run("prealert", "import", str(write(tmp_path / "n.csv", csv_text)), "--strict", lang=lang)
+    assert result.exit_code == 0, result.output  # a cut name is not a refused row: --strict loads it
+    said = {
+        "en": f"Line 2: {zto(7)} name cut to 64 characters (it had 5000)",
+        "zh": f"{zto(7)} 姓名过长，已截为 64 个字（原有 5000 个字）",
+    }[lang]
+    assert said in result.output, result.output
+    assert "Line 3" not in result.output and "第 3 行" not in result.output
+    again = csv_text.replace(zto(7), zto(9))  # the first row new, the second pre-alerted already
+    data = json.loads(
+        run("prealert", "import", str(write(tmp_path / "m.csv", again)), "--dry-run", "--json").output
+    )
+    assert data["cut"] == 1 and [i["kind"] for i in data["issues"]] == ["cut", "duplicate"]
+    listed = json.loads(run("prealert", "list", "--json").output)["prealerts"]
+    assert len(listed) == 2

@@ -105,8 +105,10 @@ def test_bad_rows_are_reported_by_line_and_the_good_ones_load(station: Station, 
         (4, "bad", zto(3)),
         (5, "bad", zto(4)),
         (6, "duplicate", zto(1)),
+        (8, "cut", zto(7)),  # loaded, its name cut: said on its line, never silently
     ]
     messages = [i.message() for i in report.issues]
+    assert messages[4] == "name cut to 64 characters (it had 204)"
     assert "unknown carrier 顺风快递" in messages[1] and "also on line 2" in messages[3]
     assert messages[2] == "phone ****3456 is not a phone number"
     set_language("zh")

@@ -4,6 +4,9 @@ A row is refused (reported, not loaded) when its waybill fits no carrier's forma
 or unclear, its phone, size or weight cannot be read, or it repeats: a waybill twice in the file, one
 already pre-alerted and still open, or one already on the shelf. `strict` loads nothing when any row is refused;
 `dry_run` only reports. Phones are personal data: the report and the audit event never carry them.
+
+A name or recipient type longer than its column is loaded cut to it, and the line is reported as cut
+(kind `cut`, not a refusal: a carrier's row is not lost for a long name, and `strict` still loads).
 """
 
 from __future__ import annotations
@@ -34,6 +37,12 @@ from station_console.services.scan.waybill import normalise
 OPEN = (PreAlertStatus.EXPECTED, PreAlertStatus.NOT_RECEIVED)
 CHUNK = 900  # waybills per IN (...) lookup: under SQLite's parameter limit
 REPORT_ROWS = 500  # refused rows kept with the import record
+CUT = "cut"
+# The texts a row carries, their column's width, and what the report says when one is cut.
+TEXT_FIELDS = (
+    ("name", "recipient_name", 64, N_("name cut to {limit} characters (it had {n})")),
+    ("recipient_type", "recipient_type", 16, N_("recipient type cut to {limit} characters (it had {n})")),
+)
 SIZES = {
     "S": "S",
     "M": "M",
@@ -56,7 +65,7 @@ class RowIssue:
 
     line: int
     waybill: str
-    kind: str  # bad | duplicate | on_shelf
+    kind: str  # bad | duplicate | on_shelf: not loaded; cut: loaded, a text cut to its column
     msgid: str
     params: dict[str, Any] = field(default_factory=dict)
 
@@ -90,6 +99,11 @@ class ImportReport:
     def count(self, kind: str) -> int:
         return sum(1 for issue in self.issues if issue.kind == kind)
 
+    @property
+    def refused(self) -> list[RowIssue]:
+        """The rows that were not loaded (a cut text's row was)."""
+        return [issue for issue in self.issues if issue.kind != CUT]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "import_id": self.import_id,
@@ -102,6 +116,7 @@ class ImportReport:
             "bad": self.count("bad"),
             "duplicates": self.count("duplicate"),
             "on_shelf": self.count("on_shelf"),
+            "cut": self.count(CUT),
             "issues": [issue.to_json() for issue in self.issues],
             "seconds": round(self.seconds, 3),
             "dry_run": self.dry_run,
@@ -131,11 +146,21 @@ class CarrierNames:
         return self.by_name.get(self.key(name)) if name.strip() else None
 
 
-def _clean_text(text: str, limit: int) -> str | None:
-    """Names are data: control and format characters go, whitespace collapses, the length is capped."""
+def _clean_text(text: str) -> str:
+    """Names are data: control and format characters go, whitespace collapses."""
     text = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c)[0] != "C")
-    text = " ".join(text.split())
-    return text[:limit] or None
+    return " ".join(text.split())
+
+
+def _cut_texts(line: int, waybill: str, row: dict[str, Any]) -> list[RowIssue]:
+    """Cut the row's texts longer than their column, in place; a report line for each (never silently)."""
+    said = []
+    for _field, column, limit, msgid in TEXT_FIELDS:
+        text = row[column]
+        if text is not None and len(text) > limit:
+            row[column] = text[:limit]
+            said.append(RowIssue(line, waybill, CUT, msgid, {"limit": limit, "n": len(text)}))
+    return said
 
 
 def _weight_g(text: str, grams: bool) -> int:
@@ -179,7 +204,8 @@ def _rows(
             )
             continue
         seen[waybill] = raw.line
-        out.append({**out_row, "line": raw.line})
+        cut = _cut_texts(raw.line, waybill, out_row)
+        out.append({**out_row, "line": raw.line, CUT: cut})
     return out
 
 
@@ -227,8 +253,7 @@ def _row(
         "phone_tail": phone.tail if phone else None,
         "masked_phone": phone.masked if phone else None,
         "phone_full": phone.full if phone else None,
-        "recipient_name": _clean_text(values.get("name", ""), 64),
-        "recipient_type": _clean_text(values.get("recipient_type", ""), 16),
+        **{column: _clean_text(values.get(field, "")) or None for field, column, _w, _m in TEXT_FIELDS},
         "size": size,
         "weight_g": _weight_g(values["weight"], grams) if values.get("weight") else None,
     }
@@ -330,9 +355,10 @@ def load_file(
                     )
                 )
             else:
-                good.append(row)
+                good.append({k: v for k, v in row.items() if k != CUT})
+                report.issues.extend(row[CUT])  # loaded, cut: said on its line
         report.issues.sort(key=lambda issue: issue.line)
-        if dry_run or not good or (strict and report.issues):
+        if dry_run or not good or (strict and report.refused):
             return
         now = station.now()
         record = PreAlertImport(
