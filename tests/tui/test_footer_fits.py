@@ -28,7 +28,8 @@ SECOND_ESCAPE = {("shelves", "f8")}
 
 def cut_or_shown(app: StationApp) -> tuple[list[str], list[str]]:
     """The footer's keys cut at the screen's edge, and the keys it shows (as they read)."""
-    cut, shown = [], []
+    cut: list[str] = []
+    shown: list[str] = []
     for key in app.screen.query(FooterKey):
         if not key.display or not key.region.width:
             continue
