@@ -22,7 +22,7 @@ from station_console.logs import log_path, setup_logging
 from station_console.safe_text import visible
 from station_console.tui import error_toasts
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
-from station_console.tui.focus_in_view import LookAgain, bring_focus_into_view, look_again
+from station_console.tui.focus_in_view import LookAgain, bring_focus_into_view, look_after_focus, look_again
 from station_console.tui.held_toasts import HeldToastsApp
 from station_console.tui.key_bounce import SCAN_GAP, BounceGuard
 from station_console.tui.periodic import PassWorker
@@ -274,6 +274,11 @@ class StationApp(ClerkSessionMixin, HeldToastsApp):
         """Behind a key typed into a form's field: its field shown whole once the form's scrolls asked
         for by the keys before it are made (`tui/focus_in_view.py`)."""
         look_again(self, message)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A widget focused as a page key's scroll is on its way: shown once that scroll is made
+        (`tui/focus_in_view.py`)."""
+        look_after_focus(self, event.widget)
 
     def _clerk_acted(self) -> None:
         """A key, click or paste of the clerk's: a refusal on the screen's status line has stood until

@@ -13,6 +13,10 @@ a field of a form that scrolls sends `LookAgain` up the same way behind it: at t
 scroll has been asked for, and the field is looked at again once it is made. Only a form that has
 scrolled since the key is looked at: every key of a scan comes this way, and a form that stayed put
 still shows its field whole.
+
+The focus moved right behind a page key (Tab pressed as PageDown still scrolls, a key typed ahead of a
+busy moment) is looked at the same way: Textual shows the widget it focuses at once, the page's scroll
+came after and took it away, and the focus sat on a table the clerk could not see.
 """
 
 from __future__ import annotations
@@ -77,6 +81,36 @@ def look_again(app: Any, message: LookAgain) -> None:
         focused.screen.scroll_to_widget(focused, animate=False, immediate=True)
 
     form.call_after_refresh(scrolled)
+
+
+def look_after_focus(app: Any, widget: Widget) -> None:
+    """`widget` was just focused: once the form it is in has made the scrolls already asked for, it is
+    brought back into view if they left none of it shown. One still partly shown (a click on it, a
+    page that ends on it) stays where the clerk put it."""
+    form = next((node for node in widget.ancestors if isinstance(node, Widget) and _scrolls(node)), None)
+    if form is None:
+        return
+
+    def scrolled() -> None:
+        if app.focused is not widget or not widget.is_attached:
+            return
+        for attribute in ("scroll_x", "scroll_y"):
+            app.animator.force_stop_animation(form, attribute)  # where a page key's glide ends
+        if not _in_view(widget, form):
+            widget.screen.scroll_to_widget(widget, animate=False, immediate=True)
+
+    form.call_after_refresh(scrolled)
+
+
+def _in_view(widget: Widget, form: Widget) -> bool:
+    """Some of `widget` is inside `form`'s view, by the form's scroll offsets (the screen's map of what
+    is shown is redrawn only after this)."""
+    region, node = widget.virtual_region, widget.parent
+    while isinstance(node, Widget) and node is not form:  # the boxes between do not scroll
+        region = region.translate(node.virtual_region.offset)
+        node = node.parent
+    view = form.scrollable_content_region.reset_offset.translate(form.scroll_offset)
+    return region.overlaps(view)
 
 
 def _scrolls(node: Any) -> bool:

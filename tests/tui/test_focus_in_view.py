@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 from textual import events
+from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from station_console.i18n import set_language
+from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens.carrier_editor import CarrierForm
@@ -137,3 +139,42 @@ async def test_keys_into_a_field_shown_whole_scroll_nothing(station: Station, mo
         await quiet.press(pilot, *"Wang")
         assert name.value == "Wang" and shown_whole(name)
         assert scrolls == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.first_mode("reports")
+async def test_tab_right_behind_pagedown_shows_the_report_table_it_focuses(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """The report's body has the focus and PageDown scrolls it; Tab right behind focuses the table, which
+    Textual finds in view before the page's scroll is made, and the scroll then took it away."""
+    check_in(station, "SF1000000000001", batch="SF", phone="13812345678")
+    check_in(station, "73100000000001", batch="ZTO", phone="5678")
+    set_language(lang)
+    async with app.run_test(size=(80, 16)) as pilot:  # the body a page shorter than its figures
+        await quiet.press(pilot, "f6")
+        body = app.screen.query_one("#rp-body", VerticalScroll)
+        table = app.screen.query_one("#rp-table", DataTable)
+        body.focus()
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "pagedown")
+        assert not shown_whole(table)  # a page of the body's own is the table out of view
+        await quiet.press(pilot, "pageup")
+        assert body.scroll_y == 0 and shown_whole(table)
+        await quiet.burst(pilot, "pagedown", "tab")
+        assert app.focused is table and shown_whole(table)
+
+
+@pytest.mark.first_mode("reports")
+async def test_pagedown_right_behind_tab_into_the_report_body_keeps_its_page(
+    app: StationApp, station: Station
+) -> None:
+    """Tab to the body, then PageDown: the clerk paged on after the focus moved, and the body stays paged."""
+    check_in(station, "SF1000000000001", batch="SF", phone="13812345678")
+    async with app.run_test(size=(80, 16)) as pilot:  # the body a page shorter than its figures
+        await quiet.press(pilot, "f6")
+        body = app.screen.query_one("#rp-body", VerticalScroll)
+        table = app.screen.query_one("#rp-table", DataTable)
+        assert app.focused is table
+        await quiet.burst(pilot, "shift+tab", "pagedown")
+        assert app.focused is body and body.scroll_y > 0
