@@ -57,7 +57,15 @@ class Transport(Protocol):
     def describe(self) -> str: ...
 
 
-def _os_error(exc: OSError, what: str) -> PrinterError:
+# A printer that does not answer in time: at the end of a cable most likely out of paper or paused; on
+# the network most likely switched off, unplugged or at another address.
+NO_ANSWER = N_("{device} did not answer (out of paper or paused?): check the paper")
+NO_ANSWER_ON_NETWORK = N_(
+    "{device} did not answer in time: check that the printer is on, its network cable and its address"
+)
+
+
+def _os_error(exc: OSError, what: str, no_answer: str = NO_ANSWER) -> PrinterError:
     name, reason = device(what), system_text(exc)
     if isinstance(exc, FileNotFoundError) or exc.errno in (errno.ENODEV, errno.ENXIO, errno.ENOENT):
         return PrinterError(
@@ -74,9 +82,7 @@ def _os_error(exc: OSError, what: str) -> PrinterError:
             reason=reason,
         )
     if isinstance(exc, TimeoutError | socket.timeout) or exc.errno in (errno.ETIMEDOUT, errno.EAGAIN):
-        return PrinterError(
-            "timeout", N_("{device} did not answer (out of paper or paused?): check the paper"), device=name
-        )
+        return PrinterError("timeout", no_answer, device=name)
     if isinstance(exc, ConnectionError):
         return PrinterError(
             "offline",
@@ -125,7 +131,7 @@ class TcpTransport:
                 sock.sendall(data)
                 sock.shutdown(socket.SHUT_WR)
         except OSError as exc:
-            raise _os_error(exc, self.describe()) from exc
+            raise _os_error(exc, self.describe(), NO_ANSWER_ON_NETWORK) from exc
 
     def describe(self) -> str:
         return f"tcp://{self.host}:{self.port}"

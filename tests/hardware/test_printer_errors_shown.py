@@ -59,6 +59,21 @@ def test_a_network_printer_that_is_off() -> None:
     assert zh == f"连接不上 tcp://127.0.0.1:{port}（Connection refused）：检查打印机电源和网线"
 
 
+def test_a_network_printer_that_does_not_answer_in_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Power, cable or address, as a network printer's likely causes: never a USB printer's paper."""
+
+    def no_answer(*_args: object, **_kwargs: object) -> socket.socket:
+        raise TimeoutError("timed out")  # what a connect to a host that never answers raises
+
+    monkeypatch.setattr(socket, "create_connection", no_answer)
+    exc = refusal(lambda: TcpTransport("192.0.2.50", 9100, timeout=0.1).send(b"x"))
+    assert exc.code == "timeout" and both(exc) == (
+        "tcp://192.0.2.50:9100 did not answer in time: check that the printer is on, its network cable "
+        "and its address",
+        "tcp://192.0.2.50:9100 没有及时响应：检查打印机是否开机、网线是否插好、地址是否正确",
+    )
+
+
 def test_a_file_printer_whose_folder_is_gone(tmp_path: Path) -> None:
     gone = f"{tmp_path}/labels/"
     exc = refusal(lambda: make_printer({"language": "tspl", "transport": "file", "target": gone}).send(b"1"))
