@@ -163,6 +163,10 @@ def test_a_shelf_edited_to_what_it_is_says_nothing_changed(run) -> None:  # type
     [
         (("3-2", "--capacity", "50", "--zone", "bogus"), "Zone must be one of main, floor, overflow"),
         (("3-2", "--capacity", "0", "--zone", "floor"), "Capacity must be at least 1 unit"),
+        (
+            ("3-2", "--capacity", "3000000000", "--zone", "floor"),
+            "Capacity can be at most 9999 units a layer",
+        ),
         (("3-2", "--capacity", "50", "--walk-order", str(10**20)), "Walking order must be a whole number"),
         (("3-9", "--zone", "floor"), "Shelf 3 has no layer 9"),
         (("99-1", "--capacity", "50", "--zone", "floor"), "There is no shelf 99"),

@@ -18,6 +18,7 @@ from station_console.services.shelves import edits, layout
 REFUSED: list[tuple[str, dict[str, Any], str]] = [
     ("3-2", {"capacity_units": 50, "zone": "bogus"}, "bad_zone"),
     ("3-2", {"capacity_units": 0, "zone": "floor"}, "bad_capacity"),
+    ("3-2", {"capacity_units": 3_000_000_000, "zone": "floor"}, "capacity_too_large"),
     ("3-2", {"accepts_sizes": "SMQ", "walk_order": 7}, "bad_sizes"),
     ("3-2", {"capacity_units": 50, "walk_order": 10**10}, "bad_walk_order"),
     ("3-2", {"capacity_units": 50, "zone": "floor", "walk_order": -(10**10)}, "bad_walk_order"),

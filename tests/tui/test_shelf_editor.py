@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 import pytest
+from textual import events
 from textual.widgets import Input, Static
 
 from station_console.errors import DatabaseUnavailable
@@ -195,3 +196,36 @@ def test_a_disk_that_does_not_answer_is_said_in_chinese(
     finally:
         set_language("en")
     assert said == f"无法读取 {layout_file}：所在磁盘或网络共享没有响应。请检查是否已连接，然后重新输入路径。"
+
+
+async def test_a_capacity_typed_as_letters_or_too_large_is_refused_in_words_and_saves_nothing(
+    app: StationApp, station: Station
+) -> None:
+    """Letters typed in the capacity are not taken; 5,000 digits pasted (more than Python reads as a
+    number) are refused by the field; a number past what a layer holds is refused in a sentence on
+    Save (F7): never a traceback, the layer as it was."""
+    async with app.run_test(size=(160, 45)) as pilot:
+        await app.push_screen(ShelfEditScreen("1-1"))
+        await quiet.settle(pilot)
+        screen = app.screen
+        capacity = screen.query_one("#edit-capacity", Input)
+        await quiet.until(pilot, lambda: capacity.value == "40", what="the layer's capacity shown")
+        capacity.focus()
+        capacity.value = ""
+        await pilot.press("a", "b", "c")
+        capacity.post_message(events.Paste("9" * 5000))
+        await quiet.settle(pilot)
+        assert capacity.value == ""
+        assert any("at most 9 characters" in str(n.message) for n in app._notifications)
+        await pilot.press(*"300000000", "f7")
+
+        def result() -> str:
+            return str(screen.query_one("#edit-result", Static).render())
+
+        await quiet.until(pilot, lambda: bool(result()), what="the save answered")
+        assert result() == "Capacity can be at most 9999 units a layer"
+        assert app.screen is screen
+    capacity_now = next(
+        c.capacity_units for r in layout.shelf_map(station) for c in r.layers if r.label == "1"
+    )
+    assert capacity_now == 40

@@ -18,20 +18,7 @@ from station_console.services.core import audit
 from station_console.services.core.free_text import NOTE
 from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station
-from station_console.services.shelves.layout import check_layer_fields, check_zone, resolve
-
-# Well inside a 32-bit column (PostgreSQL's INTEGER): a larger number was a database error, not a refusal.
-WALK_ORDER_LIMIT = 999_999
-
-
-def _check_walk_order(walk_order: int) -> None:
-    if not -WALK_ORDER_LIMIT <= walk_order <= WALK_ORDER_LIMIT:
-        raise Refused(
-            N_("Walking order must be a whole number from {low} to {high}"),
-            code="bad_walk_order",
-            low=-WALK_ORDER_LIMIT,
-            high=WALK_ORDER_LIMIT,
-        )
+from station_console.services.shelves.layout import check_layer_fields, check_walk_order, check_zone, resolve
 
 
 def edit(
@@ -64,7 +51,7 @@ def edit(
         if zone is not None:
             check_zone(zone)
         if walk_order is not None:
-            _check_walk_order(walk_order)
+            check_walk_order(walk_order)
         cleaned_note = (NOTE.read(note) or None) if note is not None else None
         layer_changes = (
             _layer_changes(session, shelf, layer, capacity_units, letters, read) if layer is not None else {}

@@ -31,6 +31,11 @@ ZONE_LABELS: dict[str, str] = {
     Zone.OVERFLOW: N_("overflow zone"),
 }
 SIZE_LETTERS = "SMLX"
+# Both well inside a 32-bit column (PostgreSQL's INTEGER): a larger number was a database error, not a
+# refusal. No station's layer holds ten thousand units (an S parcel is one).
+CAPACITY_LIMIT = 9_999
+LAYERS_LIMIT = 50
+WALK_ORDER_LIMIT = 999_999
 
 
 @dataclass(frozen=True)
@@ -155,14 +160,31 @@ def resolve(session: Session, location: str) -> tuple[Shelf, Layer | None]:
 
 
 def check_layer_fields(capacity_units: int | None, accepts_sizes: str | None) -> str | None:
+    """Every capacity and sizes a shelf, a layer, an edit or a layout import takes pass here."""
     if capacity_units is not None and capacity_units < 1:
         raise Refused(N_("Capacity must be at least 1 unit"), code="bad_capacity")
+    if capacity_units is not None and capacity_units > CAPACITY_LIMIT:
+        raise Refused(
+            N_("Capacity can be at most {limit} units a layer"),
+            code="capacity_too_large",
+            limit=CAPACITY_LIMIT,
+        )
     if accepts_sizes is None:
         return None
     letters = "".join(c for c in SIZE_LETTERS if c in accepts_sizes.upper())
     if not letters or set(accepts_sizes.upper()) - set(SIZE_LETTERS):
         raise Refused(N_("Sizes must be letters from S, M, L, X (for XL)"), code="bad_sizes")
     return letters
+
+
+def check_walk_order(walk_order: int) -> None:
+    if not -WALK_ORDER_LIMIT <= walk_order <= WALK_ORDER_LIMIT:
+        raise Refused(
+            N_("Walking order must be a whole number from {low} to {high}"),
+            code="bad_walk_order",
+            low=-WALK_ORDER_LIMIT,
+            high=WALK_ORDER_LIMIT,
+        )
 
 
 def check_zone(zone: str) -> None:
@@ -214,10 +236,23 @@ def add_shelf_in(
     if not label or not label.isalnum() or not label.isascii() or len(label) > 16:
         raise Refused(N_("A shelf label is 1 to 16 letters A-Z or digits, without a dash"), code="bad_label")
     check_zone(zone)
+    if not 1 <= layers <= LAYERS_LIMIT:  # before the layers are made: a billion was a billion inserts
+        raise Refused(N_("A shelf has 1 to {limit} layers"), code="bad_layers", limit=LAYERS_LIMIT)
     letters = check_layer_fields(capacity_units, accepts_sizes)
     if session.exec(select(Shelf).where(Shelf.label == label)).first() is not None:
         raise Refused(N_("Shelf {shelf} already exists"), code="shelf_exists", shelf=label)
     walk = max(session.exec(select(Shelf.walk_order)).all() or [-1]) + 1
+    if walk > WALK_ORDER_LIMIT:
+        raise Refused(
+            N_(
+                "Shelf {shelf} would walk after the last shelf, at walking order {walk}, above the "
+                "highest ({high}): give the last shelf a lower walking order first"
+            ),
+            code="walk_order_full",
+            shelf=label,
+            walk=walk,
+            high=WALK_ORDER_LIMIT,
+        )
     shelf = Shelf(label=label, zone=zone, walk_order=walk, note=NOTE.read(note) or None)
     session.add(shelf)
     session.flush()

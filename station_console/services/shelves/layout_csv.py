@@ -60,8 +60,6 @@ def import_layout(station: Station, text: str) -> dict[str, int]:
                     code="bad_csv",
                     line=line,
                 ) from None
-            if not 1 <= layers <= 50:
-                raise Refused(N_("Line {line}: a shelf has 1 to 50 layers"), code="bad_csv", line=line)
             try:
                 layout.add_shelf_in(
                     session,

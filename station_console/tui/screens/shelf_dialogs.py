@@ -184,14 +184,19 @@ class ShelfEditScreen(ServiceCalls, ModeScreen):
                 yield FixedInput(value=self.location, placeholder="6 / 6-5", id="edit-location")
             with Horizontal(classes="form-row"):
                 yield Label(_("Capacity (units)"), classes="field-label")
-                yield FixedInput(id="edit-capacity", restrict=r"\d*", takes=_("digits"), placeholder="40")
+                # Nine digits read as a number whatever is typed or pasted; the service says the limit.
+                yield FixedInput(
+                    id="edit-capacity", restrict=r"\d*", takes=_("digits"), max_length=9, placeholder="40"
+                )
             with Horizontal(classes="form-row"):
                 yield Label(_("Sizes (S M L X)"), classes="field-label")
                 yield FixedInput(id="edit-sizes", placeholder="SML")
             with Horizontal(classes="form-row"):
                 yield Label(_("Zone, layers (new shelf)"), classes="field-label")
                 yield FixedInput(id="edit-zone", placeholder="main")
-                yield FixedInput(id="edit-layers", restrict=r"\d*", takes=_("digits"), placeholder="5")
+                yield FixedInput(
+                    id="edit-layers", restrict=r"\d*", takes=_("digits"), max_length=9, placeholder="5"
+                )
             with Horizontal(classes="form-row"):
                 yield Label(_("CSV file to import"), classes="field-label")
                 yield FixedInput(id="edit-csv", placeholder="layout.csv")
