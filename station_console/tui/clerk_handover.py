@@ -24,6 +24,7 @@ from station_console.tui.role_keys import refused
 from station_console.tui.screens.base import Dialog, ModeScreen
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.unsaved import KeepsEdits
+from station_console.tui.widgets import status_line
 
 
 def close_left_open(app: Any) -> list[str]:
@@ -47,7 +48,10 @@ def close_left_open(app: Any) -> list[str]:
         closed += _close_refused_screens(app, stack, in_front)
         closed += _discard_edits(stack)
         for screen in stack:  # the mode's own screen and those opened over it (Problems, Returns...)
-            if not (isinstance(screen, ModeScreen) and screen.is_mounted):
+            if not screen.is_mounted:
+                continue
+            if not isinstance(screen, ModeScreen):  # a dialog kept for its answer on its way
+                status_line.drop_refusals(screen)
                 continue
             screen.drop_refusals()  # said to the last clerk; not worth a word in the toast
             if cleared := screen.clear_for_next_clerk():

@@ -24,8 +24,10 @@ from station_console.tui.screens.clerk_admin import ClerkAdminScreen
 from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.pickup_fees import FeeDialog
 from station_console.tui.screens.printers import PrintersScreen
+from station_console.tui.screens.problems import ProblemsScreen
 from station_console.tui.screens.scan_test import ScanTestScreen
 from station_console.tui.screens.sendout import SendoutScreen
+from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.screens.shelf_dialogs import ShelfEditScreen
 from station_console.tui.screens.shelves import ShelvesScreen
 from station_console.tui.screens.signin import SignInScreen
@@ -379,3 +381,38 @@ async def test_ctrl_q_on_a_locked_database_quits_after_a_bounded_wait(station: S
             other.close()
     assert 0.9 < waited < QUIT_SIGN_OUT_WAIT_S + 2.0
     assert sign_outs(station) == [] and station.clerk_id is None
+
+
+@pytest.mark.parametrize(
+    ("make", "selector"),
+    [(ProblemsScreen, "#pr-status"), (ScanTestScreen, "#st-status"), (HandoverScreen, "#ho-message")],
+    ids=["problems", "scan test", "send-out handover"],
+)
+async def test_a_refusal_on_a_screen_opened_over_a_mode_goes_with_its_clerk(
+    station: Station, make: type[Screen[None]], selector: str
+) -> None:
+    """Problems, Scan test and the courier handover say a refusal on their status line: another clerk
+    signing in finds it gone (and the handover's red screen with it); the same clerk finds it."""
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await idle_lock(pilot, app)
+        await sign_in(pilot, "Li", "1357")
+        await quiet.until(pilot, lambda: app.clerk_name == "Li")
+        await quiet.settle(pilot)
+        screen = make()
+        await app.push_screen(screen)
+        await quiet.settle(pilot)
+        screen.failed("scan", "Not this carrier's: SF1234567890123")  # type: ignore[attr-defined]
+        await quiet.settle(pilot)
+        assert line(screen, selector) == ("Not this carrier's: SF1234567890123", True)
+        await quiet.press(pilot, "ctrl+l")
+        await sign_in(pilot, "Li", "1357")
+        await quiet.until(pilot, lambda: app.clerk_name == "Li" and app.screen is screen)
+        assert line(screen, selector)[1]
+        await quiet.press(pilot, "ctrl+l")
+        await sign_in(pilot, "Wang", "9071")
+        await quiet.until(pilot, lambda: app.clerk_name == "Wang" and app.screen is screen)
+        await quiet.settle(pilot)
+        assert not line(screen, selector)[1]
+        assert "SF1234567890123" not in line(screen, selector)[0]
+        assert not screen.has_class("-wrong")

@@ -19,9 +19,9 @@ from textual.widgets._select import SelectOverlay
 from station_console.i18n import _
 from station_console.logs import log_path
 from station_console.tui.screens import clerks_entry
+from station_console.tui.widgets import status_line
 from station_console.tui.widgets.footer import StationFooter
 from station_console.tui.widgets.header import StationHeader
-from station_console.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from station_console.services.core.station import Station
@@ -230,8 +230,7 @@ class ModeScreen(ClosesOnlyOnTop, Screen[None]):
     def drop_refusals(self) -> None:
         """Another clerk signed in after a lock: a refusal still on this screen's lines was the last
         clerk's ("Only a manager can..."), and would read as said to the new one."""
-        for line in self.walk_children(StatusLine):
-            line.drop_refusal()
+        status_line.drop_refusals(self)
         lines = self.query(self.MESSAGE_LINES) if self.MESSAGE_LINES else ()
         for message in lines:
             if isinstance(message, Static) and (message.has_class("error") or message.has_class("-error")):

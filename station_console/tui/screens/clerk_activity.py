@@ -31,6 +31,7 @@ from station_console.tui.screens.event_text import packed
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.footer import StationFooter
 from station_console.tui.widgets.plain import Label, Static, Table
+from station_console.tui.widgets.status_line import StatusLine
 
 COLUMNS = (N_("Time"), N_("Event"), N_("Clerk"), N_("Counter"), N_("Waybill"), N_("Details"))
 WANTED = (4, 0, 1, 2, 3)  # the waybill, when, what, who, where; the details (5) take what is left
@@ -110,7 +111,7 @@ class ClerkActivityScreen(ServiceCalls, Dialog[None]):
                     placeholder=_("Waybill: the parcel's timeline"),
                     id="activity-waybill",
                 )
-            yield Static("", id="activity-summary")
+            yield StatusLine("", id="activity-summary")
             yield ActivityTable(id="activity-table")
             yield Static("", id="activity-detail")
         yield StationFooter()
@@ -183,14 +184,10 @@ class ClerkActivityScreen(ServiceCalls, Dialog[None]):
         self.query_one(ActivityTable).show([])
         self._entries = {}
         self.query_one("#activity-detail", Static).update("")
-        summary = self.query_one("#activity-summary", Static)
-        summary.update(text)
-        summary.add_class("error")
+        self.query_one("#activity-summary", StatusLine).say(text, error=True)
 
     def _show(self, summary: str, entries: list[audit_trail.Entry]) -> None:
-        box = self.query_one("#activity-summary", Static)
-        box.update(summary)
-        box.remove_class("error")
+        self.query_one("#activity-summary", StatusLine).say(summary)
         self._entries = {str(e.id): e for e in entries}
         self.query_one("#activity-detail", Static).update("")
         zone = self.station.zone()

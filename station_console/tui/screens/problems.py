@@ -28,6 +28,7 @@ from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import parcel_cells, setup_parcel_table
 from station_console.tui.widgets.plain import Label, Static, Table, plain
 from station_console.tui.widgets.routed_choice import RoutedChoice
+from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 # The note's column, last, at most (a note may hold 500 characters): it never pushes the parcel's own
@@ -84,7 +85,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
         with Horizontal(classes="form-row"):
             yield Label(_("Note / reason"), classes="field-label")
             yield WedgeInput(id="pr-note")
-        yield Static(id="pr-status")
+        yield StatusLine(id="pr-status")
         yield Table(id="pr-table")
         yield Static(id="pr-not-received")
 
@@ -138,7 +139,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
         kind as its Enter does."""
         parcel = self.query_one("#pr-parcel", Input)
         parcel.value = code
-        self.query_one("#pr-status", Static).update("")
+        self.query_one("#pr-status", StatusLine).say("")
         if parcel.has_focus:
             self._to_kind()
 
@@ -171,15 +172,15 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
             self._acknowledged, self._done_text, self._action = "", done, action
 
     def failed(self, tag: str, text: str) -> None:
-        self.query_one("#pr-status", Static).update(plain(text, "red"))
+        self.query_one("#pr-status", StatusLine).say(text, error=True)
         self.app.bell()
 
     def still_writing(self, tag: str) -> None:
         self.failed(tag, _(STILL_WRITING))
 
     def done_write(self, row: Any) -> None:
-        status = self.query_one("#pr-status", Static)
-        status.update(plain(self._done_text.format(waybill=getattr(row, "waybill", "")), "green"))
+        status = self.query_one("#pr-status", StatusLine)
+        status.say(plain(self._done_text.format(waybill=getattr(row, "waybill", "")), "green"))
         self.query_one("#pr-parcel", Input).value = ""
         self.query_one("#pr-note", Input).value = ""
         self._acknowledged = self._action
@@ -189,7 +190,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
     def action_mark(self) -> None:
         kind = self.query_one("#pr-kind", Select).value
         if not isinstance(kind, str):
-            self.query_one("#pr-status", Static).update(plain(_("Choose the kind of problem"), "red"))
+            self.query_one("#pr-status", StatusLine).say(_("Choose the kind of problem"), error=True)
             return
         note = self.query_one("#pr-note", Input).value
         ref = self.target()

@@ -37,6 +37,7 @@ from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Label, Static, Table
+from station_console.tui.widgets.status_line import StatusLine
 from station_console.validation_reasons import error_field, validation_reason
 
 BURST_GAP_S = 0.25  # a pause this long starts a new burst in the summary
@@ -157,7 +158,7 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
                 for widget_id, (name, label) in NUMBERS.items():
                     yield Label(_(label))
                     yield FixedInput(str(getattr(c, name)), id=widget_id, type="integer")
-                yield Static(id="st-status")
+                yield StatusLine(id="st-status")
 
     def _configured_scanner(self) -> str:
         """Which scanner this counter has, by its kind's label: this test reads a keyboard wedge only."""
@@ -314,16 +315,16 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
         self.query_one("#capture").focus()
 
     def action_suggest(self) -> None:
-        status = self.query_one("#st-status", Static)
+        status = self.query_one("#st-status", StatusLine)
         found = self.suggestion()
         if found is None:
-            status.update(_("Scan a barcode first."))
+            status.say(_("Scan a barcode first."))
             return
         self.query_one("#terminator", Select).value = found["terminator"]
         self.query_one("#max_gap", Input).value = str(found["max_gap"])
         self.query_one("#idle", Input).value = str(found["idle"])
         self.query_one("#min_length", Input).value = str(found["min_length"])
-        status.update(_("Suggested settings filled in; Ctrl+S saves them."))
+        status.say(_("Suggested settings filled in; Ctrl+S saves them."))
         self.query_one("#capture").focus()
 
     @role_key("scan_test.save")
@@ -355,10 +356,10 @@ class ScanTestScreen(ServiceCalls, ModeScreen):
             self.failed("save", refused)
             return
         self.app.counter_settings = self._saving  # type: ignore[attr-defined]
-        self.query_one("#st-status", Static).update(_("Wedge settings saved."))
+        self.query_one("#st-status", StatusLine).say(_("Wedge settings saved."))
 
     def failed(self, tag: str, text: str) -> None:
-        self.query_one("#st-status", Static).update(text)
+        self.query_one("#st-status", StatusLine).say(text, error=True)
         self.app.bell()
 
     def still_writing(self, tag: str) -> None:

@@ -13,24 +13,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Digits, Input, Select
 
 from station_console.i18n import N_, _, _n, sentences
 from station_console.services.sendout import handover
 from station_console.services.sendout.quote import kg
-from station_console.tui.screens.base import ClosesOnlyOnTop, translate_bindings
+from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.sendout_form import Choice
-from station_console.tui.widgets.footer import StationFooter
-from station_console.tui.widgets.header import StationHeader
 from station_console.tui.widgets.plain import Label, Static, Table
+from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 
-class HandoverScreen(TakesScans, ServiceCalls, ClosesOnlyOnTop, Screen[None]):
+class HandoverScreen(TakesScans, ServiceCalls, ModeScreen):
+    MODE_TITLE = N_("Courier handover")
     CSS_PATH = "sendout.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -55,13 +53,7 @@ class HandoverScreen(TakesScans, ServiceCalls, ClosesOnlyOnTop, Screen[None]):
         self.view: handover.BatchView | None = None
         self.router: KeyRouter | None = None
 
-    @property
-    def station(self) -> Any:
-        app: Any = self.app
-        return app.station
-
-    def compose(self) -> ComposeResult:
-        yield StationHeader(N_("Courier handover"))
+    def compose_body(self) -> ComposeResult:
         with Horizontal(id="ho-top"):
             yield Label(_("Carrier"), classes="field-label")
             # Its keys pass the router too: a scan while it has the focus must not open it and pick.
@@ -76,12 +68,10 @@ class HandoverScreen(TakesScans, ServiceCalls, ClosesOnlyOnTop, Screen[None]):
                 yield Digits("0", id="ho-done")
                 yield Static(_("of"), classes="ho-of")
                 yield Digits("0", id="ho-total")
-            yield Static(_("Choose the carrier whose courier is collecting."), id="ho-message")
+            yield StatusLine(_("Choose the carrier whose courier is collecting."), id="ho-message")
         yield Table(id="ho-table", cursor_type="row", zebra_stripes=True)
-        yield StationFooter()
 
     def on_mount(self) -> None:
-        translate_bindings(self)
         app: Any = self.app
         self.router = router = KeyRouter.from_settings(self, app.counter_settings)
         for field in self.query(WedgeInput):
@@ -235,8 +225,8 @@ class HandoverScreen(TakesScans, ServiceCalls, ClosesOnlyOnTop, Screen[None]):
         self.say(text, error=True)
 
     def say(self, text: str, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
-        message = self.query_one("#ho-message", Static)
-        message.update(Content(text))  # scans are data, never markup
-        message.set_class(error, "-error")
-        message.set_class(warn and not error, "-warn")
-        message.set_class(ok and not (error or warn), "-ok")
+        self.query_one("#ho-message", StatusLine).say(text, error=error, warn=warn, ok=ok)
+
+    def drop_refusals(self) -> None:
+        super().drop_refusals()
+        self.set_class(False, "-wrong")  # the red screen was the last clerk's refusal too

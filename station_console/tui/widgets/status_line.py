@@ -75,6 +75,12 @@ class StatusLine(Static):
         self.set_class(ok and not (error or warn), "-ok")
 
 
+def drop_refusals(screen: Screen[Any]) -> None:
+    """Another clerk signed in: every refusal on `screen`'s status lines was said to the last one."""
+    for line in screen.walk_children(StatusLine):
+        line.drop_refusal()
+
+
 def clerk_acted(screen: Screen[Any]) -> None:
     """A key or a click for `screen`: its status lines' refusals may now be replaced (a dialog's key
     leaves the screen under it as it was)."""
