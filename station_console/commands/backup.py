@@ -54,7 +54,7 @@ def backup_command(app: CliApp, file: Path, overwrite: bool, as_json: bool) -> N
 
 
 @command("restore")
-@argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@argument("file", type=click.Path(path_type=Path))
 @option("--yes", is_flag=True, help="Do not ask; the current data is replaced (and kept aside).")
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app

@@ -106,6 +106,7 @@ def test_a_copy_sqlite_refuses_is_said_in_words_with_what_to_do(
     ("name", "said"),
     [
         ("/dev/null", "/dev/null is not a file"),
+        ("a-folder", "a-folder is not a file"),
         ("photo.jpg", "photo.jpg is not a station backup"),
         ("empty.sqlite3", "empty.sqlite3 is not a station backup"),
         ("other.sqlite3", "other.sqlite3 is not a station backup"),
@@ -120,6 +121,7 @@ def test_restore_checks_the_file_before_asking(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "photo.jpg").write_bytes(bytes(range(256)) * 40)
     (tmp_path / "empty.sqlite3").write_bytes(b"")
+    (tmp_path / "a-folder").mkdir()
     other = sqlite3.connect(tmp_path / "other.sqlite3")  # a SQLite file, but not a station's
     other.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY)")
     other.close()
@@ -144,3 +146,17 @@ def test_restore_asks_about_a_good_backup_and_no_changes_nothing(
     assert "Replace every record in the station database" in result.output
     assert result.exit_code == 1
     assert _parcels(station) == 2
+
+
+def test_restore_of_a_folder_is_said_in_the_clerks_language(
+    station: Station, db_url: str, tmp_path: Path
+) -> None:
+    """A folder is refused by the restore's own check, as any other non-file: exit 1, in Chinese too
+    (click's own check said it in its words, exit 2)."""
+    folder = tmp_path / "备份"
+    folder.mkdir()
+    station.engine.dispose()
+    result = CliRunner().invoke(cli, ["--db", db_url, "--lang", "zh", *AS_MANAGER, "restore", str(folder)])
+    assert result.exit_code == 1, result.output
+    assert f"{folder} 不是文件" in result.output
+    assert _parcels(station) == 0
