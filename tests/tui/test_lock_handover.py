@@ -31,6 +31,7 @@ from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.screens.shelf_dialogs import ShelfEditScreen
 from station_console.tui.screens.shelves import ShelvesScreen
 from station_console.tui.screens.signin import SignInScreen
+from station_console.tui.screens.stocktake import StocktakeScreen
 from station_console.tui.screens.unsaved import LeaveUnsaved
 from station_console.tui.widgets.status_line import StatusLine
 from tui import quiet
@@ -416,3 +417,24 @@ async def test_a_refusal_on_a_screen_opened_over_a_mode_goes_with_its_clerk(
         assert not line(screen, selector)[1]
         assert "SF1234567890123" not in line(screen, selector)[0]
         assert not screen.has_class("-wrong")
+
+
+async def test_a_stocktakes_refusal_goes_with_the_clerk_it_was_said_to(station: Station) -> None:
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f4")
+        await quiet.until(pilot, lambda: isinstance(app.screen, ShelvesScreen))
+        await quiet.press(pilot, "f8")
+        await quiet.until(pilot, lambda: isinstance(app.screen, StocktakeScreen))
+        screen = app.screen
+        assert isinstance(screen, StocktakeScreen)
+        screen.query_one("#st-scope", Input).value = ""
+        await quiet.burst(pilot, *wb(1), "enter")  # a scan before the stocktake started
+        said, refused = line(screen, "#st-last")
+        assert "Start the stocktake first" in said and refused
+        await quiet.press(pilot, "ctrl+l")
+        await sign_in(pilot, "Li", "1357")
+        await quiet.until(pilot, lambda: app.clerk_name == "Li" and app.screen is screen)
+        await quiet.settle(pilot)
+        assert line(screen, "#st-last") == ("", False)

@@ -83,6 +83,7 @@ def resumed_line(take: View) -> str:
 class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Stocktake")
     CLERKS_ENTRY = "#st-scope, #st-layer, #st-scan"  # the scope of a stocktake under way is shown, disabled
+    MESSAGE_LINES = "#st-last"
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -204,13 +205,17 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         again = _(" (scanned before)") if item.duplicate else ""
         self.say(
             Text.assemble(class_text(item.classification), visible(f"  {item.waybill}{where}{again}")),
-            error=item.classification != "match",
+            bell=item.classification != "match",
         )
         self.refresh_view()
 
-    def say(self, message: str | Text, *, error: bool = False) -> None:
-        self.query_one("#st-last", Static).update(message)
-        if error:
+    def say(self, message: str | Text, *, error: bool = False, bell: bool = False) -> None:
+        """A refusal (`error`) is marked as one, so another clerk signing in finds it gone; a scan's
+        finding (`bell`: not where it belongs) is the stocktake's, and stays for whoever carries on."""
+        line = self.query_one("#st-last", Static)
+        line.update(message)
+        line.set_class(error, "-error")
+        if error or bell:
             self.app.bell()
 
     def refresh_view(self) -> None:
