@@ -98,6 +98,21 @@ async def test_the_list_shows_every_column_beside_or_above_the_detail_pane(
 
 
 @pytest.mark.first_mode("settings")
+async def test_a_persons_details_read_with_chinese_colons_on_a_chinese_console(
+    app: StationApp, station: Station
+) -> None:
+    people(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        set_language("zh")  # after the directory opened: its wait reads the English status
+        app.screen.query_one("#rc-search", Input).value = "zs"
+        await until(pilot, lambda: "张三" in text_of(app, "#rc-detail"))
+        detail = text_of(app, "#rc-detail")
+    assert "地址：A3-502" in detail and "手机号：138****5678" in detail and "同意代收：" in detail
+    assert ": " not in detail
+
+
+@pytest.mark.first_mode("settings")
 async def test_paging_an_empty_list_leaves_the_console_running(app: StationApp) -> None:
     """Page Down on a list of nobody moved the cursor to row -1 and Textual said that row was highlighted,
     with no key: the screen read the key's value and the console stopped (AttributeError)."""

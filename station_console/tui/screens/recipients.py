@@ -211,8 +211,8 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             (_("Source"), label_of(SOURCE_LABELS, view.source)),
         ]
         for label, value in lines:
-            text.append(f"\n{label}: {value}")
-        text.append(f"\n{_('Consent')}: ")
+            text.append("\n" + _("{label}: {value}", label=label, value=value))
+        text.append("\n" + _("{label}: {value}", label=_("Consent"), value=""))
         text.append_text(consent_text(view.consent))
         if view.consent_at:
             channel = _(CHANNEL_LABELS.get(view.consent_channel or "", view.consent_channel or ""))
