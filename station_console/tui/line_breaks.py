@@ -15,11 +15,12 @@ separators, in either language ("HB000002.pd" and "f" on two lines read as no fi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import textual.content
 from rich._wrap import divide_line as rich_divide_line
-from rich.cells import get_character_cell_size, split_graphemes
+from rich.cells import cell_len, get_character_cell_size, split_graphemes
 
 # Never at the start of a line: the character before it goes down with it.
 CLOSING = frozenset("，。、；：！？）」』》〉】〕〗”’…,.;:!?)]}%")
@@ -29,11 +30,27 @@ _DIGITS = frozenset("0123456789")
 # Joins words no line may part (a figure and its words: "closing 219", "期末 219"), the run of them
 # between two other spaces; Python and Rich count it a space.
 NO_BREAK = "\u00a0"
+_CLAUSE_MARKS = frozenset("，；：、。")  # where a run of Chinese held by a no-break space ends
 
 
 def unbroken(words: str) -> str:
     """`words` held on one line wherever Textual wraps them (their spaces made no-break ones)."""
     return words.replace(" ", NO_BREAK)
+
+
+# Where a report's line parts its clauses ("station 0, door 0; 0 held without consent"); a bracket's
+# opening goes with the clause it opens.
+_CLAUSE_ENDS = re.compile(r"(, |; |: | (?=\()|，|；|：|、)")
+SHORT_CLAUSE = 30  # cells: a clause longer than this breaks at its spaces as any text does
+
+
+def clauses_unbroken(line: str) -> str:
+    """`line` with each short clause held on one line ("0 held without consent", "名录外 233"): a
+    figure at the end of one line and its words on the next read as nothing."""
+    return "".join(
+        part if _CLAUSE_ENDS.fullmatch(part) or cell_len(part) > SHORT_CLAUSE else unbroken(part)
+        for part in _CLAUSE_ENDS.split(line)
+    )
 
 
 def _break_points(marks: Sequence[str], wide: list[bool]) -> list[bool]:
@@ -62,11 +79,12 @@ def _break_points(marks: Sequence[str], wide: list[bool]) -> list[bool]:
 
 def _held(marks: Sequence[str]) -> list[bool]:
     """For each grapheme: is it inside words joined by a no-break space, which no line may part? The
-    whole run between two other spaces ("期末\u00a0219" as much as "closing\u00a0219")."""
+    whole run between two other spaces or Chinese clause marks ("期末\u00a0219" as much as
+    "closing\u00a0219"; "，名录外\u00a0233；", Chinese having no spaces around its clauses)."""
     held = [False] * len(marks)
     start = 0  # the run's first grapheme
     for k in range(len(marks) + 1):
-        if k == len(marks) or (marks[k].isspace() and marks[k] != NO_BREAK):
+        if k == len(marks) or (marks[k].isspace() and marks[k] != NO_BREAK) or marks[k] in _CLAUSE_MARKS:
             if NO_BREAK in marks[start:k]:
                 held[start + 1 : k] = [True] * (k - start - 1)
             start = k + 1

@@ -321,7 +321,7 @@ async def test_the_days_storage_fees_show_in_reports_as_text(app: StationApp, st
     settle(station, parcel.parcel_id, Settlement("waive", reason="[/]oops [b]regular"))  # app: a manager
     async with app.run_test(size=(160, 50)) as pilot:
         await quiet.press(pilot, "f6")
-        summary = str(app.screen.query_one("#rp-summary", Static).render())
+        summary = str(app.screen.query_one("#rp-summary", Static).render()).replace("\u00a0", " ")
     assert "Storage fees: 2.50 charged on 1 parcel; paid 0.00; waived 2.50; balanced" in summary
     assert "Fee waived: 73000000000001 2.50 by Manager: [/]oops [b]regular" in summary
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,9 @@ from db.models import Clerk, DayClose
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.services.day import summary
 from station_console.services.day.report import build_report
+from station_console.services.recipients import directory
 from station_console.services.scan.carriers import update_carrier
 from station_console.text_columns import display_width
 from station_console.tui.app import StationApp
@@ -59,6 +62,33 @@ async def test_reports_mode_shows_the_service_figures(app: StationApp, station: 
 
 
 LONG = "[/]极长名字快递[b]国际物流"  # a Label name at its limit: brackets and CJK, data never markup
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.first_mode("reports")
+async def test_a_summary_lines_figures_stay_with_their_words_at_120_and_80_columns(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """'... not in the directory 3; 0' then 'held without consent' on the next line read as nothing."""
+    _seed(station)
+    directory.add(station, {"name": "张三", "building": "A3", "room": "502", "phones": "13812345678"})
+    set_language(lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(app, pilot)
+        widget = screen.query_one("#rp-summary", Static)
+        await quiet.until(pilot, lambda: screen.report is not None and "\n" in str(widget.render()))
+        assert screen.report is not None
+        line = next(
+            t for t in summary.summary_lines(screen.report) if "without consent" in t or "未经同意" in t
+        )
+        clauses = [c for c in re.split(r", |; |: |，|；|：", line) if display_width(c) <= 30]
+        assert len(clauses) >= 7
+        for width, height in ((120, 40), (80, 24)):
+            await quiet.resize(pilot, width, height, routers=False)
+            wrapped = widget.render().wrap(widget.content_region.width)  # type: ignore[union-attr]
+            shown = [row.plain.replace("\u00a0", " ") for row in wrapped]
+            parted = [c for c in clauses if not any(c in row for row in shown)]
+            assert parted == [], (width, shown)
 
 
 @pytest.mark.parametrize(("lang", "total"), [("en", "Total"), ("zh", "合计")])

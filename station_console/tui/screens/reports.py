@@ -32,6 +32,7 @@ from station_console.private_files import write_atomic
 from station_console.services.admin.live import RESYNC
 from station_console.services.core.station import Station
 from station_console.services.day import export, summary
+from station_console.tui.line_breaks import clauses_unbroken
 from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
@@ -235,7 +236,8 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             table.move_cursor(row=min(row, table.row_count - 1), scroll=False)
             self.call_after_refresh(body.scroll_to, y=scroll_y, animate=False, immediate=True)
         # Plain text: waiver reasons and waybills are data, never markup.
-        self.query_one("#rp-summary", Static).update(Text("\n".join(summary.summary_lines(report))))
+        lines = [clauses_unbroken(line) for line in summary.summary_lines(report)]
+        self.query_one("#rp-summary", Static).update(Text("\n".join(lines)))
         self.query_one("#rp-chart", Static).update(volume_chart(found[1], report))
         status = (
             _("Balanced")
