@@ -438,3 +438,24 @@ async def test_a_stocktakes_refusal_goes_with_the_clerk_it_was_said_to(station: 
         await quiet.until(pilot, lambda: app.clerk_name == "Li" and app.screen is screen)
         await quiet.settle(pilot)
         assert line(screen, "#st-last") == ("", False)
+
+
+async def test_a_refusal_on_pickup_gives_way_to_its_ready_line_for_the_next_clerk(station: Station) -> None:
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f2")
+        await quiet.until(pilot, lambda: isinstance(app.screen, PickupScreen))
+        screen = app.screen
+        query = screen.query_one("#pk-query", Input)
+        query.value = "[/]"
+        query.focus()
+        await quiet.press(pilot, "enter")
+        await quiet.settle(pilot)
+        message = screen.query_one("#pk-message", StatusLine)
+        assert "Not a pickup code" in str(message.render()) and message.has_class("-error")
+        await quiet.press(pilot, "ctrl+l")
+        await sign_in(pilot, "Li", "1357")
+        await quiet.until(pilot, lambda: app.clerk_name == "Li" and app.screen is screen)
+        await quiet.settle(pilot)
+        assert str(message.render()) == "Ready: ask for the pickup code." and not message.has_class("-error")

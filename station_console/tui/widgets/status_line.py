@@ -33,7 +33,8 @@ class StatusLine(Static):
         self.error_class = error_class  # the screen's stylesheet's name for a refusal
         self.refusal_stands = False
         self._refusal: Any = ""  # what the standing refusal says
-        self._read: tuple[Any, bool, bool] = ("", False, False)  # the last read: text, warn, ok
+        # The last read: text, warn, ok; the line's first words until one lands ("Ready: ...").
+        self._read: tuple[Any, bool, bool] = (content, False, False)
 
     def say(self, text: Any, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
         """What the clerk's action did; a refusal (`error`) stays over any read until they act again."""
