@@ -169,6 +169,7 @@ class CheckinScreen(CheckinPhones):
     def on_resize(self) -> None:
         self.query_one("#ci-fields").set_class(self.size.width < FIELDS_ONE_ROW_MIN, "-two-rows")
         self._refresh_status()
+        self.call_after_refresh(self.fit_message_box)  # the message at its new width, once laid out
 
     def on_mount(self) -> None:
         app: Any = self.app

@@ -31,6 +31,10 @@ TABLE_ROWS = 200  # this session's newest check-ins kept on screen
 # Narrower than this, the status line leaves out its keys ([F7]...; the footer shows them) so that each
 # count reads whole, the refused one last.
 STATUS_KEYS_MIN = 100
+# The message box's usual height (#ci-last in checkin.tcss): a refusal and its hint at 80 columns.
+MESSAGE_BOX_HEIGHT = 7
+# However long a message, the parcel list keeps its header and its two newest rows on screen.
+TABLE_KEEPS = 3
 
 
 @dataclass
@@ -91,6 +95,20 @@ class CheckinState(CourierBatchScreen):
         message.update(text, layout=False)
         message.set_class(error, "-error")
         message.set_class(warn and not error, "-warn")
+        self.fit_message_box()
+
+    def fit_message_box(self) -> None:
+        """The message box as tall as its message needs at its width (a receipt's path takes 3 lines
+        at 80 columns), never shorter than usual nor so tall that the parcel list leaves the screen.
+        A message that fits the box as it is lays nothing out: a scan must not lay out the screen."""
+        message = self.query_one("#ci-message", Static)
+        width = message.content_size.width
+        if width <= 0:
+            return  # not laid out yet: the first resize fits it
+        needed = message.get_content_height(self.size, self.size, width) + message.styles.gutter.height
+        box = self.query_one("#ci-last")
+        room = box.outer_size.height + self.query_one("#ci-table").outer_size.height - TABLE_KEEPS
+        box.styles.height = max(MESSAGE_BOX_HEIGHT, min(needed, room))  # the same height: no layout
 
     def _show_current(self) -> None:
         """Beside the Phone field: which parcel a phone typed now goes to."""
