@@ -274,7 +274,6 @@ NEVER_ONE = {
     "Backed up to {file} ({size} bytes); the copy was checked": "a database file is never one byte",
     "Preparing {n} parcels of data": "a benchmark's scale, thousands, formatted with separators",
     "{waybill} is too long for a waybill ({n} characters, at most {max}).": "more than the longest waybill",
-    "That is too long to be one waybill ({n} characters).": "more than the longest waybill",
     "{n} customers share this number: check who is here.": "two or more, or it would not be said",
 }
 

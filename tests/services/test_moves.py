@@ -113,4 +113,4 @@ def test_a_parcel_reference_too_long_for_a_waybill_is_refused_as_check_in_refuse
     with pytest.raises(Refused) as exc:
         move_parcel(station, "X" * 5000, "1-2")
     assert exc.value.code == "too_long"  # not "neither a waybill nor a pickup code"
-    assert exc.value.message() == "That is too long to be one waybill (5000 characters)."
+    assert exc.value.message() == "That is too long to be one waybill."

@@ -67,7 +67,7 @@ def test_a_run_too_long_for_a_waybill_is_refused_as_check_in_refuses_it() -> Non
     with pytest.raises(Refused) as info:
         parse_query("JT" + "1" * 70, T, SEQ)
     assert info.value.code == "too_long"
-    assert info.value.message() == "That is too long to be one waybill (72 characters)."
+    assert info.value.message() == "That is too long to be one waybill."
     # A pasted message is not one waybill: it is read for codes, and refused as none of the shapes.
     with pytest.raises(Refused) as message:
         parse_query("your parcel has arrived at the station, collect it before friday evening", T, SEQ)

@@ -3,6 +3,8 @@ wherever the focus is, and never becomes a courier's name, a layer, a note or a 
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from textual import events
 from textual.widgets import Checkbox, Input, Select
@@ -180,7 +182,7 @@ async def test_a_paste_too_long_for_a_waybill_in_the_move_dialog_says_so_and_mov
     was scanned or that it arrived in pieces."""
     place(station, wb(1), "1-1")
     pasted = "X" * 5000
-    too_long = "That is too long to be one waybill (5000 characters)."
+    too_long = "That is too long to be one waybill."
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)
         await quiet.press(pilot, "f7")
@@ -204,7 +206,7 @@ async def test_a_move_sent_after_a_refused_paste_says_it_was_refused_not_that_no
     """Ctrl+S on the parcel field a refused 5,000-key burst left empty keeps the refusal, saying that
     nothing of it was kept; once the clerk has typed in the field, the move is the service's to judge."""
     place(station, wb(1), "1-1")
-    refused = "That is too long to be one waybill (5000 characters)."
+    refused = "That is too long to be one waybill."
     kept_none = f"{refused} Nothing of it was kept: scan the parcel or type its pickup code."
     async with app.run_test(size=(160, 45)) as pilot:
         await open_shelves(app, pilot)
@@ -222,3 +224,35 @@ async def test_a_move_sent_after_a_refused_paste_says_it_was_refused_not_that_no
             what="the service's answer",
         )
     assert location_of(station, wb(1)) == "1-1"
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_long_paste_arriving_in_pieces_is_refused_without_the_count_of_its_last_piece(
+    app: StationApp, station: Station
+) -> None:
+    """5,000 characters a terminal sent as keys in two bursts a second apart, or pasted with a line break
+    (the field takes the first line): refused as too long for a waybill, not as '115 characters', which
+    was only the last piece's (or the first line's) count."""
+    place(station, wb(1), "1-1")
+    too_long = "That is too long to be one waybill."
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f9", *"JT", "enter")
+        scan_field = app.screen.query_one("#ret-scan", WedgeInput)
+        scan_field.focus()
+        start = time.monotonic()
+        for key in "X" * 4885:
+            quiet.send_key(app, key, at=start)
+        for key in "X" * 115:
+            quiet.send_key(app, key, at=start + 1.0)
+        router = scan_field.router
+        assert router is not None
+        await quiet.until(pilot, lambda: router.refused >= 2, what="both pieces refused")
+        await quiet.settle(pilot)
+        assert status_of(app, "#ret-status") == too_long
+        scan_field.post_message(events.Paste("X" * 115 + "\n" + "X" * 4884))
+        await quiet.settle(pilot)
+        assert scan_field.value == "X" * 115
+        await quiet.press(pilot, "enter")
+        assert status_of(app, "#ret-status") == too_long
+    assert returns.list_batches(station, status="open")[0].count == 0

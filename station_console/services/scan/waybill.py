@@ -21,6 +21,10 @@ from station_console.services.scan.checksums import fedex12, fedex14, gs1_mod10,
 MAX_RAW_LENGTH = 64
 MAX_WAYBILL = 40  # the waybill column's width: a longer one could not be stored on PostgreSQL
 
+# Said without a count: a paste reaches a field cut (its first line) or in pieces (a terminal sending it
+# as keys), so the count of what arrived was not the paste's.
+TOO_LONG = N_("That is too long to be one waybill.")
+
 _AIM_PREFIX = re.compile(r"\][A-Za-z][0-9]")
 _USPS = re.compile(r"9[1-5][0-9]{20}|9[2-5][0-9]{24}|94[0-9]{28}|[0-9]{20}")
 
@@ -79,9 +83,7 @@ def normalise(raw: str) -> Normalised:
 def clean_waybill(raw: str) -> tuple[str | None, StationError | None]:
     """`normalise` without its record, for the scan path: the clean number, or None and why not."""
     if len(raw) > MAX_RAW_LENGTH * 4:
-        return None, Refused(
-            N_("That is too long to be one waybill ({n} characters)."), code="too_long", n=len(raw)
-        )
+        return None, Refused(TOO_LONG, code="too_long")
     if raw.isascii() and raw.isalnum():
         text = raw  # most scans: nothing to clean and nothing to refuse
     else:
@@ -98,7 +100,5 @@ def clean_waybill(raw: str) -> tuple[str | None, StationError | None]:
             )
     text = _unwrap(text.upper())
     if len(text) > MAX_WAYBILL:
-        return None, Refused(
-            N_("That is too long to be one waybill ({n} characters)."), code="too_long", n=len(text)
-        )
+        return None, Refused(TOO_LONG, code="too_long")
     return text, None
