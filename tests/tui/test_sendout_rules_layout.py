@@ -21,7 +21,7 @@ from station_console.services.sendout.quote import money
 from station_console.services.sendout.regions import ZONE_LABELS
 from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import ConfirmDialog
-from station_console.tui.screens.sendout_rule_rows import ITEM_COLUMNS
+from station_console.tui.screens.sendout_rule_rows import ITEM_COLUMNS, terms_line
 from tui import quiet
 from tui.terminal_fit import SIZES_TO_80, at_each_size, shown_whole
 
@@ -125,6 +125,29 @@ async def test_each_zones_rates_and_destinations_are_read_whole(
                 assert re.findall(r"\d+\.\d\d\b", line) == prices, line
             shown = "\n".join(lines)
             assert all(place in shown for place in sf.remote), shown
+
+        await at_each_size(app, pilot, whole, SIZES_TO_80)
+    set_language("en")
+
+
+@LANGS
+@pytest.mark.first_mode("settings")
+async def test_each_term_of_a_tariff_is_read_on_one_line(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """'抛重系数' (the volumetric divisor) was broken across two lines at 120 and 80 columns: each
+    term, its name and its figure, is read on one line."""
+    sf = tariff.load(station, "SF")
+    async with app.run_test(size=SIZES_TO_80[0]) as pilot:
+        screen = await open_rules(app, pilot, lang)
+        terms = re.split(r"[;；,，]", terms_line(sf))
+        assert len(terms) > 4, terms
+
+        async def whole() -> None:
+            lines = ["".join(line.split()) for line in shown_lines(app, screen.query_one("#sr-tariff"))]
+            for term in terms:
+                said = "".join(term.split())
+                assert any(said in line for line in lines), f"{term!r} is not on one line: {lines}"
 
         await at_each_size(app, pilot, whole, SIZES_TO_80)
     set_language("en")

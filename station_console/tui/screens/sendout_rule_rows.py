@@ -13,6 +13,7 @@ from station_console.services.sendout.regions import REMOTE, ZONE_LABELS
 from station_console.services.sendout.rule_view import Version
 from station_console.services.sendout.tariff import Tariff
 from station_console.text_columns import table_lines
+from station_console.tui.line_breaks import clauses_unbroken
 
 # A weight and its price share a column and the destinations go under the table: six columns ran past
 # the right edge of an 80-column screen (and wrapped into a jumble in the import's preview).
@@ -64,16 +65,20 @@ def destination_lines(table: Tariff) -> list[str]:
 
 
 def terms_line(table: Tariff) -> str:
-    return _(
-        "{currency}; {rounding}; minimum {minimum}; volumetric divisor "
-        "{divisor}; insurance {permille}‰, at least {insurance_min}; {packaging} packaging items",
-        currency=table.currency,
-        rounding=label_of(ROUNDING_LABELS, table.rounding),
-        minimum=money(table.minimum_cents),
-        divisor=table.volumetric_divisor or _("none"),
-        permille=f"{table.insurance_permille.normalize():f}",
-        insurance_min=money(table.insurance_min_cents),
-        packaging=len(table.packaging),
+    """The tariff's terms, each short clause held on one line: '抛重系数' broken across two lines
+    read as two words, and a figure apart from its name as nothing."""
+    return clauses_unbroken(
+        _(
+            "{currency}; {rounding}; minimum {minimum}; volumetric divisor "
+            "{divisor}; insurance {permille}‰, at least {insurance_min}; {packaging} packaging items",
+            currency=table.currency,
+            rounding=label_of(ROUNDING_LABELS, table.rounding),
+            minimum=money(table.minimum_cents),
+            divisor=table.volumetric_divisor or _("none"),
+            permille=f"{table.insurance_permille.normalize():f}",
+            insurance_min=money(table.insurance_min_cents),
+            packaging=len(table.packaging),
+        )
     )
 
 
