@@ -3,6 +3,7 @@ quote, accept; refuse one; refund (manager); hand sends to the courier with a st
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -482,3 +483,43 @@ async def test_an_empty_stock_says_where_a_manager_imports_more(station: Station
         await until(pilot, lambda: "left in stock" in text_of(screen, "#so-message"))
         assert "Settings (Ctrl+S) > Send-out rules (Ctrl+F) > F12" in text_of(screen, "#so-message")
     assert sends(station) == []
+
+
+def dialog_text(dialog: Any) -> str:
+    """Every line of text `dialog` shows."""
+    return "\n".join(str(line.render()) for line in dialog.query(Static))
+
+
+async def test_keys_and_a_scan_the_discard_question_does_not_take_are_said_in_it(station: Station) -> None:
+    """F4 and letters typed over 'changes not saved' were dropped without a sound, and a scan's Enter
+    answered 'stay', the scan lost unseen: each is said in the question (with the bell), a scan (whole,
+    split or from a device scanner) is said as not taken and answers nothing, and Enter still stays."""
+    async with at_sendout(station) as (app, pilot, screen):
+        rung: list[int] = []
+        app.bell = lambda: rung.append(1)  # type: ignore[method-assign]
+        await fill(pilot, screen, **{"so-weight": "1.25"})
+        typed = form_values(screen)
+        await quiet.press(pilot, "escape")
+        await until(pilot, lambda: isinstance(app.screen, LeaveUnsaved))
+        question = app.screen
+        assert "does nothing" not in dialog_text(question)
+        await quiet.press(pilot, "f4")
+        await quiet.press(pilot, "x")
+        assert "That key does nothing here: answer with a key below." in dialog_text(question)
+        assert len(rung) == 2
+        scan_said = "A scan came while this question is open: it was not taken. Answer, then scan again."
+        await quiet.burst(pilot, *"SF1234567890123", "enter")  # right behind the x: refused as split
+        assert (app.screen, scan_said in dialog_text(question), len(rung)) == (question, True, 3)
+        assert isinstance(question, LeaveUnsaved) and question.router is not None
+        start = time.monotonic() + 10  # a whole scan, well after the last keys
+        clock = iter(start + 0.001 * n for n in range(100))
+        question.router.clock = lambda _event: next(clock)
+        await quiet.burst(pilot, *"SF1234567890124", "enter")
+        assert (app.screen, question.router.scans, len(rung)) == (question, 1, 4)
+        question.post_message(ScannerBridge.Scanned("SF1234567890125", "hid"))
+        await quiet.settle(pilot)
+        assert (app.screen, len(rung)) == (question, 5)
+        question.router.clock = lambda _event: time.monotonic() + 20  # a person's Enter, seconds later
+        await quiet.press(pilot, "enter")  # Stay has the focus
+        await until(pilot, lambda: app.screen is screen)
+        assert form_values(screen) == typed
