@@ -101,10 +101,45 @@ def english_msgids(template: Path) -> list[str]:
     return sorted((p for p in phrases if p not in data), key=len, reverse=True)
 
 
-def screen_notes(app: Any, english: list[str]) -> list[str]:
+class PagedAway:
+    """The focused field a key of the fuzzer's own scrolled out of sight: a form's PageDown (or an arrow
+    the form takes) leaves it where it was scrolled to, by design, until a key goes to the field (the
+    console then shows it first) or the focus moves on in its screen. Its "not shown" is no finding."""
+
+    def __init__(self) -> None:
+        self.field: Any = None
+
+    def before(self, app: Any, key: str) -> None:
+        """`key` is about to be sent: it pages a form away from its focused field, or goes to the field."""
+        focused = app.focused
+        if focused is None:
+            return
+        if self.field is not None and not self.field.is_attached:
+            self.field = None  # its dialog closed
+        if self.field is not None and focused is not self.field and focused.screen is self.field.screen:
+            self.field = None  # moved on in its form (another screen on top leaves it as it was)
+        binding = focused.screen.active_bindings.get(key)
+        # A field that cannot scroll up and down passes its own scroll keys up to its form (SkipAction);
+        # a table pages itself.
+        its_own = focused.allow_vertical_scroll
+        if (
+            binding is not None
+            and binding.binding.action.startswith(("scroll_", "page_"))
+            and (binding.node in focused.ancestors or (binding.node is focused and not its_own))
+        ):
+            self.field = focused
+        elif focused is self.field and (binding is None or binding.node is focused):
+            self.field = None  # typed into the field: the console brings it into view
+
+    def excuses(self, app: Any) -> bool:
+        return self.field is not None and app.focused is self.field
+
+
+def screen_notes(app: Any, english: list[str], paged: PagedAway | None = None) -> list[str]:
     """What looks wrong in what the terminal shows: markup shown raw, a widget reaching past the
-    terminal's edge (with no scroll bar to reach it), and in a zh console an English phrase of the
-    catalogue shown untranslated."""
+    terminal's edge (with no scroll bar to reach it), the focused field not shown (unless `paged` says
+    the fuzzer's own page key scrolled it away), and in a zh console an English phrase of the catalogue
+    shown untranslated."""
     notes = []
     lines = screen_lines(app)
     screen = type(app.screen).__name__
@@ -127,7 +162,8 @@ def screen_notes(app: Any, english: list[str]) -> list[str]:
         ):
             notes.append(f"{name} on {screen} spans lines {region.y}-{region.bottom} of {height}")
     focused = app.focused
-    if focused is not None and focused.screen is app.screen and focused not in shown:
+    paged_away = paged is not None and paged.excuses(app)
+    if focused is not None and focused.screen is app.screen and focused not in shown and not paged_away:
         name = type(focused).__name__ + (f"#{focused.id}" if focused.id else "")
         notes.append(f"the focus on {name} of {screen}, not shown")
     flat = " ".join(" ".join(line.split()) for line in lines)

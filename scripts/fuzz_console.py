@@ -22,7 +22,8 @@ nobody signed in and no sign-in dialog, the focus on a screen that is not on top
 a screen of its mode; and, whenever it happens, a toast on a locked console raised by anything but the
 sign-in dialog (the lock cleared the toasts: they quote customers). On what the terminal shows when
 quiet it also notes Rich markup shown raw, a widget reaching past the terminal's edge (right or bottom)
-with no scroll bar, the focused widget not shown at all, and in a zh console an English phrase of the catalogue (not the demo's own data) untranslated. A
+with no scroll bar, the focused widget not shown at all (but
+after its own page key scrolled a form away from it: by design), and in a zh console an English phrase of the catalogue (not the demo's own data) untranslated. A
 check-in the screen showed done whose parcel row is not in the database at the end is a crash
 ("lost"). `--markup` also types Rich markup into whatever has the focus. Each run has a counter.toml
 of its own (Settings saves it), so a replay starts as its run did. `--rules` also presses Ctrl+F
@@ -58,6 +59,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from fuzz_checks import (  # noqa: E402  (beside this script, on its path)
+    PagedAway,
     english_msgids,
     lost_checkins,
     quiet_notes,
@@ -188,6 +190,7 @@ async def drive(
     files = rule_paths(WORK / "files")  # written for a replay too: its sequence may type their paths
     paths = files if rules else None
     locked_for = 0
+    paged = PagedAway()
 
     def crashed() -> Crash | None:
         if app._exception is not None:
@@ -221,13 +224,14 @@ async def drive(
                 return Crash("hang", str(exc), "not quiet", len(outcome.sent))
             if app.is_running:
                 outcome.screens.add(type(app.screen).__name__)
-                for note in quiet_notes(app) + screen_notes(app, english):
+                for note in quiet_notes(app) + screen_notes(app, english, paged):
                     outcome.notes[note] = outcome.notes.get(note, 0) + 1
                     if stop_on is not None and stop_on in note:
                         return Crash("note", note, f"note: {stop_on}", len(outcome.sent))
         elif token.startswith("~"):
             await asyncio.sleep(int(token[1:]) / 1000)
         else:
+            paged.before(app, token)
             quiet.send_key(app, token)
             outcome.keys += 1
             await asyncio.sleep(0)
