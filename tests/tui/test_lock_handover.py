@@ -19,6 +19,7 @@ from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.clerk_session import QUIT_SIGN_OUT_WAIT_S
 from station_console.tui.screens import pickup
+from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.clerk_admin import ClerkAdminScreen
 from station_console.tui.screens.pickup import PickupScreen
@@ -459,3 +460,24 @@ async def test_a_refusal_on_pickup_gives_way_to_its_ready_line_for_the_next_cler
         await quiet.until(pilot, lambda: app.clerk_name == "Li" and app.screen is screen)
         await quiet.settle(pilot)
         assert str(message.render()) == "Ready: ask for the pickup code." and not message.has_class("-error")
+
+
+async def test_the_check_in_message_box_grown_for_a_refusal_shrinks_back_as_the_next_clerk_drops_it(
+    station: Station,
+) -> None:
+    app = console(station)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CheckinScreen)
+        box = screen.query_one("#ci-last")
+        usual = box.outer_size.height
+        screen._refuse_text("That waybill cannot be checked in here: " + "a long reason, " * 12 + "end.")
+        await quiet.settle(pilot)
+        assert box.outer_size.height > usual  # grown to read whole
+        await quiet.press(pilot, "ctrl+l")
+        await sign_in(pilot, "Li", "1357")
+        await quiet.until(pilot, lambda: app.clerk_name == "Li" and app.screen is screen)
+        await quiet.settle(pilot)
+        assert line(screen, "#ci-message") == ("Ready: scan a parcel.", False)
+        assert box.outer_size.height == usual

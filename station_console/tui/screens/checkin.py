@@ -414,6 +414,10 @@ class CheckinScreen(CheckinPhones):
         self._say(_("Ready: scan a parcel."))
         self.query_one("#scan", Input).focus()
 
+    def drop_refusals(self) -> None:
+        super().drop_refusals()
+        self.fit_message_box()  # a box grown for the refusal shrinks back with it
+
     def clear_for_next_clerk(self) -> str:
         """A waybill, phone or size typed and not sent: the next clerk's first scan must not take
         them (a phone would go to the last clerk's parcel). Nor does the parcel the last scan waits a
