@@ -21,7 +21,7 @@ def register(cli: click.Group) -> None:
 
 
 @command("backup")
-@argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@argument("file", type=click.Path(path_type=Path))
 @option("--overwrite", is_flag=True, help="Replace FILE if it exists.")
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
@@ -35,6 +35,7 @@ def backup_command(app: CliApp, file: Path, overwrite: bool, as_json: bool) -> N
     engine = station.engine
     try:
         require(station, "backup")
+        backup.check_backup_target(file)  # pg_dump too is given a file, not a folder
         if engine.dialect.name == "postgresql":
             command = backup.pg_dump_command(engine.url.render_as_string(hide_password=False), file)
             if as_json:

@@ -160,3 +160,25 @@ def test_restore_of_a_folder_is_said_in_the_clerks_language(
     assert result.exit_code == 1, result.output
     assert f"{folder} 不是文件" in result.output
     assert _parcels(station) == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "{folder} is a folder: give the name of the backup file to write, such as {example}"),
+        ("zh", "{folder} 是文件夹：请给出要写入的备份文件名，例如 {example}"),
+    ],
+    ids=["en", "zh"],
+)
+def test_backup_into_a_folder_says_to_give_a_file_in_the_clerks_language(
+    station: Station, db_url: str, tmp_path: Path, lang: str, said: str
+) -> None:
+    """A folder is refused by the backup's own check, exit 1, naming a file to give instead (click's
+    own check said it in English, exit 2); nothing is written into the folder."""
+    folder = tmp_path / "备份"
+    folder.mkdir()
+    example = folder / "station-backup.sqlite3"
+    result = CliRunner().invoke(cli, ["--db", db_url, "--lang", lang, *AS_MANAGER, "backup", str(folder)])
+    assert result.exit_code == 1, result.output
+    assert said.format(folder=folder, example=example) in " ".join(result.output.split())
+    assert list(folder.iterdir()) == []

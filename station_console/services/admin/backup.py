@@ -81,10 +81,22 @@ def pg_dump_command(url: str, target: Path) -> str:
     return f"pg_dump --format=custom --file={shlex.quote(str(target))} {shlex.quote(conninfo)}"
 
 
+def check_backup_target(target: Path) -> None:
+    """A backup is written into a file: a folder given is refused with a file's name in it to give instead."""
+    if target.is_dir():
+        raise Refused(
+            N_("{file} is a folder: give the name of the backup file to write, such as {example}"),
+            code="is_folder",
+            file=str(target),
+            example=str(target / "station-backup.sqlite3"),
+        )
+
+
 def backup_sqlite(station: Station, target: Path, *, overwrite: bool = False) -> int:
     """Copy the live SQLite database into `target` page by page; returns the size in bytes."""
     require(station, "backup")
     source = _sqlite_path(station.engine)
+    check_backup_target(target)
     if target.exists() and not overwrite:
         raise Refused(N_("{file} exists already; choose another name"), code="file_exists", file=str(target))
     if target.resolve() == source.resolve():
