@@ -1,7 +1,8 @@
 """How bytes reach a printer: USB bulk OUT, TCP 9100, a device file, a CUPS queue, a file, or a Dummy.
 
 Each transport has one method, `send(data)`, which either delivers everything or raises `PrinterError`
-with a short `code` the console shows as the printer state (offline, timeout, permission, error) and a
+with a short `code` the console shows as the printer state (offline, timeout, permission, misconfigured,
+error) and a
 `Message` saying what happened, translated where the console shows it (the device's name and the
 system's own error text are its parameters, as data). No transport keeps a device open between jobs: a
 printer unplugged and plugged back in just works.
@@ -26,7 +27,8 @@ NAME_MAX = 120
 
 
 class PrinterError(Exception):
-    """The printer did not take the job. `code`: offline | timeout | permission | unsupported | error;
+    """The printer did not take the job. `code`: offline | timeout | permission | misconfigured |
+    unsupported | error;
     `message` (also `detail`): what happened, a `Message` the console translates where it shows it.
     `str()` is `"<code>: <English>"`, for logs."""
 
@@ -100,8 +102,9 @@ CANNOT_WRITE = N_("Cannot write {file}: {reason}")
 
 def _write_error(exc: OSError, path: str) -> PrinterError:
     """A file or folder the file printer could not write: its state as a device's would be (a folder
-    gone is offline, no permission is permission), said as a file not written."""
-    code = _os_error(exc, path).code
+    gone is offline, no permission is permission; a file where a folder should be is the target
+    misconfigured, not a printer off), said as a file not written."""
+    code = "misconfigured" if exc.errno == errno.ENOTDIR else _os_error(exc, path).code
     return PrinterError(code, CANNOT_WRITE, file=device(path), reason=system_text(exc))
 
 
@@ -221,6 +224,7 @@ class FileTransport:
     def send(self, data: bytes) -> None:
         target = Path(self.path)
         try:
+            _refuse_a_file_as_folder(target, self.folder)
             if self.folder or target.is_dir():
                 if not target.is_dir():
                     raise PrinterError(
@@ -255,6 +259,16 @@ class FileTransport:
 
     def describe(self) -> str:
         return f"file:{self.path}"
+
+
+def _refuse_a_file_as_folder(target: Path, folder: bool) -> None:
+    """A file standing where the target's folder should be: said as such before the checks below take
+    it for a folder gone (an unplugged drive), since `exists()` is false under a file."""
+    for place in [target, *target.parents] if folder else target.parents:
+        if place.exists():
+            if not place.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(place))
+            return
 
 
 # What a dummy printer made to fail says, by failure code (a test's stand-in for a real printer's fault).

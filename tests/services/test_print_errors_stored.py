@@ -22,7 +22,7 @@ from hardware.printers import DummyTransport, make_printer
 from hardware.printers.transports import FileTransport, PrinterError
 from station_console.errors import NotFound, Refused
 from station_console.field_labels import FieldLabel
-from station_console.i18n import LaterText, set_language, shown
+from station_console.i18n import LaterText, set_language, shown, translate
 from station_console.safe_text import has_hidden
 from station_console.services import notify
 from station_console.services.core.station import Station
@@ -129,13 +129,35 @@ def test_a_file_printer_that_cannot_write_says_why_in_the_clerks_words(
     spool = f"{tmp_path}/labels/spool.tspl"
     printer = make_printer({"language": "tspl", "transport": "file", "target": spool}, name="default")
     result = printing.process_queue(station, printer, lang="en")
-    assert result.error is not None and result.printer_state == "error"
+    assert result.error is not None and result.printer_state == "misconfigured"
     assert shown(result.error, "en") == f"Cannot write {spool}: a file is where its folder should be"
     assert shown(result.error, "zh") == f"无法写入 {spool}：应是文件夹的位置上是一个文件"
     (job,) = stored_jobs(station)
     assert job.status == "failed"
     assert stored_text(job.last_error, "zh") == f"无法写入 {spool}：应是文件夹的位置上是一个文件"
     assert stored_text(job.last_error, "en") == f"Cannot write {spool}: a file is where its folder should be"
+
+
+@pytest.mark.parametrize("under", ["labels", "labels/", "sub/labels.tspl"], ids=["spool", "folder", "deeper"])
+def test_a_file_printer_under_a_file_is_said_misconfigured_not_offline(
+    station: Station, tmp_path: Path, under: str
+) -> None:
+    """A file where the target's folder should be is said as such, in both languages, and the printer's
+    state is its target, not 'offline' (that file is no drive gone): not 'not found (a folder, or a
+    spool file ...)' nor 'Folder ... not found'."""
+    checkin(station, 1)
+    (tmp_path / "file.txt").write_text("notes")
+    target = f"{tmp_path}/file.txt/{under}"
+    printer = make_printer({"language": "tspl", "transport": "file", "target": target}, name="default")
+    result = printing.process_queue(station, printer, lang="en")
+    assert result.error is not None and result.printer_state == "misconfigured"
+    assert shown(result.error, "en") == f"Cannot write {target}: a file is where its folder should be"
+    assert shown(result.error, "zh") == f"无法写入 {target}：应是文件夹的位置上是一个文件"
+    state = printing.PRINTER_STATES[result.printer_state]
+    assert (translate(state, "en"), translate(state, "zh")) == ("wrong target", "目标路径有误")
+    assert (tmp_path / "file.txt").read_text() == "notes"
+    (job,) = stored_jobs(station)
+    assert job.status == "failed"
 
 
 def test_a_printer_error_from_before_keeps_working_as_text() -> None:

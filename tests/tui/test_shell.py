@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.screen import Screen
+from textual.widgets import Static
 
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
@@ -60,6 +61,28 @@ async def test_header_names_station_counter_and_database(app: StationApp) -> Non
         assert "Parcel Station" in text
         assert "test-counter" in text
         assert "SQLite test" in text
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "Printer: wrong target"), ("zh", "打印机: 目标路径有误")])
+async def test_a_printer_with_a_wrong_target_is_said_so_as_a_fault(
+    app: StationApp, lang: str, said: str
+) -> None:
+    """A file printer's target under a file reads as a fault in the header (styled as offline), in
+    its own words."""
+    set_language(lang)
+
+    def state_style(state: str) -> list[object]:
+        app.set_device_state("printer", state)
+        status = app.screen.query_one("#hdr-status", Static).render()
+        start = len(str(status).split("  ")[0]) + 2 + len(said.split(": ")[0]) + 2
+        return [span.style for span in getattr(status, "spans", []) if span.start == start]
+
+    async with app.run_test(size=(160, 36)) as pilot:
+        await quiet.settle(pilot)
+        wrong = state_style("wrong target")
+        await quiet.settle(pilot)
+        assert said in str(app.screen.query_one("#hdr-status", Static).render())
+        assert wrong and wrong == state_style("offline") and wrong != state_style("ready")
 
 
 async def test_the_shell_speaks_chinese(app: StationApp) -> None:

@@ -83,6 +83,7 @@ PRINTER_STATES = {
     "offline": N_("offline"),
     "timeout": N_("not responding"),
     "permission": N_("no permission"),
+    "misconfigured": N_("wrong target"),
     "unsupported": N_("error"),
     "error": N_("error"),
     "none": N_("none"),

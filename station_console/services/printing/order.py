@@ -36,7 +36,8 @@ BACKOFF_CAP_S = 60
 # aside at a passing fault would let the label behind it out first.
 REFUSED_AFTER = 3
 REFUSALS_IN_A_ROW = 5  # jobs refused one after another in one pass before it stops for the printer
-UNREACHABLE = frozenset({"offline", "timeout", "permission"})  # `PrinterError` codes: no job would print
+# `PrinterError` codes: no job would print.
+UNREACHABLE = frozenset({"offline", "timeout", "permission", "misconfigured"})
 
 
 def due(job: PrintJob, now: datetime) -> bool:

@@ -56,6 +56,7 @@ class StationHeader(Horizontal):
                 "offline",
                 "unplugged",
                 "no permission",
+                "wrong target",
                 "searching",
                 "stopped",
             )
