@@ -19,9 +19,9 @@ from station_console.services.core.free_text import REASON
 from station_console.services.day import export, summary
 from station_console.tui.line_breaks import unbroken
 from station_console.tui.role_keys import role_key
-from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.form_dialog import DIALOG_CSS
 from station_console.tui.screens.pickup_dialogs import taken
+from station_console.tui.screens.question_keys import AnswerButton, QuestionDialog, said_line
 from station_console.tui.screens.typed_dialog import ONE_FIELD_KEYS, TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static
@@ -40,7 +40,7 @@ def balance_line(totals: dict[str, Any]) -> str:
     return "".join(part if _SIGNS.fullmatch(part) else unbroken(part) for part in _SIGNS.split(line))
 
 
-class ConfirmClose(Dialog[bool]):
+class ConfirmClose(QuestionDialog[bool]):
     """The day's figures, and one deliberate yes (the button, or Ctrl+Y; before closing time, asked a
     second time, the button only); anything else cancels."""
 
@@ -87,8 +87,11 @@ class ConfirmClose(Dialog[bool]):
             if self.early:
                 yield Static(_("To close it anyway: Tab to “Close the day”, then Enter."), id="close-how")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Close the day"), id="close-yes", variant="error" if self.early else "primary")
-                yield Button(_("Cancel"), id="close-no")
+                yield AnswerButton(
+                    _("Close the day"), id="close-yes", variant="error" if self.early else "primary"
+                )
+                yield AnswerButton(_("Cancel"), id="close-no")
+            yield said_line()
             if not self.early:  # the focus starts on Cancel: a hurried Enter would close nothing, unsaid
                 yield keys_line(N_("Ctrl+Y: close the day · Enter or Esc: cancel"))
 

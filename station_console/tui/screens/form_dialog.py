@@ -28,9 +28,9 @@ from textual.widgets import Button, Input, Select, Switch
 from station_console.errors import StationError
 from station_console.i18n import N_, _, get_language, shown_params
 from station_console.safe_text import clean
-from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.pickup_dialogs import show_refusal
+from station_console.tui.screens.question_keys import AnswerButton, QuestionDialog, said_line
 from station_console.tui.screens.signin import pin_field
 from station_console.tui.screens.typed_dialog import NEXT_FIELD_KEYS, TypedDialog, keys_line
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
@@ -327,7 +327,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
             self.dismiss(None)
 
 
-class ConfirmDialog(Dialog[bool]):
+class ConfirmDialog(QuestionDialog[bool]):
     """A text to read and a question: Y (or the Yes button) says yes; Esc, N or Enter on No say no."""
 
     what = N_("a question")
@@ -368,8 +368,9 @@ class ConfirmDialog(Dialog[bool]):
                     yield WrappedTable(self.table[0], id="confirm-table")
                 yield Static(Text(self.body))
             with Horizontal(classes="form-foot"):
-                yield Button(_("Yes"), id="confirm-yes", variant="primary")
-                yield Button(_("No"), id="confirm-no")
+                yield AnswerButton(_("Yes"), id="confirm-yes", variant="primary")
+                yield AnswerButton(_("No"), id="confirm-no")
+            yield said_line()
 
     def on_mount(self) -> None:
         if self.table is not None:

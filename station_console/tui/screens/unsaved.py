@@ -11,8 +11,8 @@ The question (`LeaveUnsaved`) is answered only by a deliberate key or a click: i
 so Enter, a scan (which ends in Enter) or a stray letter leave everything as it is. A form with no
 save step (send-out's, whose only record is the send itself) asks it without Save: discard or stay. Values saved by
 someone else meanwhile (`saved_elsewhere`) are shown in the fields not edited here, never over an edit.
-A key the question does not take (F4, a letter) rings the bell and says so in the question; a scan that
-arrives while it is open (wedge or device) is said there as not taken, and its Enter answers nothing.
+A key the question does not take (F4, a letter) or a scan arriving under it is said in the question,
+as every question says it (`question_keys`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, Literal
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -30,12 +30,11 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Switch, TextArea
 
 from station_console.i18n import N_, _
-from station_console.tui.scanner_bridge import ScannerBridge
-from station_console.tui.screens.base import Dialog, translate_bindings
+from station_console.tui.screens.base import translate_bindings
 from station_console.tui.screens.calls import ServiceCalls
+from station_console.tui.screens.question_keys import AnswerButton, QuestionDialog, said_line
 from station_console.tui.screens.typed_dialog import keys_line
 from station_console.tui.widgets.plain import Static
-from station_console.tui.widgets.wedge import KeyRouter, RoutedKeys
 
 Answer = Literal["save", "discard", "stay"]
 SAVING = N_("One moment: saving. Quit or leave once it is done.")
@@ -44,15 +43,6 @@ LEAVING = N_("Saving, then leaving...")
 _EDITORS = (Input, TextArea, Switch, Select)
 SAVE_KEYS = N_("Ctrl+S: save · Ctrl+D: discard · Esc or Enter: stay")
 DISCARD_KEYS = N_("Ctrl+D: discard · Esc or Enter: stay")
-NOT_TAKEN = N_("That key does nothing here: answer with a key below.")
-SCAN_NOT_TAKEN = N_("A scan came while this question is open: it was not taken. Answer, then scan again.")
-# Keys the question takes besides its bindings: a button's Enter, moving between the buttons.
-_MOVES = frozenset({"enter", "tab", "shift+tab", "left", "right", "up", "down"})
-
-
-class _AnswerButton(RoutedKeys, Button):
-    """A button whose keys pass the question's wedge router: a scanner's burst is one scan, not letters
-    dropped and an Enter pressing the button."""
 
 
 def _value(widget: Widget) -> Any:
@@ -220,7 +210,7 @@ def leave(
     app.push_screen(LeaveUnsaved(screen.edits_title(), saves=screen.SAVES), answered)
 
 
-class LeaveUnsaved(Dialog[Answer]):
+class LeaveUnsaved(QuestionDialog[Answer]):
     """Save, discard or stay (`saves=False`: discard or stay); Stay has the focus, so Enter (and a
     scan) stays."""
 
@@ -230,7 +220,6 @@ class LeaveUnsaved(Dialog[Answer]):
     LeaveUnsaved .dialog-title { text-style: bold; margin-bottom: 1; }
     LeaveUnsaved Horizontal { height: auto; margin-top: 1; }
     LeaveUnsaved Button { margin-right: 1; }
-    LeaveUnsaved #unsaved-said { color: $warning; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "answer('stay')", N_("Stay"), id="unsaved.stay", tooltip=N_("Keep editing")),
@@ -251,7 +240,6 @@ class LeaveUnsaved(Dialog[Answer]):
         super().__init__()
         self.where = where
         self.saves = saves
-        self.router: KeyRouter | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -262,42 +250,14 @@ class LeaveUnsaved(Dialog[Answer]):
             )
             with Horizontal():
                 if self.saves:
-                    yield _AnswerButton(_("Save"), id="unsaved-save", variant="primary")
-                yield _AnswerButton(_("Discard"), id="unsaved-discard", variant="error")
-                yield _AnswerButton(_("Stay"), id="unsaved-stay")
-            yield Static(id="unsaved-said")
+                    yield AnswerButton(_("Save"), id="unsaved-save", variant="primary")
+                yield AnswerButton(_("Discard"), id="unsaved-discard", variant="error")
+                yield AnswerButton(_("Stay"), id="unsaved-stay")
+            yield said_line()
             yield keys_line(SAVE_KEYS if self.saves else DISCARD_KEYS)
 
     def on_mount(self) -> None:
         translate_bindings(self)
-        settings = getattr(self.app, "counter_settings", None)
-        if settings is not None:
-            self.router = KeyRouter.from_settings(self, settings)
-            for button in self.query(_AnswerButton):
-                button.router = self.router
-
-    def _say(self, text: str, *, bell: bool = True) -> None:
-        if bell:
-            self.app.bell()
-        self.query_one("#unsaved-said", Static).update(Text(_(text)))
-
-    def on_key(self, event: events.Key) -> None:
-        """A key that reached the question and that it does not take: said, not dropped unseen."""
-        taken = {"escape", "ctrl+d", *(("ctrl+s",) if self.saves else ())}
-        if event.key not in taken and event.key not in _MOVES:
-            self._say(NOT_TAKEN)
-
-    def on_key_router_scanned(self, event: KeyRouter.Scanned) -> None:
-        event.stop()
-        self._say(SCAN_NOT_TAKEN)
-
-    def on_key_router_refused(self, event: KeyRouter.Refused) -> None:
-        """Scanner keys that are not a whole code: not taken either (the app rings and says why)."""
-        self._say(SCAN_NOT_TAKEN, bell=False)
-
-    def on_scanner_bridge_scanned(self, event: ScannerBridge.Scanned) -> None:
-        event.stop()
-        self._say(SCAN_NOT_TAKEN)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

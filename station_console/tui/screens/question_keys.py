@@ -1,0 +1,83 @@
+"""What a question dialog (yes/no, discard/stay, close the day) does with a key or a scan it does not take.
+
+Each is said in the question, not dropped unseen: a key that answers nothing rings the bell and says to
+answer with a key below; a scan that arrives while it is open (keyboard wedge or device scanner) is said
+as not taken, and its Enter answers nothing. The answer buttons pass the wedge router, so a scanner's
+burst is one scan, not letters and an Enter pressing the focused button. A dialog takes its own keys
+(its bindings) and the keys that move between or press its buttons.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.actions import parse
+from textual.binding import Binding
+from textual.widgets import Button
+
+from station_console.i18n import N_, _
+from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.screens.base import Dialog, Result
+from station_console.tui.widgets.plain import Static
+from station_console.tui.widgets.wedge import KeyRouter, RoutedKeys
+
+NOT_TAKEN = N_("That key does nothing here: answer with a key below.")
+SCAN_NOT_TAKEN = N_("A scan came while this question is open: it was not taken. Answer, then scan again.")
+# Keys a question takes besides its bindings: a button's Enter, moving between the buttons.
+MOVES = frozenset({"enter", "tab", "shift+tab", "left", "right", "up", "down"})
+SAID_ID = "question-said"
+
+
+class AnswerButton(RoutedKeys, Button):
+    """A question's answer button: its keys pass the question's wedge router."""
+
+
+def said_line() -> Static:
+    """Where the question says a key or scan it did not take (empty until then)."""
+    return Static(id=SAID_ID, classes="question-said")
+
+
+class QuestionDialog(Dialog[Result]):
+    """A question dialog: compose an `AnswerButton` per answer and a `said_line()`; the rest is here."""
+
+    DEFAULT_CSS = ".question-said { color: $warning; height: auto; }"
+    router: KeyRouter | None = None
+
+    def taken_keys(self) -> set[str]:
+        """The keys this question answers to: its own bindings' that it allows now (`check_action`)."""
+        keys = set(MOVES)
+        for binding in self.BINDINGS:
+            key, action = (binding.key, binding.action) if isinstance(binding, Binding) else binding[:2]
+            _destination, name, parameters = parse(action)
+            if self.check_action(name, parameters) is not False:
+                keys.update(each.strip() for each in key.split(","))
+        return keys
+
+    def on_mount(self) -> None:
+        settings = getattr(self.app, "counter_settings", None)
+        if settings is not None:
+            self.router = KeyRouter.from_settings(self, settings)
+            for button in self.query(AnswerButton):
+                button.router = self.router
+
+    def say_not_taken(self, text: str, *, bell: bool = True) -> None:
+        if bell:
+            self.app.bell()
+        self.query_one(f"#{SAID_ID}", Static).update(Text(_(text)))
+
+    def on_key(self, event: events.Key) -> None:
+        """A key that reached the question and that it does not take: said, not dropped unseen."""
+        if event.key not in self.taken_keys():
+            self.say_not_taken(NOT_TAKEN)
+
+    def on_key_router_scanned(self, event: KeyRouter.Scanned) -> None:
+        event.stop()
+        self.say_not_taken(SCAN_NOT_TAKEN)
+
+    def on_key_router_refused(self, event: KeyRouter.Refused) -> None:
+        """Scanner keys that are not a whole code: not taken either (the app rings and says why)."""
+        self.say_not_taken(SCAN_NOT_TAKEN, bell=False)
+
+    def on_scanner_bridge_scanned(self, event: ScannerBridge.Scanned) -> None:
+        event.stop()
+        self.say_not_taken(SCAN_NOT_TAKEN)

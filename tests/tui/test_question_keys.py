@@ -1,0 +1,72 @@
+"""Every question dialog (yes/no, close the day) says a key or a scan it does not take, as the
+'changes not saved' question does: it rang nothing and dropped them unseen. Its own keys still answer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from station_console.services.core.station import Station
+from station_console.services.day.report import build_report
+from station_console.tui.app import StationApp
+from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.screens.day_close_dialogs import ConfirmClose
+from station_console.tui.screens.form_dialog import ConfirmDialog
+from station_console.tui.screens.question_keys import QuestionDialog
+from station_console.tui.widgets.plain import Static
+from tui import quiet
+from tui.quiet import until
+
+NOT_TAKEN = "That key does nothing here: answer with a key below."
+SCAN_NOT_TAKEN = "A scan came while this question is open: it was not taken. Answer, then scan again."
+
+
+def yes_no(_station: Station) -> ConfirmDialog:
+    return ConfirmDialog("Write these changes?", "1: 张三 A3-502")
+
+
+def day_close(station: Station) -> ConfirmClose:
+    return ConfirmClose(build_report(station, station.business_day()))
+
+
+def said(dialog: Any) -> str:
+    return "\n".join(str(line.render()) for line in dialog.query(Static))
+
+
+@pytest.mark.parametrize(
+    ("make", "answer", "expected"),
+    [(yes_no, "n", False), (yes_no, "y", True), (day_close, "ctrl+y", True), (day_close, "escape", False)],
+    ids=["yes-no-n", "yes-no-y", "day-close-ctrl+y", "day-close-esc"],
+)
+async def test_a_question_says_keys_and_scans_it_does_not_take_and_answers_its_own(
+    app: StationApp, station: Station, make: Callable[[Station], Any], answer: str, expected: bool
+) -> None:
+    answers: list[bool | None] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        rung: list[int] = []
+        app.bell = lambda: rung.append(1)  # type: ignore[method-assign]
+        dialog = make(station)
+        app.push_screen(dialog, answers.append)
+        await until(pilot, lambda: app.screen is dialog)
+        await quiet.settle(pilot)
+        assert NOT_TAKEN not in said(dialog)
+        await quiet.press(pilot, "f4")
+        assert NOT_TAKEN in said(dialog) and len(rung) == 1 and app.screen is dialog
+        assert isinstance(dialog, QuestionDialog) and dialog.router is not None
+        start = time.monotonic() + 10  # a whole scan, well after the last key
+        clock = iter(start + 0.001 * n for n in range(100))
+        dialog.router.clock = lambda _event: next(clock)
+        await quiet.burst(pilot, *"SF1234567890124", "enter")
+        assert (app.screen, dialog.router.scans, SCAN_NOT_TAKEN in said(dialog)) == (dialog, 1, True)
+        assert len(rung) == 2 and answers == []
+        dialog.post_message(ScannerBridge.Scanned("SF1234567890125", "hid"))
+        await quiet.settle(pilot)
+        assert (app.screen, len(rung), answers) == (dialog, 3, [])
+        dialog.router.clock = lambda _event: time.monotonic() + 20  # a person's key, seconds later
+        await quiet.press(pilot, answer)
+        await until(pilot, lambda: answers != [], what="the question answered by its own key")
+        assert answers == [expected] and len(rung) == 3
