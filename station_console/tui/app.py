@@ -172,6 +172,17 @@ class StationApp(ClerkSessionMixin, HeldToastsApp):
         ),
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
         *CLERK_BINDINGS,
+        # Ins: every ctrl+letter and F-key is some screen's or field's, and it types nothing. Priority:
+        # it lists a dialog's keys too, and the footer shows it first (`tui/screens/keys_list.py`).
+        Binding(
+            "insert",
+            "keys_list",
+            N_("Keys"),
+            id="app.keys",
+            key_display="Ins",
+            tooltip=N_("Every key of this screen"),
+            priority=True,
+        ),
     ]
 
     def __init__(
@@ -295,6 +306,16 @@ class StationApp(ClerkSessionMixin, HeldToastsApp):
         self.database_label = self.database_label or describe_database(station)
         station.busy_wait_s = self.counter_settings.busy_wait_s
         station.on_busy = self.database_busy
+
+    def action_keys_list(self) -> None:
+        """Ins: the key list over whatever is on top; on the list itself, it closes."""
+        from station_console.tui.screens.keys_list import KeysList, keys_of  # start-up time: on first use
+
+        top = self.screen
+        if isinstance(top, KeysList):
+            top.dismiss(None)
+        else:
+            self.push_screen(KeysList(keys_of(self, top)))
 
     async def action_quit(self) -> None:
         """Ctrl+Q: unsaved edits on any screen are saved or discarded first (not while locked: nobody

@@ -12,7 +12,8 @@ it still says why.
 
 Keys that do not fit the footer's width are not shown, from the first that would be cut on: a key
 shown reads whole ("^f Send-o" said nothing). A screen's own keys come first, the modes' and the
-clerk's after them, so those go first on a narrow terminal; every key still works.
+clerk's after them, so those go first on a narrow terminal; every key still works. The one key never
+left out is the key list's (Ins, `screens/keys_list.py`): it comes first, and lists every key.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from textual.widgets._footer import FooterKey
 
 from station_console.i18n import _
 from station_console.tui.role_keys import refused
+
+KEYS_LIST = "keys_list"  # the app's action that lists every key (`screens/keys_list.py`)
 
 
 class StationFooter(Footer):
@@ -62,6 +65,9 @@ class StationFooter(Footer):
     def _fit_keys(self) -> None:
         """Show the parts (keys, key groups) that fit the footer's width, up to the first that does not:
         measured as they draw, not where the last layout put them (a rebuilt footer has no layout yet)."""
+        first = next((k for k in self.query_children(FooterKey) if k.action == KEYS_LIST), None)
+        if first is not None and self.children[0] is not first:
+            self.move_child(first, before=0)
         width = self.content_region.width
         if not width:
             return  # not laid out yet: fitted when it is (a resize)
