@@ -17,6 +17,10 @@ still shows its field whole.
 The focus moved right behind a page key (Tab pressed as PageDown still scrolls, a key typed ahead of a
 busy moment) is looked at the same way: Textual shows the widget it focuses at once, the page's scroll
 came after and took it away, and the focus sat on a table the clerk could not see.
+
+Either look is made for the field that still has its screen's focus, with a dialog come over it: F11
+right behind (a refusal's reason) took the app's focus before the page's scroll was made, and the clerk
+came back from it to the field out of sight.
 """
 
 from __future__ import annotations
@@ -64,11 +68,12 @@ def bring_focus_into_view(app: Any, event: events.Key | events.Paste) -> None:
 def look_again(app: Any, message: LookAgain) -> None:
     """At the app, behind the keys before it: once the form has made the scrolls they asked for (each
     waits for the form's turn, in order), the field is shown whole again if the key went to it and it
-    still has the focus. A scroll asked for after the key (the clerk paged on) comes after this look."""
+    still has its screen's focus. A scroll asked for after the key (the clerk paged on) comes after this
+    look."""
     focused, form, event = message.focused, message.form, message.event
 
     def scrolled() -> None:
-        if app.focused is not focused or not focused.is_attached:
+        if not _still_focused(focused):
             return
         gliding = [a for a in ("scroll_x", "scroll_y") if app.animator.is_being_animated(form, a)]
         if not gliding and form.scroll_offset == message.offset:
@@ -92,7 +97,7 @@ def look_after_focus(app: Any, widget: Widget) -> None:
         return
 
     def scrolled() -> None:
-        if app.focused is not widget or not widget.is_attached:
+        if not _still_focused(widget):
             return
         for attribute in ("scroll_x", "scroll_y"):
             app.animator.force_stop_animation(form, attribute)  # where a page key's glide ends
@@ -100,6 +105,13 @@ def look_after_focus(app: Any, widget: Widget) -> None:
             widget.screen.scroll_to_widget(widget, animate=False, immediate=True)
 
     form.call_after_refresh(scrolled)
+
+
+def _still_focused(widget: Widget) -> bool:
+    """`widget` has its screen's focus still, that screen on top or not: a dialog a key right behind
+    opened (F11's reason) takes the app's focus before the page's scroll is made, and gives the field
+    its focus back as it closes."""
+    return widget.is_attached and widget.screen.focused is widget
 
 
 def _in_view(widget: Widget, form: Widget) -> bool:

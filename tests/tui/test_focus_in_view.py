@@ -18,6 +18,7 @@ from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens.carrier_editor import CarrierForm
+from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from tui import quiet
 from tui.test_sendout_screen import counter_app
 
@@ -63,8 +64,8 @@ async def test_a_key_typed_into_a_sendout_field_paged_out_of_view_shows_the_fiel
         phone = app.screen.query_one("#so-phone", Input)
         # Esc (the next sender: an empty form stays empty) is the screen's, not the field's.
         await paged_away_then_typed(pilot, phone, "escape")
-        assert phone.value == "7" and app.focused is phone
         assert shown_whole(phone)
+        assert phone.value == "7" and app.focused is phone
 
 
 @pytest.mark.first_mode("settings")
@@ -178,3 +179,33 @@ async def test_pagedown_right_behind_tab_into_the_report_body_keeps_its_page(
         assert app.focused is table
         await quiet.burst(pilot, "shift+tab", "pagedown")
         assert app.focused is body and body.scroll_y > 0
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_key_behind_pagedown_then_a_dialog_shows_the_field_once_the_dialog_closes(
+    station: Station,
+) -> None:
+    """PageDown, a digit into the phone and F11 (Refuse) back to back: the dialog took the focus before
+    the page's scroll was made, the look behind the digit was dropped, and the clerk came back from the
+    dialog to a phone holding the digit, focused out of sight."""
+    async with sendout_focused_on(station, "#so-phone") as (pilot, app, phone):
+        await quiet.burst(pilot, "pagedown", "7", "f11")
+        assert isinstance(app.screen, ReasonDialog)
+        await quiet.press(pilot, "escape")
+        assert shown_whole(phone)
+        assert phone.value == "7" and app.focused is phone
+
+
+@pytest.mark.first_mode("sendout")
+async def test_tab_behind_pagedown_then_a_dialog_shows_the_field_once_the_dialog_closes(
+    station: Station,
+) -> None:
+    """PageDown, Tab and F11 back to back: the field Tab focused, found in view before the page's
+    scroll, is shown when the clerk comes back from the dialog."""
+    async with sendout_focused_on(station, "#so-phone") as (pilot, app, _phone):
+        await quiet.burst(pilot, "pagedown", "tab", "f11")
+        assert isinstance(app.screen, ReasonDialog)
+        await quiet.press(pilot, "escape")
+        focused = app.focused
+        assert focused is not None and focused.id != "so-phone"
+        assert shown_whole(focused)
