@@ -104,21 +104,24 @@ def english_msgids(template: Path) -> list[str]:
 class PagedAway:
     """The focused field a key of the fuzzer's own scrolled out of sight: a form's PageDown (or an arrow
     the form takes) leaves it where it was scrolled to, by design, until a key goes to the field (the
-    console then shows it first) or the focus moves on in its screen. Its "not shown" is no finding."""
+    console then shows it first) or the focus moves on in its screen. Its "not shown" is no finding.
+    One such field per screen: another screen paged on the way (Reports' Home) leaves Send-out's as
+    it was, and coming back finds it so."""
 
     def __init__(self) -> None:
-        self.field: Any = None
+        self.fields: dict[Any, Any] = {}  # a screen: its field paged away
 
     def before(self, app: Any, key: str) -> None:
         """`key` is about to be sent: it pages a form away from its focused field, or goes to the field."""
         focused = app.focused
         if focused is None:
             return
-        if self.field is not None and not self.field.is_attached:
-            self.field = None  # its dialog closed
-        if self.field is not None and focused is not self.field and focused.screen is self.field.screen:
-            self.field = None  # moved on in its form (another screen on top leaves it as it was)
-        binding = focused.screen.active_bindings.get(key)
+        # A dialog closed takes its own with it; one moved on in its form is shown again.
+        screen = focused.screen
+        self.fields = {
+            s: f for s, f in self.fields.items() if f.is_attached and (s is not screen or f is focused)
+        }
+        binding = screen.active_bindings.get(key)
         # A field that cannot scroll up and down passes its own scroll keys up to its form (SkipAction);
         # a table pages itself.
         its_own = focused.allow_vertical_scroll
@@ -127,12 +130,13 @@ class PagedAway:
             and binding.binding.action.startswith(("scroll_", "page_"))
             and (binding.node in focused.ancestors or (binding.node is focused and not its_own))
         ):
-            self.field = focused
-        elif focused is self.field and (binding is None or binding.node is focused):
-            self.field = None  # typed into the field: the console brings it into view
+            self.fields[screen] = focused
+        elif screen in self.fields and (binding is None or binding.node is focused):
+            del self.fields[screen]  # typed into the field: the console brings it into view
 
     def excuses(self, app: Any) -> bool:
-        return self.field is not None and app.focused is self.field
+        focused = app.focused
+        return focused is not None and self.fields.get(focused.screen) is focused
 
 
 def screen_notes(app: Any, english: list[str], paged: PagedAway | None = None) -> list[str]:
