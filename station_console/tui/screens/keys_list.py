@@ -11,10 +11,9 @@ A scan that arrives while it is open is not taken and said so, as under any ques
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, ClassVar, NamedTuple
 
-from rich.text import Text
-from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,16 +21,16 @@ from textual.screen import Screen
 
 from station_console.i18n import N_, _
 from station_console.tui.role_keys import refused
-from station_console.tui.scanner_bridge import ScannerBridge
-from station_console.tui.screens.base import Dialog, translate_bindings
+from station_console.tui.screens.base import translate_bindings
+from station_console.tui.screens.question_keys import SaysStrayInput
 from station_console.tui.screens.typed_dialog import keys_line
 from station_console.tui.widgets.plain import Static, plain
 from station_console.tui.widgets.wedge import KeyRouter, RoutedKeys
 
 KEYS_ACTION = "keys_list"  # the app's action: the footer shows its key first
 CLOSE_KEYS = N_("Ins or Esc: close · ↑ ↓ PgUp PgDn: scroll")
-NOT_TAKEN = N_("That key does nothing in this list: Ins or Esc closes it, then press the key.")
-SCAN_NOT_TAKEN = N_(
+LIST_NOT_TAKEN = N_("That key does nothing in this list: Ins or Esc closes it, then press the key.")
+LIST_SCAN_NOT_TAKEN = N_(
     "A scan came while the key list is open: it was not taken. Close the list, then scan again."
 )
 # The list's own keys: closing it, and scrolling it.
@@ -110,7 +109,7 @@ class _KeysScroll(RoutedKeys, VerticalScroll):
     burst is one scan said as not taken, not letters dropped unseen."""
 
 
-class KeysList(Dialog[None]):
+class KeysList(SaysStrayInput[None]):
     """The keys listed by `keys_of`, under 'This screen' and 'Every screen'."""
 
     DEFAULT_CSS = """
@@ -131,6 +130,9 @@ class KeysList(Dialog[None]):
     ]
     AUTO_FOCUS = "_KeysScroll"
     what = N_("the key list")
+    SAID_ID = "keys-said"
+    NOT_TAKEN = LIST_NOT_TAKEN
+    SCAN_NOT_TAKEN = LIST_SCAN_NOT_TAKEN
 
     def __init__(self, keys: list[ListedKey]) -> None:
         super().__init__()
@@ -167,24 +169,5 @@ class KeysList(Dialog[None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
-    def _say(self, text: str, *, bell: bool = True) -> None:
-        if bell:
-            self.app.bell()
-        self.query_one("#keys-said", Static).update(Text(_(text)))
-
-    def on_key(self, event: events.Key) -> None:
-        """A key the list does not take: said, not dropped unseen (the clerk meant it for the screen)."""
-        if event.key not in _TAKEN:
-            self._say(NOT_TAKEN)
-
-    def on_key_router_scanned(self, event: KeyRouter.Scanned) -> None:
-        event.stop()
-        self._say(SCAN_NOT_TAKEN)
-
-    def on_key_router_refused(self, event: KeyRouter.Refused) -> None:
-        """Scanner keys that are not a whole code: not taken either (the app rings and says why)."""
-        self._say(SCAN_NOT_TAKEN, bell=False)
-
-    def on_scanner_bridge_scanned(self, event: ScannerBridge.Scanned) -> None:
-        event.stop()
-        self._say(SCAN_NOT_TAKEN)
+    def taken_keys(self) -> Collection[str]:
+        return _TAKEN

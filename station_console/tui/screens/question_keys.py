@@ -9,6 +9,9 @@ burst is one scan, not letters and an Enter pressing the focused button. A dialo
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import ClassVar
+
 from rich.text import Text
 from textual import events
 from textual.actions import parse
@@ -37,11 +40,46 @@ def said_line() -> Static:
     return Static(id=SAID_ID, classes="question-said")
 
 
-class QuestionDialog(Dialog[Result]):
+class SaysStrayInput(Dialog[Result]):
+    """A dialog that says a key it does not take, or a scan arriving under it, instead of dropping it
+    unseen: a question, the key list. It says so in its widget `SAID_ID`, in its own words."""
+
+    SAID_ID: ClassVar[str] = SAID_ID
+    NOT_TAKEN: ClassVar[str] = NOT_TAKEN
+    SCAN_NOT_TAKEN: ClassVar[str] = SCAN_NOT_TAKEN
+    router: KeyRouter | None = None
+
+    def taken_keys(self) -> Collection[str]:
+        """The keys this dialog takes; any other is said as doing nothing here."""
+        return MOVES
+
+    def say_not_taken(self, text: str, *, bell: bool = True) -> None:
+        if bell:
+            self.app.bell()
+        self.query_one(f"#{self.SAID_ID}", Static).update(Text(_(text)))
+
+    def on_key(self, event: events.Key) -> None:
+        """A key that reached the dialog and that it does not take: said, not dropped unseen."""
+        if event.key not in self.taken_keys():
+            self.say_not_taken(self.NOT_TAKEN)
+
+    def on_key_router_scanned(self, event: KeyRouter.Scanned) -> None:
+        event.stop()
+        self.say_not_taken(self.SCAN_NOT_TAKEN)
+
+    def on_key_router_refused(self, event: KeyRouter.Refused) -> None:
+        """Scanner keys that are not a whole code: not taken either (the app rings and says why)."""
+        self.say_not_taken(self.SCAN_NOT_TAKEN, bell=False)
+
+    def on_scanner_bridge_scanned(self, event: ScannerBridge.Scanned) -> None:
+        event.stop()
+        self.say_not_taken(self.SCAN_NOT_TAKEN)
+
+
+class QuestionDialog(SaysStrayInput[Result]):
     """A question dialog: compose an `AnswerButton` per answer and a `said_line()`; the rest is here."""
 
     DEFAULT_CSS = ".question-said { color: $warning; height: auto; }"
-    router: KeyRouter | None = None
 
     def taken_keys(self) -> set[str]:
         """The keys this question answers to: its own bindings' that it allows now (`check_action`)."""
@@ -59,25 +97,3 @@ class QuestionDialog(Dialog[Result]):
             self.router = KeyRouter.from_settings(self, settings)
             for button in self.query(AnswerButton):
                 button.router = self.router
-
-    def say_not_taken(self, text: str, *, bell: bool = True) -> None:
-        if bell:
-            self.app.bell()
-        self.query_one(f"#{SAID_ID}", Static).update(Text(_(text)))
-
-    def on_key(self, event: events.Key) -> None:
-        """A key that reached the question and that it does not take: said, not dropped unseen."""
-        if event.key not in self.taken_keys():
-            self.say_not_taken(NOT_TAKEN)
-
-    def on_key_router_scanned(self, event: KeyRouter.Scanned) -> None:
-        event.stop()
-        self.say_not_taken(SCAN_NOT_TAKEN)
-
-    def on_key_router_refused(self, event: KeyRouter.Refused) -> None:
-        """Scanner keys that are not a whole code: not taken either (the app rings and says why)."""
-        self.say_not_taken(SCAN_NOT_TAKEN, bell=False)
-
-    def on_scanner_bridge_scanned(self, event: ScannerBridge.Scanned) -> None:
-        event.stop()
-        self.say_not_taken(SCAN_NOT_TAKEN)
