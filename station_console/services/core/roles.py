@@ -66,6 +66,8 @@ _MOVE_KEYS = (
         "checkin.down",
         "close.cancel",
         "reopen.cancel",
+        "app.keys",  # the key list: what each key does, not doing it
+        "keys.close",
     ),
 )
 _VIEW_KEYS = (
