@@ -230,15 +230,20 @@ def test_every_message_kind_has_a_name_in_both_languages() -> None:
     assert all(translate(label, "zh") != label for label in KIND_LABELS.values())
 
 
-@pytest.mark.first_mode("settings")
-@pytest.mark.parametrize(
+# The three queue screens: the keys that open one from Settings, a key that acts on a row (resend a
+# message, retry a carrier event, cancel a print job), the screen's status line.
+QUEUE_SCREENS = pytest.mark.parametrize(
     ("opening", "action", "status"),
     [
-        (("f11",), "r", "#outbox-status"),  # a message to resend
-        (("ctrl+o",), "r", "#ev-status"),  # a carrier event to retry
-        (("f8", "f10"), "c", "#print-queue-status"),  # a print job to cancel
+        (("f11",), "r", "#outbox-status"),
+        (("ctrl+o",), "r", "#ev-status"),
+        (("f8", "f10"), "c", "#print-queue-status"),
     ],
 )
+
+
+@pytest.mark.first_mode("settings")
+@QUEUE_SCREENS
 async def test_a_row_key_on_an_empty_list_says_there_is_nothing_to_act_on(
     app: StationApp, opening: tuple[str, ...], action: str, status: str
 ) -> None:
@@ -257,14 +262,7 @@ async def test_a_row_key_on_an_empty_list_says_there_is_nothing_to_act_on(
 
 
 @pytest.mark.first_mode("settings")
-@pytest.mark.parametrize(
-    ("opening", "action", "status"),
-    [
-        (("f11",), "r", "#outbox-status"),
-        (("ctrl+o",), "r", "#ev-status"),
-        (("f8", "f10"), "c", "#print-queue-status"),
-    ],
-)
+@QUEUE_SCREENS
 async def test_a_refusal_stays_over_the_list_read_again_until_the_clerks_next_key(
     app: StationApp, opening: tuple[str, ...], action: str, status: str
 ) -> None:
@@ -291,14 +289,7 @@ async def test_a_refusal_stays_over_the_list_read_again_until_the_clerks_next_ke
 
 
 @pytest.mark.first_mode("settings")
-@pytest.mark.parametrize(
-    ("opening", "action", "status"),
-    [
-        (("f11",), "r", "#outbox-status"),
-        (("ctrl+o",), "r", "#ev-status"),
-        (("f8", "f10"), "c", "#print-queue-status"),
-    ],
-)
+@QUEUE_SCREENS
 async def test_a_refusal_on_a_queue_screen_reads_as_one(
     app: StationApp, opening: tuple[str, ...], action: str, status: str
 ) -> None:
