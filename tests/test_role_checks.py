@@ -63,7 +63,6 @@ MANAGER_ONLY: dict[str, Callable[[Station, dict[str, Any]], Any]] = {
     ),
     "update_carrier": _call("scan.carriers", "update_carrier", "SF", {"fee_cents": 1}),
     "add_shelf": _call("shelves.layout", "add_shelf", "Z"),
-    "edit_shelf": _call("shelves.edits", "edit_shelf", "1", zone="floor"),
     "add_layer": _call("shelves.layout", "add_layer", "1"),
     "edit_layer": _call("shelves.edits", "edit_layer", "1-1", capacity_units=1),
     "edit": _call("shelves.edits", "edit", "1-1", capacity_units=1, zone="floor"),

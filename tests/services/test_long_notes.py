@@ -140,9 +140,9 @@ def test_a_shelf_note(station: Station) -> None:
     as_manager(station)
     refused_unchanged(station, lambda: layout.add_shelf(station, "9", layers=1, note=PASTED), "Note", 200)
     layout.add_shelf(station, "9", layers=1)
-    refused_unchanged(station, lambda: edits.edit_shelf(station, "9", note="x" * 201), "Note", 200)
+    refused_unchanged(station, lambda: edits.edit(station, "9", note="x" * 201), "Note", 200)
     typed, stored = at_limit(200)
-    edits.edit_shelf(station, "9", note=typed)
+    edits.edit(station, "9", note=typed)
     with station.read() as session:
         assert session.exec(select(Shelf.note).where(Shelf.label == "9")).one() == stored
 

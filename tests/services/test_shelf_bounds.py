@@ -43,13 +43,13 @@ def test_the_largest_capacity_is_taken(station: Station) -> None:
 
 def test_a_new_shelf_past_the_highest_walking_order_is_refused(station: Station) -> None:
     as_manager(station)
-    edits.edit_shelf(station, "OV", walk_order=shelves.WALK_ORDER_LIMIT)  # the last shelf walked
+    edits.edit(station, "OV", walk_order=shelves.WALK_ORDER_LIMIT)  # the last shelf walked
     before = snapshot(station)
     with pytest.raises(Refused) as refused:
         shelves.add_shelf(station, "A")
     assert refused.value.code == "walk_order_full"
     assert snapshot(station) == before
-    edits.edit_shelf(station, "OV", walk_order=shelves.WALK_ORDER_LIMIT - 1)
+    edits.edit(station, "OV", walk_order=shelves.WALK_ORDER_LIMIT - 1)
     shelves.add_shelf(station, "A")
     row = next(r for r in shelves.shelf_map(station) if r.label == "A")
     assert row.walk_order == shelves.WALK_ORDER_LIMIT

@@ -66,9 +66,9 @@ def test_a_shelf_edited_to_what_it_is_writes_nothing_and_records_no_event(statio
     as_manager(station)
     shelf = next(r for r in shelves.shelf_map(station) if r.label == "1")
     before = len(events(station, EventKind.SHELF_CHANGED))
-    assert edits.edit_shelf(station, "1", zone=shelf.zone, walk_order=shelf.walk_order) is False
+    assert edits.edit(station, "1", zone=shelf.zone, walk_order=shelf.walk_order) is False
     assert len(events(station, EventKind.SHELF_CHANGED)) == before
-    assert edits.edit_shelf(station, "1", zone="overflow", walk_order=shelf.walk_order) is True
+    assert edits.edit(station, "1", zone="overflow", walk_order=shelf.walk_order) is True
     details = events(station, EventKind.SHELF_CHANGED)[-1].details
     assert details["zone"] == "overflow" and "walk_order" not in details
 

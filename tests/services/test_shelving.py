@@ -118,10 +118,10 @@ def test_a_shelf_edited_or_added_is_picked_by_its_new_zone_and_walk(station: Sta
     keep_layers(station, {"1-1": 40, "2-1": 40, "OV-1": 40})
     station.clerk_role = "manager"
     assert [check_in(station, wb(n)).location for n in (1, 2)] == ["1-1", "2-1"]
-    edits.edit_shelf(station, "2", walk_order=-5)
+    edits.edit(station, "2", walk_order=-5)
     assert check_in(station, wb(3)).location == "2-1"  # equal fill: shelf 2 is walked first now
-    edits.edit_shelf(station, "1", zone="overflow")
-    edits.edit_shelf(station, "2", zone="overflow")
+    edits.edit(station, "1", zone="overflow")
+    edits.edit(station, "2", zone="overflow")
     # Every layer is in the overflow zone now, where the least filled comes first (an empty OV-1).
     assert check_in(station, wb(4)).location == "OV-1"
     layout.add_shelf(station, "9", layers=1, capacity_units=40)

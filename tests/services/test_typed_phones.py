@@ -225,7 +225,7 @@ def test_a_shelf_note(station: Station) -> None:
     as_manager(station)
     layout.add_shelf(station, "9", layers=1, note=f"key with the landlord, {FULL}")
     assert _shelf_note(station) == f"key with the landlord, {MASKED}"
-    edits.edit_shelf(station, "9", note=f"key with the neighbour, 010-1234 5678, or {FULL}")
+    edits.edit(station, "9", note=f"key with the neighbour, 010-1234 5678, or {FULL}")
     assert _shelf_note(station) == f"key with the neighbour, ****5678, or {MASKED}"
     assert FULL not in _trail(station)
 

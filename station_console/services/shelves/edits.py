@@ -133,18 +133,6 @@ def _layer_changes(
     return changed
 
 
-def edit_shelf(
-    station: Station,
-    location: str,
-    *,
-    zone: str | None = None,
-    walk_order: int | None = None,
-    note: str | None = None,
-) -> bool:
-    """`edit` of a shelf's zone, walking order or note alone (`location` a shelf, or a layer on it)."""
-    return edit(station, location, zone=zone, walk_order=walk_order, note=note)
-
-
 def edit_layer(
     station: Station,
     location: str,
