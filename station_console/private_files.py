@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from hardware.messages import Message
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.validation_reasons import InvalidValue
@@ -87,6 +88,13 @@ def write_reason(exc: OSError) -> InvalidValue | str:
     if msgid is not None:
         return InvalidValue(msgid)
     return errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+
+
+def write_reason_message(exc: OSError) -> Message | str:
+    """`write_reason` as a hardware `Message`, for a message stored by its id and read in the reader's
+    language (a print job's error, a carrier event's)."""
+    reason = write_reason(exc)
+    return Message(reason.msgid) if isinstance(reason, InvalidValue) else reason
 
 
 @contextmanager

@@ -32,10 +32,9 @@ from typing import Any, ClassVar, Protocol
 from hardware.messages import Message
 from station_console.counter_config import config_path
 from station_console.i18n import N_
-from station_console.private_files import write_reason
+from station_console.private_files import write_reason_message
 from station_console.services.notify.channels import data_dir
 from station_console.settings import EventTarget
-from station_console.validation_reasons import InvalidValue
 
 TIMEOUT_S = 10.0
 FOLDER = "carrier-events"
@@ -150,15 +149,8 @@ class FileChannel:
                 out.write(body.decode() + "\n")
         except OSError as exc:
             raise EventChannelError.failed(
-                N_("Cannot write the event file {path}: {error}"), path=path, error=_write_reason(exc)
+                N_("Cannot write the event file {path}: {error}"), path=path, error=write_reason_message(exc)
             ) from exc
-
-
-def _write_reason(exc: OSError) -> Message | str:
-    """Why the event file was not written, as every file the console writes says it, kept by its id
-    (read in the reader's language)."""
-    reason = write_reason(exc)
-    return Message(reason.msgid) if isinstance(reason, InvalidValue) else reason
 
 
 def channel_for(target: EventTarget, carrier: str, day_of: Any) -> EventChannel:

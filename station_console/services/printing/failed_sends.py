@@ -19,8 +19,7 @@ import socket
 from hardware.messages import Message
 from hardware.printers.transports import CANNOT_WRITE, PrinterError
 from station_console.i18n import N_
-from station_console.private_files import write_reason
-from station_console.validation_reasons import InvalidValue
+from station_console.private_files import write_reason_message
 
 _DEVICE_REASONS = {
     errno.ENOENT: N_("not plugged in or switched off"),
@@ -58,8 +57,7 @@ def in_clerks_words(error: PrinterError) -> PrinterError:
 
 def _reason(error: PrinterError, cause: OSError) -> Message | str:
     if error.message.msgid == CANNOT_WRITE:
-        reason = write_reason(cause)
-        return Message(reason.msgid) if isinstance(reason, InvalidValue) else reason
+        return write_reason_message(cause)
     if isinstance(cause, socket.gaierror):  # its errno is the resolver's (EAI_NONAME), not the system's
         return Message(_NO_SUCH_HOST)
     if isinstance(cause, TimeoutError):
