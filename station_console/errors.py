@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from station_console.i18n import get_language, shown_params, translate, translate_n
+from station_console.i18n import get_language, sentences, shown_params, translate, translate_n
 
 
 def advised(reason: str, advice: str, lang: str) -> str:
-    """A reason, then the advice (a message id) in `lang`: sentences as the language writes them, a
-    space between English ones, none after a "。"."""
-    return ("" if lang == "zh" else " ").join((reason, translate(advice, lang)))
+    """A reason, then the advice (a message id) in `lang`, as `sentences` puts them one after another."""
+    return sentences(reason, translate(advice, lang), lang=lang)
 
 
 class StationError(Exception):

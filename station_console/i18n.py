@@ -72,10 +72,10 @@ def shown_params(params: dict[str, Any], lang: str, /) -> dict[str, Any]:
     return {k: v.message(lang) if isinstance(v, Later) else v for k, v in params.items()}
 
 
-def sentences(*parts: str) -> str:
-    """Sentences one after another as the current language writes them: a space between English
-    sentences, none after Chinese full stops (`已匹配。手机号……`). Empty parts are left out."""
-    return ("" if _current == "zh" else " ").join(p for p in parts if p)
+def sentences(*parts: str, lang: str | None = None) -> str:
+    """Sentences one after another as the language (default: the current one) writes them: a space
+    between English sentences, none after Chinese full stops (`已匹配。手机号……`). Empty parts are left out."""
+    return ("" if (lang or _current) == "zh" else " ").join(p for p in parts if p)
 
 
 def listed(items: Iterable[str], lang: str | None = None) -> str:
