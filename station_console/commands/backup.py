@@ -73,11 +73,14 @@ def restore_command(app: CliApp, file: Path, yes: bool, as_json: bool) -> None:
                 _("PostgreSQL is restored with pg_restore (see README: Backup and restore)."), err=True
             )
             raise SystemExit(2)
-        backup.check_restore_file(station, file)  # before asking: a file that cannot go in is said now
-        if not yes and not click.confirm(
-            _("Replace every record in the station database with {file}?", file=str(file)), err=True
-        ):
-            raise SystemExit(1)
+        if not yes:
+            # Before asking: a file that cannot go in is said now. With --yes the restore checks it
+            # itself, and the whole file is not read and checked twice.
+            backup.check_restore_file(station, file)
+            if not click.confirm(
+                _("Replace every record in the station database with {file}?", file=str(file)), err=True
+            ):
+                raise SystemExit(1)
         done = backup.restore_sqlite(station, file)
     except StationError as exc:
         fail(exc, as_json=as_json)
