@@ -15,17 +15,16 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive, var
 from textual.screen import Screen
 
-from station_console import settle_memory
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.logs import log_path, setup_logging
 from station_console.safe_text import visible
 from station_console.tui import error_toasts
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
+from station_console.tui.device_threads import DeviceThreadsApp
 from station_console.tui.focus_in_view import LookAgain, bring_focus_into_view, look_after_focus, look_again
 from station_console.tui.held_toasts import HeldToastsApp
 from station_console.tui.key_bounce import SCAN_GAP, BounceGuard
-from station_console.tui.periodic import PassWorker
 from station_console.tui.quitting import run_to_the_end
 from station_console.tui.screens.base import translate_bindings
 from station_console.tui.type_ahead import TypeAhead
@@ -34,11 +33,6 @@ from station_console.tui.widgets.status_line import clerk_acted
 if TYPE_CHECKING:
     from station_console.services.core.station import SettingsRead, Station
     from station_console.settings import CounterSettings, StationSettings
-    from station_console.tui.carrier_event_worker import CarrierEventWorker
-    from station_console.tui.live_bridge import LiveBridge
-    from station_console.tui.notify_worker import NotifyWorker
-    from station_console.tui.print_worker import PrintWorker
-    from station_console.tui.scanner_bridge import ScannerBridge
     from station_console.tui.widgets.wedge import KeyRouter
 
 
@@ -105,7 +99,7 @@ class ConsoleContext(Protocol):
     def counter_settings(self) -> CounterSettings: ...
 
 
-class StationApp(ClerkSessionMixin, HeldToastsApp):
+class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp):
     # What every screen's header shows, watched by the headers (StationHeader).
     clerk_name: reactive[str | None] = reactive(None)
     device_states: reactive[dict[str, str]] = reactive(lambda: {"scanner": "wedge", "printer": "none"})
@@ -222,9 +216,7 @@ class StationApp(ClerkSessionMixin, HeldToastsApp):
         self._station: Station | None = None
         self._opening = opening
         self.open_failure: str | None = None  # why the station could not be opened, as the clerk read it
-        self._devices: list[ScannerBridge | PrintWorker | NotifyWorker | CarrierEventWorker | LiveBridge] = []
-        self._kicks_waiting: set[PassWorker] = set()  # kicked before the devices started
-        self._quitting = False  # the devices were stopped for good: none starts again
+        self.init_device_threads()
         self.key_bounce = BounceGuard(self._scan_gap)  # a dialog's answer key, repeated, goes nowhere
         # Keys after an Enter wait for its answer, then pass the bounce guard again (a dialog it closed).
         self.type_ahead = TypeAhead(self, self._to_focus, self.key_bounce.held_behind)
@@ -339,13 +331,6 @@ class StationApp(ClerkSessionMixin, HeldToastsApp):
         self.stop_devices()
         super().exit(result, return_code, message)
 
-    def stop_devices(self) -> None:
-        """The scanner, the passes and the live view stop, for good: each pass after its item in hand."""
-        self._quitting = True
-        devices, self._devices = self._devices, []
-        for device in devices:
-            device.stop()
-
     async def action_switch_mode(self, mode: str) -> None:
         if mode != self.current_mode:
             self._leave(self.screen_stack, lambda: self.switch_mode(mode))
@@ -428,60 +413,6 @@ class StationApp(ClerkSessionMixin, HeldToastsApp):
         self.open_failure = message
         self.exit(return_code=1, message=Text(f"station: {message}"))
 
-    def start_devices(self) -> None:
-        """The scanner, printer, outbox and live-view threads, once the first screen is drawn."""
-        # Imported here, not at the top: start-up time (printers and scanners pull in their drivers).
-        from station_console.tui.carrier_event_worker import CarrierEventWorker
-        from station_console.tui.live_bridge import LiveBridge
-        from station_console.tui.notify_worker import NotifyWorker
-        from station_console.tui.print_worker import PrintWorker
-        from station_console.tui.scanner_bridge import ScannerBridge
-
-        if self._devices or self._quitting or not self.is_running or self._station is None:
-            return
-        settle_memory()
-        # Device scanners (HID, serial, dummy) post Scanned messages.
-        self.scanner_bridge = ScannerBridge(self)
-        self.print_worker = PrintWorker(self)  # labels go out in a thread; check-in never waits for it
-        self.notify_worker = NotifyWorker(self)  # customer messages leave the outbox in a thread
-        self.carrier_event_worker = CarrierEventWorker(self)  # events back to carriers, in a thread
-        self.live_bridge = LiveBridge(self)  # other counters' check-ins and pickups refresh the screen
-        self._devices = [
-            self.scanner_bridge,
-            self.print_worker,
-            self.notify_worker,
-            self.carrier_event_worker,
-            self.live_bridge,
-        ]
-        for device in self._devices:
-            device.start()
-        for name in sorted(self._kicks_waiting):
-            getattr(self, name).kick()
-        self._kicks_waiting.clear()
-
-    def kick_worker(self, name: PassWorker) -> None:
-        """Run that background pass now: a label, message or event queued again goes at once, not at
-        the next round. Asked before the devices have started, it runs as they start."""
-        worker: PrintWorker | NotifyWorker | CarrierEventWorker | None = getattr(self, name, None)
-        if worker is None:
-            self._kicks_waiting.add(name)
-        else:
-            worker.kick()
-
-    @work(thread=True, exit_on_error=False, name="quick-check", group="quick-check")
-    def check_database(self) -> None:
-        """SQLite's page check, off the UI thread (a large file takes a while); a damaged file puts a
-        dialog over everything that says what to do."""
-        # Imported here: start-up time (the dialog is drawn before any service is loaded).
-        from station_console.services.core.health import DatabaseDamaged, check_database
-        from station_console.tui.screens.damaged import DamagedScreen
-
-        try:
-            check_database(self.station.engine)
-        except DatabaseDamaged as exc:
-            # Over whatever is on top (not `open_over`): nothing else can be done on a broken database.
-            self.call_from_thread(self.push_screen, DamagedScreen(exc.message()))
-
     def on_unmount(self) -> None:
         self.stop_devices()  # stopped at the exit already, unless the app ended another way
         if self._station is not None and self._opening is not None:
@@ -495,10 +426,6 @@ class StationApp(ClerkSessionMixin, HeldToastsApp):
             return
         self.bell()
         self.notify(event.shown(), severity="error")
-
-    def set_device_state(self, device: str, state: str) -> None:
-        """Hardware workers report here (on the UI thread); the headers watch `device_states`."""
-        self.device_states = {**self.device_states, device: state}
 
 
 def describe_database(station: Station) -> str:

@@ -39,9 +39,9 @@ def _subclasses(cls: type) -> set[type]:
 
 
 # Where a screen may be opened over whatever is on top: the helper itself, and the app's own (the
-# sign-in that locks the console, the damaged database, the clerk's activity, and the question about
-# unsaved edits the app asks as the clerk leaves).
-OPENS_OVER_ANY = {"app.py", "clerk_session.py", "screens/base.py", "screens/unsaved.py"}
+# sign-in that locks the console, the damaged database (`device_threads.py`), the clerk's activity,
+# and the question about unsaved edits the app asks as the clerk leaves).
+OPENS_OVER_ANY = {"app.py", "clerk_session.py", "device_threads.py", "screens/base.py", "screens/unsaved.py"}
 
 
 def test_a_screen_opens_a_dialog_only_through_open_over() -> None:
