@@ -1,4 +1,6 @@
-"""The Pickup screen, driven like a clerk: look up, fetch, scan each parcel, hand over on one key.
+"""The Pickup screen's handover, driven like a clerk: look up, fetch, scan each parcel, hand over on one
+key; partial pickups, overrides and their undo, the shift's list, other counters' pickups meanwhile.
+Lookups and scans are `test_pickup_lookups.py`.
 
 Key timing goes through the router's clock seam (`KeyRouter.clock`): a scanner's keys arrive 4 ms apart,
 a person's 250 ms apart (`tui/pickup_driver.py`); a hurried clerk's double keys are in
@@ -6,8 +8,6 @@ a person's 250 ms apart (`tui/pickup_driver.py`); a hurried clerk's double keys 
 """
 
 from __future__ import annotations
-
-import threading
 
 import pytest
 from sqlmodel import select
@@ -17,11 +17,8 @@ from db.models import Parcel, Role
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
-from station_console.tui.scanner_bridge import ScannerBridge
-from station_console.tui.screens import pickup
 from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
-from station_console.tui.widgets.wedge import KeyRouter
 from tui.pickup_driver import (
     ANN,
     OTHER,
@@ -33,7 +30,7 @@ from tui.pickup_driver import (
     statuses,
     statuses_ids,
 )
-from tui.quiet import TIMEOUT, press, send_key, until
+from tui.quiet import press
 
 
 @pytest.mark.first_mode("pickup")
@@ -154,41 +151,6 @@ async def test_partial_pickup_asks_twice(station: Station, console: StationApp) 
 
 
 @pytest.mark.first_mode("pickup")
-async def test_a_typed_listed_waybill_ticks_and_another_line_is_a_new_query(
-    station: Station, console: StationApp
-) -> None:
-    sign_in(station, Role.CLERK)
-    a = receive(station, 1, ANN)
-    other = receive(station, 2, OTHER)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        screen = await clerk.open()
-        await clerk.type(a.pickup_code)
-        await clerk.type(a.waybill.lower())
-        assert clerk.progress() == ("1", "1")
-        await clerk.type(other.pickup_code)
-        assert [r.waybill for r in screen.active_rows()] == [other.waybill]
-        assert clerk.progress() == ("0", "1")
-
-
-@pytest.mark.first_mode("pickup")
-async def test_a_device_scanner_checks_parcels_too(station: Station, console: StationApp) -> None:
-    sign_in(station, Role.CLERK)
-    a = receive(station, 1, ANN)
-    stranger = receive(station, 2, OTHER)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        screen = await clerk.open()
-        await clerk.type(a.pickup_code)
-        screen.post_message(ScannerBridge.Scanned(stranger.waybill, "hid"))
-        await clerk.settle()
-        assert screen.has_class("-wrong")
-        screen.post_message(ScannerBridge.Scanned(a.waybill, "hid"))
-        await clerk.settle()
-        assert clerk.progress() == ("1", "1") and not screen.has_class("-wrong")
-
-
-@pytest.mark.first_mode("pickup")
 async def test_override_is_refused_for_a_clerk(station: Station, console: StationApp) -> None:
     sign_in(station, Role.CLERK)
     a = receive(station, 1, ANN)
@@ -225,90 +187,6 @@ async def test_a_manager_overrides_with_a_reason_and_undoes(station: Station, co
         await clerk.key("y")
         assert statuses(station) == {a.waybill: "on_shelf", b.waybill: "on_shelf"}
         assert "Back on the shelf" in clerk.text("#pk-message")
-
-
-@pytest.mark.first_mode("pickup")
-async def test_nothing_found_is_shown_calmly(station: Station, console: StationApp) -> None:
-    sign_in(station, Role.CLERK)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        screen = await clerk.open()
-        await clerk.type("8-5-9999")
-        assert "No parcel on the shelves" in clerk.text("#pk-message") and clerk.bells == 1
-        assert screen.lookup is None
-
-
-@pytest.mark.first_mode("pickup")
-async def test_an_old_code_after_a_move_still_finds_the_parcel_and_says_where_it_went(
-    station: Station, console: StationApp
-) -> None:
-    from db.models import LookupFailure
-    from station_console.services.shelves.moves import move_parcel
-
-    sign_in(station, Role.CLERK)
-    parcel = receive(station, 1, ANN)
-    moved = move_parcel(station, parcel.waybill, "2-4")  # stocktake or a move: a new code
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        screen = await clerk.open()
-        await clerk.type(parcel.pickup_code)  # the customer's text message has the old code
-        assert [r.waybill for r in screen.active_rows()] == [parcel.waybill]
-        assert f"{parcel.pickup_code} moved to {moved.pickup_code}" in clerk.text("#pk-message")
-        await clerk.scan(parcel.waybill)
-        await clerk.key("enter")
-    assert statuses(station)[parcel.waybill] == "picked_up"
-    with station.read() as session:
-        assert session.exec(select(LookupFailure)).all() == []  # not counted as a failed guess
-
-
-@pytest.mark.first_mode("pickup")
-async def test_a_short_burst_from_the_scanner_is_refused_out_loud(
-    station: Station, console: StationApp
-) -> None:
-    """A scanner's burst too short to be a code (a box's 4-digit barcode) is said, never dropped."""
-    sign_in(station, Role.CLERK)
-    receive(station, 1, ANN)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        screen = await clerk.open()
-        await clerk.scan("5678")
-        assert clerk.bells == 1 and "too short" in clerk.text("#pk-message")
-        assert screen.lookup is None
-
-
-@pytest.mark.first_mode("pickup")
-async def test_a_wedge_setting_saved_takes_effect_from_the_next_scan(
-    station: Station, console: StationApp
-) -> None:
-    """Settings saves a shorter shortest code (a new `counter_settings`, as its save sets): the screen
-    built before reads the next scan by it, with no restart."""
-    sign_in(station, Role.CLERK)
-    receive(station, 1, ANN)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        await clerk.open()
-        await clerk.scan("5678")
-        assert clerk.bells == 1 and "too short" in clerk.text("#pk-message")
-        console.counter_settings = console.counter_settings.model_copy(update={"wedge_min_length": 4})
-        await clerk.scan("5679")
-        assert "too short" not in clerk.text("#pk-message"), clerk.text("#pk-message")
-        assert "5679" in clerk.text("#pk-message")
-
-
-@pytest.mark.first_mode("sendout")
-async def test_a_partial_scan_on_a_screen_without_its_own_panel_is_a_toast(
-    station: Station, console: StationApp
-) -> None:
-    sign_in(station, Role.CLERK)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        await clerk.key("f3")  # send-out: its router has no message of its own for a partial scan
-        console.screen.post_message(KeyRouter.Refused("split", "SF12345"))
-        await clerk.settle()
-        assert clerk.bells == 1
-        assert [n.message for n in console._notifications] == [
-            "Partial scan (SF12345): it arrived in pieces."
-        ]
 
 
 @pytest.mark.first_mode("pickup")
@@ -355,112 +233,6 @@ async def test_a_change_at_another_counter_is_said_below_a_wrong_parcel_refusal_
         assert screen.query_one("#pk-message").has_class("-error") and screen.has_class("-wrong")
         await clerk.scan(ann[0].waybill)
         assert "Another counter" not in clerk.text("#pk-message") and "OK" in clerk.text("#pk-message")
-
-
-@pytest.mark.first_mode("pickup")
-@pytest.mark.parametrize("found", [True, False], ids=["listed", "nothing-found"])
-async def test_a_refusal_said_while_the_lookup_runs_stays_first_over_its_answer(
-    station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch, found: bool
-) -> None:
-    """A partial scan refused while the customer's lookup ran: the lookup's answer (the list, or nothing
-    found) replaced the refusal before it was read. The refusal stays first, the answer below it."""
-    sign_in(station, Role.CLERK)
-    ann = receive(station, 1, ANN)
-    release, asked = threading.Event(), threading.Event()
-    real = pickup.lookup
-
-    def slow(*args: object, **kwargs: object) -> object:
-        asked.set()
-        assert release.wait(TIMEOUT)  # a busy database: the lookup is still running
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pickup, "lookup", slow)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        screen = await clerk.open()
-        await clerk.key(*(ann.pickup_code if found else "8-5-9999"))
-        send_key(console, "enter")
-        await until(pilot, asked.is_set)
-        clerk.clock.t += 0.5
-        clerk.clock.step, clerk.clock.idle = 0.004, 0.0
-        for key in [*"5678", "enter"]:
-            send_key(console, key)
-        await until(pilot, lambda: "too short" in clerk.text("#pk-message"))
-        refusal = clerk.text("#pk-message")
-        release.set()
-        await clerk.settle()
-        said = clerk.text("#pk-message")
-        answer = "1 parcel: fetch it" if found else "No parcel on the shelves"
-        assert said.startswith(refusal) and answer in said, said
-        assert screen.query_one("#pk-message").has_class("-error")
-        assert (screen.lookup is not None) is found  # the list is filled all the same
-        await clerk.key("escape")
-        assert "too short" not in clerk.text("#pk-message")  # the clerk's next key lets it go
-
-
-@pytest.mark.first_mode("pickup")
-async def test_a_customer_scanned_while_the_last_lookup_runs_is_the_one_listed(
-    station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A second customer's code scanned while the first one's lookup is held up: the first one's answer,
-    landing last, is dropped; the list stays the second customer's."""
-    sign_in(station, Role.CLERK)
-    ann, other = receive(station, 1, ANN), receive(station, 2, OTHER)
-    release, asked = threading.Event(), threading.Event()
-    real = pickup.lookup
-
-    def first_slow(station_: Station, query: str) -> object:
-        if query == ann.pickup_code:
-            asked.set()
-            assert release.wait(TIMEOUT)  # a busy database: the first lookup is still running
-        return real(station_, query)
-
-    monkeypatch.setattr(pickup, "lookup", first_slow)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        screen = await clerk.open()
-        await clerk.key(*ann.pickup_code)
-        send_key(console, "enter")
-        await until(pilot, asked.is_set)
-        clerk.clock.t += 0.5
-        clerk.clock.step, clerk.clock.idle = 0.004, 0.0
-        for key in [*other.pickup_code, "enter"]:
-            send_key(console, key)
-        await until(pilot, lambda: screen.lookup is not None)
-        release.set()
-        await clerk.settle()
-        assert screen.lookup is not None
-        assert [r.waybill for r in screen.active_rows()] == [other.waybill]
-        assert "1 parcel: fetch it" in clerk.text("#pk-message")
-
-
-@pytest.mark.first_mode("pickup")
-async def test_esc_while_the_lookup_runs_lists_nobody_when_it_answers(
-    station: Station, console: StationApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Esc while a customer's lookup is held up: the clerk cleared the counter, so its answer is dropped."""
-    sign_in(station, Role.CLERK)
-    ann = receive(station, 1, ANN)
-    release, asked = threading.Event(), threading.Event()
-    real = pickup.lookup
-
-    def slow(station_: Station, query: str) -> object:
-        asked.set()
-        assert release.wait(TIMEOUT)
-        return real(station_, query)
-
-    monkeypatch.setattr(pickup, "lookup", slow)
-    async with console.run_test(size=(160, 45)) as pilot:
-        clerk = Clerk_(console, pilot)
-        screen = await clerk.open()
-        await clerk.key(*ann.pickup_code)
-        send_key(console, "enter")
-        await until(pilot, asked.is_set)
-        await press(pilot, "escape", leave_running=["run"])  # the lookup's worker is held
-        release.set()
-        await clerk.settle()
-        assert screen.lookup is None and screen.active_rows() == []
-        assert "Ready" in clerk.text("#pk-message")
 
 
 @pytest.mark.first_mode("pickup")
