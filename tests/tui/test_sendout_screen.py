@@ -1,79 +1,34 @@
 """The send-out counter on F3, as a clerk uses it: fill the form, weigh, scan the waybill, see the
-quote, accept; refuse one; refund (manager); hand sends to the courier with a stranger in the scans."""
+quote, accept; refuse one; the questions before a filled form is dropped (refunds and the courier
+handover: test_sendout_courier.py)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from sqlmodel import col, select
-from textual import events
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
-from db.models import Send
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
-from station_console.settings import CounterSettings
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.sendout import SendoutScreen
-from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.screens.unsaved import LeaveUnsaved
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 from tui import quiet
-from tui.quiet import send_key
-
-
-def counter_app(station: Station, **settings: Any) -> StationApp:
-    """The console with a dummy scale, opening at send-out: a console opening at check-in built, laid
-    out and drew the check-in screen for tests that never look at it."""
-    config = CounterSettings(counter="test-counter", scale={"kind": "dummy", "grams": 1200}, **settings)
-    return StationApp(station, config, database_label="SQLite test", first_mode="sendout")
-
-
-async def until(pilot: Any, check: Any) -> None:
-    await quiet.until(pilot, check, what="the screen never got there")
-
-
-def text_of(screen: Any, selector: str) -> str:
-    return str(screen.query_one(selector, Static).render())
-
-
-async def fill(pilot: Any, screen: SendoutScreen, **overrides: str) -> None:
-    values = {
-        "so-phone": "13812345678",
-        "so-name": "Zhang San",
-        "so-idnum": "11010519491231002X",
-        "so-to-name": "Wang Wu",
-        "so-to-phone": "13987654321",
-        "so-dest": "新疆",
-        "so-address": "乌鲁木齐市人民路 88 号",
-        "so-contents": "clothes",
-    } | overrides
-    for field, value in values.items():
-        screen.query_one(f"#{field}", Input).value = value
-    screen.query_one("#so-idtype", Select).value = "resident"
-    screen.query_one("#so-seen").value = True  # type: ignore[attr-defined]
-    await until(pilot, lambda: screen.query_one("#so-check", SelectionList).option_count > 0)
-    screen.query_one("#so-check", SelectionList).select_all()
-
-
-async def accept_send(pilot: Any, screen: SendoutScreen, waybill: str, weight: str = "1") -> None:
-    """The form filled for an SF send of `weight` kg, quoted, then accepted (F10)."""
-    await fill(pilot, screen, **{"so-weight": weight, "so-waybill": waybill})
-    screen.query_one("#so-carrier", Select).value = "SF"
-    await until(pilot, lambda: "Total" in text_of(screen, "#so-quote"))
-    await quiet.press(pilot, "f10")
-    await until(pilot, lambda: waybill in text_of(screen, "#so-message"))
-
-
-def sends(station: Station) -> list[Send]:
-    with station.read() as session:
-        return list(session.exec(select(Send).order_by(col(Send.id))).all())
+from tui.sendout_driver import (
+    accept_send,
+    at_sendout,
+    counter_app,
+    fill,
+    keys_a_millisecond_apart,
+    sends,
+    text_of,
+    until,
+)
 
 
 @pytest.mark.first_mode("sendout")
@@ -143,169 +98,6 @@ async def test_hostile_text_is_shown_as_data(app: StationApp, station: Station) 
         screen.query_one("#so-weight", Input).value = "1"
         screen.query_one("#so-carrier", Select).value = "SF"
         await until(pilot, lambda: "[/]" in text_of(screen, "#so-quote"))
-
-
-@pytest.mark.first_mode("sendout")
-async def test_refund_and_the_courier_handover(app: StationApp, station: Station) -> None:
-    async with at_sendout(station) as (app, pilot, screen):
-        for waybill in ("SF1234567890123", "SF1234567890124", "SF1234567890125"):
-            await accept_send(pilot, screen, waybill)
-        await quiet.press(pilot, "f7")  # the signed-in manager refunds the last send
-        await quiet.settle(pilot)
-        await quiet.press(pilot, *"customer left", "enter")
-        await until(pilot, lambda: "Refunded" in text_of(screen, "#so-message"))
-        assert [s.status for s in sends(station)] == ["accepted", "accepted", "cancelled"]
-        courier = await sf_courier_here(app, pilot)
-        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
-        await until(pilot, lambda: "OK (1 of 2)" in text_of(courier, "#ho-message"))
-        courier.post_message(KeyRouter.Scanned("SF1234567890125"))  # the refunded one
-        await until(pilot, lambda: courier.has_class("-wrong"))
-        assert "cancelled" in text_of(courier, "#ho-message")
-        courier.query_one("#ho-courier", Input).value = "Chen"
-        await quiet.press(pilot, "f10")
-        await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
-        assert "NOT collected: SF1234567890124" in text_of(courier, "#ho-message")
-        assert [s.status for s in sends(station)] == ["handed_over", "accepted", "cancelled"]
-        await quiet.press(pilot, "escape")
-        await quiet.settle(pilot)
-        assert isinstance(app.screen, SendoutScreen)
-
-
-async def sf_courier_here(app: StationApp, pilot: Any) -> HandoverScreen:
-    """From send-out, F12: the courier handover, SF's batch open."""
-    await quiet.press(pilot, "f12")
-    await quiet.settle(pilot)
-    courier = app.screen
-    assert isinstance(courier, HandoverScreen)
-    await until(pilot, lambda: len(courier.query_one("#ho-carrier", Select)._options) > 1)
-    courier.query_one("#ho-carrier", Select).value = "SF"
-    await until(pilot, lambda: courier.view is not None)
-    return courier
-
-
-@asynccontextmanager
-async def at_sendout(station: Station) -> AsyncIterator[tuple[StationApp, Any, SendoutScreen]]:
-    """The console at send-out (F3), settled."""
-    app = counter_app(station)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await quiet.settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SendoutScreen)
-        yield app, pilot, screen
-
-
-@asynccontextmanager
-async def at_sf_handover(station: Station) -> AsyncIterator[tuple[StationApp, Any, HandoverScreen]]:
-    """One SF send accepted, then the console at send-out's courier handover, SF's batch open."""
-    from security.helpers import accept_send as accepted
-
-    accepted(station, "SF1234567890123")
-    async with at_sendout(station) as (app, pilot, _screen):
-        yield app, pilot, await sf_courier_here(app, pilot)
-
-
-@pytest.mark.first_mode("sendout")
-async def test_the_last_handover_stays_on_screen_when_nothing_is_left_waiting(
-    app: StationApp, station: Station
-) -> None:
-    """Closing the last batch re-reads what waits: none does, and the handover's own line stays."""
-    async with at_sf_handover(station) as (app, pilot, courier):
-        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
-        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
-        await quiet.press(pilot, "f10")
-        await until(pilot, lambda: len(courier.query_one("#ho-carrier", Select)._options) == 1)  # the prompt
-        await quiet.settle(pilot)
-        assert "Handed over 1 parcel," in text_of(courier, "#ho-message")
-    assert [s.status for s in sends(station)] == ["handed_over"]
-
-
-@pytest.mark.first_mode("sendout")
-async def test_a_refund_asked_for_badly_is_refused_by_the_service_saying_why(
-    app: StationApp, station: Station
-) -> None:
-    async with at_sendout(station) as (app, pilot, screen):
-        await quiet.press(pilot, "f7", "enter")  # the manager presses Enter before giving a reason
-        await until(pilot, lambda: "is empty" in text_of(screen, "#so-message"))
-        assert isinstance(app.screen, SendoutScreen)
-        station.clerk_role = "clerk"
-        await quiet.press(pilot, "f7", "shift+tab", *"SF0000000000000", "tab", *"x", "enter")
-        await until(pilot, lambda: "Only a manager" in text_of(screen, "#so-message"))
-    assert sends(station) == []
-
-
-@pytest.mark.first_mode("sendout")
-async def test_a_scan_while_the_carrier_list_has_the_focus_picks_nothing(
-    app: StationApp, station: Station
-) -> None:
-    async with at_sendout(station) as (app, pilot, screen):
-        await accept_send(pilot, screen, "SF1234567890123")
-        await quiet.press(pilot, "f12")
-        await quiet.settle(pilot)
-        courier = app.screen
-        assert isinstance(courier, HandoverScreen)
-        router = courier.query_one("#ho-scan", WedgeInput).router
-        assert router is not None
-        carrier = courier.query_one("#ho-carrier", Select)
-        await until(pilot, lambda: len(carrier._options) > 1)
-        assert carrier.has_focus
-        clock = iter(100.0 + 0.004 * n for n in range(1000))
-        router.clock = lambda _event: next(clock)
-        for _ in range(2):  # the courier scans before anyone chose the carrier: twice
-            await quiet.burst(pilot, *"SF1234567890123", "enter")
-            await until(pilot, lambda: "Choose the carrier first" in text_of(courier, "#ho-message"))
-        assert app.screen is courier and not isinstance(carrier.value, str) and courier.view is None
-
-
-@pytest.mark.first_mode("sendout")
-async def test_a_courier_name_past_the_fields_limit_is_refused_and_the_limit_said(
-    app: StationApp, station: Station
-) -> None:
-    """Typed or pasted past its 64 characters, the courier's name is not cut without a word: what
-    would pass the limit is not taken and a warning says the limit (once for a burst of keys)."""
-    async with at_sf_handover(station) as (app, pilot, courier):
-        name = courier.query_one("#ho-courier", Input)
-        name.focus()
-        name.value, name.cursor_position = "王" * 60, 60
-        name.insert_text_at_cursor("李" * 5)  # a paste, or the last keys of a long name
-        name.insert_text_at_cursor("李" * 5)
-        await quiet.settle(pilot)
-        assert name.value == "王" * 60
-        said = [n.message for n in app._notifications if "64" in n.message]
-        assert said == ["This field takes at most 64 characters."]
-        name.insert_text_at_cursor("李" * 4)  # exactly the limit: taken whole
-        assert name.value == "王" * 60 + "李" * 4
-
-
-def keys_a_millisecond_apart(field: WedgeInput, start: float = 200.0) -> KeyRouter:
-    """`field` focused, its router's clock stepping 1 ms a key from `start` (s): an input method's burst."""
-    router = field.router
-    assert router is not None
-    field.focus()
-    clock = iter(start + 0.001 * n for n in range(1000))
-    router.clock = lambda _event: next(clock)
-    return router
-
-
-@pytest.mark.first_mode("sendout")
-async def test_a_courier_name_from_an_input_method_is_typed_and_a_paste_keeps_its_place(
-    app: StationApp, station: Station
-) -> None:
-    """An input method commits a word in one burst (张师傅: three keys a millisecond apart); the name
-    field's router took it for a scanner's head and refused it as a split scan. A paste right after a
-    key the router still held went in ahead of that key."""
-    async with at_sf_handover(station) as (app, pilot, courier):
-        name = courier.query_one("#ho-courier", WedgeInput)
-        router = keys_a_millisecond_apart(name)
-        await quiet.burst(pilot, *"张师傅")
-        assert name.value == "张师傅"
-        assert router.refused == 0 and "Partial scan" not in text_of(courier, "#ho-message")
-        name.value = ""
-        keys_a_millisecond_apart(name, start=201.0)  # a key of its own, a second after the word
-        send_key(app, "a")
-        await until(pilot, lambda: router.decoder.pending)  # held: a scanner's first key, or a person's?
-        name.post_message(events.Paste("bc"))
-        await quiet.settle(pilot)
-        assert name.value == "abc"
 
 
 @pytest.mark.first_mode("sendout")

@@ -1,0 +1,88 @@
+"""Driving the send-out counter (F3) like a clerk, for the send-out tests: the console with a dummy scale
+opening at send-out, the form filled and a send accepted, an input method's burst of keys."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlmodel import col, select
+from textual.widgets import Input, Select, SelectionList, Static
+
+from db.models import Send
+from station_console.services.core.station import Station
+from station_console.settings import CounterSettings
+from station_console.tui.app import StationApp
+from station_console.tui.screens.sendout import SendoutScreen
+from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
+from tui import quiet
+
+
+def counter_app(station: Station, **settings: Any) -> StationApp:
+    """The console with a dummy scale, opening at send-out: a console opening at check-in built, laid
+    out and drew the check-in screen for tests that never look at it."""
+    config = CounterSettings(counter="test-counter", scale={"kind": "dummy", "grams": 1200}, **settings)
+    return StationApp(station, config, database_label="SQLite test", first_mode="sendout")
+
+
+async def until(pilot: Any, check: Any) -> None:
+    await quiet.until(pilot, check, what="the screen never got there")
+
+
+def text_of(screen: Any, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def fill(pilot: Any, screen: SendoutScreen, **overrides: str) -> None:
+    values = {
+        "so-phone": "13812345678",
+        "so-name": "Zhang San",
+        "so-idnum": "11010519491231002X",
+        "so-to-name": "Wang Wu",
+        "so-to-phone": "13987654321",
+        "so-dest": "新疆",
+        "so-address": "乌鲁木齐市人民路 88 号",
+        "so-contents": "clothes",
+    } | overrides
+    for field, value in values.items():
+        screen.query_one(f"#{field}", Input).value = value
+    screen.query_one("#so-idtype", Select).value = "resident"
+    screen.query_one("#so-seen").value = True  # type: ignore[attr-defined]
+    await until(pilot, lambda: screen.query_one("#so-check", SelectionList).option_count > 0)
+    screen.query_one("#so-check", SelectionList).select_all()
+
+
+async def accept_send(pilot: Any, screen: SendoutScreen, waybill: str, weight: str = "1") -> None:
+    """The form filled for an SF send of `weight` kg, quoted, then accepted (F10)."""
+    await fill(pilot, screen, **{"so-weight": weight, "so-waybill": waybill})
+    screen.query_one("#so-carrier", Select).value = "SF"
+    await until(pilot, lambda: "Total" in text_of(screen, "#so-quote"))
+    await quiet.press(pilot, "f10")
+    await until(pilot, lambda: waybill in text_of(screen, "#so-message"))
+
+
+def sends(station: Station) -> list[Send]:
+    with station.read() as session:
+        return list(session.exec(select(Send).order_by(col(Send.id))).all())
+
+
+@asynccontextmanager
+async def at_sendout(station: Station) -> AsyncIterator[tuple[StationApp, Any, SendoutScreen]]:
+    """The console at send-out (F3), settled."""
+    app = counter_app(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SendoutScreen)
+        yield app, pilot, screen
+
+
+def keys_a_millisecond_apart(field: WedgeInput, start: float = 200.0) -> KeyRouter:
+    """`field` focused, its router's clock stepping 1 ms a key from `start` (s): an input method's burst."""
+    router = field.router
+    assert router is not None
+    field.focus()
+    clock = iter(start + 0.001 * n for n in range(1000))
+    router.clock = lambda _event: next(clock)
+    return router

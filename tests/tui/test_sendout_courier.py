@@ -1,0 +1,164 @@
+"""After the send-out counter's form, as a clerk uses it: refund a send (manager), hand sends to the
+courier with a stranger in the scans, the courier's name typed, pasted or too long (the form itself:
+test_sendout_screen.py)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from textual import events
+from textual.widgets import Input, Select
+
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.screens.sendout import SendoutScreen
+from station_console.tui.screens.sendout_handover import HandoverScreen
+from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
+from tui import quiet
+from tui.quiet import send_key
+from tui.sendout_driver import accept_send, at_sendout, keys_a_millisecond_apart, sends, text_of, until
+
+
+@pytest.mark.first_mode("sendout")
+async def test_refund_and_the_courier_handover(app: StationApp, station: Station) -> None:
+    async with at_sendout(station) as (app, pilot, screen):
+        for waybill in ("SF1234567890123", "SF1234567890124", "SF1234567890125"):
+            await accept_send(pilot, screen, waybill)
+        await quiet.press(pilot, "f7")  # the signed-in manager refunds the last send
+        await quiet.settle(pilot)
+        await quiet.press(pilot, *"customer left", "enter")
+        await until(pilot, lambda: "Refunded" in text_of(screen, "#so-message"))
+        assert [s.status for s in sends(station)] == ["accepted", "accepted", "cancelled"]
+        courier = await sf_courier_here(app, pilot)
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "OK (1 of 2)" in text_of(courier, "#ho-message"))
+        courier.post_message(KeyRouter.Scanned("SF1234567890125"))  # the refunded one
+        await until(pilot, lambda: courier.has_class("-wrong"))
+        assert "cancelled" in text_of(courier, "#ho-message")
+        courier.query_one("#ho-courier", Input).value = "Chen"
+        await quiet.press(pilot, "f10")
+        await until(pilot, lambda: "Handed over 1 parcel," in text_of(courier, "#ho-message"))
+        assert "NOT collected: SF1234567890124" in text_of(courier, "#ho-message")
+        assert [s.status for s in sends(station)] == ["handed_over", "accepted", "cancelled"]
+        await quiet.press(pilot, "escape")
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, SendoutScreen)
+
+
+async def sf_courier_here(app: StationApp, pilot: Any) -> HandoverScreen:
+    """From send-out, F12: the courier handover, SF's batch open."""
+    await quiet.press(pilot, "f12")
+    await quiet.settle(pilot)
+    courier = app.screen
+    assert isinstance(courier, HandoverScreen)
+    await until(pilot, lambda: len(courier.query_one("#ho-carrier", Select)._options) > 1)
+    courier.query_one("#ho-carrier", Select).value = "SF"
+    await until(pilot, lambda: courier.view is not None)
+    return courier
+
+
+@asynccontextmanager
+async def at_sf_handover(station: Station) -> AsyncIterator[tuple[StationApp, Any, HandoverScreen]]:
+    """One SF send accepted, then the console at send-out's courier handover, SF's batch open."""
+    from security.helpers import accept_send as accepted
+
+    accepted(station, "SF1234567890123")
+    async with at_sendout(station) as (app, pilot, _screen):
+        yield app, pilot, await sf_courier_here(app, pilot)
+
+
+@pytest.mark.first_mode("sendout")
+async def test_the_last_handover_stays_on_screen_when_nothing_is_left_waiting(
+    app: StationApp, station: Station
+) -> None:
+    """Closing the last batch re-reads what waits: none does, and the handover's own line stays."""
+    async with at_sf_handover(station) as (app, pilot, courier):
+        courier.post_message(KeyRouter.Scanned("SF1234567890123"))
+        await until(pilot, lambda: "All 1 scanned" in text_of(courier, "#ho-message"))
+        await quiet.press(pilot, "f10")
+        await until(pilot, lambda: len(courier.query_one("#ho-carrier", Select)._options) == 1)  # the prompt
+        await quiet.settle(pilot)
+        assert "Handed over 1 parcel," in text_of(courier, "#ho-message")
+    assert [s.status for s in sends(station)] == ["handed_over"]
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_refund_asked_for_badly_is_refused_by_the_service_saying_why(
+    app: StationApp, station: Station
+) -> None:
+    async with at_sendout(station) as (app, pilot, screen):
+        await quiet.press(pilot, "f7", "enter")  # the manager presses Enter before giving a reason
+        await until(pilot, lambda: "is empty" in text_of(screen, "#so-message"))
+        assert isinstance(app.screen, SendoutScreen)
+        station.clerk_role = "clerk"
+        await quiet.press(pilot, "f7", "shift+tab", *"SF0000000000000", "tab", *"x", "enter")
+        await until(pilot, lambda: "Only a manager" in text_of(screen, "#so-message"))
+    assert sends(station) == []
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_scan_while_the_carrier_list_has_the_focus_picks_nothing(
+    app: StationApp, station: Station
+) -> None:
+    async with at_sendout(station) as (app, pilot, screen):
+        await accept_send(pilot, screen, "SF1234567890123")
+        await quiet.press(pilot, "f12")
+        await quiet.settle(pilot)
+        courier = app.screen
+        assert isinstance(courier, HandoverScreen)
+        router = courier.query_one("#ho-scan", WedgeInput).router
+        assert router is not None
+        carrier = courier.query_one("#ho-carrier", Select)
+        await until(pilot, lambda: len(carrier._options) > 1)
+        assert carrier.has_focus
+        clock = iter(100.0 + 0.004 * n for n in range(1000))
+        router.clock = lambda _event: next(clock)
+        for _ in range(2):  # the courier scans before anyone chose the carrier: twice
+            await quiet.burst(pilot, *"SF1234567890123", "enter")
+            await until(pilot, lambda: "Choose the carrier first" in text_of(courier, "#ho-message"))
+        assert app.screen is courier and not isinstance(carrier.value, str) and courier.view is None
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_courier_name_past_the_fields_limit_is_refused_and_the_limit_said(
+    app: StationApp, station: Station
+) -> None:
+    """Typed or pasted past its 64 characters, the courier's name is not cut without a word: what
+    would pass the limit is not taken and a warning says the limit (once for a burst of keys)."""
+    async with at_sf_handover(station) as (app, pilot, courier):
+        name = courier.query_one("#ho-courier", Input)
+        name.focus()
+        name.value, name.cursor_position = "王" * 60, 60
+        name.insert_text_at_cursor("李" * 5)  # a paste, or the last keys of a long name
+        name.insert_text_at_cursor("李" * 5)
+        await quiet.settle(pilot)
+        assert name.value == "王" * 60
+        said = [n.message for n in app._notifications if "64" in n.message]
+        assert said == ["This field takes at most 64 characters."]
+        name.insert_text_at_cursor("李" * 4)  # exactly the limit: taken whole
+        assert name.value == "王" * 60 + "李" * 4
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_courier_name_from_an_input_method_is_typed_and_a_paste_keeps_its_place(
+    app: StationApp, station: Station
+) -> None:
+    """An input method commits a word in one burst (张师傅: three keys a millisecond apart); the name
+    field's router took it for a scanner's head and refused it as a split scan. A paste right after a
+    key the router still held went in ahead of that key."""
+    async with at_sf_handover(station) as (app, pilot, courier):
+        name = courier.query_one("#ho-courier", WedgeInput)
+        router = keys_a_millisecond_apart(name)
+        await quiet.burst(pilot, *"张师傅")
+        assert name.value == "张师傅"
+        assert router.refused == 0 and "Partial scan" not in text_of(courier, "#ho-message")
+        name.value = ""
+        keys_a_millisecond_apart(name, start=201.0)  # a key of its own, a second after the word
+        send_key(app, "a")
+        await until(pilot, lambda: router.decoder.pending)  # held: a scanner's first key, or a person's?
+        name.post_message(events.Paste("bc"))
+        await quiet.settle(pilot)
+        assert name.value == "abc"
