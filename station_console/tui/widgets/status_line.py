@@ -14,12 +14,17 @@ A refusal is the clerk's who was refused: another clerk signing in finds the las
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from rich.text import Text
 from textual.screen import Screen
 
 from station_console.tui.widgets.plain import Static
+
+# The lines whose refusal stands: the app tells the screen's lines of every key of the clerk's (a scan's
+# too), and walking the screen for them on each key would cost every key a walk of its widgets.
+_standing: weakref.WeakSet[StatusLine] = weakref.WeakSet()
 
 
 class StatusLine(Static):
@@ -31,10 +36,20 @@ class StatusLine(Static):
     def __init__(self, content: Any = "", *, error_class: str = "-error", **kwargs: Any) -> None:
         super().__init__(content, **kwargs)
         self.error_class = error_class  # the screen's stylesheet's name for a refusal
-        self.refusal_stands = False
         self._refusal: Any = ""  # what the standing refusal says
         # The last read: text, warn, ok; the line's first words until one lands ("Ready: ...").
         self._read: tuple[Any, bool, bool] = (content, False, False)
+
+    @property
+    def refusal_stands(self) -> bool:
+        return self in _standing
+
+    @refusal_stands.setter
+    def refusal_stands(self, stands: bool) -> None:
+        if stands:
+            _standing.add(self)
+        else:
+            _standing.discard(self)
 
     def say(self, text: Any, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
         """What the clerk's action did; a refusal (`error`) stays over any read until they act again."""
@@ -85,5 +100,5 @@ def drop_refusals(screen: Screen[Any]) -> None:
 def clerk_acted(screen: Screen[Any]) -> None:
     """A key or a click for `screen`: its status lines' refusals may now be replaced (a dialog's key
     leaves the screen under it as it was)."""
-    for line in screen.walk_children(StatusLine):  # a type filter: a CSS query matches every node
+    for line in [line for line in _standing if screen in line.ancestors]:
         line.clerk_acted()
