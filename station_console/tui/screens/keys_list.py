@@ -25,7 +25,7 @@ from station_console.tui.screens.base import translate_bindings
 from station_console.tui.screens.question_keys import SaysStrayInput
 from station_console.tui.screens.typed_dialog import keys_line
 from station_console.tui.widgets.plain import Static, plain
-from station_console.tui.widgets.wedge import KeyRouter, RoutedKeys
+from station_console.tui.widgets.wedge import RoutedKeys
 
 KEYS_ACTION = "keys_list"  # the app's action: the footer shows its key first
 CLOSE_KEYS = N_("Ins or Esc: close · ↑ ↓ PgUp PgDn: scroll")
@@ -137,7 +137,6 @@ class KeysList(SaysStrayInput[None]):
     def __init__(self, keys: list[ListedKey]) -> None:
         super().__init__()
         self.keys = keys
-        self.router: KeyRouter | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -159,12 +158,8 @@ class KeysList(SaysStrayInput[None]):
             yield Static(id="keys-said")
             yield keys_line(CLOSE_KEYS)
 
-    def on_mount(self) -> None:
+    def on_mount(self) -> None:  # its router is set up by `SaysStrayInput`'s
         translate_bindings(self)
-        settings = getattr(self.app, "counter_settings", None)
-        if settings is not None:
-            self.router = KeyRouter.from_settings(self, settings)
-            self.query_one(_KeysScroll).router = self.router
 
     def action_close(self) -> None:
         self.dismiss(None)

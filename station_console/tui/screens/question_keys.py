@@ -53,6 +53,15 @@ class SaysStrayInput(Dialog[Result]):
         """The keys this dialog takes; any other is said as doing nothing here."""
         return MOVES
 
+    def on_mount(self) -> None:
+        """Its widgets that take keys (`RoutedKeys`: answer buttons, the key list) pass its wedge router."""
+        settings = getattr(self.app, "counter_settings", None)
+        if settings is not None:
+            self.router = KeyRouter.from_settings(self, settings)
+            for widget in self.walk_children():
+                if isinstance(widget, RoutedKeys):
+                    widget.router = self.router
+
     def say_not_taken(self, text: str, *, bell: bool = True) -> None:
         if bell:
             self.app.bell()
@@ -90,10 +99,3 @@ class QuestionDialog(SaysStrayInput[Result]):
             if self.check_action(name, parameters) is not False:
                 keys.update(each.strip() for each in key.split(","))
         return keys
-
-    def on_mount(self) -> None:
-        settings = getattr(self.app, "counter_settings", None)
-        if settings is not None:
-            self.router = KeyRouter.from_settings(self, settings)
-            for button in self.query(AnswerButton):
-                button.router = self.router
