@@ -32,7 +32,7 @@ class Document:
     widths: list[int] = field(default_factory=list)  # relative column widths; empty: all alike
     aligns: list[str] = field(default_factory=list)  # "L" or "R" per column; empty: all left
     more: list[Table] = field(default_factory=list)  # further tables, after the first
-    note: str = ""  # a small line under the meta (e.g. which font the PDF uses)
+    note: str = ""  # a small line under the meta (e.g. that Chinese could not be printed)
 
     def tables(self) -> list[Table]:
         """The first table and the further ones, leaving out any with neither headings nor rows."""

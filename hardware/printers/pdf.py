@@ -15,7 +15,7 @@ from fpdf.fonts import FontFace
 
 from hardware.printers import code128, qr
 from hardware.printers.document import Document
-from hardware.printers.fonts import cjk_font, has_cjk, printable
+from hardware.printers.fonts import FontFile, cjk_font, has_cjk, printable
 from hardware.printers.label import Box, LabelData, Media
 from hardware.printers.pdf_columns import CELL_PADDING_MM, column_widths, least_width
 from hardware.printers.pdf_fonts import SharedFontPDF
@@ -35,12 +35,21 @@ def _new_pdf(width_mm: float, height_mm: float) -> tuple[FPDF, bool]:
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     found = cjk_font()
+    # Which font drew the text is for whoever looks into a print: in the file's keywords, not on the page.
+    pdf.set_keywords(font_keyword(found))
     if found is not None:
         pdf.add_shared_font("label", found.path, found.index)
         pdf.set_font("label")
     else:
         pdf.set_font("helvetica", style="B")
     return pdf, found is not None
+
+
+def font_keyword(found: FontFile | None) -> str:
+    """The PDF keyword naming its font: the file (and face of a collection), or the core fallback."""
+    if found is None:
+        return "font: Helvetica (no CJK font found)"
+    return f"font: {found.path.name}" + (f"#{found.index}" if found.index else "")
 
 
 def _fit_text(

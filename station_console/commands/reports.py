@@ -66,7 +66,12 @@ def report(app: CliApp, day_text: str | None, fmt: str, out: Path | None) -> Non
         blob = export.to_pdf(data)
         target = out or export.report_file(data, "pdf")
         _write(target, blob)
-        click.echo(_("Wrote {path}", path=str(target)), err=True)
+        font = export.pdf_font()
+        if font:
+            click.echo(_("Wrote {path} (font: {font})", path=str(target), font=font), err=True)
+        else:
+            click.echo(_("Wrote {path}", path=str(target)), err=True)
+            click.echo(_(export.NO_CJK_FONT), err=True)
         return
     text = {"json": export.to_json, "csv": export.to_csv, "text": export.to_text}[fmt](data)
     if out is not None:

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from hardware.printers import fonts
+from hardware.printers.fonts import BUNDLED_CJK
+
 
 def test_a_pdf_report_goes_to_the_data_folder_or_where_out_says(  # type: ignore[no-untyped-def]
     run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -17,9 +20,28 @@ def test_a_pdf_report_goes_to_the_data_folder_or_where_out_says(  # type: ignore
     saved = run("report", "--format", "pdf", "--date", "2026-11-25")
     assert saved.exit_code == 0, saved.output
     path = Path(os.environ["XDG_DATA_HOME"]) / "station-console" / "reports" / "report-2026-11-25.pdf"
-    assert path.read_bytes().startswith(b"%PDF") and f"Wrote {path}" in saved.stderr
+    assert (
+        path.read_bytes().startswith(b"%PDF") and f"Wrote {path} (font: {BUNDLED_CJK.name})" in saved.stderr
+    )
     assert list(started_in.iterdir()) == []
     chosen = tmp_path / "elsewhere" / "day.pdf"
     out = run("report", "--format", "pdf", "--date", "2026-11-25", "--out", str(chosen))
     assert out.exit_code == 0, out.output
     assert chosen.read_bytes().startswith(b"%PDF") and f"Wrote {chosen}" in out.stderr
+
+
+def test_a_pdf_report_without_a_chinese_font_says_so_where_it_says_it_wrote_it(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STATION_CJK_FONT", "")
+    fonts.cjk_font.cache_clear()
+    chosen = tmp_path / "day.pdf"
+    try:
+        out = run("--lang", "zh", "report", "--format", "pdf", "--date", "2026-11-25", "--out", str(chosen))
+    finally:
+        fonts.cjk_font.cache_clear()
+    assert out.exit_code == 0, out.output
+    assert out.stderr.splitlines() == [
+        f"已写入 {chosen}",
+        "无法打印中文：这台电脑没有中文字体，所以本报表为英文。店长可在“设置”的“标签字体”中选择字体。",
+    ]

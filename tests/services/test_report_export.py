@@ -37,6 +37,11 @@ def pdf_text(blob: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(blob)).pages)
 
 
+def pdf_keywords(blob: bytes) -> str:
+    info = PdfReader(io.BytesIO(blob)).metadata
+    return str(info.get("/Keywords", "")) if info else ""
+
+
 def test_pdf_carries_the_figures_and_the_close_signature(report: dict) -> None:  # type: ignore[type-arg]
     text = pdf_text(to_pdf(report))
     assert "Parcel Station: day report 2026-11-24" in text
@@ -45,13 +50,25 @@ def test_pdf_carries_the_figures_and_the_close_signature(report: dict) -> None: 
     assert "Total 0 11 1 1 1 8 4.80" in text
     flat = " ".join(text.split())  # the PDF justifies the close line: spaces vary
     assert "Closed by mei" in flat and report["closed"]["sha256"][:20] in text.replace("\n", "")
-    assert f"Font: {BUNDLED_CJK.name}" in text  # the tests pin the bundled font (tests/conftest.py)
+
+
+def test_the_font_is_named_in_the_pdf_keywords_not_on_the_page_the_clerk_signs(
+    report: dict,  # type: ignore[type-arg]
+) -> None:
+    for lang in ("en", "zh"):
+        set_language(lang)
+        blob = to_pdf(report)
+        text = pdf_text(blob)
+        # the tests pin the bundled font (tests/conftest.py)
+        assert pdf_keywords(blob) == f"font: {BUNDLED_CJK.name}"
+        assert BUNDLED_CJK.name not in text and "Font" not in text and "字体" not in text
+        assert "Chinese" not in text and "中文" not in text  # nothing is wrong: no note at all
 
 
 def test_pdf_in_chinese_uses_the_cjk_font(report: dict) -> None:  # type: ignore[type-arg]
     set_language("zh")
     text = pdf_text(to_pdf(report))
-    assert "期初在架" in text and "合计 0 11 1 1 1 8 4.80" in text and f"字体：{BUNDLED_CJK.name}" in text
+    assert "期初在架" in text and "合计 0 11 1 1 1 8 4.80" in text
 
 
 def test_pdf_without_a_cjk_font_falls_back_to_english_and_says_so(
@@ -64,10 +81,14 @@ def test_pdf_without_a_cjk_font_falls_back_to_english_and_says_so(
     fonts.cjk_font.cache_clear()
     set_language("zh")
     try:
-        text = pdf_text(to_pdf(report))
+        blob = to_pdf(report)
     finally:
         fonts.cjk_font.cache_clear()
-    assert "No Chinese font found" in text
+    text = " ".join(pdf_text(blob).split())
+    assert (
+        "Chinese cannot be printed: this computer has no Chinese font, so this report is in English." in text
+    )
+    assert pdf_keywords(blob) == "font: Helvetica (no CJK font found)"
     assert "Total 0 11 1 1 1 8 4.80" in text and "期初" not in text
 
 

@@ -1,8 +1,8 @@
 """The day report as text, CSV, JSON and an A4 PDF (fpdf2).
 
 The PDF embeds a CJK TrueType font when the machine has one (hardware.printers.fonts finds it) and
-says which; without one it falls back to a core font and English wording, and says that too, so a
-Chinese station never gets a PDF of empty boxes.
+names it in its keywords; without one it falls back to a core font and English wording and says so on
+the page, so a Chinese station never gets a PDF of empty boxes.
 """
 
 from __future__ import annotations
@@ -63,7 +63,16 @@ SEND_COLUMNS = (
 )
 TOTAL = N_("Total")
 FIGURE_KEYS = ("opening", "checked_in", "picked_up", "returned", "written_off", "closing")
-NO_CJK_FONT = N_("No Chinese font found: this PDF is in English. Check label_font in the counter settings.")
+NO_CJK_FONT = N_(
+    "Chinese cannot be printed: this computer has no Chinese font, so this report is in English. "
+    "A manager can choose one in Settings, Label font."
+)
+
+
+def pdf_font() -> str:
+    """The font file a PDF report is drawn in, for the line saying it was written ("": none found)."""
+    found = cjk_font()
+    return found.path.name if found is not None else ""
 
 
 def table_rows(report: dict[str, Any], tr: Translator = CURRENT) -> list[list[str]]:
@@ -197,18 +206,19 @@ def to_text(report: dict[str, Any]) -> str:
 
 
 def to_pdf(report: dict[str, Any]) -> bytes:
-    """An A4 page (or more): station, date, the table, the figures, the close signature, the font used.
+    """An A4 page (or more): station, date, the table, the figures, the close signature.
 
-    Drawn by the documents' one PDF renderer; without a Chinese font it is in English and says so.
+    Drawn by the documents' one PDF renderer, which names its font in the file's keywords; the page
+    is for the clerk who signs it, and mentions the font only when there is no Chinese one: then it
+    is in English and says so.
     """
     # fpdf takes ~0.2 s to import: loaded when a PDF is written, not when the console starts.
     from hardware.printers.pdf import render_document
 
     found = cjk_font()
     lang = get_language()
+    font_note = ""
     if found is not None:
-        font_note = _("Font: {font}", font=found.path.name)
-
         tr = Translator(lang)
     else:
         font_note = translate(NO_CJK_FONT, "en")
