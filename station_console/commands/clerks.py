@@ -155,7 +155,7 @@ def clerk_activate(app: CliApp, name: str) -> None:
 
 @group("audit")
 def audit_group() -> None:
-    """The audit trail: verify its hash chain, a parcel's timeline, a clerk's activity."""
+    """The audit trail: verify its hash chain, a parcel's timeline, a clerk's activity, one event whole."""
 
 
 @audit_group.command("verify")
@@ -191,6 +191,38 @@ def _print_entries(app: CliApp, entries: list, *, show_waybill: bool) -> None:  
         table.append([str(e.id), when, kind_label(e.kind), who, where + details])
     for line in table_lines(table, right={0}):
         click.echo(line)
+
+
+@audit_group.command("show")
+@argument("event_id", type=int, metavar="ID")
+@option("--json", "as_json", is_flag=True, help="The event as JSON, its details as stored.")
+@pass_app
+def audit_show(app: CliApp, event_id: int, as_json: bool) -> None:
+    """One event whole, by its ID (the first column of timeline and activity, which cut long details):
+    each detail on its own line, phones masked as stored."""
+    from station_console.services.people.audit_trail import audit_event, kind_label
+    from station_console.services.people.event_details import Detail, event_details, label
+
+    e = audit_event(app.station, event_id)
+    if as_json:
+        emit_json(e.to_json())
+        return
+    zone = app.station.zone()
+    when = e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+    click.echo(f"{e.id}  {when}  {kind_label(e.kind)}  {visible(e.clerk or '-')}@{visible(e.counter or '-')}")
+    shown = event_details(
+        e.kind,
+        e.details,
+        zone=zone,
+        waybill=e.waybill,
+        clerk=e.clerk,
+        carrier_name=e.carrier_name,
+        whole=True,
+    )
+    if e.waybill:
+        shown.insert(0, Detail("waybill", label("waybill"), visible(e.waybill)))
+    for detail in shown:
+        click.echo(f"  {detail.text()}")
 
 
 @audit_group.command("timeline")

@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 from station_helpers import column_starts
 
 from station_console.cli import cli
-from station_console.errors import PermissionDenied, Refused
+from station_console.errors import NotFound, PermissionDenied, Refused
 
 MANAGER = ["--clerk", "Wang", "--pin", "9071"]
 pytestmark = pytest.mark.new_station  # these tests make their own clerks, from the first run on
@@ -122,6 +122,32 @@ def test_audit_timeline_and_activity(db_url: str) -> None:
     assert "13812345678" not in timeline.stdout and "138****5678" in timeline.stdout
     activity = json.loads(run(db_url, *MANAGER, "audit", "activity", "Li", "--json").stdout)
     assert activity["counts"] == {"checked_in": 1}
+
+
+def test_audit_show_prints_one_event_whole_that_the_listings_cut(db_url: str) -> None:
+    setup_station(db_url)
+    li = ["--clerk", "Li", "--pin", "1357"]
+    assert run(db_url, *li, "checkin", "SF1234567890123", "--phone", "13812345678").exit_code == 0
+    note = "Box crushed at one corner; " * 10 + "the END"
+    marked = run(db_url, *li, "problem", "SF1234567890123", "--kind", "damaged", "--note", note)
+    assert marked.exit_code == 0, marked.output
+    events = json.loads(run(db_url, *li, "audit", "timeline", "SF1234567890123", "--json").stdout)
+    checked_in, problem = events[0]["id"], events[-1]["id"]
+    listed = run(db_url, *li, "audit", "timeline", "SF1234567890123").stdout
+    assert "the END" not in listed and "…" in listed  # the listing cuts a long change
+    shown = run(db_url, *li, "audit", "show", str(problem))
+    assert shown.exit_code == 0, shown.output
+    head, *lines = shown.stdout.splitlines()
+    assert head.startswith(f"{problem}  ") and "problem marked" in head and "Li@" in head
+    assert lines == ["  waybill: SF1234567890123", "  problem: damaged", f"  note: {note.strip()}"]
+    phone = run(db_url, *li, "audit", "show", str(checked_in)).stdout
+    assert "  phone: 138****5678" in phone.splitlines() and "13812345678" not in phone
+    as_json = json.loads(run(db_url, *li, "audit", "show", str(problem), "--json").stdout)
+    assert as_json["id"] == problem and as_json["details"]["note"] == note.strip()
+    missing = run(db_url, *li, "audit", "show", "999999")
+    assert isinstance(missing.exception, NotFound) and missing.exception.message() == "No audit event 999999"
+    anonymous = run(db_url, "audit", "show", str(problem))
+    assert isinstance(anonymous.exception, PermissionDenied) and "138" not in anonymous.stdout
 
 
 def test_privacy_commands(db_url: str) -> None:

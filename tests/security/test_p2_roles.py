@@ -67,6 +67,7 @@ ARGS: dict[str, list[str]] = {
     "report": [],
     "audit timeline": [ON_SHELF],
     "audit activity": ["Li"],
+    "audit show": ["1"],
     "clerk list": [],
     "outbox": [],
     "label": [ON_SHELF, "--format", "tspl", "--out", "{tmp}/label.tspl"],

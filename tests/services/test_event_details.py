@@ -237,6 +237,29 @@ def test_hostile_values_come_out_as_one_short_visible_line(value: str) -> None:
     assert "[/]" in details_text(EventKind.PROBLEM_MARKED, {"note": "[/]"})  # shown as typed
 
 
+def test_a_whole_event_cuts_no_value_yet_stays_one_visible_line_each() -> None:
+    note = "crushed corner; " * 20 + "\x1b[2Jend\nof note"
+    path = "/srv/fonts/" + "very-long-folder-name/" * 5 + "NotoSansCJK.ttc"
+    for kind, details in (
+        (EventKind.PROBLEM_MARKED, {"note": note, "masked_phone": "138****5678"}),
+        (EventKind.COUNTER_SETTINGS_CHANGED, {"changed": {"label_font": ["auto", path]}}),
+    ):
+        cut_down = event_details(kind, details)
+        whole = event_details(kind, details, whole=True)
+        assert [d.label for d in whole] == [d.label for d in cut_down]
+        longest = max(whole, key=lambda d: len(d.value)).value
+        assert max(len(d.value) for d in cut_down) <= VALUE_CUT and "…" in " ".join(d.value for d in cut_down)
+        assert "…" not in longest and len(longest) > VALUE_CUT
+        assert all("\n" not in d.value and not has_hidden(d.value) for d in whole)
+    assert event_details(EventKind.PROBLEM_MARKED, {"note": note}, whole=True)[0].value.endswith(
+        "\\x1b[2Jend of note"
+    )
+    changed = event_details(
+        EventKind.COUNTER_SETTINGS_CHANGED, {"changed": {"label_font": ["auto", path]}}, whole=True
+    )
+    assert changed[0].value.endswith(f"→ {path}")
+
+
 @pytest.mark.parametrize(
     ("moment", "day"), [("9999-12-31T23:59:00+00:00", "12-31"), ("0001-01-01T00:00:00+00:00", "01-01")]
 )

@@ -132,6 +132,7 @@ ACTIONS: dict[str, Action] = {
             "report",
             "audit timeline",
             "audit activity",
+            "audit show",
             "clerk list",
             "outbox",
             "label",

@@ -408,6 +408,16 @@ def parcel_timeline(station: Station, waybill: str) -> list[Entry]:
     return _entries(station, query)
 
 
+def audit_event(station: Station, event_id: int) -> Entry:
+    """One event by its id (the first column of every listing), for reading it whole."""
+    require(station, "view")
+    query = select(ParcelEvent, Clerk.name, Parcel.waybill).where(ParcelEvent.id == event_id)
+    found = _entries(station, query)
+    if not found:
+        raise NotFound(N_("No audit event {id}"), code="no_event", id=event_id)
+    return found[0]
+
+
 @dataclass(frozen=True)
 class Activity:
     clerk: str

@@ -25,19 +25,22 @@ def setting_name(name: str) -> str:
     return SEPARATOR.join([head, *(_(KEY_LABELS[k]) if k in KEY_LABELS else visible(k) for k in below)])
 
 
-def old_to_new(name: str, change: Any) -> str:
-    """`[old, new]` as `old → new`; a stored value of another shape as it is."""
+def old_to_new(name: str, change: Any, *, whole: bool = False) -> str:
+    """`[old, new]` as `old → new`; a stored value of another shape as it is. `whole`: not cut."""
     if not isinstance(change, list | tuple) or len(change) != 2:
-        return _value(name, change)
-    return f"{_value(name, change[0])} → {_value(name, change[1])}"
+        return _value(name, change, whole)
+    return f"{_value(name, change[0], whole)} → {_value(name, change[1], whole)}"
 
 
-def change_lines(changed: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Each changed setting's name and its `old → new`."""
-    return [(setting_name(str(name)), old_to_new(str(name), change)) for name, change in changed.items()]
+def change_lines(changed: Mapping[str, Any], *, whole: bool = False) -> list[tuple[str, str]]:
+    """Each changed setting's name and its `old → new` (`whole`: values not cut)."""
+    return [
+        (setting_name(str(name)), old_to_new(str(name), change, whole=whole))
+        for name, change in changed.items()
+    ]
 
 
-def _value(name: str, value: Any) -> str:
+def _value(name: str, value: Any, whole: bool = False) -> str:
     if value is None or value == "" or value == []:
         return _("not set")
     if isinstance(value, bool):
@@ -49,4 +52,4 @@ def _value(name: str, value: Any) -> str:
     else:
         text = str(value)
     one_line = " ".join(visible(text).split())
-    return one_line if len(one_line) <= VALUE_CUT else one_line[: VALUE_CUT - 1] + "…"
+    return one_line if whole or len(one_line) <= VALUE_CUT else one_line[: VALUE_CUT - 1] + "…"

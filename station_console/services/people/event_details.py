@@ -5,8 +5,9 @@ and the hash chain carry). Every screen and printout for people shows them throu
 `details_text`, one line): each key gets a translated label, a code its catalogue's label, a list reads
 as a list, a flag as its label alone; internal ids that mean nothing at the counter are left out, and
 a shelf and layer read as the location the clerk knows (`1-3`). A key no table knows still shows, as
-`key: value`. Values are data: shown through `visible()` (no control characters) and cut, never parsed
-as markup by the screens that show them.
+`key: value`. Values are data: shown through `visible()` (no control characters) and cut (whole, with
+`whole=True`, for the one event `station audit show` prints), never parsed as markup by the screens that
+show them.
 """
 
 from __future__ import annotations
@@ -148,10 +149,10 @@ def label(key: str) -> str:
     return _(LABELS[key]) if key in LABELS else visible(key)
 
 
-def cut(text: str, limit: int = VALUE_CUT) -> str:
-    """One line, at most `limit` characters, with nothing in it that can drive a terminal."""
+def cut(text: str, limit: int | None = VALUE_CUT) -> str:
+    """One line, at most `limit` characters (None: whole), with nothing in it that can drive a terminal."""
     one_line = " ".join(visible(text).split())
-    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+    return one_line if limit is None or len(one_line) <= limit else one_line[: limit - 1] + "…"
 
 
 def list_separator() -> str:
@@ -259,14 +260,17 @@ def event_details(
     waybill: str | None = None,
     clerk: str | None = None,
     carrier_name: str | None = None,
+    whole: bool = False,
 ) -> list[Detail]:
     """The details of an event of `kind` as a clerk reads them, most telling first.
 
     `zone`: the station's, for the moments among the details. `waybill`, `clerk`: what the screen
     already shows for this event (left out of the details; the scan as typed shows only where it
     differs from the waybill). `carrier_name`: the short name of the carrier the details name by its
-    code, as every list shows it (the code shows when the carrier is not known).
+    code, as every list shows it (the code shows when the carrier is not known). `whole`: no value is
+    cut (one event read on its own); still one line each, still masked as stored.
     """
+    limit = None if whole else VALUE_CUT
     items = dict(details)
     shelf, layer = items.get("shelf"), items.get("layer")
     if (
@@ -292,12 +296,14 @@ def event_details(
             continue
         if kind == EventKind.COUNTER_SETTINGS_CHANGED and key == "changed" and isinstance(value, Mapping):
             # One line a setting, old and new: what a switched printer was switched from.
-            shown.extend(Detail(key, cut(name), text) for name, text in change_lines(value))
+            shown.extend(
+                Detail(key, cut(name, limit), text) for name, text in change_lines(value, whole=whole)
+            )
             continue
         text = carrier_name if key == "carrier" and carrier_name else _value(kind, key, value, items, zone)
         if text == "" and not isinstance(value, bool):
             continue
-        shown.append(Detail(key, _key_label(kind, key), cut(text)))
+        shown.append(Detail(key, _key_label(kind, key), cut(text, limit)))
     return shown
 
 
