@@ -53,6 +53,11 @@ class BounceGuard:
             self._answer, self._until = self._last_key, self.clock(None) + WINDOW
             self._last_to = None
 
+    def asked(self, screen: Any) -> None:
+        """`screen` asked on its own line for its last key again to go on (Pickup's "Checked? Press Enter
+        again"): that key within the window is the same press doubled, not the clerk's answer."""
+        self.closed(screen)
+
     def other_input(self) -> None:
         """A click or a paste: the next close is not on a key, and the clerk has moved on."""
         self._last_key = self._last_to = self._answer = None

@@ -19,7 +19,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.key_bounce import RUN_GAP, WINDOW, BounceGuard
 from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
-from tui.pickup_driver import ANN, OTHER, Clerk_, one_parcel_served, receive, sign_in, statuses
+from tui.pickup_driver import ANN, OTHER, SOLO, Clerk_, one_parcel_served, receive, sign_in, statuses
 from tui.quiet import press, until
 
 CHARGED = [FeeRule(name="standard", free_days=0, per_day_cents=150)]
@@ -136,6 +136,44 @@ async def test_y_twice_on_a_question_undoes_once_and_types_nothing(
         await press(pilot, "y")
         await until(pilot, lambda: statuses(station) == {parcel.waybill: "on_shelf"})
         assert console.screen is screen and box(clerk) == ""
+
+
+@pytest.mark.first_mode("pickup")
+async def test_enter_or_f10_doubled_on_pickups_check_line_waits_for_a_press_of_its_own(
+    station: Station, console: StationApp
+) -> None:
+    """'Checked? Press Enter again' and 'Only 1 of 2 scanned. Press F10 again' ask the clerk to look
+    first: the same key a moment later is the press doubled and hands nothing over; pressed again after
+    the window, it does."""
+    sign_in(station, Role.CLERK)
+    solo = receive(station, 4, SOLO)
+    ann = [receive(station, n, ANN) for n in (1, 2)]
+    clock = GuardClock()
+    console.key_bounce.clock = clock
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        await clerk.open()
+        await clerk.type("4321")
+        await clerk.scan(solo.waybill)
+        await doubled_then_pressed_again(clerk, clock, "enter", "Checked?", solo.waybill)
+        await clerk.type(f"{ann[0].pickup_code} {ann[1].pickup_code}")
+        await clerk.scan(ann[0].waybill)
+        await doubled_then_pressed_again(clerk, clock, "f10", "Only 1 of 2 scanned", ann[0].waybill)
+        assert statuses(clerk.app.station)[ann[1].waybill] == "on_shelf"
+
+
+async def doubled_then_pressed_again(
+    clerk: Clerk_, clock: GuardClock, key: str, asks: str, waybill: str
+) -> None:
+    clock.now += 1.0
+    await clerk.key(key)
+    assert asks in clerk.text("#pk-message")
+    clock.now += 0.08  # the double tap
+    await clerk.key(key)
+    assert asks in clerk.text("#pk-message") and statuses(clerk.app.station)[waybill] == "on_shelf"
+    clock.now += 1.0
+    await clerk.key(key)
+    assert statuses(clerk.app.station)[waybill] == "picked_up"
 
 
 def test_a_held_key_repeating_past_the_window_is_dropped_whole() -> None:

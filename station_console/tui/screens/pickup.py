@@ -264,6 +264,7 @@ class PickupScreen(TakesScans, PickupHandover):
             else:
                 said = _("{check} ({who}). Checked? Press F10 again.", check=check, who=who)
             self._say(said, warn=True)
+            self._asked_again()
             return
         if len(ready) < len(active) and not self._subset_armed:
             self._subset_armed = True
@@ -275,9 +276,17 @@ class PickupScreen(TakesScans, PickupHandover):
                 ),
                 warn=True,
             )
+            self._asked_again()
             return
         method = self.lookup.method if self.lookup else "code"
         self._hand_over([r.parcel_id for r in ready], method, [r.waybill for r in ready])
+
+    def _asked_again(self) -> None:
+        # A double tap would answer the question before the clerk has read it: the same key right
+        # after goes nowhere, as a dialog's answer repeated does.
+        guard = getattr(self.app, "key_bounce", None)
+        if guard is not None:
+            guard.asked(self)
 
     @role_key("pickup.override")
     def action_override(self) -> None:
