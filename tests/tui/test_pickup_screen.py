@@ -275,3 +275,25 @@ async def test_a_proxy_pickup_shows_in_the_shifts_list_as_a_proxy_masked(
         table = screen.query_one("#pk-recent", DataTable)
         row = table.get_row(f"r{statuses_ids(station)[a.waybill]}")
         assert str(row[4]) == "代取：王** ****2222"  # not 凭取件码, and no whole name on the counter's list
+
+
+@pytest.mark.first_mode("pickup")
+async def test_a_phone_tail_pickup_reads_in_chinese_punctuation_and_words(
+    station: Station, console: StationApp
+) -> None:
+    """The check's line takes a full-width colon, and the shift's list names the way as 凭手机号, not
+    电话 (a recipient's consent given on a call)."""
+    set_language("zh")
+    sign_in(station, Role.CLERK)
+    solo = receive(station, 4, SOLO)
+    async with console.run_test(size=(160, 45)) as pilot:
+        clerk = Clerk_(console, pilot)
+        screen = await clerk.open()
+        await clerk.type("4321")
+        assert clerk.text("#pk-check") == "请核对顾客姓名或手机号：139****4321"
+        await clerk.scan(solo.waybill)
+        await clerk.key("enter")
+        await clerk.key("enter")
+        assert statuses(station)[solo.waybill] == "picked_up"
+        row = screen.query_one("#pk-recent", DataTable).get_row(f"r{statuses_ids(station)[solo.waybill]}")
+        assert str(row[4]) == "凭手机号"

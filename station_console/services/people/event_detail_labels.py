@@ -290,7 +290,7 @@ KIND_KEY_LABELS: dict[str, str] = {
 }
 PICKUP_METHOD_LABELS = {
     "code": N_("by pickup code"),
-    "phone": N_("by phone"),
+    "phone": N_("by phone number"),  # not "by phone": a recipient's consent given on a call
     "waybill": N_("by waybill"),
     "override": N_("without a scan"),
     "door": N_("door delivery"),

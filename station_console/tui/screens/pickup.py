@@ -366,7 +366,9 @@ class PickupScreen(TakesScans, PickupHandover):
                 for g in lk.groups
             )
             # Plain text: a name from a pre-alert file is data, never markup.
-            self.query_one("#pk-check", Static).update(Text(f"{_(CHECK_LABELS[lk.second_check])}: {who}"))
+            self.query_one("#pk-check", Static).update(
+                Text(_("{label}: {value}", label=_(CHECK_LABELS[lk.second_check]), value=who))
+            )
 
     def _check_text(self, rows: list[PickupRow]) -> str:
         check = self.lookup.second_check if self.lookup else None
