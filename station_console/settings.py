@@ -238,6 +238,17 @@ class StationSettings(BaseModel):
             "refunded or refused); a sender unseen that long leaves the sender list (real-name sending)."
         ),
     )
+    finished_job_keep_days: int = Field(
+        90,
+        ge=7,
+        le=3650,
+        title=N_("Print/message keep (days)"),
+        description=N_(
+            "Days a print job that printed (or was withdrawn or cancelled) and a customer message that went "
+            "(or was withdrawn or given up) are kept after their parcel left; the day close deletes older "
+            "ones. Jobs and messages still waiting are never deleted."
+        ),
+    )
     auto_lock_minutes: int = Field(
         10,
         ge=0,

@@ -70,6 +70,7 @@ GROUPS: tuple[Section, ...] = (
             "pin_lock_s",
             "phone_purge_days",
             "send_record_keep_days",
+            "finished_job_keep_days",
         ),
     ),
     Section(

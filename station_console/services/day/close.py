@@ -12,7 +12,8 @@ midnight again; otherwise it stays ended where it was and reopens for correction
 stores new figures and a new hash. The stored figures and their hash are made in one place,
 `_freeze`. Re-running the report on a closed day says whether it still matches the stored hash.
 The close also purges full phone numbers past their keep period (`people/privacy.py`:
-`purge_phones_in`), in the same transaction.
+`purge_phones_in`) and deletes the print jobs and messages done with `finished_job_keep_days` ago
+(`day/housekeeping.py`, counted in its event), in the same transaction.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from station_console.services.core.roles import require_manager
 from station_console.services.core.station import Station, closing_time, day_closes, midnight
 from station_console.services.day.figures import day_figures
 from station_console.services.day.forecast import checkins_of
+from station_console.services.day.housekeeping import purge_finished_in
 from station_console.services.people.privacy import purge_phones_in
 
 log = logging.getLogger(__name__)
@@ -173,12 +175,19 @@ def close_day(
         row.checkins = checkins_of(session, day)  # the forecast's history, read once from now on
         row.closed_at, row.closed_by, row.reopened_at = now, station.clerk_id, None
         session.add(row)
+        done = purge_finished_in(session, station, now)  # print jobs and messages done with long ago
         audit.record(
             session,
             station,
             EventKind.DAY_CLOSED,
             at=now,
-            details={"day": day.isoformat(), "sha256": sha, "balanced": figures["balanced"]},
+            details={
+                "day": day.isoformat(),
+                "sha256": sha,
+                "balanced": figures["balanced"],
+                "print_jobs_deleted": done.print_jobs,
+                "messages_deleted": done.messages,
+            },
         )
         purge_phones_in(session, station, now)  # full phones past their keep period go with the close
         # The chain's heads, with the close event and the purge, sealed with this counter's key.

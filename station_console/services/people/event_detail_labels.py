@@ -120,6 +120,8 @@ LABELS: dict[str, str] = {
     "sends_kept": N_("send records kept (real-name period)"),
     "send_cutoff": N_("sends older than"),
     "notifications_cancelled": N_("messages cancelled"),
+    "print_jobs_deleted": N_("old print jobs deleted"),
+    "messages_deleted": N_("old messages deleted"),
     # recipients directory and consent
     "recipient": N_("recipient"),
     "fields": N_("fields"),
@@ -260,6 +262,8 @@ ZERO_QUIET = frozenset(
         "senders",
         "sends_kept",
         "notifications_cancelled",
+        "print_jobs_deleted",
+        "messages_deleted",
         "cancelled_jobs",
         "work_after_close",
         "previous_version",

@@ -86,7 +86,7 @@ class PurgeResult:
         }
 
 
-def _left_at() -> Any:
+def left_at() -> Any:
     """When the parcel left the station, whichever way it left."""
     return func.coalesce(Parcel.picked_up_at, Parcel.returned_at, Parcel.written_off_at, Parcel.cancelled_at)
 
@@ -103,7 +103,7 @@ def purge_phones_in(session: Session, station: Station, now: datetime | None = N
     cutoff = now - timedelta(days=days)
     result = session.execute(
         update(Parcel)
-        .where(col(Parcel.phone_full).is_not(None), col(Parcel.status).in_(LEFT), _left_at() <= cutoff)
+        .where(col(Parcel.phone_full).is_not(None), col(Parcel.status).in_(LEFT), left_at() <= cutoff)
         .values(phone_full=None, phone_purged_at=now, version=Parcel.version + 1)
         .execution_options(synchronize_session=False)
     )
