@@ -3,7 +3,9 @@ wherever the focus is, and never becomes a courier's name, a layer, a note or a 
 
 from __future__ import annotations
 
+import threading
 import time
+from typing import Any
 
 import pytest
 from textual import events
@@ -12,6 +14,7 @@ from textual.widgets import Checkbox, Input, Select
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems, returns, stocktake
 from station_console.tui.app import StationApp
+from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.widgets.wedge import WedgeInput
 from tui import quiet
 from tui.checkin_driver import KeyClock, scan, type_slowly
@@ -256,3 +259,63 @@ async def test_a_long_paste_arriving_in_pieces_is_refused_without_the_count_of_i
         await quiet.press(pilot, "enter")
         assert status_of(app, "#ret-status") == too_long
     assert returns.list_batches(station, status="open")[0].count == 0
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_refusal_said_while_a_stocktake_scan_runs_stays_first_over_its_answer(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A partial scan refused while the last parcel's scan was still being written (a busy database):
+    that scan's answer replaced the refusal before the clerk had read it. The refusal stays first, the
+    answer below it."""
+    place(station, wb(1), "1-1")
+    asked, release = threading.Event(), threading.Event()
+    real = stocktake.scan
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        asked.set()
+        assert release.wait(quiet.TIMEOUT)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(stocktake, "scan", held)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8")
+        app.screen.query_one("#st-scope", Input).value = ""
+        await quiet.press(pilot, "1", "enter")
+        await quiet.until(pilot, lambda: not app.screen.query_one("#st-scan", Input).disabled)
+        at = time.monotonic()
+        for key in (*wb(1), "enter"):
+            quiet.send_key(app, key, at=at)
+        await quiet.until(pilot, asked.is_set, what="the scan written")
+        at = time.monotonic()
+        for key in (*"7762", "enter"):  # too short to be a code
+            quiet.send_key(app, key, at=at)
+        await quiet.settle(pilot, leave_running=("run",))
+        refusal = status_of(app, "#st-last")
+        assert "too short" in refusal
+        release.set()
+        await quiet.settle(pilot)
+        said = status_of(app, "#st-last")
+        assert said.startswith(refusal) and wb(1) in said, said
+        assert app.screen.query_one("#st-last").has_class("-error")
+        assert stocktake.view(station, 1).counts["match"] == 1  # the scan was counted all the same
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_device_scan_after_a_stocktake_refusal_says_its_finding_in_its_place(
+    app: StationApp, station: Station
+) -> None:
+    """A scan from a device scanner is the clerk's next act, though no key: the refusal before it goes."""
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8")
+        app.screen.query_one("#st-scope", Input).value = ""
+        await quiet.press(pilot, "1", "enter")
+        await quiet.burst(pilot, *"7762", "enter")  # too short to be a code
+        assert "too short" in status_of(app, "#st-last")
+        app.screen.post_message(ScannerBridge.Scanned(wb(1), "hid:test"))
+        await quiet.settle(pilot)
+        assert status_of(app, "#st-last") == f"match  {wb(1)}"
+        assert not app.screen.query_one("#st-last").has_class("-error")

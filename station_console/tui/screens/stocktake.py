@@ -29,6 +29,7 @@ from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import problem_text
 from station_console.tui.screens.typed_dialog import keys_line
 from station_console.tui.widgets.plain import Label, Static, Table
+from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 CLASS_STYLES = {
@@ -83,7 +84,6 @@ def resumed_line(take: View) -> str:
 class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Stocktake")
     CLERKS_ENTRY = "#st-scope, #st-layer, #st-scan"  # the scope of a stocktake under way is shown, disabled
-    MESSAGE_LINES = "#st-last"
     CSS_PATH = "shelves.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -117,7 +117,7 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
             yield Label(_("Scan"), classes="field-label")
             yield WedgeInput(placeholder=_("Enter on the shelf first"), id="st-scan", disabled=True)
         yield Static(id="st-counts")
-        yield Static(id="st-last")
+        yield StatusLine(id="st-last")
         yield Table(id="st-items", cursor_type="row")
 
     def on_mount(self) -> None:
@@ -179,19 +179,21 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
     def _partial_scan(self, event: KeyRouter.Refused) -> None:
         """Scanner output that is not a whole code: said where the last scan is, and nothing counted."""
         event.stop()
-        self.say(event.shown(), error=True)
+        self.refuse(event.shown())
 
     def scan(self, ref: str) -> None:
         """A parcel found on the shelf, whichever field has the focus; on the layer typed, if one is."""
         if self.take is None:
-            self.say(_("Start the stocktake first: type the shelf or layer and press Enter."), error=True)
+            self.refuse(_("Start the stocktake first: type the shelf or layer and press Enter."))
             self.query_one("#st-scope", Input).focus()
             return
         layer = self.query_one("#st-layer", Input).value.strip() or None
+        # A scan is the clerk's act, a device's too (no key): a refusal standing before it may go now.
+        self.query_one("#st-last", StatusLine).clerk_acted()
         self.call("scan", partial(stocktake.scan, self.station, self.take.id, ref, layer=layer))
 
     def failed(self, tag: str, text: str) -> None:
-        self.say(text, error=True)
+        self.refuse(text)
 
     def still_writing(self, tag: str) -> None:
         self.failed(tag, _(STILL_WRITING))
@@ -203,20 +205,21 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
             else ""
         )
         again = _(" (scanned before)") if item.duplicate else ""
-        self.say(
+        # A scan's answer lands late: a refusal said while it was written (a partial scan) stays first,
+        # the finding below it. The finding is the stocktake's, and stays for whoever carries on.
+        self.query_one("#st-last", StatusLine).show_read(
             Text.assemble(class_text(item.classification), visible(f"  {item.waybill}{where}{again}")),
-            bell=item.classification != "match",
+            under_refusal=True,
         )
+        if item.classification != "match":  # not where it belongs
+            self.app.bell()
         self.refresh_view()
 
-    def say(self, message: str | Text, *, error: bool = False, bell: bool = False) -> None:
-        """A refusal (`error`) is marked as one, so another clerk signing in finds it gone; a scan's
-        finding (`bell`: not where it belongs) is the stocktake's, and stays for whoever carries on."""
-        line = self.query_one("#st-last", Static)
-        line.update(message)
-        line.set_class(error, "-error")
-        if error or bell:
-            self.app.bell()
+    def refuse(self, message: str | Text) -> None:
+        """A refusal stands over the scans' findings until the clerk's next key or scan; another clerk
+        signing in finds it gone."""
+        self.query_one("#st-last", StatusLine).say(message, error=True)
+        self.app.bell()
 
     def refresh_view(self) -> None:
         if self.take is not None:
