@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from station_console.services.recipients import consent
 from station_console.services.recipients.consent import Choice
 from station_console.settings import FeeRule
 from station_console.tui.app import StationApp
+from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.pickup_fees import FeeDialog
 from tui import quiet
 from tui.test_recipients_screens import people, text_of, until
@@ -158,3 +160,60 @@ async def test_a_storage_fee_due_is_asked_for_before_the_runner_takes_the_parcel
         entries = [(e.kind, e.amount_cents, e.method) for e in session.exec(select(FeeEntry)).all()]
         out = session.exec(select(Parcel)).one().delivery_run_id
     assert entries == [("charge", 150, None), ("payment", 150, "cash")] and out is not None
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_parcel_refused_while_the_last_scan_runs_stays_refused_over_that_scans_answer(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parcel not on the run scanned while the last one's scan-out was still being written (a busy
+    database): the last one's 'out with the runner' replaced the loud refusal before the clerk had read
+    it, and the parcel went with the runner. The refusal stays first, the answer below it."""
+    ids = people(station)
+    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
+    check_in(station, "JT0000000000003", phone="13000000000")  # nobody asked for this one
+    requests.request(station, "JT0000000000001")
+    runs.plan(station, "小刘")
+    asked, release = threading.Event(), threading.Event()
+    real = runs.scan_out
+
+    def held(station: Station, run_id: int, raw: str, **kwargs: Any) -> Any:
+        if raw == "JT0000000000001":
+            asked.set()
+            assert release.wait(quiet.TIMEOUT)
+        return real(station, run_id, raw, **kwargs)
+
+    monkeypatch.setattr(runs, "scan_out", held)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _delivery(app, pilot)
+        field = app.screen.query_one("#dl-scan", Input)
+        for waybill in ("JT0000000000001", "JT0000000000003"):
+            field.value = waybill
+            await quiet.press(pilot, "enter", leave_running=("run",))
+        await until(pilot, asked.is_set)
+        await until(pilot, lambda: "not on delivery run" in text_of(app, "#dl-status"))
+        refusal = text_of(app, "#dl-status")
+        release.set()
+        await quiet.settle(pilot)
+        said = text_of(app, "#dl-status")
+        assert said.startswith(refusal) and "out with the runner" in said, said
+        assert app.screen.query_one("#dl-status", Static).has_class("-error")
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_device_scan_after_a_refusal_says_its_answer_in_its_place(
+    app: StationApp, station: Station
+) -> None:
+    """A scan from a device scanner is the clerk's next act, though no key: the refusal before it goes."""
+    ids = people(station)
+    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
+    requests.request(station, "JT0000000000001")
+    runs.plan(station, "小刘")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _delivery(app, pilot)
+        await quiet.press(pilot, "f9")  # nothing came back yet
+        assert "Scan the parcel that came back first." in text_of(app, "#dl-status")
+        app.screen.post_message(ScannerBridge.Scanned("JT0000000000001", "hid:test"))
+        await until(pilot, lambda: "out with the runner" in text_of(app, "#dl-status"))
+        assert "Scan the parcel" not in text_of(app, "#dl-status")
+        assert not app.screen.query_one("#dl-status", Static).has_class("-error")

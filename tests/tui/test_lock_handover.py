@@ -22,6 +22,7 @@ from station_console.tui.screens import pickup
 from station_console.tui.screens.checkin import CheckinScreen
 from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.clerk_admin import ClerkAdminScreen
+from station_console.tui.screens.delivery import DeliveryScreen
 from station_console.tui.screens.pickup import PickupScreen
 from station_console.tui.screens.pickup_fees import FeeDialog
 from station_console.tui.screens.printers import PrintersScreen
@@ -439,6 +440,31 @@ async def test_a_stocktakes_refusal_goes_with_the_clerk_it_was_said_to(station: 
         await quiet.until(pilot, lambda: app.clerk_name == "Li" and app.screen is screen)
         await quiet.settle(pilot)
         assert line(screen, "#st-last") == ("", False)
+
+
+async def test_a_door_delivery_refusal_goes_with_the_clerk_it_was_said_to(station: Station) -> None:
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f4")
+        await quiet.until(pilot, lambda: isinstance(app.screen, ShelvesScreen))
+        await quiet.press(pilot, "ctrl+d")
+        await quiet.until(pilot, lambda: isinstance(app.screen, DeliveryScreen))
+        screen = app.screen
+        assert isinstance(screen, DeliveryScreen)
+        await quiet.press(pilot, "f8")  # the run sheet, with no run
+        said, refused = line(screen, "#dl-status")
+        assert "Plan a run first" in said and refused
+        await quiet.press(pilot, "ctrl+l")
+        await sign_in(pilot, "Wang", "9071")  # the same clerk finds it as left
+        await quiet.until(pilot, lambda: app.clerk_name == "Wang" and app.screen is screen)
+        await quiet.settle(pilot)
+        assert line(screen, "#dl-status") == (said, True)
+        await quiet.press(pilot, "ctrl+l")
+        await sign_in(pilot, "Li", "1357")
+        await quiet.until(pilot, lambda: app.clerk_name == "Li" and app.screen is screen)
+        await quiet.settle(pilot)
+        assert line(screen, "#dl-status") == ("", False)
 
 
 async def test_a_refusal_on_pickup_gives_way_to_its_ready_line_for_the_next_clerk(station: Station) -> None:

@@ -36,6 +36,7 @@ from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.pickup_fees import FeeDialog, account_holder
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.widgets.plain import Label, Static, Table
+from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 STOP_COLUMNS = (
@@ -71,7 +72,6 @@ class Back:
 class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Door delivery")
     CLERKS_ENTRY = "#dl-scan"
-    MESSAGE_LINES = "#dl-status"
     CSS_PATH = "recipients.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", N_("Back"), id="delivery.back"),
@@ -117,7 +117,7 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
         with Horizontal(id="dl-main"):
             yield Table(id="dl-runs", cursor_type="row")
             yield Table(id="dl-stops", cursor_type="row", zebra_stripes=True)
-        yield Static(id="dl-status")
+        yield StatusLine(id="dl-status")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -218,6 +218,8 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
         run_id = self._run()
         if run_id is None:
             return
+        # A scan is the clerk's act, a device's too (no key): a refusal standing before it may go now.
+        self.query_one("#dl-status", StatusLine).clerk_acted()
         self.call("out", partial(self._scan_out, run_id, raw, None))
 
     def _scan_out(self, run_id: int, raw: str, fee: Settlement | None) -> Any:
@@ -235,7 +237,7 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
     def done_out(self, stop: Any) -> None:
         if isinstance(stop, Back):
             self.back = stop.waybill
-            self.say(
+            self.answer(
                 _(
                     "{waybill} is back: F9 delivered (who received it), F10 not delivered (why).",
                     waybill=stop.waybill,
@@ -259,7 +261,7 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
             if not open_over(self, dialog, settled):
                 settled(None)  # the clerk left the runs before the fee came: not scanned out, said so
             return
-        self.say(
+        self.answer(
             _(
                 "{code} {address} {name}: out with the runner.",
                 code=stop.pickup_code,
@@ -333,7 +335,7 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
         self.call("sheet", work)
 
     def done_sheet(self, text: str) -> None:
-        self.say(text, ok=True)
+        self.answer(text, ok=True)
 
     def _back_waybill(self) -> str | None:
         if self.back is None:
@@ -425,7 +427,7 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
             self.write("closed", lambda: runs.close(self.station, run_id))
 
     def done_closed(self, run: runs.RunView) -> None:
-        self.say(
+        self.answer(
             _(
                 "Run {number} closed: {delivered} delivered, {failed} not delivered.",
                 number=run.number,
@@ -474,10 +476,12 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
         self.failed(tag, _(STILL_WRITING))
 
     def say(self, text: str, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
-        status = self.query_one("#dl-status", Static)
-        status.update(Text(text))
-        status.set_class(error, "-error")
-        status.set_class(warn and not error, "-warn")
-        status.set_class(ok and not (error or warn), "-ok")
+        """What the clerk's key or dialog did; a refusal (`error`) stands until their next key or scan."""
+        self.query_one("#dl-status", StatusLine).say(Text(text), error=error, warn=warn, ok=ok)
         if error:
             self.app.bell()
+
+    def answer(self, text: str, *, warn: bool = False, ok: bool = False) -> None:
+        """A worker's answer, landing late: a refusal said while it ran (another parcel, not on the run)
+        stays first, the answer below it."""
+        self.query_one("#dl-status", StatusLine).show_read(Text(text), warn=warn, ok=ok, under_refusal=True)
