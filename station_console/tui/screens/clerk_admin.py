@@ -23,14 +23,14 @@ from station_console.tui.screens.clerk_activity import ClerkActivityScreen
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.paged_select import PagedSelect
-from station_console.tui.widgets.plain import Static, Table
+from station_console.tui.widgets.plain import Table
+from station_console.tui.widgets.status_line import StatusLine
 
 T = TypeVar("T")
 
 
 class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Clerks")
-    MESSAGE_LINES = "#clerk-status"
     EDITS = "#clerk-form"
     SAVE_CALL = "act"  # a clerk added, (de)activated or unlocked
     DEFAULT_CSS = """
@@ -74,7 +74,7 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
             )
             yield Button(_("Add clerk"), id="c-add", variant="primary")
         yield Table(id="clerk-list", cursor_type="row")
-        yield Static(id="clerk-status")
+        yield StatusLine(id="clerk-status", error_class="error")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -102,9 +102,7 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
             table.add_row(Text(info.name), _(info.role), active, last, key=info.name)
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#clerk-status", Static)
-        status.update(text)
-        status.set_class(error, "error")
+        self.query_one("#clerk-status", StatusLine).say(text, error=error)
         if error:
             self.app.bell()
 
