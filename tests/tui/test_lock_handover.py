@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from sqlmodel import col, select
@@ -356,6 +356,58 @@ async def test_a_refusal_on_a_status_line_gives_way_to_the_last_read_for_the_nex
         await quiet.until(pilot, lambda: app.clerk_name == "Wang" and app.screen is screen)
         await quiet.settle(pilot)
         assert str(printer_line.render()) == "2 printers" and not printer_line.has_class("error")
+
+
+async def refused_in(pilot, app: StationApp, mode_key: str, keys: tuple[str, ...]) -> Screen[Any]:  # type: ignore[no-untyped-def]
+    """Wang, the manager, opens a mode under `mode_key` and is refused there by `keys`."""
+    await quiet.settle(pilot)
+    await quiet.press(pilot, mode_key)
+    await quiet.settle(pilot)
+    await quiet.press(pilot, *keys)
+    await quiet.settle(pilot)
+    return app.screen
+
+
+@pytest.mark.parametrize(
+    ("mode_key", "keys", "selector", "refusal", "next_clerk_reads"),
+    [
+        ("f3", ("f10",), "#so-message", "Choose the carrier", "Ready: ask for the sender's phone."),
+        (  # a sender looked up, then the form cleared (Esc, discard): that lookup's line went with it
+            "f3",
+            (*"13812345678", "enter", "escape", "ctrl+d", "f10"),
+            "#so-message",
+            "Choose the carrier",
+            "Ready: ask for the sender's phone.",
+        ),
+    ],
+    ids=["send-out", "send-out after a sender"],
+)
+async def test_a_refusal_on_a_modes_status_line_goes_with_its_clerk(
+    station: Station,
+    mode_key: str,
+    keys: tuple[str, ...],
+    selector: str,
+    refusal: str,
+    next_clerk_reads: str,
+) -> None:
+    """Send-out's message line: the same clerk signing back in finds the refusal, another finds the
+    line's first words in its place."""
+    app = console(station)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await refused_in(pilot, app, mode_key, keys)
+        said, refused = line(screen, selector)
+        assert said.startswith(refusal) and refused, said
+        await idle_lock(pilot, app)  # no key of theirs let go of the refusal
+        await sign_in(pilot, "Wang", "9071")
+        await quiet.until(pilot, lambda: app.clerk_name == "Wang" and app.screen is screen)
+        await quiet.settle(pilot)
+        assert line(screen, selector) == (said, True)
+        await idle_lock(pilot, app)  # no key of theirs let go of the refusal
+        await sign_in(pilot, "Li", "1357")
+        await quiet.until(pilot, lambda: app.clerk_name == "Li" and app.screen is screen)
+        await quiet.settle(pilot)
+        said, refused = line(screen, selector)
+        assert said.startswith(next_clerk_reads) and not refused, said
 
 
 async def test_ctrl_q_records_the_clerks_sign_out_as_a_lock_does(station: Station) -> None:

@@ -153,3 +153,29 @@ async def test_a_phone_scanned_goes_into_the_phone_field_or_is_refused(
         assert "Type a phone in the phone field." in text_of(screen, "#so-message")
         assert screen.query_one("#so-waybill", Input).value == ""
         assert screen.query_one("#so-address", Input).value == ""
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_refusal_said_while_the_lookup_runs_stays_first_over_its_answer(
+    app: StationApp, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow lookup, and a scan refused meanwhile: the lookup's answer goes on the line below the
+    refusal, which stays in its style until the clerk's next key (the answer replaced it unread)."""
+    asked, answer = slow_lookup(monkeypatch)
+    async with at_sendout(station) as (app, pilot, screen):
+        phone = screen.query_one("#so-phone", Input)
+        phone.focus()
+        phone.value = "13812345678"
+        quiet.send_key(app, "enter")
+        await quiet.until(pilot, asked.is_set, what="no lookup")
+        screen.post_message(ScannerBridge.Scanned("SF12#$%", "dummy"))
+        await until(pilot, lambda: "no carrier uses" in text_of(screen, "#so-message"))
+        answer.set()
+        await quiet.until(pilot, lambda: "New sender" in text_of(screen, "#so-message"), what="no answer")
+        assert text_of(screen, "#so-message") == (
+            "SF12#$% has characters no carrier uses: #$%\nNew sender: take the name and check the ID."
+        )
+        assert screen.query_one("#so-message").has_class("-error")
+        await quiet.press(pilot, "f9")  # the clerk's key: what it says takes the refusal's place
+        assert text_of(screen, "#so-message") == "Waybill: next number from the station's stock."
+        assert not screen.query_one("#so-message").has_class("-error")

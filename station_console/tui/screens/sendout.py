@@ -44,12 +44,14 @@ from station_console.tui.screens.sendout_sender import SenderLookup
 from station_console.tui.screens.sendout_sends import SendsTable
 from station_console.tui.screens.unsaved import KeepsEdits, LeaveUnsaved
 from station_console.tui.widgets.plain import Label, Static
+from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 # Narrower than this, the quote, the message and the sends go in a band under the form: beside it,
 # they left the form's fields a few cells each (the document type and number 6 at 80 columns).
 SIDE_BY_SIDE_MIN = 120
 SOURCES = ("entered", "stock", "provider")
+READY = N_("Ready: ask for the sender's phone.")
 PHONE_FIELDS = ("so-phone", "so-to-phone")
 SOURCE_TEXT = {
     "entered": N_("scan or type the number"),
@@ -60,8 +62,6 @@ SOURCE_TEXT = {
 
 class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Send-out")
-    MESSAGE_LINES = "#so-message"
-    READY_LINE = N_("Ready: ask for the sender's phone.")
     # The send is the record: a form typed and not sent is dropped or kept, never saved. Another mode
     # leaves it as typed; quitting asks.
     SAVES = False
@@ -103,7 +103,7 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
             yield SendForm(id="so-form")
             with Vertical(id="so-side"):
                 yield Static(_("Quote: choose the carrier, the destination and the weight."), id="so-quote")
-                yield Static(_("Ready: ask for the sender's phone."), id="so-message")
+                yield StatusLine(_(READY), id="so-message")
                 with Vertical(id="so-sends-box"):
                     yield Label(
                         Text.assemble(_("Sends at this counter"), "   ", (_("* weight typed in"), "dim")),
@@ -249,7 +249,10 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
         self.scale_weight = weight
         self.form.set_value("so-weight", _kg(weight.grams))
         self.query_one("#so-weight-source", Label).update(_("scale"))
-        self.say(_("Weighed {kg} kg on the scale.", kg=_kg(weight.grams)), ok=True)
+        # A read's answer: a refusal said while the scale settled stays first, this below it.
+        self.message.show_read(
+            _("Weighed {kg} kg on the scale.", kg=_kg(weight.grams)), ok=True, under_refusal=True
+        )
 
     def action_number(self) -> None:
         app: Any = self.app
@@ -308,6 +311,7 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
     def done_accept(self, result: accept.SendResult) -> None:
         self.busy = False
         self.last_send = result.send_id
+        self.clear_form()
         self.say(
             _(
                 "Send {send} accepted: {carrier} {waybill}, {total} {currency} by {method}. Receipt printing.",
@@ -320,7 +324,6 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
             ),
             ok=True,
         )
-        self.clear_form()
         self.refresh_sends()
 
     def action_refuse(self) -> None:
@@ -358,8 +361,8 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
         )
 
     def done_refuse(self, result: accept.SendResult) -> None:
-        self.say(_("Refused and recorded as send {send}.", send=result.send_id), warn=True)
         self.clear_form()
+        self.say(_("Refused and recorded as send {send}.", send=result.send_id), warn=True)
         self.refresh_sends()
 
     @role_key("sendout.refund")
@@ -428,7 +431,6 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
 
     def next_sender(self) -> None:
         self.clear_form()
-        self.say(_("Ready: ask for the sender's phone."))
 
     def clear_form(self) -> None:
         self.form.clear()
@@ -437,6 +439,9 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
         self.query_one("#so-waybill", Input).placeholder = _("scan the waybill, or F9 for the next number")
         self.show_quote(None, _("Quote: choose the carrier, the destination and the weight."))
         self.query_one("#so-phone", Input).focus()
+        # What was read for the last sender (their lookup, the scale) goes with the form: the line's
+        # first words are what a refusal dropped for the next clerk leaves.
+        self.message.show_read(_(READY))
 
     # -- answers ---------------------------------------------------------------------------------
 
@@ -481,12 +486,12 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
         self.app.bell()
         self.say(text, error=True)
 
+    @property
+    def message(self) -> StatusLine:
+        return self.query_one("#so-message", StatusLine)
+
     def say(self, text: str, *, error: bool = False, warn: bool = False, ok: bool = False) -> None:
-        message = self.query_one("#so-message", Static)
-        message.update(Content(text))  # names and scans are data, never markup
-        message.set_class(error, "-error")
-        message.set_class(warn and not error, "-warn")
-        message.set_class(ok and not (error or warn), "-ok")
+        self.message.say(text, error=error, warn=warn, ok=ok)  # a str: names and scans are data, never markup
 
 
 def _kg(grams: int) -> str:

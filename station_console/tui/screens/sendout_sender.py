@@ -1,9 +1,11 @@
 """Send-out's returning sender: Enter on the sender's phone (or a phone scanned into it) looks the phone
 up; a sender found fills the name and the document type, unless the clerk typed another name meanwhile
-(theirs stays, and the line names the one on file). The focus moves on only from the phone field: on a
-slow database the clerk may have gone on to another field, and their typing must stay there.
+(theirs stays, and the line names the one on file). A refusal said while the lookup runs (a scan) stays
+first over its answer, said on the line below (`StatusLine.show_read`). The focus moves on only from the
+phone field: on a slow database the clerk may have gone on to another field, and their typing must stay
+there.
 
-A mixin of `SendoutScreen` (its `call`, `form`, `say`): named methods, as a plain mixin has no
+A mixin of `SendoutScreen` (its `call`, `form`, `message`): named methods, as a plain mixin has no
 decorated-handler table of its own.
 """
 
@@ -24,19 +26,22 @@ class SenderLookup:
         screen: Any = self
         phone = typed.strip()
         if phone:
+            # Asking lets go of a refusal still standing (a device scan is no key): only one said while
+            # the lookup runs stands over its answer.
+            screen.message.clerk_acted()
             screen.call("sender", lambda: senders.find_sender(screen.station, phone), exclusive=True)
 
     def done_sender(self, found: senders.SenderInfo | None) -> None:
         screen: Any = self
         if found is None:
-            screen.say(_("New sender: take the name and check the ID."))
+            screen.message.show_read(_("New sender: take the name and check the ID."), under_refusal=True)
             self._focus_after_lookup("#so-name")
             return
         typed = screen.form.value("so-name").strip()
         if typed and typed != found.name and typed != self._filled_name:
             # The clerk typed a name while the lookup ran: theirs stays, and they choose. A name an
             # earlier lookup filled in (the phone corrected since) is the console's: it gives way.
-            screen.say(
+            screen.message.show_read(
                 _n(
                     "On file for this phone: {name} ({sends} send). You typed {typed}: check which is right.",
                     "On file for this phone: {name} ({sends} sends). You typed {typed}: check which is right.",
@@ -46,6 +51,7 @@ class SenderLookup:
                     typed=typed,
                 ),
                 warn=True,
+                under_refusal=True,
             )
             self._focus_after_lookup("#so-name")
             return
@@ -54,7 +60,7 @@ class SenderLookup:
         if found.id_type:
             screen.query_one("#so-idtype", Select).value = found.id_type
         on_file = f" ****{found.id_last4}" if found.id_last4 else ""
-        screen.say(
+        screen.message.show_read(
             _n(
                 "Returning sender {name} ({sends} send); ID on file{on_file}: check the document.",
                 "Returning sender {name} ({sends} sends); ID on file{on_file}: check the document.",
@@ -64,6 +70,7 @@ class SenderLookup:
                 on_file=on_file,
             ),
             ok=True,
+            under_refusal=True,
         )
         self._focus_after_lookup("#so-idnum")
 
