@@ -379,8 +379,15 @@ async def refused_in(pilot, app: StationApp, mode_key: str, keys: tuple[str, ...
             "Choose the carrier",
             "Ready: ask for the sender's phone.",
         ),
+        (
+            "ctrl+s",
+            ("down", "enter", "tab", "ctrl+u", *"many", "ctrl+s"),
+            "#settings-status",
+            "Invalid value for First SEQ number",
+            "Only a manager",
+        ),
     ],
-    ids=["send-out", "send-out after a sender"],
+    ids=["send-out", "send-out after a sender", "settings"],
 )
 async def test_a_refusal_on_a_modes_status_line_goes_with_its_clerk(
     station: Station,
@@ -390,8 +397,8 @@ async def test_a_refusal_on_a_modes_status_line_goes_with_its_clerk(
     refusal: str,
     next_clerk_reads: str,
 ) -> None:
-    """Send-out's message line: the same clerk signing back in finds the refusal, another finds the
-    line's first words in its place."""
+    """Send-out's message and Settings' status line: the same clerk signing back in finds the refusal,
+    another finds the line's first words (Settings: why a clerk's form is read-only) in its place."""
     app = console(station)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         screen = await refused_in(pilot, app, mode_key, keys)

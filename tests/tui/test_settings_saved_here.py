@@ -1,6 +1,6 @@
 """Settings saved here while the live view reads them again: the form keeps showing what was saved,
 not the older values a re-read begun before the commit brings after the save's answer, and the
-save's answer shows the settings once."""
+save's answer shows the settings once; a save refused stays said over a change read meanwhile."""
 
 from __future__ import annotations
 
@@ -196,3 +196,27 @@ async def test_a_fee_table_the_live_view_showed_changed_elsewhere_is_not_replace
         assert "theirs" in rules.value and "mine" not in rules.value
     other.forget_settings()
     assert [rule.name for rule in other.settings().storage_fee_rules] == ["theirs"]
+
+
+async def test_a_refused_save_stays_said_over_a_change_read_from_another_counter(
+    app: StationApp, station: Station, db_url: str
+) -> None:
+    """A value refused, then another counter's change read by the live view: the change is named on the
+    line below the refusal, which stays in its style until the manager's next key (the change replaced
+    it unread)."""
+    async with settings_beside_another_counter(app, station, db_url) as (pilot, other, _name, hours):
+        await quiet.press(pilot, "down", "enter")  # Pickup codes
+        await quiet.press(pilot, "tab", "ctrl+u", *"many")  # the smallest SEQ number
+        await quiet.press(pilot, "ctrl+s")
+        refusal = status_of(app)
+        assert refusal.startswith("Invalid value for First SEQ number in Pickup codes"), refusal
+        save_at(other, opening_hours="08:00-20:00")
+        await quiet.until(
+            pilot, lambda: hours.value == "08:00-20:00", what="the change in the form", timeout=3
+        )
+        await quiet.settle(pilot)
+        assert status_of(app) == f"{refusal}\nChanged elsewhere, now shown: Opening hours"
+        status = app.screen.query_one("#settings-status")
+        assert status.has_class("error")
+        await quiet.press(pilot, "ctrl+u", *"1001", "ctrl+s")  # mended as saved: nothing to save
+        assert status_of(app) == "Nothing changed: nothing to save." and not status.has_class("error")

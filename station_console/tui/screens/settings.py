@@ -60,6 +60,7 @@ from station_console.tui.screens.settings_tables import TableBaselines
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits, put_value
 from station_console.tui.widgets.form_scroll import FormScroll
 from station_console.tui.widgets.plain import Label, Static
+from station_console.tui.widgets.status_line import StatusLine
 from station_console.validation_reasons import validation_reason
 
 # Sub-screens of other areas, opened by key; imported when asked so a missing one never breaks Settings.
@@ -81,7 +82,6 @@ MODELS: dict[str, type[BaseModel]] = {STATION: StationSettings, COUNTER: Counter
 
 class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls, ModeScreen):
     MODE_TITLE = N_("Settings")
-    MESSAGE_LINES = "#settings-status"
     _role_line = ""  # what the status line says to a clerk, while it says it
     _sent: tuple[StationSettings, dict[str, Any]]  # the last save's station settings, and what was typed
     EDITS = "#settings-form"
@@ -135,7 +135,7 @@ class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls,
                 with form:
                     yield self._section(0)
                 yield Button(_("Save"), id="save", variant="primary")
-        yield Static(id="settings-status")
+        yield StatusLine(id="settings-status", error_class="error")
 
     @staticmethod
     def _form_class(width: int) -> str:
@@ -240,15 +240,19 @@ class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls,
             editor.disabled = self.read_only
         form.can_focus = self.read_only
         self.query_one("#save", Button).display = not self.read_only
-        status = self.query_one("#settings-status", Static)
+        status = self.status
         if why is not None:
-            status.update(why)
-            status.set_class(False, "error")
+            status.show_read(why)
             self._role_line = why
         elif self._role_line:  # a manager now: the clerk's line goes
             if str(status.render()) == self._role_line:
-                status.update("")
+                status.show_read("")
             self._role_line = ""
+
+    @property
+    def status(self) -> StatusLine:
+        """Where a refusal stands until the manager's next key, over the settings read meanwhile."""
+        return self.query_one("#settings-status", StatusLine)
 
     def _show_scanner_needs(self) -> None:
         """Which codes the labels use (a read: its answer comes as every call's does, so a screen
@@ -285,9 +289,7 @@ class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls,
         if self.save_waits():
             return
         if not self.unsaved_edits():  # "saved" would tell the clerk something was recorded
-            status = self.query_one("#settings-status", Static)
-            status.update(_("Nothing changed: nothing to save."))
-            status.set_class(False, "error")
+            self.status.say(_("Nothing changed: nothing to save."))
             return
         bad = self._send_save()
         if bad is not None:
@@ -365,28 +367,23 @@ class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls,
         name, where = bad.name, where_label(bad.loc, MODELS[prefix])
         names = [s.station if prefix == STATION else s.counter for s in self.sections]
         index = next((i for i, fields in enumerate(names) if name in fields), None)
-        status = self.query_one("#settings-status", Static)
         if index is None:
-            status.update(_("Invalid value for {field}: {reason}", field=where, reason=bad.reason))
+            said = _("Invalid value for {field}: {reason}", field=where, reason=bad.reason)
         else:
             await self.show_section(index)
             self.query_one(f"#{prefix}-{name}").focus()
-            status.update(
-                _(
-                    "Invalid value for {field} in {section}: {reason}",
-                    field=where,
-                    section=_(self.sections[index].title),
-                    reason=bad.reason,
-                )
+            said = _(
+                "Invalid value for {field} in {section}: {reason}",
+                field=where,
+                section=_(self.sections[index].title),
+                reason=bad.reason,
             )
-        status.set_class(True, "error")
+        self.status.say(said, error=True)
         self.app.bell()
         self.edits_not_saved()
 
     def say_saving(self, text: str = SAVING) -> None:
-        status = self.query_one("#settings-status", Static)
-        status.update(_(text))
-        status.set_class(False, "error")
+        self.status.say(_(text))
 
     def done_save(self, _result: None) -> None:
         app: Any = self.app
@@ -394,10 +391,9 @@ class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls,
         # waits, and one put back as it was no longer does.
         later = needs_restart(app.counter_settings_at_start or app.counter_settings, self._saving)
         app.counter_settings = self._saving  # the rest take effect now (`restart_needed`)
-        status = self.query_one("#settings-status", Static)
         if later:
             fields = _(", ").join(field_label(CounterSettings, name) for name in later)
-            status.update(
+            self.status.say(
                 _n(
                     "Saved. {fields} takes effect after a restart (Ctrl+Q, then start the console again).",
                     "Saved. {fields} take effect after a restart (Ctrl+Q, then start the console again).",
@@ -406,8 +402,7 @@ class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls,
                 )
             )
         else:
-            status.update(_("Settings were saved."))
-        status.set_class(False, "error")
+            self.status.say(_("Settings were saved."))
         self._show_as_stored()
         self._tables_started = {}  # what a later edit starts from is what was just saved
         self.edits_saved()
@@ -430,9 +425,7 @@ class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls,
             self._after_saving()  # first: what it shows of the settings read again, the refusal replaces
             if self._tables_refused:  # nothing newer to show: the live view showed it already
                 self._start_tables_again({})
-        status = self.query_one("#settings-status", Static)
-        status.update(text)
-        status.set_class(True, "error")
+        self.status.say(text, error=True)
         self.app.bell()
         self.edits_not_saved()
 

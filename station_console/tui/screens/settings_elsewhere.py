@@ -13,7 +13,6 @@ from station_console.field_labels import field_label
 from station_console.i18n import _
 from station_console.settings import StationSettings
 from station_console.tui.screens.settings_fields import STATION, FieldWidget, form_value, held_value
-from station_console.tui.widgets.plain import Static
 
 
 class ChangedElsewhere:
@@ -68,9 +67,8 @@ class ChangedElsewhere:
             )
         else:
             text = _("Changed elsewhere, now shown: {fields}", fields=titles(changed))
-        status = screen.query_one("#settings-status", Static)
-        status.update(text)
-        status.set_class(False, "error")
+        # Another counter's change to the form being edited: said even under a refusal, below it.
+        screen.status.show_read(text, under_refusal=True)
 
     def _after_saving(self) -> None:
         """The save answered: the console is told the settings held now (the save's own, or newer),
