@@ -22,7 +22,13 @@ from station_console.safe_text import visible
 from station_console.tui import error_toasts
 from station_console.tui.clerk_session import CLERK_BINDINGS, ClerkSessionMixin
 from station_console.tui.device_threads import DeviceThreadsApp
-from station_console.tui.focus_in_view import LookAgain, bring_focus_into_view, look_after_focus, look_again
+from station_console.tui.focus_in_view import (
+    LookAgain,
+    TypedRun,
+    bring_focus_into_view,
+    look_after_focus,
+    look_again,
+)
 from station_console.tui.held_toasts import HeldToastsApp
 from station_console.tui.key_bounce import SCAN_GAP, BounceGuard
 from station_console.tui.quitting import run_to_the_end
@@ -220,6 +226,7 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp):
         self.key_bounce = BounceGuard(self._scan_gap)  # a dialog's answer key, repeated, goes nowhere
         # Keys after an Enter wait for its answer, then pass the bounce guard again (a dialog it closed).
         self.type_ahead = TypeAhead(self, self._to_focus, self.key_bounce.held_behind)
+        self.typed_run = TypedRun()  # keys typed into a field: one look behind the first (`_to_focus`)
         self.init_clerk_session(require_sign_in)
         if station is not None:
             self._use_station(station)
@@ -260,6 +267,8 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp):
             for key in self.key_bounce.arrived(event, self.screen_stack[-1] if self.screen_stack else None):
                 await self.type_ahead.arrived(key)
             return
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self.typed_run.broken()  # the wheel or a click may scroll a form: the next key looks again
         if isinstance(event, (events.MouseDown, events.Paste)) and not event.is_forwarded:
             self.key_bounce.other_input()
             self._clerk_acted()

@@ -14,6 +14,11 @@ scroll has been asked for, and the field is looked at again once it is made. Onl
 scrolled since the key is looked at: every key of a scan comes this way, and a form that stayed put
 still shows its field whole.
 
+A character typed into a field asks for no scroll of its form, so only the first key typed after
+anything else (a page key, Tab, the wheel, a click, a paste) sends the look (`TypedRun`): the keys typed
+behind it into the same field, with the form where it was, come after that look and need none of their
+own. A scan's keys, and a clerk's word, send one look, not one a key.
+
 The focus moved right behind a page key (Tab pressed as PageDown still scrolls, a key typed ahead of a
 busy moment) is looked at the same way: Textual shows the widget it focuses at once, the page's scroll
 came after and took it away, and the focus sat on a table the clerk could not see.
@@ -29,8 +34,10 @@ from typing import Any
 
 from textual import events
 from textual.errors import NoWidget
+from textual.geometry import Offset
 from textual.message import Message
 from textual.widget import Widget
+from textual.widgets import Input
 
 
 class LookAgain(Message):
@@ -43,23 +50,52 @@ class LookAgain(Message):
         self.offset = form.scroll_offset
 
 
+class TypedRun:
+    """The field the last key was typed into (a character into a text field shown whole), and its
+    form's scroll offset then; none after any other key or input, which may have asked for a scroll
+    not made yet."""
+
+    def __init__(self) -> None:
+        self._field: Widget | None = None
+        self._offset: Offset | None = None
+
+    def needs_look(self, focused: Widget, form: Widget, event: events.Key | events.Paste) -> bool:
+        """`event` goes to `focused`, shown whole in the scrolling `form`: it needs a look behind it
+        unless the key before it was typed into the same field, with the form where it is now."""
+        offset = form.scroll_offset
+        follows = self._field is focused and self._offset == offset
+        typed = isinstance(event, events.Key) and event.is_printable and isinstance(focused, Input)
+        self._field, self._offset = (focused, offset) if typed else (None, None)
+        return not follows
+
+    def broken(self) -> None:
+        """Anything but a key typed into a field shown whole: the next key looks again."""
+        self._field = self._offset = None
+
+
 def bring_focus_into_view(app: Any, event: events.Key | events.Paste) -> None:
     """Before `event` is handed to the focused widget: scroll that widget wholly into view if the key
     goes to it (a paste always does) and it is not shown whole, or look again behind the keys before
     it, if it is in a form that scrolls."""
     focused = app.focused
+    run: TypedRun = app.typed_run
     if focused is None:
+        run.broken()
         return
     screen = focused.screen
     try:
         geometry = screen.find_widget(focused)
     except NoWidget:  # not laid out yet
+        run.broken()
         return
     if geometry.clip.contains_region(geometry.region):
         form = next((node for node in focused.ancestors if _scrolls(node)), None)
-        if form is not None:
+        if form is None:
+            run.broken()
+        elif run.needs_look(focused, form, event):
             focused.post_message(LookAgain(focused, form, event))  # up the page key's way, behind it
         return  # shown whole: the usual case, so the bindings are looked at only past here
+    run.broken()
     if isinstance(event, events.Key) and not _goes_to(focused, event):
         return
     screen.scroll_to_widget(focused, animate=False, immediate=True)

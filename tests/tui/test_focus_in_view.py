@@ -16,7 +16,9 @@ from textual.widgets import DataTable, Input
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
+from station_console.tui import app as app_module
 from station_console.tui.app import StationApp
+from station_console.tui.focus_in_view import LookAgain
 from station_console.tui.screens.carrier_editor import CarrierForm
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from tui import quiet
@@ -140,6 +142,31 @@ async def test_keys_into_a_field_shown_whole_scroll_nothing(station: Station, mo
         await quiet.press(pilot, *"Wang")
         assert name.value == "Wang" and shown_whole(name)
         assert scrolls == []
+
+
+@pytest.mark.parametrize("scanned", [False, True], ids=["typed", "scanned"])
+@pytest.mark.first_mode("sendout")
+async def test_keys_into_a_field_of_a_form_that_stayed_put_send_one_look(
+    station: Station, monkeypatch: Any, scanned: bool
+) -> None:
+    """A clerk's number or a scan's burst into a field shown whole, the form not scrolled: the first key
+    looks again behind the keys before it (a page key's scroll may be on its way); the keys behind it
+    ask for no scroll and send no look of their own (a message up the form for every key)."""
+    async with sendout_focused_on(station, "#so-phone") as (pilot, app, phone):
+        looks: list[str] = []
+        look_again = app_module.look_again
+
+        def counted(app: StationApp, message: LookAgain) -> None:
+            looks.append(getattr(message.event, "key", "paste"))
+            look_again(app, message)
+
+        monkeypatch.setattr(app_module, "look_again", counted)
+        await (quiet.burst if scanned else quiet.press)(pilot, *"13812345678")
+        assert looks == ["1"] and shown_whole(phone)
+        if not scanned:  # a scan's burst is the wedge router's, not the phone's
+            assert phone.value == "13812345678"
+        await quiet.burst(pilot, "pagedown", "9")  # the next key right behind a page key looks again
+        assert looks == ["1", "9"] and shown_whole(phone) and app.focused is phone
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
