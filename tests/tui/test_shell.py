@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from rich.style import Style as RichStyle
+from textual.content import Content
 from textual.screen import Screen
+from textual.style import Style
 from textual.widgets import Static
 
-from station_console.i18n import set_language
+from station_console.i18n import _, set_language
 from station_console.services.core.station import Station
+from station_console.services.printing.jobs import PRINTER_STATES
 from station_console.tui.app import StationApp
 from station_console.tui.widgets.header import StationHeader
 from tui import quiet
@@ -83,6 +87,46 @@ async def test_a_printer_with_a_wrong_target_is_said_so_as_a_fault(
         await quiet.settle(pilot)
         assert said in str(app.screen.query_one("#hdr-status", Static).render())
         assert wrong and wrong == state_style("offline") and wrong != state_style("ready")
+
+
+# Each printer state the print worker reports, and how the header should colour it.
+PRINTER_STATE_KINDS = {
+    "ready": "fine",
+    "untried": "unknown",
+    "offline": "fault",
+    "timeout": "fault",
+    "permission": "fault",
+    "misconfigured": "fault",
+    "unsupported": "fault",
+    "error": "fault",
+    "none": "fault",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_header_colours_each_printer_state_by_what_it_means(app: StationApp, lang: str) -> None:
+    """A printer that is fine reads green; one nothing was sent to yet reads neutral; one that does not
+    answer (a network printer timing out), is offline, misconfigured or failing reads as a fault, as
+    an offline one does. A printer not responding read green, like a printer that works."""
+    set_language(lang)
+
+    def state_style(header: StationHeader, state: str) -> RichStyle:
+        app.set_device_state("printer", state)
+        status = header.query_one("#hdr-status", Static).render()
+        assert isinstance(status, Content)
+        start = str(status).index(f"{_('Printer')}: ") + len(f"{_('Printer')}: ")
+        (style,) = {span.style for span in status.spans if span.start == start}
+        assert isinstance(style, Style)
+        return style.rich_style
+
+    async with app.run_test(size=(160, 36)) as pilot:
+        await quiet.settle(pilot)
+        header = app.screen.query_one(StationHeader)
+        styles = {code: state_style(header, PRINTER_STATES[code]) for code in PRINTER_STATE_KINDS}
+        assert styles["timeout"] == styles["offline"] != styles["ready"]
+        assert len({styles["ready"], styles["untried"], styles["offline"]}) == 3
+        for code, kind in PRINTER_STATE_KINDS.items():
+            assert styles[code] == header.get_component_rich_style(f"station-header--{kind}"), code
 
 
 async def test_the_shell_speaks_chinese(app: StationApp) -> None:

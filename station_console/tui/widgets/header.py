@@ -12,12 +12,29 @@ from station_console.i18n import _
 from station_console.safe_text import visible
 from station_console.tui.widgets.plain import Static
 
+# A device's state (its English msgid, as `set_device_state` was given it) as the header colours it:
+# working, not known yet (a printer sent nothing since the start), or a fault. A state not named here
+# reads as a fault: a new one is never shown as working by mistake.
+FINE_STATES = frozenset({"ready", "connected", "wedge"})
+UNKNOWN_STATES = frozenset({"unknown: nothing was sent to it"})
+
+
+def state_kind(state: str) -> str:
+    """`fine`, `unknown` or `fault`: the header's component class for `state` ends in it."""
+    if state in FINE_STATES:
+        return "fine"
+    return "unknown" if state in UNKNOWN_STATES else "fault"
+
 
 class StationHeader(Horizontal):
+    COMPONENT_CLASSES = {"station-header--fine", "station-header--unknown", "station-header--fault"}
     DEFAULT_CSS = """
     StationHeader { height: 1; dock: top; background: $primary; color: $text; }
     StationHeader > #hdr-title { width: auto; text-style: bold; padding: 0 1; }
     StationHeader > #hdr-status { width: 1fr; padding: 0 1; text-align: right; text-wrap: nowrap; text-overflow: ellipsis; }
+    StationHeader > .station-header--fine { color: $text-success; }
+    StationHeader > .station-header--unknown { color: $text-muted; }
+    StationHeader > .station-header--fault { color: $text-warning; text-style: bold; }
     """
 
     def __init__(self, mode_title: str, **kwargs: Any) -> None:
@@ -50,18 +67,10 @@ class StationHeader(Horizontal):
         # matters to the clerk more than the database's file name.
         status = Text()
         for device, state in app.device_states.items():
-            ok = state not in (
-                "none",
-                "error",
-                "offline",
-                "unplugged",
-                "no permission",
-                "wrong target",
-                "searching",
-                "stopped",
-            )
             status.append(f"{_(device.capitalize())}: ", style="")
-            status.append(_(state), style="green" if ok else "yellow")
+            status.append(
+                _(state), style=self.get_component_rich_style(f"station-header--{state_kind(state)}")
+            )
             status.append("  ")
         status.append(f"{_('Clerk')}: {visible(clerk)}  ")
         status.append(f"{_('Counter')}: {visible(station.counter)}  ")
