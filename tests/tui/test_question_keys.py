@@ -1,5 +1,6 @@
-"""Every question dialog (yes/no, close the day) says a key or a scan it does not take, as the
-'changes not saved' question does: it rang nothing and dropped them unseen. Its own keys still answer."""
+"""Every question dialog (yes/no, close the day, the stocktake's close, the batch's carrier) says a key
+or a scan it does not take, as the 'changes not saved' question does: it rang nothing and dropped them
+unseen, and a scan's Enter answered it. Its own keys still answer; the form behind gets nothing."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from station_console.services.core.station import Station
 from station_console.services.day.report import build_report
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.screens.checkin_dialogs import BatchPicker
 from station_console.tui.screens.day_close_dialogs import ConfirmClose
 from station_console.tui.screens.form_dialog import ConfirmDialog
 from station_console.tui.screens.question_keys import QuestionDialog
+from station_console.tui.screens.stocktake import CloseDialog
 from station_console.tui.widgets.plain import Static
+from station_console.tui.widgets.wedge import WedgeInput
 from tui import quiet
 from tui.quiet import until
 
@@ -32,21 +36,62 @@ def day_close(station: Station) -> ConfirmClose:
     return ConfirmClose(build_report(station, station.business_day()))
 
 
+FIXES = {"relocate": ["JT1"], "mark_missing": ["JT2"], "recheck_in": ["JT3"]}
+NOTHING_TO_FIX: dict[str, list[str]] = {"relocate": [], "mark_missing": [], "recheck_in": []}
+
+
+def stocktake_close(_station: Station) -> CloseDialog:
+    return CloseDialog(FIXES)
+
+
+def nothing_to_fix(_station: Station) -> CloseDialog:
+    """No tick box: nothing has the focus, the dialog takes the keys itself."""
+    return CloseDialog(NOTHING_TO_FIX)
+
+
+def batch_carrier(_station: Station) -> BatchPicker:
+    return BatchPicker([("SF", "SF Express"), ("ZTO", "ZTO Express")], "ZTO")
+
+
 def said(dialog: Any) -> str:
     return "\n".join(str(line.render()) for line in dialog.query(Static))
 
 
 @pytest.mark.parametrize(
     ("make", "answer", "expected"),
-    [(yes_no, "n", False), (yes_no, "y", True), (day_close, "ctrl+y", True), (day_close, "escape", False)],
-    ids=["yes-no-n", "yes-no-y", "day-close-ctrl+y", "day-close-esc"],
+    [
+        (yes_no, "n", False),
+        (yes_no, "y", True),
+        (day_close, "ctrl+y", True),
+        (day_close, "escape", False),
+        (stocktake_close, "enter", {**FIXES, "recheck_in": []}),  # ticked as offered
+        (stocktake_close, "space enter", {**FIXES, "relocate": [], "recheck_in": []}),  # one unticked
+        (stocktake_close, "escape", None),
+        (nothing_to_fix, "enter", NOTHING_TO_FIX),
+        (batch_carrier, "enter", "ZTO"),
+        (batch_carrier, "escape", None),
+    ],
+    ids=[
+        "yes-no-n",
+        "yes-no-y",
+        "day-close-ctrl+y",
+        "day-close-esc",
+        "stocktake-close-enter",
+        "stocktake-close-space-enter",
+        "stocktake-close-esc",
+        "nothing-to-fix-enter",
+        "batch-carrier-enter",
+        "batch-carrier-esc",
+    ],
 )
 async def test_a_question_says_keys_and_scans_it_does_not_take_and_answers_its_own(
-    app: StationApp, station: Station, make: Callable[[Station], Any], answer: str, expected: bool
+    app: StationApp, station: Station, make: Callable[[Station], Any], answer: str, expected: object
 ) -> None:
-    answers: list[bool | None] = []
+    answers: list[object] = []
     async with app.run_test(size=(120, 40)) as pilot:
         await quiet.settle(pilot)
+        behind = app.focused
+        assert isinstance(behind, WedgeInput) and behind.value == ""
         rung: list[int] = []
         app.bell = lambda: rung.append(1)  # type: ignore[method-assign]
         dialog = make(station)
@@ -62,11 +107,11 @@ async def test_a_question_says_keys_and_scans_it_does_not_take_and_answers_its_o
         dialog.router.clock = lambda _event: next(clock)
         await quiet.burst(pilot, *"SF1234567890124", "enter")
         assert (app.screen, dialog.router.scans, SCAN_NOT_TAKEN in said(dialog)) == (dialog, 1, True)
-        assert len(rung) == 2 and answers == []
+        assert len(rung) == 2 and answers == [] and behind.value == ""
         dialog.post_message(ScannerBridge.Scanned("SF1234567890125", "hid"))
         await quiet.settle(pilot)
         assert (app.screen, len(rung), answers) == (dialog, 3, [])
         dialog.router.clock = lambda _event: time.monotonic() + 20  # a person's key, seconds later
-        await quiet.press(pilot, answer)
+        await quiet.press(pilot, *answer.split())  # Space ticks a box, said as nothing
         await until(pilot, lambda: answers != [], what="the question answered by its own key")
         assert answers == [expected] and len(rung) == 3

@@ -103,6 +103,10 @@ class Shift:
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         steps = ids.index(carrier) - (options.highlighted or 0)
         await send_keys(self.pilot, *(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
+        # Its list's Enter passes the picker's wedge router: a lone Enter is a person's once no scan follows.
+        await quiet.until(
+            self.pilot, lambda: isinstance(self.app.screen, CheckinScreen), what="the carrier picked"
+        )
         await self.settle()
         assert self.screen.batch_carrier == carrier
         self.batch = carrier

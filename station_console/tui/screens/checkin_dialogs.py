@@ -20,18 +20,26 @@ from station_console.services.checkin.transaction import set_phone
 from station_console.services.core.station import Station
 from station_console.services.shelves.lists import missing_phone
 from station_console.services.shelves.search import ParcelRow
-from station_console.tui.screens.base import Dialog, report_unexpected
+from station_console.tui.screens.base import report_unexpected
 from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.form_dialog import DIALOG_CSS
+from station_console.tui.screens.question_keys import QuestionDialog, said_line
 from station_console.tui.screens.typed_dialog import TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table, plain
+from station_console.tui.widgets.wedge import RoutedKeys
 
 NO_BATCH = "-"
 
 
-class BatchPicker(Dialog[str | None]):
-    """Pick the carrier being received; "-" receives any carrier (detection decides)."""
+class CarrierOptions(RoutedKeys, OptionList):
+    """The batch picker's carriers: their keys pass the wedge router, so a scan is one scan said as not
+    taken, not letters dropped and an Enter that picks the highlighted carrier."""
+
+
+class BatchPicker(QuestionDialog[str | None]):
+    """Pick the carrier being received; "-" receives any carrier (detection decides). A key it does not
+    take, or a scan, is said in it (`QuestionDialog`)."""
 
     what = N_("the batch's carrier choice")
 
@@ -49,7 +57,13 @@ class BatchPicker(Dialog[str | None]):
             yield Static(_("Which carrier's parcels are you receiving?"), classes="dialog-title")
             options = [Option(_("Any carrier (detect from the number)"), id=NO_BATCH)]
             options += [Option(plain(f"{code:<8} {name}"), id=code) for code, name in self.carriers]
-            yield OptionList(*options, id="batch-options")
+            yield CarrierOptions(*options, id="batch-options")
+            with Vertical(id="batch-end"):
+                yield said_line()
+                yield keys_line(N_("↑ ↓ then Enter: choose · Esc: keep the current batch"))
+
+    def taken_keys(self) -> set[str]:
+        return super().taken_keys() | {"home", "end", "pageup", "pagedown"}  # the list's
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

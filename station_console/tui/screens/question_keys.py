@@ -3,8 +3,9 @@
 Each is said in the question, not dropped unseen: a key that answers nothing rings the bell and says to
 answer with a key below; a scan that arrives while it is open (keyboard wedge or device scanner) is said
 as not taken, and its Enter answers nothing. The answer buttons pass the wedge router, so a scanner's
-burst is one scan, not letters and an Enter pressing the focused button. A dialog takes its own keys
-(its bindings) and the keys that move between or press its buttons.
+burst is one scan, not letters and an Enter pressing the focused button; so do a question's tick boxes
+(the stocktake's close) and list (the batch's carrier). A dialog takes its own keys (its bindings) and
+the keys that move between or press its buttons.
 """
 
 from __future__ import annotations
@@ -68,8 +69,13 @@ class SaysStrayInput(Dialog[Result]):
         self.query_one(f"#{self.SAID_ID}", Static).update(Text(_(text)))
 
     def on_key(self, event: events.Key) -> None:
-        """A key that reached the dialog and that it does not take: said, not dropped unseen."""
-        if event.key not in self.taken_keys():
+        """A key that reached the dialog and that it does not take: said, not dropped unseen. With no
+        widget to focus (nothing to tick), its keys pass the wedge router here: a scan's Enter answers
+        nothing."""
+        if self.focused is None and self.router is not None and self.router.route(event):
+            event.prevent_default()
+            event.stop()
+        elif event.key not in self.taken_keys():
             self.say_not_taken(self.NOT_TAKEN)
 
     def on_key_router_scanned(self, event: KeyRouter.Scanned) -> None:

@@ -23,14 +23,15 @@ from station_console.services.exceptions import stocktake, stocktake_close
 from station_console.services.exceptions.stocktake_view import CLASS_LABELS, CLASSES, View
 from station_console.services.shelves.search import STATUS_LABELS, normalise_location
 from station_console.stored_messages import stored_text
-from station_console.tui.screens.base import Dialog, ModeScreen, open_over, translate_bindings
+from station_console.tui.screens.base import ModeScreen, open_over, translate_bindings
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
+from station_console.tui.screens.question_keys import QuestionDialog, said_line
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import problem_text
 from station_console.tui.screens.typed_dialog import keys_line
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.status_line import StatusLine
-from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
+from station_console.tui.widgets.wedge import KeyRouter, RoutedKeys, WedgeInput
 
 CLASS_STYLES = {
     "match": "green",
@@ -301,8 +302,16 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         self.dismiss()
 
 
-class CloseDialog(Dialog[dict[str, list[str]] | None]):
-    """Which offered fixes to apply; Enter closes the stocktake, Escape goes back to scanning."""
+class FixTick(RoutedKeys, Checkbox, inherit_bindings=False):
+    """An offered fix's tick box: Space ticks it, Enter is the dialog's (close the stocktake); its keys
+    pass the wedge router, so a scan is one scan, not letters and an Enter that closes the stocktake."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_button", show=False)]
+
+
+class CloseDialog(QuestionDialog[dict[str, list[str]] | None]):
+    """Which offered fixes to apply; Enter closes the stocktake, Escape goes back to scanning. A key it
+    does not take, or a scan, is said in it (`QuestionDialog`)."""
 
     what = N_("the stocktake's close")
 
@@ -315,7 +324,6 @@ class CloseDialog(Dialog[dict[str, list[str]] | None]):
             N_("Close stocktake"),
             id="stclose.confirm",
             tooltip=N_("Apply the ticked fixes and close"),
-            priority=True,
         ),
     ]
 
@@ -329,13 +337,17 @@ class CloseDialog(Dialog[dict[str, list[str]] | None]):
             # Only the fixes there is something to do for ("Check in 0 extra parcels again" was offered).
             for widget_id, key, ticked in CLOSE_FIXES:
                 if self.offered[key]:
-                    yield Checkbox(fix_words(key, len(self.offered[key])), value=ticked, id=widget_id)
+                    yield FixTick(fix_words(key, len(self.offered[key])), value=ticked, id=widget_id)
             if not any(self.offered[key] for _id, key, _ticked in CLOSE_FIXES):
                 yield Static(_("Nothing to fix: every parcel scanned is where it is on record."))
+            yield said_line()
             yield keys_line(N_("Space: tick · Enter: close with the ticked · Esc: keep scanning"))
 
     def on_mount(self) -> None:
         translate_bindings(self)
+
+    def taken_keys(self) -> set[str]:
+        return super().taken_keys() | {"space"}  # a tick box's
 
     def action_confirm(self) -> None:
         def ticked(widget_id: str, key: str) -> list[str]:
