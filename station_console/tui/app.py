@@ -170,7 +170,6 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp):
             id="mode.settings",
             tooltip=N_("Station settings"),
         ),
-        Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
         *CLERK_BINDINGS,
         # Ins: every ctrl+letter and F-key is some screen's or field's, and it types nothing. Priority:
         # it lists a dialog's keys too, and the footer shows it first (`tui/screens/keys_list.py`).
@@ -183,6 +182,7 @@ class StationApp(ClerkSessionMixin, DeviceThreadsApp, HeldToastsApp):
             tooltip=N_("Every key of this screen"),
             priority=True,
         ),
+        Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),  # last on the key list
     ]
 
     def __init__(

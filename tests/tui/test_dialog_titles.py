@@ -21,6 +21,7 @@ from station_console.tui.screens.checkin_recipient import RecipientPicker
 from station_console.tui.screens.damaged import DamagedScreen
 from station_console.tui.screens.day_close_dialogs import ReopenDay
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
+from station_console.tui.screens.keys_list import KeysList, keys_of
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
 from station_console.tui.screens.sendout_dialogs import RefundDialog
@@ -50,6 +51,7 @@ def dialogs(app: StationApp) -> dict[str, Callable[[], Screen[Any]]]:
         "recipient": lambda: RecipientPicker(),
         "reopen": lambda: ReopenDay("2026-11-25"),
         "move": lambda: MoveDialog(source="1-1"),
+        "keys": lambda: KeysList(keys_of(app, app.screen)),
     }
 
 

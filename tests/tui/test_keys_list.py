@@ -8,10 +8,12 @@ from __future__ import annotations
 import time
 
 import pytest
+from station_helpers import act_as_new_clerk
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
 
+from db.models import Role
 from station_console.i18n import _, set_language
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
@@ -72,6 +74,28 @@ async def test_the_list_names_the_mode_keys_the_footer_leaves_out_at_80x24(
         await quiet.until(pilot, lambda: isinstance(app.screen, KeysList))
         await quiet.press(pilot, "escape")  # and Esc
         await quiet.until(pilot, lambda: app.screen is checkin)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_consoles_keys_are_listed_modes_first_and_quit_last(
+    request: pytest.FixtureRequest, station: Station, lang: str
+) -> None:
+    """Textual's own Ctrl+Q took the first place among the console's keys. A manager's keys are dimmed
+    for a clerk (Reports' close and reopen of the day)."""
+    set_language(lang)
+    act_as_new_clerk(station, "Li", Role.CLERK, "1357")
+    request.node.add_marker(pytest.mark.first_mode("reports"))
+    app = console_on(request, station)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "insert")
+        keys = app.screen
+        assert isinstance(keys, KeysList)
+        console = [key for key in keys.keys if key.console_wide]
+        order = ["F1", "F2", "F3", "F4", "F5", "F6", "Ctrl+S", "Ctrl+L", "Ctrl+T", "Ctrl+P", "Ins", "Ctrl+Q"]
+        assert [key.key for key in console] == order
+        dimmed = {str(row.query_one(".key-name").render()) for row in keys.query("Horizontal.-unusable")}
+        assert dimmed == {key.key for key in keys.keys if not key.usable} == {"F12", "Ctrl+O"}
 
 
 @pytest.mark.parametrize("mode", list(SUB_SCREENS))

@@ -91,7 +91,10 @@ def keys_of(app: App[Any], screen: Screen[Any]) -> list[ListedKey]:
         usable = enabled and refused(app, binding.id) is None
         entry = found.setdefault((id(node), binding.action), ([], binding, usable, console_wide))
         entry[0].append(binding.key_display or key_name(binding.key))
-    listed = [
+    # The screen's own first, in their order; then the console's in the app's order (modes, lock, quit
+    # last), not Textual's: its own Ctrl+Q, which the app's replaces, kept the first place.
+    order = {binding.id: n for n, binding in enumerate(app.BINDINGS) if isinstance(binding, Binding)}
+    return [
         ListedKey(
             "/".join(keys),
             _(binding.description),
@@ -99,9 +102,10 @@ def keys_of(app: App[Any], screen: Screen[Any]) -> list[ListedKey]:
             usable,
             console_wide,
         )
-        for keys, binding, usable, console_wide in found.values()
+        for keys, binding, usable, console_wide in sorted(
+            found.values(), key=lambda entry: (entry[3], order.get(entry[1].id, 0) if entry[3] else 0)
+        )
     ]
-    return sorted(listed, key=lambda k: k.console_wide)  # the screen's own first, in their order
 
 
 class _KeysScroll(RoutedKeys, VerticalScroll):
@@ -119,6 +123,7 @@ class KeysList(SaysStrayInput[None]):
     KeysList .dialog-title { text-style: bold; }
     KeysList _KeysScroll { height: 1fr; }
     KeysList .keys-group { text-style: bold; margin-top: 1; }
+    KeysList .keys-group:first-child { margin-top: 0; }  /* the title's margin is the one blank line */
     KeysList Horizontal { height: auto; }
     KeysList .key-name { width: 12; text-style: bold; }
     KeysList .key-words { width: 1fr; }
