@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from station_console.i18n import set_language
+from station_console.i18n import _, set_language
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from tui import quiet
@@ -63,14 +63,29 @@ async def test_no_footer_key_is_cut(
     assert {screen: keys for screen, keys in cut.items() if keys} == {}
 
 
-@pytest.mark.first_mode("settings")
-async def test_settings_shows_all_its_own_keys_at_120_columns(app: StationApp) -> None:
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_settings_shows_all_its_own_keys_at_120_columns(
+    request: pytest.FixtureRequest, station: Station, lang: str
+) -> None:
+    """After Ins (the key list, never left out, first): Ctrl+F Rules was left out at 120 columns."""
+    set_language(lang)
+    sign_in_manager(station)
+    request.node.add_marker(pytest.mark.first_mode("settings"))
+    app = console_on(request, station)
     async with app.run_test(size=(120, 40)) as pilot:
         await quiet.settle(pilot)
         _cut, shown = cut_or_shown(app)
-    own = ["ctrl+s Save", "f7 Carriers", "f8 Printers", "f9 Scan test", "f10 Clerks", "f11 Messages"]
-    # Ins (the key list, never left out) comes first: Ctrl+F Rules is then the one left out, on its list.
-    assert ["insert Keys", *own, "f12 Recipients", "ctrl+o Events"] == shown[:9]
+    own = [
+        "insert Keys",
+        "ctrl+s Save",
+        "f7 Carriers",
+        "f8 Printers",
+        "f9 Scan test",
+        "f10 Clerks",
+        "f11 Outbox",
+    ]
+    own += ["f12 Recipients", "ctrl+o Events", "ctrl+f Rules"]
+    assert [f"{key} {_(words)}" for key, words in (each.split(" ", 1) for each in own)] == shown[:10]
 
 
 async def test_a_wider_terminal_shows_the_keys_left_out_again(app: StationApp) -> None:

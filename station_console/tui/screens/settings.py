@@ -95,7 +95,8 @@ class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls,
         Binding("f8", "open('printers')", N_("Printers"), id="settings.printers"),
         Binding("f9", "open('scan_test')", N_("Scan test"), id="settings.scan_test"),
         Binding("f10", "open('clerks')", N_("Clerks"), id="settings.clerks"),
-        Binding("f11", "open('outbox')", N_("Messages"), id="settings.outbox"),
+        # Named as the screen it opens, two columns shorter: with Ins first, Settings' own keys fit 120.
+        Binding("f11", "open('outbox')", N_("Outbox"), id="settings.outbox"),
         Binding("f12", "open('recipients')", N_("Recipients"), id="settings.recipients"),
         Binding(
             # F7-F12 are taken; not ctrl+e, which the focused field keeps (end of line).
