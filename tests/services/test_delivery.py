@@ -125,6 +125,7 @@ def test_a_door_run_with_a_failed_delivery_goes_back_to_its_slot_and_balances_th
     with pytest.raises(Refused) as out:
         confirm_pickup(st, [ids[0]], method="code", scanned=[wb(1)])
     assert out.value.code == "out_for_delivery"
+    assert out.value.message("en").endswith("handed over.") and out.value.message("zh").endswith("。")
     midway = reconcile(st)
     assert midway.balanced and midway.totals["closing"] == 4 and midway.totals["picked_up"] == 0
 

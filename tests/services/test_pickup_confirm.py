@@ -258,3 +258,27 @@ def test_the_shifts_list_names_a_proxy_masked_and_only_for_the_pickup_they_made(
         a.waybill: ("code", "王** ****2222"),
         b.waybill: ("code", None),
     }
+
+
+def test_pickups_refusals_end_in_a_full_stop_in_english_and_chinese(station: Station) -> None:
+    """Said on Pickup's status line among its own sentences, each of which ends in its full stop."""
+    a, b = (receive(station, n, phone=ANN) for n in (1, 2))
+    other = receive(station, 3, phone="13700001111")
+    gone = receive(station, 4, phone="13700002222")
+    pickup.confirm_pickup(station, [gone.parcel_id], method="code", scanned=[gone.waybill])
+    found = pickup.lookup(station, a.pickup_code)
+    refusals: list[StationError] = []
+    for scanned in (other.waybill, gone.waybill, zto(999)):  # on a shelf, left, never came
+        with pytest.raises(Refused) as info:
+            pickup.check_scan(found, scanned, station)
+        refusals.append(info.value)
+    with pytest.raises(Refused) as info:
+        pickup.confirm_pickup(station, [a.parcel_id, b.parcel_id], method="code", scanned=[a.waybill])
+    refusals.append(info.value)
+    with pytest.raises(Refused) as info:
+        pickup.confirm_pickup(station, [gone.parcel_id], method="code", scanned=[gone.waybill])
+    refusals.append(info.value)
+    assert [r.code for r in refusals] == ["wrong_parcel"] * 3 + ["not_scanned", "not_on_shelf"]
+    for refusal in refusals:
+        assert refusal.message("en").endswith("."), refusal.message("en")
+        assert refusal.message("zh").endswith("。"), refusal.message("zh")

@@ -79,7 +79,7 @@ def whereabouts(session: Session, waybill: str) -> Refused:
     ).first()
     if parcel is None:
         return Refused(
-            N_("Wrong parcel: {waybill} is not a parcel of this station"),
+            N_("Wrong parcel: {waybill} is not a parcel of this station."),
             code="wrong_parcel",
             waybill=waybill,
         )
@@ -88,7 +88,7 @@ def whereabouts(session: Session, waybill: str) -> Refused:
         layer = session.get(Layer, parcel.layer_id) if parcel.layer_id else None
         return Refused(
             N_(
-                "Wrong parcel: {waybill} is not this customer's. It belongs on {location}, code {pickup_code}"
+                "Wrong parcel: {waybill} is not this customer's. It belongs on {location}, code {pickup_code}."
             ),
             code="wrong_parcel",
             waybill=waybill,
@@ -97,7 +97,7 @@ def whereabouts(session: Session, waybill: str) -> Refused:
             parcel_id=parcel.id,
         )
     return Refused(
-        N_("Wrong parcel: {waybill} is not on the shelves, it was {status}"),
+        N_("Wrong parcel: {waybill} is not on the shelves, it was {status}."),
         code="wrong_parcel",
         waybill=waybill,
         status=status_text(parcel.status),
@@ -157,7 +157,7 @@ def confirm_pickup(
         unscanned = [parcels[i].waybill for i in ids if i in parcels and parcels[i].waybill not in seen]
         if unscanned and not reason:
             raise Refused(
-                N_("Not scanned yet: {waybills}. Scan each parcel, or a manager overrides with a reason"),
+                N_("Not scanned yet: {waybills}. Scan each parcel, or a manager overrides with a reason."),
                 code="not_scanned",
                 waybills=", ".join(unscanned),
             )
@@ -171,14 +171,14 @@ def confirm_pickup(
                 raise NotFound(N_("No parcel with id {id}"), code="no_parcel", id=pid)
             if parcel.status != ParcelStatus.ON_SHELF:
                 raise Refused(
-                    N_("{waybill} is not on the shelves, it was {status}. Nothing was handed over"),
+                    N_("{waybill} is not on the shelves, it was {status}. Nothing was handed over."),
                     code="not_on_shelf",
                     waybill=parcel.waybill,
                     status=status_text(parcel.status),
                 )
             if parcel.delivery_run_id is not None:
                 raise Refused(
-                    N_("{waybill} is out for delivery on run {run}. Nothing was handed over"),
+                    N_("{waybill} is out for delivery on run {run}. Nothing was handed over."),
                     code="out_for_delivery",
                     waybill=parcel.waybill,
                     run=parcel.delivery_run_id,
