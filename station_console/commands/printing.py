@@ -81,8 +81,8 @@ def label(app: CliApp, ref: str, fmt: str | None, size: str | None, dpi: str | N
     if needs_cjk_fallback(data.lang, printer):
         click.echo(
             _(
-                "No Chinese font found: Chinese text is printed in English. Set label_font in "
-                "counter.toml to a font file, or to auto."
+                "No Chinese font found: Chinese text is printed in English. A manager can choose one "
+                "in Settings, Label font."
             ),
             err=True,
         )

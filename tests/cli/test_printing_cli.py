@@ -9,11 +9,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pypdf
+import pytest
 import zxingcpp
 from PIL import Image
 from sqlmodel import Session, select
 
 from db.models import PrintJob
+from hardware.printers import fonts
 from station_console.services.admin.setup import open_station
 
 
@@ -65,6 +67,21 @@ def test_label_finds_a_parcel_by_waybill_or_a_sloppy_code(run, tmp_path: Path) -
     assert zh.exit_code == 0 and Image.open(tmp_path / "zh.png").size == (709, 472)
     missing = run("label", "9-9-9999")
     assert missing.exit_code == 1 and "No parcel matches 9-9-9999" in missing.output
+
+
+def test_a_label_without_a_chinese_font_says_where_a_manager_chooses_one(  # type: ignore[no-untyped-def]
+    run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = checkin(run, "73123456789012")
+    monkeypatch.setenv("STATION_CJK_FONT", "")
+    fonts.cjk_font.cache_clear()
+    try:
+        zh = run("label", code, "--format", "zpl", lang="zh")
+    finally:
+        fonts.cjk_font.cache_clear()
+    assert zh.exit_code == 0, zh.output
+    assert "未找到中文字体：中文将以英文打印。店长可在“设置”的“标签字体”中选择字体。" in zh.stderr
+    assert "counter.toml" not in zh.stderr
 
 
 def test_unplugged_printer_keeps_the_label_and_prints_it_when_back(run, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
