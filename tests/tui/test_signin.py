@@ -249,6 +249,34 @@ async def test_activity_screen_shows_details_in_chinese_without_repeating_its_co
         assert "尺寸：" in detail and "SF1234567890123" not in detail.split("\n", 1)[1]
 
 
+async def test_the_audit_trail_shows_the_highlighted_events_long_value_whole_and_as_text(
+    station: Station,
+) -> None:
+    """The Details column cuts a long note; the pane under the table shows it whole, wrapped, its
+    brackets as typed (never markup), as `station audit show` prints it."""
+    from station_console.services.core import audit
+
+    clerks.create_first_manager(station, "Wang", "9071")
+    clerks.sign_in(station, "Wang", "9071")
+    note = "label torn [b]not bold[/b] " + " ".join(f"word{n}" for n in range(30))  # 200-odd characters
+    station.run(
+        lambda session: audit.record(session, station, EventKind.PROBLEM_MARKED, details={"note": note})
+    )
+    app = console(station)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+t")
+        await quiet.settle(pilot)
+        table = app.screen.query_one(DataTable)
+        row = next(i for i in range(table.row_count) if "word0" in str(table.get_row_at(i)[-1]))
+        table.move_cursor(row=row)
+        await quiet.settle(pilot)
+        pane = app.screen.query_one("#activity-detail", Static)
+        detail = str(pane.render())
+        assert note in detail and "…" not in detail
+        assert pane.content_size.height >= 4  # the title line and the note over three lines, none cut off
+
+
 async def test_the_audit_trail_and_the_parcels_timeline_name_a_carrier_by_its_short_name(
     station: Station,
 ) -> None:

@@ -1,8 +1,8 @@
 """The audit trail in the console: a clerk's activity today, or a parcel's whole timeline.
 
 Type a clerk's name (Enter) or a waybill (Enter, or scan it); the table lists the events with when,
-what, who and at which counter, and under it the highlighted event's details whole (the table's column
-cuts them). Details hold masked data only, so nothing personal shows here. The columns are those that
+what, who and at which counter, and under it the highlighted event's details whole, a long value
+wrapped (the table's column cuts them). Details hold masked data only, so nothing personal shows here. The columns are those that
 fit the table whole, the waybill first (at 80 columns it was scrolled off the edge, cut), and the
 details take the room left.
 """
@@ -176,7 +176,8 @@ class ClerkActivityScreen(ServiceCalls, Dialog[None]):
         text = Text(audit_trail.kind_label(entry.kind), style="bold")
         if entry.waybill:
             text.append(f"  {visible(entry.waybill)}")
-        details = event_details(entry.kind, entry.details, **_shown_with(entry, zone))
+        # Whole, as `station audit show` prints it: the table's column is where a long value is cut.
+        details = event_details(entry.kind, entry.details, **_shown_with(entry, zone), whole=True)
         text.append("\n" + packed([d.text() for d in details], box.size.width or 80).rstrip("\n"))
         box.update(text)
 
