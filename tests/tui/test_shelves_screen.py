@@ -328,6 +328,32 @@ async def test_returns_say_how_to_start_and_the_batch_state_in_chinese(
         assert "进行中" in shown and "open" not in shown
 
 
+@pytest.mark.first_mode("shelves")
+async def test_returns_empty_list_takes_no_focus_and_the_courier_fields_enter_names_the_carrier(
+    app: StationApp, station: Station
+) -> None:
+    """Shift+Tab from the carrier went to the empty list, where Enter and letters did nothing; Enter in
+    the courier's name, the carrier typed and not sent, asked the clerk to type the carrier."""
+    place(station, wb(1), "1-1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f9")
+        await settle(pilot)
+        carrier = app.screen.query_one("#ret-carrier", Input)
+        assert carrier.has_focus
+        await quiet.press(pilot, "shift+tab")
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one("#ret-signer", Input)
+        await quiet.press(pilot, "shift+tab", *"jt", "tab", "enter")
+        await settle(pilot)
+        said = str(app.screen.query_one("#ret-status").render())
+        assert said == "Open the batch first: Enter in Carrier opens the JT batch." and carrier.has_focus
+        await quiet.press(pilot, "enter", *wb(1), "enter")  # the batch, and a parcel in its list
+        await settle(pilot)
+        table = app.screen.query_one("#ret-items", DataTable)
+        assert table.row_count == 1 and table.can_focus
+
+
 @pytest.mark.parametrize(
     ("lang", "hours", "band", "age"),
     [

@@ -76,7 +76,9 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         router = KeyRouter.from_settings(self, app.counter_settings)
         for field in self.query(WedgeInput):
             field.router = router
-        setup_parcel_table(self.query_one("#ret-items", DataTable))
+        table = self.query_one("#ret-items", DataTable)
+        setup_parcel_table(table)
+        table.can_focus = False  # until it lists a parcel: an empty list takes no key (see `show`)
         if self.batch_id is not None:
             self.call("show", partial(returns.get, self.station, self.batch_id))
         else:
@@ -136,6 +138,9 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         zone = self.station.zone()
         for row in batch.parcels:
             table.add_row(*parcel_cells(row, zone), key=row.waybill)
+        # Focused, the list takes F9 on its cursor's parcel; empty, Enter and letters there did nothing
+        # (Shift+Tab from the carrier went to it), so Tab passes it by.
+        table.can_focus = bool(batch.parcels)
         # A read: a refusal said since the clerk's last key stays over it (the batch read as the screen
         # opens, an answer to a scan typed before a refused key).
         self.query_one("#ret-status", StatusLine).show_read(
@@ -184,8 +189,14 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
         if self.calling("show"):
             self.status(_("One moment: the batch is still loading. Press the key again once it shows."))
             return True
-        self.status(_("Open a batch first: type the carrier (e.g. ZTO) and press Enter."), error=True)
-        self.query_one("#ret-carrier", Input).focus()
+        carrier = self.query_one("#ret-carrier", Input)
+        typed = carrier.value.strip().upper()
+        if typed:  # typed, not yet sent: its Enter is what opens the batch
+            said = _("Open the batch first: Enter in Carrier opens the {carrier} batch.", carrier=typed)
+        else:
+            said = _("Open a batch first: type the carrier (e.g. ZTO) and press Enter.")
+        self.status(said, error=True)
+        carrier.focus()
         return True
 
     @on(Input.Submitted, "#ret-scan")
