@@ -217,3 +217,25 @@ async def test_a_device_scan_after_a_refusal_says_its_answer_in_its_place(
         await until(pilot, lambda: "out with the runner" in text_of(app, "#dl-status"))
         assert "Scan the parcel" not in text_of(app, "#dl-status")
         assert not app.screen.query_one("#dl-status", Static).has_class("-error")
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_partial_scan_on_door_delivery_is_said_on_its_line_and_scans_nothing_out(
+    app: StationApp, station: Station
+) -> None:
+    """Scanner output that is not a whole code is said loudly where the run's scans are said, as on
+    Stocktake and Returns; nothing of it is scanned out."""
+    ids = people(station)
+    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
+    requests.request(station, "JT0000000000001")
+    runs.plan(station, "小刘")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _delivery(app, pilot)
+        await quiet.burst(pilot, *"7762", "enter")  # too short to be a code
+        await quiet.settle(pilot)
+        assert "too short" in text_of(app, "#dl-status")
+        assert app.screen.query_one("#dl-status", Static).has_class("-error")
+        assert app.screen.query_one("#dl-scan", Input).value == ""
+        assert not app._notifications  # said on the line, not in a toast as well
+    with station.read() as session:
+        assert session.exec(select(Parcel)).one().delivery_run_id is None

@@ -201,6 +201,11 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
     def take_scan(self, code: str) -> None:
         self.scan(code)
 
+    def refuse_scan(self, text: str) -> bool:
+        """Said where the run's scans are answered, and nothing scanned out."""
+        self.say(text, error=True)
+        return True
+
     @on(WedgeInput.Submitted, "#dl-scan")
     def _typed(self, event: WedgeInput.Submitted) -> None:
         text = event.value.strip()

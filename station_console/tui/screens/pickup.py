@@ -124,11 +124,10 @@ class PickupScreen(TakesScans, PickupHandover):
     def take_scan(self, code: str) -> None:
         self._scan_or_query(code)
 
-    @on(KeyRouter.Refused)
-    def _partial_scan(self, event: KeyRouter.Refused) -> None:
-        """Scanner output that is not a whole code: said where the clerk looks, and nothing looked up."""
-        event.stop()
-        self._refuse(event.shown())
+    def refuse_scan(self, text: str) -> bool:
+        """Said where the clerk looks, and nothing looked up."""
+        self._refuse(text)
+        return True
 
     def _scan_or_query(self, code: str) -> None:
         # While a customer is being served, every scan is a parcel check, never a new query.

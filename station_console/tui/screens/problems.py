@@ -128,11 +128,10 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
     def _to_kind(self) -> None:
         self.query_one("#pr-kind", Select).focus()
 
-    @on(KeyRouter.Refused)
-    def _partial_scan(self, event: KeyRouter.Refused) -> None:
-        """Scanner output that is not a whole code: said, and no parcel named by it."""
-        event.stop()
-        self.failed("scan", event.shown())
+    def refuse_scan(self, text: str) -> bool:
+        """Said, and no parcel named by it."""
+        self.failed("scan", text)
+        return True
 
     def take_scan(self, code: str) -> None:
         """The parcel the flag is for, whichever field has the focus; from the parcel field, on to the

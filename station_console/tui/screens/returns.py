@@ -209,11 +209,10 @@ class ReturnsScreen(TakesScans, ServiceCalls, ModeScreen):
     def take_scan(self, code: str) -> None:
         self.add(code)
 
-    @on(KeyRouter.Refused)
-    def _partial_scan(self, event: KeyRouter.Refused) -> None:
-        """Scanner output that is not a whole code: said on the status line, and nothing added."""
-        event.stop()
-        self.status(event.shown(), error=True)
+    def refuse_scan(self, text: str) -> bool:
+        """Said on the status line, and nothing added."""
+        self.status(text, error=True)
+        return True
 
     def add(self, ref: str) -> None:
         """A parcel into the open batch, whichever field has the focus."""

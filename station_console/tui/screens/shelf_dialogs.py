@@ -87,11 +87,10 @@ class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
         self.query_one(LayerTick).router = router
         self.query_one("#move-target" if self.parcel else "#move-parcel", Input).focus()
 
-    @on(KeyRouter.Refused)
-    def _partial_scan(self, event: KeyRouter.Refused) -> None:
-        event.stop()
-        self._refused_burst = event.shown()
-        self.failed("scan", self._refused_burst)
+    def refuse_scan(self, text: str) -> bool:
+        self._refused_burst = text
+        self.failed("scan", text)
+        return True
 
     @on(Input.Changed, "#move-parcel")
     def _parcel_typed(self, event: Input.Changed) -> None:

@@ -176,11 +176,10 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
     def take_scan(self, code: str) -> None:
         self.scan(code)
 
-    @on(KeyRouter.Refused)
-    def _partial_scan(self, event: KeyRouter.Refused) -> None:
-        """Scanner output that is not a whole code: said where the last scan is, and nothing counted."""
-        event.stop()
-        self.refuse(event.shown())
+    def refuse_scan(self, text: str) -> bool:
+        """Said where the last scan is, and nothing counted."""
+        self.refuse(text)
+        return True
 
     def scan(self, ref: str) -> None:
         """A parcel found on the shelf, whichever field has the focus; on the layer typed, if one is."""
