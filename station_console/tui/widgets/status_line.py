@@ -29,7 +29,10 @@ _standing: weakref.WeakSet[StatusLine] = weakref.WeakSet()
 
 class StatusLine(Static):
     # A refusal reads as one on every screen; a screen's stylesheet may say it louder (a background).
+    # A line grows with what it says (a refusal and the answer below it), the screen's lists giving up
+    # rows, to half the screen at most: a screen gives its usual height as `min-height`, never `height`.
     DEFAULT_CSS = """
+    StatusLine { height: auto; max-height: 50vh; }
     StatusLine.-error { color: $error; text-style: bold; }
     """
 
