@@ -5,6 +5,7 @@ the other state than the list shows."""
 from __future__ import annotations
 
 import pytest
+from rich.color import ColorSystem
 from sqlmodel import select
 from textual.widgets import Input, Select, Static
 
@@ -12,6 +13,7 @@ from db.models import Clerk, Role
 from station_console.services.core.station import Station
 from station_console.services.people import clerks
 from station_console.tui.app import StationApp
+from station_console.tui.widgets.status_line import StatusLine
 from tui import quiet
 
 pytestmark = pytest.mark.first_mode("settings")
@@ -108,3 +110,28 @@ async def test_f9_on_a_clerk_who_is_not_locked_says_there_was_nothing_to_do(
     with station.read() as session:
         kinds = session.exec(select(ParcelEvent.kind)).all()
     assert EventKind.CLERK_UNLOCKED not in kinds
+
+
+@pytest.mark.parametrize(("key", "line_id"), [("f10", "#clerk-status"), ("f8", "#printer-status")])
+async def test_a_clerks_or_printers_refusal_is_read_in_a_256_colour_terminal(
+    app: StationApp, key: str, line_id: str
+) -> None:
+    """Once Shelves had been opened, its stylesheet's `.error` (red text) met the line's red background:
+    in tmux's 256 colours one red, the refusal unreadable. Its text takes a colour of its own, as
+    Settings' refusal does."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.press(pilot, "f4")  # Shelves' stylesheet loaded, as on a console used a while
+        await quiet.press(pilot, "ctrl+s", key)
+        line = app.screen.query_one(line_id, StatusLine)
+        line.say("Only a manager may do that.", error=True)
+        await quiet.settle(pilot)
+        box = line.content_region
+        strip = app.screen._compositor.render_strips()[box.y].crop(box.x, box.right)
+        pairs = {
+            tuple(
+                c.downgrade(ColorSystem.EIGHT_BIT) if c else c for c in (seg.style.color, seg.style.bgcolor)
+            )
+            for seg in strip
+            if seg.text.strip() and seg.style is not None
+        }
+        assert pairs and all(fg != bg for fg, bg in pairs), pairs

@@ -50,7 +50,7 @@ async def test_the_printers_screen_refuses_a_bad_gap_size_or_usb_target_in_chine
         assert (
             "打印机 前台 配置有误：间隙（毫米） [gap_mm] = wide：标签间隙，单位毫米，0（连续纸）到 20" in said
         )
-        assert status.has_class("error")
+        assert status.has_class("-error")
 
         screen.query_one("#p-gap", Input).value = "2"
         screen.query_one("#p-size", Input).value = "30x20"

@@ -349,13 +349,13 @@ async def test_a_refusal_on_a_status_line_gives_way_to_the_last_read_for_the_nex
         screen = await refused_on(pilot, app, "f8", PrintersScreen, "f8")
         printer_line = screen.query_one("#printer-status", StatusLine)
         said = str(printer_line.render())
-        assert "Only a manager" in said and printer_line.has_class("error")
+        assert "Only a manager" in said and printer_line.has_class("-error")
         printer_line.show_read("2 printers")  # a read that landed under the refusal
         await quiet.press(pilot, "ctrl+l")
         await sign_in(pilot, "Wang", "9071")
         await quiet.until(pilot, lambda: app.clerk_name == "Wang" and app.screen is screen)
         await quiet.settle(pilot)
-        assert str(printer_line.render()) == "2 printers" and not printer_line.has_class("error")
+        assert str(printer_line.render()) == "2 printers" and not printer_line.has_class("-error")
 
 
 async def refused_in(pilot, app: StationApp, mode_key: str, keys: tuple[str, ...]) -> Screen[Any]:  # type: ignore[no-untyped-def]

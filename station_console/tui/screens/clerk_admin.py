@@ -39,7 +39,7 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
     ClerkAdminScreen #clerk-form Select { width: 20; }
     ClerkAdminScreen #clerk-list { height: 1fr; }
     ClerkAdminScreen #clerk-status { height: auto; min-height: 2; max-height: 4; padding: 0 1; }  /* wraps, read whole */
-    ClerkAdminScreen #clerk-status.error { background: $error; }
+    ClerkAdminScreen #clerk-status.-error { background: $error; color: $text; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", N_("Back"), id="clerks.back"),
@@ -74,7 +74,8 @@ class ClerkAdminScreen(KeepsEdits, ServiceCalls, ModeScreen):
             )
             yield Button(_("Add clerk"), id="c-add", variant="primary")
         yield Table(id="clerk-list", cursor_type="row")
-        yield StatusLine(id="clerk-status", error_class="error")
+        # StatusLine's own refusal class: Shelves' stylesheet colours any `.error` red, red on this red.
+        yield StatusLine(id="clerk-status")
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -74,7 +74,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     PrintersScreen #printer-form #p-device.-two-rows #p-target { column-span: 4; }
     PrintersScreen #printer-list { height: 1fr; }
     PrintersScreen #printer-status { height: auto; min-height: 2; max-height: 4; padding: 0 1; }  /* wraps, read whole */
-    PrintersScreen #printer-status.error { background: $error; }
+    PrintersScreen #printer-status.-error { background: $error; color: $text; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", N_("Back"), id="printers.back"),
@@ -129,7 +129,8 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
                 )
                 yield Button(_("Save printer"), id="p-save", variant="primary")
         yield Table(id="printer-list", cursor_type="row")
-        yield StatusLine(id="printer-status", error_class="error")
+        # StatusLine's own refusal class: Shelves' stylesheet colours any `.error` red, red on this red.
+        yield StatusLine(id="printer-status")
 
     def action_print_queue(self) -> None:
         open_over(self, PrintQueueScreen())
