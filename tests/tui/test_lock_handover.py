@@ -566,3 +566,26 @@ async def test_the_check_in_message_box_grown_for_a_refusal_shrinks_back_as_the_
         await quiet.settle(pilot)
         assert line(screen, "#ci-message") == ("Ready: scan a parcel.", False)
         assert box.outer_size.height == usual
+
+
+async def test_a_check_in_refusal_with_an_answer_below_it_leaves_ready_for_the_next_clerk(
+    station: Station,
+) -> None:
+    """The answer below the refusal was about the last clerk's parcel, as the big code they lose."""
+    app = console(station)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await quiet.settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CheckinScreen)
+        box = screen.query_one("#ci-last")
+        usual = box.outer_size.height
+        screen._refuse_text("Not a parcel barcode (123): too short.\nScan the parcel again · Ctrl+X dismiss")
+        screen._answer("J&T JT0000000000001 checked in. " + "A long note, " * 8 + "end.")
+        await quiet.settle(pilot)
+        assert box.outer_size.height > usual and line(screen, "#ci-message")[1]
+        await quiet.press(pilot, "ctrl+l")
+        await sign_in(pilot, "Li", "1357")
+        await quiet.until(pilot, lambda: app.clerk_name == "Li" and app.screen is screen)
+        await quiet.settle(pilot)
+        assert line(screen, "#ci-message") == ("Ready: scan a parcel.", False)
+        assert box.outer_size.height == usual

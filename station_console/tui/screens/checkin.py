@@ -42,9 +42,10 @@ from station_console.tui.screens.checkin_attention import Attention, AttentionLi
 from station_console.tui.screens.checkin_batch import BINDINGS as COURIER_BINDINGS
 from station_console.tui.screens.checkin_dialogs import NO_BATCH, BatchPicker, MissingPhones, carrier_choices
 from station_console.tui.screens.checkin_phones import CheckinPhones, recipient_notes
-from station_console.tui.screens.checkin_state import TABLE_ROWS, Current
+from station_console.tui.screens.checkin_state import READY, TABLE_ROWS, Current
 from station_console.tui.screens.checkin_writer import CheckinWriter, ScanRequest
 from station_console.tui.widgets.plain import Label, Static, Table
+from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 if TYPE_CHECKING:
@@ -60,8 +61,6 @@ FIELDS_ONE_ROW_MIN = 120
 
 class CheckinScreen(CheckinPhones):
     MODE_TITLE = N_("Check-in")
-    MESSAGE_LINES = "#ci-message"
-    READY_LINE = N_("Ready: scan a parcel.")
     CSS_PATH = "checkin.tcss"
     # Seconds between re-reads of the table's label states and of other counters' couriers (tests shorten them).
     LABELS_EVERY = 3.0
@@ -158,7 +157,7 @@ class CheckinScreen(CheckinPhones):
             with Vertical(id="ci-big"):
                 yield Digits("", id="ci-code")
                 yield Static("", id="ci-where")
-            yield Static(_("Ready: scan a parcel."), id="ci-message")
+            yield StatusLine(_(READY), id="ci-message", lays_out=False)  # its box is sized to fit it
         yield AttentionList(id="ci-attention")
         yield Table(id="ci-table", cursor_type="row", zebra_stripes=True)
 
@@ -265,6 +264,7 @@ class CheckinScreen(CheckinPhones):
 
     def submit(self, raw: str, *, key_time: float = 0.0) -> None:
         """One scan: the phone typed for the parcel before goes to it first, then this one checks in."""
+        self.message.clerk_acted()  # a scan is the clerk's next act, a device's too (no key)
         self._settle_scan_field()
         self._settle_phone_field()
         size_field = self.query_one("#size", Input)
@@ -343,7 +343,8 @@ class CheckinScreen(CheckinPhones):
             notes.append(_("No printer here: labels wait until one is added in Settings > Printers (F8)."))
         notes += recipient_notes(result)  # a pre-alert's phone, or one typed with the scan, is theirs
         warn = result.overflow or result.redelivery or no_printer or result.consent_missing
-        self._say(sentences(*notes), warn=warn)
+        # Late: a refusal said while it was written stays first, this below it; the big code is its.
+        self._answer(sentences(*notes), warn=warn)
         self._show_current()
         if request.key_time:
             self.call_after_refresh(lambda: self.latencies.append(time.monotonic() - request.key_time))
@@ -373,7 +374,7 @@ class CheckinScreen(CheckinPhones):
             self._show_current()
         self.query_one("#ci-code", Digits).update("")
         self.query_one("#ci-where", Static).update("", layout=False)
-        self._say(
+        self._answer(
             _(
                 "Undone: {waybill} ({code}) is no longer checked in.",
                 waybill=result.waybill,
@@ -411,7 +412,7 @@ class CheckinScreen(CheckinPhones):
 
     def action_clear(self) -> None:
         self.query_one("#phone", Input).value = ""
-        self._say(_("Ready: scan a parcel."))
+        self._ready()
         self.query_one("#scan", Input).focus()
 
     def drop_refusals(self) -> None:
@@ -431,6 +432,7 @@ class CheckinScreen(CheckinPhones):
         # (and write it on the wrong box). Their parcels stay in the table, each on its own row.
         self.query_one("#ci-code", Digits).update("")
         self.query_one("#ci-where", Static).update("", layout=False)
+        self._ready()  # so does what the line read of them (a refusal dropped leaves the last read)
         current, self.current = self.current, None
         if current is None and not typed:
             return ""

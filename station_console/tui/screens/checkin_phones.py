@@ -90,7 +90,7 @@ class CheckinPhones(CheckinQuestions):
             self.show_label(table, message.parcel_id, "queued")
         code = next((r.pickup_code for r in reversed(self.results) if r.parcel_id == message.parcel_id), "")
         notes = [_("Phone {masked} saved for {code}.", masked=message.masked, code=code)]
-        self._say(sentences(*notes, *recipient_notes(message)), warn=message.consent_missing)
+        self._answer(sentences(*notes, *recipient_notes(message)), warn=message.consent_missing)
         self._refresh_status()
 
     def action_pick_recipient(self) -> None:
@@ -120,7 +120,7 @@ class CheckinPhones(CheckinQuestions):
             table.update_cell(str(message.parcel_id), "phone", Text(message.masked))
         code = next((r.pickup_code for r in reversed(self.results) if r.parcel_id == message.parcel_id), "")
         notes = [_("{code} is for {who}.", code=code, who=message.who)]
-        self._say(sentences(*notes, *recipient_notes(message)), warn=message.consent_missing)
+        self._answer(sentences(*notes, *recipient_notes(message)), warn=message.consent_missing)
         self._refresh_status()
 
     def action_who_is_this(self) -> None:
@@ -151,7 +151,7 @@ class CheckinPhones(CheckinQuestions):
 
     @on(CheckinWriter.PhoneKept)
     def _phone_kept(self, message: CheckinWriter.PhoneKept) -> None:
-        self._say(
+        self._answer(
             _(
                 "Phone {masked} kept: it goes with its parcel when Ctrl+Y tries it again.",
                 masked=message.masked,

@@ -162,7 +162,7 @@ class CheckinQuestions(CheckinState):
     @on(CheckinWriter.Reprinted)
     def _reprinted(self, message: CheckinWriter.Reprinted) -> None:
         self.query_one(AttentionList).remove_item(message.item)
-        self._say(_("Label queued again (job {job}).", job=message.job_id))
+        self._answer(_("Label queued again (job {job}).", job=message.job_id))
 
     @on(CheckinWriter.ActionRefused)
     def _action_refused(self, message: CheckinWriter.ActionRefused) -> None:

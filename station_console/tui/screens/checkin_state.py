@@ -1,6 +1,11 @@
 """What the check-in screen knows and shows besides the scan: the current parcel, the status line
 (batch, quick mode, parcels without a phone, refused scans), the message line and the label states.
 
+The message line is a `StatusLine`: what the clerk's act did is said (`_say`; a refusal stands until
+their next key or scan), what a late answer found is read (`_answer`: the writer's answer for a scan
+sent earlier while the clerk scans on, a phone saved, a courier batch written), below a refusal said
+meanwhile. Its box grows with what it says (`fit_message_box`).
+
 The check-in screen is built in layers, one concern each: this one, the open questions
 (`checkin_questions.py`), the phone and recipient panel (`checkin_phones.py`), then the scan intake and
 the table (`checkin.py`).
@@ -17,7 +22,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from station_console.errors import StationError
-from station_console.i18n import _, label_of
+from station_console.i18n import N_, _, label_of
 from station_console.services.checkin.transaction import CheckinResult
 from station_console.services.printing.queue_view import LABEL_LABELS
 from station_console.services.shelves.lists import label_status, missing_phone_count
@@ -25,8 +30,10 @@ from station_console.tui.screens.base import report_unexpected
 from station_console.tui.screens.checkin_batch import CourierBatchScreen
 from station_console.tui.screens.checkin_writer import CheckinWriter
 from station_console.tui.widgets.plain import Label, Static
+from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter
 
+READY = N_("Ready: scan a parcel.")
 TABLE_ROWS = 200  # this session's newest check-ins kept on screen
 # Narrower than this, the status line leaves out its keys ([F7]...; the footer shows them) so that each
 # count reads whole, the refused one last.
@@ -90,18 +97,31 @@ class CheckinState(CourierBatchScreen):
         self.app.bell()
         self._say(text, error=True)
 
+    @property
+    def message(self) -> StatusLine:
+        return self.query_one("#ci-message", StatusLine)
+
     def _say(self, text: str, *, error: bool = False, warn: bool = False) -> None:
-        message = self.query_one("#ci-message", Static)
-        message.update(text, layout=False)
-        message.set_class(error, "-error")
-        message.set_class(warn and not error, "-warn")
+        """What the clerk's act did; a refusal (`error`) stands over the answers after it."""
+        self.message.say(text, error=error, warn=warn)
+        self.fit_message_box()
+
+    def _answer(self, text: str, *, warn: bool = False) -> None:
+        """What a late answer found: below a refusal said since the clerk's last key or scan, which
+        stays first (a scan refused while an earlier one was written)."""
+        self.message.show_read(text, warn=warn, under_refusal=True)
+        self.fit_message_box()
+
+    def _ready(self) -> None:
+        """The line's first words again: what it said was about parcels now put away."""
+        self.message.show_read(_(READY))
         self.fit_message_box()
 
     def fit_message_box(self) -> None:
         """The message box as tall as its message needs at its width (a receipt's path takes 3 lines
         at 80 columns), never shorter than usual nor so tall that the parcel list leaves the screen.
         A message that fits the box as it is lays nothing out: a scan must not lay out the screen."""
-        message = self.query_one("#ci-message", Static)
+        message = self.message
         width = message.content_size.width
         if width <= 0:
             return  # not laid out yet: the first resize fits it
@@ -138,9 +158,10 @@ class CheckinState(CourierBatchScreen):
         self._refresh_status()
 
     def say_batch(self, text: str, *, error: bool = False) -> None:
-        if error:
-            self.app.bell()
-        self._say(text, error=error)
+        if error:  # a key refused, or the batch's write
+            self._refuse_text(text)
+        else:  # the batch's write answered, late
+            self._answer(text)
 
     def _key_hint(self, key: str) -> str:
         return f"  [{key}]" if self.size.width >= STATUS_KEYS_MIN else ""

@@ -36,9 +36,14 @@ class StatusLine(Static):
     StatusLine.-error { color: $error; text-style: bold; }
     """
 
-    def __init__(self, content: Any = "", *, error_class: str = "-error", **kwargs: Any) -> None:
+    def __init__(
+        self, content: Any = "", *, error_class: str = "-error", lays_out: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(content, **kwargs)
         self.error_class = error_class  # the screen's stylesheet's name for a refusal
+        # False: the screen sizes the line, not its text (a box of its own): a new text repaints the
+        # line only, as laying out the whole screen on every scan would slow the scan.
+        self.lays_out = lays_out
         self._refusal: Any = ""  # what the standing refusal says
         # The last read: text, warn, ok; the line's first words until one lands ("Ready: ...").
         self._read: tuple[Any, bool, bool] = (content, False, False)
@@ -88,7 +93,7 @@ class StatusLine(Static):
         return True
 
     def _show(self, text: Any, *, error: bool, warn: bool, ok: bool) -> None:
-        self.update(text)
+        self.update(text, layout=self.lays_out)
         self.set_class(error, self.error_class)
         self.set_class(warn and not error, "-warn")
         self.set_class(ok and not (error or warn), "-ok")
