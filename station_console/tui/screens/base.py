@@ -13,7 +13,7 @@ from textual.app import ComposeResult, ScreenStackError
 from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Select, Static
+from textual.widgets import Select
 from textual.widgets._select import SelectOverlay
 
 from station_console.i18n import _
@@ -141,11 +141,6 @@ class ModeScreen(ClosesOnlyOnTop, Screen[None]):
     # The fields of the clerk's unfinished entry (a CSS selector): another clerk signing in after a
     # lock finds them empty (`clear_for_next_clerk`); what shows the station's state is left out.
     CLERKS_ENTRY: ClassVar[str] = ""
-    # The screen's own message lines besides its `StatusLine`s (a CSS selector): a refusal shown there
-    # (their `error` or `-error` class) was said to the last clerk, and goes for the next
-    # (`drop_refusals`), leaving `READY_LINE` (an English message id) in its place.
-    MESSAGE_LINES: ClassVar[str] = ""
-    READY_LINE: ClassVar[str] = ""
     _styled_as_shown = False  # mounted and not suspended since: its styles are those of the moment
     _in_front = False  # resumed and not suspended since
 
@@ -231,11 +226,6 @@ class ModeScreen(ClosesOnlyOnTop, Screen[None]):
         """Another clerk signed in after a lock: a refusal still on this screen's lines was the last
         clerk's ("Only a manager can..."), and would read as said to the new one."""
         status_line.drop_refusals(self)
-        lines = self.query(self.MESSAGE_LINES) if self.MESSAGE_LINES else ()
-        for message in lines:
-            if isinstance(message, Static) and (message.has_class("error") or message.has_class("-error")):
-                message.update(_(self.READY_LINE) if self.READY_LINE else "")
-                message.remove_class("error", "-error")
 
     def clerks_entry(self) -> list[Widget]:
         """The fields of the clerk's unfinished entry, as they are now (`CLERKS_ENTRY`)."""
