@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
+from station_console.services.sendout import waybills
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.sendout import SendoutScreen
@@ -275,6 +276,28 @@ async def test_an_empty_stock_says_where_a_manager_imports_more(station: Station
         await until(pilot, lambda: "left in stock" in text_of(screen, "#so-message"))
         assert "Settings (Ctrl+S) > Send-out rules (Ctrl+F) > F12" in text_of(screen, "#so-message")
     assert sends(station) == []
+
+
+@pytest.mark.first_mode("sendout")
+async def test_a_number_typed_after_f9_is_the_one_sent(app: StationApp, station: Station) -> None:
+    """F9 to the station's stock, then the pre-printed waybill's number typed into the field: the send
+    is recorded under the typed number and the stock keeps its own. F9's choice stood, so the typed
+    number was dropped for the next one from stock (or, with none left, refused as if none was typed)."""
+    waybills.import_stock(station, "SF", "SF0000000000011\n")
+    async with at_sendout(station) as (_app, pilot, screen):
+        await fill(pilot, screen, **{"so-weight": "1"})
+        screen.query_one("#so-carrier", Select).value = "SF"
+        await until(pilot, lambda: "Total" in text_of(screen, "#so-quote"))
+        await quiet.press(pilot, "f9")  # entered -> stock
+        assert screen.source == "stock"
+        screen.query_one("#so-waybill", Input).value = "SF1234567890123"  # typed over the stock's turn
+        await quiet.settle(pilot)
+        assert screen.query_one("#so-waybill", Input).placeholder == "scan or type the number"
+        await quiet.press(pilot, "f10")
+        await until(pilot, lambda: "accepted" in text_of(screen, "#so-message"))
+    (sent,) = sends(station)
+    assert sent.waybill == "SF1234567890123"
+    assert waybills.stock_left(station) == {"SF": 1}
 
 
 def dialog_text(dialog: Any) -> str:

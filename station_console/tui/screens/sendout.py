@@ -149,8 +149,15 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
         if event.input.id == "so-weight" and weighed is not None and event.value != _kg(weighed.grams):
             self.scale_weight = None  # the clerk overwrote the scale's reading: a manual weight
             self.query_one("#so-weight-source", Label).update(_("typed"))
+        if event.input.id == "so-waybill" and event.value.strip() and self.source != "entered":
+            self.waybill_entered()  # a number typed over F9's choice is the parcel's: stock stays unused
         if event.input.id in QUOTE_FIELDS:
             self.requote()
+
+    def waybill_entered(self) -> None:
+        """The waybill is the number in the field (scanned or typed), not one F9 chose to take."""
+        self.source = "entered"
+        self.query_one("#so-waybill", Input).placeholder = _(SOURCE_TEXT["entered"])
 
     @on(Select.Changed)
     def _chosen(self, event: Select.Changed) -> None:
@@ -172,7 +179,7 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
         if result.waybill is None:
             self.refuse_text(result.error.message() if result.error else _("That scan is not a waybill."))
             return
-        self.source = "entered"
+        self.waybill_entered()
         self.form.set_value("so-waybill", result.waybill)
         self.say(_("Waybill {waybill} scanned.", waybill=result.waybill), ok=True)
         if self.form.carrier is None:  # a pre-printed waybill names its carrier: offer it
