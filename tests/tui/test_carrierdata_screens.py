@@ -22,6 +22,7 @@ from station_console.tui.screens.carrier_events import CarrierEventsScreen
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
 from tui import quiet
+from tui.conftest import PersonPace
 from tui.pickup_driver import Clerk_, receive, sign_in, statuses
 
 
@@ -339,6 +340,7 @@ async def test_a_pre_alerted_name_is_shown_as_written_at_pickup(station: Station
     console = StationApp(
         station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="pickup"
     )
+    console.key_bounce.clock = PersonPace()  # F10 asked again is pressed again, not doubled
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         await clerk.open()
@@ -362,6 +364,7 @@ async def test_customers_sharing_a_tail_each_see_their_own_fee(station: Station,
     console = StationApp(
         station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="pickup"
     )
+    console.key_bounce.clock = PersonPace()  # F10 asked again is pressed again, not doubled
     async with console.run_test(size=(160, 45)) as pilot:
         clerk = Clerk_(console, pilot)
         await clerk.open()
