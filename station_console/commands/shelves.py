@@ -225,7 +225,8 @@ def move(app: CliApp, ref: str, target: str, whole_layer: bool, policy: str | No
         )
 
 
-FIXES = ("relocate", "missing", "recheck")
+# put-back: an extra recorded as picked up or returned, back on the shelf with no message (never "recheck").
+FIXES = ("relocate", "missing", "recheck", "put-back")
 
 
 @command("stocktake")
@@ -281,6 +282,7 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
             relocate=offered["relocate"] if "relocate" in fixes else (),
             mark_missing=offered["mark_missing"] if "missing" in fixes else (),
             recheck_in=offered["recheck_in"] if "recheck" in fixes else (),
+            put_back=offered["put_back"] if "put-back" in fixes else (),
         )
     else:
         view = stocktake.pause(station, take.id)

@@ -107,7 +107,8 @@ def test_close_applies_the_accepted_fixes_and_stores_the_result(station: Station
         take.id,
         relocate=fixes["relocate"],
         mark_missing=[wb(2)],
-        recheck_in=[wb(5), "SF1234567890123"],
+        recheck_in=["SF1234567890123"],
+        put_back=[wb(5)],  # picked up: put back, not checked in as new
     )
     assert closed.status == "closed"
     assert str(parcel(station, wrong).pickup_code).startswith("6-5-")  # relocated to where it was found
@@ -116,14 +117,15 @@ def test_close_applies_the_accepted_fixes_and_stores_the_result(station: Station
     assert parcel(station, ignored).problem_kind is None
     result = closed.result
     assert result["counts"] == {"match": 1, "missing": 2, "wrong_layer": 1, "wrong_shelf": 0, "extra": 2}
-    assert [r["waybill"] for r in result["fixes"]["rechecked"]] == [wb(5), "SF1234567890123"]
+    assert [r["waybill"] for r in result["fixes"]["rechecked"]] == ["SF1234567890123"]
+    assert [r["waybill"] for r in result["fixes"]["put_back"]] == [wb(5)]
     assert [r["waybill"] for r in result["fixes"]["relocated"]] == [wb(3)]
     assert result["fixes"]["marked_missing"] == [wb(2)] and result["fixes"]["failed"] == []
     with station.read() as s:
         row = s.exec(select(Stocktake).where(Stocktake.id == take.id)).one()
     assert row.closed_at is not None and row.result["scope"] == "6-5"
     (event,) = events(station, EventKind.STOCKTAKE_CLOSED)
-    assert event.details["counts"]["wrong_layer"] == 1 and event.details["fixes"]["rechecked"] == 2
+    assert event.details["counts"]["wrong_layer"] == 1 and event.details["fixes"]["rechecked"] == 1
     assert len(events(station, EventKind.CHECKED_IN)) == 2
     with pytest.raises(Refused):
         stocktake.scan(station, take.id, wb(1))
@@ -229,3 +231,53 @@ def test_the_day_report_reads_a_closed_stocktake_as_sentences(station: Station) 
         f"盘库 {take.id}（6-5）：相符 1、缺失 1、层错误 1、货架错误 0、多出 1；处理：移位 1、标记缺失 1"
         in "\n".join(summary_lines(report))
     )
+
+
+def test_a_parcel_recorded_as_picked_up_and_found_is_put_back_only_without_a_message(
+    station: Station, tmp_path
+) -> None:
+    """Someone got a wrong parcel, or the pickup was recorded on the wrong one: it is no new arrival.
+    Checking it in again as new gave it a new code and told its customer (here through the pre-alert's
+    phone) that it was ready, though the records say they have it."""
+    from prealert_helpers import sign_in, write_csv
+
+    from db.models import Clerk, Notification
+    from station_console.services.prealerts.importer import import_file
+
+    sign_in(station, "importer")
+    import_file(
+        station, write_csv(tmp_path / "sf.csv", ["waybill", "phone"], [["SF1400000000011", "13812345678"]])
+    )
+    with station.read() as s:
+        clerk = s.exec(select(Clerk.name).where(Clerk.id == station.clerk_id)).one()
+    picked = station.now().replace(hour=9, minute=30, second=0, microsecond=0)
+    place(
+        station,
+        "SF1400000000011",
+        "1-1",
+        carrier="SF",
+        status=ParcelStatus.PICKED_UP,
+        picked_up_at=picked,
+        picked_up_by=station.clerk_id,
+    )
+    take = stocktake.start(station, "1-1")
+    item = stocktake.scan(station, take.id, "SF1400000000011")
+    local = picked.astimezone(station.zone()).strftime("%Y-%m-%d %H:%M")
+    assert (item.classification, item.left_at, item.left_by) == ("extra", local, clerk)
+    fixes = stocktake_close.all_fixes(stocktake.view(station, take.id))
+    assert (fixes["recheck_in"], fixes["put_back"]) == ([], ["SF1400000000011"])
+
+    refused = stocktake_close.close(station, take.id, recheck_in=["SF1400000000011"])  # as new: refused
+    (failure,) = refused.result["fixes"]["failed"]
+    assert failure["fix"] == "recheck_in" and local in failure["reason"]
+    assert refused.result["fixes"]["rechecked"] == [] and events(station, EventKind.CHECKED_IN) == []
+
+    again = stocktake.start(station, "1-1")
+    stocktake.scan(station, again.id, "SF1400000000011")
+    closed = stocktake_close.close(station, again.id, put_back=["SF1400000000011"])
+    (put,) = closed.result["fixes"]["put_back"]
+    assert put["waybill"] == "SF1400000000011" and put["pickup_code"]
+    (checked_in,) = events(station, EventKind.CHECKED_IN)
+    assert checked_in.details["stocktake"] == again.id and checked_in.details["redelivery"] is True
+    with station.read() as s:
+        assert s.exec(select(Notification)).all() == []  # no "your parcel is ready"

@@ -64,10 +64,10 @@ def said(dialog: Any) -> str:
         (yes_no, "y", True),
         (day_close, "ctrl+y", True),
         (day_close, "escape", False),
-        (stocktake_close, "enter", {**FIXES, "recheck_in": []}),  # ticked as offered
-        (stocktake_close, "space enter", {**FIXES, "relocate": [], "recheck_in": []}),  # one unticked
+        (stocktake_close, "enter", {**FIXES, "recheck_in": [], "put_back": []}),  # ticked as offered
+        (stocktake_close, "space enter", {**FIXES, "relocate": [], "recheck_in": [], "put_back": []}),
         (stocktake_close, "escape", None),
-        (nothing_to_fix, "enter", NOTHING_TO_FIX),
+        (nothing_to_fix, "enter", {**NOTHING_TO_FIX, "put_back": []}),
         (batch_carrier, "enter", "ZTO"),
         (batch_carrier, "escape", None),
     ],

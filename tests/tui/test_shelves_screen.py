@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlmodel import select
 from textual.coordinate import Coordinate
 from textual.dom import DOMNode
 from textual.widgets import Checkbox, DataTable, Input, Select
@@ -217,6 +218,59 @@ async def test_a_parcel_checked_in_again_at_a_stocktake_is_sent_to_its_new_place
         said = [n.message for n in app._notifications]
         expected = f"SF1234567890123 checked in as {parcel['pickup_code']}: put it on {parcel['location']}"
         assert expected in said
+
+
+@pytest.mark.first_mode("shelves")
+async def test_a_parcel_recorded_as_picked_up_is_said_so_and_not_checked_in_again_unticked(
+    app: StationApp, station: Station
+) -> None:
+    """A tester scanned a parcel picked up earlier: the line said a bare 'extra  SF...', the close offered
+    it for a check-in whose unticked box read ▐X▌ like a ticked one, and Tab, Tab, Space (back on the
+    first box) left it looking the same. Now the line says what it is, the offer is a put-back, and an
+    unticked box is empty."""
+    from db.models import Notification, Parcel, ParcelStatus
+
+    place(station, wb(1), "1-1")  # not scanned: missing
+    picked = station.now().replace(hour=9, minute=30, second=0, microsecond=0)
+    place(
+        station,
+        "SF1400000000011",
+        "1-1",
+        carrier="SF",
+        status=ParcelStatus.PICKED_UP,
+        picked_up_at=picked,
+        picked_up_by=station.clerk_id,
+    )
+    at = picked.astimezone(station.zone()).strftime("%Y-%m-%d %H:%M")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        app.screen.query_one("#st-scan", Input).value = "SF1400000000011"
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        await quiet.press(pilot, "f8")
+        await settle(pilot)
+        boxes = {str(box.label): box for box in app.screen.query(Checkbox)}
+        assert list(boxes) == [
+            "Mark 1 unscanned parcel missing",
+            "Put back 1 parcel below: new code, no message sent",
+        ]
+        first, put_back = boxes.values()
+        assert "recorded as picked up on " + at in str(app.screen.query_one("#st-gone").render())
+        assert (first.render().plain[:3], put_back.render().plain[:3]) == ("▐X▌", "▐ ▌")  # it read ▐X▌
+        await quiet.press(pilot, "tab", "tab", "space")  # the tester's keys: Tab wraps to the first box
+        await settle(pilot)
+        assert (first.render().plain[:3], put_back.render().plain[:3]) == ("▐ ▌", "▐ ▌")
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+    closed = stocktake.view(station, 1)
+    assert closed.status == "closed" and closed.result["fixes"]["put_back"] == []
+    with station.read() as s:
+        assert [p.status for p in s.exec(select(Parcel).where(Parcel.waybill == "SF1400000000011"))] == [
+            ParcelStatus.PICKED_UP
+        ]
+        assert s.exec(select(Notification)).all() == []
 
 
 @pytest.mark.first_mode("shelves")

@@ -94,6 +94,7 @@ def check_in(
     hold_label: bool = False,
     recipient_id: int | None = None,
     courier_batch: int | None = None,
+    put_back_at_stocktake: int | None = None,
 ) -> CheckinResult:
     """Check in one scanned waybill.
 
@@ -106,6 +107,8 @@ def check_in(
     person. `courier_batch` is the open courier batch the parcel arrives in (its expected/received counts).
     `hold_label`: the console's scan, whose phone comes next: its label waits for it (printing/jobs.py),
     and this counter's label held for the parcel before prints now.
+    `put_back_at_stocktake`: a parcel recorded as having left, found on the shelf at that stocktake: it
+    is no new arrival, so neither the customer nor the carrier is told it arrived.
     """
     require(station, "checkin")
     if email is not None and len(email) > 120:
@@ -185,7 +188,8 @@ def check_in(
         if hold_label:
             jobs.release_held(session, station)
         job_id = jobs.queue_label_row(session, station, parcel_id, hold=hold_label and phone is None, at=now)
-        if row["phone_full"] or row["email"]:  # reachable (notify/outbox.py)
+        arrived = put_back_at_stocktake is None
+        if arrived and (row["phone_full"] or row["email"]):  # reachable (notify/outbox.py)
             outbox.queue_checkin_row(
                 session,
                 station,
@@ -196,15 +200,16 @@ def check_in(
                 shelf=slot.shelf_label,
                 layer=slot.layer_label,
             )
-        carrier_outbox.queue(
-            session,
-            station,
-            _NewParcel(parcel_id, carrier_id, waybill),
-            carrier_outbox.CHECKED_IN,
-            carrier=carrier,
-            at=now,
-            details={"pickup_code": code},
-        )
+        if arrived:
+            carrier_outbox.queue(
+                session,
+                station,
+                _NewParcel(parcel_id, carrier_id, waybill),
+                carrier_outbox.CHECKED_IN,
+                carrier=carrier,
+                at=now,
+                details={"pickup_code": code},
+            )
         overflow = slot.zone == settings.overflow_zone
         details: dict[str, Any] = {}
         if expected is not None:
@@ -215,6 +220,8 @@ def check_in(
             details["courier_batch"] = courier_batch
         if addressee is not None:
             details["recipient"] = addressee.id
+        if put_back_at_stocktake is not None:
+            details["stocktake"] = put_back_at_stocktake
         audit.record(
             session,
             station,

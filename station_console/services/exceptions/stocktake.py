@@ -120,7 +120,7 @@ def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = N
         ).first()
         labels = layer_labels(session)
         if previous is not None:
-            return item_of(session, previous, parcel, labels, take, duplicate=True)
+            return item_of(session, previous, parcel, labels, take, duplicate=True, zone=station.zone())
         record = StocktakeScan(
             stocktake_id=take.id or 0,
             waybill=waybill,
@@ -131,7 +131,7 @@ def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = N
         )
         session.add(record)
         session.flush()
-        return item_of(session, record, parcel, labels, take)
+        return item_of(session, record, parcel, labels, take, zone=station.zone())
 
     return station.run(work)
 
@@ -157,7 +157,7 @@ def _scanned(session: Session, raw: str) -> tuple[str, Parcel | None]:
 def view(station: Station, stocktake_id: int) -> View:
     require(station, "view")
     with station.read() as session:
-        return view_in(session, stocktake_in(session, stocktake_id, writable=False))
+        return view_in(session, stocktake_in(session, stocktake_id, writable=False), zone=station.zone())
 
 
 def _set_status(station: Station, stocktake_id: int, status: str) -> View:

@@ -1,7 +1,10 @@
 """Closing a stocktake (盘库) with the fixes the clerk accepts, all in one transaction with the
 `stocktake_closed` event: relocate (a move to where it was found), mark missing (problem kind `missing`);
-a missing-flagged parcel that was found again is cleared. Re-checking-in an extra is a full check-in
-(new code, label, message), done just before that transaction. The result is stored in
+a missing-flagged parcel that was found again is cleared. Re-checking-in an extra unknown here is a full
+check-in (new code, label, message), done just before that transaction. An extra whose record says it
+left (picked up, returned, written off) is no new arrival: someone may have been handed the wrong
+parcel. It is only put back (`put_back`: new code and label, no message to the customer or carrier),
+never re-checked-in as new. The result is stored in
 `Stocktake.result` for the day's report. A fix that cannot be applied is kept with why, in the reader's
 language (`stored_messages`).
 """
@@ -24,7 +27,7 @@ from station_console.services.core.roles import require
 from station_console.services.core.station import Station
 from station_console.services.exceptions import problems
 from station_console.services.exceptions.stocktake import view
-from station_console.services.exceptions.stocktake_view import CLASSES, View, stocktake_in, view_in
+from station_console.services.exceptions.stocktake_view import CLASSES, Item, View, stocktake_in, view_in
 from station_console.services.shelves import moves, slots
 from station_console.stored_messages import to_store
 
@@ -36,25 +39,28 @@ def close(
     relocate: Iterable[str] = (),
     mark_missing: Iterable[str] = (),
     recheck_in: Iterable[str] = (),
+    put_back: Iterable[str] = (),
 ) -> View:
     """Close with the fixes the clerk accepted (waybills per fix; see `all_fixes`)."""
     require(station, "stocktake")
     relocate, mark_missing, recheck_in = set(relocate), set(mark_missing), set(recheck_in)
+    put_back = set(put_back)
     before = view(station, stocktake_id)
     if before.status == "closed":
         raise Refused(N_("Stocktake {id} is already closed"), code="stocktake_closed", id=stocktake_id)
     failed: list[dict[str, str]] = []
-    rechecked = _recheck(station, before, recheck_in, failed)
+    rechecked, put = _recheck(station, before, recheck_in, put_back, failed)
     settings = station.settings()
 
     def work(session: Session) -> None:
         take = stocktake_in(session, stocktake_id)
-        current = view_in(session, take)
+        current = view_in(session, take, zone=station.zone())
         now = station.now()
         fixes: dict[str, Any] = {
             "relocated": [],
             "marked_missing": [],
             "rechecked": rechecked,
+            "put_back": put,
             "found_again": [],
         }
         for record in session.exec(select(StocktakeScan).where(StocktakeScan.stocktake_id == take.id)).all():
@@ -144,19 +150,46 @@ def _failure(waybill: str, fix: str, why: StationError | str) -> dict[str, str]:
 
 
 def _recheck(
-    station: Station, before: View, waybills: set[str], failed: list[dict[str, str]]
-) -> list[dict[str, Any]]:
-    done: list[dict[str, Any]] = []
+    station: Station,
+    before: View,
+    waybills: set[str],
+    put_back: set[str],
+    failed: list[dict[str, str]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Extras checked in again (unknown here) and put back (recorded as having left)."""
+    rechecked: list[dict[str, Any]] = []
+    put: list[dict[str, Any]] = []
     for item in before.items["extra"]:
-        if item.waybill not in waybills:
+        fix = "put_back" if item.left else "recheck_in"
+        if item.waybill not in (put_back if item.left else waybills):
+            if item.left and item.waybill in waybills:  # as if new, with a message: never
+                failed.append(_failure(item.waybill, "recheck_in", _left_refusal(item)))
             continue
         try:
-            result = check_in(station, item.waybill, carrier=item.carrier)
+            result = check_in(
+                station,
+                item.waybill,
+                carrier=item.carrier,
+                put_back_at_stocktake=before.id if item.left else None,
+            )
         except StationError as exc:
-            failed.append(_failure(item.waybill, "recheck_in", exc))
+            failed.append(_failure(item.waybill, fix, exc))
             continue
-        done.append({"waybill": item.waybill, "pickup_code": result.pickup_code, "location": result.location})
-    return done
+        done = {"waybill": item.waybill, "pickup_code": result.pickup_code, "location": result.location}
+        (put if item.left else rechecked).append(done)
+    return rechecked, put
+
+
+def _left_refusal(item: Item) -> Refused:
+    return Refused(
+        N_(
+            "{waybill} is recorded as having left the station on {at}: it is not checked in as new. "
+            "Put it back (no message to the customer) or set it aside for the manager."
+        ),
+        code="recorded_as_left",
+        waybill=item.waybill,
+        at=item.left_at or "?",
+    )
 
 
 def all_fixes(current: View) -> dict[str, list[str]]:
@@ -169,5 +202,6 @@ def all_fixes(current: View) -> dict[str, list[str]]:
             if i.found and "-" in i.found
         ],
         "mark_missing": [i.waybill for i in current.items["missing"]],
-        "recheck_in": [i.waybill for i in current.items["extra"] if not i.outgoing_send],
+        "recheck_in": [i.waybill for i in current.items["extra"] if not i.outgoing_send and not i.left],
+        "put_back": [i.waybill for i in current.items["extra"] if i.left],
     }

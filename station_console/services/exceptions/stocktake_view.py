@@ -6,12 +6,22 @@ session. Scanning (`stocktake.py`) and closing (`stocktake_close.py`) both read 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from db.models import Layer, Parcel, ParcelStatus, Send, SendStatus, Shelf, Stocktake, StocktakeScan
+from db.models import (
+    Clerk,
+    Layer,
+    Parcel,
+    ParcelStatus,
+    Send,
+    SendStatus,
+    Shelf,
+    Stocktake,
+    StocktakeScan,
+)
 from station_console.errors import NotFound, Refused
 from station_console.i18n import N_
 from station_console.services.shelves.search import ParcelRow, rows_for
@@ -24,6 +34,12 @@ CLASS_LABELS = {
     "extra": N_("extra"),
 }
 CLASSES = tuple(CLASS_LABELS)
+# A parcel whose record says it left the station: when and by whom that was recorded.
+LEFT_BY = {
+    ParcelStatus.PICKED_UP: ("picked_up_at", "picked_up_by"),
+    ParcelStatus.RETURNED: ("returned_at", "returned_by"),
+    ParcelStatus.WRITTEN_OFF: ("written_off_at", "written_off_by"),
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +58,14 @@ class Item:
     # An extra that is an outgoing send still waiting for its courier: it belongs with the outgoing
     # parcels, and check-in refuses it, so it is not offered for checking in again.
     outgoing_send: bool = False
+    # An extra whose record says it left (picked up, returned, written off): when, in station time
+    # ("2026-05-01 14:06"), and the clerk who recorded it. It is not a new arrival.
+    left_at: str | None = None
+    left_by: str | None = None
+
+    @property
+    def left(self) -> bool:
+        return self.left_at is not None
 
 
 @dataclass(frozen=True)
@@ -102,6 +126,17 @@ def _sends_waiting(session: Session, waybills: list[str]) -> set[str]:
     return {w for w in found if w}
 
 
+def _left(session: Session, parcel: Parcel | None, zone: tzinfo) -> tuple[str | None, str | None]:
+    """When (station time) and by whom the parcel's record says it left the station, if it did."""
+    fields = LEFT_BY.get(ParcelStatus(parcel.status)) if parcel else None
+    if parcel is None or fields is None:
+        return None, None
+    at, clerk_id = getattr(parcel, fields[0]), getattr(parcel, fields[1])
+    clerk = session.get(Clerk, clerk_id) if clerk_id else None
+    when = at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if at else "?"
+    return when, clerk.name if clerk else None
+
+
 def item_of(
     session: Session,
     record: StocktakeScan,
@@ -110,9 +145,12 @@ def item_of(
     take: Stocktake,
     *,
     duplicate: bool = False,
+    zone: tzinfo | None = None,
 ) -> Item:
-    """A scan as a line of the live view, with its parcel as the records have it now."""
+    """A scan as a line of the live view, with its parcel as the records have it now (`zone`: the
+    station's, for when an extra's record says it left)."""
     row = rows_for(session, [parcel])[0] if parcel else None
+    left_at, left_by = _left(session, parcel, zone or UTC)
     found = labels[record.found_layer_id][1] if record.found_layer_id in labels else _scope(session, take)
     return Item(
         waybill=record.waybill,
@@ -124,6 +162,8 @@ def item_of(
         pickup_code=row.pickup_code if row else None,
         problem_kind=row.problem_kind if row else None,
         duplicate=duplicate,
+        left_at=left_at if record.classification == "extra" else None,
+        left_by=left_by if record.classification == "extra" else None,
     )
 
 
@@ -149,7 +189,7 @@ def _missing(session: Session, take: Stocktake) -> list[ParcelRow]:
     return rows_for(session, parcels)
 
 
-def view_in(session: Session, take: Stocktake) -> View:
+def view_in(session: Session, take: Stocktake, *, zone: tzinfo | None = None) -> View:
     """The live view: every scan by its class, and what is on record in scope but was not scanned."""
     labels = layer_labels(session)
     items: dict[str, list[Item]] = {c: [] for c in CLASSES}
@@ -164,7 +204,7 @@ def view_in(session: Session, take: Stocktake) -> View:
     }
     sends = _sends_waiting(session, [s.waybill for s in scans if s.classification == "extra"])
     for record in scans:
-        item = item_of(session, record, parcels.get(record.parcel_id), labels, take)
+        item = item_of(session, record, parcels.get(record.parcel_id), labels, take, zone=zone)
         if record.classification == "extra" and record.waybill in sends:
             item = replace(item, outgoing_send=True)
         items[record.classification].append(item)

@@ -339,6 +339,7 @@ FIX_LABELS = {
     "relocated": N_("relocated"),
     "marked_missing": N_("marked missing"),
     "rechecked": N_("checked in again"),
+    "put_back": N_("put back, no message"),
     "found_again": N_("found again"),
     "failed": N_("failed"),
 }

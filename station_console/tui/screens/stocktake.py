@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Checkbox, DataTable, Input
 
 from station_console.i18n import N_, _, _n, label_of
@@ -28,6 +29,7 @@ from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.question_keys import QuestionDialog, said_line
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import problem_text
+from station_console.tui.screens.stocktake_words import left_words
 from station_console.tui.screens.typed_dialog import keys_line
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.status_line import StatusLine
@@ -52,6 +54,7 @@ CLOSE_FIXES = (
     ("fix-relocate", "relocate", True),
     ("fix-missing", "mark_missing", True),
     ("fix-recheck", "recheck_in", False),
+    ("fix-put-back", "put_back", False),
 )
 
 
@@ -66,6 +69,13 @@ def fix_words(key: str, n: int) -> str:
         )
     if key == "mark_missing":
         return _n("Mark {n} unscanned parcel missing", "Mark {n} unscanned parcels missing", n, n=n)
+    if key == "put_back":
+        return _n(
+            "Put back {n} parcel below: new code, no message sent",
+            "Put back {n} parcels below: new codes, no message sent",
+            n,
+            n=n,
+        )
     return _n("Check in {n} extra parcel again", "Check in {n} extra parcels again", n, n=n)
 
 
@@ -267,7 +277,8 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
     def action_close(self) -> None:
         if self.take is None:
             return
-        open_over(self, CloseDialog(stocktake_close.all_fixes(self.take)), self._on_close_chosen)
+        gone = [f"{i.waybill}: {left_words(i)}" for i in self.take.items["extra"] if i.left]
+        open_over(self, CloseDialog(stocktake_close.all_fixes(self.take), gone), self._on_close_chosen)
 
     def _on_close_chosen(self, fixes: dict[str, list[str]] | None) -> None:
         if fixes is None or self.take is None:
@@ -294,6 +305,15 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
                     location=done_check_in["location"],
                 )
             )
+        for put in applied.get("put_back", []):
+            self.notify(
+                _(
+                    "{waybill} put back as {code}, no message sent: put it on {location} and tell the manager",
+                    waybill=put["waybill"],
+                    code=put["pickup_code"],
+                    location=put["location"],
+                )
+            )
         for failure in applied.get("failed", []):
             why = stored_text(failure.get("message") or failure["reason"])
             self.notify(f"{failure['waybill']}: {why}", severity="warning")
@@ -306,6 +326,15 @@ class FixTick(RoutedKeys, Checkbox, inherit_bindings=False):
     pass the wedge router, so a scan is one scan, not letters and an Enter that closes the stocktake."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_button", show=False)]
+
+    @property
+    def _button(self) -> Content:
+        # Textual's box shows an X ticked or not, told apart by its colour only: an unticked box read
+        # as ticked, and Space seemed to change nothing. Unticked, the box is empty.
+        box = super()._button
+        if self.value:
+            return box
+        return Content.assemble(box[:1], (" ", self.get_visual_style("toggle--button")), box[2:])
 
 
 class CloseDialog(QuestionDialog[dict[str, list[str]] | None]):
@@ -326,18 +355,22 @@ class CloseDialog(QuestionDialog[dict[str, list[str]] | None]):
         ),
     ]
 
-    def __init__(self, offered: dict[str, list[str]]) -> None:
+    def __init__(self, offered: dict[str, list[str]], gone: list[str] | None = None) -> None:
+        """`gone`: a line for each extra recorded as having left, said under its put-back offer."""
         super().__init__()
         self.offered = offered
+        self.gone = gone or []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="st-close", classes="dialog"):
             yield Static(_("Close the stocktake"), classes="dialog-title")
             # Only the fixes there is something to do for ("Check in 0 extra parcels again" was offered).
             for widget_id, key, ticked in CLOSE_FIXES:
-                if self.offered[key]:
+                if self.offered.get(key):
                     yield FixTick(fix_words(key, len(self.offered[key])), value=ticked, id=widget_id)
-            if not any(self.offered[key] for _id, key, _ticked in CLOSE_FIXES):
+                if key == "put_back" and self.offered.get(key):
+                    yield Static("\n".join(self.gone), id="st-gone")
+            if not any(self.offered.get(key) for _id, key, _ticked in CLOSE_FIXES):
                 yield Static(_("Nothing to fix: every parcel scanned is where it is on record."))
             yield said_line()
             yield keys_line(N_("Space: tick · Enter: close with the ticked · Esc: keep scanning"))
@@ -351,13 +384,14 @@ class CloseDialog(QuestionDialog[dict[str, list[str]] | None]):
     def action_confirm(self) -> None:
         def ticked(widget_id: str, key: str) -> list[str]:
             boxes = self.query(f"#{widget_id}").results(Checkbox)
-            return self.offered[key] if any(box.value for box in boxes) else []
+            return self.offered.get(key, []) if any(box.value for box in boxes) else []
 
         self.dismiss(
             {
                 "relocate": ticked("fix-relocate", "relocate"),
                 "mark_missing": ticked("fix-missing", "mark_missing"),
                 "recheck_in": ticked("fix-recheck", "recheck_in"),
+                "put_back": ticked("fix-put-back", "put_back"),
             }
         )
 
