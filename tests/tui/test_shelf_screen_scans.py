@@ -317,5 +317,5 @@ async def test_a_device_scan_after_a_stocktake_refusal_says_its_finding_in_its_p
         assert "too short" in status_of(app, "#st-last")
         app.screen.post_message(ScannerBridge.Scanned(wb(1), "hid:test"))
         await quiet.settle(pilot)
-        assert status_of(app, "#st-last") == f"match  {wb(1)}"
+        assert status_of(app, "#st-last") == f"match  {wb(1)}: on record here, where it belongs."
         assert not app.screen.query_one("#st-last").has_class("-error")

@@ -161,6 +161,59 @@ def test_a_stocktake_says_which_shelf_or_layer_it_counts(station: Station) -> No
         set_language("en")
 
 
+def test_each_stocktake_finding_is_said_in_the_clerks_words() -> None:
+    """The line under the counts read a bare 'extra  SF...' (or 'wrong layer  JT... (on record at 1-2)'):
+    what the finding means and what to do, per class, and for an extra whether it is unknown here or
+    recorded as having left."""
+    from station_console.services.exceptions.stocktake_view import Item
+    from station_console.tui.screens.stocktake_words import finding_words
+
+    def item(cls: str, recorded: str | None = "1-2", **fields: Any) -> Item:
+        return Item(
+            **{
+                "waybill": "JT1",
+                "classification": cls,
+                "recorded": recorded,
+                "found": "1-1",
+                "status": "on_shelf",
+                **fields,
+            }
+        )
+
+    gone = {"status": "returned", "left_at": "2026-05-01 14:06", "left_by": "王芳"}
+    said = [
+        finding_words(i)
+        for i in (
+            item("match", "1-1"),
+            item("missing"),
+            item("wrong_layer"),
+            item("wrong_shelf", "3-2"),
+            item("extra", None, status=None, duplicate=True),
+            item("extra", None, **gone),
+        )
+    ]
+    assert said == [
+        "JT1: on record here, where it belongs.",
+        "JT1: on record at 1-2, not scanned yet.",
+        "JT1: on record on layer 1-2 of this shelf: put it there, or relocate it at the close.",
+        "JT1: on record on another shelf, at 3-2: put it there, or relocate it at the close.",
+        "JT1: not on record at this station. Set it aside; it can be checked in at the close. (scanned before)",
+        "JT1: recorded as returned to the courier on 2026-05-01 14:06 by 王芳; found on the shelf."
+        " Set it aside for the manager.",
+    ]
+    set_language("zh")
+    try:
+        assert finding_words(item("extra", None, **{**gone, "status": "picked_up"})) == (
+            "JT1：记录显示已于 2026-05-01 14:06 由 王芳 交给取件人，却在货架上找到。请放在一边，交给店长处理。"
+        )
+        assert (
+            finding_words(item("wrong_layer"))
+            == "JT1：记录在本货架的 1-2 层。请放回该层，或在结束盘库时移位。"
+        )
+    finally:
+        set_language("en")
+
+
 @pytest.mark.first_mode("shelves")
 async def test_a_stocktake_scanned_and_closed(app: StationApp, station: Station) -> None:
     place(station, wb(1), "1-1")
@@ -249,6 +302,9 @@ async def test_a_parcel_recorded_as_picked_up_is_said_so_and_not_checked_in_agai
         app.screen.query_one("#st-scan", Input).value = "SF1400000000011"
         await quiet.press(pilot, "enter")
         await settle(pilot)
+        said = str(app.screen.query_one("#st-last").render())
+        assert said.startswith("extra  SF1400000000011: recorded as picked up on " + at + " by ")
+        assert said.endswith("; found on the shelf. Set it aside for the manager.")
         await quiet.press(pilot, "f8")
         await settle(pilot)
         boxes = {str(box.label): box for box in app.screen.query(Checkbox)}

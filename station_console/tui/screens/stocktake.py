@@ -29,7 +29,7 @@ from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
 from station_console.tui.screens.question_keys import QuestionDialog, said_line
 from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.shelf_common import problem_text
-from station_console.tui.screens.stocktake_words import left_words
+from station_console.tui.screens.stocktake_words import finding_words, left_words
 from station_console.tui.screens.typed_dialog import keys_line
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.status_line import StatusLine
@@ -209,16 +209,10 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         self.failed(tag, _(STILL_WRITING))
 
     def done_scan(self, item: Any) -> None:
-        where = (
-            _(" (on record at {location})", location=item.recorded)
-            if item.recorded and item.classification != "match"
-            else ""
-        )
-        again = _(" (scanned before)") if item.duplicate else ""
         # A scan's answer lands late: a refusal said while it was written (a partial scan) stays first,
         # the finding below it. The finding is the stocktake's, and stays for whoever carries on.
         self.query_one("#st-last", StatusLine).show_read(
-            Text.assemble(class_text(item.classification), visible(f"  {item.waybill}{where}{again}")),
+            Text.assemble(class_text(item.classification), "  ", visible(finding_words(item))),
             under_refusal=True,
         )
         if item.classification != "match":  # not where it belongs

@@ -1,5 +1,5 @@
-"""What a stocktake's finding means, in the clerk's words: the line the close gives a parcel recorded as
-having left the station."""
+"""What a stocktake's finding means, in the clerk's words: the sentence under the counts after a scan,
+and the line the close gives a parcel recorded as having left the station."""
 
 from __future__ import annotations
 
@@ -19,3 +19,34 @@ def left_words(item: Item) -> str:
     if item.status == "written_off":
         return _("recorded as written off on {at} by {clerk}; found on the shelf", at=item.left_at, clerk=by)
     return _("recorded as picked up on {at} by {clerk}; found on the shelf", at=item.left_at, clerk=by)
+
+
+def finding_words(item: Item) -> str:
+    """The finding of one scan as a sentence, after its class label."""
+    cls, waybill = item.classification, item.waybill
+    if cls == "match":
+        words = _("{waybill}: on record here, where it belongs.", waybill=waybill)
+    elif cls == "missing":
+        words = _(
+            "{waybill}: on record at {location}, not scanned yet.", waybill=waybill, location=item.recorded
+        )
+    elif cls == "wrong_layer":
+        words = _(
+            "{waybill}: on record on layer {location} of this shelf: put it there, or relocate it at the close.",
+            waybill=waybill,
+            location=item.recorded,
+        )
+    elif cls == "wrong_shelf":
+        words = _(
+            "{waybill}: on record on another shelf, at {location}: put it there, or relocate it at the close.",
+            waybill=waybill,
+            location=item.recorded,
+        )
+    elif item.left:
+        words = _("{waybill}: {left}. Set it aside for the manager.", waybill=waybill, left=left_words(item))
+    else:
+        words = _(
+            "{waybill}: not on record at this station. Set it aside; it can be checked in at the close.",
+            waybill=waybill,
+        )
+    return words + (_(" (scanned before)") if item.duplicate else "")
