@@ -19,6 +19,7 @@ from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.keys_list import KeysList
+from station_console.tui.widgets.plain import Static
 from tui import quiet
 from tui.conftest import console_on, sign_in_manager
 from tui.test_footer_fits import SECOND_ESCAPE, SUB_SCREENS
@@ -96,6 +97,26 @@ async def test_the_consoles_keys_are_listed_modes_first_and_quit_last(
         assert [key.key for key in console] == order
         dimmed = {str(row.query_one(".key-name").render()) for row in keys.query("Horizontal.-unusable")}
         assert dimmed == {key.key for key in keys.keys if not key.usable} == {"F12", "Ctrl+O"}
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "Copy selected text"), ("zh", "复制选中的文字")])
+async def test_copying_is_listed_in_the_clerks_language_as_ctrl_c_on_one_line(
+    request: pytest.FixtureRequest, station: Station, lang: str, words: str
+) -> None:
+    """Textual's own copy key read 'Ctrl+C/SUPER+C Copy selected text' in English in zh too, its keys
+    wrapped in the key column; Super+C is a Mac's Cmd key, not on a counter's keyboard."""
+    set_language(lang)
+    sign_in_manager(station)
+    request.node.add_marker(pytest.mark.first_mode("reports"))  # no field focused: the screen's copy key
+    app = console_on(request, station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "insert")
+        keys = app.screen
+        assert isinstance(keys, KeysList)
+        first = keys.query(".key-name").first(Static)
+        assert (str(first.render()), listed(keys)["Ctrl+C"]) == ("Ctrl+C", words)
+        assert first.region.height == 1 and not any("SUPER" in key.key.upper() for key in keys.keys)
 
 
 @pytest.mark.parametrize("mode", list(SUB_SCREENS))

@@ -39,6 +39,11 @@ _TAKEN = frozenset(
 )
 # Textual's own screen keys (moving the focus), in its English: every form moves by Tab and Enter.
 _TEXTUALS = frozenset({"app.focus_next", "app.focus_previous"})
+# Textual's Ctrl+C, kept: a clerk selects a waybill or an error line with the mouse and copies it (into a
+# message to the carrier, a fault report). Its words are marked here to be translated; its Super+C is a
+# Mac's Cmd key, which a counter's keyboard has not, so the list names only Ctrl+C.
+COPY_WORDS = N_("Copy selected text")
+_NOT_ON_A_COUNTER = "super+"
 _NAMES = {
     "ctrl": "Ctrl",
     "shift": "Shift",
@@ -90,7 +95,8 @@ def keys_of(app: App[Any], screen: Screen[Any]) -> list[ListedKey]:
         console_wide = isinstance(node, App)
         usable = enabled and refused(app, binding.id) is None
         entry = found.setdefault((id(node), binding.action), ([], binding, usable, console_wide))
-        entry[0].append(binding.key_display or key_name(binding.key))
+        if not binding.key.startswith(_NOT_ON_A_COUNTER):
+            entry[0].append(binding.key_display or key_name(binding.key))
     # The screen's own first, in their order; then the console's in the app's order (modes, lock, quit
     # last), not Textual's: its own Ctrl+Q, which the app's replaces, kept the first place.
     order = {binding.id: n for n, binding in enumerate(app.BINDINGS) if isinstance(binding, Binding)}
