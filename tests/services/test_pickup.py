@@ -165,6 +165,10 @@ def test_a_code_only_policy_refuses_phone_lookups(station: Station, policy: str)
         with pytest.raises(Refused) as info:
             pickup.lookup(station, query)
         assert info.value.code == "policy_needs_code"
+        assert (info.value.message("en"), info.value.message("zh")) == (
+            "This station hands out parcels on a pickup code only.",
+            "本站只凭取件码出库。",
+        )
 
 
 def test_lookups_use_the_indexes(station: Station, clock: FakeClock) -> None:
@@ -249,7 +253,8 @@ def test_a_waybill_or_code_of_a_parcel_that_left_says_how_and_when(
     with pytest.raises(NotFound) as phone:
         pickup.lookup(station, ANN)  # a phone keeps the plain wording, masked
     assert phone.value.code == "not_found" and ANN not in phone.value.message("en")
-    assert phone.value.message("en").startswith("No parcel on the shelves for 138****")
+    assert phone.value.message("en") == f"No parcel on the shelves for 138****{ANN[-4:]}."
+    assert phone.value.message("zh") == f"货架上没有 138****{ANN[-4:]} 的包裹。"
 
 
 def test_an_old_code_says_when_its_last_parcel_left_long_after_its_hold(

@@ -38,10 +38,19 @@ def test_the_sixth_failure_locks_the_counter_until_the_lock_expires(
     with pytest.raises(Refused) as info:
         pickup.lookup(station, "8-5-9999")
     assert info.value.code == "lookup_locked" and info.value.params["count"] == 60
+    # Each refusal ends in its full stop, as Pickup's own lines do.
+    assert (info.value.message("en"), info.value.message("zh")) == (
+        "Nothing found for 8-5-9999. Too many failed lookups: lookups are locked for 60 seconds.",
+        "未找到 8-5-9999。查询失败次数过多：查询已锁定 60 秒。",
+    )
     clock.advance(seconds=30)
     with pytest.raises(Refused) as info:  # even a correct code waits: the guesser might have found one
         pickup.lookup(station, a.pickup_code)
     assert info.value.code == "lookup_locked" and info.value.params["count"] == 30
+    assert (info.value.message("en"), info.value.message("zh")) == (
+        "Too many failed lookups: lookups are locked for 30 more seconds.",
+        "查询失败次数过多：查询已锁定，还剩 30 秒。",
+    )
     with pytest.raises(Refused):
         pickup.lookup(station, "8-5-9998")
     assert len(events(station, EventKind.LOOKUP_LOCKED)) == 1  # once per lock

@@ -68,8 +68,8 @@ def refuse_if_locked(session: Session | Connection, station: Station) -> None:
     left = seconds_locked(session, station)
     if left:
         raise Refused(
-            N_("Too many failed lookups: lookups are locked for {count} more seconds"),
-            one="Too many failed lookups: lookups are locked for {count} more second",
+            N_("Too many failed lookups: lookups are locked for {count} more seconds."),
+            one="Too many failed lookups: lookups are locked for {count} more second.",
             code="lookup_locked",
             count=left,
         )

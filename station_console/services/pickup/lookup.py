@@ -113,7 +113,7 @@ def second_check_for(policy: str, shape: str) -> str | None:
     """What the clerk must check beyond the query; refuses a shape the policy does not accept."""
     phone_like = shape in ("tail", "phone")
     if policy in ("code", "code_and_tail") and phone_like:
-        raise Refused(N_("This station hands out parcels on a pickup code only"), code="policy_needs_code")
+        raise Refused(N_("This station hands out parcels on a pickup code only."), code="policy_needs_code")
     if policy == "code":
         return "masked_phone" if shape == "waybill" else None
     if policy == "code_and_tail":
@@ -391,9 +391,9 @@ def lookup(station: Station, query: str, *, counted: bool = True) -> Lookup:
             raise Refused(
                 N_(
                     "Nothing found for {query}. Too many failed lookups: lookups are locked for "
-                    "{count} seconds"
+                    "{count} seconds."
                 ),
-                one="Nothing found for {query}. Too many failed lookups: lookups are locked for {count} second",
+                one="Nothing found for {query}. Too many failed lookups: lookups are locked for {count} second.",
                 code="lookup_locked",
                 query=mask_text(query.strip()[:40]),
                 count=locked,
@@ -402,7 +402,7 @@ def lookup(station: Station, query: str, *, counted: bool = True) -> Lookup:
         raise gone  # a waybill or a code names a parcel, not a person: shown unmasked
     if not rows:
         raise NotFound(
-            N_("No parcel on the shelves for {query}"), code="not_found", query=mask_text(query.strip()[:40])
+            N_("No parcel on the shelves for {query}."), code="not_found", query=mask_text(query.strip()[:40])
         )
     return Lookup(
         query=query,
