@@ -173,8 +173,30 @@ def test_a_refusal_about_a_count_says_one_or_many() -> None:
 
 def test_the_scan_finds_messages() -> None:
     assert len(message_ids()) > 10
-    assert binding_ids()["Keep the current batch"].startswith("station_console/tui/")  # unmarked
+    assert binding_ids()["Keep the current batch"].startswith("station_console/tui/")
     assert "Receive parcels" in binding_ids()  # marked: N_("Receive parcels")
+
+
+# Widgets whose words a clerk reads, and which positional argument is their words (a Binding's 3rd).
+WORDED_WIDGETS = {"Button": 0, "AnswerButton": 0, "Label": 0, "Static": 0, "Checkbox": 0, "Binding": 2}
+WORDED_KEYWORDS = {"label", "description", "tooltip", "content", "renderable"}
+
+
+def test_every_word_on_a_key_button_or_label_in_the_console_is_marked_for_translation() -> None:
+    """A literal given to a Button, Label, Static, Checkbox or a key's Binding is marked (`_()`, `N_()`):
+    the batch picker's 'Cancel' and 'Keep the current batch' were plain, found by no one grepping for
+    what to translate. Words only: a literal with no letter (a separator) is not one."""
+    plain = []
+    for node, path, root in source_calls():
+        name = _marker(node.func)
+        if "tui" not in path.relative_to(root).parts or name not in WORDED_WIDGETS:
+            continue
+        texts = node.args[WORDED_WIDGETS[name] :][:1]
+        texts += [k.value for k in node.keywords if k.arg in WORDED_KEYWORDS]
+        for text in texts:
+            if (literal := _literal(text)) is not None and any(c.isalpha() for c in literal):
+                plain.append(f"{path.relative_to(root.parent)}:{node.lineno}: {name}({literal!r})")
+    assert not plain, "words not marked for translation:\n" + "\n".join(plain)
 
 
 def test_every_message_has_a_chinese_translation() -> None:

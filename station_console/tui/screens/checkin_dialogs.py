@@ -44,7 +44,9 @@ class BatchPicker(QuestionDialog[str | None]):
     what = N_("the batch's carrier choice")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Cancel", id="batch.cancel", tooltip="Keep the current batch"),
+        Binding(
+            "escape", "dismiss(None)", N_("Cancel"), id="batch.cancel", tooltip=N_("Keep the current batch")
+        ),
     ]
 
     def __init__(self, carriers: list[tuple[str, str]], current: str | None) -> None:
@@ -90,7 +92,7 @@ class MissingPhones(TypedDialog[int]):
 
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="phones.close", tooltip="Back to check-in"),
+        Binding("escape", "close", N_("Close"), id="phones.close", tooltip=N_("Back to check-in")),
     ]
 
     @dataclass
