@@ -1,6 +1,7 @@
-"""Every question dialog (yes/no, close the day, the stocktake's close, the batch's carrier) says a key
-or a scan it does not take, as the 'changes not saved' question does: it rang nothing and dropped them
-unseen, and a scan's Enter answered it. Its own keys still answer; the form behind gets nothing."""
+"""Every question dialog (yes/no, close the day, the stocktake's close, the batch's carrier, the
+courier's carrier) says a key or a scan it does not take, as the 'changes not saved' question does: it
+rang nothing and dropped them unseen, and a scan's Enter answered it. Its own keys still answer; the
+form behind gets nothing."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from textual.widgets import Input, OptionList
 
 from station_console.services.core.station import Station
 from station_console.services.day.report import build_report
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.checkin_dialogs import BatchPicker
 from station_console.tui.screens.day_close_dialogs import ConfirmClose
 from station_console.tui.screens.form_dialog import ConfirmDialog
@@ -115,3 +118,42 @@ async def test_a_question_says_keys_and_scans_it_does_not_take_and_answers_its_o
         await quiet.press(pilot, *answer.split())  # Space ticks a box, said as nothing
         await until(pilot, lambda: answers != [], what="the question answered by its own key")
         assert answers == [expected] and len(rung) == 3
+
+
+async def test_the_couriers_carrier_list_says_keys_and_scans_and_its_name_field_takes_typing(
+    app: StationApp,
+) -> None:
+    """F10's carrier list took a scan's Enter as choosing the highlighted carrier, and dropped a key it
+    does not take unseen. Now both are said there; Enter chooses, and the name field's own keys
+    (Backspace, the arrows) are typing, not keys said as doing nothing."""
+    answers: list[object] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        rung: list[int] = []
+        app.bell = lambda: rung.append(1)  # type: ignore[method-assign]
+        dialog = CourierDialog([("SF", "SF Express"), ("ZTO", "ZTO Express")], "ZTO")
+        app.push_screen(dialog, answers.append)
+        await until(pilot, lambda: app.screen is dialog)
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f4")
+        assert NOT_TAKEN in said(dialog) and len(rung) == 1 and app.screen is dialog
+        assert dialog.router is not None
+        start = time.monotonic() + 10  # a whole scan, well after the last key
+        clock = iter(start + 0.001 * n for n in range(100))
+        dialog.router.clock = lambda _event: next(clock)
+        await quiet.burst(pilot, *"SF1234567890124", "enter")
+        assert (dialog.router.scans, SCAN_NOT_TAKEN in said(dialog), dialog.carrier) == (1, True, None)
+        assert isinstance(app.focused, OptionList) and len(rung) == 2
+        dialog.post_message(ScannerBridge.Scanned("SF1234567890125", "hid"))
+        await quiet.settle(pilot)
+        assert (app.screen, len(rung), dialog.carrier) == (dialog, 3, None)
+        dialog.router.clock = lambda _event: time.monotonic() + 20  # a person's key, seconds later
+        await quiet.press(pilot, "enter")
+        name = dialog.query_one("#courier-name", Input)
+        await until(pilot, lambda: app.focused is name, what="the carrier chosen")
+        dialog.query_one("#question-said", Static).update("")
+        await quiet.press(pilot, *"Zhao Liuu", "backspace", "left", "right")
+        assert (name.value, said(dialog).count(NOT_TAKEN), len(rung)) == ("Zhao Liu", 0, 3)
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: answers != [], what="the courier's batch opened")
+        assert answers == [("ZTO", "Zhao Liu")]

@@ -4,6 +4,7 @@ test_recipients_screens.py)."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -209,3 +210,73 @@ def test_the_match_list_keeps_its_columns_aligned() -> None:
     ]
     assert len(set(id_at)) == 1, lines
     assert "no consent" in lines[0] and "no consent" not in lines[1]
+
+
+SEARCH_SCAN = "A scan came while this search is open: it was not taken."
+
+
+async def scan_into(pilot: Any, dialog: Any) -> None:
+    """A whole wedge scan, its keys a millisecond apart, into the focused list; a person's keys after it.
+    (A dialog with no router took the scan's keys as they came.)"""
+    router = getattr(dialog, "router", None)
+    start = time.monotonic() + 10
+    clock = iter(start + 0.001 * n for n in range(100))
+    if router is not None:
+        router.clock = lambda _event: next(clock)
+    await quiet.burst(pilot, *"JT0000000000009", "enter")
+    await quiet.settle(pilot)
+    if router is not None:
+        await until(pilot, lambda: router.scans == 1)
+        router.clock = lambda _event: time.monotonic() + 20
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_scan_on_who_is_this_matches_links_no_one_and_is_said(
+    app: StationApp, station: Station
+) -> None:
+    """A scan's Enter on the people matched linked the highlighted one to the parcel."""
+    ids = people(station)
+    parcel_id = check_in(station, "JT0000000000001", recipient_name="张 三", phone="5678").parcel_id
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        await quiet.press(pilot, "f11")
+        await until(pilot, lambda: app.screen.query_one("#who-matches", OptionList).option_count > 0)
+        dialog = app.screen
+        options = dialog.query_one("#who-matches", OptionList)
+        options.focus()
+        options.highlighted = 0
+        await scan_into(pilot, dialog)
+        await until(pilot, lambda: SEARCH_SCAN in text_of(app, "#who-status"))
+        assert app.focused is options and dialog.linked == 0  # type: ignore[attr-defined]
+        await quiet.press(pilot, "enter")  # a person's Enter links
+        await until(pilot, lambda: "is now matched" in text_of(app, "#who-status"))
+    with station.read() as session:
+        parcel = session.get(Parcel, parcel_id)
+    assert parcel is not None and parcel.recipient_id == ids["张三"]
+
+
+async def test_a_scan_on_check_ins_recipient_matches_picks_no_one_and_is_said(
+    app: StationApp, station: Station
+) -> None:
+    """A scan's Enter on Ctrl+N's matches gave the parcel to the highlighted person."""
+    from station_console.tui.screens.checkin_recipient import RecipientPicker
+
+    people(station)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await quiet.settle(pilot)
+        scan = app.screen.query_one("#scan", Input)
+        scan.value = "JT0000000000001"
+        await quiet.press(pilot, "enter")
+        await until(pilot, lambda: "checked in" in text_of(app, "#ci-message"))
+        await quiet.press(pilot, "ctrl+n")
+        await until(pilot, lambda: isinstance(app.screen, RecipientPicker))
+        dialog = app.screen
+        await quiet.press(pilot, "z", "s")
+        await until(pilot, lambda: dialog.query_one("#pick-matches", OptionList).option_count == 1)
+        await quiet.press(pilot, "enter")  # to the matches
+        await until(pilot, lambda: isinstance(app.focused, OptionList))
+        await scan_into(pilot, dialog)
+        await until(pilot, lambda: SEARCH_SCAN in text_of(app, "#pick-hint"))
+        assert app.screen is dialog and isinstance(app.focused, OptionList)
+        await quiet.press(pilot, "enter")  # a person's Enter picks 张三
+        await until(pilot, lambda: "is for 张三" in text_of(app, "#ci-message"))

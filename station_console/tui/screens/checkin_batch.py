@@ -33,6 +33,7 @@ from station_console.tui.screens.base import ModeScreen, open_over, report_unexp
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.checkin_dialogs import carrier_choices
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.screens.question_keys import QuestionDialog, RoutedOptions, said_line
 from station_console.tui.screens.typed_dialog import NEXT_FIELD_KEYS, TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, plain
@@ -62,9 +63,10 @@ BINDINGS: list[BindingType] = [
 ]
 
 
-class CourierDialog(TypedDialog[tuple[str, str] | None]):
+class CourierDialog(QuestionDialog[tuple[str, str] | None], TypedDialog[tuple[str, str] | None]):
     """Choose the carrier, then type the courier's name (Enter, or Ctrl+S; empty is allowed until the
-    close)."""
+    close). A key the carrier list does not take, or a scan, is said in it (`QuestionDialog`): a scan's
+    Enter chose the highlighted carrier."""
 
     what = N_("a courier's batch being opened")
 
@@ -82,10 +84,16 @@ class CourierDialog(TypedDialog[tuple[str, str] | None]):
             with Vertical(id="courier-head"):
                 yield Static(_("Whose bag is it? Carrier, then the courier's name"), classes="dialog-title")
                 yield Static(id="courier-why")
-            yield OptionList(*(Option(plain(f"{code:<8} {name}"), id=code) for code, name in self.carriers))
+            yield RoutedOptions(
+                *(Option(plain(f"{code:<8} {name}"), id=code) for code, name in self.carriers)
+            )
             with Vertical(id="courier-end"):
                 yield FixedInput(id="courier-name", max_length=64, placeholder=_("courier's name"))
+                yield said_line()
                 yield keys_line(NEXT_FIELD_KEYS)
+
+    def taken_keys(self) -> set[str]:
+        return super().taken_keys() | {"ctrl+s", "home", "end", "pageup", "pagedown"}  # its save, the list's
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

@@ -23,18 +23,12 @@ from station_console.services.shelves.search import ParcelRow
 from station_console.tui.screens.base import report_unexpected
 from station_console.tui.screens.calls import STILL_WRITING
 from station_console.tui.screens.form_dialog import DIALOG_CSS
-from station_console.tui.screens.question_keys import QuestionDialog, said_line
+from station_console.tui.screens.question_keys import QuestionDialog, RoutedOptions, said_line
 from station_console.tui.screens.typed_dialog import TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table, plain
-from station_console.tui.widgets.wedge import RoutedKeys
 
 NO_BATCH = "-"
-
-
-class CarrierOptions(RoutedKeys, OptionList):
-    """The batch picker's carriers: their keys pass the wedge router, so a scan is one scan said as not
-    taken, not letters dropped and an Enter that picks the highlighted carrier."""
 
 
 class BatchPicker(QuestionDialog[str | None]):
@@ -59,7 +53,7 @@ class BatchPicker(QuestionDialog[str | None]):
             yield Static(_("Which carrier's parcels are you receiving?"), classes="dialog-title")
             options = [Option(_("Any carrier (detect from the number)"), id=NO_BATCH)]
             options += [Option(plain(f"{code:<8} {name}"), id=code) for code, name in self.carriers]
-            yield CarrierOptions(*options, id="batch-options")
+            yield RoutedOptions(*options, id="batch-options")
             with Vertical(id="batch-end"):
                 yield said_line()
                 yield keys_line(N_("↑ ↓ then Enter: choose · Esc: keep the current batch"))

@@ -20,9 +20,9 @@ from textual.widgets.option_list import Option
 
 from station_console.i18n import N_, _
 from station_console.services.recipients import matching
-from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import DIALOG_CSS
+from station_console.tui.screens.question_keys import SEARCH_SCAN_NOT_TAKEN, RoutedOptions, SaysStrayInput
 from station_console.tui.screens.recipient_dialogs import match_lines
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static
@@ -44,8 +44,14 @@ class Picked:
         return f"{self.name} {self.masked_phone or ''}".strip()
 
 
-class RecipientPicker(ServiceCalls, Dialog[Picked | None]):
+class RecipientPicker(ServiceCalls, SaysStrayInput[Picked | None]):
+    """A scan arriving while the matches have the focus is said on the hint line, not taken as Enter
+    picking the highlighted person (`SaysStrayInput`)."""
+
     what = N_("the recipient search")
+    SAID_ID = "pick-hint"
+    SAYS_KEYS = False
+    SCAN_NOT_TAKEN = SEARCH_SCAN_NOT_TAKEN
     DEFAULT_CSS = DIALOG_CSS.replace("FormDialog, ConfirmDialog", "RecipientPicker") + (
         "#pick-matches { height: auto; max-height: 12; }\n#pick-hint { color: $text-muted; }\n"
     )
@@ -71,7 +77,7 @@ class RecipientPicker(ServiceCalls, Dialog[Picked | None]):
                 id="pick-search",
                 max_length=40,
             )
-            yield OptionList(id="pick-matches")
+            yield RoutedOptions(id="pick-matches")
             yield Static(
                 _("Enter: pick · no match: Enter keeps the name for Who is this? (Ctrl+W)"),
                 id="pick-hint",

@@ -4,8 +4,9 @@ Each is said in the question, not dropped unseen: a key that answers nothing rin
 answer with a key below; a scan that arrives while it is open (keyboard wedge or device scanner) is said
 as not taken, and its Enter answers nothing. The answer buttons pass the wedge router, so a scanner's
 burst is one scan, not letters and an Enter pressing the focused button; so do a question's tick boxes
-(the stocktake's close) and list (the batch's carrier). A dialog takes its own keys (its bindings) and
-the keys that move between or press its buttons.
+(the stocktake's close) and list (the batch's carrier, the courier's). A dialog takes its own keys (its
+bindings) and the keys that move between or press its buttons; a text field in it (the courier's name)
+takes the keys typed into it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from rich.text import Text
 from textual import events
 from textual.actions import parse
 from textual.binding import Binding
-from textual.widgets import Button
+from textual.widgets import Button, Input, OptionList
 
 from station_console.i18n import N_, _
 from station_console.tui.scanner_bridge import ScannerBridge
@@ -27,6 +28,9 @@ from station_console.tui.widgets.wedge import KeyRouter, RoutedKeys
 
 NOT_TAKEN = N_("That key does nothing here: answer with a key below.")
 SCAN_NOT_TAKEN = N_("A scan came while this question is open: it was not taken. Answer, then scan again.")
+SEARCH_SCAN_NOT_TAKEN = N_(
+    "A scan came while this search is open: it was not taken. Choose the person or close it, then scan again."
+)
 # Keys a question takes besides its bindings: a button's Enter, moving between the buttons.
 MOVES = frozenset({"enter", "tab", "shift+tab", "left", "right", "up", "down"})
 SAID_ID = "question-said"
@@ -34,6 +38,12 @@ SAID_ID = "question-said"
 
 class AnswerButton(RoutedKeys, Button):
     """A question's answer button: its keys pass the question's wedge router."""
+
+
+class RoutedOptions(RoutedKeys, OptionList):
+    """A dialog's list to choose from (a carrier, a person): its keys pass the dialog's wedge router, so
+    a scan is one scan said as not taken, not letters dropped and an Enter that chooses the highlighted
+    line."""
 
 
 def said_line() -> Static:
@@ -48,6 +58,8 @@ class SaysStrayInput(Dialog[Result]):
     SAID_ID: ClassVar[str] = SAID_ID
     NOT_TAKEN: ClassVar[str] = NOT_TAKEN
     SCAN_NOT_TAKEN: ClassVar[str] = SCAN_NOT_TAKEN
+    # False: only a scan is said. A search's keys are the clerk's typing and its list's and table's moves.
+    SAYS_KEYS: ClassVar[bool] = True
     router: KeyRouter | None = None
 
     def taken_keys(self) -> Collection[str]:
@@ -75,7 +87,9 @@ class SaysStrayInput(Dialog[Result]):
         if self.focused is None and self.router is not None and self.router.route(event):
             event.prevent_default()
             event.stop()
-        elif event.key not in self.taken_keys():
+        elif isinstance(self.focused, Input):
+            return  # its cursor keys and Backspace reach the dialog before the field's bindings take them
+        elif self.SAYS_KEYS and event.key not in self.taken_keys():
             self.say_not_taken(self.NOT_TAKEN)
 
     def on_key_router_scanned(self, event: KeyRouter.Scanned) -> None:

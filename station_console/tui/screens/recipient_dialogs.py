@@ -21,9 +21,9 @@ from textual.widgets.option_list import Option
 from station_console.i18n import N_, _, _n, sentences
 from station_console.safe_text import clean
 from station_console.services.recipients import matching
-from station_console.tui.screens.base import Dialog
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import DIALOG_CSS
+from station_console.tui.screens.question_keys import SEARCH_SCAN_NOT_TAKEN, RoutedOptions, SaysStrayInput
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Static, Table, plain
 
@@ -41,8 +41,13 @@ def match_lines(found: list[matching.Match]) -> list[Text]:
     return lines
 
 
-class WhoIsThisDialog(ServiceCalls, Dialog[int]):
-    """Returns how many parcels were linked."""
+class WhoIsThisDialog(ServiceCalls, SaysStrayInput[int]):
+    """Returns how many parcels were linked. A scan arriving while the people matched have the focus is
+    said on its status line, not taken as Enter linking the highlighted person (`SaysStrayInput`)."""
+
+    SAID_ID = "who-status"
+    SAYS_KEYS = False
+    SCAN_NOT_TAKEN = SEARCH_SCAN_NOT_TAKEN
 
     what = N_("the 'who is this?' list")
 
@@ -72,7 +77,7 @@ class WhoIsThisDialog(ServiceCalls, Dialog[int]):
             yield FixedInput(
                 placeholder=_("name, pinyin initials (zs), room (3-502), id or phone tail"), id="who-search"
             )
-            yield OptionList(id="who-matches")
+            yield RoutedOptions(id="who-matches")
             yield Static(id="who-status")
 
     def on_mount(self) -> None:
