@@ -173,6 +173,42 @@ async def test_a_sendout_choice_too_long_for_its_box_stays_on_its_line(
 
 
 @SMALL
+@pytest.mark.first_mode("sendout")
+async def test_the_id_kind_and_the_carrier_read_whole_in_their_drop_downs(
+    app: StationApp, station: Station, lang: str
+) -> None:
+    """Each kind of ID and each carrier reads whole in its box and in its open list, at 120x40 and
+    80x24: 'Resident ID card' and 'YUNDA Yunda Express' took two lines of the open list, and 'EMS
+    China Post / EMS' lost its end."""
+    async with console_in(app, lang, "f3") as pilot:
+        screen = app.screen
+        await settle(app, pilot)
+        selects = [screen.query_one(name, Select) for name in ("#so-idtype", "#so-carrier")]
+        await quiet.until(pilot, lambda: len(selects[1]._options) > 5, what="the carriers offered")
+
+        async def each_reads_whole() -> None:
+            for select in selects:
+                prompts = [str(prompt) for prompt, value in select._options if value is not Select.BLANK]
+                for prompt, value in select._options:
+                    if value is Select.BLANK:
+                        continue
+                    select.value = value
+                    await settle(app, pilot)
+                    room = select.query_one("SelectCurrent #label").region.width
+                    assert cell_len(str(prompt)) <= room, f"{select.id}: {prompt!r} in {room} cells"
+                select.expanded = True
+                await settle(app, pilot)
+                listed = select.query_one("SelectOverlay")
+                room = listed.scrollable_content_region.width - 2  # each option's padding
+                widest = max(prompts, key=cell_len)
+                assert cell_len(widest) <= room, f"{select.id}: {widest!r} in a list {room} wide"
+                select.expanded = False
+                await settle(app, pilot)
+
+        await at_each_size(app, pilot, each_reads_whole, SIZES_TO_80)
+
+
+@SMALL
 @pytest.mark.first_mode("settings")
 async def test_settings_fields_and_their_help_stay_readable_on_a_small_terminal(
     app: StationApp, station: Station, lang: str

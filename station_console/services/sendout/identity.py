@@ -22,6 +22,13 @@ ID_TYPE_LABELS = {
     HK_MACAU: N_("Hong Kong / Macau travel permit"),
     TAIWAN: N_("Taiwan travel permit"),
 }
+# The counter form's drop-down: the words a clerk knows each by, short enough to read whole in it.
+ID_TYPE_SHORT = {
+    RESIDENT: N_("ID card"),
+    PASSPORT: N_("Passport"),
+    HK_MACAU: N_("HK/MO pass"),
+    TAIWAN: N_("TW pass"),
+}
 # ISO 7064 MOD 11-2 as GB 11643 uses it: weight 2^(17-i) mod 11 for the 17 digits, then a table.
 _WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 _CHECK = "10X98765432"

@@ -12,7 +12,6 @@ from db.models import Carrier, Send, Sender
 from station_console.errors import StationError
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
-from station_console.services.scan.detect import shown_name
 
 
 @dataclass(frozen=True)
@@ -103,15 +102,13 @@ class CounterSetup:
     """What the send-out form offers: the checklist, the carriers that have a tariff, their packaging."""
 
     checklist: Any  # inspection.Checklist
-    carriers: list[tuple[str, str]]  # (code, display name)
+    carriers: list[tuple[str, str]]  # (code, short name: the label's, as every counter list names it)
     packaging: dict[str, list[str]]
 
 
 def counter_setup(station: Station) -> CounterSetup:
-    from station_console.i18n import get_language
     from station_console.services.sendout import inspection, tariff
 
-    lang = get_language()
     with station.read() as session:
         checklist = inspection.current_in(session)
         rows = session.exec(
@@ -123,6 +120,6 @@ def counter_setup(station: Station) -> CounterSetup:
                 table = tariff.current(session, carrier.code)
             except StationError:  # no tariff, or one that no longer parses: not offered
                 continue
-            carriers.append((carrier.code, shown_name(carrier.name_en, carrier.name_zh, lang)))
+            carriers.append((carrier.code, carrier.short_name))
             packaging[carrier.code] = sorted(table.packaging)
     return CounterSetup(checklist, carriers, packaging)

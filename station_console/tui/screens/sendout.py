@@ -455,7 +455,7 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
     def done_setup(self, setup: listing.CounterSetup) -> None:
         self.setup = setup
         self.form.show_checklist(setup.checklist)
-        self.form.show_carriers([(f"{code} {name}", code) for code, name in setup.carriers], [])
+        self.form.show_carriers([(name, code) for code, name in setup.carriers], [])
 
     def refresh_sends(self) -> None:
         self.call("sends", lambda: listing.list_sends(self.station, limit=50), exclusive=True)

@@ -19,7 +19,7 @@ from station_console.i18n import _
 from station_console.safe_text import clean
 from station_console.services.sendout import inputs
 from station_console.services.sendout.accept import Parcel, Party, Recipient
-from station_console.services.sendout.identity import ID_TYPE_LABELS
+from station_console.services.sendout.identity import ID_TYPE_SHORT
 from station_console.services.sendout.inspection import Checklist
 from station_console.services.sendout.payments import METHOD_LABELS, Payment
 from station_console.tui.widgets.form_scroll import FormScroll
@@ -97,7 +97,7 @@ class SendForm(FormScroll):
         with Horizontal(classes="so-row"):
             yield _row(_("ID"))
             yield Choice(
-                [(_(label), key) for key, label in ID_TYPE_LABELS.items()],
+                [(_(label), key) for key, label in ID_TYPE_SHORT.items()],
                 id="so-idtype",
                 prompt=_("document"),
             )
