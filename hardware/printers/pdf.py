@@ -199,6 +199,9 @@ def render_document(doc: Document, media: Media | None = None) -> bytes:
     if doc.note:
         line(doc.note, 7 if roll else 8)
     pdf.ln(2)
+    # A roll's tables stand in from the margin as far as its text lines do (their cell margin): drawn
+    # from margin to margin they stood out of the text on both sides, almost at the paper's right edge.
+    table_width = usable - 2 * pdf.c_margin if roll else usable
     for table in tables:
         if table.heading:
             line(table.heading, 9 if roll else 11)
@@ -210,14 +213,14 @@ def render_document(doc: Document, media: Media | None = None) -> bytes:
         rows = [[printable(c, cjk=cjk) for c in row] for row in table.rows]
         # A table too wide for its headings and figures whole is set in a smaller type, not broken
         # mid-word ("Accepte/d", "106.0/0").
-        while size > _SMALLEST_PT and least_width(pdf.get_string_width, heads, rows, aligns) > usable:
+        while size > _SMALLEST_PT and least_width(pdf.get_string_width, heads, rows, aligns) > table_width:
             size -= 0.5
             pdf.set_font_size(size)
         # Sized by what the cells say (the relative `widths` are for roll paper's fixed columns).
-        widths = column_widths(pdf.get_string_width, heads, rows, aligns, usable)
+        widths = column_widths(pdf.get_string_width, heads, rows, aligns, table_width)
         # Plain headings: the CJK font has no bold face.
         with pdf.table(
-            width=usable,
+            width=table_width,
             col_widths=widths,
             text_align=tuple("RIGHT" if a == "R" else "LEFT" for a in aligns),
             line_height=(4 if table.small else 5) * size / base,

@@ -13,7 +13,7 @@ from PIL import Image
 from pypdf import PdfReader
 from sendout_helpers import FULL_NUMBERS, jobs, send, sf, staff
 
-from hardware.printers import make_printer
+from hardware.printers import make_printer, pdf
 from hardware.printers.label import LabelSize
 from hardware.sendprint import layout as wl
 from hardware.sendprint import roll, waybill
@@ -21,6 +21,7 @@ from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
 from station_console.services.sendout import drawing, handover, printouts
 
+PT_PER_MM = 72 / 25.4
 pytestmark = pytest.mark.sqlite_only  # rendering, not storage: once is enough
 
 
@@ -185,6 +186,32 @@ def test_the_receipt_as_pdf(accepted: tuple[Station, int]) -> None:
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(blob)).pages)
     assert "Send receipt" in text and "First 1 kg" in text and "44.00" in text
     no_full_numbers(text)
+
+
+def test_the_pdf_receipts_charges_stand_in_from_the_paper_edge_as_its_text_does(
+    accepted: tuple[Station, int],
+) -> None:
+    """The charges table ran from margin to margin, out past the text on both sides and almost at the
+    roll's right edge: its borders are where the text lines start and end, the sums to the right."""
+    station, send_id = accepted
+    blob = pdf.render_document(drawing.receipt_document(station, send_id, "en"))
+    page = PdfReader(io.BytesIO(blob)).pages[0]
+    content = page.get_contents().get_data().decode("latin-1")  # type: ignore[union-attr]
+    cells = [
+        [float(v) / PT_PER_MM for v in found]
+        for found in re.findall(r"([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+) re S", content)
+    ]
+    starts: dict[str, float] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        starts.setdefault(text.strip(), (cm[4] + tm[4] * cm[0]) / PT_PER_MM)
+
+    page.extract_text(visitor_text=visit)
+    text_left = starts["Counter: test-counter"]
+    left, right = min(x for x, *_ in cells), max(x + w for x, _, w, _ in cells)
+    assert abs(left - text_left) < 0.05 and abs((80 - right) - text_left) < 0.05, (left, right)
+    # The sums right-aligned under their heading (left-aligned, both began at the column's start).
+    assert starts["26.00"] > starts["Amount"] + 1
 
 
 def test_a_collection_manifest_and_a_courier_receipt_never_share_a_batch_code(

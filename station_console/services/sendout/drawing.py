@@ -153,6 +153,7 @@ def receipt_document(station: Station, send_id: int, lang: str) -> Document:
         meta=meta,
         columns=[t(N_("Charge")), t(N_("Amount"))],
         rows=rows,
+        aligns=["L", "R"],  # the sums line up at the right, the heading over them
         footer=footer,
         barcode=send.waybill,
     )
