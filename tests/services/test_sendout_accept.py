@@ -287,6 +287,31 @@ def test_a_refusal_at_inspection_is_recorded_with_its_reason(counter: Station) -
     assert exc.value.code == "bad_checklist"
 
 
+def test_a_refusal_needs_what_was_found_or_a_reason_and_keeps_the_form(counter: Station) -> None:
+    """The item found is why a send is refused (验视): ticked alone it is enough, the reason then
+    optional; neither is refused. The refused row keeps the destination and weight typed."""
+    with pytest.raises(Refused) as exc:
+        accept.refuse(counter, party=party(), recipient=recipient(), parcel=parcel(), reason=" ")
+    assert exc.value.code == "nothing_found"
+    result = accept.refuse(
+        counter,
+        party=party(),
+        recipient=recipient(),
+        parcel=parcel(),
+        found=["batteries"],
+        weight=Weight.typed(1500),
+    )
+    stored = row(counter, result.send_id)
+    assert (stored.refused_reason, stored.destination, stored.weight_g, stored.weight_manual) == (
+        None,
+        "新疆",
+        1500,
+        True,
+    )
+    (event,) = events(counter, "send_refused")
+    assert event.details["found"] == ["batteries"] and event.details["destination"] == "新疆"
+
+
 def test_hostile_text_is_data(counter: Station) -> None:
     result = send(counter, parcel=parcel(contents="[bold red]x[/] \x1b[31mred\x1b[0m\x00 ok"))
     assert row(counter, result.send_id).contents == "[bold red]x[/] red ok"

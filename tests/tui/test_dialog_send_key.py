@@ -24,7 +24,6 @@ from station_console.tui.screens.day_close_dialogs import ReopenDay
 from station_console.tui.screens.form_dialog import FormDialog, FormField
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
-from station_console.tui.screens.sendout_dialogs import RefundDialog
 from station_console.tui.screens.shelf_dialogs import MoveDialog
 from tui import quiet
 from tui.shelf_data import location_of, place, wb
@@ -105,12 +104,6 @@ CASES = {
         lambda station: None,
         ONE,
     ),
-    "refund": Case(
-        lambda station: RefundDialog("S000001"),
-        typed_in("so-refund-send", **{"so-refund-reason": "charged twice"}),
-        lambda station: None,
-        NEXT,
-    ),
     "courier": Case(
         lambda station: CourierDialog([("JT", "J&T"), ("SF", "SF Express")], None),
         courier_named,
@@ -142,7 +135,6 @@ CASES = {
 ANSWERS: dict[str, object] = {
     "move": "Moved 1 parcel to 2-3. New code 2-3-1001; label queued.",
     "reason": "customer asked",
-    "refund": ("S000001", "charged twice"),
     "courier": ("SF", "Li"),
     "reopen": "a pickup was missed",
     "phones": 1,

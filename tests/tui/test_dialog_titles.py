@@ -44,7 +44,7 @@ def dialogs(app: StationApp) -> dict[str, Callable[[], Screen[Any]]]:
         "damaged": lambda: DamagedScreen("row 1 missing from index ix_parcel_waybill"),
         "fee": lambda: FeeDialog(300, date(2026, 1, 1), app.station.settings(), account="张三"),
         "courier": lambda: CourierDialog(CARRIERS, "SF"),
-        "refund": lambda: RefundDialog("S000001"),
+        "refund": lambda: RefundDialog(app.station, "S000001"),
         "stocktake close": lambda: CloseDialog(fixes),
         "carrier": lambda: BatchPicker(CARRIERS, "SF"),
         "reason": lambda: ReasonDialog(_("Reason")),

@@ -20,7 +20,7 @@ from station_console.tui import app as app_module
 from station_console.tui.app import StationApp
 from station_console.tui.focus_in_view import LookAgain
 from station_console.tui.screens.carrier_editor import CarrierForm
-from station_console.tui.screens.pickup_dialogs import ReasonDialog
+from station_console.tui.screens.form_dialog import FormDialog
 from tui import quiet
 from tui.test_sendout_screen import counter_app
 
@@ -217,7 +217,7 @@ async def test_a_key_behind_pagedown_then_a_dialog_shows_the_field_once_the_dial
     dialog to a phone holding the digit, focused out of sight."""
     async with sendout_focused_on(station, "#so-phone") as (pilot, app, phone):
         await quiet.burst(pilot, "pagedown", "7", "f11")
-        assert isinstance(app.screen, ReasonDialog)
+        assert isinstance(app.screen, FormDialog)
         await quiet.press(pilot, "escape")
         assert shown_whole(phone)
         assert phone.value == "7" and app.focused is phone
@@ -231,7 +231,7 @@ async def test_tab_behind_pagedown_then_a_dialog_shows_the_field_once_the_dialog
     scroll, is shown when the clerk comes back from the dialog."""
     async with sendout_focused_on(station, "#so-phone") as (pilot, app, _phone):
         await quiet.burst(pilot, "pagedown", "tab", "f11")
-        assert isinstance(app.screen, ReasonDialog)
+        assert isinstance(app.screen, FormDialog)
         await quiet.press(pilot, "escape")
         focused = app.focused
         assert focused is not None and focused.id != "so-phone"

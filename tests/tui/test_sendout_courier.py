@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 from textual import events
-from textual.widgets import Input, Select
+from textual.widgets import Input, Select, Static
 
 from station_console.services.core.station import Station
 from station_console.tui.app import StationApp
 from station_console.tui.screens.sendout import SendoutScreen
+from station_console.tui.screens.sendout_dialogs import RefundDialog
 from station_console.tui.screens.sendout_handover import HandoverScreen
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 from tui import quiet
@@ -86,16 +87,32 @@ async def test_the_last_handover_stays_on_screen_when_nothing_is_left_waiting(
 
 
 @pytest.mark.first_mode("sendout")
-async def test_a_refund_asked_for_badly_is_refused_by_the_service_saying_why(
+async def test_a_refund_refused_by_the_service_says_why_in_its_dialog_with_what_was_typed(
     app: StationApp, station: Station
 ) -> None:
+    """The dialog waits for the service: its refusal (an empty reason, a send that is not there, a
+    clerk) is said inside it, the send number and the reason as typed, the cursor at the fault."""
     async with at_sendout(station) as (app, pilot, screen):
-        await quiet.press(pilot, "f7", "enter")  # the manager presses Enter before giving a reason
-        await until(pilot, lambda: "is empty" in text_of(screen, "#so-message"))
-        assert isinstance(app.screen, SendoutScreen)
+        await quiet.press(pilot, "f7")
+        await quiet.settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RefundDialog)
+        await quiet.press(pilot, "shift+tab", *"SF0000000000000", "ctrl+s")  # no reason given
+
+        def refusal() -> str:
+            return str(dialog.query_one("#form-refused", Static).render())
+
+        await until(pilot, lambda: "Reason is empty" in refusal())
+        assert app.screen is dialog and dialog.focused is dialog.query_one("#form-reason")
+        await quiet.press(pilot, *"customer left", "ctrl+s")
+        await until(pilot, lambda: "No send with number or waybill SF0000000000000" in refusal())
+        assert dialog.focused is dialog.query_one("#form-send")
+        assert dialog.values() == {"send": "SF0000000000000", "reason": "customer left"}
         station.clerk_role = "clerk"
-        await quiet.press(pilot, "f7", "shift+tab", *"SF0000000000000", "tab", *"x", "enter")
-        await until(pilot, lambda: "Only a manager" in text_of(screen, "#so-message"))
+        await quiet.press(pilot, "ctrl+s")
+        await until(pilot, lambda: "Only a manager" in refusal())
+        assert app.screen is dialog and dialog.values()["reason"] == "customer left"
+        assert "is empty" not in text_of(screen, "#so-message")
     assert sends(station) == []
 
 

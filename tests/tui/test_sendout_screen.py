@@ -8,14 +8,17 @@ import time
 from typing import Any
 
 import pytest
+from sqlmodel import select
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
+from db.models import ParcelEvent
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
 from station_console.services.sendout import waybills
 from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
+from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.unsaved import LeaveUnsaved
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
@@ -76,10 +79,12 @@ async def test_a_typed_weight_is_manual_and_refusals_say_why(app: StationApp, st
         await quiet.press(pilot, "f10")
         await until(pilot, lambda: "accepted" in text_of(screen, "#so-message"))
         assert sends(station)[0].weight_manual is True
-        # Refused at inspection: the reason is recorded.
+        # Refused at inspection: the item found and the reason are recorded.
         await fill(pilot, screen, **{"so-contents": "[bold]fireworks[/]"})
         await quiet.press(pilot, "f11")
         await quiet.settle(pilot)
+        await quiet.press(pilot, "space")  # the first item found
+        app.screen.query_one("#form-reason").focus()
         await quiet.press(pilot, *"sparklers", "enter")
         await until(pilot, lambda: "Refused and recorded" in text_of(screen, "#so-message"))
         refused = sends(station)[1]
@@ -88,6 +93,40 @@ async def test_a_typed_weight_is_manual_and_refusals_say_why(app: StationApp, st
             "sparklers",
             "[bold]fireworks[/]",
         )
+        assert refused.inspection["found"] == [screen.setup.checklist.items[0].id]  # type: ignore[union-attr]
+
+
+@pytest.mark.first_mode("sendout")
+async def test_f11_records_the_items_found_with_the_forms_destination_and_weight(
+    app: StationApp, station: Station
+) -> None:
+    """F11 asks which checklist items were found (the audit event names them); with none ticked and
+    no reason the refusal is said in the dialog, which keeps what was typed. The refused send keeps
+    the destination and the weight on the form."""
+    async with at_sendout(station) as (app, pilot, screen):
+        await fill(pilot, screen, **{"so-weight": "2.5"})
+        await quiet.press(pilot, "f11")
+        await quiet.settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        items = screen.setup.checklist.items  # type: ignore[union-attr]
+        assert [str(label.render()) for label in dialog.query(".form-label")][:2] == [
+            items[0].text(),
+            items[1].text(),
+        ]
+        await quiet.press(pilot, "space", "space", "ctrl+s")  # ticked and unticked: nothing, no reason
+        await until(pilot, lambda: "Tick what was found" in str(dialog.query_one("#form-refused").render()))
+        assert app.screen is dialog and sends(station) == []
+        assert dialog.focused is dialog.query_one("#form-found0")  # the cursor where to tick
+        await quiet.press(pilot, "tab", "tab", "tab", "space", "ctrl+s")  # the fourth item: batteries
+        await until(pilot, lambda: "Refused and recorded" in text_of(screen, "#so-message"))
+    (refused,) = sends(station)
+    assert (refused.destination, refused.weight_g, refused.weight_manual) == ("新疆", 2500, True)
+    assert refused.refused_reason is None
+    assert refused.inspection["found"] == [items[3].id]
+    with station.read() as session:
+        (event,) = session.exec(select(ParcelEvent).where(ParcelEvent.kind == "send_refused")).all()
+    assert event.details["found"] == [items[3].id]
 
 
 @pytest.mark.first_mode("sendout")

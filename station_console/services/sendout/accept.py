@@ -108,6 +108,7 @@ class _Checked:
     recipient: Phone
     address: str
     contents: str
+    destination: str = ""  # as typed: a refused send has no quote to take it from
 
 
 def check_party(station: Station, party: Party) -> tuple[str, Phone, IdTrace | None]:
@@ -288,7 +289,7 @@ def _send_row(
         recipient_name=form.recipient_name,
         recipient_masked_phone=form.recipient.masked,
         recipient_phone_full=form.recipient.full if quote else None,
-        destination=quote.destination if quote else "",
+        destination=quote.destination if quote else form.destination,
         address=form.address,
         contents=form.contents,
         item_count=parcel.item_count,
@@ -377,14 +378,17 @@ def refuse(
     party: Party,
     recipient: Recipient,
     parcel: Parcel,
-    reason: str,
+    reason: str = "",
     found: list[str] | None = None,
     carrier: str | None = None,
     weight: Weight | None = None,
 ) -> SendResult:
-    """Record a parcel refused at inspection, with its reason (and the checklist items found)."""
+    """Record a parcel refused at inspection: the checklist items found, or a reason, or both (the
+    destination and weight on the form are kept with it)."""
     require(station, "send")
-    why = REASON.read(reason)
+    if not found and not reason.strip():
+        raise Refused(N_("Tick what was found, or give the reason"), code="nothing_found")
+    why = REASON.read(reason) if reason.strip() else None
     name, phone, trace = check_party(station, party)
     recipient_phone = parse_phone(recipient.phone) if recipient.phone.strip() else Phone("", "", None)
     form = _Checked(
@@ -396,6 +400,7 @@ def refuse(
         recipient_phone,
         text_field(recipient.address, _("Address"), limit=200, required=False),
         text_field(parcel.contents, _("Contents"), limit=120, required=False),
+        text_field(recipient.destination, _("Destination"), limit=32, required=False),
     )
     code = carrier.strip().upper() if carrier else None
 

@@ -95,6 +95,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
     the app's quit does (`saving`): the unsaved-edits question never comes over a form saving."""
 
     what = N_("a form")
+    START_FIELD = ""  # the field with the cursor as the form opens; "": the first
 
     DEFAULT_CSS = DIALOG_CSS
     SAVE_CALL = "submit"
@@ -218,7 +219,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
 
     def on_mount(self) -> None:
         if self.fields:
-            self.query_one(f"#form-{self.fields[0].key}").focus()
+            self.query_one(f"#form-{self.START_FIELD or self.fields[0].key}").focus()
         if self.keeps_edits:
             self.call_after_refresh(self.remember_saved)
 

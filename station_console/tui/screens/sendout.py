@@ -4,7 +4,7 @@ Fill the form top to bottom: the sender (Enter on the phone finds a returning on
 real-name sending, the recipient, contents and the inspection checklist, carrier, weight (F8 reads the
 scale; a typed weight is recorded as manual), the waybill (scan it anywhere on the screen, or F9 for
 the next number from stock or the e-waybill service), payment. The quote and its working follow the
-form; F10 accepts (the receipt prints), F11 refuses with a reason, F7 refunds (manager), F12 opens
+form; F10 accepts (the receipt prints), F11 refuses with the items found, F7 refunds (manager), F12 opens
 the courier's handover. Every service call runs on a thread worker (calls.py).
 """
 
@@ -24,7 +24,6 @@ from textual.widgets import Checkbox, DataTable, Input, Select
 from station_console.errors import StationError
 from station_console.i18n import N_, _
 from station_console.services.checkin.carrier_choice import phone_not_waybill
-from station_console.services.core.free_text import REASON
 from station_console.services.core.phone_shapes import phone_shaped
 from station_console.services.scan.carriers import get_detector
 from station_console.services.scan.waybill import normalise
@@ -36,9 +35,8 @@ from station_console.tui.live_bridge import LiveBridge
 from station_console.tui.role_keys import role_key
 from station_console.tui.screens.base import ModeScreen, open_over
 from station_console.tui.screens.calls import ServiceCalls
-from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.scans import TakesScans
-from station_console.tui.screens.sendout_dialogs import RefundDialog
+from station_console.tui.screens.sendout_dialogs import RefundDialog, refuse_form
 from station_console.tui.screens.sendout_form import QUOTE_FIELDS, SendForm
 from station_console.tui.screens.sendout_sender import SenderLookup
 from station_console.tui.screens.sendout_sends import SendsTable
@@ -334,40 +332,25 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
         self.refresh_sends()
 
     def action_refuse(self) -> None:
+        checklist = self.setup.checklist if self.setup else None
+        open_over(self, refuse_form(self.station, checklist, self._refused_send), self.done_refuse)
+
+    def _refused_send(self) -> dict[str, Any]:
+        """What the form says of the parcel refused, as the refusal is sent (a bad field is said in
+        the dialog). The weight is kept if one was weighed or typed."""
         form = self.form
+        weighed = self.scale_weight is not None or form.value("so-weight").strip()
+        return {
+            "party": form.party(),
+            "recipient": form.recipient(),
+            "parcel": form.parcel(),
+            "carrier": form.carrier,
+            "weight": self._weight() if weighed else None,
+        }
 
-        def given(reason: str | None) -> None:
-            if not reason:
-                return
-            try:
-                party, recipient, parcel = form.party(), form.recipient(), form.parcel()
-            except StationError as exc:
-                self.refuse_text(exc.message())
-                return
-            self.call(
-                "refuse",
-                lambda: accept.refuse(
-                    self.station,
-                    party=party,
-                    recipient=recipient,
-                    parcel=parcel,
-                    reason=reason,
-                    carrier=form.carrier,
-                ),
-            )
-
-        open_over(
-            self,
-            ReasonDialog(
-                _("Refuse this parcel at inspection"),
-                _("What was found, or why"),
-                rule=REASON,
-                what=N_("a refusal at inspection"),
-            ),
-            given,
-        )
-
-    def done_refuse(self, result: accept.SendResult) -> None:
+    def done_refuse(self, result: accept.SendResult | None) -> None:
+        if result is None:
+            return
         self.clear_form()
         self.say(_("Refused and recorded as send {send}.", send=result.send_id), warn=True)
         self.refresh_sends()
@@ -378,17 +361,11 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
         ref = str(self.last_send or "")
         if table.row_count and table.cursor_row is not None:
             ref = str(table.get_row_at(table.cursor_row)[0])
+        open_over(self, RefundDialog(self.station, ref), self.done_refund)
 
-        def given(answer: tuple[str, str] | None) -> None:
-            if answer:
-                send_ref, reason = answer
-                # The service finds the send itself, after its role check: a clerk is told who may
-                # refund, not whether the send exists.
-                self.call("refund", lambda: payments.refund(self.station, send_ref, reason))
-
-        open_over(self, RefundDialog(ref), given)
-
-    def done_refund(self, done: payments.Refund) -> None:
+    def done_refund(self, done: payments.Refund | None) -> None:
+        if done is None:
+            return
         self.say(
             _(
                 "Refunded {total} {currency} for send {send}.",

@@ -1,61 +1,61 @@
-"""Dialogs of the send-out counter: a refund (which send, why)."""
+"""Dialogs of the send-out counter: a refund (which send, why) and a refusal at inspection (what was
+found, why). Both are pop-up forms that wait for the service's answer: a refusal is said inside them,
+with what was typed and ticked still there to correct."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.widgets import Input
+from collections.abc import Callable
+from typing import Any
 
 from station_console.i18n import N_, _
-from station_console.tui.screens.typed_dialog import NEXT_FIELD_KEYS, TypedDialog, keys_line
-from station_console.tui.widgets.fixed_input import FixedInput
-from station_console.tui.widgets.plain import Label, Static
+from station_console.services.core.station import Station
+from station_console.services.sendout import accept, payments
+from station_console.services.sendout.inspection import Checklist
+from station_console.tui.screens.form_dialog import FormDialog, FormField
+
+# The fields the service's refusals of a refund are about (an empty reason names its field itself).
+REFUND_AT_FAULT = {"send_not_found": "send", "not_refundable": "send", "changed": "send"}
 
 
-class RefundDialog(TypedDialog[tuple[str, str] | None]):
-    """Which send (its number or waybill) and why; Enter in the reason (or Ctrl+S) gives both back."""
+class RefundDialog(FormDialog[payments.Refund]):
+    """Which send (its number or waybill) and why; the refund is the form's answer. The service finds
+    the send itself, after its role check: a clerk is told who may refund, not whether it exists."""
 
-    what = N_("a refund")
+    START_FIELD = "reason"  # the send is filled in: the highlighted one, or the last
 
-    CSS_PATH = "sendout.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape", "cancel", N_("Cancel"), id="sendout.refund.cancel", tooltip=N_("Close without saving")
-        ),
-    ]
-
-    def __init__(self, send_ref: str) -> None:
-        super().__init__()
-        self.send_ref = send_ref
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(_("Refund a send still at the counter (manager)"), classes="dialog-title")
-            yield Label(_("Send number or waybill"))
-            yield FixedInput(value=self.send_ref, id="so-refund-send", max_length=40)
-            yield Label(_("Reason"))
-            yield FixedInput(id="so-refund-reason", max_length=200)
-            yield keys_line(NEXT_FIELD_KEYS)
-
-    def on_mount(self) -> None:
-        self.query_one("#so-refund-reason", Input).focus()
-
-    @on(Input.Submitted, "#so-refund-send")
-    def _next(self) -> None:
-        self.query_one("#so-refund-reason", Input).focus()
-
-    @on(Input.Submitted, "#so-refund-reason")
-    def action_send(self) -> None:
-        # Whatever is typed goes to the service, whose refusal says what is missing (a key that did
-        # nothing would not).
-        send, reason = (
-            self.query_one(f"#so-refund-{key}", Input).value.strip() for key in ("send", "reason")
+    def __init__(self, station: Station, send_ref: str) -> None:
+        fields = [
+            FormField("send", _("Send number or waybill"), send_ref, max_length=40),
+            FormField("reason", _("Reason"), max_length=0),  # a long reason is refused whole, to shorten
+        ]
+        super().__init__(
+            _("Refund a send still at the counter (manager)"),
+            fields,
+            submit=lambda values: payments.refund(station, values["send"], values["reason"]),
+            at_fault=REFUND_AT_FAULT,
+            what=N_("a refund"),
         )
-        self.dismiss((send, reason))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+
+def refuse_form(
+    station: Station, checklist: Checklist | None, on_form: Callable[[], dict[str, Any]]
+) -> FormDialog[accept.SendResult]:
+    """The inspection checklist's items to tick as found, and a reason; `on_form` reads the send form
+    under the dialog (the sender, recipient, parcel, carrier and weight) as the dialog is sent."""
+    items = checklist.items if checklist is not None else ()
+    fields = [FormField(f"found{n}", item.text(), False, switch=True) for n, item in enumerate(items)]
+    fields.append(FormField("reason", _("Reason"), max_length=0))
+
+    def check(values: dict[str, Any]) -> dict[str, Any]:
+        found = [item.id for n, item in enumerate(items) if values[f"found{n}"]]
+        return {**on_form(), "found": found, "reason": values["reason"]}
+
+    return FormDialog(
+        _("Refuse this parcel at inspection"),
+        fields,
+        _("Tick what was found inside; the reason can say more (it is needed when nothing is ticked)."),
+        check=check,
+        submit=lambda kwargs: accept.refuse(station, **kwargs),
+        at_fault={"nothing_found": fields[0].key, "bad_checklist": fields[0].key},
+        what=N_("a refusal at inspection"),
+    )
