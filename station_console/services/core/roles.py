@@ -54,7 +54,7 @@ _MOVE_KEYS = (
     *("carrier_form.cancel", "pickup.reason.cancel", "recipients.back", "delivery.back", "handover.back"),
     *("picker.cancel", "who.close", "form.cancel", "sendout.clear"),
     # A yes/no question only answers for the action that asked it; that action checks its own role.
-    *("sendout.refund.cancel", "confirm.yes", "confirm.no", "courier.cancel", "pickup.fee.cancel"),
+    *("confirm.yes", "confirm.no", "courier.cancel", "pickup.fee.cancel"),
     *("unsaved.save", "unsaved.discard", "unsaved.stay"),  # the screen's own save checks its role
     "form.save",  # a form's OK by key: the key that opened the form, and its service, check the role
     *(
