@@ -181,7 +181,7 @@ def test_garbage_files_are_refused_whole(station: Station, tmp_path: Path) -> No
         with pytest.raises(Refused) as refused:
             import_file(station, path)
         codes.append(refused.value.code)
-    assert codes == ["not_a_table", "bad_json", "empty_file", "file_unreadable"]
+    assert codes == ["not_a_table", "bad_json", "empty_file", "no_file"]
     assert stored(station) == []
 
 
@@ -304,3 +304,46 @@ def test_a_pre_alerted_phone_in_the_directory_links_its_recipient(station: Stati
     assert parcel(station, stranger.parcel_id).recipient_name == "韩梅梅"
     tail = check_in(station, zto(3), phone="5678")  # a typed tail the pre-alert completes
     assert tail.recipient_id == li and parcel(station, tail.parcel_id).phone_full == "13912345678"
+
+
+def test_an_import_of_a_previewed_file_refuses_it_changed_and_loads_it_unchanged(
+    station: Station, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "p.csv", ZH_HEADINGS, zh_rows([1, 2]))
+    seen = import_file(station, path, dry_run=True)
+    assert (seen.carriers, seen.loaded, stored(station)) == ({"ZTO": 2}, 0, [])
+    write_csv(path, ZH_HEADINGS, zh_rows([3]))  # the sender's newer file, under the same name
+    with pytest.raises(Refused) as changed:
+        import_file(station, path, expect_digest=seen.digest)
+    assert changed.value.code == "file_changed" and stored(station) == []
+    write_csv(path, ZH_HEADINGS, zh_rows([1, 2]))  # the bytes previewed again
+    assert import_file(station, path, expect_digest=seen.digest).loaded == 2
+
+
+def test_a_typed_path_is_the_users_and_a_folder_is_refused_in_the_clerks_words(
+    station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    write_csv(tmp_path / "p*.csv", ZH_HEADINGS, zh_rows([1]))  # a path is data: `*` is no pattern
+    assert import_file(station, Path("~/p*.csv")).loaded == 1
+    with pytest.raises(Refused) as folder:
+        import_file(station, Path("~"))
+    assert folder.value.message() == f"{tmp_path} is a folder: type the path of a file"
+
+
+def test_the_files_imported_say_who_imported_them_and_how_many_arrived(
+    station: Station, tmp_path: Path
+) -> None:
+    import_file(station, write_csv(tmp_path / "a.csv", ZH_HEADINGS, zh_rows([1, 2, 3])))
+    receive(station, 2, "")  # one of its parcels checked in
+    nobody_dir = tmp_path / "inbox"
+    nobody_dir.mkdir()
+    write_csv(nobody_dir / "b.csv", ZH_HEADINGS, zh_rows([4]))
+    from dataclasses import replace
+
+    import_folder(replace(station, clerk_id=None, clerk_role=None), nobody_dir, settle_s=0)
+    rows = list_imports(station)
+    assert [(r.file_name, r.clerk, r.loaded, r.matched) for r in rows] == [
+        ("b.csv", None, 1, 0),
+        ("a.csv", "ann", 3, 1),
+    ]

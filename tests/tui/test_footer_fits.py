@@ -21,7 +21,7 @@ SUB_SCREENS = {
     "shelves": ["f8", "f9", "f10", "f11", "f12", "ctrl+d"],
     "parcels": [],
     "reports": [],
-    "settings": ["f7", "f8", "f9", "f10", "f11", "f12", "ctrl+o", "ctrl+f"],
+    "settings": ["f7", "f8", "f9", "f10", "f11", "f12", "ctrl+o", "ctrl+f", "ctrl+g"],
 }
 SECOND_ESCAPE = {("shelves", "f8")}
 

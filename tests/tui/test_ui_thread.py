@@ -109,7 +109,8 @@ def statements(station: Station) -> Iterator[Statements]:
 @pytest.fixture
 def codes(station: Station, clock: Any, tmp_path: Any) -> dict[str, str]:
     """Parcels checked in before the console starts; their pickup codes, by placeholder. And a file
-    of waybill numbers for Send-out rules' stock import ("{stock}", its path)."""
+    of waybill numbers for Send-out rules' stock import ("{stock}", its path), and a pre-alert file
+    ("{prealert}", its path)."""
     fees = [FeeRule(name="standard", free_days=1, per_day_cents=150)]
     configure(station, storage_fee_rules=fees, send_real_name=False)  # a sender refused needs no ID here
     old = check_in(station, OLD, phone="13900001111")
@@ -121,7 +122,14 @@ def codes(station: Station, clock: Any, tmp_path: Any) -> dict[str, str]:
     requests.request(station, DOOR)  # the door delivery walk has a parcel to plan a run with
     stock = tmp_path / "stock.csv"
     stock.write_text("SF1234567890130\n", encoding="utf-8")
-    return {"{code}": on_shelf.pickup_code or "", "{old}": old.pickup_code or "", "{stock}": str(stock)}
+    prealert = tmp_path / "prealert.csv"
+    prealert.write_text("运单号,快递公司\n73000000009001,中通\n", encoding="utf-8")
+    return {
+        "{code}": on_shelf.pickup_code or "",
+        "{old}": old.pickup_code or "",
+        "{stock}": str(stock),
+        "{prealert}": str(prealert),
+    }
 
 
 QUICK = 0.1  # seconds between two passes of each periodic refresh, in these tests
@@ -255,6 +263,10 @@ WALKS: dict[str, Walk] = {
     "settings: send-out rules, stock": Walk(
         ("ctrl+s", "ctrl+f"), "SendoutRulesScreen", ("f12", *typed("{stock}"))
     ),
+    # Enter in the file's path goes on to the carrier, left empty: its Enter previews, Y imports.
+    "settings: pre-alerts, an import": Walk(
+        ("ctrl+s", "ctrl+g"), "PrealertsScreen", ("f7", *typed("{prealert}"), "enter", "y")
+    ),
     # It opens on the clerk's own activity, the focus in the waybill field: a parcel's timeline.
     "audit trail (Ctrl+T)": Walk(("ctrl+t",), "ClerkActivityScreen", typed(ON_SHELF)),
     "lock and sign in (Ctrl+L)": Walk(("ctrl+l",), "SignInScreen", (*typed("Manager"), *typed("0000"))),
@@ -302,6 +314,7 @@ TOURS: dict[str, tuple[str, ...]] = {
         "settings: recipients",
         "settings: carrier events",
         "settings: send-out rules, stock",
+        "settings: pre-alerts, an import",
         "settings: print queue",
     ),
     "settings: printers": ("settings: printers",),

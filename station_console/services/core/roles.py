@@ -60,6 +60,8 @@ _MOVE_KEYS = (
     *(
         "settings.carrier_events",
         "settings.sendout_rules",
+        "settings.prealerts",
+        "prealerts.back",
         "rules.back",
         "events.back",
         "checkin.up",
@@ -75,6 +77,7 @@ _VIEW_KEYS = (
     *("shelves.reload", "overdue.toggle", "overdue.candidates", "clerks.activity"),
     *("outbox.filter", "outbox.refresh", "delivery.reload", "events.filter", "events.refresh"),
     "printqueue.refresh",
+    "prealerts.refresh",
 )
 
 ACTIONS: dict[str, Action] = {
@@ -245,7 +248,9 @@ ACTIONS: dict[str, Action] = {
         keys=("delivery.request", "delivery.plan", "delivery.sheet", "delivery.delivered", "delivery.failed")
         + ("delivery.close",),
     ),
-    "prealerts": Action(Need.SIGNED_IN, N_("import pre-alerts"), commands=("prealert import",)),
+    "prealerts": Action(
+        Need.SIGNED_IN, N_("import pre-alerts"), commands=("prealert import",), keys=("prealerts.import",)
+    ),
     "courier_batch": Action(
         Need.SIGNED_IN,
         N_("receive a courier's batch"),

@@ -1,6 +1,7 @@
-"""A file a manager names by a path typed at the console (a rule file, waybill stock, a shelf layout),
-read off the screen's thread and refused in the clerk's words when it is a folder, missing, too large
-or not UTF-8 text; the system's English goes to the log."""
+"""A file a manager names by a path typed at the console (a rule file, waybill stock, a shelf layout, a
+pre-alert file), read off the screen's thread and refused in the clerk's words when it is a folder,
+missing, too large, not to be read or not UTF-8 text; the system's English goes to the log. A path is
+data: `~` is the user's folder, nothing else in it is expanded (no pattern, no variable)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,18 @@ from station_console.errors import Refused
 from station_console.i18n import N_
 
 
-def read_typed_file(path: Path, *, max_bytes: int | None = None, too_large: str = "") -> str:
-    """The file's text (UTF-8, a byte-order mark dropped); a `Refused` saying what is wrong with it.
-    Past `max_bytes` it is refused with `too_large` (a msgid taking `path` and `mb`). `~` is the user's
-    folder."""
-    with contextlib.suppress(RuntimeError):  # "~name" of no user here: kept, read as no such file
-        path = path.expanduser()
+def typed_path(path: Path) -> Path:
+    """The path as typed, `~` made the user's folder ("~name" of no user here: kept, read as no such
+    file)."""
+    with contextlib.suppress(RuntimeError):
+        return path.expanduser()
+    return path
+
+
+def read_typed_bytes(path: Path, *, max_bytes: int | None = None, too_large: str = "") -> bytes:
+    """The file's bytes; a `Refused` saying what is wrong with it. Past `max_bytes` it is refused with
+    `too_large` (a msgid taking `path` and `mb`)."""
+    path = typed_path(path)
     shown = str(path)[:200]
     if path.is_dir():
         raise Refused(N_("{path} is a folder: type the path of a file"), code="is_folder", path=shown)
@@ -26,13 +33,7 @@ def read_typed_file(path: Path, *, max_bytes: int | None = None, too_large: str 
     try:
         if max_bytes is not None and path.stat().st_size > max_bytes:
             raise Refused(too_large, code="file_too_large", path=shown, mb=max_bytes // (1024 * 1024))
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:  # Python's own words would be English on a Chinese screen
-        raise Refused(
-            N_("{path} is not UTF-8 text: save it as UTF-8 and type its path again"),
-            code="bad_file",
-            path=shown,
-        ) from exc
+        return path.read_bytes()
     except PermissionError as exc:
         raise Refused(
             N_("{path} may not be read by this console: let it be read, or copy it elsewhere"),
@@ -46,4 +47,17 @@ def read_typed_file(path: Path, *, max_bytes: int | None = None, too_large: str 
             code="bad_file",
             advice=N_("Check that it is connected, then type the path again."),
             path=shown,
+        ) from exc
+
+
+def read_typed_file(path: Path, *, max_bytes: int | None = None, too_large: str = "") -> str:
+    """The file's text (UTF-8, a byte-order mark dropped); refused as `read_typed_bytes` refuses."""
+    data = read_typed_bytes(path, max_bytes=max_bytes, too_large=too_large)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:  # Python's own words would be English on a Chinese screen
+        raise Refused(
+            N_("{path} is not UTF-8 text: save it as UTF-8 and type its path again"),
+            code="bad_file",
+            path=str(typed_path(path))[:200],
         ) from exc

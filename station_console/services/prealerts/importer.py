@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +96,8 @@ class ImportReport:
     import_id: int | None = None
     seconds: float = 0.0
     dry_run: bool = False
+    carriers: dict[str, int] = field(default_factory=dict)  # rows loaded (or to load) by carrier code
+    digest: str = ""  # the sha256 of the bytes read: a preview's, for the import that follows it
 
     def count(self, kind: str) -> int:
         return sum(1 for issue in self.issues if issue.kind == kind)
@@ -120,6 +123,7 @@ class ImportReport:
             "issues": [issue.to_json() for issue in self.issues],
             "seconds": round(self.seconds, 3),
             "dry_run": self.dry_run,
+            "carriers": self.carriers,
         }
 
 
@@ -308,8 +312,12 @@ def load_file(
     mapping: dict[str, str] | None = None,
     strict: bool = False,
     dry_run: bool = False,
+    expect_digest: str | None = None,
 ) -> ImportReport:
-    """Read `path` and load its good rows (see the module docstring), whoever is signed in."""
+    """Read `path` and load its good rows (see the module docstring), whoever is signed in.
+
+    `expect_digest`: the `digest` of a dry run the clerk has seen; a file changed since is refused
+    whole, so what is loaded is what the preview showed."""
     started = time.perf_counter()
     settings = station.settings()
     layout = settings.prealert_sources.get(source) if source else None
@@ -319,11 +327,22 @@ def load_file(
         )
     columns_map = {**(layout.columns if layout else {}), **(mapping or {})}
     table = read_table(path, columns_map)
+    if expect_digest is not None and table.digest != expect_digest:
+        raise Refused(
+            N_("{file} changed after its preview: nothing was imported. Preview it again."),
+            code="file_changed",
+            file=path.name,
+        )
     report = ImportReport(
-        file=path.name, source=source, columns=table.columns, unknown_headings=table.unknown_headings
+        file=path.name,
+        source=source,
+        columns=table.columns,
+        unknown_headings=table.unknown_headings,
+        digest=table.digest,
     )
     with station.read() as session:
-        names = CarrierNames(session.exec(columns(Carrier)).scalars().all())  # type: ignore[call-overload]
+        known = session.exec(columns(Carrier)).scalars().all()  # type: ignore[call-overload]
+    names, codes = CarrierNames(known), {c.id: c.code for c in known}
     rows = _rows(station, table, names, carrier or (layout.carrier if layout else None), report)
     read_issues = list(report.issues)
 
@@ -358,6 +377,7 @@ def load_file(
                 good.append({k: v for k, v in row.items() if k != CUT})
                 report.issues.extend(row[CUT])  # loaded, cut: said on its line
         report.issues.sort(key=lambda issue: issue.line)
+        report.carriers = dict(Counter(codes[row["carrier_id"]] for row in good).most_common())
         if dry_run or not good or (strict and report.refused):
             return
         now = station.now()

@@ -11,11 +11,20 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, exists
+from sqlalchemy import case, exists, func, or_
 from sqlalchemy import select as columns
 from sqlmodel import col
 
-from db.models import Carrier, CourierBatch, Parcel, ParcelStatus, PreAlert, PreAlertImport, PreAlertStatus
+from db.models import (
+    Carrier,
+    Clerk,
+    CourierBatch,
+    Parcel,
+    ParcelStatus,
+    PreAlert,
+    PreAlertImport,
+    PreAlertStatus,
+)
 from station_console.i18n import N_
 from station_console.services.core.roles import require
 from station_console.services.core.station import Station
@@ -121,12 +130,28 @@ class ImportRow:
     bad: int
     duplicates: int
     on_shelf: int
+    clerk: str | None  # who imported it (none: the watched folder, an unattended duty)
+    matched: int  # its pre-alerts checked in so far
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
+def _matched() -> Any:
+    """How many of the import's pre-alerts have arrived (state `received`)."""
+    return (
+        columns(func.count())
+        .select_from(PreAlert)
+        .where(
+            col(PreAlert.import_id) == col(PreAlertImport.id),
+            or_(col(PreAlert.status) == PreAlertStatus.RECEIVED, _arrived()),
+        )
+        .scalar_subquery()
+    )
+
+
 def list_imports(station: Station, *, limit: int = 50) -> list[ImportRow]:
+    """Newest first, with who imported each and how many of its parcels have arrived."""
     require(station, "view")
     with station.read() as session:
         rows = session.execute(
@@ -140,7 +165,10 @@ def list_imports(station: Station, *, limit: int = 50) -> list[ImportRow]:
                 col(PreAlertImport.bad),
                 col(PreAlertImport.duplicates),
                 col(PreAlertImport.on_shelf),
+                col(Clerk.name),
+                _matched(),
             )
+            .outerjoin(Clerk, col(Clerk.id) == col(PreAlertImport.imported_by))
             .order_by(col(PreAlertImport.id).desc())
             .limit(limit)
         ).all()

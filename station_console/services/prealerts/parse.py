@@ -9,6 +9,7 @@ a bad row is reported where the sender can find it.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -21,6 +22,7 @@ from typing import Any
 from station_console.errors import Refused
 from station_console.i18n import N_
 from station_console.parse_errors import json_error
+from station_console.services.core.typed_files import read_typed_bytes
 
 FIELDS = ("waybill", "carrier", "phone", "name", "size", "weight", "recipient_type")
 MAX_BYTES = 200 * 1024 * 1024  # a pre-alert file is never this big; refuse rather than fill the memory
@@ -74,6 +76,7 @@ class Table:
     grams: bool  # the weight heading says grams (else kilograms)
     rows: list[RawRow]
     unknown_headings: list[str]
+    digest: str = ""  # sha256 of the bytes read: an import can insist on the very file it previewed
 
 
 def column_map(headings: list[str], mapping: dict[str, str]) -> tuple[dict[str, int], dict[str, str]]:
@@ -110,16 +113,11 @@ def column_map(headings: list[str], mapping: dict[str, str]) -> tuple[dict[str, 
 
 
 def read_table(path: Path, mapping: dict[str, str] | None = None) -> Table:
-    """The file's rows as fields, refused whole when it cannot be read as a pre-alert at all."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise Refused(N_("{file} is too big for a pre-alert file"), code="file_too_big", file=path.name)
-        data = path.read_bytes()
-    except OSError as exc:
-        raise Refused(
-            N_("Cannot read {file}: {reason}"), code="file_unreadable", file=str(path), reason=exc.strerror
-        ) from exc
+    """The file's rows as fields, refused whole when it cannot be read as a pre-alert at all (a folder,
+    no such file, not to be read: in the clerk's words, as every typed path is)."""
+    data = read_typed_bytes(
+        path, max_bytes=MAX_BYTES, too_large=N_("{path} is too big for a pre-alert file (over {mb} MB)")
+    )
     if path.suffix.lower() == ".json" or data.lstrip()[:1] in (b"[", b"{"):
         headings, records = _json_records(data, path.name)
     else:
@@ -134,7 +132,13 @@ def read_table(path: Path, mapping: dict[str, str] | None = None) -> Table:
     ]
     grams = "weight" in columns and heading_key(columns["weight"]) in {"重量g", "重量克", "weightg"}
     unknown = [h for i, h in enumerate(headings) if i not in index.values() and h.strip()]
-    return Table(columns=columns, grams=grams, rows=rows, unknown_headings=unknown)
+    return Table(
+        columns=columns,
+        grams=grams,
+        rows=rows,
+        unknown_headings=unknown,
+        digest=hashlib.sha256(data).hexdigest(),
+    )
 
 
 def _decode(data: bytes, name: str) -> str:

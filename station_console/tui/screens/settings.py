@@ -76,6 +76,7 @@ SUBSCREENS = {
     "recipients": ("station_console.tui.screens.recipients", "RecipientsScreen"),
     "carrier_events": ("station_console.tui.screens.carrier_events", "CarrierEventsScreen"),
     "sendout_rules": ("station_console.tui.screens.sendout_rules", "SendoutRulesScreen"),
+    "prealerts": ("station_console.tui.screens.prealerts", "PrealertsScreen"),
 }
 MODELS: dict[str, type[BaseModel]] = {STATION: StationSettings, COUNTER: CounterSettings}
 
@@ -114,6 +115,15 @@ class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls,
             N_("Rules"),
             id="settings.sendout_rules",
             tooltip=N_("Tariffs, the inspection checklist, waybill stock"),
+        ),
+        Binding(
+            # Last: where the footer has no room left (120 columns) the key list (Ins) still says it.
+            # No field edits with Ctrl+G.
+            "ctrl+g",
+            "open('prealerts')",
+            N_("Pre-alerts"),
+            id="settings.prealerts",
+            tooltip=N_("Import a carrier's pre-alert file; the files imported"),
         ),
     ]
 

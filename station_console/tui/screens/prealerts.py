@@ -1,0 +1,168 @@
+"""Settings > Pre-alerts: the pre-alert files imported (who, when, how many rows, how many arrived), and
+F7 to import one from a path typed at the counter (a file from an email or a USB stick).
+
+The import is `station prealert import`'s own service call, twice: a dry run first, on a worker, whose
+report (rows, refused rows by line, carriers) the clerk reads; then, on Yes, the import of the same
+file, which the service refuses if the file changed since that preview (its digest), so what is loaded
+is what was shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar, cast
+
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+
+from station_console.i18n import N_, _, _n, get_language
+from station_console.services.core.station import Station
+from station_console.services.prealerts.importer import ImportReport, import_file
+from station_console.services.prealerts.listing import ImportRow, list_imports
+from station_console.services.prealerts.watch import outcome_text, report_lines
+from station_console.tui.screens.base import open_over
+from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog, FormField
+from station_console.tui.screens.queue_list import QueueListScreen
+
+COLUMNS = (N_("Import"), N_("File"), N_("When"), N_("By"), N_("Rows"), N_("Loaded"), N_("Arrived"))
+FILE_SHOWN = 22  # a file name's characters in the list: the other columns stay in 80 columns
+REFUSED_SHOWN = 200  # refused rows listed in the preview, as `station prealert import` prints them
+NOTHING_SHOWN = 3  # refused rows said on the status line when no row is left to import
+# A refusal of the file, said at the field it is about.
+FIELDS_AT_FAULT = {
+    **{
+        code: "path"
+        for code in ("is_folder", "no_file", "bad_file", "file_too_large", "not_a_table", "bad_encoding")
+    },
+    **{code: "path" for code in ("bad_json", "empty_file", "no_waybill_column")},
+    "unknown_carrier": "carrier",
+}
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the clerk is shown before the import, and what the import must then find again."""
+
+    path: Path
+    carrier: str | None
+    report: ImportReport
+
+
+def preview(station: Station, values: dict[str, Any]) -> Preview:
+    """On the worker: the file read and checked against the station, nothing written."""
+    path, carrier = Path(values["path"].strip()), values["carrier"].strip() or None
+    return Preview(path, carrier, import_file(station, path, carrier=carrier, dry_run=True))
+
+
+def preview_text(report: ImportReport, *, most: int = REFUSED_SHOWN) -> str:
+    """The dry run as the clerk reads it: counts, carriers, then each refused row by its line."""
+    lang = get_language()
+    lines = report_lines(report, lang, most=most)
+    lines[0] = _n(
+        "{file}: {to_load} of {rows} row to import, {outcome}",
+        "{file}: {to_load} of {rows} rows to import, {outcome}",
+        report.rows_read,
+        file=report.file,
+        to_load=to_load(report),
+        rows=report.rows_read,
+        outcome=outcome_text(report.count("bad"), report.count("duplicate"), report.count("on_shelf"), lang),
+    )
+    if report.carriers:
+        carriers = _(", ").join(f"{code} {n}" for code, n in report.carriers.items())
+        lines.insert(1, _("Carriers: {carriers}", carriers=carriers))
+    return "\n".join(lines)
+
+
+def to_load(report: ImportReport) -> int:
+    return sum(report.carriers.values())
+
+
+class PrealertsScreen(QueueListScreen):
+    MODE_TITLE = N_("Pre-alerts")
+    DEFAULT_CSS = """
+    PrealertsScreen #pa-table { height: 1fr; }
+    PrealertsScreen #pa-status { padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f7", "import", N_("Import"), id="prealerts.import", tooltip=N_("Import a pre-alert file")),
+        Binding(
+            "ctrl+r", "read_again", N_("Refresh"), id="prealerts.refresh", tooltip=N_("Read the list again")
+        ),
+        Binding("escape", "back", N_("Back"), id="prealerts.back", tooltip=N_("Back to Settings")),
+    ]
+
+    COLUMNS = COLUMNS
+    TABLE_ID, STATUS_ID = "pa-table", "pa-status"
+
+    def action_reload(self) -> None:
+        self.call("list", partial(list_imports, self.station), exclusive=True)
+
+    def done_list(self, rows: list[ImportRow]) -> None:
+        table: DataTable[str] = self.query_one(DataTable)
+        self.rows = {str(r.id): r for r in rows}
+        table.clear()
+        zone = self.station.zone()
+        for r in rows:
+            name = r.file_name if len(r.file_name) <= FILE_SHOWN else r.file_name[: FILE_SHOWN - 1] + "…"
+            table.add_row(
+                str(r.id),
+                name,  # a file's name is data: the table shows it as text
+                r.imported_at.astimezone(zone).strftime("%m-%d %H:%M"),
+                r.clerk or "-",
+                str(r.rows_read),
+                str(r.loaded),
+                str(r.matched),
+                key=str(r.id),
+            )
+        self.say_listed(_n("{n} file imported", "{n} files imported", len(rows), n=len(rows)))
+
+    def action_import(self) -> None:
+        fields = [
+            FormField("path", _("File (CSV or JSON)"), "", placeholder="~/预到货.csv", max_length=1000),
+            FormField("carrier", _("Carrier of rows that name none"), "", placeholder="ZTO", max_length=16),
+        ]
+        form = FormDialog(
+            _("Import a pre-alert file"),
+            fields,
+            _("It is checked first: nothing is imported before you say yes."),
+            submit=partial(preview, self.station),
+            at_fault=FIELDS_AT_FAULT,
+            what=N_("a pre-alert import"),
+        )
+        open_over(self, form, self._previewed)
+
+    def _previewed(self, seen: Preview | None) -> None:
+        if seen is None:
+            return
+        report = seen.report
+        if not to_load(report):  # no question to ask: the first reasons, on the status line
+            self.failed("import", preview_text(report, most=NOTHING_SHOWN))
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.say(_("Nothing was imported."))
+                return
+            load = partial(
+                import_file, self.station, seen.path, carrier=seen.carrier, expect_digest=report.digest
+            )
+            self.act(load, "")
+
+        question = _n(
+            "Import {n} pre-alert from {file}?",
+            "Import {n} pre-alerts from {file}?",
+            to_load(report),
+            n=to_load(report),
+            file=report.file,
+        )
+        dialog = ConfirmDialog(question, preview_text(report), what=N_("a pre-alert import"))
+        if not open_over(self, dialog, answered):
+            self.say(_("Nothing was imported."))  # the clerk left the screen before the preview came
+
+    def done_act(self, result: object) -> None:
+        report = cast(ImportReport, result)
+        said = report_lines(report, get_language())[0]
+        self.done_text = said + (_(" (import {id})", id=report.import_id) if report.import_id else "")
+        super().done_act(result)

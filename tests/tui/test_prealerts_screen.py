@@ -1,0 +1,198 @@
+"""Settings > Pre-alerts (Ctrl+G): a file imported by its typed path after its preview, the files
+imported listed; a broken file refused at the path; a file changed after its preview refused whole."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+from textual.widgets import DataTable, Input, Static
+
+from db.models import PreAlert, Role
+from station_console.i18n import set_language
+from station_console.services.core.station import Station
+from station_console.tui.app import StationApp
+from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
+from station_console.tui.screens.prealerts import PrealertsScreen
+from tui import quiet
+from tui.conftest import console_on, sign_in_manager
+
+GOOD = "运单号,快递公司,手机,姓名\n73000000000001,中通,13812345678,王芳\n73000000000002,中通,,\nnot-a-waybill,中通,,\n"
+
+
+def waybills(station: Station) -> list[str]:
+    with station.read() as session:
+        return list(session.exec(select(PreAlert.waybill).order_by(col(PreAlert.id))))
+
+
+async def open_form(app: StationApp, pilot: Any, path: str) -> FormDialog[Any]:
+    """Settings > Ctrl+G, F7, the path put in its field (as pasted), Ctrl+S: the preview asked for."""
+    await quiet.press(pilot, "ctrl+g")
+    assert isinstance(app.screen, PrealertsScreen)
+    await quiet.press(pilot, "f7")
+    form = app.screen
+    assert isinstance(form, FormDialog)
+    form.query_one("#form-path", Input).value = path
+    await quiet.press(pilot, "ctrl+s")
+    return form
+
+
+def status(app: StationApp) -> str:
+    return str(app.screen.query_one("#pa-status", Static).render())
+
+
+def body(dialog: ConfirmDialog) -> str:
+    return "\n".join(str(s.render()) for s in dialog.query(".confirm-body Static"))
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    return tmp_path
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_file_is_previewed_then_imported_and_listed(
+    request: pytest.FixtureRequest, station: Station, home: Path
+) -> None:
+    sign_in_manager(station, name="Li")
+    (home / "预到货.csv").write_text(GOOD, encoding="utf-8")
+    app = console_on(request, station)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_form(app, pilot, "~/预到货.csv")  # `~` is the user's folder
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert dialog.question == "Import 2 pre-alerts from 预到货.csv?"
+        said = body(dialog).splitlines()
+        assert said[:2] == [
+            "预到货.csv: 2 of 3 rows to import, 1 bad, 0 duplicates, 0 on the shelf",
+            "Carriers: ZTO 2",
+        ]
+        assert said[2].startswith("Line 4: ") and "not-a-waybill" in said[2]
+        assert waybills(station) == []  # the preview wrote nothing
+        await quiet.press(pilot, "y")
+        assert isinstance(app.screen, PrealertsScreen)
+        assert status(app).startswith(
+            "预到货.csv: 2 of 3 rows loaded, 1 bad, 0 duplicates, 0 on the shelf (import 1)"
+        )
+        table = app.screen.query_one(DataTable)
+        row = [str(cell) for cell in table.get_row_at(0)]
+        assert (row[0], row[1], row[3:]) == ("1", "预到货.csv", ["Li", "3", "2", "0"])
+    assert waybills(station) == ["73000000000001", "73000000000002"]
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_folder_a_missing_file_and_a_binary_are_refused_at_the_path(
+    request: pytest.FixtureRequest, station: Station, tmp_path: Path
+) -> None:
+    sign_in_manager(station)
+    (tmp_path / "photo.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50)
+    app = console_on(request, station)
+    said = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        for name in ("", "gone.csv", "photo.csv"):
+            form = await open_form(app, pilot, str(tmp_path / name))
+            assert app.screen is form  # refused: the form stays, what was typed kept
+            said.append(str(form.query_one("#form-refused", Static).render()))
+            assert form.query_one("#form-path", Input).has_focus
+            await quiet.press(pilot, "escape")
+            await quiet.press(pilot, "escape")  # back to Settings for the next
+    assert said == [
+        f"{tmp_path} is a folder: type the path of a file",
+        f"No such file: {tmp_path / 'gone.csv'}",
+        "photo.csv is not a CSV or JSON file",
+    ]
+    assert waybills(station) == []
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_file_changed_after_its_preview_is_refused_whole(
+    request: pytest.FixtureRequest, station: Station, tmp_path: Path
+) -> None:
+    sign_in_manager(station)
+    path = tmp_path / "p.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    app = console_on(request, station)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_form(app, pilot, str(path))
+        assert isinstance(app.screen, ConfirmDialog)
+        # The carrier's newer file replaces it while the clerk reads the preview.
+        path.write_text("运单号,快递公司\n73000000000009,中通\n", encoding="utf-8")
+        await quiet.press(pilot, "y")
+        assert isinstance(app.screen, PrealertsScreen)
+        assert status(app) == "p.csv changed after its preview: nothing was imported. Preview it again."
+    assert waybills(station) == []
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_clerk_imports_as_the_cli_lets_them(
+    request: pytest.FixtureRequest, station: Station, tmp_path: Path
+) -> None:
+    """The role table's: importing pre-alerts is anyone signed in's (`station prealert import` too);
+    the key is not dimmed for a clerk."""
+    from station_helpers import act_as_new_clerk
+
+    act_as_new_clerk(station, "Wu", Role.CLERK)
+    path = tmp_path / "p.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    app = console_on(request, station)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.press(pilot, "ctrl+g")
+        assert app.screen.active_bindings["f7"].enabled
+        await open_form(app, pilot, str(path))
+        await quiet.press(pilot, "y")
+        row = [str(cell) for cell in app.screen.query_one(DataTable).get_row_at(0)]
+    assert row[3] == "Wu" and waybills(station) == ["73000000000001", "73000000000002"]
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_hostile_file_of_5000_lines_is_previewed_as_text_off_the_screens_thread(
+    request: pytest.FixtureRequest, station: Station, tmp_path: Path
+) -> None:
+    sign_in_manager(station)
+    lines = ["运单号,快递公司,姓名"]
+    lines += [f"73{n:012d},中通,[/]王[b]芳" for n in range(1, 4999)]
+    lines += ["[/]\x1b[31mred\x1b[0m,中通,x"]
+    path = tmp_path / "[red]hostile[b].csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = console_on(request, station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        started = time.perf_counter()
+        await open_form(app, pilot, str(path))
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert dialog.question == "Import 4998 pre-alerts from [red]hostile[b].csv?"
+        said = body(dialog)
+        assert time.perf_counter() - started < 20
+        assert "[red]hostile[b].csv: 4998 of 4999 rows to import" in said
+        assert "Line 5000: [/]\\x1b[31mred\\x1b[0m" in said  # the escape written out, not sent
+        await quiet.press(pilot, "y")
+        assert "[red]hostile[b].csv: 4998 of 4999 rows loaded" in status(app)
+    assert len(waybills(station)) == 4998
+
+
+@pytest.mark.first_mode("settings")
+async def test_the_screen_and_its_preview_read_in_chinese(
+    request: pytest.FixtureRequest, station: Station, tmp_path: Path
+) -> None:
+    set_language("zh")
+    sign_in_manager(station)
+    path = tmp_path / "p.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    app = console_on(request, station)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(app, pilot, str(path))
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert dialog.question == "从 p.csv 导入 2 条预到货？"
+        said = body(dialog).splitlines()
+        assert said[:2] == ["p.csv：3 行中可导入 2 行，错误 1，重复 0，已在货架 0", "快递公司：ZTO 2"]
+        assert said[2].startswith("第 4 行：")
+        await quiet.press(pilot, "n")
+        assert status(app) == "未导入任何内容。"
+        headings = [str(c.label) for c in app.screen.query_one(DataTable).columns.values()]
+    assert headings == ["导入", "文件", "时间", "操作人", "行数", "已导入", "已到货"]
+    assert waybills(station) == []
