@@ -47,11 +47,11 @@ def test_a_file_not_utf8_or_not_readable_is_refused_in_the_clerks_words(
         == f"{tmp_path / 'bin.toml'} 不是 UTF-8 文本：请另存为 UTF-8 编码后重新输入路径"
     )
 
-    def no_permission(*args: object, **kwargs: object) -> str:
+    def no_permission(*args: object, **kwargs: object) -> bytes:
         raise PermissionError(13, "Permission denied")
 
     (tmp_path / "locked.toml").write_text("[SF]\n")
-    monkeypatch.setattr(Path, "read_text", no_permission)
+    monkeypatch.setattr(Path, "read_bytes", no_permission)
     with pytest.raises(Refused) as locked:
         rule_files.read_text(tmp_path / "locked.toml")
     assert locked.value.code == "bad_file"

@@ -32,14 +32,14 @@ def test_a_rule_file_the_disk_will_not_give_is_refused_in_chinese_and_logged_as_
     path = tmp_path / "tariff.toml"
     path.write_text("x = 1\n", encoding="utf-8")
 
-    read = Path.read_text
+    read = Path.read_bytes
 
-    def broken(self: Path, encoding: str | None = None) -> str:
-        if self == path:  # only the rule file: the catalogues still read
+    def broken(self: Path) -> bytes:
+        if self == path:  # only the rule file
             raise OSError(5, "Input/output error")
-        return read(self, encoding=encoding)
+        return read(self)
 
-    monkeypatch.setattr(Path, "read_text", broken)
+    monkeypatch.setattr(Path, "read_bytes", broken)
     with caplog.at_level(logging.WARNING), pytest.raises(Refused) as refused:
         rule_files.read_text(path)
     zh = refused.value.message("zh")

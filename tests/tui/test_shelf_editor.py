@@ -180,14 +180,14 @@ def test_a_disk_that_does_not_answer_is_said_in_chinese(
     layout_file = tmp_path / "layout.csv"
     layout_file.write_text("shelf\n", encoding="utf-8")
 
-    read = Path.read_text
+    read = Path.read_bytes
 
-    def no_answer(self: Path, *args: Any, **kwargs: Any) -> str:
+    def no_answer(self: Path) -> bytes:
         if self == layout_file:
             raise OSError(5, "Input/output error")
-        return read(self, *args, **kwargs)  # the catalogues
+        return read(self)
 
-    monkeypatch.setattr(Path, "read_text", no_answer)
+    monkeypatch.setattr(Path, "read_bytes", no_answer)
     set_language("zh")
     try:
         with pytest.raises(Refused) as refused:
