@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.widget import Widget
 from textual.widgets import Static
 
 
-def drawn(app: Any, widget: Static) -> str:
+def drawn(app: Any, widget: Widget) -> str:
     """The rows the terminal shows now inside `widget`'s content region (inside its border and padding),
     each cut by cells, one after another."""
     region = widget.content_region

@@ -11,6 +11,7 @@ from station_helpers import configure
 from textual.widgets import Input, Static
 
 from db.models import DeliveryItem, FeeEntry, Parcel
+from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
 from station_console.services.delivery import requests, runs
@@ -21,6 +22,7 @@ from station_console.tui.app import StationApp
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.pickup_fees import FeeDialog
 from tui import quiet
+from tui.drawn_text import drawn
 from tui.test_recipients_screens import people, text_of, until
 
 
@@ -239,3 +241,29 @@ async def test_a_partial_scan_on_door_delivery_is_said_on_its_line_and_scans_not
         assert not app._notifications  # said on the line, not in a toast as well
     with station.read() as session:
         assert session.exec(select(Parcel)).one().delivery_run_id is None
+
+
+@pytest.mark.parametrize(("lang", "width", "height"), [("en", 120, 40), ("zh", 80, 24)])
+@pytest.mark.first_mode("shelves")
+async def test_a_stops_state_and_its_runs_show_on_the_screen_at_120_and_80_columns(
+    app: StationApp, station: Station, lang: str, width: int, height: int
+) -> None:
+    """The stops' Status came last, past the right edge of a table that takes no focus to scroll (cut to
+    'S' at 120 columns, gone at 80); the run's state came after its runner's name, cut to 'clos'."""
+    ids = people(station)
+    check_in(station, "JT0000000000001", recipient_id=ids["张三"])
+    requests.request(station, "JT0000000000001")
+    run = runs.plan(station, "Wang [bold]Wu the long-named runner")
+    runs.scan_out(station, run.id, "JT0000000000001")
+    set_language(lang)
+    summary = {"en": "Waiting for a run", "zh": "待派送"}[lang]
+    async with app.run_test(size=(width, height)) as pilot:
+        await quiet.press(pilot, "f4")
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+d")
+        await until(pilot, lambda: summary in text_of(app, "#dl-summary"))
+        stops, runs_shown = app.screen.query_one("#dl-stops"), app.screen.query_one("#dl-runs")
+        out = {"en": "out for delivery", "zh": "派送中"}[lang]
+        # The code and its state side by side; the run with how many of its parcels are out.
+        await until(pilot, lambda: f"1-1-1001  {out}" in drawn(app, stops))
+        await until(pilot, lambda: "DR000001  1/1" in drawn(app, runs_shown))

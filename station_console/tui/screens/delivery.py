@@ -39,16 +39,18 @@ from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.status_line import StatusLine
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
+# Status next to the code: the table takes no focus to scroll it sideways, so a column past its right
+# edge (at 120 columns the last one, at 80 most of them) is never seen; names and the waybill come last.
 STOP_COLUMNS = (
     ("stop", "#"),
     ("code", N_("Code")),
+    ("status", N_("Status")),
     ("shelf", N_("Location")),
     ("address", N_("Address")),
     ("floor", N_("Floor")),
     ("name", N_("Recipient")),
     ("phone", N_("Phone")),
     ("waybill", N_("Waybill")),
-    ("status", N_("Status")),
 )
 STATUS_STYLES = {"out": "bold cyan", "delivered": "green", "failed": "bold yellow", "cancelled": "dim"}
 
@@ -125,9 +127,10 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
         self.router = KeyRouter.from_settings(self, app.counter_settings)
         self.query_one("#dl-scan", WedgeInput).router = self.router
         runs_table = self.query_one("#dl-runs", DataTable)
+        # The run's state before its runner: a long name is cut at the table's edge, not the state.
         runs_table.add_column(_("Run"), key="run")
-        runs_table.add_column(_("Runner"), key="runner")
         runs_table.add_column(_("Out"), key="out")
+        runs_table.add_column(_("Runner"), key="runner")
         stops = self.query_one("#dl-stops", DataTable)
         stops.can_focus = False  # the scan field keeps the focus
         for key, title in STOP_COLUMNS:
@@ -157,7 +160,7 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
                 if run.status == "open"
                 else label_of(BATCH_STATE_LABELS, run.status)
             )
-            table.add_row(run.number, Text(run.runner), state, key=str(run.id))
+            table.add_row(run.number, state, Text(run.runner), key=str(run.id))
         open_runs = [r for r in found_runs if r.status == "open"]
         if self.run_id is None and open_runs:
             self.run_id = open_runs[0].id
@@ -178,13 +181,13 @@ class DeliveryScreen(TakesScans, ServiceCalls, ModeScreen):
             table.add_row(
                 str(s.stop or "-"),
                 s.pickup_code,
+                Text(runs.status_label(s.status), style=STATUS_STYLES.get(s.status, "")),
                 s.shelf_location,
                 Text(s.address or "-"),
                 "-" if s.floor is None else str(s.floor),
                 Text(s.name),
                 s.masked_phone or "-",
                 s.waybill,
-                Text(runs.status_label(s.status), style=STATUS_STYLES.get(s.status, "")),
                 key=s.waybill,
             )
 
