@@ -23,6 +23,7 @@ from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
 from tui import quiet
 from tui.conftest import PersonPace
+from tui.drawn_text import reads_whole
 from tui.pickup_driver import Clerk_, receive, sign_in, statuses
 
 
@@ -377,3 +378,29 @@ async def test_customers_sharing_a_tail_each_see_their_own_fee(station: Station,
         await clerk.key("f10")
         assert isinstance(console.screen, FeeDialog)
         assert "¥3.00" in str(console.screen.query_one(".dialog-title", Static).render())
+
+
+@pytest.mark.parametrize(("lang", "width", "height"), [("en", 120, 40), ("zh", 80, 24)])
+async def test_a_failed_events_error_reads_whole_under_the_list(
+    station: Station, tmp_path: Any, lang: str, width: int, height: int
+) -> None:
+    """The Error column cut why an event failed (at 80 columns in Chinese to '无法写入'): the highlighted
+    event's error reads whole under the list, as data."""
+    folder = tmp_path / "events"
+    folder.write_text("a file where the folder should be")
+    configure(station, carrier_event_targets={"*": EventTarget(channel="file", folder=str(folder))})
+    sign_in(station, Role.MANAGER)
+    receive(station, 1, "13812345678")
+    sender.run_once(station)
+    set_language(lang)
+    console = StationApp(
+        station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="settings"
+    )
+    async with console.run_test(size=(width, height)) as pilot:
+        await quiet.press(pilot, "ctrl+o", "f")  # the failed ones (dead letters first)
+        await quiet.settle(pilot)
+        screen = console.screen
+        assert isinstance(screen, CarrierEventsScreen) and screen.query_one(DataTable).row_count == 1
+        said = reads_whole(console, screen.query_one("#ev-table-why", Static))
+    why = {"en": "a file is where its folder should be", "zh": "应是文件夹的位置上是一个文件"}[lang]
+    assert str(folder) in said and why in said

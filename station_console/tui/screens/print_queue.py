@@ -112,6 +112,9 @@ class PrintQueueScreen(QueueListScreen):
             counts = _("{counts}. {hint}", counts=counts, hint=_(queue_view.SET_ASIDE_HINT))
         self.say_listed(counts)
 
+    def why(self, row: Any) -> str:
+        return str(row.error)
+
     def action_retry(self) -> None:
         row = self.selected()
         if row is not None:

@@ -1,5 +1,6 @@
 """What the outbox screens share (customer messages, carrier events): a table of queued items, a status
-filter cycled with one key, the selected row, a status line, Esc back to Settings. Reads and actions
+filter cycled with one key, the selected row, under the list its error whole (the Error column cuts it,
+at 80 columns to a word or two), a status line, Esc back to Settings. Reads and actions
 run through `calls.py` workers; a refusal is said on the status line, where it stays over the list read
 again (the passes' rounds, another counter's work) until the clerk's next key."""
 
@@ -8,17 +9,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
 from station_console.i18n import _
 from station_console.tui.screens.base import ModeScreen
 from station_console.tui.screens.calls import STILL_WRITING, ServiceCalls
-from station_console.tui.widgets.plain import Table
+from station_console.tui.widgets.plain import Static, Table
 from station_console.tui.widgets.status_line import StatusLine
 
 
 class QueueListScreen(ServiceCalls, ModeScreen):
+    DEFAULT_CSS = """
+    QueueListScreen .queue-why { height: auto; max-height: 50%; padding: 0 1; border-top: solid $primary; }
+    QueueListScreen .queue-why.-none { display: none; }
+    """
     FILTERS: ClassVar[tuple[str | None, ...]] = (None,)
     COLUMNS: ClassVar[tuple[str, ...]] = ()  # English message ids of the table's headings
     TABLE_ID: ClassVar[str] = ""
@@ -34,6 +41,7 @@ class QueueListScreen(ServiceCalls, ModeScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Table(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield Static("", id=f"{self.TABLE_ID}-why", classes="queue-why -none")
         yield StatusLine("", id=self.STATUS_ID)
 
     def on_mount(self) -> None:
@@ -50,6 +58,23 @@ class QueueListScreen(ServiceCalls, ModeScreen):
         """The clerk's own read (Ctrl+R): what the list holds, no longer what they did before."""
         self.done_text = ""
         self.action_reload()
+
+    def why(self, row: Any) -> str:
+        """The item's error as shown (in the reader's language); empty: none."""
+        return str(getattr(row, "last_error", None) or "")
+
+    @on(DataTable.RowHighlighted)
+    def show_why(self) -> None:
+        """The highlighted item's error whole, wrapped, under the list; nothing there without one."""
+        table: DataTable[str] = self.query_one(DataTable)
+        row = None
+        if self.rows and 0 <= table.cursor_row < table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            row = self.rows.get(key or "")
+        why = self.why(row) if row is not None else ""
+        box = self.query_one(f"#{self.TABLE_ID}-why", Static)
+        box.update(Text(why))  # a receiver's or printer's words: data, never markup
+        box.set_class(not why, "-none")
 
     def selected(self) -> Any | None:
         """The row an action key is for; with none, the key says so (it did nothing, silently)."""
@@ -90,6 +115,7 @@ class QueueListScreen(ServiceCalls, ModeScreen):
     def say_listed(self, counts: str) -> None:
         """After a read: what the list holds, after what the clerk's last action did."""
         self.status_line().show_read(f"{self.done_text}  ·  {counts}" if self.done_text else counts)
+        self.show_why()  # the list was read again: the row under the cursor may be another one now
 
     def failed(self, tag: str, text: str) -> None:
         self.app.bell()
