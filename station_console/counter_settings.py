@@ -20,6 +20,7 @@ from station_console.errors import Refused
 from station_console.field_labels import choices
 from station_console.i18n import N_, Later
 from station_console.parse_errors import toml_at
+from station_console.private_files import private_dir
 from station_console.validation_reasons import InvalidValue, Reasons, not_too_long
 
 
@@ -186,7 +187,7 @@ def save_counter_settings(
     it raises, the file stays as it was. Called by `services/admin/counter.py` alone, which checks the
     role first."""
     path = path or config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)  # the folder secrets.toml shares
     tmp = path.with_suffix(".tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as out:

@@ -9,7 +9,6 @@ import functools
 import json
 import logging
 import logging.handlers
-import os
 import re
 from importlib import resources
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 from platformdirs import user_log_dir
 
 from station_console.phone_masking import mask_phones
-from station_console.private_files import private_dir
+from station_console.private_files import open_private_append_text, private_dir
 
 APP_NAME = "station-console"
 # A log line is masked by the rule notes are stored by (`phone_masking.py`): a waybill stays readable,
@@ -72,8 +71,7 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """The log (and each rotation of it) is created 0600: even masked, it says who did what."""
 
     def _open(self):  # type: ignore[no-untyped-def]
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        return os.fdopen(fd, self.mode, encoding=self.encoding, errors=self.errors)
+        return open_private_append_text(Path(self.baseFilename), encoding=self.encoding, errors=self.errors)
 
 
 def setup_logging(level: int = logging.INFO) -> Path:

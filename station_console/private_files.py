@@ -1,7 +1,7 @@
 """Files that hold personal data: created 0600 in 0700 folders, and written whole or not at all.
 
-Backups, report exports, a person's data export, labels written to a file and the log all carry phone
-numbers or names. They are created readable by this user only, in folders made for this user only
+Backups, report exports, a person's data export, labels written to a file, run sheets, manifests,
+carrier event files, the message file and the log all carry phone numbers, names or pickup codes. They are created readable by this user only, in folders made for this user only
 (an existing folder someone chose, like /media/usb, is left as it is). `write_atomic` writes to a
 temporary file in the same folder, fsyncs it and renames it over the target, so a full disk or a
 crash leaves the old file or nothing, never half a file.
@@ -18,7 +18,7 @@ import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from hardware.messages import Message
 from station_console.errors import Refused
@@ -127,10 +127,20 @@ def write_atomic(path: Path, data: bytes | str | Callable[[BinaryIO], None]) -> 
 
 
 def open_private_append(path: Path) -> BinaryIO:
-    """Open `path` for appending, created 0600 in a 0700 folder (a log, a label file)."""
+    """Open `path` for appending, created 0600 in a 0700 folder (a label file, the audit anchors)."""
+    return os.fdopen(_append_fd(path), "ab")
+
+
+def open_private_append_text(
+    path: Path, *, encoding: str | None = "utf-8", errors: str | None = None
+) -> TextIO:
+    """`open_private_append` for text: a file of lines (carrier events, messages, the log)."""
+    return os.fdopen(_append_fd(path), "a", encoding=encoding, errors=errors)
+
+
+def _append_fd(path: Path) -> int:
     private_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
-    return os.fdopen(fd, "ab")
+    return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
 
 
 def _fsync(path: Path) -> None:

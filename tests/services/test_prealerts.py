@@ -267,6 +267,27 @@ def test_the_watched_folder_takes_settled_files(station: Station, tmp_path: Path
     assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == ["fresh.csv", "notes.docx"]
 
 
+def test_the_watched_folders_files_are_this_users_only(station: Station, tmp_path: Path) -> None:
+    """A carrier's file (phones, names) dropped as a sync tool leaves it, 0644, into a folder that was
+    already there: moved out of the way 0600 beside a 0600 report, whatever the folders' modes."""
+    import os
+    import stat
+
+    inbox = tmp_path / "inbox"
+    (inbox / "failed").mkdir(parents=True)
+    os.chmod(inbox / "failed", 0o755)
+    write_csv(inbox / "good.csv", ZH_HEADINGS, zh_rows([1]))
+    write_csv(inbox / "all-bad.csv", ZH_HEADINGS, [["bad!", "中通", "", ""]])
+    for path in inbox.glob("*.csv"):
+        os.chmod(path, 0o644)
+    import_folder(station, inbox, settle_s=0)
+    moved = [inbox / "imported" / "good.csv", inbox / "failed" / "all-bad.csv"]
+    written = [p.with_name(p.name + ".report.txt") for p in moved]
+    modes = {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in moved + written}
+    assert modes == {p.name: oct(0o600) for p in moved + written}
+    assert oct(stat.S_IMODE((inbox / "imported").stat().st_mode)) == oct(0o700)
+
+
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize(
     "n", [pytest.param(2 * CHUNK + 1, id="1801"), pytest.param(50_000, id="50000", marks=pytest.mark.slow)]

@@ -8,7 +8,8 @@
   receiver already has that key), is delivered; 408, 425, 429 and 5xx, a timeout or a refused connection
   are retried; any other 4xx is permanent (the event goes to the dead-letter list).
 - `FileChannel`: appends the same JSON, one line per event, to `<folder>/<CARRIER>-<day>.jsonl` (folder:
-  the target's, else `carrier-events/` in the user data folder), for stations that upload by hand.
+  the target's, else `carrier-events/` in the user data folder), for stations that upload by hand. The
+  file is this user's only (0600), as are the folders it creates (0700).
 
 A channel raises `EventChannelError` when an event did not go out. Its `message` is our sentence (a
 `Message`, kept in `last_error` by id and read in the reader's language); what a receiver or the system
@@ -32,7 +33,7 @@ from typing import Any, ClassVar, Protocol
 from hardware.messages import Message
 from station_console.counter_config import config_path
 from station_console.i18n import N_
-from station_console.private_files import write_reason_message
+from station_console.private_files import open_private_append_text, write_reason_message
 from station_console.services.notify.channels import data_dir
 from station_console.settings import EventTarget
 
@@ -144,8 +145,8 @@ class FileChannel:
     def send(self, event_id: str, kind: str, body: bytes) -> None:
         path = self.path_for(body)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with self._lock, path.open("a", encoding="utf-8") as out:
+            # Pickup codes and masked phones: 0600, in folders made 0700 (a chosen one is left as it is).
+            with self._lock, open_private_append_text(path) as out:
                 out.write(body.decode() + "\n")
         except OSError as exc:
             raise EventChannelError.failed(

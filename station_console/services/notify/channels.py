@@ -34,7 +34,7 @@ from hardware.messages import Message as Text
 from station_console.counter_config import APP_NAME
 from station_console.i18n import N_
 from station_console.logs import mask_text
-from station_console.private_files import private_dir
+from station_console.private_files import open_private_append_text
 from station_console.secrets_file import load_secrets
 from station_console.services.notify.templates import Message
 from station_console.settings import StationSettings
@@ -98,12 +98,9 @@ class FileChannel:
             f"=== {message.idempotency_key} to {message.to}\nSubject: {message.subject}\n\n{message.body}\n\n"
         )
         try:
-            private_dir(self.path.parent)
-            with self._lock:
-                # Owner-only: the file holds full phone numbers and e-mail addresses.
-                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-                with os.fdopen(fd, "a", encoding="utf-8") as out:
-                    out.write(block)
+            # Owner-only: the file holds full phone numbers and e-mail addresses.
+            with self._lock, open_private_append_text(self.path) as out:
+                out.write(block)
         except OSError as exc:
             raise _failed(
                 N_("Cannot write the message file {path}: {error}"), path=self.path, error=exc.strerror or exc

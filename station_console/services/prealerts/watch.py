@@ -14,7 +14,7 @@ from pathlib import Path
 
 from station_console.errors import StationError
 from station_console.i18n import N_, get_language, translate, translate_n
-from station_console.private_files import private_dir, write_atomic
+from station_console.private_files import private_dir, tighten_file, write_atomic
 from station_console.services.core.station import Station
 from station_console.services.prealerts.importer import ImportReport, RowIssue, load_file
 
@@ -81,6 +81,7 @@ def _move(path: Path, folder: str, note: str) -> Path:
     if target.exists():
         target = target_dir / f"{path.stem}-{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}"
     path.replace(target)
+    tighten_file(target)  # it keeps the mode it was dropped with (a sync tool's 0644, say)
     write_atomic(target.with_name(target.name + ".report.txt"), note)
     return target
 
