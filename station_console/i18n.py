@@ -84,6 +84,12 @@ def listed(items: Iterable[str], lang: str | None = None) -> str:
     return ("、" if (lang or _current) == "zh" else ", ").join(items)
 
 
+def clauses(items: Iterable[str], lang: str | None = None) -> str:
+    """Clauses one after another, each whole in itself (a carrier and why its events fail): `a; b` in
+    English, `a；b` in Chinese."""
+    return ("；" if (lang or _current) == "zh" else "; ").join(items)
+
+
 def translate_n(singular: str, plural: str, count: int, lang: str, /, **params: Any) -> str:
     """`singular` or `plural` by `count`, in `lang`: English has a singular form for 1; Chinese has one
     form for every count, translated under the plural's id."""

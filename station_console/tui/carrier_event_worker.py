@@ -16,11 +16,17 @@ from textual.app import App
 from textual.message import Message
 
 from station_console.errors import StationError
-from station_console.i18n import _
+from station_console.i18n import _, clauses
 from station_console.services.carrier_events import sender
 from station_console.tui.periodic import PeriodicWorker
 
 log = logging.getLogger(__name__)
+
+
+def delivery_problems(errors: dict[str, str]) -> str | None:
+    """Why each carrier's events did not go out, carrier by carrier, as the reader's language joins a
+    label and its value ("SF: cannot write...", "SF：无法写入……"); None when all went out."""
+    return clauses(_("{label}: {value}", label=c, value=why) for c, why in sorted(errors.items())) or None
 
 
 class CarrierEventWorker(PeriodicWorker):
@@ -54,7 +60,7 @@ class CarrierEventWorker(PeriodicWorker):
             self._timeout = max((t.timeout_s for t in targets if t.channel == "webhook"), default=None)
             result = sender.run_once(station, should_continue=self.should_continue)
             sent, failed = len(result.sent), len(result.failed) + len(result.dead)
-            error = "; ".join(f"{carrier}: {why}" for carrier, why in sorted(result.errors.items())) or None
+            error = delivery_problems(result.errors)
         except StationError as exc:  # the database is busy or gone: next tick
             error = exc.message()
         except Exception as exc:  # a bug must not kill the console; the outbox keeps its rows

@@ -39,6 +39,12 @@ def refusal(target: Path, code: int, strerror: str) -> Refused:
         (errno.EROFS, "Read-only file system", "the disk it is on is read-only", "磁盘是只读的"),
         (errno.ENOENT, "No such file or directory", "its folder does not exist", "文件夹不存在"),
         (errno.EISDIR, "Is a directory", "it is a folder, not a file", "这是文件夹"),
+        (
+            errno.ENOTDIR,
+            "Not a directory",
+            "a file is where its folder should be",
+            "所在文件夹的位置上是一个同名文件，而不是文件夹",
+        ),
         (errno.EIO, "Input/output error", "EIO", "EIO"),  # no words of ours: its errno's name
     ],
 )

@@ -272,10 +272,10 @@ def test_a_file_lying_where_the_event_folder_should_be_is_said_so_in_the_readers
     path = folder / f"ZTO-{station.business_day().isoformat()}.jsonl"
     set_language("zh")  # the pass's own words (the console's toast) read the reason in Chinese too
     assert sender.run_once(station).errors == {
-        "ZTO": f"无法写入事件文件 {path}：应是文件夹的位置上是一个文件"
+        "ZTO": f"无法写入事件文件 {path}：所在文件夹的位置上是一个同名文件，而不是文件夹"
     }
     (row,) = dead_letters.list_events(station)
-    assert row.last_error == f"无法写入事件文件 {path}：应是文件夹的位置上是一个文件"
+    assert row.last_error == f"无法写入事件文件 {path}：所在文件夹的位置上是一个同名文件，而不是文件夹"
     set_language("en")
     (row,) = dead_letters.list_events(station)
     assert row.last_error == f"Cannot write the event file {path}: a file is where its folder should be"

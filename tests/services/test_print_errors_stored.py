@@ -131,10 +131,13 @@ def test_a_file_printer_that_cannot_write_says_why_in_the_clerks_words(
     result = printing.process_queue(station, printer, lang="en")
     assert result.error is not None and result.printer_state == "misconfigured"
     assert shown(result.error, "en") == f"Cannot write {spool}: a file is where its folder should be"
-    assert shown(result.error, "zh") == f"无法写入 {spool}：应是文件夹的位置上是一个文件"
+    assert shown(result.error, "zh") == f"无法写入 {spool}：所在文件夹的位置上是一个同名文件，而不是文件夹"
     (job,) = stored_jobs(station)
     assert job.status == "failed"
-    assert stored_text(job.last_error, "zh") == f"无法写入 {spool}：应是文件夹的位置上是一个文件"
+    assert (
+        stored_text(job.last_error, "zh")
+        == f"无法写入 {spool}：所在文件夹的位置上是一个同名文件，而不是文件夹"
+    )
     assert stored_text(job.last_error, "en") == f"Cannot write {spool}: a file is where its folder should be"
 
 
@@ -152,7 +155,7 @@ def test_a_file_printer_under_a_file_is_said_misconfigured_not_offline(
     result = printing.process_queue(station, printer, lang="en")
     assert result.error is not None and result.printer_state == "misconfigured"
     assert shown(result.error, "en") == f"Cannot write {target}: a file is where its folder should be"
-    assert shown(result.error, "zh") == f"无法写入 {target}：应是文件夹的位置上是一个文件"
+    assert shown(result.error, "zh") == f"无法写入 {target}：所在文件夹的位置上是一个同名文件，而不是文件夹"
     state = printing.PRINTER_STATES[result.printer_state]
     assert (translate(state, "en"), translate(state, "zh")) == ("wrong target", "目标路径有误")
     assert (tmp_path / "file.txt").read_text() == "notes"

@@ -12,12 +12,13 @@ from station_helpers import configure
 from textual.widgets import DataTable, Input, Label, Static
 
 from db.models import CarrierEvent, FeeEntry, ParcelEvent, Role
-from station_console.i18n import N_, set_language
+from station_console.i18n import N_, _, set_language
 from station_console.services.carrier_events import sender
 from station_console.services.carrier_events.channels import EventChannelError
 from station_console.services.core.station import Station
 from station_console.settings import CounterSettings, EventTarget, FeeRule
 from station_console.tui.app import StationApp
+from station_console.tui.carrier_event_worker import delivery_problems
 from station_console.tui.screens.carrier_events import CarrierEventsScreen
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.pickup_fees import FeeDialog
@@ -402,5 +403,26 @@ async def test_a_failed_events_error_reads_whole_under_the_list(
         screen = console.screen
         assert isinstance(screen, CarrierEventsScreen) and screen.query_one(DataTable).row_count == 1
         said = reads_whole(console, screen.query_one("#ev-table-why", Static))
-    why = {"en": "a file is where its folder should be", "zh": "应是文件夹的位置上是一个文件"}[lang]
+    why = {
+        "en": "a file is where its folder should be",
+        "zh": "所在文件夹的位置上是一个同名文件，而不是文件夹",
+    }[lang]
     assert str(folder) in said and why in said
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "SF: the disk is full; ZTO: a file is where its folder should be"),
+        ("zh", "SF：磁盘已满；ZTO：所在文件夹的位置上是一个同名文件，而不是文件夹"),
+    ],
+)
+def test_the_sending_warning_names_each_carrier_as_its_language_writes_it(lang: str, said: str) -> None:
+    """The toast joined a carrier and its reason with an English ': ' inside Chinese ("SF: 无法写入")."""
+    set_language(lang)
+    errors = {
+        "ZTO": _("a file is where its folder should be"),
+        "SF": _("the disk is full"),
+    }
+    assert delivery_problems(errors) == said
+    assert delivery_problems({}) is None
