@@ -3,6 +3,7 @@ imported listed; a broken file refused at the path; a file changed after its pre
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,15 @@ from textual.widgets import DataTable, Input, Static
 from db.models import PreAlert, Role
 from station_console.i18n import set_language
 from station_console.services.core.station import Station
+from station_console.services.prealerts import importer
 from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import ConfirmDialog, FormDialog
 from station_console.tui.screens.prealerts import PrealertsScreen
+from station_console.tui.screens.signin import SignInScreen
 from tui import quiet
 from tui.conftest import console_on, sign_in_manager
+from tui.lock_driver import console as lock_console
+from tui.lock_driver import sign_in, wang_and_li
 
 GOOD = "运单号,快递公司,手机,姓名\n73000000000001,中通,13812345678,王芳\n73000000000002,中通,,\nnot-a-waybill,中通,,\n"
 
@@ -195,4 +200,44 @@ async def test_the_screen_and_its_preview_read_in_chinese(
         assert status(app) == "未导入任何内容。"
         headings = [str(c.label) for c in app.screen.query_one(DataTable).columns.values()]
     assert headings == ["导入", "文件", "时间", "操作人", "行数", "已导入", "已到货"]
+    assert waybills(station) == []
+
+
+@pytest.mark.parametrize(("who", "pin", "asked"), [("Li", "1357", False), ("Wang", "9071", True)])
+async def test_a_preview_read_as_the_console_locks_asks_only_the_clerk_who_asked_for_it(
+    new_station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, who: str, pin: str, asked: bool
+) -> None:
+    """The preview answered under the sign-in: another clerk signing in is not asked to import the
+    last one's file (nothing imported); the same clerk, back, finds the question."""
+    station = wang_and_li(new_station)
+    path = tmp_path / "p.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    held, real = threading.Event(), importer.read_table
+
+    def slow(*args: Any) -> Any:
+        assert held.wait(quiet.TIMEOUT)  # a large file: the console locks meanwhile
+        return real(*args)
+
+    monkeypatch.setattr(importer, "read_table", slow)
+    app = lock_console(station)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        await app.switch_mode("settings")
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "ctrl+g")
+        await quiet.press(pilot, "f7")
+        app.screen.query_one("#form-path", Input).value = str(path)
+        await quiet.press(pilot, "ctrl+s", leave_running=["run"])
+        app.idle_now[0] += 60 * 60  # type: ignore[attr-defined]  # the clerk stepped away
+        app.check_auto_lock()
+        await quiet.until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        held.set()  # the preview answers under the sign-in
+        await quiet.settle(pilot)
+        await sign_in(pilot, who, pin)
+        await quiet.until(pilot, lambda: app.clerk_name == who)
+        await quiet.settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog) is asked
+        if not asked:
+            assert isinstance(app.screen, PrealertsScreen)
+            await quiet.press(pilot, "y")  # nothing of the last clerk's to say yes to
     assert waybills(station) == []

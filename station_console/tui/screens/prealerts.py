@@ -131,10 +131,11 @@ class PrealertsScreen(QueueListScreen):
             at_fault=FIELDS_AT_FAULT,
             what=N_("a pre-alert import"),
         )
-        open_over(self, form, self._previewed)
+        open_over(self, form, partial(self._previewed, self.station.clerk_id))
 
-    def _previewed(self, seen: Preview | None) -> None:
-        if seen is None:
+    def _previewed(self, asked_by: int | None, seen: Preview | None) -> None:
+        # A preview read as the console locked comes to whoever signs in: only its own clerk is asked.
+        if seen is None or self.station.clerk_id != asked_by:
             return
         report = seen.report
         if not to_load(report):  # no question to ask: the first reasons, on the status line
