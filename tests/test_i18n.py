@@ -178,12 +178,22 @@ def test_the_scan_finds_messages() -> None:
 
 
 # Widgets whose words a clerk reads, and which positional argument is their words (a Binding's 3rd).
-WORDED_WIDGETS = {"Button": 0, "AnswerButton": 0, "Label": 0, "Static": 0, "Checkbox": 0, "Binding": 2}
+WORDED_WIDGETS = {
+    "Button": 0,
+    "AnswerButton": 0,
+    "Label": 0,
+    "Static": 0,
+    "Checkbox": 0,
+    "Tick": 0,
+    "RoutedTick": 0,
+    "SpaceTick": 0,
+    "Binding": 2,
+}
 WORDED_KEYWORDS = {"label", "description", "tooltip", "content", "renderable"}
 
 
 def test_every_word_on_a_key_button_or_label_in_the_console_is_marked_for_translation() -> None:
-    """A literal given to a Button, Label, Static, Checkbox or a key's Binding is marked (`_()`, `N_()`):
+    """A literal given to a Button, Label, Static, tick box or a key's Binding is marked (`_()`, `N_()`):
     the batch picker's 'Cancel' and 'Keep the current batch' were plain, found by no one grepping for
     what to translate. Words only: a literal with no letter (a separator) is not one."""
     plain = []

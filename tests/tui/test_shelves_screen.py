@@ -314,7 +314,7 @@ async def test_a_parcel_recorded_as_picked_up_is_said_so_and_not_checked_in_agai
         ]
         first, put_back = boxes.values()
         assert "recorded as picked up on " + at in str(app.screen.query_one("#st-gone").render())
-        assert (first.render().plain[:3], put_back.render().plain[:3]) == ("▐X▌", "▐ ▌")  # it read ▐X▌
+        assert (first.render().plain[:3], put_back.render().plain[:3]) == ("▐✓▌", "▐ ▌")  # it read ▐X▌
         await quiet.press(pilot, "tab", "tab", "space")  # the tester's keys: Tab wraps to the first box
         await settle(pilot)
         assert (first.render().plain[:3], put_back.render().plain[:3]) == ("▐ ▌", "▐ ▌")

@@ -32,6 +32,7 @@ from station_console.tui.screens.shelf_common import (
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Static, Table
+from station_console.tui.widgets.tick import Tick
 
 PAGE = 50
 # Narrower than this, the timeline goes below the table: beside it, it would leave the table too little
@@ -77,7 +78,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
             with Horizontal(id="pa-dates"):
                 yield FixedInput(placeholder=_("from YYYY-MM-DD"), id="pa-since", max_length=10)
                 yield FixedInput(placeholder=_("to YYYY-MM-DD"), id="pa-until", max_length=10)
-                yield Checkbox(_("problems only"), id="pa-problems")
+                yield Tick(_("problems only"), id="pa-problems")
         with Horizontal(id="pa-main", classes="-stacked" if self.app.size.width < SIDE_BY_SIDE_MIN else ""):
             yield Table(id="pa-table")
             with VerticalScroll(id="pa-timeline"):
@@ -110,7 +111,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
             status=status if isinstance(status, str) else None,
             since=day("pa-since"),
             until=day("pa-until"),
-            problems_only=self.query_one("#pa-problems", Checkbox).value,
+            problems_only=self.query_one("#pa-problems", Tick).value,
         )
 
     @on(Input.Submitted)

@@ -25,6 +25,7 @@ from station_console.services.sendout.payments import METHOD_LABELS, Payment
 from station_console.tui.widgets.form_scroll import FormScroll
 from station_console.tui.widgets.plain import Label, plain
 from station_console.tui.widgets.routed_choice import RoutedChoice
+from station_console.tui.widgets.tick import RoutedTick
 from station_console.tui.widgets.wedge import RoutedKeys, WedgeInput
 
 PHONE_CHARS = r"[0-9+\-\s()*#]*"
@@ -68,10 +69,6 @@ class Choice(RoutedChoice):
     pass
 
 
-class Tick(RoutedKeys, Checkbox):
-    pass
-
-
 def _row(label: str) -> Label:
     return Label(label, classes="field-label")
 
@@ -108,7 +105,7 @@ class SendForm(FormScroll):
                 password=True,
                 max_length=24,
             )
-            yield Tick(_("document seen"), id="so-seen")
+            yield RoutedTick(_("document seen"), id="so-seen")
         with Horizontal(classes="so-row"):
             yield _row(_("To"))
             yield FormInput(placeholder=_("full name"), id="so-to-name", max_length=64)
@@ -128,7 +125,7 @@ class SendForm(FormScroll):
                 takes=_("a number"),
                 max_length=10,
             )
-            yield Tick(_("insure"), id="so-insure")
+            yield RoutedTick(_("insure"), id="so-insure")
         yield Label(
             _("Inspection: tick each item you have made sure is not inside"),
             id="so-check-title",

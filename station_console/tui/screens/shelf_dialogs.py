@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, Input
+from textual.widgets import Input
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, _n
@@ -26,11 +26,8 @@ from station_console.tui.screens.scans import TakesScans
 from station_console.tui.screens.typed_dialog import TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, plain
-from station_console.tui.widgets.wedge import KeyRouter, RoutedKeys, WedgeInput
-
-
-class LayerTick(RoutedKeys, Checkbox):
-    pass
+from station_console.tui.widgets.tick import RoutedTick
+from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 
 class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
@@ -69,7 +66,7 @@ class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
             with VerticalScroll(classes="form-body", can_focus=False):
                 yield Label(_("Parcel: scan the waybill or type its pickup code"))
                 yield WedgeInput(value=self.parcel, id="move-parcel")
-                yield LayerTick(
+                yield RoutedTick(
                     _("Move the whole layer {location}", location=self.source or "?"), id="move-layer"
                 )
                 yield Label(_("Target layer (SHELF-LAYER)"))
@@ -84,7 +81,7 @@ class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
         router = KeyRouter.from_settings(self, app.counter_settings)
         for field in self.query(WedgeInput):
             field.router = router
-        self.query_one(LayerTick).router = router
+        self.query_one(RoutedTick).router = router
         self.query_one("#move-target" if self.parcel else "#move-parcel", Input).focus()
 
     def refuse_scan(self, text: str) -> bool:
@@ -102,7 +99,7 @@ class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
         then the target."""
         self._refused_burst = ""
         self.query_one("#move-parcel", Input).value = code
-        self.query_one("#move-layer", Checkbox).value = False
+        self.query_one("#move-layer", RoutedTick).value = False
         self.query_one("#move-error", Static).update("")
         self.query_one("#move-target", Input).focus()
 
@@ -113,7 +110,7 @@ class MoveDialog(TakesScans, ServiceCalls, TypedDialog[str | None]):
     @on(Input.Submitted, "#move-target")
     def action_send(self) -> None:
         target = self.query_one("#move-target", Input).value.strip()
-        if self.query_one("#move-layer", Checkbox).value:
+        if self.query_one("#move-layer", RoutedTick).value:
             self.write("move", partial(moves.move_layer, self.station, self.source, target))
         else:
             parcel, station = self.query_one("#move-parcel", Input).value, self.station

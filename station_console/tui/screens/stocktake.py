@@ -15,8 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
-from textual.widgets import Checkbox, DataTable, Input
+from textual.widgets import DataTable, Input
 
 from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
@@ -33,7 +32,8 @@ from station_console.tui.screens.stocktake_words import finding_words, left_word
 from station_console.tui.screens.typed_dialog import keys_line
 from station_console.tui.widgets.plain import Label, Static, Table
 from station_console.tui.widgets.status_line import StatusLine
-from station_console.tui.widgets.wedge import KeyRouter, RoutedKeys, WedgeInput
+from station_console.tui.widgets.tick import SpaceTick
+from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 
 CLASS_STYLES = {
     "match": "green",
@@ -315,22 +315,6 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         self.dismiss()
 
 
-class FixTick(RoutedKeys, Checkbox, inherit_bindings=False):
-    """An offered fix's tick box: Space ticks it, Enter is the dialog's (close the stocktake); its keys
-    pass the wedge router, so a scan is one scan, not letters and an Enter that closes the stocktake."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_button", show=False)]
-
-    @property
-    def _button(self) -> Content:
-        # Textual's box shows an X ticked or not, told apart by its colour only: an unticked box read
-        # as ticked, and Space seemed to change nothing. Unticked, the box is empty.
-        box = super()._button
-        if self.value:
-            return box
-        return Content.assemble(box[:1], (" ", self.get_visual_style("toggle--button")), box[2:])
-
-
 class CloseDialog(QuestionDialog[dict[str, list[str]] | None]):
     """Which offered fixes to apply; Enter closes the stocktake, Escape goes back to scanning. A key it
     does not take, or a scan, is said in it (`QuestionDialog`)."""
@@ -361,7 +345,7 @@ class CloseDialog(QuestionDialog[dict[str, list[str]] | None]):
             # Only the fixes there is something to do for ("Check in 0 extra parcels again" was offered).
             for widget_id, key, ticked in CLOSE_FIXES:
                 if self.offered.get(key):
-                    yield FixTick(fix_words(key, len(self.offered[key])), value=ticked, id=widget_id)
+                    yield SpaceTick(fix_words(key, len(self.offered[key])), value=ticked, id=widget_id)
                 if key == "put_back" and self.offered.get(key):
                     yield Static("\n".join(self.gone), id="st-gone")
             if not any(self.offered.get(key) for _id, key, _ticked in CLOSE_FIXES):
@@ -377,7 +361,7 @@ class CloseDialog(QuestionDialog[dict[str, list[str]] | None]):
 
     def action_confirm(self) -> None:
         def ticked(widget_id: str, key: str) -> list[str]:
-            boxes = self.query(f"#{widget_id}").results(Checkbox)
+            boxes = self.query(f"#{widget_id}").results(SpaceTick)
             return self.offered.get(key, []) if any(box.value for box in boxes) else []
 
         self.dismiss(
