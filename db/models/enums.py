@@ -38,6 +38,7 @@ class ProblemKind(StrEnum):
     WRONG_ADDRESS = "wrong_address"
     UNREADABLE = "unreadable"
     MISSING = "missing"  # on record, not found at a stocktake
+    PUT_BACK = "put_back"  # found on the shelf at a stocktake after it was recorded as having left
 
 
 class Role(StrEnum):

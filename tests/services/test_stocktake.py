@@ -223,7 +223,7 @@ def test_the_day_report_reads_a_closed_stocktake_as_sentences(station: Station) 
     report = build_report(station, station.business_day(station.now()))
     expected = (
         f"Stocktake {take.id} of 6-5: match 1, missing 1, wrong layer 1, wrong shelf 0, extra 1; "
-        "fixes: relocated 1, marked missing 1, checked in again 0, not applied 0"
+        "fixes: relocated 1, marked missing 1, checked in again 0, put back 0, not applied 0"
     )
     assert expected in summary_lines(report)  # not the stored result as JSON
     set_language("zh")
@@ -281,3 +281,54 @@ def test_a_parcel_recorded_as_picked_up_and_found_is_put_back_only_without_a_mes
     assert checked_in.details["stocktake"] == again.id and checked_in.details["redelivery"] is True
     with station.read() as s:
         assert s.exec(select(Notification)).all() == []  # no "your parcel is ready"
+
+
+def test_a_put_back_parcel_is_flagged_for_the_manager_with_when_and_by_whom_it_left(station: Station) -> None:
+    """Put back, it was on the shelf with a new code and no flag: the manager learnt of it only from a
+    notice, though someone may have been handed a wrong parcel. It is a problem parcel (on Problems)
+    from the put-back's own transaction, and the close's figures count it."""
+    from db.models import Clerk, Parcel, ProblemKind
+    from station_console.services.exceptions import problems
+
+    with station.read() as s:
+        clerk = s.exec(select(Clerk.name).where(Clerk.id == station.clerk_id)).one()
+    returned = station.now().replace(hour=10, minute=5, second=0, microsecond=0)
+    place(
+        station,
+        wb(7),
+        "1-1",
+        status=ParcelStatus.RETURNED,
+        returned_at=returned,
+        returned_by=station.clerk_id,
+    )
+    take = stocktake.start(station, "1-1")
+    stocktake.scan(station, take.id, wb(7))
+    closed = stocktake_close.close(station, take.id, put_back=[wb(7)])
+    local = returned.astimezone(station.zone()).strftime("%Y-%m-%d %H:%M")
+    with station.read() as s:
+        back = s.exec(
+            select(Parcel).where(Parcel.waybill == wb(7), Parcel.status == ParcelStatus.ON_SHELF)
+        ).one()
+    assert (back.problem_kind, back.problem_note) == (
+        ProblemKind.PUT_BACK,
+        f"Found on the shelf at stocktake {take.id} after it was recorded as returned to the courier on "
+        f"{local} by {clerk}",
+    )
+    assert back.problem_at == back.checked_in_at  # flagged as it was put back, not later
+    assert [row.waybill for row in problems.list_problems(station)] == [wb(7)]
+    (marked,) = events(station, EventKind.PROBLEM_MARKED)
+    assert (marked.parcel_id, marked.details["kind"], marked.details["stocktake"]) == (
+        back.id,
+        "put_back",
+        take.id,
+    )
+    assert closed.result["fixes"]["put_back"][0]["pickup_code"] == back.pickup_code
+    report = build_report(station, station.business_day(station.now()))
+    assert "fixes: relocated 0, marked missing 0, checked in again 0, put back 1, not applied 0" in "\n".join(
+        summary_lines(report)
+    )
+    set_language("zh")
+    try:
+        assert "重新入库 0、放回 1、未完成 0" in "\n".join(summary_lines(report))
+    finally:
+        set_language("en")

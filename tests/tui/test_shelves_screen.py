@@ -330,6 +330,37 @@ async def test_a_parcel_recorded_as_picked_up_is_said_so_and_not_checked_in_agai
 
 
 @pytest.mark.first_mode("shelves")
+async def test_a_put_back_is_counted_in_the_close_notice_and_flagged_for_the_manager(
+    app: StationApp, station: Station
+) -> None:
+    """The close said '0 checked in' beside a put-back, and the parcel went back unflagged."""
+    from db.models import ParcelStatus
+
+    picked = station.now().replace(hour=9, minute=30, second=0, microsecond=0)
+    place(station, "SF1400000000011", "1-1", carrier="SF", status=ParcelStatus.PICKED_UP, picked_up_at=picked)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        app.screen.query_one("#st-scan", Input).value = "SF1400000000011"
+        await quiet.press(pilot, "enter", "f8")
+        await settle(pilot)
+        app.screen.query_one("#fix-put-back", Checkbox).focus()
+        await quiet.press(pilot, "space", "enter")
+        await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+    assert "Stocktake 1 closed: 0 relocated, 0 marked missing, 0 checked in, 1 put back" in said
+    (put,) = stocktake.view(station, 1).result["fixes"]["put_back"]
+    assert (
+        f"SF1400000000011 put back as {put['pickup_code']}, no message sent: put it on {put['location']}"
+        in said[-1]
+    )
+    assert [(r.waybill, r.problem_kind) for r in problems.list_problems(station)] == [
+        ("SF1400000000011", "put_back")
+    ]
+
+
+@pytest.mark.first_mode("shelves")
 async def test_escape_pauses_and_the_same_shelf_resumes(app: StationApp, station: Station) -> None:
     place(station, wb(1), "1-1")
     async with app.run_test(size=(160, 45)) as pilot:

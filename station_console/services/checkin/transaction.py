@@ -29,6 +29,7 @@ from db.models import (
     Parcel,
     ParcelEvent,
     ParcelStatus,
+    ProblemKind,
     Send,
     SendStatus,
     Shelf,
@@ -95,6 +96,7 @@ def check_in(
     recipient_id: int | None = None,
     courier_batch: int | None = None,
     put_back_at_stocktake: int | None = None,
+    put_back_note: str = "",
 ) -> CheckinResult:
     """Check in one scanned waybill.
 
@@ -108,7 +110,9 @@ def check_in(
     `hold_label`: the console's scan, whose phone comes next: its label waits for it (printing/jobs.py),
     and this counter's label held for the parcel before prints now.
     `put_back_at_stocktake`: a parcel recorded as having left, found on the shelf at that stocktake: it
-    is no new arrival, so neither the customer nor the carrier is told it arrived.
+    is no new arrival, so neither the customer nor the carrier is told it arrived; and someone may have
+    been handed a wrong parcel, so it is flagged a problem (`put_back`, its note `put_back_note`: when and
+    by whom it left) for the manager to sort out on Problems.
     """
     require(station, "checkin")
     if email is not None and len(email) > 120:
@@ -184,6 +188,12 @@ def check_in(
             "checked_in_counter": station.counter,
             "business_day": day_of[0],
         }
+        if put_back_at_stocktake is not None:
+            row |= {
+                "problem_kind": ProblemKind.PUT_BACK,
+                "problem_note": put_back_note[:500],
+                "problem_at": now,
+            }
         parcel_id = fast.insert_row(session, Parcel, row)
         if hold_label:
             jobs.release_held(session, station)
@@ -244,6 +254,22 @@ def check_in(
                 **details,
             },
         )
+        if put_back_at_stocktake is not None:
+            audit.record(
+                session,
+                station,
+                EventKind.PROBLEM_MARKED,
+                parcel_id=parcel_id,
+                at=now,
+                day_of=day_of,
+                details={
+                    "waybill": waybill,
+                    "kind": ProblemKind.PUT_BACK,
+                    "note": row["problem_note"],
+                    "previous": None,
+                    "stocktake": put_back_at_stocktake,
+                },
+            )
         return CheckinResult(
             parcel_id=parcel_id,
             waybill=waybill,

@@ -189,13 +189,14 @@ def stocktake_line(stocktake: dict[str, Any], tr: Translator = CURRENT) -> str:
     counted = tr(", ").join(f"{tr(label)} {counts.get(cls, 0)}" for cls, label in CLASS_LABELS.items())
     return tr(
         "Stocktake {id} of {scope}: {counted}; fixes: relocated {moved}, marked missing {missing}, "
-        "checked in again {rechecked}, not applied {failed}",
+        "checked in again {rechecked}, put back {put}, not applied {failed}",
         id=stocktake["id"],
         scope=result.get("scope") or stocktake["shelf"],
         counted=counted,
         moved=len(fixes.get("relocated", [])),
         missing=len(fixes.get("marked_missing", [])),
         rechecked=len(fixes.get("rechecked", [])),
+        put=len(fixes.get("put_back", [])),
         failed=len(fixes.get("failed", [])),
     )
 

@@ -12,5 +12,6 @@ KIND_LABELS = {
     "wrong_address": N_("wrong address"),
     "unreadable": N_("label unreadable"),
     "missing": N_("missing"),
+    "put_back": N_("found after it left"),
 }
 KINDS = tuple(KIND_LABELS)

@@ -4,7 +4,8 @@ a missing-flagged parcel that was found again is cleared. Re-checking-in an extr
 check-in (new code, label, message), done just before that transaction. An extra whose record says it
 left (picked up, returned, written off) is no new arrival: someone may have been handed the wrong
 parcel. It is only put back (`put_back`: new code and label, no message to the customer or carrier),
-never re-checked-in as new. The result is stored in
+never re-checked-in as new, and flagged a problem (kind `put_back`, saying when and by whom it left) in
+the put-back's own transaction, so the manager finds it on Problems. The result is stored in
 `Stocktake.result` for the day's report. A fix that cannot be applied is kept with why, in the reader's
 language (`stored_messages`).
 """
@@ -171,6 +172,7 @@ def _recheck(
                 item.waybill,
                 carrier=item.carrier,
                 put_back_at_stocktake=before.id if item.left else None,
+                put_back_note=_put_back_note(item, before.id) if item.left else "",
             )
         except StationError as exc:
             failed.append(_failure(item.waybill, fix, exc))
@@ -178,6 +180,24 @@ def _recheck(
         done = {"waybill": item.waybill, "pickup_code": result.pickup_code, "location": result.location}
         (put if item.left else rechecked).append(done)
     return rechecked, put
+
+
+def _put_back_note(item: Item, stocktake_id: int) -> str:
+    """The put-back's problem note, in the language of whoever closed the stocktake (as a typed note)."""
+    at, by = item.left_at or "?", item.left_by or "?"
+    if item.status == ParcelStatus.RETURNED:
+        words = N_(
+            "Found on the shelf at stocktake {id} after it was recorded as returned to the courier on {at} by {clerk}"
+        )
+    elif item.status == ParcelStatus.WRITTEN_OFF:
+        words = N_(
+            "Found on the shelf at stocktake {id} after it was recorded as written off on {at} by {clerk}"
+        )
+    else:
+        words = N_(
+            "Found on the shelf at stocktake {id} after it was recorded as picked up on {at} by {clerk}"
+        )
+    return _(words, id=stocktake_id, at=at, clerk=by)
 
 
 def _left_refusal(item: Item) -> Refused:

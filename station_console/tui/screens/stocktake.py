@@ -283,11 +283,13 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         applied = done.result.get("fixes", {})
         self.notify(
             _(
-                "Stocktake {id} closed: {moved} relocated, {missing} marked missing, {rechecked} checked in",
+                "Stocktake {id} closed: {moved} relocated, {missing} marked missing, {rechecked} checked in, "
+                "{put} put back",
                 id=done.id,
                 moved=len(applied.get("relocated", [])),
                 missing=len(applied.get("marked_missing", [])),
                 rechecked=len(applied.get("rechecked", [])),
+                put=len(applied.get("put_back", [])),
             )
         )
         for done_check_in in applied.get("rechecked", []):  # a new code and slot: the parcel must go there
@@ -302,7 +304,8 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         for put in applied.get("put_back", []):
             self.notify(
                 _(
-                    "{waybill} put back as {code}, no message sent: put it on {location} and tell the manager",
+                    "{waybill} put back as {code}, no message sent: put it on {location}; it is flagged for the "
+                    "manager on Problems",
                     waybill=put["waybill"],
                     code=put["pickup_code"],
                     location=put["location"],
