@@ -273,7 +273,7 @@ def _unique_external_id(session: Session, external_id: str | None, own_id: int |
     other = session.exec(select(Recipient.id).where(Recipient.external_id == external_id)).first()
     if other is not None and other != own_id:
         raise Refused(
-            N_("Another recipient already has the id {external_id}"),
+            N_("Another recipient already has the id {external_id}."),
             code="external_id_taken",
             external_id=external_id,
         )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar, overload
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -52,6 +52,16 @@ class FormField:
     pin: bool = False  # typed unseen, digits only, as at the sign-in
 
 
+# Keys that edit a typed field, and the field's action for each: typed on OK, they edit the field.
+EDIT_KEYS = {
+    "backspace": "delete_left",
+    "delete": "delete_right",
+    "home": "home",
+    "end": "end",
+    "left": "cursor_left",
+    "right": "cursor_right",
+}
+
 Checked = TypeVar("Checked")
 Typed = TypeVar("Typed")
 
@@ -80,6 +90,14 @@ ConfirmDialog.-short .confirm-body { max-height: 100%; }
 #confirm-table > Grid { grid-columns: auto 1fr 1fr; }
 .form-foot { dock: bottom; height: auto; margin-top: 1; }
 """
+
+
+def type_into(field: Input, character: str) -> None:
+    """`character` typed into `field`, as its own key handler types it (over its selection)."""
+    if field.selection.is_empty:
+        field.insert_text_at_cursor(character)
+    else:
+        field.replace(character, *field.selection)
 
 
 class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[Checked]):
@@ -177,6 +195,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         # waits under another screen to close with it) sends nothing.
         self._answer: tuple[Any] | None = None
         self._was_refused = False
+        self._typing_in: Input | None = None  # the field at fault, else the one last typed in
 
     def compose(self) -> ComposeResult:
         # The title, why it was refused and OK stay in view (docked); the fields between them scroll: a
@@ -222,6 +241,28 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
             self.query_one(f"#form-{self.START_FIELD or self.fields[0].key}").focus()
         if self.keeps_edits:
             self.call_after_refresh(self.remember_saved)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, Input):
+            self._typing_in = event.widget
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing while OK has the focus (Shift+Tab from the first field wraps round to it) edits the
+        field the clerk was in, the one at fault after a refusal: it went nowhere, unsaid."""
+        field = self._typing_in
+        ok = self.query_one("#form-ok", Button)
+        typed = event.is_printable or event.key in EDIT_KEYS
+        if self.focused is not ok or field is None or not typed or field.disabled:
+            return
+        event.prevent_default()
+        event.stop()
+        self.set_focus(field)  # now, not later as `focus()`: its Focus event goes ahead of the key
+        character, key = event.character, event.key
+        # After the field's own focus (it selects its text, as Tab into it does): the key acts on that.
+        if event.is_printable and character:
+            field.call_later(type_into, field, character)
+        else:
+            field.call_later(field.run_action, EDIT_KEYS[key])
 
     def edits_title(self) -> str:
         return self.title_text
