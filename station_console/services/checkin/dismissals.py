@@ -28,6 +28,7 @@ KIND_LABELS = {
     "no_code": N_("no pickup code free"),
     "no_layer": N_("no layer for size"),
     "phone": N_("phone missing"),
+    "recipient": N_("recipient not saved"),
     "typed": N_("typed by hand"),
     "error": N_("error"),
 }

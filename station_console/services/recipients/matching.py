@@ -191,10 +191,21 @@ class Linked:
         return asdict(self)
 
 
+def gone_from_shelf(parcel: Parcel) -> Refused:
+    """A parcel that left the shelf (picked up, returned...) since the clerk last saw it: named, so the
+    clerk knows which one, by its code and the end of its waybill."""
+    return Refused(
+        N_("{pickup_code} (waybill …{tail}) is no longer on the shelf."),
+        code="not_on_shelf",
+        pickup_code=parcel.pickup_code or "-",
+        tail=parcel.waybill[-6:],
+    )
+
+
 def link_in(session: Session, station: Station, parcel: Parcel, row: Recipient) -> Linked:
     """Link a parcel on the shelf to a directory entry in the caller's transaction."""
     if parcel.status != ParcelStatus.ON_SHELF:
-        raise Refused(N_("That parcel is not on the shelf"), code="not_on_shelf")
+        raise gone_from_shelf(parcel)
     if not row.active:
         raise Refused(N_("This recipient is deactivated"), code="recipient_inactive")
     phone_added = False
@@ -254,8 +265,10 @@ def name(station: Station, parcel_id: int, text: str) -> str:
 
     def work(session: Session) -> str:
         parcel = session.get(Parcel, parcel_id)
-        if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
+        if parcel is None:
             raise Refused(N_("That parcel is not on the shelf"), code="not_on_shelf")
+        if parcel.status != ParcelStatus.ON_SHELF:
+            raise gone_from_shelf(parcel)
         parcel.recipient_name = given
         session.add(parcel)
         audit.record(

@@ -434,6 +434,7 @@ class CheckinScreen(CheckinPhones):
         self.query_one("#ci-where", Static).update("", layout=False)
         self._ready()  # so does what the line read of them (a refusal dropped leaves the last read)
         current, self.current = self.current, None
+        self.kept_pick = None  # the last clerk's person, for a parcel the next one does not know
         if current is None and not typed:
             return ""
         self.action_clear()

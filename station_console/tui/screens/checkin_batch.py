@@ -35,7 +35,7 @@ from station_console.tui.screens.checkin_dialogs import carrier_choices
 from station_console.tui.screens.pickup_dialogs import ReasonDialog
 from station_console.tui.screens.question_keys import QuestionDialog, RoutedOptions, said_line
 from station_console.tui.screens.typed_dialog import NEXT_FIELD_KEYS, TypedDialog, keys_line
-from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.tui.widgets.name_input import NameInput
 from station_console.tui.widgets.plain import Static, plain
 
 BINDINGS: list[BindingType] = [
@@ -88,7 +88,7 @@ class CourierDialog(QuestionDialog[tuple[str, str] | None], TypedDialog[tuple[st
                 *(Option(plain(f"{code:<8} {name}"), id=code) for code, name in self.carriers)
             )
             with Vertical(id="courier-end"):
-                yield FixedInput(id="courier-name", max_length=64, placeholder=_("courier's name"))
+                yield NameInput(id="courier-name", max_length=64, placeholder=_("courier's name"))
                 yield said_line()
                 yield keys_line(NEXT_FIELD_KEYS)
 

@@ -19,6 +19,7 @@ from station_console.services.shelves.lists import masked_phones
 from station_console.tui.screens.base import open_over
 from station_console.tui.screens.checkin_attention import Attention
 from station_console.tui.screens.checkin_questions import CheckinQuestions
+from station_console.tui.screens.checkin_state import shown_parcel
 from station_console.tui.screens.checkin_writer import CheckinWriter
 
 if TYPE_CHECKING:
@@ -93,8 +94,11 @@ class CheckinPhones(CheckinQuestions):
         self._answer(sentences(*notes, *recipient_notes(message)), warn=message.consent_missing)
         self._refresh_status()
 
+    kept_pick: Picked | None = None  # a pick refused: the next Ctrl+N offers it again
+
     def action_pick_recipient(self) -> None:
-        """Like a phone, the person a parcel is for goes to the parcel shown (the one just scanned)."""
+        """Like a phone, the person a parcel is for goes to the parcel shown (the one just scanned),
+        which the finder names: the clerk sees which parcel it is before picking."""
         current = self.current
         if current is None:
             self._refuse_text(
@@ -109,9 +113,20 @@ class CheckinPhones(CheckinQuestions):
         def chosen(picked: Picked | None) -> None:
             self.query_one("#scan" if self.quick else "#phone", Input).focus()
             if picked is not None:
+                self.kept_pick = None
                 self.writer.submit(self.writer.recipient, current.seq, picked)
 
-        open_over(self, RecipientPicker(), chosen)
+        kept = self.kept_pick
+        open_over(self, RecipientPicker(shown_parcel(current), kept.name if kept else ""), chosen)
+
+    @on(CheckinWriter.RecipientRefused)
+    def _recipient_refused(self, message: CheckinWriter.RecipientRefused) -> None:
+        """Said with who was not saved (the refusal names the parcel); they are kept for Ctrl+N."""
+        self.kept_pick = message.picked
+        who = message.picked.name
+        text = sentences(message.refusal.text, _("{who} was not saved as its recipient.", who=who))
+        hint = _("Ctrl+N offers {who} again · Ctrl+X dismiss", who=who)
+        self._attention(Attention("recipient", message.refusal.code, text, hint))
 
     @on(CheckinWriter.RecipientSaved)
     def _recipient_saved(self, message: CheckinWriter.RecipientSaved) -> None:

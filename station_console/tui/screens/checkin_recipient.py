@@ -1,8 +1,10 @@
 """Check-in's recipient finder: type a name, pinyin initials (`zs` for 张三), a unit or room (`3-502`), an
 id or a phone tail; pick the person and they go with the next scan (their phone fills the phone field).
 
-Enter on a text that matches no one keeps it as the parcel's name: the parcel then waits in the "who is
-this?" list. Matching runs on a thread worker as the clerk types; names are shown as text, never markup.
+Enter picks the one person matched; with several, it goes to the list (↑↓ then Enter). Enter on a text
+that matches no one keeps it as the parcel's name: the parcel then waits in the "who is this?" list. It
+answers for what was typed: an Enter typed before that text's matches came waits for them. Matching runs
+on a thread worker as the clerk types; names are shown as text, never markup.
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from station_console.i18n import N_, _
+from station_console.i18n import N_, _, _n
 from station_console.services.recipients import matching
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import DIALOG_CSS
 from station_console.tui.screens.question_keys import SEARCH_SCAN_NOT_TAKEN, RoutedOptions, SaysStrayInput
 from station_console.tui.screens.recipient_dialogs import match_lines
-from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.tui.widgets.name_input import NameInput
 from station_console.tui.widgets.plain import Static
 
 
@@ -61,9 +63,14 @@ class RecipientPicker(ServiceCalls, SaysStrayInput[Picked | None]):
         ),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, parcel: str = "", search: str = "") -> None:
+        """`parcel`: the parcel the pick goes to, as the clerk knows it; `search`: typed already (a pick
+        refused, kept to try again)."""
         super().__init__()
+        self.parcel, self.search = parcel, search
         self.found: dict[str, matching.Match] = {}
+        self.matched: str | None = None  # the text the matches shown are for
+        self.waiting: str | None = None  # Enter on this text, before its matches came
 
     @property
     def station(self) -> Any:
@@ -71,8 +78,12 @@ class RecipientPicker(ServiceCalls, SaysStrayInput[Picked | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form-dialog wide"):
-            yield Static(_("Who is the parcel for?"), classes="dialog-title")
-            yield FixedInput(
+            title = (
+                _("Who is {parcel} for?", parcel=self.parcel) if self.parcel else _("Who is the parcel for?")
+            )
+            yield Static(Text(title), classes="dialog-title")
+            yield NameInput(
+                self.search,
                 placeholder=_("name, pinyin initials (zs), room (3-502), id or phone tail"),
                 id="pick-search",
                 max_length=40,
@@ -85,13 +96,17 @@ class RecipientPicker(ServiceCalls, SaysStrayInput[Picked | None]):
 
     def on_mount(self) -> None:
         self.query_one("#pick-search", Input).focus()
+        self._look_up(self.search)
 
     @on(Input.Changed, "#pick-search")
     def _typed(self, event: Input.Changed) -> None:
-        text = event.value
-        self.call("matches", lambda: matching.match(self.station, text), exclusive=True)
+        self._look_up(event.value)
 
-    def done_matches(self, found: list[matching.Match]) -> None:
+    def _look_up(self, text: str) -> None:
+        self.call("matches", lambda: (text, matching.match(self.station, text)), exclusive=True)
+
+    def done_matches(self, answer: tuple[str, list[matching.Match]]) -> None:
+        text, found = answer
         options = self.query_one("#pick-matches", OptionList)
         options.clear_options()
         self.found = {str(m.id): m for m in found}
@@ -100,28 +115,52 @@ class RecipientPicker(ServiceCalls, SaysStrayInput[Picked | None]):
         )
         if found:
             options.highlighted = 0
+        self.matched = text
+        if self.waiting == text:
+            self.waiting = None
+            self._answer_enter(text)
 
     @on(Input.Submitted, "#pick-search")
     def _enter(self, event: Input.Submitted) -> None:
+        if event.value == self.matched:
+            self._answer_enter(event.value)
+        else:
+            self.waiting = event.value  # its matches are on their way: they answer it
+
+    def _answer_enter(self, text: str) -> None:
+        """One person matched: they are picked; several: the list, to choose from; none: the name."""
         options = self.query_one("#pick-matches", OptionList)
-        if options.option_count:
+        if len(self.found) == 1:
+            self._pick(next(iter(self.found.values())))
+        elif self.found:
             options.focus()
-        elif event.value.strip():
-            self.dismiss(Picked(recipient_id=None, name=event.value.strip()[:64]))
+            count = len(self.found)
+            said = _n(
+                "{n} person matches: choose with ↑↓ then Enter.",
+                "{n} people match: choose with ↑↓ then Enter.",
+                count,
+                n=count,
+            )
+            self.query_one("#pick-hint", Static).update(Text(said))
+        elif text.strip():
+            self.dismiss(Picked(recipient_id=None, name=text.strip()[:64]))
 
     @on(OptionList.OptionSelected, "#pick-matches")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         m = self.found.get(event.option.id or "")
         if m is not None:
-            self.dismiss(
-                Picked(
-                    recipient_id=m.id,
-                    name=m.name,
-                    masked_phone=m.phone,
-                    consent_missing=m.consent_missing,
-                    wants_door=m.delivery_preference == "door",
-                )
+            self._pick(m)
+
+    def _pick(self, m: matching.Match) -> None:
+        self.dismiss(
+            Picked(
+                recipient_id=m.id,
+                name=m.name,
+                masked_phone=m.phone,
+                consent_missing=m.consent_missing,
+                wants_door=m.delivery_preference == "door",
             )
+        )
 
     def failed(self, tag: str, text: str) -> None:
         self.query_one("#pick-hint", Static).update(Text(text, style="bold red"))

@@ -136,18 +136,8 @@ class CheckinState(CourierBatchScreen):
         current = self.current
         if current is None:
             label.update(_("Phone (scan first)"), layout=False)
-        elif current.result is None:
-            label.update(_("Phone for {waybill}", waybill=_tail(current.raw)), layout=False)
         else:
-            r = current.result
-            label.update(
-                _(
-                    "Phone for {code} · {waybill}",
-                    code=r.pickup_code,
-                    waybill=f"{r.carrier_name}…{r.waybill[-4:]}",
-                ),
-                layout=False,
-            )
+            label.update(_("Phone for {waybill}", waybill=shown_parcel(current)), layout=False)
         label.set_class(current is not None, "-current")
 
     def on_live_bridge_changed(self, message: object) -> None:
@@ -221,6 +211,15 @@ class CheckinState(CourierBatchScreen):
         """Row `parcel_id` shows label state `status`."""
         table.update_cell(str(parcel_id), "label", label_of(LABEL_LABELS, status))
         self.label_shown[parcel_id] = status
+
+
+def shown_parcel(current: Current) -> str:
+    """The current parcel as the Phone field's label names it: its code and its waybill's end once
+    checked in (6-5-3002 · SF…0123), the end of what was scanned until then."""
+    r = current.result
+    if r is None:
+        return _tail(current.raw)
+    return f"{r.pickup_code} · {r.carrier_name}…{r.waybill[-4:]}"
 
 
 def _tail(raw: str) -> str:

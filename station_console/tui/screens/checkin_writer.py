@@ -102,6 +102,14 @@ class CheckinWriter:
         masked: str
 
     @dataclass
+    class RecipientRefused(Message):
+        """The person picked for a scan, not saved: kept for the clerk to pick again."""
+
+        seq: int
+        picked: Picked
+        refusal: Refusal
+
+    @dataclass
     class RecipientSaved(Message):
         seq: int
         parcel_id: int
@@ -220,7 +228,7 @@ class CheckinWriter:
                 return CheckinWriter.RecipientSaved(seq, parcel_id, picked.describe(), None, False, False)
             linked = matching.link(self.station, parcel_id, picked.recipient_id)
         except StationError as exc:
-            return CheckinWriter.PhoneRefused(seq, Refusal.of(exc))
+            return CheckinWriter.RecipientRefused(seq, picked, Refusal.of(exc))
         return CheckinWriter.RecipientSaved(
             seq, parcel_id, picked.describe(), linked.masked_phone, linked.consent_missing, picked.wants_door
         )

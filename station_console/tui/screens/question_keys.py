@@ -6,7 +6,7 @@ as not taken, and its Enter answers nothing. The answer buttons pass the wedge r
 burst is one scan, not letters and an Enter pressing the focused button; so do a question's tick boxes
 (the stocktake's close) and list (the batch's carrier, the courier's). A dialog takes its own keys (its
 bindings) and the keys that move between or press its buttons; a text field in it (the courier's name)
-takes the keys typed into it.
+takes the keys typed into it, and a scan typed there (`NameInput`) is said as not a name.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from textual.widgets import Button, Input, OptionList
 from station_console.i18n import N_, _
 from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.base import Dialog, Result
+from station_console.tui.widgets.name_input import NameInput
 from station_console.tui.widgets.plain import Static
 from station_console.tui.widgets.wedge import KeyRouter, RoutedKeys
 
@@ -30,6 +31,9 @@ NOT_TAKEN = N_("That key does nothing here: answer with a key below.")
 SCAN_NOT_TAKEN = N_("A scan came while this question is open: it was not taken. Answer, then scan again.")
 SEARCH_SCAN_NOT_TAKEN = N_(
     "A scan came while this search is open: it was not taken. Choose the person or close it, then scan again."
+)
+SCAN_NOT_A_NAME = N_(
+    "A scan is not a name: {code} was not taken. Type the name; scan the parcel once this is closed."
 )
 # Keys a question takes besides its bindings: a button's Enter, moving between the buttons.
 MOVES = frozenset({"enter", "tab", "shift+tab", "left", "right", "up", "down"})
@@ -103,6 +107,12 @@ class SaysStrayInput(Dialog[Result]):
     def on_scanner_bridge_scanned(self, event: ScannerBridge.Scanned) -> None:
         event.stop()
         self.say_not_taken(self.SCAN_NOT_TAKEN)
+
+    def on_name_input_scan_typed(self, event: NameInput.ScanTyped) -> None:
+        """A wedge scan typed into its name field (taken back out by the field): said, with what it read."""
+        event.stop()
+        self.app.bell()
+        self.query_one(f"#{self.SAID_ID}", Static).update(Text(_(SCAN_NOT_A_NAME, code=event.code)))
 
 
 class QuestionDialog(SaysStrayInput[Result]):

@@ -24,7 +24,7 @@ from station_console.services.recipients import matching
 from station_console.tui.screens.calls import ServiceCalls
 from station_console.tui.screens.form_dialog import DIALOG_CSS
 from station_console.tui.screens.question_keys import SEARCH_SCAN_NOT_TAKEN, RoutedOptions, SaysStrayInput
-from station_console.tui.widgets.fixed_input import FixedInput
+from station_console.tui.widgets.name_input import NameInput
 from station_console.tui.widgets.plain import Static, Table, plain
 
 
@@ -74,7 +74,7 @@ class WhoIsThisDialog(ServiceCalls, SaysStrayInput[int]):
         with Vertical(classes="form-dialog wide"):
             yield Static(_("Who is this? Parcels with a name that matched no one"), classes="dialog-title")
             yield Table(id="who-parcels", cursor_type="row", zebra_stripes=True)
-            yield FixedInput(
+            yield NameInput(
                 placeholder=_("name, pinyin initials (zs), room (3-502), id or phone tail"), id="who-search"
             )
             yield RoutedOptions(id="who-matches")
