@@ -22,7 +22,8 @@ ID_TYPE_LABELS = {
     HK_MACAU: N_("Hong Kong / Macau travel permit"),
     TAIWAN: N_("Taiwan travel permit"),
 }
-# The counter form's drop-down: the words a clerk knows each by, short enough to read whole in it.
+# The counter form's drop-down: the words a clerk knows each by, short enough to read whole in it;
+# receipts and records name each in full (`identity.ID_TYPE_LABELS`).
 ID_TYPE_SHORT = {
     RESIDENT: N_("ID card"),
     PASSPORT: N_("Passport"),
