@@ -84,10 +84,10 @@ def test_the_check_ins_waybill_statement_is_one_indexed_search_per_table(counter
     (SQLite takes a partial index only when the WHERE repeats its condition)."""
     from sqlalchemy import text
 
-    from station_console.services.checkin import transaction
+    from station_console.services.checkin import duplicates
 
     sqlite = counter.engine.dialect.name == "sqlite"
-    statement = transaction._SAME_WAYBILL.statement.params(waybill=sf(1))
+    statement = duplicates._SAME_WAYBILL.statement.params(waybill=sf(1))
     sql = statement.compile(counter.engine, compile_kwargs={"literal_binds": True})
     with counter.read() as session:
         if not sqlite:  # an empty table is cheapest to scan: ask whether the index can serve at all
