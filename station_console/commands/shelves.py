@@ -246,9 +246,12 @@ def stocktake_cmd(app: CliApp, location: str, resume: bool, close_it: bool, fixe
 
     On a whole shelf, a line `@3` says the following scans are on layer 3.
     """
+    from station_console.services.core.roles import require
     from station_console.services.exceptions import stocktake, stocktake_close
 
     station = app.station
+    if "put-back" in fixes:  # a manager's fix: refused before any scan is counted, and again at the close
+        attempt(lambda: require(station, "put_back"), as_json=True)
     if resume:
         from station_console.services.shelves.search import normalise_location
 

@@ -78,6 +78,7 @@ ARGS: dict[str, list[str]] = {
     "pickup": [PHONE],
     "move": [ON_SHELF, "--to", "2-1"],
     "stocktake": ["3"],
+    "stocktake --fix put-back": ["3", "--close", "--fix", "put-back"],
     "returns open": ["JT"],
     "returns add": ["1", SPARE],
     "returns remove": ["1", IN_BATCH],
@@ -331,7 +332,7 @@ STDIN = {"sendout handover": "SF1234567890129\n"}  # the courier takes the send 
 
 
 def attempt(path: str, db: Path, *who: str) -> Run:
-    words = [w for w in path.split() if not w.startswith("--")]  # "init --demo": its flag is in ARGS
+    words = path.split(" --")[0].split()  # "init --demo", "stocktake --fix put-back": the flag is in ARGS
     args = [a.replace("{tmp}", str(db.parent)) for a in ARGS[path]]
     if "{closed}" in args:  # the template's closed day: yesterday, station time
         station = open_station(f"sqlite:///{db}")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from shelf_helpers import events, layer_figures, parcel, place, wb
 from sqlmodel import select
+from station_helpers import act_as_new_clerk
 
-from db.models import EventKind, ParcelStatus, Stocktake
-from station_console.errors import Refused
+from db.models import EventKind, ParcelStatus, Role, Stocktake
+from station_console.errors import PermissionDenied, Refused
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
 from station_console.services.core.station import Station
@@ -102,6 +103,7 @@ def test_close_applies_the_accepted_fixes_and_stores_the_result(station: Station
         stocktake.scan(station, take.id, raw)
     fixes = stocktake_close.all_fixes(stocktake.view(station, take.id))
     assert fixes["relocate"] == [wb(3)] and set(fixes["mark_missing"]) == {wb(2), wb(7)}
+    act_as_new_clerk(station, "Boss", Role.MANAGER)  # a put-back is a manager's
     closed = stocktake_close.close(
         station,
         take.id,
@@ -274,6 +276,7 @@ def test_a_parcel_recorded_as_picked_up_and_found_is_put_back_only_without_a_mes
 
     again = stocktake.start(station, "1-1")
     stocktake.scan(station, again.id, "SF1400000000011")
+    act_as_new_clerk(station, "Boss", Role.MANAGER)
     closed = stocktake_close.close(station, again.id, put_back=["SF1400000000011"])
     (put,) = closed.result["fixes"]["put_back"]
     assert put["waybill"] == "SF1400000000011" and put["pickup_code"]
@@ -290,6 +293,7 @@ def test_a_put_back_parcel_is_flagged_for_the_manager_with_when_and_by_whom_it_l
     from db.models import Clerk, Parcel, ProblemKind
     from station_console.services.exceptions import problems
 
+    act_as_new_clerk(station, "Boss", Role.MANAGER)  # a put-back is a manager's
     with station.read() as s:
         clerk = s.exec(select(Clerk.name).where(Clerk.id == station.clerk_id)).one()
     returned = station.now().replace(hour=10, minute=5, second=0, microsecond=0)
@@ -332,3 +336,21 @@ def test_a_put_back_parcel_is_flagged_for_the_manager_with_when_and_by_whom_it_l
         assert "重新入库 0、放回 1、未完成 0" in "\n".join(summary_lines(report))
     finally:
         set_language("en")
+
+
+def test_only_a_manager_puts_back_a_parcel_recorded_as_having_left(station: Station) -> None:
+    """A put-back undoes what the record says (picked up, returned, written off) and gives the parcel a
+    new code without a message: a manager's act, as undoing a pickup and writing off are. A clerk who
+    asks for it is refused whole: the stocktake stays open and nothing is checked in."""
+    place(station, wb(5), "1-1", status=ParcelStatus.PICKED_UP)
+    take = stocktake.start(station, "1-1")
+    stocktake.scan(station, take.id, wb(5))
+    with pytest.raises(PermissionDenied) as refused:
+        stocktake_close.close(station, take.id, put_back=[wb(5)])
+    assert refused.value.message("en") == (
+        "Only a manager can put back a parcel recorded as having left. Ask a manager to sign in."
+    )
+    assert stocktake.view(station, take.id).status == "open" and events(station, EventKind.CHECKED_IN) == []
+    act_as_new_clerk(station, "Boss", Role.MANAGER)
+    closed = stocktake_close.close(station, take.id, put_back=[wb(5)])
+    assert [put["waybill"] for put in closed.result["fixes"]["put_back"]] == [wb(5)]

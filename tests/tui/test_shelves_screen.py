@@ -274,6 +274,35 @@ async def test_a_parcel_checked_in_again_at_a_stocktake_is_sent_to_its_new_place
 
 
 @pytest.mark.first_mode("shelves")
+async def test_a_clerk_sees_the_put_back_dimmed_and_why(app: StationApp, station: Station) -> None:
+    """A put-back undoes a pickup's record: a manager's fix. A clerk's close offers it dimmed, with the
+    house's sentence under it, so Space cannot tick it and Enter closes with the rest, nothing put back."""
+    from station_helpers import act_as_new_clerk
+
+    from db.models import ParcelStatus
+
+    place(station, wb(1), "1-1")  # not scanned: missing
+    place(station, "SF1400000000011", "1-1", carrier="SF", status=ParcelStatus.PICKED_UP)
+    act_as_new_clerk(station, "Li", Role.CLERK)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_shelves(app, pilot)
+        await quiet.press(pilot, "f8", "enter")
+        await settle(pilot)
+        app.screen.query_one("#st-scan", Input).value = "SF1400000000011"
+        await quiet.press(pilot, "enter", "f8")
+        await settle(pilot)
+        put_back = app.screen.query_one("#fix-put-back", Checkbox)
+        assert put_back.disabled and str(app.screen.query_one("#st-put-back-refused").render()) == (
+            "Only a manager can put back a parcel recorded as having left. Ask a manager to sign in."
+        )
+        await quiet.press(pilot, "tab", "space", "enter")  # Tab finds no other box: the first unticked
+        await settle(pilot)
+    closed = stocktake.view(station, 1)
+    assert closed.status == "closed" and closed.result["fixes"]["put_back"] == []
+    assert closed.result["fixes"]["marked_missing"] == []
+
+
+@pytest.mark.first_mode("shelves")
 async def test_a_parcel_recorded_as_picked_up_is_said_so_and_not_checked_in_again_unticked(
     app: StationApp, station: Station
 ) -> None:
@@ -314,6 +343,7 @@ async def test_a_parcel_recorded_as_picked_up_is_said_so_and_not_checked_in_agai
         ]
         first, put_back = boxes.values()
         assert "recorded as picked up on " + at in str(app.screen.query_one("#st-gone").render())
+        assert not put_back.disabled and not app.screen.query("#st-put-back-refused")  # a manager's fix
         assert (first.render().plain[:3], put_back.render().plain[:3]) == ("▐✓▌", "▐ ▌")  # it read ▐X▌
         await quiet.press(pilot, "tab", "tab", "space")  # the tester's keys: Tab wraps to the first box
         await settle(pilot)

@@ -299,6 +299,11 @@ ACTIONS: dict[str, Action] = {
     "undo_pickup": Action(
         Need.MANAGER, N_("undo a pickup"), commands=("undo-pickup",), keys=("pickup.undo",)
     ),
+    # A stocktake's extra recorded as picked up, returned or written off: back on a shelf with a new code
+    # and no message, undoing that record as "undo a pickup" and "write off" would.
+    "put_back": Action(
+        Need.MANAGER, N_("put back a parcel recorded as having left"), commands=("stocktake --fix put-back",)
+    ),
     "export": Action(Need.MANAGER, N_("export full data"), commands=("privacy export",)),
     "delete_person": Action(Need.MANAGER, N_("delete a person's data"), commands=("privacy delete",)),
     "clerks": Action(

@@ -46,6 +46,8 @@ def close(
     require(station, "stocktake")
     relocate, mark_missing, recheck_in = set(relocate), set(mark_missing), set(recheck_in)
     put_back = set(put_back)
+    if put_back:
+        require(station, "put_back")
     before = view(station, stocktake_id)
     if before.status == "closed":
         raise Refused(N_("Stocktake {id} is already closed"), code="stocktake_closed", id=stocktake_id)

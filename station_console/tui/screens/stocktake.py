@@ -17,8 +17,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input
 
+from station_console.errors import StationError
 from station_console.i18n import N_, _, _n, label_of
 from station_console.safe_text import visible
+from station_console.services.core.roles import require_manager
 from station_console.services.exceptions import stocktake, stocktake_close
 from station_console.services.exceptions.stocktake_view import CLASS_LABELS, CLASSES, View
 from station_console.services.shelves.search import STATUS_LABELS, normalise_location
@@ -272,7 +274,17 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         if self.take is None:
             return
         gone = [f"{i.waybill}: {left_words(i)}" for i in self.take.items["extra"] if i.left]
-        open_over(self, CloseDialog(stocktake_close.all_fixes(self.take), gone), self._on_close_chosen)
+        offered = stocktake_close.all_fixes(self.take)
+        open_over(self, CloseDialog(offered, gone, self._put_back_refused()), self._on_close_chosen)
+
+    def _put_back_refused(self) -> str | None:
+        """Why this clerk may not put a parcel back (a manager's fix), said in the dialog before the
+        close refuses it; the role only, no database (`require_manager`)."""
+        try:
+            require_manager(self.station, "put_back")
+        except StationError as exc:
+            return exc.message()
+        return None
 
     def _on_close_chosen(self, fixes: dict[str, list[str]] | None) -> None:
         if fixes is None or self.take is None:
@@ -336,21 +348,32 @@ class CloseDialog(QuestionDialog[dict[str, list[str]] | None]):
         ),
     ]
 
-    def __init__(self, offered: dict[str, list[str]], gone: list[str] | None = None) -> None:
-        """`gone`: a line for each extra recorded as having left, said under its put-back offer."""
+    def __init__(
+        self,
+        offered: dict[str, list[str]],
+        gone: list[str] | None = None,
+        put_back_refused: str | None = None,
+    ) -> None:
+        """`gone`: a line for each extra recorded as having left, said under its put-back offer;
+        `put_back_refused`: why the clerk may not tick that offer (dimmed), said under it."""
         super().__init__()
         self.offered = offered
         self.gone = gone or []
+        self.put_back_refused = put_back_refused
 
     def compose(self) -> ComposeResult:
         with Vertical(id="st-close", classes="dialog"):
             yield Static(_("Close the stocktake"), classes="dialog-title")
             # Only the fixes there is something to do for ("Check in 0 extra parcels again" was offered).
             for widget_id, key, ticked in CLOSE_FIXES:
+                refused = key == "put_back" and self.put_back_refused is not None
                 if self.offered.get(key):
-                    yield SpaceTick(fix_words(key, len(self.offered[key])), value=ticked, id=widget_id)
+                    words = fix_words(key, len(self.offered[key]))
+                    yield SpaceTick(words, value=ticked and not refused, id=widget_id, disabled=refused)
                 if key == "put_back" and self.offered.get(key):
                     yield Static("\n".join(self.gone), id="st-gone")
+                    if refused:
+                        yield Static(self.put_back_refused or "", id="st-put-back-refused")
             if not any(self.offered.get(key) for _id, key, _ticked in CLOSE_FIXES):
                 yield Static(_("Nothing to fix: every parcel scanned is where it is on record."))
             yield said_line()
@@ -365,7 +388,7 @@ class CloseDialog(QuestionDialog[dict[str, list[str]] | None]):
     def action_confirm(self) -> None:
         def ticked(widget_id: str, key: str) -> list[str]:
             boxes = self.query(f"#{widget_id}").results(SpaceTick)
-            return self.offered.get(key, []) if any(box.value for box in boxes) else []
+            return self.offered.get(key, []) if any(box.value and not box.disabled for box in boxes) else []
 
         self.dismiss(
             {
