@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from shelf_helpers import events, layer_figures, parcel, place, wb
-from sqlmodel import select
+from sqlmodel import Session, select
 from station_helpers import act_as_new_clerk
 
-from db.models import EventKind, ParcelStatus, Role, Stocktake
+from db.models import EventKind, Parcel, ParcelStatus, Role, Stocktake
 from station_console.errors import PermissionDenied, Refused
 from station_console.i18n import set_language
 from station_console.services.checkin.transaction import check_in
@@ -354,3 +356,71 @@ def test_only_a_manager_puts_back_a_parcel_recorded_as_having_left(station: Stat
     act_as_new_clerk(station, "Boss", Role.MANAGER)
     closed = stocktake_close.close(station, take.id, put_back=[wb(5)])
     assert [put["waybill"] for put in closed.result["fixes"]["put_back"]] == [wb(5)]
+
+
+def stocktake_with_extras(station: Station) -> int:
+    """A manager's stocktake of 1-1 that found an unknown parcel and one recorded as picked up."""
+    place(station, wb(5), "1-1", status=ParcelStatus.PICKED_UP)
+    take = stocktake.start(station, "1-1")
+    for raw in (wb(5), "SF1234567890123"):
+        stocktake.scan(station, take.id, raw)
+    act_as_new_clerk(station, "Boss", Role.MANAGER)
+    return take.id
+
+
+def extras_on_shelf(session: Session) -> list[str]:
+    """The waybills of 1-1's extras now on a shelf: what the close's check-ins wrote."""
+    on_shelf = select(Parcel.waybill).where(Parcel.status == ParcelStatus.ON_SHELF)
+    return sorted(w for w in session.exec(on_shelf).all() if w in (wb(5), "SF1234567890123"))
+
+
+def checked_in_by_close(station: Station) -> list[str]:
+    with station.read() as s:
+        return extras_on_shelf(s)
+
+
+def test_a_close_refused_because_another_counter_closed_it_leaves_nothing_checked_in(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The close's check-ins committed on their own before the close's transaction: when another counter
+    had closed the stocktake meanwhile, the clerk was refused, yet both parcels stayed checked in with new
+    codes, under a close that never recorded them."""
+    from pickup_helpers import as_clerk
+
+    take_id = stocktake_with_extras(station)
+    other = as_clerk(station, "Wu", counter="counter-2")
+    read = stocktake_close.view
+
+    def closed_meanwhile(at: Station, stocktake_id: int) -> stocktake_view.View:
+        seen = read(at, stocktake_id)  # the close's look, open; then the other counter closes it
+        monkeypatch.setattr(stocktake_close, "view", read)
+        stocktake_close.close(other, stocktake_id)
+        return seen
+
+    monkeypatch.setattr(stocktake_close, "view", closed_meanwhile)
+    with pytest.raises(Refused, match="already closed"):
+        stocktake_close.close(station, take_id, recheck_in=["SF1234567890123"], put_back=[wb(5)])
+    assert checked_in_by_close(station) == [] and events(station, EventKind.CHECKED_IN) == []
+    assert stocktake.view(station, take_id).result["fixes"]["rechecked"] == []  # the other counter's
+
+
+def test_a_close_refused_after_its_check_ins_takes_them_back(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The close and its fixes are one transaction: its own event refused last undoes the check-ins."""
+    from station_console.services.core import audit
+
+    take_id = stocktake_with_extras(station)
+    record = audit.record
+
+    def refused_at_the_close(session: Any, station: Station, kind: str, **kw: Any) -> int:
+        if kind == EventKind.STOCKTAKE_CLOSED:
+            assert len(extras_on_shelf(session)) == 2  # the check-ins were written, in this transaction
+            raise Refused("The day is closed", code="day_closed")
+        return record(session, station, kind, **kw)
+
+    monkeypatch.setattr(audit, "record", refused_at_the_close)
+    with pytest.raises(Refused, match="The day is closed"):
+        stocktake_close.close(station, take_id, recheck_in=["SF1234567890123"], put_back=[wb(5)])
+    assert checked_in_by_close(station) == [] and events(station, EventKind.CHECKED_IN) == []
+    assert stocktake.view(station, take_id).status == "open"

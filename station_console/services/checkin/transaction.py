@@ -20,7 +20,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db import fast
-from db.fast import Hot, Plain
+from db.fast import Hot, Tx
 from db.models import (
     Carrier,
     EventKind,
@@ -96,8 +96,10 @@ def check_in(
     courier_batch: int | None = None,
     put_back_at_stocktake: int | None = None,
     put_back_note: str = "",
+    session: Tx | None = None,
 ) -> CheckinResult:
-    """Check in one scanned waybill.
+    """Check in one scanned waybill, in a transaction of its own, or in the caller's `session` (a
+    service whose change includes check-ins, the stocktake's close: they commit with it or not at all).
 
     `batch` is the carrier the clerk is receiving (settles ambiguity; a contradiction is refused as
     `carrier_conflict` until the clerk confirms). `carrier` is the clerk's explicit choice and wins.
@@ -130,7 +132,7 @@ def check_in(
     typed: Phone | None = parse_phone(phone) if phone else None
     forced = detection.error is not None or carrier not in {c.carrier for c in detection.candidates}
 
-    def work(session: Plain) -> CheckinResult:
+    def work(session: Tx) -> CheckinResult:
         # The detector's cached row when it has it (a carrier chosen by hand may be one another
         # counter just added: then the table).
         carrier_row = carrier_ref(station, carrier) or _CARRIER.first(session, code=carrier)
@@ -289,6 +291,8 @@ def check_in(
             prealerted=expected is not None,
         )
 
+    if session is not None:
+        return work(session)
     return station.run_plain(work)
 
 

@@ -1,7 +1,8 @@
 """Closing a stocktake (盘库) with the fixes the clerk accepts, all in one transaction with the
 `stocktake_closed` event: relocate (a move to where it was found), mark missing (problem kind `missing`);
 a missing-flagged parcel that was found again is cleared. Re-checking-in an extra unknown here is a full
-check-in (new code, label, message), done just before that transaction. An extra whose record says it
+check-in (new code, label, message), in that same transaction: a close refused (closed meanwhile at
+another counter) leaves none of its parcels checked in. An extra whose record says it
 left (picked up, returned, written off) is no new arrival: someone may have been handed the wrong
 parcel. It is only put back (`put_back`: new code and label, no message to the customer or carrier),
 never re-checked-in as new, and flagged a problem (kind `put_back`, saying when and by whom it left) in
@@ -51,12 +52,12 @@ def close(
     before = view(station, stocktake_id)
     if before.status == "closed":
         raise Refused(N_("Stocktake {id} is already closed"), code="stocktake_closed", id=stocktake_id)
-    failed: list[dict[str, str]] = []
-    rechecked, put = _recheck(station, before, recheck_in, put_back, failed)
     settings = station.settings()
 
     def work(session: Session) -> None:
-        take = stocktake_in(session, stocktake_id)
+        take = stocktake_in(session, stocktake_id)  # refused if another counter closed it meanwhile
+        failed: list[dict[str, str]] = []
+        rechecked, put = _recheck(session, station, before, recheck_in, put_back, failed)
         current = view_in(session, take, zone=station.zone())
         now = station.now()
         fixes: dict[str, Any] = {
@@ -153,13 +154,15 @@ def _failure(waybill: str, fix: str, why: StationError | str) -> dict[str, str]:
 
 
 def _recheck(
+    session: Session,
     station: Station,
     before: View,
     waybills: set[str],
     put_back: set[str],
     failed: list[dict[str, str]],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Extras checked in again (unknown here) and put back (recorded as having left)."""
+    """Extras checked in again (unknown here) and put back (recorded as having left), in the close's
+    transaction; one refused is kept with why, and leaves nothing half-done."""
     rechecked: list[dict[str, Any]] = []
     put: list[dict[str, Any]] = []
     for item in before.items["extra"]:
@@ -169,13 +172,15 @@ def _recheck(
                 failed.append(_failure(item.waybill, "recheck_in", _left_refusal(item)))
             continue
         try:
-            result = check_in(
-                station,
-                item.waybill,
-                carrier=item.carrier,
-                put_back_at_stocktake=before.id if item.left else None,
-                put_back_note=_put_back_note(item, before.id) if item.left else "",
-            )
+            with session.begin_nested():
+                result = check_in(
+                    station,
+                    item.waybill,
+                    carrier=item.carrier,
+                    put_back_at_stocktake=before.id if item.left else None,
+                    put_back_note=_put_back_note(item, before.id) if item.left else "",
+                    session=session,
+                )
         except StationError as exc:
             failed.append(_failure(item.waybill, fix, exc))
             continue
