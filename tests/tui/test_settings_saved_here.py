@@ -217,6 +217,6 @@ async def test_a_refused_save_stays_said_over_a_change_read_from_another_counter
         await quiet.settle(pilot)
         assert status_of(app) == f"{refusal}\nChanged elsewhere, now shown: Opening hours"
         status = app.screen.query_one("#settings-status")
-        assert status.has_class("error")
+        assert status.has_class("-error")
         await quiet.press(pilot, "ctrl+u", *"1001", "ctrl+s")  # mended as saved: nothing to save
-        assert status_of(app) == "Nothing changed: nothing to save." and not status.has_class("error")
+        assert status_of(app) == "Nothing changed: nothing to save." and not status.has_class("-error")

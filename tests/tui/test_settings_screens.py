@@ -491,3 +491,26 @@ async def test_a_counter_change_that_waits_for_a_restart_is_named_and_the_rest_t
         await quiet.press(pilot, "ctrl+s")
         assert _status(app) == "Settings were saved."
     assert station.busy_wait_s == 7
+
+
+async def test_a_refusal_takes_the_shared_bold_style_and_stays_light_on_red(app: StationApp) -> None:
+    """Settings' status line named its refusal `error`, not StatusLine's `-error`: it missed the shared
+    bold refusal style, and its light text held against Shelves' global `.error` (red text, once Shelves
+    had been opened: red on red in tmux's 256 colours) only because an id rule outranks a class."""
+    from rich.color import ColorSystem
+
+    from station_console.tui.widgets.status_line import StatusLine
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet.press(pilot, "f4", "ctrl+s")  # Shelves' stylesheet loaded, back in Settings
+        line = app.screen.query_one("#settings-status", StatusLine)
+        line.say("Only a manager can change settings. Ask a manager to sign in.", error=True)
+        await quiet.settle(pilot)
+        box = line.content_region
+        strip = app.screen._compositor.render_strips()[box.y].crop(box.x, box.right)
+        said = [seg.style for seg in strip if seg.text.strip() and seg.style is not None]
+        assert said and all(style.bold for style in said)
+        pairs = {
+            tuple(c.downgrade(ColorSystem.EIGHT_BIT) if c else c for c in (s.color, s.bgcolor)) for s in said
+        }
+        assert all(fg != bg for fg, bg in pairs), pairs

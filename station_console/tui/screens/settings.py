@@ -146,7 +146,7 @@ class SettingsScreen(ChangedElsewhere, TableBaselines, KeepsEdits, ServiceCalls,
                 with form:
                     yield self._section(0)
                 yield Button(_("Save"), id="save", variant="primary")
-        yield StatusLine(id="settings-status", error_class="error")
+        yield StatusLine(id="settings-status")
 
     @staticmethod
     def _form_class(width: int) -> str:
