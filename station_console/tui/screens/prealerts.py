@@ -32,11 +32,11 @@ REFUSED_SHOWN = 200  # refused rows listed in the preview, as `station prealert 
 NOTHING_SHOWN = 3  # refused rows said on the status line when no row is left to import
 # A refusal of the file, said at the field it is about.
 FIELDS_AT_FAULT = {
-    **{
-        code: "path"
-        for code in ("is_folder", "no_file", "bad_file", "file_too_large", "not_a_table", "bad_encoding")
-    },
-    **{code: "path" for code in ("bad_json", "empty_file", "no_waybill_column")},
+    **dict.fromkeys(
+        ("is_folder", "no_file", "bad_file", "file_too_large", "not_a_table", "bad_encoding", "bad_json")
+        + ("empty_file", "no_waybill_column"),
+        "path",
+    ),
     "unknown_carrier": "carrier",
 }
 
