@@ -8,7 +8,7 @@ from station_console.cli_help import argument, command, group, option
 from station_console.commands._support import CliApp, emit_json, pass_app
 from station_console.commands.shelves import attempt, flag
 from station_console.i18n import _, _n, label_of
-from station_console.services.exceptions.problem_kinds import KIND_LABELS, KINDS
+from station_console.services.exceptions.problem_kinds import HAND_KINDS, KIND_LABELS
 from station_console.text_columns import table_lines
 
 # Services and hardware are imported inside each command, not here: cli.LazyGroup imports every
@@ -153,7 +153,7 @@ def returns_show(app: CliApp, batch: int, as_json: bool) -> None:
 
 @command("problem")
 @argument("ref")
-@option("--kind", type=click.Choice(KINDS), help="What is wrong.")
+@option("--kind", type=click.Choice(HAND_KINDS), help="What is wrong.")
 @option("--note", default="", help="What the clerk saw (required when marking).")
 @option("--resolve", "resolve_it", is_flag=True, help="Clear the flag instead.")
 @option("--json", "as_json", is_flag=True, help="Print the result as JSON.")

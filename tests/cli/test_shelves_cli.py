@@ -76,6 +76,14 @@ def test_returns_problem_and_write_off(run) -> None:  # type: ignore[no-untyped-
     assert {r["waybill"] for r in listed["rows"]} == set(WAYBILLS[:2])
 
 
+def test_a_clerks_problem_kinds_leave_out_the_stocktakes_put_back(run) -> None:  # type: ignore[no-untyped-def]
+    """'Found after it left' is flagged only by a stocktake's put-back; by hand it is not a choice."""
+    assert "[damaged|refused|wrong_address|unreadable|missing]" in run("problem", "--help").output
+    refused = run("problem", WAYBILLS[2], "--kind", "put_back", "--note", "on the floor")
+    assert refused.exit_code == 2 and "'put_back' is not one of" in refused.output
+    assert WAYBILLS[2] not in run("problems").output
+
+
 def test_shelf_import_needs_a_manager(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
     layout = tmp_path / "layout.csv"
     layout.write_text("shelf,zone,layers,capacity_units,accepts_sizes\nA,main,3,30,SML\n", encoding="utf-8")

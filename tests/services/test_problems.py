@@ -45,6 +45,42 @@ def test_mark_refusals(station: Station) -> None:
     assert events(station, EventKind.PROBLEM_MARKED) == []
 
 
+def test_a_hand_flag_cannot_claim_a_stocktake_put_back_and_changes_nothing(station: Station) -> None:
+    """'Found after it left' is said by a stocktake's put-back, its note naming the stocktake, when and
+    by whom the parcel left: a clerk's flag of that kind claimed a stocktake that never found it."""
+    pid = place(station, wb(1), "2-2")
+    assert "put_back" not in problem_kinds.HAND_KINDS
+    for role in ("clerk", "manager"):
+        station.clerk_role = role
+        with pytest.raises(Refused) as exc:
+            problems.mark(station, wb(1), "put_back", "found it on the floor")
+        assert exc.value.code == "stocktake_kind"
+    assert exc.value.message("en") == (
+        "Only a stocktake flags put_back (found after it left), as it puts the parcel back; by hand, use "
+        "damaged, refused, wrong_address (wrong address), unreadable (label unreadable) or missing"
+    )
+    assert exc.value.message("zh").startswith(
+        "put_back（已出库却在架上）只由盘点在放回包裹时标记；手动标记请使用"
+    )
+    assert parcel(station, pid).problem_kind is None
+    assert events(station, EventKind.PROBLEM_MARKED) == []
+    with pytest.raises(Refused) as exc:
+        problems.mark(station, wb(1), "stolen", "x")
+    assert "put_back" not in exc.value.message("en")  # the kinds offered are a clerk's
+
+
+def test_a_put_back_flag_is_resolved_as_any_other(station: Station) -> None:
+    pid = place(station, wb(1), "2-2")
+    with station.write() as s:
+        p = s.get(type(parcel(station, pid)), pid)
+        assert p is not None
+        problems.mark_in_session(s, station, p, ProblemKind.PUT_BACK, "Found at stocktake 1")
+    row = problems.resolve(station, wb(1), "the customer had the other one")
+    assert row.problem_kind is None and not row.flagged
+    (event,) = events(station, EventKind.PROBLEM_RESOLVED)
+    assert event.details["kind"] == "put_back"
+
+
 def test_resolve_clears_the_flag(station: Station) -> None:
     pid = place(station, wb(1), "2-2")
     problems.mark(station, wb(1), "unreadable", "label torn")

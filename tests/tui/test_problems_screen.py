@@ -159,3 +159,14 @@ async def test_a_long_note_leaves_the_parcels_columns_on_a_120_column_screen(
         assert sum(widths[: keys.index("Problem") + 1]) <= table.scrollable_content_region.width
         note = table.get_row_at(0)[keys.index("Note")]
         assert str(note).startswith("Wet box, Wet box,") and str(note).endswith("…")
+
+
+@pytest.mark.first_mode("shelves")
+async def test_the_kinds_a_clerk_picks_leave_out_the_stocktakes_put_back(app: StationApp) -> None:
+    """'Found after it left' is flagged only by a stocktake's put-back (its note names the stocktake);
+    offered here, a clerk's flag of it was a stocktake's claim no stocktake made."""
+    async with app.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "f11")
+        offered = app.screen.query_one("#pr-kind", Select).query_one(SelectOverlay)
+        prompts = [str(offered.get_option_at_index(i).prompt) for i in range(offered.option_count)]
+        assert prompts[1:] == ["damaged", "refused", "wrong address", "label unreadable", "missing"]

@@ -15,3 +15,7 @@ KIND_LABELS = {
     "put_back": N_("found after it left"),
 }
 KINDS = tuple(KIND_LABELS)
+# Set only by a stocktake's close, which puts the parcel back and says in the note when and by whom it
+# left: a hand flag of it would claim a stocktake that never found the parcel.
+STOCKTAKE_KINDS = frozenset({"put_back"})
+HAND_KINDS = tuple(kind for kind in KINDS if kind not in STOCKTAKE_KINDS)  # a clerk flagging picks from these

@@ -1,4 +1,5 @@
-"""Problem parcels: damaged, refused, wrong address, unreadable label (and missing, from a stocktake).
+"""Problem parcels: damaged, refused, wrong address, unreadable label; missing, also from a stocktake;
+put back, only from a stocktake (a clerk cannot flag it by hand).
 
 A problem parcel stays `on_shelf` and keeps counting on its layer; `problem_kind` flags it on every
 list. It is resolved (flag cleared) or written off by a manager with a reason (`written_off`, its slot
@@ -20,7 +21,7 @@ from station_console.services.core import audit
 from station_console.services.core.free_text import REASON, NoteRule
 from station_console.services.core.roles import require, require_manager
 from station_console.services.core.station import Station
-from station_console.services.exceptions.problem_kinds import KIND_LABELS, KINDS
+from station_console.services.exceptions.problem_kinds import HAND_KINDS, KIND_LABELS, KINDS, STOCKTAKE_KINDS
 from station_console.services.shelves.leaving import leave_shelf
 from station_console.services.shelves.search import ParcelRow, find_parcel, require_on_shelf, rows_for
 
@@ -50,8 +51,20 @@ def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: st
 
 
 def mark(station: Station, ref: str, kind: str, note: str) -> ParcelRow:
-    """Flag the parcel a waybill or code names; a note saying what is wrong is required."""
+    """Flag the parcel a waybill or code names by hand; a note saying what is wrong is required. A
+    stocktake's kinds (`STOCKTAKE_KINDS`) are not a clerk's to pick."""
     require(station, "problems")
+    if kind in STOCKTAKE_KINDS:
+        raise Refused(
+            N_("Only a stocktake flags {kind}, as it puts the parcel back; by hand, use {kinds}"),
+            code="stocktake_kind",
+            kind=Choices((kind,), KIND_LABELS),
+            kinds=Choices(HAND_KINDS, KIND_LABELS),
+        )
+    if kind not in HAND_KINDS:
+        raise Refused(
+            N_("Problem kind: use {kinds}"), code="bad_kind", kinds=Choices(HAND_KINDS, KIND_LABELS)
+        )
 
     def work(session: Session) -> ParcelRow:
         parcel = find_parcel(session, ref, on_shelf=True)

@@ -78,7 +78,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
                 value=self.waybill, placeholder=_("scan the waybill or type the code"), id="pr-parcel"
             )
             yield KindChoice(
-                [(_(label), kind) for kind, label in problems.KIND_LABELS.items()],
+                [(_(problems.KIND_LABELS[kind]), kind) for kind in problems.HAND_KINDS],
                 prompt=_("Kind"),
                 id="pr-kind",
             )
