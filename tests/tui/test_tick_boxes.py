@@ -11,9 +11,9 @@ from textual.app import App, ComposeResult
 from textual.widgets import Checkbox
 
 import station_console.tui
-from station_console.tui.widgets.tick import RoutedTick, SpaceTick, Tick
+from station_console.tui.widgets.tick import RoutedTick, SpaceTick, Tick, TickList
 
-TOGGLES = {"Checkbox", "RadioButton", "RadioSet", "ToggleButton"}
+TOGGLES = {"Checkbox", "RadioButton", "RadioSet", "ToggleButton", "SelectionList"}
 
 
 class Boxes(App[None]):
@@ -25,6 +25,15 @@ class Boxes(App[None]):
 
 def box(tick: Checkbox) -> str:
     return tick.render().plain[:3]
+
+
+class Items(App[None]):
+    def compose(self) -> ComposeResult:
+        yield TickList[str](("lithium batteries", "battery"), ("liquids", "liquid", True), ("cash", "cash"))
+
+
+def lines(items: TickList[str]) -> list[str]:
+    return [items.render_line(y).text.rstrip() for y in range(3)]
 
 
 async def test_an_unticked_box_is_empty_and_a_ticked_one_holds_a_tick() -> None:
@@ -49,9 +58,25 @@ async def test_an_unticked_box_is_empty_and_a_ticked_one_holds_a_tick() -> None:
         assert off.render().plain == "▐✓▌ problems only "
 
 
+async def test_a_list_to_tick_shows_the_same_boxes() -> None:
+    """Send-out's inspection checklist (a SelectionList) drew ▐X▌ for an item not yet made sure of.
+    Pins the one place the box is drawn over Textual's (TickList.render_line, Textual 8.2.8)."""
+    app = Items()
+    async with app.run_test(size=(60, 10)) as pilot:
+        items = app.query_one(TickList)
+        items.focus()
+        await pilot.pause()
+        assert lines(items) == ["▐ ▌ lithium batteries", "▐✓▌ liquids", "▐ ▌ cash"]
+        await pilot.press("space", "down", "enter", "down", "space")
+        await pilot.pause()
+        assert items.selected == ["battery", "cash"]
+        assert lines(items) == ["▐✓▌ lithium batteries", "▐ ▌ liquids", "▐✓▌ cash"]
+
+
 def test_every_tick_box_in_the_console_is_the_house_one() -> None:
-    """Parcels' 'problems only', the move's 'whole layer' and Send-out's ticks were Textual's Checkbox:
-    unticked, they read as ticked. No screen makes or subclasses one of Textual's toggles itself."""
+    """Parcels' 'problems only', the move's 'whole layer' and Send-out's ticks were Textual's Checkbox,
+    and Send-out's inspection checklist its SelectionList: unticked, they read as ticked. No screen
+    makes or subclasses one of Textual's toggles or tick lists itself (`SelectionList[str]` too)."""
     root = Path(station_console.tui.__file__).parent
     own = root / "widgets" / "tick.py"
     found = []
@@ -67,6 +92,8 @@ def test_every_tick_box_in_the_console_is_the_house_one() -> None:
                 else []
             )
             for name in named:
+                if isinstance(name, ast.Subscript):  # SelectionList[str]
+                    name = name.value
                 if isinstance(name, ast.Name) and name.id in TOGGLES:
                     found.append(f"{path.relative_to(root)}:{name.lineno}: {name.id}")
     assert not found, "Textual's toggles, which read ticked unticked:\n" + "\n".join(found)

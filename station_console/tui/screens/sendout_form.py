@@ -25,7 +25,7 @@ from station_console.services.sendout.payments import METHOD_LABELS, Payment
 from station_console.tui.widgets.form_scroll import FormScroll
 from station_console.tui.widgets.plain import Label, plain
 from station_console.tui.widgets.routed_choice import RoutedChoice
-from station_console.tui.widgets.tick import RoutedTick
+from station_console.tui.widgets.tick import RoutedTick, TickList
 from station_console.tui.widgets.wedge import RoutedKeys, WedgeInput
 
 PHONE_CHARS = r"[0-9+\-\s()*#]*"
@@ -61,7 +61,7 @@ class FormInput(WedgeInput):
 QUOTE_FIELDS = {"so-dest", "so-weight", "so-dims", "so-value", "so-carrier", "so-pack", "so-insure"}
 
 
-class CheckList(RoutedKeys, SelectionList[str]):
+class CheckList(RoutedKeys, TickList[str]):
     pass
 
 

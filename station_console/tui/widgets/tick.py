@@ -3,15 +3,19 @@
 Textual's Checkbox draws `▐X▌` ticked or not and tells them apart by the X's colour only (black on dark
 blue unticked): an unticked box read as ticked, and a stocktake was closed with a fix the clerk thought
 unticked. Here the box's inside is a space unticked and a tick ticked, so it reads the same in any
-colours (tmux's 256, a 16-colour `TERM=xterm`, no colour at all).
+colours (tmux's 256, a 16-colour `TERM=xterm`, no colour at all). `TickList` is the same box for a
+list of items to tick (Textual's SelectionList drew `▐X▌` both ways too).
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.segment import Segment
 from textual.binding import Binding, BindingType
-from textual.widgets import Checkbox
+from textual.strip import Strip
+from textual.widgets import Checkbox, SelectionList
+from textual.widgets.selection_list import SelectionType
 
 from station_console.tui.widgets.wedge import RoutedKeys
 
@@ -48,3 +52,31 @@ class SpaceTick(RoutedTick, inherit_bindings=False):
     stocktake's close), Enter on a box closes, it does not flip the box."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_button", show=False)]
+
+
+class TickList(SelectionList[SelectionType]):
+    """A list of items to tick (Space or Enter ticks the highlighted one, as Textual's), each with the
+    house box."""
+
+    DEFAULT_CSS = """
+    TickList > .selection-list--button,
+    TickList > .selection-list--button-highlighted,
+    TickList > .selection-list--button-selected,
+    TickList > .selection-list--button-selected-highlighted { text-style: bold; }
+    """
+
+    def render_line(self, y: int) -> Strip:
+        # Textual (8.2.8) draws every line's box from the class-wide BUTTON_INNER of its toggles (the one
+        # Checkbox inherits) and has no hook per line, so the inside is put right here; the rest of the
+        # line is Textual's. The box is the line's second segment, its style naming the option it ticks.
+        line = super().render_line(y)
+        segments = list(line)
+        if len(segments) < 2 or segments[1].text != Checkbox.BUTTON_INNER:
+            return line  # not an item's line
+        box = segments[1]
+        index = (box.style.meta if box.style else {}).get("option")
+        if not isinstance(index, int):
+            return line
+        ticked = self.get_option_at_index(index).value in self.selected
+        segments[1] = Segment(TICKED if ticked else UNTICKED, box.style)
+        return Strip(segments, line.cell_length)
