@@ -3,8 +3,10 @@
 The console runs headless (Textual's `run_test`, as the Pilot tests run it) on a copy of a small demo
 station (`station init --demo` at STATION_DEMO_SCALE=0.05, made once into the work folder) with a
 demo clerk signed in. It presses keys (fuzz_keys.py picks them) from a weighted alphabet: mode and
-screen keys (F1-F12, Ctrl+S/T/Z/Y/X/N/O/L; Ctrl+D on Shelves, Ctrl+W/B on Check-in), Esc, Enter, Tab,
-arrows, space, y/n, digits, letters, and whole scans (a waybill or a pickup code from the database typed back to back, then Enter), with
+screen keys (F1-F12, Ctrl+S/T/Z/Y/X/N/O/L; Ctrl+D on Shelves, Ctrl+W/B on Check-in, Ctrl+G Pre-alerts in
+Settings, F11 and F7 more often on Send-out), Esc, Enter, Tab, arrows, space, y/n, digits, letters,
+what a sender gives into Send-out's empty fields (so its dialogs have a filled form), and whole scans
+(a waybill or a pickup code from the database typed back to back, then Enter), with
 a random short pause (0-150 ms) or a wait until the console is quiet between some keys, so workers
 answer at random moments. Locked (Ctrl+L), it signs the clerk in again by keys now and then (unlocked
 first, as a manager at another counter would: the random digits and Enters typed into the PIN field
@@ -27,9 +29,10 @@ after its own page key scrolled a form away from it: by design), and in a zh con
 check-in the screen showed done whose parcel row is not in the database at the end is a crash
 ("lost"). `--markup` also types Rich markup into whatever has the focus. Each run has a counter.toml
 of its own (Settings saves it), so a replay starts as its run did. `--rules` also presses Ctrl+F
-(Settings > Send-out rules; more often in Settings) and types the paths of rule files (fuzz_files.py
-writes them into the work folder: good and bad tariffs, checklists and stock, a folder, a missing
-file) into the import forms, now and then anywhere.
+(Settings > Send-out rules; more often in Settings) and types the paths of rule and pre-alert files
+(fuzz_files.py writes them into the work folder: good and bad tariffs, checklists, stock and pre-alert
+files, a folder, a missing file) into the import forms, now and then anywhere. Each run's notes are
+printed as it ends (a batch stopped midway keeps them), and all of them again at the end.
 
     .venv/bin/python scripts/fuzz_console.py --seed 1 --keys 2000 --role manager [--runs 5] [--size 80x24]
         [--lang zh] [--rules]   (a terminal of 160x45 and English unless told)
@@ -346,7 +349,9 @@ def main() -> None:
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="the console's language (en)")
     parser.add_argument("--markup", action="store_true", help="also type Rich markup into the fields")
     parser.add_argument(
-        "--rules", action="store_true", help="also Ctrl+F (Send-out rules) and rule files' paths typed"
+        "--rules",
+        action="store_true",
+        help="also Ctrl+F (Send-out rules) and the paths of rule and pre-alert files typed",
     )
     parser.add_argument(
         "--stop-on", metavar="TEXT", help="a note holding TEXT is a crash too: stops the run and is shrunk"
@@ -389,6 +394,8 @@ def main() -> None:
         width, height = args.size
         setup = f"role {args.role} {width}x{height} {args.lang}"
         print(f"seed {seed} {setup}: {outcome.keys} keys in {took:.0f} s", flush=True)
+        for note, count in sorted(outcome.notes.items()):
+            print(f"  seed {seed} note (seen {count} times): {note}", flush=True)
         if outcome.crash is None:
             continue
         crash = outcome.crash

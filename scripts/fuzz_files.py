@@ -1,8 +1,8 @@
-"""The rule files the console fuzzer types the paths of (scripts/fuzz_console.py --rules): Settings >
-Send-out rules imports a tariff, a checklist or waybill stock from a typed path, and a form that only
-ever refused a missing file would never get past it. Good ones (a preview, then Yes stores them), bad
-ones (each refusal the services have), a folder, a missing file; names in Chinese, item text that looks
-like Rich markup and Chinese long enough to wrap."""
+"""The files the console fuzzer types the paths of (scripts/fuzz_console.py --rules): Settings > Send-out
+rules imports a tariff, a checklist or waybill stock from a typed path, Settings > Pre-alerts a carrier's
+pre-alert file, and a form that only ever refused a missing file would never get past it. Good ones (a
+preview, then Yes stores them), bad ones (each refusal the services have), a folder, a missing file;
+names in Chinese, item text that looks like Rich markup and Chinese long enough to wrap."""
 
 from __future__ import annotations
 
@@ -27,6 +27,30 @@ ITEMS = [
         "en": "Flammable liquids or gases (alcohol, paint, lighters, aerosols, perfume, nail varnish)",
     },
 ]
+
+
+# Pre-alerts: waybills the demo station never saw (a preview with rows to import), rows refused by line,
+# a name that looks like Rich markup, GBK as a carrier's spreadsheet saves it, JSON, and files with no
+# row to import (no waybill column, an unknown carrier, nothing but a header).
+PREALERT_CSV = (
+    "运单号,快递公司,手机,姓名\n"
+    "YT7000000000001,YTO,13800001111,张三\n"
+    "ZT7000000000002,ZTO,13800002222,[/magenta] 李四\n"
+    "not-a-waybill,ZTO,1380000,王五\n"
+    "YT7000000000001,YTO,13800001111,张三\n"
+)
+PREALERTS: dict[str, str | bytes] = {
+    "预到货.csv": PREALERT_CSV,
+    "prealert-gbk.csv": PREALERT_CSV.replace("YT7000000000001", "YT7000000000011").encode("gbk"),
+    "prealert.json": json.dumps(
+        [{"waybill": "ZT7000000000021", "carrier": "ZTO", "phone": "13800003333", "name": "[bold]赵六"}],
+        ensure_ascii=False,
+    ),
+    "prealert-no-carrier.csv": "waybill,phone\nZT7000000000031,13800004444\n",  # the form's carrier
+    "prealert-unknown.csv": "waybill,carrier\nXX7000000000041,NOSUCH\n",
+    "prealert-columns.csv": "name,phone\n张三,13800001111\n",
+    "prealert-header.csv": "运单号,快递公司\n",
+}
 
 
 def _checklist_toml(items: list[dict[str, str]]) -> str:
@@ -62,6 +86,7 @@ def rule_paths(folder: Path) -> list[str]:
         "bad-stock.csv": "SF1234567890150\nnot a number [/magenta]\n",
         "latin1.csv": "zone,first_g\ncaf\xe9,1\n".encode("latin-1"),  # not UTF-8
         "big.csv": b"0" * (rule_files.MAX_BYTES + 1),
+        **PREALERTS,
     }
     folder.mkdir(parents=True, exist_ok=True)
     for name, body in files.items():

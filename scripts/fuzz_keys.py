@@ -1,7 +1,8 @@
 """What the console fuzzer presses (scripts/fuzz_console.py): one key or a whole scan at a time, drawn from
 a weighted alphabet of mode and screen keys (and a screen's own way in to what they do not open), Esc,
 Enter, arrows, digits and letters, or a waybill or pickup code from the database; with --markup Rich
-markup typed, with --rules Ctrl+F and rule files' paths; a pause or a wait until quiet after some; and,
+markup typed, with --rules Ctrl+F and the paths of rule and pre-alert files; Send-out's fields filled
+with what a sender gives, so F11 and F10 have a form to work on; a pause or a wait until quiet after some; and,
 locked, the clerk signing in again by keys."""
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import random
 import sqlite3
 from pathlib import Path
 from typing import Any
+
+from fuzz_files import PREALERTS
 
 PIN = "2468"  # the demo clerks'
 
@@ -38,10 +41,34 @@ MARKUP_TYPED = ["[magenta]x[/magenta]", "[/magenta]", "[@click=app.quit]q[/magen
 # then anywhere else.
 RULES_KEYS = ["ctrl+f"]
 PATH_WEIGHT = 2
-# A screen's own Ctrl keys that open what no key of the alphabet opens (Door delivery from Shelves,
-# Who is this and Keep batch from Check-in): pressed now and then on that screen, as Ctrl+F in Settings.
-WAYS_IN = {"ShelvesScreen": ["ctrl+d"], "CheckinScreen": ["ctrl+w", "ctrl+b"]}
+# A screen's own keys that open what no key of the alphabet opens (Door delivery from Shelves, Who is
+# this and Keep batch from Check-in, Pre-alerts from Settings) or that a random F key seldom presses on a
+# filled form (Send-out's refund and refusal dialogs): pressed now and then on that screen.
+WAYS_IN = {
+    "ShelvesScreen": ["ctrl+d"],
+    "CheckinScreen": ["ctrl+w", "ctrl+b"],
+    "SettingsScreen": ["ctrl+g"],
+    "SendoutScreen": ["f11", "f11", "f7"],
+}
 WAY_IN_CHANCE = 0.05
+# What a person types into an empty field that asks for it (pasted back to back, then Tab to the next):
+# random letters never make a send-out form the service takes, and F11 or F10 on it only ever refused
+# the sender's phone. Values that look like Rich markup are data too.
+FIELD_VALUES = {
+    "so-phone": ["13812345678", "1381234"],
+    "so-name": ["Zhang San", "[/magenta]张三"],
+    "so-idnum": ["11010519491231002X"],
+    "so-to-name": ["Wang Wu", "王五"],
+    "so-to-phone": ["13987654321"],
+    "so-dest": ["新疆", "北京", "Atlantis"],
+    "so-address": ["乌鲁木齐市人民路 88 号"],
+    "so-contents": ["clothes", "[bold]fireworks[/]"],
+    "so-weight": ["2.5", "0.3"],
+    "so-waybill": ["SF1234567890124", "SF1234567890130"],
+    "form-carrier": ["ZTO", "YTO", "NOSUCH"],
+    "form-reason": ["sparklers", "[@click=app.quit]q"],
+}
+FIELD_CHANCE = 0.4
 
 
 def scans(path: Path) -> list[str]:
@@ -70,6 +97,15 @@ def sign_in_keys(app: Any, name: str) -> list[str]:
     return [*keys, *clear, *name, "enter", "|", *clear, *PIN, "enter"]
 
 
+def prealert_paths(rng: random.Random, app: Any, paths: list[str]) -> list[str]:
+    """On the pre-alert import form, mostly pre-alert files (a rule file there is only ever refused)."""
+    stack = app.screen_stack
+    under = type(stack[-2]).__name__ if len(stack) > 1 else ""
+    if under != "PrealertsScreen" or rng.random() < 0.2:
+        return []
+    return [path for path in paths if Path(path).name in PREALERTS]
+
+
 def generate(
     rng: random.Random,
     app: Any,
@@ -82,6 +118,7 @@ def generate(
 ) -> list[str]:
     """The next tokens: one key or a scan (back to back), each maybe followed by a pause or a wait."""
     focused = getattr(app.focused, "id", None)
+    empty = not str(getattr(app.focused, "value", "x"))
     if app.signing_in and locked_for > 8 and rng.random() < 0.3:
         if database is not None:
             unlock(database, name)
@@ -90,8 +127,10 @@ def generate(
         tokens = list(RULES_KEYS)  # Settings is a way in of a dozen keys: the rules are one of them
     elif (way_in := WAYS_IN.get(type(app.screen).__name__)) and rng.random() < WAY_IN_CHANCE:
         tokens = [rng.choice(way_in)]
+    elif focused in FIELD_VALUES and empty and rng.random() < FIELD_CHANCE:
+        tokens = [*rng.choice(FIELD_VALUES[focused]), "tab"]
     elif paths and rng.random() < (0.4 if focused == "form-path" else PATH_WEIGHT / 100):
-        typed = list(rng.choice(paths))  # pasted: back to back
+        typed = list(rng.choice(prealert_paths(rng, app, paths) or paths))  # pasted: back to back
         tokens = [*typed, "enter"] if rng.random() < 0.7 else typed
     elif markup and rng.random() < MARKUP_WEIGHT / 100:
         typed = list(rng.choice(MARKUP_TYPED))
