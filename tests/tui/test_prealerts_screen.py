@@ -241,3 +241,20 @@ async def test_a_preview_read_as_the_console_locks_asks_only_the_clerk_who_asked
             assert isinstance(app.screen, PrealertsScreen)
             await quiet.press(pilot, "y")  # nothing of the last clerk's to say yes to
     assert waybills(station) == []
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_name_longer_than_the_system_takes_is_refused_as_no_such_file(
+    request: pytest.FixtureRequest, station: Station, tmp_path: Path
+) -> None:
+    """A file's name past the system's 255 bytes (86 Chinese characters) cannot be there: said at the
+    path as a missing file is, not as a failure of the console."""
+    sign_in_manager(station)
+    typed = str(tmp_path / ("预到货" * 30 + ".csv"))
+    app = console_on(request, station)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(app, pilot, typed)
+        assert app.screen is form
+        said = str(form.query_one("#form-refused", Static).render())
+    assert said == f"No such file: {typed[:200]}"
+    assert waybills(station) == []

@@ -26,9 +26,13 @@ def read_typed_bytes(path: Path, *, max_bytes: int | None = None, too_large: str
     `too_large` (a msgid taking `path` and `mb`)."""
     path = typed_path(path)
     shown = str(path)[:200]
-    if path.is_dir():
+    try:
+        is_dir, is_file = path.is_dir(), path.is_file()
+    except OSError:  # a name longer than the system takes (255 bytes): no such file can be there
+        is_dir = is_file = False
+    if is_dir:
         raise Refused(N_("{path} is a folder: type the path of a file"), code="is_folder", path=shown)
-    if not path.is_file():
+    if not is_file:
         raise Refused(N_("No such file: {path}"), code="no_file", path=shown)
     try:
         if max_bytes is not None and path.stat().st_size > max_bytes:
