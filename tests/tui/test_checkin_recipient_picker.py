@@ -4,7 +4,6 @@ finder names the parcel it picks for, and a pick refused names that parcel and i
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from sqlmodel import select
@@ -18,7 +17,7 @@ from station_console.tui.screens.checkin_batch import CourierDialog
 from station_console.tui.screens.checkin_recipient import RecipientPicker
 from tui import quiet
 from tui.checkin_driver import attention
-from tui.recipients_driver import people, text_of, until
+from tui.recipients_driver import people, text_of, type_slowly, until
 
 NOT_A_NAME = "A scan is not a name: JT0000000000009 was not taken."
 
@@ -38,14 +37,6 @@ async def open_picker(app: StationApp, pilot: Any) -> RecipientPicker:
     await until(pilot, lambda: isinstance(app.screen, RecipientPicker))
     assert isinstance(app.screen, RecipientPicker)
     return app.screen
-
-
-async def type_slowly(pilot: Any, text: str) -> None:
-    """A person typing fast but no scanner: 80 ms between keys."""
-    start = time.monotonic()
-    for n, key in enumerate(text):
-        quiet.send_key(pilot.app, key, at=start + 0.08 * n)
-    await quiet.settle(pilot)
 
 
 async def test_a_scan_typed_into_the_recipient_search_is_refused_and_a_typed_name_is_kept(
