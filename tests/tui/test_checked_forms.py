@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 from station_helpers import snapshot
-from textual.widgets import Input, Static, Switch
+from textual.widgets import Input, Static
 
 from db.models import DeliveryItem, DeliveryRun, Recipient, RecipientConsent
 from station_console.services.checkin.transaction import check_in
@@ -22,6 +22,7 @@ from station_console.services.delivery import requests, runs
 from station_console.services.recipients import directory
 from station_console.tui.app import StationApp
 from station_console.tui.screens.form_dialog import FormDialog
+from station_console.tui.widgets.tick import Tick
 from tui import quiet
 from tui.quiet import TIMEOUT
 
@@ -238,11 +239,11 @@ async def test_a_door_request_for_a_parcel_with_no_address_is_refused_in_its_for
     async with app.run_test(size=(160, 50)) as pilot:
         await _delivery(app, pilot)
         await quiet.press(pilot, "f12")
-        form(app).query_one("#form-phone", Switch).value = True
+        form(app).query_one("#form-phone", Tick).value = True
         message = "JT0000000000002 has no address: match it to a recipient with a building or room first"
         typed = {"ref": "JT0000000000002"}
         await refused(pilot, app, station, typed, message, at_fault="ref")
-        assert form(app).query_one("#form-phone", Switch).value is True
+        assert form(app).query_one("#form-phone", Tick).value is True
         await put_right(pilot, app, "ref", "JT0000000000001")
         await until(pilot, lambda: "waits for the next run" in text_of(app, "#dl-status"))
     with station.read() as session:

@@ -21,8 +21,10 @@ from station_console.tui.scanner_bridge import ScannerBridge
 from station_console.tui.screens.form_dialog import FormDialog
 from station_console.tui.screens.sendout import SendoutScreen
 from station_console.tui.screens.unsaved import LeaveUnsaved
+from station_console.tui.widgets.tick import Tick
 from station_console.tui.widgets.wedge import KeyRouter, WedgeInput
 from tui import quiet
+from tui.drawn_text import drawn
 from tui.sendout_driver import (
     accept_send,
     at_sendout,
@@ -114,7 +116,13 @@ async def test_f11_records_the_items_found_with_the_forms_destination_and_weight
             items[0].text(),
             items[1].text(),
         ]
-        await quiet.press(pilot, "space", "space", "ctrl+s")  # ticked and unticked: nothing, no reason
+        # The house tick box, read in any colours: a Switch showed only a knob's colour, no box or tick.
+        assert [type(dialog.query_one(f"#form-found{n}")).__name__ for n in range(2)] == ["Tick", "Tick"]
+        await quiet.press(pilot, "space")
+        await quiet.settle(pilot)
+        found = [dialog.query_one(f"#form-found{n}", Tick) for n in range(2)]
+        assert [drawn(app, box).strip() for box in found] == ["▐✓▌", "▐ ▌"]  # whole, not cut to ▐✓…
+        await quiet.press(pilot, "space", "ctrl+s")  # ticked and unticked: nothing, no reason
         await until(pilot, lambda: "Tick what was found" in str(dialog.query_one("#form-refused").render()))
         assert app.screen is dialog and sends(station) == []
         assert dialog.focused is dialog.query_one("#form-found0")  # the cursor where to tick

@@ -1,4 +1,4 @@
-"""Small forms in a pop-up: a few typed fields, choices and switches; Enter goes on to the next empty
+"""Small forms in a pop-up: a few typed fields, choices and tick boxes; Enter goes on to the next empty
 field, and with none left gives them back; Ctrl+S gives them back from any field; Esc cancels. A line
 under OK says so.
 
@@ -23,7 +23,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Select, Switch
+from textual.widgets import Button, Input, Select
 
 from station_console.errors import StationError
 from station_console.i18n import N_, _, get_language, shown_params
@@ -37,6 +37,7 @@ from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.paged_select import PagedSelect
 from station_console.tui.widgets.plain import Label, Static, plain
+from station_console.tui.widgets.tick import Tick
 from station_console.tui.widgets.wrapped_table import WrappedTable
 
 
@@ -46,7 +47,7 @@ class FormField:
     label: str  # shown as it is (translated by the caller)
     value: Any = ""
     options: tuple[tuple[str, Any], ...] | None = None  # a choice: (shown, value)
-    switch: bool = False
+    switch: bool = False  # a tick box (the house one: Textual's Switch told on from off by colour only)
     placeholder: str = ""
     max_length: int = 200  # 0: no limit (a checked field takes a long paste whole, to be shortened)
     pin: bool = False  # typed unseen, digits only, as at the sign-in
@@ -215,10 +216,10 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
                 yield Button(_("OK"), id="form-ok", variant="primary")
                 yield keys_line(NEXT_FIELD_KEYS)
 
-    def _widget(self, field: FormField) -> Input | Select[Any] | Switch:
+    def _widget(self, field: FormField) -> Input | Select[Any] | Tick:
         widget_id = f"form-{field.key}"
         if field.switch:
-            return Switch(value=bool(field.value), id=widget_id)
+            return Tick(value=bool(field.value), id=widget_id)
         if field.options is not None:
             values = [v for _label, v in field.options]
             return PagedSelect(
@@ -277,7 +278,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
         out: dict[str, Any] = {}
         for field in self.fields:
             widget = self.query_one(f"#form-{field.key}")
-            if isinstance(widget, Switch | Select | Input):
+            if isinstance(widget, Tick | Select | Input):
                 out[field.key] = widget.value
         return out
 
@@ -285,7 +286,7 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
     def _submitted(self, event: Input.Submitted) -> None:
         """Enter in a typed field goes on to the next one still empty, as the sign-in does; with none
         left, it sends the form. Once refused, Enter sends: the clerk puts one field right, as told.
-        Choices and switches are left to Tab: Enter there opens or flips them."""
+        Choices and tick boxes are left to Tab: Enter there opens or ticks them."""
         typed = [w for f in self.fields if isinstance(w := self.query_one(f"#form-{f.key}"), Input)]
         later = typed[typed.index(event.input) + 1 :] if event.input in typed else []
         empty = None if self._was_refused else next((field for field in later if not field.value), None)

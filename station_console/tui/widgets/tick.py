@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from rich.segment import Segment
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.strip import Strip
 from textual.widgets import Checkbox, SelectionList
 from textual.widgets.selection_list import SelectionType
@@ -41,6 +42,12 @@ class Tick(Checkbox):
     def _show_value(self) -> None:
         # Textual draws the box's inside from BUTTON_INNER (its public drawing attribute).
         self.BUTTON_INNER = TICKED if self.value else UNTICKED
+
+    def render(self) -> Content:
+        # Textual (8.2.8) pads even an empty label: a box with none (a form's, beside its own label)
+        # drew '▐✓▌  ' in the box's 3 cells, cut to '▐✓…'.
+        drawn = super().render()
+        return drawn if self.label else drawn.rstrip()
 
 
 class RoutedTick(RoutedKeys, Tick):
