@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
-from textual.widgets import DataTable, Input, Static, Switch, TextArea
+from textual.widgets import DataTable, Input, Static, TextArea
 
 from db.models import Carrier, EventKind, ParcelEvent
 from station_console.services.core.station import Station
 from station_console.services.scan.carriers import get_detector
 from station_console.tui.app import StationApp
 from station_console.tui.screens.carrier_editor import CarrierEditorScreen, CarrierForm, text_to_patterns
+from station_console.tui.widgets.tick import Tick
 from tui import quiet
 
 
@@ -214,7 +215,7 @@ async def test_enter_goes_to_the_next_field_and_ctrl_s_saves(app: StationApp, st
         ):
             await quiet.press(pilot, *typed, "enter")
             assert app.focused is not None and app.focused.id == name, f"Enter reached {app.focused!r}"
-        assert form.query_one("#cf-active", Switch).value  # passed over, not flipped
+        assert form.query_one("#cf-active", Tick).value  # passed over, not flipped
         await quiet.press(pilot, *"^KD[0-9]{11}$", "enter", *"^KDX[0-9]{10}$")
         assert form.query_one("#cf-patterns", TextArea).text == "^KD[0-9]{11}$\n^KDX[0-9]{10}$"
         await quiet.press(pilot, "ctrl+s")

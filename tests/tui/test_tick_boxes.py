@@ -13,7 +13,8 @@ from textual.widgets import Checkbox
 import station_console.tui
 from station_console.tui.widgets.tick import RoutedTick, SpaceTick, Tick, TickList
 
-TOGGLES = {"Checkbox", "RadioButton", "RadioSet", "ToggleButton", "SelectionList"}
+# Switch: on and off differ by the knob's colour and side only (a plain-text capture shows nothing).
+TOGGLES = {"Checkbox", "RadioButton", "RadioSet", "ToggleButton", "SelectionList", "Switch"}
 
 
 class Boxes(App[None]):
@@ -75,7 +76,9 @@ async def test_a_list_to_tick_shows_the_same_boxes() -> None:
 
 def test_every_tick_box_in_the_console_is_the_house_one() -> None:
     """Parcels' 'problems only', the move's 'whole layer' and Send-out's ticks were Textual's Checkbox,
-    and Send-out's inspection checklist its SelectionList: unticked, they read as ticked. No screen
+    and Send-out's inspection checklist its SelectionList: unticked, they read as ticked; Settings' on/off
+    settings, the carrier's Active and the form dialogs' ticks were a Switch, on told from off by its
+    knob's colour and side. No screen
     makes or subclasses one of Textual's toggles or tick lists itself (`SelectionList[str]` too)."""
     root = Path(station_console.tui.__file__).parent
     own = root / "widgets" / "tick.py"

@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Input, Switch, TextArea
+from textual.widgets import Button, DataTable, Input, TextArea
 
 from db.models import Carrier
 from station_console.errors import StationError
@@ -36,6 +36,7 @@ from station_console.tui.screens.typed_dialog import keys_line
 from station_console.tui.screens.unsaved import SAVING, KeepsEdits
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static, Table
+from station_console.tui.widgets.tick import Tick
 
 # The field a refusal is about, by its code, when it does not name it itself (`field`).
 REFUSED_FIELD = {
@@ -129,7 +130,7 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
                         value = "" if row is None and name == "sort_order" else value  # blank: placed last
                         yield FixedInput(value=str(value), id=f"cf-{name}", type="integer")
                     yield Label(_("Active"))
-                    yield Switch(value=row.active if row else True, id="cf-active")
+                    yield Tick(value=row.active if row else True, id="cf-active")
                 yield Label(
                     _(
                         "Patterns: one regex a line, then a check-digit rule ({rules})",
@@ -151,7 +152,7 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
-        """Enter goes on to the next field, after the last to the patterns: the Active switch is left to
+        """Enter goes on to the next field, after the last to the patterns: the Active tick is left to
         Tab (Enter there would flip it). Ctrl+S saves from any field."""
         event.stop()
         fields = [field for field in self.query(Input) if not field.disabled]
@@ -176,7 +177,7 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
             text = self.query_one(f"#cf-{name}", Input).value.strip()
             if text:
                 data[name] = text
-        data["active"] = self.query_one("#cf-active", Switch).value
+        data["active"] = self.query_one("#cf-active", Tick).value
         old = self.carrier.patterns if self.carrier else None
         data["patterns"] = text_to_patterns(self.query_one("#cf-patterns", TextArea).text, old)
         return data
@@ -217,8 +218,8 @@ class CarrierForm(KeepsEdits, ServiceCalls, Dialog[Carrier | None]):
 
     @on(Input.Changed)
     @on(TextArea.Changed)
-    @on(Switch.Changed)
-    def _field_changed(self, event: Input.Changed | TextArea.Changed | Switch.Changed) -> None:
+    @on(Tick.Changed)
+    def _field_changed(self, event: Input.Changed | TextArea.Changed | Tick.Changed) -> None:
         """The field the refusal names, changed: its red line goes (it would say the code is still
         wrong as the clerk reads the one put right). A refusal naming no field stays until the save."""
         field = self._refused_field

@@ -1,6 +1,6 @@
 """One settings field as a form widget, and back: the editor a field's type asks for, what it holds.
 
-A field's form value is what its widget holds (a Switch's bool, a Select's option or None, an Input's
+A field's form value is what its widget holds (a tick box's bool, a Select's option or None, an Input's
 text), so Settings can keep what was typed in a section while another is shown, and turn it into the
 model's value only when saving. Lists and mappings (fee rules, event targets) are edited as JSON.
 """
@@ -12,17 +12,18 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel, Json, TypeAdapter, ValidationError
-from textual.widgets import Input, Select, Switch
+from textual.widgets import Input, Select
 
 from station_console.field_labels import choice_label
 from station_console.i18n import _
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.paged_select import PagedSelect
+from station_console.tui.widgets.tick import Tick
 from station_console.validation_reasons import validation_reason
 
 STATION, COUNTER = "st", "ct"  # widget id prefixes: #st-station_name, #ct-counter
 
-FieldWidget = Input | Select[Any] | Switch
+FieldWidget = Input | Select[Any] | Tick
 _JSON: TypeAdapter[Any] = TypeAdapter(Json[Any])  # JSON read by Pydantic: its refusal has a reason
 
 
@@ -75,7 +76,7 @@ def field_widget(model: type[BaseModel], name: str, shown: Any, widget_id: str) 
     """The editor for field `name`, holding the form value `shown`."""
     annotation = _annotation(model, name)
     if annotation is bool:
-        return Switch(value=bool(shown), id=widget_id, classes="value")
+        return Tick(value=bool(shown), id=widget_id, classes="value")
     options = _literal_options(annotation)
     if options is not None:
         return PagedSelect(

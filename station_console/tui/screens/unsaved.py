@@ -27,7 +27,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Select, Switch, TextArea
+from textual.widgets import Button, Checkbox, Input, Select, TextArea
 
 from station_console.i18n import N_, _
 from station_console.tui.screens.base import translate_bindings
@@ -40,7 +40,7 @@ Answer = Literal["save", "discard", "stay"]
 SAVING = N_("One moment: saving. Quit or leave once it is done.")
 # The question's Save sent the save: the clerk has asked to leave, and the save may wait (a busy database).
 LEAVING = N_("Saving, then leaving...")
-_EDITORS = (Input, TextArea, Switch, Checkbox, Select)  # Checkbox: a form's tick box (widgets/tick.py)
+_EDITORS = (Input, TextArea, Checkbox, Select)  # Checkbox: the house Tick
 SAVE_KEYS = N_("Ctrl+S: save · Ctrl+D: discard · Esc or Enter: stay")
 DISCARD_KEYS = N_("Ctrl+D: discard · Esc or Enter: stay")
 
