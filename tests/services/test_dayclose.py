@@ -317,3 +317,36 @@ def test_a_day_closed_early_by_an_earlier_version_still_matches_its_hash(
     report = build_report(station, D)
     assert report["overdue"]["totals"]["amber"] == 1  # read today: from midnight
     assert report["closed"]["matches"] is True
+
+
+def test_a_stocktake_put_back_is_counted_once_as_put_back_and_the_day_balances(
+    station: Station, clock: object
+) -> None:
+    """A parcel recorded as picked up, found on the shelf and put back was counted twice in the day
+    report: as put back and as a re-delivery (its check-in was recorded as one). It never left."""
+    from station_console.services.day.export import to_csv, to_json
+    from station_console.services.day.summary import summary_lines
+    from station_console.services.exceptions import stocktake, stocktake_close
+
+    parcel = put(station, "JT0000000000007", "JT", local(D, 9))
+    leave(station, parcel, "picked_up", local(D, 10))
+    clock.now = local(D, 11)  # type: ignore[attr-defined]
+    act_as_manager(station, "mei")  # a put-back is a manager's
+    take = stocktake.start(station, "1-1")
+    stocktake.scan(station, take.id, "JT0000000000007")
+    closed = stocktake_close.close(station, take.id, put_back=["JT0000000000007"])
+    assert [put["waybill"] for put in closed.result["fixes"]["put_back"]] == ["JT0000000000007"]
+    clock.now = local(D, 21)  # type: ignore[attr-defined]
+    report = build_report(station, D)
+    assert report["redeliveries"] == {"count": 0, "waybills": []}
+    lines = "\n".join(summary_lines(report))
+    assert "Re-deliveries: 0;" in lines and "put back 1," in lines
+    assert "redeliveries,0" in to_csv(report).replace("\r", "")
+    assert json.loads(to_json(report))["redeliveries"]["count"] == 0
+    # Received twice (the first time and put back), handed out once, on the shelf at the close: balanced.
+    totals = report["totals"]
+    assert (totals["opening"], totals["checked_in"], totals["picked_up"], totals["closing"]) == (0, 2, 1, 1)
+    assert report["balanced"] and report["differences"] == []
+    close_day(station, D)
+    with station.read() as session:
+        assert json.loads(session.exec(select(DayClose)).one().figures)["balanced"] is True

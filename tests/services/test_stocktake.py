@@ -283,7 +283,9 @@ def test_a_parcel_recorded_as_picked_up_and_found_is_put_back_only_without_a_mes
     (put,) = closed.result["fixes"]["put_back"]
     assert put["waybill"] == "SF1400000000011" and put["pickup_code"]
     (checked_in,) = events(station, EventKind.CHECKED_IN)
-    assert checked_in.details["stocktake"] == again.id and checked_in.details["redelivery"] is True
+    assert (
+        checked_in.details["stocktake"] == again.id and checked_in.details["redelivery"] is False
+    )  # it never left
     with station.read() as s:
         assert s.exec(select(Notification)).all() == []  # no "your parcel is ready"
 

@@ -139,7 +139,9 @@ def check_in(
         if carrier_row is None or carrier_row[0] is None:
             raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
         carrier_id, carrier_short = int(carrier_row[0]), str(carrier_row[1])
-        redelivery = check_duplicate(session, waybill)
+        # A put-back's waybill was here before, but the parcel never left: not a re-delivery (the day
+        # report counts it once, among the stocktake's put-backs).
+        redelivery = check_duplicate(session, waybill) and put_back_at_stocktake is None
         if courier_batch is not None:
             prealert.require_open_batch(session, courier_batch)
         expected = prealert.expected(session, waybill)
