@@ -206,6 +206,9 @@ def test_each_stocktake_finding_is_said_in_the_clerks_words() -> None:
         assert finding_words(item("extra", None, **{**gone, "status": "picked_up"})) == (
             "JT1：记录显示已于 2026-05-01 14:06 由 王芳 交给取件人，却在货架上找到。请放在一边，交给店长处理。"
         )
+        assert finding_words(item("extra", None, **gone), may_put_back=True).endswith(
+            "却在货架上找到。结束盘库时请勾选放回货架。"
+        )
         assert (
             finding_words(item("wrong_layer"))
             == "JT1：记录在本货架的 1-2 层。请放回该层，或在结束盘库时移位。"
@@ -289,7 +292,11 @@ async def test_a_clerk_sees_the_put_back_dimmed_and_why(app: StationApp, station
         await quiet.press(pilot, "f8", "enter")
         await settle(pilot)
         app.screen.query_one("#st-scan", Input).value = "SF1400000000011"
-        await quiet.press(pilot, "enter", "f8")
+        await quiet.press(pilot, "enter")
+        await settle(pilot)
+        # A clerk hands it on; a manager is told to put it back (the next test).
+        assert str(app.screen.query_one("#st-last").render()).endswith(" Set it aside for the manager.")
+        await quiet.press(pilot, "f8")
         await settle(pilot)
         put_back = app.screen.query_one("#fix-put-back", Checkbox)
         assert put_back.disabled and str(app.screen.query_one("#st-put-back-refused").render()) == (
@@ -333,7 +340,7 @@ async def test_a_parcel_recorded_as_picked_up_is_said_so_and_not_checked_in_agai
         await settle(pilot)
         said = str(app.screen.query_one("#st-last").render())
         assert said.startswith("extra  SF1400000000011: recorded as picked up on " + at + " by ")
-        assert said.endswith("; found on the shelf. Set it aside for the manager.")
+        assert said.endswith("; found on the shelf. Put it back at the close.")  # said to a manager
         await quiet.press(pilot, "f8")
         await settle(pilot)
         boxes = {str(box.label): box for box in app.screen.query(Checkbox)}

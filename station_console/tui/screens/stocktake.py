@@ -214,7 +214,11 @@ class StocktakeScreen(TakesScans, ServiceCalls, ModeScreen):
         # A scan's answer lands late: a refusal said while it was written (a partial scan) stays first,
         # the finding below it. The finding is the stocktake's, and stays for whoever carries on.
         self.query_one("#st-last", StatusLine).show_read(
-            Text.assemble(class_text(item.classification), "  ", visible(finding_words(item))),
+            Text.assemble(
+                class_text(item.classification),
+                "  ",
+                visible(finding_words(item, may_put_back=self._put_back_refused() is None)),
+            ),
             under_refusal=True,
         )
         if item.classification != "match":  # not where it belongs

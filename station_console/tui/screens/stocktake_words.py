@@ -21,8 +21,9 @@ def left_words(item: Item) -> str:
     return _("recorded as picked up on {at} by {clerk}; found on the shelf", at=item.left_at, clerk=by)
 
 
-def finding_words(item: Item) -> str:
-    """The finding of one scan as a sentence, after its class label."""
+def finding_words(item: Item, *, may_put_back: bool = False) -> str:
+    """The finding of one scan as a sentence, after its class label. `may_put_back`: the clerk signed in
+    puts a parcel back (a manager), so one recorded as having left is not for them to hand on."""
     cls, waybill = item.classification, item.waybill
     if cls == "match":
         words = _("{waybill}: on record here, where it belongs.", waybill=waybill)
@@ -42,6 +43,8 @@ def finding_words(item: Item) -> str:
             waybill=waybill,
             location=item.recorded,
         )
+    elif item.left and may_put_back:
+        words = _("{waybill}: {left}. Put it back at the close.", waybill=waybill, left=left_words(item))
     elif item.left:
         words = _("{waybill}: {left}. Set it aside for the manager.", waybill=waybill, left=left_words(item))
     else:
