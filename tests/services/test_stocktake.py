@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from typing import Any
 
 import pytest
@@ -400,7 +402,7 @@ def test_a_close_refused_because_another_counter_closed_it_leaves_nothing_checke
         return seen
 
     monkeypatch.setattr(stocktake_close, "view", closed_meanwhile)
-    with pytest.raises(Refused, match="already closed"):
+    with pytest.raises(Refused, match="closed by Wu at .* while this close was being made"):
         stocktake_close.close(station, take_id, recheck_in=["SF1234567890123"], put_back=[wb(5)])
     assert checked_in_by_close(station) == [] and events(station, EventKind.CHECKED_IN) == []
     assert stocktake.view(station, take_id).result["fixes"]["rechecked"] == []  # the other counter's
@@ -426,3 +428,67 @@ def test_a_close_refused_after_its_check_ins_takes_them_back(
         stocktake_close.close(station, take_id, recheck_in=["SF1234567890123"], put_back=[wb(5)])
     assert checked_in_by_close(station) == [] and events(station, EventKind.CHECKED_IN) == []
     assert stocktake.view(station, take_id).status == "open"
+
+
+@pytest.mark.parametrize(
+    "fixes",
+    [{}, {"mark_missing": [wb(6)]}, {"recheck_in": ["SF1234567890123"], "put_back": [wb(5)]}],
+    ids=["no-fix-accepted", "marks-missing", "checks-in-and-puts-back"],
+)
+def test_two_counters_closing_one_stocktake_at_once_one_closes_the_other_is_refused(
+    station: Station, monkeypatch: pytest.MonkeyPatch, fixes: dict[str, list[str]]
+) -> None:
+    """Both closes read the stocktake open and both applied their fixes: the parcel put back twice, or
+    one close failing on the other's check-in, and the stocktake closed twice. Its row is locked for the
+    close: the second waits, reads it closed, and is refused in words, changing nothing."""
+    from pickup_helpers import as_clerk
+
+    take_id = stocktake_with_extras(station)
+    place(station, wb(6), "1-1")  # not scanned: missing
+    counters = [as_clerk(station, name, Role.MANAGER, counter=f"counter-{name}") for name in ("Wu", "Li")]
+    clerk_name = {at.clerk_id: name for at, name in zip(counters, ("Wu", "Li"), strict=True)}.get
+    both_read = threading.Barrier(2)
+    recheck = stocktake_close._recheck
+
+    def after_reading(*args: Any) -> Any:
+        # Both closes past their read, unless the first one's holds the second off: it goes on alone.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_read.wait(timeout=1)
+        return recheck(*args)
+
+    monkeypatch.setattr(stocktake_close, "_recheck", after_reading)
+    outcomes: list[object] = []
+
+    def close(at: Station) -> None:
+        try:
+            outcomes.append(stocktake_close.close(at, take_id, **fixes))
+        except Refused as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=close, args=(at,)) for at in counters]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    closed = [o for o in outcomes if isinstance(o, stocktake_view.View)]
+    refused = [o for o in outcomes if isinstance(o, Refused)]
+    assert len(closed) == 1 and len(refused) == 1, outcomes
+    checked_in = [*fixes.get("recheck_in", []), *fixes.get("put_back", [])]
+    done = closed[0].result["fixes"]
+    assert done["marked_missing"] == fixes.get("mark_missing", []) and done["failed"] == []
+    assert [r["waybill"] for r in done["rechecked"] + done["put_back"]] == checked_in
+    assert len(events(station, EventKind.STOCKTAKE_CLOSED)) == 1
+    assert len(events(station, EventKind.PROBLEM_MARKED)) == len(
+        fixes.get("mark_missing", []) + fixes.get("put_back", [])
+    )
+    assert len(events(station, EventKind.CHECKED_IN)) == len(checked_in)  # a put-back is one too
+    assert checked_in_by_close(station) == sorted(checked_in)
+    (why,) = refused
+    assert why.code == "stocktake_closed" and "nothing was changed" in str(why)
+    assert f"closed by {clerk_name(closed_by(station, take_id))} at" in str(why)
+
+
+def closed_by(station: Station, take_id: int) -> int | None:
+    with station.read() as s:
+        row = s.get(Stocktake, take_id)
+        return row.closed_by if row else None

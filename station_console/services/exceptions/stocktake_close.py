@@ -1,10 +1,10 @@
 """Closing a stocktake (盘库) with the fixes the clerk accepts, all in one transaction with the
 `stocktake_closed` event: relocate (a move to where it was found), mark missing (problem kind `missing`);
 a missing-flagged parcel that was found again is cleared. Re-checking-in an extra unknown here is a full
-check-in (new code, label, message), in that same transaction: a close refused (closed meanwhile at
-another counter) leaves none of its parcels checked in. An extra whose record says it
-left (picked up, returned, written off) is no new arrival: someone may have been handed the wrong
-parcel. It is only put back (`put_back`: new code and label, no message to the customer or carrier),
+check-in (new code, label, message), in that same transaction, with the stocktake's row locked: a
+close at another counter meanwhile waits, and is refused, leaving none of its parcels checked in. An
+extra whose record says it left (picked up, returned, written off) is no new arrival: someone may have
+been handed the wrong parcel. It is only put back (`put_back`: new code and label, no message to the customer or carrier),
 never re-checked-in as new, and flagged a problem (kind `put_back`, saying when and by whom it left) in
 the put-back's own transaction, so the manager finds it on Problems. The result is stored in
 `Stocktake.result` for the day's report. A fix that cannot be applied is kept with why, in the reader's
@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlmodel import Session, select
 
-from db.models import EventKind, Parcel, ParcelStatus, ProblemKind, StocktakeScan
+from db.models import Clerk, EventKind, Parcel, ParcelStatus, ProblemKind, Stocktake, StocktakeScan
 from station_console.errors import Refused, StationError
 from station_console.i18n import N_, _
 from station_console.services.checkin.transaction import check_in
@@ -49,13 +49,13 @@ def close(
     put_back = set(put_back)
     if put_back:
         require(station, "put_back")
-    before = view(station, stocktake_id)
-    if before.status == "closed":
+    if view(station, stocktake_id).status == "closed":
         raise Refused(N_("Stocktake {id} is already closed"), code="stocktake_closed", id=stocktake_id)
     settings = station.settings()
 
     def work(session: Session) -> None:
-        take = stocktake_in(session, stocktake_id)  # refused if another counter closed it meanwhile
+        take = _locked(session, stocktake_id, station.zone())
+        before = view_in(session, take, zone=station.zone())  # what is fixed: as it reads under the lock
         failed: list[dict[str, str]] = []
         rechecked, put = _recheck(session, station, before, recheck_in, put_back, failed)
         current = view_in(session, take, zone=station.zone())
@@ -116,6 +116,34 @@ def close(
 
     station.run(work)
     return view(station, stocktake_id)
+
+
+def _locked(session: Session, stocktake_id: int, zone: tzinfo) -> Stocktake:
+    """The stocktake's row, locked until the commit (PostgreSQL; SQLite's write transaction holds the
+    file): a close at another counter waits, then reads it closed and is refused, changing nothing.
+    FOR NO KEY UPDATE: a scan into it, whose foreign key takes a key-share lock, is not held up."""
+    query = (
+        select(Stocktake)
+        .where(Stocktake.id == stocktake_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    take = session.exec(query).first()
+    if take is None:
+        return stocktake_in(session, stocktake_id)  # refused: there is none
+    if take.status == "closed":
+        clerk = session.get(Clerk, take.closed_by) if take.closed_by else None
+        raise Refused(
+            N_(
+                "Stocktake {id} was closed by {clerk} at {at} while this close was being made: "
+                "nothing was changed. Its result shows what that close fixed."
+            ),
+            code="stocktake_closed",
+            id=stocktake_id,
+            clerk=clerk.name if clerk else "?",
+            at=take.closed_at.astimezone(zone).strftime("%H:%M") if take.closed_at else "?",
+        )
+    return take
 
 
 def _relocate(
