@@ -8,7 +8,8 @@ Textual objects: it hands its outcome to the app's message queue, where the head
 Check-in never waits for any of this.
 
 The header says what each printer's last send found (a pass that sends a printer nothing says nothing
-of it): a failure while the last send to a printer failed, else ready. A pass the database refused
+of it): a failure while the last send to a printer failed, else ready; not tried yet while no printer
+was sent anything since the start (or since the printers were saved): nothing says it works. A pass the database refused
 (another program holds it) sent nothing, so it says nothing of the printers either. The toast telling the failure
 goes when the state it told is over: a refusal the printer has printed past is no news (a job it set
 aside stays listed, with its reason, in the print queue).
@@ -35,6 +36,10 @@ from station_console.services.printing.printers import configured_printers, unas
 from station_console.tui.periodic import PeriodicWorker
 
 log = logging.getLogger(__name__)
+
+# The header's word for printers sent nothing yet, not the queue pass's "untried" ("nothing was sent to
+# it" said of one pass): here it says the printer is not known to work.
+NOT_TRIED = N_("not tried yet")
 
 
 def set_aside_text(n: int) -> str:
@@ -82,7 +87,7 @@ class PrintWorker(PeriodicWorker):
         self.printers = printers
         self.state = "none"
         # Each printer's state as its last send found it ("ready" or a `PrinterError` code), with what
-        # it said; a printer sent nothing yet is taken to be ready.
+        # it said; a printer sent nothing yet is not in it.
         self._found: dict[str, tuple[str, str | None]] = {}
         self._problem: str | None = None  # the toast telling the state's failure, while it holds
         # Which start a setup answers for: a save started again while the last one still built its
@@ -194,11 +199,12 @@ class PrintWorker(PeriodicWorker):
         if setup is None or setup == self._setup:
             self._found.update(found)
         failing = ((state, error) for state, error in self._found.values() if state != "ready")
-        state, error = whole or next(failing, ("ready", None))
+        state, error = whole or next(failing, ("ready", None) if self._found else ("untried", None))
         if state != self.state:
             self._told(error)
         self.state = state
-        self.app.set_device_state("printer", PRINTER_STATES.get(state, N_("error")))  # type: ignore[attr-defined]
+        said = NOT_TRIED if state == "untried" else PRINTER_STATES.get(state, N_("error"))
+        self.app.set_device_state("printer", said)  # type: ignore[attr-defined]
         self.app.screen.post_message(PrintWorker.Drained(printed, failed, state, error, aside))
         if aside:
             self.app.notify(set_aside_text(aside), severity="warning", timeout=15)

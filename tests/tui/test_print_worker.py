@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from db.models import Carrier, Parcel, PrintJob
 from hardware.printers import DummyTransport, make_printer
-from station_console.i18n import set_language
+from station_console.i18n import _, set_language
 from station_console.services.core.station import Station
 from station_console.services.printing import jobs as printing
 from station_console.services.printing.order import REFUSED_AFTER
@@ -21,8 +21,11 @@ from station_console.services.printing.printers import configured_printers
 from station_console.settings import CounterSettings
 from station_console.stored_messages import stored_text
 from station_console.tui import print_worker
+from station_console.tui.app import StationApp
 from station_console.tui.print_worker import PrintWorker
+from station_console.tui.widgets.header import StationHeader
 from tui import quiet
+from tui.conftest import sign_in_manager
 from tui.quiet import until
 
 
@@ -273,7 +276,7 @@ async def test_a_pass_over_the_printers_before_a_save_tells_nothing_of_the_saved
         goes_on.set()
         await until(pilot, lambda: len(passes(seen)) == 2, what="the old pass and the one it was asked for")
         await quiet.settle(pilot)
-        assert (worker.state, app.device_states["printer"]) == ("ready", "ready")
+        assert (worker.state, app.device_states["printer"]) == ("untried", "not tried yet")
         assert not any("Printer problem" in n.message for n in app._notifications)
     assert DummyTransport.named("new").sent == []  # the label waits out its backoff: nothing new was tried
 
@@ -434,3 +437,44 @@ async def test_a_busy_database_leaves_the_printer_as_it_was_and_its_labels_queue
         app.print_worker.kick()
         await until(pilot, lambda: printed(seen) == 2, what="the label held back, printed")
     assert len(DummyTransport.named("held").sent) == 2
+
+
+@pytest.mark.parametrize(("lang", "first_job"), [("en", "ready"), ("zh", "offline")])
+async def test_the_header_reads_a_printer_sent_nothing_yet_as_not_tried_then_as_its_first_job_found_it(
+    station: Station, lang: str, first_job: str
+) -> None:
+    """A printer nothing was sent to since the start read "ready" in the header, in green, as one that
+    prints: it reads as not tried yet, neutral, until its first job, then ready or the failure."""
+    set_language(lang)
+    DummyTransport.forget_all()
+    sign_in_manager(station)
+    printer = {"language": "zpl", "transport": "dummy", "target": "desk"}
+    settings = CounterSettings(counter="test-counter", printer=printer)
+    app = StationApp(station, settings, database_label="SQLite test")
+
+    def printer_reads() -> tuple[str, str]:
+        """The header's printer words, and the kind of state its colour says."""
+        header = app.screen.query_one(StationHeader)
+        status = header.query_one("#hdr-status", Static).render()
+        label = f"{_('Printer')}: "
+        start = str(status).index(label) + len(label)
+        words = str(status)[start:].split("  ")[0]
+        (style,) = {span.style for span in getattr(status, "spans", []) if span.start == start}
+        kinds = {
+            k: header.get_component_rich_style(f"station-header--{k}") for k in ("fine", "unknown", "fault")
+        }
+        return words, next(k for k, v in kinds.items() if v == style.rich_style)
+
+    async with app.run_test(size=(200, 36)) as pilot:
+        await until(pilot, lambda: getattr(app, "print_worker", None) is not None, what="the devices started")
+        worker = app.print_worker
+        await until(pilot, lambda: worker.state != "none", what="the first pass")
+        await quiet.settle(pilot)
+        assert printer_reads() == (_("not tried yet"), "unknown")
+        if first_job == "offline":
+            DummyTransport.named("desk").fail_next(1, "offline")
+        queue_parcels(station, 1)
+        app.kick_worker("print_worker")
+        await until(pilot, lambda: worker.state == first_job, what="the first send")
+        await quiet.settle(pilot)
+        assert printer_reads() == ((_("ready"), "fine") if first_job == "ready" else (_("offline"), "fault"))

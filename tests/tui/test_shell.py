@@ -13,6 +13,7 @@ from station_console.i18n import _, set_language
 from station_console.services.core.station import Station
 from station_console.services.printing.jobs import PRINTER_STATES
 from station_console.tui.app import StationApp
+from station_console.tui.print_worker import NOT_TRIED
 from station_console.tui.widgets.header import StationHeader
 from tui import quiet
 from tui.shelf_data import place, wb
@@ -122,7 +123,8 @@ async def test_the_header_colours_each_printer_state_by_what_it_means(app: Stati
     async with app.run_test(size=(160, 36)) as pilot:
         await quiet.settle(pilot)
         header = app.screen.query_one(StationHeader)
-        styles = {code: state_style(header, PRINTER_STATES[code]) for code in PRINTER_STATE_KINDS}
+        said = {**PRINTER_STATES, "untried": NOT_TRIED}  # the header's word for a printer sent nothing yet
+        styles = {code: state_style(header, said[code]) for code in PRINTER_STATE_KINDS}
         assert styles["timeout"] == styles["offline"] != styles["ready"]
         assert len({styles["ready"], styles["untried"], styles["offline"]}) == 3
         for code, kind in PRINTER_STATE_KINDS.items():

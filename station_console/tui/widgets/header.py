@@ -13,10 +13,10 @@ from station_console.safe_text import visible
 from station_console.tui.widgets.plain import Static
 
 # A device's state (its English msgid, as `set_device_state` was given it) as the header colours it:
-# working, not known yet (a printer sent nothing since the start), or a fault. A state not named here
+# working, not known yet (a printer sent nothing since the start: print_worker.NOT_TRIED), or a fault. A state not named here
 # reads as a fault: a new one is never shown as working by mistake.
 FINE_STATES = frozenset({"ready", "connected", "wedge"})
-UNKNOWN_STATES = frozenset({"unknown: nothing was sent to it"})
+UNKNOWN_STATES = frozenset({"not tried yet"})
 
 
 def state_kind(state: str) -> str:
