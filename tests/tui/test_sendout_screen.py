@@ -385,3 +385,18 @@ async def test_keys_and_a_scan_the_discard_question_does_not_take_are_said_in_it
         await quiet.press(pilot, "enter")  # Stay has the focus
         await until(pilot, lambda: app.screen is screen)
         assert form_values(screen) == typed
+
+
+@pytest.mark.first_mode("sendout")
+async def test_tab_into_the_inspection_checklist_highlights_its_first_item_so_space_ticks_it(
+    app: StationApp, station: Station
+) -> None:
+    """Tabbed into, the checklist highlighted nothing: the clerk's first Space ticked nothing, unsaid."""
+    async with at_sendout(station) as (app, pilot, screen):
+        checklist = screen.query_one("#so-check", SelectionList)
+        await until(pilot, lambda: checklist.option_count > 1)
+        screen.query_one("#so-insure").focus()
+        await quiet.press(pilot, "tab")
+        assert app.focused is checklist and checklist.highlighted == 0
+        await quiet.press(pilot, "space")
+        assert checklist.selected == [checklist.get_option_at_index(0).value]

@@ -63,7 +63,7 @@ class SpaceTick(RoutedTick, inherit_bindings=False):
 
 class TickList(SelectionList[SelectionType]):
     """A list of items to tick (Space or Enter ticks the highlighted one, as Textual's), each with the
-    house box."""
+    house box; taking the focus with none highlighted, it highlights the first."""
 
     DEFAULT_CSS = """
     TickList > .selection-list--button,
@@ -71,6 +71,12 @@ class TickList(SelectionList[SelectionType]):
     TickList > .selection-list--button-selected,
     TickList > .selection-list--button-selected-highlighted { text-style: bold; }
     """
+
+    def on_focus(self) -> None:
+        # Tabbed into with no item highlighted, Space ticked nothing and said nothing: the first item
+        # is highlighted, so the clerk's first Space ticks what they see marked.
+        if self.highlighted is None:
+            self.action_first()
 
     def render_line(self, y: int) -> Strip:
         # Textual (8.2.8) draws every line's box from the class-wide BUTTON_INNER of its toggles (the one
