@@ -53,6 +53,8 @@ async def test_a_scan_typed_into_the_recipient_search_is_refused_and_a_typed_nam
         await until(pilot, lambda: NOT_A_NAME in text_of(app, "#pick-hint"))
         assert app.screen is dialog and dialog.query_one("#pick-search", Input).value == ""
         await type_slowly(pilot, "Wang Laowu")
+        # The clerk's typing: the scan's line goes, the finder's keys come back.
+        assert text_of(app, "#pick-hint").startswith("Enter: pick")
         await quiet.press(pilot, "enter")
         await until(pilot, lambda: "is for Wang Laowu" in text_of(app, "#ci-message"))
     with station.read() as session:
@@ -77,6 +79,7 @@ async def test_a_scan_typed_into_the_couriers_name_is_refused_and_a_typed_name_i
         await until(pilot, lambda: NOT_A_NAME in text_of(app, "#question-said"))
         assert (app.screen, name.value, answers) == (dialog, "", [])
         await type_slowly(pilot, "Zhao Liuu")
+        assert text_of(app, "#question-said") == ""  # the clerk's typing: the scan's line goes
         await quiet.press(pilot, "backspace", "enter")
         await until(pilot, lambda: answers != [])
     assert answers == [("ZTO", "Zhao Liu")]

@@ -157,3 +157,26 @@ async def test_the_couriers_carrier_list_says_keys_and_scans_and_its_name_field_
         await quiet.press(pilot, "enter")
         await until(pilot, lambda: answers != [], what="the courier's batch opened")
         assert answers == [("ZTO", "Zhao Liu")]
+
+
+@pytest.mark.parametrize(
+    ("make", "taken"),
+    [(yes_no, "tab"), (stocktake_close, "space"), (batch_carrier, "down")],
+    ids=["yes-no-tab", "stocktake-close-space", "batch-carrier-down"],
+)
+async def test_what_a_question_said_of_a_stray_key_goes_at_the_next_key_it_takes(
+    app: StationApp, station: Station, make: Callable[[Station], Any], taken: str
+) -> None:
+    """'That key does nothing here' stayed until the next stray key replaced it, read as true of the
+    clerk's move, tick or choice after it."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await quiet.settle(pilot)
+        app.bell = lambda: None  # type: ignore[method-assign]
+        dialog = make(station)
+        app.push_screen(dialog)
+        await until(pilot, lambda: app.screen is dialog)
+        await quiet.settle(pilot)
+        await quiet.press(pilot, "f4")
+        assert NOT_TAKEN in said(dialog)
+        await quiet.press(pilot, taken)
+        assert app.screen is dialog and NOT_TAKEN not in said(dialog)

@@ -2,7 +2,8 @@
 
 Each is said in the question, not dropped unseen: a key that answers nothing rings the bell and says to
 answer with a key below; a scan that arrives while it is open (keyboard wedge or device scanner) is said
-as not taken, and its Enter answers nothing. The answer buttons pass the wedge router, so a scanner's
+as not taken, and its Enter answers nothing. What was said goes at the clerk's next key the dialog takes
+(a move, a tick, typing in its field), so it does not read as still true. The answer buttons pass the wedge router, so a scanner's
 burst is one scan, not letters and an Enter pressing the focused button; so do a question's tick boxes
 (the stocktake's close) and list (the batch's carrier, the courier's). A dialog takes its own keys (its
 bindings) and the keys that move between or press its buttons; a text field in it (the courier's name)
@@ -18,6 +19,7 @@ from rich.text import Text
 from textual import events
 from textual.actions import parse
 from textual.binding import Binding
+from textual.visual import VisualType
 from textual.widgets import Button, Input, OptionList
 
 from station_console.i18n import N_, _
@@ -65,6 +67,8 @@ class SaysStrayInput(Dialog[Result]):
     # False: only a scan is said. A search's keys are the clerk's typing and its list's and table's moves.
     SAYS_KEYS: ClassVar[bool] = True
     router: KeyRouter | None = None
+    _said: str | None = None  # what the line says of a key or scan not taken, while it says it
+    _kept: VisualType = ""
 
     def taken_keys(self) -> Collection[str]:
         """The keys this dialog takes; any other is said as doing nothing here."""
@@ -82,7 +86,24 @@ class SaysStrayInput(Dialog[Result]):
     def say_not_taken(self, text: str, *, bell: bool = True) -> None:
         if bell:
             self.app.bell()
-        self.query_one(f"#{self.SAID_ID}", Static).update(Text(_(text)))
+        self._say(Text(_(text)))
+
+    def _say(self, text: Text) -> None:
+        line = self.query_one(f"#{self.SAID_ID}", Static)
+        if self._said is None:
+            self._kept = line.content  # a hint the line showed (Ctrl+N's keys) comes back after it
+        self._said = text.plain
+        line.update(text)
+
+    def clear_said(self) -> None:
+        """The clerk's next key the dialog takes: what was said of the last one no longer reads as now.
+        The line gets back what it showed before, unless the dialog has written its own words since."""
+        if self._said is None:
+            return
+        line = self.query_one(f"#{self.SAID_ID}", Static)
+        if isinstance(line.content, Text) and line.content.plain == self._said:
+            line.update(self._kept)
+        self._said = None
 
     def on_key(self, event: events.Key) -> None:
         """A key that reached the dialog and that it does not take: said, not dropped unseen. With no
@@ -92,9 +113,17 @@ class SaysStrayInput(Dialog[Result]):
             event.prevent_default()
             event.stop()
         elif isinstance(self.focused, Input):
-            return  # its cursor keys and Backspace reach the dialog before the field's bindings take them
+            # Its cursor keys and Backspace reach the dialog before the field's bindings take them.
+            self.clear_said()
         elif self.SAYS_KEYS and event.key not in self.taken_keys():
             self.say_not_taken(self.NOT_TAKEN)
+        else:
+            self.clear_said()
+
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        """Typing into its field (the field takes those keys before they reach the dialog). A scan typed
+        there changes it too, then is said (`ScanTyped` comes after)."""
+        self.clear_said()
 
     def on_key_router_scanned(self, event: KeyRouter.Scanned) -> None:
         event.stop()
@@ -112,7 +141,7 @@ class SaysStrayInput(Dialog[Result]):
         """A wedge scan typed into its name field (taken back out by the field): said, with what it read."""
         event.stop()
         self.app.bell()
-        self.query_one(f"#{self.SAID_ID}", Static).update(Text(_(SCAN_NOT_A_NAME, code=event.code)))
+        self._say(Text(_(SCAN_NOT_A_NAME, code=event.code)))
 
 
 class QuestionDialog(SaysStrayInput[Result]):
