@@ -69,7 +69,7 @@ def write_failed(path: Path, exc: OSError) -> Refused:
     logging.getLogger(__name__).warning("cannot write %s: %s", path, exc)
     if exc.errno in _FULL:
         return Refused(
-            N_("The disk is full: {file} was not written (nothing of it was left)"),
+            N_("The disk is full: {file} was not written (nothing of it was left)."),
             code="disk_full",
             file=str(path),
         )

@@ -32,7 +32,7 @@ def load_secrets(path: Path | None = None) -> dict[str, Any]:
     if mode & 0o077:
         raise Refused(
             N_(
-                "{file} can be read by other users (mode {mode}); run: chmod 600 {file}, and change the secrets it holds"
+                "{file} can be read by other users (mode {mode}); run: chmod 600 {file}, and change the secrets it holds."
             ),
             code="secrets_exposed",
             file=str(path),

@@ -79,7 +79,7 @@ class StationSettings(BaseModel):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise InvalidValue(
-                N_("Unknown time zone {zone}: use a name like Asia/Shanghai"), zone=clean(value, 40)
+                N_("Unknown time zone {zone}: use a name like Asia/Shanghai."), zone=clean(value, 40)
             ) from None
         return value
 
@@ -87,7 +87,7 @@ class StationSettings(BaseModel):
     @classmethod
     def _hours(cls, value: str) -> str:
         if parse_hours(value) is None:
-            raise InvalidValue(N_("Opening hours look like 09:00-21:00"))
+            raise InvalidValue(N_("Opening hours look like 09:00-21:00."))
         return value.strip()
 
     code_template: str = Field(

@@ -63,10 +63,21 @@ def _known(msgid: Any) -> bool:
     return isinstance(msgid, str) and msgid in catalog("zh")
 
 
+def _current_id(msgid: Any) -> Any:
+    """`msgid` as the catalogue has it now: a refusal stored before it ended in its full stop is
+    read under its id with the stop."""
+    if isinstance(msgid, str) and not _known(msgid) and _known(msgid + "."):
+        return msgid + "."
+    return msgid
+
+
 def _decoded(value: Any, lang: str) -> str | None:
     """A stored {"msgid", "params"} in `lang`; None when it is not one of our messages."""
     if not isinstance(value, dict) or set(value) - {"advice"} != {"msgid", "params"}:
         return None
+    value = {**value, "msgid": _current_id(value["msgid"])}
+    if "advice" in value:
+        value["advice"] = _current_id(value["advice"])
     if not _known(value["msgid"]) or ("advice" in value and not _known(value["advice"])):
         return None
     params = value["params"]

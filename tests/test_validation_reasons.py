@@ -149,8 +149,8 @@ def test_our_own_validators_are_translated_after_their_values_are_put_in() -> No
         StationSettings(timezone="Mars/Olympus")
     error = refused.value.errors()[0]
     assert error["type"] == "value_error"
-    assert validation_reason(error, "en") == "Unknown time zone Mars/Olympus: use a name like Asia/Shanghai"
-    assert validation_reason(error, "zh") == "未知时区 Mars/Olympus：请使用 Asia/Shanghai 这样的名称"
+    assert validation_reason(error, "en") == "Unknown time zone Mars/Olympus: use a name like Asia/Shanghai."
+    assert validation_reason(error, "zh") == "未知时区 Mars/Olympus：请使用 Asia/Shanghai 这样的名称。"
     with pytest.raises(ValidationError) as refused:
         StationSettings(opening_hours="all day")
     assert validation_reason(refused.value.errors()[0], "zh") == "营业时间格式如 09:00-21:00"
@@ -204,10 +204,10 @@ def test_a_reason_in_a_refusal_is_translated_when_the_refusal_is_shown() -> None
 
 
 def test_an_invalid_value_is_still_a_value_error_with_english_for_logs() -> None:
-    invalid = InvalidValue(N_("Unknown time zone {zone}: use a name like Asia/Shanghai"), zone="X")
+    invalid = InvalidValue(N_("Unknown time zone {zone}: use a name like Asia/Shanghai."), zone="X")
     assert isinstance(invalid, ValueError)
-    assert str(invalid) == "Unknown time zone X: use a name like Asia/Shanghai"
-    assert invalid.message("zh") == "未知时区 X：请使用 Asia/Shanghai 这样的名称"
+    assert str(invalid) == "Unknown time zone X: use a name like Asia/Shanghai."
+    assert invalid.message("zh") == "未知时区 X：请使用 Asia/Shanghai 这样的名称。"
 
 
 def test_every_whole_number_station_setting_has_limits() -> None:

@@ -94,7 +94,7 @@ def _say_busy() -> None:
 def _ask_pin(name: str) -> str:
     """`--clerk` without `--pin` or $STATION_PIN: ask on a terminal, refuse otherwise."""
     if not sys.stdin.isatty():
-        raise Refused(N_("--clerk needs the PIN: give --pin or set STATION_PIN"), code="pin_required")
+        raise Refused(N_("--clerk needs the PIN: give --pin or set STATION_PIN."), code="pin_required")
     return str(click.prompt(_("PIN for {name}", name=name), hide_input=True, err=True))
 
 

@@ -44,7 +44,7 @@ def _new_pin(app: CliApp, given: str | None) -> str:
     if env and not app.clerk_name:
         return env
     if not sys.stdin.isatty():
-        raise Refused(N_("Give the new PIN with --pin"), code="pin_required")
+        raise Refused(N_("Give the new PIN with --pin."), code="pin_required")
     return str(click.prompt(_("New PIN"), hide_input=True, confirmation_prompt=True, err=True))
 
 

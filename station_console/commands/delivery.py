@@ -120,7 +120,7 @@ def waiting_command(app: CliApp, building: str | None, as_json: bool) -> None:
     for line in stop_lines(stops):
         click.echo(line)
     if not stops:
-        click.echo(_("No parcel is waiting for a door delivery"))
+        click.echo(_("No parcel is waiting for a door delivery."))
 
 
 @delivery_group.command("plan")

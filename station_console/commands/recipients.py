@@ -96,7 +96,7 @@ def import_command(
     if not yes:
         if not sys.stdin.isatty() or as_json:
             fail(
-                Refused(N_("Nothing was written: give --yes to import without a question"), code="confirm"),
+                Refused(N_("Nothing was written: give --yes to import without a question."), code="confirm"),
                 as_json=as_json,
             )
         _echo_import(preview)

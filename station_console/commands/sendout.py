@@ -150,7 +150,7 @@ def _id_number(id_type: str | None, given: str | None) -> str | None:
         return number
     if sys.stdin.isatty():
         return str(click.prompt(_("ID number"), hide_input=True, err=True))
-    raise Refused(N_("Real-name sending: check the sender's ID and enter its number"), code="id_required")
+    raise Refused(N_("Real-name sending: check the sender's ID and enter its number."), code="id_required")
 
 
 def _party(opts: dict[str, Any]) -> Any:
@@ -230,7 +230,7 @@ def _weight(app: CliApp, opts: dict[str, Any]) -> Any:
     if opts["use_scale"]:
         return read_scale(app.counter_settings.scale)
     if not opts["weight"]:
-        raise Refused(N_("Weight in kg, e.g. 1.25: {text}"), code="bad_weight", text="")
+        raise Refused(N_("Weight in kg, e.g. 1.25: {text}."), code="bad_weight", text="")
     return Weight.typed(inputs.grams_from_kg(opts["weight"]))
 
 
@@ -257,13 +257,15 @@ def new(app: CliApp, **opts: Any) -> None:
     station = app.station
     try:
         if not opts["carrier"]:
-            raise Refused(N_("Choose the carrier"), code="no_carrier")
+            raise Refused(N_("Choose the carrier."), code="no_carrier")
         checked = list(opts["checked"])
         if checked == ["all"]:
             checked = inspection.current(station).ids
         provider = make_provider(app.counter_settings.ewaybill) if opts["ewaybill"] else None
         if opts["ewaybill"] and provider is None:
-            raise Refused(N_("This counter has no e-waybill provider (setting ewaybill)"), code="no_provider")
+            raise Refused(
+                N_("This counter has no e-waybill provider (setting ewaybill)."), code="no_provider"
+            )
         result = accept.accept(
             station,
             carrier=opts["carrier"],

@@ -156,7 +156,7 @@ def test_show_and_list_say_what_a_person_said_in_words_not_codes(run: Any, gbk_f
     assert "by text message boss: Consent=answer withdrawn" in shown
     assert not any(code in shown for code in ("granted", "door=", "consent=", "choice=", "proxy="))
     blank = run("recipients", "show", " ")
-    assert blank.exit_code == 1 and "Name a recipient: their id (00123) or #number" in blank.output
+    assert blank.exit_code == 1 and "Name a recipient: their id (00123) or #number." in blank.output
     listed = run("recipients", "list").output
     assert "door delivery" in listed and " door " not in listed.replace("door delivery", "")
 

@@ -170,7 +170,7 @@ def test_a_shelf_edited_to_what_it_is_says_nothing_changed(run) -> None:  # type
     ("args", "said"),
     [
         (("3-2", "--capacity", "50", "--zone", "bogus"), "Zone must be one of main, floor, overflow"),
-        (("3-2", "--capacity", "0", "--zone", "floor"), "Capacity must be at least 1 unit"),
+        (("3-2", "--capacity", "0", "--zone", "floor"), "Capacity must be at least 1 unit."),
         (
             ("3-2", "--capacity", "3000000000", "--zone", "floor"),
             "Capacity can be at most 9999 units a layer",

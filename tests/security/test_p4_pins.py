@@ -38,7 +38,7 @@ def test_guessing_the_managers_pin_locks_the_manager_out(cli: Callable[..., Run]
         cli(["--db", url, "--lang", "en", "--clerk", "Wang", "--pin", g, "clerk", "list"]) for g in guesses
     ]
     assert all(r.code == 1 for r in results)
-    assert [("Wrong name or PIN" in r.err) for r in results[:5]] == [True] * 5
+    assert [("Wrong name or PIN." in r.err) for r in results[:5]] == [True] * 5
     assert all("locked out after too many wrong PINs" in r.err for r in results[5:])
     right = cli(["--db", url, "--lang", "en", "--clerk", "Wang", "--pin", PIN, "clerk", "list"])
     assert right.code == 1 and "locked out" in right.err  # even the right PIN waits out the lock

@@ -142,7 +142,7 @@ def test_a_refused_record_leaves_the_old_file(
 
     def refused(*_args: object, **_kw: object) -> int:
         raise Refused(
-            "Business day {day} is closed; record a correction dated today instead",
+            "Business day {day} is closed; record a correction dated today instead.",
             code="day_closed",
             day="x",
         )

@@ -52,7 +52,7 @@ def refused_unchanged(station: Station, call: Callable[[], Any], field: str, lim
     with pytest.raises(Refused) as refused:
         call()
     assert refused.value.code == "too_long"
-    assert refused.value.message("en") == f"{field} is longer than {limit} characters"
+    assert refused.value.message("en") == f"{field} is longer than {limit} characters."
     assert snapshot(station) == before
 
 
@@ -180,5 +180,5 @@ def test_the_refusal_names_the_field_in_the_language_it_is_shown_in(station: Sta
     as_manager(station)
     with pytest.raises(Refused) as refused:
         problems.write_off(station, wb(1), PASTED)
-    assert refused.value.message("zh") == "原因超过 200 个字符"
-    assert refused.value.message("en") == "Reason is longer than 200 characters"
+    assert refused.value.message("zh") == "原因超过 200 个字符。"
+    assert refused.value.message("en") == "Reason is longer than 200 characters."

@@ -137,7 +137,7 @@ def test_an_id_number_with_no_kind_of_id_is_refused_not_dropped(counter: Station
     with pytest.raises(StationError) as exc:
         send(counter, party=party(id_type=None, id_seen=False))
     assert exc.value.code == "id_type_missing"
-    assert exc.value.message() == "Choose the kind of the sender's ID for the number typed"
+    assert exc.value.message() == "Choose the kind of the sender's ID for the number typed."
     assert snapshot(counter) == before
 
 

@@ -189,7 +189,7 @@ def test_a_stocktake_without_a_shelf_says_so_and_names_no_blank_shelf(station: S
             stocktake.start(station, scope)
         refusals.append(exc.value)
     assert {e.code for e in refusals} == {"no_location"}
-    assert refusals[0].message("en") == "Name a shelf (6) or a layer (6-5)"
+    assert refusals[0].message("en") == "Name a shelf (6) or a layer (6-5)."
     assert refusals[0].message("zh") == "请写明货架（如 6）或货位（如 6-5）"
     with pytest.raises(NotFound) as exc:
         stocktake.start(station, "Q")

@@ -189,7 +189,7 @@ async def test_an_edited_email_that_is_no_address_is_refused_in_the_form(
     async with app.run_test(size=(160, 50)) as pilot:
         await a_persons_form(app, pilot, "f8")
         typed = {"email": "zhangsan at example.com", "room": "503"}
-        await refused(pilot, app, station, typed, "Not an e-mail address", at_fault="email")
+        await refused(pilot, app, station, typed, "Not an e-mail address.", at_fault="email")
         await put_right(pilot, app, "email", "zhangsan@example.com")
         await until(pilot, lambda: "Saved: 张三" in text_of(app, "#rc-status"))
     with station.read() as session:
@@ -260,7 +260,7 @@ async def test_a_run_for_a_building_with_nothing_waiting_is_refused_in_its_form(
         await _delivery(app, pilot)
         await quiet.press(pilot, "f7")
         typed = {"runner": "小刘", "building": "B1"}
-        message = "No parcel is waiting for a door delivery"
+        message = "No parcel is waiting for a door delivery."
         await refused(pilot, app, station, typed, message, at_fault="building")
         await put_right(pilot, app, "building", "A3")
         await until(pilot, lambda: "Run DR000001" in text_of(app, "#dl-status"))

@@ -371,12 +371,12 @@ async def refused_in(pilot, app: StationApp, mode_key: str, keys: tuple[str, ...
 @pytest.mark.parametrize(
     ("mode_key", "keys", "selector", "refusal", "next_clerk_reads"),
     [
-        ("f3", ("f10",), "#so-message", "Choose the carrier", "Ready: ask for the sender's phone."),
+        ("f3", ("f10",), "#so-message", "Choose the carrier.", "Ready: ask for the sender's phone."),
         (  # a sender looked up, then the form cleared (Esc, discard): that lookup's line went with it
             "f3",
             (*"13812345678", "enter", "escape", "ctrl+d", "f10"),
             "#so-message",
-            "Choose the carrier",
+            "Choose the carrier.",
             "Ready: ask for the sender's phone.",
         ),
         (

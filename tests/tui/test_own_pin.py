@@ -62,7 +62,7 @@ async def test_a_clerk_changes_their_own_pin_and_signs_in_with_it(station: Stati
         assert all(form.query_one(f"#form-{k}", Input).password for k in ("old", "new", "again"))
 
         await fill(pilot, app, "0000", "8642", "8642")
-        assert app.screen is form and refusal(form) == "The current PIN is wrong"
+        assert app.screen is form and refusal(form) == "The current PIN is wrong."
         assert app.focused is form.query_one("#form-old", Input)
         await fill(pilot, app, "1357", "8642", "8643")
         assert app.screen is form and "differ" in refusal(form)
@@ -75,7 +75,7 @@ async def test_a_clerk_changes_their_own_pin_and_signs_in_with_it(station: Stati
         assert not isinstance(app.screen, FormDialog)
         assert any("PIN is changed" in str(n.message) for n in app._notifications)
     assert [d["clerk"] for d in pin_changes(station)] == ["Li"]
-    with pytest.raises(StationError, match="Wrong name or PIN"):
+    with pytest.raises(StationError, match="Wrong name or PIN."):
         clerks.authenticate(station, "Li", "1357")
     assert clerks.authenticate(station, "Li", "8642").name == "Li"
 
@@ -114,7 +114,7 @@ async def test_sign_in_takes_the_new_pin_and_refuses_the_old(station: Station) -
         assert isinstance(app.screen, SignInScreen)
         await quiet.press(pilot, *"Li", "enter", *"1357", "enter")
         assert isinstance(app.screen, SignInScreen) and station.clerk_id is None
-        assert "Wrong name or PIN" in str(app.screen.query_one("#signin-error", Static).render())
+        assert "Wrong name or PIN." in str(app.screen.query_one("#signin-error", Static).render())
         await quiet.press(pilot, *"8642", "enter")
         assert not isinstance(app.screen, SignInScreen) and app.clerk_name == "Li"
 
@@ -138,7 +138,7 @@ def test_a_wrong_current_pin_says_so_and_counts_towards_the_lock_out(station: St
 
     with pytest.raises(StationError) as refused:
         clerks.change_own_pin(station, "0000", "8642")
-    assert refused.value.message("en") == "The current PIN is wrong"
+    assert refused.value.message("en") == "The current PIN is wrong."
     assert refused.value.message("zh") == "当前 PIN 码不对"
     assert refused.value.code == "bad_credentials"  # the form puts the cursor back in the current PIN
     with station.read() as session:

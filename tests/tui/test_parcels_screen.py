@@ -181,7 +181,7 @@ async def test_a_bad_date_refused_while_a_search_is_on_its_way_is_not_answered_b
         screen.query_one("#pa-since", Input).focus()
         screen.query_one("#pa-since", Input).value = "2026-13-01"
         await quiet.press(pilot, "enter", leave_running=("run",))  # refused at once
-        refusal = "Dates look like 2026-11-25"
+        refusal = "Dates look like 2026-11-25."
         assert str(screen.query_one("#pa-status").render()) == refusal
         release.set()
         await quiet.settle(pilot)

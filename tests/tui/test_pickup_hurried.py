@@ -80,7 +80,7 @@ async def test_a_proxys_short_phone_tail_is_refused_in_the_form_which_keeps_what
         assert isinstance(form, FormDialog), clerk.text("#pk-message")
         assert clerk.bells == 1
         refused = str(form.query_one("#form-refused", Static).render())
-        assert refused == "Type the last 4 digits of the proxy's phone"
+        assert refused == "Type the last 4 digits of the proxy's phone."
         typed = {key: form.query_one(f"#form-{key}", Input).value for key in ("name", "phone", "id_last4")}
         assert typed == {"name": " Li ", "phone": "567", "id_last4": "123x"}
         assert console.focused is form.query_one("#form-phone", Input)  # where the fault is

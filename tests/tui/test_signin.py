@@ -139,7 +139,7 @@ async def test_wrong_pin_is_refused_then_the_clerk_signs_in(station: Station) ->
         await type_into(pilot, "0000")
         dialog = app.screen
         assert isinstance(dialog, SignInScreen)
-        assert "Wrong name or PIN" in str(dialog.query_one("#signin-error", Static).render())
+        assert "Wrong name or PIN." in str(dialog.query_one("#signin-error", Static).render())
         assert dialog.query_one("#signin-pin", Input).value == ""
         assert station.clerk_id is None
         await type_into(pilot, "1357")

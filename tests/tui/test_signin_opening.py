@@ -118,7 +118,7 @@ async def test_a_wrong_pin_typed_while_opening_is_refused_once_open(
         release.set()
         await settled(app, pilot)
         assert isinstance(app.screen, SignInScreen) and station.clerk_id is None
-        assert "Wrong name or PIN" in text_of(app, "#signin-error")
+        assert "Wrong name or PIN." in text_of(app, "#signin-error")
         assert app.screen.query_one("#signin-pin", Input).value == ""
 
 
@@ -160,7 +160,7 @@ async def test_a_clerk_given_on_the_command_line_goes_straight_to_check_in(stati
 async def test_a_station_that_cannot_open_closes_the_console_with_the_reason() -> None:
     def opening() -> Station:
         raise Refused(
-            N_("The database was made by a newer station-console (schema {revision}); update this one"),
+            N_("The database was made by a newer station-console (schema {revision}); update this one."),
             code="database_too_new",
             revision="9999_future",
         )

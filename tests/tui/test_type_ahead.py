@@ -52,7 +52,7 @@ async def test_a_pin_typed_ahead_and_refused_never_shows_in_the_name_field(new_s
         await quiet.burst(pilot, *"Wang", "enter", *"0000", "enter", *"12")
         name, pin = dialog.query_one("#signin-name", Input), dialog.query_one("#signin-pin", Input)
         await quiet.settle(pilot)
-        assert "Wrong name or PIN" in str(dialog.query_one("#signin-error").render())
+        assert "Wrong name or PIN." in str(dialog.query_one("#signin-error").render())
         assert name.value == "Wang"  # never the PIN, in clear
         assert app.focused is pin
 

@@ -66,7 +66,7 @@ class Restored:
 
 def _sqlite_path(engine: Engine) -> Path:
     if engine.dialect.name != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
-        raise Refused(N_("Only a SQLite database file can be backed up this way"), code="not_sqlite")
+        raise Refused(N_("Only a SQLite database file can be backed up this way."), code="not_sqlite")
     return Path(engine.url.database)
 
 
@@ -85,7 +85,7 @@ def check_backup_target(target: Path) -> None:
     """A backup is written into a file: a folder given is refused with a file's name in it to give instead."""
     if target.is_dir():
         raise Refused(
-            N_("{file} is a folder: give the name of the backup file to write, such as {example}"),
+            N_("{file} is a folder: give the name of the backup file to write, such as {example}."),
             code="is_folder",
             file=str(target),
             example=str(target / "station-backup.sqlite3"),
@@ -98,9 +98,9 @@ def backup_sqlite(station: Station, target: Path, *, overwrite: bool = False) ->
     source = _sqlite_path(station.engine)
     check_backup_target(target)
     if target.exists() and not overwrite:
-        raise Refused(N_("{file} exists already; choose another name"), code="file_exists", file=str(target))
+        raise Refused(N_("{file} exists already; choose another name."), code="file_exists", file=str(target))
     if target.resolve() == source.resolve():
-        raise Refused(N_("A backup cannot overwrite the database itself"), code="same_file")
+        raise Refused(N_("A backup cannot overwrite the database itself."), code="same_file")
     check_database(station.engine)  # a damaged database is not copied over a good backup
     with staged(target) as tmp:
         try:
@@ -195,11 +195,11 @@ def _check_source(station: Station, source: Path) -> Path:
     require(station, "restore")
     target = _sqlite_path(station.engine)
     if not source.exists():
-        raise Refused(N_("No file {file}"), code="no_file", file=str(source))
+        raise Refused(N_("No file {file}."), code="no_file", file=str(source))
     if not source.is_file():  # a folder, /dev/null, a pipe
-        raise Refused(N_("{file} is not a file"), code="not_a_file", file=str(source))
+        raise Refused(N_("{file} is not a file."), code="not_a_file", file=str(source))
     if source.resolve() == target.resolve():
-        raise Refused(N_("{file} is the station database itself"), code="same_file", file=str(source))
+        raise Refused(N_("{file} is the station database itself."), code="same_file", file=str(source))
     try:
         with open(source, "rb") as data:
             header = data.read(len(SQLITE_HEADER))
@@ -211,7 +211,7 @@ def _check_source(station: Station, source: Path) -> Path:
 
 
 def _not_a_backup(source: Path) -> Refused:
-    return Refused(N_("{file} is not a station backup"), code="not_a_backup", file=str(source))
+    return Refused(N_("{file} is not a station backup."), code="not_a_backup", file=str(source))
 
 
 def _refuse_if_open_elsewhere(station: Station, target: Path) -> None:
@@ -233,7 +233,7 @@ def _refuse_if_held(target: Path) -> None:
     in_use = Refused(
         N_(
             "Another console or program has the station database open: close it (Ctrl+Q), "
-            "then restore again. Nothing was changed"
+            "then restore again. Nothing was changed."
         ),
         code="database_in_use",
     )
@@ -315,7 +315,7 @@ def _check_backup(copy: Path, source: Path) -> str:
             newer = len(versions) == 1 and str(versions[0]) > (head_revision() or "")
             if newer:
                 raise Refused(
-                    N_("The backup was made by a newer station-console (schema {revision}); update first"),
+                    N_("The backup was made by a newer station-console (schema {revision}); update first."),
                     code="backup_too_new",
                     revision=str(versions[0]),
                 )

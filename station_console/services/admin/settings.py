@@ -107,4 +107,4 @@ def _check_rule_carriers(session: Session, old: StationSettings, new: StationSet
     known = set(session.exec(select(Carrier.code).where(col(Carrier.code).in_(named))).all())
     unknown = sorted(named - known)
     if unknown:
-        raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=", ".join(unknown))
+        raise Refused(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=", ".join(unknown))

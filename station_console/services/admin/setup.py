@@ -104,7 +104,7 @@ def validate_counter(name: str) -> str:
     cleaned = clean(name)
     if not cleaned or len(cleaned) > COUNTER_MAX:
         raise Refused(
-            N_("A counter name is 1 to {max} characters (got {n})"),
+            N_("A counter name is 1 to {max} characters (got {n})."),
             code="bad_counter",
             max=COUNTER_MAX,
             n=len(cleaned),
@@ -131,12 +131,12 @@ def _refuse_unknown_revision(revision: str | None) -> None:
         return
     if revision > (head_revision() or ""):
         raise Refused(
-            N_("The database was made by a newer station-console (schema {revision}); update this one"),
+            N_("The database was made by a newer station-console (schema {revision}); update this one."),
             code="database_too_new",
             revision=revision,
         )
     raise Refused(
-        N_("The database has an unknown schema ({revision})"), code="unknown_schema", revision=revision
+        N_("The database has an unknown schema ({revision})."), code="unknown_schema", revision=revision
     )
 
 
@@ -148,11 +148,11 @@ def station_basics(timezone: str, opening_hours: str) -> StationSettings:
         field = str(exc.errors()[0]["loc"][0])
         if field == "timezone":
             raise Refused(
-                N_("Unknown time zone {zone}: use a name like Asia/Shanghai"),
+                N_("Unknown time zone {zone}: use a name like Asia/Shanghai."),
                 code="bad_timezone",
                 zone=timezone[:40],
             ) from None
-        raise Refused(N_("Opening hours look like 09:00-21:00"), code="bad_hours") from None
+        raise Refused(N_("Opening hours look like 09:00-21:00."), code="bad_hours") from None
 
 
 def set_station_basics(station: Station, timezone: str, opening_hours: str) -> StationSettings:

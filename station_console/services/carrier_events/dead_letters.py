@@ -126,7 +126,7 @@ def _event(session: Session, event_id: int) -> CarrierEvent:
     it, and a second clerk's step waits and reads what this one made of it."""
     event = session.get(CarrierEvent, event_id, with_for_update=True)
     if event is None:
-        raise NotFound(N_("There is no carrier event {id}"), code="no_event", id=event_id)
+        raise NotFound(N_("There is no carrier event {id}."), code="no_event", id=event_id)
     return event
 
 
@@ -155,7 +155,7 @@ def retry(station: Station, event_id: int) -> EventRow:
         event = _event(session, event_id)
         if event.status not in RETRYABLE:
             raise Refused(
-                N_("Carrier event {id} is {status}: only dead or failed events can be retried"),
+                N_("Carrier event {id} is {status}: only dead or failed events can be retried."),
                 code="not_retryable",
                 id=event_id,
                 status=status_label(event.status),
@@ -184,7 +184,7 @@ def drop(station: Station, event_id: int, reason: str) -> EventRow:
         event = _event(session, event_id)
         if event.status not in DROPPABLE:
             raise Refused(
-                N_("Carrier event {id} is {status}: it cannot be dropped"),
+                N_("Carrier event {id} is {status}: it cannot be dropped."),
                 code="not_droppable",
                 id=event_id,
                 status=status_label(event.status),

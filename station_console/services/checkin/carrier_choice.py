@@ -50,5 +50,5 @@ def chosen_carrier(detection: Detection, waybill: str, batch: str | None) -> str
             batch=batch or "?",
         )
     if best is None:
-        raise Refused(N_("Unknown waybill format: {waybill}"), code="unknown_format", waybill=waybill)
+        raise Refused(N_("Unknown waybill format: {waybill}."), code="unknown_format", waybill=waybill)
     return best.carrier

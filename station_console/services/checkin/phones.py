@@ -34,7 +34,7 @@ def parse_phone(text: str) -> Phone:
         return Phone(tail=text[-4:], masked=mask(text), full=text)
     raw = unicodedata.normalize("NFKC", text or "").strip()
     if not raw:
-        raise Refused(N_("No phone number given"), code="phone_empty")
+        raise Refused(N_("No phone number given."), code="phone_empty")
     if m := VIRTUAL.match(raw.replace(" ", "")):
         number, ext = m.groups()
         return Phone(
@@ -49,7 +49,7 @@ def parse_phone(text: str) -> Phone:
     international = compact.startswith(("+", "00"))
     compact = compact[1:] if compact.startswith("+") else compact[2:] if international else compact
     if not compact.isdigit():
-        raise Refused(N_("Not a phone number: {text}"), code="phone_invalid", text=raw[:20])
+        raise Refused(N_("Not a phone number: {text}."), code="phone_invalid", text=raw[:20])
     if international and compact.startswith("86"):
         compact, international = compact[2:], False
     if international:
@@ -57,7 +57,7 @@ def parse_phone(text: str) -> Phone:
             raise Refused(SHAPES, code="phone_invalid")
         return Phone(tail=compact[-4:], masked=mask(compact), full=f"+{compact}")
     if len(compact) == 11 and not compact.startswith("1"):
-        raise Refused(N_("A Chinese mobile number starts with 1"), code="phone_invalid")
+        raise Refused(N_("A Chinese mobile number starts with 1."), code="phone_invalid")
     if not MOBILE.match(compact):
         raise Refused(SHAPES, code="phone_invalid")
     return Phone(tail=compact[-4:], masked=mask(compact), full=compact)

@@ -76,11 +76,11 @@ _BY_PHONE = Hot(
 def by_id(session: Tx, recipient_id: int) -> Addressee:
     row = _ENTRY.first(session, id=recipient_id)
     if row is None:
-        raise NotFound(N_("No recipient {ref} in the directory"), code="no_recipient", ref=str(recipient_id))
+        raise NotFound(N_("No recipient {ref} in the directory."), code="no_recipient", ref=str(recipient_id))
     rid, name, email, consent, preference, active = row
     assert rid is not None  # the primary key
     if not active:
-        raise Refused(N_("This recipient is deactivated"), code="recipient_inactive")
+        raise Refused(N_("This recipient is deactivated."), code="recipient_inactive")
     phones = _PHONES.rows(session, id=rid)
     return Addressee(
         id=rid,

@@ -117,7 +117,7 @@ def check_in(
     """
     require(station, "checkin")
     if email is not None and len(email) > 120:
-        raise Refused(N_("An e-mail address is at most 120 characters"), code="bad_email")
+        raise Refused(N_("An e-mail address is at most 120 characters."), code="bad_email")
     settings = station.settings()
     detection = get_detector(station).detect(raw, batch=batch)
     if detection.waybill is None:
@@ -128,7 +128,7 @@ def check_in(
         carrier = chosen_carrier(detection, waybill, batch)
     typed_size = size.upper() if size else None
     if typed_size is not None and typed_size not in SIZES:
-        raise Refused(N_("Size must be one of S, M, L, XL"), code="bad_size")
+        raise Refused(N_("Size must be one of S, M, L, XL."), code="bad_size")
     typed: Phone | None = parse_phone(phone) if phone else None
     forced = detection.error is not None or carrier not in {c.carrier for c in detection.candidates}
 
@@ -137,7 +137,7 @@ def check_in(
         # counter just added: then the table).
         carrier_row = carrier_ref(station, carrier) or _CARRIER.first(session, code=carrier)
         if carrier_row is None or carrier_row[0] is None:
-            raise Refused(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
+            raise Refused(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=carrier)
         carrier_id, carrier_short = int(carrier_row[0]), str(carrier_row[1])
         # A put-back's waybill was here before, but the parcel never left: not a re-delivery (the day
         # report counts it once, among the stocktake's put-backs).
@@ -341,7 +341,7 @@ def undo_last(station: Station) -> CheckinResult:
         parcel = session.get(Parcel, parcel_id) if parcel_id else None
         if parcel is None or parcel.id is None:
             raise NotFound(
-                N_("Nothing to undo: no check-in of yours is still on the shelf"), code="nothing_to_undo"
+                N_("Nothing to undo: no check-in of yours is still on the shelf."), code="nothing_to_undo"
             )
         now = station.now()
         leave_shelf(
@@ -410,7 +410,7 @@ def set_phone_for(station: Station, parcel_id: int, phone: str) -> PhoneSet:
     def work(session: Session) -> PhoneSet:
         parcel = session.get(Parcel, parcel_id)
         if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
-            raise NotFound(N_("That parcel is not on the shelf"), code="not_on_shelf")
+            raise NotFound(N_("That parcel is not on the shelf."), code="not_on_shelf")
         addressee = (
             recipient.by_id(session, parcel.recipient_id)
             if parcel.recipient_id is not None

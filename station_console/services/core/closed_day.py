@@ -86,7 +86,7 @@ def guard_event(
 
 def _refuse(day: date) -> None:
     raise Refused(
-        N_("Business day {day} is closed; record a correction dated today instead"),
+        N_("Business day {day} is closed; record a correction dated today instead."),
         code="day_closed",
         day=day.isoformat(),
     )

@@ -84,6 +84,6 @@ def first_line(text: str, limit: int = 120) -> str:
 def lost_race() -> Refused:
     """A row another counter kept changing while this transaction retried: refused, nothing written."""
     return Refused(
-        N_("A parcel was changed at another counter just now. Nothing was saved; look it up again"),
+        N_("A parcel was changed at another counter just now. Nothing was saved; look it up again."),
         code="version_conflict",
     )

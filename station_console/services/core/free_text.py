@@ -24,10 +24,10 @@ def text_field(text: str | None, label: str | Later, *, limit: int, required: bo
     required) or longer than `limit` is refused with the field's name, never cut silently."""
     value = printable(text)
     if required and not value:
-        raise Refused(N_("{field} is empty"), code="missing", field=label)
+        raise Refused(N_("{field} is empty."), code="missing", field=label)
     if len(value) > limit:
         raise Refused(
-            N_("{field} is longer than {limit} characters"), code="too_long", field=label, limit=limit
+            N_("{field} is longer than {limit} characters."), code="too_long", field=label, limit=limit
         )
     return value
 

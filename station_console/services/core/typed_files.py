@@ -31,16 +31,16 @@ def read_typed_bytes(path: Path, *, max_bytes: int | None = None, too_large: str
     except OSError:  # a name longer than the system takes (255 bytes): no such file can be there
         is_dir = is_file = False
     if is_dir:
-        raise Refused(N_("{path} is a folder: type the path of a file"), code="is_folder", path=shown)
+        raise Refused(N_("{path} is a folder: type the path of a file."), code="is_folder", path=shown)
     if not is_file:
-        raise Refused(N_("No such file: {path}"), code="no_file", path=shown)
+        raise Refused(N_("No such file: {path}."), code="no_file", path=shown)
     try:
         if max_bytes is not None and path.stat().st_size > max_bytes:
             raise Refused(too_large, code="file_too_large", path=shown, mb=max_bytes // (1024 * 1024))
         return path.read_bytes()
     except PermissionError as exc:
         raise Refused(
-            N_("{path} may not be read by this console: let it be read, or copy it elsewhere"),
+            N_("{path} may not be read by this console: let it be read, or copy it elsewhere."),
             code="bad_file",
             path=shown,
         ) from exc
@@ -61,7 +61,7 @@ def read_typed_file(path: Path, *, max_bytes: int | None = None, too_large: str 
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:  # Python's own words would be English on a Chinese screen
         raise Refused(
-            N_("{path} is not UTF-8 text: save it as UTF-8 and type its path again"),
+            N_("{path} is not UTF-8 text: save it as UTF-8 and type its path again."),
             code="bad_file",
             path=str(typed_path(path))[:200],
         ) from exc

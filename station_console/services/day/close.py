@@ -121,12 +121,12 @@ def close_day(
         # closed yet: today is the day meant, closed (say so) or reopened for corrections (close it).
         if closes[today][1]:
             raise Refused(
-                N_("Business day {day} is already closed"), code="already_closed", day=today.isoformat()
+                N_("Business day {day} is already closed."), code="already_closed", day=today.isoformat()
             )
         day = today
     if day > today:
         raise Refused(
-            N_("Cannot close {day}: it has not happened yet"), code="future_day", day=day.isoformat()
+            N_("Cannot close {day}: it has not happened yet."), code="future_day", day=day.isoformat()
         )
     closes_at = closing_time(station, day)
     if day == today and now < closes_at and not early:
@@ -143,7 +143,7 @@ def close_day(
         row = session.exec(select(DayClose).where(DayClose.business_day == day)).first()
         if row is not None and row.reopened_at is None:
             raise Refused(
-                N_("Business day {day} is already closed"), code="already_closed", day=day.isoformat()
+                N_("Business day {day} is already closed."), code="already_closed", day=day.isoformat()
             )
         row = row or DayClose(business_day=day, closed_at=now, figures="", sha256="")
         if row.ends_at is None and now < midnight(station, day + timedelta(days=1)):
@@ -166,8 +166,8 @@ def close_day(
             )
         if not figures["balanced"] and not allow_unbalanced:
             raise Refused(
-                N_("The day does not balance ({count} differences); fix them or close anyway"),
-                one="The day does not balance ({count} difference); fix it or close anyway",
+                N_("The day does not balance ({count} differences); fix them or close anyway."),
+                one="The day does not balance ({count} difference); fix it or close anyway.",
                 code="not_balanced",
                 count=len(figures["differences"]) + len(figures.get("sends", {}).get("differences", [])),
             )
@@ -253,12 +253,12 @@ def reopen_day(station: Station, day: date, reason: str) -> Reopened:
     require_manager(station, "reopen_day")
     reason = REASON.read(reason)
     if len(reason) < 3:
-        raise Refused(N_("Say why the day is reopened"), code="reason_needed")
+        raise Refused(N_("Say why the day is reopened."), code="reason_needed")
 
     def work(session: Session) -> Reopened:
         row = session.exec(select(DayClose).where(DayClose.business_day == day)).first()
         if row is None or row.reopened_at is not None:
-            raise NotFound(N_("Business day {day} is not closed"), code="not_closed", day=day.isoformat())
+            raise NotFound(N_("Business day {day} is not closed."), code="not_closed", day=day.isoformat())
         later = 0
         if row.ends_at is not None:
             later = int(

@@ -34,7 +34,7 @@ def check_deliverable(session: Session, parcel: Parcel) -> Recipient:
     require_on_shelf(parcel)
     if parcel.return_batch_id is not None:
         raise Refused(
-            N_("{waybill} is in return batch {batch}: it goes back to the courier"),
+            N_("{waybill} is in return batch {batch}: it goes back to the courier."),
             code="in_return_batch",
             waybill=parcel.waybill,
             batch=parcel.return_batch_id,
@@ -42,7 +42,7 @@ def check_deliverable(session: Session, parcel: Parcel) -> Recipient:
     entry = session.get(Recipient, parcel.recipient_id) if parcel.recipient_id else None
     if entry is None or not (entry.building or entry.room):
         raise Refused(
-            N_("{waybill} has no address: match it to a recipient with a building or room first"),
+            N_("{waybill} has no address: match it to a recipient with a building or room first."),
             code="no_address",
             waybill=parcel.waybill,
         )
@@ -53,7 +53,7 @@ def request(station: Station, ref: str, *, source: str = "counter") -> Stop:
     """The recipient asked (at the counter, or by phone) for this parcel at their door."""
     require(station, "door_delivery")
     if source not in SOURCES:
-        raise Refused(N_("A request comes from the counter or by phone"), code="bad_source")
+        raise Refused(N_("A request comes from the counter or by phone."), code="bad_source")
 
     def work(session: Session) -> Stop:
         parcel = find_parcel(session, ref, on_shelf=True)
@@ -61,7 +61,7 @@ def request(station: Station, ref: str, *, source: str = "counter") -> Stop:
         existing = open_item(session, parcel.id or 0)
         if existing is not None:
             raise Refused(
-                N_("{waybill} is already on its way to the door ({status})"),
+                N_("{waybill} is already on its way to the door ({status})."),
                 code="already_requested",
                 waybill=parcel.waybill,
                 status=existing.status,
@@ -96,7 +96,7 @@ def cancel(station: Station, ref: str) -> Stop:
         item = open_item(session, parcel.id or 0)
         if item is None or item.status == DeliveryStatus.OUT:
             raise Refused(
-                N_("{waybill} has no door delivery to cancel"),
+                N_("{waybill} has no door delivery to cancel."),
                 code="nothing_to_cancel",
                 waybill=parcel.waybill,
             )

@@ -99,9 +99,9 @@ class RunView:
 def _run(session: Session, run_id: int, *, writable: bool = True) -> DeliveryRun:
     run = session.get(DeliveryRun, run_id)
     if run is None:
-        raise NotFound(N_("There is no delivery run {run}"), code="no_run", run=run_id)
+        raise NotFound(N_("There is no delivery run {run}."), code="no_run", run=run_id)
     if writable and run.status == RunStatus.CLOSED:
-        raise Refused(N_("Delivery run {run} is closed"), code="run_closed", run=run_id)
+        raise Refused(N_("Delivery run {run} is closed."), code="run_closed", run=run_id)
     return run
 
 
@@ -146,7 +146,7 @@ def _name(text: str | None, missing: str | None) -> str | None:
             raise Refused(missing, code="name_required")
         return None
     if len(value) > 64:
-        raise Refused(N_("A name has at most 64 characters"), code="too_long")
+        raise Refused(N_("A name has at most 64 characters."), code="too_long")
     return value
 
 
@@ -163,7 +163,7 @@ def plan(station: Station, runner: str, *, building: str | None = None, limit: i
     def work(session: Session) -> RunView:
         found = waiting_in(session, building=building)
         if not found:
-            raise Refused(N_("No parcel is waiting for a door delivery"), code="nothing_waiting")
+            raise Refused(N_("No parcel is waiting for a door delivery."), code="nothing_waiting")
         now = station.now()
         stops = stops_for(session, [p for p, _i in found], {p.id or 0: i for p, i in found if i})
         stops.sort(key=walking_key)
@@ -215,7 +215,7 @@ def _item_on_run(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, 
     ).all()
     if not rows:
         raise Refused(
-            N_("{waybill} is not on delivery run {run}: keep it off the trolley"),
+            N_("{waybill} is not on delivery run {run}: keep it off the trolley."),
             code="not_on_run",
             waybill=candidates[0].waybill if candidates else text[:40],
             run=run.id,
@@ -257,11 +257,11 @@ def scan_out(station: Station, run_id: int, raw: str, *, fee: Settlement | None 
         parcel, item = _item_on_run(session, run, raw)
         if item.status == DeliveryStatus.OUT:
             raise Refused(
-                N_("{waybill} is already out with the runner"), code="already_out", waybill=parcel.waybill
+                N_("{waybill} is already out with the runner."), code="already_out", waybill=parcel.waybill
             )
         if item.status != DeliveryStatus.PLANNED:
             raise Refused(
-                N_("{waybill} is {status} on this run"),
+                N_("{waybill} is {status} on this run."),
                 code="not_planned",
                 waybill=parcel.waybill,
                 status=item.status,
@@ -287,7 +287,7 @@ def _out_item(session: Session, run: DeliveryRun, raw: str) -> tuple[Parcel, Del
     parcel, item = _item_on_run(session, run, raw)
     if item.status != DeliveryStatus.OUT or parcel.delivery_run_id != run.id:
         raise Refused(
-            N_("{waybill} was not scanned out on this run ({status})"),
+            N_("{waybill} was not scanned out on this run ({status})."),
             code="not_out",
             waybill=parcel.waybill,
             status=item.status,
@@ -311,14 +311,14 @@ def receipt_of(received_by: str, signature_name: str | None = None, photo_ref: s
     signature = _name(signature_name, None)
     photo = clean(photo_ref) or None
     if photo is not None and len(photo) > 200:
-        raise Refused(N_("A photo reference has at most 200 characters"), code="too_long")
+        raise Refused(N_("A photo reference has at most 200 characters."), code="too_long")
     return Receipt(received, signature, photo)
 
 
 def failure_of(reason: str, note: str | None) -> tuple[str, str | None]:
     """Why a parcel came back, and the note as it is stored (the screen's form checks with it too)."""
     if reason not in FAIL_REASONS:
-        raise Refused(N_("Say why: {reasons}"), code="bad_reason", reasons=", ".join(FAIL_REASONS))
+        raise Refused(N_("Say why: {reasons}."), code="bad_reason", reasons=", ".join(FAIL_REASONS))
     return reason, NOTE.read(note) or None
 
 
@@ -430,8 +430,8 @@ def close(station: Station, run_id: int) -> RunView:
         out = [i for i in items if i.status == DeliveryStatus.OUT]
         if out:
             raise Refused(
-                N_("{count} parcels of run {run} are still out: scan each back as delivered or failed"),
-                one="{count} parcel of run {run} is still out: scan it back as delivered or failed",
+                N_("{count} parcels of run {run} are still out: scan each back as delivered or failed."),
+                one="{count} parcel of run {run} is still out: scan it back as delivered or failed.",
                 code="still_out",
                 count=len(out),
                 run=run.id,

@@ -25,7 +25,7 @@ def payload(run: RunView) -> dict[str, Any]:
     """What the sheet shows, without names (read from the directory when it is printed)."""
     stops = [s for s in run.stops if s.status in ON_SHEET]
     if not stops:
-        raise Refused(N_("Delivery run {run} has no parcels to print"), code="run_empty", run=run.id)
+        raise Refused(N_("Delivery run {run} has no parcels to print."), code="run_empty", run=run.id)
     return {
         "run_id": run.id,
         "runner": run.runner,

@@ -32,7 +32,7 @@ RESOLVE_NOTE = NoteRule(N_("Note"), 500, required=False)
 def mark_in_session(session: Session, station: Station, parcel: Parcel, kind: str, note: str) -> None:
     """Flag a parcel on the shelves inside the caller's transaction."""
     if kind not in KINDS:
-        raise Refused(N_("Problem kind: use {kinds}"), code="bad_kind", kinds=Choices(KINDS, KIND_LABELS))
+        raise Refused(N_("Problem kind: use {kinds}."), code="bad_kind", kinds=Choices(KINDS, KIND_LABELS))
     require_on_shelf(parcel)
     note = PROBLEM_NOTE.read(note)
     now = station.now()
@@ -56,14 +56,14 @@ def mark(station: Station, ref: str, kind: str, note: str) -> ParcelRow:
     require(station, "problems")
     if kind in STOCKTAKE_KINDS:
         raise Refused(
-            N_("Only a stocktake flags {kind}, as it puts the parcel back; by hand, use {kinds}"),
+            N_("Only a stocktake flags {kind}, as it puts the parcel back; by hand, use {kinds}."),
             code="stocktake_kind",
             kind=Choices((kind,), KIND_LABELS),
             kinds=Choices(HAND_KINDS, KIND_LABELS),
         )
     if kind not in HAND_KINDS:
         raise Refused(
-            N_("Problem kind: use {kinds}"), code="bad_kind", kinds=Choices(HAND_KINDS, KIND_LABELS)
+            N_("Problem kind: use {kinds}."), code="bad_kind", kinds=Choices(HAND_KINDS, KIND_LABELS)
         )
 
     def work(session: Session) -> ParcelRow:
@@ -100,7 +100,7 @@ def resolve(station: Station, ref: str, note: str = "") -> ParcelRow:
         parcel = find_parcel(session, ref, on_shelf=True)
         if parcel.problem_kind is None:
             raise Refused(
-                N_("{waybill} is not flagged as a problem"), code="no_problem", waybill=parcel.waybill
+                N_("{waybill} is not flagged as a problem."), code="no_problem", waybill=parcel.waybill
             )
         resolve_in_session(session, station, parcel, note=RESOLVE_NOTE.read(note))
         return rows_for(session, [parcel])[0]

@@ -73,9 +73,9 @@ def _view(session: Session, batch: ReturnBatch) -> BatchView:
 def _open_batch(session: Session, batch_id: int) -> ReturnBatch:
     batch = session.get(ReturnBatch, batch_id)
     if batch is None:
-        raise NotFound(N_("There is no return batch {batch}"), code="no_batch", batch=batch_id)
+        raise NotFound(N_("There is no return batch {batch}."), code="no_batch", batch=batch_id)
     if batch.status != "open":
-        raise Refused(N_("Return batch {batch} is already closed"), code="batch_closed", batch=batch_id)
+        raise Refused(N_("Return batch {batch} is already closed."), code="batch_closed", batch=batch_id)
     return batch
 
 
@@ -90,7 +90,7 @@ def open_batch(station: Station, carrier: str) -> BatchView:
     def work(session: Session) -> BatchView:
         row = session.exec(select(Carrier).where(Carrier.code == code)).first()
         if row is None or row.id is None:
-            raise NotFound(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
+            raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=carrier)
         batch = ReturnBatch(carrier_id=row.id, created_at=station.now(), created_by=station.clerk_id)
         session.add(batch)
         session.flush()
@@ -140,7 +140,7 @@ def _check_add(session: Session, batch: ReturnBatch, parcel: Parcel) -> None:
         carrier = session.get(Carrier, parcel.carrier_id)
         mine = session.get(Carrier, batch.carrier_id)
         raise Refused(
-            N_("{waybill} is a {carrier} parcel; this batch goes back to {batch_carrier}"),
+            N_("{waybill} is a {carrier} parcel; this batch goes back to {batch_carrier}."),
             code="wrong_carrier",
             waybill=parcel.waybill,
             carrier=carrier.short_name if carrier else "?",  # as every counter list names a carrier
@@ -148,11 +148,11 @@ def _check_add(session: Session, batch: ReturnBatch, parcel: Parcel) -> None:
         )
     if parcel.return_batch_id == batch.id:
         raise Refused(
-            N_("{waybill} is already in this batch"), code="already_in_batch", waybill=parcel.waybill
+            N_("{waybill} is already in this batch."), code="already_in_batch", waybill=parcel.waybill
         )
     if parcel.return_batch_id is not None:
         raise Refused(
-            N_("{waybill} is already in return batch {batch}"),
+            N_("{waybill} is already in return batch {batch}."),
             code="in_other_batch",
             waybill=parcel.waybill,
             batch=parcel.return_batch_id,
@@ -167,7 +167,7 @@ def remove(station: Station, batch_id: int, ref: str) -> ParcelRow:
         batch = _open_batch(session, batch_id)
         parcel = find_parcel(session, ref, on_shelf=True)
         if parcel.return_batch_id != batch.id:
-            raise Refused(N_("{waybill} is not in this batch"), code="not_in_batch", waybill=parcel.waybill)
+            raise Refused(N_("{waybill} is not in this batch."), code="not_in_batch", waybill=parcel.waybill)
         parcel.return_batch_id = None
         session.add(parcel)
         return rows_for(session, [parcel])[0]
@@ -186,9 +186,9 @@ def print_manifest(station: Station, batch_id: int, counter_settings: CounterSet
     def work(session: Session) -> int:
         batch = session.get(ReturnBatch, batch_id)
         if batch is None:
-            raise NotFound(N_("There is no return batch {batch}"), code="no_batch", batch=batch_id)
+            raise NotFound(N_("There is no return batch {batch}."), code="no_batch", batch=batch_id)
         if not session.exec(select(Parcel.id).where(Parcel.return_batch_id == batch_id)).first():
-            raise Refused(N_("Return batch {batch} is empty"), code="batch_empty", batch=batch_id)
+            raise Refused(N_("Return batch {batch} is empty."), code="batch_empty", batch=batch_id)
         return queue_manifest(session, station, batch_id).id or 0
 
     return station.run(work)
@@ -199,9 +199,9 @@ def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
     require(station, "returns")
     signed_by = clean(signed_by)
     if not signed_by:
-        raise Refused(N_("Type the name of the courier who signed"), code="signature_required")
+        raise Refused(N_("Type the name of the courier who signed."), code="signature_required")
     if len(signed_by) > SIGNER_MAX:  # refused, not cut: the manifest names who signed
-        raise Refused(N_("A name has at most 64 characters"), code="too_long")
+        raise Refused(N_("A name has at most 64 characters."), code="too_long")
     settings = station.settings()
 
     def work(session: Session) -> BatchView:
@@ -210,7 +210,7 @@ def close(station: Station, batch_id: int, signed_by: str) -> BatchView:
             select(Parcel).where(Parcel.return_batch_id == batch.id, Parcel.status == ParcelStatus.ON_SHELF)
         ).all()
         if not parcels:
-            raise Refused(N_("Return batch {batch} is empty"), code="batch_empty", batch=batch_id)
+            raise Refused(N_("Return batch {batch} is empty."), code="batch_empty", batch=batch_id)
         now = station.now()
         carrier = session.get(Carrier, batch.carrier_id)
         for parcel in parcels:
@@ -256,7 +256,7 @@ def get(station: Station, batch_id: int) -> BatchView:
     with station.read() as session:
         batch = session.get(ReturnBatch, batch_id)
         if batch is None:
-            raise NotFound(N_("There is no return batch {batch}"), code="no_batch", batch=batch_id)
+            raise NotFound(N_("There is no return batch {batch}."), code="no_batch", batch=batch_id)
         return _view(session, batch)
 
 

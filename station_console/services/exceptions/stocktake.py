@@ -38,7 +38,7 @@ def start(station: Station, location: str) -> View:
     def work(session: Session) -> int:
         shelf, layer = resolve(session, location)
         if shelf.retired_at is not None:
-            raise Refused(N_("Shelf {shelf} is retired"), code="retired", shelf=shelf.label)
+            raise Refused(N_("Shelf {shelf} is retired."), code="retired", shelf=shelf.label)
         busy = session.exec(
             select(Stocktake).where(
                 Stocktake.shelf_id == shelf.id, col(Stocktake.status).in_(("open", "paused"))
@@ -108,7 +108,7 @@ def scan(station: Station, stocktake_id: int, raw: str, *, layer: str | None = N
             )
             if found is None or found.shelf_id != take.shelf_id:
                 raise Refused(
-                    N_("Layer {layer} is not on the shelf being counted"),
+                    N_("Layer {layer} is not on the shelf being counted."),
                     code="layer_out_of_scope",
                     layer=label,
                 )
@@ -147,7 +147,7 @@ def _scanned(session: Session, raw: str) -> tuple[str, Parcel | None]:
     waybill = normalise(text).waybill
     if waybill is None:
         raise Refused(
-            N_("No parcel on the shelves has the pickup code {ref}: scan its waybill"),
+            N_("No parcel on the shelves has the pickup code {ref}: scan its waybill."),
             code="unknown_code",
             ref=text[:40],
         )

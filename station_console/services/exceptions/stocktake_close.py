@@ -50,7 +50,7 @@ def close(
     if put_back:
         require(station, "put_back")
     if view(station, stocktake_id).status == "closed":
-        raise Refused(N_("Stocktake {id} is already closed"), code="stocktake_closed", id=stocktake_id)
+        raise Refused(N_("Stocktake {id} is already closed."), code="stocktake_closed", id=stocktake_id)
     settings = station.settings()
 
     def work(session: Session) -> None:

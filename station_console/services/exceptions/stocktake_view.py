@@ -110,9 +110,9 @@ def stocktake_in(session: Session, stocktake_id: int, *, writable: bool = True) 
     """The stocktake's row; refused when there is none, or (`writable`) when it is closed."""
     take = session.get(Stocktake, stocktake_id)
     if take is None:
-        raise NotFound(N_("There is no stocktake {id}"), code="no_stocktake", id=stocktake_id)
+        raise NotFound(N_("There is no stocktake {id}."), code="no_stocktake", id=stocktake_id)
     if writable and take.status == "closed":
-        raise Refused(N_("Stocktake {id} is already closed"), code="stocktake_closed", id=stocktake_id)
+        raise Refused(N_("Stocktake {id} is already closed."), code="stocktake_closed", id=stocktake_id)
     return take
 
 

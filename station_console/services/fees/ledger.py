@@ -117,14 +117,14 @@ def settle_in(
     settings = station.settings()
     if settlement is None:
         raise Refused(
-            N_("A storage fee of {amount} is due: record the payment, or a manager waives it"),
+            N_("A storage fee of {amount} is due: record the payment, or a manager waives it."),
             code="fee_due",
             amount=money(total, settings),
             cents=total,
         )
     if settlement.expected_cents is not None and settlement.expected_cents != total:
         raise Refused(
-            N_("The storage fee is now {amount}, not {shown}: show the customer the new amount"),
+            N_("The storage fee is now {amount}, not {shown}: show the customer the new amount."),
             code="fee_changed",
             amount=money(total, settings),
             shown=money(settlement.expected_cents, settings),
@@ -133,7 +133,9 @@ def settle_in(
     reason = REASON.read(settlement.reason) if settlement.method == WAIVE else ""
     if settlement.method != WAIVE and settlement.method not in PAY_METHODS:
         raise Refused(
-            N_("Pay by {methods}"), code="bad_fee_method", methods=Choices(PAY_METHODS, PAYMENT_METHOD_LABELS)
+            N_("Pay by {methods}."),
+            code="bad_fee_method",
+            methods=Choices(PAY_METHODS, PAYMENT_METHOD_LABELS),
         )
     now = station.now()
     day = station.business_day(now)
@@ -178,10 +180,10 @@ def settle(station: Station, parcel_id: int, settlement: Settlement) -> int:
     def work(session: Session) -> int:
         parcel = session.get(Parcel, parcel_id)
         if parcel is None or parcel.status != ParcelStatus.ON_SHELF:
-            raise NotFound(N_("That parcel is not on the shelf"), code="not_on_shelf")
+            raise NotFound(N_("That parcel is not on the shelf."), code="not_on_shelf")
         settled = settle_in(session, station, [parcel], settlement)
         if not settled:
-            raise Refused(N_("{waybill} owes no storage fee"), code="no_fee_due", waybill=parcel.waybill)
+            raise Refused(N_("{waybill} owes no storage fee."), code="no_fee_due", waybill=parcel.waybill)
         return settled
 
     return station.run(work)

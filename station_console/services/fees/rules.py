@@ -117,7 +117,7 @@ def with_rule(settings: StationSettings, rule: FeeRule) -> StationSettings:
 def without_rule(settings: StationSettings, name: str) -> StationSettings:
     rules = [r for r in settings.storage_fee_rules if r.name != name]
     if len(rules) == len(settings.storage_fee_rules):
-        raise NotFound(N_("There is no fee rule named {name}"), code="no_fee_rule", name=name)
+        raise NotFound(N_("There is no fee rule named {name}."), code="no_fee_rule", name=name)
     return settings.model_copy(update={"storage_fee_rules": rules})
 
 
@@ -126,7 +126,7 @@ def parse_cents(text: str) -> int:
     raw = text.strip().lstrip("¥$€£").strip()
     whole, _dot, part = raw.partition(".")
     if not whole.isdigit() and not (whole == "" and part.isdigit()) or (part and not part.isdigit()):
-        raise Refused(N_("Not an amount of money: {text}"), code="bad_amount", text=text[:20])
+        raise Refused(N_("Not an amount of money: {text}."), code="bad_amount", text=text[:20])
     if len(part) > 2:
-        raise Refused(N_("An amount has at most two decimals: {text}"), code="bad_amount", text=text[:20])
+        raise Refused(N_("An amount has at most two decimals: {text}."), code="bad_amount", text=text[:20])
     return int(whole or "0") * 100 + int((part or "0").ljust(2, "0"))

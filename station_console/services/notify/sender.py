@@ -370,10 +370,10 @@ def resend(station: Station, notification_id: int) -> Notification:
     def work(session: Session) -> Notification:
         note = session.get(Notification, notification_id)
         if note is None:
-            raise NotFound(N_("No message {id} in the outbox"), code="no_message", id=notification_id)
+            raise NotFound(N_("No message {id} in the outbox."), code="no_message", id=notification_id)
         if note.status not in (NotificationStatus.FAILED, NotificationStatus.SENT):
             raise Refused(
-                N_("Message {id} is {status}: only failed or sent messages can be resent"),
+                N_("Message {id} is {status}: only failed or sent messages can be resent."),
                 code="not_resendable",
                 id=notification_id,
                 status=LaterText(Note(OUTBOX_STATE_LABELS.get(note.status, note.status))),

@@ -399,7 +399,7 @@ def parcel_timeline(station: Station, waybill: str) -> list[Entry]:
     with station.read() as session:
         ids = session.exec(select(Parcel.id).where(Parcel.waybill == key)).all()
     if not ids:
-        raise NotFound(N_("No parcel with waybill {waybill}"), code="no_parcel", waybill=key)
+        raise NotFound(N_("No parcel with waybill {waybill}."), code="no_parcel", waybill=key)
     query = (
         select(ParcelEvent, Clerk.name, Parcel.waybill)
         .where(col(ParcelEvent.parcel_id).in_(ids))
@@ -414,7 +414,7 @@ def audit_event(station: Station, event_id: int) -> Entry:
     query = select(ParcelEvent, Clerk.name, Parcel.waybill).where(ParcelEvent.id == event_id)
     found = _entries(station, query)
     if not found:
-        raise NotFound(N_("No audit event {id}"), code="no_event", id=event_id)
+        raise NotFound(N_("No audit event {id}."), code="no_event", id=event_id)
     return found[0]
 
 

@@ -138,10 +138,10 @@ def weak_pin(pin: str) -> bool:
 def validate_pin(pin: str) -> str:
     pin = (pin or "").strip()
     if not (pin.isdigit() and pin.isascii() and PIN_MIN <= len(pin) <= PIN_MAX):
-        raise Refused(N_("A PIN is {min} to {max} digits"), code="bad_pin_format", min=PIN_MIN, max=PIN_MAX)
+        raise Refused(N_("A PIN is {min} to {max} digits."), code="bad_pin_format", min=PIN_MIN, max=PIN_MAX)
     if weak_pin(pin):
         raise Refused(
-            N_("That PIN is too easy to guess (a repeated digit, a run like 1234, or a common one)"),
+            N_("That PIN is too easy to guess (a repeated digit, a run like 1234, or a common one)."),
             code="weak_pin",
         )
     return pin
@@ -150,9 +150,9 @@ def validate_pin(pin: str) -> str:
 def _validate_name(name: str) -> str:
     name = clean(name)
     if not name:
-        raise Refused(N_("A clerk needs a name"), code="bad_name")
+        raise Refused(N_("A clerk needs a name."), code="bad_name")
     if len(name) > 64:
-        raise Refused(N_("A clerk name is at most 64 characters"), code="bad_name")
+        raise Refused(N_("A clerk name is at most 64 characters."), code="bad_name")
     return name
 
 
@@ -184,7 +184,7 @@ def get_clerk(station: Station, name: str) -> ClerkInfo:
     with station.read() as session:
         row = _find(session, name)
         if row is None:
-            raise NotFound(N_("No clerk named {name}"), code="no_clerk", name=name)
+            raise NotFound(N_("No clerk named {name}."), code="no_clerk", name=name)
         return ClerkInfo.of(row)
 
 
@@ -205,7 +205,7 @@ def _clerk_id(station: Station, name: str) -> int | None:
 
 def _insert(session: Session, station: Station, name: str, pin_hash: str, role: str) -> Clerk:
     if _find(session, name) is not None:
-        raise Refused(N_("A clerk named {name} already exists"), code="clerk_exists", name=name)
+        raise Refused(N_("A clerk named {name} already exists."), code="clerk_exists", name=name)
     row = Clerk(name=name, role=role, pin_hash=pin_hash, active=True, created_at=station.now())
     session.add(row)
     session.flush()
@@ -229,7 +229,9 @@ def create_first_manager(station: Station, name: str, pin: str) -> ClerkInfo:
 
     def work(session: Session) -> ClerkInfo:
         if session.exec(select(Clerk.id).limit(1)).first() is not None:
-            raise Refused(N_("The station already has clerks; a manager adds new ones"), code="not_first_run")
+            raise Refused(
+                N_("The station already has clerks; a manager adds new ones."), code="not_first_run"
+            )
         row = _insert(session, station, name, pin_hash, Role.MANAGER)
         record_created(session, station, row, first_run=True)
         return ClerkInfo.of(row)
@@ -249,7 +251,7 @@ def add_clerk(station: Station, name: str, pin: str, *, role: str = Role.CLERK) 
         return create_first_manager(station, name, pin)
     check_may_add(station)
     if role not in ROLES:
-        raise Refused(N_("A role is clerk or manager"), code="bad_role")
+        raise Refused(N_("A role is clerk or manager."), code="bad_role")
     name, pin = _validate_name(name), validate_pin(pin)
     pin_hash = hash_pin(pin)
 
@@ -271,7 +273,7 @@ def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
         left = (row.locked_until - now).total_seconds()
         raise Refused(
             N_(
-                "{name} is locked out after too many wrong PINs: try again in {minutes} min, or ask a manager"
+                "{name} is locked out after too many wrong PINs: try again in {minutes} min, or ask a manager."
             ),
             code="clerk_locked",
             name=row.name,
@@ -280,9 +282,9 @@ def authenticate(station: Station, name: str, pin: str) -> ClerkInfo:
     ok = check_pin(pin or "", row.pin_hash if row is not None else _dummy_hash())
     if row is None or not ok:
         _failed(station, name, row)
-        raise Refused(N_("Wrong name or PIN"), code="bad_credentials")
+        raise Refused(N_("Wrong name or PIN."), code="bad_credentials")
     if not row.active:
-        raise Refused(N_("{name} is deactivated; ask a manager"), code="clerk_inactive", name=row.name)
+        raise Refused(N_("{name} is deactivated; ask a manager."), code="clerk_inactive", name=row.name)
     if row.failed_sign_ins or row.lockouts:
         _succeeded(station, row.id)
     return ClerkInfo.of(row)
@@ -339,7 +341,7 @@ def unlock(station: Station, name: str) -> Unlocked:
     def work(session: Session) -> Unlocked:
         row = _find(session, name)
         if row is None:
-            raise NotFound(N_("No clerk named {name}"), code="no_clerk", name=clean(name, 64))
+            raise NotFound(N_("No clerk named {name}."), code="no_clerk", name=clean(name, 64))
         if not (row.failed_sign_ins or row.lockouts or row.locked_until):
             return Unlocked(ClerkInfo.of(row), ended=False)
         was = row.locked_until
@@ -413,7 +415,7 @@ def change_pin(station: Station, name: str, new_pin: str, *, old_pin: str | None
     def work(session: Session) -> None:
         row = _find(session, name)
         if row is None:
-            raise NotFound(N_("No clerk named {name}"), code="no_clerk", name=name)
+            raise NotFound(N_("No clerk named {name}."), code="no_clerk", name=name)
         row.pin_hash = pin_hash
         session.add(row)
         audit.record(
@@ -439,7 +441,7 @@ def change_own_pin(station: Station, old_pin: str, new_pin: str) -> None:
         if exc.code != "bad_credentials":
             raise
         # Counted towards a lock-out as a sign-in's is; but the clerk typed no name here.
-        raise Refused(N_("The current PIN is wrong"), code="bad_credentials") from None
+        raise Refused(N_("The current PIN is wrong."), code="bad_credentials") from None
 
 
 def set_active(station: Station, name: str, active: bool) -> ClerkInfo:
@@ -453,12 +455,12 @@ def set_active(station: Station, name: str, active: bool) -> ClerkInfo:
         managers = _lock_active_managers(session) if not active else []
         row = _find(session, name)
         if row is None:
-            raise NotFound(N_("No clerk named {name}"), code="no_clerk", name=name)
+            raise NotFound(N_("No clerk named {name}."), code="no_clerk", name=name)
         if row.active == active:
             return ClerkInfo.of(row)
         if not active and row.role == Role.MANAGER and len(managers) <= 1:
             raise Refused(
-                N_("{name} is the last manager and cannot be deactivated"),
+                N_("{name} is the last manager and cannot be deactivated."),
                 code="last_manager",
                 name=row.name,
             )

@@ -201,7 +201,7 @@ def _full_number(phone: str) -> str:
     parsed = parse_phone(phone)
     if parsed.full is None:
         raise Refused(
-            N_("Give the person's full phone number, not only its last digits"), code="phone_partial"
+            N_("Give the person's full phone number, not only its last digits."), code="phone_partial"
         )
     return parsed.full
 
@@ -227,7 +227,7 @@ def export_person(station: Station, phone: str) -> dict[str, Any]:
         sender = retention.sender_with_phone(session, full)
         sends = retention.sends_of(session, sender, full)
         if not parcels and not entries and not prealerts and sender is None and not sends:
-            raise NotFound(N_("No parcel holds that phone number"), code="no_person")
+            raise NotFound(N_("No parcel holds that phone number."), code="no_person")
         ids = [p.id for p in parcels]
         carriers = {c.id: c.code for c in session.exec(select(Carrier)).all()}
         notes = session.exec(
@@ -389,7 +389,7 @@ def delete_person(station: Station, phone: str) -> DeleteResult:
         prealerts = _blank_prealerts(session, full, now)  # a pre-alerted person may have no parcel yet
         sent = retention.forget_in(session, full, now, station.settings().send_record_keep_days)
         if not parcels and not entries and not prealerts and not (sent.senders or sent.sends or sent.kept):
-            raise NotFound(N_("No parcel holds that phone number"), code="no_person")
+            raise NotFound(N_("No parcel holds that phone number."), code="no_person")
         ids = [p.id for p in parcels]
         if entries:
             session.execute(

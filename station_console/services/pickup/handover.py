@@ -141,9 +141,9 @@ def confirm_pickup(
     require(station, "pickup")
     ids = list(dict.fromkeys(parcel_ids))
     if not ids:
-        raise Refused(N_("Nothing to hand over: no parcel chosen"), code="nothing_chosen")
+        raise Refused(N_("Nothing to hand over: no parcel chosen."), code="nothing_chosen")
     if method not in set(PickupMethod):
-        raise Refused(N_("Unknown pickup method {method}"), code="bad_method", method=method)
+        raise Refused(N_("Unknown pickup method {method}."), code="bad_method", method=method)
     seen = {_clean_waybill(s) for s in scanned if s.strip()}
     reason = OVERRIDE_REASON.read(override_reason)
     settings = station.settings()
@@ -168,7 +168,7 @@ def confirm_pickup(
         for pid in ids:
             parcel = parcels.get(pid)
             if parcel is None:
-                raise NotFound(N_("No parcel with id {id}"), code="no_parcel", id=pid)
+                raise NotFound(N_("No parcel with id {id}."), code="no_parcel", id=pid)
             if parcel.status != ParcelStatus.ON_SHELF:
                 raise Refused(
                     N_("{waybill} is not on the shelves, it was {status}. Nothing was handed over."),
@@ -248,11 +248,11 @@ def undo_pickup(station: Station, parcel_id: int) -> None:
         now = station.now()
         parcel = session.get(Parcel, parcel_id)
         if parcel is None or parcel.status != ParcelStatus.PICKED_UP or parcel.picked_up_at is None:
-            raise NotFound(N_("That parcel has not been picked up"), code="not_picked_up")
+            raise NotFound(N_("That parcel has not been picked up."), code="not_picked_up")
         if now - parcel.picked_up_at > timedelta(minutes=settings.pickup_undo_minutes):
             raise Refused(
-                N_("A pickup can only be undone within {count} minutes"),
-                one="A pickup can only be undone within {count} minute",
+                N_("A pickup can only be undone within {count} minutes."),
+                one="A pickup can only be undone within {count} minute.",
                 code="undo_too_late",
                 count=settings.pickup_undo_minutes,
             )
@@ -271,7 +271,7 @@ def undo_pickup(station: Station, parcel_id: int) -> None:
             .values(used_units=Layer.used_units + units, parcel_count=Layer.parcel_count + 1)
         )
         if clash is not None or not claimed.rowcount:  # type: ignore[attr-defined]
-            raise Refused(N_("Its place is taken now: check it in again instead"), code="undo_blocked")
+            raise Refused(N_("Its place is taken now: check it in again instead."), code="undo_blocked")
         hold = session.get(CodeHold, parcel.pickup_code) if parcel.pickup_code else None
         if hold is not None:
             session.delete(hold)
@@ -315,7 +315,7 @@ def picked_up_parcel(station: Station, waybill: str) -> int:
             .order_by(col(Parcel.picked_up_at).desc())
         ).first()
     if pid is None:
-        raise NotFound(N_("{waybill} has not been picked up"), code="not_picked_up", waybill=number)
+        raise NotFound(N_("{waybill} has not been picked up."), code="not_picked_up", waybill=number)
     return pid
 
 

@@ -41,18 +41,20 @@ def checked(proxy: Proxy, settings: StationSettings) -> Proxy:
     """The proxy as it will be recorded; refuses a missing or malformed part."""
     name = printable(proxy.name)
     if not name:
-        raise Refused(N_("Type the proxy's name"), code="proxy_name_required")
+        raise Refused(N_("Type the proxy's name."), code="proxy_name_required")
     if len(name) > 64:
-        raise Refused(N_("A name has at most 64 characters"), code="too_long")
+        raise Refused(N_("A name has at most 64 characters."), code="too_long")
     digits = re.sub(r"\D", "", proxy.phone_tail or "")
     if len(digits) < 4:
-        raise Refused(N_("Type the last 4 digits of the proxy's phone"), code="proxy_tail_required")
+        raise Refused(N_("Type the last 4 digits of the proxy's phone."), code="proxy_tail_required")
     id_last4 = (proxy.id_last4 or "").strip().upper() or None
     if id_last4 is not None and not _ID_LAST4.match(id_last4):
-        raise Refused(N_("The last 4 of an ID card are 4 digits, or 3 digits and X"), code="proxy_id_invalid")
+        raise Refused(
+            N_("The last 4 of an ID card are 4 digits, or 3 digits and X."), code="proxy_id_invalid"
+        )
     if id_last4 is None and settings.proxy_id_check == "always":
         raise Refused(
-            N_("This station records the last 4 of the proxy's ID card: type them"),
+            N_("This station records the last 4 of the proxy's ID card: type them."),
             code="proxy_id_required",
         )
     return Proxy(name=name, phone_tail=digits[-4:], id_last4=id_last4)
@@ -74,7 +76,7 @@ def check_allowed(session: Session, parcels: Iterable[Parcel], *, by_code: bool)
         raise Refused(
             N_(
                 "A proxy may collect {waybills} only with the pickup code: the recipient has not "
-                "allowed proxies"
+                "allowed proxies."
             ),
             code="proxy_not_allowed",
             waybills=", ".join(refused),

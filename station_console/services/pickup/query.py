@@ -111,11 +111,11 @@ def find_codes(text: str, template: str, seq_range: tuple[int, int] | None = Non
 def parse_query(text: str, template: str, seq_range: tuple[int, int] | None = None) -> ParsedQuery:
     """Read the query's shape, or refuse with what the box accepts."""
     if len(text or "") > MAX_QUERY:
-        raise Refused(N_("A pickup query is at most {max} characters"), code="query_too_long", max=MAX_QUERY)
+        raise Refused(N_("A pickup query is at most {max} characters."), code="query_too_long", max=MAX_QUERY)
     clean = normalise_text(text)
     if not clean:
         raise Refused(
-            N_("Type a pickup code, a phone number or its last 4 digits, or a waybill"), code="empty_query"
+            N_("Type a pickup code, a phone number or its last 4 digits, or a waybill."), code="empty_query"
         )
     virtual = virtual_number(clean)
     if virtual is not None:  # before the separators go: its dash is part of the number
@@ -129,7 +129,7 @@ def parse_query(text: str, template: str, seq_range: tuple[int, int] | None = No
         return ParsedQuery("phone", (compact,))
     codes = find_codes(clean, template, seq_range)
     if len(codes) > MAX_CODES:
-        raise Refused(N_("At most {n} pickup codes at once"), code="too_many_codes", n=MAX_CODES)
+        raise Refused(N_("At most {n} pickup codes at once."), code="too_many_codes", n=MAX_CODES)
     stored = _stored_code(clean, template)
     if codes:
         return ParsedQuery("codes" if len(codes) > 1 else "code", tuple(codes), as_stored=stored)
@@ -144,5 +144,7 @@ def parse_query(text: str, template: str, seq_range: tuple[int, int] | None = No
     if read.error is not None and read.error.code == "too_long" and clean.isascii() and clean.isalnum():
         raise read.error  # one run of letters and digits past any waybill: a paste, said as check-in does
     raise Refused(
-        N_("Not a pickup code, phone number or waybill: {text}"), code="bad_query", text=mask_text(clean[:30])
+        N_("Not a pickup code, phone number or waybill: {text}."),
+        code="bad_query",
+        text=mask_text(clean[:30]),
     )

@@ -140,7 +140,7 @@ def _view(session: Session, batch: CourierBatch) -> BatchView:
 def _batch(session: Session, batch_id: int) -> CourierBatch:
     batch = session.get(CourierBatch, batch_id)
     if batch is None:
-        raise NotFound(N_("There is no courier batch {batch}"), code="no_courier_batch", batch=batch_id)
+        raise NotFound(N_("There is no courier batch {batch}."), code="no_courier_batch", batch=batch_id)
     return batch
 
 
@@ -157,7 +157,7 @@ def open_batch(station: Station, carrier: str, courier_name: str | None = None) 
     def work(session: Session) -> BatchView:
         row = session.exec(select(Carrier).where(Carrier.code == code, col(Carrier.active))).first()
         if row is None or row.id is None:
-            raise NotFound(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=code[:16])
+            raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=code[:16])
         now = station.now()
         batch = CourierBatch(
             carrier_id=row.id,
@@ -217,12 +217,12 @@ def close_batch(
         batch = _batch(session, batch_id)
         if batch.status != "open":
             raise Refused(
-                N_("Courier batch {batch} is already closed"), code="courier_batch_closed", batch=batch_id
+                N_("Courier batch {batch} is already closed."), code="courier_batch_closed", batch=batch_id
             )
         courier = _courier(courier_name) or batch.courier_name
         if not courier:
             raise Refused(
-                N_("Type the name of the courier who hands the parcels over"), code="courier_required"
+                N_("Type the name of the courier who hands the parcels over."), code="courier_required"
             )
         view = _view(session, batch)
         expected = _expected(session, batch)
@@ -297,7 +297,7 @@ def _stored_receipt(session: Session, batch_id: int) -> dict[str, Any]:
     batch = _batch(session, batch_id)
     if batch.status != "closed":
         raise Refused(
-            N_("Courier batch {batch} is still open: close it first"),
+            N_("Courier batch {batch} is still open: close it first."),
             code="courier_batch_open",
             batch=batch_id,
         )

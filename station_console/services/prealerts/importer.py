@@ -170,7 +170,7 @@ def _cut_texts(line: int, waybill: str, row: dict[str, Any]) -> list[RowIssue]:
 def _weight_g(text: str, grams: bool) -> int:
     match = _WEIGHT.match(unicodedata.normalize("NFKC", text).strip())
     if match is None:
-        raise Refused(N_("weight {text} is not a number of kg or g"), code="bad_weight", text=text[:20])
+        raise Refused(N_("weight {text} is not a number of kg or g."), code="bad_weight", text=text[:20])
     value, unit = float(match.group(1)), (match.group(2) or "").lower()
     in_grams = unit in ("g", "克") or (not unit and grams)
     return round(value if in_grams else value * 1000)
@@ -187,7 +187,7 @@ def _rows(
     detector = get_detector(station)
     default = carriers.find(default_carrier) if default_carrier else None
     if default_carrier and default is None:
-        raise NotFound(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=default_carrier)
+        raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=default_carrier)
     seen: dict[str, int] = {}
     out: list[dict[str, Any]] = []
     for raw in table.rows:
@@ -232,25 +232,25 @@ def _row(
     if named:
         carrier = carriers.find(named)
         if carrier is None:
-            raise Refused(N_("unknown carrier {carrier}"), code="unknown_carrier", carrier=named[:30])
+            raise Refused(N_("unknown carrier {carrier}."), code="unknown_carrier", carrier=named[:30])
     elif default is not None:
         carrier = default
     else:
         codes = [c.carrier for c in detection.candidates]
         if len(codes) != 1:
             raise Refused(
-                N_("no carrier given and the number fits {candidates}: add a carrier column or --carrier"),
+                N_("no carrier given and the number fits {candidates}: add a carrier column or --carrier."),
                 code="carrier_unclear",
                 candidates=", ".join(codes) or "-",
             )
         carrier = carriers.find(codes[0])
         if carrier is None:
-            raise Refused(N_("unknown carrier {carrier}"), code="unknown_carrier", carrier=codes[0])
+            raise Refused(N_("unknown carrier {carrier}."), code="unknown_carrier", carrier=codes[0])
     phone = _phone(values["phone"]) if values.get("phone") else None
     size_text = unicodedata.normalize("NFKC", values.get("size", "")).strip().upper()
     size = SIZES.get(size_text) if size_text else None
     if size_text and size is None:
-        raise Refused(N_("size {size} is not S, M, L or XL"), code="bad_size", size=size_text[:10])
+        raise Refused(N_("size {size} is not S, M, L or XL."), code="bad_size", size=size_text[:10])
     return {
         "waybill": waybill,
         "carrier_id": carrier[0],
@@ -270,7 +270,7 @@ def _phone(text: str) -> Phone:
     except Refused as exc:
         digits = "".join(c for c in text if c.isdigit())
         shown = f"****{digits[-4:]}" if len(digits) > 4 else "****"  # whatever was written: never whole
-        raise Refused(N_("phone {text} is not a phone number"), code=exc.code, text=shown) from exc
+        raise Refused(N_("phone {text} is not a phone number."), code=exc.code, text=shown) from exc
 
 
 def _existing(session: Session, waybills: list[str]) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
@@ -323,7 +323,7 @@ def load_file(
     layout = settings.prealert_sources.get(source) if source else None
     if source and layout is None and not mapping:
         raise NotFound(
-            N_("No pre-alert source named {source} in the settings"), code="no_source", source=source
+            N_("No pre-alert source named {source} in the settings."), code="no_source", source=source
         )
     columns_map = {**(layout.columns if layout else {}), **(mapping or {})}
     table = read_table(path, columns_map)

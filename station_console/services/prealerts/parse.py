@@ -86,14 +86,14 @@ def column_map(headings: list[str], mapping: dict[str, str]) -> tuple[dict[str, 
     for name, heading in mapping.items():
         if name not in FIELDS:
             raise Refused(
-                N_("Unknown pre-alert field {field}: use {fields}"),
+                N_("Unknown pre-alert field {field}: use {fields}."),
                 code="bad_mapping",
                 field=name,
                 fields=", ".join(FIELDS),
             )
         if heading_key(heading) not in keys:
             raise Refused(
-                N_("The file has no column {heading} (mapped to {field})"),
+                N_("The file has no column {heading} (mapped to {field})."),
                 code="bad_mapping",
                 heading=heading[:40],
                 field=name,
@@ -105,7 +105,7 @@ def column_map(headings: list[str], mapping: dict[str, str]) -> tuple[dict[str, 
             index[known] = i
     if "waybill" not in index:
         raise Refused(
-            N_("No waybill column found (headings: {headings}). Name it 运单号 or waybill, or map it"),
+            N_("No waybill column found (headings: {headings}). Name it 运单号 or waybill, or map it."),
             code="no_waybill_column",
             headings=", ".join(h[:20] for h in headings[:12]),
         )
@@ -144,13 +144,13 @@ def read_table(path: Path, mapping: dict[str, str] | None = None) -> Table:
 def _decode(data: bytes, name: str) -> str:
     """UTF-8 (with or without BOM), else GB 18030 (Excel's Chinese CSVs); binary is refused."""
     if b"\x00" in data[:4096]:
-        raise Refused(N_("{file} is not a CSV or JSON file"), code="not_a_table", file=name)
+        raise Refused(N_("{file} is not a CSV or JSON file."), code="not_a_table", file=name)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise Refused(N_("{file} is not UTF-8 or GBK text"), code="bad_encoding", file=name)
+    raise Refused(N_("{file} is not UTF-8 or GBK text."), code="bad_encoding", file=name)
 
 
 Records = Iterator[tuple[int, list[str] | None]]
@@ -166,7 +166,7 @@ def _csv_records(text: str) -> tuple[list[str], Records]:
     try:
         headings = next(reader)
     except StopIteration:
-        raise Refused(N_("The file is empty"), code="empty_file") from None
+        raise Refused(N_("The file is empty."), code="empty_file") from None
 
     def records() -> Records:
         start = reader.line_num + 1
@@ -191,7 +191,7 @@ def _json_records(data: bytes, name: str) -> tuple[list[str], Records]:
         doc = next((doc[k] for k in _LIST_KEYS if isinstance(doc.get(k), list)), None)
     if not isinstance(doc, list):
         raise Refused(
-            N_("{file}: expected a list of parcels (or an object with an items list)"),
+            N_("{file}: expected a list of parcels (or an object with an items list)."),
             code="bad_json",
             file=name,
             reason="",

@@ -160,7 +160,7 @@ def queue_receipt(
         .order_by(col(Parcel.id))
     ).all()
     if not rows:
-        raise NotFound(N_("No parcels to print a receipt for"), code="no_parcels")
+        raise NotFound(N_("No parcels to print a receipt for."), code="no_parcels")
     payload = {
         "at": station.now().isoformat(),
         "counter": station.counter,
@@ -181,7 +181,7 @@ def queue_manifest(
     """
     batch = session.get(ReturnBatch, batch_id)
     if batch is None:
-        raise NotFound(N_("Return batch {batch} not found"), batch=batch_id)
+        raise NotFound(N_("Return batch {batch} not found."), batch=batch_id)
     carrier = session.get(Carrier, batch.carrier_id)
     parcels = session.exec(
         select(Parcel)

@@ -23,7 +23,7 @@ def printer_for(counter_settings: Any, name: str | None = None) -> Any:
     printers: dict[str, dict[str, Any]] = counter_settings.printers
     if name:
         if name not in printers:
-            raise NotFound(N_("No printer named {name} on this counter"), code="no_printer", name=name)
+            raise NotFound(N_("No printer named {name} on this counter."), code="no_printer", name=name)
         return _make(make_printer, printers[name], name)
     if counter_settings.printer:
         return _make(
@@ -32,7 +32,7 @@ def printer_for(counter_settings: Any, name: str | None = None) -> Any:
     if len(printers) == 1:
         only = next(iter(printers))
         return _make(make_printer, printers[only], only)
-    raise Refused(N_("No printer is configured on this counter"), code="no_printer")
+    raise Refused(N_("No printer is configured on this counter."), code="no_printer")
 
 
 def any_printer(counter_settings: Any) -> bool:
@@ -168,7 +168,7 @@ def check_printable(
         return
     printers = configured_printers(counter_settings)
     if not printers:
-        raise Refused(N_("No printer is configured on this counter"), code="no_printer")
+        raise Refused(N_("No printer is configured on this counter."), code="no_printer")
     reasons = [_reason(p, kind) for p in printers]
     if all(reasons):
         raise Refused(
@@ -244,7 +244,7 @@ def scanner_needs(station: Station, counter_settings: Any) -> str:
     details = []
     printers = configured_printers(counter_settings)
     if not printers:
-        return translate(N_("No printer is configured on this counter"), lang)
+        return translate(N_("No printer is configured on this counter."), lang)
     for printer in printers:
         carriers = qr_carriers(station, printer)
         if carriers:

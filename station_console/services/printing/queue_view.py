@@ -80,10 +80,10 @@ def reprint(station: Station, parcel_id: int, *, printer: str | None = None) -> 
     def work(session: Session) -> PrintJob:
         parcel = session.get(Parcel, parcel_id)
         if parcel is None:
-            raise NotFound(N_("Parcel {parcel} not found"), parcel=parcel_id)
+            raise NotFound(N_("Parcel {parcel} not found."), parcel=parcel_id)
         if parcel.status != ParcelStatus.ON_SHELF:
             raise Refused(
-                N_("{waybill} is not on the shelf: no label to print"),
+                N_("{waybill} is not on the shelf: no label to print."),
                 code="not_on_shelf",
                 waybill=parcel.waybill,
             )
@@ -157,7 +157,7 @@ def _clerk_step(session: Session, station: Station, job_id: int, event: EventKin
     # waits and reads what this one made of it, instead of each writing over the other.
     job = session.get(PrintJob, job_id, with_for_update=True)
     if job is None:
-        raise NotFound(N_("Print job {job} not found"), job=job_id)
+        raise NotFound(N_("Print job {job} not found."), job=job_id)
     allowed, refusal, code = _STEPS[event]
     if job.status not in allowed:
         raise Refused(refusal, code=code, job=job_id, status=_status(job))

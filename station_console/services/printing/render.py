@@ -64,7 +64,7 @@ def _label_data(station: Station, parcel_id: int, lang: str) -> LabelData:
     with station.read() as session:
         parcel = session.get(Parcel, parcel_id)
         if parcel is None:
-            raise NotFound(N_("Parcel {parcel} not found"), parcel=parcel_id)
+            raise NotFound(N_("Parcel {parcel} not found."), parcel=parcel_id)
         carrier = session.get(Carrier, parcel.carrier_id)
         return LabelData(
             pickup_code=parcel.pickup_code or "",

@@ -87,9 +87,9 @@ class HistoryEntry:
 def check(choice: Choice) -> dict[str, Any]:
     given = choice.given()
     if not given:
-        raise Refused(N_("Nothing to record: give a consent or a choice"), code="nothing_given")
+        raise Refused(N_("Nothing to record: give a consent or a choice."), code="nothing_given")
     if given.get("consent") not in (UNCHANGED, None, "granted", "refused"):
-        raise Refused(N_("Consent is granted or refused"), code="bad_consent")
+        raise Refused(N_("Consent is granted or refused."), code="bad_consent")
     pref = given.get("delivery_preference")
     if pref is not None and pref not in entry_fields.PREFERENCES:
         entry_fields.preference(pref)  # raises with the reason
@@ -180,7 +180,7 @@ def record(
     def work(session: Session) -> RecipientView:
         row = find_row(session, ref)
         if not row.active:
-            raise Refused(N_("This recipient is deactivated"), code="recipient_inactive")
+            raise Refused(N_("This recipient is deactivated."), code="recipient_inactive")
         record_in(session, station, row, given, channel=channel, note=note)
         return views(session, [row])[0]
 

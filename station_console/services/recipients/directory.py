@@ -128,12 +128,12 @@ def find_row(session: Session, ref: str | int) -> Recipient:
     else:
         text = unicodedata.normalize("NFKC", ref or "").strip()
         if not text:  # said as such: "No recipient  in the directory" would name a blank one
-            raise NotFound(N_("Name a recipient: their id (00123) or #number"), code="no_ref")
+            raise NotFound(N_("Name a recipient: their id (00123) or #number."), code="no_ref")
         row = session.exec(select(Recipient).where(Recipient.external_id == text)).first()
         if row is None and text.startswith("#") and text[1:].isdigit():
             row = session.get(Recipient, int(text[1:]))
     if row is None:
-        raise NotFound(N_("No recipient {ref} in the directory"), code="no_recipient", ref=str(ref)[:40])
+        raise NotFound(N_("No recipient {ref} in the directory."), code="no_recipient", ref=str(ref)[:40])
     return row
 
 
@@ -186,7 +186,7 @@ def parse_changes(changes: dict[str, Any]) -> dict[str, Any]:
             out[name] = fields.language(value)
         else:
             raise Refused(
-                N_("{field} cannot be changed here; editable: {fields}"),
+                N_("{field} cannot be changed here; editable: {fields}."),
                 code="bad_field",
                 field=str(name)[:30],
                 fields=", ".join(EDITABLE),

@@ -120,17 +120,17 @@ def text_field(field: str, text: Any) -> str | None:
     value = prose(text) if field in PROSE_FIELDS else clean(text)
     if not value:
         if field == "name":
-            raise Refused(N_("A recipient needs a name"), code="name_empty")
+            raise Refused(N_("A recipient needs a name."), code="name_empty")
         return None
     if len(value) > LENGTHS[field]:
         raise Refused(
-            N_("{field} is longer than {max} characters"),
+            N_("{field} is longer than {max} characters."),
             code="too_long",
             field=LaterText(Message(FIELD_LABELS[field])),
             max=LENGTHS[field],
         )
     if field == "email" and not _EMAIL.match(value):
-        raise Refused(N_("Not an e-mail address"), code="bad_email")
+        raise Refused(N_("Not an e-mail address."), code="bad_email")
     return value
 
 
@@ -143,7 +143,7 @@ def phones(text: Any) -> list[Phone]:
         phone = parse_phone(part)
         if phone.full is None:
             raise Refused(
-                N_("A directory phone must be a full number, not {masked}"),
+                N_("A directory phone must be a full number, not {masked}."),
                 code="phone_partial",
                 masked=phone.masked,
             )
@@ -163,7 +163,7 @@ def preference(text: Any) -> str | None:
         if value == key or value in words:
             return key
     raise Refused(
-        N_("Unknown delivery choice {value}: use station, door, locker or proxy"),
+        N_("Unknown delivery choice {value}: use station, door, locker or proxy."),
         code="bad_preference",
         value=value[:20],
     )
@@ -177,7 +177,7 @@ def yes_no(text: Any) -> bool | None:
         return True
     if value in _NO:
         return False
-    raise Refused(N_("Not a yes or no: {value}"), code="bad_yes_no", value=value[:20])
+    raise Refused(N_("Not a yes or no: {value}."), code="bad_yes_no", value=value[:20])
 
 
 def consent(text: Any) -> str | None:
@@ -192,7 +192,7 @@ def language(text: Any) -> str | None:
     for key, words in _LANGUAGES.items():
         if value in words:
             return key
-    raise Refused(N_("Unknown language {value}: use zh or en"), code="bad_language", value=value[:20])
+    raise Refused(N_("Unknown language {value}: use zh or en."), code="bad_language", value=value[:20])
 
 
 def floor(text: Any) -> int | None:
@@ -201,7 +201,7 @@ def floor(text: Any) -> int | None:
         return None
     if re.fullmatch(r"-?\d{1,3}", value):
         return int(value)
-    raise Refused(N_("A floor is a whole number: {value}"), code="bad_floor", value=value[:20])
+    raise Refused(N_("A floor is a whole number: {value}."), code="bad_floor", value=value[:20])
 
 
 def floor_of_room(room: str | None) -> int | None:
@@ -220,7 +220,7 @@ def channel(text: str) -> str:
     value = clean(text).lower()
     if value not in CHANNELS:
         raise Refused(
-            N_("Unknown channel {value}: use {channels}"),
+            N_("Unknown channel {value}: use {channels}."),
             code="bad_channel",
             value=value[:20],
             channels=", ".join(CHANNELS),

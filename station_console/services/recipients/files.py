@@ -31,15 +31,15 @@ class Table:
 def read_table(path: Path, *, sheet: str | None = None) -> Table:
     """The file's rows as text; refuses a file that is missing, too large, or in a format we cannot read."""
     if not path.is_file():
-        raise Refused(N_("No such file: {path}"), code="no_file", path=str(path)[:200])
+        raise Refused(N_("No such file: {path}."), code="no_file", path=str(path)[:200])
     if path.stat().st_size > MAX_BYTES:
-        raise Refused(N_("The file is larger than 64 MB"), code="file_too_large")
+        raise Refused(N_("The file is larger than 64 MB."), code="file_too_large")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _xlsx(path, sheet)
     if suffix == ".xls":
         raise Refused(
-            N_("Old .xls workbooks cannot be read: save it as .xlsx or CSV in Excel"), code="xls_format"
+            N_("Old .xls workbooks cannot be read: save it as .xlsx or CSV in Excel."), code="xls_format"
         )
     return _csv(path.read_bytes())
 
@@ -59,7 +59,7 @@ def decode(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     raise Refused(
-        N_("The file is neither UTF-8 nor GBK text; save it as CSV (UTF-8) or XLSX"), code="bad_encoding"
+        N_("The file is neither UTF-8 nor GBK text; save it as CSV (UTF-8) or XLSX."), code="bad_encoding"
     )
 
 
@@ -88,7 +88,7 @@ def _xlsx(path: Path, sheet: str | None) -> Table:
 
 def _trim(rows: list[list[str]]) -> list[list[str]]:
     if len(rows) > MAX_ROWS:
-        raise Refused(N_("The file has more than {max} rows"), code="too_many_rows", max=MAX_ROWS)
+        raise Refused(N_("The file has more than {max} rows."), code="too_many_rows", max=MAX_ROWS)
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
     return rows

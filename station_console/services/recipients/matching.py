@@ -207,7 +207,7 @@ def link_in(session: Session, station: Station, parcel: Parcel, row: Recipient) 
     if parcel.status != ParcelStatus.ON_SHELF:
         raise gone_from_shelf(parcel)
     if not row.active:
-        raise Refused(N_("This recipient is deactivated"), code="recipient_inactive")
+        raise Refused(N_("This recipient is deactivated."), code="recipient_inactive")
     phone_added = False
     if not parcel.phone_full:
         # No number to send to: the directory's, the one with the parcel's tail if it has one.
@@ -249,7 +249,7 @@ def link(station: Station, parcel_id: int, recipient: str | int) -> Linked:
     def work(session: Session) -> Linked:
         parcel = session.get(Parcel, parcel_id)
         if parcel is None:
-            raise NotFound(N_("No parcel with id {id}"), code="no_parcel", id=parcel_id)
+            raise NotFound(N_("No parcel with id {id}."), code="no_parcel", id=parcel_id)
         return link_in(session, station, parcel, find_row(session, recipient))
 
     return station.run(work)
@@ -261,12 +261,12 @@ def name(station: Station, parcel_id: int, text: str) -> str:
     require(station, "link_recipient")
     given = " ".join(text.split())[:64]
     if not given:
-        raise Refused(N_("Type the recipient's name"), code="name_needed")
+        raise Refused(N_("Type the recipient's name."), code="name_needed")
 
     def work(session: Session) -> str:
         parcel = session.get(Parcel, parcel_id)
         if parcel is None:
-            raise Refused(N_("That parcel is not on the shelf"), code="not_on_shelf")
+            raise Refused(N_("That parcel is not on the shelf."), code="not_on_shelf")
         if parcel.status != ParcelStatus.ON_SHELF:
             raise gone_from_shelf(parcel)
         parcel.recipient_name = given

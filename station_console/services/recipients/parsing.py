@@ -188,7 +188,7 @@ def _columns(
     for name, header in {**(saved or {}), **given}.items():
         if name not in HEADERS:
             raise Refused(
-                N_("Unknown field {field}; fields are {fields}"),
+                N_("Unknown field {field}; fields are {fields}."),
                 code="bad_field",
                 field=name[:30],
                 fields=", ".join(FIELDS),
@@ -197,7 +197,7 @@ def _columns(
         if index is not None:
             chosen[name] = index
         elif name in given:
-            raise Refused(N_("The file has no column {header}"), code="no_column", header=header[:40])
+            raise Refused(N_("The file has no column {header}."), code="no_column", header=header[:40])
         elif name in recognised:
             issues.append(
                 Issue(
@@ -309,7 +309,7 @@ def parse(
     """Read and check the file; nothing is written."""
     table: Table = read_table(path, sheet=sheet)
     if not table.rows:
-        raise Refused(N_("The file is empty"), code="empty_file")
+        raise Refused(N_("The file is empty."), code="empty_file")
     head = _header_row(table.rows)
     headers = table.rows[head]
     issues: list[Issue] = []

@@ -56,7 +56,7 @@ def _column(ref: str | None, fallback: int) -> int:
 def _open(book: zipfile.ZipFile, name: str) -> IO[bytes]:
     info = book.getinfo(name)
     if info.file_size > MAX_UNPACKED:
-        raise Refused(N_("The workbook is too large to read"), code="bad_xlsx")
+        raise Refused(N_("The workbook is too large to read."), code="bad_xlsx")
     return book.open(info)
 
 
@@ -68,10 +68,10 @@ def _sheet_path(book: zipfile.ZipFile, sheet: str | None) -> str:
                 rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
                 names.append((el.get("name", ""), rid))
     if not names:
-        raise Refused(N_("The workbook has no sheets"), code="bad_xlsx")
+        raise Refused(N_("The workbook has no sheets."), code="bad_xlsx")
     if sheet is not None and sheet not in {n for n, _r in names}:
         raise Refused(
-            N_("No sheet {sheet} in the workbook; it has {sheets}"),
+            N_("No sheet {sheet} in the workbook; it has {sheets}."),
             code="no_sheet",
             sheet=sheet,
             sheets=", ".join(n for n, _r in names),

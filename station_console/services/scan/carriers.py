@@ -155,7 +155,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     """Checked, typed values for the fields in `data`; refuses the first bad one."""
     unknown = sorted(set(data) - EDITABLE - {"code"})
     if unknown:
-        raise Refused(N_("Unknown carrier field: {field}"), code="bad_field", field=", ".join(unknown))
+        raise Refused(N_("Unknown carrier field: {field}."), code="bad_field", field=", ".join(unknown))
     out: dict[str, Any] = {}
     for key, value in data.items():
         if key == "code":

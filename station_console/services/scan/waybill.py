@@ -93,7 +93,7 @@ def clean_waybill(raw: str) -> tuple[str | None, StationError | None]:
         if not (text.isascii() and text.isalnum()):
             bad = "".join(sorted({c for c in text if not (c.isascii() and c.isalnum())}))
             return None, Refused(
-                N_("{waybill} has characters no carrier uses: {chars}"),
+                N_("{waybill} has characters no carrier uses: {chars}."),
                 code="bad_characters",
                 waybill=text[:40],
                 chars=bad[:10],

@@ -117,15 +117,15 @@ def check_party(station: Station, party: Party) -> tuple[str, Phone, IdTrace | N
     phone = sender_phone(party.phone)
     if party.id_number and party.id_number.strip() and not party.id_type:
         # A number typed with no kind of ID was dropped in silence (or refused as not typed at all).
-        raise Refused(N_("Choose the kind of the sender's ID for the number typed"), code="id_type_missing")
+        raise Refused(N_("Choose the kind of the sender's ID for the number typed."), code="id_type_missing")
     trace = check_id(party.id_type, party.id_number) if party.id_type and party.id_number else None
     if station.settings().send_real_name:
         if trace is None:
             raise Refused(
-                N_("Real-name sending: check the sender's ID and enter its number"), code="id_required"
+                N_("Real-name sending: check the sender's ID and enter its number."), code="id_required"
             )
         if not party.id_seen:
-            raise Refused(N_("Real-name sending: confirm that you saw the sender's ID"), code="id_not_seen")
+            raise Refused(N_("Real-name sending: confirm that you saw the sender's ID."), code="id_not_seen")
     return name, phone, trace
 
 
@@ -134,22 +134,22 @@ def _check(station: Station, party: Party, recipient: Recipient, parcel: Parcel)
     recipient_name = text_field(recipient.name, _("Recipient's name"), limit=64)
     recipient_phone = parse_phone(recipient.phone)
     if recipient_phone.full is None:
-        raise Refused(N_("The recipient's full phone number is needed"), code="phone_incomplete")
+        raise Refused(N_("The recipient's full phone number is needed."), code="phone_incomplete")
     address = text_field(recipient.address, _("Address"), limit=200, required=False)
     contents = text_field(parcel.contents, _("Contents"), limit=120)
     if not 1 <= parcel.item_count <= 999:
-        raise Refused(N_("A count from 1 to 999: {text}"), code="bad_count", text=str(parcel.item_count))
+        raise Refused(N_("A count from 1 to 999: {text}."), code="bad_count", text=str(parcel.item_count))
     if not 0 <= parcel.declared_value_cents <= MAX_DECLARED_CENTS:
-        raise Refused(N_("The declared value cannot be negative"), code="bad_value")
+        raise Refused(N_("The declared value cannot be negative."), code="bad_value")
     if parcel.insured and parcel.declared_value_cents <= 0:
-        raise Refused(N_("Insurance needs a declared value"), code="bad_value")
+        raise Refused(N_("Insurance needs a declared value."), code="bad_value")
     return _Checked(name, phone, trace, party.id_seen, recipient_name, recipient_phone, address, contents)
 
 
 def _carrier(session: Session, code: str) -> Carrier:
     row = session.exec(select(Carrier).where(Carrier.code == code, Carrier.active == True)).first()  # noqa: E712
     if row is None or row.id is None:
-        raise NotFound(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=code)
+        raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=code)
     return row
 
 
@@ -200,7 +200,7 @@ def accept(
     payment.check()
     entered = waybills.check_number(station, waybill, carrier) if waybill else None
     if entered is None and not from_stock and provider is None:
-        raise Refused(N_("Give the waybill number: scan, type, or take one from stock"), code="no_waybill")
+        raise Refused(N_("Give the waybill number: scan, type, or take one from stock."), code="no_waybill")
     issued: EWaybill | None = None
     if entered is None and not from_stock and provider is not None:
         # Asked before the transaction: a slow carrier service never holds the database.
@@ -223,7 +223,7 @@ def accept(
         )
         if expected_total_cents is not None and quote.total_cents != expected_total_cents:
             raise Refused(
-                N_("The price is now {total} (the tariff changed): quote again"),
+                N_("The price is now {total} (the tariff changed): quote again."),
                 code="price_changed",
                 total=f"{quote.total_cents / 100:.2f}",
             )
@@ -387,7 +387,7 @@ def refuse(
     destination and weight on the form are kept with it)."""
     require(station, "send")
     if not found and not reason.strip():
-        raise Refused(N_("Tick what was found, or give the reason"), code="nothing_found")
+        raise Refused(N_("Tick what was found, or give the reason."), code="nothing_found")
     why = REASON.read(reason) if reason.strip() else None
     name, phone, trace = check_party(station, party)
     recipient_phone = parse_phone(recipient.phone) if recipient.phone.strip() else Phone("", "", None)
@@ -410,7 +410,7 @@ def refuse(
         unknown = [f for f in found or [] if f not in checklist.ids]
         if unknown:
             raise Refused(
-                N_("Not on the checklist: {items}"), code="bad_checklist", items=", ".join(unknown)[:100]
+                N_("Not on the checklist: {items}."), code="bad_checklist", items=", ".join(unknown)[:100]
             )
         sender_row = save_sender(session, station, phone, name, trace)
         send = _send_row(station, carrier_id, sender_row.id, form, parcel, None, weight, None)

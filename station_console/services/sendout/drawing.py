@@ -45,7 +45,7 @@ def mask_phone(masked: str, rule: str) -> str:
 def _load(session: Session, send_id: int) -> tuple[Send, Carrier | None, Sender | None]:
     send = session.get(Send, send_id)
     if send is None:
-        raise NotFound(N_("No send with number or waybill {ref}"), code="send_not_found", ref=str(send_id))
+        raise NotFound(N_("No send with number or waybill {ref}."), code="send_not_found", ref=str(send_id))
     carrier = session.get(Carrier, send.carrier_id) if send.carrier_id else None
     return send, carrier, session.get(Sender, send.sender_id)
 

@@ -104,7 +104,7 @@ class ScanResult:
 def _carrier(session: Session, code: str) -> Carrier:
     row = session.exec(select(Carrier).where(Carrier.code == code)).first()
     if row is None or row.id is None:
-        raise NotFound(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=code)
+        raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=code)
     return row
 
 
@@ -173,7 +173,7 @@ def batch_view(station: Station, batch_id: int) -> BatchView:
     with station.read() as session:
         batch = session.get(HandoverBatch, batch_id)
         if batch is None:
-            raise NotFound(N_("Handover batch {batch} not found"), code="no_batch", batch=batch_id)
+            raise NotFound(N_("Handover batch {batch} not found."), code="no_batch", batch=batch_id)
         return _view(session, batch)
 
 
@@ -182,18 +182,18 @@ def _wrong(session: Session, waybill: str, carrier_id: int, code: str) -> Refuse
     send = session.exec(select(Send).where(Send.waybill == waybill).order_by(col(Send.id).desc())).first()
     if send is None:
         return Refused(
-            N_("Wrong parcel: {waybill} is not a send of this station"), code="wrong_parcel", waybill=waybill
+            N_("Wrong parcel: {waybill} is not a send of this station."), code="wrong_parcel", waybill=waybill
         )
     if send.status != SendStatus.ACCEPTED:
         return Refused(
-            N_("Wrong parcel: {waybill} is {status}, it must not leave with the courier"),
+            N_("Wrong parcel: {waybill} is {status}, it must not leave with the courier."),
             code="wrong_parcel",
             waybill=waybill,
             status=label_of(STATUS_LABELS, send.status),
         )
     other = session.get(Carrier, send.carrier_id) if send.carrier_id != carrier_id else None
     return Refused(
-        N_("Wrong parcel: {waybill} goes with {other}, not {carrier}"),
+        N_("Wrong parcel: {waybill} goes with {other}, not {carrier}."),
         code="wrong_parcel",
         waybill=waybill,
         other=other.code if other else "?",
@@ -213,7 +213,7 @@ def scan(station: Station, batch_id: int, raw: str) -> ScanResult:
     def work(session: Session) -> ScanResult:
         batch = session.get(HandoverBatch, batch_id)
         if batch is None or batch.status != OPEN:
-            raise Refused(N_("Handover batch {batch} is closed"), code="batch_closed", batch=batch_id)
+            raise Refused(N_("Handover batch {batch} is closed."), code="batch_closed", batch=batch_id)
         carrier = session.get(Carrier, batch.carrier_id)
         code = carrier.code if carrier else "?"
         send = session.exec(
@@ -256,10 +256,10 @@ def close_batch(station: Station, batch_id: int, *, courier_name: str | None = N
     def work(session: Session) -> BatchView:
         batch = session.get(HandoverBatch, batch_id)
         if batch is None or batch.status != OPEN:
-            raise Refused(N_("Handover batch {batch} is closed"), code="batch_closed", batch=batch_id)
+            raise Refused(N_("Handover batch {batch} is closed."), code="batch_closed", batch=batch_id)
         before = _view(session, batch)
         if not before.scanned:
-            raise Refused(N_("Nothing scanned: scan each parcel the courier takes"), code="nothing_scanned")
+            raise Refused(N_("Nothing scanned: scan each parcel the courier takes."), code="nothing_scanned")
         now = station.now()
         for row in before.scanned:
             session.connection().execute(

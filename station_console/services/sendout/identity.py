@@ -58,14 +58,14 @@ def resident_check_char(first17: str) -> str:
 
 def _bad(id_type: str) -> Refused:
     # The number is deliberately not a parameter: it must not reach logs or the screen's history.
-    return Refused(N_("That is not a valid {kind} number"), code="bad_id", kind=_(ID_TYPE_LABELS[id_type]))
+    return Refused(N_("That is not a valid {kind} number."), code="bad_id", kind=_(ID_TYPE_LABELS[id_type]))
 
 
 def check_id(id_type: str, number: str) -> IdTrace:
     """The document's trace when `number` has the shape of `id_type`; `Refused` otherwise."""
     if id_type not in ID_TYPES:
         raise Refused(
-            N_("Unknown ID type; use one of {types}"), code="bad_id_type", types=", ".join(ID_TYPES)
+            N_("Unknown ID type; use one of {types}."), code="bad_id_type", types=", ".join(ID_TYPES)
         )
     raw = folded(number).upper().replace(" ", "").replace("-", "")
     if id_type == RESIDENT:

@@ -58,15 +58,15 @@ class Checklist:
 def parse_items(body: dict[str, Any]) -> tuple[Item, ...]:
     raw = body.get("items") if isinstance(body, dict) else None
     if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_ITEMS:
-        raise Refused(N_("The checklist needs 1 to {max} items"), code="bad_checklist", max=MAX_ITEMS)
+        raise Refused(N_("The checklist needs 1 to {max} items."), code="bad_checklist", max=MAX_ITEMS)
     items: list[Item] = []
     for entry in raw:
         if not isinstance(entry, dict):
-            raise Refused(N_("Each checklist item needs an id, zh and en"), code="bad_checklist")
+            raise Refused(N_("Each checklist item needs an id, zh and en."), code="bad_checklist")
         item_id = text_field(str(entry.get("id", "")), "id", limit=32)
         if not item_id.replace("_", "").isalnum() or item_id in {i.id for i in items}:
             raise Refused(
-                N_("Checklist item ids must be unique words: {id}"), code="bad_checklist", id=item_id
+                N_("Checklist item ids must be unique words: {id}."), code="bad_checklist", id=item_id
             )
         items.append(
             Item(
@@ -110,7 +110,7 @@ def verify(checklist: Checklist, checked: Iterable[str]) -> dict[str, Any]:
     missing = [item for item in checklist.items if item.id not in ticked]
     if missing:
         raise Refused(
-            N_("Inspection not finished: check {items}"),
+            N_("Inspection not finished: check {items}."),
             code="inspection_incomplete",
             items="; ".join(item.text() for item in missing)[:300],
         )
@@ -167,7 +167,7 @@ def set_checklist(
             )
         if now.sha256 == rules.body_hash(clean_body):
             raise Refused(
-                N_("The checklist is unchanged (version {version})"), code="unchanged", version=now.version
+                N_("The checklist is unchanged (version {version})."), code="unchanged", version=now.version
             )
         if previous is None:
             previous = builtin_version()

@@ -33,9 +33,9 @@ class Payment:
 
     def check(self) -> None:
         if self.method not in METHODS:
-            raise Refused(N_("Payment is cash, qr or account"), code="bad_payment")
+            raise Refused(N_("Payment is cash, qr or account."), code="bad_payment")
         if self.method == ACCOUNT and not (self.reference or "").strip():
-            raise Refused(N_("An account payment needs the account's name"), code="account_required")
+            raise Refused(N_("An account payment needs the account's name."), code="account_required")
         if self.reference:
             text_field(self.reference, _("Payment reference"), limit=64)
 
@@ -79,7 +79,7 @@ def find_send_id(station: Station, ref: str) -> int:
     live = [sid for sid, status in rows if status in (SendStatus.ACCEPTED, SendStatus.HANDED_OVER)]
     if live or rows:
         return int((live or [rows[0][0]])[0] or 0)
-    raise NotFound(N_("No send with number or waybill {ref}"), code="send_not_found", ref=ref[:40])
+    raise NotFound(N_("No send with number or waybill {ref}."), code="send_not_found", ref=ref[:40])
 
 
 def refund(station: Station, send: int | str, reason: str) -> Refund:
@@ -96,11 +96,11 @@ def refund(station: Station, send: int | str, reason: str) -> Refund:
         send = session.get(Send, send_id)
         if send is None:
             raise NotFound(
-                N_("No send with number or waybill {ref}"), code="send_not_found", ref=str(send_id)
+                N_("No send with number or waybill {ref}."), code="send_not_found", ref=str(send_id)
             )
         if send.status != SendStatus.ACCEPTED:
             raise Refused(
-                N_("Send {send} is {status}: only a send still at the counter can be refunded"),
+                N_("Send {send} is {status}: only a send still at the counter can be refunded."),
                 code="not_refundable",
                 send=send_id,
                 status=label_of(STATUS_LABELS, send.status),
@@ -123,7 +123,7 @@ def refund(station: Station, send: int | str, reason: str) -> Refund:
         )
         if changed.rowcount != 1:
             raise Refused(
-                N_("Send {send} was changed at another counter; look again"), code="changed", send=send_id
+                N_("Send {send} was changed at another counter; look again."), code="changed", send=send_id
             )
         carrier = session.get(Carrier, send.carrier_id) if send.carrier_id else None
         code = carrier.code if carrier else ""

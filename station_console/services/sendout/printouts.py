@@ -54,12 +54,14 @@ def reprint(station: Station, send_id: int, what: str, *, label_printer: str | N
     """Queue the receipt (`what="receipt"`) or the waybill label again. A clerk's action."""
     require(station, "reprint")
     if what == "waybill" and not label_printer:
-        raise NotFound(N_("This counter has no waybill printer (setting waybill_printer)"), code="no_printer")
+        raise NotFound(
+            N_("This counter has no waybill printer (setting waybill_printer)."), code="no_printer"
+        )
 
     def work(session: Session) -> int:
         if session.get(Send, send_id) is None:
             raise NotFound(
-                N_("No send with number or waybill {ref}"), code="send_not_found", ref=str(send_id)
+                N_("No send with number or waybill {ref}."), code="send_not_found", ref=str(send_id)
             )
         kind = "waybill" if what == "waybill" else "receipt"
         return _job(

@@ -93,7 +93,7 @@ class FakeProvider:
             raise ProviderFailed(N_("The e-waybill service refused: {reason}"), reason=self.fail_with)
         shape = _FAKE_SHAPES.get(order.carrier)
         if shape is None:
-            raise ProviderFailed(N_("No e-waybill account for {carrier}"), carrier=order.carrier)
+            raise ProviderFailed(N_("No e-waybill account for {carrier}."), carrier=order.carrier)
         prefix, digits = shape
         self.orders.append(order)
         number = f"{prefix}{next(self._next):0{digits}d}"
@@ -146,7 +146,7 @@ class FileProvider:
                 )
             time.sleep(self.poll_s)
         raise ProviderFailed(
-            N_("No answer from the e-waybill client within {seconds} s (folder {folder})"),
+            N_("No answer from the e-waybill client within {seconds} s (folder {folder})."),
             seconds=int(self.timeout_s),
             folder=str(self.folder),
         )
@@ -170,6 +170,6 @@ def make_provider(config: dict[str, Any]) -> Provider | None:
     if kind == "file":
         folder = config.get("dir")
         if not folder:
-            raise ProviderFailed(N_("The file e-waybill provider needs a dir"))
+            raise ProviderFailed(N_("The file e-waybill provider needs a dir."))
         return FileProvider(Path(str(folder)).expanduser(), timeout_s=float(config.get("timeout_s", 15)))
-    raise ProviderFailed(N_("Unknown e-waybill provider {kind}: use file or fake"), kind=kind[:20])
+    raise ProviderFailed(N_("Unknown e-waybill provider {kind}: use file or fake."), kind=kind[:20])

@@ -137,11 +137,11 @@ def steps_for(extra_g: int, step_g: int, rounding: str, grace_g: int) -> int:
 def check_weight(weight_g: int, dims_mm: tuple[int, int, int] | None) -> None:
     if not 0 < weight_g <= MAX_WEIGHT_G:
         raise Refused(
-            N_("Weight must be more than 0 and at most {max} kg"), code="bad_weight", max=kg(MAX_WEIGHT_G)
+            N_("Weight must be more than 0 and at most {max} kg."), code="bad_weight", max=kg(MAX_WEIGHT_G)
         )
     if dims_mm is not None and not all(0 < side <= MAX_SIDE_MM for side in dims_mm):
         raise Refused(
-            N_("Each side must be more than 0 and at most {max} cm"), code="bad_dims", max=MAX_SIDE_MM // 10
+            N_("Each side must be more than 0 and at most {max} cm."), code="bad_dims", max=MAX_SIDE_MM // 10
         )
 
 
@@ -153,13 +153,13 @@ def zone_of(station: Station, tariff: Tariff, destination: str) -> tuple[str, st
         origin = find_province(origin_text)
         if origin is None:
             raise Refused(
-                N_("The station's province {origin} is unknown: fix send_origin in Settings"),
+                N_("The station's province {origin} is unknown: fix send_origin in Settings."),
                 code="bad_origin",
                 origin=origin_text[:20],
             )
         if dest is None:
             raise Refused(
-                N_("Unknown destination {text}: give a province, e.g. 新疆 or Xinjiang"),
+                N_("Unknown destination {text}: give a province, e.g. 新疆 or Xinjiang."),
                 code="unknown_destination",
                 text=folded(destination)[:40],
             )
@@ -171,7 +171,7 @@ def zone_of(station: Station, tariff: Tariff, destination: str) -> tuple[str, st
         if key in tariff.zones:
             return "", key, tariff.zones[key]
     raise Refused(
-        N_("{carrier} has no zone for {text}; known: {known}"),
+        N_("{carrier} has no zone for {text}; known: {known}."),
         code="unknown_destination",
         carrier=tariff.carrier,
         text=folded(destination)[:40],
@@ -193,7 +193,7 @@ def price(
     """Price one parcel on `tariff`; a `Refused` names what is wrong with the input."""
     check_weight(weight_g, dims_mm)
     if declared_value_cents < 0:
-        raise Refused(N_("The declared value cannot be negative"), code="bad_value")
+        raise Refused(N_("The declared value cannot be negative."), code="bad_value")
     origin, dest, zone = zone_of(station, tariff, destination)
     rate = tariff.rates[zone]
     lines = [QuoteLine("zone", 0, {"origin": origin or "-", "destination": dest, "zone": zone})]
@@ -230,7 +230,7 @@ def price(
     if packaging:
         if packaging not in tariff.packaging:
             raise Refused(
-                N_("{carrier} sells no packaging called {name}"),
+                N_("{carrier} sells no packaging called {name}."),
                 code="unknown_packaging",
                 carrier=tariff.carrier,
                 name=packaging[:40],

@@ -73,7 +73,7 @@ def require_province(text: str) -> Province:
     found = find_province(text)
     if found is None:
         raise Refused(
-            N_("Unknown destination {text}: give a province, e.g. 新疆 or Xinjiang"),
+            N_("Unknown destination {text}: give a province, e.g. 新疆 or Xinjiang."),
             code="unknown_destination",
             text=folded(text)[:40],
         )

@@ -50,7 +50,7 @@ def preview_tariff(station: Station, carrier: str, path: Path) -> TariffPreview:
     table = tariff.checked(station, code, body)
     if base is not None and base.sha256 == rules.body_hash(body):
         raise Refused(
-            N_("The {carrier} tariff is unchanged (version {version})"),
+            N_("The {carrier} tariff is unchanged (version {version})."),
             code="unchanged",
             carrier=table.carrier,
             version=base.version,
@@ -85,7 +85,7 @@ def preview_checklist(station: Station, path: Path) -> ChecklistPreview:
     now = inspection.current(station)
     if now.sha256 == rules.body_hash(body):
         raise Refused(
-            N_("The checklist is unchanged (version {version})"), code="unchanged", version=now.version
+            N_("The checklist is unchanged (version {version})."), code="unchanged", version=now.version
         )
     return ChecklistPreview(body, items, now.version)
 

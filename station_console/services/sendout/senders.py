@@ -51,7 +51,7 @@ def sender_phone(text: str) -> Phone:
     """A sender gives a full number (a tail or a masked form cannot find or register anyone)."""
     phone = parse_phone(text)
     if phone.full is None:
-        raise Refused(N_("The sender's full phone number is needed"), code="phone_incomplete")
+        raise Refused(N_("The sender's full phone number is needed."), code="phone_incomplete")
     return phone
 
 

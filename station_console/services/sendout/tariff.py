@@ -195,7 +195,7 @@ def current(session: Session, carrier: str) -> Tariff:
     found = current_version(session, carrier)
     if found is None:
         raise NotFound(
-            N_("No tariff for {carrier}: a manager adds one (station sendout tariff set)"),
+            N_("No tariff for {carrier}: a manager adds one (station sendout tariff set)."),
             code="no_tariff",
             carrier=carrier,
         )
@@ -209,7 +209,7 @@ def load(station: Station, carrier: str, version: int | None = None) -> Tariff:
         found = at_version(session, carrier, version)
         if found is None:
             raise NotFound(
-                N_("{carrier} has no tariff version {version}"),
+                N_("{carrier} has no tariff version {version}."),
                 code="no_tariff",
                 carrier=carrier,
                 version=version,
@@ -293,7 +293,7 @@ def set_tariff(
             )
         if previous is not None and previous.sha256 == rules.body_hash(body):
             raise Refused(
-                N_("The {carrier} tariff is unchanged (version {version})"),
+                N_("The {carrier} tariff is unchanged (version {version})."),
                 code="unchanged",
                 carrier=carrier,
                 version=previous.version,

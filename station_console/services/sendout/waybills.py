@@ -31,7 +31,7 @@ def check_number(station: Station, raw: str, carrier: str) -> str:
     """The normalised waybill when it is a valid `carrier` number; `Refused` saying why otherwise."""
     detector = get_detector(station)
     if carrier not in detector.carriers:
-        raise NotFound(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier[:16])
+        raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=carrier[:16])
     detection = detector.detect(raw, batch=carrier)
     if detection.waybill is None:
         assert detection.error is not None
@@ -41,7 +41,7 @@ def check_number(station: Station, raw: str, carrier: str) -> str:
     if carrier not in {c.carrier for c in detection.candidates}:
         best = detection.best
         raise Refused(
-            N_("{waybill} is not a {carrier} waybill number (it looks like {detected})"),
+            N_("{waybill} is not a {carrier} waybill number (it looks like {detected})."),
             code="carrier_conflict",
             waybill=detection.waybill,
             carrier=carrier,
@@ -59,7 +59,7 @@ def assert_unused(session: Session, waybill: str) -> None:
     ).first()
     if other is not None:
         raise Refused(
-            N_("Waybill {waybill} is already on send {send}"),
+            N_("Waybill {waybill} is already on send {send}."),
             code="waybill_used",
             waybill=waybill,
             send=other,
@@ -77,7 +77,7 @@ def take_from_stock(session: Session, station: Station, carrier_id: int, carrier
     ).first()
     if row is None:
         raise NotFound(
-            N_("No {carrier} waybill numbers left in stock: import more, or scan a pre-printed one"),
+            N_("No {carrier} waybill numbers left in stock: import more, or scan a pre-printed one."),
             code="stock_empty",
             carrier=carrier,
         )
@@ -92,7 +92,7 @@ def mark_used(session: Session, row: WaybillStock, send_id: int, station: Statio
     )
     if claimed.rowcount != 1:  # another counter took it between our read and this write: start again
         raise Refused(
-            N_("That waybill number was just used at another counter; try again"), code="stock_race"
+            N_("That waybill number was just used at another counter; try again."), code="stock_race"
         )
 
 
@@ -139,7 +139,7 @@ def import_stock(station: Station, carrier: str, text: str, *, source: str = "")
     bad: list[int] = []
     lines = text.lstrip("\ufeff").splitlines()
     if len(lines) > MAX_IMPORT:
-        raise Refused(N_("At most {max} numbers in one file"), code="too_many", max=MAX_IMPORT)
+        raise Refused(N_("At most {max} numbers in one file."), code="too_many", max=MAX_IMPORT)
     for n, line in enumerate(lines, start=1):
         cell = line.split(",")[0].strip().strip('"')
         if not cell or cell.lower() in ("waybill", "运单号"):
@@ -151,21 +151,21 @@ def import_stock(station: Station, carrier: str, text: str, *, source: str = "")
     if bad:
         shown = ", ".join(map(str, bad[:20])) + (" ..." if len(bad) > 20 else "")
         raise Refused(
-            N_("Not {carrier} waybill numbers on lines {lines}: nothing was imported"),
+            N_("Not {carrier} waybill numbers on lines {lines}: nothing was imported."),
             code="bad_lines",
             carrier=carrier,
             lines=shown,
         )
     if not numbers:
-        raise Refused(N_("The file holds no waybill numbers"), code="empty")
+        raise Refused(N_("The file holds no waybill numbers."), code="empty")
     if len(set(numbers)) != len(numbers):
-        raise Refused(N_("The file lists a number twice: nothing was imported"), code="duplicate_lines")
+        raise Refused(N_("The file lists a number twice: nothing was imported."), code="duplicate_lines")
     source = source[:120]
 
     def work(session: Session) -> ImportResult:
         carrier_row = session.exec(select(Carrier).where(Carrier.code == carrier)).first()
         if carrier_row is None or carrier_row.id is None:
-            raise NotFound(N_("Unknown carrier {carrier}"), code="unknown_carrier", carrier=carrier)
+            raise NotFound(N_("Unknown carrier {carrier}."), code="unknown_carrier", carrier=carrier)
         have = set(
             session.exec(select(WaybillStock.waybill).where(col(WaybillStock.waybill).in_(numbers))).all()
         )

@@ -28,7 +28,7 @@ class Weight:
 
     def require_usable(self) -> None:
         if not self.manual and not self.stable:
-            raise Refused(N_("The scale is not stable yet: wait, then weigh again"), code="not_stable")
+            raise Refused(N_("The scale is not stable yet: wait, then weigh again."), code="not_stable")
 
     def to_json(self) -> dict[str, Any]:
         return {"grams": self.grams, "manual": self.manual, "device": self.device}
@@ -40,7 +40,7 @@ def read_scale(config: dict[str, Any], *, timeout_s: float = 5.0, backend: Any =
     from hardware.scales.factory import make_scale
 
     if not config or config.get("kind") in (None, "", "none"):
-        raise ScaleUnavailable(N_("No scale is configured on this counter: type the weight"))
+        raise ScaleUnavailable(N_("No scale is configured on this counter: type the weight."))
     try:
         scale = make_scale(config, backend=backend)
     except ValueError as exc:  # the setting's own reason, translated where the refusal is shown

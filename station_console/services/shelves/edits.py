@@ -44,7 +44,7 @@ def edit(
     def work(session: Session) -> bool:
         shelf, layer = resolve(session, location)
         if layer_given and layer is None:
-            raise Refused(N_("Give a layer as SHELF-LAYER, e.g. 6-5"), code="need_layer")
+            raise Refused(N_("Give a layer as SHELF-LAYER, e.g. 6-5."), code="need_layer")
         # Every value checked before any row is set: whichever value is refused, it is said first and
         # the shelf and the layer stay as stored.
         letters = check_layer_fields(capacity_units, accepts_sizes)
@@ -119,8 +119,8 @@ def _layer_changes(
     if capacity_units is not None:
         if capacity_units < layer.used_units:
             raise Refused(
-                N_("Layer {shelf}-{layer} holds {count} units; capacity cannot go below that"),
-                one="Layer {shelf}-{layer} holds {count} unit; capacity cannot go below that",
+                N_("Layer {shelf}-{layer} holds {count} units; capacity cannot go below that."),
+                one="Layer {shelf}-{layer} holds {count} unit; capacity cannot go below that.",
                 code="below_used",
                 shelf=shelf.label,
                 layer=layer.label,

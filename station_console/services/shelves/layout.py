@@ -141,20 +141,20 @@ def resolve(session: Session, location: str) -> tuple[Shelf, Layer | None]:
     text = normalise_location(location)
     if not text:  # said as such: "There is no shelf " would name a blank one
         if session.exec(select(Shelf.id)).first() is None:
-            raise NotFound(N_("There are no shelves yet: add one first"), code="no_shelves")
-        raise NotFound(N_("Name a shelf (6) or a layer (6-5)"), code="no_location")
+            raise NotFound(N_("There are no shelves yet: add one first."), code="no_shelves")
+        raise NotFound(N_("Name a shelf (6) or a layer (6-5)."), code="no_location")
     shelf_label, _sep, layer_label = text.rpartition("-") if text.count("-") else (text, "", "")
     shelf = session.exec(select(Shelf).where(Shelf.label == shelf_label)).first()
     if shelf is None and layer_label:  # a shelf label with a dash in it, e.g. "A-1"
         shelf, layer_label = session.exec(select(Shelf).where(Shelf.label == text)).first(), ""
     if shelf is None:
-        raise NotFound(N_("There is no shelf {shelf}"), code="no_shelf", shelf=shelf_label or text)
+        raise NotFound(N_("There is no shelf {shelf}."), code="no_shelf", shelf=shelf_label or text)
     if not layer_label:
         return shelf, None
     layer = session.exec(select(Layer).where(Layer.shelf_id == shelf.id, Layer.label == layer_label)).first()
     if layer is None:
         raise NotFound(
-            N_("Shelf {shelf} has no layer {layer}"), code="no_layer", shelf=shelf.label, layer=layer_label
+            N_("Shelf {shelf} has no layer {layer}."), code="no_layer", shelf=shelf.label, layer=layer_label
         )
     return shelf, layer
 
@@ -162,10 +162,10 @@ def resolve(session: Session, location: str) -> tuple[Shelf, Layer | None]:
 def check_layer_fields(capacity_units: int | None, accepts_sizes: str | None) -> str | None:
     """Every capacity and sizes a shelf, a layer, an edit or a layout import takes pass here."""
     if capacity_units is not None and capacity_units < 1:
-        raise Refused(N_("Capacity must be at least 1 unit"), code="bad_capacity")
+        raise Refused(N_("Capacity must be at least 1 unit."), code="bad_capacity")
     if capacity_units is not None and capacity_units > CAPACITY_LIMIT:
         raise Refused(
-            N_("Capacity can be at most {limit} units a layer"),
+            N_("Capacity can be at most {limit} units a layer."),
             code="capacity_too_large",
             limit=CAPACITY_LIMIT,
         )
@@ -173,14 +173,14 @@ def check_layer_fields(capacity_units: int | None, accepts_sizes: str | None) ->
         return None
     letters = "".join(c for c in SIZE_LETTERS if c in accepts_sizes.upper())
     if not letters or set(accepts_sizes.upper()) - set(SIZE_LETTERS):
-        raise Refused(N_("Sizes must be letters from S, M, L, X (for XL)"), code="bad_sizes")
+        raise Refused(N_("Sizes must be letters from S, M, L, X (for XL)."), code="bad_sizes")
     return letters
 
 
 def check_walk_order(walk_order: int) -> None:
     if not -WALK_ORDER_LIMIT <= walk_order <= WALK_ORDER_LIMIT:
         raise Refused(
-            N_("Walking order must be a whole number from {low} to {high}"),
+            N_("Walking order must be a whole number from {low} to {high}."),
             code="bad_walk_order",
             low=-WALK_ORDER_LIMIT,
             high=WALK_ORDER_LIMIT,
@@ -189,7 +189,7 @@ def check_walk_order(walk_order: int) -> None:
 
 def check_zone(zone: str) -> None:
     if zone not in ZONES:
-        raise Refused(N_("Zone must be one of {zones}"), code="bad_zone", zones=", ".join(ZONES))
+        raise Refused(N_("Zone must be one of {zones}."), code="bad_zone", zones=", ".join(ZONES))
 
 
 def add_shelf(
@@ -234,19 +234,19 @@ def add_shelf_in(
     # ASCII only: the label starts every pickup code on its layers, and pickup finds a code by its
     # letters A-Z and digits (a code 冷-1-1001 was refused as "not a pickup code" at the counter).
     if not label or not label.isalnum() or not label.isascii() or len(label) > 16:
-        raise Refused(N_("A shelf label is 1 to 16 letters A-Z or digits, without a dash"), code="bad_label")
+        raise Refused(N_("A shelf label is 1 to 16 letters A-Z or digits, without a dash."), code="bad_label")
     check_zone(zone)
     if not 1 <= layers <= LAYERS_LIMIT:  # before the layers are made: a billion was a billion inserts
-        raise Refused(N_("A shelf has 1 to {limit} layers"), code="bad_layers", limit=LAYERS_LIMIT)
+        raise Refused(N_("A shelf has 1 to {limit} layers."), code="bad_layers", limit=LAYERS_LIMIT)
     letters = check_layer_fields(capacity_units, accepts_sizes)
     if session.exec(select(Shelf).where(Shelf.label == label)).first() is not None:
-        raise Refused(N_("Shelf {shelf} already exists"), code="shelf_exists", shelf=label)
+        raise Refused(N_("Shelf {shelf} already exists."), code="shelf_exists", shelf=label)
     walk = max(session.exec(select(Shelf.walk_order)).all() or [-1]) + 1
     if walk > WALK_ORDER_LIMIT:
         raise Refused(
             N_(
                 "Shelf {shelf} would walk after the last shelf, at walking order {walk}, above the "
-                "highest ({high}): give the last shelf a lower walking order first"
+                "highest ({high}): give the last shelf a lower walking order first."
             ),
             code="walk_order_full",
             shelf=label,
@@ -298,13 +298,13 @@ def add_layer(
     def work(session: Session) -> int:
         shelf, _layer = resolve(session, shelf_label)
         if shelf.retired_at is not None:
-            raise Refused(N_("Shelf {shelf} is retired"), code="retired", shelf=shelf.label)
+            raise Refused(N_("Shelf {shelf} is retired."), code="retired", shelf=shelf.label)
         letters = check_layer_fields(capacity_units, accepts_sizes)
         existing = session.exec(select(Layer).where(Layer.shelf_id == shelf.id)).all()
         new_label = label or str(max([int(x.label) for x in existing if x.label.isdigit()] or [0]) + 1)
         if any(x.label == new_label for x in existing):
             raise Refused(
-                N_("Layer {shelf}-{layer} already exists"),
+                N_("Layer {shelf}-{layer} already exists."),
                 code="layer_exists",
                 shelf=shelf.label,
                 layer=new_label,

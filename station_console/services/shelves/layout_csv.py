@@ -37,7 +37,7 @@ def import_layout(station: Station, text: str) -> dict[str, int]:
     header = [h.strip().lower() for h in reader.fieldnames or []]
     if "shelf" not in header:
         raise Refused(
-            N_("The CSV needs a header row with at least a shelf column: {columns}"),
+            N_("The CSV needs a header row with at least a shelf column: {columns}."),
             code="bad_csv",
             columns=",".join(CSV_COLUMNS),
         )
@@ -56,7 +56,7 @@ def import_layout(station: Station, text: str) -> dict[str, int]:
                 capacity = int(row.get("capacity_units") or 40)
             except ValueError:
                 raise Refused(
-                    N_("Line {line}: layers and capacity_units must be whole numbers"),
+                    N_("Line {line}: layers and capacity_units must be whole numbers."),
                     code="bad_csv",
                     line=line,
                 ) from None

@@ -49,11 +49,11 @@ def target_slot(session: Session, target: str) -> slots.Slot:
     """The active layer `target` (SHELF-LAYER) names, as a shelving slot."""
     shelf, layer = resolve(session, target)
     if layer is None:
-        raise Refused(N_("Give the target as SHELF-LAYER, e.g. 6-5"), code="need_layer")
+        raise Refused(N_("Give the target as SHELF-LAYER, e.g. 6-5."), code="need_layer")
     slot = next((s for s in slots.slots(session) if s.layer_id == layer.id), None)
     if slot is None:
         raise Refused(
-            N_("Layer {shelf}-{layer} is retired"), code="retired", shelf=shelf.label, layer=layer.label
+            N_("Layer {shelf}-{layer} is retired."), code="retired", shelf=shelf.label, layer=layer.label
         )
     return slot
 
@@ -79,7 +79,7 @@ def move_in_session(
     require_on_shelf(parcel)
     if parcel.layer_id == slot.layer_id:
         raise Refused(
-            N_("{waybill} is already on {location}"),
+            N_("{waybill} is already on {location}."),
             code="same_layer",
             waybill=parcel.waybill,
             location=f"{slot.shelf_label}-{slot.layer_label}",
@@ -88,7 +88,7 @@ def move_in_session(
     target = f"{slot.shelf_label}-{slot.layer_label}"
     if letter not in slot.accepts:
         raise Refused(
-            N_("Layer {location} does not take size {size} parcels"),
+            N_("Layer {location} does not take size {size} parcels."),
             code="wrong_size",
             location=target,
             size=parcel.size,
@@ -96,7 +96,7 @@ def move_in_session(
     units = slots.units_for(parcel.size, settings)
     if not slots.claim(session, slot, units):
         raise Refused(
-            N_("No room on {location} for a size {size} parcel"),
+            N_("No room on {location} for a size {size} parcel."),
             code="no_room",
             location=target,
             size=parcel.size,
@@ -169,10 +169,10 @@ def move_layer(station: Station, source: str, target: str, *, policy: str | None
     def work(session: Session) -> list[MoveResult]:
         shelf, layer = resolve(session, source)
         if layer is None:
-            raise Refused(N_("Give a layer as SHELF-LAYER, e.g. 6-5"), code="need_layer")
+            raise Refused(N_("Give a layer as SHELF-LAYER, e.g. 6-5."), code="need_layer")
         slot = target_slot(session, target)
         if slot.layer_id == layer.id:
-            raise Refused(N_("Source and target are the same layer"), code="same_layer_move")
+            raise Refused(N_("Source and target are the same layer."), code="same_layer_move")
         parcels = session.exec(
             select(Parcel)
             .where(Parcel.layer_id == layer.id, Parcel.status == ParcelStatus.ON_SHELF)
@@ -180,7 +180,7 @@ def move_layer(station: Station, source: str, target: str, *, policy: str | None
         ).all()
         if not parcels:
             raise Refused(
-                N_("Layer {location} is empty"), code="empty_layer", location=normalise_location(source)
+                N_("Layer {location} is empty."), code="empty_layer", location=normalise_location(source)
             )
         now = station.now()
         return [

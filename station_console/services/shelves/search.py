@@ -170,14 +170,14 @@ def require_on_shelf(parcel: Parcel) -> None:
     is out with a delivery runner."""
     if parcel.status != ParcelStatus.ON_SHELF:
         raise Refused(
-            N_("{waybill} is not on the shelves (status: {status})"),
+            N_("{waybill} is not on the shelves (status: {status})."),
             code="not_on_shelf",
             waybill=parcel.waybill,
             status=status_text(parcel.status),
         )
     if parcel.delivery_run_id is not None:
         raise Refused(
-            N_("{waybill} is out for delivery on run {run}"),
+            N_("{waybill} is out for delivery on run {run}."),
             code="out_for_delivery",
             waybill=parcel.waybill,
             run=parcel.delivery_run_id,
@@ -199,7 +199,7 @@ def parcel_candidates(session: Session, ref: str) -> tuple[str, list[Parcel]]:
     code_shaped = _CODE.match(_DASHES.sub("-", text)) is not None
     if result.waybill is None and not code_shaped:
         raise Refused(
-            N_("{ref} is neither a waybill nor a pickup code: scan the waybill or type the code"),
+            N_("{ref} is neither a waybill nor a pickup code: scan the waybill or type the code."),
             code="not_a_parcel_ref",
             ref=text[:40],
         )
@@ -228,12 +228,12 @@ def find_parcel(session: Session, ref: str, *, on_shelf: bool = False) -> Parcel
         return candidates[0]
     if candidates:
         raise NotFound(
-            N_("{ref} is not on the shelves (status: {status})"),
+            N_("{ref} is not on the shelves (status: {status})."),
             code="not_on_shelf",
             ref=text[:40],
             status=status_text(candidates[0].status),
         )
-    raise NotFound(N_("No parcel matches {ref}"), code="no_parcel", ref=text[:40])
+    raise NotFound(N_("No parcel matches {ref}."), code="no_parcel", ref=text[:40])
 
 
 def find_parcel_id(station: Station, ref: str) -> int:

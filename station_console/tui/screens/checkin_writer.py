@@ -206,7 +206,7 @@ class CheckinWriter:
                 return CheckinWriter.PhoneKept(seq, parse_phone(phone).masked)
             if parcel_id is None:
                 raise NotFound(
-                    N_("That scan was not checked in: scan the parcel again"), code="not_checked_in"
+                    N_("That scan was not checked in: scan the parcel again."), code="not_checked_in"
                 )
             saved = set_phone_for(self.station, parcel_id, phone)
         except StationError as exc:
@@ -221,7 +221,7 @@ class CheckinWriter:
         try:
             if parcel_id is None:
                 raise NotFound(
-                    N_("That scan was not checked in: scan the parcel again"), code="not_checked_in"
+                    N_("That scan was not checked in: scan the parcel again."), code="not_checked_in"
                 )
             if picked.recipient_id is None:
                 matching.name(self.station, parcel_id, picked.name)

@@ -24,7 +24,7 @@ AT_FAULT = {
 
 def _typed_twice(values: dict[str, Any]) -> dict[str, Any]:
     if values["new"] != values["again"]:
-        raise Refused(N_("The two PINs differ"), code="pins_differ")
+        raise Refused(N_("The two PINs differ."), code="pins_differ")
     return values
 
 

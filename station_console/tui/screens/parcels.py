@@ -102,7 +102,7 @@ class ParcelsScreen(ServiceCalls, ModeScreen):
             try:
                 return date.fromisoformat(text)
             except ValueError:
-                raise StationError(N_("Dates look like 2026-11-25"), code="bad_date") from None
+                raise StationError(N_("Dates look like 2026-11-25."), code="bad_date") from None
 
         status = self.query_one("#pa-state", Select).value
         return Query(

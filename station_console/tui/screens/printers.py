@@ -234,7 +234,7 @@ class PrintersScreen(KeepsEdits, ServiceCalls, ModeScreen):
     def save_printer(self) -> None:
         name = self.query_one("#p-name", Input).value.strip()
         if not NAME.fullmatch(name):
-            self._say(_("Give the printer a name: letters, digits, spaces, dots or dashes"), error=True)
+            self._say(_("Give the printer a name: letters, digits, spaces, dots or dashes."), error=True)
             self.edits_not_saved()
             return
         gap = self.query_one("#p-gap", Input).value.strip() or "2"

@@ -189,7 +189,7 @@ class ProblemsScreen(TakesScans, ServiceCalls, ModeScreen):
     def action_mark(self) -> None:
         kind = self.query_one("#pr-kind", Select).value
         if not isinstance(kind, str):
-            self.query_one("#pr-status", StatusLine).say(_("Choose the kind of problem"), error=True)
+            self.query_one("#pr-status", StatusLine).say(_("Choose the kind of problem."), error=True)
             return
         note = self.query_one("#pr-note", Input).value
         ref = self.target()

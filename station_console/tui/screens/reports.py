@@ -293,7 +293,7 @@ class ReportsScreen(ServiceCalls, ModeScreen):
             return
         closed = report.get("closed")
         if closed and not closed.get("reopened_at"):
-            self.notify(_("Business day {day} is already closed", day=report["date"]), severity="warning")
+            self.notify(_("Business day {day} is already closed.", day=report["date"]), severity="warning")
             return
 
         def confirmed(yes: bool | None) -> None:

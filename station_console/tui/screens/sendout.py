@@ -285,7 +285,7 @@ class SendoutScreen(SenderLookup, TakesScans, KeepsEdits, ServiceCalls, ModeScre
         form = self.form
         try:
             if not form.carrier:
-                raise StationError(N_("Choose the carrier"), code="no_carrier")
+                raise StationError(N_("Choose the carrier."), code="no_carrier")
             kwargs: dict[str, Any] = {
                 "carrier": form.carrier,
                 "party": form.party(),

@@ -68,7 +68,7 @@ def typed_path(values: dict[str, Any]) -> Path:
     in the form."""
     text = str(values["path"]).strip()
     if not text:
-        raise Refused(N_("Type the path of the file"), code="no_path")
+        raise Refused(N_("Type the path of the file."), code="no_path")
     return Path(text)
 
 

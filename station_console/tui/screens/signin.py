@@ -126,7 +126,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
     @on(Input.Submitted, "#signin-pin2")
     def _pin2_done(self) -> None:
         if self.query_one("#signin-pin", Input).value != self.query_one("#signin-pin2", Input).value:
-            self._show_error(_("The two PINs differ"))
+            self._show_error(_("The two PINs differ."))
             return
         self.query_one("#signin-error", Static).update("")
         self.query_one("#signin-zone", Input).focus()
@@ -156,7 +156,7 @@ class SignInScreen(ServiceCalls, Dialog["ClerkInfo"]):
             self.call("sign_in", partial(clerks.sign_in, station, name, pin))
             return
         if pin != self.query_one("#signin-pin2", Input).value:
-            self._show_error(_("The two PINs differ"))
+            self._show_error(_("The two PINs differ."))
             return
         zone = self.query_one("#signin-zone", Input).value
         hours = self.query_one("#signin-hours", Input).value
