@@ -298,6 +298,20 @@ class FormDialog(ServiceCalls, KeepsEdits, TypedDialog[Checked | None], Generic[
     def action_send(self) -> None:
         self._ok()
 
+    @on(FixedInput.Pasted)
+    def _pasted(self) -> None:
+        """A paste while a refusal is shown: the form's check says what it thinks of the fields now (a
+        note pasted too long, at once), in place of a refusal of what was there before."""
+        line = self.query_one("#form-refused", Static)
+        if not line.has_class("-shown") or self.calling("submit") or self._answer is not None:
+            return
+        try:
+            self.check(self.values())
+        except StationError as exc:
+            show_refusal(line, exc)
+            return
+        self._say(None)
+
     @on(Button.Pressed, "#form-ok")
     def _ok(self) -> None:
         if self.calling("submit") or self._answer is not None:

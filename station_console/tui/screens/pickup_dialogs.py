@@ -4,7 +4,8 @@ screens' reasons use it.
 A reason asked with its field's `NoteRule` is checked by that rule when Enter is pressed, as the service
 will read it: a refusal (empty, too long) is shown in the dialog, which stays open with the text so the
 clerk can shorten it. Such a field has no `max_length`: a long paste goes in whole, to be shortened,
-rather than being refused by the field and lost."""
+rather than being refused by the field and lost. A paste into it while a refusal is shown is checked at
+once: the refusal said is the one of the text now there, not of what was there before."""
 
 from __future__ import annotations
 
@@ -45,6 +46,13 @@ def taken(rule: NoteRule, text: str, refusal: Static) -> bool:
     return True
 
 
+def pasted(rule: NoteRule, text: str, refusal: Static) -> None:
+    """A paste went into a field `rule` reads: a refusal shown of what was there before is replaced by
+    what `rule` says of the text now there (nothing, or why not)."""
+    if str(refusal.content):
+        taken(rule, text, refusal)
+
+
 class ReasonDialog(TypedDialog[str | None]):
     """Ask why (or `prompt`: each caller's own examples); Enter (or Ctrl+S) with an answer gives it back
     (one `rule` takes, if given), Escape gives None."""
@@ -81,6 +89,15 @@ class ReasonDialog(TypedDialog[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#pk-reason", Input).focus()
+
+    @on(FixedInput.Pasted, "#pk-reason")
+    def _pasted(self) -> None:
+        if self.rule is not None:
+            pasted(
+                self.rule,
+                self.query_one("#pk-reason", Input).value,
+                self.query_one("#pk-reason-refused", Static),
+            )
 
     @on(Input.Submitted, "#pk-reason")
     def action_send(self) -> None:

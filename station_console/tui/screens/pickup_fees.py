@@ -19,7 +19,7 @@ from station_console.services.fees.ledger import WAIVE, Settlement
 from station_console.services.fees.rules import FeeQuote, money
 from station_console.settings import StationSettings
 from station_console.tui.role_keys import role_key
-from station_console.tui.screens.pickup_dialogs import taken
+from station_console.tui.screens.pickup_dialogs import pasted, taken
 from station_console.tui.screens.typed_dialog import TypedDialog, keys_line
 from station_console.tui.widgets.fixed_input import FixedInput
 from station_console.tui.widgets.plain import Label, Static
@@ -138,6 +138,12 @@ class FeeDialog(TypedDialog[Settlement | None]):
                 reason, Static(id="fee-reason-refused"), keys_line(N_("Enter or Ctrl+S: waive · Esc: cancel"))
             )
         self.query_one("#fee-reason", Input).focus()
+
+    @on(FixedInput.Pasted, "#fee-reason")
+    def _pasted(self) -> None:
+        pasted(
+            REASON, self.query_one("#fee-reason", Input).value, self.query_one("#fee-reason-refused", Static)
+        )
 
     @on(Input.Submitted, "#fee-reason")
     def action_send(self) -> None:

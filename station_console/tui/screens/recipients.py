@@ -318,7 +318,8 @@ class RecipientsScreen(ServiceCalls, ModeScreen):
             **({k: getattr(view, k) for k, _label in EDIT_FIELDS if k != "phones"} if view else {}),
         }
         fields = [
-            FormField(key, _(label), "" if current.get(key) is None else current.get(key, ""))
+            # A value too long is refused on save with its field's name, the paste kept to shorten.
+            FormField(key, _(label), "" if current.get(key) is None else current.get(key, ""), max_length=0)
             for key, label in EDIT_FIELDS
         ]
         note = _("Phones show masked: type the full numbers only to change them.") if view else ""

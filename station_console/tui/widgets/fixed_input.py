@@ -21,6 +21,9 @@ it printable.
 A character such a field does not take is refused with a word, not only the bell: what the field takes
 (`takes=`, "digits", "S, M, L or XL"), said once until something is typed that it does take (a burst of
 an input method's word into a phone field says it once).
+
+A paste that went in is posted as `FixedInput.Pasted` once the field holds it: a dialog still showing a
+refusal of what was there before says again what it thinks of the field now.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import Any
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
+from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import Input
 
@@ -44,6 +48,13 @@ def typed_space(character: str | None) -> bool:
 
 
 class FixedInput(Input):
+    class Pasted(Message):
+        """A paste is in `field` now (its value holds it)."""
+
+        def __init__(self, field: FixedInput) -> None:
+            super().__init__()
+            self.field = field
+
     _value_changing = False
     _too_long = False  # what the last edit would have made is longer than max_length
     _limit_said = False  # said once until the text is shorter again: a scan's burst says it once
@@ -66,6 +77,13 @@ class FixedInput(Input):
             event.prevent_default()  # Input's own handler would drop it
             event.stop()
             self.replace(event.character or " ", *self.selection)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # Input's own handler runs here, so the field holds the paste when posted
+        before = self.value
+        super()._on_paste(event)
+        if self.value != before:
+            self.post_message(self.Pasted(self))
 
     def restricted(self) -> None:
         super().restricted()
