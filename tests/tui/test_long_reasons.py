@@ -23,7 +23,7 @@ from tui.pickup_driver import receive, sign_in
 from tui.shelf_data import place, wb
 
 PASTED = "[b]wet[/b] \x1b[31mred\x1b[0m " + "x" * 5000
-REFUSED = "Reason is longer than 200 characters"
+REFUSED = "Reason is longer than 200 characters."
 
 
 async def paste(pilot: Any, field: Input, text: str) -> None:
@@ -55,7 +55,8 @@ async def test_a_pasted_write_off_reason_is_refused_on_the_problems_screen(
     assert written.details["reason"] == "[b]wet[/b] rang 139****2222"
 
 
-async def test_a_pasted_drop_reason_keeps_the_dialog_open(station: Station) -> None:
+def dead_event_console(station: Station) -> StationApp:
+    """A manager's console on Settings with one carrier event given up on, to drop (D) with a reason."""
     configure(
         station, carrier_event_targets={"ZTO": EventTarget(channel="webhook", url="http://127.0.0.1:9")}
     )
@@ -65,9 +66,13 @@ async def test_a_pasted_drop_reason_keeps_the_dialog_open(station: Station) -> N
         event = session.exec(select(CarrierEvent)).one()
         event.status = CarrierEventStatus.DEAD
         session.add(event)
-    console = StationApp(
+    return StationApp(
         station, CounterSettings(counter="test-counter"), database_label="SQLite test", first_mode="settings"
     )
+
+
+async def test_a_pasted_drop_reason_keeps_the_dialog_open(station: Station) -> None:
+    console = dead_event_console(station)
     async with console.run_test(size=(160, 45)) as pilot:
         await quiet.press(pilot, "ctrl+o")  # Settings' carrier events
         assert isinstance(console.screen, CarrierEventsScreen)
@@ -86,3 +91,21 @@ async def test_a_pasted_drop_reason_keeps_the_dialog_open(station: Station) -> N
         assert isinstance(console.screen, CarrierEventsScreen)
     with station.read() as session:
         assert session.exec(select(CarrierEvent.status)).one() == CarrierEventStatus.DROPPED
+
+
+async def test_a_paste_over_a_refusal_is_checked_at_once(station: Station) -> None:
+    """ "Reason is empty." said, then a 5,000-character paste: the dialog says what is wrong with the text
+    now there, before Enter, not the refusal of the empty field it replaced."""
+    console = dead_event_console(station)
+    async with console.run_test(size=(160, 45)) as pilot:
+        await quiet.press(pilot, "ctrl+o")
+        await quiet.press(pilot, "d")
+        dialog = console.screen
+        assert isinstance(dialog, ReasonDialog)
+        refused = dialog.query_one("#pk-reason-refused", Static)
+        await quiet.press(pilot, "enter")
+        assert str(refused.render()) == "Reason is empty."
+        reason = dialog.query_one("#pk-reason", Input)
+        await paste(pilot, reason, PASTED)
+        assert str(refused.render()) == REFUSED
+        assert console.screen is dialog and reason.value == PASTED

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import func, select
+from textual import events
 from textual.widgets import DataTable, Input, Static
 
 from db.models import Recipient, Role
@@ -323,3 +324,36 @@ async def test_an_edit_that_cleans_to_what_is_stored_says_nothing_changed_and_wr
         assert text_of(app, "#rc-status") == "Nothing changed: nothing to save."
     assert len(events(station, EventKind.RECIPIENT_CHANGED)) == before
     assert directory.get(station, ids["张三"]).version == 1
+
+
+@pytest.mark.first_mode("settings")
+async def test_a_long_paste_into_a_persons_form_is_taken_whole_and_refused_on_save_by_its_field(
+    app: StationApp, station: Station
+) -> None:
+    """The name field took 200 characters of a 5,000-character paste and lost the rest unsaid; now it
+    takes it whole, says at once (over "A recipient needs a name.") what is wrong with it, and a save
+    is refused naming the field, with nothing written."""
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_recipients(app, pilot)
+        await quiet.press(pilot, "f9")
+        await quiet.settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        await quiet.press(pilot, "ctrl+s")
+        assert text_of(app, "#form-refused") == "A recipient needs a name."
+        name = form.query_one("#form-name", Input)
+        assert name.has_focus
+        pasted = "王" + "x" * 4999
+        name.post_message(events.Paste(pasted))
+        await quiet.settle(pilot)
+        assert name.value == pasted
+        assert text_of(app, "#form-refused") == "Name is longer than 64 characters."
+        name.value = "王五"  # typed over: the old refusal stays until the next save
+        form.query_one("#form-room", Input).post_message(events.Paste("r" * 300))
+        await quiet.settle(pilot)
+        assert text_of(app, "#form-refused") == "Room is longer than 16 characters."
+        await quiet.press(pilot, "ctrl+s")
+        assert app.screen is form and text_of(app, "#form-refused") == "Room is longer than 16 characters."
+        assert form.query_one("#form-room", Input).has_focus
+    with station.read() as session:
+        assert session.exec(select(func.count()).select_from(Recipient)).one() == 0

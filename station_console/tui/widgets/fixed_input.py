@@ -55,6 +55,11 @@ class FixedInput(Input):
             super().__init__()
             self.field = field
 
+        @property
+        def control(self) -> FixedInput:
+            """The field: what `@on(FixedInput.Pasted, "#id")` matches."""
+            return self.field
+
     _value_changing = False
     _too_long = False  # what the last edit would have made is longer than max_length
     _limit_said = False  # said once until the text is shorter again: a scan's burst says it once
