@@ -114,4 +114,5 @@ def stored_text(value: str | None, lang: str | None = None) -> str:
             shown = None
         if shown is not None:
             return visible(shown)
-    return visible(translate(value, lang) if _known(value) else value)
+    current = _current_id(value)
+    return visible(translate(current, lang) if _known(current) else value)

@@ -83,6 +83,18 @@ def test_old_rows_bare_ids_and_remote_answers_are_shown_as_they_are() -> None:
     assert stored_text('{"msgid": broken', "zh") == '{"msgid": broken'
 
 
+def test_a_refusal_stored_before_it_ended_in_its_stop_still_reads_in_the_readers_language() -> None:
+    """Rows kept a refusal's id as it was then, without the full stop its id has now: read under the
+    id with the stop, in Chinese too, alone, inside another message, or stored bare."""
+    old = {"msgid": "Parcel {parcel} not found", "params": {"parcel": 7}}
+    assert stored_text(json.dumps(old), "zh") == "找不到包裹 7。"
+    assert stored_text(json.dumps(old), "en") == "Parcel 7 not found."
+    inside = {"msgid": printing.CANNOT_DRAW, "params": {"reason": old}}
+    assert stored_text(json.dumps(inside, ensure_ascii=False), "zh") == "无法生成此打印任务：找不到包裹 7。"
+    assert stored_text("No phone number given", "zh") == translate("No phone number given.", "zh")
+    assert stored_text("No phone number given", "zh").endswith("。")
+
+
 def test_a_stored_message_never_outgrows_its_column() -> None:
     long = Message("The CUPS queue {queue} refused the job: {reason}", queue="q" * 200, reason="r" * 400)
     stored = to_store(long)
